@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import type { Config } from '../domain/types.ts';
+import { ConfigInvalidError, type ConfigIssue } from './config-issue.ts';
+import { readSources } from './read-sources.ts';
+import { buildConfig } from './build-config.ts';
+
+export interface LoadResult {
+  readonly config: Config | undefined;
+  readonly issues: readonly ConfigIssue[];
+}
+
+/** Reads and validates a configuration folder; never throws for bad input, reports it. */
+export function checkConfig(dir: string): LoadResult {
+  return buildConfig(readSources(resolve(dir)));
+}
+
+/** Reads a configuration folder or throws ConfigInvalidError with every issue found. */
+export function loadConfig(dir: string): Config {
+  const { config, issues } = checkConfig(dir);
+  if (!config) throw new ConfigInvalidError(issues);
+  return config;
+}

@@ -1,0 +1,309 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, basename } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { z } from 'zod';
+import {
+  settingsSchema, employeeSchema, clientSchema, contactSchema, ruleSchema, campaignSchema,
+  holidaySchema, handoverSchema, triggerSchema, silenceSchema, id as idSchema,
+  type RawSettings, type RawEmployee, type RawClient, type RawContact, type RawRule, type RawCampaign,
+  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence,
+} from './schema.ts';
+import { describeFound, type ConfigIssue } from './config-issue.ts';
+import { child, placeOf, type Origin, type CsvOrigin } from './origin.ts';
+
+export interface Located<T> {
+  readonly value: T;
+  readonly origin: Origin;
+}
+
+export interface LocatedClient extends Located<RawClient> {
+  readonly contactOrigins: Origin[];
+}
+
+/** Everything read from a configuration folder, each entity with the place it was written. */
+export interface RawSources {
+  readonly dir: string;
+  settings: Located<RawSettings> | undefined;
+  silence: Located<RawSilence> | undefined;
+  readonly employees: Located<RawEmployee>[];
+  readonly clients: LocatedClient[];
+  readonly rules: Located<RawRule>[];
+  readonly campaigns: Located<RawCampaign>[];
+  readonly holidays: Located<RawHoliday>[];
+  readonly handovers: Located<RawHandover>[];
+  readonly triggers: Located<RawTrigger>[];
+  /** Ids of entities that failed validation: references to them are not reported again. */
+  readonly brokenIds: Set<string>;
+  readonly issues: ConfigIssue[];
+}
+
+const LIST_SECTIONS = {
+  employees: employeeSchema,
+  clients: clientSchema,
+  rules: ruleSchema,
+  campaigns: campaignSchema,
+  holidays: holidaySchema,
+  handovers: handoverSchema,
+  triggers: triggerSchema,
+} as const;
+type ListSection = keyof typeof LIST_SECTIONS;
+const SECTIONS = new Set(['settings', 'silence', ...Object.keys(LIST_SECTIONS)]);
+
+/** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir`, in path order. */
+export function readSources(dir: string, displayRoot = process.cwd()): RawSources {
+  const sources: RawSources = {
+    dir, settings: undefined, silence: undefined, employees: [], clients: [], rules: [], campaigns: [],
+    holidays: [], handovers: [], triggers: [], brokenIds: new Set(), issues: [],
+  };
+  const shown = (path: string) => relative(displayRoot, path) || path;
+  let files: string[];
+  try {
+    files = listFiles(dir);
+  } catch (error) {
+    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message });
+    return sources;
+  }
+  const contactRows: { row: RawContact & { client: string }; origin: Origin }[] = [];
+  for (const path of files) {
+    const name = basename(path).toLowerCase();
+    if (name.endsWith('.yaml') || name.endsWith('.yml')) readYaml(path, shown(path), sources);
+    else if (name === 'clients.csv') readClientsCsv(path, shown(path), sources);
+    else if (name === 'contacts.csv') contactRows.push(...readContactsCsv(path, shown(path), sources));
+  }
+  attachContacts(contactRows, sources);
+  if (files.length === 0 || (!sources.settings && sources.issues.length === 0)) {
+    const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files' : 'no settings section in any file';
+    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: 'settings', expected: 'one settings section (company, timezone, country, …)', found });
+  }
+  return sources;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      if (entry.startsWith('.') || entry === 'node_modules') continue;
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+  walk(dir);
+  return out.sort();
+}
+
+function readYaml(path: string, file: string, sources: RawSources): void {
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const pos = lines.linePos(error.pos[0]);
+      sources.issues.push({ file, line: pos.line, column: pos.col, field: '', expected: 'valid YAML', found: error.message.split('\n')[0]! });
+    }
+    return;
+  }
+  const root: Origin = { kind: 'yaml', file, doc, lines, path: [] };
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return;
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    sources.issues.push({ ...placeOf(root), expected: 'a mapping of sections (settings, employees, clients, rules, …)', found: describeFound(data) });
+    return;
+  }
+  for (const key of Object.keys(data)) {
+    if (!SECTIONS.has(key)) {
+      sources.issues.push({ ...placeOf(root, [key], true), expected: `a section: ${[...SECTIONS].join(', ')}`, found: `an unknown section ${JSON.stringify(key)}` });
+    }
+  }
+  const obj = data as Record<string, unknown>;
+  if (obj.settings !== undefined) {
+    const origin = child(root, 'settings');
+    if (sources.settings) {
+      const first = placeOf(sources.settings.origin);
+      const here = placeOf(origin);
+      sources.issues.push({ ...here, expected: `settings once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second settings section' });
+    } else {
+      const parsed = settingsSchema.safeParse(obj.settings, { reportInput: true });
+      if (parsed.success) sources.settings = { value: parsed.data, origin };
+      else pushZodIssues(sources, origin, parsed.error.issues);
+    }
+  }
+  if (obj.silence !== undefined) {
+    const origin = child(root, 'silence');
+    if (sources.silence) {
+      const first = placeOf(sources.silence.origin);
+      sources.issues.push({ ...placeOf(origin), expected: `silence once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second silence section' });
+    } else {
+      const parsed = silenceSchema.safeParse(obj.silence, { reportInput: true });
+      if (parsed.success) sources.silence = { value: parsed.data, origin };
+      else pushZodIssues(sources, origin, parsed.error.issues);
+    }
+  }
+  for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
+    const list = obj[section];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      sources.issues.push({ ...placeOf(root, [section]), expected: `a list of ${section}`, found: describeFound(list) });
+      continue;
+    }
+    list.forEach((item, index) => {
+      const origin = child(root, section, index);
+      const parsed = (LIST_SECTIONS[section] as z.ZodType).safeParse(item, { reportInput: true });
+      if (!parsed.success) {
+        pushZodIssues(sources, origin, parsed.error.issues);
+        noteBroken(sources, item);
+        if (section === 'clients') noteBrokenContacts(sources, item);
+        return;
+      }
+      addItem(sources, section, parsed.data, origin);
+    });
+  }
+}
+
+function addItem(sources: RawSources, section: ListSection, value: unknown, origin: Origin): void {
+  if (section === 'clients') {
+    const client = value as RawClient;
+    sources.clients.push({ value: client, origin, contactOrigins: client.contacts.map((_, j) => child(origin, 'contacts', j)) });
+  } else (sources[section] as Located<unknown>[]).push({ value, origin });
+}
+
+function noteBroken(sources: RawSources, item: unknown): void {
+  const id = (item as { id?: unknown } | null)?.id;
+  if (typeof id === 'string') sources.brokenIds.add(id);
+}
+
+function noteBrokenContacts(sources: RawSources, item: unknown): void {
+  const contacts = (item as { contacts?: unknown } | null)?.contacts;
+  if (Array.isArray(contacts)) for (const c of contacts) noteBroken(sources, c);
+}
+
+/** Turns zod issues into located configuration issues. */
+export function pushZodIssues(sources: { issues: ConfigIssue[] }, origin: Origin, issues: readonly z.core.$ZodIssue[]): void {
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const place = placeOf(origin, [...issue.path, key], true);
+        sources.issues.push({ ...place, expected: 'one of the known fields (check the spelling; see README.md, Configuration)', found: `an unknown field ${JSON.stringify(key)}` });
+      }
+      continue;
+    }
+    const place = placeOf(origin, issue.path);
+    sources.issues.push({ ...place, expected: expectedOf(issue), found: foundOf(issue) });
+  }
+}
+
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.message.startsWith('Invalid input')) return issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
+      return issue.message;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'a single value or a list of values';
+    case 'too_small':
+      return issue.origin === 'array' ? `a list of at least ${String(issue.minimum)}` : issue.origin === 'string' ? 'a non-empty value' : `at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `a list of at most ${String(issue.maximum)}` : `at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'email' ? 'an e-mail address' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function foundOf(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
+  return describeFound(input);
+}
+
+function readCsvRecords(path: string, file: string, sources: RawSources): { header: string[]; records: { line: number; cells: string[] }[] } | undefined {
+  let text = readFileSync(path, 'utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parseCsv(text, { delimiter, info: true, skip_empty_lines: true, trim: true, relax_quotes: false }) as unknown as typeof rows;
+  } catch (error) {
+    const e = error as Error & { lines?: number; column?: number };
+    sources.issues.push({ file, line: e.lines ?? 1, column: 1, field: '', expected: `CSV with "${delimiter}" between fields and the same number of fields on every row`, found: e.message.replace(/^Invalid Record Length: /, '') });
+    return undefined;
+  }
+  const [head, ...body] = rows;
+  if (!head) return undefined;
+  const header = head.record.map((h) => h.trim());
+  return { header, records: body.map((r) => ({ line: r.info.lines, cells: r.record })) };
+}
+
+/** CSV cells keyed by dotted header names → a nested object; empty cells are left out. */
+function nest(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  header.forEach((name, i) => {
+    const cell = cells[i];
+    if (cell === undefined || cell === '') return;
+    const parts = name.split('.');
+    let target = out;
+    for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+    target[parts[parts.length - 1]!] = cell;
+  });
+  return out;
+}
+
+function readClientsCsv(path: string, file: string, sources: RawSources): void {
+  const csv = readCsvRecords(path, file, sources);
+  if (!csv) return;
+  for (const { line, cells } of csv.records) {
+    const origin: CsvOrigin = { kind: 'csv', file, line, header: csv.header, prefix: [] };
+    const raw = nest(csv.header, cells);
+    const parsed = clientSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) {
+      pushZodIssues(sources, origin, parsed.error.issues);
+      noteBroken(sources, raw);
+      continue;
+    }
+    sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
+  }
+}
+
+function readContactsCsv(path: string, file: string, sources: RawSources) {
+  const csv = readCsvRecords(path, file, sources);
+  const out: { row: RawContact & { client: string }; origin: Origin }[] = [];
+  if (!csv) return out;
+  for (const { line, cells } of csv.records) {
+    const origin: CsvOrigin = { kind: 'csv', file, line, header: csv.header, prefix: [] };
+    const { client, ...raw } = nest(csv.header, cells);
+    const parsedClient = idSchema.safeParse(client, { reportInput: true });
+    const parsed = contactSchema.safeParse(raw, { reportInput: true });
+    if (!parsedClient.success) pushZodIssues(sources, child(origin, 'client'), parsedClient.error.issues.map((i) => ({ ...i, path: [] })));
+    if (!parsed.success) pushZodIssues(sources, origin, parsed.error.issues);
+    if (!parsed.success || !parsedClient.success) {
+      noteBroken(sources, raw);
+      continue;
+    }
+    out.push({ row: { ...parsed.data, client: parsedClient.data }, origin });
+  }
+  return out;
+}
+
+function attachContacts(rows: { row: RawContact & { client: string }; origin: Origin }[], sources: RawSources): void {
+  if (rows.length === 0) return;
+  const byId = new Map<string, LocatedClient>();
+  for (const c of sources.clients) if (!byId.has(c.value.id)) byId.set(c.value.id, c);
+  for (const { row, origin } of rows) {
+    const { client, ...contact } = row;
+    const target = byId.get(client);
+    if (!target) {
+      if (!sources.brokenIds.has(client)) {
+        sources.issues.push({ ...placeOf(origin, ['client']), expected: 'the id of a client defined in YAML or clients.csv', found: JSON.stringify(client) });
+      }
+      continue;
+    }
+    (target.value.contacts as RawContact[]).push(contact);
+    target.contactOrigins.push(origin);
+  }
+}
+

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from '../domain/duration.ts';
+import { KINDS } from '../domain/types.ts';
+
+/**
+ * The zod schemas of the YAML configuration, field names as directors write them.
+ * They check shape and syntax; references between sections are checked in cross-check.ts.
+ */
+
+const ID = /^[a-z0-9][a-z0-9_-]*$/;
+export const id = z.string().regex(ID, { message: 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")' });
+const text = z.string().trim().min(1, { message: 'a non-empty text' });
+/** Scalars in YAML may come as numbers (tier: 1); labels are compared as text. */
+const label = z.union([z.string().trim().min(1), z.number()]).transform((v) => String(v));
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+export const duration = z.string().regex(DURATION_PATTERN, {
+  message: 'a duration like "90 minutes", "2 hours", "14 days", "3 months" or "1 year"',
+});
+export const hours = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"' })
+  .refine((v) => {
+    const [a, b] = v.split('-') as [string, string];
+    return toMinutes(a) < toMinutes(b) && toMinutes(b) <= 1440;
+  }, { message: 'working hours that start before they end on the same day, like "09:00-18:00"' });
+
+export function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date like 2027-03-15' });
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'a month and day like 12-28 (MM-DD)' });
+const country = z.string().regex(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 country code like RU' });
+const timezone = z.string().min(1, { message: 'an IANA time zone like Europe/Moscow' });
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const provider = z.enum(['ics', 'google', 'microsoft', 'none']);
+const kind = z.enum(KINDS as [string, ...string[]]);
+const theirs = z.union([z.literal('all'), oneOrMany(text)]);
+
+export const selector = z
+  .strictObject({
+    tier: oneOrMany(label),
+    industry: oneOrMany(text),
+    country: oneOrMany(country),
+    stage: oneOrMany(z.enum(['onboarding', 'active', 'lapsed'])),
+    clients: oneOrMany(id),
+  })
+  .partial();
+
+export const settingsSchema = z.strictObject({
+  company: text,
+  timezone: timezone.default('UTC'),
+  country: country,
+  workdays: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  hours: hours.default('09:00-18:00'),
+  horizon: duration.default('90 days'),
+  calendar: provider.default('ics'),
+});
+
+export const employeeSchema = z.strictObject({
+  id,
+  name: text,
+  email: z.email().optional(),
+  role: text,
+  timezone: timezone.optional(),
+  country: country.optional(),
+  calendar: provider.optional(),
+  hours: hours.optional(),
+  meetings_per_day: z.number().int().min(1).max(48).optional(),
+});
+
+export const contactSchema = z.strictObject({
+  id,
+  name: text,
+  role: text,
+  email: z.email().optional(),
+  phone: z.string().optional(),
+});
+
+export const clientSchema = z.strictObject({
+  id,
+  name: text,
+  tier: label.optional(),
+  industry: text.optional(),
+  country: country.optional(),
+  timezone: timezone.optional(),
+  stage: z.enum(['onboarding', 'active', 'lapsed']).default('active'),
+  since: isoDate.optional(),
+  hours: hours.optional(),
+  team: z.record(z.string().regex(ID, { message: 'a role name' }), id).default({}),
+  contacts: z.array(contactSchema).default([]),
+});
+
+export const ruleSchema = z.strictObject({
+  id,
+  ours: text,
+  theirs,
+  kind,
+  every: duration,
+  for: selector.default({}),
+  per: z.enum(['client', 'contact']).optional(),
+  anchor: z.enum(['calendar', 'last']).default('calendar'),
+  duration: duration.optional(),
+  remind: z.array(duration).max(5).optional(),
+  title: text.optional(),
+});
+
+export const campaignSchema = z.strictObject({
+  id,
+  kind: kind.default('greeting'),
+  on: monthDay.optional(),
+  holiday: text.optional(),
+  theirs: theirs.default('all'),
+  ours: text,
+  for: selector.default({}),
+  per: z.enum(['client', 'contact']).default('contact'),
+  prepare: duration.optional(),
+  title: text.optional(),
+});
+
+export const WEEKDAY_RULE = /^(1st|2nd|3rd|4th|5th|last)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+of\s+(january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+
+export const holidaySchema = z.strictObject({
+  id,
+  name: text,
+  date: monthDay.optional(),
+  rule: z.string().regex(WEEKDAY_RULE, { message: 'a rule like "2nd sunday of august" or "last friday of july"' }).optional(),
+  countries: z.array(country).min(1).optional(),
+  industries: z.array(text).min(1).optional(),
+});
+
+export const handoverSchema = z.strictObject({
+  from: id,
+  to: id,
+  on: isoDate,
+  notice_from: z.enum(['management', 'leaving']).default('management'),
+});
+
+export const triggerSchema = z.strictObject({
+  id,
+  event: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'an event name like order.shipped' }),
+  ours: text,
+  theirs: theirs.default('all'),
+  kind: kind.default('letter'),
+  within: duration,
+  title: text.optional(),
+});
+
+export const silenceSchema = z.strictObject({
+  after: duration,
+  for: selector.default({}),
+  escalate_to: text.optional(),
+});
+
+/** One configuration file: any subset of the sections. */
+export const fileSchema = z.strictObject({
+  settings: settingsSchema.optional(),
+  employees: z.array(employeeSchema).optional(),
+  clients: z.array(clientSchema).optional(),
+  rules: z.array(ruleSchema).optional(),
+  campaigns: z.array(campaignSchema).optional(),
+  holidays: z.array(holidaySchema).optional(),
+  handovers: z.array(handoverSchema).optional(),
+  triggers: z.array(triggerSchema).optional(),
+  silence: silenceSchema.optional(),
+});
+
+export type RawFile = z.output<typeof fileSchema>;
+export type RawSettings = z.output<typeof settingsSchema>;
+export type RawEmployee = z.output<typeof employeeSchema>;
+export type RawClient = z.output<typeof clientSchema>;
+export type RawContact = z.output<typeof contactSchema>;
+export type RawRule = z.output<typeof ruleSchema>;
+export type RawCampaign = z.output<typeof campaignSchema>;
+export type RawHoliday = z.output<typeof holidaySchema>;
+export type RawHandover = z.output<typeof handoverSchema>;
+export type RawTrigger = z.output<typeof triggerSchema>;
+export type RawSilence = z.output<typeof silenceSchema>;
+export type RawSelector = z.output<typeof selector>;

@@ -1,0 +1,28 @@
+import type { Employee } from './types.ts';
+
+/** Role → the employees holding it, in configuration order. */
+export function holdersByRole(employees: readonly Employee[]): Map<string, Employee[]> {
+  const map = new Map<string, Employee[]>();
+  for (const e of employees) {
+    const list = map.get(e.role);
+    if (list) list.push(e);
+    else map.set(e.role, [e]);
+  }
+  return map;
+}
+
+export type RoleResolution =
+  | { readonly ok: true; readonly employee: string }
+  | { readonly ok: false; readonly reason: 'nobody' | 'ambiguous'; readonly holders: readonly string[] };
+
+/**
+ * Who holds our role R for a client: the employee its team names, else the only employee
+ * with role R. Anything else cannot be decided and is a configuration error.
+ */
+export function resolveRole(team: Readonly<Record<string, string>>, role: string, holders: Map<string, Employee[]>): RoleResolution {
+  const named = team[role];
+  if (named) return { ok: true, employee: named };
+  const list = holders.get(role) ?? [];
+  if (list.length === 1) return { ok: true, employee: list[0]!.id };
+  return { ok: false, reason: list.length === 0 ? 'nobody' : 'ambiguous', holders: list.map((e) => e.id) };
+}

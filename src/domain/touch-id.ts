@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+
+/** Fixed namespace of touchbase identities (a random UUID chosen once; never change it). */
+const NAMESPACE = Buffer.from('6f1d2c3a8b7e4f509a1e2d3c4b5a6978', 'hex');
+
+export interface TouchKey {
+  /** UUID v5 (RFC 9562) of the identity: lowercase, with dashes. */
+  readonly id: string;
+  /** 32 bits of the same hash, used to spread touches deterministically. */
+  readonly seed: number;
+}
+
+/**
+ * Deterministic id of a touch from its identity string, e.g.
+ * `touchKey('rule:ceo-to-ceo|stroymash|months6:2027-01-01')`.
+ * Written here rather than with the `uuid` package because the planner needs the
+ * hash's spare bits as a placement seed as well, from one SHA-1 per touch.
+ */
+export function touchKey(identity: string): TouchKey {
+  const hash = createHash('sha1').update(NAMESPACE).update(identity, 'utf8').digest();
+  const seed = hash.readUInt32BE(16);
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { id, seed };
+}

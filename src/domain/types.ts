@@ -1,0 +1,197 @@
+/**
+ * The validated, normalised configuration and the touches the planner makes of it.
+ * Everything here is plain frozen data: no I/O, no clock.
+ */
+
+export type Kind = 'meeting' | 'call' | 'letter' | 'greeting' | 'feedback' | 'news';
+export const KINDS: readonly Kind[] = ['meeting', 'call', 'letter', 'greeting', 'feedback', 'news'];
+/** Kinds that occupy a time slot in the employee's day (and count against meetings_per_day). */
+export const TIMED_KINDS: ReadonlySet<Kind> = new Set<Kind>(['meeting', 'call']);
+
+export type Provider = 'ics' | 'google' | 'microsoft' | 'none';
+export type Stage = 'onboarding' | 'active' | 'lapsed';
+
+export type DurationUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
+export interface Duration {
+  readonly n: number;
+  readonly unit: DurationUnit;
+}
+
+/** Working hours as minutes after local midnight, e.g. 09:00-18:00 → { start: 540, end: 1080 }. */
+export interface Hours {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Settings {
+  readonly company: string;
+  readonly timezone: string;
+  readonly country: string;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  readonly workdays: readonly number[];
+  readonly hours: Hours;
+  readonly horizon: Duration;
+  readonly calendar: Provider;
+}
+
+export interface Employee {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | undefined;
+  readonly role: string;
+  readonly timezone: string;
+  readonly country: string;
+  readonly calendar: Provider;
+  readonly hours: Hours;
+  readonly meetingsPerDay: number | undefined;
+}
+
+export interface Contact {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly email: string | undefined;
+  readonly phone: string | undefined;
+}
+
+export interface Client {
+  readonly id: string;
+  readonly name: string;
+  readonly tier: string | undefined;
+  readonly industry: string | undefined;
+  readonly country: string;
+  readonly timezone: string;
+  readonly stage: Stage;
+  /** ISO date the relationship started. */
+  readonly since: string | undefined;
+  readonly hours: Hours;
+  /** Our role → our employee id, as named in the configuration. */
+  readonly team: Readonly<Record<string, string>>;
+  readonly contacts: readonly Contact[];
+}
+
+/** Every key given must match; each is a list of accepted values. */
+export interface Selector {
+  readonly tier?: readonly string[];
+  readonly industry?: readonly string[];
+  readonly country?: readonly string[];
+  readonly stage?: readonly string[];
+  readonly clients?: readonly string[];
+}
+
+/** `all` or a list of contact roles. */
+export type Theirs = 'all' | readonly string[];
+
+export interface Rule {
+  readonly id: string;
+  readonly ours: string;
+  readonly theirs: Theirs;
+  readonly kind: Kind;
+  readonly every: Duration;
+  readonly for: Selector;
+  readonly per: 'client' | 'contact';
+  readonly anchor: 'calendar' | 'last';
+  /** Minutes; only for timed kinds. */
+  readonly durationMinutes: number;
+  /** Minutes before the touch. */
+  readonly remind: readonly number[];
+  readonly title: string | undefined;
+}
+
+export interface MonthDay {
+  readonly month: number;
+  readonly day: number;
+}
+
+/** "2nd sunday of august" → { nth: 2, weekday: 7, month: 8 }; "last friday of july" → nth -1. */
+export interface WeekdayRule {
+  readonly nth: number;
+  readonly weekday: number;
+  readonly month: number;
+}
+
+export interface Campaign {
+  readonly id: string;
+  readonly kind: Kind;
+  readonly on: MonthDay | undefined;
+  readonly holiday: string | undefined;
+  readonly theirs: Theirs;
+  readonly ours: string;
+  readonly for: Selector;
+  readonly per: 'client' | 'contact';
+  readonly prepareMinutes: number | undefined;
+  readonly title: string | undefined;
+}
+
+export interface ProfessionalHoliday {
+  readonly id: string;
+  readonly name: string;
+  readonly date: MonthDay | undefined;
+  readonly rule: WeekdayRule | undefined;
+  readonly countries: readonly string[] | undefined;
+  readonly industries: readonly string[] | undefined;
+}
+
+export interface Handover {
+  readonly from: string;
+  readonly to: string;
+  /** ISO date: the first working day the successor is responsible. */
+  readonly on: string;
+  readonly noticeFrom: 'management' | 'leaving';
+}
+
+export interface Trigger {
+  readonly id: string;
+  readonly event: string;
+  readonly ours: string;
+  readonly theirs: Theirs;
+  readonly kind: Kind;
+  readonly within: Duration;
+  readonly title: string | undefined;
+}
+
+export interface Silence {
+  readonly after: Duration;
+  readonly for: Selector;
+  readonly escalateTo: string | undefined;
+}
+
+export interface Config {
+  readonly settings: Settings;
+  readonly employees: readonly Employee[];
+  readonly clients: readonly Client[];
+  readonly rules: readonly Rule[];
+  readonly campaigns: readonly Campaign[];
+  readonly holidays: readonly ProfessionalHoliday[];
+  readonly handovers: readonly Handover[];
+  readonly triggers: readonly Trigger[];
+  readonly silence: Silence | undefined;
+}
+
+export type TouchStatus = 'planned' | 'done' | 'skipped';
+
+/** One planned contact: who, with whom, what, when. */
+export interface Touch {
+  /** UUID v5 of the touch's identity: the same on every run for the same touch. */
+  readonly id: string;
+  /** rule:<id> | campaign:<id> | handover:<from>:<to> | trigger:<id> */
+  readonly source: string;
+  /** The cadence this touch belongs to (rule × client [× contact]); `anchor: last` counts from its history. */
+  readonly series: string;
+  readonly kind: Kind;
+  readonly client: string;
+  readonly contacts: readonly string[];
+  readonly employee: string;
+  /** Local date in the employee's zone. */
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
+  readonly allDay: boolean;
+  readonly title: string;
+  readonly window: { readonly from: string; readonly to: string };
+  /** Reminders, minutes before the start. */
+  readonly remind: readonly number[];
+  readonly status: TouchStatus;
+  /** Due before `now` and neither done nor skipped. */
+  readonly overdue: boolean;
+}

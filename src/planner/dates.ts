@@ -1,0 +1,49 @@
+import { DateTime } from 'luxon';
+import type { Duration } from '../domain/types.ts';
+
+/**
+ * Arithmetic on ISO calendar dates ("2027-03-15"), which carry no zone: luxon in UTC is
+ * used only as a calendar here. Instants are always converted in the person's own zone.
+ */
+
+const utc = { zone: 'utc' } as const;
+const weekdays = new Map<string, number>();
+
+export function addDays(iso: string, days: number): string {
+  return DateTime.fromISO(iso, utc).plus({ days }).toISODate()!;
+}
+
+export function addDuration(iso: string, d: Duration): string {
+  return DateTime.fromISO(iso, utc).plus({ [d.unit]: d.n }).toISODate()!;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round(DateTime.fromISO(to, utc).diff(DateTime.fromISO(from, utc), 'days').days);
+}
+
+/** ISO weekday, 1 = Monday; memoised because the planner asks for the same days very often. */
+export function weekdayOf(iso: string): number {
+  let w = weekdays.get(iso);
+  if (w === undefined) {
+    w = DateTime.fromISO(iso, utc).weekday;
+    weekdays.set(iso, w);
+  }
+  return w;
+}
+
+export function yearOf(iso: string): number {
+  return Number(iso.slice(0, 4));
+}
+
+export function maxDate(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+export function minDate(a: string, b: string): string {
+  return a < b ? a : b;
+}
+
+/** Today's date in a zone at an instant. */
+export function localDate(now: DateTime, zone: string): string {
+  return now.setZone(zone).toISODate()!;
+}

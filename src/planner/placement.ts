@@ -1,0 +1,163 @@
+import type { Client, Employee } from '../domain/types.ts';
+import { addDays } from './dates.ts';
+import type { WorkCalendar } from './work-calendar.ts';
+import { sharedHours, type Interval } from './working-hours.ts';
+
+const SLOT_MS = 30 * 60_000;
+/** How far past its window a touch may go when every day inside is full or closed. */
+const OVERFLOW_DAYS = 31;
+
+export type PlacementMode = 'spread' | 'latest';
+
+/** What the planner asks the placer for: one touch to put on a day (and at a time). */
+export interface PlacementRequest {
+  readonly seed: number;
+  readonly employee: Employee;
+  readonly client: Client;
+  readonly from: string;
+  readonly to: string;
+  /** Earliest acceptable day (today), when the window allows. */
+  readonly notBefore: string | undefined;
+  readonly mode: PlacementMode;
+  /** 0 for an all-day touch. */
+  readonly durationMinutes: number;
+}
+
+export interface Placement {
+  readonly date: string;
+  /** Epoch ms; undefined for all-day touches. */
+  readonly start: number | undefined;
+  readonly end: number | undefined;
+}
+
+interface DayLoad {
+  timed: number;
+  busy: number[];
+}
+
+/**
+ * Puts touches on working days and, for meetings and calls, into free slots of the hours
+ * both parties work, never over an employee's meetings_per_day. State is per instance:
+ * one placer per planning run.
+ */
+export class Placer {
+  readonly #calendar: WorkCalendar;
+  readonly #load = new Map<string, DayLoad>();
+  readonly #shared = new Map<string, Interval | null>();
+
+  constructor(calendar: WorkCalendar) {
+    this.#calendar = calendar;
+  }
+
+  /** Where the touch would go on an empty calendar: used to decide who owns it around a handover. */
+  tentativeDate(r: PlacementRequest): string | undefined {
+    const days = this.#candidates(r);
+    return days.length ? pick(days, r) : undefined;
+  }
+
+  /** Keeps an earlier placement when it is still valid, so re-planning moves nothing needlessly. */
+  tryKeep(r: PlacementRequest, date: string, start: number | undefined, ignoreWindow = false): Placement | undefined {
+    if (!ignoreWindow && (date < r.from || date > r.to)) return undefined;
+    if (!this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
+    if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
+    if (start === undefined) return undefined;
+    const end = start + r.durationMinutes * 60_000;
+    const shared = this.#sharedOn(r, date);
+    if (!shared || start < shared[0] || end > shared[1]) return undefined;
+    const load = this.#loadOf(r.employee.id, date);
+    if (!this.#fits(r.employee, load, start, end)) return undefined;
+    this.#book(load, start, end);
+    return { date, start, end };
+  }
+
+  /** Places a touch, or returns undefined when no working day within reach can take it. */
+  place(r: PlacementRequest): Placement | undefined {
+    const days = this.#candidates(r);
+    if (r.durationMinutes === 0) {
+      if (days.length) return { date: pick(days, r), start: undefined, end: undefined };
+      const spill = this.#overflow(r);
+      return spill.length ? { date: spill[0]!, start: undefined, end: undefined } : undefined;
+    }
+    const first = days.length ? days.indexOf(pick(days, r)) : 0;
+    const ordered = r.mode === 'latest'
+      ? [...days].reverse()
+      : [...days.slice(first), ...days.slice(0, first)];
+    for (const date of [...ordered, ...this.#overflow(r)]) {
+      const placed = this.#placeTimedOn(r, date);
+      if (placed) return placed;
+    }
+    return undefined;
+  }
+
+  #candidates(r: PlacementRequest): readonly string[] {
+    const all = this.#calendar.workdaysBetween(r.from, r.to, r.employee.country, r.client.country);
+    if (!r.notBefore || r.notBefore <= r.from) return all;
+    const later = all.filter((d) => d >= r.notBefore!);
+    return later.length ? later : all;
+  }
+
+  #overflow(r: PlacementRequest): readonly string[] {
+    if (r.mode === 'latest') {
+      return [...this.#calendar.workdaysBetween(addDays(r.from, -OVERFLOW_DAYS), addDays(r.from, -1), r.employee.country, r.client.country)].reverse();
+    }
+    return this.#calendar.workdaysBetween(addDays(r.to, 1), addDays(r.to, OVERFLOW_DAYS), r.employee.country, r.client.country);
+  }
+
+  #placeTimedOn(r: PlacementRequest, date: string): Placement | undefined {
+    const shared = this.#sharedOn(r, date);
+    if (!shared) return undefined;
+    const load = this.#loadOf(r.employee.id, date);
+    const cap = r.employee.meetingsPerDay;
+    if (cap !== undefined && load.timed >= cap) return undefined;
+    const duration = r.durationMinutes * 60_000;
+    const firstSlot = Math.ceil(shared[0] / SLOT_MS) * SLOT_MS;
+    const slots = Math.floor((shared[1] - duration - firstSlot) / SLOT_MS) + 1;
+    if (slots <= 0) return undefined;
+    const offset = (r.seed >>> 12) % slots;
+    for (let i = 0; i < slots; i++) {
+      const start = firstSlot + ((offset + i) % slots) * SLOT_MS;
+      const end = start + duration;
+      if (!this.#fits(r.employee, load, start, end)) continue;
+      this.#book(load, start, end);
+      return { date, start, end };
+    }
+    return undefined;
+  }
+
+  #sharedOn(r: PlacementRequest, date: string): Interval | undefined {
+    const e = r.employee;
+    const c = r.client;
+    const key = `${e.timezone}|${e.hours.start}-${e.hours.end}|${e.country}|${c.timezone}|${c.hours.start}-${c.hours.end}|${c.country}|${date}`;
+    let shared = this.#shared.get(key);
+    if (shared === undefined) {
+      shared = sharedHours(e.timezone, e.hours, date, c.timezone, c.hours, (d) => this.#calendar.isWorkday(d, c.country)) ?? null;
+      this.#shared.set(key, shared);
+    }
+    return shared ?? undefined;
+  }
+
+  #loadOf(employee: string, date: string): DayLoad {
+    const key = `${employee}|${date}`;
+    let load = this.#load.get(key);
+    if (!load) {
+      load = { timed: 0, busy: [] };
+      this.#load.set(key, load);
+    }
+    return load;
+  }
+
+  #fits(employee: Employee, load: DayLoad, start: number, end: number): boolean {
+    if (employee.meetingsPerDay !== undefined && load.timed >= employee.meetingsPerDay) return false;
+    for (let i = 0; i < load.busy.length; i += 2) if (start < load.busy[i + 1]! && load.busy[i]! < end) return false;
+    return true;
+  }
+
+  #book(load: DayLoad, start: number, end: number): void {
+    load.timed++;
+    load.busy.push(start, end);
+  }
+}
+
+function pick(days: readonly string[], r: PlacementRequest): string {
+  return r.mode === 'latest' ? days[days.length - 1]! : days[r.seed % days.length]!;
+}

@@ -1,0 +1,92 @@
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import type { MonthDay, ProfessionalHoliday, WeekdayRule } from '../domain/types.ts';
+
+/**
+ * Public holidays by country, from the offline date-holidays data (no I/O), and the dates
+ * of professional holidays. Results are memoised: they are pure functions of their inputs.
+ */
+
+export interface PublicHoliday {
+  /** ISO date. */
+  readonly date: string;
+  /** Slug of the English name, usable as `campaigns[].holiday`: "new-years-day", "unity-day". */
+  readonly slug: string;
+  readonly name: string;
+}
+
+const countries = new Set(Object.keys(new Holidays().getCountries('en')));
+const calendars = new Map<string, Holidays>();
+const byYear = new Map<string, readonly PublicHoliday[]>();
+
+export function hasHolidayCalendar(country: string): boolean {
+  return countries.has(country);
+}
+
+export function slugify(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/['’]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Public (day-off) holidays of a country in a year; multi-day holidays give one entry per day. */
+export function publicHolidays(country: string, year: number): readonly PublicHoliday[] {
+  const key = `${country}:${year}`;
+  let list = byYear.get(key);
+  if (list) return list;
+  let hd = calendars.get(country);
+  if (!hd) {
+    hd = new Holidays(country);
+    calendars.set(country, hd);
+  }
+  const out: PublicHoliday[] = [];
+  for (const h of hd.getHolidays(year, 'en')) {
+    if (h.type !== 'public') continue;
+    const first = DateTime.fromISO(h.date.slice(0, 10), { zone: 'utc' });
+    // date-holidays gives start/end instants in the country's zone; the day count is their difference.
+    const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
+    const slug = slugify(h.name.replace(/\s*\(substitute day\)/i, ''));
+    for (let i = 0; i < days; i++) out.push({ date: first.plus({ days: i }).toISODate()!, slug, name: h.name });
+  }
+  list = Object.freeze(out);
+  byYear.set(key, list);
+  return list;
+}
+
+/** Slugs of every public holiday a country has in a year (for validating campaigns). */
+export function publicHolidaySlugs(country: string, year: number): Set<string> {
+  return new Set(publicHolidays(country, year).map((h) => h.slug));
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** "2nd sunday of august" → { nth: 2, weekday: 7, month: 8 }; "last friday of july" → { nth: -1, … }. */
+export function parseWeekdayRule(text: string): WeekdayRule | undefined {
+  const m = /^(1st|2nd|3rd|4th|5th|last)\s+(\w+)\s+of\s+(\w+)$/i.exec(text.trim());
+  if (!m) return undefined;
+  const weekday = WEEKDAYS.indexOf(m[2]!.toLowerCase()) + 1;
+  const month = MONTHS.indexOf(m[3]!.toLowerCase()) + 1;
+  if (weekday === 0 || month === 0) return undefined;
+  const nth = m[1]!.toLowerCase() === 'last' ? -1 : Number(m[1]![0]);
+  return { nth, weekday, month };
+}
+
+export function parseMonthDay(text: string): MonthDay {
+  const [month, day] = text.split('-').map(Number) as [number, number];
+  return { month, day };
+}
+
+/** The holiday's date in a year, or undefined when it does not occur (a 5th weekday, 02-29). */
+export function professionalHolidayDate(holiday: ProfessionalHoliday, year: number): string | undefined {
+  if (holiday.date) {
+    const d = DateTime.fromObject({ year, month: holiday.date.month, day: holiday.date.day }, { zone: 'utc' });
+    return d.isValid ? d.toISODate()! : undefined;
+  }
+  const rule = holiday.rule!;
+  const first = DateTime.fromObject({ year, month: rule.month, day: 1 }, { zone: 'utc' });
+  if (rule.nth > 0) {
+    const d = first.plus({ days: (rule.weekday - first.weekday + 7) % 7 + (rule.nth - 1) * 7 });
+    return d.month === rule.month ? d.toISODate()! : undefined;
+  }
+  const last = first.endOf('month').startOf('day');
+  return last.minus({ days: (last.weekday - rule.weekday + 7) % 7 }).toISODate()!;
+}

@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import type { Hours } from '../domain/types.ts';
+
+/** An interval of instants, epoch milliseconds, end exclusive. */
+export type Interval = readonly [number, number];
+
+/**
+ * Working hours of one local day as instants. Uses wall-clock set(), not "midnight plus
+ * minutes", so 09:00 stays 09:00 on the day a DST change happens at night.
+ */
+export function workingInterval(zone: string, isoDate: string, hours: Hours): Interval {
+  const midnight = DateTime.fromISO(isoDate, { zone });
+  const at = (minutes: number) =>
+    minutes >= 1440
+      ? midnight.plus({ days: 1 }).startOf('day').toMillis()
+      : midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis();
+  return [at(hours.start), at(hours.end)];
+}
+
+/**
+ * The longest stretch inside the employee's working hours on `employeeDate` that is also
+ * inside the client's working hours on a client working day, or undefined. The client's
+ * local date may differ from the employee's (far-apart zones); each party's day is checked
+ * in its own zone.
+ */
+export function sharedHours(
+  employeeZone: string, employeeHours: Hours, employeeDate: string,
+  clientZone: string, clientHours: Hours, isClientWorkday: (isoDate: string) => boolean,
+): Interval | undefined {
+  const [a, b] = workingInterval(employeeZone, employeeDate, employeeHours);
+  const first = DateTime.fromMillis(a, { zone: clientZone }).toISODate()!;
+  const last = DateTime.fromMillis(b - 1, { zone: clientZone }).toISODate()!;
+  let best: Interval | undefined;
+  for (const clientDate of first === last ? [first] : [first, last]) {
+    if (!isClientWorkday(clientDate)) continue;
+    const [c, d] = workingInterval(clientZone, clientDate, clientHours);
+    const from = Math.max(a, c);
+    const to = Math.min(b, d);
+    if (to > from && (!best || to - from > best[1] - best[0])) best = [from, to];
+  }
+  return best;
+}
+
+/** Longest overlap in minutes over reference days in every season (winter and summer time). */
+export function longestSharedHours(employeeZone: string, employeeHours: Hours, clientZone: string, clientHours: Hours): number {
+  let longest = 0;
+  for (const date of ['2027-01-13', '2027-04-14', '2027-07-14', '2027-10-13']) {
+    const shared = sharedHours(employeeZone, employeeHours, date, clientZone, clientHours, () => true);
+    if (shared) longest = Math.max(longest, (shared[1] - shared[0]) / 60_000);
+  }
+  return longest;
+}
