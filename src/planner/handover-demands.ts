@@ -32,7 +32,7 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
           out.push(demand({
             ...base, ...series(h, client.id, contact.id, 'intro'), employee: successor.id,
             from: introDays[0], to: introDays[1],
-            title: '{client.name}: {to.name} introduces themself to {contact.name} as the new contact', titleValues: values,
+            title: '{client.name}: introduce yourself to {contact.name} as their new contact, taking over from {from.name}', titleValues: values,
           }));
         }
       }

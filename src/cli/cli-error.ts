@@ -1,0 +1,27 @@
+import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
+import { TouchNotFoundError, TouchStateError } from '../storage/touch-repository.ts';
+
+/** Exit statuses: 0 success, 1 runtime failure, 2 bad input (configuration or arguments). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** A problem with what the user typed: reported without a stack, exit status 2. */
+export class BadInputError extends Error {}
+
+/** Prints an error for humans on stderr and returns the exit status it deserves. */
+export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  if (error instanceof ConfigInvalidError) {
+    stderr.write(`touchbase: the configuration has ${error.issues.length} error${error.issues.length === 1 ? '' : 's'}; nothing was changed:\n`);
+    for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof BadInputError || error instanceof TouchNotFoundError || error instanceof TouchStateError) {
+    stderr.write(`touchbase: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const e = error as Error;
+  stderr.write(`touchbase: ${e?.message ?? String(error)}\n`);
+  if (process.env.TOUCHBASE_DEBUG) stderr.write(`${e?.stack ?? ''}\n`);
+  return EXIT_FAILURE;
+}

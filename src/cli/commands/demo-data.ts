@@ -1,0 +1,44 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { demoCompany } from '../../demo/demo-company.ts';
+import { BadInputError } from '../cli-error.ts';
+import { configDir, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+
+/** The example files whose rules, campaigns and workflows the demo company reuses. */
+const TEMPLATE_FILES = ['rules.yaml', 'campaigns.yaml', 'workflows.yaml'];
+
+interface DemoOptions extends GlobalOptions {
+  clients: string;
+  out: string;
+  seed: string;
+  force: boolean;
+}
+
+export function demoDataCommand(program: Command, io: CliIO): void {
+  program
+    .command('demo-data')
+    .description('write a large synthetic company (a configuration folder) for tests and benchmarks')
+    .requiredOption('--clients <n>', 'number of clients (about 5 contacts each)')
+    .requiredOption('--out <dir>', 'folder to write')
+    .option('--seed <n>', 'random seed (the same seed gives the same company)', '1')
+    .option('--force', 'overwrite a folder that is not empty', false)
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<DemoOptions>();
+      const clients = Number(o.clients);
+      if (!Number.isInteger(clients) || clients < 1 || clients > 1_000_000) throw new BadInputError(`--clients: expected a whole number from 1 to 1000000, found ${JSON.stringify(o.clients)}`);
+      const out = resolve(o.out);
+      if (existsSync(out) && readdirSync(out).length > 0 && !o.force) throw new BadInputError(`--out: ${out} is not empty (use --force to overwrite)`);
+      const templateDir = configDir(o);
+      const template: Record<string, string> = {};
+      for (const f of TEMPLATE_FILES) if (existsSync(join(templateDir, f))) template[f] = readFileSync(join(templateDir, f), 'utf8');
+      const files = demoCompany({ clients, seed: Number(o.seed) || 1 }, template);
+      for (const [path, text] of Object.entries(files)) {
+        if (!text) continue;
+        mkdirSync(dirname(join(out, path)), { recursive: true });
+        writeFileSync(join(out, path), text);
+      }
+      io.out(`wrote a company of ${clients} clients to ${out} (rules and campaigns from ${templateDir})\n`);
+    });
+}

@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
+import { BadInputError } from '../cli-error.ts';
+import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import type { Config } from '../../domain/types.ts';
+
+interface OutcomeOptions extends GlobalOptions {
+  at?: string;
+  note?: string;
+  reason?: string;
+  by?: string;
+}
+
+/** `done ID` and `skip ID --reason`: what happened to a touch, recorded in the history. */
+export function outcomeCommands(program: Command, io: CliIO): void {
+  program
+    .command('done')
+    .argument('<id>', 'touch id (or its first 8 characters, as `plan` shows)')
+    .description('record a touch as done')
+    .option('--at <instant>', 'when it was done, ISO date or instant (default: now)')
+    .option('--note <text>', 'how it went')
+    .option('--by <employee>', 'who did it (default: the touch\'s employee)')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<OutcomeOptions>();
+      const config = readConfig(o);
+      checkEmployee(config, o.by);
+      const row = await withDatabase(o, async (db) => {
+        const touch = await findTouch(db, id);
+        const at = instant(o.at, config, touch.employee_id);
+        return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note });
+      });
+      io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
+    });
+
+  program
+    .command('skip')
+    .argument('<id>', 'touch id (or its first 8 characters)')
+    .description('record a touch as skipped, with the reason')
+    .requiredOption('--reason <text>', 'why it will not happen')
+    .option('--at <instant>', 'when it was decided (default: now)')
+    .action(async (id: string, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<OutcomeOptions>();
+      const config = readConfig(o);
+      if (!o.reason?.trim()) throw new BadInputError('--reason: expected a reason, found nothing');
+      const row = await withDatabase(o, async (db) => {
+        const touch = await findTouch(db, id);
+        const at = instant(o.at, config, touch.employee_id);
+        return markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: o.reason! });
+      });
+      io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n`);
+    });
+}
+
+function checkEmployee(config: Config, id: string | undefined): void {
+  if (id && !config.employees.some((e) => e.id === id)) throw new BadInputError(`--by: no employee has the id ${JSON.stringify(id)}`);
+}
+
+/** The moment in the employee's own zone, so "done on" is their local date. */
+function instant(text: string | undefined, config: Config, employee: string): DateTime {
+  const zone = config.employees.find((e) => e.id === employee)?.timezone ?? config.settings.timezone;
+  if (!text) return clockFrom(undefined).now().setZone(zone);
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
+  if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
+  return at;
+}

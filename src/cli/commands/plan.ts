@@ -1,0 +1,47 @@
+import { Option, type Command } from 'commander';
+import { addDuration } from '../../planner/dates.ts';
+import { planWithHistory } from '../../plan-service.ts';
+import { BadInputError } from '../cli-error.ts';
+import { clockFrom, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { formatTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
+import type { CliIO } from '../io.ts';
+
+interface PlanOptions extends GlobalOptions {
+  from?: string;
+  to?: string;
+  client?: string;
+  employee?: string;
+  format: TouchFormat;
+  now?: string;
+  save: boolean;
+}
+
+export function planCommand(program: Command, io: CliIO): void {
+  program
+    .command('plan')
+    .description('show the contact plan for a period and record it (stable ids for done/skip)')
+    .option('--from <date>', 'first day, YYYY-MM-DD (default: today in the company zone)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: --from plus settings.horizon)')
+    .option('--client <id>', 'only this client')
+    .option('--employee <id>', 'only this employee')
+    .addOption(new Option('--format <format>', 'output format').choices(TOUCH_FORMATS as string[]).default('table'))
+    .option('--now <instant>', 'what "now" is, as an ISO instant, to reproduce a plan')
+    .option('--no-save', 'do not record the plan in the database')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<PlanOptions>();
+      const config = readConfig(o);
+      const now = clockFrom(o.now).now();
+      const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
+      const to = o.to ? parseDateOption('--to', o.to) : addDuration(from, config.settings.horizon);
+      if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
+      if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
+      if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
+      const { result, saved } = await withDatabase(o, (db) => planWithHistory(db, config, { from, to }, now, o.save));
+      const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
+      io.out(formatTouches(touches, o.format, now, config.settings.company));
+      for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      if (saved && o.format === 'table') {
+        io.err(`recorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
+      }
+    });
+}

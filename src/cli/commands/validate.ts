@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { checkConfig } from '../../config/load-config.ts';
+import { ConfigInvalidError } from '../../config/config-issue.ts';
+import { configDir, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+
+export function validateCommand(program: Command, io: CliIO): void {
+  program
+    .command('validate')
+    .description('check the configuration and report every error with its file, line and column')
+    .action(async (_o, cmd: Command) => {
+      const dir = configDir(cmd.optsWithGlobals<GlobalOptions>());
+      const { config, issues } = checkConfig(dir);
+      if (!config) throw new ConfigInvalidError(issues);
+      const contacts = config.clients.reduce((n, c) => n + c.contacts.length, 0);
+      io.out(`${dir}: valid — ${config.employees.length} employees, ${config.clients.length} clients, ${contacts} contacts, `
+        + `${config.rules.length} rules, ${config.campaigns.length} campaigns, ${config.holidays.length} holidays, `
+        + `${config.handovers.length} handovers, ${config.triggers.length} triggers\n`);
+    });
+}

@@ -1,0 +1,16 @@
+import type { DateTime } from 'luxon';
+import type { Config } from './domain/types.ts';
+import { planTouches, type PlanResult, type PlanWindow } from './planner/plan.ts';
+import type { DB } from './storage/database.ts';
+import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
+
+/**
+ * Plans a window from the recorded history and, unless `save` is false, records the plan
+ * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
+ */
+export async function planWithHistory(db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
+  const history = await loadHistory(db);
+  const result = planTouches(config, history, window, now);
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!) : undefined;
+  return { result, saved };
+}
