@@ -30,7 +30,7 @@ export function campaignDemands(config: Config, from: string, to: string): Deman
             identity: `campaign:${campaign.id}|${unit.key}|${year}`,
             source: `campaign:${campaign.id}`, series: `campaign:${campaign.id}|${unit.key}`, kind: campaign.kind,
             client, contacts: unit.contacts, role: campaign.ours,
-            from: addDays(occasion.date, -GREETING_LOOKBACK_DAYS), to: occasion.date, mode: 'latest',
+            from: addDays(occasion.date, -GREETING_LOOKBACK_DAYS), to: occasion.date, mode: 'latest', overflow: true,
             durationMinutes: 0,
             remind: campaign.prepareMinutes ? [...new Set([campaign.prepareMinutes, 1440])] : [1440],
             title: campaign.title ?? (occasion.name ? '{client.name}: {holiday.name} greeting to {contacts}' : '{client.name}: greeting to {contacts}'),

@@ -18,6 +18,8 @@ export interface Demand {
   readonly from: string;
   readonly to: string;
   readonly mode: PlacementMode;
+  /** May go past `to` when the window is full (see PlacementRequest.overflow). */
+  readonly overflow: boolean;
   readonly durationMinutes: number;
   readonly remind: readonly number[];
   readonly title: string;

@@ -19,7 +19,7 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
       const noticeDays = [calendar.shiftWorkdays(h.on, -2, notifier.country, client.country), calendar.shiftWorkdays(h.on, -1, notifier.country, client.country)] as const;
       const introDays = [calendar.shiftWorkdays(h.on, 1, successor.country, client.country), calendar.shiftWorkdays(h.on, 2, successor.country, client.country)] as const;
       for (const contact of client.contacts) {
-        const base = { client, contacts: [contact], kind: 'letter' as const, role: '', durationMinutes: 0, remind: [1440], mode: 'spread' as const };
+        const base = { client, contacts: [contact], kind: 'letter' as const, role: '', durationMinutes: 0, remind: [1440], mode: 'spread' as const, overflow: true };
         const values = { ...contactValues(client, [contact]), 'from.name': leaver.name, 'to.name': successor.name };
         if (noticeDays[1] >= from && noticeDays[0] <= to) {
           out.push(demand({

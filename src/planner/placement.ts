@@ -21,6 +21,11 @@ export interface PlacementRequest {
   readonly mode: PlacementMode;
   /** 0 for an all-day touch. */
   readonly durationMinutes: number;
+  /**
+   * May the touch go past its window when every day inside is full? Not for calendar
+   * periods: one touch per period is a promise, so a full period is reported instead.
+   */
+  readonly overflow: boolean;
 }
 
 export interface Placement {
@@ -97,6 +102,7 @@ export class Placer {
   }
 
   #overflow(r: PlacementRequest): readonly string[] {
+    if (!r.overflow) return [];
     if (r.mode === 'latest') {
       return [...this.#calendar.workdaysBetween(addDays(r.from, -OVERFLOW_DAYS), addDays(r.from, -1), r.employee.country, r.client.country)].reverse();
     }

@@ -106,7 +106,9 @@ class PlanRun {
     const request = this.#request(d);
     const placed = this.#placer.place(request);
     if (!placed) {
-      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, message: `no working day with free time for ${request.employee.id} between ${d.from} and ${addDays(d.to, 31)}` });
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, message: d.overflow
+        ? `no working day with free time for ${request.employee.id} between ${d.from} and ${addDays(d.to, 31)}`
+        : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.from} to ${d.to}` });
       return undefined;
     }
     this.#emit(d, request.employee, placed, keepsOverdue);
@@ -128,7 +130,7 @@ class PlanRun {
           const d = demand({
             identity: `${unit.series}|after:${base}|${k}`,
             source: `rule:${rule.id}`, series: unit.series, kind: rule.kind, client, contacts: unit.contacts,
-            role: rule.ours, from: due, to: addDays(due, spread), mode: 'spread',
+            role: rule.ours, from: due, to: addDays(due, spread), mode: 'spread', overflow: true,
             durationMinutes: TIMED_KINDS.has(rule.kind) ? rule.durationMinutes : 0, remind: rule.remind,
             title: rule.title ?? DEFAULT_TITLES[rule.kind], titleValues: { ...contactValues(client, unit.contacts), 'rule.id': rule.id },
           });
@@ -147,7 +149,7 @@ class PlanRun {
   #request(d: Demand, knownDate?: string): PlacementRequest & { employee: Employee } {
     let employee = this.#employees.get(d.employee ?? d.client.team[d.role]!)!;
     const base = {
-      seed: d.seed, client: d.client, from: d.from, to: d.to, mode: d.mode, durationMinutes: d.durationMinutes,
+      seed: d.seed, client: d.client, from: d.from, to: d.to, mode: d.mode, durationMinutes: d.durationMinutes, overflow: d.overflow,
     };
     if (!d.employee) {
       // Follow handovers: a touch on or after `on` belongs to the successor.

@@ -30,7 +30,7 @@ export function calendarRuleDemands(config: Config, from: string, to: string): D
           out.push(demand({
             identity: `${unit.series}|${period.key}`,
             source: `rule:${rule.id}`, series: unit.series, kind: rule.kind, client, contacts: unit.contacts,
-            role: rule.ours, from: period.from, to: period.to, mode: 'spread',
+            role: rule.ours, from: period.from, to: period.to, mode: 'spread', overflow: false,
             durationMinutes: timed ? rule.durationMinutes : 0, remind: rule.remind,
             title: rule.title ?? DEFAULT_TITLES[rule.kind],
             titleValues: { ...contactValues(client, unit.contacts), 'rule.id': rule.id },

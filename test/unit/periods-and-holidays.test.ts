@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { periodsOverlapping } from '../../src/planner/periods.ts';
+import { parseWeekdayRule, professionalHolidayDate, publicHolidays } from '../../src/planner/public-holidays.ts';
+import { parseDuration } from '../../src/domain/duration.ts';
+
+const span = (p: { from: string; to: string }) => `${p.from}..${p.to}`;
+
+describe('calendar-aligned periods', () => {
+  it('1 month is each month, 3 months each quarter, 6 months each half-year', () => {
+    expect(periodsOverlapping(parseDuration('1 month')!, '2027-01-15', '2027-03-02').map(span))
+      .toEqual(['2027-01-01..2027-01-31', '2027-02-01..2027-02-28', '2027-03-01..2027-03-31']);
+    expect(periodsOverlapping(parseDuration('3 months')!, '2027-02-10', '2027-05-01').map(span))
+      .toEqual(['2027-01-01..2027-03-31', '2027-04-01..2027-06-30']);
+    expect(periodsOverlapping(parseDuration('6 months')!, '2027-01-01', '2027-12-31').map(span))
+      .toEqual(['2027-01-01..2027-06-30', '2027-07-01..2027-12-31']);
+  });
+
+  it('1 year is each calendar year, leap day included', () => {
+    expect(periodsOverlapping(parseDuration('1 year')!, '2028-02-29', '2028-02-29').map(span)).toEqual(['2028-01-01..2028-12-31']);
+  });
+
+  it('N weeks are consecutive ISO weeks starting on Mondays', () => {
+    const periods = periodsOverlapping(parseDuration('2 weeks')!, '2027-01-01', '2027-02-01');
+    for (const p of periods) expect(new Date(`${p.from}T00:00:00Z`).getUTCDay()).toBe(1);
+    expect(periods.every((p, i) => i === 0 || p.from > periods[i - 1]!.to)).toBe(true);
+  });
+
+  it('N days are blocks counted from the client\'s since', () => {
+    expect(periodsOverlapping(parseDuration('10 days')!, '2027-01-01', '2027-01-15', '2026-12-25').map(span))
+      .toEqual(['2026-12-25..2027-01-03', '2027-01-04..2027-01-13', '2027-01-14..2027-01-23']);
+  });
+});
+
+describe('holidays', () => {
+  it('"2nd sunday of august" and "last friday of july" fall on the right days', () => {
+    const builders = { id: 'b', name: 'Builders', date: undefined, rule: parseWeekdayRule('2nd sunday of august'), countries: undefined, industries: undefined };
+    const sysadmin = { ...builders, rule: parseWeekdayRule('last friday of july') };
+    expect(professionalHolidayDate(builders, 2027)).toBe('2027-08-08');
+    expect(professionalHolidayDate(builders, 2026)).toBe('2026-08-09');
+    expect(professionalHolidayDate(sysadmin, 2027)).toBe('2027-07-30');
+    expect(professionalHolidayDate(sysadmin, 2026)).toBe('2026-07-31');
+  });
+
+  it('a 5th weekday that a month lacks does not occur, and 02-29 only in leap years', () => {
+    const fifth = { id: 'x', name: 'X', date: undefined, rule: parseWeekdayRule('5th monday of february'), countries: undefined, industries: undefined };
+    expect(professionalHolidayDate(fifth, 2027)).toBeUndefined();
+    const leap = { ...fifth, rule: undefined, date: { month: 2, day: 29 } };
+    expect(professionalHolidayDate(leap, 2027)).toBeUndefined();
+    expect(professionalHolidayDate(leap, 2028)).toBe('2028-02-29');
+  });
+
+  it('public holidays come per day, with multi-day holidays spelled out', () => {
+    const ru = publicHolidays('RU', 2027).map((h) => h.date);
+    expect(ru).toEqual(expect.arrayContaining(['2027-01-01', '2027-01-02', '2027-01-03', '2027-01-07', '2027-03-08', '2027-11-04']));
+    expect(publicHolidays('RO', 2027).map((h) => h.slug)).toContain('national-holiday');
+    expect(publicHolidays('MD', 2027).map((h) => h.date)).toContain('2027-08-27');
+  });
+});
