@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY, makeHistory } from '../../src/planner/history.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+
+const config = configOf({
+  ...SETTINGS,
+  employees: [employee('am', 'account_manager')],
+  clients: [client('a', { roles: ['buyer'], since: '2026-06-10' })],
+  rules: [{ id: 'follow', ours: 'account_manager', theirs: 'buyer', kind: 'letter', every: '1 month', anchor: 'last' }],
+});
+const SERIES = 'rule:follow|a|a-buyer0';
+
+describe('anchor: last', () => {
+  it('with nothing done, the first touch is due `every` after since, overdue when that is past, and kept before the window', () => {
+    const now = DateTime.fromISO('2026-08-20T10:00:00+03:00');
+    const { touches } = planTouches(config, NO_HISTORY, { from: '2026-09-01', to: '2026-10-31' }, now);
+    const [first, ...rest] = touches;
+    expect(first!.window.from).toBe('2026-07-10');
+    expect(first!.date >= '2026-07-10' && first!.date <= '2026-07-13').toBe(true);
+    expect(first!.overdue).toBe(true);
+    // The cadence goes on from today, not from the missed day.
+    expect(rest[0]!.window.from).toBe('2026-09-20');
+    expect(rest[1]!.window.from).toBe(DateTime.fromISO(rest[0]!.date).plus({ months: 1 }).toISODate());
+    for (const t of rest) expect(t.overdue).toBe(false);
+  });
+
+  it('the next touch is due `every` after the last one done, as recorded in history', () => {
+    const history = makeHistory([{ touchId: 'done-1', series: SERIES, status: 'done', date: '2027-01-12' }]);
+    const now = DateTime.fromISO('2027-01-13T10:00:00+03:00');
+    const { touches } = planTouches(config, history, { from: '2027-01-13', to: '2027-04-30' }, now);
+    expect(touches.map((t) => t.window.from)).toEqual(['2027-02-12', expect.any(String), expect.any(String)]);
+    expect(touches[0]!.date >= '2027-02-12' && touches[0]!.date <= '2027-02-15').toBe(true);
+    // Each next one is a month after the previous planned one.
+    expect(touches[1]!.window.from).toBe(DateTime.fromISO(touches[0]!.date).plus({ months: 1 }).toISODate());
+    expect(touches.every((t) => !t.overdue)).toBe(true);
+  });
+
+  it('a later done touch moves the cadence; an earlier one does not count', () => {
+    const history = makeHistory([
+      { touchId: 'x1', series: SERIES, status: 'done', date: '2027-03-01' },
+      { touchId: 'x0', series: SERIES, status: 'done', date: '2027-01-05' },
+    ]);
+    const { touches } = planTouches(config, history, { from: '2027-03-01', to: '2027-04-30' }, DateTime.fromISO('2027-03-02T09:00:00Z'));
+    expect(touches[0]!.window.from).toBe('2027-04-01');
+  });
+
+  it('an overdue touch stays planned and flagged until done; it is never dropped', () => {
+    const history = makeHistory([{ touchId: 'd', series: SERIES, status: 'done', date: '2027-01-12' }]);
+    const late = DateTime.fromISO('2027-04-01T10:00:00+03:00');
+    const { touches } = planTouches(config, history, { from: '2027-04-01', to: '2027-04-30' }, late);
+    expect(touches[0]!.window.from).toBe('2027-02-12');
+    expect(touches[0]!.overdue).toBe(true);
+  });
+});
+
+describe('recorded outcomes', () => {
+  it('a done calendar touch shows as done on the date it was planned, and is not overdue', () => {
+    const cfg = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: [client('a', { roles: ['buyer'] })],
+      rules: [{ id: 'm', ours: 'account_manager', theirs: 'buyer', kind: 'letter', every: '1 month' }],
+    });
+    const window = { from: '2027-01-01', to: '2027-03-31' };
+    const first = planTouches(cfg, NO_HISTORY, window, DateTime.fromISO('2026-12-01T00:00:00Z')).touches;
+    const jan = first[0]!;
+    const history = makeHistory(
+      [{ touchId: jan.id, series: jan.series, status: 'done', date: jan.date }],
+      new Map(first.map((t) => [t.id, { date: t.date, start: undefined, employee: t.employee }])),
+    );
+    const later = planTouches(cfg, history, window, DateTime.fromISO('2027-03-01T00:00:00Z')).touches;
+    expect(later.find((t) => t.id === jan.id)).toMatchObject({ status: 'done', overdue: false, date: jan.date });
+    expect(later.find((t) => t.window.from === '2027-02-01')).toMatchObject({ status: 'planned', overdue: true });
+  });
+});
