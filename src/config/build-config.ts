@@ -30,7 +30,12 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
   const broken = sources.brokenIds;
 
   const rawSettings = sources.settings;
-  if (!rawSettings) return { config: undefined, issues };
+  if (!rawSettings) {
+    const broken = sources.brokenSettings;
+    if (broken && typeof broken.value.timezone === 'string') checkZone(broken.value.timezone, broken.origin, ['timezone'], report);
+    if (broken && typeof broken.value.country === 'string' && /^[A-Z]{2}$/.test(broken.value.country)) checkCountry(broken.value.country, broken.origin, ['country'], report);
+    return { config: undefined, issues: sortIssues(issues) };
+  }
   const s = rawSettings.value;
   checkZone(s.timezone, rawSettings.origin, ['timezone'], report);
   checkCountry(s.country, rawSettings.origin, ['country'], report);

@@ -25,6 +25,8 @@ export interface LocatedClient extends Located<RawClient> {
 export interface RawSources {
   readonly dir: string;
   settings: Located<RawSettings> | undefined;
+  /** A settings section that failed validation: its zone and country are still checked. */
+  brokenSettings: Located<Record<string, unknown>> | undefined;
   silence: Located<RawSilence> | undefined;
   readonly employees: Located<RawEmployee>[];
   readonly clients: LocatedClient[];
@@ -35,6 +37,8 @@ export interface RawSources {
   readonly triggers: Located<RawTrigger>[];
   /** Ids of entities that failed validation: references to them are not reported again. */
   readonly brokenIds: Set<string>;
+  /** Files that could not be parsed at all (they might have held the settings). */
+  readonly unreadable: string[];
   readonly issues: ConfigIssue[];
 }
 
@@ -53,8 +57,8 @@ const SECTIONS = new Set(['settings', 'silence', ...Object.keys(LIST_SECTIONS)])
 /** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir`, in path order. */
 export function readSources(dir: string, displayRoot = process.cwd()): RawSources {
   const sources: RawSources = {
-    dir, settings: undefined, silence: undefined, employees: [], clients: [], rules: [], campaigns: [],
-    holidays: [], handovers: [], triggers: [], brokenIds: new Set(), issues: [],
+    dir, settings: undefined, brokenSettings: undefined, silence: undefined, employees: [], clients: [], rules: [], campaigns: [],
+    holidays: [], handovers: [], triggers: [], brokenIds: new Set(), unreadable: [], issues: [],
   };
   const shown = (path: string) => relative(displayRoot, path) || path;
   let files: string[];
@@ -72,7 +76,7 @@ export function readSources(dir: string, displayRoot = process.cwd()): RawSource
     else if (name === 'contacts.csv') contactRows.push(...readContactsCsv(path, shown(path), sources));
   }
   attachContacts(contactRows, sources);
-  if (files.length === 0 || (!sources.settings && sources.issues.length === 0)) {
+  if (files.length === 0 || (!sources.settings && !sources.brokenSettings && sources.unreadable.length === 0 && !sources.issues.some((i) => i.field.startsWith('settings')))) {
     const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files' : 'no settings section in any file';
     sources.issues.push({ file: shown(dir), line: 1, column: 1, field: 'settings', expected: 'one settings section (company, timezone, country, …)', found });
   }
@@ -98,6 +102,7 @@ function readYaml(path: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
   const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    sources.unreadable.push(file);
     for (const error of doc.errors) {
       const pos = lines.linePos(error.pos[0]);
       sources.issues.push({ file, line: pos.line, column: pos.col, field: '', expected: 'valid YAML', found: error.message.split('\n')[0]! });
@@ -126,7 +131,10 @@ function readYaml(path: string, file: string, sources: RawSources): void {
     } else {
       const parsed = settingsSchema.safeParse(obj.settings, { reportInput: true });
       if (parsed.success) sources.settings = { value: parsed.data, origin };
-      else pushZodIssues(sources, origin, parsed.error.issues);
+      else {
+        pushZodIssues(sources, origin, parsed.error.issues);
+        if (typeof obj.settings === 'object') sources.brokenSettings = { value: obj.settings as Record<string, unknown>, origin };
+      }
     }
   }
   if (obj.silence !== undefined) {

@@ -19,7 +19,7 @@ export const duration = z.string().regex(DURATION_PATTERN, {
 });
 export const hours = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"', abort: true })
   .refine((v) => {
     const [a, b] = v.split('-') as [string, string];
     return toMinutes(a) < toMinutes(b) && toMinutes(b) <= 1440;

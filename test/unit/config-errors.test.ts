@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { checkConfig } from '../../src/config/load-config.ts';
+import { formatIssue, type ConfigIssue } from '../../src/config/config-issue.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+
+const SETTINGS = `settings:
+  company: Test Co
+  timezone: Europe/Moscow
+  country: RU
+`;
+const TEAM = `employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: petrov, name: Ivan Petrov, role: sales_director }
+  - { id: orlov, name: Oleg Orlov, role: sales_director }
+`;
+
+function issuesOf(files: Record<string, string>): { issues: readonly ConfigIssue[]; dir: string; text: string } {
+  const dir = writeConfig(files);
+  const { config, issues } = checkConfig(dir);
+  expect(config).toBeUndefined();
+  const shown = issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
+  return { issues: shown, dir, text: shown.map(formatIssue).join('\n') };
+}
+
+describe('configuration errors name the file, line, column, field, expected and found', () => {
+  it('a team member who does not exist', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'clients.yaml': `clients:
+  - id: stroymash
+    name: Stroymash
+    team:
+      account_manager: ivanov
+      sales_director: petrov
+`,
+    });
+    expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 5, column: 24, field: 'clients[0].team.account_manager', expected: 'the id of an employee' })]);
+    expect(issues[0]!.found).toContain('"ivanov"');
+  });
+
+  it('a rule whose role nobody holds, and an ambiguous role', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'clients.yaml': `clients:
+  - id: stroymash
+    name: Stroymash
+    contacts:
+      - { id: sk, name: S K, role: ceo }
+`,
+      'rules.yaml': `rules:
+  - id: ceo-to-ceo
+    ours: ceo
+    theirs: ceo
+    kind: meeting
+    every: 6 months
+  - id: director
+    ours: sales_director
+    theirs: ceo
+    kind: meeting
+    every: 3 months
+`,
+    });
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatchObject({ file: 'clients.yaml', line: 2, field: 'clients[0].team' });
+    expect(issues[0]!.found).toBe('role sales_director is held by petrov and orlov; name one under team');
+    expect(issues[1]).toMatchObject({ file: 'rules.yaml', line: 3, column: 11, field: 'rules[0].ours' });
+    expect(issues[1]!.found).toContain('held by nobody');
+    expect(text).toContain('rules.yaml:3:11: rules[0].ours: expected a role some employee holds');
+  });
+
+  it('a handover to an unknown employee, and to oneself', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `handovers:
+  - { from: ivanova, to: sidorov, on: 2027-03-15, notice_from: leaving }
+  - { from: petrov, to: petrov, on: 2027-03-15, notice_from: leaving }
+`,
+    });
+    expect(issues.map((i) => [i.line, i.field])).toEqual([[10, 'handovers[0].to'], [11, 'handovers[1].to']]);
+    expect(issues[0]!.found).toContain('"sidorov"');
+  });
+
+  it('a time zone luxon does not know, a country with no holiday calendar, impossible hours', () => {
+    const { issues } = issuesOf({
+      'a.yaml': `settings:
+  company: Test Co
+  timezone: Europe/Moskow
+  country: XX
+  hours: "18:00-09:00"
+employees:
+  - { id: a, name: A, role: r, hours: "25:00-26:00" }
+`,
+    });
+    expect(issues.map((i) => [i.line, i.column, i.field])).toEqual([[3, 13, 'settings.timezone'], [4, 12, 'settings.country'], [5, 10, 'settings.hours'], [7, 39, 'employees[0].hours']]);
+    expect(issues[0]!.found).toContain('Europe/Moskow');
+    expect(issues[1]!.expected).toContain('public holiday calendar');
+    expect(issues[2]!.expected).toContain('start before they end');
+  });
+
+  it('duplicate ids, with the place of the first', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + `employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: ivanova, name: Anna Ivanova 2, role: account_manager }
+`,
+    });
+    expect(issues).toEqual([expect.objectContaining({ line: 7, field: 'employees[1].id', found: '"ivanova"' })]);
+    expect(issues[0]!.expected).toContain('first at');
+    expect(issues[0]!.expected).toContain(':6');
+  });
+
+  it('wrong types, unknown fields, bad enums and durations, all at once across files', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'rules.yaml': `rules:
+  - id: Bad Id
+    ours: account_manager
+    theirs: buyer
+    kind: visit
+    every: often
+    evry: 1 month
+`,
+      'more/campaigns.yml': `campaigns:
+  - id: ny
+    ours: account_manager
+    on: 13-45
+`,
+    });
+    const fields = issues.map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['campaigns[0].on', 'rules[0].id', 'rules[0].kind', 'rules[0].every', 'rules[0].evry']));
+    expect(text).toMatch(/rules\.yaml:5:11: rules\[0\]\.kind: expected one of "meeting", "call", "letter", "greeting", "feedback", "news", found "visit"/);
+    expect(text).toMatch(/rules\.yaml:6:12: rules\[0\]\.every: expected a duration like/);
+    expect(text).toMatch(/rules\.yaml:7:5: rules\[0\]\.evry: expected one of the known fields.*found an unknown field "evry"/);
+    expect(text).toMatch(/more\/campaigns\.yml:4:9: campaigns\[0\]\.on: expected a month and day like 12-28/);
+  });
+
+  it('a missing required field points at the entry', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + `employees:\n  - id: x\n    role: r\n` });
+    expect(issues).toEqual([expect.objectContaining({ line: 6, field: 'employees[0].name', found: 'nothing (the field is missing)' })]);
+  });
+
+  it('YAML syntax errors, and a folder with no settings', () => {
+    const syntax = issuesOf({ 'a.yaml': `settings:\n  company: [unclosed\n` });
+    expect(syntax.issues[0]).toMatchObject({ file: 'a.yaml', expected: 'valid YAML' });
+    const empty = issuesOf({ 'a.yaml': TEAM });
+    expect(empty.issues[0]!.found).toBe('no settings section in any file');
+  });
+
+  it('CSV errors name the row and column', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'crm/clients.csv': '\uFEFFid;name;stage;team.account_manager;team.sales_director\nok;OK Ltd;active;ivanova;petrov\nbad;Bad Ltd;asleep;ivanova;petrov\nghost;Ghost;active;nobody;petrov\n',
+      'crm/contacts.csv': 'client,id,name,role,email\nok,ok-ceo,Ok Ceo,ceo,ceo@ok.example\nmissing,m-ceo,M,ceo,m@x.example\nok,ok-buyer,Ok Buyer,buyer,not-an-email\n',
+    });
+    expect(issues.map((i) => [i.file, i.line, i.column, i.field])).toEqual([
+      ['crm/clients.csv', 3, 3, 'stage'],
+      ['crm/clients.csv', 4, 4, 'team.account_manager'],
+      ['crm/contacts.csv', 3, 1, 'client'],
+      ['crm/contacts.csv', 4, 5, 'email'],
+    ]);
+    expect(text).toContain('crm/clients.csv:3:3: stage: expected one of "onboarding", "active", "lapsed", found "asleep"');
+  });
+
+  it('a CSV row with the wrong number of fields', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'clients.csv': 'id,name\na,A\nb,B,extra\n' });
+    expect(issues[0]).toMatchObject({ file: 'clients.csv', line: 3 });
+  });
+
+  it('working hours of an employee and a client that never overlap make a timed rule invalid', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `clients:
+  - id: la
+    name: LA Corp
+    country: US
+    timezone: America/Los_Angeles
+    team: { sales_director: petrov }
+    contacts: [{ id: la-buyer, name: B, role: buyer }]
+rules:
+  - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+`,
+    });
+    expect(issues).toEqual([expect.objectContaining({ line: 13, field: 'clients[0].timezone' })]);
+    expect(issues[0]!.found).toContain('never overlap');
+  });
+
+  it('campaigns naming an unknown holiday, holidays with both or neither date, unknown title placeholders', () => {
+    const { text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `holidays:
+  - { id: both, name: Both, date: 01-01, rule: last friday of july }
+  - { id: bad-rule, name: Bad, rule: second sunday in august }
+campaigns:
+  - { id: c1, holiday: no-such-day, ours: account_manager }
+  - { id: c2, on: 12-28, ours: account_manager, title: "Hello {client.nme}" }
+`,
+    });
+    expect(text).toContain('holidays[0].rule: expected either date (MM-DD) or rule');
+    expect(text).toContain('holidays[1].rule: expected a rule like "2nd sunday of august"');
+    expect(text).toContain('campaigns[0].holiday: expected the id of a holiday');
+    expect(text).toContain('campaigns[1].title: expected placeholders among');
+  });
+
+  it('a valid configuration has no issues', () => {
+    const { config, issues } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM }));
+    expect(issues).toEqual([]);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config!.employees[0])).toBe(true);
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY } from '../../src/planner/history.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
+
+describe('handovers', () => {
+  const sections = (noticeFrom: 'management' | 'leaving') => ({
+    ...SETTINGS,
+    employees: [employee('ivanova', 'account_manager'), employee('sidorov', 'account_manager'), employee('petrov', 'sales_director')],
+    clients: [
+      client('stroymash', { roles: ['ceo', 'buyer'], team: { account_manager: 'ivanova' } }),
+      client('other', { roles: ['buyer'], team: { account_manager: 'sidorov' } }),
+    ],
+    rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' }],
+    // 2027-03-15 is a Monday: notice on Thu 11 or Fri 12 March, introduction on Tue 16 or Wed 17.
+    handovers: [{ from: 'ivanova', to: 'sidorov', on: '2027-03-15', notice_from: noticeFrom }],
+  });
+
+  it('a notice letter to every contact 1–2 working days before, from management, and an introduction from the successor 1–2 after', () => {
+    const { touches } = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW);
+    const letters = touches.filter((t) => t.source === 'handover:ivanova:sidorov');
+    const notices = letters.filter((t) => t.title.includes('hands over'));
+    const intros = letters.filter((t) => t.title.includes('introduce'));
+    expect(notices.map((t) => t.contacts[0]).sort()).toEqual(['stroymash-buyer1', 'stroymash-ceo0']);
+    expect(intros.map((t) => t.contacts[0]).sort()).toEqual(['stroymash-buyer1', 'stroymash-ceo0']);
+    for (const n of notices) {
+      expect(n.employee).toBe('petrov');
+      expect(['2027-03-11', '2027-03-12']).toContain(n.date);
+      expect(n.kind).toBe('letter');
+    }
+    for (const i of intros) {
+      expect(i.employee).toBe('sidorov');
+      expect(['2027-03-16', '2027-03-17']).toContain(i.date);
+    }
+    expect(letters.some((t) => t.client === 'other')).toBe(false);
+  });
+
+  it('with notice_from: leaving, the leaving employee sends the notice', () => {
+    const { touches } = planTouches(configOf(sections('leaving')), NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW);
+    const notices = touches.filter((t) => t.title.includes('hands over'));
+    expect(notices.length).toBe(2);
+    for (const n of notices) expect(n.employee).toBe('ivanova');
+  });
+
+  it('touches of the leaver due on or after `on` belong to the successor; earlier ones stay', () => {
+    const { touches } = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-01-01', to: '2027-06-30' }, NOW);
+    const calls = touches.filter((t) => t.client === 'stroymash' && t.kind === 'call');
+    expect(calls).toHaveLength(6);
+    for (const c of calls) expect(c.employee).toBe(c.date >= '2027-03-15' ? 'sidorov' : 'ivanova');
+    expect(calls.filter((c) => c.employee === 'sidorov').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
+    const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
+    const plain = sections('management');
+    plain.handovers = [];
+    const without = planTouches(configOf(plain), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
+    const ids = (list: typeof without) => list.filter((t) => t.client === 'stroymash').map((t) => t.id).sort();
+    expect(ids(withHandover)).toEqual(ids(without));
+  });
+});
+
+describe('greeting campaigns', () => {
+  const sections = {
+    ...SETTINGS,
+    employees: [employee('am', 'account_manager'), employee('acc', 'chief_accountant'), employee('ro', 'account_manager', { country: 'RO', timezone: 'Europe/Bucharest' })],
+    clients: [
+      client('builder', { industry: 'construction', roles: ['ceo', 'chief_accountant'], team: { account_manager: 'am' } }),
+      client('shop', { industry: 'retail', roles: ['ceo'], team: { account_manager: 'am' } }),
+      client('bucuresti', { country: 'RO', timezone: 'Europe/Bucharest', roles: ['ceo'], team: { account_manager: 'ro' } }),
+    ],
+    holidays: [
+      { id: 'builders-day', name: "Builder's Day", rule: '2nd sunday of august', countries: ['RU'], industries: ['construction'] },
+      { id: 'accountants-day', name: "Accountant's Day", date: '11-21', countries: ['RU'] },
+      { id: 'sysadmin-day', name: 'Sysadmin Day', rule: 'last friday of july' },
+    ],
+    campaigns: [
+      { id: 'womens-day', on: '03-08', ours: 'account_manager', for: { country: 'RU' }, prepare: '7 days' },
+      { id: 'new-year', on: '12-28', ours: 'account_manager' },
+      { id: 'builders', holiday: 'builders-day', ours: 'account_manager' },
+      { id: 'accountants', holiday: 'accountants-day', ours: 'chief_accountant', theirs: 'chief_accountant' },
+      { id: 'sysadmin', holiday: 'sysadmin-day', ours: 'account_manager', theirs: 'ceo', per: 'client' },
+      { id: 'ro-national', holiday: 'national-holiday', ours: 'account_manager', for: { country: 'RO' } },
+    ],
+  };
+  const year = () => planTouches(configOf(sections), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
+
+  it('a greeting is due on the last working day on or before the holiday', () => {
+    const t = year();
+    const dates = (source: string) => [...new Set(t.filter((x) => x.source === `campaign:${source}`).map((x) => x.date))];
+    // 8 March 2027 is a Monday and a Russian public holiday: Friday 5 March.
+    expect(dates('womens-day')).toEqual(['2027-03-05']);
+    // 28 December 2027 is a Tuesday, a working day: that day.
+    expect(dates('new-year')).toEqual(['2027-12-28']);
+    // Builder's Day, 2nd Sunday of August 2027 = 8 August: Friday 6 August.
+    expect(dates('builders')).toEqual(['2027-08-06']);
+    // Accountant's Day, Sunday 21 November 2027: Friday 19 November.
+    expect(dates('accountants')).toEqual(['2027-11-19']);
+    // Sysadmin Day, last Friday of July 2027 = 30 July, a working day.
+    expect(dates('sysadmin')).toEqual(['2027-07-30']);
+    // Romania's national day, 1 December (a Wednesday, public holiday): Tuesday 30 November is St Andrew's, also a holiday: Monday 29.
+    expect(dates('ro-national')).toEqual(['2027-11-29']);
+  });
+
+  it('professional holidays reach only the countries and industries they name; campaigns go per contact unless per: client', () => {
+    const t = year();
+    expect(t.filter((x) => x.source === 'campaign:builders').map((x) => x.client)).toEqual(['builder', 'builder']);
+    expect(t.filter((x) => x.source === 'campaign:accountants').map((x) => x.contacts)).toEqual([['builder-chief-accountant1']]);
+    expect(t.filter((x) => x.source === 'campaign:accountants')[0]!.employee).toBe('acc');
+    expect(t.filter((x) => x.source === 'campaign:sysadmin')).toHaveLength(3);
+    expect(t.filter((x) => x.source === 'campaign:womens-day').every((x) => x.client !== 'bucuresti')).toBe(true);
+    expect(t.filter((x) => x.source === 'campaign:new-year')).toHaveLength(4);
+  });
+
+  it('greetings are all-day with the preparation reminder, and carry the holiday in the title', () => {
+    const t = year().filter((x) => x.source === 'campaign:womens-day');
+    for (const g of t) {
+      expect(g.allDay).toBe(true);
+      expect(g.end).toBe('2027-03-06');
+      expect(g.remind).toContain(7 * 1440);
+    }
+    expect(year().find((x) => x.source === 'campaign:builders')!.title).toContain("Builder's Day");
+  });
+});
