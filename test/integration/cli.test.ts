@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, cpSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import ICAL from 'ical.js';
+import { cli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+import { configJsonSchema } from '../../src/config/json-schema.ts';
+
+const EXAMPLE = resolve('config');
+const NOW = '2027-01-11T08:00:00+03:00';
+
+function exampleCopy(): string {
+  const dir = join(tempDir(), 'config');
+  cpSync(EXAMPLE, dir, { recursive: true });
+  return dir;
+}
+
+describe('touchbase CLI', () => {
+  it('validate accepts the example company', async () => {
+    const r = await cli('validate', '--config', EXAMPLE);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/valid — 10 employees, 40 clients, \d+ contacts/);
+  });
+
+  it('an invalid configuration exits 2 with every error, and nothing is written', async () => {
+    const config = exampleCopy();
+    writeFileSync(join(config, 'broken.yaml'), 'employees:\n  - { id: x, name: X, role: r, timezone: Mars/Olympus }\nrules:\n  - { id: r, ours: nobody, theirs: ceo, kind: call, every: 2 weeks }\n');
+    const db = join(tempDir(), 'never.sqlite');
+    for (const command of [['validate'], ['plan', '--now', NOW], ['start'], ['done', 'abc']]) {
+      const r = await cli(...command, '--config', config, '--db', db);
+      expect(r.code, command.join(' ')).toBe(2);
+      expect(r.err).toContain('broken.yaml:2:');
+      expect(r.err).toContain('broken.yaml:4:');
+      expect(r.err).toContain('nothing was changed');
+    }
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('plan --format json prints the documented shape with stable ids', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const args = ['plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW];
+    const one = await cli(...args);
+    expect(one.code).toBe(0);
+    const touches = JSON.parse(one.out) as Record<string, unknown>[];
+    expect(touches.length).toBeGreaterThan(1000);
+    const meeting = touches.find((t) => t.source === 'rule:ceo-to-ceo')!;
+    expect(Object.keys(meeting)).toEqual(expect.arrayContaining(['id', 'source', 'kind', 'client', 'contacts', 'employee', 'date', 'start', 'end', 'allDay', 'title', 'window']));
+    expect(meeting).toMatchObject({ kind: 'meeting', employee: 'orlov', allDay: false, window: { from: expect.any(String), to: expect.any(String) } });
+    expect(meeting.start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000\+0[34]:00$/);
+    const greeting = touches.find((t) => t.kind === 'greeting')!;
+    expect(greeting.allDay).toBe(true);
+    expect(greeting.start).toBe(greeting.date);
+    const fresh = await cli(...args.map((a) => (a === db ? join(tempDir(), 'other.sqlite') : a)));
+    expect((JSON.parse(fresh.out) as { id: string }[]).map((t) => t.id)).toEqual(touches.map((t) => t.id));
+  });
+
+  it('plan filters by client and employee, and rejects unknown ones and bad dates with exit 2', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const r = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-01', '--to', '2027-03-31', '--client', 'stroymash', '--format', 'json', '--now', NOW);
+    const touches = JSON.parse(r.out) as { client: string }[];
+    expect(touches.length).toBeGreaterThan(3);
+    expect(new Set(touches.map((t) => t.client))).toEqual(new Set(['stroymash']));
+    expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--client', 'nope')).code).toBe(2);
+    expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-13-01')).code).toBe(2);
+    expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
+  });
+
+  it('plan --format csv has a header and one row per touch', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'csv', '--now', NOW);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toBe('id,source,kind,client,contacts,employee,date,start,end,allDay,title,window_from,window_to,status,overdue');
+    expect(lines.length).toBeGreaterThan(50);
+    expect(lines.slice(1).every((l) => /^[0-9a-f-]{36},/.test(l))).toBe(true);
+  });
+
+  it('plan --format ics is accepted by a standard iCalendar parser, with reminders and exclusive all-day ends', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'ics', '--now', NOW);
+    expect(r.code).toBe(0);
+    const root = new ICAL.Component(ICAL.parse(r.out));
+    const events = root.getAllSubcomponents('vevent');
+    expect(events.length).toBeGreaterThan(50);
+    const uids = new Set(events.map((e) => e.getFirstPropertyValue('uid')));
+    expect(uids.size).toBe(events.length);
+    const greeting = events.find((e) => String(e.getFirstPropertyValue('summary')).includes("Women") || String(e.getFirstPropertyValue('summary')).includes('greet'))!;
+    const start = greeting.getFirstPropertyValue('dtstart') as ICAL.Time;
+    const end = greeting.getFirstPropertyValue('dtend') as ICAL.Time;
+    expect(start.isDate).toBe(true);
+    expect(end.toJSDate().getTime() - start.toJSDate().getTime()).toBe(86_400_000);
+    const alarms = events.flatMap((e) => e.getAllSubcomponents('valarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(events.length);
+    expect(String(alarms[0]!.getFirstPropertyValue('trigger'))).toMatch(/^-P/);
+    const timed = events.find((e) => !(e.getFirstPropertyValue('dtstart') as ICAL.Time).isDate)!;
+    expect((timed.getFirstPropertyValue('dtstart') as ICAL.Time).zone?.tzid).toBe('UTC');
+    expect(greeting.getFirstPropertyValue('class')).toBe('PRIVATE');
+    expect(greeting.getAllProperties('attendee')).toHaveLength(0);
+  });
+
+  it('done, skip and history record what happened to a touch', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const plan = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-02-28', '--format', 'json', '--now', NOW);
+    const touches = JSON.parse(plan.out) as { id: string; client: string; title: string; status: string }[];
+    const [a, b] = touches.filter((t) => t.client === 'stroymash');
+    const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--note', 'agreed a visit');
+    expect(done.code).toBe(0);
+    expect(done.out).toContain('on 2027-01-12');
+    expect((await cli('done', a!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
+    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
+    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office is closed')).code).toBe(0);
+    expect((await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', db)).code).toBe(2);
+    const history = await cli('history', '--client', 'stroymash', '--config', EXAMPLE, '--db', db, '--format', 'json');
+    const lines = JSON.parse(history.out) as { type: string; detail: string | null }[];
+    expect(lines.map((l) => [l.type, l.detail])).toEqual([['done', 'agreed a visit'], ['skipped', 'their office is closed']]);
+    const table = await cli('history', '--config', EXAMPLE, '--db', db);
+    expect(table.out).toContain('agreed a visit');
+    const replanned = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-02-28', '--format', 'json', '--now', NOW);
+    const after = JSON.parse(replanned.out) as { id: string; status: string }[];
+    expect(after.find((t) => t.id === a!.id)!.status).toBe('done');
+    expect(after.find((t) => t.id === b!.id)!.status).toBe('skipped');
+  });
+
+  it('demo-data writes a large valid company; it refuses a non-empty folder and a bad count', async () => {
+    const out = join(tempDir(), 'demo');
+    const r = await cli('demo-data', '--clients', '300', '--out', out, '--config', EXAMPLE);
+    expect(r.code).toBe(0);
+    const v = await cli('validate', '--config', out);
+    expect(v.code, v.err).toBe(0);
+    const contacts = Number(/(\d+) contacts/.exec(v.out)![1]);
+    expect(contacts / 300).toBeGreaterThan(4);
+    expect(contacts / 300).toBeLessThan(6);
+    expect((await cli('demo-data', '--clients', '10', '--out', out)).code).toBe(2);
+    expect((await cli('demo-data', '--clients', 'many', '--out', join(tempDir(), 'x'))).code).toBe(2);
+  });
+
+  it('--help works for every command and unknown commands exit 2', async () => {
+    for (const c of ['validate', 'plan', 'done', 'skip', 'history', 'migrate', 'demo-data', 'schema', 'start']) {
+      const r = await cli(c, '--help');
+      expect(r.code, c).toBe(0);
+      expect(r.out).toContain(`Usage: touchbase ${c}`);
+    }
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+
+  it('the published JSON Schema is the one generated from the zod schemas', () => {
+    const published = JSON.parse(readFileSync(join(EXAMPLE, 'touchbase.schema.json'), 'utf8'));
+    expect(published).toEqual(configJsonSchema());
+    expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence']);
+  });
+
+  it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {
+    const ok = execFileSync('npx', ['--no-install', 'touchbase', 'validate', '--config', EXAMPLE], { encoding: 'utf8' });
+    expect(ok).toContain('valid');
+    const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', join(tempDir(), 'empty')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('expected a configuration folder');
+  });
+});

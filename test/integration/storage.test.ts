@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { sql } from 'kysely';
+import { openMigrated } from '../../src/storage/database.ts';
+import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
+import { planTouches } from '../../src/planner/plan.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2027-01-10T09:00:00+03:00');
+const WINDOW = { from: '2027-01-10', to: '2027-06-30' };
+const sections = () => ({
+  ...SETTINGS,
+  employees: [employee('am', 'account_manager', { meetings_per_day: 2 })],
+  clients: [client('a', { roles: ['buyer'], since: '2026-12-20' }), client('b', { roles: ['buyer', 'ceo'] })],
+  rules: [
+    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' },
+    { id: 'follow', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '2 months', anchor: 'last' },
+  ],
+});
+
+describe('storage', () => {
+  it('migrates a new file in WAL mode and re-running migrations is harmless', async () => {
+    const file = join(tempDir(), 'sub', 't.sqlite');
+    const db = await openMigrated(file);
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    expect(mode.rows[0]!.journal_mode).toBe('wal');
+    await db.destroy();
+    const again = await openMigrated(file);
+    await again.destroy();
+  });
+
+  it('saving the same plan twice changes nothing; a changed plan records moves and cancellations', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const config = configOf(sections());
+    const first = await planWithHistory(db, config, WINDOW, NOW, true);
+    expect(first.saved!.inserted).toBe(first.result.touches.length);
+    const second = await planWithHistory(db, config, WINDOW, NOW, true);
+    expect(second.saved).toMatchObject({ inserted: 0, rescheduled: 0, cancelled: 0, unchanged: first.result.touches.length });
+    expect(second.result.touches).toEqual(first.result.touches);
+
+    const fewer = sections();
+    fewer.clients = fewer.clients.slice(1);
+    const third = await planWithHistory(db, configOf(fewer), WINDOW, NOW, true);
+    const goneA = first.result.touches.filter((t) => t.client === 'a').length;
+    expect(third.saved!.cancelled).toBe(goneA);
+    const cancelled = await db.selectFrom('touches').select('status').where('client_id', '=', 'a').execute();
+    expect(cancelled.every((r) => r.status === 'cancelled')).toBe(true);
+
+    // The client comes back: the same touches, restored on the same days.
+    const fourth = await planWithHistory(db, config, WINDOW, NOW, true);
+    expect(fourth.saved!.restored).toBe(goneA);
+    expect(fourth.result.touches).toEqual(first.result.touches);
+    await db.destroy();
+  });
+
+  it('history is kept across re-plans: a done touch stays done and anchor: last counts from it', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const config = configOf(sections());
+    const { result } = await planWithHistory(db, config, WINDOW, NOW, true);
+    const follow = result.touches.find((t) => t.source === 'rule:follow')!;
+    const call = result.touches.find((t) => t.source === 'rule:calls')!;
+    await markDone(db, follow.id, { at: '2027-02-01T10:00:00.000Z', date: '2027-02-01', by: undefined, note: 'met at the fair' });
+    await markSkipped(db, call.id.slice(0, 8), { at: '2027-01-11T10:00:00.000Z', date: '2027-01-11', by: undefined, note: 'client on holiday' });
+    const again = await planWithHistory(db, config, WINDOW, NOW.plus({ days: 22 }), true);
+    expect(again.result.touches.find((t) => t.id === call.id)).toMatchObject({ status: 'skipped', date: call.date });
+    const nextFollow = again.result.touches.filter((t) => t.source === 'rule:follow' && t.status === 'planned')[0]!;
+    expect(nextFollow.window.from).toBe('2027-04-01');
+    const doneRow = await findTouch(db, follow.id);
+    expect(doneRow).toMatchObject({ status: 'done', resolved_date: '2027-02-01', note: 'met at the fair', resolved_by: 'am' });
+    const history = await loadHistory(db);
+    expect(history.lastBySeries.get(follow.series)?.date).toBe('2027-02-01');
+    const log = await listHistory(db, { client: 'b' });
+    expect(log.map((l) => l.type)).toContain('done');
+    await db.destroy();
+  });
+
+  it('refuses to resolve a touch twice or an unknown id', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const config = configOf(sections());
+    const { result } = await planWithHistory(db, config, WINDOW, NOW, true);
+    const t = result.touches[0]!;
+    const outcome = { at: NOW.toUTC().toISO()!, date: '2027-01-10', by: undefined, note: undefined };
+    await markDone(db, t.id, outcome);
+    await expect(markDone(db, t.id, outcome)).rejects.toThrow(/already done/);
+    await expect(markDone(db, 'ffffffff-0000', outcome)).rejects.toThrow(/no touch/);
+    await db.destroy();
+  });
+
+  it('savePlan writes nothing when the transaction fails half-way', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const config = configOf(sections());
+    const touches = planTouches(config, await loadHistory(db), WINDOW, NOW).touches;
+    const broken = [...touches, { ...touches[0]!, id: touches[1]!.id, title: null as unknown as string }];
+    await expect(savePlan(db, broken, WINDOW, NOW.toISO()!)).rejects.toThrow();
+    const count = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    expect(Number(count!.n)).toBe(0);
+    await db.destroy();
+  });
+});
