@@ -123,6 +123,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
   };
 
   // Rules
+  const sharedCache = new Map<string, number>();
   uniqueIds(sources.rules, 'rule', report);
   const rules: Rule[] = [];
   for (const { value: r, origin } of sources.rules) {
@@ -143,16 +144,21 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);
-    if (timed && durationMinutes > 0) checkSharedHours(rule, origin);
+    if (timed && durationMinutes > 0) checkSharedHours(rule);
   }
 
-  function checkSharedHours(rule: Rule, origin: Origin): void {
+  function checkSharedHours(rule: Rule): void {
     for (const { client, origin: clientOrigin } of draftClients) {
       if (!selects(rule.for, client)) continue;
       const r = resolveRole(client.team, rule.ours, holders);
       const employee = r.ok ? employeeById.get(r.employee) : undefined;
       if (!employee) continue;
-      const shared = longestSharedHours(employee.timezone, employee.hours, client.timezone, client.hours);
+      const key = `${employee.timezone}|${employee.hours.start}-${employee.hours.end}|${client.timezone}|${client.hours.start}-${client.hours.end}`;
+      let shared = sharedCache.get(key);
+      if (shared === undefined) {
+        shared = longestSharedHours(employee.timezone, employee.hours, client.timezone, client.hours);
+        sharedCache.set(key, shared);
+      }
       if (shared < rule.durationMinutes) {
         report(clientOrigin, ['timezone'],
           `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
@@ -278,8 +284,14 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
 
 type Report = (origin: Origin, path: PropertyKey[], expected: string, found: string, keyOf?: boolean) => void;
 
+const zoneValidity = new Map<string, boolean>();
 function checkZone(zone: string, origin: Origin, path: PropertyKey[], report: Report): void {
-  if (!IANAZone.isValidZone(zone)) report(origin, path, 'an IANA time zone like Europe/Moscow or America/New_York', `${JSON.stringify(zone)}, which is not a known zone`);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    zoneValidity.set(zone, valid);
+  }
+  if (!valid) report(origin, path, 'an IANA time zone like Europe/Moscow or America/New_York', `${JSON.stringify(zone)}, which is not a known zone`);
 }
 
 function checkCountry(country: string, origin: Origin, path: PropertyKey[], report: Report): void {

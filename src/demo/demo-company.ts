@@ -61,7 +61,7 @@ export function demoCompany(o: DemoOptions, template: DemoFiles): DemoFiles {
     return REGIONS[0]!;
   };
   const managers = Math.max(5, Math.round(o.clients / 27));
-  const directors = Math.max(2, Math.round(o.clients / 500));
+  const directors = Math.max(2, Math.round(o.clients / 150));
   const emp: string[] = ['employees:'];
   const staff = new Map<string, { am: string[]; sd: string[] }>();
   const person = (r: Region) => `${pick(r.first)} ${pick(r.last)}`;
@@ -95,7 +95,8 @@ export function demoCompany(o: DemoOptions, template: DemoFiles): DemoFiles {
     const s = staff.get(r.country)!;
     const id = `client-${i}`;
     const tierRoll = rnd();
-    const tier = tierRoll < 0.15 ? 'A' : tierRoll < 0.5 ? 'B' : 'C';
+    // Few key accounts: the CEO meets each of them twice a year.
+    const tier = tierRoll < 0.02 ? 'A' : tierRoll < 0.3 ? 'B' : 'C';
     const stageRoll = rnd();
     const stage = stageRoll < 0.85 ? 'active' : stageRoll < 0.93 ? 'lapsed' : 'onboarding';
     const year = 2015 + Math.floor(rnd() * 11);

@@ -11,6 +11,6 @@ export function unknownPlaceholders(template: string): string[] {
 }
 
 /** Fills a template; unknown or missing values are left as they were written. */
-export function fillTitle(template: string, values: Readonly<Record<string, string | undefined>>): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, key: string) => values[key] ?? whole);
+export function fillTitle(template: string, value: (key: string) => string | undefined): string {
+  return template.replace(/\{([^{}]*)\}/g, (whole, key: string) => value(key) ?? whole);
 }

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 /** Fixed namespace of touchbase identities (a random UUID chosen once; never change it). */
 const NAMESPACE = Buffer.from('6f1d2c3a8b7e4f509a1e2d3c4b5a6978', 'hex');
 
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
 export interface TouchKey {
   /** UUID v5 (RFC 9562) of the identity: lowercase, with dashes. */
   readonly id: string;
@@ -21,7 +23,15 @@ export function touchKey(identity: string): TouchKey {
   const seed = hash.readUInt32BE(16);
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return { id, seed };
+  // Written byte by byte into one buffer: a flat 36-character string, where slicing and
+  // concatenating would leave a tree of string pieces behind every one of many ids.
+  const text = Buffer.allocUnsafe(36);
+  let j = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text[j++] = 0x2d;
+    const byte = hash[i]!;
+    text[j++] = HEX[byte >> 4]!;
+    text[j++] = HEX[byte & 15]!;
+  }
+  return { id: text.toString('latin1'), seed };
 }

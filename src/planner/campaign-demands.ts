@@ -1,8 +1,14 @@
 import type { Campaign, Client, Config, ProfessionalHoliday } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
 import { addDays, yearOf } from './dates.ts';
-import { contactValues, demand, type Demand } from './demand.ts';
+import { demand, type Demand, type DemandUnit } from './demand.ts';
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
+
+interface Occasion {
+  readonly date: string;
+  readonly window: { readonly from: string; readonly to: string };
+  readonly shared: Omit<DemandUnit, 'series' | 'client' | 'contacts' | 'contactIds'>;
+}
 
 /** How many days before the holiday a greeting may go when the days right before are closed. */
 const GREETING_LOOKBACK_DAYS = 14;
@@ -14,27 +20,40 @@ const GREETING_LOOKBACK_DAYS = 14;
 export function campaignDemands(config: Config, from: string, to: string): Demand[] {
   const out: Demand[] = [];
   const professional = new Map(config.holidays.map((h) => [h.id, h]));
+  // The date depends only on the campaign, the client's country and industry, and the year.
+  const occasions = new Map<string, Occasion | undefined>();
+  const occasionFor = (campaign: Campaign, client: Client, year: number) => {
+    const key = `${campaign.id}|${client.country}|${client.industry ?? ''}|${year}`;
+    if (!occasions.has(key)) {
+      const found = occasionOf(campaign, client, year, professional);
+      occasions.set(key, found && {
+        date: found.date,
+        window: { from: addDays(found.date, -GREETING_LOOKBACK_DAYS), to: found.date },
+        shared: {
+          source: `campaign:${campaign.id}`, kind: campaign.kind, role: campaign.ours, employee: undefined,
+          mode: 'latest', overflow: true, durationMinutes: 0,
+          remind: campaign.prepareMinutes ? [...new Set([campaign.prepareMinutes, 1440])] : [1440],
+          title: campaign.title ?? (found.name ? '{client.name}: {holiday.name} greeting to {contacts}' : '{client.name}: greeting to {contacts}'),
+          titleExtra: { 'campaign.id': campaign.id, 'holiday.name': found.name },
+        },
+      });
+    }
+    return occasions.get(key);
+  };
   for (const campaign of config.campaigns) {
     for (const client of config.clients) {
       if (!selects(campaign.for, client)) continue;
       const contacts = contactsFor(campaign.theirs, client.contacts);
       if (contacts.length === 0) continue;
-      const units = campaign.per === 'client'
-        ? [{ key: client.id, contacts }]
-        : contacts.map((c) => ({ key: `${client.id}|${c.id}`, contacts: [c] }));
+      const groups = campaign.per === 'client'
+        ? [{ key: client.id, contacts, ids: contacts.map((c) => c.id) }]
+        : contacts.map((c) => ({ key: `${client.id}|${c.id}`, contacts: [c], ids: [c.id] }));
       for (let year = yearOf(from); year <= yearOf(to) + 1; year++) {
-        const occasion = occasionOf(campaign, client, year, professional);
-        if (!occasion || occasion.date < from || addDays(occasion.date, -GREETING_LOOKBACK_DAYS) > to) continue;
-        for (const unit of units) {
-          out.push(demand({
-            identity: `campaign:${campaign.id}|${unit.key}|${year}`,
-            source: `campaign:${campaign.id}`, series: `campaign:${campaign.id}|${unit.key}`, kind: campaign.kind,
-            client, contacts: unit.contacts, role: campaign.ours,
-            from: addDays(occasion.date, -GREETING_LOOKBACK_DAYS), to: occasion.date, mode: 'latest', overflow: true,
-            durationMinutes: 0,
-            remind: campaign.prepareMinutes ? [...new Set([campaign.prepareMinutes, 1440])] : [1440],
-            title: campaign.title ?? (occasion.name ? '{client.name}: {holiday.name} greeting to {contacts}' : '{client.name}: greeting to {contacts}'),
-            titleValues: { ...contactValues(client, unit.contacts), 'campaign.id': campaign.id, 'holiday.name': occasion.name },
+        const occasion = occasionFor(campaign, client, year);
+        if (!occasion || occasion.date < from || occasion.window.from > to) continue;
+        for (const group of groups) {
+          out.push(demand(occasion.shared, `campaign:${campaign.id}|${group.key}|${year}`, occasion.window, {
+            series: `campaign:${campaign.id}|${group.key}`, client, contacts: group.contacts, contactIds: group.ids,
           }));
         }
       }

@@ -8,13 +8,26 @@ import type { Duration } from '../domain/types.ts';
 
 const utc = { zone: 'utc' } as const;
 const weekdays = new Map<string, number>();
+/** Date arithmetic is memoised: the planner asks the same few thousand questions very often. */
+const shifted = new Map<string, string>();
+const MEMO_LIMIT = 200_000;
+
+function memo(key: string, compute: () => string): string {
+  let v = shifted.get(key);
+  if (v === undefined) {
+    if (shifted.size > MEMO_LIMIT) shifted.clear();
+    v = compute();
+    shifted.set(key, v);
+  }
+  return v;
+}
 
 export function addDays(iso: string, days: number): string {
-  return DateTime.fromISO(iso, utc).plus({ days }).toISODate()!;
+  return memo(`${iso}|${days}d`, () => DateTime.fromISO(iso, utc).plus({ days }).toISODate()!);
 }
 
 export function addDuration(iso: string, d: Duration): string {
-  return DateTime.fromISO(iso, utc).plus({ [d.unit]: d.n }).toISODate()!;
+  return memo(`${iso}|${d.n}${d.unit}`, () => DateTime.fromISO(iso, utc).plus({ [d.unit]: d.n }).toISODate()!);
 }
 
 export function daysBetween(from: string, to: string): number {

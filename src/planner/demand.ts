@@ -1,8 +1,12 @@
-import type { Client, Contact, Kind } from '../domain/types.ts';
+import type { Client, Contact, Employee, Kind } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import type { PlacementMode } from './placement.ts';
 
-/** A touch that must be placed: who, with whom, what, in which window. */
+/**
+ * A touch that must be placed: who, with whom, what, in which window. The planner makes
+ * hundreds of thousands of these, so everything that repeats (source, contact ids, window,
+ * title values) is shared between demands rather than copied.
+ */
 export interface Demand {
   readonly id: string;
   readonly seed: number;
@@ -11,27 +15,56 @@ export interface Demand {
   readonly kind: Kind;
   readonly client: Client;
   readonly contacts: readonly Contact[];
+  readonly contactIds: readonly string[];
   /** Our role at the client, resolved through the team and any handover. */
   readonly role: string;
   /** An employee named directly (handover letters), instead of a role. */
   readonly employee: string | undefined;
-  readonly from: string;
-  readonly to: string;
+  readonly window: Window;
   readonly mode: PlacementMode;
-  /** May go past `to` when the window is full (see PlacementRequest.overflow). */
+  /** May go past the window when it is full (see PlacementRequest.overflow). */
   readonly overflow: boolean;
   readonly durationMinutes: number;
   readonly remind: readonly number[];
   readonly title: string;
-  readonly titleValues: Readonly<Record<string, string | undefined>>;
+  /** Title values beyond the client's and contacts' (rule.id, holiday.name, …). */
+  readonly titleExtra: Readonly<Record<string, string | undefined>>;
 }
 
-export type DemandInit = Omit<Demand, 'id' | 'seed' | 'employee'> & { identity: string; employee?: string };
+export interface Window {
+  readonly from: string;
+  readonly to: string;
+}
 
-export function demand(init: DemandInit): Demand {
-  const { identity, ...rest } = init;
+/** What stays the same for every touch of one rule (or campaign, handover) at one client unit. */
+export interface DemandUnit {
+  readonly source: string;
+  readonly series: string;
+  readonly kind: Kind;
+  readonly client: Client;
+  readonly contacts: readonly Contact[];
+  readonly contactIds: readonly string[];
+  readonly role: string;
+  readonly employee: string | undefined;
+  readonly mode: PlacementMode;
+  readonly overflow: boolean;
+  readonly durationMinutes: number;
+  readonly remind: readonly number[];
+  readonly title: string;
+  readonly titleExtra: Readonly<Record<string, string | undefined>>;
+}
+
+/** What distinguishes one unit from another of the same rule or campaign. */
+export type UnitOwn = Pick<DemandUnit, 'series' | 'client' | 'contacts' | 'contactIds'>;
+
+/** A demand from a unit, or from shared parts plus the unit's own (to avoid building the unit). */
+export function demand(shared: Omit<DemandUnit, keyof UnitOwn> & Partial<UnitOwn>, identity: string, window: Window, own: UnitOwn = shared as UnitOwn): Demand {
   const { id, seed } = touchKey(identity);
-  return { ...rest, employee: init.employee, id, seed };
+  return {
+    id, seed, source: shared.source, series: own.series, kind: shared.kind, client: own.client, contacts: own.contacts,
+    contactIds: own.contactIds, role: shared.role, employee: shared.employee, window, mode: shared.mode, overflow: shared.overflow,
+    durationMinutes: shared.durationMinutes, remind: shared.remind, title: shared.title, titleExtra: shared.titleExtra,
+  };
 }
 
 export const DEFAULT_TITLES: Record<Kind, string> = {
@@ -43,12 +76,16 @@ export const DEFAULT_TITLES: Record<Kind, string> = {
   news: '{client.name}: news for {contacts}',
 };
 
-export function contactValues(client: Client, contacts: readonly Contact[]): Record<string, string | undefined> {
-  return {
-    'client.name': client.name,
-    'client.id': client.id,
-    contacts: contacts.map((c) => c.name).join(', '),
-    'contact.name': contacts[0]?.name,
-    'contact.role': contacts[0]?.role,
-  };
+/** The value of a title placeholder for a demand and the employee doing it. */
+export function titleValue(d: Demand, employee: Employee, company: string, key: string): string | undefined {
+  switch (key) {
+    case 'client.name': return d.client.name;
+    case 'client.id': return d.client.id;
+    case 'contacts': return d.contacts.map((c) => c.name).join(', ');
+    case 'contact.name': return d.contacts[0]?.name;
+    case 'contact.role': return d.contacts[0]?.role;
+    case 'employee.name': return employee.name;
+    case 'company': return company;
+    default: return d.titleExtra[key];
+  }
 }

@@ -1,5 +1,5 @@
-import type { Config, Handover } from '../domain/types.ts';
-import { contactValues, demand, type Demand } from './demand.ts';
+import type { Config } from '../domain/types.ts';
+import { demand, type Demand, type DemandUnit } from './demand.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 
 /**
@@ -18,30 +18,25 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
       const notifier = h.noticeFrom === 'management' ? employees.get(client.team.sales_director!) ?? leaver : leaver;
       const noticeDays = [calendar.shiftWorkdays(h.on, -2, notifier.country, client.country), calendar.shiftWorkdays(h.on, -1, notifier.country, client.country)] as const;
       const introDays = [calendar.shiftWorkdays(h.on, 1, successor.country, client.country), calendar.shiftWorkdays(h.on, 2, successor.country, client.country)] as const;
+      const source = `handover:${h.from}:${h.to}`;
+      const titleExtra = { 'from.name': leaver.name, 'to.name': successor.name };
       for (const contact of client.contacts) {
-        const base = { client, contacts: [contact], kind: 'letter' as const, role: '', durationMinutes: 0, remind: [1440], mode: 'spread' as const, overflow: true };
-        const values = { ...contactValues(client, [contact]), 'from.name': leaver.name, 'to.name': successor.name };
+        const base = {
+          source, kind: 'letter' as const, client, contacts: [contact], contactIds: [contact.id], role: '',
+          mode: 'spread' as const, overflow: true, durationMinutes: 0, remind: [1440], titleExtra,
+        };
         if (noticeDays[1] >= from && noticeDays[0] <= to) {
-          out.push(demand({
-            ...base, ...series(h, client.id, contact.id, 'notice'), employee: notifier.id,
-            from: noticeDays[0], to: noticeDays[1],
-            title: '{client.name}: tell {contact.name} that {from.name} hands over to {to.name}', titleValues: values,
-          }));
+          const series = `${source}|${client.id}|${contact.id}|notice`;
+          const unit: DemandUnit = { ...base, series, employee: notifier.id, title: '{client.name}: tell {contact.name} that {from.name} hands over to {to.name}' };
+          out.push(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
         }
         if (introDays[1] >= from && introDays[0] <= to) {
-          out.push(demand({
-            ...base, ...series(h, client.id, contact.id, 'intro'), employee: successor.id,
-            from: introDays[0], to: introDays[1],
-            title: '{client.name}: introduce yourself to {contact.name} as their new contact, taking over from {from.name}', titleValues: values,
-          }));
+          const series = `${source}|${client.id}|${contact.id}|intro`;
+          const unit: DemandUnit = { ...base, series, employee: successor.id, title: '{client.name}: introduce yourself to {contact.name} as their new contact, taking over from {from.name}' };
+          out.push(demand(unit, series, { from: introDays[0], to: introDays[1] }));
         }
       }
     }
   }
   return out;
-}
-
-function series(h: Handover, client: string, contact: string, letter: 'notice' | 'intro') {
-  const source = `handover:${h.from}:${h.to}`;
-  return { identity: `${source}|${client}|${contact}|${letter}`, source, series: `${source}|${client}|${contact}|${letter}` };
 }

@@ -7,6 +7,8 @@ export interface Period {
   readonly key: string;
   readonly from: string;
   readonly to: string;
+  /** { from, to }, shared by every touch of the period. */
+  readonly window: { readonly from: string; readonly to: string };
 }
 
 const utc = { zone: 'utc' } as const;
@@ -34,7 +36,8 @@ export function periodsOverlapping(every: Duration, from: string, to: string, si
 function compute(every: Duration, from: DateTime, to: DateTime, since?: string): Period[] {
   const out: Period[] = [];
   const push = (start: DateTime, end: DateTime) => {
-    out.push({ key: `${every.n}${every.unit}:${start.toISODate()}`, from: start.toISODate()!, to: end.minus({ days: 1 }).toISODate()! });
+    const window = Object.freeze({ from: start.toISODate()!, to: end.minus({ days: 1 }).toISODate()! });
+    out.push({ key: `${every.n}${every.unit}:${window.from}`, from: window.from, to: window.to, window });
   };
   const n = every.n;
   switch (every.unit) {

@@ -47,8 +47,11 @@ interface DayLoad {
  */
 export class Placer {
   readonly #calendar: WorkCalendar;
-  readonly #load = new Map<string, DayLoad>();
-  readonly #shared = new Map<string, Interval | null>();
+  readonly #fromToday = new Map<string, readonly string[]>();
+  /** employee id → date → load. */
+  readonly #load = new Map<string, Map<string, DayLoad>>();
+  /** employee × client pair → date → shared working hours (null: none that day). */
+  readonly #shared = new Map<string, Map<string, Interval | null>>();
 
   constructor(calendar: WorkCalendar) {
     this.#calendar = calendar;
@@ -67,9 +70,9 @@ export class Placer {
     if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
     if (start === undefined) return undefined;
     const end = start + r.durationMinutes * 60_000;
-    const shared = this.#sharedOn(r, date);
+    const shared = this.#sharedOn(r, date, this.#sharedMap(r));
     if (!shared || start < shared[0] || end > shared[1]) return undefined;
-    const load = this.#loadOf(r.employee.id, date);
+    const load = this.#loadOf(this.#loadsOf(r.employee.id), date);
     if (!this.#fits(r.employee, load, start, end)) return undefined;
     this.#book(load, start, end);
     return { date, start, end };
@@ -83,12 +86,18 @@ export class Placer {
       const spill = this.#overflow(r);
       return spill.length ? { date: spill[0]!, start: undefined, end: undefined } : undefined;
     }
-    const first = days.length ? days.indexOf(pick(days, r)) : 0;
-    const ordered = r.mode === 'latest'
-      ? [...days].reverse()
-      : [...days.slice(first), ...days.slice(0, first)];
-    for (const date of [...ordered, ...this.#overflow(r)]) {
-      const placed = this.#placeTimedOn(r, date);
+    const shared = this.#sharedMap(r);
+    const loads = this.#loadsOf(r.employee.id);
+    // Try the touch's own day first, then the next ones round the period (or backwards for 'latest').
+    const n = days.length;
+    const first = r.mode === 'latest' ? n - 1 : n ? r.seed % n : 0;
+    for (let i = 0; i < n; i++) {
+      const date = r.mode === 'latest' ? days[n - 1 - i]! : days[(first + i) % n]!;
+      const placed = this.#placeTimedOn(r, date, shared, loads);
+      if (placed) return placed;
+    }
+    for (const date of this.#overflow(r)) {
+      const placed = this.#placeTimedOn(r, date, shared, loads);
       if (placed) return placed;
     }
     return undefined;
@@ -96,9 +105,16 @@ export class Placer {
 
   #candidates(r: PlacementRequest): readonly string[] {
     const all = this.#calendar.workdaysBetween(r.from, r.to, r.employee.country, r.client.country);
-    if (!r.notBefore || r.notBefore <= r.from) return all;
-    const later = all.filter((d) => d >= r.notBefore!);
-    return later.length ? later : all;
+    if (!r.notBefore || r.notBefore <= r.from || r.notBefore > r.to) return all;
+    // Only the current period is cut at today; memoised because every touch of it asks.
+    const key = `${r.notBefore}|${r.from}|${r.to}|${r.employee.country}|${r.client.country}`;
+    let later = this.#fromToday.get(key);
+    if (!later) {
+      const cut = all.filter((d) => d >= r.notBefore!);
+      later = cut.length ? cut : all;
+      this.#fromToday.set(key, later);
+    }
+    return later;
   }
 
   #overflow(r: PlacementRequest): readonly string[] {
@@ -109,10 +125,10 @@ export class Placer {
     return this.#calendar.workdaysBetween(addDays(r.to, 1), addDays(r.to, OVERFLOW_DAYS), r.employee.country, r.client.country);
   }
 
-  #placeTimedOn(r: PlacementRequest, date: string): Placement | undefined {
-    const shared = this.#sharedOn(r, date);
+  #placeTimedOn(r: PlacementRequest, date: string, sharedMap: Map<string, Interval | null>, loads: Map<string, DayLoad>): Placement | undefined {
+    const shared = this.#sharedOn(r, date, sharedMap);
     if (!shared) return undefined;
-    const load = this.#loadOf(r.employee.id, date);
+    const load = this.#loadOf(loads, date);
     const cap = r.employee.meetingsPerDay;
     if (cap !== undefined && load.timed >= cap) return undefined;
     const duration = r.durationMinutes * 60_000;
@@ -130,24 +146,60 @@ export class Placer {
     return undefined;
   }
 
-  #sharedOn(r: PlacementRequest, date: string): Interval | undefined {
+  /** Fast path to the shared-hours map of an (employee, client) pair. */
+  readonly #pairMaps = new WeakMap<Client, Map<string, Map<string, Interval | null>>>();
+
+  #sharedMap(r: PlacementRequest): Map<string, Interval | null> {
+    let byEmployee = this.#pairMaps.get(r.client);
+    if (!byEmployee) {
+      byEmployee = new Map();
+      this.#pairMaps.set(r.client, byEmployee);
+    }
+    let map = byEmployee.get(r.employee.id);
+    if (!map) {
+      map = this.#sharedMapByZones(r);
+      byEmployee.set(r.employee.id, map);
+    }
+    return map;
+  }
+
+  #sharedMapByZones(r: PlacementRequest): Map<string, Interval | null> {
     const e = r.employee;
     const c = r.client;
-    const key = `${e.timezone}|${e.hours.start}-${e.hours.end}|${e.country}|${c.timezone}|${c.hours.start}-${c.hours.end}|${c.country}|${date}`;
-    let shared = this.#shared.get(key);
+    const key = `${e.timezone}|${e.hours.start}-${e.hours.end}|${e.country}|${c.timezone}|${c.hours.start}-${c.hours.end}|${c.country}`;
+    let map = this.#shared.get(key);
+    if (!map) {
+      map = new Map();
+      this.#shared.set(key, map);
+    }
+    return map;
+  }
+
+  #sharedOn(r: PlacementRequest, date: string, map: Map<string, Interval | null>): Interval | undefined {
+    let shared = map.get(date);
     if (shared === undefined) {
+      const e = r.employee;
+      const c = r.client;
       shared = sharedHours(e.timezone, e.hours, date, c.timezone, c.hours, (d) => this.#calendar.isWorkday(d, c.country)) ?? null;
-      this.#shared.set(key, shared);
+      map.set(date, shared);
     }
     return shared ?? undefined;
   }
 
-  #loadOf(employee: string, date: string): DayLoad {
-    const key = `${employee}|${date}`;
-    let load = this.#load.get(key);
+  #loadsOf(employee: string): Map<string, DayLoad> {
+    let loads = this.#load.get(employee);
+    if (!loads) {
+      loads = new Map();
+      this.#load.set(employee, loads);
+    }
+    return loads;
+  }
+
+  #loadOf(loads: Map<string, DayLoad>, date: string): DayLoad {
+    let load = loads.get(date);
     if (!load) {
       load = { timed: 0, busy: [] };
-      this.#load.set(key, load);
+      loads.set(date, load);
     }
     return load;
   }

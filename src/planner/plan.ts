@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import type { Config, Employee, Handover, Rule, Touch } from '../domain/types.ts';
-import { TIMED_KINDS } from '../domain/types.ts';
 import { selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
-import { addDays, addDuration, localDate, maxDate } from './dates.ts';
+import { addDays, addDuration, daysBetween, localDate, maxDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
-import { contactValues, demand, DEFAULT_TITLES, type Demand } from './demand.ts';
+import { demand, titleValue, type Demand } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import type { PlannerHistory } from './history.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
-import { calendarRuleDemands, ruleUnits } from './rule-demands.ts';
+import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
 import { WorkCalendar } from './work-calendar.ts';
+import { epochDay, isoInZone } from './zoned-time.ts';
 
 export interface PlanWindow {
   /** First local date, inclusive. */
@@ -51,6 +51,9 @@ class PlanRun {
   readonly #handoverFrom: Map<string, Handover>;
   readonly #today = new Map<string, string>();
   readonly #touches: Touch[] = [];
+  /** Start instant of each touch in #touches (-1 for all-day), for sorting. */
+  readonly #startMs: number[] = [];
+  readonly #seeds: number[] = [];
   readonly #warnings: PlanWarning[] = [];
 
   constructor(
@@ -76,10 +79,13 @@ class PlanRun {
     const fresh: Demand[] = [];
     for (const d of fixed) if (!this.#keepPinned(d)) fresh.push(d);
     for (const rule of this.config.rules) if (rule.anchor === 'last') this.#planChains(rule);
-    fresh.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // An order that depends only on each touch's identity (its hash), not on the configuration's order.
+    fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
     for (const d of fresh) this.#placeFresh(d);
-    this.#touches.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.employee < b.employee ? -1 : a.employee > b.employee ? 1 : a.id < b.id ? -1 : 1));
-    return { touches: this.#touches, warnings: this.#warnings };
+    // Chronological: local date, then start instant (all-day first), then a stable tie-break.
+    const keyed = this.#touches.map((t, i) => ({ t, day: epochDay(t.date), at: this.#startMs[i]!, seed: this.#seeds[i]! }));
+    keyed.sort((a, b) => a.day - b.day || a.at - b.at || a.seed - b.seed || (a.t.id < b.t.id ? -1 : 1));
+    return { touches: keyed.map((k) => k.t), warnings: this.#warnings };
   }
 
   #keepPinned(d: Demand, keepsOverdue = false): boolean {
@@ -102,13 +108,13 @@ class PlanRun {
     return false;
   }
 
-  #placeFresh(d: Demand, keepsOverdue = false): Placement | undefined {
+  #placeFresh(d: Demand & { placeFrom?: string }, keepsOverdue = false): Placement | undefined {
     const request = this.#request(d);
     const placed = this.#placer.place(request);
     if (!placed) {
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, message: d.overflow
-        ? `no working day with free time for ${request.employee.id} between ${d.from} and ${addDays(d.to, 31)}`
-        : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.from} to ${d.to}` });
+        ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
+        : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
     }
     this.#emit(d, request.employee, placed, keepsOverdue);
@@ -118,6 +124,7 @@ class PlanRun {
   /** `anchor: last`: each touch due `every` after the previous one; the first after the last done. */
   #planChains(rule: Rule): void {
     const spread = Math.min(7, Math.round(approximateDays(rule.every) / 10));
+    const shared = ruleShared(rule);
     for (const client of this.config.clients) {
       if (!selects(rule.for, client)) continue;
       for (const unit of ruleUnits(rule, client)) {
@@ -127,17 +134,17 @@ class PlanRun {
         for (let k = 1; k <= MAX_CHAIN; k++) {
           const due = anchorDate ? addDuration(anchorDate, rule.every) : this.#todayOf(client.team[rule.ours]);
           if (due > this.window.to) break;
-          const d = demand({
-            identity: `${unit.series}|after:${base}|${k}`,
-            source: `rule:${rule.id}`, series: unit.series, kind: rule.kind, client, contacts: unit.contacts,
-            role: rule.ours, from: due, to: addDays(due, spread), mode: 'spread', overflow: true,
-            durationMinutes: TIMED_KINDS.has(rule.kind) ? rule.durationMinutes : 0, remind: rule.remind,
-            title: rule.title ?? DEFAULT_TITLES[rule.kind], titleValues: { ...contactValues(client, unit.contacts), 'rule.id': rule.id },
-          });
+          const window = { from: due, to: addDays(due, spread) };
+          const d = demand(shared, `${unit.series}|after:${base}|${k}`, window, unit);
           let date: string | undefined;
-          // Only the first touch after the last done one can be overdue; it is never dropped.
           if (this.#keepPinned(d, k === 1)) date = this.history.pins.get(d.id)!.date;
-          else date = this.#placeFresh(d, k === 1)?.date;
+          else {
+            // Only the first touch after the last done one can be overdue. It is never dropped:
+            // first planned after its due days have passed, it goes on the next working day
+            // from today, flagged overdue, with its window saying when it was due.
+            const today = this.#todayOf(this.#ownerId(d, due));
+            date = this.#placeFresh(window.to < today ? { ...d, placeFrom: today } : d, k === 1)?.date;
+          }
           if (!date) break;
           // After an overdue touch the cadence goes on from today, not from the missed day.
           anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
@@ -146,29 +153,44 @@ class PlanRun {
     }
   }
 
-  #request(d: Demand, knownDate?: string): PlacementRequest & { employee: Employee } {
+  #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
     let employee = this.#employees.get(d.employee ?? d.client.team[d.role]!)!;
-    const base = {
-      seed: d.seed, client: d.client, from: d.from, to: d.to, mode: d.mode, durationMinutes: d.durationMinutes, overflow: d.overflow,
+    const from = d.placeFrom ?? d.window.from;
+    const to = d.placeFrom ? addDays(d.placeFrom, daysBetween(d.window.from, d.window.to)) : d.window.to;
+    const request = {
+      seed: d.seed, client: d.client, from, to, mode: d.mode,
+      durationMinutes: d.durationMinutes, overflow: d.overflow, employee, notBefore: undefined as string | undefined,
     };
-    if (!d.employee) {
+    if (!d.employee && this.#handoverFrom.size > 0) {
       // Follow handovers: a touch on or after `on` belongs to the successor.
       for (let hops = 0; hops < 10; hops++) {
         const h = this.#handoverFrom.get(employee.id);
         if (!h) break;
-        const date = knownDate ?? this.#placer.tentativeDate({ ...base, employee, notBefore: undefined });
+        const date = knownDate ?? this.#placer.tentativeDate(request);
         if (!date || date < h.on) break;
         employee = this.#employees.get(h.to)!;
+        request.employee = employee;
       }
     }
-    return { ...base, employee, notBefore: this.#todayOf(employee.id) };
+    request.notBefore = this.#todayOf(employee.id);
+    return request;
   }
 
   #ownerId(d: Demand, date: string): string {
     return this.#request(d, date).employee.id;
   }
 
+  readonly #todayByEmployee = new Map<string | undefined, string>();
   #todayOf(employeeId: string | undefined): string {
+    let known = this.#todayByEmployee.get(employeeId);
+    if (known === undefined) {
+      known = this.#todayInZoneOf(employeeId);
+      this.#todayByEmployee.set(employeeId, known);
+    }
+    return known;
+  }
+
+  #todayInZoneOf(employeeId: string | undefined): string {
     const zone = (employeeId && this.#employees.get(employeeId)?.timezone) || this.config.settings.timezone;
     let today = this.#today.get(zone);
     if (!today) {
@@ -178,12 +200,37 @@ class PlanRun {
     return today;
   }
 
+  /**
+   * Titles repeat for every period of a unit: one string per (unit, template, employee).
+   * A unit is recognised by its contact-id list, which all its demands share.
+   */
+  readonly #titles = new WeakMap<readonly string[], Map<string, Map<string, string>>>();
+  #title(d: Demand, employee: Employee): string {
+    let byTemplate = this.#titles.get(d.contactIds);
+    if (!byTemplate) {
+      byTemplate = new Map();
+      this.#titles.set(d.contactIds, byTemplate);
+    }
+    let byEmployee = byTemplate.get(d.title);
+    if (!byEmployee) {
+      byEmployee = new Map();
+      byTemplate.set(d.title, byEmployee);
+    }
+    let title = byEmployee.get(employee.id);
+    if (title === undefined) {
+      title = fillTitle(d.title, (k) => titleValue(d, employee, this.config.settings.company, k));
+      byEmployee.set(employee.id, title);
+    }
+    return title;
+  }
+
   /** Records the touch if it falls in the window (or, with `keepsOverdue`, is overdue before it). */
   #emit(d: Demand, employee: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
     const status = resolution?.status ?? 'planned';
     if (p.date > this.window.to) return;
-    const overdue = status === 'planned' && (p.end === undefined ? p.date < this.#todayOf(employee.id) : p.end <= this.now.toMillis());
+    const today = this.#todayOf(employee.id);
+    const overdue = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : p.end <= this.now.toMillis()));
     if (p.date < this.window.from && !(keepsOverdue && overdue)) return;
     let start: string;
     let end: string;
@@ -191,15 +238,17 @@ class PlanRun {
       start = p.date;
       end = addDays(p.date, 1);
     } else {
-      start = DateTime.fromMillis(p.start, { zone: employee.timezone }).toISO()!;
-      end = DateTime.fromMillis(p.end, { zone: employee.timezone }).toISO()!;
+      start = isoInZone(p.start, employee.timezone);
+      end = isoInZone(p.end, employee.timezone);
     }
+    this.#startMs.push(p.start ?? -1);
+    this.#seeds.push(d.seed);
     this.#touches.push({
       id: d.id, source: d.source, series: d.series, kind: d.kind, client: d.client.id,
-      contacts: d.contacts.map((c) => c.id), employee: employee.id, date: p.date, start, end,
+      contacts: d.contactIds, employee: employee.id, date: p.date, start, end,
       allDay: p.start === undefined,
-      title: fillTitle(d.title, { ...d.titleValues, 'employee.name': employee.name, company: this.config.settings.company }),
-      window: { from: d.from, to: d.to }, remind: d.remind, status, overdue,
+      title: this.#title(d, employee),
+      window: d.window, remind: d.remind, status, overdue,
     });
   }
 }

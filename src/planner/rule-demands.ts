@@ -1,15 +1,32 @@
 import type { Client, Config, Contact, Rule } from '../domain/types.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
-import { contactValues, demand, DEFAULT_TITLES, type Demand } from './demand.ts';
+import { demand, DEFAULT_TITLES, type Demand, type DemandUnit, type UnitOwn } from './demand.ts';
 import { periodsOverlapping } from './periods.ts';
 
 /** The units a rule touches at a client: one group with all matching contacts, or one per contact. */
-export function ruleUnits(rule: Rule, client: Client): { series: string; contacts: readonly Contact[] }[] {
+export function ruleUnits(rule: Rule, client: Client): UnitOwn[] {
   const contacts = contactsFor(rule.theirs, client.contacts);
   if (contacts.length === 0) return [];
-  if (rule.per === 'client') return [{ series: `rule:${rule.id}|${client.id}`, contacts }];
-  return contacts.map((c) => ({ series: `rule:${rule.id}|${client.id}|${c.id}`, contacts: [c] }));
+  if (rule.per === 'client') return [{ series: `rule:${rule.id}|${client.id}`, client, contacts, contactIds: contacts.map((c) => c.id) }];
+  return contacts.map((c: Contact) => ({ series: `rule:${rule.id}|${client.id}|${c.id}`, client, contacts: [c], contactIds: [c.id] }));
+}
+
+const sharedByRule = new WeakMap<Rule, Omit<DemandUnit, keyof UnitOwn>>();
+
+/** What every touch of a rule has in common. */
+export function ruleShared(rule: Rule): Omit<DemandUnit, keyof UnitOwn> {
+  let shared = sharedByRule.get(rule);
+  if (!shared) {
+    shared = {
+      source: `rule:${rule.id}`, kind: rule.kind, role: rule.ours, employee: undefined,
+      mode: 'spread', overflow: rule.anchor === 'last',
+      durationMinutes: TIMED_KINDS.has(rule.kind) ? rule.durationMinutes : 0, remind: rule.remind,
+      title: rule.title ?? DEFAULT_TITLES[rule.kind], titleExtra: { 'rule.id': rule.id },
+    };
+    sharedByRule.set(rule, shared);
+  }
+  return shared;
 }
 
 /**
@@ -20,22 +37,13 @@ export function calendarRuleDemands(config: Config, from: string, to: string): D
   const out: Demand[] = [];
   for (const rule of config.rules) {
     if (rule.anchor !== 'calendar') continue;
-    const timed = TIMED_KINDS.has(rule.kind);
     for (const client of config.clients) {
       if (!selects(rule.for, client)) continue;
       const units = ruleUnits(rule, client);
       if (units.length === 0) continue;
+      const shared = ruleShared(rule);
       for (const period of periodsOverlapping(rule.every, from, to, client.since)) {
-        for (const unit of units) {
-          out.push(demand({
-            identity: `${unit.series}|${period.key}`,
-            source: `rule:${rule.id}`, series: unit.series, kind: rule.kind, client, contacts: unit.contacts,
-            role: rule.ours, from: period.from, to: period.to, mode: 'spread', overflow: false,
-            durationMinutes: timed ? rule.durationMinutes : 0, remind: rule.remind,
-            title: rule.title ?? DEFAULT_TITLES[rule.kind],
-            titleValues: { ...contactValues(client, unit.contacts), 'rule.id': rule.id },
-          }));
-        }
+        for (const unit of units) out.push(demand(shared, `${unit.series}|${period.key}`, period.window, unit));
       }
     }
   }

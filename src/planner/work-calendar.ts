@@ -33,7 +33,7 @@ export class WorkCalendar {
 
   /** Working days from `from` to `to` inclusive, for all the given countries at once. */
   workdaysBetween(from: string, to: string, a: string, b: string): readonly string[] {
-    const key = `${a}|${b}|${from}|${to}`;
+    const key = a < b ? `${a}${b}${from}${to}` : `${b}${a}${from}${to}`;
     let list = this.#lists.get(key);
     if (!list) {
       const out: string[] = [];

@@ -1,20 +1,15 @@
-import { DateTime } from 'luxon';
 import type { Hours } from '../domain/types.ts';
+import { localDateOf, localToMs } from './zoned-time.ts';
 
 /** An interval of instants, epoch milliseconds, end exclusive. */
 export type Interval = readonly [number, number];
 
 /**
- * Working hours of one local day as instants. Uses wall-clock set(), not "midnight plus
- * minutes", so 09:00 stays 09:00 on the day a DST change happens at night.
+ * Working hours of one local day as instants: wall-clock times, so 09:00 stays 09:00 on
+ * the day a DST change happens at night.
  */
 export function workingInterval(zone: string, isoDate: string, hours: Hours): Interval {
-  const midnight = DateTime.fromISO(isoDate, { zone });
-  const at = (minutes: number) =>
-    minutes >= 1440
-      ? midnight.plus({ days: 1 }).startOf('day').toMillis()
-      : midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis();
-  return [at(hours.start), at(hours.end)];
+  return [localToMs(zone, isoDate, hours.start), localToMs(zone, isoDate, hours.end)];
 }
 
 /**
@@ -28,8 +23,8 @@ export function sharedHours(
   clientZone: string, clientHours: Hours, isClientWorkday: (isoDate: string) => boolean,
 ): Interval | undefined {
   const [a, b] = workingInterval(employeeZone, employeeDate, employeeHours);
-  const first = DateTime.fromMillis(a, { zone: clientZone }).toISODate()!;
-  const last = DateTime.fromMillis(b - 1, { zone: clientZone }).toISODate()!;
+  const first = localDateOf(clientZone, a);
+  const last = localDateOf(clientZone, b - 1);
   let best: Interval | undefined;
   for (const clientDate of first === last ? [first] : [first, last]) {
     if (!isClientWorkday(clientDate)) continue;
