@@ -8,9 +8,11 @@ import { loadHistory, savePlan, type SaveSummary } from './storage/touch-reposit
  * Plans a window from the recorded history and, unless `save` is false, records the plan
  * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
  */
-export async function planWithHistory(db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
+export async function planWithHistory(
+  db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
+): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db);
-  const result = planTouches(config, history, window, now);
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!) : undefined;
+  const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, onlyClients) : undefined;
   return { result, saved };
 }

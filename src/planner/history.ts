@@ -1,3 +1,6 @@
+import { DateTime } from 'luxon';
+import type { Touch } from '../domain/types.ts';
+
 /** What the planner needs to know of the past: what was done or skipped, and where touches were put. */
 
 export interface Resolution {
@@ -11,9 +14,14 @@ export interface Resolution {
 /** An earlier placement of a touch: kept on re-planning while still valid. */
 export interface Pin {
   readonly date: string;
-  /** ISO instant of a timed touch's start. */
+  /** ISO instants of a timed touch's start and end. */
   readonly start: string | undefined;
+  /** Epoch ms of a timed touch's start and end. */
+  readonly startMs?: number;
+  readonly endMs?: number;
   readonly employee: string;
+  /** The client, so a re-plan of some clients can keep the others' meetings in the way. */
+  readonly client?: string;
 }
 
 export interface PlannerHistory {
@@ -21,9 +29,11 @@ export interface PlannerHistory {
   /** The latest resolution of each series; `anchor: last` counts from it. */
   readonly lastBySeries: ReadonlyMap<string, Resolution>;
   readonly pins: ReadonlyMap<string, Pin>;
+  /** Timed pins (with start, end and client) by employee, for re-planning a few clients. */
+  readonly timedPinsByEmployee: ReadonlyMap<string, readonly Pin[]>;
 }
 
-export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), pins: new Map() };
+export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), pins: new Map(), timedPinsByEmployee: new Map() };
 
 /** Builds the planner's view of history from resolutions and pins. */
 export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap<string, Pin> = new Map()): PlannerHistory {
@@ -34,5 +44,19 @@ export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap
     const prev = last.get(r.series);
     if (!prev || r.date > prev.date || (r.date === prev.date && r.touchId > prev.touchId)) last.set(r.series, r);
   }
-  return { resolutions: byId, lastBySeries: last, pins };
+  const timed = new Map<string, Pin[]>();
+  for (const pin of pins.values()) {
+    if (pin.startMs === undefined || pin.endMs === undefined || !pin.client) continue;
+    const list = timed.get(pin.employee);
+    if (list) list.push(pin);
+    else timed.set(pin.employee, [pin]);
+  }
+  return { resolutions: byId, lastBySeries: last, pins, timedPinsByEmployee: timed };
+}
+
+/** The placements of a plan as storage records them: what a re-plan keeps. */
+export function pinsOf(touches: readonly Touch[]): Map<string, Pin> {
+  return new Map<string, Pin>(touches.map((t) => [t.id, t.allDay
+    ? { date: t.date, start: undefined, employee: t.employee, client: t.client }
+    : { date: t.date, start: t.start, startMs: DateTime.fromISO(t.start).toMillis(), endMs: DateTime.fromISO(t.end).toMillis(), employee: t.employee, client: t.client }]));
 }

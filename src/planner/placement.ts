@@ -78,6 +78,11 @@ export class Placer {
     return { date, start, end };
   }
 
+  /** Marks time as taken (a meeting of another client kept as it is) without placing anything. */
+  reserve(employee: string, date: string, start: number, end: number): void {
+    this.#book(this.#loadOf(this.#loadsOf(employee), date), start, end);
+  }
+
   /** Places a touch, or returns undefined when no working day within reach can take it. */
   place(r: PlacementRequest): Placement | undefined {
     const days = this.#candidates(r);

@@ -40,8 +40,19 @@ const MAX_CHAIN = 400;
  * touches before it), pure in its inputs. `now` decides what is overdue and keeps new
  * touches out of the past.
  */
-export function planTouches(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime): PlanResult {
-  return new PlanRun(config, history, window, now).run();
+export interface PlanOptions {
+  /**
+   * Re-plan only these clients (after a change to them): the recorded meetings and calls
+   * of everyone else stay where they are and take their employees' time.
+   */
+  readonly onlyClients?: ReadonlySet<string>;
+}
+
+export function planTouches(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime, options: PlanOptions = {}): PlanResult {
+  const only = options.onlyClients;
+  if (!only) return new PlanRun(config, history, window, now).run();
+  const subset: Config = { ...config, clients: config.clients.filter((c) => only.has(c.id)) };
+  return new PlanRun(subset, history, window, now, only).run();
 }
 
 class PlanRun {
@@ -61,6 +72,7 @@ class PlanRun {
     private readonly history: PlannerHistory,
     private readonly window: PlanWindow,
     private readonly now: DateTime,
+    private readonly onlyClients?: ReadonlySet<string>,
   ) {
     this.#calendar = new WorkCalendar(config.settings.workdays);
     this.#placer = new Placer(this.#calendar);
@@ -70,6 +82,7 @@ class PlanRun {
 
   run(): PlanResult {
     const { from, to } = this.window;
+    if (this.onlyClients) this.#reserveOthers(this.onlyClients);
     const fixed = [
       ...calendarRuleDemands(this.config, from, to),
       ...campaignDemands(this.config, from, to),
@@ -88,12 +101,25 @@ class PlanRun {
     return { touches: keyed.map((k) => k.t), warnings: this.#warnings };
   }
 
+  /** The time other clients' recorded meetings and calls take from the employees involved. */
+  #reserveOthers(only: ReadonlySet<string>): void {
+    const involved = new Set<string>();
+    for (const client of this.config.clients) for (const id of Object.values(client.team)) involved.add(id);
+    for (const h of this.config.handovers) if (involved.has(h.from)) involved.add(h.to);
+    for (const employee of involved) {
+      for (const pin of this.history.timedPinsByEmployee.get(employee) ?? []) {
+        if (only.has(pin.client!)) continue;
+        this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
+      }
+    }
+  }
+
   #keepPinned(d: Demand, keepsOverdue = false): boolean {
     const pin = this.history.pins.get(d.id);
     if (!pin) return false;
     const resolved = this.history.resolutions.has(d.id);
     const request = this.#request(d, pin.date);
-    const start = pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined;
+    const start = pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined);
     const kept = this.#placer.tryKeep(request, pin.date, start, resolved);
     if (kept) {
       this.#emit(d, request.employee, kept, keepsOverdue);

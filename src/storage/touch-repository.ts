@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Touch } from '../domain/types.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
@@ -23,7 +24,7 @@ export interface SaveSummary {
  * changed; planned touches of the window that the plan no longer has are cancelled
  * (kept, with an event, never deleted).
  */
-export async function savePlan(db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string): Promise<SaveSummary> {
+export async function savePlan(db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string, onlyClients?: readonly string[]): Promise<SaveSummary> {
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   await db.transaction().execute(async (trx) => {
     const existing = new Map<string, TouchRow>();
@@ -72,8 +73,10 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
       await trx.insertInto('touches').values(inserts.slice(i, i + CHUNK / 5)).execute();
     }
     const keep = new Set(ids);
-    const stale = await trx.selectFrom('touches').select(['id', 'date', 'employee_id'])
-      .where('status', '=', 'planned').where('date', '>=', window.from).where('date', '<=', window.to).execute();
+    let staleQuery = trx.selectFrom('touches').select(['id', 'date', 'employee_id'])
+      .where('status', '=', 'planned').where('date', '>=', window.from).where('date', '<=', window.to);
+    if (onlyClients) staleQuery = staleQuery.where('client_id', 'in', onlyClients.length ? onlyClients : ['']);
+    const stale = await staleQuery.execute();
     for (const row of stale) {
       if (keep.has(row.id)) continue;
       await trx.updateTable('touches').set({ status: 'cancelled', updated_at: nowIso }).where('id', '=', row.id).execute();
@@ -104,11 +107,14 @@ function event(touchId: string, type: TouchEventRow['type'], at: string, employe
 /** Everything the planner needs from storage: resolutions and earlier placements. */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
   const rows = await db.selectFrom('touches')
-    .select(['id', 'series', 'status', 'date', 'start_at', 'all_day', 'employee_id', 'resolved_date']).execute();
+    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date']).execute();
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   for (const r of rows) {
-    pins.set(r.id, { date: r.date, start: r.all_day ? undefined : r.start_at, employee: r.employee_id });
+    const timed = !r.all_day;
+    pins.set(r.id, timed
+      ? { date: r.date, start: r.start_at, startMs: DateTime.fromISO(r.start_at).toMillis(), endMs: DateTime.fromISO(r.end_at).toMillis(), employee: r.employee_id, client: r.client_id }
+      : { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id });
     if (r.status === 'done' || r.status === 'skipped') {
       resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
     }

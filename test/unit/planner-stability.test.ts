@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
-import { NO_HISTORY, makeHistory, type Pin } from '../../src/planner/history.ts';
+import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
@@ -23,8 +23,7 @@ const base = () => ({
 });
 
 /** What the storage records after a plan: each touch's placement. The planner keeps valid ones. */
-const recorded = (touches: readonly Touch[]) =>
-  makeHistory([], new Map<string, Pin>(touches.map((t) => [t.id, { date: t.date, start: t.allDay ? undefined : t.start, employee: t.employee }])));
+const recorded = (touches: readonly Touch[]) => makeHistory([], pinsOf(touches));
 
 const placement = (touches: readonly Touch[]) => new Map(touches.map((t) => [t.id, `${t.employee} ${t.start} ${t.end}`]));
 
