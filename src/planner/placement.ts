@@ -18,6 +18,8 @@ export interface PlacementRequest {
   readonly to: string;
   /** Earliest acceptable day (today), when the window allows. */
   readonly notBefore: string | undefined;
+  /** Earliest acceptable start of a timed touch (now): no new meeting in the past hour of today. */
+  readonly notBeforeMs?: number;
   readonly mode: PlacementMode;
   /** 0 for an all-day touch. */
   readonly durationMinutes: number;
@@ -144,6 +146,7 @@ export class Placer {
     for (let i = 0; i < slots; i++) {
       const start = firstSlot + ((offset + i) % slots) * SLOT_MS;
       const end = start + duration;
+      if (r.notBeforeMs !== undefined && start < r.notBeforeMs && date >= (r.notBefore ?? '')) continue;
       if (!this.#fits(r.employee, load, start, end)) continue;
       this.#book(load, start, end);
       return { date, start, end };

@@ -65,6 +65,7 @@ class PlanRun {
   /** Start instant of each touch in #touches (-1 for all-day), for sorting. */
   readonly #startMs: number[] = [];
   readonly #seeds: number[] = [];
+  readonly #nowMs: number;
   readonly #warnings: PlanWarning[] = [];
 
   constructor(
@@ -78,6 +79,7 @@ class PlanRun {
     this.#placer = new Placer(this.#calendar);
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
+    this.#nowMs = now.toMillis();
   }
 
   run(): PlanResult {
@@ -186,6 +188,7 @@ class PlanRun {
     const request = {
       seed: d.seed, client: d.client, from, to, mode: d.mode,
       durationMinutes: d.durationMinutes, overflow: d.overflow, employee, notBefore: undefined as string | undefined,
+      notBeforeMs: this.#nowMs,
     };
     if (!d.employee && this.#handoverFrom.size > 0) {
       // Follow handovers: a touch on or after `on` belongs to the successor.

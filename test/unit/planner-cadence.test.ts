@@ -221,6 +221,25 @@ describe('load: the daily cap and spreading', () => {
     expect(Math.max(...perDay.values())).toBeLessThanOrEqual(8);
   });
 
+  it('a meeting planned today is never put in an hour that has already passed', () => {
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: ['buyer'] })),
+      rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week' }],
+    });
+    // Thursday 24 June 2027, 14:00 in Moscow: the week's calls go on Thursday afternoon or Friday.
+    const now = DateTime.fromISO('2027-06-24T14:00:00+03:00');
+    const { touches } = planTouches(config, NO_HISTORY, { from: '2027-06-21', to: '2027-06-27' }, now);
+    expect(touches).toHaveLength(20);
+    const today = touches.filter((t) => t.date === '2027-06-24');
+    expect(today.length).toBeGreaterThan(0);
+    for (const t of touches) {
+      expect(DateTime.fromISO(t.start).toMillis()).toBeGreaterThanOrEqual(now.toMillis());
+      expect(t.overdue).toBe(false);
+    }
+  });
+
   it('a touch in the current period is never placed in the past when days remain', () => {
     const config = configOf({
       ...SETTINGS,
