@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Duration } from '../domain/types.ts';
+import { epochDay } from './zoned-time.ts';
 
 /**
  * Arithmetic on ISO calendar dates ("2027-03-15"), which carry no zone: luxon in UTC is
@@ -31,7 +32,7 @@ export function addDuration(iso: string, d: Duration): string {
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round(DateTime.fromISO(to, utc).diff(DateTime.fromISO(from, utc), 'days').days);
+  return epochDay(to) - epochDay(from);
 }
 
 /** ISO weekday, 1 = Monday; memoised because the planner asks for the same days very often. */

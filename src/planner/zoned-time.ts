@@ -88,7 +88,25 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
  * ISO text of an instant with the zone's offset there, e.g. "2027-02-09T10:00:00.000+03:00",
  * exactly as luxon's toISO() writes it (tested against it), without building a DateTime.
  */
+const formatted = new Map<string, Map<number, string>>();
+
 export function isoInZone(ms: number, zone: string): string {
+  // Meetings start on a half-hour grid: the same few instants are written over and over.
+  let byMs = formatted.get(zone);
+  if (!byMs) {
+    byMs = new Map();
+    formatted.set(zone, byMs);
+  }
+  let text = byMs.get(ms);
+  if (text === undefined) {
+    if (byMs.size > 100_000) byMs.clear();
+    text = formatIso(ms, zone);
+    byMs.set(ms, text);
+  }
+  return text;
+}
+
+function formatIso(ms: number, zone: string): string {
   const offset = offsetAt(zone, ms);
   const local = ms + offset * 60_000;
   const day = Math.floor(local / DAY);
