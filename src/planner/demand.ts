@@ -2,14 +2,23 @@ import type { Client, Contact, Employee, Kind } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import type { PlacementMode } from './placement.ts';
 
-/**
- * A touch that must be placed: who, with whom, what, in which window. The planner makes
- * hundreds of thousands of these, so everything that repeats (source, contact ids, window,
- * title values) is shared between demands rather than copied.
- */
-export interface Demand {
+/** A touch that must be placed: who, with whom, what, in which window. */
+export interface Demand extends DemandUnit {
   readonly id: string;
   readonly seed: number;
+  readonly window: Window;
+}
+
+export interface Window {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * What stays the same for every touch of one rule (or campaign, handover) at one client unit.
+ * The planner makes hundreds of thousands of demands, so these parts are shared, not copied.
+ */
+export interface DemandUnit {
   readonly source: string;
   readonly series: string;
   readonly kind: Kind;
@@ -20,33 +29,8 @@ export interface Demand {
   readonly role: string;
   /** An employee named directly (handover letters), instead of a role. */
   readonly employee: string | undefined;
-  readonly window: Window;
   readonly mode: PlacementMode;
   /** May go past the window when it is full (see PlacementRequest.overflow). */
-  readonly overflow: boolean;
-  readonly durationMinutes: number;
-  readonly remind: readonly number[];
-  readonly title: string;
-  /** Title values beyond the client's and contacts' (rule.id, holiday.name, …). */
-  readonly titleExtra: Readonly<Record<string, string | undefined>>;
-}
-
-export interface Window {
-  readonly from: string;
-  readonly to: string;
-}
-
-/** What stays the same for every touch of one rule (or campaign, handover) at one client unit. */
-export interface DemandUnit {
-  readonly source: string;
-  readonly series: string;
-  readonly kind: Kind;
-  readonly client: Client;
-  readonly contacts: readonly Contact[];
-  readonly contactIds: readonly string[];
-  readonly role: string;
-  readonly employee: string | undefined;
-  readonly mode: PlacementMode;
   readonly overflow: boolean;
   readonly durationMinutes: number;
   readonly remind: readonly number[];

@@ -24,6 +24,7 @@ export interface PlanWarning {
   readonly touch: string;
   readonly source: string;
   readonly client: string;
+  readonly window: { readonly from: string; readonly to: string };
   readonly message: string;
 }
 
@@ -140,7 +141,7 @@ class PlanRun {
     const request = this.#request(d);
     const placed = this.#placer.place(request);
     if (!placed) {
-      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, message: d.overflow
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window, message: d.overflow
         ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
