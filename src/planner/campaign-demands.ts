@@ -17,8 +17,7 @@ const GREETING_LOOKBACK_DAYS = 14;
  * Campaign touches for every year whose greeting date can fall in [from, to]: due on
  * the last working day on or before the holiday (or the `on` date).
  */
-export function campaignDemands(config: Config, from: string, to: string): Demand[] {
-  const out: Demand[] = [];
+export function campaignDemands(config: Config, from: string, to: string, emit: (d: Demand) => void): void {
   const professional = new Map(config.holidays.map((h) => [h.id, h]));
   // The date depends only on the campaign, the client's country and industry, and the year.
   const occasions = new Map<string, Occasion | undefined>();
@@ -52,14 +51,13 @@ export function campaignDemands(config: Config, from: string, to: string): Deman
         const occasion = occasionFor(campaign, client, year);
         if (!occasion || occasion.date < from || occasion.window.from > to) continue;
         for (const group of groups) {
-          out.push(demand(occasion.shared, `campaign:${campaign.id}|${group.key}|${year}`, occasion.window, {
+          emit(demand(occasion.shared, `campaign:${campaign.id}|${group.key}|${year}`, occasion.window, {
             series: `campaign:${campaign.id}|${group.key}`, client, contacts: group.contacts, contactIds: group.ids,
           }));
         }
       }
     }
   }
-  return out;
 }
 
 function occasionOf(

@@ -7,8 +7,7 @@ import type { WorkCalendar } from './work-calendar.ts';
  * a role: "your manager changes" 1–2 working days before `on`, from management or the
  * leaver; an introduction from the successor 1–2 working days after.
  */
-export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string): Demand[] {
-  const out: Demand[] = [];
+export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, emit: (d: Demand) => void): void {
   const employees = new Map(config.employees.map((e) => [e.id, e]));
   for (const h of config.handovers) {
     const leaver = employees.get(h.from)!;
@@ -28,15 +27,14 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
         if (noticeDays[1] >= from && noticeDays[0] <= to) {
           const series = `${source}|${client.id}|${contact.id}|notice`;
           const unit: DemandUnit = { ...base, series, employee: notifier.id, title: '{client.name}: tell {contact.name} that {from.name} hands over to {to.name}' };
-          out.push(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
+          emit(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
         }
         if (introDays[1] >= from && introDays[0] <= to) {
           const series = `${source}|${client.id}|${contact.id}|intro`;
           const unit: DemandUnit = { ...base, series, employee: successor.id, title: '{client.name}: introduce yourself to {contact.name} as their new contact, taking over from {from.name}' };
-          out.push(demand(unit, series, { from: introDays[0], to: introDays[1] }));
+          emit(demand(unit, series, { from: introDays[0], to: introDays[1] }));
         }
       }
     }
   }
-  return out;
 }

@@ -86,14 +86,17 @@ class PlanRun {
   run(): PlanResult {
     const { from, to } = this.window;
     if (this.onlyClients) this.#reserveOthers(this.onlyClients);
-    const fixed = [
-      ...calendarRuleDemands(this.config, from, to),
-      ...campaignDemands(this.config, from, to),
-      ...handoverDemands(this.config, this.#calendar, from, to),
-    ];
-    // Earlier placements first, so that whatever is new fits around them and nothing moves.
+    // All-day touches take no one's time: each goes straight to its day. Meetings and calls
+    // compete for slots: earlier placements first, so that whatever is new fits around them.
     const fresh: Demand[] = [];
-    for (const d of fixed) if (!this.#keepPinned(d)) fresh.push(d);
+    const take = (d: Demand) => {
+      if (this.#keepPinned(d)) return;
+      if (d.durationMinutes === 0) this.#placeFresh(d);
+      else fresh.push(d);
+    };
+    calendarRuleDemands(this.config, from, to, take);
+    campaignDemands(this.config, from, to, take);
+    handoverDemands(this.config, this.#calendar, from, to, take);
     for (const rule of this.config.rules) if (rule.anchor === 'last') this.#planChains(rule);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));

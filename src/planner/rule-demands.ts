@@ -33,8 +33,7 @@ export function ruleShared(rule: Rule): Omit<DemandUnit, keyof UnitOwn> {
  * Touches of `anchor: calendar` rules: exactly one per period per unit, for every period
  * that overlaps [from, to] (whole periods, so a touch's day never depends on the window).
  */
-export function calendarRuleDemands(config: Config, from: string, to: string): Demand[] {
-  const out: Demand[] = [];
+export function calendarRuleDemands(config: Config, from: string, to: string, emit: (d: Demand) => void): void {
   for (const rule of config.rules) {
     if (rule.anchor !== 'calendar') continue;
     for (const client of config.clients) {
@@ -43,9 +42,8 @@ export function calendarRuleDemands(config: Config, from: string, to: string): D
       if (units.length === 0) continue;
       const shared = ruleShared(rule);
       for (const period of periodsOverlapping(rule.every, from, to, client.since)) {
-        for (const unit of units) out.push(demand(shared, `${unit.series}|${period.key}`, period.window, unit));
+        for (const unit of units) emit(demand(shared, `${unit.series}|${period.key}`, period.window, unit));
       }
     }
   }
-  return out;
 }
