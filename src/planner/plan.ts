@@ -210,7 +210,9 @@ class PlanRun {
   }
 
   #ownerId(d: Demand, date: string): string {
-    return this.#request(d, date).employee.id;
+    if (d.employee) return d.employee;
+    const holder = d.client.team[d.role]!;
+    return this.#handoverFrom.has(holder) ? this.#request(d, date).employee.id : holder;
   }
 
   readonly #todayByEmployee = new Map<string | undefined, string>();
