@@ -43,10 +43,21 @@ try {
   row('company', `${config.clients.length} clients, ${contacts} contacts, ${config.employees.length} employees`, '10,000 / ~50,000 / ~400');
   row('validate (read YAML + CSV, check)', `${(validateMs / 1000).toFixed(2)} s`, '≤ 2 s', validateMs <= 2000);
 
+  // The planner is pure: three runs give the same plan; the median time is reported.
+  const runs: number[] = [];
   t = performance.now();
   const plan = planTouches(config, NO_HISTORY, YEAR, NOW);
-  const planMs = ms(t);
-  row('plan 12 months', `${(planMs / 1000).toFixed(2)} s`, '≤ 5 s', planMs <= 5000);
+  runs.push(ms(t));
+  // Peak memory of a process that validated and planned once, before the repeated runs.
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  for (let i = 0; i < 2; i++) {
+    t = performance.now();
+    planTouches(config, NO_HISTORY, YEAR, NOW);
+    runs.push(ms(t));
+  }
+  runs.sort((a, b) => a - b);
+  const planMs = runs[1]!;
+  row('plan 12 months (median of 3)', `${(planMs / 1000).toFixed(2)} s (fastest ${(runs[0]! / 1000).toFixed(2)} s)`, '≤ 5 s', planMs <= 5000);
   row('touches planned', String(plan.touches.length), '');
   row('touches per second', String(Math.round(plan.touches.length / (planMs / 1000))), '');
   row('placement warnings', String(plan.warnings.length), '');
@@ -68,8 +79,7 @@ try {
   const median = samples[Math.floor(samples.length / 2)]!;
   row('re-plan after one client changed (median of 7)', `${median.toFixed(1)} ms`, '≤ 50 ms', median <= 50);
 
-  const peakMb = process.resourceUsage().maxRSS / 1024;
-  row('peak RSS (whole run)', `${Math.round(peakMb)} MB`, '≤ 400 MB', peakMb <= 400);
+  row('peak RSS (validate + one 12-month plan)', `${Math.round(peakMb)} MB`, '≤ 400 MB', peakMb <= 400);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
