@@ -157,7 +157,7 @@ function readYaml(path: string, file: string, sources: RawSources): void {
     }
     list.forEach((item, index) => {
       const origin = child(root, section, index);
-      const parsed = (LIST_SECTIONS[section] as z.ZodType).safeParse(item, { reportInput: true });
+      const parsed = validate(LIST_SECTIONS[section] as z.ZodType, item);
       if (!parsed.success) {
         pushZodIssues(sources, origin, parsed.error.issues);
         noteBroken(sources, item);
@@ -228,14 +228,23 @@ function foundOf(issue: z.core.$ZodIssue): string {
   return describeFound(input);
 }
 
-function readCsvRecords(path: string, file: string, sources: RawSources): { header: string[]; records: { line: number; cells: string[] }[] } | undefined {
+interface CsvRecords {
+  readonly header: string[];
+  /** Each header name split at its dots: team.account_manager → [team, account_manager]. */
+  readonly paths: string[][];
+  readonly records: { cells: string[] }[];
+  /** File line of record i; found by a second, slower parse only when an error needs it. */
+  lineOf(index: number): number;
+}
+
+function readCsvRecords(path: string, file: string, sources: RawSources): CsvRecords | undefined {
   let text = readFileSync(path, 'utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: string[][];
   try {
-    rows = parseCsv(text, { delimiter, info: true, skip_empty_lines: true, trim: true, relax_quotes: false }) as unknown as typeof rows;
+    rows = parseCsv(text, { delimiter, skip_empty_lines: true, relax_quotes: false }) as string[][];
   } catch (error) {
     const e = error as Error & { lines?: number; column?: number };
     sources.issues.push({ file, line: e.lines ?? 1, column: 1, field: '', expected: `CSV with "${delimiter}" between fields and the same number of fields on every row`, found: e.message.replace(/^Invalid Record Length: /, '') });
@@ -243,57 +252,84 @@ function readCsvRecords(path: string, file: string, sources: RawSources): { head
   }
   const [head, ...body] = rows;
   if (!head) return undefined;
-  const header = head.record.map((h) => h.trim());
-  return { header, records: body.map((r) => ({ line: r.info.lines, cells: r.record })) };
+  let lines: number[] | undefined;
+  return {
+    header: head.map((h) => h.trim()),
+    paths: head.map((h) => h.trim().split('.')),
+    records: body.map((cells) => ({ cells })),
+    lineOf(index: number): number {
+      lines ??= (parseCsv(text, { delimiter, info: true, skip_empty_lines: true }) as unknown as { info: { lines: number } }[]).slice(1).map((r) => r.info.lines);
+      return lines[index] ?? index + 2;
+    },
+  };
+}
+
+/** The origin of a CSV record; its file line is looked up only if an error is reported there. */
+function csvOrigin(file: string, csv: CsvRecords, index: number): CsvOrigin {
+  return {
+    kind: 'csv', file, header: csv.header, prefix: [],
+    get line() {
+      return csv.lineOf(index);
+    },
+  };
+}
+
+/**
+ * zod validation, fast when the input is valid: the found values that error messages quote
+ * (`reportInput`) cost five times as much, so they are asked for only on a second pass.
+ */
+function validate<T extends z.ZodType>(schema: T, input: unknown): ReturnType<T['safeParse']> {
+  const first = schema.safeParse(input);
+  return (first.success ? first : schema.safeParse(input, { reportInput: true })) as ReturnType<T['safeParse']>;
 }
 
 /** CSV cells keyed by dotted header names → a nested object; empty cells are left out. */
-function nest(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
+function nest(paths: readonly (readonly string[])[], cells: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  header.forEach((name, i) => {
-    const cell = cells[i];
-    if (cell === undefined || cell === '') return;
-    const parts = name.split('.');
+  for (let i = 0; i < paths.length; i++) {
+    const cell = cells[i]?.trim();
+    if (cell === undefined || cell === '') continue;
+    const parts = paths[i]!;
     let target = out;
-    for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+    for (let j = 0; j < parts.length - 1; j++) target = (target[parts[j]!] ??= {}) as Record<string, unknown>;
     target[parts[parts.length - 1]!] = cell;
-  });
+  }
   return out;
 }
 
 function readClientsCsv(path: string, file: string, sources: RawSources): void {
   const csv = readCsvRecords(path, file, sources);
   if (!csv) return;
-  for (const { line, cells } of csv.records) {
-    const origin: CsvOrigin = { kind: 'csv', file, line, header: csv.header, prefix: [] };
-    const raw = nest(csv.header, cells);
-    const parsed = clientSchema.safeParse(raw, { reportInput: true });
+  csv.records.forEach(({ cells }, index) => {
+    const origin = csvOrigin(file, csv, index);
+    const raw = nest(csv.paths, cells);
+    const parsed = validate(clientSchema, raw);
     if (!parsed.success) {
       pushZodIssues(sources, origin, parsed.error.issues);
       noteBroken(sources, raw);
-      continue;
+      return;
     }
     sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
-  }
+  });
 }
 
 function readContactsCsv(path: string, file: string, sources: RawSources) {
   const csv = readCsvRecords(path, file, sources);
   const out: { row: RawContact & { client: string }; origin: Origin }[] = [];
   if (!csv) return out;
-  for (const { line, cells } of csv.records) {
-    const origin: CsvOrigin = { kind: 'csv', file, line, header: csv.header, prefix: [] };
-    const { client, ...raw } = nest(csv.header, cells);
-    const parsedClient = idSchema.safeParse(client, { reportInput: true });
-    const parsed = contactSchema.safeParse(raw, { reportInput: true });
+  csv.records.forEach(({ cells }, index) => {
+    const origin = csvOrigin(file, csv, index);
+    const { client, ...raw } = nest(csv.paths, cells);
+    const parsedClient = validate(idSchema, client);
+    const parsed = validate(contactSchema, raw);
     if (!parsedClient.success) pushZodIssues(sources, child(origin, 'client'), parsedClient.error.issues.map((i) => ({ ...i, path: [] })));
     if (!parsed.success) pushZodIssues(sources, origin, parsed.error.issues);
     if (!parsed.success || !parsedClient.success) {
       noteBroken(sources, raw);
-      continue;
+      return;
     }
     out.push({ row: { ...parsed.data, client: parsedClient.data }, origin });
-  }
+  });
   return out;
 }
 
