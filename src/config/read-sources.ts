@@ -228,50 +228,35 @@ function foundOf(issue: z.core.$ZodIssue): string {
   return describeFound(input);
 }
 
-interface CsvRecords {
-  readonly header: string[];
+interface CsvHeader {
+  readonly names: string[];
   /** Each header name split at its dots: team.account_manager → [team, account_manager]. */
   readonly paths: string[][];
-  readonly records: { cells: string[] }[];
-  /** File line of record i; found by a second, slower parse only when an error needs it. */
-  lineOf(index: number): number;
 }
 
-function readCsvRecords(path: string, file: string, sources: RawSources): CsvRecords | undefined {
+/**
+ * Visits every record of a CSV file after its header, with the file line it ends on. Records
+ * are handed over as they are parsed and not kept, so a 50,000-row export costs little memory.
+ */
+function forEachCsvRecord(path: string, file: string, sources: RawSources, visit: (cells: string[], line: number, header: CsvHeader) => void): void {
   let text = readFileSync(path, 'utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let rows: string[][];
+  let header: CsvHeader | undefined;
   try {
-    rows = parseCsv(text, { delimiter, skip_empty_lines: true, relax_quotes: false }) as string[][];
+    parseCsv(text, {
+      delimiter, skip_empty_lines: true, relax_quotes: false,
+      on_record: (record: string[], context: { lines: number }) => {
+        if (!header) header = { names: record.map((h) => h.trim()), paths: record.map((h) => h.trim().split('.')) };
+        else visit(record, context.lines, header);
+        return null;
+      },
+    });
   } catch (error) {
-    const e = error as Error & { lines?: number; column?: number };
+    const e = error as Error & { lines?: number };
     sources.issues.push({ file, line: e.lines ?? 1, column: 1, field: '', expected: `CSV with "${delimiter}" between fields and the same number of fields on every row`, found: e.message.replace(/^Invalid Record Length: /, '') });
-    return undefined;
   }
-  const [head, ...body] = rows;
-  if (!head) return undefined;
-  let lines: number[] | undefined;
-  return {
-    header: head.map((h) => h.trim()),
-    paths: head.map((h) => h.trim().split('.')),
-    records: body.map((cells) => ({ cells })),
-    lineOf(index: number): number {
-      lines ??= (parseCsv(text, { delimiter, info: true, skip_empty_lines: true }) as unknown as { info: { lines: number } }[]).slice(1).map((r) => r.info.lines);
-      return lines[index] ?? index + 2;
-    },
-  };
-}
-
-/** The origin of a CSV record; its file line is looked up only if an error is reported there. */
-function csvOrigin(file: string, csv: CsvRecords, index: number): CsvOrigin {
-  return {
-    kind: 'csv', file, header: csv.header, prefix: [],
-    get line() {
-      return csv.lineOf(index);
-    },
-  };
 }
 
 /**
@@ -298,11 +283,9 @@ function nest(paths: readonly (readonly string[])[], cells: readonly string[]): 
 }
 
 function readClientsCsv(path: string, file: string, sources: RawSources): void {
-  const csv = readCsvRecords(path, file, sources);
-  if (!csv) return;
-  csv.records.forEach(({ cells }, index) => {
-    const origin = csvOrigin(file, csv, index);
-    const raw = nest(csv.paths, cells);
+  forEachCsvRecord(path, file, sources, (cells, line, header) => {
+    const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
+    const raw = nest(header.paths, cells);
     const parsed = validate(clientSchema, raw);
     if (!parsed.success) {
       pushZodIssues(sources, origin, parsed.error.issues);
@@ -314,12 +297,10 @@ function readClientsCsv(path: string, file: string, sources: RawSources): void {
 }
 
 function readContactsCsv(path: string, file: string, sources: RawSources) {
-  const csv = readCsvRecords(path, file, sources);
   const out: { row: RawContact & { client: string }; origin: Origin }[] = [];
-  if (!csv) return out;
-  csv.records.forEach(({ cells }, index) => {
-    const origin = csvOrigin(file, csv, index);
-    const { client, ...raw } = nest(csv.paths, cells);
+  forEachCsvRecord(path, file, sources, (cells, line, header) => {
+    const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
+    const { client, ...raw } = nest(header.paths, cells);
     const parsedClient = validate(idSchema, client);
     const parsed = validate(contactSchema, raw);
     if (!parsedClient.success) pushZodIssues(sources, child(origin, 'client'), parsedClient.error.issues.map((i) => ({ ...i, path: [] })));
