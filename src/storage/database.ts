@@ -3,11 +3,13 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationResult } from 'kysely';
 import * as m0001 from '../../db/migrations/0001_touches.ts';
+import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import type { Database } from './schema.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_touches': m0001,
+  '0002_calendar_sync': m0002,
 };
 
 export type DB = Kysely<Database>;

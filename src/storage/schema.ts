@@ -4,6 +4,50 @@ import type { Generated } from 'kysely';
 export interface Database {
   touches: TouchRow;
   touch_events: TouchEventRow;
+  calendar_events: CalendarEventRow;
+  outbox: OutboxRow;
+  ics_events: IcsEventRow;
+  local_secrets: { name: string; value: string };
+}
+
+export interface CalendarEventRow {
+  touch_id: string;
+  employee_id: string;
+  provider: string;
+  event_key: string;
+  provider_id: string;
+  etag: string | null;
+  content_hash: string;
+  state: 'active' | 'deleted_by_user';
+  updated_at: string;
+}
+
+export interface OutboxRow {
+  seq: Generated<number>;
+  touch_id: string;
+  employee_id: string;
+  provider: string;
+  op: 'create' | 'update' | 'delete';
+  provider_id: string | null;
+  /** JSON of the DesiredEvent for create and update. */
+  payload: string | null;
+  content_hash: string | null;
+  status: 'pending' | 'done' | 'failed' | 'superseded';
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IcsEventRow {
+  employee_id: string;
+  event_key: string;
+  sequence: number;
+  status: 'confirmed' | 'cancelled';
+  /** JSON of the DesiredEvent. */
+  payload: string;
+  updated_at: string;
 }
 
 export interface TouchRow {

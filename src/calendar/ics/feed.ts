@@ -1,0 +1,58 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import ical, { ICalAlarmType, ICalEventClass, ICalEventStatus } from 'ical-generator';
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import { DateTime } from 'luxon';
+import type { DB } from '../../storage/database.ts';
+import type { DesiredEvent } from '../port.ts';
+
+/** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
+const KEEP_CANCELLED_DAYS = 30;
+
+/**
+ * The secret that makes feed URLs unguessable: TOUCHBASE_FEED_SECRET if set, else one
+ * generated once and kept in the local database (never in the repository or the logs).
+ */
+export async function feedSecret(db: DB, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.TOUCHBASE_FEED_SECRET) return env.TOUCHBASE_FEED_SECRET;
+  const row = await db.selectFrom('local_secrets').select('value').where('name', '=', 'feed').executeTakeFirst();
+  if (row) return row.value;
+  const value = randomBytes(32).toString('base64url');
+  await db.insertInto('local_secrets').values({ name: 'feed', value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  return (await db.selectFrom('local_secrets').select('value').where('name', '=', 'feed').executeTakeFirstOrThrow()).value;
+}
+
+/** The per-employee feed token: an HMAC of the employee id, not the id itself. */
+export function feedToken(secret: string, employeeId: string): string {
+  return createHmac('sha256', secret).update(`feed:${employeeId}`).digest('base64url').slice(0, 32);
+}
+
+/**
+ * One employee's iCalendar feed: TZID times with VTIMEZONE blocks, all-day touches as dates
+ * with an exclusive end, a VALARM per reminder, SEQUENCE raised on every change, cancelled
+ * events kept as STATUS:CANCELLED for a while; private, no attendees.
+ */
+export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime): Promise<string> {
+  const rows = await db.selectFrom('ics_events').selectAll().where('employee_id', '=', employeeId).orderBy('event_key').execute();
+  const calendar = ical({ name, prodId: { company: 'touchbase', product: 'touchbase', language: 'EN' }, ttl: 60 * 15 });
+  calendar.timezone({ name: null, generator: getVtimezoneComponent });
+  const oldest = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
+  for (const row of rows) {
+    if (row.status === 'cancelled' && row.updated_at < oldest) continue;
+    const e = JSON.parse(row.payload) as DesiredEvent;
+    const event = calendar.createEvent({
+      id: `${e.key}@touchbase`,
+      sequence: row.sequence,
+      start: e.allDay ? DateTime.fromISO(e.start, { zone: 'utc' }) : DateTime.fromISO(e.start, { setZone: true }).setZone(e.timezone),
+      end: e.allDay ? DateTime.fromISO(e.end, { zone: 'utc' }) : DateTime.fromISO(e.end, { setZone: true }).setZone(e.timezone),
+      allDay: e.allDay,
+      timezone: e.allDay ? null : e.timezone,
+      summary: e.title,
+      description: e.description,
+      stamp: DateTime.fromISO(row.updated_at, { zone: 'utc' }),
+      class: ICalEventClass.PRIVATE,
+      status: row.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+    if (row.status === 'confirmed') for (const minutes of e.reminders) event.createAlarm({ type: ICalAlarmType.display, trigger: minutes * 60, description: e.title });
+  }
+  return calendar.toString();
+}

@@ -1,0 +1,73 @@
+import type { DB } from '../../storage/database.ts';
+import type { IcsEventRow } from '../../storage/schema.ts';
+import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
+import type { Clock } from '../../clock.ts';
+
+/**
+ * The embedded calendar: each employee's events live in the database and are published as
+ * an iCalendar feed. Writes are idempotent by event key; a change raises SEQUENCE; a delete
+ * keeps the event as cancelled so subscribed calendars drop it.
+ */
+export class IcsCalendar implements CalendarPort {
+  readonly provider = 'ics' as const;
+  readonly #db: DB;
+  readonly #clock: Clock;
+
+  constructor(db: DB, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
+    const existing = await this.#row(owner.employeeId, event.key);
+    if (existing && existing.status === 'confirmed') {
+      // Written before, answer lost: adopt it, bringing the content up to date.
+      return existing.payload === JSON.stringify(event) ? toRemote(existing) : this.update(owner, event.key, event);
+    }
+    const row: IcsEventRow = {
+      employee_id: owner.employeeId, event_key: event.key, sequence: existing ? existing.sequence + 1 : 0,
+      status: 'confirmed', payload: JSON.stringify(event), updated_at: this.#now(),
+    };
+    await this.#db.insertInto('ics_events').values(row)
+      .onConflict((oc) => oc.columns(['employee_id', 'event_key']).doUpdateSet({ sequence: row.sequence, status: 'confirmed', payload: row.payload, updated_at: row.updated_at }))
+      .execute();
+    return toRemote(row);
+  }
+
+  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
+    const existing = await this.#row(owner.employeeId, providerId);
+    if (!existing || existing.status === 'cancelled') throw new CalendarError('not_found', `no event ${providerId} in the feed of ${owner.employeeId}`);
+    const row: IcsEventRow = { ...existing, sequence: existing.sequence + 1, payload: JSON.stringify(event), updated_at: this.#now() };
+    await this.#db.updateTable('ics_events').set({ sequence: row.sequence, payload: row.payload, updated_at: row.updated_at })
+      .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
+    return toRemote(row);
+  }
+
+  async remove(owner: CalendarOwner, providerId: string): Promise<void> {
+    const existing = await this.#row(owner.employeeId, providerId);
+    if (!existing || existing.status === 'cancelled') return;
+    await this.#db.updateTable('ics_events').set({ status: 'cancelled', sequence: existing.sequence + 1, updated_at: this.#now() })
+      .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
+  }
+
+  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+    const row = await this.#row(owner.employeeId, key);
+    return row ? toRemote(row) : undefined;
+  }
+
+  #row(employee: string, key: string): Promise<IcsEventRow | undefined> {
+    return this.#db.selectFrom('ics_events').selectAll().where('employee_id', '=', employee).where('event_key', '=', key).executeTakeFirst();
+  }
+
+  #now(): string {
+    return this.#clock.now().toUTC().toISO()!;
+  }
+}
+
+function toRemote(row: IcsEventRow): RemoteEvent {
+  const event = JSON.parse(row.payload) as DesiredEvent;
+  return {
+    key: row.event_key, providerId: row.event_key, etag: String(row.sequence), status: row.status,
+    start: event.start, allDay: event.allDay, contentHash: event.contentHash,
+  };
+}

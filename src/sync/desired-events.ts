@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../domain/types.ts';
+import type { DesiredEvent } from '../calendar/port.ts';
+import type { TouchRow } from '../storage/schema.ts';
+
+/**
+ * The calendar event a touch should be: a private reminder in our employee's own calendar
+ * that says what the touch is for and who to contact. The client is never invited.
+ */
+export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
+  const employee = config.employees.find((e) => e.id === touch.employee_id);
+  const client = config.clients.find((c) => c.id === touch.client_id);
+  const contactIds = JSON.parse(touch.contact_ids) as string[];
+  const contacts = contactIds.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
+  const lines = [
+    `${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`,
+    `Due between ${touch.window_from} and ${touch.window_to}.`,
+    '',
+    'Contacts:',
+    ...contacts.map((c) => `- ${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`),
+    '',
+    `touchbase touch ${touch.id}: mark it with "touchbase done ${touch.id.slice(0, 8)}" or "touchbase skip ${touch.id.slice(0, 8)} --reason …".`,
+  ];
+  const base = {
+    key: touch.id.replace(/-/g, ''),
+    touchId: touch.id,
+    title: touch.title,
+    description: lines.join('\n'),
+    allDay: touch.all_day === 1,
+    start: touch.all_day ? touch.date : touch.start_at,
+    end: touch.end_at,
+    timezone: employee?.timezone ?? config.settings.timezone,
+    reminders: JSON.parse(touch.remind) as number[],
+  };
+  const contentHash = createHash('sha256').update(JSON.stringify(base)).digest('hex').slice(0, 32);
+  return { ...base, contentHash };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,84 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../domain/types.ts';
+import { addDuration } from '../planner/dates.ts';
+import type { DB } from '../storage/database.ts';
+import type { CalendarOwner, CalendarPort, ProviderName } from '../calendar/port.ts';
+import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
+import { feedSecret, feedToken, renderFeed } from '../calendar/ics/feed.ts';
+import { desiredEvent } from './desired-events.ts';
+import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
+import { enqueue, recordedEvents } from './outbox.ts';
+import { Dispatcher, type DispatchResult } from './dispatcher.ts';
+
+export interface SyncOptions {
+  readonly employee?: string;
+  readonly dryRun?: boolean;
+  /** Where the iCalendar feed files are written. */
+  readonly feedDir: string;
+  /** Providers other than the embedded feed, when configured (Google, Microsoft). */
+  readonly ports?: Partial<Record<ProviderName, CalendarPort>>;
+}
+
+export interface SyncReport {
+  readonly window: { from: string; to: string };
+  readonly operations: readonly SyncOperation[];
+  readonly dispatched: DispatchResult | undefined;
+  /** Employees left out, and why (no calendar, provider not configured). */
+  readonly skipped: ReadonlyMap<string, string>;
+  readonly feeds: readonly { employee: string; token: string; file: string }[];
+}
+
+/**
+ * One sync: the plan's touches of the horizon against what the calendars hold → the
+ * operations, stored in the outbox → carried out → the feeds written. A second run with
+ * nothing changed writes nothing.
+ */
+export async function syncCalendars(db: DB, config: Config, clock: Clock, options: SyncOptions): Promise<SyncReport> {
+  const now = clock.now();
+  const from = now.setZone(config.settings.timezone).toISODate()!;
+  const window = { from, to: addDuration(from, config.settings.horizon) };
+  const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...options.ports };
+  const employees = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
+  const skipped = new Map<string, string>();
+  for (const e of employees.values()) {
+    if (e.calendar === 'none') skipped.set(e.id, 'calendar: none');
+    else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured (see README, Connecting calendars)`);
+  }
+
+  let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from).where('date', '<=', window.to);
+  if (options.employee) q = q.where('employee_id', '=', options.employee);
+  const desired = new Map<string, Desired>();
+  for (const touch of await q.execute()) {
+    const e = employees.get(touch.employee_id);
+    if (!e || skipped.has(e.id)) continue;
+    desired.set(touch.id, { employeeId: e.id, provider: e.calendar as ProviderName, event: desiredEvent(touch, config) });
+  }
+  const recorded = await recordedEvents(db, window.from, window.to);
+  for (const [touchId, r] of recorded) {
+    const keep = (!options.employee || r.employeeId === options.employee) && !skipped.has(r.employeeId);
+    if (!keep) recorded.delete(touchId);
+  }
+  const operations = planSync(desired, recorded);
+  if (options.dryRun) return { window, operations, dispatched: undefined, skipped, feeds: [] };
+
+  await enqueue(db, operations, now.toUTC().toISO()!);
+  const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
+  const dispatched = await new Dispatcher({ db, ports, owners, clock }).runDue(options.employee);
+
+  const feeds: { employee: string; token: string; file: string }[] = [];
+  const secret = await feedSecret(db);
+  mkdirSync(options.feedDir, { recursive: true });
+  for (const e of employees.values()) {
+    if (e.calendar !== 'ics') continue;
+    const token = feedToken(secret, e.id);
+    const file = join(options.feedDir, `${token}.ics`);
+    const text = await renderFeed(db, e.id, `${e.name} — ${config.settings.company} touches`, now);
+    // Written beside and renamed: a reader never sees half a feed.
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    feeds.push({ employee: e.id, token, file });
+  }
+  return { window, operations, dispatched, skipped, feeds };
+}

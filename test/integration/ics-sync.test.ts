@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import ICAL from 'ical.js';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { enqueue, recordedEvents } from '../../src/sync/outbox.ts';
+import { planSync } from '../../src/sync/sync-plan.ts';
+import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
+import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent } from '../../src/calendar/port.ts';
+import { fixedClock } from '../../src/clock.ts';
+import type { Config } from '../../src/domain/types.ts';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
+const clock = fixedClock(NOW);
+const HORIZON = { from: '2027-03-01', to: '2027-05-30' };
+
+const sections = (opts: { title?: string; clients?: number; handover?: boolean } = {}) => ({
+  settings: { ...SETTINGS.settings, horizon: '90 days' },
+  employees: [employee('am', 'account_manager', { email: 'am@x.example' }), employee('am2', 'account_manager', { email: 'am2@x.example', country: 'RO', timezone: 'Europe/Bucharest' })],
+  clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } })),
+  rules: [
+    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
+    { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
+  ],
+  ...(opts.handover ? { handovers: [{ from: 'am', to: 'am2', on: '2027-04-01', notice_from: 'leaving' }] } : {}),
+});
+
+async function setup() {
+  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const feedDir = join(tempDir(), 'feeds');
+  const run = async (config: Config, ports?: Partial<Record<'ics', CalendarPort>>) => {
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    return syncCalendars(db, config, clock, { feedDir, ports });
+  };
+  return { db, feedDir, run };
+}
+
+/** The feed's events as a standard parser reads them. */
+function feedEvents(file: string) {
+  const root = new ICAL.Component(ICAL.parse(readFileSync(file, 'utf8')));
+  return { root, events: root.getAllSubcomponents('vevent') };
+}
+
+async function calendarMatchesPlan(db: DB) {
+  const planned = await db.selectFrom('touches').select(['id', 'employee_id', 'title']).where('status', '=', 'planned')
+    .where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
+  const events = await db.selectFrom('ics_events').selectAll().where('status', '=', 'confirmed').execute();
+  const byKey = new Map(events.map((e) => [`${e.employee_id}|${e.event_key}`, JSON.parse(e.payload) as DesiredEvent]));
+  for (const t of planned) expect(byKey.get(`${t.employee_id}|${t.id.replace(/-/g, '')}`)?.title, t.id).toBe(t.title);
+  expect(events.length).toBe(planned.length);
+}
+
+describe('sync to the iCalendar feed', () => {
+  it('pushes the plan, and a second sync with nothing changed writes nothing', async () => {
+    const { db, run } = await setup();
+    const config = configOf(sections());
+    const first = await run(config);
+    expect(first.dispatched!.done).toBeGreaterThan(20);
+    await calendarMatchesPlan(db);
+    const second = await run(config);
+    expect(second.operations).toEqual([]);
+    expect(second.dispatched!.done).toBe(0);
+    await db.destroy();
+  });
+
+  it('follows a changed, a shrunk and a handed-over plan; the feed raises SEQUENCE and cancels', async () => {
+    const { db, run, feedDir } = await setup();
+    await run(configOf(sections()));
+    const changed = await run(configOf(sections({ title: 'Call {contacts} at {client.name}' })));
+    expect(changed.operations.every((op) => op.op === 'update')).toBe(true);
+    expect(changed.operations.length).toBeGreaterThan(5);
+    await calendarMatchesPlan(db);
+    const shrunk = await run(configOf(sections({ title: 'Call {contacts} at {client.name}', clients: 2 })));
+    expect(shrunk.operations.filter((op) => op.op === 'delete').length).toBeGreaterThan(5);
+    await calendarMatchesPlan(db);
+    const before = await recordedEvents(db, HORIZON.from, HORIZON.to);
+    const handed = await run(configOf(sections({ title: 'Call {contacts} at {client.name}', clients: 2, handover: true })));
+    const moved = handed.operations.filter((op) => op.op === 'create' && op.employeeId === 'am2' && before.get(op.touchId)?.employeeId === 'am');
+    expect(moved.length).toBeGreaterThan(3);
+    for (const create of moved) expect(handed.operations).toContainEqual(expect.objectContaining({ op: 'delete', touchId: create.touchId, employeeId: 'am' }));
+    await calendarMatchesPlan(db);
+
+    const feed = handed.feeds.find((f) => f.employee === 'am')!;
+    expect(feed.file.startsWith(feedDir)).toBe(true);
+    expect(feed.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(feed.token).not.toBe(feed.employee);
+    const { root, events } = feedEvents(feed.file);
+    expect(root.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'))).toContain('Europe/Moscow');
+    const cancelled = events.filter((e) => e.getFirstPropertyValue('status') === 'CANCELLED');
+    expect(cancelled.length).toBeGreaterThan(5);
+    expect(Math.max(...events.map((e) => Number(e.getFirstPropertyValue('sequence'))))).toBeGreaterThanOrEqual(1);
+    const timed = events.find((e) => e.getFirstPropertyValue('status') === 'CONFIRMED' && !(e.getFirstPropertyValue('dtstart') as ICAL.Time).isDate)!;
+    expect(timed.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Europe/Moscow');
+    expect(timed.getAllSubcomponents('valarm').length).toBeGreaterThan(0);
+    expect(timed.getFirstPropertyValue('class')).toBe('PRIVATE');
+    expect(timed.getAllProperties('attendee')).toHaveLength(0);
+    const allDay = events.find((e) => (e.getFirstPropertyValue('dtstart') as ICAL.Time).isDate)!;
+    const s = allDay.getFirstPropertyValue('dtstart') as ICAL.Time;
+    const e = allDay.getFirstPropertyValue('dtend') as ICAL.Time;
+    expect(e.toJSDate().getTime() - s.toJSDate().getTime()).toBe(86_400_000);
+    await db.destroy();
+  });
+
+  it('a crash after storing the intents and before any call loses and duplicates nothing', async () => {
+    const { db, run } = await setup();
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    // The process dies right after the outbox transaction: intents stored, nothing sent.
+    const report = await syncCalendars(db, config, clock, { feedDir: tempDir(), dryRun: true });
+    await enqueue(db, report.operations, NOW.toUTC().toISO()!);
+    const again = await run(config);
+    // The stored intents are superseded by the same intents of this run, and carried out once.
+    expect(again.dispatched!.done).toBe(report.operations.length);
+    const superseded = await db.selectFrom('outbox').select('seq').where('status', '=', 'superseded').execute();
+    expect(superseded).toHaveLength(report.operations.length);
+    await calendarMatchesPlan(db);
+    expect((await run(config)).dispatched!.done).toBe(0);
+    await db.destroy();
+  });
+
+  it('a write that commits and then fails (answer lost) is retried, adopted, and never duplicated', async () => {
+    const { db, run } = await setup();
+    const config = configOf(sections());
+    const ics = new IcsCalendar(db, clock);
+    let failures = 3;
+    const flaky: CalendarPort = {
+      provider: 'ics',
+      async create(owner: CalendarOwner, event: DesiredEvent) {
+        const done = await ics.create(owner, event);
+        if (failures-- > 0) throw new CalendarError('temporary', 'socket hang up after the write');
+        return done;
+      },
+      update: (o, id, e) => ics.update(o, id, e),
+      remove: (o, id) => ics.remove(o, id),
+      findByKey: (o, k) => ics.findByKey(o, k),
+    };
+    const first = await run(config, { ics: flaky });
+    expect(first.dispatched!.retried).toBe(3);
+    const pending = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').execute();
+    expect(pending).toHaveLength(3);
+    // Later, when the retries are due:
+    const later = fixedClock(NOW.plus({ minutes: 10 }));
+    const retried = await syncCalendars(db, config, later, { feedDir: tempDir() });
+    expect(retried.dispatched!.done).toBe(3);
+    await calendarMatchesPlan(db);
+    await db.destroy();
+  });
+
+  it('an event the employee deleted is recorded as skipped by them and not pushed again', async () => {
+    const { db, run } = await setup();
+    const config = configOf(sections());
+    await run(config);
+    const victim = (await recordedEvents(db, HORIZON.from, HORIZON.to)).values().next().value!;
+    // The employee deletes it in their calendar.
+    await db.deleteFrom('ics_events').where('event_key', '=', victim.providerId).execute();
+    const renamed = configOf(sections({ title: 'Renamed {contacts}' }));
+    await run(renamed);
+    const touch = await db.selectFrom('touches').select(['status', 'note']).where('id', '=', victim.touchId).executeTakeFirstOrThrow();
+    expect(touch).toEqual({ status: 'skipped', note: 'deleted from the calendar by the employee' });
+    const next = await run(renamed);
+    expect(next.operations.some((op) => op.touchId === victim.touchId)).toBe(false);
+    await db.destroy();
+  });
+
+  it('planSync is pure and minimal', () => {
+    const event = { key: 'k', touchId: 't', title: 'x', description: '', allDay: true, start: '2027-03-02', end: '2027-03-03', timezone: 'UTC', reminders: [], contentHash: 'h1' };
+    const want = new Map([['t', { employeeId: 'a', provider: 'ics' as const, event }]]);
+    expect(planSync(want, new Map())).toEqual([{ op: 'create', touchId: 't', employeeId: 'a', provider: 'ics', event }]);
+    const have = new Map([['t', { touchId: 't', employeeId: 'a', provider: 'ics' as const, providerId: 'k', contentHash: 'h1', state: 'active' as const }]]);
+    expect(planSync(want, have)).toEqual([]);
+    expect(planSync(new Map(), have)).toEqual([{ op: 'delete', touchId: 't', employeeId: 'a', provider: 'ics', providerId: 'k' }]);
+    const gone = new Map([['t', { ...have.get('t')!, state: 'deleted_by_user' as const }]]);
+    expect(planSync(want, gone)).toEqual([]);
+  });
+});
