@@ -50,6 +50,6 @@ export function client(id: string, opts: { country?: string; timezone?: string; 
   };
 }
 
-export function employee(id: string, role: string, opts: { country?: string; timezone?: string; meetings_per_day?: number; hours?: string } = {}) {
+export function employee(id: string, role: string, opts: { country?: string; timezone?: string; meetings_per_day?: number; hours?: string; email?: string } = {}) {
   return { id, name: `Emp ${id}`, role, ...opts };
 }
