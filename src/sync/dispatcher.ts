@@ -98,7 +98,13 @@ export class Dispatcher {
     }
     const event = JSON.parse(row.payload!) as DesiredEvent;
     if (row.op === 'create') {
-      await this.#record(row, event, await port.create(owner, event));
+      try {
+        await this.#record(row, event, await port.create(owner, event));
+      } catch (error) {
+        // The id exists as an event the employee deleted: their decision stands.
+        if (!(error instanceof CalendarError && error.code === 'not_found')) throw error;
+        await this.#deletedByUser(row, event.key);
+      }
       return;
     }
     try {
@@ -130,10 +136,15 @@ export class Dispatcher {
   }
 
   /** The employee deleted the event: recorded, never pushed again, and the touch counts as skipped by them. */
-  async #deletedByUser(row: OutboxEntry): Promise<void> {
+  async #deletedByUser(row: OutboxEntry, key?: string): Promise<void> {
     const now = this.#nowIso();
     await this.#deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('calendar_events').set({ state: 'deleted_by_user', updated_at: now }).where('touch_id', '=', row.touch_id).execute();
+      const values = {
+        touch_id: row.touch_id, employee_id: row.employee_id, provider: row.provider, event_key: key ?? row.provider_id ?? '',
+        provider_id: row.provider_id ?? key ?? '', etag: null, content_hash: row.content_hash ?? '', state: 'deleted_by_user' as const, updated_at: now,
+      };
+      await trx.insertInto('calendar_events').values(values)
+        .onConflict((oc) => oc.column('touch_id').doUpdateSet({ state: 'deleted_by_user', employee_id: row.employee_id, updated_at: now })).execute();
       await trx.updateTable('outbox').set({ status: 'done', attempts: row.attempts + 1, last_error: 'deleted by the user', updated_at: now }).where('seq', '=', row.seq).execute();
       const touch = await trx.selectFrom('touches').select(['status', 'date']).where('id', '=', row.touch_id).executeTakeFirst();
       if (touch?.status === 'planned') {

@@ -15,15 +15,21 @@ export async function enqueue(db: DB, ops: readonly SyncOperation[], nowIso: str
   if (ops.length === 0) return 0;
   await db.transaction().execute(async (trx) => {
     for (const op of ops) {
-      // A newer intent for the same touch and calendar replaces a pending older one.
-      await trx.updateTable('outbox').set({ status: 'superseded', updated_at: nowIso })
-        .where('touch_id', '=', op.touchId).where('employee_id', '=', op.employeeId).where('status', '=', 'pending').execute();
+      const payload = op.op === 'delete' ? null : JSON.stringify(op.event);
+      const pending = await trx.selectFrom('outbox').select(['seq', 'op', 'payload', 'attempts', 'next_attempt_at'])
+        .where('touch_id', '=', op.touchId).where('employee_id', '=', op.employeeId).where('status', '=', 'pending').executeTakeFirst();
+      // The same intent is already waiting (perhaps for a Retry-After): leave it be.
+      if (pending && pending.op === op.op && pending.payload === payload) continue;
+      // A newer intent replaces the older one, but keeps its wait: a change never jumps a throttle.
+      if (pending) await trx.updateTable('outbox').set({ status: 'superseded', updated_at: nowIso }).where('seq', '=', pending.seq).execute();
       await trx.insertInto('outbox').values({
         touch_id: op.touchId, employee_id: op.employeeId, provider: op.provider, op: op.op,
         provider_id: op.op === 'create' ? null : op.providerId,
-        payload: op.op === 'delete' ? null : JSON.stringify(op.event),
+        payload,
         content_hash: op.op === 'delete' ? null : op.event.contentHash,
-        status: 'pending', attempts: 0, next_attempt_at: nowIso, last_error: null, created_at: nowIso, updated_at: nowIso,
+        status: 'pending', attempts: pending?.attempts ?? 0,
+        next_attempt_at: pending && pending.next_attempt_at > nowIso ? pending.next_attempt_at : nowIso,
+        last_error: null, created_at: nowIso, updated_at: nowIso,
       }).execute();
     }
   });

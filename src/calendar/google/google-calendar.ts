@@ -1,0 +1,143 @@
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { JWT, OAuth2Client } from 'google-auth-library';
+import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
+import { toCalendarError } from './google-errors.ts';
+
+const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+
+export type GoogleAuth =
+  | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string; readonly refreshTokens: ReadonlyMap<string, string> }
+  | { readonly kind: 'service-account'; readonly clientEmail: string; readonly privateKey: string };
+
+export interface GoogleOptions {
+  readonly auth: GoogleAuth;
+  /** GOOGLE_API_ROOT_URL: https://www.googleapis.com/ unless behind a proxy or in tests. */
+  readonly rootUrl?: string;
+  /** GOOGLE_TOKEN_URL: https://oauth2.googleapis.com/token unless behind a proxy or in tests. */
+  readonly tokenUrl?: string;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Google Calendar through the official client. Each touch's event id is its key, so a
+ * create whose answer was lost is found again (409 → read back and adopt). The client's own
+ * retries are off: the dispatcher's policy decides.
+ */
+export class GoogleCalendar implements CalendarPort {
+  readonly provider = 'google' as const;
+  readonly #options: GoogleOptions;
+  readonly #clients = new Map<string, calendar_v3.Calendar>();
+
+  constructor(options: GoogleOptions) {
+    this.#options = options;
+  }
+
+  async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
+    const api = this.#api(owner);
+    try {
+      const res = await api.events.insert({ calendarId: 'primary', sendUpdates: 'none', requestBody: { id: event.key, ...toGoogle(event) } });
+      return toRemote(res.data, event.key);
+    } catch (error) {
+      const e = toCalendarError(error);
+      if (e.code !== 'conflict') throw e;
+    }
+    // The id exists: an earlier attempt went through, or the user deleted the event.
+    const existing = await this.findByKey(owner, event.key);
+    if (!existing) throw new CalendarError('temporary', `event ${event.key} reported as existing but not found`);
+    if (existing.status === 'cancelled') throw new CalendarError('not_found', `event ${event.key} was deleted in the calendar of ${owner.employeeId}`);
+    return existing.contentHash === event.contentHash ? existing : this.update(owner, existing.providerId, event);
+  }
+
+  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
+    try {
+      const res = await this.#api(owner).events.patch({ calendarId: 'primary', eventId: providerId, sendUpdates: 'none', requestBody: toGoogle(event) });
+      if (res.data.status === 'cancelled') throw new CalendarError('not_found', `event ${providerId} was deleted by the user`);
+      return toRemote(res.data, event.key);
+    } catch (error) {
+      throw toCalendarError(error);
+    }
+  }
+
+  async remove(owner: CalendarOwner, providerId: string): Promise<void> {
+    try {
+      await this.#api(owner).events.delete({ calendarId: 'primary', eventId: providerId, sendUpdates: 'none' });
+    } catch (error) {
+      const e = toCalendarError(error);
+      if (e.code !== 'not_found') throw e; // 404 and 410: already gone
+    }
+  }
+
+  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+    try {
+      const res = await this.#api(owner).events.get({ calendarId: 'primary', eventId: key });
+      return toRemote(res.data, key);
+    } catch (error) {
+      const e = toCalendarError(error);
+      if (e.code === 'not_found') return undefined;
+      throw e;
+    }
+  }
+
+  #api(owner: CalendarOwner): calendar_v3.Calendar {
+    let api = this.#clients.get(owner.employeeId);
+    if (!api) {
+      api = calendar({
+        version: 'v3', auth: this.#authFor(owner), retry: false, timeout: this.#options.timeoutMs ?? 30_000,
+        ...(this.#options.rootUrl ? { rootUrl: this.#options.rootUrl } : {}),
+      });
+      this.#clients.set(owner.employeeId, api);
+    }
+    return api;
+  }
+
+  #authFor(owner: CalendarOwner): OAuth2Client {
+    const auth = this.#options.auth;
+    if (!owner.email) throw new CalendarError('auth', `employee ${owner.employeeId} has no e-mail: Google needs it to find their calendar`);
+    if (auth.kind === 'oauth') {
+      const refreshToken = auth.refreshTokens.get(owner.email);
+      if (!refreshToken) throw new CalendarError('auth', `no Google refresh token for ${owner.email} (connect this employee)`);
+      // forceRefreshOnFailure: an access token the service stopped accepting (401) is
+      // refreshed and the request tried once more, even before its stated expiry.
+      const client = new OAuth2Client({
+        clientId: auth.clientId, clientSecret: auth.clientSecret, forceRefreshOnFailure: true,
+        ...(this.#options.tokenUrl ? { endpoints: { oauth2TokenUrl: this.#options.tokenUrl } } : {}),
+      });
+      client.setCredentials({ refresh_token: refreshToken });
+      return client;
+    }
+    const jwt = new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true });
+    const tokenUrl = this.#options.tokenUrl;
+    if (tokenUrl) {
+      // A JWT always posts to Google's token host; send it where GOOGLE_TOKEN_URL says.
+      jwt.transporter.interceptors.request.add({
+        resolved: async (config) => {
+          if (String(config.url).startsWith('https://oauth2.googleapis.com/token') || String(config.url).startsWith('https://www.googleapis.com/oauth2/v4/token')) config.url = new URL(tokenUrl);
+          return config;
+        },
+      });
+    }
+    return jwt;
+  }
+}
+
+function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
+  return {
+    summary: e.title,
+    description: e.description,
+    start: e.allDay ? { date: e.start } : { dateTime: e.start, timeZone: e.timezone },
+    // All-day: Google's end date is exclusive, as ours is.
+    end: e.allDay ? { date: e.end } : { dateTime: e.end, timeZone: e.timezone },
+    reminders: { useDefault: false, overrides: e.reminders.slice(0, 5).map((minutes) => ({ method: 'popup', minutes })) },
+    visibility: 'private',
+    transparency: e.allDay ? 'transparent' : 'opaque',
+    extendedProperties: { private: { syncKey: e.key, contentHash: e.contentHash } },
+  };
+}
+
+function toRemote(g: calendar_v3.Schema$Event, key: string): RemoteEvent {
+  return {
+    key, providerId: g.id ?? key, etag: g.etag ?? undefined, status: g.status === 'cancelled' ? 'cancelled' : 'confirmed',
+    start: g.start?.date ?? g.start?.dateTime ?? '', allDay: Boolean(g.start?.date),
+    contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
+  };
+}

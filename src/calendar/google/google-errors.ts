@@ -1,0 +1,54 @@
+import { CalendarError, type CalendarErrorCode } from '../port.ts';
+
+/** What a gaxios error carries that we read (kept to that subset on purpose). */
+interface GaxiosLike {
+  message?: string;
+  code?: string | number;
+  status?: number;
+  response?: { status?: number; data?: unknown; headers?: unknown };
+}
+
+/**
+ * Maps a Google Calendar failure to the closed set of codes the sync engine acts on.
+ * The table is tested row by row (test/unit/google-errors.test.ts).
+ */
+export function toCalendarError(error: unknown): CalendarError {
+  if (error instanceof CalendarError) return error;
+  const e = (error ?? {}) as GaxiosLike;
+  const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
+  const data = e.response?.data as { error?: { errors?: { reason?: string }[]; message?: string } | string; error_description?: string } | undefined;
+  const reason = typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined;
+  const message = (typeof data?.error === 'object' ? data.error.message : data?.error_description) ?? e.message ?? 'Google Calendar error';
+  const retryAfter = retryAfterMs(e.response?.headers);
+  if (data?.error === 'invalid_grant' || /invalid_grant/.test(e.message ?? '')) return new CalendarError('auth', `Google refused the credentials: ${message} (reconnect this employee)`);
+  const code = codeOf(status, reason, e.code);
+  return new CalendarError(code, `Google Calendar ${status ?? e.code ?? ''} ${reason ?? ''}: ${message}`.replace(/\s+/g, ' ').trim(), retryAfter);
+}
+
+function codeOf(status: number | undefined, reason: string | undefined, networkCode: string | number | undefined): CalendarErrorCode {
+  // No HTTP answer at all: a timeout, a reset or refused connection. Worth another try.
+  if (status === undefined) return networkCode === undefined ? 'unknown' : 'temporary';
+  if (status === 401) return 'auth';
+  if (status === 403) {
+    if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded') return 'rate_limited';
+    if (reason === 'quotaExceeded') return 'quota_exhausted';
+    return 'auth';
+  }
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'temporary';
+  if (status === 400) return 'invalid';
+  return 'unknown';
+}
+
+function retryAfterMs(headers: unknown): number | undefined {
+  let value: string | null | undefined;
+  if (headers && typeof (headers as Headers).get === 'function') value = (headers as Headers).get('retry-after');
+  else if (headers && typeof headers === 'object') value = (headers as Record<string, string>)['retry-after'];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

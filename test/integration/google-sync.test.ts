@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { GoogleCalendar, type GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
+import { fixedClock, type Clock } from '../../src/clock.ts';
+import type { Config } from '../../src/domain/types.ts';
+import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
+const HORIZON = { from: '2027-03-01', to: '2027-05-30' };
+const A = 'anna@corp.example';
+const B = 'boris@corp.example';
+
+const sections = (opts: { title?: string; clients?: number; handover?: boolean } = {}) => ({
+  settings: { ...SETTINGS.settings, calendar: 'google', horizon: '90 days' },
+  employees: [employee('anna', 'account_manager', { email: A }), employee('boris', 'account_manager', { email: B, country: 'RO', timezone: 'Europe/Bucharest' })],
+  clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: i % 2 ? 'boris' : 'anna' } })),
+  rules: [
+    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
+    { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
+  ],
+  ...(opts.handover ? { handovers: [{ from: 'anna', to: 'boris', on: '2027-04-01', notice_from: 'leaving' }] } : {}),
+});
+
+let fake: GoogleCalendarFake;
+let url: string;
+beforeEach(async () => {
+  fake = new GoogleCalendarFake();
+  url = await fake.start();
+  fake.refreshTokens.set('rt-anna', A);
+  fake.refreshTokens.set('rt-boris', B);
+});
+afterEach(async () => fake.stop());
+
+function google(auth?: GoogleAuth) {
+  return new GoogleCalendar({
+    auth: auth ?? { kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) },
+    rootUrl: `${url}/`, tokenUrl: `${url}/token`, timeoutMs: 2000,
+  });
+}
+
+async function setup() {
+  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const port = google();
+  const sync = async (config: Config, clock: Clock = fixedClock(NOW)) => {
+    await planWithHistory(db, config, HORIZON, clock.now(), true);
+    return syncCalendars(db, config, clock, { feedDir: tempDir(), ports: { google: port } });
+  };
+  return { db, sync };
+}
+
+async function expectCalendarsEqualPlan(db: DB) {
+  const planned = await db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
+  const emailOf: Record<string, string> = { anna: A, boris: B };
+  for (const user of [A, B]) {
+    const live = fake.events(user).filter((e) => e.status === 'confirmed');
+    const mine = planned.filter((t) => emailOf[t.employee_id] === user);
+    expect(live.map((e) => e.id).sort(), user).toEqual(mine.map((t) => t.id.replace(/-/g, '')).sort());
+    for (const t of mine) {
+      const e = live.find((x) => x.id === t.id.replace(/-/g, ''))!;
+      expect(e.summary).toBe(t.title);
+      if (t.all_day) expect(e.start.date === t.date && e.end.date === DateTime.fromISO(t.date).plus({ days: 1 }).toISODate()).toBe(true);
+      else expect(e.start).toEqual({ dateTime: t.start_at, timeZone: user === A ? 'Europe/Moscow' : 'Europe/Bucharest' });
+      expect(e.attendees).toBeUndefined();
+      expect(e.visibility).toBe('private');
+      expect(e.reminders?.useDefault).toBe(false);
+    }
+  }
+}
+
+describe('Google Calendar sync through the real client', () => {
+  it('pushes, changes, shrinks and hands over the plan; a sync with nothing changed makes zero write calls', async () => {
+    const { db, sync } = await setup();
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.done).toBeGreaterThan(20);
+    await expectCalendarsEqualPlan(db);
+    const writes = fake.writes().length;
+    const again = await sync(configOf(sections()));
+    expect(again.dispatched!.done).toBe(0);
+    expect(fake.writes().length).toBe(writes);
+
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})' })));
+    await expectCalendarsEqualPlan(db);
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})', clients: 2 })));
+    await expectCalendarsEqualPlan(db);
+    const handed = await sync(configOf(sections({ title: 'Call {contacts} ({client.name})', clients: 2, handover: true })));
+    expect(handed.operations.some((op) => op.op === 'delete' && op.employeeId === 'anna')).toBe(true);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a create that commits and then fails is adopted on retry (409 → read back), never duplicated', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'commit-then-fail', status: 503, reason: 'backendError' }, { method: 'POST', times: 2 });
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.retried).toBe(2);
+    const later = fixedClock(NOW.plus({ minutes: 5 }));
+    const retried = await syncCalendars(db, configOf(sections()), later, { feedDir: tempDir(), ports: { google: google() } });
+    expect(retried.dispatched!.done).toBe(2);
+    expect(fake.log.filter((r) => r.method === 'GET' && r.path.includes('/events/')).length).toBeGreaterThanOrEqual(2);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a dropped connection is retried and nothing is lost', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'drop' }, { method: 'POST', times: 1 });
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.retried).toBe(1);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: google() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a throttled answer is waited out as Retry-After says, and the event is not dropped', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'fail', status: 429, reason: 'rateLimitExceeded', retryAfter: 30 }, { method: 'POST', times: 1 });
+    await sync(configOf(sections()));
+    const waiting = await db.selectFrom('outbox').select(['next_attempt_at', 'last_error']).where('status', '=', 'pending').execute();
+    expect(waiting).toHaveLength(1);
+    expect(DateTime.fromISO(waiting[0]!.next_attempt_at).toMillis() - NOW.toMillis()).toBe(30_000);
+    const early = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 10 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(early.dispatched!.done).toBe(0);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 31 })), { feedDir: tempDir(), ports: { google: google() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a revoked refresh token stops that employee only, with a clear error, and sync resumes once fixed', async () => {
+    const { db, sync } = await setup();
+    fake.revoked.add('rt-anna');
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.paused.get('anna')).toMatch(/auth: Google refused the credentials.*reconnect/);
+    expect(fake.events(B).length).toBeGreaterThan(5);
+    expect(fake.events(A)).toHaveLength(0);
+    fake.revoked.delete('rt-anna');
+    const fixed = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 16 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(fixed.dispatched!.paused.size).toBe(0);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('an exhausted quota pauses that user while the others go on', async () => {
+    const { db, sync } = await setup();
+    fake.quotaExhaustedUntil.set(B, Date.now() + 60_000);
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.paused.get('boris')).toMatch(/quota_exhausted/);
+    expect(fake.events(A).length).toBeGreaterThan(5);
+    await db.destroy();
+  });
+
+  it('an event the user deleted is recorded, the touch skipped by them, and it is not created again', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const victim = fake.events(A)[0]!;
+    fake.deleteAsUser(A, victim.id);
+    await sync(configOf(sections({ title: 'New title {contacts}' })));
+    const touchId = victim.id.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const touch = await db.selectFrom('touches').select(['status', 'note']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch.status).toBe('skipped');
+    const posts = fake.log.filter((r) => r.method === 'POST' && (r.body as { id?: string })?.id === victim.id).length;
+    await sync(configOf(sections({ title: 'Another title {contacts}' })));
+    expect(fake.log.filter((r) => r.method === 'POST' && (r.body as { id?: string })?.id === victim.id).length).toBe(posts);
+    await db.destroy();
+  });
+
+  it('expired access tokens are refreshed by the client without losing a write', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    fake.expireAccessTokens();
+    await sync(configOf(sections({ title: 'Refreshed {contacts}' })));
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a service account with domain-wide delegation acts as each employee (JWT sent to GOOGLE_TOKEN_URL)', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const port = google({ kind: 'service-account', clientEmail: 'touchbase@project.iam.example', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: port } });
+    await expectCalendarsEqualPlan(db);
+    expect(fake.log.some((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer')).toBe(true);
+    await db.destroy();
+  });
+});

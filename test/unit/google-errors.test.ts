@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { toCalendarError } from '../../src/calendar/google/google-errors.ts';
+
+const google = (status: number, reason: string, headers: Record<string, string> = {}) => ({
+  message: `Request failed with status ${status}`,
+  response: { status, headers: new Headers(headers), data: { error: { code: status, message: reason, errors: [{ domain: 'x', reason, message: reason }] } } },
+});
+
+describe('Google errors map to codes that say what to do', () => {
+  it.each([
+    ['401 authError: stop this employee until reconnected', google(401, 'authError'), 'auth', false],
+    ['403 rateLimitExceeded: slow down and retry', google(403, 'rateLimitExceeded'), 'rate_limited', true],
+    ['403 userRateLimitExceeded: slow down and retry', google(403, 'userRateLimitExceeded'), 'rate_limited', true],
+    ['403 quotaExceeded: pause this user for a while', google(403, 'quotaExceeded'), 'quota_exhausted', false],
+    ['403 forbidden: no permission on this calendar', google(403, 'forbidden'), 'auth', false],
+    ['404 notFound: the event is not there', google(404, 'notFound'), 'not_found', false],
+    ['410 deleted: the event was deleted', google(410, 'deleted'), 'not_found', false],
+    ['409 duplicate: the id exists, adopt it', google(409, 'duplicate'), 'conflict', false],
+    ['412 conditionNotMet: someone changed it first', google(412, 'conditionNotMet'), 'conflict', false],
+    ['429 rateLimitExceeded: retry after waiting', google(429, 'rateLimitExceeded'), 'rate_limited', true],
+    ['500 backendError: retry', google(500, 'backendError'), 'temporary', true],
+    ['503: retry', google(503, 'backendError'), 'temporary', true],
+    ['400 invalid: our request is wrong, do not retry', google(400, 'invalid'), 'invalid', false],
+    ['a reset connection: retry', { message: 'socket hang up', code: 'ECONNRESET' }, 'temporary', true],
+    ['a revoked refresh token: stop this employee', { message: 'invalid_grant', response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } }, 'auth', false],
+  ])('%s', (_title, error, code, retryable) => {
+    const e = toCalendarError(error);
+    expect(e.code).toBe(code);
+    expect(e.retryable).toBe(retryable);
+  });
+
+  it('reads Retry-After in seconds', () => {
+    expect(toCalendarError(google(429, 'rateLimitExceeded', { 'retry-after': '7' })).retryAfterMs).toBe(7000);
+  });
+});
