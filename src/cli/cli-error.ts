@@ -1,5 +1,6 @@
 import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
 import { TouchNotFoundError, TouchStateError } from '../storage/touch-repository.ts';
+import { CalendarSetupError } from '../calendar/providers-from-env.ts';
 
 /** Exit statuses: 0 success, 1 runtime failure, 2 bad input (configuration or arguments). */
 export const EXIT_OK = 0;
@@ -16,7 +17,7 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
     for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);
     return EXIT_BAD_INPUT;
   }
-  if (error instanceof BadInputError || error instanceof TouchNotFoundError || error instanceof TouchStateError) {
+  if (error instanceof BadInputError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {
     stderr.write(`touchbase: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }

@@ -24,6 +24,8 @@ export interface SyncOptions {
 export interface SyncReport {
   readonly window: { from: string; to: string };
   readonly operations: readonly SyncOperation[];
+  /** Operations already waiting in the outbox from an earlier run. */
+  readonly waiting: number;
   readonly dispatched: DispatchResult | undefined;
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
@@ -60,10 +62,14 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     const keep = (!options.employee || r.employeeId === options.employee) && !skipped.has(r.employeeId);
     if (!keep) recorded.delete(touchId);
   }
-  const operations = planSync(desired, recorded);
-  if (options.dryRun) return { window, operations, dispatched: undefined, skipped, feeds: [] };
+  const planned = planSync(desired, recorded);
+  // Intents already in the outbox (waiting for a retry, or for a paused employee) are not new.
+  const queued = await queuedIntents(db);
+  const operations = planned.filter((op) => !queued.has(intentKey(op)));
+  const waiting = planned.length - operations.length;
+  if (options.dryRun) return { window, operations, waiting, dispatched: undefined, skipped, feeds: [] };
 
-  await enqueue(db, operations, now.toUTC().toISO()!);
+  await enqueue(db, planned, now.toUTC().toISO()!);
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Dispatcher({ db, ports, owners, clock }).runDue(options.employee);
 
@@ -80,5 +86,14 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     renameSync(`${file}.tmp`, file);
     feeds.push({ employee: e.id, token, file });
   }
-  return { window, operations, dispatched, skipped, feeds };
+  return { window, operations, waiting, dispatched, skipped, feeds };
+}
+
+function intentKey(op: SyncOperation): string {
+  return `${op.touchId}|${op.employeeId}|${op.op}|${op.op === 'delete' ? '' : JSON.stringify(op.event)}`;
+}
+
+async function queuedIntents(db: DB): Promise<Set<string>> {
+  const rows = await db.selectFrom('outbox').select(['touch_id', 'employee_id', 'op', 'payload']).where('status', '=', 'pending').execute();
+  return new Set(rows.map((r) => `${r.touch_id}|${r.employee_id}|${r.op}|${r.payload ?? ''}`));
 }

@@ -1,6 +1,9 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { providersFromEnv } from '../../calendar/providers-from-env.ts';
+import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
+import { CalendarError } from '../../calendar/port.ts';
 import { planWithHistory } from '../../plan-service.ts';
 import { addDuration } from '../../planner/dates.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed.ts';
@@ -39,16 +42,17 @@ export function syncCommands(program: Command, io: CliIO): void {
           const from = clock.now().setZone(config.settings.timezone).toISODate()!;
           await planWithHistory(db, config, { from, to: addDuration(from, config.settings.horizon) }, clock.now(), true);
         }
-        return syncCalendars(db, config, clock, { employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o) });
+        return syncCalendars(db, config, clock, { employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv() });
       });
       if (o.dryRun) {
+        if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
         io.out(report.operations.length === 0 ? 'Nothing to change: every calendar matches the plan.\n'
           : renderTable(['operation', 'employee', 'calendar', 'touch', 'title'], report.operations.map((op) => [
             op.op, op.employeeId, op.provider, op.touchId.slice(0, 8), op.op === 'delete' ? '' : op.event.title,
           ])));
       } else {
         const d = report.dispatched!;
-        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.operations.length} operations; ${d.done} written, ${d.retried} to retry, ${d.failed} failed\n`);
+        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.operations.length} new operations, ${report.waiting} waiting; ${d.done} written, ${d.retried} to retry, ${d.failed} failed\n`);
         for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
       }
       for (const [employee, why] of report.skipped) io.err(`  ${employee}: skipped — ${why}\n`);
@@ -68,5 +72,52 @@ export function syncCommands(program: Command, io: CliIO): void {
         return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
       });
       io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+    });
+}
+
+/** `calendars check`: can we read and write each employee's calendar? One line each. */
+export function calendarsCommand(program: Command, io: CliIO): void {
+  const calendars = program.command('calendars').description('calendar connections');
+  calendars
+    .command('check')
+    .description('try to read and write each employee\'s calendar and say, per employee, whether it works')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions>();
+      const config = readConfig(o);
+      const ports = providersFromEnv();
+      let failures = 0;
+      await withDatabase(o, async (db) => {
+        const all = { ics: new IcsCalendar(db, clockFrom(undefined)), ...ports };
+        for (const e of config.employees) {
+          if (e.calendar === 'none') {
+            io.out(`${e.id.padEnd(16)} none       not synced (calendar: none)\n`);
+            continue;
+          }
+          const port = all[e.calendar];
+          if (!port) {
+            failures++;
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: set the ${e.calendar === 'google' ? 'GOOGLE_*' : 'MS_*'} variables (README, Connecting calendars)\n`);
+            continue;
+          }
+          const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
+          const probe = { key: `touchbaseprobe${Buffer.from(e.id).toString('hex').slice(0, 40)}`.toLowerCase().replace(/[^a-v0-9]/g, '0'), touchId: 'probe', title: 'touchbase connection check', description: 'Created and deleted by "touchbase calendars check".', allDay: true, start: '2000-01-03', end: '2000-01-04', timezone: e.timezone, reminders: [], contentHash: 'probe' };
+          try {
+            await port.findByKey(owner, probe.key);
+            try {
+              const created = await port.create(owner, probe);
+              await port.remove(owner, created.providerId);
+            } catch (error) {
+              // An earlier check's probe, deleted: the calendar answered, writing works.
+              if (!(error instanceof CalendarError && error.code === 'not_found')) throw error;
+            }
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ok: read and write\n`);
+          } catch (error) {
+            failures++;
+            const ce = error instanceof CalendarError ? error : new CalendarError('unknown', (error as Error).message);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} FAILED (${ce.code}): ${ce.message}\n`);
+          }
+        }
+      });
+      if (failures > 0) process.exitCode = 1;
     });
 }

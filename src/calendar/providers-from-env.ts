@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { CalendarPort, ProviderName } from './port.ts';
+import { GoogleCalendar, type GoogleAuth } from './google/google-calendar.ts';
+
+/** A calendar connection that is set up wrongly: names the variable and what is expected. */
+export class CalendarSetupError extends Error {}
+
+/**
+ * The calendar connections configured in the environment. Secrets come from files the
+ * environment names (never from the configuration folder), and are never logged.
+ *
+ * Google: GOOGLE_SERVICE_ACCOUNT_KEY_FILE (domain-wide delegation), or
+ * GOOGLE_OAUTH_CLIENT_ID + GOOGLE_OAUTH_CLIENT_SECRET(_FILE) + GOOGLE_REFRESH_TOKENS_FILE;
+ * GOOGLE_API_ROOT_URL and GOOGLE_TOKEN_URL to go through a proxy.
+ */
+export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<ProviderName, CalendarPort>> {
+  const ports: Partial<Record<ProviderName, CalendarPort>> = {};
+  const auth = googleAuth(env);
+  if (auth) {
+    ports.google = new GoogleCalendar({
+      auth, rootUrl: env.GOOGLE_API_ROOT_URL || undefined, tokenUrl: env.GOOGLE_TOKEN_URL || undefined,
+      timeoutMs: env.GOOGLE_TIMEOUT_MS ? Number(env.GOOGLE_TIMEOUT_MS) : undefined,
+    });
+  }
+  return ports;
+}
+
+function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
+  if (env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE) {
+    const key = readJson(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE, 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE') as { client_email?: string; private_key?: string };
+    if (!key.client_email || !key.private_key) {
+      throw new CalendarSetupError('GOOGLE_SERVICE_ACCOUNT_KEY_FILE: expected a service account key (JSON with client_email and private_key)');
+    }
+    return { kind: 'service-account', clientEmail: key.client_email, privateKey: key.private_key };
+  }
+  if (env.GOOGLE_OAUTH_CLIENT_ID) {
+    const secret = env.GOOGLE_OAUTH_CLIENT_SECRET_FILE ? readFileSync(env.GOOGLE_OAUTH_CLIENT_SECRET_FILE, 'utf8').trim() : env.GOOGLE_OAUTH_CLIENT_SECRET;
+    if (!secret) throw new CalendarSetupError('GOOGLE_OAUTH_CLIENT_SECRET or GOOGLE_OAUTH_CLIENT_SECRET_FILE: expected the OAuth client secret');
+    if (!env.GOOGLE_REFRESH_TOKENS_FILE) throw new CalendarSetupError('GOOGLE_REFRESH_TOKENS_FILE: expected a JSON file mapping each employee e-mail to their refresh token');
+    const tokens = readJson(env.GOOGLE_REFRESH_TOKENS_FILE, 'GOOGLE_REFRESH_TOKENS_FILE');
+    if (!tokens || typeof tokens !== 'object' || Object.values(tokens).some((v) => typeof v !== 'string')) {
+      throw new CalendarSetupError('GOOGLE_REFRESH_TOKENS_FILE: expected a JSON object like {"anna@corp.example": "1//0g..."}');
+    }
+    return { kind: 'oauth', clientId: env.GOOGLE_OAUTH_CLIENT_ID, clientSecret: secret, refreshTokens: new Map(Object.entries(tokens as Record<string, string>)) };
+  }
+  return undefined;
+}
+
+function readJson(path: string, variable: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CalendarSetupError(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CalendarSetupError(`${variable}: ${path} is not valid JSON`);
+  }
+}

@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { providersFromEnv, CalendarSetupError } from '../../src/calendar/providers-from-env.ts';
+
+let fake: GoogleCalendarFake;
+let saved: NodeJS.ProcessEnv;
+beforeEach(async () => {
+  saved = { ...process.env };
+  fake = new GoogleCalendarFake();
+  const url = await fake.start();
+  fake.refreshTokens.set('rt-a', 'a@corp.example');
+  fake.refreshTokens.set('rt-b', 'b@corp.example');
+  fake.revoked.add('rt-b');
+  const tokens = join(tempDir(), 'tokens.json');
+  writeFileSync(tokens, JSON.stringify({ 'a@corp.example': 'rt-a', 'b@corp.example': 'rt-b' }));
+  Object.assign(process.env, {
+    GOOGLE_OAUTH_CLIENT_ID: 'cid', GOOGLE_OAUTH_CLIENT_SECRET: 'shh', GOOGLE_REFRESH_TOKENS_FILE: tokens,
+    GOOGLE_API_ROOT_URL: `${url}/`, GOOGLE_TOKEN_URL: `${url}/token`,
+  });
+});
+afterEach(async () => {
+  process.env = saved;
+  await fake.stop();
+});
+
+const config = () => writeConfig({
+  'touchbase.yaml': {
+    settings: { ...SETTINGS.settings, calendar: 'google' },
+    employees: [employee('a', 'account_manager', { email: 'a@corp.example' }), employee('b', 'account_manager', { email: 'b@corp.example' }), { ...employee('c', 'account_manager'), calendar: 'ics' }],
+    clients: [client('x', { roles: ['buyer'], team: { account_manager: 'a' } }), client('y', { roles: ['buyer'], team: { account_manager: 'b' } })],
+    rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', for: { clients: ['x', 'y'] } }],
+  },
+});
+
+describe('Google through the command line', () => {
+  it('calendars check says, per employee, whether their calendar can be read and written', async () => {
+    const r = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    expect(r.out).toMatch(/^a\s+google\s+ok: read and write$/m);
+    expect(r.out).toMatch(/^b\s+google\s+FAILED \(auth\): Google refused the credentials/m);
+    expect(r.out).toMatch(/^c\s+ics\s+ok: read and write$/m);
+    expect(r.out).not.toContain('rt-b');
+    expect(r.out).not.toContain('shh');
+  });
+
+  it('sync pushes to Google and the feed; a revoked employee is reported without stopping the others', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const r = await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
+    expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
+    const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    expect(dry.out).toContain('Nothing to change');
+    expect(dry.out).toMatch(/\d+ operations are already waiting/);
+  });
+
+  it('a misconfigured connection names the variable', () => {
+    expect(() => providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).toThrow(CalendarSetupError);
+    expect(() => providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);
+    expect(() => providersFromEnv({ GOOGLE_OAUTH_CLIENT_ID: 'x', GOOGLE_OAUTH_CLIENT_SECRET: 'y' })).toThrow(/GOOGLE_REFRESH_TOKENS_FILE/);
+    expect(providersFromEnv({})).toEqual({});
+  });
+});
