@@ -43,8 +43,8 @@ export function csvCell(value: string): string {
 }
 
 /** A plain text table; the first 8 characters of an id are enough for `done` and `skip`. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = 60): string {
+  const widths = header.map((h, i) => Math.min(maxWidth, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
+import { startFeedServer } from '../../http/feed-server.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { planWithHistory } from '../../plan-service.ts';
 import { addDuration } from '../../planner/dates.ts';
@@ -62,8 +63,11 @@ export function syncCommands(program: Command, io: CliIO): void {
     .command('feeds')
     .description('each employee\'s iCalendar feed address (subscribe to it in Google, Outlook or Apple Calendar)')
     .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL or http://127.0.0.1:8787)')
+    .option('--serve', 'serve the feeds over HTTP until stopped (Ctrl-C)', false)
+    .option('--host <host>', 'address to listen on with --serve', '127.0.0.1')
+    .option('--port <port>', 'port to listen on with --serve', '8787')
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string }>();
+      const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
       const base = (o.baseUrl ?? process.env.TOUCHBASE_PUBLIC_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
       const secret = await withDatabase(o, (db) => feedSecret(db));
@@ -71,7 +75,18 @@ export function syncCommands(program: Command, io: CliIO): void {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
       });
-      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      if (o.serve) {
+        const port = Number(o.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
+        const { server, url } = await startFeedServer(feedDir(o), o.host, port);
+        io.out(`serving the feeds at ${url}/feeds/… (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => server.close(() => resolve());
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      }
     });
 }
 

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { serve, type ServerType } from '@hono/node-server';
+
+const TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+/**
+ * Serves the iCalendar feed files at /feeds/<token>.ics. The token is the only key: an
+ * unknown or malformed one gets the same 404 as a missing file, so tokens cannot be probed.
+ */
+export function feedApp(feedDir: string): Hono {
+  const app = new Hono();
+  app.get('/feeds/:file', async (c) => {
+    const file = c.req.param('file');
+    const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
+    if (!TOKEN.test(token)) return c.text('not found\n', 404);
+    try {
+      const body = await readFile(join(feedDir, `${token}.ics`), 'utf8');
+      return c.body(body, 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300' });
+    } catch {
+      return c.text('not found\n', 404);
+    }
+  });
+  app.get('/healthz', (c) => c.text('ok\n'));
+  return app;
+}
+
+export function startFeedServer(feedDir: string, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: feedApp(feedDir).fetch, hostname: host, port }, (info) => resolve({ server, url: `http://${host}:${info.port}` }));
+  });
+}
