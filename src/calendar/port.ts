@@ -39,7 +39,9 @@ export interface RemoteEvent {
   readonly providerId: string;
   readonly etag: string | undefined;
   readonly status: 'confirmed' | 'cancelled';
+  /** All-day: the date; timed: ISO instant. */
   readonly start: string;
+  readonly end: string;
   readonly allDay: boolean;
   readonly contentHash: string | undefined;
 }
@@ -52,6 +54,8 @@ export interface CalendarPort {
   /** Deletes; an event already gone counts as deleted. */
   remove(owner: CalendarOwner, providerId: string): Promise<void>;
   findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined>;
+  /** Our events (tagged by touchbase) between two local dates, deleted ones included. */
+  listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]>;
 }
 
 /** The closed set of failures the sync engine acts on. */

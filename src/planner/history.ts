@@ -22,6 +22,8 @@ export interface Pin {
   readonly employee: string;
   /** The client, so a re-plan of some clients can keep the others' meetings in the way. */
   readonly client?: string;
+  /** Set by the employee (moved in their calendar): kept as it is, whatever the rules say. */
+  readonly fixed?: boolean;
 }
 
 export interface PlannerHistory {

@@ -123,7 +123,8 @@ class PlanRun {
   #keepPinned(d: Demand, keepsOverdue = false): boolean {
     const pin = this.history.pins.get(d.id);
     if (!pin) return false;
-    const resolved = this.history.resolutions.has(d.id);
+    // What was done, or what the employee chose, stays where it is.
+    const resolved = this.history.resolutions.has(d.id) || pin.fixed === true;
     const request = this.#request(d, pin.date);
     const start = pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined);
     const kept = this.#placer.tryKeep(request, pin.date, start, resolved);
@@ -132,7 +133,7 @@ class PlanRun {
       return true;
     }
     if (resolved) {
-      // What was done stays where it happened, even if today's rules would not put it there.
+      // Even where today's rules would not put it (a day off, another period).
       const end = start !== undefined ? start + d.durationMinutes * 60_000 : undefined;
       this.#emit(d, this.#employees.get(pin.employee) ?? request.employee, { date: pin.date, start, end }, keepsOverdue);
       return true;

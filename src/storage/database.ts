@@ -4,12 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationResult } from 'kysely';
 import * as m0001 from '../../db/migrations/0001_touches.ts';
 import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
+import * as m0003 from '../../db/migrations/0003_user_moves.ts';
 import type { Database } from './schema.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_touches': m0001,
   '0002_calendar_sync': m0002,
+  '0003_user_moves': m0003,
 };
 
 export type DB = Kysely<Database>;

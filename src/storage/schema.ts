@@ -75,6 +75,8 @@ export interface TouchRow {
   note: string | null;
   created_at: string;
   updated_at: string;
+  /** 1 when the employee moved the event in their calendar: the plan keeps that time. */
+  moved_by_user: number;
 }
 
 export interface TouchEventRow {

@@ -97,6 +97,8 @@ function toRow(t: Touch, prev: TouchRow | undefined, nowIso: string): TouchRow {
     all_day: t.allDay ? 1 : 0, title: t.title, window_from: t.window.from, window_to: t.window.to,
     remind: JSON.stringify(t.remind), status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null,
     note: null, created_at: prev?.created_at ?? nowIso, updated_at: nowIso,
+    // Kept across re-plans: the employee's choice of time is not forgotten by a title change.
+    moved_by_user: prev?.moved_by_user ?? 0,
   };
 }
 
@@ -107,14 +109,15 @@ function event(touchId: string, type: TouchEventRow['type'], at: string, employe
 /** Everything the planner needs from storage: resolutions and earlier placements. */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
   const rows = await db.selectFrom('touches')
-    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date']).execute();
+    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user']).execute();
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   for (const r of rows) {
     const timed = !r.all_day;
+    const fixed = r.moved_by_user === 1;
     pins.set(r.id, timed
-      ? { date: r.date, start: r.start_at, startMs: DateTime.fromISO(r.start_at).toMillis(), endMs: DateTime.fromISO(r.end_at).toMillis(), employee: r.employee_id, client: r.client_id }
-      : { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id });
+      ? { date: r.date, start: r.start_at, startMs: DateTime.fromISO(r.start_at).toMillis(), endMs: DateTime.fromISO(r.end_at).toMillis(), employee: r.employee_id, client: r.client_id, fixed }
+      : { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed });
     if (r.status === 'done' || r.status === 'skipped') {
       resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
     }
@@ -195,4 +198,18 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
     seq: r.seq, at: r.at, type: r.type, touchId: r.touch_id, client: r.client_id, title: r.title,
     employee: r.employee_id, fromDate: r.from_date, toDate: r.to_date, detail: r.detail,
   }));
+}
+
+/**
+ * The employee moved the touch's event in their calendar: the touch takes that time, keeps
+ * it on every re-plan, and the history says who moved it.
+ */
+export async function rescheduleByUser(db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
+    if (!row || row.status !== 'planned' || (row.date === to.date && row.start_at === to.start)) return false;
+    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
+    await trx.insertInto('touch_events').values(event(touchId, 'rescheduled', nowIso, row.employee_id, row.date, to.date, 'moved in the calendar by the employee')).execute();
+    return true;
+  });
 }

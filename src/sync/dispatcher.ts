@@ -4,6 +4,7 @@ import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent
 import type { DB } from '../storage/database.ts';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { dueOperations, type OutboxEntry } from './outbox.ts';
+import { recordDeletedByUser } from './calendar-records.ts';
 
 export interface DispatchResult {
   done: number;
@@ -139,19 +140,11 @@ export class Dispatcher {
   async #deletedByUser(row: OutboxEntry, key?: string): Promise<void> {
     const now = this.#nowIso();
     await this.#deps.db.transaction().execute(async (trx) => {
-      const values = {
-        touch_id: row.touch_id, employee_id: row.employee_id, provider: row.provider, event_key: key ?? row.provider_id ?? '',
-        provider_id: row.provider_id ?? key ?? '', etag: null, content_hash: row.content_hash ?? '', state: 'deleted_by_user' as const, updated_at: now,
-      };
-      await trx.insertInto('calendar_events').values(values)
-        .onConflict((oc) => oc.column('touch_id').doUpdateSet({ state: 'deleted_by_user', employee_id: row.employee_id, updated_at: now })).execute();
+      await recordDeletedByUser(trx as unknown as DB, {
+        touchId: row.touch_id, employeeId: row.employee_id, provider: row.provider,
+        key: key ?? row.provider_id ?? '', providerId: row.provider_id ?? key ?? '', contentHash: row.content_hash ?? '',
+      }, now);
       await trx.updateTable('outbox').set({ status: 'done', attempts: row.attempts + 1, last_error: 'deleted by the user', updated_at: now }).where('seq', '=', row.seq).execute();
-      const touch = await trx.selectFrom('touches').select(['status', 'date']).where('id', '=', row.touch_id).executeTakeFirst();
-      if (touch?.status === 'planned') {
-        await trx.updateTable('touches').set({ status: 'skipped', resolved_at: now, resolved_date: touch.date, resolved_by: row.employee_id, note: 'deleted from the calendar by the employee', updated_at: now })
-          .where('id', '=', row.touch_id).execute();
-        await trx.insertInto('touch_events').values({ touch_id: row.touch_id, type: 'skipped', at: now, employee_id: row.employee_id, from_date: touch.date, to_date: touch.date, detail: 'deleted from the calendar by the employee' }).execute();
-      }
     });
   }
 

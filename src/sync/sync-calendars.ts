@@ -11,6 +11,7 @@ import { desiredEvent } from './desired-events.ts';
 import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
 import { enqueue, recordedEvents } from './outbox.ts';
 import { Dispatcher, type DispatchResult } from './dispatcher.ts';
+import { reconcile, type ReconcileResult } from './reconcile.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -27,6 +28,8 @@ export interface SyncReport {
   /** Operations already waiting in the outbox from an earlier run. */
   readonly waiting: number;
   readonly dispatched: DispatchResult | undefined;
+  /** Deleted and moved events found in the employees' calendars. */
+  readonly reconciled: ReconcileResult | undefined;
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
@@ -49,6 +52,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured (see README, Connecting calendars)`);
   }
 
+  // First, what the employees did in their calendars (not in a dry run: it reads nothing).
+  const reconciled = options.dryRun ? undefined
+    : await reconcile(db, config, ports, window, [...employees.keys()].filter((id) => !skipped.has(id)), now.toUTC().toISO()!);
+
   let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from).where('date', '<=', window.to);
   if (options.employee) q = q.where('employee_id', '=', options.employee);
   const desired = new Map<string, Desired>();
@@ -67,7 +74,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const queued = await queuedIntents(db);
   const operations = planned.filter((op) => !queued.has(intentKey(op)));
   const waiting = planned.length - operations.length;
-  if (options.dryRun) return { window, operations, waiting, dispatched: undefined, skipped, feeds: [] };
+  if (options.dryRun) return { window, operations, waiting, reconciled, dispatched: undefined, skipped, feeds: [] };
 
   await enqueue(db, planned, now.toUTC().toISO()!);
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
@@ -86,7 +93,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     renameSync(`${file}.tmp`, file);
     feeds.push({ employee: e.id, token, file });
   }
-  return { window, operations, waiting, dispatched, skipped, feeds };
+  return { window, operations, waiting, reconciled, dispatched, skipped, feeds };
 }
 
 function intentKey(op: SyncOperation): string {

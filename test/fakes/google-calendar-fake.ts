@@ -188,6 +188,15 @@ export class GoogleCalendarFake {
         if (query.syncToken && query.privateExtendedProperty) return error(res, 400, 'invalid', 'syncToken cannot be combined with privateExtendedProperty');
         const max = Math.min(Number(query.maxResults ?? 250), 2500);
         let items = [...store.values()].filter((e) => query.showDeleted === 'true' || e.status !== 'cancelled');
+        if (query.timeMin || query.timeMax) {
+          const min = query.timeMin ? Date.parse(query.timeMin) : -Infinity;
+          const max = query.timeMax ? Date.parse(query.timeMax) : Infinity;
+          items = items.filter((e) => {
+            const s = Date.parse(e.start.dateTime ?? `${e.start.date}T00:00:00Z`);
+            const en = Date.parse(e.end.dateTime ?? `${e.end.date}T00:00:00Z`);
+            return en > min && s < max;
+          });
+        }
         if (query.privateExtendedProperty) {
           const [k, v] = query.privateExtendedProperty.split('=');
           items = items.filter((e) => e.extendedProperties?.private?.[k!] === v);

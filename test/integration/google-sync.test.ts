@@ -169,6 +169,41 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved reschedules the touch; it is not moved back, and later plans keep it', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    const touchId = call.id.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    // Anna moves her call to Saturday 6 March, 11:00 Moscow (a day the planner would never choose).
+    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const writes = fake.writes().length;
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    expect(fake.writes().length).toBe(writes);
+    const touch = await db.selectFrom('touches').select(['date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch).toMatchObject({ date: '2027-03-06', status: 'planned', moved_by_user: 1 });
+    expect(DateTime.fromISO(touch.start_at).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    const history = await db.selectFrom('touch_events').select(['type', 'detail', 'to_date']).where('touch_id', '=', touchId).where('type', '=', 'rescheduled').execute();
+    expect(history).toEqual([{ type: 'rescheduled', detail: 'moved in the calendar by the employee', to_date: '2027-03-06' }]);
+    // A later change of the rules re-plans everything; the moved touch keeps Anna's time.
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})' })));
+    const kept = fake.events(A).find((e) => e.id === call.id)!;
+    expect(kept.summary).toContain('Call ');
+    expect(DateTime.fromISO(kept.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    await db.destroy();
+  });
+
+  it('an event the employee deleted is found by listing, even with no change to push', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const victim = fake.events(B)[0]!;
+    fake.deleteAsUser(B, victim.id);
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ deleted: 1 });
+    expect(after.operations).toEqual([]);
+    await db.destroy();
+  });
+
   it('expired access tokens are refreshed by the client without losing a write', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -138,6 +138,7 @@ describe('sync to the iCalendar feed', () => {
       update: (o, id, e) => ics.update(o, id, e),
       remove: (o, id) => ics.remove(o, id),
       findByKey: (o, k) => ics.findByKey(o, k),
+      listTagged: (o, f, t) => ics.listTagged(o, f, t),
     };
     const first = await run(config, { ics: flaky });
     expect(first.dispatched!.retried).toBe(3);

@@ -2,8 +2,11 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { toCalendarError } from './google-errors.ts';
+import { DateTime } from 'luxon';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+/** Private extended property on every event we write: one filter lists them all. */
+const TAG = 'touchbase';
 
 export type GoogleAuth =
   | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string; readonly refreshTokens: ReadonlyMap<string, string> }
@@ -78,6 +81,29 @@ export class GoogleCalendar implements CalendarPort {
     }
   }
 
+  async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
+    const timeMin = DateTime.fromISO(from, { zone: owner.timezone }).toISO()!;
+    const timeMax = DateTime.fromISO(to, { zone: owner.timezone }).plus({ days: 1 }).toISO()!;
+    const out: RemoteEvent[] = [];
+    let pageToken: string | undefined;
+    try {
+      do {
+        const res = await this.#api(owner).events.list({
+          calendarId: 'primary', privateExtendedProperty: [`${TAG}=1`], showDeleted: true, singleEvents: true,
+          timeMin, timeMax, maxResults: 2500, ...(pageToken ? { pageToken } : {}),
+        });
+        for (const g of res.data.items ?? []) {
+          const key = g.extendedProperties?.private?.syncKey;
+          if (key) out.push(toRemote(g, key));
+        }
+        pageToken = res.data.nextPageToken ?? undefined;
+      } while (pageToken);
+    } catch (error) {
+      throw toCalendarError(error);
+    }
+    return out;
+  }
+
   #api(owner: CalendarOwner): calendar_v3.Calendar {
     let api = this.#clients.get(owner.employeeId);
     if (!api) {
@@ -130,14 +156,14 @@ function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
     reminders: { useDefault: false, overrides: e.reminders.slice(0, 5).map((minutes) => ({ method: 'popup', minutes })) },
     visibility: 'private',
     transparency: e.allDay ? 'transparent' : 'opaque',
-    extendedProperties: { private: { syncKey: e.key, contentHash: e.contentHash } },
+    extendedProperties: { private: { [TAG]: '1', syncKey: e.key, contentHash: e.contentHash } },
   };
 }
 
 function toRemote(g: calendar_v3.Schema$Event, key: string): RemoteEvent {
   return {
     key, providerId: g.id ?? key, etag: g.etag ?? undefined, status: g.status === 'cancelled' ? 'cancelled' : 'confirmed',
-    start: g.start?.date ?? g.start?.dateTime ?? '', allDay: Boolean(g.start?.date),
+    start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
 }

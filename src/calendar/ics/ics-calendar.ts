@@ -55,6 +55,12 @@ export class IcsCalendar implements CalendarPort {
     return row ? toRemote(row) : undefined;
   }
 
+  async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
+    // Nobody edits a subscribed feed: what we wrote is what there is.
+    const rows = await this.#db.selectFrom('ics_events').selectAll().where('employee_id', '=', owner.employeeId).execute();
+    return rows.map(toRemote).filter((e) => e.start.slice(0, 10) >= from && e.start.slice(0, 10) <= to);
+  }
+
   #row(employee: string, key: string): Promise<IcsEventRow | undefined> {
     return this.#db.selectFrom('ics_events').selectAll().where('employee_id', '=', employee).where('event_key', '=', key).executeTakeFirst();
   }
@@ -68,6 +74,6 @@ function toRemote(row: IcsEventRow): RemoteEvent {
   const event = JSON.parse(row.payload) as DesiredEvent;
   return {
     key: row.event_key, providerId: row.event_key, etag: String(row.sequence), status: row.status,
-    start: event.start, allDay: event.allDay, contentHash: event.contentHash,
+    start: event.start, end: event.end, allDay: event.allDay, contentHash: event.contentHash,
   };
 }
