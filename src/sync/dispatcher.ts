@@ -5,6 +5,7 @@ import type { DB } from '../storage/database.ts';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { dueOperations, type OutboxEntry } from './outbox.ts';
 import { recordDeletedByUser } from './calendar-records.ts';
+import { SlidingWindowLimiter } from './rate-limiter.ts';
 
 export interface DispatchResult {
   done: number;
@@ -23,7 +24,13 @@ export interface DispatcherDeps {
   readonly random?: () => number;
   /** How many employees' calendars are written to at once. */
   readonly concurrency?: number;
+  /** Calls per minute per employee and provider (default: Google 500, under its ~600). */
+  readonly perMinute?: Partial<Record<ProviderName, number>>;
+  /** Waits; injected so tests do not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 };
 
 /** How long an employee is left alone after their calendar refused us. */
 const PAUSE_MS: Partial<Record<string, number>> = { auth: 15 * 60_000, quota_exhausted: 60 * 60_000 };
@@ -36,9 +43,14 @@ const PAUSE_MS: Partial<Record<string, number>> = { auth: 15 * 60_000, quota_exh
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
+  readonly #limiters = new Map<ProviderName, SlidingWindowLimiter>();
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...deps.perMinute })) {
+      this.#limiters.set(provider as ProviderName, new SlidingWindowLimiter(limit, 60_000, () => deps.clock.now().toMillis(), sleep));
+    }
   }
 
   /** Runs every operation due now; each employee's operations in order, employees side by side. */
@@ -88,6 +100,7 @@ export class Dispatcher {
     const port = this.#deps.ports[row.provider as ProviderName];
     const owner = this.#deps.owners.get(row.employee_id);
     if (!port || !owner) throw new CalendarError('auth', `no ${row.provider} calendar is configured for ${row.employee_id}`);
+    await this.#limiters.get(port.provider)?.acquire(row.employee_id);
     if (row.op === 'delete') {
       try {
         await port.remove(owner, row.provider_id!);

@@ -10,7 +10,7 @@ import { feedSecret, feedToken, renderFeed } from '../calendar/ics/feed.ts';
 import { desiredEvent } from './desired-events.ts';
 import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
 import { enqueue, recordedEvents } from './outbox.ts';
-import { Dispatcher, type DispatchResult } from './dispatcher.ts';
+import { Dispatcher, type DispatcherDeps, type DispatchResult } from './dispatcher.ts';
 import { reconcile, type ReconcileResult } from './reconcile.ts';
 
 export interface SyncOptions {
@@ -20,6 +20,8 @@ export interface SyncOptions {
   readonly feedDir: string;
   /** Providers other than the embedded feed, when configured (Google, Microsoft). */
   readonly ports?: Partial<Record<ProviderName, CalendarPort>>;
+  /** Rate limits and the wait function of the dispatcher (tests inject a fake clock's). */
+  readonly dispatch?: Pick<DispatcherDeps, 'perMinute' | 'sleep' | 'concurrency' | 'random'>;
 }
 
 export interface SyncReport {
@@ -78,7 +80,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
 
   await enqueue(db, planned, now.toUTC().toISO()!);
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
-  const dispatched = await new Dispatcher({ db, ports, owners, clock }).runDue(options.employee);
+  const dispatched = await new Dispatcher({ db, ports, owners, clock, ...options.dispatch }).runDue(options.employee);
 
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);

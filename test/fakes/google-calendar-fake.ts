@@ -56,6 +56,8 @@ export class GoogleCalendarFake {
   readonly quotaExhaustedUntil = new Map<string, number>();
   /** Requests per user per minute before 403 userRateLimitExceeded. */
   perUserPerMinute = 600;
+  /** The fake's clock for its rate window (tests share one with the dispatcher). */
+  now: () => number = () => Date.now();
   #tokens = new Map<string, { user: string; expires: number }>();
   #faults: ScriptedFault[] = [];
   #recent = new Map<string, number[]>();
@@ -253,7 +255,7 @@ export class GoogleCalendarFake {
   }
 
   #overRate(user: string): boolean {
-    const now = Date.now();
+    const now = this.now();
     const recent = (this.#recent.get(user) ?? []).filter((t) => t > now - 60_000);
     recent.push(now);
     this.#recent.set(user, recent);

@@ -131,6 +131,26 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('stays under the per-user rate limit: waits instead of collecting 403s, and drops nothing', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    let t = NOW.toMillis();
+    const clock: Clock = { now: () => DateTime.fromMillis(t) };
+    fake.now = () => t;
+    fake.perUserPerMinute = 10;
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const waits: number[] = [];
+    const report = await syncCalendars(db, config, clock, {
+      feedDir: tempDir(), ports: { google: google() },
+      dispatch: { perMinute: { google: 10 }, sleep: async (ms) => { waits.push(ms); t += ms; } },
+    });
+    expect(report.dispatched!.retried).toBe(0);
+    expect(fake.log.filter((r) => r.method === 'POST' && r.path.includes('/events')).length).toBe(report.operations.length);
+    expect(waits.length).toBeGreaterThan(0);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a revoked refresh token stops that employee only, with a clear error, and sync resumes once fixed', async () => {
     const { db, sync } = await setup();
     fake.revoked.add('rt-anna');
