@@ -8,8 +8,9 @@ import type { TouchRow } from '../storage/schema.ts';
  * that says what the touch is for and who to contact. The client is never invited.
  */
 export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
-  const employee = config.employees.find((e) => e.id === touch.employee_id);
-  const client = config.clients.find((c) => c.id === touch.client_id);
+  const { employees, clients } = indexOf(config);
+  const employee = employees.get(touch.employee_id);
+  const client = clients.get(touch.client_id);
   const contactIds = JSON.parse(touch.contact_ids) as string[];
   const contacts = contactIds.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
   const lines = [
@@ -38,4 +39,16 @@ export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const indexes = new WeakMap<Config, { employees: Map<string, Config['employees'][number]>; clients: Map<string, Config['clients'][number]> }>();
+
+/** Employees and clients by id, built once per (frozen) configuration. */
+function indexOf(config: Config) {
+  let index = indexes.get(config);
+  if (!index) {
+    index = { employees: new Map(config.employees.map((e) => [e.id, e])), clients: new Map(config.clients.map((c) => [c.id, c])) };
+    indexes.set(config, index);
+  }
+  return index;
 }

@@ -20,27 +20,35 @@ export interface ReconcileResult {
  */
 export async function reconcile(
   db: DB, config: Config, ports: Partial<Record<ProviderName, CalendarPort>>, window: { from: string; to: string },
-  employees: readonly string[], nowIso: string,
+  employees: readonly string[], nowIso: string, concurrency = 16,
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = { deleted: 0, moved: 0, unreadable: new Map() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
-  for (const employeeId of employees) {
+  // Calendars are read side by side: one listing per employee, mostly waiting on the network.
+  const queue = [...employees];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await reconcileOne(next);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return result;
+
+  async function reconcileOne(employeeId: string): Promise<void> {
     const e = byId.get(employeeId);
-    if (!e || e.calendar === 'none' || e.calendar === 'ics') continue; // nobody edits a subscribed feed
+    if (!e || e.calendar === 'none' || e.calendar === 'ics') return; // nobody edits a subscribed feed
     const port = ports[e.calendar];
-    if (!port) continue;
+    if (!port) return;
     const recorded = await db.selectFrom('calendar_events').innerJoin('touches', 'touches.id', 'calendar_events.touch_id')
       .select(['calendar_events.touch_id', 'calendar_events.event_key', 'calendar_events.provider_id', 'calendar_events.content_hash', 'touches.date', 'touches.start_at', 'touches.all_day'])
       .where('calendar_events.employee_id', '=', employeeId).where('calendar_events.state', '=', 'active')
       .where('touches.date', '>=', window.from).where('touches.date', '<=', window.to).execute();
-    if (recorded.length === 0) continue;
+    if (recorded.length === 0) return;
     const owner: CalendarOwner = { employeeId, email: e.email, timezone: e.timezone };
     let remote: Map<string, RemoteEvent>;
     try {
       remote = new Map((await port.listTagged(owner, window.from, window.to)).map((r) => [r.key, r]));
     } catch (error) {
       result.unreadable.set(employeeId, error instanceof CalendarError ? `${error.code}: ${error.message}` : String(error));
-      continue;
+      return;
     }
     for (const r of recorded) {
       // Not in the listing: deleted and purged, or moved out of the window; ask for it.
@@ -61,7 +69,6 @@ export async function reconcile(
       }
     }
   }
-  return result;
 }
 
 function movedStart(found: RemoteEvent, allDay: boolean, date: string, start: string, zone: string): { date: string; start: string; end: string } | undefined {

@@ -13,6 +13,7 @@ import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { renderTable } from '../../src/cli/format-touches.ts';
+import { syncBench } from './sync-bench.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const NOW = DateTime.fromISO('2026-12-15T09:00:00+03:00');
@@ -80,9 +81,11 @@ try {
   row('re-plan after one client changed (median of 7)', `${median.toFixed(1)} ms`, '≤ 50 ms', median <= 50);
 
   row('peak RSS (validate + one 12-month plan)', `${Math.round(peakMb)} MB`, '≤ 400 MB', peakMb <= 400);
+
+  if (process.env.BENCH_SKIP_SYNC !== '1') await syncBench(config, row);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-process.stdout.write(`\ntouchbase planner benchmark (Node ${process.version}, ${CLIENTS} clients)\n\n`);
+process.stdout.write(`\ntouchbase benchmark (Node ${process.version}, ${CLIENTS} clients)\n\n`);
 process.stdout.write(renderTable(['measure', 'value', 'target', ''], rows));

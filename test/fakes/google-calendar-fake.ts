@@ -56,6 +56,8 @@ export class GoogleCalendarFake {
   readonly quotaExhaustedUntil = new Map<string, number>();
   /** Requests per user per minute before 403 userRateLimitExceeded. */
   perUserPerMinute = 600;
+  /** Added to every answer, like a real network round trip. */
+  latencyMs = 0;
   /** The fake's clock for its rate window (tests share one with the dispatcher). */
   now: () => number = () => Date.now();
   #tokens = new Map<string, { user: string; expires: number }>();
@@ -107,6 +109,7 @@ export class GoogleCalendarFake {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, 'http://fake');
     const raw = await readBody(req);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const query = Object.fromEntries(url.searchParams);
     if (url.pathname === '/token') return this.#token(raw, res);
     const user = this.#userOf(req);

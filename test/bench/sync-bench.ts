@@ -1,0 +1,73 @@
+/**
+ * Calendar sync at scale against the local Google fake with 20 ms latency: the initial push
+ * of about 20,000 touches for the demo company's ~440 employees, a sync with nothing changed,
+ * and one with 1% of the touches changed. Prints writes per changed touch, wall time and the
+ * request rate reached.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Config } from '../../src/domain/types.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { GoogleCalendar } from '../../src/calendar/google/google-calendar.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+
+export async function syncBench(base: Config, row: (what: string, value: string, target: string, ok?: boolean) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'touchbase-sync-bench-'));
+  const fake = new GoogleCalendarFake();
+  const url = await fake.start();
+  try {
+    fake.latencyMs = 20;
+    const employees = base.employees.map((e) => ({ ...e, calendar: 'google' as const, email: e.email ?? `${e.id}@demo.example` }));
+    const tokens = new Map(employees.map((e) => [e.email!, `rt-${e.id}`]));
+    for (const [email, token] of tokens) fake.refreshTokens.set(token, email);
+    const config: Config = { ...base, employees };
+    const port = new GoogleCalendar({ auth: { kind: 'oauth', clientId: 'c', clientSecret: 's', refreshTokens: tokens }, rootUrl: `${url}/`, tokenUrl: `${url}/token` });
+    const db = await openMigrated(join(dir, 'bench.sqlite'));
+    const now = DateTime.fromISO('2027-01-11T08:00:00+03:00');
+    const clock = fixedClock(now);
+    // About 20,000 touches: the demo company's next 16 days.
+    const window = { from: '2027-01-11', to: '2027-01-26' };
+    await planWithHistory(db, config, window, now, true);
+    const options = { feedDir: join(dir, 'feeds'), ports: { google: port }, dispatch: { concurrency: 48 } };
+
+    const writes = () => fake.writes().length;
+    let t = performance.now();
+    let before = writes();
+    const first = await syncCalendars(db, config, clock, options);
+    const firstMs = performance.now() - t;
+    const pushed = first.dispatched!.done;
+    row('sync: initial push', `${pushed} touches, ${employees.length} calendars, ${(firstMs / 1000).toFixed(1)} s`, '');
+    row('  write calls per touch', (( writes() - before) / pushed).toFixed(2), '1.0', writes() - before === pushed);
+    row('  requests per minute reached', String(Math.round((fake.log.length / firstMs) * 60_000)), '(fake: 20 ms latency)');
+
+    t = performance.now();
+    before = writes();
+    const idle = await syncCalendars(db, config, clock, options);
+    const idleMs = performance.now() - t;
+    row('sync: nothing changed', `${(idleMs / 1000).toFixed(2)} s, ${writes() - before} writes`, '≤ 1 s, 0 writes', idleMs <= 1000 && writes() === before && idle.operations.length === 0);
+
+    // 1% of the touches change (their title): exactly one write each.
+    const touches = await db.selectFrom('touches').select('id').where('status', '=', 'planned').execute();
+    const changed = touches.filter((_, i) => i % 100 === 0).map((r) => r.id);
+    for (let i = 0; i < changed.length; i += 500) {
+      await db.updateTable('touches').set((eb) => ({ title: eb('title', '||', ' (updated)') })).where('id', 'in', changed.slice(i, i + 500)).execute();
+    }
+    before = writes();
+    t = performance.now();
+    const onePercent = await syncCalendars(db, config, clock, options);
+    const changeMs = performance.now() - t;
+    const perChange = (writes() - before) / changed.length;
+    row('sync: 1% changed', `${changed.length} touches, ${(changeMs / 1000).toFixed(2)} s`, '');
+    row('  write calls per changed touch', perChange.toFixed(2), '1.0', perChange === 1 && onePercent.dispatched!.failed === 0);
+    row('  dropped events', String(first.dispatched!.failed + onePercent.dispatched!.failed), '0', first.dispatched!.failed + onePercent.dispatched!.failed === 0);
+    await db.destroy();
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
