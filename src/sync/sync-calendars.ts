@@ -20,6 +20,11 @@ export interface SyncOptions {
   readonly feedDir: string;
   /** Providers other than the embedded feed, when configured (Google, Microsoft). */
   readonly ports?: Partial<Record<ProviderName, CalendarPort>>;
+  /**
+   * Read the employees' calendars for events they deleted or moved (default true). A
+   * frequent sync can skip it and leave it to a slower schedule: it costs a listing per calendar.
+   */
+  readonly readCalendars?: boolean;
   /** Rate limits and the wait function of the dispatcher (tests inject a fake clock's). */
   readonly dispatch?: Pick<DispatcherDeps, 'perMinute' | 'sleep' | 'concurrency' | 'random'>;
 }
@@ -55,7 +60,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }
 
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
-  const reconciled = options.dryRun ? undefined
+  const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await reconcile(db, config, ports, window, [...employees.keys()].filter((id) => !skipped.has(id)), now.toUTC().toISO()!);
 
   let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from).where('date', '<=', window.to);
