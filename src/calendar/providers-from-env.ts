@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CalendarPort, ProviderName } from './port.ts';
 import { GoogleCalendar, type GoogleAuth } from './google/google-calendar.ts';
+import { MicrosoftCalendar } from './microsoft/microsoft-calendar.ts';
 
 /** A calendar connection that is set up wrongly: names the variable and what is expected. */
 export class CalendarSetupError extends Error {}
@@ -22,7 +23,25 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
       timeoutMs: env.GOOGLE_TIMEOUT_MS ? Number(env.GOOGLE_TIMEOUT_MS) : undefined,
     });
   }
+  if (env.MS_TENANT_ID || env.MS_CLIENT_ID) {
+    const secret = env.MS_CLIENT_SECRET_FILE ? readSecretFile(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
+    for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
+      if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
+    }
+    ports.microsoft = new MicrosoftCalendar({
+      credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: env.MS_AUTHORITY_HOST || 'https://login.microsoftonline.com' },
+      graphBaseUrl: env.MS_GRAPH_BASE_URL || undefined,
+    });
+  }
   return ports;
+}
+
+function readSecretFile(path: string, variable: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new CalendarSetupError(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {

@@ -1,0 +1,61 @@
+import { CalendarError } from '../port.ts';
+
+export interface ClientCredentials {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** MS_AUTHORITY_HOST: https://login.microsoftonline.com unless behind a proxy or in tests. */
+  readonly authorityHost: string;
+  readonly scope: string;
+}
+
+/**
+ * App-only tokens for Microsoft Graph by the OAuth 2.0 client-credentials grant, cached until
+ * five minutes before they expire. Written here rather than with @azure/msal-node because
+ * MSAL refuses any authority that is not https, which rules out proxies on plain HTTP and
+ * the local fake the tests need; the grant itself is one form POST.
+ */
+export class ClientCredentialsToken {
+  readonly #c: ClientCredentials;
+  #token: { value: string; expiresAt: number } | undefined;
+  #pending: Promise<string> | undefined;
+
+  constructor(credentials: ClientCredentials) {
+    this.#c = credentials;
+  }
+
+  /** A valid access token; concurrent callers share one request. */
+  async get(now: number = Date.now()): Promise<string> {
+    if (this.#token && this.#token.expiresAt - 5 * 60_000 > now) return this.#token.value;
+    this.#pending ??= this.#fetch(now).finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  /** Forget the cached token (the service said it is no longer valid). */
+  invalidate(): void {
+    this.#token = undefined;
+  }
+
+  async #fetch(now: number): Promise<string> {
+    const url = `${this.#c.authorityHost.replace(/\/$/, '')}/${encodeURIComponent(this.#c.tenantId)}/oauth2/v2.0/token`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#c.clientId, client_secret: this.#c.clientSecret, scope: this.#c.scope }),
+      });
+    } catch (error) {
+      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${(error as Error).message}`);
+    }
+    const data = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    if (!res.ok || !data.access_token) {
+      const code = res.status >= 500 ? 'temporary' : 'auth';
+      throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
+    }
+    this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };
+    return data.access_token;
+  }
+}

@@ -1,0 +1,33 @@
+import { CalendarError, type CalendarErrorCode } from '../port.ts';
+
+interface GraphErrorLike {
+  statusCode?: number;
+  code?: string | null;
+  message?: string;
+  headers?: Headers;
+}
+
+/** Maps a Microsoft Graph failure to the codes the sync engine acts on (tested as a table). */
+export function toCalendarError(error: unknown): CalendarError {
+  if (error instanceof CalendarError) return error;
+  // Our own failure (getting a token) comes back wrapped by the SDK as customError.
+  const inner = (error as { customError?: unknown } | null)?.customError;
+  if (inner instanceof CalendarError) return inner;
+  const e = (error ?? {}) as GraphErrorLike;
+  const status = e.statusCode && e.statusCode > 0 ? e.statusCode : undefined;
+  const retryAfter = Number(e.headers?.get?.('retry-after'));
+  const message = `Microsoft Graph ${status ?? ''} ${e.code ?? ''}: ${e.message ?? 'error'}`.replace(/\s+/g, ' ').trim();
+  return new CalendarError(codeOf(status, e.code ?? undefined), message, Number.isFinite(retryAfter) && retryAfter >= 0 && e.headers?.get?.('retry-after') ? retryAfter * 1000 : undefined);
+}
+
+function codeOf(status: number | undefined, code: string | undefined): CalendarErrorCode {
+  if (status === undefined) return 'temporary'; // no answer: timeout, reset, refused
+  if (status === 401) return 'auth';
+  if (status === 403) return code === 'ErrorQuotaExceeded' ? 'quota_exhausted' : 'auth';
+  if (status === 404) return 'not_found';
+  if (status === 409 || code === 'ErrorDuplicateTransactionId') return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'temporary';
+  if (status === 400) return 'invalid';
+  return 'unknown';
+}

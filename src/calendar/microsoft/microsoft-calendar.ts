@@ -1,0 +1,188 @@
+import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { DateTime } from 'luxon';
+import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
+import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
+import { toCalendarError } from './graph-errors.ts';
+
+/** Our single-value extended properties (a fixed property set GUID chosen for touchbase). */
+const PROPERTY_SET = '{3c5e7f2a-9b41-4d8e-a6f0-1b2c3d4e5f60}';
+export const SYNC_KEY = `String ${PROPERTY_SET} Name touchbaseSyncKey`;
+const CONTENT_HASH = `String ${PROPERTY_SET} Name touchbaseContentHash`;
+const EXPAND = `singleValueExtendedProperties($filter=id eq '${SYNC_KEY}' or id eq '${CONTENT_HASH}')`;
+
+export interface MicrosoftOptions {
+  readonly credentials: Omit<ClientCredentials, 'scope'>;
+  /** MS_GRAPH_BASE_URL: https://graph.microsoft.com unless behind a proxy or in tests. */
+  readonly graphBaseUrl?: string;
+}
+
+interface GraphEvent {
+  id: string;
+  changeKey?: string;
+  isAllDay?: boolean;
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  singleValueExtendedProperties?: { id: string; value: string }[];
+}
+
+/**
+ * Outlook calendars through the Microsoft Graph client, app-only. Each event carries our key
+ * as an extended property: a create looks it up first and adopts what it finds, and sends
+ * the touch id as transactionId as well. The middleware chain has no RetryHandler: the
+ * dispatcher's policy decides, and a create is never replayed blindly.
+ */
+export class MicrosoftCalendar implements CalendarPort {
+  readonly provider = 'microsoft' as const;
+  readonly #client: Client;
+  readonly #token: ClientCredentialsToken;
+
+  constructor(options: MicrosoftOptions) {
+    const token = new ClientCredentialsToken({ ...options.credentials, scope: 'https://graph.microsoft.com/.default' });
+    this.#token = token;
+    const auth = new BearerMiddleware(token);
+    auth.setNext(new HTTPMessageHandler());
+    this.#client = Client.initWithMiddleware({ middleware: auth, baseUrl: options.graphBaseUrl ?? 'https://graph.microsoft.com', defaultVersion: 'v1.0' });
+  }
+
+  async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
+    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+    const existing = await this.findByKey(owner, event.key);
+    if (existing) return existing.contentHash === event.contentHash ? existing : this.update(owner, existing.providerId, event);
+    try {
+      const created = (await this.#client.api(`/users/${mailbox(owner)}/events`).post({ ...toGraph(event), transactionId: event.touchId })) as GraphEvent;
+      return toRemote(created, event.key, event.contentHash);
+    } catch (error) {
+      const e = toCalendarError(error);
+      if (e.code !== 'conflict') throw e;
+      // The same transaction went through before (its answer was lost): adopt it.
+      const again = await this.findByKey(owner, event.key);
+      if (!again) throw e;
+      return again;
+    }
+  }
+
+  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
+    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+    try {
+      const updated = (await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).patch(toGraph(event))) as GraphEvent;
+      return toRemote(updated, event.key, event.contentHash);
+    } catch (error) {
+      throw toCalendarError(error);
+    }
+  }
+
+  async remove(owner: CalendarOwner, providerId: string): Promise<void> {
+    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+    try {
+      await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).delete();
+    } catch (error) {
+      const e = toCalendarError(error);
+      if (e.code !== 'not_found') throw e;
+    }
+  }
+
+  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+    try {
+      const res = (await this.#client.api(`/users/${mailbox(owner)}/events`)
+        .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${SYNC_KEY}' and ep/value eq '${key}')`)
+        .expand(EXPAND).get()) as { value: GraphEvent[] };
+      const found = res.value[0];
+      return found ? toRemote(found, key) : undefined;
+    } catch (error) {
+      throw toCalendarError(error);
+    }
+  }
+
+  async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
+    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+    const out: RemoteEvent[] = [];
+    try {
+      let page = (await this.#client.api(`/users/${mailbox(owner)}/calendarView`)
+        .query({ startDateTime: DateTime.fromISO(from, { zone: owner.timezone }).toUTC().toISO()!, endDateTime: DateTime.fromISO(to, { zone: owner.timezone }).plus({ days: 1 }).toUTC().toISO()! })
+        .expand(EXPAND).top(500).get()) as { value: GraphEvent[]; '@odata.nextLink'?: string };
+      for (;;) {
+        for (const e of page.value) {
+          const key = e.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === SYNC_KEY.toLowerCase())?.value;
+          if (key) out.push(toRemote(e, key));
+        }
+        const next = page['@odata.nextLink'];
+        if (!next) break;
+        // Followed here: the SDK's own paging only follows https links.
+        page = (await this.#client.api(next).get()) as typeof page;
+      }
+    } catch (error) {
+      throw toCalendarError(error);
+    }
+    return out;
+  }
+}
+
+/** Sets the app-only bearer token on every request (the SDK's own handler drops it on http). */
+class BearerMiddleware implements Middleware {
+  readonly #token: ClientCredentialsToken;
+  #next: Middleware | undefined;
+
+  constructor(token: ClientCredentialsToken) {
+    this.#token = token;
+  }
+
+  async execute(context: Context): Promise<void> {
+    await this.#send(context);
+    // A token the service stopped accepting (401: the request was not carried out, so it is
+    // safe to send again): one retry with a fresh token.
+    if (context.response?.status === 401) {
+      this.#token.invalidate();
+      await this.#send(context);
+    }
+  }
+
+  async #send(context: Context): Promise<void> {
+    context.options = context.options ?? {};
+    const headers = new Headers(context.options.headers as ConstructorParameters<typeof Headers>[0]);
+    headers.set('Authorization', `Bearer ${await this.#token.get()}`);
+    context.options.headers = Object.fromEntries(headers.entries());
+    await this.#next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.#next = next;
+  }
+}
+
+function mailbox(owner: CalendarOwner): string {
+  if (!owner.email) throw new CalendarError('auth', `employee ${owner.employeeId} has no e-mail: Graph needs it to find their mailbox`);
+  return encodeURIComponent(owner.email);
+}
+
+const wall = (d: DateTime) => `${d.toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`;
+
+function toGraph(e: DesiredEvent) {
+  const start = e.allDay ? DateTime.fromISO(e.start, { zone: e.timezone }) : DateTime.fromISO(e.start, { setZone: true }).setZone(e.timezone);
+  const end = e.allDay ? DateTime.fromISO(e.end, { zone: e.timezone }) : DateTime.fromISO(e.end, { setZone: true }).setZone(e.timezone);
+  return {
+    subject: e.title,
+    body: { contentType: 'text', content: e.description },
+    // Graph wants a local wall time with its zone; all-day events run midnight to midnight, end exclusive.
+    start: { dateTime: wall(start), timeZone: e.timezone },
+    end: { dateTime: wall(end), timeZone: e.timezone },
+    isAllDay: e.allDay,
+    isReminderOn: e.reminders.length > 0,
+    // Outlook keeps one reminder per event: the nearest one.
+    ...(e.reminders.length ? { reminderMinutesBeforeStart: Math.min(...e.reminders) } : {}),
+    sensitivity: 'private',
+    showAs: e.allDay ? 'free' : 'busy',
+    singleValueExtendedProperties: [{ id: SYNC_KEY, value: e.key }, { id: CONTENT_HASH, value: e.contentHash }],
+  };
+}
+
+function toRemote(g: GraphEvent, key: string, contentHash?: string): RemoteEvent {
+  const start = DateTime.fromISO(g.start.dateTime, { zone: g.start.timeZone });
+  const end = DateTime.fromISO(g.end.dateTime, { zone: g.end.timeZone });
+  const hash = contentHash ?? g.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === CONTENT_HASH.toLowerCase())?.value;
+  return {
+    key, providerId: g.id, etag: g.changeKey, status: 'confirmed',
+    start: g.isAllDay ? start.toISODate()! : start.toISO()!, end: g.isAllDay ? end.toISODate()! : end.toISO()!,
+    allDay: Boolean(g.isAllDay), contentHash: hash,
+  };
+}

@@ -1,0 +1,238 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local Microsoft Graph (v1.0 calendar events) and identity token endpoint: per-mailbox
+ * stores, Graph's validation and error bodies, transactionId semantics, the extended-property
+ * filter, at most 4 concurrent requests per mailbox (a fifth gets 429 + Retry-After),
+ * scripted faults and a request log.
+ */
+
+export interface GraphEvent {
+  id: string;
+  changeKey: string;
+  iCalUId: string;
+  subject?: string;
+  body?: { contentType: string; content: string };
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  isAllDay?: boolean;
+  isReminderOn?: boolean;
+  reminderMinutesBeforeStart?: number;
+  sensitivity?: string;
+  attendees?: unknown[];
+  transactionId?: string;
+  singleValueExtendedProperties?: { id: string; value: string }[];
+}
+
+export type GraphFault =
+  | { kind: 'fail'; status: number; code: string; retryAfter?: number }
+  | { kind: 'commit-then-fail'; status: number; code: string }
+  | { kind: 'drop' };
+
+export class GraphCalendarFake {
+  readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
+  readonly log: { method: string; path: string; query: Record<string, string>; mailbox?: string; body: unknown }[] = [];
+  readonly clients = new Map<string, string>([['client-id', 'client-secret']]);
+  /** What an exact retry of a create with the same transactionId answers: undocumented, so both. */
+  exactTransactionRetry: 'return-existing' | 'duplicate-error' = 'return-existing';
+  latencyMs = 0;
+  maxConcurrentPerMailbox = 4;
+  #inFlight = new Map<string, number>();
+  #tokens = new Set<string>();
+  #faults: { method?: string; times: number; fault: GraphFault }[] = [];
+  #server: Server | undefined;
+  #seq = 0;
+
+  async start(): Promise<string> {
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+
+  script(fault: GraphFault, opts: { method?: string; times?: number } = {}): void {
+    this.#faults.push({ method: opts.method, times: opts.times ?? 1, fault });
+  }
+
+  expireTokens(): void {
+    this.#tokens.clear();
+  }
+
+  events(mailbox: string): GraphEvent[] {
+    return [...(this.mailboxes.get(mailbox.toLowerCase())?.values() ?? [])];
+  }
+
+  writes() {
+    return this.log.filter((r) => r.method !== 'GET' && !r.path.endsWith('/token'));
+  }
+
+  deleteAsUser(mailbox: string, id: string): void {
+    this.mailboxes.get(mailbox.toLowerCase())?.delete(id);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url!, 'http://fake');
+    const raw = await readBody(req);
+    if (url.pathname.endsWith('/oauth2/v2.0/token')) return this.#token(raw, res);
+    const query = Object.fromEntries(url.searchParams);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return fail(res, 400, 'BadRequest', 'Unable to read JSON request payload.');
+    }
+    const m = /^\/v1\.0\/users\/([^/]+)\/(events|calendarView)(?:\/([^/]+))?$/.exec(url.pathname);
+    const mailbox = m ? decodeURIComponent(m[1]!).toLowerCase() : undefined;
+    this.log.push({ method: req.method!, path: url.pathname, query, mailbox, body });
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!this.#tokens.has(token)) return fail(res, 401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
+    if (!m || !mailbox) return fail(res, 404, 'ResourceNotFound', 'Resource not found.');
+
+    const inFlight = (this.#inFlight.get(mailbox) ?? 0) + 1;
+    this.#inFlight.set(mailbox, inFlight);
+    try {
+      if (inFlight > this.maxConcurrentPerMailbox) return fail(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
+      if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+      const fault = this.#take(req.method!);
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'fail') return fail(res, fault.status, fault.code, `scripted ${fault.code}`, fault.retryAfter);
+      const ok = (status: number, payload?: unknown) => {
+        if (fault?.kind === 'commit-then-fail') return fail(res, fault.status, fault.code, 'The service is unavailable.');
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(payload === undefined ? '' : JSON.stringify(payload));
+      };
+      const store = this.#store(mailbox);
+      const id = m[3] ? decodeURIComponent(m[3]) : undefined;
+      if (m[2] === 'calendarView' && req.method === 'GET') {
+        const from = Date.parse(`${query.startDateTime}`);
+        const to = Date.parse(`${query.endDateTime}`);
+        if (Number.isNaN(from) || Number.isNaN(to)) return fail(res, 400, 'ErrorInvalidParameter', 'startDateTime and endDateTime are required.');
+        const items = [...store.values()].filter((e) => Date.parse(`${e.end.dateTime}Z`) > from && Date.parse(`${e.start.dateTime}Z`) < to);
+        return ok(200, { value: items });
+      }
+      switch (`${req.method} ${id ? 'one' : 'all'}`) {
+        case 'POST all': {
+          const e = body as GraphEvent;
+          const invalid = validate(e);
+          if (invalid) return fail(res, 400, 'ErrorInvalidRequest', invalid);
+          if (e.transactionId) {
+            const same = [...store.values()].find((x) => x.transactionId === e.transactionId);
+            if (same) {
+              const identical = JSON.stringify({ ...e, transactionId: undefined }) === JSON.stringify({ ...pick(same, e), transactionId: undefined });
+              if (!identical || this.exactTransactionRetry === 'duplicate-error') return fail(res, 400, 'ErrorDuplicateTransactionId', 'A transaction with the same id already exists.');
+              return ok(201, same);
+            }
+          }
+          const created: GraphEvent = { ...e, id: `AAMk${++this.#seq}`, changeKey: `ck${this.#seq}`, iCalUId: `ical-${this.#seq}` };
+          store.set(created.id, created);
+          return ok(201, created);
+        }
+        case 'GET all': {
+          let items = [...store.values()];
+          const filter = query.$filter;
+          if (filter) {
+            const f = /singleValueExtendedProperties\/Any\(ep: ep\/id eq '([^']+)' and ep\/value eq '([^']+)'\)/.exec(filter);
+            if (!f) return fail(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+            items = items.filter((e) => e.singleValueExtendedProperties?.some((p) => p.id.toLowerCase() === f[1]!.toLowerCase() && p.value === f[2]));
+          }
+          return ok(200, { value: items });
+        }
+        case 'GET one': {
+          const e = store.get(id!);
+          return e ? ok(200, e) : fail(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+        }
+        case 'PATCH one': {
+          const e = store.get(id!);
+          if (!e) return fail(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+          const merged: GraphEvent = { ...e, ...(body as Partial<GraphEvent>), id: e.id, changeKey: `ck${++this.#seq}` };
+          const invalid = validate(merged);
+          if (invalid) return fail(res, 400, 'ErrorInvalidRequest', invalid);
+          store.set(e.id, merged);
+          return ok(200, merged);
+        }
+        case 'DELETE one': {
+          if (!store.delete(id!)) return fail(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+          return ok(204);
+        }
+        default:
+          return fail(res, 405, 'ErrorInvalidRequest', 'Method not allowed.');
+      }
+    } finally {
+      this.#inFlight.set(mailbox, (this.#inFlight.get(mailbox) ?? 1) - 1);
+    }
+  }
+
+  #token(raw: string, res: ServerResponse): void {
+    const form = new URLSearchParams(raw);
+    this.log.push({ method: 'POST', path: '/token', query: {}, body: { grant_type: form.get('grant_type'), scope: form.get('scope'), client_id: form.get('client_id') } });
+    if (form.get('grant_type') !== 'client_credentials' || this.clients.get(form.get('client_id') ?? '') !== form.get('client_secret')
+      || form.get('scope') !== 'https://graph.microsoft.com/.default') {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }));
+      return;
+    }
+    const token = `graph-${++this.#seq}`;
+    this.#tokens.add(token);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: token }));
+  }
+
+  #take(method: string): GraphFault | undefined {
+    const i = this.#faults.findIndex((f) => !f.method || f.method === method);
+    if (i < 0) return undefined;
+    const f = this.#faults[i]!;
+    if (--f.times <= 0) this.#faults.splice(i, 1);
+    return f.fault;
+  }
+
+  #store(mailbox: string): Map<string, GraphEvent> {
+    let s = this.mailboxes.get(mailbox);
+    if (!s) {
+      s = new Map();
+      this.mailboxes.set(mailbox, s);
+    }
+    return s;
+  }
+}
+
+function pick(stored: GraphEvent, like: GraphEvent): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(like).map((k) => [k, (stored as unknown as Record<string, unknown>)[k]]));
+}
+
+const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?$/;
+
+function validate(e: GraphEvent): string | undefined {
+  if (!e.start?.dateTime || !e.start.timeZone || !e.end?.dateTime || !e.end.timeZone) return 'Start and end with dateTime and timeZone are required.';
+  if (!LOCAL.test(e.start.dateTime) || !LOCAL.test(e.end.dateTime)) return 'dateTime must be a local time without offset.';
+  if (e.end.dateTime <= e.start.dateTime && e.start.timeZone === e.end.timeZone) return 'The end must be after the start.';
+  if (e.isAllDay) {
+    if (!/T00:00:00(\.0+)?$/.test(e.start.dateTime) || !/T00:00:00(\.0+)?$/.test(e.end.dateTime)) return 'Your request can\'t be completed. All-day events must start and end at midnight.';
+    if (e.start.timeZone !== e.end.timeZone) return 'All-day events need the same time zone at start and end.';
+  }
+  if (e.reminderMinutesBeforeStart !== undefined && (e.reminderMinutesBeforeStart < 0 || !Number.isInteger(e.reminderMinutesBeforeStart))) return 'Invalid reminder.';
+  return undefined;
+}
+
+function fail(res: ServerResponse, status: number, code: string, message: string, retryAfter?: number): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': 'fake' } } }));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

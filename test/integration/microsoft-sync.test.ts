@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
+import { fixedClock, type Clock } from '../../src/clock.ts';
+import type { Config } from '../../src/domain/types.ts';
+import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
+const HORIZON = { from: '2027-03-01', to: '2027-05-30' };
+const A = 'anna@corp.example';
+const B = 'boris@corp.example';
+
+const sections = (opts: { title?: string; clients?: number; handover?: boolean } = {}) => ({
+  settings: { ...SETTINGS.settings, calendar: 'microsoft', horizon: '90 days' },
+  employees: [employee('anna', 'account_manager', { email: A }), employee('boris', 'account_manager', { email: B, country: 'RO', timezone: 'Europe/Bucharest' })],
+  clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: i % 2 ? 'boris' : 'anna' } })),
+  rules: [
+    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
+    { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
+  ],
+  ...(opts.handover ? { handovers: [{ from: 'anna', to: 'boris', on: '2027-04-01', notice_from: 'leaving' }] } : {}),
+});
+
+let fake: GraphCalendarFake;
+let url: string;
+beforeEach(async () => {
+  fake = new GraphCalendarFake();
+  url = await fake.start();
+});
+afterEach(async () => fake.stop());
+
+const graph = (secret = 'client-secret') => new MicrosoftCalendar({ credentials: { tenantId: 'contoso', clientId: 'client-id', clientSecret: secret, authorityHost: url }, graphBaseUrl: url });
+
+async function setup() {
+  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const port = graph();
+  const sync = async (config: Config, clock: Clock = fixedClock(NOW)) => {
+    await planWithHistory(db, config, HORIZON, clock.now(), true);
+    return syncCalendars(db, config, clock, { feedDir: tempDir(), ports: { microsoft: port } });
+  };
+  return { db, sync };
+}
+
+async function expectCalendarsEqualPlan(db: DB) {
+  const planned = await db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
+  const emailOf: Record<string, string> = { anna: A, boris: B };
+  for (const user of [A, B]) {
+    const live = fake.events(user);
+    const mine = planned.filter((t) => emailOf[t.employee_id] === user);
+    const keyOf = (e: (typeof live)[number]) => e.singleValueExtendedProperties?.find((p) => p.id.includes('touchbaseSyncKey'))?.value;
+    expect(live.map(keyOf).sort(), user).toEqual(mine.map((t) => t.id.replace(/-/g, '')).sort());
+    for (const t of mine) {
+      const e = live.find((x) => keyOf(x) === t.id.replace(/-/g, ''))!;
+      expect(e.subject).toBe(t.title);
+      const zone = user === A ? 'Europe/Moscow' : 'Europe/Bucharest';
+      if (t.all_day) {
+        expect(e).toMatchObject({ isAllDay: true, start: { dateTime: `${t.date}T00:00:00.0000000`, timeZone: zone } });
+        expect(e.end.dateTime).toBe(`${DateTime.fromISO(t.date).plus({ days: 1 }).toISODate()}T00:00:00.0000000`);
+      } else {
+        expect(DateTime.fromISO(e.start.dateTime, { zone: e.start.timeZone }).toMillis()).toBe(DateTime.fromISO(t.start_at).toMillis());
+        expect(e.start.timeZone).toBe(zone);
+      }
+      expect(e.attendees).toBeUndefined();
+      expect(e.sensitivity).toBe('private');
+      expect(e.isReminderOn).toBe(true);
+    }
+  }
+}
+
+describe('Outlook sync through the real Microsoft Graph client', () => {
+  it('pushes, changes, shrinks and hands over the plan; nothing changed means zero write calls', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    await expectCalendarsEqualPlan(db);
+    const writes = fake.writes().length;
+    expect((await sync(configOf(sections()))).dispatched!.done).toBe(0);
+    expect(fake.writes().length).toBe(writes);
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})' })));
+    await expectCalendarsEqualPlan(db);
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})', clients: 2 })));
+    await expectCalendarsEqualPlan(db);
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})', clients: 2, handover: true })));
+    await expectCalendarsEqualPlan(db);
+    expect(fake.log.some((r) => r.body && JSON.stringify(r.body).includes('ApplicationThrottled'))).toBe(false);
+    await db.destroy();
+  });
+
+  it.each(['return-existing', 'duplicate-error'] as const)('a create that commits and then fails is found by its tag and adopted (exact transactionId retry answers %s)', async (mode) => {
+    fake.exactTransactionRetry = mode;
+    const { db, sync } = await setup();
+    fake.script({ kind: 'commit-then-fail', status: 503, code: 'ServiceUnavailable' }, { method: 'POST', times: 2 });
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.retried).toBe(2);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { microsoft: graph() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('throttling (429 with Retry-After) is waited out and nothing is dropped', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'fail', status: 429, code: 'ApplicationThrottled', retryAfter: 20 }, { method: 'POST' });
+    await sync(configOf(sections()));
+    const waiting = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').execute();
+    expect(waiting.map((w) => DateTime.fromISO(w.next_attempt_at).toMillis() - NOW.toMillis())).toEqual([20_000]);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 21 })), { feedDir: tempDir(), ports: { microsoft: graph() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('expired tokens are renewed without failing a write; a wrong secret pauses with a clear message', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    fake.expireTokens();
+    await sync(configOf(sections({ title: 'Renewed {contacts}' })));
+    await expectCalendarsEqualPlan(db);
+    const db2 = await openMigrated(join(tempDir(), 't2.sqlite'));
+    await planWithHistory(db2, configOf(sections()), HORIZON, NOW, true);
+    const bad = await syncCalendars(db2, configOf(sections()), fixedClock(NOW), { feedDir: tempDir(), ports: { microsoft: graph('wrong') } });
+    expect(bad.dispatched!.paused.get('anna')).toMatch(/auth: Microsoft refused the app credentials: invalid_client/);
+    await db.destroy();
+    await db2.destroy();
+  });
+
+  it('an event the employee deleted is found, the touch skipped by them, and not created again', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const victim = fake.events(A)[0]!;
+    fake.deleteAsUser(A, victim.id);
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ deleted: 1 });
+    const posts = fake.log.filter((r) => r.method === 'POST').length;
+    await sync(configOf(sections({ title: 'Again {contacts}' })));
+    expect(fake.log.filter((r) => r.method === 'POST').length).toBe(posts);
+    await db.destroy();
+  });
+
+  it('the fake refuses a fifth concurrent request to one mailbox, as Graph does', async () => {
+    fake.latencyMs = 50;
+    const token = await (await fetch(`${url}/contoso/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'client-id', client_secret: 'client-secret', scope: 'https://graph.microsoft.com/.default' }) })).json() as { access_token: string };
+    const statuses = await Promise.all(Array.from({ length: 6 }, () => fetch(`${url}/v1.0/users/${A}/events`, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 429).length).toBe(2);
+  });
+});
