@@ -56,7 +56,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const skipped = new Map<string, string>();
   for (const e of employees.values()) {
     if (e.calendar === 'none') skipped.set(e.id, 'calendar: none');
-    else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured (see README, Connecting calendars)`);
+    else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured (see README, Connecting ${e.calendar === 'google' ? 'Google Calendar' : 'Microsoft 365'})`);
   }
 
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).

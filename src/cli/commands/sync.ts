@@ -115,7 +115,7 @@ export function calendarsCommand(program: Command, io: CliIO): void {
           const port = all[e.calendar];
           if (!port) {
             failures++;
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: set the ${e.calendar === 'google' ? 'GOOGLE_*' : 'MS_*'} variables (README, Connecting calendars)\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: set the ${e.calendar === 'google' ? 'GOOGLE_*' : 'MS_*'} variables (README, Connecting ${e.calendar === 'google' ? 'Google Calendar' : 'Microsoft 365'})\n`);
             continue;
           }
           const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
