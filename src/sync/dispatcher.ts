@@ -28,6 +28,8 @@ export interface DispatcherDeps {
   readonly perMinute?: Partial<Record<ProviderName, number>>;
   /** Waits; injected so tests do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Called after each operation with how many of this run's are finished. */
+  readonly onProgress?: (finished: number, total: number) => void;
 }
 
 const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 };
@@ -64,6 +66,8 @@ export class Dispatcher {
       else byEmployee.set(row.employee_id, [row]);
     }
     const queue = [...byEmployee.entries()];
+    this.#total = rows.length;
+    this.#finished = 0;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await this.#runEmployee(next[0], next[1], result);
     };
@@ -71,8 +75,12 @@ export class Dispatcher {
     return result;
   }
 
+  #total = 0;
+  #finished = 0;
+
   async #runEmployee(employee: string, rows: OutboxEntry[], result: DispatchResult): Promise<void> {
     for (const row of rows) {
+      this.#deps.onProgress?.(++this.#finished, this.#total);
       try {
         await this.#execute(row);
         result.done++;

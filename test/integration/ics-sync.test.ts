@@ -55,11 +55,19 @@ async function calendarMatchesPlan(db: DB) {
 }
 
 describe('sync to the iCalendar feed', () => {
-  it('pushes the plan, and a second sync with nothing changed writes nothing', async () => {
-    const { db, run } = await setup();
+  it('pushes the plan, reporting progress, and a second sync with nothing changed writes nothing', async () => {
+    const { db, feedDir } = await setup();
     const config = configOf(sections());
-    const first = await run(config);
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const progress: [number, number][] = [];
+    const first = await syncCalendars(db, config, clock, { feedDir, dispatch: { onProgress: (f, t) => progress.push([f, t]) } });
     expect(first.dispatched!.done).toBeGreaterThan(20);
+    expect(progress).toHaveLength(first.dispatched!.done);
+    expect(progress.at(-1)).toEqual([first.dispatched!.done, first.dispatched!.done]);
+    const run = async (c: Config) => {
+      await planWithHistory(db, c, HORIZON, NOW, true);
+      return syncCalendars(db, c, clock, { feedDir });
+    };
     await calendarMatchesPlan(db);
     const second = await run(config);
     expect(second.operations).toEqual([]);

@@ -19,6 +19,17 @@ interface SyncOptions extends GlobalOptions {
   now?: string;
 }
 
+/** A line every 2 seconds on long syncs: how many writes are done of how many. */
+function progressPrinter(io: CliIO): (finished: number, total: number) => void {
+  let last = Date.now();
+  return (finished, total) => {
+    const now = Date.now();
+    if (total < 200 || (now - last < 2000 && finished !== total)) return;
+    last = now;
+    io.err(`  calendar writes: ${finished}/${total} (${Math.round((finished / total) * 100)}%)\n`);
+  };
+}
+
 export function feedDir(o: GlobalOptions): string {
   const file = dbFile(o);
   return process.env.TOUCHBASE_FEEDS_DIR ?? join(file === ':memory:' ? '.' : dirname(file), 'feeds');
@@ -44,7 +55,10 @@ export function syncCommands(program: Command, io: CliIO): void {
           const from = clock.now().setZone(config.settings.timezone).toISODate()!;
           await planWithHistory(db, config, { from, to: addDuration(from, config.settings.horizon) }, clock.now(), true);
         }
-        return syncCalendars(db, config, clock, { employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: o.readCalendars });
+        return syncCalendars(db, config, clock, {
+          employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: o.readCalendars,
+          dispatch: { onProgress: progressPrinter(io) },
+        });
       });
       if (o.dryRun) {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
