@@ -38,6 +38,8 @@ export class GraphCalendarFake {
   exactTransactionRetry: 'return-existing' | 'duplicate-error' = 'return-existing';
   latencyMs = 0;
   maxConcurrentPerMailbox = 4;
+  /** How many requests were refused for going over the per-mailbox concurrency. */
+  throttled = 0;
   #inFlight = new Map<string, number>();
   #tokens = new Set<string>();
   #faults: { method?: string; times: number; fault: GraphFault }[] = [];
@@ -96,7 +98,10 @@ export class GraphCalendarFake {
     const inFlight = (this.#inFlight.get(mailbox) ?? 0) + 1;
     this.#inFlight.set(mailbox, inFlight);
     try {
-      if (inFlight > this.maxConcurrentPerMailbox) return fail(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
+      if (inFlight > this.maxConcurrentPerMailbox) {
+        this.throttled++;
+        return fail(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
+      }
       if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
       const fault = this.#take(req.method!);
       if (fault?.kind === 'drop') {
