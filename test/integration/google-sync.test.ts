@@ -107,6 +107,26 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a request that stalls past the client timeout (and then commits) is retried and adopted, not duplicated', async () => {
+    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const impatient = new GoogleCalendar({
+      auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) },
+      rootUrl: `${url}/`, tokenUrl: `${url}/token`, timeoutMs: 300,
+    });
+    fake.script({ kind: 'stall', ms: 600 }, { method: 'POST', times: 1 });
+    const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: impatient } });
+    expect(first.dispatched!.retried).toBe(1);
+    await new Promise((r) => setTimeout(r, 400)); // the stalled insert lands on the server meanwhile
+    const conflicts = () => fake.log.filter((r) => r.method === 'GET' && r.path.includes('/events/')).length;
+    const before = conflicts();
+    await syncCalendars(db, config, fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: impatient } });
+    expect(conflicts()).toBe(before + 1); // 409 on the retry, read back, adopted
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a dropped connection is retried and nothing is lost', async () => {
     const { db, sync } = await setup();
     fake.script({ kind: 'drop' }, { method: 'POST', times: 1 });

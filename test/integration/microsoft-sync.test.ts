@@ -139,6 +139,22 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved in Outlook reschedules the touch and is not moved back', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => !e.isAllDay)!;
+    const key = call.singleValueExtendedProperties!.find((p) => p.id.includes('touchbaseSyncKey'))!.value;
+    const touchId = key.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    Object.assign(call, { start: { dateTime: '2027-03-06T11:00:00.0000000', timeZone: 'Europe/Moscow' }, end: { dateTime: '2027-03-06T11:15:00.0000000', timeZone: 'Europe/Moscow' } });
+    const writes = fake.writes().length;
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 1 });
+    expect(fake.writes().length).toBe(writes);
+    const touch = await db.selectFrom('touches').select(['date', 'moved_by_user']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch).toEqual({ date: '2027-03-06', moved_by_user: 1 });
+    await db.destroy();
+  });
+
   it('the fake refuses a fifth concurrent request to one mailbox, as Graph does', async () => {
     fake.latencyMs = 50;
     const token = await (await fetch(`${url}/contoso/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'client-id', client_secret: 'client-secret', scope: 'https://graph.microsoft.com/.default' }) })).json() as { access_token: string };
