@@ -17,6 +17,7 @@ import { fixedClock } from '../../src/clock.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
 import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
+import type { CalendarPort } from '../../src/calendar/port.ts';
 
 export async function syncBench(base: Config, row: (what: string, value: string, target: string, ok?: boolean) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'touchbase-sync-bench-'));
@@ -81,9 +82,76 @@ export async function syncBench(base: Config, row: (what: string, value: string,
     row('  write calls per changed touch', perChange.toFixed(2), '1.0', perChange === 1 && onePercent.dispatched!.failed === 0);
     row('  dropped events', String(first.dispatched!.failed + onePercent.dispatched!.failed), '0', first.dispatched!.failed + onePercent.dispatched!.failed === 0);
     await db.destroy();
+    await rateShare(row);
   } finally {
     await fake.stop();
     await graphFake.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How much of Google's per-user rate one busy calendar gets: 2,000 touches for one employee,
+ * the fake limiting to 600 requests a minute on a virtual clock that the dispatcher's waits
+ * advance (so the measure takes seconds, not minutes).
+ */
+async function rateShare(row: (what: string, value: string, target: string, ok?: boolean) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'touchbase-rate-bench-'));
+  const fake = new GoogleCalendarFake();
+  const url = await fake.start();
+  try {
+    let t = DateTime.fromISO('2027-01-11T08:00:00+03:00').toMillis();
+    fake.now = () => t;
+    fake.perUserPerMinute = 600;
+    fake.refreshTokens.set('rt', 'busy@demo.example');
+    const google = new GoogleCalendar({ auth: { kind: 'oauth', clientId: 'c', clientSecret: 's', refreshTokens: new Map([['busy@demo.example', 'rt']]) }, rootUrl: `${url}/`, tokenUrl: `${url}/token` });
+    // Every call also takes 20 ms of virtual time, as over a real network.
+    const after = async <T>(p: Promise<T>) => {
+      const v = await p;
+      t += 20;
+      return v;
+    };
+    const port: CalendarPort = {
+      provider: 'google',
+      create: (o, e) => after(google.create(o, e)),
+      update: (o, id, e) => after(google.update(o, id, e)),
+      remove: (o, id) => after(google.remove(o, id)),
+      findByKey: (o, k) => after(google.findByKey(o, k)),
+      listTagged: (o, f, to) => after(google.listTagged(o, f, to)),
+    };
+    const db = await openMigrated(join(dir, 'rate.sqlite'));
+    const config = busyCompany();
+    const clock = { now: () => DateTime.fromMillis(t) };
+    await planWithHistory(db, config, { from: '2027-01-11', to: '2027-04-10' }, clock.now(), true);
+    const start = t;
+    const report = await syncCalendars(db, config, clock, {
+      feedDir: join(dir, 'feeds'), ports: { google: port }, readCalendars: false,
+      dispatch: { sleep: async (ms) => { t += ms; } },
+    });
+    const minutes = (t - start) / 60_000;
+    const share = report.dispatched!.done / (minutes * 600);
+    const refused = fake.log.filter((r) => r.method === 'POST').length - report.dispatched!.done - 1;
+    row('one busy Google calendar: share of its rate limit', `${Math.round(share * 100)}% (${report.dispatched!.done} writes in ${minutes.toFixed(1)} virtual min)`, '≥ 80%, nothing dropped', share >= 0.8 && report.dispatched!.failed === 0 && report.dispatched!.retried === 0);
+    row('  requests refused for the rate', String(Math.max(0, refused)), '0');
+    await db.destroy();
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One account manager with 700 buyers to call monthly: about 2,000 touches in a quarter. */
+function busyCompany(): Config {
+  const hours = { start: 8 * 60, end: 20 * 60 };
+  const clients = Array.from({ length: 700 }, (_, i) => ({
+    id: `c${i}`, name: `Client ${i}`, tier: undefined, industry: undefined, country: 'RU', timezone: 'Europe/Moscow', stage: 'active' as const,
+    since: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
+  }));
+  return {
+    settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google' },
+    employees: [{ id: 'busy', name: 'Busy Manager', email: 'busy@demo.example', role: 'account_manager', timezone: 'Europe/Moscow', country: 'RU', calendar: 'google', hours, meetingsPerDay: undefined }],
+    clients,
+    rules: [{ id: 'letters', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', every: { n: 1, unit: 'months' }, for: {}, per: 'contact', anchor: 'calendar', durationMinutes: 0, remind: [1440], title: undefined }],
+    campaigns: [], holidays: [], handovers: [], triggers: [], silence: undefined,
+  };
 }
