@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, readBody } from './fake-http-server.ts';
 
 /**
  * A local Google Calendar v3 (and OAuth token endpoint) that behaves like the service in
@@ -63,18 +63,15 @@ export class GoogleCalendarFake {
   #tokens = new Map<string, { user: string; expires: number }>();
   #faults: ScriptedFault[] = [];
   #recent = new Map<string, number[]>();
-  #server: Server | undefined;
+  readonly #http = new FakeHttpServer();
   #seq = 0;
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return this.#http.listen((req, res) => this.#handle(req, res));
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  stop(): Promise<void> {
+    return this.#http.close();
   }
 
   /** The next `times` matching requests get this fault. */
@@ -298,13 +295,4 @@ function error(res: ServerResponse, code: number, reason: string, message: strin
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   res.writeHead(code, headers);
   res.end(JSON.stringify({ error: { code, message, errors: [{ domain: reason === 'authError' ? 'global' : 'usageLimits', reason, message }] } }));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

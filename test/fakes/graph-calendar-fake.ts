@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer, readBody } from './fake-http-server.ts';
 
 /**
  * A local Microsoft Graph (v1.0 calendar events) and identity token endpoint: per-mailbox
@@ -43,18 +43,15 @@ export class GraphCalendarFake {
   #inFlight = new Map<string, number>();
   #tokens = new Set<string>();
   #faults: { method?: string; times: number; fault: GraphFault }[] = [];
-  #server: Server | undefined;
+  readonly #http = new FakeHttpServer();
   #seq = 0;
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+  start(): Promise<string> {
+    return this.#http.listen((req, res) => this.#handle(req, res));
   }
 
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  stop(): Promise<void> {
+    return this.#http.close();
   }
 
   script(fault: GraphFault, opts: { method?: string; times?: number } = {}): void {
@@ -231,13 +228,4 @@ function fail(res: ServerResponse, status: number, code: string, message: string
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   res.writeHead(status, headers);
   res.end(JSON.stringify({ error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': 'fake' } } }));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

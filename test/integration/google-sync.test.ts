@@ -9,23 +9,10 @@ import { GoogleCalendar, type GoogleAuth } from '../../src/calendar/google/googl
 import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
-import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { configOf, tempDir } from '../helpers/config-folder.ts';
+import { A, B, HORIZON, NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 
-const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
-const HORIZON = { from: '2027-03-01', to: '2027-05-30' };
-const A = 'anna@corp.example';
-const B = 'boris@corp.example';
-
-const sections = (opts: { title?: string; clients?: number; handover?: boolean } = {}) => ({
-  settings: { ...SETTINGS.settings, calendar: 'google', horizon: '90 days' },
-  employees: [employee('anna', 'account_manager', { email: A }), employee('boris', 'account_manager', { email: B, country: 'RO', timezone: 'Europe/Bucharest' })],
-  clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: i % 2 ? 'boris' : 'anna' } })),
-  rules: [
-    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
-    { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
-  ],
-  ...(opts.handover ? { handovers: [{ from: 'anna', to: 'boris', on: '2027-04-01', notice_from: 'leaving' }] } : {}),
-});
+const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('google', opts);
 
 let fake: GoogleCalendarFake;
 let url: string;
@@ -200,7 +187,7 @@ describe('Google Calendar sync through the real client', () => {
     const victim = fake.events(A)[0]!;
     fake.deleteAsUser(A, victim.id);
     await sync(configOf(sections({ title: 'New title {contacts}' })));
-    const touchId = victim.id.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const touchId = touchIdOf(victim.id);
     const touch = await db.selectFrom('touches').select(['status', 'note']).where('id', '=', touchId).executeTakeFirstOrThrow();
     expect(touch.status).toBe('skipped');
     const posts = fake.log.filter((r) => r.method === 'POST' && (r.body as { id?: string })?.id === victim.id).length;
@@ -213,7 +200,7 @@ describe('Google Calendar sync through the real client', () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
     const call = fake.events(A).find((e) => e.start.dateTime)!;
-    const touchId = call.id.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const touchId = touchIdOf(call.id);
     // Anna moves her call to Saturday 6 March, 11:00 Moscow (a day the planner would never choose).
     fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
     const writes = fake.writes().length;

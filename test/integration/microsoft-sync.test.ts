@@ -8,23 +8,10 @@ import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calend
 import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
-import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { configOf, tempDir } from '../helpers/config-folder.ts';
+import { A, B, HORIZON, NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 
-const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
-const HORIZON = { from: '2027-03-01', to: '2027-05-30' };
-const A = 'anna@corp.example';
-const B = 'boris@corp.example';
-
-const sections = (opts: { title?: string; clients?: number; handover?: boolean } = {}) => ({
-  settings: { ...SETTINGS.settings, calendar: 'microsoft', horizon: '90 days' },
-  employees: [employee('anna', 'account_manager', { email: A }), employee('boris', 'account_manager', { email: B, country: 'RO', timezone: 'Europe/Bucharest' })],
-  clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: i % 2 ? 'boris' : 'anna' } })),
-  rules: [
-    { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
-    { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
-  ],
-  ...(opts.handover ? { handovers: [{ from: 'anna', to: 'boris', on: '2027-04-01', notice_from: 'leaving' }] } : {}),
-});
+const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('microsoft', opts);
 
 let fake: GraphCalendarFake;
 let url: string;
@@ -144,7 +131,7 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await sync(configOf(sections()));
     const call = fake.events(A).find((e) => !e.isAllDay)!;
     const key = call.singleValueExtendedProperties!.find((p) => p.id.includes('touchbaseSyncKey'))!.value;
-    const touchId = key.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const touchId = touchIdOf(key);
     Object.assign(call, { start: { dateTime: '2027-03-06T11:00:00.0000000', timeZone: 'Europe/Moscow' }, end: { dateTime: '2027-03-06T11:15:00.0000000', timeZone: 'Europe/Moscow' } });
     const writes = fake.writes().length;
     const after = await sync(configOf(sections()));
