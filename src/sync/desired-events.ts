@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Config } from '../domain/types.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
@@ -31,10 +31,10 @@ export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
     start: touch.all_day ? touch.date : touch.start_at,
     end: touch.end_at,
     timezone: employee?.timezone ?? config.settings.timezone,
-    reminders: JSON.parse(touch.remind) as number[],
+    reminders: parsedList(touch.remind),
   };
-  const contentHash = createHash('sha256').update(JSON.stringify(base)).digest('hex').slice(0, 32);
-  return { ...base, contentHash };
+  const text = [base.key, base.title, base.description, base.allDay ? '1' : '0', base.start, base.end, base.timezone, base.reminders.join(',')].join('\u0000');
+  return { ...base, contentHash: sha256(text).slice(0, 32) };
 }
 
 function capitalise(s: string): string {
@@ -51,4 +51,23 @@ function indexOf(config: Config) {
     indexes.set(config, index);
   }
   return index;
+}
+
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** crypto.hash() (Node ≥ 20.12) skips building a Hash object for each of thousands of events. */
+function sha256(text: string): string {
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+}
+
+const lists = new Map<string, number[]>();
+
+/** Reminder lists repeat across thousands of touches: each distinct one is parsed once. */
+function parsedList(json: string): number[] {
+  let list = lists.get(json);
+  if (!list) {
+    list = JSON.parse(json) as number[];
+    lists.set(json, list);
+  }
+  return list;
 }
