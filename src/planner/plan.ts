@@ -36,11 +36,6 @@ export interface PlanResult {
 /** How far a chain of `anchor: last` touches is projected at most (a safety stop). */
 const MAX_CHAIN = 400;
 
-/**
- * The contact plan: every touch due in [window.from, window.to] (plus overdue `anchor: last`
- * touches before it), pure in its inputs. `now` decides what is overdue and keeps new
- * touches out of the past.
- */
 export interface PlanOptions {
   /**
    * Re-plan only these clients (after a change to them): the recorded meetings and calls
@@ -49,6 +44,11 @@ export interface PlanOptions {
   readonly onlyClients?: ReadonlySet<string>;
 }
 
+/**
+ * The contact plan: every touch due in [window.from, window.to] (plus overdue `anchor: last`
+ * touches before it), pure in its inputs. `now` decides what is overdue and keeps new
+ * touches out of the past.
+ */
 export function planTouches(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime, options: PlanOptions = {}): PlanResult {
   const only = options.onlyClients;
   if (!only) return new PlanRun(config, history, window, now).run();
@@ -133,8 +133,10 @@ class PlanRun {
       return true;
     }
     if (resolved) {
-      // Even where today's rules would not put it (a day off, another period).
+      // Even where today's rules would not put it (a day off, another period); its time is
+      // still taken, so nothing new is put on top of it.
       const end = start !== undefined ? start + d.durationMinutes * 60_000 : undefined;
+      if (start !== undefined && end !== undefined) this.#placer.reserve(pin.employee, pin.date, start, end);
       this.#emit(d, this.#employees.get(pin.employee) ?? request.employee, { date: pin.date, start, end }, keepsOverdue);
       return true;
     }
