@@ -132,6 +132,16 @@ describe('touchbase CLI', () => {
     expect((await cli('demo-data', '--clients', 'many', '--out', join(tempDir(), 'x'))).code).toBe(2);
   });
 
+  it('start (the main job) records the plan and writes the iCalendar feeds', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const r = await cli('start', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Volna Industrial Supply: the next 30 days (2027-01-11 to 2027-02-09)');
+    expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
+    const again = await cli('start', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    expect(again.out).toMatch(/calendars: 0 events written/);
+  });
+
   it('--help works for every command and unknown commands exit 2', async () => {
     for (const c of ['validate', 'plan', 'done', 'skip', 'history', 'migrate', 'demo-data', 'schema', 'start']) {
       const r = await cli(c, '--help');

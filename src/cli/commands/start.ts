@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
-import { addDays } from '../../planner/dates.ts';
+import { addDays, addDuration } from '../../planner/dates.ts';
+import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { providersFromEnv } from '../../calendar/providers-from-env.ts';
+import { feedDir } from './sync.ts';
 import { planWithHistory } from '../../plan-service.ts';
 import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { formatTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 
 /**
- * The main job until the daemon exists: validate the configuration, record the plan and
- * print the next 30 days of touches.
+ * The main job until the daemon exists: validate the configuration, record the plan, put
+ * the horizon into the calendars (the iCalendar feeds at least) and print the next 30 days.
  */
 export function startCommand(program: Command, io: CliIO): void {
   program
     .command('start')
-    .description('the main job: plan and record the next 30 days and print them')
+    .description('the main job: plan, sync the calendars (iCalendar feeds at least) and print the next 30 days')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
@@ -20,10 +23,20 @@ export function startCommand(program: Command, io: CliIO): void {
       const now = clockFrom(o.now).now();
       const from = now.setZone(config.settings.timezone).toISODate()!;
       const window = { from, to: addDays(from, 29) };
-      const { result, saved } = await withDatabase(o, (db) => planWithHistory(db, config, window, now, true));
+      const clock = clockFrom(o.now);
+      const { result, saved, report } = await withDatabase(o, async (db) => {
+        const planned = await planWithHistory(db, config, window, now, true);
+        // The horizon goes into the calendars too: the iCalendar feeds need no account.
+        await planWithHistory(db, config, { from, to: addDuration(from, config.settings.horizon) }, now, true);
+        const synced = await syncCalendars(db, config, clock, { feedDir: feedDir(o), ports: providersFromEnv() });
+        return { ...planned, report: synced };
+      });
       io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
       io.out(`configuration ${configDir(o)}, database ${dbFile(o)}\n\n`);
       io.out(formatTouches(result.touches, 'table', now, config.settings.company));
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
+      const d = report.dispatched!;
+      io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
+      for (const [employee, why] of report.skipped) io.err(`  ${employee}: not synced — ${why}\n`);
     });
 }
