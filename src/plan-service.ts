@@ -1,8 +1,15 @@
 import type { DateTime } from 'luxon';
 import type { Config } from './domain/types.ts';
 import { planTouches, type PlanResult, type PlanWindow } from './planner/plan.ts';
+import { addDuration } from './planner/dates.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
+
+/** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
+export function horizonWindow(config: Config, now: DateTime): PlanWindow {
+  const from = now.setZone(config.settings.timezone).toISODate()!;
+  return { from, to: addDuration(from, config.settings.horizon) };
+}
 
 /**
  * Plans a window from the recorded history and, unless `save` is false, records the plan

@@ -1,4 +1,3 @@
-
 import type { Clock } from '../clock.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type ProviderName, type RemoteEvent } from '../calendar/port.ts';
 import type { DB } from '../storage/database.ts';
@@ -6,6 +5,7 @@ import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import { dueOperations, type OutboxEntry } from './outbox.ts';
 import { recordDeletedByUser } from './calendar-records.ts';
 import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { forEachConcurrently } from './concurrently.ts';
 
 export interface DispatchResult {
   done: number;
@@ -65,13 +65,9 @@ export class Dispatcher {
       if (list) list.push(row);
       else byEmployee.set(row.employee_id, [row]);
     }
-    const queue = [...byEmployee.entries()];
     this.#total = rows.length;
     this.#finished = 0;
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await this.#runEmployee(next[0], next[1], result);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#deps.concurrency ?? 8, queue.length) }, worker));
+    await forEachConcurrently([...byEmployee.entries()], this.#deps.concurrency ?? 8, ([id, list]) => this.#runEmployee(id, list, result));
     return result;
   }
 

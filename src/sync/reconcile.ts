@@ -5,6 +5,7 @@ import { rescheduleByUser } from '../storage/touch-repository.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type ProviderName, type RemoteEvent } from '../calendar/port.ts';
 import { desiredEvent } from './desired-events.ts';
 import { recordDeletedByUser } from './calendar-records.ts';
+import { forEachConcurrently } from './concurrently.ts';
 
 export interface ReconcileResult {
   deleted: number;
@@ -25,11 +26,7 @@ export async function reconcile(
   const result: ReconcileResult = { deleted: 0, moved: 0, unreadable: new Map() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
   // Calendars are read side by side: one listing per employee, mostly waiting on the network.
-  const queue = [...employees];
-  const worker = async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await reconcileOne(next);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  await forEachConcurrently(employees, concurrency, reconcileOne);
   return result;
 
   async function reconcileOne(employeeId: string): Promise<void> {

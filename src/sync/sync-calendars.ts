@@ -2,10 +2,11 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../domain/types.ts';
-import { addDuration } from '../planner/dates.ts';
+import { horizonWindow } from '../plan-service.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarOwner, CalendarPort, ProviderName } from '../calendar/port.ts';
 import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
+import { setupHint } from '../calendar/setup-hint.ts';
 import { feedSecret, feedToken, renderFeed } from '../calendar/ics/feed.ts';
 import { desiredEvent } from './desired-events.ts';
 import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
@@ -49,14 +50,13 @@ export interface SyncReport {
  */
 export async function syncCalendars(db: DB, config: Config, clock: Clock, options: SyncOptions): Promise<SyncReport> {
   const now = clock.now();
-  const from = now.setZone(config.settings.timezone).toISODate()!;
-  const window = { from, to: addDuration(from, config.settings.horizon) };
+  const window = horizonWindow(config, now);
   const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...options.ports };
   const employees = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
   const skipped = new Map<string, string>();
   for (const e of employees.values()) {
     if (e.calendar === 'none') skipped.set(e.id, 'calendar: none');
-    else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured (see README, Connecting ${e.calendar === 'google' ? 'Google Calendar' : 'Microsoft 365'})`);
+    else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured: ${setupHint(e.calendar)}`);
   }
 
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { addDays, addDuration } from '../../planner/dates.ts';
+import { addDays } from '../../planner/dates.ts';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
-import { planWithHistory } from '../../plan-service.ts';
+import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { formatTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
@@ -20,14 +20,14 @@ export function startCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
       const config = readConfig(o);
-      const now = clockFrom(o.now).now();
-      const from = now.setZone(config.settings.timezone).toISODate()!;
-      const window = { from, to: addDays(from, 29) };
       const clock = clockFrom(o.now);
+      const now = clock.now();
+      const horizon = horizonWindow(config, now);
+      const window = { from: horizon.from, to: addDays(horizon.from, 29) };
       const { result, saved, report } = await withDatabase(o, async (db) => {
         const planned = await planWithHistory(db, config, window, now, true);
         // The horizon goes into the calendars too: the iCalendar feeds need no account.
-        await planWithHistory(db, config, { from, to: addDuration(from, config.settings.horizon) }, now, true);
+        await planWithHistory(db, config, horizon, now, true);
         const synced = await syncCalendars(db, config, clock, { feedDir: feedDir(o), ports: providersFromEnv() });
         return { ...planned, report: synced };
       });

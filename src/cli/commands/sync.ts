@@ -2,11 +2,11 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
+import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
 import { CalendarError } from '../../calendar/port.ts';
-import { planWithHistory } from '../../plan-service.ts';
-import { addDuration } from '../../planner/dates.ts';
+import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -51,10 +51,7 @@ export function syncCommands(program: Command, io: CliIO): void {
       const report = await withDatabase(o, async (db) => {
         // The calendars follow the plan of the horizon: re-plan and record it first (a dry run
         // writes nothing and compares with the plan as last recorded).
-        if (!o.dryRun) {
-          const from = clock.now().setZone(config.settings.timezone).toISODate()!;
-          await planWithHistory(db, config, { from, to: addDuration(from, config.settings.horizon) }, clock.now(), true);
-        }
+        if (!o.dryRun) await planWithHistory(db, config, horizonWindow(config, clock.now()), clock.now(), true);
         return syncCalendars(db, config, clock, {
           employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: o.readCalendars,
           dispatch: { onProgress: progressPrinter(io) },
@@ -129,7 +126,7 @@ export function calendarsCommand(program: Command, io: CliIO): void {
           const port = all[e.calendar];
           if (!port) {
             failures++;
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: set the ${e.calendar === 'google' ? 'GOOGLE_*' : 'MS_*'} variables (README, Connecting ${e.calendar === 'google' ? 'Google Calendar' : 'Microsoft 365'})\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: ${setupHint(e.calendar)}\n`);
             continue;
           }
           const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
