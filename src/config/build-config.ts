@@ -47,6 +47,8 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     hours: parseHours(s.hours),
     horizon: parseDuration(s.horizon)!,
     calendar: s.calendar,
+    schedules: { ...s.schedules },
+    http: { host: s.http.host, port: s.http.port, publicUrl: (s.http.public_url ?? `http://${s.http.host}:${s.http.port}`).replace(/\/$/, '') },
   };
 
   // Employees

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../domain/types.ts';
 import { ConfigInvalidError, type ConfigIssue } from './config-issue.ts';
-import { readSources } from './read-sources.ts';
+import { readSources, type ConfigSnapshot } from './read-sources.ts';
 import { buildConfig } from './build-config.ts';
 
 export interface LoadResult {
@@ -19,4 +19,9 @@ export function loadConfig(dir: string): Config {
   const { config, issues } = checkConfig(dir);
   if (!config) throw new ConfigInvalidError(issues);
   return config;
+}
+
+/** Validates a snapshot of a configuration folder's files (what the daemon reloads). */
+export function checkSnapshot(snapshot: ConfigSnapshot): LoadResult {
+  return buildConfig(readSources(snapshot.dir, process.cwd(), snapshot));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -54,8 +55,38 @@ const LIST_SECTIONS = {
 type ListSection = keyof typeof LIST_SECTIONS;
 const SECTIONS = new Set(['settings', 'silence', ...Object.keys(LIST_SECTIONS)]);
 
-/** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir`, in path order. */
-export function readSources(dir: string, displayRoot = process.cwd()): RawSources {
+/**
+ * The text of every configuration file of a folder at one moment. The daemon keeps the last
+ * valid one, so an edit that breaks the configuration leaves it running on what worked.
+ */
+export interface ConfigSnapshot {
+  readonly dir: string;
+  /** Absolute path → text, for *.yaml, *.yml, clients.csv and contacts.csv. */
+  readonly files: ReadonlyMap<string, string>;
+  /** SHA-256 over paths and texts: equal snapshots, equal configurations. */
+  readonly hash: string;
+}
+
+/** Reads the configuration files below `dir` (throws if it is not a readable folder). */
+export function readSnapshot(dir: string): ConfigSnapshot {
+  const files = new Map<string, string>();
+  const hash = createHash('sha256');
+  for (const path of listFiles(dir)) {
+    if (!isConfigFile(path)) continue;
+    const text = readFileSync(path, 'utf8');
+    files.set(path, text);
+    hash.update(path).update('\u0000').update(text).update('\u0000');
+  }
+  return { dir, files, hash: hash.digest('hex') };
+}
+
+function isConfigFile(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'clients.csv' || name === 'contacts.csv';
+}
+
+/** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir` (or of a snapshot of it), in path order. */
+export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
   const sources: RawSources = {
     dir, settings: undefined, brokenSettings: undefined, silence: undefined, employees: [], clients: [], rules: [], campaigns: [],
     holidays: [], handovers: [], triggers: [], brokenIds: new Set(), unreadable: [], issues: [],
@@ -63,7 +94,7 @@ export function readSources(dir: string, displayRoot = process.cwd()): RawSource
   const shown = (path: string) => relative(displayRoot, path) || path;
   let files: string[];
   try {
-    files = listFiles(dir);
+    files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir);
   } catch (error) {
     sources.issues.push({ file: shown(dir), line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message });
     return sources;
@@ -71,9 +102,11 @@ export function readSources(dir: string, displayRoot = process.cwd()): RawSource
   const contactRows: { row: RawContact & { client: string }; origin: Origin }[] = [];
   for (const path of files) {
     const name = basename(path).toLowerCase();
-    if (name.endsWith('.yaml') || name.endsWith('.yml')) readYaml(path, shown(path), sources);
-    else if (name === 'clients.csv') readClientsCsv(path, shown(path), sources);
-    else if (name === 'contacts.csv') contactRows.push(...readContactsCsv(path, shown(path), sources));
+    if (!isConfigFile(path)) continue;
+    const text = snapshot ? snapshot.files.get(path)! : readFileSync(path, 'utf8');
+    if (name === 'clients.csv') readClientsCsv(text, shown(path), sources);
+    else if (name === 'contacts.csv') contactRows.push(...readContactsCsv(text, shown(path), sources));
+    else readYaml(text, shown(path), sources);
   }
   attachContacts(contactRows, sources);
   if (files.length === 0 || (!sources.settings && !sources.brokenSettings && sources.unreadable.length === 0 && !sources.issues.some((i) => i.field.startsWith('settings')))) {
@@ -98,9 +131,9 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-function readYaml(path: string, file: string, sources: RawSources): void {
+function readYaml(text: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     sources.unreadable.push(file);
     for (const error of doc.errors) {
@@ -238,8 +271,8 @@ interface CsvHeader {
  * Visits every record of a CSV file after its header, with the file line it ends on. Records
  * are handed over as they are parsed and not kept, so a 50,000-row export costs little memory.
  */
-function forEachCsvRecord(path: string, file: string, sources: RawSources, visit: (cells: string[], line: number, header: CsvHeader) => void): void {
-  let text = readFileSync(path, 'utf8');
+function forEachCsvRecord(fileText: string, file: string, sources: RawSources, visit: (cells: string[], line: number, header: CsvHeader) => void): void {
+  let text = fileText;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
@@ -282,8 +315,8 @@ function nest(paths: readonly (readonly string[])[], cells: readonly string[]): 
   return out;
 }
 
-function readClientsCsv(path: string, file: string, sources: RawSources): void {
-  forEachCsvRecord(path, file, sources, (cells, line, header) => {
+function readClientsCsv(text: string, file: string, sources: RawSources): void {
+  forEachCsvRecord(text, file, sources, (cells, line, header) => {
     const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
     const raw = nest(header.paths, cells);
     const parsed = validate(clientSchema, raw);
@@ -296,9 +329,9 @@ function readClientsCsv(path: string, file: string, sources: RawSources): void {
   });
 }
 
-function readContactsCsv(path: string, file: string, sources: RawSources) {
+function readContactsCsv(text: string, file: string, sources: RawSources) {
   const out: { row: RawContact & { client: string }; origin: Origin }[] = [];
-  forEachCsvRecord(path, file, sources, (cells, line, header) => {
+  forEachCsvRecord(text, file, sources, (cells, line, header) => {
     const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
     const { client, ...raw } = nest(header.paths, cells);
     const parsedClient = validate(idSchema, client);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateDetailed } from 'node-cron';
 import { DURATION_PATTERN } from '../domain/duration.ts';
 import { KINDS } from '../domain/types.ts';
 
@@ -49,6 +50,30 @@ export const selector = z
   })
   .partial();
 
+/** A five-field cron expression (minute hour day month weekday), checked by node-cron's own parser. */
+const cron = z.string().superRefine((v, ctx) => {
+  const fields = v.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    ctx.addIssue({ code: 'custom', message: 'a cron expression of five fields (minute hour day-of-month month day-of-week), like "*/5 * * * *"' });
+    return;
+  }
+  const check = validateDetailed(v);
+  if (!check.valid) ctx.addIssue({ code: 'custom', message: `a cron expression like "*/5 * * * *" (${check.errors.map((e) => e.message).join('; ')})` });
+});
+
+export const schedulesSchema = z.strictObject({
+  sync: cron.default('*/5 * * * *'),
+  calendars: cron.default('17 * * * *'),
+  daily: cron.default('30 6 * * *'),
+  digest: cron.default('0 8 * * mon'),
+});
+
+export const httpSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8787),
+  public_url: z.url({ protocol: /^https?$/, message: 'an http(s) address like https://touchbase.example.com' }).optional(),
+});
+
 export const settingsSchema = z.strictObject({
   company: text,
   timezone: timezone.default('UTC'),
@@ -57,6 +82,8 @@ export const settingsSchema = z.strictObject({
   hours: hours.default('09:00-18:00'),
   horizon: duration.default('90 days'),
   calendar: provider.default('ics'),
+  schedules: schedulesSchema.default(schedulesSchema.parse({})),
+  http: httpSchema.default(httpSchema.parse({})),
 });
 
 export const employeeSchema = z.strictObject({

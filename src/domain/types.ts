@@ -32,6 +32,27 @@ export interface Settings {
   readonly hours: Hours;
   readonly horizon: Duration;
   readonly calendar: Provider;
+  /** Cron expressions (five fields) in the company's zone, for the daemon. */
+  readonly schedules: Schedules;
+  readonly http: HttpSettings;
+}
+
+export interface Schedules {
+  /** Re-plan when something changed and push to calendars. */
+  readonly sync: string;
+  /** Read the employees' calendars for events they moved or deleted. */
+  readonly calendars: string;
+  /** Silence and overdue checks. */
+  readonly daily: string;
+  /** The directors' weekly digest. */
+  readonly digest: string;
+}
+
+export interface HttpSettings {
+  readonly host: string;
+  readonly port: number;
+  /** The address people reach the server at (feeds, one-click links); default http://host:port. */
+  readonly publicUrl: string;
 }
 
 export interface Employee {

@@ -8,6 +8,26 @@ export interface Database {
   outbox: OutboxRow;
   ics_events: IcsEventRow;
   local_secrets: { name: string; value: string };
+  daemon_jobs: DaemonJobRow;
+  used_links: { token_hash: string; touch_id: string; action: string; used_at: string };
+  daemon_info: { key: string; value: string };
+}
+
+export interface DaemonJobRow {
+  name: string;
+  /** ISO instant of the last run (or the tick it covered): the next run is the schedule's first tick after it. */
+  watermark: string | null;
+  last_started_at: string | null;
+  last_finished_at: string | null;
+  last_result: 'ok' | 'failed' | 'running' | null;
+  last_error: string | null;
+  /** One line: what the run did. */
+  last_summary: string | null;
+  last_duration_ms: number | null;
+  /** Failures in a row: the backoff grows with it. */
+  failures: number;
+  /** After a failure, when to try again (before the next tick, with jittered backoff). */
+  retry_at: string | null;
 }
 
 export interface CalendarEventRow {

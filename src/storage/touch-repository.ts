@@ -159,9 +159,14 @@ export async function markSkipped(db: DB, id: string, outcome: Outcome & { note:
   return resolve(db, id, 'skipped', outcome);
 }
 
+/** Runs `work` in a transaction, or in the caller's when `db` already is one (kysely does not nest them). */
+export async function inTransaction<T>(db: DB, work: (trx: DB) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute((trx) => work(trx as unknown as DB));
+}
+
 async function resolve(db: DB, idOrPrefix: string, status: 'done' | 'skipped', o: Outcome): Promise<TouchRow> {
-  return db.transaction().execute(async (trx) => {
-    const row = await findTouch(trx as unknown as DB, idOrPrefix);
+  return inTransaction(db, async (trx) => {
+    const row = await findTouch(trx, idOrPrefix);
     if (row.status !== 'planned') throw new TouchStateError(`touch ${row.id} is already ${row.status}${row.resolved_at ? ` (${row.resolved_at})` : ''}`);
     const by = o.by ?? row.employee_id;
     await trx.updateTable('touches')
@@ -204,12 +209,14 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
  * The employee moved the touch's event in their calendar: the touch takes that time, keeps
  * it on every re-plan, and the history says who moved it.
  */
-export async function rescheduleByUser(db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+export async function rescheduleByUser(
+  db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string, detail = 'moved in the calendar by the employee',
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
     const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
     if (!row || row.status !== 'planned' || (row.date === to.date && row.start_at === to.start)) return false;
     await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
-    await trx.insertInto('touch_events').values(event(touchId, 'rescheduled', nowIso, row.employee_id, row.date, to.date, 'moved in the calendar by the employee')).execute();
+    await trx.insertInto('touch_events').values(event(touchId, 'rescheduled', nowIso, row.employee_id, row.date, to.date, detail)).execute();
     return true;
   });
 }

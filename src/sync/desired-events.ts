@@ -3,11 +3,14 @@ import type { Config } from '../domain/types.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
 
+/** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
+export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
+
 /**
  * The calendar event a touch should be: a private reminder in our employee's own calendar
  * that says what the touch is for and who to contact. The client is never invited.
  */
-export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
+export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks): DesiredEvent {
   const { employees, clients } = indexOf(config);
   const employee = employees.get(touch.employee_id);
   const client = clients.get(touch.client_id);
@@ -20,8 +23,12 @@ export function desiredEvent(touch: TouchRow, config: Config): DesiredEvent {
     'Contacts:',
     ...contacts.map((c) => `- ${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`),
     '',
-    `touchbase touch ${touch.id}: mark it with "touchbase done ${touch.id.slice(0, 8)}" or "touchbase skip ${touch.id.slice(0, 8)} --reason …".`,
   ];
+  if (links && touch.status === 'planned') {
+    const url = links(touch);
+    lines.push(`Done: ${url.done}`, `Skip: ${url.skip}`, `Snooze a week: ${url.snooze}`, '');
+  }
+  lines.push(`touchbase touch ${touch.id}: mark it with "touchbase done ${touch.id.slice(0, 8)}" or "touchbase skip ${touch.id.slice(0, 8)} --reason …".`);
   const base = {
     key: touch.id.replace(/-/g, ''),
     touchId: touch.id,

@@ -3,7 +3,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { rescheduleByUser } from '../storage/touch-repository.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type ProviderName, type RemoteEvent } from '../calendar/port.ts';
-import { desiredEvent } from './desired-events.ts';
+import { desiredEvent, type EventLinks } from './desired-events.ts';
 import { recordDeletedByUser } from './calendar-records.ts';
 import { forEachConcurrently } from './concurrently.ts';
 
@@ -21,7 +21,7 @@ export interface ReconcileResult {
  */
 export async function reconcile(
   db: DB, config: Config, ports: Partial<Record<ProviderName, CalendarPort>>, window: { from: string; to: string },
-  employees: readonly string[], nowIso: string, concurrency = 16,
+  employees: readonly string[], nowIso: string, links?: EventLinks, concurrency = 16,
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = { deleted: 0, moved: 0, unreadable: new Map() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
@@ -61,7 +61,7 @@ export async function reconcile(
       if (await rescheduleByUser(db, r.touch_id, movedTo, nowIso)) {
         // What the calendar now shows is what we want: record it, so nothing is written back.
         const touch = await db.selectFrom('touches').selectAll().where('id', '=', r.touch_id).executeTakeFirstOrThrow();
-        await db.updateTable('calendar_events').set({ content_hash: desiredEvent(touch, config).contentHash, updated_at: nowIso }).where('touch_id', '=', r.touch_id).execute();
+        await db.updateTable('calendar_events').set({ content_hash: desiredEvent(touch, config, links).contentHash, updated_at: nowIso }).where('touch_id', '=', r.touch_id).execute();
         result.moved++;
       }
     }

@@ -17,6 +17,11 @@ export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy 
   if (!(error instanceof CalendarError) || !error.retryable) return undefined;
   if (attempt >= policy.maxAttempts) return undefined;
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, policy.maxDelayMs);
+  return backoffDelay(attempt, policy, random);
+}
+
+/** Capped exponential backoff with full jitter: a random wait below min(max, base × 2^(attempt-1)). */
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

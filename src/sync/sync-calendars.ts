@@ -9,6 +9,7 @@ import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
 import { setupHint } from '../calendar/setup-hint.ts';
 import { feedSecret, feedToken, renderFeed } from '../calendar/ics/feed.ts';
 import { desiredEvent } from './desired-events.ts';
+import { eventLinks } from './event-links.ts';
 import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
 import { enqueue, recordedEvents } from './outbox.ts';
 import { Dispatcher, type DispatcherDeps, type DispatchResult } from './dispatcher.ts';
@@ -59,9 +60,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured: ${setupHint(e.calendar)}`);
   }
 
+  const links = await eventLinks(db, config);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
-    : await reconcile(db, config, ports, window, [...employees.keys()].filter((id) => !skipped.has(id)), now.toUTC().toISO()!);
+    : await reconcile(db, config, ports, window, [...employees.keys()].filter((id) => !skipped.has(id)), now.toUTC().toISO()!, links);
 
   let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from).where('date', '<=', window.to);
   if (options.employee) q = q.where('employee_id', '=', options.employee);
@@ -69,7 +71,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   for (const touch of await q.execute()) {
     const e = employees.get(touch.employee_id);
     if (!e || skipped.has(e.id)) continue;
-    desired.set(touch.id, { employeeId: e.id, provider: e.calendar as ProviderName, event: desiredEvent(touch, config) });
+    desired.set(touch.id, { employeeId: e.id, provider: e.calendar as ProviderName, event: desiredEvent(touch, config, links) });
   }
   const recorded = await recordedEvents(db, window.from, window.to);
   for (const [touchId, r] of recorded) {

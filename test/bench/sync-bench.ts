@@ -5,6 +5,7 @@
  * request rate reached.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { schedulesSchema } from '../../src/config/schema.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -148,7 +149,8 @@ function busyCompany(): Config {
     since: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
   }));
   return {
-    settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google' },
+    settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google',
+      schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: 'http://127.0.0.1:8787' } },
     employees: [{ id: 'busy', name: 'Busy Manager', email: 'busy@demo.example', role: 'account_manager', timezone: 'Europe/Moscow', country: 'RU', calendar: 'google', hours, meetingsPerDay: undefined }],
     clients,
     rules: [{ id: 'letters', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', every: { n: 1, unit: 'months' }, for: {}, per: 'contact', anchor: 'calendar', durationMinutes: 0, remind: [1440], title: undefined }],

@@ -1,8 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import ical, { ICalAlarmType, ICalEventClass, ICalEventStatus } from 'ical-generator';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { DateTime } from 'luxon';
 import type { DB } from '../../storage/database.ts';
+import { localSecret } from '../../storage/local-secrets.ts';
 import type { DesiredEvent } from '../port.ts';
 
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
@@ -13,12 +14,7 @@ const KEEP_CANCELLED_DAYS = 30;
  * generated once and kept in the local database (never in the repository or the logs).
  */
 export async function feedSecret(db: DB, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.TOUCHBASE_FEED_SECRET) return env.TOUCHBASE_FEED_SECRET;
-  const row = await db.selectFrom('local_secrets').select('value').where('name', '=', 'feed').executeTakeFirst();
-  if (row) return row.value;
-  const value = randomBytes(32).toString('base64url');
-  await db.insertInto('local_secrets').values({ name: 'feed', value }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  return (await db.selectFrom('local_secrets').select('value').where('name', '=', 'feed').executeTakeFirstOrThrow()).value;
+  return localSecret(db, 'feed', env.TOUCHBASE_FEED_SECRET);
 }
 
 /** The per-employee feed token: an HMAC of the employee id, not the id itself. */

@@ -5,6 +5,7 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
+import { publicUrl } from '../../http/public-url.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed.ts';
@@ -77,14 +78,14 @@ export function syncCommands(program: Command, io: CliIO): void {
   program
     .command('feeds')
     .description('each employee\'s iCalendar feed address (subscribe to it in Google, Outlook or Apple Calendar)')
-    .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL or http://127.0.0.1:8787)')
+    .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL, settings.http.public_url or http://host:port)')
     .option('--serve', 'serve the feeds over HTTP until stopped (Ctrl-C)', false)
     .option('--host <host>', 'address to listen on with --serve', '127.0.0.1')
     .option('--port <port>', 'port to listen on with --serve', '8787')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
-      const base = (o.baseUrl ?? process.env.TOUCHBASE_PUBLIC_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
+      const base = (o.baseUrl ?? publicUrl(config)).replace(/\/$/, '');
       const secret = await withDatabase(o, (db) => feedSecret(db));
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);

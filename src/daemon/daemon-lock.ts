@@ -1,0 +1,53 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+
+export class DaemonAlreadyRunningError extends Error {}
+
+/**
+ * One daemon per database. The lock is an exclusive SQLite transaction held open on a file
+ * beside the database: the operating system drops it when the process ends however it ends
+ * (kill -9, power loss), so there is no stale lock to clean up, unlike a pid file.
+ */
+export class DaemonLock {
+  readonly #db: SQLite.Database;
+  readonly #infoFile: string;
+
+  private constructor(db: SQLite.Database, infoFile: string) {
+    this.#db = db;
+    this.#infoFile = infoFile;
+  }
+
+  static acquire(dbFile: string, holder: { pid: number; startedAt: string }): DaemonLock {
+    if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
+    const lockFile = `${dbFile}.daemon-lock`;
+    const infoFile = `${dbFile}.daemon-pid`;
+    const db = new SQLite(lockFile, { timeout: 0 });
+    try {
+      db.pragma('journal_mode = DELETE');
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      let who = '';
+      try {
+        const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { pid: number; startedAt: string };
+        who = ` (pid ${info.pid}, started ${info.startedAt})`;
+      } catch {
+        // the holder has not written its pid yet
+      }
+      throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${dbFile}${who}; stop it first, or give this one another database with --db`);
+    }
+    writeFileSync(infoFile, JSON.stringify(holder));
+    return new DaemonLock(db, infoFile);
+  }
+
+  /** Idempotent. */
+  release(): void {
+    if (!this.#db.open) return;
+    try {
+      this.#db.exec('ROLLBACK');
+    } finally {
+      this.#db.close();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { DB } from '../storage/database.ts';
+import type { DaemonJobRow } from '../storage/schema.ts';
+
+/** The daemon's jobs as recorded in SQLite: what survives a restart. */
+export async function jobState(db: DB, name: string): Promise<DaemonJobRow> {
+  const row = await db.selectFrom('daemon_jobs').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ?? {
+    name, watermark: null, last_started_at: null, last_finished_at: null, last_result: null, last_error: null,
+    last_summary: null, last_duration_ms: null, failures: 0, retry_at: null,
+  };
+}
+
+export async function allJobStates(db: DB): Promise<DaemonJobRow[]> {
+  return db.selectFrom('daemon_jobs').selectAll().orderBy('name').execute();
+}
+
+/**
+ * Claims a run: the watermark moves to `atIso` only if it is earlier, in one statement, so
+ * the same tick can never run twice — not after a restart, not after the clock went back.
+ */
+export async function claimRun(db: DB, name: string, atIso: string): Promise<boolean> {
+  await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const result = await db.updateTable('daemon_jobs')
+    .set({ watermark: atIso, last_started_at: atIso, last_result: 'running' })
+    .where('name', '=', name)
+    .where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function recordSuccess(db: DB, name: string, finishedIso: string, durationMs: number, summary: string): Promise<void> {
+  await db.updateTable('daemon_jobs').set({
+    last_finished_at: finishedIso, last_result: 'ok', last_error: null, last_summary: summary, last_duration_ms: durationMs, failures: 0, retry_at: null,
+  }).where('name', '=', name).execute();
+}
+
+export async function recordFailure(db: DB, name: string, finishedIso: string, durationMs: number, error: string, retryAtIso: string): Promise<number> {
+  const row = await db.updateTable('daemon_jobs').set((eb) => ({
+    last_finished_at: finishedIso, last_result: 'failed', last_error: error, last_duration_ms: durationMs,
+    failures: eb('failures', '+', 1), retry_at: retryAtIso,
+  })).where('name', '=', name).returning('failures').executeTakeFirst();
+  return row?.failures ?? 1;
+}
+
+export async function setInfo(db: DB, values: Record<string, string>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    await db.insertInto('daemon_info').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+}
+
+export async function getInfo(db: DB): Promise<Record<string, string>> {
+  const rows = await db.selectFrom('daemon_info').selectAll().execute();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}

@@ -1,0 +1,200 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.ts';
+import type { DB } from '../storage/database.ts';
+import { backoffDelay } from '../sync/retry-policy.ts';
+import type { CronSchedule } from './cron-schedule.ts';
+import { claimRun, jobState, recordFailure, recordSuccess } from './job-store.ts';
+
+export type RunReason = 'first run' | 'schedule' | 'catch-up' | 'retry' | 'requested';
+
+export interface JobRun {
+  readonly job: string;
+  readonly reason: RunReason;
+  /** The tick this run covers (for a catch-up, the first one missed). */
+  readonly due: DateTime;
+  readonly now: DateTime;
+  /** Aborted when the daemon is stopping: stop taking new work, finish what is in flight. */
+  readonly signal: AbortSignal;
+}
+
+export interface Job {
+  readonly name: string;
+  readonly schedule: CronSchedule;
+  /** Does the work; returns a one-line summary for the log and `touchbase status`. */
+  readonly run: (run: JobRun) => Promise<string>;
+}
+
+/** Typed events tests wait on instead of sleeping. */
+export interface SchedulerEvents {
+  'job:started': [JobRun];
+  'job:finished': [JobRun & { summary: string; durationMs: number }];
+  'job:failed': [JobRun & { error: Error; retryAt: DateTime; failures: number }];
+  'clock:backwards': [{ job: string; watermark: string; now: string }];
+  'timer:late': [{ expected: string; actual: string; lateMs: number }];
+  'loop:idle': [{ wakeAt: DateTime }];
+}
+
+export interface SchedulerDeps {
+  readonly db: DB;
+  readonly clock: Clock;
+  readonly jobs: readonly Job[];
+  /** Waits `ms` or until the signal aborts; injected so tests move a fake clock instead of sleeping. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+  /** The longest the loop sleeps before it looks at the clock again (croner's maxDelay). */
+  readonly maxSleepMs?: number;
+  /** Backoff after a failed run: base and cap of the jittered exponential wait. */
+  readonly backoff?: { baseDelayMs: number; maxDelayMs: number };
+}
+
+const DEFAULT_BACKOFF = { baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
+/** A timer this late means the machine slept or the clock jumped: said in the log. */
+const LATE_MS = 60_000;
+
+async function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch {
+    // aborted: woken early on purpose
+  }
+}
+
+/**
+ * The run loop. It never trusts its timer: each pass reads the clock and asks every job
+ * "is the first tick after your watermark due?". So a machine that slept for a day runs each
+ * job once (catch-up), not once per missed tick; a clock that went back finds no tick due
+ * until it passes the watermark again; and the watermark is claimed in SQL before the run,
+ * so no tick runs twice. Jobs run one at a time, so a sync and a calendar read never interleave.
+ */
+export class Scheduler extends EventEmitter<SchedulerEvents> {
+  readonly #deps: SchedulerDeps;
+  readonly #requested = new Set<string>();
+  readonly #stopping = new AbortController();
+  #wake = new AbortController();
+  #loop: Promise<void> | undefined;
+  #running: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: SchedulerDeps) {
+    super();
+    this.#deps = deps;
+  }
+
+  get signal(): AbortSignal {
+    return this.#stopping.signal;
+  }
+
+  /** Asks for a job to run at the next pass, whatever its schedule (a reload, an event). */
+  request(job: string): void {
+    this.#requested.add(job);
+    this.#wake.abort();
+  }
+
+  /** One pass: runs each job that is due now, once. Returns the jobs that ran. */
+  async runDue(): Promise<string[]> {
+    const ran: string[] = [];
+    for (const job of this.#deps.jobs) {
+      if (this.#stopping.signal.aborted) break;
+      const now = this.#deps.clock.now();
+      const reason = await this.#dueReason(job, now);
+      if (!reason) continue;
+      this.#requested.delete(job.name);
+      if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!))) continue;
+      const run: JobRun = { job: job.name, reason: reason.why, due: reason.due, now, signal: this.#stopping.signal };
+      const work = this.#execute(job, run);
+      this.#running = work;
+      await work;
+      ran.push(job.name);
+    }
+    return ran;
+  }
+
+  async #dueReason(job: Job, now: DateTime): Promise<{ why: RunReason; due: DateTime } | undefined> {
+    const state = await jobState(this.#deps.db, job.name);
+    if (this.#requested.has(job.name)) return { why: 'requested', due: now };
+    if (state.retry_at) {
+      const retryAt = DateTime.fromISO(state.retry_at);
+      return retryAt <= now ? { why: 'retry', due: retryAt } : undefined;
+    }
+    if (!state.watermark) return { why: 'first run', due: now };
+    const watermark = DateTime.fromISO(state.watermark);
+    if (watermark > now) {
+      this.emit('clock:backwards', { job: job.name, watermark: state.watermark, now: now.toUTC().toISO()! });
+      return undefined;
+    }
+    const due = job.schedule.nextAfter(watermark);
+    if (due > now) return undefined;
+    // More than one tick passed (the machine slept, the clock jumped): one run covers them all.
+    return { why: job.schedule.nextAfter(due) <= now ? 'catch-up' : 'schedule', due };
+  }
+
+  async #execute(job: Job, run: JobRun): Promise<void> {
+    const { db, clock } = this.#deps;
+    this.emit('job:started', run);
+    const started = performance.now();
+    try {
+      const summary = await job.run(run);
+      const durationMs = Math.round(performance.now() - started);
+      await recordSuccess(db, job.name, clock.now().toUTC().toISO()!, durationMs, summary);
+      this.emit('job:finished', { ...run, summary, durationMs });
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const durationMs = Math.round(performance.now() - started);
+      const failures = (await jobState(db, job.name)).failures + 1;
+      const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
+      const retryAt = clock.now().plus({ milliseconds: wait });
+      await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!);
+      this.emit('job:failed', { ...run, error, retryAt, failures });
+    }
+  }
+
+  /** When the next job is due (a retry or a tick), for the loop's sleep and for status. */
+  async nextWake(): Promise<DateTime> {
+    let wake: DateTime | undefined;
+    const now = this.#deps.clock.now();
+    for (const job of this.#deps.jobs) {
+      const state = await jobState(this.#deps.db, job.name);
+      let at: DateTime;
+      if (state.retry_at) at = DateTime.fromISO(state.retry_at);
+      else if (!state.watermark) at = now;
+      else at = job.schedule.nextAfter(DateTime.fromISO(state.watermark));
+      if (!wake || at < wake) wake = at;
+    }
+    return wake ?? now.plus({ milliseconds: this.#deps.maxSleepMs ?? 30_000 });
+  }
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const sleep = this.#deps.sleep ?? realSleep;
+    const maxSleep = this.#deps.maxSleepMs ?? 30_000;
+    while (!this.#stopping.signal.aborted) {
+      await this.runDue();
+      if (this.#stopping.signal.aborted) break;
+      if (this.#requested.size > 0) continue;
+      const wakeAt = await this.nextWake();
+      const before = this.#deps.clock.now();
+      // Never sleep long: a suspended machine or a changed clock is noticed within maxSleep.
+      const ms = Math.min(maxSleep, Math.max(0, wakeAt.toMillis() - before.toMillis()));
+      this.emit('loop:idle', { wakeAt });
+      this.#wake = new AbortController();
+      await sleep(ms, AbortSignal.any([this.#wake.signal, this.#stopping.signal]));
+      const after = this.#deps.clock.now();
+      const lateMs = after.toMillis() - before.toMillis() - ms;
+      if (lateMs > LATE_MS && !this.#wake.signal.aborted) {
+        this.emit('timer:late', { expected: before.plus({ milliseconds: ms }).toUTC().toISO()!, actual: after.toUTC().toISO()!, lateMs });
+      }
+    }
+  }
+
+  /** Stops taking new runs and waits for the one in flight (idempotent). */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#running;
+    await this.#loop;
+  }
+}
