@@ -48,7 +48,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     horizon: parseDuration(s.horizon)!,
     calendar: s.calendar,
     schedules: { ...s.schedules },
-    http: { host: s.http.host, port: s.http.port, publicUrl: (s.http.public_url ?? `http://${s.http.host}:${s.http.port}`).replace(/\/$/, '') },
+    http: { host: s.http.host, port: s.http.port, publicUrl: s.http.public_url?.replace(/\/$/, '') },
   };
 
   // Employees

@@ -17,7 +17,7 @@ export class DaemonLock {
     this.#infoFile = infoFile;
   }
 
-  static acquire(dbFile: string, holder: { pid: number; startedAt: string }): DaemonLock {
+  static acquire(dbFile: string, holder: { pid: number; startedAt: string } | undefined): DaemonLock {
     if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
     const lockFile = `${dbFile}.daemon-lock`;
     const infoFile = `${dbFile}.daemon-pid`;
@@ -37,8 +37,19 @@ export class DaemonLock {
       }
       throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${dbFile}${who}; stop it first, or give this one another database with --db`);
     }
-    writeFileSync(infoFile, JSON.stringify(holder));
+    if (holder) writeFileSync(infoFile, JSON.stringify(holder));
     return new DaemonLock(db, infoFile);
+  }
+
+  /** Whether a daemon holds the lock on this database right now (takes and drops it if free). */
+  static isHeld(dbFile: string): boolean {
+    try {
+      DaemonLock.acquire(dbFile, undefined).release();
+      return false;
+    } catch (error) {
+      if (error instanceof DaemonAlreadyRunningError) return true;
+      throw error;
+    }
   }
 
   /** Idempotent. */

@@ -24,6 +24,8 @@ export interface Job {
   readonly schedule: CronSchedule;
   /** Does the work; returns a one-line summary for the log and `touchbase status`. */
   readonly run: (run: JobRun) => Promise<string>;
+  /** On the very first start (no watermark yet): run at once, or wait for the first tick (default: run). */
+  readonly firstStart?: 'run' | 'wait';
 }
 
 /** Typed events tests wait on instead of sleeping. */
@@ -70,6 +72,7 @@ async function realSleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly #deps: SchedulerDeps;
+  #jobs: readonly Job[];
   readonly #requested = new Set<string>();
   readonly #stopping = new AbortController();
   #wake = new AbortController();
@@ -79,6 +82,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   constructor(deps: SchedulerDeps) {
     super();
     this.#deps = deps;
+    this.#jobs = deps.jobs;
+  }
+
+  /** New schedules after a configuration reload; watermarks stay, so nothing runs twice. */
+  setJobs(jobs: readonly Job[]): void {
+    this.#jobs = jobs;
+    this.#wake.abort();
   }
 
   get signal(): AbortSignal {
@@ -94,7 +104,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** One pass: runs each job that is due now, once. Returns the jobs that ran. */
   async runDue(): Promise<string[]> {
     const ran: string[] = [];
-    for (const job of this.#deps.jobs) {
+    for (const job of this.#jobs) {
       if (this.#stopping.signal.aborted) break;
       const now = this.#deps.clock.now();
       const reason = await this.#dueReason(job, now);
@@ -117,7 +127,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const retryAt = DateTime.fromISO(state.retry_at);
       return retryAt <= now ? { why: 'retry', due: retryAt } : undefined;
     }
-    if (!state.watermark) return { why: 'first run', due: now };
+    if (!state.watermark) {
+      if (job.firstStart !== 'wait') return { why: 'first run', due: now };
+      await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!);
+      await recordSuccess(this.#deps.db, job.name, now.toUTC().toISO()!, 0, 'first start: waits for its first tick');
+      return undefined;
+    }
     const watermark = DateTime.fromISO(state.watermark);
     if (watermark > now) {
       this.emit('clock:backwards', { job: job.name, watermark: state.watermark, now: now.toUTC().toISO()! });
@@ -153,7 +168,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async nextWake(): Promise<DateTime> {
     let wake: DateTime | undefined;
     const now = this.#deps.clock.now();
-    for (const job of this.#deps.jobs) {
+    for (const job of this.#jobs) {
       const state = await jobState(this.#deps.db, job.name);
       let at: DateTime;
       if (state.retry_at) at = DateTime.fromISO(state.retry_at);

@@ -51,8 +51,8 @@ export interface Schedules {
 export interface HttpSettings {
   readonly host: string;
   readonly port: number;
-  /** The address people reach the server at (feeds, one-click links); default http://host:port. */
-  readonly publicUrl: string;
+  /** The address people reach the server at (feeds, one-click links), if not http://host:port. */
+  readonly publicUrl: string | undefined;
 }
 
 export interface Employee {

@@ -13,6 +13,8 @@ export interface DispatchResult {
   failed: number;
   /** Employees whose calendar refused us (auth, quota): their writes wait, the others go on. */
   paused: Map<string, string>;
+  /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
+  errors: Map<string, number>;
 }
 
 export interface DispatcherDeps {
@@ -30,6 +32,11 @@ export interface DispatcherDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Called after each operation with how many of this run's are finished. */
   readonly onProgress?: (finished: number, total: number) => void;
+  /**
+   * Aborted when the daemon stops: no new operation is started; the calls in flight finish
+   * (or time out) and are recorded. What was not started stays in the outbox for next time.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 };
@@ -57,7 +64,7 @@ export class Dispatcher {
 
   /** Runs every operation due now; each employee's operations in order, employees side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, paused: new Map() };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, paused: new Map(), errors: new Map() };
     const rows = await dueOperations(this.#deps.db, this.#nowIso(), employee);
     const byEmployee = new Map<string, OutboxEntry[]>();
     for (const row of rows) {
@@ -76,12 +83,15 @@ export class Dispatcher {
 
   async #runEmployee(employee: string, rows: OutboxEntry[], result: DispatchResult): Promise<void> {
     for (const row of rows) {
+      if (this.#deps.signal?.aborted) return;
       this.#deps.onProgress?.(++this.#finished, this.#total);
       try {
         await this.#execute(row);
         result.done++;
       } catch (error) {
         const e = error instanceof CalendarError ? error : new CalendarError('unknown', (error as Error)?.message ?? String(error));
+        const key = `${row.provider}:${e.code}`;
+        result.errors.set(key, (result.errors.get(key) ?? 0) + 1);
         const pause = PAUSE_MS[e.code];
         if (pause !== undefined) {
           await this.#postpone(row, e, pause, false);

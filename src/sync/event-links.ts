@@ -7,7 +7,7 @@ import type { EventLinks } from './desired-events.ts';
 /** The one-click links every event description carries, as of now (secret, address, snoozes so far). */
 export async function eventLinks(db: DB, config: Config): Promise<EventLinks> {
   const secret = await linkSecret(db);
-  const base = publicUrl(config);
+  const base = publicUrl(config.settings);
   const snoozed = await snoozeCounts(db);
   return (touch) => actionUrls(secret, base, touch.id, snoozed.get(touch.id) ?? 0);
 }

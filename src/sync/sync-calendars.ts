@@ -28,7 +28,7 @@ export interface SyncOptions {
    */
   readonly readCalendars?: boolean;
   /** Rate limits and the wait function of the dispatcher (tests inject a fake clock's). */
-  readonly dispatch?: Pick<DispatcherDeps, 'perMinute' | 'sleep' | 'concurrency' | 'random' | 'onProgress'>;
+  readonly dispatch?: Pick<DispatcherDeps, 'perMinute' | 'sleep' | 'concurrency' | 'random' | 'onProgress' | 'signal'>;
 }
 
 export interface SyncReport {

@@ -85,7 +85,7 @@ export function syncCommands(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
-      const base = (o.baseUrl ?? publicUrl(config)).replace(/\/$/, '');
+      const base = (o.baseUrl ?? publicUrl(config.settings)).replace(/\/$/, '');
       const secret = await withDatabase(o, (db) => feedSecret(db));
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { DaemonLock } from '../../daemon/daemon-lock.ts';
+import { daemonStatus } from '../../daemon/status.ts';
+import { BadInputError } from '../cli-error.ts';
+import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import { renderTable } from '../format-touches.ts';
+import type { CliIO } from '../io.ts';
+
+/** `touchbase status`: is the daemon running, what ran last, what runs next, what waits. */
+export function statusCommand(program: Command, io: CliIO): void {
+  program
+    .command('status')
+    .description('what the daemon is doing: running or not, last and next runs, waiting calendar writes, errors')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
+      if (!['table', 'json'].includes(o.format)) throw new BadInputError(`--format: expected table or json, found ${JSON.stringify(o.format)}`);
+      const file = dbFile(o);
+      if (file === ':memory:' || !existsSync(file)) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
+      const running = DaemonLock.isHeld(file);
+      const status = await withDatabase(o, (db) => daemonStatus(db, DateTime.now()));
+      if (o.format === 'json') {
+        io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
+        return;
+      }
+      io.out(running ? `daemon: running (pid ${status.pid}, since ${status.startedAt}) at ${status.url || 'no HTTP server'}\n`
+        : `daemon: not running${status.stoppedAt ? ` (stopped ${short(status.stoppedAt ?? null, status.timezone)})` : ''}\n`);
+      if (status.configErrors.length > 0) {
+        io.out(`configuration: the last change was REJECTED; running on the last valid one:\n`);
+        for (const e of status.configErrors) io.out(`  ${e}\n`);
+      } else io.out('configuration: ok\n');
+      io.out('\n');
+      io.out(renderTable(['job', 'schedule', 'last run', 'result', 'next run', 'what it did'], status.jobs.map((j) => [
+        j.name, j.schedule ?? '', short(j.lastStarted, status.timezone), j.lastResult === 'failed' ? `FAILED ×${j.failuresInARow}` : (j.lastResult ?? ''), short(j.nextRun ?? null, status.timezone),
+        j.lastResult === 'failed' ? (j.lastError ?? '') : (j.lastSummary ?? ''),
+      ])));
+      io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} given up\n`);
+      for (const w of status.waitingEmployees) io.out(`  ${w.employee}: waits until ${short(w.until, status.timezone)} — ${w.error}\n`);
+      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${state}\n`);
+    });
+}
+
+function short(iso: string | null, zone: string): string {
+  if (!iso) return '';
+  const t = DateTime.fromISO(iso, { zone });
+  return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZZZ') : iso;
+}

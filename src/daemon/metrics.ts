@@ -1,0 +1,92 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { DateTime } from 'luxon';
+import type { DB } from '../storage/database.ts';
+import type { WorkReport } from './work.ts';
+
+/**
+ * The daemon's Prometheus metrics, in a registry of its own (state belongs to the instance,
+ * not to prom-client's global one). Counts of touches are read from the database at scrape
+ * time, so they are right even after a restart; counters of this process's work are kept here.
+ */
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  readonly #operations: Counter<'result'>;
+  readonly #providerErrors: Counter<'provider' | 'code'>;
+  readonly #lastSync: Gauge<'provider'>;
+  readonly #jobRuns: Counter<'job' | 'result'>;
+  readonly #jobSeconds: Gauge<'job'>;
+  readonly #reloads: Counter<'result'>;
+  readonly #configValid: Gauge;
+
+  constructor(db: DB, today: () => string) {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'touchbase_touches', help: 'Touches recorded, by status (planned, done, skipped, cancelled).', labelNames: ['status'], registers,
+      async collect() {
+        this.reset();
+        const rows = await db.selectFrom('touches').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+        for (const status of ['planned', 'done', 'skipped', 'cancelled']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'touchbase_touches_due_today', help: 'Open touches due today (company time zone).', registers,
+      async collect() {
+        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned').where('date', '=', today()).executeTakeFirst();
+        this.set(Number(r?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'touchbase_touches_overdue', help: 'Open touches whose date has passed.', registers,
+      async collect() {
+        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned').where('date', '<', today()).executeTakeFirst();
+        this.set(Number(r?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'touchbase_outbox_operations', help: 'Calendar operations in the outbox, by status (pending waits for a retry or a paused calendar).', labelNames: ['status'], registers,
+      async collect() {
+        this.reset();
+        const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['pending', 'failed']).groupBy('status').execute();
+        for (const status of ['pending', 'failed']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+      },
+    });
+    this.#operations = new Counter({ name: 'touchbase_sync_operations_total', help: 'Calendar writes by result since the daemon started.', labelNames: ['result'], registers });
+    this.#providerErrors = new Counter({ name: 'touchbase_provider_errors_total', help: 'Calendar provider errors by provider and code.', labelNames: ['provider', 'code'], registers });
+    this.#lastSync = new Gauge({ name: 'touchbase_last_successful_sync_timestamp_seconds', help: 'When a sync last finished without errors, per provider (Unix time).', labelNames: ['provider'], registers });
+    this.#jobRuns = new Counter({ name: 'touchbase_job_runs_total', help: 'Daemon job runs by job and result.', labelNames: ['job', 'result'], registers });
+    this.#jobSeconds = new Gauge({ name: 'touchbase_job_last_duration_seconds', help: 'How long the last run of each job took.', labelNames: ['job'], registers });
+    this.#reloads = new Counter({ name: 'touchbase_config_reloads_total', help: 'Configuration reloads by result (applied, rejected).', labelNames: ['result'], registers });
+    this.#configValid = new Gauge({ name: 'touchbase_config_last_reload_valid', help: '1 if the last configuration change was valid, 0 if it was rejected (the daemon runs on the last valid one).', registers });
+    this.#configValid.set(1);
+    for (const result of ['written', 'retried', 'failed']) this.#operations.inc({ result }, 0);
+  }
+
+  recordWork(report: WorkReport, at: DateTime): void {
+    this.#operations.inc({ result: 'written' }, report.written);
+    this.#operations.inc({ result: 'retried' }, report.retried);
+    this.#operations.inc({ result: 'failed' }, report.failed);
+    for (const [key, n] of report.errors) {
+      const [provider, code] = key.split(':') as [string, string];
+      this.#providerErrors.inc({ provider, code }, n);
+    }
+    for (const p of report.providers) if (p.ok) this.#lastSync.set({ provider: p.provider }, Math.floor(at.toSeconds()));
+  }
+
+  recordJob(job: string, result: 'ok' | 'failed', seconds: number): void {
+    this.#jobRuns.inc({ job, result });
+    this.#jobSeconds.set({ job }, seconds);
+  }
+
+  recordReload(applied: boolean): void {
+    this.#reloads.inc({ result: applied ? 'applied' : 'rejected' });
+    this.#configValid.set(applied ? 1 : 0);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,71 @@
+import { DateTime } from 'luxon';
+import type { DB } from '../storage/database.ts';
+import { CronSchedule } from './cron-schedule.ts';
+import { allJobStates, getInfo } from './job-store.ts';
+
+export interface JobStatus {
+  readonly name: string;
+  readonly schedule: string | undefined;
+  readonly lastStarted: string | null;
+  readonly lastFinished: string | null;
+  readonly lastResult: string | null;
+  readonly lastSummary: string | null;
+  readonly lastError: string | null;
+  readonly failuresInARow: number;
+  readonly nextRun: string | undefined;
+}
+
+export interface DaemonStatus {
+  readonly pid: number | undefined;
+  readonly startedAt: string | undefined;
+  readonly stoppedAt: string | undefined;
+  readonly url: string | undefined;
+  readonly configErrors: readonly string[];
+  readonly jobs: readonly JobStatus[];
+  readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number };
+  /** Employees whose calendar writes wait after a refusal (auth, quota), with the last error. */
+  readonly waitingEmployees: readonly { readonly employee: string; readonly error: string; readonly until: string }[];
+  readonly providers: Readonly<Record<string, string>>;
+  /** The company's zone: schedules run in it. */
+  readonly timezone: string;
+}
+
+/** What the daemon is doing, from the database alone: works whether the daemon runs or not. */
+export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus> {
+  const info = await getInfo(db);
+  const schedules = info.schedules ? (JSON.parse(info.schedules) as Record<string, string>) : {};
+  const zone = info.timezone ?? 'UTC';
+  const jobs = (await allJobStates(db)).map((j): JobStatus => {
+    const expression = schedules[j.name];
+    let nextRun: string | undefined;
+    if (j.retry_at) nextRun = j.retry_at;
+    else if (expression) {
+      const schedule = new CronSchedule(expression, zone);
+      nextRun = schedule.nextAfter(j.watermark ? DateTime.fromISO(j.watermark) : now).setZone(zone).toISO()!;
+      schedule.dispose();
+    }
+    return {
+      name: j.name, schedule: expression, lastStarted: j.last_started_at, lastFinished: j.last_finished_at, lastResult: j.last_result,
+      lastSummary: j.last_summary, lastError: j.last_error, failuresInARow: j.failures, nextRun,
+    };
+  });
+  const nowIso = now.toUTC().toISO()!;
+  const pending = await db.selectFrom('outbox').select(['employee_id', 'next_attempt_at', 'last_error', 'status']).where('status', 'in', ['pending', 'failed']).execute();
+  const waiting = new Map<string, { employee: string; error: string; until: string }>();
+  for (const row of pending) {
+    if (row.status === 'pending' && row.last_error && row.next_attempt_at > nowIso) waiting.set(row.employee_id, { employee: row.employee_id, error: row.last_error, until: row.next_attempt_at });
+  }
+  return {
+    pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, stoppedAt: info.stopped_at || undefined, url: info.url || undefined,
+    configErrors: info.config_errors ? (JSON.parse(info.config_errors) as string[]) : [],
+    jobs,
+    outbox: {
+      pending: pending.filter((r) => r.status === 'pending').length,
+      dueNow: pending.filter((r) => r.status === 'pending' && r.next_attempt_at <= nowIso).length,
+      failed: pending.filter((r) => r.status === 'failed').length,
+    },
+    waitingEmployees: [...waiting.values()],
+    timezone: zone,
+    providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../domain/types.ts';
+import type { CalendarPort, ProviderName } from '../calendar/port.ts';
+import type { DB } from '../storage/database.ts';
+import { horizonWindow, planWithHistory } from '../plan-service.ts';
+import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
+
+/** What the daemon's jobs do; each runs in a worker thread (or in-process in tests). */
+export type WorkKind = 'sync' | 'calendars' | 'daily';
+
+/** A job's outcome in plain data: it crosses from the worker thread to the daemon. */
+export interface WorkReport {
+  readonly summary: string;
+  readonly planned: number;
+  readonly written: number;
+  readonly retried: number;
+  readonly failed: number;
+  /** Provider errors by "provider:code". */
+  readonly errors: readonly (readonly [string, number])[];
+  /** Employees whose calendar refused us, and why. */
+  readonly paused: readonly (readonly [string, string])[];
+  /** The providers this run wrote to, and whether all went well there. */
+  readonly providers: readonly { readonly provider: string; readonly ok: boolean }[];
+  readonly feeds: number;
+}
+
+export interface WorkDeps {
+  readonly db: DB;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly feedDir: string;
+  readonly ports: Partial<Record<ProviderName, CalendarPort>>;
+  readonly signal: AbortSignal;
+  readonly dispatch?: SyncOptions['dispatch'];
+}
+
+/**
+ * sync: re-plan the horizon and push the changes (the frequent job); calendars: the same,
+ * after reading the employees' calendars for events they moved or deleted; daily: the same
+ * for the new day (the horizon moves on).
+ */
+export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport> {
+  const { db, config, clock } = deps;
+  const now = clock.now();
+  const { saved } = await planWithHistory(db, config, horizonWindow(config, now), now, true);
+  if (deps.signal.aborted) return report('stopped before the calendars were written', saved?.inserted ?? 0);
+  const synced = await syncCalendars(db, config, clock, {
+    feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind !== 'sync',
+    dispatch: { ...deps.dispatch, signal: deps.signal },
+  });
+  const d = synced.dispatched!;
+  const used = new Set(config.employees.filter((e) => e.calendar !== 'none' && !synced.skipped.has(e.id)).map((e) => e.calendar));
+  const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
+  for (const employee of d.paused.keys()) troubled.add(config.employees.find((e) => e.id === employee)?.calendar ?? '');
+  const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
+  const summary = `plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
+    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
+  return {
+    summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
+    errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,
+    providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
+  };
+}
+
+function report(summary: string, planned: number): WorkReport {
+  return { summary, planned, written: 0, retried: 0, failed: 0, errors: [], paused: [], providers: [], feeds: 0 };
+}
