@@ -8,7 +8,7 @@ import { historyCommand } from './commands/history.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { demoDataCommand } from './commands/demo-data.ts';
 import { schemaCommand } from './commands/schema.ts';
-import { startCommand } from './commands/start.ts';
+import { onceCommand } from './commands/once.ts';
 import { calendarsCommand, syncCommands } from './commands/sync.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { statusCommand } from './commands/status.ts';
@@ -21,7 +21,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const add of [daemonCommand, statusCommand, startCommand, validateCommand, planCommand, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand]) add(program, io);
+  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand]) add(program, io);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

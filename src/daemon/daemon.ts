@@ -13,7 +13,7 @@ import { DaemonLock } from './daemon-lock.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import { WorkerRunner, type ConfigSummary, type JobRunner } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
-import { Scheduler, type Job, type JobRun, type SchedulerDeps } from './scheduler.ts';
+import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { getInfo, setInfo } from './job-store.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -26,7 +26,7 @@ export interface DaemonOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Where jobs run (default: a worker thread per job). Tests run them in-process with fakes. */
-  readonly runner?: (db: DB) => JobRunner;
+  readonly runner?: (db: () => DB) => JobRunner;
   readonly sleep?: SchedulerDeps['sleep'];
   readonly random?: () => number;
   /** Host and port instead of settings.http (port 0: any free port); false: no HTTP server. */
@@ -37,6 +37,8 @@ export interface DaemonOptions {
 }
 
 export interface DaemonEvents {
+  'job:finished': SchedulerEvents['job:finished'];
+  'job:failed': SchedulerEvents['job:failed'];
   'config:applied': [{ hash: string; reason: string }];
   'config:rejected': [{ issues: readonly ConfigIssue[]; reason: string }];
   'link:recorded': [LinkOutcome];
@@ -101,13 +103,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #start(): Promise<void> {
     const startedAt = this.#clock.now().toUTC().toISO()!;
+    // The configuration first: an invalid one at start writes nothing anywhere, not even a lock file.
+    this.#runner = this.#o.runner?.(() => this.#db!) ?? new WorkerRunner({ dbFile: this.#o.dbFile, feedDir: this.#o.feedDir });
+    let snapshot: ConfigSnapshot;
+    try {
+      snapshot = readSnapshot(this.#o.configDir);
+    } catch (error) {
+      throw new ConfigInvalidError([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message }]);
+    }
+    const check = await this.#runner.check(snapshot);
+    if (!check.ok) throw new ConfigInvalidError(check.issues);
     this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
     try {
       const db = (this.#db = await openMigrated(this.#o.dbFile));
-      this.#runner = this.#o.runner?.(db) ?? new WorkerRunner({ dbFile: this.#o.dbFile, feedDir: this.#o.feedDir });
-      const snapshot = readSnapshot(this.#o.configDir);
-      const check = await this.#runner.check(snapshot);
-      if (!check.ok) throw new ConfigInvalidError(check.issues);
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!);
@@ -188,10 +196,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
       this.#log[level]({ job: r.job, reason: r.reason, ms: r.durationMs }, r.summary);
+      this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
       this.#metrics!.recordJob(r.job, 'failed', 0);
       this.#log.error({ job: r.job, reason: r.reason, failures: r.failures, retryAt: r.retryAt.toISO() }, `job failed: ${r.error.message}`);
+      this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
     scheduler.on('timer:late', (e) => this.#log.warn(e, 'woke up late (the machine slept or the clock jumped): catching up'));

@@ -40,10 +40,11 @@ export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config
  * tests use, where time is fake and the fakes live in the same process.
  */
 export class InProcessRunner implements JobRunner {
-  readonly #deps: Omit<WorkDeps, 'config' | 'signal'>;
+  readonly #deps: Omit<WorkDeps, 'config' | 'signal' | 'db'> & { db: () => DB };
   #cached: { hash: string; config: Config } | undefined;
 
-  constructor(deps: { db: DB; clock: Clock; feedDir: string; ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: WorkDeps['dispatch'] }) {
+  /** `db` is asked for when a job runs: the daemon opens the database only after the configuration proved valid. */
+  constructor(deps: { db: () => DB; clock: Clock; feedDir: string; ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: WorkDeps['dispatch'] }) {
     this.#deps = { ports: {}, ...deps };
   }
 
@@ -59,7 +60,7 @@ export class InProcessRunner implements JobRunner {
       if (!config) throw new Error('the configuration given to the job is not valid');
       this.#cached = { hash: snapshot.hash, config };
     }
-    return doWork(kind, { ...this.#deps, config: this.#cached.config, signal });
+    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: this.#cached.config, signal });
   }
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from '../storage/database.ts';
 import type { DaemonJobRow } from '../storage/schema.ts';
 
@@ -18,13 +19,14 @@ export async function allJobStates(db: DB): Promise<DaemonJobRow[]> {
  * Claims a run: the watermark moves to `atIso` only if it is earlier, in one statement, so
  * the same tick can never run twice — not after a restart, not after the clock went back.
  */
-export async function claimRun(db: DB, name: string, atIso: string): Promise<boolean> {
+export async function claimRun(db: DB, name: string, atIso: string, requested = false): Promise<boolean> {
   await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const result = await db.updateTable('daemon_jobs')
-    .set({ watermark: atIso, last_started_at: atIso, last_result: 'running' })
-    .where('name', '=', name)
-    .where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]))
-    .executeTakeFirst();
+  // A requested run (a reload, a link) is extra: it never moves the watermark back.
+  let update = db.updateTable('daemon_jobs')
+    .set({ watermark: requested ? sql<string>`max(coalesce(watermark, ''), ${atIso})` : atIso, last_started_at: atIso, last_result: 'running' })
+    .where('name', '=', name);
+  if (!requested) update = update.where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]));
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

@@ -110,7 +110,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const reason = await this.#dueReason(job, now);
       if (!reason) continue;
       this.#requested.delete(job.name);
-      if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!))) continue;
+      if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, reason.why === 'requested'))) continue;
       const run: JobRun = { job: job.name, reason: reason.why, due: reason.due, now, signal: this.#stopping.signal };
       const work = this.#execute(job, run);
       this.#running = work;
@@ -188,6 +188,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const sleep = this.#deps.sleep ?? realSleep;
     const maxSleep = this.#deps.maxSleepMs ?? 30_000;
     while (!this.#stopping.signal.aborted) {
+      // A request from here on aborts this controller, so the sleep below cannot miss it.
+      this.#wake = new AbortController();
       await this.runDue();
       if (this.#stopping.signal.aborted) break;
       if (this.#requested.size > 0) continue;
@@ -196,7 +198,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Never sleep long: a suspended machine or a changed clock is noticed within maxSleep.
       const ms = Math.min(maxSleep, Math.max(0, wakeAt.toMillis() - before.toMillis()));
       this.emit('loop:idle', { wakeAt });
-      this.#wake = new AbortController();
       await sleep(ms, AbortSignal.any([this.#wake.signal, this.#stopping.signal]));
       const after = this.#deps.clock.now();
       const lateMs = after.toMillis() - before.toMillis() - ms;

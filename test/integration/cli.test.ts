@@ -27,7 +27,7 @@ describe('touchbase CLI', () => {
     const config = exampleCopy();
     writeFileSync(join(config, 'broken.yaml'), 'employees:\n  - { id: x, name: X, role: r, timezone: Mars/Olympus }\nrules:\n  - { id: r, ours: nobody, theirs: ceo, kind: call, every: 2 weeks }\n');
     const db = join(tempDir(), 'never.sqlite');
-    for (const command of [['validate'], ['plan', '--now', NOW], ['start'], ['done', 'abc']]) {
+    for (const command of [['validate'], ['plan', '--now', NOW], ['once'], ['daemon', '--port', '0'], ['done', 'abc']]) {
       const r = await cli(...command, '--config', config, '--db', db);
       expect(r.code, command.join(' ')).toBe(2);
       expect(r.err).toContain('broken.yaml:2:');
@@ -132,18 +132,18 @@ describe('touchbase CLI', () => {
     expect((await cli('demo-data', '--clients', 'many', '--out', join(tempDir(), 'x'))).code).toBe(2);
   });
 
-  it('start (the main job) records the plan and writes the iCalendar feeds', async () => {
+  it('once records the plan and writes the iCalendar feeds', async () => {
     const db = join(tempDir(), 't.sqlite');
-    const r = await cli('start', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    const r = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Volna Industrial Supply: the next 30 days (2027-01-11 to 2027-02-09)');
     expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
-    const again = await cli('start', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(again.out).toMatch(/calendars: 0 events written/);
   });
 
   it('--help works for every command and unknown commands exit 2', async () => {
-    for (const c of ['validate', 'plan', 'done', 'skip', 'history', 'migrate', 'demo-data', 'schema', 'start']) {
+    for (const c of ['validate', 'plan', 'done', 'skip', 'history', 'migrate', 'demo-data', 'schema', 'once', 'daemon', 'status']) {
       const r = await cli(c, '--help');
       expect(r.code, c).toBe(0);
       expect(r.out).toContain(`Usage: touchbase ${c}`);

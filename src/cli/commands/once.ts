@@ -9,13 +9,14 @@ import { formatTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 
 /**
- * The main job until the daemon exists: validate the configuration, record the plan, put
- * the horizon into the calendars (the iCalendar feeds at least) and print the next 30 days.
+ * One pass of what the daemon does, for a quick look or a cron job: validate the
+ * configuration, record the plan, put the horizon into the calendars (the iCalendar feeds at
+ * least) and print the next 30 days.
  */
-export function startCommand(program: Command, io: CliIO): void {
+export function onceCommand(program: Command, io: CliIO): void {
   program
-    .command('start')
-    .description('the main job: plan, sync the calendars (iCalendar feeds at least) and print the next 30 days')
+    .command('once')
+    .description('plan and sync once (what the daemon does on each run) and print the next 30 days')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { Daemon, type DaemonOptions } from '../../src/daemon/daemon.ts';
+import { InProcessRunner } from '../../src/daemon/job-runner.ts';
+import type { CalendarPort, ProviderName } from '../../src/calendar/port.ts';
+import type { SyncOptions } from '../../src/sync/sync-calendars.ts';
+import { tempDir } from './config-folder.ts';
+import type { ManualClock } from './manual-clock.ts';
+
+const running: Daemon[] = [];
+
+/** Stops every daemon a test started (afterEach). */
+export async function stopAll(): Promise<void> {
+  await Promise.all(running.splice(0).map((d) => d.stop()));
+}
+
+/**
+ * A daemon on a configuration folder whose jobs run in-process with the test's clock and
+ * calendar fakes, on a free port. `db` and `feedDir` may be given to restart on the same data.
+ */
+export function daemonUnderTest(o: {
+  configDir: string; clock: ManualClock; dbFile?: string; feedDir?: string;
+  ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: SyncOptions['dispatch']; apiToken?: string; watch?: boolean;
+} & Partial<DaemonOptions>): { daemon: Daemon; dbFile: string; feedDir: string } {
+  const dbFile = o.dbFile ?? join(tempDir(), 'touchbase.sqlite');
+  const feedDir = o.feedDir ?? join(tempDir(), 'feeds');
+  const daemon = new Daemon({
+    configDir: o.configDir, dbFile, feedDir, clock: o.clock, apiToken: o.apiToken, watch: o.watch ?? false,
+    http: { host: '127.0.0.1', port: 0 },
+    runner: (db) => new InProcessRunner({ db, clock: o.clock, feedDir, ports: o.ports, dispatch: o.dispatch }),
+  });
+  running.push(daemon);
+  return { daemon, dbFile, feedDir };
+}
+
+/** Starts the daemon and waits for its first sync to finish. */
+export async function startedAndSynced(daemon: Daemon): Promise<void> {
+  const synced = nextFinished(daemon, 'sync');
+  await daemon.start();
+  await synced;
+}
+
+/** The next finished run of a job (waits on the scheduler's typed event, never on a sleep). */
+export async function nextFinished(daemon: Daemon, job: string): Promise<string> {
+  for (;;) {
+    const [run] = (await once(daemon, 'job:finished')) as [{ job: string; summary: string }];
+    if (run.job === job) return run.summary;
+  }
+}

@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import parsePrometheus from 'parse-prometheus-text-format';
+import { openMigrated } from '../../src/storage/database.ts';
+import { DaemonAlreadyRunningError } from '../../src/daemon/daemon-lock.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
+import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+
+afterEach(stopAll);
+
+const companyFolder = (opts: Parameters<typeof syncCompany>[1] = {}) => writeConfig({ 'touchbase.yaml': syncCompany('ics', opts) });
+
+async function touchesOf(dbFile: string) {
+  const db = await openMigrated(dbFile);
+  try {
+    return await db.selectFrom('touches').selectAll().where('status', '!=', 'cancelled').orderBy('id').execute();
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The one-click links in the employee's iCalendar feed, by action, for each touch uid. */
+function feedLinks(feedDir: string): { uid: string; done: string; skip: string; snooze: string }[] {
+  const out = [];
+  for (const file of readdirSync(feedDir).filter((f) => f.endsWith('.ics'))) {
+    const text = readFileSync(join(feedDir, file), 'utf8').replace(/\r?\n[ \t]/g, '');
+    for (const event of text.split('BEGIN:VEVENT').slice(1)) {
+      const uid = /UID:([^\r\n]+)/.exec(event)?.[1] ?? '';
+      const link = (label: string) => new RegExp(`${label}: \\S*(/a/[A-Za-z0-9._-]+)`).exec(event.replace(/\\n/g, '\n'))?.[1];
+      const done = link('Done');
+      if (done) out.push({ uid, done, skip: link('Skip')!, snooze: link('Snooze a week')! });
+    }
+  }
+  return out;
+}
+
+describe('touchbase daemon', () => {
+  it('a second daemon on the same database refuses to start, with a clear message', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const first = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(first.daemon);
+    const second = daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    await expect(second.daemon.start()).rejects.toThrow(DaemonAlreadyRunningError);
+    await expect(second.daemon.start()).rejects.toThrow(/another touchbase daemon is already running on .*touchbase\.sqlite \(pid \d+/);
+    await first.daemon.stop();
+    const third = daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    await third.daemon.start();
+  });
+
+  it('an invalid edit is reported with its place and the old plan keeps running; a valid one is applied', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = daemonUnderTest({ configDir, clock, watch: true });
+    await startedAndSynced(daemon);
+    const before = await touchesOf(dbFile);
+
+    const broken = syncCompany('ics');
+    broken.rules[0]!.ours = 'nobody_has_this_role';
+    const rejected = once(daemon, 'config:rejected');
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(broken));
+    const [{ issues }] = (await rejected) as [{ issues: { file: string; line: number; field: string }[] }];
+    expect(issues[0]).toMatchObject({ file: expect.stringContaining('touchbase.yaml'), field: expect.stringContaining('ours') });
+    expect(issues[0]!.line).toBeGreaterThan(1);
+    expect((await daemon.status()).configErrors[0]).toContain('nobody_has_this_role');
+    // The daemon goes on with the last valid configuration.
+    daemon.scheduler.request('sync');
+    await nextFinished(daemon, 'sync');
+    expect((await touchesOf(dbFile)).map((t) => [t.id, t.title, t.date])).toEqual(before.map((t) => [t.id, t.title, t.date]));
+    expect((await fetch(`${daemon.url}/readyz`)).status).toBe(200);
+
+    const applied = once(daemon, 'config:applied');
+    const synced = nextFinished(daemon, 'sync');
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Call {contacts} at {client.name}' })));
+    await applied;
+    await synced;
+    const after = await touchesOf(dbFile);
+    expect(after.filter((t) => t.kind === 'call').every((t) => t.title.startsWith('Call '))).toBe(true);
+    expect(after.map((t) => t.id)).toEqual(before.map((t) => t.id));
+    expect((await daemon.status()).configErrors).toEqual([]);
+  });
+
+  it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon } = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    let applied = 0;
+    daemon.on('config:applied', () => applied++);
+    expect(await daemon.reload('SIGHUP')).toBe(true);
+    expect(applied).toBe(0);
+  });
+
+  it('the one-click links record done, skip and snooze once each, and refuse forged and reused tokens', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile, feedDir } = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    const links = feedLinks(feedDir);
+    expect(links.length).toBeGreaterThan(3);
+    const [a, b, c] = links as [typeof links[0], typeof links[0], typeof links[0]];
+    const post = (path: string) => fetch(`${daemon.url}${path}`, { method: 'POST' });
+
+    // Opening a link (what a mail scanner does) records nothing; the page submits itself.
+    const page = await fetch(`${daemon.url}${a.done}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const touchOf = async (link: { uid: string }) => (await touchesOf(dbFile)).find((t) => t.id === touchIdOf(link.uid.slice(0, 32)))!;
+    expect((await touchOf(a)).status).toBe('planned');
+
+    const done = await post(a.done);
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('marked as done');
+    expect((await post(a.done)).status).toBe(410);
+    expect((await post(a.skip)).status).toBe(409); // already done
+
+    const forged = a.done.slice(0, -3) + (a.done.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await post(forged)).status).toBe(404);
+    expect((await post(`/a/done.${'0'.repeat(32)}.0.${'A'.repeat(22)}`)).status).toBe(404);
+
+    expect((await touchOf(a)).status).toBe('done');
+    expect((await post(b.skip)).status).toBe(200);
+    expect((await touchOf(b)).status).toBe('skipped');
+
+    const synced = nextFinished(daemon, 'sync');
+    expect((await post(c.snooze)).status).toBe(200);
+    expect((await post(c.snooze)).status).toBe(410);
+    await synced; // the link asked for a sync: the calendar follows
+
+    const db = await openMigrated(dbFile);
+    const events = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
+      .select(['touch_events.type', 'touch_events.detail', 'touches.status', 'touches.moved_by_user', 'touch_events.from_date', 'touch_events.to_date'])
+      .where('touch_events.type', 'in', ['done', 'skipped', 'rescheduled']).orderBy('touch_events.seq').execute();
+    await db.destroy();
+    expect(events.map((e) => [e.type, e.detail])).toEqual([
+      ['done', 'marked done from the calendar link'],
+      ['skipped', 'skipped from the calendar link'],
+      ['rescheduled', 'snoozed a week from the calendar link'],
+    ]);
+    const snoozed = events[2]!;
+    expect(Date.parse(snoozed.to_date!) - Date.parse(snoozed.from_date!)).toBe(7 * 86_400_000);
+    expect(snoozed.moved_by_user).toBe(1);
+    // The rewritten event carries a fresh snooze link; the used one stays used.
+    const fresh = feedLinks(feedDir).find((l) => l.uid === c.uid)!;
+    expect(fresh.snooze).not.toBe(c.snooze);
+    expect((await post(fresh.snooze)).status).toBe(200);
+  });
+
+  it('/metrics is Prometheus text with the touches, sync results and last successful sync', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    const res = await fetch(`${daemon.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const families = new Map(parsePrometheus(await res.text()).map((f) => [f.name, f]));
+    const planned = (await touchesOf(dbFile)).filter((t) => t.status === 'planned').length;
+    expect(families.get('touchbase_touches')!.metrics.find((m) => m.labels?.status === 'planned')!.value).toBe(String(planned));
+    expect(Number(families.get('touchbase_sync_operations_total')!.metrics.find((m) => m.labels?.result === 'written')!.value)).toBe(planned);
+    expect(families.get('touchbase_last_successful_sync_timestamp_seconds')!.metrics[0]).toMatchObject({ labels: { provider: 'ics' }, value: String(NOW.toSeconds()) });
+    for (const name of ['touchbase_touches_due_today', 'touchbase_touches_overdue', 'touchbase_provider_errors_total', 'touchbase_job_runs_total']) expect(families.has(name)).toBe(true);
+  });
+
+  it('the API refuses requests without the bearer token, and is off without one configured', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'test-token-0123456789' });
+    await startedAndSynced(daemon);
+    expect((await fetch(`${daemon.url}/api/status`)).status).toBe(401);
+    expect((await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const ok = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer test-token-0123456789' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ jobs: expect.arrayContaining([expect.objectContaining({ name: 'sync', lastResult: 'ok' })]) });
+    await daemon.stop();
+
+    const open = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(open.daemon);
+    const off = await fetch(`${open.daemon.url}/api/status`, { headers: { authorization: 'Bearer anything' } });
+    expect(off.status).toBe(503);
+    expect(await off.json()).toMatchObject({ error: expect.stringContaining('TOUCHBASE_API_TOKEN') });
+  });
+
+  it('health, readiness and the status page answer', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon } = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    expect(await (await fetch(`${daemon.url}/healthz`)).text()).toBe('ok\n');
+    expect(await (await fetch(`${daemon.url}/readyz`)).json()).toMatchObject({ ready: true, database: 'ok', providers: { 'ics.state': 'ok' } });
+    expect(await (await fetch(`${daemon.url}/status`)).text()).toContain('&quot;name&quot;: &quot;sync&quot;');
+  });
+});
