@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Config } from '../domain/types.ts';
 import { ConfigInvalidError, type ConfigIssue } from './config-issue.ts';
-import { readSources, type ConfigSnapshot } from './read-sources.ts';
+import { readSources } from './read-sources.ts';
+import type { ConfigSnapshot } from './snapshot.ts';
 import { buildConfig } from './build-config.ts';
 
 export interface LoadResult {

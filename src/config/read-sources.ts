@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
@@ -11,6 +10,7 @@ import {
   type RawHoliday, type RawHandover, type RawTrigger, type RawSilence,
 } from './schema.ts';
 import { describeFound, type ConfigIssue } from './config-issue.ts';
+import { isConfigFile, listFiles, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin, type CsvOrigin } from './origin.ts';
 
 export interface Located<T> {
@@ -55,36 +55,6 @@ const LIST_SECTIONS = {
 type ListSection = keyof typeof LIST_SECTIONS;
 const SECTIONS = new Set(['settings', 'silence', ...Object.keys(LIST_SECTIONS)]);
 
-/**
- * The text of every configuration file of a folder at one moment. The daemon keeps the last
- * valid one, so an edit that breaks the configuration leaves it running on what worked.
- */
-export interface ConfigSnapshot {
-  readonly dir: string;
-  /** Absolute path → text, for *.yaml, *.yml, clients.csv and contacts.csv. */
-  readonly files: ReadonlyMap<string, string>;
-  /** SHA-256 over paths and texts: equal snapshots, equal configurations. */
-  readonly hash: string;
-}
-
-/** Reads the configuration files below `dir` (throws if it is not a readable folder). */
-export function readSnapshot(dir: string): ConfigSnapshot {
-  const files = new Map<string, string>();
-  const hash = createHash('sha256');
-  for (const path of listFiles(dir)) {
-    if (!isConfigFile(path)) continue;
-    const text = readFileSync(path, 'utf8');
-    files.set(path, text);
-    hash.update(path).update('\u0000').update(text).update('\u0000');
-  }
-  return { dir, files, hash: hash.digest('hex') };
-}
-
-function isConfigFile(path: string): boolean {
-  const name = basename(path).toLowerCase();
-  return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'clients.csv' || name === 'contacts.csv';
-}
-
 /** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir` (or of a snapshot of it), in path order. */
 export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
   const sources: RawSources = {
@@ -114,21 +84,6 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
     sources.issues.push({ file: shown(dir), line: 1, column: 1, field: 'settings', expected: 'one settings section (company, timezone, country, …)', found });
   }
   return sources;
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      if (entry.startsWith('.') || entry === 'node_modules') continue;
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(path);
-    }
-  };
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-  walk(dir);
-  return out.sort();
 }
 
 function readYaml(text: string, file: string, sources: RawSources): void {

@@ -3,15 +3,15 @@ import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
-import { readSnapshot, type ConfigSnapshot } from '../config/read-sources.ts';
-import { feedSecret, feedToken } from '../calendar/ics/feed.ts';
+import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
+import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
 import { daemonApp } from '../http/daemon-app.ts';
 import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { DaemonLock } from './daemon-lock.ts';
 import { ConfigWatcher } from './config-watcher.ts';
-import { WorkerRunner, type ConfigSummary, type JobRunner } from './job-runner.ts';
+import { ProcessRunner, type ConfigSummary, type JobRunner } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { getInfo, setInfo } from './job-store.ts';
@@ -25,7 +25,7 @@ export interface DaemonOptions {
   readonly feedDir: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Where jobs run (default: a worker thread per job). Tests run them in-process with fakes. */
+  /** Where jobs run (default: a child process per job). Tests run them in-process with fakes. */
   readonly runner?: (db: () => DB) => JobRunner;
   readonly sleep?: SchedulerDeps['sleep'];
   readonly random?: () => number;
@@ -104,7 +104,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #start(): Promise<void> {
     const startedAt = this.#clock.now().toUTC().toISO()!;
     // The configuration first: an invalid one at start writes nothing anywhere, not even a lock file.
-    this.#runner = this.#o.runner?.(() => this.#db!) ?? new WorkerRunner({ dbFile: this.#o.dbFile, feedDir: this.#o.feedDir });
+    this.#runner = this.#o.runner?.(() => this.#db!) ?? new ProcessRunner({ dbFile: this.#o.dbFile, feedDir: this.#o.feedDir });
     let snapshot: ConfigSnapshot;
     try {
       snapshot = readSnapshot(this.#o.configDir);

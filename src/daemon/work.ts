@@ -5,10 +5,10 @@ import type { DB } from '../storage/database.ts';
 import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
 
-/** What the daemon's jobs do; each runs in a worker thread (or in-process in tests). */
+/** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
 export type WorkKind = 'sync' | 'calendars' | 'daily';
 
-/** A job's outcome in plain data: it crosses from the worker thread to the daemon. */
+/** A job's outcome in plain data: it crosses from the job process to the daemon. */
 export interface WorkReport {
   readonly summary: string;
   readonly planned: number;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Daemon, type DaemonOptions } from '../../src/daemon/daemon.ts';
-import { InProcessRunner } from '../../src/daemon/job-runner.ts';
+import { InProcessRunner } from '../../src/daemon/in-process-runner.ts';
 import type { CalendarPort, ProviderName } from '../../src/calendar/port.ts';
 import type { SyncOptions } from '../../src/sync/sync-calendars.ts';
 import { tempDir } from './config-folder.ts';

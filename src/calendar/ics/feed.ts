@@ -1,26 +1,11 @@
-import { createHmac } from 'node:crypto';
 import ical, { ICalAlarmType, ICalEventClass, ICalEventStatus } from 'ical-generator';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { DateTime } from 'luxon';
 import type { DB } from '../../storage/database.ts';
-import { localSecret } from '../../storage/local-secrets.ts';
 import type { DesiredEvent } from '../port.ts';
 
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
 const KEEP_CANCELLED_DAYS = 30;
-
-/**
- * The secret that makes feed URLs unguessable: TOUCHBASE_FEED_SECRET if set, else one
- * generated once and kept in the local database (never in the repository or the logs).
- */
-export async function feedSecret(db: DB, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return localSecret(db, 'feed', env.TOUCHBASE_FEED_SECRET);
-}
-
-/** The per-employee feed token: an HMAC of the employee id, not the id itself. */
-export function feedToken(secret: string, employeeId: string): string {
-  return createHmac('sha256', secret).update(`feed:${employeeId}`).digest('base64url').slice(0, 32);
-}
 
 /**
  * One employee's iCalendar feed: TZID times with VTIMEZONE blocks, all-day touches as dates

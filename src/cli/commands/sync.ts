@@ -8,7 +8,7 @@ import { startFeedServer } from '../../http/feed-server.ts';
 import { publicUrl } from '../../http/public-url.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
-import { feedSecret, feedToken } from '../../calendar/ics/feed.ts';
+import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';

@@ -1,0 +1,50 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../domain/types.ts';
+import type { CalendarPort, ProviderName } from '../calendar/port.ts';
+import { checkSnapshot } from '../config/load-config.ts';
+import type { ConfigSnapshot } from '../config/snapshot.ts';
+import type { DB } from '../storage/database.ts';
+import type { CheckResult, ConfigSummary, JobRunner } from './job-runner.ts';
+import { doWork, type WorkDeps, type WorkKind, type WorkReport } from './work.ts';
+
+export function summarise(config: Config): ConfigSummary {
+  return {
+    settings: config.settings, clients: config.clients.length,
+    employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone })),
+  };
+}
+
+/** Validates a snapshot: the summary the daemon keeps, and the configuration for a job. */
+export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config: Config | undefined } {
+  const { config, issues } = checkSnapshot(snapshot);
+  return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues }, config: undefined };
+}
+
+/**
+ * Runs jobs in the daemon's own process with an injected clock and calendar ports: what the
+ * tests use, where time is fake and the fakes live in the same process.
+ */
+export class InProcessRunner implements JobRunner {
+  readonly #deps: Omit<WorkDeps, 'config' | 'signal' | 'db'> & { db: () => DB };
+  #cached: { hash: string; config: Config } | undefined;
+
+  /** `db` is asked for when a job runs: the daemon opens the database only after the configuration proved valid. */
+  constructor(deps: { db: () => DB; clock: Clock; feedDir: string; ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: WorkDeps['dispatch'] }) {
+    this.#deps = { ports: {}, ...deps };
+  }
+
+  async check(snapshot: ConfigSnapshot): Promise<CheckResult> {
+    const { result, config } = checkOf(snapshot);
+    if (config) this.#cached = { hash: snapshot.hash, config };
+    return result;
+  }
+
+  async work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport> {
+    if (this.#cached?.hash !== snapshot.hash) {
+      const { config } = checkOf(snapshot);
+      if (!config) throw new Error('the configuration given to the job is not valid');
+      this.#cached = { hash: snapshot.hash, config };
+    }
+    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: this.#cached.config, signal });
+  }
+}
