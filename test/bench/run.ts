@@ -14,6 +14,7 @@ import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { renderTable } from '../../src/cli/format-touches.ts';
 import { syncBench } from './sync-bench.ts';
+import { daemonBench } from './daemon-bench.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const NOW = DateTime.fromISO('2026-12-15T09:00:00+03:00');
@@ -83,6 +84,7 @@ try {
   row('peak RSS (validate + one 12-month plan)', `${Math.round(peakMb)} MB`, '≤ 400 MB', peakMb <= 400);
 
   if (process.env.BENCH_SKIP_SYNC !== '1') await syncBench(config, row);
+  if (process.env.BENCH_SKIP_DAEMON !== '1') await daemonBench(dir, row);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

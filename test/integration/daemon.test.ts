@@ -7,6 +7,7 @@ import parsePrometheus from 'parse-prometheus-text-format';
 import { openMigrated } from '../../src/storage/database.ts';
 import { DaemonAlreadyRunningError } from '../../src/daemon/daemon-lock.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
@@ -183,6 +184,29 @@ describe('touchbase daemon', () => {
     const off = await fetch(`${open.daemon.url}/api/status`, { headers: { authorization: 'Bearer anything' } });
     expect(off.status).toBe(503);
     expect(await off.json()).toMatchObject({ error: expect.stringContaining('TOUCHBASE_API_TOKEN') });
+  });
+
+  it('touchbase status says whether the daemon runs, what its jobs did and when they run next', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    const running = await cli('status', '--db', dbFile);
+    expect(running.code).toBe(0);
+    expect(running.out).toMatch(/daemon: running \(pid \d+/);
+    expect(running.out).toMatch(/sync +\*\/5 \* \* \* \* .* ok .*2027-03-01 08:05 .*plan: \d+ new/);
+    expect(running.out).toMatch(/daily +30 6 \* \* \* .*2027-03-02 06:30/);
+    await daemon.stop();
+    const stopped = await cli('status', '--db', dbFile, '--format', 'json');
+    expect(JSON.parse(stopped.out)).toMatchObject({ running: false, outbox: { pending: 0 }, jobs: expect.arrayContaining([expect.objectContaining({ name: 'sync', lastResult: 'ok' })]) });
+  });
+
+  it('touchbase systemd-unit prints a unit that runs this daemon', async () => {
+    const r = await cli('systemd-unit', '--user', 'touchbase', '--db', '/var/lib/touchbase/touchbase.sqlite');
+    expect(r.out).toContain(`ExecStart=${process.execPath} `);
+    expect(r.out).toMatch(/src\/touchbase\.js daemon --config \S+ --db \/var\/lib\/touchbase\/touchbase\.sqlite/);
+    expect(r.out).toContain('User=touchbase');
+    expect(r.out).toContain('ExecReload=/bin/kill -HUP $MAINPID');
   });
 
   it('health, readiness and the status page answer', async () => {
