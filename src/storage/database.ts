@@ -6,6 +6,7 @@ import * as m0001 from '../../db/migrations/0001_touches.ts';
 import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import * as m0003 from '../../db/migrations/0003_user_moves.ts';
 import * as m0004 from '../../db/migrations/0004_daemon.ts';
+import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import type { Database } from './schema.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_calendar_sync': m0002,
   '0003_user_moves': m0003,
   '0004_daemon': m0004,
+  '0005_workflows': m0005,
 };
 
 export type DB = Kysely<Database>;

@@ -11,6 +11,8 @@ export interface Database {
   daemon_jobs: DaemonJobRow;
   used_links: { token_hash: string; touch_id: string; action: string; used_at: string };
   daemon_info: { key: string; value: string };
+  business_events: { name: string; client_id: string; ref: string; at: string; touch_ids: string; received_at: string };
+  ics_feeds: { employee_id: string; fingerprint: string; rendered_at: string };
 }
 
 export interface DaemonJobRow {
@@ -97,6 +99,10 @@ export interface TouchRow {
   updated_at: string;
   /** 1 when the employee moved the event in their calendar: the plan keeps that time. */
   moved_by_user: number;
+  /** The date it was due, when it was moved forward as overdue (the plan keeps the new date). */
+  overdue_from: string | null;
+  /** Extra description for touches the workflows make (a digest's contents, an escalation's reason). */
+  body: string | null;
 }
 
 export interface TouchEventRow {

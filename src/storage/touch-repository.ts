@@ -73,8 +73,13 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
       await trx.insertInto('touches').values(inserts.slice(i, i + CHUNK / 5)).execute();
     }
     const keep = new Set(ids);
+    // Only what this plan could have made: the planner's own sources, in periods that reach into
+    // the window. Touches of events, silence and escalations, and overdue touches moved forward
+    // from an earlier period, are not the plan's to cancel.
     let staleQuery = trx.selectFrom('touches').select(['id', 'date', 'employee_id'])
-      .where('status', '=', 'planned').where('date', '>=', window.from).where('date', '<=', window.to);
+      .where('status', '=', 'planned').where('date', '>=', window.from).where('date', '<=', window.to)
+      .where('window_to', '>=', window.from).where('overdue_from', 'is', null)
+      .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%'), eb('source', 'like', 'handover:%')]));
     if (onlyClients) staleQuery = staleQuery.where('client_id', 'in', onlyClients.length ? onlyClients : ['']);
     const stale = await staleQuery.execute();
     for (const row of stale) {
@@ -99,6 +104,8 @@ function toRow(t: Touch, prev: TouchRow | undefined, nowIso: string): TouchRow {
     note: null, created_at: prev?.created_at ?? nowIso, updated_at: nowIso,
     // Kept across re-plans: the employee's choice of time is not forgotten by a title change.
     moved_by_user: prev?.moved_by_user ?? 0,
+    overdue_from: prev?.overdue_from ?? null,
+    body: prev?.body ?? null,
   };
 }
 
@@ -109,12 +116,13 @@ function event(touchId: string, type: TouchEventRow['type'], at: string, employe
 /** Everything the planner needs from storage: resolutions and earlier placements. */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
   const rows = await db.selectFrom('touches')
-    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user']).execute();
+    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from']).execute();
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   for (const r of rows) {
     const timed = !r.all_day;
-    const fixed = r.moved_by_user === 1;
+    // Moved by the employee, or moved forward as overdue: the plan keeps that day.
+    const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
     pins.set(r.id, timed
       ? { date: r.date, start: r.start_at, startMs: DateTime.fromISO(r.start_at).toMillis(), endMs: DateTime.fromISO(r.end_at).toMillis(), employee: r.employee_id, client: r.client_id, fixed }
       : { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed });

@@ -1,13 +1,14 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import type { DateTime } from 'luxon';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../domain/types.ts';
+import type { Config, Employee } from '../domain/types.ts';
 import { horizonWindow } from '../plan-service.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarOwner, CalendarPort, ProviderName } from '../calendar/port.ts';
 import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
 import { setupHint } from '../calendar/setup-hint.ts';
-import { renderFeed } from '../calendar/ics/feed.ts';
+import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { desiredEvent } from './desired-events.ts';
 import { eventLinks } from './event-links.ts';
@@ -90,19 +91,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Dispatcher({ db, ports, owners, clock, ...options.dispatch }).runDue(options.employee);
 
-  const feeds: { employee: string; token: string; file: string }[] = [];
-  const secret = await feedSecret(db);
-  mkdirSync(options.feedDir, { recursive: true });
-  for (const e of employees.values()) {
-    if (e.calendar !== 'ics') continue;
-    const token = feedToken(secret, e.id);
-    const file = join(options.feedDir, `${token}.ics`);
-    const text = await renderFeed(db, e.id, `${e.name} — ${config.settings.company} touches`, now);
-    // Written beside and renamed: a reader never sees half a feed.
-    writeFileSync(`${file}.tmp`, text);
-    renameSync(`${file}.tmp`, file);
-    feeds.push({ employee: e.id, token, file });
-  }
+  const feeds = await writeFeeds(db, config, [...employees.values()], options.feedDir, now);
   return { window, operations, waiting, reconciled, dispatched, skipped, feeds };
 }
 
@@ -113,4 +102,37 @@ function intentKey(op: SyncOperation): string {
 async function queuedIntents(db: DB): Promise<Set<string>> {
   const rows = await db.selectFrom('outbox').select(['touch_id', 'employee_id', 'op', 'payload']).where('status', '=', 'pending').execute();
   return new Set(rows.map((r) => `${r.touch_id}|${r.employee_id}|${r.op}|${r.payload ?? ''}`));
+}
+
+/**
+ * Writes the feed file of each employee on the iCalendar feed whose events changed since it
+ * was last written (or whose file is missing). Rendering is the slow part of a sync of a large
+ * company, and most runs change a few calendars.
+ */
+async function writeFeeds(db: DB, config: Config, employees: readonly Employee[], dir: string, now: DateTime): Promise<{ employee: string; token: string; file: string }[]> {
+  const feeds: { employee: string; token: string; file: string }[] = [];
+  const secret = await feedSecret(db);
+  mkdirSync(dir, { recursive: true });
+  // Cancelled events stay in a feed for a while so subscribers drop them, then go for good.
+  await db.deleteFrom('ics_events').where('status', '=', 'cancelled').where('updated_at', '<', now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!).execute();
+  const stats = new Map((await db.selectFrom('ics_events')
+    .select(['employee_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('last'), (eb) => eb.fn.sum<number>('sequence').as('changes')])
+    .groupBy('employee_id').execute()).map((r) => [r.employee_id, `${r.n}|${r.last}|${r.changes}`]));
+  const rendered = new Map((await db.selectFrom('ics_feeds').selectAll().execute()).map((r) => [r.employee_id, r.fingerprint]));
+  for (const e of employees) {
+    if (e.calendar !== 'ics') continue;
+    const token = feedToken(secret, e.id);
+    const file = join(dir, `${token}.ics`);
+    const name = `${e.name} — ${config.settings.company} touches`;
+    const fingerprint = `${name}|${stats.get(e.id) ?? 'empty'}`;
+    feeds.push({ employee: e.id, token, file });
+    if (rendered.get(e.id) === fingerprint && existsSync(file)) continue;
+    const text = await renderFeed(db, e.id, name, now);
+    // Written beside and renamed: a reader never sees half a feed.
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    await db.insertInto('ics_feeds').values({ employee_id: e.id, fingerprint, rendered_at: now.toUTC().toISO()! })
+      .onConflict((oc) => oc.column('employee_id').doUpdateSet({ fingerprint, rendered_at: now.toUTC().toISO()! })).execute();
+  }
+  return feeds;
 }

@@ -187,3 +187,30 @@ describe('sync to the iCalendar feed', () => {
     expect(planSync(want, gone)).toEqual([]);
   });
 });
+
+describe('feed files', () => {
+  it('only the feeds whose events changed are written again', async () => {
+    const { db, feedDir, run } = await setup();
+    const both = (opts: { title?: string } = {}) => configOf({ ...sections(opts), clients: [
+      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
+      client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
+    ] });
+    const first = await run(both());
+    const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
+    const written = () => ({ am: readFileSync(file('am'), 'utf8'), am2: readFileSync(file('am2'), 'utf8') });
+    const before = written();
+    // Mark the files, so a rewrite shows even where the content would come out the same.
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(file('am'), 'X-MARK');
+    appendFileSync(file('am2'), 'X-MARK');
+    await run(both());
+    expect(readFileSync(file('am'), 'utf8')).toBe(`${before.am}X-MARK`);
+    // A touch of am2's client changes: only am2's feed is written.
+    await db.updateTable('touches').set({ title: 'Changed title' }).where('employee_id', '=', 'am2').where('kind', '=', 'letter').execute();
+    await syncCalendars(db, both(), clock, { feedDir });
+    expect(readFileSync(file('am'), 'utf8')).toContain('X-MARK');
+    expect(readFileSync(file('am2'), 'utf8')).not.toContain('X-MARK');
+    expect(readFileSync(file('am2'), 'utf8')).toContain('Changed title');
+    await db.destroy();
+  });
+});

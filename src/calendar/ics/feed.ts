@@ -5,7 +5,7 @@ import type { DB } from '../../storage/database.ts';
 import type { DesiredEvent } from '../port.ts';
 
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
-const KEEP_CANCELLED_DAYS = 30;
+export const KEEP_CANCELLED_DAYS = 30;
 
 /**
  * One employee's iCalendar feed: TZID times with VTIMEZONE blocks, all-day touches as dates
