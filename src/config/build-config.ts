@@ -1,5 +1,10 @@
 import { IANAZone } from 'luxon';
+import { addDays } from '../planner/dates.ts';
+
+/** A client whose relationship started this many days ago or less counts as onboarding. */
+const NEW_CLIENT_DAYS = 90;
 import type {
+  Overdue, Digest,
   Campaign, Client, Config, Contact, Employee, Handover, Hours, ProfessionalHoliday, Rule, Selector, Settings,
   Silence, Theirs, Trigger, Kind,
 } from '../domain/types.ts';
@@ -90,7 +95,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
       origin, located,
       client: {
         id: c.id, name: c.name, tier: c.tier, industry: c.industry, country: c.country ?? settings.country,
-        timezone: c.timezone ?? settings.timezone, stage: c.stage, since: c.since,
+        timezone: c.timezone ?? settings.timezone, stage: c.stage, since: c.since, stageSince: c.stage_since, newUntil: c.since ? addDays(c.since, NEW_CLIENT_DAYS) : undefined,
         hours: c.hours ? parseHours(c.hours) : settings.hours, team: { ...c.team }, contacts,
       },
     });
@@ -130,10 +135,17 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
   const rules: Rule[] = [];
   for (const { value: r, origin } of sources.rules) {
     checkSelector(r.for, origin);
-    const every = parseDuration(r.every)!;
-    if (every.unit === 'minutes' || every.unit === 'hours') {
+    const every = r.every ? parseDuration(r.every)! : undefined;
+    const after = r.after ? parseDuration(r.after)! : undefined;
+    if (every && (every.unit === 'minutes' || every.unit === 'hours')) {
       report(origin, ['every'], 'a cadence of days, weeks, months or years', JSON.stringify(r.every));
     }
+    if (after && (after.unit === 'minutes' || after.unit === 'hours')) {
+      report(origin, ['after'], 'a delay of days, weeks, months or years', JSON.stringify(r.after));
+    }
+    if (!every && !after) report(origin, ['every'], 'every (a cadence like "3 months") or after (a one-off step of a sequence, like "14 days")', 'neither');
+    if (every && after) report(origin, ['after'], 'either every or after, not both (a sequence step happens once)', JSON.stringify(r.after));
+    if (after && r.anchor === 'last') report(origin, ['anchor'], 'no anchor for a one-off step (it counts from the client\'s stage_since or since)', 'last');
     const timed = TIMED_KINDS.has(r.kind as Kind);
     if (r.duration && !timed) report(origin, ['duration'], `no duration: a ${r.kind} is an all-day touch (only meeting and call take one)`, JSON.stringify(r.duration));
     const durationMinutes = timed ? fixedMinutes(r.duration, r.kind === 'meeting' ? 60 : 15, origin, ['duration'], report) : 0;
@@ -142,7 +154,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     const selector = toSelector(r.for);
     needRole(r.ours, selector, origin, 'ours', `rule ${r.id}`);
     const rule: Rule = {
-      id: r.id, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, for: selector,
+      id: r.id, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);
@@ -263,13 +275,29 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     checkSelector(v.for, origin);
     const selector = toSelector(v.for);
     if (v.escalate_to) needRole(v.escalate_to, selector, origin, 'escalate_to', 'silence.escalate_to');
-    silence = { after: parseDuration(v.after)!, for: selector, escalateTo: v.escalate_to };
+    needRole(v.notify, selector, origin, 'notify', 'silence.notify');
+    silence = { after: parseDuration(v.after)!, for: selector, notify: v.notify, escalateTo: v.escalate_to };
+  }
+
+  // Overdue and the digest
+  let overdue: Overdue = { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo', 'director'], escalateKinds: ['meeting'] };
+  if (sources.overdue) {
+    const { value: v, origin } = sources.overdue;
+    const grace = parseDuration(v.after)!;
+    if (grace.unit !== 'days' && grace.unit !== 'weeks') report(origin, ['after'], 'a grace period in days or weeks, like "2 days"', JSON.stringify(v.after));
+    if (v.escalate_to) needRole(v.escalate_to, {}, origin, 'escalate_to', 'overdue.escalate_to');
+    overdue = { afterDays: grace.unit === 'weeks' ? grace.n * 7 : grace.n, escalateTo: v.escalate_to, escalateFor: v.escalate_for, escalateKinds: v.escalate_kinds as Kind[] };
+  }
+  const digest: Digest = { to: sources.digest?.value.to ?? [] };
+  for (const [i, role] of digest.to.entries()) {
+    if (!holders.has(role) && !draftClients.some((d) => d.client.team[role])) report(sources.digest!.origin, ['to', i], 'a role some employee holds', JSON.stringify(role));
   }
 
   // Resolve each client's team for every role the configuration refers to.
   const roles = new Set<string>([
     ...rules.map((r) => r.ours), ...campaigns.map((c) => c.ours), ...triggers.map((t) => t.ours),
-    ...(silence?.escalateTo ? [silence.escalateTo] : []), ...(handovers.length ? ['sales_director'] : []),
+    ...(silence ? [silence.notify] : []), ...(silence?.escalateTo ? [silence.escalateTo] : []), ...(handovers.length ? ['sales_director'] : []),
+    ...(overdue.escalateTo ? [overdue.escalateTo] : []),
   ]);
   const clients: Client[] = draftClients.map(({ client }) => {
     const team: Record<string, string> = { ...client.team };
@@ -281,7 +309,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
   });
 
   if (issues.length > 0) return { config: undefined, issues: sortIssues(issues) };
-  return { config: deepFreeze({ settings, employees, clients, rules, campaigns, holidays, handovers, triggers, silence }), issues };
+  return { config: deepFreeze({ settings, employees, clients, rules, campaigns, holidays, handovers, triggers, silence, overdue, digest }), issues };
 }
 
 type Report = (origin: Origin, path: PropertyKey[], expected: string, found: string, keyOf?: boolean) => void;

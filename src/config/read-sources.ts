@@ -5,9 +5,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, contactSchema, ruleSchema, campaignSchema,
-  holidaySchema, handoverSchema, triggerSchema, silenceSchema, id as idSchema,
+  holidaySchema, handoverSchema, triggerSchema, silenceSchema, overdueSchema, digestSchema, id as idSchema,
   type RawSettings, type RawEmployee, type RawClient, type RawContact, type RawRule, type RawCampaign,
-  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence,
+  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence, type RawOverdue, type RawDigest,
 } from './schema.ts';
 import { describeFound, type ConfigIssue } from './config-issue.ts';
 import { isConfigFile, listFiles, type ConfigSnapshot } from './snapshot.ts';
@@ -29,6 +29,8 @@ export interface RawSources {
   /** A settings section that failed validation: its zone and country are still checked. */
   brokenSettings: Located<Record<string, unknown>> | undefined;
   silence: Located<RawSilence> | undefined;
+  overdue: Located<RawOverdue> | undefined;
+  digest: Located<RawDigest> | undefined;
   readonly employees: Located<RawEmployee>[];
   readonly clients: LocatedClient[];
   readonly rules: Located<RawRule>[];
@@ -53,12 +55,15 @@ const LIST_SECTIONS = {
   triggers: triggerSchema,
 } as const;
 type ListSection = keyof typeof LIST_SECTIONS;
-const SECTIONS = new Set(['settings', 'silence', ...Object.keys(LIST_SECTIONS)]);
+/** Sections that appear once in the whole configuration (besides settings). */
+const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema } as const;
+type SingleSection = keyof typeof SINGLE_SECTIONS;
+const SECTIONS = new Set(['settings', ...Object.keys(SINGLE_SECTIONS), ...Object.keys(LIST_SECTIONS)]);
 
 /** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir` (or of a snapshot of it), in path order. */
 export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
   const sources: RawSources = {
-    dir, settings: undefined, brokenSettings: undefined, silence: undefined, employees: [], clients: [], rules: [], campaigns: [],
+    dir, settings: undefined, brokenSettings: undefined, silence: undefined, overdue: undefined, digest: undefined, employees: [], clients: [], rules: [], campaigns: [],
     holidays: [], handovers: [], triggers: [], brokenIds: new Set(), unreadable: [], issues: [],
   };
   const shown = (path: string) => relative(displayRoot, path) || path;
@@ -125,16 +130,18 @@ function readYaml(text: string, file: string, sources: RawSources): void {
       }
     }
   }
-  if (obj.silence !== undefined) {
-    const origin = child(root, 'silence');
-    if (sources.silence) {
-      const first = placeOf(sources.silence.origin);
-      sources.issues.push({ ...placeOf(origin), expected: `silence once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second silence section' });
-    } else {
-      const parsed = silenceSchema.safeParse(obj.silence, { reportInput: true });
-      if (parsed.success) sources.silence = { value: parsed.data, origin };
-      else pushZodIssues(sources, origin, parsed.error.issues);
+  for (const name of Object.keys(SINGLE_SECTIONS) as SingleSection[]) {
+    if (obj[name] === undefined) continue;
+    const origin = child(root, name);
+    const earlier = sources[name];
+    if (earlier) {
+      const first = placeOf(earlier.origin);
+      sources.issues.push({ ...placeOf(origin), expected: `${name} once in the whole configuration (first at ${first.file}:${first.line})`, found: `a second ${name} section` });
+      continue;
     }
+    const parsed = SINGLE_SECTIONS[name].safeParse(obj[name], { reportInput: true });
+    if (parsed.success) (sources as unknown as Record<SingleSection, Located<unknown>>)[name] = { value: parsed.data, origin };
+    else pushZodIssues(sources, origin, parsed.error.issues);
   }
   for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
     const list = obj[section];

@@ -115,6 +115,8 @@ export const clientSchema = z.strictObject({
   timezone: timezone.optional(),
   stage: z.enum(['onboarding', 'active', 'lapsed']).default('active'),
   since: isoDate.optional(),
+  /** When the client entered its stage (lapsed, onboarding): sequences count from it. */
+  stage_since: isoDate.optional(),
   hours: hours.optional(),
   team: z.record(z.string().regex(ID, { message: 'a role name' }), id).default({}),
   contacts: z.array(contactSchema).default([]),
@@ -125,7 +127,9 @@ export const ruleSchema = z.strictObject({
   ours: text,
   theirs,
   kind,
-  every: duration,
+  every: duration.optional(),
+  /** A one-off touch this long after the client's stage_since (or since): a step of a sequence. */
+  after: duration.optional(),
   for: selector.default({}),
   per: z.enum(['client', 'contact']).optional(),
   anchor: z.enum(['calendar', 'last']).default('calendar'),
@@ -178,7 +182,25 @@ export const triggerSchema = z.strictObject({
 export const silenceSchema = z.strictObject({
   after: duration,
   for: selector.default({}),
+  /** Who is told first: the client's holder of this role. */
+  notify: text.default('account_manager'),
   escalate_to: text.optional(),
+});
+
+/** When an open touch counts as overdue, and which overdue meetings go up to a director. */
+export const overdueSchema = z.strictObject({
+  /** Grace after the touch's date before it is overdue. */
+  after: duration.default('2 days'),
+  escalate_to: text.optional(),
+  /** Contact roles whose overdue touches are escalated. */
+  escalate_for: z.array(text).min(1).default(['ceo', 'director']),
+  /** Kinds of touch that are escalated. */
+  escalate_kinds: z.array(kind).min(1).default(['meeting']),
+});
+
+/** The weekly digest: who gets it (roles), for the clients where they hold that role. */
+export const digestSchema = z.strictObject({
+  to: z.array(text).min(1).default(['sales_director']),
 });
 
 /** One configuration file: any subset of the sections. */
@@ -192,6 +214,8 @@ export const fileSchema = z.strictObject({
   handovers: z.array(handoverSchema).optional(),
   triggers: z.array(triggerSchema).optional(),
   silence: silenceSchema.optional(),
+  overdue: overdueSchema.optional(),
+  digest: digestSchema.optional(),
 });
 
 export type RawFile = z.output<typeof fileSchema>;
@@ -205,4 +229,6 @@ export type RawHoliday = z.output<typeof holidaySchema>;
 export type RawHandover = z.output<typeof handoverSchema>;
 export type RawTrigger = z.output<typeof triggerSchema>;
 export type RawSilence = z.output<typeof silenceSchema>;
+export type RawOverdue = z.output<typeof overdueSchema>;
+export type RawDigest = z.output<typeof digestSchema>;
 export type RawSelector = z.output<typeof selector>;

@@ -1,12 +1,20 @@
 import type { Client, Selector, Theirs, Contact } from './types.ts';
 
-/** True when every key of the selector accepts the client. */
-export function selects(selector: Selector, client: Client): boolean {
+/**
+ * The client's stage as selectors see it on `today`: an active client whose relationship
+ * started less than 90 days ago is still onboarding (`newUntil`).
+ */
+export function stageOf(client: Client, today: string | undefined): string {
+  return today !== undefined && client.stage === 'active' && client.newUntil !== undefined && today < client.newUntil ? 'onboarding' : client.stage;
+}
+
+/** True when every key of the selector accepts the client (on `today`, for the stage). */
+export function selects(selector: Selector, client: Client, today?: string): boolean {
   if (selector.clients && !selector.clients.includes(client.id)) return false;
   if (selector.tier && !includesValue(selector.tier, client.tier)) return false;
   if (selector.industry && !includesValue(selector.industry, client.industry)) return false;
   if (selector.country && !includesValue(selector.country, client.country)) return false;
-  if (selector.stage && !includesValue(selector.stage, client.stage)) return false;
+  if (selector.stage && !includesValue(selector.stage, stageOf(client, today))) return false;
   return true;
 }
 

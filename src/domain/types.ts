@@ -85,6 +85,10 @@ export interface Client {
   readonly stage: Stage;
   /** ISO date the relationship started. */
   readonly since: string | undefined;
+  /** ISO date the client entered its stage (lapsed, onboarding): sequences count from it. */
+  readonly stageSince: string | undefined;
+  /** since + 90 days: until then an active client counts as onboarding for selectors. */
+  readonly newUntil: string | undefined;
   readonly hours: Hours;
   /** Our role → our employee id, as named in the configuration. */
   readonly team: Readonly<Record<string, string>>;
@@ -108,7 +112,10 @@ export interface Rule {
   readonly ours: string;
   readonly theirs: Theirs;
   readonly kind: Kind;
-  readonly every: Duration;
+  /** The cadence; undefined for a one-off step of a sequence (see `after`). */
+  readonly every: Duration | undefined;
+  /** A one-off touch this long after the client's stage_since (else since). */
+  readonly after: Duration | undefined;
   readonly for: Selector;
   readonly per: 'client' | 'contact';
   readonly anchor: 'calendar' | 'last';
@@ -174,7 +181,23 @@ export interface Trigger {
 export interface Silence {
   readonly after: Duration;
   readonly for: Selector;
+  /** The role at the client that is told first (default account_manager). */
+  readonly notify: string;
   readonly escalateTo: string | undefined;
+}
+
+export interface Overdue {
+  /** Days of grace after a touch's date before it is overdue. */
+  readonly afterDays: number;
+  readonly escalateTo: string | undefined;
+  /** Contact roles whose overdue touches are escalated. */
+  readonly escalateFor: readonly string[];
+  readonly escalateKinds: readonly Kind[];
+}
+
+export interface Digest {
+  /** Roles that get the weekly digest for the clients where they hold that role. */
+  readonly to: readonly string[];
 }
 
 export interface Config {
@@ -187,6 +210,8 @@ export interface Config {
   readonly handovers: readonly Handover[];
   readonly triggers: readonly Trigger[];
   readonly silence: Silence | undefined;
+  readonly overdue: Overdue;
+  readonly digest: Digest;
 }
 
 export type TouchStatus = 'planned' | 'done' | 'skipped';

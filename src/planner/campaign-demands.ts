@@ -17,7 +17,7 @@ const GREETING_LOOKBACK_DAYS = 14;
  * Campaign touches for every year whose greeting date can fall in [from, to]: due on
  * the last working day on or before the holiday (or the `on` date).
  */
-export function campaignDemands(config: Config, from: string, to: string, emit: (d: Demand) => void): void {
+export function campaignDemands(config: Config, from: string, to: string, today: string, emit: (d: Demand) => void): void {
   const professional = new Map(config.holidays.map((h) => [h.id, h]));
   // The date depends only on the campaign, the client's country and industry, and the year.
   const occasions = new Map<string, Occasion | undefined>();
@@ -41,7 +41,7 @@ export function campaignDemands(config: Config, from: string, to: string, emit: 
   };
   for (const campaign of config.campaigns) {
     for (const client of config.clients) {
-      if (!selects(campaign.for, client)) continue;
+      if (!selects(campaign.for, client, today)) continue;
       const contacts = contactsFor(campaign.theirs, client.contacts);
       if (contacts.length === 0) continue;
       const groups = campaign.per === 'client'

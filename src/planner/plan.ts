@@ -94,8 +94,8 @@ class PlanRun {
       if (d.durationMinutes === 0) this.#placeFresh(d);
       else fresh.push(d);
     };
-    calendarRuleDemands(this.config, from, to, take);
-    campaignDemands(this.config, from, to, take);
+    calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
+    campaignDemands(this.config, from, to, this.#todayOf(undefined), take);
     handoverDemands(this.config, this.#calendar, from, to, take);
     for (const rule of this.config.rules) if (rule.anchor === 'last') this.#planChains(rule);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
@@ -158,16 +158,16 @@ class PlanRun {
 
   /** `anchor: last`: each touch due `every` after the previous one; the first after the last done. */
   #planChains(rule: Rule): void {
-    const spread = Math.min(7, Math.round(approximateDays(rule.every) / 10));
+    const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
     const shared = ruleShared(rule);
     for (const client of this.config.clients) {
-      if (!selects(rule.for, client)) continue;
+      if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
       for (const unit of ruleUnits(rule, client)) {
         const last = this.history.lastBySeries.get(unit.series);
         const base = last?.touchId ?? 'start';
         let anchorDate = last?.date ?? client.since;
         for (let k = 1; k <= MAX_CHAIN; k++) {
-          const due = anchorDate ? addDuration(anchorDate, rule.every) : this.#todayOf(client.team[rule.ours]);
+          const due = anchorDate ? addDuration(anchorDate, rule.every!) : this.#todayOf(client.team[rule.ours]);
           if (due > this.window.to) break;
           const window = { from: due, to: addDays(due, spread) };
           const d = demand(shared, `${unit.series}|after:${base}|${k}`, window, unit);

@@ -1,4 +1,5 @@
-import type { Client, Config, Contact, Rule } from '../domain/types.ts';
+import type { Client, Config, Contact, Duration, Rule } from '../domain/types.ts';
+import { addDays, addDuration } from './dates.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
 import { demand, DEFAULT_TITLES, type Demand, type DemandUnit, type UnitOwn } from './demand.ts';
@@ -33,17 +34,40 @@ export function ruleShared(rule: Rule): Omit<DemandUnit, keyof UnitOwn> {
  * Touches of `anchor: calendar` rules: exactly one per period per unit, for every period
  * that overlaps [from, to] (whole periods, so a touch's day never depends on the window).
  */
-export function calendarRuleDemands(config: Config, from: string, to: string, emit: (d: Demand) => void): void {
+export function calendarRuleDemands(config: Config, from: string, to: string, today: string, emit: (d: Demand) => void): void {
   for (const rule of config.rules) {
     if (rule.anchor !== 'calendar') continue;
     for (const client of config.clients) {
-      if (!selects(rule.for, client)) continue;
+      if (!selects(rule.for, client, today)) continue;
       const units = ruleUnits(rule, client);
       if (units.length === 0) continue;
       const shared = ruleShared(rule);
-      for (const period of periodsOverlapping(rule.every, from, to, client.since)) {
+      if (rule.after) {
+        stepDemands(rule.after, client, from, to, (key, window) => {
+          for (const unit of units) emit(demand(shared, `${unit.series}|${key}`, window, unit));
+        });
+        continue;
+      }
+      for (const period of periodsOverlapping(rule.every!, from, to, client.since)) {
         for (const unit of units) emit(demand(shared, `${unit.series}|${period.key}`, period.window, unit));
       }
     }
   }
+}
+
+/** Days a sequence step may take: due on its day, done within the week. */
+const STEP_DAYS = 7;
+
+/**
+ * A one-off step of a sequence (win-back, onboarding): due `after` the day the client entered
+ * its stage (`stage_since`, else `since`), within a week. Its key names the anchor day, so a
+ * client that lapses again later gets the sequence again.
+ */
+function stepDemands(after: Duration, client: Client, from: string, to: string, emit: (key: string, window: { from: string; to: string }) => void): void {
+  const anchor = client.stageSince ?? client.since;
+  if (!anchor) return;
+  const due = addDuration(anchor, after);
+  const window = { from: due, to: addDays(due, STEP_DAYS - 1) };
+  if (window.to < from || window.from > to) return;
+  emit(`step:${anchor}`, window);
 }

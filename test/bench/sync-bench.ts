@@ -146,14 +146,15 @@ function busyCompany(): Config {
   const hours = { start: 8 * 60, end: 20 * 60 };
   const clients = Array.from({ length: 700 }, (_, i) => ({
     id: `c${i}`, name: `Client ${i}`, tier: undefined, industry: undefined, country: 'RU', timezone: 'Europe/Moscow', stage: 'active' as const,
-    since: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
+    since: undefined, stageSince: undefined, newUntil: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
   }));
   return {
     settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google',
       schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: undefined } },
     employees: [{ id: 'busy', name: 'Busy Manager', email: 'busy@demo.example', role: 'account_manager', timezone: 'Europe/Moscow', country: 'RU', calendar: 'google', hours, meetingsPerDay: undefined }],
     clients,
-    rules: [{ id: 'letters', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', every: { n: 1, unit: 'months' }, for: {}, per: 'contact', anchor: 'calendar', durationMinutes: 0, remind: [1440], title: undefined }],
+    rules: [{ id: 'letters', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', every: { n: 1, unit: 'months' }, after: undefined, for: {}, per: 'contact', anchor: 'calendar', durationMinutes: 0, remind: [1440], title: undefined }],
     campaigns: [], holidays: [], handovers: [], triggers: [], silence: undefined,
+    overdue: { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo'], escalateKinds: ['meeting'] }, digest: { to: [] },
   };
 }
