@@ -13,6 +13,7 @@ import { calendarsCommand, syncCommands } from './commands/sync.ts';
 import { daemonCommand } from './commands/daemon.ts';
 import { statusCommand } from './commands/status.ts';
 import { systemdUnitCommand } from './commands/systemd-unit.ts';
+import { workflowCommands } from './commands/workflows.ts';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('touchbase')
@@ -22,7 +23,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand, systemdUnitCommand]) add(program, io);
+  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, workflowCommands, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand, systemdUnitCommand]) add(program, io);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

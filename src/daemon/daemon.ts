@@ -141,15 +141,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#summary = summary;
     for (const s of this.#schedules) s.dispose();
     const { schedules, timezone } = summary.settings;
-    this.#schedules = [schedules.sync, schedules.calendars, schedules.daily].map((e) => new CronSchedule(e, timezone));
+    this.#schedules = [schedules.sync, schedules.calendars, schedules.daily, schedules.digest].map((e) => new CronSchedule(e, timezone));
   }
 
   #jobs(): Job[] {
-    const [sync, calendars, daily] = this.#schedules as [CronSchedule, CronSchedule, CronSchedule];
+    const [sync, calendars, daily, digest] = this.#schedules as [CronSchedule, CronSchedule, CronSchedule, CronSchedule];
     return [
       { name: 'sync', schedule: sync, run: (run) => this.#syncJob(run) },
+      // The daily checks also run at the very first start: silent and overdue clients show at once.
+      { name: 'daily', schedule: daily, run: (run) => this.#work('daily', run) },
       { name: 'calendars', schedule: calendars, run: (run) => this.#work('calendars', run), firstStart: 'wait' },
-      { name: 'daily', schedule: daily, run: (run) => this.#work('daily', run), firstStart: 'wait' },
+      { name: 'digest', schedule: digest, run: (run) => this.#work('digest', run), firstStart: 'wait' },
     ];
   }
 
@@ -227,6 +229,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           return c.json({ requested: 'sync' }, 202);
         });
         api.post('/reload', async (c) => c.json({ applied: await this.reload('requested over the API') }));
+        api.post('/events', async (c) => {
+          const body = await c.req.json().catch(() => undefined) as Record<string, unknown> | undefined;
+          const problem = eventProblem(body);
+          if (problem) return c.json({ error: problem }, 400);
+          const event = { name: String(body!.event), client: String(body!.client), ref: body!.ref as string | undefined, at: body!.at as string | undefined };
+          const result = await this.#runner!.event(this.#snapshot!, event);
+          if (!result.ok) return c.json({ error: result.error }, 422);
+          this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
+          if (result.outcome.created) this.#scheduler?.request('sync');
+          return c.json({ created: result.outcome.created, ref: result.outcome.ref, touches: result.outcome.touchIds }, result.outcome.created ? 201 : 200);
+        });
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -359,4 +372,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#db = undefined;
     this.#lock?.release();
   }
+}
+
+/** What is wrong with a POST /api/events body, or undefined. */
+function eventProblem(body: Record<string, unknown> | undefined): string | undefined {
+  if (!body || typeof body !== 'object') return 'expected a JSON object like {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042"}';
+  for (const field of ['event', 'client'] as const) {
+    if (typeof body[field] !== 'string' || !body[field]) return `${field}: expected a non-empty string`;
+  }
+  for (const field of ['ref', 'at'] as const) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') return `${field}: expected a string`;
+  }
+  const unknown = Object.keys(body).filter((k) => !['event', 'client', 'ref', 'at'].includes(k));
+  return unknown.length ? `unknown field ${unknown[0]}: expected only event, client, ref and at` : undefined;
 }

@@ -4,7 +4,9 @@ import type { CalendarPort, ProviderName } from '../calendar/port.ts';
 import { checkSnapshot } from '../config/load-config.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { DB } from '../storage/database.ts';
-import type { CheckResult, ConfigSummary, JobRunner } from './job-runner.ts';
+import type { DateTime } from 'luxon';
+import type { CheckResult, ConfigSummary, EventResult, JobRunner } from './job-runner.ts';
+import { EventRejectedError, receiveEvent, type BusinessEvent } from '../workflows/trigger-events.ts';
 import { doWork, type WorkDeps, type WorkKind, type WorkReport } from './work.ts';
 
 export function summarise(config: Config): ConfigSummary {
@@ -18,6 +20,16 @@ export function summarise(config: Config): ConfigSummary {
 export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config: Config | undefined } {
   const { config, issues } = checkSnapshot(snapshot);
   return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues }, config: undefined };
+}
+
+/** Records an event; a refusal (unknown name or client) is an answer, not a failure. */
+export async function recordEvent(db: DB, config: Config, event: BusinessEvent, now: DateTime): Promise<EventResult> {
+  try {
+    return { ok: true, outcome: await receiveEvent(db, config, event, now) };
+  } catch (error) {
+    if (error instanceof EventRejectedError) return { ok: false, error: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -40,11 +52,19 @@ export class InProcessRunner implements JobRunner {
   }
 
   async work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport> {
+    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: this.#config(snapshot), signal });
+  }
+
+  async event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult> {
+    return recordEvent(this.#deps.db(), this.#config(snapshot), event, this.#deps.clock.now());
+  }
+
+  #config(snapshot: ConfigSnapshot): Config {
     if (this.#cached?.hash !== snapshot.hash) {
       const { config } = checkOf(snapshot);
       if (!config) throw new Error('the configuration given to the job is not valid');
       this.#cached = { hash: snapshot.hash, config };
     }
-    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: this.#cached.config, signal });
+    return this.#cached.config;
   }
 }

@@ -3,7 +3,7 @@ import { systemClock } from '../clock.ts';
 import { providersFromEnv } from '../calendar/providers-from-env.ts';
 import { openMigrated } from '../storage/database.ts';
 import type { JobAnswer, JobTask } from './job-runner.ts';
-import { checkOf } from './in-process-runner.ts';
+import { checkOf, recordEvent } from './in-process-runner.ts';
 import { doWork } from './work.ts';
 
 const stopping = new AbortController();
@@ -15,6 +15,7 @@ async function run(task: JobTask): Promise<JobAnswer> {
   if (!config) return { type: 'error', message: 'the configuration given to the job is not valid' };
   const db = await openMigrated(task.dbFile);
   try {
+    if (task.kind === 'event') return { type: 'event', result: await recordEvent(db, config, task.event!, systemClock.now()) };
     const report = await doWork(task.kind, { db, config, clock: systemClock, feedDir: task.feedDir, ports: providersFromEnv(), signal: stopping.signal });
     return { type: 'work', report };
   } finally {

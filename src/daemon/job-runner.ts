@@ -3,6 +3,7 @@ import type { Settings } from '../domain/types.ts';
 import type { ConfigIssue } from '../config/config-issue.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { WorkKind, WorkReport } from './work.ts';
+import type { BusinessEvent, EventOutcome } from '../workflows/trigger-events.ts';
 
 /** What the daemon keeps of a valid configuration: small, so the daemon itself stays small. */
 export interface ConfigSummary {
@@ -13,15 +14,21 @@ export interface ConfigSummary {
 
 export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
+/** A business event's outcome, or why it was refused (nothing recorded). */
+export type EventResult = { readonly ok: true; readonly outcome: EventOutcome } | { readonly ok: false; readonly error: string };
+
 /** Runs the heavy work (validating, planning, syncing) somewhere other than the daemon's loop. */
 export interface JobRunner {
   check(snapshot: ConfigSnapshot): Promise<CheckResult>;
   work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport>;
+  /** Records a business event's touches (it needs the whole configuration). */
+  event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult>;
 }
 
 /** The message a job process gets. */
 export interface JobTask {
-  readonly kind: WorkKind | 'check';
+  readonly kind: WorkKind | 'check' | 'event';
+  readonly event?: BusinessEvent;
   readonly dir: string;
   readonly files: readonly (readonly [string, string])[];
   readonly hash: string;
@@ -29,7 +36,8 @@ export interface JobTask {
   readonly feedDir: string;
 }
 
-export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult } | { readonly type: 'work'; readonly report: WorkReport } | { readonly type: 'error'; readonly message: string };
+export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult } | { readonly type: 'work'; readonly report: WorkReport }
+  | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string };
 
 /**
  * Runs each job in a short-lived child process. Validating and planning a large company
@@ -58,8 +66,14 @@ export class ProcessRunner implements JobRunner {
     return answer.report;
   }
 
-  #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, signal: AbortSignal | undefined): Promise<JobAnswer> {
-    const task: JobTask = { kind, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#dbFile, feedDir: this.#feedDir };
+  async event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult> {
+    const answer = await this.#run('event', snapshot, undefined, event);
+    if (answer.type !== 'event') throw new Error('the job process answered an event with something else');
+    return answer.result;
+  }
+
+  #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, signal: AbortSignal | undefined, event?: BusinessEvent): Promise<JobAnswer> {
+    const task: JobTask = { kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#dbFile, feedDir: this.#feedDir };
     // The entry registers tsx (the sources are TypeScript), as the CLI's does. stdout and
     // stderr are the daemon's, so a job's crash report lands in the same log.
     const child = fork(new URL('./job-process.js', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

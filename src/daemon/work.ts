@@ -4,9 +4,11 @@ import type { CalendarPort, ProviderName } from '../calendar/port.ts';
 import type { DB } from '../storage/database.ts';
 import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
+import { runDailyWorkflows } from '../workflows/daily.ts';
+import { runWeeklyDigest } from '../workflows/digest.ts';
 
 /** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
-export type WorkKind = 'sync' | 'calendars' | 'daily';
+export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest';
 
 /** A job's outcome in plain data: it crosses from the job process to the daemon. */
 export interface WorkReport {
@@ -36,16 +38,23 @@ export interface WorkDeps {
 
 /**
  * sync: re-plan the horizon and push the changes (the frequent job); calendars: the same,
- * after reading the employees' calendars for events they moved or deleted; daily: the same
- * for the new day (the horizon moves on).
+ * after reading the employees' calendars for events they moved or deleted; daily: the
+ * overdue and silence checks, then the same for the new day; digest: the directors' weekly
+ * digest, then the same.
  */
 export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport> {
   const { db, config, clock } = deps;
   const now = clock.now();
+  let checks = '';
+  if (kind === 'daily') {
+    const r = await runDailyWorkflows(db, config, now);
+    checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${r.silent} silent clients, ${r.silenceAlerts} new alerts, ${r.silenceEscalated} escalated; ${r.cleared} alerts cleared; `;
+  }
+  if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
   const { saved } = await planWithHistory(db, config, horizonWindow(config, now), now, true);
   if (deps.signal.aborted) return report('stopped before the calendars were written', saved?.inserted ?? 0);
   const synced = await syncCalendars(db, config, clock, {
-    feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind !== 'sync',
+    feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind === 'calendars' || kind === 'daily',
     dispatch: { ...deps.dispatch, signal: deps.signal },
   });
   const d = synced.dispatched!;
@@ -53,7 +62,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
   for (const employee of d.paused.keys()) troubled.add(config.employees.find((e) => e.id === employee)?.calendar ?? '');
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
-  const summary = `plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
+  const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
     + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,

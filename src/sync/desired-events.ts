@@ -17,12 +17,12 @@ export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks
   const contactIds = JSON.parse(touch.contact_ids) as string[];
   const contacts = contactIds.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
   const lines = [
-    `${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`,
-    `Due between ${touch.window_from} and ${touch.window_to}.`,
+    ...(touch.body ? [touch.body, ''] : []),
+    ...(touch.client_id === '*' ? [] : [`${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`]),
+    touch.overdue_from ? `OVERDUE: it was due on ${touch.overdue_from}; it stays here, moved to the next working day, until it is done or skipped.`
+      : `Due between ${touch.window_from} and ${touch.window_to}.`,
     '',
-    'Contacts:',
-    ...contacts.map((c) => `- ${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`),
-    '',
+    ...(contacts.length ? ['Contacts:', ...contacts.map((c) => `- ${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`), ''] : []),
   ];
   if (links && touch.status === 'planned') {
     const url = links(touch);
@@ -32,7 +32,7 @@ export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks
   const base = {
     key: touch.id.replace(/-/g, ''),
     touchId: touch.id,
-    title: touch.title,
+    title: touch.overdue_from ? `Overdue: ${touch.title}` : touch.title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,

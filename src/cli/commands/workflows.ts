@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
+import { runDailyWorkflows } from '../../workflows/daily.ts';
+import { runWeeklyDigest } from '../../workflows/digest.ts';
+import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { providersFromEnv } from '../../calendar/providers-from-env.ts';
+import { DaemonLock } from '../../daemon/daemon-lock.ts';
+import { getInfo } from '../../daemon/job-store.ts';
+import { loadReportData } from '../../reports/report-data.ts';
+import { coverageReport } from '../../reports/coverage.ts';
+import { breadthReport } from '../../reports/breadth.ts';
+import { punctualityReport } from '../../reports/punctuality.ts';
+import { overdueReport } from '../../reports/overdue-report.ts';
+import { silenceReport, silentClientsNow } from '../../reports/silence-report.ts';
+import { REPORT_FORMATS, renderReport, type Report, type ReportFormat } from '../../reports/report.ts';
+import type { Config } from '../../domain/types.ts';
+import type { DB } from '../../storage/database.ts';
+import type { Clock } from '../../clock.ts';
+import { BadInputError } from '../cli-error.ts';
+import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import { apiToken } from './daemon.ts';
+import { feedDir } from './sync.ts';
+
+export const REPORTS: Record<string, (db: DB, config: Config, today: string) => Promise<Report>> = {
+  coverage: async (db, config, today) => coverageReport(config, await loadReportData(db), today),
+  breadth: async (db, config, today) => breadthReport(config, await loadReportData(db), today),
+  punctuality: async (db, config, today) => punctualityReport(config, await loadReportData(db), today),
+  overdue: async (db, config, today) => overdueReport(config, await loadReportData(db), today),
+  silence: async (db, config, today) => silenceReport(config, await silentClientsNow(db, config, today), today),
+};
+
+export function workflowCommands(program: Command, io: CliIO): void {
+  program
+    .command('event <name>')
+    .description('a business event (order.shipped, invoice.sent…) becomes a touch for the right employee, in their calendar at once')
+    .requiredOption('--client <id>', 'the client it concerns')
+    .option('--ref <ref>', 'what it is about (an order number): the same event, client and ref makes one touch')
+    .option('--at <instant>', 'when it happened, as an ISO instant (default now)')
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .action(async (name: string, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
+      const config = readConfig(o);
+      const clock = clockFrom(o.now);
+      const outcome = await withDatabase(o, async (db) => {
+        let result;
+        try {
+          result = await receiveEvent(db, config, { name, client: o.client, ref: o.ref, at: o.at }, clock.now());
+        } catch (error) {
+          if (error instanceof EventRejectedError) throw new BadInputError(error.message);
+          throw error;
+        }
+        const touches = await db.selectFrom('touches').selectAll().where('id', 'in', [...result.touchIds]).execute();
+        return { result, touches, synced: result.created ? await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock) : '' };
+      });
+      io.out(outcome.result.created ? `event ${name} for ${o.client} (ref ${outcome.result.ref}) recorded:\n` : `event ${name} for ${o.client} (ref ${outcome.result.ref}) was already recorded; nothing new:\n`);
+      for (const t of outcome.touches) io.out(`  ${t.id.slice(0, 8)}  ${t.start_at}  ${t.employee_id}  ${t.title} (due by ${t.window_to})\n`);
+      if (outcome.synced) io.out(`  ${outcome.synced}\n`);
+    });
+
+  program
+    .command('report <name>')
+    .description(`a report for directors: ${Object.keys(REPORTS).join(', ')}`)
+    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .action(async (name: string, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { format: string; now?: string }>();
+      const make = REPORTS[name];
+      if (!make) throw new BadInputError(`report: expected one of ${Object.keys(REPORTS).join(', ')}, found ${JSON.stringify(name)}`);
+      if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
+      const config = readConfig(o);
+      const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
+      const report = await withDatabase(o, (db) => make(db, config, today));
+      io.out(renderReport(report, o.format as ReportFormat));
+    });
+
+  program
+    .command('checks')
+    .description('run the daily checks now (overdue, silence, escalations; --digest: the weekly digest too), as the daemon does each morning')
+    .option('--digest', 'also make this week\'s director digests', false)
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { digest: boolean; now?: string }>();
+      const config = readConfig(o);
+      const now = clockFrom(o.now).now();
+      const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
+      io.out(`overdue: ${r.daily.overdueMoved} moved to the next working day, ${r.daily.overdueEscalated} escalated\n`);
+      io.out(`silence: ${r.daily.silent} silent clients, ${r.daily.silenceAlerts} new alerts, ${r.daily.silenceEscalated} escalated; ${r.daily.cleared} alerts cleared\n`);
+      if (r.digest !== undefined) io.out(`digest: ${r.digest} new\n`);
+      io.out('"touchbase sync" (or the daemon) puts them into the calendars.\n');
+    });
+}
+
+/**
+ * Into the calendars at once: the running daemon is asked to sync (with the API token when
+ * set); without a daemon, this process syncs the employees concerned itself.
+ */
+async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock): Promise<string> {
+  if (DaemonLock.isHeld(dbFile(o))) {
+    const url = (await getInfo(db)).url;
+    const token = apiToken();
+    if (url && token) {
+      const res = await fetch(`${url}/api/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      if (res?.ok) return 'the daemon is putting it into the calendar now';
+    }
+    return 'the daemon puts it into the calendar at its next sync (within minutes)';
+  }
+  for (const employee of new Set(employees)) {
+    await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: false });
+  }
+  return 'in the calendar now';
+}

@@ -1,0 +1,62 @@
+import type { Config } from '../domain/types.ts';
+import { selects } from '../domain/selector.ts';
+import type { TouchRow } from '../storage/schema.ts';
+import { isOverdue } from '../workflows/overdue.ts';
+import { percent, type Report } from './report.ts';
+import type { ReportData } from './report-data.ts';
+
+/**
+ * Per client, each pair of roles the rules ask for (our role × their role): the last done
+ * touch, the next one due, and whether the pair is on time (nothing of it overdue); the share
+ * of pairs on time per client and overall.
+ */
+export function coverageReport(config: Config, data: ReportData, today: string): Report {
+  const byClientRule = new Map<string, TouchRow[]>();
+  for (const t of data.touches) {
+    if (!t.source.startsWith('rule:')) continue;
+    const key = `${t.client_id}|${t.source.slice(5)}`;
+    const list = byClientRule.get(key);
+    if (list) list.push(t);
+    else byClientRule.set(key, [t]);
+  }
+  const rows: Record<string, string | number | null>[] = [];
+  let onTime = 0;
+  let pairs = 0;
+  for (const client of config.clients) {
+    const pairRows: { ours: string; theirs: string; employee: string; touches: TouchRow[] }[] = [];
+    const contactRole = new Map(client.contacts.map((c) => [c.id, c.role]));
+    for (const rule of config.rules) {
+      if (!selects(rule.for, client, today)) continue;
+      const theirs = rule.theirs === 'all' ? ['all'] : rule.theirs.filter((r) => client.contacts.some((c) => c.role === r));
+      const touches = byClientRule.get(`${client.id}|${rule.id}`) ?? [];
+      for (const role of theirs) {
+        const mine = role === 'all' ? touches : touches.filter((t) => (JSON.parse(t.contact_ids) as string[]).some((id) => contactRole.get(id) === role));
+        const existing = pairRows.find((p) => p.ours === rule.ours && p.theirs === role);
+        if (existing) existing.touches.push(...mine);
+        else pairRows.push({ ours: rule.ours, theirs: role, employee: client.team[rule.ours] ?? '', touches: [...mine] });
+      }
+    }
+    let clientOnTime = 0;
+    const clientRows: Record<string, string | number | null>[] = [];
+    for (const p of pairRows) {
+      const done = p.touches.filter((t) => t.status === 'done').map((t) => t.resolved_date ?? t.date).sort();
+      const open = p.touches.filter((t) => t.status === 'planned');
+      const late = open.some((t) => isOverdue(config, t, today));
+      const next = open.map((t) => t.date).filter((d) => d >= today).sort()[0] ?? null;
+      if (!late) clientOnTime++;
+      clientRows.push({ client: client.id, ours: p.ours, employee: p.employee, theirs: p.theirs, last_done: done.at(-1) ?? null, next_due: next, status: late ? 'late' : 'on time' });
+    }
+    for (const r of clientRows) rows.push({ ...r, client_on_time: percent(clientOnTime, pairRows.length) });
+    onTime += clientOnTime;
+    pairs += pairRows.length;
+  }
+  return {
+    name: 'coverage', title: `Coverage on ${today}: every role pair the rules ask for, per client`,
+    columns: [
+      { key: 'client', header: 'client' }, { key: 'ours', header: 'our role' }, { key: 'employee', header: 'who' },
+      { key: 'theirs', header: 'their role' }, { key: 'last_done', header: 'last done' }, { key: 'next_due', header: 'next due' },
+      { key: 'status', header: 'status' }, { key: 'client_on_time', header: 'client on time' },
+    ],
+    rows, summary: { 'role pairs': pairs, 'on time': onTime, 'late': pairs - onTime, 'share on time': percent(onTime, pairs) },
+  };
+}

@@ -1,0 +1,62 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import type { TouchRow } from '../storage/schema.ts';
+import { addDays } from '../planner/dates.ts';
+import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
+
+/** Sources of touches that are reminders to us, not touches with a client: never overdue-escalated. */
+export function isInternal(source: string): boolean {
+  return source.startsWith('digest:') || source.startsWith('escalation:');
+}
+
+/**
+ * Whether an open touch is overdue on `today`: its date plus the grace period has passed. A
+ * touch already moved forward as overdue stays overdue until done or skipped.
+ */
+export function isOverdue(config: Config, touch: Pick<TouchRow, 'status' | 'date' | 'overdue_from'>, today: string): boolean {
+  if (touch.status !== 'planned') return false;
+  if (touch.overdue_from) return true;
+  return addDays(touch.date, config.overdue.afterDays) < today;
+}
+
+/** Where an overdue touch goes today: the employee's next working day, at the same local time. */
+export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string } | undefined {
+  const employee = config.employees.find((e) => e.id === touch.employee_id);
+  if (!employee || touch.date >= today) return undefined;
+  const client = config.clients.find((c) => c.id === touch.client_id);
+  const date = nextWorkday(config, employee, client, today);
+  if (touch.all_day) return { date, start: date, end: addDays(date, 1) };
+  const zone = employee.timezone;
+  const start = DateTime.fromISO(touch.start_at, { zone });
+  const end = DateTime.fromISO(touch.end_at, { zone });
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const movedStart = start.set({ year: y, month: m, day: d });
+  return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()! };
+}
+
+/**
+ * An overdue meeting (escalate_kinds) with one of the client's escalate_for contacts (their
+ * CEO, a director) goes up to the client's escalate_to holder, once per touch.
+ */
+export function overdueEscalation(config: Config, touch: TouchRow, today: string): WorkflowTouch | undefined {
+  const o = config.overdue;
+  if (!o.escalateTo || !o.escalateKinds.includes(touch.kind as never) || isInternal(touch.source)) return undefined;
+  const client = config.clients.find((c) => c.id === touch.client_id);
+  if (!client) return undefined;
+  const ids = JSON.parse(touch.contact_ids) as string[];
+  const contacts = client.contacts.filter((c) => ids.includes(c.id));
+  if (!contacts.some((c) => o.escalateFor.includes(c.role))) return undefined;
+  const to = config.employees.find((e) => e.id === client.team[o.escalateTo!]);
+  if (!to || to.id === touch.employee_id) return undefined;
+  const day = allDayOn(config, to, client, today);
+  const due = touch.overdue_from ?? touch.date;
+  const who = contacts.map((c) => `${c.name} (${c.role})`).join(', ');
+  return {
+    identity: `escalation:overdue:${touch.id}`, source: `escalation:overdue:${client.id}`, kind: 'call', client: client.id,
+    contacts: contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
+    title: `${client.name}: ${touch.kind} with ${who} overdue since ${due} — ${touch.employee_id}`,
+    dueBy: addDays(day.date, 6), remind: [0],
+    body: `"${touch.title}" was due on ${due} and is not done. Its owner is ${touch.employee_id}. Touch ${touch.id}.`,
+  };
+}

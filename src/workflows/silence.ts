@@ -1,0 +1,76 @@
+import type { Client, Config } from '../domain/types.ts';
+import { selects } from '../domain/selector.ts';
+import { addDays, addDuration, daysBetween } from '../planner/dates.ts';
+import { allDayOn, type WorkflowTouch } from './workflow-touch.ts';
+
+/** The last done touch with a client: when, by whom, what. */
+export interface LastDone {
+  readonly date: string;
+  readonly employee: string;
+  readonly title: string;
+}
+
+export interface SilentClient {
+  readonly client: Client;
+  /** The day the silence counts from: the last done touch, else `since`, else the first plan. */
+  readonly since: string;
+  readonly days: number;
+  readonly lastDone: LastDone | undefined;
+}
+
+/** An alert left undone this many days goes up to `escalate_to`. */
+export const SILENCE_ESCALATION_DAYS = 7;
+
+/**
+ * Clients where nobody of ours has done a touch with anyone for longer than `silence.after`,
+ * longest silence first. A client never touched counts from `since`, else from the day
+ * touchbase first planned for it (`trackedSince`).
+ */
+export function silentClients(config: Config, lastDone: ReadonlyMap<string, LastDone>, trackedSince: ReadonlyMap<string, string>, today: string): SilentClient[] {
+  const silence = config.silence;
+  if (!silence) return [];
+  const out: SilentClient[] = [];
+  for (const client of config.clients) {
+    if (!selects(silence.for, client, today)) continue;
+    const done = lastDone.get(client.id);
+    const since = done?.date ?? client.since ?? trackedSince.get(client.id);
+    if (!since || addDuration(since, silence.after) >= today) continue;
+    out.push({ client, since, days: daysBetween(since, today), lastDone: done });
+  }
+  return out.sort((a, b) => b.days - a.days || a.client.id.localeCompare(b.client.id));
+}
+
+/** The identity of a silence episode's alert: one per client and day the silence counts from. */
+export function silenceIdentity(client: string, since: string): string {
+  return `silence:${client}|${since}`;
+}
+
+/** The alert to the client's account manager (silence.notify): get in touch with anyone there. */
+export function silenceAlert(config: Config, s: SilentClient, today: string): WorkflowTouch | undefined {
+  const employee = config.employees.find((e) => e.id === s.client.team[config.silence!.notify]);
+  if (!employee) return undefined;
+  const day = allDayOn(config, employee, s.client, today);
+  const last = s.lastDone ? `The last touch was "${s.lastDone.title}" on ${s.lastDone.date} by ${s.lastDone.employee}.` : 'No touch has been done with this client yet.';
+  return {
+    identity: silenceIdentity(s.client.id, s.since), source: `silence:${s.client.id}`, kind: 'call', client: s.client.id,
+    contacts: s.client.contacts.map((c) => c.id), employee: employee.id, ...day, allDay: true,
+    title: `${s.client.name}: silent for ${s.days} days — get in touch`, dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
+    body: `Nobody of ours has done a touch with ${s.client.name} since ${s.since} (${s.days} days). ${last}`,
+  };
+}
+
+/** A week after an alert was due and still undone: the same news for `escalate_to`. */
+export function silenceEscalation(config: Config, s: SilentClient, alert: { date: string; employee: string }, today: string): WorkflowTouch | undefined {
+  const role = config.silence?.escalateTo;
+  if (!role || addDays(alert.date, SILENCE_ESCALATION_DAYS) > today) return undefined;
+  const to = config.employees.find((e) => e.id === s.client.team[role]);
+  if (!to || to.id === alert.employee) return undefined;
+  const day = allDayOn(config, to, s.client, today);
+  return {
+    identity: `escalation:${silenceIdentity(s.client.id, s.since)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
+    contacts: s.client.contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
+    title: `${s.client.name}: silent for ${s.days} days; ${alert.employee} has not got in touch for a week`,
+    dueBy: addDays(day.date, 6), remind: [0],
+    body: `The alert to ${alert.employee} of ${alert.date} is still open. Nobody of ours has done a touch with ${s.client.name} since ${s.since}.`,
+  };
+}

@@ -1,0 +1,89 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../domain/types.ts';
+import { contactsFor } from '../domain/selector.ts';
+import { fillTitle } from '../domain/title-template.ts';
+import type { DB } from '../storage/database.ts';
+import { inTransaction } from '../storage/touch-repository.ts';
+import { localDateOf } from '../planner/zoned-time.ts';
+import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
+
+/** A business event as it arrives: from the CLI or POST /api/events. */
+export interface BusinessEvent {
+  readonly name: string;
+  readonly client: string;
+  /** What the event is about (an order number): the same name, client and ref is the same event. */
+  readonly ref?: string;
+  /** When it happened (ISO instant); default now. */
+  readonly at?: string;
+}
+
+/** An event that cannot be taken: unknown name or client, a bad time. Nothing is recorded. */
+export class EventRejectedError extends Error {}
+
+/** Minutes a touch made by an event takes in the employee's calendar. */
+const EVENT_TOUCH_MINUTES = 15;
+
+const DEFAULT_EVENT_TITLE = '{client.name}: {event.name} {event.ref} — tell {contacts}';
+
+/**
+ * The touches an event makes, one per trigger on that event name: for the client's holder
+ * of the trigger's role, timed in their working hours as soon as possible (after hours: at the
+ * start of the next working day), due within the trigger's `within`.
+ */
+export function eventTouches(config: Config, event: BusinessEvent, now: DateTime): { touches: WorkflowTouch[]; ref: string; at: string } {
+  const triggers = config.triggers.filter((t) => t.event === event.name);
+  if (triggers.length === 0) {
+    const known = [...new Set(config.triggers.map((t) => t.event))].sort();
+    throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}`);
+  }
+  const client = config.clients.find((c) => c.id === event.client);
+  if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration`);
+  let at = now;
+  if (event.at !== undefined) {
+    at = DateTime.fromISO(event.at, { setZone: true });
+    if (!at.isValid || !/T\d\d:\d\d/.test(event.at)) throw new EventRejectedError(`at: expected an ISO instant like 2027-03-02T14:30:00+03:00, found ${JSON.stringify(event.at)}`);
+  }
+  const ref = event.ref?.trim() || at.toUTC().toISO()!;
+  if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
+  const touches = triggers.map((trigger): WorkflowTouch => {
+    const employee = config.employees.find((e) => e.id === client.team[trigger.ours])!;
+    const matched = contactsFor(trigger.theirs, client.contacts);
+    const contacts = matched.length > 0 ? matched : [...client.contacts];
+    const slot = nextWorkingStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES);
+    const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
+    const title = fillTitle(trigger.title ?? DEFAULT_EVENT_TITLE, (key) => ({
+      'client.name': client.name, 'client.id': client.id, contacts: contacts.map((c) => c.name).join(', '),
+      'contact.name': contacts[0]?.name, 'contact.role': contacts[0]?.role, 'employee.name': employee.name,
+      'event.ref': ref, 'event.name': event.name, company: config.settings.company,
+    } as Record<string, string | undefined>)[key]);
+    return {
+      identity: `trigger:${trigger.id}|${client.id}|${ref}`, source: `trigger:${trigger.id}`, kind: trigger.kind, client: client.id,
+      contacts: contacts.map((c) => c.id), employee: employee.id, date: slot.date, ...timedAt(employee, slot.startMs, EVENT_TOUCH_MINUTES),
+      allDay: false, title, dueBy: localDateOf(employee.timezone, dueMs), remind: [0],
+      body: `${event.name} ${ref} at ${at.setZone(employee.timezone).toFormat('yyyy-MM-dd HH:mm')}: due within ${trigger.within.n} ${trigger.within.unit}.`,
+    };
+  });
+  return { touches, ref, at: at.toUTC().toISO()! };
+}
+
+export interface EventOutcome {
+  /** False when this event (name, client, ref) had been received before: nothing new was made. */
+  readonly created: boolean;
+  readonly touchIds: readonly string[];
+  readonly ref: string;
+}
+
+/** Receives an event: its touches and the event itself are recorded in one transaction, once. */
+export async function receiveEvent(db: DB, config: Config, event: BusinessEvent, now: DateTime): Promise<EventOutcome> {
+  const { touches, ref, at } = eventTouches(config, event, now);
+  return inTransaction(db, async (trx) => {
+    const seen = await trx.selectFrom('business_events').select('touch_ids')
+      .where('name', '=', event.name).where('client_id', '=', event.client).where('ref', '=', ref).executeTakeFirst();
+    if (seen) return { created: false, touchIds: JSON.parse(seen.touch_ids) as string[], ref };
+    const nowIso = now.toUTC().toISO()!;
+    await insertWorkflowTouches(trx, touches, nowIso);
+    const touchIds = touches.map((t) => workflowTouchId(t.identity));
+    await trx.insertInto('business_events').values({ name: event.name, client_id: event.client, ref, at, touch_ids: JSON.stringify(touchIds), received_at: nowIso }).execute();
+    return { created: true, touchIds, ref };
+  });
+}

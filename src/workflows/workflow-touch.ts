@@ -1,0 +1,111 @@
+import type { Client, Config, Employee, Kind } from '../domain/types.ts';
+import { touchKey } from '../domain/touch-id.ts';
+import type { DB } from '../storage/database.ts';
+import type { TouchRow } from '../storage/schema.ts';
+import { inTransaction } from '../storage/touch-repository.ts';
+import { WorkCalendar } from '../planner/work-calendar.ts';
+import { addDays } from '../planner/dates.ts';
+import { isoInZone, localDateOf, localToMs } from '../planner/zoned-time.ts';
+
+/** A touch a workflow makes (an event's, a silence alert, an escalation, a digest), not the plan. */
+export interface WorkflowTouch {
+  /** Its identity: the same identity is the same touch, so running a workflow twice makes one. */
+  readonly identity: string;
+  readonly source: string;
+  readonly kind: Kind;
+  readonly client: string;
+  readonly contacts: readonly string[];
+  readonly employee: string;
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
+  readonly allDay: boolean;
+  readonly title: string;
+  /** When it is due by (inclusive): the window's end. */
+  readonly dueBy: string;
+  readonly remind: readonly number[];
+  /** What the calendar event's description says first. */
+  readonly body: string | undefined;
+}
+
+const calendars = new WeakMap<Config, WorkCalendar>();
+
+/** The company's working days (workdays minus public holidays), one per configuration. */
+export function workCalendarOf(config: Config): WorkCalendar {
+  let calendar = calendars.get(config);
+  if (!calendar) {
+    calendar = new WorkCalendar(config.settings.workdays);
+    calendars.set(config, calendar);
+  }
+  return calendar;
+}
+
+/** The first working day of the employee (and the client's country) on or after `from`. */
+export function nextWorkday(config: Config, employee: Employee, client: Client | undefined, from: string): string {
+  const calendar = workCalendarOf(config);
+  let d = from;
+  for (let i = 0; i < 60 && !calendar.isWorkday(d, employee.country, client?.country ?? employee.country); i++) d = addDays(d, 1);
+  return d;
+}
+
+/**
+ * When a timed touch of `minutes` can start at the earliest from `fromMs`: then, if that is
+ * inside the employee's working hours on a working day and the touch fits before they end;
+ * otherwise at the start of the next working day.
+ */
+export function nextWorkingStart(config: Config, employee: Employee, client: Client | undefined, fromMs: number, minutes: number): { date: string; startMs: number } {
+  const zone = employee.timezone;
+  const today = localDateOf(zone, fromMs);
+  const day = nextWorkday(config, employee, client, today);
+  if (day === today) {
+    const open = localToMs(zone, today, employee.hours.start);
+    const close = localToMs(zone, today, employee.hours.end);
+    // Whole minutes: a calendar shows 14:07, not 14:06:31.
+    const start = Math.max(open, Math.ceil(fromMs / 60_000) * 60_000);
+    if (start + minutes * 60_000 <= close) return { date: today, startMs: start };
+  }
+  const next = day === today ? nextWorkday(config, employee, client, addDays(today, 1)) : day;
+  return { date: next, startMs: localToMs(zone, next, employee.hours.start) };
+}
+
+/** An all-day workflow touch on the employee's next working day from `from`. */
+export function allDayOn(config: Config, employee: Employee, client: Client | undefined, from: string): { date: string; start: string; end: string } {
+  const date = nextWorkday(config, employee, client, from);
+  return { date, start: date, end: addDays(date, 1) };
+}
+
+/** A timed workflow touch's ISO start and end in the employee's zone. */
+export function timedAt(employee: Employee, startMs: number, minutes: number): { start: string; end: string } {
+  return { start: isoInZone(startMs, employee.timezone), end: isoInZone(startMs + minutes * 60_000, employee.timezone) };
+}
+
+/**
+ * Records workflow touches that do not exist yet (by id) with a "planned" event; an existing
+ * one — the same event sent again, tomorrow's run of the same check — is left as it is.
+ * Returns the ids that were new.
+ */
+export async function insertWorkflowTouches(db: DB, touches: readonly WorkflowTouch[], nowIso: string): Promise<string[]> {
+  if (touches.length === 0) return [];
+  return inTransaction(db, async (trx) => {
+    const inserted: string[] = [];
+    for (const t of touches) {
+      const row: TouchRow = {
+        id: touchKey(t.identity).id, source: t.source, series: t.identity, kind: t.kind, client_id: t.client,
+        contact_ids: JSON.stringify(t.contacts), employee_id: t.employee, date: t.date, start_at: t.start, end_at: t.end,
+        all_day: t.allDay ? 1 : 0, title: t.title, window_from: t.date, window_to: t.dueBy, remind: JSON.stringify(t.remind),
+        status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: nowIso, updated_at: nowIso,
+        moved_by_user: 0, overdue_from: null, body: t.body ?? null,
+      };
+      const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      await trx.insertInto('touch_events').values({ touch_id: row.id, type: 'planned', at: nowIso, employee_id: t.employee, from_date: null, to_date: t.date, detail: t.source }).execute();
+      inserted.push(row.id);
+    }
+    return inserted;
+  });
+}
+
+/** The id a workflow touch gets. */
+export function workflowTouchId(identity: string): string {
+  return touchKey(identity).id;
+}
