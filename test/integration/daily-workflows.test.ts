@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { markDone } from '../../src/storage/touch-repository.ts';
+import { runDailyWorkflows } from '../../src/workflows/daily.ts';
+import { runWeeklyDigest } from '../../src/workflows/digest.ts';
+import { desiredEvent } from '../../src/sync/desired-events.ts';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY } from '../../src/planner/history.ts';
+import { client, configOf, tempDir } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+
+const open: DB[] = [];
+afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
+async function db() {
+  const d = await openMigrated(join(tempDir(), 't.sqlite'));
+  open.push(d);
+  return d;
+}
+const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { setZone: true });
+const openTouches = (d: DB, source: string) => d.selectFrom('touches').selectAll().where('source', 'like', `${source}%`).where('status', '=', 'planned').execute();
+
+describe('silence', () => {
+  const config = configOf(workflowCompany({ rules: [] }));
+
+  async function withLastTouch(date: string) {
+    const d = await db();
+    // One done touch with alpha (a call by Anna) and one with beta, recent.
+    await d.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', date), status: 'done', resolved_date: date, resolved_by: 'anna', resolved_at: `${date}T10:00:00Z` },
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
+    ]).execute();
+    return d;
+  }
+
+  it('is found the day after `after` has passed, not before; the account manager gets an alert', async () => {
+    const d = await withLastTouch('2027-03-01');
+    // 60 days after 1 March is 30 April: not yet silent "for longer than 60 days".
+    expect(await runDailyWorkflows(d, config, morning('2027-04-30'))).toMatchObject({ silent: 0, silenceAlerts: 0 });
+    expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
+    const [alert] = await openTouches(d, 'silence:');
+    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-03', all_day: 1, title: 'alpha Ltd: silent for 63 days — get in touch' });
+    // The next day's run finds the same silence and makes no second alert.
+    expect(await runDailyWorkflows(d, config, morning('2027-05-04'))).toMatchObject({ silent: 1, silenceAlerts: 0 });
+  });
+
+  it('is escalated to the sales director when the alert stays undone for a week, and cleared by a done touch', async () => {
+    const d = await withLastTouch('2027-03-01');
+    await runDailyWorkflows(d, config, morning('2027-05-04'));
+    expect(await runDailyWorkflows(d, config, morning('2027-05-10'))).toMatchObject({ silenceEscalated: 0 });
+    expect(await runDailyWorkflows(d, config, morning('2027-05-11'))).toMatchObject({ silenceEscalated: 1 });
+    const [escalation] = await openTouches(d, 'escalation:silence:');
+    expect(escalation).toMatchObject({ employee_id: 'pavel', client_id: 'alpha', date: '2027-05-11' });
+    expect(escalation!.title).toContain('anna has not got in touch for a week');
+    // Anna calls: the alert is done; the silence is over and the escalation is withdrawn.
+    const [alert] = await openTouches(d, 'silence:');
+    await markDone(d, alert!.id, { at: '2027-05-11T09:00:00Z', date: '2027-05-11', by: 'anna', note: undefined });
+    expect(await runDailyWorkflows(d, config, morning('2027-05-12'))).toMatchObject({ silent: 0, cleared: 1 });
+    expect(await openTouches(d, 'escalation:')).toEqual([]);
+  });
+});
+
+describe('win-back and onboarding cadences through selectors', () => {
+  it('lapsed clients get the win-back sequence from stage_since; new clients (onboarding, or since < 90 days) get onboarding; others neither', () => {
+    const config = configOf(workflowCompany({
+      clients: [
+        client('lost', { stage: 'lapsed', since: '2015-01-01', team: { account_manager: 'anna' } }),
+        { ...client('lost2', { stage: 'lapsed', since: '2015-01-01', team: { account_manager: 'anna' } }), stage_since: '2027-03-01' },
+        client('fresh', { since: '2027-02-15', team: { account_manager: 'anna' } }),
+        client('signed', { stage: 'onboarding', since: '2026-12-01', team: { account_manager: 'anna' } }),
+        client('old', { since: '2020-01-01', team: { account_manager: 'oleg' } }),
+      ],
+      rules: [
+        { id: 'winback-call', ours: 'account_manager', theirs: 'buyer', kind: 'call', after: '1 day', per: 'client', for: { stage: 'lapsed' } },
+        { id: 'winback-offer', ours: 'account_manager', theirs: 'ceo', kind: 'letter', after: '14 days', per: 'client', for: { stage: 'lapsed' } },
+        { id: 'onboarding-feedback', ours: 'account_manager', theirs: 'ceo', kind: 'feedback', after: '30 days', per: 'client', for: { stage: 'onboarding' } },
+      ],
+    }));
+    const plan = planTouches(config, NO_HISTORY, { from: '2027-03-01', to: '2027-05-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'));
+    const got = plan.touches.map((t) => `${t.source} ${t.client} ${t.window.from}`).sort();
+    // "lost" has no stage_since: its sequence counts from since (2015), long past. "signed" is
+    // onboarding but its 30 days after since were in December. "old" is simply active.
+    expect(got).toEqual([
+      'rule:onboarding-feedback fresh 2027-03-17',
+      'rule:winback-call lost2 2027-03-02',
+      'rule:winback-offer lost2 2027-03-15',
+    ]);
+    expect(plan.touches.some((t) => t.client === 'old' || t.client === 'signed')).toBe(false);
+  });
+});
+
+describe('overdue touches', () => {
+  const config = configOf(workflowCompany());
+
+  it('move to the next working day with "Overdue" in the title until done; an overdue meeting with the CEO goes to the director', async () => {
+    const d = await db();
+    const now = DateTime.fromISO('2027-03-01T08:00:00+03:00');
+    await planWithHistory(d, config, { from: '2027-03-01', to: '2027-03-31' }, now, true);
+    const meeting = (await d.selectFrom('touches').selectAll().where('source', '=', 'rule:ceo-meeting').where('client_id', '=', 'beta').executeTakeFirstOrThrow());
+    // Not overdue within the grace period (2 days after its day).
+    const dueDay = DateTime.fromISO(meeting.date);
+    await runDailyWorkflows(d, config, morning(dueDay.plus({ days: 2 }).toISODate()!));
+    expect(await d.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', meeting.id).executeTakeFirstOrThrow()).toEqual({ date: meeting.date, overdue_from: null });
+    const later = dueDay.plus({ days: 3 });
+    const r = await runDailyWorkflows(d, config, morning(later.toISODate()!));
+    expect(r.overdueMoved).toBeGreaterThanOrEqual(1);
+    const moved = await d.selectFrom('touches').selectAll().where('id', '=', meeting.id).executeTakeFirstOrThrow();
+    expect(moved.overdue_from).toBe(meeting.date);
+    expect(moved.date >= later.toISODate()!).toBe(true);
+    expect(DateTime.fromISO(moved.start_at).toFormat('HH:mm')).toBe(DateTime.fromISO(meeting.start_at).toFormat('HH:mm'));
+    expect(desiredEvent(moved, config).title).toBe(`Overdue: ${meeting.title}`);
+    // Pavel holds the meeting himself here: escalating to himself makes no sense.
+    expect(r.overdueEscalated).toBe(0);
+    // A re-plan keeps the moved day.
+    await planWithHistory(d, config, { from: later.toISODate()!, to: '2027-04-30' }, morning(later.toISODate()!), true);
+    expect((await d.selectFrom('touches').select(['date', 'status']).where('id', '=', meeting.id).executeTakeFirstOrThrow())).toEqual({ date: moved.date, status: 'planned' });
+  });
+
+  it('an overdue meeting of an account manager with a client\'s director is escalated once, and withdrawn when it is done', async () => {
+    const config2 = configOf(workflowCompany({ rules: [{ id: 'am-director', ours: 'account_manager', theirs: 'director', kind: 'meeting', every: '1 month' }] }));
+    const d = await db();
+    await planWithHistory(d, config2, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    const meeting = await d.selectFrom('touches').selectAll().where('client_id', '=', 'alpha').executeTakeFirstOrThrow();
+    const day = DateTime.fromISO(meeting.date).plus({ days: 5 }).toISODate()!;
+    expect(await runDailyWorkflows(d, config2, morning(day))).toMatchObject({ overdueEscalated: 1 });
+    expect(await runDailyWorkflows(d, config2, morning(DateTime.fromISO(day).plus({ days: 1 }).toISODate()!))).toMatchObject({ overdueEscalated: 0 });
+    const [escalation] = await openTouches(d, 'escalation:overdue:');
+    expect(escalation).toMatchObject({ employee_id: 'pavel', client_id: 'alpha' });
+    expect(escalation!.title).toContain(`overdue since ${meeting.date} — anna`);
+    await markDone(d, meeting.id, { at: '2027-04-01T09:00:00Z', date: '2027-04-01', by: 'anna', note: undefined });
+    await runDailyWorkflows(d, config2, morning('2027-04-02'));
+    const after = await d.selectFrom('touches').select('status').where('id', '=', escalation!.id).executeTakeFirstOrThrow();
+    expect(after.status).toBe('cancelled');
+  });
+});
+
+function row(id: string, clientId: string, employee: string, date: string) {
+  return {
+    id, source: 'rule:test', series: `rule:test|${clientId}|${id}`, kind: 'call', client_id: clientId, contact_ids: '[]', employee_id: employee,
+    date, start_at: `${date}T10:00:00.000+03:00`, end_at: `${date}T10:15:00.000+03:00`, all_day: 0, title: `call ${clientId}`,
+    window_from: date, window_to: date, remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
+  };
+}
+
+describe('the weekly digest', () => {
+  it('is one Monday-morning event per director listing overdue touches, silent clients and single-person clients', async () => {
+    const config = configOf(workflowCompany());
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('o1', 'alpha', 'anna', '2027-05-20') },
+      { ...row('d1', 'beta', 'oleg', '2027-05-05'), status: 'done', resolved_date: '2027-05-05', resolved_by: 'oleg', resolved_at: '2027-05-05T10:00:00Z', contact_ids: '["beta-buyer1"]' },
+    ]).execute();
+    const monday = DateTime.fromISO('2027-06-14T07:30:00+03:00');
+    expect(await runWeeklyDigest(d, config, monday)).toBe(1);
+    expect(await runWeeklyDigest(d, config, monday.plus({ hours: 3 }))).toBe(0);
+    const digest = await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
+    expect(digest).toMatchObject({ employee_id: 'pavel', date: '2027-06-14', start_at: '2027-06-14T09:00:00.000+03:00', all_day: 0 });
+    expect(digest.title).toBe('Weekly digest: 1 overdue, 1 silent, 2 single-person clients');
+    expect(digest.body).toContain('Overdue touches (1):\n- 2027-05-20 call alpha — anna');
+    expect(digest.body).toContain('- beta Ltd: 1 of ours (oleg), 1 of theirs');
+    expect(desiredEvent(digest, config).description).toContain('Silent clients (1):\n- alpha Ltd:');
+  });
+});

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
+import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+
+afterEach(stopAll);
+
+const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
+const open: DB[] = [];
+afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
+async function db() {
+  const d = await openMigrated(join(tempDir(), 't.sqlite'));
+  open.push(d);
+  return d;
+}
+
+describe('business events become touches', () => {
+  const config = configOf(workflowCompany());
+
+  it('an event in working hours is a timed touch at once for the client\'s account manager, due within the trigger\'s delay', async () => {
+    const d = await db();
+    const r = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-1042', at: '2027-03-02T14:07:30+03:00' }, at('2027-03-02T14:08:00+03:00'));
+    expect(r.created).toBe(true);
+    const touch = await d.selectFrom('touches').selectAll().where('id', '=', r.touchIds[0]!).executeTakeFirstOrThrow();
+    expect(touch).toMatchObject({
+      source: 'trigger:order-shipped', employee_id: 'anna', client_id: 'alpha', all_day: 0, date: '2027-03-02',
+      start_at: '2027-03-02T14:08:00.000+03:00', end_at: '2027-03-02T14:23:00.000+03:00', window_to: '2027-03-02',
+      title: 'Tell alpha Ltd that order SO-1042 has shipped', status: 'planned',
+    });
+    expect(JSON.parse(touch.contact_ids)).toEqual(['alpha-buyer2']);
+  });
+
+  it('the same event sent twice (name, client, ref) makes one touch', async () => {
+    const d = await db();
+    const event = { name: 'order.shipped', client: 'alpha', ref: 'SO-7', at: '2027-03-02T10:00:00+03:00' };
+    const first = await receiveEvent(d, config, event, at('2027-03-02T10:00:00+03:00'));
+    const again = await receiveEvent(d, config, { ...event, at: '2027-03-02T10:05:00+03:00' }, at('2027-03-02T10:05:00+03:00'));
+    expect(again).toEqual({ created: false, touchIds: first.touchIds, ref: 'SO-7' });
+    expect(await d.selectFrom('touches').select('id').execute()).toHaveLength(1);
+    const other = await receiveEvent(d, config, { ...event, ref: 'SO-8' }, at('2027-03-02T10:06:00+03:00'));
+    expect(other.created).toBe(true);
+  });
+
+  it('an event after hours is due at the start of the next working day (Friday evening → Monday 09:00; a public holiday is skipped)', async () => {
+    const d = await db();
+    const friday = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'A', at: '2027-03-05T19:30:00+03:00' }, at('2027-03-05T19:30:00+03:00'));
+    const late = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'B', at: '2027-03-04T17:50:00+03:00' }, at('2027-03-04T17:50:00+03:00'));
+    // 8 March is a public holiday in Russia: the next working morning after Friday 5 March is Tuesday 9 March.
+    const rows = await d.selectFrom('touches').select(['id', 'start_at', 'window_to']).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(friday.touchIds[0]!)).toMatchObject({ start_at: '2027-03-09T09:00:00.000+03:00', window_to: '2027-03-09' });
+    // 17:50 leaves no room for a quarter of an hour before 18:00: next morning.
+    expect(byId.get(late.touchIds[0]!)).toMatchObject({ start_at: '2027-03-05T09:00:00.000+03:00' });
+  });
+
+  it('unknown event names and clients are refused with a clear message, and nothing is recorded', async () => {
+    const d = await db();
+    await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow(EventRejectedError);
+    await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown event "order.lost": expected one of order.shipped');
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'nobody' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown client "nobody"');
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: 'yesterday' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('at: expected an ISO instant');
+    expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
+    expect(await d.selectFrom('business_events').select('name').execute()).toEqual([]);
+  });
+
+  it('touchbase event records once, puts the touch in the calendar, and exits 2 on an unknown event', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = join(tempDir(), 't.sqlite');
+    const args = ['--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-1', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00'];
+    const first = await cli('event', 'order.shipped', ...args);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('recorded');
+    expect(first.out).toContain('in the calendar now');
+    const second = await cli('event', 'order.shipped', ...args);
+    expect(second.out).toContain('already recorded; nothing new');
+    const bad = await cli('event', 'order.lost', ...args);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('unknown event "order.lost"');
+    const d = await openMigrated(file);
+    open.push(d);
+    expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([{ employee_id: 'anna' }]);
+  });
+
+  it('POST /api/events takes an event with the bearer token, once, and refuses bad ones', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const clock = new ManualClock('2027-03-02T11:00:00+03:00');
+    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'secret-token-12345' });
+    await startedAndSynced(daemon);
+    const post = (body: unknown, token = 'secret-token-12345') => fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect((await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-9' }, 'wrong')).status).toBe(401);
+    const created = await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-9' });
+    expect(created.status).toBe(201);
+    const body = await created.json() as { touches: string[] };
+    const again = await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-9' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ created: false, touches: body.touches });
+    expect((await post({ event: 'order.lost', client: 'alpha' })).status).toBe(422);
+    expect(await (await post({ client: 'alpha' })).json()).toMatchObject({ error: 'event: expected a non-empty string' });
+  });
+});

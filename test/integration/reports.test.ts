@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { loadReportData } from '../../src/reports/report-data.ts';
+import { coverageReport } from '../../src/reports/coverage.ts';
+import { breadthReport } from '../../src/reports/breadth.ts';
+import { punctualityReport } from '../../src/reports/punctuality.ts';
+import { overdueReport } from '../../src/reports/overdue-report.ts';
+import { renderReport } from '../../src/reports/report.ts';
+import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { cli } from '../helpers/run-cli.ts';
+
+const TODAY = '2027-06-15';
+const config = configOf(workflowCompany());
+const open: DB[] = [];
+afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
+
+type Status = 'planned' | 'done' | 'skipped';
+function touch(id: string, o: { client: string; employee: string; source: string; contacts: string[]; date: string; windowTo?: string; status?: Status; doneOn?: string; kind?: string }) {
+  const status = o.status ?? 'planned';
+  return {
+    id, source: o.source, series: `${o.source}|${o.client}|${id}`, kind: o.kind ?? 'call', client_id: o.client, contact_ids: JSON.stringify(o.contacts),
+    employee_id: o.employee, date: o.date, start_at: `${o.date}T10:00:00.000+03:00`, end_at: `${o.date}T10:30:00.000+03:00`, all_day: 0,
+    title: `${o.source} ${o.client} ${o.date}`, window_from: o.date, window_to: o.windowTo ?? o.date, remind: '[]', status,
+    resolved_at: status === 'planned' ? null : `${o.doneOn ?? o.date}T12:00:00Z`, resolved_date: status === 'planned' ? null : (o.doneOn ?? o.date),
+    resolved_by: status === 'planned' ? null : o.employee, note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z',
+    moved_by_user: 0, overdue_from: null, body: null,
+  };
+}
+
+/**
+ * A fixed history: Alpha is served by Anna and Pavel, with two of its people; Beta only by
+ * Oleg, with one buyer. Oleg moved three of his meetings in his calendar. Two touches are
+ * overdue; one of Anna's was done late.
+ */
+async function history(): Promise<DB> {
+  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  open.push(db);
+  await db.insertInto('touches').values([
+    touch('a1', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-04-10', windowTo: '2027-04-30', status: 'done' }),
+    touch('a2', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-05-20', windowTo: '2027-05-31' }),
+    touch('a3', { client: 'alpha', employee: 'pavel', source: 'rule:ceo-meeting', contacts: ['alpha-ceo0'], date: '2027-05-12', windowTo: '2027-06-30', status: 'done', kind: 'meeting' }),
+    touch('a4', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-03-10', windowTo: '2027-03-31', status: 'done', doneOn: '2027-04-05' }),
+    touch('a5', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-06-20', windowTo: '2027-06-30' }),
+    touch('b1', { client: 'beta', employee: 'oleg', source: 'rule:buyer-calls', contacts: ['beta-buyer1'], date: '2027-05-05', windowTo: '2027-05-31', status: 'done' }),
+    touch('b2', { client: 'beta', employee: 'oleg', source: 'rule:buyer-calls', contacts: ['beta-buyer1'], date: '2027-06-01', windowTo: '2027-06-30' }),
+    touch('b3', { client: 'beta', employee: 'oleg', source: 'rule:buyer-calls', contacts: ['beta-buyer2'], date: '2027-05-07', windowTo: '2027-05-31', status: 'skipped' }),
+  ]).execute();
+  for (const [id, from, to] of [['b1', '2027-05-03', '2027-05-05'], ['b2', '2027-05-28', '2027-05-30'], ['b2', '2027-05-30', '2027-06-01']]) {
+    await db.insertInto('touch_events').values({ touch_id: id!, type: 'rescheduled', at: `${from}T08:00:00Z`, employee_id: 'oleg', from_date: from!, to_date: to!, detail: 'moved in the calendar by the employee' }).execute();
+  }
+  // A move by the plan is not the employee's.
+  await db.insertInto('touch_events').values({ touch_id: 'a2', type: 'rescheduled', at: '2027-05-01T08:00:00Z', employee_id: 'anna', from_date: '2027-05-18', to_date: '2027-05-20', detail: 'plan changed' }).execute();
+  return db;
+}
+
+describe('director reports on a fixed history', () => {
+  it('breadth: the client served by one person comes first', async () => {
+    const r = breadthReport(config, await loadReportData(await history()), TODAY);
+    expect(r.rows.map((x) => [x.client, x.our_people, x.their_people, x.risk])).toEqual([
+      ['beta', 1, 1, 'one of ours, one of theirs'],
+      ['alpha', 2, 2, ''],
+    ]);
+    expect(r.summary['depending on one person']).toBe(1);
+  });
+
+  it('punctuality: on time, late, rescheduled by the employee, skipped, missed per employee', async () => {
+    const r = punctualityReport(config, await loadReportData(await history()), TODAY);
+    const by = Object.fromEntries(r.rows.map((x) => [x.employee, [x.on_time, x.late, x.rescheduled, x.skipped, x.missed]]));
+    expect(by).toEqual({ anna: [1, 1, 0, 0, 1], oleg: [1, 0, 3, 1, 1], pavel: [1, 0, 0, 0, 0] });
+  });
+
+  it('overdue: every overdue touch, oldest first, with its owner', async () => {
+    const r = overdueReport(config, await loadReportData(await history()), TODAY);
+    expect(r.rows.map((x) => [x.id, x.owner, x.due, x.days])).toEqual([['a2', 'anna', '2027-05-20', 26], ['b2', 'oleg', '2027-06-01', 14]]);
+  });
+
+  it('coverage: each role pair the rules ask for, last done, next due, on time or late, and the shares', async () => {
+    const r = coverageReport(config, await loadReportData(await history()), TODAY);
+    expect(r.rows.map((x) => [x.client, x.ours, x.theirs, x.last_done, x.next_due, x.status, x.client_on_time])).toEqual([
+      ['alpha', 'sales_director', 'ceo', '2027-05-12', null, 'on time', '50%'],
+      ['alpha', 'account_manager', 'buyer', '2027-04-10', '2027-06-20', 'late', '50%'],
+      ['beta', 'sales_director', 'ceo', null, null, 'no touch yet', '0%'],
+      ['beta', 'account_manager', 'buyer', '2027-05-05', null, 'late', '0%'],
+    ]);
+    expect(r.summary).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': '25%' });
+  });
+
+  it('renders as a table, as CSV and as JSON', async () => {
+    const r = overdueReport(config, await loadReportData(await history()), TODAY);
+    const table = renderReport(r, 'table');
+    expect(table).toMatch(/^Overdue touches on 2027-06-15/);
+    expect(table).toMatch(/due +days late +owner/);
+    expect(table).toContain('overdue: 2');
+    const csv = parseCsv(renderReport(r, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(csv.map((x) => [x.id, x.owner, x.days])).toEqual([['a2', 'anna', '26'], ['b2', 'oleg', '14']]);
+    const json = JSON.parse(renderReport(r, 'json')) as { report: string; summary: object; rows: { id: string }[] };
+    expect(json).toMatchObject({ report: 'overdue', summary: { overdue: 2 } });
+    expect(json.rows.map((x) => x.id)).toEqual(['a2', 'b2']);
+  });
+
+  it('touchbase report prints each report and refuses an unknown one or format', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = join(tempDir(), 't.sqlite');
+    await cli('plan', '--config', dir, '--db', file, '--now', '2027-03-01T09:00:00+03:00');
+    for (const name of ['coverage', 'breadth', 'punctuality', 'overdue', 'silence']) {
+      for (const format of ['table', 'csv', 'json']) {
+        const r = await cli('report', name, '--format', format, '--config', dir, '--db', file, '--now', '2027-06-15T09:00:00+03:00');
+        expect(r.code, `${name} ${format}`).toBe(0);
+        if (format === 'json') expect(JSON.parse(r.out).report).toBe(name);
+      }
+    }
+    expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, breadth, punctuality, overdue, silence');
+    expect((await cli('report', 'overdue', '--format', 'xml', '--config', dir, '--db', file)).code).toBe(2);
+  });
+});
