@@ -95,7 +95,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
       origin, located,
       client: {
         id: c.id, name: c.name, tier: c.tier, industry: c.industry, country: c.country ?? settings.country,
-        timezone: c.timezone ?? settings.timezone, stage: c.stage, since: c.since, stageSince: c.stage_since, newUntil: c.since ? addDays(c.since, NEW_CLIENT_DAYS) : undefined,
+        timezone: c.timezone ?? settings.timezone, stage: c.stage, since: c.since, stageSince: c.stage_since, lastContact: c.last_contact, newUntil: c.since ? addDays(c.since, NEW_CLIENT_DAYS) : undefined,
         hours: c.hours ? parseHours(c.hours) : settings.hours, team: { ...c.team }, contacts,
       },
     });

@@ -117,6 +117,8 @@ export const clientSchema = z.strictObject({
   since: isoDate.optional(),
   /** When the client entered its stage (lapsed, onboarding): sequences count from it. */
   stage_since: isoDate.optional(),
+  /** The last contact before touchbase (a CRM's "last activity"): silence counts from it. */
+  last_contact: isoDate.optional(),
   hours: hours.optional(),
   team: z.record(z.string().regex(ID, { message: 'a role name' }), id).default({}),
   contacts: z.array(contactSchema).default([]),

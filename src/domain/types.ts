@@ -87,6 +87,8 @@ export interface Client {
   readonly since: string | undefined;
   /** ISO date the client entered its stage (lapsed, onboarding): sequences count from it. */
   readonly stageSince: string | undefined;
+  /** The last contact before touchbase knew the client (a CRM's "last activity"). */
+  readonly lastContact: string | undefined;
   /** since + 90 days: until then an active client counts as onboarding for selectors. */
   readonly newUntil: string | undefined;
   readonly hours: Hours;

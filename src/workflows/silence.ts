@@ -23,8 +23,10 @@ export const SILENCE_ESCALATION_DAYS = 7;
 
 /**
  * Clients where nobody of ours has done a touch with anyone for longer than `silence.after`,
- * longest silence first. A client never touched counts from `since`, else from the day
- * touchbase first planned for it (`trackedSince`).
+ * longest silence first. Without a done touch, the silence counts from the client's
+ * `last_contact` (from the CRM); without that, from the later of `since` and the day
+ * touchbase first planned for it — what happened before touchbase is not known, and a fresh
+ * installation must not call every old client silent on its first morning.
  */
 export function silentClients(config: Config, lastDone: ReadonlyMap<string, LastDone>, trackedSince: ReadonlyMap<string, string>, today: string): SilentClient[] {
   const silence = config.silence;
@@ -33,7 +35,7 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
   for (const client of config.clients) {
     if (!selects(silence.for, client, today)) continue;
     const done = lastDone.get(client.id);
-    const since = done?.date ?? client.since ?? trackedSince.get(client.id);
+    const since = latest(done?.date, client.lastContact) ?? latest(client.since, trackedSince.get(client.id));
     if (!since || addDuration(since, silence.after) >= today) continue;
     out.push({ client, since, days: daysBetween(since, today), lastDone: done });
   }
@@ -73,4 +75,8 @@ export function silenceEscalation(config: Config, s: SilentClient, alert: { date
     dueBy: addDays(day.date, 6), remind: [0],
     body: `The alert to ${alert.employee} of ${alert.date} is still open. Nobody of ours has done a touch with ${s.client.name} since ${s.since}.`,
   };
+}
+
+function latest(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a >= b ? a : b;
 }

@@ -146,7 +146,7 @@ function busyCompany(): Config {
   const hours = { start: 8 * 60, end: 20 * 60 };
   const clients = Array.from({ length: 700 }, (_, i) => ({
     id: `c${i}`, name: `Client ${i}`, tier: undefined, industry: undefined, country: 'RU', timezone: 'Europe/Moscow', stage: 'active' as const,
-    since: undefined, stageSince: undefined, newUntil: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
+    since: undefined, stageSince: undefined, lastContact: undefined, newUntil: undefined, hours, team: { account_manager: 'busy' }, contacts: [{ id: `c${i}-buyer`, name: `Buyer ${i}`, role: 'buyer', email: undefined, phone: undefined }],
   }));
   return {
     settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google',

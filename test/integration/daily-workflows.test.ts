@@ -62,6 +62,25 @@ describe('silence', () => {
   });
 });
 
+describe('silence on a fresh installation', () => {
+  it('counts from the CRM\'s last_contact, else from when touchbase started: old clients are not all silent on the first morning', async () => {
+    const config = configOf(workflowCompany({
+      rules: [],
+      clients: [
+        client('old', { since: '2015-01-01', team: { account_manager: 'anna' } }),
+        { ...client('quiet', { since: '2015-01-01', team: { account_manager: 'oleg' } }), last_contact: '2027-01-20' },
+      ],
+    }));
+    const d = await db();
+    await d.insertInto('touches').values([{ ...row('p1', 'old', 'anna', '2027-03-10'), created_at: '2027-03-01T06:00:00Z' }, { ...row('p2', 'quiet', 'oleg', '2027-03-10'), created_at: '2027-03-01T06:00:00Z' }]).execute();
+    expect(await runDailyWorkflows(d, config, morning('2027-03-25'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
+    const [alert] = await openTouches(d, 'silence:');
+    expect(alert).toMatchObject({ client_id: 'quiet', title: 'quiet Ltd: silent for 64 days — get in touch' });
+    // "old" counts from 1 March, when touchbase first planned for it: silent after 30 April.
+    expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 2 });
+  });
+});
+
 describe('win-back and onboarding cadences through selectors', () => {
   it('lapsed clients get the win-back sequence from stage_since; new clients (onboarding, or since < 90 days) get onboarding; others neither', () => {
     const config = configOf(workflowCompany({
