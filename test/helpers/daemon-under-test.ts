@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { Daemon, type DaemonOptions } from '../../src/daemon/daemon.ts';
 import { InProcessRunner } from '../../src/daemon/in-process-runner.ts';
 import type { CalendarPort, ProviderName } from '../../src/calendar/port.ts';
@@ -40,10 +39,14 @@ export async function startedAndSynced(daemon: Daemon): Promise<void> {
   await synced;
 }
 
-/** The next finished run of a job (waits on the scheduler's typed event, never on a sleep). */
-export async function nextFinished(daemon: Daemon, job: string): Promise<string> {
-  for (;;) {
-    const [run] = (await once(daemon, 'job:finished')) as [{ job: string; summary: string }];
-    if (run.job === job) return run.summary;
-  }
+/** The next finished run of a job (a listener on the daemon's typed event, never a sleep). */
+export function nextFinished(daemon: Daemon, job: string): Promise<string> {
+  return new Promise((resolve) => {
+    const listener = (run: { job: string; summary: string }) => {
+      if (run.job !== job) return;
+      daemon.off('job:finished', listener);
+      resolve(run.summary);
+    };
+    daemon.on('job:finished', listener);
+  });
 }

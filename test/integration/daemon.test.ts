@@ -209,6 +209,28 @@ describe('touchbase daemon', () => {
     expect(r.out).toContain('ExecReload=/bin/kill -HUP $MAINPID');
   });
 
+  it('runs each job on its schedule from settings, in the company zone: the daily checks at their hour, the digest on Monday', async () => {
+    const sections = syncCompany('ics');
+    const configDir = writeConfig({ 'touchbase.yaml': { ...sections, settings: { ...sections.settings, schedules: { daily: '0 7 * * *', calendars: '0 * * * *', sync: '*/10 * * * *' } } } });
+    const clock = new ManualClock('2027-03-01T08:00:00+03:00'); // a Monday
+    const { daemon } = daemonUnderTest({ configDir, clock });
+    const firstChecks = nextFinished(daemon, 'daily'); // the daily checks also run at the very first start
+    await startedAndSynced(daemon);
+    await firstChecks;
+    clock.set('2027-03-01T08:09:59+03:00');
+    expect(await daemon.scheduler.runDue()).toEqual([]);
+    clock.set('2027-03-01T09:00:00+03:00');
+    expect(await daemon.scheduler.runDue()).toEqual(['sync', 'calendars']);
+    clock.set('2027-03-02T06:59:00+03:00'); // the next morning: sync and calendars catch up, daily not yet
+    expect(await daemon.scheduler.runDue()).toEqual(['sync', 'calendars']);
+    clock.set('2027-03-02T07:00:00+03:00');
+    expect(await daemon.scheduler.runDue()).toEqual(['sync', 'daily', 'calendars']);
+    clock.set('2027-03-08T08:00:00+03:00');
+    expect(await daemon.scheduler.runDue()).toContain('digest');
+    const jobs = (await daemon.status()).jobs.map((j) => [j.name, j.nextRun]);
+    expect(jobs).toEqual(expect.arrayContaining([['daily', '2027-03-09T07:00:00.000+03:00'], ['digest', '2027-03-15T08:00:00.000+03:00']]));
+  });
+
   it('health, readiness and the status page answer', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
