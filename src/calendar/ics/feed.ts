@@ -3,6 +3,7 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { DateTime } from 'luxon';
 import type { DB } from '../../storage/database.ts';
 import type { DesiredEvent } from '../port.ts';
+import { withFastFolding } from './fast-fold.ts';
 
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
 export const KEEP_CANCELLED_DAYS = 30;
@@ -35,5 +36,5 @@ export async function renderFeed(db: DB, employeeId: string, name: string, now: 
     });
     if (row.status === 'confirmed') for (const minutes of e.reminders) event.createAlarm({ type: ICalAlarmType.display, trigger: minutes * 60, description: e.title });
   }
-  return calendar.toString();
+  return withFastFolding(() => calendar.toString());
 }
