@@ -7,6 +7,7 @@ import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
 import { daemonApp } from '../http/daemon-app.ts';
+import { eventsRoute } from '../http/events-api.ts';
 import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { DaemonLock } from './daemon-lock.ts';
@@ -229,16 +230,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           return c.json({ requested: 'sync' }, 202);
         });
         api.post('/reload', async (c) => c.json({ applied: await this.reload('requested over the API') }));
-        api.post('/events', async (c) => {
-          const body = await c.req.json().catch(() => undefined) as Record<string, unknown> | undefined;
-          const problem = eventProblem(body);
-          if (problem) return c.json({ error: problem }, 400);
-          const event = { name: String(body!.event), client: String(body!.client), ref: body!.ref as string | undefined, at: body!.at as string | undefined };
+        eventsRoute(api, async (event) => {
           const result = await this.#runner!.event(this.#snapshot!, event);
-          if (!result.ok) return c.json({ error: result.error }, 422);
-          this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
-          if (result.outcome.created) this.#scheduler?.request('sync');
-          return c.json({ created: result.outcome.created, ref: result.outcome.ref, touches: result.outcome.touchIds }, result.outcome.created ? 201 : 200);
+          if (result.ok) {
+            this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
+            if (result.outcome.created) this.#scheduler?.request('sync');
+          }
+          return result;
         });
       },
     });
@@ -374,15 +372,3 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 }
 
-/** What is wrong with a POST /api/events body, or undefined. */
-function eventProblem(body: Record<string, unknown> | undefined): string | undefined {
-  if (!body || typeof body !== 'object') return 'expected a JSON object like {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042"}';
-  for (const field of ['event', 'client'] as const) {
-    if (typeof body[field] !== 'string' || !body[field]) return `${field}: expected a non-empty string`;
-  }
-  for (const field of ['ref', 'at'] as const) {
-    if (body[field] !== undefined && typeof body[field] !== 'string') return `${field}: expected a string`;
-  }
-  const unknown = Object.keys(body).filter((k) => !['event', 'client', 'ref', 'at'].includes(k));
-  return unknown.length ? `unknown field ${unknown[0]}: expected only event, client, ref and at` : undefined;
-}

@@ -1,0 +1,32 @@
+import type { Hono } from 'hono';
+import type { BusinessEvent } from '../workflows/trigger-events.ts';
+import type { EventResult } from '../daemon/job-runner.ts';
+
+/**
+ * POST /api/events: {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042", "at": "…"}.
+ * 201 with the new touches, 200 when the same event (name, client, ref) came before, 422 for an
+ * unknown event or client, 400 for a body that is not such an object. Mounted behind the token.
+ */
+export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promise<EventResult>): void {
+  api.post('/events', async (c) => {
+    const body = await c.req.json().catch(() => undefined) as Record<string, unknown> | undefined;
+    const problem = eventProblem(body);
+    if (problem) return c.json({ error: problem }, 400);
+    const result = await receive({ name: String(body!.event), client: String(body!.client), ref: body!.ref as string | undefined, at: body!.at as string | undefined });
+    if (!result.ok) return c.json({ error: result.error }, 422);
+    return c.json({ created: result.outcome.created, ref: result.outcome.ref, touches: result.outcome.touchIds }, result.outcome.created ? 201 : 200);
+  });
+}
+
+/** What is wrong with a POST /api/events body, or undefined. */
+function eventProblem(body: Record<string, unknown> | undefined): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'expected a JSON object like {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042"}';
+  for (const field of ['event', 'client'] as const) {
+    if (typeof body[field] !== 'string' || !body[field]) return `${field}: expected a non-empty string`;
+  }
+  for (const field of ['ref', 'at'] as const) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') return `${field}: expected a string`;
+  }
+  const unknown = Object.keys(body).filter((k) => !['event', 'client', 'ref', 'at'].includes(k));
+  return unknown.length ? `unknown field ${unknown[0]}: expected only event, client, ref and at` : undefined;
+}
