@@ -7,22 +7,29 @@ import { watch, type FSWatcher } from 'node:fs';
 export class ConfigWatcher {
   readonly #dir: string;
   readonly #onChange: () => void;
+  readonly #onFirstEvent: (() => void) | undefined;
   readonly #debounceMs: number;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(dir: string, onChange: () => void, debounceMs = 300) {
+  /** `onFirstEvent` is told at the first event of a burst, before it settles (to get ready early). */
+  constructor(dir: string, onChange: () => void, options: { debounceMs?: number; onFirstEvent?: () => void } = {}) {
     this.#dir = dir;
     this.#onChange = onChange;
-    this.#debounceMs = debounceMs;
+    this.#onFirstEvent = options.onFirstEvent;
+    this.#debounceMs = options.debounceMs ?? 200;
   }
 
   start(): void {
     if (this.#watcher) return;
     this.#watcher = watch(this.#dir, { recursive: true }, (_event, name) => {
       if (name && !/\.(ya?ml|csv)$/i.test(name.toString())) return; // editor swap files, backups
+      if (this.#timer === undefined) this.#onFirstEvent?.();
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(this.#onChange, this.#debounceMs);
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#onChange();
+      }, this.#debounceMs);
     });
     // A watcher error (the folder removed) must not end the daemon: the last valid configuration stays.
     this.#watcher.on('error', () => undefined);

@@ -126,7 +126,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await setInfo(db, { pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '' });
       await this.#recordConfigState();
       if (this.#o.watch !== false) {
-        this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'));
+        this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
       this.#log.info({ config: this.#o.configDir, db: this.#o.dbFile, clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
@@ -358,6 +358,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #close(): Promise<void> {
     this.#watcher?.stop();
+    this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,26 +1,13 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../domain/types.ts';
 import type { CalendarPort, ProviderName } from '../calendar/port.ts';
-import { checkSnapshot } from '../config/load-config.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { DB } from '../storage/database.ts';
 import type { DateTime } from 'luxon';
-import type { CheckResult, ConfigSummary, EventResult, JobRunner } from './job-runner.ts';
+import type { CheckResult, EventResult, JobRunner } from './job-runner.ts';
+import { checkOf } from './config-check.ts';
 import { EventRejectedError, receiveEvent, type BusinessEvent } from '../workflows/trigger-events.ts';
 import { doWork, type WorkDeps, type WorkKind, type WorkReport } from './work.ts';
-
-export function summarise(config: Config): ConfigSummary {
-  return {
-    settings: config.settings, clients: config.clients.length,
-    employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone })),
-  };
-}
-
-/** Validates a snapshot: the summary the daemon keeps, and the configuration for a job. */
-export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config: Config | undefined } {
-  const { config, issues } = checkSnapshot(snapshot);
-  return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues }, config: undefined };
-}
 
 /** Records an event; a refusal (unknown name or client) is an answer, not a failure. */
 export async function recordEvent(db: DB, config: Config, event: BusinessEvent, now: DateTime): Promise<EventResult> {

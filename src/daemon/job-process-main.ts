@@ -1,10 +1,7 @@
 // A daemon job in its own process: validate the configuration snapshot, or plan and sync.
-import { systemClock } from '../clock.ts';
-import { providersFromEnv } from '../calendar/providers-from-env.ts';
-import { openMigrated } from '../storage/database.ts';
+// A check loads only the configuration code: a reload is answered sooner.
 import type { JobAnswer, JobTask } from './job-runner.ts';
-import { checkOf, recordEvent } from './in-process-runner.ts';
-import { doWork } from './work.ts';
+import { checkOf } from './config-check.ts';
 
 const stopping = new AbortController();
 
@@ -13,6 +10,9 @@ async function run(task: JobTask): Promise<JobAnswer> {
   const { result, config } = checkOf(snapshot);
   if (task.kind === 'check') return { type: 'check', result };
   if (!config) return { type: 'error', message: 'the configuration given to the job is not valid' };
+  const [{ systemClock }, { providersFromEnv }, { openMigrated }, { recordEvent }, { doWork }] = await Promise.all([
+    import('../clock.ts'), import('../calendar/providers-from-env.ts'), import('../storage/database.ts'), import('./in-process-runner.ts'), import('./work.ts'),
+  ]);
   const db = await openMigrated(task.dbFile);
   try {
     if (task.kind === 'event') return { type: 'event', result: await recordEvent(db, config, task.event!, systemClock.now()) };

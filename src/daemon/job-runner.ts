@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { Settings } from '../domain/types.ts';
 import type { ConfigIssue } from '../config/config-issue.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
@@ -19,6 +19,10 @@ export type EventResult = { readonly ok: true; readonly outcome: EventOutcome } 
 
 /** Runs the heavy work (validating, planning, syncing) somewhere other than the daemon's loop. */
 export interface JobRunner {
+  /** A change is coming (a file was saved): get ready, so that the check that follows starts sooner. */
+  prepare?(): void;
+  /** Lets go of anything prepared (at stop). */
+  close?(): void;
   check(snapshot: ConfigSnapshot): Promise<CheckResult>;
   work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport>;
   /** Records a business event's touches (it needs the whole configuration). */
@@ -48,6 +52,8 @@ export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult }
 export class ProcessRunner implements JobRunner {
   readonly #dbFile: string;
   readonly #feedDir: string;
+  /** A process started ahead (on the first file event of a save), loading while the save settles. */
+  #spare: { child: ChildProcess; ready: Promise<void>; timer: NodeJS.Timeout } | undefined;
 
   constructor(options: { dbFile: string; feedDir: string }) {
     this.#dbFile = options.dbFile;
@@ -72,18 +78,54 @@ export class ProcessRunner implements JobRunner {
     return answer.result;
   }
 
-  #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, signal: AbortSignal | undefined, event?: BusinessEvent): Promise<JobAnswer> {
-    const task: JobTask = { kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#dbFile, feedDir: this.#feedDir };
+  prepare(): void {
+    if (this.#spare) return;
+    const spare = this.#spawn();
+    // Unused (the save changed nothing that matters): it goes after a while.
+    const timer = setTimeout(() => {
+      if (this.#spare !== spare) return;
+      this.#spare = undefined;
+      spare.child.kill();
+    }, 30_000);
+    timer.unref();
+    const spareWithTimer = { ...spare, timer };
+    this.#spare = spareWithTimer;
+  }
+
+  close(): void {
+    if (!this.#spare) return;
+    clearTimeout(this.#spare.timer);
+    this.#spare.child.kill();
+    this.#spare = undefined;
+  }
+
+  #spawn(): { child: ChildProcess; ready: Promise<void> } {
     // The entry registers tsx (the sources are TypeScript), as the CLI's does. stdout and
     // stderr are the daemon's, so a job's crash report lands in the same log.
     const child = fork(new URL('./job-process.js', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve()); // the first message is "ready"
+      child.once('exit', (code) => reject(new Error(`the job process ended (exit code ${code}) before it was ready`)));
+      child.once('error', reject);
+    });
+    ready.catch(() => undefined); // a spare that dies unused is not an error
+    return { child, ready };
+  }
+
+  async #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, signal: AbortSignal | undefined, event?: BusinessEvent): Promise<JobAnswer> {
+    const task: JobTask = { kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#dbFile, feedDir: this.#feedDir };
+    const spare = this.#spare;
+    this.#spare = undefined;
+    if (spare) clearTimeout(spare.timer);
+    const { child, ready } = spare ?? this.#spawn();
     const onAbort = () => child.connected && child.send('stop');
     signal?.addEventListener('abort', onAbort, { once: true });
+    await ready;
+    child.send(task);
     return new Promise<JobAnswer>((resolve, reject) => {
       let answer: JobAnswer | undefined;
       child.on('message', (m: JobAnswer | 'ready') => {
-        if (m === 'ready') child.send(task);
-        else answer = m;
+        if (m !== 'ready') answer = m;
       });
       child.on('error', reject);
       child.on('exit', (code, sig) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cpSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { tempDir } from '../helpers/config-folder.ts';
@@ -48,6 +48,17 @@ describe('the real touchbase daemon process', () => {
       expect(res.headers.get('content-type')).toContain('text/calendar');
       expect(await res.text()).toContain('BEGIN:VEVENT');
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+      // Edits to the configuration are validated in a job process: a valid one is applied,
+      // a broken one is reported with its place while the daemon goes on.
+      const rules = join(config, 'rules.yaml');
+      const text = readFileSync(rules, 'utf8');
+      writeFileSync(rules, text.replace('every: 6 months', 'every: 4 months'));
+      await out.waitFor(/"msg":"configuration reloaded"/);
+      writeFileSync(rules, `${text}\n  - { id: broken, ours: nobody, theirs: ceo, kind: call, every: 1 month }\n`);
+      const [rejected] = await out.waitFor(/[^\n]*"msg":"configuration change rejected[^\n]*/);
+      expect(rejected).toContain('rules.yaml:');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,0 +1,18 @@
+import type { Config } from '../domain/types.ts';
+import { checkSnapshot } from '../config/load-config.ts';
+import type { ConfigSnapshot } from '../config/snapshot.ts';
+import type { CheckResult, ConfigSummary } from './job-runner.ts';
+
+/** What the daemon keeps of a valid configuration. */
+export function summarise(config: Config): ConfigSummary {
+  return {
+    settings: config.settings, clients: config.clients.length,
+    employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone })),
+  };
+}
+
+/** Validates a snapshot: the summary the daemon keeps, and the configuration for a job. */
+export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config: Config | undefined } {
+  const { config, issues } = checkSnapshot(snapshot);
+  return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues }, config: undefined };
+}
