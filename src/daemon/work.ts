@@ -61,6 +61,9 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   const used = new Set(config.employees.filter((e) => e.calendar !== 'none' && !synced.skipped.has(e.id)).map((e) => e.calendar));
   const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
   for (const employee of d.paused.keys()) troubled.add(config.employees.find((e) => e.id === employee)?.calendar ?? '');
+  // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
+  const waiting = await db.selectFrom('outbox').select('provider').distinct().where('status', '=', 'pending').where('last_error', 'is not', null).execute();
+  for (const w of waiting) troubled.add(w.provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
     + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;

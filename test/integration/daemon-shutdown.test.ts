@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import parsePrometheus from 'parse-prometheus-text-format';
 import { openMigrated } from '../../src/storage/database.ts';
 import { GoogleCalendar } from '../../src/calendar/google/google-calendar.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
@@ -60,5 +61,30 @@ describe('stopping the daemon in the middle of a sync', () => {
     expect(after.map((e) => e.id).sort()).toEqual(planned.map((t) => t.id.replace(/-/g, '')).sort());
     // One create per event, ever: nothing was sent twice.
     expect(fake.writes().filter((w) => w.method === 'POST').length).toBe(planned.length);
+  });
+});
+
+describe('provider errors in /metrics and /readyz', () => {
+  it('counts errors by provider and code, and sets the last successful sync only when a sync went well', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('google') });
+    const clock = new ManualClock(NOW);
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { method: 'POST', times: 1 });
+    const { daemon } = daemonUnderTest({ configDir, clock, ports: { google: google() } });
+    const first = nextFinished(daemon, 'daily'); // at the first start: sync, then the daily checks
+    await daemon.start();
+    await first;
+    const metrics = async () => new Map(parsePrometheus(await (await fetch(`${daemon.url}/metrics`)).text()).map((f) => [f.name, f]));
+    let m = await metrics();
+    expect(m.get('touchbase_provider_errors_total')!.metrics).toEqual([{ labels: { provider: 'google', code: 'temporary' }, value: '1' }]);
+    expect(m.get('touchbase_last_successful_sync_timestamp_seconds')!.metrics).toEqual([]);
+    expect(await (await fetch(`${daemon.url}/readyz`)).json()).toMatchObject({ ready: true, providers: { 'google.state': 'errors' } });
+    // The retry is due later: the next sync writes it and all is well.
+    clock.set(NOW.plus({ minutes: 10 }));
+    const second = nextFinished(daemon, 'sync');
+    daemon.scheduler.request('sync');
+    await second;
+    m = await metrics();
+    expect(m.get('touchbase_last_successful_sync_timestamp_seconds')!.metrics).toEqual([{ labels: { provider: 'google' }, value: String(NOW.plus({ minutes: 10 }).toSeconds()) }]);
+    expect(Number(m.get('touchbase_sync_operations_total')!.metrics.find((x) => x.labels?.result === 'retried')!.value)).toBe(1);
   });
 });
