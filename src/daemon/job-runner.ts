@@ -80,16 +80,14 @@ export class ProcessRunner implements JobRunner {
 
   prepare(): void {
     if (this.#spare) return;
-    const spare = this.#spawn();
-    // Unused (the save changed nothing that matters): it goes after a while.
+    const { child, ready } = this.#spawn();
+    // Unused (the save changed nothing that matters): it goes after a while. Using it clears the timer.
     const timer = setTimeout(() => {
-      if (this.#spare !== spare) return;
       this.#spare = undefined;
-      spare.child.kill();
+      child.kill();
     }, 30_000);
     timer.unref();
-    const spareWithTimer = { ...spare, timer };
-    this.#spare = spareWithTimer;
+    this.#spare = { child, ready, timer };
   }
 
   close(): void {
