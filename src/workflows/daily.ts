@@ -3,7 +3,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { inTransaction } from '../storage/touch-repository.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
-import { isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
+import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
 import { silenceAlert, silenceEscalation, silenceIdentity, silentClients } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
@@ -61,15 +61,15 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
 
     // Alerts whose reason is gone: the client was touched since, or the overdue touch was closed.
     const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
-    const openAlerts = await trx.selectFrom('touches').select(['id', 'series', 'date', 'employee_id', 'source', 'body'])
+    const openAlerts = await trx.selectFrom('touches').select(['id', 'series', 'date', 'employee_id'])
       .where('status', '=', 'planned')
       .where((eb) => eb.or([eb('source', 'like', 'silence:%'), eb('source', 'like', 'escalation:%')])).execute();
     let cleared = 0;
     for (const a of openAlerts) {
       let reason: string | undefined;
-      if (a.source.startsWith('escalation:overdue:')) {
-        const subject = /Touch ([0-9a-f-]{36})\./.exec(a.body ?? '')?.[1];
-        const row = subject ? await trx.selectFrom('touches').select('status').where('id', '=', subject).executeTakeFirst() : undefined;
+      const subject = escalatedTouchOf(a.series);
+      if (subject) {
+        const row = await trx.selectFrom('touches').select('status').where('id', '=', subject).executeTakeFirst();
         if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
       } else {
         const episode = a.series.replace(/^escalation:/, '');

@@ -35,6 +35,14 @@ export function overdueMove(config: Config, touch: TouchRow, today: string): { d
   return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()! };
 }
 
+/** The identity of an overdue touch's escalation: it names the touch, so the check finds it back. */
+const ESCALATION = 'escalation:overdue:';
+
+/** The overdue touch an escalation is about, from the escalation's identity (its series), or undefined. */
+export function escalatedTouchOf(series: string): string | undefined {
+  return series.startsWith(ESCALATION) ? series.slice(ESCALATION.length) : undefined;
+}
+
 /**
  * An overdue meeting (escalate_kinds) with one of the client's escalate_for contacts (their
  * CEO, a director) goes up to the client's escalate_to holder, once per touch.
@@ -53,7 +61,7 @@ export function overdueEscalation(config: Config, touch: TouchRow, today: string
   const due = touch.overdue_from ?? touch.date;
   const who = contacts.map((c) => `${c.name} (${c.role})`).join(', ');
   return {
-    identity: `escalation:overdue:${touch.id}`, source: `escalation:overdue:${client.id}`, kind: 'call', client: client.id,
+    identity: `${ESCALATION}${touch.id}`, source: `${ESCALATION}${client.id}`, kind: 'call', client: client.id,
     contacts: contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
     title: `${client.name}: ${touch.kind} with ${who} overdue since ${due} — ${touch.employee_id}`,
     dueBy: addDays(day.date, 6), remind: [0],
