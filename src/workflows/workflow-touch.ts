@@ -1,4 +1,4 @@
-import type { Client, Config, Employee, Kind } from '../domain/types.ts';
+import type { Client, Config, Employee, Touch } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
@@ -7,23 +7,16 @@ import { WorkCalendar } from '../planner/work-calendar.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localDateOf, localToMs } from '../planner/zoned-time.ts';
 
-/** A touch a workflow makes (an event's, a silence alert, an escalation, a digest), not the plan. */
-export interface WorkflowTouch {
+/**
+ * A touch a workflow makes (an event's, a silence alert, an escalation, a digest), not the
+ * plan: the fields of a planned touch, with its identity in place of id and series, a due day
+ * in place of a window, and a description of its own.
+ */
+export interface WorkflowTouch extends Pick<Touch, 'source' | 'kind' | 'client' | 'contacts' | 'employee' | 'date' | 'start' | 'end' | 'allDay' | 'title' | 'remind'> {
   /** Its identity: the same identity is the same touch, so running a workflow twice makes one. */
   readonly identity: string;
-  readonly source: string;
-  readonly kind: Kind;
-  readonly client: string;
-  readonly contacts: readonly string[];
-  readonly employee: string;
-  readonly date: string;
-  readonly start: string;
-  readonly end: string;
-  readonly allDay: boolean;
-  readonly title: string;
   /** When it is due by (inclusive): the window's end. */
   readonly dueBy: string;
-  readonly remind: readonly number[];
   /** What the calendar event's description says first. */
   readonly body: string | undefined;
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { openMigrated } from '../../src/storage/database.ts';
-import { GoogleCalendar } from '../../src/calendar/google/google-calendar.ts';
-import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { A, B, HORIZON, NOW, syncCompany } from '../helpers/sync-company.ts';
@@ -11,10 +11,7 @@ import { daemonUnderTest, nextFinished, stopAll } from '../helpers/daemon-under-
 let fake: GoogleCalendarFake;
 let url: string;
 beforeEach(async () => {
-  fake = new GoogleCalendarFake();
-  url = await fake.start();
-  fake.refreshTokens.set('rt-anna', A);
-  fake.refreshTokens.set('rt-boris', B);
+  ({ fake, url } = await startGoogleFake());
   fake.latencyMs = 5;
 });
 afterEach(async () => {
@@ -22,10 +19,7 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const google = () => new GoogleCalendar({
-  auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) },
-  rootUrl: `${url}/`, tokenUrl: `${url}/token`, timeoutMs: 2000,
-});
+const google = () => googleClient(url);
 
 describe('stopping the daemon in the middle of a sync', () => {
   it('loses nothing and duplicates nothing: what was written is recorded, the rest waits and is written after the restart', async () => {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { openMigrated, type DB } from '../../src/storage/database.ts';
+import type { DB } from '../../src/storage/database.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
 import { runDailyWorkflows } from '../../src/workflows/daily.ts';
@@ -9,16 +9,10 @@ import { runWeeklyDigest } from '../../src/workflows/digest.ts';
 import { desiredEvent } from '../../src/sync/desired-events.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
-import { client, configOf, tempDir } from '../helpers/config-folder.ts';
+import { client, configOf } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 
-const open: DB[] = [];
-afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
-async function db() {
-  const d = await openMigrated(join(tempDir(), 't.sqlite'));
-  open.push(d);
-  return d;
-}
+const db = () => tempDatabase();
 const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { setZone: true });
 const openTouches = (d: DB, source: string) => d.selectFrom('touches').selectAll().where('source', 'like', `${source}%`).where('status', '=', 'planned').execute();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
 import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
@@ -12,13 +12,7 @@ import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-un
 afterEach(stopAll);
 
 const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
-const open: DB[] = [];
-afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
-async function db() {
-  const d = await openMigrated(join(tempDir(), 't.sqlite'));
-  open.push(d);
-  return d;
-}
+const db = () => tempDatabase();
 
 describe('business events become touches', () => {
   const config = configOf(workflowCompany());
@@ -82,8 +76,7 @@ describe('business events become touches', () => {
     const bad = await cli('event', 'order.lost', ...args);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('unknown event "order.lost"');
-    const d = await openMigrated(file);
-    open.push(d);
+    const d = await tempDatabase(file);
     expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([{ employee_id: 'anna' }]);
   });
 

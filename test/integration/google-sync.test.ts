@@ -5,10 +5,11 @@ import { DateTime } from 'luxon';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
-import { GoogleCalendar, type GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
+import type { GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
 import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
-import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
 import { configOf, tempDir } from '../helpers/config-folder.ts';
 import { A, B, HORIZON, NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 
@@ -17,19 +18,11 @@ const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('
 let fake: GoogleCalendarFake;
 let url: string;
 beforeEach(async () => {
-  fake = new GoogleCalendarFake();
-  url = await fake.start();
-  fake.refreshTokens.set('rt-anna', A);
-  fake.refreshTokens.set('rt-boris', B);
+  ({ fake, url } = await startGoogleFake());
 });
 afterEach(async () => fake.stop());
 
-function google(auth?: GoogleAuth) {
-  return new GoogleCalendar({
-    auth: auth ?? { kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) },
-    rootUrl: `${url}/`, tokenUrl: `${url}/token`, timeoutMs: 2000,
-  });
-}
+const google = (auth?: GoogleAuth) => googleClient(url, { auth });
 
 async function setup() {
   const db = await openMigrated(join(tempDir(), 't.sqlite'));
@@ -98,10 +91,7 @@ describe('Google Calendar sync through the real client', () => {
     const db = await openMigrated(join(tempDir(), 't.sqlite'));
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);
-    const impatient = new GoogleCalendar({
-      auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) },
-      rootUrl: `${url}/`, tokenUrl: `${url}/token`, timeoutMs: 300,
-    });
+    const impatient = googleClient(url, { timeoutMs: 300 });
     fake.script({ kind: 'stall', ms: 600 }, { method: 'POST', times: 1 });
     const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: impatient } });
     expect(first.dispatched!.retried).toBe(1);

@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { openMigrated, type DB } from '../../src/storage/database.ts';
+import type { DB } from '../../src/storage/database.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
 import { loadReportData } from '../../src/reports/report-data.ts';
 import { coverageReport } from '../../src/reports/coverage.ts';
 import { breadthReport } from '../../src/reports/breadth.ts';
@@ -14,8 +15,6 @@ import { cli } from '../helpers/run-cli.ts';
 
 const TODAY = '2027-06-15';
 const config = configOf(workflowCompany());
-const open: DB[] = [];
-afterEach(async () => { for (const db of open.splice(0)) await db.destroy(); });
 
 type Status = 'planned' | 'done' | 'skipped';
 function touch(id: string, o: { client: string; employee: string; source: string; contacts: string[]; date: string; windowTo?: string; status?: Status; doneOn?: string; kind?: string }) {
@@ -36,8 +35,7 @@ function touch(id: string, o: { client: string; employee: string; source: string
  * overdue; one of Anna's was done late.
  */
 async function history(): Promise<DB> {
-  const db = await openMigrated(join(tempDir(), 't.sqlite'));
-  open.push(db);
+  const db = await tempDatabase();
   await db.insertInto('touches').values([
     touch('a1', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-04-10', windowTo: '2027-04-30', status: 'done' }),
     touch('a2', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-05-20', windowTo: '2027-05-31' }),
