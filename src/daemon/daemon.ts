@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
@@ -7,6 +7,7 @@ import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
 import { daemonApp } from '../http/daemon-app.ts';
+import { listen } from '../http/feed-server.ts';
 import { eventsRoute } from '../http/events-api.ts';
 import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
@@ -240,15 +241,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         });
       },
     });
-    await new Promise<void>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
-        this.#url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
-        resolve();
-      });
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-        ? new Error(`${host}:${port} is already in use: set settings.http.port (or --port) to a free port`) : error));
-      this.#server = server;
-    });
+    const { server, url } = await listen(app, host, port);
+    this.#server = server;
+    this.#url = url;
   }
 
   /**

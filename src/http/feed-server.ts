@@ -26,8 +26,17 @@ export function feedApp(feedDir: string): Hono {
   return app;
 }
 
-export function startFeedServer(feedDir: string, host: string, port: number): Promise<{ server: ServerType; url: string }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: feedApp(feedDir).fetch, hostname: host, port }, (info) => resolve({ server, url: `http://${host}:${info.port}` }));
+/** Serves `app` on host:port; a port in use is said plainly. Resolves once listening. */
+export function listen(app: Hono, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+      resolve({ server, url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}` });
+    });
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
+      ? new Error(`${host}:${port} is already in use: set settings.http.port (or --port) to a free port`) : error));
   });
+}
+
+export function startFeedServer(feedDir: string, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+  return listen(feedApp(feedDir), host, port);
 }
