@@ -10,6 +10,15 @@ export const EXIT_BAD_INPUT = 2;
 /** A problem with what the user typed: reported without a stack, exit status 2. */
 export class BadInputError extends Error {}
 
+/** A command that ran and found a failure it already explained (a calendar check): this exit status, this one line. */
+export class CommandFailedError extends Error {
+  readonly status: number;
+  constructor(message: string, status = EXIT_FAILURE) {
+    super(message);
+    this.status = status;
+  }
+}
+
 /** Prints an error for humans on stderr and returns the exit status it deserves. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
   if (error instanceof ConfigInvalidError) {
@@ -20,6 +29,10 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
   if (error instanceof BadInputError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {
     stderr.write(`touchbase: ${error.message}\n`);
     return EXIT_BAD_INPUT;
+  }
+  if (error instanceof CommandFailedError) {
+    stderr.write(`touchbase: ${error.message}\n`);
+    return error.status;
   }
   const e = error as Error;
   stderr.write(`touchbase: ${e?.message ?? String(error)}\n`);

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
-import type { Touch } from '../domain/types.ts';
+import type { Config, Touch } from '../domain/types.ts';
 import { touchesToIcs } from '../calendar/ics/touches-to-ics.ts';
+import type { EventLinks } from '../sync/desired-events.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -14,14 +15,21 @@ export function touchJson(t: Touch) {
   };
 }
 
-export function formatTouches(touches: readonly Touch[], format: TouchFormat, now: DateTime, company: string): string {
+/** What an iCalendar export needs to write each touch exactly as its calendar event. */
+export interface IcsContext {
+  readonly config: Config;
+  readonly links: EventLinks | undefined;
+}
+
+export function formatTouches(touches: readonly Touch[], format: TouchFormat, now: DateTime, ics?: IcsContext): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(touches.map(touchJson), null, 2)}\n`;
     case 'csv':
       return toCsv(touches);
     case 'ics':
-      return touchesToIcs(touches, { name: `${company}: contact plan`, stamp: now });
+      if (!ics) throw new Error('an iCalendar export needs the configuration');
+      return touchesToIcs(touches, ics.config, ics.links, now.toUTC().toISO()!);
     case 'table':
       return toTable(touches);
   }

@@ -17,6 +17,8 @@ import { ProcessRunner, type ConfigSummary, type JobRunner } from './job-runner.
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { getInfo, setInfo } from './job-store.ts';
+import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
+import { recordServedUrl } from '../sync/event-links.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import type { WorkKind } from './work.ts';
@@ -123,7 +125,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!);
       this.#scheduler = new Scheduler({ db, clock: this.#clock, jobs: this.#jobs(), sleep: this.#o.sleep, random: this.#o.random });
       this.#observe(this.#scheduler);
-      if (this.#o.http !== false) await this.#listen(this.#o.http?.host ?? settings.http.host, this.#o.http?.port ?? settings.http.port);
+      if (this.#o.http !== false) {
+        await this.#listen(this.#o.http?.host ?? settings.http.host, this.#o.http?.port ?? settings.http.port);
+        // Links in events point here (unless a public address is configured), whoever writes them.
+        await recordServedUrl(db, this.#url);
+      }
       await setInfo(db, { pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '' });
       await this.#recordConfigState();
       if (this.#o.watch !== false) {
@@ -174,9 +180,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const db = this.#db!;
     const now = this.#clock.now();
     const seq = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-    const due = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'pending').where('next_attempt_at', '<=', now.toUTC().toISO()!).executeTakeFirst();
-    if (Number(due?.n ?? 0) > 0) return `retries due at ${now.toISO()}`;
+    if (await hasDueWrites(db, now.toUTC().toISO()!)) return `retries due at ${now.toISO()}`;
     return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq?.seq ?? 0}`;
   }
 

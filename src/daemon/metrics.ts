@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
+import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import type { WorkReport } from './work.ts';
 
 /**
@@ -43,11 +44,13 @@ export class DaemonMetrics {
       },
     });
     new Gauge({
-      name: 'touchbase_outbox_operations', help: 'Calendar operations in the outbox, by status (pending waits for a retry or a paused calendar).', labelNames: ['status'], registers,
+      name: 'touchbase_outbox_operations', help: 'Calendar writes still to make, by state (pending: to do or waiting for a retry or a paused calendar; unresolved: a write whose answer was lost, to read back; failed: refused as invalid).', labelNames: ['status'], registers,
       async collect() {
         this.reset();
-        const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('status', 'in', ['pending', 'failed']).groupBy('status').execute();
-        for (const status of ['pending', 'failed']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+        const q = await writeQueueSummary(db);
+        this.set({ status: 'pending' }, q.pending);
+        this.set({ status: 'unresolved' }, q.unresolved);
+        this.set({ status: 'failed' }, q.failed);
       },
     });
     this.#operations = new Counter({ name: 'touchbase_sync_operations_total', help: 'Calendar writes by result since the daemon started.', labelNames: ['result'], registers });

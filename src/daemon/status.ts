@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { allJobStates, getInfo } from './job-store.ts';
+import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 
 export interface JobStatus {
   readonly name: string;
@@ -22,7 +23,8 @@ export interface DaemonStatus {
   readonly url: string | undefined;
   readonly configErrors: readonly string[];
   readonly jobs: readonly JobStatus[];
-  readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number };
+  /** Calendar writes still to make: pending (due now or waiting), unresolved (a lost answer to read back), failed (refused as invalid). */
+  readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number; readonly unresolved: number };
   /** Employees whose calendar writes wait after a refusal (auth, quota), with the last error. */
   readonly waitingEmployees: readonly { readonly employee: string; readonly error: string; readonly until: string }[];
   readonly providers: Readonly<Record<string, string>>;
@@ -50,20 +52,17 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     };
   });
   const nowIso = now.toUTC().toISO()!;
-  const pending = await db.selectFrom('outbox').select(['employee_id', 'next_attempt_at', 'last_error', 'status']).where('status', 'in', ['pending', 'failed']).execute();
+  const queue = await writeQueueSummary(db, nowIso);
   const waiting = new Map<string, { employee: string; error: string; until: string }>();
-  for (const row of pending) {
-    if (row.status === 'pending' && row.last_error && row.next_attempt_at > nowIso) waiting.set(row.employee_id, { employee: row.employee_id, error: row.last_error, until: row.next_attempt_at });
+  for (const p of queue.pauses) waiting.set(p.employee_id, { employee: p.employee_id, error: `${p.code}: ${p.reason}`, until: p.until ?? 'the next sync (tried again at every sync)' });
+  for (const w of queue.waiting) {
+    if (!waiting.has(w.employee) && w.lastError && w.nextAttemptAt && w.nextAttemptAt > nowIso) waiting.set(w.employee, { employee: w.employee, error: w.lastError, until: w.nextAttemptAt });
   }
   return {
     pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, stoppedAt: info.stopped_at || undefined, url: info.url || undefined,
     configErrors: info.config_errors ? (JSON.parse(info.config_errors) as string[]) : [],
     jobs,
-    outbox: {
-      pending: pending.filter((r) => r.status === 'pending').length,
-      dueNow: pending.filter((r) => r.status === 'pending' && r.next_attempt_at <= nowIso).length,
-      failed: pending.filter((r) => r.status === 'failed').length,
-    },
+    outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],
     timezone: zone,
     providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),

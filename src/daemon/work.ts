@@ -6,6 +6,7 @@ import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
 import { runDailyWorkflows } from '../workflows/daily.ts';
 import { runWeeklyDigest } from '../workflows/digest.ts';
+import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 
 /** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
 export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest';
@@ -62,8 +63,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
   for (const employee of d.paused.keys()) troubled.add(config.employees.find((e) => e.id === employee)?.calendar ?? '');
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
-  const waiting = await db.selectFrom('outbox').select('provider').distinct().where('status', '=', 'pending').where('last_error', 'is not', null).execute();
-  for (const w of waiting) troubled.add(w.provider);
+  for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
     + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;

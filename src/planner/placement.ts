@@ -28,6 +28,12 @@ export interface PlacementRequest {
    * periods: one touch per period is a promise, so a full period is reported instead.
    */
   readonly overflow: boolean;
+  /**
+   * The days this employee may hold the touch at all, inclusive (a handover: the leaver until
+   * the day before `on`, the successor from `on`). Nothing is placed outside, not even overflow.
+   */
+  readonly hardFrom?: string;
+  readonly hardTo?: string;
 }
 
 export interface Placement {
@@ -111,6 +117,11 @@ export class Placer {
   }
 
   #candidates(r: PlacementRequest): readonly string[] {
+    if (r.hardFrom !== undefined || r.hardTo !== undefined) {
+      const from = r.hardFrom !== undefined && r.hardFrom > r.from ? r.hardFrom : r.from;
+      const to = r.hardTo !== undefined && r.hardTo < r.to ? r.hardTo : r.to;
+      return from > to ? [] : this.#candidates({ ...r, from, to, hardFrom: undefined, hardTo: undefined });
+    }
     const all = this.#calendar.workdaysBetween(r.from, r.to, r.employee.country, r.client.country);
     if (!r.notBefore || r.notBefore <= r.from || r.notBefore > r.to) return all;
     // Only the current period is cut at today; memoised because every touch of it asks.
@@ -126,6 +137,9 @@ export class Placer {
 
   #overflow(r: PlacementRequest): readonly string[] {
     if (!r.overflow) return [];
+    if (r.hardFrom !== undefined || r.hardTo !== undefined) {
+      return this.#overflow({ ...r, hardFrom: undefined, hardTo: undefined }).filter((d) => (r.hardFrom === undefined || d >= r.hardFrom) && (r.hardTo === undefined || d <= r.hardTo));
+    }
     if (r.mode === 'latest') {
       return [...this.#calendar.workdaysBetween(addDays(r.from, -OVERFLOW_DAYS), addDays(r.from, -1), r.employee.country, r.client.country)].reverse();
     }

@@ -144,8 +144,15 @@ class PlanRun {
   }
 
   #placeFresh(d: Demand & { placeFrom?: string }, keepsOverdue = false): Placement | undefined {
-    const request = this.#request(d);
-    const placed = this.#placer.place(request);
+    let request = this.#request(d);
+    let placed = this.#placer.place(request);
+    if (!placed && (request.hardFrom !== undefined || request.hardTo !== undefined)) {
+      // A handover splits the period and this side is full: the other side of `on` may have room
+      // (then the touch belongs to whoever is responsible on the day it lands).
+      const other = request.hardTo !== undefined ? addDays(request.hardTo, 1) : addDays(request.hardFrom!, -1);
+      request = this.#withOwnerOn(request, d.client.team[d.role]!, other);
+      placed = this.#placer.place(request);
+    }
     if (!placed) {
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window, message: d.overflow
         ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
@@ -189,7 +196,7 @@ class PlanRun {
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
-    let employee = this.#employees.get(d.employee ?? d.client.team[d.role]!)!;
+    const employee = this.#employees.get(d.employee ?? d.client.team[d.role]!)!;
     const from = d.placeFrom ?? d.window.from;
     const to = d.placeFrom ? addDays(d.placeFrom, daysBetween(d.window.from, d.window.to)) : d.window.to;
     const request = {
@@ -197,19 +204,33 @@ class PlanRun {
       durationMinutes: d.durationMinutes, overflow: d.overflow, employee, notBefore: undefined as string | undefined,
       notBeforeMs: this.#nowMs,
     };
-    if (!d.employee && this.#handoverFrom.size > 0) {
-      // Follow handovers: a touch on or after `on` belongs to the successor.
-      for (let hops = 0; hops < 10; hops++) {
-        const h = this.#handoverFrom.get(employee.id);
-        if (!h) break;
-        const date = knownDate ?? this.#placer.tentativeDate(request);
-        if (!date || date < h.on) break;
-        employee = this.#employees.get(h.to)!;
-        request.employee = employee;
-      }
+    if (!d.employee && this.#handoverFrom.has(employee.id)) {
+      // Follow handovers: whoever is responsible on the touch's day holds it — the leaver before
+      // `on`, the successor from `on` — and it is placed only on days of that person's, so the
+      // first plan and every later one agree (a placement may not drift across `on`).
+      // A window with no working day at all (New Year holidays) goes by its first day.
+      return this.#withOwnerOn(request, employee.id, knownDate ?? this.#placer.tentativeDate(request) ?? request.from);
     }
     request.notBefore = this.#todayOf(employee.id);
     return request;
+  }
+
+  /** The request for whoever holds the role on `date` (following handovers), bound to their days. */
+  #withOwnerOn<R extends PlacementRequest>(request: R, holder: string, date: string): R {
+    let employee = this.#employees.get(holder)!;
+    let hardFrom: string | undefined;
+    let hardTo: string | undefined;
+    for (let hops = 0; hops < 10; hops++) {
+      const h = this.#handoverFrom.get(employee.id);
+      if (!h) break;
+      if (date < h.on) {
+        hardTo = addDays(h.on, -1);
+        break;
+      }
+      hardFrom = h.on;
+      employee = this.#employees.get(h.to)!;
+    }
+    return { ...request, employee, hardFrom, hardTo, notBefore: this.#todayOf(employee.id) };
   }
 
   #ownerId(d: Demand, date: string): string {

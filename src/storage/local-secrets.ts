@@ -14,3 +14,12 @@ export async function localSecret(db: DB, name: string, fromEnv: string | undefi
   await db.insertInto('local_secrets').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
   return (await db.selectFrom('local_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
 }
+
+/** A local fact of this installation kept beside the secrets (not itself secret), or undefined. */
+export async function localValue(db: DB, name: string): Promise<string | undefined> {
+  return (await db.selectFrom('local_secrets').select('value').where('name', '=', name).executeTakeFirst())?.value;
+}
+
+export async function setLocalValue(db: DB, name: string, value: string): Promise<void> {
+  await db.insertInto('local_secrets').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+}

@@ -4,8 +4,8 @@ import type { Generated } from 'kysely';
 export interface Database {
   touches: TouchRow;
   touch_events: TouchEventRow;
-  calendar_events: CalendarEventRow;
-  outbox: OutboxRow;
+  calendar_sync: CalendarSyncRow;
+  calendar_pauses: CalendarPauseRow;
   ics_events: IcsEventRow;
   local_secrets: { name: string; value: string };
   daemon_jobs: DaemonJobRow;
@@ -32,34 +32,41 @@ export interface DaemonJobRow {
   retry_at: string | null;
 }
 
-export interface CalendarEventRow {
+/** One touch in one calendar: what we want there, what we last confirmed, what is in flight (docs/sync-states.md). */
+export interface CalendarSyncRow {
   touch_id: string;
   employee_id: string;
   provider: string;
   event_key: string;
-  provider_id: string;
-  etag: string | null;
-  content_hash: string;
-  state: 'active' | 'deleted_by_user';
+  desired: 'present' | 'absent';
+  desired_hash: string | null;
+  remote: 'none' | 'present' | 'gone' | 'deleted_by_user';
+  remote_id: string | null;
+  remote_etag: string | null;
+  remote_hash: string | null;
+  remote_start: string | null;
+  remote_end: string | null;
+  inflight_op: 'create' | 'update' | 'delete' | null;
+  inflight_at: string | null;
+  inflight_hash: string | null;
+  inflight_start: string | null;
+  inflight_end: string | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  failed_hash: string | null;
+  dirty: number;
   updated_at: string;
 }
 
-export interface OutboxRow {
-  seq: Generated<number>;
-  touch_id: string;
+/** An employee's calendar that refused us (credentials, quota): its writes wait. */
+export interface CalendarPauseRow {
   employee_id: string;
   provider: string;
-  op: 'create' | 'update' | 'delete';
-  provider_id: string | null;
-  /** JSON of the DesiredEvent for create and update. */
-  payload: string | null;
-  content_hash: string | null;
-  status: 'pending' | 'done' | 'failed' | 'superseded';
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
+  code: string;
+  reason: string;
+  since: string;
+  until: string | null;
 }
 
 export interface IcsEventRow {

@@ -37,7 +37,7 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
     const inserts: TouchRow[] = [];
     for (const touch of touches) {
       const row = existing.get(touch.id);
-      const next = toRow(touch, row, nowIso);
+      const next = touchToRow(touch, row, nowIso);
       if (!row) {
         inserts.push(next);
         events.push(event(touch.id, 'planned', nowIso, touch.employee, null, touch.date));
@@ -95,7 +95,8 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
   return summary;
 }
 
-function toRow(t: Touch, prev: TouchRow | undefined, nowIso: string): TouchRow {
+/** The stored row of a planned touch (keeping what an earlier row of it knew: the employee's move, overdue, body). */
+export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string): TouchRow {
   return {
     id: t.id, source: t.source, series: t.series, kind: t.kind, client_id: t.client,
     contact_ids: JSON.stringify(t.contacts), employee_id: t.employee, date: t.date, start_at: t.start, end_at: t.end,
@@ -227,4 +228,19 @@ export async function rescheduleByUser(
     await trx.insertInto('touch_events').values(event(touchId, 'rescheduled', nowIso, row.employee_id, row.date, to.date, detail)).execute();
     return true;
   });
+}
+
+/**
+ * The employee deleted the touch's event in their own calendar (a successful read showed it):
+ * their decision, recorded as the touch skipped by them. A touch that is no longer open (done,
+ * skipped, cancelled) keeps its outcome. Returns whether the touch was skipped now.
+ */
+export async function skipDeletedInCalendar(db: DB, touchId: string, employeeId: string, nowIso: string): Promise<boolean> {
+  const touch = await db.selectFrom('touches').select(['status', 'date']).where('id', '=', touchId).executeTakeFirst();
+  if (touch?.status !== 'planned') return false;
+  const note = 'deleted from the calendar by the employee';
+  await db.updateTable('touches').set({ status: 'skipped', resolved_at: nowIso, resolved_date: touch.date, resolved_by: employeeId, note, updated_at: nowIso })
+    .where('id', '=', touchId).where('status', '=', 'planned').execute();
+  await db.insertInto('touch_events').values(event(touchId, 'skipped', nowIso, employeeId, touch.date, touch.date, note)).execute();
+  return true;
 }

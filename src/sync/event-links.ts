@@ -1,13 +1,34 @@
-import type { Config } from '../domain/types.ts';
+import type { Config, Settings } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
+import { localValue, setLocalValue } from '../storage/local-secrets.ts';
 import { actionUrls, linkSecret, snoozeCounts } from '../http/action-links.ts';
-import { publicUrl } from '../http/public-url.ts';
 import type { EventLinks } from './desired-events.ts';
 
-/** The one-click links every event description carries, as of now (secret, address, snoozes so far). */
-export async function eventLinks(db: DB, config: Config): Promise<EventLinks> {
-  const secret = await linkSecret(db);
-  const base = publicUrl(config.settings);
+/** Where the one-click links of calendar events point, as recorded for this database. */
+const LINKS_BASE = 'links.base_url';
+
+/**
+ * The one-click links every event description carries, as of now (secret, address, snoozes so
+ * far). The address is part of every event's text, so it must not depend on which process
+ * writes (the daemon on its port, a `touchbase sync` in a shell): it is TOUCHBASE_PUBLIC_URL or
+ * settings.http.public_url when given, else the address the daemon last served at (recorded in
+ * the database), else http://host:port. A real change rewrites each event once.
+ */
+export async function eventLinks(db: DB, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<EventLinks> {
+  const secret = await linkSecret(db, env);
+  const base = await linksBaseUrl(db, config.settings, env);
   const snoozed = await snoozeCounts(db);
   return (touch) => actionUrls(secret, base, touch.id, snoozed.get(touch.id) ?? 0);
+}
+
+/** The base address of links and feeds for this database (see eventLinks). */
+export async function linksBaseUrl(db: DB, settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const explicit = env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl;
+  if (explicit) return explicit.replace(/\/$/, '');
+  return (await localValue(db, LINKS_BASE)) ?? `http://${settings.http.host}:${settings.http.port}`;
+}
+
+/** The daemon records the address it serves at, so every process writes the same links. */
+export async function recordServedUrl(db: DB, url: string): Promise<void> {
+  await setLocalValue(db, LINKS_BASE, url.replace(/\/$/, ''));
 }

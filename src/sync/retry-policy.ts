@@ -6,7 +6,14 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+/**
+ * Calendar writes: retried for as long as it takes (the sync converges toward the plan, it
+ * does not give up on it), the wait growing to at most 30 minutes.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 1_000, maxDelayMs: 30 * 60_000 };
+
+/** Reads inside one sync: a few quick tries; a calendar still unreadable is read at the next sync. */
+export const READ_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
  * How long to wait before attempt `attempt` (1-based, after a failure), or undefined to give

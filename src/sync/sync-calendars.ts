@@ -10,12 +10,15 @@ import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
 import { setupHint } from '../calendar/setup-hint.ts';
 import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
-import { desiredEvent } from './desired-events.ts';
 import { eventLinks } from './event-links.ts';
-import { planSync, type Desired, type SyncOperation } from './sync-plan.ts';
-import { enqueue, recordedEvents } from './outbox.ts';
-import { Dispatcher, type DispatcherDeps, type DispatchResult } from './dispatcher.ts';
-import { reconcile, type ReconcileResult } from './reconcile.ts';
+import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom } from '../storage/calendar-sync-repository.ts';
+import type { CalendarSyncRow } from '../storage/schema.ts';
+import { nextStep, type Step } from '../domain/sync-state.ts';
+import { desiredState, eventOf, rowKey } from './desired-state.ts';
+import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
+import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
+import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
+import { RemoteChanges } from './remote-changes.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -29,32 +32,46 @@ export interface SyncOptions {
    * frequent sync can skip it and leave it to a slower schedule: it costs a listing per calendar.
    */
   readonly readCalendars?: boolean;
-  /** Rate limits and the wait function of the dispatcher (tests inject a fake clock's). */
-  readonly dispatch?: Pick<DispatcherDeps, 'perMinute' | 'sleep' | 'concurrency' | 'random' | 'onProgress' | 'signal'>;
+  /** Rate limits, waits and pacing of the calls (tests inject a fake clock's). */
+  readonly dispatch?: Pick<GatewayOptions, 'perMinute' | 'sleep' | 'readPolicy'> & Pick<ReconcilerDeps, 'concurrency' | 'random' | 'onProgress' | 'signal' | 'policy'>;
+}
+
+/** A call the sync makes (or, in a dry run, would make) for one touch in one calendar. */
+export interface SyncOperation {
+  readonly op: Exclude<Step, 'none'>;
+  readonly touchId: string;
+  readonly employeeId: string;
+  readonly provider: string;
+  readonly title: string | undefined;
 }
 
 export interface SyncReport {
   readonly window: { from: string; to: string };
+  /** Calls this sync's changes of the plan ask for. */
   readonly operations: readonly SyncOperation[];
-  /** Operations already waiting in the outbox from an earlier run. */
+  /** Calls still to make from earlier runs (waiting for a retry, or a paused calendar). */
   readonly waiting: number;
   readonly dispatched: DispatchResult | undefined;
   /** Deleted and moved events found in the employees' calendars. */
-  readonly reconciled: ReconcileResult | undefined;
+  readonly reconciled: ObserveResult | undefined;
+  /** Calendar calls made: reads (listings, read-backs) and writes. */
+  readonly calls: { readonly reads: number; readonly writes: number };
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
 }
 
 /**
- * One sync: the plan's touches of the horizon against what the calendars hold → the
- * operations, stored in the outbox → carried out → the feeds written. A second run with
- * nothing changed writes nothing.
+ * One sync: what employees did in their calendars (read first), the plan's touches of the
+ * horizon recorded as the desired state of each calendar, then each calendar brought to it
+ * (docs/sync-states.md), and the feeds written. A second run with nothing changed writes nothing.
  */
 export async function syncCalendars(db: DB, config: Config, clock: Clock, options: SyncOptions): Promise<SyncReport> {
   const now = clock.now();
+  const nowIso = now.toUTC().toISO()!;
   const window = horizonWindow(config, now);
   const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...options.ports };
+  const gateway = new CalendarGateway({ ports, clock, ...options.dispatch });
   const employees = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
   const skipped = new Map<string, string>();
   for (const e of employees.values()) {
@@ -63,45 +80,54 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }
 
   const links = await eventLinks(db, config);
+  const remoteChanges = new RemoteChanges(db, config, links);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
-    : await reconcile(db, config, ports, window, [...employees.keys()].filter((id) => !skipped.has(id)), now.toUTC().toISO()!, links);
+    : await observeCalendars(db, config, gateway, remoteChanges, window, [...employees.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
+  const desired = await desiredState(db, config, window, links, options.employee);
 
-  let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from).where('date', '<=', window.to);
-  if (options.employee) q = q.where('employee_id', '=', options.employee);
-  const desired = new Map<string, Desired>();
-  for (const touch of await q.execute()) {
-    const e = employees.get(touch.employee_id);
-    if (!e || skipped.has(e.id)) continue;
-    desired.set(touch.id, { employeeId: e.id, provider: e.calendar as ProviderName, event: desiredEvent(touch, config, links) });
+  if (options.dryRun) {
+    const operations = await wouldDo(db, desired.wants, desired.events, window, options.employee);
+    return { window, operations, waiting: 0, reconciled, dispatched: undefined, calls: { reads: 0, writes: 0 }, skipped, feeds: [] };
   }
-  const recorded = await recordedEvents(db, window.from, window.to);
-  for (const [touchId, r] of recorded) {
-    const keep = (!options.employee || r.employeeId === options.employee) && !skipped.has(r.employeeId);
-    if (!keep) recorded.delete(touchId);
+  const changes = await applyDesired(db, desired.wants, { from: window.from, employee: options.employee }, nowIso);
+  const operations: SyncOperation[] = [];
+  for (const c of changes) {
+    const op = nextStep(stateOf(c.row));
+    if (op !== 'none') operations.push({ op, touchId: c.row.touch_id, employeeId: c.row.employee_id, provider: c.row.provider, title: eventOf(desired, c.row)?.title });
   }
-  const planned = planSync(desired, recorded);
-  // Intents already in the outbox (waiting for a retry, or for a paused employee) are not new.
-  const queued = await queuedIntents(db);
-  const operations = planned.filter((op) => !queued.has(intentKey(op)));
-  const waiting = planned.length - operations.length;
-  if (options.dryRun) return { window, operations, waiting, reconciled, dispatched: undefined, skipped, feeds: [] };
-
-  await enqueue(db, planned, now.toUTC().toISO()!);
+  const changed = new Set(changes.map((c) => rowKey(c.row.touch_id, c.row.employee_id, c.row.provider)));
+  const waiting = (await dirtySyncRows(db, options.employee)).filter((r) => !changed.has(rowKey(r.touch_id, r.employee_id, r.provider))).length;
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
-  const dispatched = await new Dispatcher({ db, ports, owners, clock, ...options.dispatch }).runDue(options.employee);
+  const dispatched = await new Reconciler({
+    db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => eventOf(desired, row), ...options.dispatch,
+  }).runDue(options.employee);
 
   const feeds = await writeFeeds(db, config, [...employees.values()], options.feedDir, now);
-  return { window, operations, waiting, reconciled, dispatched, skipped, feeds };
+  return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds };
 }
 
-function intentKey(op: SyncOperation): string {
-  return `${op.touchId}|${op.employeeId}|${op.op}|${op.op === 'delete' ? '' : JSON.stringify(op.event)}`;
-}
-
-async function queuedIntents(db: DB): Promise<Set<string>> {
-  const rows = await db.selectFrom('outbox').select(['touch_id', 'employee_id', 'op', 'payload']).where('status', '=', 'pending').execute();
-  return new Set(rows.map((r) => `${r.touch_id}|${r.employee_id}|${r.op}|${r.payload ?? ''}`));
+/** The calls a sync would make now, without writing anything (a dry run). */
+async function wouldDo(db: DB, wants: readonly { touchId: string; employeeId: string; provider: string; hash: string }[], events: ReadonlyMap<string, { title: string }>, window: { from: string }, employee?: string): Promise<SyncOperation[]> {
+  const rows = new Map<string, CalendarSyncRow>();
+  for (const r of await syncRowsFrom(db, window.from, employee)) rows.set(rowKey(r.touch_id, r.employee_id, r.provider), r);
+  const out: SyncOperation[] = [];
+  const wanted = new Set<string>();
+  for (const w of wants) {
+    const k = rowKey(w.touchId, w.employeeId, w.provider);
+    wanted.add(k);
+    const row = rows.get(k);
+    const state = row ? { ...stateOf(row), desired: 'present' as const, desiredHash: w.hash }
+      : { desired: 'present' as const, desiredHash: w.hash, remote: 'none' as const, remoteHash: null, inflight: null, failedHash: null };
+    const op = nextStep(state);
+    if (op !== 'none') out.push({ op, touchId: w.touchId, employeeId: w.employeeId, provider: w.provider, title: events.get(k)?.title });
+  }
+  for (const [k, row] of rows) {
+    if (wanted.has(k)) continue;
+    const op = nextStep({ ...stateOf(row), desired: 'absent', desiredHash: null });
+    if (op !== 'none') out.push({ op, touchId: row.touch_id, employeeId: row.employee_id, provider: row.provider, title: undefined });
+  }
+  return out;
 }
 
 /**

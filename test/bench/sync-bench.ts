@@ -117,7 +117,7 @@ async function rateShare(row: (what: string, value: string, target: string, ok?:
       create: (o, e) => after(google.create(o, e)),
       update: (o, id, e) => after(google.update(o, id, e)),
       remove: (o, id) => after(google.remove(o, id)),
-      findByKey: (o, k) => after(google.findByKey(o, k)),
+      read: (o, k) => after(google.read(o, k)),
       listTagged: (o, f, to) => after(google.listTagged(o, f, to)),
     };
     const db = await openMigrated(join(dir, 'rate.sqlite'));

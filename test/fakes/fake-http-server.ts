@@ -4,11 +4,23 @@ import type { AddressInfo } from 'node:net';
 /** The HTTP plumbing both fakes share: a loopback server on a free port, and request bodies. */
 export class FakeHttpServer {
   #server: Server | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
 
   async listen(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<string> {
-    this.#server = createServer((req, res) => void handle(req, res));
+    this.#server = createServer((req, res) => {
+      const p = handle(req, res).catch(() => undefined).finally(() => this.#inFlight.delete(p));
+      this.#inFlight.add(p);
+    });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * Resolves when every request received so far has been handled, stalled ones included: what
+   * a late request commits has landed (as it would have, minutes later, on the real service).
+   */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
   async close(): Promise<void> {

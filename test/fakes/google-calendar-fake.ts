@@ -74,6 +74,26 @@ export class GoogleCalendarFake {
     return this.#http.close();
   }
 
+  /** Every request received so far has been handled (stalled ones have committed). */
+  idle(): Promise<void> {
+    return this.#http.idle();
+  }
+
+  /** Forgets every calendar, fault, rate window and log entry (a fresh service, same address and tokens). */
+  reset(): void {
+    this.calendars.clear();
+    this.log.length = 0;
+    this.revoked.clear();
+    this.quotaExhaustedUntil.clear();
+    this.#faults = [];
+    this.#recent.clear();
+  }
+
+  /** Faults scripted and not yet used up. */
+  pendingFaults(): number {
+    return this.#faults.length;
+  }
+
   /** The next `times` matching requests get this fault. */
   script(fault: Fault, opts: { method?: string; user?: string; times?: number } = {}): void {
     this.#faults.push({ method: opts.method, user: opts.user, times: opts.times ?? 1, fault });

@@ -11,6 +11,7 @@ import { FakeHttpServer, readBody } from './fake-http-server.ts';
 export interface GraphEvent {
   id: string;
   changeKey: string;
+  '@odata.etag'?: string;
   iCalUId: string;
   subject?: string;
   body?: { contentType: string; content: string };
@@ -28,7 +29,9 @@ export interface GraphEvent {
 export type GraphFault =
   | { kind: 'fail'; status: number; code: string; retryAfter?: number }
   | { kind: 'commit-then-fail'; status: number; code: string }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Answers only after `ms` (past the client's timeout), and carries the request out then. */
+  | { kind: 'stall'; ms: number };
 
 export class GraphCalendarFake {
   readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
@@ -42,7 +45,7 @@ export class GraphCalendarFake {
   throttled = 0;
   #inFlight = new Map<string, number>();
   #tokens = new Set<string>();
-  #faults: { method?: string; times: number; fault: GraphFault }[] = [];
+  #faults: { method?: string; mailbox?: string; times: number; fault: GraphFault }[] = [];
   readonly #http = new FakeHttpServer();
   #seq = 0;
 
@@ -54,8 +57,31 @@ export class GraphCalendarFake {
     return this.#http.close();
   }
 
-  script(fault: GraphFault, opts: { method?: string; times?: number } = {}): void {
-    this.#faults.push({ method: opts.method, times: opts.times ?? 1, fault });
+  /** Every request received so far has been handled (stalled ones have committed). */
+  idle(): Promise<void> {
+    return this.#http.idle();
+  }
+
+  /** Forgets every mailbox, fault and log entry (a fresh service, same address and app). */
+  reset(): void {
+    this.mailboxes.clear();
+    this.log.length = 0;
+    this.#faults = [];
+    this.throttled = 0;
+  }
+
+  pendingFaults(): number {
+    return this.#faults.length;
+  }
+
+  /** The mailbox owner moves an event in Outlook. */
+  moveAsUser(mailbox: string, id: string, start: GraphEvent['start'], end: GraphEvent['end']): void {
+    const e = this.mailboxes.get(mailbox.toLowerCase())?.get(id);
+    if (e) Object.assign(e, { start, end, changeKey: `ck${++this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"` });
+  }
+
+  script(fault: GraphFault, opts: { method?: string; mailbox?: string; times?: number } = {}): void {
+    this.#faults.push({ method: opts.method, mailbox: opts.mailbox?.toLowerCase(), times: opts.times ?? 1, fault });
   }
 
   expireTokens(): void {
@@ -100,12 +126,13 @@ export class GraphCalendarFake {
         return fail(res, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
       }
       if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
-      const fault = this.#take(req.method!);
+      const fault = this.#take(req.method!, mailbox);
       if (fault?.kind === 'drop') {
         req.socket.destroy();
         return;
       }
       if (fault?.kind === 'fail') return fail(res, fault.status, fault.code, `scripted ${fault.code}`, fault.retryAfter);
+      if (fault?.kind === 'stall') await new Promise((r) => setTimeout(r, fault.ms));
       const ok = (status: number, payload?: unknown) => {
         if (fault?.kind === 'commit-then-fail') return fail(res, fault.status, fault.code, 'The service is unavailable.');
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -133,7 +160,7 @@ export class GraphCalendarFake {
               return ok(201, same);
             }
           }
-          const created: GraphEvent = { ...e, id: `AAMk${++this.#seq}`, changeKey: `ck${this.#seq}`, iCalUId: `ical-${this.#seq}` };
+          const created: GraphEvent = { ...e, id: `AAMk${++this.#seq}`, changeKey: `ck${this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"`, iCalUId: `ical-${this.#seq}` };
           store.set(created.id, created);
           return ok(201, created);
         }
@@ -154,7 +181,9 @@ export class GraphCalendarFake {
         case 'PATCH one': {
           const e = store.get(id!);
           if (!e) return fail(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-          const merged: GraphEvent = { ...e, ...(body as Partial<GraphEvent>), id: e.id, changeKey: `ck${++this.#seq}` };
+          const ifMatch = req.headers['if-match'];
+          if (ifMatch && ifMatch !== e['@odata.etag']) return fail(res, 412, 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.');
+          const merged: GraphEvent = { ...e, ...(body as Partial<GraphEvent>), id: e.id, changeKey: `ck${++this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"` };
           const invalid = validate(merged);
           if (invalid) return fail(res, 400, 'ErrorInvalidRequest', invalid);
           store.set(e.id, merged);
@@ -187,8 +216,8 @@ export class GraphCalendarFake {
     res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: token }));
   }
 
-  #take(method: string): GraphFault | undefined {
-    const i = this.#faults.findIndex((f) => !f.method || f.method === method);
+  #take(method: string, mailbox: string): GraphFault | undefined {
+    const i = this.#faults.findIndex((f) => (!f.method || f.method === method) && (!f.mailbox || f.mailbox === mailbox));
     if (i < 0) return undefined;
     const f = this.#faults[i]!;
     if (--f.times <= 0) this.#faults.splice(i, 1);

@@ -6,8 +6,7 @@ import ICAL from 'ical.js';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
-import { enqueue, recordedEvents } from '../../src/sync/outbox.ts';
-import { planSync } from '../../src/sync/sync-plan.ts';
+import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
 import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent } from '../../src/calendar/port.ts';
 import { fixedClock } from '../../src/clock.ts';
@@ -43,6 +42,12 @@ async function setup() {
 function feedEvents(file: string) {
   const root = new ICAL.Component(ICAL.parse(readFileSync(file, 'utf8')));
   return { root, events: root.getAllSubcomponents('vevent') };
+}
+
+/** Where each touch's event is, as the sync recorded it. */
+async function recordedEvents(db: DB) {
+  const rows = await db.selectFrom('calendar_sync').selectAll().where('remote', '=', 'present').execute();
+  return new Map(rows.map((r) => [r.touch_id, { touchId: r.touch_id, employeeId: r.employee_id, providerId: r.remote_id! }]));
 }
 
 async function calendarMatchesPlan(db: DB) {
@@ -85,7 +90,7 @@ describe('sync to the iCalendar feed', () => {
     const shrunk = await run(configOf(sections({ title: 'Call {contacts} at {client.name}', clients: 2 })));
     expect(shrunk.operations.filter((op) => op.op === 'delete').length).toBeGreaterThan(5);
     await calendarMatchesPlan(db);
-    const before = await recordedEvents(db, HORIZON.from, HORIZON.to);
+    const before = await recordedEvents(db);
     const handed = await run(configOf(sections({ title: 'Call {contacts} at {client.name}', clients: 2, handover: true })));
     const moved = handed.operations.filter((op) => op.op === 'create' && op.employeeId === 'am2' && before.get(op.touchId)?.employeeId === 'am');
     expect(moved.length).toBeGreaterThan(3);
@@ -113,19 +118,19 @@ describe('sync to the iCalendar feed', () => {
     await db.destroy();
   });
 
-  it('a crash after storing the intents and before any call loses and duplicates nothing', async () => {
+  it('a crash after recording the desired state and before any call loses and duplicates nothing', async () => {
     const { db, run } = await setup();
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);
-    // The process dies right after the outbox transaction: intents stored, nothing sent.
-    const report = await syncCalendars(db, config, clock, { feedDir: tempDir(), dryRun: true });
-    await enqueue(db, report.operations, NOW.toUTC().toISO()!);
+    const planned = await syncCalendars(db, config, clock, { feedDir: tempDir(), dryRun: true });
+    // The process stops right after the desired state is stored: nothing is sent.
+    const stopped = await syncCalendars(db, config, clock, { feedDir: tempDir(), dispatch: { signal: AbortSignal.abort() } });
+    expect(stopped.dispatched!.done).toBe(0);
+    expect((await dirtySyncRows(db)).length).toBe(planned.operations.length);
     const again = await run(config);
-    // The stored intents are found again (this run's identical intents are not added twice) and carried out once.
-    expect(again.dispatched!.done).toBe(report.operations.length);
-    const rows = await db.selectFrom('outbox').select(['status']).execute();
-    expect(rows).toHaveLength(report.operations.length);
-    expect(rows.every((r) => r.status === 'done')).toBe(true);
+    // Found again at the next run and carried out once each.
+    expect(again.dispatched!.done).toBe(planned.operations.length);
+    expect(await dirtySyncRows(db)).toEqual([]);
     await calendarMatchesPlan(db);
     expect((await run(config)).dispatched!.done).toBe(0);
     await db.destroy();
@@ -145,17 +150,20 @@ describe('sync to the iCalendar feed', () => {
       },
       update: (o, id, e) => ics.update(o, id, e),
       remove: (o, id) => ics.remove(o, id),
-      findByKey: (o, k) => ics.findByKey(o, k),
+      read: (o, k) => ics.read(o, k),
       listTagged: (o, f, t) => ics.listTagged(o, f, t),
     };
     const first = await run(config, { ics: flaky });
     expect(first.dispatched!.retried).toBe(3);
-    const pending = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').execute();
-    expect(pending).toHaveLength(3);
+    // Each of the three is in flight with its outcome unknown, waiting for its retry.
+    const pending = (await dirtySyncRows(db)).filter((r) => r.next_attempt_at! > NOW.toUTC().toISO()!);
+    expect(pending.map((r) => r.inflight_op)).toEqual(['create', 'create', 'create']);
     // Later, when the retries are due:
     const later = fixedClock(NOW.plus({ minutes: 10 }));
     const retried = await syncCalendars(db, config, later, { feedDir: tempDir() });
-    expect(retried.dispatched!.done).toBe(3);
+    // Read back first: the events are there, so they are adopted and nothing is written again.
+    expect(retried.dispatched!.settled).toBe(3);
+    expect(retried.dispatched!.done).toBe(0);
     await calendarMatchesPlan(db);
     await db.destroy();
   });
@@ -164,7 +172,7 @@ describe('sync to the iCalendar feed', () => {
     const { db, run } = await setup();
     const config = configOf(sections());
     await run(config);
-    const victim = (await recordedEvents(db, HORIZON.from, HORIZON.to)).values().next().value!;
+    const victim = (await recordedEvents(db)).values().next().value!;
     // The employee deletes it in their calendar.
     await db.deleteFrom('ics_events').where('event_key', '=', victim.providerId).execute();
     const renamed = configOf(sections({ title: 'Renamed {contacts}' }));
@@ -174,17 +182,6 @@ describe('sync to the iCalendar feed', () => {
     const next = await run(renamed);
     expect(next.operations.some((op) => op.touchId === victim.touchId)).toBe(false);
     await db.destroy();
-  });
-
-  it('planSync is pure and minimal', () => {
-    const event = { key: 'k', touchId: 't', title: 'x', description: '', allDay: true, start: '2027-03-02', end: '2027-03-03', timezone: 'UTC', reminders: [], contentHash: 'h1' };
-    const want = new Map([['t', { employeeId: 'a', provider: 'ics' as const, event }]]);
-    expect(planSync(want, new Map())).toEqual([{ op: 'create', touchId: 't', employeeId: 'a', provider: 'ics', event }]);
-    const have = new Map([['t', { touchId: 't', employeeId: 'a', provider: 'ics' as const, providerId: 'k', contentHash: 'h1', state: 'active' as const }]]);
-    expect(planSync(want, have)).toEqual([]);
-    expect(planSync(new Map(), have)).toEqual([{ op: 'delete', touchId: 't', employeeId: 'a', provider: 'ics', providerId: 'k' }]);
-    const gone = new Map([['t', { ...have.get('t')!, state: 'deleted_by_user' as const }]]);
-    expect(planSync(want, gone)).toEqual([]);
   });
 });
 

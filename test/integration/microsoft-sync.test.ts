@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
 import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
 import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
@@ -92,8 +93,11 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     const { db, sync } = await setup();
     fake.script({ kind: 'fail', status: 429, code: 'ApplicationThrottled', retryAfter: 20 }, { method: 'POST' });
     await sync(configOf(sections()));
-    const waiting = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').execute();
-    expect(waiting.map((w) => DateTime.fromISO(w.next_attempt_at).toMillis() - NOW.toMillis())).toEqual([20_000]);
+    const waiting = (await dirtySyncRows(db)).filter((r) => r.next_attempt_at !== null);
+    expect(waiting.map((w) => DateTime.fromISO(w.next_attempt_at!).toMillis() - NOW.toMillis())).toEqual([20_000]);
+    // The mailbox as a whole waits as Graph said: nothing more is sent to it before then.
+    const early = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 10 })), { feedDir: tempDir(), ports: { microsoft: graph() } });
+    expect(early.dispatched!.done).toBe(0);
     await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 21 })), { feedDir: tempDir(), ports: { microsoft: graph() } });
     await expectCalendarsEqualPlan(db);
     await db.destroy();

@@ -44,17 +44,20 @@ export class GoogleCalendar implements CalendarPort {
       const e = toCalendarError(error);
       if (e.code !== 'conflict') throw e;
     }
-    // The id exists: an earlier attempt went through, or the user deleted the event.
-    const existing = await this.findByKey(owner, event.key);
+    // The id exists: an earlier attempt went through (adopt it), or it is a deleted event's.
+    const existing = await this.read(owner, event.key);
     if (!existing) throw new CalendarError('temporary', `event ${event.key} reported as existing but not found`);
-    if (existing.status === 'cancelled') throw new CalendarError('not_found', `event ${event.key} was deleted in the calendar of ${owner.employeeId}`);
-    return existing.contentHash === event.contentHash ? existing : this.update(owner, existing.providerId, event);
+    if (existing.status === 'cancelled') throw new CalendarError('id_taken', `event id ${event.key} belongs to a deleted event in the calendar of ${owner.employeeId}`);
+    return existing;
   }
 
-  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
+  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent, ifMatch?: string): Promise<RemoteEvent> {
     try {
-      const res = await this.#api(owner).events.patch({ calendarId: 'primary', eventId: providerId, sendUpdates: 'none', requestBody: toGoogle(event) });
-      if (res.data.status === 'cancelled') throw new CalendarError('not_found', `event ${providerId} was deleted by the user`);
+      const res = await this.#api(owner).events.patch(
+        { calendarId: 'primary', eventId: providerId, sendUpdates: 'none', requestBody: toGoogle(event) },
+        ifMatch ? { headers: { 'If-Match': ifMatch } } : {},
+      );
+      if (res.data.status === 'cancelled') throw new CalendarError('not_found', `event ${providerId} is deleted`);
       return toRemote(res.data, event.key);
     } catch (error) {
       throw toCalendarError(error);
@@ -70,12 +73,13 @@ export class GoogleCalendar implements CalendarPort {
     }
   }
 
-  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+  async read(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
     try {
       const res = await this.#api(owner).events.get({ calendarId: 'primary', eventId: key });
       return toRemote(res.data, key);
     } catch (error) {
       const e = toCalendarError(error);
+      // 404: never existed, or deleted and purged; 410: deleted. Either way, not there.
       if (e.code === 'not_found') return undefined;
       throw e;
     }

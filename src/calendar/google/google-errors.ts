@@ -21,13 +21,18 @@ export function toCalendarError(error: unknown): CalendarError {
   const message = (typeof data?.error === 'object' ? data.error.message : data?.error_description) ?? e.message ?? 'Google Calendar error';
   const retryAfter = retryAfterMs(e.response?.headers);
   if (data?.error === 'invalid_grant' || /invalid_grant/.test(e.message ?? '')) return new CalendarError('auth', `Google refused the credentials: ${message} (reconnect this employee)`);
-  const code = codeOf(status, reason, e.code);
+  // Signing the service account's token failed: the key itself is broken, retrying cannot help.
+  if (status === undefined && (String(e.code ?? '').startsWith('ERR_OSSL') || /DECODER|PEM|private key|secretOrPrivateKey/i.test(e.message ?? ''))) {
+    return new CalendarError('auth', `the Google service account key cannot be used (${e.message ?? 'malformed key'}): check GOOGLE_SERVICE_ACCOUNT_KEY_FILE`);
+  }
+  const code = codeOf(status, reason, e);
   return new CalendarError(code, `Google Calendar ${status ?? e.code ?? ''} ${reason ?? ''}: ${message}`.replace(/\s+/g, ' ').trim(), retryAfter);
 }
 
-function codeOf(status: number | undefined, reason: string | undefined, networkCode: string | number | undefined): CalendarErrorCode {
-  // No HTTP answer at all: a timeout, a reset or refused connection. Worth another try.
-  if (status === undefined) return networkCode === undefined ? 'unknown' : 'temporary';
+function codeOf(status: number | undefined, reason: string | undefined, e: GaxiosLike & { name?: string }): CalendarErrorCode {
+  // No HTTP answer at all: a timeout, a reset or refused connection (gaxios wraps them all).
+  // A write may have reached the service: only a read can tell.
+  if (status === undefined) return e.code !== undefined || e.name === 'GaxiosError' || e.name === 'AbortError' || e.name === 'TimeoutError' ? 'no_answer' : 'unknown';
   if (status === 401) return 'auth';
   if (status === 403) {
     if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded') return 'rate_limited';
@@ -37,6 +42,7 @@ function codeOf(status: number | undefined, reason: string | undefined, networkC
   if (status === 404 || status === 410) return 'not_found';
   if (status === 409 || status === 412) return 'conflict';
   if (status === 429) return 'rate_limited';
+  if (status === 408) return 'no_answer';
   if (status >= 500) return 'temporary';
   if (status === 400) return 'invalid';
   return 'unknown';

@@ -20,10 +20,9 @@ export class IcsCalendar implements CalendarPort {
 
   async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
     const existing = await this.#row(owner.employeeId, event.key);
-    if (existing && existing.status === 'confirmed') {
-      // Written before, answer lost: adopt it, bringing the content up to date.
-      return existing.payload === JSON.stringify(event) ? toRemote(existing) : this.update(owner, event.key, event);
-    }
+    // Written before, answer lost: adopt it as it is (the engine brings its content up to date).
+    if (existing && existing.status === 'confirmed') return toRemote(existing);
+    // A cancelled event comes back under its UID with a higher SEQUENCE: subscribers revive it.
     const row: IcsEventRow = {
       employee_id: owner.employeeId, event_key: event.key, sequence: existing ? existing.sequence + 1 : 0,
       status: 'confirmed', payload: JSON.stringify(event), updated_at: this.#now(),
@@ -50,7 +49,7 @@ export class IcsCalendar implements CalendarPort {
       .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
   }
 
-  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+  async read(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
     const row = await this.#row(owner.employeeId, key);
     return row ? toRemote(row) : undefined;
   }

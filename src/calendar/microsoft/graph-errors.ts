@@ -21,11 +21,12 @@ export function toCalendarError(error: unknown): CalendarError {
 }
 
 function codeOf(status: number | undefined, code: string | undefined): CalendarErrorCode {
-  if (status === undefined) return 'temporary'; // no answer: timeout, reset, refused
+  if (status === undefined) return 'no_answer'; // timeout, reset, refused: a write may have gone through
   if (status === 401) return 'auth';
   if (status === 403) return code === 'ErrorQuotaExceeded' ? 'quota_exhausted' : 'auth';
-  if (status === 404) return 'not_found';
-  if (status === 409 || code === 'ErrorDuplicateTransactionId') return 'conflict';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 408) return 'no_answer';
+  if (status === 409 || status === 412 || code === 'ErrorDuplicateTransactionId') return 'conflict';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'temporary';
   if (status === 400) return 'invalid';

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
 import { toCalendarError } from './graph-errors.ts';
+import { touchKey } from '../../domain/touch-id.ts';
 
 /** Our single-value extended properties (a fixed property set GUID chosen for touchbase). */
 const PROPERTY_SET = '{3c5e7f2a-9b41-4d8e-a6f0-1b2c3d4e5f60}';
@@ -14,10 +15,13 @@ export interface MicrosoftOptions {
   readonly credentials: Omit<ClientCredentials, 'scope'>;
   /** MS_GRAPH_BASE_URL: https://graph.microsoft.com unless behind a proxy or in tests. */
   readonly graphBaseUrl?: string;
+  /** A call without an answer after this long is abandoned (its outcome is then unknown). */
+  readonly timeoutMs?: number;
 }
 
 interface GraphEvent {
   id: string;
+  '@odata.etag'?: string;
   changeKey?: string;
   isAllDay?: boolean;
   start: { dateTime: string; timeZone: string };
@@ -29,7 +33,7 @@ interface GraphEvent {
  * Outlook calendars through the Microsoft Graph client, app-only. Each event carries our key
  * as an extended property: a create looks it up first and adopts what it finds, and sends
  * the touch id as transactionId as well. The middleware chain has no RetryHandler: the
- * dispatcher's policy decides, and a create is never replayed blindly.
+ * sync engine's policy decides, and a create is never replayed blindly.
  */
 export class MicrosoftCalendar implements CalendarPort {
   readonly provider = 'microsoft' as const;
@@ -39,32 +43,35 @@ export class MicrosoftCalendar implements CalendarPort {
   constructor(options: MicrosoftOptions) {
     const token = new ClientCredentialsToken({ ...options.credentials, scope: 'https://graph.microsoft.com/.default' });
     this.#token = token;
-    const auth = new BearerMiddleware(token);
+    const auth = new BearerMiddleware(token, options.timeoutMs ?? 30_000);
     auth.setNext(new HTTPMessageHandler());
     this.#client = Client.initWithMiddleware({ middleware: auth, baseUrl: options.graphBaseUrl ?? 'https://graph.microsoft.com', defaultVersion: 'v1.0' });
   }
 
   async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
     await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
-    const existing = await this.findByKey(owner, event.key);
-    if (existing) return existing.contentHash === event.contentHash ? existing : this.update(owner, existing.providerId, event);
+    // Graph chooses the ids: an earlier attempt whose answer was lost is found by our tag.
+    const existing = await this.#findByTag(owner, event.key);
+    if (existing) return existing;
     try {
-      const created = (await this.#client.api(`/users/${mailbox(owner)}/events`).post({ ...toGraph(event), transactionId: event.touchId })) as GraphEvent;
+      const created = (await this.#client.api(`/users/${mailbox(owner)}/events`).post({ ...toGraph(event), transactionId: transactionId(event.key) })) as GraphEvent;
       return toRemote(created, event.key, event.contentHash);
     } catch (error) {
       const e = toCalendarError(error);
       if (e.code !== 'conflict') throw e;
       // The same transaction went through before (its answer was lost): adopt it.
-      const again = await this.findByKey(owner, event.key);
+      const again = await this.#findByTag(owner, event.key);
       if (!again) throw e;
       return again;
     }
   }
 
-  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
+  async update(owner: CalendarOwner, providerId: string, event: DesiredEvent, ifMatch?: string): Promise<RemoteEvent> {
     await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
     try {
-      const updated = (await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).patch(toGraph(event))) as GraphEvent;
+      let request = this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`);
+      if (ifMatch) request = request.header('If-Match', ifMatch);
+      const updated = (await request.patch(toGraph(event))) as GraphEvent;
       return toRemote(updated, event.key, event.contentHash);
     } catch (error) {
       throw toCalendarError(error);
@@ -81,8 +88,21 @@ export class MicrosoftCalendar implements CalendarPort {
     }
   }
 
-  async findByKey(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
-    await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
+  async read(owner: CalendarOwner, key: string, providerId?: string): Promise<RemoteEvent | undefined> {
+    await this.#token.get();
+    if (!providerId) return this.#findByTag(owner, key);
+    try {
+      const found = (await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).expand(EXPAND).get()) as GraphEvent;
+      return toRemote(found, key);
+    } catch (error) {
+      const e = toCalendarError(error);
+      // Graph forgets a deleted event: 404 ErrorItemNotFound is the answer "not there".
+      if (e.code === 'not_found') return undefined;
+      throw e;
+    }
+  }
+
+  async #findByTag(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
     try {
       const res = (await this.#client.api(`/users/${mailbox(owner)}/events`)
         .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${SYNC_KEY}' and ep/value eq '${key}')`)
@@ -121,10 +141,12 @@ export class MicrosoftCalendar implements CalendarPort {
 /** Sets the app-only bearer token on every request (the SDK's own handler drops it on http). */
 class BearerMiddleware implements Middleware {
   readonly #token: ClientCredentialsToken;
+  readonly #timeoutMs: number;
   #next: Middleware | undefined;
 
-  constructor(token: ClientCredentialsToken) {
+  constructor(token: ClientCredentialsToken, timeoutMs: number) {
     this.#token = token;
+    this.#timeoutMs = timeoutMs;
   }
 
   async execute(context: Context): Promise<void> {
@@ -142,12 +164,23 @@ class BearerMiddleware implements Middleware {
     const headers = new Headers(context.options.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('Authorization', `Bearer ${await this.#token.get()}`);
     context.options.headers = Object.fromEntries(headers.entries());
+    // The SDK has no timeout of its own: a stalled call would hold the employee's sync forever.
+    context.options.signal = AbortSignal.timeout(this.#timeoutMs);
     await this.#next!.execute(context);
   }
 
   setNext(next: Middleware): void {
     this.#next = next;
   }
+}
+
+/**
+ * Graph's transactionId for a create: the touch's UUID for its first event in a mailbox, a
+ * UUID derived from the key for a later generation (a new event, which Graph must not take for
+ * a retry of the first).
+ */
+function transactionId(key: string): string {
+  return /^[0-9a-f]{32}$/.test(key) ? key.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : touchKey(`graph-transaction:${key}`).id;
 }
 
 function mailbox(owner: CalendarOwner): string {
@@ -181,7 +214,7 @@ function toRemote(g: GraphEvent, key: string, contentHash?: string): RemoteEvent
   const end = DateTime.fromISO(g.end.dateTime, { zone: g.end.timeZone });
   const hash = contentHash ?? g.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === CONTENT_HASH.toLowerCase())?.value;
   return {
-    key, providerId: g.id, etag: g.changeKey, status: 'confirmed',
+    key, providerId: g.id, etag: g['@odata.etag'] ?? g.changeKey, status: 'confirmed',
     start: g.isAllDay ? start.toISODate()! : start.toISO()!, end: g.isAllDay ? end.toISODate()! : end.toISO()!,
     allDay: Boolean(g.isAllDay), contentHash: hash,
   };

@@ -5,6 +5,7 @@ import { BadInputError } from '../cli-error.ts';
 import { clockFrom, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { formatTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
+import { eventLinks } from '../../sync/event-links.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -36,9 +37,13 @@ export function planCommand(program: Command, io: CliIO): void {
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const { result, saved } = await withDatabase(o, (db) => planWithHistory(db, config, { from, to }, now, o.save));
+      const { result, saved, links } = await withDatabase(o, async (db) => ({
+        ...await planWithHistory(db, config, { from, to }, now, o.save),
+        // An export carries the same one-click links as the calendar events it stands for.
+        links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
+      }));
       const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
-      io.out(formatTouches(touches, o.format, now, config.settings.company));
+      io.out(formatTouches(touches, o.format, now, { config, links }));
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       if (saved && o.format === 'table') {
         io.err(`recorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);

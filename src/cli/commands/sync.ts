@@ -5,11 +5,11 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
-import { publicUrl } from '../../http/public-url.ts';
+import { linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
-import { BadInputError } from '../cli-error.ts';
+import { BadInputError, CommandFailedError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
@@ -62,11 +62,12 @@ export function syncCommands(program: Command, io: CliIO): void {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
         io.out(report.operations.length === 0 ? 'Nothing to change: every calendar matches the plan.\n'
           : renderTable(['operation', 'employee', 'calendar', 'touch', 'title'], report.operations.map((op) => [
-            op.op, op.employeeId, op.provider, op.touchId.slice(0, 8), op.op === 'delete' ? '' : op.event.title,
+            op.op, op.employeeId, op.provider, op.touchId.slice(0, 8), op.title ?? '',
           ])));
       } else {
         const d = report.dispatched!;
-        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.operations.length} new operations, ${report.waiting} waiting; ${d.done} written, ${d.retried} to retry, ${d.failed} failed\n`);
+        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.operations.length} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
+          + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
         for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
         const r = report.reconciled;
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
@@ -78,15 +79,16 @@ export function syncCommands(program: Command, io: CliIO): void {
   program
     .command('feeds')
     .description('each employee\'s iCalendar feed address (subscribe to it in Google, Outlook or Apple Calendar)')
-    .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL, settings.http.public_url or http://host:port)')
+    .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL, settings.http.public_url, the address the daemon serves at, or http://host:port)')
     .option('--serve', 'serve the feeds over HTTP until stopped (Ctrl-C)', false)
     .option('--host <host>', 'address to listen on with --serve', '127.0.0.1')
     .option('--port <port>', 'port to listen on with --serve', '8787')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
-      const base = (o.baseUrl ?? publicUrl(config.settings)).replace(/\/$/, '');
-      const secret = await withDatabase(o, (db) => feedSecret(db));
+      const { secret, base } = await withDatabase(o, async (db) => ({
+        secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
+      }));
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
@@ -133,13 +135,13 @@ export function calendarsCommand(program: Command, io: CliIO): void {
           const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
           const probe = { key: `touchbaseprobe${Buffer.from(e.id).toString('hex').slice(0, 40)}`.toLowerCase().replace(/[^a-v0-9]/g, '0'), touchId: 'probe', title: 'touchbase connection check', description: 'Created and deleted by "touchbase calendars check".', allDay: true, start: '2000-01-03', end: '2000-01-04', timezone: e.timezone, reminders: [], contentHash: 'probe' };
           try {
-            await port.findByKey(owner, probe.key);
+            await port.read(owner, probe.key);
             try {
               const created = await port.create(owner, probe);
               await port.remove(owner, created.providerId);
             } catch (error) {
               // An earlier check's probe, deleted: the calendar answered, writing works.
-              if (!(error instanceof CalendarError && error.code === 'not_found')) throw error;
+              if (!(error instanceof CalendarError && (error.code === 'not_found' || error.code === 'id_taken'))) throw error;
             }
             io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ok: read and write\n`);
           } catch (error) {
@@ -149,6 +151,7 @@ export function calendarsCommand(program: Command, io: CliIO): void {
           }
         }
       });
-      if (failures > 0) process.exitCode = 1;
+      // Said with the exit status too, so scripts and monitoring can rely on it.
+      if (failures > 0) throw new CommandFailedError(`${failures} of ${config.employees.filter((e) => e.calendar !== 'none').length} calendars failed the check`);
     });
 }

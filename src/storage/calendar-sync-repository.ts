@@ -1,0 +1,292 @@
+import type { DB } from './database.ts';
+import type { CalendarPauseRow, CalendarSyncRow } from './schema.ts';
+import { inTransaction } from './touch-repository.ts';
+import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
+
+/**
+ * The rows of calendar sync: one per touch and calendar (docs/sync-states.md). Every write
+ * goes through `save`, which keeps `dirty` equal to "this row needs a call", so pending work
+ * is an index scan and never drifts from the state.
+ */
+
+export interface SyncKey {
+  readonly touchId: string;
+  readonly employeeId: string;
+  readonly provider: string;
+}
+
+/** A touch that should be in a calendar, with the hash of the event's content. */
+export interface Want extends SyncKey {
+  readonly hash: string;
+}
+
+const CHUNK = 400;
+
+export function stateOf(row: CalendarSyncRow): SyncState {
+  return {
+    desired: row.desired, desiredHash: row.desired_hash, remote: row.remote, remoteHash: row.remote_hash,
+    inflight: row.inflight_op, failedHash: row.failed_hash,
+  };
+}
+
+/** The row's own columns, with `dirty` recomputed (callers may hold rows joined with more). */
+function withDirty(row: CalendarSyncRow): CalendarSyncRow {
+  return {
+    touch_id: row.touch_id, employee_id: row.employee_id, provider: row.provider, event_key: row.event_key,
+    desired: row.desired, desired_hash: row.desired_hash, remote: row.remote, remote_id: row.remote_id, remote_etag: row.remote_etag,
+    remote_hash: row.remote_hash, remote_start: row.remote_start, remote_end: row.remote_end, inflight_op: row.inflight_op,
+    inflight_at: row.inflight_at, inflight_hash: row.inflight_hash, inflight_start: row.inflight_start, inflight_end: row.inflight_end, attempts: row.attempts, next_attempt_at: row.next_attempt_at, last_error: row.last_error,
+    failed_hash: row.failed_hash, dirty: needsWork(stateOf(row)) ? 1 : 0, updated_at: row.updated_at,
+  };
+}
+
+async function save(db: DB, row: CalendarSyncRow): Promise<void> {
+  const { touch_id, employee_id, provider, ...rest } = withDirty(row);
+  await db.updateTable('calendar_sync').set(rest)
+    .where('touch_id', '=', touch_id).where('employee_id', '=', employee_id).where('provider', '=', provider).execute();
+}
+
+export async function getSyncRow(db: DB, key: SyncKey): Promise<CalendarSyncRow | undefined> {
+  return db.selectFrom('calendar_sync').selectAll()
+    .where('touch_id', '=', key.touchId).where('employee_id', '=', key.employeeId).where('provider', '=', key.provider).executeTakeFirst();
+}
+
+function newRow(w: Want, nowIso: string): CalendarSyncRow {
+  return withDirty({
+    touch_id: w.touchId, employee_id: w.employeeId, provider: w.provider, event_key: eventKeyOf(w.touchId, 0),
+    desired: 'present', desired_hash: w.hash, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null,
+    remote_start: null, remote_end: null, inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
+    attempts: 0, next_attempt_at: null,
+    last_error: null, failed_hash: null, dirty: 1, updated_at: nowIso,
+  });
+}
+
+export interface DesiredChange {
+  readonly row: CalendarSyncRow;
+  /** The state before (undefined for a new row). */
+  readonly before: CalendarSyncRow | undefined;
+}
+
+/**
+ * Records what should be in the calendars, in one transaction: every want is desired present
+ * with its hash; every other row in scope (touches dated on or after `from`, of `employee` if
+ * given) is desired absent. Rows of touches before `from` are history and stay as they are.
+ * Returns the rows whose desired state changed.
+ */
+export async function applyDesired(db: DB, wants: readonly Want[], scope: { from: string; employee?: string }, nowIso: string): Promise<DesiredChange[]> {
+  return inTransaction(db, async (trx) => {
+    const existing = new Map<string, CalendarSyncRow>();
+    for (const row of await syncRowsFrom(trx, scope.from, scope.employee)) existing.set(keyString(row.touch_id, row.employee_id, row.provider), row);
+    // Wants for touches whose rows are outside the scope query (a touch moved out of it, or new).
+    const missing = wants.filter((w) => !existing.has(keyString(w.touchId, w.employeeId, w.provider)));
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const ids = [...new Set(missing.slice(i, i + CHUNK).map((w) => w.touchId))];
+      for (const row of await trx.selectFrom('calendar_sync').selectAll().where('touch_id', 'in', ids).execute()) {
+        existing.set(keyString(row.touch_id, row.employee_id, row.provider), row);
+      }
+    }
+    const changes: DesiredChange[] = [];
+    const inserts: CalendarSyncRow[] = [];
+    const wanted = new Set<string>();
+    for (const w of wants) {
+      const k = keyString(w.touchId, w.employeeId, w.provider);
+      wanted.add(k);
+      const row = existing.get(k);
+      if (!row) {
+        const fresh = newRow(w, nowIso);
+        inserts.push(fresh);
+        changes.push({ row: fresh, before: undefined });
+        continue;
+      }
+      if (row.desired === 'present' && row.desired_hash === w.hash) continue;
+      const next = withDirty({ ...row, desired: 'present', desired_hash: w.hash, updated_at: nowIso });
+      await save(trx, next);
+      changes.push({ row: next, before: row });
+    }
+    for (const [k, row] of existing) {
+      if (wanted.has(k) || row.desired === 'absent') continue;
+      const next = withDirty({ ...row, desired: 'absent', desired_hash: null, updated_at: nowIso });
+      await save(trx, next);
+      changes.push({ row: next, before: row });
+    }
+    for (let i = 0; i < inserts.length; i += 40) await trx.insertInto('calendar_sync').values(inserts.slice(i, i + 40)).execute();
+    return changes;
+  });
+}
+
+/** The rows of touches dated on or after `from` (of one employee's calendars, if given). */
+export async function syncRowsFrom(db: DB, from: string, employee?: string): Promise<CalendarSyncRow[]> {
+  let q = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id')
+    .selectAll('calendar_sync').where('touches.date', '>=', from);
+  if (employee) q = q.where('calendar_sync.employee_id', '=', employee);
+  return q.execute();
+}
+
+function keyString(touchId: string, employeeId: string, provider: string): string {
+  return `${touchId}\u0000${employeeId}\u0000${provider}`;
+}
+
+/** Rows that need a call and whose wait (after a failure) is over, oldest touch first per calendar. */
+export async function dueSyncRows(db: DB, nowIso: string, employee?: string): Promise<CalendarSyncRow[]> {
+  let q = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id').selectAll('calendar_sync')
+    .where('calendar_sync.dirty', '=', 1)
+    .where((eb) => eb.or([eb('calendar_sync.next_attempt_at', 'is', null), eb('calendar_sync.next_attempt_at', '<=', nowIso)]))
+    .orderBy('calendar_sync.employee_id').orderBy('touches.date').orderBy('calendar_sync.touch_id');
+  if (employee) q = q.where('calendar_sync.employee_id', '=', employee);
+  return q.execute();
+}
+
+/** Every row that needs a call, due or waiting (for a dry run and for status). */
+export async function dirtySyncRows(db: DB, employee?: string): Promise<CalendarSyncRow[]> {
+  let q = db.selectFrom('calendar_sync').selectAll().where('dirty', '=', 1);
+  if (employee) q = q.where('employee_id', '=', employee);
+  return q.execute();
+}
+
+/**
+ * Records, before the call, that a write is about to be sent: if the process dies or the answer
+ * never comes, the next run reads the event back before anything else. Conditional on the row
+ * being as the caller saw it (nothing in flight), so two workers never send the same write.
+ */
+export async function claimWrite(
+  db: DB, row: CalendarSyncRow, op: WriteOp, eventKey: string, nowIso: string, writes?: { hash: string; start: string; end: string },
+): Promise<CalendarSyncRow | undefined> {
+  // What the event will be if the write lands: a read that settles it can tell our write from
+  // the employee's move.
+  const next = withDirty({
+    ...row, inflight_op: op, inflight_at: nowIso, inflight_hash: writes?.hash ?? null, inflight_start: writes?.start ?? null,
+    inflight_end: writes?.end ?? null, event_key: eventKey, updated_at: nowIso,
+  });
+  const { touch_id, employee_id, provider, ...rest } = next;
+  const res = await db.updateTable('calendar_sync').set(rest)
+    .where('touch_id', '=', touch_id).where('employee_id', '=', employee_id).where('provider', '=', provider)
+    .where('inflight_op', 'is', null).where('updated_at', '=', row.updated_at).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1 ? next : undefined;
+}
+
+const NOTHING_IN_FLIGHT = { inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null } as const;
+
+export interface Confirmed {
+  readonly id: string;
+  readonly etag: string | null;
+  readonly hash: string | null;
+  readonly start: string;
+  readonly end: string | null;
+}
+
+/** A call or read confirmed the event is there: its id and version, and the content and times it has. */
+export async function recordPresent(db: DB, row: CalendarSyncRow, c: Confirmed, nowIso: string): Promise<CalendarSyncRow> {
+  const next = withDirty({
+    ...row, remote: 'present', remote_id: c.id, remote_etag: c.etag, remote_hash: c.hash, remote_start: c.start, remote_end: c.end,
+    ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null, updated_at: nowIso,
+  });
+  await save(db, next);
+  return next;
+}
+
+/** A call or read settled the event as not there (our delete, a create that never happened, the employee's deletion). */
+export async function recordAbsent(db: DB, row: CalendarSyncRow, remote: Exclude<Remote, 'present'>, nowIso: string, eventKey = row.event_key): Promise<CalendarSyncRow> {
+  const next = withDirty({
+    ...row, remote, remote_id: remote === 'none' ? null : row.remote_id, remote_etag: null, remote_hash: null,
+    event_key: eventKey, ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null,
+    // The employee's deletion: nothing of ours is wanted there any more.
+    ...(remote === 'deleted_by_user' ? { desired: 'absent' as const, desired_hash: null } : {}),
+    updated_at: nowIso,
+  });
+  await save(db, next);
+  return next;
+}
+
+/** A failed call: what is in flight stays in flight when its outcome is unknown; the row waits until `nextAttemptAt`. */
+export async function recordFailure(
+  db: DB, row: CalendarSyncRow,
+  f: { outcomeUnknown: boolean; error: string; nextAttemptAt: string | null; countAttempt: boolean; refusedHash?: string },
+  nowIso: string,
+): Promise<CalendarSyncRow> {
+  const next = withDirty({
+    ...row, ...(f.outcomeUnknown ? {} : NOTHING_IN_FLIGHT),
+    attempts: row.attempts + (f.countAttempt ? 1 : 0), next_attempt_at: f.nextAttemptAt, last_error: f.error,
+    failed_hash: f.refusedHash ?? row.failed_hash, updated_at: nowIso,
+  });
+  await save(db, next);
+  return next;
+}
+
+/** Our event moved by the employee: what the calendar now holds is what we want (no write back). */
+export async function recordSeenMove(db: DB, row: CalendarSyncRow, seen: { start: string; end: string | null; etag: string | null; hash: string | null }, nowIso: string): Promise<void> {
+  await save(db, { ...row, remote_start: seen.start, remote_end: seen.end, remote_etag: seen.etag, remote_hash: seen.hash, updated_at: nowIso });
+}
+
+/** Confirmed events of touches dated in [from, to] in one calendar, with nothing in flight: what a reading compares. */
+export async function confirmedRows(db: DB, employeeId: string, provider: string, window: { from: string; to: string }): Promise<(CalendarSyncRow & { all_day: number; date: string })[]> {
+  return db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id')
+    .selectAll('calendar_sync').select(['touches.all_day', 'touches.date'])
+    .where('calendar_sync.employee_id', '=', employeeId).where('calendar_sync.provider', '=', provider)
+    .where('calendar_sync.remote', '=', 'present').where('calendar_sync.inflight_op', 'is', null)
+    .where('touches.date', '>=', window.from).where('touches.date', '<=', window.to).execute();
+}
+
+// Pauses: an employee's calendar that refused us.
+
+export async function pausesOf(db: DB): Promise<Map<string, CalendarPauseRow>> {
+  const rows = await db.selectFrom('calendar_pauses').selectAll().execute();
+  return new Map(rows.map((r) => [`${r.employee_id}\u0000${r.provider}`, r]));
+}
+
+export async function setPause(db: DB, p: CalendarPauseRow): Promise<void> {
+  await db.insertInto('calendar_pauses').values(p)
+    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ code: p.code, reason: p.reason, until: p.until })).execute();
+}
+
+export async function clearPause(db: DB, employeeId: string, provider: string): Promise<void> {
+  await db.deleteFrom('calendar_pauses').where('employee_id', '=', employeeId).where('provider', '=', provider).execute();
+}
+
+export interface WriteQueueSummary {
+  /** Rows that need a call. */
+  readonly pending: number;
+  /** Of those, due now (not waiting for a retry); counted when `now` is given. */
+  readonly dueNow: number;
+  /** Refused by the service as invalid: waiting for the content to change. */
+  readonly failed: number;
+  /** With an unresolved write (a lost answer) to read back. */
+  readonly unresolved: number;
+  /** Employees whose pending writes wait after an error, with the last error. */
+  readonly waiting: readonly { readonly employee: string; readonly provider: string; readonly nextAttemptAt: string | null; readonly lastError: string | null }[];
+  /** Providers with a pending write that failed last time. */
+  readonly troubledProviders: readonly string[];
+  readonly pauses: readonly CalendarPauseRow[];
+}
+
+/** What `touchbase status`, /metrics and /readyz say about calendar writes. */
+export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQueueSummary> {
+  const rows = await db.selectFrom('calendar_sync')
+    .select(['employee_id', 'provider', 'next_attempt_at', 'last_error', 'inflight_op', 'failed_hash', 'desired_hash'])
+    .where('dirty', '=', 1).execute();
+  const waiting = new Map<string, { employee: string; provider: string; nextAttemptAt: string | null; lastError: string | null }>();
+  let dueNow = 0;
+  let failed = 0;
+  let unresolved = 0;
+  const troubled = new Set<string>();
+  for (const r of rows) {
+    if (nowIso !== undefined && (r.next_attempt_at === null || r.next_attempt_at <= nowIso)) dueNow++;
+    if (r.inflight_op) unresolved++;
+    if (r.failed_hash !== null && r.failed_hash === r.desired_hash) failed++;
+    if (r.last_error) {
+      troubled.add(r.provider);
+      const k = `${r.employee_id}\u0000${r.provider}`;
+      const w = waiting.get(k);
+      if (!w || (r.next_attempt_at ?? '') > (w.nextAttemptAt ?? '')) waiting.set(k, { employee: r.employee_id, provider: r.provider, nextAttemptAt: r.next_attempt_at, lastError: r.last_error });
+    }
+  }
+  const pauses = await db.selectFrom('calendar_pauses').selectAll().execute();
+  for (const p of pauses) troubled.add(p.provider);
+  return { pending: rows.length, dueNow, failed, unresolved, waiting: [...waiting.values()], troubledProviders: [...troubled], pauses };
+}
+
+/** Is any calendar write due now (the daemon's frequent job then syncs even when nothing else changed)? */
+export async function hasDueWrites(db: DB, nowIso: string): Promise<boolean> {
+  const row = await db.selectFrom('calendar_sync').select('touch_id').where('dirty', '=', 1)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)])).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,80 @@
+import type { Clock } from '../clock.ts';
+import { asCalendarError, CalendarError, type CalendarOwner, type CalendarPort, type ProviderName } from '../calendar/port.ts';
+import { READ_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
+import { SlidingWindowLimiter } from './rate-limiter.ts';
+
+export interface GatewayOptions {
+  readonly ports: Partial<Record<ProviderName, CalendarPort>>;
+  readonly clock: Clock;
+  /** Calls per minute per employee and provider (default: Google 500, under its ~600). */
+  readonly perMinute?: Partial<Record<ProviderName, number>>;
+  /** Waits; injected so tests do not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly readPolicy?: RetryPolicy;
+  readonly random?: () => number;
+}
+
+const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 };
+
+/**
+ * Every call to a calendar goes through here: reads and writes of one employee share one rate
+ * limit per provider (Google allows about 600 calls a minute per user), and reads are retried
+ * a few times by the same policy as writes (Retry-After first, then jittered backoff). Writes
+ * are tried once: the reconciler records them before the call and decides what a failure means.
+ */
+export class CalendarGateway {
+  readonly #o: GatewayOptions;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #limiters = new Map<ProviderName, SlidingWindowLimiter>();
+  reads = 0;
+  writes = 0;
+
+  constructor(o: GatewayOptions) {
+    this.#o = o;
+    this.#sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...o.perMinute })) {
+      if (limit) this.#limiters.set(provider as ProviderName, new SlidingWindowLimiter(limit, 60_000, () => o.clock.now().toMillis(), this.#sleep));
+    }
+  }
+
+  port(provider: string): CalendarPort | undefined {
+    return this.#o.ports[provider as ProviderName];
+  }
+
+  /** One write, after waiting for the employee's rate limit. Failures are thrown as CalendarErrors. */
+  async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>): Promise<T> {
+    const port = this.#require(provider, owner);
+    await this.#limiters.get(port.provider)?.acquire(owner.employeeId);
+    this.writes++;
+    try {
+      return await call(port);
+    } catch (error) {
+      throw asCalendarError(error);
+    }
+  }
+
+  /** A read, retried while the failure is retryable and the tries last; then the failure is thrown. */
+  async read<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>): Promise<T> {
+    const port = this.#require(provider, owner);
+    const policy = this.#o.readPolicy ?? READ_RETRY;
+    for (let attempt = 1; ; attempt++) {
+      await this.#limiters.get(port.provider)?.acquire(owner.employeeId);
+      this.reads++;
+      try {
+        return await call(port);
+      } catch (error) {
+        const e = asCalendarError(error);
+        // A wait longer than the policy's cap is not waited here: the next sync reads again.
+        const delay = e.retryAfterMs !== undefined && e.retryAfterMs > policy.maxDelayMs ? undefined : retryDelay(e, attempt, policy, this.#o.random);
+        if (delay === undefined) throw e;
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  #require(provider: string, owner: CalendarOwner): CalendarPort {
+    const port = this.port(provider);
+    if (!port) throw new CalendarError('auth', `no ${provider} calendar connection is configured (for ${owner.employeeId})`);
+    return port;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import { confirmedRows } from '../storage/calendar-sync-repository.ts';
+import { asCalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
+import type { CalendarGateway } from './calendar-gateway.ts';
+import type { RemoteChanges } from './remote-changes.ts';
+import { forEachConcurrently } from './concurrently.ts';
+
+export interface ObserveResult {
+  deleted: number;
+  moved: number;
+  /** Employees whose calendar could not be read this time (nothing was concluded for them). */
+  unreadable: Map<string, string>;
+}
+
+/**
+ * What employees did in their own calendars, read by listing our tagged events: for each event
+ * we had confirmed and have nothing in flight on, a successful read that shows it deleted makes
+ * the touch skipped by them, and a start we did not write reschedules the touch to it (the plan
+ * keeps it there). A failed read concludes nothing. Feeds are not read: nobody edits them.
+ */
+export async function observeCalendars(
+  db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string },
+  employees: readonly string[], nowIso: string, concurrency = 16,
+): Promise<ObserveResult> {
+  const result: ObserveResult = { deleted: 0, moved: 0, unreadable: new Map() };
+  const byId = new Map(config.employees.map((e) => [e.id, e]));
+  // Calendars are read side by side: mostly waiting on the network.
+  await forEachConcurrently(employees, concurrency, async (employeeId) => {
+    const e = byId.get(employeeId);
+    if (!e || (e.calendar !== 'google' && e.calendar !== 'microsoft') || !gateway.port(e.calendar)) return;
+    const rows = await confirmedRows(db, employeeId, e.calendar, window);
+    if (rows.length === 0) return;
+    const owner: CalendarOwner = { employeeId, email: e.email, timezone: e.timezone };
+    let listed: Map<string, RemoteEvent>;
+    try {
+      listed = new Map((await gateway.read(e.calendar, owner, (port) => port.listTagged(owner, window.from, window.to))).map((r) => [r.key, r]));
+    } catch (error) {
+      const ce = asCalendarError(error);
+      result.unreadable.set(employeeId, `${ce.code}: ${ce.message}`);
+      return;
+    }
+    for (const row of rows) {
+      let found = listed.get(row.event_key);
+      if (!found) {
+        // Not in the listing: moved out of the window, or deleted and forgotten. Ask for it.
+        try {
+          found = await gateway.read(e.calendar, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+        } catch (error) {
+          const ce = asCalendarError(error);
+          result.unreadable.set(employeeId, `${ce.code}: ${ce.message}`);
+          continue;
+        }
+      }
+      const seen = await changes.record(row, found, nowIso);
+      if (seen.skipped) result.deleted++;
+      if (seen.change === 'moved') result.moved++;
+    }
+  });
+  return result;
+}

@@ -1,0 +1,290 @@
+import type { Clock } from '../clock.ts';
+import { CalendarError, type CalendarOwner, type DesiredEvent, type RemoteEvent } from '../calendar/port.ts';
+import type { DB } from '../storage/database.ts';
+import type { CalendarSyncRow } from '../storage/schema.ts';
+import {
+  claimWrite, clearPause, dueSyncRows, getSyncRow, pausesOf, recordAbsent, recordFailure, recordPresent, setPause, stateOf,
+} from '../storage/calendar-sync-repository.ts';
+import { inTransaction, skipDeletedInCalendar } from '../storage/touch-repository.ts';
+import { afterRead, eventKeyOf, generationOf, nextStep, type WriteOp } from '../domain/sync-state.ts';
+import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
+import type { CalendarGateway } from './calendar-gateway.ts';
+import type { RemoteChanges } from './remote-changes.ts';
+import { forEachConcurrently } from './concurrently.ts';
+
+export interface DispatchResult {
+  /** Writes the calendars confirmed (creates, updates, deletes). */
+  done: number;
+  /** Rows that failed this time and will be tried again. */
+  retried: number;
+  /** Rows whose content the calendar refused as invalid (tried again when it changes). */
+  failed: number;
+  /** Writes whose earlier outcome was unknown, settled by reading the event back. */
+  settled: number;
+  /** Touches found deleted by their employee while a write was settled. */
+  deletedByUser: number;
+  /** Employees whose calendar refused us (auth, quota): their writes wait, the others go on. */
+  paused: Map<string, string>;
+  /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
+  errors: Map<string, number>;
+}
+
+export interface ReconcilerDeps {
+  readonly db: DB;
+  readonly gateway: CalendarGateway;
+  readonly owners: ReadonlyMap<string, CalendarOwner>;
+  readonly clock: Clock;
+  /** The event a row should show, as computed in this run (its key is the row's). */
+  readonly eventFor: (row: CalendarSyncRow) => DesiredEvent | undefined;
+  /** Records what a read shows the employee did (a move, a deletion). */
+  readonly changes: RemoteChanges;
+  readonly policy?: RetryPolicy;
+  readonly random?: () => number;
+  /** How many employees' calendars are worked on at once. */
+  readonly concurrency?: number;
+  /** Employees (and their reason) whose calendars are not worked on this time. */
+  readonly skip?: ReadonlyMap<string, string>;
+  readonly onProgress?: (finished: number, total: number) => void;
+  /**
+   * Aborted when the daemon stops: no new call is started; the calls in flight finish (or time
+   * out) and are recorded. What was not started is still to do at the next run.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** How long an employee whose quota is exhausted is left alone (Google: "for hours"). */
+const QUOTA_PAUSE_MS = 60 * 60_000;
+/** How long after a write without an answer it is read back (a request can reach the service late). */
+export const SETTLE_AFTER_MS = 60_000;
+/** Steps one row may take in one run (read back, create, update…): always enough, never a loop. */
+const MAX_STEPS = 5;
+
+type Verdict = 'next-row' | 'stop-calendar';
+
+/**
+ * Brings each calendar to the desired state, one (touch, calendar) row at a time: the next
+ * call is decided from the row as it is right before the call (docs/sync-states.md), so an
+ * intent abandoned while a calendar refused us is never sent, and a touch that moved to
+ * another employee is never created in the first one's calendar. Every write is recorded as in
+ * flight before it is sent; a missing answer is settled by reading, never concluded.
+ */
+export class Reconciler {
+  readonly #d: ReconcilerDeps;
+  #total = 0;
+  #finished = 0;
+
+  constructor(deps: ReconcilerDeps) {
+    this.#d = deps;
+  }
+
+  /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
+  async runDue(employee?: string): Promise<DispatchResult> {
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), errors: new Map() };
+    const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
+    const byCalendar = new Map<string, CalendarSyncRow[]>();
+    for (const row of rows) {
+      const k = `${row.employee_id}\u0000${row.provider}`;
+      const list = byCalendar.get(k);
+      if (list) list.push(row);
+      else byCalendar.set(k, [row]);
+    }
+    this.#total = rows.length;
+    this.#finished = 0;
+    const pauses = await pausesOf(this.#d.db);
+    await forEachConcurrently([...byCalendar.entries()], this.#d.concurrency ?? 8, async ([k, list]) => {
+      const pause = pauses.get(k);
+      const first = list[0]!;
+      if (pause?.until && pause.until > this.#nowIso()) {
+        result.paused.set(first.employee_id, `${pause.code}: ${pause.reason}`);
+        return;
+      }
+      await this.#runCalendar(list, result, pause !== undefined);
+    });
+    return result;
+  }
+
+  /** One calendar's rows, in order. A paused calendar (its credentials failed before) is tried with its first row. */
+  async #runCalendar(rows: readonly CalendarSyncRow[], result: DispatchResult, paused: boolean): Promise<void> {
+    let probing = paused;
+    for (const due of rows) {
+      if (this.#d.signal?.aborted) return;
+      this.#d.onProgress?.(++this.#finished, this.#total);
+      const verdict = await this.#work(due, result);
+      if (verdict === 'stop-calendar') return;
+      if (probing) {
+        // The calendar answered: whatever refused us before is fixed.
+        await clearPause(this.#d.db, due.employee_id, due.provider);
+        probing = false;
+      }
+    }
+  }
+
+  /** Takes one row as far as it can go now. */
+  async #work(due: CalendarSyncRow, result: DispatchResult): Promise<Verdict> {
+    let row = await getSyncRow(this.#d.db, { touchId: due.touch_id, employeeId: due.employee_id, provider: due.provider });
+    const owner = this.#d.owners.get(due.employee_id);
+    for (let step = 0; row && owner && step < MAX_STEPS; step++) {
+      if (row.next_attempt_at !== null && row.next_attempt_at > this.#nowIso()) return 'next-row';
+      const next = nextStep(stateOf(row));
+      if (next === 'none') return 'next-row';
+      if (step > 0 && this.#d.signal?.aborted) return 'stop-calendar';
+      if (next === 'read') {
+        const read = await this.#settle(row, owner, result);
+        if (read.verdict) return read.verdict;
+        row = read.row;
+        continue;
+      }
+      const event = next === 'delete' ? undefined : this.#d.eventFor(row);
+      // The content of this run was not computed for this row (it changed meanwhile): next run.
+      if (next !== 'delete' && (!event || event.contentHash !== row.desired_hash)) return 'next-row';
+      const written = await this.#write(row, next, owner, event, result);
+      if (written.verdict) return written.verdict;
+      row = written.row;
+    }
+    return 'next-row';
+  }
+
+  /** A write of unknown outcome: read the event back and record what it shows. */
+  async #settle(row: CalendarSyncRow, owner: CalendarOwner, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
+    let found: RemoteEvent | undefined;
+    try {
+      found = await this.#d.gateway.read(row.provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+    } catch (error) {
+      // Still unresolved: nothing is concluded, the read is tried again later.
+      return { verdict: await this.#failed(row, error as CalendarError, result, true) };
+    }
+    result.settled++;
+    const settled = await this.#recordRead(row, found, result);
+    // A move changes what this touch's event should be: that is worked out at the next run.
+    return settled.moved ? { verdict: 'next-row' } : { row: settled.row };
+  }
+
+  async #recordRead(row: CalendarSyncRow, found: RemoteEvent | undefined, result: DispatchResult): Promise<{ row: CalendarSyncRow; moved: boolean }> {
+    const now = this.#nowIso();
+    const read = !found ? { kind: 'absent' as const } : found.status === 'cancelled' ? { kind: 'cancelled' as const } : { kind: 'live' as const, hash: found.contentHash ?? null };
+    const settled = afterRead(row.inflight_op, read, row.desired);
+    if (found && read.kind === 'live') {
+      // The times the event has by our doing: what the write in flight set if it landed (the
+      // event carries its content hash), else what we last confirmed. Other times are the
+      // employee's move, made since.
+      const landed = row.inflight_hash !== null && found.contentHash === row.inflight_hash;
+      const ours = landed ? { start: row.inflight_start, end: row.inflight_end } : { start: row.remote_start, end: row.remote_end };
+      const present = await recordPresent(this.#d.db, row, { ...confirmed(found), start: ours.start ?? found.start, end: ours.end ?? (found.end || null) }, now);
+      const seen = await this.#d.changes.record(present, found, now);
+      return { row: seen.row, moved: seen.change === 'moved' };
+    }
+    const key = settled.newKey ? eventKeyOf(row.touch_id, generationOf(row.event_key) + 1) : row.event_key;
+    return inTransaction(this.#d.db, async (trx) => {
+      const next = await recordAbsent(trx, row, settled.remote as Exclude<typeof settled.remote, 'present'>, now, key);
+      if (settled.deletedByUser && await skipDeletedInCalendar(trx, row.touch_id, row.employee_id, now)) result.deletedByUser++;
+      return { row: next, moved: false };
+    });
+  }
+
+  async #write(row: CalendarSyncRow, op: WriteOp, owner: CalendarOwner, event: DesiredEvent | undefined, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
+    const now = this.#nowIso();
+    // Recorded before the call: whatever happens next, the next run knows a write may have gone out.
+    const claimed = await claimWrite(this.#d.db, row, op, row.event_key, now, event && { hash: event.contentHash, start: event.start, end: event.end });
+    if (!claimed) return { verdict: 'next-row' };
+    try {
+      if (op === 'delete') {
+        await this.#d.gateway.write(row.provider, owner, (port) => port.remove(owner, claimed.remote_id!));
+        result.done++;
+        return { row: await recordAbsent(this.#d.db, claimed, 'gone', this.#nowIso()) };
+      }
+      const keyed: DesiredEvent = { ...event!, key: claimed.event_key };
+      const remote = op === 'create'
+        ? await this.#d.gateway.write(row.provider, owner, (port) => port.create(owner, keyed))
+        // If-Match: an event the employee changed since we last saw it is not overwritten.
+        : await this.#d.gateway.write(row.provider, owner, (port) => port.update(owner, claimed.remote_id!, keyed, claimed.remote_etag ?? undefined));
+      result.done++;
+      return { row: await recordPresent(this.#d.db, claimed, confirmed(remote), this.#nowIso()) };
+    } catch (error) {
+      const e = error as CalendarError;
+      if (op === 'create' && e.code === 'id_taken') {
+        // Google keeps a deleted event's id for good: the touch comes back under its next key.
+        const next = eventKeyOf(row.touch_id, generationOf(claimed.event_key) + 1);
+        return { row: await recordAbsent(this.#d.db, claimed, 'none', this.#nowIso(), next) };
+      }
+      if (op === 'update' && e.code === 'conflict') {
+        // Not carried out: the event changed in the calendar since we last saw it. Read it and
+        // take over what the employee did before anything is written.
+        return this.#changedRemotely({ ...row, updated_at: claimed.updated_at }, owner, result);
+      }
+      if (op === 'update' && e.code === 'not_found') {
+        // Gone from under us: whose doing it was, only a read can tell. Still in flight, so read next.
+        return { row: await recordFailure(this.#d.db, claimed, { outcomeUnknown: true, error: `${e.code}: ${e.message}`, nextAttemptAt: null, countAttempt: false }, this.#nowIso()) };
+      }
+      // Not carried out: the row goes back to what it was before the claim (with the failure noted).
+      return { verdict: await this.#failed(e.outcomeUnknown ? claimed : { ...row, updated_at: claimed.updated_at }, e, result) };
+    }
+  }
+
+  async #changedRemotely(row: CalendarSyncRow, owner: CalendarOwner, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
+    let found: RemoteEvent | undefined;
+    try {
+      found = await this.#d.gateway.read(row.provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+    } catch (error) {
+      return { verdict: await this.#failed(row, error as CalendarError, result) };
+    }
+    const seen = await this.#d.changes.record(row, found, this.#nowIso());
+    if (seen.skipped) result.deletedByUser++;
+    // A move changes what this touch's event should be: that is worked out at the next run.
+    return seen.change === 'moved' ? { verdict: 'next-row' } : { row: seen.row };
+  }
+
+  /**
+   * Records a failed call and says whether this calendar's other rows may go on. A write whose
+   * outcome is unknown stays in flight (read back next time); so does anything whose settling
+   * read failed (`reading`).
+   */
+  async #failed(row: CalendarSyncRow, e: CalendarError, result: DispatchResult, reading = false): Promise<Verdict> {
+    const keepInflight = reading || e.outcomeUnknown;
+    const now = this.#d.clock.now();
+    const nowIso = now.toUTC().toISO()!;
+    const key = `${row.provider}:${e.code}`;
+    result.errors.set(key, (result.errors.get(key) ?? 0) + 1);
+    const error = `${e.code}: ${e.message}`;
+    if (e.code === 'auth' || e.code === 'quota_exhausted') {
+      // Not carried out; the calendar refuses us as a whole. Its writes wait without a timer of
+      // their own: credentials are tried again at every sync (so a fixed token resumes at once),
+      // an exhausted quota after an hour.
+      await recordFailure(this.#d.db, row, { outcomeUnknown: keepInflight, error, nextAttemptAt: null, countAttempt: false }, nowIso);
+      await setPause(this.#d.db, {
+        employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
+        until: e.code === 'quota_exhausted' ? now.plus({ milliseconds: QUOTA_PAUSE_MS }).toUTC().toISO()! : null,
+      });
+      result.paused.set(row.employee_id, error);
+      return 'stop-calendar';
+    }
+    if (e.code === 'invalid') {
+      await recordFailure(this.#d.db, row, { outcomeUnknown: keepInflight, error, nextAttemptAt: null, countAttempt: true, refusedHash: reading ? undefined : row.desired_hash ?? undefined }, nowIso);
+      result.failed++;
+      return 'next-row';
+    }
+    let delay = retryDelay(new CalendarError(e.retryable ? e.code : 'unknown', e.message, e.retryAfterMs), row.attempts + 1, this.#d.policy ?? DEFAULT_RETRY, this.#d.random) ?? 60_000;
+    // A write that got no answer may still be on its way: it is read back only once a late
+    // arrival has had time to land, so the read sees what the service will keep.
+    if (keepInflight && !reading) delay = Math.max(delay, SETTLE_AFTER_MS);
+    await recordFailure(this.#d.db, row, {
+      outcomeUnknown: keepInflight, error, nextAttemptAt: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!, countAttempt: true,
+    }, nowIso);
+    result.retried++;
+    if (e.code !== 'rate_limited') return 'next-row';
+    // The calendar asked us to slow down (Google and Graph limit per user): all its writes wait
+    // as long as it said, not only this one.
+    await setPause(this.#d.db, {
+      employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
+      until: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!,
+    });
+    return 'stop-calendar';
+  }
+
+  #nowIso(): string {
+    return this.#d.clock.now().toUTC().toISO()!;
+  }
+}
+
+function confirmed(remote: RemoteEvent) {
+  return { id: remote.providerId, etag: remote.etag ?? null, hash: remote.contentHash ?? null, start: remote.start, end: remote.end || null };
+}

@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import type { CalendarSyncRow } from '../storage/schema.ts';
+import { recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
+import { inTransaction, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
+import { touchById } from '../storage/sync-queries.ts';
+import { afterRead } from '../domain/sync-state.ts';
+import type { RemoteEvent } from '../calendar/port.ts';
+import { desiredEvent, type EventLinks } from './desired-events.ts';
+
+export type SeenChange = 'deleted' | 'moved' | 'none';
+
+/**
+ * What a successful read of one of our confirmed events (nothing of ours in flight) says the
+ * employee did, recorded: deleted (the touch is skipped by them, if the event was still wanted
+ * there), moved (the touch takes the new time and keeps it; nothing is written back), or
+ * nothing. Used by the calendar reading and by a write the calendar refused because the event
+ * had changed (412) — so a move is never overwritten by a write that did not know of it.
+ */
+export class RemoteChanges {
+  readonly #db: DB;
+  readonly #config: Config;
+  readonly #links: EventLinks | undefined;
+  readonly #zones: ReadonlyMap<string, string>;
+
+  constructor(db: DB, config: Config, links: EventLinks | undefined) {
+    this.#db = db;
+    this.#config = config;
+    this.#links = links;
+    this.#zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  }
+
+  /** Records what the read showed; returns the kind of change and the row as it is now. */
+  async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean }> {
+    if (!found || found.status === 'cancelled') {
+      const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
+      return inTransaction(this.#db, async (trx) => {
+        const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
+        const skipped = settled.deletedByUser && await skipDeletedInCalendar(trx, row.touch_id, row.employee_id, nowIso);
+        return { change: 'deleted' as const, row: next, skipped };
+      });
+    }
+    const to = row.desired === 'present' ? movedTo(found, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
+    if (!to) {
+      if (found.etag === (row.remote_etag ?? undefined) && found.providerId === row.remote_id) return { change: 'none', row, skipped: false };
+      // Nothing of the employee's: note the service's current version of the event.
+      const next = await recordPresent(this.#db, row, { id: found.providerId, etag: found.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? found.start, end: row.remote_end ?? (found.end || null) }, nowIso);
+      return { change: 'none', row: next, skipped: false };
+    }
+    return inTransaction(this.#db, async (trx) => {
+      const rescheduled = await rescheduleByUser(trx, row.touch_id, to, nowIso);
+      const touch = await touchById(trx, row.touch_id);
+      // What the calendar now shows is what we want: recorded so, nothing is written back.
+      const hash = rescheduled && touch ? desiredEvent(touch, this.#config, this.#links).contentHash : row.remote_hash;
+      await recordSeenMove(trx, row, { start: found.start, end: found.end || null, etag: found.etag ?? null, hash }, nowIso);
+      return { change: 'moved' as const, row: { ...row, remote_start: found.start, remote_end: found.end || null, remote_etag: found.etag ?? null, remote_hash: hash, updated_at: nowIso }, skipped: false };
+    });
+  }
+}
+
+/**
+ * The new time of an event the employee moved, or undefined when its start is what we last
+ * wrote (or saw). Compared with what the calendar held, not with the plan: a change of the
+ * plan not yet written is not mistaken for the employee's move.
+ */
+export function movedTo(found: RemoteEvent, row: CalendarSyncRow, zone: string): { date: string; start: string; end: string } | undefined {
+  const was = row.remote_start;
+  // Nothing known of what we wrote: nothing to compare with (the next write sets it).
+  if (was === null) return undefined;
+  const wasAllDay = was !== null && /^\d{4}-\d{2}-\d{2}$/.test(was);
+  // Turned from a timed event into an all-day one or back: not a move we can take over.
+  if (found.allDay !== wasAllDay) return undefined;
+  if (found.allDay) {
+    if (found.start.slice(0, 10) === was.slice(0, 10)) return undefined;
+    return { date: found.start.slice(0, 10), start: found.start.slice(0, 10), end: found.end.slice(0, 10) };
+  }
+  const now = DateTime.fromISO(found.start, { setZone: true });
+  if (now.toMillis() === DateTime.fromISO(was, { setZone: true }).toMillis()) return undefined;
+  const local = now.setZone(zone);
+  return { date: local.toISODate()!, start: local.toISO()!, end: DateTime.fromISO(found.end, { setZone: true }).setZone(zone).toISO()! };
+}
