@@ -67,8 +67,6 @@ export interface Settled {
   readonly remote: Remote;
   /** The employee deleted an event of ours: their decision (the touch is skipped by them). */
   readonly deletedByUser: boolean;
-  /** The key is taken by a deleted event: the next create needs a new generation. */
-  readonly newKey: boolean;
 }
 
 /**
@@ -81,7 +79,7 @@ export interface Settled {
  * | any      | live event       | present         | no                |
  * | delete   | cancelled/absent | gone            | no                |
  * | create   | absent           | none            | no                |
- * | create   | cancelled        | none, new key   | no                |
+ * | create   | cancelled        | deleted_by_user | yes, if still desired there (only our create makes that id) |
  * | update   | cancelled/absent | deleted_by_user | yes, if still desired there |
  * | —        | cancelled/absent | deleted_by_user | yes, if still desired there (only asked of a confirmed event) |
  *
@@ -89,11 +87,13 @@ export interface Settled {
  * cancelled) that the employee deleted is simply gone: nothing of theirs to record.
  */
 export function afterRead(inflight: WriteOp | null, read: ReadResult, desired: Desired): Settled {
-  if (read.kind === 'live') return { remote: 'present', deletedByUser: false, newKey: false };
-  if (inflight === 'delete') return { remote: 'gone', deletedByUser: false, newKey: false };
-  if (inflight === 'create') return { remote: 'none', deletedByUser: false, newKey: read.kind === 'cancelled' };
-  if (desired === 'absent') return { remote: 'gone', deletedByUser: false, newKey: false };
-  return { remote: 'deleted_by_user', deletedByUser: true, newKey: false };
+  if (read.kind === 'live') return { remote: 'present', deletedByUser: false };
+  if (inflight === 'delete') return { remote: 'gone', deletedByUser: false };
+  // Nothing else makes an event under this key: if the service holds it deleted, our create
+  // landed and the employee deleted the event since. Absent, the create never landed.
+  if (inflight === 'create' && read.kind === 'absent') return { remote: 'none', deletedByUser: false };
+  if (desired === 'absent') return { remote: 'gone', deletedByUser: false };
+  return { remote: 'deleted_by_user', deletedByUser: true };
 }
 
 /** The key of generation `n` of a touch's event in one calendar: "<hex>" then "<hex>v1", "<hex>v2"… */

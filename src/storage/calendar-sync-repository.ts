@@ -212,9 +212,19 @@ export async function recordFailure(
   return next;
 }
 
-/** Our event moved by the employee: what the calendar now holds is what we want (no write back). */
-export async function recordSeenMove(db: DB, row: CalendarSyncRow, seen: { start: string; end: string | null; etag: string | null; hash: string | null }, nowIso: string): Promise<void> {
-  await save(db, { ...row, remote_start: seen.start, remote_end: seen.end, remote_etag: seen.etag, remote_hash: seen.hash, updated_at: nowIso });
+/**
+ * Our event moved by the employee: the times (and version) it now has, the content hash it is
+ * known to have (null: not known), and what the touch, rescheduled to it, now wants there.
+ */
+export async function recordSeenMove(
+  db: DB, row: CalendarSyncRow, seen: { start: string; end: string | null; etag: string | null; hash: string | null; desiredHash: string | null }, nowIso: string,
+): Promise<CalendarSyncRow> {
+  const next = withDirty({
+    ...row, remote_start: seen.start, remote_end: seen.end, remote_etag: seen.etag, remote_hash: seen.hash,
+    desired_hash: row.desired === 'present' ? seen.desiredHash : row.desired_hash, updated_at: nowIso,
+  });
+  await save(db, next);
+  return next;
 }
 
 /** Confirmed events of touches dated in [from, to] in one calendar, with nothing in flight: what a reading compares. */

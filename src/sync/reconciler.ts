@@ -72,6 +72,8 @@ export class Reconciler {
   readonly #d: ReconcilerDeps;
   #total = 0;
   #finished = 0;
+  /** Events recomputed in this run for touches the employee moved (the run's desired state predates the move). */
+  readonly #rewritten = new Map<string, DesiredEvent>();
 
   constructor(deps: ReconcilerDeps) {
     this.#d = deps;
@@ -134,7 +136,7 @@ export class Reconciler {
         row = read.row;
         continue;
       }
-      const event = next === 'delete' ? undefined : this.#d.eventFor(row);
+      const event = next === 'delete' ? undefined : this.#rewritten.get(rowKeyOf(row)) ?? this.#d.eventFor(row);
       // The content of this run was not computed for this row (it changed meanwhile): next run.
       if (next !== 'delete' && (!event || event.contentHash !== row.desired_hash)) return 'next-row';
       const written = await this.#write(row, next, owner, event, result);
@@ -154,12 +156,10 @@ export class Reconciler {
       return { verdict: await this.#failed(row, error as CalendarError, result, true) };
     }
     result.settled++;
-    const settled = await this.#recordRead(row, found, result);
-    // A move changes what this touch's event should be: that is worked out at the next run.
-    return settled.moved ? { verdict: 'next-row' } : { row: settled.row };
+    return { row: await this.#recordRead(row, found, result) };
   }
 
-  async #recordRead(row: CalendarSyncRow, found: RemoteEvent | undefined, result: DispatchResult): Promise<{ row: CalendarSyncRow; moved: boolean }> {
+  async #recordRead(row: CalendarSyncRow, found: RemoteEvent | undefined, result: DispatchResult): Promise<CalendarSyncRow> {
     const now = this.#nowIso();
     const read = !found ? { kind: 'absent' as const } : found.status === 'cancelled' ? { kind: 'cancelled' as const } : { kind: 'live' as const, hash: found.contentHash ?? null };
     const settled = afterRead(row.inflight_op, read, row.desired);
@@ -170,14 +170,12 @@ export class Reconciler {
       const landed = row.inflight_hash !== null && found.contentHash === row.inflight_hash;
       const ours = landed ? { start: row.inflight_start, end: row.inflight_end } : { start: row.remote_start, end: row.remote_end };
       const present = await recordPresent(this.#d.db, row, { ...confirmed(found), start: ours.start ?? found.start, end: ours.end ?? (found.end || null) }, now);
-      const seen = await this.#d.changes.record(present, found, now);
-      return { row: seen.row, moved: seen.change === 'moved' };
+      return this.#seen(present, await this.#d.changes.record(present, found, now));
     }
-    const key = settled.newKey ? eventKeyOf(row.touch_id, generationOf(row.event_key) + 1) : row.event_key;
     return inTransaction(this.#d.db, async (trx) => {
-      const next = await recordAbsent(trx, row, settled.remote as Exclude<typeof settled.remote, 'present'>, now, key);
+      const next = await recordAbsent(trx, row, settled.remote as Exclude<typeof settled.remote, 'present'>, now);
       if (settled.deletedByUser && await skipDeletedInCalendar(trx, row.touch_id, row.employee_id, now)) result.deletedByUser++;
-      return { row: next, moved: false };
+      return next;
     });
   }
 
@@ -229,8 +227,13 @@ export class Reconciler {
     }
     const seen = await this.#d.changes.record(row, found, this.#nowIso());
     if (seen.skipped) result.deletedByUser++;
-    // A move changes what this touch's event should be: that is worked out at the next run.
-    return seen.change === 'moved' ? { verdict: 'next-row' } : { row: seen.row };
+    return { row: this.#seen(row, seen) };
+  }
+
+  /** After a move the touch wants another event (its new time): this run writes that one. */
+  #seen(_row: CalendarSyncRow, seen: { row: CalendarSyncRow; event?: DesiredEvent }): CalendarSyncRow {
+    if (seen.event) this.#rewritten.set(rowKeyOf(seen.row), seen.event);
+    return seen.row;
   }
 
   /**
@@ -283,6 +286,10 @@ export class Reconciler {
   #nowIso(): string {
     return this.#d.clock.now().toUTC().toISO()!;
   }
+}
+
+function rowKeyOf(row: CalendarSyncRow): string {
+  return `${row.touch_id}\u0000${row.employee_id}\u0000${row.provider}`;
 }
 
 function confirmed(remote: RemoteEvent) {

@@ -6,7 +6,7 @@ import { recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar
 import { inTransaction, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
 import { touchById } from '../storage/sync-queries.ts';
 import { afterRead } from '../domain/sync-state.ts';
-import type { RemoteEvent } from '../calendar/port.ts';
+import type { DesiredEvent, RemoteEvent } from '../calendar/port.ts';
 import { desiredEvent, type EventLinks } from './desired-events.ts';
 
 export type SeenChange = 'deleted' | 'moved' | 'none';
@@ -31,8 +31,11 @@ export class RemoteChanges {
     this.#zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
   }
 
-  /** Records what the read showed; returns the kind of change and the row as it is now. */
-  async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean }> {
+  /**
+   * Records what the read showed; returns the kind of change, the row as it is now, and after a
+   * move the event the rescheduled touch now wants.
+   */
+  async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
     if (!found || found.status === 'cancelled') {
       const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
       return inTransaction(this.#db, async (trx) => {
@@ -49,12 +52,20 @@ export class RemoteChanges {
       return { change: 'none', row: next, skipped: false };
     }
     return inTransaction(this.#db, async (trx) => {
+      const before = await touchById(trx, row.touch_id);
       const rescheduled = await rescheduleByUser(trx, row.touch_id, to, nowIso);
       const touch = await touchById(trx, row.touch_id);
-      // What the calendar now shows is what we want: recorded so, nothing is written back.
-      const hash = rescheduled && touch ? desiredEvent(touch, this.#config, this.#links).contentHash : row.remote_hash;
-      await recordSeenMove(trx, row, { start: found.start, end: found.end || null, etag: found.etag ?? null, hash }, nowIso);
-      return { change: 'moved' as const, row: { ...row, remote_start: found.start, remote_end: found.end || null, remote_etag: found.etag ?? null, remote_hash: hash, updated_at: nowIso }, skipped: false };
+      const event = touch ? desiredEvent(touch, this.#config, this.#links) : undefined;
+      // The calendar holds what we last wrote, at the employee's time. When that was what the
+      // touch wanted (only the time differs now), it is exactly what the touch wants at its new
+      // time: nothing is written back. Otherwise (the plan changed the text meanwhile) its
+      // content is not known: the touch's event is written, at the employee's time.
+      const wasCurrent = before !== undefined && desiredEvent(before, this.#config, this.#links).contentHash === row.remote_hash;
+      const hash = !rescheduled ? row.remote_hash : wasCurrent && event ? event.contentHash : null;
+      const next = await recordSeenMove(trx, row, {
+        start: found.start, end: found.end || null, etag: found.etag ?? null, hash, desiredHash: rescheduled && event ? event.contentHash : row.desired_hash,
+      }, nowIso);
+      return { change: 'moved' as const, row: next, skipped: false, event: rescheduled ? event : undefined };
     });
   }
 }

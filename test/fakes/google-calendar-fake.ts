@@ -90,6 +90,11 @@ export class GoogleCalendarFake {
   }
 
   /** Faults scripted and not yet used up. */
+  /** The service behaves again: no scripted fault is left. */
+  clearFaults(): void {
+    this.#faults = [];
+  }
+
   pendingFaults(): number {
     return this.#faults.length;
   }

@@ -70,6 +70,11 @@ export class GraphCalendarFake {
     this.throttled = 0;
   }
 
+  /** The service behaves again: no scripted fault is left. */
+  clearFaults(): void {
+    this.#faults = [];
+  }
+
   pendingFaults(): number {
     return this.#faults.length;
   }

@@ -47,8 +47,10 @@ export class IcsWriter {
 
   begin(h: IcsCalendarHeader): void {
     let g = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//touchbase//touchbase//EN\r\n';
-    g += fold(`NAME:${escapeText(h.name)}`);
-    g += fold(`X-WR-CALNAME:${escapeText(h.name)}`);
+    // As calendars read these two (ical-generator wrote them so): unescaped, on one line.
+    const name = h.name.replace(/[\r\n]+/g, ' ');
+    g += fold(`NAME:${name}`);
+    g += fold(`X-WR-CALNAME:${name}`);
     for (const zone of [...new Set(h.zones)].sort()) g += vtimezone(zone);
     if (h.ttlSeconds) {
       g += `REFRESH-INTERVAL;VALUE=DURATION:${duration(h.ttlSeconds)}\r\n`;
