@@ -87,8 +87,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const desired = await desiredState(db, config, window, links, options.employee);
 
   if (options.dryRun) {
-    const operations = await wouldDo(db, desired.wants, desired.events, window, options.employee);
-    return { window, operations, waiting: 0, reconciled, dispatched: undefined, calls: { reads: 0, writes: 0 }, skipped, feeds: [] };
+    const { operations, waiting } = await wouldDo(db, desired.wants, desired.events, window, options.employee);
+    return { window, operations, waiting, reconciled, dispatched: undefined, calls: { reads: 0, writes: 0 }, skipped, feeds: [] };
   }
   const changes = await applyDesired(db, desired.wants, { from: window.from, employee: options.employee }, nowIso);
   const operations: SyncOperation[] = [];
@@ -107,16 +107,27 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds };
 }
 
-/** The calls a sync would make now, without writing anything (a dry run). */
-async function wouldDo(db: DB, wants: readonly { touchId: string; employeeId: string; provider: string; hash: string }[], events: ReadonlyMap<string, { title: string }>, window: { from: string }, employee?: string): Promise<SyncOperation[]> {
+/**
+ * The calls a sync would make now, without writing anything (a dry run): those the plan's
+ * changes ask for, and how many are still to do from earlier runs (a retry, a paused calendar).
+ */
+async function wouldDo(
+  db: DB, wants: readonly { touchId: string; employeeId: string; provider: string; hash: string }[], events: ReadonlyMap<string, { title: string }>,
+  window: { from: string }, employee?: string,
+): Promise<{ operations: SyncOperation[]; waiting: number }> {
   const rows = new Map<string, CalendarSyncRow>();
   for (const r of await syncRowsFrom(db, window.from, employee)) rows.set(rowKey(r.touch_id, r.employee_id, r.provider), r);
   const out: SyncOperation[] = [];
+  let waiting = 0;
   const wanted = new Set<string>();
   for (const w of wants) {
     const k = rowKey(w.touchId, w.employeeId, w.provider);
     wanted.add(k);
     const row = rows.get(k);
+    if (row?.dirty && row.desired === 'present' && row.desired_hash === w.hash) {
+      waiting++;
+      continue;
+    }
     const state = row ? { ...stateOf(row), desired: 'present' as const, desiredHash: w.hash }
       : { desired: 'present' as const, desiredHash: w.hash, remote: 'none' as const, remoteHash: null, inflight: null, failedHash: null };
     const op = nextStep(state);
@@ -124,10 +135,14 @@ async function wouldDo(db: DB, wants: readonly { touchId: string; employeeId: st
   }
   for (const [k, row] of rows) {
     if (wanted.has(k)) continue;
+    if (row.dirty && row.desired === 'absent') {
+      waiting++;
+      continue;
+    }
     const op = nextStep({ ...stateOf(row), desired: 'absent', desiredHash: null });
     if (op !== 'none') out.push({ op, touchId: row.touch_id, employeeId: row.employee_id, provider: row.provider, title: undefined });
   }
-  return out;
+  return { operations: out, waiting };
 }
 
 /**

@@ -39,6 +39,9 @@ const config = () => writeConfig({
 describe('Google through the command line', () => {
   it('calendars check says, per employee, whether their calendar can be read and written', async () => {
     const r = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    // One calendar failing fails the command: scripts and monitoring see it.
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('1 of 3 calendars failed the check');
     expect(r.out).toMatch(/^a\s+google\s+ok: read and write$/m);
     expect(r.out).toMatch(/^b\s+google\s+FAILED \(auth\): Google refused the credentials/m);
     expect(r.out).toMatch(/^c\s+ics\s+ok: read and write$/m);
@@ -55,6 +58,20 @@ describe('Google through the command line', () => {
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(dry.out).toContain('Nothing to change');
     expect(dry.out).toMatch(/\d+ operations are already waiting/);
+  });
+
+  it('calendars check exits 0 when every calendar works, and calls a broken service account key what it is (not "temporary")', async () => {
+    fake.revoked.delete('rt-b');
+    const ok = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    expect(ok.code).toBe(0);
+    const key = join(tempDir(), 'key.json');
+    writeFileSync(key, JSON.stringify({ client_email: 'touchbase@project.iam.example', private_key: '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n' }));
+    delete process.env.GOOGLE_OAUTH_CLIENT_ID;
+    process.env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE = key;
+    const broken = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/^a\s+google\s+FAILED \(auth\): the Google service account key cannot be used/m);
+    expect(broken.out).not.toMatch(/temporary/);
   });
 
   it('a misconfigured connection names the variable', () => {
