@@ -91,7 +91,10 @@ describe('touchbase CLI', () => {
     expect(alarms.length).toBeGreaterThanOrEqual(events.length);
     expect(String(alarms[0]!.getFirstPropertyValue('trigger'))).toMatch(/^-P/);
     const timed = events.find((e) => !(e.getFirstPropertyValue('dtstart') as ICAL.Time).isDate)!;
-    expect((timed.getFirstPropertyValue('dtstart') as ICAL.Time).zone?.tzid).toBe('UTC');
+    // As in the employee's feed: the wall time in their zone, and the feed's UID (the touch id without dashes).
+    expect(timed.getFirstProperty('dtstart')!.getParameter('tzid')).toMatch(/^Europe\/(Moscow|Bucharest|Chisinau)$/);
+    expect(root.getAllSubcomponents('vtimezone').length).toBeGreaterThan(0);
+    for (const uid of uids) expect(uid).toMatch(/^[0-9a-f]{32}@touchbase$/);
     expect(greeting.getFirstPropertyValue('class')).toBe('PRIVATE');
     expect(greeting.getAllProperties('attendee')).toHaveLength(0);
   });

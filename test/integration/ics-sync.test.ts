@@ -7,6 +7,8 @@ import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
+import { touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
+import { eventLinks } from '../../src/sync/event-links.ts';
 import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent } from '../../src/calendar/port.ts';
 import { fixedClock } from '../../src/clock.ts';
@@ -181,6 +183,26 @@ describe('sync to the iCalendar feed', () => {
     expect(touch).toEqual({ status: 'skipped', note: 'deleted from the calendar by the employee' });
     const next = await run(renamed);
     expect(next.operations.some((op) => op.touchId === victim.touchId)).toBe(false);
+    await db.destroy();
+  });
+});
+
+describe('one renderer for the feed and the export', () => {
+  it('plan --format ics writes each touch as its event in the feed: same UID, same zone-local times, same text', async () => {
+    const { db, run } = await setup();
+    const config = configOf(sections());
+    const synced = await run(config);
+    const { result } = await planWithHistory(db, config, HORIZON, NOW, false);
+    const exported = touchesToIcs(result.touches.filter((t) => t.employee === 'am'), config, await eventLinks(db, config), NOW.toUTC().toISO()!);
+    const feed = feedEvents(synced.feeds.find((f) => f.employee === 'am')!.file).events;
+    const exportedEvents = new ICAL.Component(ICAL.parse(exported)).getAllSubcomponents('vevent');
+    const byUid = new Map(feed.map((e) => [e.getFirstPropertyValue('uid'), e]));
+    expect(exportedEvents.length).toBeGreaterThan(10);
+    for (const e of exportedEvents) {
+      const inFeed = byUid.get(e.getFirstPropertyValue('uid'))!;
+      expect(inFeed, String(e.getFirstPropertyValue('uid'))).toBeDefined();
+      for (const p of ['dtstart', 'dtend', 'summary', 'description']) expect(e.getFirstProperty(p)!.toICALString()).toBe(inFeed.getFirstProperty(p)!.toICALString());
+    }
     await db.destroy();
   });
 });

@@ -21,7 +21,10 @@ describe('Google errors map to codes that say what to do', () => {
     ['500 backendError: retry', google(500, 'backendError'), 'temporary', true],
     ['503: retry', google(503, 'backendError'), 'temporary', true],
     ['400 invalid: our request is wrong, do not retry', google(400, 'invalid'), 'invalid', false],
-    ['a reset connection: retry', { message: 'socket hang up', code: 'ECONNRESET' }, 'temporary', true],
+    ['a reset connection: retry; a write may have gone through', { message: 'socket hang up', code: 'ECONNRESET' }, 'no_answer', true],
+    ['a timeout (no answer): retry; a write may have gone through', { name: 'GaxiosError', message: 'The operation was aborted.' }, 'no_answer', true],
+    ['408 request timeout: no answer', google(408, 'timeout'), 'no_answer', true],
+    ['a broken service account key: credentials, not "temporary"', { message: 'error:1E08010C:DECODER routines::unsupported', code: 'ERR_OSSL_UNSUPPORTED' }, 'auth', false],
     ['a revoked refresh token: stop this employee', { message: 'invalid_grant', response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } }, 'auth', false],
   ])('%s', (_title, error, code, retryable) => {
     const e = toCalendarError(error);

@@ -16,7 +16,9 @@ describe('Microsoft Graph errors map to codes that say what to do', () => {
     ['503 ServiceUnavailable: retry', graph(503, 'ServiceUnavailable'), 'temporary', true],
     ['504 GatewayTimeout: retry', graph(504, 'GatewayTimeout'), 'temporary', true],
     ['400 ErrorInvalidRequest: our request is wrong, do not retry', graph(400, 'ErrorInvalidRequest'), 'invalid', false],
-    ['no answer at all (statusCode -1): retry', graph(-1, 'ECONNRESET'), 'temporary', true],
+    ['no answer at all (statusCode -1): retry, as Google\'s', graph(-1, 'ECONNRESET'), 'no_answer', true],
+    ['410 Gone: not there, as Google\'s', graph(410, 'ErrorItemNotFound'), 'not_found', false],
+    ['412 ErrorIrresolvableConflict: changed since we saw it', graph(412, 'ErrorIrresolvableConflict'), 'conflict', false],
     ['a token failure wrapped by the SDK keeps its own code', { statusCode: -1, customError: new CalendarError('auth', 'bad secret') }, 'auth', false],
   ])('%s', (_title, error, code, retryable) => {
     const e = toCalendarError(error);
