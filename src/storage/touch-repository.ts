@@ -1,13 +1,10 @@
-import { DateTime } from 'luxon';
 import type { Touch } from '../domain/types.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
-import type { DB } from './database.ts';
+import { inBulkTransaction, type DB } from './database.ts';
 import type { TouchRow, TouchEventRow } from './schema.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
-
-const CHUNK = 500;
 
 export interface SaveSummary {
   inserted: number;
@@ -22,77 +19,106 @@ export interface SaveSummary {
 /**
  * Upserts a plan by touch id in one transaction. Done and skipped touches are never
  * changed; planned touches of the window that the plan no longer has are cancelled
- * (kept, with an event, never deleted).
+ * (kept, with an event, never deleted). A new touch writes no history line: its row says when
+ * it was planned (`created_at`); moves, reassignments, cancellations and restorations do.
+ *
+ * The hot path of a large company (hundreds of thousands of touches): the rows that may be
+ * affected are read in one scan, compared in memory, and only what changed is written, by
+ * statements prepared once, in one transaction.
  */
 export async function savePlan(db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string, onlyClients?: readonly string[]): Promise<SaveSummary> {
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
-  await db.transaction().execute(async (trx) => {
-    const existing = new Map<string, TouchRow>();
-    const ids = touches.map((t) => t.id);
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await trx.selectFrom('touches').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-      for (const row of rows) existing.set(row.id, row);
-    }
-    const events: Omit<TouchEventRow, 'seq'>[] = [];
-    const inserts: TouchRow[] = [];
-    for (const touch of touches) {
-      const row = existing.get(touch.id);
-      const next = touchToRow(touch, row, nowIso);
+  let from = window.from;
+  for (const t of touches) if (t.date < from) from = t.date;
+  const only = onlyClients ? new Set(onlyClients) : undefined;
+  await inBulkTransaction(db, (sqlite) => {
+    // What the plan can affect: touches dated from its earliest day (overdue ones come before the window).
+    const scan = sqlite.prepare(`select ${SCANNED.join(', ')} from touches where date >= ?`).raw();
+    const existing = new Map<string, unknown[]>();
+    for (const row of scan.iterate(from) as Iterable<unknown[]>) existing.set(row[0] as string, row);
+    const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
+    const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
+    const cancel = sqlite.prepare(`update touches set status = 'cancelled', updated_at = ? where id = ? and status = 'planned'`);
+    const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail) values (?, ?, ?, ?, ?, ?, ?)');
+    const keep = new Set<string>();
+    for (const t of touches) {
+      keep.add(t.id);
+      const values = plannedValues(t);
+      const row = existing.get(t.id);
       if (!row) {
-        inserts.push(next);
-        events.push(event(touch.id, 'planned', nowIso, touch.employee, null, touch.date));
+        insert.run(t.id, t.source, t.series, t.kind, t.client, ...values, 'planned', nowIso, nowIso);
         summary.inserted++;
         continue;
       }
-      if (row.status === 'done' || row.status === 'skipped') {
+      const status = row[S.status] as string;
+      if (status === 'done' || status === 'skipped') {
         summary.unchanged++;
         continue;
       }
-      const moved = row.date !== next.date || row.start_at !== next.start_at;
-      const reassigned = row.employee_id !== next.employee_id;
-      const changed = moved || reassigned || row.title !== next.title || row.end_at !== next.end_at
-        || row.contact_ids !== next.contact_ids || row.remind !== next.remind || row.window_from !== next.window_from
-        || row.window_to !== next.window_to || row.status === 'cancelled';
+      const changed = status === 'cancelled' || PLANNED_FIELDS.some((_, i) => row[S.first + i] !== values[i]);
       if (!changed) {
         summary.unchanged++;
         continue;
       }
-      await trx.updateTable('touches').set({ ...next, created_at: row.created_at }).where('id', '=', touch.id).execute();
-      if (row.status === 'cancelled') {
-        events.push(event(touch.id, 'restored', nowIso, next.employee_id, row.date, next.date));
+      update.run(...values, nowIso, t.id);
+      const was = { employee: row[S.employee] as string, date: row[S.date] as string, start: row[S.start] as string };
+      if (status === 'cancelled') {
+        log.run(t.id, 'restored', nowIso, t.employee, was.date, t.date, null);
         summary.restored++;
-      } else if (reassigned) {
-        events.push(event(touch.id, 'reassigned', nowIso, next.employee_id, row.date, next.date, `from ${row.employee_id}`));
+      } else if (was.employee !== t.employee) {
+        log.run(t.id, 'reassigned', nowIso, t.employee, was.date, t.date, `from ${was.employee}`);
         summary.reassigned++;
-      } else if (moved) {
-        events.push(event(touch.id, 'rescheduled', nowIso, next.employee_id, row.date, next.date, 'plan changed'));
+      } else if (was.date !== t.date || was.start !== t.start) {
+        log.run(t.id, 'rescheduled', nowIso, t.employee, was.date, t.date, 'plan changed');
         summary.rescheduled++;
       } else summary.updated++;
     }
-    for (let i = 0; i < inserts.length; i += CHUNK / 5) {
-      await trx.insertInto('touches').values(inserts.slice(i, i + CHUNK / 5)).execute();
-    }
-    const keep = new Set(ids);
     // Only what this plan could have made: the planner's own sources, in periods that reach into
     // the window. Touches of events, silence and escalations, and overdue touches moved forward
     // from an earlier period, are not the plan's to cancel.
-    let staleQuery = trx.selectFrom('touches').select(['id', 'date', 'employee_id'])
-      .where('status', '=', 'planned').where('date', '>=', window.from).where('date', '<=', window.to)
-      .where('window_to', '>=', window.from).where('overdue_from', 'is', null)
-      .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%'), eb('source', 'like', 'handover:%')]));
-    if (onlyClients) staleQuery = staleQuery.where('client_id', 'in', onlyClients.length ? onlyClients : ['']);
-    const stale = await staleQuery.execute();
-    for (const row of stale) {
-      if (keep.has(row.id)) continue;
-      await trx.updateTable('touches').set({ status: 'cancelled', updated_at: nowIso }).where('id', '=', row.id).execute();
-      events.push(event(row.id, 'cancelled', nowIso, row.employee_id, row.date, null, 'no longer in the plan'));
+    for (const [id, row] of existing) {
+      if (keep.has(id) || row[S.status] !== 'planned' || row[S.overdueFrom] !== null) continue;
+      const date = row[S.date] as string;
+      if (date < window.from || date > window.to || (row[S.windowTo] as string) < window.from) continue;
+      if (!PLANNER_SOURCE.test(row[S.source] as string)) continue;
+      if (only && !only.has(row[S.client] as string)) continue;
+      cancel.run(nowIso, id);
+      log.run(id, 'cancelled', nowIso, row[S.employee] as string, date, null, 'no longer in the plan');
       summary.cancelled++;
-    }
-    for (let i = 0; i < events.length; i += CHUNK / 5) {
-      await trx.insertInto('touch_events').values(events.slice(i, i + CHUNK / 5)).execute();
     }
   });
   return summary;
+}
+
+/** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
+const PLANNER_SOURCE = /^(rule|campaign|handover):/;
+
+/** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
+const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
+const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
+const SCANNED = ['id', 'status', 'source', 'client_id', 'overdue_from', ...PLANNED_FIELDS] as const;
+/** Positions in a scanned row. */
+const S = {
+  status: 1, source: 2, client: 3, overdueFrom: 4, first: 5,
+  employee: 5, date: 6, start: 7, windowTo: 5 + PLANNED_FIELDS.indexOf('window_to'),
+} as const;
+
+const jsonOf = new Map<readonly unknown[], string>();
+
+/** The planned fields of a touch as stored (lists as JSON, each distinct list serialised once). */
+function plannedValues(t: Touch): unknown[] {
+  return [t.employee, t.date, t.start, t.end, t.allDay ? 1 : 0, t.title, listJson(t.contacts), listJson(t.remind), t.window.from, t.window.to];
+}
+
+function listJson(list: readonly unknown[]): string {
+  let json = jsonOf.get(list);
+  if (json === undefined) {
+    json = JSON.stringify(list);
+    // Lists are shared by every touch of a unit: a few thousand distinct ones.
+    if (jsonOf.size > 100_000) jsonOf.clear();
+    jsonOf.set(list, json);
+  }
+  return json;
 }
 
 /** The stored row of a planned touch (keeping what an earlier row of it knew: the employee's move, overdue, body). */
@@ -114,19 +140,21 @@ function event(touchId: string, type: TouchEventRow['type'], at: string, employe
   return { touch_id: touchId, type, at, employee_id: employee, from_date: fromDate, to_date: toDate, detail };
 }
 
-/** Everything the planner needs from storage: resolutions and earlier placements. */
+/**
+ * Everything the planner needs from storage: resolutions and earlier placements. Read in one
+ * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
+ */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
   const rows = await db.selectFrom('touches')
     .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from']).execute();
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   for (const r of rows) {
-    const timed = !r.all_day;
     // Moved by the employee, or moved forward as overdue: the plan keeps that day.
     const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
-    pins.set(r.id, timed
-      ? { date: r.date, start: r.start_at, startMs: DateTime.fromISO(r.start_at).toMillis(), endMs: DateTime.fromISO(r.end_at).toMillis(), employee: r.employee_id, client: r.client_id, fixed }
-      : { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed });
+    pins.set(r.id, r.all_day
+      ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed }
+      : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed });
     if (r.status === 'done' || r.status === 'skipped') {
       resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
     }
@@ -199,19 +227,37 @@ export interface HistoryLine {
   detail: string | null;
 }
 
-/** The event log, oldest first, optionally for one client. */
-export async function listHistory(db: DB, filter: { client?: string; limit?: number } = {}): Promise<HistoryLine[]> {
+/**
+ * What happened to touches, oldest first, optionally for one client. `planned` adds a line for
+ * each touch's planning (from its row: a plan writes no history line for a new touch).
+ */
+export async function listHistory(db: DB, filter: { client?: string; limit?: number; planned?: boolean } = {}): Promise<HistoryLine[]> {
   let q = db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
     .select(['touch_events.seq', 'touch_events.at', 'touch_events.type', 'touch_events.touch_id', 'touches.client_id', 'touches.title',
       'touch_events.employee_id', 'touch_events.from_date', 'touch_events.to_date', 'touch_events.detail'])
     .orderBy('touch_events.seq', 'asc');
   if (filter.client) q = q.where('touches.client_id', '=', filter.client);
-  if (filter.limit) q = q.limit(filter.limit);
-  const rows = await q.execute();
-  return rows.map((r) => ({
+  const lines: HistoryLine[] = (await q.execute()).map((r) => ({
     seq: r.seq, at: r.at, type: r.type, touchId: r.touch_id, client: r.client_id, title: r.title,
     employee: r.employee_id, fromDate: r.from_date, toDate: r.to_date, detail: r.detail,
   }));
+  if (filter.planned ?? true) {
+    let t = db.selectFrom('touches').select(['id', 'created_at', 'client_id', 'title', 'employee_id', 'date', 'source']).orderBy('created_at');
+    if (filter.client) t = t.where('client_id', '=', filter.client);
+    const planned: HistoryLine[] = (await t.execute()).map((r) => ({
+      seq: 0, at: r.created_at, type: 'planned', touchId: r.id, client: r.client_id, title: r.title, employee: r.employee_id, fromDate: null, toDate: r.date, detail: r.source,
+    }));
+    // Merged by time, each list keeping its own order (the log's is the order things were recorded).
+    const merged: HistoryLine[] = [];
+    let i = 0;
+    for (const line of lines) {
+      while (i < planned.length && planned[i]!.at <= line.at) merged.push(planned[i++]!);
+      merged.push(line);
+    }
+    while (i < planned.length) merged.push(planned[i++]!);
+    return filter.limit ? merged.slice(0, filter.limit) : merged;
+  }
+  return filter.limit ? lines.slice(0, filter.limit) : lines;
 }
 
 /**
