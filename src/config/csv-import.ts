@@ -84,9 +84,9 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources): Plan 
       targets.push(undefined);
       return;
     }
-    const target = targetOf(written, job.as);
+    // A mapping names a field; a column of the CRM's own that is not one is kept as an attribute.
+    const target = mapped && !written.startsWith('attributes.') && !written.startsWith('team.') && !fields.includes(written) ? undefined : targetOf(written, job.as);
     if (!target) {
-      // Only a column the mapping names wrongly is an error; the CRM's own extra columns are attributes.
       const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };
       sources.issues.push({ ...place, rank: 1, expected: `a field of ${job.as} (${fields.join(', ')}${job.as === 'clients' ? ', team.<role>' : ''}, attributes.<name>)`, found: `${quote(written)}${didYouMean(written, fields)}` });
       targets.push(undefined);
