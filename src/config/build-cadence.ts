@@ -252,7 +252,7 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
 function checkSelector(ctx: BuildContext, sel: RawSelector, origin: Origin): boolean {
   let ok = true;
   if (ctx.checksReferences) {
-    const ids = new Set(ctx.drafts.map((d) => d.client.id));
+    const ids = ctx.clientIds();
     for (const id of list(sel.clients)) {
       if (!ids.has(id) && !ctx.sources.brokenIds.has(id)) {
         ctx.report(origin, ['for', 'clients'], 2, 'ids of clients', `${quote(id)}, which no client has${didYouMean(id, ids)}`);

@@ -1,4 +1,4 @@
-import type { Client, Config, Contact, Hours, Settings } from '../domain/types.ts';
+import type { Client, Config, Contact, Settings } from '../domain/types.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
 import { parseDuration } from '../domain/duration.ts';

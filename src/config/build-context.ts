@@ -78,6 +78,13 @@ export class BuildContext {
     return undefined;
   }
 
+  #clientIds: Set<string> | undefined;
+  /** The ids of every client (once all are built). */
+  clientIds(): ReadonlySet<string> {
+    this.#clientIds ??= new Set(this.drafts.map((d) => d.client.id));
+    return this.#clientIds;
+  }
+
   /** Every role someone holds or a team names. */
   knownRoles(): string[] {
     const roles = new Set(this.holders.keys());

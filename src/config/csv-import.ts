@@ -37,6 +37,10 @@ type Target = readonly [string] | readonly ['team' | 'attributes', string];
 
 interface Plan {
   readonly targets: (Target | undefined)[];
+  /** Per column: the field path ("team.account_manager"), its values mapping, whether it is a date. */
+  readonly keys: (string | undefined)[];
+  readonly valueMaps: (Map<string, string> | undefined)[];
+  readonly dates: boolean[];
   readonly header: CsvHeader;
   readonly columnOf: Map<string, number>;
   readonly values: Map<string, Map<string, string>>;
@@ -126,7 +130,8 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources): Plan 
     });
     return undefined;
   }
-  return { targets, header, columnOf, values };
+  const keys = targets.map((t) => t?.join('.'));
+  return { targets, header, columnOf, values, keys, valueMaps: keys.map((k) => (k ? values.get(k) : undefined)), dates: keys.map((k) => k !== undefined && DATE_FIELDS.has(k)) };
 }
 
 /** The mapping entry for a header: exact, else ignoring case and spaces around. */
@@ -167,12 +172,13 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     return;
   }
   const row = dict<unknown>();
+  const dateFormat = job.layout?.value.date_format;
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
     if (!target || cell === undefined || cell === '') continue;
-    const key = target.join('.');
-    const value = plan.values.get(key)?.get(cell.toLowerCase()) ?? (DATE_FIELDS.has(key) ? isoDateOf(cell, job.layout?.value.date_format) : cell);
+    const key = plan.keys[i]!;
+    const value = plan.valueMaps[i]?.get(cell.toLowerCase()) ?? (plan.dates[i] ? isoDateOf(cell, dateFormat) : cell);
     if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }

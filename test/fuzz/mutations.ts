@@ -80,20 +80,20 @@ function withDocument(files: Files, rnd: Prng, change: (doc: Document, rnd: Prng
   return `${path}: ${did}`;
 }
 
-/** Every pair and scalar of a document with its path. */
-function nodesOf(doc: Document): { pairs: { path: (string | number)[]; pair: Pair }[]; scalars: { path: (string | number)[]; node: Scalar }[]; seqs: { path: (string | number)[]; node: Node }[] } {
+/** Every pair (with its path), scalar value and list of a document. */
+function nodesOf(doc: Document): { pairs: { path: (string | number)[]; pair: Pair }[]; scalars: { node: Scalar }[]; seqs: { node: Node }[] } {
   const pairs: { path: (string | number)[]; pair: Pair }[] = [];
-  const scalars: { path: (string | number)[]; node: Scalar }[] = [];
-  const seqs: { path: (string | number)[]; node: Node }[] = [];
+  const scalars: { node: Scalar }[] = [];
+  const seqs: { node: Node }[] = [];
   visit(doc, {
     Pair(_k, pair, path) {
       pairs.push({ path: pathOf(path, pair), pair: pair as Pair });
     },
     Scalar(key, node) {
-      if (key !== 'key') scalars.push({ path: [], node });
+      if (key !== 'key') scalars.push({ node });
     },
     Seq(_k, node) {
-      seqs.push({ path: [], node });
+      seqs.push({ node });
     },
   });
   return { pairs, scalars, seqs };
