@@ -119,7 +119,7 @@ export const schedulesSchema = z.strictObject({
 });
 
 export const httpSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).max(253).refine((v) => !UNSAFE_CHARACTERS.test(v) && !/\s/.test(v), { message: 'a host name or address like 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8787),
   public_url: z.url({ protocol: /^https?$/, message: 'an http(s) address like https://touchbase.example.com' }).optional(),
 });

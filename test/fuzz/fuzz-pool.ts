@@ -80,6 +80,11 @@ export class FuzzPool {
     });
   }
 
+  /** The pids of the processes alive now. */
+  pids(): number[] {
+    return [...this.#all].map((c) => c.pid!).filter((pid) => pid !== undefined);
+  }
+
   /** Ends every process the pool started and waits until they are gone. */
   async close(): Promise<void> {
     this.#closed = true;

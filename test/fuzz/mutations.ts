@@ -424,7 +424,7 @@ export const FILE_MUTATIONS: readonly Mutation[] = [
 
 const ALL: readonly Mutation[] = [...YAML_MUTATIONS, ...YAML_MUTATIONS, ...CSV_MUTATIONS, ...FILE_MUTATIONS];
 /** Changes that leave a configuration valid often enough for the planner to be fuzzed too. */
-const GENTLE = new Set(['set-field', 'set-plausible', 'swap-values', 'delete-key', 'duplicate-item', 'line-endings', 'duplicate-row', 'encoding']);
+const GENTLE = new Set(['set-field', 'set-plausible', 'swap-values', 'delete-key', 'line-endings', 'encoding']);
 
 /**
  * Applies random mutations (2.5 on average, fewer and gentler in a third of the cases, so
