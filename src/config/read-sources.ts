@@ -75,6 +75,11 @@ function csvJobs(dir: string, csvFiles: string[], shown: (p: string) => string, 
       continue;
     }
     declared.add(path);
+    if (layout.broken?.size) {
+      // A declaration with a broken field (its error is reported) would read the file wrongly: not read this round.
+      sources.opaque = true;
+      continue;
+    }
     if (!csvFiles.includes(path)) {
       const near = closest(relative(root, path), csvFiles.map((f) => relative(root, f)));
       sources.issues.push({ ...placeOf(origin), rank: 1, expected: `a CSV file of the configuration folder (${csvFiles.map((f) => relative(root, f)).join(', ') || 'there is none'})`, found: `${quote(layout.value.file)}, which does not exist${near ? `; did you mean ${quote(near)}?` : ''}` });

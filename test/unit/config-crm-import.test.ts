@@ -226,6 +226,19 @@ imports:
     ]);
   });
 
+  it('an import whose declaration is broken is one error: its file is not read with the wrong columns as well', () => {
+    const dir = folder({
+      'company.yaml': RUSSIAN_COMPANY,
+      'imports.yaml': RUSSIAN_IMPORTS.replace('    columns:\n      ID: id\n      Название компании: name', '    colums:\n      ID: id\n      Название компании: name'),
+      'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
+      'crm/amo-contacts.csv': utf16le(AMO_CONTACTS),
+    });
+    const { issues } = check(dir);
+    expect(issues.map((i) => [i.file, i.field, i.found])).toEqual([
+      ['imports.yaml', 'imports[0].colums', 'an unknown field "colums"; did you mean "columns"?'],
+    ]);
+  });
+
   it('a mapped export without a column for a required field is one error at its header', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nimports:\n  - { file: crm/c.csv, as: clients, columns: { Company: name } }\n',
