@@ -7,13 +7,46 @@ export interface ConfigIssue {
   readonly column: number;
   /** Dotted path of the field, e.g. clients[3].team.account_manager, or the CSV column name. */
   readonly field: string;
+  /** What the field belongs to, by its id: "client us-hudson", "rule ceo-to-ceo". */
+  readonly subject?: string;
   readonly expected: string;
   readonly found: string;
+  /**
+   * What kind of mistake, for ordering: 0 the file itself (encoding, YAML or CSV syntax),
+   * 1 a value, 2 a reference to something else, 3 a consequence of several values together.
+   * A mistake's own error comes before anything that follows from it.
+   */
+  readonly rank?: number;
+}
+
+/** Something valid but probably not meant (a selector matching no client, 02-29 yearly). */
+export interface ConfigWarning {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly field: string;
+  readonly subject?: string;
+  readonly message: string;
+}
+
+/** How a CSV file's bytes were read: "utf-8 (with BOM)", "windows-1251", … */
+export interface FileEncoding {
+  readonly file: string;
+  readonly encoding: string;
+}
+
+function where(p: { field: string; subject?: string }): string {
+  if (p.field && p.subject) return `${p.field} (${p.subject}): `;
+  if (p.field || p.subject) return `${p.field || p.subject}: `;
+  return '';
 }
 
 export function formatIssue(issue: ConfigIssue): string {
-  const field = issue.field ? `${issue.field}: ` : '';
-  return `${issue.file}:${issue.line}:${issue.column}: ${field}expected ${issue.expected}, found ${issue.found}`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${where(issue)}expected ${issue.expected}, found ${issue.found}`;
+}
+
+export function formatWarning(warning: ConfigWarning): string {
+  return `${warning.file}:${warning.line}:${warning.column}: ${where(warning)}${warning.message}`;
 }
 
 /** Thrown by loadConfig when the configuration is invalid; carries every issue found. */
@@ -26,13 +59,30 @@ export class ConfigInvalidError extends Error {
   }
 }
 
+/**
+ * Control and bidirectional formatting characters: shown escaped in messages, so that a
+ * terminal never reorders or hides part of an error line. The same set is refused in text.
+ */
+export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/u;
+const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
+
+/** A user's text in double quotes, with control and bidirectional characters escaped (\u202e). */
+export function quote(text: string, max = 60): string {
+  const short = text.length > max ? `${text.slice(0, max - 3)}...` : text;
+  return `"${short.replace(/["\\]/g, (c) => `\\${c}`).replace(UNSAFE_GLOBAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
 /** Short, single-line rendering of a value the user wrote. */
 export function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'object') return `a mapping with ${Object.keys(value).map((k) => JSON.stringify(k)).join(', ') || 'no keys'}`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    const shown = keys.slice(0, 8).map((k) => quote(k, 30)).join(', ');
+    return `a mapping with ${shown || 'no keys'}${keys.length > 8 ? ', …' : ''}`;
+  }
   return String(value);
 }

@@ -1,18 +1,24 @@
 import { resolve } from 'node:path';
 import type { Config } from '../domain/types.ts';
-import { ConfigInvalidError, type ConfigIssue } from './config-issue.ts';
+import { ConfigInvalidError, type ConfigIssue, type ConfigWarning, type FileEncoding } from './config-issue.ts';
 import { readSources } from './read-sources.ts';
 import type { ConfigSnapshot } from './snapshot.ts';
 import { buildConfig } from './build-config.ts';
 
 export interface LoadResult {
   readonly config: Config | undefined;
+  /** Every error, each mistake's own error first; empty when `config` is set. */
   readonly issues: readonly ConfigIssue[];
+  /** What a valid configuration says that is probably not meant (exit status stays 0). */
+  readonly warnings: readonly ConfigWarning[];
+  /** How each CSV file (and any YAML file not in plain UTF-8) was read. */
+  readonly encodings: readonly FileEncoding[];
 }
 
 /** Reads and validates a configuration folder; never throws for bad input, reports it. */
 export function checkConfig(dir: string): LoadResult {
-  return buildConfig(readSources(resolve(dir)));
+  const sources = readSources(resolve(dir));
+  return { ...buildConfig(sources), encodings: sources.encodings };
 }
 
 /** Reads a configuration folder or throws ConfigInvalidError with every issue found. */
@@ -24,5 +30,6 @@ export function loadConfig(dir: string): Config {
 
 /** Validates a snapshot of a configuration folder's files (what the daemon reloads). */
 export function checkSnapshot(snapshot: ConfigSnapshot): LoadResult {
-  return buildConfig(readSources(snapshot.dir, process.cwd(), snapshot));
+  const sources = readSources(snapshot.dir, process.cwd(), snapshot);
+  return { ...buildConfig(sources), encodings: sources.encodings };
 }

@@ -9,6 +9,8 @@ export interface YamlOrigin {
   readonly doc: Document;
   readonly lines: LineCounter;
   readonly path: readonly (string | number)[];
+  /** What is written there, by its id: "client stroymash". */
+  readonly subject?: string;
 }
 
 export interface CsvOrigin {
@@ -16,15 +18,19 @@ export interface CsvOrigin {
   readonly file: string;
   /** File line of the record. */
   readonly line: number;
-  /** Header column names, in order. */
+  /** Header column names, in order, as the file writes them. */
   readonly header: readonly string[];
+  /** Field path ("team.account_manager", "attributes.inn") → index of the column it is read from. */
+  readonly columnOf: ReadonlyMap<string, number>;
   /** What field paths are called in this file, e.g. a contact's client lives in column "client". */
   readonly prefix: readonly (string | number)[];
+  readonly subject?: string;
 }
 
 export interface FolderOrigin {
   readonly kind: 'folder';
   readonly file: string;
+  readonly subject?: string;
 }
 
 export interface Place {
@@ -32,6 +38,7 @@ export interface Place {
   readonly line: number;
   readonly column: number;
   readonly field: string;
+  readonly subject?: string;
 }
 
 /** Field path as users read it: clients[3].team.account_manager */
@@ -51,18 +58,28 @@ export function child(origin: Origin, ...path: (string | number)[]): Origin {
   return origin;
 }
 
+/** The same place, naming what is there: withSubject(origin, 'client stroymash'). */
+export function withSubject(origin: Origin, subject: string | undefined): Origin {
+  return subject === undefined ? origin : { ...origin, subject };
+}
+
 /**
  * The line and column of a field below an origin. For a missing field, the nearest
  * enclosing node that exists; for `keyOf`, the key rather than the value (unknown keys).
  */
 export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf = false): Place {
-  if (origin.kind === 'folder') return { file: origin.file, line: 1, column: 1, field: fieldName(path) };
+  const subject = origin.subject;
+  if (origin.kind === 'folder') return { file: origin.file, line: 1, column: 1, field: fieldName(path), subject };
   if (origin.kind === 'csv') {
     const full = [...origin.prefix, ...path].filter((p) => typeof p === 'string') as string[];
     const name = full.join('.');
-    let index = origin.header.indexOf(name);
-    for (let n = full.length; index < 0 && n > 0; n--) index = origin.header.indexOf(full.slice(0, n).join('.'));
-    return { file: origin.file, line: origin.line, column: index < 0 ? 1 : index + 1, field: name || fieldName(path) };
+    let index = origin.columnOf.get(name);
+    for (let n = full.length - 1; index === undefined && n > 0; n--) index = origin.columnOf.get(full.slice(0, n).join('.'));
+    // A field of several columns (team): its first column.
+    if (index === undefined && name) for (const [key, i] of origin.columnOf) if (key.startsWith(`${name}.`) && (index === undefined || i < index)) index = i;
+    const header = index === undefined ? undefined : origin.header[index];
+    const field = header === undefined || header === name || name === '' ? name || header || '' : `${name} (column "${header}")`;
+    return { file: origin.file, line: origin.line, column: index === undefined ? 1 : index + 1, field, subject };
   }
   const full = [...origin.path, ...path];
   let node: unknown = origin.doc.contents;
@@ -90,5 +107,5 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
   }
   const offset = best?.range?.[0] ?? 0;
   const pos = origin.lines.linePos(offset);
-  return { file: origin.file, line: pos.line, column: pos.col, field: fieldName(full) };
+  return { file: origin.file, line: pos.line, column: pos.col, field: fieldName(full), subject };
 }

@@ -1,329 +1,128 @@
 import { readFileSync } from 'node:fs';
-import { relative, basename } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { parse as parseCsv } from 'csv-parse/sync';
-import type { z } from 'zod';
-import {
-  settingsSchema, employeeSchema, clientSchema, contactSchema, ruleSchema, campaignSchema,
-  holidaySchema, handoverSchema, triggerSchema, silenceSchema, overdueSchema, digestSchema, id as idSchema,
-  type RawSettings, type RawEmployee, type RawClient, type RawContact, type RawRule, type RawCampaign,
-  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence, type RawOverdue, type RawDigest,
-} from './schema.ts';
-import { describeFound, type ConfigIssue } from './config-issue.ts';
+import { relative, basename, resolve, sep } from 'node:path';
+import { quote } from './config-issue.ts';
+import { decodeText } from './decode-text.ts';
+import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { isConfigFile, listFiles, type ConfigSnapshot } from './snapshot.ts';
-import { child, placeOf, type Origin, type CsvOrigin } from './origin.ts';
+import { child, placeOf, type Origin } from './origin.ts';
+import { closest } from './suggest.ts';
+import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
+import { fallbackSettings, readYamlFile } from './yaml-sections.ts';
 
-export interface Located<T> {
-  readonly value: T;
-  readonly origin: Origin;
-}
+export type { Located, LocatedClient, RawSources } from './sources.ts';
 
-export interface LocatedClient extends Located<RawClient> {
-  readonly contactOrigins: Origin[];
-}
-
-/** Everything read from a configuration folder, each entity with the place it was written. */
-export interface RawSources {
-  readonly dir: string;
-  settings: Located<RawSettings> | undefined;
-  /** A settings section that failed validation: its zone and country are still checked. */
-  brokenSettings: Located<Record<string, unknown>> | undefined;
-  silence: Located<RawSilence> | undefined;
-  overdue: Located<RawOverdue> | undefined;
-  digest: Located<RawDigest> | undefined;
-  readonly employees: Located<RawEmployee>[];
-  readonly clients: LocatedClient[];
-  readonly rules: Located<RawRule>[];
-  readonly campaigns: Located<RawCampaign>[];
-  readonly holidays: Located<RawHoliday>[];
-  readonly handovers: Located<RawHandover>[];
-  readonly triggers: Located<RawTrigger>[];
-  /** Ids of entities that failed validation: references to them are not reported again. */
-  readonly brokenIds: Set<string>;
-  /** Files that could not be parsed at all (they might have held the settings). */
-  readonly unreadable: string[];
-  readonly issues: ConfigIssue[];
-}
-
-const LIST_SECTIONS = {
-  employees: employeeSchema,
-  clients: clientSchema,
-  rules: ruleSchema,
-  campaigns: campaignSchema,
-  holidays: holidaySchema,
-  handovers: handoverSchema,
-  triggers: triggerSchema,
-} as const;
-type ListSection = keyof typeof LIST_SECTIONS;
-/** Sections that appear once in the whole configuration (besides settings). */
-const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema } as const;
-type SingleSection = keyof typeof SINGLE_SECTIONS;
-const SECTIONS = new Set(['settings', ...Object.keys(SINGLE_SECTIONS), ...Object.keys(LIST_SECTIONS)]);
-
-/** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir` (or of a snapshot of it), in path order. */
+/**
+ * Reads every *.yaml and *.yml file below `dir` (or of a snapshot of it) in path order, then
+ * the CSV files: clients.csv and contacts.csv anywhere, and the exports `imports:` declares.
+ */
 export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
-  const sources: RawSources = {
-    dir, settings: undefined, brokenSettings: undefined, silence: undefined, overdue: undefined, digest: undefined, employees: [], clients: [], rules: [], campaigns: [],
-    holidays: [], handovers: [], triggers: [], brokenIds: new Set(), unreadable: [], issues: [],
-  };
+  const sources = emptySources(dir);
   const shown = (path: string) => relative(displayRoot, path) || path;
   let files: string[];
   try {
-    files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir);
+    files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir).filter(isConfigFile);
   } catch (error) {
-    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message });
+    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: '', rank: 0, expected: 'a configuration folder', found: (error as Error).message });
     return sources;
   }
-  const contactRows: { row: RawContact & { client: string }; origin: Origin }[] = [];
+  const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : readFileSync(path));
+  const csvFiles: string[] = [];
   for (const path of files) {
     const name = basename(path).toLowerCase();
-    if (!isConfigFile(path)) continue;
-    const text = snapshot ? snapshot.files.get(path)! : readFileSync(path, 'utf8');
-    if (name === 'clients.csv') readClientsCsv(text, shown(path), sources);
-    else if (name === 'contacts.csv') contactRows.push(...readContactsCsv(text, shown(path), sources));
-    else readYaml(text, shown(path), sources);
+    if (name.endsWith('.csv')) {
+      csvFiles.push(path);
+      continue;
+    }
+    if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;
+    const decoded = decodeText(bytesOf(path));
+    if (!decoded.ok) {
+      sources.issues.push({ file: shown(path), line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
+      sources.opaque = true;
+      continue;
+    }
+    if (decoded.encoding !== 'utf-8' && decoded.encoding !== 'utf-8 (with BOM)') sources.encodings.push({ file: shown(path), encoding: decoded.encoding });
+    readYamlFile(decoded.text, shown(path), sources);
   }
+  const contactRows: ContactRow[] = [];
+  // Clients first: contacts join the clients of every file.
+  const jobs = csvJobs(dir, csvFiles, shown, bytesOf, sources);
+  for (const job of jobs.filter((j) => j.as === 'clients')) readCsvFile(job, sources, contactRows);
+  for (const job of jobs.filter((j) => j.as === 'contacts')) readCsvFile(job, sources, contactRows);
   attachContacts(contactRows, sources);
-  if (files.length === 0 || (!sources.settings && !sources.brokenSettings && sources.unreadable.length === 0 && !sources.issues.some((i) => i.field.startsWith('settings')))) {
+  if (!sources.settings) {
     const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files' : 'no settings section in any file';
-    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: 'settings', expected: 'one settings section (company, timezone, country, …)', found });
+    const origin: Origin = { kind: 'folder', file: shown(dir) };
+    if (!sources.opaque || files.length === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
+    sources.settings = fallbackSettings(origin, {});
   }
   return sources;
 }
 
-function readYaml(text: string, file: string, sources: RawSources): void {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    sources.unreadable.push(file);
-    for (const error of doc.errors) {
-      const pos = lines.linePos(error.pos[0]);
-      sources.issues.push({ file, line: pos.line, column: pos.col, field: '', expected: 'valid YAML', found: error.message.split('\n')[0]! });
-    }
-    return;
-  }
-  const root: Origin = { kind: 'yaml', file, doc, lines, path: [] };
-  const data: unknown = doc.toJS();
-  if (data === null || data === undefined) return;
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    sources.issues.push({ ...placeOf(root), expected: 'a mapping of sections (settings, employees, clients, rules, …)', found: describeFound(data) });
-    return;
-  }
-  for (const key of Object.keys(data)) {
-    if (!SECTIONS.has(key)) {
-      sources.issues.push({ ...placeOf(root, [key], true), expected: `a section: ${[...SECTIONS].join(', ')}`, found: `an unknown section ${JSON.stringify(key)}` });
-    }
-  }
-  const obj = data as Record<string, unknown>;
-  if (obj.settings !== undefined) {
-    const origin = child(root, 'settings');
-    if (sources.settings) {
-      const first = placeOf(sources.settings.origin);
-      const here = placeOf(origin);
-      sources.issues.push({ ...here, expected: `settings once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second settings section' });
-    } else {
-      const parsed = settingsSchema.safeParse(obj.settings, { reportInput: true });
-      if (parsed.success) sources.settings = { value: parsed.data, origin };
-      else {
-        pushZodIssues(sources, origin, parsed.error.issues);
-        if (typeof obj.settings === 'object') sources.brokenSettings = { value: obj.settings as Record<string, unknown>, origin };
-      }
-    }
-  }
-  for (const name of Object.keys(SINGLE_SECTIONS) as SingleSection[]) {
-    if (obj[name] === undefined) continue;
-    const origin = child(root, name);
-    const earlier = sources[name];
-    if (earlier) {
-      const first = placeOf(earlier.origin);
-      sources.issues.push({ ...placeOf(origin), expected: `${name} once in the whole configuration (first at ${first.file}:${first.line})`, found: `a second ${name} section` });
+/** The CSV files to read: each declared import, and clients.csv / contacts.csv that no import declares. */
+function csvJobs(dir: string, csvFiles: string[], shown: (p: string) => string, bytesOf: (p: string) => Uint8Array, sources: RawSources): CsvJob[] {
+  const jobs: CsvJob[] = [];
+  const declared = new Set<string>();
+  const root = resolve(dir);
+  for (const layout of sources.imports) {
+    const path = resolve(root, layout.value.file);
+    const origin = child(layout.origin, 'file');
+    if (!path.startsWith(root + sep)) {
+      sources.issues.push({ ...placeOf(origin), rank: 1, expected: 'a path inside the configuration folder', found: quote(layout.value.file) });
       continue;
     }
-    const parsed = SINGLE_SECTIONS[name].safeParse(obj[name], { reportInput: true });
-    if (parsed.success) (sources as unknown as Record<SingleSection, Located<unknown>>)[name] = { value: parsed.data, origin };
-    else pushZodIssues(sources, origin, parsed.error.issues);
-  }
-  for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
-    const list = obj[section];
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list)) {
-      sources.issues.push({ ...placeOf(root, [section]), expected: `a list of ${section}`, found: describeFound(list) });
+    if (declared.has(path)) {
+      sources.issues.push({ ...placeOf(origin), rank: 2, expected: 'each file imported once', found: `${quote(layout.value.file)} a second time` });
       continue;
     }
-    list.forEach((item, index) => {
-      const origin = child(root, section, index);
-      const parsed = validate(LIST_SECTIONS[section] as z.ZodType, item);
-      if (!parsed.success) {
-        pushZodIssues(sources, origin, parsed.error.issues);
-        noteBroken(sources, item);
-        if (section === 'clients') noteBrokenContacts(sources, item);
-        return;
-      }
-      addItem(sources, section, parsed.data, origin);
-    });
-  }
-}
-
-function addItem(sources: RawSources, section: ListSection, value: unknown, origin: Origin): void {
-  if (section === 'clients') {
-    const client = value as RawClient;
-    sources.clients.push({ value: client, origin, contactOrigins: client.contacts.map((_, j) => child(origin, 'contacts', j)) });
-  } else (sources[section] as Located<unknown>[]).push({ value, origin });
-}
-
-function noteBroken(sources: RawSources, item: unknown): void {
-  const id = (item as { id?: unknown } | null)?.id;
-  if (typeof id === 'string') sources.brokenIds.add(id);
-}
-
-function noteBrokenContacts(sources: RawSources, item: unknown): void {
-  const contacts = (item as { contacts?: unknown } | null)?.contacts;
-  if (Array.isArray(contacts)) for (const c of contacts) noteBroken(sources, c);
-}
-
-/** Turns zod issues into located configuration issues. */
-export function pushZodIssues(sources: { issues: ConfigIssue[] }, origin: Origin, issues: readonly z.core.$ZodIssue[]): void {
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const place = placeOf(origin, [...issue.path, key], true);
-        sources.issues.push({ ...place, expected: 'one of the known fields (check the spelling; see README.md, Configuration)', found: `an unknown field ${JSON.stringify(key)}` });
-      }
+    declared.add(path);
+    if (layout.broken?.size) {
+      // A declaration with a broken field (its error is reported) would read the file wrongly: not read this round.
+      sources.opaque = true;
       continue;
     }
-    const place = placeOf(origin, issue.path);
-    sources.issues.push({ ...place, expected: expectedOf(issue), found: foundOf(issue) });
+    if (!csvFiles.includes(path)) {
+      const near = closest(relative(root, path), csvFiles.map((f) => relative(root, f)));
+      sources.issues.push({ ...placeOf(origin), rank: 1, expected: `a CSV file of the configuration folder (${csvFiles.map((f) => relative(root, f)).join(', ') || 'there is none'})`, found: `${quote(layout.value.file)}, which does not exist${near ? `; did you mean ${quote(near)}?` : ''}` });
+      sources.opaque = true;
+      continue;
+    }
+    jobs.push({ shown: shown(path), bytes: bytesOf(path), as: layout.value.as, layout });
   }
-}
-
-
-function expectedOf(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.message.startsWith('Invalid input')) return issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
-      return issue.message;
-    case 'invalid_value':
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      return 'a single value or a list of values';
-    case 'too_small':
-      return issue.origin === 'array' ? `a list of at least ${String(issue.minimum)}` : issue.origin === 'string' ? 'a non-empty value' : `at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return issue.origin === 'array' ? `a list of at most ${String(issue.maximum)}` : `at most ${String(issue.maximum)}`;
-    case 'invalid_format':
-      return issue.format === 'email' ? 'an e-mail address' : issue.message;
-    default:
-      return issue.message;
+  for (const path of csvFiles) {
+    if (declared.has(path)) continue;
+    const name = basename(path).toLowerCase();
+    if (name === 'clients.csv' || name === 'contacts.csv') jobs.push({ shown: shown(path), bytes: bytesOf(path), as: name === 'clients.csv' ? 'clients' : 'contacts' });
   }
-}
-
-function foundOf(issue: z.core.$ZodIssue): string {
-  const input = (issue as { input?: unknown }).input;
-  if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
-  return describeFound(input);
-}
-
-interface CsvHeader {
-  readonly names: string[];
-  /** Each header name split at its dots: team.account_manager → [team, account_manager]. */
-  readonly paths: string[][];
+  return jobs;
 }
 
 /**
- * Visits every record of a CSV file after its header, with the file line it ends on. Records
- * are handed over as they are parsed and not kept, so a 50,000-row export costs little memory.
+ * Contacts join their client by the client's id, or (as CRM exports write it) by its exact
+ * name when no client has that id and exactly one has that name.
  */
-function forEachCsvRecord(fileText: string, file: string, sources: RawSources, visit: (cells: string[], line: number, header: CsvHeader) => void): void {
-  let text = fileText;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let header: CsvHeader | undefined;
-  try {
-    parseCsv(text, {
-      delimiter, skip_empty_lines: true, relax_quotes: false,
-      on_record: (record: string[], context: { lines: number }) => {
-        if (!header) header = { names: record.map((h) => h.trim()), paths: record.map((h) => h.trim().split('.')) };
-        else visit(record, context.lines, header);
-        return null;
-      },
-    });
-  } catch (error) {
-    const e = error as Error & { lines?: number };
-    sources.issues.push({ file, line: e.lines ?? 1, column: 1, field: '', expected: `CSV with "${delimiter}" between fields and the same number of fields on every row`, found: e.message.replace(/^Invalid Record Length: /, '') });
-  }
-}
-
-/**
- * zod validation, fast when the input is valid: the found values that error messages quote
- * (`reportInput`) cost five times as much, so they are asked for only on a second pass.
- */
-function validate<T extends z.ZodType>(schema: T, input: unknown): ReturnType<T['safeParse']> {
-  const first = schema.safeParse(input);
-  return (first.success ? first : schema.safeParse(input, { reportInput: true })) as ReturnType<T['safeParse']>;
-}
-
-/** CSV cells keyed by dotted header names → a nested object; empty cells are left out. */
-function nest(paths: readonly (readonly string[])[], cells: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < paths.length; i++) {
-    const cell = cells[i]?.trim();
-    if (cell === undefined || cell === '') continue;
-    const parts = paths[i]!;
-    let target = out;
-    for (let j = 0; j < parts.length - 1; j++) target = (target[parts[j]!] ??= {}) as Record<string, unknown>;
-    target[parts[parts.length - 1]!] = cell;
-  }
-  return out;
-}
-
-function readClientsCsv(text: string, file: string, sources: RawSources): void {
-  forEachCsvRecord(text, file, sources, (cells, line, header) => {
-    const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
-    const raw = nest(header.paths, cells);
-    const parsed = validate(clientSchema, raw);
-    if (!parsed.success) {
-      pushZodIssues(sources, origin, parsed.error.issues);
-      noteBroken(sources, raw);
-      return;
-    }
-    sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
-  });
-}
-
-function readContactsCsv(text: string, file: string, sources: RawSources) {
-  const out: { row: RawContact & { client: string }; origin: Origin }[] = [];
-  forEachCsvRecord(text, file, sources, (cells, line, header) => {
-    const origin: CsvOrigin = { kind: 'csv', file, line, header: header.names, prefix: [] };
-    const { client, ...raw } = nest(header.paths, cells);
-    const parsedClient = validate(idSchema, client);
-    const parsed = validate(contactSchema, raw);
-    if (!parsedClient.success) pushZodIssues(sources, child(origin, 'client'), parsedClient.error.issues.map((i) => ({ ...i, path: [] })));
-    if (!parsed.success) pushZodIssues(sources, origin, parsed.error.issues);
-    if (!parsed.success || !parsedClient.success) {
-      noteBroken(sources, raw);
-      return;
-    }
-    out.push({ row: { ...parsed.data, client: parsedClient.data }, origin });
-  });
-  return out;
-}
-
-function attachContacts(rows: { row: RawContact & { client: string }; origin: Origin }[], sources: RawSources): void {
+function attachContacts(rows: ContactRow[], sources: RawSources): void {
   if (rows.length === 0) return;
   const byId = new Map<string, LocatedClient>();
-  for (const c of sources.clients) if (!byId.has(c.value.id)) byId.set(c.value.id, c);
+  const byName = new Map<string, LocatedClient[]>();
+  for (const c of sources.clients) {
+    if (!byId.has(c.value.id)) byId.set(c.value.id, c);
+    const name = c.value.name.toLowerCase();
+    byName.set(name, [...(byName.get(name) ?? []), c]);
+  }
   for (const { row, origin } of rows) {
     const { client, ...contact } = row;
-    const target = byId.get(client);
+    const named = byName.get(client.trim().toLowerCase());
+    const target = byId.get(client) ?? (named?.length === 1 ? named[0] : undefined);
     if (!target) {
-      if (!sources.brokenIds.has(client)) {
-        sources.issues.push({ ...placeOf(origin, ['client']), expected: 'the id of a client defined in YAML or clients.csv', found: JSON.stringify(client) });
+      if (named && named.length > 1) {
+        sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });
+      } else if (!sources.brokenIds.has(client) && !sources.opaque) {
+        const near = closest(client, byId.keys());
+        sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${near ? `; did you mean ${quote(near)}?` : ''}` });
       }
       continue;
     }
-    (target.value.contacts as RawContact[]).push(contact);
+    (target.value.contacts as unknown[]).push(contact);
     target.contactOrigins.push(origin);
   }
 }
-

@@ -1,23 +1,56 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
-import { DURATION_PATTERN } from '../domain/duration.ts';
+import { DURATION_PATTERN, describeRange, durationProblem, type DurationRange } from '../domain/duration.ts';
+import { dateProblem, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
+import { RESERVED_KEYS } from '../domain/safe-keys.ts';
 import { KINDS } from '../domain/types.ts';
+import { UNSAFE_CHARACTERS } from './config-issue.ts';
+import { ENCODINGS } from './decode-text.ts';
 
 /**
  * The zod schemas of the YAML configuration, field names as directors write them.
- * They check shape and syntax; references between sections are checked in cross-check.ts.
+ * They check shape, syntax and the range of every value; references between sections are
+ * checked in build-config.ts. A custom issue may carry `params.found`: what was found, said
+ * better than the bare value ("2027-02-29": February 2027 has 28 days).
  */
 
 const ID = /^[a-z0-9][a-z0-9_-]*$/;
-export const id = z.string().regex(ID, { message: 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")' });
-const text = z.string().trim().min(1, { message: 'a non-empty text' });
+export const id = z.string().max(100, { message: 'an id of at most 100 characters' }).regex(ID, { message: 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")' });
+
+const SAFE_TEXT = 'text on one line, without control characters (NUL, tab, line breaks) or bidirectional overrides (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F)';
+/** Names, titles, roles: one line of visible text. */
+const safe = (max: number) => z.string().trim().min(1, { message: 'a non-empty text', abort: true }).max(max, { message: `a text of at most ${max} characters`, abort: true })
+  .refine((v) => !UNSAFE_CHARACTERS.test(v), { message: SAFE_TEXT });
+const text = safe(200);
+const title = safe(300);
 /** Scalars in YAML may come as numbers (tier: 1); labels are compared as text. */
-const label = z.union([z.string().trim().min(1), z.number()]).transform((v) => String(v));
+const label = z.union([safe(200), z.number()]).transform((v) => String(v));
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
 
-export const duration = z.string().regex(DURATION_PATTERN, {
-  message: 'a duration like "90 minutes", "2 hours", "14 days", "3 months" or "1 year"',
-});
+/** The lengths each duration field accepts; README (Configuration) says why. */
+export const RANGES = {
+  /** Calendars further ahead than three years hold nothing anyone acts on, and every year costs planning time. */
+  horizon: { min: { n: 1, unit: 'days' }, max: { n: 3, unit: 'years' }, units: ['days', 'weeks', 'months', 'years'] },
+  every: { min: { n: 1, unit: 'days' }, max: { n: 5, unit: 'years' }, units: ['days', 'weeks', 'months', 'years'] },
+  after: { min: { n: 1, unit: 'days' }, max: { n: 5, unit: 'years' }, units: ['days', 'weeks', 'months', 'years'] },
+  /** A meeting or call fits in one working day. */
+  duration: { min: { n: 5, unit: 'minutes' }, max: { n: 12, unit: 'hours' }, units: ['minutes', 'hours'] },
+  /** Google accepts reminders up to 4 weeks ahead. */
+  remind: { min: { n: 1, unit: 'minutes' }, max: { n: 4, unit: 'weeks' }, units: ['minutes', 'hours', 'days', 'weeks'] },
+  /** Triggers are about telling the client promptly. */
+  within: { min: { n: 1, unit: 'minutes' }, max: { n: 31, unit: 'days' }, units: ['minutes', 'hours', 'days', 'weeks'] },
+  silence: { min: { n: 1, unit: 'days' }, max: { n: 3, unit: 'years' }, units: ['days', 'weeks', 'months', 'years'] },
+  overdue: { min: { n: 1, unit: 'days' }, max: { n: 12, unit: 'weeks' }, units: ['days', 'weeks'] },
+} as const satisfies Record<string, DurationRange>;
+
+/** A duration field of a range: "0 days", "-3 months" and "9007199254740991 days" are refused with the range. */
+export const durationIn = (range: DurationRange, example: string) => z.string()
+  .regex(DURATION_PATTERN, { message: `a duration ${describeRange(range)}, like "${example}"`, abort: true })
+  .superRefine((v, ctx) => {
+    const problem = durationProblem(v, range);
+    if (problem) ctx.addIssue({ code: 'custom', message: `a duration ${describeRange(range)}, like "${example}"`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
+  });
+
 export const hours = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"', abort: true })
@@ -31,22 +64,39 @@ export function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date like 2027-03-15' });
-const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'a month and day like 12-28 (MM-DD)' });
+/** A calendar date that exists: 2027-02-29 and 2027-04-31 are refused with the reason. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date like 2027-03-15', abort: true }).superRefine((v, ctx) => {
+  const problem = dateProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `a date that exists, from ${MIN_YEAR} to ${MAX_YEAR}, like 2027-03-15`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
+});
+/** A yearly month and day: 02-30 never happens and is refused; 02-29 is accepted (a warning says what other years do). */
+export const monthDay = z.string().regex(/^\d{2}-\d{2}$/, { message: 'a month and day like 12-28 (MM-DD)', abort: true }).superRefine((v, ctx) => {
+  const problem = monthDayProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: 'a month and day that exists, like 12-28 (MM-DD)', params: { found: `${JSON.stringify(v)}: ${problem}` } });
+});
 const country = z.string().regex(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 country code like RU' });
-const timezone = z.string().min(1, { message: 'an IANA time zone like Europe/Moscow' });
-const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const timezone = z.string().min(1, { message: 'an IANA time zone like Europe/Moscow' }).max(100).refine((v) => !UNSAFE_CHARACTERS.test(v), { message: 'an IANA time zone like Europe/Moscow' });
+export const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const provider = z.enum(['ics', 'google', 'microsoft', 'none']);
 const kind = z.enum(KINDS as [string, ...string[]]);
 const theirs = z.union([z.literal('all'), oneOrMany(text)]);
+export const STAGES = ['onboarding', 'active', 'lapsed'] as const;
+
+/** An attribute's name: any short text a CRM header could be, but never one that reaches a prototype. */
+export const attributeName = z.string().min(1, { message: 'an attribute name', abort: true }).max(60, { message: 'an attribute name of at most 60 characters', abort: true })
+  .refine((v) => !UNSAFE_CHARACTERS.test(v) && v.trim() === v, { message: `an attribute name: ${SAFE_TEXT}`, abort: true })
+  .refine((v) => !v.split('.').some((part) => RESERVED_KEYS.has(part)), { message: 'an attribute name other than __proto__, constructor or prototype' });
+const attributes = z.record(attributeName, label);
 
 export const selector = z
   .strictObject({
     tier: oneOrMany(label),
     industry: oneOrMany(text),
     country: oneOrMany(country),
-    stage: oneOrMany(z.enum(['onboarding', 'active', 'lapsed'])),
+    stage: oneOrMany(z.enum(STAGES)),
     clients: oneOrMany(id),
+    /** Attributes from a CRM export: `attributes: { region: [south, east] }`. */
+    attributes: z.record(attributeName, oneOrMany(label)),
   })
   .partial();
 
@@ -69,7 +119,7 @@ export const schedulesSchema = z.strictObject({
 });
 
 export const httpSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).max(253).refine((v) => !UNSAFE_CHARACTERS.test(v) && !/\s/.test(v), { message: 'a host name or address like 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8787),
   public_url: z.url({ protocol: /^https?$/, message: 'an http(s) address like https://touchbase.example.com' }).optional(),
 });
@@ -80,7 +130,7 @@ export const settingsSchema = z.strictObject({
   country: country,
   workdays: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
   hours: hours.default('09:00-18:00'),
-  horizon: duration.default('90 days'),
+  horizon: durationIn(RANGES.horizon, '90 days').default('90 days'),
   calendar: provider.default('ics'),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   http: httpSchema.default(httpSchema.parse({})),
@@ -103,8 +153,12 @@ export const contactSchema = z.strictObject({
   name: text,
   role: text,
   email: z.email().optional(),
-  phone: z.string().optional(),
+  phone: safe(60).optional(),
+  attributes: attributes.optional(),
 });
+
+/** A role name as a key of a client's team. */
+export const roleKey = z.string().regex(ID, { message: 'a role name of lowercase letters, digits, - and _' });
 
 export const clientSchema = z.strictObject({
   id,
@@ -113,15 +167,18 @@ export const clientSchema = z.strictObject({
   industry: text.optional(),
   country: country.optional(),
   timezone: timezone.optional(),
-  stage: z.enum(['onboarding', 'active', 'lapsed']).default('active'),
+  stage: z.enum(STAGES).default('active'),
   since: isoDate.optional(),
   /** When the client entered its stage (lapsed, onboarding): sequences count from it. */
   stage_since: isoDate.optional(),
   /** The last contact before touchbase (a CRM's "last activity"): silence counts from it. */
   last_contact: isoDate.optional(),
   hours: hours.optional(),
-  team: z.record(z.string().regex(ID, { message: 'a role name' }), id).default({}),
+  /** Our role → the employee's id (or, as CRM exports write it, their e-mail or full name). */
+  team: z.record(roleKey, text).default({}),
   contacts: z.array(contactSchema).default([]),
+  /** Anything else a CRM knows (inn, region, …): usable in selectors and titles. */
+  attributes: attributes.optional(),
 });
 
 export const ruleSchema = z.strictObject({
@@ -129,15 +186,15 @@ export const ruleSchema = z.strictObject({
   ours: text,
   theirs,
   kind,
-  every: duration.optional(),
+  every: durationIn(RANGES.every, '3 months').optional(),
   /** A one-off touch this long after the client's stage_since (or since): a step of a sequence. */
-  after: duration.optional(),
+  after: durationIn(RANGES.after, '14 days').optional(),
   for: selector.default({}),
   per: z.enum(['client', 'contact']).optional(),
   anchor: z.enum(['calendar', 'last']).default('calendar'),
-  duration: duration.optional(),
-  remind: z.array(duration).max(5).optional(),
-  title: text.optional(),
+  duration: durationIn(RANGES.duration, '60 minutes').optional(),
+  remind: z.array(durationIn(RANGES.remind, '1 day')).max(5).optional(),
+  title: title.optional(),
 });
 
 export const campaignSchema = z.strictObject({
@@ -149,8 +206,8 @@ export const campaignSchema = z.strictObject({
   ours: text,
   for: selector.default({}),
   per: z.enum(['client', 'contact']).default('contact'),
-  prepare: duration.optional(),
-  title: text.optional(),
+  prepare: durationIn(RANGES.remind, '10 days').optional(),
+  title: title.optional(),
 });
 
 export const WEEKDAY_RULE = /^(1st|2nd|3rd|4th|5th|last)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+of\s+(january|february|march|april|may|june|july|august|september|october|november|december)$/i;
@@ -173,16 +230,16 @@ export const handoverSchema = z.strictObject({
 
 export const triggerSchema = z.strictObject({
   id,
-  event: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'an event name like order.shipped' }),
+  event: z.string().max(100).regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'an event name like order.shipped' }),
   ours: text,
   theirs: theirs.default('all'),
   kind: kind.default('letter'),
-  within: duration,
-  title: text.optional(),
+  within: durationIn(RANGES.within, '4 hours'),
+  title: title.optional(),
 });
 
 export const silenceSchema = z.strictObject({
-  after: duration,
+  after: durationIn(RANGES.silence, '60 days'),
   for: selector.default({}),
   /** Who is told first: the client's holder of this role. */
   notify: text.default('account_manager'),
@@ -192,7 +249,7 @@ export const silenceSchema = z.strictObject({
 /** When an open touch counts as overdue, and which overdue meetings go up to a director. */
 export const overdueSchema = z.strictObject({
   /** Grace after the touch's date before it is overdue. */
-  after: duration.default('2 days'),
+  after: durationIn(RANGES.overdue, '2 days').default('2 days'),
   escalate_to: text.optional(),
   /** Contact roles whose overdue touches are escalated. */
   escalate_for: z.array(text).min(1).default(['ceo', 'director']),
@@ -203,6 +260,28 @@ export const overdueSchema = z.strictObject({
 /** The weekly digest: who gets it (roles), for the clients where they hold that role. */
 export const digestSchema = z.strictObject({
   to: z.array(text).min(1).default(['sales_director']),
+});
+
+/**
+ * A CSV export of a CRM, read as it is: which file, what it holds, and what its columns are
+ * called. Columns not listed keep their own name: a field name (`tier`, `team.account_manager`)
+ * or else an attribute.
+ */
+export const importSchema = z.strictObject({
+  /** Path inside the configuration folder, like crm/bitrix-companies.csv. */
+  file: z.string().min(1).max(300)
+    .regex(/\.csv$/i, { message: 'the path of a .csv file inside the configuration folder, like crm/companies.csv', abort: true })
+    .refine((v) => !v.startsWith('/') && !/^[a-z]:/i.test(v) && !v.split(/[\\/]/).includes('..') && !UNSAFE_CHARACTERS.test(v), { message: 'a path inside the configuration folder (no "..", not absolute)' }),
+  as: z.enum(['clients', 'contacts']),
+  /** The CRM's column name → a touchbase field: name, team.account_manager, attributes.inn, … */
+  columns: z.record(z.string().min(1).max(200), z.string().min(1).max(100)).default({}),
+  /** Per field, the CRM's values → touchbase's: `stage: { "Клиент": active }`. */
+  values: z.record(z.string().min(1).max(100), z.record(z.string().max(200), z.string().max(200))).default({}),
+  /** How the CRM writes dates, in luxon tokens: "dd.MM.yyyy", "MM/dd/yyyy". ISO and dd.MM.yyyy are read without it. */
+  date_format: z.string().min(2).max(40).optional(),
+  /** Only when detection is wrong; detected otherwise. */
+  encoding: z.enum(ENCODINGS).optional(),
+  delimiter: z.enum([',', ';', 'tab']).optional(),
 });
 
 /** One configuration file: any subset of the sections. */
@@ -218,6 +297,7 @@ export const fileSchema = z.strictObject({
   silence: silenceSchema.optional(),
   overdue: overdueSchema.optional(),
   digest: digestSchema.optional(),
+  imports: z.array(importSchema).optional(),
 });
 
 export type RawFile = z.output<typeof fileSchema>;
@@ -233,4 +313,5 @@ export type RawTrigger = z.output<typeof triggerSchema>;
 export type RawSilence = z.output<typeof silenceSchema>;
 export type RawOverdue = z.output<typeof overdueSchema>;
 export type RawDigest = z.output<typeof digestSchema>;
+export type RawImport = z.output<typeof importSchema>;
 export type RawSelector = z.output<typeof selector>;

@@ -3,47 +3,60 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /**
- * The text of every configuration file of a folder at one moment. The daemon keeps the last
+ * The bytes of every configuration file of a folder at one moment. The daemon keeps the last
  * valid one, so an edit that breaks the configuration leaves it running on what worked.
+ * Bytes, not text: a CRM export in windows-1251 or UTF-16 is decoded where it is read (the
+ * same way from a snapshot as from the folder), and Buffers cross to a job process as they
+ * are (`serialization: 'advanced'`).
  */
 export interface ConfigSnapshot {
   readonly dir: string;
-  /** Absolute path → text, for *.yaml, *.yml, clients.csv and contacts.csv. */
-  readonly files: ReadonlyMap<string, string>;
-  /** SHA-256 over paths and texts: equal snapshots, equal configurations. */
+  /** Absolute path → content, for *.yaml, *.yml and *.csv. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  /**
+   * SHA-256 over paths and bytes: equal snapshots, equal configurations. For a UTF-8 file it
+   * is the hash the text gave before snapshots held bytes.
+   */
   readonly hash: string;
 }
 
 /** Reads the configuration files below `dir` (throws if it is not a readable folder). */
 export function readSnapshot(dir: string): ConfigSnapshot {
-  const files = new Map<string, string>();
-  const hash = createHash('sha256');
+  const files = new Map<string, Uint8Array>();
   for (const path of listFiles(dir)) {
     if (!isConfigFile(path)) continue;
-    const text = readFileSync(path, 'utf8');
-    files.set(path, text);
-    hash.update(path).update('\u0000').update(text).update('\u0000');
+    files.set(path, readFileSync(path));
   }
-  return { dir, files, hash: hash.digest('hex') };
+  return { dir, files, hash: snapshotHash(files) };
 }
 
+/** The hash of a snapshot's files, in path order. */
+export function snapshotHash(files: ReadonlyMap<string, Uint8Array>): string {
+  const hash = createHash('sha256');
+  for (const path of [...files.keys()].sort()) hash.update(path).update('\u0000').update(files.get(path)!).update('\u0000');
+  return hash.digest('hex');
+}
+
+/** YAML files, and CSV files (clients.csv, contacts.csv, or any export declared under `imports:`). */
 export function isConfigFile(path: string): boolean {
   const name = basename(path).toLowerCase();
-  return name.endsWith('.yaml') || name.endsWith('.yml') || name === 'clients.csv' || name === 'contacts.csv';
+  return name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.csv');
 }
 
 /** Every file below `dir` in path order, hidden files and node_modules left out. */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
-  const walk = (d: string) => {
+  const walk = (d: string, depth: number) => {
+    // A link that loops back up would make the walk endless.
+    if (depth > 32) throw new Error(`${d}: folders nested more than 32 deep (a link that loops?)`);
     for (const entry of readdirSync(d).sort()) {
       if (entry.startsWith('.') || entry === 'node_modules') continue;
       const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
+      if (statSync(path).isDirectory()) walk(path, depth + 1);
       else out.push(path);
     }
   };
   if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-  walk(dir);
+  walk(dir, 0);
   return out.sort();
 }

@@ -34,7 +34,8 @@ export interface JobTask {
   readonly kind: WorkKind | 'check' | 'event';
   readonly event?: BusinessEvent;
   readonly dir: string;
-  readonly files: readonly (readonly [string, string])[];
+  /** The snapshot's files: path and bytes (Buffers cross the process boundary as they are). */
+  readonly files: readonly (readonly [string, Uint8Array])[];
   readonly hash: string;
   readonly dbFile: string;
   readonly feedDir: string;

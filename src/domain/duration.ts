@@ -48,3 +48,32 @@ export function formatDuration(d: Duration): string {
   const unit = d.n === 1 ? d.unit.slice(0, -1) : d.unit;
   return `${d.n} ${unit}`;
 }
+
+/** The lengths a duration field accepts, and in which units. */
+export interface DurationRange {
+  readonly min: Duration;
+  readonly max: Duration;
+  readonly units: readonly DurationUnit[];
+}
+
+/** "from 1 day to 5 years, in days, weeks, months or years" */
+export function describeRange(range: DurationRange): string {
+  const units = range.units.length === 1 ? range.units[0]! : `${range.units.slice(0, -1).join(', ')} or ${range.units[range.units.length - 1]}`;
+  return `from ${formatDuration(range.min)} to ${formatDuration(range.max)}, in ${units}`;
+}
+
+/**
+ * Why a written duration is not acceptable for a field, or undefined when it is:
+ * durationProblem('0 days', …) → "zero is no duration"; a huge count is "more than 5 years".
+ */
+export function durationProblem(text: string, range: DurationRange): string | undefined {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) return 'not a duration';
+  const unit = UNITS[m[2]!.toLowerCase()]!;
+  const n = Number(m[1]);
+  if (n === 0) return 'zero is no duration';
+  if (!range.units.includes(unit)) return `a duration in ${unit}`;
+  if (!Number.isSafeInteger(n) || approximateDays({ n, unit }) > approximateDays(range.max)) return `more than ${formatDuration(range.max)}`;
+  if (approximateDays({ n, unit }) < approximateDays(range.min)) return `less than ${formatDuration(range.min)}`;
+  return undefined;
+}

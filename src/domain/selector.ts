@@ -1,4 +1,5 @@
 import type { Client, Selector, Theirs, Contact } from './types.ts';
+import { own } from './safe-keys.ts';
 
 /**
  * The client's stage as selectors see it on `today`: an active client whose relationship
@@ -15,6 +16,12 @@ export function selects(selector: Selector, client: Client, today?: string): boo
   if (selector.industry && !includesValue(selector.industry, client.industry)) return false;
   if (selector.country && !includesValue(selector.country, client.country)) return false;
   if (selector.stage && !includesValue(selector.stage, stageOf(client, today))) return false;
+  if (selector.attributes) {
+    // Attribute names are the user's: only the client's own attributes count, never a built-in member.
+    for (const name of Object.keys(selector.attributes)) {
+      if (!includesValue(selector.attributes[name]!, own(client.attributes, name))) return false;
+    }
+  }
   return true;
 }
 

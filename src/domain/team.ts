@@ -1,4 +1,5 @@
 import type { Employee } from './types.ts';
+import { own } from './safe-keys.ts';
 
 /** Role → the employees holding it, in configuration order. */
 export function holdersByRole(employees: readonly Employee[]): Map<string, Employee[]> {
@@ -17,10 +18,11 @@ export type RoleResolution =
 
 /**
  * Who holds our role R for a client: the employee its team names, else the only employee
- * with role R. Anything else cannot be decided and is a configuration error.
+ * with role R. Anything else cannot be decided and is a configuration error. Role names are
+ * the user's: `toString` or `constructor` find only what the team itself names.
  */
 export function resolveRole(team: Readonly<Record<string, string>>, role: string, holders: Map<string, Employee[]>): RoleResolution {
-  const named = team[role];
+  const named = own(team, role);
   if (named) return { ok: true, employee: named };
   const list = holders.get(role) ?? [];
   if (list.length === 1) return { ok: true, employee: list[0]!.id };

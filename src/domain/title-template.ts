@@ -1,3 +1,6 @@
+import type { Client, Contact } from './types.ts';
+import { own } from './safe-keys.ts';
+
 /** Placeholders a title may use, e.g. "{client.name}: meeting with {contacts}". */
 export const PLACEHOLDERS = [
   'client.name', 'client.id', 'contacts', 'contact.name', 'contact.role', 'employee.name',
@@ -5,9 +8,34 @@ export const PLACEHOLDERS = [
 ] as const;
 const KNOWN = new Set<string>(PLACEHOLDERS);
 
-/** Placeholders in a template that are not known. */
-export function unknownPlaceholders(template: string): string[] {
-  return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((p) => !KNOWN.has(p));
+/** Every placeholder of a template, without the braces. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * Placeholders in a template that are neither known nor an attribute: `{client.inn}` is
+ * fine when `clientAttributes` has "inn", `{contact.position}` when `contactAttributes` has it.
+ */
+export function unknownPlaceholders(template: string, clientAttributes: ReadonlySet<string> = new Set(), contactAttributes: ReadonlySet<string> = new Set()): string[] {
+  return placeholdersOf(template).filter((p) => !KNOWN.has(p) && attributeOf(p, clientAttributes, contactAttributes) === undefined);
+}
+
+/** The attribute a placeholder names ("client.inn" → client attribute inn), if it names one. */
+export function attributeOf(placeholder: string, clientAttributes: ReadonlySet<string>, contactAttributes: ReadonlySet<string>): { of: 'client' | 'contact'; name: string } | undefined {
+  if (placeholder.startsWith('client.') && clientAttributes.has(placeholder.slice(7))) return { of: 'client', name: placeholder.slice(7) };
+  if (placeholder.startsWith('contact.') && contactAttributes.has(placeholder.slice(8))) return { of: 'contact', name: placeholder.slice(8) };
+  return undefined;
+}
+
+/**
+ * The value of an attribute placeholder for a client and its (first) contact: "" when this
+ * client has no such attribute, undefined when the key is not an attribute placeholder.
+ */
+export function attributeValue(key: string, client: Client, contact: Contact | undefined): string | undefined {
+  if (key.startsWith('client.') && !KNOWN.has(key)) return own(client.attributes, key.slice(7)) ?? '';
+  if (key.startsWith('contact.') && !KNOWN.has(key)) return own(contact?.attributes, key.slice(8)) ?? '';
+  return undefined;
 }
 
 /** Fills a template; unknown or missing values are left as they were written. */

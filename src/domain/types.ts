@@ -73,6 +73,8 @@ export interface Contact {
   readonly role: string;
   readonly email: string | undefined;
   readonly phone: string | undefined;
+  /** Extra columns of a CRM export (or `attributes:` in YAML), by name; a record with no prototype. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface Client {
@@ -92,9 +94,11 @@ export interface Client {
   /** since + 90 days: until then an active client counts as onboarding for selectors. */
   readonly newUntil: string | undefined;
   readonly hours: Hours;
-  /** Our role → our employee id, as named in the configuration. */
+  /** Our role → our employee id, as named in the configuration; a record with no prototype. */
   readonly team: Readonly<Record<string, string>>;
   readonly contacts: readonly Contact[];
+  /** Extra columns of a CRM export (inn, region, …) or `attributes:` in YAML; a record with no prototype. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** Every key given must match; each is a list of accepted values. */
@@ -104,6 +108,8 @@ export interface Selector {
   readonly country?: readonly string[];
   readonly stage?: readonly string[];
   readonly clients?: readonly string[];
+  /** Attribute name → accepted values (a record with no prototype); every name given must match. */
+  readonly attributes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `all` or a list of contact roles. */

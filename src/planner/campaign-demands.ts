@@ -3,6 +3,7 @@ import { contactsFor, selects } from '../domain/selector.ts';
 import { addDays, yearOf } from './dates.ts';
 import { demand, type Demand, type DemandUnit } from './demand.ts';
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
+import { monthDayIn } from '../domain/calendar-dates.ts';
 
 interface Occasion {
   readonly date: string;
@@ -63,11 +64,8 @@ export function campaignDemands(config: Config, from: string, to: string, today:
 function occasionOf(
   campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>,
 ): { date: string; name: string | undefined } | undefined {
-  if (campaign.on) {
-    const mm = String(campaign.on.month).padStart(2, '0');
-    const dd = String(campaign.on.day).padStart(2, '0');
-    return { date: `${year}-${mm}-${dd}`, name: undefined };
-  }
+  // 02-29 falls on 28 February outside leap years (validation warns about it).
+  if (campaign.on) return { date: monthDayIn(year, campaign.on.month, campaign.on.day), name: undefined };
   const holiday = professional.get(campaign.holiday!);
   if (holiday) {
     if (holiday.countries && !holiday.countries.includes(client.country)) return undefined;

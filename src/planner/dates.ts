@@ -24,11 +24,28 @@ function memo(key: string, compute: () => string): string {
 }
 
 export function addDays(iso: string, days: number): string {
-  return memo(`${iso}|${days}d`, () => DateTime.fromISO(iso, utc).plus({ days }).toISODate()!);
+  return memo(`${iso}|${days}d`, () => isoOf(DateTime.fromISO(iso, utc).plus({ days }), iso, `${days} days`));
 }
 
 export function addDuration(iso: string, d: Duration): string {
-  return memo(`${iso}|${d.n}${d.unit}`, () => DateTime.fromISO(iso, utc).plus({ [d.unit]: d.n }).toISODate()!);
+  return memo(`${iso}|${d.n}${d.unit}`, () => isoOf(DateTime.fromISO(iso, utc).plus({ [d.unit]: d.n }), iso, `${d.n} ${d.unit}`));
+}
+
+/**
+ * The ISO date of a computed day. A date that does not exist ("2027-02-29") or a shift past
+ * year 9999 has none: that is an error here, never a null that a loop compares for ever.
+ */
+function isoOf(d: DateTime, from: string, shift: string): string {
+  const iso = d.isValid ? d.toISODate() : null;
+  if (iso === null || !/^\d{4}-\d{2}-\d{2}$/.test(iso)) throw new RangeError(`no calendar date ${shift} from ${JSON.stringify(from)}`);
+  return iso;
+}
+
+/** Throws unless `iso` is a date that exists, written YYYY-MM-DD (what every planner input must be). */
+export function assertIsoDate(iso: string, what: string): void {
+  if (typeof iso !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(iso) || !DateTime.fromISO(iso, utc).isValid) {
+    throw new RangeError(`${what}: expected a date that exists, like 2027-03-15, found ${JSON.stringify(iso)}`);
+  }
 }
 
 export function daysBetween(from: string, to: string): number {

@@ -1,5 +1,7 @@
 import type { Client, Contact, Employee, Kind } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
+import { attributeValue } from '../domain/title-template.ts';
+import { own as ownValue } from '../domain/safe-keys.ts';
 import type { PlacementMode } from './placement.ts';
 
 /** A touch that must be placed: who, with whom, what, in which window. */
@@ -70,6 +72,6 @@ export function titleValue(d: Demand, employee: Employee, company: string, key: 
     case 'contact.role': return d.contacts[0]?.role;
     case 'employee.name': return employee.name;
     case 'company': return company;
-    default: return d.titleExtra[key];
+    default: return ownValue(d.titleExtra, key) ?? attributeValue(key, d.client, d.contacts[0]);
   }
 }

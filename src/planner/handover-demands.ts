@@ -1,6 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import { demand, type Demand, type DemandUnit } from './demand.ts';
 import type { WorkCalendar } from './work-calendar.ts';
+import { own } from '../domain/safe-keys.ts';
 
 /**
  * The letters of a handover, per contact of every client where the leaving employee holds
@@ -14,7 +15,7 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
     const successor = employees.get(h.to)!;
     for (const client of config.clients) {
       if (!Object.values(client.team).includes(h.from)) continue;
-      const notifier = h.noticeFrom === 'management' ? employees.get(client.team.sales_director!) ?? leaver : leaver;
+      const notifier = h.noticeFrom === 'management' ? employees.get(own(client.team, 'sales_director') ?? '') ?? leaver : leaver;
       const noticeDays = [calendar.shiftWorkdays(h.on, -2, notifier.country, client.country), calendar.shiftWorkdays(h.on, -1, notifier.country, client.country)] as const;
       const introDays = [calendar.shiftWorkdays(h.on, 1, successor.country, client.country), calendar.shiftWorkdays(h.on, 2, successor.country, client.country)] as const;
       const source = `handover:${h.from}:${h.to}`;

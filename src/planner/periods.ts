@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Duration } from '../domain/types.ts';
+import { approximateDays } from '../domain/duration.ts';
+import { assertIsoDate } from './dates.ts';
 
 /** One calendar-aligned period of a cadence: the touch of this period is due inside it. */
 export interface Period {
@@ -15,6 +17,10 @@ const utc = { zone: 'utc' } as const;
 /** Origin of week and day blocks when nothing else anchors them (a Monday). */
 const ORIGIN = DateTime.fromISO('2000-01-03', utc);
 const memo = new Map<string, readonly Period[]>();
+/** Validation allows cadences of a few years; anything past a century is refused here too. */
+const MAX_CADENCE_DAYS = 36_600;
+/** More periods than this in one window means a broken input, not a plan (a daily cadence over ten years is 3,660). */
+const MAX_PERIODS = 4_000;
 
 /**
  * The periods of `every` that overlap [from, to], aligned as the format promises:
@@ -28,6 +34,10 @@ export function periodsOverlapping(every: Duration, from: string, to: string, si
   const key = `${every.n}${every.unit}|${from}|${to}|${every.unit === 'days' ? since ?? '' : ''}`;
   let periods = memo.get(key);
   if (periods) return periods;
+  if (!Number.isSafeInteger(every.n) || every.n < 1 || approximateDays(every) > MAX_CADENCE_DAYS) throw new RangeError(`a cadence of 1 day to 100 years, found ${every.n} ${every.unit}`);
+  assertIsoDate(from, 'first day');
+  assertIsoDate(to, 'last day');
+  if (since !== undefined) assertIsoDate(since, 'since');
   periods = Object.freeze(compute(every, DateTime.fromISO(from, utc), DateTime.fromISO(to, utc), since));
   memo.set(key, periods);
   return periods;
@@ -36,6 +46,8 @@ export function periodsOverlapping(every: Duration, from: string, to: string, si
 function compute(every: Duration, from: DateTime, to: DateTime, since?: string): Period[] {
   const out: Period[] = [];
   const push = (start: DateTime, end: DateTime) => {
+    if (out.length >= MAX_PERIODS) throw new RangeError(`more than ${MAX_PERIODS} periods of ${every.n} ${every.unit} from ${from.toISODate()} to ${to.toISODate()}`);
+    if (!start.isValid || !end.isValid) throw new RangeError(`no calendar period of ${every.n} ${every.unit} near ${from.toISODate()}`);
     const window = Object.freeze({ from: start.toISODate()!, to: end.minus({ days: 1 }).toISODate()! });
     out.push({ key: `${every.n}${every.unit}:${window.from}`, from: window.from, to: window.to, window });
   };

@@ -3,7 +3,8 @@ import type { Config, Employee, Handover, Rule, Touch } from '../domain/types.ts
 import { selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
-import { addDays, addDuration, daysBetween, localDate, maxDate } from './dates.ts';
+import { own } from '../domain/safe-keys.ts';
+import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
@@ -35,6 +36,8 @@ export interface PlanResult {
 
 /** How far a chain of `anchor: last` touches is projected at most (a safety stop). */
 const MAX_CHAIN = 400;
+/** The longest window planned at once: ten years (the horizon is at most three). */
+export const MAX_PLAN_DAYS = 3660;
 
 export interface PlanOptions {
   /**
@@ -50,6 +53,11 @@ export interface PlanOptions {
  * touches out of the past.
  */
 export function planTouches(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime, options: PlanOptions = {}): PlanResult {
+  assertIsoDate(window.from, 'plan window, first day');
+  assertIsoDate(window.to, 'plan window, last day');
+  if (window.to < window.from) return { touches: [], warnings: [] };
+  if (daysBetween(window.from, window.to) >= MAX_PLAN_DAYS) throw new RangeError(`a plan window of at most ${MAX_PLAN_DAYS} days (ten years), found ${window.from} to ${window.to}`);
+  if (!now.isValid) throw new RangeError('the time to plan from is not a valid instant');
   const only = options.onlyClients;
   if (!only) return new PlanRun(config, history, window, now).run();
   const subset: Config = { ...config, clients: config.clients.filter((c) => only.has(c.id)) };
@@ -150,7 +158,7 @@ class PlanRun {
       // A handover splits the period and this side is full: the other side of `on` may have room
       // (then the touch belongs to whoever is responsible on the day it lands).
       const other = request.hardTo !== undefined ? addDays(request.hardTo, 1) : addDays(request.hardFrom!, -1);
-      request = this.#withOwnerOn(request, d.client.team[d.role]!, other);
+      request = this.#withOwnerOn(request, own(d.client.team, d.role)!, other);
       placed = this.#placer.place(request);
     }
     if (!placed) {
@@ -174,7 +182,7 @@ class PlanRun {
         const base = last?.touchId ?? 'start';
         let anchorDate = last?.date ?? client.since;
         for (let k = 1; k <= MAX_CHAIN; k++) {
-          const due = anchorDate ? addDuration(anchorDate, rule.every!) : this.#todayOf(client.team[rule.ours]);
+          const due = anchorDate ? addDuration(anchorDate, rule.every!) : this.#todayOf(own(client.team, rule.ours));
           if (due > this.window.to) break;
           const window = { from: due, to: addDays(due, spread) };
           const d = demand(shared, `${unit.series}|after:${base}|${k}`, window, unit);
@@ -196,7 +204,7 @@ class PlanRun {
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
-    const employee = this.#employees.get(d.employee ?? d.client.team[d.role]!)!;
+    const employee = this.#employees.get(d.employee ?? own(d.client.team, d.role)!)!;
     const from = d.placeFrom ?? d.window.from;
     const to = d.placeFrom ? addDays(d.placeFrom, daysBetween(d.window.from, d.window.to)) : d.window.to;
     const request = {
@@ -235,7 +243,7 @@ class PlanRun {
 
   #ownerId(d: Demand, date: string): string {
     if (d.employee) return d.employee;
-    const holder = d.client.team[d.role]!;
+    const holder = own(d.client.team, d.role)!;
     return this.#handoverFrom.has(holder) ? this.#request(d, date).employee.id : holder;
   }
 

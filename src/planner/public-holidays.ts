@@ -1,6 +1,7 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import type { MonthDay, ProfessionalHoliday, WeekdayRule } from '../domain/types.ts';
+import { monthDayIn } from '../domain/calendar-dates.ts';
 
 /**
  * Public holidays by country, from the offline date-holidays data (no I/O), and the dates
@@ -75,12 +76,12 @@ export function parseMonthDay(text: string): MonthDay {
   return { month, day };
 }
 
-/** The holiday's date in a year, or undefined when it does not occur (a 5th weekday, 02-29). */
+/**
+ * The holiday's date in a year, or undefined when it does not occur (a 5th weekday). A date
+ * of 02-29 falls on 28 February outside leap years.
+ */
 export function professionalHolidayDate(holiday: ProfessionalHoliday, year: number): string | undefined {
-  if (holiday.date) {
-    const d = DateTime.fromObject({ year, month: holiday.date.month, day: holiday.date.day }, { zone: 'utc' });
-    return d.isValid ? d.toISODate()! : undefined;
-  }
+  if (holiday.date) return monthDayIn(year, holiday.date.month, holiday.date.day);
   const rule = holiday.rule!;
   const first = DateTime.fromObject({ year, month: rule.month, day: 1 }, { zone: 'utc' });
   if (rule.nth > 0) {

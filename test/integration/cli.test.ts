@@ -157,7 +157,7 @@ describe('touchbase CLI', () => {
   it('the published JSON Schema is the one generated from the zod schemas', () => {
     const published = JSON.parse(readFileSync(join(EXAMPLE, 'touchbase.schema.json'), 'utf8'));
     expect(published).toEqual(configJsonSchema());
-    expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest']);
+    expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'imports']);
   });
 
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {

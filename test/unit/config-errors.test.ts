@@ -35,8 +35,8 @@ describe('configuration errors name the file, line, column, field, expected and 
       sales_director: petrov
 `,
     });
-    expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 5, column: 24, field: 'clients[0].team.account_manager', expected: 'the id of an employee' })]);
-    expect(issues[0]!.found).toContain('"ivanov"');
+    expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 5, column: 24, field: 'clients[0].team.account_manager', subject: 'client stroymash', expected: 'the id of an employee (or their e-mail or full name)' })]);
+    expect(issues[0]!.found).toBe('"ivanov", which no employee has; did you mean "ivanova"?');
   });
 
   it('a rule whose role nobody holds, and an ambiguous role', () => {
@@ -66,7 +66,7 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(issues[0]!.found).toBe('role sales_director is held by petrov and orlov; name one under team');
     expect(issues[1]).toMatchObject({ file: 'rules.yaml', line: 3, column: 11, field: 'rules[0].ours' });
     expect(issues[1]!.found).toContain('held by nobody');
-    expect(text).toContain('rules.yaml:3:11: rules[0].ours: expected a role some employee holds');
+    expect(text).toContain('rules.yaml:3:11: rules[0].ours (rule ceo-to-ceo): expected a role some employee holds');
   });
 
   it('a handover to an unknown employee, and to oneself', () => {
@@ -76,7 +76,7 @@ describe('configuration errors name the file, line, column, field, expected and 
   - { from: petrov, to: petrov, on: 2027-03-15, notice_from: leaving }
 `,
     });
-    expect(issues.map((i) => [i.line, i.field])).toEqual([[10, 'handovers[0].to'], [11, 'handovers[1].to']]);
+    expect(issues.map((i) => [i.line, i.field, i.subject])).toEqual([[10, 'handovers[0].to', 'handover ivanova → sidorov'], [11, 'handovers[1].to', 'handover petrov → petrov']]);
     expect(issues[0]!.found).toContain('"sidorov"');
   });
 
@@ -128,10 +128,12 @@ employees:
     });
     const fields = issues.map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['campaigns[0].on', 'rules[0].id', 'rules[0].kind', 'rules[0].every', 'rules[0].evry']));
-    expect(text).toMatch(/rules\.yaml:5:11: rules\[0\]\.kind: expected one of "meeting", "call", "letter", "greeting", "feedback", "news", found "visit"/);
-    expect(text).toMatch(/rules\.yaml:6:12: rules\[0\]\.every: expected a duration like/);
-    expect(text).toMatch(/rules\.yaml:7:5: rules\[0\]\.evry: expected one of the known fields.*found an unknown field "evry"/);
-    expect(text).toMatch(/more\/campaigns\.yml:4:9: campaigns\[0\]\.on: expected a month and day like 12-28/);
+    expect(text).toContain('rules.yaml:5:11: rules[0].kind (rule Bad Id): expected one of "meeting", "call", "letter", "greeting", "feedback", "news", found "visit"');
+    expect(text).toContain('rules.yaml:6:12: rules[0].every (rule Bad Id): expected a duration from 1 day to 5 years, in days, weeks, months or years, like "3 months", found "often"');
+    expect(text).toMatch(/rules\.yaml:7:5: rules\[0\]\.evry \(rule Bad Id\): expected one of the known fields \(id, ours, .*\), found an unknown field "evry"; did you mean "every"\?/);
+    expect(text).toContain('more/campaigns.yml:4:9: campaigns[0].on (campaign ny): expected a month and day that exists, like 12-28 (MM-DD), found "13-45": there is no month 13');
+    // The misspelt every is the only mistake about the rule's cadence: no "neither every nor after" as well.
+    expect(issues).toHaveLength(5);
   });
 
   it('a missing required field points at the entry', () => {
@@ -141,7 +143,8 @@ employees:
 
   it('YAML syntax errors, and a folder with no settings', () => {
     const syntax = issuesOf({ 'a.yaml': `settings:\n  company: [unclosed\n` });
-    expect(syntax.issues[0]).toMatchObject({ file: 'a.yaml', expected: 'valid YAML' });
+    // The file could not be read: its syntax error is the one error (not also "no settings").
+    expect(syntax.issues).toEqual([expect.objectContaining({ file: 'a.yaml', line: 3, rank: 0, expected: 'consistent indentation' })]);
     const empty = issuesOf({ 'a.yaml': TEAM });
     expect(empty.issues[0]!.found).toBe('no settings section in any file');
   });
@@ -152,18 +155,20 @@ employees:
       'crm/clients.csv': '\uFEFFid;name;stage;team.account_manager;team.sales_director\nok;OK Ltd;active;ivanova;petrov\nbad;Bad Ltd;asleep;ivanova;petrov\nghost;Ghost;active;nobody;petrov\n',
       'crm/contacts.csv': 'client,id,name,role,email\nok,ok-ceo,Ok Ceo,ceo,ceo@ok.example\nmissing,m-ceo,M,ceo,m@x.example\nok,ok-buyer,Ok Buyer,buyer,not-an-email\n',
     });
-    expect(issues.map((i) => [i.file, i.line, i.column, i.field])).toEqual([
-      ['crm/clients.csv', 3, 3, 'stage'],
-      ['crm/clients.csv', 4, 4, 'team.account_manager'],
-      ['crm/contacts.csv', 3, 1, 'client'],
-      ['crm/contacts.csv', 4, 5, 'email'],
+    // Values first, then references to other things (each mistake's own error before what may follow from it).
+    expect(issues.map((i) => [i.file, i.line, i.column, i.field, i.subject])).toEqual([
+      ['crm/clients.csv', 3, 3, 'stage', 'client bad'],
+      ['crm/contacts.csv', 4, 5, 'email', 'contact ok-buyer'],
+      ['crm/clients.csv', 4, 4, 'team.account_manager', 'client ghost'],
+      ['crm/contacts.csv', 3, 1, 'client', 'contact m-ceo'],
     ]);
-    expect(text).toContain('crm/clients.csv:3:3: stage: expected one of "onboarding", "active", "lapsed", found "asleep"');
+    expect(text).toContain('crm/clients.csv:3:3: stage (client bad): expected one of "onboarding", "active", "lapsed", found "asleep"');
   });
 
   it('a CSV row with the wrong number of fields', () => {
     const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'clients.csv': 'id,name\na,A\nb,B,extra\n' });
-    expect(issues[0]).toMatchObject({ file: 'clients.csv', line: 3 });
+    expect(issues).toEqual([expect.objectContaining({ file: 'clients.csv', line: 3, column: 3, subject: 'client b' })]);
+    expect(issues[0]!.found).toBe('3 fields: "extra" after the last column');
   });
 
   it('working hours of an employee and a client that never overlap make a timed rule invalid', () => {
@@ -179,7 +184,7 @@ rules:
   - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
 `,
     });
-    expect(issues).toEqual([expect.objectContaining({ line: 13, field: 'clients[0].timezone' })]);
+    expect(issues).toEqual([expect.objectContaining({ line: 13, field: 'clients[0].timezone', subject: 'client la' })]);
     expect(issues[0]!.found).toContain('never overlap');
   });
 
@@ -193,10 +198,11 @@ campaigns:
   - { id: c2, on: 12-28, ours: account_manager, title: "Hello {client.nme}" }
 `,
     });
-    expect(text).toContain('holidays[0].rule: expected either date (MM-DD) or rule');
-    expect(text).toContain('holidays[1].rule: expected a rule like "2nd sunday of august"');
-    expect(text).toContain('campaigns[0].holiday: expected the id of a holiday');
-    expect(text).toContain('campaigns[1].title: expected placeholders among');
+    expect(text).toContain('holidays[0].rule (holiday both): expected either date (MM-DD) or rule');
+    expect(text).toContain('holidays[1].rule (holiday bad-rule): expected a rule like "2nd sunday of august"');
+    expect(text).toContain('campaigns[0].holiday (campaign c1): expected the id of a holiday');
+    expect(text).toContain('campaigns[1].title (campaign c2): expected placeholders among');
+    expect(text).toContain('found {client.nme}; did you mean {client.name}?');
   });
 
   it('a valid configuration has no issues', () => {

@@ -41,12 +41,13 @@ describe('holidays', () => {
     expect(professionalHolidayDate(sysadmin, 2026)).toBe('2026-07-31');
   });
 
-  it('a 5th weekday that a month lacks does not occur, and 02-29 only in leap years', () => {
+  it('a 5th weekday that a month lacks does not occur; 02-29 is 29 February in leap years and 28 February in others', () => {
     const fifth = { id: 'x', name: 'X', date: undefined, rule: parseWeekdayRule('5th monday of february'), countries: undefined, industries: undefined };
     expect(professionalHolidayDate(fifth, 2027)).toBeUndefined();
     const leap = { ...fifth, rule: undefined, date: { month: 2, day: 29 } };
-    expect(professionalHolidayDate(leap, 2027)).toBeUndefined();
+    expect(professionalHolidayDate(leap, 2027)).toBe('2027-02-28');
     expect(professionalHolidayDate(leap, 2028)).toBe('2028-02-29');
+    expect(professionalHolidayDate(leap, 2100)).toBe('2100-02-28');
   });
 
   it('public holidays come per day, with multi-day holidays spelled out', () => {

@@ -1,20 +1,24 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { checkConfig } from '../../config/load-config.ts';
-import { ConfigInvalidError } from '../../config/config-issue.ts';
+import { ConfigInvalidError, formatWarning } from '../../config/config-issue.ts';
 import { configDir, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
 export function validateCommand(program: Command, io: CliIO): void {
   program
     .command('validate')
-    .description('check the configuration and report every error with its file, line and column')
+    .description('check the configuration and report every error with its file, line and column; then how each CSV file was read, and any warnings')
     .action(async (_o, cmd: Command) => {
       const dir = configDir(cmd.optsWithGlobals<GlobalOptions>());
-      const { config, issues } = checkConfig(dir);
+      const { config, issues, warnings, encodings } = checkConfig(dir);
       if (!config) throw new ConfigInvalidError(issues);
       const contacts = config.clients.reduce((n, c) => n + c.contacts.length, 0);
-      io.out(`${dir}: valid — ${config.employees.length} employees, ${config.clients.length} clients, ${contacts} contacts, `
+      io.out(`${relative(process.cwd(), dir) || dir}: valid — ${config.employees.length} employees, ${config.clients.length} clients, ${contacts} contacts, `
         + `${config.rules.length} rules, ${config.campaigns.length} campaigns, ${config.holidays.length} holidays, `
         + `${config.handovers.length} handovers, ${config.triggers.length} triggers\n`);
+      for (const { file, encoding } of encodings) io.out(`${file}: read as ${encoding}\n`);
+      if (warnings.length > 0) io.out(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:\n`);
+      for (const warning of warnings) io.out(`  warning: ${formatWarning(warning)}\n`);
     });
 }

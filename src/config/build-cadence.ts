@@ -1,0 +1,300 @@
+import type {
+  Campaign, Digest, Handover, Kind, Overdue, ProfessionalHoliday, Rule, Selector, Silence, Theirs, Trigger,
+} from '../domain/types.ts';
+import { TIMED_KINDS } from '../domain/types.ts';
+import { dict, own } from '../domain/safe-keys.ts';
+import { durationToMinutes, parseDuration } from '../domain/duration.ts';
+import { PLACEHOLDERS, unknownPlaceholders } from '../domain/title-template.ts';
+import { selects } from '../domain/selector.ts';
+import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidaySlugs } from '../planner/public-holidays.ts';
+import { quote } from './config-issue.ts';
+import { placeOf, type Origin } from './origin.ts';
+import type { RawSelector } from './schema.ts';
+import type { RawSources } from './sources.ts';
+import { BuildContext, checkCountry, isZone, short, uniqueIds } from './build-context.ts';
+import { closest, didYouMean } from './suggest.ts';
+
+/** The sections after the people and the clients: what the planner plans. */
+export interface Cadence {
+  readonly rules: Rule[];
+  readonly campaigns: Campaign[];
+  readonly holidays: ProfessionalHoliday[];
+  readonly handovers: Handover[];
+  readonly triggers: Trigger[];
+  readonly silence: Silence | undefined;
+  readonly overdue: Overdue;
+  readonly digest: Digest;
+}
+
+/** Every role of ours the configuration refers to. */
+export function rolesInUse(c: Cadence): Set<string> {
+  return new Set<string>([
+    ...c.rules.map((r) => r.ours), ...c.campaigns.map((x) => x.ours), ...c.triggers.map((t) => t.ours),
+    ...(c.silence ? [c.silence.notify] : []), ...(c.silence?.escalateTo ? [c.silence.escalateTo] : []), ...(c.handovers.length ? ['sales_director'] : []),
+    ...(c.overdue.escalateTo ? [c.overdue.escalateTo] : []), ...c.digest.to,
+  ]);
+}
+
+/** The roles of ours the sections name as written, before they are built (for checking team keys first). */
+export function rolesWritten(s: RawSources): Set<string> {
+  const roles = new Set<string>([
+    ...s.rules.map((r) => r.value.ours), ...s.campaigns.map((c) => c.value.ours), ...s.triggers.map((t) => t.value.ours),
+    ...(s.silence ? [s.silence.value.notify, ...(s.silence.value.escalate_to ? [s.silence.value.escalate_to] : [])] : []),
+    ...(s.overdue?.value.escalate_to ? [s.overdue.value.escalate_to] : []), ...(s.digest?.value.to ?? []),
+    ...(s.handovers.length ? ['sales_director'] : []),
+  ]);
+  return roles;
+}
+
+export function buildCadence(ctx: BuildContext): Cadence {
+  const attributes = attributeNames(ctx);
+  const rules = buildRules(ctx, attributes);
+  const holidays = buildHolidays(ctx);
+  const campaigns = buildCampaigns(ctx, attributes);
+  const handovers = buildHandovers(ctx);
+  const triggers = buildTriggers(ctx);
+  return { rules, campaigns, holidays, handovers, triggers, ...buildWorkflows(ctx) };
+}
+
+interface AttributeNames {
+  readonly client: ReadonlySet<string>;
+  readonly contact: ReadonlySet<string>;
+}
+
+function attributeNames(ctx: BuildContext): AttributeNames {
+  const client = new Set<string>();
+  const contact = new Set<string>();
+  for (const { client: c } of ctx.drafts) {
+    for (const name of Object.keys(c.attributes ?? {})) client.add(name);
+    for (const k of c.contacts) for (const name of Object.keys(k.attributes ?? {})) contact.add(name);
+  }
+  return { client, contact };
+}
+
+function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
+  const { sources } = ctx;
+  uniqueIds(ctx, sources.rules, 'rule');
+  const rules: Rule[] = [];
+  for (const { value: r, origin, broken } of sources.rules) {
+    const selectorOk = checkSelector(ctx, r.for, origin) && !broken?.has('for');
+    const every = r.every ? parseDuration(r.every) : undefined;
+    const after = r.after ? parseDuration(r.after) : undefined;
+    const timingBroken = broken?.has('every') || broken?.has('after');
+    if (!every && !after && !timingBroken) ctx.report(origin, ['every'], 1, 'every (a cadence like "3 months") or after (a one-off step of a sequence, like "14 days")', 'neither');
+    if (every && after) ctx.report(origin, ['after'], 1, 'either every or after, not both (a sequence step happens once)', quote(r.after!));
+    if (after && r.anchor === 'last') ctx.report(origin, ['anchor'], 1, 'no anchor for a one-off step (it counts from the client\'s stage_since or since)', 'last');
+    const timed = TIMED_KINDS.has(r.kind as Kind);
+    if (r.duration && !timed) ctx.report(origin, ['duration'], 1, `no duration: a ${r.kind} is an all-day touch (only meeting and call take one)`, quote(r.duration));
+    const durationMinutes = timed ? (r.duration ? durationToMinutes(parseDuration(r.duration)!)! : r.kind === 'meeting' ? 60 : 15) : 0;
+    const remind = (r.remind ?? defaultRemind(r.kind as Kind)).map((d) => durationToMinutes(parseDuration(d)!)!);
+    if (r.title) checkTitle(ctx, r.title, origin, attributes);
+    const selector = toSelector(r.for);
+    if (selectorOk) ctx.needRole(r.ours, selector, origin, 'ours', `rule ${r.id}`);
+    const rule: Rule = {
+      id: r.id, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
+      per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
+    };
+    rules.push(rule);
+    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule);
+  }
+  return rules;
+}
+
+/**
+ * Meetings and calls need working time both sides share. Checked only between an employee
+ * and a client whose zones are valid: a wrong zone is one error, where it is written.
+ */
+function checkSharedHours(ctx: BuildContext, rule: Rule): void {
+  if (!ctx.checksReferences) return;
+  for (const { client, origin, salvaged } of ctx.drafts) {
+    if (salvaged || !isZone(client.timezone) || !selects(rule.for, client)) continue;
+    const holder = own(client.team, rule.ours);
+    const list = holder ? undefined : ctx.holders.get(rule.ours);
+    const employee = holder ? ctx.employeeById.get(holder) : list?.length === 1 ? list[0] : undefined;
+    if (!employee || !isZone(employee.timezone)) continue;
+    const shared = ctx.sharedMinutes(employee, client);
+    if (shared < rule.durationMinutes) {
+      ctx.report(origin, ['timezone'], 3,
+        `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
+        shared <= 0 ? `${client.timezone}: the two never overlap` : `${client.timezone}: only ${shared} minutes overlap`);
+    }
+  }
+}
+
+function buildHolidays(ctx: BuildContext): ProfessionalHoliday[] {
+  const { sources } = ctx;
+  uniqueIds(ctx, sources.holidays, 'holiday');
+  const holidays: ProfessionalHoliday[] = [];
+  for (const { value: h, origin, broken } of sources.holidays) {
+    if ((h.date === undefined) === (h.rule === undefined)) {
+      if (!broken?.has('date') && !broken?.has('rule')) ctx.report(origin, h.date ? ['rule'] : [], 1, 'either date (MM-DD) or rule ("2nd sunday of august"), not both', h.date ? 'both' : 'neither');
+      continue;
+    }
+    for (const [i, country] of (h.countries ?? []).entries()) checkCountry(ctx, country, origin, ['countries', i]);
+    holidays.push({
+      id: h.id, name: h.name, date: h.date ? parseMonthDay(h.date) : undefined,
+      rule: h.rule ? parseWeekdayRule(h.rule) : undefined, countries: h.countries, industries: h.industries,
+    });
+  }
+  return holidays;
+}
+
+function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign[] {
+  const { sources } = ctx;
+  const holidayIds = new Set([...sources.holidays.map((h) => h.value.id), ...[...sources.brokenIds]]);
+  uniqueIds(ctx, sources.campaigns, 'campaign');
+  const campaigns: Campaign[] = [];
+  for (const { value: c, origin, broken } of sources.campaigns) {
+    const selectorOk = checkSelector(ctx, c.for, origin) && !broken?.has('for');
+    const selector = toSelector(c.for);
+    if ((c.on === undefined) === (c.holiday === undefined)) {
+      if (!broken?.has('on') && !broken?.has('holiday')) ctx.report(origin, c.on ? ['holiday'] : [], 1, 'either on (MM-DD) or holiday (an id), not both', c.on ? 'both' : 'neither');
+    } else if (c.holiday && !holidayIds.has(c.holiday) && selectorOk && ctx.checksReferences) {
+      // Public holidays of the countries of the clients it greets; a country that is itself wrong says so once, elsewhere.
+      const countries = new Set(ctx.drafts.filter((d) => selects(selector, d.client)).map((d) => d.client.country).filter(hasHolidayCalendar));
+      const known = new Set<string>();
+      for (const country of countries) for (const year of [2026, 2027, 2028]) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
+      if (!known.has(c.holiday) && (countries.size > 0 || holidayIds.size > 0)) {
+        const candidates = [...holidayIds, ...known];
+        ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates)}`);
+      }
+    }
+    if (c.title) checkTitle(ctx, c.title, origin, attributes);
+    if (selectorOk) ctx.needRole(c.ours, selector, origin, 'ours', `campaign ${c.id}`);
+    campaigns.push({
+      id: c.id, kind: c.kind as Kind, on: c.on ? parseMonthDay(c.on) : undefined, holiday: c.holiday,
+      theirs: toTheirs(c.theirs), ours: c.ours, for: selector, per: c.per,
+      prepareMinutes: c.prepare ? durationToMinutes(parseDuration(c.prepare)!) : undefined, title: c.title,
+    });
+  }
+  return campaigns;
+}
+
+function buildHandovers(ctx: BuildContext): Handover[] {
+  const handovers: Handover[] = [];
+  const leaving = new Map<string, Origin>();
+  for (const { value: h, origin, broken } of ctx.sources.handovers) {
+    let ok = !broken?.size;
+    for (const field of ['from', 'to'] as const) {
+      if (!ctx.knownEmployee(h[field])) {
+        ctx.report(origin, [field], 2, 'the id of an employee', `${quote(h[field])}, which no employee has${didYouMean(h[field], ctx.employeeById.keys())}`);
+        ok = false;
+      }
+    }
+    if (h.from === h.to) {
+      ctx.report(origin, ['to'], 2, 'a successor other than the leaving employee', quote(h.to));
+      ok = false;
+    }
+    const first = leaving.get(h.from);
+    if (first) {
+      ctx.report(origin, ['from'], 2, `one handover per leaving employee (first at ${short(placeOf(first))})`, quote(h.from));
+      ok = false;
+    }
+    leaving.set(h.from, origin);
+    if (ok && h.notice_from === 'management') {
+      const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from)).map((d) => d.client.id);
+      if (theirClients.length > 0) ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`);
+    }
+    if (ok) handovers.push({ from: h.from, to: h.to, on: h.on, noticeFrom: h.notice_from });
+  }
+  return handovers;
+}
+
+function buildTriggers(ctx: BuildContext): Trigger[] {
+  const { sources } = ctx;
+  uniqueIds(ctx, sources.triggers, 'trigger');
+  const triggers: Trigger[] = [];
+  for (const { value: t, origin } of sources.triggers) {
+    // Trigger titles are filled by the event workflow, which knows no attributes.
+    if (t.title) checkTitle(ctx, t.title, origin, { client: new Set(), contact: new Set() });
+    ctx.needRole(t.ours, {}, origin, 'ours', `trigger ${t.id}`);
+    triggers.push({ id: t.id, event: t.event, ours: t.ours, theirs: toTheirs(t.theirs), kind: t.kind as Kind, within: parseDuration(t.within)!, title: t.title });
+  }
+  const events = new Map<string, Origin>();
+  for (const { value: t, origin } of sources.triggers) {
+    const first = events.get(t.event);
+    if (first) ctx.report(origin, ['event'], 2, `an event handled by one trigger (first at ${short(placeOf(first))})`, quote(t.event));
+    else events.set(t.event, origin);
+  }
+  return triggers;
+}
+
+function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' | 'digest'> {
+  const { sources } = ctx;
+  let silence: Silence | undefined;
+  if (sources.silence) {
+    const { value: v, origin } = sources.silence;
+    const selectorOk = checkSelector(ctx, v.for, origin);
+    const selector = toSelector(v.for);
+    if (selectorOk && v.escalate_to) ctx.needRole(v.escalate_to, selector, origin, 'escalate_to', 'silence.escalate_to');
+    if (selectorOk) ctx.needRole(v.notify, selector, origin, 'notify', 'silence.notify');
+    silence = { after: parseDuration(v.after)!, for: selector, notify: v.notify, escalateTo: v.escalate_to };
+  }
+  let overdue: Overdue = { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo', 'director'], escalateKinds: ['meeting'] };
+  if (sources.overdue) {
+    const { value: v, origin } = sources.overdue;
+    const grace = parseDuration(v.after)!;
+    if (v.escalate_to) ctx.needRole(v.escalate_to, {}, origin, 'escalate_to', 'overdue.escalate_to');
+    overdue = { afterDays: grace.unit === 'weeks' ? grace.n * 7 : grace.n, escalateTo: v.escalate_to, escalateFor: v.escalate_for, escalateKinds: v.escalate_kinds as Kind[] };
+  }
+  const digest: Digest = { to: sources.digest?.value.to ?? [] };
+  if (ctx.checksReferences && !sources.brokenRoles.size) {
+    for (const [i, role] of digest.to.entries()) {
+      if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) {
+        ctx.report(sources.digest!.origin, ['to', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
+      }
+    }
+  }
+  return { silence, overdue, digest };
+}
+
+/** Checks a selector's references; false when one of them is wrong (then nothing is checked against its clients). */
+function checkSelector(ctx: BuildContext, sel: RawSelector, origin: Origin): boolean {
+  let ok = true;
+  if (ctx.checksReferences) {
+    const ids = ctx.clientIds();
+    for (const id of list(sel.clients)) {
+      if (!ids.has(id) && !ctx.sources.brokenIds.has(id)) {
+        ctx.report(origin, ['for', 'clients'], 2, 'ids of clients', `${quote(id)}, which no client has${didYouMean(id, ids)}`);
+        ok = false;
+      }
+    }
+  }
+  for (const country of list(sel.country)) ok = checkCountry(ctx, country, origin, ['for', 'country']) && ok;
+  return ok;
+}
+
+function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes: AttributeNames): void {
+  // While a file could not be read, the attributes it may hold are unknown: {client.x} is not judged then.
+  const unknown = unknownPlaceholders(title, attributes.client, attributes.contact)
+    .filter((p) => ctx.checksReferences || !(p.startsWith('client.') || p.startsWith('contact.')));
+  if (unknown.length === 0) return;
+  const candidates = [...PLACEHOLDERS, ...[...attributes.client].map((a) => `client.${a}`), ...[...attributes.contact].map((a) => `contact.${a}`)];
+  const hint = unknown.map((u) => closest(u, candidates)).find((c) => c !== undefined);
+  ctx.report(origin, ['title'], 2, 'placeholders among {client.name}, {contacts}, {contact.name}, {employee.name}, {event.ref}, {client.<attribute>}, …',
+    `${unknown.map((u) => `{${u}}`).join(', ')}${hint ? `; did you mean {${hint}}?` : ''}`);
+}
+
+function defaultRemind(kind: Kind): string[] {
+  if (kind === 'meeting') return ['1 day', '1 hour'];
+  if (kind === 'call') return ['15 minutes'];
+  return ['1 day'];
+}
+
+function list<T>(v: T | readonly T[] | undefined): readonly T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v as T];
+}
+
+function toSelector(raw: RawSelector): Selector {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (key === 'attributes') out.attributes = dict(Object.entries(value as Record<string, string | string[]>).map(([name, v]) => [name, list(v)] as const));
+    else out[key] = list(value as string | string[]);
+  }
+  return out as Selector;
+}
+
+function toTheirs(raw: 'all' | string | string[]): Theirs {
+  return raw === 'all' ? 'all' : list(raw);
+}

@@ -1,0 +1,177 @@
+import { IANAZone } from 'luxon';
+import type { Client, Employee, Hours, Selector, Settings } from '../domain/types.ts';
+import { resolveRole } from '../domain/team.ts';
+import { selects } from '../domain/selector.ts';
+import { own } from '../domain/safe-keys.ts';
+import { hasHolidayCalendar } from '../planner/public-holidays.ts';
+import { longestSharedHours } from '../planner/working-hours.ts';
+import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
+import { placeOf, type Origin } from './origin.ts';
+import type { Located, LocatedClient, RawSources } from './sources.ts';
+import { toMinutes } from './schema.ts';
+import { didYouMean, knownZones } from './suggest.ts';
+
+/** A client as built, with where it was written and whether it was only salvaged (see Located.broken). */
+export interface DraftClient {
+  readonly client: Client;
+  readonly origin: Origin;
+  readonly located: LocatedClient;
+  /** Kept although some of its fields were broken: consequences of its values are not checked. */
+  readonly salvaged: boolean;
+}
+
+/** What the checks of one configuration share: where to report, and what is known to be broken. */
+export class BuildContext {
+  readonly issues: ConfigIssue[];
+  readonly warnings: ConfigWarning[];
+  readonly employees: Employee[] = [];
+  readonly employeeById = new Map<string, Employee>();
+  readonly holders = new Map<string, Employee[]>();
+  readonly drafts: DraftClient[] = [];
+  /** (client, role) pairs already explained by another error: not reported again as ambiguous. */
+  readonly explained = new Set<string>();
+  #byEmail = new Map<string, string[]>();
+  #byName = new Map<string, string[]>();
+  readonly #shared = new Map<string, number>();
+
+  constructor(readonly sources: RawSources, readonly settings: Settings, readonly settingsBroken: ReadonlySet<string>) {
+    this.issues = [...sources.issues];
+    this.warnings = [...sources.warnings];
+  }
+
+  report(origin: Origin, path: readonly PropertyKey[], rank: number, expected: string, found: string, keyOf = false): void {
+    this.issues.push({ ...placeOf(origin, path, keyOf), rank, expected, found });
+  }
+
+  warn(origin: Origin, path: readonly PropertyKey[], message: string): void {
+    this.warnings.push({ ...placeOf(origin, path), message });
+  }
+
+  /** References to unknown ids and roles are reported only when every file could be read. */
+  get checksReferences(): boolean {
+    return !this.sources.opaque;
+  }
+
+  addEmployee(e: Employee): void {
+    this.employees.push(e);
+    if (!this.employeeById.has(e.id)) this.employeeById.set(e.id, e);
+    this.holders.set(e.role, [...(this.holders.get(e.role) ?? []), e]);
+    if (e.email) this.#byEmail.set(e.email.toLowerCase(), [...(this.#byEmail.get(e.email.toLowerCase()) ?? []), e.id]);
+    const name = normalName(e.name);
+    this.#byName.set(name, [...(this.#byName.get(name) ?? []), e.id]);
+  }
+
+  knownEmployee(id: string): boolean {
+    return this.employeeById.has(id) || this.sources.brokenIds.has(id) || this.sources.opaque;
+  }
+
+  /**
+   * An employee as a team names them: by id, or (as CRM exports write it) by e-mail or full
+   * name when exactly one employee has it.
+   */
+  employeeRef(ref: string): { id: string } | { ambiguous: string[] } | undefined {
+    if (this.employeeById.has(ref)) return { id: ref };
+    for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(normalName(ref))]) {
+      if (ids?.length === 1) return { id: ids[0]! };
+      if (ids && ids.length > 1) return { ambiguous: ids };
+    }
+    return undefined;
+  }
+
+  #clientIds: Set<string> | undefined;
+  /** The ids of every client (once all are built). */
+  clientIds(): ReadonlySet<string> {
+    this.#clientIds ??= new Set(this.drafts.map((d) => d.client.id));
+    return this.#clientIds;
+  }
+
+  /** Every role someone holds or a team names. */
+  knownRoles(): string[] {
+    const roles = new Set(this.holders.keys());
+    for (const d of this.drafts) for (const r of Object.keys(d.client.team)) roles.add(r);
+    return [...roles];
+  }
+
+  /**
+   * Checks that every client the selector takes has someone for `role`: reported once per
+   * (client, role) at the client's team, or once at `field` when nobody holds the role at all.
+   */
+  needRole(role: string, selector: Selector, origin: Origin, field: string, what: string): void {
+    if (!this.checksReferences || this.sources.brokenRoles.has(role) || this.sources.brokenRoles.has('*')) return;
+    const selected = this.drafts.filter((d) => selects(selector, d.client));
+    if ((this.holders.get(role) ?? []).length === 0 && !selected.some((d) => own(d.client.team, role))) {
+      const held = [...this.holders.keys()];
+      this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
+      return;
+    }
+    for (const { client, origin: clientOrigin, salvaged } of selected) {
+      if (salvaged) continue;
+      const r = resolveRole(client.team, role, this.holders);
+      if (r.ok) continue;
+      const key = `${client.id}\u0000${role}`;
+      if (this.explained.has(key)) continue;
+      this.explained.add(key);
+      const found = r.reason === 'ambiguous'
+        ? `role ${role} is held by ${r.holders.join(' and ')}; name one under team`
+        : `no employee holds role ${role}; name one under team`;
+      this.report(clientOrigin, ['team'], 3, `team.${role} for client ${client.id} (needed by ${what})`, found);
+    }
+  }
+
+  /** Minutes of working time an employee and a client share on reference days (memoised by zones and hours). */
+  sharedMinutes(e: Employee, c: Client): number {
+    const key = `${e.timezone}|${e.hours.start}-${e.hours.end}|${c.timezone}|${c.hours.start}-${c.hours.end}`;
+    let shared = this.#shared.get(key);
+    if (shared === undefined) {
+      shared = longestSharedHours(e.timezone, e.hours, c.timezone, c.hours);
+      this.#shared.set(key, shared);
+    }
+    return shared;
+  }
+}
+
+function normalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+const zoneValidity = new Map<string, boolean>();
+export function isZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
+
+/** Reports a zone luxon does not know, with the nearest known one. Returns whether it is valid. */
+export function checkZone(ctx: BuildContext, zone: string, origin: Origin, path: PropertyKey[]): boolean {
+  if (isZone(zone)) return true;
+  ctx.report(origin, path, 1, 'an IANA time zone like Europe/Moscow or America/New_York', `${quote(zone)}, which is not a known zone${didYouMean(zone, knownZones())}`);
+  return false;
+}
+
+/** Reports a country without a public holiday calendar. Returns whether it has one. */
+export function checkCountry(ctx: BuildContext, country: string, origin: Origin, path: PropertyKey[]): boolean {
+  if (hasHolidayCalendar(country)) return true;
+  ctx.report(origin, path, 1, 'a country with a public holiday calendar (ISO 3166-1 alpha-2, like RU, RO, MD, US, DE)', `${quote(country)}, which has none`);
+  return false;
+}
+
+export function uniqueIds<T extends { id: string }>(ctx: BuildContext, items: readonly Located<T>[], what: string): void {
+  const first = new Map<string, Origin>();
+  for (const { value, origin } of items) {
+    const seen = first.get(value.id);
+    if (seen) ctx.report(origin, ['id'], 2, `a ${what} id used once (first at ${short(placeOf(seen))})`, quote(value.id));
+    else first.set(value.id, origin);
+  }
+}
+
+export function parseHours(text: string): Hours {
+  const [a, b] = text.split('-') as [string, string];
+  return { start: toMinutes(a), end: toMinutes(b) };
+}
+
+export function short(p: { file: string; line: number }): string {
+  return `${p.file}:${p.line}`;
+}

@@ -1,0 +1,108 @@
+import type { Client, Config, Duration, Rule, Selector, Theirs } from '../domain/types.ts';
+import { selects } from '../domain/selector.ts';
+import { approximateDays, formatDuration } from '../domain/duration.ts';
+import { isLeapDay } from '../domain/calendar-dates.ts';
+import { placeOf, type Origin } from './origin.ts';
+import type { ConfigWarning } from './config-issue.ts';
+import type { RawSources } from './sources.ts';
+
+/**
+ * What a valid configuration says that is probably not meant: a selector that matches no
+ * client (nothing will be planned from it), two rules that put the same people in touch in
+ * the same week, and yearly dates on 29 February. They do not stop anything (exit 0).
+ */
+export function configWarnings(config: Config, sources: RawSources): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const warn = (origin: Origin, path: PropertyKey[], message: string) => out.push({ ...placeOf(origin, path), message });
+  const clients = config.clients;
+
+  const noneSelected = (selector: Selector) => Object.keys(selector).length > 0 && clients.length > 0 && !clients.some((c) => couldSelect(selector, c));
+  config.rules.forEach((rule, i) => {
+    if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
+  });
+  config.campaigns.forEach((campaign, i) => {
+    const origin = sources.campaigns[i]!.origin;
+    if (noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
+    if (campaign.on && isLeapDay(campaign.on.month, campaign.on.day)) warn(origin, ['on'], 'is 29 February: in years that are not leap years this campaign falls on 28 February');
+  });
+  if (config.silence && sources.silence && noneSelected(config.silence.for)) warn(sources.silence.origin, ['for'], 'matches no client: no client is watched for silence');
+  config.holidays.forEach((holiday, i) => {
+    if (holiday.date && isLeapDay(holiday.date.month, holiday.date.day)) warn(sources.holidays[i]!.origin, ['date'], 'is 29 February: in years that are not leap years this holiday is on 28 February');
+  });
+  for (const w of sameWeekWarnings(config, sources)) out.push(w);
+  return out;
+}
+
+/** Whether a selector takes the client at some time: an active client is "onboarding" for its first 90 days. */
+function couldSelect(selector: Selector, client: Client): boolean {
+  return selects(selector, client) || (client.newUntil !== undefined && selects(selector, client, '0000-01-01'));
+}
+
+/**
+ * Two rules of the same role of ours with a role of theirs in common, at a client both take,
+ * are in touch with the same people. They land in the same week for sure when both cadences
+ * are a week or shorter, or when both are one-off steps due within a week of each other; and
+ * about every other period when both have the same calendar cadence (two touches per period).
+ */
+function sameWeekWarnings(config: Config, sources: RawSources): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const selected = new Map<Rule, Client[]>();
+  const clientsOf = (rule: Rule) => {
+    let list = selected.get(rule);
+    if (!list) {
+      list = config.clients.filter((c) => couldSelect(rule.for, c));
+      selected.set(rule, list);
+    }
+    return list;
+  };
+  const rules = config.rules;
+  for (let j = 1; j < rules.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const a = rules[i]!;
+      const b = rules[j]!;
+      if (a.ours !== b.ours) continue;
+      const when = sameWeek(a, b);
+      if (!when) continue;
+      const roles = commonRoles(a.theirs, b.theirs);
+      if (roles === undefined) continue;
+      const taken = new Set(clientsOf(a).map((c) => c.id));
+      const both = clientsOf(b).filter((c) => taken.has(c.id) && c.contacts.some((k) => roles === 'all' || roles.has(k.role)));
+      if (both.length === 0) continue;
+      const first = placeOf(sources.rules[i]!.origin);
+      const people = roles === 'all' ? 'every contact' : [...roles].join(', ');
+      const at = both.length === 1 ? `client ${both[0]!.id}` : `${both.length} clients (${both.slice(0, 3).map((c) => c.id).join(', ')}${both.length > 3 ? ', …' : ''})`;
+      out.push({
+        ...placeOf(sources.rules[j]!.origin, ['ours']),
+        message: `rules ${a.id} (${first.file}:${first.line}) and ${b.id} both put ${a.ours} in touch with ${people} at ${at} ${when}: merge them, or narrow one's for`,
+      });
+    }
+  }
+  return out;
+}
+
+function sameWeek(a: Rule, b: Rule): string | undefined {
+  if (a.every && b.every) {
+    const da = approximateDays(a.every);
+    const db = approximateDays(b.every);
+    if (da <= 7 && db <= 7) return 'every week (in the same week each time)';
+    if (a.anchor === 'calendar' && b.anchor === 'calendar' && sameCadence(a.every, b.every)) return `every ${formatDuration(a.every)} (twice a period, often in the same week)`;
+    return undefined;
+  }
+  if (a.after && b.after && Math.abs(approximateDays(a.after) - approximateDays(b.after)) < 7) return `within a week of each other (steps due ${formatDuration(a.after)} and ${formatDuration(b.after)} after the stage began)`;
+  return undefined;
+}
+
+function sameCadence(a: Duration, b: Duration): boolean {
+  const months = (d: Duration) => (d.unit === 'years' ? d.n * 12 : d.unit === 'months' ? d.n : undefined);
+  const days = (d: Duration) => (d.unit === 'weeks' ? d.n * 7 : d.unit === 'days' ? d.n : undefined);
+  return (months(a) !== undefined && months(a) === months(b)) || (days(a) !== undefined && days(a) === days(b));
+}
+
+/** The contact roles both rules reach: 'all', a set, or undefined for none. */
+function commonRoles(a: Theirs, b: Theirs): 'all' | Set<string> | undefined {
+  if (a === 'all' && b === 'all') return 'all';
+  if (a === 'all') return new Set(b as readonly string[]);
+  if (b === 'all') return new Set(a);
+  const common = new Set(a.filter((r) => b.includes(r)));
+  return common.size ? common : undefined;
+}

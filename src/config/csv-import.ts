@@ -1,0 +1,246 @@
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
+import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
+import { quote } from './config-issue.ts';
+import { decodeText } from './decode-text.ts';
+import { forEachCsvRecord, type CsvHeader, type Delimiter } from './csv-records.ts';
+import { child, placeOf, withSubject, type CsvOrigin, type Origin } from './origin.ts';
+import { closest, didYouMean } from './suggest.ts';
+import { pushZodIssues, salvage, validate } from './zod-issues.ts';
+import type { ContactRow, Located, RawSources } from './sources.ts';
+
+/**
+ * CRM exports as they are: `clients.csv` and `contacts.csv` with touchbase's own column
+ * names, or any CSV declared under `imports:` with a `columns:` mapping from the CRM's names
+ * (and `values:` for its words). A column that is not a field is kept as an attribute.
+ */
+
+export interface CsvJob {
+  /** The file as messages show it. */
+  readonly shown: string;
+  readonly bytes: Uint8Array;
+  readonly as: 'clients' | 'contacts';
+  /** Its declaration under `imports:`, if any. */
+  readonly layout?: Located<RawImport>;
+}
+
+const FIELDS = {
+  clients: ['id', 'name', 'tier', 'industry', 'country', 'timezone', 'stage', 'since', 'stage_since', 'last_contact', 'hours'],
+  contacts: ['client', 'id', 'name', 'role', 'email', 'phone'],
+} as const;
+const REQUIRED = { clients: ['id', 'name'], contacts: ['client', 'id', 'name', 'role'] } as const;
+const DATE_FIELDS = new Set(['since', 'stage_since', 'last_contact']);
+
+/** Where a column's cells go: a field, a team role, or an attribute. */
+type Target = readonly [string] | readonly ['team' | 'attributes', string];
+
+interface Plan {
+  readonly targets: (Target | undefined)[];
+  /** Per column: the field path ("team.account_manager"), its values mapping, whether it is a date. */
+  readonly keys: (string | undefined)[];
+  readonly valueMaps: (Map<string, string> | undefined)[];
+  readonly dates: boolean[];
+  readonly header: CsvHeader;
+  readonly columnOf: Map<string, number>;
+  readonly values: Map<string, Map<string, string>>;
+}
+
+/** Reads one CSV file into `sources` (clients) or `contactRows` (contacts, joined later). */
+export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: ContactRow[]): void {
+  const layout = job.layout?.value;
+  const decoded = decodeText(job.bytes, layout?.encoding);
+  if (!decoded.ok) {
+    sources.issues.push({ file: job.shown, line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
+    sources.opaque = true;
+    return;
+  }
+  sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
+  let plan: Plan | undefined;
+  const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
+  const complete = forEachCsvRecord(decoded.text, job.shown, declared, sources.issues, (header) => {
+    plan = planColumns(job, header, sources);
+  }, (cells, line) => {
+    if (plan) readRow(job, plan, cells, line, sources, contactRows);
+  });
+  if (!complete || !plan) sources.opaque = true;
+}
+
+/** Decides where each column goes, and checks the header and the mapping once. */
+function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources): Plan | undefined {
+  const fields: readonly string[] = FIELDS[job.as];
+  const layout = job.layout;
+  const columns = new Map(Object.entries(layout?.value.columns ?? {}));
+  const used = new Set<string>();
+  const targets: (Target | undefined)[] = [];
+  const columnOf = new Map<string, number>();
+  const at = (i: number) => ({ file: job.shown, line: header.line, column: i + 1, rank: 0 });
+  header.names.forEach((name, i) => {
+    const mapped = mappingFor(columns, name);
+    if (mapped) used.add(mapped[0]);
+    const written = mapped?.[1] ?? name;
+    if (name === '' && !mapped) {
+      targets.push(undefined);
+      return;
+    }
+    if (name.split('.').some((part) => RESERVED_KEYS.has(part.trim()))) {
+      sources.issues.push({ ...at(i), field: '', expected: 'a column name other than __proto__, constructor or prototype', found: quote(name) });
+      targets.push(undefined);
+      return;
+    }
+    // A mapping names a field; a column of the CRM's own that is not one is kept as an attribute.
+    const target = mapped && !written.startsWith('attributes.') && !written.startsWith('team.') && !fields.includes(written) ? undefined : targetOf(written, job.as);
+    if (!target) {
+      const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };
+      sources.issues.push({ ...place, rank: 1, expected: `a field of ${job.as} (${fields.join(', ')}${job.as === 'clients' ? ', team.<role>' : ''}, attributes.<name>)`, found: `${quote(written)}${didYouMean(written, fields)}` });
+      targets.push(undefined);
+      return;
+    }
+    const key = target.join('.');
+    if (columnOf.has(key) && key !== 'name') {
+      sources.issues.push({ ...at(i), field: name, expected: `one column for ${key} (column ${columnOf.get(key)! + 1} is already read into it)`, found: `a second column for ${key}` });
+      targets.push(undefined);
+      return;
+    }
+    if (!columnOf.has(key)) columnOf.set(key, i);
+    targets.push(target);
+    if (!mapped && target[0] === 'attributes' && !name.startsWith('attributes.')) {
+      const near = closest(name, fields);
+      if (near) sources.warnings.push({ ...at(i), field: name, message: `this column is kept as the attribute ${quote(name)}; did you mean the field ${quote(near)}? (name it so, or map it under imports: columns)` });
+    }
+  });
+  for (const [written] of columns) {
+    if (used.has(written)) continue;
+    sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
+  }
+  const values = new Map<string, Map<string, string>>();
+  for (const [field, table] of Object.entries(layout?.value.values ?? {})) {
+    if (!columnOf.has(field)) {
+      sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
+      continue;
+    }
+    values.set(field, new Map(Object.entries(table).map(([from, to]) => [from.trim().toLowerCase(), to])));
+  }
+  const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
+  if (missing.length > 0) {
+    sources.issues.push({
+      file: job.shown, line: header.line, column: 1, field: '', rank: 0,
+      expected: `a column for each of ${REQUIRED[job.as].join(', ')} (named so, or mapped under imports: columns)`,
+      found: `no column for ${missing.join(', ')} in ${header.names.filter(Boolean).map((n) => quote(n, 30)).join(', ') || 'an empty header'}`,
+    });
+    return undefined;
+  }
+  const keys = targets.map((t) => t?.join('.'));
+  return { targets, header, columnOf, values, keys, valueMaps: keys.map((k) => (k ? values.get(k) : undefined)), dates: keys.map((k) => k !== undefined && DATE_FIELDS.has(k)) };
+}
+
+/** The mapping entry for a header: exact, else ignoring case and spaces around. */
+function mappingFor(columns: Map<string, string>, name: string): readonly [string, string] | undefined {
+  const exact = columns.get(name);
+  if (exact !== undefined) return [name, exact];
+  for (const [written, target] of columns) if (written.trim().toLowerCase() === name.toLowerCase()) return [written, target];
+  return undefined;
+}
+
+/** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
+function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefined {
+  const fields: readonly string[] = FIELDS[as];
+  if (fields.includes(written)) return [written];
+  const dot = written.indexOf('.');
+  if (dot > 0) {
+    const head = written.slice(0, dot);
+    const rest = written.slice(dot + 1);
+    if (head === 'team' && as === 'clients') return roleKey.safeParse(rest).success ? ['team', rest] : undefined;
+    if (head === 'attributes') return rest ? ['attributes', rest] : undefined;
+    if (fields.includes(head)) return undefined;
+  }
+  if (written === 'team' || written === 'attributes' || written === 'contacts') return undefined;
+  return ['attributes', written];
+}
+
+function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources: RawSources, contactRows: ContactRow[]): void {
+  const { header, targets } = plan;
+  const idColumn = plan.columnOf.get('id')!;
+  const id = cells[idColumn]?.trim();
+  const origin: CsvOrigin = {
+    kind: 'csv', file: job.shown, line, header: header.names, columnOf: plan.columnOf, prefix: [],
+    subject: id ? `${job.as === 'clients' ? 'client' : 'contact'} ${id}` : undefined,
+  };
+  if (cells.length !== header.names.length && !rowLengthFine(cells, header)) {
+    reportRowLength(cells, header, origin, sources);
+    if (id) sources.brokenIds.add(id);
+    return;
+  }
+  const row = dict<unknown>();
+  const dateFormat = job.layout?.value.date_format;
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i];
+    const cell = cells[i]?.trim();
+    if (!target || cell === undefined || cell === '') continue;
+    const key = plan.keys[i]!;
+    const value = plan.valueMaps[i]?.get(cell.toLowerCase()) ?? (plan.dates[i] ? isoDateOf(cell, dateFormat) : cell);
+    if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
+    else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
+  }
+  if (job.as === 'clients') readClientRow(row, origin, sources);
+  else readContactRow(row, origin, sources, contactRows);
+}
+
+/** Extra cells that are all empty are what spreadsheets leave after a trailing separator. */
+function rowLengthFine(cells: string[], header: CsvHeader): boolean {
+  return cells.length > header.names.length && cells.slice(header.names.length).every((c) => c.trim() === '');
+}
+
+/** A row shorter or longer than the header: one error naming the columns it lacks (or the extra values). */
+function reportRowLength(cells: string[], header: CsvHeader, origin: CsvOrigin, sources: RawSources): void {
+  const place = { file: origin.file, line: origin.line, subject: origin.subject, rank: 0 };
+  const expected = `${header.names.length} fields separated by ${header.delimiter === '\t' ? 'tabs' : `"${header.delimiter}"`}, as in the header (a missing separator, or a value with "${header.delimiter}" not in quotes?)`;
+  if (cells.length < header.names.length) {
+    const missing = header.names.slice(cells.length).filter(Boolean);
+    sources.issues.push({ ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${missing.map((m) => quote(m, 30)).join(', ')}` });
+  } else {
+    const extra = cells.slice(header.names.length).filter((c) => c.trim() !== '');
+    sources.issues.push({ ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${extra.slice(0, 3).map((c) => quote(c, 30)).join(', ')} after the last column` });
+  }
+}
+
+/**
+ * Dates as CRMs write them: ISO with or without a time, or dd.MM.yyyy (Russian and Romanian
+ * Excel), or the import's `date_format`. Anything else is left for validation to refuse.
+ */
+function isoDateOf(cell: string, format: string | undefined): string {
+  if (format) {
+    const d = DateTime.fromFormat(cell, format, { zone: 'utc' });
+    if (d.isValid) return d.toISODate()!;
+  }
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(cell);
+  if (iso) return iso[1]!;
+  const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(cell);
+  if (dotted) return `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
+  return cell;
+}
+
+function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources): void {
+  const parsed = validate(clientSchema, row);
+  if (parsed.success) {
+    sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
+    return;
+  }
+  pushZodIssues(sources, origin, parsed.error.issues, clientSchema);
+  if (typeof row.id === 'string') sources.brokenIds.add(row.id);
+  const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
+  if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken });
+}
+
+function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, contactRows: ContactRow[]): void {
+  const { client, ...rest } = row;
+  const contact = validate(contactSchema, rest);
+  const clientOk = typeof client === 'string' && client.length <= 200;
+  if (!clientOk) pushZodIssues(sources, child(origin, 'client'), [{ code: 'custom', path: [], message: 'the id (or the name) of a client', input: client } as z.core.$ZodIssue]);
+  if (!contact.success) {
+    pushZodIssues(sources, origin, contact.error.issues, contactSchema);
+    if (typeof rest.id === 'string') sources.brokenIds.add(rest.id);
+    return;
+  }
+  if (clientOk) contactRows.push({ row: { ...(contact.data as RawContact), client }, origin: withSubject(origin, `contact ${contact.data.id}`) as Origin });
+}

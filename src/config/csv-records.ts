@@ -1,0 +1,74 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { ConfigIssue } from './config-issue.ts';
+
+/** The separators a CSV may use: spreadsheets write "," or ";" (by locale), some exports a tab. */
+export type Delimiter = ',' | ';' | '\t';
+
+export interface CsvHeader {
+  readonly names: readonly string[];
+  readonly line: number;
+  readonly delimiter: Delimiter;
+}
+
+/**
+ * Visits every record of a CSV text after its header, with the file line it starts on.
+ * Line endings may be mixed (an LF header, CRLF rows, as files put together by hand are):
+ * they are made one before parsing, so line numbers are the editor's. Rows may be shorter or
+ * longer than the header (the caller says which columns are missing); rows with nothing in
+ * them are skipped, as Excel leaves `;;;;` lines behind. Records are handed over as they
+ * are parsed and not kept, so a 50,000-row export costs little memory.
+ *
+ * Returns false when the file could not be parsed to its end (a quote never closed).
+ */
+export function forEachCsvRecord(
+  fileText: string, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
+  onHeader: (header: CsvHeader) => void, visit: (cells: string[], line: number) => void,
+): boolean {
+  const text = fileText.replace(/\r\n?/g, '\n');
+  const delimiter = declared ?? detectDelimiter(text);
+  let header = false;
+  try {
+    parseCsv(text, {
+      delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: false,
+      on_record: (record: string[], context: { lines: number }) => {
+        // `lines` counts to the end of the record; a quoted cell may span lines.
+        let inside = 0;
+        for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;
+        const line = context.lines - inside;
+        if (!header) {
+          header = true;
+          onHeader({ names: record.map((h) => h.trim()), line, delimiter });
+        } else if (record.some((cell) => cell.trim() !== '')) visit(record, line);
+        return null;
+      },
+    });
+  } catch (error) {
+    const e = error as Error & { lines?: number; code?: string };
+    issues.push({
+      file, line: e.lines ?? 1, column: 1, field: '', rank: 0,
+      expected: `CSV with ${describe(delimiter)} between fields and each quote closed on its record`,
+      found: e.message.replace(/ at line \d+$/, '').replace(/^Invalid Record Length: /, ''),
+    });
+    return false;
+  }
+  if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
+  return header;
+}
+
+export function describe(delimiter: Delimiter): string {
+  return delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
+}
+
+/** The separator the first line uses most, outside quotes. */
+function detectDelimiter(text: string): Delimiter {
+  const end = text.indexOf('\n');
+  const first = end < 0 ? text : text.slice(0, end);
+  const count: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of first) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) count[ch]++;
+  }
+  const best = (Object.keys(count) as Delimiter[]).sort((a, b) => count[b] - count[a])[0]!;
+  return count[best] > 0 ? best : ',';
+}

@@ -1,0 +1,66 @@
+import type { ConfigIssue, ConfigWarning, FileEncoding } from './config-issue.ts';
+import type { Origin } from './origin.ts';
+import type {
+  RawSettings, RawEmployee, RawClient, RawContact, RawRule, RawCampaign, RawHoliday, RawHandover, RawTrigger,
+  RawSilence, RawOverdue, RawDigest, RawImport,
+} from './schema.ts';
+
+export interface Located<T> {
+  readonly value: T;
+  readonly origin: Origin;
+  /**
+   * Fields that failed validation and were left out (an error says so already): the entity is
+   * kept so that its other mistakes are found in the same round, and checks that depend on a
+   * broken field are skipped, so that one mistake gives one error.
+   */
+  readonly broken?: ReadonlySet<string>;
+}
+
+export interface LocatedClient extends Located<RawClient> {
+  readonly contactOrigins: Origin[];
+}
+
+/** A contact row of contacts.csv before it joins its client (by id, or by the client's name). */
+export interface ContactRow {
+  readonly row: RawContact & { readonly client: string };
+  readonly origin: Origin;
+}
+
+/** Everything read from a configuration folder, each entity with the place it was written. */
+export interface RawSources {
+  readonly dir: string;
+  /** The settings; when they were broken, what could be kept of them (with `broken`). */
+  settings: Located<RawSettings> | undefined;
+  silence: Located<RawSilence> | undefined;
+  overdue: Located<RawOverdue> | undefined;
+  digest: Located<RawDigest> | undefined;
+  readonly employees: Located<RawEmployee>[];
+  readonly clients: LocatedClient[];
+  readonly rules: Located<RawRule>[];
+  readonly campaigns: Located<RawCampaign>[];
+  readonly holidays: Located<RawHoliday>[];
+  readonly handovers: Located<RawHandover>[];
+  readonly triggers: Located<RawTrigger>[];
+  readonly imports: Located<RawImport>[];
+  /** Ids of entities that failed validation: references to them are not reported again. */
+  readonly brokenIds: Set<string>;
+  /** Roles of employees that failed validation: "held by nobody" is not reported for them. */
+  readonly brokenRoles: Set<string>;
+  /**
+   * Set when a file could not be read (YAML syntax, encoding, CSV quoting): it may have
+   * defined anything, so references to unknown ids and roles are not reported this round.
+   */
+  opaque: boolean;
+  readonly issues: ConfigIssue[];
+  readonly warnings: ConfigWarning[];
+  /** How each CSV file (and any YAML file that is not plain UTF-8) was read. */
+  readonly encodings: FileEncoding[];
+}
+
+export function emptySources(dir: string): RawSources {
+  return {
+    dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined,
+    employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
+    brokenIds: new Set(), brokenRoles: new Set(), opaque: false, issues: [], warnings: [], encodings: [],
+  };
+}

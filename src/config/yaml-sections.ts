@@ -1,0 +1,250 @@
+import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import type { z } from 'zod';
+import {
+  settingsSchema, employeeSchema, clientSchema, ruleSchema, campaignSchema, holidaySchema, handoverSchema, triggerSchema,
+  silenceSchema, overdueSchema, digestSchema, importSchema, fileSchema, type RawClient,
+} from './schema.ts';
+import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
+import { child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
+import { pushZodIssues, salvage, validate } from './zod-issues.ts';
+import { didYouMean } from './suggest.ts';
+import type { Located, RawSources } from './sources.ts';
+
+const LIST_SECTIONS = {
+  employees: employeeSchema,
+  clients: clientSchema,
+  rules: ruleSchema,
+  campaigns: campaignSchema,
+  holidays: holidaySchema,
+  handovers: handoverSchema,
+  triggers: triggerSchema,
+  imports: importSchema,
+} as const;
+type ListSection = keyof typeof LIST_SECTIONS;
+/** Sections that appear once in the whole configuration (besides settings). */
+const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema } as const;
+type SingleSection = keyof typeof SINGLE_SECTIONS;
+export const SECTIONS: readonly string[] = Object.keys(fileSchema.shape);
+/** What an entry of a list section is called in messages: "client stroymash". */
+const SINGULAR: Record<ListSection, string> = {
+  employees: 'employee', clients: 'client', rules: 'rule', campaigns: 'campaign', holidays: 'holiday', handovers: 'handover', triggers: 'trigger', imports: 'import',
+};
+/**
+ * Aliases a file may use. Anchors and aliases are handy for repeated selectors; thousands of
+ * them are an "alias bomb" (a few lines that expand to gigabytes), refused with their place.
+ */
+export const MAX_ALIASES = 200;
+
+/** Reads the sections of one YAML file into `sources`; problems become located issues. */
+export function readYamlFile(text: string, file: string, sources: RawSources): void {
+  const lines = new LineCounter();
+  // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const root: YamlOrigin = { kind: 'yaml', file, doc, lines, path: [] };
+  // A syntax error makes the parser stumble over what follows: its first error is the mistake,
+  // the rest are echoes. Duplicate keys are each a mistake of their own.
+  const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) sources.issues.push(yamlIssue(error, file, lines, text));
+  for (const warning of doc.warnings) {
+    if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
+    sources.issues.push({ ...yamlIssue(warning, file, lines, text), expected: 'a plain YAML value (custom tags like !foo are not read)' });
+  }
+  // A duplicate key leaves the rest of the document as it was meant: read on, so that the
+  // file's other mistakes are found in this round. Any other syntax error may have moved
+  // everything after it; the file's content is unknown.
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) {
+    sources.opaque = true;
+    return;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    sources.opaque = true;
+    sources.issues.push(aliasIssue(doc, root, lines, error as Error));
+    return;
+  }
+  if (data === null || data === undefined) return;
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    sources.issues.push({ ...placeOf(root), rank: 1, expected: 'a mapping of sections (settings, employees, clients, rules, …)', found: describeFound(data) });
+    return;
+  }
+  dropReservedKeys(data, [], root, sources.issues);
+  const obj = data as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!SECTIONS.includes(key)) {
+      sources.issues.push({ ...placeOf(root, [key], true), rank: 1, expected: `a section: ${SECTIONS.join(', ')}`, found: `an unknown section ${quote(key)}${didYouMean(key, SECTIONS)}` });
+    }
+  }
+  if (Object.hasOwn(obj, 'settings')) readSettings(obj.settings, child(root, 'settings'), sources);
+  for (const name of Object.keys(SINGLE_SECTIONS) as SingleSection[]) {
+    if (!Object.hasOwn(obj, name)) continue;
+    const origin = child(root, name);
+    const earlier = sources[name];
+    if (earlier) {
+      const first = placeOf(earlier.origin);
+      sources.issues.push({ ...placeOf(origin), rank: 2, expected: `${name} once in the whole configuration (first at ${first.file}:${first.line})`, found: `a second ${name} section` });
+      continue;
+    }
+    const schema = SINGLE_SECTIONS[name] as z.ZodType;
+    const parsed = schema.safeParse(obj[name], { reportInput: true });
+    if (parsed.success) (sources as unknown as Record<SingleSection, Located<unknown>>)[name] = { value: parsed.data, origin };
+    else pushZodIssues(sources, origin, parsed.error.issues, schema);
+  }
+  for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
+    const list = Object.hasOwn(obj, section) ? obj[section] : undefined;
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) {
+      sources.issues.push({ ...placeOf(root, [section]), rank: 1, expected: `a list of ${section}`, found: describeFound(list) });
+      continue;
+    }
+    list.forEach((item, index) => readItem(sources, section, item, child(root, section, index)));
+  }
+}
+
+function readItem(sources: RawSources, section: ListSection, item: unknown, at: Origin): void {
+  const schema = LIST_SECTIONS[section] as z.ZodType;
+  const origin = withSubject(at, subjectOf(section, item));
+  const parsed = validate(schema, item);
+  if (parsed.success) {
+    addItem(sources, section, { value: parsed.data, origin });
+    return;
+  }
+  pushZodIssues(sources, origin, parsed.error.issues, schema);
+  noteBroken(sources, section, item);
+  const kept = salvage(schema, item, parsed.error.issues);
+  if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
+}
+
+function addItem(sources: RawSources, section: ListSection, located: Located<unknown>): void {
+  if (section === 'clients') {
+    const client = located.value as RawClient;
+    const contactOrigins = client.contacts.map((c, j) => withSubject(child(located.origin, 'contacts', j), `contact ${c.id}`));
+    sources.clients.push({ ...located, value: client, contactOrigins });
+  } else (sources[section] as Located<unknown>[]).push(located);
+}
+
+/** "client stroymash", "handover ivanova → sidorov": what an entry is, by its id. */
+export function subjectOf(section: ListSection, item: unknown): string | undefined {
+  if (item === null || typeof item !== 'object') return undefined;
+  const o = item as Record<string, unknown>;
+  if (section === 'handovers') return typeof o.from === 'string' && typeof o.to === 'string' ? `handover ${o.from} → ${o.to}` : undefined;
+  if (section === 'imports') return typeof o.file === 'string' ? `import of ${o.file}` : undefined;
+  return typeof o.id === 'string' || typeof o.id === 'number' ? `${SINGULAR[section]} ${String(o.id)}` : undefined;
+}
+
+function noteBroken(sources: RawSources, section: ListSection, item: unknown): void {
+  if (item === null || typeof item !== 'object') return;
+  const o = item as Record<string, unknown>;
+  if (typeof o.id === 'string') sources.brokenIds.add(o.id);
+  if (section === 'employees') sources.brokenRoles.add(typeof o.role === 'string' ? o.role.trim() : '*');
+  if (section === 'clients' && Array.isArray(o.contacts)) {
+    for (const c of o.contacts) if (c && typeof (c as { id?: unknown }).id === 'string') sources.brokenIds.add((c as { id: string }).id);
+  }
+}
+
+function readSettings(value: unknown, origin: Origin, sources: RawSources): void {
+  if (sources.settings) {
+    const first = placeOf(sources.settings.origin);
+    sources.issues.push({ ...placeOf(origin), rank: 2, expected: `settings once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second settings section' });
+    return;
+  }
+  if (value === null || value === undefined) {
+    sources.issues.push({ ...placeOf(origin), rank: 1, expected: 'the company\'s settings under settings: (at least company and country)', found: 'an empty settings section' });
+    sources.settings = fallbackSettings(origin, {});
+    return;
+  }
+  const parsed = settingsSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) {
+    sources.settings = { value: parsed.data, origin };
+    return;
+  }
+  pushZodIssues(sources, origin, parsed.error.issues, settingsSchema);
+  const broken = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) continue;
+    broken.add(typeof issue.path[0] === 'string' ? issue.path[0] : '*');
+  }
+  if (broken.has('*') || typeof value !== 'object' || Array.isArray(value)) {
+    sources.settings = fallbackSettings(origin, {});
+    return;
+  }
+  const kept: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) if (!broken.has(key) && Object.hasOwn(settingsSchema.shape, key)) kept[key] = v;
+  sources.settings = fallbackSettings(origin, kept, broken);
+}
+
+/**
+ * Settings to check the rest of the configuration against when the real ones are broken or
+ * missing: every broken field is marked, so nothing that depends on it is reported.
+ */
+export function fallbackSettings(origin: Origin, kept: Record<string, unknown>, broken: Set<string> = new Set(Object.keys(settingsSchema.shape))): Located<z.output<typeof settingsSchema>> {
+  const value = { ...kept };
+  if (value.company === undefined) {
+    value.company = 'the company';
+    broken.add('company');
+  }
+  if (value.country === undefined) {
+    value.country = 'ZZ';
+    broken.add('country');
+  }
+  const parsed = settingsSchema.safeParse(value);
+  return { value: parsed.success ? parsed.data : settingsSchema.parse({ company: 'the company', country: 'ZZ' }), origin, broken };
+}
+
+/** Keys named __proto__ are refused where they are written and dropped, so no object built from the file has one. */
+function dropReservedKeys(value: unknown, path: (string | number)[], root: Origin, issues: ConfigIssue[], depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => dropReservedKeys(v, [...path, i], root, issues, depth + 1));
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  if (Object.hasOwn(obj, '__proto__')) {
+    issues.push({ ...placeOf(root, [...path, '__proto__'], true), rank: 1, expected: 'a field name other than __proto__', found: 'the reserved name "__proto__"' });
+    delete obj.__proto__;
+  }
+  for (const key of Object.keys(obj)) dropReservedKeys(obj[key], [...path, key], root, issues, depth + 1);
+}
+
+const YAML_EXPECTED: Record<string, string> = {
+  DUPLICATE_KEY: 'each key once in a mapping',
+  TAB_AS_INDENT: 'spaces for indentation (YAML does not allow tabs)',
+  BAD_INDENT: 'consistent indentation',
+  MISSING_CHAR: 'a closing bracket or quote',
+  BAD_ALIAS: 'an alias to an anchor defined before it',
+  MULTILINE_IMPLICIT_KEY: 'a key on one line (a missing ":" or quote?)',
+};
+
+function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: string): ConfigIssue {
+  const pos = lines.linePos(error.pos[0]);
+  let found = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (error.code === 'DUPLICATE_KEY') found = `a second ${quote(/^[^:\n]*/.exec(text.slice(error.pos[0], error.pos[0] + 200))![0].trim() || 'key')}`;
+  if (error.code === 'TAB_AS_INDENT') found = 'a tab';
+  return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: YAML_EXPECTED[error.code] ?? 'valid YAML', found };
+}
+
+/**
+ * toJS fails on an alias to no anchor, or on too many aliases: the place is the first such
+ * alias (yaml's own exception has none).
+ */
+function aliasIssue(doc: Document, root: YamlOrigin, lines: LineCounter, error: Error): ConfigIssue {
+  let unresolved: { offset: number; name: string } | undefined;
+  let count = 0;
+  let first: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      count++;
+      first ??= node.range?.[0];
+      if (!unresolved && node.resolve(doc) === undefined) unresolved = { offset: node.range?.[0] ?? 0, name: node.source };
+    },
+  });
+  if (unresolved) {
+    const pos = lines.linePos(unresolved.offset);
+    return { file: root.file, line: pos.line, column: pos.col, field: '', rank: 0, expected: 'an alias to an anchor defined before it', found: `*${unresolved.name}, which no &${unresolved.name} before it defines` };
+  }
+  const pos = lines.linePos(first ?? 0);
+  const found = /alias/i.test(error.message) ? `${count} aliases nested in each other that expand to too much data (an "alias bomb")` : error.message.split('\n')[0]!;
+  return { file: root.file, line: pos.line, column: pos.col, field: '', rank: 0, expected: `YAML aliases (*name) that repeat a value, not multiply it (at most ${MAX_ALIASES} expansions)`, found };
+}
+

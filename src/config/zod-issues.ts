@@ -1,0 +1,141 @@
+import type { z } from 'zod';
+import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
+import { placeOf, type Origin } from './origin.ts';
+import { closest, didYouMean } from './suggest.ts';
+
+/**
+ * zod's issues as located configuration issues: "expected … found …" in the users' words,
+ * with "did you mean" for a misspelled field name or value.
+ */
+export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): void {
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = schema ? knownKeysAt(schema, issue.path) : [];
+      for (const key of issue.keys) {
+        const place = placeOf(origin, [...issue.path, key], true);
+        const list = known.length ? ` (${known.join(', ')})` : ' (check the spelling; see README.md, Configuration)';
+        sink.issues.push({ ...place, rank: 1, expected: `one of the known fields${list}`, found: `an unknown field ${quote(key)}${didYouMean(key, known)}` });
+      }
+      continue;
+    }
+    const place = placeOf(origin, issue.path);
+    sink.issues.push({ ...place, rank: 1, expected: expectedOf(issue), found: foundOf(issue) });
+  }
+}
+
+/** zod validation, fast when the input is valid: found values (`reportInput`) cost five times as much, so they are asked for only on a second pass. */
+export function validate<T extends z.ZodType>(schema: T, input: unknown): ReturnType<T['safeParse']> {
+  const first = schema.safeParse(input);
+  return (first.success ? first : schema.safeParse(input, { reportInput: true })) as ReturnType<T['safeParse']>;
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  // A message the schema wrote itself says it best; zod's own start with these words.
+  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_value' && !/^(Invalid|Too (big|small)|Expected|Unrecognized)/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.message.startsWith('Invalid input')) return issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
+      return issue.message;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'a single value or a list of values';
+    case 'too_small':
+      return issue.origin === 'array' ? `a list of at least ${String(issue.minimum)}` : issue.origin === 'string' ? 'a non-empty value' : `at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `a list of at most ${String(issue.maximum)}` : issue.origin === 'string' ? `at most ${String(issue.maximum)} characters` : `at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'email' ? 'an e-mail address' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function foundOf(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  const custom = issue.code === 'custom' ? (issue.params as { found?: string } | undefined)?.found : undefined;
+  if (custom) return custom;
+  if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
+  if (issue.code === 'invalid_value' && typeof input === 'string') {
+    return `${describeFound(input)}${didYouMean(input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
+  }
+  return describeFound(input);
+}
+
+/**
+ * What can be kept of an entry that failed validation: the entry without its broken fields
+ * (and, for a client, without its broken contacts), when that still is an entry.
+ */
+export function salvage(schema: z.ZodType, item: unknown, issues: readonly z.core.$ZodIssue[]): { value: unknown; broken: ReadonlySet<string> } | undefined {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+  const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  const broken = new Set<string>();
+  const unknown = new Set<string>();
+  const badContacts = new Set<number>();
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
+      // A misspelt field ("evry") counts as the field it was meant to be, broken: nothing that needs it is reported.
+      for (const key of issue.keys) {
+        unknown.add(key);
+        broken.add(closest(key, knownKeysAt(schema, [])) ?? key);
+      }
+      continue;
+    }
+    const [key, index] = issue.path;
+    if (typeof key !== 'string') return undefined;
+    if (key === 'contacts' && typeof index === 'number' && Array.isArray(copy.contacts)) badContacts.add(index);
+    else {
+      broken.add(key);
+      unknown.add(key);
+    }
+  }
+  for (const key of unknown) delete copy[key];
+  if (badContacts.size > 0) copy.contacts = (copy.contacts as unknown[]).filter((_, i) => !badContacts.has(i));
+  const parsed = schema.safeParse(copy);
+  if (!parsed.success) return undefined;
+  if (badContacts.size > 0) broken.add('contacts');
+  return { value: parsed.data, broken };
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The field names a schema knows at a path of the input (for "did you mean"). */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const found = new Set<string>();
+  const walk = (s: z.ZodType, i: number, depth: number) => {
+    if (depth > 20) return;
+    const def = defOf(s);
+    switch (def.type) {
+      case 'object':
+        if (i === path.length) for (const key of Object.keys(def.shape!)) found.add(key);
+        else if (typeof path[i] === 'string' && Object.hasOwn(def.shape!, path[i] as string)) walk(def.shape![path[i] as string]!, i + 1, depth + 1);
+        return;
+      case 'array':
+        if (i < path.length && typeof path[i] === 'number') walk(def.element!, i + 1, depth + 1);
+        return;
+      case 'record':
+        if (i < path.length) walk(def.valueType!, i + 1, depth + 1);
+        return;
+      case 'union':
+        for (const option of def.options!) walk(option, i, depth + 1);
+        return;
+      case 'pipe':
+        walk(def.in!, i, depth + 1);
+        return;
+      default:
+        if (def.innerType) walk(def.innerType, i, depth + 1);
+    }
+  };
+  walk(schema, 0, 0);
+  return [...found];
+}

@@ -1,0 +1,303 @@
+import { describe, expect, it } from 'vitest';
+import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import iconv from 'iconv-lite';
+import { DateTime } from 'luxon';
+import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
+import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
+import { readSnapshot, snapshotHash, type ConfigSnapshot } from '../../src/config/snapshot.ts';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY } from '../../src/planner/history.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+
+/** Writes files given as text (UTF-8) or bytes into a fresh folder. */
+function folder(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+function check(dir: string) {
+  const result = checkConfig(dir);
+  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, join(process.cwd(), x.file)) });
+  return { ...result, issues: result.issues.map(rel), warnings: result.warnings.map(rel), encodings: result.encodings.map(rel) };
+}
+
+const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')]);
+const utf16be = (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf16be')]);
+
+const RUSSIAN_COMPANY = `settings:
+  company: ООО «Волна»
+  timezone: Europe/Moscow
+  country: RU
+employees:
+  - { id: ivanova, name: Анна Иванова, email: a.ivanova@volna.example, role: account_manager }
+  - { id: sidorov, name: Павел Сидоров, email: p.sidorov@volna.example, role: account_manager }
+  - { id: petrov, name: Иван Петров, role: sales_director }
+rules:
+  - id: buyers
+    ours: account_manager
+    theirs: buyer
+    kind: call
+    every: 1 month
+    per: contact
+    title: "{client.name} (ИНН {client.inn}): звонок {contacts}"
+  - { id: south, ours: sales_director, theirs: ceo, kind: letter, every: 3 months, for: { attributes: { region: [Юг] } } }
+`;
+
+/** A Bitrix24 company export as Russian Excel saves it: windows-1251, ";", dates as dd.MM.yyyy HH:mm:ss. */
+const BITRIX_COMPANIES = [
+  'ID;Название компании;Тип компании;Сфера деятельности;Ответственный;Дата создания;ИНН;Регион;Телефон;Комментарий',
+  '101;ООО «Строймаш»;Клиент;Строительство;Анна Иванова;15.03.2021 10:22:31;7701234567;Центр;+7 495 123-45-67;ключевой клиент',
+  '102;АО «ЮгЭнерго»;Клиент;Энергетика;Павел Сидоров;01.12.2022 09:00:00;2312345678;Юг;+7 861 234-56-78;',
+  '103;ПАО «Уралсталь»;Бывший клиент;Производство;p.sidorov@volna.example;09.09.2019 16:45:00;6658123456;Урал;;"долг; ждём оплату"',
+].join('\r\n');
+
+/** An amoCRM contact export saved by Excel as "Unicode text": UTF-16LE with a BOM, tab-separated. */
+const AMO_CONTACTS = [
+  'ID\tИмя\tФамилия\tКомпания\tДолжность\tРабочий email\tРабочий телефон\tТеги',
+  '5001\tСергей\tКузнецов\tООО «Строймаш»\tГенеральный директор\ts.kuznetsov@stroymash.example\t+7 495 111-22-33\tVIP',
+  '5002\tОксана\tСмирнова\tООО «Строймаш»\tМенеджер по закупкам\to.smirnova@stroymash.example\t\t',
+  '5003\tДенис\tВолков\tАО «ЮгЭнерго»\tГенеральный директор\td.volkov@yugenergo.example\t\t',
+  '5004\tИрина\tВиноградова\tАО «ЮгЭнерго»\tМенеджер по закупкам\ti.vinogradova@yugenergo.example\t\t',
+].join('\r\n');
+
+const RUSSIAN_IMPORTS = `imports:
+  - file: crm/bitrix-companies.csv
+    as: clients
+    columns:
+      ID: id
+      Название компании: name
+      Тип компании: stage
+      Сфера деятельности: industry
+      Ответственный: team.account_manager
+      Дата создания: since
+      ИНН: attributes.inn
+      Регион: attributes.region
+    values:
+      stage: { Клиент: active, Бывший клиент: lapsed }
+      industry: { Строительство: construction, Энергетика: energy, Производство: manufacturing }
+  - file: crm/amo-contacts.csv
+    as: contacts
+    columns:
+      ID: id
+      Имя: name
+      Фамилия: name
+      Компания: client
+      Должность: role
+      Рабочий email: email
+      Рабочий телефон: phone
+    values:
+      role: { Генеральный директор: ceo, Менеджер по закупкам: buyer }
+`;
+
+describe('CRM exports as they are', () => {
+  it('a Bitrix24 export in windows-1251 and an amoCRM export in UTF-16 are used unchanged: Cyrillic intact, columns mapped, extra columns kept', () => {
+    const dir = folder({
+      'company.yaml': RUSSIAN_COMPANY,
+      'imports.yaml': RUSSIAN_IMPORTS,
+      'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
+      'crm/amo-contacts.csv': utf16le(AMO_CONTACTS),
+    });
+    const { config, issues, encodings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(encodings).toEqual([
+      { file: 'crm/bitrix-companies.csv', encoding: 'windows-1251' },
+      { file: 'crm/amo-contacts.csv', encoding: 'utf-16le' },
+    ]);
+    const clients = config!.clients.map((c) => ({
+      id: c.id, name: c.name, stage: c.stage, industry: c.industry, since: c.since, manager: c.team.account_manager,
+      attributes: { ...c.attributes }, contacts: c.contacts.map((k) => `${k.name} (${k.role})`),
+    }));
+    expect(clients).toEqual([
+      { id: '101', name: 'ООО «Строймаш»', stage: 'active', industry: 'construction', since: '2021-03-15', manager: 'ivanova',
+        attributes: { inn: '7701234567', region: 'Центр', Телефон: '+7 495 123-45-67', Комментарий: 'ключевой клиент' },
+        contacts: ['Сергей Кузнецов (ceo)', 'Оксана Смирнова (buyer)'] },
+      { id: '102', name: 'АО «ЮгЭнерго»', stage: 'active', industry: 'energy', since: '2022-12-01', manager: 'sidorov',
+        attributes: { inn: '2312345678', region: 'Юг', Телефон: '+7 861 234-56-78' },
+        contacts: ['Денис Волков (ceo)', 'Ирина Виноградова (buyer)'] },
+      { id: '103', name: 'ПАО «Уралсталь»', stage: 'lapsed', industry: 'manufacturing', since: '2019-09-09', manager: 'sidorov',
+        attributes: { inn: '6658123456', region: 'Урал', Комментарий: 'долг; ждём оплату' },
+        contacts: [] },
+    ]);
+    expect(config!.clients[0]!.contacts[0]!.attributes).toEqual(Object.assign(Object.create(null), { Теги: 'VIP' }));
+
+    // Attributes in titles and selectors.
+    const touches = planTouches(config!, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'));
+    expect(touches.touches.filter((t) => t.source === 'rule:buyers').map((t) => t.title).sort()).toEqual([
+      'АО «ЮгЭнерго» (ИНН 2312345678): звонок Ирина Виноградова',
+      'ООО «Строймаш» (ИНН 7701234567): звонок Оксана Смирнова',
+    ]);
+    expect(touches.touches.filter((t) => t.source === 'rule:south').map((t) => t.client)).toEqual(['102']);
+  });
+
+  it('validate says how each CSV file was read', async () => {
+    const dir = folder({
+      'company.yaml': RUSSIAN_COMPANY,
+      'imports.yaml': RUSSIAN_IMPORTS,
+      'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
+      'crm/amo-contacts.csv': utf16le(AMO_CONTACTS),
+    });
+    const r = await cli('validate', '--config', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/crm\/bitrix-companies\.csv: read as windows-1251\n/);
+    expect(r.out).toMatch(/crm\/amo-contacts\.csv: read as utf-16le\n/);
+  });
+
+  it.each([
+    ['UTF-8 without a BOM', (t: string) => Buffer.from(t), 'utf-8', 'Юг Энерго ООО'],
+    ['UTF-8 with a BOM', (t: string) => Buffer.from(`\ufeff${t}`), 'utf-8 (with BOM)', 'Юг Энерго ООО'],
+    ['UTF-16 LE with a BOM', utf16le, 'utf-16le', 'Юг Энерго ООО'],
+    ['UTF-16 BE with a BOM', utf16be, 'utf-16be', 'Юг Энерго ООО'],
+    ['windows-1251 (Russian Excel)', (t: string) => iconv.encode(t, 'win1251'), 'windows-1251', 'Юг Энерго ООО'],
+    ['windows-1250 (Romanian Excel)', (t: string) => iconv.encode(t, 'win1250'), 'windows-1250', 'Construcţii Braşov SRL'],
+    ['windows-1252 (Western Excel)', (t: string) => iconv.encode(t, 'win1252'), 'windows-1252', 'Müller Straßenbau GmbH'],
+  ])('a clients.csv in %s is read with its letters intact', (_what, encode, encoding, name) => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\n',
+      'clients.csv': encode(`id;name;city\nc1;${name};Краснодар Ñ\nc2;Second ${name.split(' ')[0]};x\n`.replace('Краснодар Ñ', encoding.startsWith('windows-125') && encoding !== 'windows-1251' ? 'Bucureşti' : encoding === 'windows-1251' ? 'Краснодар' : 'Краснодар Ñ')),
+    });
+    const { config, issues, encodings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(encodings).toEqual([{ file: 'clients.csv', encoding }]);
+    expect(config!.clients[0]!.name).toBe(name);
+  });
+
+  it.each([
+    ['binary data', Buffer.concat([Buffer.from('id;name\nc1;A\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a])]), 3, 'binary data (a NUL byte): this is not a text file'],
+    ['replacement characters from an earlier bad conversion', Buffer.from('id;name\nc1;A\nc2;\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\n'), 3, 'a replacement character (U+FFFD, shown as �) read as utf-8: the text was damaged by an earlier conversion, or is in another encoding'],
+    ['a file put together from two encodings', Buffer.concat([Buffer.from('id;name\nc1;Юг Энерго\nc2;Уралсталь\n'), iconv.encode('c3;Сибирь Энерго\n', 'win1251')]), 4, 'line 4 is not UTF-8 while line 2 is: the file mixes encodings (save it again as UTF-8)'],
+    ['KOI8-R', iconv.encode('id;name\nc1;Юг Энерго ООО\nc2;Уральская Сталь\n', 'koi8-r'), 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)'],
+    ['UTF-16 without its byte-order mark', iconv.encode('id;name\nc1;Юг Энерго\n', 'utf16le'), 1, 'UTF-16 without a byte-order mark (save it again as "Unicode text" or as UTF-8)'],
+  ])('implausible text is refused with the file and line: %s', (_what, bytes, line, found) => {
+    const dir = folder({ 'a.yaml': 'settings: { company: T, country: RU }\n', 'clients.csv': bytes });
+    const { issues } = check(dir);
+    expect(issues).toEqual([expect.objectContaining({ file: 'clients.csv', line, rank: 0, found })]);
+  });
+
+  it('extra columns of a plain clients.csv are attributes for selectors and titles; a near-miss of a field name is a warning', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
+employees: [{ id: am, name: A M, role: account_manager }]
+rules:
+  - { id: south-letters, ours: account_manager, theirs: buyer, kind: letter, every: 1 month, for: { attributes: { region: [south] } }, title: "{client.name} {client.inn} {contact.position}" }
+`,
+      'clients.csv': 'id,name,inn,region,tierr\nc1,C One,7701234567,south,A\nc2,C Two,2312345678,north,B\n',
+      'contacts.csv': 'client,id,name,role,position\nc1,k1,K One,buyer,Head of purchasing\nc2,k2,K Two,buyer,Buyer\n',
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(warnings.map(formatWarning)).toEqual(['clients.csv:1:5: tierr: this column is kept as the attribute "tierr"; did you mean the field "tier"? (name it so, or map it under imports: columns)']);
+    const touches = planTouches(config!, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00')).touches;
+    expect(touches.map((t) => t.title)).toEqual(['C One 7701234567 Head of purchasing']);
+
+    const typo = check(folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nemployees: [{ id: am, name: A M, role: account_manager }]\nrules:\n  - { id: r, ours: account_manager, theirs: buyer, kind: letter, every: 1 month, title: "{client.nn}" }\n',
+      'clients.csv': 'id,name,inn\nc1,C One,7701234567\n',
+    }));
+    expect(typo.issues.map((i) => [i.field, i.found])).toEqual([['rules[0].title', '{client.nn}; did you mean {client.inn}?']]);
+  });
+
+  it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU }
+imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { Company: name, Key: id, Owner: team.account_manager, Segment: tierr, Region: attributes.region, Zone: timezone, TZ: timezone }
+    values: { stage: { Customer: active } }
+  - { file: crm/missing.csv, as: contacts }
+`,
+      'crm/companies.csv': 'Key,Company,Owner,Segment,Regoin,Zone,TZ\nc1,C One,,A,south,Europe/Moscow,Europe/Moscow\n',
+    });
+    const { issues } = check(dir);
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['crm/companies.csv', 1, 'TZ', 'a second column for timezone'],
+      ['a.yaml', 5, 'imports[0].columns.Segment', '"tierr"; did you mean "tier"?'],
+      ['a.yaml', 5, 'imports[0].columns.Region', '"Region", which the file does not have; did you mean "Regoin"?'],
+      ['a.yaml', 6, 'imports[0].values.stage', '"stage"'],
+      ['a.yaml', 7, 'imports[1].file', '"crm/missing.csv", which does not exist'],
+    ]);
+  });
+
+  it('an import whose declaration is broken is one error: its file is not read with the wrong columns as well', () => {
+    const dir = folder({
+      'company.yaml': RUSSIAN_COMPANY,
+      'imports.yaml': RUSSIAN_IMPORTS.replace('    columns:\n      ID: id\n      Название компании: name', '    colums:\n      ID: id\n      Название компании: name'),
+      'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
+      'crm/amo-contacts.csv': utf16le(AMO_CONTACTS),
+    });
+    const { issues } = check(dir);
+    expect(issues.map((i) => [i.file, i.field, i.found])).toEqual([
+      ['imports.yaml', 'imports[0].colums', 'an unknown field "colums"; did you mean "columns"?'],
+    ]);
+  });
+
+  it('a mapped export without a column for a required field is one error at its header', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nimports:\n  - { file: crm/c.csv, as: clients, columns: { Company: name } }\n',
+      'crm/c.csv': 'Company,City\nC One,Moscow\nC Two,Kazan\n',
+    });
+    expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([['crm/c.csv', 1, 'no column for id in "Company", "City"']]);
+  });
+
+  it('team members and clients may be named as the CRM writes them: an e-mail or full name; an ambiguous one is refused', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU }
+employees:
+  - { id: ivanova, name: Anna Ivanova, email: a.ivanova@volna.example, role: account_manager }
+  - { id: ivanova2, name: Anna Ivanova, role: account_manager }
+  - { id: petrov, name: Ivan Petrov, role: account_manager }
+`,
+      'clients.csv': 'id,name,team.account_manager\nc1,Alpha,A.Ivanova@volna.example\nc2,Beta,ivan petrov\nc3,Gamma,Anna Ivanova\nc4,Gamma,petrov\n',
+      'contacts.csv': 'client,id,name,role\nAlpha,k1,K One,ceo\nGamma,k2,K Two,ceo\n',
+    });
+    const { config, issues } = check(dir);
+    expect(config).toBeUndefined();
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['clients.csv', 4, 'team.account_manager', '"Anna Ivanova", which ivanova and ivanova2 share'],
+      ['contacts.csv', 3, 'client', '"Gamma": c3, c4'],
+    ]);
+  });
+
+  it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
+    const dir = folder({
+      'company.yaml': RUSSIAN_COMPANY,
+      'imports.yaml': RUSSIAN_IMPORTS,
+      'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
+      'crm/amo-contacts.csv': utf16le(AMO_CONTACTS),
+    });
+    const snapshot = readSnapshot(dir);
+    expect(readSnapshot(dir).hash).toBe(snapshot.hash);
+    expect(Buffer.compare(snapshot.files.get(join(dir, 'crm/bitrix-companies.csv'))!, iconv.encode(BITRIX_COMPANIES, 'win1251'))).toBe(0);
+    const names = (r: ReturnType<typeof checkSnapshot>) => r.config!.clients.map((c) => c.name);
+    expect(names(checkSnapshot(snapshot))).toEqual(names(checkConfig(dir)));
+
+    // The hash of text files is what it was when snapshots held text.
+    const textOnly = folder({ 'a.yaml': 'settings: { company: Т, country: RU }\n' });
+    const old = createHash('sha256');
+    old.update(join(textOnly, 'a.yaml')).update('\u0000').update('settings: { company: Т, country: RU }\n').update('\u0000');
+    expect(readSnapshot(textOnly).hash).toBe(old.digest('hex'));
+
+    // Across a process boundary with `serialization: 'advanced'`, as the daemon sends it to a job.
+    const child = fork(join(import.meta.dirname, '../helpers/echo-process.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      const back = await new Promise<{ dir: string; files: [string, Uint8Array][]; hash: string }>((resolve, reject) => {
+        child.once('message', resolve);
+        child.once('error', reject);
+        child.send({ dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash });
+      });
+      const received: ConfigSnapshot = { dir: back.dir, files: new Map(back.files), hash: back.hash };
+      expect(snapshotHash(received.files)).toBe(snapshot.hash);
+      expect(names(checkSnapshot(received))).toEqual(['ООО «Строймаш»', 'АО «ЮгЭнерго»', 'ПАО «Уралсталь»']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

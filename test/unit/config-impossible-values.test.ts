@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { DateTime } from 'luxon';
+import { checkConfig } from '../../src/config/load-config.ts';
+import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY } from '../../src/planner/history.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+
+const SETTINGS = `settings:
+  company: Test Co
+  timezone: Europe/Moscow
+  country: RU
+`;
+const TEAM = `employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: petrov, name: Ivan Petrov, role: sales_director }
+`;
+
+function check(files: Record<string, string>) {
+  const dir = writeConfig(files);
+  const result = checkConfig(dir);
+  const issues = result.issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
+  const warnings = result.warnings.map((w) => ({ ...w, file: relative(dir, join(process.cwd(), w.file)) }));
+  return { ...result, issues, warnings, dir, text: issues.map(formatIssue).join('\n') };
+}
+
+function prototypeState(): string {
+  const inherited: string[] = [];
+  for (const key in {}) inherited.push(key);
+  return `${Object.getOwnPropertyNames(Object.prototype).sort().join(',')}|${inherited.join(',')}`;
+}
+
+describe('every impossible value is refused with its place', () => {
+  it('dates that do not exist: since, stage_since, last_contact and a handover day, each with the reason', () => {
+    const { config, issues } = check({
+      'a.yaml': `${SETTINGS}${TEAM}clients:
+  - { id: c1, name: C1, since: 2027-04-31, stage_since: 2027-02-29, last_contact: 2027-13-01 }
+  - { id: c2, name: C2, since: 1066-10-14 }
+handovers:
+  - { from: ivanova, to: petrov, on: 2027-02-29 }
+`,
+    });
+    expect(config).toBeUndefined();
+    expect(issues.map((i) => [i.line, i.field, i.found])).toEqual([
+      [9, 'clients[0].since', '"2027-04-31": April 2027 has 30 days'],
+      [9, 'clients[0].stage_since', '"2027-02-29": February 2027 has 28 days'],
+      [9, 'clients[0].last_contact', '"2027-13-01": there is no month 13'],
+      [10, 'clients[1].since', '"1066-10-14": the year is outside 1900–2199'],
+      [12, 'handovers[0].on', '"2027-02-29": February 2027 has 28 days'],
+    ]);
+    expect(issues[0]).toMatchObject({ column: 32, subject: 'client c1', expected: 'a date that exists, from 1900 to 2199, like 2027-03-15' });
+  });
+
+  it('month-days that never exist are refused in campaigns and holidays; 02-29 is accepted, warned about, and falls on 28 February in other years', () => {
+    const bad = check({
+      'a.yaml': `${SETTINGS}${TEAM}campaigns:
+  - { id: c1, on: 02-30, ours: account_manager }
+holidays:
+  - { id: h1, name: H1, date: 04-31 }
+`,
+    });
+    expect(bad.issues.map((i) => [i.field, i.found])).toEqual([
+      ['campaigns[0].on', '"02-30": February has at most 29 days'],
+      ['holidays[0].date', '"04-31": April has at most 30 days'],
+    ]);
+
+    const leap = check({
+      'a.yaml': `${SETTINGS}${TEAM}clients:
+  - { id: c1, name: C1, contacts: [{ id: k1, name: K One, role: ceo }] }
+campaigns:
+  - { id: leap, on: 02-29, ours: account_manager }
+holidays:
+  - { id: h1, name: Leap Day, date: 02-29 }
+`,
+    });
+    expect(leap.issues).toEqual([]);
+    expect(leap.warnings.map(formatWarning)).toEqual([
+      'a.yaml:11:21: campaigns[0].on (campaign leap): is 29 February: in years that are not leap years this campaign falls on 28 February',
+      'a.yaml:13:37: holidays[0].date (holiday h1): is 29 February: in years that are not leap years this holiday is on 28 February',
+    ]);
+    const plan = (from: string, to: string) => planTouches(leap.config!, NO_HISTORY, { from, to }, DateTime.fromISO(`${from}T08:00:00+03:00`)).touches.filter((t) => t.source === 'campaign:leap').map((t) => t.date);
+    // 28 February 2027 is a Sunday: the greeting goes on the Friday before. 29 February 2028 is a Tuesday.
+    expect(plan('2027-02-01', '2027-03-31')).toEqual(['2027-02-26']);
+    expect(plan('2028-02-01', '2028-03-31')).toEqual(['2028-02-29']);
+  });
+
+  it.each([
+    ['every: 0 days', 'every', '"0 days": zero is no duration', 'from 1 day to 5 years'],
+    ['every: -3 months', 'every', '"-3 months"', 'from 1 day to 5 years'],
+    ['every: 9007199254740991 days', 'every', '"9007199254740991 days": more than 5 years', 'from 1 day to 5 years'],
+    ['every: 99999999999999999999 days', 'every', '"99999999999999999999 days": more than 5 years', 'from 1 day to 5 years'],
+    ['every: 6 years', 'every', '"6 years": more than 5 years', 'from 1 day to 5 years'],
+    ['every: 2 hours', 'every', '"2 hours": a duration in hours', 'in days, weeks, months or years'],
+    ['after: 9007199254740991 days', 'after', '"9007199254740991 days": more than 5 years', 'from 1 day to 5 years'],
+    ['every: 1 month, duration: 13 hours', 'duration', '"13 hours": more than 12 hours', 'from 5 minutes to 12 hours'],
+    ['every: 1 month, duration: 0 minutes', 'duration', '"0 minutes": zero is no duration', 'from 5 minutes to 12 hours'],
+    ['every: 1 month, remind: [5 weeks]', 'remind[0]', '"5 weeks": more than 4 weeks', 'from 1 minute to 4 weeks'],
+  ])('a rule with %s is refused with the range', (fields, field, found, range) => {
+    const { issues } = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: call, ${fields} }\n` });
+    expect(issues).toEqual([expect.objectContaining({ line: 9, field: `rules[0].${field}`, subject: 'rule r1', found })]);
+    expect(issues[0]!.expected).toContain(range);
+  });
+
+  it('durations of triggers, campaigns, silence and overdue have their ranges too', () => {
+    const { issues } = check({
+      'a.yaml': `${SETTINGS}${TEAM}triggers:
+  - { id: t1, event: order.shipped, ours: account_manager, within: 2 months }
+campaigns:
+  - { id: c1, on: 12-28, ours: account_manager, prepare: 0 days }
+silence: { after: 0 days }
+overdue: { after: 1 year }
+`,
+    });
+    expect(issues.map((i) => [i.field, i.found])).toEqual([
+      ['triggers[0].within', '"2 months": a duration in months'],
+      ['campaigns[0].prepare', '"0 days": zero is no duration'],
+      ['silence.after', '"0 days": zero is no duration'],
+      ['overdue.after', '"1 year": a duration in years'],
+    ]);
+    expect(issues[0]!.expected).toContain('from 1 minute to 31 days');
+    expect(issues[3]!.expected).toContain('from 1 day to 12 weeks, in days or weeks');
+  });
+
+  it.each([
+    ['0 days', '"0 days": zero is no duration'],
+    ['10000 years', '"10000 years": more than 3 years'],
+    ['37 months', '"37 months": more than 3 years'],
+  ])('a horizon of %s is refused: it is from 1 day to 3 years', (horizon, found) => {
+    const { issues } = check({ 'a.yaml': `${SETTINGS}  horizon: ${horizon}\n` });
+    expect(issues).toEqual([expect.objectContaining({ line: 5, field: 'settings.horizon', found, expected: 'a duration from 1 day to 3 years, in days, weeks, months or years, like "90 days"' })]);
+  });
+
+  it('a horizon of 3 years is accepted', () => {
+    expect(check({ 'a.yaml': `${SETTINGS}  horizon: 3 years\n` }).issues).toEqual([]);
+  });
+
+  it('a settings: with nothing under it is one error at its place, and the other mistakes are found in the same round', () => {
+    const { issues } = check({ 'a.yaml': `settings:\nemployees:\n  - { id: a, name: A, role: r, timezone: Mars/Olympus }\n` });
+    expect(issues.map((i) => [i.line, i.field, i.found])).toEqual([
+      [1, 'settings', 'an empty settings section'],
+      [3, 'employees[0].timezone', '"Mars/Olympus", which is not a known zone'],
+    ]);
+    expect(issues[0]!.expected).toBe("the company's settings under settings: (at least company and country)");
+  });
+
+  it('role names that are built-in members of objects (toString, constructor, __proto__) find only what the configuration says', () => {
+    const before = prototypeState();
+    const unheld = check({
+      'a.yaml': `${SETTINGS}${TEAM}clients:
+  - { id: c1, name: C1, contacts: [{ id: k1, name: K One, role: ceo }] }
+rules:
+  - { id: r1, ours: toString, theirs: ceo, kind: letter, every: 1 month }
+  - { id: r2, ours: __proto__, theirs: ceo, kind: letter, every: 1 month }
+`,
+    });
+    expect(unheld.issues.map((i) => [i.field, i.found])).toEqual([
+      ['rules[0].ours', '"toString", held by nobody (rule r1)'],
+      ['rules[1].ours', '"__proto__", held by nobody (rule r2)'],
+    ]);
+
+    const held = check({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: builder, name: Bob Builder, role: constructor }
+  - { id: other, name: Other Builder, role: constructor }
+clients:
+  - { id: c1, name: C1, team: { constructor: builder }, contacts: [{ id: k1, name: K One, role: toString }] }
+rules:
+  - { id: r1, ours: constructor, theirs: toString, kind: letter, every: 1 month }
+`,
+    });
+    expect(held.issues).toEqual([]);
+    const touches = planTouches(held.config!, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00')).touches;
+    expect(touches.map((t) => [t.employee, t.contacts])).toEqual([['builder', ['k1']]]);
+    expect(Object.getPrototypeOf(held.config!.clients[0]!.team)).toBeNull();
+    expect(prototypeState()).toBe(before);
+  });
+
+  it('CSV headers that would reach a prototype are refused, and Object.prototype is left alone', () => {
+    const before = prototypeState();
+    const { issues } = check({
+      'a.yaml': SETTINGS + TEAM,
+      'clients.csv': 'id;name;__proto__.polluted;constructor.prototype.polluted2;team.__proto__\nc1;C1;yes;yes;ivanova\n',
+    });
+    expect(issues.map((i) => [i.line, i.column, i.found])).toEqual([
+      [1, 3, '"__proto__.polluted"'],
+      [1, 4, '"constructor.prototype.polluted2"'],
+      [1, 5, '"team.__proto__"'],
+    ]);
+    expect(issues[0]!.expected).toBe('a column name other than __proto__, constructor or prototype');
+    expect(prototypeState()).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a __proto__ key in YAML is refused where it is written, and sets nothing', () => {
+    const before = prototypeState();
+    const { issues } = check({
+      'a.yaml': `${SETTINGS}employees:\n  - id: a\n    name: A\n    role: r\n    __proto__: { polluted: yes }\n`,
+    });
+    expect(issues).toEqual([expect.objectContaining({ line: 9, column: 5, field: 'employees[0].__proto__', expected: 'a field name other than __proto__' })]);
+    expect(prototypeState()).toBe(before);
+  });
+
+  it('NUL and bidirectional control characters in names, titles and contact names are refused, and shown escaped', () => {
+    const { issues, text } = check({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: a, name: "Anna\\u202EIvanova", role: account_manager }
+rules:
+  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month, title: "Call \\u2066{client.name}\\u2069" }
+`,
+      'clients.csv': 'id,name\nc1,"Acme\u202e Ltd"\n',
+      'contacts.csv': 'client,id,name,role\nc1,k1,\u200fKirill,ceo\n',
+      'more/clients.csv': 'id,name\nc2,Bin\u0000ary\n',
+    });
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([
+      // A NUL byte in a CSV is binary data: the file is refused at that line.
+      ['more/clients.csv', 2, ''],
+      ['a.yaml', 6, 'employees[0].name'], ['a.yaml', 8, 'rules[0].title'], ['clients.csv', 2, 'name'], ['contacts.csv', 2, 'name'],
+    ]);
+    expect(issues[0]!.found).toBe('binary data (a NUL byte): this is not a text file');
+    expect(issues[1]!.expected).toContain('without control characters');
+    expect(text).toContain('found "Anna\\u202eIvanova"');
+    expect(text).toContain('found "Acme\\u202e Ltd"');
+    expect(text).not.toMatch(/[\u0000\u202e\u2066\u2069\u200f]/);
+  });
+
+  it('YAML errors come with file, line and column: an unresolved alias, an alias bomb, a duplicate key, a tab', () => {
+    const alias = check({ 'a.yaml': `${SETTINGS}digest: *nowhere\n` });
+    expect(alias.issues).toEqual([expect.objectContaining({ file: 'a.yaml', line: 5, column: 9, found: '*nowhere, which no &nowhere before it defines' })]);
+
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) bomb.push(`${name}: &${name} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`);
+    const bombed = check({ 'a.yaml': SETTINGS, 'bomb.yaml': `${bomb.join('\n')}\n` });
+    expect(bombed.issues).toEqual([expect.objectContaining({ file: 'bomb.yaml', line: 2, rank: 0 })]);
+    expect(bombed.issues[0]!.found).toContain('alias bomb');
+
+    const duplicate = check({ 'a.yaml': `${SETTINGS}employees:\n  - id: a\n    name: A\n    name: B\n    role: r\n` });
+    expect(duplicate.issues).toEqual([expect.objectContaining({ line: 8, column: 5, expected: 'each key once in a mapping', found: 'a second "name"' })]);
+
+    const tab = check({ 'a.yaml': `${SETTINGS}employees:\n\t- { id: a, name: A, role: r }\n` });
+    expect(tab.issues).toEqual([expect.objectContaining({ line: 6, column: 1, expected: 'spaces for indentation (YAML does not allow tabs)', found: 'a tab' })]);
+  });
+
+  it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
+    const dir = writeConfig({ 'a.yaml': `${SETTINGS}x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n` });
+    const r = await cli('validate', '--config', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/a\.yaml:6:\d+: expected YAML aliases/);
+  });
+
+  it('an id, a name or a title of absurd length is refused, not carried into calendars', () => {
+    const { issues } = check({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ${'a'.repeat(101)}, name: ${'N'.repeat(201)}, role: r }\n` });
+    expect(issues.map((i) => [i.field, i.expected])).toEqual([
+      ['employees[0].id', 'an id of at most 100 characters'],
+      ['employees[0].name', 'a text of at most 200 characters'],
+    ]);
+  });
+});
+

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { checkConfig } from '../../src/config/load-config.ts';
+import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+
+const EXAMPLE = join(import.meta.dirname, '../../config');
+
+/** A copy of the example company with some files edited. */
+function example(edit: (dir: string) => void): string {
+  const dir = join(tempDir(), 'config');
+  cpSync(EXAMPLE, dir, { recursive: true });
+  edit(dir);
+  return dir;
+}
+
+function replaceIn(dir: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`${file}: nothing to replace`);
+  writeFileSync(path, next);
+}
+
+function issuesOf(dir: string) {
+  const { config, issues, warnings } = checkConfig(dir);
+  const shown = issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
+  return { config, issues: shown, warnings: warnings.map((w) => ({ ...w, file: relative(dir, join(process.cwd(), w.file)) })), text: shown.map(formatIssue) };
+}
+
+/** Drops the last `n` cells of a CSV line (1-based), as a lost separator does. */
+function shortenRow(dir: string, file: string, line: number, n: number): void {
+  const path = join(dir, file);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines[line - 1] = lines[line - 1]!.split(';').slice(0, -n).join(';');
+  writeFileSync(path, lines.join('\n'));
+}
+
+const SETTINGS = 'settings:\n  company: Test Co\n  timezone: Europe/Moscow\n  country: RU\n';
+
+describe('one mistake, one error, first', () => {
+  it('a misspelt zone in settings is one error with the zone it likely means, not one per client and rule', () => {
+    const { issues, text } = issuesOf(example((dir) => replaceIn(dir, 'settings.yaml', 'timezone: Europe/Moscow', 'timezone: Europe/Moskow')));
+    expect(text).toEqual(['settings.yaml:6:13: settings.timezone: expected an IANA time zone like Europe/Moscow or America/New_York, found "Europe/Moskow", which is not a known zone; did you mean "Europe/Moscow"?']);
+    expect(issues).toHaveLength(1);
+  });
+
+  it('a CSV row short of two columns is one error naming the columns it lacks; the contacts of that client are not errors too', () => {
+    const { issues } = issuesOf(example((dir) => shortenRow(dir, 'crm/clients.csv', 4, 2)));
+    expect(issues).toEqual([expect.objectContaining({ file: 'crm/clients.csv', line: 4, column: 10, subject: 'client arcticfish' })]);
+    expect(issues[0]!.found).toBe('9 fields: no value for "team.sales_director", "stage_since"');
+    expect(issues[0]!.expected).toContain('11 fields separated by ";", as in the header');
+  });
+
+  it('CSV line numbers are the file\'s own when line endings are mixed (LF header, CRLF rows) or old Mac CRs', () => {
+    for (const eol of ['\r\n', '\r']) {
+      const dir = writeConfig({
+        'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n`,
+        'clients.csv': `id;name;stage\n${['a;A;active', 'b;B;active', 'c;C;active', 'd;D;asleep', 'e;E;active'].join(eol)}${eol}`,
+      });
+      const { issues } = issuesOf(dir);
+      expect(issues.map((i) => [i.line, i.column, i.field])).toEqual([[5, 3, 'stage']]);
+    }
+  });
+
+  it('each mistake of a list (bad zone, misspelt field, short CSV row, unknown role, misspelt team key) yields its own error, and nothing else', () => {
+    const dir = example((d) => {
+      replaceIn(d, 'settings.yaml', 'timezone: Europe/Moscow', 'timezone: Europe/Moskow');
+      replaceIn(d, 'rules.yaml', '    every: 6 months\n    for: { tier: A }', '    evry: 6 months\n    for: { tier: A }');
+      replaceIn(d, 'rules.yaml', '  - id: director-to-director\n    ours: sales_director', '  - id: director-to-director\n    ours: sales_directr');
+      replaceIn(d, 'clients.yaml', '    team:\n      account_manager: ivanova\n      sales_director: petrov\n    contacts:\n      - { id: stroymash-ceo', '    team:\n      acount_manager: ivanova\n      sales_director: petrov\n    contacts:\n      - { id: stroymash-ceo');
+      shortenRow(d, 'crm/clients.csv', 4, 2);
+    });
+    const { text } = issuesOf(dir);
+    expect(text).toEqual([
+      // The file itself first, then values, then references.
+      expect.stringMatching(/^crm\/clients\.csv:4:10: team\.sales_director \(client arcticfish\): expected 11 fields/),
+      expect.stringMatching(/^rules\.yaml:9:5: rules\[0\]\.evry \(rule ceo-to-ceo\): expected one of the known fields .*found an unknown field "evry"; did you mean "every"\?$/),
+      expect.stringMatching(/^settings\.yaml:6:13: settings\.timezone: .*did you mean "Europe\/Moscow"\?$/),
+      expect.stringMatching(/^clients\.yaml:13:7: clients\[0\]\.team\.acount_manager \(client stroymash\): expected a role of ours .*found an unknown role "acount_manager"; did you mean "account_manager"\?$/),
+      expect.stringMatching(/^rules\.yaml:16:11: rules\[1\]\.ours \(rule director-to-director\): expected a role some employee holds .*found "sales_directr", held by nobody \(rule director-to-director\); did you mean "sales_director"\?$/),
+    ]);
+  });
+
+  it('errors name the thing by its id, not only by its index', () => {
+    const { issues } = issuesOf(example((dir) => replaceIn(dir, 'clients.yaml', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Moscow', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Mosow')));
+    expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 157, field: 'clients[8].timezone', subject: 'client severstroy' })]);
+    expect(formatIssue(issues[0]!)).toContain('clients.yaml:157:15: clients[8].timezone (client severstroy): expected an IANA time zone');
+    expect(issues[0]!.found).toContain('did you mean "Europe/Moscow"?');
+  });
+
+  it.each([
+    ['an unknown key', 'rules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month, titel: x }\n', 'rules[0].titel', 'did you mean "title"?'],
+    ['an enum value', 'rules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: meting, every: 1 month }\n', 'rules[0].kind', 'did you mean "meeting"?'],
+    ['a role name', 'rules:\n  - { id: r1, ours: acount_manager, theirs: ceo, kind: letter, every: 1 month }\n', 'rules[0].ours', 'did you mean "account_manager"?'],
+    ['an employee id', 'handovers:\n  - { from: ivanov, to: petrov, on: 2027-03-15 }\n', 'handovers[0].from', 'did you mean "ivanova"?'],
+    ['a holiday id', 'holidays:\n  - { id: accountants-day, name: Accountant\'s Day, date: 11-21 }\ncampaigns:\n  - { id: c1, holiday: acountants-day, ours: account_manager }\n', 'campaigns[0].holiday', 'did you mean "accountants-day"?'],
+    ['a time zone', 'employees:\n  - { id: x, name: X, role: r, timezone: Europe/Bucarest }\n', 'employees[0].timezone', 'did you mean "Europe/Bucharest"?'],
+    ['a section', 'rule:\n  - { id: r1 }\n', 'rule', 'did you mean "rules"?'],
+  ])('a misspelt %s gets "did you mean"', (_what, yaml, field, hint) => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: petrov, name: Ivan Petrov, role: sales_director }\nclients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K One, role: ceo }] }\n`,
+      'b.yaml': yaml,
+    });
+    const { issues } = issuesOf(dir);
+    const issue = issues.find((i) => i.field === field);
+    expect(issue, issues.map(formatIssue).join('\n')).toBeDefined();
+    expect(issue!.found.endsWith(hint)).toBe(true);
+  });
+
+  it('the other mistakes of an entry with a broken field are found in the same round, without follow-on errors', () => {
+    const { issues } = issuesOf(writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: sidorov, name: Pavel Sidorov, role: account_manager }
+clients:
+  - { id: c1, name: C1, stage: asleep, timezone: Europe/Moskow, team: { account_manager: ivanov }, contacts: [{ id: k1, name: K, role: buyer }] }
+rules:
+  - { id: r1, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+`,
+    }));
+    // The client's stage, its zone and its team member are three mistakes: three errors, and no
+    // "name one under team" for the account manager the misspelt id was meant to be.
+    expect(issues.map((i) => [i.field, i.subject])).toEqual([
+      ['clients[0].stage', 'client c1'],
+      ['clients[0].timezone', 'client c1'],
+      ['clients[0].team.account_manager', 'client c1'],
+    ]);
+  });
+
+  it('a YAML file that cannot be read is one error: references to what it may define are not errors as well', () => {
+    const { issues } = issuesOf(example((dir) => replaceIn(dir, 'team.yaml', '  - id: orlov\n', '  - id: [orlov\n')));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ file: 'team.yaml', rank: 0 });
+  });
+
+  it('warnings: a selector that matches no client, two rules in touch with the same people in the same week, 02-29 yearly — with their places, exit status 0', async () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, tier: A, contacts: [{ id: k1, name: K, role: buyer }] }
+rules:
+  - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+  - { id: letters, ours: account_manager, theirs: [buyer, ceo], kind: letter, every: 1 month }
+  - { id: tier-b, ours: account_manager, theirs: buyer, kind: letter, every: 3 months, for: { tier: B } }
+  - { id: weekly-a, ours: account_manager, theirs: buyer, kind: news, every: 1 week }
+  - { id: weekly-b, ours: account_manager, theirs: buyer, kind: feedback, every: 5 days }
+campaigns:
+  - { id: leap, on: 02-29, ours: account_manager }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:11:\d+: rules\[1\]\.ours \(rule letters\): rules calls \(.*a\.yaml:10\) and letters both put account_manager in touch with buyer at client c1 every 1 month \(twice a period, often in the same week\)/),
+      expect.stringMatching(/^a\.yaml:12:\d+: rules\[2\]\.for \(rule tier-b\): matches no client: rule tier-b plans nothing/),
+      expect.stringMatching(/^a\.yaml:14:\d+: rules\[4\]\.ours \(rule weekly-b\): rules weekly-a \(.*a\.yaml:13\) and weekly-b both put account_manager in touch with buyer at client c1 every week \(in the same week each time\)/),
+      expect.stringMatching(/^a\.yaml:16:\d+: campaigns\[0\]\.on \(campaign leap\): is 29 February/),
+    ]);
+    const r = await cli('validate', '--config', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('4 warnings:');
+    expect(r.out).toMatch(/warning: .*a\.yaml:12:\d+: rules\[2\]\.for \(rule tier-b\): matches no client/);
+  });
+
+  it('the example company has no warnings', () => {
+    expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
+  });
+});
