@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
 import { touchesToIcs } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
+import type { CliIO } from './io.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -15,35 +16,75 @@ export function touchJson(t: Touch) {
   };
 }
 
-/** What an iCalendar export needs to write each touch exactly as its calendar event. */
-export interface IcsContext {
+/** What the formats need besides the touches: names and addresses, and the links of calendar events. */
+export interface OutputContext {
   readonly config: Config;
-  readonly links: EventLinks | undefined;
+  readonly links?: EventLinks | undefined;
+  /** CSV for a spreadsheet in a comma-decimal locale (Russian, Romanian Excel): `;`, a BOM, CRLF. */
+  readonly excel?: boolean;
 }
 
-export function formatTouches(touches: readonly Touch[], format: TouchFormat, now: DateTime, ics?: IcsContext): string {
+/** Touches per chunk written: big enough to be cheap, small enough that memory stays flat. */
+const CHUNK = 2000;
+
+/**
+ * Writes touches in a format as it goes, in chunks, waiting for the output to drain: a year
+ * of a 10,000-client company is hundreds of megabytes of JSON that never exists as one string.
+ */
+export async function writeTouches(touches: readonly Touch[], format: TouchFormat, now: DateTime, io: CliIO, context: OutputContext): Promise<void> {
+  const emit = async (parts: string[]) => {
+    io.out(parts.join(''));
+    await io.drain?.();
+  };
   switch (format) {
-    case 'json':
-      return `${JSON.stringify(touches.map(touchJson), null, 2)}\n`;
-    case 'csv':
-      return toCsv(touches);
+    case 'json': {
+      if (touches.length === 0) return emit(['[]\n']);
+      for (let i = 0; i < touches.length; i += CHUNK) {
+        const parts: string[] = [];
+        for (let j = i; j < Math.min(i + CHUNK, touches.length); j++) parts.push(`${j === 0 ? '[\n' : ',\n'}  ${JSON.stringify(touchJson(touches[j]!))}`);
+        if (i + CHUNK >= touches.length) parts.push('\n]\n');
+        await emit(parts);
+      }
+      return;
+    }
+    case 'csv': {
+      const csv = csvWriter(context);
+      await emit([csv.header()]);
+      for (let i = 0; i < touches.length; i += CHUNK) await emit(touches.slice(i, i + CHUNK).map((t) => csv.row(t)));
+      return;
+    }
     case 'ics':
-      if (!ics) throw new Error('an iCalendar export needs the configuration');
-      return touchesToIcs(touches, ics.config, ics.links, now.toUTC().toISO()!);
+      return emit([touchesToIcs(touches, context.config, context.links, now.toUTC().toISO()!)]);
     case 'table':
-      return toTable(touches);
+      return emit([toTable(touches)]);
   }
 }
 
-const CSV_COLUMNS = ['id', 'source', 'kind', 'client', 'contacts', 'employee', 'date', 'start', 'end', 'allDay', 'title', 'window_from', 'window_to', 'status', 'overdue'] as const;
+const CSV_COLUMNS = [
+  'id', 'source', 'kind', 'client', 'client_name', 'contacts', 'contact_names', 'contact_emails', 'employee', 'employee_name', 'employee_email',
+  'date', 'start', 'end', 'allDay', 'title', 'window_from', 'window_to', 'status', 'overdue',
+] as const;
 
-function toCsv(touches: readonly Touch[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const t of touches) {
-    const cells = [t.id, t.source, t.kind, t.client, t.contacts.join(' '), t.employee, t.date, t.start, t.end, String(t.allDay), t.title, t.window.from, t.window.to, t.status, String(t.overdue)];
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return `${lines.join('\n')}\n`;
+/** One CSV row per touch, with the names and e-mails a mail merge needs beside the ids. */
+function csvWriter(context: OutputContext) {
+  const sep = context.excel ? ';' : ',';
+  const eol = context.excel ? '\r\n' : '\n';
+  const employees = new Map(context.config.employees.map((e) => [e.id, e]));
+  const clients = new Map(context.config.clients.map((c) => [c.id, { client: c, contacts: new Map(c.contacts.map((k) => [k.id, k])) }]));
+  const cell = (value: string) => (value.includes(sep) || /["\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  return {
+    header: () => `${context.excel ? '\ufeff' : ''}${CSV_COLUMNS.join(sep)}${eol}`,
+    row: (t: Touch) => {
+      const c = clients.get(t.client);
+      const contacts = t.contacts.map((id) => c?.contacts.get(id));
+      const e = employees.get(t.employee);
+      return `${[
+        t.id, t.source, t.kind, t.client, c?.client.name ?? '', t.contacts.join(' '), contacts.map((k) => k?.name ?? '').join('; '),
+        contacts.map((k) => k?.email ?? '').filter(Boolean).join('; '), t.employee, e?.name ?? '', e?.email ?? '',
+        t.date, t.start, t.end, String(t.allDay), t.title, t.window.from, t.window.to, t.status, String(t.overdue),
+      ].map(cell).join(sep)}${eol}`;
+    },
+  };
 }
 
 export function csvCell(value: string): string {
@@ -52,10 +93,15 @@ export function csvCell(value: string): string {
 
 /** A plain text table; the first 8 characters of an id are enough for `done` and `skip`. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = 60): string {
-  const widths = header.map((h, i) => Math.min(maxWidth, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  // A loop, not Math.max(...rows): a table of hundreds of thousands of rows.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? '').length);
+  for (let i = 0; i < widths.length; i++) widths[i] = Math.min(maxWidth, widths[i]!);
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return `${[line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w)))];
+  for (const r of rows) out.push(line(r));
+  return `${out.join('\n')}\n`;
 }
 
 function toTable(touches: readonly Touch[]): string {

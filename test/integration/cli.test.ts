@@ -69,9 +69,31 @@ describe('touchbase CLI', () => {
   it('plan --format csv has a header and one row per touch', async () => {
     const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'csv', '--now', NOW);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toBe('id,source,kind,client,contacts,employee,date,start,end,allDay,title,window_from,window_to,status,overdue');
+    expect(lines[0]).toBe('id,source,kind,client,client_name,contacts,contact_names,contact_emails,employee,employee_name,employee_email,date,start,end,allDay,title,window_from,window_to,status,overdue');
     expect(lines.length).toBeGreaterThan(50);
     expect(lines.slice(1).every((l) => /^[0-9a-f-]{36},/.test(l))).toBe(true);
+    // Names and e-mails beside the ids, for a mail merge.
+    const row = lines.find((l) => l.includes(',stroymash,'))!;
+    expect(row).toContain('Stroymash');
+    expect(row).toMatch(/@[a-z.]+\.example/);
+  });
+
+  it('plan --format csv --excel is what a comma-decimal Excel opens as columns: ";", a byte-order mark, CRLF', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'csv', '--excel', '--now', NOW);
+    expect(r.out.startsWith('\ufeffid;source;kind;client;client_name;')).toBe(true);
+    const lines = r.out.slice(1).split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.length).toBeGreaterThan(50);
+    expect(lines.slice(1, -1).every((l) => /^[0-9a-f-]{36};/.test(l))).toBe(true);
+  });
+
+  it('plan --format json streams a valid array: the same touches, with or without any', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json', '--now', NOW);
+    const touches = JSON.parse(r.out) as { id: string }[];
+    expect(touches.length).toBeGreaterThan(50);
+    expect(new Set(touches.map((t) => t.id)).size).toBe(touches.length);
+    const none = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-01-02', '--to', '2027-01-02', '--client', 'stroymash', '--format', 'json', '--now', NOW);
+    expect(JSON.parse(none.out)).toEqual([]);
   });
 
   it('plan --format ics is accepted by a standard iCalendar parser, with reminders and exclusive all-day ends', async () => {

@@ -5,7 +5,7 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
-import { formatTouches } from '../format-touches.ts';
+import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 
 /**
@@ -34,7 +34,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       });
       io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
       io.out(`configuration ${configDir(o)}, database ${dbFile(o)}\n\n`);
-      io.out(formatTouches(result.touches, 'table', now));
+      await writeTouches(result.touches, 'table', now, io, { config });
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);

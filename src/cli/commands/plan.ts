@@ -3,7 +3,7 @@ import { addDuration } from '../../planner/dates.ts';
 import { planWithHistory } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
-import { formatTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
+import { writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { eventLinks } from '../../sync/event-links.ts';
 
@@ -15,6 +15,7 @@ interface PlanOptions extends GlobalOptions {
   format: TouchFormat;
   now?: string;
   save: boolean;
+  excel: boolean;
 }
 
 export function planCommand(program: Command, io: CliIO): void {
@@ -28,6 +29,7 @@ export function planCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'output format').choices(TOUCH_FORMATS as string[]).default('table'))
     .option('--now <instant>', 'what "now" is, as an ISO instant, to reproduce a plan')
     .option('--no-save', 'do not record the plan in the database')
+    .option('--excel', 'CSV for Excel in a comma-decimal locale (Russian, Romanian): ";" between cells, a byte-order mark, CRLF', false)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<PlanOptions>();
       const config = readConfig(o);
@@ -43,7 +45,7 @@ export function planCommand(program: Command, io: CliIO): void {
         links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
       }));
       const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
-      io.out(formatTouches(touches, o.format, now, { config, links }));
+      await writeTouches(touches, o.format, now, io, { config, links, excel: o.excel });
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       if (saved && o.format === 'table') {
         io.err(`recorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
