@@ -1,0 +1,24 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Ends this job process if the daemon that started it is gone (killed with SIGKILL, crashed)
+ * while the job's own thread is too busy to notice: a worker thread watches the parent pid
+ * and, once it changed (the process was re-parented) and `graceMs` passed without the process
+ * ending by itself, kills the process group. A job busy in a loop cannot be left behind.
+ */
+export function startOrphanWatchdog(graceMs: number, everyMs = 500): Worker {
+  const code = `
+    const { workerData } = require('node:worker_threads');
+    const parent = process.ppid;
+    const timer = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(timer);
+      setTimeout(() => {
+        try { process.kill(-process.pid, 'SIGKILL'); } catch { process.kill(process.pid, 'SIGKILL'); }
+      }, workerData.graceMs);
+    }, workerData.everyMs);
+  `;
+  const worker = new Worker(code, { eval: true, workerData: { graceMs, everyMs }, resourceLimits: { maxOldGenerationSizeMb: 8 } });
+  worker.unref(); // it never keeps the process alive by itself
+  return worker;
+}
