@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
+import { privateFile } from '../storage/private-files.ts';
 
 export class DaemonAlreadyRunningError extends Error {}
 
@@ -21,6 +22,8 @@ export class DaemonLock {
     if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
     const lockFile = `${dbFile}.daemon-lock`;
     const infoFile = `${dbFile}.daemon-pid`;
+    // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
+    privateFile(lockFile);
     const db = new SQLite(lockFile, { timeout: 0 });
     try {
       db.pragma('journal_mode = DELETE');
@@ -37,7 +40,10 @@ export class DaemonLock {
       }
       throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${dbFile}${who}; stop it first, or give this one another database with --db`);
     }
-    if (holder) writeFileSync(infoFile, JSON.stringify(holder));
+    if (holder) {
+      privateFile(infoFile);
+      writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
+    }
     return new DaemonLock(db, infoFile);
   }
 
