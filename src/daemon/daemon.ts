@@ -185,8 +185,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   #onProcess(n: ProcessNotice): void {
-    if (n.event === 'ended') this.#log.debug({ pid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
-    else this.#log.debug({ pid: n.pid, purpose: n.purpose }, n.event === 'started' ? `job process started (${n.purpose})` : `spare job process used (${n.purpose})`);
+    if (n.event === 'ended') this.#log.debug({ jobPid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
+    else this.#log.debug({ jobPid: n.pid, purpose: n.purpose }, n.event === 'started' ? `job process started (${n.purpose})` : `spare job process used (${n.purpose})`);
   }
 
   #apply(snapshot: ConfigSnapshot, summary: ConfigSummary): void {

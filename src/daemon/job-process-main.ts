@@ -58,4 +58,6 @@ process.on('disconnect', stop);
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 startOrphanWatchdog(3_000);
-process.send!('ready');
+// The daemon may have let go while this process was loading (it is stopping): nothing to do.
+if (process.connected) process.send!('ready', () => undefined);
+else stop();
