@@ -47,14 +47,20 @@ export class DaemonLock {
     return new DaemonLock(db, infoFile);
   }
 
-  /** Whether a daemon holds the lock on this database right now (takes and drops it if free). */
+  /**
+   * Whether a daemon holds the lock on this database right now (takes and drops it if free).
+   * Where this user may not write the lock file (a read-only folder, another user's daemon),
+   * the pid file answers: is the process it names alive?
+   */
   static isHeld(dbFile: string): boolean {
     try {
       DaemonLock.acquire(dbFile, undefined).release();
       return false;
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) return true;
-      throw error;
+      const code = String((error as { code?: string }).code ?? '');
+      if (!/^(EACCES|EPERM|EROFS|SQLITE_READONLY|SQLITE_CANTOPEN)/.test(code)) throw error;
+      return pidFileAlive(`${dbFile}.daemon-pid`);
     }
   }
 
@@ -66,5 +72,20 @@ export class DaemonLock {
     } finally {
       this.#db.close();
     }
+  }
+}
+
+function pidFileAlive(infoFile: string): boolean {
+  let pid: number;
+  try {
+    pid = (JSON.parse(readFileSync(infoFile, 'utf8')) as { pid: number }).pid;
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }

@@ -13,6 +13,10 @@ export interface JobStatus {
   readonly lastError: string | null;
   readonly failuresInARow: number;
   readonly nextRun: string | undefined;
+  /** While it runs: for how long, and whether that is past its time limit. */
+  readonly runningSeconds?: number;
+  readonly limitSeconds?: number;
+  readonly overLimit?: boolean;
 }
 
 export interface DaemonStatus {
@@ -44,7 +48,10 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
       nextRun = schedule.nextAfter(j.watermark ? DateTime.fromISO(j.watermark) : now).setZone(zone).toISO()!;
       schedule.dispose();
     }
+    const limits = info.limits ? (JSON.parse(info.limits) as { job: number }) : undefined;
+    const running = j.last_result === 'running' && j.last_started_at ? Math.max(0, Math.round(now.diff(DateTime.fromISO(j.last_started_at)).as('seconds'))) : undefined;
     return {
+      ...(running !== undefined && limits ? { runningSeconds: running, limitSeconds: limits.job / 1000, overLimit: running * 1000 > limits.job } : {}),
       name: j.name, schedule: expression, lastStarted: j.last_started_at, lastFinished: j.last_finished_at, lastResult: j.last_result,
       lastSummary: j.last_summary, lastError: j.last_error, failuresInARow: j.failures, nextRun,
     };

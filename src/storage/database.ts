@@ -1,13 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationResult } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import * as m0001 from '../../db/migrations/0001_touches.ts';
 import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import * as m0003 from '../../db/migrations/0003_user_moves.ts';
 import * as m0004 from '../../db/migrations/0004_daemon.ts';
 import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import type { Database } from './schema.ts';
+import { privateFile, tightenDatabaseFiles } from './private-files.ts';
+import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
+
+export { DatabaseProblemError } from './database-errors.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,32 +25,167 @@ const MIGRATIONS: Record<string, Migration> = {
 export type DB = Kysely<Database>;
 
 /**
- * Opens (creating if needed) the SQLite database: WAL, foreign keys, a busy timeout so a
- * second process waits instead of failing. Call migrate() before use.
+ * Opens (creating if needed, owner-only) the SQLite database: WAL, foreign keys, a busy
+ * timeout so a second process waits instead of failing. Call migrate() before use. Errors
+ * SQLite reports (a full disk, a read-only file) come out as a DatabaseProblemError that names
+ * the file and says what to do.
  */
 export function openDatabase(file: string): DB {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
+  if (file === ':memory:') return wrap(new SQLite(file), file, true);
+  let sqlite: SQLite.Database;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    privateFile(file);
+    sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw explainSqliteError(error, file);
+  }
+  const db = wrap(sqlite, file, true);
+  tightenDatabaseFiles(file);
+  return db;
+}
+
+/**
+ * Opens an existing database for reading only: nothing is created, migrated or written. A
+ * database in WAL mode needs its -shm file to be read; where this user cannot create it (a
+ * folder they may not write) and no writer has it open, the file is read into memory instead.
+ */
+export function openReadOnly(file: string): DB {
+  try {
+    return wrap(new SQLite(file, { readonly: true, fileMustExist: true }), file, false, true);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || existsSync(`${file}-wal`)) throw explainSqliteError(error, file);
+  }
+  let image: Buffer;
+  try {
+    image = readFileSync(file);
+  } catch (error) {
+    throw explainSqliteError(error, file);
+  }
+  // The header's WAL flags (bytes 18 and 19) set back to the rollback journal: an in-memory copy has no -shm.
+  if (image.length >= 20) image[18] = image[19] = 1;
+  return wrap(new SQLite(image, { readonly: true }), file, false, true);
+}
+
+function wrap(sqlite: SQLite.Database, file: string, writable: boolean, readOnly = false): DB {
+  if (writable) sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  if (writable) sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: new ExplainedSqlite(sqlite, file, readOnly) }) });
+}
+
+/**
+ * The part of better-sqlite3 kysely uses (its SqliteDatabase port), with SQLite's errors
+ * explained. A statement that fails with SQLITE_FULL or an I/O error makes SQLite roll the
+ * transaction back itself; kysely's own "rollback" then fails with "cannot rollback - no
+ * transaction is active" and hides the real cause: that rollback is skipped here.
+ */
+class ExplainedSqlite implements SqliteDatabase {
+  constructor(readonly raw: SQLite.Database, readonly file: string, readonly readOnly: boolean) {}
+
+  close(): void {
+    this.raw.close();
+  }
+
+  prepare(text: string): SqliteStatement {
+    if (/^\s*rollback\s*$/i.test(text) && !this.raw.inTransaction) return NO_OP;
+    let stmt: SQLite.Statement;
+    try {
+      stmt = this.raw.prepare(text);
+    } catch (error) {
+      throw explainSqliteError(error, this.file, this.readOnly);
+    }
+    const explained = <T>(run: () => T): T => {
+      try {
+        return run();
+      } catch (error) {
+        throw explainSqliteError(error, this.file, this.readOnly);
+      }
+    };
+    return {
+      reader: stmt.reader,
+      all: (parameters) => explained(() => stmt.all(parameters as unknown[])),
+      run: (parameters) => explained(() => stmt.run(parameters as unknown[])),
+      iterate: (parameters) => explained(() => stmt.iterate(parameters as unknown[])),
+    };
+  }
+}
+
+const NO_OP: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+
+/** Names of the migrations this database has that this version of touchbase does not know (it is newer). */
+async function unknownMigrations(db: DB): Promise<string[]> {
+  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  if (!table.rows[0]?.n) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));
+}
+
+/** Names of this version's migrations the database does not have yet. */
+async function pendingMigrations(db: DB): Promise<string[]> {
+  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  const done = new Set(table.rows[0]?.n ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
+}
+
+function newerVersion(file: string, names: string[]): DatabaseProblemError {
+  return new DatabaseProblemError('newer-version', file, `${file} was written by a newer version of touchbase (it has migration${names.length > 1 ? 's' : ''} ${names.join(', ')}, which this version does not know). `
+    + 'Upgrade touchbase to the version that wrote it (git pull && npm ci), or point --db at a backup made before that upgrade; nothing was changed.');
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrate(db: DB): Promise<MigrationResult[]> {
+export async function migrate(db: DB, file = 'the database'): Promise<MigrationResult[]> {
+  const unknown = await unknownMigrations(db);
+  if (unknown.length) throw newerVersion(file, unknown);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    if (error instanceof DatabaseProblemError) throw error;
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} of ${file} failed: ${(error as Error).message ?? String(error)}`);
   }
   return results ?? [];
 }
 
 export async function openMigrated(file: string): Promise<DB> {
   const db = openDatabase(file);
-  await migrate(db);
+  try {
+    await migrate(db, file);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return db;
+}
+
+/**
+ * For commands that only read: the database opened read-only when its schema is current (a
+ * read-only file or folder is fine). A database that does not exist yet is created; one that
+ * needs a migration is migrated if this user may write it, and otherwise the message says so.
+ */
+export async function openForReading(file: string): Promise<DB> {
+  if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
+  const db = openReadOnly(file);
+  let pending: string[];
+  try {
+    const unknown = await unknownMigrations(db);
+    if (unknown.length) throw newerVersion(file, unknown);
+    pending = await pendingMigrations(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  if (pending.length === 0) return db;
+  await db.destroy();
+  try {
+    return await openMigrated(file);
+  } catch (error) {
+    if (error instanceof DatabaseProblemError && (error.problem === 'read-only' || error.problem === 'cannot-open')) {
+      throw new DatabaseProblemError('read-only', file, `${file} needs upgrading to this version of touchbase (migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}), `
+        + `but this user cannot write it: run "touchbase migrate --db ${file}" once as the user that owns it (ls -l ${file}), then read it as before.`);
+    }
+    throw error;
+  }
 }

@@ -94,16 +94,17 @@ least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by thei
         }
         if (!stopRequested) await printBanner(daemon, io, tty);
         await stopped;
-      } finally {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-        process.off('SIGHUP', onHup);
-        await daemon.stop();
         // Nothing should be left to keep the process alive; if something is, it must not keep a stopped daemon around.
         setTimeout(() => {
           logger.warn('something kept the stopped daemon alive: exiting');
           process.exit(process.exitCode ?? 0);
         }, 2_000).unref();
+      } finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        process.off('SIGHUP', onHup);
+        await daemon.stop();
+        process.off('exit', onExit);
       }
     });
 }

@@ -36,7 +36,7 @@ export function planCommand(program: Command, io: CliIO): void {
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const { result, saved } = await withDatabase(o, (db) => planWithHistory(db, config, { from, to }, now, o.save));
+      const { result, saved } = await withDatabase(o, (db) => planWithHistory(db, config, { from, to }, now, o.save), { readOnly: !o.save });
       const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
       io.out(formatTouches(touches, o.format, now, config.settings.company));
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);

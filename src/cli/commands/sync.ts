@@ -86,7 +86,7 @@ export function syncCommands(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
       const base = (o.baseUrl ?? publicUrl(config.settings)).replace(/\/$/, '');
-      const secret = await withDatabase(o, (db) => feedSecret(db));
+      const secret = await withDatabase(o, (db) => feedSecret(db), { readOnly: true });
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
