@@ -21,8 +21,8 @@ export class JobProcessEndedError extends Error {
 /**
  * One job child process. It is the leader of its own process group (spawned detached), so
  * a Ctrl-C in the daemon's terminal does not reach it (the daemon decides when it stops),
- * and a kill takes it with anything it started. Asking it to stop is polite ("stop", then
- * the IPC channel closes); SIGKILL to the group follows after `graceMs` if it is still there.
+ * and a kill takes it with anything it started. Asking it to stop is polite ("stop"); SIGKILL
+ * to the group follows after `graceMs` if it is still there.
  */
 export class JobProcess {
   readonly pid: number;
@@ -85,13 +85,15 @@ export class JobProcess {
     });
   }
 
-  /** Asks it to stop ("stop", then the channel closes); SIGKILL after the grace period. */
+  /**
+   * Asks it to stop: an idle process ends at once, a busy one finishes its calls in flight and
+   * answers (the channel stays open for that answer). SIGKILL after the grace period.
+   */
   stop(): void {
     if (this.#ended) return;
     if (this.#child.connected) {
       try {
         this.#child.send('stop', () => undefined);
-        this.#child.disconnect();
       } catch {
         // the channel closed meanwhile: it is on its way out
       }
