@@ -13,7 +13,8 @@ export class DatabaseProblemError extends Error {
   }
 }
 
-function who(): string {
+/** The user this process runs as, for messages about permissions. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -39,12 +40,12 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
       + 'Run the command that writes (sync, plan, the daemon) once as the user that owns the database.', code);
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new DatabaseProblemError('read-only', file, `cannot write ${file}: it, or its folder ${folder}, is read-only for user ${who()} (${code}). `
+    return new DatabaseProblemError('read-only', file, `cannot write ${file}: it, or its folder ${folder}, is read-only for user ${currentUser()} (${code}). `
       + `Run touchbase as the user that owns it (ls -l ${file}), or give this user write access to the file and its folder `
       + '(SQLite writes -wal and -shm files beside it). Reading commands (plan --no-save, history, report, status, feeds, validate) work on a read-only database.', code);
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') {
-    return new DatabaseProblemError('cannot-open', file, `cannot open ${file} (${code}: ${detail}): check that its folder ${folder} exists and that user ${who()} may read and write it.`, code);
+    return new DatabaseProblemError('cannot-open', file, `cannot open ${file} (${code}: ${detail}): check that its folder ${folder} exists and that user ${currentUser()} may read and write it.`, code);
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new DatabaseProblemError('damaged', file, `${file} is not a touchbase database or is damaged (${code}). Restore it from a backup, or give another --db.`, code);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -9,7 +9,7 @@ import * as m0004 from '../../db/migrations/0004_daemon.ts';
 import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
-import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
+import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
 
 export { DatabaseProblemError } from './database-errors.ts';
 
@@ -53,7 +53,15 @@ export function openDatabase(file: string): DB {
  */
 export function openReadOnly(file: string): DB {
   try {
-    return wrap(new SQLite(file, { readonly: true, fileMustExist: true }), file, false, true);
+    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+    try {
+      // SQLite opens lazily: a WAL database it cannot read shows only at the first read.
+      sqlite.prepare('select count(*) from sqlite_master').get();
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+    return wrap(sqlite, file, false, true);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || existsSync(`${file}-wal`)) throw explainSqliteError(error, file);
@@ -62,7 +70,10 @@ export function openReadOnly(file: string): DB {
   try {
     image = readFileSync(file);
   } catch (error) {
-    throw explainSqliteError(error, file);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code !== 'EACCES' && code !== 'EPERM') throw explainSqliteError(error, file);
+    throw new DatabaseProblemError('cannot-open', file, `user ${currentUser()} may not read ${file} (${code}): run touchbase as the user that owns it `
+      + `(ls -l ${file}), or give this user read access to it.`, code);
   }
   // The header's WAL flags (bytes 18 and 19) set back to the rollback journal: an in-memory copy has no -shm.
   if (image.length >= 20) image[18] = image[19] = 1;
@@ -167,7 +178,14 @@ export async function openMigrated(file: string): Promise<DB> {
  */
 export async function openForReading(file: string): Promise<DB> {
   if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
-  const db = openReadOnly(file);
+  let db: DB;
+  try {
+    db = openReadOnly(file);
+  } catch (error) {
+    // A WAL left by a crash needs recovering, which a read-only connection cannot do: whoever may write does it.
+    if (error instanceof DatabaseProblemError && mayWrite(file)) return openMigrated(file);
+    throw error;
+  }
   let pending: string[];
   try {
     const unknown = await unknownMigrations(db);
@@ -187,5 +205,15 @@ export async function openForReading(file: string): Promise<DB> {
         + `but this user cannot write it: run "touchbase migrate --db ${file}" once as the user that owns it (ls -l ${file}), then read it as before.`);
     }
     throw error;
+  }
+}
+
+function mayWrite(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
