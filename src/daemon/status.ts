@@ -49,9 +49,9 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
       schedule.dispose();
     }
     const limits = info.limits ? (JSON.parse(info.limits) as { job: number }) : undefined;
-    const running = j.last_result === 'running' && j.last_started_at ? Math.max(0, Math.round(now.diff(DateTime.fromISO(j.last_started_at)).as('seconds'))) : undefined;
+    const runningMs = j.last_result === 'running' && j.last_started_at ? Math.max(0, now.diff(DateTime.fromISO(j.last_started_at)).toMillis()) : undefined;
     return {
-      ...(running !== undefined && limits ? { runningSeconds: running, limitSeconds: limits.job / 1000, overLimit: running * 1000 > limits.job } : {}),
+      ...(runningMs !== undefined && limits ? { runningSeconds: Math.round(runningMs / 1000), limitSeconds: limits.job / 1000, overLimit: runningMs > limits.job } : {}),
       name: j.name, schedule: expression, lastStarted: j.last_started_at, lastFinished: j.last_finished_at, lastResult: j.last_result,
       lastSummary: j.last_summary, lastError: j.last_error, failuresInARow: j.failures, nextRun,
     };

@@ -28,6 +28,7 @@ afterEach(async () => {
 
 /** A daemon whose jobs run in real child processes that really hang when the configuration says so. */
 async function hangingDaemon(yamlPrefix: string, limits: { jobMs: number; checkMs?: number; stopGraceMs: number }) {
+  // (the check limit defaults to a minute here: a real check under a loaded machine takes seconds)
   const company = stringify(syncCompany('ics'));
   const configDir = writeConfig({ 'touchbase.yaml': yamlPrefix + company });
   const dbFile = join(tempDir(), 'touchbase.sqlite');
@@ -57,7 +58,7 @@ async function readyz(daemon: Daemon): Promise<{ status: number; body: { ready: 
 
 describe('a job that hangs', () => {
   it('is killed with its process group at its time limit, reported as timed out in status, the log and /readyz, and the next run goes on', async () => {
-    const { daemon, configDir, dbFile, company, pids, log } = await hangingDaemon(HANG, { jobMs: 12_000, stopGraceMs: 2_500 });
+    const { daemon, configDir, dbFile, company, pids, log } = await hangingDaemon(HANG, { jobMs: 12_000, stopGraceMs: 5_000 });
     const failed = once(daemon, 'job:failed');
     await daemon.start();
     await eventually(() => pids().length === 2, 'the job started hanging', 30_000);
@@ -76,6 +77,8 @@ describe('a job that hangs', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(stuck.join('\n')).toMatch(/job sync has run for \d+ s, over its limit of 12 s/);
+    const stuckStatus = (await cli('status', '--db', dbFile)).out;
+    expect(stuckStatus, stuckStatus).toMatch(/sync +\S.* STUCK \d+ s \(limit 12 s\)/);
 
     const [event] = await failed as [{ job: string; error: Error }];
     expect(event.job).toBe('sync');
@@ -116,4 +119,23 @@ describe('a job that hangs', () => {
     await eventually(() => !isAlive(job) && !isAlive(grandchild), 'the hanging job killed', 5_000);
     expect((await readyz(daemon)).status).toBe(200);
   }, 60_000);
+});
+
+describe('a configuration check that hangs', () => {
+  it('is killed at its (shorter) limit and the change rejected with why; the daemon goes on, and the next save is applied', async () => {
+    const { daemon, configDir, company } = await hangingDaemon('', { jobMs: 120_000, checkMs: 10_000, stopGraceMs: 1_000 });
+    const first = new Promise<void>((resolve) => daemon.on('job:finished', (r) => r.job === 'sync' && resolve()));
+    await daemon.start();
+    await first;
+    const rejected = once(daemon, 'config:rejected');
+    writeFileSync(join(configDir, 'touchbase.yaml'), `# touchbase-test: hang-check\n${company}`);
+    const [{ issues }] = await rejected as [{ issues: { found: string }[] }];
+    expect(issues[0]!.found).toBe('the check timed out after 10 s: its process did not stop when asked and was killed; the next run goes on');
+    expect((await daemon.status()).configErrors[0]).toContain('timed out after 10 s');
+    expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
+    const applied = once(daemon, 'config:applied');
+    writeFileSync(join(configDir, 'touchbase.yaml'), company.replace('every: 1 month', 'every: 2 months'));
+    await applied;
+    expect((await daemon.status()).configErrors).toEqual([]);
+  }, 90_000);
 });
