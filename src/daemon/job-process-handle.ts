@@ -94,6 +94,9 @@ export class JobProcess {
     if (this.#child.connected) {
       try {
         this.#child.send('stop', () => undefined);
+        // Idle (a spare, or still loading): there is no answer to wait for, and a closed
+        // channel ends it even if the "stop" came before it listened.
+        if (!this.#answer) this.#child.disconnect();
       } catch {
         // the channel closed meanwhile: it is on its way out
       }

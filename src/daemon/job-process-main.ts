@@ -1,14 +1,15 @@
 // A daemon job in its own process: validate the configuration snapshot, or plan and sync.
 // A check loads only the configuration code: a reload is answered sooner.
+// The listeners come first and the configuration code is loaded after them, so that a "stop"
+// or a closed channel during the load is not missed.
 import type { JobAnswer, JobTask } from './job-runner.ts';
-import { checkOf } from './config-check.ts';
 import { startOrphanWatchdog } from './orphan-watchdog.ts';
-import { withServedAddress } from './served-address.ts';
 
 const stopping = new AbortController();
 let busy = false;
 
 async function run(task: JobTask): Promise<JobAnswer> {
+  const [{ checkOf }, { withServedAddress }] = await Promise.all([import('./config-check.ts'), import('./served-address.ts')]);
   const snapshot = { dir: task.dir, files: new Map(task.files), hash: task.hash };
   const { result, config: checked } = checkOf(snapshot);
   if (task.kind === 'check') return { type: 'check', result };
@@ -57,7 +58,11 @@ process.on('message', (m: JobTask | 'stop') => {
 process.on('disconnect', stop);
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-startOrphanWatchdog(3_000);
+// Let go of while this module was loading (the daemon is stopping): nothing to do.
+if (!process.connected) stop();
+// Loaded while the process waits for its task (a spare loads it while a save settles).
+await import('./config-check.ts');
+await startOrphanWatchdog(3_000);
 // The daemon may have let go while this process was loading (it is stopping): nothing to do.
 if (process.connected) process.send!('ready', () => undefined);
 else stop();

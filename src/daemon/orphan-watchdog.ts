@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -5,10 +6,11 @@ import { Worker } from 'node:worker_threads';
  * while the job's own thread is too busy to notice: a worker thread watches the parent pid
  * and, once it changed (the process was re-parented) and `graceMs` passed without the process
  * ending by itself, kills the process group. A job busy in a loop cannot be left behind.
+ * Resolves once the watch is armed: before that, the job must not start.
  */
-export function startOrphanWatchdog(graceMs: number, everyMs = 500): Worker {
+export async function startOrphanWatchdog(graceMs: number, everyMs = 500): Promise<Worker> {
   const code = `
-    const { workerData } = require('node:worker_threads');
+    const { parentPort, workerData } = require('node:worker_threads');
     const parent = process.ppid;
     const timer = setInterval(() => {
       if (process.ppid === parent) return;
@@ -17,8 +19,11 @@ export function startOrphanWatchdog(graceMs: number, everyMs = 500): Worker {
         try { process.kill(-process.pid, 'SIGKILL'); } catch { process.kill(process.pid, 'SIGKILL'); }
       }, workerData.graceMs);
     }, workerData.everyMs);
+    parentPort.postMessage('armed');
   `;
-  const worker = new Worker(code, { eval: true, workerData: { graceMs, everyMs }, resourceLimits: { maxOldGenerationSizeMb: 8 } });
+  // No loader hooks in it (execArgv: []): it starts in milliseconds and needs nothing of the job.
+  const worker = new Worker(code, { eval: true, workerData: { graceMs, everyMs }, execArgv: [] });
+  await once(worker, 'message');
   worker.unref(); // it never keeps the process alive by itself
   return worker;
 }
