@@ -67,7 +67,7 @@ export type ProcessNotice =
 export interface ProcessRunnerOptions {
   readonly dbFile: string;
   readonly feedDir: string;
-  /** How long a process asked to stop has before it is killed (default 3 s). */
+  /** How long a process asked to stop has before it is killed (default 2 s). */
   readonly graceMs?: number;
   /** How long an unused spare waits for a check before it goes (default 30 s). */
   readonly spareMs?: number;
@@ -93,7 +93,7 @@ export class ProcessRunner implements JobRunner {
 
   constructor(options: ProcessRunnerOptions) {
     this.#o = options;
-    this.#graceMs = options.graceMs ?? 3_000;
+    this.#graceMs = options.graceMs ?? 2_000;
   }
 
   async check(snapshot: ConfigSnapshot, control: RunControl): Promise<CheckResult> {

@@ -13,7 +13,7 @@ export interface JobLimits {
   readonly stopGraceMs: number;
 }
 
-export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 3_000 };
+export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 2_000 };
 
 /** The run went over its limit. Its message is what `touchbase status`, the log and /readyz show. */
 export class TimeLimitError extends Error {

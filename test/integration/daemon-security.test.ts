@@ -34,7 +34,7 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(existsSync(db)).toBe(false);
-  });
+  }, 90_000);
 
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
     const dir = tempDir();
@@ -43,7 +43,7 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     const r = touchbase(['feeds', '--config', resolve('config'), '--db', join(dir, 'ok.sqlite')], { TOUCHBASE_FEED_SECRET: 'f'.repeat(32) });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/);
-  });
+  }, 90_000);
 });
 
 describe('file modes: the database, its lock and the feeds are their owner\'s alone', () => {
@@ -109,5 +109,5 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
       for (const f of files) expect(mode(join(feeds, f)), `${access} ${f}`).toBe(fileMode);
       expect(mode(join(dir, 't.sqlite'))).toBe('600');
     }
-  });
+  }, 120_000);
 });
