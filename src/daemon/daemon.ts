@@ -151,6 +151,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await this.#runner.close?.();
       throw new ConfigInvalidError(check.issues);
     }
+    if (this.#stopping.signal.aborted) {
+      await this.#runner.close?.();
+      throw new DaemonStoppedError('stopped before it had started');
+    }
     try {
       this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
       const db = (this.#db = await openMigrated(this.#o.dbFile));
@@ -362,6 +366,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const found = error instanceof TimeLimitError ? `the check ${error.message}` : `the check failed: ${(error as Error).message}`;
       return this.#reject([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a configuration that can be checked (run "touchbase validate")', found }], reason);
     }
+    // Answered after all, but the files changed again meanwhile (or the daemon is stopping): the newer reload decides.
+    if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
     if (!check.ok) return this.#reject(check.issues, reason);
     const before = this.#summary!.settings;
     this.#apply(snapshot, check.summary);
