@@ -208,7 +208,8 @@ export async function openForReading(file: string): Promise<DB> {
   }
 }
 
-function mayWrite(file: string): boolean {
+/** Whether this user may write the database file and its folder (SQLite writes -wal and -shm beside it). */
+export function mayWrite(file: string): boolean {
   try {
     accessSync(file, constants.W_OK);
     accessSync(dirname(file), constants.W_OK);

@@ -41,6 +41,19 @@ describe('touchbase history', () => {
   });
 });
 
+describe('touchbase feeds', () => {
+  it('on a database that has no feed secret yet, its owner gets one made and kept (reading commands open read-only only when they must)', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('plan', '--config', 'config', '--db', db, '--now', NOW.toISO()!)).code).toBe(0);
+    const first = await cli('feeds', '--config', 'config', '--db', db);
+    expect(first.code, first.err).toBe(0);
+    const again = await cli('feeds', '--config', 'config', '--db', db);
+    const urls = (r: { out: string }) => r.out.match(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/g);
+    expect(urls(first)!.length).toBeGreaterThan(0);
+    expect(urls(again)).toEqual(urls(first));
+  });
+});
+
 describe('the repository', () => {
   it('ignores the daemon\'s lock and pid files beside the database', () => {
     for (const path of ['db/touchbase.sqlite.daemon-lock', 'db/touchbase.sqlite.daemon-pid', 'db/touchbase.sqlite', 'db/touchbase.sqlite-wal']) {
