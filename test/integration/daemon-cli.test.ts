@@ -42,7 +42,7 @@ describe('touchbase history', () => {
 });
 
 describe('touchbase feeds', () => {
-  it('on a database that has no feed secret yet, its owner gets one made and kept (reading commands open read-only only when they must)', async () => {
+  it('on a database that has no feed secret yet, its owner gets one made and kept', async () => {
     const db = join(tempDir(), 't.sqlite');
     expect((await cli('plan', '--config', 'config', '--db', db, '--now', NOW.toISO()!)).code).toBe(0);
     const first = await cli('feeds', '--config', 'config', '--db', db);
