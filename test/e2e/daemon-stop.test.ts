@@ -41,13 +41,13 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     expect(processesWithMarker(d.marker)).toEqual([]);
   }, 120_000);
 
-  it('while a job runs (the first plan and sync): gone within 5 s, and the interrupted job runs again at the next start', async () => {
+  it('Ctrl-C (SIGINT) while a job runs (the first plan and sync): gone within 5 s, and the interrupted job runs again at the next start', async () => {
     const d = startRealDaemon();
     const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
     const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
     expect(isAlive(job)).toBe(true);
     const t0 = performance.now();
-    d.child.kill('SIGTERM');
+    d.child.kill('SIGINT');
     const { code } = await d.exited;
     const elapsed = performance.now() - t0;
     expect(code).toBe(0);
@@ -60,5 +60,19 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     await db.destroy();
     expect(sync.last_error).toMatch(/^interrupted: the daemon stopped while it ran/);
     expect(Date.parse(sync.retry_at!)).toBeLessThanOrEqual(Date.now());
+  }, 120_000);
+
+  it('a second signal stops at once (exit 130) and still leaves no job process behind', async () => {
+    const d = startRealDaemon();
+    const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
+    const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
+    d.child.kill('SIGTERM');
+    await d.out.waitFor(/"msg":"stopping \(send the signal again to force\)"/, 10_000);
+    d.child.kill('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(130);
+    expect(d.out.text()).toContain('second signal: stopping now');
+    await eventually(() => !isAlive(job), `job process ${job} gone`, 2_000);
+    expect(processesWithMarker(d.marker)).toEqual([]);
   }, 120_000);
 });
