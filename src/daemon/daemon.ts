@@ -251,6 +251,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served }));
     } catch (error) {
       if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
+      // Remembered until a run of this job succeeds (whatever fails in between): /readyz says so.
+      if (error instanceof TimeLimitError) await setInfo(this.#db!, { [`timeout.${run.job}`]: `${error.message} (at ${this.#clock.now().toUTC().toISO()})` });
       throw error;
     } finally {
       this.#work = undefined;
@@ -264,6 +266,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       info[`provider.${p.provider}.state`] = p.ok ? 'ok' : 'errors';
     }
     info[`provider_errors`] = JSON.stringify(report.errors);
+    info[`timeout.${run.job}`] = '';
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
     return report.summary;

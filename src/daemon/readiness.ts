@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../storage/database.ts';
 import { allJobStates, getInfo } from './job-store.ts';
-import { isTimeout } from './time-limits.ts';
 
 /** The run in flight, as the daemon sees it (monotonic milliseconds, like the limit's timer). */
 export interface RunningJob {
@@ -39,8 +38,9 @@ export async function readinessOf(db: DB, o: { configRejected: boolean; running:
   if (r && o.nowMs - r.startedMs > r.limitMs) {
     reasons.push(`job ${r.job} has run for ${Math.round((o.nowMs - r.startedMs) / 1000)} s, over its limit of ${Math.round(r.limitMs / 1000)} s: it is being stopped`);
   }
-  for (const j of jobs) {
-    if (j.last_result === 'failed' && isTimeout(j.last_error)) reasons.push(`job ${j.name} ${j.last_error} (at ${j.last_finished_at}); ready again once a run of it succeeds`);
+  // A time-out is remembered until a run of that job succeeds (set and cleared by the daemon's jobs).
+  for (const [key, value] of Object.entries(info)) {
+    if (key.startsWith('timeout.') && value) reasons.push(`job ${key.slice('timeout.'.length)} ${value}; ready again once a run of it succeeds`);
   }
   const providers = Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v]));
   return {

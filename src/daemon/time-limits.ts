@@ -29,11 +29,6 @@ export class TimeLimitError extends Error {
 /** A run stopped because what it worked on is obsolete (a newer configuration, a newer save). */
 export class SupersededError extends Error {}
 
-/** Whether a recorded job error is a time-out (its message starts so). */
-export function isTimeout(error: string | null | undefined): boolean {
-  return !!error && error.startsWith('timed out after ');
-}
-
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? String(s) : s.toFixed(1);
