@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { localSecret } from '../storage/local-secrets.ts';
+import { forgetUsedTokens, isTokenUsed, recordUsedToken, touchById } from '../storage/used-links.ts';
 import { inTransaction, markDone, markSkipped, reopenTouch, rescheduleByUser } from '../storage/touch-repository.ts';
 
 export type LinkAction = 'done' | 'skip' | 'snooze';
@@ -157,16 +158,15 @@ export async function useUndo(db: DB, secret: string, token: string, now: DateTi
   if (now > claim.expires) return { result: 'expired' };
   return inTransaction(db, async (trx) => {
     const hash = createHash('sha256').update(token).digest('hex');
-    if (await trx.selectFrom('used_links').select('used_at').where('token_hash', '=', hash).executeTakeFirst()) return { result: 'used' };
+    if (await isTokenUsed(trx, hash)) return { result: 'used' };
     const at = now.toUTC().toISO()!;
     const how = claim.was === 'done' ? 'marked done' : 'skipped';
     if (!(await reopenTouch(trx, claim.touchId, claim.was, at, `undone from the calendar link (it had been ${how})`))) {
-      return { result: 'changed', touch: await trx.selectFrom('touches').selectAll().where('id', '=', claim.touchId).executeTakeFirst() };
+      return { result: 'changed', touch: await touchById(trx, claim.touchId) };
     }
-    await trx.insertInto('used_links').values({ token_hash: hash, touch_id: claim.touchId, action: 'undo', used_at: at }).execute();
+    await recordUsedToken(trx, { tokenHash: hash, touchId: claim.touchId, action: 'undo', at });
     // The calendar event's own link is usable again: the click is as if it never happened.
-    await trx.deleteFrom('used_links').where('touch_id', '=', claim.touchId).where('action', '=', claim.was === 'done' ? 'done' : 'skip').execute();
-    const touch = await trx.selectFrom('touches').selectAll().where('id', '=', claim.touchId).executeTakeFirstOrThrow();
-    return { result: 'undone', touch, was: claim.was };
+    await forgetUsedTokens(trx, claim.touchId, claim.was === 'done' ? 'done' : 'skip');
+    return { result: 'undone', touch: (await touchById(trx, claim.touchId))!, was: claim.was };
   });
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
 import { useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
+import { touchById } from '../storage/used-links.ts';
 import { escapeHtml, linkPage, MAX_REASON, openLinkPage, openUndoPage, page, undoPage } from './pages.ts';
 
 export interface Readiness {
@@ -89,16 +90,14 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     const secret = await deps.linkSecret();
     const claim = verifyLink(secret, token);
     let reason: string | undefined;
-    const open = claim && (await deps.db.selectFrom('touches').select('status').where('id', '=', claim.touchId).executeTakeFirst())?.status === 'planned';
+    const touch = claim ? await touchById(deps.db, claim.touchId) : undefined;
+    const open = touch?.status === 'planned';
     if (claim?.action === 'skip' && open) {
       const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
       reason = typeof form.reason === 'string' ? form.reason.trim() : '';
       const problem = !reason ? 'Give a reason: a skip is recorded with why it will not happen, as "touchbase skip --reason" records it.'
         : reason.length > MAX_REASON ? `The reason is ${reason.length} characters long; keep it within ${MAX_REASON}.` : undefined;
-      if (problem) {
-        const touch = await deps.db.selectFrom('touches').select('title').where('id', '=', claim.touchId).executeTakeFirst();
-        return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), problem).html, 400);
-      }
+      if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), problem).html, 400);
     }
     const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason });
     if (outcome.result === 'recorded') deps.onOutcome(outcome);
