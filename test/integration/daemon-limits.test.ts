@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Daemon } from '../../src/daemon/daemon.ts';
@@ -15,8 +15,10 @@ const HANG = '# touchbase-test: hang\n';
 const ENTRY = new URL('../fixtures/hanging-job-process.js', import.meta.url);
 const daemons: Daemon[] = [];
 const pidsToKill: number[] = [];
+const pidFiles: string[] = [];
 afterEach(async () => {
   await Promise.all(daemons.splice(0).map((d) => d.stop()));
+  for (const file of pidFiles.splice(0)) rmSync(file, { force: true });
   for (const pid of pidsToKill.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -31,6 +33,7 @@ async function hangingDaemon(yamlPrefix: string, limits: { jobMs: number; checkM
   // (the check limit defaults to a minute here: a real check under a loaded machine takes seconds)
   const company = stringify(syncCompany('ics'));
   const configDir = writeConfig({ 'touchbase.yaml': yamlPrefix + company });
+  pidFiles.push(`${configDir}.pids`);
   const dbFile = join(tempDir(), 'touchbase.sqlite');
   const feedDir = join(tempDir(), 'feeds');
   let log = '';

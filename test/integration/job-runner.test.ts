@@ -8,7 +8,9 @@ import { eventually, isAlive, watchOutput } from '../helpers/real-daemon.ts';
 
 const ENTRY = new URL('../fixtures/hanging-job-process.js', import.meta.url);
 const toKill: number[] = [];
+const pidFiles: string[] = [];
 afterEach(() => {
+  for (const file of pidFiles.splice(0)) rmSync(file, { force: true });
   for (const pid of toKill.splice(0)) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -48,6 +50,7 @@ describe('job processes', () => {
     const notices: ProcessNotice[] = [];
     const r = runner(notices);
     const configDir = writeConfig({ 'x.yaml': '# touchbase-test: hang\n' });
+    pidFiles.push(`${configDir}.pids`);
     const work = r.work('sync', snapshotOf(configDir, '# touchbase-test: hang\n'), { signal: new AbortController().signal });
     work.catch(() => undefined);
     await eventually(() => existsSync(`${configDir}.pids`), 'the job is hanging', 30_000);
