@@ -1,6 +1,9 @@
 import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
 import { TouchNotFoundError, TouchStateError } from '../storage/touch-repository.ts';
 import { CalendarSetupError } from '../calendar/providers-from-env.ts';
+import { DatabaseProblemError } from '../storage/database-errors.ts';
+import { WeakSecretError } from '../storage/local-secrets.ts';
+import { DaemonAlreadyRunningError } from '../daemon/daemon-lock.ts';
 
 /** Exit statuses: 0 success, 1 runtime failure, 2 bad input (configuration or arguments). */
 export const EXIT_OK = 0;
@@ -26,13 +29,18 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream = proc
     for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);
     return EXIT_BAD_INPUT;
   }
-  if (error instanceof BadInputError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {
+  if (error instanceof BadInputError || error instanceof WeakSecretError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {
     stderr.write(`touchbase: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof CommandFailedError) {
     stderr.write(`touchbase: ${error.message}\n`);
     return error.status;
+  }
+  // Trouble with the database file or a second daemon: the message says what to do; no stack.
+  if (error instanceof DatabaseProblemError || error instanceof DaemonAlreadyRunningError) {
+    stderr.write(`touchbase: ${error.message}\n`);
+    return EXIT_FAILURE;
   }
   const e = error as Error;
   stderr.write(`touchbase: ${e?.message ?? String(error)}\n`);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../domain/types.ts';
-import { openMigrated, type DB } from '../storage/database.ts';
+import { openForReading, openMigrated, type DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
 
@@ -26,8 +26,13 @@ export function readConfig(o: GlobalOptions): Config {
   return loadConfig(configDir(o));
 }
 
-export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>): Promise<T> {
-  const db = await openMigrated(dbFile(o));
+/**
+ * Runs `work` on the database. `readOnly`: the command only reads, so a read-only database
+ * (file or folder) is fine and nothing is migrated unless the schema is behind.
+ */
+export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+  const file = dbFile(o);
+  const db = options.readOnly ? await openForReading(file) : await openMigrated(file);
   try {
     return await work(db);
   } finally {

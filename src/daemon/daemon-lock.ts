@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
+import { privateFile } from '../storage/private-files.ts';
 
 export class DaemonAlreadyRunningError extends Error {}
 
@@ -21,6 +22,8 @@ export class DaemonLock {
     if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
     const lockFile = `${dbFile}.daemon-lock`;
     const infoFile = `${dbFile}.daemon-pid`;
+    // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
+    privateFile(lockFile);
     const db = new SQLite(lockFile, { timeout: 0 });
     try {
       db.pragma('journal_mode = DELETE');
@@ -37,18 +40,27 @@ export class DaemonLock {
       }
       throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${dbFile}${who}; stop it first, or give this one another database with --db`);
     }
-    if (holder) writeFileSync(infoFile, JSON.stringify(holder));
+    if (holder) {
+      privateFile(infoFile);
+      writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
+    }
     return new DaemonLock(db, infoFile);
   }
 
-  /** Whether a daemon holds the lock on this database right now (takes and drops it if free). */
+  /**
+   * Whether a daemon holds the lock on this database right now (takes and drops it if free).
+   * Where this user may not write the lock file (a read-only folder, another user's daemon),
+   * the pid file answers: is the process it names alive?
+   */
   static isHeld(dbFile: string): boolean {
     try {
       DaemonLock.acquire(dbFile, undefined).release();
       return false;
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) return true;
-      throw error;
+      const code = String((error as { code?: string }).code ?? '');
+      if (!/^(EACCES|EPERM|EROFS|SQLITE_READONLY|SQLITE_CANTOPEN)/.test(code)) throw error;
+      return pidFileAlive(`${dbFile}.daemon-pid`);
     }
   }
 
@@ -60,5 +72,20 @@ export class DaemonLock {
     } finally {
       this.#db.close();
     }
+  }
+}
+
+function pidFileAlive(infoFile: string): boolean {
+  let pid: number;
+  try {
+    pid = (JSON.parse(readFileSync(infoFile, 'utf8')) as { pid: number }).pid;
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }

@@ -1,26 +1,29 @@
 import { EventEmitter } from 'node:events';
 import type { ServerType } from '@hono/node-server';
-import { sql } from 'kysely';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
-import { daemonApp } from '../http/daemon-app.ts';
-import { listen } from '../http/feed-server.ts';
-import { eventsRoute } from '../http/events-api.ts';
-import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
+import { requireStrongSecret } from '../storage/local-secrets.ts';
+import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
+import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { DaemonLock } from './daemon-lock.ts';
 import { ConfigWatcher } from './config-watcher.ts';
-import { ProcessRunner, type ConfigSummary, type JobRunner } from './job-runner.ts';
+import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
-import { getInfo, setInfo } from './job-store.ts';
+import { setInfo } from './job-store.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
+import { publicUrl } from '../http/public-url.ts';
+import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
+import { DEFAULT_LIMITS, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
+import { serveDaemonHttp } from './daemon-http.ts';
 import type { WorkKind } from './work.ts';
 
 export interface DaemonOptions {
@@ -34,13 +37,16 @@ export interface DaemonOptions {
   readonly sleep?: SchedulerDeps['sleep'];
   readonly random?: () => number;
   /** Host and port instead of settings.http (port 0: any free port); false: no HTTP server. */
-  readonly http?: { host?: string; port?: number } | false;
+  readonly http?: { host?: string | undefined; port?: number | undefined } | false;
   /** Watch the configuration folder for changes (default true). */
-  readonly watch?: boolean;
-  readonly apiToken?: string;
+  readonly watch?: boolean | { debounceMs?: number; pollMs?: number };
+  readonly apiToken?: string | undefined;
+  /** Time limits of jobs and checks, and the grace period of a stop (defaults: DEFAULT_LIMITS). */
+  readonly limits?: Partial<JobLimits>;
 }
 
 export interface DaemonEvents {
+  'job:started': SchedulerEvents['job:started'];
   'job:finished': SchedulerEvents['job:finished'];
   'job:failed': SchedulerEvents['job:failed'];
   'config:applied': [{ hash: string; reason: string }];
@@ -48,15 +54,22 @@ export interface DaemonEvents {
   'link:recorded': [LinkOutcome];
 }
 
+/** The daemon was stopped before it had started. */
+export class DaemonStoppedError extends Error {}
+
 /**
  * touchbase as a service: holds the lock on the database, keeps the last valid configuration,
  * runs the jobs on their schedules (re-plan and sync, read calendars, daily checks), serves
- * HTTP, and reloads the configuration when its files change. Start and stop are idempotent.
+ * HTTP, and reloads the configuration when its files change. Start and stop are idempotent;
+ * every process it starts ends with it.
  */
 export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #o: DaemonOptions;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #limits: JobLimits;
+  /** Aborted by stop(): checks and events in flight end, no new work starts. */
+  readonly #stopping = new AbortController();
   #lock: DaemonLock | undefined;
   #db: DB | undefined;
   #runner: JobRunner | undefined;
@@ -70,15 +83,22 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #lastFingerprint: string | undefined;
   #configError: readonly ConfigIssue[] | undefined;
   #url = '';
+  #served: ServedAddress | undefined;
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
-  #reloading: Promise<boolean> = Promise.resolve(true);
+  #reloading: Promise<boolean | 'superseded'> = Promise.resolve(true);
+  /** The check of the latest save: a newer save aborts it (its files changed again). */
+  #reloadCheck: AbortController | undefined;
+  /** The job in flight: what it works on, and how to stop it when a newer configuration arrives. */
+  #work: { hash: string; abort: AbortController } | undefined;
+  #running: RunningJob | undefined;
 
   constructor(options: DaemonOptions) {
     super();
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger();
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
   get scheduler(): Scheduler {
@@ -96,6 +116,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return this.#summary;
   }
 
+  get limits(): JobLimits {
+    return this.#limits;
+  }
+
   /**
    * Takes the lock, validates the configuration (an invalid one at start is an error: there
    * is no earlier valid one to run on), starts HTTP, the watcher and the run loop.
@@ -107,19 +131,39 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #start(): Promise<void> {
     const startedAt = this.#clock.now().toUTC().toISO()!;
+    requireStrongSecret('TOUCHBASE_API_TOKEN', this.#o.apiToken);
     // The configuration first: an invalid one at start writes nothing anywhere, not even a lock file.
-    this.#runner = this.#o.runner?.(() => this.#db!) ?? new ProcessRunner({ dbFile: this.#o.dbFile, feedDir: this.#o.feedDir });
+    this.#runner = this.#o.runner?.(() => this.#db!) ?? new ProcessRunner({
+      dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, graceMs: this.#limits.stopGraceMs, onProcess: (n) => this.#onProcess(n),
+    });
     let snapshot: ConfigSnapshot;
     try {
       snapshot = readSnapshot(this.#o.configDir);
     } catch (error) {
       throw new ConfigInvalidError([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message }]);
     }
-    const check = await this.#runner.check(snapshot);
-    if (!check.ok) throw new ConfigInvalidError(check.issues);
-    this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
+    let check: CheckResult;
     try {
+      check = await this.#check(snapshot, this.#stopping.signal);
+    } catch (error) {
+      await this.#runner.close?.();
+      if (this.#stopping.signal.aborted) throw new DaemonStoppedError('stopped before it had started');
+      if (error instanceof TimeLimitError) throw new Error(`the check of the configuration in ${this.#o.configDir} ${error.message}; run "touchbase validate" to see where it hangs`);
+      throw error;
+    }
+    if (!check.ok) {
+      await this.#runner.close?.();
+      throw new ConfigInvalidError(check.issues);
+    }
+    if (this.#stopping.signal.aborted) {
+      await this.#runner.close?.();
+      throw new DaemonStoppedError('stopped before it had started');
+    }
+    try {
+      this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
       const db = (this.#db = await openMigrated(this.#o.dbFile));
+      const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
+      if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!);
@@ -127,13 +171,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#observe(this.#scheduler);
       if (this.#o.http !== false) {
         await this.#listen(this.#o.http?.host ?? settings.http.host, this.#o.http?.port ?? settings.http.port);
-        // Links in events point here (unless a public address is configured), whoever writes them.
-        await recordServedUrl(db, this.#url);
+        // Links in events point here (unless a public address is configured), whoever writes
+        // them: a `touchbase sync` from a shell writes the same event text as the daemon.
+        await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
       }
-      await setInfo(db, { pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '' });
+      await setInfo(db, {
+        pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '',
+        limits: JSON.stringify({ job: this.#limits.jobMs, check: this.#limits.checkMs }),
+      });
       await this.#recordConfigState();
       if (this.#o.watch !== false) {
-        this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { onFirstEvent: () => this.#runner?.prepare?.() });
+        const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
+        this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
       this.#log.info({ config: this.#o.configDir, db: this.#o.dbFile, clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
@@ -142,6 +191,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await this.#close();
       throw error;
     }
+  }
+
+  #check(snapshot: ConfigSnapshot, outer: AbortSignal): Promise<CheckResult> {
+    return withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer }, (signal) => this.#runner!.check(snapshot, { signal }));
+  }
+
+  #onProcess(n: ProcessNotice): void {
+    if (n.event === 'ended') this.#log.debug({ jobPid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
+    else this.#log.debug({ jobPid: n.pid, purpose: n.purpose }, n.event === 'started' ? `job process started (${n.purpose})` : `spare job process used (${n.purpose})`);
   }
 
   #apply(snapshot: ConfigSnapshot, summary: ConfigSummary): void {
@@ -157,9 +215,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return [
       { name: 'sync', schedule: sync, run: (run) => this.#syncJob(run) },
       // The daily checks also run at the very first start: silent and overdue clients show at once.
-      { name: 'daily', schedule: daily, run: (run) => this.#work('daily', run) },
-      { name: 'calendars', schedule: calendars, run: (run) => this.#work('calendars', run), firstStart: 'wait' },
-      { name: 'digest', schedule: digest, run: (run) => this.#work('digest', run), firstStart: 'wait' },
+      { name: 'daily', schedule: daily, run: (run) => this.#runWork('daily', run) },
+      { name: 'calendars', schedule: calendars, run: (run) => this.#runWork('calendars', run), firstStart: 'wait' },
+      { name: 'digest', schedule: digest, run: (run) => this.#runWork('digest', run), firstStart: 'wait' },
     ];
   }
 
@@ -167,7 +225,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #syncJob(run: JobRun): Promise<string> {
     const before = await this.#fingerprint();
     if (run.reason === 'schedule' && before === this.#lastFingerprint) return 'nothing changed';
-    const summary = await this.#work('sync', run);
+    const summary = await this.#runWork('sync', run);
     this.#lastFingerprint = await this.#fingerprint();
     return summary;
   }
@@ -184,8 +242,29 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq?.seq ?? 0}`;
   }
 
-  async #work(kind: WorkKind, run: JobRun): Promise<string> {
-    const report = await this.#runner!.work(kind, this.#snapshot!, run.signal);
+  /**
+   * One job in the runner, within its time limit. It is stopped when the daemon stops, and
+   * when a newer configuration is applied while it runs on an older one (it is obsolete; the
+   * sync that follows the change runs at once).
+   */
+  async #runWork(kind: WorkKind, run: JobRun): Promise<string> {
+    const snapshot = this.#snapshot!;
+    const abort = new AbortController();
+    this.#work = { hash: snapshot.hash, abort };
+    this.#running = { job: run.job, startedMs: performance.now(), limitMs: this.#limits.jobMs };
+    let report;
+    try {
+      report = await withinLimit({ limitMs: this.#limits.jobMs, graceMs: this.#limits.stopGraceMs, outer: AbortSignal.any([run.signal, abort.signal]) },
+        (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served }));
+    } catch (error) {
+      if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
+      // Remembered until a run of this job succeeds (whatever fails in between): /readyz says so.
+      if (error instanceof TimeLimitError) await setInfo(this.#db!, { [`timeout.${run.job}`]: `${error.message} (at ${this.#clock.now().toUTC().toISO()})` });
+      throw error;
+    } finally {
+      this.#work = undefined;
+      this.#running = undefined;
+    }
     const now = this.#clock.now();
     this.#metrics!.recordWork(report, now);
     const info: Record<string, string> = {};
@@ -194,12 +273,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       info[`provider.${p.provider}.state`] = p.ok ? 'ok' : 'errors';
     }
     info[`provider_errors`] = JSON.stringify(report.errors);
+    info[`timeout.${run.job}`] = '';
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
     return report.summary;
   }
 
   #observe(scheduler: Scheduler): void {
+    scheduler.on('job:started', (r) => this.emit('job:started', r));
     scheduler.on('job:finished', (r) => {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
@@ -208,7 +289,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
     scheduler.on('job:failed', (r) => {
       this.#metrics!.recordJob(r.job, 'failed', 0);
-      this.#log.error({ job: r.job, reason: r.reason, failures: r.failures, retryAt: r.retryAt.toISO() }, `job failed: ${r.error.message}`);
+      this.#log.error({ job: r.job, reason: r.reason, failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
       this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
@@ -217,9 +298,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #listen(host: string, port: number): Promise<void> {
     const db = this.#db!;
-    const app = daemonApp({
-      feedDir: this.#o.feedDir, db, clock: this.#clock, apiToken: this.#o.apiToken,
-      linkSecret: () => linkSecret(db),
+    const { server, url, address } = await serveDaemonHttp({
+      host, port, db, feedDir: this.#o.feedDir, clock: this.#clock, apiToken: this.#o.apiToken,
       zoneOf: (id) => this.summary.employees.find((e) => e.id === id)?.timezone ?? this.summary.settings.timezone,
       readiness: () => this.readiness(),
       status: () => this.status(),
@@ -229,39 +309,48 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.emit('link:recorded', outcome);
         this.#scheduler?.request('sync');
       },
-      api: (api) => {
-        api.post('/sync', (c) => {
-          this.#scheduler?.request('sync');
-          return c.json({ requested: 'sync' }, 202);
-        });
-        api.post('/reload', async (c) => c.json({ applied: await this.reload('requested over the API') }));
-        eventsRoute(api, async (event) => {
-          const result = await this.#runner!.event(this.#snapshot!, event);
-          if (result.ok) {
-            this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
-            if (result.outcome.created) this.#scheduler?.request('sync');
-          }
-          return result;
-        });
+      requestSync: () => this.#scheduler?.request('sync'),
+      reload: () => this.reload('requested over the API'),
+      receiveEvent: async (event) => {
+        const result = await withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },
+          (signal) => this.#runner!.event(this.#snapshot!, event, { signal, served: this.#served }));
+        if (result.ok) {
+          this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
+          if (result.outcome.created) this.#scheduler?.request('sync');
+        }
+        return result;
       },
     });
-    const { server, url } = await listen(app, host, port);
     this.#server = server;
     this.#url = url;
+    this.#served = address;
   }
 
   /**
    * Reads the configuration folder again. A valid change is applied and re-planned at once;
    * an invalid one is reported with its places and the daemon goes on with the last valid one.
+   * A newer reload makes the check of an older one obsolete: it is stopped, and both callers
+   * get the newer one's answer.
    */
   reload(reason: string): Promise<boolean> {
-    // Reloads run one after the other: a burst of saves ends with the last state of the files.
-    this.#reloading = this.#reloading.then(() => this.#reload(reason), () => this.#reload(reason));
-    return this.#reloading;
+    this.#reloadCheck?.abort(new SupersededError('the files changed again'));
+    const check = (this.#reloadCheck = new AbortController());
+    const mine = this.#reloading.then(() => this.#reload(reason, check.signal), () => this.#reload(reason, check.signal));
+    this.#reloading = mine;
+    return mine.then((r) => (r === 'superseded' ? this.#reloadsSettled() : r));
   }
 
-  async #reload(reason: string): Promise<boolean> {
+  async #reloadsSettled(): Promise<boolean> {
+    for (;;) {
+      const last = this.#reloading;
+      const r = await last.catch(() => false as const);
+      if (last === this.#reloading) return r === true;
+    }
+  }
+
+  async #reload(reason: string, superseded: AbortSignal): Promise<boolean | 'superseded'> {
     if (!this.#scheduler || this.#stopped) return false;
+    if (superseded.aborted) return 'superseded';
     let snapshot: ConfigSnapshot;
     try {
       snapshot = readSnapshot(this.#o.configDir);
@@ -269,13 +358,26 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       return this.#reject([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a readable configuration folder', found: (error as Error).message }], reason);
     }
     if (snapshot.hash === this.#snapshot?.hash) {
+      // Back to the files of the running configuration (an error undone): nothing to apply,
+      // but the rejection is over — for `status`, /readyz and the metric alike.
       if (this.#configError) {
         this.#configError = undefined;
+        this.#metrics!.markConfigValid();
         await this.#recordConfigState();
+        this.#log.info({ reason }, 'configuration back to the running one: the rejected change is gone');
       }
       return true;
     }
-    const check = await this.#runner!.check(snapshot);
+    let check: CheckResult;
+    try {
+      check = await this.#check(snapshot, AbortSignal.any([superseded, this.#stopping.signal]));
+    } catch (error) {
+      if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
+      const found = error instanceof TimeLimitError ? `the check ${error.message}` : `the check failed: ${(error as Error).message}`;
+      return this.#reject([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a configuration that can be checked (run "touchbase validate")', found }], reason);
+    }
+    // Answered after all, but the files changed again meanwhile (or the daemon is stopping): the newer reload decides.
+    if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
     if (!check.ok) return this.#reject(check.issues, reason);
     const before = this.#summary!.settings;
     this.#apply(snapshot, check.summary);
@@ -288,6 +390,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await this.#recordConfigState();
     this.#log.info({ reason, clients: check.summary.clients, employees: check.summary.employees.length }, 'configuration reloaded');
     this.emit('config:applied', { hash: snapshot.hash, reason });
+    // A job still working on the previous configuration is obsolete (it may even be stuck on it).
+    if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError('stopped: a newer configuration was applied while it ran; the sync for it runs at once'));
     this.#scheduler.request('sync');
     return true;
   }
@@ -309,22 +413,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
   }
 
-  async readiness(): Promise<{ ready: boolean; [k: string]: unknown }> {
-    const db = this.#db!;
-    let database = 'ok';
-    try {
-      await sql`select 1`.execute(db);
-    } catch (error) {
-      database = (error as Error).message;
-    }
-    const info = await getInfo(db);
-    const sync = await db.selectFrom('daemon_jobs').select(['last_result', 'last_finished_at']).where('name', '=', 'sync').executeTakeFirst();
-    const providers = Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v]));
-    const firstSyncDone = !!sync?.last_finished_at;
-    return {
-      ready: database === 'ok' && firstSyncDone, database, firstSync: firstSyncDone ? 'done' : 'running',
-      config: this.#configError ? 'last change rejected; running on the last valid configuration' : 'ok', providers,
-    };
+  readiness(): Promise<Readiness> {
+    return readinessOf(this.#db!, { configRejected: !!this.#configError, running: this.#running, nowMs: performance.now() });
   }
 
   status(): Promise<DaemonStatus> {
@@ -338,26 +428,35 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   /**
-   * Stops taking new work, lets the job in flight finish its calls (what it did not start stays
-   * in the outbox), closes the server and the database, and releases the lock. Idempotent.
+   * Stops taking new work, asks the job in flight to stop (it finishes its calendar calls and
+   * what it did not start stays in the outbox; it is killed after the grace period if it does
+   * not stop), ends every process it started, closes the server and the database, and releases
+   * the lock. Idempotent.
    */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
-      await this.#started?.catch(() => undefined);
-      this.#log.info('stopping: finishing the calendar calls in flight');
+      this.#stopping.abort(new Error('the daemon is stopping'));
       this.#watcher?.stop();
+      await this.#started?.catch(() => undefined);
+      if (!this.#db) return;
+      this.#log.info('stopping: finishing the calendar calls in flight');
       await this.#scheduler?.stop();
       await this.#reloading.catch(() => undefined);
-      if (this.#db) await setInfo(this.#db, { stopped_at: this.#clock.now().toUTC().toISO()! }).catch(() => undefined);
+      await setInfo(this.#db, { stopped_at: this.#clock.now().toUTC().toISO()! }).catch(() => undefined);
       await this.#close();
       this.#log.info('touchbase daemon stopped');
     })();
     return this.#stopped;
   }
 
+  /** Kills every process the daemon started, now (a second signal, the process exiting). */
+  killNow(): void {
+    this.#runner?.killNow?.();
+  }
+
   async #close(): Promise<void> {
     this.#watcher?.stop();
-    this.#runner?.close?.();
+    await this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -371,4 +470,3 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#lock?.release();
   }
 }
-

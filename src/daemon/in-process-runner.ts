@@ -4,7 +4,8 @@ import type { CalendarPort, ProviderName } from '../calendar/port.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { DB } from '../storage/database.ts';
 import type { DateTime } from 'luxon';
-import type { CheckResult, EventResult, JobRunner } from './job-runner.ts';
+import type { CheckResult, EventResult, JobRunner, RunControl } from './job-runner.ts';
+import { withServedAddress } from './served-address.ts';
 import { checkOf } from './config-check.ts';
 import { EventRejectedError, receiveEvent, type BusinessEvent } from '../workflows/trigger-events.ts';
 import { doWork, type WorkDeps, type WorkKind, type WorkReport } from './work.ts';
@@ -32,18 +33,18 @@ export class InProcessRunner implements JobRunner {
     this.#deps = { ports: {}, ...deps };
   }
 
-  async check(snapshot: ConfigSnapshot): Promise<CheckResult> {
+  async check(snapshot: ConfigSnapshot, _control?: RunControl): Promise<CheckResult> {
     const { result, config } = checkOf(snapshot);
     if (config) this.#cached = { hash: snapshot.hash, config };
     return result;
   }
 
-  async work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport> {
-    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: this.#config(snapshot), signal });
+  async work(kind: WorkKind, snapshot: ConfigSnapshot, control: RunControl): Promise<WorkReport> {
+    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: withServedAddress(this.#config(snapshot), control.served), signal: control.signal });
   }
 
-  async event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult> {
-    return recordEvent(this.#deps.db(), this.#config(snapshot), event, this.#deps.clock.now());
+  async event(snapshot: ConfigSnapshot, event: BusinessEvent, control: RunControl): Promise<EventResult> {
+    return recordEvent(this.#deps.db(), withServedAddress(this.#config(snapshot), control.served), event, this.#deps.clock.now());
   }
 
   #config(snapshot: ConfigSnapshot): Config {

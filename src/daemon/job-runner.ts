@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import type { Settings } from '../domain/types.ts';
 import type { ConfigIssue } from '../config/config-issue.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { WorkKind, WorkReport } from './work.ts';
 import type { BusinessEvent, EventOutcome } from '../workflows/trigger-events.ts';
+import { JobProcess, type ProcessEnd } from './job-process-handle.ts';
 
 /** What the daemon keeps of a valid configuration: small, so the daemon itself stays small. */
 export interface ConfigSummary {
@@ -17,16 +17,30 @@ export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary }
 /** A business event's outcome, or why it was refused (nothing recorded). */
 export type EventResult = { readonly ok: true; readonly outcome: EventOutcome } | { readonly ok: false; readonly error: string };
 
+/** The address the daemon really serves (its --port may differ from settings.http): links point there. */
+export interface ServedAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How one run is controlled: aborting the signal stops it (politely, then by force). */
+export interface RunControl {
+  readonly signal: AbortSignal;
+  readonly served?: ServedAddress | undefined;
+}
+
 /** Runs the heavy work (validating, planning, syncing) somewhere other than the daemon's loop. */
 export interface JobRunner {
   /** A change is coming (a file was saved): get ready, so that the check that follows starts sooner. */
   prepare?(): void;
-  /** Lets go of anything prepared (at stop). */
-  close?(): void;
-  check(snapshot: ConfigSnapshot): Promise<CheckResult>;
-  work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport>;
+  /** Stops everything it started (asks, then kills after the grace period) and waits until it is gone. */
+  close?(): Promise<void>;
+  /** Kills everything it started, at once and synchronously (a second signal, the process exiting). */
+  killNow?(): void;
+  check(snapshot: ConfigSnapshot, control: RunControl): Promise<CheckResult>;
+  work(kind: WorkKind, snapshot: ConfigSnapshot, control: RunControl): Promise<WorkReport>;
   /** Records a business event's touches (it needs the whole configuration). */
-  event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult>;
+  event(snapshot: ConfigSnapshot, event: BusinessEvent, control: RunControl): Promise<EventResult>;
 }
 
 /** The message a job process gets. */
@@ -39,100 +53,132 @@ export interface JobTask {
   readonly hash: string;
   readonly dbFile: string;
   readonly feedDir: string;
+  readonly served?: ServedAddress | undefined;
 }
 
 export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult } | { readonly type: 'work'; readonly report: WorkReport }
   | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string };
 
+/** What the runner tells about its processes (the daemon logs it at debug level; tests wait on it). */
+export type ProcessNotice =
+  | { readonly event: 'started'; readonly pid: number; readonly purpose: 'spare' | JobTask['kind'] }
+  | { readonly event: 'used'; readonly pid: number; readonly purpose: JobTask['kind'] }
+  | ({ readonly event: 'ended' } & ProcessEnd);
+
+export interface ProcessRunnerOptions {
+  readonly dbFile: string;
+  readonly feedDir: string;
+  /** How long a process asked to stop has before it is killed (default 2 s). */
+  readonly graceMs?: number;
+  /** How long an unused spare waits for a check before it goes (default 30 s). */
+  readonly spareMs?: number;
+  /** The child's entry module (default ./job-process.js). */
+  readonly entry?: URL;
+  readonly onProcess?: (notice: ProcessNotice) => void;
+}
+
 /**
  * Runs each job in a short-lived child process. Validating and planning a large company
  * takes seconds of CPU and hundreds of megabytes: on the daemon's thread that would stall the
  * HTTP server, and even a worker thread leaves its memory in the process's allocator. A
- * process that ends gives all of it back, and a crash in a job cannot take the daemon down.
+ * process that ends gives all of it back, a crash in a job cannot take the daemon down, and a
+ * job that hangs can be killed with everything it started.
  */
 export class ProcessRunner implements JobRunner {
-  readonly #dbFile: string;
-  readonly #feedDir: string;
+  readonly #o: ProcessRunnerOptions;
+  readonly #graceMs: number;
+  readonly #live = new Set<JobProcess>();
   /** A process started ahead (on the first file event of a save), loading while the save settles. */
-  #spare: { child: ChildProcess; ready: Promise<void>; timer: NodeJS.Timeout } | undefined;
+  #spare: { proc: JobProcess; timer: NodeJS.Timeout } | undefined;
+  #closing = false;
 
-  constructor(options: { dbFile: string; feedDir: string }) {
-    this.#dbFile = options.dbFile;
-    this.#feedDir = options.feedDir;
+  constructor(options: ProcessRunnerOptions) {
+    this.#o = options;
+    this.#graceMs = options.graceMs ?? 2_000;
   }
 
-  async check(snapshot: ConfigSnapshot): Promise<CheckResult> {
-    const answer = await this.#run('check', snapshot, undefined);
+  async check(snapshot: ConfigSnapshot, control: RunControl): Promise<CheckResult> {
+    const answer = await this.#run('check', snapshot, control);
     if (answer.type !== 'check') throw new Error('the job process answered a check with something else');
     return answer.result;
   }
 
-  async work(kind: WorkKind, snapshot: ConfigSnapshot, signal: AbortSignal): Promise<WorkReport> {
-    const answer = await this.#run(kind, snapshot, signal);
+  async work(kind: WorkKind, snapshot: ConfigSnapshot, control: RunControl): Promise<WorkReport> {
+    const answer = await this.#run(kind, snapshot, control);
     if (answer.type !== 'work') throw new Error('the job process answered a job with something else');
     return answer.report;
   }
 
-  async event(snapshot: ConfigSnapshot, event: BusinessEvent): Promise<EventResult> {
-    const answer = await this.#run('event', snapshot, undefined, event);
+  async event(snapshot: ConfigSnapshot, event: BusinessEvent, control: RunControl): Promise<EventResult> {
+    const answer = await this.#run('event', snapshot, control, event);
     if (answer.type !== 'event') throw new Error('the job process answered an event with something else');
     return answer.result;
   }
 
   prepare(): void {
-    if (this.#spare) return;
-    const { child, ready } = this.#spawn();
-    // Unused (the save changed nothing that matters): it goes after a while. Using it clears the timer.
+    if (this.#spare || this.#closing) return;
+    const proc = this.#start('spare');
+    // Unused (the save changed nothing that matters): it goes after a while.
     const timer = setTimeout(() => {
-      this.#spare = undefined;
-      child.kill();
-    }, 30_000);
+      if (this.#spare?.proc === proc) this.#spare = undefined;
+      proc.stop();
+    }, this.#o.spareMs ?? 30_000);
     timer.unref();
-    this.#spare = { child, ready, timer };
+    this.#spare = { proc, timer };
   }
 
-  close(): void {
-    if (!this.#spare) return;
-    clearTimeout(this.#spare.timer);
-    this.#spare.child.kill();
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#spare) clearTimeout(this.#spare.timer);
     this.#spare = undefined;
+    const all = [...this.#live];
+    for (const proc of all) proc.stop();
+    await Promise.all(all.map((p) => p.exited));
   }
 
-  #spawn(): { child: ChildProcess; ready: Promise<void> } {
-    // The entry registers tsx (the sources are TypeScript), as the CLI's does. stdout and
-    // stderr are the daemon's, so a job's crash report lands in the same log.
-    const child = fork(new URL('./job-process.js', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve()); // the first message is "ready"
-      child.once('exit', (code) => reject(new Error(`the job process ended (exit code ${code}) before it was ready`)));
-      child.once('error', reject);
+  killNow(): void {
+    this.#closing = true;
+    for (const proc of this.#live) proc.kill();
+  }
+
+  #start(purpose: 'spare' | JobTask['kind']): JobProcess {
+    const proc = new JobProcess(this.#o.entry ?? new URL('./job-process.js', import.meta.url), this.#graceMs);
+    this.#live.add(proc);
+    this.#o.onProcess?.({ event: 'started', pid: proc.pid, purpose });
+    void proc.exited.then((end) => {
+      this.#live.delete(proc);
+      if (this.#spare?.proc === proc) {
+        clearTimeout(this.#spare.timer);
+        this.#spare = undefined;
+      }
+      this.#o.onProcess?.({ event: 'ended', ...end });
     });
-    ready.catch(() => undefined); // a spare that dies unused is not an error
-    return { child, ready };
+    return proc;
   }
 
-  async #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, signal: AbortSignal | undefined, event?: BusinessEvent): Promise<JobAnswer> {
-    const task: JobTask = { kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#dbFile, feedDir: this.#feedDir };
-    const spare = this.#spare;
+  async #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, control: RunControl, event?: BusinessEvent): Promise<JobAnswer> {
+    control.signal.throwIfAborted();
+    if (this.#closing) throw new Error('the daemon is stopping: no new job process');
+    const task: JobTask = {
+      kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, served: control.served,
+    };
+    let proc: JobProcess;
+    if (this.#spare && !this.#spare.proc.ended) {
+      proc = this.#spare.proc;
+      clearTimeout(this.#spare.timer);
+      this.#o.onProcess?.({ event: 'used', pid: proc.pid, purpose: kind });
+    } else {
+      proc = this.#start(kind);
+    }
     this.#spare = undefined;
-    if (spare) clearTimeout(spare.timer);
-    const { child, ready } = spare ?? this.#spawn();
-    const onAbort = () => child.connected && child.send('stop');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    await ready;
-    child.send(task);
-    return new Promise<JobAnswer>((resolve, reject) => {
-      let answer: JobAnswer | undefined;
-      child.on('message', (m: JobAnswer | 'ready') => {
-        if (m !== 'ready') answer = m;
-      });
-      child.on('error', reject);
-      child.on('exit', (code, sig) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (!answer) reject(new Error(`the job process ended (${sig ?? `exit code ${code}`}) without an answer`));
-        else if (answer.type === 'error') reject(new Error(answer.message));
-        else resolve(answer);
-      });
-    });
+    const onAbort = () => proc.stop();
+    control.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const answer = await proc.run(task);
+      if (answer.type === 'error') throw new Error(answer.message);
+      return answer;
+    } finally {
+      control.signal.removeEventListener('abort', onAbort);
+    }
   }
 }

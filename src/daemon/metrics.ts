@@ -85,6 +85,11 @@ export class DaemonMetrics {
     this.#configValid.set(applied ? 1 : 0);
   }
 
+  /** The files are back to the running configuration after a rejection: valid again, though nothing was reloaded. */
+  markConfigValid(): void {
+    this.#configValid.set(1);
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }

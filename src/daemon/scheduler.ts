@@ -154,11 +154,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       await recordSuccess(db, job.name, clock.now().toUTC().toISO()!, durationMs, summary);
       this.emit('job:finished', { ...run, summary, durationMs });
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
+      let error = err instanceof Error ? err : new Error(String(err));
       const durationMs = Math.round(performance.now() - started);
       const failures = (await jobState(db, job.name)).failures + 1;
       const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
-      const retryAt = clock.now().plus({ milliseconds: wait });
+      let retryAt = clock.now().plus({ milliseconds: wait });
+      if (this.#stopping.signal.aborted) {
+        // Cut short by the stop, not failed by itself: it runs again as soon as the daemon starts.
+        error = new Error(`interrupted: the daemon stopped while it ran (${error.message}); it runs again at the next start`);
+        retryAt = clock.now();
+      }
       await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!);
       this.emit('job:failed', { ...run, error, retryAt, failures });
     }

@@ -14,6 +14,10 @@ export interface JobStatus {
   readonly lastError: string | null;
   readonly failuresInARow: number;
   readonly nextRun: string | undefined;
+  /** While it runs: for how long, and whether that is past its time limit. */
+  readonly runningSeconds?: number;
+  readonly limitSeconds?: number;
+  readonly overLimit?: boolean;
 }
 
 export interface DaemonStatus {
@@ -46,7 +50,10 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
       nextRun = schedule.nextAfter(j.watermark ? DateTime.fromISO(j.watermark) : now).setZone(zone).toISO()!;
       schedule.dispose();
     }
+    const limits = info.limits ? (JSON.parse(info.limits) as { job: number }) : undefined;
+    const runningMs = j.last_result === 'running' && j.last_started_at ? Math.max(0, now.diff(DateTime.fromISO(j.last_started_at)).toMillis()) : undefined;
     return {
+      ...(runningMs !== undefined && limits ? { runningSeconds: Math.round(runningMs / 1000), limitSeconds: limits.job / 1000, overLimit: runningMs > limits.job } : {}),
       name: j.name, schedule: expression, lastStarted: j.last_started_at, lastFinished: j.last_finished_at, lastResult: j.last_result,
       lastSummary: j.last_summary, lastError: j.last_error, failuresInARow: j.failures, nextRun,
     };

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { localSecret } from '../storage/local-secrets.ts';
-import { inTransaction, markDone, markSkipped, rescheduleByUser } from '../storage/touch-repository.ts';
+import { forgetUsedTokens, isTokenUsed, recordUsedToken, touchById } from '../storage/used-links.ts';
+import { inTransaction, markDone, markSkipped, reopenTouch, rescheduleByUser } from '../storage/touch-repository.ts';
 
 export type LinkAction = 'done' | 'skip' | 'snooze';
 const ACTIONS: readonly LinkAction[] = ['done', 'skip', 'snooze'];
@@ -60,7 +61,7 @@ export async function snoozeCounts(db: DB): Promise<Map<string, number>> {
 }
 
 export type LinkOutcome =
-  | { readonly result: 'recorded'; readonly action: LinkAction; readonly touch: TouchRow; readonly movedTo?: string }
+  | { readonly result: 'recorded'; readonly action: LinkAction; readonly touch: TouchRow; readonly movedTo?: string; readonly undo?: string }
   | { readonly result: 'forged' }
   | { readonly result: 'used'; readonly touch: TouchRow | undefined }
   | { readonly result: 'not-open'; readonly touch: TouchRow }
@@ -71,7 +72,9 @@ export type LinkOutcome =
  * in the history, in one transaction — so a token works once even when two clicks race, and a
  * crash leaves either both or neither.
  */
-export async function useLink(db: DB, secret: string, token: string, now: DateTime, zoneOf: (employee: string) => string): Promise<LinkOutcome> {
+export async function useLink(
+  db: DB, secret: string, token: string, now: DateTime, zoneOf: (employee: string) => string, input: { reason?: string } = {},
+): Promise<LinkOutcome> {
   const claim = verifyLink(secret, token);
   if (!claim) return { result: 'forged' };
   return inTransaction(db, async (trx) => {
@@ -87,11 +90,14 @@ export async function useLink(db: DB, secret: string, token: string, now: DateTi
     await trx.insertInto('used_links').values({ token_hash: hash, touch_id: touch.id, action: claim.action, used_at: at }).execute();
     const zone = zoneOf(touch.employee_id);
     const today = now.setZone(zone).toISODate()!;
+    const undo = signUndo(secret, touch.id, claim.action === 'done' ? 'done' : 'skipped', now.plus({ minutes: UNDO_MINUTES }));
     if (claim.action === 'done') {
-      return { result: 'recorded', action: 'done', touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'marked done from the calendar link' }) };
+      return { result: 'recorded', action: 'done', undo, touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'marked done from the calendar link' }) };
     }
     if (claim.action === 'skip') {
-      return { result: 'recorded', action: 'skip', touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'skipped from the calendar link' }) };
+      // The reason is recorded as `touchbase skip --reason` records it; the page refuses an empty one.
+      const reason = input.reason?.trim() || 'skipped from the calendar link';
+      return { result: 'recorded', action: 'skip', undo, touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: reason }) };
     }
     const to = snoozedAWeek(touch, zone);
     await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link');
@@ -108,4 +114,59 @@ function snoozedAWeek(touch: TouchRow, zone: string): { date: string; start: str
   const start = DateTime.fromISO(touch.start_at, { zone }).plus({ weeks: 1 });
   const end = DateTime.fromISO(touch.end_at, { zone }).plus({ weeks: 1 });
   return { date: start.toISODate()!, start: start.toISO()!, end: end.toISO()! };
+}
+
+/** How long the page after a done or skip click offers to undo it. */
+export const UNDO_MINUTES = 15;
+/** undo.<touch id, 32 hex>.<d|s>.<expiry, Unix seconds in base 36>.<22 characters of HMAC> */
+const UNDO = /^undo\.([0-9a-f]{32})\.([ds])\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{22})$/;
+
+/** The token that undoes an outcome recorded from a link until `expires`; signed like the links. */
+export function signUndo(secret: string, touchId: string, was: 'done' | 'skipped', expires: DateTime): string {
+  const payload = `undo.${touchId.replace(/-/g, '')}.${was[0]}.${Math.floor(expires.toSeconds()).toString(36)}`;
+  return `${payload}.${signature(secret, payload)}`;
+}
+
+export type UndoClaim = { readonly touchId: string; readonly was: 'done' | 'skipped'; readonly expires: DateTime };
+
+/** The claim of a genuine undo token (expired or not), or undefined for a malformed or forged one. */
+export function verifyUndo(secret: string, token: string): UndoClaim | undefined {
+  const m = UNDO.exec(token);
+  if (!m) return undefined;
+  const [, hex, was, expiry, sig] = m as unknown as [string, string, 'd' | 's', string, string];
+  const expected = Buffer.from(signature(secret, `undo.${hex}.${was}.${expiry}`));
+  if (!timingSafeEqual(expected, Buffer.from(sig))) return undefined;
+  const touchId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { touchId, was: was === 'd' ? 'done' : 'skipped', expires: DateTime.fromSeconds(parseInt(expiry, 36), { zone: 'utc' }) };
+}
+
+export type UndoOutcome =
+  | { readonly result: 'undone'; readonly touch: TouchRow; readonly was: 'done' | 'skipped' }
+  | { readonly result: 'forged' }
+  | { readonly result: 'expired' }
+  | { readonly result: 'used' }
+  | { readonly result: 'changed'; readonly touch: TouchRow | undefined };
+
+/**
+ * Undoes a click: the touch is planned again (with a "restored" event in the history) and the
+ * link that was clicked works again, in one transaction. Works once, until the token expires,
+ * and only while the touch still has the outcome the click gave it.
+ */
+export async function useUndo(db: DB, secret: string, token: string, now: DateTime): Promise<UndoOutcome> {
+  const claim = verifyUndo(secret, token);
+  if (!claim) return { result: 'forged' };
+  if (now > claim.expires) return { result: 'expired' };
+  return inTransaction(db, async (trx) => {
+    const hash = createHash('sha256').update(token).digest('hex');
+    if (await isTokenUsed(trx, hash)) return { result: 'used' };
+    const at = now.toUTC().toISO()!;
+    const how = claim.was === 'done' ? 'marked done' : 'skipped';
+    if (!(await reopenTouch(trx, claim.touchId, claim.was, at, `undone from the calendar link (it had been ${how})`))) {
+      return { result: 'changed', touch: await touchById(trx, claim.touchId) };
+    }
+    await recordUsedToken(trx, { tokenHash: hash, touchId: claim.touchId, action: 'undo', at });
+    // The calendar event's own link is usable again: the click is as if it never happened.
+    await forgetUsedTokens(trx, claim.touchId, claim.was === 'done' ? 'done' : 'skip');
+    return { result: 'undone', touch: (await touchById(trx, claim.touchId))!, was: claim.was };
+  });
 }

@@ -27,7 +27,7 @@ export function feedApp(feedDir: string): Hono {
 }
 
 /** Serves `app` on host:port; a port in use is said plainly. Resolves once listening. */
-export function listen(app: Hono, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+export function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, host: string, port: number): Promise<{ server: ServerType; url: string }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({ server, url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}` });

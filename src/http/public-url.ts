@@ -1,10 +1,14 @@
+import { hostname } from 'node:os';
 import type { Settings } from '../domain/types.ts';
 
 /**
  * Where people reach touchbase's HTTP server (feed addresses, one-click links):
- * TOUCHBASE_PUBLIC_URL, else settings.http.public_url, else http://host:port.
+ * TOUCHBASE_PUBLIC_URL, else settings.http.public_url, else http://host:port — where the
+ * running daemon passes the host and port it really serves, a wildcard address (0.0.0.0, ::)
+ * becomes this machine's name, and an IPv6 address gets its brackets.
  */
 export function publicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.env): string {
   const { host, port, publicUrl: configured } = settings.http;
-  return (env.TOUCHBASE_PUBLIC_URL || configured || `http://${host}:${port}`).replace(/\/$/, '');
+  const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return (env.TOUCHBASE_PUBLIC_URL || configured || `http://${reachable}:${port}`).replace(/\/$/, '');
 }

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationResult } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import * as m0001 from '../../db/migrations/0001_touches.ts';
 import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import * as m0003 from '../../db/migrations/0003_user_moves.ts';
@@ -10,6 +10,10 @@ import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import * as m0006 from '../../db/migrations/0006_reconciliation.ts';
 import * as m0007 from '../../db/migrations/0007_compact_history.ts';
 import type { Database } from './schema.ts';
+import { privateFile, tightenDatabaseFiles } from './private-files.ts';
+import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
+
+export { DatabaseProblemError } from './database-errors.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,24 +28,28 @@ const MIGRATIONS: Record<string, Migration> = {
 
 export type DB = Kysely<Database>;
 
-/** The SQLite connection behind each database: bulk paths prepare their statements once on it. */
-const connections = new WeakMap<DB, SQLite.Database>();
+/** The SQLite connection behind each database (and its file): bulk paths prepare their statements once on it. */
+const connections = new WeakMap<DB, { sqlite: SQLite.Database; file: string }>();
 
 /**
  * Runs `work` in one transaction on the database's own connection, with statements it prepares
  * once and runs many times (hundreds of thousands of rows: a statement built and compiled per
  * row costs more than the row). kysely holds its connection lock meanwhile, so no other query
- * of this process interleaves; `work` is synchronous, as better-sqlite3 is.
+ * of this process interleaves; `work` is synchronous, as better-sqlite3 is. SQLite's errors come
+ * out explained, as from any other query.
  */
 export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Database) => T): Promise<T> {
-  const sqlite = connections.get(db);
-  if (!sqlite) throw new Error('bulk writes need the database itself, not a transaction of it');
+  const connection = connections.get(db);
+  if (!connection) throw new Error('bulk writes need the database itself, not a transaction of it');
+  const { sqlite, file } = connection;
   return db.transaction().execute(async () => {
     const cache = sqlite.pragma('cache_size', { simple: true }) as number;
     // A larger page cache while hundreds of thousands of rows and their index pages are written.
     sqlite.pragma('cache_size = -131072');
     try {
       return work(sqlite);
+    } catch (error) {
+      throw explainSqliteError(error, file);
     } finally {
       sqlite.pragma(`cache_size = ${cache}`);
     }
@@ -49,34 +57,198 @@ export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Databas
 }
 
 /**
- * Opens (creating if needed) the SQLite database: WAL, foreign keys, a busy timeout so a
- * second process waits instead of failing. Call migrate() before use.
+ * Opens (creating if needed, owner-only) the SQLite database: WAL, foreign keys, a busy
+ * timeout so a second process waits instead of failing. Call migrate() before use. Errors
+ * SQLite reports (a full disk, a read-only file) come out as a DatabaseProblemError that names
+ * the file and says what to do.
  */
 export function openDatabase(file: string): DB {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  connections.set(db, sqlite);
+  if (file === ':memory:') return wrap(new SQLite(file), file, true);
+  let sqlite: SQLite.Database;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    privateFile(file);
+    sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw explainSqliteError(error, file);
+  }
+  const db = wrap(sqlite, file, true);
+  tightenDatabaseFiles(file);
   return db;
 }
 
+/**
+ * Opens an existing database for reading only: nothing is created, migrated or written. A
+ * database in WAL mode needs its -shm file to be read; where this user cannot create it (a
+ * folder they may not write) and no writer has it open, the file is read into memory instead.
+ */
+export function openReadOnly(file: string): DB {
+  try {
+    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+    try {
+      // SQLite opens lazily: a WAL database it cannot read shows only at the first read.
+      sqlite.prepare('select count(*) from sqlite_master').get();
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+    return wrap(sqlite, file, false, true);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || existsSync(`${file}-wal`)) throw explainSqliteError(error, file);
+  }
+  let image: Buffer;
+  try {
+    image = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code !== 'EACCES' && code !== 'EPERM') throw explainSqliteError(error, file);
+    throw new DatabaseProblemError('cannot-open', file, `user ${currentUser()} may not read ${file} (${code}): run touchbase as the user that owns it `
+      + `(ls -l ${file}), or give this user read access to it.`, code);
+  }
+  // The header's WAL flags (bytes 18 and 19) set back to the rollback journal: an in-memory copy has no -shm.
+  if (image.length >= 20) image[18] = image[19] = 1;
+  return wrap(new SQLite(image, { readonly: true }), file, false, true);
+}
+
+function wrap(sqlite: SQLite.Database, file: string, writable: boolean, readOnly = false): DB {
+  if (writable) sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  if (writable) sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new ExplainedSqlite(sqlite, file, readOnly) }) });
+  connections.set(db, { sqlite, file });
+  return db;
+}
+
+/**
+ * The part of better-sqlite3 kysely uses (its SqliteDatabase port), with SQLite's errors
+ * explained. A statement that fails with SQLITE_FULL or an I/O error makes SQLite roll the
+ * transaction back itself; kysely's own "rollback" then fails with "cannot rollback - no
+ * transaction is active" and hides the real cause: that rollback is skipped here.
+ */
+class ExplainedSqlite implements SqliteDatabase {
+  constructor(readonly raw: SQLite.Database, readonly file: string, readonly readOnly: boolean) {}
+
+  close(): void {
+    this.raw.close();
+  }
+
+  prepare(text: string): SqliteStatement {
+    if (/^\s*rollback\s*$/i.test(text) && !this.raw.inTransaction) return NO_OP;
+    let stmt: SQLite.Statement;
+    try {
+      stmt = this.raw.prepare(text);
+    } catch (error) {
+      throw explainSqliteError(error, this.file, this.readOnly);
+    }
+    const explained = <T>(run: () => T): T => {
+      try {
+        return run();
+      } catch (error) {
+        throw explainSqliteError(error, this.file, this.readOnly);
+      }
+    };
+    return {
+      reader: stmt.reader,
+      all: (parameters) => explained(() => stmt.all(parameters as unknown[])),
+      run: (parameters) => explained(() => stmt.run(parameters as unknown[])),
+      iterate: (parameters) => explained(() => stmt.iterate(parameters as unknown[])),
+    };
+  }
+}
+
+const NO_OP: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+
+/** Names of the migrations this database has that this version of touchbase does not know (it is newer). */
+async function unknownMigrations(db: DB): Promise<string[]> {
+  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  if (!table.rows[0]?.n) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));
+}
+
+/** Names of this version's migrations the database does not have yet. */
+async function pendingMigrations(db: DB): Promise<string[]> {
+  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  const done = new Set(table.rows[0]?.n ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
+}
+
+function newerVersion(file: string, names: string[]): DatabaseProblemError {
+  return new DatabaseProblemError('newer-version', file, `${file} was written by a newer version of touchbase (it has migration${names.length > 1 ? 's' : ''} ${names.join(', ')}, which this version does not know). `
+    + 'Upgrade touchbase to the version that wrote it (git pull && npm ci), or point --db at a backup made before that upgrade; nothing was changed.');
+}
+
 /** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrate(db: DB): Promise<MigrationResult[]> {
+export async function migrate(db: DB, file = 'the database'): Promise<MigrationResult[]> {
+  const unknown = await unknownMigrations(db);
+  if (unknown.length) throw newerVersion(file, unknown);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    if (error instanceof DatabaseProblemError) throw error;
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} of ${file} failed: ${(error as Error).message ?? String(error)}`);
   }
   return results ?? [];
 }
 
 export async function openMigrated(file: string): Promise<DB> {
   const db = openDatabase(file);
-  await migrate(db);
+  try {
+    await migrate(db, file);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return db;
+}
+
+/**
+ * For commands that only read: the database opened read-only when its schema is current (a
+ * read-only file or folder is fine). A database that does not exist yet is created; one that
+ * needs a migration is migrated if this user may write it, and otherwise the message says so.
+ */
+export async function openForReading(file: string): Promise<DB> {
+  if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
+  let db: DB;
+  try {
+    db = openReadOnly(file);
+  } catch (error) {
+    // A WAL left by a crash needs recovering, which a read-only connection cannot do: whoever may write does it.
+    if (error instanceof DatabaseProblemError && mayWrite(file)) return openMigrated(file);
+    throw error;
+  }
+  let pending: string[];
+  try {
+    const unknown = await unknownMigrations(db);
+    if (unknown.length) throw newerVersion(file, unknown);
+    pending = await pendingMigrations(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  if (pending.length === 0) return db;
+  await db.destroy();
+  try {
+    return await openMigrated(file);
+  } catch (error) {
+    if (error instanceof DatabaseProblemError && (error.problem === 'read-only' || error.problem === 'cannot-open')) {
+      throw new DatabaseProblemError('read-only', file, `${file} needs upgrading to this version of touchbase (migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}), `
+        + `but this user cannot write it: run "touchbase migrate --db ${file}" once as the user that owns it (ls -l ${file}), then read it as before.`);
+    }
+    throw error;
+  }
+}
+
+/** Whether this user may write the database file and its folder (SQLite writes -wal and -shm beside it). */
+export function mayWrite(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,12 +2,50 @@ import { randomBytes } from 'node:crypto';
 import type { DB } from './database.ts';
 
 /**
- * A secret from the environment if set, else one generated once and kept in the local
- * database (never in the repository or the logs). Two processes racing to create it agree:
- * the first insert wins and both read it back.
+ * The shortest secret accepted from the environment: 32 characters, so that even a hex
+ * string carries 128 bits. A one-character TOUCHBASE_LINK_SECRET lets anyone forge one-click
+ * links, a short TOUCHBASE_FEED_SECRET makes feed addresses guessable, a short API token
+ * can be tried out.
+ */
+export const MIN_SECRET_LENGTH = 32;
+
+/** A secret from the environment that is too short to be safe: refused, never used. */
+export class WeakSecretError extends Error {}
+
+const PURPOSE: Record<string, string> = {
+  TOUCHBASE_LINK_SECRET: 'it signs the one-click done/skip/snooze links',
+  TOUCHBASE_FEED_SECRET: 'it makes the feed addresses unguessable',
+  TOUCHBASE_API_TOKEN: 'it guards the HTTP API',
+};
+
+/** Throws a WeakSecretError naming the variable when `value` is set and shorter than the minimum. */
+export function requireStrongSecret(variable: string, value: string | undefined): void {
+  if (value === undefined || value === '' || value.length >= MIN_SECRET_LENGTH) return;
+  const generated = variable === 'TOUCHBASE_API_TOKEN' ? '' : ', or leave it unset and touchbase generates one and keeps it in its database';
+  throw new WeakSecretError(`${variable} is ${value.length} character${value.length === 1 ? '' : 's'} long; it must be at least ${MIN_SECRET_LENGTH} `
+    + `(128 bits: ${PURPOSE[variable] ?? 'it protects touchbase'}, and a short one can be guessed). `
+    + `Make one with "openssl rand -hex 32"${generated}.`);
+}
+
+/** Checks every secret the environment gives (at start, before anything is opened). */
+export function checkSecretsFromEnv(env: NodeJS.ProcessEnv, apiToken: string | undefined): void {
+  requireStrongSecret('TOUCHBASE_LINK_SECRET', env.TOUCHBASE_LINK_SECRET);
+  requireStrongSecret('TOUCHBASE_FEED_SECRET', env.TOUCHBASE_FEED_SECRET);
+  requireStrongSecret('TOUCHBASE_API_TOKEN', apiToken);
+}
+
+const VARIABLES: Record<string, string> = { links: 'TOUCHBASE_LINK_SECRET', feed: 'TOUCHBASE_FEED_SECRET' };
+
+/**
+ * A secret from the environment if set (and long enough), else one generated once and kept
+ * in the local database, which only its owner can read (never in the repository or the
+ * logs). Two processes racing to create it agree: the first insert wins and both read it back.
  */
 export async function localSecret(db: DB, name: string, fromEnv: string | undefined): Promise<string> {
-  if (fromEnv) return fromEnv;
+  if (fromEnv) {
+    requireStrongSecret(VARIABLES[name] ?? name, fromEnv);
+    return fromEnv;
+  }
   const row = await db.selectFrom('local_secrets').select('value').where('name', '=', name).executeTakeFirst();
   if (row) return row.value;
   const value = randomBytes(32).toString('base64url');

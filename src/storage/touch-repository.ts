@@ -290,3 +290,20 @@ export async function skipDeletedInCalendar(db: DB, touchId: string, employeeId:
   await db.insertInto('touch_events').values(event(touchId, 'skipped', nowIso, employeeId, touch.date, touch.date, note)).execute();
   return true;
 }
+
+/**
+ * Undoes a done or skipped outcome (a click undone from the one-click page): the touch is
+ * planned again, its resolution cleared, and the history says so ("restored", with `detail`).
+ * Refused (false) unless the touch still has the status `was` — the plan or another command
+ * may have changed it since.
+ */
+export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skipped', nowIso: string, detail: string): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('touches').select(['status', 'date', 'employee_id']).where('id', '=', touchId).executeTakeFirst();
+    if (!row || row.status !== was) return false;
+    await trx.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
+      .where('id', '=', touchId).where('status', '=', was).execute();
+    await trx.insertInto('touch_events').values(event(touchId, 'restored', nowIso, row.employee_id, row.date, row.date, detail)).execute();
+    return true;
+  });
+}

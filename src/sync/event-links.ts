@@ -2,6 +2,7 @@ import type { Config, Settings } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { localValue, setLocalValue } from '../storage/local-secrets.ts';
 import { actionUrls, linkSecret, snoozeCounts } from '../http/action-links.ts';
+import { publicUrl } from '../http/public-url.ts';
 import type { EventLinks } from './desired-events.ts';
 
 /** Where the one-click links of calendar events point, as recorded for this database. */
@@ -25,7 +26,7 @@ export async function eventLinks(db: DB, config: Config, env: NodeJS.ProcessEnv 
 export async function linksBaseUrl(db: DB, settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const explicit = env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl;
   if (explicit) return explicit.replace(/\/$/, '');
-  return (await localValue(db, LINKS_BASE)) ?? `http://${settings.http.host}:${settings.http.port}`;
+  return (await localValue(db, LINKS_BASE)) ?? publicUrl(settings, {});
 }
 
 /** The daemon records the address it serves at, so every process writes the same links. */

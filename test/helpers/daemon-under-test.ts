@@ -19,7 +19,7 @@ export async function stopAll(): Promise<void> {
  */
 export function daemonUnderTest(o: {
   configDir: string; clock: ManualClock; dbFile?: string; feedDir?: string;
-  ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: SyncOptions['dispatch']; apiToken?: string; watch?: boolean;
+  ports?: Partial<Record<ProviderName, CalendarPort>>; dispatch?: SyncOptions['dispatch']; apiToken?: string; watch?: DaemonOptions['watch'];
 } & Partial<DaemonOptions>): { daemon: Daemon; dbFile: string; feedDir: string } {
   const dbFile = o.dbFile ?? join(tempDir(), 'touchbase.sqlite');
   const feedDir = o.feedDir ?? join(tempDir(), 'feeds');

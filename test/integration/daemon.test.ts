@@ -105,7 +105,7 @@ describe('touchbase daemon', () => {
     const links = feedLinks(feedDir);
     expect(links.length).toBeGreaterThan(3);
     const [a, b, c] = links as [typeof links[0], typeof links[0], typeof links[0]];
-    const post = (path: string) => fetch(`${daemon.url}${path}`, { method: 'POST' });
+    const post = (path: string, form?: Record<string, string>) => fetch(`${daemon.url}${path}`, { method: 'POST', ...(form ? { body: new URLSearchParams(form) } : {}) });
 
     // Opening a link (what a mail scanner does) records nothing; the page submits itself.
     const page = await fetch(`${daemon.url}${a.done}`);
@@ -125,7 +125,7 @@ describe('touchbase daemon', () => {
     expect((await post(`/a/done.${'0'.repeat(32)}.0.${'A'.repeat(22)}`)).status).toBe(404);
 
     expect((await touchOf(a)).status).toBe('done');
-    expect((await post(b.skip)).status).toBe(200);
+    expect((await post(b.skip, { reason: 'their office is closed until Monday' })).status).toBe(200);
     expect((await touchOf(b)).status).toBe('skipped');
 
     const synced = nextFinished(daemon, 'sync');
@@ -140,7 +140,7 @@ describe('touchbase daemon', () => {
     await db.destroy();
     expect(events.map((e) => [e.type, e.detail])).toEqual([
       ['done', 'marked done from the calendar link'],
-      ['skipped', 'skipped from the calendar link'],
+      ['skipped', 'their office is closed until Monday'],
       ['rescheduled', 'snoozed a week from the calendar link'],
     ]);
     const snoozed = events[2]!;
@@ -170,11 +170,11 @@ describe('touchbase daemon', () => {
   it('the API refuses requests without the bearer token, and is off without one configured', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'test-token-0123456789' });
+    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'test-token-0123456789abcdef0123456789' });
     await startedAndSynced(daemon);
     expect((await fetch(`${daemon.url}/api/status`)).status).toBe(401);
     expect((await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const ok = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer test-token-0123456789' } });
+    const ok = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer test-token-0123456789abcdef0123456789' } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ jobs: expect.arrayContaining([expect.objectContaining({ name: 'sync', lastResult: 'ok' })]) });
     await daemon.stop();

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Daemon } from '../../daemon/daemon.ts';
+import { Daemon, DaemonStoppedError } from '../../daemon/daemon.ts';
 import { createLogger } from '../../daemon/logger.ts';
+import { limitsFromEnv, type JobLimits } from '../../daemon/time-limits.ts';
+import { checkSecretsFromEnv } from '../../storage/local-secrets.ts';
+import { feedsAccess } from '../../storage/private-files.ts';
 import { BadInputError } from '../cli-error.ts';
 import { configDir, dbFile, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
@@ -19,57 +22,106 @@ export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefin
   return env.TOUCHBASE_API_TOKEN || undefined;
 }
 
+/** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
+function daemonEnvironment(): { token: string | undefined; limits: JobLimits } {
+  const token = apiToken();
+  checkSecretsFromEnv(process.env, token);
+  try {
+    feedsAccess();
+    return { token, limits: limitsFromEnv() };
+  } catch (error) {
+    throw new BadInputError((error as Error).message);
+  }
+}
+
 /** `touchbase daemon` — what `npm start` runs: the service, until SIGINT/SIGTERM. */
 export function daemonCommand(program: Command, io: CliIO): void {
   program
     .command('daemon')
-    .description('run touchbase as a service: re-plan and sync on schedule, serve feeds, health, metrics and one-click links (Ctrl-C stops)')
+    .description('the service (what npm start runs); see The daemon')
     .option('--host <host>', 'address to listen on (default: settings.http.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default: settings.http.port, 8787)')
+    .addHelpText('after', `
+Ctrl-C or SIGTERM stops it, and every process it started, within seconds; SIGHUP reloads
+the configuration. Environment: TOUCHBASE_JOB_TIMEOUT (default 30 minutes) and
+TOUCHBASE_CHECK_TIMEOUT (default 2 minutes) limit each job and configuration check;
+TOUCHBASE_API_TOKEN(_FILE), TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET must be at
+least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.`)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
+      const { token, limits } = daemonEnvironment();
       const tty = process.stdout.isTTY === true;
       const logger = await createLogger({ pretty: tty });
       const daemon = new Daemon({
-        configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: apiToken(),
+        configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,
         http: { host: o.host, port },
       });
-      await daemon.start();
 
-      const settings = daemon.summary.settings;
-      const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || daemon.url;
-      const feeds = await daemon.feeds(base.replace(/\/$/, ''));
-      io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
-      io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
-      // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
-      // terminal, never written to a log.
-      if (tty) {
-        io.out(`  iCalendar feeds (subscribe in Google, Outlook or Apple Calendar):\n`);
-        for (const f of feeds) io.out(`    ${f.employee.padEnd(14)} ${f.url}\n`);
-      } else {
-        io.out(`  ${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses.\n`);
+      // The signals are ours from the start: a SIGTERM while the configuration is being checked
+      // stops that check's process too, instead of killing the daemon and orphaning it.
+      let signals = 0;
+      let stopRequested = false;
+      let requestStop!: () => void;
+      const stopped = new Promise<void>((resolve) => (requestStop = resolve));
+      const stop = (signal: string) => {
+        signals++;
+        if (signals > 1) {
+          logger.warn({ signal }, 'second signal: stopping now; unfinished calendar writes are retried at the next start');
+          daemon.killNow();
+          process.exit(130);
+        }
+        logger.info({ signal }, 'stopping (send the signal again to force)');
+        stopRequested = true;
+        void daemon.stop().catch((error: unknown) => logger.error({ error: String(error) }, 'stop failed')).finally(requestStop);
+      };
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      const onHup = () => void daemon.reload('SIGHUP');
+      // However this process ends, no job process outlives it.
+      const onExit = () => daemon.killNow();
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      process.on('SIGHUP', onHup);
+      process.on('exit', onExit);
+      try {
+        try {
+          await daemon.start();
+        } catch (error) {
+          if (error instanceof DaemonStoppedError) return;
+          throw error;
+        }
+        if (!stopRequested) await printBanner(daemon, io, tty);
+        await stopped;
+        // Nothing should be left to keep the process alive; if something is, it must not keep a stopped daemon around.
+        setTimeout(() => {
+          logger.warn('something kept the stopped daemon alive: exiting');
+          process.exit(process.exitCode ?? 0);
+        }, 2_000).unref();
+      } finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        process.off('SIGHUP', onHup);
+        await daemon.stop();
+        process.off('exit', onExit);
       }
-      io.out(`  Ctrl-C stops it; "npx touchbase status" says what it is doing.\n\n`);
-
-      await new Promise<void>((resolve) => {
-        let signals = 0;
-        const stop = (signal: string) => {
-          signals++;
-          if (signals > 1) {
-            logger.warn({ signal }, 'second signal: stopping now; unfinished calendar writes are retried at the next start');
-            process.exit(130);
-          }
-          logger.info({ signal }, 'stopping (send the signal again to force)');
-          daemon.stop().then(resolve, (error: unknown) => {
-            logger.error({ error: String(error) }, 'stop failed');
-            resolve();
-          });
-        };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
-        process.on('SIGHUP', () => void daemon.reload('SIGHUP'));
-      });
     });
+}
+
+async function printBanner(daemon: Daemon, io: CliIO, tty: boolean): Promise<void> {
+  const settings = daemon.summary.settings;
+  const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || daemon.url;
+  const feeds = await daemon.feeds(base.replace(/\/$/, ''));
+  io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
+  io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
+  // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
+  // terminal, never written to a log.
+  if (tty) {
+    io.out(`  iCalendar feeds (subscribe in Google, Outlook or Apple Calendar):\n`);
+    for (const f of feeds) io.out(`    ${f.employee.padEnd(14)} ${f.url}\n`);
+  } else {
+    io.out(`  ${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses.\n`);
+  }
+  io.out(`  Ctrl-C stops it; "npx touchbase status" says what it is doing.\n\n`);
 }

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { listHistory } from '../../storage/touch-repository.ts';
+import { DateTime } from 'luxon';
+import { listHistory, type HistoryLine } from '../../storage/touch-repository.ts';
+import type { Config } from '../../domain/types.ts';
 import { BadInputError } from '../cli-error.ts';
 import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
@@ -14,7 +16,7 @@ interface HistoryOptions extends GlobalOptions {
 export function historyCommand(program: Command, io: CliIO): void {
   program
     .command('history')
-    .description('what happened to touches: done, skipped, rescheduled, reassigned, cancelled')
+    .description('what happened to touches, oldest first')
     .option('--client <id>', 'only this client')
     .option('--all', 'include "planned" events too', false)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
@@ -22,18 +24,29 @@ export function historyCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<HistoryOptions>();
       const config = readConfig(o);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
-      const lines = (await withDatabase(o, (db) => listHistory(db, { client: o.client }))).filter((l) => o.all || l.type !== 'planned');
+      const lines = (await withDatabase(o, (db) => listHistory(db, { client: o.client }), { readOnly: true })).filter((l) => o.all || l.type !== 'planned');
+      const zoned = lines.map((l) => ({ ...l, ...localTime(l, config) }));
       if (o.format === 'json') {
-        io.out(`${JSON.stringify(lines, null, 2)}\n`);
+        io.out(`${JSON.stringify(zoned, null, 2)}\n`);
         return;
       }
       if (lines.length === 0) {
         io.out('No history yet.\n');
         return;
       }
-      io.out(renderTable(['when', 'what', 'date', 'by', 'client', 'touch', 'note'], lines.map((l) => [
-        l.at.slice(0, 16).replace('T', ' '), l.type, l.fromDate && l.toDate && l.fromDate !== l.toDate ? `${l.fromDate} → ${l.toDate}` : (l.toDate ?? l.fromDate ?? ''),
+      io.out(renderTable(['when', 'what', 'date', 'by', 'client', 'touch', 'note'], zoned.map((l) => [
+        DateTime.fromISO(l.local, { setZone: true }).toFormat('yyyy-MM-dd HH:mm ZZ'), l.type,
+        l.fromDate && l.toDate && l.fromDate !== l.toDate ? `${l.fromDate} → ${l.toDate}` : (l.toDate ?? l.fromDate ?? ''),
         l.employee ?? '', l.client, `${l.title} (${l.touchId.slice(0, 8)})`, l.detail ?? '',
       ])));
     });
+}
+
+/**
+ * When it happened, in the zone of the employee it concerns (the company's when none), with
+ * the offset: `at` is UTC, and a bare "10:05" would not say whose 10:05 it is.
+ */
+function localTime(line: HistoryLine, config: Config): { local: string; zone: string } {
+  const zone = config.employees.find((e) => e.id === line.employee)?.timezone ?? config.settings.timezone;
+  return { local: DateTime.fromISO(line.at, { zone: 'utc' }).setZone(zone).toISO()!, zone };
 }

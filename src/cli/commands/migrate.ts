@@ -11,7 +11,7 @@ export function migrateCommand(program: Command, io: CliIO): void {
       const file = dbFile(cmd.optsWithGlobals<GlobalOptions>());
       const db = openDatabase(file);
       try {
-        const results = await migrate(db);
+        const results = await migrate(db, file);
         io.out(results.length === 0 ? `${file}: up to date\n` : results.map((r) => `${file}: ${r.migrationName} ${r.status}\n`).join(''));
       } finally {
         await db.destroy();

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
 import { planWithHistory } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { mayWrite } from '../../storage/database.ts';
 import { writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { eventLinks } from '../../sync/event-links.ts';
@@ -43,7 +44,7 @@ export function planCommand(program: Command, io: CliIO): void {
         ...await planWithHistory(db, config, { from, to }, now, o.save),
         // An export carries the same one-click links as the calendar events it stands for.
         links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
-      }));
+      }), { readOnly: !o.save && !mayWrite(dbFile(o)) });
       const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
       await writeTouches(touches, o.format, now, io, { config, links, excel: o.excel });
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
+import { systemClock } from '../../clock.ts';
 import { DaemonLock } from '../../daemon/daemon-lock.ts';
-import { daemonStatus } from '../../daemon/status.ts';
+import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
 import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
@@ -12,7 +13,7 @@ import type { CliIO } from '../io.ts';
 export function statusCommand(program: Command, io: CliIO): void {
   program
     .command('status')
-    .description('what the daemon is doing: running or not, last and next runs, waiting calendar writes, errors')
+    .description("is the daemon running; each job's last run, result and next run; calendar writes waiting; the last configuration error")
     .option('--format <format>', 'table or json', 'table')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
@@ -20,7 +21,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       const file = dbFile(o);
       if (file === ':memory:' || !existsSync(file)) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
       const running = DaemonLock.isHeld(file);
-      const status = await withDatabase(o, (db) => daemonStatus(db, DateTime.now()));
+      const status = await withDatabase(o, (db) => daemonStatus(db, systemClock.now()), { readOnly: true });
       if (o.format === 'json') {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
         return;
@@ -33,7 +34,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       } else io.out('configuration: ok\n');
       io.out('\n');
       io.out(renderTable(['job', 'schedule', 'last run', 'result', 'next run', 'what it did'], status.jobs.map((j) => [
-        j.name, j.schedule ?? '', short(j.lastStarted, status.timezone), j.lastResult === 'failed' ? `FAILED ×${j.failuresInARow}` : (j.lastResult ?? ''), short(j.nextRun ?? null, status.timezone),
+        j.name, j.schedule ?? '', short(j.lastStarted, status.timezone), result(j, running), short(j.nextRun ?? null, status.timezone),
         j.lastResult === 'failed' ? (j.lastError ?? '') : (j.lastSummary ?? ''),
       ])));
       io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} given up\n`);
@@ -46,4 +47,13 @@ function short(iso: string | null, zone: string): string {
   if (!iso) return '';
   const t = DateTime.fromISO(iso, { zone });
   return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZZZ') : iso;
+}
+
+/** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
+function result(j: JobStatus, daemonRunning: boolean): string {
+  if (j.lastResult === 'failed') return `FAILED ×${j.failuresInARow}`;
+  if (j.lastResult === 'running' && daemonRunning && j.runningSeconds !== undefined) {
+    return j.overLimit ? `STUCK ${j.runningSeconds} s (limit ${j.limitSeconds} s)` : `running ${j.runningSeconds} s`;
+  }
+  return j.lastResult ?? '';
 }

@@ -11,6 +11,7 @@ import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 
@@ -86,9 +87,10 @@ export function syncCommands(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = readConfig(o);
+      // The feed secret is generated (written) on first use; a user who may not write reads the one there is.
       const { secret, base } = await withDatabase(o, async (db) => ({
         secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
-      }));
+      }), { readOnly: !mayWrite(dbFile(o)) });
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];

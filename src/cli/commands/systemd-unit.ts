@@ -40,7 +40,7 @@ WantedBy=multi-user.target
 export function systemdUnitCommand(program: Command, io: CliIO): void {
   program
     .command('systemd-unit')
-    .description('print a systemd unit that runs the daemon from this folder (see README: Running as a service)')
+    .description('prints a systemd unit for this installation (see Running as a service)')
     .option('--user <name>', 'the user the service runs as', userInfo().username)
     .action((_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { user: string }>();

@@ -70,7 +70,7 @@ export function workflowCommands(program: Command, io: CliIO): void {
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
       const config = readConfig(o);
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
-      const report = await withDatabase(o, (db) => make(db, config, today));
+      const report = await withDatabase(o, (db) => make(db, config, today), { readOnly: true });
       io.out(renderReport(report, o.format as ReportFormat));
     });
 

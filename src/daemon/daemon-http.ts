@@ -1,0 +1,48 @@
+import type { ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../clock.ts';
+import type { DB } from '../storage/database.ts';
+import { daemonApp, type Readiness } from '../http/daemon-app.ts';
+import { listen } from '../http/feed-server.ts';
+import { eventsRoute } from '../http/events-api.ts';
+import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
+import type { BusinessEvent } from '../workflows/trigger-events.ts';
+import type { EventResult, ServedAddress } from './job-runner.ts';
+
+export interface DaemonHttpDeps {
+  readonly host: string;
+  readonly port: number;
+  readonly db: DB;
+  readonly feedDir: string;
+  readonly clock: Clock;
+  readonly apiToken: string | undefined;
+  readonly zoneOf: (employee: string) => string;
+  readonly readiness: () => Promise<Readiness>;
+  readonly status: () => Promise<unknown>;
+  readonly metrics: { text(): Promise<string>; readonly contentType: string };
+  readonly onOutcome: (outcome: LinkOutcome) => void;
+  readonly requestSync: () => void;
+  readonly reload: () => Promise<boolean>;
+  readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
+}
+
+/** Serves the daemon's HTTP app; resolves with its URL and the address really bound (port 0 → the one chosen). */
+export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: ServerType; url: string; address: ServedAddress }> {
+  const { db } = deps;
+  const app = daemonApp({
+    feedDir: deps.feedDir, db, clock: deps.clock, apiToken: deps.apiToken,
+    linkSecret: () => linkSecret(db),
+    zoneOf: deps.zoneOf, readiness: deps.readiness, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome,
+    api: (api) => {
+      api.post('/sync', (c) => {
+        deps.requestSync();
+        return c.json({ requested: 'sync' }, 202);
+      });
+      api.post('/reload', async (c) => c.json({ applied: await deps.reload() }));
+      eventsRoute(api, deps.receiveEvent);
+    },
+  });
+  const { server, url } = await listen(app, deps.host, deps.port);
+  const bound = server.address() as AddressInfo;
+  return { server, url, address: { host: deps.host, port: bound.port } };
+}

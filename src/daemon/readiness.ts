@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { DB } from '../storage/database.ts';
+import { allJobStates, getInfo } from './job-store.ts';
+
+/** The run in flight, as the daemon sees it (monotonic milliseconds, like the limit's timer). */
+export interface RunningJob {
+  readonly job: string;
+  readonly startedMs: number;
+  readonly limitMs: number;
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not, in a sentence each (absent when ready). */
+  readonly reasons?: readonly string[];
+  readonly [detail: string]: unknown;
+}
+
+/**
+ * Ready means: the database answers, the first sync is done, and no job is jammed — none has
+ * run past its time limit, and none's last run was killed for it (until a run of it succeeds).
+ * A rejected configuration change does not make the daemon unready: it runs on the last valid one.
+ */
+export async function readinessOf(db: DB, o: { configRejected: boolean; running: RunningJob | undefined; nowMs: number }): Promise<Readiness> {
+  let database = 'ok';
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    return { ready: false, database: (error as Error).message, reasons: [`the database does not answer: ${(error as Error).message}`] };
+  }
+  const info = await getInfo(db);
+  const jobs = await allJobStates(db);
+  const reasons: string[] = [];
+  const sync = jobs.find((j) => j.name === 'sync');
+  const firstSyncDone = !!sync?.last_finished_at;
+  if (!firstSyncDone) reasons.push('the first sync has not finished yet');
+  const r = o.running;
+  if (r && o.nowMs - r.startedMs > r.limitMs) {
+    reasons.push(`job ${r.job} has run for ${Math.round((o.nowMs - r.startedMs) / 1000)} s, over its limit of ${Math.round(r.limitMs / 1000)} s: it is being stopped`);
+  }
+  // A time-out is remembered until a run of that job succeeds (set and cleared by the daemon's jobs).
+  for (const [key, value] of Object.entries(info)) {
+    if (key.startsWith('timeout.') && value) reasons.push(`job ${key.slice('timeout.'.length)} ${value}; ready again once a run of it succeeds`);
+  }
+  const providers = Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v]));
+  return {
+    ready: reasons.length === 0, ...(reasons.length ? { reasons } : {}), database, firstSync: firstSyncDone ? 'done' : 'running',
+    jobs: Object.fromEntries(jobs.map((j) => [j.name, j.last_result === 'failed' ? `failed: ${j.last_error}` : j.last_result ?? 'never run'])),
+    config: o.configRejected ? 'last change rejected; running on the last valid configuration' : 'ok', providers,
+  };
+}

@@ -1,0 +1,57 @@
+import { dirname } from 'node:path';
+import { userInfo } from 'node:os';
+
+export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy';
+
+/**
+ * A problem with the database file itself, explained for the person at the keyboard: which
+ * file, what is wrong, what to do. The CLI prints it without a stack and exits 1.
+ */
+export class DatabaseProblemError extends Error {
+  constructor(readonly problem: DatabaseProblem, readonly file: string, message: string, readonly sqliteCode?: string) {
+    super(message);
+  }
+}
+
+/** The user this process runs as, for messages about permissions. */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/**
+ * SQLite's error (or the file system's, on open) as a DatabaseProblemError when it is about
+ * the file; anything else (a constraint, a bug) is returned as it is.
+ */
+export function explainSqliteError(error: unknown, file: string, openedReadOnly = false): unknown {
+  if (error instanceof DatabaseProblemError) return error;
+  const code = String((error as { code?: string })?.code ?? '');
+  const detail = (error as Error)?.message ?? String(error);
+  const folder = dirname(file);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' || code === 'EFBIG' || code === 'EDQUOT') {
+    return new DatabaseProblemError('full', file, `cannot write ${file}: the disk (or the quota) of ${folder} is full (${code}: ${detail}). `
+      + `Nothing of this change was written. Free some space (df -h ${folder}) and run it again.`, code);
+  }
+  if (openedReadOnly && code.startsWith('SQLITE_READONLY')) {
+    return new DatabaseProblemError('read-only', file, `${file} was opened for reading only, but this needed to write to it (${detail}). `
+      + 'Run the command that writes (sync, plan, the daemon) once as the user that owns the database.', code);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new DatabaseProblemError('read-only', file, `cannot write ${file}: it, or its folder ${folder}, is read-only for user ${currentUser()} (${code}). `
+      + `Run touchbase as the user that owns it (ls -l ${file}), or give this user write access to the file and its folder `
+      + '(SQLite writes -wal and -shm files beside it). Reading commands (plan --no-save, history, report, status, feeds, validate) work on a read-only database.', code);
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') {
+    return new DatabaseProblemError('cannot-open', file, `cannot open ${file} (${code}: ${detail}): check that its folder ${folder} exists and that user ${currentUser()} may read and write it.`, code);
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new DatabaseProblemError('damaged', file, `${file} is not a touchbase database or is damaged (${code}). Restore it from a backup, or give another --db.`, code);
+  }
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_')) {
+    return new DatabaseProblemError('busy', file, `${file} stayed locked by another process for 5 s (${code}); try again (a long sync of the daemon holds it briefly).`, code);
+  }
+  return error;
+}

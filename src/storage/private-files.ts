@@ -1,0 +1,59 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * touchbase's files are its user's alone: the database holds the generated secrets (anyone
+ * who reads it can forge one-click links) and the feed folder lists every feed token. The
+ * database and its -wal/-shm, the daemon's lock and pid files are 0600; the feed folder is
+ * 0700 and its files 0600. TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by the
+ * folder's group (0750/0640), for a web server that serves them from disk.
+ */
+export type FeedsAccess = 'private' | 'group';
+
+export function feedsAccess(env: NodeJS.ProcessEnv = process.env): FeedsAccess {
+  const mode = env.TOUCHBASE_FEEDS_MODE || 'private';
+  if (mode !== 'private' && mode !== 'group') throw new RangeError(`TOUCHBASE_FEEDS_MODE: expected private or group, found ${JSON.stringify(mode)}`);
+  return mode;
+}
+
+/** The umask touchbase's processes run with: files they create are private (group-readable feeds with "group"). */
+export function umaskFor(access: FeedsAccess): number {
+  return access === 'group' ? 0o027 : 0o077;
+}
+
+/** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */
+export function privateFile(file: string): string[] {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  return tighten(file, 0o600);
+}
+
+/** The database file and its companions, 0600. Returns the files whose mode was tightened. */
+export function tightenDatabaseFiles(file: string): string[] {
+  return ['', '-wal', '-shm', '-journal'].flatMap((suffix) => (existsSync(file + suffix) ? tighten(file + suffix, 0o600) : []));
+}
+
+/** Creates the feed folder (0700, or 0750 for "group") or tightens it and its files. */
+export function prepareFeedFolder(dir: string, access: FeedsAccess): string[] {
+  const dirMode = access === 'group' ? 0o750 : 0o700;
+  const fileMode = access === 'group' ? 0o640 : 0o600;
+  mkdirSync(dir, { recursive: true, mode: dirMode });
+  const changed = tighten(dir, dirMode);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isFile()) changed.push(...tighten(path, fileMode));
+  }
+  return changed;
+}
+
+/**
+ * Takes off the bits beyond `mode` (a set-group-id bit on a folder is kept: it is how a
+ * shared group is passed on). A file of another user is left as it is: chmod is not ours to do.
+ */
+function tighten(path: string, mode: number): string[] {
+  const st = statSync(path);
+  const current = st.mode & 0o777;
+  if ((current & ~mode) === 0) return [];
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid() && process.getuid() !== 0) return [];
+  chmodSync(path, (current & mode) | (st.mode & 0o2000));
+  return [path];
+}

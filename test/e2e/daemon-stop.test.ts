@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openMigrated } from '../../src/storage/database.ts';
+import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../helpers/real-daemon.ts';
+
+/** Job processes the daemon announced (debug log), by pid. */
+function jobPids(text: string): number[] {
+  return [...text.matchAll(/"jobPid":(\d+)[^\n]*"msg":"job process started/g)].map((m) => Number(m[1]));
+}
+
+describe('one SIGTERM stops the real daemon and every process it started', () => {
+  it('with a spare job process waiting and a configuration edit in flight: gone within 5 s, exit 0, no child left', async () => {
+    const d = startRealDaemon();
+    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    const rules = join(d.config, 'rules.yaml');
+    const text = readFileSync(rules, 'utf8');
+    // A first edit is checked in a job process and applied.
+    writeFileSync(rules, text.replace('every: 6 months', 'every: 4 months'));
+    await d.out.waitFor(/"msg":"configuration reloaded"/);
+    const before = d.out.text().length;
+    // A second edit: its first file event starts a spare job process at once; the check follows.
+    writeFileSync(rules, text);
+    const [spareLine] = await d.out.waitFor(/[^\n]*"msg":"job process started \(spare\)"[^\n]*/, 30_000, before);
+    const spare = Number(/"jobPid":(\d+)/.exec(spareLine!)![1]);
+    expect(isAlive(spare)).toBe(true);
+    const children = processesWithMarker(d.marker).filter((pid) => pid !== d.child.pid);
+    expect(children).toContain(spare);
+
+    const t0 = performance.now();
+    d.child.kill('SIGTERM');
+    const { code } = await d.exited;
+    const elapsed = performance.now() - t0;
+    expect(code).toBe(0);
+    expect(elapsed, `stopped in ${Math.round(elapsed)} ms`).toBeLessThan(5_000);
+    expect(d.out.text()).toContain('"msg":"touchbase daemon stopped"');
+    // The second edit was still being checked when the signal came: it was never applied.
+    expect(d.out.text().slice(before)).not.toContain('"msg":"configuration reloaded"');
+    // Every job process it ever announced, and anything else it started, is gone.
+    for (const pid of [...jobPids(d.out.text()), ...children]) expect(isAlive(pid), `process ${pid}`).toBe(false);
+    expect(processesWithMarker(d.marker)).toEqual([]);
+  }, 120_000);
+
+  it('Ctrl-C (SIGINT) while a job runs (the first plan and sync): gone within 5 s, and the interrupted job runs again at the next start', async () => {
+    const d = startRealDaemon();
+    const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
+    const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
+    expect(isAlive(job)).toBe(true);
+    const t0 = performance.now();
+    d.child.kill('SIGINT');
+    const { code } = await d.exited;
+    const elapsed = performance.now() - t0;
+    expect(code).toBe(0);
+    expect(elapsed, `stopped in ${Math.round(elapsed)} ms`).toBeLessThan(5_000);
+    await eventually(() => !isAlive(job), `job process ${job} gone`, 1_000);
+    expect(processesWithMarker(d.marker)).toEqual([]);
+    // Recorded as interrupted, with its retry due at once: the next start runs it first.
+    const db = await openMigrated(d.db);
+    const sync = await db.selectFrom('daemon_jobs').selectAll().where('name', '=', 'sync').executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(sync.last_error).toMatch(/^interrupted: the daemon stopped while it ran/);
+    expect(Date.parse(sync.retry_at!)).toBeLessThanOrEqual(Date.now());
+  }, 120_000);
+
+  it('a second signal stops at once (exit 130) and still leaves no job process behind', async () => {
+    const d = startRealDaemon();
+    const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
+    const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
+    d.child.kill('SIGTERM');
+    await d.out.waitFor(/"msg":"stopping \(send the signal again to force\)"/, 10_000);
+    d.child.kill('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(130);
+    expect(d.out.text()).toContain('second signal: stopping now');
+    await eventually(() => !isAlive(job), `job process ${job} gone`, 2_000);
+    expect(processesWithMarker(d.marker)).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeConfig, tempDir } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { NOW, syncCompany } from '../helpers/sync-company.ts';
+
+describe('help texts match the README\'s command table', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  it.each(['daemon', 'status', 'history', 'systemd-unit'])('touchbase %s --help: the same description and options as its README row', async (command) => {
+    const row = new RegExp(`^\\| \`${command}( [^\`]*)?\` \\| (.*) \\|$`, 'm').exec(readme);
+    expect(row, `README row of ${command}`).not.toBeNull();
+    const [, synopsis = '', what] = row!;
+    const help = await cli(command, '--help');
+    expect(help.code).toBe(0);
+    const description = /^Usage: [^\n]*\n\n([\s\S]*?)\n\nOptions:/.exec(help.out)![1]!.replace(/\s+/g, ' ');
+    expect(description).toBe(what!.replace(/[`*]/g, '').replace(/\\\|/g, '|'));
+    const readmeOptions = [...synopsis.matchAll(/--[a-z-]+/g)].map((m) => m[0]).sort();
+    const helpOptions = [...help.out.split('Options:')[1]!.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!).filter((o) => o !== '--help').sort();
+    expect(helpOptions).toEqual(readmeOptions);
+  });
+});
+
+describe('touchbase history', () => {
+  it('shows each time in the zone of the employee it concerns, with the offset', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const db = join(tempDir(), 't.sqlite');
+    const plan = await cli('plan', '--config', configDir, '--db', db, '--now', NOW.toISO()!, '--format', 'json');
+    const touches = JSON.parse(plan.out) as { id: string; employee: string }[];
+    const anna = touches.find((t) => t.employee === 'anna')!; // Europe/Moscow
+    const boris = touches.find((t) => t.employee === 'boris')!; // Europe/Bucharest
+    for (const t of [anna, boris]) expect((await cli('done', t.id, '--config', configDir, '--db', db, '--at', '2027-03-02T10:00:00+03:00')).code).toBe(0);
+    const table = await cli('history', '--config', configDir, '--db', db);
+    expect(table.code).toBe(0);
+    const lineOf = (id: string) => table.out.split('\n').find((l) => l.includes(id.slice(0, 8)))!;
+    expect(lineOf(anna.id)).toMatch(/^2027-03-02 10:00 \+03:00 +done/);
+    expect(lineOf(boris.id)).toMatch(/^2027-03-02 09:00 \+02:00 +done/);
+    const json = JSON.parse((await cli('history', '--config', configDir, '--db', db, '--format', 'json')).out) as { touchId: string; at: string; local: string; zone: string }[];
+    expect(json.find((l) => l.touchId === boris.id)).toMatchObject({ at: '2027-03-02T07:00:00.000Z', local: '2027-03-02T09:00:00.000+02:00', zone: 'Europe/Bucharest' });
+  });
+});
+
+describe('touchbase feeds', () => {
+  it('on a database that has no feed secret yet, its owner gets one made and kept', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('plan', '--config', 'config', '--db', db, '--now', NOW.toISO()!)).code).toBe(0);
+    const first = await cli('feeds', '--config', 'config', '--db', db);
+    expect(first.code, first.err).toBe(0);
+    const again = await cli('feeds', '--config', 'config', '--db', db);
+    const urls = (r: { out: string }) => r.out.match(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/g);
+    expect(urls(first)!.length).toBeGreaterThan(0);
+    expect(urls(again)).toEqual(urls(first));
+  });
+});
+
+describe('the repository', () => {
+  it('ignores the daemon\'s lock and pid files beside the database', () => {
+    for (const path of ['db/touchbase.sqlite.daemon-lock', 'db/touchbase.sqlite.daemon-pid', 'db/touchbase.sqlite', 'db/touchbase.sqlite-wal']) {
+      expect(execFileSync('git', ['check-ignore', path], { encoding: 'utf8' }).trim()).toBe(path);
+    }
+  });
+});

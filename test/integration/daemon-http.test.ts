@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { openMigrated } from '../../src/storage/database.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
+import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+
+afterEach(stopAll);
+
+const TOKEN = 'an-api-token-of-at-least-32-characters';
+
+/** The one-click links in the feeds, by action, for each touch uid. */
+function feedLinks(feedDir: string): { uid: string; done: string; skip: string; snooze: string }[] {
+  const out = [];
+  for (const file of readdirSync(feedDir).filter((f) => f.endsWith('.ics'))) {
+    const text = readFileSync(join(feedDir, file), 'utf8').replace(/\r?\n[ \t]/g, '');
+    for (const event of text.split('BEGIN:VEVENT').slice(1)) {
+      const uid = /UID:([^\r\n]+)/.exec(event)?.[1] ?? '';
+      const link = (label: string) => new RegExp(`${label}: \\S*(/a/[A-Za-z0-9._-]+)`).exec(event.replace(/\\n/g, '\n'))?.[1];
+      const done = link('Done');
+      if (done) out.push({ uid, done, skip: link('Skip')!, snooze: link('Snooze a week')! });
+    }
+  }
+  return out;
+}
+
+async function started(clock = new ManualClock(NOW)) {
+  const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+  const d = daemonUnderTest({ configDir, clock, apiToken: TOKEN });
+  await startedAndSynced(d.daemon);
+  return { ...d, clock };
+}
+
+async function historyOf(dbFile: string, touchId: string) {
+  const db = await openMigrated(dbFile);
+  try {
+    const touch = await db.selectFrom('touches').selectAll().where('id', '=', touchId).executeTakeFirstOrThrow();
+    const events = await db.selectFrom('touch_events').select(['type', 'detail']).where('touch_id', '=', touchId).where('type', '!=', 'planned').orderBy('seq').execute();
+    return { touch, events: events.map((e) => [e.type, e.detail]) };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Sends a body of `bytes` (chunked when no length is given) and returns the status. */
+function postRaw(url: string, bytes: number, opts: { chunked: boolean }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(opts.chunked ? {} : { 'content-length': String(bytes) }) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+describe('HTTP hardening', () => {
+  it('HTML pages carry a CSP that allows only their own nonce, nosniff, DENY framing, no referrer; link pages are not cached', async () => {
+    const { daemon, feedDir } = await started();
+    const [a] = feedLinks(feedDir);
+    for (const path of ['/status', a!.done, a!.skip]) {
+      const res = await fetch(`${daemon.url}${path}`);
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toMatch(/default-src 'none'/);
+      expect(csp).toMatch(/frame-ancestors 'none'/);
+      expect(csp).toMatch(/form-action 'self'/);
+      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!;
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const html = await res.text();
+      // Every style and script block carries this response's nonce; nothing inline runs without it.
+      const tags = [...html.matchAll(/<(script|style)([^>]*)>/g)];
+      expect(tags.length).toBeGreaterThan(0);
+      for (const [, , attrs] of tags) expect(attrs).toBe(` nonce="${nonce}"`);
+      expect(html).not.toMatch(/\son\w+=/); // no inline event handlers
+    }
+    // The done page's self-submitting script is there, under the nonce; a second request gets another nonce.
+    const first = await fetch(`${daemon.url}${a!.done}`);
+    const second = await fetch(`${daemon.url}${a!.done}`);
+    expect(await first.text()).toMatch(/<script nonce="[^"]+">document\.getElementById\('f'\)\.submit\(\)<\/script>/);
+    expect(first.headers.get('content-security-policy')).not.toBe(second.headers.get('content-security-policy'));
+  });
+
+  it('request bodies over 1 MB are refused with 413, announced or streamed, and a normal event still works', async () => {
+    const { daemon } = await started();
+    expect(await postRaw(`${daemon.url}/api/events`, 5 * 1024 * 1024, { chunked: false })).toBe(413);
+    expect(await postRaw(`${daemon.url}/api/events`, 5 * 1024 * 1024, { chunked: true })).toBe(413);
+    const ok = await fetch(`${daemon.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ event: 'no.such.event', client: 'c0' }) });
+    expect(ok.status).toBe(422); // read and answered: under the limit
+  });
+});
+
+describe('the one-click pages', () => {
+  it('skip asks for a reason (an empty one is refused), records it as the CLI does, and offers undo', async () => {
+    const { daemon, dbFile, feedDir } = await started();
+    const [a] = feedLinks(feedDir);
+    const touchId = touchIdOf(a!.uid.slice(0, 32));
+    const page = await (await fetch(`${daemon.url}${a!.skip}`)).text();
+    expect(page).toContain('<textarea id="reason" name="reason"');
+    expect(page).not.toContain('<script'); // a skip never submits itself
+    const empty = await fetch(`${daemon.url}${a!.skip}`, { method: 'POST', body: new URLSearchParams({ reason: '   ' }) });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Give a reason');
+    expect((await historyOf(dbFile, touchId)).touch.status).toBe('planned');
+
+    const synced = nextFinished(daemon, 'sync');
+    const res = await fetch(`${daemon.url}${a!.skip}`, { method: 'POST', body: new URLSearchParams({ reason: 'their office is closed until Monday' }) });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('skipped (their office is closed until Monday)');
+    await synced;
+    let h = await historyOf(dbFile, touchId);
+    expect(h.touch).toMatchObject({ status: 'skipped', note: 'their office is closed until Monday' });
+
+    // Undo: opening its link changes nothing; pressing the button reopens the touch, once.
+    const undo = /action="\.\.\/u\/([^"]+)"/.exec(html)![1]!;
+    expect((await fetch(`${daemon.url}/u/${undo}`)).status).toBe(200);
+    expect((await historyOf(dbFile, touchId)).touch.status).toBe('skipped');
+    const resynced = nextFinished(daemon, 'sync');
+    const undone = await fetch(`${daemon.url}/u/${undo}`, { method: 'POST' });
+    expect(undone.status).toBe(200);
+    expect(await undone.text()).toContain('is open again');
+    await resynced; // the calendar follows
+    h = await historyOf(dbFile, touchId);
+    expect(h.touch).toMatchObject({ status: 'planned', note: null, resolved_at: null });
+    expect(h.events).toEqual([['skipped', 'their office is closed until Monday'], ['restored', 'undone from the calendar link (it had been skipped)']]);
+    expect((await fetch(`${daemon.url}/u/${undo}`, { method: 'POST' })).status).toBe(410);
+    // The event's own link works again.
+    expect((await fetch(`${daemon.url}${a!.done}`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('undo of done works for 15 minutes, not after, and not with a forged token', async () => {
+    const { daemon, dbFile, feedDir, clock } = await started();
+    const [a, b] = feedLinks(feedDir);
+    const undoOf = async (link: string) => /action="\.\.\/u\/([^"]+)"/.exec(await (await fetch(`${daemon.url}${link}`, { method: 'POST' })).text())![1]!;
+    const undoA = await undoOf(a!.done);
+    const undoB = await undoOf(b!.done);
+    clock.set(NOW.plus({ minutes: 14 }));
+    expect((await fetch(`${daemon.url}/u/${undoA}`, { method: 'POST' })).status).toBe(200);
+    expect((await historyOf(dbFile, touchIdOf(a!.uid.slice(0, 32)))).touch.status).toBe('planned');
+    clock.set(NOW.plus({ minutes: 16 }));
+    const late = await fetch(`${daemon.url}/u/${undoB}`, { method: 'POST' });
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('Too late to undo');
+    expect((await historyOf(dbFile, touchIdOf(b!.uid.slice(0, 32)))).touch.status).toBe('done');
+    const forged = undoB.replace(/\.[^.]+$/, `.${'A'.repeat(22)}`);
+    expect((await fetch(`${daemon.url}/u/${forged}`, { method: 'POST' })).status).toBe(404);
+  });
+});

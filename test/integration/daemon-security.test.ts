@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase, openMigrated } from '../../src/storage/database.ts';
+import { prepareFeedFolder } from '../../src/storage/private-files.ts';
+import { DaemonLock } from '../../src/daemon/daemon-lock.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
+import { WeakSecretError } from '../../src/storage/local-secrets.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+
+const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
+
+/** The real CLI in its own process (the daemon command reads the real environment), with a deadline. */
+function touchbase(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  return { code: r.status, err: r.stderr, out: r.stdout };
+}
+
+const locks: DaemonLock[] = [];
+afterEach(() => {
+  for (const l of locks.splice(0)) l.release();
+});
+
+describe('secrets shorter than 32 characters are refused at start', () => {
+  it.each([
+    ['TOUCHBASE_LINK_SECRET', 'x', /TOUCHBASE_LINK_SECRET is 1 character long; it must be at least 32 \(128 bits: it signs the one-click/],
+    ['TOUCHBASE_FEED_SECRET', 'short-secret', /TOUCHBASE_FEED_SECRET is 12 characters long; it must be at least 32 .*feed addresses unguessable/],
+    ['TOUCHBASE_API_TOKEN', 'abc', /TOUCHBASE_API_TOKEN is 3 characters long; it must be at least 32 .*openssl rand -hex 32/],
+  ])('%s=%s: the daemon exits 2 with why, before opening anything', (variable, value, message) => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { [variable]: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
+  it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
+    const dir = tempDir();
+    const daemon = new Daemon({ configDir: resolve('config'), dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), apiToken: 'short', http: false, watch: false });
+    await expect(daemon.start()).rejects.toThrow(WeakSecretError);
+    const r = touchbase(['feeds', '--config', resolve('config'), '--db', join(dir, 'ok.sqlite')], { TOUCHBASE_FEED_SECRET: 'f'.repeat(32) });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/);
+  }, 90_000);
+});
+
+describe('file modes: the database, its lock and the feeds are their owner\'s alone', () => {
+  it('a new database and its -wal and -shm are created 0600, even under a lax umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const file = join(tempDir(), 'sub', 'touchbase.sqlite');
+      const db = await openMigrated(file);
+      await db.insertInto('daemon_info').values({ key: 'k', value: 'v' }).execute();
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f), f).toBe('600');
+      await db.destroy();
+      locks.push(DaemonLock.acquire(file, { pid: process.pid, startedAt: 'now' }));
+      expect(mode(`${file}.daemon-lock`)).toBe('600');
+      expect(mode(`${file}.daemon-pid`)).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('existing world-readable files are tightened: the database, its lock, the feed folder and feeds', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'touchbase.sqlite');
+    await (await openMigrated(file)).destroy();
+    writeFileSync(`${file}.daemon-lock`, '');
+    for (const f of [file, `${file}.daemon-lock`]) chmodSync(f, 0o644);
+    const db = openDatabase(file);
+    expect(mode(file)).toBe('600');
+    await db.destroy();
+    locks.push(DaemonLock.acquire(file, undefined));
+    expect(mode(`${file}.daemon-lock`)).toBe('600');
+
+    const feeds = join(dir, 'feeds');
+    mkdirSync(feeds, { mode: 0o755 });
+    chmodSync(feeds, 0o755);
+    writeFileSync(join(feeds, 'a.ics'), 'BEGIN:VCALENDAR', { mode: 0o644 });
+    chmodSync(join(feeds, 'a.ics'), 0o644);
+    expect(prepareFeedFolder(feeds, 'private').sort()).toEqual([feeds, join(feeds, 'a.ics')].sort());
+    expect(mode(feeds)).toBe('700');
+    expect(mode(join(feeds, 'a.ics'))).toBe('600');
+  });
+
+  it('TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by the folder\'s group (and its set-group-id bit)', () => {
+    const feeds = join(tempDir(), 'feeds');
+    mkdirSync(feeds);
+    chmodSync(feeds, 0o2775);
+    writeFileSync(join(feeds, 'a.ics'), 'BEGIN:VCALENDAR');
+    chmodSync(join(feeds, 'a.ics'), 0o664);
+    prepareFeedFolder(feeds, 'group');
+    expect(mode(feeds)).toBe('2750');
+    expect(mode(join(feeds, 'a.ics'))).toBe('640');
+  });
+
+  it('the CLI creates feeds owner-only (its umask), and with TOUCHBASE_FEEDS_MODE=group readable by the group', () => {
+    for (const [access, dirMode, fileMode] of [['private', '700', '600'], ['group', '750', '640']] as const) {
+      const dir = tempDir();
+      const feeds = join(dir, 'feeds');
+      const r = touchbase(['sync', '--config', resolve('config'), '--db', join(dir, 't.sqlite'), '--now', '2027-01-11T08:00:00+03:00', '--no-read-calendars'],
+        { TOUCHBASE_FEEDS_DIR: feeds, TOUCHBASE_FEEDS_MODE: access });
+      expect(r.code, r.err).toBe(0);
+      expect(mode(feeds), access).toBe(dirMode);
+      const files = spawnSync('ls', [feeds], { encoding: 'utf8' }).stdout.trim().split('\n');
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(mode(join(feeds, f)), `${access} ${f}`).toBe(fileMode);
+      expect(mode(join(dir, 't.sqlite'))).toBe('600');
+    }
+  }, 120_000);
+});

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ProcessRunner, type ProcessNotice } from '../../src/daemon/job-runner.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { eventually, isAlive, watchOutput } from '../helpers/real-daemon.ts';
+
+const ENTRY = new URL('../fixtures/hanging-job-process.js', import.meta.url);
+const toKill: number[] = [];
+const pidFiles: string[] = [];
+afterEach(() => {
+  for (const file of pidFiles.splice(0)) rmSync(file, { force: true });
+  for (const pid of toKill.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+});
+
+function runner(notices: ProcessNotice[], graceMs = 2_000) {
+  const dir = tempDir();
+  return new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), entry: ENTRY, graceMs, onProcess: (n) => notices.push(n) });
+}
+
+const snapshotOf = (configDir: string, text: string) => ({ dir: configDir, files: new Map([[join(configDir, 'x.yaml'), new TextEncoder().encode(text)]]), hash: String(text.length) });
+
+describe('job processes', () => {
+  it('close() ends a spare that is still loading by itself (not killed after the grace period), and it is gone by pid', async () => {
+    const notices: ProcessNotice[] = [];
+    const r = runner(notices, 15_000);
+    r.prepare();
+    const spare = notices.find((n) => n.event === 'started')!.pid;
+    toKill.push(spare);
+    expect(isAlive(spare)).toBe(true);
+    const t0 = performance.now();
+    await r.close();
+    expect(isAlive(spare)).toBe(false);
+    expect(notices.find((n) => n.event === 'ended')).toMatchObject({ pid: spare, killed: false });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('killNow() kills a busy job process and its group synchronously; the run rejects', async () => {
+    const notices: ProcessNotice[] = [];
+    const r = runner(notices);
+    const configDir = writeConfig({ 'x.yaml': '# touchbase-test: hang\n' });
+    pidFiles.push(`${configDir}.pids`);
+    const work = r.work('sync', snapshotOf(configDir, '# touchbase-test: hang\n'), { signal: new AbortController().signal });
+    work.catch(() => undefined);
+    await eventually(() => existsSync(`${configDir}.pids`), 'the job is hanging', 30_000);
+    const [job, grandchild] = readFileSync(`${configDir}.pids`, 'utf8').trim().split(' ').map(Number) as [number, number];
+    toKill.push(job, grandchild);
+    r.killNow();
+    await expect(work).rejects.toThrow(/killed/);
+    await eventually(() => !isAlive(job) && !isAlive(grandchild), 'job and grandchild gone', 5_000);
+  });
+
+  it('a job process whose daemon was killed with SIGKILL ends by itself, even in the middle of an endless loop', async () => {
+    const host = spawn(process.execPath, ['--import', 'tsx', resolve('test/fixtures/runner-host.ts')], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    toKill.push(host.pid!);
+    const out = watchOutput(host.stdout!);
+    const [, configDir] = await out.waitFor(/dir (\S+)\n/, 30_000);
+    try {
+      await eventually(() => existsSync(`${configDir}.pids`), 'the job is hanging', 30_000);
+      const [job, grandchild] = readFileSync(`${configDir}.pids`, 'utf8').trim().split(' ').map(Number) as [number, number];
+      toKill.push(job, grandchild);
+      process.kill(host.pid!, 'SIGKILL');
+      // The orphan watchdog notices within a second and kills the group after its 3 s grace.
+      await eventually(() => !isAlive(job) && !isAlive(grandchild), 'the orphaned job and its grandchild gone', 15_000);
+    } finally {
+      rmSync(dirname(configDir!), { recursive: true, force: true });
+    }
+  }, 60_000);
+});
