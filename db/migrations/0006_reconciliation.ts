@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Calendar sync as reconciliation (docs/sync-states.md): one row per touch and calendar with
+ * Calendar sync as reconciliation (docs/sync-states.md): one row per calendar entry (a meeting
+ * or call, or one day's all-day touches of a campaign or rule) and calendar, with
  * the desired event (present or absent, its content hash), the last state a successful call
  * or read confirmed, and the write in flight, if any (recorded before the call, so a lost
  * answer or a killed process leaves "unresolved", settled by reading before anything else).
@@ -9,7 +10,11 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('calendar_sync')
-    .addColumn('touch_id', 'text', (c) => c.notNull())
+    // The entry: a touch's id, or the id of one employee's day of all-day touches of one source.
+    .addColumn('entry_id', 'text', (c) => c.notNull())
+    .addColumn('entry_date', 'text', (c) => c.notNull())
+    // JSON array of the entry's touch ids: whose outcome the employee's deletion or move is.
+    .addColumn('members', 'text', (c) => c.notNull())
     .addColumn('employee_id', 'text', (c) => c.notNull())
     .addColumn('provider', 'text', (c) => c.notNull())
     // The event's key in that calendar: the touch's hex id, plus "v<n>" for a later generation.
@@ -40,10 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // 1 when the row needs a call (kept by the repository, so "what is there to do" is an index scan).
     .addColumn('dirty', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('calendar_sync_pk', ['touch_id', 'employee_id', 'provider'])
+    .addPrimaryKeyConstraint('calendar_sync_pk', ['entry_id', 'employee_id', 'provider'])
     .execute();
   await sql`create index calendar_sync_dirty on calendar_sync (employee_id, provider) where dirty = 1`.execute(db);
   await db.schema.createIndex('calendar_sync_calendar').on('calendar_sync').columns(['employee_id', 'provider', 'remote']).execute();
+  await db.schema.createIndex('calendar_sync_date').on('calendar_sync').columns(['entry_date']).execute();
 
   await db.schema.createTable('calendar_pauses')
     .addColumn('employee_id', 'text', (c) => c.notNull())
@@ -58,25 +64,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // What the old tables knew: confirmed events, and writes whose outcome was never recorded.
   await sql`
-    insert into calendar_sync (touch_id, employee_id, provider, event_key, desired, desired_hash, remote, remote_id, remote_etag,
+    insert into calendar_sync (entry_id, entry_date, members, employee_id, provider, event_key, desired, desired_hash, remote, remote_id, remote_etag,
       remote_hash, remote_start, remote_end, attempts, dirty, updated_at)
-    select e.touch_id, e.employee_id, e.provider, e.event_key, case when e.state = 'active' then 'present' else 'absent' end, e.content_hash,
+    select e.touch_id, coalesce(t.date, '0000-00-00'), json_array(e.touch_id), e.employee_id, e.provider, e.event_key, case when e.state = 'active' then 'present' else 'absent' end, e.content_hash,
       case when e.state = 'active' then 'present' else 'deleted_by_user' end, e.provider_id, e.etag, e.content_hash,
       case when t.all_day = 1 then t.date else t.start_at end, case when t.all_day = 1 then null else t.end_at end, 0, 0, e.updated_at
     from calendar_events e left join touches t on t.id = e.touch_id`.execute(db);
   // A pending write that was attempted may have been carried out: it is read back first.
   await sql`
-    insert into calendar_sync (touch_id, employee_id, provider, event_key, desired, remote, attempts, dirty, updated_at)
-    select o.touch_id, o.employee_id, o.provider, replace(o.touch_id, '-', ''), 'present', 'none', 0, 1, o.updated_at
+    insert into calendar_sync (entry_id, entry_date, members, employee_id, provider, event_key, desired, remote, attempts, dirty, updated_at)
+    select o.touch_id, coalesce((select t.date from touches t where t.id = o.touch_id), '0000-00-00'), json_array(o.touch_id), o.employee_id, o.provider,
+      replace(o.touch_id, '-', ''), 'present', 'none', 0, 1, o.updated_at
     from outbox o where o.status = 'pending' and o.op = 'create'
-      and not exists (select 1 from calendar_sync s where s.touch_id = o.touch_id and s.employee_id = o.employee_id and s.provider = o.provider)
+      and not exists (select 1 from calendar_sync s where s.entry_id = o.touch_id and s.employee_id = o.employee_id and s.provider = o.provider)
     group by o.touch_id, o.employee_id, o.provider`.execute(db);
   await sql`
     update calendar_sync set inflight_op = (
-      select o.op from outbox o where o.touch_id = calendar_sync.touch_id and o.employee_id = calendar_sync.employee_id
+      select o.op from outbox o where o.touch_id = calendar_sync.entry_id and o.employee_id = calendar_sync.employee_id
         and o.provider = calendar_sync.provider and o.status = 'pending' and o.attempts > 0 order by o.seq desc limit 1),
       dirty = 1
-    where exists (select 1 from outbox o where o.touch_id = calendar_sync.touch_id and o.employee_id = calendar_sync.employee_id
+    where exists (select 1 from outbox o where o.touch_id = calendar_sync.entry_id and o.employee_id = calendar_sync.employee_id
       and o.provider = calendar_sync.provider and o.status = 'pending' and o.attempts > 0)`.execute(db);
   await db.schema.dropTable('outbox').execute();
   await db.schema.dropTable('calendar_events').execute();

@@ -4,20 +4,23 @@ import { inTransaction } from './touch-repository.ts';
 import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
 
 /**
- * The rows of calendar sync: one per touch and calendar (docs/sync-states.md). Every write
+ * The rows of calendar sync: one per calendar entry (a meeting or call, or one day's all-day
+ * touches of a source) and calendar (docs/sync-states.md). Every write
  * goes through `save`, which keeps `dirty` equal to "this row needs a call", so pending work
  * is an index scan and never drifts from the state.
  */
 
 export interface SyncKey {
-  readonly touchId: string;
+  readonly entryId: string;
   readonly employeeId: string;
   readonly provider: string;
 }
 
-/** A touch that should be in a calendar, with the hash of the event's content. */
+/** An entry that should be in a calendar: its day, its touches and the hash of the event's content. */
 export interface Want extends SyncKey {
   readonly hash: string;
+  readonly date: string;
+  readonly members: readonly string[];
 }
 
 const CHUNK = 400;
@@ -32,7 +35,7 @@ export function stateOf(row: CalendarSyncRow): SyncState {
 /** The row's own columns, with `dirty` recomputed (callers may hold rows joined with more). */
 function withDirty(row: CalendarSyncRow): CalendarSyncRow {
   return {
-    touch_id: row.touch_id, employee_id: row.employee_id, provider: row.provider, event_key: row.event_key,
+    entry_id: row.entry_id, entry_date: row.entry_date, members: row.members, employee_id: row.employee_id, provider: row.provider, event_key: row.event_key,
     desired: row.desired, desired_hash: row.desired_hash, remote: row.remote, remote_id: row.remote_id, remote_etag: row.remote_etag,
     remote_hash: row.remote_hash, remote_start: row.remote_start, remote_end: row.remote_end, inflight_op: row.inflight_op,
     inflight_at: row.inflight_at, inflight_hash: row.inflight_hash, inflight_start: row.inflight_start, inflight_end: row.inflight_end, attempts: row.attempts, next_attempt_at: row.next_attempt_at, last_error: row.last_error,
@@ -41,19 +44,19 @@ function withDirty(row: CalendarSyncRow): CalendarSyncRow {
 }
 
 async function save(db: DB, row: CalendarSyncRow): Promise<void> {
-  const { touch_id, employee_id, provider, ...rest } = withDirty(row);
+  const { entry_id, employee_id, provider, ...rest } = withDirty(row);
   await db.updateTable('calendar_sync').set(rest)
-    .where('touch_id', '=', touch_id).where('employee_id', '=', employee_id).where('provider', '=', provider).execute();
+    .where('entry_id', '=', entry_id).where('employee_id', '=', employee_id).where('provider', '=', provider).execute();
 }
 
 export async function getSyncRow(db: DB, key: SyncKey): Promise<CalendarSyncRow | undefined> {
   return db.selectFrom('calendar_sync').selectAll()
-    .where('touch_id', '=', key.touchId).where('employee_id', '=', key.employeeId).where('provider', '=', key.provider).executeTakeFirst();
+    .where('entry_id', '=', key.entryId).where('employee_id', '=', key.employeeId).where('provider', '=', key.provider).executeTakeFirst();
 }
 
 function newRow(w: Want, nowIso: string): CalendarSyncRow {
   return withDirty({
-    touch_id: w.touchId, employee_id: w.employeeId, provider: w.provider, event_key: eventKeyOf(w.touchId, 0),
+    entry_id: w.entryId, entry_date: w.date, members: JSON.stringify(w.members), employee_id: w.employeeId, provider: w.provider, event_key: eventKeyOf(w.entryId, 0),
     desired: 'present', desired_hash: w.hash, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null,
     remote_start: null, remote_end: null, inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
     attempts: 0, next_attempt_at: null,
@@ -69,27 +72,27 @@ export interface DesiredChange {
 
 /**
  * Records what should be in the calendars, in one transaction: every want is desired present
- * with its hash; every other row in scope (touches dated on or after `from`, of `employee` if
- * given) is desired absent. Rows of touches before `from` are history and stay as they are.
+ * with its hash; every other row in scope (entries dated on or after `from`, of `employee` if
+ * given) is desired absent. Entries before `from` are history and stay as they are.
  * Returns the rows whose desired state changed.
  */
 export async function applyDesired(db: DB, wants: readonly Want[], scope: { from: string; employee?: string }, nowIso: string): Promise<DesiredChange[]> {
   return inTransaction(db, async (trx) => {
     const existing = new Map<string, CalendarSyncRow>();
-    for (const row of await syncRowsFrom(trx, scope.from, scope.employee)) existing.set(keyString(row.touch_id, row.employee_id, row.provider), row);
-    // Wants for touches whose rows are outside the scope query (a touch moved out of it, or new).
-    const missing = wants.filter((w) => !existing.has(keyString(w.touchId, w.employeeId, w.provider)));
+    for (const row of await syncRowsFrom(trx, scope.from, scope.employee)) existing.set(keyString(row.entry_id, row.employee_id, row.provider), row);
+    // Wants for entries whose rows are outside the scope query (dated before it, or new).
+    const missing = wants.filter((w) => !existing.has(keyString(w.entryId, w.employeeId, w.provider)));
     for (let i = 0; i < missing.length; i += CHUNK) {
-      const ids = [...new Set(missing.slice(i, i + CHUNK).map((w) => w.touchId))];
-      for (const row of await trx.selectFrom('calendar_sync').selectAll().where('touch_id', 'in', ids).execute()) {
-        existing.set(keyString(row.touch_id, row.employee_id, row.provider), row);
+      const ids = [...new Set(missing.slice(i, i + CHUNK).map((w) => w.entryId))];
+      for (const row of await trx.selectFrom('calendar_sync').selectAll().where('entry_id', 'in', ids).execute()) {
+        existing.set(keyString(row.entry_id, row.employee_id, row.provider), row);
       }
     }
     const changes: DesiredChange[] = [];
     const inserts: CalendarSyncRow[] = [];
     const wanted = new Set<string>();
     for (const w of wants) {
-      const k = keyString(w.touchId, w.employeeId, w.provider);
+      const k = keyString(w.entryId, w.employeeId, w.provider);
       wanted.add(k);
       const row = existing.get(k);
       if (!row) {
@@ -98,8 +101,9 @@ export async function applyDesired(db: DB, wants: readonly Want[], scope: { from
         changes.push({ row: fresh, before: undefined });
         continue;
       }
-      if (row.desired === 'present' && row.desired_hash === w.hash) continue;
-      const next = withDirty({ ...row, desired: 'present', desired_hash: w.hash, updated_at: nowIso });
+      const members = JSON.stringify(w.members);
+      if (row.desired === 'present' && row.desired_hash === w.hash && row.members === members && row.entry_date === w.date) continue;
+      const next = withDirty({ ...row, desired: 'present', desired_hash: w.hash, members, entry_date: w.date, updated_at: nowIso });
       await save(trx, next);
       changes.push({ row: next, before: row });
     }
@@ -114,25 +118,29 @@ export async function applyDesired(db: DB, wants: readonly Want[], scope: { from
   });
 }
 
-/** The rows of touches dated on or after `from` (of one employee's calendars, if given). */
+/** The rows of entries dated on or after `from` (of one employee's calendars, if given). */
 export async function syncRowsFrom(db: DB, from: string, employee?: string): Promise<CalendarSyncRow[]> {
-  let q = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id')
-    .selectAll('calendar_sync').where('touches.date', '>=', from);
-  if (employee) q = q.where('calendar_sync.employee_id', '=', employee);
+  let q = db.selectFrom('calendar_sync').selectAll().where('entry_date', '>=', from);
+  if (employee) q = q.where('employee_id', '=', employee);
   return q.execute();
 }
 
-function keyString(touchId: string, employeeId: string, provider: string): string {
-  return `${touchId}\u0000${employeeId}\u0000${provider}`;
+function keyString(entryId: string, employeeId: string, provider: string): string {
+  return `${entryId}\u0000${employeeId}\u0000${provider}`;
 }
 
-/** Rows that need a call and whose wait (after a failure) is over, oldest touch first per calendar. */
+/** The touch ids of an entry. */
+export function membersOf(row: Pick<CalendarSyncRow, 'members'>): string[] {
+  return JSON.parse(row.members) as string[];
+}
+
+/** Rows that need a call and whose wait (after a failure) is over, earliest entry first per calendar. */
 export async function dueSyncRows(db: DB, nowIso: string, employee?: string): Promise<CalendarSyncRow[]> {
-  let q = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id').selectAll('calendar_sync')
-    .where('calendar_sync.dirty', '=', 1)
-    .where((eb) => eb.or([eb('calendar_sync.next_attempt_at', 'is', null), eb('calendar_sync.next_attempt_at', '<=', nowIso)]))
-    .orderBy('calendar_sync.employee_id').orderBy('touches.date').orderBy('calendar_sync.touch_id');
-  if (employee) q = q.where('calendar_sync.employee_id', '=', employee);
+  let q = db.selectFrom('calendar_sync').selectAll()
+    .where('dirty', '=', 1)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]))
+    .orderBy('employee_id').orderBy('entry_date').orderBy('entry_id');
+  if (employee) q = q.where('employee_id', '=', employee);
   return q.execute();
 }
 
@@ -157,9 +165,9 @@ export async function claimWrite(
     ...row, inflight_op: op, inflight_at: nowIso, inflight_hash: writes?.hash ?? null, inflight_start: writes?.start ?? null,
     inflight_end: writes?.end ?? null, event_key: eventKey, updated_at: nowIso,
   });
-  const { touch_id, employee_id, provider, ...rest } = next;
+  const { entry_id, employee_id, provider, ...rest } = next;
   const res = await db.updateTable('calendar_sync').set(rest)
-    .where('touch_id', '=', touch_id).where('employee_id', '=', employee_id).where('provider', '=', provider)
+    .where('entry_id', '=', entry_id).where('employee_id', '=', employee_id).where('provider', '=', provider)
     .where('inflight_op', 'is', null).where('updated_at', '=', row.updated_at).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1 ? next : undefined;
 }
@@ -227,13 +235,12 @@ export async function recordSeenMove(
   return next;
 }
 
-/** Confirmed events of touches dated in [from, to] in one calendar, with nothing in flight: what a reading compares. */
-export async function confirmedRows(db: DB, employeeId: string, provider: string, window: { from: string; to: string }): Promise<(CalendarSyncRow & { all_day: number; date: string })[]> {
-  return db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.touch_id')
-    .selectAll('calendar_sync').select(['touches.all_day', 'touches.date'])
-    .where('calendar_sync.employee_id', '=', employeeId).where('calendar_sync.provider', '=', provider)
-    .where('calendar_sync.remote', '=', 'present').where('calendar_sync.inflight_op', 'is', null)
-    .where('touches.date', '>=', window.from).where('touches.date', '<=', window.to).execute();
+/** Confirmed events of entries dated in [from, to] in one calendar, with nothing in flight: what a reading compares. */
+export async function confirmedRows(db: DB, employeeId: string, provider: string, window: { from: string; to: string }): Promise<CalendarSyncRow[]> {
+  return db.selectFrom('calendar_sync').selectAll()
+    .where('employee_id', '=', employeeId).where('provider', '=', provider)
+    .where('remote', '=', 'present').where('inflight_op', 'is', null)
+    .where('entry_date', '>=', window.from).where('entry_date', '<=', window.to).execute();
 }
 
 // Pauses: an employee's calendar that refused us.
@@ -296,7 +303,7 @@ export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQ
 
 /** Is any calendar write due now (the daemon's frequent job then syncs even when nothing else changed)? */
 export async function hasDueWrites(db: DB, nowIso: string): Promise<boolean> {
-  const row = await db.selectFrom('calendar_sync').select('touch_id').where('dirty', '=', 1)
+  const row = await db.selectFrom('calendar_sync').select('entry_id').where('dirty', '=', 1)
     .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)])).limit(1).executeTakeFirst();
   return row !== undefined;
 }

@@ -32,9 +32,13 @@ export interface DaemonJobRow {
   retry_at: string | null;
 }
 
-/** One touch in one calendar: what we want there, what we last confirmed, what is in flight (docs/sync-states.md). */
+/** One calendar entry in one calendar: what we want there, what we last confirmed, what is in flight (docs/sync-states.md). */
 export interface CalendarSyncRow {
-  touch_id: string;
+  /** A meeting's or call's touch id, or the id of one employee's day of all-day touches of one source. */
+  entry_id: string;
+  entry_date: string;
+  /** JSON array of the entry's touch ids. */
+  members: string;
   employee_id: string;
   provider: string;
   event_key: string;

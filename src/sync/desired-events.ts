@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
-import type { Config } from '../domain/types.ts';
+import type { Config, Kind } from '../domain/types.ts';
+import type { CalendarEntry } from './calendar-entries.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
 
@@ -7,39 +8,110 @@ import type { TouchRow } from '../storage/schema.ts';
 export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
 
 /**
- * The calendar event a touch should be: a private reminder in our employee's own calendar
- * that says what the touch is for and who to contact. The client is never invited.
+ * The calendar event an entry should be: a private reminder in our employee's own calendar
+ * that says what to do and who to contact. The client is never invited. A meeting or call is
+ * its own event; a day's all-day touches of one campaign or rule are one event listing each
+ * recipient with its own links, and one reminder.
  */
+export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLinks): DesiredEvent {
+  const touches = entry.touches;
+  if (touches.length === 1) return touchEvent(touches[0]!, entry.id, config, links);
+  const { employees, clients } = indexOf(config);
+  const first = touches[0]!;
+  const employee = employees.get(first.employee_id);
+  const done = touches.filter((t) => t.status === 'done').length;
+  const names = touches.map((t) => clients.get(t.client_id)?.name ?? t.client_id);
+  const what = `${KIND_PLURAL[first.kind as Kind] ?? first.kind} (${sourceLabel(first.source)})`;
+  const title = `${done === touches.length ? '✓ ' : ''}${capitalise(what)} × ${touches.length}: ${[...new Set(names)].slice(0, 4).join(', ')}${new Set(names).size > 4 ? ', …' : ''}`;
+  const lines = [
+    `${touches.length} ${what}, due between ${first.window_from} and ${first.window_to}${done ? `; ${done} done` : ''}. Each is marked on its own:`,
+    '',
+  ];
+  touches.forEach((t, i) => {
+    const client = clients.get(t.client_id);
+    const contacts = contactsOf(t, client);
+    lines.push(`${i + 1}. ${client?.name ?? t.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : t.title}`);
+    lines.push(...outcomeLines(t, employees, links, '   '));
+  });
+  // One reminder for the day: the earliest any of them asks for.
+  const reminders = touches.some((t) => t.status === 'planned') ? [Math.max(0, ...touches.flatMap((t) => parsedList(t.remind)))].filter((m) => m > 0) : [];
+  return finish({
+    key: entry.id.replace(/-/g, ''), touchId: entry.id, title: title.length > 160 ? `${title.slice(0, 159)}…` : title, description: lines.join('\n'),
+    allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,
+  });
+}
+
+/** The event of a single touch (kept for callers that have one touch: a meeting, a workflow's alert). */
 export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks): DesiredEvent {
+  return touchEvent(touch, touch.id, config, links);
+}
+
+function touchEvent(touch: TouchRow, entryId: string, config: Config, links: EventLinks | undefined): DesiredEvent {
   const { employees, clients } = indexOf(config);
   const employee = employees.get(touch.employee_id);
   const client = clients.get(touch.client_id);
-  const contactIds = JSON.parse(touch.contact_ids) as string[];
-  const contacts = contactIds.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
+  const contacts = contactsOf(touch, client);
   const lines = [
     ...(touch.body ? [touch.body, ''] : []),
     ...(touch.client_id === '*' ? [] : [`${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`]),
     touch.overdue_from ? `OVERDUE: it was due on ${touch.overdue_from}; it stays here, moved to the next working day, until it is done or skipped.`
       : `Due between ${touch.window_from} and ${touch.window_to}.`,
     '',
-    ...(contacts.length ? ['Contacts:', ...contacts.map((c) => `- ${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`), ''] : []),
+    ...(contacts.length ? ['Contacts:', ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
+    ...outcomeLines(touch, employees, links, ''),
   ];
-  if (links && touch.status === 'planned') {
-    const url = links(touch);
-    lines.push(`Done: ${url.done}`, `Skip: ${url.skip}`, `Snooze a week: ${url.snooze}`, '');
-  }
-  lines.push(`touchbase touch ${touch.id}: mark it with "touchbase done ${touch.id.slice(0, 8)}" or "touchbase skip ${touch.id.slice(0, 8)} --reason …".`);
-  const base = {
-    key: touch.id.replace(/-/g, ''),
-    touchId: touch.id,
-    title: touch.overdue_from ? `Overdue: ${touch.title}` : touch.title,
+  const done = touch.status === 'done';
+  return finish({
+    key: entryId.replace(/-/g, ''),
+    touchId: entryId,
+    title: done ? `✓ ${touch.title}` : touch.overdue_from ? `Overdue: ${touch.title}` : touch.title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,
     end: touch.end_at,
     timezone: employee?.timezone ?? config.settings.timezone,
-    reminders: parsedList(touch.remind),
-  };
+    // A touch that is done needs no reminder.
+    reminders: done ? [] : parsedList(touch.remind),
+  });
+}
+
+/** How a touch is marked: its links while it is open, what happened once it is done. */
+function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string): string[] {
+  const short = touch.id.slice(0, 8);
+  if (touch.status === 'done') {
+    const by = touch.resolved_by ? employees.get(touch.resolved_by)?.name ?? touch.resolved_by : undefined;
+    return [`${indent}✓ Done on ${touch.resolved_date ?? touch.date}${by ? ` by ${by}` : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];
+  }
+  const out: string[] = [];
+  if (links) {
+    const url = links(touch);
+    out.push(`${indent}Done: ${url.done}`, `${indent}Skip: ${url.skip}`, `${indent}Snooze a week: ${url.snooze}`);
+  }
+  out.push(`${indent}touchbase touch ${touch.id}: "touchbase done ${short}" or "touchbase skip ${short} --reason …".`, '');
+  return out;
+}
+
+function contactsOf(touch: TouchRow, client: Config['clients'][number] | undefined) {
+  const ids = parsedIds(touch.contact_ids);
+  return ids.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
+}
+
+function contactLine(c: Config['clients'][number]['contacts'][number]): string {
+  return `${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`;
+}
+
+const KIND_PLURAL: Record<Kind, string> = {
+  meeting: 'meetings', call: 'calls', letter: 'letters', greeting: 'greetings', feedback: 'feedback requests', news: 'news letters',
+};
+
+/** "campaign:new-year" → "new-year"; "handover:a:b" → "handover a → b". */
+function sourceLabel(source: string): string {
+  const [kind, ...rest] = source.split(':');
+  return kind === 'handover' ? `handover ${rest.join(' → ')}` : rest.join(':') || source;
+}
+
+/** The content hash over everything the event shows: an unchanged hash means nothing to write. */
+function finish(base: Omit<DesiredEvent, 'contentHash'>): DesiredEvent {
   const text = [base.key, base.title, base.description, base.allDay ? '1' : '0', base.start, base.end, base.timezone, base.reminders.join(',')].join('\u0000');
   return { ...base, contentHash: sha256(text).slice(0, 32) };
 }
@@ -68,6 +140,18 @@ function sha256(text: string): string {
 }
 
 const lists = new Map<string, number[]>();
+const idLists = new Map<string, string[]>();
+
+/** Contact id lists repeat for every period of a unit: each distinct one is parsed once. */
+function parsedIds(json: string): string[] {
+  let list = idLists.get(json);
+  if (!list) {
+    list = JSON.parse(json) as string[];
+    if (idLists.size > 200_000) idLists.clear();
+    idLists.set(json, list);
+  }
+  return list;
+}
 
 /** Reminder lists repeat across thousands of touches: each distinct one is parsed once. */
 function parsedList(json: string): number[] {

@@ -5,11 +5,11 @@ import type { CalendarSyncRow } from '../storage/schema.ts';
 import {
   claimWrite, clearPause, dueSyncRows, getSyncRow, pausesOf, recordAbsent, recordFailure, recordPresent, setPause, stateOf,
 } from '../storage/calendar-sync-repository.ts';
-import { inTransaction, skipDeletedInCalendar } from '../storage/touch-repository.ts';
+import { inTransaction } from '../storage/touch-repository.ts';
 import { afterRead, eventKeyOf, generationOf, nextStep, type WriteOp } from '../domain/sync-state.ts';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
-import type { RemoteChanges } from './remote-changes.ts';
+import { skipMembers, type RemoteChanges } from './remote-changes.ts';
 import { forEachConcurrently } from './concurrently.ts';
 
 export interface DispatchResult {
@@ -123,7 +123,7 @@ export class Reconciler {
 
   /** Takes one row as far as it can go now. */
   async #work(due: CalendarSyncRow, result: DispatchResult): Promise<Verdict> {
-    let row = await getSyncRow(this.#d.db, { touchId: due.touch_id, employeeId: due.employee_id, provider: due.provider });
+    let row = await getSyncRow(this.#d.db, { entryId: due.entry_id, employeeId: due.employee_id, provider: due.provider });
     const owner = this.#d.owners.get(due.employee_id);
     for (let step = 0; row && owner && step < MAX_STEPS; step++) {
       if (row.next_attempt_at !== null && row.next_attempt_at > this.#nowIso()) return 'next-row';
@@ -156,10 +156,12 @@ export class Reconciler {
       return { verdict: await this.#failed(row, error as CalendarError, result, true) };
     }
     result.settled++;
-    return { row: await this.#recordRead(row, found, result) };
+    const settled = await this.#recordRead(row, found, result);
+    return settled ? { row: settled } : { verdict: 'next-row' };
   }
 
-  async #recordRead(row: CalendarSyncRow, found: RemoteEvent | undefined, result: DispatchResult): Promise<CalendarSyncRow> {
+  /** The row after a read settled it, or undefined when what it wants is only known at the next run (a day's entry moved). */
+  async #recordRead(row: CalendarSyncRow, found: RemoteEvent | undefined, result: DispatchResult): Promise<CalendarSyncRow | undefined> {
     const now = this.#nowIso();
     const read = !found ? { kind: 'absent' as const } : found.status === 'cancelled' ? { kind: 'cancelled' as const } : { kind: 'live' as const, hash: found.contentHash ?? null };
     const settled = afterRead(row.inflight_op, read, row.desired);
@@ -174,7 +176,7 @@ export class Reconciler {
     }
     return inTransaction(this.#d.db, async (trx) => {
       const next = await recordAbsent(trx, row, settled.remote as Exclude<typeof settled.remote, 'present'>, now);
-      if (settled.deletedByUser && await skipDeletedInCalendar(trx, row.touch_id, row.employee_id, now)) result.deletedByUser++;
+      if (settled.deletedByUser) result.deletedByUser += await skipMembers(trx, row, now);
       return next;
     });
   }
@@ -201,7 +203,7 @@ export class Reconciler {
       const e = error as CalendarError;
       if (op === 'create' && e.code === 'id_taken') {
         // Google keeps a deleted event's id for good: the touch comes back under its next key.
-        const next = eventKeyOf(row.touch_id, generationOf(claimed.event_key) + 1);
+        const next = eventKeyOf(row.entry_id, generationOf(claimed.event_key) + 1);
         return { row: await recordAbsent(this.#d.db, claimed, 'none', this.#nowIso(), next) };
       }
       if (op === 'update' && e.code === 'conflict') {
@@ -227,12 +229,17 @@ export class Reconciler {
     }
     const seen = await this.#d.changes.record(row, found, this.#nowIso());
     if (seen.skipped) result.deletedByUser++;
-    return { row: this.#seen(row, seen) };
+    const next = this.#seen(row, seen);
+    return next ? { row: next } : { verdict: 'next-row' };
   }
 
-  /** After a move the touch wants another event (its new time): this run writes that one. */
-  #seen(_row: CalendarSyncRow, seen: { row: CalendarSyncRow; event?: DesiredEvent }): CalendarSyncRow {
+  /**
+   * After a move the touch wants another event (its new time): this run writes that one. A
+   * day's entry moved to another day is another entry: worked out at the next run.
+   */
+  #seen(_row: CalendarSyncRow, seen: { change: string; row: CalendarSyncRow; event?: DesiredEvent }): CalendarSyncRow | undefined {
     if (seen.event) this.#rewritten.set(rowKeyOf(seen.row), seen.event);
+    else if (seen.change === 'moved') return undefined;
     return seen.row;
   }
 
@@ -289,7 +296,7 @@ export class Reconciler {
 }
 
 function rowKeyOf(row: CalendarSyncRow): string {
-  return `${row.touch_id}\u0000${row.employee_id}\u0000${row.provider}`;
+  return `${row.entry_id}\u0000${row.employee_id}\u0000${row.provider}`;
 }
 
 function confirmed(remote: RemoteEvent) {

@@ -2,12 +2,12 @@ import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
-import { recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
+import { membersOf, recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
 import { inTransaction, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
-import { touchById } from '../storage/sync-queries.ts';
+import { touchesByIds } from '../storage/sync-queries.ts';
 import { afterRead } from '../domain/sync-state.ts';
 import type { DesiredEvent, RemoteEvent } from '../calendar/port.ts';
-import { desiredEvent, type EventLinks } from './desired-events.ts';
+import { entryEvent, type EventLinks } from './desired-events.ts';
 
 export type SeenChange = 'deleted' | 'moved' | 'none';
 
@@ -40,7 +40,7 @@ export class RemoteChanges {
       const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
       return inTransaction(this.#db, async (trx) => {
         const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
-        const skipped = settled.deletedByUser && await skipDeletedInCalendar(trx, row.touch_id, row.employee_id, nowIso);
+        const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
         return { change: 'deleted' as const, row: next, skipped };
       });
     }
@@ -51,16 +51,23 @@ export class RemoteChanges {
       const next = await recordPresent(this.#db, row, { id: found.providerId, etag: found.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? found.start, end: row.remote_end ?? (found.end || null) }, nowIso);
       return { change: 'none', row: next, skipped: false };
     }
+    const members = membersOf(row);
     return inTransaction(this.#db, async (trx) => {
-      const before = await touchById(trx, row.touch_id);
-      const rescheduled = await rescheduleByUser(trx, row.touch_id, to, nowIso);
-      const touch = await touchById(trx, row.touch_id);
-      const event = touch ? desiredEvent(touch, this.#config, this.#links) : undefined;
+      const before = await touchesByIds(trx, members);
+      let rescheduled = false;
+      for (const id of members) if (await rescheduleByUser(trx, id, to, nowIso)) rescheduled = true;
+      const after = await touchesByIds(trx, members);
+      // A meeting or call keeps its entry (its touch id): its event at the new time is known
+      // now. A day's entry of all-day touches moved to another day is another day's entry: it is
+      // made by the next desired state, and this one goes.
+      const same = members.length === 1 && members[0] === row.entry_id;
+      const entry = (touches: typeof after) => entryEvent({ id: row.entry_id, employeeId: row.employee_id, date: touches[0]?.date ?? row.entry_date, touches }, this.#config, this.#links);
+      const event = same && after.length === 1 ? entry(after) : undefined;
       // The calendar holds what we last wrote, at the employee's time. When that was what the
       // touch wanted (only the time differs now), it is exactly what the touch wants at its new
       // time: nothing is written back. Otherwise (the plan changed the text meanwhile) its
       // content is not known: the touch's event is written, at the employee's time.
-      const wasCurrent = before !== undefined && desiredEvent(before, this.#config, this.#links).contentHash === row.remote_hash;
+      const wasCurrent = before.length > 0 && entry(before).contentHash === row.remote_hash;
       const hash = !rescheduled ? row.remote_hash : wasCurrent && event ? event.contentHash : null;
       const next = await recordSeenMove(trx, row, {
         start: found.start, end: found.end || null, etag: found.etag ?? null, hash, desiredHash: rescheduled && event ? event.contentHash : row.desired_hash,
@@ -68,6 +75,13 @@ export class RemoteChanges {
       return { change: 'moved' as const, row: next, skipped: false, event: rescheduled ? event : undefined };
     });
   }
+}
+
+/** The employee deleted an entry's event: each of its open touches is skipped by them. Returns how many. */
+export async function skipMembers(db: DB, row: CalendarSyncRow, nowIso: string): Promise<number> {
+  let n = 0;
+  for (const id of membersOf(row)) if (await skipDeletedInCalendar(db, id, row.employee_id, nowIso)) n++;
+  return n;
 }
 
 /**

@@ -11,7 +11,7 @@ import { setupHint } from '../calendar/setup-hint.ts';
 import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
-import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom } from '../storage/calendar-sync-repository.ts';
+import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
 import { desiredState, eventOf, rowKey } from './desired-state.ts';
@@ -36,10 +36,11 @@ export interface SyncOptions {
   readonly dispatch?: Pick<GatewayOptions, 'perMinute' | 'sleep' | 'readPolicy'> & Pick<ReconcilerDeps, 'concurrency' | 'random' | 'onProgress' | 'signal' | 'policy'>;
 }
 
-/** A call the sync makes (or, in a dry run, would make) for one touch in one calendar. */
+/** A call the sync makes (or, in a dry run, would make) for one calendar entry in one calendar. */
 export interface SyncOperation {
   readonly op: Exclude<Step, 'none'>;
-  readonly touchId: string;
+  /** The entry: a meeting's or call's touch id, or the id of a day's all-day touches of one source. */
+  readonly entryId: string;
   readonly employeeId: string;
   readonly provider: string;
   readonly title: string | undefined;
@@ -94,10 +95,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const operations: SyncOperation[] = [];
   for (const c of changes) {
     const op = nextStep(stateOf(c.row));
-    if (op !== 'none') operations.push({ op, touchId: c.row.touch_id, employeeId: c.row.employee_id, provider: c.row.provider, title: eventOf(desired, c.row)?.title });
+    if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: c.row.employee_id, provider: c.row.provider, title: eventOf(desired, c.row)?.title });
   }
-  const changed = new Set(changes.map((c) => rowKey(c.row.touch_id, c.row.employee_id, c.row.provider)));
-  const waiting = (await dirtySyncRows(db, options.employee)).filter((r) => !changed.has(rowKey(r.touch_id, r.employee_id, r.provider))).length;
+  const changed = new Set(changes.map((c) => rowKey(c.row.entry_id, c.row.employee_id, c.row.provider)));
+  const waiting = (await dirtySyncRows(db, options.employee)).filter((r) => !changed.has(rowKey(r.entry_id, r.employee_id, r.provider))).length;
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Reconciler({
     db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => eventOf(desired, row), ...options.dispatch,
@@ -112,16 +113,16 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
  * changes ask for, and how many are still to do from earlier runs (a retry, a paused calendar).
  */
 async function wouldDo(
-  db: DB, wants: readonly { touchId: string; employeeId: string; provider: string; hash: string }[], events: ReadonlyMap<string, { title: string }>,
+  db: DB, wants: readonly Want[], events: ReadonlyMap<string, { title: string }>,
   window: { from: string }, employee?: string,
 ): Promise<{ operations: SyncOperation[]; waiting: number }> {
   const rows = new Map<string, CalendarSyncRow>();
-  for (const r of await syncRowsFrom(db, window.from, employee)) rows.set(rowKey(r.touch_id, r.employee_id, r.provider), r);
+  for (const r of await syncRowsFrom(db, window.from, employee)) rows.set(rowKey(r.entry_id, r.employee_id, r.provider), r);
   const out: SyncOperation[] = [];
   let waiting = 0;
   const wanted = new Set<string>();
   for (const w of wants) {
-    const k = rowKey(w.touchId, w.employeeId, w.provider);
+    const k = rowKey(w.entryId, w.employeeId, w.provider);
     wanted.add(k);
     const row = rows.get(k);
     if (row?.dirty && row.desired === 'present' && row.desired_hash === w.hash) {
@@ -131,7 +132,7 @@ async function wouldDo(
     const state = row ? { ...stateOf(row), desired: 'present' as const, desiredHash: w.hash }
       : { desired: 'present' as const, desiredHash: w.hash, remote: 'none' as const, remoteHash: null, inflight: null, failedHash: null };
     const op = nextStep(state);
-    if (op !== 'none') out.push({ op, touchId: w.touchId, employeeId: w.employeeId, provider: w.provider, title: events.get(k)?.title });
+    if (op !== 'none') out.push({ op, entryId: w.entryId, employeeId: w.employeeId, provider: w.provider, title: events.get(k)?.title });
   }
   for (const [k, row] of rows) {
     if (wanted.has(k)) continue;
@@ -140,7 +141,7 @@ async function wouldDo(
       continue;
     }
     const op = nextStep({ ...stateOf(row), desired: 'absent', desiredHash: null });
-    if (op !== 'none') out.push({ op, touchId: row.touch_id, employeeId: row.employee_id, provider: row.provider, title: undefined });
+    if (op !== 'none') out.push({ op, entryId: row.entry_id, employeeId: row.employee_id, provider: row.provider, title: undefined });
   }
   return { operations: out, waiting };
 }

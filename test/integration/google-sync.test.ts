@@ -6,6 +6,7 @@ import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
+import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import type { GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
 import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
@@ -41,11 +42,14 @@ async function expectCalendarsEqualPlan(db: DB) {
   for (const user of [A, B]) {
     const live = fake.events(user).filter((e) => e.status === 'confirmed');
     const mine = planned.filter((t) => emailOf[t.employee_id] === user);
-    // An event's id is its touch's key, with a generation suffix when it came back after a delete.
-    expect(live.map((e) => e.id.slice(0, 32)).sort(), user).toEqual(mine.map((t) => t.id.replace(/-/g, '')).sort());
+    // One event per meeting or call, one per day and source of the all-day touches, each listing its touches.
+    const entries = [...expectedEntries(mine).values()].map((e) => e.members.join(','));
+    expect(live.map((e) => listedTouches(e.description ?? '').join(',')).sort(), user).toEqual(entries.sort());
     for (const t of mine) {
-      const e = live.find((x) => x.id.slice(0, 32) === t.id.replace(/-/g, ''))!;
-      expect(e.summary).toBe(t.title);
+      const e = live.find((x) => listedTouches(x.description ?? '').includes(t.id))!;
+      // A meeting's event id is its touch's key (a generation suffix when it came back after a delete).
+      if (!t.all_day) expect(e.id.slice(0, 32)).toBe(t.id.replace(/-/g, ''));
+      if (listedTouches(e.description ?? '').length === 1) expect(e.summary).toBe(t.title);
       if (t.all_day) expect(e.start.date === t.date && e.end.date === DateTime.fromISO(t.date).plus({ days: 1 }).toISODate()).toBe(true);
       else expect(e.start).toEqual({ dateTime: t.start_at, timeZone: user === A ? 'Europe/Moscow' : 'Europe/Bucharest' });
       expect(e.attendees).toBeUndefined();
@@ -180,7 +184,7 @@ describe('Google Calendar sync through the real client', () => {
   it('an event the user deleted is recorded, the touch skipped by them, and it is not created again', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
-    const victim = fake.events(A)[0]!;
+    const victim = fake.events(A).find((e) => e.start.dateTime)!;
     fake.deleteAsUser(A, victim.id);
     await sync(configOf(sections({ title: 'New title {contacts}' })));
     const touchId = touchIdOf(victim.id);
@@ -219,7 +223,7 @@ describe('Google Calendar sync through the real client', () => {
   it('an event the employee deleted is found by listing, even with no change to push', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
-    const victim = fake.events(B)[0]!;
+    const victim = fake.events(B).find((e) => e.start.dateTime)!;
     fake.deleteAsUser(B, victim.id);
     const after = await sync(configOf(sections()));
     expect(after.reconciled).toMatchObject({ deleted: 1 });
@@ -245,6 +249,51 @@ describe('Google Calendar sync through the real client', () => {
     await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: port } });
     await expectCalendarsEqualPlan(db);
     expect(fake.log.some((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer')).toBe(true);
+    await db.destroy();
+  });
+});
+
+describe('what the calendar shows', () => {
+  it('a day\'s all-day touches of one rule are one event with one reminder, listing each; deleting it skips each of them', async () => {
+    const { db, sync } = await setup();
+    // Twelve clients' CEOs get their monthly letter: several land on the same days.
+    await sync(configOf(sections({ clients: 12 })));
+    const letters = await db.selectFrom('touches').selectAll().where('kind', '=', 'letter').where('employee_id', '=', 'anna').where('status', '=', 'planned').execute();
+    const days = new Map<string, number>();
+    for (const t of letters) days.set(t.date, (days.get(t.date) ?? 0) + 1);
+    const busy = [...days].find(([, n]) => n > 1)!;
+    expect(busy).toBeDefined();
+    const events = fake.events(A).filter((e) => e.status === 'confirmed' && e.start.date === busy[0]);
+    expect(events).toHaveLength(1);
+    const day = events[0]!;
+    const members = listedTouches(day.description ?? '');
+    expect(members).toHaveLength(busy[1]);
+    expect(day.summary).toContain(`× ${busy[1]}`);
+    expect(day.reminders?.overrides).toHaveLength(1);
+    // Each is still marked on its own.
+    expect((day.description?.match(/Done: http/g) ?? []).length).toBe(busy[1]);
+
+    fake.deleteAsUser(A, day.id);
+    const after = await sync(configOf(sections({ clients: 12 })));
+    expect(after.reconciled!.deleted).toBe(1);
+    const statuses = await db.selectFrom('touches').select(['status', 'note']).where('id', 'in', members).execute();
+    expect(statuses).toEqual(members.map(() => ({ status: 'skipped', note: 'deleted from the calendar by the employee' })));
+    await db.destroy();
+  });
+
+  it('a touch marked done stays in the calendar, shown as done, with no reminder left', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    const touchId = touchIdOf(call.id.slice(0, 32));
+    await db.updateTable('touches').set({ status: 'done', resolved_at: NOW.toISO(), resolved_date: '2027-03-01', resolved_by: 'anna', note: 'agreed a visit' }).where('id', '=', touchId).execute();
+    await sync(configOf(sections()));
+    const done = fake.events(A).find((e) => e.id === call.id)!;
+    expect(done.status).toBe('confirmed');
+    expect(done.summary).toBe(`✓ ${call.summary}`);
+    expect(done.description).toContain('✓ Done on 2027-03-01 by Emp anna: agreed a visit.');
+    expect(done.description).not.toContain('Done: http');
+    expect(done.reminders?.overrides).toEqual([]);
     await db.destroy();
   });
 });

@@ -9,6 +9,7 @@ import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
 import { touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
 import { eventLinks } from '../../src/sync/event-links.ts';
+import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent } from '../../src/calendar/port.ts';
 import { fixedClock } from '../../src/clock.ts';
@@ -46,19 +47,28 @@ function feedEvents(file: string) {
   return { root, events: root.getAllSubcomponents('vevent') };
 }
 
-/** Where each touch's event is, as the sync recorded it. */
+/** Where each calendar entry's event is, as the sync recorded it. */
 async function recordedEvents(db: DB) {
   const rows = await db.selectFrom('calendar_sync').selectAll().where('remote', '=', 'present').execute();
-  return new Map(rows.map((r) => [r.touch_id, { touchId: r.touch_id, employeeId: r.employee_id, providerId: r.remote_id! }]));
+  return new Map(rows.map((r) => [r.entry_id, { entryId: r.entry_id, employeeId: r.employee_id, providerId: r.remote_id!, members: JSON.parse(r.members) as string[] }]));
 }
 
+/** Each employee's feed holds exactly the entries of their open touches: one event per meeting or call, one per day and source of the rest. */
 async function calendarMatchesPlan(db: DB) {
-  const planned = await db.selectFrom('touches').select(['id', 'employee_id', 'title']).where('status', '=', 'planned')
+  const planned = await db.selectFrom('touches').select(['id', 'employee_id', 'title', 'date', 'source', 'all_day']).where('status', '=', 'planned')
     .where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
   const events = await db.selectFrom('ics_events').selectAll().where('status', '=', 'confirmed').execute();
-  const byKey = new Map(events.map((e) => [`${e.employee_id}|${e.event_key}`, JSON.parse(e.payload) as DesiredEvent]));
-  for (const t of planned) expect(byKey.get(`${t.employee_id}|${t.id.replace(/-/g, '')}`)?.title, t.id).toBe(t.title);
-  expect(events.length).toBe(planned.length);
+  const expected = expectedEntries(planned);
+  const seen = events.map((e) => ({ employee: e.employee_id, event: JSON.parse(e.payload) as DesiredEvent }));
+  expect(seen.length).toBe(expected.size);
+  const byMembers = new Map(seen.map((s) => [`${s.employee}|${listedTouches(s.event.description).join(',')}`, s.event]));
+  const titles = new Map(planned.map((t) => [t.id, t.title]));
+  for (const entry of expected.values()) {
+    const event = byMembers.get(`${entry.employee}|${entry.members.join(',')}`);
+    expect(event, `an event listing ${entry.members.join(', ')}`).toBeDefined();
+    if (entry.members.length === 1) expect(event!.title).toBe(titles.get(entry.members[0]!));
+    else expect(event!.title).toMatch(new RegExp(` × ${entry.members.length}: `));
+  }
 }
 
 describe('sync to the iCalendar feed', () => {
@@ -94,9 +104,10 @@ describe('sync to the iCalendar feed', () => {
     await calendarMatchesPlan(db);
     const before = await recordedEvents(db);
     const handed = await run(configOf(sections({ title: 'Call {contacts} at {client.name}', clients: 2, handover: true })));
-    const moved = handed.operations.filter((op) => op.op === 'create' && op.employeeId === 'am2' && before.get(op.touchId)?.employeeId === 'am');
-    expect(moved.length).toBeGreaterThan(3);
-    for (const create of moved) expect(handed.operations).toContainEqual(expect.objectContaining({ op: 'delete', touchId: create.touchId, employeeId: 'am' }));
+    // Each call changes calendars under its own id (a day's letters become am2's day entries).
+    const moved = handed.operations.filter((op) => op.op === 'create' && op.employeeId === 'am2' && before.get(op.entryId)?.employeeId === 'am');
+    expect(moved.length).toBeGreaterThan(1);
+    for (const create of moved) expect(handed.operations).toContainEqual(expect.objectContaining({ op: 'delete', entryId: create.entryId, employeeId: 'am' }));
     await calendarMatchesPlan(db);
 
     const feed = handed.feeds.find((f) => f.employee === 'am')!;
@@ -174,15 +185,15 @@ describe('sync to the iCalendar feed', () => {
     const { db, run } = await setup();
     const config = configOf(sections());
     await run(config);
-    const victim = (await recordedEvents(db)).values().next().value!;
+    const victim = [...(await recordedEvents(db)).values()].find((e) => e.members.length === 1 && e.members[0] === e.entryId)!;
     // The employee deletes it in their calendar.
     await db.deleteFrom('ics_events').where('event_key', '=', victim.providerId).execute();
     const renamed = configOf(sections({ title: 'Renamed {contacts}' }));
     await run(renamed);
-    const touch = await db.selectFrom('touches').select(['status', 'note']).where('id', '=', victim.touchId).executeTakeFirstOrThrow();
+    const touch = await db.selectFrom('touches').select(['status', 'note']).where('id', '=', victim.entryId).executeTakeFirstOrThrow();
     expect(touch).toEqual({ status: 'skipped', note: 'deleted from the calendar by the employee' });
     const next = await run(renamed);
-    expect(next.operations.some((op) => op.touchId === victim.touchId)).toBe(false);
+    expect(next.operations.some((op) => op.entryId === victim.entryId)).toBe(false);
     await db.destroy();
   });
 });

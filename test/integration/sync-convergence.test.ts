@@ -14,6 +14,7 @@ import { GraphCalendarFake, type GraphFault } from '../fakes/graph-calendar-fake
 import { googleClient } from '../helpers/google-fake.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 
 /**
  * The sync's promise, as a property: whatever the plan does (clients added, removed, handed to
@@ -133,29 +134,23 @@ function graphFault(a: Extract<Action, { kind: 'fault' }>): GraphFault {
   ][a.fault] as GraphFault;
 }
 
-/** A live event of ours in a fake, with the touch it stands for. */
-interface LiveEvent { who: Who; id: string; touch: string; allDay: boolean; startMs: number; summary: string }
+/** A live event of ours in a fake, with the touches it stands for (listed in its text). */
+interface LiveEvent { who: Who; id: string; touches: string[]; allDay: boolean; startMs: number; summary: string }
 
 function liveEvents(): LiveEvent[] {
   const out: LiveEvent[] = [];
   for (const w of ['anna', 'boris'] as const) {
     for (const e of google.events(EMAIL[w])) {
-      const key = e.extendedProperties?.private?.syncKey;
-      if (e.status !== 'confirmed' || !key) continue;
-      out.push({ who: w, id: e.id, touch: touchOf(key), allDay: !!e.start.date, startMs: e.start.date ? Date.parse(e.start.date) : Date.parse(e.start.dateTime!), summary: e.summary ?? '' });
+      if (e.status !== 'confirmed' || !e.extendedProperties?.private?.syncKey) continue;
+      out.push({ who: w, id: e.id, touches: listedTouches(e.description ?? ''), allDay: !!e.start.date, startMs: e.start.date ? Date.parse(e.start.date) : Date.parse(e.start.dateTime!), summary: e.summary ?? '' });
     }
   }
   for (const e of graph.events(EMAIL.carla)) {
-    const key = e.singleValueExtendedProperties?.find((p) => p.id.includes('touchbaseSyncKey'))?.value;
-    if (!key) continue;
+    if (!e.singleValueExtendedProperties?.some((p) => p.id.includes('touchbaseSyncKey'))) continue;
     const start = DateTime.fromISO(e.start.dateTime, { zone: e.start.timeZone });
-    out.push({ who: 'carla', id: e.id, touch: touchOf(key), allDay: !!e.isAllDay, startMs: e.isAllDay ? Date.parse(start.toISODate()!) : start.toMillis(), summary: e.subject ?? '' });
+    out.push({ who: 'carla', id: e.id, touches: listedTouches(e.body?.content ?? ''), allDay: !!e.isAllDay, startMs: e.isAllDay ? Date.parse(start.toISODate()!) : start.toMillis(), summary: e.subject ?? '' });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-function touchOf(key: string): string {
-  return key.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 }
 
 /** Calls to the calendars, counted; at call number `kill.at` the process "dies": the database goes, the call is lost or has been sent. */
@@ -242,20 +237,20 @@ async function runSequence(actions: readonly Action[]): Promise<void> {
         case 'delete': case 'move': {
           await Promise.all([google.idle(), graph.idle()]);
           const stable = await stableTouches(db);
-          const candidates = liveEvents().filter((e) => stable.has(e.touch) && e.who === STABLE[stable.get(e.touch)!] && (a.kind === 'delete' || !e.allDay));
+          const candidates = liveEvents().filter((e) => e.touches.length > 0 && e.touches.every((t) => stable.has(t) && e.who === STABLE[stable.get(t)!]) && (a.kind === 'delete' || !e.allDay));
           if (candidates.length === 0) break;
           const e = candidates[a.pick % candidates.length]!;
           if (a.kind === 'delete') {
             if (e.who === 'carla') graph.deleteAsUser(EMAIL.carla, e.id);
             else google.deleteAsUser(EMAIL[e.who], e.id);
-            deleted.add(e.touch);
+            for (const t of e.touches) deleted.add(t);
           } else {
             const zone = e.who === 'boris' ? 'Europe/Bucharest' : 'Europe/Moscow';
             const start = DateTime.fromMillis(e.startMs, { zone }).plus({ days: a.days }).set({ hour: a.hour, minute: 0 });
             const end = start.plus({ minutes: 15 });
             if (e.who === 'carla') graph.moveAsUser(EMAIL.carla, e.id, { dateTime: start.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: zone }, { dateTime: end.toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'"), timeZone: zone });
             else google.moveAsUser(EMAIL[e.who], e.id, { dateTime: start.toISO()!, timeZone: zone }, { dateTime: end.toISO()!, timeZone: zone });
-            moved.set(e.touch, start.toMillis());
+            moved.set(e.touches[0]!, start.toMillis());
           }
           break;
         }
@@ -298,17 +293,25 @@ async function expectCalendarsEqualPlan(db: DB, config: Config, clock: ManualClo
   const expected = touches.filter((t) => (t.status === 'planned' || t.status === 'done')
     && t.date >= window.from && (t.date <= window.to || t.moved_by_user === 1));
   const live = liveEvents();
-  const seen = new Map<string, LiveEvent[]>();
-  for (const e of live) seen.set(e.touch, [...(seen.get(e.touch) ?? []), e]);
-  for (const t of expected) {
-    const events = seen.get(t.id) ?? [];
-    expect(events.map((e) => e.who), `events of touch ${t.id} (${t.client_id}, ${t.employee_id}, ${t.date})`).toEqual([t.employee_id]);
+  // Each expected entry (a meeting each; a day's all-day touches of one source) is one live event, in its employee's calendar.
+  const expectedByMembers = new Map([...expectedEntries(expected).values()].map((e) => [e.members.join(','), e]));
+  const liveByMembers = new Map<string, LiveEvent[]>();
+  for (const e of live) liveByMembers.set(e.touches.join(','), [...(liveByMembers.get(e.touches.join(',')) ?? []), e]);
+  for (const [members, entry] of expectedByMembers) {
+    const events = liveByMembers.get(members) ?? [];
+    expect(events.map((e) => e.who), `events of ${members} (${entry.employee})`).toEqual([entry.employee]);
     const e = events[0]!;
-    expect(e.summary, `title of ${t.id}`).toBe(t.title);
-    expect(e.startMs, `start of ${t.id}`).toBe(t.all_day ? Date.parse(t.date) : DateTime.fromISO(t.start_at).toMillis());
+    if (entry.members.length === 1) {
+      const t = byId.get(entry.members[0]!)!;
+      expect(e.summary, `title of ${t.id}`).toBe(t.title);
+      expect(e.startMs, `start of ${t.id}`).toBe(t.all_day ? Date.parse(t.date) : DateTime.fromISO(t.start_at).toMillis());
+    } else {
+      expect(e.startMs).toBe(Date.parse(byId.get(entry.members[0]!)!.date));
+    }
   }
-  const wanted = new Set(expected.map((t) => t.id));
-  for (const e of live) expect(wanted.has(e.touch), `event ${e.id} in ${e.who}'s calendar of touch ${e.touch} (${byId.get(e.touch)?.status}, ${byId.get(e.touch)?.date})`).toBe(true);
+  for (const e of live) {
+    expect(expectedByMembers.has(e.touches.join(',')), `event ${e.id} in ${e.who}'s calendar listing ${e.touches.join(', ')} (${e.touches.map((t) => `${byId.get(t)?.status} ${byId.get(t)?.date}`).join('; ')})`).toBe(true);
+  }
   for (const t of touches) {
     if (t.status === 'skipped') expect(deleted.has(t.id), `touch ${t.id} skipped but never deleted by its employee (${t.note})`).toBe(true);
   }

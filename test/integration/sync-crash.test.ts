@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { openMigrated } from '../../src/storage/database.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 
 const NOW = '2027-03-01T08:00:00+03:00';
 let fake: GoogleCalendarFake;
@@ -75,14 +76,15 @@ describe('a sync process killed at any moment', () => {
     expect(await sync(config, db)).toBe(0);
 
     const database = await openMigrated(db);
-    const touches = await database.selectFrom('touches').select(['id', 'employee_id', 'status', 'date', 'title']).execute();
+    const touches = await database.selectFrom('touches').select(['id', 'employee_id', 'status', 'date', 'title', 'source', 'all_day']).execute();
     await database.destroy();
     const planned = touches.filter((t) => t.status === 'planned' && t.date >= '2027-03-01' && t.date <= '2027-05-30');
     for (const [employeeId, email] of [['a', 'a@corp.example'], ['b', 'b@corp.example']] as const) {
       const live = fake.events(email).filter((e) => e.status === 'confirmed');
       const mine = planned.filter((t) => t.employee_id === employeeId);
-      expect(live.map((e) => e.id.slice(0, 32)).sort(), email).toEqual(mine.map((t) => t.id.replace(/-/g, '')).sort());
-      for (const t of mine) expect(live.find((e) => e.id.startsWith(t.id.replace(/-/g, '')))!.summary).toBe(t.title);
+      // Exactly one event per entry (a call each; a day's letters together), each once.
+      expect(live.map((e) => listedTouches(e.description ?? '').join(',')).sort(), email).toEqual([...expectedEntries(mine).values()].map((e) => e.members.join(',')).sort());
+      for (const t of mine.filter((x) => !x.all_day)) expect(live.find((e) => e.id.startsWith(t.id.replace(/-/g, '')))!.summary).toBe(t.title);
     }
     // Nobody deleted anything: no touch was taken for skipped.
     expect(touches.filter((t) => t.status === 'skipped')).toEqual([]);

@@ -62,8 +62,8 @@ export function syncCommands(program: Command, io: CliIO): void {
       if (o.dryRun) {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
         io.out(report.operations.length === 0 ? 'Nothing to change: every calendar matches the plan.\n'
-          : renderTable(['operation', 'employee', 'calendar', 'touch', 'title'], report.operations.map((op) => [
-            op.op, op.employeeId, op.provider, op.touchId.slice(0, 8), op.title ?? '',
+          : renderTable(['operation', 'employee', 'calendar', 'entry', 'title'], report.operations.map((op) => [
+            op.op, op.employeeId, op.provider, op.entryId.slice(0, 8), op.title ?? '',
           ])));
       } else {
         const d = report.dispatched!;

@@ -1,0 +1,45 @@
+import type { TouchRow } from '../storage/schema.ts';
+import { touchKey } from '../domain/touch-id.ts';
+
+/**
+ * What an employee's calendar shows: one event per meeting or call, and one all-day event per
+ * day and campaign (or rule, or handover) that lists every recipient. Thirty-three New Year
+ * greetings due on 28 December are one event with one reminder, not thirty-three; each
+ * recipient is still closed on their own (the event lists each one's links and id).
+ */
+export interface CalendarEntry {
+  /** The event's identity: the touch id of a meeting or call; a UUID of (employee, day, source) for the day's all-day touches. */
+  readonly id: string;
+  readonly employeeId: string;
+  /** The local date the entry is on (the employee's zone). */
+  readonly date: string;
+  /** Its touches, in a stable order (a meeting or call: one). */
+  readonly touches: readonly TouchRow[];
+}
+
+/** The entries of a set of touches (open and done ones; what each employee's calendar should show). */
+export function entriesOf(touches: Iterable<TouchRow>): CalendarEntry[] {
+  const out: CalendarEntry[] = [];
+  const days = new Map<string, TouchRow[]>();
+  for (const t of touches) {
+    if (!t.all_day) {
+      out.push({ id: t.id, employeeId: t.employee_id, date: t.date, touches: [t] });
+      continue;
+    }
+    const key = dayKey(t.employee_id, t.date, t.source);
+    const list = days.get(key);
+    if (list) list.push(t);
+    else days.set(key, [t]);
+  }
+  for (const [key, list] of days) {
+    list.sort((a, b) => (a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : a.id < b.id ? -1 : 1));
+    const first = list[0]!;
+    out.push({ id: touchKey(key).id, employeeId: first.employee_id, date: first.date, touches: list });
+  }
+  return out;
+}
+
+/** The identity of one employee's all-day entry of a source on a day. */
+function dayKey(employee: string, date: string, source: string): string {
+  return `calendar-day|${employee}|${date}|${source}`;
+}
