@@ -166,7 +166,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
-      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!);
+      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays);
       this.#scheduler = new Scheduler({ db, clock: this.#clock, jobs: this.#jobs(), sleep: this.#o.sleep, random: this.#o.random });
       this.#observe(this.#scheduler);
       if (this.#o.http !== false) {

@@ -10,6 +10,8 @@ export interface ConfigSummary {
   readonly settings: Settings;
   readonly employees: readonly { readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string }[];
   readonly clients: number;
+  /** Days of grace before an open touch is overdue (overdue.after). */
+  readonly overdueAfterDays: number;
 }
 
 export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
+import { addDays } from '../planner/dates.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import type { WorkReport } from './work.ts';
 
@@ -19,7 +20,7 @@ export class DaemonMetrics {
   readonly #reloads: Counter<'result'>;
   readonly #configValid: Gauge;
 
-  constructor(db: DB, today: () => string) {
+  constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2) {
     const registers = [this.registry];
     new Gauge({
       name: 'touchbase_touches', help: 'Touches recorded, by status (planned, done, skipped, cancelled).', labelNames: ['status'], registers,
@@ -37,9 +38,10 @@ export class DaemonMetrics {
       },
     });
     new Gauge({
-      name: 'touchbase_touches_overdue', help: 'Open touches whose date has passed.', registers,
+      name: 'touchbase_touches_overdue', help: 'Open touches overdue: still open overdue.after days after their day, or moved forward as overdue (as in `touchbase report overdue`).', registers,
       async collect() {
-        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned').where('date', '<', today()).executeTakeFirst();
+        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned')
+          .where((eb) => eb.or([eb('overdue_from', 'is not', null), eb('date', '<', addDays(today(), -overdueAfterDays()))])).executeTakeFirst();
         this.set(Number(r?.n ?? 0));
       },
     });

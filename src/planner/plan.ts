@@ -297,8 +297,13 @@ class PlanRun {
     const status = resolution?.status ?? 'planned';
     if (p.date > this.window.to) return;
     const today = this.#todayOf(employee.id);
-    const overdue = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : p.end <= this.now.toMillis()));
-    if (p.date < this.window.from && !(keepsOverdue && overdue)) return;
+    // Late: due before today (an anchor-last touch that was missed is kept even before the window).
+    const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : p.end <= this.now.toMillis()));
+    if (p.date < this.window.from && !(keepsOverdue && late)) return;
+    // Overdue means what the daily check and the reports mean (workflows/overdue.ts isOverdue):
+    // still open `overdue.after` days after its day, or already moved forward as overdue. A touch
+    // a new installation plans for today is due, not overdue.
+    const overdue = status === 'planned' && (this.history.pins.get(d.id)?.overdueFrom !== undefined || addDays(p.date, this.config.overdue.afterDays) < today);
     let start: string;
     let end: string;
     if (p.start === undefined || p.end === undefined) {

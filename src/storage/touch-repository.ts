@@ -1,4 +1,6 @@
-import type { Touch } from '../domain/types.ts';
+import type { Config, Touch } from '../domain/types.ts';
+import type { DateTime } from 'luxon';
+import { isOverdue } from '../workflows/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, type DB } from './database.ts';
@@ -152,9 +154,10 @@ export async function loadHistory(db: DB): Promise<PlannerHistory> {
   for (const r of rows) {
     // Moved by the employee, or moved forward as overdue: the plan keeps that day.
     const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
+    const overdueFrom = r.overdue_from ?? undefined;
     pins.set(r.id, r.all_day
-      ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed }
-      : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed });
+      ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed, overdueFrom }
+      : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed, overdueFrom });
     if (r.status === 'done' || r.status === 'skipped') {
       resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
     }
@@ -306,4 +309,35 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
     await trx.insertInto('touch_events').values(event(touchId, 'restored', nowIso, row.employee_id, row.date, row.date, detail)).execute();
     return true;
   });
+}
+
+/**
+ * The touches the workflows made in a period (business events, silence alerts, escalations,
+ * digests, and touches moved forward as overdue from before it), as touches: what `plan` lists
+ * beside the planner's own. Cancelled ones are left out.
+ */
+export async function workflowTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
+  const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
+    .where('status', '!=', 'cancelled').execute();
+  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  return rows.filter((r) => !PLANNER_SOURCE.test(r.source) || r.overdue_from !== null).map((r) => {
+    const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
+    return rowToTouch(r, isOverdue(config, r, today));
+  });
+}
+
+/** A stored touch as the planner's Touch (the shape `plan` prints). */
+export function rowToTouch(r: TouchRow, overdue: boolean): Touch {
+  return {
+    id: r.id, source: r.source, series: r.series, kind: r.kind as Touch['kind'], client: r.client_id, contacts: JSON.parse(r.contact_ids) as string[],
+    employee: r.employee_id, date: r.date, start: r.all_day ? r.date : r.start_at, end: r.end_at, allDay: r.all_day === 1, title: r.title,
+    window: { from: r.window_from, to: r.window_to }, remind: JSON.parse(r.remind) as number[],
+    status: r.status === 'done' || r.status === 'skipped' ? r.status : 'planned', overdue,
+  };
+}
+
+/** Touches in the order `plan` shows them: by day, then start (all-day first); ties keep their order (a stable sort). */
+export function sortTouches(touches: Touch[]): Touch[] {
+  const key = (t: Touch) => (t.allDay ? -1 : Date.parse(t.start));
+  return touches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : key(a) - key(b)));
 }

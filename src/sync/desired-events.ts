@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import type { Config, Kind } from '../domain/types.ts';
 import type { CalendarEntry } from './calendar-entries.ts';
+import { isOverdue } from '../workflows/overdue.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
 
@@ -13,9 +14,9 @@ export type EventLinks = (touch: { id: string; date: string }) => { done: string
  * its own event; a day's all-day touches of one campaign or rule are one event listing each
  * recipient with its own links, and one reminder.
  */
-export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLinks): DesiredEvent {
+export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLinks, today?: string): DesiredEvent {
   const touches = entry.touches;
-  if (touches.length === 1) return touchEvent(touches[0]!, entry.id, config, links);
+  if (touches.length === 1) return touchEvent(touches[0]!, entry.id, config, links, today);
   const { employees, clients } = indexOf(config);
   const first = touches[0]!;
   const employee = employees.get(first.employee_id);
@@ -42,11 +43,19 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
 }
 
 /** The event of a single touch (kept for callers that have one touch: a meeting, a workflow's alert). */
-export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks): DesiredEvent {
-  return touchEvent(touch, touch.id, config, links);
+export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks, today?: string): DesiredEvent {
+  return touchEvent(touch, touch.id, config, links, today);
 }
 
-function touchEvent(touch: TouchRow, entryId: string, config: Config, links: EventLinks | undefined): DesiredEvent {
+/**
+ * Overdue as everywhere else (workflows/overdue.ts): open `overdue.after` days past its day, or
+ * moved forward as overdue. Without `today`, only the latter (what is recorded).
+ */
+function overdue(config: Config, touch: TouchRow, today: string | undefined): boolean {
+  return today === undefined ? touch.status === 'planned' && touch.overdue_from !== null : isOverdue(config, touch, today);
+}
+
+function touchEvent(touch: TouchRow, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
   const { employees, clients } = indexOf(config);
   const employee = employees.get(touch.employee_id);
   const client = clients.get(touch.client_id);
@@ -54,7 +63,7 @@ function touchEvent(touch: TouchRow, entryId: string, config: Config, links: Eve
   const lines = [
     ...(touch.body ? [touch.body, ''] : []),
     ...(touch.client_id === '*' ? [] : [`${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`]),
-    touch.overdue_from ? `OVERDUE: it was due on ${touch.overdue_from}; it stays here, moved to the next working day, until it is done or skipped.`
+    overdue(config, touch, today) ? `OVERDUE: it was due on ${touch.overdue_from ?? touch.date}; it stays here, moved to the next working day, until it is done or skipped.`
       : `Due between ${touch.window_from} and ${touch.window_to}.`,
     '',
     ...(contacts.length ? ['Contacts:', ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
@@ -64,7 +73,7 @@ function touchEvent(touch: TouchRow, entryId: string, config: Config, links: Eve
   return finish({
     key: entryId.replace(/-/g, ''),
     touchId: entryId,
-    title: done ? `✓ ${touch.title}` : touch.overdue_from ? `Overdue: ${touch.title}` : touch.title,
+    title: done ? `✓ ${touch.title}` : overdue(config, touch, today) ? `Overdue: ${touch.title}` : touch.title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,
@@ -78,6 +87,8 @@ function touchEvent(touch: TouchRow, entryId: string, config: Config, links: Eve
 /** How a touch is marked: its links while it is open, what happened once it is done. */
 function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string): string[] {
   const short = touch.id.slice(0, 8);
+  // The weekly digest is something to read, not a touch with a client to mark.
+  if (touch.source.startsWith('digest:')) return [];
   if (touch.status === 'done') {
     const by = touch.resolved_by ? employees.get(touch.resolved_by)?.name ?? touch.resolved_by : undefined;
     return [`${indent}✓ Done on ${touch.resolved_date ?? touch.date}${by ? ` by ${by}` : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];

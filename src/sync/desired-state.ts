@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DesiredEvent, ProviderName } from '../calendar/port.ts';
 import type { DB } from '../storage/database.ts';
@@ -20,7 +21,10 @@ export interface DesiredState {
  * have one. Skipped and cancelled touches, and touches that moved to someone else, are absent by
  * not being wanted.
  */
-export async function desiredState(db: DB, config: Config, window: { from: string; to: string }, links: EventLinks | undefined, employee?: string): Promise<DesiredState> {
+export async function desiredState(
+  db: DB, config: Config, window: { from: string; to: string }, links: EventLinks | undefined, now: DateTime, employee?: string,
+): Promise<DesiredState> {
+  const today = todayIn(config, now);
   const employees = new Map(config.employees.map((e) => [e.id, e]));
   const wants: Want[] = [];
   const events = new Map<string, DesiredEvent>();
@@ -30,11 +34,23 @@ export async function desiredState(db: DB, config: Config, window: { from: strin
   });
   for (const entry of entriesOf(touches)) {
     const provider = employees.get(entry.employeeId)!.calendar as ProviderName;
-    const event = entryEvent(entry, config, links);
+    const event = entryEvent(entry, config, links, today(entry.employeeId));
     wants.push({ entryId: entry.id, employeeId: entry.employeeId, provider, hash: event.contentHash, date: entry.date, members: entry.touches.map((t) => t.id) });
     events.set(rowKey(entry.id, entry.employeeId, provider), event);
   }
   return { wants, events };
+}
+
+/** Today in each employee's zone (what is overdue is counted on their calendar). */
+export function todayIn(config: Config, now: DateTime): (employeeId: string) => string {
+  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  const days = new Map<string, string>();
+  return (employeeId) => {
+    const zone = zones.get(employeeId) ?? config.settings.timezone;
+    let day = days.get(zone);
+    if (!day) days.set(zone, (day = now.setZone(zone).toISODate()!));
+    return day;
+  };
 }
 
 export function rowKey(entryId: string, employeeId: string, provider: string): string {

@@ -8,6 +8,7 @@ import { touchesByIds } from '../storage/sync-queries.ts';
 import { afterRead } from '../domain/sync-state.ts';
 import type { DesiredEvent, RemoteEvent } from '../calendar/port.ts';
 import { entryEvent, type EventLinks } from './desired-events.ts';
+import { todayIn } from './desired-state.ts';
 
 export type SeenChange = 'deleted' | 'moved' | 'none';
 
@@ -61,7 +62,8 @@ export class RemoteChanges {
       // now. A day's entry of all-day touches moved to another day is another day's entry: it is
       // made by the next desired state, and this one goes.
       const same = members.length === 1 && members[0] === row.entry_id;
-      const entry = (touches: typeof after) => entryEvent({ id: row.entry_id, employeeId: row.employee_id, date: touches[0]?.date ?? row.entry_date, touches }, this.#config, this.#links);
+      const today = todayIn(this.#config, DateTime.fromISO(nowIso))(row.employee_id);
+      const entry = (touches: typeof after) => entryEvent({ id: row.entry_id, employeeId: row.employee_id, date: touches[0]?.date ?? row.entry_date, touches }, this.#config, this.#links, today);
       const event = same && after.length === 1 ? entry(after) : undefined;
       // The calendar holds what we last wrote, at the employee's time. When that was what the
       // touch wanted (only the time differs now), it is exactly what the touch wants at its new

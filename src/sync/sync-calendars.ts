@@ -85,7 +85,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...employees.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
-  const desired = await desiredState(db, config, window, links, options.employee);
+  const desired = await desiredState(db, config, window, links, now, options.employee);
 
   if (options.dryRun) {
     const { operations, waiting } = await wouldDo(db, desired.wants, desired.events, window, options.employee);

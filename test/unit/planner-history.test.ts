@@ -13,13 +13,15 @@ const config = configOf({
 const SERIES = 'rule:follow|a|a-buyer0';
 
 describe('anchor: last', () => {
-  it('with nothing done, the first touch is due `every` after since; when that is past it goes on the next working day, flagged overdue', () => {
+  it('with nothing done, the first touch is due `every` after since; when that is past it goes on the next working day — due, not yet overdue', () => {
     const now = DateTime.fromISO('2026-08-20T10:00:00+03:00');
     const { touches } = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, now);
     const [first, ...rest] = touches;
     expect(first!.window).toEqual({ from: '2026-07-10', to: '2026-07-13' });
     expect(first!.date >= '2026-08-20' && first!.date <= '2026-08-24').toBe(true);
-    expect(first!.overdue).toBe(true);
+    // Its window says when it was due; overdue it is only once `overdue.after` days past the day it
+    // is planned for, as for the daily check and `report overdue` (a new installation starts clean).
+    expect(first!.overdue).toBe(false);
     // The cadence goes on from today, not from the missed day.
     expect(rest[0]!.window.from).toBe(DateTime.fromISO(first!.date).plus({ months: 1 }).toISODate());
     expect(rest[1]!.window.from).toBe(DateTime.fromISO(rest[0]!.date).plus({ months: 1 }).toISODate());
@@ -51,7 +53,8 @@ describe('anchor: last', () => {
     const late = DateTime.fromISO('2027-04-01T10:00:00+03:00');
     const { touches } = planTouches(config, history, { from: '2027-04-01', to: '2027-04-30' }, late);
     expect(touches[0]!.window.from).toBe('2027-02-12');
-    expect(touches[0]!.overdue).toBe(true);
+    expect(touches[0]!.date >= '2027-04-01').toBe(true);
+    expect(touches[0]!.overdue).toBe(false);
     // Recorded where it was first put (here: a February day), it stays there, still overdue.
     const pinned = makeHistory(
       [{ touchId: 'd', series: SERIES, status: 'done', date: '2027-01-12' }],

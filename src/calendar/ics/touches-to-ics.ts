@@ -2,6 +2,8 @@ import type { Config, Touch } from '../../domain/types.ts';
 import { touchToRow } from '../../storage/touch-repository.ts';
 import { entryEvent, type EventLinks } from '../../sync/desired-events.ts';
 import { entriesOf } from '../../sync/calendar-entries.ts';
+import { todayIn } from '../../sync/desired-state.ts';
+import { DateTime } from 'luxon';
 import { feedEvent } from './feed.ts';
 import { renderIcs } from './ics-writer.ts';
 
@@ -13,8 +15,9 @@ import { renderIcs } from './ics-writer.ts';
  */
 export function touchesToIcs(touches: readonly Touch[], config: Config, links: EventLinks | undefined, stampIso: string): string {
   const zones = new Set<string>();
+  const today = todayIn(config, DateTime.fromISO(stampIso));
   const events = entriesOf(touches.map((t) => touchToRow(t, undefined, stampIso))).map((entry) => {
-    const e = entryEvent(entry, config, links);
+    const e = entryEvent(entry, config, links, today(entry.employeeId));
     if (!e.allDay) zones.add(e.timezone);
     return feedEvent(e, 0, 'CONFIRMED', stampIso);
   });

@@ -7,6 +7,7 @@ import { mayWrite } from '../../storage/database.ts';
 import { writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { eventLinks } from '../../sync/event-links.ts';
+import { sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -40,16 +41,24 @@ export function planCommand(program: Command, io: CliIO): void {
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const { result, saved, links } = await withDatabase(o, async (db) => ({
+      const { result, saved, links, others } = await withDatabase(o, async (db) => ({
         ...await planWithHistory(db, config, { from, to }, now, o.save),
+        // Touches the workflows made (business events, silence alerts, escalations, digests) are
+        // part of the period too, though the planner does not make them.
+        others: await workflowTouches(db, { from, to }, now, config),
         // An export carries the same one-click links as the calendar events it stands for.
         links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
       }), { readOnly: !o.save && !mayWrite(dbFile(o)) });
-      const touches = result.touches.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
+      const planned = new Set(result.touches.map((t) => t.id));
+      const extra = others.filter((t) => !planned.has(t.id));
+      const touches = (extra.length ? sortTouches([...result.touches, ...extra]) : result.touches)
+        .filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
       await writeTouches(touches, o.format, now, io, { config, links, excel: o.excel });
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
-      if (saved && o.format === 'table') {
-        io.err(`recorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
+      if (saved && (o.format === 'table' || o.client || o.employee)) {
+        // The plan is one: a filter shows part of it, what is recorded is the whole company's.
+        io.err(`recorded the company's plan for ${from} to ${to}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
+          + `${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       }
     });
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import ICAL from 'ical.js';
+import { listedTouches } from '../helpers/calendar-entries.ts';
+import { join } from 'node:path';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { cli } from '../helpers/run-cli.ts';
+
+interface PlanTouch { id: string; source: string; date: string; overdue: boolean; status: string }
+
+describe('plan shows the whole period', () => {
+  it('lists the touches a business event made beside the planner\'s, and says a filtered plan records the whole company', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const db = join(tempDir(), 't.sqlite');
+    const now = '2027-03-02T11:00:00+03:00';
+    expect((await cli('event', 'order.shipped', '--config', dir, '--db', db, '--client', 'alpha', '--ref', 'SO-9', '--at', now, '--now', now)).code).toBe(0);
+    const plan = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-02', '--to', '2027-03-31', '--format', 'json', '--now', now);
+    const touches = JSON.parse(plan.out) as PlanTouch[];
+    expect(touches.some((t) => t.source.startsWith('trigger:'))).toBe(true);
+    expect(touches.some((t) => t.source.startsWith('rule:'))).toBe(true);
+    expect(new Set(touches.map((t) => t.id)).size).toBe(touches.length);
+    const mine = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-02', '--to', '2027-03-31', '--employee', 'anna', '--now', now);
+    expect(mine.err).toMatch(/recorded the company's plan for 2027-03-02 to 2027-03-31 \(shown: anna\)/);
+  });
+});
+
+describe('overdue means one thing', () => {
+  it('plan, report overdue and the feed agree on what is overdue; a new installation is not overdue on its first day', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const db = join(tempDir(), 't.sqlite');
+    const start = '2027-03-01T09:00:00+03:00';
+    const later = '2027-03-22T09:00:00+03:00';
+    // Installed on 1 March: the plan is recorded, nothing is ever done.
+    const first = JSON.parse((await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json', '--now', start)).out) as PlanTouch[];
+    expect(first.filter((t) => t.overdue)).toEqual([]);
+    expect(JSON.parse((await cli('report', 'overdue', '--config', dir, '--db', db, '--format', 'json', '--now', start)).out).rows).toEqual([]);
+
+    // Three weeks later, after the morning's checks (the daemon's daily job) moved what is overdue to today.
+    expect((await cli('checks', '--config', dir, '--db', db, '--now', later)).code).toBe(0);
+    const plan = JSON.parse((await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-04-30', '--format', 'json', '--now', later)).out) as PlanTouch[];
+    const flagged = plan.filter((t) => t.overdue).map((t) => t.id).sort();
+    expect(flagged.length).toBeGreaterThan(0);
+    const report = JSON.parse((await cli('report', 'overdue', '--config', dir, '--db', db, '--format', 'json', '--now', later)).out) as { rows: { id: string }[] };
+    expect(report.rows.map((r) => r.id).sort()).toEqual(flagged);
+    // The feed: every overdue touch's event says so, and no other's.
+    expect((await cli('sync', '--config', dir, '--db', db, '--now', later)).code).toBe(0);
+    const folder = join(db, '..', 'feeds');
+    const events = readdirSync(folder).flatMap((f) => new ICAL.Component(ICAL.parse(readFileSync(join(folder, f), 'utf8'))).getAllSubcomponents('vevent'))
+      .filter((e) => e.getFirstPropertyValue('status') === 'CONFIRMED');
+    const overdueInFeed = events.filter((e) => String(e.getFirstPropertyValue('summary')).startsWith('Overdue: '))
+      .flatMap((e) => listedTouches(String(e.getFirstPropertyValue('description')))).sort();
+    expect(overdueInFeed).toEqual(flagged);
+  });
+});
