@@ -1,10 +1,28 @@
 #!/usr/bin/env node
-// The `touchbase` command: runs the TypeScript sources through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `touchbase` command. Runs the compiled build in dist/ (made at install by "npm ci", and
+// again here whenever the sources are newer); where no build can be made, the TypeScript
+// sources through tsx.
 
 // What touchbase creates (database, lock, feeds) is its user's alone; the job processes inherit
 // this. TOUCHBASE_FEEDS_MODE=group leaves new files readable by their folder's group (see
 // README, Storage).
 process.umask(process.env.TOUCHBASE_FEEDS_MODE === 'group' ? 0o027 : 0o077);
-register();
-await import('./main.ts');
+
+const { build, isStale, DIST } = await import('./build.js');
+let compiled = true;
+if (isStale()) {
+  try {
+    await build();
+  } catch (error) {
+    // A read-only installation folder, for instance: the sources still run.
+    compiled = false;
+    if (process.env.TOUCHBASE_DEBUG) process.stderr.write(`touchbase: could not build dist/ (${error.message}); running the sources\n`);
+  }
+}
+if (compiled) {
+  await import(new URL(`file://${DIST}/touchbase.js`).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./main.ts');
+}

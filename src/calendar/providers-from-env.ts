@@ -4,7 +4,8 @@ import { GoogleCalendar, type GoogleAuth } from './google/google-calendar.ts';
 import { MicrosoftCalendar } from './microsoft/microsoft-calendar.ts';
 
 /** A calendar connection that is set up wrongly: names the variable and what is expected. */
-export class CalendarSetupError extends Error {}
+export { CalendarSetupError } from '../cli/known-errors.ts';
+import { CalendarSetupError } from '../cli/known-errors.ts';
 
 /**
  * The calendar connections configured in the environment. Secrets come from files the

@@ -1,9 +1,7 @@
 import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
-import { TouchNotFoundError, TouchStateError } from '../storage/touch-repository.ts';
-import { CalendarSetupError } from '../calendar/providers-from-env.ts';
+import { CalendarSetupError, DaemonAlreadyRunningError, TouchNotFoundError, TouchStateError } from './known-errors.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
 import { WeakSecretError } from '../storage/local-secrets.ts';
-import { DaemonAlreadyRunningError } from '../daemon/daemon-lock.ts';
 
 /** Exit statuses: 0 success, 1 runtime failure, 2 bad input (configuration or arguments). */
 export const EXIT_OK = 0;

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../domain/types.ts';
-import { openForReading, openMigrated, type DB } from '../storage/database.ts';
+import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
 
@@ -21,8 +20,12 @@ export function dbFile(o: GlobalOptions): string {
   return file === ':memory:' ? file : resolve(file);
 }
 
-/** Validates the configuration first: an invalid one throws before anything is opened or written. */
-export function readConfig(o: GlobalOptions): Config {
+/**
+ * Validates the configuration first: an invalid one throws before anything is opened or
+ * written. The configuration code (and its libraries) is loaded only by commands that read it.
+ */
+export async function readConfig(o: GlobalOptions): Promise<Config> {
+  const { loadConfig } = await import('../config/load-config.ts');
   return loadConfig(configDir(o));
 }
 
@@ -32,6 +35,7 @@ export function readConfig(o: GlobalOptions): Config {
  */
 export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const file = dbFile(o);
+  const { openForReading, openMigrated } = await import('../storage/database.ts');
   const db = options.readOnly ? await openForReading(file) : await openMigrated(file);
   try {
     return await work(db);

@@ -1,21 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './cli-error.ts';
 import { processIO, type CliIO } from './io.ts';
-import { validateCommand } from './commands/validate.ts';
-import { planCommand } from './commands/plan.ts';
-import { outcomeCommands } from './commands/outcomes.ts';
-import { historyCommand } from './commands/history.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { demoDataCommand } from './commands/demo-data.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { onceCommand } from './commands/once.ts';
-import { calendarsCommand, syncCommands } from './commands/sync.ts';
-import { daemonCommand } from './commands/daemon.ts';
-import { statusCommand } from './commands/status.ts';
-import { systemdUnitCommand } from './commands/systemd-unit.ts';
-import { workflowCommands } from './commands/workflows.ts';
+import { COMMANDS } from './command-table.ts';
 
-export function buildProgram(io: CliIO): Command {
+/**
+ * The program, with the code of `command` loaded (and only that: a command starts without the
+ * libraries of every other one). The other commands are listed by name and description, for
+ * `touchbase --help` and for commander's "did you mean".
+ */
+export async function buildProgram(io: CliIO, command?: string): Promise<Command> {
   const program = new Command('touchbase')
     .description('touchbase: keeps every client in touch with several of our people, in their calendars')
     .option('--config <dir>', 'configuration folder (default: $TOUCHBASE_CONFIG or ./config)')
@@ -23,15 +16,34 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, workflowCommands, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand, systemdUnitCommand]) add(program, io);
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (entry) (await entry.load())(program, io);
+  for (const [name, { description }] of Object.entries(COMMANDS)) {
+    if (program.commands.some((c) => c.name() === name)) continue;
+    // Only listed: it is never run from here (its module is loaded when it is asked for).
+    program.command(name).description(description).allowUnknownOption().allowExcessArguments();
+  }
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
 
+/** The command asked for: the first argument that is not a global option or its value. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--config' || a === '--db') {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 /** Runs the CLI and returns the exit status: 0 success, 1 runtime failure, 2 bad input. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, commandOf(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {

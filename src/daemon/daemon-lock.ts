@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { privateFile } from '../storage/private-files.ts';
 
-export class DaemonAlreadyRunningError extends Error {}
+export { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
+import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 
 /**
  * One daemon per database. The lock is an exclusive SQLite transaction held open on a file

@@ -57,6 +57,24 @@ export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Databas
 }
 
 /**
+ * Reads with statements of its own on the database's connection (kysely's lock held, so no
+ * transaction of this process is half-way): for scans of hundreds of thousands of rows, taken
+ * one at a time as plain arrays rather than materialised as objects. `work` is synchronous.
+ */
+export async function withRawReads<T>(db: DB, work: (sqlite: SQLite.Database) => T): Promise<T> {
+  const connection = connections.get(db);
+  if (!connection) throw new Error('raw reads need the database itself, not a transaction of it');
+  const { sqlite, file } = connection;
+  return db.connection().execute(async () => {
+    try {
+      return work(sqlite);
+    } catch (error) {
+      throw explainSqliteError(error, file);
+    }
+  });
+}
+
+/**
  * Opens (creating if needed, owner-only) the SQLite database: WAL, foreign keys, a busy
  * timeout so a second process waits instead of failing. Call migrate() before use. Errors
  * SQLite reports (a full disk, a read-only file) come out as a DatabaseProblemError that names

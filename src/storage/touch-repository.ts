@@ -1,9 +1,9 @@
 import type { Config, Touch } from '../domain/types.ts';
 import type { DateTime } from 'luxon';
-import { isOverdue } from '../workflows/overdue.ts';
+import { isOverdue } from '../domain/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
-import { inBulkTransaction, type DB } from './database.ts';
+import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { TouchRow, TouchEventRow } from './schema.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
@@ -30,14 +30,10 @@ export interface SaveSummary {
  */
 export async function savePlan(db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string, onlyClients?: readonly string[]): Promise<SaveSummary> {
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
-  let from = window.from;
-  for (const t of touches) if (t.date < from) from = t.date;
   const only = onlyClients ? new Set(onlyClients) : undefined;
   await inBulkTransaction(db, (sqlite) => {
-    // What the plan can affect: touches dated from its earliest day (overdue ones come before the window).
-    const scan = sqlite.prepare(`select ${SCANNED.join(', ')} from touches where date >= ?`).raw();
-    const existing = new Map<string, unknown[]>();
-    for (const row of scan.iterate(from) as Iterable<unknown[]>) existing.set(row[0] as string, row);
+    // Each touch is looked up by its id (a prepared point query: no copy of the table in memory).
+    const find = sqlite.prepare(`select ${COMPARED.join(', ')} from touches where id = ?`).raw();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const cancel = sqlite.prepare(`update touches set status = 'cancelled', updated_at = ? where id = ? and status = 'planned'`);
@@ -46,24 +42,25 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
     for (const t of touches) {
       keep.add(t.id);
       const values = plannedValues(t);
-      const row = existing.get(t.id);
+      const row = find.get(t.id) as unknown[] | undefined;
       if (!row) {
         insert.run(t.id, t.source, t.series, t.kind, t.client, ...values, 'planned', nowIso, nowIso);
         summary.inserted++;
         continue;
       }
-      const status = row[S.status] as string;
+      const status = row[0] as string;
       if (status === 'done' || status === 'skipped') {
         summary.unchanged++;
         continue;
       }
-      const changed = status === 'cancelled' || PLANNED_FIELDS.some((_, i) => row[S.first + i] !== values[i]);
+      let changed = status === 'cancelled';
+      for (let i = 0; !changed && i < values.length; i++) changed = row[i + 1] !== values[i];
       if (!changed) {
         summary.unchanged++;
         continue;
       }
       update.run(...values, nowIso, t.id);
-      const was = { employee: row[S.employee] as string, date: row[S.date] as string, start: row[S.start] as string };
+      const was = { employee: row[1] as string, date: row[2] as string, start: row[3] as string };
       if (status === 'cancelled') {
         log.run(t.id, 'restored', nowIso, t.employee, was.date, t.date, null);
         summary.restored++;
@@ -77,15 +74,18 @@ export async function savePlan(db: DB, touches: readonly Touch[], window: { from
     }
     // Only what this plan could have made: the planner's own sources, in periods that reach into
     // the window. Touches of events, silence and escalations, and overdue touches moved forward
-    // from an earlier period, are not the plan's to cancel.
-    for (const [id, row] of existing) {
-      if (keep.has(id) || row[S.status] !== 'planned' || row[S.overdueFrom] !== null) continue;
-      const date = row[S.date] as string;
-      if (date < window.from || date > window.to || (row[S.windowTo] as string) < window.from) continue;
-      if (!PLANNER_SOURCE.test(row[S.source] as string)) continue;
-      if (only && !only.has(row[S.client] as string)) continue;
+    // from an earlier period, are not the plan's to cancel. Read one row at a time.
+    const stale = sqlite.prepare(`select id, employee_id, date, source, client_id from touches
+      where status = 'planned' and date >= ? and date <= ? and window_to >= ? and overdue_from is null`).raw();
+    const gone: unknown[][] = [];
+    for (const row of stale.iterate(window.from, window.to, window.from) as Iterable<unknown[]>) {
+      if (keep.has(row[0] as string) || !PLANNER_SOURCE.test(row[3] as string)) continue;
+      if (only && !only.has(row[4] as string)) continue;
+      gone.push(row);
+    }
+    for (const [id, employee, date] of gone) {
       cancel.run(nowIso, id);
-      log.run(id, 'cancelled', nowIso, row[S.employee] as string, date, null, 'no longer in the plan');
+      log.run(id, 'cancelled', nowIso, employee, date, null, 'no longer in the plan');
       summary.cancelled++;
     }
   });
@@ -98,12 +98,8 @@ const PLANNER_SOURCE = /^(rule|campaign|handover):/;
 /** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
 const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
 const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
-const SCANNED = ['id', 'status', 'source', 'client_id', 'overdue_from', ...PLANNED_FIELDS] as const;
-/** Positions in a scanned row. */
-const S = {
-  status: 1, source: 2, client: 3, overdueFrom: 4, first: 5,
-  employee: 5, date: 6, start: 7, windowTo: 5 + PLANNED_FIELDS.indexOf('window_to'),
-} as const;
+/** What a stored touch is compared on: its status, then the planned fields in order. */
+const COMPARED = ['status', ...PLANNED_FIELDS] as const;
 
 const jsonOf = new Map<readonly unknown[], string>();
 
@@ -147,26 +143,27 @@ function event(touchId: string, type: TouchEventRow['type'], at: string, employe
  * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
  */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
-  const rows = await db.selectFrom('touches')
-    .select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from']).execute();
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
-  for (const r of rows) {
-    // Moved by the employee, or moved forward as overdue: the plan keeps that day.
-    const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
-    const overdueFrom = r.overdue_from ?? undefined;
-    pins.set(r.id, r.all_day
-      ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed, overdueFrom }
-      : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed, overdueFrom });
-    if (r.status === 'done' || r.status === 'skipped') {
-      resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
+  await withRawReads(db, (sqlite) => {
+    const rows = sqlite.prepare(`select id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from
+      from touches`).raw();
+    for (const r of rows.iterate() as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null]>) {
+      const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFromRow] = r;
+      // Moved by the employee, or moved forward as overdue: the plan keeps that day.
+      const fixed = movedByUser === 1 || overdueFromRow !== null;
+      const overdueFrom = overdueFromRow ?? undefined;
+      pins.set(id, allDay
+        ? { date, start: undefined, employee, client, fixed, overdueFrom }
+        : { date, start: startAt, startMs: Date.parse(startAt), endMs: Date.parse(endAt), employee, client, fixed, overdueFrom });
+      if (status === 'done' || status === 'skipped') resolutions.push({ touchId: id, series, status, date: resolvedDate ?? date });
     }
-  }
+  });
   return makeHistory(resolutions, pins);
 }
 
-export class TouchNotFoundError extends Error {}
-export class TouchStateError extends Error {}
+export { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
+import { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
 
 /** A touch by full id or by an unambiguous prefix of at least 6 characters. */
 export async function findTouch(db: DB, idOrPrefix: string): Promise<TouchRow> {
@@ -318,7 +315,11 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
  */
 export async function workflowTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
   const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
-    .where('status', '!=', 'cancelled').execute();
+    .where('status', '!=', 'cancelled')
+    .where((eb) => eb.or([
+      eb('overdue_from', 'is not', null),
+      eb.and([eb('source', 'not like', 'rule:%'), eb('source', 'not like', 'campaign:%'), eb('source', 'not like', 'handover:%')]),
+    ])).execute();
   const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
   return rows.filter((r) => !PLANNER_SOURCE.test(r.source) || r.overdue_from !== null).map((r) => {
     const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import type { Config, Kind } from '../domain/types.ts';
 import type { CalendarEntry } from './calendar-entries.ts';
-import { isOverdue } from '../workflows/overdue.ts';
+import { isOverdue } from '../domain/overdue.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
 

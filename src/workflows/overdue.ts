@@ -10,15 +10,7 @@ export function isInternal(source: string): boolean {
   return source.startsWith('digest:') || source.startsWith('escalation:');
 }
 
-/**
- * Whether an open touch is overdue on `today`: its date plus the grace period has passed. A
- * touch already moved forward as overdue stays overdue until done or skipped.
- */
-export function isOverdue(config: Config, touch: Pick<TouchRow, 'status' | 'date' | 'overdue_from'>, today: string): boolean {
-  if (touch.status !== 'planned') return false;
-  if (touch.overdue_from) return true;
-  return addDays(touch.date, config.overdue.afterDays) < today;
-}
+export { isOverdue } from '../domain/overdue.ts';
 
 /** Where an overdue touch goes today: the employee's next working day, at the same local time. */
 export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string } | undefined {

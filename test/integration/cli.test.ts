@@ -192,3 +192,18 @@ describe('touchbase CLI', () => {
     expect(bad.stderr).toContain('expected a configuration folder');
   });
 });
+
+describe('the JSON of a touch', () => {
+  it('written field by field is exactly what JSON.stringify writes, whatever the text', async () => {
+    const { jsonLine, touchJson } = await import('../../src/cli/format-touches.ts');
+    const fc = (await import('fast-check')).default;
+    fc.assert(fc.property(fc.string(), fc.string(), fc.array(fc.string({ minLength: 1, maxLength: 8 }).map((s) => s.replace(/[^a-z0-9-]/g, 'x'))), fc.boolean(), (title, source, contacts, allDay) => {
+      const t = {
+        id: '3f0c6c1e-9d1a-5b0e-8c3f-0a1b2c3d4e5f', source, series: 's', kind: 'call' as const, client: 'stroymash', contacts, employee: 'ivanova',
+        date: '2027-02-09', start: '2027-02-09T10:00:00.000+03:00', end: '2027-02-09T10:15:00.000+03:00', allDay, title,
+        window: { from: '2027-02-01', to: '2027-02-28' }, remind: [15, 1440], status: 'planned' as const, overdue: false,
+      };
+      expect(jsonLine(t)).toBe(JSON.stringify(touchJson(t)));
+    }), { numRuns: 300, seed: 9 });
+  });
+});

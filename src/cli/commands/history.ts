@@ -22,7 +22,7 @@ export function historyCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<HistoryOptions>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       const lines = (await withDatabase(o, (db) => listHistory(db, { client: o.client }), { readOnly: true })).filter((l) => o.all || l.type !== 'planned');
       const zoned = lines.map((l) => ({ ...l, ...localTime(l, config) }));

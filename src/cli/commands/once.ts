@@ -20,7 +20,7 @@ export function onceCommand(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const clock = clockFrom(o.now);
       const now = clock.now();
       const horizon = horizonWindow(config, now);

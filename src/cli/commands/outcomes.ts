@@ -14,7 +14,7 @@ interface OutcomeOptions extends GlobalOptions {
 }
 
 /** `done ID` and `skip ID --reason`: what happened to a touch, recorded in the history. */
-export function outcomeCommands(program: Command, io: CliIO): void {
+export function doneCommand(program: Command, io: CliIO): void {
   program
     .command('done')
     .argument('<id>', 'touch id (or its first 8 characters, as `plan` shows)')
@@ -24,7 +24,7 @@ export function outcomeCommands(program: Command, io: CliIO): void {
     .option('--by <employee>', 'who did it (default: the touch\'s employee)')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       checkEmployee(config, o.by);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
@@ -34,6 +34,9 @@ export function outcomeCommands(program: Command, io: CliIO): void {
       io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
     });
 
+}
+
+export function skipCommand(program: Command, io: CliIO): void {
   program
     .command('skip')
     .argument('<id>', 'touch id (or its first 8 characters)')
@@ -42,7 +45,7 @@ export function outcomeCommands(program: Command, io: CliIO): void {
     .option('--at <instant>', 'when it was decided (default: now)')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       if (!o.reason?.trim()) throw new BadInputError('--reason: expected a reason, found nothing');
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);

@@ -34,7 +34,7 @@ export function planCommand(program: Command, io: CliIO): void {
     .option('--excel', 'CSV for Excel in a comma-decimal locale (Russian, Romanian): ";" between cells, a byte-order mark, CRLF', false)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<PlanOptions>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const now = clockFrom(o.now).now();
       const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
       const to = o.to ? parseDateOption('--to', o.to) : addDuration(from, config.settings.horizon);

@@ -14,6 +14,7 @@ import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from 
 import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
+import { describe } from '../command-table.ts';
 
 interface SyncOptions extends GlobalOptions {
   dryRun: boolean;
@@ -37,17 +38,17 @@ export function feedDir(o: GlobalOptions): string {
   return process.env.TOUCHBASE_FEEDS_DIR ?? join(file === ':memory:' ? '.' : dirname(file), 'feeds');
 }
 
-export function syncCommands(program: Command, io: CliIO): void {
+export function syncCommand(program: Command, io: CliIO): void {
   program
     .command('sync')
-    .description('put the touches of the horizon into each employee\'s calendar (iCalendar feed for now)')
+    .description(describe('sync'))
     .option('--dry-run', 'print the operations without writing anything', false)
     .option('--employee <id>', 'only this employee')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .option('--no-read-calendars', 'do not read the calendars for events employees deleted or moved (faster)')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<SyncOptions & { readCalendars: boolean }>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
       const clock = clockFrom(o.now);
       const report = await withDatabase(o, async (db) => {
@@ -77,16 +78,19 @@ export function syncCommands(program: Command, io: CliIO): void {
       for (const [employee, why] of report.skipped) io.err(`  ${employee}: skipped — ${why}\n`);
     });
 
+}
+
+export function feedsCommand(program: Command, io: CliIO): void {
   program
     .command('feeds')
-    .description('each employee\'s iCalendar feed address (subscribe to it in Google, Outlook or Apple Calendar)')
+    .description(describe('feeds'))
     .option('--base-url <url>', 'public address of the touchbase server (default: $TOUCHBASE_PUBLIC_URL, settings.http.public_url, the address the daemon serves at, or http://host:port)')
     .option('--serve', 'serve the feeds over HTTP until stopped (Ctrl-C)', false)
     .option('--host <host>', 'address to listen on with --serve', '127.0.0.1')
     .option('--port <port>', 'port to listen on with --serve', '8787')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       // The feed secret is generated (written) on first use; a user who may not write reads the one there is.
       const { secret, base } = await withDatabase(o, async (db) => ({
         secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
@@ -112,13 +116,13 @@ export function syncCommands(program: Command, io: CliIO): void {
 
 /** `calendars check`: can we read and write each employee's calendar? One line each. */
 export function calendarsCommand(program: Command, io: CliIO): void {
-  const calendars = program.command('calendars').description('calendar connections');
+  const calendars = program.command('calendars').description(describe('calendars'));
   calendars
     .command('check')
     .description('try to read and write each employee\'s calendar and say, per employee, whether it works')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const ports = providersFromEnv();
       let failures = 0;
       await withDatabase(o, async (db) => {

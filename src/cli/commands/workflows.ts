@@ -30,7 +30,7 @@ export const REPORTS: Record<string, (db: DB, config: Config, today: string) => 
   silence: async (db, config, today) => silenceReport(config, await silentClientsNow(db, config, today), today),
 };
 
-export function workflowCommands(program: Command, io: CliIO): void {
+export function eventCommand(program: Command, io: CliIO): void {
   program
     .command('event <name>')
     .description('a business event (order.shipped, invoice.sent…) becomes a touch for the right employee, in their calendar at once')
@@ -40,7 +40,7 @@ export function workflowCommands(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const clock = clockFrom(o.now);
       const outcome = await withDatabase(o, async (db) => {
         let result;
@@ -58,6 +58,9 @@ export function workflowCommands(program: Command, io: CliIO): void {
       if (outcome.synced) io.out(`  ${outcome.synced}\n`);
     });
 
+}
+
+export function reportCommand(program: Command, io: CliIO): void {
   program
     .command('report <name>')
     .description(`a report for directors: ${Object.keys(REPORTS).join(', ')}`)
@@ -68,12 +71,15 @@ export function workflowCommands(program: Command, io: CliIO): void {
       const make = REPORTS[name];
       if (!make) throw new BadInputError(`report: expected one of ${Object.keys(REPORTS).join(', ')}, found ${JSON.stringify(name)}`);
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
       const report = await withDatabase(o, (db) => make(db, config, today), { readOnly: true });
       io.out(renderReport(report, o.format as ReportFormat));
     });
 
+}
+
+export function checksCommand(program: Command, io: CliIO): void {
   program
     .command('checks')
     .description('run the daily checks now (overdue, silence, escalations; --digest: the weekly digest too), as the daemon does each morning')
@@ -81,7 +87,7 @@ export function workflowCommands(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { digest: boolean; now?: string }>();
-      const config = readConfig(o);
+      const config = await readConfig(o);
       const now = clockFrom(o.now).now();
       const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
       io.out(`overdue: ${r.daily.overdueMoved} moved to the next working day, ${r.daily.overdueEscalated} escalated\n`);
