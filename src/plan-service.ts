@@ -20,6 +20,6 @@ export async function planWithHistory(
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db);
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, onlyClients) : undefined;
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, { onlyClients, clients: new Set(config.clients.map((c) => c.id)) }) : undefined;
   return { result, saved };
 }

@@ -69,13 +69,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     select e.touch_id, coalesce(t.date, '0000-00-00'), json_array(e.touch_id), e.employee_id, e.provider, e.event_key, case when e.state = 'active' then 'present' else 'absent' end, e.content_hash,
       case when e.state = 'active' then 'present' else 'deleted_by_user' end, e.provider_id, e.etag, e.content_hash,
       case when t.all_day = 1 then t.date else t.start_at end, case when t.all_day = 1 then null else t.end_at end, 0, 0, e.updated_at
-    from calendar_events e left join touches t on t.id = e.touch_id`.execute(db);
+    from calendar_events e left join touches t on t.id = e.touch_id
+    -- The embedded feeds are written in bulk from the desired state: they need no sync rows.
+    where e.provider <> 'ics'`.execute(db);
   // A pending write that was attempted may have been carried out: it is read back first.
   await sql`
     insert into calendar_sync (entry_id, entry_date, members, employee_id, provider, event_key, desired, remote, attempts, dirty, updated_at)
     select o.touch_id, coalesce((select t.date from touches t where t.id = o.touch_id), '0000-00-00'), json_array(o.touch_id), o.employee_id, o.provider,
       replace(o.touch_id, '-', ''), 'present', 'none', 0, 1, o.updated_at
-    from outbox o where o.status = 'pending' and o.op = 'create'
+    from outbox o where o.status = 'pending' and o.op = 'create' and o.provider <> 'ics'
       and not exists (select 1 from calendar_sync s where s.entry_id = o.touch_id and s.employee_id = o.employee_id and s.provider = o.provider)
     group by o.touch_id, o.employee_id, o.provider`.execute(db);
   await sql`

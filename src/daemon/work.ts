@@ -2,8 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../domain/types.ts';
 import type { CalendarPort, ProviderName } from '../calendar/port.ts';
 import type { DB } from '../storage/database.ts';
-import { horizonWindow, planWithHistory } from '../plan-service.ts';
-import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
+import type { SyncOptions } from '../sync/sync-calendars.ts';
+import { planAndSync } from '../sync/pass.ts';
 import { runDailyWorkflows } from '../workflows/daily.ts';
 import { runWeeklyDigest } from '../workflows/digest.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
@@ -52,12 +52,15 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
     checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${r.silent} silent clients, ${r.silenceAlerts} new alerts, ${r.silenceEscalated} escalated; ${r.cleared} alerts cleared; `;
   }
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
-  const { saved } = await planWithHistory(db, config, horizonWindow(config, now), now, true);
-  if (deps.signal.aborted) return report('stopped before the calendars were written', saved?.inserted ?? 0);
-  const synced = await syncCalendars(db, config, clock, {
+  if (deps.signal.aborted) return report('stopped before the calendars were written', 0);
+  // As far as anything changed since the last pass: one client edited re-plans that client and
+  // rewrites the calendars of the people who serve it.
+  const pass = await planAndSync(db, config, clock, {
     feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind === 'calendars' || kind === 'daily',
     dispatch: { ...deps.dispatch, signal: deps.signal },
   });
+  const saved = pass.planned?.saved;
+  const synced = pass.synced;
   const d = synced.dispatched!;
   const used = new Set(config.employees.filter((e) => e.calendar !== 'none' && !synced.skipped.has(e.id)).map((e) => e.calendar));
   const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));

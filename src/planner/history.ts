@@ -26,6 +26,14 @@ export interface Pin {
   readonly fixed?: boolean;
   /** The day it was due, when the daily check moved it forward as overdue: it stays overdue. */
   readonly overdueFrom?: string;
+  /** Cancelled (its client or rule gone): remembered in case it comes back, but holding no time. */
+  readonly cancelled?: boolean;
+}
+
+/** A timed pin that holds its employee's time: planned (not cancelled) or done — a skipped one frees it. */
+export interface HeldTime extends Pin {
+  readonly id: string;
+  readonly done: boolean;
 }
 
 export interface PlannerHistory {
@@ -33,8 +41,8 @@ export interface PlannerHistory {
   /** The latest resolution of each series; `anchor: last` counts from it. */
   readonly lastBySeries: ReadonlyMap<string, Resolution>;
   readonly pins: ReadonlyMap<string, Pin>;
-  /** Timed pins (with start, end and client) by employee, for re-planning a few clients. */
-  readonly timedPinsByEmployee: ReadonlyMap<string, readonly Pin[]>;
+  /** Timed pins (with start, end and client) that hold time, by employee. */
+  readonly timedPinsByEmployee: ReadonlyMap<string, readonly HeldTime[]>;
 }
 
 export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), pins: new Map(), timedPinsByEmployee: new Map() };
@@ -48,12 +56,15 @@ export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap
     const prev = last.get(r.series);
     if (!prev || r.date > prev.date || (r.date === prev.date && r.touchId > prev.touchId)) last.set(r.series, r);
   }
-  const timed = new Map<string, Pin[]>();
-  for (const pin of pins.values()) {
-    if (pin.startMs === undefined || pin.endMs === undefined || !pin.client) continue;
+  const timed = new Map<string, HeldTime[]>();
+  for (const [id, pin] of pins) {
+    if (pin.startMs === undefined || pin.endMs === undefined || !pin.client || pin.cancelled) continue;
+    const resolution = byId.get(id);
+    if (resolution?.status === 'skipped') continue;
+    const held: HeldTime = { ...pin, id, done: resolution !== undefined };
     const list = timed.get(pin.employee);
-    if (list) list.push(pin);
-    else timed.set(pin.employee, [pin]);
+    if (list) list.push(held);
+    else timed.set(pin.employee, [held]);
   }
   return { resolutions: byId, lastBySeries: last, pins, timedPinsByEmployee: timed };
 }

@@ -6,7 +6,7 @@ import { approximateDays } from '../domain/duration.ts';
 import { own } from '../domain/safe-keys.ts';
 import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
-import { demand, titleValue, type Demand } from './demand.ts';
+import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import type { PlannerHistory } from './history.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
@@ -32,6 +32,17 @@ export interface PlanWarning {
 export interface PlanResult {
   readonly touches: readonly Touch[];
   readonly warnings: readonly PlanWarning[];
+}
+
+/** Where a chain of `anchor: last` touches is in its walk. */
+interface ChainCursor {
+  readonly rule: Rule;
+  readonly spread: number;
+  readonly shared: ReturnType<typeof ruleShared>;
+  readonly unit: UnitOwn;
+  readonly base: string;
+  anchorDate: string | undefined;
+  k: number;
 }
 
 /** How far a chain of `anchor: last` touches is projected at most (a safety stop). */
@@ -93,19 +104,28 @@ class PlanRun {
 
   run(): PlanResult {
     const { from, to } = this.window;
-    if (this.onlyClients) this.#reserveOthers(this.onlyClients);
-    // All-day touches take no one's time: each goes straight to its day. Meetings and calls
-    // compete for slots: earlier placements first, so that whatever is new fits around them.
-    const fresh: Demand[] = [];
+    this.#reserveHeld(this.onlyClients);
+    // Meetings and calls compete for slots, so the order is: first what each person already
+    // holds where it is (done, moved by them, or planned and still valid); then touches that
+    // change hands (a new owner, a handover) kept at their hour where the new holder is free;
+    // then whatever is new, around all that. Nobody's planned call is displaced by another's
+    // change — and re-planning some clients gives what re-planning all of them would.
+    const later: Demand[] = [];
     const take = (d: Demand) => {
-      if (this.#keepPinned(d)) return;
-      if (d.durationMinutes === 0) this.#placeFresh(d);
-      else fresh.push(d);
+      if (!this.#keepPinned(d, false, true)) later.push(d);
     };
     calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
     campaignDemands(this.config, from, to, this.#todayOf(undefined), take);
     handoverDemands(this.config, this.#calendar, from, to, take);
-    for (const rule of this.config.rules) if (rule.anchor === 'last') this.#planChains(rule);
+    const chains = this.#keepChains();
+    const fresh: Demand[] = [];
+    for (const d of later) {
+      if (this.#keepPinned(d)) continue;
+      // All-day touches take no one's time: each goes straight to its day.
+      if (d.durationMinutes === 0) this.#placeFresh(d);
+      else fresh.push(d);
+    }
+    for (const cursor of chains) this.#followChain(cursor, false);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
     for (const d of fresh) this.#placeFresh(d);
@@ -115,26 +135,37 @@ class PlanRun {
     return { touches: keyed.map((k) => k.t), warnings: this.#warnings };
   }
 
-  /** The time other clients' recorded meetings and calls take from the employees involved. */
-  #reserveOthers(only: ReadonlySet<string>): void {
-    const involved = new Set<string>();
-    for (const client of this.config.clients) for (const id of Object.values(client.team)) involved.add(id);
-    for (const h of this.config.handovers) if (involved.has(h.from)) involved.add(h.to);
-    for (const employee of involved) {
-      for (const pin of this.history.timedPinsByEmployee.get(employee) ?? []) {
-        if (only.has(pin.client!)) continue;
-        this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
+  /**
+   * Time taken before anything is placed: done meetings and calls (they stay in calendars,
+   * marked ✓) and, when re-planning some clients, the other clients' planned ones.
+   */
+  #reserveHeld(only: ReadonlySet<string> | undefined): void {
+    for (const pins of this.history.timedPinsByEmployee.values()) {
+      for (const pin of pins) {
+        if (pin.date < this.window.from) continue;
+        if (pin.done || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
       }
     }
   }
 
-  #keepPinned(d: Demand, keepsOverdue = false): boolean {
+  /**
+   * Keeps a touch where it was put before, if that is still valid. With `sameHolder`, only a
+   * touch its holder keeps (not one changing hands, which waits until every holder's own are kept).
+   */
+  #keepPinned(d: Demand & { placeFrom?: string }, keepsOverdue = false, sameHolder = false): boolean {
     const pin = this.history.pins.get(d.id);
     if (!pin) return false;
-    // What was done, or what the employee chose, stays where it is.
-    const resolved = this.history.resolutions.has(d.id) || pin.fixed === true;
     const request = this.#request(d, pin.date);
     const start = pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined);
+    if (this.history.resolutions.has(d.id)) {
+      // Done or skipped: it stays as it is (a done one's time is already taken, see #reserveHeld).
+      const end = pin.endMs ?? (start !== undefined ? start + d.durationMinutes * 60_000 : undefined);
+      this.#emit(d, this.#employees.get(pin.employee) ?? request.employee, { date: pin.date, start, end }, keepsOverdue);
+      return true;
+    }
+    // What the employee chose (moved in their calendar) stays where it is too.
+    const resolved = pin.fixed === true;
+    if (sameHolder && !resolved && request.employee.id !== pin.employee) return false;
     const kept = this.#placer.tryKeep(request, pin.date, start, resolved);
     if (kept) {
       this.#emit(d, request.employee, kept, keepsOverdue);
@@ -171,36 +202,57 @@ class PlanRun {
     return placed;
   }
 
-  /** `anchor: last`: each touch due `every` after the previous one; the first after the last done. */
-  #planChains(rule: Rule): void {
-    const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
-    const shared = ruleShared(rule);
-    for (const client of this.config.clients) {
-      if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
-      for (const unit of ruleUnits(rule, client)) {
-        const last = this.history.lastBySeries.get(unit.series);
-        const base = last?.touchId ?? 'start';
-        let anchorDate = last?.date ?? client.since;
-        for (let k = 1; k <= MAX_CHAIN; k++) {
-          const due = anchorDate ? addDuration(anchorDate, rule.every!) : this.#todayOf(own(client.team, rule.ours));
-          if (due > this.window.to) break;
-          const window = { from: due, to: addDays(due, spread) };
-          const d = demand(shared, `${unit.series}|after:${base}|${k}`, window, unit);
-          let date: string | undefined;
-          if (this.#keepPinned(d, k === 1)) date = this.history.pins.get(d.id)!.date;
-          else {
-            // Only the first touch after the last done one can be overdue. It is never dropped:
-            // first planned after its due days have passed, it goes on the next working day
-            // from today, flagged overdue, with its window saying when it was due.
-            const today = this.#todayOf(this.#ownerId(d, due));
-            date = this.#placeFresh(window.to < today ? { ...d, placeFrom: today } : d, k === 1)?.date;
-          }
-          if (!date) break;
-          // After an overdue touch the cadence goes on from today, not from the missed day.
-          anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+  /**
+   * `anchor: last`: each touch due `every` after the previous one; the first after the last
+   * done. Each chain is walked as far as its holders keep what they hold; the cursors returned
+   * go on (#followChain) once everyone's kept touches are in place.
+   */
+  #keepChains(): ChainCursor[] {
+    const waiting: ChainCursor[] = [];
+    for (const rule of this.config.rules) {
+      if (rule.anchor !== 'last') continue;
+      const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
+      const shared = ruleShared(rule);
+      for (const client of this.config.clients) {
+        if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
+        for (const unit of ruleUnits(rule, client)) {
+          const last = this.history.lastBySeries.get(unit.series);
+          const cursor: ChainCursor = { rule, spread, shared, unit, base: last?.touchId ?? 'start', anchorDate: last?.date ?? client.since, k: 1 };
+          if (this.#followChain(cursor, true)) waiting.push(cursor);
         }
       }
     }
+    return waiting;
+  }
+
+  /**
+   * Walks a chain on from its cursor. With `keptOnly`, stops at the first touch its holder does
+   * not simply keep and returns true (the cursor then points at it); otherwise places it and goes on.
+   */
+  #followChain(c: ChainCursor, keptOnly: boolean): boolean {
+    for (; c.k <= MAX_CHAIN; c.k++) {
+      const client = c.unit.client;
+      const due = c.anchorDate ? addDuration(c.anchorDate, c.rule.every!) : this.#todayOf(own(client.team, c.rule.ours));
+      if (due > this.window.to) return false;
+      const window = { from: due, to: addDays(due, c.spread) };
+      const d = demand(c.shared, `${c.unit.series}|after:${c.base}|${c.k}`, window, c.unit);
+      // Only the first touch after the last done one can be overdue. It is never dropped:
+      // first planned after its due days have passed, it goes on the next working day from
+      // today, flagged overdue, with its window saying when it was due — and stays there
+      // (even once its hour has passed) like any other touch, until the day is over.
+      const today = this.#todayOf(this.#ownerId(d, due));
+      const late = window.to < today ? { ...d, placeFrom: today } : d;
+      let date: string | undefined;
+      // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
+      // on or after today where it went once it was late.
+      if (this.#keepPinned(d, c.k === 1, keptOnly) || (late !== d && this.#keepPinned(late, c.k === 1, keptOnly))) date = this.history.pins.get(d.id)!.date;
+      else if (keptOnly) return true;
+      else date = this.#placeFresh(late, c.k === 1)?.date;
+      if (!date) return false;
+      // After an overdue touch the cadence goes on from today, not from the missed day.
+      c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+    }
+    return false;
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {

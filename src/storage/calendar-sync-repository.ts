@@ -76,10 +76,10 @@ export interface DesiredChange {
  * given) is desired absent. Entries before `from` are history and stay as they are.
  * Returns the rows whose desired state changed.
  */
-export async function applyDesired(db: DB, wants: readonly Want[], scope: { from: string; employee?: string }, nowIso: string): Promise<DesiredChange[]> {
+export async function applyDesired(db: DB, wants: readonly Want[], scope: { from: string; employee?: string; skipProvider?: string }, nowIso: string): Promise<DesiredChange[]> {
   return inTransaction(db, async (trx) => {
     const existing = new Map<string, CalendarSyncRow>();
-    for (const row of await syncRowsFrom(trx, scope.from, scope.employee)) existing.set(keyString(row.entry_id, row.employee_id, row.provider), row);
+    for (const row of await syncRowsFrom(trx, scope.from, scope.employee)) if (row.provider !== scope.skipProvider) existing.set(keyString(row.entry_id, row.employee_id, row.provider), row);
     // Wants for entries whose rows are outside the scope query (dated before it, or new).
     const missing = wants.filter((w) => !existing.has(keyString(w.entryId, w.employeeId, w.provider)));
     for (let i = 0; i < missing.length; i += CHUNK) {

@@ -8,7 +8,7 @@ import * as m0003 from '../../db/migrations/0003_user_moves.ts';
 import * as m0004 from '../../db/migrations/0004_daemon.ts';
 import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import * as m0006 from '../../db/migrations/0006_reconciliation.ts';
-import * as m0007 from '../../db/migrations/0007_compact_history.ts';
+import * as m0007 from '../../db/migrations/0007_compact_storage.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
@@ -23,7 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_daemon': m0004,
   '0005_workflows': m0005,
   '0006_reconciliation': m0006,
-  '0007_compact_history': m0007,
+  '0007_compact_storage': m0007,
 };
 
 export type DB = Kysely<Database>;

@@ -80,6 +80,9 @@ export interface IcsEventRow {
   status: 'confirmed' | 'cancelled';
   /** JSON of the DesiredEvent. */
   payload: string;
+  content_hash: string | null;
+  /** The local date of the event (its entry's day). */
+  date: string | null;
   updated_at: string;
 }
 

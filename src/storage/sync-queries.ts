@@ -22,3 +22,44 @@ export async function touchesByIds(db: DB, ids: readonly string[]): Promise<Touc
 export async function touchById(db: DB, id: string): Promise<TouchRow | undefined> {
   return db.selectFrom('touches').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/**
+ * The clients and employees of touches whose history moved on after a point of the log
+ * (outcomes, moves, reassignments, cancellations, workflows' touches): a counter, not a clock,
+ * so nothing written in the same millisecond as a pass is missed.
+ */
+export async function touchesChangedSince(db: DB, seq: number): Promise<{ clients: Set<string>; employees: Set<string> }> {
+  const rows = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
+    .select(['touches.client_id', 'touches.employee_id', 'touch_events.employee_id as event_employee']).distinct().where('touch_events.seq', '>', seq).execute();
+  return {
+    clients: new Set(rows.map((r) => r.client_id)),
+    // A reassignment concerns both calendars: the one it left and the one it joined.
+    employees: new Set(rows.flatMap((r) => [r.employee_id, ...(r.event_employee ? [r.event_employee] : [])])),
+  };
+}
+
+/**
+ * The people holding open or done touches of some clients: whose calendars a re-plan of those
+ * clients can change (asked before and after it, so the calendar a touch left is rewritten too).
+ */
+export async function employeesHoldingTouchesOf(db: DB, clientIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  // In slices: SQLite takes a bounded number of parameters per statement.
+  for (let i = 0; i < clientIds.length; i += 500) {
+    const rows = await db.selectFrom('touches').select('employee_id').distinct()
+      .where('client_id', 'in', clientIds.slice(i, i + 500)).where('status', 'in', ['planned', 'done']).execute();
+    for (const r of rows) found.add(r.employee_id);
+  }
+  return found;
+}
+
+/** Where the history log is: a pass keeps it, the next asks what happened after. */
+export async function historyPoint(db: DB): Promise<number> {
+  const row = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** Employees with calendar calls still to make (retries, paused calendars, unresolved writes). */
+export async function employeesWithPendingWrites(db: DB): Promise<string[]> {
+  return (await db.selectFrom('calendar_sync').select('employee_id').distinct().where('dirty', '=', 1).execute()).map((r) => r.employee_id);
+}

@@ -28,59 +28,71 @@ export interface SaveSummary {
  * affected are read in one scan, compared in memory, and only what changed is written, by
  * statements prepared once, in one transaction.
  */
-export async function savePlan(db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string, onlyClients?: readonly string[]): Promise<SaveSummary> {
+export async function savePlan(
+  db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
+  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string> } = {},
+): Promise<SaveSummary> {
+  const { onlyClients, clients } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   const only = onlyClients ? new Set(onlyClients) : undefined;
   await inBulkTransaction(db, (sqlite) => {
-    // Each touch is looked up by its id (a prepared point query: no copy of the table in memory).
-    const find = sqlite.prepare(`select ${COMPARED.join(', ')} from touches where id = ?`).raw();
+    // What is stored, as one string per touch (its status and planned fields), read in one scan
+    // of the rows a plan can affect: compared in memory, so only what changed is written.
+    let from = window.from;
+    for (const t of touches) if (t.date < from) from = t.date;
+    const stored = new Map<string, string>();
+    const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where date >= ?`).raw();
+    for (const [id, signature] of scan.iterate(from) as Iterable<[string, string]>) stored.set(id, signature);
+    // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
+    const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const cancel = sqlite.prepare(`update touches set status = 'cancelled', updated_at = ? where id = ? and status = 'planned'`);
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail) values (?, ?, ?, ?, ?, ?, ?)');
+    const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
     const keep = new Set<string>();
     for (const t of touches) {
       keep.add(t.id);
       const values = plannedValues(t);
-      const row = find.get(t.id) as unknown[] | undefined;
-      if (!row) {
+      const signature = stored.get(t.id) ?? (empty ? undefined : find.get(t.id) as string | undefined);
+      if (signature === undefined) {
         insert.run(t.id, t.source, t.series, t.kind, t.client, ...values, 'planned', nowIso, nowIso);
         summary.inserted++;
         continue;
       }
-      const status = row[0] as string;
+      const [status, employee, date, start] = signature.split(SEP, 4) as [string, string, string, string];
       if (status === 'done' || status === 'skipped') {
         summary.unchanged++;
         continue;
       }
-      let changed = status === 'cancelled';
-      for (let i = 0; !changed && i < values.length; i++) changed = row[i + 1] !== values[i];
-      if (!changed) {
+      if (status !== 'cancelled' && signature === `planned${SEP}${values.join(SEP)}`) {
         summary.unchanged++;
         continue;
       }
       update.run(...values, nowIso, t.id);
-      const was = { employee: row[1] as string, date: row[2] as string, start: row[3] as string };
       if (status === 'cancelled') {
-        log.run(t.id, 'restored', nowIso, t.employee, was.date, t.date, null);
+        log.run(t.id, 'restored', nowIso, t.employee, date, t.date, null);
         summary.restored++;
-      } else if (was.employee !== t.employee) {
-        log.run(t.id, 'reassigned', nowIso, t.employee, was.date, t.date, `from ${was.employee}`);
+      } else if (employee !== t.employee) {
+        log.run(t.id, 'reassigned', nowIso, t.employee, date, t.date, `from ${employee}`);
         summary.reassigned++;
-      } else if (was.date !== t.date || was.start !== t.start) {
-        log.run(t.id, 'rescheduled', nowIso, t.employee, was.date, t.date, 'plan changed');
+      } else if (date !== t.date || start !== t.start) {
+        log.run(t.id, 'rescheduled', nowIso, t.employee, date, t.date, 'plan changed');
         summary.rescheduled++;
       } else summary.updated++;
     }
-    // Only what this plan could have made: the planner's own sources, in periods that reach into
-    // the window. Touches of events, silence and escalations, and overdue touches moved forward
-    // from an earlier period, are not the plan's to cancel. Read one row at a time.
-    const stale = sqlite.prepare(`select id, employee_id, date, source, client_id from touches
-      where status = 'planned' and date >= ? and date <= ? and window_to >= ? and overdue_from is null`).raw();
+    // Only what this plan could have made: the planner's own sources, of the clients planned.
+    // Touches of events, silence and escalations are not the plan's to cancel. A touch of an
+    // earlier period carried into the window — moved there by its employee, or forward as
+    // overdue by the daily check — is not the plan's either (the plan covers only periods that
+    // reach into the window), unless its client is gone. Read one row at a time.
+    const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null)
+      from touches where status = 'planned' and date >= ? and date <= ?`).raw();
     const gone: unknown[][] = [];
-    for (const row of stale.iterate(window.from, window.to, window.from) as Iterable<unknown[]>) {
+    for (const row of stale.iterate(window.from, window.from, window.to) as Iterable<unknown[]>) {
       if (keep.has(row[0] as string) || !PLANNER_SOURCE.test(row[3] as string)) continue;
       if (only && !only.has(row[4] as string)) continue;
+      if (row[5] === 1 && (!clients || clients.has(row[4] as string))) continue;
       gone.push(row);
     }
     for (const [id, employee, date] of gone) {
@@ -98,8 +110,8 @@ const PLANNER_SOURCE = /^(rule|campaign|handover):/;
 /** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
 const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
 const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
-/** What a stored touch is compared on: its status, then the planned fields in order. */
-const COMPARED = ['status', ...PLANNED_FIELDS] as const;
+/** Between the fields of a stored touch's signature (a character no field holds). */
+const SEP = '\u001f';
 
 const jsonOf = new Map<readonly unknown[], string>();
 
@@ -153,9 +165,10 @@ export async function loadHistory(db: DB): Promise<PlannerHistory> {
       // Moved by the employee, or moved forward as overdue: the plan keeps that day.
       const fixed = movedByUser === 1 || overdueFromRow !== null;
       const overdueFrom = overdueFromRow ?? undefined;
+      const cancelled = status === 'cancelled';
       pins.set(id, allDay
-        ? { date, start: undefined, employee, client, fixed, overdueFrom }
-        : { date, start: startAt, startMs: Date.parse(startAt), endMs: Date.parse(endAt), employee, client, fixed, overdueFrom });
+        ? { date, start: undefined, employee, client, fixed, overdueFrom, cancelled }
+        : { date, start: startAt, startMs: Date.parse(startAt), endMs: Date.parse(endAt), employee, client, fixed, overdueFrom, cancelled });
       if (status === 'done' || status === 'skipped') resolutions.push({ touchId: id, series, status, date: resolvedDate ?? date });
     }
   });
@@ -325,6 +338,14 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
     const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
     return rowToTouch(r, isOverdue(config, r, today));
   });
+}
+
+/** The stored touches of a period, as touches (what was planned, when nothing needed planning again). */
+export async function storedTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
+  const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
+    .where('status', '!=', 'cancelled').execute();
+  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  return sortTouches(rows.map((r) => rowToTouch(r, isOverdue(config, r, now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!))));
 }
 
 /** A stored touch as the planner's Touch (the shape `plan` prints). */

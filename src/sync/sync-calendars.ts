@@ -5,16 +5,18 @@ import type { Clock } from '../clock.ts';
 import type { Config, Employee } from '../domain/types.ts';
 import { horizonWindow } from '../plan-service.ts';
 import type { DB } from '../storage/database.ts';
-import type { CalendarOwner, CalendarPort, ProviderName } from '../calendar/port.ts';
+import type { CalendarOwner, CalendarPort, DesiredEvent, ProviderName } from '../calendar/port.ts';
 import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
 import { setupHint } from '../calendar/setup-hint.ts';
 import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
+import { applyFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
+import { employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
-import { desiredState, eventOf, rowKey } from './desired-state.ts';
+import { desiredState, rowKey } from './desired-state.ts';
 import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
@@ -22,6 +24,11 @@ import { RemoteChanges } from './remote-changes.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
+  /**
+   * Only these employees' calendars (an incremental pass: the people a change reaches), plus
+   * those with calls still to make and those whose touches changed since `since`.
+   */
+  readonly scope?: { readonly employees: ReadonlySet<string>; readonly since: number };
   readonly dryRun?: boolean;
   /** Where the iCalendar feed files are written. */
   readonly feedDir: string;
@@ -60,12 +67,15 @@ export interface SyncReport {
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
+  /** The employees whose calendars this sync worked out (all of them, or the scope of an incremental pass). */
+  readonly employees: number;
 }
 
 /**
  * One sync: what employees did in their calendars (read first), the plan's touches of the
  * horizon recorded as the desired state of each calendar, then each calendar brought to it
- * (docs/sync-states.md), and the feeds written. A second run with nothing changed writes nothing.
+ * (docs/sync-states.md), and the feeds written. One employee at a time, so memory holds one
+ * calendar's events, not the company's. A second run with nothing changed writes nothing.
  */
 export async function syncCalendars(db: DB, config: Config, clock: Clock, options: SyncOptions): Promise<SyncReport> {
   const now = clock.now();
@@ -73,9 +83,9 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const window = horizonWindow(config, now);
   const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...options.ports };
   const gateway = new CalendarGateway({ ports, clock, ...options.dispatch });
-  const employees = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
+  const all = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
   const skipped = new Map<string, string>();
-  for (const e of employees.values()) {
+  for (const e of all.values()) {
     if (e.calendar === 'none') skipped.set(e.id, 'calendar: none');
     else if (!ports[e.calendar]) skipped.set(e.id, `no ${e.calendar} connection is configured: ${setupHint(e.calendar)}`);
   }
@@ -84,28 +94,72 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const remoteChanges = new RemoteChanges(db, config, links);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
-    : await observeCalendars(db, config, gateway, remoteChanges, window, [...employees.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
-  const desired = await desiredState(db, config, window, links, now, options.employee);
+    : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
 
-  if (options.dryRun) {
-    const { operations, waiting } = await wouldDo(db, desired.wants, desired.events, window, options.employee);
-    return { window, operations, waiting, reconciled, dispatched: undefined, calls: { reads: 0, writes: 0 }, skipped, feeds: [] };
+  // Whose calendars to work out: everyone's, or the pass's scope and whoever has calls waiting or touches changed since.
+  let chosen = [...all.values()];
+  if (options.scope) {
+    const reach = new Set([...options.scope.employees, ...await employeesWithPendingWrites(db), ...(await touchesChangedSince(db, options.scope.since)).employees]);
+    chosen = chosen.filter((e) => reach.has(e.id));
   }
-  const changes = await applyDesired(db, desired.wants, { from: window.from, employee: options.employee }, nowIso);
+  // The embedded feeds are ours: written in bulk from the desired state, one transaction per
+  // employee (a test may inject its own feed port instead, to put the feeds through the reconciler).
+  const bulkFeeds = !options.ports?.ics;
   const operations: SyncOperation[] = [];
-  for (const c of changes) {
-    const op = nextStep(stateOf(c.row));
-    if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: c.row.employee_id, provider: c.row.provider, title: eventOf(desired, c.row)?.title });
+  const kept = new Map<string, DesiredEvent>();
+  let waiting = 0;
+  let feedWrites = 0;
+  const purgeBefore = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
+  for (const e of chosen) {
+    if (e.calendar === 'none') continue;
+    const desired = await desiredState(db, config, window, links, now, e.id);
+    const title = (entryId: string, provider: string) => desired.events.get(rowKey(entryId, e.id, provider))?.title;
+    if (bulkFeeds && e.calendar === 'ics') {
+      const changes = await applyFeedEvents(db, [e.id], desired.wants.map((w) => {
+        const event = desired.events.get(rowKey(w.entryId, w.employeeId, w.provider))!;
+        return { employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) };
+      }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
+      for (const c of changes) operations.push({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') });
+      feedWrites += changes.length;
+      continue;
+    }
+    if (options.dryRun) {
+      const would = await wouldDo(db, desired.wants, desired.events, window, e.id);
+      operations.push(...would.operations);
+      waiting += would.waiting;
+      continue;
+    }
+    const changes = await applyDesired(db, desired.wants, { from: window.from, employee: e.id, skipProvider: bulkFeeds ? 'ics' : undefined }, nowIso);
+    const changed = new Set<string>();
+    for (const c of changes) {
+      const op = nextStep(stateOf(c.row));
+      changed.add(rowKey(c.row.entry_id, c.row.employee_id, c.row.provider));
+      if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: title(c.row.entry_id, c.row.provider) });
+    }
+    // Only the events of rows with a call to make are kept for the reconciler.
+    for (const row of await dirtySyncRows(db, e.id)) {
+      const k = rowKey(row.entry_id, row.employee_id, row.provider);
+      const event = desired.events.get(k);
+      if (event) kept.set(k, event);
+      if (!changed.has(k)) waiting++;
+    }
   }
-  const changed = new Set(changes.map((c) => rowKey(c.row.entry_id, c.row.employee_id, c.row.provider)));
-  const waiting = (await dirtySyncRows(db, options.employee)).filter((r) => !changed.has(rowKey(r.entry_id, r.employee_id, r.provider))).length;
+  if (options.dryRun) {
+    return { window, operations, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [], employees: chosen.length };
+  }
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Reconciler({
-    db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => eventOf(desired, row), ...options.dispatch,
+    db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => kept.get(rowKey(row.entry_id, row.employee_id, row.provider)), ...options.dispatch,
   }).runDue(options.employee);
+  // Written to the feeds (in the same transactions as the rest of their changes).
+  dispatched.done += feedWrites;
+  const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now);
+  return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
+}
 
-  const feeds = await writeFeeds(db, config, [...employees.values()], options.feedDir, now);
-  return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds };
+/** The entry id of an event key (the entry's UUID without dashes, and any generation suffix). */
+function entryIdOf(key: string): string {
+  return key.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 }
 
 /**
@@ -156,11 +210,9 @@ async function writeFeeds(db: DB, config: Config, employees: readonly Employee[]
   const secret = await feedSecret(db);
   mkdirSync(dir, { recursive: true });
   // Cancelled events stay in a feed for a while so subscribers drop them, then go for good.
-  await db.deleteFrom('ics_events').where('status', '=', 'cancelled').where('updated_at', '<', now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!).execute();
-  const stats = new Map((await db.selectFrom('ics_events')
-    .select(['employee_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('last'), (eb) => eb.fn.sum<number>('sequence').as('changes')])
-    .groupBy('employee_id').execute()).map((r) => [r.employee_id, `${r.n}|${r.last}|${r.changes}`]));
-  const rendered = new Map((await db.selectFrom('ics_feeds').selectAll().execute()).map((r) => [r.employee_id, r.fingerprint]));
+  await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
+  const stats = await feedFingerprints(db);
+  const rendered = await renderedFeeds(db);
   for (const e of employees) {
     if (e.calendar !== 'ics') continue;
     const token = feedToken(secret, e.id);
@@ -173,8 +225,7 @@ async function writeFeeds(db: DB, config: Config, employees: readonly Employee[]
     // Written beside and renamed: a reader never sees half a feed.
     writeFileSync(`${file}.tmp`, text);
     renameSync(`${file}.tmp`, file);
-    await db.insertInto('ics_feeds').values({ employee_id: e.id, fingerprint, rendered_at: now.toUTC().toISO()! })
-      .onConflict((oc) => oc.column('employee_id').doUpdateSet({ fingerprint, rendered_at: now.toUTC().toISO()! })).execute();
+    await recordRenderedFeed(db, e.id, fingerprint, now.toUTC().toISO()!);
   }
   return feeds;
 }

@@ -7,25 +7,13 @@ import { writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { feedLinks } from '../helpers/feed-links.ts';
 
 afterEach(stopAll);
 
 const TOKEN = 'an-api-token-of-at-least-32-characters';
 
 /** The one-click links in the feeds, by action, for each touch uid. */
-function feedLinks(feedDir: string): { uid: string; done: string; skip: string; snooze: string }[] {
-  const out = [];
-  for (const file of readdirSync(feedDir).filter((f) => f.endsWith('.ics'))) {
-    const text = readFileSync(join(feedDir, file), 'utf8').replace(/\r?\n[ \t]/g, '');
-    for (const event of text.split('BEGIN:VEVENT').slice(1)) {
-      const uid = /UID:([^\r\n]+)/.exec(event)?.[1] ?? '';
-      const link = (label: string) => new RegExp(`${label}: \\S*(/a/[A-Za-z0-9._-]+)`).exec(event.replace(/\\n/g, '\n'))?.[1];
-      const done = link('Done');
-      if (done) out.push({ uid, done, skip: link('Skip')!, snooze: link('Snooze a week')! });
-    }
-  }
-  return out;
-}
 
 async function started(clock = new ManualClock(NOW)) {
   const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });

@@ -11,6 +11,7 @@ import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { feedLinks } from '../helpers/feed-links.ts';
 
 afterEach(stopAll);
 
@@ -26,19 +27,6 @@ async function touchesOf(dbFile: string) {
 }
 
 /** The one-click links in the employee's iCalendar feed, by action, for each touch uid. */
-function feedLinks(feedDir: string): { uid: string; done: string; skip: string; snooze: string }[] {
-  const out = [];
-  for (const file of readdirSync(feedDir).filter((f) => f.endsWith('.ics'))) {
-    const text = readFileSync(join(feedDir, file), 'utf8').replace(/\r?\n[ \t]/g, '');
-    for (const event of text.split('BEGIN:VEVENT').slice(1)) {
-      const uid = /UID:([^\r\n]+)/.exec(event)?.[1] ?? '';
-      const link = (label: string) => new RegExp(`${label}: \\S*(/a/[A-Za-z0-9._-]+)`).exec(event.replace(/\\n/g, '\n'))?.[1];
-      const done = link('Done');
-      if (done) out.push({ uid, done, skip: link('Skip')!, snooze: link('Snooze a week')! });
-    }
-  }
-  return out;
-}
 
 describe('touchbase daemon', () => {
   it('a second daemon on the same database refuses to start, with a clear message', async () => {

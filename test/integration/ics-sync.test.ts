@@ -47,10 +47,15 @@ function feedEvents(file: string) {
   return { root, events: root.getAllSubcomponents('vevent') };
 }
 
-/** Where each calendar entry's event is, as the sync recorded it. */
+/** Where each calendar entry's event is in the feeds (or, through an injected feed port, as the sync recorded it). */
 async function recordedEvents(db: DB) {
   const rows = await db.selectFrom('calendar_sync').selectAll().where('remote', '=', 'present').execute();
-  return new Map(rows.map((r) => [r.entry_id, { entryId: r.entry_id, employeeId: r.employee_id, providerId: r.remote_id!, members: JSON.parse(r.members) as string[] }]));
+  if (rows.length) return new Map(rows.map((r) => [r.entry_id, { entryId: r.entry_id, employeeId: r.employee_id, providerId: r.remote_id!, members: JSON.parse(r.members) as string[] }]));
+  const events = await db.selectFrom('ics_events').selectAll().where('status', '=', 'confirmed').execute();
+  return new Map(events.map((e) => {
+    const event = JSON.parse(e.payload) as DesiredEvent;
+    return [event.touchId, { entryId: event.touchId, employeeId: e.employee_id, providerId: e.event_key, members: listedTouches(event.description) }];
+  }));
 }
 
 /** Each employee's feed holds exactly the entries of their open touches: one event per meeting or call, one per day and source of the rest. */
@@ -72,15 +77,16 @@ async function calendarMatchesPlan(db: DB) {
 }
 
 describe('sync to the iCalendar feed', () => {
-  it('pushes the plan, reporting progress, and a second sync with nothing changed writes nothing', async () => {
+  it('writes the plan into the feeds in one go, and a second sync with nothing changed writes nothing', async () => {
     const { db, feedDir } = await setup();
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);
-    const progress: [number, number][] = [];
-    const first = await syncCalendars(db, config, clock, { feedDir, dispatch: { onProgress: (f, t) => progress.push([f, t]) } });
+    const first = await syncCalendars(db, config, clock, { feedDir });
     expect(first.dispatched!.done).toBeGreaterThan(20);
-    expect(progress).toHaveLength(first.dispatched!.done);
-    expect(progress.at(-1)).toEqual([first.dispatched!.done, first.dispatched!.done]);
+    expect(first.operations.every((op) => op.op === 'create' && op.provider === 'ics')).toBe(true);
+    expect(first.operations).toHaveLength(first.dispatched!.done);
+    // The feeds need no per-event bookkeeping: nothing waits, nothing is in flight.
+    expect(await db.selectFrom('calendar_sync').selectAll().execute()).toEqual([]);
     const run = async (c: Config) => {
       await planWithHistory(db, c, HORIZON, NOW, true);
       return syncCalendars(db, c, clock, { feedDir });
@@ -131,13 +137,18 @@ describe('sync to the iCalendar feed', () => {
     await db.destroy();
   });
 
-  it('a crash after recording the desired state and before any call loses and duplicates nothing', async () => {
-    const { db, run } = await setup();
+  it('a crash after recording the desired state and before any call loses and duplicates nothing (feeds through the reconciler)', async () => {
+    const { db } = await setup();
     const config = configOf(sections());
+    const port = { ics: new IcsCalendar(db, clock) };
+    const run = async (c: Config) => {
+      await planWithHistory(db, c, HORIZON, NOW, true);
+      return syncCalendars(db, c, clock, { feedDir: tempDir(), ports: port });
+    };
     await planWithHistory(db, config, HORIZON, NOW, true);
-    const planned = await syncCalendars(db, config, clock, { feedDir: tempDir(), dryRun: true });
+    const planned = await syncCalendars(db, config, clock, { feedDir: tempDir(), dryRun: true, ports: port });
     // The process stops right after the desired state is stored: nothing is sent.
-    const stopped = await syncCalendars(db, config, clock, { feedDir: tempDir(), dispatch: { signal: AbortSignal.abort() } });
+    const stopped = await syncCalendars(db, config, clock, { feedDir: tempDir(), ports: port, dispatch: { signal: AbortSignal.abort() } });
     expect(stopped.dispatched!.done).toBe(0);
     expect((await dirtySyncRows(db)).length).toBe(planned.operations.length);
     const again = await run(config);
@@ -181,9 +192,14 @@ describe('sync to the iCalendar feed', () => {
     await db.destroy();
   });
 
-  it('an event the employee deleted is recorded as skipped by them and not pushed again', async () => {
-    const { db, run } = await setup();
+  it('an update that finds the event gone reads it, and records it deleted by its employee: not pushed again (feeds through the reconciler)', async () => {
+    const { db } = await setup();
     const config = configOf(sections());
+    const port = { ics: new IcsCalendar(db, clock) };
+    const run = async (c: Config) => {
+      await planWithHistory(db, c, HORIZON, NOW, true);
+      return syncCalendars(db, c, clock, { feedDir: tempDir(), ports: port });
+    };
     await run(config);
     const victim = [...(await recordedEvents(db)).values()].find((e) => e.members.length === 1 && e.members[0] === e.entryId)!;
     // The employee deletes it in their calendar.

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { DB } from '../../storage/database.ts';
+import { feedEvents } from '../../storage/feed-repository.ts';
 import type { DesiredEvent } from '../port.ts';
 import { IcsWriter, type IcsEvent } from './ics-writer.ts';
 
@@ -15,7 +16,7 @@ const FEED_TTL_SECONDS = 15 * 60;
  * events kept as STATUS:CANCELLED for a while; private, no attendees.
  */
 export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime): Promise<string> {
-  const rows = await db.selectFrom('ics_events').selectAll().where('employee_id', '=', employeeId).orderBy('event_key').execute();
+  const rows = await feedEvents(db, employeeId);
   const oldest = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
   const events: IcsEvent[] = [];
   const zones = new Set<string>();

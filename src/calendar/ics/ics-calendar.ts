@@ -25,10 +25,12 @@ export class IcsCalendar implements CalendarPort {
     // A cancelled event comes back under its UID with a higher SEQUENCE: subscribers revive it.
     const row: IcsEventRow = {
       employee_id: owner.employeeId, event_key: event.key, sequence: existing ? existing.sequence + 1 : 0,
-      status: 'confirmed', payload: JSON.stringify(event), updated_at: this.#now(),
+      status: 'confirmed', payload: JSON.stringify(event), content_hash: event.contentHash, date: event.start.slice(0, 10), updated_at: this.#now(),
     };
     await this.#db.insertInto('ics_events').values(row)
-      .onConflict((oc) => oc.columns(['employee_id', 'event_key']).doUpdateSet({ sequence: row.sequence, status: 'confirmed', payload: row.payload, updated_at: row.updated_at }))
+      .onConflict((oc) => oc.columns(['employee_id', 'event_key']).doUpdateSet({
+        sequence: row.sequence, status: 'confirmed', payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at,
+      }))
       .execute();
     return toRemote(row);
   }
@@ -36,8 +38,8 @@ export class IcsCalendar implements CalendarPort {
   async update(owner: CalendarOwner, providerId: string, event: DesiredEvent): Promise<RemoteEvent> {
     const existing = await this.#row(owner.employeeId, providerId);
     if (!existing || existing.status === 'cancelled') throw new CalendarError('not_found', `no event ${providerId} in the feed of ${owner.employeeId}`);
-    const row: IcsEventRow = { ...existing, sequence: existing.sequence + 1, payload: JSON.stringify(event), updated_at: this.#now() };
-    await this.#db.updateTable('ics_events').set({ sequence: row.sequence, payload: row.payload, updated_at: row.updated_at })
+    const row: IcsEventRow = { ...existing, sequence: existing.sequence + 1, payload: JSON.stringify(event), content_hash: event.contentHash, date: event.start.slice(0, 10), updated_at: this.#now() };
+    await this.#db.updateTable('ics_events').set({ sequence: row.sequence, payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at })
       .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
     return toRemote(row);
   }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { addDays } from '../../planner/dates.ts';
-import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { planAndSync } from '../../sync/pass.ts';
+import { storedTouches } from '../../storage/touch-repository.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
-import { horizonWindow, planWithHistory } from '../../plan-service.ts';
+import { horizonWindow } from '../../plan-service.ts';
 import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
@@ -25,16 +26,16 @@ export function onceCommand(program: Command, io: CliIO): void {
       const now = clock.now();
       const horizon = horizonWindow(config, now);
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
-      const { result, saved, report } = await withDatabase(o, async (db) => {
-        const planned = await planWithHistory(db, config, window, now, true);
-        // The horizon goes into the calendars too: the iCalendar feeds need no account.
-        await planWithHistory(db, config, horizon, now, true);
-        const synced = await syncCalendars(db, config, clock, { feedDir: feedDir(o), ports: providersFromEnv() });
-        return { ...planned, report: synced };
+      const { touches, saved, report } = await withDatabase(o, async (db) => {
+        // The horizon is planned once (as far as anything changed since the last pass); its
+        // first 30 days are what is printed.
+        const pass = await planAndSync(db, config, clock, { feedDir: feedDir(o), ports: providersFromEnv() });
+        const shown = pass.planned ? pass.planned.result.touches : await storedTouches(db, window, now, config);
+        return { touches: shown.filter((t) => t.date <= window.to), saved: pass.planned?.saved, report: pass.synced };
       });
       io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
       io.out(`configuration ${configDir(o)}, database ${dbFile(o)}\n\n`);
-      await writeTouches(result.touches, 'table', now, io, { config });
+      await writeTouches(touches, 'table', now, io, { config });
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);

@@ -1,13 +1,13 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { planAndSync } from '../../sync/pass.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
 import { linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
-import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -17,6 +17,7 @@ import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 
 interface SyncOptions extends GlobalOptions {
+  full: boolean;
   dryRun: boolean;
   employee?: string;
   now?: string;
@@ -46,19 +47,20 @@ export function syncCommand(program: Command, io: CliIO): void {
     .option('--employee <id>', 'only this employee')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .option('--no-read-calendars', 'do not read the calendars for events employees deleted or moved (faster)')
+    .option('--full', 're-plan and rewrite every calendar, not only what changed since the last sync', false)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<SyncOptions & { readCalendars: boolean }>();
       const config = await readConfig(o);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
       const clock = clockFrom(o.now);
       const report = await withDatabase(o, async (db) => {
-        // The calendars follow the plan of the horizon: re-plan and record it first (a dry run
-        // writes nothing and compares with the plan as last recorded).
-        if (!o.dryRun) await planWithHistory(db, config, horizonWindow(config, clock.now()), clock.now(), true);
-        return syncCalendars(db, config, clock, {
+        const options = {
           employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: o.readCalendars,
           dispatch: { onProgress: progressPrinter(io) },
-        });
+        };
+        // A dry run writes nothing and compares with the plan as last recorded; otherwise the
+        // calendars follow the plan of the horizon, re-planned as far as anything changed.
+        return o.dryRun ? syncCalendars(db, config, clock, options) : (await planAndSync(db, config, clock, { ...options, full: o.full })).synced;
       });
       if (o.dryRun) {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);

@@ -1,0 +1,108 @@
+import type { DB } from './database.ts';
+import { inBulkTransaction } from './database.ts';
+import type { IcsEventRow } from './schema.ts';
+
+/**
+ * The events of the embedded iCalendar feeds (the calendar touchbase keeps itself). A sync
+ * writes them in bulk, in one transaction, from the desired state: no outbox round trip and no
+ * transaction per event for a file we write ourselves.
+ */
+
+/** An event a feed should hold: its key (the UID without "@touchbase"), content hash, day and content. */
+export interface FeedWant {
+  readonly employeeId: string;
+  readonly key: string;
+  readonly date: string;
+  readonly hash: string;
+  /** JSON of the event (a DesiredEvent). */
+  readonly payload: string;
+}
+
+/** A change made to a feed (or, in a dry run, that would be made). */
+export interface FeedChange {
+  readonly op: 'create' | 'update' | 'delete';
+  readonly employeeId: string;
+  readonly key: string;
+}
+
+/**
+ * Brings the feeds of `employees` to `wants` in one transaction: new events are added, changed
+ * ones take a higher SEQUENCE, events of this period that are no longer wanted become
+ * CANCELLED (kept a while so subscribers drop them); events before `from` are history and stay.
+ * Cancelled events older than `purgeBefore` go. Returns what changed (`dryRun`: what would).
+ */
+export async function applyFeedEvents(
+  db: DB, employees: readonly string[], wants: readonly FeedWant[], scope: { from: string; purgeBefore: string }, nowIso: string, dryRun = false,
+): Promise<FeedChange[]> {
+  const changes: FeedChange[] = [];
+  if (employees.length === 0) return changes;
+  const changed = { add: (employeeId: string, key: string, op: FeedChange['op']) => changes.push({ op, employeeId, key }) };
+  const only = new Set(employees);
+  await inBulkTransaction(db, (sqlite) => {
+    const stored = new Map<string, [number, string, string, string]>();
+    const scan = sqlite.prepare('select employee_id, event_key, sequence, status, content_hash, date from ics_events where employee_id = ?').raw();
+    for (const employee of only) {
+      for (const [e, key, sequence, status, hash, date] of scan.iterate(employee) as Iterable<[string, string, number, string, string, string]>) {
+        stored.set(`${e}\u0000${key}`, [sequence, status, hash, date]);
+      }
+    }
+    const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
+      values (?, ?, ?, 'confirmed', ?, ?, ?, ?)`);
+    const update = sqlite.prepare(`update ics_events set sequence = ?, status = 'confirmed', payload = ?, content_hash = ?, date = ?, updated_at = ?
+      where employee_id = ? and event_key = ?`);
+    const cancel = sqlite.prepare(`update ics_events set sequence = sequence + 1, status = 'cancelled', updated_at = ? where employee_id = ? and event_key = ?`);
+    const wanted = new Set<string>();
+    for (const w of wants) {
+      if (!only.has(w.employeeId)) continue;
+      const k = `${w.employeeId}\u0000${w.key}`;
+      wanted.add(k);
+      const row = stored.get(k);
+      if (!row) {
+        if (!dryRun) insert.run(w.employeeId, w.key, 0, w.payload, w.hash, w.date, nowIso);
+        changed.add(w.employeeId, w.key, 'create');
+      } else if (row[1] !== 'confirmed' || row[2] !== w.hash) {
+        if (!dryRun) update.run(row[0] + 1, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);
+        changed.add(w.employeeId, w.key, row[1] === 'confirmed' ? 'update' : 'create');
+      }
+    }
+    for (const [k, [, status, , date]] of stored) {
+      if (wanted.has(k) || status !== 'confirmed' || (date ?? '') < scope.from) continue;
+      const [employee, key] = k.split('\u0000') as [string, string];
+      if (!dryRun) cancel.run(nowIso, employee, key);
+      changed.add(employee, key, 'delete');
+    }
+    if (!dryRun) {
+      const purged = sqlite.prepare(`delete from ics_events where status = 'cancelled' and updated_at < ? and employee_id = ?`);
+      for (const employee of only) purged.run(scope.purgeBefore, employee);
+    }
+  });
+  return changes;
+}
+
+/** One employee's feed events, in key order (what the feed file lists). */
+export async function feedEvents(db: DB, employeeId: string): Promise<IcsEventRow[]> {
+  return db.selectFrom('ics_events').selectAll().where('employee_id', '=', employeeId).orderBy('event_key').execute();
+}
+
+/** Employees whose feed file was last written from the state it has now (their fingerprint). */
+export async function renderedFeeds(db: DB): Promise<Map<string, string>> {
+  return new Map((await db.selectFrom('ics_feeds').selectAll().execute()).map((r) => [r.employee_id, r.fingerprint]));
+}
+
+export async function recordRenderedFeed(db: DB, employeeId: string, fingerprint: string, nowIso: string): Promise<void> {
+  await db.insertInto('ics_feeds').values({ employee_id: employeeId, fingerprint, rendered_at: nowIso })
+    .onConflict((oc) => oc.column('employee_id').doUpdateSet({ fingerprint, rendered_at: nowIso })).execute();
+}
+
+/** A fingerprint of each employee's feed events (how many, the last change): a feed whose fingerprint moved is written again. */
+export async function feedFingerprints(db: DB): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('ics_events')
+    .select(['employee_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('last'), (eb) => eb.fn.sum<number>('sequence').as('changes')])
+    .groupBy('employee_id').execute();
+  return new Map(rows.map((r) => [r.employee_id, `${r.n}|${r.last}|${r.changes}`]));
+}
+
+/** Cancelled events older than `before` go (subscribers have dropped them by now). */
+export async function purgeCancelledFeedEvents(db: DB, before: string): Promise<void> {
+  await db.deleteFrom('ics_events').where('status', '=', 'cancelled').where('updated_at', '<', before).execute();
+}

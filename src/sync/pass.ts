@@ -1,0 +1,70 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import type { SaveSummary } from '../storage/touch-repository.ts';
+import { localValue, setLocalValue } from '../storage/local-secrets.ts';
+import { employeesHoldingTouchesOf, historyPoint, touchesChangedSince } from '../storage/sync-queries.ts';
+import { horizonWindow, planWithHistory } from '../plan-service.ts';
+import type { PlanResult } from '../planner/plan.ts';
+import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope.ts';
+import { linksBaseUrl } from './event-links.ts';
+import { linkSecret } from '../http/action-links.ts';
+import { syncCalendars, type SyncOptions, type SyncReport } from './sync-calendars.ts';
+
+const BASIS = 'sync.basis';
+
+export interface PassResult {
+  /** The plan of the horizon, or undefined when nothing a plan depends on changed. */
+  readonly planned: { result: PlanResult; saved: SaveSummary | undefined } | undefined;
+  readonly synced: SyncReport;
+  readonly scope: PassScope;
+}
+
+/**
+ * One pass of plan and sync over the horizon — what the daemon's jobs, `touchbase once` and
+ * `touchbase sync` do — doing only what changed since the last pass reaches: the clients to
+ * re-plan and the calendars to rewrite (see change-scope.ts). A change that reaches every touch
+ * (or no earlier pass) makes it a full one. The result is the same as a full pass's.
+ */
+export async function planAndSync(db: DB, config: Config, clock: Clock, options: SyncOptions & { full?: boolean }): Promise<PassResult> {
+  const now = clock.now();
+  const window = horizonWindow(config, now);
+  const today = config.employees.map((e) => `${e.timezone}:${now.setZone(e.timezone).toISODate()}`).sort().join(',') || now.toISODate()!;
+  const links = `${await linksBaseUrl(db, config.settings)}|${await linkSecret(db)}`;
+  const next = basisOf(config, window, today, links, await historyPoint(db));
+  const last = options.full || options.employee || options.dryRun ? undefined : await loadBasis(db);
+  const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
+
+  let planned: PassResult['planned'];
+  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun);
+  let employees = scope.full ? undefined : new Set(scope.employees);
+  if (!scope.full && scope.clients.size > 0) {
+    const clients = [...scope.clients];
+    // Whoever held these clients' touches before the re-plan and whoever holds them after: a
+    // reassigned or handed-over touch leaves one calendar and joins another.
+    for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
+    planned = await planWithHistory(db, config, window, now, true, clients);
+    for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
+  }
+  const synced = await syncCalendars(db, config, clock, {
+    ...options,
+    ...(employees && last ? { scope: { employees, since: last.since } } : {}),
+  });
+  // Kept only when the pass ran to its end: a stopped one is redone.
+  if (!options.dryRun && !options.employee && !options.dispatch?.signal?.aborted) await saveBasis(db, next);
+  return { planned, synced, scope };
+}
+
+async function loadBasis(db: DB): Promise<PassBasis | undefined> {
+  const text = await localValue(db, BASIS);
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as PassBasis;
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveBasis(db: DB, basis: PassBasis): Promise<void> {
+  await setLocalValue(db, BASIS, JSON.stringify(basis));
+}
