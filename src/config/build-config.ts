@@ -4,7 +4,7 @@ import { addDays } from '../planner/dates.ts';
 /** A client whose relationship started this many days ago or less counts as onboarding. */
 const NEW_CLIENT_DAYS = 90;
 import type {
-  Overdue, Digest,
+  Overdue, Digest, DashboardSettings,
   Campaign, Client, Config, Contact, Employee, Handover, Hours, ProfessionalHoliday, Rule, Selector, Settings,
   Silence, Theirs, Trigger, Kind,
 } from '../domain/types.ts';
@@ -54,6 +54,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     calendar: s.calendar,
     schedules: { ...s.schedules },
     http: { host: s.http.host, port: s.http.port, publicUrl: s.http.public_url?.replace(/\/$/, '') },
+    language: s.language,
   };
 
   // Employees
@@ -293,6 +294,14 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
     if (!holders.has(role) && !draftClients.some((d) => d.client.team[role])) report(sources.digest!.origin, ['to', i], 'a role some employee holds', JSON.stringify(role));
   }
 
+  // The dashboard: a director role nobody holds is a typo that would lock the directors out.
+  const dashboard: DashboardSettings = { directors: sources.dashboard?.value.directors ?? ['ceo', 'sales_director'] };
+  if (sources.dashboard) {
+    for (const [i, role] of dashboard.directors.entries()) {
+      if (!holders.has(role)) report(sources.dashboard.origin, ['directors', i], `a role some employee holds (${[...holders.keys()].join(', ')})`, JSON.stringify(role));
+    }
+  }
+
   // Resolve each client's team for every role the configuration refers to.
   const roles = new Set<string>([
     ...rules.map((r) => r.ours), ...campaigns.map((c) => c.ours), ...triggers.map((t) => t.ours),
@@ -309,7 +318,7 @@ export function buildConfig(sources: RawSources): { config: Config | undefined; 
   });
 
   if (issues.length > 0) return { config: undefined, issues: sortIssues(issues) };
-  return { config: deepFreeze({ settings, employees, clients, rules, campaigns, holidays, handovers, triggers, silence, overdue, digest }), issues };
+  return { config: deepFreeze({ settings, employees, clients, rules, campaigns, holidays, handovers, triggers, silence, overdue, digest, dashboard }), issues };
 }
 
 type Report = (origin: Origin, path: PropertyKey[], expected: string, found: string, keyOf?: boolean) => void;

@@ -5,9 +5,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, contactSchema, ruleSchema, campaignSchema,
-  holidaySchema, handoverSchema, triggerSchema, silenceSchema, overdueSchema, digestSchema, id as idSchema,
+  holidaySchema, handoverSchema, triggerSchema, silenceSchema, overdueSchema, digestSchema, dashboardSchema, id as idSchema,
   type RawSettings, type RawEmployee, type RawClient, type RawContact, type RawRule, type RawCampaign,
-  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence, type RawOverdue, type RawDigest,
+  type RawHoliday, type RawHandover, type RawTrigger, type RawSilence, type RawOverdue, type RawDigest, type RawDashboard,
 } from './schema.ts';
 import { describeFound, type ConfigIssue } from './config-issue.ts';
 import { isConfigFile, listFiles, type ConfigSnapshot } from './snapshot.ts';
@@ -31,6 +31,7 @@ export interface RawSources {
   silence: Located<RawSilence> | undefined;
   overdue: Located<RawOverdue> | undefined;
   digest: Located<RawDigest> | undefined;
+  dashboard: Located<RawDashboard> | undefined;
   readonly employees: Located<RawEmployee>[];
   readonly clients: LocatedClient[];
   readonly rules: Located<RawRule>[];
@@ -56,14 +57,14 @@ const LIST_SECTIONS = {
 } as const;
 type ListSection = keyof typeof LIST_SECTIONS;
 /** Sections that appear once in the whole configuration (besides settings). */
-const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema } as const;
+const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema, dashboard: dashboardSchema } as const;
 type SingleSection = keyof typeof SINGLE_SECTIONS;
 const SECTIONS = new Set(['settings', ...Object.keys(SINGLE_SECTIONS), ...Object.keys(LIST_SECTIONS)]);
 
 /** Reads every *.yaml, *.yml, clients.csv and contacts.csv below `dir` (or of a snapshot of it), in path order. */
 export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
   const sources: RawSources = {
-    dir, settings: undefined, brokenSettings: undefined, silence: undefined, overdue: undefined, digest: undefined, employees: [], clients: [], rules: [], campaigns: [],
+    dir, settings: undefined, brokenSettings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined, employees: [], clients: [], rules: [], campaigns: [],
     holidays: [], handovers: [], triggers: [], brokenIds: new Set(), unreadable: [], issues: [],
   };
   const shown = (path: string) => relative(displayRoot, path) || path;

@@ -84,6 +84,8 @@ export const settingsSchema = z.strictObject({
   calendar: provider.default('ics'),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   http: httpSchema.default(httpSchema.parse({})),
+  /** The language of titles, calendar descriptions, reports, the digest and the dashboard. */
+  language: z.enum(['en', 'ru', 'ro']).default('en'),
 });
 
 export const employeeSchema = z.strictObject({
@@ -205,6 +207,11 @@ export const digestSchema = z.strictObject({
   to: z.array(text).min(1).default(['sales_director']),
 });
 
+/** The directors' dashboard: the roles that see everything (others see their own clients). */
+export const dashboardSchema = z.strictObject({
+  directors: z.array(text).min(1).default(['ceo', 'sales_director']),
+});
+
 /** One configuration file: any subset of the sections. */
 export const fileSchema = z.strictObject({
   settings: settingsSchema.optional(),
@@ -218,6 +225,7 @@ export const fileSchema = z.strictObject({
   silence: silenceSchema.optional(),
   overdue: overdueSchema.optional(),
   digest: digestSchema.optional(),
+  dashboard: dashboardSchema.optional(),
 });
 
 export type RawFile = z.output<typeof fileSchema>;
@@ -233,4 +241,5 @@ export type RawTrigger = z.output<typeof triggerSchema>;
 export type RawSilence = z.output<typeof silenceSchema>;
 export type RawOverdue = z.output<typeof overdueSchema>;
 export type RawDigest = z.output<typeof digestSchema>;
+export type RawDashboard = z.output<typeof dashboardSchema>;
 export type RawSelector = z.output<typeof selector>;

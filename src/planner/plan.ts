@@ -159,7 +159,7 @@ class PlanRun {
   /** `anchor: last`: each touch due `every` after the previous one; the first after the last done. */
   #planChains(rule: Rule): void {
     const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
-    const shared = ruleShared(rule);
+    const shared = ruleShared(rule, this.config.settings.language);
     for (const client of this.config.clients) {
       if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
       for (const unit of ruleUnits(rule, client)) {

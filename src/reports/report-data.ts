@@ -1,5 +1,8 @@
+import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
+import { lastDoneByClient, trackedSinceByClient } from '../workflows/facts.ts';
+import type { LastDone } from '../workflows/silence.ts';
 
 /** What the reports read: every touch that was not cancelled, and who moved which. */
 export interface ReportData {
@@ -15,4 +18,21 @@ export async function loadReportData(db: DB): Promise<ReportData> {
     .where((eb) => eb.or([eb('detail', '=', 'moved in the calendar by the employee'), eb('detail', 'like', 'snoozed%')]))
     .groupBy('touch_id').execute();
   return { touches, movedByOwner: new Map(moves.map((m) => [m.touch_id, Number(m.n)])) };
+}
+
+/**
+ * Everything a report is computed from, read once: the configuration, the day, the touches,
+ * and the facts silence counts from. The CLI's `report`, the digest and the dashboard all
+ * start here, so their figures agree.
+ */
+export interface ReportContext {
+  readonly config: Config;
+  readonly today: string;
+  readonly data: ReportData;
+  readonly lastDone: ReadonlyMap<string, LastDone>;
+  readonly trackedSince: ReadonlyMap<string, string>;
+}
+
+export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
+  return { config, today, data: await loadReportData(db), lastDone: await lastDoneByClient(db), trackedSince: await trackedSinceByClient(db) };
 }

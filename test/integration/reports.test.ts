@@ -3,18 +3,21 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DB } from '../../src/storage/database.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
-import { loadReportData } from '../../src/reports/report-data.ts';
+import { loadReportContext } from '../../src/reports/report-data.ts';
+import { translator } from '../../src/i18n/translator.ts';
 import { coverageReport } from '../../src/reports/coverage.ts';
 import { breadthReport } from '../../src/reports/breadth.ts';
 import { punctualityReport } from '../../src/reports/punctuality.ts';
 import { overdueReport } from '../../src/reports/overdue-report.ts';
-import { renderReport } from '../../src/reports/report.ts';
+import { renderReport, type Report } from '../../src/reports/report.ts';
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 const TODAY = '2027-06-15';
 const config = configOf(workflowCompany());
+const en = translator('en');
+const summary = (r: Report) => Object.fromEntries(r.summary.map((x) => [x.key, x.value]));
 
 type Status = 'planned' | 'done' | 'skipped';
 function touch(id: string, o: { client: string; employee: string; source: string; contacts: string[]; date: string; windowTo?: string; status?: Status; doneOn?: string; kind?: string }) {
@@ -56,45 +59,45 @@ async function history(): Promise<DB> {
 
 describe('director reports on a fixed history', () => {
   it('breadth: the client served by one person comes first', async () => {
-    const r = breadthReport(config, await loadReportData(await history()), TODAY);
+    const r = breadthReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.client, x.our_people, x.their_people, x.risk])).toEqual([
       ['beta', 1, 1, 'one of ours, one of theirs'],
       ['alpha', 2, 2, ''],
     ]);
-    expect(r.summary['depending on one person']).toBe(1);
+    expect(summary(r)['depending on one person']).toBe(1);
   });
 
   it('punctuality: on time, late, rescheduled by the employee, skipped, missed per employee', async () => {
-    const r = punctualityReport(config, await loadReportData(await history()), TODAY);
+    const r = punctualityReport(await loadReportContext(await history(), config, TODAY));
     const by = Object.fromEntries(r.rows.map((x) => [x.employee, [x.on_time, x.late, x.rescheduled, x.skipped, x.missed]]));
     expect(by).toEqual({ anna: [1, 1, 0, 0, 1], oleg: [1, 0, 3, 1, 1], pavel: [1, 0, 0, 0, 0] });
   });
 
   it('overdue: every overdue touch, oldest first, with its owner', async () => {
-    const r = overdueReport(config, await loadReportData(await history()), TODAY);
+    const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.id, x.owner, x.due, x.days])).toEqual([['a2', 'anna', '2027-05-20', 26], ['b2', 'oleg', '2027-06-01', 14]]);
   });
 
   it('coverage: each role pair the rules ask for, last done, next due, on time or late, and the shares', async () => {
-    const r = coverageReport(config, await loadReportData(await history()), TODAY);
+    const r = coverageReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.client, x.ours, x.theirs, x.last_done, x.next_due, x.status, x.client_on_time])).toEqual([
-      ['alpha', 'sales_director', 'ceo', '2027-05-12', null, 'on time', '50%'],
-      ['alpha', 'account_manager', 'buyer', '2027-04-10', '2027-06-20', 'late', '50%'],
-      ['beta', 'sales_director', 'ceo', null, null, 'no touch yet', '0%'],
-      ['beta', 'account_manager', 'buyer', '2027-05-05', null, 'late', '0%'],
+      ['alpha', 'sales_director', 'ceo', '2027-05-12', null, 'on time', 0.5],
+      ['alpha', 'account_manager', 'buyer', '2027-04-10', '2027-06-20', 'late', 0.5],
+      ['beta', 'sales_director', 'ceo', null, null, 'no touch yet', 0],
+      ['beta', 'account_manager', 'buyer', '2027-05-05', null, 'late', 0],
     ]);
-    expect(r.summary).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': '25%' });
+    expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': 0.25 });
   });
 
   it('renders as a table, as CSV and as JSON', async () => {
-    const r = overdueReport(config, await loadReportData(await history()), TODAY);
-    const table = renderReport(r, 'table');
+    const r = overdueReport(await loadReportContext(await history(), config, TODAY));
+    const table = renderReport(r, 'table', en);
     expect(table).toMatch(/^Overdue touches on 2027-06-15/);
     expect(table).toMatch(/due +days late +owner/);
     expect(table).toContain('overdue: 2');
-    const csv = parseCsv(renderReport(r, 'csv'), { columns: true }) as Record<string, string>[];
-    expect(csv.map((x) => [x.id, x.owner, x.days])).toEqual([['a2', 'anna', '26'], ['b2', 'oleg', '14']]);
-    const json = JSON.parse(renderReport(r, 'json')) as { report: string; summary: object; rows: { id: string }[] };
+    const csv = parseCsv(renderReport(r, 'csv', en), { columns: true }) as Record<string, string>[];
+    expect(csv.map((x) => [x.touch, x.owner, x['days late']])).toEqual([['a2', 'anna', '26'], ['b2', 'oleg', '14']]);
+    const json = JSON.parse(renderReport(r, 'json', en)) as { report: string; summary: object; rows: { id: string }[] };
     expect(json).toMatchObject({ report: 'overdue', summary: { overdue: 2 } });
     expect(json.rows.map((x) => x.id)).toEqual(['a2', 'b2']);
   });
@@ -110,7 +113,7 @@ describe('director reports on a fixed history', () => {
         if (format === 'json') expect(JSON.parse(r.out).report).toBe(name);
       }
     }
-    expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, breadth, punctuality, overdue, silence');
+    expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, coverage-months, breadth, punctuality, overdue, silence, greetings, handovers, clients, load');
     expect((await cli('report', 'overdue', '--format', 'xml', '--config', dir, '--db', file)).code).toBe(2);
   });
 });
