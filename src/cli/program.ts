@@ -14,6 +14,7 @@ import { daemonCommand } from './commands/daemon.ts';
 import { statusCommand } from './commands/status.ts';
 import { systemdUnitCommand } from './commands/systemd-unit.ts';
 import { workflowCommands } from './commands/workflows.ts';
+import { dashboardLinkCommand } from './commands/dashboard-link.ts';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('touchbase')
@@ -23,7 +24,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, workflowCommands, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand, systemdUnitCommand]) add(program, io);
+  for (const add of [daemonCommand, statusCommand, onceCommand, validateCommand, planCommand, workflowCommands, outcomeCommands, historyCommand, syncCommands, calendarsCommand, migrateCommand, demoDataCommand, schemaCommand, systemdUnitCommand, dashboardLinkCommand]) add(program, io);
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

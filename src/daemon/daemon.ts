@@ -20,6 +20,8 @@ import { getInfo, setInfo } from './job-store.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import type { WorkKind } from './work.ts';
+import { Dashboard } from '../dashboard/dashboard.ts';
+import type { DashboardAuth } from '../dashboard/settings.ts';
 
 export interface DaemonOptions {
   readonly configDir: string;
@@ -36,6 +38,8 @@ export interface DaemonOptions {
   /** Watch the configuration folder for changes (default true). */
   readonly watch?: boolean;
   readonly apiToken?: string;
+  /** The dashboard's sign-in settings and public address (default: one-time links only); false: no dashboard. */
+  readonly dashboard?: { readonly auth: DashboardAuth; readonly publicUrl?: string } | false;
 }
 
 export interface DaemonEvents {
@@ -61,6 +65,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #scheduler: Scheduler | undefined;
   #metrics: DaemonMetrics | undefined;
   #server: ServerType | undefined;
+  #dashboard: Dashboard | undefined;
   #watcher: ConfigWatcher | undefined;
   #snapshot: ConfigSnapshot | undefined;
   #summary: ConfigSummary | undefined;
@@ -87,6 +92,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** The HTTP server's address (empty without a server). */
   get url(): string {
     return this.#url;
+  }
+
+  /** The directors' dashboard on the HTTP server (undefined without one). */
+  get dashboard(): Dashboard | undefined {
+    return this.#dashboard;
   }
 
   get summary(): ConfigSummary {
@@ -213,6 +223,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #listen(host: string, port: number): Promise<void> {
     const db = this.#db!;
+    if (this.#o.dashboard !== false) {
+      const o = this.#o.dashboard;
+      this.#dashboard = new Dashboard({
+        db, dbFile: this.#o.dbFile, clock: this.#clock, log: this.#log, auth: o?.auth ?? { oidc: undefined, sessionSecret: undefined },
+        baseUrl: () => (o?.publicUrl || this.summary.settings.http.publicUrl || this.#url).replace(/\/$/, ''),
+        configIssues: () => this.#configError ?? [],
+        people: () => ({
+          company: this.summary.settings.company, language: this.summary.settings.language,
+          directors: this.summary.directors, employees: this.summary.employees,
+        }),
+      });
+    }
     const app = daemonApp({
       feedDir: this.#o.feedDir, db, clock: this.#clock, apiToken: this.#o.apiToken,
       linkSecret: () => linkSecret(db),
@@ -220,6 +242,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       readiness: () => this.readiness(),
       status: () => this.status(),
       metrics: this.#metrics!,
+      routes: (app) => this.#dashboard?.mount(app),
       onOutcome: (outcome) => {
         this.#log.info({ touch: outcome.result === 'recorded' ? outcome.touch.id : undefined, action: outcome.result === 'recorded' ? outcome.action : undefined }, 'outcome recorded from a calendar link');
         this.emit('link:recorded', outcome);
@@ -361,6 +384,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await closed;
     }
     this.#server = undefined;
+    await this.#dashboard?.close();
     for (const s of this.#schedules) s.dispose();
     await this.#db?.destroy();
     this.#db = undefined;

@@ -8,8 +8,14 @@ import type { BusinessEvent, EventOutcome } from '../workflows/trigger-events.ts
 /** What the daemon keeps of a valid configuration: small, so the daemon itself stays small. */
 export interface ConfigSummary {
   readonly settings: Settings;
-  readonly employees: readonly { readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string }[];
+  readonly employees: readonly {
+    readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string;
+    /** For the dashboard's sign-in (matched by e-mail) and who is a director (by role). */
+    readonly email: string | undefined; readonly role: string;
+  }[];
   readonly clients: number;
+  /** The dashboard's director roles. */
+  readonly directors: readonly string[];
 }
 
 export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };

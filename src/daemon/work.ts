@@ -6,6 +6,7 @@ import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import { syncCalendars, type SyncOptions } from '../sync/sync-calendars.ts';
 import { runDailyWorkflows } from '../workflows/daily.ts';
 import { runWeeklyDigest } from '../workflows/digest.ts';
+import { refreshDashboardSafely } from '../dashboard/refresh.ts';
 
 /** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
 export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest';
@@ -53,6 +54,9 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
   const { saved } = await planWithHistory(db, config, horizonWindow(config, now), now, true);
   if (deps.signal.aborted) return report('stopped before the calendars were written', saved?.inserted ?? 0);
+  // The dashboard first from the new plan (pages show it while calendars are written), then
+  // again only if reading the calendars recorded moves or deletions.
+  await refreshDashboardSafely(db, config, clock.now());
   const synced = await syncCalendars(db, config, clock, {
     feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind === 'calendars' || kind === 'daily',
     dispatch: { ...deps.dispatch, signal: deps.signal },
@@ -65,8 +69,9 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   const waiting = await db.selectFrom('outbox').select('provider').distinct().where('status', '=', 'pending').where('last_error', 'is not', null).execute();
   for (const w of waiting) troubled.add(w.provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
+  const dashboard = await refreshDashboardSafely(db, config, clock.now());
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
-    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
+    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${dashboard}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,

@@ -26,6 +26,8 @@ export interface DaemonAppDeps {
   readonly onOutcome: (outcome: LinkOutcome) => void;
   /** Extra API routes (issue-specific), mounted under /api behind the token. */
   readonly api?: (api: Hono) => void;
+  /** Extra routes of their own (the dashboard under /dashboard), with their own sign-in. */
+  readonly routes?: (app: Hono) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface DaemonAppDeps {
 export function daemonApp(deps: DaemonAppDeps): Hono {
   const app = new Hono();
   app.route('/', feedApp(deps.feedDir));
+  deps.routes?.(app);
 
   app.get('/readyz', async (c) => {
     const readiness = await deps.readiness().catch((error: unknown) => ({ ready: false, error: String(error) }));

@@ -47,8 +47,11 @@ export function coverageCells({ config, data, today }: ReportContext): CoverageC
   return [...cells.values()];
 }
 
+/** What coverage by month needs to know of a rule. */
+export type RuleHead = Pick<Rule, 'id' | 'ours' | 'theirs' | 'kind'>;
+
 /** One row per rule and month: the sums of the cells given (all of them, or one employee's). */
-export function coverageMonthRows(rules: readonly Rule[], cells: readonly CoverageCell[], today: string): Record<string, Cell>[] {
+export function coverageMonthRows(rules: readonly RuleHead[], cells: readonly CoverageCell[], today: string): Record<string, Cell>[] {
   const sums = new Map<string, Record<TouchOutcome, number>>();
   for (const c of cells) {
     const key = `${c.rule}|${c.month}`;

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Translator } from '../i18n/translator.ts';
 import type { TouchEventRow, TouchRow } from '../storage/schema.ts';
 import type { Cell, Report } from './report.ts';
@@ -22,7 +23,7 @@ export interface TimelineEntry {
  * The history of a client's touches, newest first: what was done, skipped, moved, handed over
  * or cancelled, by whom, with notes. "planned" events are left out: the plan is shown apart.
  */
-export function timeline(touches: readonly TouchRow[], events: readonly TouchEventRow[]): TimelineEntry[] {
+export function timeline(touches: readonly TouchRow[], events: readonly Selectable<TouchEventRow>[]): TimelineEntry[] {
   const byId = new Map(touches.map((t) => [t.id, t]));
   const out: TimelineEntry[] = [];
   for (const e of events) {

@@ -7,6 +7,7 @@ import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import * as m0003 from '../../db/migrations/0003_user_moves.ts';
 import * as m0004 from '../../db/migrations/0004_daemon.ts';
 import * as m0005 from '../../db/migrations/0005_workflows.ts';
+import * as m0006 from '../../db/migrations/0006_dashboard.ts';
 import type { Database } from './schema.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_user_moves': m0003,
   '0004_daemon': m0004,
   '0005_workflows': m0005,
+  '0006_dashboard': m0006,
 };
 
 export type DB = Kysely<Database>;

@@ -6,6 +6,8 @@ import { BadInputError } from '../cli-error.ts';
 import { configDir, dbFile, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { feedDir } from './sync.ts';
+import { dashboardAuthFromEnv, DashboardSettingsError, type DashboardAuth } from '../../dashboard/settings.ts';
+import { dashboardBanner } from '../../dashboard/banner.ts';
 
 /** TOUCHBASE_API_TOKEN, or the first line of the file TOUCHBASE_API_TOKEN_FILE names. */
 export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -31,10 +33,17 @@ export function daemonCommand(program: Command, io: CliIO): void {
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
       const tty = process.stdout.isTTY === true;
+      let auth: DashboardAuth;
+      try {
+        auth = dashboardAuthFromEnv();
+      } catch (error) {
+        if (error instanceof DashboardSettingsError) throw new BadInputError(error.message);
+        throw error;
+      }
       const logger = await createLogger({ pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: apiToken(),
-        http: { host: o.host, port },
+        http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL },
       });
       await daemon.start();
 
@@ -43,6 +52,7 @@ export function daemonCommand(program: Command, io: CliIO): void {
       const feeds = await daemon.feeds(base.replace(/\/$/, ''));
       io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
       io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
+      io.out(await dashboardBanner(daemon.dashboard, tty));
       // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
       // terminal, never written to a log.
       if (tty) {

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { DateTime } from 'luxon';
+import type { Config } from '../domain/types.ts';
+import { addDays, addDuration } from '../planner/dates.ts';
+import { horizonWindow, planWithHistory } from '../plan-service.ts';
+import { loadReportContext, type ReportContext } from '../reports/report-data.ts';
+import { REPORTS, type ReportName } from '../reports/registry.ts';
+import { coverageCells } from '../reports/coverage-months.ts';
+import { clientsReport } from '../reports/clients-report.ts';
+import type { Cell, Report } from '../reports/report.ts';
+import type { DB } from '../storage/database.ts';
+import { dashboardMeta, recordedTouchIds, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
+import type { ClientDetail, DashboardClientRow, ForecastTouch } from '../storage/dashboard-tables.ts';
+
+/** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
+export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
+/** The finest cells of coverage by month, per employee: an employee's own heat map sums theirs. */
+export const COVERAGE_CELLS = 'coverage-cells';
+/** How far the client pages look ahead. */
+const FORECAST_MONTHS = 12;
+
+export interface RefreshOutcome {
+  readonly refreshed: boolean;
+  readonly forecast: boolean;
+  readonly ms: number;
+}
+
+/**
+ * Recomputes the dashboard after a job changed the plan or the history (the job process calls
+ * it, so the daemon's own loop never does this work): every report through the same functions
+ * as `touchbase report`, the clients' figures, who may see which client, and once a day (or
+ * after a configuration change) the 12-month forecast. Nothing is done when neither the
+ * configuration, the day nor the touches changed since the last time.
+ */
+export async function refreshDashboard(db: DB, config: Config, now: DateTime): Promise<RefreshOutcome> {
+  const started = performance.now();
+  const today = now.setZone(config.settings.timezone).toISODate()!;
+  const configPrint = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  const version = `${configPrint}|${today}|${await touchesStamp(db)}`;
+  const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
+  if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
+  const ctx = await loadReportContext(db, config, today);
+  const rows: DashboardSnapshot['rows'][number][] = [];
+  const meta: Record<string, string> = {};
+  for (const name of STORED_REPORTS) {
+    const report = REPORTS[name](ctx);
+    report.rows.forEach((row, pos) => rows.push({ report: name, pos, client_id: text(row.client), employee_id: text(row.employee ?? row.owner), row: JSON.stringify(row) }));
+    meta[`report:${name}`] = JSON.stringify(specOf(report));
+  }
+  coverageCells(ctx).forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell) }));
+  const clients = clientsReport(ctx);
+  meta['report:clients'] = JSON.stringify(specOf(clients));
+  const forecastStamp = `${configPrint}|${today}`;
+  const forecast = known.forecast_stamp === forecastStamp ? undefined : await forecastOf(db, config, now);
+  Object.assign(meta, {
+    version, computed_at: now.toUTC().toISO()!, today, company: config.settings.company, timezone: config.settings.timezone,
+    language: config.settings.language, horizon_to: horizonWindow(config, now).to,
+    rules: JSON.stringify(config.rules.map((r) => ({ id: r.id, ours: r.ours, theirs: r.theirs, kind: r.kind }))),
+    ...(forecast ? { forecast_stamp: forecastStamp, forecast_as_of: today } : {}),
+  });
+  await writeDashboardSnapshot(db, {
+    meta, rows, forecast,
+    clients: clientRows(ctx, clients),
+    clientPeople: clientPeople(ctx),
+    employees: config.employees.map((e, pos) => ({
+      id: e.id, pos, name: e.name, role: e.role, timezone: e.timezone, calendar: e.calendar, meetings_per_day: e.meetingsPerDay ?? null,
+    })),
+  });
+  return { refreshed: true, forecast: forecast !== undefined, ms: performance.now() - started };
+}
+
+/** A report without its rows: what a page needs to render stored rows (title, columns, summary). */
+export type ReportSpec = Omit<Report, 'rows'>;
+
+function specOf(report: Report): ReportSpec {
+  return { name: report.name, title: report.title, columns: report.columns, summary: report.summary };
+}
+
+function text(v: Cell | undefined): string | null {
+  return v === undefined || v === null || v === '' ? null : String(v);
+}
+
+function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
+  const byId = new Map(ctx.config.clients.map((c) => [c.id, c]));
+  return report.rows.map((r, pos) => {
+    const c = byId.get(String(r.client))!;
+    const detail: ClientDetail = {
+      since: c.since ?? null,
+      team: Object.entries(c.team).map(([role, employee]) => ({ role, employee })),
+      contacts: c.contacts.map((k) => ({ id: k.id, name: k.name, role: k.role, email: k.email ?? null, phone: k.phone ?? null })),
+    };
+    return {
+      id: c.id, pos, name: c.name, tier: text(r.tier), industry: text(r.industry), country: c.country, stage: c.stage, owner: String(r.owner),
+      last_done: text(r.last_done), last_by: text(r.last_by), last_title: text(r.last_title), next_touch: text(r.next_touch),
+      next_by: text(r.next_by), next_title: text(r.next_title), ours_12: Number(r.ours_12), theirs_12: Number(r.theirs_12),
+      silent_days: r.silent_days === null ? null : Number(r.silent_days), silent: Number(r.silent), single: Number(r.single),
+      search: [c.id, c.name, c.industry ?? '', c.country, String(r.owner), c.tier ?? ''].join(' ').toLocaleLowerCase(),
+      detail: JSON.stringify(detail),
+    };
+  });
+}
+
+/** Whose clients are whose: everyone the client's team names, and everyone with a touch there. */
+function clientPeople(ctx: ReportContext): [string, string][] {
+  const pairs = new Set<string>();
+  for (const c of ctx.config.clients) for (const e of Object.values(c.team)) pairs.add(`${e}\u0000${c.id}`);
+  for (const t of ctx.data.touches) {
+    if (t.client_id === '*') continue;
+    pairs.add(`${t.employee_id}\u0000${t.client_id}`);
+    if (t.resolved_by) pairs.add(`${t.resolved_by}\u0000${t.client_id}`);
+  }
+  return [...pairs].map((p) => p.split('\u0000') as [string, string]);
+}
+
+/**
+ * What the plan holds for each client after the calendars' horizon, up to 12 months ahead:
+ * planned from the same history as the calendars, leaving out what is already recorded.
+ */
+async function forecastOf(db: DB, config: Config, now: DateTime): Promise<Map<string, ForecastTouch[]>> {
+  const horizon = horizonWindow(config, now);
+  const window = { from: addDays(horizon.to, 1), to: addDuration(horizon.from, { n: FORECAST_MONTHS, unit: 'months' }) };
+  const out = new Map<string, ForecastTouch[]>(config.clients.map((c) => [c.id, []]));
+  if (window.from > window.to) return out;
+  const recorded = await recordedTouchIds(db);
+  const { result } = await planWithHistory(db, config, window, now, false);
+  for (const t of result.touches) {
+    if (recorded.has(t.id) || t.date <= horizon.to) continue;
+    out.get(t.client)?.push({ date: t.date, kind: t.kind, employee: t.employee, title: t.title });
+  }
+  return out;
+}
+
+/**
+ * Refreshes the dashboard inside a job without ever failing the job: the calendars matter more
+ * than the figures. Returns what to add to the job's one-line summary ("" when all went well).
+ */
+export async function refreshDashboardSafely(db: DB, config: Config, now: DateTime): Promise<string> {
+  try {
+    await refreshDashboard(db, config, now);
+    return '';
+  } catch (error) {
+    return `; dashboard not refreshed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

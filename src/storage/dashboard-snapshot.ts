@@ -1,0 +1,71 @@
+import type { DB } from './database.ts';
+import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type ForecastTouch } from './dashboard-tables.ts';
+import { inTransaction } from './touch-repository.ts';
+
+/** Everything the job process precomputes for the dashboard, written at once. */
+export interface DashboardSnapshot {
+  readonly meta: Readonly<Record<string, string>>;
+  readonly clients: readonly DashboardClientRow[];
+  /** Which employee may see which client (besides directors, who see all). */
+  readonly clientPeople: readonly (readonly [employee: string, client: string])[];
+  readonly employees: readonly DashboardEmployeeRow[];
+  readonly rows: readonly { readonly report: string; readonly pos: number; readonly client_id: string | null; readonly employee_id: string | null; readonly row: string }[];
+  /** The forecast by client, or undefined to keep the one stored (it is made once a day). */
+  readonly forecast: ReadonlyMap<string, readonly ForecastTouch[]> | undefined;
+}
+
+/** Rows per INSERT: well under SQLite's limit of bound variables. */
+const CHUNK = 200;
+
+async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/**
+ * Replaces the dashboard's precomputed tables in one transaction: a page that reads while the
+ * job writes sees the whole old snapshot or the whole new one (WAL), never a mix.
+ */
+export async function writeDashboardSnapshot(db: DB, snapshot: DashboardSnapshot): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const d = dashboardDb(trx);
+    await d.deleteFrom('dashboard_clients').execute();
+    await d.deleteFrom('dashboard_client_people').execute();
+    await d.deleteFrom('dashboard_employees').execute();
+    await d.deleteFrom('dashboard_rows').execute();
+    await insertChunks(snapshot.clients, (c) => d.insertInto('dashboard_clients').values(c).execute());
+    await insertChunks(snapshot.clientPeople, (c) => d.insertInto('dashboard_client_people').values(c.map(([employee_id, client_id]) => ({ employee_id, client_id }))).execute());
+    await insertChunks(snapshot.employees, (c) => d.insertInto('dashboard_employees').values(c).execute());
+    await insertChunks(snapshot.rows, (c) => d.insertInto('dashboard_rows').values(c).execute());
+    if (snapshot.forecast) {
+      await d.deleteFrom('dashboard_forecast').execute();
+      const forecast = [...snapshot.forecast].map(([client_id, touches]) => ({ client_id, touches: JSON.stringify(touches) }));
+      await insertChunks(forecast, (c) => d.insertInto('dashboard_forecast').values(c).execute());
+    }
+    for (const [key, value] of Object.entries(snapshot.meta)) {
+      await d.insertInto('dashboard_meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    }
+  });
+}
+
+/** A stored fact of the last snapshot (its version, when it was made…), if any. */
+export async function dashboardMeta(db: DB, keys?: readonly string[]): Promise<Record<string, string>> {
+  let q = dashboardDb(db).selectFrom('dashboard_meta').selectAll();
+  if (keys) q = q.where('key', 'in', keys.length ? [...keys] : ['']);
+  const rows = await q.execute();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+/**
+ * What the dashboard's figures depend on in the database: the last history event and the last
+ * change of any touch (a re-plan may change a title without an event). Equal stamps, equal data.
+ */
+export async function touchesStamp(db: DB): Promise<string> {
+  const events = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const touches = await db.selectFrom('touches').select((eb) => [eb.fn.max('updated_at').as('updated'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+  return `${events?.seq ?? 0}|${touches?.updated ?? ''}|${touches?.n ?? 0}`;
+}
+
+/** Every touch id recorded (any status): the forecast leaves out what is already in the plan. */
+export async function recordedTouchIds(db: DB): Promise<Set<string>> {
+  return new Set((await db.selectFrom('touches').select('id').execute()).map((r) => r.id));
+}
