@@ -32,7 +32,8 @@ export function timeline(touches: readonly TouchRow[], events: readonly Selectab
     out.push({
       at: e.at, type: e.type, touchId: t.id, title: t.title, kind: t.kind, date: e.type === 'rescheduled' ? e.to_date : e.from_date ?? t.date,
       fromDate: e.from_date, toDate: e.to_date, employee: e.employee_id, detail: e.detail,
-      note: (e.type === 'done' || e.type === 'skipped') && t.status === e.type ? t.note : null,
+      // The outcome's note is usually the event's detail already; shown once.
+      note: (e.type === 'done' || e.type === 'skipped') && t.status === e.type && t.note !== e.detail ? t.note : null,
     });
   }
   return out.sort((a, b) => b.at.localeCompare(a.at) || b.touchId.localeCompare(a.touchId));

@@ -84,7 +84,7 @@ function plannedList(ctx: PageContext, planned: readonly TouchRow[], forecast: A
   const line = (date: string, kind: string, employee: string, title: string, overdue: boolean) =>
     html`<tr${overdue ? raw(' class="over"') : ''}><td>${tr.date(date)}</td><td>${tr.t(`kind.${kind}` as never)}</td><td>${employeeLink(ctx, employee)}</td><td>${title}</td></tr>`;
   const head = html`<thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.kind')}</th><th scope="col">${tr.t('col.owner')}</th><th scope="col">${tr.t('col.title')}</th></tr></thead>`;
-  return html`<div class="table-wrap"><table>${head}<tbody>
+  return html`<div class="table-wrap"><table data-table="planned">${head}<tbody>
 ${planned.map((t) => line(t.date, t.kind, t.employee_id, t.title, t.overdue_from !== null || t.date < ctx.today))}
 ${forecast.length ? html`<tr><td colspan="4" class="muted">${tr.t('ui.client.plannedBeyond', { date: tr.date(ctx.meta.horizon_to), asOf: tr.date(ctx.meta.forecast_as_of) })}</td></tr>` : ''}
 ${forecast.map((f) => line(f.date, f.kind, f.employee, f.title, false))}</tbody></table></div>`;
@@ -93,7 +93,7 @@ ${forecast.map((f) => line(f.date, f.kind, f.employee, f.title, false))}</tbody>
 function historyTable(ctx: PageContext, history: readonly TimelineEntry[], zone: string): Html {
   const { tr } = ctx;
   if (history.length === 0) return html`<p class="muted">${tr.t('ui.client.noHistory')}</p>`;
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.what')}</th><th scope="col">${tr.t('col.title')}</th>
+  return html`<div class="table-wrap"><table data-table="history"><thead><tr><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.what')}</th><th scope="col">${tr.t('col.title')}</th>
 <th scope="col">${tr.t('col.by')}</th><th scope="col">${tr.t('col.note')}</th></tr></thead><tbody>
 ${history.map((e) => html`<tr><td>${tr.dateTime(e.at, zone)}</td><td>${describeEvent(e, tr)}</td><td>${e.title}</td><td>${e.employee ? employeeLink(ctx, e.employee) : ''}</td>
 <td>${[describeDetail(e.detail, tr), e.note ?? ''].filter(Boolean).join(' — ')}</td></tr>`)}</tbody></table></div>`;

@@ -34,16 +34,17 @@ export function heatMap(ctx: PageContext, rows: readonly Record<string, Cell>[])
       return rect;
     }).join('')}</svg>`);
   };
-  const cell = (r: Record<string, Cell> | undefined) => {
-    if (!r || Number(r.due) === 0) return html`<td class="h-none" title="${tr.t('ui.heat.noData')}">·</td>`;
+  const cell = (r: Record<string, Cell> | undefined, key: string) => {
+    if (!r || Number(r.due) === 0) return html`<td class="h-none" title="${tr.t('ui.heat.noData')}" data-cell="${key}" data-counts="0,0,0,0,0,0">·</td>`;
     const share = r.on_time_share as number | null;
     const level = share === null ? 'h-none' : `h${Math.round(share * 10)}`;
     const title = tr.t('ui.heat.cell', { due: Number(r.due), onTime: Number(r.on_time), late: Number(r.late), missed: Number(r.missed), skipped: Number(r.skipped), open: Number(r.open) });
-    return html`<td class="${level}" title="${title}"><span class="share">${tr.percent(share)}</span><span class="due">${tr.number(Number(r.due))}</span>${bar(r)}</td>`;
+    const counts = ['due', ...OUTCOMES].map((k) => Number(r[k])).join(',');
+    return html`<td class="${level}" title="${title}" data-cell="${key}" data-counts="${counts}"><span class="share">${tr.percent(share)}</span><span class="due">${tr.number(Number(r.due))}</span>${bar(r)}</td>`;
   };
   const theirs = (v: Cell) => (v === 'all' ? tr.t('value.all') : String(v ?? ''));
   return html`<div class="table-wrap"><table class="heat"><thead><tr><th scope="col" class="rule">${tr.t('col.rule')}</th>${months.map((m) => html`<th scope="col">${tr.month(m)}</th>`)}</tr></thead>
-<tbody>${rules.map((r) => html`<tr><th scope="row" class="rule">${r.rule}<br><span class="muted">${r.ours} → ${theirs(r.theirs ?? null)} · ${tr.t(`kind.${String(r.kind)}` as never)}</span></th>${months.map((m) => cell(at.get(`${r.rule}|${m}`)))}</tr>`)}</tbody></table></div>
+<tbody>${rules.map((r) => html`<tr><th scope="row" class="rule">${r.rule}<br><span class="muted">${r.ours} → ${theirs(r.theirs ?? null)} · ${tr.t(`kind.${String(r.kind)}` as never)}</span></th>${months.map((m) => cell(at.get(`${r.rule}|${m}`), `${r.rule}|${m}`))}</tr>`)}</tbody></table></div>
 <p class="legend">${tr.t('ui.heat.legend')} ${[0, 2, 4, 6, 8, 10].map((l) => html`<span class="h${l}">${tr.percent(l / 10)}</span>`)}
 <span>· ${tr.t('col.onTime')} / ${tr.t('col.late')} / ${tr.t('col.missed')} / ${tr.t('col.skipped')} / ${tr.t('col.open')}:</span>
 <svg viewBox="0 0 100 5" width="100" height="8" aria-hidden="true">${raw(OUTCOMES.map((k, i) => `<rect class="${k}" x="${i * 20}" y="0" width="20" height="5"/>`).join(''))}</svg></p>`;

@@ -24,15 +24,15 @@ export async function overviewPage(ctx: PageContext): Promise<PageResponse> {
   const coverageShare = scope.all ? summaryValue(specOf(ctx, 'coverage'), 'share on time') as number | null
     : coverage.total === 0 ? null : onTime / coverage.total;
   const greetings = scope.all ? await weekGreetings(ctx) : undefined;
-  const card = (figure: string, label: string, link: string, warn = false) =>
-    html`<a class="card${warn ? ' warn' : ''}" href="${link}"><span class="figure">${figure}</span><span class="label">${label}</span></a>`;
+  const card = (name: string, figure: string, label: string, link: string, warn = false) =>
+    html`<a class="card${warn ? ' warn' : ''}" href="${link}" data-card="${name}"><span class="figure">${figure}</span><span class="label">${label}</span></a>`;
   const content = html`
 <section class="cards" aria-label="${title}">
-${card(tr.percent(coverageShare), tr.t('ui.card.coverage'), `${PREFIX}/reports/coverage`)}
-${card(tr.number(overdue.total), tr.t('ui.card.overdue'), `${PREFIX}/reports/overdue`, overdue.total > 0)}
-${card(tr.number(silent.total), tr.t('ui.card.silent'), `${PREFIX}/reports/silence`, silent.total > 0)}
-${card(tr.number(single.length), tr.t('ui.card.single'), `${PREFIX}/reports/breadth`)}
-${greetings ? card(tr.number(greetings.total), tr.t('ui.card.greetings'), `${PREFIX}/campaigns`) : ''}
+${card('coverage', tr.percent(coverageShare), tr.t('ui.card.coverage'), `${PREFIX}/reports/coverage`)}
+${card('overdue', tr.number(overdue.total), tr.t('ui.card.overdue'), `${PREFIX}/reports/overdue`, overdue.total > 0)}
+${card('silent', tr.number(silent.total), tr.t('ui.card.silent'), `${PREFIX}/reports/silence`, silent.total > 0)}
+${card('single', tr.number(single.length), tr.t('ui.card.single'), `${PREFIX}/reports/breadth`)}
+${greetings ? card('greetings', tr.number(greetings.total), tr.t('ui.card.greetings'), `${PREFIX}/campaigns`) : ''}
 </section>
 <section class="panel" id="coverage"><h2>${tr.t('ui.heat.title')}</h2><p class="muted">${tr.t('ui.heat.intro')}</p>
 ${heatMap(ctx, await coverageMonthRowsFor(ctx))}
