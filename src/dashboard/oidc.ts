@@ -39,7 +39,15 @@ export class OidcSignIn {
       const issuer = new URL(this.#settings.issuer);
       // Plain http only to this machine (a provider in development or in the tests); anything else must be https.
       const local = issuer.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
-      this.#config = client.discovery(issuer, this.#settings.clientId, this.#settings.clientSecret, undefined, local ? { execute: [client.allowInsecureRequests] } : undefined);
+      const { clientId, clientSecret } = this.#settings;
+      this.#config = client.discovery(issuer, clientId, clientSecret, undefined, local ? { execute: [client.allowInsecureRequests] } : undefined).then((found) => {
+        // HTTP Basic, the OAuth default every provider must accept, unless it advertises only POST.
+        const methods = found.serverMetadata().token_endpoint_auth_methods_supported;
+        if (methods && !methods.includes('client_secret_basic')) return found;
+        const config = new client.Configuration(found.serverMetadata(), clientId, clientSecret, client.ClientSecretBasic(clientSecret));
+        if (local) client.allowInsecureRequests(config);
+        return config;
+      });
       this.#config.catch(() => {
         this.#config = undefined;
       });
@@ -66,19 +74,24 @@ export class OidcSignIn {
    */
   async finish(callbackUrl: URL, pending: PendingSignIn): Promise<string> {
     const config = await this.#configuration();
-    let claims: client.IDToken | undefined;
+    let claims: Record<string, unknown>;
     try {
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const id = tokens.claims()!;
+      claims = { ...id };
+      // Some providers put only the subject in the ID token and the rest behind the userinfo endpoint.
+      if (typeof id.email !== 'string' && config.serverMetadata().userinfo_endpoint) {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, id.sub)), ...id };
+      }
     } catch (error) {
       throw new SignInError('providerError', error instanceof Error ? error.message : String(error));
     }
-    const email = typeof claims?.email === 'string' ? claims.email
-      : typeof claims?.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : undefined;
-    if (!email) throw new SignInError('noEmail', 'the ID token has no email claim');
-    if (claims?.email_verified === false) throw new SignInError('unverified', `${email} is not verified`);
+    const email = typeof claims.email === 'string' ? claims.email
+      : typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : undefined;
+    if (!email) throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
+    if (claims.email_verified === false) throw new SignInError('unverified', `${email} is not verified`);
     return email;
   }
 }
