@@ -53,7 +53,7 @@ export const ro: Catalogue = {
   'wf.event.body': '{event} {ref}, la {at}: termen — {within}.',
 
   'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană',
-  'digest.week': 'Săptămâna din {week}, clienți: {count}.',
+  'digest.week': { one: 'Săptămâna din {week}: {count} client.', few: 'Săptămâna din {week}: {count} clienți.', other: 'Săptămâna din {week}: {count} de clienți.' },
   'digest.overdue': 'Interacțiuni restante ({count}):',
   'digest.silent': 'Clienți fără contact ({count}):',
   'digest.single': 'Clienți care depind de o singură persoană ({count}):',

@@ -56,7 +56,7 @@ export const ru: Catalogue = {
   'wf.event.body': '{event} {ref}, {at}: срок — {within}.',
 
   'digest.title': 'Сводка за неделю: просрочено — {overdue}, без контакта — {silent}, зависят от одного человека — {single}',
-  'digest.week': 'Неделя с {week}, клиентов: {count}.',
+  'digest.week': { one: 'Неделя с {week}: {count} клиент.', few: 'Неделя с {week}: {count} клиента.', many: 'Неделя с {week}: {count} клиентов.', other: 'Неделя с {week}: {count} клиента.' },
   'digest.overdue': 'Просроченные касания ({count}):',
   'digest.silent': 'Клиенты без контакта ({count}):',
   'digest.single': 'Клиенты, которые зависят от одного человека ({count}):',

@@ -50,7 +50,7 @@ function list(ctx: PageContext, report: string, title: string, rows: Record<stri
   const spec = specOf(ctx, report);
   if (!spec) return html``;
   return html`<section class="panel" id="${report}"><h2>${title} <span class="muted">(${ctx.tr.number(total)})</span></h2>
-${reportTable(ctx, spec, rows, o)}
+${reportTable(ctx, { columns: spec.columns.filter((c) => c.key !== 'id') }, rows, o)}
 <p class="actions">${total > rows.length ? html`<a href="${PREFIX}/reports/${report}">${ctx.tr.t('ui.seeAll', { count: total })}</a>` : ''} ${csvLink(ctx, `/reports/${report}.csv`)}</p></section>`;
 }
 

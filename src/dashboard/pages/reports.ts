@@ -36,7 +36,7 @@ export async function reportsIndex(ctx: PageContext): Promise<PageResponse> {
   const names = [...STORED_REPORTS.filter((n) => allowed(ctx, n)), 'clients'];
   return page(ctx, tr.t('ui.reports.title'), 'reports', html`<p class="muted">${tr.t('ui.reports.intro')}</p>
 <ul>${names.map((n) => html`<li><a href="${n === 'clients' ? `${PREFIX}/clients` : `${PREFIX}/reports/${n}`}">${tr.t(`ui.report.${n}` as never)}</a>
- <span class="muted">— touchbase report ${n}</span> · ${csvLink(ctx, n === 'clients' ? '/clients.csv' : `/reports/${n}.csv`)}</li>`)}</ul>`);
+ <span class="muted">— <code>touchbase report ${n}</code></span> · ${csvLink(ctx, n === 'clients' ? '/clients.csv' : `/reports/${n}.csv`)}</li>`)}</ul>`);
 }
 
 /** One report, paged, with its summary (a director's is the CLI's) and its CSV. */
