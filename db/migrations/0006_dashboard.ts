@@ -47,6 +47,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('timezone', 'text', (c) => c.notNull())
     .addColumn('calendar', 'text', (c) => c.notNull())
     .addColumn('meetings_per_day', 'integer')
+    // Touches in the next two weeks and overdue touches they own, as of the snapshot.
+    .addColumn('agenda', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('overdue', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema.createTable('dashboard_rows')
     .addColumn('report', 'text', (c) => c.notNull())
@@ -54,10 +57,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('client_id', 'text')
     .addColumn('employee_id', 'text')
     .addColumn('row', 'text', (c) => c.notNull())
+    // What pages filter on without reading the rows: a mark (a client served by one person, a
+    // pair's status) and a day (a greeting's), per report.
+    .addColumn('tag', 'text')
+    .addColumn('day', 'text')
     .addPrimaryKeyConstraint('dashboard_rows_pk', ['report', 'pos'])
     .execute();
   await db.schema.createIndex('dashboard_rows_client').on('dashboard_rows').columns(['report', 'client_id']).execute();
   await db.schema.createIndex('dashboard_rows_employee').on('dashboard_rows').columns(['report', 'employee_id']).execute();
+  await db.schema.createIndex('dashboard_rows_tag').on('dashboard_rows').columns(['report', 'tag']).execute();
+  await db.schema.createIndex('dashboard_rows_day').on('dashboard_rows').columns(['report', 'day']).execute();
   await db.schema.createTable('dashboard_forecast')
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('touches', 'text', (c) => c.notNull())

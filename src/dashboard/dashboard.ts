@@ -163,6 +163,8 @@ export class Dashboard {
 
     app.get(`${PREFIX}/sign-in`, async (c) => {
       if (await this.#viewer(c)) return c.redirect(`${PREFIX}/`, 302);
+      // Someone is about to sign in: the page renderer starts loading meanwhile.
+      this.#renderer.warm();
       const reason = c.req.query('error');
       return c.html(signInPage(this.#pageFrame(), {
         oidc: this.usesIdentityProvider, signedOut: c.req.query('out') === '1',
@@ -216,6 +218,7 @@ export class Dashboard {
       const who = link && this.#linkEmployee(link.employee);
       const frame = this.#pageFrame();
       if (!who) return c.html(errorBody(frame, frame.tr.t('ui.signIn.linkUsed')), 410);
+      this.#renderer.warm();
       return c.html(linkConfirmPage(frame, who.name, csrfToken(await this.#sessionSecret(), this.#visitor(c))), 200);
     });
 

@@ -10,8 +10,9 @@ export interface RendererOptions {
 }
 
 /**
- * Renders dashboard pages in a worker thread with its own read-only database connection, one
- * page at a time in arrival order. Started on the first page, ended after a while unused.
+ * Renders dashboard pages in a worker thread with its own read-only database connection.
+ * Started on the first page (or ahead, when someone opens the sign-in page), ended after a
+ * while unused, replaced when it fails or hangs.
  */
 export class PageRenderer {
   readonly #dbFile: string;
@@ -45,6 +46,13 @@ export class PageRenderer {
       this.#pending.set(id, { resolve, reject, timer });
       worker.thread.postMessage({ id, request });
     });
+  }
+
+  /** Starts the thread ahead of the first page (it takes a few seconds to load). */
+  warm(): void {
+    if (this.#closed) return;
+    this.#start();
+    if (this.#pending.size === 0) this.#armIdle();
   }
 
   #start(): { thread: Worker; ready: Promise<void> } {

@@ -10,7 +10,8 @@ import { clientsReport } from '../reports/clients-report.ts';
 import type { Cell, Report } from '../reports/report.ts';
 import type { DB } from '../storage/database.ts';
 import { dashboardMeta, recordedTouchIds, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
-import type { ClientDetail, DashboardClientRow, ForecastTouch } from '../storage/dashboard-tables.ts';
+import type { ClientDetail, DashboardClientRow, DashboardEmployeeRow, ForecastTouch } from '../storage/dashboard-tables.ts';
+import { AGENDA_DAYS } from '../reports/load.ts';
 
 /** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
@@ -42,12 +43,16 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const ctx = await loadReportContext(db, config, today);
   const rows: DashboardSnapshot['rows'][number][] = [];
   const meta: Record<string, string> = {};
+  const overdueOwners = new Map<string, number>();
   for (const name of STORED_REPORTS) {
     const report = REPORTS[name](ctx);
-    report.rows.forEach((row, pos) => rows.push({ report: name, pos, client_id: text(row.client), employee_id: text(row.employee ?? row.owner), row: JSON.stringify(row) }));
+    if (name === 'overdue') for (const r of report.rows) overdueOwners.set(String(r.owner), (overdueOwners.get(String(r.owner)) ?? 0) + 1);
+    report.rows.forEach((row, pos) => rows.push({
+      report: name, pos, client_id: text(row.client), employee_id: text(row.employee ?? row.owner), row: JSON.stringify(row), ...marks(name, row),
+    }));
     meta[`report:${name}`] = JSON.stringify(specOf(report));
   }
-  coverageCells(ctx).forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell) }));
+  coverageCells(ctx).forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell), tag: null, day: null }));
   const clients = clientsReport(ctx);
   meta['report:clients'] = JSON.stringify(specOf(clients));
   const forecastStamp = `${configPrint}|${today}`;
@@ -62,9 +67,7 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
     meta, rows, forecast,
     clients: clientRows(ctx, clients),
     clientPeople: clientPeople(ctx),
-    employees: config.employees.map((e, pos) => ({
-      id: e.id, pos, name: e.name, role: e.role, timezone: e.timezone, calendar: e.calendar, meetings_per_day: e.meetingsPerDay ?? null,
-    })),
+    employees: employeeRows(ctx, overdueOwners),
   });
   return { refreshed: true, forecast: forecast !== undefined, ms: performance.now() - started };
 }
@@ -74,6 +77,17 @@ export type ReportSpec = Omit<Report, 'rows'>;
 
 function specOf(report: Report): ReportSpec {
   return { name: report.name, title: report.title, columns: report.columns, summary: report.summary };
+}
+
+/**
+ * What pages filter a report's rows by without reading them: a client served by one person
+ * (breadth), a role pair's status (coverage), a greeting's day (greetings).
+ */
+function marks(report: ReportName, row: Readonly<Record<string, Cell>>): { tag: string | null; day: string | null } {
+  if (report === 'breadth') return { tag: row.risk ? 'single' : null, day: null };
+  if (report === 'coverage') return { tag: text(row.status), day: null };
+  if (report === 'greetings') return { tag: null, day: text(row.date) };
+  return { tag: null, day: null };
 }
 
 function text(v: Cell | undefined): string | null {
@@ -98,6 +112,17 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
       detail: JSON.stringify(detail),
     };
   });
+}
+
+/** The employees, with their touches of the next two weeks and the overdue touches they own. */
+function employeeRows(ctx: ReportContext, overdue: ReadonlyMap<string, number>): DashboardEmployeeRow[] {
+  const to = addDays(ctx.today, AGENDA_DAYS - 1);
+  const agenda = new Map<string, number>();
+  for (const t of ctx.data.touches) if (t.date >= ctx.today && t.date <= to) agenda.set(t.employee_id, (agenda.get(t.employee_id) ?? 0) + 1);
+  return ctx.config.employees.map((e, pos) => ({
+    id: e.id, pos, name: e.name, role: e.role, timezone: e.timezone, calendar: e.calendar, meetings_per_day: e.meetingsPerDay ?? null,
+    agenda: agenda.get(e.id) ?? 0, overdue: overdue.get(e.id) ?? 0,
+  }));
 }
 
 /** Whose clients are whose: everyone the client's team names, and everyone with a touch there. */

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DB } from '../storage/database.ts';
 import { openReadOnly } from '../storage/read-only.ts';
 import { renderPage } from './render.ts';
+import { RenderCache } from './render-cache.ts';
 import type { PageRequest, PageResponse } from './page-types.ts';
 
 export type RenderMessage = { readonly id: number; readonly request: PageRequest };
@@ -11,10 +12,11 @@ export type RenderAnswer = { readonly id: number; readonly response: PageRespons
 
 const { dbFile } = workerData as { dbFile: string };
 let db: DB | undefined;
+const cache = new RenderCache();
 
 parentPort!.on('message', (m: RenderMessage) => {
   db ??= openReadOnly(dbFile);
-  renderPage(db, m.request).then(
+  renderPage(db, m.request, cache).then(
     (response) => parentPort!.postMessage({ id: m.id, response } satisfies RenderAnswer),
     (error: unknown) => parentPort!.postMessage({ id: m.id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies RenderAnswer),
   );

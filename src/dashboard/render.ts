@@ -7,6 +7,7 @@ import { clientMapCsv, clientPage, clientTimelineCsv } from './pages/client.ts';
 import { employeeLoadCsv, employeePage, employeesPage } from './pages/employees.ts';
 import { campaignsPage } from './pages/campaigns.ts';
 import { reportCsvDownload, reportPage, reportsIndex } from './pages/reports.ts';
+import type { RenderCache } from './render-cache.ts';
 
 function decoded(part: string | undefined): string | undefined {
   if (part === undefined) return undefined;
@@ -18,8 +19,8 @@ function decoded(part: string | undefined): string | undefined {
 }
 
 /** Renders one dashboard page or CSV from the read-only database (runs in the renderer's worker thread). */
-export async function renderPage(db: DB, req: PageRequest): Promise<PageResponse> {
-  const ctx = await pageContext(db, req);
+export async function renderPage(db: DB, req: PageRequest, cache: RenderCache): Promise<PageResponse> {
+  const ctx = await pageContext(db, req, cache);
   const parts = req.path.split('/').filter(Boolean);
   const [section, id, sub] = [parts[0] ?? '', decoded(parts[1]), parts[2]];
   if (parts.length > 3 || (parts[1] !== undefined && id === undefined)) return errorPage(ctx, 404);

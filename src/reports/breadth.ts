@@ -9,8 +9,18 @@ export interface Breadth {
   readonly theirs: readonly string[];
 }
 
-/** Who of ours did touches with each client in the last 12 months, and with whom of theirs. */
+const computed = new WeakMap<ReportData, { key: string; breadth: Breadth[] }>();
+
+/** Who of ours did touches with each client in the last 12 months, and with whom of theirs (computed once per data and day). */
 export function breadthOf(config: Config, data: ReportData, today: string): Breadth[] {
+  const known = computed.get(data);
+  if (known?.key === today) return known.breadth;
+  const breadth = computeBreadth(config, data, today);
+  computed.set(data, { key: today, breadth });
+  return breadth;
+}
+
+function computeBreadth(config: Config, data: ReportData, today: string): Breadth[] {
   const from = addDays(today, -365);
   const ours = new Map<string, Set<string>>();
   const theirs = new Map<string, Set<string>>();
@@ -19,7 +29,7 @@ export function breadthOf(config: Config, data: ReportData, today: string): Brea
     if (t.status !== 'done' || date < from || date > today) continue;
     (ours.get(t.client_id) ?? ours.set(t.client_id, new Set()).get(t.client_id)!).add(t.resolved_by ?? t.employee_id);
     const set = theirs.get(t.client_id) ?? theirs.set(t.client_id, new Set()).get(t.client_id)!;
-    for (const c of JSON.parse(t.contact_ids) as string[]) set.add(c);
+    for (const c of data.contactsOf(t)) set.add(c);
   }
   return config.clients.map((c) => ({ client: c.id, ours: [...(ours.get(c.id) ?? [])].sort(), theirs: [...(theirs.get(c.id) ?? [])].sort() }));
 }
@@ -42,7 +52,7 @@ export function breadthRisk(b: Breadth): string {
  */
 export function breadthReport({ config, data, today }: ReportContext): Report {
   const names = new Map(config.clients.flatMap((c) => c.contacts.map((p) => [p.id, p.name] as const)));
-  const list = breadthOf(config, data, today).sort((a, b) =>
+  const list = [...breadthOf(config, data, today)].sort((a, b) =>
     Number(dependsOnOne(b)) - Number(dependsOnOne(a)) || Math.min(a.ours.length, a.theirs.length) - Math.min(b.ours.length, b.theirs.length)
     || a.ours.length - b.ours.length || a.theirs.length - b.theirs.length || a.client.localeCompare(b.client));
   const rows = list.map((b) => ({

@@ -1,5 +1,5 @@
 import { selects } from '../domain/selector.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import type { ReportTouch } from '../storage/report-queries.ts';
 import { isOverdue } from '../workflows/overdue.ts';
 import { share, type Cell, type Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
@@ -10,7 +10,7 @@ import type { ReportContext } from './report-data.ts';
  * of pairs on time per client and overall.
  */
 export function coverageReport({ config, data, today }: ReportContext): Report {
-  const byClientRule = new Map<string, TouchRow[]>();
+  const byClientRule = new Map<string, ReportTouch[]>();
   for (const t of data.touches) {
     if (!t.source.startsWith('rule:')) continue;
     const key = `${t.client_id}|${t.source.slice(5)}`;
@@ -22,14 +22,14 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
   let onTime = 0;
   let pairs = 0;
   for (const client of config.clients) {
-    const pairRows: { ours: string; theirs: string; employee: string; touches: TouchRow[] }[] = [];
+    const pairRows: { ours: string; theirs: string; employee: string; touches: ReportTouch[] }[] = [];
     const contactRole = new Map(client.contacts.map((c) => [c.id, c.role]));
     for (const rule of config.rules) {
       if (!selects(rule.for, client, today)) continue;
       const theirs = rule.theirs === 'all' ? ['all'] : rule.theirs.filter((r) => client.contacts.some((c) => c.role === r));
       const touches = byClientRule.get(`${client.id}|${rule.id}`) ?? [];
       for (const role of theirs) {
-        const mine = role === 'all' ? touches : touches.filter((t) => (JSON.parse(t.contact_ids) as string[]).some((id) => contactRole.get(id) === role));
+        const mine = role === 'all' ? touches : touches.filter((t) => data.contactsOf(t).some((id) => contactRole.get(id) === role));
         const existing = pairRows.find((p) => p.ours === rule.ours && p.theirs === role);
         if (existing) existing.touches.push(...mine);
         else pairRows.push({ ours: rule.ours, theirs: role, employee: client.team[rule.ours] ?? '', touches: [...mine] });

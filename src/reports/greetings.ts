@@ -45,7 +45,7 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
       g = { campaign, occasion: occasionOf(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
       groups.set(key, g);
     }
-    g.contacts += (JSON.parse(t.contact_ids) as string[]).length;
+    g.contacts += data.contactsOf(t).length;
     if (t.status === 'done') g.done++;
     else if (t.status === 'skipped') g.skipped++;
     else g.open++;

@@ -1,7 +1,7 @@
 import type { Config, Employee } from '../domain/types.ts';
 import { TIMED_KINDS, type Kind } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import type { ReportTouch } from '../storage/report-queries.ts';
 import type { Cell, Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
 
@@ -19,7 +19,7 @@ export interface DayLoad {
  * An employee's load per day from `from` for `days` days: meetings and calls (what
  * `meetings_per_day` caps) and all-day touches, counting what is planned or done (not skipped).
  */
-export function dailyLoad(touches: readonly TouchRow[], employee: string, from: string, days = AGENDA_DAYS): DayLoad[] {
+export function dailyLoad(touches: readonly Pick<ReportTouch, 'employee_id' | 'date' | 'status' | 'kind' | 'all_day'>[], employee: string, from: string, days = AGENDA_DAYS): DayLoad[] {
   const to = addDays(from, days - 1);
   const byDay = new Map<string, { timed: number; allDay: number }>();
   for (let i = 0; i < days; i++) byDay.set(addDays(from, i), { timed: 0, allDay: 0 });
@@ -42,7 +42,15 @@ export function loadRows(employee: Employee, load: readonly DayLoad[]): Record<s
 
 /** Each employee's meetings and calls per day for the next two weeks, against meetings_per_day. */
 export function loadReport({ config, data, today }: ReportContext): Report {
-  const rows = config.employees.flatMap((e) => loadRows(e, dailyLoad(data.touches, e.id, today)));
+  const to = addDays(today, AGENDA_DAYS - 1);
+  const byEmployee = new Map<string, ReportTouch[]>();
+  for (const t of data.touches) {
+    if (t.date < today || t.date > to) continue;
+    const list = byEmployee.get(t.employee_id);
+    if (list) list.push(t);
+    else byEmployee.set(t.employee_id, [t]);
+  }
+  const rows = config.employees.flatMap((e) => loadRows(e, dailyLoad(byEmployee.get(e.id) ?? [], e.id, today)));
   return {
     name: 'load', title: { key: 'report.load.title', params: { from: { date: today }, to: { date: addDays(today, AGENDA_DAYS - 1) } } },
     columns: loadColumns(),

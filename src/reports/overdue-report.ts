@@ -1,13 +1,13 @@
 import type { Config } from '../domain/types.ts';
 import { daysBetween } from '../planner/dates.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import type { ReportTouch } from '../storage/report-queries.ts';
 import { isOverdue } from '../workflows/overdue.ts';
 import type { Report } from './report.ts';
 import type { ReportContext, ReportData } from './report-data.ts';
 import { dueDay } from './touch-outcome.ts';
 
 /** Open overdue touches, oldest first. */
-export function overdueTouches(config: Config, data: ReportData, today: string): TouchRow[] {
+export function overdueTouches(config: Config, data: ReportData, today: string): ReportTouch[] {
   return data.touches.filter((t) => isOverdue(config, t, today))
     .sort((a, b) => dueDay(a).localeCompare(dueDay(b)) || a.id.localeCompare(b.id));
 }

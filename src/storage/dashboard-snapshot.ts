@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { DB } from './database.ts';
-import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type ForecastTouch } from './dashboard-tables.ts';
+import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type DashboardRow, type ForecastTouch } from './dashboard-tables.ts';
 import { inTransaction } from './touch-repository.ts';
 
 /** Everything the job process precomputes for the dashboard, written at once. */
@@ -9,16 +10,18 @@ export interface DashboardSnapshot {
   /** Which employee may see which client (besides directors, who see all). */
   readonly clientPeople: readonly (readonly [employee: string, client: string])[];
   readonly employees: readonly DashboardEmployeeRow[];
-  readonly rows: readonly { readonly report: string; readonly pos: number; readonly client_id: string | null; readonly employee_id: string | null; readonly row: string }[];
+  readonly rows: readonly Readonly<DashboardRow>[];
   /** The forecast by client, or undefined to keep the one stored (it is made once a day). */
   readonly forecast: ReadonlyMap<string, readonly ForecastTouch[]> | undefined;
 }
 
 /** Rows per INSERT: well under SQLite's limit of bound variables. */
 const CHUNK = 200;
+/** Report rows per INSERT … SELECT FROM json_each(?): one bound text of JSON each time. */
+const JSON_CHUNK = 5_000;
 
-async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>, size = CHUNK): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
 /**
@@ -35,7 +38,10 @@ export async function writeDashboardSnapshot(db: DB, snapshot: DashboardSnapshot
     await insertChunks(snapshot.clients, (c) => d.insertInto('dashboard_clients').values(c).execute());
     await insertChunks(snapshot.clientPeople, (c) => d.insertInto('dashboard_client_people').values(c.map(([employee_id, client_id]) => ({ employee_id, client_id }))).execute());
     await insertChunks(snapshot.employees, (c) => d.insertInto('dashboard_employees').values(c).execute());
-    await insertChunks(snapshot.rows, (c) => d.insertInto('dashboard_rows').values(c).execute());
+    // Hundreds of thousands of report rows at 10,000 clients: SQLite unpacks them from JSON itself.
+    await insertChunks(snapshot.rows, (c) => sql`insert into dashboard_rows (report, pos, client_id, employee_id, row, tag, day)
+      select value ->> 'report', value ->> 'pos', value ->> 'client_id', value ->> 'employee_id', value ->> 'row', value ->> 'tag', value ->> 'day'
+      from json_each(${JSON.stringify(c)})`.execute(trx), JSON_CHUNK);
     if (snapshot.forecast) {
       await d.deleteFrom('dashboard_forecast').execute();
       const forecast = [...snapshot.forecast].map(([client_id, touches]) => ({ client_id, touches: JSON.stringify(touches) }));

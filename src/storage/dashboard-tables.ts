@@ -8,11 +8,23 @@ export type DashboardTables = {
   dashboard_clients: DashboardClientRow;
   dashboard_client_people: { employee_id: string; client_id: string };
   dashboard_employees: DashboardEmployeeRow;
-  dashboard_rows: { report: string; pos: number; client_id: string | null; employee_id: string | null; row: string };
+  dashboard_rows: DashboardRow;
   dashboard_forecast: { client_id: string; touches: string };
   dashboard_sign_in: { token_hash: string; employee_id: string | null; created_at: string; expires_at: string; used_at: string | null };
   dashboard_prefs: { employee_id: string; language: string };
 };
+
+/** One stored row of a report, with what pages filter it by. */
+export interface DashboardRow {
+  report: string;
+  pos: number;
+  client_id: string | null;
+  employee_id: string | null;
+  /** JSON of the report's row. */
+  row: string;
+  tag: string | null;
+  day: string | null;
+}
 
 export interface DashboardClientRow {
   id: string;
@@ -55,6 +67,10 @@ export interface DashboardEmployeeRow {
   timezone: string;
   calendar: string;
   meetings_per_day: number | null;
+  /** Touches in the two weeks from the snapshot's day. */
+  agenda: number;
+  /** Overdue touches they own. */
+  overdue: number;
 }
 
 /** A touch of the 12-month forecast beyond the calendars' horizon. */

@@ -6,7 +6,7 @@ import type { ClientDetail, DashboardClientRow } from '../../storage/dashboard-t
 import type { TouchRow } from '../../storage/schema.ts';
 import { html, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { csv, csvLink, errorPage, notReady, page, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, errorPage, notReady, page, type PageContext } from './context.ts';
 
 /** How recent a meeting of two people must be to show as a live relationship on the map. */
 const RECENT_DAYS = 180;
@@ -25,37 +25,39 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.clients.title'));
   const client = await visibleClient(ctx, id);
   if (typeof client === 'number') return errorPage(ctx, client);
-  const detail = JSON.parse(client.detail) as ClientDetail;
-  const { touches, events } = await clientHistory(ctx.db, id);
-  const map = relationshipMap(touches);
-  const history = timeline(touches, events);
-  const zone = ctx.meta.timezone ?? 'UTC';
-  const planned = touches.filter((t) => t.status === 'planned').sort((a, b) => a.date.localeCompare(b.date) || a.start_at.localeCompare(b.start_at));
-  const forecast = await forecastOf(ctx.db, id);
-  const stage = tr.t(`value.stage.${client.stage}` as never);
-  const content = html`
-<section class="facts">
-<div class="panel"><h2>${tr.t('ui.client.facts')}</h2><dl>
-<dt>${tr.t('col.client')}</dt><dd>${client.id}</dd>
-${client.tier ? html`<dt>${tr.t('col.tier')}</dt><dd>${client.tier}</dd>` : ''}
-${client.industry ? html`<dt>${tr.t('col.industry')}</dt><dd>${client.industry}</dd>` : ''}
-<dt>${tr.t('col.country')}</dt><dd>${client.country}</dd>
-<dt>${tr.t('col.stage')}</dt><dd>${stage}</dd>
-${detail.since ? html`<dt>${tr.t('ui.client.since')}</dt><dd>${tr.date(detail.since)}</dd>` : ''}
-${client.silent_days ? html`<dt>${tr.t('col.silentDays')}</dt><dd${client.silent ? raw(' class="status-bad"') : ''}>${tr.t('ui.client.silentFor', { count: client.silent_days })}</dd>` : ''}
-</dl></div>
-<div class="panel"><h2>${tr.t('ui.client.team')}</h2><ul>${detail.team.map((m) => html`<li>${m.role}: ${employeeLink(ctx, m.employee)}</li>`)}</ul></div>
-<div class="panel"><h2>${tr.t('ui.client.contacts')}</h2><ul>${detail.contacts.map((c) => html`<li>${c.name} — ${c.role}${c.email ? html`, <a href="mailto:${c.email}">${c.email}</a>` : ''}${c.phone ? html`, ${c.phone}` : ''}</li>`)}</ul></div>
-</section>
-<section class="panel" id="map"><h2>${tr.t('ui.client.map')}</h2><p class="muted">${tr.t('ui.client.mapIntro')}</p>
-${mapTable(ctx, detail, map)}
-<p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/map.csv`)}</p></section>
-<section class="panel" id="timeline"><h2>${tr.t('ui.client.timeline')}</h2>
-<h3>${tr.t('ui.client.planned')}</h3>
-${plannedList(ctx, planned, forecast)}
-<h3>${tr.t('ui.client.history')}</h3>
-${historyTable(ctx, history, zone)}
-<p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/timeline.csv`)}</p></section>`;
+  const content = await cachedPart(ctx, `client|${id}`, async () => {
+    const detail = JSON.parse(client.detail) as ClientDetail;
+    const { touches, events } = await clientHistory(ctx.db, id);
+    const map = relationshipMap(touches);
+    const history = timeline(touches, events);
+    const zone = ctx.meta.timezone ?? 'UTC';
+    const planned = touches.filter((t) => t.status === 'planned').sort((a, b) => a.date.localeCompare(b.date) || a.start_at.localeCompare(b.start_at));
+    const forecast = await forecastOf(ctx.db, id);
+    const stage = tr.t(`value.stage.${client.stage}` as never);
+    return html`
+  <section class="facts">
+  <div class="panel"><h2>${tr.t('ui.client.facts')}</h2><dl>
+  <dt>${tr.t('col.client')}</dt><dd>${client.id}</dd>
+  ${client.tier ? html`<dt>${tr.t('col.tier')}</dt><dd>${client.tier}</dd>` : ''}
+  ${client.industry ? html`<dt>${tr.t('col.industry')}</dt><dd>${client.industry}</dd>` : ''}
+  <dt>${tr.t('col.country')}</dt><dd>${client.country}</dd>
+  <dt>${tr.t('col.stage')}</dt><dd>${stage}</dd>
+  ${detail.since ? html`<dt>${tr.t('ui.client.since')}</dt><dd>${tr.date(detail.since)}</dd>` : ''}
+  ${client.silent_days ? html`<dt>${tr.t('col.silentDays')}</dt><dd${client.silent ? raw(' class="status-bad"') : ''}>${tr.t('ui.client.silentFor', { count: client.silent_days })}</dd>` : ''}
+  </dl></div>
+  <div class="panel"><h2>${tr.t('ui.client.team')}</h2><ul>${detail.team.map((m) => html`<li>${m.role}: ${employeeLink(ctx, m.employee)}</li>`)}</ul></div>
+  <div class="panel"><h2>${tr.t('ui.client.contacts')}</h2><ul>${detail.contacts.map((c) => html`<li>${c.name} — ${c.role}${c.email ? html`, <a href="mailto:${c.email}">${c.email}</a>` : ''}${c.phone ? html`, ${c.phone}` : ''}</li>`)}</ul></div>
+  </section>
+  <section class="panel" id="map"><h2>${tr.t('ui.client.map')}</h2><p class="muted">${tr.t('ui.client.mapIntro')}</p>
+  ${mapTable(ctx, detail, map)}
+  <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/map.csv`)}</p></section>
+  <section class="panel" id="timeline"><h2>${tr.t('ui.client.timeline')}</h2>
+  <h3>${tr.t('ui.client.planned')}</h3>
+  ${plannedList(ctx, planned, forecast)}
+  <h3>${tr.t('ui.client.history')}</h3>
+  ${historyTable(ctx, history, zone)}
+  <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/timeline.csv`)}</p></section>`;
+  });
   return page(ctx, client.name, 'clients', content);
 }
 

@@ -1,9 +1,8 @@
 import type { Report } from '../../reports/report.ts';
-import { CLIENT_SORTS, allClients, clientFacets, clientPage, type ClientQuery, type ClientSort } from '../../storage/dashboard-queries.ts';
-import type { DashboardClientRow } from '../../storage/dashboard-tables.ts';
+import { CLIENT_SORTS, allClients, clientFacets, clientPage, type ClientLine, type ClientQuery, type ClientSort } from '../../storage/dashboard-queries.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { csv, csvLink, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
 
 const PAGE_SIZE = 50;
 
@@ -38,32 +37,34 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
   if (!ctx.meta.version) return notReady(ctx, title);
   const q = queryOf(ctx);
   const current = pageNumber(ctx);
-  const { rows, total } = await clientPage(ctx.db, ctx.scope, { ...q, offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-  const facets = await clientFacets(ctx.db, ctx.scope);
-  const params = filterParams(q);
-  const sortLink = (c: (typeof COLUMNS)[number]) => {
-    const active = q.sort === c.sort;
-    const dir = active ? (q.descending ? 'asc' : 'desc') : (c.num || c.sort === 'last_done' ? 'desc' : 'asc');
-    return html`<a href="${href(`${PREFIX}/clients`, { ...params, sort: c.sort, dir })}" title="${tr.t('ui.clients.sortBy', { column: tr.t(c.header) })}"${active ? raw(` aria-sort="${q.descending ? 'descending' : 'ascending'}"`) : ''}>${tr.t(c.header)}${active ? (q.descending ? ' ▼' : ' ▲') : ''}</a>`;
-  };
-  const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${label}</option>`;
-  const content = html`<form method="get" action="${PREFIX}/clients" class="filters" role="search">
-<label>${tr.t('ui.clients.search')}<input type="search" name="q" value="${q.search ?? ''}" placeholder="${tr.t('ui.clients.searchHint')}"></label>
-<label>${tr.t('ui.clients.tier')}<select name="tier" data-autosubmit>${option('', q.tier, tr.t('ui.clients.any'))}${facets.tiers.map((t) => option(t, q.tier))}</select></label>
-<label>${tr.t('ui.clients.country')}<select name="country" data-autosubmit>${option('', q.country, tr.t('ui.clients.any'))}${facets.countries.map((c) => option(c, q.country))}</select></label>
-<label class="check"><input type="checkbox" name="silent" value="1"${q.silentOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySilent')}</label>
-<label class="check"><input type="checkbox" name="single" value="1"${q.singleOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySingle')}</label>
-<input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.descending ? 'desc' : 'asc'}">
-<button type="submit">${tr.t('ui.clients.apply')}</button></form>
-<p class="actions"><strong>${tr.t('ui.clients.found', { count: total })}</strong> ${csvLink(ctx, '/clients.csv', params)}</p>
-${rows.length === 0 ? html`<p class="muted">${tr.t('ui.nothing')}</p>` : html`<div class="table-wrap"><table class="clients"><thead><tr>
-${COLUMNS.map((c) => html`<th scope="col"${c.num ? raw(' class="num"') : ''}>${sortLink(c)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => clientLine(ctx, r))}</tbody></table></div>`}
-${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/clients`, { ...params, page: p }))}`;
+  const content = await cachedPart(ctx, `clients|${JSON.stringify(q)}|${current}`, async () => {
+    const { rows, total } = await clientPage(ctx.db, ctx.scope, { ...q, offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    const facets = await ctx.cache.get(ctx.meta.version, `facets|${ctx.scope.all ? '*' : ctx.scope.employee}`, () => clientFacets(ctx.db, ctx.scope));
+    const params = filterParams(q);
+    const sortLink = (c: (typeof COLUMNS)[number]) => {
+      const active = q.sort === c.sort;
+      const dir = active ? (q.descending ? 'asc' : 'desc') : (c.num || c.sort === 'last_done' ? 'desc' : 'asc');
+      return html`<a href="${href(`${PREFIX}/clients`, { ...params, sort: c.sort, dir })}" title="${tr.t('ui.clients.sortBy', { column: tr.t(c.header) })}"${active ? raw(` aria-sort="${q.descending ? 'descending' : 'ascending'}"`) : ''}>${tr.t(c.header)}${active ? (q.descending ? ' ▼' : ' ▲') : ''}</a>`;
+    };
+    const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${label}</option>`;
+    return html`<form method="get" action="${PREFIX}/clients" class="filters" role="search">
+  <label>${tr.t('ui.clients.search')}<input type="search" name="q" value="${q.search ?? ''}" placeholder="${tr.t('ui.clients.searchHint')}"></label>
+  <label>${tr.t('ui.clients.tier')}<select name="tier" data-autosubmit>${option('', q.tier, tr.t('ui.clients.any'))}${facets.tiers.map((t) => option(t, q.tier))}</select></label>
+  <label>${tr.t('ui.clients.country')}<select name="country" data-autosubmit>${option('', q.country, tr.t('ui.clients.any'))}${facets.countries.map((c) => option(c, q.country))}</select></label>
+  <label class="check"><input type="checkbox" name="silent" value="1"${q.silentOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySilent')}</label>
+  <label class="check"><input type="checkbox" name="single" value="1"${q.singleOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySingle')}</label>
+  <input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.descending ? 'desc' : 'asc'}">
+  <button type="submit">${tr.t('ui.clients.apply')}</button></form>
+  <p class="actions"><strong>${tr.t('ui.clients.found', { count: total })}</strong> ${csvLink(ctx, '/clients.csv', params)}</p>
+  ${rows.length === 0 ? html`<p class="muted">${tr.t('ui.nothing')}</p>` : html`<div class="table-wrap"><table class="clients"><thead><tr>
+  ${COLUMNS.map((c) => html`<th scope="col"${c.num ? raw(' class="num"') : ''}>${sortLink(c)}</th>`)}</tr></thead>
+  <tbody>${rows.map((r) => clientLine(ctx, r))}</tbody></table></div>`}
+  ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/clients`, { ...params, page: p }))}`;
+  });
   return page(ctx, title, 'clients', content);
 }
 
-function clientLine(ctx: PageContext, r: DashboardClientRow): Html {
+function clientLine(ctx: PageContext, r: ClientLine): Html {
   const { tr } = ctx;
   const who = (id: string | null) => (id ? html` <span class="muted">(${id})</span>` : '');
   return html`<tr${r.silent ? raw(' class="over"') : ''}><td><a href="${PREFIX}/clients/${encodeURIComponent(r.id)}">${r.name}</a></td>

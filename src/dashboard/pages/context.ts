@@ -8,6 +8,7 @@ import type { ReportSpec } from '../refresh.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { layout, type Shell } from '../layout.ts';
 import { PREFIX, type PageRequest, type PageResponse } from '../page-types.ts';
+import type { RenderCache } from '../render-cache.ts';
 
 /** What every page renderer gets: the read-only database, the request, the language, the snapshot's facts. */
 export interface PageContext {
@@ -19,16 +20,27 @@ export interface PageContext {
   readonly scope: Scope;
   /** Today in the company's zone, by the request's clock. */
   readonly today: string;
+  /** Values that stay the same while the snapshot does. */
+  readonly cache: RenderCache;
 }
 
-export async function pageContext(db: DB, req: PageRequest): Promise<PageContext> {
+export async function pageContext(db: DB, req: PageRequest, cache: RenderCache): Promise<PageContext> {
   const meta = await dashboardMeta(db);
   const zone = meta.timezone ?? 'UTC';
   return {
     db, req, tr: translator(req.language), meta,
     scope: req.viewer.director ? { all: true } : { all: false, employee: req.viewer.id },
-    today: DateTime.fromISO(req.nowIso, { zone }).toISODate()!,
+    today: DateTime.fromISO(req.nowIso, { zone }).toISODate()!, cache,
   };
+}
+
+/**
+ * A part of a page that depends only on the snapshot, the language and whose figures the viewer
+ * sees: made once per snapshot and reused (20 directors opening the overview make it once).
+ */
+export function cachedPart(ctx: PageContext, key: string, make: () => Promise<Html>): Promise<Html> {
+  const scope = ctx.scope.all ? '*' : ctx.scope.employee;
+  return ctx.cache.get(ctx.meta.version, `${key}|${ctx.tr.language}|${scope}`, make);
 }
 
 /** The stored spec (title, columns, summary) of a report of the last snapshot. */

@@ -1,40 +1,42 @@
 import { addDays } from '../../planner/dates.ts';
 import { AGENDA_DAYS, dailyLoad, loadColumns, loadRows, type DayLoad } from '../../reports/load.ts';
 import type { Cell } from '../../reports/report.ts';
-import { agendaCounts, agendaOf, dashboardEmployees, employeeRows, reportRows } from '../../storage/dashboard-queries.ts';
+import { agendaOf, dashboardEmployees, employeeRows, reportRows } from '../../storage/dashboard-queries.ts';
 import type { DashboardEmployeeRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
 import { html, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
+
+/** How many of an employee's overdue touches their page lists (the count says how many there are). */
+const OVERDUE_SHOWN = 50;
 
 /** Every employee: agenda size, overdue, punctuality (directors only; others go to their own page). */
 export async function employeesPage(ctx: PageContext): Promise<PageResponse> {
   const { tr } = ctx;
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.employees.title'));
-  const employees = await dashboardEmployees(ctx.db);
-  const punctuality = new Map((await reportRows(ctx.db, 'punctuality', ctx.scope, undefined)).rows.map((r) => [String(r.employee), r]));
-  const overdue = new Map<string, number>();
-  for (const r of (await reportRows(ctx.db, 'overdue', ctx.scope, undefined)).rows) overdue.set(String(r.owner), (overdue.get(String(r.owner)) ?? 0) + 1);
-  const agenda = await agendaCounts(ctx.db, ctx.today, addDays(ctx.today, AGENDA_DAYS - 1));
-  const rows: Record<string, Cell>[] = employees.map((e) => {
-    const p = punctuality.get(e.id) ?? {};
-    return {
-      employee: e.id, name: e.name, role: e.role, meetings_per_day: e.meetings_per_day, agenda: agenda.get(e.id) ?? 0, overdue: overdue.get(e.id) ?? 0,
-      on_time: p.on_time ?? 0, late: p.late ?? 0, rescheduled: p.rescheduled ?? 0, skipped: p.skipped ?? 0, missed: p.missed ?? 0, on_time_share: p.on_time_share ?? null,
-    };
+  const content = await cachedPart(ctx, 'employees', async () => {
+    const employees = await dashboardEmployees(ctx.db);
+    const punctuality = new Map((await reportRows(ctx.db, 'punctuality', ctx.scope, undefined)).rows.map((r) => [String(r.employee), r]));
+    const rows: Record<string, Cell>[] = employees.map((e) => {
+      const p = punctuality.get(e.id) ?? {};
+      return {
+        employee: e.id, name: e.name, role: e.role, meetings_per_day: e.meetings_per_day, agenda: e.agenda, overdue: e.overdue,
+        on_time: p.on_time ?? 0, late: p.late ?? 0, rescheduled: p.rescheduled ?? 0, skipped: p.skipped ?? 0, missed: p.missed ?? 0, on_time_share: p.on_time_share ?? null,
+      };
+    });
+    return html`${reportTable(ctx, {
+      columns: [
+        { key: 'employee', header: 'col.employee' }, { key: 'name', header: 'col.employeeName' }, { key: 'role', header: 'col.role' },
+        { key: 'meetings_per_day', header: 'col.meetingsPerDay', type: 'number' }, { key: 'agenda', header: 'col.agenda', type: 'number' },
+        { key: 'overdue', header: 'col.overdue', type: 'number' }, { key: 'on_time', header: 'col.onTime', type: 'number' },
+        { key: 'late', header: 'col.late', type: 'number' }, { key: 'rescheduled', header: 'col.rescheduled', type: 'number' },
+        { key: 'skipped', header: 'col.skipped', type: 'number' }, { key: 'missed', header: 'col.missed', type: 'number' },
+        { key: 'on_time_share', header: 'col.onTimeShare', type: 'percent' },
+      ],
+    }, rows, { employeeColumns: ['employee'] })}
+  <p class="actions">${csvLink(ctx, '/reports/punctuality.csv')}</p>`;
   });
-  const content = html`${reportTable(ctx, {
-    columns: [
-      { key: 'employee', header: 'col.employee' }, { key: 'name', header: 'col.employeeName' }, { key: 'role', header: 'col.role' },
-      { key: 'meetings_per_day', header: 'col.meetingsPerDay', type: 'number' }, { key: 'agenda', header: 'col.agenda', type: 'number' },
-      { key: 'overdue', header: 'col.overdue', type: 'number' }, { key: 'on_time', header: 'col.onTime', type: 'number' },
-      { key: 'late', header: 'col.late', type: 'number' }, { key: 'rescheduled', header: 'col.rescheduled', type: 'number' },
-      { key: 'skipped', header: 'col.skipped', type: 'number' }, { key: 'missed', header: 'col.missed', type: 'number' },
-      { key: 'on_time_share', header: 'col.onTimeShare', type: 'percent' },
-    ],
-  }, rows, { employeeColumns: ['employee'] })}
-<p class="actions">${csvLink(ctx, '/reports/punctuality.csv')}</p>`;
   return page(ctx, tr.t('ui.employees.title'), 'employees', content);
 }
 
@@ -50,24 +52,35 @@ export async function employeePage(ctx: PageContext, id: string): Promise<PageRe
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.employees.title'));
   const e = await visibleEmployee(ctx, id);
   if (typeof e === 'number') return errorPage(ctx, e);
+  // The feed address is this viewer's own, never kept: the rest is the snapshot's, made once.
+  const feed = ctx.req.ownFeedUrl && id === ctx.req.viewer.id
+    ? html`<section class="panel" id="feed"><h2>${tr.t('ui.employee.feed')}</h2><p>${tr.t('ui.employee.feedIntro')}</p><p><code class="feed">${ctx.req.ownFeedUrl}</code></p></section>` : '';
+  const figures = await cachedPart(ctx, `employee|${id}`, () => employeeFigures(ctx, e));
+  const content = html`<p class="muted">${e.role} · ${e.timezone}${e.meetings_per_day ? html` · ${tr.t('col.meetingsPerDay')}: ${e.meetings_per_day}` : ''}</p>
+${feed}${figures}`;
+  return page(ctx, e.name, ctx.scope.all ? 'employees' : 'me', content);
+}
+
+async function employeeFigures(ctx: PageContext, e: DashboardEmployeeRow): Promise<Html> {
+  const { tr } = ctx;
+  const id = e.id;
   const to = addDays(ctx.today, AGENDA_DAYS - 1);
   const agenda = (await agendaOf(ctx.db, id, ctx.today, to)).filter((t) => !t.source.startsWith('digest:'));
   const load = dailyLoad(agenda, id, ctx.today);
   const punctuality = specOf(ctx, 'punctuality');
   const overdueSpec = specOf(ctx, 'overdue');
   const own = await employeeRows(ctx.db, 'punctuality', id) as Record<string, Cell>[];
-  const overdue = (await reportRows(ctx.db, 'overdue', { all: false, employee: id }, undefined)).rows.filter((r) => r.owner === id);
-  const content = html`
-<p class="muted">${e.role} · ${e.timezone}${e.meetings_per_day ? html` · ${tr.t('col.meetingsPerDay')}: ${e.meetings_per_day}` : ''}</p>
-${ctx.req.ownFeedUrl && id === ctx.req.viewer.id ? html`<section class="panel" id="feed"><h2>${tr.t('ui.employee.feed')}</h2><p>${tr.t('ui.employee.feedIntro')}</p><p><code class="feed">${ctx.req.ownFeedUrl}</code></p></section>` : ''}
+  // The oldest of the touches they own that are overdue (the report's order), and how many.
+  const overdue = await reportRows(ctx.db, 'overdue', { all: true }, { offset: 0, limit: OVERDUE_SHOWN }, { employee: id });
+  return html`
 <section class="panel" id="load"><h2>${tr.t('ui.employee.load')}</h2>
 <p class="muted">${e.meetings_per_day ? tr.t('ui.employee.loadIntro', { limit: e.meetings_per_day }) : tr.t('ui.employee.loadNoLimit')}</p>
 ${loadChart(ctx, load, e.meetings_per_day)}</section>
 <section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, agenda)}
 <p class="actions">${csvLink(ctx, `/employees/${encodeURIComponent(id)}/load.csv`)}</p></section>
 ${punctuality ? html`<section class="panel" id="punctuality"><h2>${tr.t('ui.employee.punctuality')}</h2>${reportTable(ctx, punctuality, own)}</section>` : ''}
-${overdueSpec ? html`<section class="panel" id="overdue"><h2>${tr.t('ui.employee.overdue')} <span class="muted">(${tr.number(overdue.length)})</span></h2>${reportTable(ctx, overdueSpec, overdue, { clientColumns: ['client'] })}</section>` : ''}`;
-  return page(ctx, e.name, ctx.scope.all ? 'employees' : 'me', content);
+${overdueSpec ? html`<section class="panel" id="overdue"><h2>${tr.t('ui.employee.overdue')} <span class="muted">(${tr.number(overdue.total)})</span></h2>
+${reportTable(ctx, { columns: overdueSpec.columns.filter((c) => c.key !== 'id' && c.key !== 'owner') }, overdue.rows, { clientColumns: ['client'] })}</section>` : ''}`;
 }
 
 /** Bars of meetings and calls per day, a dashed line at the limit; days over it in red. */

@@ -1,10 +1,10 @@
 import type { ConfigIssue } from '../../config/config-issue.ts';
 import type { Cell } from '../../reports/report.ts';
 import { weekOf } from '../../reports/greetings.ts';
-import { outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
+import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
 import { html, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { csvLink, notReady, page, reportTable, specOf, summaryValue, type PageContext } from './context.ts';
+import { cachedPart, csvLink, notReady, page, reportTable, specOf, summaryValue, type PageContext } from './context.ts';
 import { coverageMonthRowsFor, heatMap } from './heat-map.ts';
 
 /** How many lines the overview's lists show before "see all". */
@@ -15,23 +15,34 @@ export async function overviewPage(ctx: PageContext): Promise<PageResponse> {
   const { tr, scope } = ctx;
   const title = scope.all ? tr.t('ui.overview.title') : tr.t('ui.overview.myTitle');
   if (!ctx.meta.version) return notReady(ctx, title);
+  // The figures are the snapshot's: made once per snapshot; the calendars and the configuration are live.
+  const figures = await cachedPart(ctx, 'overview', () => overviewFigures(ctx, title));
+  const content = html`${figures}
+${scope.all ? await syncSection(ctx) : ''}
+${scope.all ? configSection(ctx, ctx.req.configIssues) : ''}`;
+  return page(ctx, title, 'overview', content);
+}
+
+async function overviewFigures(ctx: PageContext, title: string): Promise<Html> {
+  const { tr, scope } = ctx;
   const overdue = await reportRows(ctx.db, 'overdue', scope, { offset: 0, limit: TOP });
   const silent = await reportRows(ctx.db, 'silence', scope, { offset: 0, limit: TOP });
-  const breadth = await reportRows(ctx.db, 'breadth', scope, undefined);
-  const single = breadth.rows.filter((r) => r.risk !== '');
-  const coverage = await reportRows(ctx.db, 'coverage', scope, undefined);
-  const onTime = coverage.rows.filter((r) => r.status === 'on time').length;
-  const coverageShare = scope.all ? summaryValue(specOf(ctx, 'coverage'), 'share on time') as number | null
-    : coverage.total === 0 ? null : onTime / coverage.total;
+  const single = await reportRows(ctx.db, 'breadth', scope, { offset: 0, limit: TOP }, { tag: 'single' });
+  // A director's share is the report's; an employee's, the share of their clients' pairs on time.
+  let coverageShare = summaryValue(specOf(ctx, 'coverage'), 'share on time') as number | null;
+  if (!scope.all) {
+    const pairs = await countRows(ctx.db, 'coverage', scope);
+    coverageShare = pairs === 0 ? null : (await countRows(ctx.db, 'coverage', scope, { tag: 'on time' })) / pairs;
+  }
   const greetings = scope.all ? await weekGreetings(ctx) : undefined;
   const card = (name: string, figure: string, label: string, link: string, warn = false) =>
     html`<a class="card${warn ? ' warn' : ''}" href="${link}" data-card="${name}"><span class="figure">${figure}</span><span class="label">${label}</span></a>`;
-  const content = html`
+  return html`
 <section class="cards" aria-label="${title}">
 ${card('coverage', tr.percent(coverageShare), tr.t('ui.card.coverage'), `${PREFIX}/reports/coverage`)}
 ${card('overdue', tr.number(overdue.total), tr.t('ui.card.overdue'), `${PREFIX}/reports/overdue`, overdue.total > 0)}
 ${card('silent', tr.number(silent.total), tr.t('ui.card.silent'), `${PREFIX}/reports/silence`, silent.total > 0)}
-${card('single', tr.number(single.length), tr.t('ui.card.single'), `${PREFIX}/reports/breadth`)}
+${card('single', tr.number(single.total), tr.t('ui.card.single'), `${PREFIX}/reports/breadth`)}
 ${greetings ? card('greetings', tr.number(greetings.total), tr.t('ui.card.greetings'), `${PREFIX}/campaigns`) : ''}
 </section>
 <section class="panel" id="coverage"><h2>${tr.t('ui.heat.title')}</h2><p class="muted">${tr.t('ui.heat.intro')}</p>
@@ -39,11 +50,8 @@ ${heatMap(ctx, await coverageMonthRowsFor(ctx))}
 <p class="actions">${csvLink(ctx, '/reports/coverage-months.csv')}</p></section>
 ${list(ctx, 'overdue', tr.t('ui.overdue.title'), overdue.rows, overdue.total, { clientColumns: ['client'], employeeColumns: ['owner'] })}
 ${list(ctx, 'silence', tr.t('ui.silent.title'), silent.rows, silent.total, { clientColumns: ['client'], employeeColumns: ['by', 'account_manager'] })}
-${list(ctx, 'breadth', tr.t('ui.single.title'), single.slice(0, TOP), single.length, { clientColumns: ['client'] })}
-${greetings ? greetings.html : ''}
-${scope.all ? await syncSection(ctx) : ''}
-${scope.all ? configSection(ctx, ctx.req.configIssues) : ''}`;
-  return page(ctx, title, 'overview', content);
+${list(ctx, 'breadth', tr.t('ui.single.title'), single.rows, single.total, { clientColumns: ['client'] })}
+${greetings ? greetings.html : ''}`;
 }
 
 function list(ctx: PageContext, report: string, title: string, rows: Record<string, Cell>[], total: number, o: Parameters<typeof reportTable>[3]): Html {
@@ -58,7 +66,7 @@ ${reportTable(ctx, { columns: spec.columns.filter((c) => c.key !== 'id') }, rows
 async function weekGreetings(ctx: PageContext): Promise<{ total: number; html: Html }> {
   const { tr } = ctx;
   const week = weekOf(ctx.meta.today ?? ctx.today);
-  const rows = (await reportRows(ctx.db, 'greetings', ctx.scope, undefined)).rows.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to);
+  const rows = (await reportRows(ctx.db, 'greetings', ctx.scope, undefined, { days: week })).rows;
   const byCountry = new Map<string, { contacts: number; done: number; open: number; skipped: number }>();
   for (const r of rows) {
     const c = byCountry.get(String(r.country)) ?? { contacts: 0, done: 0, open: 0, skipped: 0 };

@@ -4,7 +4,7 @@ import { reportRows } from '../../storage/dashboard-queries.ts';
 import { html, href } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
 import { STORED_REPORTS } from '../refresh.ts';
-import { csv, csvLink, errorPage, notReady, page, pageNumber, pager, reportTable, specOf, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, errorPage, notReady, page, pageNumber, pager, reportTable, specOf, type PageContext } from './context.ts';
 import { coverageMonthRowsFor } from './heat-map.ts';
 
 const PAGE_SIZE = 100;
@@ -46,13 +46,15 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
   const spec = specOf(ctx, name);
   if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404);
   const current = pageNumber(ctx);
-  const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-  const summary = ctx.scope.all ? spec.summary : [];
-  const content = html`<p class="muted">${reportTitle({ ...spec, rows: [] }, tr)}</p>
-${summary.length ? html`<p>${summary.map((s, i) => html`${i ? ' · ' : ''}${tr.t(s.label)}: <strong>${s.type === 'percent' ? tr.percent(s.value as number | null) : typeof s.value === 'number' ? tr.number(s.value) : String(s.value ?? '')}</strong>`)}</p>` : ''}
-<p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`)}</p>
-${reportTable(ctx, spec, rows, LINKS)}
-${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p }))}`;
+  const content = await cachedPart(ctx, `report|${name}|${current}`, async () => {
+    const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    const summary = ctx.scope.all ? spec.summary : [];
+    return html`<p class="muted">${reportTitle({ ...spec, rows: [] }, tr)}</p>
+  ${summary.length ? html`<p>${summary.map((s, i) => html`${i ? ' · ' : ''}${tr.t(s.label)}: <strong>${s.type === 'percent' ? tr.percent(s.value as number | null) : typeof s.value === 'number' ? tr.number(s.value) : String(s.value ?? '')}</strong>`)}</p>` : ''}
+  <p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`)}</p>
+  ${reportTable(ctx, spec, rows, LINKS)}
+  ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p }))}`;
+  });
   return page(ctx, tr.t(`ui.report.${name}` as never), 'reports', content);
 }
 
