@@ -13,7 +13,7 @@ import { isSessionRevoked, languageChoice, purgeExpiredSignIns, revokeSession, s
 import { ASSETS } from './assets.ts';
 import { OidcSignIn, SignInError, type PendingSignIn } from './oidc.ts';
 import { PageRenderer } from './page-renderer.ts';
-import { PREFIX, type PageResponse, type Viewer } from './page-types.ts';
+import { PREFIX, type RenderedResponse, type Viewer } from './page-types.ts';
 import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign, SESSION_HOURS, type Session } from './session.ts';
 import type { DashboardAuth } from './settings.ts';
 import { mintSignInLink, peekSignInLink, redeemSignInLink, sessionHash } from './sign-in-links.ts';
@@ -147,11 +147,13 @@ export class Dashboard {
 
   /** Mounts the dashboard's routes on the daemon's app. */
   mount(app: Hono): void {
+    // Set before the handler makes its response, so that hono builds it with them: changing the
+    // headers of a response already made turns the server's fast path for a body into a stream.
     app.use(`${PREFIX}/*`, async (c, next) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+      if (this.#secure()) c.header('Strict-Transport-Security', 'max-age=31536000');
+      c.header('Cache-Control', 'no-store');
       await next();
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
-      if (this.#secure()) c.res.headers.set('Strict-Transport-Security', 'max-age=31536000');
-      if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     });
     app.get(PREFIX, (c) => c.redirect(`${PREFIX}/`, 302));
 
@@ -264,25 +266,26 @@ export class Dashboard {
       const people = this.#d.people();
       const language = await this.#language(signed.viewer);
       const secret = await this.#sessionSecret();
-      let response: PageResponse;
+      let response: RenderedResponse;
       try {
         response = await this.#renderer.render({
           path, query: Object.fromEntries(url.searchParams), viewer: signed.viewer, language, companyLanguage: people.language,
           nowIso: this.#d.clock.now().toUTC().toISO()!, csrf: csrfToken(secret, signed.session.nonce),
           ownFeedUrl: path === `/employees/${encodeURIComponent(signed.viewer.id)}` || path === '/employees' ? await this.#feedUrl(signed.viewer.id) : undefined,
           configIssues: signed.viewer.director && path === '/' ? this.#d.configIssues() : [],
+          gzip: /\bgzip\b/.test(c.req.header('accept-encoding') ?? ''),
         });
       } catch (error) {
         this.#d.log.error({ path, error: String(error) }, 'dashboard page failed');
         const frame = this.#pageFrame(language);
         return c.html(errorBody(frame, frame.tr.t('ui.error.server')), 500);
       }
-      if (response.kind === 'csv') {
-        return c.body(response.body, response.status as 200, {
-          'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${(response.filename ?? 'table.csv').replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-        });
-      }
-      return c.html(response.body, response.status as 200);
+      const headers: Record<string, string> = response.kind === 'csv'
+        ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${(response.filename ?? 'table.csv').replace(/[^A-Za-z0-9._-]/g, '_')}"` }
+        : { 'Content-Type': 'text/html; charset=UTF-8' };
+      if (response.gzip) headers['Content-Encoding'] = 'gzip';
+      c.header('Vary', 'Accept-Encoding');
+      return c.body(response.bytes as Uint8Array<ArrayBuffer>, response.status as 200, headers);
     });
   }
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { PageRequest, PageResponse } from './page-types.ts';
+import type { PageRequest, RenderedResponse } from './page-types.ts';
 import type { RenderAnswer } from './render-worker-main.ts';
 
 export interface RendererOptions {
@@ -19,7 +19,7 @@ export class PageRenderer {
   readonly #idleMs: number;
   readonly #timeoutMs: number;
   #worker: { thread: Worker; ready: Promise<void> } | undefined;
-  readonly #pending = new Map<number, { resolve: (r: PageResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  readonly #pending = new Map<number, { resolve: (r: RenderedResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   #seq = 0;
   #idle: NodeJS.Timeout | undefined;
   #closed = false;
@@ -30,13 +30,13 @@ export class PageRenderer {
     this.#timeoutMs = o.timeoutMs ?? 20_000;
   }
 
-  async render(request: PageRequest): Promise<PageResponse> {
+  async render(request: PageRequest): Promise<RenderedResponse> {
     if (this.#closed) throw new Error('the dashboard renderer is closed');
     const worker = this.#start();
     clearTimeout(this.#idle);
     await worker.ready;
     const id = ++this.#seq;
-    return new Promise<PageResponse>((resolve, reject) => {
+    return new Promise<RenderedResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new Error(`the dashboard page took longer than ${this.#timeoutMs} ms`));
@@ -57,7 +57,11 @@ export class PageRenderer {
 
   #start(): { thread: Worker; ready: Promise<void> } {
     if (this.#worker) return this.#worker;
-    const thread = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: { dbFile: this.#dbFile } });
+    // A small young generation: pages make short-lived strings, and collecting them often keeps the
+    // daemon's memory near its idle size; the old generation's cap is a guard against a runaway page.
+    const thread = new Worker(new URL('./render-worker.js', import.meta.url), {
+      workerData: { dbFile: this.#dbFile }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 384 },
+    });
     // The daemon's own lifetime decides; an idle renderer never keeps the process up.
     thread.unref();
     const ready = new Promise<void>((resolve, reject) => {

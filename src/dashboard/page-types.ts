@@ -24,6 +24,8 @@ export interface PageRequest {
   readonly ownFeedUrl: string | undefined;
   /** The configuration's errors when the last edit was rejected (empty when it is valid). */
   readonly configIssues: readonly ConfigIssue[];
+  /** The browser takes gzip: the renderer compresses the page (off the daemon's loop). */
+  readonly gzip?: boolean;
 }
 
 export interface PageResponse {
@@ -31,6 +33,15 @@ export interface PageResponse {
   readonly kind: 'html' | 'csv';
   readonly body: string;
   /** For a CSV download: the file name offered. */
+  readonly filename?: string;
+}
+
+/** A rendered response as it crosses back from the renderer's thread: bytes, maybe gzip-compressed. */
+export interface RenderedResponse {
+  readonly status: number;
+  readonly kind: 'html' | 'csv';
+  readonly bytes: Uint8Array;
+  readonly gzip: boolean;
   readonly filename?: string;
 }
 

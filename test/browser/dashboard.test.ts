@@ -198,6 +198,11 @@ describe('the dashboard in a browser', () => {
       const html = await page.content();
       for (const [employee, token] of tokens) expect(html.includes(token), `${employee}'s feed on ${path}`).toBe(employee === 'pavel' && path === '/employees/pavel');
     }
+    // The stylesheet and script are the daemon's own, kept by browsers (their address changes with them).
+    for (const asset of await page.$$eval('link[rel=stylesheet], script[src]', (es) => es.map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''))) {
+      expect(asset).toMatch(/^\/dashboard\/assets\/dashboard\.(css|js)\?v=[0-9a-f]{10}$/);
+      expect((await page.request.get(`${daemon.url}${asset}`)).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
     // A form posted without its token (as from another site) changes nothing.
     const forged = await page.request.post(`${daemon.url}/dashboard/language`, { form: { language: 'en', _csrf: 'x'.repeat(32) }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
