@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import { addDays, addDuration } from '../planner/dates.ts';
-import { horizonWindow, planWithHistory } from '../plan-service.ts';
+import { horizonWindow } from '../plan-service.ts';
+import { planTouches } from '../planner/plan.ts';
+import { makeHistory } from '../planner/history.ts';
 import { loadReportContext, type ReportContext } from '../reports/report-data.ts';
 import { REPORTS, type ReportName } from '../reports/registry.ts';
 import { coverageCells } from '../reports/coverage-months.ts';
 import { clientsReport } from '../reports/clients-report.ts';
 import type { Cell, Report } from '../reports/report.ts';
 import type { DB } from '../storage/database.ts';
-import { dashboardMeta, recordedTouchIds, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
+import { dashboardMeta, latestOutcomes, recordedAmong, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
 import type { ClientDetail, DashboardClientRow, DashboardEmployeeRow, ForecastTouch } from '../storage/dashboard-tables.ts';
 import { AGENDA_DAYS } from '../reports/load.ts';
 
@@ -40,6 +42,9 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const version = `${configPrint}|${today}|${await touchesStamp(db)}`;
   const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
   if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
+  // The forecast first: its plan is large and gone before the reports read every touch.
+  const forecastStamp = `${configPrint}|${today}`;
+  const forecast = known.forecast_stamp === forecastStamp ? undefined : await forecastOf(db, config, now);
   const ctx = await loadReportContext(db, config, today);
   const rows: DashboardSnapshot['rows'][number][] = [];
   const meta: Record<string, string> = {};
@@ -55,8 +60,6 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   coverageCells(ctx).forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell), tag: null, day: null }));
   const clients = clientsReport(ctx);
   meta['report:clients'] = JSON.stringify(specOf(clients));
-  const forecastStamp = `${configPrint}|${today}`;
-  const forecast = known.forecast_stamp === forecastStamp ? undefined : await forecastOf(db, config, now);
   Object.assign(meta, {
     version, computed_at: now.toUTC().toISO()!, today, company: config.settings.company, timezone: config.settings.timezone,
     language: config.settings.language, horizon_to: horizonWindow(config, now).to,
@@ -138,18 +141,21 @@ function clientPeople(ctx: ReportContext): [string, string][] {
 }
 
 /**
- * What the plan holds for each client after the calendars' horizon, up to 12 months ahead:
- * planned from the same history as the calendars, leaving out what is already recorded.
+ * What the plan holds for each client after the calendars' horizon, up to 12 months ahead, as
+ * the planner makes it (the same rules, holidays and placement as the calendars' plan).
  */
 async function forecastOf(db: DB, config: Config, now: DateTime): Promise<Map<string, ForecastTouch[]>> {
   const horizon = horizonWindow(config, now);
   const window = { from: addDays(horizon.to, 1), to: addDuration(horizon.from, { n: FORECAST_MONTHS, unit: 'months' }) };
   const out = new Map<string, ForecastTouch[]>(config.clients.map((c) => [c.id, []]));
   if (window.from > window.to) return out;
-  const recorded = await recordedTouchIds(db);
-  const { result } = await planWithHistory(db, config, window, now, false);
-  for (const t of result.touches) {
-    if (recorded.has(t.id) || t.date <= horizon.to) continue;
+  // Not the whole history (every touch ever, as pins): the latest outcome of each series is what
+  // the cadences after the horizon depend on; what is recorded is left out by id.
+  const { touches } = planTouches(config, makeHistory(await latestOutcomes(db)), window, now);
+  const later = touches.filter((t) => t.date > horizon.to);
+  const recorded = await recordedAmong(db, later.map((t) => t.id));
+  for (const t of later) {
+    if (recorded.has(t.id)) continue;
     out.get(t.client)?.push({ date: t.date, kind: t.kind, employee: t.employee, title: t.title });
   }
   return out;

@@ -71,7 +71,23 @@ export async function touchesStamp(db: DB): Promise<string> {
   return `${events?.seq ?? 0}|${touches?.updated ?? ''}|${touches?.n ?? 0}`;
 }
 
-/** Every touch id recorded (any status): the forecast leaves out what is already in the plan. */
-export async function recordedTouchIds(db: DB): Promise<Set<string>> {
-  return new Set((await db.selectFrom('touches').select('id').execute()).map((r) => r.id));
+/**
+ * The latest outcome of each series (the only history a forecast beyond the calendars' horizon
+ * needs: `anchor: last` cadences count from it), one row per series rather than every touch.
+ */
+export async function latestOutcomes(db: DB): Promise<{ touchId: string; series: string; status: 'done' | 'skipped'; date: string }[]> {
+  // SQLite returns the other columns of the row holding max(): the latest outcome's own.
+  const rows = await sql<{ id: string; series: string; status: 'done' | 'skipped'; day: string }>`
+    select id, series, status, max(coalesce(resolved_date, date)) as day from touches
+    where status in ('done', 'skipped') and source like 'rule:%' group by series`.execute(db);
+  return rows.rows.map((r) => ({ touchId: r.id, series: r.series, status: r.status, date: r.day }));
+}
+
+/** Which of these touch ids are recorded already (asked in chunks). */
+export async function recordedAmong(db: DB, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const r of await db.selectFrom('touches').select('id').where('id', 'in', ids.slice(i, i + 500)).execute()) out.add(r.id);
+  }
+  return out;
 }
