@@ -244,6 +244,7 @@ export class Dashboard {
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }
       deleteCookie(c, SESSION_COOKIE, { path: PREFIX });
+      await purgeExpiredSignIns(this.#d.db, this.#d.clock.now().toUTC().toISO()!);
       return c.redirect(`${PREFIX}/sign-in?out=1`, 303);
     });
 

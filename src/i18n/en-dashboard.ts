@@ -1,7 +1,5 @@
 /** The dashboard's texts in English (the other languages have the same keys). */
 export const enDashboard = {
-  'ui.lang': 'en',
-  'ui.appName': 'touchbase',
   'ui.nav.overview': 'Overview',
   'ui.nav.clients': 'Clients',
   'ui.nav.employees': 'Employees',
@@ -13,8 +11,6 @@ export const enDashboard = {
   'ui.signedInAs': 'Signed in as {name}',
   'ui.director': 'director',
   'ui.languageSwitch': 'Language',
-  'ui.languageEnglish': 'English',
-  'ui.languageCompany': 'Company language',
   'ui.languageName.en': 'English',
   'ui.languageName.ru': 'Русский',
   'ui.languageName.ro': 'Română',
@@ -92,7 +88,6 @@ export const enDashboard = {
   'ui.config.field': 'field',
   'ui.config.expected': 'expected',
   'ui.config.found': 'found',
-  'ui.config.place': 'place',
 
   'ui.clients.title': 'Clients',
   'ui.clients.myTitle': 'My clients',

@@ -184,8 +184,6 @@ export const en = {
   'col.lastMet': 'last',
   'col.count': 'touches',
   'col.role': 'role',
-  'col.email': 'e-mail',
-  'col.phone': 'phone',
   'col.meetingsPerDay': 'meetings a day',
   'col.agenda': 'next 2 weeks',
   'col.overdue': 'overdue',

@@ -2,8 +2,6 @@ import type { DashboardCatalogue } from './en.ts';
 
 /** Textele panoului de bord în limba română. */
 export const roDashboard: DashboardCatalogue = {
-  'ui.lang': 'ro',
-  'ui.appName': 'touchbase',
   'ui.nav.overview': 'Privire de ansamblu',
   'ui.nav.clients': 'Clienți',
   'ui.nav.employees': 'Angajați',
@@ -15,8 +13,6 @@ export const roDashboard: DashboardCatalogue = {
   'ui.signedInAs': 'Conectat ca {name}',
   'ui.director': 'director',
   'ui.languageSwitch': 'Limba',
-  'ui.languageEnglish': 'Engleză',
-  'ui.languageCompany': 'Limba companiei',
   'ui.languageName.en': 'English',
   'ui.languageName.ru': 'Русский',
   'ui.languageName.ro': 'Română',
@@ -98,7 +94,6 @@ export const roDashboard: DashboardCatalogue = {
   'ui.config.field': 'câmp',
   'ui.config.expected': 'așteptat',
   'ui.config.found': 'găsit',
-  'ui.config.place': 'loc',
 
   'ui.clients.title': 'Clienți',
   'ui.clients.myTitle': 'Clienții mei',

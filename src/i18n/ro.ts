@@ -190,8 +190,6 @@ export const ro: Catalogue = {
   'col.lastMet': 'ultima dată',
   'col.count': 'interacțiuni',
   'col.role': 'rol',
-  'col.email': 'e-mail',
-  'col.phone': 'telefon',
   'col.meetingsPerDay': 'întâlniri pe zi',
   'col.agenda': 'următoarele 2 săptămâni',
   'col.overdue': 'restante',

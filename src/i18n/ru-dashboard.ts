@@ -2,8 +2,6 @@ import type { DashboardCatalogue } from './en.ts';
 
 /** Тексты панели руководителя на русском. */
 export const ruDashboard: DashboardCatalogue = {
-  'ui.lang': 'ru',
-  'ui.appName': 'touchbase',
   'ui.nav.overview': 'Обзор',
   'ui.nav.clients': 'Клиенты',
   'ui.nav.employees': 'Сотрудники',
@@ -15,8 +13,6 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.signedInAs': 'Вы вошли как {name}',
   'ui.director': 'руководитель',
   'ui.languageSwitch': 'Язык',
-  'ui.languageEnglish': 'Английский',
-  'ui.languageCompany': 'Язык компании',
   'ui.languageName.en': 'English',
   'ui.languageName.ru': 'Русский',
   'ui.languageName.ro': 'Română',
@@ -99,7 +95,6 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.config.field': 'поле',
   'ui.config.expected': 'ожидалось',
   'ui.config.found': 'найдено',
-  'ui.config.place': 'место',
 
   'ui.clients.title': 'Клиенты',
   'ui.clients.myTitle': 'Мои клиенты',

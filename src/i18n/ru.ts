@@ -195,8 +195,6 @@ export const ru: Catalogue = {
   'col.lastMet': 'последний раз',
   'col.count': 'касаний',
   'col.role': 'роль',
-  'col.email': 'эл. почта',
-  'col.phone': 'телефон',
   'col.meetingsPerDay': 'встреч в день',
   'col.agenda': 'ближайшие 2 недели',
   'col.overdue': 'просрочено',
