@@ -203,6 +203,13 @@ describe('the dashboard in a browser', () => {
       expect(asset).toMatch(/^\/dashboard\/assets\/dashboard\.(css|js)\?v=[0-9a-f]{10}$/);
       expect((await page.request.get(`${daemon.url}${asset}`)).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
     }
+    // Readable on a phone: nothing wider than the screen but the tables, which scroll in their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/', '/clients', '/clients/alfa', '/employees/anna', '/campaigns']) {
+      await page.goto(`${daemon.url}/dashboard${path}`);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(390);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     // A form posted without its token (as from another site) changes nothing.
     const forged = await page.request.post(`${daemon.url}/dashboard/language`, { form: { language: 'en', _csrf: 'x'.repeat(32) }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);
