@@ -1,3 +1,5 @@
+import { escapeHtml } from '../http/pages.ts';
+
 /**
  * HTML built from tagged templates: every interpolated value is escaped unless it is already
  * Html (made by `html` itself or `raw`), so text from the configuration, notes or the URL can
@@ -12,9 +14,7 @@ export class Html {
 
 type Part = Html | string | number | null | undefined | false | readonly Part[];
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
+export { escapeHtml };
 
 function render(part: Part): string {
   if (part === null || part === undefined || part === false) return '';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Translator } from '../i18n/translator.ts';
+import type { MessageKey, Translator } from '../i18n/translator.ts';
 import type { TouchEventRow, TouchRow } from '../storage/schema.ts';
 import type { Cell, Report } from './report.ts';
 
@@ -39,23 +39,26 @@ export function timeline(touches: readonly TouchRow[], events: readonly Selectab
   return out.sort((a, b) => b.at.localeCompare(a.at) || b.touchId.localeCompare(a.touchId));
 }
 
+/** The texts touchbase stores in history lines, and their catalogue keys. */
+const KNOWN_DETAILS: ReadonlyMap<string, MessageKey> = new Map([
+  ['plan changed', 'ui.detail.planChanged'],
+  ['no longer in the plan', 'ui.detail.notInPlan'],
+  ['moved in the calendar by the employee', 'ui.detail.movedByEmployee'],
+  ['snoozed a week from the calendar link', 'ui.detail.snoozed'],
+  ['marked done from the calendar link', 'ui.detail.doneByLink'],
+  ['skipped from the calendar link', 'ui.detail.skippedByLink'],
+  ['deleted from the calendar by the employee', 'ui.detail.deletedByEmployee'],
+  ['the client was touched: the silence is over', 'ui.detail.silenceOver'],
+]);
+
 /**
  * What a history line says, in the reader's language: the known texts touchbase stores
  * ("moved in the calendar by the employee") become catalogue texts; a person's own words stay.
  */
 export function describeDetail(detail: string | null, tr: Translator): string {
   if (!detail) return '';
-  const known: Record<string, Parameters<Translator['t']>[0]> = {
-    'plan changed': 'ui.detail.planChanged',
-    'no longer in the plan': 'ui.detail.notInPlan',
-    'moved in the calendar by the employee': 'ui.detail.movedByEmployee',
-    'snoozed a week from the calendar link': 'ui.detail.snoozed',
-    'marked done from the calendar link': 'ui.detail.doneByLink',
-    'skipped from the calendar link': 'ui.detail.skippedByLink',
-    'deleted from the calendar by the employee': 'ui.detail.deletedByEmployee',
-    'the client was touched: the silence is over': 'ui.detail.silenceOver',
-  };
-  if (known[detail]) return tr.t(known[detail]);
+  const known = KNOWN_DETAILS.get(detail);
+  if (known) return tr.t(known);
   const overdue = /^overdue since (\d{4}-\d{2}-\d{2}): moved to the next working day$/.exec(detail);
   if (overdue) return tr.t('ui.detail.overdueMoved', { date: tr.date(overdue[1]) });
   if (/^the overdue touch was (done|skipped)$/.test(detail)) return tr.t('ui.detail.overdueClosed');

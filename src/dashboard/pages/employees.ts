@@ -4,7 +4,7 @@ import type { Cell } from '../../reports/report.ts';
 import { agendaOf, dashboardEmployees, employeeRows, reportRows } from '../../storage/dashboard-queries.ts';
 import type { DashboardEmployeeRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
-import { html, raw, type Html } from '../html.ts';
+import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
 import { cachedPart, csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
 
@@ -93,25 +93,22 @@ function loadChart(ctx: PageContext, load: readonly DayLoad[], limit: number | n
   const bars = load.map((d, i) => {
     const over = limit !== null && d.timed > limit;
     const label = tr.t('ui.employee.loadBar', { date: tr.weekday(d.date), count: d.timed, limit: limit ?? '–' });
-    return `<g><title>${escapeXml(label)}</title><rect class="load${over ? ' over' : ''}" x="${i * w + 6}" y="${y(d.timed).toFixed(1)}" width="${w - 12}" height="${(h - y(d.timed)).toFixed(1)}"/>`
-      + `<text x="${i * w + w / 2}" y="${h + 12}" text-anchor="middle">${escapeXml(tr.weekday(d.date).replace(/,.*$/, ''))}</text>`
+    return `<g><title>${escapeHtml(label)}</title><rect class="load${over ? ' over' : ''}" x="${i * w + 6}" y="${y(d.timed).toFixed(1)}" width="${w - 12}" height="${(h - y(d.timed)).toFixed(1)}"/>`
+      + `<text x="${i * w + w / 2}" y="${h + 12}" text-anchor="middle">${escapeHtml(tr.weekday(d.date).replace(/,.*$/, ''))}</text>`
       + `<text x="${i * w + w / 2}" y="${h + 24}" text-anchor="middle">${d.timed}</text></g>`;
   }).join('');
   const line = limit !== null ? `<line class="limit" x1="0" x2="${load.length * w}" y1="${y(limit).toFixed(1)}" y2="${y(limit).toFixed(1)}"/>` : '';
-  return html`<div class="table-wrap">${raw(`<svg class="bars" viewBox="0 -4 ${load.length * w} ${h + 32}" width="${load.length * w}" height="${h + 32}" role="img" aria-label="${escapeXml(tr.t('ui.employee.load'))}">${bars}${line}</svg>`)}</div>`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return html`<div class="table-wrap">${raw(`<svg class="bars" viewBox="0 -4 ${load.length * w} ${h + 32}" width="${load.length * w}" height="${h + 32}" role="img" aria-label="${escapeHtml(tr.t('ui.employee.load'))}">${bars}${line}</svg>`)}</div>`;
 }
 
 function agendaTable(ctx: PageContext, agenda: readonly TouchRow[]): Html {
   const { tr } = ctx;
   if (agenda.length === 0) return html`<p class="muted">${tr.t('ui.employee.noAgenda')}</p>`;
-  const zone = (t: TouchRow) => /[+-]\d\d:\d\d$|Z$/.test(t.start_at) ? t.start_at.slice(11, 16) : '';
+  // A timed touch's start carries the employee's own offset: its clock time is the local one.
+  const time = (t: TouchRow) => /[+-]\d\d:\d\d$|Z$/.test(t.start_at) ? t.start_at.slice(11, 16) : '';
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.kind')}</th>
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
-${agenda.map((t) => html`<tr${t.overdue_from ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : zone(t)}</td>
+${agenda.map((t) => html`<tr${t.overdue_from ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : html`<a href="${PREFIX}/clients/${encodeURIComponent(t.client_id)}">${t.client_id}</a>`}</td>
 <td>${t.title}</td><td>${tr.t(`status.${t.status}` as never)}</td></tr>`)}</tbody></table></div>`;
 }
