@@ -2,7 +2,7 @@
 // entry for the command line and one for the daemon's job processes, the commands split into
 // chunks loaded when used. Run at install (npm's "prepare") and by src/touchbase.js whenever
 // the sources are newer than the build (a checkout, an edit). Libraries stay in node_modules.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,7 @@ export function newestSource() {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|js)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+      else if (/\.(ts|js|css)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
   for (const dir of SOURCES) if (existsSync(dir)) walk(dir);
@@ -38,7 +38,11 @@ export async function build() {
   mkdirSync(out, { recursive: true });
   await esbuild({
     absWorkingDir: root,
-    entryPoints: { touchbase: 'src/main.ts', 'job-process': 'src/daemon/job-process-main.ts' },
+    entryPoints: {
+      touchbase: 'src/main.ts',
+      'job-process': 'src/daemon/job-process-main.ts',
+      'render-worker': 'src/dashboard/render-worker-main.ts',
+    },
     outdir: out,
     bundle: true,
     splitting: true,
@@ -47,11 +51,13 @@ export async function build() {
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
-    // Flat: code that finds a sibling entry by import.meta.url (the job process) finds it.
+    // Flat: code that finds a sibling entry or file by import.meta.url (the job process, the
+    // dashboard's renderer thread and its assets) finds it.
     chunkNames: 'chunk-[hash]',
     logLevel: 'warning',
     banner: { js: '// Built from src/ by src/build.js: edit the sources, not this file.' },
   });
+  cpSync(join(root, 'src', 'dashboard', 'assets'), join(out, 'assets'), { recursive: true });
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   const old = `${DIST}.${process.pid}.old`;
   if (existsSync(DIST)) renameSync(DIST, old);

@@ -23,7 +23,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
   plan: { description: 'show the contact plan for a period and record it (stable ids for done/skip)', load: async () => (await import('./commands/plan.ts')).planCommand },
   event: { description: 'a business event (order.shipped, invoice.sent…) becomes a touch for the right employee, in their calendar at once', load: async () => (await import('./commands/workflows.ts')).eventCommand },
   checks: { description: 'run the daily checks now (overdue, silence, escalations; --digest: the weekly digest too), as the daemon does each morning', load: async () => (await import('./commands/workflows.ts')).checksCommand },
-  report: { description: 'a report for directors: coverage, breadth, punctuality, overdue, silence', load: async () => (await import('./commands/workflows.ts')).reportCommand },
+  report: { description: "a report for directors, in the company's language (settings.language): coverage, coverage-months, breadth, punctuality, overdue, silence, greetings, handovers, clients, load", load: async () => (await import('./commands/workflows.ts')).reportCommand },
   done: { description: 'record a touch as done', load: async () => (await import('./commands/outcomes.ts')).doneCommand },
   skip: { description: 'record a touch as skipped, with the reason', load: async () => (await import('./commands/outcomes.ts')).skipCommand },
   history: { description: 'what happened to touches, oldest first', load: async () => (await import('./commands/history.ts')).historyCommand },
@@ -33,6 +33,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
   migrate: { description: 'create or upgrade the database schema (other commands do this automatically)', load: async () => (await import('./commands/migrate.ts')).migrateCommand },
   'demo-data': { description: 'write a large synthetic company (a configuration folder) for tests and benchmarks', load: async () => (await import('./commands/demo-data.ts')).demoDataCommand },
   schema: { description: 'print (or write) the JSON Schema of the YAML configuration, for editors', load: async () => (await import('./commands/schema.ts')).schemaCommand },
+  'dashboard-link': { description: 'print a one-time sign-in link to the dashboard (default: for the first director)', load: async () => (await import('./commands/dashboard-link.ts')).dashboardLinkCommand },
   'systemd-unit': { description: 'prints a systemd unit for this installation (see Running as a service)', load: async () => (await import('./commands/systemd-unit.ts')).systemdUnitCommand },
 };
 

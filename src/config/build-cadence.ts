@@ -1,5 +1,5 @@
 import type {
-  Campaign, Digest, Handover, Kind, Overdue, ProfessionalHoliday, Rule, Selector, Silence, Theirs, Trigger,
+  Campaign, DashboardSettings, Digest, Handover, Kind, Overdue, ProfessionalHoliday, Rule, Selector, Silence, Theirs, Trigger,
 } from '../domain/types.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { dict, own } from '../domain/safe-keys.ts';
@@ -24,6 +24,7 @@ export interface Cadence {
   readonly silence: Silence | undefined;
   readonly overdue: Overdue;
   readonly digest: Digest;
+  readonly dashboard: DashboardSettings;
 }
 
 /** Every role of ours the configuration refers to. */
@@ -219,7 +220,7 @@ function buildTriggers(ctx: BuildContext): Trigger[] {
   return triggers;
 }
 
-function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' | 'digest'> {
+function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' | 'digest' | 'dashboard'> {
   const { sources } = ctx;
   let silence: Silence | undefined;
   if (sources.silence) {
@@ -245,7 +246,14 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
       }
     }
   }
-  return { silence, overdue, digest };
+  // The dashboard: a director role nobody holds is a typo that would lock the directors out.
+  const dashboard: DashboardSettings = { directors: sources.dashboard?.value.directors ?? ['ceo', 'sales_director'] };
+  if (sources.dashboard && ctx.checksReferences && !sources.brokenRoles.size) {
+    for (const [i, role] of dashboard.directors.entries()) {
+      if (!ctx.holders.has(role)) ctx.report(sources.dashboard.origin, ['directors', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
+    }
+  }
+  return { silence, overdue, digest, dashboard };
 }
 
 /** Checks a selector's references; false when one of them is wrong (then nothing is checked against its clients). */

@@ -83,6 +83,7 @@ function toSettings(located: Located<RawSettings>): Settings {
     calendar: s.calendar,
     schedules: { ...s.schedules },
     http: { host: s.http.host, port: s.http.port, publicUrl: s.http.public_url?.replace(/\/$/, '') },
+    language: s.language,
   };
 }
 

@@ -134,6 +134,8 @@ export const settingsSchema = z.strictObject({
   calendar: provider.default('ics'),
   schedules: schedulesSchema.default(schedulesSchema.parse({})),
   http: httpSchema.default(httpSchema.parse({})),
+  /** The language of titles, calendar descriptions, reports, the digest and the dashboard. */
+  language: z.enum(['en', 'ru', 'ro']).default('en'),
 });
 
 export const employeeSchema = z.strictObject({
@@ -262,6 +264,11 @@ export const digestSchema = z.strictObject({
   to: z.array(text).min(1).default(['sales_director']),
 });
 
+/** The directors' dashboard: the roles that see everything (others see their own clients). */
+export const dashboardSchema = z.strictObject({
+  directors: z.array(text).min(1).default(['ceo', 'sales_director']),
+});
+
 /**
  * A CSV export of a CRM, read as it is: which file, what it holds, and what its columns are
  * called. Columns not listed keep their own name: a field name (`tier`, `team.account_manager`)
@@ -297,6 +304,7 @@ export const fileSchema = z.strictObject({
   silence: silenceSchema.optional(),
   overdue: overdueSchema.optional(),
   digest: digestSchema.optional(),
+  dashboard: dashboardSchema.optional(),
   imports: z.array(importSchema).optional(),
 });
 
@@ -313,5 +321,6 @@ export type RawTrigger = z.output<typeof triggerSchema>;
 export type RawSilence = z.output<typeof silenceSchema>;
 export type RawOverdue = z.output<typeof overdueSchema>;
 export type RawDigest = z.output<typeof digestSchema>;
+export type RawDashboard = z.output<typeof dashboardSchema>;
 export type RawImport = z.output<typeof importSchema>;
 export type RawSelector = z.output<typeof selector>;

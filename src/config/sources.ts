@@ -2,7 +2,7 @@ import type { ConfigIssue, ConfigWarning, FileEncoding } from './config-issue.ts
 import type { Origin } from './origin.ts';
 import type {
   RawSettings, RawEmployee, RawClient, RawContact, RawRule, RawCampaign, RawHoliday, RawHandover, RawTrigger,
-  RawSilence, RawOverdue, RawDigest, RawImport,
+  RawSilence, RawOverdue, RawDigest, RawDashboard, RawImport,
 } from './schema.ts';
 
 export interface Located<T> {
@@ -34,6 +34,7 @@ export interface RawSources {
   silence: Located<RawSilence> | undefined;
   overdue: Located<RawOverdue> | undefined;
   digest: Located<RawDigest> | undefined;
+  dashboard: Located<RawDashboard> | undefined;
   readonly employees: Located<RawEmployee>[];
   readonly clients: LocatedClient[];
   readonly rules: Located<RawRule>[];
@@ -59,7 +60,7 @@ export interface RawSources {
 
 export function emptySources(dir: string): RawSources {
   return {
-    dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined,
+    dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
     brokenIds: new Set(), brokenRoles: new Set(), opaque: false, issues: [], warnings: [], encodings: [],
   };

@@ -2,7 +2,7 @@ import { LineCounter, parseDocument, visit, type Document, type YAMLError } from
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, ruleSchema, campaignSchema, holidaySchema, handoverSchema, triggerSchema,
-  silenceSchema, overdueSchema, digestSchema, importSchema, fileSchema, type RawClient,
+  silenceSchema, overdueSchema, digestSchema, dashboardSchema, importSchema, fileSchema, type RawClient,
 } from './schema.ts';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
@@ -22,7 +22,7 @@ const LIST_SECTIONS = {
 } as const;
 type ListSection = keyof typeof LIST_SECTIONS;
 /** Sections that appear once in the whole configuration (besides settings). */
-const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema } as const;
+const SINGLE_SECTIONS = { silence: silenceSchema, overdue: overdueSchema, digest: digestSchema, dashboard: dashboardSchema } as const;
 type SingleSection = keyof typeof SINGLE_SECTIONS;
 export const SECTIONS: readonly string[] = Object.keys(fileSchema.shape);
 /** What an entry of a list section is called in messages: "client stroymash". */

@@ -6,8 +6,8 @@ import type { CheckResult, ConfigSummary } from './job-runner.ts';
 /** What the daemon keeps of a valid configuration. */
 export function summarise(config: Config): ConfigSummary {
   return {
-    settings: config.settings, clients: config.clients.length, overdueAfterDays: config.overdue.afterDays,
-    employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone })),
+    settings: config.settings, clients: config.clients.length, overdueAfterDays: config.overdue.afterDays, directors: config.dashboard.directors,
+    employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone, email: e.email, role: e.role })),
   };
 }
 

@@ -1,5 +1,8 @@
 import type { ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
+import type { Env } from '../http/daemon-app.ts';
+import type { Language } from '../domain/types.ts';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { daemonApp, type Readiness } from '../http/daemon-app.ts';
@@ -17,6 +20,7 @@ export interface DaemonHttpDeps {
   readonly clock: Clock;
   readonly apiToken: string | undefined;
   readonly zoneOf: (employee: string) => string;
+  readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
@@ -24,6 +28,8 @@ export interface DaemonHttpDeps {
   readonly requestSync: () => void;
   readonly reload: () => Promise<boolean>;
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
+  /** Routes with their own sign-in (the dashboard). */
+  readonly routes?: ((app: Hono<Env>) => void) | undefined;
 }
 
 /** Serves the daemon's HTTP app; resolves with its URL and the address really bound (port 0 → the one chosen). */
@@ -32,7 +38,7 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
   const app = daemonApp({
     feedDir: deps.feedDir, db, clock: deps.clock, apiToken: deps.apiToken,
     linkSecret: () => linkSecret(db),
-    zoneOf: deps.zoneOf, readiness: deps.readiness, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome,
+    zoneOf: deps.zoneOf, language: deps.language, readiness: deps.readiness, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
     api: (api) => {
       api.post('/sync', (c) => {
         deps.requestSync();

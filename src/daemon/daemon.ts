@@ -25,6 +25,8 @@ import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
 import { DEFAULT_LIMITS, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
 import type { WorkKind } from './work.ts';
+import { Dashboard } from '../dashboard/dashboard.ts';
+import type { DashboardAuth } from '../dashboard/settings.ts';
 
 export interface DaemonOptions {
   readonly configDir: string;
@@ -43,6 +45,8 @@ export interface DaemonOptions {
   readonly apiToken?: string | undefined;
   /** Time limits of jobs and checks, and the grace period of a stop (defaults: DEFAULT_LIMITS). */
   readonly limits?: Partial<JobLimits>;
+  /** The dashboard's sign-in settings and public address (default: one-time links only); false: no dashboard. */
+  readonly dashboard?: { readonly auth: DashboardAuth; readonly publicUrl?: string | undefined } | false;
 }
 
 export interface DaemonEvents {
@@ -76,6 +80,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #scheduler: Scheduler | undefined;
   #metrics: DaemonMetrics | undefined;
   #server: ServerType | undefined;
+  #dashboard: Dashboard | undefined;
   #watcher: ConfigWatcher | undefined;
   #snapshot: ConfigSnapshot | undefined;
   #summary: ConfigSummary | undefined;
@@ -109,6 +114,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** The HTTP server's address (empty without a server). */
   get url(): string {
     return this.#url;
+  }
+
+  /** The directors' dashboard on the HTTP server (undefined without one). */
+  get dashboard(): Dashboard | undefined {
+    return this.#dashboard;
   }
 
   get summary(): ConfigSummary {
@@ -298,12 +308,26 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #listen(host: string, port: number): Promise<void> {
     const db = this.#db!;
+    if (this.#o.dashboard !== false) {
+      const o = this.#o.dashboard;
+      this.#dashboard = new Dashboard({
+        db, dbFile: this.#o.dbFile, clock: this.#clock, log: this.#log, auth: o?.auth ?? { oidc: undefined, sessionSecret: undefined },
+        baseUrl: () => (o?.publicUrl || this.summary.settings.http.publicUrl || this.#url).replace(/\/$/, ''),
+        configIssues: () => this.#configError ?? [],
+        people: () => ({
+          company: this.summary.settings.company, language: this.summary.settings.language,
+          directors: this.summary.directors, employees: this.summary.employees,
+        }),
+      });
+    }
     const { server, url, address } = await serveDaemonHttp({
       host, port, db, feedDir: this.#o.feedDir, clock: this.#clock, apiToken: this.#o.apiToken,
       zoneOf: (id) => this.summary.employees.find((e) => e.id === id)?.timezone ?? this.summary.settings.timezone,
+      language: () => this.summary.settings.language,
       readiness: () => this.readiness(),
       status: () => this.status(),
       metrics: this.#metrics!,
+      routes: (app) => this.#dashboard?.mount(app),
       onOutcome: (outcome) => {
         this.#log.info({ touch: outcome.result === 'recorded' ? outcome.touch.id : undefined, action: outcome.result === 'recorded' ? outcome.action : undefined }, 'outcome recorded from a calendar link');
         this.emit('link:recorded', outcome);
@@ -464,6 +488,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await closed;
     }
     this.#server = undefined;
+    await this.#dashboard?.close();
     for (const s of this.#schedules) s.dispose();
     await this.#db?.destroy();
     this.#db = undefined;

@@ -8,10 +8,16 @@ import { JobProcess, type ProcessEnd } from './job-process-handle.ts';
 /** What the daemon keeps of a valid configuration: small, so the daemon itself stays small. */
 export interface ConfigSummary {
   readonly settings: Settings;
-  readonly employees: readonly { readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string }[];
+  readonly employees: readonly {
+    readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string;
+    /** For the dashboard's sign-in (matched by e-mail) and who is a director (by role). */
+    readonly email: string | undefined; readonly role: string;
+  }[];
   readonly clients: number;
   /** Days of grace before an open touch is overdue (overdue.after). */
   readonly overdueAfterDays: number;
+  /** The dashboard's director roles. */
+  readonly directors: readonly string[];
 }
 
 export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };

@@ -7,6 +7,7 @@ import { planAndSync } from '../sync/pass.ts';
 import { runDailyWorkflows } from '../workflows/daily.ts';
 import { runWeeklyDigest } from '../workflows/digest.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
+import { refreshDashboardSafely } from '../dashboard/refresh.ts';
 
 /** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
 export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest';
@@ -68,8 +69,11 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
+  // The dashboard's figures after the calendars (people wait for their calendars; the pages say
+  // as of when their figures are), and only when the plan, the history or the day changed.
+  const dashboard = deps.signal.aborted ? '' : await refreshDashboardSafely(db, config, clock.now());
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
-    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
+    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${dashboard}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,

@@ -9,6 +9,9 @@ export const KINDS: readonly Kind[] = ['meeting', 'call', 'letter', 'greeting', 
 export const TIMED_KINDS: ReadonlySet<Kind> = new Set<Kind>(['meeting', 'call']);
 
 export type Provider = 'ics' | 'google' | 'microsoft' | 'none';
+/** The language of everything touchbase writes for people (settings.language). */
+export type Language = 'en' | 'ru' | 'ro';
+export const LANGUAGES: readonly Language[] = ['en', 'ru', 'ro'];
 export type Stage = 'onboarding' | 'active' | 'lapsed';
 
 export type DurationUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
@@ -35,6 +38,8 @@ export interface Settings {
   /** Cron expressions (five fields) in the company's zone, for the daemon. */
   readonly schedules: Schedules;
   readonly http: HttpSettings;
+  /** Titles, descriptions, reports, the digest and the dashboard are written in it. */
+  readonly language: Language;
 }
 
 export interface Schedules {
@@ -208,6 +213,11 @@ export interface Digest {
   readonly to: readonly string[];
 }
 
+/** Who sees the whole dashboard: employees holding these roles (everyone else sees their own clients). */
+export interface DashboardSettings {
+  readonly directors: readonly string[];
+}
+
 export interface Config {
   readonly settings: Settings;
   readonly employees: readonly Employee[];
@@ -220,6 +230,7 @@ export interface Config {
   readonly silence: Silence | undefined;
   readonly overdue: Overdue;
   readonly digest: Digest;
+  readonly dashboard: DashboardSettings;
 }
 
 export type TouchStatus = 'planned' | 'done' | 'skipped';

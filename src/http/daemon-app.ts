@@ -7,7 +7,9 @@ import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
 import { useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
 import { touchById } from '../storage/used-links.ts';
-import { escapeHtml, linkPage, MAX_REASON, openLinkPage, openUndoPage, page, undoPage } from './pages.ts';
+import { escapeHtml, invalidLinkPage, linkPage, openLinkPage, openUndoPage, page, reasonProblem, touchNotFoundPage, undoPage } from './pages.ts';
+import { translator } from '../i18n/translator.ts';
+import type { Language } from '../domain/types.ts';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -22,6 +24,8 @@ export interface DaemonAppDeps {
   readonly apiToken: string | undefined;
   readonly linkSecret: () => Promise<string>;
   readonly zoneOf: (employee: string) => string;
+  /** The company's language (settings.language): the one-click pages speak it. Default: English. */
+  readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
@@ -29,12 +33,14 @@ export interface DaemonAppDeps {
   readonly onOutcome: (outcome: LinkOutcome) => void;
   /** Extra API routes (issue-specific), mounted under /api behind the token. */
   readonly api?: (api: Hono) => void;
+  /** Extra routes of their own (the dashboard under /dashboard), with their own sign-in. */
+  readonly routes?: (app: Hono<Env>) => void;
 }
 
 /** The largest request body accepted: far above any form or event, far below what hurts (a 400 MB body took 1.3 GB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-type Env = { Variables: SecureHeadersVariables };
+export type Env = { Variables: SecureHeadersVariables };
 
 /**
  * The daemon's HTTP server: feeds, health, metrics, a status page, the one-click links of
@@ -43,14 +49,17 @@ type Env = { Variables: SecureHeadersVariables };
  */
 export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  app.use('*', secureHeaders({
+  const trOf = () => translator(deps.language?.() ?? 'en');
+  // The dashboard sets its own headers (its scripts and styles are files of its own, not nonce'd).
+  const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"], scriptSrc: [NONCE], styleSrc: [NONCE], formAction: ["'self'"], baseUri: ["'none'"], frameAncestors: ["'none'"],
     },
     xFrameOptions: 'DENY', referrerPolicy: 'no-referrer', xContentTypeOptions: 'nosniff',
     // Served over plain HTTP on loopback by default; HSTS belongs to the TLS proxy in front.
     strictTransportSecurity: false,
-  }));
+  });
+  app.use('*', (c, next) => (c.req.path === '/dashboard' || c.req.path.startsWith('/dashboard/') ? next() : headers(c, next)));
   app.use('*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => {
@@ -66,6 +75,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     });
   }
   app.route('/', feedApp(deps.feedDir));
+  deps.routes?.(app);
 
   app.get('/readyz', async (c) => {
     const readiness = await deps.readiness().catch((error: unknown) => ({ ready: false, error: String(error) }));
@@ -78,14 +88,16 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
 
   // A GET never records anything: mail and link scanners open links before people do.
   app.get('/a/:token', async (c) => {
+    const tr = trOf();
     const claim = verifyLink(await deps.linkSecret(), c.req.param('token'));
-    if (!claim) return c.html(page('Link not valid', '<p>This link is not valid. Use the links in the calendar event.</p>', nonceOf(c)), 404);
-    const touch = await deps.db.selectFrom('touches').select(['title', 'status']).where('id', '=', claim.touchId).executeTakeFirst();
-    if (!touch) return c.html(page('Touch not found', '<p>This touch is no longer in the plan.</p>', nonceOf(c)), 404);
-    return c.html(openLinkPage(claim.action, touch.title, nonceOf(c)).html);
+    if (!claim) return c.html(invalidLinkPage(tr, nonceOf(c)), 404);
+    const touch = await touchById(deps.db, claim.touchId);
+    if (!touch) return c.html(touchNotFoundPage(tr, nonceOf(c)), 404);
+    return c.html(openLinkPage(claim.action, touch.title, nonceOf(c), tr).html);
   });
 
   app.post('/a/:token', async (c) => {
+    const tr = trOf();
     const token = c.req.param('token');
     const secret = await deps.linkSecret();
     const claim = verifyLink(secret, token);
@@ -95,22 +107,21 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     if (claim?.action === 'skip' && open) {
       const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
       reason = typeof form.reason === 'string' ? form.reason.trim() : '';
-      const problem = !reason ? 'Give a reason: a skip is recorded with why it will not happen, as "touchbase skip --reason" records it.'
-        : reason.length > MAX_REASON ? `The reason is ${reason.length} characters long; keep it within ${MAX_REASON}.` : undefined;
-      if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), problem).html, 400);
+      const problem = reasonProblem(reason, tr);
+      if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
     }
     const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason });
     if (outcome.result === 'recorded') deps.onOutcome(outcome);
-    const { status, html } = linkPage(outcome, nonceOf(c));
+    const { status, html } = linkPage(outcome, nonceOf(c), tr);
     return c.html(html, status);
   });
 
-  app.get('/u/:token', (c) => c.html(openUndoPage(nonceOf(c))));
+  app.get('/u/:token', (c) => c.html(openUndoPage(nonceOf(c), trOf())));
 
   app.post('/u/:token', async (c) => {
     const outcome = await useUndo(deps.db, await deps.linkSecret(), c.req.param('token'), deps.clock.now());
     if (outcome.result === 'undone') deps.onOutcome({ result: 'recorded', action: outcome.was === 'done' ? 'done' : 'skip', touch: outcome.touch });
-    const { status, html } = undoPage(outcome, nonceOf(c));
+    const { status, html } = undoPage(outcome, nonceOf(c), trOf());
     return c.html(html, status);
   });
 

@@ -1,15 +1,17 @@
 import type { LinkAction, LinkOutcome, UndoOutcome } from './action-links.ts';
 import { UNDO_MINUTES } from './action-links.ts';
+import type { MessageKey, Translator } from '../i18n/translator.ts';
 
 /** Longest skip reason a page accepts (the CLI's --reason is a line too). */
 export const MAX_REASON = 500;
 
 /**
- * A small self-contained HTML page. Its body is trusted: callers escape what they put in.
- * Its style (and a script, if any) carry the response's CSP nonce: nothing else runs.
+ * A small self-contained HTML page in the company's language. Its body is trusted: callers
+ * escape what they put in. Its style (and a script, if any) carry the response's CSP nonce:
+ * nothing else runs.
  */
-export function page(title: string, body: string, nonce: string, script = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+export function page(title: string, body: string, nonce: string, script = '', language = 'en'): string {
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="robots" content="noindex"><title>${title} — touchbase</title>
 <style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;color:#222}button{font:inherit;padding:.4em 1em}textarea{font:inherit;width:100%}.error{color:#a00}</style>
 </head><body><h1>${title}</h1>${body}${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
@@ -20,65 +22,100 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
-const VERB: Record<LinkAction, string> = { done: 'Mark as done', skip: 'Skip', snooze: 'Snooze a week' };
+const VERB: Record<LinkAction, MessageKey> = { done: 'link.confirmDone', skip: 'link.confirmSkip', snooze: 'link.confirmSnooze' };
+
+/** A page with a title and one paragraph, both from the catalogue. */
+function notice(tr: Translator, title: MessageKey, body: string, nonce: string): string {
+  return page(tr.t(title), `<p>${body}</p>`, nonce, '', tr.language);
+}
+
+/** A link that is not valid (forged, or not one of ours). */
+export function invalidLinkPage(tr: Translator, nonce: string): string {
+  return notice(tr, 'link.invalidTitle', escapeHtml(tr.t('link.invalidBody')), nonce);
+}
+
+/** A link to a touch that is no longer in the plan. */
+export function touchNotFoundPage(tr: Translator, nonce: string): string {
+  return notice(tr, 'link.notFoundTitle', escapeHtml(tr.t('link.notFoundBody')), nonce);
+}
 
 /**
  * What opening a link shows. Done and snooze submit themselves (one click for a person, none
  * recorded by a mail scanner that only opens it); skip asks for the reason first.
  */
-export function openLinkPage(action: LinkAction, title: string, nonce: string, problem?: string): { title: string; html: string } {
-  const verb = VERB[action];
+export function openLinkPage(action: LinkAction, title: string, nonce: string, tr: Translator, problem?: string): { title: string; html: string } {
+  const verb = tr.t(VERB[action]);
   if (action === 'skip') {
     return {
       title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
-<form method="post"><label for="reason">Why will it not happen? (recorded in the history)</label>
+<form method="post"><label for="reason">${escapeHtml(tr.t('link.skipReason'))}</label>
 <textarea id="reason" name="reason" rows="3" maxlength="${MAX_REASON}" required></textarea>
-<p><button type="submit">Skip</button></p></form>`, nonce),
+<p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, '', tr.language),
     };
   }
   return {
     title: verb,
-    html: page(verb, `<p>${escapeHtml(title)}</p>\n<form method="post" id="f"><button type="submit">${verb}</button></form>`, nonce, `document.getElementById('f').submit()`),
+    html: page(verb, `<p>${escapeHtml(title)}</p>\n<form method="post" id="f"><button type="submit">${escapeHtml(verb)}</button></form>`, nonce, `document.getElementById('f').submit()`, tr.language),
   };
 }
 
+/** Why a skip's reason is refused, or undefined when it will do. */
+export function reasonProblem(reason: string, tr: Translator): string | undefined {
+  if (!reason) return tr.t('link.reasonMissing');
+  return reason.length > MAX_REASON ? tr.t('link.reasonLong', { count: reason.length, max: MAX_REASON }) : undefined;
+}
+
 /** What a person sees after clicking done, skip or snooze in a calendar event. */
-export function linkPage(outcome: LinkOutcome, nonce: string): { status: 200 | 404 | 409 | 410; html: string } {
+export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): { status: 200 | 404 | 409 | 410; html: string } {
+  const { t } = tr;
   switch (outcome.result) {
     case 'recorded': {
-      const what = outcome.action === 'done' ? 'marked as done' : outcome.action === 'skip' ? `skipped (${escapeHtml(outcome.touch.note ?? '')})` : `snoozed to ${outcome.movedTo}`;
+      const what = outcome.action === 'done' ? t('link.markedDone')
+        : outcome.action === 'skip' ? t('link.skippedWith', { reason: outcome.touch.note ?? '' })
+          : t('link.snoozedTo', { date: tr.date(outcome.movedTo) });
       const undo = outcome.undo
-        ? `<form method="post" action="../u/${outcome.undo}"><p><button type="submit">Undo</button> (for ${UNDO_MINUTES} minutes)</p></form>` : '';
-      return { status: 200, html: page('Recorded', `<p>${escapeHtml(outcome.touch.title)}: ${what}. Your calendar follows within minutes.</p>${undo}`, nonce) };
+        ? `<form method="post" action="../u/${outcome.undo}"><p><button type="submit">${escapeHtml(t('link.undo'))}</button> ${escapeHtml(t('link.undoFor', { duration: t('unit.minutes', { count: UNDO_MINUTES }) }))}</p></form>` : '';
+      return { status: 200, html: page(t('link.recorded'), `<p>${escapeHtml(t('link.recordedBody', { title: outcome.touch.title, what }))}</p>${undo}`, nonce, '', tr.language) };
     }
     case 'used':
-      return { status: 410, html: page('Link already used', '<p>This link has been used already; each link works once.</p>', nonce) };
+      return { status: 410, html: notice(tr, 'link.usedTitle', escapeHtml(t('link.usedBody')), nonce) };
     case 'not-open':
-      return { status: 409, html: page('Already closed', `<p>${escapeHtml(outcome.touch.title)} is already ${outcome.touch.status}.</p>`, nonce) };
+      return { status: 409, html: notice(tr, 'link.closedTitle', escapeHtml(t('link.closedBody', { title: outcome.touch.title, status: statusWord(outcome.touch.status, tr) })), nonce) };
     case 'unknown':
-      return { status: 404, html: page('Touch not found', '<p>This touch is no longer in the plan.</p>', nonce) };
+      return { status: 404, html: touchNotFoundPage(tr, nonce) };
     case 'forged':
-      return { status: 404, html: page('Link not valid', '<p>This link is not valid. Use the links in the calendar event.</p>', nonce) };
+      return { status: 404, html: invalidLinkPage(tr, nonce) };
   }
 }
 
 /** The page of an undo link opened (GET): a button, never an automatic undo. */
-export function openUndoPage(nonce: string): string {
-  return page('Undo', `<form method="post"><p><button type="submit">Undo</button></p></form>`, nonce);
+export function openUndoPage(nonce: string, tr: Translator): string {
+  const undo = escapeHtml(tr.t('link.undo'));
+  return page(undo, `<form method="post"><p><button type="submit">${undo}</button></p></form>`, nonce, '', tr.language);
 }
 
 /** What a person sees after pressing Undo. */
-export function undoPage(outcome: UndoOutcome, nonce: string): { status: 200 | 404 | 409 | 410; html: string } {
+export function undoPage(outcome: UndoOutcome, nonce: string, tr: Translator): { status: 200 | 404 | 409 | 410; html: string } {
+  const { t } = tr;
   switch (outcome.result) {
     case 'undone':
-      return { status: 200, html: page('Undone', `<p>${escapeHtml(outcome.touch.title)} is open again (it had been ${outcome.was === 'done' ? 'marked as done' : 'skipped'}). Your calendar follows within minutes.</p>`, nonce) };
+      return { status: 200, html: notice(tr, 'link.undoneTitle', escapeHtml(t('link.undoneBody', { title: outcome.touch.title, was: outcome.was === 'done' ? t('link.markedDone') : t('link.skipped') })), nonce) };
     case 'expired':
-      return { status: 410, html: page('Too late to undo', `<p>An outcome can be undone for ${UNDO_MINUTES} minutes after the click; this time has passed.</p>`, nonce) };
+      return { status: 410, html: notice(tr, 'link.undoExpiredTitle', escapeHtml(t('link.undoExpiredBody', { duration: t('unit.minutes', { count: UNDO_MINUTES }) })), nonce) };
     case 'used':
-      return { status: 410, html: page('Already undone', '<p>This has been undone already.</p>', nonce) };
+      return { status: 410, html: notice(tr, 'link.undoUsedTitle', escapeHtml(t('link.undoUsedBody')), nonce) };
     case 'changed':
-      return { status: 409, html: page('Cannot be undone', `<p>${escapeHtml(outcome.touch?.title ?? 'This touch')} has changed since (it is ${outcome.touch?.status ?? 'no longer in the plan'}): there is nothing to undo.</p>`, nonce) };
+      return {
+        status: 409,
+        html: notice(tr, 'link.undoChangedTitle', escapeHtml(t('link.undoChangedBody', {
+          title: outcome.touch?.title ?? t('link.thisTouch'), status: outcome.touch ? statusWord(outcome.touch.status, tr) : t('link.notInPlan'),
+        })), nonce),
+      };
     case 'forged':
-      return { status: 404, html: page('Link not valid', '<p>This link is not valid.</p>', nonce) };
+      return { status: 404, html: notice(tr, 'link.invalidTitle', escapeHtml(t('link.undoInvalidBody')), nonce) };
   }
+}
+
+function statusWord(status: string, tr: Translator): string {
+  return ['planned', 'done', 'skipped', 'cancelled'].includes(status) ? tr.t(`status.${status}` as MessageKey) : status;
 }

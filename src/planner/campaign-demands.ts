@@ -4,6 +4,9 @@ import { addDays, yearOf } from './dates.ts';
 import { demand, type Demand, type DemandUnit } from './demand.ts';
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
 import { monthDayIn } from '../domain/calendar-dates.ts';
+import { translator } from '../i18n/translator.ts';
+import { publicHolidayName } from '../i18n/holiday-names.ts';
+import type { Language } from '../domain/types.ts';
 
 interface Occasion {
   readonly date: string;
@@ -20,12 +23,14 @@ const GREETING_LOOKBACK_DAYS = 14;
  */
 export function campaignDemands(config: Config, from: string, to: string, today: string, emit: (d: Demand) => void): void {
   const professional = new Map(config.holidays.map((h) => [h.id, h]));
+  const language = config.settings.language;
+  const { t } = translator(language);
   // The date depends only on the campaign, the client's country and industry, and the year.
   const occasions = new Map<string, Occasion | undefined>();
   const occasionFor = (campaign: Campaign, client: Client, year: number) => {
     const key = `${campaign.id}|${client.country}|${client.industry ?? ''}|${year}`;
     if (!occasions.has(key)) {
-      const found = occasionOf(campaign, client, year, professional);
+      const found = occasionOf(campaign, client, year, professional, language);
       occasions.set(key, found && {
         date: found.date,
         window: { from: addDays(found.date, -GREETING_LOOKBACK_DAYS), to: found.date },
@@ -33,7 +38,7 @@ export function campaignDemands(config: Config, from: string, to: string, today:
           source: `campaign:${campaign.id}`, kind: campaign.kind, role: campaign.ours, employee: undefined,
           mode: 'latest', overflow: true, durationMinutes: 0,
           remind: campaign.prepareMinutes ? [...new Set([campaign.prepareMinutes, 1440])] : [1440],
-          title: campaign.title ?? (found.name ? '{client.name}: {holiday.name} greeting to {contacts}' : '{client.name}: greeting to {contacts}'),
+          title: campaign.title ?? t(found.name ? 'title.holidayGreeting' : 'title.dateGreeting'),
           titleExtra: { 'campaign.id': campaign.id, 'holiday.name': found.name },
         },
       });
@@ -62,7 +67,7 @@ export function campaignDemands(config: Config, from: string, to: string, today:
 }
 
 function occasionOf(
-  campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>,
+  campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>, language: Language,
 ): { date: string; name: string | undefined } | undefined {
   // 02-29 falls on 28 February outside leap years (validation warns about it).
   if (campaign.on) return { date: monthDayIn(year, campaign.on.month, campaign.on.day), name: undefined };
@@ -75,5 +80,5 @@ function occasionOf(
   }
   // A public holiday of the client's own country, by the slug of its English name.
   const pub = publicHolidays(client.country, year).find((h) => h.slug === campaign.holiday);
-  return pub ? { date: pub.date, name: pub.name } : undefined;
+  return pub ? { date: pub.date, name: publicHolidayName(client.country, pub.date, language, pub.name) } : undefined;
 }

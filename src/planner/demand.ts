@@ -1,4 +1,5 @@
-import type { Client, Contact, Employee, Kind } from '../domain/types.ts';
+import type { Client, Contact, Employee, Kind, Language } from '../domain/types.ts';
+import { translator } from '../i18n/translator.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import { attributeValue } from '../domain/title-template.ts';
 import { own as ownValue } from '../domain/safe-keys.ts';
@@ -53,14 +54,10 @@ export function demand(shared: Omit<DemandUnit, keyof UnitOwn> & Partial<UnitOwn
   };
 }
 
-export const DEFAULT_TITLES: Record<Kind, string> = {
-  meeting: '{client.name}: meeting with {contacts}',
-  call: '{client.name}: call {contacts}',
-  letter: '{client.name}: letter to {contacts}',
-  greeting: '{client.name}: greet {contacts}',
-  feedback: '{client.name}: ask {contacts} for feedback',
-  news: '{client.name}: news for {contacts}',
-};
+/** The built-in title of a kind of touch in the company's language (a template like the YAML's titles). */
+export function defaultTitle(kind: Kind, language: Language): string {
+  return translator(language).t(`title.${kind}`);
+}
 
 /** The value of a title placeholder for a demand and the employee doing it. */
 export function titleValue(d: Demand, employee: Employee, company: string, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import { demand, type Demand, type DemandUnit } from './demand.ts';
+import { translator } from '../i18n/translator.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 import { own } from '../domain/safe-keys.ts';
 
@@ -10,6 +11,9 @@ import { own } from '../domain/safe-keys.ts';
  */
 export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, emit: (d: Demand) => void): void {
   const employees = new Map(config.employees.map((e) => [e.id, e]));
+  const { t } = translator(config.settings.language);
+  const noticeTitle = t('title.handoverNotice');
+  const introTitle = t('title.handoverIntro');
   for (const h of config.handovers) {
     const leaver = employees.get(h.from)!;
     const successor = employees.get(h.to)!;
@@ -27,12 +31,12 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
         };
         if (noticeDays[1] >= from && noticeDays[0] <= to) {
           const series = `${source}|${client.id}|${contact.id}|notice`;
-          const unit: DemandUnit = { ...base, series, employee: notifier.id, title: '{client.name}: tell {contact.name} that {from.name} hands over to {to.name}' };
+          const unit: DemandUnit = { ...base, series, employee: notifier.id, title: noticeTitle };
           emit(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
         }
         if (introDays[1] >= from && introDays[0] <= to) {
           const series = `${source}|${client.id}|${contact.id}|intro`;
-          const unit: DemandUnit = { ...base, series, employee: successor.id, title: '{client.name}: introduce yourself to {contact.name} as their new contact, taking over from {from.name}' };
+          const unit: DemandUnit = { ...base, series, employee: successor.id, title: introTitle };
           emit(demand(unit, series, { from: introDays[0], to: introDays[1] }));
         }
       }

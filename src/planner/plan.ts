@@ -212,7 +212,7 @@ class PlanRun {
     for (const rule of this.config.rules) {
       if (rule.anchor !== 'last') continue;
       const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
-      const shared = ruleShared(rule);
+      const shared = ruleShared(rule, this.config.settings.language);
       for (const client of this.config.clients) {
         if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
         for (const unit of ruleUnits(rule, client)) {

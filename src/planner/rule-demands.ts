@@ -1,8 +1,8 @@
-import type { Client, Config, Contact, Duration, Rule } from '../domain/types.ts';
+import type { Client, Config, Contact, Duration, Language, Rule } from '../domain/types.ts';
 import { addDays, addDuration } from './dates.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
-import { demand, DEFAULT_TITLES, type Demand, type DemandUnit, type UnitOwn } from './demand.ts';
+import { demand, defaultTitle, type Demand, type DemandUnit, type UnitOwn } from './demand.ts';
 import { periodsOverlapping } from './periods.ts';
 
 /** The units a rule touches at a client: one group with all matching contacts, or one per contact. */
@@ -15,15 +15,15 @@ export function ruleUnits(rule: Rule, client: Client): UnitOwn[] {
 
 const sharedByRule = new WeakMap<Rule, Omit<DemandUnit, keyof UnitOwn>>();
 
-/** What every touch of a rule has in common. */
-export function ruleShared(rule: Rule): Omit<DemandUnit, keyof UnitOwn> {
+/** What every touch of a rule has in common (a rule belongs to one configuration, so to one language). */
+export function ruleShared(rule: Rule, language: Language): Omit<DemandUnit, keyof UnitOwn> {
   let shared = sharedByRule.get(rule);
   if (!shared) {
     shared = {
       source: `rule:${rule.id}`, kind: rule.kind, role: rule.ours, employee: undefined,
       mode: 'spread', overflow: rule.anchor === 'last',
       durationMinutes: TIMED_KINDS.has(rule.kind) ? rule.durationMinutes : 0, remind: rule.remind,
-      title: rule.title ?? DEFAULT_TITLES[rule.kind], titleExtra: { 'rule.id': rule.id },
+      title: rule.title ?? defaultTitle(rule.kind, language), titleExtra: { 'rule.id': rule.id },
     };
     sharedByRule.set(rule, shared);
   }
@@ -41,7 +41,7 @@ export function calendarRuleDemands(config: Config, from: string, to: string, to
       if (!selects(rule.for, client, today)) continue;
       const units = ruleUnits(rule, client);
       if (units.length === 0) continue;
-      const shared = ruleShared(rule);
+      const shared = ruleShared(rule, config.settings.language);
       if (rule.after) {
         stepDemands(rule.after, client, from, to, (key, window) => {
           for (const unit of units) emit(demand(shared, `${unit.series}|${key}`, window, unit));

@@ -1,7 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
 import type { Report } from './report.ts';
-import type { ReportData } from './report-data.ts';
+import type { ReportContext, ReportData } from './report-data.ts';
 
 export interface Breadth {
   readonly client: string;
@@ -9,8 +9,18 @@ export interface Breadth {
   readonly theirs: readonly string[];
 }
 
-/** Who of ours did touches with each client in the last 12 months, and with whom of theirs. */
+const computed = new WeakMap<ReportData, { key: string; breadth: Breadth[] }>();
+
+/** Who of ours did touches with each client in the last 12 months, and with whom of theirs (computed once per data and day). */
 export function breadthOf(config: Config, data: ReportData, today: string): Breadth[] {
+  const known = computed.get(data);
+  if (known?.key === today) return known.breadth;
+  const breadth = computeBreadth(config, data, today);
+  computed.set(data, { key: today, breadth });
+  return breadth;
+}
+
+function computeBreadth(config: Config, data: ReportData, today: string): Breadth[] {
   const from = addDays(today, -365);
   const ours = new Map<string, Set<string>>();
   const theirs = new Map<string, Set<string>>();
@@ -19,7 +29,7 @@ export function breadthOf(config: Config, data: ReportData, today: string): Brea
     if (t.status !== 'done' || date < from || date > today) continue;
     (ours.get(t.client_id) ?? ours.set(t.client_id, new Set()).get(t.client_id)!).add(t.resolved_by ?? t.employee_id);
     const set = theirs.get(t.client_id) ?? theirs.set(t.client_id, new Set()).get(t.client_id)!;
-    for (const c of JSON.parse(t.contact_ids) as string[]) set.add(c);
+    for (const c of data.contactsOf(t)) set.add(c);
   }
   return config.clients.map((c) => ({ client: c.id, ours: [...(ours.get(c.id) ?? [])].sort(), theirs: [...(theirs.get(c.id) ?? [])].sort() }));
 }
@@ -29,27 +39,36 @@ export function dependsOnOne(b: Breadth): boolean {
   return b.ours.length <= 1 || b.theirs.length <= 1;
 }
 
+/** The risk code of a breadth: which side depends on one person. */
+export function breadthRisk(b: Breadth): string {
+  if (b.ours.length === 0 && b.theirs.length === 0) return 'no touch in 12 months';
+  if (b.ours.length <= 1 && b.theirs.length <= 1) return 'one of ours, one of theirs';
+  return b.ours.length <= 1 ? 'one of ours' : b.theirs.length <= 1 ? 'one of theirs' : '';
+}
+
 /**
  * Per client, how many different people of ours did touches in the last 12 months and with
  * how many of their people; clients that depend on one person first — the handover risk.
  */
-export function breadthReport(config: Config, data: ReportData, today: string): Report {
+export function breadthReport({ config, data, today }: ReportContext): Report {
   const names = new Map(config.clients.flatMap((c) => c.contacts.map((p) => [p.id, p.name] as const)));
-  const list = breadthOf(config, data, today).sort((a, b) =>
+  const list = [...breadthOf(config, data, today)].sort((a, b) =>
     Number(dependsOnOne(b)) - Number(dependsOnOne(a)) || Math.min(a.ours.length, a.theirs.length) - Math.min(b.ours.length, b.theirs.length)
     || a.ours.length - b.ours.length || a.theirs.length - b.theirs.length || a.client.localeCompare(b.client));
   const rows = list.map((b) => ({
     client: b.client, our_people: b.ours.length, ours: b.ours.join(' '), their_people: b.theirs.length,
-    theirs: b.theirs.map((id) => names.get(id) ?? id).join(', '),
-    risk: b.ours.length === 0 && b.theirs.length === 0 ? 'no touch in 12 months'
-      : [b.ours.length <= 1 ? 'one of ours' : '', b.theirs.length <= 1 ? 'one of theirs' : ''].filter(Boolean).join(', '),
+    theirs: b.theirs.map((id) => names.get(id) ?? id).join(', '), risk: breadthRisk(b),
   }));
   return {
-    name: 'breadth', title: `Breadth of relationships, 12 months to ${today}: who of ours touched whom of theirs`,
+    name: 'breadth', title: { key: 'report.breadth.title', params: { today: { date: today } } },
     columns: [
-      { key: 'client', header: 'client' }, { key: 'our_people', header: 'ours' }, { key: 'ours', header: 'our people' },
-      { key: 'their_people', header: 'theirs' }, { key: 'theirs', header: 'their people' }, { key: 'risk', header: 'depends on' },
+      { key: 'client', header: 'col.client' }, { key: 'our_people', header: 'col.ours', type: 'number' }, { key: 'ours', header: 'col.ourPeople' },
+      { key: 'their_people', header: 'col.theirs', type: 'number' }, { key: 'theirs', header: 'col.theirPeople' }, { key: 'risk', header: 'col.dependsOn', type: 'value' },
     ],
-    rows, summary: { clients: rows.length, 'depending on one person': list.filter(dependsOnOne).length },
+    rows,
+    summary: [
+      { key: 'clients', label: 'sum.clients', value: rows.length, type: 'number' },
+      { key: 'depending on one person', label: 'sum.dependingOnOne', value: list.filter(dependsOnOne).length, type: 'number' },
+    ],
   };
 }

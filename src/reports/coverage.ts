@@ -1,17 +1,16 @@
-import type { Config } from '../domain/types.ts';
 import { selects } from '../domain/selector.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import type { ReportTouch } from '../storage/report-queries.ts';
 import { isOverdue } from '../workflows/overdue.ts';
-import { percent, type Report } from './report.ts';
-import type { ReportData } from './report-data.ts';
+import { share, type Cell, type Report } from './report.ts';
+import type { ReportContext } from './report-data.ts';
 
 /**
  * Per client, each pair of roles the rules ask for (our role × their role): the last done
  * touch, the next one due, and whether the pair is on time (nothing of it overdue); the share
  * of pairs on time per client and overall.
  */
-export function coverageReport(config: Config, data: ReportData, today: string): Report {
-  const byClientRule = new Map<string, TouchRow[]>();
+export function coverageReport({ config, data, today }: ReportContext): Report {
+  const byClientRule = new Map<string, ReportTouch[]>();
   for (const t of data.touches) {
     if (!t.source.startsWith('rule:')) continue;
     const key = `${t.client_id}|${t.source.slice(5)}`;
@@ -19,25 +18,25 @@ export function coverageReport(config: Config, data: ReportData, today: string):
     if (list) list.push(t);
     else byClientRule.set(key, [t]);
   }
-  const rows: Record<string, string | number | null>[] = [];
+  const rows: Record<string, Cell>[] = [];
   let onTime = 0;
   let pairs = 0;
   for (const client of config.clients) {
-    const pairRows: { ours: string; theirs: string; employee: string; touches: TouchRow[] }[] = [];
+    const pairRows: { ours: string; theirs: string; employee: string; touches: ReportTouch[] }[] = [];
     const contactRole = new Map(client.contacts.map((c) => [c.id, c.role]));
     for (const rule of config.rules) {
       if (!selects(rule.for, client, today)) continue;
       const theirs = rule.theirs === 'all' ? ['all'] : rule.theirs.filter((r) => client.contacts.some((c) => c.role === r));
       const touches = byClientRule.get(`${client.id}|${rule.id}`) ?? [];
       for (const role of theirs) {
-        const mine = role === 'all' ? touches : touches.filter((t) => (JSON.parse(t.contact_ids) as string[]).some((id) => contactRole.get(id) === role));
+        const mine = role === 'all' ? touches : touches.filter((t) => data.contactsOf(t).some((id) => contactRole.get(id) === role));
         const existing = pairRows.find((p) => p.ours === rule.ours && p.theirs === role);
         if (existing) existing.touches.push(...mine);
         else pairRows.push({ ours: rule.ours, theirs: role, employee: client.team[rule.ours] ?? '', touches: [...mine] });
       }
     }
     let clientOnTime = 0;
-    const clientRows: Record<string, string | number | null>[] = [];
+    const clientRows: Record<string, Cell>[] = [];
     for (const p of pairRows) {
       const done = p.touches.filter((t) => t.status === 'done').map((t) => t.resolved_date ?? t.date).sort();
       const open = p.touches.filter((t) => t.status === 'planned');
@@ -48,17 +47,24 @@ export function coverageReport(config: Config, data: ReportData, today: string):
       if (status === 'on time') clientOnTime++;
       clientRows.push({ client: client.id, ours: p.ours, employee: p.employee, theirs: p.theirs, last_done: done.at(-1) ?? null, next_due: next, status });
     }
-    for (const r of clientRows) rows.push({ ...r, client_on_time: percent(clientOnTime, pairRows.length) });
+    for (const r of clientRows) rows.push({ ...r, client_on_time: share(clientOnTime, pairRows.length) });
     onTime += clientOnTime;
     pairs += pairRows.length;
   }
   return {
-    name: 'coverage', title: `Coverage on ${today}: every role pair the rules ask for, per client (on time: nothing overdue)`,
+    name: 'coverage', title: { key: 'report.coverage.title', params: { today: { date: today } } },
     columns: [
-      { key: 'client', header: 'client' }, { key: 'ours', header: 'our role' }, { key: 'employee', header: 'who' },
-      { key: 'theirs', header: 'their role' }, { key: 'last_done', header: 'last done' }, { key: 'next_due', header: 'next due' },
-      { key: 'status', header: 'status' }, { key: 'client_on_time', header: 'client on time' },
+      { key: 'client', header: 'col.client' }, { key: 'ours', header: 'col.ourRole' }, { key: 'employee', header: 'col.who' },
+      { key: 'theirs', header: 'col.theirRole', type: 'value' }, { key: 'last_done', header: 'col.lastDone', type: 'date' },
+      { key: 'next_due', header: 'col.nextDue', type: 'date' }, { key: 'status', header: 'col.status', type: 'value' },
+      { key: 'client_on_time', header: 'col.clientOnTime', type: 'percent' },
     ],
-    rows, summary: { 'role pairs': pairs, 'on time': onTime, 'late or never touched': pairs - onTime, 'share on time': percent(onTime, pairs) },
+    rows,
+    summary: [
+      { key: 'role pairs', label: 'sum.rolePairs', value: pairs, type: 'number' },
+      { key: 'on time', label: 'sum.onTime', value: onTime, type: 'number' },
+      { key: 'late or never touched', label: 'sum.lateOrNever', value: pairs - onTime, type: 'number' },
+      { key: 'share on time', label: 'sum.shareOnTime', value: share(onTime, pairs), type: 'percent' },
+    ],
   };
 }

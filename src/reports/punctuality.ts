@@ -1,49 +1,43 @@
-import type { Config } from '../domain/types.ts';
-import { addDays } from '../planner/dates.ts';
-import type { TouchRow } from '../storage/schema.ts';
-import { isInternal, isOverdue } from '../workflows/overdue.ts';
-import { percent, type Report } from './report.ts';
-import type { ReportData } from './report-data.ts';
+import { isInternal } from '../workflows/overdue.ts';
+import { share, type Report } from './report.ts';
+import type { ReportContext } from './report-data.ts';
+import { outcomeOwner, touchOutcome } from './touch-outcome.ts';
 
-/** Done in time: by the end of its window, or within the grace period after the day it was due. */
-export function doneOnTime(config: Config, t: TouchRow): boolean {
-  const done = t.resolved_date ?? t.date;
-  const due = t.overdue_from ?? t.date;
-  return done <= t.window_to || done <= addDays(due, config.overdue.afterDays);
-}
+export { doneOnTime } from './touch-outcome.ts';
 
 /**
  * Per employee: touches done on time, done late, moved by them (in their calendar or by the
  * snooze link), skipped, and missed (open and overdue) — what directors do not see otherwise.
  */
-export function punctualityReport(config: Config, data: ReportData, today: string): Report {
+export function punctualityReport({ config, data, today }: ReportContext): Report {
+  const counts = new Map(config.employees.map((e) => [e.id, { on_time: 0, late: 0, rescheduled: 0, skipped: 0, missed: 0 }]));
+  for (const t of data.touches) {
+    if (isInternal(t.source)) continue;
+    const c = counts.get(outcomeOwner(t));
+    if (!c) continue;
+    c.rescheduled += data.movedByOwner.get(t.id) ?? 0;
+    const outcome = touchOutcome(config, t, today);
+    if (outcome !== 'open') c[outcome]++;
+  }
   const rows = config.employees.map((e) => {
-    let onTime = 0;
-    let late = 0;
-    let skipped = 0;
-    let missed = 0;
-    let rescheduled = 0;
-    for (const t of data.touches) {
-      if (isInternal(t.source)) continue;
-      const owner = t.status === 'done' ? (t.resolved_by ?? t.employee_id) : t.employee_id;
-      if (owner !== e.id) continue;
-      rescheduled += data.movedByOwner.get(t.id) ?? 0;
-      if (t.status === 'done') {
-        if (doneOnTime(config, t)) onTime++;
-        else late++;
-      } else if (t.status === 'skipped') skipped++;
-      else if (isOverdue(config, t, today)) missed++;
-    }
-    return { employee: e.id, name: e.name, on_time: onTime, late, rescheduled, skipped, missed, on_time_share: percent(onTime, onTime + late + missed) };
+    const c = counts.get(e.id)!;
+    return { employee: e.id, name: e.name, ...c, on_time_share: share(c.on_time, c.on_time + c.late + c.missed) };
   });
   const sum = (k: 'on_time' | 'late' | 'missed') => rows.reduce((n, r) => n + r[k], 0);
   return {
-    name: 'punctuality', title: `Punctuality on ${today}: per employee`,
+    name: 'punctuality', title: { key: 'report.punctuality.title', params: { today: { date: today } } },
     columns: [
-      { key: 'employee', header: 'employee' }, { key: 'name', header: 'name' }, { key: 'on_time', header: 'on time' },
-      { key: 'late', header: 'late' }, { key: 'rescheduled', header: 'rescheduled' }, { key: 'skipped', header: 'skipped' },
-      { key: 'missed', header: 'missed' }, { key: 'on_time_share', header: 'on time %' },
+      { key: 'employee', header: 'col.employee' }, { key: 'name', header: 'col.employeeName' }, { key: 'on_time', header: 'col.onTime', type: 'number' },
+      { key: 'late', header: 'col.late', type: 'number' }, { key: 'rescheduled', header: 'col.rescheduled', type: 'number' },
+      { key: 'skipped', header: 'col.skipped', type: 'number' }, { key: 'missed', header: 'col.missed', type: 'number' },
+      { key: 'on_time_share', header: 'col.onTimeShare', type: 'percent' },
     ],
-    rows, summary: { 'done on time': sum('on_time'), 'done late': sum('late'), missed: sum('missed'), 'share on time': percent(sum('on_time'), sum('on_time') + sum('late') + sum('missed')) },
+    rows,
+    summary: [
+      { key: 'done on time', label: 'sum.doneOnTime', value: sum('on_time'), type: 'number' },
+      { key: 'done late', label: 'sum.doneLate', value: sum('late'), type: 'number' },
+      { key: 'missed', label: 'sum.missed', value: sum('missed'), type: 'number' },
+      { key: 'share on time', label: 'sum.shareOnTime', value: share(sum('on_time'), sum('on_time') + sum('late') + sum('missed')), type: 'percent' },
+    ],
   };
 }

@@ -1,18 +1,53 @@
+import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import { movesByOwner, reportTouches, type ReportTouch } from '../storage/report-queries.ts';
+import { lastDoneOf, trackedSinceByClient } from '../workflows/facts.ts';
+import type { LastDone } from '../workflows/silence.ts';
+
+export type { ReportTouch } from '../storage/report-queries.ts';
 
 /** What the reports read: every touch that was not cancelled, and who moved which. */
 export interface ReportData {
-  readonly touches: readonly TouchRow[];
+  readonly touches: readonly ReportTouch[];
   /** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link). */
   readonly movedByOwner: ReadonlyMap<string, number>;
+  /** A touch's contact ids: each distinct list is parsed once (a contact's touches all share theirs). */
+  readonly contactsOf: (touch: Pick<ReportTouch, 'contact_ids'>) => readonly string[];
 }
 
 export async function loadReportData(db: DB): Promise<ReportData> {
-  const touches = await db.selectFrom('touches').selectAll().where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%').execute();
-  const moves = await db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('type', '=', 'rescheduled')
-    .where((eb) => eb.or([eb('detail', '=', 'moved in the calendar by the employee'), eb('detail', 'like', 'snoozed%')]))
-    .groupBy('touch_id').execute();
-  return { touches, movedByOwner: new Map(moves.map((m) => [m.touch_id, Number(m.n)])) };
+  return reportData(await reportTouches(db), await movesByOwner(db));
+}
+
+/** Report data from touches already read (the tests' recorded histories, a client's touches). */
+export function reportData(touches: readonly ReportTouch[], movedByOwner: ReadonlyMap<string, number> = new Map()): ReportData {
+  const parsed = new Map<string, readonly string[]>();
+  const contactsOf = ({ contact_ids: json }: Pick<ReportTouch, 'contact_ids'>) => {
+    let ids = parsed.get(json);
+    if (!ids) {
+      ids = JSON.parse(json) as string[];
+      parsed.set(json, ids);
+    }
+    return ids;
+  };
+  return { touches, movedByOwner, contactsOf };
+}
+
+/**
+ * Everything a report is computed from, read once: the configuration, the day, the touches,
+ * and the facts silence counts from. The CLI's `report`, the digest and the dashboard all
+ * start here, so their figures agree.
+ */
+export interface ReportContext {
+  readonly config: Config;
+  readonly today: string;
+  readonly data: ReportData;
+  readonly lastDone: ReadonlyMap<string, LastDone>;
+  readonly trackedSince: ReadonlyMap<string, string>;
+}
+
+export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
+  const data = await loadReportData(db);
+  // The same facts as the daily silence check reads (lastDoneByClient), from the touches at hand.
+  return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db) };
 }

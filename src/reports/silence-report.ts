@@ -3,23 +3,34 @@ import type { DB } from '../storage/database.ts';
 import { lastDoneByClient, trackedSinceByClient } from '../workflows/facts.ts';
 import { silentClients, type SilentClient } from '../workflows/silence.ts';
 import type { Report } from './report.ts';
+import type { ReportContext } from './report-data.ts';
 
 export async function silentClientsNow(db: DB, config: Config, today: string): Promise<SilentClient[]> {
   return silentClients(config, await lastDoneByClient(db), await trackedSinceByClient(db), today);
 }
 
+/** The silent clients of a report context (what the daily check finds on the same day). */
+export function silentOf(ctx: ReportContext): SilentClient[] {
+  return silentClients(ctx.config, ctx.lastDone, ctx.trackedSince, ctx.today);
+}
+
 /** Silent clients, longest silence first, with the last touch and who did it. */
-export function silenceReport(config: Config, silent: readonly SilentClient[], today: string): Report {
-  const rows = silent.map((s) => ({
+export function silenceReport(ctx: ReportContext): Report {
+  const { config, today } = ctx;
+  const rows = silentOf(ctx).map((s) => ({
     client: s.client.id, name: s.client.name, days: s.days, since: s.since,
     last_touch: s.lastDone?.title ?? 'none yet', by: s.lastDone?.employee ?? '', account_manager: s.client.team[config.silence?.notify ?? 'account_manager'] ?? '',
   }));
   return {
-    name: 'silence', title: config.silence ? `Silent clients on ${today}: no done touch for more than ${config.silence.after.n} ${config.silence.after.unit}` : 'Silence is not configured (no silence section)',
+    name: 'silence',
+    title: config.silence
+      ? { key: 'report.silence.title', params: { today: { date: today }, after: { duration: config.silence.after } } }
+      : { key: 'report.silence.off', params: {} },
     columns: [
-      { key: 'client', header: 'client' }, { key: 'name', header: 'name' }, { key: 'days', header: 'silent days' }, { key: 'since', header: 'since' },
-      { key: 'last_touch', header: 'last touch' }, { key: 'by', header: 'by' }, { key: 'account_manager', header: 'account manager' },
+      { key: 'client', header: 'col.client' }, { key: 'name', header: 'col.name' }, { key: 'days', header: 'col.silentDays', type: 'number' },
+      { key: 'since', header: 'col.since', type: 'date' }, { key: 'last_touch', header: 'col.lastTouch', type: 'value' }, { key: 'by', header: 'col.by' },
+      { key: 'account_manager', header: 'col.accountManager' },
     ],
-    rows, summary: { 'silent clients': rows.length },
+    rows, summary: [{ key: 'silent clients', label: 'sum.silentClients', value: rows.length, type: 'number' }],
   };
 }

@@ -9,6 +9,7 @@ import * as m0004 from '../../db/migrations/0004_daemon.ts';
 import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import * as m0006 from '../../db/migrations/0006_reconciliation.ts';
 import * as m0007 from '../../db/migrations/0007_compact_storage.ts';
+import * as m0008 from '../../db/migrations/0008_dashboard.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_workflows': m0005,
   '0006_reconciliation': m0006,
   '0007_compact_storage': m0007,
+  '0008_dashboard': m0008,
 };
 
 export type DB = Kysely<Database>;

@@ -4,6 +4,7 @@ import type { CalendarEntry } from './calendar-entries.ts';
 import { isOverdue } from '../domain/overdue.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { TouchRow } from '../storage/schema.ts';
+import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
 
 /** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
 export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
@@ -18,24 +19,33 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   const touches = entry.touches;
   if (touches.length === 1) return touchEvent(touches[0]!, entry.id, config, links, today);
   const { employees, clients } = indexOf(config);
+  const tr = translator(config.settings.language);
+  const { t } = tr;
   const first = touches[0]!;
   const employee = employees.get(first.employee_id);
-  const done = touches.filter((t) => t.status === 'done').length;
-  const names = touches.map((t) => clients.get(t.client_id)?.name ?? t.client_id);
-  const what = `${KIND_PLURAL[first.kind as Kind] ?? first.kind} (${sourceLabel(first.source)})`;
-  const title = `${done === touches.length ? '✓ ' : ''}${capitalise(what)} × ${touches.length}: ${[...new Set(names)].slice(0, 4).join(', ')}${new Set(names).size > 4 ? ', …' : ''}`;
+  const done = touches.filter((x) => x.status === 'done').length;
+  const names = [...new Set(touches.map((x) => clients.get(x.client_id)?.name ?? x.client_id))];
+  const kind = first.kind as Kind;
+  const source = sourceLabel(first.source);
+  const title = `${done === touches.length ? '✓ ' : ''}${t('event.groupTitle', {
+    what: KINDS.has(kind) ? t(`event.kindsTitle.${kind}` as MessageKey) : first.kind, source, count: touches.length,
+    names: `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`,
+  })}`;
   const lines = [
-    `${touches.length} ${what}, due between ${first.window_from} and ${first.window_to}${done ? `; ${done} done` : ''}. Each is marked on its own:`,
+    t('event.groupIntro', {
+      count: touches.length, what: KINDS.has(kind) ? t(`event.kinds.${kind}` as MessageKey, { count: touches.length }) : first.kind, source,
+      from: tr.date(first.window_from), to: tr.date(first.window_to), done: done ? t('event.groupDone', { count: done }) : '',
+    }),
     '',
   ];
-  touches.forEach((t, i) => {
-    const client = clients.get(t.client_id);
-    const contacts = contactsOf(t, client);
-    lines.push(`${i + 1}. ${client?.name ?? t.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : t.title}`);
-    lines.push(...outcomeLines(t, employees, links, '   '));
+  touches.forEach((x, i) => {
+    const client = clients.get(x.client_id);
+    const contacts = contactsOf(x, client);
+    lines.push(`${i + 1}. ${client?.name ?? x.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : x.title}`);
+    lines.push(...outcomeLines(x, employees, links, '   ', tr));
   });
   // One reminder for the day: the earliest any of them asks for.
-  const reminders = touches.some((t) => t.status === 'planned') ? [Math.max(0, ...touches.flatMap((t) => parsedList(t.remind)))].filter((m) => m > 0) : [];
+  const reminders = touches.some((x) => x.status === 'planned') ? [Math.max(0, ...touches.flatMap((x) => parsedList(x.remind)))].filter((m) => m > 0) : [];
   return finish({
     key: entry.id.replace(/-/g, ''), touchId: entry.id, title: title.length > 160 ? `${title.slice(0, 159)}…` : title, description: lines.join('\n'),
     allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,
@@ -57,23 +67,26 @@ function overdue(config: Config, touch: TouchRow, today: string | undefined): bo
 
 function touchEvent(touch: TouchRow, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
   const { employees, clients } = indexOf(config);
+  const tr = translator(config.settings.language);
+  const { t } = tr;
   const employee = employees.get(touch.employee_id);
   const client = clients.get(touch.client_id);
   const contacts = contactsOf(touch, client);
+  const late = overdue(config, touch, today);
+  const kind = KINDS.has(touch.kind as Kind) ? t(`kind.${touch.kind}` as MessageKey) : touch.kind;
   const lines = [
     ...(touch.body ? [touch.body, ''] : []),
-    ...(touch.client_id === '*' ? [] : [`${capitalise(touch.kind)} for ${client?.name ?? touch.client_id} (${touch.source}).`]),
-    overdue(config, touch, today) ? `OVERDUE: it was due on ${touch.overdue_from ?? touch.date}; it stays here, moved to the next working day, until it is done or skipped.`
-      : `Due between ${touch.window_from} and ${touch.window_to}.`,
+    ...(touch.client_id === '*' ? [] : [t('event.for', { kind: capitalise(kind), client: client?.name ?? touch.client_id, source: touch.source })]),
+    late ? t('event.overdue', { date: tr.date(touch.overdue_from ?? touch.date) }) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
     '',
-    ...(contacts.length ? ['Contacts:', ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
-    ...outcomeLines(touch, employees, links, ''),
+    ...(contacts.length ? [t('event.contacts'), ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
+    ...outcomeLines(touch, employees, links, '', tr),
   ];
   const done = touch.status === 'done';
   return finish({
     key: entryId.replace(/-/g, ''),
     touchId: entryId,
-    title: done ? `✓ ${touch.title}` : overdue(config, touch, today) ? `Overdue: ${touch.title}` : touch.title,
+    title: done ? `✓ ${touch.title}` : late ? t('event.overdueTitle', { title: touch.title }) : touch.title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,
@@ -85,20 +98,21 @@ function touchEvent(touch: TouchRow, entryId: string, config: Config, links: Eve
 }
 
 /** How a touch is marked: its links while it is open, what happened once it is done. */
-function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string): string[] {
+function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string, tr: Translator): string[] {
+  const { t } = tr;
   const short = touch.id.slice(0, 8);
   // The weekly digest is something to read, not a touch with a client to mark.
   if (touch.source.startsWith('digest:')) return [];
   if (touch.status === 'done') {
     const by = touch.resolved_by ? employees.get(touch.resolved_by)?.name ?? touch.resolved_by : undefined;
-    return [`${indent}✓ Done on ${touch.resolved_date ?? touch.date}${by ? ` by ${by}` : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];
+    return [`${indent}${t('event.doneOn', { date: tr.date(touch.resolved_date ?? touch.date) })}${by ? t('event.doneBy', { name: by }) : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];
   }
   const out: string[] = [];
   if (links) {
     const url = links(touch);
-    out.push(`${indent}Done: ${url.done}`, `${indent}Skip: ${url.skip}`, `${indent}Snooze a week: ${url.snooze}`);
+    out.push(`${indent}${t('event.linkDone')}: ${url.done}`, `${indent}${t('event.linkSkip')}: ${url.skip}`, `${indent}${t('event.linkSnooze')}: ${url.snooze}`);
   }
-  out.push(`${indent}touchbase touch ${touch.id}: "touchbase done ${short}" or "touchbase skip ${short} --reason …".`, '');
+  out.push(`${indent}${t('event.cli', { id: touch.id, short })}`, '');
   return out;
 }
 
@@ -111,9 +125,7 @@ function contactLine(c: Config['clients'][number]['contacts'][number]): string {
   return `${c.name}, ${c.role}${c.email ? `, ${c.email}` : ''}${c.phone ? `, ${c.phone}` : ''}`;
 }
 
-const KIND_PLURAL: Record<Kind, string> = {
-  meeting: 'meetings', call: 'calls', letter: 'letters', greeting: 'greetings', feedback: 'feedback requests', news: 'news letters',
-};
+const KINDS: ReadonlySet<string> = new Set<Kind>(['meeting', 'call', 'letter', 'greeting', 'feedback', 'news']);
 
 /** "campaign:new-year" → "new-year"; "handover:a:b" → "handover a → b". */
 function sourceLabel(source: string): string {

@@ -4,6 +4,7 @@ import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { addDays } from '../planner/dates.ts';
 import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
+import { translator, type MessageKey } from '../i18n/translator.ts';
 
 /** Sources of touches that are reminders to us, not touches with a client: never overdue-escalated. */
 export function isInternal(source: string): boolean {
@@ -52,11 +53,12 @@ export function overdueEscalation(config: Config, touch: TouchRow, today: string
   const day = allDayOn(config, to, client, today);
   const due = touch.overdue_from ?? touch.date;
   const who = contacts.map((c) => `${c.name} (${c.role})`).join(', ');
+  const tr = translator(config.settings.language);
   return {
     identity: `${ESCALATION}${touch.id}`, source: `${ESCALATION}${client.id}`, kind: 'call', client: client.id,
     contacts: contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
-    title: `${client.name}: ${touch.kind} with ${who} overdue since ${due} — ${touch.employee_id}`,
+    title: tr.t('wf.overdueEscalation.title', { client: client.name, kind: tr.t(`kind.${touch.kind}` as MessageKey), who, due: tr.date(due), employee: touch.employee_id }),
     dueBy: addDays(day.date, 6), remind: [0],
-    body: `"${touch.title}" was due on ${due} and is not done. Its owner is ${touch.employee_id}. Touch ${touch.id}.`,
+    body: tr.t('wf.overdueEscalation.body', { title: touch.title, due: tr.date(due), employee: touch.employee_id, id: touch.id }),
   };
 }

@@ -2,6 +2,7 @@ import type { Client, Config } from '../domain/types.ts';
 import { selects } from '../domain/selector.ts';
 import { addDays, addDuration, daysBetween } from '../planner/dates.ts';
 import { allDayOn, type WorkflowTouch } from './workflow-touch.ts';
+import { translator } from '../i18n/translator.ts';
 
 /** The last done touch with a client: when, by whom, what. */
 export interface LastDone {
@@ -35,11 +36,19 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
   for (const client of config.clients) {
     if (!selects(silence.for, client, today)) continue;
     const done = lastDone.get(client.id);
-    const since = latest(done?.date, client.lastContact) ?? latest(client.since, trackedSince.get(client.id));
+    const since = silenceStart(client, done, trackedSince.get(client.id));
     if (!since || addDuration(since, silence.after) >= today) continue;
     out.push({ client, since, days: daysBetween(since, today), lastDone: done });
   }
   return out.sort((a, b) => b.days - a.days || a.client.id.localeCompare(b.client.id));
+}
+
+/**
+ * The day a client's silence counts from: its last done touch or the CRM's last contact,
+ * whichever is later; without either, the later of `since` and the first plan for it.
+ */
+export function silenceStart(client: Client, lastDone: LastDone | undefined, trackedSince: string | undefined): string | undefined {
+  return latest(lastDone?.date, client.lastContact) ?? latest(client.since, trackedSince);
 }
 
 /** The identity of a silence episode's alert: one per client and day the silence counts from. */
@@ -52,12 +61,13 @@ export function silenceAlert(config: Config, s: SilentClient, today: string): Wo
   const employee = config.employees.find((e) => e.id === s.client.team[config.silence!.notify]);
   if (!employee) return undefined;
   const day = allDayOn(config, employee, s.client, today);
-  const last = s.lastDone ? `The last touch was "${s.lastDone.title}" on ${s.lastDone.date} by ${s.lastDone.employee}.` : 'No touch has been done with this client yet.';
+  const tr = translator(config.settings.language);
+  const last = s.lastDone ? tr.t('wf.silence.last', { title: s.lastDone.title, date: tr.date(s.lastDone.date), employee: s.lastDone.employee }) : tr.t('wf.silence.none');
   return {
     identity: silenceIdentity(s.client.id, s.since), source: `silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: employee.id, ...day, allDay: true,
-    title: `${s.client.name}: silent for ${s.days} days — get in touch`, dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
-    body: `Nobody of ours has done a touch with ${s.client.name} since ${s.since} (${s.days} days). ${last}`,
+    title: tr.t('wf.silence.title', { client: s.client.name, count: s.days }), dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
+    body: tr.t('wf.silence.body', { client: s.client.name, since: tr.date(s.since), count: s.days, last }),
   };
 }
 
@@ -68,12 +78,13 @@ export function silenceEscalation(config: Config, s: SilentClient, alert: { date
   const to = config.employees.find((e) => e.id === s.client.team[role]);
   if (!to || to.id === alert.employee) return undefined;
   const day = allDayOn(config, to, s.client, today);
+  const tr = translator(config.settings.language);
   return {
     identity: `escalation:${silenceIdentity(s.client.id, s.since)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
-    title: `${s.client.name}: silent for ${s.days} days; ${alert.employee} has not got in touch for a week`,
+    title: tr.t('wf.silenceEscalation.title', { client: s.client.name, count: s.days, employee: alert.employee }),
     dueBy: addDays(day.date, 6), remind: [0],
-    body: `The alert to ${alert.employee} of ${alert.date} is still open. Nobody of ours has done a touch with ${s.client.name} since ${s.since}.`,
+    body: tr.t('wf.silenceEscalation.body', { employee: alert.employee, date: tr.date(alert.date), client: s.client.name, since: tr.date(s.since) }),
   };
 }
 

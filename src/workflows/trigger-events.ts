@@ -6,6 +6,7 @@ import type { DB } from '../storage/database.ts';
 import { inTransaction } from '../storage/touch-repository.ts';
 import { localDateOf } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
+import { translator } from '../i18n/translator.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -22,8 +23,6 @@ export class EventRejectedError extends Error {}
 
 /** Minutes a touch made by an event takes in the employee's calendar. */
 const EVENT_TOUCH_MINUTES = 15;
-
-const DEFAULT_EVENT_TITLE = '{client.name}: {event.name} {event.ref} — tell {contacts}';
 
 /**
  * The touches an event makes, one per trigger on that event name: for the client's holder
@@ -44,6 +43,7 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
     if (!at.isValid || !/T\d\d:\d\d/.test(event.at)) throw new EventRejectedError(`at: expected an ISO instant like 2027-03-02T14:30:00+03:00, found ${JSON.stringify(event.at)}`);
   }
   const ref = event.ref?.trim() || at.toUTC().toISO()!;
+  const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
   const touches = triggers.map((trigger): WorkflowTouch => {
     const employee = config.employees.find((e) => e.id === client.team[trigger.ours])!;
@@ -51,7 +51,7 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
     const contacts = matched.length > 0 ? matched : [...client.contacts];
     const slot = nextWorkingStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES);
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
-    const title = fillTitle(trigger.title ?? DEFAULT_EVENT_TITLE, (key) => ({
+    const title = fillTitle(trigger.title ?? tr.t('title.event'), (key) => ({
       'client.name': client.name, 'client.id': client.id, contacts: contacts.map((c) => c.name).join(', '),
       'contact.name': contacts[0]?.name, 'contact.role': contacts[0]?.role, 'employee.name': employee.name,
       'event.ref': ref, 'event.name': event.name, company: config.settings.company,
@@ -60,7 +60,7 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
       identity: `trigger:${trigger.id}|${client.id}|${ref}`, source: `trigger:${trigger.id}`, kind: trigger.kind, client: client.id,
       contacts: contacts.map((c) => c.id), employee: employee.id, date: slot.date, ...timedAt(employee, slot.startMs, EVENT_TOUCH_MINUTES),
       allDay: false, title, dueBy: localDateOf(employee.timezone, dueMs), remind: [0],
-      body: `${event.name} ${ref} at ${at.setZone(employee.timezone).toFormat('yyyy-MM-dd HH:mm')}: due within ${trigger.within.n} ${trigger.within.unit}.`,
+      body: tr.t('wf.event.body', { event: event.name, ref, at: tr.dateTime(at.toISO()!, employee.timezone), within: tr.duration(trigger.within) }),
     };
   });
   return { touches, ref, at: at.toUTC().toISO()! };

@@ -15,6 +15,7 @@ import type { Config } from '../../src/domain/types.ts';
 import { renderTable } from '../../src/cli/format-touches.ts';
 import { syncBench } from './sync-bench.ts';
 import { daemonBench } from './daemon-bench.ts';
+import { dashboardBench } from './dashboard-bench.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const NOW = DateTime.fromISO('2026-12-15T09:00:00+03:00');
@@ -85,6 +86,7 @@ try {
 
   if (process.env.BENCH_SKIP_SYNC !== '1') await syncBench(config, row);
   if (process.env.BENCH_SKIP_DAEMON !== '1') await daemonBench(dir, row);
+  if (process.env.BENCH_SKIP_DASHBOARD !== '1') await dashboardBench(dir, row);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -153,11 +153,11 @@ function busyCompany(): Config {
   }));
   return {
     settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google',
-      schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: undefined } },
+      schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: undefined }, language: 'en' },
     employees: [{ id: 'busy', name: 'Busy Manager', email: 'busy@demo.example', role: 'account_manager', timezone: 'Europe/Moscow', country: 'RU', calendar: 'google', hours, meetingsPerDay: undefined }],
     clients,
     rules: [{ id: 'letters', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', every: { n: 1, unit: 'months' }, after: undefined, for: {}, per: 'contact', anchor: 'calendar', durationMinutes: 0, remind: [1440], title: undefined }],
     campaigns: [], holidays: [], handovers: [], triggers: [], silence: undefined,
-    overdue: { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo'], escalateKinds: ['meeting'] }, digest: { to: [] },
+    overdue: { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo'], escalateKinds: ['meeting'] }, digest: { to: [] }, dashboard: { directors: [] },
   };
 }

@@ -104,8 +104,9 @@ describe('touchbase CLI', () => {
     expect(events.length).toBeGreaterThan(50);
     const uids = new Set(events.map((e) => e.getFirstPropertyValue('uid')));
     expect(uids.size).toBe(events.length);
-    // A day's greetings of a campaign are one event listing each recipient.
-    const greeting = events.find((e) => /greet/i.test(String(e.getFirstPropertyValue('summary'))) && String(e.getFirstPropertyValue('summary')).includes('×'))!;
+    // A day's greetings of a campaign are one event listing each recipient (the example company
+    // writes in Russian, settings.language: ru).
+    const greeting = events.find((e) => /greet|поздрав/i.test(String(e.getFirstPropertyValue('summary'))) && String(e.getFirstPropertyValue('summary')).includes('×'))!;
     expect(greeting.getAllSubcomponents('valarm')).toHaveLength(1);
     const start = greeting.getFirstPropertyValue('dtstart') as ICAL.Time;
     const end = greeting.getFirstPropertyValue('dtend') as ICAL.Time;
@@ -181,7 +182,7 @@ describe('touchbase CLI', () => {
   it('the published JSON Schema is the one generated from the zod schemas', () => {
     const published = JSON.parse(readFileSync(join(EXAMPLE, 'touchbase.schema.json'), 'utf8'));
     expect(published).toEqual(configJsonSchema());
-    expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'imports']);
+    expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'dashboard', 'imports']);
   });
 
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {

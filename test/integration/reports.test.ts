@@ -3,18 +3,27 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DB } from '../../src/storage/database.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
-import { loadReportData } from '../../src/reports/report-data.ts';
+import { loadReportContext } from '../../src/reports/report-data.ts';
+import { translator } from '../../src/i18n/translator.ts';
 import { coverageReport } from '../../src/reports/coverage.ts';
 import { breadthReport } from '../../src/reports/breadth.ts';
 import { punctualityReport } from '../../src/reports/punctuality.ts';
 import { overdueReport } from '../../src/reports/overdue-report.ts';
-import { renderReport } from '../../src/reports/report.ts';
+import { renderReport, type Report } from '../../src/reports/report.ts';
+import { coverageCells, coverageMonthsReport } from '../../src/reports/coverage-months.ts';
+import { clientsReport } from '../../src/reports/clients-report.ts';
+import { greetingsReport } from '../../src/reports/greetings.ts';
+import { handoversReport } from '../../src/reports/handovers.ts';
+import { loadReport } from '../../src/reports/load.ts';
+import { REPORT_NAMES } from '../../src/reports/registry.ts';
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 const TODAY = '2027-06-15';
 const config = configOf(workflowCompany());
+const en = translator('en');
+const summary = (r: Report) => Object.fromEntries(r.summary.map((x) => [x.key, x.value]));
 
 type Status = 'planned' | 'done' | 'skipped';
 function touch(id: string, o: { client: string; employee: string; source: string; contacts: string[]; date: string; windowTo?: string; status?: Status; doneOn?: string; kind?: string }) {
@@ -56,45 +65,45 @@ async function history(): Promise<DB> {
 
 describe('director reports on a fixed history', () => {
   it('breadth: the client served by one person comes first', async () => {
-    const r = breadthReport(config, await loadReportData(await history()), TODAY);
+    const r = breadthReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.client, x.our_people, x.their_people, x.risk])).toEqual([
       ['beta', 1, 1, 'one of ours, one of theirs'],
       ['alpha', 2, 2, ''],
     ]);
-    expect(r.summary['depending on one person']).toBe(1);
+    expect(summary(r)['depending on one person']).toBe(1);
   });
 
   it('punctuality: on time, late, rescheduled by the employee, skipped, missed per employee', async () => {
-    const r = punctualityReport(config, await loadReportData(await history()), TODAY);
+    const r = punctualityReport(await loadReportContext(await history(), config, TODAY));
     const by = Object.fromEntries(r.rows.map((x) => [x.employee, [x.on_time, x.late, x.rescheduled, x.skipped, x.missed]]));
     expect(by).toEqual({ anna: [1, 1, 0, 0, 1], oleg: [1, 0, 3, 1, 1], pavel: [1, 0, 0, 0, 0] });
   });
 
   it('overdue: every overdue touch, oldest first, with its owner', async () => {
-    const r = overdueReport(config, await loadReportData(await history()), TODAY);
+    const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.id, x.owner, x.due, x.days])).toEqual([['a2', 'anna', '2027-05-20', 26], ['b2', 'oleg', '2027-06-01', 14]]);
   });
 
   it('coverage: each role pair the rules ask for, last done, next due, on time or late, and the shares', async () => {
-    const r = coverageReport(config, await loadReportData(await history()), TODAY);
+    const r = coverageReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.client, x.ours, x.theirs, x.last_done, x.next_due, x.status, x.client_on_time])).toEqual([
-      ['alpha', 'sales_director', 'ceo', '2027-05-12', null, 'on time', '50%'],
-      ['alpha', 'account_manager', 'buyer', '2027-04-10', '2027-06-20', 'late', '50%'],
-      ['beta', 'sales_director', 'ceo', null, null, 'no touch yet', '0%'],
-      ['beta', 'account_manager', 'buyer', '2027-05-05', null, 'late', '0%'],
+      ['alpha', 'sales_director', 'ceo', '2027-05-12', null, 'on time', 0.5],
+      ['alpha', 'account_manager', 'buyer', '2027-04-10', '2027-06-20', 'late', 0.5],
+      ['beta', 'sales_director', 'ceo', null, null, 'no touch yet', 0],
+      ['beta', 'account_manager', 'buyer', '2027-05-05', null, 'late', 0],
     ]);
-    expect(r.summary).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': '25%' });
+    expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': 0.25 });
   });
 
   it('renders as a table, as CSV and as JSON', async () => {
-    const r = overdueReport(config, await loadReportData(await history()), TODAY);
-    const table = renderReport(r, 'table');
+    const r = overdueReport(await loadReportContext(await history(), config, TODAY));
+    const table = renderReport(r, 'table', en);
     expect(table).toMatch(/^Overdue touches on 2027-06-15/);
     expect(table).toMatch(/due +days late +owner/);
     expect(table).toContain('overdue: 2');
-    const csv = parseCsv(renderReport(r, 'csv'), { columns: true }) as Record<string, string>[];
-    expect(csv.map((x) => [x.id, x.owner, x.days])).toEqual([['a2', 'anna', '26'], ['b2', 'oleg', '14']]);
-    const json = JSON.parse(renderReport(r, 'json')) as { report: string; summary: object; rows: { id: string }[] };
+    const csv = parseCsv(renderReport(r, 'csv', en), { columns: true }) as Record<string, string>[];
+    expect(csv.map((x) => [x.touch, x.owner, x['days late']])).toEqual([['a2', 'anna', '26'], ['b2', 'oleg', '14']]);
+    const json = JSON.parse(renderReport(r, 'json', en)) as { report: string; summary: object; rows: { id: string }[] };
     expect(json).toMatchObject({ report: 'overdue', summary: { overdue: 2 } });
     expect(json.rows.map((x) => x.id)).toEqual(['a2', 'b2']);
   });
@@ -103,14 +112,64 @@ describe('director reports on a fixed history', () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = join(tempDir(), 't.sqlite');
     await cli('plan', '--config', dir, '--db', file, '--now', '2027-03-01T09:00:00+03:00');
-    for (const name of ['coverage', 'breadth', 'punctuality', 'overdue', 'silence']) {
+    for (const name of REPORT_NAMES) {
       for (const format of ['table', 'csv', 'json']) {
         const r = await cli('report', name, '--format', format, '--config', dir, '--db', file, '--now', '2027-06-15T09:00:00+03:00');
         expect(r.code, `${name} ${format}`).toBe(0);
         if (format === 'json') expect(JSON.parse(r.out).report).toBe(name);
       }
     }
-    expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, breadth, punctuality, overdue, silence');
+    expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, coverage-months, breadth, punctuality, overdue, silence, greetings, handovers, clients, load');
     expect((await cli('report', 'overdue', '--format', 'xml', '--config', dir, '--db', file)).code).toBe(2);
+  });
+
+  it('coverage by month: per rule and month, the touches due and what became of them; the CLI sums the same cells', async () => {
+    const ctx = await loadReportContext(await history(), config, TODAY);
+    const cells = coverageCells(ctx);
+    expect(cells.filter((c) => c.rule === 'buyer-calls' && c.month === '2027-05').map((c) => [c.employee, c.counts]).sort()).toEqual([
+      ['anna', { on_time: 0, late: 0, skipped: 0, missed: 1, open: 0 }], ['oleg', { on_time: 1, late: 0, skipped: 1, missed: 0, open: 0 }],
+    ]);
+    const r = coverageMonthsReport(ctx);
+    const row = (rule: string, month: string) => r.rows.find((x) => x.rule === rule && x.month === month)!;
+    expect(r.rows).toHaveLength(2 * 12);
+    expect([row('buyer-calls', '2027-03'), row('buyer-calls', '2027-04'), row('buyer-calls', '2027-06'), row('ceo-meeting', '2027-05')].map((x) => [x.due, x.on_time, x.late, x.missed, x.skipped, x.open, x.on_time_share]))
+      .toEqual([[1, 0, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0, 1], [2, 0, 0, 1, 0, 1, 0], [1, 1, 0, 0, 0, 0, 1]]);
+    expect(row('buyer-calls', '2026-07')).toMatchObject({ due: 0, on_time_share: null });
+    expect(summary(r)).toMatchObject({ due: 8, 'on time': 3, late: 1, missed: 2, skipped: 1, open: 1 });
+  });
+
+  it('clients: owner, last done and by whom, next touch, people touched in 12 months, days of silence', async () => {
+    const r = clientsReport(await loadReportContext(await history(), config, TODAY));
+    expect(r.rows.map((x) => [x.client, x.owner, x.last_done, x.last_by, x.next_touch, x.ours_12, x.theirs_12, x.silent_days, x.single])).toEqual([
+      ['alpha', 'anna', '2027-05-12', 'pavel', '2027-06-20', 2, 2, 34, 0],
+      ['beta', 'oleg', '2027-05-05', 'oleg', null, 1, 1, 41, 1],
+    ]);
+  });
+
+  it('load: meetings and calls per day for two weeks against meetings_per_day', async () => {
+    const capped = configOf({ ...workflowCompany(), employees: workflowCompany().employees.map((e) => (e.id === 'anna' ? { ...e, meetings_per_day: 1 } : e)) });
+    const db = await history();
+    await db.insertInto('touches').values(touch('a6', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-06-20', windowTo: '2027-06-30' })).execute();
+    const r = loadReport(await loadReportContext(db, capped, TODAY));
+    expect(r.rows).toEqual([{ employee: 'anna', date: '2027-06-20', timed: 2, all_day: 0, limit: 1, over: 'yes' }]);
+  });
+
+  it('greetings per campaign, day and country with their done share; each handover\'s letters and how many are done', async () => {
+    const sections = { ...workflowCompany(), campaigns: [{ id: 'new-year', on: '12-28', ours: 'account_manager' }], handovers: [{ from: 'oleg', to: 'anna', on: '2027-07-01' }] };
+    const cfg = configOf(sections);
+    const db = await history();
+    const greeting = (id: string, clientId: string, contact: string, date: string, status: Status = 'planned') =>
+      ({ ...touch(id, { client: clientId, employee: clientId === 'alpha' ? 'anna' : 'oleg', source: 'campaign:new-year', contacts: [contact], date, windowTo: date, status, kind: 'greeting' }) });
+    const letter = (id: string, which: 'notice' | 'intro', status: Status = 'planned') => ({
+      ...touch(id, { client: 'beta', employee: which === 'notice' ? 'pavel' : 'anna', source: 'handover:oleg:anna', contacts: ['beta-ceo0'], date: which === 'notice' ? '2027-06-29' : '2027-07-02', status, kind: 'letter' }),
+      series: `handover:oleg:anna|beta|beta-ceo0|${which}`,
+    });
+    await db.insertInto('touches').values([
+      greeting('g1', 'alpha', 'alpha-ceo0', '2026-12-28', 'done'), greeting('g2', 'alpha', 'alpha-buyer2', '2026-12-28', 'skipped'), greeting('g3', 'beta', 'beta-ceo0', '2026-12-28', 'done'),
+      letter('h1', 'notice', 'done'), letter('h2', 'intro'),
+    ]).execute();
+    const ctx = await loadReportContext(db, cfg, TODAY);
+    expect(greetingsReport(ctx).rows.map((x) => [x.campaign, x.date, x.country, x.contacts, x.done, x.skipped, x.open, x.done_share])).toEqual([['new-year', '2026-12-28', 'RU', 3, 2, 1, 0, 2 / 3]]);
+    expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Daemon, DaemonStoppedError } from '../../daemon/daemon.ts';
 import { createLogger } from '../../daemon/logger.ts';
@@ -6,29 +5,21 @@ import { limitsFromEnv, type JobLimits } from '../../daemon/time-limits.ts';
 import { checkSecretsFromEnv } from '../../storage/local-secrets.ts';
 import { feedsAccess } from '../../storage/private-files.ts';
 import { BadInputError } from '../cli-error.ts';
+import { apiToken } from '../api-token.ts';
 import { configDir, dbFile, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { feedDir } from './sync.ts';
+import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settings.ts';
+import { dashboardBanner } from '../../dashboard/banner.ts';
 
 /** TOUCHBASE_API_TOKEN, or the first line of the file TOUCHBASE_API_TOKEN_FILE names. */
-export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TOUCHBASE_API_TOKEN_FILE) {
-    try {
-      return readFileSync(env.TOUCHBASE_API_TOKEN_FILE, 'utf8').split(/\r?\n/)[0]!.trim() || undefined;
-    } catch (error) {
-      throw new BadInputError(`TOUCHBASE_API_TOKEN_FILE: cannot read ${env.TOUCHBASE_API_TOKEN_FILE} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-  }
-  return env.TOUCHBASE_API_TOKEN || undefined;
-}
-
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
-function daemonEnvironment(): { token: string | undefined; limits: JobLimits } {
+function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth } {
   const token = apiToken();
   checkSecretsFromEnv(process.env, token);
   try {
     feedsAccess();
-    return { token, limits: limitsFromEnv() };
+    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv() };
   } catch (error) {
     throw new BadInputError((error as Error).message);
   }
@@ -51,12 +42,12 @@ least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by thei
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
-      const { token, limits } = daemonEnvironment();
+      const { token, limits, auth } = daemonEnvironment();
       const tty = process.stdout.isTTY === true;
       const logger = await createLogger({ pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,
-        http: { host: o.host, port },
+        http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL },
       });
 
       // The signals are ours from the start: a SIGTERM while the configuration is being checked
@@ -115,6 +106,7 @@ async function printBanner(daemon: Daemon, io: CliIO, tty: boolean): Promise<voi
   const feeds = await daemon.feeds(base.replace(/\/$/, ''));
   io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
   io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
+  io.out(await dashboardBanner(daemon.dashboard, tty));
   // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
   // terminal, never written to a log.
   if (tty) {

@@ -6,29 +6,19 @@ import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { DaemonLock } from '../../daemon/daemon-lock.ts';
 import { getInfo } from '../../daemon/job-store.ts';
-import { loadReportData } from '../../reports/report-data.ts';
-import { coverageReport } from '../../reports/coverage.ts';
-import { breadthReport } from '../../reports/breadth.ts';
-import { punctualityReport } from '../../reports/punctuality.ts';
-import { overdueReport } from '../../reports/overdue-report.ts';
-import { silenceReport, silentClientsNow } from '../../reports/silence-report.ts';
-import { REPORT_FORMATS, renderReport, type Report, type ReportFormat } from '../../reports/report.ts';
+import { loadReportContext } from '../../reports/report-data.ts';
+import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
+import { translator } from '../../i18n/translator.ts';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
 import type { Config } from '../../domain/types.ts';
 import type { DB } from '../../storage/database.ts';
 import type { Clock } from '../../clock.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { apiToken } from './daemon.ts';
+import { describe } from '../command-table.ts';
+import { apiToken } from '../api-token.ts';
 import { feedDir } from './sync.ts';
-
-export const REPORTS: Record<string, (db: DB, config: Config, today: string) => Promise<Report>> = {
-  coverage: async (db, config, today) => coverageReport(config, await loadReportData(db), today),
-  breadth: async (db, config, today) => breadthReport(config, await loadReportData(db), today),
-  punctuality: async (db, config, today) => punctualityReport(config, await loadReportData(db), today),
-  overdue: async (db, config, today) => overdueReport(config, await loadReportData(db), today),
-  silence: async (db, config, today) => silenceReport(config, await silentClientsNow(db, config, today), today),
-};
 
 export function eventCommand(program: Command, io: CliIO): void {
   program
@@ -63,18 +53,17 @@ export function eventCommand(program: Command, io: CliIO): void {
 export function reportCommand(program: Command, io: CliIO): void {
   program
     .command('report <name>')
-    .description(`a report for directors: ${Object.keys(REPORTS).join(', ')}`)
+    .description(describe('report'))
     .option('--format <format>', 'table, csv or json', 'table')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string; now?: string }>();
-      const make = REPORTS[name];
-      if (!make) throw new BadInputError(`report: expected one of ${Object.keys(REPORTS).join(', ')}, found ${JSON.stringify(name)}`);
+      if (!isReportName(name)) throw new BadInputError(`report: expected one of ${REPORT_NAMES.join(', ')}, found ${JSON.stringify(name)}`);
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
       const config = await readConfig(o);
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
-      const report = await withDatabase(o, (db) => make(db, config, today), { readOnly: true });
-      io.out(renderReport(report, o.format as ReportFormat));
+      const report = await withDatabase(o, async (db) => REPORTS[name](await loadReportContext(db, config, today)), { readOnly: true });
+      io.out(renderReport(report, o.format as ReportFormat, translator(config.settings.language)));
     });
 
 }

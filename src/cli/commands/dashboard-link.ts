@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { getInfo } from '../../daemon/job-store.ts';
+import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
+import { BadInputError } from '../cli-error.ts';
+import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import { describe } from '../command-table.ts';
+
+/**
+ * `touchbase dashboard-link [--employee ID]`: a one-time sign-in link to the dashboard, for
+ * companies without an identity provider (or to let a colleague in once). Whoever can run this
+ * command on the server already holds the database, so it is as safe as the data itself.
+ */
+export function dashboardLinkCommand(program: Command, io: CliIO): void {
+  program
+    .command('dashboard-link')
+    .description(describe('dashboard-link'))
+    .option('--employee <id>', 'the employee the link signs in (default: the first director)')
+    .option('--minutes <n>', `how long the link works (default ${SIGN_IN_LINK_MINUTES})`)
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { employee?: string; minutes?: string; now?: string }>();
+      const minutes = o.minutes === undefined ? SIGN_IN_LINK_MINUTES : Number(o.minutes);
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw new BadInputError(`--minutes: expected a whole number from 1 to 10080, found ${JSON.stringify(o.minutes)}`);
+      const config = await readConfig(o);
+      const employee = o.employee ?? config.employees.find((e) => config.dashboard.directors.includes(e.role))?.id;
+      if (!employee) throw new BadInputError(`no employee holds a director role (${config.dashboard.directors.join(', ')}): name one with --employee, or list roles under dashboard.directors`);
+      if (!config.employees.some((e) => e.id === employee)) throw new BadInputError(`--employee: expected the id of an employee, found ${JSON.stringify(employee)}`);
+      const { url, expires } = await withDatabase(o, async (db) => {
+        const running = (await getInfo(db)).url;
+        const base = (process.env.TOUCHBASE_PUBLIC_URL || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
+        return mintSignInLink(db, base, employee, clockFrom(o.now).now(), minutes);
+      });
+      io.out(`${url}\n`);
+      io.err(`signs in ${employee} once, until ${expires}\n`);
+    });
+}

@@ -1,0 +1,97 @@
+import * as client from 'openid-client';
+
+/** The company's identity provider: Google Workspace, Microsoft Entra ID, Keycloak or any OpenID Connect issuer. */
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** What the callback needs from the start of a sign-in (kept in a short-lived signed cookie). */
+export interface PendingSignIn {
+  readonly state: string;
+  readonly nonce: string;
+  readonly verifier: string;
+}
+
+/** A sign-in that did not complete, with a reason a person can act on. */
+export class SignInError extends Error {
+  constructor(readonly reason: 'noEmail' | 'unverified' | 'expired' | 'providerError', detail: string) {
+    super(detail);
+  }
+}
+
+/**
+ * Sign-in through OpenID Connect with openid-client: the authorization code flow with PKCE,
+ * state and nonce; the person is then known by the e-mail address the provider vouches for.
+ */
+export class OidcSignIn {
+  readonly #settings: OidcSettings;
+  #config: Promise<client.Configuration> | undefined;
+
+  constructor(settings: OidcSettings) {
+    this.#settings = settings;
+  }
+
+  /** Discovery once (and again after a failure): the provider may be down when the daemon starts. */
+  #configuration(): Promise<client.Configuration> {
+    if (!this.#config) {
+      const issuer = new URL(this.#settings.issuer);
+      // Plain http only to this machine (a provider in development or in the tests); anything else must be https.
+      const local = issuer.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
+      const { clientId, clientSecret } = this.#settings;
+      this.#config = client.discovery(issuer, clientId, clientSecret, undefined, local ? { execute: [client.allowInsecureRequests] } : undefined).then((found) => {
+        // HTTP Basic, the OAuth default every provider must accept, unless it advertises only POST.
+        const methods = found.serverMetadata().token_endpoint_auth_methods_supported;
+        if (methods && !methods.includes('client_secret_basic')) return found;
+        const config = new client.Configuration(found.serverMetadata(), clientId, clientSecret, client.ClientSecretBasic(clientSecret));
+        if (local) client.allowInsecureRequests(config);
+        return config;
+      });
+      this.#config.catch(() => {
+        this.#config = undefined;
+      });
+    }
+    return this.#config;
+  }
+
+  /** The provider's address to send the browser to, and what to remember until it comes back. */
+  async start(redirectUri: string): Promise<{ url: string; pending: PendingSignIn }> {
+    const config = await this.#configuration();
+    const verifier = client.randomPKCECodeVerifier();
+    const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier };
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri, scope: 'openid email profile', response_type: 'code',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      state: pending.state, nonce: pending.nonce,
+    });
+    return { url: url.href, pending };
+  }
+
+  /**
+   * Exchanges the code of the callback for tokens (checking state, nonce and PKCE) and returns
+   * the person's e-mail address. Microsoft Entra may give it only as preferred_username.
+   */
+  async finish(callbackUrl: URL, pending: PendingSignIn): Promise<string> {
+    const config = await this.#configuration();
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+      });
+      const id = tokens.claims()!;
+      claims = { ...id };
+      // Some providers put only the subject in the ID token and the rest behind the userinfo endpoint.
+      if (typeof id.email !== 'string' && config.serverMetadata().userinfo_endpoint) {
+        claims = { ...(await client.fetchUserInfo(config, tokens.access_token, id.sub)), ...id };
+      }
+    } catch (error) {
+      throw new SignInError('providerError', error instanceof Error ? error.message : String(error));
+    }
+    const email = typeof claims.email === 'string' ? claims.email
+      : typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : undefined;
+    if (!email) throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
+    if (claims.email_verified === false) throw new SignInError('unverified', `${email} is not verified`);
+    return email;
+  }
+}

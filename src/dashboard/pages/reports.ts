@@ -1,0 +1,66 @@
+import type { Cell } from '../../reports/report.ts';
+import { reportTitle } from '../../reports/report.ts';
+import { reportRows } from '../../storage/dashboard-queries.ts';
+import { html, href } from '../html.ts';
+import { PREFIX, type PageResponse } from '../page-types.ts';
+import { STORED_REPORTS } from '../refresh.ts';
+import { cachedPart, csv, csvLink, errorPage, notReady, page, pageNumber, pager, reportTable, specOf, type PageContext } from './context.ts';
+import { coverageMonthRowsFor } from './heat-map.ts';
+
+const PAGE_SIZE = 100;
+/** Reports about the whole company only: greetings and handovers are not one employee's. */
+const DIRECTORS_ONLY = new Set(['greetings', 'handovers']);
+const LINKS = { clientColumns: ['client'], employeeColumns: ['employee', 'owner', 'by', 'account_manager', 'from', 'to'] };
+
+function allowed(ctx: PageContext, name: string): boolean {
+  return (STORED_REPORTS as readonly string[]).includes(name) && (ctx.scope.all || !DIRECTORS_ONLY.has(name));
+}
+
+/** The rows of a report the viewer may see: all of them for a director; an employee's own. */
+async function rowsFor(ctx: PageContext, name: string, page: { offset: number; limit: number } | undefined): Promise<{ rows: Record<string, Cell>[]; total: number }> {
+  if (name === 'coverage-months' && !ctx.scope.all) {
+    const rows = await coverageMonthRowsFor(ctx);
+    return { rows: page ? rows.slice(page.offset, page.offset + page.limit) : rows, total: rows.length };
+  }
+  const result = await reportRows(ctx.db, name, ctx.scope, page);
+  if (name === 'punctuality' && !ctx.scope.all) {
+    const own = result.rows.filter((r) => r.employee === ctx.req.viewer.id);
+    return { rows: own, total: own.length };
+  }
+  return result;
+}
+
+/** The list of reports. */
+export async function reportsIndex(ctx: PageContext): Promise<PageResponse> {
+  const { tr } = ctx;
+  const names = [...STORED_REPORTS.filter((n) => allowed(ctx, n)), 'clients'];
+  return page(ctx, tr.t('ui.reports.title'), 'reports', html`<p class="muted">${tr.t('ui.reports.intro')}</p>
+<ul>${names.map((n) => html`<li><a href="${n === 'clients' ? `${PREFIX}/clients` : `${PREFIX}/reports/${n}`}">${tr.t(`ui.report.${n}` as never)}</a>
+ <span class="muted">— <code>touchbase report ${n}</code></span> · ${csvLink(ctx, n === 'clients' ? '/clients.csv' : `/reports/${n}.csv`)}</li>`)}</ul>`);
+}
+
+/** One report, paged, with its summary (a director's is the CLI's) and its CSV. */
+export async function reportPage(ctx: PageContext, name: string): Promise<PageResponse> {
+  const { tr } = ctx;
+  if (!ctx.meta.version) return notReady(ctx, tr.t('ui.reports.title'));
+  const spec = specOf(ctx, name);
+  if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404);
+  const current = pageNumber(ctx);
+  const content = await cachedPart(ctx, `report|${name}|${current}`, async () => {
+    const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+    const summary = ctx.scope.all ? spec.summary : [];
+    return html`<p class="muted">${reportTitle({ ...spec, rows: [] }, tr)}</p>
+  ${summary.length ? html`<p>${summary.map((s, i) => html`${i ? ' · ' : ''}${tr.t(s.label)}: <strong>${s.type === 'percent' ? tr.percent(s.value as number | null) : typeof s.value === 'number' ? tr.number(s.value) : String(s.value ?? '')}</strong>`)}</p>` : ''}
+  <p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`)}</p>
+  ${reportTable(ctx, spec, rows, LINKS)}
+  ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p }))}`;
+  });
+  return page(ctx, tr.t(`ui.report.${name}` as never), 'reports', content);
+}
+
+/** A report's CSV: every row the viewer may see; a director's is what `touchbase report NAME --format csv` prints. */
+export async function reportCsvDownload(ctx: PageContext, name: string): Promise<PageResponse> {
+  const spec = specOf(ctx, name);
+  if (!spec || !allowed(ctx, name)) return { status: spec ? 403 : 404, kind: 'csv', body: '' };
+  return csv(ctx, spec, (await rowsFor(ctx, name, undefined)).rows, `${name}.csv`);
+}

@@ -1,0 +1,73 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../domain/types.ts';
+import { addDays } from '../planner/dates.ts';
+import { publicHolidays } from '../planner/public-holidays.ts';
+import { publicHolidayName } from '../i18n/holiday-names.ts';
+import { share, type Cell, type Report } from './report.ts';
+import type { ReportContext } from './report-data.ts';
+import { dueDay } from './touch-outcome.ts';
+
+/** The week (Monday to Sunday) a day belongs to. */
+export function weekOf(today: string): { from: string; to: string } {
+  const monday = DateTime.fromISO(today, { zone: 'utc' }).startOf('week');
+  return { from: monday.toISODate()!, to: monday.plus({ days: 6 }).toISODate()! };
+}
+
+/** What a campaign greets for: the holiday's name (a professional one, or a public one of the country), if any. */
+function occasionOf(config: Config, campaignId: string, country: string, occasionDate: string): string | null {
+  const campaign = config.campaigns.find((c) => c.id === campaignId);
+  if (!campaign?.holiday) return null;
+  const professional = config.holidays.find((h) => h.id === campaign.holiday);
+  if (professional) return professional.name;
+  const pub = publicHolidays(country, Number(occasionDate.slice(0, 4))).find((h) => h.slug === campaign.holiday);
+  return pub ? publicHolidayName(country, pub.date, config.settings.language, pub.name) : campaign.holiday;
+}
+
+/**
+ * Greetings of the campaigns from a year ago to the end of what is planned: per campaign,
+ * day and client country, how many contacts, and how many greetings are done, skipped, open.
+ */
+export function greetingsReport({ config, data, today }: ReportContext): Report {
+  const from = addDays(today, -365);
+  const countries = new Map(config.clients.map((c) => [c.id, c.country]));
+  const groups = new Map<string, { campaign: string; occasion: string | null; date: string; country: string; contacts: number; done: number; skipped: number; open: number }>();
+  let to = today;
+  for (const t of data.touches) {
+    if (!t.source.startsWith('campaign:')) continue;
+    const date = dueDay(t);
+    if (date < from) continue;
+    if (date > to) to = date;
+    const campaign = t.source.slice('campaign:'.length);
+    const country = countries.get(t.client_id) ?? '';
+    const key = `${date}|${campaign}|${country}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { campaign, occasion: occasionOf(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
+      groups.set(key, g);
+    }
+    g.contacts += data.contactsOf(t).length;
+    if (t.status === 'done') g.done++;
+    else if (t.status === 'skipped') g.skipped++;
+    else g.open++;
+  }
+  const rows: Record<string, Cell>[] = [...groups.values()]
+    .sort((a, b) => a.date.localeCompare(b.date) || a.campaign.localeCompare(b.campaign) || a.country.localeCompare(b.country))
+    .map((g) => ({ ...g, done_share: g.date < today ? share(g.done, g.done + g.skipped + g.open) : null }));
+  const week = weekOf(today);
+  const sum = (k: 'done' | 'skipped' | 'open') => rows.reduce((n, r) => n + Number(r[k]), 0);
+  return {
+    name: 'greetings', title: { key: 'report.greetings.title', params: { from: { date: from }, to: { date: to } } },
+    columns: [
+      { key: 'campaign', header: 'col.campaign' }, { key: 'occasion', header: 'col.occasion' }, { key: 'date', header: 'col.date', type: 'date' },
+      { key: 'country', header: 'col.country' }, { key: 'contacts', header: 'col.contacts', type: 'number' }, { key: 'done', header: 'col.done', type: 'number' },
+      { key: 'skipped', header: 'col.skipped', type: 'number' }, { key: 'open', header: 'col.open', type: 'number' },
+      { key: 'done_share', header: 'col.doneShare', type: 'percent' },
+    ],
+    rows,
+    summary: [
+      { key: 'greetings', label: 'sum.greetings', value: sum('done') + sum('skipped') + sum('open'), type: 'number' },
+      { key: 'done', label: 'sum.done', value: sum('done'), type: 'number' },
+      { key: 'this week', label: 'ui.card.greetings', value: rows.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to).reduce((n, r) => n + Number(r.done) + Number(r.skipped) + Number(r.open), 0), type: 'number' },
+    ],
+  };
+}

@@ -1,0 +1,33 @@
+import type { Cell, Report } from './report.ts';
+import type { ReportContext } from './report-data.ts';
+
+/**
+ * Each handover of the configuration: how many clients, the "your manager changes" notices and
+ * the successor's introductions (how many are done), and the touches the successor took over.
+ */
+export function handoversReport({ config, data, today }: ReportContext): Report {
+  const rows: Record<string, Cell>[] = config.handovers.map((h) => {
+    const source = `handover:${h.from}:${h.to}`;
+    const clients = new Set(config.clients.filter((c) => Object.values(c.team).includes(h.from)).map((c) => c.id));
+    const letters = data.touches.filter((t) => t.source === source);
+    const notices = letters.filter((t) => t.series.endsWith('|notice'));
+    const intros = letters.filter((t) => t.series.endsWith('|intro'));
+    const takenOver = data.touches.filter((t) => clients.has(t.client_id) && t.employee_id === h.to && t.date >= h.on
+      && (t.source.startsWith('rule:') || t.source.startsWith('campaign:'))).length;
+    return {
+      from: h.from, to: h.to, on: h.on, clients: clients.size,
+      notices: notices.length, notices_done: notices.filter((t) => t.status === 'done').length,
+      intros: intros.length, intros_done: intros.filter((t) => t.status === 'done').length, taken_over: takenOver,
+    };
+  });
+  return {
+    name: 'handovers', title: { key: 'report.handovers.title', params: { today: { date: today } } },
+    columns: [
+      { key: 'from', header: 'col.from' }, { key: 'to', header: 'col.to' }, { key: 'on', header: 'col.on', type: 'date' },
+      { key: 'clients', header: 'col.clients', type: 'number' }, { key: 'notices', header: 'col.notices', type: 'number' },
+      { key: 'notices_done', header: 'col.noticesDone', type: 'number' }, { key: 'intros', header: 'col.intros', type: 'number' },
+      { key: 'intros_done', header: 'col.introsDone', type: 'number' }, { key: 'taken_over', header: 'col.takenOver', type: 'number' },
+    ],
+    rows, summary: [{ key: 'handovers', label: 'sum.handovers', value: rows.length, type: 'number' }],
+  };
+}

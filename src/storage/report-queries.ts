@@ -1,0 +1,44 @@
+import type { DB } from './database.ts';
+import type { TouchRow } from './schema.ts';
+
+/** What the reports read of a touch: the columns they use, no more (there are hundreds of thousands). */
+export type ReportTouch = Pick<TouchRow, 'id' | 'source' | 'series' | 'kind' | 'client_id' | 'contact_ids' | 'employee_id' | 'date' | 'all_day'
+  | 'title' | 'window_to' | 'status' | 'resolved_date' | 'resolved_by' | 'overdue_from'>;
+
+/**
+ * Every touch the reports count: not cancelled, and not a digest (a note to a director, no
+ * touch with a client). Read as a stream, with each repeated text kept once: a year of a
+ * 10,000-client company is half a million touches, whose titles, series, contact lists and
+ * dates repeat month after month.
+ */
+export async function reportTouches(db: DB): Promise<ReportTouch[]> {
+  const texts = new Map<string, string>();
+  const once = <T extends string | null>(v: T): T => {
+    if (v === null) return v;
+    const known = texts.get(v);
+    if (known !== undefined) return known as T;
+    texts.set(v, v);
+    return v;
+  };
+  const out: ReportTouch[] = [];
+  const rows = db.selectFrom('touches')
+    .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from'])
+    .where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%').stream(1000);
+  for await (const r of rows) {
+    out.push({
+      id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),
+      employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to), status: r.status,
+      resolved_date: once(r.resolved_date), resolved_by: once(r.resolved_by), overdue_from: once(r.overdue_from),
+    });
+  }
+  return out;
+}
+
+/** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link). */
+export async function movesByOwner(db: DB): Promise<Map<string, number>> {
+  const moves = await db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('type', '=', 'rescheduled')
+    .where((eb) => eb.or([eb('detail', '=', 'moved in the calendar by the employee'), eb('detail', 'like', 'snoozed%')]))
+    .groupBy('touch_id').execute();
+  return new Map(moves.map((m) => [m.touch_id, Number(m.n)]));
+}

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import type { Page } from 'playwright-core';
+import { browser, closeBrowsers } from '../helpers/browser.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
+import { dashboardDaemon, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
+
+const servers: import('node:http').Server[] = [];
+afterEach(async () => {
+  await closeBrowsers();
+  await stopDashboardDaemons();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+const SECRET = 'touchbase-test-client-secret-0123456789';
+
+/**
+ * A real OpenID Connect provider (oidc-provider, in this process, on loopback HTTP), with the
+ * dashboard as its client once the daemon's address is known. Its development login form
+ * accepts any login: the login typed is the person's e-mail address.
+ */
+async function identityProvider(): Promise<{ issuer: string; register: (redirectUri: string) => void }> {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => (handler ? handler(req, res) : (res.statusCode = 503, res.end())));
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    issuer,
+    register: (redirectUri) => {
+      const provider = new Provider(issuer, {
+        clients: [{ client_id: 'touchbase', client_secret: SECRET, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+        findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, email_verified: !id.startsWith('unverified') }) }),
+        claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+        cookies: { keys: ['oidc-provider-test-cookie-key'] },
+        pkce: { required: () => true },
+      });
+      handler = provider.callback();
+    },
+  };
+}
+
+/** Signs in at the provider's login form as `login`, and consents. */
+async function throughProvider(page: Page, login: string): Promise<void> {
+  await page.locator('a.button').click();
+  await page.locator('input[name=login]').fill(login);
+  await page.locator('input[name=password]').fill('any password');
+  await page.locator('button[type=submit]').click();
+  await page.locator('button[type=submit]').click();
+}
+
+describe('sign-in through OpenID Connect', () => {
+  it('an employee signs in at the company\'s provider (code flow, PKCE, state, nonce), matched by e-mail whatever its case', { timeout: 120_000 }, async () => {
+    const idp = await identityProvider();
+    const { daemon } = await dashboardDaemon({
+      config: dashboardCompany('en'), clock: new ManualClock(NOW),
+      dashboard: { auth: { oidc: { issuer: idp.issuer, clientId: 'touchbase', clientSecret: SECRET }, sessionSecret: 'a-session-secret-for-the-oidc-test-0123456789' } },
+    });
+    idp.register(`${daemon.url}/dashboard/auth/callback`);
+    const page = await (await browser()).newPage();
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(page, 'anna.ivanova@CORP.example');
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    expect(await page.locator('.user').innerText()).toContain('Signed in as Anna Ivanova');
+    expect(await page.locator('h1').innerText()).toBe('My overview');
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(await page.locator('main table').innerText()).toContain('Alfa Stroy');
+    expect(await page.locator('main table').innerText()).not.toContain('Beta Trans');
+
+    // The director, in another browser, sees everything.
+    const director = await (await browser()).newPage();
+    await director.goto(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(director, 'pavel@corp.example');
+    await director.waitForURL(`${daemon.url}/dashboard/`);
+    expect(await director.locator('h1').innerText()).toBe('Overview');
+  });
+
+  it('an account that is no employee, or whose e-mail is not verified, or a callback without its sign-in, gets no session', { timeout: 120_000 }, async () => {
+    const idp = await identityProvider();
+    const { daemon } = await dashboardDaemon({
+      config: dashboardCompany('en'), clock: new ManualClock(NOW), history: false,
+      dashboard: { auth: { oidc: { issuer: idp.issuer, clientId: 'touchbase', clientSecret: SECRET }, sessionSecret: undefined } },
+    });
+    idp.register(`${daemon.url}/dashboard/auth/callback`);
+    const context = await browser();
+    const page = await context.newPage();
+    await page.goto(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(page, 'stranger@elsewhere.example');
+    await page.waitForURL(/\/dashboard\/auth\/callback/);
+    expect(await page.locator('main').innerText()).toContain('Your account (stranger@elsewhere.example) is not an employee in the configuration');
+    expect((await context.cookies()).some((c) => c.name === 'tb_session')).toBe(false);
+
+    // A new browser: the provider would remember the stranger's login in this one.
+    const other = await (await browser()).newPage();
+    await other.goto(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(other, 'unverified-oleg@corp.example');
+    await other.waitForURL(/sign-in\?error=unverified$/);
+    expect(await other.locator('main').innerText()).toContain('Sign-in did not complete: the identity provider says your e-mail address is not verified');
+    await other.goto(`${daemon.url}/dashboard/`);
+    expect(other.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+
+    // A callback that this browser did not start (a forged or replayed one) is refused.
+    await page.goto(`${daemon.url}/dashboard/auth/callback?code=forged&state=forged`);
+    expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in?error=expired`);
+    await page.goto(`${daemon.url}/dashboard/`);
+    expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+  });
+});

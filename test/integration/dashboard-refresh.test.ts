@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { join } from 'node:path';
+import { refreshDashboard, STORED_REPORTS } from '../../src/dashboard/refresh.ts';
+import { REPORTS } from '../../src/reports/registry.ts';
+import { loadReportContext } from '../../src/reports/report-data.ts';
+import { dashboardMeta } from '../../src/storage/dashboard-snapshot.ts';
+import { clientPage, forecastOf, isClientOf, reportRows } from '../../src/storage/dashboard-queries.ts';
+import { markDone } from '../../src/storage/touch-repository.ts';
+import { planWithHistory, horizonWindow } from '../../src/plan-service.ts';
+import { configOf, tempDir } from '../helpers/config-folder.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
+import { HISTORY, NOW, TODAY, dashboardCompany, recordHistory } from '../helpers/dashboard-company.ts';
+
+const now = DateTime.fromISO(NOW, { setZone: true });
+const config = configOf(dashboardCompany('en'));
+
+async function plannedHistory() {
+  const file = join(tempDir(), 't.sqlite');
+  await recordHistory(file);
+  const db = await tempDatabase(file);
+  await planWithHistory(db, config, horizonWindow(config, now), now, true);
+  return db;
+}
+
+describe('the dashboard\'s snapshot, made by the job process', () => {
+  it('stores every report\'s rows as the report functions make them, and who may see which client', async () => {
+    const db = await plannedHistory();
+    expect(await refreshDashboard(db, config, now)).toMatchObject({ refreshed: true, forecast: true });
+    const ctx = await loadReportContext(db, config, TODAY);
+    for (const name of STORED_REPORTS) {
+      expect((await reportRows(db, name, { all: true }, undefined)).rows, name).toEqual(JSON.parse(JSON.stringify(REPORTS[name](ctx).rows)));
+    }
+    const meta = await dashboardMeta(db);
+    expect(meta).toMatchObject({ today: TODAY, company: 'Volna Test', language: 'en', forecast_as_of: TODAY });
+    expect(JSON.parse(meta['report:overdue']!)).toMatchObject({ name: 'overdue', title: { key: 'report.overdue.title' } });
+    expect([await isClientOf(db, 'anna', 'alfa'), await isClientOf(db, 'anna', 'gamma'), await isClientOf(db, 'anna', 'beta'), await isClientOf(db, 'pavel', 'alfa')]).toEqual([true, true, false, true]);
+    // An employee's rows are those of their clients.
+    expect(new Set((await reportRows(db, 'overdue', { all: false, employee: 'anna' }, undefined)).rows.map((r) => r.client))).toEqual(new Set(['alfa']));
+    const page = await clientPage(db, { all: false, employee: 'oleg' }, { sort: 'name', descending: false, offset: 0, limit: 50 });
+    expect(page.rows.map((r) => r.id)).toEqual(['beta']);
+  });
+
+  it('the forecast holds the plan after the calendars\' horizon, up to 12 months, and nothing already recorded', async () => {
+    const db = await plannedHistory();
+    await refreshDashboard(db, config, now);
+    const horizon = horizonWindow(config, now);
+    const forecast = await forecastOf(db, 'alfa');
+    expect(forecast.length).toBeGreaterThan(10);
+    expect(forecast.every((t) => t.date > horizon.to && t.date <= '2028-06-15')).toBe(true);
+    // Monthly calls to each of Alfa's two buyers: one a month from the horizon's end to a year ahead.
+    const calls = forecast.filter((t) => t.kind === 'call');
+    expect(new Set(calls.map((t) => t.date.slice(0, 7))).size).toBeGreaterThanOrEqual(9);
+  });
+
+  it('does nothing when nothing changed; an outcome makes a new snapshot (the forecast waits for the next day)', async () => {
+    const db = await plannedHistory();
+    await refreshDashboard(db, config, now);
+    const before = (await dashboardMeta(db)).version;
+    expect(await refreshDashboard(db, config, now.plus({ minutes: 5 }))).toMatchObject({ refreshed: false });
+    await markDone(db, HISTORY[1]!.id, { at: now.toUTC().toISO()!, date: TODAY, by: 'anna', note: 'called at last' });
+    expect(await refreshDashboard(db, config, now.plus({ minutes: 10 }))).toMatchObject({ refreshed: true, forecast: false });
+    expect((await dashboardMeta(db)).version).not.toBe(before);
+    expect((await reportRows(db, 'overdue', { all: true }, undefined)).rows.map((r) => r.client)).toEqual(['beta']);
+    expect(await refreshDashboard(db, config, now.plus({ days: 1 }))).toMatchObject({ refreshed: true, forecast: true });
+  });
+});

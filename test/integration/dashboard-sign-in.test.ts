@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { peekSignInLink, redeemSignInLink } from '../../src/dashboard/sign-in-links.ts';
+import { dashboardAuthFromEnv, DashboardSettingsError } from '../../src/dashboard/settings.ts';
+import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign } from '../../src/dashboard/session.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
+
+describe('touchbase dashboard-link', () => {
+  it('prints a one-time link for the first director or a named employee; only its hash is stored; it works once, until it expires', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': dashboardCompany('en') });
+    const file = join(tempDir(), 't.sqlite');
+    const first = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^http:\/\/127\.0\.0\.1:8787\/dashboard\/auth\/link\/[A-Za-z0-9_-]{43}\n$/);
+    expect(first.err).toContain('signs in pavel once, until 2027-06-15T07:00:00.000Z');
+    const anna = await cli('dashboard-link', '--employee', 'anna', '--minutes', '5', '--config', dir, '--db', file, '--now', NOW);
+    const token = anna.out.trim().split('/').at(-1)!;
+    const db = await openMigrated(file);
+    try {
+      const stored = await db.selectFrom('dashboard_sign_in' as never).selectAll().execute() as { token_hash: string }[];
+      expect(stored.map((r) => r.token_hash).some((h) => h.includes(token))).toBe(false);
+      const now = DateTime.fromISO(NOW);
+      expect(await peekSignInLink(db, token, now)).toEqual({ employee: 'anna' });
+      expect(await peekSignInLink(db, token, now.plus({ minutes: 6 }))).toBeUndefined();
+      expect(await redeemSignInLink(db, token, now)).toEqual({ employee: 'anna' });
+      expect(await redeemSignInLink(db, token, now)).toBeUndefined();
+      expect(await redeemSignInLink(db, `${token.slice(0, -1)}x`, now)).toBeUndefined();
+    } finally {
+      await db.destroy();
+    }
+    const unknown = await cli('dashboard-link', '--employee', 'nobody', '--config', dir, '--db', file);
+    expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('--employee: expected the id of an employee, found "nobody"')]);
+    expect((await cli('dashboard-link', '--minutes', '0', '--config', dir, '--db', file)).code).toBe(2);
+  });
+});
+
+describe('sessions, CSRF tokens and the sign-in settings', () => {
+  const secret = 'a-session-secret-for-the-tests-0123456789';
+
+  it('a session cookie is genuine until it expires; a changed byte or another secret makes it nothing', () => {
+    const now = Date.parse('2027-06-15T06:00:00Z');
+    const session = newSession('anna', now);
+    const cookie = sessionCookieValue(secret, session);
+    expect(sessionOf(secret, cookie, now)).toEqual(session);
+    expect(sessionOf(secret, cookie, session.expires)).toBeUndefined();
+    expect(sessionOf('another-secret-of-the-same-length-0123456', cookie, now)).toBeUndefined();
+    const [payload, mac] = cookie.split('.') as [string, string];
+    const forged = Buffer.from(JSON.stringify({ e: 'pavel', n: session.nonce, x: session.expires })).toString('base64url');
+    expect(sessionOf(secret, `${forged}.${mac}`, now)).toBeUndefined();
+    expect(sessionOf(secret, `${payload}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, now)).toBeUndefined();
+    // A value signed for another purpose is not a session.
+    expect(sessionOf(secret, sign(secret, 'oidc', { e: 'pavel', n: 'x', x: now + 1000 }), now)).toBeUndefined();
+    expect(unsign(secret, 'oidc', sign(secret, 'oidc', { a: 1 }))).toEqual({ a: 1 });
+    expect(csrfValid(secret, session.nonce, csrfToken(secret, session.nonce))).toBe(true);
+    expect(csrfValid(secret, session.nonce, csrfToken(secret, 'another nonce'))).toBe(false);
+    expect(csrfValid(secret, undefined, csrfToken(secret, session.nonce))).toBe(false);
+  });
+
+  it('the identity provider: all three variables or none, the secret from its file, https (http only on this machine)', () => {
+    const file = join(tempDir(), 'secret');
+    writeFileSync(file, 'the-client-secret\n');
+    expect(dashboardAuthFromEnv({})).toEqual({ oidc: undefined, sessionSecret: undefined });
+    expect(dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://accounts.google.com', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET_FILE: file }))
+      .toEqual({ oidc: { issuer: 'https://accounts.google.com', clientId: 'id', clientSecret: 'the-client-secret' }, sessionSecret: undefined });
+    expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://accounts.google.com' })).toThrow(/missing TOUCHBASE_OIDC_CLIENT_ID, TOUCHBASE_OIDC_CLIENT_SECRET_FILE/);
+    expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'http://sso.corp.example', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET: 's' })).toThrow(DashboardSettingsError);
+    expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://x', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET_FILE: join(tempDir(), 'missing') })).toThrow(/cannot read .*missing \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES, translator } from '../../src/i18n/translator.ts';
+import type { Message } from '../../src/i18n/en.ts';
+import { englishWords, leftovers } from '../helpers/english-leftovers.ts';
+
+const forms = (m: Message) => (typeof m === 'string' ? { other: m } : m);
+const placeholders = (m: Message) => [...new Set(Object.values(forms(m)).flatMap((t) => [...(t ?? '').matchAll(/\{([^{}]+)\}/g)].map((x) => x[1]!)))].sort();
+
+describe('the message catalogues', () => {
+  for (const language of ['ru', 'ro'] as const) {
+    it(`${language}: every key of the English catalogue, none empty, with the same placeholders`, () => {
+      const catalogue = CATALOGUES[language];
+      expect(Object.keys(catalogue).sort()).toEqual(Object.keys(CATALOGUES.en).sort());
+      for (const [key, message] of Object.entries(CATALOGUES.en)) {
+        const theirs = catalogue[key as keyof typeof catalogue];
+        for (const text of Object.values(forms(theirs))) expect(text?.trim(), key).toBeTruthy();
+        expect(placeholders(theirs), key).toEqual(placeholders(message));
+      }
+    });
+  }
+
+  it('plural forms: Russian has one, few and many; Romanian one, few and other (20 or more take "de")', () => {
+    for (const [key, message] of Object.entries(CATALOGUES.en)) {
+      if (typeof message === 'string') continue;
+      const ru = CATALOGUES.ru[key as keyof typeof CATALOGUES.ru];
+      const ro = CATALOGUES.ro[key as keyof typeof CATALOGUES.ro];
+      expect(Object.keys(forms(ru)).sort(), key).toEqual(['few', 'many', 'one', 'other']);
+      expect(Object.keys(forms(ro)).sort(), key).toEqual(['few', 'one', 'other']);
+    }
+    const ru = translator('ru');
+    expect([1, 2, 5, 11, 21, 22, 25, 111].map((n) => ru.t('unit.days', { count: n }))).toEqual([
+      '1 день', '2 дня', '5 дней', '11 дней', '21 день', '22 дня', '25 дней', '111 дней']);
+    const ro = translator('ro');
+    expect([1, 2, 19, 20, 101, 120].map((n) => ro.t('unit.days', { count: n }))).toEqual(['1 zi', '2 zile', '19 zile', '20 de zile', '101 zile', '120 de zile']);
+    expect(translator('en').t('wf.silence.title', { client: 'Alfa', count: 1 })).toBe('Alfa: silent for 1 day — get in touch');
+  });
+
+  it('Romanian is written with its comma-below ș and ț (not the Turkish cedilla ş, ţ), and uses ă, î, â', () => {
+    const text = Object.values(CATALOGUES.ro).flatMap((m) => Object.values(forms(m))).join('\n');
+    expect(text).not.toMatch(/[şţŞŢ]/);
+    for (const letter of ['ș', 'ț', 'ă', 'î', 'â']) expect(text).toContain(letter);
+  });
+
+  it('dates and numbers in each language\'s conventions', () => {
+    const [en, ru, ro] = [translator('en'), translator('ru'), translator('ro')];
+    expect([en.date('2027-06-15'), ru.date('2027-06-15'), ro.date('2027-06-15')]).toEqual(['2027-06-15', '15.06.2027', '15.06.2027']);
+    expect([en.longDate('2027-06-15'), ru.longDate('2027-06-15'), ro.longDate('2027-06-15')]).toEqual(['15 June 2027', '15 июня 2027\u202fг.', '15 iunie 2027']);
+    expect([en.number(12345), ru.number(12345), ro.number(12345)]).toEqual(['12,345', '12\u00a0345', '12.345']);
+    expect([en.percent(0.83), ru.percent(0.83), ro.percent(null)]).toEqual(['83%', '83\u00a0%', '–']);
+    expect(ru.month('2027-06')).toBe('июнь 2027');
+    expect(ro.duration({ n: 4, unit: 'hours' })).toBe('4 ore');
+  });
+
+  for (const language of ['ru', 'ro'] as const) {
+    it(`${language}: the calendar event texts and the one-click pages have no English left over`, () => {
+      const tr = translator(language);
+      const english = englishWords(language);
+      const keys = Object.keys(CATALOGUES.en).filter((k) => k.startsWith('event.') || k.startsWith('link.') || k.startsWith('kind.') || k.startsWith('status.'));
+      const text = keys.map((k) => tr.t(k as never, { kind: 'x', client: 'Alfa', source: 'x', date: '01.01.2027', from: 'a', to: 'b', name: 'n', role: 'r', id: 'id', short: 's', title: 't', what: 'w', status: 's', duration: 'd', was: 's' })).join('\n');
+      expect(leftovers(text, english)).toEqual([]);
+    });
+  }
+});
