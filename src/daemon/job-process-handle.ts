@@ -59,8 +59,9 @@ export class JobProcess {
       const answered = this.#answer;
       this.#answer = undefined;
       answered?.(m);
-      // It disconnects and exits by itself after answering; if it lingers, it is killed.
-      this.#killLater();
+      // It disconnects and exits by itself after answering (unless it stays for the next task,
+      // see JobAnswer); if it lingers, it is killed.
+      if (!(m.type === 'check' && m.stays)) this.#killLater();
     });
     // An IPC error (the process died mid-send) shows as its exit, which settles everything.
     this.#child.on('error', () => undefined);

@@ -64,7 +64,12 @@ export interface JobTask {
   readonly served?: ServedAddress | undefined;
 }
 
-export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult } | { readonly type: 'work'; readonly report: WorkReport }
+/**
+ * A check that passed may be answered with `stays`: the process keeps the configuration it just
+ * read and waits for the job that follows (the sync of that configuration), which then does not
+ * read the files again.
+ */
+export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult; readonly stays?: boolean } | { readonly type: 'work'; readonly report: WorkReport }
   | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string };
 
 /** What the runner tells about its processes (the daemon logs it at debug level; tests wait on it). */
@@ -125,8 +130,16 @@ export class ProcessRunner implements JobRunner {
 
   prepare(): void {
     if (this.#spare || this.#closing) return;
-    const proc = this.#start('spare');
-    // Unused (the save changed nothing that matters): it goes after a while.
+    this.#keepAsSpare(this.#start('spare'));
+  }
+
+  /** The next task goes to this process; unused (the save changed nothing that matters), it goes after a while. */
+  #keepAsSpare(proc: JobProcess): void {
+    if (this.#closing || proc.ended) return proc.stop();
+    if (this.#spare && this.#spare.proc !== proc) {
+      clearTimeout(this.#spare.timer);
+      this.#spare.proc.stop();
+    }
     const timer = setTimeout(() => {
       if (this.#spare?.proc === proc) this.#spare = undefined;
       proc.stop();
@@ -184,6 +197,7 @@ export class ProcessRunner implements JobRunner {
     try {
       const answer = await proc.run(task);
       if (answer.type === 'error') throw new Error(answer.message);
+      if (answer.type === 'check' && answer.stays) this.#keepAsSpare(proc);
       return answer;
     } finally {
       control.signal.removeEventListener('abort', onAbort);

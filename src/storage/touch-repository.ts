@@ -344,8 +344,10 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
 export async function storedTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
   const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
     .where('status', '!=', 'cancelled').execute();
-  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
-  return sortTouches(rows.map((r) => rowToTouch(r, isOverdue(config, r, now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!))));
+  // Today in each employee's zone, worked out once per employee (not per row: luxon is slow).
+  const todays = new Map(config.employees.map((e) => [e.id, now.setZone(e.timezone).toISODate()!]));
+  const companyToday = now.setZone(config.settings.timezone).toISODate()!;
+  return sortTouches(rows.map((r) => rowToTouch(r, isOverdue(config, r, todays.get(r.employee_id) ?? companyToday))));
 }
 
 /** A stored touch as the planner's Touch (the shape `plan` prints). */

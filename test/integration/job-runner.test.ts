@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ProcessRunner, type ProcessNotice } from '../../src/daemon/job-runner.ts';
+import { readSnapshot } from '../../src/config/snapshot.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { eventually, isAlive, watchOutput } from '../helpers/real-daemon.ts';
 
@@ -75,6 +76,51 @@ describe('job processes', () => {
       await eventually(() => !isAlive(job) && !isAlive(grandchild), 'the orphaned job and its grandchild gone', 15_000);
     } finally {
       rmSync(dirname(configDir!), { recursive: true, force: true });
+    }
+  }, 60_000);
+  it('a passed check stays for the sync of its configuration: the sync runs in that process, which then ends; a failed check ends at once', async () => {
+    const notices: ProcessNotice[] = [];
+    const dir = tempDir();
+    // The real job process, on the example company.
+    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), onProcess: (n) => notices.push(n) });
+    const signal = new AbortController().signal;
+    try {
+      const snapshot = readSnapshot(resolve('config'));
+      expect((await r.check(snapshot, { signal })).ok).toBe(true);
+      const checker = notices.find((n) => n.event === 'started')!.pid;
+      toKill.push(checker);
+      expect(isAlive(checker)).toBe(true);
+      const report = await r.work('sync', snapshot, { signal });
+      expect(report.planned).toBeGreaterThan(0);
+      expect(notices.filter((n) => n.event === 'started')).toHaveLength(1);
+      expect(notices).toContainEqual({ event: 'used', pid: checker, purpose: 'sync' });
+      await eventually(() => !isAlive(checker), 'the process ends after its sync', 10_000);
+
+      const broken = writeConfig({ 'settings.yaml': { settings: { company: 'X', timezone: 'Europe/Moskow' } } });
+      const refused = await r.check(readSnapshot(broken), { signal });
+      expect(refused.ok).toBe(false);
+      const second = notices.filter((n) => n.event === 'started')[1]!.pid;
+      toKill.push(second);
+      await eventually(() => !isAlive(second), 'a process whose check failed ends at once', 10_000);
+    } finally {
+      await r.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('a passed check whose sync never comes ends after the spare\'s wait', async () => {
+    const notices: ProcessNotice[] = [];
+    const dir = tempDir();
+    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), spareMs: 500, onProcess: (n) => notices.push(n) });
+    try {
+      expect((await r.check(readSnapshot(resolve('config')), { signal: new AbortController().signal })).ok).toBe(true);
+      const checker = notices.find((n) => n.event === 'started')!.pid;
+      toKill.push(checker);
+      await eventually(() => notices.some((n) => n.event === 'ended' && n.pid === checker), 'the unused process ends', 10_000);
+      expect(notices.find((n) => n.event === 'ended' && n.pid === checker)).toMatchObject({ killed: false });
+    } finally {
+      await r.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
