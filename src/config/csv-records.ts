@@ -27,6 +27,20 @@ export function forEachCsvRecord(
   const text = fileText.replace(/\r\n?/g, '\n');
   const delimiter = declared ?? detectDelimiter(text);
   let header = false;
+  const take = (record: string[], line: number) => {
+    if (!header) {
+      header = true;
+      onHeader({ names: record.map((h) => h.trim()), line, delimiter });
+    } else if (record.some((cell) => cell.trim() !== '')) visit(record, line);
+  };
+  // Without a quote anywhere, a record is a line and a cell is what lies between separators:
+  // split directly, several times faster than the parser on a 50,000-row export (the parser
+  // reads the same records: tested).
+  if (!text.includes('"')) {
+    forEachPlainRecord(text, delimiter, take);
+    if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
+    return header;
+  }
   try {
     parseCsv(text, {
       delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: false,
@@ -34,11 +48,7 @@ export function forEachCsvRecord(
         // `lines` counts to the end of the record; a quoted cell may span lines.
         let inside = 0;
         for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;
-        const line = context.lines - inside;
-        if (!header) {
-          header = true;
-          onHeader({ names: record.map((h) => h.trim()), line, delimiter });
-        } else if (record.some((cell) => cell.trim() !== '')) visit(record, line);
+        take(record, context.lines - inside);
         return null;
       },
     });
@@ -53,6 +63,18 @@ export function forEachCsvRecord(
   }
   if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
   return header;
+}
+
+/** The records of a CSV text with no quote in it (LF line ends), with their line numbers; empty lines skipped. */
+export function forEachPlainRecord(text: string, delimiter: Delimiter, visit: (record: string[], line: number) => void): void {
+  let line = 0;
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    line++;
+    if (end > start) visit(text.slice(start, end).split(delimiter), line);
+    start = end + 1;
+  }
 }
 
 export function describe(delimiter: Delimiter): string {
