@@ -226,9 +226,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       { name: 'sync', schedule: sync, run: (run) => this.#syncJob(run) },
       // The daily checks also run at the very first start: silent and overdue clients show at once.
       { name: 'daily', schedule: daily, run: (run) => this.#runWork('daily', run) },
-      { name: 'calendars', schedule: calendars, run: (run) => this.#runWork('calendars', run), firstStart: 'wait' },
+      // Reading calendars is for Google and Outlook; with only iCalendar feeds (nothing to read)
+      // it is the sync's run, and as cheap when nothing changed.
+      { name: 'calendars', schedule: calendars, run: (run) => (this.#readsCalendars() ? this.#runWork('calendars', run) : this.#syncJob(run)), firstStart: 'wait' },
       { name: 'digest', schedule: digest, run: (run) => this.#runWork('digest', run), firstStart: 'wait' },
     ];
+  }
+
+  #readsCalendars(): boolean {
+    return this.summary.employees.some((e) => e.calendar !== 'ics');
   }
 
   /** The frequent job re-plans and syncs only when something changed since it last did. */

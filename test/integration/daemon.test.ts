@@ -208,7 +208,12 @@ describe('touchbase daemon', () => {
     clock.set('2027-03-01T08:09:59+03:00');
     expect(await daemon.scheduler.runDue()).toEqual([]);
     clock.set('2027-03-01T09:00:00+03:00');
+    const finished: { job: string; summary: string }[] = [];
+    daemon.on('job:finished', (r: { job: string; summary: string }) => finished.push({ job: r.job, summary: r.summary }));
     expect(await daemon.scheduler.runDue()).toEqual(['sync', 'calendars']);
+    // Only iCalendar feeds: there is no calendar to read, and nothing changed since the sync before it.
+    expect(finished.map((f) => f.job)).toEqual(['sync', 'calendars']);
+    expect(finished[1]!.summary).toBe('nothing changed');
     clock.set('2027-03-02T06:59:00+03:00'); // the next morning: sync and calendars catch up, daily not yet
     expect(await daemon.scheduler.runDue()).toEqual(['sync', 'calendars']);
     clock.set('2027-03-02T07:00:00+03:00');
