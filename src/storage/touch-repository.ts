@@ -41,8 +41,11 @@ export async function savePlan(
     let from = window.from;
     for (const t of touches) if (t.date < from) from = t.date;
     const stored = new Map<string, string>();
-    const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where date >= ?`).raw();
-    for (const [id, signature] of scan.iterate(from) as Iterable<[string, string]>) stored.set(id, signature);
+    // A plan of some clients (an incremental pass) reads only their rows, by the client index.
+    const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches
+      where date >= ?${only ? ' and client_id in (select value from json_each(?))' : ''}`).raw();
+    const scanned = only ? scan.iterate(from, JSON.stringify([...only])) : scan.iterate(from);
+    for (const [id, signature] of scanned as Iterable<[string, string]>) stored.set(id, signature);
     // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
     const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
@@ -87,9 +90,11 @@ export async function savePlan(
     // overdue by the daily check — is not the plan's either (the plan covers only periods that
     // reach into the window), unless its client is gone. Read one row at a time.
     const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null)
-      from touches where status = 'planned' and date >= ? and date <= ?`).raw();
+      from touches where status = 'planned' and date >= ? and date <= ?${only ? ' and client_id in (select value from json_each(?))' : ''}
+      order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
     const gone: unknown[][] = [];
-    for (const row of stale.iterate(window.from, window.from, window.to) as Iterable<unknown[]>) {
+    const candidates = only ? stale.iterate(window.from, window.from, window.to, JSON.stringify([...only])) : stale.iterate(window.from, window.from, window.to);
+    for (const row of candidates as Iterable<unknown[]>) {
       if (keep.has(row[0] as string) || !PLANNER_SOURCE.test(row[3] as string)) continue;
       if (only && !only.has(row[4] as string)) continue;
       if (row[5] === 1 && (!clients || clients.has(row[4] as string))) continue;
