@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
-import { touchesToIcs } from '../calendar/ics/touches-to-ics.ts';
+import { icsOfTouches } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
 
@@ -74,7 +74,8 @@ export async function writeTouches(touches: readonly Touch[], format: TouchForma
       return;
     }
     case 'ics':
-      return emit([touchesToIcs(touches, context.config, context.links, now.toUTC().toISO()!)]);
+      for (const chunk of icsOfTouches(touches, context.config, context.links, now.toUTC().toISO()!)) await emit([chunk]);
+      return;
     case 'table':
       return emit([toTable(touches)]);
   }

@@ -7,7 +7,13 @@ import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
-import { touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
+import { icsOfTouches, touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
+import { renderIcs } from '../../src/calendar/ics/ics-writer.ts';
+import { feedEvent } from '../../src/calendar/ics/feed.ts';
+import { entryEvent } from '../../src/sync/desired-events.ts';
+import { entriesOf } from '../../src/sync/calendar-entries.ts';
+import { todayIn } from '../../src/sync/desired-state.ts';
+import { touchToRow } from '../../src/storage/touch-repository.ts';
 import { eventLinks } from '../../src/sync/event-links.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
@@ -230,6 +236,23 @@ describe('one renderer for the feed and the export', () => {
       expect(inFeed, String(e.getFirstPropertyValue('uid'))).toBeDefined();
       for (const p of ['dtstart', 'dtend', 'summary', 'description']) expect(e.getFirstProperty(p)!.toICALString()).toBe(inFeed.getFirstProperty(p)!.toICALString());
     }
+    await db.destroy();
+  });
+
+  it('plan --format ics is written in chunks as it is made: joined, they are the document rendered at once', async () => {
+    const { db } = await setup();
+    const config = configOf(sections());
+    const { result } = await planWithHistory(db, config, HORIZON, NOW, false);
+    const stamp = NOW.toUTC().toISO()!;
+    const links = await eventLinks(db, config);
+    const today = todayIn(config, NOW);
+    // The whole document made in one go, event by event, as the feed's renderer makes it.
+    const entries = entriesOf(result.touches.map((t) => touchToRow(t, undefined, stamp)));
+    const events = entries.map((entry) => feedEvent(entryEvent(entry, config, links, today(entry.employeeId)), 0, 'CONFIRMED', stamp));
+    const whole = renderIcs({ name: `${config.settings.company}: contact plan`, zones: events.filter((e) => !e.allDay).map((e) => e.timezone) }, events);
+    const chunks = [...icsOfTouches(result.touches, config, links, stamp, 7)];
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join('')).toBe(whole);
     await db.destroy();
   });
 });
