@@ -177,7 +177,7 @@ export interface DialectTraits {
   parameter(column: ExportColumn, value: string | number | boolean | null): string | number | boolean | null;
 }
 
-export function dialectTraits(db: Kysely<unknown>): DialectTraits {
+export function dialectTraits(db: Pick<Kysely<unknown>, 'getExecutor'>): DialectTraits {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return {
     postgres,
