@@ -58,10 +58,19 @@ interface Line {
  *
  * @example await importDatabase(db, createReadStream('backup.ndjson'), { source: 'backup.ndjson', target: 'db/new.sqlite' })
  */
-export async function importDatabase(db: DB, input: AsyncIterable<Buffer | string>, options: ImportOptions): Promise<ImportSummary> {
+export async function importDatabase(db: DB, input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: ImportOptions): Promise<ImportSummary> {
   const fail = (line: number, detail: string) => new ExportFileError(options.source, line, detail);
   await assertEmpty(db, options.target);
   const lines = linesOf(input, fail)[Symbol.asyncIterator]();
+  try {
+    return await importLines(db, lines, options, fail);
+  } finally {
+    // Stops reading (and closes the input) whatever happened.
+    await lines.return(undefined);
+  }
+}
+
+async function importLines(db: DB, lines: AsyncGenerator<Line>, options: ImportOptions, fail: (line: number, detail: string) => ExportFileError): Promise<ImportSummary> {
   const first = await lines.next();
   if (first.done) throw fail(1, `the file is empty; expected a touchbase export, whose first line is {"format":"${EXPORT_FORMAT}",…}`);
   const hash = createHash('sha256');
@@ -114,7 +123,12 @@ interface Header {
 
 function parseHeader(line: Line, fail: (line: number, detail: string) => ExportFileError): Header {
   const expected = `expected a touchbase export, whose first line is {"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION},"schema":…}`;
-  const value = parseJson(line, fail);
+  let value: unknown;
+  try {
+    value = parseJson(line, fail);
+  } catch {
+    throw fail(1, `not a touchbase export (${expected})`);
+  }
   if (!isObject(value) || value.format !== EXPORT_FORMAT) throw fail(1, `not a touchbase export (${expected})`);
   const unknown = Object.keys(value).filter((k) => !['format', 'version', 'schema', 'exported_at', 'secrets'].includes(k));
   if (unknown.length) throw fail(1, `unknown header field ${JSON.stringify(unknown[0])} (expected format, version, schema, exported_at, secrets)`);
@@ -318,7 +332,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The input split at each newline, as bytes (the checksum is over the bytes as written), numbered from 1. */
-async function* linesOf(input: AsyncIterable<Buffer | string>, fail: (line: number, detail: string) => ExportFileError): AsyncGenerator<Line> {
+async function* linesOf(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, fail: (line: number, detail: string) => ExportFileError): AsyncGenerator<Line> {
   let number = 0;
   let carry: Buffer[] = [];
   let carried = 0;

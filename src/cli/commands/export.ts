@@ -89,7 +89,7 @@ export function importCommand(program: Command, io: CliIO): void {
       if (file !== '-' && (!existsSync(file) || !statSync(file).isFile())) throw new BadInputError(`${file}: no such file (expected an export written by touchbase export)`);
       const target = dbFile(o);
       const existed = target === ':memory:' || existsSync(target);
-      const input = file === '-' ? process.stdin : createReadStream(file);
+      const input = file === '-' ? process.stdin : chunksOf(file);
       const source = file === '-' ? 'standard input' : file;
       let summary;
       try {
@@ -98,8 +98,6 @@ export function importCommand(program: Command, io: CliIO): void {
         // A database this import created holds nothing: it goes, so a failed import leaves no file behind.
         if (!existed) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(target + suffix, { force: true });
         throw error;
-      } finally {
-        if (input !== process.stdin) input.destroy();
       }
       io.out(`imported ${rowsText(summary.counts)} into ${target}${summary.upgraded ? ` (written at schema ${summary.schema}, upgraded)` : ''}\n`);
       if (summary.secrets === 'omitted') {
@@ -151,4 +149,14 @@ function rowsText(counts: Readonly<Record<string, number>>): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const tables = Object.entries(counts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
   return `${total} row${total === 1 ? '' : 's'}${tables.length ? ` (${tables.join(', ')})` : ''}`;
+}
+
+/** The file's bytes, opened when import starts reading (after the database was found empty) and closed when it stops. */
+async function* chunksOf(file: string): AsyncGenerator<Buffer> {
+  const stream = createReadStream(file);
+  try {
+    yield* stream;
+  } finally {
+    stream.destroy();
+  }
 }
