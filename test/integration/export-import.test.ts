@@ -78,6 +78,18 @@ const linesOf = (text: string) => text.split('\n').slice(0, -1);
 const fileOf = (lines: string[]) => `${lines.join('\n')}\n`;
 
 describe('touchbase export and import', () => {
+  it.each(['export', 'import'])('touchbase %s --help: the description and options of its README row', async (command) => {
+    const row = new RegExp(`^\\| \`${command}( [^\`]*)?\` \\| (.*) \\|$`, 'm').exec(readFileSync('README.md', 'utf8'));
+    expect(row, `README row of ${command}`).not.toBeNull();
+    const [, synopsis = '', what] = row!;
+    const help = await cli(command, '--help');
+    expect(help.code).toBe(0);
+    expect(/^Usage: [^\n]*\n\n([\s\S]*?)\n\n(Arguments|Options):/.exec(help.out)![1]!.replace(/\s+/g, ' ')).toBe(what!.replace(/[`*]/g, '').replace(/\\\|/g, '|'));
+    const helpOptions = [...help.out.split('Options:')[1]!.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');
+    expect(helpOptions.sort()).toEqual([...synopsis.matchAll(/--[a-z-]+/g)].map((m) => m[0]).sort());
+    if (command === 'export') expect(help.out).toContain('created 0600');
+  });
+
   it('round trip: the imported database exports to the same bytes and shows the same plan, reports, history and feeds', async () => {
     const { config, db } = await usedCompany(tempDir(), inProcesses);
     const file = join(tempDir(), 'backup.ndjson');
@@ -123,6 +135,11 @@ describe('touchbase export and import', () => {
     const feeds = feedsOf(db);
     expect(Object.keys(feeds).length).toBe(2);
     expect(feedsOf(restored)).toEqual(feeds);
+    // New history continues after the imported one (the key generator moved past the imported keys).
+    const last = Number(rows(restored, 'select max(seq) as n from touch_events')[0]!.n);
+    const open = rows(restored, "select id from touches where status = 'planned' order by id limit 1")[0]!.id as string;
+    expect((await cli('skip', open, '--reason', 'after the move', '--config', config, '--db', restored)).code).toBe(0);
+    expect(rows(restored, `select seq, type from touch_events where seq > ${last}`)).toEqual([{ seq: last + 1, type: 'skipped' }]);
   }, 240_000);
 
   it('secrets stay out of the file unless asked for; standard output and standard input work', async () => {
