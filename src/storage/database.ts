@@ -214,6 +214,16 @@ export async function migrate(db: DB, file = 'the database'): Promise<MigrationR
   return results ?? [];
 }
 
+/** This version's migrations, oldest first (the last one names the current schema: exports record it). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
+/** Migrates a database up to `name` and no further (an import of a file written at an older schema goes through it). */
+export async function migrateTo(db: DB, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`unknown migration ${name}`);
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name);
+  if (error) throw error;
+}
+
 export async function openMigrated(file: string): Promise<DB> {
   const db = openDatabase(file);
   try {

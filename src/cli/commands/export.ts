@@ -1,0 +1,162 @@
+import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { Command } from 'commander';
+import type { DB } from '../../storage/database.ts';
+import { exportDatabase, type ExportOptions, type ExportSummary } from '../../storage/export.ts';
+import { SKIPPED_TABLES } from '../../storage/export-format.ts';
+import { importDatabase } from '../../storage/import.ts';
+import { BadInputError } from '../cli-error.ts';
+import { describe } from '../command-table.ts';
+import { clockFrom, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+
+interface ExportCommandOptions extends GlobalOptions {
+  out: string;
+  includeSecrets: boolean;
+  now?: string;
+}
+
+const EXPORT_HELP = `
+The file is newline-delimited JSON: a header line (format, version, schema, exported_at), one
+line per row of every table that holds the company's data (touches and their history,
+calendar sync state, feed events, business events, used one-click links, the jobs' watermarks,
+dashboard sign-ins and language choices), tables in the order import inserts them and rows in
+key order (the same data gives the same file), and a last line with the row count per table and
+the SHA-256 of everything before it. Left out, because they are recomputed: ${Object.keys(SKIPPED_TABLES).join(', ')}.
+It is read in one transaction: the daemon may keep running.
+
+Secrets: the link and feed secrets (kept in the database when TOUCHBASE_LINK_SECRET and
+TOUCHBASE_FEED_SECRET are not set) are left out unless --include-secrets; the file is then
+created 0600 (its owner alone may read it). Without them, the database an import makes has new
+ones: every feed address changes and every event's one-click links are rewritten — unless the
+two variables carry the old values. The dashboard's session key is never exported.
+
+Examples:
+  touchbase export --out backup-2027-01-15.ndjson
+  touchbase export --include-secrets --out /var/backups/touchbase.ndjson
+  touchbase export | gzip > backup.ndjson.gz
+`;
+
+const IMPORT_HELP = `
+Imports an export (touchbase export) into an empty database: --db names it (a new file is
+created). A database that holds data is refused, naming the table. Every line is checked (its
+table, its columns, their values) and then the row counts and checksum of the last line; all in
+one transaction, so a truncated or altered file leaves the database as it was. A file written by
+an older touchbase is upgraded on the way in; one written by a newer touchbase is refused.
+
+Examples:
+  touchbase import backup-2027-01-15.ndjson --db /var/lib/touchbase/touchbase.sqlite
+  gunzip -c backup.ndjson.gz | touchbase import - --db db/restored.sqlite
+`;
+
+export function exportCommand(program: Command, io: CliIO): void {
+  program
+    .command('export')
+    .description(describe('export'))
+    .option('--out <file>', 'a file (written beside it and renamed when complete), or - for standard output', '-')
+    .option('--include-secrets', 'also write the link and feed secrets; the file is then created 0600, readable by its owner alone', false)
+    .option('--now <instant>', 'the instant written as exported_at (default: now)')
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<ExportCommandOptions>();
+      const options: ExportOptions = { now: clockFrom(o.now).now(), includeSecrets: o.includeSecrets };
+      const file = dbFile(o);
+      if (file !== ':memory:' && !existsSync(file)) throw new BadInputError(`--db: ${file} does not exist; nothing to export`);
+      const target = o.out === '-' ? undefined : resolve(o.out);
+      if (target) {
+        const folder = dirname(target);
+        if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BadInputError(`--out: the folder ${folder} does not exist`);
+      }
+      const summary = await withDatabase(o, (db) => (target ? exportToFile(db, target, options) : exportToOutput(db, io, options)), { readOnly: true });
+      const say = target ? io.out : io.err;
+      say(`exported ${rowsText(summary.counts)}${target ? ` to ${target}${o.includeSecrets ? ' (0600: it holds the link and feed secrets)' : ''}` : ''}\n`);
+      if (summary.secretsLeftOut.length) {
+        io.err(`secrets left out: ${summary.secretsLeftOut.join(', ')} (--include-secrets writes them; see touchbase export --help)\n`);
+      }
+    });
+}
+
+export function importCommand(program: Command, io: CliIO): void {
+  program
+    .command('import')
+    .description(describe('import'))
+    .argument('<file>', 'an export (touchbase export), or - for standard input')
+    .addHelpText('after', IMPORT_HELP)
+    .action(async (file: string, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions>();
+      if (file !== '-' && (!existsSync(file) || !statSync(file).isFile())) throw new BadInputError(`${file}: no such file (expected an export written by touchbase export)`);
+      const target = dbFile(o);
+      const existed = target === ':memory:' || existsSync(target);
+      const input = file === '-' ? process.stdin : chunksOf(file);
+      const source = file === '-' ? 'standard input' : file;
+      let summary;
+      try {
+        summary = await withDatabase(o, (db) => importDatabase(db, input, { source, target }));
+      } catch (error) {
+        // A database this import created holds nothing: it goes, so a failed import leaves no file behind.
+        if (!existed) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(target + suffix, { force: true });
+        throw error;
+      }
+      io.out(`imported ${rowsText(summary.counts)} into ${target}${summary.upgraded ? ` (written at schema ${summary.schema}, upgraded)` : ''}\n`);
+      if (summary.secrets === 'omitted') {
+        io.err('the file has no link or feed secrets: new ones are made on first use (feed addresses change, one-click links are rewritten) '
+          + 'unless TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET carry the old values\n');
+      }
+    });
+}
+
+/** Written to a file beside the target, flushed to disk and renamed: the target is the whole export or what it was before. */
+async function exportToFile(db: DB, target: string, options: ExportOptions): Promise<ExportSummary> {
+  const partial = `${target}.partial-${process.pid}`;
+  // 0600 with the secrets whatever the umask allows; without them, what the umask gives (touchbase runs with 077).
+  const fd = openSync(partial, 'wx', options.includeSecrets ? 0o600 : 0o666);
+  let open = true;
+  try {
+    const stream = createWriteStream('', { fd, autoClose: false });
+    const summary = await exportDatabase(db, stream, options);
+    stream.end();
+    await finished(stream);
+    fsyncSync(fd);
+    closeSync(fd);
+    open = false;
+    renameSync(partial, target);
+    return summary;
+  } catch (error) {
+    if (open) closeSync(fd);
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
+/** Standard output (or the test's buffer), taken at the pace the reader takes it. */
+async function exportToOutput(db: DB, io: CliIO, options: ExportOptions): Promise<ExportSummary> {
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      io.out(chunk.toString('utf8'));
+      if (io.drain) io.drain().then(() => callback(), callback);
+      else callback();
+    },
+  });
+  const summary = await exportDatabase(db, out, options);
+  out.end();
+  await finished(out);
+  return summary;
+}
+
+function rowsText(counts: Readonly<Record<string, number>>): string {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const tables = Object.entries(counts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
+  return `${total} row${total === 1 ? '' : 's'}${tables.length ? ` (${tables.join(', ')})` : ''}`;
+}
+
+/** The file's bytes, opened when import starts reading (after the database was found empty) and closed when it stops. */
+async function* chunksOf(file: string): AsyncGenerator<Buffer> {
+  const stream = createReadStream(file);
+  try {
+    yield* stream;
+  } finally {
+    stream.destroy();
+  }
+}
