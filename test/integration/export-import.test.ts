@@ -157,6 +157,10 @@ describe('touchbase export and import', () => {
     expect(imported.err).toContain('TOUCHBASE_FEED_SECRET');
     expect(countOf(restored, 'touches')).toBe(countOf(db, 'touches'));
     expect(countOf(restored, 'local_secrets')).toBe(0);
+    // Without the secrets too, a file is its owner's alone: it holds every client's history.
+    const file = join(tempDir(), 'plain.ndjson');
+    expect(touchbase(['export', '--db', db, '--out', file]).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 180_000);
 
   describe('a bad file or target is refused with its line, and nothing is written', () => {

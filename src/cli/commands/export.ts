@@ -28,8 +28,8 @@ the SHA-256 of everything before it. Left out, because they are recomputed: ${Ob
 It is read in one transaction: the daemon may keep running.
 
 Secrets: the link and feed secrets (kept in the database when TOUCHBASE_LINK_SECRET and
-TOUCHBASE_FEED_SECRET are not set) are left out unless --include-secrets; the file is then
-created 0600 (its owner alone may read it). Without them, the database an import makes has new
+TOUCHBASE_FEED_SECRET are not set) are left out unless --include-secrets. The file is always
+created 0600 (its owner alone may read it: it holds every client's history). Without them, the database an import makes has new
 ones: every feed address changes and every event's one-click links are rewritten — unless the
 two variables carry the old values. The dashboard's session key is never exported.
 
@@ -56,7 +56,7 @@ export function exportCommand(program: Command, io: CliIO): void {
     .command('export')
     .description(describe('export'))
     .option('--out <file>', 'a file (written beside it and renamed when complete), or - for standard output', '-')
-    .option('--include-secrets', 'also write the link and feed secrets; the file is then created 0600, readable by its owner alone', false)
+    .option('--include-secrets', 'also write the link and feed secrets (the file is created 0600 either way, readable by its owner alone)', false)
     .option('--now <instant>', 'the instant written as exported_at (default: now)')
     .addHelpText('after', EXPORT_HELP)
     .action(async (_o, cmd: Command) => {
@@ -110,8 +110,8 @@ export function importCommand(program: Command, io: CliIO): void {
 /** Written to a file beside the target, flushed to disk and renamed: the target is the whole export or what it was before. */
 async function exportToFile(db: DB, target: string, options: ExportOptions): Promise<ExportSummary> {
   const partial = `${target}.partial-${process.pid}`;
-  // 0600 with the secrets whatever the umask allows; without them, what the umask gives (touchbase runs with 077).
-  const fd = openSync(partial, 'wx', options.includeSecrets ? 0o600 : 0o666);
+  // Owner-only whatever the umask: the file holds every client's history (and, asked, the secrets).
+  const fd = openSync(partial, 'wx', 0o600);
   let open = true;
   try {
     const stream = createWriteStream('', { fd, autoClose: false });
