@@ -54,10 +54,7 @@ export async function employeesHoldingTouchesOf(db: DB, clientIds: readonly stri
 }
 
 /** Where the history log is: a pass keeps it, the next asks what happened after. */
-export async function historyPoint(db: DB): Promise<number> {
-  const row = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  return Number(row?.seq ?? 0);
-}
+export { historyPoint } from './touch-history.ts';
 
 /** Employees with calendar calls still to make (retries, paused calendars, unresolved writes). */
 export async function employeesWithPendingWrites(db: DB): Promise<string[]> {
