@@ -1,6 +1,6 @@
 import type { DB } from './database.ts';
 import type { EventCause, TouchRow } from './schema.ts';
-import { appendHistory } from './touch-history.ts';
+import { appendHistory, type HistoryEntry } from './touch-history.ts';
 import { touchById } from './sync-queries.ts';
 import { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
 
@@ -45,24 +45,62 @@ export type OutcomeResult =
  *   await recordOutcome(db, id, { status: 'done', at, date: '2027-03-02', by: 'anna', note: 'called', cause: 'employee' })
  */
 export async function recordOutcome(db: DB, touchId: string, o: OutcomeInput): Promise<OutcomeResult> {
+  return (await recordOutcomes(db, [touchId], o))[0]!;
+}
+
+/**
+ * The same outcome for many touches (a re-plan cancelling what it no longer has: thousands when
+ * a rule goes), as recordOutcome records it for one, in a few statements per 500 touches.
+ * Results are in the order of `touchIds`.
+ */
+export async function recordOutcomes(db: DB, touchIds: readonly string[], o: OutcomeInput): Promise<OutcomeResult[]> {
+  if (touchIds.length === 0) return [];
   return inTransaction(db, async (trx) => {
-    const row = await touchById(trx, touchId);
-    if (!row || row.status !== 'planned') return { recorded: false, touch: row };
-    const by = o.by ?? row.employee_id;
-    const day = o.date ?? row.date;
-    const set: Partial<TouchRow> = o.status === 'cancelled'
-      ? { status: 'cancelled', updated_at: o.at }
-      : { status: o.status, resolved_at: o.at, resolved_date: o.status === 'done' ? day : row.date, resolved_by: by, note: o.note ?? null, updated_at: o.at };
-    // The status condition again: another connection may have closed it since our read (it waits on the write lock, then finds it closed).
-    const result = await trx.updateTable('touches').set(set).where('id', '=', row.id).where('status', '=', 'planned').executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { recorded: false, touch: await touchById(trx, row.id) };
-    await appendHistory(trx, [{
-      touch_id: row.id, type: o.status, at: o.at, employee_id: o.status === 'cancelled' ? row.employee_id : by,
-      from_date: row.date, to_date: o.status === 'cancelled' ? null : day,
-      detail: o.detail !== undefined ? o.detail : o.note ?? null, cause: o.cause,
-    }]);
-    return { recorded: true, touch: { ...row, ...set } };
+    const results = new Map<string, OutcomeResult>();
+    for (let i = 0; i < touchIds.length; i += CHUNK) {
+      const ids = touchIds.slice(i, i + CHUNK);
+      const rows = new Map((await trx.selectFrom('touches').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+      const open = ids.filter((id) => rows.get(id)?.status === 'planned');
+      // The status condition again, and only what it changed counts: another connection may have closed a touch since our read.
+      const changed = open.length === 0 ? new Set<string>() : new Set((await trx.updateTable('touches')
+        .set((eb) => (o.status === 'cancelled' ? { status: 'cancelled' as const, updated_at: o.at } : {
+          status: o.status, resolved_at: o.at, updated_at: o.at, note: o.note ?? null,
+          // Each touch's own day and employee where the outcome gives none (a skip always keeps its own day).
+          resolved_date: o.status === 'done' && o.date !== undefined ? eb.val(o.date) : eb.ref('date'),
+          resolved_by: o.by !== undefined ? eb.val(o.by) : eb.ref('employee_id'),
+        }))
+        .where('id', 'in', open).where('status', '=', 'planned').returning('id').execute()).map((r) => r.id));
+      const lines: HistoryEntry[] = [];
+      for (const id of ids) {
+        const row = rows.get(id);
+        if (!row || !changed.has(id)) {
+          results.set(id, { recorded: false, touch: row?.status === 'planned' ? await touchById(trx, id) : row });
+          continue;
+        }
+        const touch = closed(row, o);
+        lines.push({
+          touch_id: id, type: o.status, at: o.at, employee_id: o.status === 'cancelled' ? row.employee_id : touch.resolved_by,
+          from_date: row.date, to_date: o.status === 'cancelled' ? null : o.date ?? row.date,
+          detail: o.detail !== undefined ? o.detail : o.note ?? null, cause: o.cause,
+        });
+        results.set(id, { recorded: true, touch });
+      }
+      await appendHistory(trx, lines);
+    }
+    return touchIds.map((id) => results.get(id)!);
   });
+}
+
+/** Touches per statement: SQLite takes a bounded number of parameters. */
+const CHUNK = 500;
+
+/** The touch as the outcome leaves it (what the update above wrote). */
+function closed(row: TouchRow, o: OutcomeInput): TouchRow {
+  if (o.status === 'cancelled') return { ...row, status: 'cancelled', updated_at: o.at };
+  return {
+    ...row, status: o.status, resolved_at: o.at, updated_at: o.at, note: o.note ?? null,
+    resolved_date: o.status === 'done' ? o.date ?? row.date : row.date, resolved_by: o.by ?? row.employee_id,
+  };
 }
 
 /** Runs `work` in a transaction, or in the caller's when `db` already is one (kysely does not nest them). */

@@ -5,7 +5,7 @@ import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
-import { recordOutcome } from './touch-outcomes.ts';
+import { recordOutcomes } from './touch-outcomes.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -97,10 +97,8 @@ export async function savePlan(
       gone.push(row);
     }
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
-    for (const [id] of gone) {
-      const cancelled = await recordOutcome(trx, id as string, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
-      if (cancelled.recorded) summary.cancelled++;
-    }
+    const cancelled = await recordOutcomes(trx, gone.map((row) => row[0] as string), { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
+    summary.cancelled += cancelled.filter((r) => r.recorded).length;
   });
   return summary;
 }
@@ -173,7 +171,7 @@ export async function loadHistory(db: DB): Promise<PlannerHistory> {
 }
 
 export { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
-export { findTouch, inTransaction, markDone, markSkipped, recordOutcome, skipDeletedInCalendar, type Outcome } from './touch-outcomes.ts';
+export { findTouch, inTransaction, markDone, markSkipped, recordOutcome, recordOutcomes, skipDeletedInCalendar, type Outcome } from './touch-outcomes.ts';
 export { moveOverdue, reopenTouch, rescheduleByUser } from './touch-moves.ts';
 
 export interface HistoryLine {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { Migrator, sql } from 'kysely';
 import { MIGRATIONS, openDatabase, migrate, type DB } from '../../src/storage/database.ts';
-import { inTransaction, markDone, markSkipped, recordOutcome, skipDeletedInCalendar } from '../../src/storage/touch-outcomes.ts';
+import { inTransaction, markDone, markSkipped, recordOutcome, recordOutcomes, skipDeletedInCalendar } from '../../src/storage/touch-outcomes.ts';
 import { TouchStateError } from '../../src/cli/known-errors.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
@@ -77,6 +77,20 @@ describe('one writer of a touch\'s outcome', () => {
     await recordOutcome(db, 't2', { status: 'cancelled', at: AT, detail: 'the client was touched: the silence is over', cause: 'workflow' });
     expect(await touchOf(db, 't2')).toMatchObject({ status: 'cancelled', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: AT });
     expect(await historyOf(db, 't2')).toEqual([{ type: 'cancelled', employee_id: 'anna', from_date: '2027-03-01', to_date: null, detail: 'the client was touched: the silence is over', cause: 'workflow' }]);
+  });
+
+  it('the same outcome for many touches (more than one statement\'s worth) refuses the closed and unknown ones, in order', async () => {
+    const db = await tempDatabase();
+    const ids = Array.from({ length: 1203 }, (_, i) => `t${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < ids.length; i += 100) await db.insertInto('touches').values(ids.slice(i, i + 100).map((id) => touchRow(id))).execute();
+    await markDone(db, 't0600', { at: AT, date: '2027-03-02', by: undefined, note: undefined });
+    const results = await recordOutcomes(db, [...ids, 'missing'], { status: 'cancelled', at: AT, detail: 'no longer in the plan', cause: 'plan' });
+    expect(results.map((r) => r.recorded)).toEqual([...ids.map((id) => id !== 't0600'), false]);
+    expect(results[600]).toMatchObject({ recorded: false, touch: { status: 'done' } });
+    expect(results[1203]).toEqual({ recorded: false, touch: undefined });
+    const counts = await db.selectFrom('touch_events').select(['type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('type').orderBy('type').execute();
+    expect(counts).toEqual([{ type: 'cancelled', n: 1202 }, { type: 'done', n: 1 }]);
+    expect((await touchOf(db, 't1202')).status).toBe('cancelled');
   });
 
   it('writes the history line in the same transaction: when it cannot be written, the touch stays open', async () => {
