@@ -5,6 +5,8 @@ import { Migrator, sql } from 'kysely';
 import { MIGRATIONS, openDatabase, migrate, type DB } from '../../src/storage/database.ts';
 import { inTransaction, markDone, markSkipped, recordOutcome, recordOutcomes, skipDeletedInCalendar } from '../../src/storage/touch-outcomes.ts';
 import { TouchStateError } from '../../src/cli/known-errors.ts';
+import { moveOverdue, reopenTouch, rescheduleByUser } from '../../src/storage/touch-moves.ts';
+import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
@@ -135,6 +137,28 @@ describe('history causes', () => {
     const moved = await reassigned(byTeam);
     expect(moved.length).toBeGreaterThan(0);
     expect(moved).toEqual(moved.map(() => ({ cause: 'plan', detail: 'from anna' })));
+  });
+
+  it('each writer of history states its cause: the employee\'s move, snooze and undo, the overdue check, a workflow\'s touch', async () => {
+    const db = await withTouch('t1');
+    await db.insertInto('touches').values(touchRow('t2')).execute();
+    const to = { date: '2027-03-03', start: '2027-03-03T10:00:00.000+03:00', end: '2027-03-03T10:30:00.000+03:00' };
+    expect(await rescheduleByUser(db, 't1', to, AT)).toBe(true);
+    await rescheduleByUser(db, 't1', { ...to, date: '2027-03-10', start: '2027-03-10T10:00:00.000+03:00' }, AT, 'snoozed a week from the calendar link');
+    await markDone(db, 't1', { at: AT, date: '2027-03-10', by: undefined, note: undefined });
+    expect(await reopenTouch(db, 't1', 'done', AT, 'undone from the calendar link (it had been marked done)')).toBe(true);
+    expect(await moveOverdue(db, await touchOf(db, 't2'), to, AT)).toBe('2027-03-01');
+    await insertTouchesIfNew(db, [{ ...touchRow('w1', { source: 'silence:acme' }) }], AT);
+    const lines = await db.selectFrom('touch_events').select(['touch_id', 'type', 'cause', 'detail']).orderBy('seq').execute();
+    expect(lines).toEqual([
+      { touch_id: 't1', type: 'rescheduled', cause: 'employee', detail: 'moved in the calendar by the employee' },
+      { touch_id: 't1', type: 'rescheduled', cause: 'employee', detail: 'snoozed a week from the calendar link' },
+      { touch_id: 't1', type: 'done', cause: 'employee', detail: null },
+      { touch_id: 't1', type: 'restored', cause: 'employee', detail: 'undone from the calendar link (it had been marked done)' },
+      { touch_id: 't2', type: 'rescheduled', cause: 'overdue', detail: 'overdue since 2027-03-01: moved to the next working day' },
+      { touch_id: 'w1', type: 'planned', cause: 'workflow', detail: 'silence:acme' },
+    ]);
+    expect(await touchOf(db, 't2')).toMatchObject({ date: '2027-03-03', overdue_from: '2027-03-01' });
   });
 
   it('a plan that no longer has a touch cancels it through the one writer, with cause plan', async () => {
