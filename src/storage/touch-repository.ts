@@ -48,7 +48,7 @@ export async function savePlan(
     const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
-        const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
+    const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
     const keep = new Set<string>();
     for (const t of touches) {
