@@ -20,6 +20,8 @@ export async function planWithHistory(
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db);
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, { onlyClients, clients: new Set(config.clients.map((c) => c.id)) }) : undefined;
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, {
+    onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)),
+  }) : undefined;
   return { result, saved };
 }

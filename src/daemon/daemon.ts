@@ -9,13 +9,14 @@ import { requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
 import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
-import { DaemonLock } from './daemon-lock.ts';
+import { DaemonLock } from '../storage/daemon-lock.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
-import { setInfo } from './job-store.ts';
+import { setInfo } from '../storage/job-repository.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
+import { historyPoint } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl } from '../http/public-url.ts';
 import { withServedAddress } from './served-address.ts';
@@ -253,9 +254,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #fingerprint(): Promise<string> {
     const db = this.#db!;
     const now = this.#clock.now();
-    const seq = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const seq = await historyPoint(db);
     if (await hasDueWrites(db, now.toUTC().toISO()!)) return `retries due at ${now.toISO()}`;
-    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq?.seq ?? 0}`;
+    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq}`;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { addDays } from '../planner/dates.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
+import { openTouchesOn, overdueTouchCount, touchCountsByStatus } from '../storage/health-queries.ts';
 import type { WorkReport } from './work.ts';
 
 /**
@@ -26,23 +27,19 @@ export class DaemonMetrics {
       name: 'touchbase_touches', help: 'Touches recorded, by status (planned, done, skipped, cancelled).', labelNames: ['status'], registers,
       async collect() {
         this.reset();
-        const rows = await db.selectFrom('touches').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
-        for (const status of ['planned', 'done', 'skipped', 'cancelled']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+        for (const [status, n] of Object.entries(await touchCountsByStatus(db))) this.set({ status }, n);
       },
     });
     new Gauge({
       name: 'touchbase_touches_due_today', help: 'Open touches due today (company time zone).', registers,
       async collect() {
-        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned').where('date', '=', today()).executeTakeFirst();
-        this.set(Number(r?.n ?? 0));
+        this.set(await openTouchesOn(db, today()));
       },
     });
     new Gauge({
       name: 'touchbase_touches_overdue', help: 'Open touches overdue: still open overdue.after days after their day, or moved forward as overdue (as in `touchbase report overdue`).', registers,
       async collect() {
-        const r = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'planned')
-          .where((eb) => eb.or([eb('overdue_from', 'is not', null), eb('date', '<', addDays(today(), -overdueAfterDays()))])).executeTakeFirst();
-        this.set(Number(r?.n ?? 0));
+        this.set(await overdueTouchCount(db, addDays(today(), -overdueAfterDays())));
       },
     });
     new Gauge({

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { DB } from '../storage/database.ts';
-import { allJobStates, getInfo } from './job-store.ts';
+import { allJobStates, getInfo } from '../storage/job-repository.ts';
+import { pingDatabase } from '../storage/health-queries.ts';
 
 /** The run in flight, as the daemon sees it (monotonic milliseconds, like the limit's timer). */
 export interface RunningJob {
@@ -24,7 +24,7 @@ export interface Readiness {
 export async function readinessOf(db: DB, o: { configRejected: boolean; running: RunningJob | undefined; nowMs: number }): Promise<Readiness> {
   let database = 'ok';
   try {
-    await sql`select 1`.execute(db);
+    await pingDatabase(db);
   } catch (error) {
     return { ready: false, database: (error as Error).message, reasons: [`the database does not answer: ${(error as Error).message}`] };
   }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { backoffDelay } from '../sync/retry-policy.ts';
 import type { CronSchedule } from './cron-schedule.ts';
-import { claimRun, jobState, recordFailure, recordSuccess } from './job-store.ts';
+import { claimRun, jobState, recordFailure, recordSuccess } from '../storage/job-repository.ts';
 
 export type RunReason = 'first run' | 'schedule' | 'catch-up' | 'retry' | 'requested';
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
-import { allJobStates, getInfo } from './job-store.ts';
+import { allJobStates, getInfo } from '../storage/job-repository.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 
 export interface JobStatus {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { localSecret } from '../storage/local-secrets.ts';
-import { forgetUsedTokens, isTokenUsed, recordUsedToken, touchById } from '../storage/used-links.ts';
+import { forgetUsedTokens, isTokenUsed, recordUsedToken, snoozeCounts, touchById } from '../storage/used-links.ts';
 import { inTransaction, markDone, markSkipped, reopenTouch, rescheduleByUser } from '../storage/touch-repository.ts';
 
 export type LinkAction = 'done' | 'skip' | 'snooze';
@@ -54,11 +54,7 @@ export function actionUrls(secret: string, baseUrl: string, touchId: string, sno
 }
 
 /** How many times each touch was snoozed by link (touches never snoozed are absent). */
-export async function snoozeCounts(db: DB): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('used_links').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('action', '=', 'snooze').groupBy('touch_id').execute();
-  return new Map(rows.map((r) => [r.touch_id, Number(r.n)]));
-}
+export { snoozeCounts } from '../storage/used-links.ts';
 
 export type LinkOutcome =
   | { readonly result: 'recorded'; readonly action: LinkAction; readonly touch: TouchRow; readonly movedTo?: string; readonly undo?: string }
@@ -78,16 +74,15 @@ export async function useLink(
   const claim = verifyLink(secret, token);
   if (!claim) return { result: 'forged' };
   return inTransaction(db, async (trx) => {
-    const touch = await trx.selectFrom('touches').selectAll().where('id', '=', claim.touchId).executeTakeFirst();
+    const touch = await touchById(trx, claim.touchId);
     const hash = createHash('sha256').update(token).digest('hex');
-    const used = await trx.selectFrom('used_links').select('used_at').where('token_hash', '=', hash).executeTakeFirst();
-    if (used) return { result: 'used', touch };
+    if (await isTokenUsed(trx, hash)) return { result: 'used', touch };
     if (!touch) return { result: 'unknown' };
     if (touch.status !== 'planned') return { result: 'not-open', touch };
     // A snooze link from before the last snooze: that event has been rewritten with a new one.
     if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(trx)).get(touch.id) ?? 0)) return { result: 'used', touch };
     const at = now.toUTC().toISO()!;
-    await trx.insertInto('used_links').values({ token_hash: hash, touch_id: touch.id, action: claim.action, used_at: at }).execute();
+    await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
     const zone = zoneOf(touch.employee_id);
     const today = now.setZone(zone).toISODate()!;
     const undo = signUndo(secret, touch.id, claim.action === 'done' ? 'done' : 'skipped', now.plus({ minutes: UNDO_MINUTES }));

@@ -1,6 +1,5 @@
-import type { Selectable } from 'kysely';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
-import type { TouchEventRow, TouchRow } from '../storage/schema.ts';
+import type { EventCause, TouchEvent, TouchEventRow, TouchRow } from '../storage/schema.ts';
 import type { Cell, Report } from './report.ts';
 
 /** One line of a client's history: something that happened to one of its touches. */
@@ -14,6 +13,8 @@ export interface TimelineEntry {
   readonly fromDate: string | null;
   readonly toDate: string | null;
   readonly employee: string | null;
+  /** Why it happened (a person, the plan, the overdue check, a handover, a workflow). */
+  readonly cause: EventCause;
   readonly detail: string | null;
   /** The note of a done or skipped touch (what the employee wrote). */
   readonly note: string | null;
@@ -23,7 +24,7 @@ export interface TimelineEntry {
  * The history of a client's touches, newest first: what was done, skipped, moved, handed over
  * or cancelled, by whom, with notes. "planned" events are left out: the plan is shown apart.
  */
-export function timeline(touches: readonly TouchRow[], events: readonly Selectable<TouchEventRow>[]): TimelineEntry[] {
+export function timeline(touches: readonly TouchRow[], events: readonly TouchEvent[]): TimelineEntry[] {
   const byId = new Map(touches.map((t) => [t.id, t]));
   const out: TimelineEntry[] = [];
   for (const e of events) {
@@ -31,7 +32,7 @@ export function timeline(touches: readonly TouchRow[], events: readonly Selectab
     if (!t || e.type === 'planned') continue;
     out.push({
       at: e.at, type: e.type, touchId: t.id, title: t.title, kind: t.kind, date: e.type === 'rescheduled' ? e.to_date : e.from_date ?? t.date,
-      fromDate: e.from_date, toDate: e.to_date, employee: e.employee_id, detail: e.detail,
+      fromDate: e.from_date, toDate: e.to_date, employee: e.employee_id, cause: e.cause, detail: e.detail,
       // The outcome's note is usually the event's detail already; shown once.
       note: (e.type === 'done' || e.type === 'skipped') && t.status === e.type && t.note !== e.detail ? t.note : null,
     });

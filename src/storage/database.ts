@@ -10,6 +10,7 @@ import * as m0005 from '../../db/migrations/0005_workflows.ts';
 import * as m0006 from '../../db/migrations/0006_reconciliation.ts';
 import * as m0007 from '../../db/migrations/0007_compact_storage.ts';
 import * as m0008 from '../../db/migrations/0008_dashboard.ts';
+import * as m0009 from '../../db/migrations/0009_event_cause.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
@@ -17,7 +18,7 @@ import { currentUser, DatabaseProblemError, explainSqliteError } from './databas
 export { DatabaseProblemError } from './database-errors.ts';
 
 /** Migrations in order; listed here rather than read from disk so tests and the CLI run the same set. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_touches': m0001,
   '0002_calendar_sync': m0002,
   '0003_user_moves': m0003,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_reconciliation': m0006,
   '0007_compact_storage': m0007,
   '0008_dashboard': m0008,
+  '0009_event_cause': m0009,
 };
 
 export type DB = Kysely<Database>;
@@ -37,19 +39,20 @@ const connections = new WeakMap<DB, { sqlite: SQLite.Database; file: string }>()
  * Runs `work` in one transaction on the database's own connection, with statements it prepares
  * once and runs many times (hundreds of thousands of rows: a statement built and compiled per
  * row costs more than the row). kysely holds its connection lock meanwhile, so no other query
- * of this process interleaves; `work` is synchronous, as better-sqlite3 is. SQLite's errors come
+ * of this process interleaves; its statements run synchronously, as better-sqlite3's do, and
+ * `work` may then go on with repository functions on `trx`, the same transaction. SQLite's errors come
  * out explained, as from any other query.
  */
-export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Database) => T): Promise<T> {
+export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Database, trx: DB) => T | Promise<T>): Promise<T> {
   const connection = connections.get(db);
   if (!connection) throw new Error('bulk writes need the database itself, not a transaction of it');
   const { sqlite, file } = connection;
-  return db.transaction().execute(async () => {
+  return db.transaction().execute(async (trx) => {
     const cache = sqlite.pragma('cache_size', { simple: true }) as number;
     // A larger page cache while hundreds of thousands of rows and their index pages are written.
     sqlite.pragma('cache_size = -131072');
     try {
-      return work(sqlite);
+      return await work(sqlite, trx as unknown as DB);
     } catch (error) {
       throw explainSqliteError(error, file);
     } finally {

@@ -106,3 +106,29 @@ export async function feedFingerprints(db: DB): Promise<Map<string, string>> {
 export async function purgeCancelledFeedEvents(db: DB, before: string): Promise<void> {
   await db.deleteFrom('ics_events').where('status', '=', 'cancelled').where('updated_at', '<', before).execute();
 }
+
+/** One event of an employee's feed by its key (confirmed or cancelled), or undefined. */
+export async function feedEvent(db: DB, employeeId: string, eventKey: string): Promise<IcsEventRow | undefined> {
+  return db.selectFrom('ics_events').selectAll().where('employee_id', '=', employeeId).where('event_key', '=', eventKey).executeTakeFirst();
+}
+
+/** Writes a feed event as it is given (new, or revived under its key with the row's SEQUENCE). */
+export async function putFeedEvent(db: DB, row: IcsEventRow): Promise<void> {
+  await db.insertInto('ics_events').values(row)
+    .onConflict((oc) => oc.columns(['employee_id', 'event_key']).doUpdateSet({
+      sequence: row.sequence, status: 'confirmed', payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at,
+    }))
+    .execute();
+}
+
+/** Rewrites an existing feed event's content (with its raised SEQUENCE). */
+export async function updateFeedEvent(db: DB, row: IcsEventRow): Promise<void> {
+  await db.updateTable('ics_events').set({ sequence: row.sequence, payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at })
+    .where('employee_id', '=', row.employee_id).where('event_key', '=', row.event_key).execute();
+}
+
+/** Marks a feed event cancelled with the given SEQUENCE: kept, so subscribed calendars drop it. */
+export async function cancelFeedEvent(db: DB, employeeId: string, eventKey: string, sequence: number, nowIso: string): Promise<void> {
+  await db.updateTable('ics_events').set({ status: 'cancelled', sequence, updated_at: nowIso })
+    .where('employee_id', '=', employeeId).where('event_key', '=', eventKey).execute();
+}

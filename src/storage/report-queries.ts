@@ -38,7 +38,8 @@ export async function reportTouches(db: DB): Promise<ReportTouch[]> {
 export async function movesByOwner(db: DB): Promise<Map<string, number>> {
   const moves = await db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('type', '=', 'rescheduled')
-    .where((eb) => eb.or([eb('detail', '=', 'moved in the calendar by the employee'), eb('detail', 'like', 'snoozed%')]))
+    // By the typed cause: the words are for people (and may be in any wording or language).
+    .where('cause', '=', 'employee')
     .groupBy('touch_id').execute();
   return new Map(moves.map((m) => [m.touch_id, Number(m.n)]));
 }

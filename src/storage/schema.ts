@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Table types of the SQLite database (see db/migrations). */
 export interface Database {
@@ -127,5 +127,13 @@ export interface TouchEventRow {
   employee_id: string | null;
   from_date: string | null;
   to_date: string | null;
+  /** Why it happened (db/migrations/0009_event_cause.ts); `detail` says it in words. */
+  cause: EventCause;
   detail: string | null;
 }
+
+/** Who or what made a history line: what reports go by, never the English `detail`. */
+export type EventCause = 'employee' | 'plan' | 'overdue' | 'handover' | 'workflow';
+
+/** A history line as stored. */
+export type TouchEvent = Selectable<TouchEventRow>;

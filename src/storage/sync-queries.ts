@@ -13,9 +13,11 @@ export async function syncedTouches(db: DB, window: { from: string; to: string }
   return q.execute();
 }
 
-/** Touches by id (the members of a calendar entry). */
+/** Touches by id (the members of a calendar entry, a day's silence alerts): asked in slices, as SQLite takes a bounded number of parameters. */
 export async function touchesByIds(db: DB, ids: readonly string[]): Promise<TouchRow[]> {
-  return ids.length ? db.selectFrom('touches').selectAll().where('id', 'in', [...ids]).execute() : [];
+  const out: TouchRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...await db.selectFrom('touches').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute());
+  return out;
 }
 
 /** One touch by id. */
@@ -54,10 +56,7 @@ export async function employeesHoldingTouchesOf(db: DB, clientIds: readonly stri
 }
 
 /** Where the history log is: a pass keeps it, the next asks what happened after. */
-export async function historyPoint(db: DB): Promise<number> {
-  const row = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  return Number(row?.seq ?? 0);
-}
+export { historyPoint } from './touch-history.ts';
 
 /** Employees with calendar calls still to make (retries, paused calendars, unresolved writes). */
 export async function employeesWithPendingWrites(db: DB): Promise<string[]> {

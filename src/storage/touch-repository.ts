@@ -4,7 +4,8 @@ import { isOverdue } from '../domain/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
-import type { TouchRow, TouchEventRow } from './schema.ts';
+import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
+import { recordOutcomes } from './touch-outcomes.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -30,12 +31,12 @@ export interface SaveSummary {
  */
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
-  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string> } = {},
+  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
 ): Promise<SaveSummary> {
-  const { onlyClients, clients } = scope;
+  const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   const only = onlyClients ? new Set(onlyClients) : undefined;
-  await inBulkTransaction(db, (sqlite) => {
+  await inBulkTransaction(db, async (sqlite, trx) => {
     // What is stored, as one string per touch (its status and planned fields), read in one scan
     // of the rows a plan can affect: compared in memory, so only what changed is written.
     let from = window.from;
@@ -50,8 +51,7 @@ export async function savePlan(
     const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
-    const cancel = sqlite.prepare(`update touches set status = 'cancelled', updated_at = ? where id = ? and status = 'planned'`);
-    const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail) values (?, ?, ?, ?, ?, ?, ?)');
+    const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
     const keep = new Set<string>();
     for (const t of touches) {
@@ -74,13 +74,14 @@ export async function savePlan(
       }
       update.run(...values, nowIso, t.id);
       if (status === 'cancelled') {
-        log.run(t.id, 'restored', nowIso, t.employee, date, t.date, null);
+        log.run(t.id, 'restored', nowIso, t.employee, date, t.date, null, 'plan');
         summary.restored++;
       } else if (employee !== t.employee) {
-        log.run(t.id, 'reassigned', nowIso, t.employee, date, t.date, `from ${employee}`);
+        // Taken from someone who leaves by a handover: the handover's doing, not a change of plan.
+        log.run(t.id, 'reassigned', nowIso, t.employee, date, t.date, `from ${employee}`, leavers?.has(employee) ? 'handover' : 'plan');
         summary.reassigned++;
       } else if (date !== t.date || start !== t.start) {
-        log.run(t.id, 'rescheduled', nowIso, t.employee, date, t.date, 'plan changed');
+        log.run(t.id, 'rescheduled', nowIso, t.employee, date, t.date, 'plan changed', 'plan');
         summary.rescheduled++;
       } else summary.updated++;
     }
@@ -100,11 +101,9 @@ export async function savePlan(
       if (row[5] === 1 && (!clients || clients.has(row[4] as string))) continue;
       gone.push(row);
     }
-    for (const [id, employee, date] of gone) {
-      cancel.run(nowIso, id);
-      log.run(id, 'cancelled', nowIso, employee, date, null, 'no longer in the plan');
-      summary.cancelled++;
-    }
+    // In the same transaction, by the one writer of outcomes (the statements above are done with).
+    const cancelled = await recordOutcomes(trx, gone.map((row) => row[0] as string), { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
+    summary.cancelled += cancelled.filter((r) => r.recorded).length;
   });
   return summary;
 }
@@ -151,10 +150,6 @@ export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string)
   };
 }
 
-function event(touchId: string, type: TouchEventRow['type'], at: string, employee: string | null, fromDate: string | null, toDate: string | null, detail: string | null = null): Omit<TouchEventRow, 'seq'> {
-  return { touch_id: touchId, type, at, employee_id: employee, from_date: fromDate, to_date: toDate, detail };
-}
-
 /**
  * Everything the planner needs from storage: resolutions and earlier placements. Read in one
  * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
@@ -181,56 +176,8 @@ export async function loadHistory(db: DB): Promise<PlannerHistory> {
 }
 
 export { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
-import { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
-
-/** A touch by full id or by an unambiguous prefix of at least 6 characters. */
-export async function findTouch(db: DB, idOrPrefix: string): Promise<TouchRow> {
-  const exact = await db.selectFrom('touches').selectAll().where('id', '=', idOrPrefix).executeTakeFirst();
-  if (exact) return exact;
-  if (idOrPrefix.length >= 6) {
-    const rows = await db.selectFrom('touches').selectAll().where('id', 'like', `${idOrPrefix.replace(/[%_]/g, '')}%`).limit(2).execute();
-    if (rows.length === 1) return rows[0]!;
-    if (rows.length > 1) throw new TouchNotFoundError(`touch id prefix ${idOrPrefix} matches several touches; give more characters`);
-  }
-  throw new TouchNotFoundError(`no touch with id ${idOrPrefix} (run "touchbase plan" to record the plan, then use an id it prints)`);
-}
-
-export interface Outcome {
-  /** ISO instant it happened. */
-  readonly at: string;
-  /** Local date it counts for (in the employee's zone). */
-  readonly date: string;
-  readonly by: string | undefined;
-  readonly note: string | undefined;
-}
-
-/** Records a touch as done. Refuses a touch that is already done, skipped or cancelled. */
-export async function markDone(db: DB, id: string, outcome: Outcome): Promise<TouchRow> {
-  return resolve(db, id, 'done', outcome);
-}
-
-/** Records a touch as skipped, with the reason. */
-export async function markSkipped(db: DB, id: string, outcome: Outcome & { note: string }): Promise<TouchRow> {
-  return resolve(db, id, 'skipped', outcome);
-}
-
-/** Runs `work` in a transaction, or in the caller's when `db` already is one (kysely does not nest them). */
-export async function inTransaction<T>(db: DB, work: (trx: DB) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute((trx) => work(trx as unknown as DB));
-}
-
-async function resolve(db: DB, idOrPrefix: string, status: 'done' | 'skipped', o: Outcome): Promise<TouchRow> {
-  return inTransaction(db, async (trx) => {
-    const row = await findTouch(trx, idOrPrefix);
-    if (row.status !== 'planned') throw new TouchStateError(`touch ${row.id} is already ${row.status}${row.resolved_at ? ` (${row.resolved_at})` : ''}`);
-    const by = o.by ?? row.employee_id;
-    await trx.updateTable('touches')
-      .set({ status, resolved_at: o.at, resolved_date: status === 'done' ? o.date : row.date, resolved_by: by, note: o.note ?? null, updated_at: o.at })
-      .where('id', '=', row.id).where('status', '=', 'planned').execute();
-    await trx.insertInto('touch_events').values(event(row.id, status, o.at, by, row.date, o.date, o.note ?? null)).execute();
-    return { ...row, status, resolved_at: o.at, resolved_date: o.date, resolved_by: by, note: o.note ?? null };
-  });
-}
+export { findTouch, inTransaction, markDone, markSkipped, recordOutcome, recordOutcomes, skipDeletedInCalendar, type Outcome } from './touch-outcomes.ts';
+export { moveOverdue, reopenTouch, rescheduleByUser } from './touch-moves.ts';
 
 export interface HistoryLine {
   seq: number;
@@ -242,6 +189,8 @@ export interface HistoryLine {
   employee: string | null;
   fromDate: string | null;
   toDate: string | null;
+  /** Why it happened (a person, the plan, the overdue check, a handover, a workflow). */
+  cause: EventCause;
   detail: string | null;
 }
 
@@ -252,18 +201,19 @@ export interface HistoryLine {
 export async function listHistory(db: DB, filter: { client?: string; limit?: number; planned?: boolean } = {}): Promise<HistoryLine[]> {
   let q = db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
     .select(['touch_events.seq', 'touch_events.at', 'touch_events.type', 'touch_events.touch_id', 'touches.client_id', 'touches.title',
-      'touch_events.employee_id', 'touch_events.from_date', 'touch_events.to_date', 'touch_events.detail'])
+      'touch_events.employee_id', 'touch_events.from_date', 'touch_events.to_date', 'touch_events.cause', 'touch_events.detail'])
     .orderBy('touch_events.seq', 'asc');
   if (filter.client) q = q.where('touches.client_id', '=', filter.client);
   const lines: HistoryLine[] = (await q.execute()).map((r) => ({
     seq: r.seq, at: r.at, type: r.type, touchId: r.touch_id, client: r.client_id, title: r.title,
-    employee: r.employee_id, fromDate: r.from_date, toDate: r.to_date, detail: r.detail,
+    employee: r.employee_id, fromDate: r.from_date, toDate: r.to_date, cause: r.cause, detail: r.detail,
   }));
   if (filter.planned ?? true) {
     let t = db.selectFrom('touches').select(['id', 'created_at', 'client_id', 'title', 'employee_id', 'date', 'source']).orderBy('created_at');
     if (filter.client) t = t.where('client_id', '=', filter.client);
     const planned: HistoryLine[] = (await t.execute()).map((r) => ({
-      seq: 0, at: r.created_at, type: 'planned', touchId: r.id, client: r.client_id, title: r.title, employee: r.employee_id, fromDate: null, toDate: r.date, detail: r.source,
+      seq: 0, at: r.created_at, type: 'planned', touchId: r.id, client: r.client_id, title: r.title, employee: r.employee_id, fromDate: null, toDate: r.date,
+      cause: PLANNER_SOURCE.test(r.source) ? 'plan' : 'workflow', detail: r.source,
     }));
     // Merged by time, each list keeping its own order (the log's is the order things were recorded).
     const merged: HistoryLine[] = [];
@@ -276,54 +226,6 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
     return filter.limit ? merged.slice(0, filter.limit) : merged;
   }
   return filter.limit ? lines.slice(0, filter.limit) : lines;
-}
-
-/**
- * The employee moved the touch's event in their calendar: the touch takes that time, keeps
- * it on every re-plan, and the history says who moved it.
- */
-export async function rescheduleByUser(
-  db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string, detail = 'moved in the calendar by the employee',
-): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
-    if (!row || row.status !== 'planned' || (row.date === to.date && row.start_at === to.start)) return false;
-    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
-    await trx.insertInto('touch_events').values(event(touchId, 'rescheduled', nowIso, row.employee_id, row.date, to.date, detail)).execute();
-    return true;
-  });
-}
-
-/**
- * The employee deleted the touch's event in their own calendar (a successful read showed it):
- * their decision, recorded as the touch skipped by them. A touch that is no longer open (done,
- * skipped, cancelled) keeps its outcome. Returns whether the touch was skipped now.
- */
-export async function skipDeletedInCalendar(db: DB, touchId: string, employeeId: string, nowIso: string): Promise<boolean> {
-  const touch = await db.selectFrom('touches').select(['status', 'date']).where('id', '=', touchId).executeTakeFirst();
-  if (touch?.status !== 'planned') return false;
-  const note = 'deleted from the calendar by the employee';
-  await db.updateTable('touches').set({ status: 'skipped', resolved_at: nowIso, resolved_date: touch.date, resolved_by: employeeId, note, updated_at: nowIso })
-    .where('id', '=', touchId).where('status', '=', 'planned').execute();
-  await db.insertInto('touch_events').values(event(touchId, 'skipped', nowIso, employeeId, touch.date, touch.date, note)).execute();
-  return true;
-}
-
-/**
- * Undoes a done or skipped outcome (a click undone from the one-click page): the touch is
- * planned again, its resolution cleared, and the history says so ("restored", with `detail`).
- * Refused (false) unless the touch still has the status `was` — the plan or another command
- * may have changed it since.
- */
-export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skipped', nowIso: string, detail: string): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    const row = await trx.selectFrom('touches').select(['status', 'date', 'employee_id']).where('id', '=', touchId).executeTakeFirst();
-    if (!row || row.status !== was) return false;
-    await trx.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
-      .where('id', '=', touchId).where('status', '=', was).execute();
-    await trx.insertInto('touch_events').values(event(touchId, 'restored', nowIso, row.employee_id, row.date, row.date, detail)).execute();
-    return true;
-  });
 }
 
 /**

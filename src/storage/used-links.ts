@@ -20,3 +20,10 @@ export async function forgetUsedTokens(db: DB, touchId: string, action: string):
 export async function touchById(db: DB, touchId: string): Promise<TouchRow | undefined> {
   return db.selectFrom('touches').selectAll().where('id', '=', touchId).executeTakeFirst();
 }
+
+/** How many times each touch was snoozed by link (touches never snoozed are absent). */
+export async function snoozeCounts(db: DB): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('used_links').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('action', '=', 'snooze').groupBy('touch_id').execute();
+  return new Map(rows.map((r) => [r.touch_id, Number(r.n)]));
+}

@@ -3,7 +3,8 @@ import type { Config } from '../domain/types.ts';
 import { contactsFor } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import type { DB } from '../storage/database.ts';
-import { inTransaction } from '../storage/touch-repository.ts';
+import { inTransaction } from '../storage/touch-outcomes.ts';
+import { receivedEvent, recordReceivedEvent } from '../storage/workflow-repository.ts';
 import { localDateOf } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 import { translator } from '../i18n/translator.ts';
@@ -77,13 +78,12 @@ export interface EventOutcome {
 export async function receiveEvent(db: DB, config: Config, event: BusinessEvent, now: DateTime): Promise<EventOutcome> {
   const { touches, ref, at } = eventTouches(config, event, now);
   return inTransaction(db, async (trx) => {
-    const seen = await trx.selectFrom('business_events').select('touch_ids')
-      .where('name', '=', event.name).where('client_id', '=', event.client).where('ref', '=', ref).executeTakeFirst();
-    if (seen) return { created: false, touchIds: JSON.parse(seen.touch_ids) as string[], ref };
+    const seen = await receivedEvent(trx, { name: event.name, client: event.client, ref });
+    if (seen) return { created: false, touchIds: seen, ref };
     const nowIso = now.toUTC().toISO()!;
     await insertWorkflowTouches(trx, touches, nowIso);
     const touchIds = touches.map((t) => workflowTouchId(t.identity));
-    await trx.insertInto('business_events').values({ name: event.name, client_id: event.client, ref, at, touch_ids: JSON.stringify(touchIds), received_at: nowIso }).execute();
+    await recordReceivedEvent(trx, { name: event.name, client: event.client, ref, at, touchIds, receivedAt: nowIso });
     return { created: true, touchIds, ref };
   });
 }

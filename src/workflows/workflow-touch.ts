@@ -2,7 +2,7 @@ import type { Client, Config, Employee, Touch } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
-import { inTransaction } from '../storage/touch-repository.ts';
+import { insertTouchesIfNew } from '../storage/workflow-repository.ts';
 import { WorkCalendar } from '../planner/work-calendar.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localDateOf, localToMs } from '../planner/zoned-time.ts';
@@ -78,24 +78,13 @@ export function timedAt(employee: Employee, startMs: number, minutes: number): {
  * Returns the ids that were new.
  */
 export async function insertWorkflowTouches(db: DB, touches: readonly WorkflowTouch[], nowIso: string): Promise<string[]> {
-  if (touches.length === 0) return [];
-  return inTransaction(db, async (trx) => {
-    const inserted: string[] = [];
-    for (const t of touches) {
-      const row: TouchRow = {
-        id: touchKey(t.identity).id, source: t.source, series: t.identity, kind: t.kind, client_id: t.client,
-        contact_ids: JSON.stringify(t.contacts), employee_id: t.employee, date: t.date, start_at: t.start, end_at: t.end,
-        all_day: t.allDay ? 1 : 0, title: t.title, window_from: t.date, window_to: t.dueBy, remind: JSON.stringify(t.remind),
-        status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: nowIso, updated_at: nowIso,
-        moved_by_user: 0, overdue_from: null, body: t.body ?? null,
-      };
-      const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
-      await trx.insertInto('touch_events').values({ touch_id: row.id, type: 'planned', at: nowIso, employee_id: t.employee, from_date: null, to_date: t.date, detail: t.source }).execute();
-      inserted.push(row.id);
-    }
-    return inserted;
-  });
+  return insertTouchesIfNew(db, touches.map((t): TouchRow => ({
+    id: touchKey(t.identity).id, source: t.source, series: t.identity, kind: t.kind, client_id: t.client,
+    contact_ids: JSON.stringify(t.contacts), employee_id: t.employee, date: t.date, start_at: t.start, end_at: t.end,
+    all_day: t.allDay ? 1 : 0, title: t.title, window_from: t.date, window_to: t.dueBy, remind: JSON.stringify(t.remind),
+    status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: nowIso, updated_at: nowIso,
+    moved_by_user: 0, overdue_from: null, body: t.body ?? null,
+  })), nowIso);
 }
 
 /** The id a workflow touch gets. */

@@ -77,13 +77,13 @@ export async function recordHistory(dbFile: string): Promise<void> {
   try {
     await db.insertInto('touches').values([...HISTORY]).execute();
     for (const t of HISTORY) {
-      await db.insertInto('touch_events').values({ touch_id: t.id, type: 'planned', at: '2027-01-01T00:00:00Z', employee_id: t.employee_id, from_date: null, to_date: t.date, detail: null }).execute();
+      await db.insertInto('touch_events').values({ touch_id: t.id, type: 'planned', at: '2027-01-01T00:00:00Z', employee_id: t.employee_id, from_date: null, to_date: t.date, detail: null, cause: 'plan' }).execute();
       if (t.status !== 'planned') {
-        await db.insertInto('touch_events').values({ touch_id: t.id, type: t.status as 'done' | 'skipped', at: t.resolved_at!, employee_id: t.employee_id, from_date: t.date, to_date: t.date, detail: t.note }).execute();
+        await db.insertInto('touch_events').values({ touch_id: t.id, type: t.status as 'done' | 'skipped', at: t.resolved_at!, employee_id: t.employee_id, from_date: t.date, to_date: t.date, detail: t.note, cause: 'employee' }).execute();
       }
     }
     // Oleg moved his May call to Beta in his calendar before doing it.
-    await db.insertInto('touch_events').values({ touch_id: HISTORY[4]!.id, type: 'rescheduled', at: '2027-05-03T08:00:00Z', employee_id: 'oleg', from_date: '2027-05-03', to_date: '2027-05-05', detail: 'moved in the calendar by the employee' }).execute();
+    await db.insertInto('touch_events').values({ touch_id: HISTORY[4]!.id, type: 'rescheduled', at: '2027-05-03T08:00:00Z', employee_id: 'oleg', from_date: '2027-05-03', to_date: '2027-05-05', detail: 'moved in the calendar by the employee', cause: 'employee' }).execute();
   } finally {
     await db.destroy();
   }

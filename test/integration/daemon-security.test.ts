@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { openDatabase, openMigrated } from '../../src/storage/database.ts';
 import { prepareFeedFolder } from '../../src/storage/private-files.ts';
-import { DaemonLock } from '../../src/daemon/daemon-lock.ts';
+import { DaemonLock } from '../../src/storage/daemon-lock.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
 import { WeakSecretError } from '../../src/storage/local-secrets.ts';
 import { tempDir } from '../helpers/config-folder.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { openMigrated } from '../../src/storage/database.ts';
-import { DaemonAlreadyRunningError } from '../../src/daemon/daemon-lock.ts';
+import { DaemonAlreadyRunningError } from '../../src/storage/daemon-lock.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';

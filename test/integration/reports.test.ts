@@ -56,10 +56,10 @@ async function history(): Promise<DB> {
     touch('b3', { client: 'beta', employee: 'oleg', source: 'rule:buyer-calls', contacts: ['beta-buyer2'], date: '2027-05-07', windowTo: '2027-05-31', status: 'skipped' }),
   ]).execute();
   for (const [id, from, to] of [['b1', '2027-05-03', '2027-05-05'], ['b2', '2027-05-28', '2027-05-30'], ['b2', '2027-05-30', '2027-06-01']]) {
-    await db.insertInto('touch_events').values({ touch_id: id!, type: 'rescheduled', at: `${from}T08:00:00Z`, employee_id: 'oleg', from_date: from!, to_date: to!, detail: 'moved in the calendar by the employee' }).execute();
+    await db.insertInto('touch_events').values({ touch_id: id!, type: 'rescheduled', at: `${from}T08:00:00Z`, employee_id: 'oleg', from_date: from!, to_date: to!, detail: 'moved in the calendar by the employee', cause: 'employee' }).execute();
   }
   // A move by the plan is not the employee's.
-  await db.insertInto('touch_events').values({ touch_id: 'a2', type: 'rescheduled', at: '2027-05-01T08:00:00Z', employee_id: 'anna', from_date: '2027-05-18', to_date: '2027-05-20', detail: 'plan changed' }).execute();
+  await db.insertInto('touch_events').values({ touch_id: 'a2', type: 'rescheduled', at: '2027-05-01T08:00:00Z', employee_id: 'anna', from_date: '2027-05-18', to_date: '2027-05-20', detail: 'plan changed', cause: 'plan' }).execute();
   return db;
 }
 
@@ -77,6 +77,18 @@ describe('director reports on a fixed history', () => {
     const r = punctualityReport(await loadReportContext(await history(), config, TODAY));
     const by = Object.fromEntries(r.rows.map((x) => [x.employee, [x.on_time, x.late, x.rescheduled, x.skipped, x.missed]]));
     expect(by).toEqual({ anna: [1, 1, 0, 0, 1], oleg: [1, 0, 3, 1, 1], pavel: [1, 0, 0, 0, 0] });
+  });
+
+  it('punctuality counts a move as the employee\'s by its cause, whatever its words say', async () => {
+    const db = await history();
+    // Words that read like the employee's, but the overdue check moved it; and the employee's move in other words.
+    await db.insertInto('touch_events').values([
+      { touch_id: 'a5', type: 'rescheduled', at: '2027-05-02T08:00:00Z', employee_id: 'anna', from_date: '2027-06-18', to_date: '2027-06-20', detail: 'moved in the calendar by the employee', cause: 'overdue' },
+      { touch_id: 'a5', type: 'rescheduled', at: '2027-05-03T08:00:00Z', employee_id: 'anna', from_date: '2027-06-20', to_date: '2027-06-22', detail: 'перенесено сотрудником', cause: 'employee' },
+      { touch_id: 'a5', type: 'rescheduled', at: '2027-05-04T08:00:00Z', employee_id: 'anna', from_date: '2027-06-22', to_date: '2027-06-23', detail: null, cause: 'employee' },
+    ]).execute();
+    const r = punctualityReport(await loadReportContext(db, config, TODAY));
+    expect(r.rows.find((x) => x.employee === 'anna')?.rescheduled).toBe(2);
   });
 
   it('overdue: every overdue touch, oldest first, with its owner', async () => {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { CronSchedule } from '../../src/daemon/cron-schedule.ts';
 import { Scheduler, type Job, type JobRun } from '../../src/daemon/scheduler.ts';
-import { jobState } from '../../src/daemon/job-store.ts';
+import { jobState } from '../../src/storage/job-repository.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 

@@ -1,5 +1,6 @@
 import type { DB } from '../../storage/database.ts';
 import type { IcsEventRow } from '../../storage/schema.ts';
+import { cancelFeedEvent, feedEvent, feedEvents, putFeedEvent, updateFeedEvent } from '../../storage/feed-repository.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import type { Clock } from '../../clock.ts';
 
@@ -27,11 +28,7 @@ export class IcsCalendar implements CalendarPort {
       employee_id: owner.employeeId, event_key: event.key, sequence: existing ? existing.sequence + 1 : 0,
       status: 'confirmed', payload: JSON.stringify(event), content_hash: event.contentHash, date: event.start.slice(0, 10), updated_at: this.#now(),
     };
-    await this.#db.insertInto('ics_events').values(row)
-      .onConflict((oc) => oc.columns(['employee_id', 'event_key']).doUpdateSet({
-        sequence: row.sequence, status: 'confirmed', payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at,
-      }))
-      .execute();
+    await putFeedEvent(this.#db, row);
     return toRemote(row);
   }
 
@@ -39,16 +36,14 @@ export class IcsCalendar implements CalendarPort {
     const existing = await this.#row(owner.employeeId, providerId);
     if (!existing || existing.status === 'cancelled') throw new CalendarError('not_found', `no event ${providerId} in the feed of ${owner.employeeId}`);
     const row: IcsEventRow = { ...existing, sequence: existing.sequence + 1, payload: JSON.stringify(event), content_hash: event.contentHash, date: event.start.slice(0, 10), updated_at: this.#now() };
-    await this.#db.updateTable('ics_events').set({ sequence: row.sequence, payload: row.payload, content_hash: row.content_hash, date: row.date, updated_at: row.updated_at })
-      .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
+    await updateFeedEvent(this.#db, row);
     return toRemote(row);
   }
 
   async remove(owner: CalendarOwner, providerId: string): Promise<void> {
     const existing = await this.#row(owner.employeeId, providerId);
     if (!existing || existing.status === 'cancelled') return;
-    await this.#db.updateTable('ics_events').set({ status: 'cancelled', sequence: existing.sequence + 1, updated_at: this.#now() })
-      .where('employee_id', '=', owner.employeeId).where('event_key', '=', providerId).execute();
+    await cancelFeedEvent(this.#db, owner.employeeId, providerId, existing.sequence + 1, this.#now());
   }
 
   async read(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
@@ -58,12 +53,12 @@ export class IcsCalendar implements CalendarPort {
 
   async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
     // Nobody edits a subscribed feed: what we wrote is what there is.
-    const rows = await this.#db.selectFrom('ics_events').selectAll().where('employee_id', '=', owner.employeeId).execute();
+    const rows = await feedEvents(this.#db, owner.employeeId);
     return rows.map(toRemote).filter((e) => e.start.slice(0, 10) >= from && e.start.slice(0, 10) <= to);
   }
 
   #row(employee: string, key: string): Promise<IcsEventRow | undefined> {
-    return this.#db.selectFrom('ics_events').selectAll().where('employee_id', '=', employee).where('event_key', '=', key).executeTakeFirst();
+    return feedEvent(this.#db, employee, key);
   }
 
   #now(): string {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getInfo } from '../../daemon/job-store.ts';
+import { getInfo } from '../../storage/job-repository.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
-import { DaemonLock } from '../../daemon/daemon-lock.ts';
+import { DaemonLock } from '../../storage/daemon-lock.ts';
 import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
 import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';

@@ -4,14 +4,15 @@ import { runDailyWorkflows } from '../../workflows/daily.ts';
 import { runWeeklyDigest } from '../../workflows/digest.ts';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
-import { DaemonLock } from '../../daemon/daemon-lock.ts';
-import { getInfo } from '../../daemon/job-store.ts';
+import { DaemonLock } from '../../storage/daemon-lock.ts';
+import { getInfo } from '../../storage/job-repository.ts';
 import { loadReportContext } from '../../reports/report-data.ts';
 import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
 import { translator } from '../../i18n/translator.ts';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
 import type { Config } from '../../domain/types.ts';
 import type { DB } from '../../storage/database.ts';
+import { touchesByIds } from '../../storage/sync-queries.ts';
 import type { Clock } from '../../clock.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -40,7 +41,7 @@ export function eventCommand(program: Command, io: CliIO): void {
           if (error instanceof EventRejectedError) throw new BadInputError(error.message);
           throw error;
         }
-        const touches = await db.selectFrom('touches').selectAll().where('id', 'in', [...result.touchIds]).execute();
+        const touches = await touchesByIds(db, result.touchIds);
         return { result, touches, synced: result.created ? await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock) : '' };
       });
       io.out(outcome.result.created ? `event ${name} for ${o.client} (ref ${outcome.result.ref}) recorded:\n` : `event ${name} for ${o.client} (ref ${outcome.result.ref}) was already recorded; nothing new:\n`);

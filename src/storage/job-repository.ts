@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { DB } from '../storage/database.ts';
-import type { DaemonJobRow } from '../storage/schema.ts';
+import type { DB } from './database.ts';
+import type { DaemonJobRow } from './schema.ts';
 
-/** The daemon's jobs as recorded in SQLite: what survives a restart. */
+/** The daemon's jobs and their watermarks as recorded in the database: what survives a restart. */
 export async function jobState(db: DB, name: string): Promise<DaemonJobRow> {
   const row = await db.selectFrom('daemon_jobs').selectAll().where('name', '=', name).executeTakeFirst();
   return row ?? {
@@ -44,6 +44,7 @@ export async function recordFailure(db: DB, name: string, finishedIso: string, d
   return row?.failures ?? 1;
 }
 
+/** Facts the daemon publishes for `status`, `/readyz` and the dashboard (its URL, a job's time-out, a provider's state). */
 export async function setInfo(db: DB, values: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
     await db.insertInto('daemon_info').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { privateFile } from '../storage/private-files.ts';
+import { privateFile } from './private-files.ts';
 
 export { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 
 /**
- * One daemon per database. The lock is an exclusive SQLite transaction held open on a file
+ * One daemon per SQLite database. The lock is an exclusive SQLite transaction held open on a file
  * beside the database: the operating system drops it when the process ends however it ends
  * (kill -9, power loss), so there is no stale lock to clean up, unlike a pid file.
  */

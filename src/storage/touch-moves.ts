@@ -1,0 +1,55 @@
+import type { DB } from './database.ts';
+import type { TouchRow } from './schema.ts';
+import { appendHistory } from './touch-history.ts';
+import { inTransaction } from './touch-outcomes.ts';
+
+/**
+ * The employee moved the touch's event in their calendar (or snoozed it by link): the touch
+ * takes that time, keeps it on every re-plan, and the history says the employee moved it.
+ */
+export async function rescheduleByUser(
+  db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string, detail = 'moved in the calendar by the employee',
+): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
+    if (!row || row.status !== 'planned' || (row.date === to.date && row.start_at === to.start)) return false;
+    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
+    await appendHistory(trx, [{ touch_id: touchId, type: 'rescheduled', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: to.date, detail, cause: 'employee' }]);
+    return true;
+  });
+}
+
+/**
+ * The daily check moves an overdue touch forward (to the next working day): the plan keeps the
+ * new day, `overdue_from` keeps the day it was first due, and the history says the check moved it.
+ */
+export async function moveOverdue(
+  db: DB, touch: Pick<TouchRow, 'id' | 'date' | 'employee_id' | 'overdue_from'>, to: { date: string; start: string; end: string }, nowIso: string,
+): Promise<string> {
+  const overdueFrom = touch.overdue_from ?? touch.date;
+  await inTransaction(db, async (trx) => {
+    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, overdue_from: overdueFrom, updated_at: nowIso }).where('id', '=', touch.id).execute();
+    await appendHistory(trx, [{
+      touch_id: touch.id, type: 'rescheduled', at: nowIso, employee_id: touch.employee_id, from_date: touch.date, to_date: to.date,
+      detail: `overdue since ${overdueFrom}: moved to the next working day`, cause: 'overdue',
+    }]);
+  });
+  return overdueFrom;
+}
+
+/**
+ * Undoes a done or skipped outcome (a click undone from the one-click page, the person's own
+ * decision): the touch is planned again, its resolution cleared, and the history says so
+ * ("restored", with `detail`). Refused (false) unless the touch still has the status `was` —
+ * the plan or another command may have changed it since.
+ */
+export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skipped', nowIso: string, detail: string): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('touches').select(['status', 'date', 'employee_id']).where('id', '=', touchId).executeTakeFirst();
+    if (!row || row.status !== was) return false;
+    await trx.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
+      .where('id', '=', touchId).where('status', '=', was).execute();
+    await appendHistory(trx, [{ touch_id: touchId, type: 'restored', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: row.date, detail, cause: 'employee' }]);
+    return true;
+  });
+}

@@ -1,0 +1,72 @@
+import type { DB } from './database.ts';
+import type { TouchRow } from './schema.ts';
+import { appendHistory } from './touch-history.ts';
+import { inTransaction } from './touch-outcomes.ts';
+
+/**
+ * What the workflows (business events, silence, overdue, escalations, digests) read and write:
+ * their own touches, the events received, and the facts their checks go by.
+ */
+
+/**
+ * Records workflow touches that do not exist yet (by id), each with a "planned" history line
+ * (its source as the words, `workflow` as the cause); an existing one is left as it is.
+ * Returns the ids that were new.
+ */
+export async function insertTouchesIfNew(db: DB, rows: readonly TouchRow[], nowIso: string): Promise<string[]> {
+  if (rows.length === 0) return [];
+  return inTransaction(db, async (trx) => {
+    const inserted: string[] = [];
+    for (const row of rows) {
+      const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      await appendHistory(trx, [{ touch_id: row.id, type: 'planned', at: nowIso, employee_id: row.employee_id, from_date: null, to_date: row.date, detail: row.source, cause: 'workflow' }]);
+      inserted.push(row.id);
+    }
+    return inserted;
+  });
+}
+
+/** A business event received before (the same name, client and ref): the touches it made. */
+export async function receivedEvent(db: DB, event: { name: string; client: string; ref: string }): Promise<string[] | undefined> {
+  const seen = await db.selectFrom('business_events').select('touch_ids')
+    .where('name', '=', event.name).where('client_id', '=', event.client).where('ref', '=', event.ref).executeTakeFirst();
+  return seen ? JSON.parse(seen.touch_ids) as string[] : undefined;
+}
+
+/** Records a business event as received, with the touches it made. */
+export async function recordReceivedEvent(
+  db: DB, event: { name: string; client: string; ref: string; at: string; touchIds: readonly string[]; receivedAt: string },
+): Promise<void> {
+  await db.insertInto('business_events').values({
+    name: event.name, client_id: event.client, ref: event.ref, at: event.at, touch_ids: JSON.stringify(event.touchIds), received_at: event.receivedAt,
+  }).execute();
+}
+
+/** Open touches dated before `today` that the overdue check looks at (a digest is a note to a director, never overdue). */
+export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow[]> {
+  return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '<', today)
+    .where('source', 'not like', 'digest:%').execute();
+}
+
+/** Open silence alerts and escalations: the daily check cancels those whose reason is gone. */
+export async function openAlerts(db: DB): Promise<Pick<TouchRow, 'id' | 'series' | 'date' | 'employee_id'>[]> {
+  return db.selectFrom('touches').select(['id', 'series', 'date', 'employee_id'])
+    .where('status', '=', 'planned')
+    .where((eb) => eb.or([eb('source', 'like', 'silence:%'), eb('source', 'like', 'escalation:%')])).execute();
+}
+
+/** What the silence check needs of each done touch. */
+export type DoneTouchFacts = Pick<TouchRow, 'client_id' | 'resolved_date' | 'date' | 'resolved_by' | 'employee_id' | 'title' | 'status'>;
+
+/** Every done touch, with what tells when, by whom and what it was. */
+export async function doneTouches(db: DB): Promise<DoneTouchFacts[]> {
+  return db.selectFrom('touches').select(['client_id', 'resolved_date', 'date', 'resolved_by', 'employee_id', 'title', 'status'])
+    .where('status', '=', 'done').execute();
+}
+
+/** The first day touchbase planned anything for each client (where silence counts from when nothing else says). */
+export async function trackedSinceByClient(db: DB): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]).groupBy('client_id').execute();
+  return new Map(rows.filter((r) => r.first).map((r) => [r.client_id, String(r.first).slice(0, 10)]));
+}
