@@ -63,7 +63,7 @@ export const EXPORTED_TABLES: readonly ExportTable[] = [
     moved_by_user: 'boolean', overdue_from: 'text?', body: 'text?',
   }),
   table('touch_events', ['seq'], {
-    seq: 'integer', touch_id: 'text', type: 'text', at: 'text', employee_id: 'text?', from_date: 'text?', to_date: 'text?', detail: 'text?',
+    seq: 'integer', touch_id: 'text', type: 'text', at: 'text', employee_id: 'text?', from_date: 'text?', to_date: 'text?', detail: 'text?', cause: 'text',
   }),
   table('calendar_sync', ['entry_id', 'employee_id', 'provider'], {
     entry_id: 'text', entry_date: 'text', members: 'text', employee_id: 'text', provider: 'text', event_key: 'text', desired: 'text',
