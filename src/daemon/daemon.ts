@@ -282,6 +282,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#work = undefined;
       this.#running = undefined;
     }
+    // Answered, but cut short: not a success (the scheduler records an interruption by the stop,
+    // which runs it again at the next start, or a newer configuration's sync follows at once).
+    if (report.stopped) {
+      if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
+      throw new Error(`stopped before it finished (${report.summary})`);
+    }
     const now = this.#clock.now();
     this.#metrics!.recordWork(report, now);
     const info: Record<string, string> = {};

@@ -26,6 +26,8 @@ export interface WorkReport {
   /** The providers this run wrote to, and whether all went well there. */
   readonly providers: readonly { readonly provider: string; readonly ok: boolean }[];
   readonly feeds: number;
+  /** Cut short by the stop (or a newer configuration): what it did is recorded, the rest waits for the next run. */
+  readonly stopped?: boolean;
 }
 
 export interface WorkDeps {
@@ -53,7 +55,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
     checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${r.silent} silent clients, ${r.silenceAlerts} new alerts, ${r.silenceEscalated} escalated; ${r.cleared} alerts cleared; `;
   }
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
-  if (deps.signal.aborted) return report('stopped before the calendars were written', 0);
+  if (deps.signal.aborted) return { ...report('stopped before the calendars were written', 0), stopped: true };
   // As far as anything changed since the last pass: one client edited re-plans that client and
   // rewrites the calendars of the people who serve it.
   const pass = await planAndSync(db, config, clock, {
@@ -78,6 +80,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,
     providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
+    stopped: deps.signal.aborted,
   };
 }
 

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { openMigrated } from '../../src/storage/database.ts';
 import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../helpers/real-daemon.ts';
 
@@ -8,6 +10,19 @@ import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../he
 function jobPids(text: string): number[] {
   return [...text.matchAll(/"jobPid":(\d+)[^\n]*"msg":"job process started/g)].map((m) => Number(m[1]));
 }
+
+/**
+ * A company whose first plan and sync take a few seconds (the example's takes under one), so a
+ * signal sent when the sync starts finds it running.
+ */
+let large: string;
+beforeAll(() => {
+  // Its own folder: the helpers' temporary folders are removed after each test.
+  large = join(mkdtempSync(join(tmpdir(), 'touchbase-large-')), 'config');
+  const made = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'demo-data', '--clients', '2000', '--out', large], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`demo-data failed: ${made.stderr}`);
+});
+afterAll(() => rmSync(join(large, '..'), { recursive: true, force: true }));
 
 describe('one SIGTERM stops the real daemon and every process it started', () => {
   it('with a spare job process waiting and a configuration edit in flight: gone within 5 s, exit 0, no child left', async () => {
@@ -17,7 +32,9 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     const text = readFileSync(rules, 'utf8');
     // A first edit is checked in a job process and applied.
     writeFileSync(rules, text.replace('every: 6 months', 'every: 4 months'));
-    await d.out.waitFor(/"msg":"configuration reloaded"/);
+    const [reloaded] = await d.out.waitFor(/"msg":"configuration reloaded"/);
+    // The process that checked it stays for its sync; once the sync has taken it, no process waits.
+    await d.out.waitFor(/"msg":"spare job process used \(sync\)"/, 60_000, d.out.text().indexOf(reloaded!));
     const before = d.out.text().length;
     // A second edit: its first file event starts a spare job process at once; the check follows.
     writeFileSync(rules, text);
@@ -42,7 +59,7 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
   }, 120_000);
 
   it('Ctrl-C (SIGINT) while a job runs (the first plan and sync): gone within 5 s, and the interrupted job runs again at the next start', async () => {
-    const d = startRealDaemon();
+    const d = startRealDaemon({ configFrom: large });
     const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
     const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
     expect(isAlive(job)).toBe(true);
@@ -63,7 +80,7 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
   }, 120_000);
 
   it('a second signal stops at once (exit 130) and still leaves no job process behind', async () => {
-    const d = startRealDaemon();
+    const d = startRealDaemon({ configFrom: large });
     const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
     const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
     d.child.kill('SIGTERM');
