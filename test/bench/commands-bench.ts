@@ -34,7 +34,7 @@ export async function writeCompany(clients: number): Promise<{ dir: string; meas
 }
 
 /** `node [nodeArgs] src/touchbase.js args…`, measured. */
-export const touchbase = (args: readonly string[], o: { what: string; stdoutFile?: string; env?: Record<string, string>; nodeArgs?: readonly string[] }) =>
+export const touchbase = (args: readonly string[], o: { what: string; stdoutFile?: string; env?: Record<string, string>; nodeArgs?: readonly string[]; timeoutMs?: number }) =>
   measureNode([...(o.nodeArgs ?? []), TOUCHBASE, ...args], o);
 
 function feedEvents(feedDir: string): { feeds: number; events: number } {
@@ -47,10 +47,10 @@ function feedEvents(feedDir: string): { feeds: number; events: number } {
 const mb = (file: string) => Math.round(statSync(file).size / 1048576);
 
 /** `once` on a new database and feed folder: its figure and what it wrote. */
-export async function firstOnce(company: string, work: string, nodeArgs: readonly string[] = []): Promise<{ measured: Measured; db: string; feeds: string; events: number; feedCount: number }> {
+export async function firstOnce(company: string, work: string, o: { nodeArgs?: readonly string[]; timeoutMs?: number } = {}): Promise<{ measured: Measured; db: string; feeds: string; events: number; feedCount: number }> {
   const db = join(work, 'once.sqlite');
   const feeds = join(work, 'feeds');
-  const measured = await touchbase(['once', '--config', company, '--db', db, '--now', NOW], { what: 'once (first sync)', env: { TOUCHBASE_FEEDS_DIR: feeds }, nodeArgs });
+  const measured = await touchbase(['once', '--config', company, '--db', db, '--now', NOW], { what: 'once (first sync)', env: { TOUCHBASE_FEEDS_DIR: feeds }, ...o });
   const { feeds: feedCount, events } = feedEvents(feeds);
   return { measured, db, feeds, events, feedCount };
 }

@@ -78,7 +78,10 @@ export interface Measured {
  * nowhere), standard error to a file whose tail is shown if the command fails: a failed command
  * fails the bench.
  */
-export async function measureNode(args: readonly string[], o: { env?: Record<string, string>; stdoutFile?: string; what: string; cwd?: string }): Promise<Measured> {
+/** A command the bench stopped because it ran past the time it was given (not a failure of the command). */
+export class OverTimeError extends Error {}
+
+export async function measureNode(args: readonly string[], o: { env?: Record<string, string>; stdoutFile?: string; what: string; cwd?: string; timeoutMs?: number }): Promise<Measured> {
   const rusageDir = tempDir('rusage');
   const errFile = join(rusageDir, 'stderr.txt');
   const out = o.stdoutFile ? openSync(o.stdoutFile, 'w') : 'ignore';
@@ -91,8 +94,21 @@ export async function measureNode(args: readonly string[], o: { env?: Record<str
     if (typeof out === 'number') closeSync(out);
     closeSync(err);
   }
+  let overTime = false;
+  let peakSoFar = 0;
+  const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => {
+    overTime = true;
+    peakSoFar = hwmMb(child.pid!);
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }, o.timeoutMs);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
   const wallS = (performance.now() - started) / 1000;
+  if (overTime) throw new OverTimeError(`${o.what}: stopped by the bench after ${Math.round(wallS)} s (its time limit), peak RSS ${Math.round(peakSoFar)} MB by then`);
   if (code !== 0) {
     const tail = readFileSync(errFile, 'utf8').slice(-3000);
     throw new Error(`${o.what} failed (${signal ?? `exit code ${code}`}): node ${args.join(' ')}\n${tail}`);
@@ -144,6 +160,15 @@ export function treeCpuSeconds(root: number): number {
   let total = 0;
   for (const [pid, seconds] of cpu) if (inTree(pid)) total += seconds;
   return total;
+}
+
+/** The peak resident memory of a live process so far (VmHWM), MB (0 once it ended). */
+function hwmMb(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** Resident memory of a live process, MB (0 once it ended). */

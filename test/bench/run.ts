@@ -9,6 +9,7 @@
  *   BENCH_QUICK=1         1,000 clients, no large company: for development
  *   BENCH_LARGE=0         skip the 5× company (50,000 clients by default) of the memory section
  *   BENCH_LARGE_HEAP_MB   the heap cap of the 5× run (default 6144), so a run-away cannot take the shared machine
+ *   BENCH_LARGE_TIMEOUT_S the time the 5× run is given (default 1800); past it, it is stopped and reported so
  *   BENCH_SKIP_DAEMON=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_DASHBOARD=1   skip those sections
  *   BENCH_TIMEOUT_S       the longest wait on the daemon (default 1800)
  */
@@ -19,7 +20,7 @@ import { checkConfig } from '../../src/config/load-config.ts';
 import { commandsBench, firstOnce, writeCompany } from './commands-bench.ts';
 import { daemonBench } from './daemon-bench.ts';
 import { dashboardBench } from './dashboard-bench.ts';
-import { endAll, measureNode, ROOT, tempDir, type Measured } from './processes.ts';
+import { endAll, measureNode, OverTimeError, ROOT, tempDir, type Measured } from './processes.ts';
 import { syncBench } from './sync-bench.ts';
 import { figuresTable, notesTable, within, type Figure, type Note } from './table.ts';
 
@@ -27,6 +28,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const CLIENTS = QUICK ? 1000 : Number(process.env.BENCH_CLIENTS ?? 10_000);
 const LARGE = !QUICK && process.env.BENCH_LARGE !== '0';
 const LARGE_HEAP_MB = Number(process.env.BENCH_LARGE_HEAP_MB ?? 6144);
+const LARGE_TIMEOUT_MS = Number(process.env.BENCH_LARGE_TIMEOUT_S ?? 1800) * 1000;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
 const skip = (name: string) => process.env[`BENCH_SKIP_${name}`] === '1';
 
@@ -69,9 +71,9 @@ try {
   // Memory growth: `once` first sync at 1,000 clients, the company's size, and 5 times it.
   say('memory growth (once, first sync, by company size)');
   const sizes: { clients: number; measured: Measured; events: number }[] = [];
-  const onceAt = async (clients: number, nodeArgs: readonly string[] = []) => {
+  const onceAt = async (clients: number, o: { nodeArgs?: readonly string[]; timeoutMs?: number } = {}) => {
     const c = await writeCompany(clients);
-    const r = await firstOnce(c.dir, tempDir(`once-${clients}`), nodeArgs);
+    const r = await firstOnce(c.dir, tempDir(`once-${clients}`), o);
     return { clients, measured: r.measured, events: r.events };
   };
   if (CLIENTS > 1000) sizes.push(await onceAt(1000));
@@ -79,10 +81,11 @@ try {
   let large: string | undefined;
   if (LARGE) {
     try {
-      sizes.push(await onceAt(CLIENTS * 5, [`--max-old-space-size=${LARGE_HEAP_MB}`]));
+      sizes.push(await onceAt(CLIENTS * 5, { nodeArgs: [`--max-old-space-size=${LARGE_HEAP_MB}`], timeoutMs: LARGE_TIMEOUT_MS }));
     } catch (error) {
       large = (error as Error).message.split('\n')[0];
-      failed ??= error;
+      // Stopped for its time is a figure (it took longer); a crash (its heap cap, an error) is a failure.
+      if (!(error instanceof OverTimeError)) failed ??= error;
     }
   }
   const base = sizes.find((x) => x.clients === CLIENTS)!;
@@ -99,7 +102,7 @@ try {
         + (isLarge ? `; ${(s.measured.wallS / base.measured.wallS).toFixed(1)}× the ${CLIENTS.toLocaleString('en')} time` : ''),
     });
   });
-  if (large) growth.push({ measure: `\`once\` first sync, ${(CLIENTS * 5).toLocaleString('en')} clients`, target: '≤ 1.5 GB', ok: false, note: `failed: ${large}` });
+  if (large) growth.push({ measure: `\`once\` first sync, ${(CLIENTS * 5).toLocaleString('en')} clients`, target: '≤ 5 × the time, ≤ 1.5 GB', ok: false, note: `${large} (heap capped at ${LARGE_HEAP_MB} MB)` });
   else if (!LARGE) growth.push({ measure: `\`once\` first sync, ${(CLIENTS * 5).toLocaleString('en')} clients`, note: 'skipped (BENCH_QUICK=1 or BENCH_LARGE=0)' });
 
   if (!skip('SYNC')) {
