@@ -17,6 +17,7 @@ import { openMigrated } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { refreshDashboard } from '../../src/dashboard/refresh.ts';
 import { runCli } from '../../src/cli/program.ts';
+import { MARKER } from './processes.ts';
 
 type Row = (what: string, value: string, target: string, ok?: boolean) => void;
 
@@ -108,8 +109,9 @@ export async function dashboardBench(demoDir: string, row: Row): Promise<void> {
   const fresh = !existsSync(dbFile);
   if (fresh) await yearOfHistory(dbFile, configDir, row);
 
+  // Its own process group, with the run's marker: ended with everything else if the bench is interrupted.
   const child = spawn(process.execPath, [resolve('src/touchbase.js'), 'daemon', '--config', configDir, '--db', dbFile, '--port', '0'], {
-    env: { ...process.env, TOUCHBASE_FEEDS_DIR: join(work, 'feeds'), TOUCHBASE_LOG_LEVEL: 'info', TOUCHBASE_PUBLIC_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TOUCHBASE_BENCH_MARKER: MARKER, TOUCHBASE_FEEDS_DIR: join(work, 'feeds'), TOUCHBASE_LOG_LEVEL: 'info', TOUCHBASE_PUBLIC_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true,
   });
   let log = '';
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
@@ -164,7 +166,7 @@ export async function dashboardBench(demoDir: string, row: Row): Promise<void> {
           await new Promise((r) => setTimeout(r, 50));
         }
         process.stdout.write(JSON.stringify(times));
-      })();`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      })();`], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOUCHBASE_BENCH_MARKER: MARKER } });
     let probed = '';
     probe.stdout!.on('data', (c: Buffer) => { probed += c.toString(); });
     const probeExited = once(probe, 'exit');
