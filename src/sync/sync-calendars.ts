@@ -12,7 +12,7 @@ import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
-import { applyFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds, type FeedWant } from '../storage/feed-repository.ts';
+import { applyFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
 import { employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
@@ -102,42 +102,25 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     const reach = new Set([...options.scope.employees, ...await employeesWithPendingWrites(db), ...(await touchesChangedSince(db, options.scope.since)).employees]);
     chosen = chosen.filter((e) => reach.has(e.id));
   }
-  // The embedded feeds are ours: written in bulk from the desired state, several employees'
-  // events to a transaction (a test may inject its own feed port instead, to put the feeds
-  // through the reconciler).
+  // The embedded feeds are ours: written in bulk from the desired state, one transaction per
+  // employee (a test may inject its own feed port instead, to put the feeds through the reconciler).
   const bulkFeeds = !options.ports?.ics;
   const operations: SyncOperation[] = [];
   const kept = new Map<string, DesiredEvent>();
   let waiting = 0;
   let feedWrites = 0;
   const purgeBefore = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
-  // Feed events waiting for their transaction: a commit per employee cost more than the writes
-  // of a large company's first sync; a batch's size bounds the memory it holds.
-  let batch: { employees: string[]; wants: FeedWant[]; titles: Map<string, string | undefined> } = { employees: [], wants: [], titles: new Map() };
-  const flushFeeds = async () => {
-    if (batch.employees.length === 0) return;
-    const { employees, wants, titles } = batch;
-    batch = { employees: [], wants: [], titles: new Map() };
-    const changes = await applyFeedEvents(db, employees, wants, { from: window.from, purgeBefore }, nowIso, options.dryRun);
-    for (const c of changes) {
-      const entryId = entryIdOf(c.key);
-      operations.push({ op: c.op, entryId, employeeId: c.employeeId, provider: 'ics', title: titles.get(rowKey(entryId, c.employeeId, 'ics')) });
-    }
-    feedWrites += changes.length;
-  };
   for (const e of chosen) {
     if (e.calendar === 'none') continue;
     const desired = await desiredState(db, config, window, links, now, e.id);
     const title = (entryId: string, provider: string) => desired.events.get(rowKey(entryId, e.id, provider))?.title;
     if (bulkFeeds && e.calendar === 'ics') {
-      batch.employees.push(e.id);
-      for (const w of desired.wants) {
-        const key = rowKey(w.entryId, w.employeeId, w.provider);
-        const event = desired.events.get(key)!;
-        batch.wants.push({ employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) });
-        batch.titles.set(key, event.title);
-      }
-      if (batch.wants.length >= FEED_BATCH) await flushFeeds();
+      const changes = await applyFeedEvents(db, [e.id], desired.wants.map((w) => {
+        const event = desired.events.get(rowKey(w.entryId, w.employeeId, w.provider))!;
+        return { employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) };
+      }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
+      for (const c of changes) operations.push({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') });
+      feedWrites += changes.length;
       continue;
     }
     if (options.dryRun) {
@@ -161,7 +144,6 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       if (!changed.has(k)) waiting++;
     }
   }
-  await flushFeeds();
   if (options.dryRun) {
     return { window, operations, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [], employees: chosen.length };
   }
@@ -175,9 +157,6 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
 }
 
-
-/** Feed events written to the database in one transaction (several employees' worth). */
-const FEED_BATCH = 20_000;
 /** The entry id of an event key (the entry's UUID without dashes, and any generation suffix). */
 function entryIdOf(key: string): string {
   return key.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
