@@ -56,6 +56,17 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   }
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
   if (deps.signal.aborted) return { ...report('stopped before the calendars were written', 0), stopped: true };
+  const passed = await passAndReport(kind, deps, checks);
+  // The dashboard's figures after the calendars (people wait for their calendars; the pages say
+  // as of when their figures are), and only when the plan, the history or the day changed. The
+  // pass's plan and operations are out of reach by now: the snapshot's memory does not add to them.
+  const dashboard = deps.signal.aborted ? '' : await refreshDashboardSafely(db, config, clock.now());
+  return { ...passed, summary: `${passed.summary}${dashboard}`, stopped: deps.signal.aborted };
+}
+
+/** The plan-and-sync pass and what it did, as plain figures. */
+async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Promise<WorkReport> {
+  const { db, config, clock } = deps;
   // As far as anything changed since the last pass: one client edited re-plans that client and
   // rewrites the calendars of the people who serve it.
   const pass = await planAndSync(db, config, clock, {
@@ -71,16 +82,12 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
-  // The dashboard's figures after the calendars (people wait for their calendars; the pages say
-  // as of when their figures are), and only when the plan, the history or the day changed.
-  const dashboard = deps.signal.aborted ? '' : await refreshDashboardSafely(db, config, clock.now());
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
-    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${dashboard}`;
+    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,
     providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
-    stopped: deps.signal.aborted,
   };
 }
 
