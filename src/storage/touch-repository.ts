@@ -36,17 +36,18 @@ export async function savePlan(
   const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   const only = onlyClients ? new Set(onlyClients) : undefined;
+  // A plan of some clients (an incremental pass) reads only their rows, by the client index.
+  const ofClients = only ? ' and client_id in (select value from json_each(?))' : '';
+  const clientList = only ? [JSON.stringify([...only])] : [];
   await inBulkTransaction(db, async (sqlite, trx) => {
     // What is stored, as one string per touch (its status and planned fields), read in one scan
     // of the rows a plan can affect: compared in memory, so only what changed is written.
     let from = window.from;
     for (const t of touches) if (t.date < from) from = t.date;
     const stored = new Map<string, string>();
-    // A plan of some clients (an incremental pass) reads only their rows, by the client index.
     const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches
-      where date >= ?${only ? ' and client_id in (select value from json_each(?))' : ''}`).raw();
-    const scanned = only ? scan.iterate(from, JSON.stringify([...only])) : scan.iterate(from);
-    for (const [id, signature] of scanned as Iterable<[string, string]>) stored.set(id, signature);
+      where date >= ?${ofClients}`).raw();
+    for (const [id, signature] of scan.iterate(from, ...clientList) as Iterable<[string, string]>) stored.set(id, signature);
     // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
     const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
@@ -91,13 +92,11 @@ export async function savePlan(
     // overdue by the daily check — is not the plan's either (the plan covers only periods that
     // reach into the window), unless its client is gone. Read one row at a time.
     const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null)
-      from touches where status = 'planned' and date >= ? and date <= ?${only ? ' and client_id in (select value from json_each(?))' : ''}
+      from touches where status = 'planned' and date >= ? and date <= ?${ofClients}
       order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
     const gone: unknown[][] = [];
-    const candidates = only ? stale.iterate(window.from, window.from, window.to, JSON.stringify([...only])) : stale.iterate(window.from, window.from, window.to);
-    for (const row of candidates as Iterable<unknown[]>) {
+    for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<unknown[]>) {
       if (keep.has(row[0] as string) || !PLANNER_SOURCE.test(row[3] as string)) continue;
-      if (only && !only.has(row[4] as string)) continue;
       if (row[5] === 1 && (!clients || clients.has(row[4] as string))) continue;
       gone.push(row);
     }
