@@ -6,6 +6,7 @@ import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
+import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -32,6 +33,7 @@ export interface SaveSummary {
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
+  record?: SnapshotRequest,
 ): Promise<SaveSummary> {
   const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
@@ -45,11 +47,14 @@ export async function savePlan(
     let from = window.from;
     for (const t of touches) if (t.date < from) from = t.date;
     const stored = new Map<string, string>();
-    const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches
-      where date >= ?${ofClients}`).raw();
+    const scan = sqlite.prepare(`select id, ${SIGNATURE} from touches where date >= ?${ofClients}`).raw();
     for (const [id, signature] of scan.iterate(from, ...clientList) as Iterable<[string, string]>) stored.set(id, signature);
     // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
-    const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
+    const find = sqlite.prepare(`select ${SIGNATURE} from touches where id = ?`).pluck();
+    // A snapshot of this plan holds only if nobody wrote touches since its history was read.
+    const snapshot = record && touchesFingerprint(sqlite) === record.readAt ? record : undefined;
+    // Touches of the plan their rows will not reproduce (a done one under an older title, a kind changed).
+    const apart = new Set<string>();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -64,12 +69,20 @@ export async function savePlan(
         summary.inserted++;
         continue;
       }
+      const planned = values.join(SEP);
+      const identity = `${SEP}${t.source}${SEP}${t.series}${SEP}${t.kind}${SEP}${t.client}`;
+      if (signature === `${t.status}${SEP}${planned}${identity}`) {
+        summary.unchanged++;
+        continue;
+      }
       const [status, employee, date, start] = signature.split(SEP, 4) as [string, string, string, string];
+      // A plan never rewrites a touch's source, series, kind or client, nor a done or skipped one.
+      if (snapshot && (!signature.endsWith(identity) || status === 'done' || status === 'skipped' || t.status !== 'planned')) apart.add(t.id);
       if (status === 'done' || status === 'skipped') {
         summary.unchanged++;
         continue;
       }
-      if (status !== 'cancelled' && signature === `planned${SEP}${values.join(SEP)}`) {
+      if (status !== 'cancelled' && signature.startsWith(`planned${SEP}${planned}${SEP}`)) {
         summary.unchanged++;
         continue;
       }
@@ -103,6 +116,9 @@ export async function savePlan(
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone.map((row) => row[0] as string), { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
+    // A save that wrote anything may have changed what another window's plan was made from.
+    if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
+    if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
   });
   return summary;
 }
@@ -115,6 +131,8 @@ const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 
 const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
 /** Between the fields of a stored touch's signature (a character no field holds). */
 const SEP = '\u001f';
+/** A stored touch as one string: its status, planned fields, then source, series, kind and client. */
+const SIGNATURE = ['status', ...PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`), 'source', 'series', 'kind', 'client_id'].join(' || char(31) || ');
 
 const jsonOf = new Map<readonly unknown[], string>();
 
