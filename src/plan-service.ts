@@ -2,10 +2,11 @@ import * as crypto from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
-import { addDays, addDuration } from './planner/dates.ts';
+import { addDuration } from './planner/dates.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
-import { readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type OverdueRule, type SnapshotRequest } from './storage/plan-snapshots.ts';
+import { readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
+import { overdueRule } from './planner/overdue-rule.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
 export function horizonWindow(config: Config, now: DateTime): PlanWindow {
@@ -92,22 +93,4 @@ function basisOf(config: Config, now: DateTime): { day: string; hour: string } {
   const configHash = crypto.createHash('sha256').update(JSON.stringify(config)).digest('base64url');
   const day = `v${SNAPSHOT_VERSION}|${configHash}|${today}`;
   return { day, hour: `${day}|${now.toUTC().toISO()}` };
-}
-
-/**
- * The planner's overdue flag of a stored touch (its status, holder, day and overdue mark) at
- * `now`: isOverdue, with each zone's last day that is not yet overdue worked out once
- * (addDays(date, n) < today exactly when date < addDays(today, -n)).
- */
-function overdueRule(config: Config, now: DateTime): OverdueRule {
-  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
-  const cutoffs = new Map<string, string>();
-  const cutoffOf = (zone: string): string => {
-    let cutoff = cutoffs.get(zone);
-    if (cutoff === undefined) cutoffs.set(zone, (cutoff = addDays(now.setZone(zone).toISODate()!, -config.overdue.afterDays)));
-    return cutoff;
-  };
-  const byEmployee = new Map(config.employees.map((e) => [e.id, cutoffOf(e.timezone)]));
-  return (status, employee, date, overdueFrom) => status === 'planned'
-    && (!!overdueFrom || date < (byEmployee.get(employee) ?? cutoffOf(zones.get(employee) ?? config.settings.timezone)));
 }

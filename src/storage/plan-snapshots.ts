@@ -1,6 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { Touch } from '../domain/types.ts';
+import type { OverdueRule } from '../planner/overdue-rule.ts';
 import { withRawReads, type DB } from './database.ts';
+import { forEachStoredTouch } from './touch-rows.ts';
 
 /**
  * The last plan of each window, kept so that `plan` run again with nothing changed reads its
@@ -62,8 +64,6 @@ export async function readPlanSnapshot(db: DB, window: string): Promise<PlanSnap
   return db.selectFrom('plan_snapshots').selectAll().where('plan_window', '=', window).executeTakeFirst();
 }
 
-/** Whether a stored touch is overdue today (the planner's rule, given its status, holder, day and overdue mark). */
-export type OverdueRule = (status: Touch['status'], employee: string, date: string, overdueFrom: string | null) => boolean;
 
 /**
  * The touches of a snapshot in its order, from their rows (the ones apart from the snapshot
@@ -82,31 +82,15 @@ export async function snapshotTouches(db: DB, snapshot: PlanSnapshotRow, overdue
       found++;
     }
   }
-  // Lists repeat for every period of a unit: one array per distinct text, shared by its touches.
-  const lists = new Map<string, readonly never[]>();
-  const list = <T>(json: string): readonly T[] => {
-    let value = lists.get(json);
-    if (value === undefined) lists.set(json, (value = JSON.parse(json) as never[]));
-    return value as readonly T[];
-  };
   await withRawReads(db, (sqlite) => {
     // In table order, not through the date index: the window is most of the table, and a row
     // looked up by rowid for each index entry costs several times a row read in sequence.
-    const rows = sqlite.prepare(`select id, source, series, kind, client_id, contact_ids, employee_id, date, start_at, end_at, all_day, title,
-      window_from, window_to, remind, status, overdue_from from touches not indexed where date >= ? and date <= ?`).raw();
-    type Row = [string, string, string, Touch['kind'], string, string, string, string, string, string, number, string, string, string, string, string, string | null];
-    for (const r of rows.iterate(snapshot.first_date, snapshot.last_date) as Iterable<Row>) {
-      const i = at.get(r[0]);
-      if (i === undefined || touches[i] !== undefined) continue;
-      const status: Touch['status'] = r[15] === 'done' || r[15] === 'skipped' ? r[15] : 'planned';
-      const allDay = r[10] === 1;
-      touches[i] = {
-        id: r[0], source: r[1], series: r[2], kind: r[3], client: r[4], contacts: list<string>(r[5]), employee: r[6], date: r[7],
-        start: allDay ? r[7] : r[8], end: r[9], allDay, title: r[11], window: { from: r[12], to: r[13] }, remind: list<number>(r[14]),
-        status, overdue: overdue(status, r[6], r[7], r[16]),
-      };
+    forEachStoredTouch(sqlite, 'not indexed where date >= ? and date <= ?', [snapshot.first_date, snapshot.last_date], overdue, (t) => {
+      const i = at.get(t.id);
+      if (i === undefined || touches[i] !== undefined) return;
+      touches[i] = t;
       found++;
-    }
+    });
   });
   return found === ids.length ? touches as Touch[] : undefined;
 }

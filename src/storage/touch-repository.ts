@@ -1,11 +1,14 @@
 import type { Config, Touch } from '../domain/types.ts';
 import type { DateTime } from 'luxon';
+import type SQLite from 'better-sqlite3';
 import { isOverdue } from '../domain/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
+import { forEachStoredTouch } from './touch-rows.ts';
+import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
@@ -60,6 +63,9 @@ export async function savePlan(
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
     const keep = new Set<string>();
+    // Into an empty table (a first plan), the indexes are built once after the rows, from sorted
+    // keys, rather than kept up to date row by row on random ids; in the same transaction.
+    const rebuild = empty && touches.length >= BULK_ROWS ? dropIndexes(sqlite) : [];
     for (const t of touches) {
       keep.add(t.id);
       const values = plannedValues(t);
@@ -99,6 +105,7 @@ export async function savePlan(
         summary.rescheduled++;
       } else summary.updated++;
     }
+    for (const index of rebuild) sqlite.exec(index);
     // Only what this plan could have made: the planner's own sources, of the clients planned.
     // Touches of events, silence and escalations are not the plan's to cancel. A touch of an
     // earlier period carried into the window — moved there by its employee, or forward as
@@ -121,6 +128,16 @@ export async function savePlan(
     if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
   });
   return summary;
+}
+
+/** From how many rows a plan into an empty table builds the indexes after the rows. */
+const BULK_ROWS = 10_000;
+
+/** Drops the touches table's own indexes (not its key's) and returns the statements that make them again. */
+function dropIndexes(sqlite: SQLite.Database): string[] {
+  const indexes = sqlite.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'touches' and sql is not null").raw().all() as [string, string][];
+  for (const [name] of indexes) sqlite.exec(`drop index "${name.replace(/"/g, '""')}"`);
+  return indexes.map(([, make]) => make);
 }
 
 /** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
@@ -266,12 +283,11 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
 
 /** The stored touches of a period, as touches (what was planned, when nothing needed planning again). */
 export async function storedTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
-  const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
-    .where('status', '!=', 'cancelled').execute();
-  // Today in each employee's zone, worked out once per employee (not per row: luxon is slow).
-  const todays = new Map(config.employees.map((e) => [e.id, now.setZone(e.timezone).toISODate()!]));
-  const companyToday = now.setZone(config.settings.timezone).toISODate()!;
-  return sortTouches(rows.map((r) => rowToTouch(r, isOverdue(config, r, todays.get(r.employee_id) ?? companyToday))));
+  const touches: Touch[] = [];
+  // Overdue as isOverdue says, in each holder's zone (the company's for someone unknown).
+  const overdue = overdueRule(config, now);
+  await withRawReads(db, (sqlite) => forEachStoredTouch(sqlite, "where date >= ? and date <= ? and status != 'cancelled'", [window.from, window.to], overdue, (t) => touches.push(t)));
+  return sortTouches(touches);
 }
 
 /** A stored touch as the planner's Touch (the shape `plan` prints). */
@@ -286,6 +302,9 @@ export function rowToTouch(r: TouchRow, overdue: boolean): Touch {
 
 /** Touches in the order `plan` shows them: by day, then start (all-day first); ties keep their order (a stable sort). */
 export function sortTouches(touches: Touch[]): Touch[] {
-  const key = (t: Touch) => (t.allDay ? -1 : Date.parse(t.start));
-  return touches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : key(a) - key(b)));
+  // Each start parsed once, not in every comparison.
+  const keyed = touches.map((t) => ({ t, at: t.allDay ? -1 : Date.parse(t.start) }));
+  keyed.sort((a, b) => (a.t.date < b.t.date ? -1 : a.t.date > b.t.date ? 1 : a.at - b.at));
+  for (let i = 0; i < keyed.length; i++) touches[i] = keyed[i]!.t;
+  return touches;
 }
