@@ -1,9 +1,12 @@
+import * as crypto from 'node:crypto';
 import type { DateTime } from 'luxon';
-import type { Config } from './domain/types.ts';
-import { planTouches, type PlanResult, type PlanWindow } from './planner/plan.ts';
+import type { Config, Touch } from './domain/types.ts';
+import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
 import { addDuration } from './planner/dates.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
+import { readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
+import { overdueRule } from './planner/overdue-rule.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
 export function horizonWindow(config: Config, now: DateTime): PlanWindow {
@@ -20,8 +23,74 @@ export async function planWithHistory(
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db);
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, {
-    onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)),
-  }) : undefined;
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };
+}
+
+function saveScope(config: Config, onlyClients?: readonly string[]) {
+  return { onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)) };
+}
+
+/** Bumped when what a snapshot's basis covers changes meaning: older snapshots no longer hold. */
+const SNAPSHOT_VERSION = 1;
+
+/**
+ * planWithHistory for a whole company's window, which reads the last plan of the same window
+ * back from storage (db/migrations/0010_plan_snapshots.ts) instead of planning again when
+ * nothing it depends on changed: the configuration, each zone's date (and the hour, when the
+ * plan weighed slots against it), and the stored touches (none added, none with a history line
+ * since, no plan saved that wrote anything). The touches come back in the plan's order with the
+ * same fields (those their rows cannot give are kept whole in the snapshot), so the output is the
+ * same as the plan's. Like the daemon's pass (sync/change-scope.ts), it takes a plan made from
+ * its own saved result to be that result again.
+ */
+export async function planWindowReusing(
+  db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean,
+): Promise<{ result: PlanResult; saved: SaveSummary | undefined; reused: boolean }> {
+  const key = `${window.from}..${window.to}`;
+  const basis = basisOf(config, now);
+  const overdue = overdueRule(config, now);
+  const snapshot = await readPlanSnapshot(db, key);
+  const fingerprint = await readTouchesFingerprint(db);
+  if (snapshot && (snapshot.basis === `${basis.day}|${fingerprint}` || snapshot.basis === `${basis.hour}|${fingerprint}`)) {
+    const touches = await snapshotTouches(db, snapshot, overdue);
+    if (touches) {
+      const result: PlanResult = { touches, warnings: JSON.parse(snapshot.warnings) as PlanWarning[] };
+      const saved = save ? { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: touches.length } : undefined;
+      return { result, saved, reused: true };
+    }
+  }
+  const history = await loadHistory(db);
+  const result = planTouches(config, history, window, now);
+  if (!save) return { result, saved: undefined, reused: false };
+  const record: SnapshotRequest = {
+    readAt: fingerprint,
+    make: (after, apart) => {
+      const whole: Touch[] = [];
+      for (const t of result.touches) {
+        if (apart.has(t.id) || overdue(t.status, t.employee, t.date, history.pins.get(t.id)?.overdueFrom ?? null) !== t.overdue) whole.push(t);
+      }
+      let first = window.from;
+      let last = window.to;
+      for (const t of result.touches) {
+        if (t.date < first) first = t.date;
+        if (t.date > last) last = t.date;
+      }
+      return {
+        plan_window: key, basis: `${result.hourOfNow ? basis.hour : basis.day}|${after}`, touch_ids: result.touches.map((t) => t.id).join('\n'),
+        apart: JSON.stringify(whole), warnings: JSON.stringify(result.warnings), first_date: first, last_date: last,
+      };
+    },
+  };
+  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record);
+  return { result, saved, reused: false };
+}
+
+/** What a plan depends on besides the stored touches: the configuration and the date in every zone (or the instant). */
+function basisOf(config: Config, now: DateTime): { day: string; hour: string } {
+  const zones = [...new Set([config.settings.timezone, ...config.employees.map((e) => e.timezone)])].sort();
+  const today = zones.map((z) => `${z}:${now.setZone(z).toISODate()}`).join(',');
+  const configHash = crypto.createHash('sha256').update(JSON.stringify(config)).digest('base64url');
+  const day = `v${SNAPSHOT_VERSION}|${configHash}|${today}`;
+  return { day, hour: `${day}|${now.toUTC().toISO()}` };
 }

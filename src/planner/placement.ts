@@ -4,6 +4,7 @@ import type { WorkCalendar } from './work-calendar.ts';
 import { sharedHours, type Interval } from './working-hours.ts';
 
 const SLOT_MS = 30 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 /** How far past its window a touch may go when every day inside is full or closed. */
 const OVERFLOW_DAYS = 31;
 
@@ -61,8 +62,18 @@ export class Placer {
   /** employee × client pair → date → shared working hours (null: none that day). */
   readonly #shared = new Map<string, Map<string, Interval | null>>();
 
+  #nearNow = false;
+
   constructor(calendar: WorkCalendar) {
     this.#calendar = calendar;
+  }
+
+  /**
+   * Whether a slot within a day of the time not before (now) was weighed against it: then where
+   * touches went may depend on the hour of `now`, not only on its date.
+   */
+  get weighedNow(): boolean {
+    return this.#nearNow;
   }
 
   /** Where the touch would go on an empty calendar: used to decide who owns it around a handover. */
@@ -160,7 +171,10 @@ export class Placer {
     for (let i = 0; i < slots; i++) {
       const start = firstSlot + ((offset + i) % slots) * SLOT_MS;
       const end = start + duration;
-      if (r.notBeforeMs !== undefined && start < r.notBeforeMs && date >= (r.notBefore ?? '')) continue;
+      if (r.notBeforeMs !== undefined && date >= (r.notBefore ?? '')) {
+        if (Math.abs(start - r.notBeforeMs) < DAY_MS) this.#nearNow = true;
+        if (start < r.notBeforeMs) continue;
+      }
       if (!this.#fits(r.employee, load, start, end)) continue;
       this.#book(load, start, end);
       return { date, start, end };

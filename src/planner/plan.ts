@@ -32,6 +32,11 @@ export interface PlanWarning {
 export interface PlanResult {
   readonly touches: readonly Touch[];
   readonly warnings: readonly PlanWarning[];
+  /**
+   * Whether the plan may differ at another hour of the same day (a slot or an end within a day
+   * of `now` was weighed against it); false: every `now` with the same date in every zone gives it.
+   */
+  readonly hourOfNow?: boolean;
 }
 
 /** Where a chain of `anchor: last` touches is in its walk. */
@@ -87,6 +92,7 @@ class PlanRun {
   readonly #seeds: number[] = [];
   readonly #nowMs: number;
   readonly #warnings: PlanWarning[] = [];
+  #nearNow = false;
 
   constructor(
     private readonly config: Config,
@@ -132,7 +138,7 @@ class PlanRun {
     // Chronological: local date, then start instant (all-day first), then a stable tie-break.
     const keyed = this.#touches.map((t, i) => ({ t, day: epochDay(t.date), at: this.#startMs[i]!, seed: this.#seeds[i]! }));
     keyed.sort((a, b) => a.day - b.day || a.at - b.at || a.seed - b.seed || (a.t.id < b.t.id ? -1 : 1));
-    return { touches: keyed.map((k) => k.t), warnings: this.#warnings };
+    return { touches: keyed.map((k) => k.t), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
   }
 
   /**
@@ -180,6 +186,12 @@ class PlanRun {
       return true;
     }
     return false;
+  }
+
+  /** An end before now (noting whether the answer could change within the day, see PlanResult.hourOfNow). */
+  #endedByNow(end: number): boolean {
+    if (Math.abs(end - this.#nowMs) < 24 * 60 * 60_000) this.#nearNow = true;
+    return end <= this.#nowMs;
   }
 
   #placeFresh(d: Demand & { placeFrom?: string }, keepsOverdue = false): Placement | undefined {
@@ -350,7 +362,7 @@ class PlanRun {
     if (p.date > this.window.to) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
-    const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : p.end <= this.now.toMillis()));
+    const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));
     if (p.date < this.window.from && !(keepsOverdue && late)) return;
     // Overdue means what the daily check and the reports mean (workflows/overdue.ts isOverdue):
     // still open `overdue.after` days after its day, or already moved forward as overdue. A touch

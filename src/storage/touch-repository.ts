@@ -1,11 +1,15 @@
 import type { Config, Touch } from '../domain/types.ts';
 import type { DateTime } from 'luxon';
+import type SQLite from 'better-sqlite3';
 import { isOverdue } from '../domain/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
+import { forEachStoredTouch } from './touch-rows.ts';
+import { overdueRule } from '../planner/overdue-rule.ts';
+import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -32,6 +36,7 @@ export interface SaveSummary {
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
+  record?: SnapshotRequest,
 ): Promise<SaveSummary> {
   const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
@@ -45,16 +50,22 @@ export async function savePlan(
     let from = window.from;
     for (const t of touches) if (t.date < from) from = t.date;
     const stored = new Map<string, string>();
-    const scan = sqlite.prepare(`select id, status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches
-      where date >= ?${ofClients}`).raw();
+    const scan = sqlite.prepare(`select id, ${SIGNATURE} from touches where date >= ?${ofClients}`).raw();
     for (const [id, signature] of scan.iterate(from, ...clientList) as Iterable<[string, string]>) stored.set(id, signature);
     // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
-    const find = sqlite.prepare(`select status || char(31) || ${PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`).join(" || char(31) || ")} from touches where id = ?`).pluck();
+    const find = sqlite.prepare(`select ${SIGNATURE} from touches where id = ?`).pluck();
+    // A snapshot of this plan holds only if nobody wrote touches since its history was read.
+    const snapshot = record && touchesFingerprint(sqlite) === record.readAt ? record : undefined;
+    // Touches of the plan their rows will not reproduce (a done one under an older title, a kind changed).
+    const apart = new Set<string>();
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
     const keep = new Set<string>();
+    // Into an empty table (a first plan), the indexes are built once after the rows, from sorted
+    // keys, rather than kept up to date row by row on random ids; in the same transaction.
+    const rebuild = empty && touches.length >= BULK_ROWS ? dropIndexes(sqlite) : [];
     for (const t of touches) {
       keep.add(t.id);
       const values = plannedValues(t);
@@ -64,12 +75,20 @@ export async function savePlan(
         summary.inserted++;
         continue;
       }
+      const planned = values.join(SEP);
+      const identity = `${SEP}${t.source}${SEP}${t.series}${SEP}${t.kind}${SEP}${t.client}`;
+      if (signature === `${t.status}${SEP}${planned}${identity}`) {
+        summary.unchanged++;
+        continue;
+      }
       const [status, employee, date, start] = signature.split(SEP, 4) as [string, string, string, string];
+      // A plan never rewrites a touch's source, series, kind or client, nor a done or skipped one.
+      if (snapshot && (!signature.endsWith(identity) || status === 'done' || status === 'skipped' || t.status !== 'planned')) apart.add(t.id);
       if (status === 'done' || status === 'skipped') {
         summary.unchanged++;
         continue;
       }
-      if (status !== 'cancelled' && signature === `planned${SEP}${values.join(SEP)}`) {
+      if (status !== 'cancelled' && signature.startsWith(`planned${SEP}${planned}${SEP}`)) {
         summary.unchanged++;
         continue;
       }
@@ -86,6 +105,7 @@ export async function savePlan(
         summary.rescheduled++;
       } else summary.updated++;
     }
+    for (const index of rebuild) sqlite.exec(index);
     // Only what this plan could have made: the planner's own sources, of the clients planned.
     // Touches of events, silence and escalations are not the plan's to cancel. A touch of an
     // earlier period carried into the window — moved there by its employee, or forward as
@@ -103,8 +123,21 @@ export async function savePlan(
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone.map((row) => row[0] as string), { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
+    // A save that wrote anything may have changed what another window's plan was made from.
+    if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
+    if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
   });
   return summary;
+}
+
+/** From how many rows a plan into an empty table builds the indexes after the rows. */
+const BULK_ROWS = 10_000;
+
+/** Drops the touches table's own indexes (not its key's) and returns the statements that make them again. */
+function dropIndexes(sqlite: SQLite.Database): string[] {
+  const indexes = sqlite.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'touches' and sql is not null").raw().all() as [string, string][];
+  for (const [name] of indexes) sqlite.exec(`drop index "${name.replace(/"/g, '""')}"`);
+  return indexes.map(([, make]) => make);
 }
 
 /** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
@@ -115,6 +148,8 @@ const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 
 const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
 /** Between the fields of a stored touch's signature (a character no field holds). */
 const SEP = '\u001f';
+/** A stored touch as one string: its status, planned fields, then source, series, kind and client. */
+const SIGNATURE = ['status', ...PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`), 'source', 'series', 'kind', 'client_id'].join(' || char(31) || ');
 
 const jsonOf = new Map<readonly unknown[], string>();
 
@@ -248,12 +283,11 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
 
 /** The stored touches of a period, as touches (what was planned, when nothing needed planning again). */
 export async function storedTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
-  const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
-    .where('status', '!=', 'cancelled').execute();
-  // Today in each employee's zone, worked out once per employee (not per row: luxon is slow).
-  const todays = new Map(config.employees.map((e) => [e.id, now.setZone(e.timezone).toISODate()!]));
-  const companyToday = now.setZone(config.settings.timezone).toISODate()!;
-  return sortTouches(rows.map((r) => rowToTouch(r, isOverdue(config, r, todays.get(r.employee_id) ?? companyToday))));
+  const touches: Touch[] = [];
+  // Overdue as isOverdue says, in each holder's zone (the company's for someone unknown).
+  const overdue = overdueRule(config, now);
+  await withRawReads(db, (sqlite) => forEachStoredTouch(sqlite, "where date >= ? and date <= ? and status != 'cancelled'", [window.from, window.to], overdue, (t) => touches.push(t)));
+  return sortTouches(touches);
 }
 
 /** A stored touch as the planner's Touch (the shape `plan` prints). */
@@ -268,6 +302,9 @@ export function rowToTouch(r: TouchRow, overdue: boolean): Touch {
 
 /** Touches in the order `plan` shows them: by day, then start (all-day first); ties keep their order (a stable sort). */
 export function sortTouches(touches: Touch[]): Touch[] {
-  const key = (t: Touch) => (t.allDay ? -1 : Date.parse(t.start));
-  return touches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : key(a) - key(b)));
+  // Each start parsed once, not in every comparison.
+  const keyed = touches.map((t) => ({ t, at: t.allDay ? -1 : Date.parse(t.start) }));
+  keyed.sort((a, b) => (a.t.date < b.t.date ? -1 : a.t.date > b.t.date ? 1 : a.at - b.at));
+  for (let i = 0; i < keyed.length; i++) touches[i] = keyed[i]!.t;
+  return touches;
 }

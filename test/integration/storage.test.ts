@@ -6,6 +6,7 @@ import { openMigrated } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
+import { touchKey } from '../../src/domain/touch-id.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 
 const NOW = DateTime.fromISO('2027-01-10T09:00:00+03:00');
@@ -97,5 +98,36 @@ describe('storage', () => {
     const count = await db.selectFrom('touches').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     expect(Number(count!.n)).toBe(0);
     await db.destroy();
+  });
+});
+
+describe('a first plan of many touches', () => {
+  it('builds the indexes after the rows: the same rows, indexes and answers as a save into a table that had a touch', async () => {
+    const config = configOf(sections());
+    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), config, WINDOW, NOW, false)).result.touches;
+    // 12,000 touches (past the bulk threshold) on distinct ids and days spread over the window.
+    const many = Array.from({ length: 12_000 }, (_, i) => {
+      const t = base[i % base.length]!;
+      return { ...t, id: touchKey(`bulk|${i}`).id, date: `2027-0${1 + (i % 6)}-${String(10 + (i % 18)).padStart(2, '0')}` };
+    });
+    const bulk = await openMigrated(join(tempDir(), 'bulk.sqlite'));
+    const rowByRow = await openMigrated(join(tempDir(), 'rows.sqlite'));
+    const nowIso = NOW.toUTC().toISO()!;
+    await savePlan(bulk, many, WINDOW, nowIso);
+    await savePlan(rowByRow, many.slice(0, 1), WINDOW, nowIso);
+    await savePlan(rowByRow, many, WINDOW, nowIso);
+    const indexes = async (db: typeof bulk) => (await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows;
+    expect((await indexes(bulk)).length).toBeGreaterThan(2);
+    expect(await indexes(bulk)).toEqual(await indexes(rowByRow));
+    const rows = async (db: typeof bulk) => (await sql`select * from touches order by id`.execute(db)).rows;
+    expect(await rows(bulk)).toEqual(await rows(rowByRow));
+    expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(bulk)).rows[0]!.integrity_check).toBe('ok');
+    // The date index answers as before (a query that uses it).
+    const plan = (await sql<{ detail: string }>`explain query plan select id from touches where date = '2027-03-12'`.execute(bulk)).rows.map((r) => r.detail).join(' ');
+    expect(plan).toContain('INDEX');
+    const [n] = (await sql<{ n: number }>`select count(*) as n from touches where date = '2027-03-12'`.execute(bulk)).rows;
+    expect(n!.n).toBe(many.filter((t) => t.date === '2027-03-12').length);
+    await bulk.destroy();
+    await rowByRow.destroy();
   });
 });

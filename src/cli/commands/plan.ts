@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
-import { planWithHistory } from '../../plan-service.ts';
+import { planWindowReusing } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { mayWrite } from '../../storage/database.ts';
@@ -42,17 +42,20 @@ export function planCommand(program: Command, io: CliIO): void {
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
       const { result, saved, links, others } = await withDatabase(o, async (db) => ({
-        ...await planWithHistory(db, config, { from, to }, now, o.save),
+        // With nothing changed since the last plan of this window, its touches are read back.
+        ...await planWindowReusing(db, config, { from, to }, now, o.save),
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
         others: await workflowTouches(db, { from, to }, now, config),
         // An export carries the same one-click links as the calendar events it stands for.
         links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
       }), { readOnly: !o.save && !mayWrite(dbFile(o)) });
-      const planned = new Set(result.touches.map((t) => t.id));
-      const extra = others.filter((t) => !planned.has(t.id));
-      const touches = (extra.length ? sortTouches([...result.touches, ...extra]) : result.touches)
-        .filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee));
+      // The workflows' touches the plan does not have (found by the few of them, not a set of the plan's).
+      const extraIds = new Set(others.map((t) => t.id));
+      if (extraIds.size > 0) for (const t of result.touches) extraIds.delete(t.id);
+      const extra = others.filter((t) => extraIds.has(t.id));
+      const all = extra.length ? sortTouches([...result.touches, ...extra]) : result.touches;
+      const touches = o.client || o.employee ? all.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee)) : all;
       await writeTouches(touches, o.format, now, io, { config, links, excel: o.excel });
       for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import type { Config, Touch } from '../../src/domain/types.ts';
+import { planWindowReusing, planWithHistory } from '../../src/plan-service.ts';
+import { jsonLine } from '../../src/cli/format-touches.ts';
+import { markDone } from '../../src/storage/touch-repository.ts';
+import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
+import type { DB } from '../../src/storage/database.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
+
+/**
+ * `plan` run again with nothing changed reads the last plan of its window back from storage
+ * (plan-service.ts planWindowReusing). What it prints must be what planning again prints, field
+ * by field and in the same order; anything the plan depends on changing must plan again.
+ */
+
+const NOW = DateTime.fromISO('2027-02-01T10:00:00+03:00', { setZone: true });
+const YEAR = { from: '2027-02-01', to: '2027-12-31' };
+const LATER = { from: '2027-04-01', to: '2027-06-30' };
+
+function company(name = 'Alpha'): Config {
+  return configOf({
+    settings: { ...SETTINGS.settings },
+    employees: [employee('anna', 'account_manager', { meetings_per_day: 4 }), employee('boris', 'account_manager', { country: 'RO', timezone: 'Europe/Bucharest' })],
+    clients: [
+      { ...client('alpha', { team: { account_manager: 'anna' }, since: '2026-06-01' }), name },
+      client('beta', { team: { account_manager: 'boris' }, since: '2026-06-01', country: 'RO', timezone: 'Europe/Bucharest' }),
+      client('gamma', { team: { account_manager: 'anna' }, since: '2026-06-01' }),
+    ],
+    rules: [
+      { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '2 weeks' },
+      { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
+      { id: 'followups', ours: 'account_manager', theirs: 'buyer', kind: 'meeting', every: '5 weeks', anchor: 'last' },
+    ],
+  });
+}
+
+/** The plan's touches as `plan --format json` prints them, with each touch's series (which JSON leaves out). */
+function printed(touches: readonly Touch[]): string[] {
+  return touches.map((t) => `${jsonLine(t)} ${t.series}`);
+}
+
+/** What planning again from the stored history gives (nothing saved). */
+async function planAgain(db: DB, config: Config, window = YEAR, now: DateTime = NOW) {
+  return (await planWithHistory(db, config, window, now, false)).result;
+}
+
+describe('plan with nothing changed reads its last plan back', () => {
+  it('the second plan of a window is read back and equals planning again, touch by touch and in order', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    const first = await planWindowReusing(db, config, YEAR, NOW, true);
+    expect(first.reused).toBe(false);
+    expect(first.saved!.inserted).toBe(first.result.touches.length);
+    const second = await planWindowReusing(db, config, YEAR, NOW, true);
+    expect(second.reused).toBe(true);
+    const again = await planAgain(db, config);
+    expect(again.touches.length).toBeGreaterThan(50);
+    expect(printed(second.result.touches)).toEqual(printed(again.touches));
+    expect(printed(second.result.touches)).toEqual(printed(first.result.touches));
+    expect(second.result.warnings).toEqual(again.warnings);
+    expect(second.saved).toEqual({ inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: again.touches.length });
+    // Without saving (plan --no-save) the snapshot is read back too, and nothing is written.
+    const unsaved = await planWindowReusing(db, config, YEAR, NOW, false);
+    expect(unsaved.reused).toBe(true);
+    expect(unsaved.saved).toBeUndefined();
+  });
+
+  it('an outcome, a new touch, another day or an edited configuration plans again, and the result is the full plan\'s', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    const first = await planWindowReusing(db, config, YEAR, NOW, true);
+    const check = async (c: Config, now: DateTime, why: string) => {
+      const run = await planWindowReusing(db, c, YEAR, now, true);
+      expect(run.reused, why).toBe(false);
+      expect(printed(run.result.touches), why).toEqual(printed((await planAgain(db, c, YEAR, now)).touches));
+      // ... and the run after it, with nothing changed again, is read back.
+      expect((await planWindowReusing(db, c, YEAR, now, true)).reused, why).toBe(true);
+    };
+    const followup = first.result.touches.find((t) => t.source === 'rule:followups')!;
+    await markDone(db, followup.id, { at: '2027-02-01T07:00:00.000Z', date: '2027-02-01', by: 'anna', note: 'met' });
+    await check(config, NOW, 'a touch marked done');
+    const [row] = (await db.selectFrom('touches').selectAll().where('id', '=', first.result.touches[0]!.id).execute());
+    await insertTouchesIfNew(db, [{ ...row!, id: '00000000-0000-5000-8000-000000000001', source: 'event:order', series: 'event:order|alpha', date: '2027-03-03' }], NOW.toUTC().toISO()!);
+    await check(config, NOW, 'a workflow\'s touch added');
+    await check(config, NOW.plus({ days: 1 }), 'a new day');
+    await check(company('Alpha Renamed'), NOW.plus({ days: 1 }), 'a client renamed');
+  });
+
+  it('a plan of another window that writes touches makes every other window plan again', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    await planWindowReusing(db, config, LATER, NOW, true);
+    expect((await planWindowReusing(db, config, LATER, NOW, true)).reused).toBe(true);
+    // The year's plan inserts touches (and could move those of the later window): the later window's snapshot goes.
+    const year = await planWindowReusing(db, config, YEAR, NOW, true);
+    expect(year.saved!.inserted).toBeGreaterThan(0);
+    const later = await planWindowReusing(db, config, LATER, NOW, true);
+    expect(later.reused).toBe(false);
+    expect(printed(later.result.touches)).toEqual(printed((await planAgain(db, config, LATER)).touches));
+    // A save that wrote nothing keeps the other windows' snapshots.
+    expect((await planWindowReusing(db, config, YEAR, NOW, true)).reused).toBe(true);
+  });
+
+  it('a done touch whose title the configuration changed since is read back with the plan\'s title, not its row\'s', async () => {
+    const db = await tempDatabase();
+    const first = await planWindowReusing(db, company(), YEAR, NOW, true);
+    const done = first.result.touches.find((t) => t.client === 'alpha' && t.kind === 'letter')!;
+    await markDone(db, done.id, { at: '2027-02-01T07:00:00.000Z', date: done.date, by: 'anna', note: 'sent' });
+    const renamed = company('Alpha Renamed');
+    await planWindowReusing(db, renamed, YEAR, NOW, true);
+    const stored = await db.selectFrom('touches').select(['title', 'status']).where('id', '=', done.id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('done');
+    const again = await planWindowReusing(db, renamed, YEAR, NOW, true);
+    expect(again.reused).toBe(true);
+    const shown = again.result.touches.find((t) => t.id === done.id)!;
+    const planned = (await planAgain(db, renamed)).touches.find((t) => t.id === done.id)!;
+    expect(shown).toEqual(planned);
+    expect(shown.title).not.toBe(stored.title);
+    expect(shown.status).toBe('done');
+  });
+
+  it('a plan that weighed slots against the hour of now plans again at another hour; one that did not is read back', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    const today = { from: '2027-02-01', to: '2027-03-31' };
+    const first = await planWindowReusing(db, config, today, NOW, true);
+    expect(first.result.hourOfNow).toBe(true);
+    const later = NOW.plus({ hours: 3 });
+    const run = await planWindowReusing(db, config, today, later, true);
+    expect(run.reused).toBe(false);
+    expect(printed(run.result.touches)).toEqual(printed((await planAgain(db, config, today, later)).touches));
+    // A window that starts after today does not depend on the hour: read back at another hour of the day.
+    const future = await planWindowReusing(db, config, LATER, NOW, true);
+    expect(future.result.hourOfNow).toBe(false);
+    const afternoon = await planWindowReusing(db, config, LATER, NOW.plus({ hours: 5 }), true);
+    expect(afternoon.reused).toBe(true);
+    expect(printed(afternoon.result.touches)).toEqual(printed((await planAgain(db, config, LATER, NOW.plus({ hours: 5 }))).touches));
+  });
+});
