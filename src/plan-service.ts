@@ -1,4 +1,6 @@
 import * as crypto from 'node:crypto';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
@@ -33,6 +35,19 @@ function saveScope(config: Config, onlyClients?: readonly string[]) {
 
 /** Bumped when what a snapshot's basis covers changes meaning: older snapshots no longer hold. */
 const SNAPSHOT_VERSION = 1;
+
+/**
+ * This build of touchbase (its running module's size and time): an upgrade may plan differently
+ * from the same inputs, so a snapshot made by another build never holds.
+ */
+const CODE_STAMP = (() => {
+  try {
+    const s = statSync(fileURLToPath(import.meta.url));
+    return `${s.size}:${Math.round(s.mtimeMs)}`;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /**
  * planWithHistory for a whole company's window, which reads the last plan of the same window
@@ -91,6 +106,6 @@ function basisOf(config: Config, now: DateTime): { day: string; hour: string } {
   const zones = [...new Set([config.settings.timezone, ...config.employees.map((e) => e.timezone)])].sort();
   const today = zones.map((z) => `${z}:${now.setZone(z).toISODate()}`).join(',');
   const configHash = crypto.createHash('sha256').update(JSON.stringify(config)).digest('base64url');
-  const day = `v${SNAPSHOT_VERSION}|${configHash}|${today}`;
+  const day = `v${SNAPSHOT_VERSION}|${CODE_STAMP}|${configHash}|${today}`;
   return { day, hour: `${day}|${now.toUTC().toISO()}` };
 }
