@@ -6,6 +6,8 @@ import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
+import { dialectOf } from './dialect.ts';
+import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -33,6 +35,7 @@ export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
 ): Promise<SaveSummary> {
+  if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
   const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   const only = onlyClients ? new Set(onlyClients) : undefined;
@@ -154,6 +157,7 @@ export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string)
  * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
  */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
+  if (dialectOf(db) === 'postgres') return loadHistoryPostgres(db);
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   await withRawReads(db, (sqlite) => {
