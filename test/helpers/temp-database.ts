@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { isPostgresLocation } from '../../src/storage/location.ts';
 import { tempDatabaseLocation } from './test-backend.ts';
 
 export { tempDatabaseLocation, testBackend } from './test-backend.ts';
@@ -11,11 +12,12 @@ afterEach(async () => {
 
 /**
  * A migrated database of this run's backend, closed after the test: SQLite in a fresh folder
- * (or at `file`), or a fresh PostgreSQL database (`file` then only names nothing: each call is
- * a new database).
+ * (or at `file`), or a fresh PostgreSQL database (or the one `file` names, when it is a URL
+ * tempDatabaseLocation gave).
  */
 export async function tempDatabase(file?: string): Promise<DB> {
-  const db = await openMigrated(await tempDatabaseLocation({ file }));
+  // A location tempDatabaseLocation gave (a PostgreSQL URL) is opened as it is.
+  const db = await openMigrated(file && isPostgresLocation(file) ? file : await tempDatabaseLocation({ file }));
   open.push(db);
   return db;
 }
