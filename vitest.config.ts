@@ -5,12 +5,12 @@ import { defineConfig } from 'vitest/config';
  * export/import tests, each opening its database through test/helpers/temp-database.ts, which
  * gives a fresh PostgreSQL database per call there. Not in it, on purpose: tests about SQLite
  * files themselves (database-trouble: full disk, read-only files, file modes; the SQLite side
- * of daemon locks) and tests that never open a database. Their PostgreSQL counterparts are in
- * postgres-backend.test.ts, which runs in the postgres project only.
+ * of daemon locks), tests that never open a database, and export-import.test.ts (its files are
+ * SQLite's; the round trip SQLite → PostgreSQL → export is in postgres-backend.test.ts). The
+ * PostgreSQL counterparts are in postgres-backend.test.ts, which runs in the postgres project only.
  */
 export const POSTGRES_TESTS = [
   'test/integration/storage.test.ts',
-  'test/integration/export-import.test.ts',
   'test/integration/touch-outcomes.test.ts',
   'test/integration/daily-workflows.test.ts',
   'test/integration/reports.test.ts',
