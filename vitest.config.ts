@@ -1,9 +1,46 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The tests that run on PostgreSQL too (the postgres project): storage, sync, workflow and
+ * export/import tests, each opening its database through test/helpers/temp-database.ts, which
+ * gives a fresh PostgreSQL database per call there. Not in it, on purpose: tests about SQLite
+ * files themselves (database-trouble: full disk, read-only files, file modes; the SQLite side
+ * of daemon locks), tests that never open a database, and export-import.test.ts (its files are
+ * SQLite's; the round trip SQLite → PostgreSQL → export is in postgres-backend.test.ts). The
+ * PostgreSQL counterparts are in postgres-backend.test.ts, which runs in the postgres project only.
+ */
+export const POSTGRES_TESTS = [
+  'test/integration/storage.test.ts',
+  'test/integration/touch-outcomes.test.ts',
+  'test/integration/daily-workflows.test.ts',
+  'test/integration/reports.test.ts',
+  'test/integration/events.test.ts',
+  'test/integration/ics-sync.test.ts',
+  'test/integration/google-sync.test.ts',
+  'test/integration/microsoft-sync.test.ts',
+  'test/integration/postgres-backend.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/integration/postgres-backend.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_TESTS,
+          env: { TOUCHBASE_TEST_BACKEND: 'postgres' },
+          // One server for the run (embedded, or TOUCHBASE_TEST_DATABASE_URL), stopped at the end.
+          globalSetup: ['test/helpers/postgres-server.ts'],
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

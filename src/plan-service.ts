@@ -7,7 +7,7 @@ import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from 
 import { addDuration } from './planner/dates.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
-import { readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
+import { keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
@@ -62,6 +62,7 @@ const CODE_STAMP = (() => {
 export async function planWindowReusing(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined; reused: boolean }> {
+  if (!keepsPlanSnapshots(db)) return { ...await planWithHistory(db, config, window, now, save), reused: false };
   const key = `${window.from}..${window.to}`;
   const basis = basisOf(config, now);
   const overdue = overdueRule(config, now);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { columnTypes } from '../../src/storage/dialect.ts';
 
 /**
  * The daemon's memory between runs: per job the watermark (the instant of its last run, so a
@@ -6,27 +7,29 @@ import type { Kysely } from 'kysely';
  * link tokens already used; and a few key/value facts for `touchbase status`.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Instants stay text: a watermark is compared and kept with max() as the clock wrote it.
+  const t = columnTypes(db);
   await db.schema.createTable('daemon_jobs')
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('watermark', 'text')
-    .addColumn('last_started_at', 'text')
-    .addColumn('last_finished_at', 'text')
-    .addColumn('last_result', 'text')
-    .addColumn('last_error', 'text')
-    .addColumn('last_summary', 'text')
+    .addColumn('name', t.text, (c) => c.primaryKey())
+    .addColumn('watermark', t.text)
+    .addColumn('last_started_at', t.text)
+    .addColumn('last_finished_at', t.text)
+    .addColumn('last_result', t.text)
+    .addColumn('last_error', t.text)
+    .addColumn('last_summary', t.text)
     .addColumn('last_duration_ms', 'integer')
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('retry_at', 'text')
+    .addColumn('retry_at', t.text)
     .execute();
   await db.schema.createTable('used_links')
-    .addColumn('token_hash', 'text', (c) => c.primaryKey())
-    .addColumn('touch_id', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('used_at', 'text', (c) => c.notNull())
+    .addColumn('token_hash', t.text, (c) => c.primaryKey())
+    .addColumn('touch_id', t.text, (c) => c.notNull())
+    .addColumn('action', t.text, (c) => c.notNull())
+    .addColumn('used_at', t.text, (c) => c.notNull())
     .execute();
   await db.schema.createTable('daemon_info')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('key', t.text, (c) => c.primaryKey())
+    .addColumn('value', t.text, (c) => c.notNull())
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { columnTypes } from '../../src/storage/dialect.ts';
 
 /**
  * Relationship workflows: business events received (one per name, client and ref), touches
@@ -6,21 +7,23 @@ import type { Kysely } from 'kysely';
  * workflows make (silence alerts, escalations, digests), and which feed files are current.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('touches').addColumn('overdue_from', 'text').execute();
-  await db.schema.alterTable('touches').addColumn('body', 'text').execute();
+  // business_events.at is the caller's instant, with whatever offset it came with: text.
+  const t = columnTypes(db);
+  await db.schema.alterTable('touches').addColumn('overdue_from', t.day).execute();
+  await db.schema.alterTable('touches').addColumn('body', t.text).execute();
   await db.schema.createTable('business_events')
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('client_id', 'text', (c) => c.notNull())
-    .addColumn('ref', 'text', (c) => c.notNull())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('touch_ids', 'text', (c) => c.notNull())
-    .addColumn('received_at', 'text', (c) => c.notNull())
+    .addColumn('name', t.text, (c) => c.notNull())
+    .addColumn('client_id', t.text, (c) => c.notNull())
+    .addColumn('ref', t.text, (c) => c.notNull())
+    .addColumn('at', t.text, (c) => c.notNull())
+    .addColumn('touch_ids', t.text, (c) => c.notNull())
+    .addColumn('received_at', t.text, (c) => c.notNull())
     .addPrimaryKeyConstraint('business_events_pk', ['name', 'client_id', 'ref'])
     .execute();
   await db.schema.createTable('ics_feeds')
-    .addColumn('employee_id', 'text', (c) => c.primaryKey())
-    .addColumn('fingerprint', 'text', (c) => c.notNull())
-    .addColumn('rendered_at', 'text', (c) => c.notNull())
+    .addColumn('employee_id', t.text, (c) => c.primaryKey())
+    .addColumn('fingerprint', t.text, (c) => c.notNull())
+    .addColumn('rendered_at', t.text, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('touches_client_status').on('touches').columns(['client_id', 'status']).execute();
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from '../../src/storage/dialect.ts';
 
 /**
  * Calendar sync as reconciliation (docs/sync-states.md): one row per calendar entry (a meeting
@@ -9,60 +10,70 @@ import { sql, type Kysely } from 'kysely';
  * Replaces the queue of operations (outbox) and the record of written events.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // entry_date stays text: rows moved from the old tables may hold '0000-00-00' (no touch).
+  const t = columnTypes(db);
   await db.schema.createTable('calendar_sync')
     // The entry: a touch's id, or the id of one employee's day of all-day touches of one source.
-    .addColumn('entry_id', 'text', (c) => c.notNull())
-    .addColumn('entry_date', 'text', (c) => c.notNull())
+    .addColumn('entry_id', t.text, (c) => c.notNull())
+    .addColumn('entry_date', t.text, (c) => c.notNull())
     // JSON array of the entry's touch ids: whose outcome the employee's deletion or move is.
-    .addColumn('members', 'text', (c) => c.notNull())
-    .addColumn('employee_id', 'text', (c) => c.notNull())
-    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('members', t.text, (c) => c.notNull())
+    .addColumn('employee_id', t.text, (c) => c.notNull())
+    .addColumn('provider', t.text, (c) => c.notNull())
     // The event's key in that calendar: the touch's hex id, plus "v<n>" for a later generation.
-    .addColumn('event_key', 'text', (c) => c.notNull())
-    .addColumn('desired', 'text', (c) => c.notNull().check(sql`desired in ('present', 'absent')`))
-    .addColumn('desired_hash', 'text')
+    .addColumn('event_key', t.text, (c) => c.notNull())
+    .addColumn('desired', t.text, (c) => c.notNull().check(sql`desired in ('present', 'absent')`))
+    .addColumn('desired_hash', t.text)
     // none: nothing confirmed; present: confirmed there; gone: our delete confirmed;
     // deleted_by_user: a successful read showed the employee deleted our confirmed event.
-    .addColumn('remote', 'text', (c) => c.notNull().check(sql`remote in ('none', 'present', 'gone', 'deleted_by_user')`))
-    .addColumn('remote_id', 'text')
-    .addColumn('remote_etag', 'text')
-    .addColumn('remote_hash', 'text')
+    .addColumn('remote', t.text, (c) => c.notNull().check(sql`remote in ('none', 'present', 'gone', 'deleted_by_user')`))
+    .addColumn('remote_id', t.text)
+    .addColumn('remote_etag', t.text)
+    .addColumn('remote_hash', t.text)
     // What we last wrote (or saw), to recognise a move the employee made.
-    .addColumn('remote_start', 'text')
-    .addColumn('remote_end', 'text')
+    .addColumn('remote_start', t.text)
+    .addColumn('remote_end', t.text)
     // A write sent whose outcome is not known yet (no answer, 5xx, the process died).
-    .addColumn('inflight_op', 'text', (c) => c.check(sql`inflight_op in ('create', 'update', 'delete')`))
-    .addColumn('inflight_at', 'text')
+    .addColumn('inflight_op', t.text, (c) => c.check(sql`inflight_op in ('create', 'update', 'delete')`))
+    .addColumn('inflight_at', t.text)
     // What that write sets: the content hash and times the event has if it landed.
-    .addColumn('inflight_hash', 'text')
-    .addColumn('inflight_start', 'text')
-    .addColumn('inflight_end', 'text')
+    .addColumn('inflight_hash', t.text)
+    .addColumn('inflight_start', t.text)
+    .addColumn('inflight_end', t.text)
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('next_attempt_at', 'text')
-    .addColumn('last_error', 'text')
+    .addColumn('next_attempt_at', t.text)
+    .addColumn('last_error', t.text)
     // A desired content the service refused as invalid: not sent again until it changes.
-    .addColumn('failed_hash', 'text')
+    .addColumn('failed_hash', t.text)
     // 1 when the row needs a call (kept by the repository, so "what is there to do" is an index scan).
-    .addColumn('dirty', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('dirty', t.flag, (c) => c.notNull().defaultTo(t.flagValue(false)))
+    .addColumn('updated_at', t.text, (c) => c.notNull())
     .addPrimaryKeyConstraint('calendar_sync_pk', ['entry_id', 'employee_id', 'provider'])
     .execute();
-  await sql`create index calendar_sync_dirty on calendar_sync (employee_id, provider) where dirty = 1`.execute(db);
+  await sql`create index calendar_sync_dirty on calendar_sync (employee_id, provider) where dirty = ${t.flagValue(true)}`.execute(db);
   await db.schema.createIndex('calendar_sync_calendar').on('calendar_sync').columns(['employee_id', 'provider', 'remote']).execute();
   await db.schema.createIndex('calendar_sync_date').on('calendar_sync').columns(['entry_date']).execute();
 
   await db.schema.createTable('calendar_pauses')
-    .addColumn('employee_id', 'text', (c) => c.notNull())
-    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('employee_id', t.text, (c) => c.notNull())
+    .addColumn('provider', t.text, (c) => c.notNull())
     // auth: tried again at every sync (resumes as soon as the credentials work); quota: waits until `until`.
-    .addColumn('code', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('since', 'text', (c) => c.notNull())
-    .addColumn('until', 'text')
+    .addColumn('code', t.text, (c) => c.notNull())
+    .addColumn('reason', t.text, (c) => c.notNull())
+    .addColumn('since', t.text, (c) => c.notNull())
+    .addColumn('until', t.text)
     .addPrimaryKeyConstraint('calendar_pauses_pk', ['employee_id', 'provider'])
     .execute();
 
   // What the old tables knew: confirmed events, and writes whose outcome was never recorded.
+  // A PostgreSQL database is always new (no touchbase before this one wrote one): the old
+  // tables are empty there, and moving their rows (SQLite's json_array) is skipped.
+  if (!t.postgres) await moveOldRows(db);
+  await db.schema.dropTable('outbox').execute();
+  await db.schema.dropTable('calendar_events').execute();
+}
+
+async function moveOldRows(db: Kysely<unknown>): Promise<void> {
   await sql`
     insert into calendar_sync (entry_id, entry_date, members, employee_id, provider, event_key, desired, desired_hash, remote, remote_id, remote_etag,
       remote_hash, remote_start, remote_end, attempts, dirty, updated_at)
@@ -87,8 +98,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       dirty = 1
     where exists (select 1 from outbox o where o.touch_id = calendar_sync.entry_id and o.employee_id = calendar_sync.employee_id
       and o.provider = calendar_sync.provider and o.status = 'pending' and o.attempts > 0)`.execute(db);
-  await db.schema.dropTable('outbox').execute();
-  await db.schema.dropTable('calendar_events').execute();
 }
 
 export async function down(): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from '../../src/storage/dialect.ts';
 
 /**
  * Why each history line happened, as a typed field: reports tell a move by the employee from
@@ -13,7 +14,7 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('touch_events')
-    .addColumn('cause', 'text', (c) => c.notNull().defaultTo('plan')
+    .addColumn('cause', columnTypes(db).text, (c) => c.notNull().defaultTo('plan')
       .check(sql`cause in ('employee', 'plan', 'overdue', 'handover', 'workflow')`))
     .execute();
   await sql`update touch_events set cause = case

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
+import { isPostgresLocation, redactLocation } from '../storage/location.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -15,9 +17,42 @@ export function configDir(o: GlobalOptions): string {
   return resolve(o.config ?? process.env.TOUCHBASE_CONFIG ?? 'config');
 }
 
-export function dbFile(o: GlobalOptions): string {
-  const file = o.db ?? process.env.TOUCHBASE_DB ?? 'db/touchbase.sqlite';
-  return file === ':memory:' ? file : resolve(file);
+/**
+ * Where the database is, decided here once for the CLI, the daemon and its job processes: a
+ * SQLite file, or a PostgreSQL URL. In order: --db (a file, or a postgres:// URL), then
+ * TOUCHBASE_DATABASE_URL_FILE (a file whose first line is the URL) or TOUCHBASE_DATABASE_URL,
+ * then TOUCHBASE_DB, then db/touchbase.sqlite. A URL holds a password: show it through
+ * describeDatabase, never as it is.
+ */
+export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  const file = o.db ?? databaseUrlFromEnv(env) ?? env.TOUCHBASE_DB ?? 'db/touchbase.sqlite';
+  return file === ':memory:' || isPostgresLocation(file) ? file : resolve(file);
+}
+
+/** The database as messages show it (a URL without its password). */
+export function describeDatabase(o: GlobalOptions): string {
+  return redactLocation(dbFile(o));
+}
+
+/** TOUCHBASE_DATABASE_URL_FILE's first line, else TOUCHBASE_DATABASE_URL, else undefined; a URL that is not postgres:// is refused. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  let url: string | undefined;
+  let name = 'TOUCHBASE_DATABASE_URL';
+  if (env.TOUCHBASE_DATABASE_URL_FILE) {
+    name = 'TOUCHBASE_DATABASE_URL_FILE';
+    try {
+      url = readFileSync(env.TOUCHBASE_DATABASE_URL_FILE, 'utf8').split(/\r?\n/)[0]!.trim();
+    } catch (error) {
+      throw new BadInputError(`TOUCHBASE_DATABASE_URL_FILE: cannot read ${env.TOUCHBASE_DATABASE_URL_FILE} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (!url) throw new BadInputError(`TOUCHBASE_DATABASE_URL_FILE: ${env.TOUCHBASE_DATABASE_URL_FILE} is empty; expected a URL like postgres://touchbase:PASSWORD@db.example.com:5432/touchbase`);
+  } else url = env.TOUCHBASE_DATABASE_URL?.trim() || undefined;
+  if (url === undefined) return undefined;
+  if (!isPostgresLocation(url)) {
+    throw new BadInputError(`${name}: expected a PostgreSQL URL like postgres://touchbase:PASSWORD@db.example.com:5432/touchbase; `
+      + 'the value given does not start with postgres:// or postgresql:// (not shown: it may hold a password). A SQLite file is given with --db or TOUCHBASE_DB.');
+  }
+  return url;
 }
 
 /**

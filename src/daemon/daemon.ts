@@ -9,7 +9,8 @@ import { requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
 import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
-import { DaemonLock } from '../storage/daemon-lock.ts';
+import { acquireDaemonLock, type HeldDaemonLock } from '../storage/daemon-lock.ts';
+import { redactLocation } from '../storage/location.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
@@ -75,7 +76,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #limits: JobLimits;
   /** Aborted by stop(): checks and events in flight end, no new work starts. */
   readonly #stopping = new AbortController();
-  #lock: DaemonLock | undefined;
+  #lock: HeldDaemonLock | undefined;
   #db: DB | undefined;
   #runner: JobRunner | undefined;
   #scheduler: Scheduler | undefined;
@@ -171,7 +172,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       throw new DaemonStoppedError('stopped before it had started');
     }
     try {
-      this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
+      this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt },
+        (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
@@ -196,7 +198,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
-      this.#log.info({ config: this.#o.configDir, db: this.#o.dbFile, clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
+      this.#log.info({ config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
       this.#scheduler.start();
     } catch (error) {
       await this.#close();
@@ -505,6 +507,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     for (const s of this.#schedules) s.dispose();
     await this.#db?.destroy();
     this.#db = undefined;
-    this.#lock?.release();
+    await this.#lock?.release();
   }
 }

@@ -1,9 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
+import { isPostgresLocation } from './location.ts';
+import { PostgresDaemonLock } from './postgres/advisory-lock.ts';
 
 export { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
+
+/** What a running daemon holds for its life: released (idempotently) when it stops. */
+export interface HeldDaemonLock {
+  release(): void | Promise<void>;
+}
+
+/**
+ * Takes the one-daemon-per-database lock of `location` for this process, or throws
+ * DaemonAlreadyRunningError naming the holder. SQLite: a side-file lock (DaemonLock);
+ * PostgreSQL: a session advisory lock (postgres/advisory-lock.ts). `onLost` hears of a lock
+ * lost while held (PostgreSQL: the lock's session ended). The seam where several daemons
+ * sharing one database would take their claims instead.
+ */
+export async function acquireDaemonLock(location: string, holder: { pid: number; startedAt: string }, onLost?: (error: Error) => void): Promise<HeldDaemonLock> {
+  if (isPostgresLocation(location)) return PostgresDaemonLock.acquire(location, holder, onLost);
+  return DaemonLock.acquire(location, holder);
+}
+
+/** Whether a daemon runs on the database at `location` right now. */
+export async function isDaemonRunning(location: string): Promise<boolean> {
+  if (isPostgresLocation(location)) return PostgresDaemonLock.isHeld(location);
+  return DaemonLock.isHeld(location);
+}
 
 /**
  * One daemon per SQLite database. The lock is an exclusive SQLite transaction held open on a file

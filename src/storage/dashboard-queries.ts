@@ -159,7 +159,7 @@ export async function forecastOf(db: DB, client: string): Promise<ForecastTouch[
  */
 export async function outboxByProvider(db: DB): Promise<Map<string, { waiting: number; failed: number }>> {
   const rows = await db.selectFrom('calendar_sync')
-    .select(['provider', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>(sql<number>`failed_hash is not null and failed_hash = desired_hash`).as('failed')])
+    .select(['provider', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>(sql<number>`case when failed_hash is not null and failed_hash = desired_hash then 1 else 0 end`).as('failed')])
     .where('dirty', '=', 1).groupBy('provider').execute();
   const out = new Map<string, { waiting: number; failed: number }>();
   for (const r of rows) {

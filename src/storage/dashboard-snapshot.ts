@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
 import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type DashboardRow, type ForecastTouch } from './dashboard-tables.ts';
 import { inTransaction } from './touch-repository.ts';
 
@@ -38,10 +39,15 @@ export async function writeDashboardSnapshot(db: DB, snapshot: DashboardSnapshot
     await insertChunks(snapshot.clients, (c) => d.insertInto('dashboard_clients').values(c).execute());
     await insertChunks(snapshot.clientPeople, (c) => d.insertInto('dashboard_client_people').values(c.map(([employee_id, client_id]) => ({ employee_id, client_id }))).execute());
     await insertChunks(snapshot.employees, (c) => d.insertInto('dashboard_employees').values(c).execute());
-    // Hundreds of thousands of report rows at 10,000 clients: SQLite unpacks them from JSON itself.
-    await insertChunks(snapshot.rows, (c) => sql`insert into dashboard_rows (report, pos, client_id, employee_id, row, tag, day)
-      select value ->> 'report', value ->> 'pos', value ->> 'client_id', value ->> 'employee_id', value ->> 'row', value ->> 'tag', value ->> 'day'
-      from json_each(${JSON.stringify(c)})`.execute(trx), JSON_CHUNK);
+    // Hundreds of thousands of report rows at 10,000 clients: the database unpacks them from JSON itself.
+    const postgres = dialectOf(trx) === 'postgres';
+    await insertChunks(snapshot.rows, (c) => (postgres
+      ? sql`insert into dashboard_rows (report, pos, client_id, employee_id, row, tag, day)
+        select report, pos, client_id, employee_id, row, tag, day
+        from jsonb_to_recordset(${JSON.stringify(c)}::jsonb) as r(report text, pos integer, client_id text, employee_id text, row text, tag text, day text)`
+      : sql`insert into dashboard_rows (report, pos, client_id, employee_id, row, tag, day)
+        select value ->> 'report', value ->> 'pos', value ->> 'client_id', value ->> 'employee_id', value ->> 'row', value ->> 'tag', value ->> 'day'
+        from json_each(${JSON.stringify(c)})`).execute(trx), JSON_CHUNK);
     if (snapshot.forecast) {
       await d.deleteFrom('dashboard_forecast').execute();
       const forecast = [...snapshot.forecast].map(([client_id, touches]) => ({ client_id, touches: JSON.stringify(touches) }));
@@ -76,10 +82,15 @@ export async function touchesStamp(db: DB): Promise<string> {
  * needs: `anchor: last` cadences count from it), one row per series rather than every touch.
  */
 export async function latestOutcomes(db: DB): Promise<{ touchId: string; series: string; status: 'done' | 'skipped'; date: string }[]> {
-  // SQLite returns the other columns of the row holding max(): the latest outcome's own.
-  const rows = await sql<{ id: string; series: string; status: 'done' | 'skipped'; day: string }>`
-    select id, series, status, max(coalesce(resolved_date, date)) as day from touches
-    where status in ('done', 'skipped') and source like 'rule:%' group by series`.execute(db);
+  // SQLite returns the other columns of the row holding max(): the latest outcome's own;
+  // PostgreSQL says the same with DISTINCT ON.
+  const rows = dialectOf(db) === 'postgres'
+    ? await sql<{ id: string; series: string; status: 'done' | 'skipped'; day: string }>`
+      select distinct on (series) id, series, status, coalesce(resolved_date, date) as day from touches
+      where status in ('done', 'skipped') and source like 'rule:%' order by series, coalesce(resolved_date, date) desc, id`.execute(db)
+    : await sql<{ id: string; series: string; status: 'done' | 'skipped'; day: string }>`
+      select id, series, status, max(coalesce(resolved_date, date)) as day from touches
+      where status in ('done', 'skipped') and source like 'rule:%' group by series`.execute(db);
   return rows.rows.map((r) => ({ touchId: r.id, series: r.series, status: r.status, date: r.day }));
 }
 

@@ -1,10 +1,12 @@
 import { dirname } from 'node:path';
 import { userInfo } from 'node:os';
 
-export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy';
+export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy'
+  // PostgreSQL's: the server does not answer, refuses the role or its password, has no such database, or denies a right.
+  | 'cannot-connect' | 'authentication' | 'no-database' | 'permission';
 
 /**
- * A problem with the database file itself, explained for the person at the keyboard: which
+ * A problem with the database itself (its file, or its PostgreSQL server), explained for the person at the keyboard: which
  * file, what is wrong, what to do. The CLI prints it without a stack and exits 1.
  */
 export class DatabaseProblemError extends Error {

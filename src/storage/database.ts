@@ -15,6 +15,9 @@ import * as m0010 from '../../db/migrations/0010_plan_snapshots.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
+import { dialectOf } from './dialect.ts';
+import { isPostgresLocation, redactLocation } from './location.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
 
 export { DatabaseProblemError } from './database-errors.ts';
 
@@ -82,12 +85,15 @@ export async function withRawReads<T>(db: DB, work: (sqlite: SQLite.Database) =>
 }
 
 /**
- * Opens (creating if needed, owner-only) the SQLite database: WAL, foreign keys, a busy
- * timeout so a second process waits instead of failing. Call migrate() before use. Errors
- * SQLite reports (a full disk, a read-only file) come out as a DatabaseProblemError that names
- * the file and says what to do.
+ * Opens the database at `file`: a PostgreSQL server when it is a postgres:// URL (the database
+ * must exist; nothing connects before the first query), else the SQLite file, created if
+ * needed, owner-only: WAL, foreign keys, a busy timeout so a second process waits instead of
+ * failing. Call migrate() before use. Errors about the database (a full disk, a read-only file,
+ * a server that does not answer) come out as a DatabaseProblemError that names it (without a
+ * password) and says what to do.
  */
 export function openDatabase(file: string): DB {
+  if (isPostgresLocation(file)) return openPostgres(file);
   if (file === ':memory:') return wrap(new SQLite(file), file, true);
   let sqlite: SQLite.Database;
   try {
@@ -109,6 +115,8 @@ export function openDatabase(file: string): DB {
  * folder they may not write) and no writer has it open, the file is read into memory instead.
  */
 export function openReadOnly(file: string): DB {
+  // PostgreSQL: every transaction read-only (default_transaction_read_only), so a bug cannot write.
+  if (isPostgresLocation(file)) return openPostgres(file, { readOnly: true });
   try {
     const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
     try {
@@ -185,24 +193,31 @@ class ExplainedSqlite implements SqliteDatabase {
 
 const NO_OP: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
 
+/** Whether the database records migrations yet (a new database does not). */
+async function hasMigrationTable(db: DB): Promise<boolean> {
+  const table = dialectOf(db) === 'postgres'
+    ? await sql<{ n: number }>`select count(*) as n from pg_catalog.pg_tables where schemaname = current_schema() and tablename = 'kysely_migration'`.execute(db)
+    : await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  return Number(table.rows[0]?.n ?? 0) > 0;
+}
+
 /** Names of the migrations this database has that this version of touchbase does not know (it is newer). */
 async function unknownMigrations(db: DB): Promise<string[]> {
-  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
-  if (!table.rows[0]?.n) return [];
+  if (!(await hasMigrationTable(db))) return [];
   const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));
 }
 
 /** Names of this version's migrations the database does not have yet. */
 async function pendingMigrations(db: DB): Promise<string[]> {
-  const table = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
-  const done = new Set(table.rows[0]?.n ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
+  const done = new Set((await hasMigrationTable(db)) ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
   return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
 }
 
-function newerVersion(file: string, names: string[]): DatabaseProblemError {
+function newerVersion(location: string, names: string[]): DatabaseProblemError {
+  const file = redactLocation(location);
   return new DatabaseProblemError('newer-version', file, `${file} was written by a newer version of touchbase (it has migration${names.length > 1 ? 's' : ''} ${names.join(', ')}, which this version does not know). `
-    + 'Upgrade touchbase to the version that wrote it (git pull && npm ci), or point --db at a backup made before that upgrade; nothing was changed.');
+    + `Upgrade touchbase to the version that wrote it (git pull && npm ci), or point ${isPostgresLocation(location) ? 'TOUCHBASE_DATABASE_URL' : '--db'} at a backup made before that upgrade; nothing was changed.`);
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
@@ -214,7 +229,7 @@ export async function migrate(db: DB, file = 'the database'): Promise<MigrationR
   if (error) {
     if (error instanceof DatabaseProblemError) throw error;
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} of ${file} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} of ${redactLocation(file)} failed: ${(error as Error).message ?? String(error)}`);
   }
   return results ?? [];
 }
@@ -246,6 +261,7 @@ export async function openMigrated(file: string): Promise<DB> {
  * needs a migration is migrated if this user may write it, and otherwise the message says so.
  */
 export async function openForReading(file: string): Promise<DB> {
+  if (isPostgresLocation(file)) return openPostgresForReading(file);
   if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
   let db: DB;
   try {
@@ -277,8 +293,33 @@ export async function openForReading(file: string): Promise<DB> {
   }
 }
 
-/** Whether this user may write the database file and its folder (SQLite writes -wal and -shm beside it). */
+/**
+ * PostgreSQL for a command that only reads: a pool whose transactions are read-only, when the
+ * schema is current; a database that needs migrating (or a new one) is migrated first, as the
+ * SQLite file is. The role's rights are the server's to enforce: there is no read-only file here.
+ */
+async function openPostgresForReading(location: string): Promise<DB> {
+  const db = openReadOnly(location);
+  let pending: string[];
+  try {
+    const unknown = await unknownMigrations(db);
+    if (unknown.length) throw newerVersion(location, unknown);
+    pending = await pendingMigrations(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  if (pending.length === 0) return db;
+  await db.destroy();
+  return openMigrated(location);
+}
+
+/**
+ * Whether this user may write the database file and its folder (SQLite writes -wal and -shm
+ * beside it). A PostgreSQL database: yes as far as touchbase can tell (its server grants the rights).
+ */
 export function mayWrite(file: string): boolean {
+  if (isPostgresLocation(file)) return true;
   try {
     accessSync(file, constants.W_OK);
     accessSync(dirname(file), constants.W_OK);

@@ -1,5 +1,7 @@
 import type { DB } from './database.ts';
 import { inBulkTransaction } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import { applyFeedEventsPostgres } from './postgres/bulk-feeds.ts';
 import type { IcsEventRow } from './schema.ts';
 
 /**
@@ -36,6 +38,7 @@ export async function applyFeedEvents(
 ): Promise<FeedChange[]> {
   const changes: FeedChange[] = [];
   if (employees.length === 0) return changes;
+  if (dialectOf(db) === 'postgres') return applyFeedEventsPostgres(db, employees, wants, scope, nowIso, dryRun);
   const changed = { add: (employeeId: string, key: string, op: FeedChange['op']) => changes.push({ op, employeeId, key }) };
   const only = new Set(employees);
   await inBulkTransaction(db, (sqlite) => {

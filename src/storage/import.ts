@@ -11,6 +11,8 @@ import {
   type ExportColumn, type ExportTable,
 } from './export-format.ts';
 import type { Database } from './schema.ts';
+import { dialectOf } from './dialect.ts';
+import { isPostgresLocation, redactLocation } from './location.ts';
 
 /** A line of the file that is not what an export holds: names the file and the line. Nothing was imported. */
 export class ExportFileError extends Error {
@@ -80,7 +82,9 @@ async function importLines(db: DB, lines: AsyncGenerator<Line>, options: ImportO
   if (header.schema === MIGRATION_NAMES.at(-1)) {
     const counts = await db.transaction().execute(async (trx) => {
       await assertEmpty(trx, options.target);
-      return loadRows(trx, rest, EXPORTED_TABLES, hash, fail);
+      const loaded = await loadRows(trx, rest, EXPORTED_TABLES, hash, fail);
+      await continueIdentities(trx);
+      return loaded;
     });
     return { schema: header.schema, upgraded: false, counts, secrets: header.secrets };
   }
@@ -106,7 +110,9 @@ async function importUpgraded(db: DB, schema: string, load: (scratch: DB) => Pro
       await migrate(scratch, 'the upgraded copy of the import');
       return await db.transaction().execute(async (trx) => {
         await assertEmpty(trx, target);
-        return copyRows(scratch, trx);
+        const copied = await copyRows(scratch, trx);
+        await continueIdentities(trx);
+        return copied;
       });
     } finally {
       await scratch.destroy();
@@ -287,14 +293,24 @@ export async function layoutOf(db: DB): Promise<ExportTable[]> {
   return layout;
 }
 
+/**
+ * PostgreSQL: touch_events.seq is an identity, and the imported lines brought their own
+ * numbers; its sequence goes on after the highest (SQLite's autoincrement does so by itself).
+ */
+async function continueIdentities(trx: Kysely<Database>): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  await sql`select setval(pg_get_serial_sequence('touch_events', 'seq'), coalesce((select max(seq) from touch_events), 0) + 1, false)`.execute(trx);
+}
+
 /** Throws an ImportTargetError naming the first table that has a row (exported or not: any row means the database was used). */
 async function assertEmpty(db: Kysely<Database>, target: string): Promise<void> {
   const any = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
   for (const name of [...EXPORTED_TABLES.map((t) => t.name), ...Object.keys(SKIPPED_TABLES)]) {
     const row = await any.selectFrom(name).select(sql<number>`1`.as('one')).limit(1).executeTakeFirst();
     if (row) {
-      throw new ImportTargetError(`${target} already holds data (table ${name} has rows): import writes into an empty database only. `
-        + 'Give --db a new file (it is created), or move this one aside; nothing was imported.');
+      throw new ImportTargetError(`${redactLocation(target)} already holds data (table ${name} has rows): import writes into an empty database only. `
+        + (isPostgresLocation(target) ? 'Give it a new, empty PostgreSQL database (createdb); nothing was imported.'
+          : 'Give --db a new file (it is created), or move this one aside; nothing was imported.'));
     }
   }
 }

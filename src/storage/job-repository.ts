@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import { dialectOf } from './dialect.ts';
 import type { DB } from './database.ts';
 import type { DaemonJobRow } from './schema.ts';
 
@@ -23,11 +24,16 @@ export async function claimRun(db: DB, name: string, atIso: string, requested = 
   await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
   // A requested run (a reload, a link) is extra: it never moves the watermark back.
   let update = db.updateTable('daemon_jobs')
-    .set({ watermark: requested ? sql<string>`max(coalesce(watermark, ''), ${atIso})` : atIso, last_started_at: atIso, last_result: 'running' })
+    .set({ watermark: requested ? later(db, sql<string>`coalesce(watermark, '')`, atIso) : atIso, last_started_at: atIso, last_result: 'running' })
     .where('name', '=', name);
   if (!requested) update = update.where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]));
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** The later of two ISO instants as text (SQLite's two-argument max is PostgreSQL's greatest; both compare bytes: the column is collated "C" there). */
+function later(db: DB, a: RawBuilder<string>, b: string): RawBuilder<string> {
+  return dialectOf(db) === 'postgres' ? sql<string>`greatest(${a}, ${b}::text)` : sql<string>`max(${a}, ${b})`;
 }
 
 export async function recordSuccess(db: DB, name: string, finishedIso: string, durationMs: number, summary: string): Promise<void> {

@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Touch } from '../domain/types.ts';
 import type { OverdueRule } from '../planner/overdue-rule.ts';
 import { withRawReads, type DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 
 /**
@@ -40,6 +41,14 @@ export function touchesFingerprint(sqlite: SQLite.Database): string {
   const [count, last] = sqlite.prepare('select count(*), coalesce(max(rowid), 0) from touches').raw().get() as [number, number];
   const seq = sqlite.prepare('select coalesce(max(seq), 0) from touch_events').pluck().get() as number;
   return `${count}:${last}:${seq}`;
+}
+
+/**
+ * Whether this database keeps plan snapshots: SQLite's (the fingerprint reads its rowids). On
+ * PostgreSQL every plan plans again.
+ */
+export function keepsPlanSnapshots(db: DB): boolean {
+  return dialectOf(db) === 'sqlite';
 }
 
 /** touchesFingerprint on the database's own connection. */

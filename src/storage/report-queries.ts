@@ -1,4 +1,6 @@
 import type { DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import { forEachPage } from './postgres/cursor-rows.ts';
 import type { TouchRow } from './schema.ts';
 
 /** What the reports read of a touch: the columns they use, no more (there are hundreds of thousands). */
@@ -21,16 +23,19 @@ export async function reportTouches(db: DB): Promise<ReportTouch[]> {
     return v;
   };
   const out: ReportTouch[] = [];
-  const rows = db.selectFrom('touches')
+  const query = db.selectFrom('touches')
     .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from'])
-    .where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%').stream(1000);
-  for await (const r of rows) {
+    .where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%');
+  const add = (r: ReportTouch) => {
     out.push({
       id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),
       employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to), status: r.status,
       resolved_date: once(r.resolved_date), resolved_by: once(r.resolved_by), overdue_from: once(r.overdue_from),
     });
-  }
+  };
+  // PostgreSQL reads through a cursor of its own (kysely's stream needs pg-cursor there).
+  if (dialectOf(db) === 'postgres') await forEachPage(db, query, 1000, (rows) => rows.forEach(add));
+  else for await (const r of query.stream(1000)) add(r);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { dialectOf } from './dialect.ts';
 import type { DB } from './database.ts';
 import type { EventCause, TouchRow } from './schema.ts';
 import { appendHistory, type HistoryEntry } from './touch-history.ts';
@@ -113,7 +114,9 @@ export async function findTouch(db: DB, idOrPrefix: string): Promise<TouchRow> {
   const exact = await db.selectFrom('touches').selectAll().where('id', '=', idOrPrefix).executeTakeFirst();
   if (exact) return exact;
   if (idOrPrefix.length >= 6) {
-    const rows = await db.selectFrom('touches').selectAll().where('id', 'like', `${idOrPrefix.replace(/[%_]/g, '')}%`).limit(2).execute();
+    // SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not: ILIKE there, so "B080B813" finds the same touch on both.
+    const pattern = `${idOrPrefix.replace(/[%_]/g, '')}%`;
+    const rows = await db.selectFrom('touches').selectAll().where('id', dialectOf(db) === 'postgres' ? 'ilike' : 'like', pattern).limit(2).execute();
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) throw new TouchNotFoundError(`touch id prefix ${idOrPrefix} matches several touches; give more characters`);
   }

@@ -10,6 +10,8 @@ import { recordOutcomes } from './touch-outcomes.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
+import { dialectOf } from './dialect.ts';
+import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
 
@@ -38,6 +40,7 @@ export async function savePlan(
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
   record?: SnapshotRequest,
 ): Promise<SaveSummary> {
+  if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
   const { onlyClients, clients, leavers } = scope;
   const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
   const only = onlyClients ? new Set(onlyClients) : undefined;
@@ -189,6 +192,7 @@ export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string)
  * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
  */
 export async function loadHistory(db: DB): Promise<PlannerHistory> {
+  if (dialectOf(db) === 'postgres') return loadHistoryPostgres(db);
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   await withRawReads(db, (sqlite) => {
@@ -286,6 +290,11 @@ export async function storedTouches(db: DB, window: { from: string; to: string }
   const touches: Touch[] = [];
   // Overdue as isOverdue says, in each holder's zone (the company's for someone unknown).
   const overdue = overdueRule(config, now);
+  if (dialectOf(db) === 'postgres') {
+    const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
+      .where('status', '!=', 'cancelled').execute();
+    return sortTouches(rows.map((r) => rowToTouch(r, overdue(r.status as Touch['status'], r.employee_id, r.date, r.overdue_from))));
+  }
   await withRawReads(db, (sqlite) => forEachStoredTouch(sqlite, "where date >= ? and date <= ? and status != 'cancelled'", [window.from, window.to], overdue, (t) => touches.push(t)));
   return sortTouches(touches);
 }

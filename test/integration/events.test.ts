@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { tempDatabase } from '../helpers/temp-database.ts';
+import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
@@ -65,7 +65,7 @@ describe('business events become touches', () => {
 
   it('touchbase event records once, puts the touch in the calendar, and exits 2 on an unknown event', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
-    const file = join(tempDir(), 't.sqlite');
+    const file = await tempDatabaseLocation();
     const args = ['--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-1', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00'];
     const first = await cli('event', 'order.shipped', ...args);
     expect(first.code).toBe(0);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
@@ -27,7 +28,7 @@ afterEach(async () => fake.stop());
 const google = (auth?: GoogleAuth) => googleClient(url, { auth });
 
 async function setup() {
-  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const db = await openMigrated(await tempDatabaseLocation());
   const port = google();
   const sync = async (config: Config, clock: Clock = fixedClock(NOW)) => {
     await planWithHistory(db, config, HORIZON, clock.now(), true);
@@ -96,7 +97,7 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('a request that stalls past the client timeout (and then commits) is retried and adopted, not duplicated', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);
     const impatient = googleClient(url, { timeoutMs: 300 });
@@ -138,7 +139,7 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('stays under the per-user rate limit: waits instead of collecting 403s, and drops nothing', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     let t = NOW.toMillis();
     const clock: Clock = { now: () => DateTime.fromMillis(t) };
     fake.now = () => t;
@@ -242,7 +243,7 @@ describe('Google Calendar sync through the real client', () => {
 
   it('a service account with domain-wide delegation acts as each employee (JWT sent to GOOGLE_TOKEN_URL)', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const port = google({ kind: 'service-account', clientEmail: 'touchbase@project.iam.example', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);

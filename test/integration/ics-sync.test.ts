@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import ICAL from 'ical.js';
+import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
@@ -38,7 +39,7 @@ const sections = (opts: { title?: string; clients?: number; handover?: boolean }
 });
 
 async function setup() {
-  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const db = await openMigrated(await tempDatabaseLocation());
   const feedDir = join(tempDir(), 'feeds');
   const run = async (config: Config, ports?: Partial<Record<'ics', CalendarPort>>) => {
     await planWithHistory(db, config, HORIZON, NOW, true);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
@@ -26,7 +27,7 @@ afterEach(async () => fake.stop());
 const graph = (secret = 'client-secret') => new MicrosoftCalendar({ credentials: { tenantId: 'contoso', clientId: 'client-id', clientSecret: secret, authorityHost: url }, graphBaseUrl: url });
 
 async function setup() {
-  const db = await openMigrated(join(tempDir(), 't.sqlite'));
+  const db = await openMigrated(await tempDatabaseLocation());
   const port = graph();
   const sync = async (config: Config, clock: Clock = fixedClock(NOW)) => {
     await planWithHistory(db, config, HORIZON, clock.now(), true);
@@ -111,7 +112,7 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     fake.expireTokens();
     await sync(configOf(sections({ title: 'Renewed {contacts}' })));
     await expectCalendarsEqualPlan(db);
-    const db2 = await openMigrated(join(tempDir(), 't2.sqlite'));
+    const db2 = await openMigrated(await tempDatabaseLocation());
     await planWithHistory(db2, configOf(sections()), HORIZON, NOW, true);
     const bad = await syncCalendars(db2, configOf(sections()), fixedClock(NOW), { feedDir: tempDir(), ports: { microsoft: graph('wrong') } });
     expect(bad.dispatched!.paused.get('anna')).toMatch(/auth: Microsoft refused the app credentials: invalid_client/);

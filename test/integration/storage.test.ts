@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
-import { openMigrated } from '../../src/storage/database.ts';
+import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
+import { migrate, openMigrated } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
@@ -22,7 +23,15 @@ const sections = () => ({
 });
 
 describe('storage', () => {
-  it('migrates a new file in WAL mode and re-running migrations is harmless', async () => {
+  // The file and its journal mode are SQLite's own; on PostgreSQL the same promise is about the schema.
+  if (testBackend() === 'postgres') {
+    it('re-running migrations on a migrated PostgreSQL database changes nothing', async () => {
+      const location = await tempDatabaseLocation();
+      const db = await openMigrated(location);
+      expect(await migrate(db, location)).toEqual([]);
+      await db.destroy();
+    });
+  } else it('migrates a new file in WAL mode and re-running migrations is harmless', async () => {
     const file = join(tempDir(), 'sub', 't.sqlite');
     const db = await openMigrated(file);
     const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
@@ -33,7 +42,7 @@ describe('storage', () => {
   });
 
   it('saving the same plan twice changes nothing; a changed plan records moves and cancellations', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     const first = await planWithHistory(db, config, WINDOW, NOW, true);
     expect(first.saved!.inserted).toBe(first.result.touches.length);
@@ -57,7 +66,7 @@ describe('storage', () => {
   });
 
   it('history is kept across re-plans: a done touch stays done and anchor: last counts from it', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     const { result } = await planWithHistory(db, config, WINDOW, NOW, true);
     const follow = result.touches.find((t) => t.source === 'rule:follow')!;
@@ -78,7 +87,7 @@ describe('storage', () => {
   });
 
   it('refuses to resolve a touch twice or an unknown id', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     const { result } = await planWithHistory(db, config, WINDOW, NOW, true);
     const t = result.touches[0]!;
@@ -90,7 +99,7 @@ describe('storage', () => {
   });
 
   it('savePlan writes nothing when the transaction fails half-way', async () => {
-    const db = await openMigrated(join(tempDir(), 't.sqlite'));
+    const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     const touches = planTouches(config, await loadHistory(db), WINDOW, NOW).touches;
     const broken = [...touches, { ...touches[0]!, id: touches[1]!.id, title: null as unknown as string }];

@@ -10,6 +10,7 @@ import { importDatabase } from '../../storage/import.ts';
 import { BadInputError } from '../cli-error.ts';
 import { describe } from '../command-table.ts';
 import { clockFrom, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import { isPostgresLocation, redactLocation } from '../../storage/location.ts';
 import type { CliIO } from '../io.ts';
 
 interface ExportCommandOptions extends GlobalOptions {
@@ -63,7 +64,7 @@ export function exportCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<ExportCommandOptions>();
       const options: ExportOptions = { now: clockFrom(o.now).now(), includeSecrets: o.includeSecrets };
       const file = dbFile(o);
-      if (file !== ':memory:' && !existsSync(file)) throw new BadInputError(`--db: ${file} does not exist; nothing to export`);
+      if (file !== ':memory:' && !isPostgresLocation(file) && !existsSync(file)) throw new BadInputError(`--db: ${file} does not exist; nothing to export`);
       const target = o.out === '-' ? undefined : resolve(o.out);
       if (target) {
         const folder = dirname(target);
@@ -88,7 +89,8 @@ export function importCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       if (file !== '-' && (!existsSync(file) || !statSync(file).isFile())) throw new BadInputError(`${file}: no such file (expected an export written by touchbase export)`);
       const target = dbFile(o);
-      const existed = target === ':memory:' || existsSync(target);
+      // A PostgreSQL database exists before touchbase (it never creates one).
+      const existed = target === ':memory:' || isPostgresLocation(target) || existsSync(target);
       const input = file === '-' ? process.stdin : chunksOf(file);
       const source = file === '-' ? 'standard input' : file;
       let summary;
@@ -99,7 +101,7 @@ export function importCommand(program: Command, io: CliIO): void {
         if (!existed) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(target + suffix, { force: true });
         throw error;
       }
-      io.out(`imported ${rowsText(summary.counts)} into ${target}${summary.upgraded ? ` (written at schema ${summary.schema}, upgraded)` : ''}\n`);
+      io.out(`imported ${rowsText(summary.counts)} into ${redactLocation(target)}${summary.upgraded ? ` (written at schema ${summary.schema}, upgraded)` : ''}\n`);
       if (summary.secrets === 'omitted') {
         io.err('the file has no link or feed secrets: new ones are made on first use (feed addresses change, one-click links are rewritten) '
           + 'unless TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET carry the old values\n');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { migrate, openDatabase } from '../../storage/database.ts';
 import { dbFile, type GlobalOptions } from '../context.ts';
+import { redactLocation } from '../../storage/location.ts';
 import type { CliIO } from '../io.ts';
 
 export function migrateCommand(program: Command, io: CliIO): void {
@@ -12,7 +13,8 @@ export function migrateCommand(program: Command, io: CliIO): void {
       const db = openDatabase(file);
       try {
         const results = await migrate(db, file);
-        io.out(results.length === 0 ? `${file}: up to date\n` : results.map((r) => `${file}: ${r.migrationName} ${r.status}\n`).join(''));
+        const shown = redactLocation(file);
+        io.out(results.length === 0 ? `${shown}: up to date\n` : results.map((r) => `${shown}: ${r.migrationName} ${r.status}\n`).join(''));
       } finally {
         await db.destroy();
       }

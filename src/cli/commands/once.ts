@@ -5,7 +5,7 @@ import { storedTouches } from '../../storage/touch-repository.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
 import { horizonWindow } from '../../plan-service.ts';
-import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 
@@ -34,7 +34,7 @@ export function onceCommand(program: Command, io: CliIO): void {
         return { touches: shown.filter((t) => t.date <= window.to), saved: pass.planned?.saved, report: pass.synced };
       });
       io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
-      io.out(`configuration ${configDir(o)}, database ${dbFile(o)}\n\n`);
+      io.out(`configuration ${configDir(o)}, database ${describeDatabase(o)}\n\n`);
       await writeTouches(touches, 'table', now, io, { config });
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       const d = report.dispatched!;

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
-import { DaemonLock } from '../../storage/daemon-lock.ts';
+import { isDaemonRunning } from '../../storage/daemon-lock.ts';
+import { isPostgresLocation } from '../../storage/location.ts';
 import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
 import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
@@ -19,8 +20,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
       if (!['table', 'json'].includes(o.format)) throw new BadInputError(`--format: expected table or json, found ${JSON.stringify(o.format)}`);
       const file = dbFile(o);
-      if (file === ':memory:' || !existsSync(file)) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
-      const running = DaemonLock.isHeld(file);
+      if (file === ':memory:' || (!isPostgresLocation(file) && !existsSync(file))) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
+      const running = await isDaemonRunning(file);
       const status = await withDatabase(o, (db) => daemonStatus(db, systemClock.now()), { readOnly: true });
       if (o.format === 'json') {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);

@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { planAndSync } from '../../sync/pass.ts';
@@ -36,7 +37,8 @@ function progressPrinter(io: CliIO): (finished: number, total: number) => void {
 
 export function feedDir(o: GlobalOptions): string {
   const file = dbFile(o);
-  return process.env.TOUCHBASE_FEEDS_DIR ?? join(file === ':memory:' ? '.' : dirname(file), 'feeds');
+  // Beside the SQLite file; with PostgreSQL, where the default file would be (db/feeds).
+  return process.env.TOUCHBASE_FEEDS_DIR ?? join(file === ':memory:' ? '.' : isPostgresLocation(file) ? resolve('db') : dirname(file), 'feeds');
 }
 
 export function syncCommand(program: Command, io: CliIO): void {

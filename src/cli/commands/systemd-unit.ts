@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { isPostgresLocation } from '../../storage/location.ts';
 import { configDir, dbFile, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 
@@ -10,6 +11,9 @@ import type { CliIO } from '../io.ts';
  * flight; TimeoutStopSec gives it time before the forced kill.
  */
 export function systemdUnit(o: { node: string; workDir: string; config: string; db: string; user: string }): string {
+  // A PostgreSQL URL holds a password: it stays in the environment file, never in the unit.
+  const postgres = isPostgresLocation(o.db);
+  const db = postgres ? '' : ` --db ${o.db}`;
   return `[Unit]
 Description=touchbase: contact cadences into employees' calendars
 Documentation=file://${o.workDir}/README.md
@@ -20,9 +24,9 @@ Wants=network-online.target
 Type=simple
 User=${o.user}
 WorkingDirectory=${o.workDir}
-ExecStart=${o.node} ${o.workDir}/src/touchbase.js daemon --config ${o.config} --db ${o.db}
+ExecStart=${o.node} ${o.workDir}/src/touchbase.js daemon --config ${o.config}${db}
 ExecReload=/bin/kill -HUP $MAINPID
-# Secrets and settings: TOUCHBASE_API_TOKEN_FILE, GOOGLE_*, MS_* (see .env.example).
+# Secrets and settings: TOUCHBASE_API_TOKEN_FILE, GOOGLE_*, MS_* (see .env.example).${postgres ? '\n# The database: TOUCHBASE_DATABASE_URL_FILE (a file, 0600, holding the postgres:// URL).' : ''}
 EnvironmentFile=-/etc/touchbase/touchbase.env
 Restart=on-failure
 RestartSec=10

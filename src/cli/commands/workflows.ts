@@ -4,7 +4,7 @@ import { runDailyWorkflows } from '../../workflows/daily.ts';
 import { runWeeklyDigest } from '../../workflows/digest.ts';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
-import { DaemonLock } from '../../storage/daemon-lock.ts';
+import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { getInfo } from '../../storage/job-repository.ts';
 import { loadReportContext } from '../../reports/report-data.ts';
 import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
@@ -92,7 +92,7 @@ export function checksCommand(program: Command, io: CliIO): void {
  * set); without a daemon, this process syncs the employees concerned itself.
  */
 async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock): Promise<string> {
-  if (DaemonLock.isHeld(dbFile(o))) {
+  if (await isDaemonRunning(dbFile(o))) {
     const url = (await getInfo(db)).url;
     const token = apiToken();
     if (url && token) {

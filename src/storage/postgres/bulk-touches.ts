@@ -1,0 +1,173 @@
+import { sql, type Kysely } from 'kysely';
+import type { Touch } from '../../domain/types.ts';
+import type { Pin, Resolution } from '../../planner/history.ts';
+import { makeHistory, type PlannerHistory } from '../../planner/history.ts';
+import type { DB } from '../database.ts';
+import type { Database, EventCause } from '../schema.ts';
+import { recordOutcomes } from '../touch-outcomes.ts';
+import { forEachPage } from './cursor-rows.ts';
+
+/**
+ * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
+ * decisions as SQLite's, in the same single transaction, with the rows sent as arrays (unnest)
+ * a few thousand at a time rather than a statement per row, which would cost a round trip each.
+ */
+
+/** Rows per statement: each column is one array parameter, so PostgreSQL's 65,535-parameter limit never comes near. */
+const ROWS = 5_000;
+/** Sources the planner makes (touch-repository.ts's PLANNER_SOURCE). */
+const PLANNER_SOURCE = /^(rule|campaign|handover):/;
+
+export interface SaveSummary {
+  inserted: number; rescheduled: number; reassigned: number; updated: number; cancelled: number; restored: number; unchanged: number;
+}
+
+interface Stored {
+  status: string; employee_id: string; date: string; start_at: string; end_at: string; all_day: number; title: string;
+  contact_ids: string; remind: string; window_from: string; window_to: string;
+}
+
+interface LogLine { touchId: string; type: 'restored' | 'reassigned' | 'rescheduled'; employee: string; from: string; to: string; detail: string | null; cause: EventCause }
+
+/** savePlan on PostgreSQL (see touch-repository.ts for what it decides). */
+export async function savePlanPostgres(
+  db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
+  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> },
+): Promise<SaveSummary> {
+  const { onlyClients, clients, leavers } = scope;
+  const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
+  const only = onlyClients ? [...new Set(onlyClients)] : undefined;
+  await db.transaction().execute(async (trx) => {
+    let from = window.from;
+    for (const t of touches) if (t.date < from) from = t.date;
+    const stored = new Map<string, Stored>();
+    const columns = sql.raw('id, status, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind, window_from, window_to');
+    const scan = only
+      ? sql<Stored & { id: string }>`select ${columns} from touches where date >= ${from} and client_id = any(${only}::text[])`
+      : sql<Stored & { id: string }>`select ${columns} from touches where date >= ${from}`;
+    for (const r of (await scan.execute(trx)).rows) stored.set(r.id, r);
+    // Touches dated before that day (an earlier placement of a touch now planned later): asked for together.
+    const unseen = touches.filter((t) => !stored.has(t.id)).map((t) => t.id);
+    for (let i = 0; i < unseen.length; i += ROWS * 4) {
+      const ids = unseen.slice(i, i + ROWS * 4);
+      for (const r of (await sql<Stored & { id: string }>`select ${columns} from touches where id = any(${ids}::text[])`.execute(trx)).rows) stored.set(r.id, r);
+    }
+    const inserts: Touch[] = [];
+    const updates: Touch[] = [];
+    const log: LogLine[] = [];
+    const keep = new Set<string>();
+    for (const t of touches) {
+      keep.add(t.id);
+      const row = stored.get(t.id);
+      if (!row) {
+        inserts.push(t);
+        summary.inserted++;
+        continue;
+      }
+      if (row.status === 'done' || row.status === 'skipped') {
+        summary.unchanged++;
+        continue;
+      }
+      if (row.status !== 'cancelled' && samePlan(row, t)) {
+        summary.unchanged++;
+        continue;
+      }
+      updates.push(t);
+      if (row.status === 'cancelled') {
+        log.push({ touchId: t.id, type: 'restored', employee: t.employee, from: row.date, to: t.date, detail: null, cause: 'plan' });
+        summary.restored++;
+      } else if (row.employee_id !== t.employee) {
+        // Taken from someone who leaves by a handover: the handover's doing, not a change of plan.
+        log.push({ touchId: t.id, type: 'reassigned', employee: t.employee, from: row.date, to: t.date, detail: `from ${row.employee_id}`, cause: leavers?.has(row.employee_id) ? 'handover' : 'plan' });
+        summary.reassigned++;
+      } else if (row.date !== t.date || row.start_at !== t.start) {
+        log.push({ touchId: t.id, type: 'rescheduled', employee: t.employee, from: row.date, to: t.date, detail: 'plan changed', cause: 'plan' });
+        summary.rescheduled++;
+      } else summary.updated++;
+    }
+    for (let i = 0; i < inserts.length; i += ROWS) await insertTouches(trx, inserts.slice(i, i + ROWS), nowIso);
+    for (let i = 0; i < updates.length; i += ROWS) await updateTouches(trx, updates.slice(i, i + ROWS), nowIso);
+    for (let i = 0; i < log.length; i += ROWS) await appendLog(trx, log.slice(i, i + ROWS), nowIso);
+    // What the plan no longer has (see touch-repository.ts): by day, then id, the same order full or incremental.
+    const stale = await (only
+      ? sql<{ id: string; source: string; client_id: string; carried: boolean }>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried
+          from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} and client_id = any(${only}::text[]) order by date, id`
+      : sql<{ id: string; source: string; client_id: string; carried: boolean }>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried
+          from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} order by date, id`).execute(trx);
+    const gone: string[] = [];
+    for (const row of stale.rows) {
+      if (keep.has(row.id) || !PLANNER_SOURCE.test(row.source)) continue;
+      // A boolean comes back as 1/0 (pg-types.ts).
+      if (Number(row.carried) === 1 && (!clients || clients.has(row.client_id))) continue;
+      gone.push(row.id);
+    }
+    const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
+    summary.cancelled += cancelled.filter((r) => r.recorded).length;
+  });
+  return summary;
+}
+
+function samePlan(row: Stored, t: Touch): boolean {
+  return row.employee_id === t.employee && row.date === t.date && row.start_at === t.start && row.end_at === t.end && row.all_day === (t.allDay ? 1 : 0)
+    && row.title === t.title && row.contact_ids === JSON.stringify(t.contacts) && row.remind === JSON.stringify(t.remind)
+    && row.window_from === t.window.from && row.window_to === t.window.to;
+}
+
+const planned = (ts: readonly Touch[]) => ({
+  id: ts.map((t) => t.id), employee: ts.map((t) => t.employee), date: ts.map((t) => t.date), start: ts.map((t) => t.start), end: ts.map((t) => t.end),
+  allDay: ts.map((t) => t.allDay), title: ts.map((t) => t.title), contacts: ts.map((t) => JSON.stringify(t.contacts)), remind: ts.map((t) => JSON.stringify(t.remind)),
+  windowFrom: ts.map((t) => t.window.from), windowTo: ts.map((t) => t.window.to),
+});
+
+async function insertTouches(trx: Kysely<Database>, ts: readonly Touch[], nowIso: string): Promise<void> {
+  const p = planned(ts);
+  await sql`insert into touches (id, source, series, kind, client_id, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind,
+      window_from, window_to, status, created_at, updated_at)
+    select u.id, u.source, u.series, u.kind, u.client_id, u.employee_id, u.date, u.start_at, u.end_at, u.all_day, u.title, u.contact_ids, u.remind,
+      u.window_from, u.window_to, 'planned', ${nowIso}::timestamptz, ${nowIso}::timestamptz
+    from unnest(${p.id}::text[], ${ts.map((t) => t.source)}::text[], ${ts.map((t) => t.series)}::text[], ${ts.map((t) => t.kind)}::text[],
+      ${ts.map((t) => t.client)}::text[], ${p.employee}::text[], ${p.date}::date[], ${p.start}::text[], ${p.end}::text[], ${p.allDay}::boolean[],
+      ${p.title}::text[], ${p.contacts}::text[], ${p.remind}::text[], ${p.windowFrom}::date[], ${p.windowTo}::date[])
+      as u(id, source, series, kind, client_id, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind, window_from, window_to)`.execute(trx);
+}
+
+async function updateTouches(trx: Kysely<Database>, ts: readonly Touch[], nowIso: string): Promise<void> {
+  const p = planned(ts);
+  await sql`update touches set employee_id = u.employee_id, date = u.date, start_at = u.start_at, end_at = u.end_at, all_day = u.all_day, title = u.title,
+      contact_ids = u.contact_ids, remind = u.remind, window_from = u.window_from, window_to = u.window_to, status = 'planned', updated_at = ${nowIso}::timestamptz
+    from unnest(${p.id}::text[], ${p.employee}::text[], ${p.date}::date[], ${p.start}::text[], ${p.end}::text[], ${p.allDay}::boolean[],
+      ${p.title}::text[], ${p.contacts}::text[], ${p.remind}::text[], ${p.windowFrom}::date[], ${p.windowTo}::date[])
+      as u(id, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind, window_from, window_to)
+    where touches.id = u.id`.execute(trx);
+}
+
+/** History lines in the order given (their seq follows it: WITH ORDINALITY … ORDER BY). */
+async function appendLog(trx: Kysely<Database>, lines: readonly LogLine[], nowIso: string): Promise<void> {
+  await sql`insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause)
+    select u.touch_id, u.type, ${nowIso}::timestamptz, u.employee_id, u.from_date, u.to_date, u.detail, u.cause
+    from unnest(${lines.map((l) => l.touchId)}::text[], ${lines.map((l) => l.type)}::text[], ${lines.map((l) => l.employee)}::text[],
+      ${lines.map((l) => l.from)}::date[], ${lines.map((l) => l.to)}::date[], ${lines.map((l) => l.detail)}::text[], ${lines.map((l) => l.cause)}::text[])
+      with ordinality as u(touch_id, type, employee_id, from_date, to_date, detail, cause, n)
+    order by u.n`.execute(trx);
+}
+
+/** loadHistory on PostgreSQL: the same scan, a page at a time through a cursor. */
+export async function loadHistoryPostgres(db: DB): Promise<PlannerHistory> {
+  const resolutions: Resolution[] = [];
+  const pins = new Map<string, Pin>();
+  type Row = { id: string; series: string; status: string; date: string; start_at: string; end_at: string; all_day: number; employee_id: string; client_id: string;
+    resolved_date: string | null; moved_by_user: number; overdue_from: string | null };
+  const query = db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from']);
+  await forEachPage(db, query, 20_000, (rows: Row[]) => {
+    for (const r of rows) {
+      const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
+      const overdueFrom = r.overdue_from ?? undefined;
+      const cancelled = r.status === 'cancelled';
+      pins.set(r.id, r.all_day
+        ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed, overdueFrom, cancelled }
+        : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed, overdueFrom, cancelled });
+      if (r.status === 'done' || r.status === 'skipped') resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
+    }
+  });
+  return makeHistory(resolutions, pins);
+}

@@ -1,0 +1,71 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type { Database } from '../schema.ts';
+import { explainPostgresError } from './postgres-errors.ts';
+import { touchbaseTypes } from './pg-types.ts';
+
+/** The pool behind each PostgreSQL database: the bulk paths and the daemon lock take connections of it. */
+const pools = new WeakMap<object, { pool: pg.Pool; location: string }>();
+
+export interface PostgresOpenOptions {
+  /** Every transaction read-only (the server refuses a write): for commands and workers that only read. */
+  readonly readOnly?: boolean;
+  /** Connections at most (pg's default is 10). */
+  readonly max?: number;
+}
+
+/**
+ * A kysely database on the PostgreSQL server the URL names, through a pg pool. Sessions run in
+ * UTC (instants come back as '…Z', see pg-types.ts); errors about the server, the role or the
+ * database come out as a DatabaseProblemError without the password. Nothing is connected until
+ * the first query.
+ */
+export function openPostgres(location: string, options: PostgresOpenOptions = {}): Kysely<Database> {
+  const settings = ['-c TimeZone=UTC', ...(options.readOnly ? ['-c default_transaction_read_only=on'] : [])];
+  const pool = new pg.Pool({
+    connectionString: location, types: touchbaseTypes, options: settings.join(' '), max: options.max ?? 10,
+    // A server that does not answer is reported, not waited on for ever.
+    connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000,
+  });
+  // An idle connection the server drops (a restart, a kill) must not crash the process: the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new ExplainedPool(pool, location) }) });
+  pools.set(db, { pool, location });
+  return db;
+}
+
+/** The pg pool of a database openPostgres made (bulk paths run their own statements on its connections). */
+export function poolOf(db: object): { pool: pg.Pool; location: string } {
+  const found = pools.get(db);
+  if (!found) throw new Error('this needs the PostgreSQL database itself, not a transaction of it');
+  return found;
+}
+
+/** The part of pg's pool kysely uses (its PostgresPool port), with PostgreSQL's errors explained. */
+class ExplainedPool implements PostgresPool {
+  constructor(readonly pool: pg.Pool, readonly location: string) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw explainPostgresError(error, this.location);
+    }
+    const location = this.location;
+    return {
+      query: (async (text: string, parameters: readonly unknown[]) => {
+        try {
+          return await client.query(text, parameters as unknown[]);
+        } catch (error) {
+          throw explainPostgresError(error, location);
+        }
+      }) as unknown as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+  }
+
+  async end(): Promise<void> {
+    await this.pool.end();
+  }
+}

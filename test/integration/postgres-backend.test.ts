@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { DaemonAlreadyRunningError } from '../../src/cli/known-errors.ts';
+import { DatabaseProblemError, openMigrated } from '../../src/storage/database.ts';
+import { acquireDaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+import { syncCompany } from '../helpers/sync-company.ts';
+import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
+
+/**
+ * PostgreSQL's own promises (the postgres project only): the counterparts of the SQLite-file
+ * tests (a server that does not answer, a newer schema, the daemon lock) and the round trip
+ * SQLite → PostgreSQL → export, byte for byte.
+ */
+
+const NOW = '2027-03-01T08:00:00+03:00';
+const LATER = '2027-04-05T08:00:00+03:00';
+const EXPORTED_AT = '2027-04-06T00:00:00Z';
+
+/** The real touchbase command in a process of its own; the database only by the environment when `url` is given. */
+function touchbase(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env, TOUCHBASE_LINK_SECRET: '', TOUCHBASE_FEED_SECRET: '', ...env };
+  delete base.TOUCHBASE_PUBLIC_URL;
+  const r = spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args], { encoding: 'utf8', timeout: 90_000, killSignal: 'SIGKILL', env: base });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function withPassword(url: string, password: string): string {
+  const u = new URL(url);
+  u.password = password;
+  return u.toString();
+}
+
+describe('PostgreSQL', () => {
+  it('stores flags, identities, days and instants in real columns and gives back exactly what SQLite gives', async () => {
+    const db = await tempDatabase();
+    const types = await sql<{ table_name: string; column_name: string; data_type: string; collation_name: string | null }>`
+      select table_name, column_name, data_type, collation_name from information_schema.columns
+      where table_schema = current_schema() and (table_name, column_name) in (('touches', 'all_day'), ('touches', 'date'), ('touches', 'created_at'),
+        ('touch_events', 'seq'), ('calendar_sync', 'dirty'), ('touches', 'id'), ('touches', 'start_at')) order by table_name, column_name`.execute(db);
+    expect(types.rows.map((r) => `${r.table_name}.${r.column_name} ${r.data_type}${r.collation_name ? ` ${r.collation_name}` : ''}`)).toEqual([
+      'calendar_sync.dirty boolean', 'touch_events.seq bigint', 'touches.all_day boolean', 'touches.created_at timestamp with time zone',
+      'touches.date date', 'touches.id text C', 'touches.start_at text C',
+    ]);
+    await db.insertInto('touches').values({
+      id: 'b', source: 'rule:x', series: 's', kind: 'call', client_id: 'c', contact_ids: '[]', employee_id: 'e', date: '2027-01-02',
+      start_at: '2027-01-02T10:00:00.000+03:00', end_at: '2027-01-02T10:15:00.000+03:00', all_day: 1, title: 't', window_from: '2027-01-01', window_to: '2027-01-31',
+      remind: '[]', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null,
+      created_at: '2027-01-01T05:00:00.000Z', updated_at: '2027-01-01T05:00:00.120Z', moved_by_user: 0, overdue_from: null, body: null,
+    }).execute();
+    expect(await db.selectFrom('touches').select(['all_day', 'moved_by_user', 'date', 'created_at', 'updated_at', 'start_at']).executeTakeFirst()).toEqual({
+      all_day: 1, moved_by_user: 0, date: '2027-01-02', created_at: '2027-01-01T05:00:00.000Z', updated_at: '2027-01-01T05:00:00.120Z', start_at: '2027-01-02T10:00:00.000+03:00',
+    });
+    const n = await db.selectFrom('touches').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    expect(n).toEqual({ n: 1 });
+    // Text sorts in byte order, as SQLite's: upper case before lower, '-' before digits.
+    await db.insertInto('touches').values(['a', 'B', 'a-1', 'a1', 'Я', 'я'].map((id) => ({
+      id, source: 'rule:x', series: 's', kind: 'call', client_id: 'c', contact_ids: '[]', employee_id: 'e', date: '2027-01-02', start_at: 's', end_at: 'e', all_day: 0, title: 't',
+      window_from: '2027-01-01', window_to: '2027-01-31', remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null, note: null,
+      created_at: '2027-01-01T05:00:00.000Z', updated_at: '2027-01-01T05:00:00.000Z', moved_by_user: 0, overdue_from: null, body: null,
+    }))).execute();
+    expect((await db.selectFrom('touches').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['B', 'a', 'a-1', 'a1', 'b', 'Я', 'я']);
+  });
+
+  it('a server that does not answer, or refuses the password: a clear message, never the password', async () => {
+    const secret = 'hunter2-secret';
+    const closed = `postgres://touchbase:${secret}@127.0.0.1:1/touchbase`;
+    const down = touchbase(['status'], { TOUCHBASE_DATABASE_URL: closed });
+    expect(down.code).toBe(1);
+    expect(down.err).toContain('cannot connect to the PostgreSQL server of postgres://touchbase:***@127.0.0.1:1/touchbase');
+    expect(down.err + down.out).not.toContain(secret);
+
+    const wrong = withPassword(await tempDatabaseLocation(), secret);
+    const file = join(tempDir(), 'url');
+    writeFileSync(file, `${wrong}\n`, { mode: 0o600 });
+    const refused = touchbase(['status'], { TOUCHBASE_DATABASE_URL_FILE: file });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/PostgreSQL refused the password of the role in postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/touchbase_t_/);
+    expect(refused.err + refused.out).not.toContain(secret);
+  });
+
+  it('a database written by a newer touchbase is refused, naming the migration it does not know', async () => {
+    const location = await tempDatabaseLocation();
+    const db = await openMigrated(location);
+    await sql`insert into kysely_migration (name, timestamp) values ('0010_later', '2030-01-01T00:00:00.000Z')`.execute(db);
+    await db.destroy();
+    const error = await openMigrated(location).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseProblemError);
+    expect((error as DatabaseProblemError).problem).toBe('newer-version');
+    expect((error as Error).message).toContain('migration 0010_later, which this version does not know');
+    expect((error as Error).message).not.toContain(new URL(location).password);
+  });
+
+  it('one daemon per database: a session advisory lock, named holder, free again when released', async () => {
+    const location = await tempDatabaseLocation();
+    expect(await isDaemonRunning(location)).toBe(false);
+    const held = await acquireDaemonLock(location, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
+    try {
+      const second = await acquireDaemonLock(location, { pid: 4343, startedAt: '2027-03-01T06:00:00.000Z' }).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(DaemonAlreadyRunningError);
+      expect((second as Error).message).toContain('another touchbase daemon is already running on postgres://postgres:***@');
+      expect((second as Error).message).toContain('(pid 4242, started 2027-03-01T05:00:00.000Z)');
+      expect(await isDaemonRunning(location)).toBe(true);
+      // Another database of the same server has its own daemon.
+      expect(await isDaemonRunning(await tempDatabaseLocation())).toBe(false);
+    } finally {
+      await held.release();
+    }
+    expect(await isDaemonRunning(location)).toBe(false);
+  });
+
+  it('export from SQLite, import into PostgreSQL, export again: the same bytes; history goes on after the imported lines', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    mkdirSync(config);
+    writeFileSync(join(config, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 3 })));
+    const sqliteFile = join(dir, 'a', 'touchbase.sqlite');
+    const env = { TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') };
+    const ok = (args: string[], db: string) => {
+      const r = touchbase([...args, '--config', config, '--db', db], env);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    ok(['once', '--now', NOW], sqliteFile);
+    const plan = JSON.parse(ok(['plan', '--no-save', '--now', NOW, '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json'], sqliteFile)) as { id: string; date: string }[];
+    const [done, skipped] = plan.sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
+    ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--note', 'agreed a visit — в мае'], sqliteFile);
+    ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--reason', 'closed this week'], sqliteFile);
+    ok(['checks', '--now', LATER], sqliteFile);
+    const exportFile = join(dir, 'backup.ndjson');
+    ok(['export', '--out', exportFile, '--include-secrets', '--now', EXPORTED_AT], sqliteFile);
+    const text = readFileSync(exportFile, 'utf8');
+
+    const url = await tempDatabaseLocation({ empty: true });
+    const imported = touchbase(['import', exportFile], { ...env, TOUCHBASE_DATABASE_URL: url });
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out).toContain('into postgres://postgres:***@');
+    expect(imported.out).not.toContain(new URL(url).password);
+    const again = touchbase(['export', '--include-secrets', '--now', EXPORTED_AT], { ...env, TOUCHBASE_DATABASE_URL: url });
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toBe(text);
+
+    // Both databases answer alike.
+    for (const args of [['history', '--format', 'json'], ['plan', '--no-save', '--now', LATER, '--from', '2027-03-01', '--to', '2027-05-30', '--format', 'json'],
+      ['report', 'coverage', '--now', LATER, '--format', 'json'], ['report', 'overdue', '--now', LATER, '--format', 'json']]) {
+      expect(ok(args, url), args.join(' ')).toBe(ok(args, sqliteFile));
+    }
+    // The identity continues after the imported lines (setval).
+    const history = JSON.parse(ok(['history', '--format', 'json'], url)) as { seq: number }[];
+    const last = Math.max(...history.map((h) => h.seq));
+    const open = (JSON.parse(ok(['plan', '--no-save', '--now', LATER, '--from', '2027-04-06', '--to', '2027-05-30', '--format', 'json'], url)) as { id: string; status: string }[])
+      .find((t) => t.status === 'planned')!;
+    ok(['skip', open.id, '--reason', 'after the move'], url);
+    const after = JSON.parse(ok(['history', '--format', 'json'], url)) as { seq: number; type: string }[];
+    expect(after.filter((h) => h.seq > last).map((h) => [h.seq, h.type])).toEqual([[last + 1, 'skipped']]);
+  }, 240_000);
+});

@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dbFile } from '../../src/cli/context.ts';
+import { isPostgresLocation, redactLocation, scrubPassword } from '../../src/storage/location.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+
+const URL_A = 'postgres://tb:s3cr%40t@db.example.com:5432/touchbase';
+
+describe('where the database is', () => {
+  it.each([
+    ['SQLite is the default', {}, {}, resolve('db/touchbase.sqlite')],
+    ['TOUCHBASE_DB names a file', {}, { TOUCHBASE_DB: 'x/t.sqlite' }, resolve('x/t.sqlite')],
+    ['TOUCHBASE_DATABASE_URL selects PostgreSQL over TOUCHBASE_DB', {}, { TOUCHBASE_DATABASE_URL: URL_A, TOUCHBASE_DB: 'x/t.sqlite' }, URL_A],
+    ['--db wins over the environment', { db: 'y.sqlite' }, { TOUCHBASE_DATABASE_URL: URL_A }, resolve('y.sqlite')],
+    ['--db takes a postgresql:// URL as it is', { db: 'postgresql://a:b@h/d' }, {}, 'postgresql://a:b@h/d'],
+  ])('%s', (_title, options, env, expected) => {
+    expect(dbFile(options, env as NodeJS.ProcessEnv)).toBe(expected);
+  });
+
+  it('TOUCHBASE_DATABASE_URL_FILE: the first line of the file; an unreadable or empty file, or a URL that is not PostgreSQL, is refused without showing it', () => {
+    const file = join(tempDir(), 'url');
+    writeFileSync(file, `${URL_A}\nignored\n`);
+    expect(dbFile({}, { TOUCHBASE_DATABASE_URL_FILE: file })).toBe(URL_A);
+    expect(() => dbFile({}, { TOUCHBASE_DATABASE_URL_FILE: join(tempDir(), 'none') })).toThrow(/TOUCHBASE_DATABASE_URL_FILE: cannot read .*none \(ENOENT\)/);
+    writeFileSync(file, '\n');
+    expect(() => dbFile({}, { TOUCHBASE_DATABASE_URL_FILE: file })).toThrow(/is empty/);
+    let message = '';
+    try {
+      dbFile({}, { TOUCHBASE_DATABASE_URL: 'mysql://root:topsecret@h/d' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TOUCHBASE_DATABASE_URL: expected a PostgreSQL URL/);
+    expect(message).not.toContain('topsecret');
+  });
+
+  it('a URL is shown with its password as ***, wherever it appears; a file path as it is', () => {
+    expect(isPostgresLocation(URL_A)).toBe(true);
+    expect(isPostgresLocation('/var/lib/touchbase.sqlite')).toBe(false);
+    expect(redactLocation(URL_A)).toBe('postgres://tb:***@db.example.com:5432/touchbase');
+    expect(redactLocation('postgres://tb@db/touchbase?password=x1')).toBe('postgres://tb@db/touchbase?password=***');
+    expect(redactLocation('/srv/t.sqlite')).toBe('/srv/t.sqlite');
+    expect(scrubPassword('auth for s3cr@t and s3cr%40t failed', URL_A)).toBe('auth for *** and *** failed');
+  });
+});
