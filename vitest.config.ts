@@ -19,6 +19,12 @@ export const POSTGRES_TESTS = [
   'test/integration/google-sync.test.ts',
   'test/integration/microsoft-sync.test.ts',
   'test/integration/postgres-backend.test.ts',
+  'test/integration/incremental-pass.test.ts',
+  'test/integration/sync-convergence.test.ts',
+  'test/integration/sync-crash.test.ts',
+  'test/integration/scheduler.test.ts',
+  'test/integration/plan-idempotence.test.ts',
+  'test/integration/plan-and-overdue.test.ts',
 ];
 
 export default defineConfig({
@@ -39,6 +45,8 @@ export default defineConfig({
           // One server for the run (embedded, or TOUCHBASE_TEST_DATABASE_URL), stopped at the end.
           globalSetup: ['test/helpers/postgres-server.ts'],
           testTimeout: 60_000,
+          // Dropping the databases a property test made (one per sequence) takes a while.
+          hookTimeout: 120_000,
         },
       },
     ],

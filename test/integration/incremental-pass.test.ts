@@ -8,6 +8,7 @@ import { markDone } from '../../src/storage/touch-repository.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 /**
  * An incremental pass (re-planning the clients a change reaches, rewriting the calendars of the
@@ -107,7 +108,7 @@ describe('an incremental pass equals a full one', () => {
       };
       const dir = tempDir();
       const sides = await Promise.all(['incremental', 'full'].map(async (name) => {
-        const db = await openMigrated(join(dir, `${name}.sqlite`));
+        const db = await openMigrated(await tempDatabaseLocation({ file: join(dir, `${name}.sqlite`) }));
         open.push(db);
         return { name, db, feedDir: join(dir, `${name}-feeds`), full: name === 'full' };
       }));

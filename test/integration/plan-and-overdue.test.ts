@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { listedTouches } from '../helpers/calendar-entries.ts';
@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 interface PlanTouch { id: string; source: string; date: string; overdue: boolean; status: string }
 
 describe('plan shows the whole period', () => {
   it('lists the touches a business event made beside the planner\'s, and says a filtered plan records the whole company', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
-    const db = join(tempDir(), 't.sqlite');
+    const db = await tempDatabaseLocation();
     const now = '2027-03-02T11:00:00+03:00';
     expect((await cli('event', 'order.shipped', '--config', dir, '--db', db, '--client', 'alpha', '--ref', 'SO-9', '--at', now, '--now', now)).code).toBe(0);
     const plan = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-02', '--to', '2027-03-31', '--format', 'json', '--now', now);
@@ -28,7 +29,7 @@ describe('plan shows the whole period', () => {
 describe('overdue means one thing', () => {
   it('plan, report overdue and the feed agree on what is overdue; a new installation is not overdue on its first day', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
-    const db = join(tempDir(), 't.sqlite');
+    const db = await tempDatabaseLocation();
     const start = '2027-03-01T09:00:00+03:00';
     const later = '2027-03-22T09:00:00+03:00';
     // Installed on 1 March: the plan is recorded, nothing is ever done.
@@ -44,8 +45,14 @@ describe('overdue means one thing', () => {
     const report = JSON.parse((await cli('report', 'overdue', '--config', dir, '--db', db, '--format', 'json', '--now', later)).out) as { rows: { id: string }[] };
     expect(report.rows.map((r) => r.id).sort()).toEqual(flagged);
     // The feed: every overdue touch's event says so, and no other's.
-    expect((await cli('sync', '--config', dir, '--db', db, '--now', later)).code).toBe(0);
-    const folder = join(db, '..', 'feeds');
+    // The feeds in a folder of the test's own (beside the database file means nothing on PostgreSQL).
+    const folder = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', folder);
+    try {
+      expect((await cli('sync', '--config', dir, '--db', db, '--now', later)).code).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
     const events = readdirSync(folder).flatMap((f) => new ICAL.Component(ICAL.parse(readFileSync(join(folder, f), 'utf8'))).getAllSubcomponents('vevent'))
       .filter((e) => e.getFirstPropertyValue('status') === 'CONFIRMED');
     const overdueInFeed = events.filter((e) => String(e.getFirstPropertyValue('summary')).startsWith('Overdue: '))

@@ -7,6 +7,7 @@ import { Scheduler, type Job, type JobRun } from '../../src/daemon/scheduler.ts'
 import { jobState } from '../../src/storage/job-repository.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 const open: { db: DB; schedules: CronSchedule[] }[] = [];
 afterEach(async () => {
@@ -18,7 +19,7 @@ afterEach(async () => {
 
 /** A scheduler over one job every five minutes (Moscow), recording each run. */
 async function setup(start = '2027-01-15T10:00:00+03:00', file?: string, work?: (run: JobRun) => Promise<string>) {
-  const db = await openMigrated(file ?? join(tempDir(), 't.sqlite'));
+  const db = await openMigrated(file ?? await tempDatabaseLocation());
   const clock = new ManualClock(start);
   const runs: JobRun[] = [];
   const schedule = new CronSchedule('*/5 * * * *', 'Europe/Moscow');
@@ -74,7 +75,7 @@ describe('the run loop never trusts its timer', () => {
   });
 
   it('the watermark is in the database: a restarted daemon continues, neither repeating nor skipping', async () => {
-    const file = join(tempDir(), 't.sqlite');
+    const file = await tempDatabaseLocation();
     const first = await setup('2027-01-15T10:00:00+03:00', file);
     await first.scheduler.runDue();
     const second = await setup('2027-01-15T10:03:00+03:00', file);

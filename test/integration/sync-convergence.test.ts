@@ -15,6 +15,7 @@ import { googleClient } from '../helpers/google-fake.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 /**
  * The sync's promise, as a property: whatever the plan does (clients added, removed, handed to
@@ -182,7 +183,7 @@ async function runSequence(actions: readonly Action[]): Promise<void> {
   graph.reset();
   google.refreshTokens.set('rt-anna', EMAIL.anna);
   google.refreshTokens.set('rt-boris', EMAIL.boris);
-  const file = join(tempDir(), 'convergence.sqlite');
+  const file = await tempDatabaseLocation({ file: join(tempDir(), 'convergence.sqlite') });
   let db: DB = await openMigrated(file);
   const clock = new ManualClock(NOW);
   const model: Model = { present: { v0: true, v1: true, v2: false }, owner: { v0: 'anna', v1: 'boris', v2: 'carla' }, title: 0, every: '1 month', handover: undefined };

@@ -6,6 +6,7 @@ import { openMigrated } from '../../src/storage/database.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 const NOW = '2027-03-01T08:00:00+03:00';
 let fake: GoogleCalendarFake;
@@ -64,7 +65,7 @@ const company = (variant: number) => ({
 describe('a sync process killed at any moment', () => {
   it('loses and duplicates nothing, and skips nothing nobody deleted: after the next sync every calendar equals the plan', async () => {
     const config = writeConfig(company(0));
-    const db = join(tempDir(), 't.sqlite');
+    const db = await tempDatabaseLocation();
     // Killed 20 times in the middle of its calls, the configuration changing in between.
     for (let k = 0; k < 20; k++) {
       const files = company(k);
