@@ -10,7 +10,9 @@
  *   BENCH_LARGE=0         skip the 5× company (50,000 clients by default) of the memory section
  *   BENCH_LARGE_HEAP_MB   the heap cap of the 5× run (default 6144), so a run-away cannot take the shared machine
  *   BENCH_LARGE_TIMEOUT_S the time the 5× run is given (default 1800); past it, it is stopped and reported so
- *   BENCH_SKIP_DAEMON=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_DASHBOARD=1   skip those sections
+ *   BENCH_SKIP_DAEMON=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_DASHBOARD=1, BENCH_SKIP_POSTGRES=1   skip those sections
+ *   TOUCHBASE_BENCH_DATABASE_URL   the PostgreSQL server of the PostgreSQL section (a role that may
+ *                         create databases); without it, an embedded one is started for the run
  *   BENCH_TIMEOUT_S       the longest wait on the daemon (default 1800)
  */
 import { execFileSync } from 'node:child_process';
@@ -20,6 +22,7 @@ import { checkConfig } from '../../src/config/load-config.ts';
 import { commandsBench, firstOnce, writeCompany } from './commands-bench.ts';
 import { daemonBench } from './daemon-bench.ts';
 import { dashboardBench } from './dashboard-bench.ts';
+import { benchPostgres, postgresBench } from './postgres-bench.ts';
 import { endAll, measureNode, OverTimeError, ROOT, tempDir, type Measured } from './processes.ts';
 import { syncBench } from './sync-bench.ts';
 import { figuresTable, notesTable, within, type Figure, type Note } from './table.ts';
@@ -62,6 +65,16 @@ try {
 
   say('the commands (help, validate, plan, once, status) and their floors');
   const commands = await commandsBench(company.dir, CLIENTS, figures);
+
+  if (!skip('POSTGRES')) {
+    say('the same commands on PostgreSQL');
+    const server = await benchPostgres();
+    try {
+      await postgresBench(company.dir, server, figures);
+    } finally {
+      await server.stop();
+    }
+  }
 
   if (!skip('DAEMON')) {
     say('the daemon (first sync, an edited client, a tick)');

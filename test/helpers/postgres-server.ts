@@ -79,7 +79,8 @@ async function makeTemplate(adminUrl: string): Promise<void> {
   await db.destroy();
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nobody listens on now (for a server started by a test or the bench). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
