@@ -109,8 +109,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     const name = c.value.name.toLowerCase();
     byName.set(name, [...(byName.get(name) ?? []), c]);
   }
-  for (const { row, origin } of rows) {
-    const { client, ...contact } = row;
+  for (const { contact, client, origin } of rows) {
     const named = byName.get(client.trim().toLowerCase());
     const target = byId.get(client) ?? (named?.length === 1 ? named[0] : undefined);
     if (!target) {
