@@ -74,11 +74,13 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
   let plan: Plan | undefined;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
+  // UTF-8 (nearly every export) is split from its bytes, line by line: see forEachPlainRecordOfBytes.
+  const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
   const complete = forEachCsvRecord(decoded.text, job.shown, declared, sources.issues, (header) => {
     plan = planColumns(job, header, sources, options);
   }, (cells, line) => {
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
-  });
+  }, utf8);
   if (!complete || !plan) sources.opaque = true;
 }
 

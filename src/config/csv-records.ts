@@ -23,7 +23,11 @@ export interface CsvHeader {
 export function forEachCsvRecord(
   fileText: string, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
   onHeader: (header: CsvHeader) => void, visit: (cells: string[], line: number) => void,
+  utf8?: Utf8Source,
 ): boolean {
+  // A lone CR (an old Mac line end) is a line break the byte reader does not split at; a
+  // second byte-order mark is one the text decoder dropped and the byte reader would keep.
+  const bytes = utf8 && !/\r(?!\n)/.test(fileText) && !startsWithBom(utf8) ? utf8 : undefined;
   const text = fileText.replace(/\r\n?/g, '\n');
   const delimiter = declared ?? detectDelimiter(text);
   let header = false;
@@ -36,7 +40,10 @@ export function forEachCsvRecord(
   // Without a quote anywhere, a record is a line and a cell is what lies between separators:
   // split directly, several times faster than the parser on a 50,000-row export (the parser
   // reads the same records: tested).
-  if (!text.includes('"')) forEachPlainRecord(text, delimiter, take);
+  if (!text.includes('"')) {
+    if (bytes) forEachPlainRecordOfBytes(bytes, delimiter, take);
+    else forEachPlainRecord(text, delimiter, take);
+  }
   else if (!parseQuoted(text, file, delimiter, issues, take)) return false;
   if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
   return header;
@@ -77,6 +84,39 @@ export function forEachPlainRecord(text: string, delimiter: Delimiter, visit: (r
     if (end > start) visit(text.slice(start, end).split(delimiter), line);
     start = end + 1;
   }
+}
+
+/** The bytes a UTF-8 text was decoded from (already checked to be UTF-8), and where the text starts in them (after a byte-order mark). */
+export interface Utf8Source {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+}
+
+/**
+ * forEachPlainRecord on the bytes of a UTF-8 file: each line decoded on its own, so that the
+ * cells of a line in Latin-1 are one-byte strings even when another line of the file has a
+ * Cyrillic letter (the whole file decoded at once is a two-byte string, and so is every slice
+ * of it: twice the memory for every id and name, and for every text made from them later, like
+ * a plan's JSON). A line with a letter beyond Latin-1 stays two-byte, its ids too.
+ * A "\n" byte never occurs inside a multi-byte UTF-8 sequence, so lines split as in the text;
+ * a CR before it is dropped, as the text's line ends are made "\n".
+ */
+export function forEachPlainRecordOfBytes(source: Utf8Source, delimiter: Delimiter, visit: (record: string[], line: number) => void): void {
+  const { bytes } = source;
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let line = 0;
+  for (let start = source.start; start <= buffer.length;) {
+    let end = buffer.indexOf(0x0a, start);
+    if (end < 0) end = buffer.length;
+    const stop = end > start && buffer[end - 1] === 0x0d ? end - 1 : end;
+    line++;
+    if (stop > start) visit(buffer.toString('utf8', start, stop).split(delimiter), line);
+    start = end + 1;
+  }
+}
+
+function startsWithBom({ bytes, start }: Utf8Source): boolean {
+  return bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
 }
 
 export function describe(delimiter: Delimiter): string {

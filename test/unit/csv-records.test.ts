@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { forEachCsvRecord, forEachPlainRecord, type Delimiter } from '../../src/config/csv-records.ts';
+import { serialize } from 'node:v8';
+import { forEachCsvRecord, forEachPlainRecord, forEachPlainRecordOfBytes, type Delimiter } from '../../src/config/csv-records.ts';
 import type { ConfigIssue } from '../../src/config/config-issue.ts';
 
 /** What the CSV parser reads: each record with the line it is on (no quotes: one line each). */
@@ -48,5 +49,52 @@ describe('CSV records without quotes', () => {
     const issues: ConfigIssue[] = [];
     expect(forEachCsvRecord('\n\n', 'x.csv', ',', issues, () => undefined, () => undefined)).toBe(false);
     expect(issues).toMatchObject([{ file: 'x.csv', line: 1, found: 'an empty file' }]);
+  });
+});
+
+describe('CSV records read from UTF-8 bytes', () => {
+  const line = fc.array(fc.constantFrom('a', 'Z', '1', ' ', ',', ';', 'ü', 'Я', 'ș', '—', '👍', '\r\n', '\n', '\r\n'), { maxLength: 40 }).map((parts) => parts.join(''));
+
+  it('are the records of the decoded text: the same cells, the same line numbers, CRLF and LF alike, a byte-order mark skipped', () => {
+    fc.assert(fc.property(line, fc.constantFrom<Delimiter>(',', ';', '\t'), fc.boolean(), (text, delimiter, bom) => {
+      const bytes = Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(text, 'utf8')]);
+      const fromText: [string[], number][] = [];
+      forEachPlainRecord(text.replace(/\r\n?/g, '\n'), delimiter, (record, n) => fromText.push([record, n]));
+      const fromBytes: [string[], number][] = [];
+      forEachPlainRecordOfBytes({ bytes, start: bom ? 3 : 0 }, delimiter, (record, n) => fromBytes.push([record, n]));
+      expect(fromBytes).toEqual(fromText);
+    }), { numRuns: 2000 });
+  });
+
+  it('keep the cells of a Latin-1 line one-byte strings when another line of the file is Cyrillic (split from the decoded text, they are all two-byte)', () => {
+    const text = 'id,name\nclient-1,Lukas Müller\nclient-2,Иван Петров\n';
+    const bytes = Buffer.from(text, 'utf8');
+    const cells: string[] = [];
+    const issues: ConfigIssue[] = [];
+    forEachCsvRecord(new TextDecoder().decode(bytes), 'x.csv', undefined, issues, () => undefined, (record) => cells.push(...record), { bytes, start: 0 });
+    expect(cells).toEqual(['client-1', 'Lukas Müller', 'client-2', 'Иван Петров']);
+    // V8's serializer writes a string's representation: '"' for one-byte, 'c' for two-byte.
+    // The Cyrillic line is two-byte, its id too (a slice of it); the others are not.
+    const tag = (s: string) => String.fromCharCode(serialize(s)[2]!);
+    expect(cells.map(tag)).toEqual(['"', '"', 'c', 'c']);
+    // Split from the decoded text, every cell is a slice of one two-byte string.
+    const sliced: string[] = [];
+    forEachCsvRecord(new TextDecoder().decode(bytes), 'x.csv', undefined, issues, () => undefined, (record) => sliced.push(...record));
+    expect(sliced.map(tag)).toEqual(['c', 'c', 'c', 'c']);
+    expect(sliced).toEqual(cells);
+    expect(issues).toEqual([]);
+  });
+
+  it('fall back to the text where it holds an old Mac line end or a second byte-order mark', () => {
+    for (const text of ['id,name\rclient-1,Ion\r\nclient-2,Ana\n', '\ufeffid,name\nclient-1,Ion\n']) {
+      const bytes = Buffer.from(text, 'utf8');
+      const decoded = new TextDecoder().decode(bytes);
+      const seen = (utf8?: { bytes: Uint8Array; start: number }) => {
+        const out: unknown[] = [];
+        forEachCsvRecord(decoded, 'x.csv', ',', [], (h) => out.push(h.names, h.line), (record, n) => out.push([record, n]), utf8);
+        return out;
+      };
+      expect(seen({ bytes, start: 0 })).toEqual(seen());
+    }
   });
 });
