@@ -4,7 +4,7 @@ import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
-import { forEachCsvRecord, type CsvHeader, type Delimiter } from './csv-records.ts';
+import { forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
@@ -65,6 +65,13 @@ export interface CsvReadOptions {
 /** Reads one CSV file into `sources` (clients) or `contactRows` (contacts, joined later). */
 export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions = {}): void {
   const layout = job.layout?.value;
+  const plain = layout?.encoding === undefined || layout.encoding === 'utf-8' ? plainUtf8Csv(job.bytes) : undefined;
+  if (plain) {
+    // Nearly every export: read from its bytes, never decoded whole.
+    sources.encodings.push({ file: job.shown, encoding: plain.encoding });
+    readRecords(job, undefined, plain, sources, contactRows, options);
+    return;
+  }
   const decoded = decodeText(job.bytes, layout?.encoding);
   if (!decoded.ok) {
     sources.issues.push({ file: job.shown, line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
@@ -72,11 +79,17 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     return;
   }
   sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
+  // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
+  const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
+  readRecords(job, decoded.text, utf8, sources, contactRows, options);
+}
+
+/** The records of a CSV file, from its text or (UTF-8) its bytes, into `sources` or `contactRows`. */
+function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | undefined, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions): void {
+  const layout = job.layout?.value;
   let plan: Plan | undefined;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
-  // UTF-8 (nearly every export) is split from its bytes, line by line: see forEachPlainRecordOfBytes.
-  const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
-  const complete = forEachCsvRecord(decoded.text, job.shown, declared, sources.issues, (header) => {
+  const complete = forEachCsvRecord(text, job.shown, declared, sources.issues, (header) => {
     plan = planColumns(job, header, sources, options);
   }, (cells, line) => {
     if (plan) readRow(job, plan, cells, line, sources, contactRows);

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ConfigIssue } from './config-issue.ts';
+import { acceptedUtf8 } from './decode-text.ts';
 
 /** The separators a CSV may use: spreadsheets write "," or ";" (by locale), some exports a tab. */
 export type Delimiter = ',' | ';' | '\t';
@@ -21,15 +22,17 @@ export interface CsvHeader {
  * Returns false when the file could not be parsed to its end (a quote never closed).
  */
 export function forEachCsvRecord(
-  fileText: string, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
+  fileText: string | undefined, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
   onHeader: (header: CsvHeader) => void, visit: (cells: string[], line: number) => void,
   utf8?: Utf8Source,
 ): boolean {
   // A lone CR (an old Mac line end) is a line break the byte reader does not split at; a
   // second byte-order mark is one the text decoder dropped and the byte reader would keep.
-  const bytes = utf8 && !/\r(?!\n)/.test(fileText) && !startsWithBom(utf8) ? utf8 : undefined;
-  const text = fileText.replace(/\r\n?/g, '\n');
-  const delimiter = declared ?? detectDelimiter(text);
+  // No text at all: the bytes are plain (see plainUtf8Csv).
+  const bytes = utf8 && (fileText === undefined || (!/\r(?!\n)/.test(fileText) && !startsWithBom(utf8))) ? utf8 : undefined;
+  const text = fileText?.replace(/\r\n?/g, '\n');
+  if (text === undefined && !bytes) throw new TypeError('forEachCsvRecord: neither the text nor its bytes');
+  const delimiter = declared ?? detectDelimiter(text ?? firstLine(bytes!));
   let header = false;
   const take = (record: string[], line: number) => {
     if (!header) {
@@ -40,9 +43,9 @@ export function forEachCsvRecord(
   // Without a quote anywhere, a record is a line and a cell is what lies between separators:
   // split directly, several times faster than the parser on a 50,000-row export (the parser
   // reads the same records: tested).
-  if (!text.includes('"')) {
+  if (text === undefined || !text.includes('"')) {
     if (bytes) forEachPlainRecordOfBytes(bytes, delimiter, take);
-    else forEachPlainRecord(text, delimiter, take);
+    else forEachPlainRecord(text!, delimiter, take);
   }
   else if (!parseQuoted(text, file, delimiter, issues, take)) return false;
   if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
@@ -113,6 +116,24 @@ export function forEachPlainRecordOfBytes(source: Utf8Source, delimiter: Delimit
     if (stop > start) visit(buffer.toString('utf8', start, stop).split(delimiter), line);
     start = end + 1;
   }
+}
+
+/**
+ * A UTF-8 CSV that can be read from its bytes alone, never decoded whole: one decodeText
+ * accepts as UTF-8 (acceptedUtf8), without a quote (records are lines) or a lone CR.
+ */
+export function plainUtf8Csv(bytes: Uint8Array): (Utf8Source & { readonly encoding: string }) | undefined {
+  if (bytes.indexOf(0x22) >= 0) return undefined;
+  const accepted = acceptedUtf8(bytes);
+  if (!accepted) return undefined;
+  for (let i = bytes.indexOf(0x0d, accepted.start); i >= 0; i = bytes.indexOf(0x0d, i + 1)) if (bytes[i + 1] !== 0x0a) return undefined;
+  return { bytes, start: accepted.start, encoding: accepted.encoding };
+}
+
+/** The first line of a file's bytes, for the delimiter's detection. */
+function firstLine({ bytes, start }: Utf8Source): string {
+  const end = bytes.indexOf(0x0a, start);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end < 0 ? bytes.length : end).replace(/\r$/, '');
 }
 
 function startsWithBom({ bytes, start }: Utf8Source): boolean {

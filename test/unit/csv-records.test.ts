@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { serialize } from 'node:v8';
-import { forEachCsvRecord, forEachPlainRecord, forEachPlainRecordOfBytes, type Delimiter } from '../../src/config/csv-records.ts';
+import { forEachCsvRecord, forEachPlainRecord, forEachPlainRecordOfBytes, plainUtf8Csv, type Delimiter } from '../../src/config/csv-records.ts';
+import { acceptedUtf8, decodeText } from '../../src/config/decode-text.ts';
 import type { ConfigIssue } from '../../src/config/config-issue.ts';
 
 /** What the CSV parser reads: each record with the line it is on (no quotes: one line each). */
@@ -96,5 +97,39 @@ describe('CSV records read from UTF-8 bytes', () => {
       };
       expect(seen({ bytes, start: 0 })).toEqual(seen());
     }
+  });
+});
+
+describe('a UTF-8 CSV read from its bytes alone', () => {
+  const chunk = fc.constantFrom(
+    [0x61], [0x5a], [0x31], [0x2c], [0x3b], [0x20], [0x09], [0x0a], [0x0a], [0x0d, 0x0a], [0x0d], [0x22], [0x00], [0x01], [0x0b], [0x1f], [0x7f],
+    [0xc3, 0xa9], [0xd0, 0xaf], [0xe2, 0x80, 0x94], [0xf0, 0x9f, 0x91, 0x8d], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xc2, 0x85],
+    [0xc3], [0xff], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xbf],
+  );
+  const file = fc.tuple(fc.boolean(), fc.array(chunk, { maxLength: 60 })).map(([bom, chunks]) => Buffer.from([...(bom ? [0xef, 0xbb, 0xbf] : []), ...chunks.flat()]));
+
+  it('is taken only when decodeText accepts the file as UTF-8, and then reads the records, header and errors of its text', () => {
+    let taken = 0;
+    fc.assert(fc.property(file, (bytes) => {
+      const accepted = acceptedUtf8(bytes);
+      if (accepted) {
+        const decoded = decodeText(bytes);
+        expect(decoded).toMatchObject({ ok: true, encoding: accepted.encoding });
+        expect((decoded as { text: string }).text).toBe(bytes.toString('utf8', accepted.start));
+      }
+      const plain = plainUtf8Csv(bytes);
+      if (plain) {
+        taken++;
+        const read = (text: string | undefined, utf8?: { bytes: Uint8Array; start: number }) => {
+          const issues: ConfigIssue[] = [];
+          const seen: unknown[] = [];
+          const complete = forEachCsvRecord(text, 'x.csv', undefined, issues, (h) => seen.push(['header', h.names, h.line, h.delimiter]), (cells, line) => seen.push([cells, line]), utf8);
+          return { seen, issues, complete };
+        };
+        const text = (decodeText(bytes) as { text: string }).text;
+        expect(read(undefined, plain)).toEqual(read(text));
+      }
+    }), { numRuns: 4000 });
+    expect(taken).toBeGreaterThan(100);
   });
 });
