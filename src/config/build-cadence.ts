@@ -140,6 +140,9 @@ function buildHolidays(ctx: BuildContext): ProfessionalHoliday[] {
   return holidays;
 }
 
+/** The years whose public holidays a campaign's `holiday` may name. */
+const HOLIDAY_YEARS = [2026, 2027, 2028];
+
 function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign[] {
   const { sources } = ctx;
   const holidayIds = new Set([...sources.holidays.map((h) => h.value.id), ...[...sources.brokenIds]]);
@@ -152,10 +155,13 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
       if (!broken?.has('on') && !broken?.has('holiday')) ctx.report(origin, c.on ? ['holiday'] : [], 1, 'either on (MM-DD) or holiday (an id), not both', c.on ? 'both' : 'neither');
     } else if (c.holiday && !holidayIds.has(c.holiday) && selectorOk && ctx.checksReferences) {
       // Public holidays of the countries of the clients it greets; a country that is itself wrong says so once, elsewhere.
-      const countries = new Set(ctx.drafts.filter((d) => selects(selector, d.client)).map((d) => d.client.country).filter(hasHolidayCalendar));
-      const known = new Set<string>();
-      for (const country of countries) for (const year of [2026, 2027, 2028]) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
-      if (!known.has(c.holiday) && (countries.size > 0 || holidayIds.size > 0)) {
+      const countries = new Set<string>();
+      for (const d of ctx.drafts) if (!countries.has(d.client.country) && hasHolidayCalendar(d.client.country) && selects(selector, d.client)) countries.add(d.client.country);
+      // Each country's year of holidays costs date-holidays some milliseconds: the first year that has the holiday settles it.
+      const has = (country: string, year: number) => publicHolidaySlugs(country, year).has(c.holiday!);
+      if (![...countries].some((country) => HOLIDAY_YEARS.some((year) => has(country, year))) && (countries.size > 0 || holidayIds.size > 0)) {
+        const known = new Set<string>();
+        for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
         const candidates = [...holidayIds, ...known];
         ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates)}`);
       }

@@ -32,7 +32,7 @@ export class BuildContext {
   readonly explained = new Set<string>();
   #byEmail = new Map<string, string[]>();
   #byName = new Map<string, string[]>();
-  readonly #shared = new Map<string, number>();
+  readonly #shared = new Map<string, Map<string, number>>();
 
   constructor(readonly sources: RawSources, readonly settings: Settings, readonly settingsBroken: ReadonlySet<string>) {
     this.issues = [...sources.issues];
@@ -98,14 +98,17 @@ export class BuildContext {
    */
   needRole(role: string, selector: Selector, origin: Origin, field: string, what: string): void {
     if (!this.checksReferences || this.sources.brokenRoles.has(role) || this.sources.brokenRoles.has('*')) return;
-    const selected = this.drafts.filter((d) => selects(selector, d.client));
-    if ((this.holders.get(role) ?? []).length === 0 && !selected.some((d) => own(d.client.team, role))) {
+    const holders = this.holders.get(role)?.length ?? 0;
+    // One holder: every client has someone, its team's or that one (see resolveRole).
+    if (holders === 1) return;
+    if (holders === 0 && !this.drafts.some((d) => own(d.client.team, role) && selects(selector, d.client))) {
       const held = [...this.holders.keys()];
       this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
       return;
     }
-    for (const { client, origin: clientOrigin, salvaged } of selected) {
-      if (salvaged) continue;
+    for (const { client, origin: clientOrigin, salvaged } of this.drafts) {
+      // Most teams name the role: nothing to resolve, and the selector need not be asked.
+      if (salvaged || own(client.team, role) || !selects(selector, client)) continue;
       const r = resolveRole(client.team, role, this.holders);
       if (r.ok) continue;
       const key = `${client.id}\u0000${role}`;
@@ -120,13 +123,36 @@ export class BuildContext {
 
   /** Minutes of working time an employee and a client share on reference days (memoised by zones and hours). */
   sharedMinutes(e: Employee, c: Client): number {
-    const key = `${e.timezone}|${e.hours.start}-${e.hours.end}|${c.timezone}|${c.hours.start}-${c.hours.end}`;
-    let shared = this.#shared.get(key);
+    // Asked for every (rule, client): the keys of both sides are made once each, not once per question.
+    const byClient = this.#sharedByEmployee(e);
+    const clientKey = this.#hoursKey(c);
+    let shared = byClient.get(clientKey);
     if (shared === undefined) {
       shared = longestSharedHours(e.timezone, e.hours, c.timezone, c.hours);
-      this.#shared.set(key, shared);
+      byClient.set(clientKey, shared);
     }
     return shared;
+  }
+
+  readonly #hoursKeys = new WeakMap<Employee | Client, string>();
+  #hoursKey(x: Employee | Client): string {
+    let key = this.#hoursKeys.get(x);
+    if (key === undefined) {
+      key = `${x.timezone}|${x.hours.start}-${x.hours.end}`;
+      this.#hoursKeys.set(x, key);
+    }
+    return key;
+  }
+
+  /** Employees of the same zone and hours share their answers. */
+  #sharedByEmployee(e: Employee): Map<string, number> {
+    const key = this.#hoursKey(e);
+    let byClient = this.#shared.get(key);
+    if (!byClient) {
+      byClient = new Map();
+      this.#shared.set(key, byClient);
+    }
+    return byClient;
   }
 }
 

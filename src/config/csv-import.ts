@@ -4,11 +4,12 @@ import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
-import { forEachCsvRecord, type CsvHeader, type Delimiter } from './csv-records.ts';
-import { child, placeOf, withSubject, type CsvOrigin, type Origin } from './origin.ts';
+import { forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
+import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
+import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
 
 /**
  * CRM exports as they are: `clients.csv` and `contacts.csv` with touchbase's own column
@@ -44,11 +45,33 @@ interface Plan {
   readonly header: CsvHeader;
   readonly columnOf: Map<string, number>;
   readonly values: Map<string, Map<string, string>>;
+  /** What the origins of the file's records share. */
+  readonly table: CsvTable;
+  readonly idColumn: number;
+  /** The compiled checks of the common case (see csv-fast-rows.ts). */
+  readonly fast: FastRows;
+  /** `forceZod`: every record through zod (what the fast path is tested against). */
+  readonly forceZod: boolean;
+  /** A date cell brought to ISO (the import's date_format, else ISO or dd.MM.yyyy). */
+  readonly toIso: (cell: string) => string;
+}
+
+/** How a CSV file is read; for tests. */
+export interface CsvReadOptions {
+  /** Every record through the zod schemas, none through the compiled checks. */
+  readonly forceZod?: boolean;
 }
 
 /** Reads one CSV file into `sources` (clients) or `contactRows` (contacts, joined later). */
-export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: ContactRow[]): void {
+export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions = {}): void {
   const layout = job.layout?.value;
+  const plain = layout?.encoding === undefined || layout.encoding === 'utf-8' ? plainUtf8Csv(job.bytes) : undefined;
+  if (plain) {
+    // Nearly every export: read from its bytes, never decoded whole.
+    sources.encodings.push({ file: job.shown, encoding: plain.encoding });
+    readRecords(job, undefined, plain, sources, contactRows, options);
+    return;
+  }
   const decoded = decodeText(job.bytes, layout?.encoding);
   if (!decoded.ok) {
     sources.issues.push({ file: job.shown, line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
@@ -56,18 +79,26 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     return;
   }
   sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
+  // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
+  const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
+  readRecords(job, decoded.text, utf8, sources, contactRows, options);
+}
+
+/** The records of a CSV file, from its text or (UTF-8) its bytes, into `sources` or `contactRows`. */
+function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | undefined, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions): void {
+  const layout = job.layout?.value;
   let plan: Plan | undefined;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
-  const complete = forEachCsvRecord(decoded.text, job.shown, declared, sources.issues, (header) => {
-    plan = planColumns(job, header, sources);
+  const complete = forEachCsvRecord(text, job.shown, declared, sources.issues, (header) => {
+    plan = planColumns(job, header, sources, options);
   }, (cells, line) => {
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
-  });
+  }, utf8);
   if (!complete || !plan) sources.opaque = true;
 }
 
 /** Decides where each column goes, and checks the header and the mapping once. */
-function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources): Plan | undefined {
+function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, options: CsvReadOptions): Plan | undefined {
   const fields: readonly string[] = FIELDS[job.as];
   const layout = job.layout;
   const columns = new Map(Object.entries(layout?.value.columns ?? {}));
@@ -131,7 +162,17 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources): Plan 
     return undefined;
   }
   const keys = targets.map((t) => t?.join('.'));
-  return { targets, header, columnOf, values, keys, valueMaps: keys.map((k) => (k ? values.get(k) : undefined)), dates: keys.map((k) => k !== undefined && DATE_FIELDS.has(k)) };
+  const valueMaps = keys.map((k) => (k ? values.get(k) : undefined));
+  const dates = keys.map((k) => k !== undefined && DATE_FIELDS.has(k));
+  const dateFormat = layout?.value.date_format;
+  return {
+    targets, header, columnOf, values, keys, valueMaps, dates,
+    table: { file: job.shown, header: header.names, columnOf, entity: job.as === 'clients' ? 'client' : 'contact' },
+    idColumn: columnOf.get('id')!,
+    fast: compileRows(job.as, { targets, valueMaps, dates }),
+    forceZod: options.forceZod === true,
+    toIso: (cell) => isoDateOf(cell, dateFormat),
+  };
 }
 
 /** The mapping entry for a header: exact, else ignoring case and spaces around. */
@@ -160,25 +201,37 @@ function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefin
 
 function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources: RawSources, contactRows: ContactRow[]): void {
   const { header, targets } = plan;
-  const idColumn = plan.columnOf.get('id')!;
-  const id = cells[idColumn]?.trim();
-  const origin: CsvOrigin = {
-    kind: 'csv', file: job.shown, line, header: header.names, columnOf: plan.columnOf, prefix: [],
-    subject: id ? `${job.as === 'clients' ? 'client' : 'contact'} ${id}` : undefined,
-  };
+  const id = cells[plan.idColumn]?.trim();
+  const origin = new CsvOrigin(plan.table, line, id || undefined);
   if (cells.length !== header.names.length && !rowLengthFine(cells, header)) {
     reportRowLength(cells, header, origin, sources);
     if (id) sources.brokenIds.add(id);
     return;
   }
+  if (!plan.forceZod) {
+    if (job.as === 'clients') {
+      const client = fastClient(plan.fast, cells, plan.toIso);
+      if (client) {
+        sources.clients.push({ value: client, origin, contactOrigins: [] });
+        return;
+      }
+    } else {
+      const fast = fastContact(plan.fast, cells, plan.toIso);
+      if (fast) {
+        // The subject is "contact <id>": the origin's own, unless `values:` maps the id cell to another id.
+        contactRows.push({ contact: fast.contact, client: fast.client, origin: fast.contact.id === id ? origin : origin.withSubject(`contact ${fast.contact.id}`) });
+        return;
+      }
+    }
+  }
+  // The zod path: a record the compiled checks gave up on, judged and reported in full.
   const row = dict<unknown>();
-  const dateFormat = job.layout?.value.date_format;
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
     if (!target || cell === undefined || cell === '') continue;
     const key = plan.keys[i]!;
-    const value = plan.valueMaps[i]?.get(cell.toLowerCase()) ?? (plan.dates[i] ? isoDateOf(cell, dateFormat) : cell);
+    const value = plan.valueMaps[i]?.get(cell.toLowerCase()) ?? (plan.dates[i] ? plan.toIso(cell) : cell);
     if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }
@@ -242,5 +295,5 @@ function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources
     if (typeof rest.id === 'string') sources.brokenIds.add(rest.id);
     return;
   }
-  if (clientOk) contactRows.push({ row: { ...(contact.data as RawContact), client }, origin: withSubject(origin, `contact ${contact.data.id}`) as Origin });
+  if (clientOk) contactRows.push({ contact: contact.data as RawContact, client, origin: withSubject(origin, `contact ${contact.data.id}`) });
 }

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ConfigIssue } from './config-issue.ts';
+import { acceptedUtf8 } from './decode-text.ts';
 
 /** The separators a CSV may use: spreadsheets write "," or ";" (by locale), some exports a tab. */
 export type Delimiter = ',' | ';' | '\t';
@@ -21,11 +22,17 @@ export interface CsvHeader {
  * Returns false when the file could not be parsed to its end (a quote never closed).
  */
 export function forEachCsvRecord(
-  fileText: string, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
+  fileText: string | undefined, file: string, declared: Delimiter | undefined, issues: ConfigIssue[],
   onHeader: (header: CsvHeader) => void, visit: (cells: string[], line: number) => void,
+  utf8?: Utf8Source,
 ): boolean {
-  const text = fileText.replace(/\r\n?/g, '\n');
-  const delimiter = declared ?? detectDelimiter(text);
+  // A lone CR (an old Mac line end) is a line break the byte reader does not split at; a
+  // second byte-order mark is one the text decoder dropped and the byte reader would keep.
+  // No text at all: the bytes are plain (see plainUtf8Csv).
+  const bytes = utf8 && (fileText === undefined || (!/\r(?!\n)/.test(fileText) && !startsWithBom(utf8))) ? utf8 : undefined;
+  const text = fileText?.replace(/\r\n?/g, '\n');
+  if (text === undefined && !bytes) throw new TypeError('forEachCsvRecord: neither the text nor its bytes');
+  const delimiter = declared ?? detectDelimiter(text ?? firstLine(bytes!));
   let header = false;
   const take = (record: string[], line: number) => {
     if (!header) {
@@ -36,7 +43,10 @@ export function forEachCsvRecord(
   // Without a quote anywhere, a record is a line and a cell is what lies between separators:
   // split directly, several times faster than the parser on a 50,000-row export (the parser
   // reads the same records: tested).
-  if (!text.includes('"')) forEachPlainRecord(text, delimiter, take);
+  if (text === undefined || !text.includes('"')) {
+    if (bytes) forEachPlainRecordOfBytes(bytes, delimiter, take);
+    else forEachPlainRecord(text!, delimiter, take);
+  }
   else if (!parseQuoted(text, file, delimiter, issues, take)) return false;
   if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
   return header;
@@ -77,6 +87,57 @@ export function forEachPlainRecord(text: string, delimiter: Delimiter, visit: (r
     if (end > start) visit(text.slice(start, end).split(delimiter), line);
     start = end + 1;
   }
+}
+
+/** The bytes a UTF-8 text was decoded from (already checked to be UTF-8), and where the text starts in them (after a byte-order mark). */
+export interface Utf8Source {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+}
+
+/**
+ * forEachPlainRecord on the bytes of a UTF-8 file: each line decoded on its own, so that the
+ * cells of a line in Latin-1 are one-byte strings even when another line of the file has a
+ * Cyrillic letter (the whole file decoded at once is a two-byte string, and so is every slice
+ * of it: twice the memory for every id and name, and for every text made from them later, like
+ * a plan's JSON). A line with a letter beyond Latin-1 stays two-byte, its ids too.
+ * A "\n" byte never occurs inside a multi-byte UTF-8 sequence, so lines split as in the text;
+ * a CR before it is dropped, as the text's line ends are made "\n".
+ */
+export function forEachPlainRecordOfBytes(source: Utf8Source, delimiter: Delimiter, visit: (record: string[], line: number) => void): void {
+  const { bytes } = source;
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let line = 0;
+  for (let start = source.start; start <= buffer.length;) {
+    let end = buffer.indexOf(0x0a, start);
+    if (end < 0) end = buffer.length;
+    const stop = end > start && buffer[end - 1] === 0x0d ? end - 1 : end;
+    line++;
+    if (stop > start) visit(buffer.toString('utf8', start, stop).split(delimiter), line);
+    start = end + 1;
+  }
+}
+
+/**
+ * A UTF-8 CSV that can be read from its bytes alone, never decoded whole: one decodeText
+ * accepts as UTF-8 (acceptedUtf8), without a quote (records are lines) or a lone CR.
+ */
+export function plainUtf8Csv(bytes: Uint8Array): (Utf8Source & { readonly encoding: string }) | undefined {
+  if (bytes.indexOf(0x22) >= 0) return undefined;
+  const accepted = acceptedUtf8(bytes);
+  if (!accepted) return undefined;
+  for (let i = bytes.indexOf(0x0d, accepted.start); i >= 0; i = bytes.indexOf(0x0d, i + 1)) if (bytes[i + 1] !== 0x0a) return undefined;
+  return { bytes, start: accepted.start, encoding: accepted.encoding };
+}
+
+/** The first line of a file's bytes, for the delimiter's detection. */
+function firstLine({ bytes, start }: Utf8Source): string {
+  const end = bytes.indexOf(0x0a, start);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end < 0 ? bytes.length : end).replace(/\r$/, '');
+}
+
+function startsWithBom({ bytes, start }: Utf8Source): boolean {
+  return bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
 }
 
 export function describe(delimiter: Delimiter): string {

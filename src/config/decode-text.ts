@@ -1,5 +1,6 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
+import { isUtf8 } from 'node:buffer';
 
 /**
  * Configuration files as editors and spreadsheets save them: UTF-8 with or without a
@@ -43,6 +44,27 @@ export function decodeText(bytes: Uint8Array, declared?: EncodingName): Decoded 
   const mixed = mixedLine(bytes);
   if (mixed) return refuse(mixed.line, 1, `${mixed.what}: the file mixes encodings (save it again as UTF-8)`);
   return decodeLegacy(bytes);
+}
+
+/**
+ * Whether decodeText (with no encoding declared, or UTF-8) reads these bytes as UTF-8 and
+ * accepts them, answered from the bytes without decoding them: a CRM export of 5 MB is a
+ * 10 MB string once decoded, which the CSV reader of such a file never needs. Undefined when
+ * decodeText must decide (another encoding, a byte it refuses, a second byte-order mark that
+ * its decoder would drop): it then words any refusal as always.
+ */
+export function acceptedUtf8(bytes: Uint8Array): { readonly encoding: 'utf-8' | 'utf-8 (with BOM)'; readonly start: number } | undefined {
+  const bom = bomOf(bytes);
+  if (bom !== undefined && bom !== 'utf-8') return undefined;
+  const start = bom === 'utf-8' ? 3 : 0;
+  if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) return undefined;
+  if (!isUtf8(bytes.subarray(start))) return undefined;
+  // What checked() refuses in the text: C0 controls but tab and line ends, DEL, U+FFFD (EF BF BD).
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 ? b !== 0x09 && b !== 0x0a && b !== 0x0d : b === 0x7f || (b === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd)) return undefined;
+  }
+  return { encoding: bom ? 'utf-8 (with BOM)' : 'utf-8', start };
 }
 
 function refuse(line: number, column: number, found: string): Decoded {

@@ -13,18 +13,68 @@ export interface YamlOrigin {
   readonly subject?: string;
 }
 
-export interface CsvOrigin {
-  readonly kind: 'csv';
+/** The columns of one CSV file, shared by the origins of all its records. */
+export interface CsvTable {
   readonly file: string;
-  /** File line of the record. */
-  readonly line: number;
   /** Header column names, in order, as the file writes them. */
   readonly header: readonly string[];
   /** Field path ("team.account_manager", "attributes.inn") → index of the column it is read from. */
   readonly columnOf: ReadonlyMap<string, number>;
-  /** What field paths are called in this file, e.g. a contact's client lives in column "client". */
-  readonly prefix: readonly (string | number)[];
-  readonly subject?: string;
+  /** What a record is ("client", "contact"): a record's subject is this and its id. */
+  readonly entity: string;
+}
+
+const NO_PATH: readonly (string | number)[] = Object.freeze([]);
+
+/**
+ * A CSV record's place. A file of 50,000 records makes 50,000 of these and almost never asks
+ * one where it is, so each holds only its line, its id and the file's shared table; the
+ * subject ("contact client-7-ceo") and the place of a field are made when an error needs them.
+ * Never spread one (its file, header and subject are getters): child() and withSubject() make
+ * the derived origins.
+ */
+export class CsvOrigin {
+  readonly kind = 'csv';
+  readonly #subject: string | undefined;
+
+  constructor(
+    readonly table: CsvTable,
+    /** File line of the record. */
+    readonly line: number,
+    /** The record's id cell (trimmed), when it has one. */
+    readonly id: string | undefined,
+    /** What field paths are called in this file, e.g. a contact's client lives in column "client". */
+    readonly prefix: readonly (string | number)[] = NO_PATH,
+    subject?: string,
+  ) {
+    this.#subject = subject;
+  }
+
+  get file(): string {
+    return this.table.file;
+  }
+
+  get header(): readonly string[] {
+    return this.table.header;
+  }
+
+  get columnOf(): ReadonlyMap<string, number> {
+    return this.table.columnOf;
+  }
+
+  get subject(): string | undefined {
+    return this.#subject ?? (this.id ? `${this.table.entity} ${this.id}` : undefined);
+  }
+
+  /** The same record, one level deeper. */
+  child(path: readonly (string | number)[]): CsvOrigin {
+    return new CsvOrigin(this.table, this.line, this.id, [...this.prefix, ...path], this.#subject);
+  }
+
+  /** The same record, naming what is there. */
+  withSubject(subject: string): CsvOrigin {
+    return new CsvOrigin(this.table, this.line, this.id, this.prefix, subject);
+  }
 }
 
 export interface FolderOrigin {
@@ -54,13 +104,14 @@ export function fieldName(path: readonly PropertyKey[]): string {
 /** Child origin: the same place, one level deeper. */
 export function child(origin: Origin, ...path: (string | number)[]): Origin {
   if (origin.kind === 'yaml') return { ...origin, path: [...origin.path, ...path] };
-  if (origin.kind === 'csv') return { ...origin, prefix: [...origin.prefix, ...path] };
+  if (origin.kind === 'csv') return origin.child(path);
   return origin;
 }
 
 /** The same place, naming what is there: withSubject(origin, 'client stroymash'). */
 export function withSubject(origin: Origin, subject: string | undefined): Origin {
-  return subject === undefined ? origin : { ...origin, subject };
+  if (subject === undefined) return origin;
+  return origin.kind === 'csv' ? origin.withSubject(subject) : { ...origin, subject };
 }
 
 /**

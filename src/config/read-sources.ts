@@ -107,12 +107,15 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   for (const c of sources.clients) {
     if (!byId.has(c.value.id)) byId.set(c.value.id, c);
     const name = c.value.name.toLowerCase();
-    byName.set(name, [...(byName.get(name) ?? []), c]);
+    const list = byName.get(name);
+    if (list) list.push(c);
+    else byName.set(name, [c]);
   }
-  for (const { row, origin } of rows) {
-    const { client, ...contact } = row;
-    const named = byName.get(client.trim().toLowerCase());
-    const target = byId.get(client) ?? (named?.length === 1 ? named[0] : undefined);
+  for (const { contact, client, origin } of rows) {
+    // By id, as nearly every row names its client; the name only when no client has that id.
+    let target = byId.get(client);
+    const named = target ? undefined : byName.get(client.trim().toLowerCase());
+    if (named?.length === 1) target = named[0];
     if (!target) {
       if (named && named.length > 1) {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });

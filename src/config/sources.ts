@@ -22,7 +22,9 @@ export interface LocatedClient extends Located<RawClient> {
 
 /** A contact row of contacts.csv before it joins its client (by id, or by the client's name). */
 export interface ContactRow {
-  readonly row: RawContact & { readonly client: string };
+  readonly contact: RawContact;
+  /** The client's id, or its exact name. */
+  readonly client: string;
   readonly origin: Origin;
 }
 

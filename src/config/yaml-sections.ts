@@ -70,6 +70,7 @@ export function readYamlFile(text: string, file: string, sources: RawSources): v
     return;
   }
   dropReservedKeys(data, [], root, sources.issues);
+  if (BEYOND_LATIN1.test(text)) oneByteStrings(data);
   const obj = data as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!SECTIONS.includes(key)) {
@@ -190,6 +191,27 @@ export function fallbackSettings(origin: Origin, kept: Record<string, unknown>, 
   }
   const parsed = settingsSchema.safeParse(value);
   return { value: parsed.success ? parsed.data : settingsSchema.parse({ company: 'the company', country: 'ZZ' }), origin, broken };
+}
+
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+const LATIN1 = /^[\u0000-\u00ff]*$/;
+
+/**
+ * A file with one letter beyond Latin-1 (a Cyrillic name, an em dash in a comment) is a
+ * two-byte string, and so is every value the parser cuts from it: ids, roles and zones that
+ * every planned touch and every feed line repeats would take twice the memory, and every text
+ * made from them (a plan's JSON) would be two-byte too. Values that fit in Latin-1 are copied
+ * into one-byte strings, in place.
+ */
+function oneByteStrings(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (typeof v === 'string') {
+      if (v.length > 0 && LATIN1.test(v)) obj[key] = Buffer.from(v, 'latin1').toString('latin1');
+    } else oneByteStrings(v, depth + 1);
+  }
 }
 
 /** Keys named __proto__ are refused where they are written and dropped, so no object built from the file has one. */
