@@ -25,6 +25,10 @@ export const POSTGRES_TESTS = [
   'test/integration/scheduler.test.ts',
   'test/integration/plan-idempotence.test.ts',
   'test/integration/plan-and-overdue.test.ts',
+  'test/integration/daemon.test.ts',
+  'test/integration/daemon-http.test.ts',
+  'test/integration/daemon-shutdown.test.ts',
+  'test/integration/daemon-reload.test.ts',
 ];
 
 export default defineConfig({

@@ -78,6 +78,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   #wake = new AbortController();
   #loop: Promise<void> | undefined;
   #running: Promise<unknown> = Promise.resolve();
+  #sleeping = false;
 
   constructor(deps: SchedulerDeps) {
     super();
@@ -93,6 +94,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   get signal(): AbortSignal {
     return this.#stopping.signal;
+  }
+
+  /** Whether the loop is between passes (asleep until the next tick, a request or a reload). */
+  get sleeping(): boolean {
+    return this.#sleeping;
   }
 
   /** Asks for a job to run at the next pass, whatever its schedule (a reload, an event). */
@@ -203,7 +209,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Never sleep long: a suspended machine or a changed clock is noticed within maxSleep.
       const ms = Math.min(maxSleep, Math.max(0, wakeAt.toMillis() - before.toMillis()));
       this.emit('loop:idle', { wakeAt });
-      await sleep(ms, AbortSignal.any([this.#wake.signal, this.#stopping.signal]));
+      this.#sleeping = true;
+      try {
+        await sleep(ms, AbortSignal.any([this.#wake.signal, this.#stopping.signal]));
+      } finally {
+        this.#sleeping = false;
+      }
       const after = this.#deps.clock.now();
       const lateMs = after.toMillis() - before.toMillis() - ms;
       if (lateMs > LATE_MS && !this.#wake.signal.aborted) {

@@ -17,7 +17,7 @@ const TOKEN = 'an-api-token-of-at-least-32-characters';
 
 async function started(clock = new ManualClock(NOW)) {
   const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
-  const d = daemonUnderTest({ configDir, clock, apiToken: TOKEN });
+  const d = await daemonUnderTest({ configDir, clock, apiToken: TOKEN });
   await startedAndSynced(d.daemon);
   return { ...d, clock };
 }

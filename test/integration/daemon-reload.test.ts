@@ -27,7 +27,7 @@ describe('the daemon follows saves by rename, and a fixed file ends the rejectio
     git('add', '.');
     git('commit', '-qm', 'company');
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = daemonUnderTest({ configDir, clock, watch: { debounceMs: 100, pollMs: 0 } });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, watch: { debounceMs: 100, pollMs: 0 } });
     await startedAndSynced(daemon);
 
     const rejected = once(daemon, 'config:rejected');

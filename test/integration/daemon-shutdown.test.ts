@@ -27,7 +27,7 @@ describe('stopping the daemon in the middle of a sync', () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('google', { clients: 10 }) });
     const clock = new ManualClock(NOW);
     let stopping: Promise<void> | undefined;
-    const first = daemonUnderTest({
+    const first = await daemonUnderTest({
       configDir, clock, ports: { google: google() },
       dispatch: { onProgress: (finished) => { if (finished === 8) stopping ??= first.daemon.stop(); } },
     });
@@ -49,7 +49,7 @@ describe('stopping the daemon in the middle of a sync', () => {
     expect(recorded.map((r) => r.event_key).sort()).toEqual(inCalendars.map((e) => e.id).sort());
     expect(recorded.length + waiting.length).toBe(entries.length);
 
-    const second = daemonUnderTest({ configDir, clock, dbFile: first.dbFile, feedDir: first.feedDir, ports: { google: google() } });
+    const second = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, feedDir: first.feedDir, ports: { google: google() } });
     const synced = nextFinished(second.daemon, 'sync');
     await second.daemon.start();
     second.daemon.scheduler.request('sync');
@@ -66,7 +66,7 @@ describe('provider errors in /metrics and /readyz', () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('google') });
     const clock = new ManualClock(NOW);
     fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { method: 'POST', times: 1 });
-    const { daemon } = daemonUnderTest({ configDir, clock, ports: { google: google() } });
+    const { daemon } = await daemonUnderTest({ configDir, clock, ports: { google: google() } });
     const first = nextFinished(daemon, 'daily'); // at the first start: sync, then the daily checks
     await daemon.start();
     await first;

@@ -10,7 +10,7 @@ import { writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
-import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { daemonUnderTest, loopAsleep, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { feedLinks } from '../helpers/feed-links.ts';
 
 afterEach(stopAll);
@@ -32,20 +32,20 @@ describe('touchbase daemon', () => {
   it('a second daemon on the same database refuses to start, with a clear message', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const first = daemonUnderTest({ configDir, clock });
+    const first = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(first.daemon);
-    const second = daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    const second = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
     await expect(second.daemon.start()).rejects.toThrow(DaemonAlreadyRunningError);
-    await expect(second.daemon.start()).rejects.toThrow(/another touchbase daemon is already running on .*touchbase\.sqlite \(pid \d+/);
+    await expect(second.daemon.start()).rejects.toThrow(/another touchbase daemon is already running on .*(touchbase\.sqlite|touchbase_t_\w+) \(pid \d+/);
     await first.daemon.stop();
-    const third = daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    const third = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
     await third.daemon.start();
   });
 
   it('an invalid edit is reported with its place and the old plan keeps running; a valid one is applied', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = daemonUnderTest({ configDir, clock, watch: true });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, watch: true });
     await startedAndSynced(daemon);
     const before = await touchesOf(dbFile);
 
@@ -77,7 +77,7 @@ describe('touchbase daemon', () => {
   it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon } = daemonUnderTest({ configDir, clock });
+    const { daemon } = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(daemon);
     let applied = 0;
     daemon.on('config:applied', () => applied++);
@@ -88,7 +88,7 @@ describe('touchbase daemon', () => {
   it('the one-click links record done, skip and snooze once each, and refuse forged and reused tokens', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile, feedDir } = daemonUnderTest({ configDir, clock });
+    const { daemon, dbFile, feedDir } = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(daemon);
     const links = feedLinks(feedDir);
     expect(links.length).toBeGreaterThan(3);
@@ -143,7 +143,7 @@ describe('touchbase daemon', () => {
   it('/metrics is Prometheus text with the touches, sync results and last successful sync', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = daemonUnderTest({ configDir, clock });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(daemon);
     const res = await fetch(`${daemon.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
@@ -158,7 +158,7 @@ describe('touchbase daemon', () => {
   it('the API refuses requests without the bearer token, and is off without one configured', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'test-token-0123456789abcdef0123456789' });
+    const { daemon } = await daemonUnderTest({ configDir, clock, apiToken: 'test-token-0123456789abcdef0123456789' });
     await startedAndSynced(daemon);
     expect((await fetch(`${daemon.url}/api/status`)).status).toBe(401);
     expect((await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
@@ -167,7 +167,7 @@ describe('touchbase daemon', () => {
     expect(await ok.json()).toMatchObject({ jobs: expect.arrayContaining([expect.objectContaining({ name: 'sync', lastResult: 'ok' })]) });
     await daemon.stop();
 
-    const open = daemonUnderTest({ configDir, clock });
+    const open = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(open.daemon);
     const off = await fetch(`${open.daemon.url}/api/status`, { headers: { authorization: 'Bearer anything' } });
     expect(off.status).toBe(503);
@@ -177,7 +177,7 @@ describe('touchbase daemon', () => {
   it('touchbase status says whether the daemon runs, what its jobs did and when they run next', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = daemonUnderTest({ configDir, clock });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(daemon);
     const running = await cli('status', '--db', dbFile);
     expect(running.code).toBe(0);
@@ -201,10 +201,11 @@ describe('touchbase daemon', () => {
     const sections = syncCompany('ics');
     const configDir = writeConfig({ 'touchbase.yaml': { ...sections, settings: { ...sections.settings, schedules: { daily: '0 7 * * *', calendars: '0 * * * *', sync: '*/10 * * * *' } } } });
     const clock = new ManualClock('2027-03-01T08:00:00+03:00'); // a Monday
-    const { daemon } = daemonUnderTest({ configDir, clock });
+    const { daemon } = await daemonUnderTest({ configDir, clock });
     const firstChecks = nextFinished(daemon, 'daily'); // the daily checks also run at the very first start
     await startedAndSynced(daemon);
     await firstChecks;
+    await loopAsleep(daemon);
     clock.set('2027-03-01T08:09:59+03:00');
     expect(await daemon.scheduler.runDue()).toEqual([]);
     clock.set('2027-03-01T09:00:00+03:00');
@@ -227,7 +228,7 @@ describe('touchbase daemon', () => {
   it('health, readiness and the status page answer', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon } = daemonUnderTest({ configDir, clock });
+    const { daemon } = await daemonUnderTest({ configDir, clock });
     await startedAndSynced(daemon);
     expect(await (await fetch(`${daemon.url}/healthz`)).text()).toBe('ok\n');
     expect(await (await fetch(`${daemon.url}/readyz`)).json()).toMatchObject({ ready: true, database: 'ok', providers: { 'ics.state': 'ok' } });

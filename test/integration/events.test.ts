@@ -83,7 +83,7 @@ describe('business events become touches', () => {
   it('POST /api/events takes an event with the bearer token, once, and refuses bad ones', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const clock = new ManualClock('2027-03-02T11:00:00+03:00');
-    const { daemon } = daemonUnderTest({ configDir, clock, apiToken: 'secret-token-12345-of-at-least-32-chars' });
+    const { daemon } = await daemonUnderTest({ configDir, clock, apiToken: 'secret-token-12345-of-at-least-32-chars' });
     await startedAndSynced(daemon);
     const post = (body: unknown, token = 'secret-token-12345-of-at-least-32-chars') => fetch(`${daemon.url}/api/events`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
