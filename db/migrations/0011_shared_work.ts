@@ -25,6 +25,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+    // Its own lease: dead once heartbeat_at + lease_ms has passed (status reads it, whatever its own settings).
+    .addColumn('lease_ms', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createTable('calendar_claims')
     .addColumn('employee_id', 'text', (c) => c.notNull())

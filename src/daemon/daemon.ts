@@ -1,4 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
@@ -16,6 +20,10 @@ import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { setInfo } from '../storage/job-repository.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
+import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
+import { deregisterInstance, heartbeat, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
+import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
+import type { SharedRun } from './dispatch-pass.ts';
 import { historyPoint } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl } from '../http/public-url.ts';
@@ -48,6 +56,11 @@ export interface DaemonOptions {
   readonly limits?: Partial<JobLimits>;
   /** The dashboard's sign-in settings and public address (default: one-time links only); false: no dashboard. */
   readonly dashboard?: { readonly auth: DashboardAuth; readonly publicUrl?: string | undefined } | false;
+  /**
+   * Several daemons sharing the database (README, "Running several daemons"): the backend
+   * decides unless `enabled` says; leases and intervals (defaults: DEFAULT_SHARED_WORK).
+   */
+  readonly shared?: Partial<SharedWorkSettings>;
 }
 
 export interface DaemonEvents {
@@ -57,6 +70,8 @@ export interface DaemonEvents {
   'config:applied': [{ hash: string; reason: string }];
   'config:rejected': [{ issues: readonly ConfigIssue[]; reason: string }];
   'link:recorded': [LinkOutcome];
+  /** A dispatch pass of a daemon sharing the database finished (its one-line summary). */
+  'dispatch:finished': [{ summary: string; written: number }];
 }
 
 /** The daemon was stopped before it had started. */
@@ -98,6 +113,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** The job in flight: what it works on, and how to stop it when a newer configuration arrives. */
   #work: { hash: string; abort: AbortController } | undefined;
   #running: RunningJob | undefined;
+  /** Jobs and dispatch passes run one at a time (one job process doing work at a time). */
+  #workChain: Promise<unknown> = Promise.resolve();
+  /** Set when several daemons share the database: this one's id in the registry and its settings. */
+  #shared: (SharedWorkSettings & { readonly id: string }) | undefined;
+  #heartbeats: NodeJS.Timeout | undefined;
+  #dispatchLoop: Promise<void> | undefined;
+  /** The due work a dispatch pass left behind: until it changes, another pass would do nothing new. */
+  #afterDispatch: string | undefined;
 
   constructor(options: DaemonOptions) {
     super();
@@ -129,6 +152,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   get limits(): JobLimits {
     return this.#limits;
+  }
+
+  /** This daemon's id in the instance registry (undefined unless it shares the database with others). */
+  get instanceId(): string | undefined {
+    return this.#shared?.id;
   }
 
   /**
@@ -171,8 +199,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       throw new DaemonStoppedError('stopped before it had started');
     }
     try {
-      this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
+      const shared = { ...DEFAULT_SHARED_WORK, ...this.#o.shared };
+      // SQLite's single daemon holds the lock; daemons that share the work do not (the claims
+      // and the registry coordinate them). Forced on for SQLite, that is the tests' several
+      // daemons on one file.
+      if (shared.enabled !== true) this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
       const db = (this.#db = await openMigrated(this.#o.dbFile));
+      if (sharedWorkOf(db, shared.enabled)) this.#shared = { ...shared, id: randomUUID() };
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
@@ -191,13 +224,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         limits: JSON.stringify({ job: this.#limits.jobMs, check: this.#limits.checkMs }),
       });
       await this.#recordConfigState();
+      if (this.#shared) await this.#register(startedAt);
       if (this.#o.watch !== false) {
         const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
         this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
-      this.#log.info({ config: this.#o.configDir, db: this.#o.dbFile, clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
+      this.#log.info({
+        config: this.#o.configDir, db: this.#o.dbFile, clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off',
+        ...(this.#shared ? { instance: this.#shared.id } : {}),
+      }, this.#shared ? 'touchbase daemon started, sharing the work with the other daemons on this database' : 'touchbase daemon started');
       this.#scheduler.start();
+      if (this.#shared) this.#dispatchLoop = this.#dispatchEvery(this.#shared.dispatchEveryMs);
     } catch (error) {
       await this.#close();
       throw error;
@@ -264,7 +302,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * when a newer configuration is applied while it runs on an older one (it is obsolete; the
    * sync that follows the change runs at once).
    */
-  async #runWork(kind: WorkKind, run: JobRun): Promise<string> {
+  #runWork(kind: WorkKind, run: Pick<JobRun, 'job' | 'signal'>): Promise<string> {
+    const work = this.#workChain.then(() => this.#runWorkNow(kind, run));
+    this.#workChain = work.catch(() => undefined);
+    return work;
+  }
+
+  async #runWorkNow(kind: WorkKind, run: Pick<JobRun, 'job' | 'signal'>): Promise<string> {
     const snapshot = this.#snapshot!;
     const abort = new AbortController();
     this.#work = { hash: snapshot.hash, abort };
@@ -272,7 +316,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let report;
     try {
       report = await withinLimit({ limitMs: this.#limits.jobMs, graceMs: this.#limits.stopGraceMs, outer: AbortSignal.any([run.signal, abort.signal]) },
-        (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served }));
+        (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served, shared: this.#sharedRun() }));
     } catch (error) {
       if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
       // Remembered until a run of this job succeeds (whatever fails in between): /readyz says so.
@@ -299,7 +343,75 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     info[`timeout.${run.job}`] = '';
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
+    if (kind === 'dispatch') this.emit('dispatch:finished', { summary: report.summary, written: report.written });
     return report.summary;
+  }
+
+  #sharedRun(): SharedRun | undefined {
+    return this.#shared && { holder: this.#shared.id, claimTtlMs: this.#shared.claimTtlMs };
+  }
+
+  /** Into the registry of daemons on this database, with a heartbeat every few seconds. */
+  async #register(startedAt: string): Promise<void> {
+    const s = this.#shared!;
+    const me = { id: s.id, host: hostname(), pid: process.pid, version: VERSION, url: this.#url, started_at: startedAt, lease_ms: s.instanceLeaseMs };
+    await registerInstance(this.#db!, me, this.#clock.now().toUTC().toISO()!);
+    this.#heartbeats = setInterval(() => void (async () => {
+      const db = this.#db;
+      if (!db || this.#stopping.signal.aborted) return;
+      const now = this.#clock.now();
+      try {
+        // Pruned as long dead (this machine slept past the others' patience): back in the registry.
+        if (!(await heartbeat(db, s.id, now.toUTC().toISO()!))) {
+          await registerInstance(db, me, now.toUTC().toISO()!);
+          this.#log.warn({ instance: s.id }, 'this daemon had been taken for dead (its heartbeat stopped for a while): registered again');
+        }
+        await pruneInstances(db, now.minus({ milliseconds: s.forgetAfterMs }).toUTC().toISO()!);
+      } catch (error) {
+        this.#log.warn({ error: (error as Error).message }, 'heartbeat failed: tried again shortly');
+      }
+    })(), s.heartbeatMs);
+    this.#heartbeats.unref();
+  }
+
+  /**
+   * Every daemon sharing the database looks for calendar writes nobody is working on (left by
+   * an instance that stopped or died, or whose retry came due) and works them
+   * (dispatch-pass.ts), in a job process like any job; not while this daemon runs a job of its
+   * own (its sync dispatches anyway), and not again while the due work is what its last pass
+   * left (rows only the next sync can move).
+   */
+  async #dispatchEvery(everyMs: number): Promise<void> {
+    const stopping = this.#stopping.signal;
+    while (!stopping.aborted) {
+      try {
+        await sleepFor(everyMs, undefined, { signal: stopping });
+      } catch {
+        return;
+      }
+      try {
+        await this.#dispatchIfDue();
+      } catch (error) {
+        if (!stopping.aborted) this.#log.warn({ error: (error as Error).message }, 'dispatch pass failed: tried again at the next one');
+      }
+    }
+  }
+
+  async #dispatchIfDue(): Promise<void> {
+    if (this.#work || !this.#db || !this.#shared) return;
+    const due = await this.#dueWork();
+    if (due === '' || due === this.#afterDispatch) return;
+    const summary = await this.#runWork('dispatch', { job: 'dispatch', signal: this.#stopping.signal });
+    this.#afterDispatch = await this.#dueWork();
+    this.#log[/ 0 written, 0 settled/.test(summary) ? 'debug' : 'info']({ job: 'dispatch' }, summary);
+  }
+
+  /** The calendars with calls due that this daemon may claim, as a fingerprint ('' when none). */
+  async #dueWork(): Promise<string> {
+    const calendars = new Map(this.summary.employees.map((e) => [e.id, e.calendar]));
+    const due = (await claimableWork(this.#db!, this.#shared!.id, this.#clock.now().toUTC().toISO()!, 1000))
+      .filter((c) => calendars.get(c.employeeId) === c.provider);
+    return due.map((c) => `${c.employeeId}:${c.provider}:${c.rows}:${c.latest}`).join('|');
   }
 
   #observe(scheduler: Scheduler): void {
@@ -307,7 +419,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     scheduler.on('job:finished', (r) => {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
-      this.#log[level]({ job: r.job, reason: r.reason, ms: r.durationMs }, r.summary);
+      this.#log[level]({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), ms: r.durationMs }, r.summary);
       this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
@@ -478,7 +590,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (!this.#db) return;
       this.#log.info('stopping: finishing the calendar calls in flight');
       await this.#scheduler?.stop();
+      await this.#dispatchLoop;
+      await this.#workChain;
       await this.#reloading.catch(() => undefined);
+      if (this.#shared) {
+        // Out of the registry, and its calendars free for the others at once (not after their leases).
+        clearInterval(this.#heartbeats);
+        await releaseAllClaims(this.#db, this.#shared.id).catch(() => undefined);
+        await deregisterInstance(this.#db, this.#shared.id).catch(() => undefined);
+      }
       await setInfo(this.#db, { stopped_at: this.#clock.now().toUTC().toISO()! }).catch(() => undefined);
       await this.#close();
       this.#log.info('touchbase daemon stopped');
@@ -493,6 +613,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #close(): Promise<void> {
     this.#watcher?.stop();
+    clearInterval(this.#heartbeats);
     await this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
@@ -508,3 +629,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#lock?.release();
   }
 }
+
+/** This touchbase's version (package.json), as the instance registry shows it. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

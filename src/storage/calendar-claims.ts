@@ -77,28 +77,39 @@ export async function liveClaims(db: DB, nowIso: string): Promise<CalendarClaimR
   return db.selectFrom('calendar_claims').selectAll().where('expires_at', '>', nowIso).orderBy('employee_id').orderBy('provider').execute();
 }
 
+/** A calendar with calls due: how many rows, and when the latest of them last changed. */
+export interface DueCalendar extends CalendarKey {
+  readonly rows: number;
+  readonly latest: string;
+}
+
 /**
  * Calendars with a call due now (a dirty row whose wait is over) that no other instance holds
- * a live claim on: what a dispatch pass may take. Portable; see claimDueCalendars for the
- * PostgreSQL path.
+ * a live claim on and that are not paused: what a dispatch pass may take. (A calendar whose
+ * credentials were refused waits for the scheduled sync, which tries it again.) Portable; see
+ * claimDueCalendars for the PostgreSQL path.
  */
-export async function claimableCalendars(db: DB, holder: string, nowIso: string, limit = 100): Promise<CalendarKey[]> {
+export async function claimableWork(db: DB, holder: string, nowIso: string, limit = 100): Promise<DueCalendar[]> {
   const rows = await db.selectFrom('calendar_sync as s')
-    .select(['s.employee_id', 's.provider'])
+    .select((eb) => ['s.employee_id', 's.provider', eb.fn.countAll<number>().as('n'), eb.fn.max('s.updated_at').as('latest')])
     .where('s.dirty', '=', 1)
     .where((eb) => eb.or([eb('s.next_attempt_at', 'is', null), eb('s.next_attempt_at', '<=', nowIso)]))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('calendar_claims as c').select('c.holder')
       .whereRef('c.employee_id', '=', 's.employee_id').whereRef('c.provider', '=', 's.provider')
       .where('c.holder', '<>', holder).where('c.expires_at', '>', nowIso))))
-    // Calendars paused until later (a refused quota, "slow down") are not due.
     .where((eb) => eb.not(eb.exists(eb.selectFrom('calendar_pauses as p').select('p.employee_id')
       .whereRef('p.employee_id', '=', 's.employee_id').whereRef('p.provider', '=', 's.provider')
-      .where('p.until', 'is not', null).where('p.until', '>', nowIso))))
+      .where((w) => w.or([w('p.until', 'is', null), w('p.until', '>', nowIso)])))))
     .groupBy(['s.employee_id', 's.provider'])
     .orderBy('s.employee_id').orderBy('s.provider')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ employeeId: r.employee_id, provider: r.provider }));
+  return rows.map((r) => ({ employeeId: r.employee_id, provider: r.provider, rows: Number(r.n), latest: String(r.latest) }));
+}
+
+/** The calendars of claimableWork, without their figures. */
+export async function claimableCalendars(db: DB, holder: string, nowIso: string, limit = 100): Promise<CalendarKey[]> {
+  return (await claimableWork(db, holder, nowIso, limit)).map((c) => ({ employeeId: c.employeeId, provider: c.provider }));
 }
 
 /**
@@ -134,7 +145,7 @@ export async function claimDueCalendars(db: DB, holder: string, nowIso: string, 
         and exists (select 1 from calendar_sync s where s.employee_id = c.employee_id and s.provider = c.provider
           and s.dirty = 1 and (s.next_attempt_at is null or s.next_attempt_at <= ${nowIso}))
         and not exists (select 1 from calendar_pauses p where p.employee_id = c.employee_id and p.provider = c.provider
-          and p.until is not null and p.until > ${nowIso})
+          and (p.until is null or p.until > ${nowIso}))
       order by c.employee_id, c.provider
       limit ${limit}
       for update of c skip locked`.execute(trx);

@@ -28,6 +28,8 @@ export interface DaemonInstanceRow {
   url: string;
   started_at: string;
   heartbeat_at: string;
+  /** Dead once its heartbeat is older than this. */
+  lease_ms: number;
 }
 
 /** Which instance works an employee's calendar, until when. */

@@ -124,17 +124,17 @@ describe('shared rate buckets', () => {
 });
 
 describe('instance registry', () => {
-  it('lists live instances first and those whose heartbeat is older than the lease as dead; a clean stop removes one', async () => {
+  it('lists live instances first and those whose heartbeat is older than their lease as dead; a clean stop removes one', async () => {
     const [a, b] = await twoConnections();
-    const base = { host: 'h1', version: '1.0.0', url: '' };
+    const base = { host: 'h1', version: '1.0.0', url: 'http://127.0.0.1:1', lease_ms: 30_000 };
     await registerInstance(a, { ...base, id: 'A', pid: 11, started_at: at(0) }, at(0));
     await registerInstance(b, { ...base, id: 'B', pid: 12, started_at: at(1) }, at(1));
-    expect(await heartbeat(a, 'A', at(25), 'http://127.0.0.1:1')).toBe(true);
-    const seen = await listInstances(a, at(40 - 30));
-    expect(seen.map((i) => [i.id, i.live])).toEqual([['A', true], ['B', false]]);
-    expect(seen[0]!.url).toBe('http://127.0.0.1:1');
+    expect(await heartbeat(a, 'A', at(25))).toBe(true);
+    const seen = await listInstances(a, T0.plus({ seconds: 40 }));
+    expect(seen.map((i) => [i.id, i.live, i.pid])).toEqual([['A', true, 11], ['B', false, 12]]);
+    expect(seen[0]).toMatchObject({ url: 'http://127.0.0.1:1', heartbeatAt: at(25), startedAt: at(0), host: 'h1', version: '1.0.0' });
     await deregisterInstance(a, 'A');
-    expect((await listInstances(b, at(0))).map((i) => i.id)).toEqual(['B']);
+    expect((await listInstances(b, T0)).map((i) => i.id)).toEqual(['B']);
     expect(await pruneInstances(b, at(2))).toBe(1);
     // A pruned instance's next heartbeat says so: it registers again.
     expect(await heartbeat(b, 'B', at(50))).toBe(false);
