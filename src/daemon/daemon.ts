@@ -9,7 +9,7 @@ import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/con
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
-import { requireStrongSecret } from '../storage/local-secrets.ts';
+import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
 import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
@@ -217,7 +217,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         await this.#listen(this.#o.http?.host ?? settings.http.host, this.#o.http?.port ?? settings.http.port);
         // Links in events point here (unless a public address is configured), whoever writes
         // them: a `touchbase sync` from a shell writes the same event text as the daemon.
-        await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
+        // Daemons sharing a database each serve at their own address: the first one's is kept,
+        // or every sync by another instance would rewrite every event's links (set
+        // TOUCHBASE_PUBLIC_URL to the address in front of them all: README, "Running several daemons").
+        if (!this.#shared || (await localValue(db, LINKS_BASE_KEY)) === undefined) {
+          await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
+        }
       }
       await setInfo(db, {
         pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '',
@@ -424,7 +429,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
     scheduler.on('job:failed', (r) => {
       this.#metrics!.recordJob(r.job, 'failed', 0);
-      this.#log.error({ job: r.job, reason: r.reason, failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
+      this.#log.error({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
       this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
@@ -563,7 +568,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   readiness(): Promise<Readiness> {
-    return readinessOf(this.#db!, { configRejected: !!this.#configError, running: this.#running, nowMs: performance.now() });
+    return readinessOf(this.#db!, {
+      configRejected: !!this.#configError, running: this.#running, nowMs: performance.now(),
+      shared: this.#shared && { now: this.#clock.now(), self: this.#shared.id },
+    });
   }
 
   status(): Promise<DaemonStatus> {
@@ -630,5 +638,18 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 }
 
-/** This touchbase's version (package.json), as the instance registry shows it. */
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** Where sync/event-links.ts records the address links point at. */
+const LINKS_BASE_KEY = 'links.base_url';
+
+/** This touchbase's version (package.json), as the instance registry shows it: from the sources (src/daemon) or the build (dist). */
+const VERSION = ((): string => {
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'touchbase' && pkg.version) return pkg.version;
+    } catch {
+      // not there from this file's place: the other one
+    }
+  }
+  return 'unknown';
+})();

@@ -24,7 +24,11 @@ export async function claimRun(db: DB, name: string, atIso: string, requested = 
   await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
   // A requested run (a reload, a link) is extra: it never moves the watermark back.
   let update = db.updateTable('daemon_jobs')
-    .set({ watermark: requested ? sql<string>`max(coalesce(watermark, ''), ${atIso})` : atIso, last_started_at: atIso, last_result: 'running' })
+    .set({
+      watermark: requested ? sql<string>`max(coalesce(watermark, ''), ${atIso})` : atIso, last_started_at: atIso, last_result: 'running',
+      // A retry taken is no longer due: another daemon reading the job meanwhile must not take it too.
+      ...(requested ? {} : { retry_at: null }),
+    })
     .where('name', '=', name);
   if (!requested) update = update.where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]));
   // Several daemons on one database: the tick is theirs only if nobody moved the watermark

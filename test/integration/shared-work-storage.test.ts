@@ -6,7 +6,10 @@ import { applyDesired, recordFailure, getSyncRow } from '../../src/storage/calen
 import { claimCalendar, claimDueCalendars, claimableCalendars, liveClaims, releaseAllClaims, releaseClaim, renewClaim } from '../../src/storage/calendar-claims.ts';
 import { bucketFor, takeToken } from '../../src/storage/rate-buckets.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance } from '../../src/storage/daemon-instances.ts';
+import { CronSchedule } from '../../src/daemon/cron-schedule.ts';
+import { Scheduler, type Job } from '../../src/daemon/scheduler.ts';
 import { tempDir } from '../helpers/config-folder.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { afterEach } from 'vitest';
 
 const T0 = DateTime.fromISO('2027-03-01T08:00:00Z');
@@ -138,5 +141,61 @@ describe('instance registry', () => {
     expect(await pruneInstances(b, at(2))).toBe(1);
     // A pruned instance's next heartbeat says so: it registers again.
     expect(await heartbeat(b, 'B', at(50))).toBe(false);
+  });
+});
+
+describe('scheduled runs of several daemons on one database', () => {
+  const schedules: CronSchedule[] = [];
+  afterEach(() => schedules.splice(0).forEach((s) => s.dispose()));
+
+  /** Two daemons' schedulers of one job every five minutes, each with its own clock (the second a second ahead), on one file. */
+  async function twoSchedulers(fail: { next: boolean; gate?: Promise<void> }) {
+    const [a, b] = await twoConnections();
+    const runs: { who: string; reason: string }[] = [];
+    const make = (db: DB, who: string, clock: ManualClock) => {
+      const schedule = new CronSchedule('*/5 * * * *', 'UTC');
+      schedules.push(schedule);
+      const job: Job = {
+        name: 'sync', schedule, run: async (run) => {
+          runs.push({ who, reason: run.reason });
+          await fail.gate;
+          if (fail.next) {
+            fail.next = false;
+            throw new Error('the calendar service is down');
+          }
+          return 'ok';
+        },
+      };
+      return new Scheduler({ db, clock, jobs: [job], random: () => 0 });
+    };
+    const clockA = new ManualClock('2027-03-01T08:00:00Z');
+    const clockB = new ManualClock('2027-03-01T08:00:01Z');
+    return { runs, clockA, clockB, a: make(a, 'A', clockA), b: make(b, 'B', clockB) };
+  }
+
+  it('a tick both find due at the same moment runs on one of them only, the first run and a retry too', async () => {
+    const fail: { next: boolean; gate?: Promise<void> } = { next: false };
+    const { runs, clockA, clockB, a, b } = await twoSchedulers(fail);
+    // Both read the job before either claims it (their passes interleave at every await).
+    await Promise.all([a.runDue(), b.runDue()]);
+    expect(runs.map((r) => r.reason)).toEqual(['first run']);
+    clockA.set('2027-03-01T08:05:00Z');
+    clockB.set('2027-03-01T08:05:01Z');
+    fail.next = true;
+    await Promise.all([a.runDue(), b.runDue()]);
+    expect(runs.map((r) => r.reason)).toEqual(['first run', 'schedule']);
+    // The failed tick is retried after its backoff (30 s with this jitter), once: B looks
+    // while A's retry is running, and again after it.
+    clockA.set('2027-03-01T08:06:00Z');
+    clockB.set('2027-03-01T08:06:01Z');
+    let open!: () => void;
+    fail.gate = new Promise<void>((resolve) => (open = resolve));
+    const retrying = a.runDue();
+    await new Promise<void>((resolve) => a.once('job:started', () => resolve()));
+    expect(await b.runDue()).toEqual([]);
+    open();
+    await retrying;
+    expect(await b.runDue()).toEqual([]);
+    expect(runs.map((r) => r.reason)).toEqual(['first run', 'schedule', 'retry']);
   });
 });
