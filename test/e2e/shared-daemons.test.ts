@@ -187,6 +187,8 @@ describe('several daemons sharing one database', () => {
     await until('a create held by the calendar', async () => creates().some((r) => r.user === USERS[0]));
     process.kill(-first.child.pid!, 'SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
+    const held = (creates().find((r) => r.user === USERS[0])!.body as { id: string }).id;
+    const killedAt = fake.log.length;
     const reading = await reader(db);
     expect(await settled(reading)).toBe(false);
 
@@ -201,7 +203,12 @@ describe('several daemons sharing one database', () => {
     expect(ready.instances.filter((i) => i.live).map((i) => i.pid).sort()).toEqual(others.map((d) => d.child.pid).sort());
 
     await expectEveryTouchOnce(reading, configOf(company('Call {contacts}')), startedAt);
-    // The held creates landed after their sender died: they were read back, not sent again.
+    // The held create landed after its sender died: the others did not send it again…
+    expect(live(USERS[0]).map((e) => e.id)).toContain(held);
+    // …read back (the event itself, or a listing of the calendar) before anything else was written there.
+    const after = fake.log.slice(killedAt).filter((r) => r.user === USERS[0]);
+    expect(after.findIndex((r) => r.method === 'GET' && (r.path.endsWith(`/events/${held}`) || r.path.endsWith('/events'))))
+      .toBeLessThan(after.findIndex((r) => r.method !== 'GET'));
     const ids = creates().map((r) => (r.body as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(fake.pendingFaults()).toBe(0);
