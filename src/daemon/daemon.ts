@@ -24,6 +24,7 @@ import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
+import { sharedWorkView } from './shared-work-view.ts';
 import { historyPoint } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl } from '../http/public-url.ts';
@@ -210,7 +211,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
-      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays);
+      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
+        this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
       this.#scheduler = new Scheduler({ db, clock: this.#clock, jobs: this.#jobs(), sleep: this.#o.sleep, random: this.#o.random });
       this.#observe(this.#scheduler);
       if (this.#o.http !== false) {

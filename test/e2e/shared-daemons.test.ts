@@ -9,6 +9,7 @@ import { GoogleCalendarFake, type LoggedRequest } from '../fakes/google-calendar
 import { SETTINGS, client, configOf, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import { isAlive, startRealDaemon, type RealDaemon } from '../helpers/real-daemon.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 /**
  * Several real daemons (processes) sharing one database file with shared work forced on (as
@@ -143,9 +144,20 @@ describe('several daemons sharing one database', () => {
     const reading = await reader(db);
     await until('the first sync written to the calendars', () => settled(reading));
 
-    // Every daemon sees all three, alive.
-    const ready = await (await fetch(`${base}/readyz`)).json() as { instances: { live: boolean; pid: number }[] };
-    expect(ready.instances.filter((i) => i.live).map((i) => i.pid).sort()).toEqual(daemons.map((d) => d.child.pid).sort());
+    // Every daemon sees all three, alive: /readyz, /metrics and `touchbase status` list them.
+    const pids = daemons.map((d) => d.child.pid).sort();
+    const ready = await (await fetch(`${base}/readyz`)).json() as { instances: { live: boolean; pid: number; self?: boolean }[] };
+    expect(ready.instances.filter((i) => i.live).map((i) => i.pid).sort()).toEqual(pids);
+    expect(ready.instances.filter((i) => i.self).map((i) => i.pid)).toEqual([daemons[0]!.child.pid]);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect([...metrics.matchAll(/^touchbase_daemon_instance_up\{[^}]*pid="(\d+)"[^}]*\} 1$/gm)].map((m) => Number(m[1])).sort()).toEqual(pids);
+    const status = await cli('status', '--db', db, '--format', 'json');
+    expect(status.code).toBe(0);
+    const shown = JSON.parse(status.out) as { running: boolean; instances: { pid: number; live: boolean }[] };
+    expect(shown.running).toBe(true);
+    expect(shown.instances.map((i) => [i.pid, i.live]).sort()).toEqual(pids.map((p) => [p, true]));
+    const table = await cli('status', '--db', db);
+    expect(table.out).toContain('daemons: 3 running on this database, sharing the work');
 
     // The plan changes: every daemon reloads and asks for a sync; the calls change title.
     writeFileSync(join(config, 'touchbase.yaml'), stringify(company('{client.name}: call {contacts}')));
@@ -201,6 +213,7 @@ describe('several daemons sharing one database', () => {
     const ready = await (await fetch(`${base}/readyz`)).json() as { instances: { live: boolean; pid: number }[] };
     expect(ready.instances.filter((i) => !i.live).map((i) => i.pid)).toEqual([first.child.pid]);
     expect(ready.instances.filter((i) => i.live).map((i) => i.pid).sort()).toEqual(others.map((d) => d.child.pid).sort());
+    expect((await cli('status', '--db', db)).out).toMatch(/daemons: 2 running on this database, sharing the work; 1 DEAD/);
 
     await expectEveryTouchOnce(reading, configOf(company('Call {contacts}')), startedAt);
     // The held create landed after its sender died: the others did not send it again…
