@@ -30,8 +30,19 @@ export function bucketFor(limit: number, windowMs: number): BucketRule {
  */
 export async function takeToken(db: DB, provider: string, subject: string, rule: BucketRule, nowMs: number): Promise<number> {
   const now = Math.floor(nowMs);
+  if (await take(db, provider, subject, rule, now)) return 0;
+  // No token, or no bucket yet (a full one is made; a racing instance's stays as it is).
   await db.insertInto('rate_buckets').values({ provider, subject, tokens: rule.capacity, refilled_ms: now })
     .onConflict((oc) => oc.columns(['provider', 'subject']).doNothing()).execute();
+  if (await take(db, provider, subject, rule, now)) return 0;
+  const row = await db.selectFrom('rate_buckets').select(['tokens', 'refilled_ms']).where('provider', '=', provider).where('subject', '=', subject).executeTakeFirst();
+  if (!row) return 1;
+  const have = Math.min(rule.capacity, Number(row.tokens) + Math.max(0, now - Number(row.refilled_ms)) * rule.perMs);
+  return Math.max(1, Math.ceil((1 - have) / rule.perMs));
+}
+
+/** Refills the bucket to `now` and takes one token, in one conditional update: false when there is none (or no bucket). */
+async function take(db: DB, provider: string, subject: string, rule: BucketRule, now: number): Promise<boolean> {
   // The tokens there at `now`: refilled since the last take, never past the capacity; a clock
   // behind the last refill (another instance's clock is ahead) adds nothing. Casts make both
   // databases do the arithmetic in floating point.
@@ -45,9 +56,5 @@ export async function takeToken(db: DB, provider: string, subject: string, rule:
     .where('provider', '=', provider).where('subject', '=', subject)
     .where(sql<boolean>`${refilled} >= 1`)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 1) return 0;
-  const row = await db.selectFrom('rate_buckets').select(['tokens', 'refilled_ms']).where('provider', '=', provider).where('subject', '=', subject).executeTakeFirst();
-  if (!row) return 1;
-  const have = Math.min(rule.capacity, Number(row.tokens) + Math.max(0, now - Number(row.refilled_ms)) * rule.perMs);
-  return Math.max(1, Math.ceil((1 - have) / rule.perMs));
+  return Number(res.numUpdatedRows) === 1;
 }
