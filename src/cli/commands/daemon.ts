@@ -40,7 +40,9 @@ Ctrl-C or SIGTERM stops it, and every process it started, within seconds; SIGHUP
 the configuration. Environment: TOUCHBASE_JOB_TIMEOUT (default 30 minutes) and
 TOUCHBASE_CHECK_TIMEOUT (default 2 minutes) limit each job and configuration check;
 TOUCHBASE_API_TOKEN(_FILE), TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET must be at
-least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.`)
+least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.
+Several daemons on one database: TOUCHBASE_INSTANCE_LEASE, TOUCHBASE_CALENDAR_RATES,
+TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
