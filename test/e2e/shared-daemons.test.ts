@@ -17,8 +17,8 @@ import { cli } from '../helpers/run-cli.ts';
  * takeover take seconds; a per-user limit over a 2-second window makes the rate checkable.
  */
 const USERS = ['a@corp.example', 'b@corp.example', 'c@corp.example'] as const;
-const LEASE_MS = 1_500;
-const RATE = { limit: 16, windowMs: 2_000 };
+const LEASE_MS = 3_000;
+const RATE = { limit: 12, windowMs: 2_000 };
 /** What the fake allows: our limit, plus room for requests that reach it later than they left. */
 const FAKE_LIMIT = 20;
 

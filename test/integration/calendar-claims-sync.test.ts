@@ -128,8 +128,8 @@ describe('calendars claimed by the daemon that works them', () => {
 describe('the per-user rate limit of several daemons', () => {
   it('two daemons calling one employee\'s calendar at once stay together under the limit the database keeps', async () => {
     const { a, b } = await setup();
-    const rate = { limit: 16, windowMs: 2_000 };
-    // The service refuses past 20 in any 2 s: our 16, with room for requests that arrive later than they left.
+    const rate = { limit: 12, windowMs: 2_000 };
+    // The service refuses past 20 in any 2 s: our 12, with room for requests that arrive later than they left.
     fake.rateWindowMs = rate.windowMs;
     fake.perUserPerMinute = 20;
     const gateways = [a, b].map((db) => new CalendarGateway({ ports: { google: googleClient(url) }, clock: systemClock, rates: { google: rate }, sharedRates: db }));
