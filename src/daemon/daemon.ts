@@ -21,7 +21,8 @@ import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEve
 import { setInfo } from '../storage/job-repository.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
-import { deregisterInstance, heartbeat, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
+import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
+import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
@@ -207,6 +208,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (shared.enabled !== true) this.#lock = DaemonLock.acquire(this.#o.dbFile, { pid: process.pid, startedAt });
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       if (sharedWorkOf(db, shared.enabled)) this.#shared = { ...shared, id: randomUUID() };
+      else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
@@ -352,6 +354,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
     if (kind === 'dispatch') this.emit('dispatch:finished', { summary: report.summary, written: report.written });
     return report.summary;
+  }
+
+  /** A daemon that works alone must not start beside daemons that share the work (it would write without claims). */
+  async #refuseBesideSharing(db: DB): Promise<void> {
+    const live = (await listInstances(db, this.#clock.now())).filter((i) => i.live);
+    if (live.length === 0) return;
+    throw new DaemonAlreadyRunningError(`${live.length} touchbase daemon${live.length > 1 ? 's' : ''} sharing the work already run${live.length > 1 ? '' : 's'} on ${this.#o.dbFile} `
+      + `(${live.map((i) => `pid ${i.pid} on ${i.host}`).join(', ')}); stop ${live.length > 1 ? 'them' : 'it'} first, or start this one sharing the work too (see README, Running several daemons)`);
   }
 
   #sharedRun(): SharedRun | undefined {
