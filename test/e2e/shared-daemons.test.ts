@@ -8,7 +8,7 @@ import { horizonWindow } from '../../src/plan-service.ts';
 import { GoogleCalendarFake, type LoggedRequest } from '../fakes/google-calendar-fake.ts';
 import { SETTINGS, client, configOf, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
-import { isAlive, startRealDaemon, type RealDaemon } from '../helpers/real-daemon.ts';
+import { isAlive, processesWithMarker, startRealDaemon, type RealDaemon } from '../helpers/real-daemon.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 /**
@@ -197,12 +197,19 @@ describe('several daemons sharing one database', () => {
     const first = start(shared);
     await started(first);
     await until('a create held by the calendar', async () => creates().some((r) => r.user === USERS[0]));
+    // The daemon and its job process (which leads a process group of its own) die at once, as with the machine.
     process.kill(-first.child.pid!, 'SIGKILL');
+    for (const pid of processesWithMarker(first.marker)) process.kill(pid, 'SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
+    await until('every process of the killed daemon gone', async () => processesWithMarker(first.marker).length === 0, 10_000);
     const held = (creates().find((r) => r.user === USERS[0])!.body as { id: string }).id;
     const killedAt = fake.log.length;
     const reading = await reader(db);
     expect(await settled(reading)).toBe(false);
+    // It died holding a's calendar: nobody may take it before the claim runs out.
+    const dead = (await reading.selectFrom('daemon_instances').select(['id', 'pid']).execute()).find((i) => Number(i.pid) === first.child.pid)!;
+    const claims = await reading.selectFrom('calendar_claims').select(['employee_id', 'holder']).where('expires_at', '>', new Date().toISOString()).execute();
+    expect(claims).toContainEqual({ employee_id: 'e0', holder: dead.id });
 
     const others = [start(shared), start(shared)];
     const base = await started(others[0]!);
