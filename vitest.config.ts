@@ -29,6 +29,10 @@ export const POSTGRES_TESTS = [
   'test/integration/daemon-http.test.ts',
   'test/integration/daemon-shutdown.test.ts',
   'test/integration/daemon-reload.test.ts',
+  'test/integration/shared-daemon.test.ts',
+  'test/integration/shared-work-storage.test.ts',
+  'test/integration/calendar-claims-sync.test.ts',
+  'test/e2e/shared-daemons.test.ts',
 ];
 
 export default defineConfig({

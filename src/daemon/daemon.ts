@@ -1,22 +1,32 @@
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
 import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, type DB } from '../storage/database.ts';
-import { requireStrongSecret } from '../storage/local-secrets.ts';
+import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
 import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
-import { acquireDaemonLock, type HeldDaemonLock } from '../storage/daemon-lock.ts';
-import { redactLocation } from '../storage/location.ts';
+import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../storage/daemon-lock.ts';
+import { isPostgresLocation, redactLocation } from '../storage/location.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { setInfo } from '../storage/job-repository.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
+import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
+import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
+import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
+import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
+import type { SharedRun } from './dispatch-pass.ts';
+import { sharedWorkView } from './shared-work-view.ts';
 import { historyPoint } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl } from '../http/public-url.ts';
@@ -49,6 +59,11 @@ export interface DaemonOptions {
   readonly limits?: Partial<JobLimits>;
   /** The dashboard's sign-in settings and public address (default: one-time links only); false: no dashboard. */
   readonly dashboard?: { readonly auth: DashboardAuth; readonly publicUrl?: string | undefined } | false;
+  /**
+   * Several daemons sharing the database (README, "Running several daemons"): the backend
+   * decides unless `enabled` says; leases and intervals (defaults: DEFAULT_SHARED_WORK).
+   */
+  readonly shared?: Partial<SharedWorkSettings>;
 }
 
 export interface DaemonEvents {
@@ -58,6 +73,8 @@ export interface DaemonEvents {
   'config:applied': [{ hash: string; reason: string }];
   'config:rejected': [{ issues: readonly ConfigIssue[]; reason: string }];
   'link:recorded': [LinkOutcome];
+  /** A dispatch pass of a daemon sharing the database finished (its one-line summary). */
+  'dispatch:finished': [{ summary: string; written: number }];
 }
 
 /** The daemon was stopped before it had started. */
@@ -99,6 +116,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** The job in flight: what it works on, and how to stop it when a newer configuration arrives. */
   #work: { hash: string; abort: AbortController } | undefined;
   #running: RunningJob | undefined;
+  /** Jobs and dispatch passes run one at a time (one job process doing work at a time). */
+  #workChain: Promise<unknown> = Promise.resolve();
+  /** Set when several daemons share the database: this one's id in the registry and its settings. */
+  #shared: (SharedWorkSettings & { readonly id: string }) | undefined;
+  #heartbeats: NodeJS.Timeout | undefined;
+  #dispatchLoop: Promise<void> | undefined;
+  /** The due work a dispatch pass left behind: until it changes, another pass would do nothing new. */
+  #afterDispatch: string | undefined;
 
   constructor(options: DaemonOptions) {
     super();
@@ -130,6 +155,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   get limits(): JobLimits {
     return this.#limits;
+  }
+
+  /** This daemon's id in the instance registry (undefined unless it shares the database with others). */
+  get instanceId(): string | undefined {
+    return this.#shared?.id;
   }
 
   /**
@@ -172,34 +202,58 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       throw new DaemonStoppedError('stopped before it had started');
     }
     try {
-      this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt },
-        (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
+      const shared = { ...DEFAULT_SHARED_WORK, ...this.#o.shared };
+      // A daemon alone on its database holds the lock (SQLite's side file, PostgreSQL's advisory
+      // lock); daemons that share the work (PostgreSQL's default) hold none — the claims and the
+      // registry coordinate them — and do not start beside one that works alone. Forced on for
+      // SQLite, that is the tests' several daemons on one file.
+      const sharing = shared.enabled ?? isPostgresLocation(this.#o.dbFile);
+      if (!sharing) {
+        this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt },
+          (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
+      } else if (await isDaemonRunning(this.#o.dbFile)) {
+        throw new DaemonAlreadyRunningError(`a touchbase daemon working alone (TOUCHBASE_SHARED_WORK=off) is running on ${redactLocation(this.#o.dbFile)}: `
+          + 'stop it, or start every daemon of this database the same way');
+      }
       const db = (this.#db = await openMigrated(this.#o.dbFile));
+      if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
+      else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
-      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays);
+      this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
+        this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
       this.#scheduler = new Scheduler({ db, clock: this.#clock, jobs: this.#jobs(), sleep: this.#o.sleep, random: this.#o.random });
       this.#observe(this.#scheduler);
       if (this.#o.http !== false) {
         await this.#listen(this.#o.http?.host ?? settings.http.host, this.#o.http?.port ?? settings.http.port);
         // Links in events point here (unless a public address is configured), whoever writes
         // them: a `touchbase sync` from a shell writes the same event text as the daemon.
-        await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
+        // Daemons sharing a database each serve at their own address: the first one's is kept,
+        // or every sync by another instance would rewrite every event's links (set
+        // TOUCHBASE_PUBLIC_URL to the address in front of them all: README, "Running several daemons").
+        if (!this.#shared || (await localValue(db, LINKS_BASE_KEY)) === undefined) {
+          await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
+        }
       }
       await setInfo(db, {
         pid: String(process.pid), started_at: startedAt, url: this.#url, config_dir: this.#o.configDir, stopped_at: '',
         limits: JSON.stringify({ job: this.#limits.jobMs, check: this.#limits.checkMs }),
       });
       await this.#recordConfigState();
+      if (this.#shared) await this.#register(startedAt);
       if (this.#o.watch !== false) {
         const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
         this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
-      this.#log.info({ config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off' }, 'touchbase daemon started');
+      this.#log.info({
+        config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off',
+        ...(this.#shared ? { instance: this.#shared.id } : {}),
+      }, this.#shared ? 'touchbase daemon started, sharing the work with the other daemons on this database' : 'touchbase daemon started');
       this.#scheduler.start();
+      if (this.#shared) this.#dispatchLoop = this.#dispatchEvery(this.#shared.dispatchEveryMs);
     } catch (error) {
       await this.#close();
       throw error;
@@ -266,7 +320,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * when a newer configuration is applied while it runs on an older one (it is obsolete; the
    * sync that follows the change runs at once).
    */
-  async #runWork(kind: WorkKind, run: JobRun): Promise<string> {
+  #runWork(kind: WorkKind, run: Pick<JobRun, 'job' | 'signal'>): Promise<string> {
+    const work = this.#workChain.then(() => this.#runWorkNow(kind, run));
+    this.#workChain = work.catch(() => undefined);
+    return work;
+  }
+
+  async #runWorkNow(kind: WorkKind, run: Pick<JobRun, 'job' | 'signal'>): Promise<string> {
     const snapshot = this.#snapshot!;
     const abort = new AbortController();
     this.#work = { hash: snapshot.hash, abort };
@@ -274,7 +334,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     let report;
     try {
       report = await withinLimit({ limitMs: this.#limits.jobMs, graceMs: this.#limits.stopGraceMs, outer: AbortSignal.any([run.signal, abort.signal]) },
-        (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served }));
+        (signal) => this.#runner!.work(kind, snapshot, { signal, served: this.#served, shared: this.#sharedRun() }));
     } catch (error) {
       if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
       // Remembered until a run of this job succeeds (whatever fails in between): /readyz says so.
@@ -301,7 +361,83 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     info[`timeout.${run.job}`] = '';
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
+    if (kind === 'dispatch') this.emit('dispatch:finished', { summary: report.summary, written: report.written });
     return report.summary;
+  }
+
+  /** A daemon that works alone must not start beside daemons that share the work (it would write without claims). */
+  async #refuseBesideSharing(db: DB): Promise<void> {
+    const live = (await listInstances(db, this.#clock.now())).filter((i) => i.live);
+    if (live.length === 0) return;
+    throw new DaemonAlreadyRunningError(`${live.length} touchbase daemon${live.length > 1 ? 's' : ''} sharing the work already run${live.length > 1 ? '' : 's'} on ${redactLocation(this.#o.dbFile)} `
+      + `(${live.map((i) => `pid ${i.pid} on ${i.host}`).join(', ')}); stop ${live.length > 1 ? 'them' : 'it'} first, or start this one sharing the work too (see README, Running several daemons)`);
+  }
+
+  #sharedRun(): SharedRun | undefined {
+    return this.#shared && { holder: this.#shared.id, claimTtlMs: this.#shared.claimTtlMs };
+  }
+
+  /** Into the registry of daemons on this database, with a heartbeat every few seconds. */
+  async #register(startedAt: string): Promise<void> {
+    const s = this.#shared!;
+    const me = { id: s.id, host: hostname(), pid: process.pid, version: VERSION, url: this.#url, started_at: startedAt, lease_ms: s.instanceLeaseMs };
+    await registerInstance(this.#db!, me, this.#clock.now().toUTC().toISO()!);
+    this.#heartbeats = setInterval(() => void (async () => {
+      const db = this.#db;
+      if (!db || this.#stopping.signal.aborted) return;
+      const now = this.#clock.now();
+      try {
+        // Pruned as long dead (this machine slept past the others' patience): back in the registry.
+        if (!(await heartbeat(db, s.id, now.toUTC().toISO()!))) {
+          await registerInstance(db, me, now.toUTC().toISO()!);
+          this.#log.warn({ instance: s.id }, 'this daemon had been taken for dead (its heartbeat stopped for a while): registered again');
+        }
+        await pruneInstances(db, now.minus({ milliseconds: s.forgetAfterMs }).toUTC().toISO()!);
+      } catch (error) {
+        this.#log.warn({ error: (error as Error).message }, 'heartbeat failed: tried again shortly');
+      }
+    })(), s.heartbeatMs);
+    this.#heartbeats.unref();
+  }
+
+  /**
+   * Every daemon sharing the database looks for calendar writes nobody is working on (left by
+   * an instance that stopped or died, or whose retry came due) and works them
+   * (dispatch-pass.ts), in a job process like any job; not while this daemon runs a job of its
+   * own (its sync dispatches anyway), and not again while the due work is what its last pass
+   * left (rows only the next sync can move).
+   */
+  async #dispatchEvery(everyMs: number): Promise<void> {
+    const stopping = this.#stopping.signal;
+    while (!stopping.aborted) {
+      try {
+        await sleepFor(everyMs, undefined, { signal: stopping });
+      } catch {
+        return;
+      }
+      try {
+        await this.#dispatchIfDue();
+      } catch (error) {
+        if (!stopping.aborted) this.#log.warn({ error: (error as Error).message }, 'dispatch pass failed: tried again at the next one');
+      }
+    }
+  }
+
+  async #dispatchIfDue(): Promise<void> {
+    if (this.#work || !this.#db || !this.#shared) return;
+    const due = await this.#dueWork();
+    if (due === '' || due === this.#afterDispatch) return;
+    const summary = await this.#runWork('dispatch', { job: 'dispatch', signal: this.#stopping.signal });
+    this.#afterDispatch = await this.#dueWork();
+    this.#log[/ 0 written, 0 settled/.test(summary) ? 'debug' : 'info']({ job: 'dispatch' }, summary);
+  }
+
+  /** The calendars with calls due that this daemon may claim, as a fingerprint ('' when none). */
+  async #dueWork(): Promise<string> {
+    const calendars = new Map(this.summary.employees.map((e) => [e.id, e.calendar]));
+    const due = (await claimableWork(this.#db!, this.#shared!.id, this.#clock.now().toUTC().toISO()!, 1000))
+      .filter((c) => calendars.get(c.employeeId) === c.provider);
+    return due.map((c) => `${c.employeeId}:${c.provider}:${c.rows}:${c.latest}`).join('|');
   }
 
   #observe(scheduler: Scheduler): void {
@@ -309,12 +445,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     scheduler.on('job:finished', (r) => {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
-      this.#log[level]({ job: r.job, reason: r.reason, ms: r.durationMs }, r.summary);
+      this.#log[level]({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), ms: r.durationMs }, r.summary);
       this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
       this.#metrics!.recordJob(r.job, 'failed', 0);
-      this.#log.error({ job: r.job, reason: r.reason, failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
+      this.#log.error({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
       this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
@@ -453,7 +589,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   readiness(): Promise<Readiness> {
-    return readinessOf(this.#db!, { configRejected: !!this.#configError, running: this.#running, nowMs: performance.now() });
+    return readinessOf(this.#db!, {
+      configRejected: !!this.#configError, running: this.#running, nowMs: performance.now(),
+      shared: this.#shared && { now: this.#clock.now(), self: this.#shared.id },
+    });
   }
 
   status(): Promise<DaemonStatus> {
@@ -480,7 +619,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (!this.#db) return;
       this.#log.info('stopping: finishing the calendar calls in flight');
       await this.#scheduler?.stop();
+      await this.#dispatchLoop;
+      await this.#workChain;
       await this.#reloading.catch(() => undefined);
+      if (this.#shared) {
+        // Out of the registry, and its calendars free for the others at once (not after their leases).
+        clearInterval(this.#heartbeats);
+        await releaseAllClaims(this.#db, this.#shared.id).catch(() => undefined);
+        await deregisterInstance(this.#db, this.#shared.id).catch(() => undefined);
+      }
       await setInfo(this.#db, { stopped_at: this.#clock.now().toUTC().toISO()! }).catch(() => undefined);
       await this.#close();
       this.#log.info('touchbase daemon stopped');
@@ -495,6 +642,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #close(): Promise<void> {
     this.#watcher?.stop();
+    clearInterval(this.#heartbeats);
     await this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
@@ -510,3 +658,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await this.#lock?.release();
   }
 }
+
+/** Where sync/event-links.ts records the address links point at. */
+const LINKS_BASE_KEY = 'links.base_url';
+
+/** This touchbase's version (package.json), as the instance registry shows it: from the sources (src/daemon) or the build (dist). */
+const VERSION = ((): string => {
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'touchbase' && pkg.version) return pkg.version;
+    } catch {
+      // not there from this file's place: the other one
+    }
+  }
+  return 'unknown';
+})();

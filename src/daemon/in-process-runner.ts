@@ -40,7 +40,7 @@ export class InProcessRunner implements JobRunner {
   }
 
   async work(kind: WorkKind, snapshot: ConfigSnapshot, control: RunControl): Promise<WorkReport> {
-    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: withServedAddress(this.#config(snapshot), control.served), signal: control.signal });
+    return doWork(kind, { ...this.#deps, db: this.#deps.db(), config: withServedAddress(this.#config(snapshot), control.served), signal: control.signal, shared: control.shared });
   }
 
   async event(snapshot: ConfigSnapshot, event: BusinessEvent, control: RunControl): Promise<EventResult> {

@@ -30,11 +30,14 @@ async function run(task: JobTask): Promise<JobAnswer> {
   }
   if (!checked) return { type: 'error', message: 'the configuration given to the job is not valid' };
   const config = withServedAddress(checked, task.served);
-  const [{ systemClock }, { providersFromEnv }, { openMigrated }, { recordEvent }, { doWork }] = await loadWork();
+  const [{ systemClock }, { providersFromEnv }, { openMigrated }, { recordEvent }, { doWork }, { calendarRatesFromEnv }] = await loadWork();
   const db = await openMigrated(task.dbFile);
   try {
     if (task.kind === 'event') return { type: 'event', result: await recordEvent(db, config, task.event!, systemClock.now()) };
-    const report = await doWork(task.kind, { db, config, clock: systemClock, feedDir: task.feedDir, ports: providersFromEnv(), signal: stopping.signal });
+    const report = await doWork(task.kind, {
+      db, config, clock: systemClock, feedDir: task.feedDir, ports: providersFromEnv(), signal: stopping.signal, shared: task.shared,
+      dispatch: { rates: calendarRatesFromEnv() },
+    });
     return { type: 'work', report };
   } finally {
     await db.destroy();
@@ -44,6 +47,7 @@ async function run(task: JobTask): Promise<JobAnswer> {
 function loadWork() {
   return Promise.all([
     import('../clock.ts'), import('../calendar/providers-from-env.ts'), import('../storage/database.ts'), import('./in-process-runner.ts'), import('./work.ts'),
+    import('./shared-work.ts'),
   ]);
 }
 

@@ -4,6 +4,7 @@ import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { WorkKind, WorkReport } from './work.ts';
 import type { BusinessEvent, EventOutcome } from '../workflows/trigger-events.ts';
 import { JobProcess, type ProcessEnd } from './job-process-handle.ts';
+import type { SharedRun } from './dispatch-pass.ts';
 
 /** What the daemon keeps of a valid configuration: small, so the daemon itself stays small. */
 export interface ConfigSummary {
@@ -35,6 +36,8 @@ export interface ServedAddress {
 export interface RunControl {
   readonly signal: AbortSignal;
   readonly served?: ServedAddress | undefined;
+  /** Several daemons share the database: this one's instance id and claim lease. */
+  readonly shared?: SharedRun | undefined;
 }
 
 /** Runs the heavy work (validating, planning, syncing) somewhere other than the daemon's loop. */
@@ -62,6 +65,7 @@ export interface JobTask {
   readonly dbFile: string;
   readonly feedDir: string;
   readonly served?: ServedAddress | undefined;
+  readonly shared?: SharedRun | undefined;
 }
 
 /**
@@ -181,7 +185,7 @@ export class ProcessRunner implements JobRunner {
     control.signal.throwIfAborted();
     if (this.#closing) throw new Error('the daemon is stopping: no new job process');
     const task: JobTask = {
-      kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, served: control.served,
+      kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, served: control.served, shared: control.shared,
     };
     let proc: JobProcess;
     if (this.#spare && !this.#spare.proc.ended) {

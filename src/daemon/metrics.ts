@@ -5,6 +5,7 @@ import { addDays } from '../planner/dates.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { openTouchesOn, overdueTouchCount, touchCountsByStatus } from '../storage/health-queries.ts';
 import type { WorkReport } from './work.ts';
+import type { InstanceStatus } from './shared-work-view.ts';
 
 /**
  * The daemon's Prometheus metrics, in a registry of its own (state belongs to the instance,
@@ -21,8 +22,26 @@ export class DaemonMetrics {
   readonly #reloads: Counter<'result'>;
   readonly #configValid: Gauge;
 
-  constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2) {
+  /** `instances`: the daemons sharing the database, when this one shares it (one series each, live or dead). */
+  constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2, instances?: () => Promise<readonly InstanceStatus[]>) {
     const registers = [this.registry];
+    if (instances) {
+      new Gauge({
+        name: 'touchbase_daemon_instance_up', help: 'Daemons sharing this database: 1 while its heartbeat is within its lease, 0 once dead (listed for a day).',
+        labelNames: ['instance', 'host', 'pid', 'version'], registers,
+        async collect() {
+          this.reset();
+          for (const i of await instances()) this.set({ instance: i.id, host: i.host, pid: String(i.pid), version: i.version }, i.live ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'touchbase_calendar_claims', help: 'Employees\' calendars each daemon sharing this database is working on now (live claims).', labelNames: ['instance'], registers,
+        async collect() {
+          this.reset();
+          for (const i of await instances()) this.set({ instance: i.id }, i.claims);
+        },
+      });
+    }
     new Gauge({
       name: 'touchbase_touches', help: 'Touches recorded, by status (planned, done, skipped, cancelled).', labelNames: ['status'], registers,
       async collect() {

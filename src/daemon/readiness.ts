@@ -1,6 +1,8 @@
 import type { DB } from '../storage/database.ts';
 import { allJobStates, getInfo } from '../storage/job-repository.ts';
 import { pingDatabase } from '../storage/health-queries.ts';
+import type { DateTime } from 'luxon';
+import { sharedWorkView, type SharedWorkView } from './shared-work-view.ts';
 
 /** The run in flight, as the daemon sees it (monotonic milliseconds, like the limit's timer). */
 export interface RunningJob {
@@ -21,7 +23,9 @@ export interface Readiness {
  * run past its time limit, and none's last run was killed for it (until a run of it succeeds).
  * A rejected configuration change does not make the daemon unready: it runs on the last valid one.
  */
-export async function readinessOf(db: DB, o: { configRejected: boolean; running: RunningJob | undefined; nowMs: number }): Promise<Readiness> {
+export async function readinessOf(
+  db: DB, o: { configRejected: boolean; running: RunningJob | undefined; nowMs: number; shared?: { now: DateTime; self: string } | undefined },
+): Promise<Readiness> {
   let database = 'ok';
   try {
     await pingDatabase(db);
@@ -43,7 +47,10 @@ export async function readinessOf(db: DB, o: { configRejected: boolean; running:
     if (key.startsWith('timeout.') && value) reasons.push(`job ${key.slice('timeout.'.length)} ${value}; ready again once a run of it succeeds`);
   }
   const providers = Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v]));
+  // Several daemons on the database: every one, live or recently dead (a dead one does not make this one unready).
+  const shared: Partial<SharedWorkView> = o.shared ? await sharedWorkView(db, o.shared.now, o.shared.self) : {};
   return {
+    ...shared,
     ready: reasons.length === 0, ...(reasons.length ? { reasons } : {}), database, firstSync: firstSyncDone ? 'done' : 'running',
     jobs: Object.fromEntries(jobs.map((j) => [j.name, j.last_result === 'failed' ? `failed: ${j.last_error}` : j.last_result ?? 'never run'])),
     config: o.configRejected ? 'last change rejected; running on the last valid configuration' : 'ok', providers,

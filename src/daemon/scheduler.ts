@@ -116,7 +116,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const reason = await this.#dueReason(job, now);
       if (!reason) continue;
       this.#requested.delete(job.name);
-      if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, reason.why === 'requested'))) continue;
+      // Compare-and-set on the watermark this pass read: of several daemons sharing the
+      // database that find the same tick due, exactly one runs it.
+      if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, reason.why === 'requested', { watermark: reason.watermark }))) continue;
       const run: JobRun = { job: job.name, reason: reason.why, due: reason.due, now, signal: this.#stopping.signal };
       const work = this.#execute(job, run);
       this.#running = work;
@@ -126,28 +128,30 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return ran;
   }
 
-  async #dueReason(job: Job, now: DateTime): Promise<{ why: RunReason; due: DateTime } | undefined> {
+  async #dueReason(job: Job, now: DateTime): Promise<{ why: RunReason; due: DateTime; watermark: string | null } | undefined> {
     const state = await jobState(this.#deps.db, job.name);
-    if (this.#requested.has(job.name)) return { why: 'requested', due: now };
+    const watermark = state.watermark;
+    if (this.#requested.has(job.name)) return { why: 'requested', due: now, watermark };
     if (state.retry_at) {
       const retryAt = DateTime.fromISO(state.retry_at);
-      return retryAt <= now ? { why: 'retry', due: retryAt } : undefined;
+      return retryAt <= now ? { why: 'retry', due: retryAt, watermark } : undefined;
     }
-    if (!state.watermark) {
-      if (job.firstStart !== 'wait') return { why: 'first run', due: now };
-      await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!);
-      await recordSuccess(this.#deps.db, job.name, now.toUTC().toISO()!, 0, 'first start: waits for its first tick');
+    if (!watermark) {
+      if (job.firstStart !== 'wait') return { why: 'first run', due: now, watermark };
+      if (await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, false, { watermark })) {
+        await recordSuccess(this.#deps.db, job.name, now.toUTC().toISO()!, 0, 'first start: waits for its first tick');
+      }
       return undefined;
     }
-    const watermark = DateTime.fromISO(state.watermark);
-    if (watermark > now) {
-      this.emit('clock:backwards', { job: job.name, watermark: state.watermark, now: now.toUTC().toISO()! });
+    const mark = DateTime.fromISO(watermark);
+    if (mark > now) {
+      this.emit('clock:backwards', { job: job.name, watermark, now: now.toUTC().toISO()! });
       return undefined;
     }
-    const due = job.schedule.nextAfter(watermark);
+    const due = job.schedule.nextAfter(mark);
     if (due > now) return undefined;
     // More than one tick passed (the machine slept, the clock jumped): one run covers them all.
-    return { why: job.schedule.nextAfter(due) <= now ? 'catch-up' : 'schedule', due };
+    return { why: job.schedule.nextAfter(due) <= now ? 'catch-up' : 'schedule', due, watermark };
   }
 
   async #execute(job: Job, run: JobRun): Promise<void> {

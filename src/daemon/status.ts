@@ -3,6 +3,7 @@ import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { allJobStates, getInfo } from '../storage/job-repository.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
+import { sharedWorkView, type InstanceStatus } from './shared-work-view.ts';
 
 export interface JobStatus {
   readonly name: string;
@@ -34,6 +35,11 @@ export interface DaemonStatus {
   readonly providers: Readonly<Record<string, string>>;
   /** The company's zone: schedules run in it. */
   readonly timezone: string;
+  /**
+   * Daemons sharing the work on this database (PostgreSQL; README, "Running several daemons"):
+   * each live one and those recently dead, with the calendars each holds. Empty for SQLite's single daemon.
+   */
+  readonly instances: readonly InstanceStatus[];
 }
 
 /** What the daemon is doing, from the database alone: works whether the daemon runs or not. */
@@ -72,6 +78,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],
     timezone: zone,
+    instances: (await sharedWorkView(db, now)).instances,
     providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),
   };
 }

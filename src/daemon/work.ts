@@ -8,9 +8,13 @@ import { runDailyWorkflows } from '../workflows/daily.ts';
 import { runWeeklyDigest } from '../workflows/digest.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { refreshDashboardSafely } from '../dashboard/refresh.ts';
+import { dispatchDue, type SharedRun } from './dispatch-pass.ts';
 
-/** What the daemon's jobs do; each runs in a child process (or in-process in tests). */
-export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest';
+/**
+ * What the daemon's jobs do; each runs in a child process (or in-process in tests). `dispatch`
+ * is not a scheduled job: every daemon sharing a database runs it often (dispatch-pass.ts).
+ */
+export type WorkKind = 'sync' | 'calendars' | 'daily' | 'digest' | 'dispatch';
 
 /** A job's outcome in plain data: it crosses from the job process to the daemon. */
 export interface WorkReport {
@@ -38,6 +42,8 @@ export interface WorkDeps {
   readonly ports: Partial<Record<ProviderName, CalendarPort>>;
   readonly signal: AbortSignal;
   readonly dispatch?: SyncOptions['dispatch'];
+  /** Several daemons share the database: calendars are claimed for this one, rate limits kept in the database. */
+  readonly shared?: SharedRun | undefined;
 }
 
 /**
@@ -48,6 +54,7 @@ export interface WorkDeps {
  */
 export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport> {
   const { db, config, clock } = deps;
+  if (kind === 'dispatch') return dispatchAndReport(deps);
   const now = clock.now();
   let checks = '';
   if (kind === 'daily') {
@@ -71,7 +78,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   // rewrites the calendars of the people who serve it.
   const pass = await planAndSync(db, config, clock, {
     feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind === 'calendars' || kind === 'daily',
-    dispatch: { ...deps.dispatch, signal: deps.signal },
+    dispatch: { ...deps.dispatch, signal: deps.signal, ...(deps.shared ? { claims: { holder: deps.shared.holder, ttlMs: deps.shared.claimTtlMs }, sharedRates: db } : {}) },
   });
   const saved = pass.planned?.saved;
   const synced = pass.synced;
@@ -83,12 +90,29 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
-    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}`;
+    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,
     providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
   };
+}
+
+/** The dispatch pass of a daemon sharing the database (dispatch-pass.ts), as plain figures. */
+async function dispatchAndReport(deps: WorkDeps): Promise<WorkReport> {
+  if (!deps.shared) throw new Error('a dispatch pass is for daemons sharing the database');
+  const { result: d, calendars } = await dispatchDue(deps, deps.shared);
+  const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
+  const providers = [...new Set(deps.config.employees.filter((e) => e.calendar !== 'none').map((e) => e.calendar))];
+  return {
+    summary: `dispatch: ${calendars} calendars claimed, ${d.done} written, ${d.settled} settled, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${sharing(d)}`,
+    planned: 0, written: d.done, retried: d.retried, failed: d.failed, errors: [...d.errors], paused: [...d.paused], feeds: 0,
+    providers: calendars > 0 ? providers.map((provider) => ({ provider, ok: !troubled.has(provider) })) : [], stopped: deps.signal.aborted,
+  };
+}
+
+function sharing(d: { elsewhere: number; fenced: number }): string {
+  return `${d.elsewhere ? `; ${d.elsewhere} calendars worked by another daemon` : ''}${d.fenced ? `; ${d.fenced} stopped: their claim ran out` : ''}`;
 }
 
 function report(summary: string, planned: number): WorkReport {

@@ -106,6 +106,11 @@ export const SKIPPED_TABLES = {
   dashboard_rows: 'the dashboard snapshot, recomputed after each sync',
   dashboard_forecast: 'the dashboard snapshot, recomputed after each sync',
   plan_snapshots: 'the last plan of each window as ordered touch ids, a cache of `plan`: the first plan after an import plans again',
+  // Transient state of the daemons running now (db/migrations/0011_shared_work.ts): an imported
+  // database starts with no instance, no claim and full rate buckets, as after a restart.
+  daemon_instances: 'the daemons running on this database now and their heartbeats: each registers itself when it starts',
+  calendar_claims: 'which running daemon works which calendar, for a few seconds: a claim of a daemon that is not running means nothing',
+  rate_buckets: 'the calls each employee has left this minute: they refill within a minute anyway',
 } as const satisfies Partial<Record<keyof Tables, string>>;
 
 // Every table of schema.ts is either exported or skipped with a reason (a type error otherwise).

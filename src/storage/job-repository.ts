@@ -19,14 +19,22 @@ export async function allJobStates(db: DB): Promise<DaemonJobRow[]> {
 /**
  * Claims a run: the watermark moves to `atIso` only if it is earlier, in one statement, so
  * the same tick can never run twice — not after a restart, not after the clock went back.
+ * With `seen`, only if the watermark is still the one the caller read (compare-and-set).
  */
-export async function claimRun(db: DB, name: string, atIso: string, requested = false): Promise<boolean> {
+export async function claimRun(db: DB, name: string, atIso: string, requested = false, seen?: { watermark: string | null }): Promise<boolean> {
   await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
   // A requested run (a reload, a link) is extra: it never moves the watermark back.
   let update = db.updateTable('daemon_jobs')
-    .set({ watermark: requested ? later(db, sql<string>`coalesce(watermark, '')`, atIso) : atIso, last_started_at: atIso, last_result: 'running' })
+    .set({
+      watermark: requested ? later(db, sql<string>`coalesce(watermark, '')`, atIso) : atIso, last_started_at: atIso, last_result: 'running',
+      // A retry taken is no longer due: another daemon reading the job meanwhile must not take it too.
+      ...(requested ? {} : { retry_at: null }),
+    })
     .where('name', '=', name);
   if (!requested) update = update.where((eb) => eb.or([eb('watermark', 'is', null), eb('watermark', '<', atIso)]));
+  // Several daemons on one database: the tick is theirs only if nobody moved the watermark
+  // since they read it (another instance, a moment earlier, ran the same tick).
+  if (!requested && seen) update = update.where('watermark', seen.watermark === null ? 'is' : '=', seen.watermark);
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

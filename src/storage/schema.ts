@@ -14,6 +14,41 @@ export interface Database {
   business_events: { name: string; client_id: string; ref: string; at: string; touch_ids: string; received_at: string };
   ics_feeds: { employee_id: string; fingerprint: string; rendered_at: string };
   plan_snapshots: { plan_window: string; basis: string; touch_ids: string; apart: string; warnings: string; first_date: string; last_date: string };
+  daemon_instances: DaemonInstanceRow;
+  calendar_claims: CalendarClaimRow;
+  rate_buckets: RateBucketRow;
+}
+
+/** A running daemon (db/migrations/0011_shared_work.ts): dead once its heartbeat is older than the lease. */
+export interface DaemonInstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  /** The address it serves (empty without HTTP). */
+  url: string;
+  started_at: string;
+  heartbeat_at: string;
+  /** Dead once its heartbeat is older than this. */
+  lease_ms: number;
+}
+
+/** Which instance works an employee's calendar, until when. */
+export interface CalendarClaimRow {
+  employee_id: string;
+  provider: string;
+  holder: string;
+  claimed_at: string;
+  expires_at: string;
+}
+
+/** A token bucket of one employee's calls to one provider, shared by every instance. */
+export interface RateBucketRow {
+  provider: string;
+  subject: string;
+  tokens: number;
+  /** Epoch milliseconds of the last refill (PostgreSQL's bigint comes back as a string). */
+  refilled_ms: number | string;
 }
 
 export interface DaemonJobRow {

@@ -1,13 +1,21 @@
 import type { Clock } from '../clock.ts';
 import { asCalendarError, CalendarError, type CalendarOwner, type CalendarPort, type ProviderName } from '../calendar/port.ts';
 import { READ_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
-import { SlidingWindowLimiter } from './rate-limiter.ts';
+import { SharedBucketLimiter, SlidingWindowLimiter, type CallLimiter, type RateLimit } from './rate-limiter.ts';
+import type { DB } from '../storage/database.ts';
 
 export interface GatewayOptions {
   readonly ports: Partial<Record<ProviderName, CalendarPort>>;
   readonly clock: Clock;
   /** Calls per minute per employee and provider (default: Google 500, under its ~600). */
   readonly perMinute?: Partial<Record<ProviderName, number>>;
+  /** Limits over other windows (TOUCHBASE_CALENDAR_RATES); they win over `perMinute`. */
+  readonly rates?: Partial<Record<ProviderName, RateLimit>>;
+  /**
+   * Several daemons share this database: the limits are kept there (token buckets every
+   * instance takes from), not in this process's memory.
+   */
+  readonly sharedRates?: DB;
   /** Waits; injected so tests do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly readPolicy?: RetryPolicy;
@@ -25,15 +33,22 @@ const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 
 export class CalendarGateway {
   readonly #o: GatewayOptions;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #limiters = new Map<ProviderName, SlidingWindowLimiter>();
+  readonly #limiters = new Map<ProviderName, CallLimiter>();
   reads = 0;
   writes = 0;
 
   constructor(o: GatewayOptions) {
     this.#o = o;
     this.#sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...o.perMinute })) {
-      if (limit) this.#limiters.set(provider as ProviderName, new SlidingWindowLimiter(limit, 60_000, () => o.clock.now().toMillis(), this.#sleep));
+    const rates: Partial<Record<string, RateLimit>> = {};
+    for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...o.perMinute })) if (limit) rates[provider] = { limit, windowMs: 60_000 };
+    Object.assign(rates, o.rates);
+    const now = () => o.clock.now().toMillis();
+    for (const [provider, rate] of Object.entries(rates)) {
+      if (!rate) continue;
+      this.#limiters.set(provider as ProviderName, o.sharedRates
+        ? new SharedBucketLimiter(o.sharedRates, provider, rate, now, this.#sleep)
+        : new SlidingWindowLimiter(rate.limit, rate.windowMs, now, this.#sleep));
     }
   }
 
@@ -41,10 +56,15 @@ export class CalendarGateway {
     return this.#o.ports[provider as ProviderName];
   }
 
-  /** One write, after waiting for the employee's rate limit. Failures are thrown as CalendarErrors. */
-  async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>): Promise<T> {
+  /**
+   * One write, after waiting for the employee's rate limit. Failures are thrown as
+   * CalendarErrors. `guard` runs last, right before the call (after any wait): a claim's
+   * fencing check, whose own error is thrown as it is and means the call was not made.
+   */
+  async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>, guard?: () => Promise<void>): Promise<T> {
     const port = this.#require(provider, owner);
     await this.#limiters.get(port.provider)?.acquire(owner.employeeId);
+    await guard?.();
     this.writes++;
     try {
       return await call(port);

@@ -11,6 +11,7 @@ import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import { skipMembers, type RemoteChanges } from './remote-changes.ts';
 import { forEachConcurrently } from './concurrently.ts';
+import { claimCalendar, releaseClaim, renewClaim, type CalendarKey } from '../storage/calendar-claims.ts';
 
 export interface DispatchResult {
   /** Writes the calendars confirmed (creates, updates, deletes). */
@@ -27,6 +28,10 @@ export interface DispatchResult {
   paused: Map<string, string>;
   /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
   errors: Map<string, number>;
+  /** Calendars left alone because another daemon holds their claim (their rows wait for it, or for the next run). */
+  elsewhere: number;
+  /** Calendars stopped because this daemon's claim on them ran out while it worked (fencing). */
+  fenced: number;
 }
 
 export interface ReconcilerDeps {
@@ -45,6 +50,13 @@ export interface ReconcilerDeps {
   /** Employees (and their reason) whose calendars are not worked on this time. */
   readonly skip?: ReadonlyMap<string, string>;
   readonly onProgress?: (finished: number, total: number) => void;
+  /**
+   * Several daemons share the database: each calendar is claimed for `holder` before it is
+   * worked, the claim renewed before every write and released when done; a calendar another
+   * live instance holds is skipped (storage/calendar-claims.ts). `ttlMs` must be longer than a
+   * call's time-out: a takeover then comes after any write of the previous holder has landed.
+   */
+  readonly claims?: { readonly holder: string; readonly ttlMs: number };
   /**
    * Aborted when the daemon stops: no new call is started; the calls in flight finish (or time
    * out) and are recorded. What was not started is still to do at the next run.
@@ -81,7 +93,7 @@ export class Reconciler {
 
   /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), errors: new Map() };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), errors: new Map(), elsewhere: 0, fenced: 0 };
     const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
     const byCalendar = new Map<string, CalendarSyncRow[]>();
     for (const row of rows) {
@@ -100,18 +112,33 @@ export class Reconciler {
         result.paused.set(first.employee_id, `${pause.code}: ${pause.reason}`);
         return;
       }
-      await this.#runCalendar(list, result, pause !== undefined);
+      let lease: CalendarLease | undefined;
+      if (this.#d.claims) {
+        lease = await CalendarLease.take(this.#d.db, this.#d.clock, { employeeId: first.employee_id, provider: first.provider }, this.#d.claims);
+        if (!lease) {
+          result.elsewhere++;
+          return;
+        }
+      }
+      try {
+        await this.#runCalendar(list, result, pause !== undefined, lease);
+      } finally {
+        if (lease?.lost) result.fenced++;
+        await lease?.release();
+      }
     });
     return result;
   }
 
   /** One calendar's rows, in order. A paused calendar (its credentials failed before) is tried with its first row. */
-  async #runCalendar(rows: readonly CalendarSyncRow[], result: DispatchResult, paused: boolean): Promise<void> {
+  async #runCalendar(rows: readonly CalendarSyncRow[], result: DispatchResult, paused: boolean, lease?: CalendarLease): Promise<void> {
     let probing = paused;
     for (const due of rows) {
       if (this.#d.signal?.aborted) return;
+      // The claim is kept up while the calendar is worked (and checked before each write).
+      if (lease && !(await lease.keep())) return;
       this.#d.onProgress?.(++this.#finished, this.#total);
-      const verdict = await this.#work(due, result);
+      const verdict = await this.#work(due, result, lease);
       if (verdict === 'stop-calendar') return;
       if (probing) {
         // The calendar answered: whatever refused us before is fixed.
@@ -122,7 +149,7 @@ export class Reconciler {
   }
 
   /** Takes one row as far as it can go now. */
-  async #work(due: CalendarSyncRow, result: DispatchResult): Promise<Verdict> {
+  async #work(due: CalendarSyncRow, result: DispatchResult, lease?: CalendarLease): Promise<Verdict> {
     let row = await getSyncRow(this.#d.db, { entryId: due.entry_id, employeeId: due.employee_id, provider: due.provider });
     const owner = this.#d.owners.get(due.employee_id);
     for (let step = 0; row && owner && step < MAX_STEPS; step++) {
@@ -139,7 +166,7 @@ export class Reconciler {
       const event = next === 'delete' ? undefined : this.#rewritten.get(rowKeyOf(row)) ?? this.#d.eventFor(row);
       // The content of this run was not computed for this row (it changed meanwhile): next run.
       if (next !== 'delete' && (!event || event.contentHash !== row.desired_hash)) return 'next-row';
-      const written = await this.#write(row, next, owner, event, result);
+      const written = await this.#write(row, next, owner, event, result, lease);
       if (written.verdict) return written.verdict;
       row = written.row;
     }
@@ -181,25 +208,31 @@ export class Reconciler {
     });
   }
 
-  async #write(row: CalendarSyncRow, op: WriteOp, owner: CalendarOwner, event: DesiredEvent | undefined, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
+  async #write(
+    row: CalendarSyncRow, op: WriteOp, owner: CalendarOwner, event: DesiredEvent | undefined, result: DispatchResult, lease?: CalendarLease,
+  ): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
     const now = this.#nowIso();
+    const guard = lease && (() => lease.guard());
     // Recorded before the call: whatever happens next, the next run knows a write may have gone out.
     const claimed = await claimWrite(this.#d.db, row, op, row.event_key, now, event && { hash: event.contentHash, start: event.start, end: event.end });
     if (!claimed) return { verdict: 'next-row' };
     try {
       if (op === 'delete') {
-        await this.#d.gateway.write(row.provider, owner, (port) => port.remove(owner, claimed.remote_id!));
+        await this.#d.gateway.write(row.provider, owner, (port) => port.remove(owner, claimed.remote_id!), guard);
         result.done++;
         return { row: await recordAbsent(this.#d.db, claimed, 'gone', this.#nowIso()) };
       }
       const keyed: DesiredEvent = { ...event!, key: claimed.event_key };
       const remote = op === 'create'
-        ? await this.#d.gateway.write(row.provider, owner, (port) => port.create(owner, keyed))
+        ? await this.#d.gateway.write(row.provider, owner, (port) => port.create(owner, keyed), guard)
         // If-Match: an event the employee changed since we last saw it is not overwritten.
-        : await this.#d.gateway.write(row.provider, owner, (port) => port.update(owner, claimed.remote_id!, keyed, claimed.remote_etag ?? undefined));
+        : await this.#d.gateway.write(row.provider, owner, (port) => port.update(owner, claimed.remote_id!, keyed, claimed.remote_etag ?? undefined), guard);
       result.done++;
       return { row: await recordPresent(this.#d.db, claimed, confirmed(remote), this.#nowIso()) };
     } catch (error) {
+      // Our claim ran out before the call: nothing was sent, and the row is no longer ours to
+      // touch (it stays in flight: whoever holds the calendar now reads it back, finds nothing).
+      if (error instanceof LeaseLostError) return { verdict: 'stop-calendar' };
       const e = error as CalendarError;
       if (op === 'create' && e.code === 'id_taken') {
         // Google keeps a deleted event's id for good: the touch comes back under its next key.
@@ -292,6 +325,65 @@ export class Reconciler {
 
   #nowIso(): string {
     return this.#d.clock.now().toUTC().toISO()!;
+  }
+}
+
+/** A write was not made: the claim on its calendar ran out or was taken over (fencing). */
+export class LeaseLostError extends Error {}
+
+/**
+ * This daemon's claim on one calendar while it works it: renewed every third of its time to
+ * live as rows go by, and before every write; once a renewal fails the lease is lost for good
+ * (another instance may be writing there now) and no further write is made.
+ */
+class CalendarLease {
+  readonly #db: DB;
+  readonly #clock: Clock;
+  readonly #key: CalendarKey;
+  readonly #holder: string;
+  readonly #ttlMs: number;
+  #renewedMs: number;
+  lost = false;
+
+  private constructor(db: DB, clock: Clock, key: CalendarKey, claims: { holder: string; ttlMs: number }, nowMs: number) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#key = key;
+    this.#holder = claims.holder;
+    this.#ttlMs = claims.ttlMs;
+    this.#renewedMs = nowMs;
+  }
+
+  /** The calendar claimed for the holder, or undefined when another live instance holds it. */
+  static async take(db: DB, clock: Clock, key: CalendarKey, claims: { holder: string; ttlMs: number }): Promise<CalendarLease | undefined> {
+    const now = clock.now();
+    const won = await claimCalendar(db, key, claims.holder, now.toUTC().toISO()!, now.plus({ milliseconds: claims.ttlMs }).toUTC().toISO()!);
+    return won ? new CalendarLease(db, clock, key, claims, now.toMillis()) : undefined;
+  }
+
+  /** Renews when a third of the lease has gone by; false once it is lost. */
+  async keep(): Promise<boolean> {
+    if (this.lost) return false;
+    if (this.#clock.now().toMillis() - this.#renewedMs < this.#ttlMs / 3) return true;
+    return this.#renew();
+  }
+
+  /** Right before a write: renews, or throws LeaseLostError (the write is not made). */
+  async guard(): Promise<void> {
+    if (!(await this.#renew())) throw new LeaseLostError(`the claim on ${this.#key.employeeId}'s ${this.#key.provider} calendar ran out: another daemon may be working it`);
+  }
+
+  async #renew(): Promise<boolean> {
+    if (this.lost) return false;
+    const now = this.#clock.now();
+    const ok = await renewClaim(this.#db, this.#key, this.#holder, now.toUTC().toISO()!, now.plus({ milliseconds: this.#ttlMs }).toUTC().toISO()!);
+    if (ok) this.#renewedMs = now.toMillis();
+    else this.lost = true;
+    return ok;
+  }
+
+  async release(): Promise<void> {
+    await releaseClaim(this.#db, this.#key, this.#holder);
   }
 }
 

@@ -40,7 +40,7 @@ export interface SyncOptions {
    */
   readonly readCalendars?: boolean;
   /** Rate limits, waits and pacing of the calls (tests inject a fake clock's). */
-  readonly dispatch?: Pick<GatewayOptions, 'perMinute' | 'sleep' | 'readPolicy'> & Pick<ReconcilerDeps, 'concurrency' | 'random' | 'onProgress' | 'signal' | 'policy'>;
+  readonly dispatch?: Pick<GatewayOptions, 'perMinute' | 'rates' | 'sharedRates' | 'sleep' | 'readPolicy'> & Pick<ReconcilerDeps, 'concurrency' | 'random' | 'onProgress' | 'signal' | 'policy' | 'claims'>;
 }
 
 /** A call the sync makes (or, in a dry run, would make) for one calendar entry in one calendar. */

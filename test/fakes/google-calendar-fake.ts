@@ -29,6 +29,8 @@ export interface LoggedRequest {
   query: Record<string, string>;
   user: string | undefined;
   body: unknown;
+  /** When it arrived, on the fake's clock (`now`). */
+  at: number;
 }
 
 export type Fault =
@@ -54,8 +56,10 @@ export class GoogleCalendarFake {
   readonly revoked = new Set<string>();
   /** user → epoch ms until which their quota is exhausted */
   readonly quotaExhaustedUntil = new Map<string, number>();
-  /** Requests per user per minute before 403 userRateLimitExceeded. */
+  /** Requests per user per minute (per `rateWindowMs`) before 403 userRateLimitExceeded. */
   perUserPerMinute = 600;
+  /** The window of the per-user limit (a minute, as Google's; shorter in tests that cannot wait minutes). */
+  rateWindowMs = 60_000;
   /** Added to every answer, like a real network round trip. */
   latencyMs = 0;
   /** The fake's clock for its rate window (tests share one with the dispatcher). */
@@ -141,7 +145,7 @@ export class GoogleCalendarFake {
     } catch {
       return error(res, 400, 'parseError', 'Parse Error');
     }
-    this.log.push({ method: req.method!, path: url.pathname, query, user, body });
+    this.log.push({ method: req.method!, path: url.pathname, query, user, body, at: this.now() });
     if (!user) return error(res, 401, 'authError', 'Invalid Credentials');
 
     const fault = this.#takeFault(req.method!, user);
@@ -239,7 +243,7 @@ export class GoogleCalendarFake {
 
   #token(raw: string, res: ServerResponse): void {
     const form = new URLSearchParams(raw);
-    this.log.push({ method: 'POST', path: '/token', query: {}, user: undefined, body: Object.fromEntries(form) });
+    this.log.push({ method: 'POST', path: '/token', query: {}, user: undefined, body: Object.fromEntries(form), at: this.now() });
     let user: string | undefined;
     if (form.get('grant_type') === 'refresh_token') {
       const token = form.get('refresh_token') ?? '';
@@ -281,7 +285,7 @@ export class GoogleCalendarFake {
 
   #overRate(user: string): boolean {
     const now = this.now();
-    const recent = (this.#recent.get(user) ?? []).filter((t) => t > now - 60_000);
+    const recent = (this.#recent.get(user) ?? []).filter((t) => t > now - this.rateWindowMs);
     recent.push(now);
     this.#recent.set(user, recent);
     return recent.length > this.perUserPerMinute;

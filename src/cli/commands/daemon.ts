@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Daemon, DaemonStoppedError } from '../../daemon/daemon.ts';
 import { createLogger } from '../../daemon/logger.ts';
 import { limitsFromEnv, type JobLimits } from '../../daemon/time-limits.ts';
+import { calendarRatesFromEnv, sharedWorkFromEnv, type SharedWorkSettings } from '../../daemon/shared-work.ts';
 import { checkSecretsFromEnv } from '../../storage/local-secrets.ts';
 import { feedsAccess } from '../../storage/private-files.ts';
 import { BadInputError } from '../cli-error.ts';
@@ -14,12 +15,14 @@ import { dashboardBanner } from '../../dashboard/banner.ts';
 
 /** TOUCHBASE_API_TOKEN, or the first line of the file TOUCHBASE_API_TOKEN_FILE names. */
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
-function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth } {
+function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings } {
   const token = apiToken();
   checkSecretsFromEnv(process.env, token);
   try {
     feedsAccess();
-    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv() };
+    // The job processes read TOUCHBASE_CALENDAR_RATES themselves: a bad value stops the start here instead.
+    calendarRatesFromEnv();
+    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv() };
   } catch (error) {
     throw new BadInputError((error as Error).message);
   }
@@ -37,17 +40,19 @@ Ctrl-C or SIGTERM stops it, and every process it started, within seconds; SIGHUP
 the configuration. Environment: TOUCHBASE_JOB_TIMEOUT (default 30 minutes) and
 TOUCHBASE_CHECK_TIMEOUT (default 2 minutes) limit each job and configuration check;
 TOUCHBASE_API_TOKEN(_FILE), TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET must be at
-least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.`)
+least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.
+Several daemons on one database: TOUCHBASE_INSTANCE_LEASE, TOUCHBASE_CALENDAR_RATES,
+TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
-      const { token, limits, auth } = daemonEnvironment();
+      const { token, limits, auth, shared } = daemonEnvironment();
       const tty = process.stdout.isTTY === true;
       const logger = await createLogger({ pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,
-        http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL },
+        http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL }, shared,
       });
 
       // The signals are ours from the start: a SIGTERM while the configuration is being checked

@@ -21,14 +21,24 @@ export function statusCommand(program: Command, io: CliIO): void {
       if (!['table', 'json'].includes(o.format)) throw new BadInputError(`--format: expected table or json, found ${JSON.stringify(o.format)}`);
       const file = dbFile(o);
       if (file === ':memory:' || (!isPostgresLocation(file) && !existsSync(file))) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
-      const running = await isDaemonRunning(file);
       const status = await withDatabase(o, (db) => daemonStatus(db, systemClock.now()), { readOnly: true });
+      // Daemons sharing the database hold no lock: their registry says whether they run.
+      const live = status.instances.filter((i) => i.live);
+      const running = live.length > 0 || await isDaemonRunning(file);
       if (o.format === 'json') {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
         return;
       }
-      io.out(running ? `daemon: running (pid ${status.pid}, since ${status.startedAt}) at ${status.url || 'no HTTP server'}\n`
-        : `daemon: not running${status.stoppedAt ? ` (stopped ${short(status.stoppedAt ?? null, status.timezone)})` : ''}\n`);
+      if (status.instances.length > 0) {
+        io.out(`daemons: ${live.length} running on this database, sharing the work${live.length < status.instances.length ? `; ${status.instances.length - live.length} DEAD (no heartbeat within their lease)` : ''}\n`);
+        io.out(renderTable(['instance', 'host', 'pid', 'version', 'address', 'started', 'last heartbeat', 'state', 'calendars held'], status.instances.map((i) => [
+          i.id.slice(0, 8), i.host, String(i.pid), i.version, i.url || 'no HTTP server', short(i.startedAt, status.timezone), short(i.heartbeatAt, status.timezone),
+          i.live ? 'running' : 'DEAD', String(i.claims),
+        ])));
+      } else {
+        io.out(running ? `daemon: running (pid ${status.pid}, since ${status.startedAt}) at ${status.url || 'no HTTP server'}\n`
+          : `daemon: not running${status.stoppedAt ? ` (stopped ${short(status.stoppedAt ?? null, status.timezone)})` : ''}\n`);
+      }
       if (status.configErrors.length > 0) {
         io.out(`configuration: the last change was REJECTED; running on the last valid one:\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);

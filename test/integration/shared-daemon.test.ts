@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { DaemonAlreadyRunningError } from '../../src/storage/daemon-lock.ts';
+import { deregisterInstance, listInstances } from '../../src/storage/daemon-instances.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { NOW, syncCompany } from '../helpers/sync-company.ts';
+import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { eventually } from '../helpers/real-daemon.ts';
+
+const open: DB[] = [];
+afterEach(async () => {
+  await stopAll();
+  for (const db of open.splice(0)) await db.destroy();
+});
+
+const sharing = { enabled: true, instanceLeaseMs: 30_000, heartbeatMs: 50, claimTtlMs: 60_000, dispatchEveryMs: 60_000, forgetAfterMs: 86_400_000 };
+
+describe('a daemon sharing the work (in-process)', () => {
+  it('a daemon that works alone refuses to start beside daemons that share the work, naming them', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const first = await daemonUnderTest({ configDir, clock, shared: sharing });
+    await startedAndSynced(first.daemon);
+    const second = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: sharing });
+    await second.daemon.start();
+    const alone = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: { enabled: false } });
+    await expect(alone.daemon.start()).rejects.toThrow(DaemonAlreadyRunningError);
+    const again = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: { enabled: false } });
+    await expect(again.daemon.start()).rejects.toThrow(new RegExp(`2 touchbase daemons sharing the work already run on .*(touchbase\\.sqlite|touchbase_t_\\w+) \\(pid ${process.pid} on `));
+    // Once they have stopped (and left the registry), it starts.
+    await first.daemon.stop();
+    await second.daemon.stop();
+    const later = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: { enabled: false } });
+    await later.daemon.start();
+  });
+
+  it('a daemon found missing from the registry (taken for dead and forgotten) puts itself back at its next heartbeat', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const d = await daemonUnderTest({ configDir, clock, shared: sharing });
+    await startedAndSynced(d.daemon);
+    const db = await openMigrated(d.dbFile);
+    open.push(db);
+    const id = d.daemon.instanceId!;
+    let ids: string[] = [];
+    const look = async () => {
+      ids = (await listInstances(db, clock.now())).map((i) => i.id);
+    };
+    await look();
+    expect(ids).toEqual([id]);
+    await deregisterInstance(db, id);
+    await look();
+    expect(ids).toEqual([]);
+    await eventually(() => {
+      void look();
+      return ids.includes(id);
+    }, 'the daemon registered again', 10_000);
+    await d.daemon.stop();
+    await look();
+    expect(ids).toEqual([]);
+  });
+});
