@@ -138,12 +138,12 @@ export async function claimDueCalendars(db: DB, holder: string, nowIso: string, 
     // Every calendar with a call due gets a claim row (an expired one, free to take), so there is a row to lock.
     await sql`insert into calendar_claims (employee_id, provider, holder, claimed_at, expires_at)
       select distinct s.employee_id, s.provider, '', ${nowIso}, ${nowIso} from calendar_sync s
-      where s.dirty = 1 and (s.next_attempt_at is null or s.next_attempt_at <= ${nowIso})
+      where s.dirty and (s.next_attempt_at is null or s.next_attempt_at <= ${nowIso})
       on conflict (employee_id, provider) do nothing`.execute(trx);
     const picked = await sql<{ employee_id: string; provider: string }>`select c.employee_id, c.provider from calendar_claims c
       where (c.holder = ${holder} or c.expires_at <= ${nowIso})
         and exists (select 1 from calendar_sync s where s.employee_id = c.employee_id and s.provider = c.provider
-          and s.dirty = 1 and (s.next_attempt_at is null or s.next_attempt_at <= ${nowIso}))
+          and s.dirty and (s.next_attempt_at is null or s.next_attempt_at <= ${nowIso}))
         and not exists (select 1 from calendar_pauses p where p.employee_id = c.employee_id and p.provider = c.provider
           and (p.until is null or p.until > ${nowIso}))
       order by c.employee_id, c.provider
