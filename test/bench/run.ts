@@ -23,6 +23,7 @@ import { commandsBench, firstOnce, writeCompany } from './commands-bench.ts';
 import { daemonBench } from './daemon-bench.ts';
 import { dashboardBench } from './dashboard-bench.ts';
 import { benchPostgres, postgresBench } from './postgres-bench.ts';
+import { sharedDaemonsBench } from './shared-daemons-bench.ts';
 import { endAll, measureNode, OverTimeError, ROOT, tempDir, type Measured } from './processes.ts';
 import { syncBench } from './sync-bench.ts';
 import { figuresTable, notesTable, within, type Figure, type Note } from './table.ts';
@@ -71,6 +72,10 @@ try {
     const server = await benchPostgres();
     try {
       await postgresBench(company.dir, server, figures);
+      if (!skip('SYNC')) {
+        say('several daemons on one PostgreSQL database: the initial sync to the Google fake by 1, 2 and 3');
+        await sharedDaemonsBench(server, note);
+      }
     } finally {
       await server.stop();
     }

@@ -28,17 +28,20 @@ async function touchesOf(dbFile: string) {
 
 /** The one-click links in the employee's iCalendar feed, by action, for each touch uid. */
 
+/** A daemon that works alone (PostgreSQL's default is to share the work; SQLite's is this). */
+const ALONE = { enabled: false } as const;
+
 describe('touchbase daemon', () => {
   it('a second daemon on the same database refuses to start, with a clear message', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const first = await daemonUnderTest({ configDir, clock });
+    const first = await daemonUnderTest({ configDir, clock, shared: ALONE });
     await startedAndSynced(first.daemon);
-    const second = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    const second = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: ALONE });
     await expect(second.daemon.start()).rejects.toThrow(DaemonAlreadyRunningError);
     await expect(second.daemon.start()).rejects.toThrow(/another touchbase daemon is already running on .*(touchbase\.sqlite|touchbase_t_\w+) \(pid \d+/);
     await first.daemon.stop();
-    const third = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile });
+    const third = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: ALONE });
     await third.daemon.start();
   });
 
@@ -177,7 +180,7 @@ describe('touchbase daemon', () => {
   it('touchbase status says whether the daemon runs, what its jobs did and when they run next', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, shared: ALONE });
     await startedAndSynced(daemon);
     const running = await cli('status', '--db', dbFile);
     expect(running.code).toBe(0);
