@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { openMigrated } from '../../src/storage/database.ts';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
-import { SETTINGS, client, employee } from '../helpers/config-folder.ts';
 import type { BenchPostgres } from './postgres-bench.ts';
 import { measureNode, startNode, tempDir, TOUCHBASE } from './processes.ts';
 import type { Note } from './table.ts';
@@ -22,10 +21,14 @@ const CLIENTS = 600;
 /** A company of EMPLOYEES account managers on Google, CLIENTS clients called twice a month and written monthly. */
 function company(dir: string): string {
   const emails = Array.from({ length: EMPLOYEES }, (_, i) => `am${i}@corp.example`);
+  // Written out here: the tests' helpers (test/helpers/config-folder.ts) need vitest running.
   const sections = {
-    settings: { ...SETTINGS.settings, calendar: 'google', horizon: '90 days' },
-    employees: emails.map((email, i) => employee(`am${i}`, 'account_manager', { email })),
-    clients: Array.from({ length: CLIENTS }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: `am${i % EMPLOYEES}` } })),
+    settings: { company: 'Bench Co', timezone: 'Europe/Moscow', country: 'RU', hours: '09:00-18:00', horizon: '90 days', calendar: 'google' },
+    employees: emails.map((email, i) => ({ id: `am${i}`, name: `Manager ${i}`, role: 'account_manager', email })),
+    clients: Array.from({ length: CLIENTS }, (_, i) => ({
+      id: `c${i}`, name: `Client ${i}`, country: 'RU', timezone: 'Europe/Moscow', team: { account_manager: `am${i % EMPLOYEES}` },
+      contacts: [{ id: `c${i}-buyer`, name: `Buyer of ${i}`, role: 'buyer' }, { id: `c${i}-ceo`, name: `CEO of ${i}`, role: 'ceo' }],
+    })),
     rules: [
       { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '2 weeks' },
       { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
