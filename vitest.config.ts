@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
  * The tests that run on PostgreSQL too (the postgres project): storage, sync, workflow and
  * export/import tests, each opening its database through test/helpers/temp-database.ts, which
  * gives a fresh PostgreSQL database per call there. Not in it, on purpose: tests about SQLite
- * files themselves (database-trouble: full disk, read-only files, file modes; the SQLite side
- * of daemon locks), tests that never open a database, and export-import.test.ts (its files are
+ * files themselves (database-trouble: full disk, read-only files, file modes; daemon-security,
+ * daemon-cli and e2e/daemon-process: the modes of the database, lock and pid files beside it;
+ * the SQLite side of daemon locks), tests that never open a database, and export-import.test.ts (its files are
  * SQLite's; the round trip SQLite → PostgreSQL → export is in postgres-backend.test.ts). The
  * PostgreSQL counterparts are in postgres-backend.test.ts, which runs in the postgres project only.
  */
@@ -33,6 +34,8 @@ export const POSTGRES_TESTS = [
   'test/integration/shared-work-storage.test.ts',
   'test/integration/calendar-claims-sync.test.ts',
   'test/e2e/shared-daemons.test.ts',
+  'test/integration/daemon-limits.test.ts',
+  'test/e2e/daemon-stop.test.ts',
 ];
 
 export default defineConfig({

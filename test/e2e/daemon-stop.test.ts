@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openMigrated } from '../../src/storage/database.ts';
 import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../helpers/real-daemon.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 /** Job processes the daemon announced (debug log), by pid. */
 function jobPids(text: string): number[] {
@@ -26,7 +27,7 @@ afterAll(() => rmSync(join(large, '..'), { recursive: true, force: true }));
 
 describe('one SIGTERM stops the real daemon and every process it started', () => {
   it('with a spare job process waiting and a configuration edit in flight: gone within 5 s, exit 0, no child left', async () => {
-    const d = startRealDaemon();
+    const d = startRealDaemon({ db: await tempDatabaseLocation() });
     await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
     const rules = join(d.config, 'rules.yaml');
     const text = readFileSync(rules, 'utf8');
@@ -59,7 +60,7 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
   }, 120_000);
 
   it('Ctrl-C (SIGINT) while a job runs (the first plan and sync): gone within 5 s, and the interrupted job runs again at the next start', async () => {
-    const d = startRealDaemon({ configFrom: large });
+    const d = startRealDaemon({ configFrom: large, db: await tempDatabaseLocation() });
     const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
     const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
     expect(isAlive(job)).toBe(true);
@@ -80,7 +81,7 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
   }, 120_000);
 
   it('a second signal stops at once (exit 130) and still leaves no job process behind', async () => {
-    const d = startRealDaemon({ configFrom: large });
+    const d = startRealDaemon({ configFrom: large, db: await tempDatabaseLocation() });
     const [line] = await d.out.waitFor(/[^\n]*"msg":"(job process started|spare job process used) \(sync\)"[^\n]*/, 90_000);
     const job = Number(/"jobPid":(\d+)/.exec(line!)![1]);
     d.child.kill('SIGTERM');

@@ -104,13 +104,13 @@ export interface RealDaemon {
  * process group, on a free port, logging at debug level (job processes are announced with
  * their pids). The test's teardown kills it and everything it started, even after a failure.
  */
-export function startRealDaemon(o: { env?: Record<string, string>; configFrom?: string; args?: string[]; shared?: { config: string; db: string } } = {}): RealDaemon {
+export function startRealDaemon(o: { env?: Record<string, string>; configFrom?: string; args?: string[]; shared?: { config: string; db: string }; db?: string } = {}): RealDaemon {
   const dir = tempDir();
   // Several daemons on one database read the same configuration folder (no copy).
   const config = o.shared?.config ?? join(dir, 'config');
   if (!o.shared) cpSync(o.configFrom ?? resolve('config'), config, { recursive: true });
   const feeds = join(dir, 'feeds');
-  const db = o.shared?.db ?? join(dir, 'touchbase.sqlite');
+  const db = o.shared?.db ?? o.db ?? join(dir, 'touchbase.sqlite');
   const marker = randomUUID();
   const child = spawn(process.execPath, [resolve('src/touchbase.js'), 'daemon', '--config', config, '--db', db, '--port', '0', ...(o.args ?? [])], {
     env: { ...process.env, TOUCHBASE_FEEDS_DIR: feeds, TOUCHBASE_PUBLIC_URL: '', TOUCHBASE_LOG_LEVEL: 'debug', TOUCHBASE_TEST_MARKER: marker, ...o.env },

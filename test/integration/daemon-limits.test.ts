@@ -10,6 +10,7 @@ import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { eventually, isAlive } from '../helpers/real-daemon.ts';
 import { syncCompany } from '../helpers/sync-company.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 const HANG = '# touchbase-test: hang\n';
 const ENTRY = new URL('../fixtures/hanging-job-process.js', import.meta.url);
@@ -34,7 +35,7 @@ async function hangingDaemon(yamlPrefix: string, limits: { jobMs: number; checkM
   const company = stringify(syncCompany('ics'));
   const configDir = writeConfig({ 'touchbase.yaml': yamlPrefix + company });
   pidFiles.push(`${configDir}.pids`);
-  const dbFile = join(tempDir(), 'touchbase.sqlite');
+  const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
   const feedDir = join(tempDir(), 'feeds');
   let log = '';
   const logger = await createLogger({ level: 'info', destination: { write: (s: string) => { log += s; return true; } } as unknown as NodeJS.WritableStream });
