@@ -21,7 +21,9 @@ export interface PostgresOpenOptions {
  * the first query.
  */
 export function openPostgres(location: string, options: PostgresOpenOptions = {}): Kysely<Database> {
-  const settings = ['-c TimeZone=UTC', ...(options.readOnly ? ['-c default_transaction_read_only=on'] : [])];
+  // A session whose client died (a daemon or job process killed mid-query, waiting on a lock) is
+  // ended by the server within seconds instead of holding its locks until the wait ends.
+  const settings = ['-c TimeZone=UTC', '-c client_connection_check_interval=2000', ...(options.readOnly ? ['-c default_transaction_read_only=on'] : [])];
   const pool = new pg.Pool({
     connectionString: location, types: touchbaseTypes, options: settings.join(' '), max: options.max ?? 10,
     // A server that does not answer is reported, not waited on for ever.
