@@ -1,19 +1,10 @@
 import type { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { liveClaims } from '../storage/calendar-claims.ts';
-import { listInstances } from '../storage/daemon-instances.ts';
+import { listInstances, type InstanceView } from '../storage/daemon-instances.ts';
 
-/** One daemon on the database, as /readyz, /metrics and `touchbase status` show it. */
-export interface InstanceStatus {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly version: string;
-  readonly url: string;
-  readonly startedAt: string;
-  readonly heartbeatAt: string;
-  /** Its heartbeat is within its lease; a dead one is listed until it is forgotten (a day). */
-  readonly live: boolean;
+/** One daemon on the database, as /readyz, /metrics and `touchbase status` show it (a dead one is listed until it is forgotten, a day). */
+export interface InstanceStatus extends InstanceView {
   /** The daemon answering. */
   readonly self?: boolean;
   /** Employees' calendars it holds a live claim on right now. */

@@ -210,6 +210,21 @@ async function unknownMigrations(db: DB): Promise<string[]> {
   return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));
 }
 
+/**
+ * The migrations a database opened for reading still needs; a database written by a newer
+ * version is refused. The database is closed when it throws.
+ */
+async function pendingOrRefused(db: DB, location: string): Promise<string[]> {
+  try {
+    const unknown = await unknownMigrations(db);
+    if (unknown.length) throw newerVersion(location, unknown);
+    return await pendingMigrations(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
 /** Names of this version's migrations the database does not have yet. */
 async function pendingMigrations(db: DB): Promise<string[]> {
   const done = new Set((await hasMigrationTable(db)) ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
@@ -273,15 +288,7 @@ export async function openForReading(file: string): Promise<DB> {
     if (error instanceof DatabaseProblemError && mayWrite(file)) return openMigrated(file);
     throw error;
   }
-  let pending: string[];
-  try {
-    const unknown = await unknownMigrations(db);
-    if (unknown.length) throw newerVersion(file, unknown);
-    pending = await pendingMigrations(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const pending = await pendingOrRefused(db, file);
   if (pending.length === 0) return db;
   await db.destroy();
   try {
@@ -302,15 +309,7 @@ export async function openForReading(file: string): Promise<DB> {
  */
 async function openPostgresForReading(location: string): Promise<DB> {
   const db = openReadOnly(location);
-  let pending: string[];
-  try {
-    const unknown = await unknownMigrations(db);
-    if (unknown.length) throw newerVersion(location, unknown);
-    pending = await pendingMigrations(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const pending = await pendingOrRefused(db, location);
   if (pending.length === 0) return db;
   await db.destroy();
   return openMigrated(location);
