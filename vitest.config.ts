@@ -36,6 +36,7 @@ export const POSTGRES_TESTS = [
   'test/e2e/shared-daemons.test.ts',
   'test/integration/daemon-limits.test.ts',
   'test/e2e/daemon-stop.test.ts',
+  'test/integration/daemon-lock-checks.test.ts',
 ];
 
 export default defineConfig({

@@ -242,7 +242,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         limits: JSON.stringify({ job: this.#limits.jobMs, check: this.#limits.checkMs }),
       });
       await this.#recordConfigState();
-      if (this.#shared) await this.#register(startedAt);
+      if (this.#shared) {
+        await this.#register(startedAt);
+        // Checked again once registered: a lone daemon starting at this very moment either saw
+        // this one in the registry (and refused) or holds its lock by now (and this one refuses).
+        if (await isDaemonRunning(this.#o.dbFile)) {
+          await deregisterInstance(db, this.#shared.id).catch(() => undefined);
+          throw new DaemonAlreadyRunningError(`a touchbase daemon working alone (TOUCHBASE_SHARED_WORK=off) started on ${redactLocation(this.#o.dbFile)} beside this one: `
+            + 'stop it, or start every daemon of this database the same way');
+        }
+      }
       if (this.#o.watch !== false) {
         const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
         this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });

@@ -7,6 +7,9 @@ import { PostgresDaemonLock } from './postgres/advisory-lock.ts';
 export { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 
+/** Longer than any check holds the SQLite lock (milliseconds), far shorter than a daemon does. */
+const CHECK_HOLD_WAIT_MS = 500;
+
 /** What a running daemon holds for its life: released (idempotently) when it stops. */
 export interface HeldDaemonLock {
   release(): void | Promise<void>;
@@ -50,7 +53,9 @@ export class DaemonLock {
     const infoFile = `${dbFile}.daemon-pid`;
     // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
     privateFile(lockFile);
-    const db = new SQLite(lockFile, { timeout: 0 });
+    // A short wait for the lock: a check (isHeld, by another daemon or `touchbase status`)
+    // holds it for a moment; a daemon holds it for its life.
+    const db = new SQLite(lockFile, { timeout: CHECK_HOLD_WAIT_MS });
     try {
       db.pragma('journal_mode = DELETE');
       db.exec('BEGIN EXCLUSIVE');

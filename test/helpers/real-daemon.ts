@@ -5,10 +5,17 @@ import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { tempDir } from './config-folder.ts';
 
-/** What a process printed so far, and a promise for the first text matching after `from` (with a deadline). */
-export function watchOutput(stream: NodeJS.ReadableStream) {
+/**
+ * What a process printed so far, and a promise for the first text matching after `from` (with a
+ * deadline). Given the process, a wait also ends when it exits without printing the match, with
+ * what it wrote to stderr (a daemon that refused to start says why there).
+ */
+export function watchOutput(stream: NodeJS.ReadableStream, process?: ChildProcess) {
   let text = '';
-  const waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
+  let errors = '';
+  let exit: string | undefined;
+  const waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }[] = [];
+  const failure = (what: string) => new Error(`${what}; output so far:\n${text.slice(-3000)}${errors ? `\nstderr:\n${errors.slice(-3000)}` : ''}`);
   stream.on('data', (chunk: Buffer) => {
     text += chunk.toString();
     for (const w of [...waiters]) {
@@ -19,13 +26,24 @@ export function watchOutput(stream: NodeJS.ReadableStream) {
       }
     }
   });
+  process?.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  // 'close': stdout and stderr are read to their end by then, so nothing printed is missed.
+  process?.once('close', (code, signal) => {
+    exit = `exited (${signal ?? `code ${code}`})`;
+    for (const w of waiters.splice(0)) w.reject(failure(`${exit} before printing ${w.re}`));
+  });
   return {
     text: () => text,
     waitFor: (re: RegExp, timeoutMs = 60_000, from = 0) => new Promise<RegExpMatchArray>((resolvePromise, reject) => {
       const m = text.slice(from).match(re);
       if (m) return resolvePromise(m);
-      const timer = setTimeout(() => reject(new Error(`no output matching ${re} within ${timeoutMs} ms; output so far:\n${text.slice(-3000)}`)), timeoutMs);
-      waiters.push({ re, from, resolve: (match) => { clearTimeout(timer); resolvePromise(match); } });
+      if (exit) return reject(failure(`${exit} before printing ${re}`));
+      const timer = setTimeout(() => reject(failure(`no output matching ${re} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({
+        re, from,
+        resolve: (match) => { clearTimeout(timer); resolvePromise(match); },
+        reject: (error) => { clearTimeout(timer); reject(error); },
+      });
     }),
   };
 }
@@ -117,7 +135,7 @@ export function startRealDaemon(o: { env?: Record<string, string>; configFrom?: 
     stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   started.push({ child, marker });
-  const out = watchOutput(child.stdout!);
+  const out = watchOutput(child.stdout!, child);
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolvePromise) => child.once('exit', (code, signal) => resolvePromise({ code, signal })));
   return { child, dir, config, db, feeds, marker, out, exited };

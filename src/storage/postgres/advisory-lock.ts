@@ -11,6 +11,10 @@ import { touchbaseTypes } from './pg-types.ts';
 const DAEMON_KEY = 0x3c1f7c2a5e9d41b7n & 0x7fffffffffffffffn;
 /** The holder's name in pg_stat_activity: how a second daemon says who holds the lock. */
 const APP_PREFIX = 'touchbase daemon';
+/** The sessions holding the daemon's lock in this database, by name. */
+const HOLDERS = `select a.application_name as name from pg_catalog.pg_locks l left join pg_catalog.pg_stat_activity a on a.pid = l.pid
+  where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
+    and ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`;
 
 /**
  * One daemon per PostgreSQL database: a session-level pg_try_advisory_lock held for the
@@ -29,10 +33,10 @@ export class PostgresDaemonLock {
     this.#client = client;
   }
 
-  static async acquire(location: string, holder: { pid: number; startedAt: string } | undefined, onLost?: (error: Error) => void): Promise<PostgresDaemonLock> {
+  static async acquire(location: string, holder: { pid: number; startedAt: string }, onLost?: (error: Error) => void): Promise<PostgresDaemonLock> {
     const client = new pg.Client({
       connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000,
-      application_name: holder ? `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}` : `${APP_PREFIX} (check)`,
+      application_name: `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}`,
     });
     const lock = new PostgresDaemonLock(client);
     // A lost session is a lost lock: whoever holds this must hear of it (another daemon may now start).
@@ -43,9 +47,7 @@ export class PostgresDaemonLock {
       await client.connect();
       const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [DAEMON_KEY.toString()]);
       if (Number(got.rows[0]?.ok) !== 1) {
-        const who = await client.query<{ name: string }>(`select a.application_name as name from pg_catalog.pg_locks l join pg_catalog.pg_stat_activity a on a.pid = l.pid
-          where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
-            and ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`, [DAEMON_KEY.toString()]);
+        const who = await client.query<{ name: string }>(HOLDERS, [DAEMON_KEY.toString()]);
         const name = who.rows[0]?.name ?? '';
         const m = /pid (\d+) started (\S+)/.exec(name);
         lock.#released = true;
@@ -62,14 +64,22 @@ export class PostgresDaemonLock {
     return lock;
   }
 
-  /** Whether a daemon holds the lock on this database right now (takes and drops it if free). */
+  /**
+   * Whether a daemon holds the lock on this database right now: read from pg_locks, never by
+   * taking the lock — a check that took it, however briefly, would make a daemon starting at
+   * that moment (or another check: daemons sharing the work check as they start) believe a
+   * daemon runs.
+   */
   static async isHeld(location: string): Promise<boolean> {
+    const client = new pg.Client({ connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000, application_name: `${APP_PREFIX} (check)` });
     try {
-      await (await PostgresDaemonLock.acquire(location, undefined)).release();
-      return false;
+      await client.connect();
+      const held = await client.query<{ n: number }>(`${HOLDERS} limit 1`, [DAEMON_KEY.toString()]);
+      return held.rows.length > 0;
     } catch (error) {
-      if (error instanceof DaemonAlreadyRunningError) return true;
-      throw error;
+      throw explainPostgresError(error, location);
+    } finally {
+      await client.end().catch(() => {});
     }
   }
 
