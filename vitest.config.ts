@@ -37,6 +37,8 @@ export const POSTGRES_TESTS = [
   'test/integration/daemon-limits.test.ts',
   'test/e2e/daemon-stop.test.ts',
   'test/integration/daemon-lock-checks.test.ts',
+  'test/integration/feed-server.test.ts',
+  'test/integration/google-cli.test.ts',
 ];
 
 export default defineConfig({
@@ -56,6 +58,8 @@ export default defineConfig({
           env: { TOUCHBASE_TEST_BACKEND: 'postgres' },
           // One server for the run (embedded, or TOUCHBASE_TEST_DATABASE_URL), stopped at the end.
           globalSetup: ['test/helpers/postgres-server.ts'],
+          // Feeds of a database URL would default to ./db/feeds, inside this repository.
+          setupFiles: ['test/helpers/postgres-feeds-dir.ts'],
           testTimeout: 60_000,
           // Dropping the databases a property test made (one per sequence) takes a while.
           hookTimeout: 120_000,

@@ -5,6 +5,7 @@ import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { providersFromEnv, CalendarSetupError } from '../../src/calendar/providers-from-env.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 let fake: GoogleCalendarFake;
 let saved: NodeJS.ProcessEnv;
@@ -38,7 +39,7 @@ const config = () => writeConfig({
 
 describe('Google through the command line', () => {
   it('calendars check says, per employee, whether their calendar can be read and written', async () => {
-    const r = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    const r = await cli('calendars', 'check', '--config', config(), '--db', await tempDatabaseLocation());
     // One calendar failing fails the command: scripts and monitoring see it.
     expect(r.code).toBe(1);
     expect(r.err).toContain('1 of 3 calendars failed the check');
@@ -50,7 +51,7 @@ describe('Google through the command line', () => {
   });
 
   it('sync pushes to Google and the feed; a revoked employee is reported without stopping the others', async () => {
-    const db = join(tempDir(), 't.sqlite');
+    const db = await tempDatabaseLocation();
     const r = await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
@@ -62,13 +63,13 @@ describe('Google through the command line', () => {
 
   it('calendars check exits 0 when every calendar works, and calls a broken service account key what it is (not "temporary")', async () => {
     fake.revoked.delete('rt-b');
-    const ok = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    const ok = await cli('calendars', 'check', '--config', config(), '--db', await tempDatabaseLocation());
     expect(ok.code).toBe(0);
     const key = join(tempDir(), 'key.json');
     writeFileSync(key, JSON.stringify({ client_email: 'touchbase@project.iam.example', private_key: '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n' }));
     delete process.env.GOOGLE_OAUTH_CLIENT_ID;
     process.env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE = key;
-    const broken = await cli('calendars', 'check', '--config', config(), '--db', join(tempDir(), 't.sqlite'));
+    const broken = await cli('calendars', 'check', '--config', config(), '--db', await tempDatabaseLocation());
     expect(broken.code).toBe(1);
     expect(broken.out).toMatch(/^a\s+google\s+FAILED \(auth\): the Google service account key cannot be used/m);
     expect(broken.out).not.toMatch(/temporary/);
