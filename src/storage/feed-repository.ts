@@ -3,6 +3,7 @@ import { inBulkTransaction } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { applyFeedEventsPostgres } from './postgres/bulk-feeds.ts';
 import type { IcsEventRow } from './schema.ts';
+import { decideFeedChanges, feedEventKey, type StoredFeedEvent } from './feed-decisions.ts';
 
 /**
  * The events of the embedded iCalendar feeds (the calendar touchbase keeps itself). A sync
@@ -36,48 +37,31 @@ export interface FeedChange {
 export async function applyFeedEvents(
   db: DB, employees: readonly string[], wants: readonly FeedWant[], scope: { from: string; purgeBefore: string }, nowIso: string, dryRun = false,
 ): Promise<FeedChange[]> {
-  const changes: FeedChange[] = [];
-  if (employees.length === 0) return changes;
+  if (employees.length === 0) return [];
   if (dialectOf(db) === 'postgres') return applyFeedEventsPostgres(db, employees, wants, scope, nowIso, dryRun);
-  const changed = { add: (employeeId: string, key: string, op: FeedChange['op']) => changes.push({ op, employeeId, key }) };
   const only = new Set(employees);
+  let changes: FeedChange[] = [];
   await inBulkTransaction(db, (sqlite) => {
-    const stored = new Map<string, [number, string, string, string]>();
+    const stored = new Map<string, StoredFeedEvent>();
     const scan = sqlite.prepare('select employee_id, event_key, sequence, status, content_hash, date from ics_events where employee_id = ?').raw();
     for (const employee of only) {
-      for (const [e, key, sequence, status, hash, date] of scan.iterate(employee) as Iterable<[string, string, number, string, string, string]>) {
-        stored.set(`${e}\u0000${key}`, [sequence, status, hash, date]);
+      for (const [e, key, sequence, status, hash, date] of scan.iterate(employee) as Iterable<[string, string, number, string, string | null, string | null]>) {
+        stored.set(feedEventKey(e, key), { sequence, status, hash, date });
       }
     }
+    const d = decideFeedChanges(stored, wants, only, scope.from);
+    changes = d.changes;
+    if (dryRun) return;
     const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
       values (?, ?, ?, 'confirmed', ?, ?, ?, ?)`);
+    for (const w of d.inserts) insert.run(w.employeeId, w.key, 0, w.payload, w.hash, w.date, nowIso);
     const update = sqlite.prepare(`update ics_events set sequence = ?, status = 'confirmed', payload = ?, content_hash = ?, date = ?, updated_at = ?
       where employee_id = ? and event_key = ?`);
+    for (const { want: w, sequence } of d.updates) update.run(sequence, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);
     const cancel = sqlite.prepare(`update ics_events set sequence = sequence + 1, status = 'cancelled', updated_at = ? where employee_id = ? and event_key = ?`);
-    const wanted = new Set<string>();
-    for (const w of wants) {
-      if (!only.has(w.employeeId)) continue;
-      const k = `${w.employeeId}\u0000${w.key}`;
-      wanted.add(k);
-      const row = stored.get(k);
-      if (!row) {
-        if (!dryRun) insert.run(w.employeeId, w.key, 0, w.payload, w.hash, w.date, nowIso);
-        changed.add(w.employeeId, w.key, 'create');
-      } else if (row[1] !== 'confirmed' || row[2] !== w.hash) {
-        if (!dryRun) update.run(row[0] + 1, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);
-        changed.add(w.employeeId, w.key, row[1] === 'confirmed' ? 'update' : 'create');
-      }
-    }
-    for (const [k, [, status, , date]] of stored) {
-      if (wanted.has(k) || status !== 'confirmed' || (date ?? '') < scope.from) continue;
-      const [employee, key] = k.split('\u0000') as [string, string];
-      if (!dryRun) cancel.run(nowIso, employee, key);
-      changed.add(employee, key, 'delete');
-    }
-    if (!dryRun) {
-      const purged = sqlite.prepare(`delete from ics_events where status = 'cancelled' and updated_at < ? and employee_id = ?`);
-      for (const employee of only) purged.run(scope.purgeBefore, employee);
-    }
+    for (const c of d.cancels) cancel.run(nowIso, c.employee, c.key);
+    const purged = sqlite.prepare(`delete from ics_events where status = 'cancelled' and updated_at < ? and employee_id = ?`);
+    for (const employee of only) purged.run(scope.purgeBefore, employee);
   });
   return changes;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../database.ts';
 import type { FeedChange, FeedWant } from '../feed-repository.ts';
+import { decideFeedChanges, feedEventKey, type StoredFeedEvent } from '../feed-decisions.ts';
 
 /** Rows per statement (one array parameter per column). */
 const ROWS = 5_000;
@@ -12,37 +13,16 @@ const ROWS = 5_000;
 export async function applyFeedEventsPostgres(
   db: DB, employees: readonly string[], wants: readonly FeedWant[], scope: { from: string; purgeBefore: string }, nowIso: string, dryRun: boolean,
 ): Promise<FeedChange[]> {
-  const changes: FeedChange[] = [];
   const only = new Set(employees);
   const list = [...only];
+  let changes: FeedChange[] = [];
   await db.transaction().execute(async (trx) => {
-    const stored = new Map<string, { sequence: number; status: string; hash: string | null; date: string | null }>();
+    const stored = new Map<string, StoredFeedEvent>();
     const rows = await sql<{ employee_id: string; event_key: string; sequence: number; status: string; content_hash: string | null; date: string | null }>`
       select employee_id, event_key, sequence, status, content_hash, date from ics_events where employee_id = any(${list}::text[])`.execute(trx);
-    for (const r of rows.rows) stored.set(`${r.employee_id}\u0000${r.event_key}`, { sequence: r.sequence, status: r.status, hash: r.content_hash, date: r.date });
-    const inserts: FeedWant[] = [];
-    const updates: { w: FeedWant; sequence: number }[] = [];
-    const cancels: { employee: string; key: string }[] = [];
-    const wanted = new Set<string>();
-    for (const w of wants) {
-      if (!only.has(w.employeeId)) continue;
-      const k = `${w.employeeId}\u0000${w.key}`;
-      wanted.add(k);
-      const row = stored.get(k);
-      if (!row) {
-        inserts.push(w);
-        changes.push({ op: 'create', employeeId: w.employeeId, key: w.key });
-      } else if (row.status !== 'confirmed' || row.hash !== w.hash) {
-        updates.push({ w, sequence: row.sequence + 1 });
-        changes.push({ op: row.status === 'confirmed' ? 'update' : 'create', employeeId: w.employeeId, key: w.key });
-      }
-    }
-    for (const [k, row] of stored) {
-      if (wanted.has(k) || row.status !== 'confirmed' || (row.date ?? '') < scope.from) continue;
-      const [employee, key] = k.split('\u0000') as [string, string];
-      cancels.push({ employee, key });
-      changes.push({ op: 'delete', employeeId: employee, key });
-    }
+    for (const r of rows.rows) stored.set(feedEventKey(r.employee_id, r.event_key), { sequence: r.sequence, status: r.status, hash: r.content_hash, date: r.date });
+    const { inserts, updates, cancels, changes: decided } = decideFeedChanges(stored, wants, only, scope.from);
+    changes = decided;
     if (dryRun) return;
     for (let i = 0; i < inserts.length; i += ROWS) {
       const c = inserts.slice(i, i + ROWS);
@@ -54,8 +34,8 @@ export async function applyFeedEventsPostgres(
     for (let i = 0; i < updates.length; i += ROWS) {
       const c = updates.slice(i, i + ROWS);
       await sql`update ics_events set sequence = u.sequence, status = 'confirmed', payload = u.payload, content_hash = u.content_hash, date = u.date, updated_at = ${nowIso}
-        from unnest(${c.map((u) => u.w.employeeId)}::text[], ${c.map((u) => u.w.key)}::text[], ${c.map((u) => u.sequence)}::integer[], ${c.map((u) => u.w.payload)}::text[],
-          ${c.map((u) => u.w.hash)}::text[], ${c.map((u) => u.w.date)}::text[]) as u(employee_id, event_key, sequence, payload, content_hash, date)
+        from unnest(${c.map((u) => u.want.employeeId)}::text[], ${c.map((u) => u.want.key)}::text[], ${c.map((u) => u.sequence)}::integer[], ${c.map((u) => u.want.payload)}::text[],
+          ${c.map((u) => u.want.hash)}::text[], ${c.map((u) => u.want.date)}::text[]) as u(employee_id, event_key, sequence, payload, content_hash, date)
         where ics_events.employee_id = u.employee_id and ics_events.event_key = u.event_key`.execute(trx);
     }
     for (let i = 0; i < cancels.length; i += ROWS) {
