@@ -12,18 +12,11 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
+import { emptySummary, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, type SaveSummary } from './plan-save-rules.ts';
+
+export type { SaveSummary } from './plan-save-rules.ts';
 
 /** Repositories are plain functions taking the database first (kysely's example style). */
-
-export interface SaveSummary {
-  inserted: number;
-  rescheduled: number;
-  reassigned: number;
-  updated: number;
-  cancelled: number;
-  restored: number;
-  unchanged: number;
-}
 
 /**
  * Upserts a plan by touch id in one transaction. Done and skipped touches are never
@@ -42,7 +35,7 @@ export async function savePlan(
 ): Promise<SaveSummary> {
   if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
   const { onlyClients, clients, leavers } = scope;
-  const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
+  const summary = emptySummary();
   const only = onlyClients ? new Set(onlyClients) : undefined;
   // A plan of some clients (an incremental pass) reads only their rows, by the client index.
   const ofClients = only ? ' and client_id in (select value from json_each(?))' : '';
@@ -96,35 +89,20 @@ export async function savePlan(
         continue;
       }
       update.run(...values, nowIso, t.id);
-      if (status === 'cancelled') {
-        log.run(t.id, 'restored', nowIso, t.employee, date, t.date, null, 'plan');
-        summary.restored++;
-      } else if (employee !== t.employee) {
-        // Taken from someone who leaves by a handover: the handover's doing, not a change of plan.
-        log.run(t.id, 'reassigned', nowIso, t.employee, date, t.date, `from ${employee}`, leavers?.has(employee) ? 'handover' : 'plan');
-        summary.reassigned++;
-      } else if (date !== t.date || start !== t.start) {
-        log.run(t.id, 'rescheduled', nowIso, t.employee, date, t.date, 'plan changed', 'plan');
-        summary.rescheduled++;
-      } else summary.updated++;
+      const line = planChange({ status, employee, date, start }, t, leavers, summary);
+      if (line) log.run(t.id, line.type, nowIso, t.employee, line.from, t.date, line.detail, line.cause);
     }
     for (const index of rebuild) sqlite.exec(index);
-    // Only what this plan could have made: the planner's own sources, of the clients planned.
-    // Touches of events, silence and escalations are not the plan's to cancel. A touch of an
-    // earlier period carried into the window — moved there by its employee, or forward as
-    // overdue by the daily check — is not the plan's either (the plan covers only periods that
-    // reach into the window), unless its client is gone. Read one row at a time.
+    // What the plan no longer has (plan-save-rules.ts), read one row at a time.
     const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null)
       from touches where status = 'planned' and date >= ? and date <= ?${ofClients}
       order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
-    const gone: unknown[][] = [];
-    for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<unknown[]>) {
-      if (keep.has(row[0] as string) || !PLANNER_SOURCE.test(row[3] as string)) continue;
-      if (row[5] === 1 && (!clients || clients.has(row[4] as string))) continue;
-      gone.push(row);
+    const gone: string[] = [];
+    for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number]>) {
+      if (noLongerPlanned({ id: row[0], source: row[3], client: row[4], carried: row[5] === 1 }, keep, clients)) gone.push(row[0]);
     }
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
-    const cancelled = await recordOutcomes(trx, gone.map((row) => row[0] as string), { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
+    const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
     // A save that wrote anything may have changed what another window's plan was made from.
     if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
@@ -142,9 +120,6 @@ function dropIndexes(sqlite: SQLite.Database): string[] {
   for (const [name] of indexes) sqlite.exec(`drop index "${name.replace(/"/g, '""')}"`);
   return indexes.map(([, make]) => make);
 }
-
-/** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
-const PLANNER_SOURCE = /^(rule|campaign|handover):/;
 
 /** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
 const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
@@ -199,14 +174,8 @@ export async function loadHistory(db: DB): Promise<PlannerHistory> {
     const rows = sqlite.prepare(`select id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from
       from touches`).raw();
     for (const r of rows.iterate() as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null]>) {
-      const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFromRow] = r;
-      // Moved by the employee, or moved forward as overdue: the plan keeps that day.
-      const fixed = movedByUser === 1 || overdueFromRow !== null;
-      const overdueFrom = overdueFromRow ?? undefined;
-      const cancelled = status === 'cancelled';
-      pins.set(id, allDay
-        ? { date, start: undefined, employee, client, fixed, overdueFrom, cancelled }
-        : { date, start: startAt, startMs: Date.parse(startAt), endMs: Date.parse(endAt), employee, client, fixed, overdueFrom, cancelled });
+      const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom] = r;
+      pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom));
       if (status === 'done' || status === 'skipped') resolutions.push({ touchId: id, series, status, date: resolvedDate ?? date });
     }
   });

@@ -3,9 +3,10 @@ import type { Touch } from '../../domain/types.ts';
 import type { Pin, Resolution } from '../../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../../planner/history.ts';
 import type { DB } from '../database.ts';
-import type { Database, EventCause } from '../schema.ts';
+import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
 import { forEachPage } from './cursor-rows.ts';
+import { emptySummary, noLongerPlanned, pinOf, planChange, type PlanChangeLine, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -15,19 +16,13 @@ import { forEachPage } from './cursor-rows.ts';
 
 /** Rows per statement: each column is one array parameter, so PostgreSQL's 65,535-parameter limit never comes near. */
 const ROWS = 5_000;
-/** Sources the planner makes (touch-repository.ts's PLANNER_SOURCE). */
-const PLANNER_SOURCE = /^(rule|campaign|handover):/;
-
-export interface SaveSummary {
-  inserted: number; rescheduled: number; reassigned: number; updated: number; cancelled: number; restored: number; unchanged: number;
-}
 
 interface Stored {
   status: string; employee_id: string; date: string; start_at: string; end_at: string; all_day: number; title: string;
   contact_ids: string; remind: string; window_from: string; window_to: string;
 }
 
-interface LogLine { touchId: string; type: 'restored' | 'reassigned' | 'rescheduled'; employee: string; from: string; to: string; detail: string | null; cause: EventCause }
+interface LogLine extends PlanChangeLine { touchId: string; employee: string; to: string }
 
 /** savePlan on PostgreSQL (see touch-repository.ts for what it decides). */
 export async function savePlanPostgres(
@@ -35,7 +30,7 @@ export async function savePlanPostgres(
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> },
 ): Promise<SaveSummary> {
   const { onlyClients, clients, leavers } = scope;
-  const summary: SaveSummary = { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 };
+  const summary = emptySummary();
   const only = onlyClients ? [...new Set(onlyClients)] : undefined;
   await db.transaction().execute(async (trx) => {
     let from = window.from;
@@ -73,17 +68,8 @@ export async function savePlanPostgres(
         continue;
       }
       updates.push(t);
-      if (row.status === 'cancelled') {
-        log.push({ touchId: t.id, type: 'restored', employee: t.employee, from: row.date, to: t.date, detail: null, cause: 'plan' });
-        summary.restored++;
-      } else if (row.employee_id !== t.employee) {
-        // Taken from someone who leaves by a handover: the handover's doing, not a change of plan.
-        log.push({ touchId: t.id, type: 'reassigned', employee: t.employee, from: row.date, to: t.date, detail: `from ${row.employee_id}`, cause: leavers?.has(row.employee_id) ? 'handover' : 'plan' });
-        summary.reassigned++;
-      } else if (row.date !== t.date || row.start_at !== t.start) {
-        log.push({ touchId: t.id, type: 'rescheduled', employee: t.employee, from: row.date, to: t.date, detail: 'plan changed', cause: 'plan' });
-        summary.rescheduled++;
-      } else summary.updated++;
+      const line = planChange({ status: row.status, employee: row.employee_id, date: row.date, start: row.start_at }, t, leavers, summary);
+      if (line) log.push({ touchId: t.id, employee: t.employee, to: t.date, ...line });
     }
     for (let i = 0; i < inserts.length; i += ROWS) await insertTouches(trx, inserts.slice(i, i + ROWS), nowIso);
     for (let i = 0; i < updates.length; i += ROWS) await updateTouches(trx, updates.slice(i, i + ROWS), nowIso);
@@ -96,10 +82,8 @@ export async function savePlanPostgres(
           from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} order by date, id`).execute(trx);
     const gone: string[] = [];
     for (const row of stale.rows) {
-      if (keep.has(row.id) || !PLANNER_SOURCE.test(row.source)) continue;
       // A boolean comes back as 1/0 (pg-types.ts).
-      if (Number(row.carried) === 1 && (!clients || clients.has(row.client_id))) continue;
-      gone.push(row.id);
+      if (noLongerPlanned({ id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1 }, keep, clients)) gone.push(row.id);
     }
     const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
@@ -160,12 +144,7 @@ export async function loadHistoryPostgres(db: DB): Promise<PlannerHistory> {
   const query = db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from']);
   await forEachPage(db, query, 20_000, (rows: Row[]) => {
     for (const r of rows) {
-      const fixed = r.moved_by_user === 1 || r.overdue_from !== null;
-      const overdueFrom = r.overdue_from ?? undefined;
-      const cancelled = r.status === 'cancelled';
-      pins.set(r.id, r.all_day
-        ? { date: r.date, start: undefined, employee: r.employee_id, client: r.client_id, fixed, overdueFrom, cancelled }
-        : { date: r.date, start: r.start_at, startMs: Date.parse(r.start_at), endMs: Date.parse(r.end_at), employee: r.employee_id, client: r.client_id, fixed, overdueFrom, cancelled });
+      pins.set(r.id, pinOf(r.date, r.start_at, r.end_at, r.all_day === 1, r.employee_id, r.client_id, r.status, r.moved_by_user === 1, r.overdue_from));
       if (r.status === 'done' || r.status === 'skipped') resolutions.push({ touchId: r.id, series: r.series, status: r.status, date: r.resolved_date ?? r.date });
     }
   });

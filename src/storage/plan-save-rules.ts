@@ -1,0 +1,87 @@
+import type { Touch } from '../domain/types.ts';
+import type { Pin } from '../planner/history.ts';
+import type { EventCause } from './schema.ts';
+
+/**
+ * What savePlan and loadHistory decide, the same for SQLite (touch-repository.ts) and
+ * PostgreSQL (postgres/bulk-touches.ts); each reads and writes its rows its own way.
+ */
+
+/** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
+export const PLANNER_SOURCE = /^(rule|campaign|handover):/;
+
+/** What a plan's counts say it did. */
+export interface SaveSummary {
+  inserted: number;
+  rescheduled: number;
+  reassigned: number;
+  updated: number;
+  cancelled: number;
+  restored: number;
+  unchanged: number;
+}
+
+export const emptySummary = (): SaveSummary => ({ inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 });
+
+/** The history line a plan writes for a stored touch it changes; none for a change of its title, contacts or reminders only. */
+export interface PlanChangeLine {
+  readonly type: 'restored' | 'reassigned' | 'rescheduled';
+  readonly from: string;
+  readonly detail: string | null;
+  readonly cause: EventCause;
+}
+
+/**
+ * A stored touch (not done or skipped, and not the same as planned) that the plan rewrites:
+ * which count it adds to and the line its history gets.
+ */
+export function planChange(
+  stored: { readonly status: string; readonly employee: string; readonly date: string; readonly start: string },
+  t: Touch, leavers: ReadonlySet<string> | undefined, summary: SaveSummary,
+): PlanChangeLine | undefined {
+  if (stored.status === 'cancelled') {
+    summary.restored++;
+    return { type: 'restored', from: stored.date, detail: null, cause: 'plan' };
+  }
+  if (stored.employee !== t.employee) {
+    summary.reassigned++;
+    // Taken from someone who leaves by a handover: the handover's doing, not a change of plan.
+    return { type: 'reassigned', from: stored.date, detail: `from ${stored.employee}`, cause: leavers?.has(stored.employee) ? 'handover' : 'plan' };
+  }
+  if (stored.date !== t.date || stored.start !== t.start) {
+    summary.rescheduled++;
+    return { type: 'rescheduled', from: stored.date, detail: 'plan changed', cause: 'plan' };
+  }
+  summary.updated++;
+  return undefined;
+}
+
+/**
+ * Whether a planned touch of the window that this plan did not make is cancelled. Only what
+ * the plan could have made: the planner's own sources, of the clients planned (touches of
+ * events, silence and escalations are not the plan's to cancel). A touch of an earlier period
+ * carried into the window — moved there by its employee, or forward as overdue by the daily
+ * check — is not the plan's either (the plan covers only periods that reach into the window),
+ * unless its client is gone.
+ */
+export function noLongerPlanned(
+  row: { readonly id: string; readonly source: string; readonly client: string; readonly carried: boolean },
+  keep: ReadonlySet<string>, clients: ReadonlySet<string> | undefined,
+): boolean {
+  if (keep.has(row.id) || !PLANNER_SOURCE.test(row.source)) return false;
+  return !(row.carried && (!clients || clients.has(row.client)));
+}
+
+/**
+ * A stored touch as the planner's history holds it (its placement, and whether the plan must
+ * keep it). Positional: called once per stored touch (hundreds of thousands) by loadHistory.
+ */
+export function pinOf(date: string, start: string, end: string, allDay: boolean, employee: string, client: string,
+  status: string, movedByUser: boolean, overdueFrom: string | null): Pin {
+  // Moved by the employee, or moved forward as overdue: the plan keeps that day.
+  const fixed = movedByUser || overdueFrom !== null;
+  const cancelled = status === 'cancelled';
+  return allDay
+    ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
+    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled };
+}
