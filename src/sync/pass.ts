@@ -10,6 +10,7 @@ import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope
 import { linksBaseUrl } from './event-links.ts';
 import { linkSecret } from '../http/action-links.ts';
 import { syncCalendars, type SyncOptions, type SyncReport } from './sync-calendars.ts';
+import { boundHeapGrowth } from './heap-growth.ts';
 
 const BASIS = 'sync.basis';
 
@@ -27,6 +28,7 @@ export interface PassResult {
  * (or no earlier pass) makes it a full one. The result is the same as a full pass's.
  */
 export async function planAndSync(db: DB, config: Config, clock: Clock, options: SyncOptions & { full?: boolean }): Promise<PassResult> {
+  boundHeapGrowth();
   const now = clock.now();
   const window = horizonWindow(config, now);
   const today = config.employees.map((e) => `${e.timezone}:${now.setZone(e.timezone).toISODate()}`).sort().join(',') || now.toISODate()!;
