@@ -23,7 +23,7 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
-  const history = await loadHistory(db);
+  const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from });
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };

@@ -85,3 +85,9 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
     ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
     : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled };
 }
+
+/** The history an incremental plan reads (loadHistory): all of these clients', and the time others hold from `heldFrom` on. */
+export interface HistoryScope {
+  readonly clients: readonly string[];
+  readonly heldFrom: string;
+}

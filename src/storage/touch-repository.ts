@@ -12,7 +12,7 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
-import { emptySummary, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, type SaveSummary } from './plan-save-rules.ts';
+import { emptySummary, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, type HistoryScope, type SaveSummary } from './plan-save-rules.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
 
@@ -163,17 +163,25 @@ export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string)
 }
 
 /**
- * Everything the planner needs from storage: resolutions and earlier placements. Read in one
- * scan of plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
+ * What the planner needs from storage: resolutions and earlier placements. Read in one scan of
+ * plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
+ *
+ * A plan of some clients (`scope`: an incremental pass) needs all of their touches, and of the
+ * others only the time they hold from the window on (timed, planned or done: the planner
+ * reserves it, planner/plan.ts #reserveHeld); the rest of the history (every all-day touch,
+ * every past one, of every other client) is not read.
  */
-export async function loadHistory(db: DB): Promise<PlannerHistory> {
-  if (dialectOf(db) === 'postgres') return loadHistoryPostgres(db);
+export async function loadHistory(db: DB, scope?: HistoryScope): Promise<PlannerHistory> {
+  if (dialectOf(db) === 'postgres') return loadHistoryPostgres(db, scope);
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   await withRawReads(db, (sqlite) => {
-    const rows = sqlite.prepare(`select id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from
-      from touches`).raw();
-    for (const r of rows.iterate() as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null]>) {
+    const columns = 'id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from';
+    const rows = scope
+      ? sqlite.prepare(`select ${columns} from touches where client_id in (select value from json_each(?))
+          or (all_day = 0 and status in ('planned', 'done') and date >= ?)`).raw().iterate(JSON.stringify(scope.clients), scope.heldFrom)
+      : sqlite.prepare(`select ${columns} from touches`).raw().iterate();
+    for (const r of rows as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null]>) {
       const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom] = r;
       pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom));
       if (status === 'done' || status === 'skipped') resolutions.push({ touchId: id, series, status, date: resolvedDate ?? date });
