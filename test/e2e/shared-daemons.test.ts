@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { horizonWindow } from '../../src/plan-service.ts';
 import { GoogleCalendarFake, type LoggedRequest } from '../fakes/google-calendar-fake.ts';
+import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
 import { SETTINGS, client, configOf, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import { isAlive, processesWithMarker, startRealDaemon, type RealDaemon } from '../helpers/real-daemon.ts';
@@ -13,17 +14,20 @@ import { cli } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 /**
- * Several real daemons (processes) sharing one database file with shared work forced on (as
- * on PostgreSQL), against the Google fake. Short leases (TOUCHBASE_INSTANCE_LEASE) make a
+ * Several real daemons (processes) sharing one database with shared work forced on (as on
+ * PostgreSQL), against the Google fake (three employees) and the Graph fake (two on Outlook). Short leases (TOUCHBASE_INSTANCE_LEASE) make a
  * takeover take seconds; a per-user limit over a 2-second window makes the rate checkable.
  */
 const USERS = ['a@corp.example', 'b@corp.example', 'c@corp.example'] as const;
+/** Outlook mailboxes (Graph allows 4 requests in flight per mailbox, across every daemon). */
+const OUTLOOK = ['d@corp.example', 'e@corp.example'] as const;
 const LEASE_MS = 3_000;
 const RATE = { limit: 12, windowMs: 2_000 };
 /** What the fake allows: our limit, plus room for requests that reach it later than they left. */
 const FAKE_LIMIT = 20;
 
 let fake: GoogleCalendarFake;
+let graph: GraphCalendarFake;
 let env: Record<string, string>;
 const dbs: DB[] = [];
 
@@ -34,11 +38,15 @@ beforeEach(async () => {
   fake.rateWindowMs = RATE.windowMs;
   fake.perUserPerMinute = FAKE_LIMIT;
   USERS.forEach((u, i) => fake.refreshTokens.set(`rt-${i}`, u));
+  graph = new GraphCalendarFake();
+  const graphUrl = await graph.start();
+  graph.latencyMs = 5;
   const tokens = join(tempDir(), 'tokens.json');
   writeFileSync(tokens, JSON.stringify(Object.fromEntries(USERS.map((u, i) => [u, `rt-${i}`]))));
   env = {
     GOOGLE_OAUTH_CLIENT_ID: 'cid', GOOGLE_OAUTH_CLIENT_SECRET: 'shh', GOOGLE_REFRESH_TOKENS_FILE: tokens,
     GOOGLE_API_ROOT_URL: `${url}/`, GOOGLE_TOKEN_URL: `${url}/token`, GOOGLE_TIMEOUT_MS: '2500',
+    MS_TENANT_ID: 'contoso', MS_CLIENT_ID: 'client-id', MS_CLIENT_SECRET: 'client-secret', MS_AUTHORITY_HOST: graphUrl, MS_GRAPH_BASE_URL: graphUrl,
     TOUCHBASE_SHARED_WORK: 'on', TOUCHBASE_INSTANCE_LEASE: `${LEASE_MS}ms`,
     TOUCHBASE_CALENDAR_RATES: `google=${RATE.limit}/${RATE.windowMs}ms`,
     // Links in events must not depend on which daemon wrote them.
@@ -48,12 +56,16 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const db of dbs.splice(0)) await db.destroy();
   await fake.stop();
+  await graph.stop();
 });
 
 const company = (title: string) => ({
   settings: { ...SETTINGS.settings, calendar: 'google', horizon: '60 days' },
-  employees: USERS.map((u, i) => employee(`e${i}`, 'account_manager', { email: u })),
-  clients: Array.from({ length: 12 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: `e${i % 3}` } })),
+  employees: [
+    ...USERS.map((u, i) => employee(`e${i}`, 'account_manager', { email: u })),
+    ...OUTLOOK.map((u, i) => ({ ...employee(`e${USERS.length + i}`, 'account_manager', { email: u }), calendar: 'microsoft' })),
+  ],
+  clients: Array.from({ length: 15 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: `e${i % (USERS.length + OUTLOOK.length)}` } })),
   rules: [
     { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '2 weeks', title },
     { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
@@ -93,21 +105,26 @@ async function settled(db: DB): Promise<boolean> {
 const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed');
 const creates = (): LoggedRequest[] => fake.log.filter((r) => r.method === 'POST' && r.path.endsWith('/events'));
 
-/** Every planned touch of the horizon (as of the test's start and end) is in exactly one live event of its employee's calendar. */
+/** Every planned touch of the horizon (as of the test's start and end) is in exactly one live event of its employee's calendar, Google's or Outlook's. */
 async function expectEveryTouchOnce(db: DB, config: ReturnType<typeof configOf>, startedAt: DateTime): Promise<void> {
   const [w1, w2] = [horizonWindow(config, startedAt), horizonWindow(config, DateTime.now())];
   const from = w1.from > w2.from ? w1.from : w2.from;
   const to = w1.to < w2.to ? w1.to : w2.to;
   const touches = await db.selectFrom('touches').select(['id', 'employee_id', 'status', 'date', 'title', 'source', 'all_day']).where('status', '=', 'planned').execute();
-  USERS.forEach((user, i) => {
-    const events = live(user);
-    const listed = events.map((e) => listedTouches(e.description ?? '').join(','));
+  const calendars = [
+    ...USERS.map((user) => ({ user, texts: live(user).map((e) => e.description ?? '') })),
+    ...OUTLOOK.map((user) => ({ user, texts: graph.events(user).map((e) => e.body?.content ?? '') })),
+  ];
+  calendars.forEach(({ user, texts }, i) => {
+    const listed = texts.map((text) => listedTouches(text).join(','));
     // No touch twice, no event twice.
     expect(new Set(listed).size, user).toBe(listed.length);
     const mine = touches.filter((t) => t.employee_id === `e${i}` && t.date >= from && t.date <= to);
     expect(mine.length, user).toBeGreaterThan(3);
     for (const entry of expectedEntries(mine).values()) expect(listed, `${user}: ${entry.members.join(',')}`).toContain(entry.members.join(','));
   });
+  // Graph's limit of 4 requests in flight per mailbox held across the daemons: none refused.
+  expect(graph.throttled).toBe(0);
 }
 
 /** Each user's requests as the fake received them: never more than the limit in any window. */
@@ -132,7 +149,7 @@ function runs(daemons: readonly RealDaemon[]): { job: string; reason: string; du
 }
 
 describe('several daemons sharing one database', () => {
-  it('three daemons while the plan changes: every touch in its calendar once, each event created once, every scheduled run once, the rate held', async () => {
+  it('three daemons while the plan changes: every touch in its Google or Outlook calendar once, each event created once, every scheduled run once, the rate and the mailbox limit held', async () => {
     const startedAt = DateTime.now();
     const config = writeConfig({ 'touchbase.yaml': company('Call {contacts}') });
     const db = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
@@ -163,11 +180,13 @@ describe('several daemons sharing one database', () => {
     // The plan changes: every daemon reloads and asks for a sync; the calls change title.
     writeFileSync(join(config, 'touchbase.yaml'), stringify(company('{client.name}: call {contacts}')));
     await until('the new titles in the calendars', async () => (await settled(reading))
-      && USERS.every((u) => live(u).filter((e) => e.start.dateTime).every((e) => e.summary?.includes(': call'))));
+      && USERS.every((u) => live(u).filter((e) => e.start.dateTime).every((e) => e.summary?.includes(': call')))
+      && OUTLOOK.every((u) => graph.events(u).filter((e) => !e.isAllDay).every((e) => e.subject?.includes(': call'))));
     // The first start's daily checks ran on one of them (after its first sync).
     await until('the daily checks run', async () => runs(daemons).some((r) => r.job === 'daily'));
     await until('the calendars settled again', () => settled(reading));
     await fake.idle();
+    await graph.idle();
 
     await expectEveryTouchOnce(reading, configOf(company('{client.name}: call {contacts}')), startedAt);
     // Each event was created once: no create was sent twice, by one daemon or by two.
@@ -219,6 +238,7 @@ describe('several daemons sharing one database', () => {
     await started(others[1]!);
     await until('the calendars finished by the others', () => settled(reading));
     await fake.idle();
+    await graph.idle();
     // The killed one shows as dead; the two others as live.
     const ready = await (await fetch(`${base}/readyz`)).json() as { instances: { live: boolean; pid: number }[] };
     expect(ready.instances.filter((i) => !i.live).map((i) => i.pid)).toEqual([first.child.pid]);
