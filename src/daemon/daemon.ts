@@ -211,10 +211,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (!sharing) {
         this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt },
           (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
-      } else if (await isDaemonRunning(this.#o.dbFile)) {
-        throw new DaemonAlreadyRunningError(`a touchbase daemon working alone (TOUCHBASE_SHARED_WORK=off) is running on ${redactLocation(this.#o.dbFile)}: `
-          + 'stop it, or start every daemon of this database the same way');
-      }
+      } else await this.#refuseBesideLoneDaemon();
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
       else await this.#refuseBesideSharing(db);
@@ -246,11 +243,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         await this.#register(startedAt);
         // Checked again once registered: a lone daemon starting at this very moment either saw
         // this one in the registry (and refused) or holds its lock by now (and this one refuses).
-        if (await isDaemonRunning(this.#o.dbFile)) {
-          await deregisterInstance(db, this.#shared.id).catch(() => undefined);
-          throw new DaemonAlreadyRunningError(`a touchbase daemon working alone (TOUCHBASE_SHARED_WORK=off) started on ${redactLocation(this.#o.dbFile)} beside this one: `
-            + 'stop it, or start every daemon of this database the same way');
-        }
+        await this.#refuseBesideLoneDaemon().catch(async (error: unknown) => {
+          await deregisterInstance(db, this.#shared!.id).catch(() => undefined);
+          throw error;
+        });
       }
       if (this.#o.watch !== false) {
         const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
@@ -372,6 +368,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
     if (kind === 'dispatch') this.emit('dispatch:finished', { summary: report.summary, written: report.written });
     return report.summary;
+  }
+
+  /** Daemons that share the work must not start beside one that works alone (it writes without claims). */
+  async #refuseBesideLoneDaemon(): Promise<void> {
+    if (!(await isDaemonRunning(this.#o.dbFile))) return;
+    throw new DaemonAlreadyRunningError(`a touchbase daemon working alone (TOUCHBASE_SHARED_WORK=off) is running on ${redactLocation(this.#o.dbFile)}: `
+      + 'stop it, or start every daemon of this database the same way');
   }
 
   /** A daemon that works alone must not start beside daemons that share the work (it would write without claims). */

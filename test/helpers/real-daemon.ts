@@ -38,12 +38,17 @@ export function watchOutput(stream: NodeJS.ReadableStream, process?: ChildProces
       const m = text.slice(from).match(re);
       if (m) return resolvePromise(m);
       if (exit) return reject(failure(`${exit} before printing ${re}`));
-      const timer = setTimeout(() => reject(failure(`no output matching ${re} within ${timeoutMs} ms`)), timeoutMs);
-      waiters.push({
+      const waiter = {
         re, from,
-        resolve: (match) => { clearTimeout(timer); resolvePromise(match); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      });
+        resolve: (match: RegExpMatchArray) => { clearTimeout(timer); resolvePromise(match); },
+        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+      };
+      // Past its deadline a wait is over: out of the list, so nothing settles it again.
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(failure(`no output matching ${re} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.push(waiter);
     }),
   };
 }

@@ -16,6 +16,10 @@ const HOLDERS = `select a.application_name as name from pg_catalog.pg_locks l le
   where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
     and ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`;
 
+/** A session of its own, named in pg_stat_activity (a server that does not answer is reported, not waited on). */
+const session = (location: string, name: string): pg.Client =>
+  new pg.Client({ connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000, application_name: name });
+
 /**
  * One daemon per PostgreSQL database: a session-level pg_try_advisory_lock held for the
  * daemon's life on a connection of its own. The server drops it when that session ends however
@@ -34,10 +38,7 @@ export class PostgresDaemonLock {
   }
 
   static async acquire(location: string, holder: { pid: number; startedAt: string }, onLost?: (error: Error) => void): Promise<PostgresDaemonLock> {
-    const client = new pg.Client({
-      connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000,
-      application_name: `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}`,
-    });
+    const client = session(location, `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}`);
     const lock = new PostgresDaemonLock(client);
     // A lost session is a lost lock: whoever holds this must hear of it (another daemon may now start).
     client.on('error', (error) => {
@@ -71,10 +72,10 @@ export class PostgresDaemonLock {
    * daemon runs.
    */
   static async isHeld(location: string): Promise<boolean> {
-    const client = new pg.Client({ connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000, application_name: `${APP_PREFIX} (check)` });
+    const client = session(location, `${APP_PREFIX} (check)`);
     try {
       await client.connect();
-      const held = await client.query<{ n: number }>(`${HOLDERS} limit 1`, [DAEMON_KEY.toString()]);
+      const held = await client.query<{ name: string }>(`${HOLDERS} limit 1`, [DAEMON_KEY.toString()]);
       return held.rows.length > 0;
     } catch (error) {
       throw explainPostgresError(error, location);
