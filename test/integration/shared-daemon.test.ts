@@ -35,6 +35,18 @@ describe('a daemon sharing the work (in-process)', () => {
     await later.daemon.start();
   });
 
+  it('a daemon sharing the work refuses to start beside one that works alone, and leaves no trace in the registry', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const alone = await daemonUnderTest({ configDir, clock, shared: { enabled: false } });
+    await alone.daemon.start();
+    const sharer = await daemonUnderTest({ configDir, clock, dbFile: alone.dbFile, shared: sharing });
+    await expect(sharer.daemon.start()).rejects.toThrow(/a touchbase daemon working alone \(TOUCHBASE_SHARED_WORK=off\) is running on /);
+    const db = await openMigrated(alone.dbFile);
+    open.push(db);
+    expect(await listInstances(db, clock.now())).toEqual([]);
+  });
+
   it('a daemon found missing from the registry (taken for dead and forgotten) puts itself back at its next heartbeat', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
     const clock = new ManualClock(NOW);
