@@ -23,10 +23,28 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
-  const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from });
+  const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };
+}
+
+/**
+ * Everyone who can hold a touch of these clients: their teams (every role the configuration uses
+ * is resolved into the team), and whoever takes over from one of them by a handover, however many
+ * hops. Handover letters go from the leaver, the client's sales director or the successor — all
+ * of them in that set.
+ */
+export function holdersOf(config: Config, clientIds: readonly string[]): string[] {
+  const wanted = new Set(clientIds);
+  const holders = new Set<string>();
+  for (const c of config.clients) if (wanted.has(c.id)) for (const id of Object.values(c.team)) holders.add(id);
+  const successor = new Map(config.handovers.map((h) => [h.from, h.to]));
+  for (const id of holders) {
+    const next = successor.get(id);
+    if (next !== undefined) holders.add(next); // a Set visits what is added while iterating: the chain is followed
+  }
+  return [...holders];
 }
 
 function saveScope(config: Config, onlyClients?: readonly string[]) {

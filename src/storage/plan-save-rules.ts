@@ -86,8 +86,13 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
     : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled };
 }
 
-/** The history an incremental plan reads (loadHistory): all of these clients', and the time others hold from `heldFrom` on. */
+/**
+ * The history an incremental plan reads (loadHistory): all of these clients', and the time others
+ * hold from `heldFrom` on in the calendars of `holders` (the only people these clients' touches can
+ * be placed with: the planner weighs one person's day against their own bookings alone).
+ */
 export interface HistoryScope {
   readonly clients: readonly string[];
   readonly heldFrom: string;
+  readonly holders: readonly string[];
 }

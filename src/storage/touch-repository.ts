@@ -167,9 +167,10 @@ export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string)
  * plain rows; instants parsed by Date.parse (exact for ISO strings with an offset).
  *
  * A plan of some clients (`scope`: an incremental pass) needs all of their touches, and of the
- * others only the time they hold from the window on (timed, planned or done: the planner
- * reserves it, planner/plan.ts #reserveHeld); the rest of the history (every all-day touch,
- * every past one, of every other client) is not read.
+ * others only the time they hold from the window on in the calendars of the people who can hold
+ * these clients' touches (timed, planned or done: the planner reserves it, planner/plan.ts
+ * #reserveHeld); the rest of the history (every all-day touch, every past one, everyone else's
+ * time) is not read.
  */
 export async function loadHistory(db: DB, scope?: HistoryScope): Promise<PlannerHistory> {
   if (dialectOf(db) === 'postgres') return loadHistoryPostgres(db, scope);
@@ -179,7 +180,8 @@ export async function loadHistory(db: DB, scope?: HistoryScope): Promise<Planner
     const columns = 'id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from';
     const rows = scope
       ? sqlite.prepare(`select ${columns} from touches where client_id in (select value from json_each(?))
-          or (all_day = 0 and status in ('planned', 'done') and date >= ?)`).raw().iterate(JSON.stringify(scope.clients), scope.heldFrom)
+          or (employee_id in (select value from json_each(?)) and all_day = 0 and status in ('planned', 'done') and date >= ?)`)
+        .raw().iterate(JSON.stringify(scope.clients), JSON.stringify(scope.holders), scope.heldFrom)
       : sqlite.prepare(`select ${columns} from touches`).raw().iterate();
     for (const r of rows as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null]>) {
       const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom] = r;

@@ -4,6 +4,7 @@ import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { holdersOf } from '../../src/plan-service.ts';
 
 const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
 const YEAR = { from: '2027-01-01', to: '2027-12-31' };
@@ -43,5 +44,31 @@ describe('re-planning one changed client', () => {
     const perDay = new Map<string, number>();
     for (const t of [...before.filter((t) => t.client !== 'c7'), ...blind]) if (!t.allDay) perDay.set(t.date, (perDay.get(t.date) ?? 0) + 1);
     expect(Math.max(...perDay.values())).toBeGreaterThan(2);
+  });
+
+  it('needs of the others\' bookings only those of the people who can hold the changed client\'s touches (its team, and their successors)', () => {
+    const twoTeams = (extraBuyer: boolean) => ({
+      ...sections(extraBuyer),
+      employees: [
+        employee('am', 'account_manager', { meetings_per_day: 2 }), employee('am2', 'account_manager', { meetings_per_day: 2 }),
+        employee('next', 'account_manager', { meetings_per_day: 2 }), employee('last', 'account_manager', { meetings_per_day: 2 }),
+      ],
+      clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, {
+        roles: i === 7 && extraBuyer ? ['buyer', 'buyer', 'ceo'] : ['buyer', 'ceo'], team: { account_manager: i < 10 ? 'am' : 'am2' },
+      })),
+      // Two hops: am's clients go to next in March, then to last in June.
+      handovers: [{ from: 'am', to: 'next', on: '2027-03-01', notice_from: 'leaving' }, { from: 'next', to: 'last', on: '2027-06-01', notice_from: 'leaving' }],
+    });
+    const before = planTouches(configOf(twoTeams(false)), NO_HISTORY, YEAR, NOW).touches;
+    const changed = configOf(twoTeams(true));
+    const holders = holdersOf(changed, ['c7']);
+    expect(holders.sort()).toEqual(['am', 'last', 'next']);
+    const full = planTouches(changed, recordedPlan(before), YEAR, NOW).touches;
+    const narrowed = recordedPlan(before.filter((t) => t.client === 'c7' || holders.includes(t.employee)));
+    const partial = planTouches(changed, narrowed, YEAR, NOW, { onlyClients: new Set(['c7']) }).touches;
+    expect(partial).toEqual(full.filter((t) => t.client === 'c7'));
+    // Without the successors' bookings the same plan breaks their cap (the narrowing is not too narrow by luck).
+    const teamOnly = recordedPlan(before.filter((t) => t.client === 'c7' || t.employee === 'am'));
+    expect(planTouches(changed, teamOnly, YEAR, NOW, { onlyClients: new Set(['c7']) }).touches).not.toEqual(full.filter((t) => t.client === 'c7'));
   });
 });

@@ -145,7 +145,10 @@ export async function loadHistoryPostgres(db: DB, scope?: HistoryScope): Promise
   const query = scope
     ? all.where((eb) => eb.or([
       eb('client_id', '=', eb.fn<string>('any', [sql`${[...scope.clients]}::text[]`])),
-      eb.and([eb('all_day', '=', 0), eb('status', 'in', ['planned', 'done']), eb('date', '>=', scope.heldFrom)]),
+      eb.and([
+        eb('employee_id', '=', eb.fn<string>('any', [sql`${[...scope.holders]}::text[]`])),
+        eb('all_day', '=', 0), eb('status', 'in', ['planned', 'done']), eb('date', '>=', scope.heldFrom),
+      ]),
     ]))
     : all;
   await forEachPage(db, query, 20_000, (rows: Row[]) => {
