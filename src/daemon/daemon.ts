@@ -176,7 +176,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     requireStrongSecret('TOUCHBASE_API_TOKEN', this.#o.apiToken);
     // The configuration first: an invalid one at start writes nothing anywhere, not even a lock file.
     this.#runner = this.#o.runner?.(() => this.#db!) ?? new ProcessRunner({
-      dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, graceMs: this.#limits.stopGraceMs, onProcess: (n) => this.#onProcess(n),
+      dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, graceMs: this.#limits.stopGraceMs, warmMs: this.#limits.warmMs, onProcess: (n) => this.#onProcess(n),
     });
     let snapshot: ConfigSnapshot;
     try {
@@ -270,13 +270,16 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   #onProcess(n: ProcessNotice): void {
-    if (n.event === 'ended') this.#log.debug({ jobPid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
+    if (n.event === 'read ahead') this.#log.debug({ jobPid: n.pid }, 'configuration checked as read ahead by the waiting job process');
+    else if (n.event === 'ended') this.#log.debug({ jobPid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
     else this.#log.debug({ jobPid: n.pid, purpose: n.purpose }, n.event === 'started' ? `job process started (${n.purpose})` : `spare job process used (${n.purpose})`);
   }
 
   #apply(snapshot: ConfigSnapshot, summary: ConfigSummary): void {
     this.#snapshot = snapshot;
     this.#summary = summary;
+    // Edits come in bursts: the next one (and the jobs meanwhile) find the configuration read.
+    this.#runner?.keepWarm?.(snapshot);
     for (const s of this.#schedules) s.dispose();
     const { schedules, timezone } = summary.settings;
     this.#schedules = [schedules.sync, schedules.calendars, schedules.daily, schedules.digest].map((e) => new CronSchedule(e, timezone));

@@ -86,6 +86,17 @@ export class JobProcess {
     });
   }
 
+  /** The configuration it was asked to read ahead (by hash). */
+  warmedWith: string | undefined;
+
+  /** Asks it to read this configuration ahead of its next task (once it is ready; no answer). */
+  warm(task: JobTask): void {
+    this.warmedWith = task.hash;
+    void this.ready.then(() => {
+      if (this.#child.connected) this.#child.send({ warm: task }, () => undefined);
+    }, () => undefined);
+  }
+
   /**
    * Asks it to stop: an idle process ends at once, a busy one finishes its calls in flight and
    * answers (the channel stays open for that answer). SIGKILL after the grace period.

@@ -3,33 +3,38 @@
 // The listeners come first and the configuration code is loaded after them, so that a "stop"
 // or a closed channel during the load is not missed.
 import type { Config } from '../domain/types.ts';
-import type { JobAnswer, JobTask } from './job-runner.ts';
+import type { CheckResult, JobAnswer, JobTask } from './job-runner.ts';
 import { startOrphanWatchdog } from './orphan-watchdog.ts';
 
 const stopping = new AbortController();
 let busy = false;
 
-/** The configuration a passed check read, kept for the job that follows it (the same files). */
-let kept: { readonly hash: string; readonly config: Config } | undefined;
+/**
+ * The configuration a passed check read, kept for the job that follows it (the same files); or,
+ * in a warm process, the configuration the daemon runs on, read ahead of the next job or edit.
+ */
+let kept: { readonly hash: string; readonly config: Config; readonly result: CheckResult } | undefined;
+/** A warm-up in progress: a task waits for it (it may be reading the very files the task brings). */
+let warming: Promise<void> = Promise.resolve();
 
 async function run(task: JobTask): Promise<JobAnswer> {
+  await warming;
   const [{ checkOf }, { withServedAddress }] = await Promise.all([import('./config-check.ts'), import('./served-address.ts')]);
-  let checked = kept?.hash === task.hash ? kept.config : undefined;
+  // The same bytes check the same way: what was read ahead (or by the check before) is reused;
+  // any other configuration kept is let go before these files are read (not both in memory).
+  const ahead = kept?.hash === task.hash ? kept : undefined;
   kept = undefined;
-  if (!checked || task.kind === 'check') {
-    const { result, config } = checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash });
-    if (task.kind === 'check') {
-      if (!config || stopping.signal.aborted) return { type: 'check', result };
-      // Stay for the sync of this configuration, its code loading meanwhile: an edit reaches
-      // the calendars without reading 10,000 clients twice.
-      kept = { hash: task.hash, config };
-      void loadWork().catch(() => undefined);
-      return { type: 'check', result, stays: true };
-    }
-    checked = config;
+  const read = ahead ?? { hash: task.hash, ...checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash }) };
+  if (task.kind === 'check') {
+    if (!read.config || stopping.signal.aborted) return { type: 'check', result: read.result };
+    // Stay for the sync of this configuration, its code loading meanwhile: an edit reaches
+    // the calendars without reading 10,000 clients twice.
+    kept = { hash: task.hash, config: read.config, result: read.result };
+    void loadWork().catch(() => undefined);
+    return { type: 'check', result: read.result, stays: true, readAhead: ahead !== undefined };
   }
-  if (!checked) return { type: 'error', message: 'the configuration given to the job is not valid' };
-  const config = withServedAddress(checked, task.served);
+  if (!read.config) return { type: 'error', message: 'the configuration given to the job is not valid' };
+  const config = withServedAddress(read.config, task.served);
   const [{ systemClock }, { providersFromEnv }, { openMigrated }, { recordEvent }, { doWork }, { calendarRatesFromEnv }] = await loadWork();
   const db = await openMigrated(task.dbFile);
   try {
@@ -42,6 +47,21 @@ async function run(task: JobTask): Promise<JobAnswer> {
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * Reads the configuration ahead, with the code of the jobs, so that the next edit's check reads
+ * its files with code already compiled and the job after it starts at once (the daemon keeps one
+ * such process for a while after each change: edits come in bursts). Not a task: no answer.
+ */
+function warmUp(task: JobTask): void {
+  warming = warming.then(async () => {
+    if (stopping.signal.aborted || kept?.hash === task.hash) return;
+    const { checkOf } = await import('./config-check.ts');
+    const read = checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash });
+    if (read.config) kept = { hash: task.hash, config: read.config, result: read.result };
+    await loadWork();
+  }).catch(() => undefined);
 }
 
 function loadWork() {
@@ -73,8 +93,9 @@ function stop(): void {
 // "stop" from the daemon, the daemon gone (the IPC channel closed), or a signal sent to this
 // process itself: all mean the same. Ctrl-C in the daemon's terminal does not reach this
 // process (it leads its own process group): the daemon decides when a job stops.
-process.on('message', (m: JobTask | 'stop') => {
+process.on('message', (m: JobTask | 'stop' | { readonly warm: JobTask }) => {
   if (m === 'stop') return stop();
+  if ('warm' in m) return warmUp(m.warm);
   if (stopping.signal.aborted) return answer({ type: 'error', message: 'the job process was stopping' });
   busy = true;
   run(m).then(answer, (error: unknown) => answer({ type: 'error', message: error instanceof Error ? error.message : String(error) }));

@@ -44,6 +44,8 @@ export interface RunControl {
 export interface JobRunner {
   /** A change is coming (a file was saved): get ready, so that the check that follows starts sooner. */
   prepare?(): void;
+  /** The daemon runs on this configuration from now on (at start and after each accepted edit). */
+  keepWarm?(snapshot: ConfigSnapshot): void;
   /** Stops everything it started (asks, then kills after the grace period) and waits until it is gone. */
   close?(): Promise<void>;
   /** Kills everything it started, at once and synchronously (a second signal, the process exiting). */
@@ -73,13 +75,15 @@ export interface JobTask {
  * read and waits for the job that follows (the sync of that configuration), which then does not
  * read the files again.
  */
-export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult; readonly stays?: boolean } | { readonly type: 'work'; readonly report: WorkReport }
+export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult; readonly stays?: boolean; readonly readAhead?: boolean } | { readonly type: 'work'; readonly report: WorkReport }
   | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string };
 
 /** What the runner tells about its processes (the daemon logs it at debug level; tests wait on it). */
 export type ProcessNotice =
-  | { readonly event: 'started'; readonly pid: number; readonly purpose: 'spare' | JobTask['kind'] }
+  | { readonly event: 'started'; readonly pid: number; readonly purpose: 'spare' | 'warm' | JobTask['kind'] }
   | { readonly event: 'used'; readonly pid: number; readonly purpose: JobTask['kind'] }
+  /** A check answered from the configuration its (warm) process had read ahead: its files were not read again. */
+  | { readonly event: 'read ahead'; readonly pid: number }
   | ({ readonly event: 'ended' } & ProcessEnd);
 
 export interface ProcessRunnerOptions {
@@ -89,6 +93,14 @@ export interface ProcessRunnerOptions {
   readonly graceMs?: number;
   /** How long an unused spare waits for a check before it goes (default 30 s). */
   readonly spareMs?: number;
+  /**
+   * For how long after the daemon starts and after each accepted edit one process is kept ready
+   * with the configuration read and the jobs' code loaded (default 0: none). Edits come in
+   * bursts: the next one is checked by compiled code and its sync starts at once, and the jobs
+   * meanwhile do not read the configuration again. It holds the configuration's memory while it
+   * waits, and goes when the time is up.
+   */
+  readonly warmMs?: number;
   /** The child's entry module (default ./job-process.js). */
   readonly entry?: URL;
   readonly onProcess?: (notice: ProcessNotice) => void;
@@ -107,6 +119,10 @@ export class ProcessRunner implements JobRunner {
   readonly #live = new Set<JobProcess>();
   /** A process started ahead (on the first file event of a save), loading while the save settles. */
   #spare: { proc: JobProcess; timer: NodeJS.Timeout } | undefined;
+  /** The configuration to keep a process ready with, and until when (see warmMs). */
+  #warm: { snapshot: ConfigSnapshot; until: number } | undefined;
+  /** Tasks in flight: a warm process is started only when none is (it would compete with them). */
+  #running = 0;
   #closing = false;
 
   constructor(options: ProcessRunnerOptions) {
@@ -137,17 +153,38 @@ export class ProcessRunner implements JobRunner {
     this.#keepAsSpare(this.#start('spare'));
   }
 
+  keepWarm(snapshot: ConfigSnapshot): void {
+    if (!this.#o.warmMs) return;
+    this.#warm = { snapshot, until: Date.now() + this.#o.warmMs };
+    this.#rewarm();
+  }
+
+  /** Within the warm period and with nothing running: the spare (or a new process) reads the configuration ahead. */
+  #rewarm(): void {
+    const warm = this.#warm;
+    if (!warm || this.#closing || this.#running > 0) return;
+    const left = warm.until - Date.now();
+    if (left <= 0) {
+      this.#warm = undefined;
+      return;
+    }
+    const proc = this.#spare && !this.#spare.proc.ended ? this.#spare.proc : this.#start('warm');
+    // A process that checked this very configuration has it read already (it ignores the request).
+    if (proc.warmedWith !== warm.snapshot.hash) proc.warm(this.#task('check', warm.snapshot, {}));
+    this.#keepAsSpare(proc, left);
+  }
+
   /** The next task goes to this process; unused (the save changed nothing that matters), it goes after a while. */
-  #keepAsSpare(proc: JobProcess): void {
+  #keepAsSpare(proc: JobProcess, waitMs = this.#o.spareMs ?? 30_000): void {
     if (this.#closing || proc.ended) return proc.stop();
-    if (this.#spare && this.#spare.proc !== proc) {
+    if (this.#spare) {
       clearTimeout(this.#spare.timer);
-      this.#spare.proc.stop();
+      if (this.#spare.proc !== proc) this.#spare.proc.stop();
     }
     const timer = setTimeout(() => {
       if (this.#spare?.proc === proc) this.#spare = undefined;
       proc.stop();
-    }, this.#o.spareMs ?? 30_000);
+    }, waitMs);
     timer.unref();
     this.#spare = { proc, timer };
   }
@@ -166,7 +203,7 @@ export class ProcessRunner implements JobRunner {
     for (const proc of this.#live) proc.kill();
   }
 
-  #start(purpose: 'spare' | JobTask['kind']): JobProcess {
+  #start(purpose: 'spare' | 'warm' | JobTask['kind']): JobProcess {
     const proc = new JobProcess(this.#o.entry ?? new URL('./job-process.js', import.meta.url), this.#graceMs);
     this.#live.add(proc);
     this.#o.onProcess?.({ event: 'started', pid: proc.pid, purpose });
@@ -184,9 +221,7 @@ export class ProcessRunner implements JobRunner {
   async #run(kind: JobTask['kind'], snapshot: ConfigSnapshot, control: RunControl, event?: BusinessEvent): Promise<JobAnswer> {
     control.signal.throwIfAborted();
     if (this.#closing) throw new Error('the daemon is stopping: no new job process');
-    const task: JobTask = {
-      kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, served: control.served, shared: control.shared,
-    };
+    const task = this.#task(kind, snapshot, control, event);
     let proc: JobProcess;
     if (this.#spare && !this.#spare.proc.ended) {
       proc = this.#spare.proc;
@@ -198,13 +233,30 @@ export class ProcessRunner implements JobRunner {
     this.#spare = undefined;
     const onAbort = () => proc.stop();
     control.signal.addEventListener('abort', onAbort, { once: true });
+    this.#running++;
+    let stays = false;
     try {
       const answer = await proc.run(task);
       if (answer.type === 'error') throw new Error(answer.message);
-      if (answer.type === 'check' && answer.stays) this.#keepAsSpare(proc);
+      if (answer.type === 'check' && answer.readAhead) this.#o.onProcess?.({ event: 'read ahead', pid: proc.pid });
+      if (answer.type === 'check' && answer.stays) {
+        stays = true;
+        proc.warmedWith = task.hash;
+        this.#keepAsSpare(proc);
+      }
       return answer;
     } finally {
       control.signal.removeEventListener('abort', onAbort);
+      this.#running--;
+      // A passed check's process holds the new configuration, which the daemon applies next
+      // (keepWarm): it is not asked to read the one it replaces meanwhile.
+      if (!stays) this.#rewarm();
     }
+  }
+
+  #task(kind: JobTask['kind'], snapshot: ConfigSnapshot, control: Pick<RunControl, 'served' | 'shared'>, event?: BusinessEvent): JobTask {
+    return {
+      kind, event, dir: snapshot.dir, files: [...snapshot.files], hash: snapshot.hash, dbFile: this.#o.dbFile, feedDir: this.#o.feedDir, served: control.served, shared: control.shared,
+    };
   }
 }

@@ -11,9 +11,11 @@ export interface JobLimits {
   readonly checkMs: number;
   /** How long a process asked to stop has before it is killed. */
   readonly stopGraceMs: number;
+  /** How long after a start or an accepted edit a process waits with the configuration read (0: none; job-runner.ts, warmMs). */
+  readonly warmMs: number;
 }
 
-export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 2_000 };
+export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 2_000, warmMs: 10 * 60_000 };
 
 /** The run went over its limit. Its message is what `touchbase status`, the log and /readyz show. */
 export class TimeLimitError extends Error {
@@ -45,7 +47,7 @@ export function parseLimit(text: string): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-/** The limits from TOUCHBASE_JOB_TIMEOUT and TOUCHBASE_CHECK_TIMEOUT (defaults otherwise). */
+/** The limits from TOUCHBASE_JOB_TIMEOUT, TOUCHBASE_CHECK_TIMEOUT and TOUCHBASE_WARM_FOR (defaults otherwise). */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): JobLimits {
   const read = (name: string, fallback: number, min: number): number => {
     const text = env[name];
@@ -56,7 +58,12 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): JobLimits {
     }
     return ms;
   };
-  return { ...DEFAULT_LIMITS, jobMs: read('TOUCHBASE_JOB_TIMEOUT', DEFAULT_LIMITS.jobMs, 10_000), checkMs: read('TOUCHBASE_CHECK_TIMEOUT', DEFAULT_LIMITS.checkMs, 5_000) };
+  // "0" (or "off") keeps no process waiting: every job and check starts from nothing.
+  const warm = env.TOUCHBASE_WARM_FOR?.trim();
+  return {
+    ...DEFAULT_LIMITS, jobMs: read('TOUCHBASE_JOB_TIMEOUT', DEFAULT_LIMITS.jobMs, 10_000), checkMs: read('TOUCHBASE_CHECK_TIMEOUT', DEFAULT_LIMITS.checkMs, 5_000),
+    warmMs: warm === '0' || warm?.toLowerCase() === 'off' ? 0 : read('TOUCHBASE_WARM_FOR', DEFAULT_LIMITS.warmMs, 1_000),
+  };
 }
 
 /**

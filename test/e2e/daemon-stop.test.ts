@@ -27,7 +27,8 @@ afterAll(() => rmSync(join(large, '..'), { recursive: true, force: true }));
 
 describe('one SIGTERM stops the real daemon and every process it started', () => {
   it('with a spare job process waiting and a configuration edit in flight: gone within 5 s, exit 0, no child left', async () => {
-    const d = startRealDaemon({ db: await tempDatabaseLocation() });
+    // No process kept warm: the edit's first file event starts the spare (the next test has a warm one).
+    const d = startRealDaemon({ db: await tempDatabaseLocation(), env: { TOUCHBASE_WARM_FOR: '0' } });
     await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
     const rules = join(d.config, 'rules.yaml');
     const text = readFileSync(rules, 'utf8');
@@ -56,6 +57,21 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     expect(d.out.text().slice(before)).not.toContain('"msg":"configuration reloaded"');
     // Every job process it ever announced, and anything else it started, is gone.
     for (const pid of [...jobPids(d.out.text()), ...children]) expect(isAlive(pid), `process ${pid}`).toBe(false);
+    expect(processesWithMarker(d.marker)).toEqual([]);
+  }, 120_000);
+
+  it('with a process kept warm (the configuration read ahead after the first sync): gone within 5 s, exit 0, no child left', async () => {
+    const d = startRealDaemon({ db: await tempDatabaseLocation() });
+    const [synced] = await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    const [warmLine] = await d.out.waitFor(/[^\n]*"msg":"job process started \(warm\)"[^\n]*/, 30_000, d.out.text().indexOf(synced!));
+    const warm = Number(/"jobPid":(\d+)/.exec(warmLine!)![1]);
+    expect(isAlive(warm)).toBe(true);
+    const t0 = performance.now();
+    d.child.kill('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    for (const pid of [warm, ...jobPids(d.out.text())]) expect(isAlive(pid), `process ${pid}`).toBe(false);
     expect(processesWithMarker(d.marker)).toEqual([]);
   }, 120_000);
 

@@ -123,4 +123,48 @@ describe('job processes', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('kept warm: a process waits with the configuration read; a check of the same files and the job after it use it, a new one waits after the job, and it goes when the time is up', async () => {
+    const notices: ProcessNotice[] = [];
+    const dir = tempDir();
+    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), warmMs: 8_000, onProcess: (n) => notices.push(n) });
+    const signal = new AbortController().signal;
+    const started = (purpose: string) => notices.filter((n) => n.event === 'started' && n.purpose === purpose).map((n) => (n as { pid: number }).pid);
+    try {
+      const snapshot = readSnapshot(resolve('config'));
+      r.keepWarm(snapshot);
+      const [warm] = started('warm');
+      expect(warm).toBeDefined();
+      toKill.push(warm!);
+      // The same files: answered from what it read ahead, in that process.
+      expect((await r.check(snapshot, { signal })).ok).toBe(true);
+      expect(notices).toContainEqual({ event: 'used', pid: warm, purpose: 'check' });
+      expect(notices).toContainEqual({ event: 'read ahead', pid: warm });
+      r.keepWarm(snapshot); // applied, as the daemon does after a passed check
+      expect(started('warm')).toHaveLength(1);
+      const report = await r.work('sync', snapshot, { signal });
+      expect(report.planned).toBeGreaterThan(0);
+      expect(notices).toContainEqual({ event: 'used', pid: warm, purpose: 'sync' });
+      await eventually(() => !isAlive(warm!), 'the process that ran the sync ends', 10_000);
+      // Within the warm period, the next process waits already, and a check of other files is read anew there.
+      await eventually(() => started('warm').length === 2, 'a new warm process after the job', 10_000);
+      const next = started('warm')[1]!;
+      toKill.push(next);
+      const broken = writeConfig({ 'settings.yaml': { settings: { company: 'X', timezone: 'Europe/Moskow' } } });
+      const refused = await r.check(readSnapshot(broken), { signal });
+      expect(refused.ok).toBe(false);
+      expect(notices).toContainEqual({ event: 'used', pid: next, purpose: 'check' });
+      expect(notices).not.toContainEqual({ event: 'read ahead', pid: next });
+      // The failed check's process ended; the one that replaces it goes when the 8 s are up.
+      await eventually(() => started('warm').length === 3, 'a warm process again after the failed check', 10_000);
+      const last = started('warm')[2]!;
+      toKill.push(last);
+      await eventually(() => notices.some((n) => n.event === 'ended' && n.pid === last), 'the warm process ends when its time is up', 15_000);
+      expect(notices.find((n) => n.event === 'ended' && n.pid === last)).toMatchObject({ killed: false });
+      expect(started('warm')).toHaveLength(3);
+    } finally {
+      await r.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

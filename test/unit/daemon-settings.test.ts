@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
 import { createLogger } from '../../src/daemon/logger.ts';
+import { DEFAULT_LIMITS, limitsFromEnv } from '../../src/daemon/time-limits.ts';
 import { SETTINGS, writeConfig } from '../helpers/config-folder.ts';
 
 describe('daemon settings', () => {
@@ -34,5 +35,15 @@ describe('logs', () => {
     log.flush();
     expect(written).toContain('"msg":"sync done"');
     for (const secret of ['tok-123', 'rt-456', 'cs-789', '/feeds/abc.ics']) expect(written).not.toContain(secret);
+  });
+
+  it('time limits and the warm period come from the environment: durations, "0" or "off" for no warm process, and a clear error otherwise', () => {
+    expect(limitsFromEnv({})).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS.warmMs).toBe(10 * 60_000);
+    expect(limitsFromEnv({ TOUCHBASE_JOB_TIMEOUT: '45 minutes', TOUCHBASE_CHECK_TIMEOUT: '90 s', TOUCHBASE_WARM_FOR: '1h' }))
+      .toMatchObject({ jobMs: 45 * 60_000, checkMs: 90_000, warmMs: 3_600_000 });
+    expect(limitsFromEnv({ TOUCHBASE_WARM_FOR: '0' }).warmMs).toBe(0);
+    expect(limitsFromEnv({ TOUCHBASE_WARM_FOR: 'off' }).warmMs).toBe(0);
+    expect(() => limitsFromEnv({ TOUCHBASE_WARM_FOR: 'ten minutes' })).toThrow('TOUCHBASE_WARM_FOR: expected a duration of at least 1 s, like "30 minutes", "90 s" or "2h", found "ten minutes"');
   });
 });

@@ -39,6 +39,8 @@ export function daemonCommand(program: Command, io: CliIO): void {
 Ctrl-C or SIGTERM stops it, and every process it started, within seconds; SIGHUP reloads
 the configuration. Environment: TOUCHBASE_JOB_TIMEOUT (default 30 minutes) and
 TOUCHBASE_CHECK_TIMEOUT (default 2 minutes) limit each job and configuration check;
+TOUCHBASE_WARM_FOR (default 10 minutes; 0: none) keeps a job process waiting with the
+configuration read after a start or an edit;
 TOUCHBASE_API_TOKEN(_FILE), TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET must be at
 least 32 characters; TOUCHBASE_FEEDS_MODE=group keeps the feeds readable by their group.
 Several daemons on one database: TOUCHBASE_INSTANCE_LEASE, TOUCHBASE_CALENDAR_RATES,
