@@ -134,7 +134,7 @@ export async function daemonBench(input: DaemonBenchInput, figures: Figure[]): P
     const jobs = jobProcesses();
     figures.push({
       measure: 'daemon: start → first plan + sync of the horizon done', wallS: firstS, cpuS: firstCpu, peakMb: peakMb(jobs), target: 'job processes ≤ 700 MB (as `once`)', ok: within({ peakMb: peakMb(jobs) }, { peakMb: 700 }),
-      note: `peak RSS: the largest job process (${jobs.length} so far: configuration check, sync, daily checks); CPU: the daemon and its processes`,
+      note: `peak RSS: the largest job process (${jobs.length} so far: configuration check and sync, daily checks, the processes kept warm between jobs); CPU: the daemon and its processes`,
     });
 
     // 2. A new buyer in one client's CSV row → that client's account manager's feed names them.
