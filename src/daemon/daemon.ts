@@ -271,6 +271,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   #onProcess(n: ProcessNotice): void {
     if (n.event === 'read ahead') this.#log.debug({ jobPid: n.pid }, 'configuration checked as read ahead by the waiting job process');
+    else if (n.event === 'warmed') this.#log.debug({ jobPid: n.pid }, 'job process waiting with the configuration read');
     else if (n.event === 'ended') this.#log.debug({ jobPid: n.pid, code: n.code, signal: n.signal, killed: n.killed }, n.killed ? 'job process killed' : 'job process ended');
     else this.#log.debug({ jobPid: n.pid, purpose: n.purpose }, n.event === 'started' ? `job process started (${n.purpose})` : `spare job process used (${n.purpose})`);
   }

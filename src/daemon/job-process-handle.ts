@@ -54,8 +54,9 @@ export class JobProcess {
       void this.exited.then((end) => reject(new JobProcessEndedError(end)));
     });
     this.ready.catch(() => undefined); // a spare that ends unused is not an error
-    this.#child.on('message', (m: JobAnswer | 'ready') => {
+    this.#child.on('message', (m: JobAnswer | 'ready' | 'warmed') => {
       if (m === 'ready') return;
+      if (m === 'warmed') return this.onWarmed?.();
       const answered = this.#answer;
       this.#answer = undefined;
       answered?.(m);
@@ -88,6 +89,8 @@ export class JobProcess {
 
   /** The configuration it was asked to read ahead (by hash). */
   warmedWith: string | undefined;
+  /** Called when it has read the configuration it was asked to read ahead. */
+  onWarmed: (() => void) | undefined;
 
   /** Asks it to read this configuration ahead of its next task (once it is ready; no answer). */
   warm(task: JobTask): void {

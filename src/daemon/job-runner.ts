@@ -84,6 +84,8 @@ export type ProcessNotice =
   | { readonly event: 'used'; readonly pid: number; readonly purpose: JobTask['kind'] }
   /** A check answered from the configuration its (warm) process had read ahead: its files were not read again. */
   | { readonly event: 'read ahead'; readonly pid: number }
+  /** A warm process has read the configuration and loaded the jobs' code: the next edit or job finds it ready. */
+  | { readonly event: 'warmed'; readonly pid: number }
   | ({ readonly event: 'ended' } & ProcessEnd);
 
 export interface ProcessRunnerOptions {
@@ -169,8 +171,11 @@ export class ProcessRunner implements JobRunner {
       return;
     }
     const proc = this.#spare && !this.#spare.proc.ended ? this.#spare.proc : this.#start('warm');
-    // A process that checked this very configuration has it read already (it ignores the request).
-    if (proc.warmedWith !== warm.snapshot.hash) proc.warm(this.#task('check', warm.snapshot, {}));
+    // A process that checked this very configuration has it read already.
+    if (proc.warmedWith !== warm.snapshot.hash) {
+      proc.onWarmed = () => this.#o.onProcess?.({ event: 'warmed', pid: proc.pid });
+      proc.warm(this.#task('check', warm.snapshot, {}));
+    }
     this.#keepAsSpare(proc, left);
   }
 

@@ -129,7 +129,7 @@ export async function daemonBench(input: DaemonBenchInput, figures: Figure[]): P
     await log.next(finished('sync', 'first run'), 'first sync', 0, input.timeoutMs);
     const firstS = (performance.now() - started) / 1000;
     const firstCpu = treeCpuSeconds(pid);
-    await log.next(finished('daily', 'first run'), 'first daily checks', 0, input.timeoutMs);
+    const daily = await log.next(finished('daily', 'first run'), 'first daily checks', 0, input.timeoutMs);
     await sleep(1_000); // the daily job's process reports at its exit, just after its answer
     const jobs = jobProcesses();
     figures.push({
@@ -137,7 +137,9 @@ export async function daemonBench(input: DaemonBenchInput, figures: Figure[]): P
       note: `peak RSS: the largest job process (${jobs.length} so far: configuration check and sync, daily checks, the processes kept warm between jobs); CPU: the daemon and its processes`,
     });
 
-    // 2. A new buyer in one client's CSV row → that client's account manager's feed names them.
+    // 2. A new buyer in one client's CSV row → that client's account manager's feed names them,
+    // once the daemon is idle: the process it keeps warm after a job has read the configuration.
+    await log.next((l) => l.msg === 'job process waiting with the configuration read', 'the process kept warm after the daily checks', log.lines.indexOf(daily), input.timeoutMs);
     const client = pickClient(config);
     const feed = join(feeds, `${feedToken(feedSecret, client.manager)}.ics`);
     if (!existsSync(feed)) throw new Error(`no feed for ${client.manager} after the first sync (${feed})`);
@@ -162,6 +164,27 @@ export async function daemonBench(input: DaemonBenchInput, figures: Figure[]): P
     });
     // The sync that the edit requested ends (it wrote the feed, and records its state after).
     await log.next(finished('sync', 'requested'), 'the sync after the edit', from, input.timeoutMs);
+
+    // 2b. The same right after a job (this edit's sync): the process kept warm is still reading
+    // the configuration the edit replaces, and the edit waits for it.
+    const second = `${name} Junior`;
+    from = log.lines.length;
+    cpu0 = treeCpuSeconds(pid);
+    t0 = performance.now();
+    appendFileSync(join(config, 'crm', 'contacts.csv'), `${client.id},${client.id}-bench-buyer-2,${second},buyer,zebulon2@clients.example,+40 700 000 001\n`);
+    while (!unfolded(feed).includes(second)) {
+      if (performance.now() > t0 + input.timeoutMs) throw new Error(`the daemon: ${client.manager}'s feed did not name ${second} within ${input.timeoutMs / 1000} s`);
+      if (child.exitCode !== null) throw new Error('the daemon exited while waiting for the edited client\'s feed');
+      await sleep(25);
+    }
+    const rushedS = (performance.now() - t0) / 1000;
+    figures.push({
+      measure: 'daemon: the same, edited just after a job ended', wallS: rushedS, cpuS: treeCpuSeconds(pid) - cpu0,
+      note: 'another buyer, saved as the sync of the first edit ends: the process kept warm is still reading the configuration it replaces',
+    });
+    await log.next(finished('sync', 'requested'), 'the sync after the second edit', from, input.timeoutMs);
+    // Idle again (the process kept warm has read the configuration) before the tick is measured.
+    await log.next((l) => l.msg === 'job process waiting with the configuration read', 'the process kept warm after the second edit', from, input.timeoutMs);
 
     // 3. A scheduled tick with nothing changed: CPU from half a second before the minute until the tick is done.
     const untilMinute = 60_000 - (systemClock.now().toMillis() % 60_000);

@@ -136,6 +136,7 @@ describe('job processes', () => {
       const [warm] = started('warm');
       expect(warm).toBeDefined();
       toKill.push(warm!);
+      await eventually(() => notices.some((n) => n.event === 'warmed' && n.pid === warm), 'the warm process has read the configuration', 20_000);
       // The same files: answered from what it read ahead, in that process.
       expect((await r.check(snapshot, { signal })).ok).toBe(true);
       expect(notices).toContainEqual({ event: 'used', pid: warm, purpose: 'check' });
