@@ -38,12 +38,21 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
     }),
     '',
   ];
-  touches.forEach((x, i) => {
+  // Each recipient with its links while the text stays within what every calendar takes; the
+  // rest by count, with the command that lists them all.
+  let length = lines.join('\n').length;
+  let shown = 0;
+  for (const x of touches) {
     const client = clients.get(x.client_id);
     const contacts = contactsOf(x, client);
-    lines.push(`${i + 1}. ${client?.name ?? x.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : x.title}`);
-    lines.push(...outcomeLines(x, employees, links, '   ', tr));
-  });
+    const block = [`${shown + 1}. ${client?.name ?? x.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : x.title}`, ...outcomeLines(x, employees, links, '   ', tr)];
+    const blockLength = block.reduce((n, line) => n + line.length + 1, 0);
+    if (shown > 0 && length + blockLength > GROUP_DESCRIPTION_BUDGET) break;
+    lines.push(...block);
+    length += blockLength;
+    shown++;
+  }
+  if (shown < touches.length) lines.push(t('event.groupMore', { count: touches.length - shown, employee: first.employee_id, date: first.date }));
   // One reminder for the day: the earliest any of them asks for.
   const reminders = touches.some((x) => x.status === 'planned') ? [Math.max(0, ...touches.flatMap((x) => parsedList(x.remind)))].filter((m) => m > 0) : [];
   return finish({
@@ -51,6 +60,14 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
     allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,
   });
 }
+
+/**
+ * The longest description a group event lists recipients into (characters), below the smallest
+ * limit of the calendars it is written to: Google Calendar refuses a description much over 8,192
+ * characters, and Exchange an event over 32 kB. A day's greeting to thousands of clients would
+ * otherwise be one event of megabytes, refused by both and heavy in every feed reader.
+ */
+export const GROUP_DESCRIPTION_BUDGET = 7_600;
 
 /** The event of a single touch (kept for callers that have one touch: a meeting, a workflow's alert). */
 export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks, today?: string): DesiredEvent {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { planTouches } from '../../src/planner/plan.ts';
+import { NO_HISTORY } from '../../src/planner/history.ts';
+import { touchToRow } from '../../src/storage/touch-repository.ts';
+import { entriesOf } from '../../src/sync/calendar-entries.ts';
+import { GROUP_DESCRIPTION_BUDGET, entryEvent, type EventLinks } from '../../src/sync/desired-events.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+
+const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
+const links: EventLinks = (t) => ({
+  done: `https://touchbase.example/t/${t.id}/done?sig=0123456789abcdef0123456789abcdef`,
+  skip: `https://touchbase.example/t/${t.id}/skip?sig=0123456789abcdef0123456789abcdef`,
+  snooze: `https://touchbase.example/t/${t.id}/snooze?sig=0123456789abcdef0123456789abcdef`,
+});
+
+/** One day's New Year greetings of one account manager to `clients` clients: one all-day calendar event. */
+function greetingDay(clients: number, language?: string) {
+  const config = configOf({
+    settings: { ...SETTINGS.settings, ...(language ? { language } : {}) },
+    employees: [employee('am', 'account_manager')],
+    clients: Array.from({ length: clients }, (_, i) => client(`c${String(i).padStart(4, '0')}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+    campaigns: [{ id: 'new-year', on: '12-28', ours: 'account_manager', theirs: 'ceo' }],
+  });
+  const touches = planTouches(config, NO_HISTORY, { from: '2027-12-01', to: '2027-12-31' }, NOW).touches.filter((t) => t.source === 'campaign:new-year');
+  const entries = entriesOf(touches.map((t) => touchToRow(t, undefined, NOW.toISO()!)));
+  expect(entries).toHaveLength(1);
+  // The entry's own order (by client): the order the event lists them in.
+  return { event: entryEvent(entries[0]!, config, links, '2027-12-01'), touches: entries[0]!.touches };
+}
+
+describe('a day\'s group event (one campaign, one employee, one day)', () => {
+  it('lists every recipient with its links when they fit', () => {
+    const { event, touches } = greetingDay(5);
+    expect(event.title).toContain('× 5');
+    for (const t of touches) expect(event.description).toContain(links(t).done);
+    expect(event.description).not.toContain('more:');
+  });
+
+  it('of thousands of recipients stays within what Google Calendar and Exchange take: the first ones with their links, the rest by count and the command that lists them', () => {
+    const { event, touches } = greetingDay(2_000);
+    // Google refuses a description much over 8,192 characters; listing all 2,000 would be ~1 MB.
+    expect(event.description.length).toBeLessThanOrEqual(8_192);
+    expect(event.description.length).toBeGreaterThan(GROUP_DESCRIPTION_BUDGET / 2);
+    expect(event.title).toContain('× 2,000'); // numbers as the language writes them
+    const listed = [...event.description.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
+    expect(listed.length).toBeGreaterThan(5);
+    expect(listed).toEqual(listed.map((_, i) => i + 1));
+    // The listed ones each have their own links, in the entry's order (by client).
+    for (const t of touches.slice(0, listed.length)) expect(event.description).toContain(links(t).done);
+    expect(event.description).not.toContain(links(touches[listed.length]!).done);
+    const more = /… and ([\d,]+) more: "touchbase plan --employee am --from 2027-12-28 --to 2027-12-28" lists them all/.exec(event.description);
+    expect(Number(more?.[1]?.replace(/,/g, ''))).toBe(2_000 - listed.length);
+  });
+
+  it('says the same in Russian and Romanian', () => {
+    expect(greetingDay(2_000, 'ru').event.description).toMatch(/… и ещё [\d\s]+: все перечисляет «touchbase plan --employee am --from 2027-12-28 --to 2027-12-28»/);
+    expect(greetingDay(2_000, 'ro').event.description).toMatch(/… și încă [\d.]+: toate sunt listate de „touchbase plan --employee am --from 2027-12-28 --to 2027-12-28”/);
+  });
+});
