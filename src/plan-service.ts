@@ -24,9 +24,7 @@ export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
-  if (process.env.XT) process.stderr.write(`XT ${Date.now()} history loaded\n`);
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  if (process.env.XT) process.stderr.write(`XT ${Date.now()} planTouches\n`);
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };
 }

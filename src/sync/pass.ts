@@ -29,7 +29,6 @@ export interface PassResult {
  */
 export async function planAndSync(db: DB, config: Config, clock: Clock, options: SyncOptions & { full?: boolean }): Promise<PassResult> {
   boundHeapGrowth();
-  const T=(m:string)=>{ if (process.env.XT) process.stderr.write(`XT ${Date.now()} ${m}\n`); }; T('pass start');
   const now = clock.now();
   const window = horizonWindow(config, now);
   const today = config.employees.map((e) => `${e.timezone}:${now.setZone(e.timezone).toISODate()}`).sort().join(',') || now.toISODate()!;
@@ -38,7 +37,6 @@ export async function planAndSync(db: DB, config: Config, clock: Clock, options:
   const last = options.full || options.employee || options.dryRun ? undefined : await loadBasis(db);
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
-  T('basis+scope');
   let planned: PassResult['planned'];
   if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun);
   let employees = scope.full ? undefined : new Set(scope.employees);
@@ -47,7 +45,7 @@ export async function planAndSync(db: DB, config: Config, clock: Clock, options:
     // Whoever held these clients' touches before the re-plan and whoever holds them after: a
     // reassigned or handed-over touch leaves one calendar and joins another.
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
-    T('holders'); planned = await planWithHistory(db, config, window, now, true, clients); T('planned');
+    planned = await planWithHistory(db, config, window, now, true, clients);
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
   }
   const synced = await syncCalendars(db, config, clock, {
@@ -55,7 +53,7 @@ export async function planAndSync(db: DB, config: Config, clock: Clock, options:
     ...(employees && last ? { scope: { employees, since: last.since } } : {}),
   });
   // Kept only when the pass ran to its end: a stopped one is redone.
-  T('synced'); if (!options.dryRun && !options.employee && !options.dispatch?.signal?.aborted) await saveBasis(db, next);
+  if (!options.dryRun && !options.employee && !options.dispatch?.signal?.aborted) await saveBasis(db, next);
   return { planned, synced, scope };
 }
 

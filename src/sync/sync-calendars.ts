@@ -112,8 +112,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const purgeBefore = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
   for (const e of chosen) {
     if (e.calendar === 'none') continue;
-    const T=(m:string)=>{ if (process.env.XT) process.stderr.write(`XT ${Date.now()} ${m}\n`); }; T('desire '+e.id);
-    const desired = await desiredState(db, config, window, links, now, e.id); T('desired '+desired.wants.length);
+    const desired = await desiredState(db, config, window, links, now, e.id);
     const title = (entryId: string, provider: string) => desired.events.get(rowKey(entryId, e.id, provider))?.title;
     if (bulkFeeds && e.calendar === 'ics') {
       const changes = await applyFeedEvents(db, [e.id], desired.wants.map((w) => {
@@ -154,9 +153,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }).runDue(options.employee);
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;
-  if (process.env.XT) process.stderr.write(`XT ${Date.now()} dispatched\n`);
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now);
-  if (process.env.XT) process.stderr.write(`XT ${Date.now()} feeds written\n`);
   return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
 }
 
