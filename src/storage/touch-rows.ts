@@ -22,12 +22,30 @@ export function forEachStoredTouch(sqlite: SQLite.Database, rest: string, params
     if (value === undefined) lists.set(json, (value = JSON.parse(json) as never[]));
     return value as readonly T[];
   };
+  // The values that repeat across rows (a rule's source and titles, a client's id, a day, a
+  // period) are kept once: a year of touches held for the output is a third of the memory, and
+  // the copies the driver makes die young instead of being carried through every collection.
+  const strings = new Map<string, string>();
+  const one = (value: string): string => {
+    const kept = strings.get(value);
+    if (kept !== undefined) return kept;
+    if (strings.size < 500_000) strings.set(value, value);
+    return value;
+  };
+  const windows = new Map<string, { readonly from: string; readonly to: string }>();
+  const windowOf = (from: string, to: string) => {
+    const key = from + to;
+    let w = windows.get(key);
+    if (w === undefined) windows.set(key, (w = { from: one(from), to: one(to) }));
+    return w;
+  };
   for (const r of sqlite.prepare(`select ${COLUMNS} from touches ${rest}`).raw().iterate(...params) as Iterable<Row>) {
     const status: Touch['status'] = r[15] === 'done' || r[15] === 'skipped' ? r[15] : 'planned';
     const allDay = r[10] === 1;
+    const date = one(r[7]);
     visit({
-      id: r[0], source: r[1], series: r[2], kind: r[3], client: r[4], contacts: list<string>(r[5]), employee: r[6], date: r[7],
-      start: allDay ? r[7] : r[8], end: r[9], allDay, title: r[11], window: { from: r[12], to: r[13] }, remind: list<number>(r[14]),
+      id: r[0], source: one(r[1]), series: r[2], kind: one(r[3]) as Touch['kind'], client: one(r[4]), contacts: list<string>(r[5]), employee: one(r[6]), date,
+      start: allDay ? date : r[8], end: r[9], allDay, title: one(r[11]), window: windowOf(r[12], r[13]), remind: list<number>(r[14]),
       status, overdue: overdue(status, r[6], r[7], r[16]),
     });
   }
