@@ -170,6 +170,22 @@ describe('touchbase CLI', () => {
     expect(again.out).toMatch(/calendars: 0 events written/);
   });
 
+  it('a command on a SQLite database loads neither the PostgreSQL driver nor the Google and Microsoft clients', () => {
+    const dir = tempDir();
+    const loaded = join(dir, 'loaded.txt');
+    const db = join(dir, 't.sqlite');
+    const run = (...args: string[]) => spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args, '--config', EXAMPLE, '--db', db], {
+      encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--import=${resolve('test/fixtures/loaded-modules-preload.mjs')}`, LOADED_MODULES_FILE: loaded },
+    });
+    for (const command of ['migrate', 'status']) {
+      const r = run(command);
+      expect(r.status, `${command}: ${r.stderr}`).toBe(0);
+      const modules = readFileSync(loaded, 'utf8').split('\n');
+      expect(modules.some((m) => m.includes('/node_modules/better-sqlite3/')), command).toBe(true);
+      expect(modules.filter((m) => /\/node_modules\/(pg|pg-pool|googleapis|@microsoft)\//.test(m)), command).toEqual([]);
+    }
+  });
+
   it('--help works for every command and unknown commands exit 2', async () => {
     for (const c of ['validate', 'plan', 'done', 'skip', 'history', 'migrate', 'demo-data', 'schema', 'once', 'daemon', 'status']) {
       const r = await cli(c, '--help');

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.ts';
 import { DaemonAlreadyRunningError } from '../../cli/known-errors.ts';
 import { redactLocation } from '../location.ts';
 import { explainPostgresError } from './postgres-errors.ts';
@@ -18,7 +19,7 @@ const HOLDERS = `select a.application_name as name from pg_catalog.pg_locks l le
 
 /** A session of its own, named in pg_stat_activity (a server that does not answer is reported, not waited on). */
 const session = (location: string, name: string): pg.Client =>
-  new pg.Client({ connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000, application_name: name });
+  new (pgModule().Client)({ connectionString: location, types: touchbaseTypes, connectionTimeoutMillis: 15_000, application_name: name });
 
 /**
  * One daemon per PostgreSQL database: a session-level pg_try_advisory_lock held for the

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.ts';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type { Database } from '../schema.ts';
 import { explainPostgresError } from './postgres-errors.ts';
@@ -24,7 +25,7 @@ export function openPostgres(location: string, options: PostgresOpenOptions = {}
   // A session whose client died (a daemon or job process killed mid-query, waiting on a lock) is
   // ended by the server within seconds instead of holding its locks until the wait ends.
   const settings = ['-c TimeZone=UTC', '-c client_connection_check_interval=2000', ...(options.readOnly ? ['-c default_transaction_read_only=on'] : [])];
-  const pool = new pg.Pool({
+  const pool = new (pgModule().Pool)({
     connectionString: location, types: touchbaseTypes, options: settings.join(' '), max: options.max ?? 10,
     // A server that does not answer is reported, not waited on for ever.
     connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000,

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.ts';
 
 /**
  * How values come back from PostgreSQL: exactly as SQLite gives them, so the rest of touchbase
@@ -34,6 +35,6 @@ const parsers: Record<number, (text: string) => unknown> = {
 export const touchbaseTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (format !== 'binary' && parsers[oid]) return parsers[oid];
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pgModule().types.getTypeParser(oid, format as 'text');
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
