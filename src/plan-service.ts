@@ -5,6 +5,7 @@ import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
 import { addDuration } from './planner/dates.ts';
+import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
 import { keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
@@ -31,19 +32,15 @@ export async function planWithHistory(
 
 /**
  * Everyone who can hold a touch of these clients: their teams (every role the configuration uses
- * is resolved into the team), and whoever takes over from one of them by a handover, however many
- * hops. Handover letters go from the leaver, the client's sales director or the successor — all
+ * is resolved into the team), and whoever takes over from one of them by a handover, as many
+ * hops as the planner follows. Handover letters go from the leaver, the client's sales director or the successor — all
  * of them in that set.
  */
 export function holdersOf(config: Config, clientIds: readonly string[]): string[] {
   const wanted = new Set(clientIds);
+  const chainOf = handoverChains(config.handovers);
   const holders = new Set<string>();
-  for (const c of config.clients) if (wanted.has(c.id)) for (const id of Object.values(c.team)) holders.add(id);
-  const successor = new Map(config.handovers.map((h) => [h.from, h.to]));
-  for (const id of holders) {
-    const next = successor.get(id);
-    if (next !== undefined) holders.add(next); // a Set visits what is added while iterating: the chain is followed
-  }
+  for (const c of config.clients) if (wanted.has(c.id)) for (const id of Object.values(c.team)) for (const at of chainOf(id)) holders.add(at);
   return [...holders];
 }
 

@@ -13,23 +13,35 @@ let busy = false;
  * The configuration a passed check read, kept for the job that follows it (the same files); or,
  * in a warm process, the configuration the daemon runs on, read ahead of the next job or edit.
  */
-let kept: { readonly hash: string; readonly config: Config; readonly result: CheckResult } | undefined;
+let kept: Read & { readonly config: Config } | undefined;
 /** A warm-up in progress: a task waits for it (it may be reading the very files the task brings). */
 let warming: Promise<void> = Promise.resolve();
 
+/** A task's configuration files, checked: the configuration when they are valid. */
+interface Read {
+  readonly hash: string;
+  readonly config: Config | undefined;
+  readonly result: CheckResult;
+}
+
+async function readFiles(task: JobTask): Promise<Read> {
+  const { checkOf } = await import('./config-check.ts');
+  return { hash: task.hash, ...checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash }) };
+}
+
 async function run(task: JobTask): Promise<JobAnswer> {
   await warming;
-  const [{ checkOf }, { withServedAddress }] = await Promise.all([import('./config-check.ts'), import('./served-address.ts')]);
+  const { withServedAddress } = await import('./served-address.ts');
   // The same bytes check the same way: what was read ahead (or by the check before) is reused;
   // any other configuration kept is let go before these files are read (not both in memory).
   const ahead = kept?.hash === task.hash ? kept : undefined;
   kept = undefined;
-  const read = ahead ?? { hash: task.hash, ...checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash }) };
+  const read = ahead ?? await readFiles(task);
   if (task.kind === 'check') {
     if (!read.config || stopping.signal.aborted) return { type: 'check', result: read.result };
     // Stay for the sync of this configuration, its code loading meanwhile: an edit reaches
     // the calendars without reading 10,000 clients twice.
-    kept = { hash: task.hash, config: read.config, result: read.result };
+    kept = { ...read, config: read.config };
     void loadWork().catch(() => undefined);
     return { type: 'check', result: read.result, stays: true, readAhead: ahead !== undefined };
   }
@@ -57,9 +69,9 @@ async function run(task: JobTask): Promise<JobAnswer> {
 function warmUp(task: JobTask): void {
   warming = warming.then(async () => {
     if (stopping.signal.aborted || kept?.hash === task.hash) return;
-    const { checkOf } = await import('./config-check.ts');
-    const read = checkOf({ dir: task.dir, files: new Map(task.files), hash: task.hash });
-    if (read.config) kept = { hash: task.hash, config: read.config, result: read.result };
+    kept = undefined; // the configuration it replaces: not both in memory
+    const read = await readFiles(task);
+    if (read.config) kept = { ...read, config: read.config };
     await loadWork();
     // Told to the daemon (its debug log, and the bench, which measures an edit made after this).
     if (process.connected && !stopping.signal.aborted) process.send!('warmed', () => undefined);

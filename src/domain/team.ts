@@ -28,3 +28,19 @@ export function resolveRole(team: Readonly<Record<string, string>>, role: string
   if (list.length === 1) return { ok: true, employee: list[0]!.id };
   return { ok: false, reason: list.length === 0 ? 'nobody' : 'ambiguous', holders: list.map((e) => e.id) };
 }
+
+/** How many handovers the planner follows from a role's holder (planner/plan.ts, #withOwnerOn). */
+export const HANDOVER_HOPS = 10;
+
+/**
+ * Whose hands an employee's work passes through along the handovers: the employee, their
+ * successor, the successor's, … — as far as the planner follows them.
+ */
+export function handoverChains(handovers: readonly { readonly from: string; readonly to: string }[]): (employee: string) => string[] {
+  const next = new Map(handovers.map((h) => [h.from, h.to]));
+  return (employee) => {
+    const chain = [employee];
+    for (let at = next.get(employee); at !== undefined && chain.length <= HANDOVER_HOPS; at = next.get(at)) chain.push(at);
+    return chain;
+  };
+}

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { Config } from '../domain/types.ts';
+import { handoverChains } from '../domain/team.ts';
 
 /**
  * What a plan-and-sync pass depends on, kept after each pass so the next does only what a
@@ -73,13 +74,8 @@ export function scopeOf(config: Config, last: PassBasis | undefined, next: PassB
   // An employee's hours, zone or cap move their touches: re-plan every client they serve,
   // directly or as the successor of someone who hands over to them.
   if (changedEmployees.size > 0) {
-    const reaches = (id: string): boolean => {
-      for (let hops = 0, at: string | undefined = id; at !== undefined && hops < 10; hops++) {
-        if (changedEmployees.has(at)) return true;
-        at = config.handovers.find((h) => h.from === at)?.to;
-      }
-      return false;
-    };
+    const chainOf = handoverChains(config.handovers);
+    const reaches = (id: string): boolean => chainOf(id).some((at) => changedEmployees.has(at));
     for (const c of config.clients) if (Object.values(c.team).some(reaches)) clients.add(c.id);
   }
   // The people who serve a changed client: its events' text (names, contacts) is theirs.
