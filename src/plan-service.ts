@@ -8,7 +8,10 @@ import { addDuration } from './planner/dates.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
-import { keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, snapshotTouches, type SnapshotRequest } from './storage/plan-snapshots.ts';
+import {
+  forgetPlanSnapshot, keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches, SnapshotRowMissing, type SnapshotRequest,
+} from './storage/plan-snapshots.ts';
+import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
@@ -74,26 +77,54 @@ const CODE_STAMP = (() => {
  * same as the plan's. Like the daemon's pass (sync/change-scope.ts), it takes a plan made from
  * its own saved result to be that result again.
  */
+export function planWindowReusing(db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, show: ShowTouches<Touch>): Promise<Reused>;
+/** The same, where a touch read back may come as its JSON text (for `plan --format json`). */
+export function planWindowReusing(db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, show: ShowTouches<Touch | TouchJson>, asJson: true): Promise<Reused>;
 export async function planWindowReusing(
-  db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean,
-): Promise<{ result: PlanResult; saved: SaveSummary | undefined; reused: boolean }> {
-  if (!keepsPlanSnapshots(db)) return { ...await planWithHistory(db, config, window, now, save), reused: false };
+  db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, show: ShowTouches<Touch> | ShowTouches<Touch | TouchJson>, asJson = false,
+): Promise<Reused> {
+  const shown = async (result: PlanResult) => {
+    let ids: Set<string> | undefined;
+    await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
+  };
+  if (!keepsPlanSnapshots(db)) {
+    const { result, saved } = await planWithHistory(db, config, window, now, save);
+    await shown(result);
+    return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
+  }
   const key = `${window.from}..${window.to}`;
   const basis = basisOf(config, now);
   const overdue = overdueRule(config, now);
   const snapshot = await readPlanSnapshot(db, key);
   const fingerprint = await readTouchesFingerprint(db);
   if (snapshot && (snapshot.basis === `${basis.day}|${fingerprint}` || snapshot.basis === `${basis.hour}|${fingerprint}`)) {
-    const touches = await snapshotTouches(db, snapshot, overdue);
-    if (touches) {
-      const result: PlanResult = { touches, warnings: JSON.parse(snapshot.warnings) as PlanWarning[] };
-      const saved = save ? { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: touches.length } : undefined;
-      return { result, saved, reused: true };
+    // Shown as they are read (nothing is shown if a write came in since the fingerprint was read).
+    let count = 0;
+    const counted = function* (touches: Iterable<Touch | TouchJson>) {
+      for (const t of touches) {
+        count++;
+        yield t;
+      }
+    };
+    // Read as JSON text only when asked (asJson): otherwise every one is a Touch, as the first overload says.
+    const showRead = show as ShowTouches<Touch | TouchJson>;
+    const read = await showSnapshotTouches(db, snapshot, fingerprint, overdue, (touches, planned) => showRead(counted(touches), planned), asJson)
+      .catch(async (error: unknown) => {
+        // Not to fail the same way at the next run: that run plans again.
+        if (error instanceof SnapshotRowMissing && save) await forgetPlanSnapshot(db, key);
+        throw error;
+      });
+    if (read) {
+      const saved = save ? { inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: count } : undefined;
+      return { warnings: JSON.parse(snapshot.warnings) as PlanWarning[], saved, reused: true, hourOfNow: undefined };
     }
   }
   const history = await loadHistory(db);
   const result = planTouches(config, history, window, now);
-  if (!save) return { result, saved: undefined, reused: false };
+  if (!save) {
+    await shown(result);
+    return { warnings: result.warnings, saved: undefined, reused: false, hourOfNow: result.hourOfNow };
+  }
   const record: SnapshotRequest = {
     readAt: fingerprint,
     make: (after, apart) => {
@@ -114,7 +145,23 @@ export async function planWindowReusing(
     },
   };
   const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record);
-  return { result, saved, reused: false };
+  await shown(result);
+  return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
+}
+
+/**
+ * What prints a plan: its touches in the plan's order, as an iterable that may be read from
+ * storage as it goes (read it once, before the promise settles), and which ids the plan has.
+ */
+export type ShowTouches<T> = (touches: Iterable<T>, planned: { has(id: string): boolean }) => Promise<void>;
+
+export interface Reused {
+  readonly warnings: readonly PlanWarning[];
+  readonly saved: SaveSummary | undefined;
+  /** Whether the touches were read back from the window's last plan. */
+  readonly reused: boolean;
+  /** Whether the plan weighed slots against the hour of now (unknown when read back). */
+  readonly hourOfNow: boolean | undefined;
 }
 
 /** What a plan depends on besides the stored touches: the configuration and the date in every zone (or the instant). */

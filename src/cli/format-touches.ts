@@ -3,6 +3,7 @@ import type { Config, Touch } from '../domain/types.ts';
 import { icsOfTouches } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
+import type { TouchJson } from '../storage/touch-rows.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -50,35 +51,52 @@ const CHUNK = 2000;
 /**
  * Writes touches in a format as it goes, in chunks, waiting for the output to drain: a year
  * of a 10,000-client company is hundreds of megabytes of JSON that never exists as one string.
+ * JSON and CSV take each touch as it comes (`touches` may be read from storage meanwhile); a
+ * table and an iCalendar file, which group and size their rows, take them all first.
  */
-export async function writeTouches(touches: readonly Touch[], format: TouchFormat, now: DateTime, io: CliIO, context: OutputContext): Promise<void> {
+export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat, now: DateTime, io: CliIO, context: OutputContext): Promise<void> {
   const emit = async (parts: string[]) => {
     io.out(parts.join(''));
     await io.drain?.();
   };
   switch (format) {
-    case 'json': {
-      if (touches.length === 0) return emit(['[]\n']);
-      for (let i = 0; i < touches.length; i += CHUNK) {
-        const parts: string[] = [];
-        for (let j = i; j < Math.min(i + CHUNK, touches.length); j++) parts.push(`${j === 0 ? '[\n' : ',\n'}  ${jsonLine(touches[j]!)}`);
-        if (i + CHUNK >= touches.length) parts.push('\n]\n');
-        await emit(parts);
-      }
-      return;
-    }
+    case 'json':
+      return writeJson(touches, io);
     case 'csv': {
       const csv = csvWriter(context);
-      await emit([csv.header()]);
-      for (let i = 0; i < touches.length; i += CHUNK) await emit(touches.slice(i, i + CHUNK).map((t) => csv.row(t)));
-      return;
+      let parts = [csv.header()];
+      for (const t of touches) {
+        parts.push(csv.row(t));
+        if (parts.length === CHUNK) {
+          await emit(parts);
+          parts = [];
+        }
+      }
+      return emit(parts);
     }
     case 'ics':
-      for (const chunk of icsOfTouches(touches, context.config, context.links, now.toUTC().toISO()!)) await emit([chunk]);
+      for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!)) await emit([chunk]);
       return;
     case 'table':
-      return emit([toTable(touches)]);
+      return emit([toTable([...touches])]);
   }
+}
+
+/** The JSON array of touches, each as jsonLine writes it or as storage read it back (TouchJson). */
+export async function writeJson(touches: Iterable<Touch | TouchJson>, io: CliIO): Promise<void> {
+  let parts: string[] = [];
+  let count = 0;
+  for (const t of touches) {
+    parts.push(`${count++ === 0 ? '[\n' : ',\n'}  ${'json' in t ? t.json : jsonLine(t)}`);
+    if (parts.length === CHUNK) {
+      io.out(parts.join(''));
+      await io.drain?.();
+      parts = [];
+    }
+  }
+  parts.push(count === 0 ? '[]\n' : '\n]\n');
+  io.out(parts.join(''));
+  await io.drain?.();
 }
 
 const CSV_COLUMNS = [

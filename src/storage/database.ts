@@ -71,15 +71,16 @@ export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Databas
 /**
  * Reads with statements of its own on the database's connection (kysely's lock held, so no
  * transaction of this process is half-way): for scans of hundreds of thousands of rows, taken
- * one at a time as plain arrays rather than materialised as objects. `work` is synchronous.
+ * one at a time as plain arrays rather than materialised as objects. Nothing else of this
+ * process uses the connection until `work` (which may wait, e.g. for output to drain) is done.
  */
-export async function withRawReads<T>(db: DB, work: (sqlite: SQLite.Database) => T): Promise<T> {
+export async function withRawReads<T>(db: DB, work: (sqlite: SQLite.Database) => T | Promise<T>): Promise<T> {
   const connection = connections.get(db);
   if (!connection) throw new Error('raw reads need the database itself, not a transaction of it');
   const { sqlite, file } = connection;
   return db.connection().execute(async () => {
     try {
-      return work(sqlite);
+      return await work(sqlite);
     } catch (error) {
       throw explainSqliteError(error, file);
     }

@@ -3,7 +3,7 @@ import type { Touch } from '../domain/types.ts';
 import type { OverdueRule } from '../planner/overdue-rule.ts';
 import { withRawReads, type DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
-import { forEachStoredTouch } from './touch-rows.ts';
+import { readStoredJson, readStoredTouches, type TouchJson } from './touch-rows.ts';
 
 /**
  * The last plan of each window, kept so that `plan` run again with nothing changed reads its
@@ -68,6 +68,14 @@ export function forgetPlanSnapshots(sqlite: SQLite.Database): void {
   sqlite.prepare('delete from plan_snapshots').run();
 }
 
+/** Forgets the snapshot of one window. */
+export async function forgetPlanSnapshot(db: DB, window: string): Promise<void> {
+  await db.deleteFrom('plan_snapshots').where('plan_window', '=', window).execute();
+}
+
+/** A touch of a snapshot has no row (see showSnapshotTouches). */
+export class SnapshotRowMissing extends Error {}
+
 /** The snapshot of a window, if one is kept. */
 export async function readPlanSnapshot(db: DB, window: string): Promise<PlanSnapshotRow | undefined> {
   return db.selectFrom('plan_snapshots').selectAll().where('plan_window', '=', window).executeTakeFirst();
@@ -75,31 +83,64 @@ export async function readPlanSnapshot(db: DB, window: string): Promise<PlanSnap
 
 
 /**
- * The touches of a snapshot in its order, from their rows (the ones apart from the snapshot
- * itself), or undefined when one of them is no longer stored. One scan of the snapshot's days.
+ * Shows the touches of a snapshot in its order: `show` is given them as they are read from their
+ * rows (the ones apart from the snapshot itself), in one read of the snapshot's days by date
+ * holding no more than the rest of a day's rows at a time, so a year of touches is written out
+ * without being held. All of it in one read transaction that first checks the touches are still
+ * those of `fingerprint`: if not (a write since it was read), nothing is shown and it returns
+ * false. A touch of the snapshot without its row then cannot happen (no writer deletes touches);
+ * if it does, reading stops with an error rather than leave a touch out.
  */
-export async function snapshotTouches(db: DB, snapshot: PlanSnapshotRow, overdue: OverdueRule): Promise<Touch[] | undefined> {
-  const ids = snapshot.touch_ids === '' ? [] : snapshot.touch_ids.split('\n');
-  const at = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) at.set(ids[i]!, i);
-  const touches = new Array<Touch | undefined>(ids.length);
-  let found = 0;
-  for (const t of JSON.parse(snapshot.apart) as Touch[]) {
-    const i = at.get(t.id);
-    if (i !== undefined && touches[i] === undefined) {
-      touches[i] = t;
-      found++;
+export async function showSnapshotTouches(
+  db: DB, snapshot: PlanSnapshotRow, fingerprint: string, overdue: OverdueRule,
+  show: (touches: Iterable<Touch | TouchJson>, planned: ReadonlySet<string>) => Promise<void>, asJson = false,
+): Promise<boolean> {
+  return withRawReads(db, async (sqlite) => {
+    sqlite.exec('begin');
+    const ids = snapshot.touch_ids === '' ? [] : snapshot.touch_ids.split('\n');
+    const planned = new Set(ids);
+    let touches: Generator<Touch | TouchJson, void, undefined> | undefined;
+    try {
+      if (touchesFingerprint(sqlite) !== fingerprint) return false;
+      // By the date index: a plan is in date order, and rows added since the first save (a daemon's
+      // pass, a moved touch) are wherever their day is — a scan in table order would reach them last.
+      const rest = 'indexed by touches_date where date >= ? and date <= ? order by date';
+      const days = [snapshot.first_date, snapshot.last_date];
+      const rows: Generator<Touch | TouchJson, void, undefined> = asJson ? readStoredJson(sqlite, rest, days, overdue) : readStoredTouches(sqlite, rest, days, overdue, { held: false });
+      touches = inSnapshotOrder(snapshot, ids, planned, rows);
+      await show(touches, planned);
+      return true;
+    } finally {
+      touches?.return();
+      sqlite.exec('commit');
     }
-  }
-  await withRawReads(db, (sqlite) => {
-    // In table order, not through the date index: the window is most of the table, and a row
-    // looked up by rowid for each index entry costs several times a row read in sequence.
-    forEachStoredTouch(sqlite, 'not indexed where date >= ? and date <= ?', [snapshot.first_date, snapshot.last_date], overdue, (t) => {
-      const i = at.get(t.id);
-      if (i === undefined || touches[i] !== undefined) return;
-      touches[i] = t;
-      found++;
-    });
   });
-  return found === ids.length ? touches as Touch[] : undefined;
+}
+
+function* inSnapshotOrder<T extends { readonly id: string }>(
+  snapshot: PlanSnapshotRow, ids: readonly string[], planned: ReadonlySet<string>, rows: Generator<T, void, undefined>,
+): Generator<T | Touch, void, undefined> {
+  const apart = new Map((JSON.parse(snapshot.apart) as Touch[]).map((t) => [t.id, t]));
+  // Rows read before their turn (a day's rows come in table order, the plan's by start).
+  const early = new Map<string, T>();
+  try {
+    for (const id of ids) {
+      const whole = apart.get(id);
+      if (whole) {
+        yield whole;
+        continue;
+      }
+      let t = early.get(id);
+      if (t) early.delete(id);
+      while (!t) {
+        const next = rows.next();
+        if (next.done) throw new SnapshotRowMissing(`the stored touch ${id} of the last plan of ${snapshot.plan_window} is missing: run touchbase plan again, which plans anew`);
+        if (next.value.id === id) t = next.value;
+        else if (planned.has(next.value.id) && !apart.has(next.value.id)) early.set(next.value.id, next.value);
+      }
+      yield t;
+    }
+  } finally {
+    rows.return();
+  }
 }

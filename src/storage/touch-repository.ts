@@ -289,6 +289,24 @@ export function rowToTouch(r: TouchRow, overdue: boolean): Touch {
 }
 
 /** Touches in the order `plan` shows them: by day, then start (all-day first); ties keep their order (a stable sort). */
+/** What places a touch in time. */
+type Timed = Pick<Touch, 'date' | 'start' | 'allDay'>;
+
+/**
+ * Touches in time order (`sorted`, as a plan is) with a few more (`more`, sorted by
+ * sortTouches) in their places: the same order as sortTouches of the two together, the plan's
+ * first among equals, without holding the plan.
+ */
+export function* mergeByTime<T extends Timed>(sorted: Iterable<T>, more: readonly Touch[]): Generator<T | Touch> {
+  let i = 0;
+  const at = (t: Timed) => (t.allDay ? -1 : Date.parse(t.start));
+  for (const t of sorted) {
+    while (i < more.length && (more[i]!.date < t.date || (more[i]!.date === t.date && at(more[i]!) < at(t)))) yield more[i++]!;
+    yield t;
+  }
+  while (i < more.length) yield more[i++]!;
+}
+
 export function sortTouches(touches: Touch[]): Touch[] {
   // Each start parsed once, not in every comparison.
   const keyed = touches.map((t) => ({ t, at: t.allDay ? -1 : Date.parse(t.start) }));

@@ -66,6 +66,29 @@ describe('touchbase CLI', () => {
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
 
+  it('plan run again with nothing changed prints the same, with a business event\'s touch in its place and the filters applied', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const window = ['--from', '2027-01-01', '--to', '2027-03-31', '--now', NOW];
+    const event = await cli('event', 'order.shipped', '--config', EXAMPLE, '--db', db, '--client', 'stroymash', '--ref', 'A-17', '--now', NOW);
+    expect(event.code).toBe(0);
+    for (const filter of [[], ['--client', 'stroymash']]) {
+      for (const format of ['json', 'csv', 'table']) {
+        const args = ['plan', '--config', EXAMPLE, '--db', db, ...window, ...filter, '--format', format];
+        const first = await cli(...args);
+        // The second run reads the first's plan back (as JSON, its text made by the database).
+        const second = await cli(...args);
+        expect(first.code).toBe(0);
+        expect(second.out, `${format} ${filter.join(' ')}`).toBe(first.out);
+        if (format === 'json') {
+          const touches = JSON.parse(second.out) as { source: string; client: string; date: string }[];
+          expect(touches.filter((t) => t.source === 'trigger:order-shipped').length).toBe(1);
+          if (filter.length) expect(new Set(touches.map((t) => t.client))).toEqual(new Set(['stroymash']));
+          expect(touches.map((t) => t.date)).toEqual(touches.map((t) => t.date).sort());
+        }
+      }
+    }
+  });
+
   it('plan --format csv has a header and one row per touch', async () => {
     const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'csv', '--now', NOW);
     const lines = r.out.trim().split('\n');

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
+import { readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches } from '../../src/storage/plan-snapshots.ts';
+import { overdueRule } from '../../src/planner/overdue-rule.ts';
 import type { Config, Touch } from '../../src/domain/types.ts';
 import { planWindowReusing, planWithHistory } from '../../src/plan-service.ts';
 import { jsonLine } from '../../src/cli/format-touches.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
 import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
 import type { DB } from '../../src/storage/database.ts';
+import type { PlanWindow } from '../../src/planner/plan.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
 
@@ -41,6 +45,15 @@ function printed(touches: readonly Touch[]): string[] {
   return touches.map((t) => `${jsonLine(t)} ${t.series}`);
 }
 
+/** planWindowReusing with what it shows collected (as `plan` writes it out). */
+async function reuse(db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean) {
+  const touches: Touch[] = [];
+  const run = await planWindowReusing(db, config, window, now, save, async (shown) => {
+    for (const t of shown) touches.push(t);
+  });
+  return { ...run, result: { touches, warnings: run.warnings } };
+}
+
 /** What planning again from the stored history gives (nothing saved). */
 async function planAgain(db: DB, config: Config, window = YEAR, now: DateTime = NOW) {
   return (await planWithHistory(db, config, window, now, false)).result;
@@ -50,10 +63,10 @@ describe('plan with nothing changed reads its last plan back', () => {
   it('the second plan of a window is read back and equals planning again, touch by touch and in order', async () => {
     const db = await tempDatabase();
     const config = company();
-    const first = await planWindowReusing(db, config, YEAR, NOW, true);
+    const first = await reuse(db, config, YEAR, NOW, true);
     expect(first.reused).toBe(false);
     expect(first.saved!.inserted).toBe(first.result.touches.length);
-    const second = await planWindowReusing(db, config, YEAR, NOW, true);
+    const second = await reuse(db, config, YEAR, NOW, true);
     expect(second.reused).toBe(true);
     const again = await planAgain(db, config);
     expect(again.touches.length).toBeGreaterThan(50);
@@ -62,7 +75,7 @@ describe('plan with nothing changed reads its last plan back', () => {
     expect(second.result.warnings).toEqual(again.warnings);
     expect(second.saved).toEqual({ inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: again.touches.length });
     // Without saving (plan --no-save) the snapshot is read back too, and nothing is written.
-    const unsaved = await planWindowReusing(db, config, YEAR, NOW, false);
+    const unsaved = await reuse(db, config, YEAR, NOW, false);
     expect(unsaved.reused).toBe(true);
     expect(unsaved.saved).toBeUndefined();
   });
@@ -70,13 +83,13 @@ describe('plan with nothing changed reads its last plan back', () => {
   it('an outcome, a new touch, another day or an edited configuration plans again, and the result is the full plan\'s', async () => {
     const db = await tempDatabase();
     const config = company();
-    const first = await planWindowReusing(db, config, YEAR, NOW, true);
+    const first = await reuse(db, config, YEAR, NOW, true);
     const check = async (c: Config, now: DateTime, why: string) => {
-      const run = await planWindowReusing(db, c, YEAR, now, true);
+      const run = await reuse(db, c, YEAR, now, true);
       expect(run.reused, why).toBe(false);
       expect(printed(run.result.touches), why).toEqual(printed((await planAgain(db, c, YEAR, now)).touches));
       // ... and the run after it, with nothing changed again, is read back.
-      expect((await planWindowReusing(db, c, YEAR, now, true)).reused, why).toBe(true);
+      expect((await reuse(db, c, YEAR, now, true)).reused, why).toBe(true);
     };
     const followup = first.result.touches.find((t) => t.source === 'rule:followups')!;
     await markDone(db, followup.id, { at: '2027-02-01T07:00:00.000Z', date: '2027-02-01', by: 'anna', note: 'met' });
@@ -91,28 +104,28 @@ describe('plan with nothing changed reads its last plan back', () => {
   it('a plan of another window that writes touches makes every other window plan again', async () => {
     const db = await tempDatabase();
     const config = company();
-    await planWindowReusing(db, config, LATER, NOW, true);
-    expect((await planWindowReusing(db, config, LATER, NOW, true)).reused).toBe(true);
+    await reuse(db, config, LATER, NOW, true);
+    expect((await reuse(db, config, LATER, NOW, true)).reused).toBe(true);
     // The year's plan inserts touches (and could move those of the later window): the later window's snapshot goes.
-    const year = await planWindowReusing(db, config, YEAR, NOW, true);
+    const year = await reuse(db, config, YEAR, NOW, true);
     expect(year.saved!.inserted).toBeGreaterThan(0);
-    const later = await planWindowReusing(db, config, LATER, NOW, true);
+    const later = await reuse(db, config, LATER, NOW, true);
     expect(later.reused).toBe(false);
     expect(printed(later.result.touches)).toEqual(printed((await planAgain(db, config, LATER)).touches));
     // A save that wrote nothing keeps the other windows' snapshots.
-    expect((await planWindowReusing(db, config, YEAR, NOW, true)).reused).toBe(true);
+    expect((await reuse(db, config, YEAR, NOW, true)).reused).toBe(true);
   });
 
   it('a done touch whose title the configuration changed since is read back with the plan\'s title, not its row\'s', async () => {
     const db = await tempDatabase();
-    const first = await planWindowReusing(db, company(), YEAR, NOW, true);
+    const first = await reuse(db, company(), YEAR, NOW, true);
     const done = first.result.touches.find((t) => t.client === 'alpha' && t.kind === 'letter')!;
     await markDone(db, done.id, { at: '2027-02-01T07:00:00.000Z', date: done.date, by: 'anna', note: 'sent' });
     const renamed = company('Alpha Renamed');
-    await planWindowReusing(db, renamed, YEAR, NOW, true);
+    await reuse(db, renamed, YEAR, NOW, true);
     const stored = await db.selectFrom('touches').select(['title', 'status']).where('id', '=', done.id).executeTakeFirstOrThrow();
     expect(stored.status).toBe('done');
-    const again = await planWindowReusing(db, renamed, YEAR, NOW, true);
+    const again = await reuse(db, renamed, YEAR, NOW, true);
     expect(again.reused).toBe(true);
     const shown = again.result.touches.find((t) => t.id === done.id)!;
     const planned = (await planAgain(db, renamed)).touches.find((t) => t.id === done.id)!;
@@ -125,17 +138,82 @@ describe('plan with nothing changed reads its last plan back', () => {
     const db = await tempDatabase();
     const config = company();
     const today = { from: '2027-02-01', to: '2027-03-31' };
-    const first = await planWindowReusing(db, config, today, NOW, true);
-    expect(first.result.hourOfNow).toBe(true);
+    const first = await reuse(db, config, today, NOW, true);
+    expect(first.hourOfNow).toBe(true);
     const later = NOW.plus({ hours: 3 });
-    const run = await planWindowReusing(db, config, today, later, true);
+    const run = await reuse(db, config, today, later, true);
     expect(run.reused).toBe(false);
     expect(printed(run.result.touches)).toEqual(printed((await planAgain(db, config, today, later)).touches));
     // A window that starts after today does not depend on the hour: read back at another hour of the day.
-    const future = await planWindowReusing(db, config, LATER, NOW, true);
-    expect(future.result.hourOfNow).toBe(false);
-    const afternoon = await planWindowReusing(db, config, LATER, NOW.plus({ hours: 5 }), true);
+    const future = await reuse(db, config, LATER, NOW, true);
+    expect(future.hourOfNow).toBe(false);
+    const afternoon = await reuse(db, config, LATER, NOW.plus({ hours: 5 }), true);
     expect(afternoon.reused).toBe(true);
     expect(printed(afternoon.result.touches)).toEqual(printed((await planAgain(db, config, LATER, NOW.plus({ hours: 5 }))).touches));
+  });
+
+  it('is read back in the plan\'s order from rows stored in any order, and a row gone is an error once, then a new plan', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    const first = await reuse(db, config, YEAR, NOW, true);
+    // The same rows stored latest day first (the fingerprint — count, newest rowid, history —
+    // stays the same: no writer of touchbase deletes touches, so only this test can do it).
+    await sql`create temp table kept as select * from touches`.execute(db);
+    await sql`delete from touches`.execute(db);
+    await sql`insert into touches select * from kept order by date desc, id desc`.execute(db);
+    const reordered = await reuse(db, config, YEAR, NOW, true);
+    expect(reordered.reused).toBe(true);
+    expect(printed(reordered.result.touches)).toEqual(printed(first.result.touches));
+    // A touch of the snapshot without its row (its id changed behind touchbase's back): an error,
+    // nothing left out silently, and the snapshot is forgotten, so the next run plans anew.
+    const gone = first.result.touches[Math.floor(first.result.touches.length / 2)]!;
+    await sql`update touches set id = ${'00000000-0000-5000-8000-00000000dead'} where id = ${gone.id}`.execute(db);
+    await expect(reuse(db, config, YEAR, NOW, true)).rejects.toThrow(/missing: run touchbase plan again/);
+    const anew = await reuse(db, config, YEAR, NOW, true);
+    expect(anew.reused).toBe(false);
+    expect(printed(anew.result.touches)).toEqual(printed((await planAgain(db, config)).touches));
+  });
+
+  it('shows nothing from a snapshot when the touches changed after their fingerprint was read', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    await reuse(db, config, YEAR, NOW, true);
+    const snapshot = (await readPlanSnapshot(db, `${YEAR.from}..${YEAR.to}`))!;
+    const fingerprint = await readTouchesFingerprint(db);
+    const overdue = overdueRule(config, NOW);
+    let shown = 0;
+    const show = async (touches: Iterable<unknown>) => {
+      for (const _ of touches) shown++;
+    };
+    expect(await showSnapshotTouches(db, snapshot, `${fingerprint}+`, overdue, show)).toBe(false);
+    expect(shown).toBe(0);
+    expect(await showSnapshotTouches(db, snapshot, fingerprint, overdue, show)).toBe(true);
+    expect(shown).toBe(snapshot.touch_ids.split('\n').length);
+  });
+
+  it('read back as JSON text, each touch is what jsonLine writes of it: escapes, Cyrillic, done, overdue', async () => {
+    const db = await tempDatabase();
+    // A client's name (in every title) with what JSON escapes, and what it must not (a name has no control characters).
+    const config = company('«Альфа» "A\\B" 😀 \u2028 ș');
+    const first = await reuse(db, config, YEAR, NOW, true);
+    const done = first.result.touches.find((t) => t.client === 'alpha' && t.kind === 'letter')!;
+    await markDone(db, done.id, { at: '2027-02-01T07:00:00.000Z', date: done.date, by: 'anna', note: 'sent' });
+    // Ten days on, what was due and not done is overdue; planned then, read back after.
+    const later = NOW.plus({ days: 10 });
+    await reuse(db, config, YEAR, later, true);
+    const touches = await reuse(db, config, YEAR, later, true);
+    expect(touches.reused).toBe(true);
+    const lines: string[] = [];
+    const asJson = await planWindowReusing(db, config, YEAR, later, true, async (shown) => {
+      for (const t of shown) lines.push('json' in t ? t.json : `not as JSON text: ${t.id}`);
+    }, true);
+    expect(asJson.reused).toBe(true);
+    expect(lines).toEqual(touches.result.touches.map(jsonLine));
+    expect(lines).toEqual((await planAgain(db, config, YEAR, later)).touches.map(jsonLine));
+    expect(lines.some((l) => l.includes('"status":"done"'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('"overdue":true}'))).toBe(true);
+    expect(lines.some((l) => l.includes('"allDay":true'))).toBe(true);
+    expect(lines.some((l) => l.includes('"allDay":false'))).toBe(true);
+    expect(lines.some((l) => l.includes('«Альфа» \\"A\\\\B\\" 😀 \u2028 ș'))).toBe(true);
   });
 });

@@ -4,10 +4,12 @@ import { planWindowReusing } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { mayWrite } from '../../storage/database.ts';
-import { writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
+import { writeJson, writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
+import type { TouchJson } from '../../storage/touch-rows.ts';
 import type { CliIO } from '../io.ts';
+import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
-import { sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
+import { mergeByTime, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -41,27 +43,31 @@ export function planCommand(program: Command, io: CliIO): void {
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const { result, saved, links, others } = await withDatabase(o, async (db) => ({
-        // With nothing changed since the last plan of this window, its touches are read back.
-        ...await planWindowReusing(db, config, { from, to }, now, o.save),
+      const { warnings, saved } = await withDatabase(o, async (db) => {
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
-        others: await workflowTouches(db, { from, to }, now, config),
+        const others = await workflowTouches(db, { from, to }, now, config);
         // An export carries the same one-click links as the calendar events it stands for.
-        links: o.format === 'ics' ? await eventLinks(db, config) : undefined,
-      }), { readOnly: !o.save && !mayWrite(dbFile(o)) });
-      // The workflows' touches the plan does not have (found by the few of them, not a set of the plan's).
-      const extraIds = new Set(others.map((t) => t.id));
-      if (extraIds.size > 0) for (const t of result.touches) extraIds.delete(t.id);
-      const extra = others.filter((t) => extraIds.has(t.id));
-      const all = extra.length ? sortTouches([...result.touches, ...extra]) : result.touches;
-      const touches = o.client || o.employee ? all.filter((t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee)) : all;
-      await writeTouches(touches, o.format, now, io, { config, links, excel: o.excel });
-      for (const w of result.warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+        const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
+        // The workflows' touches the plan does not have, in their places among the plan's; then the filters.
+        const shown = <T extends Touch | TouchJson>(planned: Iterable<T>, inPlan: { has(id: string): boolean }) => {
+          const all = mergeByTime(planned, sortTouches(others.filter((t) => !inPlan.has(t.id))));
+          return o.client || o.employee ? only(all, (t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee)) : all;
+        };
+        // With nothing changed since the last plan of this window, its touches are read back and
+        // written out as they are read (as JSON, the database makes each one's text).
+        if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
+        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, excel: o.excel }));
+      }, { readOnly: !o.save && !mayWrite(dbFile(o)) });
+      for (const w of warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
         // The plan is one: a filter shows part of it, what is recorded is the whole company's.
         io.err(`recorded the company's plan for ${from} to ${to}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
           + `${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       }
     });
+}
+
+function* only<T>(touches: Iterable<T>, shown: (t: T) => boolean): Generator<T> {
+  for (const t of touches) if (shown(t)) yield t;
 }
