@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CalendarPort, ProviderName } from './port.ts';
-import { GoogleCalendar, type GoogleAuth } from './google/google-calendar.ts';
-import { MicrosoftCalendar } from './microsoft/microsoft-calendar.ts';
+import type { GoogleAuth } from './google/google-calendar.ts';
 
 /** A calendar connection that is set up wrongly: names the variable and what is expected. */
 export { CalendarSetupError } from '../cli/known-errors.ts';
@@ -14,11 +13,15 @@ import { CalendarSetupError } from '../cli/known-errors.ts';
  * Google: GOOGLE_SERVICE_ACCOUNT_KEY_FILE (domain-wide delegation), or
  * GOOGLE_OAUTH_CLIENT_ID + GOOGLE_OAUTH_CLIENT_SECRET(_FILE) + GOOGLE_REFRESH_TOKENS_FILE;
  * GOOGLE_API_ROOT_URL and GOOGLE_TOKEN_URL to go through a proxy.
+ *
+ * A provider's client library is loaded only when it is configured: a company on iCalendar
+ * feeds alone does not load the Google and Microsoft clients (some 150 files) at every start.
  */
-export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<ProviderName, CalendarPort>> {
+export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Partial<Record<ProviderName, CalendarPort>>> {
   const ports: Partial<Record<ProviderName, CalendarPort>> = {};
   const auth = googleAuth(env);
   if (auth) {
+    const { GoogleCalendar } = await import('./google/google-calendar.ts');
     ports.google = new GoogleCalendar({
       auth, rootUrl: env.GOOGLE_API_ROOT_URL || undefined, tokenUrl: env.GOOGLE_TOKEN_URL || undefined,
       timeoutMs: env.GOOGLE_TIMEOUT_MS ? Number(env.GOOGLE_TIMEOUT_MS) : undefined,
@@ -29,12 +32,19 @@ export function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
     for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
       if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
     }
+    const { MicrosoftCalendar } = await import('./microsoft/microsoft-calendar.ts');
     ports.microsoft = new MicrosoftCalendar({
       credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: env.MS_AUTHORITY_HOST || 'https://login.microsoftonline.com' },
       graphBaseUrl: env.MS_GRAPH_BASE_URL || undefined,
     });
   }
   return ports;
+}
+
+/** Loads the client libraries of the providers the environment configures (a process kept warm does it ahead). */
+export async function loadProviderLibraries(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE || env.GOOGLE_OAUTH_CLIENT_ID) await import('./google/google-calendar.ts');
+  if (env.MS_TENANT_ID || env.MS_CLIENT_ID) await import('./microsoft/microsoft-calendar.ts');
 }
 
 function readSecretFile(path: string, variable: string): string {

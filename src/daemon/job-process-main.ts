@@ -52,7 +52,7 @@ async function run(task: JobTask): Promise<JobAnswer> {
   try {
     if (task.kind === 'event') return { type: 'event', result: await recordEvent(db, config, task.event!, systemClock.now()) };
     const report = await doWork(task.kind, {
-      db, config, clock: systemClock, feedDir: task.feedDir, ports: providersFromEnv(), signal: stopping.signal, shared: task.shared,
+      db, config, clock: systemClock, feedDir: task.feedDir, ports: await providersFromEnv(), signal: stopping.signal, shared: task.shared,
       dispatch: { rates: calendarRatesFromEnv() },
     });
     return { type: 'work', report };
@@ -80,7 +80,7 @@ function warmUp(task: JobTask): void {
 
 function loadWork() {
   return Promise.all([
-    import('../clock.ts'), import('../calendar/providers-from-env.ts'), import('../storage/database.ts'), import('./in-process-runner.ts'), import('./work.ts'),
+    import('../clock.ts'), import('../calendar/providers-from-env.ts').then(async (m) => (await m.loadProviderLibraries(), m)), import('../storage/database.ts'), import('./in-process-runner.ts'), import('./work.ts'),
     import('./shared-work.ts'),
   ]);
 }

@@ -75,10 +75,10 @@ describe('Google through the command line', () => {
     expect(broken.out).not.toMatch(/temporary/);
   });
 
-  it('a misconfigured connection names the variable', () => {
-    expect(() => providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).toThrow(CalendarSetupError);
-    expect(() => providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);
-    expect(() => providersFromEnv({ GOOGLE_OAUTH_CLIENT_ID: 'x', GOOGLE_OAUTH_CLIENT_SECRET: 'y' })).toThrow(/GOOGLE_REFRESH_TOKENS_FILE/);
-    expect(providersFromEnv({})).toEqual({});
+  it('a misconfigured connection names the variable', async () => {
+    await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(CalendarSetupError);
+    await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);
+    await expect(providersFromEnv({ GOOGLE_OAUTH_CLIENT_ID: 'x', GOOGLE_OAUTH_CLIENT_SECRET: 'y' })).rejects.toThrow(/GOOGLE_REFRESH_TOKENS_FILE/);
+    expect(await providersFromEnv({})).toEqual({});
   });
 });

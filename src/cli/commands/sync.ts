@@ -57,7 +57,7 @@ export function syncCommand(program: Command, io: CliIO): void {
       const clock = clockFrom(o.now);
       const report = await withDatabase(o, async (db) => {
         const options = {
-          employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: o.readCalendars,
+          employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: o.readCalendars,
           dispatch: { onProgress: progressPrinter(io) },
         };
         // A dry run writes nothing and compares with the plan as last recorded; otherwise the
@@ -127,7 +127,7 @@ export function calendarsCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       const config = await readConfig(o);
-      const ports = providersFromEnv();
+      const ports = await providersFromEnv();
       let failures = 0;
       await withDatabase(o, async (db) => {
         const all = { ics: new IcsCalendar(db, clockFrom(undefined)), ...ports };

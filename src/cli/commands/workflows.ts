@@ -102,7 +102,7 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     return 'the daemon puts it into the calendar at its next sync (within minutes)';
   }
   for (const employee of new Set(employees)) {
-    await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: providersFromEnv(), readCalendars: false });
+    await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
   }
   return 'in the calendar now';
 }
