@@ -13,6 +13,7 @@ import * as m0008 from '../../db/migrations/0008_dashboard.ts';
 import * as m0009 from '../../db/migrations/0009_event_cause.ts';
 import * as m0010 from '../../db/migrations/0010_plan_snapshots.ts';
 import * as m0011 from '../../db/migrations/0011_shared_work.ts';
+import * as m0012 from '../../db/migrations/0012_workflow_touches_index.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009_event_cause': m0009,
   '0010_plan_snapshots': m0010,
   '0011_shared_work': m0011,
+  '0012_workflow_touches_index': m0012,
 };
 
 export type DB = Kysely<Database>;

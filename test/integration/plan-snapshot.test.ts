@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches } from '../../src/storage/plan-snapshots.ts';
 import { overdueRule } from '../../src/planner/overdue-rule.ts';
 import type { Config, Touch } from '../../src/domain/types.ts';
 import { planWindowReusing, planWithHistory } from '../../src/plan-service.ts';
 import { jsonLine } from '../../src/cli/format-touches.ts';
-import { markDone } from '../../src/storage/touch-repository.ts';
+import { markDone, workflowTouchRows } from '../../src/storage/touch-repository.ts';
 import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
 import type { DB } from '../../src/storage/database.ts';
 import type { PlanWindow } from '../../src/planner/plan.ts';
@@ -215,5 +215,13 @@ describe('plan with nothing changed reads its last plan back', () => {
     expect(lines.some((l) => l.includes('"allDay":true'))).toBe(true);
     expect(lines.some((l) => l.includes('"allDay":false'))).toBe(true);
     expect(lines.some((l) => l.includes('«Альфа» \\"A\\\\B\\" 😀 \u2028 ș'))).toBe(true);
+  });
+
+  it('finds the workflows\' touches by their partial index, not by reading the period\'s rows', async () => {
+    const db = await tempDatabase();
+    await reuse(db, company(), YEAR, NOW, true);
+    const query = workflowTouchRows(db, YEAR).compile();
+    const steps = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
+    expect(steps.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX touches_workflow \(date>\? AND date<\?\)/);
   });
 });
