@@ -77,7 +77,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   // As far as anything changed since the last pass: one client edited re-plans that client and
   // rewrites the calendars of the people who serve it.
   const pass = await planAndSync(db, config, clock, {
-    feedDir: deps.feedDir, ports: deps.ports, readCalendars: kind === 'calendars' || kind === 'daily',
+    feedDir: deps.feedDir, ports: deps.ports, listOperations: false, readCalendars: kind === 'calendars' || kind === 'daily',
     dispatch: { ...deps.dispatch, signal: deps.signal, ...(deps.shared ? { claims: { holder: deps.shared.holder, ttlMs: deps.shared.claimTtlMs }, sharedRates: db } : {}) },
   });
   const saved = pass.planned?.saved;
@@ -90,7 +90,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
   const summary = `${checks}plan: ${saved?.inserted ?? 0} new, ${saved?.rescheduled ?? 0} moved, ${saved?.cancelled ?? 0} cancelled; `
-    + `calendars: ${synced.operations.length} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
+    + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,

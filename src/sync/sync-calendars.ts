@@ -39,6 +39,12 @@ export interface SyncOptions {
    * frequent sync can skip it and leave it to a slower schedule: it costs a listing per calendar.
    */
   readonly readCalendars?: boolean;
+  /**
+   * List the operations one by one (default true: a dry run's table, a caller that looks at
+   * them). false: only their number (`changes`) — a first sync of a large company makes a
+   * million of them, and holding each with its title was a fifth of the process's memory.
+   */
+  readonly listOperations?: boolean;
   /** Rate limits, waits and pacing of the calls (tests inject a fake clock's). */
   readonly dispatch?: Pick<GatewayOptions, 'perMinute' | 'rates' | 'sharedRates' | 'sleep' | 'readPolicy'> & Pick<ReconcilerDeps, 'concurrency' | 'random' | 'onProgress' | 'signal' | 'policy' | 'claims'>;
 }
@@ -55,8 +61,10 @@ export interface SyncOperation {
 
 export interface SyncReport {
   readonly window: { from: string; to: string };
-  /** Calls this sync's changes of the plan ask for. */
+  /** Calls this sync's changes of the plan ask for (empty unless options.listOperations). */
   readonly operations: readonly SyncOperation[];
+  /** How many calls this sync's changes of the plan ask for (listed or not). */
+  readonly changes: number;
   /** Calls still to make from earlier runs (waiting for a retry, or a paused calendar). */
   readonly waiting: number;
   readonly dispatched: DispatchResult | undefined;
@@ -105,7 +113,15 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // The embedded feeds are ours: written in bulk from the desired state, one transaction per
   // employee (a test may inject its own feed port instead, to put the feeds through the reconciler).
   const bulkFeeds = !options.ports?.ics;
-  const operations: SyncOperation[] = [];
+  const listed: SyncOperation[] = [];
+  let changeCount = 0;
+  const listing = options.listOperations !== false || options.dryRun === true;
+  const operations = {
+    push: (...ops: SyncOperation[]) => {
+      changeCount += ops.length;
+      if (listing) listed.push(...ops);
+    },
+  };
   const kept = new Map<string, DesiredEvent>();
   let waiting = 0;
   let feedWrites = 0;
@@ -119,7 +135,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
         const event = desired.events.get(rowKey(w.entryId, w.employeeId, w.provider))!;
         return { employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) };
       }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
-      for (const c of changes) operations.push({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') });
+      if (listing) for (const c of changes) operations.push({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') });
+      else changeCount += changes.length;
       feedWrites += changes.length;
       continue;
     }
@@ -134,7 +151,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     for (const c of changes) {
       const op = nextStep(stateOf(c.row));
       changed.add(rowKey(c.row.entry_id, c.row.employee_id, c.row.provider));
-      if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: title(c.row.entry_id, c.row.provider) });
+      if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: listing ? title(c.row.entry_id, c.row.provider) : undefined });
     }
     // Only the events of rows with a call to make are kept for the reconciler.
     for (const row of await dirtySyncRows(db, e.id)) {
@@ -145,7 +162,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     }
   }
   if (options.dryRun) {
-    return { window, operations, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [], employees: chosen.length };
+    return { window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [], employees: chosen.length };
   }
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Reconciler({
@@ -154,7 +171,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now);
-  return { window, operations, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
+  return { window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
 }
 
 /** The entry id of an event key (the entry's UUID without dashes, and any generation suffix). */

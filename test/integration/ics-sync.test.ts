@@ -92,6 +92,15 @@ describe('sync to the iCalendar feed', () => {
     expect(first.dispatched!.done).toBeGreaterThan(20);
     expect(first.operations.every((op) => op.op === 'create' && op.provider === 'ics')).toBe(true);
     expect(first.operations).toHaveLength(first.dispatched!.done);
+    expect(first.changes).toBe(first.operations.length);
+    // Not listed (once, the daemon), only counted: the same number, and nothing held per call.
+    const counting = await setup();
+    await planWithHistory(counting.db, config, HORIZON, NOW, true);
+    const counted = await syncCalendars(counting.db, config, clock, { feedDir: counting.feedDir, listOperations: false });
+    expect(counted.operations).toEqual([]);
+    expect(counted.changes).toBe(first.operations.length);
+    expect(counted.dispatched!.done).toBe(first.dispatched!.done);
+    await counting.db.destroy();
     // The feeds need no per-event bookkeeping: nothing waits, nothing is in flight.
     expect(await db.selectFrom('calendar_sync').selectAll().execute()).toEqual([]);
     const run = async (c: Config) => {

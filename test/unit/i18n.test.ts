@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { CATALOGUES, translator } from '../../src/i18n/translator.ts';
 import type { Message } from '../../src/i18n/en.ts';
 import { englishWords, leftovers } from '../helpers/english-leftovers.ts';
@@ -44,6 +46,12 @@ describe('the message catalogues', () => {
   it('dates and numbers in each language\'s conventions', () => {
     const [en, ru, ro] = [translator('en'), translator('ru'), translator('ro')];
     expect([en.date('2027-06-15'), ru.date('2027-06-15'), ro.date('2027-06-15')]).toEqual(['2027-06-15', '15.06.2027', '15.06.2027']);
+    // A day is written without luxon, an instant through it: the same text as luxon's for every day.
+    fc.assert(fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }), (d) => {
+      const day = d.toISOString().slice(0, 10);
+      for (const tr of [en, ru]) expect(tr.date(day)).toBe(DateTime.fromISO(day, { zone: 'utc' }).toFormat(tr === en ? 'yyyy-MM-dd' : 'dd.MM.yyyy'));
+    }), { numRuns: 300 });
+    expect([en.date('2027-06-15T23:30:00.000-02:00'), ru.date('2027-06-15T23:30:00.000-02:00')]).toEqual(['2027-06-16', '16.06.2027']);
     expect([en.longDate('2027-06-15'), ru.longDate('2027-06-15'), ro.longDate('2027-06-15')]).toEqual(['15 June 2027', '15 июня 2027\u202fг.', '15 iunie 2027']);
     expect([en.number(12345), ru.number(12345), ro.number(12345)]).toEqual(['12,345', '12\u00a0345', '12.345']);
     expect([en.percent(0.83), ru.percent(0.83), ro.percent(null)]).toEqual(['83%', '83\u00a0%', '–']);

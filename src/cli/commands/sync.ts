@@ -62,7 +62,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         };
         // A dry run writes nothing and compares with the plan as last recorded; otherwise the
         // calendars follow the plan of the horizon, re-planned as far as anything changed.
-        return o.dryRun ? syncCalendars(db, config, clock, options) : (await planAndSync(db, config, clock, { ...options, full: o.full })).synced;
+        return o.dryRun ? syncCalendars(db, config, clock, options) : (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
       });
       if (o.dryRun) {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
@@ -72,7 +72,7 @@ export function syncCommand(program: Command, io: CliIO): void {
           ])));
       } else {
         const d = report.dispatched!;
-        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.operations.length} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
+        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.changes} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
           + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
         for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
         const r = report.reconciled;
