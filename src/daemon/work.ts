@@ -77,7 +77,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   // As far as anything changed since the last pass: one client edited re-plans that client and
   // rewrites the calendars of the people who serve it.
   const pass = await planAndSync(db, config, clock, {
-    feedDir: deps.feedDir, ports: deps.ports, listOperations: false, readCalendars: kind === 'calendars' || kind === 'daily',
+    feedDir: deps.feedDir, ports: deps.ports, listOperations: false, keepTouches: () => false, readCalendars: kind === 'calendars' || kind === 'daily',
     dispatch: { ...deps.dispatch, signal: deps.signal, ...(deps.shared ? { claims: { holder: deps.shared.holder, ttlMs: deps.shared.claimTtlMs }, sharedRates: db } : {}) },
   });
   const saved = pass.planned?.saved;

@@ -7,6 +7,7 @@ import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { planAndSync } from '../../src/sync/pass.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
 import { icsOfTouches, touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
 import { renderIcs } from '../../src/calendar/ics/ics-writer.ts';
@@ -84,6 +85,33 @@ async function calendarMatchesPlan(db: DB) {
 }
 
 describe('sync to the iCalendar feed', () => {
+  it('a pass that lets the plan\'s touches go before the sync (keepTouches) writes the same feeds', async () => {
+    const config = configOf(sections());
+    const feeds = async (keepTouches?: (t: { date: string }) => boolean) => {
+      const { db, feedDir } = await setup();
+      const pass = await planAndSync(db, config, clock, { feedDir, listOperations: false, ...(keepTouches ? { keepTouches } : {}) });
+      // What each event says, but its links (signed with each database's own secret).
+      const rows = await db.selectFrom('ics_events').select(['employee_id', 'event_key', 'date', 'payload']).orderBy('employee_id').orderBy('event_key').execute();
+      const events = rows.map((r) => {
+        const { contentHash: _, description, ...event } = JSON.parse(r.payload) as { contentHash: string; description: string };
+        return { ...r, payload: { ...event, description: description.replace(/\/a\/(\w+)\.\S+/g, '/a/$1') } };
+      });
+      await db.destroy();
+      return { pass, events };
+    };
+    const whole = await feeds();
+    const some = await feeds((t) => t.date <= '2027-03-31');
+    const none = await feeds(() => false);
+    expect(whole.events.length).toBeGreaterThan(20);
+    expect(some.events).toEqual(whole.events);
+    expect(none.events).toEqual(whole.events);
+    expect(whole.pass.planned!.result.touches.some((t) => t.date > '2027-03-31')).toBe(true);
+    expect(some.pass.planned!.result.touches).toEqual(whole.pass.planned!.result.touches.filter((t) => t.date <= '2027-03-31'));
+    expect(none.pass.planned!.result.touches).toEqual([]);
+    expect(none.pass.planned!.saved).toEqual(whole.pass.planned!.saved);
+    expect(none.pass.synced.changes).toBe(whole.pass.synced.changes);
+  });
+
   it('writes the plan into the feeds in one go, and a second sync with nothing changed writes nothing', async () => {
     const { db, feedDir } = await setup();
     const config = configOf(sections());

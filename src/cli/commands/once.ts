@@ -29,7 +29,9 @@ export function onceCommand(program: Command, io: CliIO): void {
       const { touches, saved, report } = await withDatabase(o, async (db) => {
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are what is printed.
-        const pass = await planAndSync(db, config, clock, { feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false });
+        const pass = await planAndSync(db, config, clock, {
+          feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: (t) => t.date <= window.to,
+        });
         const shown = pass.planned ? pass.planned.result.touches : await storedTouches(db, window, now, config);
         return { touches: shown.filter((t) => t.date <= window.to), saved: pass.planned?.saved, report: pass.synced };
       });
