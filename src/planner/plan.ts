@@ -368,11 +368,12 @@ class PlanRun {
     // still open `overdue.after` days after its day, or already moved forward as overdue. A touch
     // a new installation plans for today is due, not overdue.
     const overdue = status === 'planned' && (this.history.pins.get(d.id)?.overdueFrom !== undefined || addDays(p.date, this.config.overdue.afterDays) < today);
+    const date = this.#day(p.date);
     let start: string;
     let end: string;
     if (p.start === undefined || p.end === undefined) {
-      start = p.date;
-      end = addDays(p.date, 1);
+      start = date;
+      end = this.#day(addDays(date, 1));
     } else {
       start = isoInZone(p.start, employee.timezone);
       end = isoInZone(p.end, employee.timezone);
@@ -381,11 +382,33 @@ class PlanRun {
     this.#seeds.push(d.seed);
     this.#touches.push({
       id: d.id, source: d.source, series: d.series, kind: d.kind, client: d.client.id,
-      contacts: d.contactIds, employee: employee.id, date: p.date, start, end,
+      contacts: d.contactIds, employee: employee.id, date, start, end,
       allDay: p.start === undefined,
       title: this.#title(d, employee),
-      window: d.window, remind: d.remind, status, overdue,
+      window: this.#window(d.window), remind: d.remind, status, overdue,
     });
+  }
+
+  /*
+   * A plan holds every touch it makes (800,000 for a 50,000-client company's 90 days): the days
+   * and periods they carry are kept once each, not once per touch.
+   */
+  readonly #days = new Map<string, string>();
+  #day(day: string): string {
+    const kept = this.#days.get(day);
+    if (kept !== undefined) return kept;
+    this.#days.set(day, day);
+    return day;
+  }
+
+  readonly #windows = new Map<string, Touch['window']>();
+  #window(w: Touch['window']): Touch['window'] {
+    const key = w.from + w.to;
+    const kept = this.#windows.get(key);
+    if (kept !== undefined) return kept;
+    const one = { from: this.#day(w.from), to: this.#day(w.to) };
+    this.#windows.set(key, one);
+    return one;
   }
 }
 

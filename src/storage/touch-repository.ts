@@ -64,7 +64,7 @@ export async function savePlan(
     // keys, rather than kept up to date row by row on random ids; in the same transaction.
     const rebuild = empty && touches.length >= BULK_ROWS ? dropIndexes(sqlite) : [];
     for (const t of touches) {
-      keep.add(t.id);
+      if (!empty) keep.add(t.id);
       const values = plannedValues(t);
       const signature = stored.get(t.id) ?? (empty ? undefined : find.get(t.id) as string | undefined);
       if (signature === undefined) {
@@ -99,7 +99,8 @@ export async function savePlan(
       from touches where status = 'planned' and date >= ? and date <= ?${ofClients}
       order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
     const gone: string[] = [];
-    for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number]>) {
+    // Into a table that was empty every planned row is this plan's: none to look at.
+    if (!empty) for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number]>) {
       if (noLongerPlanned({ id: row[0], source: row[3], client: row[4], carried: row[5] === 1 }, keep, clients)) gone.push(row[0]);
     }
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
