@@ -27,7 +27,7 @@ export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       timeoutMs: env.GOOGLE_TIMEOUT_MS ? Number(env.GOOGLE_TIMEOUT_MS) : undefined,
     });
   }
-  if (env.MS_TENANT_ID || env.MS_CLIENT_ID) {
+  if (configuresMicrosoft(env)) {
     const secret = env.MS_CLIENT_SECRET_FILE ? readSecretFile(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
     for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
       if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
@@ -43,8 +43,18 @@ export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
 
 /** Loads the client libraries of the providers the environment configures (a process kept warm does it ahead). */
 export async function loadProviderLibraries(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  if (env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE || env.GOOGLE_OAUTH_CLIENT_ID) await import('./google/google-calendar.ts');
-  if (env.MS_TENANT_ID || env.MS_CLIENT_ID) await import('./microsoft/microsoft-calendar.ts');
+  if (configuresGoogle(env)) await import('./google/google-calendar.ts');
+  if (configuresMicrosoft(env)) await import('./microsoft/microsoft-calendar.ts');
+}
+
+/** Whether the environment sets up a Google connection (a service account, or OAuth). */
+function configuresGoogle(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.GOOGLE_SERVICE_ACCOUNT_KEY_FILE || env.GOOGLE_OAUTH_CLIENT_ID);
+}
+
+/** Whether the environment sets up a Microsoft 365 connection. */
+function configuresMicrosoft(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.MS_TENANT_ID || env.MS_CLIENT_ID);
 }
 
 function readSecretFile(path: string, variable: string): string {

@@ -64,15 +64,10 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
       return writeJson(touches, io);
     case 'csv': {
       const csv = csvWriter(context);
-      let parts = [csv.header()];
-      for (const t of touches) {
-        parts.push(csv.row(t));
-        if (parts.length === CHUNK) {
-          await emit(parts);
-          parts = [];
-        }
-      }
-      return emit(parts);
+      return writeInChunks(io, (function* () {
+        yield csv.header();
+        for (const t of touches) yield csv.row(t);
+      })());
     }
     case 'ics':
       for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!)) await emit([chunk]);
@@ -84,19 +79,28 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
 
 /** The JSON array of touches, each as jsonLine writes it or as storage read it back (TouchJson). */
 export async function writeJson(touches: Iterable<Touch | TouchJson>, io: CliIO): Promise<void> {
+  return writeInChunks(io, (function* () {
+    let count = 0;
+    for (const t of touches) yield `${count++ === 0 ? '[\n' : ',\n'}  ${'json' in t ? t.json : jsonLine(t)}`;
+    yield count === 0 ? '[]\n' : '\n]\n';
+  })());
+}
+
+/** Writes the pieces CHUNK at a time, waiting for the output to drain after each. */
+async function writeInChunks(io: CliIO, pieces: Iterable<string>): Promise<void> {
   let parts: string[] = [];
-  let count = 0;
-  for (const t of touches) {
-    parts.push(`${count++ === 0 ? '[\n' : ',\n'}  ${'json' in t ? t.json : jsonLine(t)}`);
+  for (const piece of pieces) {
+    parts.push(piece);
     if (parts.length === CHUNK) {
       io.out(parts.join(''));
       await io.drain?.();
       parts = [];
     }
   }
-  parts.push(count === 0 ? '[]\n' : '\n]\n');
-  io.out(parts.join(''));
-  await io.drain?.();
+  if (parts.length > 0) {
+    io.out(parts.join(''));
+    await io.drain?.();
+  }
 }
 
 const CSV_COLUMNS = [

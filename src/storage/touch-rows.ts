@@ -55,7 +55,7 @@ export function* readStoredTouches(
     }
     : (from: string, to: string) => ({ from, to });
   for (const r of sqlite.prepare(`select ${COLUMNS} from touches ${rest}`).raw().iterate(...params) as Iterable<Row>) {
-    const status: Touch['status'] = r[15] === 'done' || r[15] === 'skipped' ? r[15] : 'planned';
+    const status = statusOf(r[15]);
     const allDay = r[10] === 1;
     const date = one(r[7]);
     yield {
@@ -100,11 +100,16 @@ type JsonRow = [string, string, string, string, string, string | null, string, n
 export function* readStoredJson(sqlite: SQLite.Database, rest: string, params: readonly unknown[], overdue: OverdueRule): Generator<TouchJson, void, undefined> {
   const statement = sqlite.prepare(`select id, ${JSON_LINE}, status, employee_id, date, overdue_from, client_id, all_day, start_at from touches ${rest}`).raw();
   for (const r of statement.iterate(...params) as Iterable<JsonRow>) {
-    const status: Touch['status'] = r[2] === 'done' || r[2] === 'skipped' ? r[2] : 'planned';
+    const status = statusOf(r[2]);
     const allDay = r[7] === 1;
     yield {
       id: r[0], date: r[4], start: allDay ? r[4] : r[8], allDay, client: r[6], employee: r[3],
       json: r[1] + (overdue(status, r[3], r[4], r[5]) ? 'true}' : 'false}'),
     };
   }
+}
+
+/** A stored status as a touch shows it: done and skipped as they are, anything else (cancelled, read in a range) as planned. */
+function statusOf(stored: string): Touch['status'] {
+  return stored === 'done' || stored === 'skipped' ? stored : 'planned';
 }

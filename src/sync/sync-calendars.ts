@@ -113,14 +113,13 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // The embedded feeds are ours: written in bulk from the desired state, one transaction per
   // employee (a test may inject its own feed port instead, to put the feeds through the reconciler).
   const bulkFeeds = !options.ports?.ics;
+  // Every operation is counted; it is made (with its title) only when they are listed.
   const listed: SyncOperation[] = [];
   let changeCount = 0;
   const listing = options.listOperations !== false || options.dryRun === true;
-  const operations = {
-    push: (...ops: SyncOperation[]) => {
-      changeCount += ops.length;
-      if (listing) listed.push(...ops);
-    },
+  const note = (operation: () => SyncOperation) => {
+    changeCount++;
+    if (listing) listed.push(operation());
   };
   const kept = new Map<string, DesiredEvent>();
   let waiting = 0;
@@ -135,14 +134,13 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
         const event = desired.events.get(rowKey(w.entryId, w.employeeId, w.provider))!;
         return { employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) };
       }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
-      if (listing) for (const c of changes) operations.push({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') });
-      else changeCount += changes.length;
+      for (const c of changes) note(() => ({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') }));
       feedWrites += changes.length;
       continue;
     }
     if (options.dryRun) {
       const would = await wouldDo(db, desired.wants, desired.events, window, e.id);
-      operations.push(...would.operations);
+      for (const op of would.operations) note(() => op);
       waiting += would.waiting;
       continue;
     }
@@ -151,7 +149,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     for (const c of changes) {
       const op = nextStep(stateOf(c.row));
       changed.add(rowKey(c.row.entry_id, c.row.employee_id, c.row.provider));
-      if (op !== 'none') operations.push({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: listing ? title(c.row.entry_id, c.row.provider) : undefined });
+      if (op !== 'none') note(() => ({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: title(c.row.entry_id, c.row.provider) }));
     }
     // Only the events of rows with a call to make are kept for the reconciler.
     for (const row of await dirtySyncRows(db, e.id)) {
