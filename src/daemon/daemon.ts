@@ -122,8 +122,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #shared: (SharedWorkSettings & { readonly id: string }) | undefined;
   #heartbeats: NodeJS.Timeout | undefined;
   #dispatchLoop: Promise<void> | undefined;
-  /** The due work a dispatch pass left behind: until it changes, another pass would do nothing new. */
-  #afterDispatch: string | undefined;
+  /**
+   * The due work a dispatch pass left behind, and when: until it changes, another pass would
+   * usually do nothing new — but only for a claim's time, so work a pass could not move for a
+   * passing reason (a claim lost mid-calendar, a calendar another instance held for a moment)
+   * is never left waiting for the next sync.
+   */
+  #afterDispatch: { due: string; atMs: number } | undefined;
 
   constructor(options: DaemonOptions) {
     super();
@@ -421,7 +426,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * an instance that stopped or died, or whose retry came due) and works them
    * (dispatch-pass.ts), in a job process like any job; not while this daemon runs a job of its
    * own (its sync dispatches anyway), and not again while the due work is what its last pass
-   * left (rows only the next sync can move).
+   * left (rows only the next sync can move), for up to a claim's time.
    */
   async #dispatchEvery(everyMs: number): Promise<void> {
     const stopping = this.#stopping.signal;
@@ -442,9 +447,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #dispatchIfDue(): Promise<void> {
     if (this.#work || !this.#db || !this.#shared) return;
     const due = await this.#dueWork();
-    if (due === '' || due === this.#afterDispatch) return;
+    const last = this.#afterDispatch;
+    if (due === '' || (due === last?.due && performance.now() - last.atMs < this.#shared.claimTtlMs)) return;
     const summary = await this.#runWork('dispatch', { job: 'dispatch', signal: this.#stopping.signal });
-    this.#afterDispatch = await this.#dueWork();
+    this.#afterDispatch = { due: await this.#dueWork(), atMs: performance.now() };
     this.#log[/ 0 written, 0 settled/.test(summary) ? 'debug' : 'info']({ job: 'dispatch' }, summary);
   }
 

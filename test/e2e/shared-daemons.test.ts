@@ -81,12 +81,24 @@ async function started(d: RealDaemon): Promise<string> {
   return base!;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000, explain?: () => Promise<string>): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    if (performance.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}${explain ? `\n${await explain()}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Why the calendars are not settled: the rows still dirty, and what each daemon logged last (a failure says where it stuck). */
+function unsettled(db: DB, daemons: readonly RealDaemon[]): () => Promise<string> {
+  return async () => {
+    const rows = await db.selectFrom('calendar_sync')
+      .select(['employee_id', 'provider', 'entry_id', 'inflight_op', 'attempts', 'next_attempt_at', 'last_error', 'desired_hash', 'updated_at'])
+      .where('dirty', '=', 1).limit(20).execute();
+    const claims = await db.selectFrom('calendar_claims').selectAll().execute();
+    const logs = daemons.map((d) => `daemon ${d.child.pid}:\n${d.out.text().split('\n').slice(-40).join('\n')}`);
+    return [`dirty rows: ${JSON.stringify(rows, null, 1)}`, `claims: ${JSON.stringify(claims)}`, ...logs].join('\n');
+  };
 }
 
 async function reader(file: string): Promise<DB> {
@@ -160,7 +172,7 @@ describe('several daemons sharing one database', () => {
     daemons.push(start(shared), start(shared));
     await Promise.all(daemons.slice(1).map(started));
     const reading = await reader(db);
-    await until('the first sync written to the calendars', () => settled(reading));
+    await until('the first sync written to the calendars', () => settled(reading), 90_000, unsettled(reading, daemons));
 
     // Every daemon sees all three, alive: /readyz, /metrics and `touchbase status` list them.
     const pids = daemons.map((d) => d.child.pid).sort();
@@ -184,7 +196,7 @@ describe('several daemons sharing one database', () => {
       && OUTLOOK.every((u) => graph.events(u).filter((e) => !e.isAllDay).every((e) => e.subject?.includes(': call'))));
     // The first start's daily checks ran on one of them (after its first sync).
     await until('the daily checks run', async () => runs(daemons).some((r) => r.job === 'daily'));
-    await until('the calendars settled again', () => settled(reading));
+    await until('the calendars settled again', () => settled(reading), 90_000, unsettled(reading, daemons));
     await fake.idle();
     await graph.idle();
 
@@ -236,7 +248,7 @@ describe('several daemons sharing one database', () => {
     const others = [start(shared), start(shared)];
     const base = await started(others[0]!);
     await started(others[1]!);
-    await until('the calendars finished by the others', () => settled(reading));
+    await until('the calendars finished by the others', () => settled(reading), 90_000, unsettled(reading, others));
     await fake.idle();
     await graph.idle();
     // The killed one shows as dead; the two others as live.

@@ -5,8 +5,10 @@ import { deregisterInstance, listInstances } from '../../src/storage/daemon-inst
 import { writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany } from '../helpers/sync-company.ts';
-import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { daemonUnderTest, loopAsleep, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { eventually } from '../helpers/real-daemon.ts';
+import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
 
 const open: DB[] = [];
 afterEach(async () => {
@@ -71,5 +73,40 @@ describe('a daemon sharing the work (in-process)', () => {
     await d.daemon.stop();
     await look();
     expect(ids).toEqual([]);
+  });
+});
+
+describe('dispatch passes of a daemon sharing the work', () => {
+  let fake: GoogleCalendarFake | undefined;
+  afterEach(async () => {
+    await stopAll();
+    await fake?.stop();
+  });
+
+  it('work a pass could not move is tried again after a claim\'s time, not at every pass', async () => {
+    const started = await startGoogleFake();
+    fake = started.fake;
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('google') });
+    const clock = new ManualClock(NOW);
+    const claimTtlMs = 1_000;
+    const d = await daemonUnderTest({ configDir, clock, ports: { google: googleClient(started.url) }, shared: { ...sharing, claimTtlMs, dispatchEveryMs: 50 } });
+    // At the first start the sync, then the daily checks; after them the daemon is idle (its clock stands still).
+    const daily = nextFinished(d.daemon, 'daily');
+    await startedAndSynced(d.daemon);
+    await daily;
+    await loopAsleep(d.daemon);
+    const db = await openMigrated(d.dbFile);
+    open.push(db);
+    // A row whose content changed since its sync: a pass leaves it (only the next sync can write it).
+    const row = await db.selectFrom('calendar_sync').select(['entry_id', 'employee_id', 'provider']).limit(1).executeTakeFirstOrThrow();
+    await db.updateTable('calendar_sync').set({ dirty: 1, desired_hash: 'changed since its sync', next_attempt_at: null })
+      .where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider).execute();
+    const passes: number[] = [];
+    d.daemon.on('dispatch:finished', () => passes.push(performance.now()));
+    await eventually(() => passes.length >= 2, 'a second pass over the same work', 20_000).catch((e) => { throw new Error(`${e.message} (passes: ${passes.length})`); });
+    // Not one pass per 50 ms: the second waited for the claim's time after the first.
+    expect(passes[1]! - passes[0]!).toBeGreaterThanOrEqual(claimTtlMs - 50);
+    const left = await db.selectFrom('calendar_sync').select('dirty').where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).executeTakeFirstOrThrow();
+    expect(Number(left.dirty)).toBe(1);
   });
 });
