@@ -13,6 +13,7 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
+import { collectAfterPlan } from './sync/heap-growth.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
 export function horizonWindow(config: Config, now: DateTime): PlanWindow {
@@ -29,6 +30,7 @@ export async function planWithHistory(
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
+  collectAfterPlan(result.touches.length);
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };
 }
@@ -121,6 +123,7 @@ export async function planWindowReusing(
   }
   const history = await loadHistory(db);
   const result = planTouches(config, history, window, now);
+  collectAfterPlan(result.touches.length);
   if (!save) {
     await shown(result);
     return { warnings: result.warnings, saved: undefined, reused: false, hourOfNow: result.hourOfNow };
