@@ -13,7 +13,7 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
-import { collectAfterPlan } from './sync/heap-growth.ts';
+import { collectAfterPlan } from './heap-growth.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
 export function horizonWindow(config: Config, now: DateTime): PlanWindow {

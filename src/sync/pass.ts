@@ -10,7 +10,7 @@ import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope
 import { linksBaseUrl } from './event-links.ts';
 import { linkSecret } from '../http/action-links.ts';
 import { syncCalendars, type SyncOptions, type SyncReport } from './sync-calendars.ts';
-import { boundHeapGrowth } from './heap-growth.ts';
+import { boundHeapGrowth } from '../heap-growth.ts';
 
 const BASIS = 'sync.basis';
 

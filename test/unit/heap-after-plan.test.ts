@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectAfterPlan } from '../../src/sync/heap-growth.ts';
+import { collectAfterPlan } from '../../src/heap-growth.ts';
 
 /** An object only a WeakRef points to, made in an earlier job (a WeakRef's target lives to the end of the job that made it). */
 async function unreachable(): Promise<WeakRef<object>> {
