@@ -55,10 +55,6 @@ const CHUNK = 2000;
  * table and an iCalendar file, which group and size their rows, take them all first.
  */
 export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat, now: DateTime, io: CliIO, context: OutputContext): Promise<void> {
-  const emit = async (parts: string[]) => {
-    io.out(parts.join(''));
-    await io.drain?.();
-  };
   switch (format) {
     case 'json':
       return writeJson(touches, io);
@@ -70,7 +66,11 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
       })());
     }
     case 'ics':
-      for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!)) await emit([chunk]);
+      // Already in chunks of its own (a fixed number of events each): written as they come.
+      for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!)) {
+        io.out(chunk);
+        await io.drain?.();
+      }
       return;
     case 'table':
       return writeInChunks(io, tableOfTouches([...touches]));
