@@ -14,6 +14,7 @@ import * as m0009 from '../../db/migrations/0009_event_cause.ts';
 import * as m0010 from '../../db/migrations/0010_plan_snapshots.ts';
 import * as m0011 from '../../db/migrations/0011_shared_work.ts';
 import * as m0012 from '../../db/migrations/0012_workflow_touches_index.ts';
+import * as m0013 from '../../db/migrations/0013_touches_id_index.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_plan_snapshots': m0010,
   '0011_shared_work': m0011,
   '0012_workflow_touches_index': m0012,
+  '0013_touches_id_index': m0013,
 };
 
 export type DB = Kysely<Database>;
@@ -245,7 +247,7 @@ export async function migrate(db: DB, file = 'the database'): Promise<MigrationR
   const unknown = await unknownMigrations(db);
   if (unknown.length) throw newerVersion(file, unknown);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await withForeignKeysOff(db, () => migrator.migrateToLatest());
   if (error) {
     if (error instanceof DatabaseProblemError) throw error;
     const failed = results?.find((r) => r.status === 'Error');
@@ -260,8 +262,24 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 /** Migrates a database up to `name` and no further (an import of a file written at an older schema goes through it). */
 export async function migrateTo(db: DB, name: string): Promise<void> {
   if (!(name in MIGRATIONS)) throw new Error(`unknown migration ${name}`);
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name);
+  const { error } = await withForeignKeysOff(db, () => new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name));
   if (error) throw error;
+}
+
+/**
+ * SQLite: migrations run with foreign keys off, as a migration that makes a table again must
+ * (db/migrations/0013_touches_id_index.ts; the pragma does nothing inside the transaction a
+ * migration runs in, so it is set around them). Such a migration checks the keys itself before
+ * it commits.
+ */
+async function withForeignKeysOff<T>(db: DB, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) === 'postgres') return work();
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
 }
 
 export async function openMigrated(file: string): Promise<DB> {

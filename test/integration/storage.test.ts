@@ -139,4 +139,18 @@ describe('a first plan of many touches', () => {
     await bulk.destroy();
     await rowByRow.destroy();
   });
+
+  it('keeps ids unique while its indexes are built after the rows: a repeated id writes nothing', async () => {
+    const config = configOf(sections());
+    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), config, WINDOW, NOW, false)).result.touches;
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ ...base[i % base.length]!, id: touchKey(`bulk|${i}`).id }));
+    const db = await openMigrated(join(tempDir(), 'bulk.sqlite'));
+    await expect(savePlan(db, [...many, { ...many[7_000]!, title: 'again' }], WINDOW, NOW.toUTC().toISO()!)).rejects.toThrow(/UNIQUE/);
+    expect((await sql<{ n: number }>`select count(*) as n from touches`.execute(db)).rows[0]!.n).toBe(0);
+    // The indexes dropped for the rows are all there again.
+    const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows.map((r) => r.name);
+    expect(names).toContain('touches_id');
+    await expect(savePlan(db, many, WINDOW, NOW.toUTC().toISO()!)).resolves.toMatchObject({ inserted: 12_000 });
+    await db.destroy();
+  });
 });

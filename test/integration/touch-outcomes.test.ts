@@ -179,6 +179,34 @@ describe('history causes', () => {
     expect(lines).toEqual(first.result.touches.map(() => ({ type: 'cancelled', cause: 'plan', detail: 'no longer in the plan', to_date: null })));
   });
 
+  it('migration 0013 keeps every touch, its row id and its history; ids stay unique and history lines still need their touch', async () => {
+    const db = openDatabase(await tempDatabaseLocation({ file: join(tempDir(), 'old.sqlite'), empty: true }));
+    try {
+      const to = await new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } }).migrateTo('0012_workflow_touches_index');
+      expect(to.error).toBeUndefined();
+      await db.insertInto('touches').values(['t3', 't1', 't2'].map((id) => touchRow(id))).execute();
+      await db.insertInto('touch_events').values([{ touch_id: 't1', type: 'done', at: AT, cause: 'employee' }, { touch_id: 't2', type: 'skipped', at: AT, cause: 'employee' }]).execute();
+      const sqlite = testBackend() === 'sqlite';
+      const before = sqlite ? (await sql`select rowid, * from touches order by rowid`.execute(db)).rows : await db.selectFrom('touches').selectAll().orderBy('id').execute();
+      await migrate(db);
+      const after = sqlite ? (await sql`select rowid, * from touches order by rowid`.execute(db)).rows : await db.selectFrom('touches').selectAll().orderBy('id').execute();
+      expect(after).toEqual(before);
+      expect(await db.selectFrom('touch_events').select(['touch_id', 'type']).orderBy('seq').execute()).toEqual([{ touch_id: 't1', type: 'done' }, { touch_id: 't2', type: 'skipped' }]);
+      await expect(db.insertInto('touches').values(touchRow('t2')).execute()).rejects.toThrow(/unique|duplicate/i);
+      await expect(db.insertInto('touch_events').values({ touch_id: 'nobody', type: 'done', at: AT, cause: 'employee' }).execute()).rejects.toThrow(/foreign key/i);
+      if (sqlite) {
+        // The key is an index of its own now (one a first plan builds after its rows), not the table's.
+        const table = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'touches'`.execute(db)).rows[0]!.sql;
+        expect(table).not.toMatch(/primary key/i);
+        const indexes = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows.map((r) => r.name);
+        expect(indexes).toEqual(['touches_client_status', 'touches_date', 'touches_employee_date', 'touches_id', 'touches_workflow']);
+        expect((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]!.foreign_keys).toBe(1);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('migration 0009 gives earlier history lines their cause from the texts touchbase wrote', async () => {
     // An empty database (no migration yet) of this run's backend: 0009's update runs on both.
     const db = openDatabase(await tempDatabaseLocation({ file: join(tempDir(), 'old.sqlite'), empty: true }));
