@@ -2,12 +2,23 @@ import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 
 /**
+ * What a calendar event is made from (sync/calendar-entries.ts, sync/desired-events.ts): a sync
+ * reads every open touch of the horizon, 800,000 rows at 50,000 clients, and the columns it
+ * does not need (series, when it was made and updated, moved or resolved) were a fifth of them.
+ */
+export const SYNCED_COLUMNS = [
+  'id', 'source', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title',
+  'window_from', 'window_to', 'remind', 'status', 'resolved_date', 'resolved_by', 'note', 'overdue_from', 'body',
+] as const;
+export type SyncedTouch = Pick<TouchRow, typeof SYNCED_COLUMNS[number]>;
+
+/**
  * The touches whose events belong in calendars now: open and done touches dated in the
  * window, and those dated after it that their employee moved there (in the calendar, or
  * snoozed): they stay where they were put rather than vanish.
  */
-export async function syncedTouches(db: DB, window: { from: string; to: string }, employee?: string): Promise<TouchRow[]> {
-  let q = db.selectFrom('touches').selectAll().where('status', 'in', ['planned', 'done']).where('date', '>=', window.from)
+export async function syncedTouches(db: DB, window: { from: string; to: string }, employee?: string): Promise<SyncedTouch[]> {
+  let q = db.selectFrom('touches').select(SYNCED_COLUMNS).where('status', 'in', ['planned', 'done']).where('date', '>=', window.from)
     .where((eb) => eb.or([eb('date', '<=', window.to), eb('moved_by_user', '=', 1)]));
   if (employee) q = q.where('employee_id', '=', employee);
   return q.execute();

@@ -67,10 +67,18 @@ export async function savePlan(
     // for index pages updated at random): 110 MB less at the peak of a 10,000-client company's
     // first year, at the same speed. (The transaction puts the connection's own size back.)
     if (rebuild.length > 0) sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
-    for (const t of touches) {
-      if (!empty) keep.add(t.id);
+    if (empty) {
+      // A first plan: every touch is new, nothing to compare; its values bound one by one (no array
+      // per row), in INSERTED's order as plannedValues gives them.
+      for (const t of touches) {
+        insert.run(t.id, t.source, t.series, t.kind, t.client, t.employee, t.date, t.start, t.end, t.allDay ? 1 : 0, t.title,
+          listJson(t.contacts), listJson(t.remind), t.window.from, t.window.to, 'planned', nowIso, nowIso);
+      }
+      summary.inserted = touches.length;
+    } else for (const t of touches) {
+      keep.add(t.id);
       const values = plannedValues(t);
-      const signature = stored.get(t.id) ?? (empty ? undefined : find.get(t.id) as string | undefined);
+      const signature = stored.get(t.id) ?? find.get(t.id) as string | undefined;
       if (signature === undefined) {
         insert.run(t.id, t.source, t.series, t.kind, t.client, ...values, 'planned', nowIso, nowIso);
         summary.inserted++;

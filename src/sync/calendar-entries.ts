@@ -1,4 +1,4 @@
-import type { TouchRow } from '../storage/schema.ts';
+import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { touchKey } from '../domain/touch-id.ts';
 
 /**
@@ -14,13 +14,13 @@ export interface CalendarEntry {
   /** The local date the entry is on (the employee's zone). */
   readonly date: string;
   /** Its touches, in a stable order (a meeting or call: one). */
-  readonly touches: readonly TouchRow[];
+  readonly touches: readonly SyncedTouch[];
 }
 
 /** The entries of a set of touches (open and done ones; what each employee's calendar should show). */
-export function entriesOf(touches: Iterable<TouchRow>): CalendarEntry[] {
+export function entriesOf(touches: Iterable<SyncedTouch>): CalendarEntry[] {
   const out: CalendarEntry[] = [];
-  const days = new Map<string, TouchRow[]>();
+  const days = new Map<string, SyncedTouch[]>();
   for (const t of touches) {
     if (!t.all_day) {
       out.push({ id: t.id, employeeId: t.employee_id, date: t.date, touches: [t] });

@@ -3,7 +3,7 @@ import type { Config, Kind } from '../domain/types.ts';
 import type { CalendarEntry } from './calendar-entries.ts';
 import { isOverdue } from '../domain/overdue.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
-import type { TouchRow } from '../storage/schema.ts';
+import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
 
 /** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
@@ -70,7 +70,7 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
 export const GROUP_DESCRIPTION_BUDGET = 7_600;
 
 /** The event of a single touch (kept for callers that have one touch: a meeting, a workflow's alert). */
-export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks, today?: string): DesiredEvent {
+export function desiredEvent(touch: SyncedTouch, config: Config, links?: EventLinks, today?: string): DesiredEvent {
   return touchEvent(touch, touch.id, config, links, today);
 }
 
@@ -78,11 +78,11 @@ export function desiredEvent(touch: TouchRow, config: Config, links?: EventLinks
  * Overdue as everywhere else (workflows/overdue.ts): open `overdue.after` days past its day, or
  * moved forward as overdue. Without `today`, only the latter (what is recorded).
  */
-function overdue(config: Config, touch: TouchRow, today: string | undefined): boolean {
+function overdue(config: Config, touch: SyncedTouch, today: string | undefined): boolean {
   return today === undefined ? touch.status === 'planned' && touch.overdue_from !== null : isOverdue(config, touch, today);
 }
 
-function touchEvent(touch: TouchRow, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
+function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
   const { employees, clients } = indexOf(config);
   const tr = translator(config.settings.language);
   const { t } = tr;
@@ -115,7 +115,7 @@ function touchEvent(touch: TouchRow, entryId: string, config: Config, links: Eve
 }
 
 /** How a touch is marked: its links while it is open, what happened once it is done. */
-function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string, tr: Translator): string[] {
+function outcomeLines(touch: SyncedTouch, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string, tr: Translator): string[] {
   const { t } = tr;
   const short = touch.id.slice(0, 8);
   // The weekly digest is something to read, not a touch with a client to mark.
@@ -133,7 +133,7 @@ function outcomeLines(touch: TouchRow, employees: ReadonlyMap<string, Config['em
   return out;
 }
 
-function contactsOf(touch: TouchRow, client: Config['clients'][number] | undefined) {
+function contactsOf(touch: SyncedTouch, client: Config['clients'][number] | undefined) {
   const ids = parsedIds(touch.contact_ids);
   return ids.map((id) => client?.contacts.find((c) => c.id === id)).filter((c) => c !== undefined);
 }
