@@ -13,7 +13,7 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
-import { collectAfterPlan } from './heap-growth.ts';
+import { boundHeapGrowth, collectAfterPlan } from './heap-growth.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
 export function horizonWindow(config: Config, now: DateTime): PlanWindow {
@@ -122,6 +122,7 @@ export async function planWindowReusing(
     }
   }
   const history = await loadHistory(db);
+  boundHeapGrowth();
   const result = planTouches(config, history, window, now);
   collectAfterPlan(result.touches.length);
   if (!save) {

@@ -131,14 +131,26 @@ class PlanRun {
       if (d.durationMinutes === 0) this.#placeFresh(d);
       else fresh.push(d);
     }
+    // Each demand is let go once placed (a touch keeps nothing of it): a year of a 10,000-client
+    // company is 364,000 of them, which need not all live until the plan's end.
+    later.length = 0;
     for (const cursor of chains) this.#followChain(cursor, false);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
-    for (const d of fresh) this.#placeFresh(d);
-    // Chronological: local date, then start instant (all-day first), then a stable tie-break.
-    const keyed = this.#touches.map((t, i) => ({ t, day: epochDay(t.date), at: this.#startMs[i]!, seed: this.#seeds[i]! }));
-    keyed.sort((a, b) => a.day - b.day || a.at - b.at || a.seed - b.seed || (a.t.id < b.t.id ? -1 : 1));
-    return { touches: keyed.map((k) => k.t), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
+    for (let i = 0; i < fresh.length; i++) {
+      const d = fresh[i]!;
+      fresh[i] = undefined!;
+      this.#placeFresh(d);
+    }
+    // Chronological: local date, then start instant (all-day first), then a stable tie-break;
+    // sorted as positions with the keys in flat arrays, not an object per touch.
+    const touches = this.#touches;
+    const day = touches.map((t) => epochDay(t.date));
+    const at = this.#startMs;
+    const seed = this.#seeds;
+    const order = touches.map((_, i) => i);
+    order.sort((a, b) => day[a]! - day[b]! || at[a]! - at[b]! || seed[a]! - seed[b]! || (touches[a]!.id < touches[b]!.id ? -1 : 1));
+    return { touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
   }
 
   /**
