@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
-import { planTouches, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
+import { planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
 import { addDuration } from './planner/dates.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
@@ -13,6 +13,7 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
+import type { PlannerHistory } from './planner/history.ts';
 import { boundHeapGrowth, collectAfterPlan } from './heap-growth.ts';
 
 /** Today (in the company's zone) to today + settings.horizon: what goes into calendars. */
@@ -29,10 +30,21 @@ export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
-  const result = planTouches(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  collectAfterPlan(result.touches.length);
+  const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
   return { result, saved };
+}
+
+/**
+ * planTouches with the heap kept near what is live (heap-growth.ts): its growth bounded from the
+ * first plan of the process, and one full collection after a large plan, whose working state
+ * died with it. Every plan that plans goes through here (one read back from its snapshot does not).
+ */
+function planBounded(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime, options: PlanOptions = {}): PlanResult {
+  boundHeapGrowth();
+  const result = planTouches(config, history, window, now, options);
+  collectAfterPlan(result.touches.length);
+  return result;
 }
 
 /**
@@ -122,9 +134,7 @@ export async function planWindowReusing(
     }
   }
   const history = await loadHistory(db);
-  boundHeapGrowth();
-  const result = planTouches(config, history, window, now);
-  collectAfterPlan(result.touches.length);
+  const result = planBounded(config, history, window, now);
   if (!save) {
     await shown(result);
     return { warnings: result.warnings, saved: undefined, reused: false, hourOfNow: result.hourOfNow };
