@@ -69,12 +69,8 @@ export async function savePlan(
     // year than with 128 MB, at the same speed. (The transaction puts the connection's own size back.)
     if (rebuild.length > 0) sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
     if (empty) {
-      // A first plan: every touch is new, nothing to compare; its values bound one by one (no array
-      // per row), in INSERTED's order as plannedValues gives them.
-      for (const t of touches) {
-        insert.run(t.id, t.source, t.series, t.kind, t.client, t.employee, t.date, t.start, t.end, t.allDay ? 1 : 0, t.title,
-          listJson(t.contacts), listJson(t.remind), t.window.from, t.window.to, 'planned', nowIso, nowIso);
-      }
+      // A first plan: every touch is new, nothing to compare.
+      for (const t of touches) insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
       summary.inserted = touches.length;
     } else for (const t of touches) {
       keep.add(t.id);
@@ -134,7 +130,7 @@ const BULK_ROWS = 10_000;
  */
 const BULK_BUILD_CACHE_KIB = 8 * 1024;
 
-/** Drops the touches table's own indexes (not its key's) and returns the statements that make them again. */
+/** Drops the touches table's indexes (the id's unique one too, migration 0013) and returns the statements that make them again. */
 function dropIndexes(sqlite: SQLite.Database): string[] {
   const indexes = sqlite.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'touches' and sql is not null").raw().all() as [string, string][];
   for (const [name] of indexes) sqlite.exec(`drop index "${name.replace(/"/g, '""')}"`);
