@@ -17,6 +17,7 @@ import * as m0012 from '../../db/migrations/0012_workflow_touches_index.ts';
 import * as m0013 from '../../db/migrations/0013_touches_id_index.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
+import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
 import { dialectOf } from './dialect.ts';
 import { isPostgresLocation, redactLocation } from './location.ts';
@@ -54,10 +55,38 @@ const connections = new WeakMap<DB, { sqlite: SQLite.Database; file: string }>()
  * `work` may then go on with repository functions on `trx`, the same transaction. SQLite's errors come
  * out explained, as from any other query.
  */
-export async function inBulkTransaction<T>(db: DB, work: (sqlite: SQLite.Database, trx: DB) => T | Promise<T>): Promise<T> {
+export async function inBulkTransaction<T>(
+  db: DB, work: (sqlite: SQLite.Database, trx: DB) => T | Promise<T>, options: BulkOptions = {},
+): Promise<T> {
   const connection = connections.get(db);
   if (!connection) throw new Error('bulk writes need the database itself, not a transaction of it');
   const { sqlite, file } = connection;
+  const { loadsEmpty } = options;
+  // Decided before the transaction begins (the journal cannot change inside one), under kysely's lock.
+  const journal = loadsEmpty !== undefined && await db.connection().execute(async () => {
+    try {
+      return loadsEmpty(sqlite) && enterBulkLoadJournal(sqlite);
+    } catch (error) {
+      throw explainSqliteError(error, file);
+    }
+  });
+  try {
+    return await bulkTransaction(db, sqlite, file, work);
+  } finally {
+    if (journal) await db.connection().execute(async () => leaveBulkLoadJournal(sqlite));
+  }
+}
+
+export interface BulkOptions {
+  /**
+   * Whether the transaction loads a table from empty (asked on the connection before it
+   * begins): then it is written with the rollback journal if nothing else has the database
+   * open (bulk-load-journal.ts).
+   */
+  readonly loadsEmpty?: (sqlite: SQLite.Database) => boolean;
+}
+
+function bulkTransaction<T>(db: DB, sqlite: SQLite.Database, file: string, work: (sqlite: SQLite.Database, trx: DB) => T | Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     const cache = sqlite.pragma('cache_size', { simple: true }) as number;
     // A larger page cache while hundreds of thousands of rows and their index pages are written.

@@ -6,6 +6,7 @@ import { isOverdue } from '../domain/overdue.ts';
 import type { Pin, Resolution } from '../planner/history.ts';
 import { makeHistory, type PlannerHistory } from '../planner/history.ts';
 import { inBulkTransaction, withRawReads, type DB } from './database.ts';
+import { BULK_LOAD_ROWS, tableIsEmpty } from './bulk-load-journal.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
@@ -62,7 +63,7 @@ export async function savePlan(
     const keep = new Set<string>();
     // Into an empty table (a first plan), the indexes are built once after the rows, from sorted
     // keys, rather than kept up to date row by row on random ids; in the same transaction.
-    const rebuild = empty && touches.length >= BULK_ROWS ? dropIndexes(sqlite) : [];
+    const rebuild = empty && touches.length >= BULK_LOAD_ROWS ? dropIndexes(sqlite) : [];
     // Rows appended without indexes need no large page cache (the bulk transaction's 128 MB is
     // for index pages updated at random), nor do indexes built from sorted keys (SQLite's sorter
     // sizes its memory by the cache): 150 MB less at the peak of a 10,000-client company's first
@@ -118,12 +119,10 @@ export async function savePlan(
     // A save that wrote anything may have changed what another window's plan was made from.
     if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
     if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
-  });
+  }, { loadsEmpty: (sqlite) => touches.length >= BULK_LOAD_ROWS && tableIsEmpty(sqlite, 'touches') });
   return summary;
 }
 
-/** From how many rows a plan into an empty table builds the indexes after the rows. */
-const BULK_ROWS = 10_000;
 /**
  * The page cache while a first plan appends its rows and builds the indexes after them (KiB):
  * 8 MB writes and sorts as fast as 32 MB (364,000 and 800,000 rows) and held 30 MB less.

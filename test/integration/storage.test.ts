@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
-import { migrate, openMigrated } from '../../src/storage/database.ts';
+import { copyFileSync, existsSync, statSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import { inBulkTransaction, migrate, openMigrated, type DB } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
@@ -151,6 +153,68 @@ describe('a first plan of many touches', () => {
     const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows.map((r) => r.name);
     expect(names).toContain('touches_id');
     await expect(savePlan(db, many, WINDOW, NOW.toUTC().toISO()!)).resolves.toMatchObject({ inserted: 12_000 });
+    expect((await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]!.journal_mode).toBe('wal');
+    await db.destroy();
+  });
+
+  const manyTouches = async (n: number) => {
+    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), configOf(sections()), WINDOW, NOW, false)).result.touches;
+    return Array.from({ length: n }, (_, i) => ({ ...base[i % base.length]!, id: touchKey(`bulk|${i}`).id }));
+  };
+  const journalMode = async (db: DB) => (await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]!.journal_mode;
+  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
+  it('is written with the rollback journal when nothing else has the database open, and leaves it on the write-ahead log', async () => {
+    const file = join(tempDir(), 'alone.sqlite');
+    const db = await openMigrated(file);
+    await savePlan(db, await manyTouches(12_000), WINDOW, NOW.toUTC().toISO()!);
+    // Through the log, every page of the table would have gone into it first (and the file keeps its size).
+    expect(sizeOf(file)).toBeGreaterThan(2_000_000);
+    expect(sizeOf(`${file}-wal`)).toBeLessThan(200_000);
+    expect(existsSync(`${file}-journal`)).toBe(false);
+    expect(await journalMode(db)).toBe('wal');
+    expect((await sql<{ n: number }>`select count(*) as n from touches`.execute(db)).rows[0]!.n).toBe(12_000);
+    expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows[0]!.integrity_check).toBe('ok');
+    await db.destroy();
+  });
+
+  it('stays on the write-ahead log while another connection has the database open, and that one reads beside it', async () => {
+    const file = join(tempDir(), 'shared.sqlite');
+    const db = await openMigrated(file);
+    const reader = new SQLite(file, { readonly: true });
+    expect(reader.prepare('select count(*) from touches').pluck().get()).toBe(0);
+    await savePlan(db, await manyTouches(12_000), WINDOW, NOW.toUTC().toISO()!);
+    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(2_000_000);
+    expect(await journalMode(db)).toBe('wal');
+    expect(reader.prepare('select count(*) from touches').pluck().get()).toBe(12_000);
+    reader.close();
+    await db.destroy();
+  });
+
+  it('a crash in the middle of a bulk load leaves the database as it was before it', async () => {
+    const file = join(tempDir(), 'crash.sqlite');
+    const db = await openMigrated(file);
+    await savePlan(db, (await manyTouches(3)), WINDOW, NOW.toUTC().toISO()!);
+    await db.deleteFrom('touches').execute();
+    const crashed = join(tempDir(), 'crashed.sqlite');
+    const before = sizeOf(file);
+    await inBulkTransaction(db, (sqlite) => {
+      // A small cache, so that pages go to the file before the commit, as in a load of a large company.
+      sqlite.pragma('cache_size = 20');
+      const insert = sqlite.prepare('insert into ics_events (employee_id, event_key, sequence, status, payload, updated_at) values (?, ?, 0, ?, ?, ?)');
+      for (let i = 0; i < 20_000; i++) insert.run('am', `k${i}`, 'confirmed', 'x'.repeat(200), 'now');
+      // What a crash leaves on disk now: the file and whatever journal or log is beside it.
+      for (const suffix of ['', '-journal', '-wal']) if (existsSync(`${file}${suffix}`)) copyFileSync(`${file}${suffix}`, `${crashed}${suffix}`);
+    }, { loadsEmpty: () => true });
+    // The load went to the file itself before the commit, with its journal beside it.
+    expect(sizeOf(crashed)).toBeGreaterThan(before + 1_000_000);
+    expect(existsSync(`${crashed}-journal`)).toBe(true);
+    const reopened = await openMigrated(crashed);
+    expect((await sql<{ n: number }>`select count(*) as n from ics_events`.execute(reopened)).rows[0]!.n).toBe(0);
+    expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(reopened)).rows[0]!.integrity_check).toBe('ok');
+    expect(await journalMode(reopened)).toBe('wal');
+    await reopened.destroy();
+    expect((await sql<{ n: number }>`select count(*) as n from ics_events`.execute(db)).rows[0]!.n).toBe(20_000);
     await db.destroy();
   });
 });
