@@ -73,9 +73,8 @@ export async function savePlan(
       // A first plan: every touch is new, nothing to compare. Stored employee by employee (each
       // one's in the plan's order), as a sync reads them: a calendar's touches then lie on a few
       // pages of the table instead of one page each.
-      for (const i of byEmployee(touches)) {
-        const t = touches[i]!;
-        insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
+      for (const group of byEmployee(touches)) {
+        for (const t of group) insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
       }
       summary.inserted = touches.length;
     } else for (const t of touches) {
@@ -128,25 +127,15 @@ export async function savePlan(
   return summary;
 }
 
-/**
- * The touches' positions employee by employee (in the order of each one's first touch), each
- * employee's in the plan's order: a counting sort into a typed array, nothing per touch on the heap.
- */
-function byEmployee(touches: readonly Touch[]): Uint32Array {
-  const groupOf = new Map<string, number>();
-  const counts: number[] = [];
-  const group = new Uint32Array(touches.length);
-  touches.forEach((t, i) => {
-    let g = groupOf.get(t.employee);
-    if (g === undefined) groupOf.set(t.employee, (g = counts.push(0) - 1));
-    group[i] = g;
-    counts[g]!++;
-  });
-  const next = new Uint32Array(counts.length);
-  for (let g = 1; g < counts.length; g++) next[g] = next[g - 1]! + counts[g - 1]!;
-  const order = new Uint32Array(touches.length);
-  for (let i = 0; i < touches.length; i++) order[next[group[i]!]!++] = i;
-  return order;
+/** The touches grouped by employee, in the order of each one's first touch; each group in the plan's order. */
+function byEmployee(touches: readonly Touch[]): Iterable<Touch[]> {
+  const groups = new Map<string, Touch[]>();
+  for (const t of touches) {
+    let group = groups.get(t.employee);
+    if (group === undefined) groups.set(t.employee, (group = []));
+    group.push(t);
+  }
+  return groups.values();
 }
 
 /**
