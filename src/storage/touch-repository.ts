@@ -70,12 +70,8 @@ export async function savePlan(
     // year than with 128 MB, at the same speed. (The transaction puts the connection's own size back.)
     if (rebuild.length > 0) sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
     if (empty) {
-      // A first plan: every touch is new, nothing to compare. Stored employee by employee (each
-      // one's in the plan's order), as a sync reads them: a calendar's touches then lie on a few
-      // pages of the table instead of one page each.
-      for (const group of byEmployee(touches)) {
-        for (const t of group) insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
-      }
+      // A first plan: every touch is new, nothing to compare.
+      for (const t of touches) insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
       summary.inserted = touches.length;
     } else for (const t of touches) {
       keep.add(t.id);
@@ -125,17 +121,6 @@ export async function savePlan(
     if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
   }, { loadsEmpty: (sqlite) => touches.length >= BULK_LOAD_ROWS && tableIsEmpty(sqlite, 'touches') });
   return summary;
-}
-
-/** The touches grouped by employee, in the order of each one's first touch; each group in the plan's order. */
-function byEmployee(touches: readonly Touch[]): Iterable<Touch[]> {
-  const groups = new Map<string, Touch[]>();
-  for (const t of touches) {
-    let group = groups.get(t.employee);
-    if (group === undefined) groups.set(t.employee, (group = []));
-    group.push(t);
-  }
-  return groups.values();
 }
 
 /**
