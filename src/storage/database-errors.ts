@@ -37,6 +37,12 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
     return new DatabaseProblemError('full', file, `cannot write ${file}: the disk (or the quota) of ${folder} is full (${code}: ${detail}). `
       + `Nothing of this change was written. Free some space (df -h ${folder}) and run it again.`, code);
   }
+  if (code === 'SQLITE_READONLY_ROLLBACK') {
+    // A hot journal: a first plan's load (written with the rollback journal) ended by a crash.
+    return new DatabaseProblemError('read-only', file, `${file} holds a change that a crash left unfinished (the -journal file beside it), and only a `
+      + 'connection that may write can undo it. Run a command that writes (plan, once, sync, the daemon) once as the user that owns the database; '
+      + 'it rolls the change back, and reading works again.', code);
+  }
   if (openedReadOnly && code.startsWith('SQLITE_READONLY')) {
     return new DatabaseProblemError('read-only', file, `${file} was opened for reading only, but this needed to write to it (${detail}). `
       + 'Run the command that writes (sync, plan, the daemon) once as the user that owns the database.', code);

@@ -165,7 +165,8 @@ export function openReadOnly(file: string): DB {
     return wrap(sqlite, file, false, true);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
-    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || existsSync(`${file}-wal`)) throw explainSqliteError(error, file);
+    // A log or a hot journal left by a crash must be recovered by a writer: an image of the file alone would show a half-written change.
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || code === 'SQLITE_READONLY_ROLLBACK' || existsSync(`${file}-wal`)) throw explainSqliteError(error, file);
   }
   let image: Buffer;
   try {

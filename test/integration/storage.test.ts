@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { inBulkTransaction, migrate, openMigrated, type DB } from '../../src/storage/database.ts';
+import { inBulkTransaction, migrate, openForReading, openMigrated, openReadOnly, type DB } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
@@ -207,6 +207,13 @@ describe('a first plan of many touches', () => {
     // The load went to the file itself before the commit, with its journal beside it.
     expect(sizeOf(crashed)).toBeGreaterThan(before + 1_000_000);
     expect(existsSync(`${crashed}-journal`)).toBe(true);
+    // Read-only, the half-written file is never read: the journal asks for a writer, which says so...
+    expect(() => openReadOnly(crashed)).toThrow(/crash left unfinished/);
+    // ...and a reading command that may write lets one roll it back first.
+    const read = await openForReading(crashed);
+    expect((await sql<{ n: number }>`select count(*) as n from ics_events`.execute(read)).rows[0]!.n).toBe(0);
+    await read.destroy();
+    expect(existsSync(`${crashed}-journal`)).toBe(false);
     const reopened = await openMigrated(crashed);
     expect((await sql<{ n: number }>`select count(*) as n from ics_events`.execute(reopened)).rows[0]!.n).toBe(0);
     expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(reopened)).rows[0]!.integrity_check).toBe('ok');
