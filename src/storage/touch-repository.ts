@@ -59,7 +59,7 @@ export async function savePlan(
     const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
-    const empty = stored.size === 0 && sqlite.prepare('select 1 from touches limit 1').get() === undefined;
+    const empty = stored.size === 0 && tableIsEmpty(sqlite, 'touches');
     const keep = new Set<string>();
     // Into an empty table (a first plan), the indexes are built once after the rows, from sorted
     // keys, rather than kept up to date row by row on random ids; in the same transaction.
