@@ -113,6 +113,13 @@ describe('storage', () => {
 });
 
 describe('a first plan of many touches', () => {
+  const manyTouches = async (n: number) => {
+    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), configOf(sections()), WINDOW, NOW, false)).result.touches;
+    return Array.from({ length: n }, (_, i) => ({ ...base[i % base.length]!, id: touchKey(`bulk|${i}`).id }));
+  };
+  const journalMode = async (db: DB) => (await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]!.journal_mode;
+  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
   it('builds the indexes after the rows: the same rows, indexes and answers as a save into a table that had a touch', async () => {
     const config = configOf(sections());
     const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), config, WINDOW, NOW, false)).result.touches;
@@ -143,9 +150,7 @@ describe('a first plan of many touches', () => {
   });
 
   it('keeps ids unique while its indexes are built after the rows: a repeated id writes nothing', async () => {
-    const config = configOf(sections());
-    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), config, WINDOW, NOW, false)).result.touches;
-    const many = Array.from({ length: 12_000 }, (_, i) => ({ ...base[i % base.length]!, id: touchKey(`bulk|${i}`).id }));
+    const many = await manyTouches(12_000);
     const db = await openMigrated(join(tempDir(), 'bulk.sqlite'));
     await expect(savePlan(db, [...many, { ...many[7_000]!, title: 'again' }], WINDOW, NOW.toUTC().toISO()!)).rejects.toThrow(/UNIQUE/);
     expect((await sql<{ n: number }>`select count(*) as n from touches`.execute(db)).rows[0]!.n).toBe(0);
@@ -153,16 +158,9 @@ describe('a first plan of many touches', () => {
     const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows.map((r) => r.name);
     expect(names).toContain('touches_id');
     await expect(savePlan(db, many, WINDOW, NOW.toUTC().toISO()!)).resolves.toMatchObject({ inserted: 12_000 });
-    expect((await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]!.journal_mode).toBe('wal');
+    expect(await journalMode(db)).toBe('wal');
     await db.destroy();
   });
-
-  const manyTouches = async (n: number) => {
-    const base = (await planWithHistory(await openMigrated(join(tempDir(), 'seed.sqlite')), configOf(sections()), WINDOW, NOW, false)).result.touches;
-    return Array.from({ length: n }, (_, i) => ({ ...base[i % base.length]!, id: touchKey(`bulk|${i}`).id }));
-  };
-  const journalMode = async (db: DB) => (await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)).rows[0]!.journal_mode;
-  const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
   it('is written with the rollback journal when nothing else has the database open, and leaves it on the write-ahead log', async () => {
     const file = join(tempDir(), 'alone.sqlite');
