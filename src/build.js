@@ -59,6 +59,7 @@ export async function build() {
       touchbase: 'src/main.ts',
       'job-process': 'src/daemon/job-process-main.ts',
       'render-worker': 'src/dashboard/render-worker-main.ts',
+      'first-plan-load-worker': 'src/storage/first-plan-load-worker-main.ts',
     },
     outdir: out,
     bundle: true,

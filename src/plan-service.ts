@@ -141,7 +141,8 @@ export async function planWindowReusing(
   }
   const record: SnapshotRequest = {
     readAt: fingerprint,
-    make: (after, apart) => {
+    window: key,
+    make: (apart) => {
       const whole: Touch[] = [];
       for (const t of result.touches) {
         if (apart.has(t.id) || overdue(t.status, t.employee, t.date, history.pins.get(t.id)?.overdueFrom ?? null) !== t.overdue) whole.push(t);
@@ -153,13 +154,13 @@ export async function planWindowReusing(
         if (t.date > last) last = t.date;
       }
       return {
-        plan_window: key, basis: `${result.hourOfNow ? basis.hour : basis.day}|${after}`, touch_ids: result.touches.map((t) => t.id).join('\n'),
+        plan_window: key, basis: result.hourOfNow ? basis.hour : basis.day,
         apart: JSON.stringify(whole), warnings: JSON.stringify(result.warnings), first_date: first, last_date: last,
       };
     },
   };
-  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record);
-  await shown(result);
+  // Shown while a first plan is written by a thread of its own, else after the save.
+  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record, () => shown(result));
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }
 

@@ -69,7 +69,7 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
       // Already in chunks of its own (a fixed number of events each): written as they come.
       for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!)) {
         io.out(chunk);
-        await io.drain?.();
+        await drained(io);
       }
       return;
     case 'table':
@@ -86,21 +86,30 @@ export async function writeJson(touches: Iterable<Touch | TouchJson>, io: CliIO)
   })());
 }
 
-/** Writes the pieces CHUNK at a time, waiting for the output to drain after each. */
+/**
+ * Writes the pieces CHUNK at a time, waiting for the output to drain after each, and letting the
+ * event loop turn: a file takes every chunk at once, and a first plan's loader thread is handed
+ * its rows meanwhile (storage/first-plan-loader.ts).
+ */
 async function writeInChunks(io: CliIO, pieces: Iterable<string>): Promise<void> {
   let parts: string[] = [];
   for (const piece of pieces) {
     parts.push(piece);
     if (parts.length === CHUNK) {
       io.out(parts.join(''));
-      await io.drain?.();
+      await drained(io);
       parts = [];
     }
   }
   if (parts.length > 0) {
     io.out(parts.join(''));
-    await io.drain?.();
+    await drained(io);
   }
+}
+
+async function drained(io: CliIO): Promise<void> {
+  await io.drain?.();
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 const CSV_COLUMNS = [

@@ -15,6 +15,7 @@ import * as m0010 from '../../db/migrations/0010_plan_snapshots.ts';
 import * as m0011 from '../../db/migrations/0011_shared_work.ts';
 import * as m0012 from '../../db/migrations/0012_workflow_touches_index.ts';
 import * as m0013 from '../../db/migrations/0013_touches_id_index.ts';
+import * as m0014 from '../../db/migrations/0014_plan_snapshot_ids.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011_shared_work': m0011,
   '0012_workflow_touches_index': m0012,
   '0013_touches_id_index': m0013,
+  '0014_plan_snapshot_ids': m0014,
 };
 
 export type DB = Kysely<Database>;
@@ -108,12 +110,20 @@ function bulkTransaction<T>(db: DB, sqlite: SQLite.Database, file: string, work:
  * process uses the connection until `work` (which may wait, e.g. for output to drain) is done.
  */
 export async function withRawReads<T>(db: DB, work: (sqlite: SQLite.Database) => T | Promise<T>): Promise<T> {
+  return withOwnConnection(db, work);
+}
+
+/**
+ * Runs `work` on the database's own connection, given its file too, with kysely's lock held and
+ * SQLite's errors explained (withRawReads; a first plan's load hands the file to a thread of its own).
+ */
+export async function withOwnConnection<T>(db: DB, work: (sqlite: SQLite.Database, file: string) => T | Promise<T>): Promise<T> {
   const connection = connections.get(db);
   if (!connection) throw new Error('raw reads need the database itself, not a transaction of it');
   const { sqlite, file } = connection;
   return db.connection().execute(async () => {
     try {
-      return await work(sqlite);
+      return await work(sqlite, file);
     } catch (error) {
       throw explainSqliteError(error, file);
     }

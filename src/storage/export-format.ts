@@ -105,7 +105,8 @@ export const SKIPPED_TABLES = {
   dashboard_employees: 'the dashboard snapshot, recomputed after each sync',
   dashboard_rows: 'the dashboard snapshot, recomputed after each sync',
   dashboard_forecast: 'the dashboard snapshot, recomputed after each sync',
-  plan_snapshots: 'the last plan of each window as ordered touch ids, a cache of `plan`: the first plan after an import plans again',
+  plan_snapshots: 'the last plan of each window, a cache of `plan`: the first plan after an import plans again',
+  plan_snapshot_ids: 'the ordered touch ids of those plans, the same cache',
   // Transient state of the daemons running now (db/migrations/0011_shared_work.ts): an imported
   // database starts with no instance, no claim and full rate buckets, as after a restart.
   daemon_instances: 'the daemons running on this database now and their heartbeats: each registers itself when it starts',

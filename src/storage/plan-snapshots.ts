@@ -1,47 +1,27 @@
-import type SQLite from 'better-sqlite3';
 import type { Touch } from '../domain/types.ts';
 import type { OverdueRule } from '../planner/overdue-rule.ts';
 import { withRawReads, type DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { readStoredJson, readStoredTouches, type TouchJson } from './touch-rows.ts';
+import type SQLite from 'better-sqlite3';
+import { forgetWindowSnapshot, touchesFingerprint, type PlanSnapshotRow } from './plan-snapshot-rows.ts';
+
+export { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type PlanSnapshotRow, type SnapshotRequest } from './plan-snapshot-rows.ts';
+
+/** A window's snapshot's touch ids, in the plan's order. */
+function snapshotIds(sqlite: SQLite.Database, window: string): string[] {
+  const ids: string[] = [];
+  for (const part of sqlite.prepare('select ids from plan_snapshot_ids where plan_window = ? order by part').pluck().iterate(window) as Iterable<string>) {
+    if (part !== '') for (const id of part.split('\n')) ids.push(id);
+  }
+  return ids;
+}
 
 /**
  * The last plan of each window, kept so that `plan` run again with nothing changed reads its
  * touches back instead of planning the year again (db/migrations/0010_plan_snapshots.ts). The
  * plan service decides when a snapshot holds (plan-service.ts); this file stores and reads it.
  */
-
-export interface PlanSnapshotRow {
-  readonly plan_window: string;
-  readonly basis: string;
-  /** Touch ids in the plan's order, one a line. */
-  readonly touch_ids: string;
-  /** JSON: the touches of the plan that their stored rows do not reproduce, whole. */
-  readonly apart: string;
-  /** JSON: the plan's warnings. */
-  readonly warnings: string;
-  readonly first_date: string;
-  readonly last_date: string;
-}
-
-/** What savePlan needs to record a snapshot in the transaction that saves the plan. */
-export interface SnapshotRequest {
-  /** The touches' fingerprint when the plan's history was read: a write by anyone since, and no snapshot is kept. */
-  readonly readAt: string;
-  /** The row to keep, given the fingerprint after the save and the touches their rows do not reproduce. */
-  readonly make: (fingerprint: string, apart: ReadonlySet<string>) => PlanSnapshotRow;
-}
-
-/**
- * Where the touches are: their number, the newest row and the newest history line. Every writer
- * of touches adds a row or a history line, except a plan's save, which forgets the snapshots
- * itself when it writes anything (savePlan).
- */
-export function touchesFingerprint(sqlite: SQLite.Database): string {
-  const [count, last] = sqlite.prepare('select count(*), coalesce(max(rowid), 0) from touches').raw().get() as [number, number];
-  const seq = sqlite.prepare('select coalesce(max(seq), 0) from touch_events').pluck().get() as number;
-  return `${count}:${last}:${seq}`;
-}
 
 /**
  * Whether this database keeps plan snapshots: SQLite's (the fingerprint reads its rowids). On
@@ -56,21 +36,9 @@ export async function readTouchesFingerprint(db: DB): Promise<string> {
   return withRawReads(db, touchesFingerprint);
 }
 
-/** Keeps `row` as the snapshot of its window (in the caller's transaction). */
-export function writePlanSnapshot(sqlite: SQLite.Database, row: PlanSnapshotRow): void {
-  sqlite.prepare('delete from plan_snapshots where plan_window = ?').run(row.plan_window);
-  sqlite.prepare('insert into plan_snapshots (plan_window, basis, touch_ids, apart, warnings, first_date, last_date) values (?, ?, ?, ?, ?, ?, ?)')
-    .run(row.plan_window, row.basis, row.touch_ids, row.apart, row.warnings, row.first_date, row.last_date);
-}
-
-/** Forgets every window's snapshot: a save changed touches they were made from. */
-export function forgetPlanSnapshots(sqlite: SQLite.Database): void {
-  sqlite.prepare('delete from plan_snapshots').run();
-}
-
 /** Forgets the snapshot of one window. */
 export async function forgetPlanSnapshot(db: DB, window: string): Promise<void> {
-  await db.deleteFrom('plan_snapshots').where('plan_window', '=', window).execute();
+  await withRawReads(db, (sqlite) => sqlite.transaction(() => forgetWindowSnapshot(sqlite, window))());
 }
 
 /** A touch of a snapshot has no row (see showSnapshotTouches). */
@@ -97,11 +65,14 @@ export async function showSnapshotTouches(
 ): Promise<boolean> {
   return withRawReads(db, async (sqlite) => {
     sqlite.exec('begin');
-    const ids = snapshot.touch_ids === '' ? [] : snapshot.touch_ids.split('\n');
-    const planned = new Set(ids);
     let touches: Generator<Touch | TouchJson, void, undefined> | undefined;
     try {
       if (touchesFingerprint(sqlite) !== fingerprint) return false;
+      // The ids are those of this snapshot: another save may have kept one since it was read.
+      const basis = sqlite.prepare('select basis from plan_snapshots where plan_window = ?').pluck().get(snapshot.plan_window);
+      if (basis !== snapshot.basis) return false;
+      const ids = snapshotIds(sqlite, snapshot.plan_window);
+      const planned = new Set(ids);
       // By the date index: a plan is in date order, and rows added since the first save (a daemon's
       // pass, a moved touch) are wherever their day is — a scan in table order would reach them last.
       const rest = 'indexed by touches_date where date >= ? and date <= ? order by date';

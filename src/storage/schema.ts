@@ -13,7 +13,8 @@ export interface Database {
   daemon_info: { key: string; value: string };
   business_events: { name: string; client_id: string; ref: string; at: string; touch_ids: string; received_at: string };
   ics_feeds: { employee_id: string; fingerprint: string; rendered_at: string };
-  plan_snapshots: { plan_window: string; basis: string; touch_ids: string; apart: string; warnings: string; first_date: string; last_date: string };
+  plan_snapshots: { plan_window: string; basis: string; apart: string; warnings: string; first_date: string; last_date: string };
+  plan_snapshot_ids: { plan_window: string; part: number; ids: string };
   daemon_instances: DaemonInstanceRow;
   calendar_claims: CalendarClaimRow;
   rate_buckets: RateBucketRow;

@@ -9,9 +9,11 @@ import { inBulkTransaction, withRawReads, type DB } from './database.ts';
 import { BULK_LOAD_ROWS, tableIsEmpty } from './bulk-load-journal.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
+import { loadFirstPlanInThread } from './first-plan-loader.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, PLANNED_FIELDS, plannedValues, prepareTouchInsert } from './touch-rows-written.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
-import { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type SnapshotRequest } from './plan-snapshots.ts';
+import { forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 import { emptySummary, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, type HistoryScope, type SaveSummary } from './plan-save-rules.ts';
@@ -29,12 +31,23 @@ export type { SaveSummary } from './plan-save-rules.ts';
  * The hot path of a large company (hundreds of thousands of touches): the rows that may be
  * affected are read in one scan, compared in memory, and only what changed is written, by
  * statements prepared once, in one transaction.
+ *
+ * `alongside` is work done with the save (the output of the plan), which must not use the
+ * database: after the commit, or meanwhile when a thread of its own loads a first plan.
  */
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
   scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
-  record?: SnapshotRequest,
+  record?: SnapshotRequest, alongside?: () => Promise<void>,
 ): Promise<SaveSummary> {
+  if (alongside) {
+    // A first plan is loaded by a thread of its own while `alongside` runs here (first-plan-loader.ts).
+    const loaded = dialectOf(db) === 'sqlite' && !scope.onlyClients ? await loadFirstPlanInThread(db, touches, nowIso, record, alongside) : undefined;
+    if (loaded) return loaded;
+    const saved = await savePlan(db, touches, window, nowIso, scope, record);
+    await alongside();
+    return saved;
+  }
   if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
   const { onlyClients, clients, leavers } = scope;
   const summary = emptySummary();
@@ -56,14 +69,12 @@ export async function savePlan(
     const snapshot = record && touchesFingerprint(sqlite) === record.readAt ? record : undefined;
     // Touches of the plan their rows will not reproduce (a done one under an older title, a kind changed).
     const apart = new Set<string>();
-    const insert = sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
+    const insert = prepareTouchInsert(sqlite);
     const update = sqlite.prepare(`update touches set ${PLANNED_FIELDS.map((c) => `${c} = ?`).join(', ')}, status = 'planned', updated_at = ? where id = ?`);
     const log = sqlite.prepare('insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause) values (?, ?, ?, ?, ?, ?, ?, ?)');
     const empty = stored.size === 0 && tableIsEmpty(sqlite, 'touches');
     const keep = new Set<string>();
-    // Into an empty table (a first plan), the indexes are built once after the rows, from sorted
-    // keys, rather than kept up to date row by row on random ids; in the same transaction.
-    const rebuild = empty && touches.length >= BULK_LOAD_ROWS ? dropIndexes(sqlite) : [];
+    const rebuild = empty && touches.length >= BULK_LOAD_ROWS ? dropTouchIndexes(sqlite) : [];
     // Rows appended without indexes need no large page cache (the bulk transaction's 128 MB is
     // for index pages updated at random), nor do indexes built from sorted keys (SQLite's sorter
     // sizes its memory by the cache): 150 MB less at the peak of a 10,000-client company's first
@@ -71,7 +82,7 @@ export async function savePlan(
     if (rebuild.length > 0) sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
     if (empty) {
       // A first plan: every touch is new, nothing to compare.
-      for (const t of touches) insert.run(t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t), 'planned', nowIso, nowIso);
+      for (const t of touches) insert.run(...insertedValues(t), 'planned', nowIso, nowIso);
       summary.inserted = touches.length;
     } else for (const t of touches) {
       keep.add(t.id);
@@ -118,50 +129,15 @@ export async function savePlan(
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
     // A save that wrote anything may have changed what another window's plan was made from.
     if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
-    if (snapshot) writePlanSnapshot(sqlite, snapshot.make(touchesFingerprint(sqlite), apart));
+    if (snapshot) keepPlanSnapshot(sqlite, snapshot.make(apart), touches.map((t) => t.id));
   }, { loadsEmpty: (sqlite) => touches.length >= BULK_LOAD_ROWS && tableIsEmpty(sqlite, 'touches') });
   return summary;
 }
 
-/**
- * The page cache while a first plan appends its rows and builds the indexes after them (KiB):
- * 8 MB writes and sorts as fast as 32 MB (364,000 and 800,000 rows) and held 30 MB less.
- */
-const BULK_BUILD_CACHE_KIB = 8 * 1024;
-
-/** Drops the touches table's indexes (the id's unique one too, migration 0013) and returns the statements that make them again. */
-function dropIndexes(sqlite: SQLite.Database): string[] {
-  const indexes = sqlite.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'touches' and sql is not null").raw().all() as [string, string][];
-  for (const [name] of indexes) sqlite.exec(`drop index "${name.replace(/"/g, '""')}"`);
-  return indexes.map(([, make]) => make);
-}
-
-/** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
-const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
-const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
 /** Between the fields of a stored touch's signature (a character no field holds). */
 const SEP = '\u001f';
 /** A stored touch as one string: its status, planned fields, then source, series, kind and client. */
 const SIGNATURE = ['status', ...PLANNED_FIELDS.map((c) => `coalesce(${c}, '')`), 'source', 'series', 'kind', 'client_id'].join(' || char(31) || ');
-
-/** Each list's JSON, by the list: weak, so it holds nothing the plan no longer does and is never emptied. */
-const jsonOf = new WeakMap<readonly unknown[], string>();
-
-/** The planned fields of a touch as stored (lists as JSON, each distinct list serialised once). */
-function plannedValues(t: Touch): unknown[] {
-  return [t.employee, t.date, t.start, t.end, t.allDay ? 1 : 0, t.title, listJson(t.contacts), listJson(t.remind), t.window.from, t.window.to];
-}
-
-function listJson(list: readonly unknown[]): string {
-  let json = jsonOf.get(list);
-  if (json === undefined) {
-    json = JSON.stringify(list);
-    // Lists are shared by every touch of a unit: a few per client. (A Map emptied past 100,000
-    // lists made a 50,000-client company serialise most of them again for every touch.)
-    jsonOf.set(list, json);
-  }
-  return json;
-}
 
 /** The stored row of a planned touch (keeping what an earlier row of it knew: the employee's move, overdue, body). */
 export function touchToRow(t: Touch, prev: TouchRow | undefined, nowIso: string): TouchRow {

@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import { cli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
+import SQLite from 'better-sqlite3';
 
 const EXAMPLE = resolve('config');
 const NOW = '2027-01-11T08:00:00+03:00';
@@ -210,6 +211,30 @@ describe('touchbase CLI', () => {
       // kysely is bundled into dist/ (src/build.js): not its ~260 files loaded one by one.
       expect(modules.filter((m) => m.includes('/node_modules/kysely/')), command[0]).toEqual([]);
     }
+  });
+
+  it('a first plan past the bulk threshold, by the built command: written by its own thread, then read back the same, as planned unsaved', async () => {
+    const company = join(tempDir(), 'demo');
+    expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);
+    const db = join(tempDir(), 't.sqlite');
+    const args = ['plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW];
+    const run = () => spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args, '--db', db], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const first = run();
+    expect(first.status, first.stderr).toBe(0);
+    const touches = JSON.parse(first.stdout) as { id: string }[];
+    // Past BULK_LOAD_ROWS (storage/bulk-load-journal.ts): the load of a first plan in a thread of its own.
+    expect(touches.length).toBeGreaterThan(10_000);
+    const stored = new SQLite(db, { readonly: true });
+    expect(stored.prepare('select count(*) from touches').pluck().get()).toBe(touches.length);
+    const parts = stored.prepare('select ids from plan_snapshot_ids order by part').pluck().all() as string[];
+    expect(parts.join('\n')).toBe(touches.map((t) => t.id).join('\n'));
+    expect(stored.pragma('journal_mode', { simple: true })).toBe('wal');
+    stored.close();
+    const again = run();
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    const unsaved = await cli(...args, '--db', join(tempDir(), 'other.sqlite'), '--no-save');
+    expect(unsaved.out).toBe(first.stdout);
   });
 
   it('--help works for every command and unknown commands exit 2', async () => {

@@ -1,0 +1,114 @@
+// The thread that loads a first plan into an empty touches table, on a connection of its own,
+// while the thread that planned writes the plan out (first-plan-loader.ts says why and how).
+import { parentPort, workerData } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import { tableIsEmpty } from './bulk-load-journal.ts';
+import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type PlanSnapshotRow } from './plan-snapshot-rows.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, prepareTouchInsert } from './touch-rows-written.ts';
+
+export interface LoadStart {
+  readonly file: string;
+  readonly nowIso: string;
+  /** The plan's snapshot to keep: the touches' fingerprint when its history was read (kept only if it still is) and its window. */
+  readonly snapshot: { readonly readAt: string; readonly window: string } | undefined;
+}
+
+/**
+ * To the thread: rows, then the end with the snapshot to keep, or an abort. Rows come as their
+ * ids (a line each) and the rest of their values (insertedValues after the id) as indexes into
+ * `values`, INSERTED_VALUES - 1 a row (first-plan-loader.ts encodeRows).
+ */
+export type LoadMessage =
+  | { readonly type: 'rows'; readonly ids: string; readonly values: readonly unknown[]; readonly cells: Uint32Array }
+  | { readonly type: 'end'; readonly snapshot: PlanSnapshotRow | undefined }
+  | { readonly type: 'abort' };
+
+/** From the thread: the table was found empty or not (not: nothing done), each batch taken, the commit, or the failure (rolled back). */
+export type LoadAnswer =
+  | { readonly type: 'begun'; readonly empty: boolean }
+  | { readonly type: 'took' }
+  | { readonly type: 'done' }
+  | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined };
+
+const { file, nowIso, snapshot } = workerData as LoadStart;
+const port = parentPort!;
+const answer = (a: LoadAnswer) => port.postMessage(a);
+
+let sqlite: SQLite.Database | undefined;
+let insert: SQLite.Statement | undefined;
+let rebuild: string[] = [];
+/** Writes the snapshot's ids, in the plan's order, as the rows are taken (when it is to be kept). */
+let writeIds: ((ids: readonly string[]) => void) | undefined;
+
+/** Rolls back what is not committed and ends: the connection closed, the port too (the thread then ends). */
+function finish(): void {
+  try {
+    if (sqlite?.inTransaction) sqlite.exec('rollback');
+  } catch {
+    // Closing rolls back as well.
+  }
+  sqlite?.close();
+  sqlite = undefined;
+  port.close();
+}
+
+function fail(error: unknown): void {
+  const e = error as { message?: string; code?: string };
+  answer({ type: 'failed', message: e.message ?? String(error), code: e.code });
+  finish();
+}
+
+try {
+  sqlite = new SQLite(file, { fileMustExist: true });
+  // As every connection of the program (database.ts), and the rollback journal's safe setting against
+  // a power cut when the loader switched to it (bulk-load-journal.ts).
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(sqlite.pragma('journal_mode', { simple: true }) === 'wal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
+  sqlite.exec('begin immediate');
+  if (!tableIsEmpty(sqlite, 'touches')) {
+    answer({ type: 'begun', empty: false });
+    finish();
+  } else {
+    // A snapshot of this plan holds only if nobody wrote touches since its history was read.
+    if (snapshot && touchesFingerprint(sqlite) === snapshot.readAt) writeIds = snapshotIdsWriter(sqlite, snapshot.window);
+    // The plan writes touches: every snapshot of a window goes (this one's is written as it loads).
+    forgetPlanSnapshots(sqlite);
+    sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
+    rebuild = dropTouchIndexes(sqlite);
+    insert = prepareTouchInsert(sqlite);
+    answer({ type: 'begun', empty: true });
+  }
+} catch (error) {
+  fail(error);
+}
+
+port.on('message', (m: LoadMessage) => {
+  if (!sqlite || !insert) return;
+  try {
+    if (m.type === 'rows') {
+      const ids = m.ids.split('\n');
+      // One array for every row: the values are bound by the statement, not kept.
+      const row: unknown[] = [...ids.slice(0, 1), ...Array<unknown>(INSERTED_VALUES - 1), 'planned', nowIso, nowIso];
+      const { values, cells } = m;
+      let c = 0;
+      for (const id of ids) {
+        row[0] = id;
+        for (let k = 1; k < INSERTED_VALUES; k++) row[k] = values[cells[c++]!];
+        insert.run(row);
+      }
+      writeIds?.(ids);
+      answer({ type: 'took' });
+    } else if (m.type === 'end') {
+      for (const index of rebuild) sqlite.exec(index);
+      if (m.snapshot && writeIds) writePlanSnapshot(sqlite, m.snapshot);
+      sqlite.exec('commit');
+      answer({ type: 'done' });
+      finish();
+    } else {
+      finish();
+    }
+  } catch (error) {
+    fail(error);
+  }
+});

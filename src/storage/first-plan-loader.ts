@@ -1,0 +1,170 @@
+import { Worker } from 'node:worker_threads';
+import type { Touch } from '../domain/types.ts';
+import { BULK_LOAD_ROWS, enterBulkLoadJournal, leaveBulkLoadJournal, tableIsEmpty } from './bulk-load-journal.ts';
+import { withOwnConnection, type DB } from './database.ts';
+import type { SnapshotRequest } from './plan-snapshot-rows.ts';
+import { emptySummary, type SaveSummary } from './plan-save-rules.ts';
+import { eachInsertedValue, INSERTED_VALUES } from './touch-rows-written.ts';
+import type { LoadAnswer, LoadMessage, LoadStart } from './first-plan-load-worker-main.ts';
+
+/**
+ * A first plan (hundreds of thousands of touches into an empty table) is written by a thread of
+ * its own while this one writes the plan out: better-sqlite3 is synchronous, so the rows, the
+ * indexes built after them and the commit (4–5 s for a 10,000-client year) would otherwise come
+ * before the output on the same core, and the machine has another. The thread is handed the rows
+ * a few batches ahead of what it has taken (memory stays flat) and opens a connection of its own,
+ * in the same transaction rules as savePlan's: everything or nothing, the indexes dropped and
+ * made again, the plan's snapshot kept if no one wrote touches since its history was read. This
+ * connection switches to the rollback journal first if it is the database's only one
+ * (bulk-load-journal.ts), so the thread's connection opens in it; kysely's lock is held
+ * throughout, so nothing else of this process uses the database meanwhile.
+ *
+ * Returns undefined, having done nothing (nor called `alongside`), when the table is not empty
+ * or the database is not a file: savePlan then saves as usual. When both the load and
+ * `alongside` fail, the load's error is the one thrown; when only `alongside` fails, the plan is
+ * saved all the same (as when the output fails after savePlan) and its error is thrown.
+ */
+export async function loadFirstPlanInThread(
+  db: DB, touches: readonly Touch[], nowIso: string, record: SnapshotRequest | undefined, alongside: () => Promise<void>,
+): Promise<SaveSummary | undefined> {
+  if (touches.length < BULK_LOAD_ROWS) return undefined;
+  const outcome = await withOwnConnection(db, async (sqlite, file) => {
+    if (file === ':memory:' || sqlite.inTransaction || !tableIsEmpty(sqlite, 'touches')) return undefined;
+    const journal = enterBulkLoadJournal(sqlite);
+    try {
+      const thread = new LoaderThread({ file, nowIso, snapshot: record && { readAt: record.readAt, window: record.window } });
+      try {
+        const begun = expect(await thread.next(), 'begun');
+        if (!begun.empty) return undefined;
+        const showing = alongside().then(() => undefined, (error: unknown) => ({ error }));
+        const loading = feed(thread, touches, record).then(() => undefined, (error: unknown) => ({ error }));
+        const loaded = await loading;
+        const shown = await showing;
+        // The load's error is explained as the database's (withOwnConnection); the output's is not about it.
+        if (loaded) throw loaded.error;
+        return { summary: { ...emptySummary(), inserted: touches.length }, shown };
+      } finally {
+        await thread.end();
+      }
+    } finally {
+      if (journal) leaveBulkLoadJournal(sqlite);
+    }
+  });
+  if (outcome?.shown) throw outcome.shown.error;
+  return outcome?.summary;
+}
+
+/** Rows per message to the thread, and how many messages may wait for it: about 10 MB held for it at a time. */
+const BATCH = 4000;
+const AHEAD = 3;
+
+/** Hands the touches' rows to the thread as it takes them, then the snapshot with the end; resolves at the commit. */
+async function feed(thread: LoaderThread, touches: readonly Touch[], record: SnapshotRequest | undefined): Promise<void> {
+  let next = 0;
+  let waiting = 0;
+  while (next < touches.length || waiting > 0) {
+    while (waiting < AHEAD && next < touches.length) {
+      const end = Math.min(next + BATCH, touches.length);
+      thread.send(encodeRows(touches, next, end));
+      next = end;
+      waiting++;
+    }
+    expect(await thread.next(), 'took');
+    waiting--;
+  }
+  // A first plan's rows all reproduce their touches: none is kept apart in the snapshot.
+  thread.send({ type: 'end', snapshot: record?.make(new Set()) });
+  expect(await thread.next(), 'done');
+}
+
+/** The answer if it is of that type; the thread's failure (SQLite's error, its code kept) otherwise. */
+/**
+ * The rows of touches[from, to) as the thread takes them: the ids joined, every other value once
+ * in a dictionary and each row's values as indexes into it (handed over, not copied). Copied as
+ * arrays of values, each of the 5.5 million strings of a 10,000-client year was serialised here
+ * and made again there (0.7 s here, and a second of the thread's garbage collection); most of
+ * them repeat (a client's contacts, an employee, a day, a slot, a title).
+ */
+function encodeRows(touches: readonly Touch[], from: number, to: number): LoadMessage & { type: 'rows' } {
+  const index = new Map<unknown, number>();
+  const values: unknown[] = [];
+  const cells = new Uint32Array((to - from) * (INSERTED_VALUES - 1));
+  const ids: string[] = [];
+  let c = 0;
+  let first = true;
+  const value = (v: unknown) => {
+    if (first) {
+      ids.push(v as string);
+      first = false;
+      return;
+    }
+    let at = index.get(v);
+    if (at === undefined) {
+      at = values.length;
+      values.push(v);
+      index.set(v, at);
+    }
+    cells[c++] = at;
+  };
+  for (let i = from; i < to; i++) {
+    first = true;
+    eachInsertedValue(touches[i]!, value);
+  }
+  return { type: 'rows', ids: ids.join('\n'), values, cells };
+}
+
+function expect<K extends Exclude<LoadAnswer['type'], 'failed'>>(answer: LoadAnswer, type: K): Extract<LoadAnswer, { type: K }> {
+  if (answer.type === 'failed') throw Object.assign(new Error(answer.message), { code: answer.code });
+  if (answer.type !== type) throw new Error(`the first plan's loader answered ${answer.type} where ${type} was expected`);
+  return answer as Extract<LoadAnswer, { type: K }>;
+}
+
+/** The thread, its answers taken one at a time in order; an error or an end of the thread is a failure. */
+class LoaderThread {
+  readonly #thread: Worker;
+  readonly #answers: LoadAnswer[] = [];
+  #waiter: { resolve: (a: LoadAnswer) => void; reject: (e: Error) => void } | undefined;
+  #ended: Error | undefined;
+
+  constructor(start: LoadStart) {
+    // A small young generation: the thread's garbage is a batch's few thousand values at a time,
+    // and the plan's own peak leaves little room under the process's (README, Performance).
+    this.#thread = new Worker(new URL('./first-plan-load-worker.js', import.meta.url), { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.#thread.on('message', (a: LoadAnswer) => {
+      if (this.#waiter) {
+        this.#waiter.resolve(a);
+        this.#waiter = undefined;
+      } else this.#answers.push(a);
+    });
+    const stop = (e: Error) => {
+      this.#ended ??= e;
+      this.#waiter?.reject(e);
+      this.#waiter = undefined;
+    };
+    this.#thread.on('error', stop);
+    this.#thread.on('exit', (code) => stop(new Error(`the first plan's loader ended (exit code ${code}) before its answer`)));
+  }
+
+  send(m: LoadMessage): void {
+    this.#thread.postMessage(m, m.type === 'rows' ? [m.cells.buffer as ArrayBuffer] : []);
+  }
+
+  next(): Promise<LoadAnswer> {
+    const answer = this.#answers.shift();
+    if (answer) return Promise.resolve(answer);
+    if (this.#ended) return Promise.reject(this.#ended);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** Ends the thread: asked to roll back whatever it has not committed, then stopped (it has closed its connection by then). */
+  async end(): Promise<void> {
+    if (this.#ended) return;
+    const exited = new Promise<void>((resolve) => this.#thread.once('exit', () => resolve()));
+    this.send({ type: 'abort' });
+    const timer = setTimeout(() => void this.#thread.terminate(), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
