@@ -14,12 +14,12 @@ export interface LoadStart {
 }
 
 /**
- * To the thread: rows, then the end with the snapshot to keep, or an abort. Rows come as their
- * ids (a line each) and the rest of their values (insertedValues after the id) as indexes into
- * `values`, INSERTED_VALUES - 1 a row (first-plan-loader.ts encodeRows).
+ * To the thread: rows, then the end with the snapshot to keep, or an abort. Of each row's values
+ * (INSERTED_VALUES, in order), its own come one after the other in `own`, and the shared ones as
+ * indexes into `values` in `cells` (first-plan-loader.ts encodeRows).
  */
 export type LoadMessage =
-  | { readonly type: 'rows'; readonly ids: string; readonly values: readonly unknown[]; readonly cells: Uint32Array }
+  | { readonly type: 'rows'; readonly rows: number; readonly own: readonly unknown[]; readonly values: readonly unknown[]; readonly cells: Uint32Array }
   | { readonly type: 'end'; readonly snapshot: PlanSnapshotRow | undefined }
   | { readonly type: 'abort' };
 
@@ -32,6 +32,8 @@ export type LoadAnswer =
 
 const { file, nowIso, snapshot } = workerData as LoadStart;
 const port = parentPort!;
+/** Whether each of a row's values comes among its own or from the dictionary. */
+const OWN = INSERTED_VALUES.map((v) => v.own);
 const answer = (a: LoadAnswer) => port.postMessage(a);
 
 let sqlite: SQLite.Database | undefined;
@@ -87,14 +89,15 @@ port.on('message', (m: LoadMessage) => {
   if (!sqlite || !insert) return;
   try {
     if (m.type === 'rows') {
-      const ids = m.ids.split('\n');
+      const { own, values, cells } = m;
       // One array for every row: the values are bound by the statement, not kept.
-      const row: unknown[] = [...ids.slice(0, 1), ...Array<unknown>(INSERTED_VALUES - 1), 'planned', nowIso, nowIso];
-      const { values, cells } = m;
+      const row: unknown[] = [...INSERTED_VALUES.map(() => null), 'planned', nowIso, nowIso];
+      const ids: string[] = [];
+      let o = 0;
       let c = 0;
-      for (const id of ids) {
-        row[0] = id;
-        for (let k = 1; k < INSERTED_VALUES; k++) row[k] = values[cells[c++]!];
+      for (let r = 0; r < m.rows; r++) {
+        for (let k = 0; k < OWN.length; k++) row[k] = OWN[k] ? own[o++] : values[cells[c++]!];
+        ids.push(row[0] as string);
         insert.run(row);
       }
       writeIds?.(ids);

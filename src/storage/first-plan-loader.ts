@@ -4,7 +4,7 @@ import { BULK_LOAD_ROWS, enterBulkLoadJournal, leaveBulkLoadJournal, tableIsEmpt
 import { withOwnConnection, type DB } from './database.ts';
 import type { SnapshotRequest } from './plan-snapshot-rows.ts';
 import { emptySummary, type SaveSummary } from './plan-save-rules.ts';
-import { eachInsertedValue, INSERTED_VALUES } from './touch-rows-written.ts';
+import { INSERTED_VALUES } from './touch-rows-written.ts';
 import type { LoadAnswer, LoadMessage, LoadStart } from './first-plan-load-worker-main.ts';
 
 /**
@@ -77,42 +77,40 @@ async function feed(thread: LoaderThread, touches: readonly Touch[], record: Sna
   expect(await thread.next(), 'done');
 }
 
-/** The answer if it is of that type; the thread's failure (SQLite's error, its code kept) otherwise. */
 /**
- * The rows of touches[from, to) as the thread takes them: the ids joined, every other value once
- * in a dictionary and each row's values as indexes into it (handed over, not copied). Copied as
- * arrays of values, each of the 5.5 million strings of a 10,000-client year was serialised here
- * and made again there (0.7 s here, and a second of the thread's garbage collection); most of
- * them repeat (a client's contacts, an employee, a day, a slot, a title).
+ * The rows of touches[from, to) as the thread takes them: each touch's own values (its id, title,
+ * …: INSERTED_VALUES) in a list, row after row, and the values many touches share once in a
+ * dictionary, each row's as indexes into it (handed over, not copied). Copied as arrays of
+ * values, the 5.5 million strings of a 10,000-client year were serialised here and made again
+ * there (0.7 s here, and a second of the thread's garbage collection).
  */
 function encodeRows(touches: readonly Touch[], from: number, to: number): LoadMessage & { type: 'rows' } {
   const index = new Map<unknown, number>();
   const values: unknown[] = [];
-  const cells = new Uint32Array((to - from) * (INSERTED_VALUES - 1));
-  const ids: string[] = [];
+  const own: unknown[] = [];
+  const cells = new Uint32Array((to - from) * SHARED.length);
   let c = 0;
-  let first = true;
-  const value = (v: unknown) => {
-    if (first) {
-      ids.push(v as string);
-      first = false;
-      return;
-    }
-    let at = index.get(v);
-    if (at === undefined) {
-      at = values.length;
-      values.push(v);
-      index.set(v, at);
-    }
-    cells[c++] = at;
-  };
   for (let i = from; i < to; i++) {
-    first = true;
-    eachInsertedValue(touches[i]!, value);
+    const t = touches[i]!;
+    for (const of of OWN) own.push(of(t));
+    for (const of of SHARED) {
+      const v = of(t);
+      let at = index.get(v);
+      if (at === undefined) {
+        at = values.length;
+        values.push(v);
+        index.set(v, at);
+      }
+      cells[c++] = at;
+    }
   }
-  return { type: 'rows', ids: ids.join('\n'), values, cells };
+  return { type: 'rows', rows: to - from, own, values, cells };
 }
 
+const OWN = INSERTED_VALUES.filter((v) => v.own).map((v) => v.of);
+const SHARED = INSERTED_VALUES.filter((v) => !v.own).map((v) => v.of);
+
+/** The answer if it is of that type; the thread's failure (SQLite's error, its code kept) otherwise. */
 function expect<K extends Exclude<LoadAnswer['type'], 'failed'>>(answer: LoadAnswer, type: K): Extract<LoadAnswer, { type: K }> {
   if (answer.type === 'failed') throw Object.assign(new Error(answer.message), { code: answer.code });
   if (answer.type !== type) throw new Error(`the first plan's loader answered ${answer.type} where ${type} was expected`);

@@ -4,7 +4,7 @@ import type { Touch } from '../domain/types.ts';
 /**
  * How a plan's touches become rows of the touches table: the columns, the values, the statement
  * and the indexes of a first plan's load. Shared by savePlan (touch-repository.ts) and the thread
- * that loads a first plan (first-plan-load-thread.ts), which imports nothing else of the program.
+ * that loads a first plan (first-plan-load-worker-main.ts), which imports nothing else of the program.
  */
 
 /** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */
@@ -16,40 +16,44 @@ export function prepareTouchInsert(sqlite: SQLite.Database): SQLite.Statement {
   return sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
 }
 
-/** How many values insertedValues gives: the id first. */
-export const INSERTED_VALUES = 5 + PLANNED_FIELDS.length;
+/**
+ * The values of a new touch's row, in the insert's order (before status and the two instants),
+ * each with whether it is the touch's own (an id, a title: hardly two touches of a batch share
+ * it) or shared by many touches (an employee, a day, a slot): a first plan's thread is handed the
+ * shared ones once per batch (first-plan-loader.ts).
+ */
+export const INSERTED_VALUES: readonly { readonly of: (t: Touch) => unknown; readonly own: boolean }[] = [
+  { of: (t) => t.id, own: true },
+  { of: (t) => t.source, own: false },
+  { of: (t) => t.series, own: true },
+  { of: (t) => t.kind, own: false },
+  { of: (t) => t.client, own: true },
+  // PLANNED_FIELDS from here on.
+  { of: (t) => t.employee, own: false },
+  { of: (t) => t.date, own: false },
+  { of: (t) => t.start, own: false },
+  { of: (t) => t.end, own: false },
+  { of: (t) => (t.allDay ? 1 : 0), own: false },
+  { of: (t) => t.title, own: true },
+  { of: (t) => listJson(t.contacts), own: true },
+  { of: (t) => listJson(t.remind), own: false },
+  { of: (t) => t.window.from, own: false },
+  { of: (t) => t.window.to, own: false },
+];
+const PLANNED_VALUES = INSERTED_VALUES.slice(INSERTED_VALUES.length - PLANNED_FIELDS.length);
 
 /** A new touch's identity and planned fields, as prepareTouchInsert takes them before status and the instants. */
 export function insertedValues(t: Touch): unknown[] {
-  return [t.id, t.source, t.series, t.kind, t.client, ...plannedValues(t)];
+  return INSERTED_VALUES.map((v) => v.of(t));
 }
 
-/** insertedValues(t) one at a time, in order, without an array (a first plan's hundreds of thousands of rows). */
-export function eachInsertedValue(t: Touch, value: (v: unknown) => void): void {
-  value(t.id);
-  value(t.source);
-  value(t.series);
-  value(t.kind);
-  value(t.client);
-  value(t.employee);
-  value(t.date);
-  value(t.start);
-  value(t.end);
-  value(t.allDay ? 1 : 0);
-  value(t.title);
-  value(listJson(t.contacts));
-  value(listJson(t.remind));
-  value(t.window.from);
-  value(t.window.to);
+/** The planned fields of a touch as stored (lists as JSON, each distinct list serialised once). */
+export function plannedValues(t: Touch): unknown[] {
+  return PLANNED_VALUES.map((v) => v.of(t));
 }
 
 /** Each list's JSON, by the list: weak, so it holds nothing the plan no longer does and is never emptied. */
 const jsonOf = new WeakMap<readonly unknown[], string>();
-
-/** The planned fields of a touch as stored (lists as JSON, each distinct list serialised once). */
-export function plannedValues(t: Touch): unknown[] {
-  return [t.employee, t.date, t.start, t.end, t.allDay ? 1 : 0, t.title, listJson(t.contacts), listJson(t.remind), t.window.from, t.window.to];
-}
 
 function listJson(list: readonly unknown[]): string {
   let json = jsonOf.get(list);
