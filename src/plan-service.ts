@@ -154,7 +154,7 @@ export async function planWindowReusing(
         if (t.date > last) last = t.date;
       }
       return {
-        plan_window: key, basis: result.hourOfNow ? basis.hour : basis.day,
+        basis: result.hourOfNow ? basis.hour : basis.day,
         apart: JSON.stringify(whole), warnings: JSON.stringify(result.warnings), first_date: first, last_date: last,
       };
     },

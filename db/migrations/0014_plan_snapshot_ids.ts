@@ -7,12 +7,14 @@ import { sql, type Kysely } from 'kysely';
  * string, its UTF-8, SQLite's copy of the bound value, the record made of it): the peak of a first
  * plan's memory. Written a part at a time, as the plan's rows are (storage/first-plan-loader.ts),
  * they cost next to nothing. The snapshots kept so far are forgotten (a cache: the next plan plans
- * again). Portable: the PostgreSQL backend runs the same migration (it keeps no snapshots).
+ * again). Portable: the PostgreSQL backend runs the same migration (it keeps no snapshots). Each
+ * step may run again: SQLite's schema changes are not in a transaction of kysely's migrator, so a
+ * process stopped half-way runs the rest at its next start.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`delete from plan_snapshots`.execute(db);
-  await db.schema.alterTable('plan_snapshots').dropColumn('touch_ids').execute();
-  await db.schema.createTable('plan_snapshot_ids')
+  if (await hasIdsColumn(db)) await db.schema.alterTable('plan_snapshots').dropColumn('touch_ids').execute();
+  await db.schema.createTable('plan_snapshot_ids').ifNotExists()
     .addColumn('plan_window', 'text', (c) => c.notNull())
     // From 0, in the plan's order.
     .addColumn('part', 'integer', (c) => c.notNull())
@@ -23,7 +25,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('plan_snapshot_ids').execute();
+  await db.schema.dropTable('plan_snapshot_ids').ifExists().execute();
   await sql`delete from plan_snapshots`.execute(db);
-  await db.schema.alterTable('plan_snapshots').addColumn('touch_ids', 'text', (c) => c.notNull().defaultTo('')).execute();
+  if (!await hasIdsColumn(db)) await db.schema.alterTable('plan_snapshots').addColumn('touch_ids', 'text', (c) => c.notNull().defaultTo('')).execute();
+}
+
+async function hasIdsColumn(db: Kysely<unknown>): Promise<boolean> {
+  const table = (await db.introspection.getTables()).find((t) => t.name === 'plan_snapshots');
+  return table?.columns.some((c) => c.name === 'touch_ids') ?? false;
 }

@@ -8,10 +8,23 @@ export interface CliIO {
   drain?(): Promise<void>;
 }
 
+/** Whether standard output's reader went away (main.ts): then nothing more is written to it. */
+let outputClosed = false;
+
+/** Marks standard output as gone; returns false if it already was. */
+export function closeOutput(): boolean {
+  if (outputClosed) return false;
+  outputClosed = true;
+  return true;
+}
+
 export const processIO: CliIO = {
-  out: (text) => process.stdout.write(text),
+  out: (text) => {
+    if (!outputClosed) process.stdout.write(text);
+  },
   err: (text) => process.stderr.write(text),
   drain: async () => {
-    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+    // Drained, or gone (its error is main.ts's to handle).
+    if (!outputClosed && process.stdout.writableNeedDrain) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]).catch(() => undefined);
   },
 };

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { tableIsEmpty } from './bulk-load-journal.ts';
-import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type PlanSnapshotRow } from './plan-snapshot-rows.ts';
+import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type SnapshotContent } from './plan-snapshot-rows.ts';
 import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, prepareTouchInsert } from './touch-rows-written.ts';
 
 export interface LoadStart {
@@ -20,7 +20,7 @@ export interface LoadStart {
  */
 export type LoadMessage =
   | { readonly type: 'rows'; readonly rows: number; readonly own: readonly unknown[]; readonly values: readonly unknown[]; readonly cells: Uint32Array }
-  | { readonly type: 'end'; readonly snapshot: PlanSnapshotRow | undefined }
+  | { readonly type: 'end'; readonly snapshot: SnapshotContent | undefined }
   | { readonly type: 'abort' };
 
 /** From the thread: the table was found empty or not (not: nothing done), each batch taken, the commit, or the failure (rolled back). */
@@ -33,7 +33,7 @@ export type LoadAnswer =
 const { file, nowIso, snapshot } = workerData as LoadStart;
 const port = parentPort!;
 /** Whether each of a row's values comes among its own or from the dictionary. */
-const OWN = INSERTED_VALUES.map((v) => v.own);
+const IS_OWN = INSERTED_VALUES.map((v) => v.own);
 const answer = (a: LoadAnswer) => port.postMessage(a);
 
 let sqlite: SQLite.Database | undefined;
@@ -96,7 +96,7 @@ port.on('message', (m: LoadMessage) => {
       let o = 0;
       let c = 0;
       for (let r = 0; r < m.rows; r++) {
-        for (let k = 0; k < OWN.length; k++) row[k] = OWN[k] ? own[o++] : values[cells[c++]!];
+        for (let k = 0; k < IS_OWN.length; k++) row[k] = IS_OWN[k] ? own[o++] : values[cells[c++]!];
         ids.push(row[0] as string);
         insert.run(row);
       }
@@ -104,7 +104,7 @@ port.on('message', (m: LoadMessage) => {
       answer({ type: 'took' });
     } else if (m.type === 'end') {
       for (const index of rebuild) sqlite.exec(index);
-      if (m.snapshot && writeIds) writePlanSnapshot(sqlite, m.snapshot);
+      if (m.snapshot && snapshot && writeIds) writePlanSnapshot(sqlite, snapshot.window, m.snapshot);
       sqlite.exec('commit');
       answer({ type: 'done' });
       finish();

@@ -2,10 +2,11 @@ import { Worker } from 'node:worker_threads';
 import type { Touch } from '../domain/types.ts';
 import { BULK_LOAD_ROWS, enterBulkLoadJournal, leaveBulkLoadJournal, tableIsEmpty } from './bulk-load-journal.ts';
 import { withOwnConnection, type DB } from './database.ts';
-import type { SnapshotRequest } from './plan-snapshot-rows.ts';
+import { SNAPSHOT_IDS_PART, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { emptySummary, type SaveSummary } from './plan-save-rules.ts';
 import { INSERTED_VALUES } from './touch-rows-written.ts';
 import type { LoadAnswer, LoadMessage, LoadStart } from './first-plan-load-worker-main.ts';
+import { finishBeforeExit } from '../unfinished-writes.ts';
 
 /**
  * A first plan (hundreds of thousands of touches into an empty table) is written by a thread of
@@ -34,10 +35,20 @@ export async function loadFirstPlanInThread(
     try {
       const thread = new LoaderThread({ file, nowIso, snapshot: record && { readAt: record.readAt, window: record.window } });
       try {
-        const begun = expect(await thread.next(), 'begun');
+        let begun: Extract<LoadAnswer, { type: 'begun' }>;
+        try {
+          begun = expect(await thread.next(), 'begun');
+        } catch (error) {
+          // A thread that cannot start (an installation without its file, say) costs only time: saved here instead.
+          // SQLite's own errors (a full disk, a locked file) are the database's, here as there.
+          if (/^SQLITE_/.test(String((error as { code?: unknown }).code))) throw error;
+          process.emitWarning(`the thread that writes a first plan did not start (${(error as Error).message}): written before it is shown instead`);
+          return undefined;
+        }
         if (!begun.empty) return undefined;
+        // The rows first: the thread has its first batches before the output's first chunk is made.
+        const loading = finishBeforeExit(feed(thread, touches, record).then(() => undefined, (error: unknown) => ({ error })));
         const showing = alongside().then(() => undefined, (error: unknown) => ({ error }));
-        const loading = feed(thread, touches, record).then(() => undefined, (error: unknown) => ({ error }));
         const loaded = await loading;
         const shown = await showing;
         // The load's error is explained as the database's (withOwnConnection); the output's is not about it.
@@ -54,8 +65,12 @@ export async function loadFirstPlanInThread(
   return outcome?.summary;
 }
 
-/** Rows per message to the thread, and how many messages may wait for it: about 10 MB held for it at a time. */
-const BATCH = 4000;
+/**
+ * Rows per message to the thread, and how many messages may wait for it: a few megabytes held
+ * for it at a time. A batch's ids are a part of the snapshot's (SNAPSHOT_IDS_PART, the same
+ * size): the parts are then those of a save made in this thread.
+ */
+const BATCH = SNAPSHOT_IDS_PART;
 const AHEAD = 3;
 
 /** Hands the touches' rows to the thread as it takes them, then the snapshot with the end; resolves at the commit. */
@@ -108,6 +123,7 @@ function encodeRows(touches: readonly Touch[], from: number, to: number): LoadMe
 }
 
 const OWN = INSERTED_VALUES.filter((v) => v.own).map((v) => v.of);
+// (The thread takes them back in the same order: first-plan-load-worker-main.ts IS_OWN.)
 const SHARED = INSERTED_VALUES.filter((v) => !v.own).map((v) => v.of);
 
 /** The answer if it is of that type; the thread's failure (SQLite's error, its code kept) otherwise. */
@@ -123,6 +139,7 @@ class LoaderThread {
   readonly #answers: LoadAnswer[] = [];
   #waiter: { resolve: (a: LoadAnswer) => void; reject: (e: Error) => void } | undefined;
   #ended: Error | undefined;
+  readonly #exited: Promise<void>;
 
   constructor(start: LoadStart) {
     // A small young generation: the thread's garbage is a batch's few thousand values at a time,
@@ -140,10 +157,16 @@ class LoaderThread {
       this.#waiter = undefined;
     };
     this.#thread.on('error', stop);
-    this.#thread.on('exit', (code) => stop(new Error(`the first plan's loader ended (exit code ${code}) before its answer`)));
+    this.#exited = new Promise((resolve) => {
+      this.#thread.once('exit', (code) => {
+        stop(new Error(`the first plan's loader ended (exit code ${code}) before its answer`));
+        resolve();
+      });
+    });
   }
 
   send(m: LoadMessage): void {
+    // Posted to a thread that has ended, a message is dropped (its end is its answer).
     this.#thread.postMessage(m, m.type === 'rows' ? [m.cells.buffer as ArrayBuffer] : []);
   }
 
@@ -156,13 +179,14 @@ class LoaderThread {
     });
   }
 
-  /** Ends the thread: asked to roll back whatever it has not committed, then stopped (it has closed its connection by then). */
+  /**
+   * Ends the thread and waits for it: asked to roll back whatever it has not committed (it closes
+   * its connection, then ends), stopped if it does not within 10 s. Nothing more is asked of it.
+   */
   async end(): Promise<void> {
-    if (this.#ended) return;
-    const exited = new Promise<void>((resolve) => this.#thread.once('exit', () => resolve()));
     this.send({ type: 'abort' });
     const timer = setTimeout(() => void this.#thread.terminate(), 10_000);
-    await exited;
+    await this.#exited;
     clearTimeout(timer);
   }
 }

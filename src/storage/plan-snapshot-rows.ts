@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 /**
  * The rows of plan snapshots (plan-snapshots.ts), written in a save's transaction: statements on
  * a connection of its own, with nothing else imported, for the thread that loads a first plan
- * (first-plan-thread.ts) as well as for savePlan.
+ * (first-plan-load-worker-main.ts) as well as for savePlan.
  */
 
 export interface PlanSnapshotRow {
@@ -17,6 +17,9 @@ export interface PlanSnapshotRow {
   readonly last_date: string;
 }
 
+/** A snapshot's row but for its window (the request's). */
+export type SnapshotContent = Omit<PlanSnapshotRow, 'plan_window'>;
+
 /** What savePlan needs to record a snapshot in the transaction that saves the plan. */
 export interface SnapshotRequest {
   /** The touches' fingerprint when the plan's history was read: a write by anyone since, and no snapshot is kept. */
@@ -28,7 +31,7 @@ export interface SnapshotRequest {
    * ids in the plan's order (snapshotIdsWriter) and completes the basis with the fingerprint
    * after it (writePlanSnapshot).
    */
-  readonly make: (apart: ReadonlySet<string>) => PlanSnapshotRow;
+  readonly make: (apart: ReadonlySet<string>) => SnapshotContent;
 }
 
 /**
@@ -47,9 +50,9 @@ export function touchesFingerprint(sqlite: SQLite.Database): string {
  * (in the caller's transaction, after its writes): the window's ids are written before it, part
  * by part (snapshotIdsWriter), after forgetPlanSnapshot(s).
  */
-export function writePlanSnapshot(sqlite: SQLite.Database, row: PlanSnapshotRow): void {
+export function writePlanSnapshot(sqlite: SQLite.Database, window: string, row: SnapshotContent): void {
   sqlite.prepare('insert into plan_snapshots (plan_window, basis, apart, warnings, first_date, last_date) values (?, ?, ?, ?, ?, ?)')
-    .run(row.plan_window, `${row.basis}|${touchesFingerprint(sqlite)}`, row.apart, row.warnings, row.first_date, row.last_date);
+    .run(window, `${row.basis}|${touchesFingerprint(sqlite)}`, row.apart, row.warnings, row.first_date, row.last_date);
 }
 
 /** Touches per part of a snapshot's ids: a few hundred kilobytes a value. */
@@ -71,10 +74,10 @@ export function forgetPlanSnapshots(sqlite: SQLite.Database): void {
 }
 
 /** Keeps a window's snapshot, as snapshotIdsWriter and writePlanSnapshot do, in place of the one it had. */
-export function keepPlanSnapshot(sqlite: SQLite.Database, row: PlanSnapshotRow, ids: readonly string[]): void {
-  forgetWindowSnapshot(sqlite, row.plan_window);
-  snapshotIdsWriter(sqlite, row.plan_window)(ids);
-  writePlanSnapshot(sqlite, row);
+export function keepPlanSnapshot(sqlite: SQLite.Database, window: string, row: SnapshotContent, ids: readonly string[]): void {
+  forgetWindowSnapshot(sqlite, window);
+  snapshotIdsWriter(sqlite, window)(ids);
+  writePlanSnapshot(sqlite, window, row);
 }
 
 /** Forgets the snapshot of one window (before one is written again). */

@@ -1,12 +1,19 @@
+import type SQLite from 'better-sqlite3';
 import type { Touch } from '../domain/types.ts';
 import type { OverdueRule } from '../planner/overdue-rule.ts';
 import { withRawReads, type DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { readStoredJson, readStoredTouches, type TouchJson } from './touch-rows.ts';
-import type SQLite from 'better-sqlite3';
 import { forgetWindowSnapshot, touchesFingerprint, type PlanSnapshotRow } from './plan-snapshot-rows.ts';
 
-export { forgetPlanSnapshots, touchesFingerprint, writePlanSnapshot, type PlanSnapshotRow, type SnapshotRequest } from './plan-snapshot-rows.ts';
+export type { SnapshotRequest } from './plan-snapshot-rows.ts';
+
+/**
+ * The last plan of each window, kept so that `plan` run again with nothing changed reads its
+ * touches back instead of planning the year again (db/migrations/0010_plan_snapshots.ts, 0014).
+ * The plan service decides when a snapshot holds (plan-service.ts); this file reads it, and
+ * plan-snapshot-rows.ts writes it in a save's transaction.
+ */
 
 /** A window's snapshot's touch ids, in the plan's order. */
 function snapshotIds(sqlite: SQLite.Database, window: string): string[] {
@@ -16,12 +23,6 @@ function snapshotIds(sqlite: SQLite.Database, window: string): string[] {
   }
   return ids;
 }
-
-/**
- * The last plan of each window, kept so that `plan` run again with nothing changed reads its
- * touches back instead of planning the year again (db/migrations/0010_plan_snapshots.ts). The
- * plan service decides when a snapshot holds (plan-service.ts); this file stores and reads it.
- */
 
 /**
  * Whether this database keeps plan snapshots: SQLite's (the fingerprint reads its rowids). On

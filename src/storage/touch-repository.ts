@@ -89,7 +89,7 @@ export async function savePlan(
       const values = plannedValues(t);
       const signature = stored.get(t.id) ?? find.get(t.id) as string | undefined;
       if (signature === undefined) {
-        insert.run(t.id, t.source, t.series, t.kind, t.client, ...values, 'planned', nowIso, nowIso);
+        insert.run(...insertedValues(t), 'planned', nowIso, nowIso);
         summary.inserted++;
         continue;
       }
@@ -129,7 +129,7 @@ export async function savePlan(
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
     // A save that wrote anything may have changed what another window's plan was made from.
     if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
-    if (snapshot) keepPlanSnapshot(sqlite, snapshot.make(apart), touches.map((t) => t.id));
+    if (snapshot) keepPlanSnapshot(sqlite, snapshot.window, snapshot.make(apart), touches.map((t) => t.id));
   }, { loadsEmpty: (sqlite) => touches.length >= BULK_LOAD_ROWS && tableIsEmpty(sqlite, 'touches') });
   return summary;
 }

@@ -4,7 +4,7 @@ import type { Touch } from '../domain/types.ts';
 /**
  * How a plan's touches become rows of the touches table: the columns, the values, the statement
  * and the indexes of a first plan's load. Shared by savePlan (touch-repository.ts) and the thread
- * that loads a first plan (first-plan-load-worker-main.ts), which imports nothing else of the program.
+ * that loads a first plan (first-plan-load-worker-main.ts), which imports only what storage it needs.
  */
 
 /** The columns a plan sets on a touch, in order; compared with the stored row to find what changed. */

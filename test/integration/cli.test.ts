@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, cpSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import ICAL from 'ical.js';
 import { cli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/config-folder.ts';
@@ -213,28 +214,58 @@ describe('touchbase CLI', () => {
     }
   });
 
-  it('a first plan past the bulk threshold, by the built command: written by its own thread, then read back the same, as planned unsaved', async () => {
+  it('a first plan past the bulk threshold, by the built command: written by its own thread, saved even when the reader stops early, then read back as planned unsaved', async () => {
     const company = join(tempDir(), 'demo');
     expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);
     const db = join(tempDir(), 't.sqlite');
-    const args = ['plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW];
-    const run = () => spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args, '--db', db], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    const first = run();
-    expect(first.status, first.stderr).toBe(0);
-    const touches = JSON.parse(first.stdout) as { id: string }[];
+    const args = [resolve('src/touchbase.js'), 'plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW, '--db', db];
+    // `touchbase plan | head`: the reader goes away after the first chunk, while the thread is still writing.
+    const early = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    early.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    early.stdout.once('data', () => early.stdout.destroy());
+    const [code] = await once(early, 'exit') as [number];
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/did not start/);
+    const unsaved = await cli('plan', ...args.slice(2, -2), '--db', join(tempDir(), 'other.sqlite'), '--no-save');
+    const touches = JSON.parse(unsaved.out) as { id: string }[];
     // Past BULK_LOAD_ROWS (storage/bulk-load-journal.ts): the load of a first plan in a thread of its own.
     expect(touches.length).toBeGreaterThan(10_000);
     const stored = new SQLite(db, { readonly: true });
     expect(stored.prepare('select count(*) from touches').pluck().get()).toBe(touches.length);
     const parts = stored.prepare('select ids from plan_snapshot_ids order by part').pluck().all() as string[];
     expect(parts.join('\n')).toBe(touches.map((t) => t.id).join('\n'));
-    expect(stored.pragma('journal_mode', { simple: true })).toBe('wal');
     stored.close();
-    const again = run();
+    // Run again, the plan is read back from what the first run saved: the same as planned.
+    const again = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toBe(first.stdout);
-    const unsaved = await cli(...args, '--db', join(tempDir(), 'other.sqlite'), '--no-save');
-    expect(unsaved.out).toBe(first.stdout);
+    expect(again.stdout).toBe(unsaved.out);
+    const fresh = join(tempDir(), 'fresh.sqlite');
+    const whole = spawnSync(process.execPath, [...args.slice(0, -1), fresh], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(whole.status, whole.stderr).toBe(0);
+    expect(whole.stdout).toBe(unsaved.out);
+  });
+
+  it('a first plan is saved before it is shown, with a warning, when its thread cannot start (an installation without its file)', async () => {
+    const company = join(tempDir(), 'demo');
+    expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);
+    // A copy of the build inside the repository (its libraries resolve from node_modules) without the thread's file.
+    const build = resolve(`dist-without-loader-${process.pid}`);
+    cpSync(resolve('dist'), build, { recursive: true });
+    try {
+      rmSync(join(build, 'first-plan-load-worker.js'));
+      const db = join(tempDir(), 't.sqlite');
+      const r = spawnSync(process.execPath, [join(build, 'touchbase.js'), 'plan', '--config', company, '--db', db, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW], { encoding: 'utf8', maxBuffer: 1 << 30 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/the thread that writes a first plan did not start .*written before it is shown instead/);
+      const touches = JSON.parse(r.stdout) as unknown[];
+      expect(touches.length).toBeGreaterThan(10_000);
+      const stored = new SQLite(db, { readonly: true });
+      expect(stored.prepare('select count(*) from touches').pluck().get()).toBe(touches.length);
+      stored.close();
+    } finally {
+      rmSync(build, { recursive: true, force: true });
+    }
   });
 
   it('--help works for every command and unknown commands exit 2', async () => {

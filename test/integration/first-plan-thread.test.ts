@@ -42,7 +42,7 @@ async function snapshotOf(db: DB, touches: readonly Touch[]): Promise<SnapshotRe
   return {
     readAt: await readTouchesFingerprint(db),
     window: KEY,
-    make: () => ({ plan_window: KEY, basis: 'test', apart: '[]', warnings: '[]', first_date: touches[0]!.date, last_date: touches.at(-1)!.date }),
+    make: () => ({ basis: 'test', apart: '[]', warnings: '[]', first_date: touches[0]!.date, last_date: touches.at(-1)!.date }),
   };
 }
 

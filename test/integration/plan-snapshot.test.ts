@@ -8,7 +8,7 @@ import { planWindowReusing, planWithHistory } from '../../src/plan-service.ts';
 import { jsonLine } from '../../src/cli/format-touches.ts';
 import { markDone, workflowTouchRows } from '../../src/storage/touch-repository.ts';
 import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
-import type { DB } from '../../src/storage/database.ts';
+import { MIGRATIONS, type DB } from '../../src/storage/database.ts';
 import type { PlanWindow } from '../../src/planner/plan.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
@@ -190,6 +190,26 @@ describe('plan with nothing changed reads its last plan back', () => {
     expect(await showSnapshotTouches(db, snapshot, fingerprint, overdue, show)).toBe(true);
     const parts = await db.selectFrom('plan_snapshot_ids').select('ids').where('plan_window', '=', snapshot.plan_window).orderBy('part').execute();
     expect(shown).toBe(parts.flatMap((p) => p.ids.split('\n')).length);
+  });
+
+  it('keeps a snapshot\'s ids in parts (migration 0014): an older database\'s snapshot is forgotten, and the migration may run again', async () => {
+    const db = await tempDatabase();
+    const config = company();
+    await reuse(db, config, YEAR, NOW, true);
+    const migration = MIGRATIONS['0014_plan_snapshot_ids']!;
+    // Back to the shape before it, with a snapshot kept as one value.
+    await migration.down!(db as never);
+    await sql`insert into plan_snapshots (plan_window, basis, touch_ids, apart, warnings, first_date, last_date) values ('old', 'b', 'x', '[]', '[]', '2027-01-01', '2027-01-02')`.execute(db);
+    await migration.up(db as never);
+    await migration.up(db as never);
+    expect((await sql<{ n: number }>`select count(*) as n from plan_snapshots`.execute(db)).rows[0]!.n).toBe(0);
+    const columns = (await sql<{ name: string }>`select name from pragma_table_info('plan_snapshots')`.execute(db)).rows.map((r) => r.name);
+    expect(columns).not.toContain('touch_ids');
+    // The next plan plans and keeps its snapshot again, and the one after reads it back.
+    expect((await reuse(db, config, YEAR, NOW, true)).reused).toBe(false);
+    const back = await reuse(db, config, YEAR, NOW, true);
+    expect(back.reused).toBe(true);
+    expect(printed(back.result.touches)).toEqual(printed((await planAgain(db, config)).touches));
   });
 
   it('read back as JSON text, each touch is what jsonLine writes of it: escapes, Cyrillic, done, overdue', async () => {
