@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { tableIsEmpty } from './bulk-load-journal.ts';
 import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type SnapshotContent } from './plan-snapshot-rows.ts';
-import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, prepareTouchInsert } from './touch-rows-written.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, ROWS_A_STATEMENT, touchLoader } from './touch-rows-written.ts';
 
 export interface LoadStart {
   readonly file: string;
@@ -37,7 +37,7 @@ const IS_OWN = INSERTED_VALUES.map((v) => v.own);
 const answer = (a: LoadAnswer) => port.postMessage(a);
 
 let sqlite: SQLite.Database | undefined;
-let insert: SQLite.Statement | undefined;
+let load: ReturnType<typeof touchLoader> | undefined;
 let rebuild: string[] = [];
 /** Writes the snapshot's ids, in the plan's order, as the rows are taken (when it is to be kept). */
 let writeIds: ((ids: readonly string[]) => void) | undefined;
@@ -62,9 +62,12 @@ function fail(error: unknown): void {
 
 try {
   sqlite = new SQLite(file, { fileMustExist: true });
-  // As every connection of the program (database.ts), and the rollback journal's safe setting against
-  // a power cut when the loader switched to it (bulk-load-journal.ts).
-  sqlite.pragma('foreign_keys = ON');
+  // Foreign keys off: this connection writes only touches (the history's parent) and the plan's
+  // snapshot, never a row that refers to another, and with them on SQLite checks the history's key
+  // to the touches, whose index is dropped during the load (touch-rows-written.ts ROWS_A_STATEMENT).
+  // The busy timeout as every connection of the program (database.ts), and the rollback journal's
+  // safe setting against a power cut when the loader switched to it (bulk-load-journal.ts).
+  sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(sqlite.pragma('journal_mode', { simple: true }) === 'wal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.exec('begin immediate');
@@ -78,7 +81,7 @@ try {
     forgetPlanSnapshots(sqlite);
     sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
     rebuild = dropTouchIndexes(sqlite);
-    insert = prepareTouchInsert(sqlite);
+    load = touchLoader(sqlite, nowIso, ROWS_A_STATEMENT);
     answer({ type: 'begun', empty: true });
   }
 } catch (error) {
@@ -86,23 +89,24 @@ try {
 }
 
 port.on('message', (m: LoadMessage) => {
-  if (!sqlite || !insert) return;
+  if (!sqlite || !load) return;
   try {
     if (m.type === 'rows') {
       const { own, values, cells } = m;
-      // One array for every row: the values are bound by the statement, not kept.
-      const row: unknown[] = [...INSERTED_VALUES.map(() => null), 'planned', nowIso, nowIso];
+      // One array for every row (the loader copies it).
+      const row: unknown[] = INSERTED_VALUES.map(() => null);
       const ids: string[] = [];
       let o = 0;
       let c = 0;
       for (let r = 0; r < m.rows; r++) {
         for (let k = 0; k < IS_OWN.length; k++) row[k] = IS_OWN[k] ? own[o++] : values[cells[c++]!];
         ids.push(row[0] as string);
-        insert.run(row);
+        load.add(row);
       }
       writeIds?.(ids);
       answer({ type: 'took' });
     } else if (m.type === 'end') {
+      load.finish();
       for (const index of rebuild) sqlite.exec(index);
       if (m.snapshot && snapshot && writeIds) writePlanSnapshot(sqlite, snapshot.window, m.snapshot);
       sqlite.exec('commit');

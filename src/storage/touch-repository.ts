@@ -10,7 +10,7 @@ import { BULK_LOAD_ROWS, tableIsEmpty } from './bulk-load-journal.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
 import { loadFirstPlanInThread } from './first-plan-loader.ts';
-import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, PLANNED_FIELDS, plannedValues, prepareTouchInsert } from './touch-rows-written.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, PLANNED_FIELDS, plannedValues, prepareTouchInsert, touchLoader } from './touch-rows-written.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
@@ -82,7 +82,9 @@ export async function savePlan(
     if (rebuild.length > 0) sqlite.pragma(`cache_size = -${BULK_BUILD_CACHE_KIB}`);
     if (empty) {
       // A first plan: every touch is new, nothing to compare.
-      for (const t of touches) insert.run(...insertedValues(t), 'planned', nowIso, nowIso);
+      const load = touchLoader(sqlite, nowIso);
+      for (const t of touches) load.add(insertedValues(t));
+      load.finish();
       summary.inserted = touches.length;
     } else for (const t of touches) {
       keep.add(t.id);

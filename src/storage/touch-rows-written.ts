@@ -11,9 +11,48 @@ import type { Touch } from '../domain/types.ts';
 export const PLANNED_FIELDS = ['employee_id', 'date', 'start_at', 'end_at', 'all_day', 'title', 'contact_ids', 'remind', 'window_from', 'window_to'] as const;
 const INSERTED = ['id', 'source', 'series', 'kind', 'client_id', ...PLANNED_FIELDS, 'status', 'created_at', 'updated_at'] as const;
 
-/** The insert of a new touch: its identity, plannedValues, then status and the two instants (insertedValues gives the first two parts). */
-export function prepareTouchInsert(sqlite: SQLite.Database): SQLite.Statement {
-  return sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values (${INSERTED.map(() => '?').join(', ')})`);
+/** The insert of new touches (`rows` a statement): each its identity, plannedValues, then status and the two instants (insertedValues gives the first two parts). */
+export function prepareTouchInsert(sqlite: SQLite.Database, rows = 1): SQLite.Statement {
+  const values = `(${INSERTED.map(() => '?').join(', ')})`;
+  return sqlite.prepare(`insert into touches (${INSERTED.join(', ')}) values ${Array<string>(rows).fill(values).join(', ')}`);
+}
+
+/**
+ * Rows a statement in a load of new touches: a fifth less time a row than one statement each
+ * (364,000 rows 2.9 → 2.3 s). Only on a connection with foreign keys off: SQLite then checks the
+ * history's key to the touches (touch_events → touches.id), whose index a first plan drops until
+ * its rows are in ("foreign key mismatch").
+ */
+export const ROWS_A_STATEMENT = 16;
+
+/**
+ * Inserts new planned touches, made at `nowIso`, `together` to a statement (ROWS_A_STATEMENT, or
+ * one): `add` takes a row's insertedValues (copied: the array may be reused), `finish` writes
+ * what is left.
+ */
+export function touchLoader(sqlite: SQLite.Database, nowIso: string, together = 1): { add(values: readonly unknown[]): void; finish(): void } {
+  const many = prepareTouchInsert(sqlite, together);
+  const one = prepareTouchInsert(sqlite);
+  const width = INSERTED.length;
+  const pending: unknown[] = new Array(width * together);
+  let rows = 0;
+  return {
+    add(values) {
+      let at = rows * width;
+      for (const v of values) pending[at++] = v;
+      pending[at++] = 'planned';
+      pending[at++] = nowIso;
+      pending[at] = nowIso;
+      if (++rows === together) {
+        many.run(pending);
+        rows = 0;
+      }
+    },
+    finish() {
+      for (let r = 0; r < rows; r++) one.run(pending.slice(r * width, (r + 1) * width));
+      rows = 0;
+    },
+  };
 }
 
 /**
