@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import ICAL from 'ical.js';
@@ -318,6 +318,33 @@ describe('feed files', () => {
     expect(readFileSync(file('am'), 'utf8')).toContain('X-MARK');
     expect(readFileSync(file('am2'), 'utf8')).not.toContain('X-MARK');
     expect(readFileSync(file('am2'), 'utf8')).toContain('Changed title');
+    await db.destroy();
+  });
+
+  it('a feed that cannot be written fails the sync, keeps its last file and is written at the next sync', async () => {
+    // Feeds are written while the next is rendered (sync-calendars.ts FeedFiles): a failed write
+    // still fails the sync, and its feed is not recorded as written.
+    const { db, feedDir, run } = await setup();
+    const both = (opts: { title?: string } = {}) => configOf({ ...sections(opts), clients: [
+      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
+      client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
+    ] });
+    const first = await run(both());
+    const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
+    const old = readFileSync(file('am'), 'utf8');
+    // Where am's new feed would be written first, a folder: the write fails (EISDIR).
+    mkdirSync(`${file('am')}.tmp`);
+    const retitled = both({ title: 'Call {contacts} at {client.name}' });
+    await expect(run(retitled)).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(readFileSync(file('am'), 'utf8')).toBe(old);
+    rmdirSync(`${file('am')}.tmp`);
+    await syncCalendars(db, retitled, clock, { feedDir });
+    for (const id of ['am', 'am2']) {
+      const { events } = feedEvents(file(id));
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.filter((e) => /^Call /.test(String(e.getFirstPropertyValue('summary')))).length).toBeGreaterThan(0);
+    }
+    expect(existsSync(`${file('am')}.tmp`)).toBe(false);
     await db.destroy();
   });
 });
