@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { tableIsEmpty } from './bulk-load-journal.ts';
 import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type SnapshotContent } from './plan-snapshot-rows.ts';
-import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, rebuildTouchIndexes, INSERTED_VALUES, ROWS_A_STATEMENT, touchLoader } from './touch-rows-written.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, ROWS_A_STATEMENT, touchLoader } from './touch-rows-written.ts';
 
 export interface LoadStart {
   readonly file: string;
@@ -107,7 +107,7 @@ port.on('message', (m: LoadMessage) => {
       answer({ type: 'took' });
     } else if (m.type === 'end') {
       load.finish();
-      rebuildTouchIndexes(sqlite, rebuild);
+      for (const index of rebuild) sqlite.exec(index);
       if (m.snapshot && snapshot && writeIds) writePlanSnapshot(sqlite, snapshot.window, m.snapshot);
       sqlite.exec('commit');
       answer({ type: 'done' });

@@ -112,24 +112,6 @@ function listJson(list: readonly unknown[]): string {
 export const BULK_BUILD_CACHE_KIB = 8 * 1024;
 
 /**
- * Makes again the indexes dropped by dropTouchIndexes, with SQLite's sorter on two threads: the
- * keys of each are sorted before it is written, and a first plan's rows are sorted 15% faster
- * (1.7 → 1.4 s for a 10,000-client year's five indexes) on the core that is otherwise idle then.
- */
-export function rebuildTouchIndexes(sqlite: SQLite.Database, statements: readonly string[]): void {
-  if (statements.length === 0) return;
-  const threads = sqlite.pragma('threads', { simple: true }) as number;
-  sqlite.pragma(`threads = ${SORTER_THREADS}`);
-  try {
-    for (const make of statements) sqlite.exec(make);
-  } finally {
-    sqlite.pragma(`threads = ${threads}`);
-  }
-}
-
-const SORTER_THREADS = 2;
-
-/**
  * Drops the touches table's indexes (the id's unique one too, migration 0013) and returns the
  * statements that make them again: into an empty table, the indexes are built once after the
  * rows, from sorted keys, rather than kept up to date row by row on random ids (same transaction).
