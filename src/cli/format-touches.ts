@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
+import { listJson } from '../domain/list-json.ts';
 import { icsOfTouches } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
@@ -15,15 +16,6 @@ export function touchJson(t: Touch) {
     date: t.date, start: t.start, end: t.end, allDay: t.allDay, title: t.title, window: t.window,
     remind: t.remind, status: t.status, overdue: t.overdue,
   };
-}
-
-const lists = new WeakMap<readonly unknown[], string>();
-
-/** A list as JSON, each distinct (shared) list serialised once. */
-function listJson(list: readonly unknown[]): string {
-  let json = lists.get(list);
-  if (json === undefined) lists.set(list, (json = JSON.stringify(list)));
-  return json;
 }
 
 /**

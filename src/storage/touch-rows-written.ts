@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Touch } from '../domain/types.ts';
+import { listJson } from '../domain/list-json.ts';
 
 /**
  * How a plan's touches become rows of the touches table: the columns, the values, the statement
@@ -91,19 +92,6 @@ export function plannedValues(t: Touch): unknown[] {
   return PLANNED_VALUES.map((v) => v.of(t));
 }
 
-/** Each list's JSON, by the list: weak, so it holds nothing the plan no longer does and is never emptied. */
-const jsonOf = new WeakMap<readonly unknown[], string>();
-
-function listJson(list: readonly unknown[]): string {
-  let json = jsonOf.get(list);
-  if (json === undefined) {
-    json = JSON.stringify(list);
-    // Lists are shared by every touch of a unit: a few per client. (A Map emptied past 100,000
-    // lists made a 50,000-client company serialise most of them again for every touch.)
-    jsonOf.set(list, json);
-  }
-  return json;
-}
 
 /**
  * The page cache while a first plan appends its rows and builds the indexes after them (KiB):
