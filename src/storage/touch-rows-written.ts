@@ -92,7 +92,6 @@ export function plannedValues(t: Touch): unknown[] {
   return PLANNED_VALUES.map((v) => v.of(t));
 }
 
-
 /**
  * The page cache while a first plan appends its rows and builds the indexes after them (KiB):
  * 8 MB writes and sorts as fast as 32 MB (364,000 and 800,000 rows) and held 30 MB less.
