@@ -296,12 +296,14 @@ describe('one renderer for the feed and the export', () => {
 });
 
 describe('feed files', () => {
+  /** One client for each account manager, so each has a feed of their own. */
+  const both = (opts: { title?: string } = {}) => configOf({ ...sections(opts), clients: [
+    client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
+    client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
+  ] });
+
   it('only the feeds whose events changed are written again', async () => {
     const { db, feedDir, run } = await setup();
-    const both = (opts: { title?: string } = {}) => configOf({ ...sections(opts), clients: [
-      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
-      client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
-    ] });
     const first = await run(both());
     const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
     const written = () => ({ am: readFileSync(file('am'), 'utf8'), am2: readFileSync(file('am2'), 'utf8') });
@@ -325,10 +327,6 @@ describe('feed files', () => {
     // Feeds are written while the next is rendered (sync-calendars.ts FeedFiles): a failed write
     // still fails the sync, and its feed is not recorded as written.
     const { db, feedDir, run } = await setup();
-    const both = (opts: { title?: string } = {}) => configOf({ ...sections(opts), clients: [
-      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
-      client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
-    ] });
     const first = await run(both());
     const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
     const old = readFileSync(file('am'), 'utf8');
