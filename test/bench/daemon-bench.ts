@@ -10,7 +10,6 @@
  * The daemon and its job processes run with the rusage preload; CPU over a window comes from /proc
  * (the daemon, its live children, and those it reaped).
  */
-import { type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
@@ -21,68 +20,7 @@ import { feedToken } from '../../src/calendar/ics/feed-token.ts';
 import { systemClock } from '../../src/clock.ts';
 import { peakMb, readRusage, rssMb, startNode, tempDir, TOUCHBASE, treeCpuSeconds, cpuSeconds } from './processes.ts';
 import { megabytes, within, type Figure } from './table.ts';
-
-interface LogLine {
-  readonly job?: string;
-  readonly reason?: string;
-  readonly ms?: number;
-  readonly msg?: string;
-  readonly jobPid?: number;
-  readonly purpose?: string;
-  readonly failures?: number;
-  readonly level?: number;
-}
-
-/** The daemon's standard output as JSON log lines (and its address, from the banner). */
-class DaemonLog {
-  readonly lines: LogLine[] = [];
-  url = '';
-  #waiters: (() => void)[] = [];
-  #ended: string | undefined;
-  #rest = '';
-
-  constructor(child: ChildProcess) {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const text = this.#rest + chunk.toString();
-      const parts = text.split('\n');
-      this.#rest = parts.pop()!;
-      for (const line of parts) {
-        if (line.startsWith('{')) {
-          try {
-            this.lines.push(JSON.parse(line) as LogLine);
-          } catch {
-            // not a log line
-          }
-        } else {
-          this.url ||= /status: +(http:\/\/[^/\s]+)\/status/.exec(line)?.[1] ?? '';
-        }
-      }
-      for (const w of this.#waiters.splice(0)) w();
-    });
-    child.once('exit', (code, signal) => {
-      this.#ended = `the daemon exited (${signal ?? `code ${code}`})`;
-      for (const w of this.#waiters.splice(0)) w();
-    });
-  }
-
-  /** The first line from index `from` on that matches; rejects when a job fails, the daemon ends, or at the deadline. */
-  async next(match: (l: LogLine) => boolean, what: string, from: number, timeoutMs: number): Promise<LogLine> {
-    const deadline = performance.now() + timeoutMs;
-    for (let i = from; ; ) {
-      for (; i < this.lines.length; i++) {
-        const l = this.lines[i]!;
-        if (l.failures !== undefined) throw new Error(`the daemon: ${l.msg} (while waiting for ${what})`);
-        if (match(l)) return l;
-      }
-      if (this.#ended) throw new Error(`${this.#ended} while waiting for ${what}`);
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`the daemon: no ${what} within ${Math.round(timeoutMs / 1000)} s`);
-      await Promise.race([new Promise<void>((r) => this.#waiters.push(r)), sleep(Math.min(left, 1000))]);
-    }
-  }
-}
-
-const finished = (job: string, reason: string) => (l: LogLine) => l.job === job && l.reason === reason && l.ms !== undefined;
+import { DaemonLog, finished } from './daemon-log.ts';
 
 /** Unfolded iCalendar text (RFC 5545 folding: CRLF and one space or tab). */
 const unfolded = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').replace(/\r\n[ \t]/g, '') : '');
