@@ -31,7 +31,8 @@ import { figuresTable, notesTable, within, type Figure, type Note } from './tabl
 /**
  * How long the dashboard section may take (it takes a few minutes): past it, the bench ends
  * with the figures so far and an error instead of waiting for ever on a page or a log line
- * that does not come (a full run once waited 90 minutes in it; the cause was not found).
+ * that does not come (a full run once waited 90 minutes in it, on a log line whose fields had
+ * changed order: the log is now read by field, daemon-log.ts).
  */
 const DASHBOARD_MINUTES = 20;
 
