@@ -9,6 +9,7 @@ import { runWeeklyDigest } from '../workflows/digest.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { refreshDashboardSafely } from '../dashboard/refresh.ts';
 import { dispatchDue, type SharedRun } from './dispatch-pass.ts';
+import { employeeById } from '../domain/config-index.ts';
 
 /**
  * What the daemon's jobs do; each runs in a child process (or in-process in tests). `dispatch`
@@ -85,7 +86,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   const d = synced.dispatched!;
   const used = new Set(config.employees.filter((e) => e.calendar !== 'none' && !synced.skipped.has(e.id)).map((e) => e.calendar));
   const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
-  for (const employee of d.paused.keys()) troubled.add(config.employees.find((e) => e.id === employee)?.calendar ?? '');
+  for (const employee of d.paused.keys()) troubled.add(employeeById(config, employee)?.calendar ?? '');
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';

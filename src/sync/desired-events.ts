@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import type { Config, Kind } from '../domain/types.ts';
 import type { CalendarEntry } from './calendar-entries.ts';
 import { isOverdue } from '../domain/overdue.ts';
+import { clientById, employeeById } from '../domain/config-index.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
@@ -18,13 +19,12 @@ export type EventLinks = (touch: { id: string; date: string }) => { done: string
 export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLinks, today?: string): DesiredEvent {
   const touches = entry.touches;
   if (touches.length === 1) return touchEvent(touches[0]!, entry.id, config, links, today);
-  const { employees, clients } = indexOf(config);
   const tr = translator(config.settings.language);
   const { t } = tr;
   const first = touches[0]!;
-  const employee = employees.get(first.employee_id);
+  const employee = employeeById(config, first.employee_id);
   const done = touches.filter((x) => x.status === 'done').length;
-  const names = [...new Set(touches.map((x) => clients.get(x.client_id)?.name ?? x.client_id))];
+  const names = [...new Set(touches.map((x) => clientById(config, x.client_id)?.name ?? x.client_id))];
   const kind = first.kind as Kind;
   const source = sourceLabel(first.source);
   const title = `${done === touches.length ? '✓ ' : ''}${t('event.groupTitle', {
@@ -43,9 +43,9 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   let length = lines.join('\n').length;
   let shown = 0;
   for (const x of touches) {
-    const client = clients.get(x.client_id);
+    const client = clientById(config, x.client_id);
     const contacts = contactsOf(x, client);
-    const block = [`${shown + 1}. ${client?.name ?? x.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : x.title}`, ...outcomeLines(x, employees, links, '   ', tr)];
+    const block = [`${shown + 1}. ${client?.name ?? x.client_id}: ${contacts.length ? contacts.map(contactLine).join('; ') : x.title}`, ...outcomeLines(x, config, links, '   ', tr)];
     const blockLength = block.reduce((n, line) => n + line.length + 1, 0);
     if (shown > 0 && length + blockLength > GROUP_DESCRIPTION_BUDGET) break;
     lines.push(...block);
@@ -83,11 +83,10 @@ function overdue(config: Config, touch: SyncedTouch, today: string | undefined):
 }
 
 function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
-  const { employees, clients } = indexOf(config);
   const tr = translator(config.settings.language);
   const { t } = tr;
-  const employee = employees.get(touch.employee_id);
-  const client = clients.get(touch.client_id);
+  const employee = employeeById(config, touch.employee_id);
+  const client = clientById(config, touch.client_id);
   const contacts = contactsOf(touch, client);
   const late = overdue(config, touch, today);
   const kind = KINDS.has(touch.kind as Kind) ? t(`kind.${touch.kind}` as MessageKey) : touch.kind;
@@ -97,7 +96,7 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
     late ? t('event.overdue', { date: tr.date(touch.overdue_from ?? touch.date) }) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
     '',
     ...(contacts.length ? [t('event.contacts'), ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
-    ...outcomeLines(touch, employees, links, '', tr),
+    ...outcomeLines(touch, config, links, '', tr),
   ];
   const done = touch.status === 'done';
   return finish({
@@ -115,13 +114,13 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
 }
 
 /** How a touch is marked: its links while it is open, what happened once it is done. */
-function outcomeLines(touch: SyncedTouch, employees: ReadonlyMap<string, Config['employees'][number]>, links: EventLinks | undefined, indent: string, tr: Translator): string[] {
+function outcomeLines(touch: SyncedTouch, config: Pick<Config, 'employees'>, links: EventLinks | undefined, indent: string, tr: Translator): string[] {
   const { t } = tr;
   const short = touch.id.slice(0, 8);
   // The weekly digest is something to read, not a touch with a client to mark.
   if (touch.source.startsWith('digest:')) return [];
   if (touch.status === 'done') {
-    const by = touch.resolved_by ? employees.get(touch.resolved_by)?.name ?? touch.resolved_by : undefined;
+    const by = touch.resolved_by ? employeeById(config, touch.resolved_by)?.name ?? touch.resolved_by : undefined;
     return [`${indent}${t('event.doneOn', { date: tr.date(touch.resolved_date ?? touch.date) })}${by ? t('event.doneBy', { name: by }) : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];
   }
   const out: string[] = [];
@@ -158,18 +157,6 @@ function finish(base: Omit<DesiredEvent, 'contentHash'>): DesiredEvent {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-const indexes = new WeakMap<Config, { employees: Map<string, Config['employees'][number]>; clients: Map<string, Config['clients'][number]> }>();
-
-/** Employees and clients by id, built once per (frozen) configuration. */
-function indexOf(config: Config) {
-  let index = indexes.get(config);
-  if (!index) {
-    index = { employees: new Map(config.employees.map((e) => [e.id, e])), clients: new Map(config.clients.map((c) => [c.id, c])) };
-    indexes.set(config, index);
-  }
-  return index;
 }
 
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;

@@ -5,6 +5,7 @@ import type { TouchRow } from '../storage/schema.ts';
 import { addDays } from '../planner/dates.ts';
 import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
 import { translator, type MessageKey } from '../i18n/translator.ts';
+import { clientById, employeeById } from '../domain/config-index.ts';
 
 /** Sources of touches that are reminders to us, not touches with a client: never overdue-escalated. */
 export function isInternal(source: string): boolean {
@@ -15,9 +16,9 @@ export { isOverdue } from '../domain/overdue.ts';
 
 /** Where an overdue touch goes today: the employee's next working day, at the same local time. */
 export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string } | undefined {
-  const employee = config.employees.find((e) => e.id === touch.employee_id);
+  const employee = employeeById(config, touch.employee_id);
   if (!employee || touch.date >= today) return undefined;
-  const client = config.clients.find((c) => c.id === touch.client_id);
+  const client = clientById(config, touch.client_id);
   const date = nextWorkday(config, employee, client, today);
   if (touch.all_day) return { date, start: date, end: addDays(date, 1) };
   const zone = employee.timezone;
@@ -43,12 +44,12 @@ export function escalatedTouchOf(series: string): string | undefined {
 export function overdueEscalation(config: Config, touch: TouchRow, today: string): WorkflowTouch | undefined {
   const o = config.overdue;
   if (!o.escalateTo || !o.escalateKinds.includes(touch.kind as never) || isInternal(touch.source)) return undefined;
-  const client = config.clients.find((c) => c.id === touch.client_id);
+  const client = clientById(config, touch.client_id);
   if (!client) return undefined;
   const ids = JSON.parse(touch.contact_ids) as string[];
   const contacts = client.contacts.filter((c) => ids.includes(c.id));
   if (!contacts.some((c) => o.escalateFor.includes(c.role))) return undefined;
-  const to = config.employees.find((e) => e.id === client.team[o.escalateTo!]);
+  const to = employeeById(config, client.team[o.escalateTo!]);
   if (!to || to.id === touch.employee_id) return undefined;
   const day = allDayOn(config, to, client, today);
   const due = touch.overdue_from ?? touch.date;

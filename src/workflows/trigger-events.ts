@@ -8,6 +8,7 @@ import { receivedEvent, recordReceivedEvent } from '../storage/workflow-reposito
 import { localDateOf } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 import { translator } from '../i18n/translator.ts';
+import { clientById, employeeById } from '../domain/config-index.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -36,7 +37,7 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
     const known = [...new Set(config.triggers.map((t) => t.event))].sort();
     throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}`);
   }
-  const client = config.clients.find((c) => c.id === event.client);
+  const client = clientById(config, event.client);
   if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration`);
   let at = now;
   if (event.at !== undefined) {
@@ -47,7 +48,7 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
   const touches = triggers.map((trigger): WorkflowTouch => {
-    const employee = config.employees.find((e) => e.id === client.team[trigger.ours])!;
+    const employee = employeeById(config, client.team[trigger.ours])!;
     const matched = contactsFor(trigger.theirs, client.contacts);
     const contacts = matched.length > 0 ? matched : [...client.contacts];
     const slot = nextWorkingStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES);

@@ -6,6 +6,7 @@ import { BadInputError } from '../cli-error.ts';
 import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
+import { employeeById } from '../../domain/config-index.ts';
 
 interface HistoryOptions extends GlobalOptions {
   client?: string;
@@ -47,6 +48,6 @@ export function historyCommand(program: Command, io: CliIO): void {
  * the offset: `at` is UTC, and a bare "10:05" would not say whose 10:05 it is.
  */
 function localTime(line: HistoryLine, config: Config): { local: string; zone: string } {
-  const zone = config.employees.find((e) => e.id === line.employee)?.timezone ?? config.settings.timezone;
+  const zone = employeeById(config, line.employee ?? undefined)?.timezone ?? config.settings.timezone;
   return { local: DateTime.fromISO(line.at, { zone: 'utc' }).setZone(zone).toISO()!, zone };
 }

@@ -5,6 +5,7 @@ import { BadInputError } from '../cli-error.ts';
 import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
+import { employeeById } from '../../domain/config-index.ts';
 
 interface OutcomeOptions extends GlobalOptions {
   at?: string;
@@ -62,7 +63,7 @@ function checkEmployee(config: Config, id: string | undefined): void {
 
 /** The moment in the employee's own zone, so "done on" is their local date. */
 function instant(text: string | undefined, config: Config, employee: string): DateTime {
-  const zone = config.employees.find((e) => e.id === employee)?.timezone ?? config.settings.timezone;
+  const zone = employeeById(config, employee)?.timezone ?? config.settings.timezone;
   if (!text) return clockFrom(undefined).now().setZone(zone);
   const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
   if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
