@@ -73,6 +73,8 @@ function warmUp(task: JobTask): void {
     const read = await readFiles(task);
     if (read.config) kept = { ...read, config: read.config };
     await loadWork();
+    // The hashes of its clients and employees too, which the next pass compares (~0.1 s at 10,000 clients).
+    if (read.config && !stopping.signal.aborted) (await import('../domain/config-hashes.ts')).readAhead(read.config);
     // Told to the daemon (its debug log, and the bench, which measures an edit made after this).
     if (process.connected && !stopping.signal.aborted) process.send!('warmed', () => undefined);
   }).catch(() => undefined);

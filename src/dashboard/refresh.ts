@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
+import { configFingerprint } from '../domain/config-hashes.ts';
 import { addDays, addDuration } from '../planner/dates.ts';
 import { horizonWindow } from '../plan-service.ts';
 import { planTouches } from '../planner/plan.ts';
@@ -38,7 +38,7 @@ export interface RefreshOutcome {
 export async function refreshDashboard(db: DB, config: Config, now: DateTime): Promise<RefreshOutcome> {
   const started = performance.now();
   const today = now.setZone(config.settings.timezone).toISODate()!;
-  const configPrint = fingerprintOf(config);
+  const configPrint = configFingerprint(config);
   const version = `${configPrint}|${today}|${await touchesStamp(db)}`;
   const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
   if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
@@ -73,18 +73,6 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
     employees: employeeRows(ctx, overdueOwners),
   });
   return { refreshed: true, forecast: forecast !== undefined, ms: performance.now() - started };
-}
-
-const fingerprints = new WeakMap<Config, string>();
-
-/** A configuration's fingerprint (its JSON is megabytes at 10,000 clients: hashed once per configuration). */
-function fingerprintOf(config: Config): string {
-  let print = fingerprints.get(config);
-  if (!print) {
-    print = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
-    fingerprints.set(config, print);
-  }
-  return print;
 }
 
 /** A report without its rows: what a page needs to render stored rows (title, columns, summary). */

@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
 import type { Config } from '../domain/types.ts';
 import { handoverChains } from '../domain/team.ts';
+import { hashesById, hashOf } from '../domain/config-hashes.ts';
 
 /**
  * What a plan-and-sync pass depends on, kept after each pass so the next does only what a
@@ -27,21 +27,17 @@ export interface PassBasis {
 
 const VERSION = 2;
 
-function hash(value: unknown): string {
-  return crypto.createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
-}
-
 /** The basis of a pass over `config` now. */
 export function basisOf(config: Config, window: { from: string; to: string }, today: string, links: string, since: number): PassBasis {
   const { clients, employees, ...rest } = config;
   return {
     version: VERSION,
-    global: hash(rest),
-    clients: Object.fromEntries(clients.map((c) => [c.id, hash(c)])),
-    employees: Object.fromEntries(employees.map((e) => [e.id, hash(e)])),
+    global: hashOf(rest),
+    clients: hashesById(clients),
+    employees: hashesById(employees),
     window: `${window.from}..${window.to}`,
     today,
-    links: hash(links),
+    links: hashOf(links),
     since,
   };
 }
