@@ -81,11 +81,17 @@ export async function recordRenderedFeed(db: DB, employeeId: string, fingerprint
     .onConflict((oc) => oc.column('employee_id').doUpdateSet({ fingerprint, rendered_at: nowIso })).execute();
 }
 
-/** A fingerprint of each employee's feed events (how many, the last change): a feed whose fingerprint moved is written again. */
-export async function feedFingerprints(db: DB): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('ics_events')
-    .select(['employee_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('last'), (eb) => eb.fn.sum<number>('sequence').as('changes')])
-    .groupBy('employee_id').execute();
+/**
+ * A fingerprint of each employee's feed events (how many, the last change): a feed whose
+ * fingerprint moved is written again. Of every employee, or of `employees` only (the query reads
+ * every event's row: 80 ms for 72,000 events at 10,000 clients, for a pass that changed nothing).
+ */
+export async function feedFingerprints(db: DB, employees?: readonly string[]): Promise<Map<string, string>> {
+  if (employees?.length === 0) return new Map();
+  let query = db.selectFrom('ics_events')
+    .select(['employee_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('last'), (eb) => eb.fn.sum<number>('sequence').as('changes')]);
+  if (employees) query = query.where('employee_id', 'in', employees);
+  const rows = await query.groupBy('employee_id').execute();
   return new Map(rows.map((r) => [r.employee_id, `${r.n}|${r.last}|${r.changes}`]));
 }
 

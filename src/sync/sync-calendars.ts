@@ -169,7 +169,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }).runDue(options.employee);
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;
-  const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now);
+  const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined);
   return { window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
 }
 
@@ -220,14 +220,22 @@ async function wouldDo(
  * Writes the feed file of each employee on the iCalendar feed whose events changed since it
  * was last written (or whose file is missing). Rendering is the slow part of a sync of a large
  * company, and most runs change a few calendars.
+ *
+ * `worked`: the employees whose events this pass brought up to date (an incremental pass's); the
+ * others' events are as their feeds were last written, so only a missing file of theirs is
+ * written again. Without it (a full pass), every feed is checked.
  */
-async function writeFeeds(db: DB, config: Config, employees: readonly Employee[], dir: string, now: DateTime): Promise<{ employee: string; token: string; file: string }[]> {
+async function writeFeeds(
+  db: DB, config: Config, employees: readonly Employee[], dir: string, now: DateTime, worked?: ReadonlySet<string>,
+): Promise<{ employee: string; token: string; file: string }[]> {
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);
   mkdirSync(dir, { recursive: true });
-  // Cancelled events stay in a feed for a while so subscribers drop them, then go for good.
-  await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
-  const stats = await feedFingerprints(db);
+  // Cancelled events stay in a feed for a while so subscribers drop them, then go for good: an
+  // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
+  // day makes one).
+  if (!worked) await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
+  const stats = await feedFingerprints(db, worked && employees.filter((e) => e.calendar === 'ics' && worked.has(e.id)).map((e) => e.id));
   const rendered = await renderedFeeds(db);
   const nowIso = now.toUTC().toISO()!;
   const writer = new FeedFiles();
@@ -237,8 +245,12 @@ async function writeFeeds(db: DB, config: Config, employees: readonly Employee[]
       const token = feedToken(secret, e.id);
       const file = join(dir, `${token}.ics`);
       const name = `${e.name} — ${config.settings.company} touches`;
-      const fingerprint = `${name}|${stats.get(e.id) ?? 'empty'}`;
       feeds.push({ employee: e.id, token, file });
+      if (worked && !worked.has(e.id)) {
+        if (existsSync(file)) continue;
+        for (const [id, stat] of await feedFingerprints(db, [e.id])) stats.set(id, stat);
+      }
+      const fingerprint = `${name}|${stats.get(e.id) ?? 'empty'}`;
       if (rendered.get(e.id) === fingerprint && existsSync(file)) continue;
       const text = await renderFeed(db, e.id, name, now);
       await writer.write(file, text, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
@@ -144,4 +145,49 @@ describe('an incremental pass equals a full one', () => {
       }
     }), { numRuns: Number(process.env.TOUCHBASE_PROPERTY_RUNS ?? 40), seed: Number(process.env.TOUCHBASE_PROPERTY_SEED ?? 1103) });
   }, 600_000);
+});
+
+describe('the feed files of an incremental pass', () => {
+  it('are rewritten for the people it reached; a missing file of someone it did not reach is written again; nothing else is touched', async () => {
+    const company: Company = {
+      clients: [{ id: 'c0', owner: 'anna', contacts: ['buyer'] }, { id: 'c1', owner: 'boris', contacts: ['buyer'] }],
+      every: '1 month', handover: false, hours: {}, greeting: false, letters: false,
+    };
+    const dir = tempDir();
+    const db = await openMigrated(join(dir, 'feeds.sqlite'));
+    open.push(db);
+    const feedDir = join(dir, 'feeds');
+    const clock = new ManualClock('2027-03-01T08:00:00+03:00');
+    const fileOf = (who: string) => readdirSync(feedDir).map((f) => join(feedDir, f)).find((f) => readFileSync(f, 'utf8').includes(`NAME:Emp ${who} `))!;
+    const seen = (who: string) => ({ text: readFileSync(fileOf(who), 'utf8'), mtime: statSync(fileOf(who)).mtimeMs });
+
+    expect((await planAndSync(db, configFor(company), clock, { feedDir })).scope.full).toBe(true);
+    const anna = seen('anna');
+    const carla = seen('carla');
+    rmSync(fileOf('boris'));
+    await sleep(20); // a rewrite would show in the files' times
+
+    // A buyer more at anna's client: the pass reaches anna (not boris, not carla).
+    company.clients[0]!.contacts.push('buyer');
+    const edited = await planAndSync(db, configFor(company), clock, { feedDir });
+    expect(edited.scope).toMatchObject({ full: false });
+    expect(edited.scope.full === false && [...edited.scope.employees]).toEqual(['anna']);
+    expect(seen('anna').text).not.toBe(anna.text);
+    expect(seen('anna').text).toContain('buyer 1 of c0');
+    // boris's file, deleted by someone, is back as it was written; carla's is not written again.
+    expect(seen('boris').text).toContain('c1 Ltd');
+    expect(seen('carla')).toEqual(carla);
+
+    // Nothing changed: no file is written.
+    const before = ['anna', 'boris', 'carla'].map(seen);
+    await sleep(20);
+    const idle = await planAndSync(db, configFor(company), clock, { feedDir });
+    expect(idle.scope).toMatchObject({ full: false });
+    expect(['anna', 'boris', 'carla'].map(seen)).toEqual(before);
+    // And the same feeds as a full pass writes into a database of its own.
+    const full = await openMigrated(join(dir, 'full.sqlite'));
+    open.push(full);
+    await planAndSync(full, configFor(company), clock, { feedDir: join(dir, 'full-feeds'), full: true });
+    expect((await state(db, feedDir)).feeds).toEqual((await state(full, join(dir, 'full-feeds'))).feeds);
+  });
 });
