@@ -3,6 +3,7 @@ import { configFingerprint, hashesById, hashOf, readAhead } from '../../src/doma
 import { basisOf } from '../../src/sync/change-scope.ts';
 import { withServedAddress } from '../../src/daemon/served-address.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { countedList } from '../helpers/counted-list.ts';
 
 const company = (buyers = 1) => configOf({
   ...SETTINGS,
@@ -10,14 +11,6 @@ const company = (buyers = 1) => configOf({
   clients: [client('a', { roles: Array.from({ length: buyers }, () => 'buyer') }), client('b', { roles: ['ceo'] })],
   rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' }],
 });
-
-/** A list that counts how often it is read whole (hashesById reads it with `map`). */
-function counted<T>(items: T[]): { list: T[]; reads: () => number } {
-  let reads = 0;
-  const map = items.map.bind(items);
-  Object.defineProperty(items, 'map', { value: (...args: Parameters<typeof map>) => { reads++; return map(...args); } });
-  return { list: items, reads: () => reads };
-}
 
 /** The hashes a pass's basis and the dashboard's key compare (domain/config-hashes.ts). */
 describe('configuration hashes', () => {
@@ -28,7 +21,7 @@ describe('configuration hashes', () => {
   });
 
   it('read a list once however often a pass, the dashboard or a warm process ask, and again once it grew', () => {
-    const { list, reads } = counted(Array.from({ length: 1_000 }, (_, i) => ({ id: `c${i}`, name: `Client ${i}` })));
+    const { list, reads } = countedList(Array.from({ length: 1_000 }, (_, i) => ({ id: `c${i}`, name: `Client ${i}` })));
     readAhead({ clients: list, employees: [] } as never);
     for (let i = 0; i < 5; i++) expect(hashesById(list).c999).toBe(hashOf({ id: 'c999', name: 'Client 999' }));
     expect(reads()).toBe(1);

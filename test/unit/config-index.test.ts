@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { clientById, employeeById } from '../../src/domain/config-index.ts';
 import type { Client, Employee } from '../../src/domain/types.ts';
+import { countedList } from '../helpers/counted-list.ts';
 
 const employee = (id: string) => ({ id, name: id.toUpperCase() }) as unknown as Employee;
 const client = (id: string) => ({ id, name: id.toUpperCase() }) as unknown as Client;
-
-/** A list that counts how often it is read whole (the index reads it with `map`). */
-function counted<T>(items: T[]): { list: T[]; reads: () => number } {
-  let reads = 0;
-  const map = items.map.bind(items);
-  Object.defineProperty(items, 'map', { value: (...args: Parameters<typeof map>) => { reads++; return map(...args); } });
-  return { list: items, reads: () => reads };
-}
 
 /** Employees and clients by id, indexed once per list (domain/config-index.ts). */
 describe('config index', () => {
@@ -25,7 +18,7 @@ describe('config index', () => {
   });
 
   it('reads a list once for any number of lookups (a daily check looks up each of 46,000 overdue touches)', () => {
-    const { list, reads } = counted(Array.from({ length: 10_000 }, (_, i) => client(`c${i}`)));
+    const { list, reads } = countedList(Array.from({ length: 10_000 }, (_, i) => client(`c${i}`)));
     const config = { clients: list };
     for (let i = 0; i < 50_000; i++) expect(clientById(config, `c${i % 10_000}`)?.id).toBe(`c${i % 10_000}`);
     expect(reads()).toBe(1);
