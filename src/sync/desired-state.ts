@@ -7,6 +7,7 @@ import type { Want } from '../storage/calendar-sync-repository.ts';
 import { syncedTouches } from '../storage/sync-queries.ts';
 import { entryEvent, type EventLinks } from './desired-events.ts';
 import { entriesOf } from './calendar-entries.ts';
+import { employeeById } from '../domain/config-index.ts';
 
 export interface DesiredState {
   /** Every (entry, calendar) that should hold an event, with its content hash and touches. */
@@ -25,15 +26,14 @@ export async function desiredState(
   db: DB, config: Config, window: { from: string; to: string }, links: EventLinks | undefined, now: DateTime, employee?: string,
 ): Promise<DesiredState> {
   const today = todayIn(config, now);
-  const employees = new Map(config.employees.map((e) => [e.id, e]));
   const wants: Want[] = [];
   const events = new Map<string, DesiredEvent>();
   const touches = (await syncedTouches(db, window, employee)).filter((t) => {
-    const e = employees.get(t.employee_id);
+    const e = employeeById(config, t.employee_id);
     return e !== undefined && e.calendar !== 'none';
   });
   for (const entry of entriesOf(touches)) {
-    const provider = employees.get(entry.employeeId)!.calendar as ProviderName;
+    const provider = employeeById(config, entry.employeeId)!.calendar as ProviderName;
     const event = entryEvent(entry, config, links, today(entry.employeeId));
     wants.push({ entryId: entry.id, employeeId: entry.employeeId, provider, hash: event.contentHash, date: entry.date, members: entry.touches.map((t) => t.id) });
     events.set(rowKey(entry.id, entry.employeeId, provider), event);
