@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import type { DateTime } from 'luxon';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
@@ -22,6 +21,7 @@ import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
+import { FeedFiles } from './feed-files.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -262,31 +262,4 @@ async function writeFeeds(
   }
   await writer.finish();
   return feeds;
-}
-
-/**
- * Writes feed files one at a time, each while the next is rendered: the kernel's copy of a
- * feed (a few hundred kilobytes; 450 MB for a 50,000-client company's first sync, slower per
- * byte the more there is) runs on libuv's thread, beside the rendering on this one. A feed is
- * written beside and renamed, so a reader never sees half of one, and is recorded as rendered
- * only once it is in place.
- */
-class FeedFiles {
-  #writing: Promise<{ error: unknown } | undefined> = Promise.resolve(undefined);
-
-  /** Resolves when the previous file is written (its error thrown here) and this one's write has begun. */
-  async write(file: string, text: string, written: () => Promise<void>): Promise<void> {
-    await this.finish();
-    // Settled into a value: a failure waits for the next call without being an unhandled rejection.
-    this.#writing = writeFile(`${file}.tmp`, text)
-      .then(() => rename(`${file}.tmp`, file))
-      .then(written)
-      .then(() => undefined, (error: unknown) => ({ error }));
-  }
-
-  async finish(): Promise<void> {
-    const failed = await this.#writing;
-    this.#writing = Promise.resolve(undefined);
-    if (failed) throw failed.error;
-  }
 }

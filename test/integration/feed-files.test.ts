@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FeedFiles } from '../../src/sync/feed-files.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const d = mkdtempSync(join(tmpdir(), 'touchbase-feed-files-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A feed's text: Cyrillic and Romanian letters take two bytes each, so bytes ≠ characters. */
+const text = (i: number) => `BEGIN:VCALENDAR\r\nSUMMARY:Звонок ${i} — Mulțumim, Ștefan\r\n${'DESCRIPTION:Поздравление с Новым годом\r\n'.repeat(5000)}END:VCALENDAR\r\n`;
+
+describe('FeedFiles', () => {
+  it('keeps several files in flight while the caller goes on, and records each once it is in place', async () => {
+    const dir = folder();
+    const files = new FeedFiles();
+    const recorded: string[] = [];
+    const record = (file: string, i: number) => async () => {
+      // Recorded only when the whole file is where readers look for it.
+      expect(readFileSync(file, 'utf8')).toBe(text(i));
+      recorded.push(file);
+    };
+    const file = (i: number) => join(dir, `feed-${i}.ics`);
+    for (let i = 0; i < 4; i++) await files.write(file(i), text(i), record(file(i), i));
+    // Four writes begun without waiting for any (a completion needs this thread to be free).
+    expect(recorded).toEqual([]);
+    // The fifth waits for the oldest.
+    await files.write(file(4), text(4), record(file(4), 4));
+    expect(recorded).toContain(file(0));
+    for (let i = 5; i < 12; i++) await files.write(file(i), text(i), record(file(i), i));
+    await files.finish();
+    expect(recorded.sort()).toEqual(Array.from({ length: 12 }, (_, i) => file(i)).sort());
+    for (let i = 0; i < 12; i++) expect(readFileSync(file(i), 'utf8')).toBe(text(i));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a file that cannot be written fails once, keeps its last version, and the files in flight beside it are written', async () => {
+    const dir = folder();
+    const file = (i: number) => join(dir, `feed-${i}.ics`);
+    writeFileSync(file(1), 'the last version');
+    // Where feed 1 would be written first, a folder: its write fails (EISDIR).
+    mkdirSync(`${file(1)}.tmp`);
+    const files = new FeedFiles();
+    const recorded: string[] = [];
+    for (let i = 0; i < 3; i++) await files.write(file(i), text(i), async () => void recorded.push(file(i)));
+    await expect(files.finish()).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(readFileSync(file(1), 'utf8')).toBe('the last version');
+    expect(recorded.sort()).toEqual([file(0), file(2)]);
+    for (const i of [0, 2]) expect(readFileSync(file(i), 'utf8')).toBe(text(i));
+    // Told once: nothing is left to fail.
+    await expect(files.finish()).resolves.toBeUndefined();
+    expect(existsSync(`${file(0)}.tmp`)).toBe(false);
+  });
+
+  it('a failed write is thrown at the next write that waits for it', async () => {
+    const dir = folder();
+    const file = (i: number) => join(dir, `feed-${i}.ics`);
+    mkdirSync(`${file(0)}.tmp`);
+    const files = new FeedFiles();
+    for (let i = 0; i < 4; i++) await files.write(file(i), text(i), async () => undefined);
+    await expect(files.write(file(4), text(4), async () => undefined)).rejects.toMatchObject({ code: 'EISDIR' });
+    await files.finish();
+    for (const i of [1, 2, 3]) expect(readFileSync(file(i), 'utf8')).toBe(text(i));
+  });
+});
