@@ -195,6 +195,26 @@ describe('touchbase CLI', () => {
     expect(again.out).toMatch(/calendars: 0 events written/);
   });
 
+  it('once after one client changed prints the whole 30 days, not only that client\'s', async () => {
+    const config = exampleCopy();
+    const db = join(tempDir(), 't.sqlite');
+    const listed = (out: string) => Number(/^(\d+) touches$/m.exec(out)?.[1]);
+    const first = await cli('once', '--config', config, '--db', db, '--now', NOW);
+    expect(first.code, first.err).toBe(0);
+    // A buyer more for one client: the next pass re-plans that client alone.
+    const contacts = join(config, 'crm', 'contacts.csv');
+    writeFileSync(contacts, `${readFileSync(contacts, 'utf8')}yugenergo;yugenergo-buyer9;Ivan Novikov;buyer;i.novikov@yugenergo.example\r\n`);
+    const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/recorded: [1-9]\d* new/);
+    // The same list a first pass on a new database prints for the edited company.
+    const fresh = await cli('once', '--config', config, '--db', join(tempDir(), 'fresh.sqlite'), '--now', NOW);
+    expect(listed(fresh.out)).toBeGreaterThan(listed(first.out));
+    expect(listed(again.out)).toBe(listed(fresh.out));
+    expect(again.out).toContain('Ivan Novikov');
+    expect(again.out).toContain('Danube Logistics SRL');
+  });
+
   it('a command on a SQLite database with feeds alone loads neither the PostgreSQL driver nor the Google and Microsoft clients, and kysely from the bundle', () => {
     const dir = tempDir();
     const loaded = join(dir, 'loaded.txt');

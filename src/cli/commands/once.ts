@@ -32,7 +32,9 @@ export function onceCommand(program: Command, io: CliIO): void {
         const pass = await planAndSync(db, config, clock, {
           feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: (t) => t.date <= window.to,
         });
-        const shown = pass.planned ? pass.planned.result.touches : await storedTouches(db, window, now, config);
+        // A full pass planned everyone: its touches are the 30 days. An incremental one planned
+        // only the clients a change reached, so the 30 days are read back as stored.
+        const shown = pass.planned && pass.scope.full ? pass.planned.result.touches : await storedTouches(db, window, now, config);
         return { touches: shown.filter((t) => t.date <= window.to), saved: pass.planned?.saved, report: pass.synced };
       });
       io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
