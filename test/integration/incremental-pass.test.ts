@@ -83,13 +83,18 @@ afterEach(async () => {
 
 /** Everything a pass writes, as comparable text: rows of every table it touches, and the feed files. */
 async function state(db: DB, feedDir: string): Promise<Record<string, unknown>> {
-  const rows = async (table: 'touches' | 'touch_events' | 'ics_events' | 'calendar_sync', order: string) =>
-    (await db.selectFrom(table).selectAll().orderBy(order as never).execute()) as unknown[];
+  // Ordered by a whole key: a handed-over touch's event has the same key in two feeds, and
+  // PostgreSQL returns ties in any order.
+  const rows = async (table: 'touches' | 'touch_events' | 'ics_events' | 'calendar_sync', ...order: string[]) => {
+    let query = db.selectFrom(table).selectAll();
+    for (const column of order) query = query.orderBy(column as never);
+    return (await query.execute()) as unknown[];
+  };
   return {
     touches: await rows('touches', 'id'),
     history: (await rows('touch_events', 'seq')).map((r) => ({ ...(r as object), seq: undefined })),
-    feedEvents: await rows('ics_events', 'event_key'),
-    syncRows: await rows('calendar_sync', 'entry_id'),
+    feedEvents: await rows('ics_events', 'event_key', 'employee_id'),
+    syncRows: await rows('calendar_sync', 'entry_id', 'employee_id', 'provider'),
     // Each database names its feed files with its own secret tokens: keyed by the calendar's name instead.
     feeds: Object.fromEntries(readdirSync(feedDir).map((f) => readFileSync(join(feedDir, f), 'utf8')).map((text) => [/^NAME:(.*)$/m.exec(text)?.[1] ?? text, text]).sort()),
   };
