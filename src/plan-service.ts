@@ -25,13 +25,18 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
 /**
  * Plans a window from the recorded history and, unless `save` is false, records the plan
  * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
+ * `alongside` is given the plan's touches while it is saved (savePlan's `alongside`: it must not
+ * use the database), or once it is planned when it is not saved.
  */
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
+  alongside?: (touches: readonly Touch[]) => Promise<void>,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients)) : undefined;
+  const withSave = alongside && (() => alongside(result.touches));
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients), undefined, withSave) : undefined;
+  if (!save) await withSave?.();
   return { result, saved };
 }
 

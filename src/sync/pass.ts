@@ -37,6 +37,13 @@ export async function planAndSync(
      * and holding them through the sync was a quarter of its memory.
      */
     keepTouches?: (t: Touch) => boolean;
+    /**
+     * Called once the plan is made and before the calendars are worked out: with the plan's
+     * touches during their save when the pass planned everyone (it must not use the database
+     * then: a first plan is saved by a thread of its own meanwhile), with undefined after an
+     * incremental pass's save or when nothing was planned (the stored touches are the plan).
+     */
+    beforeSync?: (touches: readonly Touch[] | undefined) => Promise<void>;
   },
 ): Promise<PassResult> {
   boundHeapGrowth();
@@ -49,7 +56,8 @@ export async function planAndSync(
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
   let planned: PassResult['planned'];
-  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun);
+  const alongside = options.beforeSync;
+  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, alongside);
   let employees = scope.full ? undefined : new Set(scope.employees);
   if (!scope.full && scope.clients.size > 0) {
     const clients = [...scope.clients];
@@ -59,6 +67,7 @@ export async function planAndSync(
     planned = await planWithHistory(db, config, window, now, true, clients);
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
   }
+  if (!scope.full) await alongside?.(undefined);
   if (planned && options.keepTouches) planned = { ...planned, result: { ...planned.result, touches: planned.result.touches.filter(options.keepTouches) } };
   const synced = await syncCalendars(db, config, clock, {
     ...options,

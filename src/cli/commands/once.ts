@@ -26,20 +26,23 @@ export function onceCommand(program: Command, io: CliIO): void {
       const now = clock.now();
       const horizon = horizonWindow(config, now);
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
-      const { touches, saved, report } = await withDatabase(o, async (db) => {
+      const { saved, report } = await withDatabase(o, async (db) => {
         // The horizon is planned once (as far as anything changed since the last pass); its
-        // first 30 days are what is printed.
+        // first 30 days are printed before the calendars are worked out: a first plan's while a
+        // thread of its own saves it, so that the plan is let go before the sync.
         const pass = await planAndSync(db, config, clock, {
-          feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: (t) => t.date <= window.to,
+          feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: () => false,
+          beforeSync: async (planned) => {
+            // A pass that planned everyone has the 30 days; an incremental one planned only the
+            // clients a change reached, so they are read back as stored (as when nothing changed).
+            const touches = planned ? planned.filter((t) => t.date <= window.to) : await storedTouches(db, window, now, config);
+            io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
+            io.out(`configuration ${configDir(o)}, database ${describeDatabase(o)}\n\n`);
+            await writeTouches(touches, 'table', now, io, { config });
+          },
         });
-        // A full pass planned everyone: its touches are the 30 days. An incremental one planned
-        // only the clients a change reached, so the 30 days are read back as stored.
-        const shown = pass.planned && pass.scope.full ? pass.planned.result.touches : await storedTouches(db, window, now, config);
-        return { touches: shown.filter((t) => t.date <= window.to), saved: pass.planned?.saved, report: pass.synced };
+        return { saved: pass.planned?.saved, report: pass.synced };
       });
-      io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
-      io.out(`configuration ${configDir(o)}, database ${describeDatabase(o)}\n\n`);
-      await writeTouches(touches, 'table', now, io, { config });
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
