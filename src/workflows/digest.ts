@@ -34,15 +34,23 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   const names = new Map(config.clients.map((c) => [c.id, c.name]));
   const tr = translator(config.settings.language);
   const { t } = tr;
+  // Each list is shared out to its clients' readers in one pass, in its order: filtered again for
+  // each employee, the clients and the overdue touches were read once per employee (2,185 times
+  // at 50,000 clients).
+  const readers = digestReaders(config);
+  const overdueBy = shareOut(readers, overdue, (x) => x.client_id);
+  const silentBy = shareOut(readers, silent, (x) => x.client.id);
+  const narrowBy = shareOut(readers, narrow, (b) => b.client);
+  const clientsOf = shareOut(readers, config.clients, (c) => c.id);
   const touches: WorkflowTouch[] = [];
   for (const employee of config.employees) {
-    const mine = new Set(config.clients.filter((c) => config.digest.to.some((role) => c.team[role] === employee.id)).map((c) => c.id));
-    if (mine.size === 0) continue;
-    const o = overdue.filter((x) => mine.has(x.client_id));
-    const s = silent.filter((x) => mine.has(x.client.id));
-    const n = narrow.filter((b) => mine.has(b.client));
+    const mine = clientsOf.get(employee.id)?.length ?? 0;
+    if (mine === 0) continue;
+    const o = overdueBy.get(employee.id) ?? [];
+    const s = silentBy.get(employee.id) ?? [];
+    const n = narrowBy.get(employee.id) ?? [];
     const lines = [
-      t('digest.week', { week: tr.date(week), count: mine.size }), '',
+      t('digest.week', { week: tr.date(week), count: mine }), '',
       t('digest.overdue', { count: o.length }),
       ...(o.length ? o.slice(0, DIGEST_LIST).map((x) => t('digest.overdueLine', { due: tr.date(dueDay(x)), title: x.title, employee: x.employee_id })) : [t('digest.none')]),
       ...(o.length > DIGEST_LIST ? [t('digest.more', { count: o.length - DIGEST_LIST })] : []), '',
@@ -64,4 +72,31 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
     });
   }
   return (await insertWorkflowTouches(db, touches, now.toUTC().toISO()!)).length;
+}
+
+/** Who reads each client's lines: the holders of the digest's roles on its team. */
+function digestReaders(config: Config): Map<string, ReadonlySet<string>> {
+  const readers = new Map<string, ReadonlySet<string>>();
+  for (const c of config.clients) {
+    const who = new Set<string>();
+    for (const role of config.digest.to) {
+      const id = c.team[role];
+      if (id !== undefined) who.add(id);
+    }
+    if (who.size > 0) readers.set(c.id, who);
+  }
+  return readers;
+}
+
+/** The items of each reader's clients, by reader, each list in the items' order. */
+function shareOut<T>(readers: ReadonlyMap<string, ReadonlySet<string>>, items: readonly T[], clientOf: (item: T) => string): Map<string, T[]> {
+  const byReader = new Map<string, T[]>();
+  for (const item of items) {
+    for (const reader of readers.get(clientOf(item)) ?? []) {
+      let list = byReader.get(reader);
+      if (!list) byReader.set(reader, (list = []));
+      list.push(item);
+    }
+  }
+  return byReader;
 }

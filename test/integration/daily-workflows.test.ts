@@ -176,4 +176,26 @@ describe('the weekly digest', () => {
     expect(digest.body).toContain('- beta Ltd: 1 of ours (oleg), 1 of theirs');
     expect(desiredEvent(digest, config).description).toContain('Silent clients (1):\n- alpha Ltd:');
   });
+
+  it('goes to every holder of a digest role, each with the lines of their own clients only', async () => {
+    const config = configOf({ ...workflowCompany(), digest: { to: ['sales_director', 'account_manager'] } });
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('o1', 'alpha', 'anna', '2027-05-20') },
+      { ...row('o2', 'beta', 'oleg', '2027-05-25') },
+      { ...row('o3', 'alpha', 'anna', '2027-05-27') },
+    ]).execute();
+    expect(await runWeeklyDigest(d, config, DateTime.fromISO('2027-06-14T07:30:00+03:00'))).toBe(3);
+    const digests = new Map((await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').execute()).map((r) => [r.employee_id, r]));
+    const body = (id: string) => digests.get(id)!.body!;
+    expect(digests.get('anna')!.title).toBe('Weekly digest: 2 overdue, 1 silent, 1 single-person clients');
+    expect(body('anna')).toContain('Overdue touches (2):\n- 2027-05-20 call alpha — anna\n- 2027-05-27 call alpha — anna\n');
+    expect(body('anna')).not.toContain('beta');
+    expect(digests.get('oleg')!.title).toBe('Weekly digest: 1 overdue, 1 silent, 1 single-person clients');
+    expect(body('oleg')).toContain('Overdue touches (1):\n- 2027-05-25 call beta — oleg\n');
+    expect(body('oleg')).not.toContain('alpha');
+    // Their sales director reads both clients, each list in the order the reports give it.
+    expect(digests.get('pavel')!.title).toBe('Weekly digest: 3 overdue, 2 silent, 2 single-person clients');
+    expect(body('pavel')).toContain('Overdue touches (3):\n- 2027-05-20 call alpha — anna\n- 2027-05-25 call beta — oleg\n- 2027-05-27 call alpha — anna\n');
+  });
 });
