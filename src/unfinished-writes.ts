@@ -1,8 +1,9 @@
 /**
  * Writes that must reach the database before the process ends of its own accord. A first plan
- * is written by a thread of its own while it is printed (storage/first-plan-loader.ts); a reader
- * that stops early (`touchbase plan | head`) ends the process (main.ts), which then waits for
- * these first, so that what the reader saw is recorded.
+ * is written by a thread of its own while it is printed (storage/first-plan-loader.ts), and
+ * `once` prints its 30 days before it syncs; a reader that stops early (`touchbase plan | head`)
+ * ends the process (main.ts), which then waits for these first, so that what the reader saw is
+ * recorded and the calendars are synced.
  */
 const unfinished = new Set<Promise<unknown>>();
 
@@ -16,7 +17,14 @@ export function finishBeforeExit<T>(write: Promise<T>): Promise<T> {
   return write;
 }
 
-/** Resolves when every write handed to finishBeforeExit has settled (those added meanwhile too). */
-export async function writesFinished(): Promise<void> {
-  while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
+/**
+ * Resolves when every write handed to finishBeforeExit has settled (those added meanwhile too):
+ * true if one of them failed.
+ */
+export async function writesFinished(): Promise<boolean> {
+  let failed = false;
+  while (unfinished.size > 0) {
+    for (const r of await Promise.allSettled([...unfinished])) if (r.status === 'rejected') failed = true;
+  }
+  return failed;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -232,6 +232,31 @@ describe('touchbase CLI', () => {
       // kysely is bundled into dist/ (src/build.js): not its ~260 files loaded one by one.
       expect(modules.filter((m) => m.includes('/node_modules/kysely/')), command[0]).toEqual([]);
     }
+  });
+
+  it('once whose reader stops early (`touchbase once | head`) still syncs the calendars, and a failed sync still fails it', async () => {
+    const run = async (db: string, feeds: string) => {
+      const child = spawn(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], {
+        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOUCHBASE_FEEDS_DIR: feeds },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // The reader goes away after the first line of the table's header: the sync comes after the table.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const [code] = await once(child, 'exit') as [number];
+      return { code, stderr };
+    };
+    const dir = tempDir();
+    const ok = await run(join(dir, 't.sqlite'), join(dir, 'feeds'));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'feeds')).filter((f) => f.endsWith('.ics'))).toHaveLength(10);
+    const stored = new SQLite(join(dir, 't.sqlite'), { readonly: true });
+    expect(stored.prepare('select count(*) from ics_events').pluck().get()).toBeGreaterThan(100);
+    stored.close();
+    // Feeds that cannot be written (their folder would be under a file): told, and not exit 0.
+    const failed = await run(join(dir, 'u.sqlite'), join(EXAMPLE, 'settings.yaml', 'feeds'));
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(/ENOTDIR/);
   });
 
   it('a first plan past the bulk threshold, by the built command: written by its own thread, saved even when the reader stops early, then read back as planned unsaved', async () => {

@@ -8,6 +8,7 @@ import { horizonWindow } from '../../plan-service.ts';
 import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
+import { finishBeforeExit } from '../../unfinished-writes.ts';
 
 /**
  * One pass of what the daemon does, for a quick look or a cron job: validate the
@@ -26,7 +27,9 @@ export function onceCommand(program: Command, io: CliIO): void {
       const now = clock.now();
       const horizon = horizonWindow(config, now);
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
-      const { saved, report } = await withDatabase(o, async (db) => {
+      // Printed first: a reader that stops early (`touchbase once | head`) still gets the pass's
+      // sync, and its failure (main.ts).
+      const { saved, report } = await finishBeforeExit(withDatabase(o, async (db) => {
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
         // thread of its own saves it, so that the plan is let go before the sync.
@@ -42,7 +45,7 @@ export function onceCommand(program: Command, io: CliIO): void {
           },
         });
         return { saved: pass.planned?.saved, report: pass.synced };
-      });
+      }));
       if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
