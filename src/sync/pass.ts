@@ -56,8 +56,7 @@ export async function planAndSync(
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
   let planned: PassResult['planned'];
-  const alongside = options.beforeSync;
-  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, alongside);
+  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, options.beforeSync);
   let employees = scope.full ? undefined : new Set(scope.employees);
   if (!scope.full && scope.clients.size > 0) {
     const clients = [...scope.clients];
@@ -67,7 +66,7 @@ export async function planAndSync(
     planned = await planWithHistory(db, config, window, now, true, clients);
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
   }
-  if (!scope.full) await alongside?.(undefined);
+  if (!scope.full) await options.beforeSync?.(undefined);
   if (planned && options.keepTouches) planned = { ...planned, result: { ...planned.result, touches: planned.result.touches.filter(options.keepTouches) } };
   const synced = await syncCalendars(db, config, clock, {
     ...options,
