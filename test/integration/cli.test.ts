@@ -12,6 +12,16 @@ import SQLite from 'better-sqlite3';
 const EXAMPLE = resolve('config');
 const NOW = '2027-01-11T08:00:00+03:00';
 
+/** Runs the command as `… | head` does: its reader goes away after the first chunk it prints. */
+async function withEarlyReader(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = await once(child, 'exit') as [number];
+  return { code, stderr };
+}
+
 function exampleCopy(): string {
   const dir = join(tempDir(), 'config');
   cpSync(EXAMPLE, dir, { recursive: true });
@@ -235,17 +245,10 @@ describe('touchbase CLI', () => {
   });
 
   it('once whose reader stops early (`touchbase once | head`) still syncs the calendars, and a failed sync still fails it', async () => {
-    const run = async (db: string, feeds: string) => {
-      const child = spawn(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], {
-        stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TOUCHBASE_FEEDS_DIR: feeds },
-      });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      // The reader goes away after the first line of the table's header: the sync comes after the table.
-      child.stdout.once('data', () => child.stdout.destroy());
-      const [code] = await once(child, 'exit') as [number];
-      return { code, stderr };
-    };
+    // The reader goes away after the first line of the table's header: the sync comes after the table.
+    const run = (db: string, feeds: string) => withEarlyReader(
+      [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], { ...process.env, TOUCHBASE_FEEDS_DIR: feeds },
+    );
     const dir = tempDir();
     const ok = await run(join(dir, 't.sqlite'), join(dir, 'feeds'));
     expect(ok.code, ok.stderr).toBe(0);
@@ -265,11 +268,7 @@ describe('touchbase CLI', () => {
     const db = join(tempDir(), 't.sqlite');
     const args = [resolve('src/touchbase.js'), 'plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW, '--db', db];
     // `touchbase plan | head`: the reader goes away after the first chunk, while the thread is still writing.
-    const early = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    early.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    early.stdout.once('data', () => early.stdout.destroy());
-    const [code] = await once(early, 'exit') as [number];
+    const { code, stderr } = await withEarlyReader(args);
     expect(code, stderr).toBe(0);
     expect(stderr).not.toMatch(/did not start/);
     const unsaved = await cli('plan', ...args.slice(2, -2), '--db', join(tempDir(), 'other.sqlite'), '--no-save');
