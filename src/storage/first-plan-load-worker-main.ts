@@ -14,12 +14,12 @@ export interface LoadStart {
 }
 
 /**
- * To the thread: rows, then the end with the snapshot to keep, or an abort. Of each row's values
+ * To the thread: rows (the last batch says so), then the end with the snapshot to keep, or an abort. Of each row's values
  * (INSERTED_VALUES, in order), its own come one after the other in `own`, and the shared ones as
  * indexes into `values` in `cells` (first-plan-loader.ts encodeRows).
  */
 export type LoadMessage =
-  | { readonly type: 'rows'; readonly rows: number; readonly own: readonly unknown[]; readonly values: readonly unknown[]; readonly cells: Uint32Array }
+  | { readonly type: 'rows'; readonly rows: number; readonly own: readonly unknown[]; readonly values: readonly unknown[]; readonly cells: Uint32Array; readonly last: boolean }
   | { readonly type: 'end'; readonly snapshot: SnapshotContent | undefined }
   | { readonly type: 'abort' };
 
@@ -39,6 +39,8 @@ const answer = (a: LoadAnswer) => port.postMessage(a);
 let sqlite: SQLite.Database | undefined;
 let load: ReturnType<typeof touchLoader> | undefined;
 let rebuild: string[] = [];
+/** Whether the last rows were taken and the indexes made again: what is left is the snapshot and the commit. */
+let built = false;
 /** Writes the snapshot's ids, in the plan's order, as the rows are taken (when it is to be kept). */
 let writeIds: ((ids: readonly string[]) => void) | undefined;
 
@@ -88,6 +90,13 @@ try {
   fail(error);
 }
 
+function build(rows: NonNullable<typeof load>): void {
+  if (built || !sqlite) return;
+  rows.finish();
+  for (const index of rebuild) sqlite.exec(index);
+  built = true;
+}
+
 port.on('message', (m: LoadMessage) => {
   if (!sqlite || !load) return;
   try {
@@ -105,9 +114,11 @@ port.on('message', (m: LoadMessage) => {
       }
       writeIds?.(ids);
       answer({ type: 'took' });
+      // The indexes are built as soon as the last rows are in, not when the end comes: the thread
+      // that sends it is busy with the output and would answer only between two of its chunks.
+      if (m.last) build(load);
     } else if (m.type === 'end') {
-      load.finish();
-      for (const index of rebuild) sqlite.exec(index);
+      build(load);
       if (m.snapshot && snapshot && writeIds) writePlanSnapshot(sqlite, snapshot.window, m.snapshot);
       sqlite.exec('commit');
       answer({ type: 'done' });

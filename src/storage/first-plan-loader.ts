@@ -119,7 +119,7 @@ function encodeRows(touches: readonly Touch[], from: number, to: number): LoadMe
       cells[c++] = at;
     }
   }
-  return { type: 'rows', rows: to - from, own, values, cells };
+  return { type: 'rows', rows: to - from, own, values, cells, last: to === touches.length };
 }
 
 const OWN = INSERTED_VALUES.filter((v) => v.own).map((v) => v.of);
