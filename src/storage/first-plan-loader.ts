@@ -47,7 +47,9 @@ export async function loadFirstPlanInThread(
         }
         if (!begun.empty) return undefined;
         // The rows first: the thread has its first batches before the output's first chunk is made.
-        const loading = finishBeforeExit(feed(thread, touches, record).then(() => undefined, (error: unknown) => ({ error })));
+        // Handed over as it settles (a failure a rejection): a process that ends early, its reader
+        // gone, then ends with the command's exit code and error, not 0 (main.ts).
+        const loading = finishBeforeExit(feed(thread, touches, record)).then(() => undefined, (error: unknown) => ({ error }));
         const showing = alongside().then(() => undefined, (error: unknown) => ({ error }));
         const loaded = await loading;
         const shown = await showing;

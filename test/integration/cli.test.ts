@@ -13,8 +13,11 @@ const EXAMPLE = resolve('config');
 const NOW = '2027-01-11T08:00:00+03:00';
 
 /** Runs the command as `… | head` does: its reader goes away after the first chunk it prints. */
-async function withEarlyReader(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+async function withEarlyReader(args: string[], env?: NodeJS.ProcessEnv, fileSizeLimitKib?: number): Promise<{ code: number; stderr: string }> {
+  // A full disk, for this process only: files cannot grow past the limit (write fails with EFBIG, its signal ignored).
+  const child = fileSizeLimitKib === undefined
+    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+    : spawn('bash', ['-c', `trap '' XFSZ; ulimit -f ${fileSizeLimitKib}; exec "$0" "$@"`, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.once('data', () => child.stdout.destroy());
@@ -288,6 +291,22 @@ describe('touchbase CLI', () => {
     const whole = spawnSync(process.execPath, [...args.slice(0, -1), fresh], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(whole.status, whole.stderr).toBe(0);
     expect(whole.stdout).toBe(unsaved.out);
+  });
+
+  it('a first plan whose load fails (the disk fills) after the reader stopped early exits non-zero, says why, and saves nothing', async () => {
+    const company = join(tempDir(), 'demo');
+    expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);
+    const db = join(tempDir(), 't.sqlite');
+    // 2 MiB: the new database's tables are made, the year's ~12,000 touches do not fit.
+    const { code, stderr } = await withEarlyReader([
+      resolve('src/touchbase.js'), 'plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW, '--db', db,
+    ], undefined, 2048);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/cannot write .*t\.sqlite: the disk \(or the quota\) of .* is full/);
+    expect(stderr).toContain('Nothing of this change was written');
+    const stored = new SQLite(db, { readonly: true });
+    expect(stored.prepare('select count(*) from touches').pluck().get()).toBe(0);
+    stored.close();
   });
 
   it('a first plan is saved before it is shown, with a warning, when its thread cannot start (an installation without its file)', async () => {
