@@ -211,10 +211,14 @@ class PlanRun {
     let placed = this.#placer.place(request);
     if (!placed && (request.hardFrom !== undefined || request.hardTo !== undefined)) {
       // A handover splits the period and this side is full: the other side of `on` may have room
-      // (then the touch belongs to whoever is responsible on the day it lands).
+      // (then the touch belongs to whoever is responsible on the day it lands) — unless that side
+      // is the leaver's and already past: then it is not planned, with a warning, rather than lost there.
       const other = request.hardTo !== undefined ? addDays(request.hardTo, 1) : addDays(request.hardFrom!, -1);
-      request = this.#withOwnerOn(request, own(d.client.team, d.role)!, other);
-      placed = this.#placer.place(request);
+      const otherSide = this.#withOwnerOn(request, own(d.client.team, d.role)!, other);
+      if (!this.#leaversSideIsOver(otherSide)) {
+        request = otherSide;
+        placed = this.#placer.place(request);
+      }
     }
     if (!placed) {
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window, message: d.overflow
@@ -293,10 +297,20 @@ class PlanRun {
       // `on`, the successor from `on` — and it is placed only on days of that person's, so the
       // first plan and every later one agree (a placement may not drift across `on`).
       // A window with no working day at all (New Year holidays) goes by its first day.
-      return this.#withOwnerOn(request, employee.id, knownDate ?? this.#placer.tentativeDate(request) ?? request.from);
+      const owned: PlacementRequest = this.#withOwnerOn(request, employee.id, knownDate ?? this.#placer.tentativeDate(request) ?? request.from);
+      // The current period, its leaver's side over (`on` has passed): still to be done, so from
+      // today by the successor, as any touch of a current period goes from today. (On the
+      // leaver's past days it would be in no one's calendar: not saved, never overdue.)
+      if (knownDate === undefined && owned.hardTo !== undefined && this.#leaversSideIsOver(owned)) return this.#withOwnerOn(request, employee.id, addDays(owned.hardTo, 1));
+      return owned;
     }
     request.notBefore = this.#todayOf(employee.id);
     return request;
+  }
+
+  /** Whether a request is bound to a leaver's days that are all past, in a period that is not. */
+  #leaversSideIsOver(r: PlacementRequest): boolean {
+    return r.hardTo !== undefined && r.notBefore !== undefined && r.hardTo < r.notBefore && r.notBefore <= r.to;
   }
 
   /** The request for whoever holds the role on `date` (following handovers), bound to their days. */

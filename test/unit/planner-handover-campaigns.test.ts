@@ -53,6 +53,25 @@ describe('handovers', () => {
     expect(calls.filter((c) => c.employee === 'sidorov').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('planned after `on` (a new install, a new rule), the current period goes from today to the successor, not to the leaver\'s past days', () => {
+    const config = sections('management');
+    // Eight buyers: their March calls would fall on both sides of `on` (15 March) by their hashes.
+    config.clients[0] = client('stroymash', { roles: ['ceo', ...Array<string>(8).fill('buyer')], team: { account_manager: 'ivanova' } });
+    config.rules.push({ id: 'news', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '3 months' });
+    const now = DateTime.fromISO('2027-03-22T06:00:00Z');
+    const { touches, warnings } = planTouches(configOf(config), NO_HISTORY, { from: '2027-01-01', to: '2027-03-31' }, now);
+    const march = touches.filter((t) => t.client === 'stroymash' && t.kind === 'call' && t.window.from === '2027-03-01');
+    expect(march).toHaveLength(8);
+    for (const c of march) expect([c.employee, c.date >= '2027-03-22']).toEqual(['sidorov', true]);
+    // The quarter's letter (due since January) too, as a client without a handover would have it.
+    const news = touches.filter((t) => t.client === 'stroymash' && t.source === 'rule:news');
+    expect(news.map((t) => [t.employee, t.date >= '2027-03-22'])).toEqual([['sidorov', true]]);
+    // Earlier months are past periods: they stay with the leaver, where they were due.
+    const january = touches.filter((t) => t.client === 'stroymash' && t.kind === 'call' && t.window.from === '2027-01-01');
+    for (const c of january) expect(c.employee).toBe('ivanova');
+    expect(warnings).toEqual([]);
+  });
+
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
     const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
     const plain = sections('management');
