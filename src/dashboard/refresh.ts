@@ -14,6 +14,7 @@ import type { DB } from '../storage/database.ts';
 import { dashboardMeta, latestOutcomes, recordedAmong, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
 import type { ClientDetail, DashboardClientRow, DashboardEmployeeRow, ForecastTouch } from '../storage/dashboard-tables.ts';
 import { AGENDA_DAYS } from '../reports/load.ts';
+import { holderOn } from '../domain/team.ts';
 
 /** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
@@ -103,7 +104,8 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
     const c = byId.get(String(r.client))!;
     const detail: ClientDetail = {
       since: c.since ?? null,
-      team: Object.entries(c.team).map(([role, employee]) => ({ role, employee })),
+      // Who holds each role today: a leaver's clients show their successor from the handover's day.
+      team: Object.entries(c.team).map(([role, employee]) => ({ role, employee: holderOn(ctx.config.handovers, employee, ctx.today) })),
       contacts: c.contacts.map((k) => ({ id: k.id, name: k.name, role: k.role, email: k.email ?? null, phone: k.phone ?? null })),
     };
     return {
@@ -128,10 +130,15 @@ function employeeRows(ctx: ReportContext, overdue: ReadonlyMap<string, number>):
   }));
 }
 
-/** Whose clients are whose: everyone the client's team names, and everyone with a touch there. */
+/** Whose clients are whose: everyone the client's team names (and who took over from them by today), and everyone with a touch there. */
 function clientPeople(ctx: ReportContext): [string, string][] {
   const pairs = new Set<string>();
-  for (const c of ctx.config.clients) for (const e of Object.values(c.team)) pairs.add(`${e}\u0000${c.id}`);
+  for (const c of ctx.config.clients) {
+    for (const e of Object.values(c.team)) {
+      pairs.add(`${e}\u0000${c.id}`);
+      pairs.add(`${holderOn(ctx.config.handovers, e, ctx.today)}\u0000${c.id}`);
+    }
+  }
   for (const t of ctx.data.touches) {
     if (t.client_id === '*') continue;
     pairs.add(`${t.employee_id}\u0000${t.client_id}`);

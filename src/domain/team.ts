@@ -1,5 +1,6 @@
-import type { Employee } from './types.ts';
+import type { Client, Config, Employee, Handover } from './types.ts';
 import { own } from './safe-keys.ts';
+import { perList } from './per-list.ts';
 
 /** Role → the employees holding it, in configuration order. */
 export function holdersByRole(employees: readonly Employee[]): Map<string, Employee[]> {
@@ -43,4 +44,32 @@ export function handoverChains(handovers: readonly { readonly from: string; read
     for (let at = next.get(employee); at !== undefined && chain.length <= HANDOVER_HOPS; at = next.get(at)) chain.push(at);
     return chain;
   };
+}
+
+const handoverFrom = perList((list: readonly Handover[]) => new Map(list.map((h) => [h.from, h])));
+
+/**
+ * Who holds an employee's work on a day, following the handovers as the planner does
+ * (planner/plan.ts, #withOwnerOn): the employee before their handover's `on`, the successor
+ * from it, and the successor's successor from theirs.
+ */
+export function holderOn(handovers: readonly Handover[], employee: string, date: string): string {
+  const from = handoverFrom(handovers);
+  let holder = employee;
+  for (let hops = 0; hops < HANDOVER_HOPS; hops++) {
+    const h = from.get(holder);
+    if (!h || date < h.on) break;
+    holder = h.to;
+  }
+  return holder;
+}
+
+/**
+ * Who holds our role for a client on a day: its team's holder, or whoever took their clients
+ * over by then. Workflow touches (silence, events, escalations), digests and reports go by it,
+ * as the plan's touches do.
+ */
+export function teamHolderOn(config: Pick<Config, 'handovers'>, client: Client, role: string, date: string): string | undefined {
+  const holder = own(client.team, role);
+  return holder === undefined ? undefined : holderOn(config.handovers, holder, date);
 }

@@ -6,15 +6,16 @@ import { breadthOf, dependsOnOne } from './breadth.ts';
 import type { Cell, Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
 import { silentOf } from './silence-report.ts';
+import { holderOn, teamHolderOn } from '../domain/team.ts';
 
 /** The role whose holder "owns" a client in lists: who silence alerts go to (account_manager by default). */
 export function ownerRole(config: Config): string {
   return config.silence?.notify ?? 'account_manager';
 }
 
-/** Who owns a client in lists: the holder of the owner role, else the first person of its team. */
-export function ownerOf(config: Config, client: Client): string {
-  return client.team[ownerRole(config)] ?? Object.values(client.team)[0] ?? '';
+/** Who owns a client in lists on a day: the holder of the owner role (after any handover by then), else the first person of its team. */
+export function ownerOf(config: Config, client: Client, today: string): string {
+  return teamHolderOn(config, client, ownerRole(config), today) ?? holderOn(config.handovers, Object.values(client.team)[0] ?? '', today);
 }
 
 /**
@@ -38,7 +39,7 @@ export function clientsReport(ctx: ReportContext): Report {
     const b = breadth.get(c.id)!;
     const n = next.get(c.id);
     return {
-      client: c.id, name: c.name, tier: c.tier ?? null, industry: c.industry ?? null, country: c.country, stage: c.stage, owner: ownerOf(config, c),
+      client: c.id, name: c.name, tier: c.tier ?? null, industry: c.industry ?? null, country: c.country, stage: c.stage, owner: ownerOf(config, c, today),
       last_done: last?.date ?? null, last_by: last?.employee ?? null, next_touch: n?.date ?? null,
       ours_12: b.ours.length, theirs_12: b.theirs.length, silent_days: start && start <= today ? daysBetween(start, today) : null,
       last_title: last?.title ?? null, next_title: n?.title ?? null, next_by: n?.employee ?? null,

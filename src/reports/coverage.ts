@@ -3,6 +3,7 @@ import type { ReportTouch } from '../storage/report-queries.ts';
 import { isOverdue } from '../workflows/overdue.ts';
 import { share, type Cell, type Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
+import { teamHolderOn } from '../domain/team.ts';
 
 /**
  * Per client, each pair of roles the rules ask for (our role × their role): the last done
@@ -32,7 +33,7 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
         const mine = role === 'all' ? touches : touches.filter((t) => data.contactsOf(t).some((id) => contactRole.get(id) === role));
         const existing = pairRows.find((p) => p.ours === rule.ours && p.theirs === role);
         if (existing) existing.touches.push(...mine);
-        else pairRows.push({ ours: rule.ours, theirs: role, employee: client.team[rule.ours] ?? '', touches: [...mine] });
+        else pairRows.push({ ours: rule.ours, theirs: role, employee: teamHolderOn(config, client, rule.ours, today) ?? '', touches: [...mine] });
       }
     }
     let clientOnTime = 0;

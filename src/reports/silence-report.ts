@@ -4,6 +4,7 @@ import { lastDoneByClient, trackedSinceByClient } from '../workflows/facts.ts';
 import { silentClients, type SilentClient } from '../workflows/silence.ts';
 import type { Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
+import { teamHolderOn } from '../domain/team.ts';
 
 export async function silentClientsNow(db: DB, config: Config, today: string): Promise<SilentClient[]> {
   return silentClients(config, await lastDoneByClient(db), await trackedSinceByClient(db), today);
@@ -19,7 +20,7 @@ export function silenceReport(ctx: ReportContext): Report {
   const { config, today } = ctx;
   const rows = silentOf(ctx).map((s) => ({
     client: s.client.id, name: s.client.name, days: s.days, since: s.since,
-    last_touch: s.lastDone?.title ?? 'none yet', by: s.lastDone?.employee ?? '', account_manager: s.client.team[config.silence?.notify ?? 'account_manager'] ?? '',
+    last_touch: s.lastDone?.title ?? 'none yet', by: s.lastDone?.employee ?? '', account_manager: teamHolderOn(config, s.client, config.silence?.notify ?? 'account_manager', today) ?? '',
   }));
   return {
     name: 'silence',

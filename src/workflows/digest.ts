@@ -9,6 +9,7 @@ import { dueDay } from '../reports/touch-outcome.ts';
 import { localDateOf } from '../planner/zoned-time.ts';
 import { translator } from '../i18n/translator.ts';
 import { insertWorkflowTouches, nextWorkingStart, timedAt, type WorkflowTouch } from './workflow-touch.ts';
+import { teamHolderOn } from '../domain/team.ts';
 
 const DIGEST_MINUTES = 30;
 /** Lines of one list in a digest before it says "and N more". */
@@ -37,7 +38,7 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   // Each list is shared out to its clients' readers in one pass, in its order: filtered again for
   // each employee, the clients and the overdue touches were read once per employee (2,185 times
   // at 50,000 clients).
-  const readers = digestReaders(config);
+  const readers = digestReaders(config, today);
   const overdueBy = shareOut(readers, overdue, (x) => x.client_id);
   const silentBy = shareOut(readers, silent, (x) => x.client.id);
   const narrowBy = shareOut(readers, narrow, (b) => b.client);
@@ -74,13 +75,13 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   return (await insertWorkflowTouches(db, touches, now.toUTC().toISO()!)).length;
 }
 
-/** Who reads each client's lines: the holders of the digest's roles on its team. */
-function digestReaders(config: Config): Map<string, ReadonlySet<string>> {
+/** Who reads each client's lines: the holders of the digest's roles on its team (after any handover by `today`). */
+function digestReaders(config: Config, today: string): Map<string, ReadonlySet<string>> {
   const readers = new Map<string, ReadonlySet<string>>();
   for (const c of config.clients) {
     const who = new Set<string>();
     for (const role of config.digest.to) {
-      const id = c.team[role];
+      const id = teamHolderOn(config, c, role, today);
       if (id !== undefined) who.add(id);
     }
     if (who.size > 0) readers.set(c.id, who);

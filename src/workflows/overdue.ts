@@ -6,6 +6,7 @@ import { addDays } from '../planner/dates.ts';
 import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
 import { translator, type MessageKey } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
+import { teamHolderOn } from '../domain/team.ts';
 
 /** Sources of touches that are reminders to us, not touches with a client: never overdue-escalated. */
 export function isInternal(source: string): boolean {
@@ -49,7 +50,7 @@ export function overdueEscalation(config: Config, touch: TouchRow, today: string
   const ids = JSON.parse(touch.contact_ids) as string[];
   const contacts = client.contacts.filter((c) => ids.includes(c.id));
   if (!contacts.some((c) => o.escalateFor.includes(c.role))) return undefined;
-  const to = employeeById(config, client.team[o.escalateTo!]);
+  const to = employeeById(config, teamHolderOn(config, client, o.escalateTo!, today));
   if (!to || to.id === touch.employee_id) return undefined;
   const day = allDayOn(config, to, client, today);
   const due = touch.overdue_from ?? touch.date;

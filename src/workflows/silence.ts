@@ -4,6 +4,7 @@ import { addDays, addDuration, daysBetween } from '../planner/dates.ts';
 import { allDayOn, type WorkflowTouch } from './workflow-touch.ts';
 import { translator } from '../i18n/translator.ts';
 import { employeeById } from '../domain/config-index.ts';
+import { teamHolderOn } from '../domain/team.ts';
 
 /** The last done touch with a client: when, by whom, what. */
 export interface LastDone {
@@ -59,7 +60,7 @@ export function silenceIdentity(client: string, since: string): string {
 
 /** The alert to the client's account manager (silence.notify): get in touch with anyone there. */
 export function silenceAlert(config: Config, s: SilentClient, today: string): WorkflowTouch | undefined {
-  const employee = employeeById(config, s.client.team[config.silence!.notify]);
+  const employee = employeeById(config, teamHolderOn(config, s.client, config.silence!.notify, today));
   if (!employee) return undefined;
   const day = allDayOn(config, employee, s.client, today);
   const tr = translator(config.settings.language);
@@ -76,7 +77,7 @@ export function silenceAlert(config: Config, s: SilentClient, today: string): Wo
 export function silenceEscalation(config: Config, s: SilentClient, alert: { date: string; employee: string }, today: string): WorkflowTouch | undefined {
   const role = config.silence?.escalateTo;
   if (!role || addDays(alert.date, SILENCE_ESCALATION_DAYS) > today) return undefined;
-  const to = employeeById(config, s.client.team[role]);
+  const to = employeeById(config, teamHolderOn(config, s.client, role, today));
   if (!to || to.id === alert.employee) return undefined;
   const day = allDayOn(config, to, s.client, today);
   const tr = translator(config.settings.language);

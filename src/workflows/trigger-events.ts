@@ -9,6 +9,7 @@ import { localDateOf } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
+import { holderOn } from '../domain/team.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -48,7 +49,9 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
   const touches = triggers.map((trigger): WorkflowTouch => {
-    const employee = employeeById(config, client.team[trigger.ours])!;
+    // Whoever holds the role when the touch is due: a leaver's clients are the successor's from `on`.
+    const holder = employeeById(config, client.team[trigger.ours])!;
+    const employee = employeeById(config, holderOn(config.handovers, holder.id, localDateOf(holder.timezone, Math.max(at.toMillis(), now.toMillis()))))!;
     const matched = contactsFor(trigger.theirs, client.contacts);
     const contacts = matched.length > 0 ? matched : [...client.contacts];
     const slot = nextWorkingStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES);

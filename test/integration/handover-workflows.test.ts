@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import type { DB } from '../../src/storage/database.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
+import { runDailyWorkflows } from '../../src/workflows/daily.ts';
+import { runWeeklyDigest } from '../../src/workflows/digest.ts';
+import { receiveEvent } from '../../src/workflows/trigger-events.ts';
+import { loadReportContext } from '../../src/reports/report-data.ts';
+import { clientsReport } from '../../src/reports/clients-report.ts';
+import { coverageReport } from '../../src/reports/coverage.ts';
+import { silenceReport } from '../../src/reports/silence-report.ts';
+import { holderOn } from '../../src/domain/team.ts';
+import { refreshDashboard } from '../../src/dashboard/refresh.ts';
+import { isClientOf } from '../../src/storage/dashboard-queries.ts';
+import { client, configOf } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+
+// Anna (alpha's account manager) hands her clients over to Oleg on 1 April 2027; Pavel, their
+// sales director, hands his over to Irina on 1 May. What goes to "the client's account manager"
+// or "sales director" goes to whoever holds the role on the day, as the plan's touches do.
+const base = workflowCompany({ clients: [
+  client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'anna', sales_director: 'pavel' }, since: '2020-01-10' }),
+  client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'oleg', sales_director: 'pavel' }, since: '2020-01-10' }),
+] });
+const config = configOf({
+  ...base,
+  employees: [...base.employees, { id: 'irina', name: 'Emp irina', role: 'sales_director', email: 'irina@corp.example' }],
+  handovers: [
+    { from: 'anna', to: 'oleg', on: '2027-04-01', notice_from: 'management' },
+    { from: 'pavel', to: 'irina', on: '2027-05-01', notice_from: 'management' },
+  ],
+  digest: { to: ['sales_director', 'account_manager'] },
+});
+const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { setZone: true });
+
+function done(id: string, clientId: string, employee: string, date: string) {
+  return {
+    id, source: 'rule:test', series: `rule:test|${clientId}|${id}`, kind: 'call', client_id: clientId, contact_ids: '[]', employee_id: employee,
+    date, start_at: `${date}T10:00:00.000+03:00`, end_at: `${date}T10:15:00.000+03:00`, all_day: 0, title: `call ${clientId}`,
+    window_from: date, window_to: date, remind: '[]', status: 'done' as const, resolved_at: `${date}T10:15:00Z`, resolved_date: date, resolved_by: employee,
+    note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
+  };
+}
+
+async function company(): Promise<DB> {
+  const d = await tempDatabase();
+  await d.insertInto('touches').values([done('a1', 'alpha', 'anna', '2027-02-01'), done('b1', 'beta', 'oleg', '2027-05-20')]).execute();
+  return d;
+}
+
+const open = (d: DB, source: string) => d.selectFrom('touches').selectAll().where('source', 'like', `${source}%`).where('status', '=', 'planned').execute();
+
+describe('after a handover, work about the leaver\'s clients goes to the successor', () => {
+  it('holderOn follows the handovers by day, through a chain', () => {
+    const chain = [{ from: 'a', to: 'b', on: '2027-04-01', noticeFrom: 'management' as const }, { from: 'b', to: 'c', on: '2027-05-01', noticeFrom: 'management' as const }];
+    expect(['2027-03-31', '2027-04-01', '2027-04-30', '2027-05-01'].map((day) => holderOn(chain, 'a', day))).toEqual(['a', 'b', 'b', 'c']);
+    expect(holderOn(chain, 'z', '2027-06-01')).toBe('z');
+  });
+
+  it('a silence alert, and its escalation, go to who holds the roles on the day', async () => {
+    const d = await company();
+    // alpha: silent since 1 February (60 days: from 3 April on); Anna left on 1 April.
+    expect(await runDailyWorkflows(d, config, morning('2027-04-05'))).toMatchObject({ silenceAlerts: 1 });
+    const [alert] = await open(d, 'silence:');
+    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'oleg' });
+    // A week later, undone: up to the sales director — Irina from 1 May, Pavel before.
+    expect(await runDailyWorkflows(d, config, morning('2027-04-12'))).toMatchObject({ silenceEscalated: 1 });
+    expect((await open(d, 'escalation:silence:'))[0]).toMatchObject({ employee_id: 'pavel' });
+    expect(silenceReport(await loadReportContext(d, config, '2027-04-12')).rows).toMatchObject([{ client: 'alpha', account_manager: 'oleg' }]);
+  });
+
+  it('a business event\'s touch goes to whoever holds the role when it is due', async () => {
+    const d = await company();
+    const before = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-1', at: '2027-03-30T11:00:00+03:00' }, DateTime.fromISO('2027-03-30T11:00:00+03:00', { setZone: true }));
+    const after = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-2', at: '2027-04-02T11:00:00+03:00' }, DateTime.fromISO('2027-04-02T11:00:00+03:00', { setZone: true }));
+    const byRef = new Map((await open(d, 'trigger:')).map((t) => [t.title, t.employee_id]));
+    expect([before.created, after.created]).toEqual([true, true]);
+    expect([byRef.get('Tell alpha Ltd that order SO-1 has shipped'), byRef.get('Tell alpha Ltd that order SO-2 has shipped')]).toEqual(['anna', 'oleg']);
+  });
+
+  it('the reports and the digest name the successor as the client\'s owner from the handover\'s day', async () => {
+    const d = await company();
+    const owners = async (today: string) => clientsReport(await loadReportContext(d, config, today)).rows.map((r) => [r.client, r.owner]);
+    expect(await owners('2027-03-31')).toEqual([['alpha', 'anna'], ['beta', 'oleg']]);
+    expect(await owners('2027-04-01')).toEqual([['alpha', 'oleg'], ['beta', 'oleg']]);
+    const coverage = coverageReport(await loadReportContext(d, config, '2027-04-01'));
+    const alpha = coverage.rows.filter((r) => r.client === 'alpha');
+    expect(alpha.length).toBeGreaterThan(0);
+    for (const r of alpha) expect(r.employee).toBe(r.ours === 'account_manager' ? 'oleg' : 'pavel');
+    // The Monday digest of 7 June: Anna reads nothing (she left); Oleg reads both clients, Irina too.
+    await runWeeklyDigest(d, config, DateTime.fromISO('2027-06-07T07:30:00+03:00', { setZone: true }));
+    const readers = (await d.selectFrom('touches').select('employee_id').where('source', 'like', 'digest:%').execute()).map((r) => r.employee_id).sort();
+    expect(readers).toEqual(['irina', 'oleg']);
+  });
+
+  it('the dashboard shows the successor on the client\'s team, and lets them see the client', async () => {
+    const d = await company();
+    await refreshDashboard(d, config, morning('2027-04-05'));
+    expect(await isClientOf(d, 'oleg', 'alpha')).toBe(true);
+    const row = await d.selectFrom('dashboard_clients' as never).select('detail' as never).where('id' as never, '=', 'alpha' as never).executeTakeFirstOrThrow() as { detail: string };
+    expect(JSON.parse(row.detail).team).toEqual([{ role: 'account_manager', employee: 'oleg' }, { role: 'sales_director', employee: 'pavel' }]);
+  });
+});
