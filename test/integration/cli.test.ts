@@ -293,6 +293,30 @@ describe('touchbase CLI', () => {
     expect(whole.stdout).toBe(unsaved.out);
   });
 
+  it('feeds --serve prints the addresses it serves the feeds at (its own port), and they answer', async () => {
+    const dir = tempDir();
+    const env = { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_PUBLIC_URL: '' };
+    const db = join(dir, 't.sqlite');
+    expect(spawnSync(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], { env, encoding: 'utf8' }).status).toBe(0);
+    const child = spawn(process.execPath, [resolve('src/touchbase.js'), 'feeds', '--config', EXAMPLE, '--db', db, '--serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      while (!out.includes('serving the feeds at')) await once(child.stdout, 'data');
+      const served = /serving the feeds at (http:\/\/127\.0\.0\.1:(\d+))\/feeds/.exec(out)!;
+      expect(Number(served[2])).toBeGreaterThan(0);
+      const urls = [...out.matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
+      expect(urls.length).toBe(10);
+      for (const url of urls) expect(url.startsWith(`${served[1]}/feeds/`), url).toBe(true);
+      const answer = await fetch(urls[0]!);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('BEGIN:VCALENDAR');
+    } finally {
+      child.kill('SIGINT');
+      await once(child, 'exit');
+    }
+  });
+
   it('a first plan whose load fails (the disk fills) after the reader stopped early exits non-zero, says why, and saves nothing', async () => {
     const company = join(tempDir(), 'demo');
     expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);

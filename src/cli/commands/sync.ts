@@ -99,15 +99,23 @@ export function feedsCommand(program: Command, io: CliIO): void {
       const { secret, base } = await withDatabase(o, async (db) => ({
         secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
       }), { readOnly: !mayWrite(dbFile(o)) });
-      const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
-        const token = feedToken(secret, e.id);
-        return [e.id, e.name, `${base}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
-      });
-      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      let served: Awaited<ReturnType<typeof startFeedServer>> | undefined;
       if (o.serve) {
         const port = Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
-        const { server, url } = await startFeedServer(feedDir(o), o.host, port);
+        served = await startFeedServer(feedDir(o), o.host, port);
+      }
+      // Served here, the feeds are at this server's address, unless a public one is given or set
+      // (a proxy in front of it): not at the daemon's, which may not run.
+      const explicit = o.baseUrl ?? (process.env.TOUCHBASE_PUBLIC_URL || config.settings.http.publicUrl);
+      const at = served && !explicit ? served.url.replace(/\/$/, '') : base;
+      const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
+        const token = feedToken(secret, e.id);
+        return [e.id, e.name, `${at}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
+      });
+      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      if (served) {
+        const { server, url } = served;
         io.out(`serving the feeds at ${url}/feeds/… (Ctrl-C to stop)\n`);
         await new Promise<void>((resolve) => {
           const stop = () => server.close(() => resolve());
