@@ -5,11 +5,14 @@ import { isLeapDay } from '../domain/calendar-dates.ts';
 import { placeOf, type Origin } from './origin.ts';
 import type { ConfigWarning } from './config-issue.ts';
 import type { RawSources } from './sources.ts';
+import { quote } from './config-issue.ts';
+import { didYouMean } from './suggest.ts';
 
 /**
  * What a valid configuration says that is probably not meant: a selector that matches no
- * client (nothing will be planned from it), two rules that put the same people in touch in
- * the same week, and yearly dates on 29 February. They do not stop anything (exit 0).
+ * client (nothing will be planned from it), a role of theirs no contact has (a typo: "CEO" for
+ * "ceo"), two rules that put the same people in touch in the same week, and yearly dates on
+ * 29 February. They do not stop anything (exit 0).
  */
 export function configWarnings(config: Config, sources: RawSources): ConfigWarning[] {
   const out: ConfigWarning[] = [];
@@ -17,12 +20,23 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   const clients = config.clients;
 
   const noneSelected = (selector: Selector) => Object.keys(selector).length > 0 && clients.length > 0 && !clients.some((c) => couldSelect(selector, c));
+  // Contact roles are the CRM's words: a list of them that no contact has is most likely
+  // misspelt. (A list that names several, some of them for other CRMs' words, is not.)
+  const contactRoles = new Set(clients.flatMap((c) => c.contacts.map((k) => k.role)));
+  const noContact = (origin: Origin, theirs: Theirs, what: string) => {
+    if (theirs === 'all' || contactRoles.size === 0 || theirs.some((role) => contactRoles.has(role))) return;
+    const hints = theirs.map((role) => didYouMean(role, contactRoles)).filter(Boolean);
+    warn(origin, ['theirs'], `no contact has the role ${theirs.map((role) => quote(role)).join(' or ')}${hints.length === 1 ? hints[0] : ''}: ${what}`);
+  };
   config.rules.forEach((rule, i) => {
     if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
+    noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);
   });
+  config.triggers.forEach((trigger, i) => noContact(sources.triggers[i]!.origin, trigger.theirs, `trigger ${trigger.id}'s touches go to every contact of the client instead`));
   config.campaigns.forEach((campaign, i) => {
     const origin = sources.campaigns[i]!.origin;
     if (noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
+    noContact(origin, campaign.theirs, `campaign ${campaign.id} greets nobody with it`);
     if (campaign.on && isLeapDay(campaign.on.month, campaign.on.day)) warn(origin, ['on'], 'is 29 February: in years that are not leap years this campaign falls on 28 February');
   });
   if (config.silence && sources.silence && noneSelected(config.silence.for)) warn(sources.silence.origin, ['for'], 'matches no client: no client is watched for silence');

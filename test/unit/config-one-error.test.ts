@@ -166,6 +166,30 @@ campaigns:
     expect(r.out).toMatch(/warning: .*a\.yaml:12:\d+: rules\[2\]\.for \(rule tier-b\): matches no client/);
   });
 
+  it('warnings: a role of theirs no contact has (a typo), with a suggestion; a list with one role that exists is not', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }, { id: k2, name: L, role: buyer }] }
+rules:
+  - { id: ceo-calls, ours: account_manager, theirs: CEO, kind: call, every: 3 months }
+  - { id: buyer-calls, ours: account_manager, theirs: [buyer, purchasing], kind: call, every: 1 month }
+campaigns:
+  - { id: new-year, on: 12-31, ours: account_manager, theirs: [chief_executive] }
+triggers:
+  - { id: shipped, event: order.shipped, ours: account_manager, theirs: byer, kind: letter, within: 4 hours }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:10:\d+: rules\[0\]\.theirs \(rule ceo-calls\): no contact has the role "CEO"; did you mean "ceo"\?: rule ceo-calls plans nothing with it$/),
+      expect.stringMatching(/^a\.yaml:13:\d+: campaigns\[0\]\.theirs \(campaign new-year\): no contact has the role "chief_executive": campaign new-year greets nobody with it$/),
+      expect.stringMatching(/^a\.yaml:15:\d+: triggers\[0\]\.theirs \(trigger shipped\): no contact has the role "byer"; did you mean "buyer"\?: trigger shipped's touches go to every contact of the client instead$/),
+    ]);
+  });
+
   it('the example company has no warnings', () => {
     expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
   });
