@@ -10,6 +10,7 @@ import { placeOf, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
 import { toMinutes } from './schema.ts';
 import { didYouMean, knownZones } from './suggest.ts';
+import { nameKey } from './name-key.ts';
 
 /** A client as built, with where it was written and whether it was only salvaged (see Located.broken). */
 export interface DraftClient {
@@ -57,7 +58,7 @@ export class BuildContext {
     if (!this.employeeById.has(e.id)) this.employeeById.set(e.id, e);
     this.holders.set(e.role, [...(this.holders.get(e.role) ?? []), e]);
     if (e.email) this.#byEmail.set(e.email.toLowerCase(), [...(this.#byEmail.get(e.email.toLowerCase()) ?? []), e.id]);
-    const name = normalName(e.name);
+    const name = nameKey(e.name);
     this.#byName.set(name, [...(this.#byName.get(name) ?? []), e.id]);
   }
 
@@ -71,7 +72,7 @@ export class BuildContext {
    */
   employeeRef(ref: string): { id: string } | { ambiguous: string[] } | undefined {
     if (this.employeeById.has(ref)) return { id: ref };
-    for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(normalName(ref))]) {
+    for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(nameKey(ref))]) {
       if (ids?.length === 1) return { id: ids[0]! };
       if (ids && ids.length > 1) return { ambiguous: ids };
     }
@@ -156,9 +157,6 @@ export class BuildContext {
   }
 }
 
-function normalName(name: string): string {
-  return name.trim().toLowerCase().replace(/\s+/g, ' ');
-}
 
 const zoneValidity = new Map<string, boolean>();
 export function isZone(zone: string): boolean {

@@ -8,6 +8,7 @@ import { child, placeOf, type Origin } from './origin.ts';
 import { closest } from './suggest.ts';
 import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
 import { fallbackSettings, readYamlFile } from './yaml-sections.ts';
+import { nameKey } from './name-key.ts';
 
 export type { Located, LocatedClient, RawSources } from './sources.ts';
 
@@ -106,7 +107,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   const byName = new Map<string, LocatedClient[]>();
   for (const c of sources.clients) {
     if (!byId.has(c.value.id)) byId.set(c.value.id, c);
-    const name = c.value.name.toLowerCase();
+    const name = nameKey(c.value.name);
     const list = byName.get(name);
     if (list) list.push(c);
     else byName.set(name, [c]);
@@ -114,7 +115,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   for (const { contact, client, origin } of rows) {
     // By id, as nearly every row names its client; the name only when no client has that id.
     let target = byId.get(client);
-    const named = target ? undefined : byName.get(client.trim().toLowerCase());
+    const named = target ? undefined : byName.get(nameKey(client));
     if (named?.length === 1) target = named[0];
     if (!target) {
       if (named && named.length > 1) {

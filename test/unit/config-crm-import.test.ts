@@ -266,6 +266,27 @@ employees:
     ]);
   });
 
+  it('names match across the two spellings of ș and ț (a cedilla from Windows-1250 and old Excel, a comma below in Unicode) and of ё', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RO }
+employees:
+  - { id: stefan, name: Ștefan Ionescu, role: account_manager }
+  - { id: fedor, name: Фёдор Лёвин, role: sales_director }
+  - { id: other, name: Stefan Ionescu, role: ceo }
+clients:
+  - { id: c2, name: Ёлка, country: RU, timezone: Europe/Moscow, team: { account_manager: stefan, sales_director: Федор Левин } }
+`,
+      // Windows-1250 writes only the cedilla forms.
+      'clients.csv': iconv.encode('id;name;team.account_manager;team.sales_director\r\nc1;Braşov Ţesături SA;Ştefan Ionescu;fedor\r\n', 'windows-1250'),
+      'contacts.csv': 'client;id;name;role\nBrașov Țesături SA;k1;Ion Țăran;ceo\nЕлка;k2;Олег;ceo\n',
+    });
+    const { config, issues } = check(dir);
+    expect(issues).toEqual([]);
+    const [c2, c1] = [config!.clients.find((c) => c.id === 'c2')!, config!.clients.find((c) => c.id === 'c1')!];
+    expect([c1.team, c2.team]).toMatchObject([{ account_manager: 'stefan', sales_director: 'fedor' }, { account_manager: 'stefan', sales_director: 'fedor' }]);
+    expect([c1.contacts.map((k) => k.id), c2.contacts.map((k) => k.id)]).toEqual([['k1'], ['k2']]);
+  });
+
   it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,

@@ -1,0 +1,12 @@
+/**
+ * How a name written in one place is found as written in another (a team's manager in a CRM
+ * export, a contact's client by its name): without case or extra spaces, in one Unicode form,
+ * and with the letters that have two spellings in these countries' files made one. Romanian ș
+ * and ț are written with a comma below in Unicode but with a cedilla (ş ţ) by Windows-1250 and
+ * older Excel; Russian ё is often written е.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ').replace(/[şţё]/g, (c) => SAME[c]!);
+}
+
+const SAME: Record<string, string> = { 'ş': 'ș', 'ţ': 'ț', 'ё': 'е' };
