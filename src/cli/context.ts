@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
@@ -68,8 +68,23 @@ export async function readConfig(o: GlobalOptions): Promise<Config> {
  * Runs `work` on the database. `readOnly`: the command only reads, so a read-only database
  * (file or folder) is fine and nothing is migrated unless the schema is behind.
  */
-export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+/** Whether the database is a file that is not there (yet). */
+export function databaseMissing(file: string): boolean {
+  return file !== ':memory:' && !isPostgresLocation(file) && !existsSync(file);
+}
+
+/**
+ * Runs `work` on the database, closed after. A command that only reads (`readOnly`, or
+ * `existing`) does not make a database where there is none: a mistyped --db would otherwise
+ * leave an empty one behind and answer as if nothing had happened.
+ */
+export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>, options: { readOnly?: boolean; existing?: boolean } = {}): Promise<T> {
   const file = dbFile(o);
+  if ((options.existing ?? options.readOnly) && databaseMissing(file)) {
+    throw new BadInputError(`no database at ${file}: nothing was planned or recorded there yet (check --db and TOUCHBASE_DB; "touchbase once" or the daemon makes it)`);
+  }
+  // A secret too short to use is refused before the database is made or changed, not after.
+  if (!options.readOnly) (await import('../storage/local-secrets.ts')).checkSecretsFromEnv(process.env, undefined);
   const { openForReading, openMigrated } = await import('../storage/database.ts');
   const db = options.readOnly ? await openForReading(file) : await openMigrated(file);
   try {

@@ -52,6 +52,30 @@ describe('touchbase CLI', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('commands that only read make no database where there is none (a mistyped --db), and say so', async () => {
+    const db = join(tempDir(), 'typo.sqlite');
+    for (const command of [['history'], ['report', 'coverage'], ['export']]) {
+      const r = await cli(...command, '--config', EXAMPLE, '--db', db);
+      expect(r.code, command.join(' ')).toBe(2);
+      expect(r.err).toContain(`no database at ${db}`);
+    }
+    // A plan not saved is planned with no history; it makes no database either.
+    const preview = await cli('plan', '--config', EXAMPLE, '--db', db, '--no-save', '--format', 'json', '--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31');
+    expect(preview.code, preview.err).toBe(0);
+    expect((JSON.parse(preview.out) as unknown[]).length).toBeGreaterThan(10);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a secret too short is refused before the database is made', async () => {
+    const db = join(tempDir(), 'sec.sqlite');
+    const r = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], {
+      env: { ...process.env, TOUCHBASE_LINK_SECRET: 'short', TOUCHBASE_FEEDS_DIR: join(tempDir(), 'feeds') }, encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('TOUCHBASE_LINK_SECRET is 5 characters long; it must be at least 32');
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('plan --format json prints the documented shape with stable ids', async () => {
     const db = join(tempDir(), 't.sqlite');
     const args = ['plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW];

@@ -63,8 +63,6 @@ export function exportCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<ExportCommandOptions>();
       const options: ExportOptions = { now: clockFrom(o.now).now(), includeSecrets: o.includeSecrets };
-      const file = dbFile(o);
-      if (file !== ':memory:' && !isPostgresLocation(file) && !existsSync(file)) throw new BadInputError(`--db: ${file} does not exist; nothing to export`);
       const target = o.out === '-' ? undefined : resolve(o.out);
       if (target) {
         const folder = dirname(target);

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { writeJson, writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { TouchJson } from '../../storage/touch-rows.ts';
@@ -43,7 +43,9 @@ export function planCommand(program: Command, io: CliIO): void {
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
       if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const { warnings, saved } = await withDatabase(o, async (db) => {
+      // A plan not saved, of a database that is not there: planned with no history, and none is made.
+      const preview = !o.save && databaseMissing(dbFile(o));
+      const { warnings, saved } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
         const others = await workflowTouches(db, { from, to }, now, config);
@@ -58,7 +60,7 @@ export function planCommand(program: Command, io: CliIO): void {
         // written out as they are read (as JSON, the database makes each one's text).
         if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
         return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, excel: o.excel }));
-      }, { readOnly: !o.save && !mayWrite(dbFile(o)) });
+      }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
       for (const w of warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
         // The plan is one: a filter shows part of it, what is recorded is the whole company's.

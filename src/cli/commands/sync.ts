@@ -98,7 +98,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       // The feed secret is generated (written) on first use; a user who may not write reads the one there is.
       const { secret, base } = await withDatabase(o, async (db) => ({
         secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
-      }), { readOnly: !mayWrite(dbFile(o)) });
+      }), { readOnly: !mayWrite(dbFile(o)), existing: false });
       let served: Awaited<ReturnType<typeof startFeedServer>> | undefined;
       if (o.serve) {
         const port = Number(o.port);
