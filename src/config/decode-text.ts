@@ -192,8 +192,8 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   }
   const buffer = Buffer.from(bytes);
   const detected = chardet.analyse(bytes);
-  if (high > 0 && inRuns / high >= 0.5) {
-    const cyrillic = iconv.decode(buffer, 'windows-1251');
+  const cyrillic = high > 0 && inRuns / high >= 0.5 ? iconv.decode(buffer, 'windows-1251') : undefined;
+  if (cyrillic !== undefined && !mostlyMixedWords(cyrillic)) {
     // KOI8-R has the cases the other way round: its capitalised words read as "юЦ" in windows-1251.
     if (capitalisedWords(iconv.decode(buffer, 'koi8-r')) > capitalisedWords(cyrillic)) return refuse(1, 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)');
     return checked({ text: cyrillic }, 'windows-1251');
@@ -208,6 +208,22 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   const b = letterScore(western, WESTERN);
   const useCentral = a > b || (a === b && rank('windows-1250') < rank('windows-1252'));
   return useCentral ? checked({ text: central }, 'windows-1250') : checked({ text: western }, 'windows-1252');
+}
+
+/**
+ * Whether the words with Cyrillic letters are mostly half Latin ("Югran"): Romanian names whose
+ * letters next to each other are all accented (Ţăran, Ţâru) make runs of high bytes too, and read
+ * as windows-1251 they come out as such words, which Russian text hardly has ("ТехноSoft").
+ */
+function mostlyMixedWords(text: string): boolean {
+  let pure = 0;
+  let mixed = 0;
+  for (const word of text.match(/\p{L}+/gu) ?? []) {
+    if (!/\p{Script=Cyrillic}/u.test(word)) continue;
+    if (/[A-Za-z]/.test(word)) mixed++;
+    else pure++;
+  }
+  return mixed > pure;
 }
 
 function capitalisedWords(text: string): number {
