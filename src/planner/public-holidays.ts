@@ -47,9 +47,31 @@ export function publicHolidays(country: string, year: number): readonly PublicHo
     const slug = slugify(h.name.replace(/\s*\(substitute day\)/i, ''));
     for (let i = 0; i < days; i++) out.push({ date: first.plus({ days: i }).toISODate()!, slug, name: h.name });
   }
-  list = Object.freeze(out);
+  if (country === 'RU') addRussianSubstitutes(out);
+  list = Object.freeze(out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));
   byYear.set(key, list);
   return list;
+}
+
+/**
+ * Russia's Labour Code (art. 112): a holiday on a Saturday or Sunday gives its day off on the
+ * next working day, but the New Year days (1–8 January). date-holidays has this for 8 March
+ * only, so Victory Day on a Sunday (9 May 2027) left Monday a working day. A substitute it
+ * already lists (8 March 2026 → 9 March) is not added twice. The government's yearly decree
+ * may move days further; those are not known in advance.
+ */
+function addRussianSubstitutes(days: PublicHoliday[]): void {
+  const taken = new Set(days.map((d) => d.date));
+  for (const h of [...days].sort((a, b) => (a.date < b.date ? -1 : 1))) {
+    const date = DateTime.fromISO(h.date, { zone: 'utc' });
+    if (date.weekday < 6 || (date.month === 1 && date.day <= 8)) continue;
+    let next = date.plus({ days: 1 });
+    while (next.weekday >= 6 || (taken.has(next.toISODate()!) && !days.some((d) => d.date === next.toISODate() && d.slug === h.slug))) next = next.plus({ days: 1 });
+    const day = next.toISODate()!;
+    if (days.some((d) => d.date === day && d.slug === h.slug)) continue;
+    days.push({ date: day, slug: h.slug, name: `${h.name} (substitute day)` });
+    taken.add(day);
+  }
 }
 
 /** Slugs of every public holiday a country has in a year (for validating campaigns). */

@@ -56,4 +56,17 @@ describe('holidays', () => {
     expect(publicHolidays('RO', 2027).map((h) => h.slug)).toContain('national-holiday');
     expect(publicHolidays('MD', 2027).map((h) => h.date)).toContain('2027-08-27');
   });
+
+  it('in Russia a holiday on a weekend gives its day off on the next working day (Labour Code art. 112), the New Year days excepted, and only once', () => {
+    const days = (year: number) => publicHolidays('RU', year).map((h) => h.date);
+    // 2027: 1 May a Saturday, 9 May a Sunday, 12 June a Saturday.
+    expect(days(2027)).toEqual(expect.arrayContaining(['2027-05-03', '2027-05-10', '2027-06-14']));
+    // 2026: 8 March a Sunday (date-holidays has its Monday already: not a second one), 9 May a Saturday.
+    expect(days(2026).filter((d) => d >= '2026-03-01' && d <= '2026-05-31')).toEqual(['2026-03-08', '2026-03-09', '2026-05-01', '2026-05-09', '2026-05-11']);
+    // 2027's 2 and 3 January are a weekend inside the New Year days: no day off is added for them.
+    expect(days(2027).filter((d) => d <= '2027-01-31')).toEqual(['2027-01-01', '2027-01-02', '2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06', '2027-01-07', '2027-01-08']);
+    // The holiday a campaign names is the day itself, not its substitute.
+    expect(publicHolidays('RU', 2027).find((h) => h.slug === 'victory-day')!.date).toBe('2027-05-09');
+    expect(publicHolidays('RO', 2027).some((h) => h.name.includes('substitute'))).toBe(false);
+  });
 });
