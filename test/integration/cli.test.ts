@@ -191,7 +191,11 @@ describe('touchbase CLI', () => {
     const plan = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-02-28', '--format', 'json', '--now', NOW);
     const touches = JSON.parse(plan.out) as { id: string; client: string; title: string; status: string }[];
     const [a, b] = touches.filter((t) => t.client === 'stroymash');
-    const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--note', 'agreed a visit');
+    // Not in the future: a mistyped year is refused, and nothing is recorded.
+    const typo = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2030-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('--at: expected a moment that has come (an outcome is recorded once it happened), found "2030-01-12T15:30:00+03:00", after today (2027-01-12 in Europe/Moscow)');
+    const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00', '--note', 'agreed a visit');
     expect(done.code).toBe(0);
     expect(done.out).toContain('on 2027-01-12');
     expect((await cli('done', a!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);

@@ -30,7 +30,7 @@ describe('touchbase history', () => {
     const touches = JSON.parse(plan.out) as { id: string; employee: string }[];
     const anna = touches.find((t) => t.employee === 'anna')!; // Europe/Moscow
     const boris = touches.find((t) => t.employee === 'boris')!; // Europe/Bucharest
-    for (const t of [anna, boris]) expect((await cli('done', t.id, '--config', configDir, '--db', db, '--at', '2027-03-02T10:00:00+03:00')).code).toBe(0);
+    for (const t of [anna, boris]) expect((await cli('done', t.id, '--config', configDir, '--db', db, '--at', '2027-03-02T10:00:00+03:00', '--now', '2027-03-02T18:00:00+03:00')).code).toBe(0);
     const table = await cli('history', '--config', configDir, '--db', db);
     expect(table.code).toBe(0);
     const lineOf = (id: string) => table.out.split('\n').find((l) => l.includes(id.slice(0, 8)))!;

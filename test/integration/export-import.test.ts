@@ -67,8 +67,8 @@ async function usedCompany(dir: string, run: Run): Promise<{ config: string; db:
   const early = (JSON.parse(plan) as { id: string; date: string }[]).sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
   expect(early.length).toBeGreaterThanOrEqual(3);
   const [done, skipped] = early;
-  await ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--note', 'agreed a visit — в мае']);
-  await ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--reason', 'closed this week']);
+  await ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--now', `${done!.date}T18:00:00+03:00`, '--note', 'agreed a visit — в мае']);
+  await ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--now', `${skipped!.date}T18:00:00+03:00`, '--reason', 'closed this week']);
   await ok(['checks', '--now', LATER]);
   const status = rows(db, 'select status, count(*) as n from touches group by status');
   expect(status).toEqual(expect.arrayContaining([{ status: 'done', n: 1 }, { status: 'skipped', n: 1 }]));

@@ -128,8 +128,8 @@ describe('PostgreSQL', () => {
     ok(['once', '--now', NOW], sqliteFile);
     const plan = JSON.parse(ok(['plan', '--no-save', '--now', NOW, '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json'], sqliteFile)) as { id: string; date: string }[];
     const [done, skipped] = plan.sort((x, y) => x.date.localeCompare(y.date) || x.id.localeCompare(y.id));
-    ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--note', 'agreed a visit — в мае'], sqliteFile);
-    ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--reason', 'closed this week'], sqliteFile);
+    ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--now', `${done!.date}T18:00:00+03:00`, '--note', 'agreed a visit — в мае'], sqliteFile);
+    ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--now', `${skipped!.date}T18:00:00+03:00`, '--reason', 'closed this week'], sqliteFile);
     ok(['checks', '--now', LATER], sqliteFile);
     const exportFile = join(dir, 'backup.ndjson');
     ok(['export', '--out', exportFile, '--include-secrets', '--now', EXPORTED_AT], sqliteFile);

@@ -12,6 +12,7 @@ interface OutcomeOptions extends GlobalOptions {
   note?: string;
   reason?: string;
   by?: string;
+  now?: string;
 }
 
 /** `done ID` and `skip ID --reason`: what happened to a touch, recorded in the history. */
@@ -23,13 +24,14 @@ export function doneCommand(program: Command, io: CliIO): void {
     .option('--at <instant>', 'when it was done, ISO date or instant (default: now)')
     .option('--note <text>', 'how it went')
     .option('--by <employee>', 'who did it (default: the touch\'s employee)')
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfig(o);
       checkEmployee(config, o.by);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
-        const at = instant(o.at, config, touch.employee_id);
+        const at = instant(o.at, o.now, config, touch.employee_id);
         return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note });
       });
       io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
@@ -44,13 +46,14 @@ export function skipCommand(program: Command, io: CliIO): void {
     .description('record a touch as skipped, with the reason')
     .requiredOption('--reason <text>', 'why it will not happen')
     .option('--at <instant>', 'when it was decided (default: now)')
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfig(o);
       if (!o.reason?.trim()) throw new BadInputError('--reason: expected a reason, found nothing');
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
-        const at = instant(o.at, config, touch.employee_id);
+        const at = instant(o.at, o.now, config, touch.employee_id);
         return markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: o.reason! });
       });
       io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n`);
@@ -61,11 +64,19 @@ function checkEmployee(config: Config, id: string | undefined): void {
   if (id && !config.employees.some((e) => e.id === id)) throw new BadInputError(`--by: no employee has the id ${JSON.stringify(id)}`);
 }
 
-/** The moment in the employee's own zone, so "done on" is their local date. */
-function instant(text: string | undefined, config: Config, employee: string): DateTime {
+/**
+ * The moment in the employee's own zone, so "done on" is their local date. Not later than
+ * today: an outcome is recorded once it happened, and a mistyped year would count as done
+ * (punctuality, silence) for years.
+ */
+function instant(text: string | undefined, nowText: string | undefined, config: Config, employee: string): DateTime {
   const zone = employeeById(config, employee)?.timezone ?? config.settings.timezone;
-  if (!text) return clockFrom(undefined).now().setZone(zone);
+  const now = clockFrom(nowText).now().setZone(zone);
+  if (!text) return now;
   const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
   if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
+  if (at.toISODate()! > now.toISODate()!) {
+    throw new BadInputError(`--at: expected a moment that has come (an outcome is recorded once it happened), found ${JSON.stringify(text)}, after today (${now.toISODate()} in ${zone})`);
+  }
   return at;
 }
