@@ -88,13 +88,18 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
 function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | undefined, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions): void {
   const layout = job.layout?.value;
   let plan: Plan | undefined;
+  let rows = 0;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
   const complete = forEachCsvRecord(text, job.shown, declared, sources.issues, (header) => {
     plan = planColumns(job, header, sources, options);
   }, (cells, line) => {
+    rows++;
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
   }, utf8);
   if (!complete || !plan) sources.opaque = true;
+  // An export that came out as its header alone: valid, but every client (or contact) it used to
+  // bring would be gone from the plan, their planned touches cancelled. Said, not assumed meant.
+  else if (rows === 0) sources.warnings.push({ file: job.shown, line: 1, column: 1, field: '', message: `has its header and no rows: no ${job.as === 'clients' ? 'client' : 'contact'} comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled` });
 }
 
 /** Decides where each column goes, and checks the header and the mapping once. */

@@ -268,6 +268,21 @@ employees:
     ]);
   });
 
+  it('an export that came out as its header alone is a warning at its file, not a silent company without those clients', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: y1, name: Y, contacts: [{ id: k, name: K, role: ceo }] }\n',
+      'clients.csv': '\ufeffid;name;team.account_manager\r\n',
+      'contacts.csv': 'client;id;name;role\n',
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => c.id)).toEqual(['y1']);
+    expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
+      'clients.csv:1: has its header and no rows: no client comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled',
+      'contacts.csv:1: has its header and no rows: no contact comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled',
+    ]);
+  });
+
   it('names match across the two spellings of ș and ț (a cedilla from Windows-1250 and old Excel, a comma below in Unicode) and of ё', () => {
     const dir = folder({
       'a.yaml': `settings: { company: T, country: RO }
