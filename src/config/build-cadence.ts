@@ -280,8 +280,9 @@ function checkSelector(ctx: BuildContext, sel: RawSelector, origin: Origin): boo
 
 function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes: AttributeNames): void {
   // While a file could not be read, the attributes it may hold are unknown: {client.x} is not judged then.
+  // Nor those an import maps from a column its file lacks: that column is the error.
   const unknown = unknownPlaceholders(title, attributes.client, attributes.contact)
-    .filter((p) => ctx.checksReferences || !(p.startsWith('client.') || p.startsWith('contact.')));
+    .filter((p) => (ctx.checksReferences || !(p.startsWith('client.') || p.startsWith('contact.'))) && !ctx.sources.brokenAttributes.has(p));
   if (unknown.length === 0) return;
   const candidates = [...PLACEHOLDERS, ...[...attributes.client].map((a) => `client.${a}`), ...[...attributes.contact].map((a) => `contact.${a}`)];
   const hint = unknown.map((u) => closest(u, candidates)).find((c) => c !== undefined);

@@ -145,8 +145,9 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       if (near) sources.warnings.push({ ...at(i), field: name, message: `this column is kept as the attribute ${quote(name)}; did you mean the field ${quote(near)}? (name it so, or map it under imports: columns)` });
     }
   });
-  for (const [written] of columns) {
+  for (const [written, field] of columns) {
     if (used.has(written)) continue;
+    if (typeof field === 'string' && field.startsWith('attributes.')) sources.brokenAttributes.add(`${job.as === 'clients' ? 'client' : 'contact'}.${field.slice('attributes.'.length)}`);
     sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
   }
   const values = new Map<string, Map<string, string>>();

@@ -50,6 +50,11 @@ export interface RawSources {
   /** Roles of employees that failed validation: "held by nobody" is not reported for them. */
   readonly brokenRoles: Set<string>;
   /**
+   * Attributes an import maps from a column its file lacks ("client.inn"): their placeholders in
+   * titles are not reported as unknown as well (one mistake, one error).
+   */
+  readonly brokenAttributes: Set<string>;
+  /**
    * Set when a file could not be read (YAML syntax, encoding, CSV quoting): it may have
    * defined anything, so references to unknown ids and roles are not reported this round.
    */
@@ -64,6 +69,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), opaque: false, issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, issues: [], warnings: [], encodings: [],
   };
 }

@@ -228,6 +228,28 @@ imports:
     ]);
   });
 
+  it('a mapped column the file lacks is one error: the attribute it would bring is not an unknown placeholder in titles as well', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU }
+employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { ID: id, Name: name, ИНН2: attributes.inn }
+rules:
+  - { id: r, ours: account_manager, theirs: all, kind: letter, every: 1 month, title: "{client.name} (ИНН {client.inn}): {client.inm}" }
+`,
+      'crm/companies.csv': 'ID;Name;ИНН\nc1;C One;7701\n',
+    });
+    const { issues } = check(dir);
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['a.yaml', 7, 'imports[0].columns.ИНН2', '"ИНН2", which the file does not have; did you mean "ИНН"?'],
+      // A placeholder that no column would bring is still reported.
+      ['a.yaml', 9, 'rules[0].title', '{client.inm}; did you mean {client.id}?'],
+    ]);
+  });
+
   it('an import whose declaration is broken is one error: its file is not read with the wrong columns as well', () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,
