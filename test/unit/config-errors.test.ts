@@ -182,8 +182,11 @@ employees:
     contacts: [{ id: la-buyer, name: B, role: buyer }]
 rules:
   - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+  - { id: more-calls, ours: account_manager, theirs: buyer, kind: call, every: 2 weeks }
+  - { id: meetings, ours: account_manager, theirs: all, kind: meeting, every: 3 months }
 `,
     });
+    // One error for the client and the employee, not one per rule that puts them in touch.
     expect(issues).toEqual([expect.objectContaining({ line: 13, field: 'clients[0].timezone', subject: 'client la' })]);
     expect(issues[0]!.found).toContain('never overlap');
   });
