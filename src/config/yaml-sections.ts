@@ -75,6 +75,9 @@ export function readYamlFile(text: string, file: string, sources: RawSources): v
   for (const key of Object.keys(obj)) {
     if (!SECTIONS.includes(key)) {
       sources.issues.push({ ...placeOf(root, [key], true), rank: 1, expected: `a section: ${SECTIONS.join(', ')}`, found: `an unknown section ${quote(key)}${didYouMean(key, SECTIONS)}` });
+      // A misspelt section ("x_settings", "cliens") is read as nothing: what it meant to define
+      // is unknown, so a missing settings or an unknown client is not an error of its own this round.
+      sources.opaque = true;
     }
   }
   if (Object.hasOwn(obj, 'settings')) readSettings(obj.settings, child(root, 'settings'), sources);
@@ -113,6 +116,8 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
   }
   pushZodIssues(sources, origin, parsed.error.issues, schema);
   noteBroken(sources, section, item);
+  // An import that cannot be read may have brought any client or contact: none is missing this round.
+  if (section === 'imports') sources.opaque = true;
   const kept = salvage(schema, item, parsed.error.issues);
   if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
 }

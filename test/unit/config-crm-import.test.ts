@@ -228,6 +228,21 @@ imports:
     ]);
   });
 
+  it('an import whose file is no CSV path of the folder is one error: the contacts of the clients it would bring are not errors as well', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports:\n  - { file: ../../etc/passwd, as: clients }\n',
+      'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
+    });
+    expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['a.yaml', 5, 'imports[0].file']]);
+  });
+
+  it('a misspelt section is one error: its settings are not also missing', () => {
+    const dir = folder({ 'a.yaml': 'x_settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
+    expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([
+      ['a.yaml', 1, 'an unknown section "x_settings"; did you mean "settings"?'],
+    ]);
+  });
+
   it('a mapped column the file lacks is one error: the attribute it would bring is not an unknown placeholder in titles as well', () => {
     const dir = folder({
       'a.yaml': `settings: { company: T, country: RU }
