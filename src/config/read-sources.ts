@@ -23,7 +23,12 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   try {
     files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir).filter(isConfigFile);
   } catch (error) {
-    sources.issues.push({ file: shown(dir), line: 1, column: 1, field: '', rank: 0, expected: 'a configuration folder', found: (error as Error).message });
+    const code = (error as NodeJS.ErrnoException).code;
+    const found = code === 'ENOENT' ? `${dir}, which does not exist (check --config and TOUCHBASE_CONFIG)`
+      : code === 'ENOTDIR' ? `${dir}, which is a file, not a folder`
+      : code === 'EACCES' ? `${dir}, which this user may not read (ls -ld ${dir})`
+      : (error as Error).message.startsWith(dir) ? (error as Error).message : `${dir}: ${(error as Error).message}`;
+    sources.issues.push({ file: dir, line: 1, column: 1, field: '', rank: 0, expected: 'a configuration folder', found });
     return sources;
   }
   const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : readFileSync(path));

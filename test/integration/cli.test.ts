@@ -401,9 +401,10 @@ describe('touchbase CLI', () => {
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {
     const ok = execFileSync('npx', ['--no-install', 'touchbase', 'validate', '--config', EXAMPLE], { encoding: 'utf8' });
     expect(ok).toContain('valid');
-    const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', join(tempDir(), 'empty')], { encoding: 'utf8' });
+    const missing = join(tempDir(), 'empty');
+    const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', missing], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('expected a configuration folder');
+    expect(bad.stderr).toContain(`${missing}:1:1: expected a configuration folder, found ${missing}, which does not exist (check --config and TOUCHBASE_CONFIG)`);
   });
 });
 
