@@ -64,19 +64,16 @@ export async function readConfig(o: GlobalOptions): Promise<Config> {
   return loadConfig(configDir(o));
 }
 
-/**
- * Runs `work` on the database. `readOnly`: the command only reads, so a read-only database
- * (file or folder) is fine and nothing is migrated unless the schema is behind.
- */
 /** Whether the database is a file that is not there (yet). */
 export function databaseMissing(file: string): boolean {
   return file !== ':memory:' && !isPostgresLocation(file) && !existsSync(file);
 }
 
 /**
- * Runs `work` on the database, closed after. A command that only reads (`readOnly`, or
- * `existing`) does not make a database where there is none: a mistyped --db would otherwise
- * leave an empty one behind and answer as if nothing had happened.
+ * Runs `work` on the database, closed after. `readOnly`: the command only reads, so a read-only
+ * database (file or folder) is fine and nothing is migrated unless the schema is behind. A
+ * command that only reads (or says `existing`) does not make a database where there is none: a
+ * mistyped --db would otherwise leave an empty one behind and answer as if nothing had happened.
  */
 export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promise<T>, options: { readOnly?: boolean; existing?: boolean } = {}): Promise<T> {
   const file = dbFile(o);
