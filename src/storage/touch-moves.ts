@@ -12,7 +12,9 @@ export async function rescheduleByUser(
 ): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
-    if (!row || row.status !== 'planned' || (row.date === to.date && row.start_at === to.start)) return false;
+    // A done touch moved too: the employee may move the event, then mark it done before the next
+    // sync reads the move; its ✓ is then written at their time, not back at the plan's.
+    if (!row || (row.status !== 'planned' && row.status !== 'done') || (row.date === to.date && row.start_at === to.start)) return false;
     await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
     await appendHistory(trx, [{ touch_id: touchId, type: 'rescheduled', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: to.date, detail, cause: 'employee' }]);
     return true;

@@ -282,6 +282,28 @@ describe('what the calendar shows', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved, its touch marked done before the next sync: the ✓ is written at their time, not moved back', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    const touchId = touchIdOf(call.id);
+    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    await db.updateTable('touches').set({ status: 'done', resolved_at: NOW.toISO(), resolved_date: '2027-03-01', resolved_by: 'anna', note: null }).where('id', '=', touchId).execute();
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 1 });
+    const event = fake.events(A).find((e) => e.id === call.id)!;
+    expect(event.summary).toBe(`✓ ${call.summary}`);
+    expect(DateTime.fromISO(event.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    const touch = await db.selectFrom('touches').select(['date', 'status', 'moved_by_user']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch).toEqual({ date: '2027-03-06', status: 'done', moved_by_user: 1 });
+    const history = await db.selectFrom('touch_events').select(['type', 'to_date']).where('touch_id', '=', touchId).where('type', '=', 'rescheduled').execute();
+    expect(history).toEqual([{ type: 'rescheduled', to_date: '2027-03-06' }]);
+    // And it stays there.
+    await sync(configOf(sections()));
+    expect(DateTime.fromISO(fake.events(A).find((e) => e.id === call.id)!.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    await db.destroy();
+  });
+
   it('a touch marked done stays in the calendar, shown as done, with no reminder left', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
