@@ -225,10 +225,10 @@ export async function recordFailure(
  * known to have (null: not known), and what the touch, rescheduled to it, now wants there.
  */
 export async function recordSeenMove(
-  db: DB, row: CalendarSyncRow, seen: { start: string; end: string | null; etag: string | null; hash: string | null; desiredHash: string | null }, nowIso: string,
+  db: DB, row: CalendarSyncRow, seen: { start: string; end: string | null; etag: string | null; hash: string | null; desiredHash: string | null; entryDate?: string }, nowIso: string,
 ): Promise<CalendarSyncRow> {
   const next = withDirty({
-    ...row, remote_start: seen.start, remote_end: seen.end, remote_etag: seen.etag, remote_hash: seen.hash,
+    ...row, entry_date: seen.entryDate ?? row.entry_date, remote_start: seen.start, remote_end: seen.end, remote_etag: seen.etag, remote_hash: seen.hash,
     desired_hash: row.desired === 'present' ? seen.desiredHash : row.desired_hash, updated_at: nowIso,
   });
   await save(db, next);

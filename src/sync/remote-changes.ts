@@ -71,8 +71,11 @@ export class RemoteChanges {
       // content is not known: the touch's event is written, at the employee's time.
       const wasCurrent = before.length > 0 && entry(before).contentHash === row.remote_hash;
       const hash = !rescheduled ? row.remote_hash : wasCurrent && event ? event.contentHash : null;
+      // The entry is dated where the employee put it: moved before the sync's window (to a past
+      // day), it is left there as every past entry is, not taken for one the plan no longer has.
       const next = await recordSeenMove(trx, row, {
         start: found.start, end: found.end || null, etag: found.etag ?? null, hash, desiredHash: rescheduled && event ? event.contentHash : row.desired_hash,
+        entryDate: rescheduled && same ? to.date : undefined,
       }, nowIso);
       return { change: 'moved' as const, row: next, skipped: false, event: rescheduled ? event : undefined };
     });

@@ -304,6 +304,26 @@ describe('what the calendar shows', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved to a past day is left where they put it, not deleted', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    const touchId = touchIdOf(call.id);
+    // Anna puts the call on a day that has passed: she had it then.
+    fake.moveAsUser(A, call.id, { dateTime: '2027-02-20T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-02-20T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    const event = fake.events(A).find((e) => e.id === call.id)!;
+    expect(event.status).toBe('confirmed');
+    expect(DateTime.fromISO(event.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-02-20T11:00:00+03:00').toMillis());
+    expect(fake.writes().filter((w) => w.method === 'DELETE')).toEqual([]);
+    const touch = await db.selectFrom('touches').select(['date', 'status']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch).toEqual({ date: '2027-02-20', status: 'planned' });
+    await sync(configOf(sections()));
+    expect(fake.events(A).find((e) => e.id === call.id)!.status).toBe('confirmed');
+    await db.destroy();
+  });
+
   it('a touch marked done stays in the calendar, shown as done, with no reminder left', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
