@@ -80,6 +80,17 @@ describe('business events become touches', () => {
     expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([{ employee_id: 'anna' }]);
   });
 
+  it('touchbase event says so when the calendar did not take the touch (here: no Google connection), and why', async () => {
+    const company = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': { ...company, employees: company.employees.map((e) => (e.id === 'anna' ? { ...e, calendar: 'google' } : e)) } });
+    const file = await tempDatabaseLocation();
+    const r = await cli('event', 'order.shipped', '--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-2', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('recorded');
+    expect(r.out).not.toContain('in the calendar now');
+    expect(r.out).toMatch(/NOT yet in the calendar — anna: no google connection is configured: .*The touch is recorded; "touchbase sync" \(or the daemon\) writes it once the calendar takes it\./);
+  });
+
   it('POST /api/events takes an event with the bearer token, once, and refuses bad ones', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const clock = new ManualClock('2027-03-02T11:00:00+03:00');

@@ -101,8 +101,17 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     }
     return 'the daemon puts it into the calendar at its next sync (within minutes)';
   }
+  // Said only when the calendars took it: a refused or failed write is told, with why (the event
+  // is recorded all the same, and its touch is written at the next sync).
+  const notYet: string[] = [];
   for (const employee of new Set(employees)) {
-    await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
+    const report = await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
+    const d = report.dispatched;
+    const why = report.skipped.get(employee) ?? d?.paused.get(employee)
+      ?? (d && d.failed > 0 ? 'the calendar refused the event' : undefined)
+      ?? (d && d.retried > 0 ? `the calendar did not answer (${[...d.errors.keys()].join(', ') || 'an error'}); it is tried again` : undefined);
+    if (why) notYet.push(`${employee}: ${why}`);
   }
-  return 'in the calendar now';
+  return notYet.length === 0 ? 'in the calendar now'
+    : `NOT yet in the calendar — ${notYet.join('; ')}. The touch is recorded; "touchbase sync" (or the daemon) writes it once the calendar takes it.`;
 }
