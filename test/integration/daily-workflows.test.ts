@@ -35,7 +35,8 @@ describe('silence', () => {
     expect(await runDailyWorkflows(d, config, morning('2027-04-30'))).toMatchObject({ silent: 0, silenceAlerts: 0 });
     expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
     const [alert] = await openTouches(d, 'silence:');
-    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-03', all_day: 1, title: 'alpha Ltd: silent for 63 days — get in touch' });
+    // Found on 3 May, a day off in Russia (1 May was a Saturday): the alert is on the next working day.
+    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-04', all_day: 1, title: 'alpha Ltd: silent for 63 days — get in touch' });
     // The next day's run finds the same silence and makes no second alert.
     expect(await runDailyWorkflows(d, config, morning('2027-05-04'))).toMatchObject({ silent: 1, silenceAlerts: 0 });
   });
@@ -170,7 +171,8 @@ describe('the weekly digest', () => {
     expect(await runWeeklyDigest(d, config, monday)).toBe(1);
     expect(await runWeeklyDigest(d, config, monday.plus({ hours: 3 }))).toBe(0);
     const digest = await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
-    expect(digest).toMatchObject({ employee_id: 'pavel', date: '2027-06-14', start_at: '2027-06-14T09:00:00.000+03:00', all_day: 0 });
+    // 14 June 2027 is a day off in Russia (Russia Day, 12 June, was a Saturday): the digest is on Tuesday morning.
+    expect(digest).toMatchObject({ employee_id: 'pavel', date: '2027-06-15', start_at: '2027-06-15T09:00:00.000+03:00', all_day: 0 });
     expect(digest.title).toBe('Weekly digest: 1 overdue, 1 silent, 2 single-person clients');
     expect(digest.body).toContain('Overdue touches (1):\n- 2027-05-20 call alpha — anna');
     expect(digest.body).toContain('- beta Ltd: 1 of ours (oleg), 1 of theirs');
