@@ -15,6 +15,10 @@ import { dashboardMeta, latestOutcomes, recordedAmong, touchesStamp, writeDashbo
 import type { ClientDetail, DashboardClientRow, DashboardEmployeeRow, ForecastTouch } from '../storage/dashboard-tables.ts';
 import { AGENDA_DAYS } from '../reports/load.ts';
 import { holderOn } from '../domain/team.ts';
+import { searchFold } from '../domain/search-fold.ts';
+
+/** Changed when what a snapshot holds changes, so that one made before is not kept as it is. */
+const SNAPSHOT_FORMAT = 'folded-search';
 
 /** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
@@ -40,7 +44,8 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const started = performance.now();
   const today = now.setZone(config.settings.timezone).toISODate()!;
   const configPrint = configFingerprint(config);
-  const version = `${configPrint}|${today}|${await touchesStamp(db)}`;
+  // SNAPSHOT_FORMAT: a snapshot made by an earlier version (search text not folded) is made again.
+  const version = `${SNAPSHOT_FORMAT}|${configPrint}|${today}|${await touchesStamp(db)}`;
   const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
   if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
   // The forecast first: its plan is large and gone before the reports read every touch.
@@ -113,7 +118,8 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
       last_done: text(r.last_done), last_by: text(r.last_by), last_title: text(r.last_title), next_touch: text(r.next_touch),
       next_by: text(r.next_by), next_title: text(r.next_title), ours_12: Number(r.ours_12), theirs_12: Number(r.theirs_12),
       silent_days: r.silent_days === null ? null : Number(r.silent_days), silent: Number(r.silent), single: Number(r.single),
-      search: [c.id, c.name, c.industry ?? '', c.country, String(r.owner), c.tier ?? ''].join(' ').toLocaleLowerCase(),
+      // Its contacts' names too: a director looks a client up by the person they know there.
+      search: searchFold([c.id, c.name, c.industry ?? '', c.country, String(r.owner), c.tier ?? '', ...c.contacts.map((k) => k.name)].join(' ')),
       detail: JSON.stringify(detail),
     };
   });

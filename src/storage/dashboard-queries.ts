@@ -3,6 +3,7 @@ import type { DB } from './database.ts';
 import type { Selectable } from 'kysely';
 import type { TouchEventRow, TouchRow } from './schema.ts';
 import { dashboardDb, type DashboardClientRow, type DashboardDB, type DashboardEmployeeRow, type ForecastTouch } from './dashboard-tables.ts';
+import { searchFold } from '../domain/search-fold.ts';
 
 /** Whose figures a page shows: everything (a director) or one employee's clients. */
 export type Scope = { readonly all: true } | { readonly all: false; readonly employee: string };
@@ -29,7 +30,7 @@ function clientsInScope(d: DashboardDB, scope: Scope, q: Omit<ClientQuery, 'sort
     const employee = scope.employee;
     query = query.where('id', 'in', (eb) => eb.selectFrom('dashboard_client_people').select('client_id').where('employee_id', '=', employee));
   }
-  const words = (q.search ?? '').toLocaleLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+  const words = searchFold(q.search ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
   // LIKE with ESCAPE: a user's % or _ is a character, not a wildcard.
   for (const w of words) query = query.where(sql<boolean>`search like ${`%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\'`);
   if (q.tier) query = query.where('tier', '=', q.tier);

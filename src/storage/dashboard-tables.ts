@@ -46,7 +46,7 @@ export interface DashboardClientRow {
   silent_days: number | null;
   silent: number;
   single: number;
-  /** Lower-case words a search matches: name, id, industry, country, owner. */
+  /** The words a search matches (name, id, industry, country, owner, tier, contacts), folded: lower case, no accents (domain/search-fold.ts). */
   search: string;
   /** JSON of ClientDetail. */
   detail: string;

@@ -8,7 +8,8 @@ import { dashboardMeta } from '../../src/storage/dashboard-snapshot.ts';
 import { clientPage, forecastOf, isClientOf, reportRows } from '../../src/storage/dashboard-queries.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
 import { planWithHistory, horizonWindow } from '../../src/plan-service.ts';
-import { configOf, tempDir } from '../helpers/config-folder.ts';
+import { client, configOf, tempDir } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { HISTORY, NOW, TODAY, dashboardCompany, recordHistory } from '../helpers/dashboard-company.ts';
 
@@ -39,6 +40,19 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     expect(new Set((await reportRows(db, 'overdue', { all: false, employee: 'anna' }, undefined)).rows.map((r) => r.client))).toEqual(new Set(['alfa']));
     const page = await clientPage(db, { all: false, employee: 'oleg' }, { sort: 'name', descending: false, offset: 0, limit: 50 });
     expect(page.rows.map((r) => r.id)).toEqual(['beta']);
+  });
+
+  it('the clients\' search ignores case and accents (ș ş s, ё е) and finds a client by a contact\'s name', async () => {
+    const romanian = { ...client('ro1', { country: 'MD', timezone: 'Europe/Chisinau', team: { account_manager: 'anna' } }), name: 'Întreprinderea Științifică SRL' };
+    const russian = { ...client('ru1', { team: { account_manager: 'anna' } }), name: 'ООО «Ёлка-Строй»' };
+    russian.contacts[0]!.name = 'Мария Щукина';
+    const small = configOf(workflowCompany({ clients: [romanian, russian] }));
+    const db = await tempDatabase();
+    await refreshDashboard(db, small, now);
+    const found = async (search: string) => (await clientPage(db, { all: true }, { sort: 'name', descending: false, offset: 0, limit: 50, search })).rows.map((r) => r.id);
+    for (const q of ['stiintifica', 'ŞTIINŢIFICĂ', 'științifică', 'intreprinderea']) expect(await found(q), q).toEqual(['ro1']);
+    for (const q of ['елка', 'ЁЛКА', 'щукина']) expect(await found(q), q).toEqual(['ru1']);
+    expect(await found('srl ёлка')).toEqual([]);
   });
 
   it('the forecast holds the plan after the calendars\' horizon, up to 12 months, and nothing already recorded', async () => {
