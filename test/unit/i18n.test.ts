@@ -37,6 +37,13 @@ describe('the message catalogues', () => {
     expect(translator('en').t('wf.silence.title', { client: 'Alfa', count: 1 })).toBe('Alfa: silent for 1 day — get in touch');
   });
 
+  it('the overview\'s cards agree with their figure: 1 client fără contact, 21 клиент, 3 клиента, 5 клиентов', () => {
+    const label = (language: 'en' | 'ru' | 'ro', count: number) => translator(language).t('ui.card.silent', { count });
+    expect([1, 2, 20].map((n) => label('ro', n))).toEqual(['client fără contact', 'clienți fără contact', 'de clienți fără contact']);
+    expect([1, 3, 5, 21].map((n) => label('ru', n))).toEqual(['клиент без контакта', 'клиента без контакта', 'клиентов без контакта', 'клиент без контакта']);
+    expect([1, 2].map((n) => label('en', n))).toEqual(['silent client', 'silent clients']);
+  });
+
   it('Romanian is written with its comma-below ș and ț (not the Turkish cedilla ş, ţ), and uses ă, î, â', () => {
     const text = Object.values(CATALOGUES.ro).flatMap((m) => Object.values(forms(m))).join('\n');
     expect(text).not.toMatch(/[şţŞŢ]/);
