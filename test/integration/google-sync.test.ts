@@ -37,6 +37,18 @@ async function setup() {
   return { db, sync };
 }
 
+/** After a first sync, Anna moves her first call to `day`, 11:00–11:15 Moscow, in her calendar. */
+async function withMovedCall(day: string) {
+  const { db, sync } = await setup();
+  await sync(configOf(sections()));
+  const call = fake.events(A).find((e) => e.start.dateTime)!;
+  fake.moveAsUser(A, call.id, { dateTime: `${day}T11:00:00+03:00`, timeZone: 'Europe/Moscow' }, { dateTime: `${day}T11:15:00+03:00`, timeZone: 'Europe/Moscow' });
+  return { db, sync, call, touchId: touchIdOf(call.id) };
+}
+
+/** An ISO instant as milliseconds: the same instant whatever offset it is written with. */
+const ms = (iso: string | undefined) => DateTime.fromISO(iso!).toMillis();
+
 async function expectCalendarsEqualPlan(db: DB) {
   const planned = await db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
   const emailOf: Record<string, string> = { anna: A, boris: B };
@@ -198,26 +210,22 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('an event the employee moved reschedules the touch; it is not moved back, and later plans keep it', async () => {
-    const { db, sync } = await setup();
-    await sync(configOf(sections()));
-    const call = fake.events(A).find((e) => e.start.dateTime)!;
-    const touchId = touchIdOf(call.id);
     // Anna moves her call to Saturday 6 March, 11:00 Moscow (a day the planner would never choose).
-    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const { db, sync, call, touchId } = await withMovedCall('2027-03-06');
     const writes = fake.writes().length;
     const after = await sync(configOf(sections()));
     expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
     expect(fake.writes().length).toBe(writes);
     const touch = await db.selectFrom('touches').select(['date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchId).executeTakeFirstOrThrow();
     expect(touch).toMatchObject({ date: '2027-03-06', status: 'planned', moved_by_user: 1 });
-    expect(DateTime.fromISO(touch.start_at).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    expect(ms(touch.start_at)).toBe(ms('2027-03-06T11:00:00+03:00'));
     const history = await db.selectFrom('touch_events').select(['type', 'detail', 'to_date']).where('touch_id', '=', touchId).where('type', '=', 'rescheduled').execute();
     expect(history).toEqual([{ type: 'rescheduled', detail: 'moved in the calendar by the employee', to_date: '2027-03-06' }]);
     // A later change of the rules re-plans everything; the moved touch keeps Anna's time.
     await sync(configOf(sections({ title: 'Call {contacts} ({client.name})' })));
     const kept = fake.events(A).find((e) => e.id === call.id)!;
     expect(kept.summary).toContain('Call ');
-    expect(DateTime.fromISO(kept.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    expect(ms(kept.start.dateTime)).toBe(ms('2027-03-06T11:00:00+03:00'));
     await db.destroy();
   });
 
@@ -283,39 +291,31 @@ describe('what the calendar shows', () => {
   });
 
   it('an event the employee moved, its touch marked done before the next sync: the ✓ is written at their time, not moved back', async () => {
-    const { db, sync } = await setup();
-    await sync(configOf(sections()));
-    const call = fake.events(A).find((e) => e.start.dateTime)!;
-    const touchId = touchIdOf(call.id);
-    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const { db, sync, call, touchId } = await withMovedCall('2027-03-06');
     await db.updateTable('touches').set({ status: 'done', resolved_at: NOW.toISO(), resolved_date: '2027-03-01', resolved_by: 'anna', note: null }).where('id', '=', touchId).execute();
     const after = await sync(configOf(sections()));
     expect(after.reconciled).toMatchObject({ moved: 1 });
     const event = fake.events(A).find((e) => e.id === call.id)!;
     expect(event.summary).toBe(`✓ ${call.summary}`);
-    expect(DateTime.fromISO(event.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    expect(ms(event.start.dateTime)).toBe(ms('2027-03-06T11:00:00+03:00'));
     const touch = await db.selectFrom('touches').select(['date', 'status', 'moved_by_user']).where('id', '=', touchId).executeTakeFirstOrThrow();
     expect(touch).toEqual({ date: '2027-03-06', status: 'done', moved_by_user: 1 });
     const history = await db.selectFrom('touch_events').select(['type', 'to_date']).where('touch_id', '=', touchId).where('type', '=', 'rescheduled').execute();
     expect(history).toEqual([{ type: 'rescheduled', to_date: '2027-03-06' }]);
     // And it stays there.
     await sync(configOf(sections()));
-    expect(DateTime.fromISO(fake.events(A).find((e) => e.id === call.id)!.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-03-06T11:00:00+03:00').toMillis());
+    expect(ms(fake.events(A).find((e) => e.id === call.id)!.start.dateTime)).toBe(ms('2027-03-06T11:00:00+03:00'));
     await db.destroy();
   });
 
   it('an event the employee moved to a past day is left where they put it, not deleted', async () => {
-    const { db, sync } = await setup();
-    await sync(configOf(sections()));
-    const call = fake.events(A).find((e) => e.start.dateTime)!;
-    const touchId = touchIdOf(call.id);
     // Anna puts the call on a day that has passed: she had it then.
-    fake.moveAsUser(A, call.id, { dateTime: '2027-02-20T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-02-20T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const { db, sync, call, touchId } = await withMovedCall('2027-02-20');
     const after = await sync(configOf(sections()));
     expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
     const event = fake.events(A).find((e) => e.id === call.id)!;
     expect(event.status).toBe('confirmed');
-    expect(DateTime.fromISO(event.start.dateTime!).toMillis()).toBe(DateTime.fromISO('2027-02-20T11:00:00+03:00').toMillis());
+    expect(ms(event.start.dateTime)).toBe(ms('2027-02-20T11:00:00+03:00'));
     expect(fake.writes().filter((w) => w.method === 'DELETE')).toEqual([]);
     const touch = await db.selectFrom('touches').select(['date', 'status']).where('id', '=', touchId).executeTakeFirstOrThrow();
     expect(touch).toEqual({ date: '2027-02-20', status: 'planned' });
