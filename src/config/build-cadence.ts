@@ -101,18 +101,12 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
   return rules;
 }
 
-const sharedHoursTold = new WeakMap<BuildContext, Set<string>>();
-
 /**
  * Meetings and calls need working time both sides share. Checked only between an employee
  * and a client whose zones are valid: a wrong zone is one error, where it is written.
  */
 function checkSharedHours(ctx: BuildContext, rule: Rule): void {
   if (!ctx.checksReferences) return;
-  // One error per client and employee, not one per rule that puts them in touch: the hours (or
-  // the zone) are the one mistake.
-  let told = sharedHoursTold.get(ctx);
-  if (!told) sharedHoursTold.set(ctx, (told = new Set()));
   for (const { client, origin, salvaged } of ctx.drafts) {
     if (salvaged || !isZone(client.timezone) || !selects(rule.for, client)) continue;
     const holder = own(client.team, rule.ours);
@@ -121,8 +115,10 @@ function checkSharedHours(ctx: BuildContext, rule: Rule): void {
     if (!employee || !isZone(employee.timezone)) continue;
     const shared = ctx.sharedMinutes(employee, client);
     const pair = `${client.id}\u0000${employee.id}`;
-    if (shared < rule.durationMinutes && !told.has(pair)) {
-      told.add(pair);
+    // One error per client and employee, not one per rule that puts them in touch: the hours (or
+    // the zone) are the one mistake.
+    if (shared < rule.durationMinutes && !ctx.hoursReported.has(pair)) {
+      ctx.hoursReported.add(pair);
       ctx.report(origin, ['timezone'], 3,
         `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
         shared <= 0 ? `${client.timezone}: the two never overlap` : `${client.timezone}: only ${shared} minutes overlap`);

@@ -31,6 +31,8 @@ export class BuildContext {
   readonly drafts: DraftClient[] = [];
   /** (client, role) pairs already explained by another error: not reported again as ambiguous. */
   readonly explained = new Set<string>();
+  /** (client, employee) pairs whose working hours were reported not to overlap: one error each, not one per rule. */
+  readonly hoursReported = new Set<string>();
   #byEmail = new Map<string, string[]>();
   #byName = new Map<string, string[]>();
   readonly #shared = new Map<string, Map<string, number>>();

@@ -62,13 +62,15 @@ export function publicHolidays(country: string, year: number): readonly PublicHo
  */
 function addRussianSubstitutes(days: PublicHoliday[]): void {
   const taken = new Set(days.map((d) => d.date));
+  const listedAs = (date: string, slug: string) => days.some((d) => d.date === date && d.slug === slug);
   for (const h of [...days].sort((a, b) => (a.date < b.date ? -1 : 1))) {
     const date = DateTime.fromISO(h.date, { zone: 'utc' });
     if (date.weekday < 6 || (date.month === 1 && date.day <= 8)) continue;
+    // The next weekday that is no other holiday; if it is this one's own, its substitute is listed already.
     let next = date.plus({ days: 1 });
-    while (next.weekday >= 6 || (taken.has(next.toISODate()!) && !days.some((d) => d.date === next.toISODate() && d.slug === h.slug))) next = next.plus({ days: 1 });
+    while (next.weekday >= 6 || (taken.has(next.toISODate()!) && !listedAs(next.toISODate()!, h.slug))) next = next.plus({ days: 1 });
     const day = next.toISODate()!;
-    if (days.some((d) => d.date === day && d.slug === h.slug)) continue;
+    if (listedAs(day, h.slug)) continue;
     days.push({ date: day, slug: h.slug, name: `${h.name} (substitute day)` });
     taken.add(day);
   }

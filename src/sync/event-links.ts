@@ -22,11 +22,15 @@ export async function eventLinks(db: DB, config: Config, env: NodeJS.ProcessEnv 
   return (touch) => actionUrls(secret, base, touch.id, snoozed.get(touch.id) ?? 0);
 }
 
+/** The public address given ($TOUCHBASE_PUBLIC_URL, else settings.http.public_url), without a trailing slash; undefined if none is. */
+export function givenPublicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl;
+  return explicit ? explicit.replace(/\/$/, '') : undefined;
+}
+
 /** The base address of links and feeds for this database (see eventLinks). */
 export async function linksBaseUrl(db: DB, settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const explicit = env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl;
-  if (explicit) return explicit.replace(/\/$/, '');
-  return (await localValue(db, LINKS_BASE)) ?? publicUrl(settings, {});
+  return givenPublicUrl(settings, env) ?? (await localValue(db, LINKS_BASE)) ?? publicUrl(settings, {});
 }
 
 /** The daemon records the address it serves at, so every process writes the same links. */

@@ -7,7 +7,7 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
-import { linksBaseUrl } from '../../sync/event-links.ts';
+import { givenPublicUrl, linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
@@ -107,7 +107,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       }
       // Served here, the feeds are at this server's address, unless a public one is given or set
       // (a proxy in front of it): not at the daemon's, which may not run.
-      const explicit = o.baseUrl ?? (process.env.TOUCHBASE_PUBLIC_URL || config.settings.http.publicUrl);
+      const explicit = o.baseUrl ?? givenPublicUrl(config.settings);
       const at = served && !explicit ? served.url.replace(/\/$/, '') : base;
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);
