@@ -28,6 +28,7 @@ export const POSTGRES_TESTS = [
   'test/integration/plan-and-overdue.test.ts',
   'test/integration/daemon.test.ts',
   'test/integration/daemon-http.test.ts',
+  'test/integration/dashboard-order.test.ts',
   'test/integration/daemon-shutdown.test.ts',
   'test/integration/daemon-reload.test.ts',
   'test/integration/shared-daemon.test.ts',

@@ -18,7 +18,7 @@ import { holderOn } from '../domain/team.ts';
 import { searchFold } from '../domain/search-fold.ts';
 
 /** Changed when what a snapshot holds changes, so that one made before is not kept as it is. */
-const SNAPSHOT_FORMAT = 'folded-search';
+const SNAPSHOT_FORMAT = 'collated-names';
 
 /** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
@@ -44,7 +44,7 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const started = performance.now();
   const today = now.setZone(config.settings.timezone).toISODate()!;
   const configPrint = configFingerprint(config);
-  // SNAPSHOT_FORMAT: a snapshot made by an earlier version (search text not folded) is made again.
+  // SNAPSHOT_FORMAT: a snapshot made by an earlier version (search text not folded, names not ranked) is made again.
   const version = `${SNAPSHOT_FORMAT}|${configPrint}|${today}|${await touchesStamp(db)}`;
   const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
   if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
@@ -105,6 +105,9 @@ function text(v: Cell | undefined): string | null {
 
 function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
   const byId = new Map(ctx.config.clients.map((c) => [c.id, c]));
+  const collate = new Intl.Collator(ctx.config.settings.language, { numeric: true }).compare;
+  const nameOrder = ranks(ctx.config.clients.map((c) => c.name), collate);
+  const industryOrder = ranks(ctx.config.clients.flatMap((c) => c.industry ?? []), collate);
   return report.rows.map((r, pos) => {
     const c = byId.get(String(r.client))!;
     const detail: ClientDetail = {
@@ -114,7 +117,8 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
       contacts: c.contacts.map((k) => ({ id: k.id, name: k.name, role: k.role, email: k.email ?? null, phone: k.phone ?? null })),
     };
     return {
-      id: c.id, pos, name: c.name, tier: text(r.tier), industry: text(r.industry), country: c.country, stage: c.stage, owner: String(r.owner),
+      id: c.id, pos, name: c.name, name_order: nameOrder.get(c.name)!, tier: text(r.tier), industry: text(r.industry),
+      industry_order: c.industry ? industryOrder.get(c.industry)! : null, country: c.country, stage: c.stage, owner: String(r.owner),
       last_done: text(r.last_done), last_by: text(r.last_by), last_title: text(r.last_title), next_touch: text(r.next_touch),
       next_by: text(r.next_by), next_title: text(r.next_title), ours_12: Number(r.ours_12), theirs_12: Number(r.theirs_12),
       silent_days: r.silent_days === null ? null : Number(r.silent_days), silent: Number(r.silent), single: Number(r.single),
@@ -123,6 +127,15 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
       detail: JSON.stringify(detail),
     };
   });
+}
+
+/**
+ * Each distinct text's place in the language's order (equal texts share one), which the clients
+ * table sorts by: the databases' own orders are by code point (db/migrations/0015_dashboard_sort_keys.ts).
+ */
+function ranks(texts: readonly string[], collate: (a: string, b: string) => number): Map<string, number> {
+  const sorted = [...new Set(texts)].sort((a, b) => collate(a, b) || (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(sorted.map((t, i) => [t, i]));
 }
 
 /** The employees, with their touches of the next two weeks and the overdue touches they own. */

@@ -23,6 +23,8 @@ export interface ClientQuery {
 /** Columns the clients table sorts by. */
 export const CLIENT_SORTS = ['name', 'tier', 'industry', 'country', 'owner', 'last_done', 'next_touch', 'ours_12', 'theirs_12', 'silent_days'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
+/** Texts people read sort by their rank in the company language's order, not by code point (refresh.ts). */
+const SORTED_BY: Partial<Record<ClientSort, 'name_order' | 'industry_order'>> = { name: 'name_order', industry: 'industry_order' };
 
 function clientsInScope(d: DashboardDB, scope: Scope, q: Omit<ClientQuery, 'sort' | 'descending' | 'offset' | 'limit'>) {
   let query = d.selectFrom('dashboard_clients');
@@ -52,16 +54,18 @@ export async function clientPage(db: DB, scope: Scope, q: ClientQuery): Promise<
   const direction = q.descending ? 'desc' : 'asc';
   // Empty values last whichever way the table is sorted; the file's order breaks ties.
   // The listed columns only: sorting 10,000 rows is several times faster without each client's detail.
+  const by = SORTED_BY[q.sort] ?? q.sort;
   const rows = await clientsInScope(d, scope, q).select(LIST_COLUMNS)
-    .orderBy(sql`${sql.ref(q.sort)} is null`).orderBy(q.sort, direction).orderBy('pos')
+    .orderBy(sql`${sql.ref(by)} is null`).orderBy(by, direction).orderBy('pos')
     .limit(q.limit).offset(q.offset).execute();
   return { rows, total: Number(total?.n ?? 0) };
 }
 
 /** Every client matching a query, in the table's order (for a CSV download). */
 export async function allClients(db: DB, scope: Scope, q: Omit<ClientQuery, 'offset' | 'limit'>): Promise<ClientLine[]> {
+  const by = SORTED_BY[q.sort] ?? q.sort;
   return clientsInScope(dashboardDb(db), scope, q).select(LIST_COLUMNS)
-    .orderBy(sql`${sql.ref(q.sort)} is null`).orderBy(q.sort, q.descending ? 'desc' : 'asc').orderBy('pos').execute();
+    .orderBy(sql`${sql.ref(by)} is null`).orderBy(by, q.descending ? 'desc' : 'asc').orderBy('pos').execute();
 }
 
 /** The distinct tiers and countries of the clients in scope (for the filters). */

@@ -30,8 +30,12 @@ export interface DashboardClientRow {
   id: string;
   pos: number;
   name: string;
+  /** The name's place among the clients' names in the company language's order (db/migrations/0015). */
+  name_order: number;
   tier: string | null;
   industry: string | null;
+  /** The industry's place in the same order; null without an industry. */
+  industry_order: number | null;
   country: string;
   stage: string;
   owner: string;

@@ -16,6 +16,7 @@ import * as m0011 from '../../db/migrations/0011_shared_work.ts';
 import * as m0012 from '../../db/migrations/0012_workflow_touches_index.ts';
 import * as m0013 from '../../db/migrations/0013_touches_id_index.ts';
 import * as m0014 from '../../db/migrations/0014_plan_snapshot_ids.ts';
+import * as m0015 from '../../db/migrations/0015_dashboard_sort_keys.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
@@ -42,6 +43,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012_workflow_touches_index': m0012,
   '0013_touches_id_index': m0013,
   '0014_plan_snapshot_ids': m0014,
+  '0015_dashboard_sort_keys': m0015,
 };
 
 export type DB = Kysely<Database>;
