@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
 import { isPostgresLocation } from './location.ts';
@@ -40,9 +40,10 @@ export async function isDaemonRunning(location: string): Promise<boolean> {
  */
 export class DaemonLock {
   readonly #db: SQLite.Database;
-  readonly #infoFile: string;
+  /** The pid file this holder wrote, if it wrote one. */
+  readonly #infoFile: string | undefined;
 
-  private constructor(db: SQLite.Database, infoFile: string) {
+  private constructor(db: SQLite.Database, infoFile: string | undefined) {
     this.#db = db;
     this.#infoFile = infoFile;
   }
@@ -75,7 +76,7 @@ export class DaemonLock {
       privateFile(infoFile);
       writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
     }
-    return new DaemonLock(db, infoFile);
+    return new DaemonLock(db, holder ? infoFile : undefined);
   }
 
   /**
@@ -98,6 +99,13 @@ export class DaemonLock {
   /** Idempotent. */
   release(): void {
     if (!this.#db.open) return;
+    // The pid file goes first, while the lock is still held: a daemon that takes the lock next
+    // writes its own, which must not be removed here. Left behind, it would name a process gone.
+    try {
+      if (this.#infoFile) rmSync(this.#infoFile, { force: true });
+    } catch {
+      // a folder made read-only meanwhile: the lock is released all the same
+    }
     try {
       this.#db.exec('ROLLBACK');
     } finally {

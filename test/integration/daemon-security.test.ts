@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase, openMigrated } from '../../src/storage/database.ts';
@@ -110,4 +112,40 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
       expect(mode(join(dir, 't.sqlite'))).toBe('600');
     }
   }, 120_000);
+});
+
+describe('the daemon\'s pid file beside the database', () => {
+  it('is not left behind by a daemon that could not start (its port busy)', async () => {
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const dir = tempDir();
+      const db = join(dir, 't.sqlite');
+      const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', String((busy.address() as AddressInfo).port)], { TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/127\.0\.0\.1:\d+ is already in use/);
+      // It did hold the lock (and wrote who held it) before it failed to listen.
+      expect(existsSync(`${db}.daemon-lock`)).toBe(true);
+      expect(existsSync(`${db}.daemon-pid`)).toBe(false);
+    } finally {
+      busy.close();
+    }
+  }, 90_000);
+
+  it('is removed when the lock is released, and only by the holder that wrote it', () => {
+    const file = join(tempDir(), 'touchbase.sqlite');
+    const lock = DaemonLock.acquire(file, { pid: process.pid, startedAt: 'now' });
+    expect(existsSync(`${file}.daemon-pid`)).toBe(true);
+    // A check (holder-less) takes nothing of the running daemon's.
+    expect(DaemonLock.isHeld(file)).toBe(true);
+    expect(existsSync(`${file}.daemon-pid`)).toBe(true);
+    lock.release();
+    expect(existsSync(`${file}.daemon-pid`)).toBe(false);
+    DaemonLock.acquire(file, undefined).release();
+    const next = DaemonLock.acquire(file, { pid: process.pid, startedAt: 'later' });
+    locks.push(next);
+    lock.release();
+    expect(existsSync(`${file}.daemon-pid`)).toBe(true);
+  });
 });
