@@ -43,6 +43,25 @@ export async function recordReceivedEvent(
   }).execute();
 }
 
+/**
+ * The time the employees' timed touches hold from `from` to `to` (local dates, inclusive): planned
+ * or done, as [start, end) instants by employee. A workflow's own touch is put after them.
+ */
+export async function heldTimes(db: DB, employees: readonly string[], from: string, to: string): Promise<Map<string, [number, number][]>> {
+  const held = new Map<string, [number, number][]>();
+  if (employees.length === 0) return held;
+  const rows = await db.selectFrom('touches').select(['employee_id', 'start_at', 'end_at'])
+    .where('employee_id', 'in', [...employees]).where('date', '>=', from).where('date', '<=', to)
+    .where('all_day', '=', 0).where('status', 'in', ['planned', 'done']).execute();
+  for (const r of rows) {
+    const span: [number, number] = [Date.parse(r.start_at), Date.parse(r.end_at)];
+    const list = held.get(r.employee_id);
+    if (list) list.push(span);
+    else held.set(r.employee_id, [span]);
+  }
+  return held;
+}
+
 /** Open touches dated before `today` that the overdue check looks at (a digest is a note to a director, never overdue). */
 export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow[]> {
   return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '<', today)

@@ -8,7 +8,9 @@ import { silentOf } from '../reports/silence-report.ts';
 import { dueDay } from '../reports/touch-outcome.ts';
 import { localDateOf } from '../planner/zoned-time.ts';
 import { translator } from '../i18n/translator.ts';
-import { insertWorkflowTouches, nextWorkingStart, timedAt, type WorkflowTouch } from './workflow-touch.ts';
+import { insertWorkflowTouches, nextFreeStart, timedAt, type WorkflowTouch } from './workflow-touch.ts';
+import { heldTimes } from '../storage/workflow-repository.ts';
+import { addDays } from '../planner/dates.ts';
 import { teamHolderOn } from '../domain/team.ts';
 
 const DIGEST_MINUTES = 30;
@@ -44,6 +46,8 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   const narrowBy = shareOut(readers, narrow, (b) => b.client);
   const clientsOf = shareOut(readers, config.clients, (c) => c.id);
   const touches: WorkflowTouch[] = [];
+  // Put where the reader has nothing else that morning (a meeting at 09:00 comes first).
+  const held = await heldTimes(db, [...clientsOf.keys()], addDays(today, -1), addDays(today, 15));
   for (const employee of config.employees) {
     const mine = clientsOf.get(employee.id)?.length ?? 0;
     if (mine === 0) continue;
@@ -64,7 +68,7 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
         client: names.get(b.client) ?? b.client, ours: b.ours.length, who: b.ours.join(', ') || t('digest.nobody'), theirs: b.theirs.length,
       })) : [t('digest.none')]),
     ];
-    const slot = nextWorkingStart(config, employee, undefined, now.toMillis(), DIGEST_MINUTES);
+    const slot = nextFreeStart(config, employee, undefined, now.toMillis(), DIGEST_MINUTES, held.get(employee.id) ?? []);
     touches.push({
       identity: `digest:${employee.id}|${week}`, source: `digest:${employee.id}`, kind: 'news', client: '*', contacts: [], employee: employee.id,
       date: slot.date, ...timedAt(employee, slot.startMs, DIGEST_MINUTES), allDay: false,

@@ -4,9 +4,10 @@ import { contactsFor } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import type { DB } from '../storage/database.ts';
 import { inTransaction } from '../storage/touch-outcomes.ts';
-import { receivedEvent, recordReceivedEvent } from '../storage/workflow-repository.ts';
+import { heldTimes, receivedEvent, recordReceivedEvent } from '../storage/workflow-repository.ts';
 import { localDateOf } from '../planner/zoned-time.ts';
-import { insertWorkflowTouches, nextWorkingStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
+import { insertWorkflowTouches, nextFreeStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
+import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
@@ -27,12 +28,18 @@ export class EventRejectedError extends Error {}
 /** Minutes a touch made by an event takes in the employee's calendar. */
 const EVENT_TOUCH_MINUTES = 15;
 
+/** How far ahead an event's touch looks for time its holder has free. */
+const FREE_TIME_DAYS = 14;
+
 /**
  * The touches an event makes, one per trigger on that event name: for the client's holder
  * of the trigger's role, timed in their working hours as soon as possible (after hours: at the
- * start of the next working day), due within the trigger's `within`.
+ * start of the next working day) where they have nothing else (`held`: the time their touches
+ * hold, by employee), due within the trigger's `within`.
  */
-export function eventTouches(config: Config, event: BusinessEvent, now: DateTime): { touches: WorkflowTouch[]; ref: string; at: string } {
+export function eventTouches(
+  config: Config, event: BusinessEvent, now: DateTime, held: ReadonlyMap<string, readonly (readonly [number, number])[]> = new Map(),
+): { touches: WorkflowTouch[]; ref: string; at: string } {
   const triggers = config.triggers.filter((t) => t.event === event.name);
   if (triggers.length === 0) {
     const known = [...new Set(config.triggers.map((t) => t.event))].sort();
@@ -48,13 +55,18 @@ export function eventTouches(config: Config, event: BusinessEvent, now: DateTime
   const ref = event.ref?.trim() || at.toUTC().toISO()!;
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
+  // Two triggers of one event for one person: the second after the first.
+  const taken = new Map<string, (readonly [number, number])[]>();
   const touches = triggers.map((trigger): WorkflowTouch => {
     // Whoever holds the role when the touch is due: a leaver's clients are the successor's from `on`.
     const holder = employeeById(config, client.team[trigger.ours])!;
     const employee = employeeById(config, holderOn(config.handovers, holder.id, localDateOf(holder.timezone, Math.max(at.toMillis(), now.toMillis()))))!;
     const matched = contactsFor(trigger.theirs, client.contacts);
     const contacts = matched.length > 0 ? matched : [...client.contacts];
-    const slot = nextWorkingStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES);
+    const busy = taken.get(employee.id) ?? [...(held.get(employee.id) ?? [])];
+    taken.set(employee.id, busy);
+    const slot = nextFreeStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES, busy);
+    busy.push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
     const title = fillTitle(trigger.title ?? tr.t('title.event'), (key) => ({
       'client.name': client.name, 'client.id': client.id, contacts: contacts.map((c) => c.name).join(', '),
@@ -78,12 +90,20 @@ export interface EventOutcome {
   readonly ref: string;
 }
 
-/** Receives an event: its touches and the event itself are recorded in one transaction, once. */
+/**
+ * Receives an event: its touches and the event itself are recorded in one transaction, once,
+ * each touch at a time its holder has free (read in the same transaction).
+ */
 export async function receiveEvent(db: DB, config: Config, event: BusinessEvent, now: DateTime): Promise<EventOutcome> {
-  const { touches, ref, at } = eventTouches(config, event, now);
+  // Checked before anything is read: an unknown event or client is refused as it is.
+  const draft = eventTouches(config, event, now);
+  const ref = draft.ref;
   return inTransaction(db, async (trx) => {
     const seen = await receivedEvent(trx, { name: event.name, client: event.client, ref });
     if (seen) return { created: false, touchIds: seen, ref };
+    const from = draft.touches.reduce((d, t) => (t.date < d ? t.date : d), draft.touches[0]!.date);
+    const held = await heldTimes(trx, [...new Set(draft.touches.map((t) => t.employee))], from, addDays(from, FREE_TIME_DAYS));
+    const { touches, at } = eventTouches(config, event, now, held);
     const nowIso = now.toUTC().toISO()!;
     await insertWorkflowTouches(trx, touches, nowIso);
     const touchIds = touches.map((t) => workflowTouchId(t.identity));

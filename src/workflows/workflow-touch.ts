@@ -61,6 +61,27 @@ export function nextWorkingStart(config: Config, employee: Employee, client: Cli
   return { date: next, startMs: localToMs(zone, next, employee.hours.start) };
 }
 
+/**
+ * nextWorkingStart, clear of the time the employee's touches already hold (`held`, [start, end)
+ * instants): two events a minute apart, or an event in the middle of a planned meeting, do not
+ * put two things at one time in their calendar. Where nothing is free for weeks (a calendar full
+ * from morning to evening), the first working start is taken all the same: the touch is due.
+ */
+export function nextFreeStart(
+  config: Config, employee: Employee, client: Client | undefined, fromMs: number, minutes: number, held: readonly (readonly [number, number])[],
+): { date: string; startMs: number } {
+  const first = nextWorkingStart(config, employee, client, fromMs, minutes);
+  let slot = first;
+  for (let tries = 0; tries < 1_000; tries++) {
+    const end = slot.startMs + minutes * 60_000;
+    let clearFrom = -Infinity;
+    for (const [s, e] of held) if (s < end && e > slot.startMs && e > clearFrom) clearFrom = e;
+    if (clearFrom === -Infinity) return slot;
+    slot = nextWorkingStart(config, employee, client, clearFrom, minutes);
+  }
+  return first;
+}
+
 /** An all-day workflow touch on the employee's next working day from `from`. */
 export function allDayOn(config: Config, employee: Employee, client: Client | undefined, from: string): { date: string; start: string; end: string } {
   const date = nextWorkday(config, employee, client, from);

@@ -179,6 +179,16 @@ describe('the weekly digest', () => {
     expect(desiredEvent(digest, config).description).toContain('Silent clients (1):\n- alpha Ltd:');
   });
 
+  it('comes after a meeting its reader already has that morning, not at the same time', async () => {
+    const config = configOf(workflowCompany());
+    const d = await db();
+    const meeting = { ...row('m1', 'beta', 'pavel', '2027-06-15'), kind: 'meeting', start_at: '2027-06-15T09:00:00.000+03:00', end_at: '2027-06-15T10:30:00.000+03:00' };
+    await d.insertInto('touches').values([meeting]).execute();
+    expect(await runWeeklyDigest(d, config, DateTime.fromISO('2027-06-14T07:30:00+03:00'))).toBe(1);
+    const digest = await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
+    expect(digest).toMatchObject({ employee_id: 'pavel', date: '2027-06-15', start_at: '2027-06-15T10:30:00.000+03:00', end_at: '2027-06-15T11:00:00.000+03:00' });
+  });
+
   it('goes to every holder of a digest role, each with the lines of their own clients only', async () => {
     const config = configOf({ ...workflowCompany(), digest: { to: ['sales_director', 'account_manager'] } });
     const d = await db();

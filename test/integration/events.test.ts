@@ -7,6 +7,7 @@ import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { horizonWindow, planWithHistory } from '../../src/plan-service.ts';
 import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 
 afterEach(stopAll);
@@ -51,6 +52,23 @@ describe('business events become touches', () => {
     expect(byId.get(friday.touchIds[0]!)).toMatchObject({ start_at: '2027-03-09T09:00:00.000+03:00', window_to: '2027-03-09' });
     // 17:50 leaves no room for a quarter of an hour before 18:00: next morning.
     expect(byId.get(late.touchIds[0]!)).toMatchObject({ start_at: '2027-03-05T09:00:00.000+03:00' });
+  });
+
+  it('an event\'s touch takes time its holder has free: after another event\'s touch, after a planned call', async () => {
+    const d = await db();
+    // Two shipments a minute apart, sent without a ref: the second call after the first.
+    const first = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T14:07:30+03:00' }, at('2027-03-02T14:08:00+03:00'));
+    const second = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T14:09:00+03:00' }, at('2027-03-02T14:09:00+03:00'));
+    const start = async (id: string) => (await d.selectFrom('touches').select('start_at').where('id', '=', id).executeTakeFirstOrThrow()).start_at;
+    expect(await start(first.touchIds[0]!)).toBe('2027-03-02T14:08:00.000+03:00');
+    expect(await start(second.touchIds[0]!)).toBe('2027-03-02T14:23:00.000+03:00');
+    // Anna's planned call with a buyer: an event at its very minute waits for its end.
+    const now = at('2027-03-01T08:00:00+03:00');
+    await planWithHistory(d, config, horizonWindow(config, now), now, true);
+    const call = await d.selectFrom('touches').select(['start_at', 'end_at', 'client_id']).where('employee_id', '=', 'anna').where('source', 'like', 'rule:%')
+      .where('all_day', '=', 0).where('date', '>', '2027-03-02').orderBy('date').orderBy('start_at').executeTakeFirstOrThrow();
+    const during = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-9', at: call.start_at }, at(call.start_at));
+    expect(Date.parse(await start(during.touchIds[0]!))).toBe(Date.parse(call.end_at));
   });
 
   it('unknown event names and clients are refused with a clear message, and nothing is recorded', async () => {
