@@ -28,6 +28,8 @@ export interface Pin {
   readonly overdueFrom?: string;
   /** Cancelled (its client or rule gone): remembered in case it comes back, but holding no time. */
   readonly cancelled?: boolean;
+  /** Made by a workflow (a business event's call, a digest), not by the plan: the plan places around its time. */
+  readonly workflow?: boolean;
 }
 
 /** A timed pin that holds its employee's time: planned (not cancelled) or done — a skipped one frees it. */

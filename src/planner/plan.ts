@@ -155,13 +155,14 @@ class PlanRun {
 
   /**
    * Time taken before anything is placed: done meetings and calls (they stay in calendars,
-   * marked ✓) and, when re-planning some clients, the other clients' planned ones.
+   * marked ✓), the planned ones workflows made (an event's call, a digest: no plan moves them)
+   * and, when re-planning some clients, the other clients' planned ones.
    */
   #reserveHeld(only: ReadonlySet<string> | undefined): void {
     for (const pins of this.history.timedPinsByEmployee.values()) {
       for (const pin of pins) {
         if (pin.date < this.window.from) continue;
-        if (pin.done || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
+        if (pin.done || pin.workflow || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
       }
     }
   }

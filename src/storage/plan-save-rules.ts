@@ -9,6 +9,8 @@ import type { EventCause } from './schema.ts';
 
 /** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
 export const PLANNER_SOURCE = /^(rule|campaign|handover):/;
+/** 1 where a row's source is a workflow's, 0 where it is the planner's (PLANNER_SOURCE in SQL, for both databases). */
+export const WORKFLOW_SOURCE_SQL = "case when source like 'rule:%' or source like 'campaign:%' or source like 'handover:%' then 0 else 1 end";
 
 /** What a plan's counts say it did. */
 export interface SaveSummary {
@@ -77,13 +79,13 @@ export function noLongerPlanned(
  * keep it). Positional: called once per stored touch (hundreds of thousands) by loadHistory.
  */
 export function pinOf(date: string, start: string, end: string, allDay: boolean, employee: string, client: string,
-  status: string, movedByUser: boolean, overdueFrom: string | null): Pin {
+  status: string, movedByUser: boolean, overdueFrom: string | null, workflow: boolean): Pin {
   // Moved by the employee, or moved forward as overdue: the plan keeps that day.
   const fixed = movedByUser || overdueFrom !== null;
   const cancelled = status === 'cancelled';
   return allDay
     ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
-    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled };
+    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}) };
 }
 
 /**

@@ -71,6 +71,26 @@ describe('business events become touches', () => {
     expect(Date.parse(await start(during.touchIds[0]!))).toBe(Date.parse(call.end_at));
   });
 
+  it('a plan made after an event places its calls around the event\'s call, as it does around a done one', async () => {
+    const now = at('2027-03-01T08:00:00+03:00');
+    const window = horizonWindow(config, now);
+    // Where the plan alone puts Anna's first call.
+    const alone = await db();
+    await planWithHistory(alone, config, window, now, true);
+    const call = await alone.selectFrom('touches').select(['id', 'start_at', 'end_at']).where('employee_id', '=', 'anna').where('source', 'like', 'rule:%')
+      .where('all_day', '=', 0).where('date', '>', '2027-03-02').orderBy('date').orderBy('start_at').executeTakeFirstOrThrow();
+    // An event lands there first.
+    const d = await db();
+    const event = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-1', at: call.start_at }, at(call.start_at));
+    await planWithHistory(d, config, window, now, true);
+    const anna = await d.selectFrom('touches').select(['id', 'start_at', 'end_at']).where('employee_id', '=', 'anna').where('all_day', '=', 0).where('status', '=', 'planned').execute();
+    const eventCall = anna.find((t) => t.id === event.touchIds[0])!;
+    expect(Date.parse(eventCall.start_at)).toBe(Date.parse(call.start_at));
+    const overlapping = anna.filter((t) => t.id !== eventCall.id && Date.parse(t.start_at) < Date.parse(eventCall.end_at) && Date.parse(t.end_at) > Date.parse(eventCall.start_at));
+    expect(overlapping).toEqual([]);
+    expect(anna.find((t) => t.id === call.id)!.start_at).not.toBe(call.start_at);
+  });
+
   it('unknown event names and clients are refused with a clear message, and nothing is recorded', async () => {
     const d = await db();
     await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow(EventRejectedError);
