@@ -5,10 +5,14 @@ import type { EventResult } from '../daemon/job-runner.ts';
 /**
  * POST /api/events: {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042", "at": "…"}.
  * 201 with the new touches, 200 when the same event (name, client, ref) came before, 422 for an
- * unknown event or client, 400 for a body that is not such an object. Mounted behind the token.
+ * unknown event or client (or a ref a title cannot show), 400 for a body that is not such an
+ * object, 415 for one not in UTF-8. Mounted behind the token.
  */
 export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promise<EventResult>): void {
   api.post('/events', async (c) => {
+    // JSON is UTF-8 (RFC 8259): a body said to be in another charset would be read as garbage.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) return c.json({ error: `expected a JSON body in UTF-8, found charset=${charset}` }, 415);
     const body = await c.req.json().catch(() => undefined) as Record<string, unknown> | undefined;
     const problem = eventProblem(body);
     if (problem) return c.json({ error: problem }, 400);

@@ -11,6 +11,7 @@ import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
+import { UNSAFE_CHARACTERS } from '../config/config-issue.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -27,6 +28,9 @@ export class EventRejectedError extends Error {}
 
 /** Minutes a touch made by an event takes in the employee's calendar. */
 const EVENT_TOUCH_MINUTES = 15;
+
+/** How far after now an event's time may be: the sender's clock may run a little ahead. */
+const CLOCK_SKEW_MS = 15 * 60_000;
 
 /** How far ahead an event's touch looks for time its holder has free. */
 const FREE_TIME_DAYS = 14;
@@ -51,10 +55,23 @@ export function eventTouches(
   if (event.at !== undefined) {
     at = DateTime.fromISO(event.at, { setZone: true });
     if (!at.isValid || !/T\d\d:\d\d/.test(event.at)) throw new EventRejectedError(`at: expected an ISO instant like 2027-03-02T14:30:00+03:00, found ${JSON.stringify(event.at)}`);
+    // Without an offset the time would be read in this machine's zone, which is nobody's.
+    if (!/(Z|[+-]\d\d(:?\d\d)?)$/i.test(event.at.trim())) {
+      throw new EventRejectedError(`at: expected the time with its offset from UTC, like ${event.at.trim()}+03:00 or ${event.at.trim()}Z, found ${JSON.stringify(event.at)}`);
+    }
+    if (at.toMillis() > now.toMillis() + CLOCK_SKEW_MS) {
+      throw new EventRejectedError(`at: an event is sent once it has happened; ${JSON.stringify(event.at)} is after now (${now.toUTC().toISO({ suppressMilliseconds: true })})`);
+    }
   }
   const ref = event.ref?.trim() || at.toUTC().toISO()!;
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
+  // The ref goes into a calendar title: no control characters, no text-direction overrides
+  // (which make a title read other than it is), no U+FFFD left by a wrong encoding.
+  const unsafe = UNSAFE_CHARACTERS.exec(ref);
+  if (unsafe) {
+    throw new EventRejectedError(`ref: expected printable text, found U+${unsafe[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character ${unsafe.index + 1}${unsafe[0] === '\ufffd' ? ' (text that was not UTF-8)' : ''}`);
+  }
   // Two triggers of one event for one person: the second after the first.
   const taken = new Map<string, (readonly [number, number])[]>();
   const touches = triggers.map((trigger): WorkflowTouch => {
@@ -65,7 +82,8 @@ export function eventTouches(
     const contacts = matched.length > 0 ? matched : [...client.contacts];
     const busy = taken.get(employee.id) ?? [...(held.get(employee.id) ?? [])];
     taken.set(employee.id, busy);
-    const slot = nextFreeStart(config, employee, client, at.toMillis(), EVENT_TOUCH_MINUTES, busy);
+    // From now at the earliest: an event told late is still a call to make, not one already missed.
+    const slot = nextFreeStart(config, employee, client, Math.max(at.toMillis(), now.toMillis()), EVENT_TOUCH_MINUTES, busy);
     busy.push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
     const title = fillTitle(trigger.title ?? tr.t('title.event'), (key) => ({

@@ -91,12 +91,26 @@ describe('business events become touches', () => {
     expect(anna.find((t) => t.id === call.id)!.start_at).not.toBe(call.start_at);
   });
 
+  it('an event told late is a call from now, not one put in the past (a sender\'s clock a little ahead is taken)', async () => {
+    const d = await db();
+    const late = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'L1', at: '2027-03-01T11:00:00+03:00' }, at('2027-03-02T15:30:20+03:00'));
+    const ahead = await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'L2', at: '2027-03-02T16:40:00+03:00' }, at('2027-03-02T16:30:00+03:00'));
+    const rows = new Map((await d.selectFrom('touches').select(['id', 'start_at']).execute()).map((r) => [r.id, r.start_at]));
+    expect(rows.get(late.touchIds[0]!)).toBe('2027-03-02T15:31:00.000+03:00');
+    expect(rows.get(ahead.touchIds[0]!)).toBe('2027-03-02T16:40:00.000+03:00');
+  });
+
   it('unknown event names and clients are refused with a clear message, and nothing is recorded', async () => {
     const d = await db();
     await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow(EventRejectedError);
     await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown event "order.lost": expected one of order.shipped');
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'nobody' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown client "nobody"');
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: 'yesterday' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('at: expected an ISO instant');
+    // A time without its offset would be read in the server's zone; a time after now has not happened.
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T09:00' }, at('2027-03-02T10:00:00+03:00')))
+      .rejects.toThrow('at: expected the time with its offset from UTC, like 2027-03-02T09:00+03:00 or 2027-03-02T09:00Z, found "2027-03-02T09:00"');
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-23T09:00:00+03:00' }, at('2027-03-02T10:00:00+03:00')))
+      .rejects.toThrow('at: an event is sent once it has happened; "2027-03-23T09:00:00+03:00" is after now (2027-03-02T07:00:00Z)');
     expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
     expect(await d.selectFrom('business_events').select('name').execute()).toEqual([]);
   });
@@ -146,5 +160,15 @@ describe('business events become touches', () => {
     expect(await again.json()).toMatchObject({ created: false, touches: body.touches });
     expect((await post({ event: 'order.lost', client: 'alpha' })).status).toBe(422);
     expect(await (await post({ client: 'alpha' })).json()).toMatchObject({ error: 'event: expected a non-empty string' });
+    // A ref that would make a title read otherwise (a right-to-left override), or text not sent as UTF-8.
+    const reversed = await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-\u202e01' });
+    expect(reversed.status).toBe(422);
+    expect(await reversed.json()).toMatchObject({ error: 'ref: expected printable text, found U+202E at character 4' });
+    const cp1251 = await fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json; charset=windows-1251' },
+      body: Buffer.from('{"event":"order.shipped","client":"alpha","ref":"\xc7\xe0\xea\xe0\xe7"}', 'latin1'),
+    });
+    expect(cp1251.status).toBe(415);
+    expect(await cp1251.json()).toMatchObject({ error: 'expected a JSON body in UTF-8, found charset=windows-1251' });
   });
 });

@@ -27,7 +27,7 @@ export function eventCommand(program: Command, io: CliIO): void {
     .description('a business event (order.shipped, invoice.sent…) becomes a touch for the right employee, in their calendar at once')
     .requiredOption('--client <id>', 'the client it concerns')
     .option('--ref <ref>', 'what it is about (an order number): the same event, client and ref makes one touch')
-    .option('--at <instant>', 'when it happened, as an ISO instant (default now)')
+    .option('--at <instant>', 'when it happened, as an ISO instant with its offset, e.g. 2027-03-02T14:30:00+03:00 (default now)')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
