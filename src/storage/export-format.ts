@@ -74,6 +74,10 @@ export const EXPORTED_TABLES: readonly ExportTable[] = [
   table('calendar_pauses', ['employee_id', 'provider'], {
     employee_id: 'text', provider: 'text', code: 'text', reason: 'text', since: 'text', until: 'text?',
   }),
+  table('calendar_addresses', ['employee_id', 'provider'], { employee_id: 'text', provider: 'text', address: 'text', updated_at: 'text' }),
+  table('calendar_leftovers', ['employee_id', 'provider', 'address', 'event_key'], {
+    employee_id: 'text', provider: 'text', address: 'text', event_key: 'text', remote_id: 'text?', attempts: 'integer', last_error: 'text?', created_at: 'text',
+  }),
   table('ics_events', ['employee_id', 'event_key'], {
     employee_id: 'text', event_key: 'text', sequence: 'integer', status: 'text', payload: 'text', updated_at: 'text', content_hash: 'text?', date: 'text?',
   }),
@@ -115,7 +119,7 @@ export const SKIPPED_TABLES = {
 } as const satisfies Partial<Record<keyof Tables, string>>;
 
 // Every table of schema.ts is either exported or skipped with a reason (a type error otherwise).
-type Exported = 'touches' | 'touch_events' | 'calendar_sync' | 'calendar_pauses' | 'ics_events' | 'business_events' | 'used_links' | 'daemon_jobs'
+type Exported = 'touches' | 'touch_events' | 'calendar_sync' | 'calendar_pauses' | 'calendar_addresses' | 'calendar_leftovers' | 'ics_events' | 'business_events' | 'used_links' | 'daemon_jobs'
   | 'local_secrets' | 'dashboard_sign_in' | 'dashboard_prefs';
 const everyTableDecided: Exclude<keyof Tables, Exported | keyof typeof SKIPPED_TABLES> extends never ? true : never = true;
 void everyTableDecided;

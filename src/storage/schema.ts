@@ -6,6 +6,8 @@ export interface Database {
   touch_events: TouchEventRow;
   calendar_sync: CalendarSyncRow;
   calendar_pauses: CalendarPauseRow;
+  calendar_addresses: { employee_id: string; provider: string; address: string; updated_at: string };
+  calendar_leftovers: CalendarLeftoverRow;
   ics_events: IcsEventRow;
   local_secrets: { name: string; value: string };
   daemon_jobs: DaemonJobRow;
@@ -98,6 +100,18 @@ export interface CalendarSyncRow {
   failed_hash: string | null;
   dirty: number;
   updated_at: string;
+}
+
+/** An event of ours in a calendar its employee no longer uses (their address changed): to be deleted there. */
+export interface CalendarLeftoverRow {
+  employee_id: string;
+  provider: string;
+  address: string;
+  event_key: string;
+  remote_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
 }
 
 /** An employee's calendar that refused us (credentials, quota): its writes wait. */

@@ -99,3 +99,13 @@ export { historyPoint } from './touch-history.ts';
 export async function employeesWithPendingWrites(db: DB): Promise<string[]> {
   return (await db.selectFrom('calendar_sync').select('employee_id').distinct().where('dirty', '=', 1).execute()).map((r) => r.employee_id);
 }
+
+/**
+ * Employees whose calendar of another provider (Google, Outlook) still should hold events from
+ * `from` on: after a switch to the feed, those are to be deleted there.
+ */
+export async function employeesWithEventsElsewhere(db: DB, provider: string, from: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('calendar_sync').select('employee_id').distinct()
+    .where('provider', '!=', provider).where('desired', '=', 'present').where('entry_date', '>=', from).execute();
+  return new Set(rows.map((r) => r.employee_id));
+}

@@ -13,7 +13,7 @@ import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
 import { applyFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
-import { employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
+import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
 import { desiredState, rowKey } from './desired-state.ts';
@@ -22,6 +22,7 @@ import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconcil
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
 import { FeedFiles } from './feed-files.ts';
+import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -76,6 +77,8 @@ export interface SyncReport {
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
+  /** Calendars whose address changed, and our events left in ones no longer used (sync/former-calendars.ts); undefined in a dry run. */
+  readonly formerCalendars: FormerCalendarsResult | undefined;
   /** The employees whose calendars this sync worked out (all of them, or the scope of an incremental pass). */
   readonly employees: number;
 }
@@ -101,6 +104,9 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
 
   const links = await eventLinks(db, config);
   const remoteChanges = new RemoteChanges(db, config, links);
+  // An address changed since the events were written: they move before any read looks for them there.
+  const moved = options.dryRun ? undefined
+    : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
@@ -126,6 +132,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   let waiting = 0;
   let feedWrites = 0;
   const purgeBefore = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
+  // Employees moved to the feed from Google or Outlook: their events there are deleted (below).
+  const switched = bulkFeeds ? await employeesWithEventsElsewhere(db, 'ics', window.from) : new Set<string>();
   for (const e of chosen) {
     if (e.calendar === 'none') continue;
     const desired = await desiredState(db, config, window, links, now, e.id);
@@ -137,6 +145,19 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
       for (const c of changes) note(() => ({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') }));
       feedWrites += changes.length;
+      if (!switched.has(e.id)) continue;
+      // Their touches are in the feed now: the events in the calendar they used before are not
+      // wanted there any more (the reconciler deletes them), or they would have each touch twice.
+      if (options.dryRun) {
+        const would = await wouldDo(db, [], desired.events, window, e.id);
+        for (const op of would.operations) note(() => op);
+        waiting += would.waiting;
+        continue;
+      }
+      for (const c of await applyDesired(db, [], { from: window.from, employee: e.id, skipProvider: 'ics' }, nowIso)) {
+        const op = nextStep(stateOf(c.row));
+        if (op !== 'none') note(() => ({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: undefined }));
+      }
       continue;
     }
     if (options.dryRun) {
@@ -161,7 +182,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     }
   }
   if (options.dryRun) {
-    return { window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [], employees: chosen.length };
+    return {
+      window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [],
+      formerCalendars: undefined, employees: chosen.length,
+    };
   }
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Reconciler({
@@ -169,8 +193,12 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }).runDue(options.employee);
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;
+  const leftovers = await deleteLeftovers(db, config, gateway);
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined);
-  return { window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds, employees: chosen.length };
+  return {
+    window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
+    formerCalendars: { moved: moved ?? new Map(), ...leftovers }, employees: chosen.length,
+  };
 }
 
 /** The entry id of an event key (the entry's UUID without dashes, and any generation suffix). */

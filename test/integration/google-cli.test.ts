@@ -50,11 +50,13 @@ describe('Google through the command line', () => {
     expect(r.out).not.toContain('shh');
   });
 
-  it('sync pushes to Google and the feed; a revoked employee is reported without stopping the others', async () => {
+  it('sync pushes to Google and the feed; a revoked employee is reported without stopping the others, and fails the command', async () => {
     const db = await tempDatabaseLocation();
     const r = await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
-    expect(r.code).toBe(0);
+    // The others are written; the refused one fails the command, so a scheduler sees it.
+    expect(r.code).toBe(1);
     expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
+    expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(dry.out).toContain('Nothing to change');

@@ -133,6 +133,56 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an employee\'s new mailbox (email changed) gets their events, the old one loses them, and no touch is taken as deleted', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const before = fake.events(A).length;
+    expect(before).toBeGreaterThan(0);
+    const NEW = 'anna.t@corp.example';
+    const moved = await sync(configOf(sections({ anna: { email: NEW } })));
+    // Nothing was read as Anna's doing: her touches are all still open.
+    expect(moved.reconciled).toMatchObject({ deleted: 0 });
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    expect(await db.selectFrom('touch_events').select('type').where('type', '=', 'skipped').execute()).toEqual([]);
+    expect(moved.formerCalendars).toMatchObject({ moved: new Map([['anna', { from: A, events: before }]]), deleted: before, waiting: 0 });
+    expect(fake.events(A)).toEqual([]);
+    expect(fake.events(NEW)).toHaveLength(before);
+    // Settled: the next sync writes nothing, and a change of case alone moves nothing.
+    const writes = fake.writes().length;
+    const again = await sync(configOf(sections({ anna: { email: 'Anna.T@Corp.Example' } })));
+    expect(again.formerCalendars).toMatchObject({ moved: new Map(), deleted: 0, waiting: 0 });
+    expect(fake.writes().length).toBe(writes);
+    await db.destroy();
+  });
+
+  it('an old mailbox that refuses us keeps its events to delete later, and decides nothing', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const before = fake.events(A).length;
+    // Each of its deletes fails once (the first sync's), then Graph answers again.
+    fake.script({ kind: 'fail', status: 503, code: 'ServiceUnavailable' }, { method: 'DELETE', mailbox: A, times: before });
+    const first = await sync(configOf(sections({ anna: { email: 'anna.t@corp.example' } })));
+    expect(first.formerCalendars).toMatchObject({ deleted: 0, waiting: before });
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    const later = await syncCalendars(db, configOf(sections({ anna: { email: 'anna.t@corp.example' } })), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { microsoft: graph() } });
+    expect(later.formerCalendars).toMatchObject({ deleted: before, waiting: 0 });
+    expect(fake.events(A)).toEqual([]);
+    await db.destroy();
+  });
+
+  it('an employee moved to the iCalendar feed has their Outlook events deleted, not left beside the feed\'s', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    expect(fake.events(A).length).toBeGreaterThan(0);
+    const boris = fake.events(B).length;
+    const switched = await sync(configOf(sections({ anna: { calendar: 'ics' } })));
+    expect(fake.events(A)).toEqual([]);
+    expect(fake.events(B)).toHaveLength(boris);
+    expect(switched.feeds.map((f) => f.employee)).toEqual(['anna']);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
   it('an event the employee moved in Outlook reschedules the touch and is not moved back', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -1,0 +1,96 @@
+import type { DB } from './database.ts';
+import type { CalendarLeftoverRow, CalendarSyncRow } from './schema.ts';
+import { inTransaction } from './touch-repository.ts';
+import { needsWork } from '../domain/sync-state.ts';
+import { stateOf } from './calendar-sync-repository.ts';
+
+/** One employee's calendar with a provider, at the address the configuration gives now. */
+export interface CalendarAddress {
+  readonly employeeId: string;
+  readonly provider: string;
+  readonly address: string;
+}
+
+/** Mailboxes and Google calendar ids do not tell case apart: Anna.X@… is anna.x@…. */
+export function addressKey(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+/**
+ * Records the calendar's address, and when it differs from the one recorded (the employee's
+ * `email` changed), moves its events: each row from `from` on whose event is (or may be) at the
+ * old address is to be written again at the new one (as never written: nothing there is known)
+ * and its event at the old address is kept as a leftover to delete there. One transaction, so a
+ * crash leaves either the old address with its rows as they were, or the new one with every
+ * leftover recorded. Rows before `from` (past days) are left: they are never written again.
+ * Returns how many events were moved (0 when the address is the recorded one, or new).
+ */
+export async function followAddressChange(db: DB, calendar: CalendarAddress, from: string, nowIso: string): Promise<{ moved: number; from?: string }> {
+  const address = addressKey(calendar.address);
+  return inTransaction(db, async (trx) => {
+    const known = await trx.selectFrom('calendar_addresses').select('address')
+      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).executeTakeFirst();
+    if (known?.address === address) return { moved: 0 };
+    await trx.insertInto('calendar_addresses').values({ employee_id: calendar.employeeId, provider: calendar.provider, address, updated_at: nowIso })
+      .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ address, updated_at: nowIso })).execute();
+    if (!known) return { moved: 0 };
+    const rows = await trx.selectFrom('calendar_sync').selectAll()
+      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
+      .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
+    for (const row of rows) {
+      await trx.insertInto('calendar_leftovers').values({
+        employee_id: row.employee_id, provider: row.provider, address: known.address, event_key: row.event_key,
+        // A write whose outcome is unknown: only its key finds it.
+        remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
+        attempts: 0, last_error: null, created_at: nowIso,
+      }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
+      const fresh: CalendarSyncRow = {
+        ...row, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null,
+        inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
+        attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, updated_at: nowIso,
+      };
+      await trx.updateTable('calendar_sync').set({
+        remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null,
+        inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
+        attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, updated_at: nowIso, dirty: needsWork(stateOf(fresh)) ? 1 : 0,
+      }).where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider).execute();
+    }
+    // The events the employee deleted or we deleted at the old address need nothing at the new one either way.
+    await trx.updateTable('calendar_sync').set({ remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null, updated_at: nowIso })
+      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
+      .where('remote', 'in', ['gone', 'deleted_by_user']).where('inflight_op', 'is', null).execute();
+    return { moved: rows.length, from: known.address };
+  });
+}
+
+/** The recorded address of every calendar, by "employee provider". */
+export async function recordedAddresses(db: DB): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('calendar_addresses').select(['employee_id', 'provider', 'address']).execute();
+  return new Map(rows.map((r) => [`${r.employee_id} ${r.provider}`, r.address]));
+}
+
+/** The events left in calendars their employees no longer use, oldest first, at most `limit`. */
+export async function calendarLeftovers(db: DB, limit: number): Promise<CalendarLeftoverRow[]> {
+  return db.selectFrom('calendar_leftovers').selectAll().orderBy('created_at').orderBy('event_key').limit(limit).execute();
+}
+
+/** How many such events wait to be deleted. */
+export async function leftoverCount(db: DB): Promise<number> {
+  const row = await db.selectFrom('calendar_leftovers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+type LeftoverKey = Pick<CalendarLeftoverRow, 'employee_id' | 'provider' | 'address' | 'event_key'>;
+
+/** The event is gone from the old calendar (deleted now, or found already gone). */
+export async function forgetLeftover(db: DB, l: LeftoverKey): Promise<void> {
+  await db.deleteFrom('calendar_leftovers').where('employee_id', '=', l.employee_id).where('provider', '=', l.provider)
+    .where('address', '=', l.address).where('event_key', '=', l.event_key).execute();
+}
+
+/** A try that failed: tried again at the next sync. */
+export async function recordLeftoverFailure(db: DB, l: LeftoverKey, error: string): Promise<void> {
+  await db.updateTable('calendar_leftovers').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+    .where('employee_id', '=', l.employee_id).where('provider', '=', l.provider)
+    .where('address', '=', l.address).where('event_key', '=', l.event_key).execute();
+}

@@ -1,0 +1,71 @@
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
+import { addressKey, calendarLeftovers, followAddressChange, forgetLeftover, leftoverCount, recordedAddresses, recordLeftoverFailure } from '../storage/calendar-addresses.ts';
+import type { CalendarGateway } from './calendar-gateway.ts';
+
+export interface FormerCalendarsResult {
+  /** Employees whose address changed at this sync: the old address, and how many events are written again at the new one. */
+  readonly moved: ReadonlyMap<string, { readonly from: string; readonly events: number }>;
+  /** Events deleted from calendars their employees no longer use. */
+  readonly deleted: number;
+  /** Such events still there (a failure: tried again at the next sync). */
+  readonly waiting: number;
+}
+
+/** Leftovers deleted per sync at most: a mailbox of a year's events goes over a few syncs, not in one long one. */
+const PER_SYNC = 500;
+
+/**
+ * Before anything is read: an employee of Google or Outlook whose address (`email`) is not the
+ * one their events were written to has them written again at the new one, and the old events
+ * kept to delete (storage/calendar-addresses.ts). Without this, a read of the new calendar would
+ * not find them and take that for the employee deleting them.
+ */
+export async function followAddressChanges(
+  db: DB, config: Config, gateway: CalendarGateway, employees: readonly string[], from: string, nowIso: string,
+): Promise<Map<string, { from: string; events: number }>> {
+  const moved = new Map<string, { from: string; events: number }>();
+  const byId = new Map(config.employees.map((e) => [e.id, e]));
+  const recorded = await recordedAddresses(db);
+  for (const id of employees) {
+    const e = byId.get(id);
+    if (!e?.email || (e.calendar !== 'google' && e.calendar !== 'microsoft') || !gateway.port(e.calendar)) continue;
+    if (recorded.get(`${e.id} ${e.calendar}`) === addressKey(e.email)) continue;
+    const change = await followAddressChange(db, { employeeId: e.id, provider: e.calendar, address: e.email }, from, nowIso);
+    if (change.from !== undefined) moved.set(e.id, { from: change.from, events: change.moved });
+  }
+  return moved;
+}
+
+/**
+ * Deletes our events from the calendars their employees no longer use. An event already gone
+ * there is done with; any other failure (the old mailbox refuses us, the service is down) is
+ * tried again at the next sync, and decides nothing about any touch.
+ */
+export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarGateway): Promise<{ deleted: number; waiting: number }> {
+  let deleted = 0;
+  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  for (const l of await calendarLeftovers(db, PER_SYNC)) {
+    if (!gateway.port(l.provider)) continue;
+    const owner: CalendarOwner = { employeeId: l.employee_id, email: l.address, timezone: zones.get(l.employee_id) ?? config.settings.timezone };
+    try {
+      let id = l.remote_id ?? undefined;
+      if (id === undefined) {
+        // A write whose outcome was never known: there if its key is.
+        const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
+        id = found && found.status !== 'cancelled' ? found.providerId : undefined;
+      }
+      if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));
+      await forgetLeftover(db, l);
+      deleted++;
+    } catch (error) {
+      const e = asCalendarError(error);
+      if (e.code === 'not_found') {
+        await forgetLeftover(db, l);
+        deleted++;
+      } else await recordLeftoverFailure(db, l, `${e.code}: ${e.message}`);
+    }
+  }
+  return { deleted, waiting: await leftoverCount(db) };
+}
