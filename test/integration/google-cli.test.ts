@@ -28,12 +28,12 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const config = () => writeConfig({
+const config = (title?: string) => writeConfig({
   'touchbase.yaml': {
     settings: { ...SETTINGS.settings, calendar: 'google' },
     employees: [employee('a', 'account_manager', { email: 'a@corp.example' }), employee('b', 'account_manager', { email: 'b@corp.example' }), { ...employee('c', 'account_manager'), calendar: 'ics' }],
     clients: [client('x', { roles: ['buyer'], team: { account_manager: 'a' } }), client('y', { roles: ['buyer'], team: { account_manager: 'b' } })],
-    rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', for: { clients: ['x', 'y'] } }],
+    rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', for: { clients: ['x', 'y'] }, ...(title ? { title } : {}) }],
   },
 });
 
@@ -61,6 +61,28 @@ describe('Google through the command line', () => {
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(dry.out).toContain('Nothing to change');
     expect(dry.out).toMatch(/\d+ operations are already waiting/);
+  });
+
+  it('sync --dry-run shows what a changed configuration would write, and writes nothing', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const now = ['--now', '2027-03-01T08:00:00+03:00'];
+    expect((await cli('sync', '--config', config(), '--db', db, ...now)).code).toBe(0);
+    const events = fake.events('a@corp.example').map((e) => e.summary).sort();
+    const writes = fake.writes().length;
+    // A new title for the calls: each of a's and b's call events would be updated.
+    const changed = config('Call {contacts} at {client.name}');
+    const dry = await cli('sync', '--dry-run', '--config', changed, '--db', db, ...now);
+    expect(dry.code, dry.err).toBe(0);
+    const updates = dry.out.split('\n').filter((l) => /^update\s+[ab]\s+google\s/.test(l));
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.every((l) => l.includes('Call '))).toBe(true);
+    expect(fake.writes().length).toBe(writes);
+    expect(fake.events('a@corp.example').map((e) => e.summary).sort()).toEqual(events);
+    // Nothing of the preview stayed: the database still has the old plan, and the real sync makes those updates.
+    expect((await cli('sync', '--dry-run', '--config', config(), '--db', db, ...now)).out).toContain('Nothing to change');
+    const real = await cli('sync', '--config', changed, '--db', db, ...now);
+    expect(real.out).toMatch(new RegExp(`${updates.length} changes`));
   });
 
   it('calendars check exits 0 when every calendar works, and calls a broken service account key what it is (not "temporary")', async () => {

@@ -3,6 +3,8 @@ import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
 import { planAndSync } from '../../sync/pass.ts';
+import { horizonWindow, planWithHistory } from '../../plan-service.ts';
+import { withPreviewCopy } from '../../storage/preview-copy.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
@@ -60,9 +62,17 @@ export function syncCommand(program: Command, io: CliIO): void {
           employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: o.readCalendars,
           dispatch: { onProgress: progressPrinter(io) },
         };
-        // A dry run writes nothing and compares with the plan as last recorded; otherwise the
-        // calendars follow the plan of the horizon, re-planned as far as anything changed.
-        return o.dryRun ? syncCalendars(db, config, clock, options) : (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
+        // The calendars follow the plan of the horizon, re-planned as far as anything changed. A
+        // dry run does the same on a throwaway copy of the database (the plan saved there, the
+        // calls listed, not made), so it shows what the configuration's changes would do; where
+        // there is no copy to make (PostgreSQL), it compares with the plan as last recorded.
+        if (!o.dryRun) return (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
+        const previewed = await withPreviewCopy(db, async (copy) => {
+          await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true);
+          return syncCalendars(copy, config, clock, options);
+        });
+        if (!previewed) io.err('(compared with the plan as last recorded: run "touchbase plan" first to see what changes of the configuration would do)\n');
+        return previewed?.value ?? syncCalendars(db, config, clock, options);
       });
       if (o.dryRun) {
         if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
