@@ -1,3 +1,4 @@
+import { nameKey } from './name-key.ts';
 import type { z } from 'zod';
 import { UNSAFE_CHARACTERS } from './config-issue.ts';
 import { attributeName, clientSchema, contactSchema, type RawClient, type RawContact } from './schema.ts';
@@ -113,7 +114,7 @@ function fastRecord(rows: FastRows, cells: readonly string[], toIso: (cell: stri
     const cell = raw.trim();
     if (cell === '') continue;
     if (column.check === undefined) return undefined;
-    const written = column.valueMap?.get(cell.toLowerCase()) ?? (column.date ? toIso(cell) : cell);
+    const written = (column.valueMap && column.valueMap.get(nameKey(cell))) ?? (column.date ? toIso(cell) : cell);
     // Several name columns (first and last name) make one name, checked whole below.
     if (column.field === 'name' && column.key === undefined) {
       name = name === undefined ? written : `${name} ${written}`;

@@ -1,3 +1,4 @@
+import { nameKey } from './name-key.ts';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
@@ -156,7 +157,8 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
       continue;
     }
-    values.set(field, new Map(Object.entries(table).map(([from, to]) => [from.trim().toLowerCase(), to])));
+    // Matched as names are (nameKey): the CRM's "Achiziţii" (cedilla, Windows-1250) is the "Achiziții" typed here.
+    values.set(field, new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to])));
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
@@ -181,11 +183,12 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   };
 }
 
-/** The mapping entry for a header: exact, else ignoring case and spaces around. */
+/** The mapping entry for a header: exact, else as names match (case, spaces, ş/ș ţ/ț ё/е: nameKey). */
 function mappingFor(columns: Map<string, string>, name: string): readonly [string, string] | undefined {
   const exact = columns.get(name);
   if (exact !== undefined) return [name, exact];
-  for (const [written, target] of columns) if (written.trim().toLowerCase() === name.toLowerCase()) return [written, target];
+  const key = nameKey(name);
+  for (const [written, target] of columns) if (nameKey(written) === key) return [written, target];
   return undefined;
 }
 
@@ -237,7 +240,8 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     const cell = cells[i]?.trim();
     if (!target || cell === undefined || cell === '') continue;
     const key = plan.keys[i]!;
-    const value = plan.valueMaps[i]?.get(cell.toLowerCase()) ?? (plan.dates[i] ? plan.toIso(cell) : cell);
+    const map = plan.valueMaps[i];
+    const value = (map && map.get(nameKey(cell))) ?? (plan.dates[i] ? plan.toIso(cell) : cell);
     if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }

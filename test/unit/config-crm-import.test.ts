@@ -341,6 +341,31 @@ clients:
     expect([c1.contacts.map((k) => k.id), c2.contacts.map((k) => k.id)]).toEqual([['k1'], ['k2']]);
   });
 
+  it('columns and values mapped with ș and ț match a Windows-1250 export\'s ş and ţ (and the other way round)', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RO }
+employees:
+  - { id: ana, name: Ana Turcanu, role: account_manager }
+imports:
+  - file: persoane.csv
+    as: contacts
+    columns: { Client: client, Cod: id, Nume: name, Funcție: role }
+    values:
+      role: { Achiziții: buyer, "Director general": ceo }
+  - file: firme.csv
+    as: clients
+    columns: { Cod: id, Denumire: name, Țară: country, Fus: timezone, Responsabil: team.account_manager }
+`,
+      // Windows-1250 writes only the cedilla forms: Funcţie, Achiziţii, Ţară.
+      'persoane.csv': iconv.encode('Client;Cod;Nume;Funcţie\r\nf1;k1;Ion Rusu;Achiziţii\r\nf1;k2;Maria Pop; director general \r\n', 'windows-1250'),
+      'firme.csv': iconv.encode('Cod;Denumire;Ţară;Fus;Responsabil\r\nf1;Braşov SRL;RO;Europe/Bucharest;ana\r\n', 'windows-1250'),
+    });
+    const { config, issues } = check(dir);
+    expect(issues).toEqual([]);
+    expect(config!.clients[0]).toMatchObject({ id: 'f1', country: 'RO' });
+    expect(config!.clients[0]!.contacts.map((k) => [k.id, k.role])).toEqual([['k1', 'buyer'], ['k2', 'ceo']]);
+  });
+
   it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,
