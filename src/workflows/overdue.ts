@@ -55,12 +55,14 @@ export function overdueEscalation(config: Config, touch: TouchRow, today: string
   const day = allDayOn(config, to, client, today);
   const due = touch.overdue_from ?? touch.date;
   const who = contacts.map((c) => `${c.name} (${c.role})`).join(', ');
+  // The people are named as a director knows them, not by their id in the configuration.
+  const owner = employeeById(config, touch.employee_id)?.name ?? touch.employee_id;
   const tr = translator(config.settings.language);
   return {
     identity: `${ESCALATION}${touch.id}`, source: `${ESCALATION}${client.id}`, kind: 'call', client: client.id,
     contacts: contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
-    title: tr.t('wf.overdueEscalation.title', { client: client.name, kind: tr.t(`kind.${touch.kind}` as MessageKey), who, due: tr.date(due), employee: touch.employee_id }),
+    title: tr.t('wf.overdueEscalation.title', { client: client.name, kind: tr.t(`kind.${touch.kind}` as MessageKey), who, due: tr.date(due), employee: owner }),
     dueBy: addDays(day.date, 6), remind: [0],
-    body: tr.t('wf.overdueEscalation.body', { title: touch.title, due: tr.date(due), employee: touch.employee_id, id: touch.id }),
+    body: tr.t('wf.overdueEscalation.body', { title: touch.title, due: tr.date(due), employee: owner, id: touch.id }),
   };
 }

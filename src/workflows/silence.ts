@@ -81,12 +81,14 @@ export function silenceEscalation(config: Config, s: SilentClient, alert: { date
   if (!to || to.id === alert.employee) return undefined;
   const day = allDayOn(config, to, s.client, today);
   const tr = translator(config.settings.language);
+  // Named as a director knows them, not by their id in the configuration.
+  const holder = employeeById(config, alert.employee)?.name ?? alert.employee;
   return {
     identity: `escalation:${silenceIdentity(s.client.id, s.since)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
-    title: tr.t('wf.silenceEscalation.title', { client: s.client.name, count: s.days, employee: alert.employee }),
+    title: tr.t('wf.silenceEscalation.title', { client: s.client.name, count: s.days, employee: holder }),
     dueBy: addDays(day.date, 6), remind: [0],
-    body: tr.t('wf.silenceEscalation.body', { employee: alert.employee, date: tr.date(alert.date), client: s.client.name, since: tr.date(s.since) }),
+    body: tr.t('wf.silenceEscalation.body', { employee: holder, date: tr.date(alert.date), client: s.client.name, since: tr.date(s.since) }),
   };
 }
 

@@ -48,7 +48,7 @@ describe('silence', () => {
     expect(await runDailyWorkflows(d, config, morning('2027-05-11'))).toMatchObject({ silenceEscalated: 1 });
     const [escalation] = await openTouches(d, 'escalation:silence:');
     expect(escalation).toMatchObject({ employee_id: 'pavel', client_id: 'alpha', date: '2027-05-11' });
-    expect(escalation!.title).toContain('anna has not got in touch for a week');
+    expect(escalation!.title).toContain('Emp anna has not got in touch for a week');
     // Anna calls: the alert is done; the silence is over and the escalation is withdrawn.
     const [alert] = await openTouches(d, 'silence:');
     await markDone(d, alert!.id, { at: '2027-05-11T09:00:00Z', date: '2027-05-11', by: 'anna', note: undefined });
@@ -142,7 +142,7 @@ describe('overdue touches', () => {
     expect(await runDailyWorkflows(d, config2, morning(DateTime.fromISO(day).plus({ days: 1 }).toISODate()!))).toMatchObject({ overdueEscalated: 0 });
     const [escalation] = await openTouches(d, 'escalation:overdue:');
     expect(escalation).toMatchObject({ employee_id: 'pavel', client_id: 'alpha' });
-    expect(escalation!.title).toContain(`overdue since ${meeting.date} — anna`);
+    expect(escalation!.title).toContain(`overdue since ${meeting.date} — Emp anna`);
     await markDone(d, meeting.id, { at: '2027-04-01T09:00:00Z', date: '2027-04-01', by: 'anna', note: undefined });
     await runDailyWorkflows(d, config2, morning('2027-04-02'));
     const after = await d.selectFrom('touches').select('status').where('id', '=', escalation!.id).executeTakeFirstOrThrow();
