@@ -86,6 +86,11 @@ function toSettings(located: Located<RawSettings>): Settings {
   };
 }
 
+/** What a team may name an employee by (a CRM export names them by full name or e-mail): the candidates of a "did you mean". */
+function employeeWords(ctx: BuildContext): string[] {
+  return [...ctx.employeeById.values()].flatMap((e) => [e.id, e.name, ...(e.email ? [e.email] : [])]);
+}
+
 function buildClients(ctx: BuildContext): void {
   const { sources, settings } = ctx;
   uniqueIds(ctx, sources.clients, 'client');
@@ -100,7 +105,7 @@ function buildClients(ctx: BuildContext): void {
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
       else if (ctx.checksReferences && !sources.brokenIds.has(ref)) {
-        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMean(ref, ctx.employeeById.keys())}`);
+        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMean(ref, employeeWords(ctx))}`);
         ctx.explained.add(`${c.id}\u0000${role}`);
       } else ctx.explained.add(`${c.id}\u0000${role}`);
     }

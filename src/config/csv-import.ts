@@ -46,6 +46,8 @@ interface Plan {
   readonly header: CsvHeader;
   readonly columnOf: Map<string, number>;
   readonly values: Map<string, Map<string, string>>;
+  /** The CRM's words of each field's `values:` mapping, as written there (for an error's hint). */
+  readonly valueWords: Map<string, readonly string[]>;
   /** What the origins of the file's records share. */
   readonly table: CsvTable;
   readonly idColumn: number;
@@ -152,6 +154,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
   }
   const values = new Map<string, Map<string, string>>();
+  const valueWords = new Map<string, readonly string[]>();
   for (const [field, table] of Object.entries(layout?.value.values ?? {})) {
     if (!columnOf.has(field)) {
       sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
@@ -159,6 +162,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     }
     // Matched as names are (nameKey): the CRM's "Achiziţii" (cedilla, Windows-1250) is the "Achiziții" typed here.
     values.set(field, new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to])));
+    valueWords.set(field, Object.keys(table));
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
@@ -174,7 +178,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const dates = keys.map((k) => k !== undefined && DATE_FIELDS.has(k));
   const dateFormat = layout?.value.date_format;
   return {
-    targets, header, columnOf, values, keys, valueMaps, dates,
+    targets, header, columnOf, values, valueWords, keys, valueMaps, dates,
     table: { file: job.shown, header: header.names, columnOf, entity: job.as === 'clients' ? 'client' : 'contact' },
     idColumn: columnOf.get('id')!,
     fast: compileRows(job.as, { targets, valueMaps, dates }),
@@ -235,18 +239,45 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   }
   // The zod path: a record the compiled checks gave up on, judged and reported in full.
   const row = dict<unknown>();
+  // Cells of a column with a `values:` mapping that it does not have: an error there names the CRM's words.
+  const unmapped = new Map<string, string>();
+  // Dates brought to ISO (31.02.2021 → 2021-02-31): an error shows the cell as the file has it.
+  const rewritten = new Map<string, { cell: string; value: string }>();
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
     if (!target || cell === undefined || cell === '') continue;
     const key = plan.keys[i]!;
     const map = plan.valueMaps[i];
-    const value = (map && map.get(nameKey(cell))) ?? (plan.dates[i] ? plan.toIso(cell) : cell);
+    const mapped = map && map.get(nameKey(cell));
+    if (map && mapped === undefined) unmapped.set(key, cell);
+    const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : cell);
+    if (mapped === undefined && value !== cell) rewritten.set(key, { cell, value });
     if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }
+  const before = sources.issues.length;
   if (job.as === 'clients') readClientRow(row, origin, sources);
   else readContactRow(row, origin, sources, contactRows);
+  const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
+  for (let i = before; i < sources.issues.length && rewritten.size > 0; i++) {
+    const issue = sources.issues[i]!;
+    const key = [...rewritten.keys()].find((k) => about(k, issue.field));
+    if (key === undefined) continue;
+    const { cell, value } = rewritten.get(key)!;
+    sources.issues[i] = { ...issue, found: issue.found.replace(quote(value), quote(cell)) };
+  }
+  for (let i = before; i < sources.issues.length && unmapped.size > 0; i++) {
+    const issue = sources.issues[i]!;
+    const key = [...unmapped.keys()].find((k) => about(k, issue.field));
+    if (key === undefined) continue;
+    const words = plan.valueWords.get(key) ?? [];
+    sources.issues[i] = {
+      ...issue,
+      expected: `${issue.expected}, or one of the CRM's words mapped under imports: values: ${key} (${words.map((w) => quote(w, 30)).join(', ')})`,
+      found: `${issue.found.replace(/; did you mean .*$/, '')}${didYouMean(unmapped.get(key)!, words)}`,
+    };
+  }
 }
 
 /** Extra cells that are all empty are what spreadsheets leave after a trailing separator. */

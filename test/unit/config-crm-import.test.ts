@@ -366,6 +366,33 @@ imports:
     expect(config!.clients[0]!.contacts.map((k) => [k.id, k.role])).toEqual([['k1', 'buyer'], ['k2', 'ceo']]);
   });
 
+  it('an error in a mapped or converted cell speaks of the file as it is: the CRM\'s words, the date as written, a near name', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU }
+employees:
+  - { id: anna, name: Анна Иванова, role: account_manager }
+imports:
+  - file: crm.csv
+    as: clients
+    columns: { ID: id, Название: name, Тип: stage, Ответственный: team.account_manager, Создан: since, Страна: country }
+    values:
+      stage: { Клиент: active, Бывший клиент: lapsed }
+      country: { Россия: RU, Молдова: MD }
+`,
+      'crm.csv': 'ID;Название;Тип;Ответственный;Создан;Страна\nc1;Альфа;Клиентт;Анна Иваноа;31.02.2021;Молдва\n',
+    });
+    const { issues } = check(dir);
+    const of = (field: string) => issues.find((i) => i.field.startsWith(field))!;
+    expect(of('stage')).toMatchObject({
+      expected: 'one of "onboarding", "active", "lapsed", or one of the CRM\'s words mapped under imports: values: stage ("Клиент", "Бывший клиент")',
+      found: '"Клиентт"; did you mean "Клиент"?',
+    });
+    expect(of('country').found).toBe('"Молдва"; did you mean "Молдова"?');
+    expect(of('since').found).toBe('"31.02.2021": February 2021 has 28 days');
+    expect(of('team.account_manager').found).toBe('"Анна Иваноа", which no employee has; did you mean "Анна Иванова"?');
+    expect(issues).toHaveLength(4);
+  });
+
   it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,
