@@ -18,9 +18,25 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
       }
       continue;
     }
+    // "one or a list" (a selector's stage: lapsd, or [active, onbording]): the branch the value's
+    // shape was meant for says what is wrong with it, not "a single value or a list of values".
+    const branch = issue.code === 'invalid_union' ? shapedBranch(issue) : undefined;
+    if (branch) {
+      pushZodIssues(sink, origin, branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), schema);
+      continue;
+    }
     const place = placeOf(origin, issue.path);
     sink.issues.push({ ...place, rank: 1, expected: expectedOf(issue), found: foundOf(issue) });
   }
+}
+
+/** The one branch of a failed union whose shape the value has (its issues are about what is inside), if there is exactly one. */
+function shapedBranch(issue: z.core.$ZodIssue & { code: 'invalid_union' }): readonly z.core.$ZodIssue[] | undefined {
+  // A list's branch speaks of its items; a single value's, of the value itself (and is no list's).
+  const list = Array.isArray((issue as { input?: unknown }).input);
+  const shaped = (issue.errors ?? []).filter((branch) => branch.length > 0
+    && !branch.some((i) => i.path.length === 0 && (list || i.code === 'invalid_type')));
+  return shaped.length === 1 ? shaped[0] : undefined;
 }
 
 /** zod validation, fast when the input is valid: found values (`reportInput`) cost five times as much, so they are asked for only on a second pass. */

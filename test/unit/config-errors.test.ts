@@ -39,6 +39,20 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(issues[0]!.found).toBe('"ivanov", which no employee has; did you mean "ivanova"?');
   });
 
+  it('a misspelt value in a selector\'s "one or a list" says which value and what it may be, single or in a list', () => {
+    const { text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'rules.yaml': `rules:
+  - { id: one, ours: account_manager, theirs: ceo, kind: call, every: 1 month, for: { stage: lapsd } }
+  - { id: list, ours: account_manager, theirs: ceo, kind: call, every: 1 month, for: { stage: [active, onbording] } }
+`,
+    });
+    expect(text).toBe([
+      'rules.yaml:2:94: rules[0].for.stage (rule one): expected one of "onboarding", "active", "lapsed", found "lapsd"; did you mean "lapsed"?',
+      'rules.yaml:3:104: rules[1].for.stage[1] (rule list): expected one of "onboarding", "active", "lapsed", found "onbording"; did you mean "onboarding"?',
+    ].join('\n'));
+  });
+
   it('a rule whose role nobody holds, and an ambiguous role', () => {
     const { issues, text } = issuesOf({
       'a.yaml': SETTINGS + TEAM,
