@@ -51,6 +51,8 @@ export const en = {
 
   // The weekly digest.
   'digest.nobody': 'nobody',
+  // The name a calendar shows for a subscribed feed.
+  'feed.name': '{employee} — {company} touches',
   'digest.title': 'Weekly digest: {overdue} overdue, {silent} silent, {single} single-person clients',
   'digest.week': { one: 'Week of {week}, {count} client.', other: 'Week of {week}, {count} clients.' },
   'digest.overdue': 'Overdue touches ({count}):',

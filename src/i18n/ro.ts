@@ -53,6 +53,8 @@ export const ro: Catalogue = {
   'wf.event.body': '{event} {ref}, la {at}: termen — {within}.',
 
   'digest.nobody': 'nimeni',
+  // The name a calendar shows for a subscribed feed.
+  'feed.name': '{employee} — interacțiuni {company}',
   'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană',
   'digest.week': { one: 'Săptămâna din {week}: {count} client.', few: 'Săptămâna din {week}: {count} clienți.', other: 'Săptămâna din {week}: {count} de clienți.' },
   'digest.overdue': 'Interacțiuni restante ({count}):',

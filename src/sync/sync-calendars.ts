@@ -22,6 +22,7 @@ import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconcil
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
 import { FeedFiles } from './feed-files.ts';
+import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
 
 export interface SyncOptions {
@@ -272,7 +273,8 @@ async function writeFeeds(
       if (e.calendar !== 'ics') continue;
       const token = feedToken(secret, e.id);
       const file = join(dir, `${token}.ics`);
-      const name = `${e.name} — ${config.settings.company} touches`;
+      // In the company's language: it is the calendar's name in the employee's calendar app.
+      const name = translator(config.settings.language).t('feed.name', { employee: e.name, company: config.settings.company });
       feeds.push({ employee: e.id, token, file });
       if (worked && !worked.has(e.id)) {
         if (existsSync(file)) continue;

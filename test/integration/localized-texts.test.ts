@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Language } from '../../src/domain/types.ts';
 import { planTouches } from '../../src/planner/plan.ts';
@@ -135,4 +136,25 @@ describe('touchbase report in the company\'s language', () => {
     expect(Object.keys(json.summary)).toEqual(['role pairs', 'on time', 'late or never touched', 'share on time']);
     expect(json.rows[0]).toMatchObject({ status: 'late' });
   });
+});
+
+describe('the iCalendar feed in the company\'s language', () => {
+  it.each([['ru', 'Emp anna — касания Test Co'], ['ro', 'Emp anna — interacțiuni Test Co'], ['en', 'Emp anna — Test Co touches']] as const)(
+    '%s: the calendar a subscribed feed shows is named in it',
+    async (language, name) => {
+      const dir = writeConfig({ 'touchbase.yaml': { ...workflowCompany(), settings: { ...workflowCompany().settings, language, calendar: 'ics' } } });
+      const feeds = join(tempDir(), 'feeds');
+      const saved = process.env.TOUCHBASE_FEEDS_DIR;
+      process.env.TOUCHBASE_FEEDS_DIR = feeds;
+      try {
+        const r = await cli('sync', '--config', dir, '--db', join(tempDir(), 't.sqlite'), '--now', '2027-03-01T09:00:00+03:00', '--no-read-calendars');
+        expect(r.code, r.err).toBe(0);
+      } finally {
+        if (saved === undefined) delete process.env.TOUCHBASE_FEEDS_DIR;
+        else process.env.TOUCHBASE_FEEDS_DIR = saved;
+      }
+      const texts = readdirSync(feeds).map((f) => readFileSync(join(feeds, f), 'utf8'));
+      expect(texts.some((t) => t.includes(`X-WR-CALNAME:${name}\r\n`))).toBe(true);
+    },
+  );
 });
