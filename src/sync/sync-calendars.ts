@@ -12,7 +12,7 @@ import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
-import { applyFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
+import { applyFeedEvents, employeesInFeeds, employeesWithFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
 import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
@@ -135,7 +135,15 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const purgeBefore = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
   // Employees moved to the feed from Google or Outlook: their events there are deleted (below).
   const switched = bulkFeeds ? await employeesWithEventsElsewhere(db, 'ics', window.from) : new Set<string>();
+  // And the other way: employees moved from the feed to Google or Outlook (or to none) have their
+  // feed's events cancelled, or a feed they still subscribe to would repeat their calendar.
+  const leftFeed = bulkFeeds && chosen.some((e) => e.calendar !== 'ics') ? await employeesWithFeedEvents(db, window.from) : new Set<string>();
   for (const e of chosen) {
+    if (e.calendar !== 'ics' && leftFeed.has(e.id)) {
+      const changes = await applyFeedEvents(db, [e.id], [], { from: window.from, purgeBefore }, nowIso, options.dryRun);
+      for (const c of changes) note(() => ({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: undefined }));
+      feedWrites += changes.length;
+    }
     if (e.calendar === 'none') continue;
     const desired = await desiredState(db, config, window, links, now, e.id);
     const title = (entryId: string, provider: string) => desired.events.get(rowKey(entryId, e.id, provider))?.title;
@@ -264,18 +272,22 @@ async function writeFeeds(
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
   // day makes one).
   if (!worked) await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
-  const stats = await feedFingerprints(db, worked && employees.filter((e) => e.calendar === 'ics' && worked.has(e.id)).map((e) => e.id));
+  // Feeds of employees who left the feed for another calendar are written on while they hold
+  // cancelled events, so a subscribed calendar drops them.
+  const inFeeds = employees.some((e) => e.calendar !== 'ics') ? await employeesInFeeds(db) : new Set<string>();
+  const fed = (e: Employee) => e.calendar === 'ics' || inFeeds.has(e.id);
+  const stats = await feedFingerprints(db, worked && employees.filter((e) => fed(e) && worked.has(e.id)).map((e) => e.id));
   const rendered = await renderedFeeds(db);
   const nowIso = now.toUTC().toISO()!;
   const writer = new FeedFiles();
   try {
     for (const e of employees) {
-      if (e.calendar !== 'ics') continue;
+      if (!fed(e)) continue;
       const token = feedToken(secret, e.id);
       const file = join(dir, `${token}.ics`);
       // In the company's language: it is the calendar's name in the employee's calendar app.
       const name = translator(config.settings.language).t('feed.name', { employee: e.name, company: config.settings.company });
-      feeds.push({ employee: e.id, token, file });
+      if (e.calendar === 'ics') feeds.push({ employee: e.id, token, file });
       if (worked && !worked.has(e.id)) {
         if (existsSync(file)) continue;
         for (const [id, stat] of await feedFingerprints(db, [e.id])) stats.set(id, stat);

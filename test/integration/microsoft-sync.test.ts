@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
@@ -180,6 +181,28 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     expect(fake.events(B)).toHaveLength(boris);
     expect(switched.feeds.map((f) => f.employee)).toEqual(['anna']);
     expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
+  it('an employee moved from the feed to Outlook has the feed\'s events cancelled (a subscribed feed drops them), and gets them in Outlook', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const feedDir = tempDir();
+    const sync = async (config: Config) => {
+      await planWithHistory(db, config, HORIZON, NOW, true);
+      return syncCalendars(db, config, fixedClock(NOW), { feedDir, ports: { microsoft: graph() } });
+    };
+    const onFeed = await sync(configOf(sections({ anna: { calendar: 'ics' } })));
+    const feed = onFeed.feeds.find((f) => f.employee === 'anna')!.file;
+    const events = (text: string) => text.split('BEGIN:VEVENT').slice(1);
+    const before = events(readFileSync(feed, 'utf8'));
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((e) => e.includes('STATUS:CONFIRMED'))).toBe(true);
+    const moved = await sync(configOf(sections()));
+    expect(moved.feeds.map((f) => f.employee)).toEqual([]);
+    const after = events(readFileSync(feed, 'utf8'));
+    expect(after).toHaveLength(before.length);
+    expect(after.every((e) => e.includes('STATUS:CANCELLED'))).toBe(true);
+    expect(fake.events(A)).toHaveLength(before.length);
     await db.destroy();
   });
 
