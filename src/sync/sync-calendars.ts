@@ -280,13 +280,14 @@ async function writeFeeds(
   const rendered = await renderedFeeds(db);
   const nowIso = now.toUTC().toISO()!;
   const writer = new FeedFiles();
+  const { t } = translator(config.settings.language);
   try {
     for (const e of employees) {
       if (!fed(e)) continue;
       const token = feedToken(secret, e.id);
       const file = join(dir, `${token}.ics`);
       // In the company's language: it is the calendar's name in the employee's calendar app.
-      const name = translator(config.settings.language).t('feed.name', { employee: e.name, company: config.settings.company });
+      const name = t('feed.name', { employee: e.name, company: config.settings.company });
       if (e.calendar === 'ics') feeds.push({ employee: e.id, token, file });
       if (worked && !worked.has(e.id)) {
         if (existsSync(file)) continue;
