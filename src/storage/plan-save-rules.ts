@@ -23,6 +23,15 @@ export interface SaveSummary {
   unchanged: number;
 }
 
+/**
+ * The counts as people read them, every command and the daemon alike: "3 new, 2 moved,
+ * 0 reassigned, 1 cancelled, 4 restored, 120 unchanged" (restored only when some were: a client or
+ * rule that came back, its cancelled touches planned again).
+ */
+export function saveCounts(s: SaveSummary): string {
+  return `${s.inserted} new, ${s.rescheduled} moved, ${s.reassigned} reassigned, ${s.cancelled} cancelled${s.restored ? `, ${s.restored} restored` : ''}, ${s.unchanged + s.updated} unchanged`;
+}
+
 export const emptySummary = (): SaveSummary => ({ inserted: 0, rescheduled: 0, reassigned: 0, updated: 0, cancelled: 0, restored: 0, unchanged: 0 });
 
 /** The history line a plan writes for a stored touch it changes; none for a change of its title, contacts or reminders only. */

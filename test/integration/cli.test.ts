@@ -5,7 +5,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import ICAL from 'ical.js';
 import { cli } from '../helpers/run-cli.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { stringify } from 'yaml';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
 import SQLite from 'better-sqlite3';
 
@@ -405,6 +407,29 @@ describe('touchbase CLI', () => {
     const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', missing], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(`${missing}:1:1: expected a configuration folder, found ${missing}, which does not exist (check --config and TOUCHBASE_CONFIG)`);
+  });
+});
+
+describe('what a plan says it recorded', () => {
+  it('counts the touches of a client that came back as restored, in plan and once alike', async () => {
+    const both = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': both });
+    const rewrite = (company: unknown) => writeFileSync(join(dir, 'touchbase.yaml'), stringify(company));
+    const db = join(tempDir(), 't.sqlite');
+    const at = ['--config', dir, '--db', db, '--now', NOW];
+    expect((await cli('plan', ...at)).code).toBe(0);
+    rewrite({ ...both, clients: both.clients.slice(0, 1) });
+    const without = await cli('plan', ...at);
+    const cancelled = Number(/(\d+) cancelled/.exec(without.err)?.[1]);
+    expect(cancelled).toBeGreaterThan(0);
+    expect(without.err).not.toContain('restored');
+    rewrite(both);
+    const back = await cli('plan', ...at);
+    expect(back.err).toContain(`0 new, 0 moved, 0 reassigned, 0 cancelled, ${cancelled} restored,`);
+    rewrite({ ...both, clients: both.clients.slice(0, 1) });
+    await cli('plan', ...at);
+    rewrite(both);
+    expect((await cli('once', ...at)).out).toMatch(new RegExp(`recorded: 0 new, 0 moved, 0 reassigned, 0 cancelled, ${cancelled} restored, \\d+ unchanged`));
   });
 });
 

@@ -1,3 +1,4 @@
+import { saveCounts } from '../../storage/plan-save-rules.ts';
 import type { Command } from 'commander';
 import { addDays } from '../../planner/dates.ts';
 import { planAndSync } from '../../sync/pass.ts';
@@ -46,7 +47,7 @@ export function onceCommand(program: Command, io: CliIO): void {
         });
         return { saved: pass.planned?.saved, report: pass.synced };
       }));
-      if (saved) io.out(`\nrecorded: ${saved.inserted} new, ${saved.rescheduled} moved, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
+      if (saved) io.out(`\nrecorded: ${saveCounts(saved)}\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written, ${report.feeds.length} iCalendar feeds in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
       for (const [employee, why] of report.skipped) io.err(`  ${employee}: not synced — ${why}\n`);

@@ -1,3 +1,4 @@
+import { saveCounts } from '../../storage/plan-save-rules.ts';
 import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
@@ -65,7 +66,7 @@ export function planCommand(program: Command, io: CliIO): void {
       if (saved && (o.format === 'table' || o.client || o.employee)) {
         // The plan is one: a filter shows part of it, what is recorded is the whole company's.
         io.err(`recorded the company's plan for ${from} to ${to}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
-          + `${saved.inserted} new, ${saved.rescheduled} moved, ${saved.reassigned} reassigned, ${saved.cancelled} cancelled, ${saved.unchanged + saved.updated} unchanged\n`);
+          + `${saveCounts(saved)}\n`);
       }
     });
 }
