@@ -33,6 +33,10 @@ export async function followAddressChange(db: DB, calendar: CalendarAddress, fro
     if (known?.address === address) return { moved: 0 };
     await trx.insertInto('calendar_addresses').values({ employee_id: calendar.employeeId, provider: calendar.provider, address, updated_at: nowIso })
       .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ address, updated_at: nowIso })).execute();
+    // Back at an address whose events were still to delete there: they are this calendar's again
+    // (each row's create finds its event by its key and adopts it), never to be deleted now.
+    await trx.deleteFrom('calendar_leftovers').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider)
+      .where('address', '=', address).execute();
     if (!known) return { moved: 0 };
     const rows = await trx.selectFrom('calendar_sync').selectAll()
       .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
@@ -71,7 +75,11 @@ export async function recordedAddresses(db: DB): Promise<Map<string, string>> {
 
 /** The events left in calendars their employees no longer use, oldest first, at most `limit`. */
 export async function calendarLeftovers(db: DB, limit: number): Promise<CalendarLeftoverRow[]> {
-  return db.selectFrom('calendar_leftovers').selectAll().orderBy('created_at').orderBy('event_key').limit(limit).execute();
+  // Never one at the address its calendar has now: that event is the calendar's own.
+  return db.selectFrom('calendar_leftovers as l').selectAll('l')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('calendar_addresses as a').select('a.address')
+      .whereRef('a.employee_id', '=', 'l.employee_id').whereRef('a.provider', '=', 'l.provider').whereRef('a.address', '=', 'l.address'))))
+    .orderBy('l.created_at').orderBy('l.event_key').limit(limit).execute();
 }
 
 /** How many such events wait to be deleted. */

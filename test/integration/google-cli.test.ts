@@ -63,6 +63,19 @@ describe('Google through the command line', () => {
     expect(dry.out).toMatch(/\d+ operations are already waiting/);
   });
 
+  it('sync fails when a connection is revoked even with nothing to write: the read of that calendar was refused', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const now = ['--now', '2027-03-01T08:00:00+03:00'];
+    expect((await cli('sync', '--config', config(), '--db', db, ...now)).code).toBe(0);
+    fake.revoked.add('rt-b');
+    const r = await cli('sync', '--config', config(), '--db', db, ...now);
+    expect(r.out).toMatch(/0 changes/);
+    expect(r.err).toMatch(/b: calendar not read — auth: Google refused the credentials/);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b)');
+  });
+
   it('sync --dry-run shows what a changed configuration would write, and writes nothing', async () => {
     fake.revoked.delete('rt-b');
     const db = await tempDatabaseLocation();

@@ -171,6 +171,25 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an address changed back while its old events still wait to be deleted keeps them as the calendar\'s own', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const before = fake.events(A).length;
+    const NEW = 'anna.t@corp.example';
+    fake.script({ kind: 'fail', status: 503, code: 'ServiceUnavailable' }, { method: 'DELETE', mailbox: A, times: before });
+    expect((await sync(configOf(sections({ anna: { email: NEW } })))).formerCalendars).toMatchObject({ deleted: 0, waiting: before });
+    // Back to the first address: its events are hers again (adopted by their keys), the new one's are the leftovers now.
+    const back = await sync(configOf(sections()));
+    expect(back.formerCalendars).toMatchObject({ moved: new Map([['anna', { from: NEW, events: before }]]), deleted: before, waiting: 0 });
+    expect(fake.events(A)).toHaveLength(before);
+    expect(fake.events(NEW)).toEqual([]);
+    const again = await sync(configOf(sections()));
+    expect(again.reconciled).toMatchObject({ deleted: 0 });
+    expect(fake.events(A)).toHaveLength(before);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
   it('an employee moved to the iCalendar feed has their Outlook events deleted, not left beside the feed\'s', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

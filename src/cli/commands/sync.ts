@@ -89,12 +89,13 @@ export function syncCommand(program: Command, io: CliIO): void {
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
         if (r) for (const [employee, why] of r.unreadable) io.err(`  ${employee}: calendar not read — ${why}\n`);
         const former = report.formerCalendars;
-        for (const [employee, m] of former?.moved ?? []) io.out(`  ${employee}: calendar address changed from ${m.from}: ${m.events} events written again at the new one, deleted from the old\n`);
-        if (former?.waiting) io.err(`  ${former.waiting} events still to delete from calendars their employees no longer use (tried again at the next sync)\n`);
+        for (const [employee, m] of former?.moved ?? []) io.out(`  ${employee}: calendar address changed from ${m.from}: its ${m.events} events are written at the new address; those at the old one are deleted there\n`);
+        if (former?.waiting) io.err(`  ${former.waiting} events still to delete at addresses their employees no longer use: the old calendar did not let us yet (tried again at the next sync)\n`);
       }
       for (const [employee, why] of report.skipped) io.err(`  ${employee}: skipped — ${why}\n`);
       // Refused credentials need someone to act (a scheduler sees a failure); a quota or a rate limit passes by itself.
-      const refused = [...(report.dispatched?.paused ?? [])].filter(([, why]) => why.startsWith('auth:'));
+      // Refused when written to or when read: a revoked connection with nothing to write is refused all the same.
+      const refused = [...new Map([...(report.dispatched?.paused ?? []), ...(report.reconciled?.unreadable ?? [])])].filter(([, why]) => why.startsWith('auth:'));
       if (refused.length > 0) {
         throw new CommandFailedError(`${refused.length} calendar${refused.length === 1 ? '' : 's'} refused touchbase's credentials (${refused.map(([e]) => e).join(', ')}): their changes wait until the connection works again (README, Calendars)`);
       }
