@@ -24,6 +24,7 @@ import { RemoteChanges } from './remote-changes.ts';
 import { FeedFiles } from './feed-files.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
+import { calendarLeftovers } from '../storage/calendar-addresses.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -33,6 +34,11 @@ export interface SyncOptions {
    */
   readonly scope?: { readonly employees: ReadonlySet<string>; readonly since: number };
   readonly dryRun?: boolean;
+  /**
+   * The database is a throwaway copy (`sync --dry-run` on SQLite: storage/preview-copy.ts): a dry
+   * run may then change it as the sync would (an address change moves its rows) to list the calls.
+   */
+  readonly throwaway?: boolean;
   /** Where the iCalendar feed files are written. */
   readonly feedDir: string;
   /** Providers other than the embedded feed, when configured (Google, Microsoft). */
@@ -106,7 +112,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const links = await eventLinks(db, config);
   const remoteChanges = new RemoteChanges(db, config, links);
   // An address changed since the events were written: they move before any read looks for them there.
-  const moved = options.dryRun ? undefined
+  const moved = options.dryRun && !options.throwaway ? undefined
     : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
@@ -170,7 +176,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       continue;
     }
     if (options.dryRun) {
-      const would = await wouldDo(db, desired.wants, desired.events, window, e.id);
+      // After an address change every row is to write again: listed as this sync's calls, not as waiting ones.
+      const would = await wouldDo(db, desired.wants, desired.events, window, e.id, moved?.has(e.id));
       for (const op of would.operations) note(() => op);
       waiting += would.waiting;
       continue;
@@ -191,6 +198,12 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     }
   }
   if (options.dryRun) {
+    // The events an address change leaves at the old address, to delete there.
+    if (moved?.size) {
+      for (const l of await calendarLeftovers(db, Number.MAX_SAFE_INTEGER)) {
+        if (moved.has(l.employee_id)) note(() => ({ op: 'delete', entryId: entryIdOf(l.event_key), employeeId: l.employee_id, provider: l.provider, title: `(at ${l.address})` }));
+      }
+    }
     return {
       window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [],
       formerCalendars: undefined, employees: chosen.length,
@@ -221,7 +234,7 @@ function entryIdOf(key: string): string {
  */
 async function wouldDo(
   db: DB, wants: readonly Want[], events: ReadonlyMap<string, { title: string }>,
-  window: { from: string }, employee?: string,
+  window: { from: string }, employee?: string, allNew = false,
 ): Promise<{ operations: SyncOperation[]; waiting: number }> {
   const rows = new Map<string, CalendarSyncRow>();
   for (const r of await syncRowsFrom(db, window.from, employee)) rows.set(rowKey(r.entry_id, r.employee_id, r.provider), r);
@@ -232,7 +245,7 @@ async function wouldDo(
     const k = rowKey(w.entryId, w.employeeId, w.provider);
     wanted.add(k);
     const row = rows.get(k);
-    if (row?.dirty && row.desired === 'present' && row.desired_hash === w.hash) {
+    if (!allNew && row?.dirty && row.desired === 'present' && row.desired_hash === w.hash) {
       waiting++;
       continue;
     }

@@ -15,9 +15,10 @@ beforeEach(async () => {
   const url = await fake.start();
   fake.refreshTokens.set('rt-a', 'a@corp.example');
   fake.refreshTokens.set('rt-b', 'b@corp.example');
+  fake.refreshTokens.set('rt-a2', 'a2@corp.example');
   fake.revoked.add('rt-b');
   const tokens = join(tempDir(), 'tokens.json');
-  writeFileSync(tokens, JSON.stringify({ 'a@corp.example': 'rt-a', 'b@corp.example': 'rt-b' }));
+  writeFileSync(tokens, JSON.stringify({ 'a@corp.example': 'rt-a', 'b@corp.example': 'rt-b', 'a2@corp.example': 'rt-a2' }));
   Object.assign(process.env, {
     GOOGLE_OAUTH_CLIENT_ID: 'cid', GOOGLE_OAUTH_CLIENT_SECRET: 'shh', GOOGLE_REFRESH_TOKENS_FILE: tokens,
     GOOGLE_API_ROOT_URL: `${url}/`, GOOGLE_TOKEN_URL: `${url}/token`,
@@ -28,10 +29,10 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const config = (title?: string) => writeConfig({
+const config = (title?: string, aEmail = 'a@corp.example') => writeConfig({
   'touchbase.yaml': {
     settings: { ...SETTINGS.settings, calendar: 'google' },
-    employees: [employee('a', 'account_manager', { email: 'a@corp.example' }), employee('b', 'account_manager', { email: 'b@corp.example' }), { ...employee('c', 'account_manager'), calendar: 'ics' }],
+    employees: [employee('a', 'account_manager', { email: aEmail }), employee('b', 'account_manager', { email: 'b@corp.example' }), { ...employee('c', 'account_manager'), calendar: 'ics' }],
     clients: [client('x', { roles: ['buyer'], team: { account_manager: 'a' } }), client('y', { roles: ['buyer'], team: { account_manager: 'b' } })],
     rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', for: { clients: ['x', 'y'] }, ...(title ? { title } : {}) }],
   },
@@ -102,6 +103,26 @@ describe('Google through the command line', () => {
     expect((await cli('sync', '--dry-run', '--config', config(), '--db', db, ...now)).out).toContain('Nothing to change');
     const real = await cli('sync', '--config', changed, '--db', db, ...now);
     expect(real.out).toMatch(new RegExp(`${updates.length} changes`));
+  });
+
+  it('sync --dry-run lists what an address change does: the events created at the new address, deleted at the old', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const now = ['--now', '2027-03-01T08:00:00+03:00'];
+    expect((await cli('sync', '--config', config(), '--db', db, ...now)).code).toBe(0);
+    const events = fake.events('a@corp.example').length;
+    const writes = fake.writes().length;
+    const dry = await cli('sync', '--dry-run', '--config', config(undefined, 'a2@corp.example'), '--db', db, ...now);
+    expect(dry.code, dry.err).toBe(0);
+    if (testBackend() === 'postgres') return; // compared with the database as it is: the move is the sync's own
+    const lines = dry.out.split('\n');
+    expect(lines.filter((l) => /^create\s+a\s+google\s/.test(l))).toHaveLength(events);
+    expect(lines.filter((l) => /^delete\s+a\s+google\s.*\(at a@corp\.example\)/.test(l))).toHaveLength(events);
+    expect(fake.writes().length).toBe(writes);
+    const real = await cli('sync', '--config', config(undefined, 'a2@corp.example'), '--db', db, ...now);
+    expect(real.code, real.err).toBe(0);
+    expect(fake.events('a2@corp.example')).toHaveLength(events);
+    expect(fake.events('a@corp.example').filter((e) => e.status !== 'cancelled')).toEqual([]);
   });
 
   it('calendars check exits 0 when every calendar works, and calls a broken service account key what it is (not "temporary")', async () => {

@@ -109,13 +109,16 @@ export class GoogleCalendar implements CalendarPort {
   }
 
   #api(owner: CalendarOwner): calendar_v3.Calendar {
-    let api = this.#clients.get(owner.employeeId);
+    // By address, not by employee: an employee whose address changed has two calendars for a
+    // while (the old one's events are deleted there), each reached with its own credentials.
+    const key = `${owner.employeeId}\u0000${owner.email ?? ''}`;
+    let api = this.#clients.get(key);
     if (!api) {
       api = calendar({
         version: 'v3', auth: this.#authFor(owner), retry: false, timeout: this.#options.timeoutMs ?? 30_000,
         ...(this.#options.rootUrl ? { rootUrl: this.#options.rootUrl } : {}),
       });
-      this.#clients.set(owner.employeeId, api);
+      this.#clients.set(key, api);
     }
     return api;
   }

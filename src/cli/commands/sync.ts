@@ -69,7 +69,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         if (!o.dryRun) return (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
         const previewed = await withPreviewCopy(db, async (copy) => {
           await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true);
-          return syncCalendars(copy, config, clock, options);
+          return syncCalendars(copy, config, clock, { ...options, throwaway: true });
         });
         if (!previewed) io.err('(compared with the plan as last recorded: run "touchbase plan" first to see what changes of the configuration would do)\n');
         return previewed?.value ?? syncCalendars(db, config, clock, options);
