@@ -226,6 +226,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       const client = fastClient(plan.fast, cells, plan.toIso);
       if (client) {
         sources.clients.push({ value: client, origin, contactOrigins: [] });
+        warnNearMapped(plan, cells, line, sources, `client ${client.id}`);
         return;
       }
     } else {
@@ -233,6 +234,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       if (fast) {
         // The subject is "contact <id>": the origin's own, unless `values:` maps the id cell to another id.
         contactRows.push({ contact: fast.contact, client: fast.client, origin: fast.contact.id === id ? origin : origin.withSubject(`contact ${fast.contact.id}`) });
+        warnNearMapped(plan, cells, line, sources, `contact ${fast.contact.id}`);
         return;
       }
     }
@@ -277,6 +279,28 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       expected: `${issue.expected}, or one of the CRM's words mapped under imports: values: ${key} (${words.map((w) => quote(w, 30)).join(', ')})`,
       found: `${issue.found.replace(/; did you mean .*$/, '')}${didYouMean(unmapped.get(key)!, words)}`,
     };
+  }
+}
+
+/**
+ * A cell of a column with a `values:` mapping that is none of its CRM words, yet one letter or two
+ * from one ("Construcţi" where "Construcții" is mapped): valid as it is for a free field (an
+ * industry), so kept, but said — the client would silently fall out of every selector of the
+ * mapped value. (Where the field allows only some values, the error says it: readRow.)
+ */
+function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sources: RawSources, subject: string): void {
+  for (let i = 0; i < plan.valueMaps.length; i++) {
+    const map = plan.valueMaps[i];
+    const cell = cells[i]?.trim();
+    if (!map || !cell || map.has(nameKey(cell))) continue;
+    const key = plan.keys[i]!;
+    if ([...map.values()].includes(cell)) continue;
+    const near = closest(cell, plan.valueWords.get(key) ?? []);
+    if (near === undefined) continue;
+    sources.warnings.push({
+      file: plan.table.file, line, column: i + 1, field: key, subject,
+      message: `${quote(cell)} is none of the CRM's words mapped under imports: values: ${key}, so it is kept as written; did you mean ${quote(near)}?`,
+    });
   }
 }
 

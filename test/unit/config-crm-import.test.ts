@@ -393,6 +393,29 @@ imports:
     expect(issues).toHaveLength(4);
   });
 
+  it('a free field\'s cell a letter from a mapped CRM word is kept as written, with a warning that names the word', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RO }
+employees:
+  - { id: ana, name: Ana Turcanu, role: account_manager }
+imports:
+  - file: firme.csv
+    as: clients
+    columns: { Cod: id, Denumire: name, Domeniu: industry, Responsabil: team.account_manager }
+    values:
+      industry: { Construcții: construction, Energie: energy }
+`,
+      'firme.csv': iconv.encode('Cod;Denumire;Domeniu;Responsabil\r\nf1;Alfa;Construcţi;ana\r\nf2;Beta;Construcţii;ana\r\nf3;Gama;retail;ana\r\nf4;Delta;energy;ana\r\n', 'windows-1250'),
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => c.industry)).toEqual(['Construcţi', 'construction', 'retail', 'energy']);
+    expect(warnings).toEqual([expect.objectContaining({
+      file: 'firme.csv', line: 2, column: 3, field: 'industry', subject: 'client f1',
+      message: '"Construcţi" is none of the CRM\'s words mapped under imports: values: industry, so it is kept as written; did you mean "Construcții"?',
+    })]);
+  });
+
   it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,
