@@ -390,7 +390,9 @@ class PlanRun {
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
     const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));
-    if (p.date < this.window.from && !(keepsOverdue && late)) return;
+    // Before the window, only what was due before today: a window that starts after today does not
+    // list the late touches placed between today and its start (they are in today's plan).
+    if (p.date < this.window.from && !(keepsOverdue && late && p.date < today)) return;
     // Overdue means what the daily check and the reports mean (workflows/overdue.ts isOverdue):
     // still open `overdue.after` days after its day, or already moved forward as overdue. A touch
     // a new installation plans for today is due, not overdue.

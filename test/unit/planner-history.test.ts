@@ -28,6 +28,17 @@ describe('anchor: last', () => {
     for (const t of rest) expect(t.overdue).toBe(false);
   });
 
+  it('a window that starts after today lists no late touch placed before it: that one is in today\'s plan', () => {
+    const now = DateTime.fromISO('2026-08-20T10:00:00+03:00');
+    const today = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-08-31' }, now).touches;
+    const late = today[0]!;
+    expect(late.window.to < '2026-08-20' && late.date >= '2026-08-20' && late.date < '2026-09-01').toBe(true);
+    // A week from the 1st of next month: the late letter (placed this week) is not in it.
+    const later = planTouches(config, NO_HISTORY, { from: '2026-09-01', to: '2026-09-07' }, now).touches;
+    expect(later.every((t) => t.date >= '2026-09-01')).toBe(true);
+    expect(later.map((t) => t.id)).not.toContain(late.id);
+  });
+
   it('the next touch is due `every` after the last one done, as recorded in history', () => {
     const history = makeHistory([{ touchId: 'done-1', series: SERIES, status: 'done', date: '2027-01-12' }]);
     const now = DateTime.fromISO('2027-01-13T10:00:00+03:00');
