@@ -261,24 +261,26 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const before = sources.issues.length;
   if (job.as === 'clients') readClientRow(row, origin, sources);
   else readContactRow(row, origin, sources, contactRows);
+  // Each of the record's errors about such a cell, told in the file's own words.
+  if (unmapped.size === 0 && rewritten.size === 0) return;
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
-  for (let i = before; i < sources.issues.length && rewritten.size > 0; i++) {
-    const issue = sources.issues[i]!;
-    const key = [...rewritten.keys()].find((k) => about(k, issue.field));
-    if (key === undefined) continue;
-    const { cell, value } = rewritten.get(key)!;
-    sources.issues[i] = { ...issue, found: issue.found.replace(quote(value), quote(cell)) };
-  }
-  for (let i = before; i < sources.issues.length && unmapped.size > 0; i++) {
-    const issue = sources.issues[i]!;
-    const key = [...unmapped.keys()].find((k) => about(k, issue.field));
-    if (key === undefined) continue;
-    const words = plan.valueWords.get(key) ?? [];
-    sources.issues[i] = {
-      ...issue,
-      expected: `${issue.expected}, or one of the CRM's words mapped under imports: values: ${key} (${words.map((w) => quote(w, 30)).join(', ')})`,
-      found: `${issue.found.replace(/; did you mean .*$/, '')}${didYouMean(unmapped.get(key)!, words)}`,
-    };
+  for (let i = before; i < sources.issues.length; i++) {
+    let issue = sources.issues[i]!;
+    const dated = [...rewritten.keys()].find((k) => about(k, issue.field));
+    if (dated !== undefined) {
+      const { cell, value } = rewritten.get(dated)!;
+      issue = { ...issue, found: issue.found.replace(quote(value), quote(cell)) };
+    }
+    const mappedKey = [...unmapped.keys()].find((k) => about(k, issue.field));
+    if (mappedKey !== undefined) {
+      const words = plan.valueWords.get(mappedKey) ?? [];
+      issue = {
+        ...issue,
+        expected: `${issue.expected}, or one of the CRM's words mapped under imports: values: ${mappedKey} (${words.map((w) => quote(w, 30)).join(', ')})`,
+        found: `${issue.found.replace(/; did you mean .*$/, '')}${didYouMean(unmapped.get(mappedKey)!, words)}`,
+      };
+    }
+    sources.issues[i] = issue;
   }
 }
 

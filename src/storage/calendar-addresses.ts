@@ -1,8 +1,7 @@
 import type { DB } from './database.ts';
-import type { CalendarLeftoverRow, CalendarSyncRow } from './schema.ts';
+import type { CalendarLeftoverRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
-import { needsWork } from '../domain/sync-state.ts';
-import { stateOf } from './calendar-sync-repository.ts';
+import { recordNothingWritten } from './calendar-sync-repository.ts';
 
 /** One employee's calendar with a provider, at the address the configuration gives now. */
 export interface CalendarAddress {
@@ -38,32 +37,25 @@ export async function followAddressChange(db: DB, calendar: CalendarAddress, fro
     await trx.deleteFrom('calendar_leftovers').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider)
       .where('address', '=', address).execute();
     if (!known) return { moved: 0 };
+    // Every row whose event is (or may be) at the old address, and those the employee or we
+    // deleted there: at the new one, nothing of them is known either way.
     const rows = await trx.selectFrom('calendar_sync').selectAll()
       .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
-      .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
+      .where((eb) => eb.or([eb('remote', '!=', 'none'), eb('inflight_op', 'is not', null)])).execute();
+    let moved = 0;
     for (const row of rows) {
-      await trx.insertInto('calendar_leftovers').values({
-        employee_id: row.employee_id, provider: row.provider, address: known.address, event_key: row.event_key,
-        // A write whose outcome is unknown: only its key finds it.
-        remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
-        attempts: 0, last_error: null, created_at: nowIso,
-      }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
-      const fresh: CalendarSyncRow = {
-        ...row, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null,
-        inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
-        attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, updated_at: nowIso,
-      };
-      await trx.updateTable('calendar_sync').set({
-        remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null,
-        inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
-        attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, updated_at: nowIso, dirty: needsWork(stateOf(fresh)) ? 1 : 0,
-      }).where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider).execute();
+      if (row.remote === 'present' || row.inflight_op !== null) {
+        moved++;
+        await trx.insertInto('calendar_leftovers').values({
+          employee_id: row.employee_id, provider: row.provider, address: known.address, event_key: row.event_key,
+          // A write whose outcome is unknown: only its key finds it.
+          remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
+          attempts: 0, last_error: null, created_at: nowIso,
+        }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
+      }
+      await recordNothingWritten(trx, row, nowIso);
     }
-    // The events the employee deleted or we deleted at the old address need nothing at the new one either way.
-    await trx.updateTable('calendar_sync').set({ remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null, updated_at: nowIso })
-      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
-      .where('remote', 'in', ['gone', 'deleted_by_user']).where('inflight_op', 'is', null).execute();
-    return { moved: rows.length, from: known.address };
+    return { moved, from: known.address };
   });
 }
 

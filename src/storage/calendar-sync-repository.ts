@@ -221,6 +221,19 @@ export async function recordFailure(
 }
 
 /**
+ * The row as if nothing had ever been written for it (its calendar's address changed: what was
+ * confirmed or in flight is at the old one): no remote state, no write in flight, no wait. A
+ * desired event is then created anew; `remote` as seen at the old address means nothing here.
+ */
+export async function recordNothingWritten(db: DB, row: CalendarSyncRow, nowIso: string): Promise<void> {
+  await save(db, {
+    ...row, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null,
+    inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
+    attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, updated_at: nowIso,
+  });
+}
+
+/**
  * Our event moved by the employee: the times (and version) it now has, the content hash it is
  * known to have (null: not known), and what the touch, rescheduled to it, now wants there.
  */
