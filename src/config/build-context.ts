@@ -159,7 +159,6 @@ export class BuildContext {
   }
 }
 
-
 const zoneValidity = new Map<string, boolean>();
 export function isZone(zone: string): boolean {
   let valid = zoneValidity.get(zone);

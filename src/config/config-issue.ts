@@ -66,6 +66,11 @@ export class ConfigInvalidError extends Error {
 export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/u;
 const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
 
+/** A character as Unicode names it in a message: "U+202E". */
+export function codePoint(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** A user's text in double quotes, with control and bidirectional characters escaped (\u202e). */
 export function quote(text: string, max = 60): string {
   const short = text.length > max ? `${text.slice(0, max - 3)}...` : text;

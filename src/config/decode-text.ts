@@ -1,6 +1,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
+import { codePoint } from './config-issue.ts';
 
 /**
  * Configuration files as editors and spreadsheets save them: UTF-8 with or without a
@@ -254,7 +255,7 @@ function checked(decoded: { text: string } | { bad: number; whole: Uint8Array },
     const column = bad.index - before.lastIndexOf('\n');
     const what = bad[0] === '\ufffd'
       ? `a replacement character (U+FFFD, shown as �) read as ${encoding}: the text was damaged by an earlier conversion, or is in another encoding`
-      : `a control character (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) read as ${encoding}: this looks like binary data`;
+      : `a control character (${codePoint(bad[0])}) read as ${encoding}: this looks like binary data`;
     return refuse(line, column, what);
   }
   return { ok: true, text, encoding };

@@ -1,4 +1,4 @@
-import { saveCounts } from '../storage/plan-save-rules.ts';
+import { emptySummary, saveCounts } from '../storage/plan-save-rules.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../domain/types.ts';
 import type { CalendarPort, ProviderName } from '../calendar/port.ts';
@@ -91,7 +91,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
   const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
-  const summary = `${checks}plan: ${saved ? saveCounts(saved) : '0 new, 0 moved, 0 cancelled'}; `
+  const summary = `${checks}plan: ${saveCounts(saved ?? emptySummary())}; `
     + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,

@@ -49,10 +49,11 @@ export const en = {
   'wf.overdueEscalation.body': '"{title}" was due on {due} and is not done. Its owner is {employee}. Touch {id}.',
   'wf.event.body': '{event} {ref} at {at}: due within {within}.',
 
-  // The weekly digest.
-  'digest.nobody': 'nobody',
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — {company} touches',
+
+  // The weekly digest.
+  'digest.nobody': 'nobody',
   'digest.title': 'Weekly digest: {overdue} overdue, {silent} silent, {single} single-person clients',
   'digest.week': { one: 'Week of {week}, {count} client.', other: 'Week of {week}, {count} clients.' },
   'digest.overdue': 'Overdue touches ({count}):',

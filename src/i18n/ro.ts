@@ -52,9 +52,10 @@ export const ro: Catalogue = {
   'wf.overdueEscalation.body': 'Termenul pentru „{title}” a fost {due}, iar interacțiunea nu este realizată. Responsabil: {employee}. Interacțiunea {id}.',
   'wf.event.body': '{event} {ref}, la {at}: termen — {within}.',
 
-  'digest.nobody': 'nimeni',
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — interacțiuni {company}',
+
+  'digest.nobody': 'nimeni',
   'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană',
   'digest.week': { one: 'Săptămâna din {week}: {count} client.', few: 'Săptămâna din {week}: {count} clienți.', other: 'Săptămâna din {week}: {count} de clienți.' },
   'digest.overdue': 'Interacțiuni restante ({count}):',

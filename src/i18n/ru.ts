@@ -55,9 +55,10 @@ export const ru: Catalogue = {
   'wf.overdueEscalation.body': '«{title}»: срок был {due}, касание не выполнено. Ответственный: {employee}. Касание {id}.',
   'wf.event.body': '{event} {ref}, {at}: срок — {within}.',
 
-  'digest.nobody': 'никто',
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — касания {company}',
+
+  'digest.nobody': 'никто',
   'digest.title': 'Сводка за неделю: просрочено — {overdue}, без контакта — {silent}, зависят от одного человека — {single}',
   'digest.week': { one: 'Неделя с {week}: {count} клиент.', few: 'Неделя с {week}: {count} клиента.', many: 'Неделя с {week}: {count} клиентов.', other: 'Неделя с {week}: {count} клиента.' },
   'digest.overdue': 'Просроченные касания ({count}):',

@@ -11,7 +11,7 @@ import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
-import { UNSAFE_CHARACTERS } from '../config/config-issue.ts';
+import { codePoint, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -70,7 +70,7 @@ export function eventTouches(
   // (which make a title read other than it is), no U+FFFD left by a wrong encoding.
   const unsafe = UNSAFE_CHARACTERS.exec(ref);
   if (unsafe) {
-    throw new EventRejectedError(`ref: expected printable text, found U+${unsafe[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character ${unsafe.index + 1}${unsafe[0] === '\ufffd' ? ' (text that was not UTF-8)' : ''}`);
+    throw new EventRejectedError(`ref: expected printable text, found ${codePoint(unsafe[0])} at character ${unsafe.index + 1}${unsafe[0] === '\ufffd' ? ' (text that was not UTF-8)' : ''}`);
   }
   // Two triggers of one event for one person: the second after the first.
   const taken = new Map<string, (readonly [number, number])[]>();
