@@ -40,6 +40,7 @@ export const POSTGRES_TESTS = [
   'test/integration/daemon-lock-checks.test.ts',
   'test/integration/feed-server.test.ts',
   'test/integration/google-cli.test.ts',
+  'test/integration/removal-guard.test.ts',
 ];
 
 export default defineConfig({

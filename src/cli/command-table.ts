@@ -27,6 +27,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
   done: { description: 'record a touch as done', load: async () => (await import('./commands/outcomes.ts')).doneCommand },
   skip: { description: 'record a touch as skipped, with the reason', load: async () => (await import('./commands/outcomes.ts')).skipCommand },
   history: { description: 'what happened to touches, oldest first', load: async () => (await import('./commands/history.ts')).historyCommand },
+  'accept-removals': { description: 'let the clients a configuration dropped go (a configuration that drops many at once is held: README, "When many clients go at once")', load: async () => (await import('./commands/accept-removals.ts')).acceptRemovalsCommand },
   sync: { description: "put the touches of the horizon into each employee's calendar (iCalendar feed, Google, Outlook)", load: async () => (await import('./commands/sync.ts')).syncCommand },
   feeds: { description: "each employee's iCalendar feed address (subscribe to it in Google, Outlook or Apple Calendar)", load: async () => (await import('./commands/sync.ts')).feedsCommand },
   calendars: { description: 'calendar connections: "calendars check" tries to read and write each employee\'s calendar', load: async () => (await import('./commands/sync.ts')).calendarsCommand },

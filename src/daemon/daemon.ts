@@ -24,6 +24,9 @@ import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
+import { removalsOf, settleRemovals } from '../removal-check.ts';
+import { removalIssue } from '../domain/removal-guard.ts';
+import { acceptedRemovals } from '../storage/removal-acceptance.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
@@ -121,6 +124,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** Set when several daemons share the database: this one's id in the registry and its settings. */
   #shared: (SharedWorkSettings & { readonly id: string }) | undefined;
   #heartbeats: NodeJS.Timeout | undefined;
+  /** While a configuration is held for dropping many clients: looks for `accept-removals` having let them go. */
+  #acceptanceWatch: NodeJS.Timeout | undefined;
   #dispatchLoop: Promise<void> | undefined;
   /**
    * The due work a dispatch pass left behind, and when: until it changes, another pass would
@@ -222,6 +227,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
+      // Many clients gone at once (an export cut short?): not started on it, nothing cancelled.
+      const held = await this.#heldRemovals(db, check.summary);
+      if (held) throw new ConfigInvalidError([held]);
       this.#apply(snapshot, check.summary);
       const settings = check.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
@@ -576,6 +584,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     // Answered after all, but the files changed again meanwhile (or the daemon is stopping): the newer reload decides.
     if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
     if (!check.ok) return this.#reject(check.issues, reason);
+    // Valid, but it drops many of the clients the plan holds at once: held until a person accepts it.
+    const held = await this.#heldRemovals(this.#db!, check.summary);
+    if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
+    if (held) {
+      await this.#awaitAcceptance();
+      return this.#reject([held], reason);
+    }
     const before = this.#summary!.settings;
     this.#apply(snapshot, check.summary);
     this.#configError = undefined;
@@ -591,6 +606,35 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError('stopped: a newer configuration was applied while it ran; the sync for it runs at once'));
     this.#scheduler.request('sync');
     return true;
+  }
+
+  async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {
+    const verdict = await removalsOf(db, summary.clientIds, summary.settings.timezone, this.#clock.now());
+    if (!verdict.held) await settleRemovals(db, summary.clientIds);
+    return verdict.held ? removalIssue(this.#o.configDir, verdict, `run "touchbase accept-removals" with this configuration and database: this daemon applies it within seconds`) : undefined;
+  }
+
+  /**
+   * Reloads once the clients accepted to leave change (`touchbase accept-removals`, maybe from
+   * another machine on a shared database); stops looking when no configuration is rejected.
+   */
+  async #awaitAcceptance(): Promise<void> {
+    const key = async (db: DB) => [...await acceptedRemovals(db)].join('\n');
+    let seen = await key(this.#db!);
+    if (this.#acceptanceWatch) return;
+    this.#acceptanceWatch = setInterval(() => void (async () => {
+      const db = this.#db;
+      if (!db || this.#stopping.signal.aborted || !this.#configError) {
+        clearInterval(this.#acceptanceWatch);
+        this.#acceptanceWatch = undefined;
+        return;
+      }
+      const now = await key(db);
+      if (now === seen) return;
+      seen = now;
+      await this.reload('clients accepted to leave the plan (touchbase accept-removals)');
+    })().catch((error: unknown) => this.#log.warn({ error: (error as Error).message }, 'looking for accepted removals failed: tried again shortly')), ACCEPTANCE_POLL_MS);
+    this.#acceptanceWatch.unref();
   }
 
   async #reject(issues: readonly ConfigIssue[], reason: string): Promise<false> {
@@ -665,6 +709,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #close(): Promise<void> {
     this.#watcher?.stop();
     clearInterval(this.#heartbeats);
+    clearInterval(this.#acceptanceWatch);
     await this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
@@ -683,6 +728,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
 /** Where sync/event-links.ts records the address links point at. */
 const LINKS_BASE_KEY = 'links.base_url';
+/** How often a held configuration looks for its clients accepted to leave (a small read of the database). */
+const ACCEPTANCE_POLL_MS = 2_000;
 
 /** This touchbase's version (package.json), as the instance registry shows it: from the sources (src/daemon) or the build (dist). */
 const VERSION = ((): string => {

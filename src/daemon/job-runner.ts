@@ -15,6 +15,8 @@ export interface ConfigSummary {
     readonly email: string | undefined; readonly role: string;
   }[];
   readonly clients: number;
+  /** The clients' ids: what a change drops is weighed before it is applied (removal-check.ts). */
+  readonly clientIds: readonly string[];
   /** Days of grace before an open touch is overdue (overdue.after). */
   readonly overdueAfterDays: number;
   /** The dashboard's director roles. */

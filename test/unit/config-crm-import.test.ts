@@ -315,8 +315,8 @@ employees:
     expect(issues).toEqual([]);
     expect(config!.clients.map((c) => c.id)).toEqual(['y1']);
     expect(warnings.map((w) => `${w.file}:${w.line}: ${w.message}`)).toEqual([
-      'clients.csv:1: has its header and no rows: no client comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled',
-      'contacts.csv:1: has its header and no rows: no contact comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled',
+      'clients.csv:1: has its header and no rows: no client comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)',
+      'contacts.csv:1: has its header and no rows: no contact comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)',
     ]);
   });
 

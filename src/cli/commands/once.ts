@@ -10,6 +10,7 @@ import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type 
 import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { finishBeforeExit } from '../../unfinished-writes.ts';
+import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 
 /**
  * One pass of what the daemon does, for a quick look or a cron job: validate the
@@ -17,12 +18,12 @@ import { finishBeforeExit } from '../../unfinished-writes.ts';
  * least) and print the next 30 days.
  */
 export function onceCommand(program: Command, io: CliIO): void {
-  program
-    .command('once')
+  allowRemovalsOption(program
+    .command('once'))
     .description('plan and sync once (what the daemon does on each run) and print the next 30 days')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
+      const o = cmd.optsWithGlobals<GlobalOptions & { now?: string; allowRemovals: boolean }>();
       const config = await readConfig(o);
       const clock = clockFrom(o.now);
       const now = clock.now();
@@ -31,6 +32,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       // Printed first: a reader that stops early (`touchbase once | head`) still gets the pass's
       // sync, and its failure (main.ts).
       const { saved, report } = await finishBeforeExit(withDatabase(o, async (db) => {
+        await guardRemovals(db, config, now, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
         // thread of its own saves it, so that the plan is let go before the sync.

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { writeJson, writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
 import type { TouchJson } from '../../storage/touch-rows.ts';
@@ -11,6 +11,7 @@ import type { CliIO } from '../io.ts';
 import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
 import { mergeByTime, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
+import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -21,11 +22,12 @@ interface PlanOptions extends GlobalOptions {
   now?: string;
   save: boolean;
   excel: boolean;
+  allowRemovals: boolean;
 }
 
 export function planCommand(program: Command, io: CliIO): void {
-  program
-    .command('plan')
+  allowRemovalsOption(program
+    .command('plan'))
     .description('show the contact plan for a period and record it (stable ids for done/skip)')
     .option('--from <date>', 'first day, YYYY-MM-DD (default: today in the company zone)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: --from plus settings.horizon)')
@@ -47,6 +49,7 @@ export function planCommand(program: Command, io: CliIO): void {
       // A plan not saved, of a database that is not there: planned with no history, and none is made.
       const preview = !o.save && databaseMissing(dbFile(o));
       const { warnings, saved } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
+        if (o.save && !preview) await guardRemovals(db, config, now, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
         const others = await workflowTouches(db, { from, to }, now, config);

@@ -13,13 +13,15 @@ import { givenPublicUrl, linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
-import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 
 interface SyncOptions extends GlobalOptions {
+  allowRemovals: boolean;
   full: boolean;
   dryRun: boolean;
   employee?: string;
@@ -44,8 +46,8 @@ export function feedDir(o: GlobalOptions): string {
 }
 
 export function syncCommand(program: Command, io: CliIO): void {
-  program
-    .command('sync')
+  allowRemovalsOption(program
+    .command('sync'))
     .description(describe('sync'))
     .option('--dry-run', 'print the operations without writing anything', false)
     .option('--employee <id>', 'only this employee')
@@ -66,6 +68,8 @@ export function syncCommand(program: Command, io: CliIO): void {
         // dry run does the same on a throwaway copy of the database (the plan saved there, the
         // calls listed, not made), so it shows what the configuration's changes would do; where
         // there is no copy to make (PostgreSQL), it compares with the plan as last recorded.
+        if (!o.dryRun) await guardRemovals(db, config, clock.now(), { configDir: configDir(o), allow: o.allowRemovals }, io);
+        else await warnRemovals(db, config, clock.now(), configDir(o), io);
         if (!o.dryRun) return (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
         const previewed = await withPreviewCopy(db, async (copy) => {
           await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true);

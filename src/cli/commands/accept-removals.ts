@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import { acceptRemovalsOf, removalsOf } from '../../removal-check.ts';
+import { shortList } from '../removals.ts';
+import { describe } from '../command-table.ts';
+
+/**
+ * A person's word that the clients the configuration dropped are meant to go: the daemon (which
+ * held the configuration) applies it within seconds, and `plan`, `once` and `sync` plan on.
+ */
+export function acceptRemovalsCommand(program: Command, io: CliIO): void {
+  program
+    .command('accept-removals')
+    .description(describe('accept-removals'))
+    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
+      const config = await readConfig(o);
+      const now = clockFrom(o.now).now();
+      const ids = config.clients.map((c) => c.id);
+      await withDatabase(o, async (db) => {
+        const verdict = await removalsOf(db, ids, config.settings.timezone, now);
+        if (verdict.unaccepted.length === 0) {
+          io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client with planned touches in ${describeDatabase(o)}`
+            + `${verdict.gone.length ? ` (the ${verdict.gone.length} it drops were accepted before)` : ''}\n`);
+          return;
+        }
+        await acceptRemovalsOf(db, verdict, ids);
+        io.out(`accepted: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches leave the plan (${shortList(verdict.unaccepted)}).\n`
+          + 'Their planned touches are cancelled at the next plan (a daemon on this database applies the configuration within seconds); '
+          + 'their history stays, and a client that comes back gets its touches back.\n');
+      }, { existing: true });
+    });
+}

@@ -1,0 +1,37 @@
+import type { DateTime } from 'luxon';
+import type { Command } from 'commander';
+import type { Config } from '../domain/types.ts';
+import type { DB } from '../storage/database.ts';
+import type { CliIO } from './io.ts';
+import { ConfigInvalidError } from '../config/config-issue.ts';
+import { removalIssue } from '../domain/removal-guard.ts';
+import { acceptRemovalsOf, removalsOf, settleRemovals } from '../removal-check.ts';
+
+/** The option of the commands that record a plan: a configuration that drops many clients at once is planned on all the same. */
+export function allowRemovalsOption(command: Command): Command {
+  return command.option('--allow-removals', 'plan on even if the configuration drops many clients with planned touches at once (their touches are cancelled)', false);
+}
+
+/**
+ * Before a plan is recorded: a configuration that drops too many of the clients the database
+ * plans for (an export that came out empty or cut short) is refused, nothing changed, unless
+ * `--allow-removals` says they are meant to go (recorded, so a daemon on the database lets them go too).
+ */
+export async function guardRemovals(db: DB, config: Config, now: DateTime, o: { configDir: string; allow: boolean }, io: CliIO): Promise<void> {
+  const ids = config.clients.map((c) => c.id);
+  const verdict = await removalsOf(db, ids, config.settings.timezone, now);
+  if (!verdict.held) return settleRemovals(db, ids);
+  if (!o.allow) throw new ConfigInvalidError([removalIssue(o.configDir, verdict, 'run again with --allow-removals (or "touchbase accept-removals", for a daemon on this database)')]);
+  await acceptRemovalsOf(db, verdict, ids);
+  io.err(`--allow-removals: ${verdict.unaccepted.length} clients leave the plan (${shortList(verdict.unaccepted)}); their planned touches are cancelled\n`);
+}
+
+/** A dry run changes nothing: it says the sync would be refused, and lists what it would do with them gone. */
+export async function warnRemovals(db: DB, config: Config, now: DateTime, configDir: string, io: CliIO): Promise<void> {
+  const verdict = await removalsOf(db, config.clients.map((c) => c.id), config.settings.timezone, now);
+  if (verdict.held) io.err(`warning: a sync would refuse this configuration: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches are gone from ${configDir} (${shortList(verdict.unaccepted)}); below is what it would do with --allow-removals\n`);
+}
+
+export function shortList(ids: readonly string[], shown = 10): string {
+  return ids.slice(0, shown).join(', ') + (ids.length > shown ? `, … ${ids.length - shown} more` : '');
+}

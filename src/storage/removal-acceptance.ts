@@ -1,0 +1,42 @@
+import type { DB } from './database.ts';
+import { getInfo, setInfo } from './job-repository.ts';
+
+const ACCEPTED = 'accepted_removals';
+
+/** The clients with planned touches from `from` on (the plan's clients, not the company-wide ones). */
+export async function clientsWithPlannedTouches(db: DB, from: string): Promise<string[]> {
+  const rows = await db.selectFrom('touches').select('client_id').distinct()
+    .where('status', '=', 'planned').where('date', '>=', from).where('client_id', '<>', '*').execute();
+  return rows.map((r) => r.client_id);
+}
+
+/** The clients a person said may leave the configuration (`accept-removals`, `--allow-removals`). */
+export async function acceptedRemovals(db: DB): Promise<Set<string>> {
+  const value = (await getInfo(db))[ACCEPTED];
+  if (!value) return new Set();
+  try {
+    const ids: unknown = JSON.parse(value);
+    return new Set(Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Records that these clients may go, beside those accepted before. Only the clients still absent
+ * stay accepted: one that came back is guarded again if it goes again.
+ */
+export async function acceptRemovals(db: DB, ids: Iterable<string>, configured: ReadonlySet<string>): Promise<void> {
+  const all = new Set([...await acceptedRemovals(db), ...ids]);
+  await setInfo(db, { [ACCEPTED]: JSON.stringify([...all].filter((id) => !configured.has(id)).sort()) });
+}
+
+/**
+ * Forgets the acceptance of clients the configuration has again: one that came back is guarded
+ * again if it goes again. Writes only when there is something to forget.
+ */
+export async function forgetReturnedRemovals(db: DB, configured: ReadonlySet<string>): Promise<void> {
+  const accepted = await acceptedRemovals(db);
+  const still = [...accepted].filter((id) => !configured.has(id));
+  if (still.length < accepted.size) await setInfo(db, { [ACCEPTED]: JSON.stringify(still.sort()) });
+}

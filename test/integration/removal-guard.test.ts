@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { NOW, syncCompany } from '../helpers/sync-company.ts';
+import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { removalVerdict } from '../../src/domain/removal-guard.ts';
+
+afterEach(stopAll);
+
+const AT = NOW.toUTC().toISO()!;
+const company = (clients: number) => ({ 'touchbase.yaml': syncCompany('ics', { clients }) });
+
+/** How many planned and cancelled touches each client has (c0…c9). */
+async function touchesByClient(dbFile: string): Promise<Map<string, { planned: number; cancelled: number }>> {
+  const db: DB = await openMigrated(dbFile);
+  try {
+    const rows = await db.selectFrom('touches').select(['client_id', 'status']).execute();
+    const by = new Map<string, { planned: number; cancelled: number }>();
+    for (const r of rows) {
+      const c = by.get(r.client_id) ?? { planned: 0, cancelled: 0 };
+      if (r.status === 'planned') c.planned++;
+      if (r.status === 'cancelled') c.cancelled++;
+      by.set(r.client_id, c);
+    }
+    return by;
+  } finally {
+    await db.destroy();
+  }
+}
+
+describe('removalVerdict: how many clients may go at once', () => {
+  const ten = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  it('holds three or more gone when they are over a tenth of the clients with planned touches', () => {
+    expect(removalVerdict(ten, ten.slice(0, 7))).toMatchObject({ gone: ['c7', 'c8', 'c9'], held: true, withTouches: 10 });
+    expect(removalVerdict(ten, ten.slice(0, 8)).held).toBe(false); // two: the everyday case
+    expect(removalVerdict(ten, []).held).toBe(true); // an export that came out empty
+    const many = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    expect(removalVerdict(many, many.slice(0, 90)).held).toBe(false); // a tenth exactly
+    expect(removalVerdict(many, many.slice(0, 89)).held).toBe(true);
+  });
+  it('does not count clients accepted to leave, nor clients added', () => {
+    expect(removalVerdict(ten, ten.slice(0, 6), new Set(['c6', 'c7'])).held).toBe(false);
+    expect(removalVerdict(ten, [...ten.slice(0, 6), 'new1', 'new2'], new Set(['c6'])).unaccepted).toEqual(['c7', 'c8', 'c9']);
+  });
+});
+
+describe('a configuration that drops many clients at once waits for a person (an export cut short is not a decision)', () => {
+  it('plan, once and sync refuse it and change nothing; --allow-removals lets them go; a client that came back is guarded again', async () => {
+    const dir = writeConfig(company(10));
+    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
+    const feeds = join(tempDir(), 'feeds');
+    process.env.TOUCHBASE_FEEDS_DIR = feeds;
+    try {
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
+      expect((await run('once')).code).toBe(0);
+      const before = await touchesByClient(dbFile);
+      expect(before.get('c9')!.planned).toBeGreaterThan(0);
+
+      // The export now brings six of the ten clients.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 6 })));
+      for (const command of ['once', 'plan', 'sync']) {
+        const r = await run(command);
+        expect(r.code, command).toBe(2);
+        expect(r.err).toContain('nothing was changed');
+        expect(r.err).toContain('clients: expected at most 2 of the 10 clients with planned touches to leave at once, found 4 gone (c6, c7, c8, c9)');
+        expect(r.err).toContain('--allow-removals');
+      }
+      expect(await touchesByClient(dbFile)).toEqual(before);
+      // A dry run says so, and changes nothing either.
+      const dry = await run('sync', '--dry-run');
+      expect(dry.code).toBe(0);
+      expect(dry.err).toContain('a sync would refuse this configuration: 4 of the 10 clients with planned touches are gone');
+      expect(await touchesByClient(dbFile)).toEqual(before);
+
+      // A person says they are meant to go.
+      const allowed = await run('once', '--allow-removals');
+      expect(allowed.code).toBe(0);
+      expect(allowed.err).toContain('4 clients leave the plan (c6, c7, c8, c9)');
+      const after = await touchesByClient(dbFile);
+      for (const id of ['c6', 'c7', 'c8', 'c9']) expect(after.get(id)).toMatchObject({ planned: 0, cancelled: before.get(id)!.planned });
+      for (const id of ['c0', 'c5']) expect(after.get(id)).toEqual(before.get(id));
+      expect((await run('once')).code).toBe(0); // accepted: not asked again
+
+      // They come back, then go again at once: asked again.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 10 })));
+      expect((await run('once')).code).toBe(0);
+      expect((await touchesByClient(dbFile)).get('c9')!.planned).toBeGreaterThan(0);
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 6 })));
+      expect((await run('once')).code).toBe(2);
+      // Two at a time is everyday work: no question.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 8 })));
+      expect((await run('once')).code).toBe(0);
+      expect((await touchesByClient(dbFile)).get('c9')).toMatchObject({ planned: 0 });
+    } finally {
+      delete process.env.TOUCHBASE_FEEDS_DIR;
+    }
+  });
+
+  it('the daemon holds the change and runs on; "touchbase accept-removals" lets it apply within seconds; at a start it is an error', async () => {
+    const dir = writeConfig(company(10));
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = await daemonUnderTest({ configDir: dir, clock });
+    await startedAndSynced(daemon);
+    const before = await touchesByClient(dbFile);
+
+    const rejected = once(daemon, 'config:rejected');
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 3 })));
+    expect(await daemon.reload('test')).toBe(false);
+    const [{ issues }] = await rejected as [{ issues: { field: string; found: string }[] }];
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.field).toBe('clients');
+    expect(issues[0]!.found).toContain('7 gone (c3, c4, c5, c6, c7, …)');
+    expect(issues[0]!.found).toContain('touchbase accept-removals');
+    expect((await cli('status', '--db', dbFile)).out).toContain('the last change was REJECTED');
+    // Its passes run on the last accepted configuration: nothing of theirs is cancelled.
+    const synced = nextFinished(daemon, 'sync');
+    daemon.scheduler.request('sync');
+    await synced;
+    expect(await touchesByClient(dbFile)).toEqual(before);
+
+    const applied = once(daemon, 'config:applied');
+    const accepted = await cli('accept-removals', '--config', dir, '--db', dbFile, '--now', clock.now().toUTC().toISO()!);
+    expect(accepted.code).toBe(0);
+    expect(accepted.out).toContain('accepted: 7 of the 10 clients with planned touches leave the plan (c3, c4, c5, c6, c7, c8, c9)');
+    const resynced = nextFinished(daemon, 'sync');
+    await applied;
+    await resynced;
+    const after = await touchesByClient(dbFile);
+    expect(after.get('c9')).toMatchObject({ planned: 0, cancelled: before.get('c9')!.planned });
+    expect(after.get('c0')).toEqual(before.get('c0'));
+    expect((await cli('accept-removals', '--config', dir, '--db', dbFile, '--now', clock.now().toUTC().toISO()!)).out).toContain('nothing to accept');
+    await daemon.stop();
+
+    // They come back (planned by a pass from the command line); a daemon started on a
+    // configuration that drops most of them again does not start.
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 10 })));
+    expect((await cli('once', '--config', dir, '--db', dbFile, '--now', clock.now().toUTC().toISO()!)).code).toBe(0);
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 2 })));
+    const refused = await daemonUnderTest({ configDir: dir, clock, dbFile });
+    await expect(refused.daemon.start()).rejects.toThrow(/clients: expected at most 2 of the 10 clients with planned touches to leave at once, found 8 gone/);
+  });
+});
