@@ -13,6 +13,7 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
+import { emptySummary } from './storage/plan-save-rules.ts';
 import type { PlannerHistory } from './planner/history.ts';
 import { boundHeapGrowth, collectAfterPlan } from './heap-growth.ts';
 
@@ -106,6 +107,19 @@ export async function planWindowReusing(
     let ids: Set<string> | undefined;
     await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
   };
+  const today = now.setZone(config.settings.timezone).toISODate()!;
+  if (save && window.from < today) {
+    // A period that starts before today is shown whole and recorded from today on (recordedFrom).
+    const history = await loadHistory(db);
+    const planned = planBounded(config, history, window, now);
+    // Not overdue either, unless recorded before (then it was in a calendar, and is late).
+    const result = { ...planned, touches: planned.touches.map((t) => (t.overdue && t.date < today && !history.pins.has(t.id) ? { ...t, overdue: false } : t)) };
+    const recorded = recordedFrom(window, today);
+    const saved = recorded
+      ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config), undefined, () => shown(result))
+      : (await shown(result), emptySummary());
+    return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
+  }
   if (!keepsPlanSnapshots(db)) {
     const { result, saved } = await planWithHistory(db, config, window, now, save);
     await shown(result);
@@ -175,6 +189,17 @@ export async function planWindowReusing(
  */
 export type ShowTouches<T> = (touches: Iterable<T>, planned: { has(id: string): boolean }) => Promise<void>;
 
+/**
+ * The part of a period a plan records: from today on. The touches of its days before today were
+ * never asked of anyone — recorded, a plan of last year on a new database would make them all
+ * overdue the next morning (moved into today's calendars by the hundred) and missed in every
+ * report. Touches recorded there before (done, skipped, planned in time) stay as they are.
+ */
+export function recordedFrom(window: PlanWindow, today: string): PlanWindow | undefined {
+  const from = window.from < today ? today : window.from;
+  return from <= window.to ? { from, to: window.to } : undefined;
+}
+
 export interface Reused {
   readonly warnings: readonly PlanWarning[];
   readonly saved: SaveSummary | undefined;
@@ -182,6 +207,8 @@ export interface Reused {
   readonly reused: boolean;
   /** Whether the plan weighed slots against the hour of now (unknown when read back). */
   readonly hourOfNow: boolean | undefined;
+  /** A period that starts before today is recorded from this day on (recordedFrom). */
+  readonly recordedFrom?: string;
 }
 
 /** What a plan depends on besides the stored touches: the configuration and the date in every zone (or the instant). */

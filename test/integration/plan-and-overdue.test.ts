@@ -60,3 +60,35 @@ describe('overdue means one thing', () => {
     expect(overdueInFeed).toEqual(flagged);
   });
 });
+
+describe('a period that starts before today is shown whole and recorded from today on', () => {
+  it('a plan of last months on a new database makes nothing overdue the next morning; what was recorded in time stays late', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const db = await tempDatabaseLocation();
+    const june = '2027-06-01T09:00:00+03:00';
+    const plan = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-07-31', '--format', 'json', '--now', june);
+    expect(plan.code).toBe(0);
+    const touches = JSON.parse(plan.out) as PlanTouch[];
+    const before = touches.filter((t) => t.date < '2027-06-01');
+    expect(before.length).toBeGreaterThan(0); // shown…
+    expect(before.filter((t) => t.overdue)).toEqual([]); // …as nobody's debt
+    const mine = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-07-31', '--now', june);
+    expect(mine.err).toContain('the days before 2027-06-01 are shown, not recorded');
+    expect(mine.err).toMatch(/recorded the company's plan for 2027-06-01 to 2027-07-31: /);
+    // …and not recorded: no id of theirs is known, and the next morning's checks find nothing overdue.
+    expect((await cli('done', before[0]!.id, '--config', dir, '--db', db, '--now', june)).code).toBe(2);
+    const morning = await cli('checks', '--config', dir, '--db', db, '--now', '2027-06-02T06:30:00+03:00');
+    expect(morning.out).toContain('overdue: 0 moved');
+    expect(JSON.parse((await cli('report', 'overdue', '--config', dir, '--db', db, '--format', 'json', '--now', '2027-06-02T09:00:00+03:00')).out).rows).toEqual([]);
+    const later = touches.filter((t) => t.date >= '2027-06-01');
+    expect((await cli('done', later[0]!.id, '--config', dir, '--db', db, '--now', '2027-06-02T09:00:00+03:00')).code).toBe(0);
+
+    // Touches recorded in time (a pass in May) and left undone are late in June's plan of the same months.
+    const other = await tempDatabaseLocation();
+    expect((await cli('plan', '--config', dir, '--db', other, '--from', '2027-05-03', '--to', '2027-05-31', '--now', '2027-05-03T09:00:00+03:00')).code).toBe(0);
+    const again = JSON.parse((await cli('plan', '--config', dir, '--db', other, '--from', '2027-03-01', '--to', '2027-07-31', '--format', 'json', '--now', june)).out) as PlanTouch[];
+    const late = again.filter((t) => t.overdue);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((t) => t.date >= '2027-05-03' && t.date < '2027-06-01')).toBe(true);
+  });
+});

@@ -48,7 +48,7 @@ export function planCommand(program: Command, io: CliIO): void {
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
       // A plan not saved, of a database that is not there: planned with no history, and none is made.
       const preview = !o.save && databaseMissing(dbFile(o));
-      const { warnings, saved } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
+      const { warnings, saved, recordedFrom } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
         if (o.save && !preview) await guardRemovals(db, config, now, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
@@ -66,9 +66,11 @@ export function planCommand(program: Command, io: CliIO): void {
         return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
       for (const w of warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      // Days before today are shown as they would have been planned; nobody was asked to do them.
+      if (saved && recordedFrom) io.err(`the days before ${recordedFrom} are shown, not recorded: their touches were never in anyone's calendar (nothing of them is overdue)\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
         // The plan is one: a filter shows part of it, what is recorded is the whole company's.
-        io.err(`recorded the company's plan for ${from} to ${to}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
+        io.err(`recorded the company's plan for ${recordedFrom && recordedFrom > to ? 'none of this period (it is over)' : `${recordedFrom ?? from} to ${to}`}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
           + `${saveCounts(saved)}\n`);
       }
     });
