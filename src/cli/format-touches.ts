@@ -1,3 +1,4 @@
+import { csvField } from '../domain/csv-field.ts';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
 import { listJson } from '../domain/list-json.ts';
@@ -115,7 +116,7 @@ function csvWriter(context: OutputContext) {
   const eol = context.excel ? '\r\n' : '\n';
   const employees = new Map(context.config.employees.map((e) => [e.id, e]));
   const clients = new Map(context.config.clients.map((c) => [c.id, { client: c, contacts: new Map(c.contacts.map((k) => [k.id, k])) }]));
-  const cell = (value: string) => (value.includes(sep) || /["\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const cell = (value: string) => csvField(value, sep);
   return {
     header: () => `${context.excel ? '\ufeff' : ''}${CSV_COLUMNS.join(sep)}${eol}`,
     row: (t: Touch) => {
@@ -129,10 +130,6 @@ function csvWriter(context: OutputContext) {
       ].map(cell).join(sep)}${eol}`;
     },
   };
-}
-
-export function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** A plain text table; the first 8 characters of an id are enough for `done` and `skip`. */

@@ -1,3 +1,4 @@
+import { csvField } from '../domain/csv-field.ts';
 import { renderTable } from '../cli/format-touches.ts';
 import type { Duration, Kind } from '../domain/types.ts';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
@@ -94,11 +95,6 @@ export function csvValue(value: Cell, type: ColumnType | undefined, tr: Translat
 /** The separator spreadsheets expect: Russian and Romanian use the comma for decimals, so ";". */
 export function csvSeparator(tr: Translator): string {
   return tr.language === 'en' ? ',' : ';';
-}
-
-/** A CSV field, quoted when it holds the separator, a quote or a line break (RFC 4180). */
-function csvField(value: string, sep: string): string {
-  return value.includes(sep) || /["\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** CSV of a report's rows: one header row in the reader's language, no summary. */
