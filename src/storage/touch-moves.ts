@@ -23,18 +23,26 @@ export async function rescheduleByUser(
 
 /**
  * The daily check moves an overdue touch forward (to the next working day): the plan keeps the
- * new day, `overdue_from` keeps the day it was first due, and the history says the check moved it.
+ * new day, `overdue_from` keeps the day it was first due, and the history says the check moved it
+ * — and, when it goes to a leaver's successor, that the handover gave it to them.
  */
 export async function moveOverdue(
-  db: DB, touch: Pick<TouchRow, 'id' | 'date' | 'employee_id' | 'overdue_from'>, to: { date: string; start: string; end: string }, nowIso: string,
+  db: DB, touch: Pick<TouchRow, 'id' | 'date' | 'employee_id' | 'overdue_from'>, to: { date: string; start: string; end: string; employee: string }, nowIso: string,
 ): Promise<string> {
   const overdueFrom = touch.overdue_from ?? touch.date;
   await inTransaction(db, async (trx) => {
-    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, overdue_from: overdueFrom, updated_at: nowIso }).where('id', '=', touch.id).execute();
-    await appendHistory(trx, [{
-      touch_id: touch.id, type: 'rescheduled', at: nowIso, employee_id: touch.employee_id, from_date: touch.date, to_date: to.date,
-      detail: `overdue since ${overdueFrom}: moved to the next working day`, cause: 'overdue',
-    }]);
+    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, employee_id: to.employee, overdue_from: overdueFrom, updated_at: nowIso })
+      .where('id', '=', touch.id).execute();
+    await appendHistory(trx, [
+      ...(to.employee === touch.employee_id ? [] : [{
+        touch_id: touch.id, type: 'reassigned' as const, at: nowIso, employee_id: to.employee, from_date: touch.date, to_date: touch.date,
+        detail: `from ${touch.employee_id}`, cause: 'handover' as const,
+      }]),
+      {
+        touch_id: touch.id, type: 'rescheduled', at: nowIso, employee_id: to.employee, from_date: touch.date, to_date: to.date,
+        detail: `overdue since ${overdueFrom}: moved to the next working day`, cause: 'overdue',
+      },
+    ]);
   });
   return overdueFrom;
 }

@@ -39,7 +39,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (!to) continue;
       const overdueFrom = await moveOverdue(trx, touch, to, nowIso);
       overdueMoved++;
-      const escalation = overdueEscalation(config, { ...touch, overdue_from: overdueFrom, date: to.date }, today);
+      const escalation = overdueEscalation(config, { ...touch, overdue_from: overdueFrom, date: to.date, employee_id: to.employee }, today);
       if (escalation) escalations.push(escalation);
     }
     const overdueEscalated = (await insertWorkflowTouches(trx, escalations, nowIso)).length;

@@ -6,7 +6,7 @@ import { addDays } from '../planner/dates.ts';
 import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
 import { translator, type MessageKey } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
-import { teamHolderOn } from '../domain/team.ts';
+import { holderOn, teamHolderOn } from '../domain/team.ts';
 
 /** Sources of touches that are reminders to us, not touches with a client: never overdue-escalated. */
 export function isInternal(source: string): boolean {
@@ -15,19 +15,30 @@ export function isInternal(source: string): boolean {
 
 export { isOverdue } from '../domain/overdue.ts';
 
-/** Where an overdue touch goes today: the employee's next working day, at the same local time. */
-export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string } | undefined {
-  const employee = employeeById(config, touch.employee_id);
-  if (!employee || touch.date >= today) return undefined;
+/**
+ * Where an overdue touch goes today: the next working day of whoever holds it then, at the same
+ * local time. A leaver's late touches go to their successor (handovers, as the plan's touches of
+ * that day do): left with them, they would roll forward every morning in the calendar of someone
+ * who is gone, and the successor would never see them.
+ */
+export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string; employee: string } | undefined {
+  const owner = employeeById(config, touch.employee_id);
+  if (!owner || touch.date >= today) return undefined;
   const client = clientById(config, touch.client_id);
-  const date = nextWorkday(config, employee, client, today);
-  if (touch.all_day) return { date, start: date, end: addDays(date, 1) };
-  const zone = employee.timezone;
-  const start = DateTime.fromISO(touch.start_at, { zone });
-  const end = DateTime.fromISO(touch.end_at, { zone });
+  let employee = owner;
+  let date = nextWorkday(config, owner, client, today);
+  const holder = employeeById(config, holderOn(config.handovers, owner.id, date));
+  if (holder && holder.id !== owner.id) {
+    employee = holder;
+    date = nextWorkday(config, holder, client, today);
+  }
+  if (touch.all_day) return { date, start: date, end: addDays(date, 1), employee: employee.id };
+  // The same wall-clock time, in the zone of whoever holds it now.
+  const start = DateTime.fromISO(touch.start_at, { zone: owner.timezone });
+  const end = DateTime.fromISO(touch.end_at, { zone: owner.timezone });
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const movedStart = start.set({ year: y, month: m, day: d });
-  return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()! };
+  const movedStart = DateTime.fromObject({ year: y, month: m, day: d, hour: start.hour, minute: start.minute, second: start.second }, { zone: employee.timezone });
+  return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()!, employee: employee.id };
 }
 
 /** The identity of an overdue touch's escalation: it names the touch, so the check finds it back. */

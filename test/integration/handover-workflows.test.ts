@@ -100,4 +100,28 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     const row = await d.selectFrom('dashboard_clients' as never).select('detail' as never).where('id' as never, '=', 'alpha' as never).executeTakeFirstOrThrow() as { detail: string };
     expect(JSON.parse(row.detail).team).toEqual([{ role: 'account_manager', employee: 'oleg' }, { role: 'sales_director', employee: 'pavel' }]);
   });
+
+  it('a leaver\'s late touches go to the successor when the morning\'s check moves them, not on in the leaver\'s calendar', async () => {
+    const d = await company();
+    // Due in March, never done: late when Anna leaves on 1 April.
+    const late = { ...done('late1', 'alpha', 'anna', '2027-03-25'), status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null };
+    const ownLate = { ...done('late2', 'beta', 'oleg', '2027-03-25'), status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null };
+    await d.insertInto('touches').values([late, ownLate]).execute();
+    // Still hers before her last day…
+    await runDailyWorkflows(d, config, morning('2027-03-30'));
+    expect(await d.selectFrom('touches').select(['employee_id', 'date']).where('id', '=', 'late1').executeTakeFirstOrThrow()).toEqual({ employee_id: 'anna', date: '2027-03-30' });
+    // …Oleg's from the handover's day, at the same time of day; Oleg's own late touch just moves.
+    await runDailyWorkflows(d, config, morning('2027-04-05'));
+    const moved = await d.selectFrom('touches').selectAll().where('id', 'in', ['late1', 'late2']).orderBy('id').execute();
+    expect(moved.map((t) => [t.id, t.employee_id, t.date, t.start_at.slice(11, 16), t.overdue_from])).toEqual([
+      ['late1', 'oleg', '2027-04-05', '10:00', '2027-03-25'],
+      ['late2', 'oleg', '2027-04-05', '10:00', '2027-03-25'],
+    ]);
+    const history = await d.selectFrom('touch_events').select(['type', 'cause', 'employee_id', 'detail']).where('touch_id', '=', 'late1').orderBy('seq').execute();
+    expect(history.filter((h) => h.type === 'reassigned')).toEqual([{ type: 'reassigned', cause: 'handover', employee_id: 'oleg', detail: 'from anna' }]);
+    expect(history.filter((h) => h.type === 'rescheduled').map((h) => h.employee_id)).toEqual(['anna', 'oleg']);
+    // Moved again the next morning: no second reassignment.
+    await runDailyWorkflows(d, config, morning('2027-04-07'));
+    expect((await d.selectFrom('touch_events').select('type').where('touch_id', '=', 'late1').where('type', '=', 'reassigned').execute()).length).toBe(1);
+  });
 });

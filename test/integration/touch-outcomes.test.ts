@@ -155,7 +155,8 @@ describe('history causes', () => {
     await rescheduleByUser(db, 't1', { ...to, date: '2027-03-10', start: '2027-03-10T10:00:00.000+03:00' }, AT, 'snoozed a week from the calendar link');
     await markDone(db, 't1', { at: AT, date: '2027-03-10', by: undefined, note: undefined });
     expect(await reopenTouch(db, 't1', 'done', AT, 'undone from the calendar link (it had been marked done)')).toBe(true);
-    expect(await moveOverdue(db, await touchOf(db, 't2'), to, AT)).toBe('2027-03-01');
+    const t2 = await touchOf(db, 't2');
+    expect(await moveOverdue(db, t2, { ...to, employee: t2.employee_id }, AT)).toBe('2027-03-01');
     await insertTouchesIfNew(db, [{ ...touchRow('w1', { source: 'silence:acme' }) }], AT);
     const lines = await db.selectFrom('touch_events').select(['touch_id', 'type', 'cause', 'detail']).orderBy('seq').execute();
     expect(lines).toEqual([
