@@ -183,6 +183,7 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
 
 function buildHandovers(ctx: BuildContext): Handover[] {
   const handovers: Handover[] = [];
+  const origins: Origin[] = [];
   const leaving = new Map<string, Origin>();
   for (const { value: h, origin, broken } of ctx.sources.handovers) {
     let ok = !broken?.size;
@@ -207,8 +208,18 @@ function buildHandovers(ctx: BuildContext): Handover[] {
       if (theirClients.length > 0) ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`);
     }
     if (ok) handovers.push({ from: h.from, to: h.to, on: h.on, noticeFrom: h.notice_from });
+    if (ok) origins.push(origin);
   }
-  return handovers;
+  // A successor who has already left by the day (a hand-back after their own handover, a
+  // cycle): the clients would go to someone gone, and the two handovers would undo each other.
+  const kept: Handover[] = [];
+  handovers.forEach((h, i) => {
+    const gone = handovers.find((g) => g.from === h.to && g.on <= h.on);
+    if (!gone) return kept.push(h);
+    ctx.report(origins[i]!, ['to'], 3, `a successor who has not left by ${h.on}`,
+      `${quote(h.to)}, who hands over to ${quote(gone.to)} on ${gone.on} (${short(placeOf(leaving.get(gone.from)!))})`);
+  });
+  return kept;
 }
 
 function buildTriggers(ctx: BuildContext): Trigger[] {

@@ -3,10 +3,12 @@ import { demand, type Demand, type DemandUnit } from './demand.ts';
 import { translator } from '../i18n/translator.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 import { own } from '../domain/safe-keys.ts';
+import { holderOn } from '../domain/team.ts';
+import { addDays } from './dates.ts';
 
 /**
  * The letters of a handover, per contact of every client where the leaving employee holds
- * a role: "your manager changes" 1–2 working days before `on`, from management or the
+ * a role on the eve of the handover (theirs, or taken over by an earlier handover): "your manager changes" 1–2 working days before `on`, from management or the
  * leaver; an introduction from the successor 1–2 working days after.
  */
 export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, emit: (d: Demand) => void): void {
@@ -18,8 +20,12 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
     const leaver = employees.get(h.from)!;
     const successor = employees.get(h.to)!;
     for (const client of config.clients) {
-      if (!Object.values(client.team).includes(h.from)) continue;
-      const notifier = h.noticeFrom === 'management' ? employees.get(own(client.team, 'sales_director') ?? '') ?? leaver : leaver;
+      // Every client the leaver serves on the eve of the handover: their own, and those they took
+      // over by an earlier handover (a chain: its clients change manager again, and are told so).
+      const eve = addDays(h.on, -1);
+      if (!Object.values(client.team).some((member) => holderOn(config.handovers, member, eve) === h.from)) continue;
+      const director = own(client.team, 'sales_director');
+      const notifier = h.noticeFrom === 'management' ? employees.get(director === undefined ? '' : holderOn(config.handovers, director, eve)) ?? leaver : leaver;
       const noticeDays = [calendar.shiftWorkdays(h.on, -2, notifier.country, client.country), calendar.shiftWorkdays(h.on, -1, notifier.country, client.country)] as const;
       const introDays = [calendar.shiftWorkdays(h.on, 1, successor.country, client.country), calendar.shiftWorkdays(h.on, 2, successor.country, client.country)] as const;
       const source = `handover:${h.from}:${h.to}`;

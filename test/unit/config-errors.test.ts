@@ -94,6 +94,18 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(issues[0]!.found).toContain('"sidorov"');
   });
 
+  it('a handover to someone who has left by then (a hand-back): one error at its `to`, naming the other handover', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `handovers:
+  - { from: ivanova, to: petrov, on: 2027-03-15, notice_from: leaving }
+  - { from: petrov, to: ivanova, on: 2027-04-15, notice_from: leaving }
+  - { from: orlov, to: petrov, on: 2027-03-01, notice_from: leaving }
+`,
+    });
+    expect(issues.map((i) => [i.line, i.field])).toEqual([[11, 'handovers[1].to']]);
+    expect(text).toMatch(/expected a successor who has not left by 2027-04-15, found "ivanova", who hands over to "petrov" on 2027-03-15 \(\S*a\.yaml:10\b/);
+  });
+
   it('a time zone luxon does not know, a country with no holiday calendar, impossible hours', () => {
     const { issues } = issuesOf({
       'a.yaml': `settings:

@@ -38,6 +38,21 @@ describe('handovers', () => {
     expect(letters.some((t) => t.client === 'other')).toBe(false);
   });
 
+  it('a chain: the clients the second leaver took over by the first handover are told of the second too, by whoever directs them then', () => {
+    const config = sections('management');
+    config.employees.push(employee('kozlov', 'account_manager'), employee('orlova', 'sales_director'));
+    // Ivanova's stroymash goes to Sidorov on 15 March, then with Sidorov's own "other" to Kozlov on
+    // 15 April; Petrov, who directs them, hands over to Orlova on 1 April.
+    (config.clients[0] as { team: Record<string, string> }).team.sales_director = 'petrov';
+    (config.clients[1] as { team: Record<string, string> }).team.sales_director = 'petrov';
+    config.handovers.push({ from: 'sidorov', to: 'kozlov', on: '2027-04-15', notice_from: 'management' }, { from: 'petrov', to: 'orlova', on: '2027-04-01', notice_from: 'management' });
+    const { touches } = planTouches(configOf(config), NO_HISTORY, { from: '2027-04-01', to: '2027-04-30' }, NOW);
+    const second = touches.filter((t) => t.source === 'handover:sidorov:kozlov');
+    const told = (title: string) => [...new Set(second.filter((t) => t.title.includes(title)).map((t) => `${t.client} ${t.employee}`))].sort();
+    expect(told('hands over')).toEqual(['other orlova', 'stroymash orlova']);
+    expect(told('introduce')).toEqual(['other kozlov', 'stroymash kozlov']);
+  });
+
   it('with notice_from: leaving, the leaving employee sends the notice', () => {
     const { touches } = planTouches(configOf(sections('leaving')), NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW);
     const notices = touches.filter((t) => t.title.includes('hands over'));
