@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { Config, Employee } from '../domain/types.ts';
 import { horizonWindow } from '../plan-service.ts';
+import { addDays } from '../planner/dates.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarOwner, CalendarPort, DesiredEvent, ProviderName } from '../calendar/port.ts';
 import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
@@ -100,6 +101,11 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const now = clock.now();
   const nowIso = now.toUTC().toISO()!;
   const window = horizonWindow(config, now);
+  // What the calendars should show starts a few days back: a call marked done the next morning
+  // (or skipped after its day) has its event follow — ✓ and no reminder, or gone — as the
+  // README promises; from today only, it kept its open title for good. The calendars are still
+  // read from today on (what an employee does to last week's events decides nothing).
+  const shown = recentWindow(config, window);
   const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...options.ports };
   const gateway = new CalendarGateway({ ports, clock, ...options.dispatch });
   const all = new Map(config.employees.filter((e) => !options.employee || e.id === options.employee).map((e) => [e.id, e]));
@@ -151,25 +157,25 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       feedWrites += changes.length;
     }
     if (e.calendar === 'none') continue;
-    const desired = await desiredState(db, config, window, links, now, e.id);
+    const desired = await desiredState(db, config, shown, links, now, e.id);
     const title = (entryId: string, provider: string) => desired.events.get(rowKey(entryId, e.id, provider))?.title;
     if (bulkFeeds && e.calendar === 'ics') {
       const changes = await applyFeedEvents(db, [e.id], desired.wants.map((w) => {
         const event = desired.events.get(rowKey(w.entryId, w.employeeId, w.provider))!;
         return { employeeId: w.employeeId, key: event.key, date: w.date, hash: w.hash, payload: JSON.stringify(event) };
-      }), { from: window.from, purgeBefore }, nowIso, options.dryRun);
+      }), { from: shown.from, purgeBefore }, nowIso, options.dryRun);
       for (const c of changes) note(() => ({ op: c.op, entryId: entryIdOf(c.key), employeeId: e.id, provider: 'ics', title: title(entryIdOf(c.key), 'ics') }));
       feedWrites += changes.length;
       if (!switched.has(e.id)) continue;
       // Their touches are in the feed now: the events in the calendar they used before are not
       // wanted there any more (the reconciler deletes them), or they would have each touch twice.
       if (options.dryRun) {
-        const would = await wouldDo(db, [], desired.events, window, e.id);
+        const would = await wouldDo(db, [], desired.events, shown, e.id);
         for (const op of would.operations) note(() => op);
         waiting += would.waiting;
         continue;
       }
-      for (const c of await applyDesired(db, [], { from: window.from, employee: e.id, skipProvider: 'ics' }, nowIso)) {
+      for (const c of await applyDesired(db, [], { from: shown.from, employee: e.id, skipProvider: 'ics' }, nowIso)) {
         const op = nextStep(stateOf(c.row));
         if (op !== 'none') note(() => ({ op, entryId: c.row.entry_id, employeeId: e.id, provider: c.row.provider, title: undefined }));
       }
@@ -177,12 +183,12 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     }
     if (options.dryRun) {
       // After an address change every row is to write again: listed as this sync's calls, not as waiting ones.
-      const would = await wouldDo(db, desired.wants, desired.events, window, e.id, moved?.has(e.id));
+      const would = await wouldDo(db, desired.wants, desired.events, shown, e.id, moved?.has(e.id));
       for (const op of would.operations) note(() => op);
       waiting += would.waiting;
       continue;
     }
-    const changes = await applyDesired(db, desired.wants, { from: window.from, employee: e.id, skipProvider: bulkFeeds ? 'ics' : undefined }, nowIso);
+    const changes = await applyDesired(db, desired.wants, { from: shown.from, employee: e.id, skipProvider: bulkFeeds ? 'ics' : undefined }, nowIso);
     const changed = new Set<string>();
     for (const c of changes) {
       const op = nextStep(stateOf(c.row));
@@ -221,6 +227,14 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
     window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
     formerCalendars: { moved: moved ?? new Map(), ...leftovers }, employees: chosen.length,
   };
+}
+
+/** Days before today whose events still follow their touches (at least the overdue grace, after which an open touch moves to today). */
+const RECENT_DAYS = 7;
+
+/** The horizon with its last days before today: what a sync writes into the calendars. */
+export function recentWindow(config: Config, horizon: { from: string; to: string }): { from: string; to: string } {
+  return { from: addDays(horizon.from, -Math.max(RECENT_DAYS, config.overdue.afterDays + 1)), to: horizon.to };
 }
 
 /** The entry id of an event key (the entry's UUID without dashes, and any generation suffix). */

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import ICAL from 'ical.js';
@@ -22,7 +22,8 @@ import { IcsCalendar } from '../../src/calendar/ics/ics-calendar.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent } from '../../src/calendar/port.ts';
 import { fixedClock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
-import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { SETTINGS, client, configOf, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 const NOW = DateTime.fromISO('2027-03-01T08:00:00+03:00');
 const clock = fixedClock(NOW);
@@ -344,5 +345,38 @@ describe('feed files', () => {
     }
     expect(existsSync(`${file('am')}.tmp`)).toBe(false);
     await db.destroy();
+  });
+});
+
+describe('the last days follow their touches', () => {
+  it('a call marked done the next morning gets its ✓ and loses its reminder; one skipped after its day leaves the feed', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': sections({ clients: 6 }) });
+    const db = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', db);
+      expect((await run('once', '--now', '2027-03-01T08:00:00+03:00')).code).toBe(0);
+      const planned = JSON.parse((await run('plan', '--from', '2027-03-02', '--to', '2027-03-05', '--format', 'json', '--now', '2027-03-01T08:00:00+03:00')).out) as
+        { id: string; date: string; allDay: boolean }[];
+      const calls = planned.filter((t) => !t.allDay);
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      const [did, dropped] = calls as [typeof calls[0], typeof calls[0]];
+      // The next morning after each one's day (before the overdue grace moves them to today).
+      const after = DateTime.fromISO(`${[did.date, dropped.date].sort()[1]}T09:00:00+03:00`).plus({ days: 1 }).toISO()!;
+      expect((await run('done', did.id, '--at', `${did.date}T15:00:00+03:00`, '--now', after)).code).toBe(0);
+      expect((await run('skip', dropped.id, '--reason', 'they were closed', '--now', after)).code).toBe(0);
+      expect((await run('once', '--now', after)).code).toBe(0);
+      const key = (id: string) => `${id.replace(/-/g, '')}@touchbase`;
+      const all = readdirSync(feeds).flatMap((f) => feedEvents(join(feeds, f)).events);
+      const done = all.find((e) => e.getFirstPropertyValue('uid') === key(did.id))!;
+      expect(String(done.getFirstPropertyValue('summary'))).toMatch(/^✓ /);
+      expect(done.getAllSubcomponents('valarm')).toEqual([]);
+      expect(Number(done.getFirstPropertyValue('sequence'))).toBeGreaterThan(0);
+      const skipped = all.find((e) => e.getFirstPropertyValue('uid') === key(dropped.id))!;
+      expect(skipped.getFirstPropertyValue('status')).toBe('CANCELLED');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
