@@ -212,17 +212,20 @@ rules:
       'clients.csv': 'id,name\nc1,"Acme\u202e Ltd"\n',
       'contacts.csv': 'client,id,name,role\nc1,k1,\u200fKirill,ceo\n',
       'more/clients.csv': 'id,name\nc2,Bin\u0000ary\n',
+      'other/clients.csv': 'id,name\nc3,Two\u2028Lines\n',
     });
     expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([
       // A NUL byte in a CSV is binary data: the file is refused at that line.
       ['more/clients.csv', 2, ''],
       ['a.yaml', 6, 'employees[0].name'], ['a.yaml', 8, 'rules[0].title'], ['clients.csv', 2, 'name'], ['contacts.csv', 2, 'name'],
+      ['other/clients.csv', 2, 'name'],
     ]);
     expect(issues[0]!.found).toBe('binary data (a NUL byte): this is not a text file');
     expect(issues[1]!.expected).toContain('without control characters');
     expect(text).toContain('found "Anna\\u202eIvanova"');
     expect(text).toContain('found "Acme\\u202e Ltd"');
-    expect(text).not.toMatch(/[\u0000\u202e\u2066\u2069\u200f]/);
+    expect(text).toContain('found "Two\\u2028Lines"');
+    expect(text).not.toMatch(/[\u0000\u202e\u2066\u2069\u200f\u2028]/);
   });
 
   it('YAML errors come with file, line and column: an unresolved alias, an alias bomb, a duplicate key, a tab', () => {
