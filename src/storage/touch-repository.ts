@@ -222,8 +222,10 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
   if (filter.planned ?? true) {
     let t = db.selectFrom('touches').select(['id', 'created_at', 'client_id', 'title', 'employee_id', 'date', 'source']).orderBy('created_at');
     if (filter.client) t = t.where('client_id', '=', filter.client);
+    const first = asFirstPlanned(lines);
     const planned: HistoryLine[] = (await t.execute()).map((r) => ({
-      seq: 0, at: r.created_at, type: 'planned', touchId: r.id, client: r.client_id, title: r.title, employee: r.employee_id, fromDate: null, toDate: r.date,
+      seq: 0, at: r.created_at, type: 'planned', touchId: r.id, client: r.client_id, title: r.title,
+      employee: first.get(r.id)?.employee ?? r.employee_id, fromDate: null, toDate: first.get(r.id)?.date ?? r.date,
       cause: PLANNER_SOURCE.test(r.source) ? 'plan' : 'workflow', detail: r.source,
     }));
     // Merged by time, each list keeping its own order (the log's is the order things were recorded).
@@ -237,6 +239,27 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
     return filter.limit ? merged.slice(0, filter.limit) : merged;
   }
   return filter.limit ? lines.slice(0, filter.limit) : lines;
+}
+
+/**
+ * Whom and for which day each touch was first planned, when its log says it changed since: its
+ * row holds only where it is now, and the planning line must say what was planned then ("planned
+ * for Anna on 22 March", not for whoever holds it after a handover, on the day it was moved to).
+ * Read back from the log, latest first: a move's, reassignment's or restoration's `from_date` is
+ * the day before it, a reassignment's detail ("from anna") the holder before it.
+ */
+function asFirstPlanned(lines: readonly HistoryLine[]): Map<string, { employee: string | undefined; date: string | undefined }> {
+  const first = new Map<string, { employee: string | undefined; date: string | undefined }>();
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (l.type !== 'rescheduled' && l.type !== 'reassigned' && l.type !== 'restored') continue;
+    const was = first.get(l.touchId) ?? { employee: undefined, date: undefined };
+    if (l.fromDate) was.date = l.fromDate;
+    const from = l.type === 'reassigned' ? /^from (\S+)$/.exec(l.detail ?? '')?.[1] : undefined;
+    if (from) was.employee = from;
+    first.set(l.touchId, was);
+  }
+  return first;
 }
 
 /**

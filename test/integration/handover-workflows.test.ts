@@ -10,6 +10,7 @@ import { clientsReport } from '../../src/reports/clients-report.ts';
 import { coverageReport } from '../../src/reports/coverage.ts';
 import { silenceReport } from '../../src/reports/silence-report.ts';
 import { holderOn } from '../../src/domain/team.ts';
+import { listHistory } from '../../src/storage/touch-repository.ts';
 import { refreshDashboard } from '../../src/dashboard/refresh.ts';
 import { isClientOf } from '../../src/storage/dashboard-queries.ts';
 import { client, configOf } from '../helpers/config-folder.ts';
@@ -120,6 +121,15 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     const history = await d.selectFrom('touch_events').select(['type', 'cause', 'employee_id', 'detail']).where('touch_id', '=', 'late1').orderBy('seq').execute();
     expect(history.filter((h) => h.type === 'reassigned')).toEqual([{ type: 'reassigned', cause: 'handover', employee_id: 'oleg', detail: 'from anna' }]);
     expect(history.filter((h) => h.type === 'rescheduled').map((h) => h.employee_id)).toEqual(['anna', 'oleg']);
+    // Its planning line says what was planned then: Anna's, on 25 March (not Oleg's, on the day it was moved to).
+    const lines = await listHistory(d, { client: 'alpha' });
+    expect(lines.find((l) => l.touchId === 'late1' && l.type === 'planned')).toMatchObject({ employee: 'anna', toDate: '2027-03-25' });
+    expect(lines.filter((l) => l.touchId === 'late1').map((l) => [l.type, l.employee, l.fromDate, l.toDate])).toEqual([
+      ['planned', 'anna', null, '2027-03-25'],
+      ['rescheduled', 'anna', '2027-03-25', '2027-03-30'],
+      ['reassigned', 'oleg', '2027-03-30', '2027-03-30'],
+      ['rescheduled', 'oleg', '2027-03-30', '2027-04-05'],
+    ]);
     // Moved again the next morning: no second reassignment.
     await runDailyWorkflows(d, config, morning('2027-04-07'));
     expect((await d.selectFrom('touch_events').select('type').where('touch_id', '=', 'late1').where('type', '=', 'reassigned').execute()).length).toBe(1);
