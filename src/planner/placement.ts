@@ -35,6 +35,11 @@ export interface PlacementRequest {
    */
   readonly hardFrom?: string;
   readonly hardTo?: string;
+  /**
+   * The day it was on before, when only its time no longer holds (hours or a duration changed):
+   * tried first, so that a re-plan moves it within its day rather than to another one.
+   */
+  readonly preferDate?: string;
 }
 
 export interface Placement {
@@ -105,6 +110,11 @@ export class Placer {
   /** Places a touch, or returns undefined when no working day within reach can take it. */
   place(r: PlacementRequest): Placement | undefined {
     const days = this.#candidates(r);
+    if (r.preferDate !== undefined && days.includes(r.preferDate)) {
+      if (r.durationMinutes === 0) return { date: r.preferDate, start: undefined, end: undefined };
+      const placed = this.#placeTimedOn(r, r.preferDate, this.#sharedMap(r), this.#loadsOf(r.employee.id));
+      if (placed) return placed;
+    }
     if (r.durationMinutes === 0) {
       if (days.length) return { date: pick(days, r), start: undefined, end: undefined };
       const spill = this.#overflow(r);

@@ -209,6 +209,9 @@ class PlanRun {
 
   #placeFresh(d: Demand & { placeFrom?: string }, keepsOverdue = false): Placement | undefined {
     let request = this.#request(d);
+    // Placed before, where its time no longer holds: its day first ("keeps every recorded day and time that is still valid").
+    const before = this.history.pins.get(d.id)?.date;
+    if (before !== undefined) request = { ...request, preferDate: before };
     let placed = this.#placer.place(request);
     if (!placed && (request.hardFrom !== undefined || request.hardTo !== undefined)) {
       // A handover splits the period and this side is full: the other side of `on` may have room

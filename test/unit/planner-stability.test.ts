@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
+import { WorkCalendar } from '../../src/planner/work-calendar.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
@@ -39,6 +40,39 @@ function expectUnmoved(before: readonly Touch[], after: readonly Touch[]) {
 }
 
 describe('stable ids and dates', () => {
+  it('a meeting whose time no longer holds (a longer duration, the client\'s hours) moves within its day, not to another', () => {
+    // Recorded a day later than the planner would put them today (as a full day or a move once
+    // made them): their day is what the re-plan keeps.
+    const dayAfter = (iso: string) => DateTime.fromISO(iso, { setZone: true }).plus({ days: 1 }).toISO()!;
+    const calendar = new WorkCalendar([1, 2, 3, 4, 5]);
+    const before = planTouches(configOf(base()), NO_HISTORY, YEAR, NOW).touches.map((t) => {
+      const next = DateTime.fromISO(t.date).plus({ days: 1 }).toISODate()!;
+      return t.source === 'rule:meet' && calendar.isWorkday(next, 'RU') && next.slice(0, 7) === t.date.slice(0, 7)
+        ? { ...t, date: next, start: dayAfter(t.start), end: dayAfter(t.end) } : t;
+    });
+    const changed = base();
+    // Four hours within the client's 14:00–18:00: one meeting a day, at 14:00.
+    changed.rules = changed.rules.map((r) => (r.id === 'meet' ? { ...r, duration: '4 hours' } : r));
+    (changed.clients as { hours?: string }[]).forEach((c) => { c.hours = '14:00-18:00'; });
+    const planned = planTouches(configOf(changed), recorded(before), YEAR, NOW).touches;
+    const after = new Map(planned.map((t) => [t.id, t]));
+    const taken = new Map(planned.filter((t) => t.source === 'rule:meet').map((t) => [`${t.employee} ${t.date}`, t.id]));
+    const meetings = before.filter((t) => t.source === 'rule:meet');
+    expect(meetings.length).toBeGreaterThan(10);
+    let sameDay = 0;
+    for (const m of meetings) {
+      const now = after.get(m.id)!;
+      expect(now.start.slice(11, 16)).toBe('14:00');
+      if (now.date === m.date) {
+        sameDay++;
+        continue;
+      }
+      // Moved to another day only when its day holds another of the employee's meetings.
+      expect(taken.get(`${m.employee} ${m.date}`), `${m.id} left ${m.date} free`).toBeDefined();
+    }
+    expect(sameDay).toBeGreaterThan(meetings.length / 2);
+  });
+
   it('the same input gives the same ids, dates and times; a different "now" in the past keeps ids too', () => {
     const config = configOf(base());
     const one = planTouches(config, NO_HISTORY, YEAR, NOW).touches;
