@@ -17,7 +17,7 @@ import { ENCODINGS } from './decode-text.ts';
 const ID = /^[a-z0-9][a-z0-9_-]*$/;
 export const id = z.string().max(100, { message: 'an id of at most 100 characters' }).regex(ID, { message: 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")' });
 
-const SAFE_TEXT = 'text on one line, without control characters (NUL, tab, line breaks) or bidirectional overrides (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F)';
+const SAFE_TEXT = 'text on one line, without control characters (NUL, tab, line breaks, U+2028, U+2029) or bidirectional overrides (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F)';
 /** Names, titles, roles: one line of visible text. */
 const safe = (max: number) => z.string().trim().min(1, { message: 'a non-empty text', abort: true }).max(max, { message: `a text of at most ${max} characters`, abort: true })
   .refine((v) => !UNSAFE_CHARACTERS.test(v), { message: SAFE_TEXT });

@@ -12,6 +12,7 @@ import { MIGRATIONS, type DB } from '../../src/storage/database.ts';
 import type { PlanWindow } from '../../src/planner/plan.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
+import { runDailyWorkflows } from '../../src/workflows/daily.ts';
 
 /**
  * `plan` run again with nothing changed reads the last plan of its window back from storage
@@ -84,12 +85,12 @@ describe('plan with nothing changed reads its last plan back', () => {
     const db = await tempDatabase();
     const config = company();
     const first = await reuse(db, config, YEAR, NOW, true);
-    const check = async (c: Config, now: DateTime, why: string) => {
-      const run = await reuse(db, c, YEAR, now, true);
+    const check = async (c: Config, now: DateTime, why: string, window = YEAR) => {
+      const run = await reuse(db, c, window, now, true);
       expect(run.reused, why).toBe(false);
-      expect(printed(run.result.touches), why).toEqual(printed((await planAgain(db, c, YEAR, now)).touches));
+      expect(printed(run.result.touches), why).toEqual(printed((await planAgain(db, c, window, now)).touches));
       // ... and the run after it, with nothing changed again, is read back.
-      expect((await reuse(db, c, YEAR, now, true)).reused, why).toBe(true);
+      expect((await reuse(db, c, window, now, true)).reused, why).toBe(true);
     };
     const followup = first.result.touches.find((t) => t.source === 'rule:followups')!;
     await markDone(db, followup.id, { at: '2027-02-01T07:00:00.000Z', date: '2027-02-01', by: 'anna', note: 'met' });
@@ -97,8 +98,15 @@ describe('plan with nothing changed reads its last plan back', () => {
     const [row] = (await db.selectFrom('touches').selectAll().where('id', '=', first.result.touches[0]!.id).execute());
     await insertTouchesIfNew(db, [{ ...row!, id: '00000000-0000-5000-8000-000000000001', source: 'event:order', series: 'event:order|alpha', date: '2027-03-03' }], NOW.toUTC().toISO()!);
     await check(config, NOW, 'a workflow\'s touch added');
-    await check(config, NOW.plus({ days: 1 }), 'a new day');
-    await check(company('Alpha Renamed'), NOW.plus({ days: 1 }), 'a client renamed');
+    // A new day, for a window that starts then: read back the day before, planned again now.
+    const fromTomorrow = { from: '2027-02-02', to: YEAR.to };
+    await reuse(db, config, fromTomorrow, NOW, true);
+    expect((await reuse(db, config, fromTomorrow, NOW, true)).reused).toBe(true);
+    await check(config, NOW.plus({ days: 1 }), 'a new day', fromTomorrow);
+    await check(company('Alpha Renamed'), NOW.plus({ days: 1 }), 'a client renamed', fromTomorrow);
+    // A window begun before today is planned each time (its days before today are shown, not recorded).
+    expect((await reuse(db, config, YEAR, NOW.plus({ days: 1 }), true)).reused).toBe(false);
+    expect((await reuse(db, config, YEAR, NOW.plus({ days: 1 }), true)).reused).toBe(false);
   });
 
   it('a plan of another window that writes touches makes every other window plan again', async () => {
@@ -215,27 +223,30 @@ describe('plan with nothing changed reads its last plan back', () => {
   it('read back as JSON text, each touch is what jsonLine writes of it: escapes, Cyrillic, done, overdue', async () => {
     const db = await tempDatabase();
     // A client's name (in every title) with what JSON escapes, and what it must not (a name has no control characters).
-    const config = company('«Альфа» "A\\B" 😀 \u2028 ș');
+    const config = company('«Альфа» "A\\B" 😀 \u00a0 ș');
     const first = await reuse(db, config, YEAR, NOW, true);
-    const done = first.result.touches.find((t) => t.client === 'alpha' && t.kind === 'letter')!;
-    await markDone(db, done.id, { at: '2027-02-01T07:00:00.000Z', date: done.date, by: 'anna', note: 'sent' });
-    // Ten days on, what was due and not done is overdue; planned then, read back after.
+    // Ten days on, what was due and not done is overdue: the morning's check moved it to that day.
     const later = NOW.plus({ days: 10 });
-    await reuse(db, config, YEAR, later, true);
-    const touches = await reuse(db, config, YEAR, later, true);
+    const window = { from: later.toISODate()!, to: YEAR.to };
+    const done = first.result.touches.find((t) => t.client === 'alpha' && t.kind === 'letter' && t.date >= window.from)!;
+    await markDone(db, done.id, { at: '2027-02-01T07:00:00.000Z', date: '2027-02-01', by: 'anna', note: 'sent' });
+    expect((await runDailyWorkflows(db, config, later)).overdueMoved).toBeGreaterThan(0);
+    // Planned then, read back after.
+    await reuse(db, config, window, later, true);
+    const touches = await reuse(db, config, window, later, true);
     expect(touches.reused).toBe(true);
     const lines: string[] = [];
-    const asJson = await planWindowReusing(db, config, YEAR, later, true, async (shown) => {
+    const asJson = await planWindowReusing(db, config, window, later, true, async (shown) => {
       for (const t of shown) lines.push('json' in t ? t.json : `not as JSON text: ${t.id}`);
     }, true);
     expect(asJson.reused).toBe(true);
     expect(lines).toEqual(touches.result.touches.map(jsonLine));
-    expect(lines).toEqual((await planAgain(db, config, YEAR, later)).touches.map(jsonLine));
+    expect(lines).toEqual((await planAgain(db, config, window, later)).touches.map(jsonLine));
     expect(lines.some((l) => l.includes('"status":"done"'))).toBe(true);
     expect(lines.some((l) => l.endsWith('"overdue":true}'))).toBe(true);
     expect(lines.some((l) => l.includes('"allDay":true'))).toBe(true);
     expect(lines.some((l) => l.includes('"allDay":false'))).toBe(true);
-    expect(lines.some((l) => l.includes('«Альфа» \\"A\\\\B\\" 😀 \u2028 ș'))).toBe(true);
+    expect(lines.some((l) => l.includes('«Альфа» \\"A\\\\B\\" 😀 \u00a0 ș'))).toBe(true);
   });
 
   it('finds the workflows\' touches by their partial index, not by reading the period\'s rows', async () => {
