@@ -4,7 +4,7 @@ import { translator } from '../i18n/translator.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 import { own } from '../domain/safe-keys.ts';
 import { holderOn } from '../domain/team.ts';
-import { addDays } from './dates.ts';
+import { addDays, assertIsoDate } from './dates.ts';
 
 /**
  * The letters of a handover, per contact of every client where the leaving employee holds
@@ -19,10 +19,11 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
   for (const h of config.handovers) {
     const leaver = employees.get(h.from)!;
     const successor = employees.get(h.to)!;
+    assertIsoDate(h.on, 'date');
+    const eve = addDays(h.on, -1);
     for (const client of config.clients) {
       // Every client the leaver serves on the eve of the handover: their own, and those they took
       // over by an earlier handover (a chain: its clients change manager again, and are told so).
-      const eve = addDays(h.on, -1);
       if (!Object.values(client.team).some((member) => holderOn(config.handovers, member, eve) === h.from)) continue;
       const director = own(client.team, 'sales_director');
       const notifier = h.noticeFrom === 'management' ? employees.get(director === undefined ? '' : holderOn(config.handovers, director, eve)) ?? leaver : leaver;
