@@ -197,6 +197,12 @@ describe('touchbase CLI', () => {
     const typo = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2030-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00');
     expect(typo.code).toBe(2);
     expect(typo.err).toContain('--at: expected a moment that has come (an outcome is recorded once it happened), found "2030-01-12T15:30:00+03:00", after today (2027-01-12 in Europe/Moscow)');
+    // Nor long before the touch's window: a year typed a digit short.
+    const touchA = (JSON.parse(plan.out) as { id: string; window: { from: string; to: string } }[]).find((t) => t.id === a!.id)!;
+    const early = await cli('done', a!.id, '--config', EXAMPLE, '--db', db, '--at', '2026-01-12', '--now', '2027-01-12T18:00:00+03:00');
+    expect(early.code).toBe(2);
+    expect(early.err).toContain(`--at: expected a day from`);
+    expect(early.err).toContain(`days before the touch's window, ${touchA.window.from} to ${touchA.window.to}), found "2026-01-12": a typo in the date?`);
     const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00', '--note', 'agreed a visit');
     expect(done.code).toBe(0);
     expect(done.out).toContain('on 2027-01-12');

@@ -6,6 +6,7 @@ import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../cont
 import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
+import { addDays } from '../../planner/dates.ts';
 
 interface OutcomeOptions extends GlobalOptions {
   at?: string;
@@ -32,6 +33,7 @@ export function doneCommand(program: Command, io: CliIO): void {
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
+        notLongBefore(at, touch, o.at);
         return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note });
       });
       io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
@@ -58,6 +60,21 @@ export function skipCommand(program: Command, io: CliIO): void {
       });
       io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n`);
     });
+}
+
+/** How long before its window a touch may have been done (a call made a few weeks early still counts). */
+const EARLY_DAYS = 31;
+
+/**
+ * Done long before the touch's window (`--at 2026-…` for a touch of 2027) is a typo, not an early
+ * call: recorded, it would count as done on time, and a done touch is not done again.
+ */
+function notLongBefore(at: DateTime, touch: { window_from: string; window_to: string }, text: string | undefined): void {
+  const earliest = addDays(touch.window_from, -EARLY_DAYS);
+  if (at.toISODate()! < earliest) {
+    throw new BadInputError(`--at: expected a day from ${earliest} on (at most ${EARLY_DAYS} days before the touch's window, ${touch.window_from} to ${touch.window_to}), `
+      + `found ${JSON.stringify(text)}: a typo in the date? A touch done that early belongs to an earlier period`);
+  }
 }
 
 function checkEmployee(config: Config, id: string | undefined): void {
