@@ -31,6 +31,12 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.rules.forEach((rule, i) => {
     if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
     noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);
+    const unanchored = rule.after ? clients.filter((c) => c.stage === 'lapsed' && c.stageSince === undefined && couldSelect(rule.for, c)) : [];
+    if (unanchored.length > 0) {
+      const ids = unanchored.slice(0, 3).map((c) => c.id).join(', ') + (unanchored.length > 3 ? `, … ${unanchored.length - 3} more` : '');
+      warn(sources.rules[i]!.origin, ['after'], `counts from the day a client entered its stage (stage_since), which ${unanchored.length} lapsed client${unanchored.length === 1 ? '' : 's'} it takes `
+        + `do${unanchored.length === 1 ? 'es' : ''} not have (${ids}): counted from since instead, their steps are long past and none is planned; give them stage_since (a CRM's "lifecycle stage date")`);
+    }
   });
   config.triggers.forEach((trigger, i) => noContact(sources.triggers[i]!.origin, trigger.theirs, `trigger ${trigger.id}'s touches go to every contact of the client instead`));
   config.campaigns.forEach((campaign, i) => {

@@ -166,6 +166,27 @@ campaigns:
     expect(r.out).toMatch(/warning: .*a\.yaml:12:\d+: rules\[2\]\.for \(rule tier-b\): matches no client/);
   });
 
+  it('warnings: a sequence step of lapsed clients without stage_since (it would count from since, long past, and plan nothing)', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: old, name: Old, stage: lapsed, since: 2019-03-01, contacts: [{ id: k1, name: K, role: buyer }] }
+  - { id: dated, name: Dated, stage: lapsed, since: 2019-03-01, stage_since: 2027-01-10, contacts: [{ id: k2, name: L, role: buyer }] }
+  - { id: live, name: Live, since: 2019-03-01, contacts: [{ id: k3, name: M, role: buyer }] }
+rules:
+  - { id: win-back-1, ours: account_manager, theirs: buyer, kind: call, after: 1 day, for: { stage: lapsed } }
+  - { id: welcome, ours: account_manager, theirs: buyer, kind: letter, after: 30 days }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:12:\d+: rules\[0\]\.after \(rule win-back-1\): counts from the day a client entered its stage \(stage_since\), which 1 lapsed client it takes does not have \(old\)/),
+      expect.stringMatching(/^a\.yaml:13:\d+: rules\[1\]\.after \(rule welcome\): .*1 lapsed client it takes does not have \(old\)/),
+    ]);
+  });
+
   it('warnings: a role of theirs no contact has (a typo), with a suggestion; a list with one role that exists is not', () => {
     const dir = writeConfig({
       'a.yaml': `${SETTINGS}employees:
