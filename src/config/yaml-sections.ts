@@ -248,7 +248,10 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   let found = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (error.code === 'DUPLICATE_KEY') found = `a second ${quote(/^[^:\n]*/.exec(text.slice(error.pos[0], error.pos[0] + 200))![0].trim() || 'key')}`;
   if (error.code === 'TAB_AS_INDENT') found = 'a tab';
-  return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: YAML_EXPECTED[error.code] ?? 'valid YAML', found };
+  // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.
+  const outOfStep = error.code === 'MISSING_CHAR' && /without - indicator/.test(found);
+  if (outOfStep) found = 'a line indented differently from the fields around it';
+  return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: outOfStep ? YAML_EXPECTED.BAD_INDENT! : YAML_EXPECTED[error.code] ?? 'valid YAML', found };
 }
 
 /**
