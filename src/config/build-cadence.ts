@@ -8,6 +8,7 @@ import { PLACEHOLDERS, unknownPlaceholders } from '../domain/title-template.ts';
 import { selects } from '../domain/selector.ts';
 import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
+import { longestSharedHours } from '../planner/working-hours.ts';
 import { placeOf, type Origin } from './origin.ts';
 import type { RawSelector } from './schema.ts';
 import type { RawSources } from './sources.ts';
@@ -96,7 +97,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);
-    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule);
+    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule, origin);
   }
   return rules;
 }
@@ -105,14 +106,24 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
  * Meetings and calls need working time both sides share. Checked only between an employee
  * and a client whose zones are valid: a wrong zone is one error, where it is written.
  */
-function checkSharedHours(ctx: BuildContext, rule: Rule): void {
+function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin): void {
   if (!ctx.checksReferences) return;
+  // Longer than the employee's own working day: the duration is the one mistake, said once at
+  // the rule, not at every client's zone.
+  const shortDays = new Map<string, number>();
+  const ownDays = new Map<object, number>();
   for (const { client, origin, salvaged } of ctx.drafts) {
     if (salvaged || !isZone(client.timezone) || !selects(rule.for, client)) continue;
     const holder = own(client.team, rule.ours);
     const list = holder ? undefined : ctx.holders.get(rule.ours);
     const employee = holder ? ctx.employeeById.get(holder) : list?.length === 1 ? list[0] : undefined;
     if (!employee || !isZone(employee.timezone)) continue;
+    let day = ownDays.get(employee);
+    if (day === undefined) ownDays.set(employee, (day = longestSharedHours(employee.timezone, employee.hours, employee.timezone, employee.hours)));
+    if (day < rule.durationMinutes) {
+      shortDays.set(employee.id, day);
+      continue;
+    }
     const shared = ctx.sharedMinutes(employee, client);
     const pair = `${client.id}\u0000${employee.id}`;
     // One error per client and employee, not one per rule that puts them in touch: the hours (or
@@ -123,6 +134,10 @@ function checkSharedHours(ctx: BuildContext, rule: Rule): void {
         `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
         shared <= 0 ? `${client.timezone}: the two never overlap` : `${client.timezone}: only ${shared} minutes overlap`);
     }
+  }
+  if (shortDays.size > 0) {
+    const days = [...shortDays].map(([id, minutes]) => `${id}'s ${minutes}`).join(', ');
+    ctx.report(ruleOrigin, ['duration'], 1, `a ${rule.kind} that fits in a working day (${days} minutes)`, `${rule.durationMinutes} minutes`);
   }
 }
 

@@ -220,6 +220,15 @@ rules:
     expect(issues[0]!.found).toContain('never overlap');
   });
 
+  it('a meeting longer than the working day is one error at its duration, not one at every client', () => {
+    const clients = [1, 2, 3].map((i) => `  - { id: c${i}, name: C${i}, contacts: [{ id: k${i}, name: K, role: ceo }] }`).join('\n');
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `clients:\n${clients}\nrules:\n  - { id: long, ours: account_manager, theirs: ceo, kind: meeting, every: 3 months, duration: 10 hours }\n`,
+    });
+    expect(issues).toEqual([expect.objectContaining({ line: 14, field: 'rules[0].duration', subject: 'rule long' })]);
+    expect(text).toContain("expected a meeting that fits in a working day (ivanova's 540 minutes), found 600 minutes");
+  });
+
   it('campaigns naming an unknown holiday, holidays with both or neither date, unknown title placeholders', () => {
     const { text } = issuesOf({
       'a.yaml': SETTINGS + TEAM + `holidays:
