@@ -1,4 +1,3 @@
-import type { DateTime } from 'luxon';
 import type { DB } from './storage/database.ts';
 import { removalVerdict, type RemovalVerdict } from './domain/removal-guard.ts';
 import { acceptRemovals, acceptedRemovals, clientsWithPlannedTouches, forgetReturnedRemovals } from './storage/removal-acceptance.ts';
@@ -7,9 +6,8 @@ import { acceptRemovals, acceptedRemovals, clientsWithPlannedTouches, forgetRetu
  * Whether a configuration drops too many of the clients the database plans for
  * (domain/removal-guard.ts): read before a plan is recorded, by the command line and the daemon.
  */
-export async function removalsOf(db: DB, clientIds: readonly string[], timezone: string, now: DateTime): Promise<RemovalVerdict> {
-  const today = now.setZone(timezone).toISODate()!;
-  return removalVerdict(await clientsWithPlannedTouches(db, today), clientIds, await acceptedRemovals(db));
+export async function removalsOf(db: DB, clientIds: readonly string[]): Promise<RemovalVerdict> {
+  return removalVerdict(await clientsWithPlannedTouches(db), clientIds, await acceptedRemovals(db));
 }
 
 /** Once a configuration is planned on: the clients accepted to leave that came back are guarded again. */

@@ -1,4 +1,3 @@
-import type { DateTime } from 'luxon';
 import type { Command } from 'commander';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
@@ -17,9 +16,9 @@ export function allowRemovalsOption(command: Command): Command {
  * plans for (an export that came out empty or cut short) is refused, nothing changed, unless
  * `--allow-removals` says they are meant to go (recorded, so a daemon on the database lets them go too).
  */
-export async function guardRemovals(db: DB, config: Config, now: DateTime, o: { configDir: string; allow: boolean }, io: CliIO): Promise<void> {
+export async function guardRemovals(db: DB, config: Config, o: { configDir: string; allow: boolean }, io: CliIO): Promise<void> {
   const ids = config.clients.map((c) => c.id);
-  const verdict = await removalsOf(db, ids, config.settings.timezone, now);
+  const verdict = await removalsOf(db, ids);
   if (!verdict.held) return settleRemovals(db, ids);
   if (!o.allow) throw new ConfigInvalidError([removalIssue(o.configDir, verdict, 'run again with --allow-removals (or "touchbase accept-removals", for a daemon on this database)')]);
   await acceptRemovalsOf(db, verdict, ids);
@@ -27,8 +26,8 @@ export async function guardRemovals(db: DB, config: Config, now: DateTime, o: { 
 }
 
 /** A dry run changes nothing: it says the sync would be refused, and lists what it would do with them gone. */
-export async function warnRemovals(db: DB, config: Config, now: DateTime, configDir: string, io: CliIO): Promise<void> {
-  const verdict = await removalsOf(db, config.clients.map((c) => c.id), config.settings.timezone, now);
+export async function warnRemovals(db: DB, config: Config, configDir: string, io: CliIO): Promise<void> {
+  const verdict = await removalsOf(db, config.clients.map((c) => c.id));
   if (verdict.held) io.err(`warning: a sync would refuse this configuration: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches are gone from ${configDir} (${shortList(verdict.unaccepted)}); below is what it would do with --allow-removals\n`);
 }
 

@@ -609,7 +609,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {
-    const verdict = await removalsOf(db, summary.clientIds, summary.settings.timezone, this.#clock.now());
+    const verdict = await removalsOf(db, summary.clientIds);
     if (!verdict.held) await settleRemovals(db, summary.clientIds);
     return verdict.held ? removalIssue(this.#o.configDir, verdict, `run "touchbase accept-removals" with this configuration and database: this daemon applies it within seconds`) : undefined;
   }

@@ -13,11 +13,11 @@ import type { ConfigIssue } from '../config/config-issue.ts';
 export const REMOVAL_GUARD = { share: 0.1, atLeast: 3 } as const;
 
 export interface RemovalVerdict {
-  /** Clients with planned touches from today on that the configuration no longer has. */
+  /** Clients with open (planned) touches that the configuration no longer has. */
   readonly gone: readonly string[];
   /** Of them, those nobody accepted to lose. */
   readonly unaccepted: readonly string[];
-  /** How many clients have planned touches from today on. */
+  /** How many clients have open (planned) touches. */
   readonly withTouches: number;
   /** Held: too many go at once. */
   readonly held: boolean;

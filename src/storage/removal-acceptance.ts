@@ -3,11 +3,14 @@ import { getInfo, setInfo } from './job-repository.ts';
 
 const ACCEPTED = 'accepted_removals';
 
-/** The clients with planned touches from `from` on (the plan's clients, not the company-wide ones). */
-export async function clientsWithPlannedTouches(db: DB, from: string): Promise<string[]> {
-  const rows = await db.selectFrom('touches').select('client_id').distinct()
-    .where('status', '=', 'planned').where('date', '>=', from).where('client_id', '<>', '*').execute();
-  return rows.map((r) => r.client_id);
+/**
+ * The clients with open (planned) touches: the plan's clients, not the company-wide ones. Read
+ * from the (client_id, status) index alone — 20 ms at 10,000 clients, where asking for the days
+ * from today on as well read every open row (0.5 s, at every plan and configuration change).
+ */
+export async function clientsWithPlannedTouches(db: DB): Promise<string[]> {
+  const rows = await db.selectFrom('touches').select('client_id').distinct().where('status', '=', 'planned').execute();
+  return rows.map((r) => r.client_id).filter((id) => id !== '*');
 }
 
 /** The clients a person said may leave the configuration (`accept-removals`, `--allow-removals`). */

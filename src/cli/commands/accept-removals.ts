@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { acceptRemovalsOf, removalsOf } from '../../removal-check.ts';
 import { shortList } from '../removals.ts';
@@ -13,14 +13,12 @@ export function acceptRemovalsCommand(program: Command, io: CliIO): void {
   program
     .command('accept-removals')
     .description(describe('accept-removals'))
-    .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { now?: string }>();
+      const o = cmd.optsWithGlobals<GlobalOptions>();
       const config = await readConfig(o);
-      const now = clockFrom(o.now).now();
       const ids = config.clients.map((c) => c.id);
       await withDatabase(o, async (db) => {
-        const verdict = await removalsOf(db, ids, config.settings.timezone, now);
+        const verdict = await removalsOf(db, ids);
         if (verdict.unaccepted.length === 0) {
           io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client with planned touches in ${describeDatabase(o)}`
             + `${verdict.gone.length ? ` (the ${verdict.gone.length} it drops were accepted before)` : ''}\n`);

@@ -32,7 +32,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       // Printed first: a reader that stops early (`touchbase once | head`) still gets the pass's
       // sync, and its failure (main.ts).
       const { saved, report } = await finishBeforeExit(withDatabase(o, async (db) => {
-        await guardRemovals(db, config, now, { configDir: configDir(o), allow: o.allowRemovals }, io);
+        await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
         // thread of its own saves it, so that the plan is let go before the sync.

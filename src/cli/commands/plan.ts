@@ -49,7 +49,7 @@ export function planCommand(program: Command, io: CliIO): void {
       // A plan not saved, of a database that is not there: planned with no history, and none is made.
       const preview = !o.save && databaseMissing(dbFile(o));
       const { warnings, saved, recordedFrom } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
-        if (o.save && !preview) await guardRemovals(db, config, now, { configDir: configDir(o), allow: o.allowRemovals }, io);
+        if (o.save && !preview) await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
         const others = await workflowTouches(db, { from, to }, now, config);
