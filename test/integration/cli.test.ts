@@ -305,7 +305,7 @@ describe('touchbase CLI', () => {
     const company = join(tempDir(), 'demo');
     expect((await cli('demo-data', '--clients', '320', '--out', company)).code).toBe(0);
     const db = join(tempDir(), 't.sqlite');
-    const args = [resolve('src/touchbase.js'), 'plan', '--config', company, '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW, '--db', db];
+    const args = [resolve('src/touchbase.js'), 'plan', '--config', company, '--from', '2027-01-11', '--to', '2027-12-31', '--format', 'json', '--now', NOW, '--db', db];
     // `touchbase plan | head`: the reader goes away after the first chunk, while the thread is still writing.
     const { code, stderr } = await withEarlyReader(args);
     expect(code, stderr).toBe(0);
