@@ -1,6 +1,6 @@
 import type { DB } from './storage/database.ts';
 import { removalVerdict, type RemovalVerdict } from './domain/removal-guard.ts';
-import { acceptRemovals, acceptedRemovals, clientsWithPlannedTouches, forgetReturnedRemovals } from './storage/removal-acceptance.ts';
+import { acceptedRemovals, clientsWithPlannedTouches, recordAcceptedRemovals } from './storage/removal-acceptance.ts';
 
 /**
  * Whether a configuration drops too many of the clients the database plans for
@@ -10,13 +10,10 @@ export async function removalsOf(db: DB, clientIds: readonly string[]): Promise<
   return removalVerdict(await clientsWithPlannedTouches(db), clientIds, await acceptedRemovals(db));
 }
 
-/** Once a configuration is planned on: the clients accepted to leave that came back are guarded again. */
-export async function settleRemovals(db: DB, clientIds: readonly string[]): Promise<void> {
-  await forgetReturnedRemovals(db, new Set(clientIds));
-}
-
-/** Records that the clients the configuration dropped may go; returns how many were newly accepted. */
-export async function acceptRemovalsOf(db: DB, verdict: RemovalVerdict, clientIds: readonly string[]): Promise<number> {
-  await acceptRemovals(db, verdict.unaccepted, new Set(clientIds));
-  return verdict.unaccepted.length;
+/**
+ * Records that these clients may go (none: a configuration planned on as it is), and forgets the
+ * acceptance of those the configuration has again.
+ */
+export async function recordRemovals(db: DB, accepted: Iterable<string>, clientIds: readonly string[]): Promise<void> {
+  await recordAcceptedRemovals(db, accepted, new Set(clientIds));
 }

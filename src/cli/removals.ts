@@ -4,7 +4,7 @@ import type { DB } from '../storage/database.ts';
 import type { CliIO } from './io.ts';
 import { ConfigInvalidError } from '../config/config-issue.ts';
 import { removalIssue } from '../domain/removal-guard.ts';
-import { acceptRemovalsOf, removalsOf, settleRemovals } from '../removal-check.ts';
+import { recordRemovals, removalsOf } from '../removal-check.ts';
 
 /** The option of the commands that record a plan: a configuration that drops many clients at once is planned on all the same. */
 export function allowRemovalsOption(command: Command): Command {
@@ -19,9 +19,9 @@ export function allowRemovalsOption(command: Command): Command {
 export async function guardRemovals(db: DB, config: Config, o: { configDir: string; allow: boolean }, io: CliIO): Promise<void> {
   const ids = config.clients.map((c) => c.id);
   const verdict = await removalsOf(db, ids);
-  if (!verdict.held) return settleRemovals(db, ids);
+  if (!verdict.held) return recordRemovals(db, [], ids);
   if (!o.allow) throw new ConfigInvalidError([removalIssue(o.configDir, verdict, 'run again with --allow-removals (or "touchbase accept-removals", for a daemon on this database)')]);
-  await acceptRemovalsOf(db, verdict, ids);
+  await recordRemovals(db, verdict.unaccepted, ids);
   io.err(`--allow-removals: ${verdict.unaccepted.length} clients leave the plan (${shortList(verdict.unaccepted)}); their planned touches are cancelled\n`);
 }
 

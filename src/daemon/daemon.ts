@@ -24,7 +24,7 @@ import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
-import { removalsOf, settleRemovals } from '../removal-check.ts';
+import { recordRemovals, removalsOf } from '../removal-check.ts';
 import { removalIssue } from '../domain/removal-guard.ts';
 import { acceptedRemovals } from '../storage/removal-acceptance.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
@@ -610,7 +610,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {
     const verdict = await removalsOf(db, summary.clientIds);
-    if (!verdict.held) await settleRemovals(db, summary.clientIds);
+    if (!verdict.held) await recordRemovals(db, [], summary.clientIds);
     return verdict.held ? removalIssue(this.#o.configDir, verdict, `run "touchbase accept-removals" with this configuration and database: this daemon applies it within seconds`) : undefined;
   }
 

@@ -7,9 +7,10 @@ import { holderOn } from '../domain/team.ts';
 import { addDays, assertIsoDate } from './dates.ts';
 
 /**
- * The letters of a handover, per contact of every client where the leaving employee holds
- * a role on the eve of the handover (theirs, or taken over by an earlier handover): "your manager changes" 1–2 working days before `on`, from management or the
- * leaver; an introduction from the successor 1–2 working days after.
+ * The letters of a handover, per contact of every client where the leaving employee holds a
+ * role on the eve of the handover (theirs, or taken over by an earlier handover): "your manager
+ * changes" 1–2 working days before `on`, from management or the leaver; an introduction from
+ * the successor 1–2 working days after.
  */
 export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, emit: (d: Demand) => void): void {
   const employees = new Map(config.employees.map((e) => [e.id, e]));

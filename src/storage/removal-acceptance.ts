@@ -26,20 +26,12 @@ export async function acceptedRemovals(db: DB): Promise<Set<string>> {
 }
 
 /**
- * Records that these clients may go, beside those accepted before. Only the clients still absent
- * stay accepted: one that came back is guarded again if it goes again.
+ * Records that these clients may go, beside those accepted before, and forgets the acceptance of
+ * those the configuration has again: one that came back is guarded again if it goes again.
+ * Writes only when that changes the list (at every plan, it usually does not).
  */
-export async function acceptRemovals(db: DB, ids: Iterable<string>, configured: ReadonlySet<string>): Promise<void> {
-  const all = new Set([...await acceptedRemovals(db), ...ids]);
-  await setInfo(db, { [ACCEPTED]: JSON.stringify([...all].filter((id) => !configured.has(id)).sort()) });
-}
-
-/**
- * Forgets the acceptance of clients the configuration has again: one that came back is guarded
- * again if it goes again. Writes only when there is something to forget.
- */
-export async function forgetReturnedRemovals(db: DB, configured: ReadonlySet<string>): Promise<void> {
-  const accepted = await acceptedRemovals(db);
-  const still = [...accepted].filter((id) => !configured.has(id));
-  if (still.length < accepted.size) await setInfo(db, { [ACCEPTED]: JSON.stringify(still.sort()) });
+export async function recordAcceptedRemovals(db: DB, ids: Iterable<string>, configured: ReadonlySet<string>): Promise<void> {
+  const before = await acceptedRemovals(db);
+  const after = [...new Set([...before, ...ids])].filter((id) => !configured.has(id)).sort();
+  if (after.length !== before.size || after.some((id) => !before.has(id))) await setInfo(db, { [ACCEPTED]: JSON.stringify(after) });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { acceptRemovalsOf, removalsOf } from '../../removal-check.ts';
+import { recordRemovals, removalsOf } from '../../removal-check.ts';
 import { shortList } from '../removals.ts';
 import { describe } from '../command-table.ts';
 
@@ -24,7 +24,7 @@ export function acceptRemovalsCommand(program: Command, io: CliIO): void {
             + `${verdict.gone.length ? ` (the ${verdict.gone.length} it drops were accepted before)` : ''}\n`);
           return;
         }
-        await acceptRemovalsOf(db, verdict, ids);
+        await recordRemovals(db, verdict.unaccepted, ids);
         io.out(`accepted: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches leave the plan (${shortList(verdict.unaccepted)}).\n`
           + 'Their planned touches are cancelled at the next plan (a daemon on this database applies the configuration within seconds); '
           + 'their history stays, and a client that comes back gets its touches back.\n');

@@ -68,9 +68,11 @@ export function syncCommand(program: Command, io: CliIO): void {
         // dry run does the same on a throwaway copy of the database (the plan saved there, the
         // calls listed, not made), so it shows what the configuration's changes would do; where
         // there is no copy to make (PostgreSQL), it compares with the plan as last recorded.
-        if (!o.dryRun) await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
-        else await warnRemovals(db, config, configDir(o), io);
-        if (!o.dryRun) return (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
+        if (!o.dryRun) {
+          await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
+          return (await planAndSync(db, config, clock, { ...options, full: o.full, listOperations: false })).synced;
+        }
+        await warnRemovals(db, config, configDir(o), io);
         const previewed = await withPreviewCopy(db, async (copy) => {
           await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true);
           return syncCalendars(copy, config, clock, { ...options, throwaway: true });
