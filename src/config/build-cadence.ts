@@ -197,8 +197,7 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
 }
 
 function buildHandovers(ctx: BuildContext): Handover[] {
-  const handovers: Handover[] = [];
-  const origins: Origin[] = [];
+  const handovers: { handover: Handover; origin: Origin }[] = [];
   const leaving = new Map<string, Origin>();
   for (const { value: h, origin, broken } of ctx.sources.handovers) {
     let ok = !broken?.size;
@@ -222,19 +221,18 @@ function buildHandovers(ctx: BuildContext): Handover[] {
       const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from)).map((d) => d.client.id);
       if (theirClients.length > 0) ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`);
     }
-    if (ok) handovers.push({ from: h.from, to: h.to, on: h.on, noticeFrom: h.notice_from });
-    if (ok) origins.push(origin);
+    if (ok) handovers.push({ handover: { from: h.from, to: h.to, on: h.on, noticeFrom: h.notice_from }, origin });
   }
   // A successor who has already left by the day (a hand-back after their own handover, a
   // cycle): the clients would go to someone gone, and the two handovers would undo each other.
-  const kept: Handover[] = [];
-  handovers.forEach((h, i) => {
-    const gone = handovers.find((g) => g.from === h.to && g.on <= h.on);
-    if (!gone) return kept.push(h);
-    ctx.report(origins[i]!, ['to'], 3, `a successor who has not left by ${h.on}`,
-      `${quote(h.to)}, who hands over to ${quote(gone.to)} on ${gone.on} (${short(placeOf(leaving.get(gone.from)!))})`);
-  });
-  return kept;
+  return handovers.filter(({ handover: h, origin }) => {
+    const gone = handovers.find(({ handover: g }) => g.from === h.to && g.on <= h.on)?.handover;
+    if (gone) {
+      ctx.report(origin, ['to'], 3, `a successor who has not left by ${h.on}`,
+        `${quote(h.to)}, who hands over to ${quote(gone.to)} on ${gone.on} (${short(placeOf(leaving.get(gone.from)!))})`);
+    }
+    return !gone;
+  }).map(({ handover }) => handover);
 }
 
 function buildTriggers(ctx: BuildContext): Trigger[] {

@@ -233,7 +233,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
 const RECENT_DAYS = 7;
 
 /** The horizon with its last days before today: what a sync writes into the calendars. */
-export function recentWindow(config: Config, horizon: { from: string; to: string }): { from: string; to: string } {
+function recentWindow(config: Config, horizon: { from: string; to: string }): { from: string; to: string } {
   return { from: addDays(horizon.from, -Math.max(RECENT_DAYS, config.overdue.afterDays + 1)), to: horizon.to };
 }
 
