@@ -43,8 +43,9 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
       const open = p.touches.filter((t) => t.status === 'planned');
       const late = open.some((t) => isOverdue(config, t, today));
       const next = open.map((t) => t.date).filter((d) => d >= today).sort()[0] ?? null;
-      // A pair the rules ask for that has never had a touch is a gap, not "on time".
-      const status = p.touches.length === 0 ? 'no touch yet' : late ? 'late' : 'on time';
+      // A pair the rules ask for that has never had a touch is a gap, not "on time"; nor is one
+      // whose every touch was skipped: a skip is a decision, but no contact was made or is due.
+      const status = done.length === 0 && open.length === 0 ? 'no touch yet' : late ? 'late' : 'on time';
       if (status === 'on time') clientOnTime++;
       clientRows.push({ client: client.id, ours: p.ours, employee: p.employee, theirs: p.theirs, last_done: done.at(-1) ?? null, next_due: next, status });
     }

@@ -107,6 +107,14 @@ describe('director reports on a fixed history', () => {
     expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 1, 'share on time': 0.25 });
   });
 
+  it('coverage: a pair whose only touch was skipped has had no touch, it is not on time', async () => {
+    const db = await history();
+    await db.insertInto('touches').values(touch('b4', { client: 'beta', employee: 'oleg', source: 'rule:ceo-meeting', contacts: ['beta-ceo0'], date: '2027-05-14', windowTo: '2027-06-30', status: 'skipped', kind: 'meeting' })).execute();
+    const r = coverageReport(await loadReportContext(db, config, TODAY));
+    expect(r.rows.filter((x) => x.client === 'beta').map((x) => [x.ours, x.status])).toEqual([['sales_director', 'no touch yet'], ['account_manager', 'late']]);
+    expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 1 });
+  });
+
   it('renders as a table, as CSV and as JSON', async () => {
     const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     const table = renderReport(r, 'table', en);
