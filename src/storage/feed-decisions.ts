@@ -21,6 +21,15 @@ export interface FeedDecisions {
 export const feedEventKey = (employee: string, key: string): string => `${employee}\u0000${key}`;
 
 /**
+ * The SEQUENCE an event with content `hash` has in its feed once synced: 0 when new, the stored
+ * one when unchanged, the next one when its content changed or it was cancelled.
+ */
+export function feedSequence(row: StoredFeedEvent | undefined, hash: string): number {
+  if (!row) return 0;
+  return row.status !== 'confirmed' || row.hash !== hash ? row.sequence + 1 : row.sequence;
+}
+
+/**
  * The decisions of applyFeedEvents (feed-repository.ts), the same for SQLite and PostgreSQL:
  * a wanted event not stored is inserted, one whose content changed (or that was cancelled) takes
  * the next SEQUENCE, and a stored live event of this period (from `from` on) nobody wants any
@@ -38,7 +47,7 @@ export function decideFeedChanges(stored: ReadonlyMap<string, StoredFeedEvent>, 
       d.inserts.push(w);
       d.changes.push({ op: 'create', employeeId: w.employeeId, key: w.key });
     } else if (row.status !== 'confirmed' || row.hash !== w.hash) {
-      d.updates.push({ want: w, sequence: row.sequence + 1 });
+      d.updates.push({ want: w, sequence: feedSequence(row, w.hash) });
       d.changes.push({ op: row.status === 'confirmed' ? 'update' : 'create', employeeId: w.employeeId, key: w.key });
     }
   }

@@ -66,6 +66,12 @@ export async function applyFeedEvents(
   return changes;
 }
 
+/** Every feed event as stored, by feedEventKey: what an export needs to carry the feeds' SEQUENCE on. */
+export async function storedFeedEvents(db: DB): Promise<Map<string, StoredFeedEvent>> {
+  const rows = await db.selectFrom('ics_events').select(['employee_id', 'event_key', 'sequence', 'status', 'content_hash', 'date']).execute();
+  return new Map(rows.map((r) => [feedEventKey(r.employee_id, r.event_key), { sequence: r.sequence, status: r.status, hash: r.content_hash, date: r.date }]));
+}
+
 /** One employee's feed events, in key order (what the feed file lists). */
 export async function feedEvents(db: DB, employeeId: string): Promise<IcsEventRow[]> {
   return db.selectFrom('ics_events').selectAll().where('employee_id', '=', employeeId).orderBy('event_key').execute();

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import ICAL from 'ical.js';
+import { stringify } from 'yaml';
 import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
@@ -289,7 +290,7 @@ describe('one renderer for the feed and the export', () => {
     const entries = entriesOf(result.touches.map((t) => touchToRow(t, undefined, stamp)));
     const events = entries.map((entry) => feedEvent(entryEvent(entry, config, links, today(entry.employeeId)), 0, 'CONFIRMED', stamp));
     const whole = renderIcs({ name: `${config.settings.company}: contact plan`, zones: events.filter((e) => !e.allDay).map((e) => e.timezone) }, events);
-    const chunks = [...icsOfTouches(result.touches, config, links, stamp, 7)];
+    const chunks = [...icsOfTouches(result.touches, config, links, stamp, undefined, 7)];
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.join('')).toBe(whole);
     await db.destroy();
@@ -375,6 +376,40 @@ describe('the last days follow their touches', () => {
       expect(Number(done.getFirstPropertyValue('sequence'))).toBeGreaterThan(0);
       const skipped = all.find((e) => e.getFirstPropertyValue('uid') === key(dropped.id))!;
       expect(skipped.getFirstPropertyValue('status')).toBe('CANCELLED');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('an export beside the feed', () => {
+  it('plan --format ics carries each event\'s SEQUENCE in the feed, and the next one for an event changed since the last sync', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': sections() });
+    const db = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      const now = '2027-03-01T08:00:00+03:00';
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+      const sequences = (text: string) => new Map(new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent')
+        .map((e) => [String(e.getFirstPropertyValue('uid')), Number(e.getFirstPropertyValue('sequence'))]));
+      const feed = () => new Map(readdirSync(feeds).filter((f) => f.endsWith('.ics')).flatMap((f) => [...sequences(readFileSync(join(feeds, f), 'utf8'))]));
+      const exported = async () => sequences((await run('plan', '--format', 'ics', '--no-save')).out);
+      expect((await run('once')).code).toBe(0);
+      // The calls are renamed and synced: their events go to SEQUENCE 1 in the feed.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(sections({ title: 'Renamed {contacts}' })));
+      expect((await run('once')).code).toBe(0);
+      const inFeed = feed();
+      const first = await exported();
+      expect(first.size).toBeGreaterThan(5);
+      expect([...first.values()].some((s) => s > 0)).toBe(true);
+      for (const [uid, sequence] of first) if (inFeed.has(uid)) expect(sequence, uid).toBe(inFeed.get(uid));
+      // Renamed again but not synced: the export is news to a calendar that holds the feed's events.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(sections({ title: 'Again {contacts}' })));
+      const second = await exported();
+      const renamed = [...second].filter(([uid, s]) => s !== first.get(uid));
+      expect(renamed.length).toBeGreaterThan(0);
+      for (const [uid, sequence] of renamed) expect(sequence, uid).toBe(inFeed.get(uid)! + 1);
     } finally {
       vi.unstubAllEnvs();
     }

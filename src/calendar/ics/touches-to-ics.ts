@@ -6,15 +6,18 @@ import { todayIn } from '../../sync/desired-state.ts';
 import { DateTime } from 'luxon';
 import { feedEvent } from './feed.ts';
 import { IcsWriter } from './ics-writer.ts';
+import { feedEventKey, feedSequence, type StoredFeedEvent } from '../../storage/feed-decisions.ts';
 
 /**
  * Touches as an iCalendar document (`plan --format ics`): as the employees' feeds show them —
  * the same entries (a meeting each, a day's greetings of a campaign as one event), UIDs,
  * zone-local times, text and reminders — so importing an export beside a subscribed feed
- * updates the same events instead of adding copies.
+ * updates the same events instead of adding copies. With the feeds' `stored` events, each event
+ * carries the SEQUENCE its feed has (or will have at the next sync, if it changed): a calendar
+ * ignores an import whose SEQUENCE is lower than that of the event it holds.
  */
-export function touchesToIcs(touches: readonly Touch[], config: Config, links: EventLinks | undefined, stampIso: string): string {
-  return [...icsOfTouches(touches, config, links, stampIso)].join('');
+export function touchesToIcs(touches: readonly Touch[], config: Config, links: EventLinks | undefined, stampIso: string, stored?: ReadonlyMap<string, StoredFeedEvent>): string {
+  return [...icsOfTouches(touches, config, links, stampIso, stored)].join('');
 }
 
 /** Events per chunk of the document: big enough to be cheap, small enough that memory stays flat. */
@@ -24,7 +27,9 @@ const CHUNK = 1000;
  * The same document in chunks, each made when it is asked for: a year of a large company is
  * hundreds of thousands of events, written as they are made rather than held as one string.
  */
-export function* icsOfTouches(touches: readonly Touch[], config: Config, links: EventLinks | undefined, stampIso: string, eventsPerChunk = CHUNK): Generator<string> {
+export function* icsOfTouches(
+  touches: readonly Touch[], config: Config, links: EventLinks | undefined, stampIso: string, stored?: ReadonlyMap<string, StoredFeedEvent>, eventsPerChunk = CHUNK,
+): Generator<string> {
   const today = todayIn(config, DateTime.fromISO(stampIso));
   const entries = entriesOf(touches.map((t) => touchToRow(t, undefined, stampIso)));
   // The VTIMEZONE blocks come first: the zones of the timed events (their employees' zones).
@@ -36,7 +41,9 @@ export function* icsOfTouches(touches: readonly Touch[], config: Config, links: 
   writer.begin({ name: `${config.settings.company}: contact plan`, zones });
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    writer.event(feedEvent(entryEvent(entry, config, links, today(entry.employeeId)), 0, 'CONFIRMED', stampIso));
+    const event = entryEvent(entry, config, links, today(entry.employeeId));
+    const sequence = stored ? feedSequence(stored.get(feedEventKey(entry.employeeId, event.key)), event.contentHash) : 0;
+    writer.event(feedEvent(event, sequence, 'CONFIRMED', stampIso));
     if ((i + 1) % eventsPerChunk === 0) {
       yield chunk.join('');
       chunk = [];

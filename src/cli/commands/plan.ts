@@ -10,6 +10,7 @@ import type { TouchJson } from '../../storage/touch-rows.ts';
 import type { CliIO } from '../io.ts';
 import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
+import { storedFeedEvents } from '../../storage/feed-repository.ts';
 import { mergeByTime, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 
@@ -55,6 +56,8 @@ export function planCommand(program: Command, io: CliIO): void {
         const others = await workflowTouches(db, { from, to }, now, config);
         // An export carries the same one-click links as the calendar events it stands for.
         const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
+        // And the SEQUENCE of each event in the feeds, so that a calendar takes the import as news.
+        const feeds = o.format === 'ics' ? await storedFeedEvents(db) : undefined;
         // The workflows' touches the plan does not have, in their places among the plan's; then the filters.
         const shown = <T extends Touch | TouchJson>(planned: Iterable<T>, inPlan: { has(id: string): boolean }) => {
           const all = mergeByTime(planned, sortTouches(others.filter((t) => !inPlan.has(t.id))));
@@ -63,7 +66,7 @@ export function planCommand(program: Command, io: CliIO): void {
         // With nothing changed since the last plan of this window, its touches are read back and
         // written out as they are read (as JSON, the database makes each one's text).
         if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
-        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, excel: o.excel }));
+        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, feeds, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
       for (const w of warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       // Days before today are shown as they would have been planned; nobody was asked to do them.
