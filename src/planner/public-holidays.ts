@@ -2,6 +2,7 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import type { MonthDay, ProfessionalHoliday, WeekdayRule } from '../domain/types.ts';
 import { monthDayIn } from '../domain/calendar-dates.ts';
+import { ADDED_HOLIDAYS } from './holiday-corrections.ts';
 
 /**
  * Public holidays by country, from the offline date-holidays data (no I/O), and the dates
@@ -46,6 +47,12 @@ export function publicHolidays(country: string, year: number): readonly PublicHo
     const days = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / 86_400_000));
     const slug = slugify(h.name.replace(/\s*\(substitute day\)/i, ''));
     for (let i = 0; i < days; i++) out.push({ date: first.plus({ days: i }).toISODate()!, slug, name: h.name });
+  }
+  for (const h of ADDED_HOLIDAYS) {
+    if (h.country !== country || year < h.since) continue;
+    const date = monthDayIn(year, h.month, h.day);
+    // Once date-holidays lists it, its own entry stands.
+    if (!out.some((d) => d.date === date)) out.push({ date, slug: slugify(h.name), name: h.name });
   }
   if (country === 'RU') addRussianSubstitutes(out);
   list = Object.freeze(out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));

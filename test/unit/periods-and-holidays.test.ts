@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { periodsOverlapping } from '../../src/planner/periods.ts';
 import { parseWeekdayRule, professionalHolidayDate, publicHolidays } from '../../src/planner/public-holidays.ts';
 import { parseDuration } from '../../src/domain/duration.ts';
+import { publicHolidayName } from '../../src/i18n/holiday-names.ts';
 
 const span = (p: { from: string; to: string }) => `${p.from}..${p.to}`;
 
@@ -68,5 +69,35 @@ describe('holidays', () => {
     // The holiday a campaign names is the day itself, not its substitute.
     expect(publicHolidays('RU', 2027).find((h) => h.slug === 'victory-day')!.date).toBe('2027-05-09');
     expect(publicHolidays('RO', 2027).some((h) => h.name.includes('substitute'))).toBe(false);
+  });
+
+  it('Moldova: 1 June is a day off from 2024 (Labour Code art. 111 as amended in 2023), and a campaign can name it', () => {
+    const june1 = (year: number) => publicHolidays('MD', year).find((h) => h.date === `${year}-06-01`);
+    expect(june1(2027)).toEqual({ date: '2027-06-01', slug: 'childrens-day', name: "Children's Day" });
+    expect(june1(2023)).toBeUndefined();
+    expect(publicHolidays('MD', 2027).filter((h) => h.date === '2027-06-01')).toHaveLength(1);
+    // Both days of Christmas in the old style.
+    expect(publicHolidays('MD', 2027).filter((h) => h.slug === 'orthodox-christmas').map((h) => h.date)).toEqual(['2027-01-07', '2027-01-08']);
+  });
+
+  it('Moldova\'s holidays are named in Romanian with their diacritics, and in Russian rather than Romanian', () => {
+    const name = (slug: string, language: 'ro' | 'ru') => {
+      const h = publicHolidays('MD', 2027).find((x) => x.slug === slug)!;
+      return publicHolidayName('MD', h.date, language, h.name);
+    };
+    expect(name('independence-day', 'ro')).toBe('Ziua Independenței');
+    expect(name('independence-day', 'ru')).toBe('День независимости');
+    expect(name('orthodox-christmas', 'ro')).toBe('Crăciunul pe stil vechi');
+    expect(name('childrens-day', 'ro')).toBe('Ziua Ocrotirii Copilului');
+    expect(name('childrens-day', 'ru')).toBe('День защиты детей');
+    // Names the data has right stay its own.
+    expect(name('easter-monday', 'ro')).toBe('A doua zi de Paști');
+    expect(publicHolidayName('RO', '2027-12-01', 'ro', 'National holiday')).toBe('Ziua națională, Ziua Marii Uniri');
+    // No Romanian word without its diacritics (ă â î ș ț), none with the cedilla forms (ş ţ).
+    for (const h of publicHolidays('MD', 2027)) {
+      const ro = publicHolidayName('MD', h.date, 'ro', h.name);
+      expect(ro, h.slug).not.toMatch(/[şţŞŢ]|Craciun|Independentei|Internationala/);
+      expect(publicHolidayName('MD', h.date, 'ru', h.name), h.slug).toMatch(/[а-яё«]/i);
+    }
   });
 });
