@@ -1,7 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
-import { addressKey, calendarLeftovers, followAddressChange, forgetLeftover, leftoverCount, recordedAddresses, recordLeftoverFailure } from '../storage/calendar-addresses.ts';
+import { addressKey, calendarLeftovers, followAddressChange, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordLeftoverFailure } from '../storage/calendar-addresses.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 
 export interface FormerCalendarsResult {
@@ -41,30 +41,40 @@ export async function followAddressChanges(
 /**
  * Deletes our events from the calendars their employees no longer use. An event already gone
  * there is done with; any other failure (the old mailbox refuses us, the service is down) is
- * tried again at the next sync, and decides nothing about any touch.
+ * tried again at the next sync, and decides nothing about any touch. A calendar that fails is
+ * left for this sync after its first failure, and the calendars tried least go first: one that
+ * refuses us for good costs one call a sync, and never holds up the others' deletions.
  */
 export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarGateway): Promise<{ deleted: number; waiting: number }> {
   let deleted = 0;
+  let budget = PER_SYNC;
   const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
-  for (const l of await calendarLeftovers(db, PER_SYNC)) {
-    if (!gateway.port(l.provider)) continue;
-    const owner: CalendarOwner = { employeeId: l.employee_id, email: l.address, timezone: zones.get(l.employee_id) ?? config.settings.timezone };
-    try {
-      let id = l.remote_id ?? undefined;
-      if (id === undefined) {
-        // A write whose outcome was never known: there if its key is.
-        const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
-        id = found && found.status !== 'cancelled' ? found.providerId : undefined;
-      }
-      if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));
-      await forgetLeftover(db, l);
-      deleted++;
-    } catch (error) {
-      const e = asCalendarError(error);
-      if (e.code === 'not_found') {
+  for (const mailbox of await leftoverMailboxes(db)) {
+    if (budget <= 0) break;
+    if (!gateway.port(mailbox.provider)) continue;
+    const owner: CalendarOwner = { employeeId: mailbox.employee_id, email: mailbox.address, timezone: zones.get(mailbox.employee_id) ?? config.settings.timezone };
+    for (const l of await calendarLeftovers(db, mailbox, budget)) {
+      budget--;
+      try {
+        let id = l.remote_id ?? undefined;
+        if (id === undefined) {
+          // A write whose outcome was never known: there if its key is.
+          const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
+          id = found && found.status !== 'cancelled' ? found.providerId : undefined;
+        }
+        if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));
         await forgetLeftover(db, l);
         deleted++;
-      } else await recordLeftoverFailure(db, l, `${e.code}: ${e.message}`);
+      } catch (error) {
+        const e = asCalendarError(error);
+        if (e.code === 'not_found') {
+          await forgetLeftover(db, l);
+          deleted++;
+          continue;
+        }
+        await recordLeftoverFailure(db, l, `${e.code}: ${e.message}`);
+        break;
+      }
     }
   }
   return { deleted, waiting: await leftoverCount(db) };

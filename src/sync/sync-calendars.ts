@@ -25,7 +25,7 @@ import { RemoteChanges } from './remote-changes.ts';
 import { FeedFiles } from './feed-files.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
-import { calendarLeftovers } from '../storage/calendar-addresses.ts';
+import { calendarLeftovers, leftoverMailboxes } from '../storage/calendar-addresses.ts';
 
 export interface SyncOptions {
   readonly employee?: string;
@@ -206,8 +206,11 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   if (options.dryRun) {
     // The events an address change leaves at the old address, to delete there.
     if (moved?.size) {
-      for (const l of await calendarLeftovers(db, Number.MAX_SAFE_INTEGER)) {
-        if (moved.has(l.employee_id)) note(() => ({ op: 'delete', entryId: entryIdOf(l.event_key), employeeId: l.employee_id, provider: l.provider, title: `(at ${l.address})` }));
+      for (const mailbox of await leftoverMailboxes(db)) {
+        if (!moved.has(mailbox.employee_id)) continue;
+        for (const l of await calendarLeftovers(db, mailbox, Number.MAX_SAFE_INTEGER)) {
+          note(() => ({ op: 'delete', entryId: entryIdOf(l.event_key), employeeId: l.employee_id, provider: l.provider, title: `(at ${l.address})` }));
+        }
       }
     }
     return {

@@ -10,11 +10,11 @@ export const B = 'boris@corp.example';
 /** Sections of the configuration, with a given calendar provider and a few variations. */
 export function syncCompany(
   calendar: 'ics' | 'google' | 'microsoft',
-  opts: { title?: string; clients?: number; handover?: boolean; anna?: { email?: string; calendar?: 'ics' | 'google' | 'microsoft' } } = {},
+  opts: { title?: string; clients?: number; handover?: boolean; anna?: { email?: string; calendar?: 'ics' | 'google' | 'microsoft' }; boris?: { email?: string } } = {},
 ) {
   return {
     settings: { ...SETTINGS.settings, calendar, horizon: '90 days' },
-    employees: [{ ...employee('anna', 'account_manager', { email: opts.anna?.email ?? A }), ...(opts.anna?.calendar ? { calendar: opts.anna.calendar } : {}) }, employee('boris', 'account_manager', { email: B, country: 'RO', timezone: 'Europe/Bucharest' })],
+    employees: [{ ...employee('anna', 'account_manager', { email: opts.anna?.email ?? A }), ...(opts.anna?.calendar ? { calendar: opts.anna.calendar } : {}) }, employee('boris', 'account_manager', { email: opts.boris?.email ?? B, country: 'RO', timezone: 'Europe/Bucharest' })],
     clients: Array.from({ length: opts.clients ?? 4 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'], team: { account_manager: i % 2 ? 'boris' : 'anna' } })),
     rules: [
       { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', ...(opts.title ? { title: opts.title } : {}) },
