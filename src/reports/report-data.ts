@@ -49,5 +49,5 @@ export interface ReportContext {
 export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
   const data = await loadReportData(db);
   // The same facts as the daily silence check reads (lastDoneByClient), from the touches at hand.
-  return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db) };
+  return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db, config.settings.timezone) };
 }

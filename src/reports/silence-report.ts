@@ -7,7 +7,7 @@ import type { ReportContext } from './report-data.ts';
 import { teamHolderOn } from '../domain/team.ts';
 
 export async function silentClientsNow(db: DB, config: Config, today: string): Promise<SilentClient[]> {
-  return silentClients(config, await lastDoneByClient(db), await trackedSinceByClient(db), today);
+  return silentClients(config, await lastDoneByClient(db), await trackedSinceByClient(db, config.settings.timezone), today);
 }
 
 /** The silent clients of a report context (what the daily check finds on the same day). */

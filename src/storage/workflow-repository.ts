@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 import { appendHistory } from './touch-history.ts';
@@ -84,8 +85,12 @@ export async function doneTouches(db: DB): Promise<DoneTouchFacts[]> {
     .where('status', '=', 'done').execute();
 }
 
-/** The first day touchbase planned anything for each client (where silence counts from when nothing else says). */
-export async function trackedSinceByClient(db: DB): Promise<Map<string, string>> {
+/**
+ * The first day touchbase planned anything for each client (where silence counts from when
+ * nothing else says), as a date in `zone`: a first plan at 01:00 in Moscow is that day's, not
+ * the day before (its UTC date).
+ */
+export async function trackedSinceByClient(db: DB, zone: string): Promise<Map<string, string>> {
   const rows = await db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]).groupBy('client_id').execute();
-  return new Map(rows.filter((r) => r.first).map((r) => [r.client_id, String(r.first).slice(0, 10)]));
+  return new Map(rows.filter((r) => r.first).map((r) => [r.client_id, DateTime.fromISO(String(r.first), { zone: 'utc' }).setZone(zone).toISODate()!]));
 }

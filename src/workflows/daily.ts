@@ -45,7 +45,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     const overdueEscalated = (await insertWorkflowTouches(trx, escalations, nowIso)).length;
 
     // Silence
-    const silent = silentClients(config, await lastDoneByClient(trx), await trackedSinceByClient(trx), today);
+    const silent = silentClients(config, await lastDoneByClient(trx), await trackedSinceByClient(trx, config.settings.timezone), today);
     const alerts = silent.map((s) => silenceAlert(config, s, today)).filter((t) => t !== undefined);
     const silenceAlerts = (await insertWorkflowTouches(trx, alerts, nowIso)).length;
     const alertRows = new Map((await touchesByIds(trx, alerts.map((a) => workflowTouchId(a.identity)))).map((r) => [r.id, r]));

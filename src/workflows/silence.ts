@@ -47,10 +47,12 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
 
 /**
  * The day a client's silence counts from: its last done touch or the CRM's last contact,
- * whichever is later; without either, the later of `since` and the first plan for it.
+ * whichever is later; without either, the later of `since` and the first plan for it — and
+ * none before touchbase has planned anything for it (the checks run before the first plan
+ * must not call every old client silent).
  */
 export function silenceStart(client: Client, lastDone: LastDone | undefined, trackedSince: string | undefined): string | undefined {
-  return latest(lastDone?.date, client.lastContact) ?? latest(client.since, trackedSince);
+  return latest(lastDone?.date, client.lastContact) ?? (trackedSince === undefined ? undefined : latest(client.since, trackedSince));
 }
 
 /** The identity of a silence episode's alert: one per client and day the silence counts from. */

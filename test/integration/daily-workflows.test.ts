@@ -76,6 +76,32 @@ describe('silence on a fresh installation', () => {
   });
 });
 
+describe('silence before the first plan', () => {
+  const config = configOf(workflowCompany({
+    rules: [],
+    clients: [
+      client('old', { since: '2015-01-01', team: { account_manager: 'anna' } }),
+      { ...client('quiet', { since: '2015-01-01', team: { account_manager: 'oleg' } }), last_contact: '2027-01-20' },
+    ],
+  }));
+
+  it('the checks run on a new database call no client silent that touchbase never planned for, only one the CRM says is', async () => {
+    const d = await db();
+    expect(await runDailyWorkflows(d, config, morning('2027-03-25'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
+    expect((await openTouches(d, 'silence:')).map((t) => t.client_id)).toEqual(['quiet']);
+  });
+
+  it('counts from the company\'s day of the first plan, not its UTC date: a plan at 01:00 in Moscow is that day\'s', async () => {
+    const d = await db();
+    // 1 March, 01:00 in Moscow: still 28 February in UTC.
+    await d.insertInto('touches').values({ ...row('p1', 'old', 'anna', '2027-03-10'), created_at: '2027-02-28T22:00:00.000Z' }).execute();
+    // 60 days after 1 March is 30 April: silent "for longer than 60 days" from 1 May on.
+    expect(await runDailyWorkflows(d, config, morning('2027-04-30'))).toMatchObject({ silent: 1 });
+    expect((await openTouches(d, 'silence:')).map((t) => t.client_id)).toEqual(['quiet']);
+    expect(await runDailyWorkflows(d, config, morning('2027-05-01'))).toMatchObject({ silent: 2 });
+  });
+});
+
 describe('win-back and onboarding cadences through selectors', () => {
   it('lapsed clients get the win-back sequence from stage_since; new clients (onboarding, or since < 90 days) get onboarding; others neither', () => {
     const config = configOf(workflowCompany({
