@@ -164,7 +164,9 @@ const HOLIDAY_YEARS = [2026, 2027, 2028];
 
 function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign[] {
   const { sources } = ctx;
-  const holidayIds = new Set([...sources.holidays.map((h) => h.value.id), ...[...sources.brokenIds]]);
+  // Ids of holidays written (a broken entry's too: a reference to it is not reported again).
+  const written = sources.holidays.map((h) => h.value.id);
+  const holidayIds = new Set([...written, ...sources.brokenIds]);
   uniqueIds(ctx, sources.campaigns, 'campaign');
   const campaigns: Campaign[] = [];
   for (const { value: c, origin, broken } of sources.campaigns) {
@@ -178,10 +180,11 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
       for (const d of ctx.drafts) if (!countries.has(d.client.country) && hasHolidayCalendar(d.client.country) && selects(selector, d.client)) countries.add(d.client.country);
       // Each country's year of holidays costs date-holidays some milliseconds: the first year that has the holiday settles it.
       const has = (country: string, year: number) => publicHolidaySlugs(country, year).has(c.holiday!);
-      if (![...countries].some((country) => HOLIDAY_YEARS.some((year) => has(country, year))) && (countries.size > 0 || holidayIds.size > 0)) {
+      // A client entry lost to its own error may be the one in the holiday's country.
+      if (!sources.clientsLost && ![...countries].some((country) => HOLIDAY_YEARS.some((year) => has(country, year))) && (countries.size > 0 || holidayIds.size > 0)) {
         const known = new Set<string>();
         for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
-        const candidates = [...holidayIds, ...known];
+        const candidates = [...written, ...known];
         ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates)}`);
       }
     }

@@ -219,8 +219,11 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   if (cells.length !== header.names.length && !rowLengthFine(cells, header)) {
     reportRowLength(cells, header, origin, sources);
     if (id) sources.brokenIds.add(id);
+    if (job.as === 'clients') sources.clientsLost = true;
     return;
   }
+  // Cells under the header's empty trailing columns, which the row does not have.
+  while (cells.length < header.names.length) cells.push('');
   if (!plan.forceZod) {
     if (job.as === 'clients') {
       const client = fastClient(plan.fast, cells, plan.toIso);
@@ -307,8 +310,13 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
 }
 
 /** Extra cells that are all empty are what spreadsheets leave after a trailing separator. */
+/**
+ * A row whose length differs from the header's only by empty trailing cells: the row's own
+ * (Excel keeps a column once used), or the header's (`…;inn;;` over rows that end at inn).
+ */
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
-  return cells.length > header.names.length && cells.slice(header.names.length).every((c) => c.trim() === '');
+  if (cells.length > header.names.length) return cells.slice(header.names.length).every((c) => c.trim() === '');
+  return header.names.slice(cells.length).every((name) => name === '');
 }
 
 /** A row shorter or longer than the header: one error naming the columns it lacks (or the extra values). */
@@ -350,6 +358,7 @@ function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources:
   if (typeof row.id === 'string') sources.brokenIds.add(row.id);
   const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
   if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken });
+  else sources.clientsLost = true;
 }
 
 function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, contactRows: ContactRow[]): void {

@@ -59,6 +59,12 @@ export interface RawSources {
    * defined anything, so references to unknown ids and roles are not reported this round.
    */
   opaque: boolean;
+  /**
+   * Set when a client entry failed validation and was not kept at all (a CSV row with the wrong
+   * number of cells, say): its country and team are not known, so what would follow from them
+   * (a campaign's holiday in no client's country) is not reported this round.
+   */
+  clientsLost: boolean;
   readonly issues: ConfigIssue[];
   readonly warnings: ConfigWarning[];
   /** How each CSV file (and any YAML file that is not plain UTF-8) was read. */
@@ -69,6 +75,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, issues: [], warnings: [], encodings: [],
   };
 }

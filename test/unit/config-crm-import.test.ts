@@ -305,6 +305,40 @@ employees:
     ]);
   });
 
+  it('a client row lost to its own mistake is one error: a campaign for the holiday of its country is not refused as well', () => {
+    const yaml = `settings: { company: T, country: RO }
+employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+holidays:
+  - { id: builders-day, name: Builders, rule: 2nd sunday of august }
+campaigns:
+  - { id: russia-day, holiday: russia-day, ours: account_manager, theirs: all, kind: letter }
+`;
+    const header = 'id;name;country;team.account_manager';
+    const rows = ['ro1;Dacia;RO;ivanova', 'ro2;Arges;RO;ivanova'];
+    // The only Russian client: its row has a cell too many (a ";" in a name not in quotes).
+    const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': [header, 'ru1;Stroy;mash;RU;ivanova', ...rows].join('\r\n') }));
+    expect(broken.issues.map((i) => [i.file, i.line])).toEqual([['clients.csv', 2]]);
+    // Without it the campaign's holiday is in no client's country: refused, with holidays and
+    // public holidays as hints — not the ids of other broken entries (a contact's).
+    const gone = check(folder({
+      'a.yaml': yaml, 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': 'client;id;name;role;email\r\nro1;k-bad;K;ceo;not an e-mail\r\n',
+    }));
+    expect(gone.issues.map((i) => [i.file, i.field])).toEqual([['contacts.csv', 'email'], ['a.yaml', 'campaigns[0].holiday']]);
+    expect(gone.issues[1]!.expected).toContain('builders-day');
+    expect(gone.issues[1]!.expected).not.toContain('k-bad');
+  });
+
+  it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
+      'clients.csv': 'id;name;team.account_manager;inn;;\r\nc1;Alpha;ivanova;7701234567\r\nc2;Beta;ivanova;;\r\nc3;Gamma;ivanova;77;;\r\n',
+    });
+    const { config, issues } = check(dir);
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.attributes?.inn])).toEqual([['c1', '7701234567'], ['c2', undefined], ['c3', '77']]);
+  });
+
   it('an export that came out as its header alone is a warning at its file, not a silent company without those clients', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: y1, name: Y, contacts: [{ id: k, name: K, role: ceo }] }\n',
