@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
-import { appendHistory } from './touch-history.ts';
 import { inTransaction } from './touch-outcomes.ts';
 
 /**
@@ -20,8 +19,8 @@ export async function insertTouchesIfNew(db: DB, rows: readonly TouchRow[], nowI
     const inserted: string[] = [];
     for (const row of rows) {
       const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      // Its "planned" line is its row (created_at, employee, day, source), as for the planner's touches.
       if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
-      await appendHistory(trx, [{ touch_id: row.id, type: 'planned', at: nowIso, employee_id: row.employee_id, from_date: null, to_date: row.date, detail: row.source, cause: 'workflow' }]);
       inserted.push(row.id);
     }
     return inserted;

@@ -130,6 +130,20 @@ describe('business events become touches', () => {
     expect(bad.err).toContain('unknown event "order.lost"');
     const d = await tempDatabase(file);
     expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([{ employee_id: 'anna' }]);
+    // Its history says it was planned once, by the workflow.
+    const history = JSON.parse((await cli('history', '--all', '--format', 'json', '--config', dir, '--db', file)).out) as { type: string; cause: string; detail: string }[];
+    expect(history.map((l) => [l.type, l.cause, l.detail])).toEqual([['planned', 'workflow', 'trigger:order-shipped']]);
+  });
+
+  it('history shows a workflow touch planned once on a database whose log has its "planned" line as well (written before)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    await cli('event', 'order.shipped', '--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-1', '--now', '2027-03-02T11:00:00+03:00');
+    const d = await tempDatabase(file);
+    const touch = await d.selectFrom('touches').selectAll().executeTakeFirstOrThrow();
+    await d.insertInto('touch_events').values({ touch_id: touch.id, type: 'planned', at: touch.created_at, employee_id: touch.employee_id, from_date: null, to_date: touch.date, detail: touch.source, cause: 'workflow' }).execute();
+    const history = JSON.parse((await cli('history', '--all', '--format', 'json', '--config', dir, '--db', file)).out) as { type: string }[];
+    expect(history.map((l) => l.type)).toEqual(['planned']);
   });
 
   it('touchbase event says so when the calendar did not take the touch (here: no Google connection), and why', async () => {
