@@ -8,12 +8,27 @@ import type { EventResult } from '../daemon/job-runner.ts';
  * unknown event or client (or a ref a title cannot show), 400 for a body that is not such an
  * object, 415 for one not in UTF-8. Mounted behind the token.
  */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promise<EventResult>): void {
   api.post('/events', async (c) => {
     // JSON is UTF-8 (RFC 8259): a body said to be in another charset would be read as garbage.
     const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
     if (charset && !/^utf-?8$/i.test(charset)) return c.json({ error: `expected a JSON body in UTF-8, found charset=${charset}` }, 415);
-    const body = await c.req.json().catch(() => undefined) as Record<string, unknown> | undefined;
+    // And a body that says nothing of its charset must be UTF-8 all the same: Windows-1251 bytes
+    // read as UTF-8 would be an unknown client named with "\uFFFD", not a body in another charset.
+    let text: string;
+    try {
+      text = UTF8.decode(await c.req.arrayBuffer());
+    } catch {
+      return c.json({ error: 'expected a JSON body in UTF-8, found bytes that are not UTF-8 (Windows-1251?)' }, 415);
+    }
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = undefined;
+    }
     const problem = eventProblem(body);
     if (problem) return c.json({ error: problem }, 400);
     const result = await receive({ name: String(body!.event), client: String(body!.client), ref: body!.ref as string | undefined, at: body!.at as string | undefined });

@@ -184,5 +184,19 @@ describe('business events become touches', () => {
     });
     expect(cp1251.status).toBe(415);
     expect(await cp1251.json()).toMatchObject({ error: 'expected a JSON body in UTF-8, found charset=windows-1251' });
+    // The same bytes sent without a charset: not UTF-8 all the same, and nothing is recorded.
+    const unsaid = await fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json' },
+      body: Buffer.from('{"event":"order.shipped","client":"alpha","ref":"\xc7\xe0\xea\xe0\xe7"}', 'latin1'),
+    });
+    expect(unsaid.status).toBe(415);
+    expect(await unsaid.json()).toMatchObject({ error: 'expected a JSON body in UTF-8, found bytes that are not UTF-8 (Windows-1251?)' });
+    // UTF-8 with a byte-order mark is UTF-8.
+    const bom = await fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json' },
+      body: Buffer.from('\ufeff{"event":"order.shipped","client":"alpha","ref":"Заказ-1"}', 'utf8'),
+    });
+    expect(bom.status).toBe(201);
+    expect((await post('not an object')).status).toBe(400);
   });
 });
