@@ -131,6 +131,15 @@ function buildClients(ctx: BuildContext): void {
       },
     });
   }
+  // A contact refused for its own mistake still takes its id: another use of the id is an error
+  // now, not only once the first is mended (reported at the later of the two).
+  for (const d of sources.droppedContacts) {
+    const valid = seenContacts.get(d.id);
+    if (!valid) continue;
+    const [kept, dropped] = [placeOf(valid), placeOf(d.origin)];
+    const keptLater = kept.file === dropped.file && kept.line > dropped.line;
+    ctx.report(keptLater ? valid : d.origin, ['id'], 2, `a contact id used once (first at ${short(keptLater ? dropped : kept)})`, quote(d.id));
+  }
 }
 
 /**

@@ -368,7 +368,10 @@ function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources
   if (!clientOk) pushZodIssues(sources, child(origin, 'client'), [{ code: 'custom', path: [], message: 'the id (or the name) of a client', input: client } as z.core.$ZodIssue]);
   if (!contact.success) {
     pushZodIssues(sources, origin, contact.error.issues, contactSchema);
-    if (typeof rest.id === 'string') sources.brokenIds.add(rest.id);
+    if (typeof rest.id === 'string') {
+      sources.brokenIds.add(rest.id);
+      sources.droppedContacts.push({ id: rest.id, origin });
+    }
     return;
   }
   if (clientOk) contactRows.push({ contact: contact.data as RawContact, client, origin: withSubject(origin, `contact ${contact.data.id}`) });

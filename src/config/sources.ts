@@ -65,6 +65,8 @@ export interface RawSources {
    * (a campaign's holiday in no client's country) is not reported this round.
    */
   clientsLost: boolean;
+  /** Contacts refused for a mistake of their own, by id: a second use of the id is a mistake too. */
+  readonly droppedContacts: { readonly id: string; readonly origin: Origin }[];
   readonly issues: ConfigIssue[];
   readonly warnings: ConfigWarning[];
   /** How each CSV file (and any YAML file that is not plain UTF-8) was read. */
@@ -75,6 +77,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, droppedContacts: [], issues: [], warnings: [], encodings: [],
   };
 }

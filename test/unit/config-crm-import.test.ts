@@ -329,6 +329,25 @@ campaigns:
     expect(gone.issues[1]!.expected).not.toContain('k-bad');
   });
 
+  it('a contact id used twice is reported though its first use has a mistake of its own: two mistakes, two errors, at once', () => {
+    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const clients = 'id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Beta;ivanova\r\n';
+    const { issues } = check(folder({
+      'a.yaml': yaml, 'clients.csv': clients,
+      'contacts.csv': 'client;id;name;role;email\r\nc1;k1;K One;ceo;k1(at)alpha.example\r\nc1;k2;K Two;buyer;\r\nc2;k1;K Three;ceo;k3@beta.example\r\n',
+    }));
+    expect(issues.map((i) => [i.file, i.line, i.field, /^a contact id used once \(first at .*contacts\.csv:2\)$/.test(i.expected)])).toEqual([
+      ['contacts.csv', 2, 'email', false],
+      ['contacts.csv', 4, 'id', true],
+    ]);
+    // The other way round: the broken row comes second, and is told both.
+    const second = check(folder({
+      'a.yaml': yaml, 'clients.csv': clients,
+      'contacts.csv': 'client;id;name;role;email\r\nc1;k1;K One;ceo;k1@alpha.example\r\nc2;k1;K Three;ceo;not an e-mail\r\n',
+    })).issues;
+    expect(second.map((i) => [i.line, i.field])).toEqual([[3, 'email'], [3, 'id']]);
+  });
+
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
