@@ -187,9 +187,9 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   let high = 0;
   let inRuns = 0;
   for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! < 0xc0) continue;
+    if (!cyrillicLetter(bytes[i]!)) continue;
     high++;
-    if ((bytes[i - 1] ?? 0) >= 0xc0 || (bytes[i + 1] ?? 0) >= 0xc0) inRuns++;
+    if (cyrillicLetter(bytes[i - 1] ?? 0) || cyrillicLetter(bytes[i + 1] ?? 0)) inRuns++;
   }
   const buffer = Buffer.from(bytes);
   const detected = chardet.analyse(bytes);
@@ -209,6 +209,15 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   const b = letterScore(western, WESTERN);
   const useCentral = a > b || (a === b && rank('windows-1250') < rank('windows-1252'));
   return useCentral ? checked({ text: central }, 'windows-1250') : checked({ text: western }, 'windows-1252');
+}
+
+/**
+ * A byte that is a Cyrillic letter in windows-1251: А–я, and Ё and ё below them (0xA8, 0xB8:
+ * "¨" and "¸" in the Latin code pages, which no Latin word has). Short Russian text ("Ёж и К°")
+ * has runs only through its Ё.
+ */
+function cyrillicLetter(b: number): boolean {
+  return b >= 0xc0 || b === 0xa8 || b === 0xb8;
 }
 
 /**

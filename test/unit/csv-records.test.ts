@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { serialize } from 'node:v8';
@@ -131,5 +132,18 @@ describe('a UTF-8 CSV read from its bytes alone', () => {
       }
     }), { numRuns: 4000 });
     expect(taken).toBeGreaterThan(100);
+  });
+});
+
+describe('a file in a Windows code page', () => {
+  it('short Russian text in windows-1251 is Cyrillic, its Ё and ё included, not Latin letters of windows-1252', () => {
+    for (const name of ['Ёж и К°', 'Ёж', 'ООО «Ёлка»', 'Ёлки и Ко']) {
+      const bytes = iconv.encode(`id;name\r\nc1;${name}\r\nc2;Dacia\r\n`, 'windows-1251');
+      expect(decodeText(bytes), name).toMatchObject({ ok: true, encoding: 'windows-1251', text: `id;name\r\nc1;${name}\r\nc2;Dacia\r\n` });
+    }
+    // Latin text with the same bytes' neighbours stays Latin.
+    for (const [name, encoding] of [['Ştefan Ţăran', 'windows-1250'], ['Café Müller', 'windows-1252']] as const) {
+      expect(decodeText(iconv.encode(`id;name\r\nc1;${name}\r\n`, encoding)), name).toMatchObject({ ok: true, text: `id;name\r\nc1;${name}\r\n` });
+    }
   });
 });
