@@ -54,10 +54,12 @@ export function forEachCsvRecord(
 
 /** Records through the CSV parser (quotes may hold separators and line breaks); false, with the issue, when it cannot read to the end. */
 function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: ConfigIssue[], take: (record: string[], line: number) => void): boolean {
+  let header: string[] | undefined;
   try {
     parseCsv(text, {
       delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: false,
       on_record: (record: string[], context: { lines: number }) => {
+        header ??= record.map((name) => name.trim());
         // `lines` counts to the end of the record; a quoted cell may span lines.
         let inside = 0;
         for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;
@@ -66,11 +68,19 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
       },
     });
   } catch (error) {
-    const e = error as Error & { lines?: number; code?: string };
+    const e = error as Error & { lines?: number; code?: string; index?: number; field?: string };
+    // The parser counts fields from 0 and words its errors for programmers: the column as an
+    // editor counts it, its name in the header, and what to do.
+    const index = typeof e.index === 'number' ? e.index : 0;
+    const quoting = e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE';
     issues.push({
-      file, line: e.lines ?? 1, column: 1, field: '', rank: 0,
-      expected: `CSV with ${describe(delimiter)} between fields and each quote closed on its record`,
-      found: e.message.replace(/ at line \d+$/, '').replace(/^Invalid Record Length: /, ''),
+      file, line: e.lines ?? 1, column: index + 1, field: (e.lines ?? 1) > 1 ? header?.[index] ?? '' : '', rank: 0,
+      expected: quoting
+        ? `a value with a quote in it written in quotes, its own quotes doubled ("Moldcom ""Nord"" SA"), ${describe(delimiter)} between fields`
+        : `CSV with ${describe(delimiter)} between fields and each quote closed on its record`,
+      found: e.code === 'INVALID_OPENING_QUOTE' ? `a quote inside a value not written in quotes${e.field ? ` (after ${JSON.stringify(e.field)})` : ''}`
+        : e.code === 'CSV_INVALID_CLOSING_QUOTE' ? 'a quote inside a quoted value that is not doubled'
+        : e.message.replace(/ at line \d+$/, '').replace(/^Invalid Record Length: /, ''),
     });
     return false;
   }

@@ -348,6 +348,15 @@ campaigns:
     expect(second.map((i) => [i.line, i.field])).toEqual([[3, 'email'], [3, 'id']]);
   });
 
+  it('a stray quote in a value is one error at its line, column and field, said as an editor and a person count and read them', () => {
+    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const at = (clients: string) => check(folder({ 'a.yaml': yaml, 'clients.csv': clients })).issues.map((i) => [i.file, i.line, i.column, i.field, i.found]);
+    expect(at('id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Moldcom "Nord" SA;ivanova\r\n'))
+      .toEqual([['clients.csv', 3, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")']]);
+    expect(at('id;name;team.account_manager\r\nc1;"Moldcom "Nord" SA";ivanova\r\n'))
+      .toEqual([['clients.csv', 2, 2, 'name', 'a quote inside a quoted value that is not doubled']]);
+  });
+
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
