@@ -82,11 +82,18 @@ describe('the workflows\' touches and the digest in the company\'s language', ()
         window_to: '2027-05-20', remind: '[]', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null,
         created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
       }).execute();
+      // Beta is planned for too (from January): silence counts from then, for both clients alike.
+      await db.insertInto('touches').values({
+        id: 'o2', source: 'rule:buyer-calls', series: 'rule:buyer-calls|beta', kind: 'call', client_id: 'beta', contact_ids: '["beta-buyer1"]', employee_id: 'oleg',
+        date: '2027-07-20', start_at: '2027-07-20T10:00:00.000+03:00', end_at: '2027-07-20T10:15:00.000+03:00', all_day: 0, title: 'звонок', window_from: '2027-07-20',
+        window_to: '2027-07-31', remind: '[]', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null,
+        created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
+      }).execute();
       await runDailyWorkflows(db, config, day('2027-05-25'));
       await runDailyWorkflows(db, config, day('2027-06-02'));
       await runWeeklyDigest(db, config, day('2027-06-07'));
       const made = await db.selectFrom('touches').select(['source', 'title', 'body']).where('source', 'not like', 'rule:%').execute();
-      expect(made.map((t) => t.source.split(':')[0]).sort()).toEqual(['digest', 'escalation', 'escalation', 'silence', 'silence']);
+      expect(made.map((t) => t.source.split(':')[0]).sort()).toEqual(['digest', 'escalation', 'escalation', 'escalation', 'silence', 'silence']);
       const event = eventTouches(config, { name: 'order.shipped', client: 'alpha', ref: 'SO-1' }, day('2027-06-02')).touches[0]!;
       const text = [...made.flatMap((t) => [t.title, t.body ?? '']), event.title, event.body ?? ''].join('\n');
       expect(leftovers(text, english)).toEqual([]);
