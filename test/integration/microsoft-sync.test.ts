@@ -156,6 +156,23 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('a mailbox Graph no longer serves (404 MailboxNotEnabledForRESTAPI) pauses its employee and skips none of their touches', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const events = fake.events(A).length;
+    // Anna's mailbox is unlicensed overnight: every call to it answers 404 about the mailbox.
+    fake.script({ kind: 'fail', status: 404, code: 'MailboxNotEnabledForRESTAPI' }, { mailbox: A, times: 10_000 });
+    const renamed = configOf(sections({ title: 'Again {contacts}' }));
+    await planWithHistory(db, renamed, HORIZON, NOW, true);
+    const result = await syncCalendars(db, renamed, fixedClock(NOW), { feedDir: tempDir(), ports: { microsoft: graph() }, readCalendars: false });
+    expect(result.dispatched!.paused.get('anna')).toMatch(/^auth: .*MailboxNotEnabledForRESTAPI/);
+    expect(result.dispatched!.deletedByUser).toBe(0);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    expect(await db.selectFrom('touch_events').select('type').where('type', '=', 'skipped').execute()).toEqual([]);
+    expect(fake.events(A)).toHaveLength(events);
+    await db.destroy();
+  });
+
   it('an old mailbox that refuses us keeps its events to delete later, costs one call a sync, holds up no other, and decides nothing', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -18,6 +18,9 @@ describe('Microsoft Graph errors map to codes that say what to do', () => {
     ['400 ErrorInvalidRequest: our request is wrong, do not retry', graph(400, 'ErrorInvalidRequest'), 'invalid', false],
     ['no answer at all (statusCode -1): retry, as Google\'s', graph(-1, 'ECONNRESET'), 'no_answer', true],
     ['410 Gone: not there, as Google\'s', graph(410, 'ErrorItemNotFound'), 'not_found', false],
+    ['404 MailboxNotEnabledForRESTAPI: the mailbox, not the event, is missing: stop this employee until fixed', graph(404, 'MailboxNotEnabledForRESTAPI'), 'auth', false],
+    ['404 ResourceNotFound (no such user): the same', graph(404, 'ResourceNotFound'), 'auth', false],
+    ['404 with a code Graph does not document for events: no answer about the event, retry', graph(404, 'SomethingElse'), 'unknown', true],
     ['412 ErrorIrresolvableConflict: changed since we saw it', graph(412, 'ErrorIrresolvableConflict'), 'conflict', false],
     ['a token failure wrapped by the SDK keeps its own code', { statusCode: -1, customError: new CalendarError('auth', 'bad secret') }, 'auth', false],
   ])('%s', (_title, error, code, retryable) => {
