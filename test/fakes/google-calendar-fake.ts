@@ -69,6 +69,8 @@ export class GoogleCalendarFake {
   #recent = new Map<string, number[]>();
   readonly #http = new FakeHttpServer();
   #seq = 0;
+  /** Ids of deleted events Google has purged: gone, but still taken. */
+  readonly #purged = new Set<string>();
 
   start(): Promise<string> {
     return this.#http.listen((req, res) => this.#handle(req, res));
@@ -91,6 +93,7 @@ export class GoogleCalendarFake {
     this.quotaExhaustedUntil.clear();
     this.#faults = [];
     this.#recent.clear();
+    this.#purged.clear();
   }
 
   /** Faults scripted and not yet used up. */
@@ -117,6 +120,17 @@ export class GoogleCalendarFake {
   deleteAsUser(user: string, id: string): void {
     const e = this.calendars.get(user)?.get(id);
     if (e) Object.assign(e, { status: 'cancelled', etag: this.#etag(), updated: new Date().toISOString() });
+  }
+
+  /** Google's own clean-up, some time after deletions: cancelled events are gone (404), their ids stay taken (409). */
+  purgeDeleted(user: string): void {
+    const store = this.calendars.get(user);
+    if (!store) return;
+    for (const [id, e] of store) {
+      if (e.status !== 'cancelled') continue;
+      store.delete(id);
+      this.#purged.add(`${user}\u0000${id}`);
+    }
   }
 
   moveAsUser(user: string, id: string, start: FakeEvent['start'], end: FakeEvent['end']): void {
@@ -181,7 +195,7 @@ export class GoogleCalendarFake {
         if (invalid) return error(res, 400, 'invalid', invalid);
         if (e.id !== undefined && !ID.test(e.id)) return error(res, 400, 'invalid', 'Invalid resource id value.');
         const id = e.id ?? `gen${++this.#seq}`;
-        if (store.has(id)) return error(res, 409, 'duplicate', 'The requested identifier already exists.');
+        if (store.has(id) || this.#purged.has(`${user}\u0000${id}`)) return error(res, 409, 'duplicate', 'The requested identifier already exists.');
         const stored: FakeEvent = { ...(e as FakeEvent), id, status: 'confirmed', etag: this.#etag(), updated: new Date().toISOString() };
         store.set(id, stored);
         return respond(200, stored);

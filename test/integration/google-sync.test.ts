@@ -108,6 +108,24 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an event wanted again after Google purged its deleted one (409 for the id, 404 for the event) comes back under its next key', async () => {
+    const { db, sync } = await setup();
+    const calls = sections().rules.filter((r) => r.id === 'calls');
+    await sync(configOf(sections()));
+    // The calls rule goes: their events are deleted; later Google purges them (their ids stay taken).
+    await sync(configOf({ ...sections(), rules: sections().rules.filter((r) => r.id !== 'calls') }));
+    fake.purgeDeleted(A);
+    fake.purgeDeleted(B);
+    expect(calls).toHaveLength(1);
+    // The rule is back: the same touches, their events created again under new ids, at once.
+    const back = await sync(configOf(sections()));
+    expect(back.dispatched).toMatchObject({ retried: 0, failed: 0 });
+    expect(await dirtySyncRows(db, 'anna')).toEqual([]);
+    await expectCalendarsEqualPlan(db);
+    expect((await sync(configOf(sections()))).dispatched).toMatchObject({ done: 0, retried: 0 });
+    await db.destroy();
+  });
+
   it('a request that stalls past the client timeout (and then commits) is retried and adopted, not duplicated', async () => {
     const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());

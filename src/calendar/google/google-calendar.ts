@@ -44,10 +44,13 @@ export class GoogleCalendar implements CalendarPort {
       const e = toCalendarError(error);
       if (e.code !== 'conflict') throw e;
     }
-    // The id exists: an earlier attempt went through (adopt it), or it is a deleted event's.
+    // The id exists: an earlier attempt went through (adopt it), or it is a deleted event's —
+    // still listed as cancelled, or purged since (Google then answers 404 but keeps the id taken:
+    // retrying the same id would get 409 for ever).
     const existing = await this.read(owner, event.key);
-    if (!existing) throw new CalendarError('temporary', `event ${event.key} reported as existing but not found`);
-    if (existing.status === 'cancelled') throw new CalendarError('id_taken', `event id ${event.key} belongs to a deleted event in the calendar of ${owner.employeeId}`);
+    if (!existing || existing.status === 'cancelled') {
+      throw new CalendarError('id_taken', `event id ${event.key} belongs to a ${existing ? '' : 'purged '}deleted event in the calendar of ${owner.employeeId}`);
+    }
     return existing;
   }
 
