@@ -235,7 +235,7 @@ export class Reconciler {
       if (error instanceof LeaseLostError) return { verdict: 'stop-calendar' };
       const e = error as CalendarError;
       if (op === 'create' && e.code === 'id_taken') {
-        // Google keeps a deleted event's id for good: the touch comes back under its next key.
+        // Google keeps a deleted event's id for good (Graph, perhaps, its transaction id): the touch comes back under its next key.
         const next = eventKeyOf(row.entry_id, generationOf(claimed.event_key) + 1);
         return { row: await recordAbsent(this.#d.db, claimed, 'none', this.#nowIso(), next) };
       }

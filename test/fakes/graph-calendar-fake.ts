@@ -39,6 +39,12 @@ export class GraphCalendarFake {
   readonly clients = new Map<string, string>([['client-id', 'client-secret']]);
   /** What an exact retry of a create with the same transactionId answers: undocumented, so both. */
   exactTransactionRetry: 'return-existing' | 'duplicate-error' = 'return-existing';
+  /**
+   * Whether a transactionId stays taken after its event is deleted (how long Graph remembers
+   * one is undocumented): a create that reuses it is then 400 ErrorDuplicateTransactionId.
+   */
+  rememberDeletedTransactions = false;
+  readonly #usedTransactions = new Set<string>();
   latencyMs = 0;
   maxConcurrentPerMailbox = 4;
   /** How many requests were refused for going over the per-mailbox concurrency. */
@@ -68,6 +74,8 @@ export class GraphCalendarFake {
     this.log.length = 0;
     this.#faults = [];
     this.throttled = 0;
+    this.#usedTransactions.clear();
+    this.rememberDeletedTransactions = false;
   }
 
   /** The service behaves again: no scripted fault is left. */
@@ -164,6 +172,10 @@ export class GraphCalendarFake {
               if (!identical || this.exactTransactionRetry === 'duplicate-error') return fail(res, 400, 'ErrorDuplicateTransactionId', 'A transaction with the same id already exists.');
               return ok(201, same);
             }
+            if (this.rememberDeletedTransactions && this.#usedTransactions.has(`${mailbox}\u0000${e.transactionId}`)) {
+              return fail(res, 400, 'ErrorDuplicateTransactionId', 'A transaction with the same id already exists.');
+            }
+            this.#usedTransactions.add(`${mailbox}\u0000${e.transactionId}`);
           }
           const created: GraphEvent = { ...e, id: `AAMk${++this.#seq}`, changeKey: `ck${this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"`, iCalUId: `ical-${this.#seq}` };
           store.set(created.id, created);

@@ -156,6 +156,19 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an event wanted again after its deletion, where Graph remembers its transaction id, comes back under its next key', async () => {
+    fake.rememberDeletedTransactions = true;
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    await sync(configOf({ ...sections(), rules: sections().rules.filter((r) => r.id !== 'calls') }));
+    const back = await sync(configOf(sections()));
+    expect(back.dispatched).toMatchObject({ retried: 0, failed: 0 });
+    expect(await dirtySyncRows(db, 'anna')).toEqual([]);
+    await expectCalendarsEqualPlan(db);
+    expect((await sync(configOf(sections()))).dispatched).toMatchObject({ done: 0, retried: 0 });
+    await db.destroy();
+  });
+
   it('a mailbox Graph no longer serves (404 MailboxNotEnabledForRESTAPI) pauses its employee and skips none of their touches', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

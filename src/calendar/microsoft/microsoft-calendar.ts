@@ -61,8 +61,13 @@ export class MicrosoftCalendar implements CalendarPort {
       if (e.code !== 'conflict') throw e;
       // The same transaction went through before (its answer was lost): adopt it.
       const again = await this.#findByTag(owner, event.key);
-      if (!again) throw e;
-      return again;
+      if (again) return again;
+      // Taken by an event that is gone (deleted since, by us or the employee): this key's
+      // transaction id is spent, so the entry goes on under its next key, as on Google.
+      if ((error as { code?: unknown }).code === 'ErrorDuplicateTransactionId') {
+        throw new CalendarError('id_taken', `the transaction id of event ${event.key} belongs to a deleted event in the mailbox of ${owner.employeeId}`);
+      }
+      throw e;
     }
   }
 
