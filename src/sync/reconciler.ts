@@ -313,12 +313,14 @@ export class Reconciler {
       outcomeUnknown: keepInflight, error, nextAttemptAt: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!, countAttempt: true,
     }, nowIso);
     result.retried++;
-    if (e.code !== 'rate_limited') return 'next-row';
-    // The calendar asked us to slow down (Google and Graph limit per user): all its writes wait
-    // as long as it said, not only this one.
+    if (e.code !== 'rate_limited' && (e.retryAfterMs === undefined || !e.retryable)) return 'next-row';
+    // The calendar asked us to slow down (Google and Graph limit per user), or said when it is
+    // back (a 503 with Retry-After): all its writes wait as long as it said, not only this one.
+    // (A 503's write may have gone through: the row itself waits to be read back, its calendar only as it said.)
+    const hold = e.code === 'rate_limited' ? delay : e.retryAfterMs!;
     await setPause(this.#d.db, {
       employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
-      until: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!,
+      until: now.plus({ milliseconds: Math.max(hold, 1) }).toUTC().toISO()!,
     });
     return 'stop-calendar';
   }

@@ -169,6 +169,31 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('a 503 with Retry-After holds that mailbox\'s writes as long as it says; the other mailboxes go on', async () => {
+    const { db } = await setup();
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    fake.script({ kind: 'fail', status: 503, code: 'ServiceUnavailable', retryAfter: 30 }, { method: 'POST', mailbox: A, times: 1 });
+    const posts = () => fake.log.filter((r) => r.method === 'POST' && r.mailbox === A.toLowerCase()).length;
+    const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { microsoft: graph() }, readCalendars: false });
+    expect(posts()).toBe(1);
+    expect(first.dispatched!.retried).toBe(1);
+    expect(fake.events(A)).toEqual([]);
+    expect(fake.events(B).length).toBeGreaterThan(0);
+    // Within the 30 seconds nothing is sent there; after them, the rest; the refused write, whose
+    // fate a 503 leaves open, is read back once a late arrival has had time to land (a minute).
+    const at = (seconds: number) => syncCalendars(db, config, fixedClock(NOW.plus({ seconds })), { feedDir: tempDir(), ports: { microsoft: graph() }, readCalendars: false });
+    await at(20);
+    expect(posts()).toBe(1);
+    await at(31);
+    const waiting = (await dirtySyncRows(db, 'anna')).length;
+    expect(waiting).toBe(1);
+    expect(fake.events(A).length).toBeGreaterThan(1);
+    await at(61);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a mailbox Graph no longer serves (404 MailboxNotEnabledForRESTAPI) pauses its employee and skips none of their touches', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
