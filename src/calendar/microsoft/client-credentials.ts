@@ -7,6 +7,8 @@ export interface ClientCredentials {
   /** MS_AUTHORITY_HOST: https://login.microsoftonline.com unless behind a proxy or in tests. */
   readonly authorityHost: string;
   readonly scope: string;
+  /** How long a token request may take (default 30 s): a stalled identity endpoint must not hold every Outlook calendar. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -40,19 +42,32 @@ export class ClientCredentialsToken {
 
   async #fetch(now: number): Promise<string> {
     const url = `${this.#c.authorityHost.replace(/\/$/, '')}/${encodeURIComponent(this.#c.tenantId)}/oauth2/v2.0/token`;
+    const timeoutMs = this.#c.timeoutMs ?? 30_000;
+    // The whole exchange, the answer's body included, within the time.
+    const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
+    let data: { access_token?: string; expires_in?: number; error?: string; error_description?: string };
     try {
       res = await fetch(url, {
-        method: 'POST',
+        method: 'POST', signal,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#c.clientId, client_secret: this.#c.clientSecret, scope: this.#c.scope }),
       });
+      data = (await res.json().catch((error: unknown) => {
+        if (signal.aborted) throw error;
+        return {};
+      })) as typeof data;
     } catch (error) {
+      if (signal.aborted) throw new CalendarError('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`);
       throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${(error as Error).message}`);
     }
-    const data = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    if (res.status === 429) {
+      // Throttled: not a refusal of our credentials (which would pause the employees).
+      const after = Number(res.headers.get('retry-after'));
+      throw new CalendarError('rate_limited', 'Microsoft identity platform: too many token requests', Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') ? after * 1000 : undefined);
+    }
     if (!res.ok || !data.access_token) {
-      const code = res.status >= 500 ? 'temporary' : 'auth';
+      const code = res.status >= 500 || res.status === 408 ? 'temporary' : 'auth';
       throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
     }
     this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };

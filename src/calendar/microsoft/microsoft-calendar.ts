@@ -41,7 +41,7 @@ export class MicrosoftCalendar implements CalendarPort {
   readonly #token: ClientCredentialsToken;
 
   constructor(options: MicrosoftOptions) {
-    const token = new ClientCredentialsToken({ ...options.credentials, scope: 'https://graph.microsoft.com/.default' });
+    const token = new ClientCredentialsToken({ ...options.credentials, scope: 'https://graph.microsoft.com/.default', timeoutMs: options.timeoutMs ?? 30_000 });
     this.#token = token;
     const auth = new BearerMiddleware(token, options.timeoutMs ?? 30_000);
     auth.setNext(new HTTPMessageHandler());
