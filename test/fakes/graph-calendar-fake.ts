@@ -55,8 +55,13 @@ export class GraphCalendarFake {
   readonly #http = new FakeHttpServer();
   #seq = 0;
 
-  start(): Promise<string> {
-    return this.#http.listen((req, res) => this.#handle(req, res));
+  /** calendarView pages of at most this many events (Graph's own size varies), linked by @odata.nextLink. */
+  pageSize: number | undefined;
+  #base = '';
+
+  async start(): Promise<string> {
+    this.#base = await this.#http.listen((req, res) => this.#handle(req, res));
+    return this.#base;
   }
 
   stop(): Promise<void> {
@@ -75,6 +80,7 @@ export class GraphCalendarFake {
     this.#faults = [];
     this.throttled = 0;
     this.#usedTransactions.clear();
+    this.pageSize = undefined;
     this.rememberDeletedTransactions = false;
   }
 
@@ -158,6 +164,15 @@ export class GraphCalendarFake {
         const to = Date.parse(`${query.endDateTime}`);
         if (Number.isNaN(from) || Number.isNaN(to)) return fail(res, 400, 'ErrorInvalidParameter', 'startDateTime and endDateTime are required.');
         const items = [...store.values()].filter((e) => Date.parse(`${e.end.dateTime}Z`) > from && Date.parse(`${e.start.dateTime}Z`) < to);
+        if (this.pageSize !== undefined) {
+          // An opaque skip token in an absolute link, the rest of the query kept, as Graph writes it.
+          const skip = Number(query.$skiptoken ?? 0);
+          const next = new URL(`${this.#base}${url.pathname}`);
+          for (const [k, v] of url.searchParams) if (k !== '$skiptoken') next.searchParams.set(k, v);
+          next.searchParams.set('$skiptoken', String(skip + this.pageSize));
+          const page = items.slice(skip, skip + this.pageSize);
+          return ok(200, { value: page, ...(skip + this.pageSize < items.length ? { '@odata.nextLink': next.toString() } : {}) });
+        }
         return ok(200, { value: items });
       }
       switch (`${req.method} ${id ? 'one' : 'all'}`) {

@@ -194,6 +194,22 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('a calendar listed in pages (@odata.nextLink) is read to its last page: a move there is found', async () => {
+    fake.pageSize = 2;
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const timed = fake.events(A).filter((e) => !e.isAllDay);
+    const last = timed.at(-1)!;
+    expect(fake.events(A).length).toBeGreaterThan(4);
+    const day = DateTime.fromISO(last.start.dateTime).plus({ days: 1 }).toISODate()!;
+    fake.moveAsUser(A, last.id, { dateTime: `${day}T11:00:00.0000000`, timeZone: 'Europe/Moscow' }, { dateTime: `${day}T11:15:00.0000000`, timeZone: 'Europe/Moscow' });
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled!.unreadable).toEqual(new Map());
+    expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    expect(fake.log.some((r) => r.query.$skiptoken !== undefined)).toBe(true);
+    await db.destroy();
+  });
+
   it('a mailbox Graph no longer serves (404 MailboxNotEnabledForRESTAPI) pauses its employee and skips none of their touches', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

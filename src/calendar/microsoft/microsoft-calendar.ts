@@ -133,8 +133,10 @@ export class MicrosoftCalendar implements CalendarPort {
         }
         const next = page['@odata.nextLink'];
         if (!next) break;
-        // Followed here: the SDK's own paging only follows https links.
-        page = (await this.#client.api(next).get()) as typeof page;
+        // Followed here, through the configured base URL: the SDK takes only an https link as
+        // absolute (a plain-HTTP proxy's would be read as a path), and then goes to its host,
+        // around a proxy.
+        page = (await this.#client.api(afterVersion(next)).get()) as typeof page;
       }
     } catch (error) {
       throw toCalendarError(error);
@@ -186,6 +188,12 @@ class BearerMiddleware implements Middleware {
  */
 function transactionId(key: string): string {
   return /^[0-9a-f]{32}$/.test(key) ? key.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : touchKey(`graph-transaction:${key}`).id;
+}
+
+/** "https://graph.microsoft.com/v1.0/users/x/calendarView?…" → "/users/x/calendarView?…". */
+function afterVersion(link: string): string {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/[^/]+/, '')}${url.search}`;
 }
 
 function mailbox(owner: CalendarOwner): string {
