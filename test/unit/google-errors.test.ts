@@ -26,6 +26,9 @@ describe('Google errors map to codes that say what to do', () => {
     ['408 request timeout: no answer', google(408, 'timeout'), 'no_answer', true],
     ['a broken service account key: credentials, not "temporary"', { message: 'error:1E08010C:DECODER routines::unsupported', code: 'ERR_OSSL_UNSUPPORTED' }, 'auth', false],
     ['a revoked refresh token: stop this employee', { message: 'invalid_grant', response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } }, 'auth', false],
+    ['a service account without domain-wide delegation (token endpoint, 401 unauthorized_client): stop this employee', { message: 'unauthorized_client', response: { status: 401, data: { error: 'unauthorized_client', error_description: 'Client is unauthorized to retrieve access tokens using this method.' } } }, 'auth', false],
+    ['a scope the token endpoint refuses (400 invalid_scope): stop this employee, not "invalid" for each event', { message: 'invalid_scope', response: { status: 400, data: { error: 'invalid_scope', error_description: 'Bad Request' } } }, 'auth', false],
+    ['the token endpoint busy (503 temporarily_unavailable): retry', { message: 'temporarily_unavailable', response: { status: 503, data: { error: 'temporarily_unavailable' } } }, 'temporary', true],
   ])('%s', (_title, error, code, retryable) => {
     const e = toCalendarError(error);
     expect(e.code).toBe(code);

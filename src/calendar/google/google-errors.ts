@@ -21,6 +21,12 @@ export function toCalendarError(error: unknown): CalendarError {
   const message = (typeof data?.error === 'object' ? data.error.message : data?.error_description) ?? e.message ?? 'Google Calendar error';
   const retryAfter = retryAfterMs(e.response?.headers);
   if (data?.error === 'invalid_grant' || /invalid_grant/.test(e.message ?? '')) return new CalendarError('auth', `Google refused the credentials: ${message} (reconnect this employee)`);
+  // Any other refusal by the token endpoint (its error is a string, the Calendar API's an object):
+  // unauthorized_client (no domain-wide delegation for these scopes), invalid_client, invalid_scope…
+  // Nothing is written for this employee until someone fixes the set-up: pause, not "invalid".
+  if (typeof data?.error === 'string' && status !== undefined && status < 500 && status !== 429 && data.error !== 'temporarily_unavailable') {
+    return new CalendarError('auth', `Google refused the credentials: ${data.error}${data.error_description ? ` (${data.error_description})` : ''}: check the service account's domain-wide delegation and scopes, or reconnect this employee`);
+  }
   // Signing the service account's token failed: the key itself is broken, retrying cannot help.
   if (status === undefined && (String(e.code ?? '').startsWith('ERR_OSSL') || /DECODER|PEM|private key|secretOrPrivateKey/i.test(e.message ?? ''))) {
     return new CalendarError('auth', `the Google service account key cannot be used (${e.message ?? 'malformed key'}): check GOOGLE_SERVICE_ACCOUNT_KEY_FILE`);
