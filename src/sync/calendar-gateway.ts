@@ -11,6 +11,8 @@ export interface GatewayOptions {
   readonly perMinute?: Partial<Record<ProviderName, number>>;
   /** Limits over other windows (TOUCHBASE_CALENDAR_RATES); they win over `perMinute`. */
   readonly rates?: Partial<Record<ProviderName, RateLimit>>;
+  /** Limits on all of a provider's calls together (Google: 10,000 a minute per project); default PROJECT_RATES. */
+  readonly projectRates?: Partial<Record<ProviderName, RateLimit>>;
   /**
    * Several daemons share this database: the limits are kept there (token buckets every
    * instance takes from), not in this process's memory.
@@ -25,6 +27,15 @@ export interface GatewayOptions {
 const DEFAULT_PER_MINUTE: Partial<Record<ProviderName, number>> = { google: 500 };
 
 /**
+ * Google also limits a project's calls, all users together, to about 10,000 a minute; the sync
+ * works 8 to 16 calendars at once, which at Google's usual 50 ms a call could go over it.
+ */
+export const PROJECT_RATES: Partial<Record<ProviderName, RateLimit>> = { google: { limit: 9_000, windowMs: 60_000 } };
+
+/** The key of a project-wide limit: one budget for every employee's calls. */
+const EVERYONE = '*';
+
+/**
  * Every call to a calendar goes through here: reads and writes of one employee share one rate
  * limit per provider (Google allows about 600 calls a minute per user), and reads are retried
  * a few times by the same policy as writes (Retry-After first, then jittered backoff). Writes
@@ -34,6 +45,7 @@ export class CalendarGateway {
   readonly #o: GatewayOptions;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #limiters = new Map<ProviderName, CallLimiter>();
+  readonly #projectLimiters = new Map<ProviderName, CallLimiter>();
   reads = 0;
   writes = 0;
 
@@ -44,12 +56,17 @@ export class CalendarGateway {
     for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...o.perMinute })) if (limit) rates[provider] = { limit, windowMs: 60_000 };
     Object.assign(rates, o.rates);
     const now = () => o.clock.now().toMillis();
-    for (const [provider, rate] of Object.entries(rates)) {
-      if (!rate) continue;
-      this.#limiters.set(provider as ProviderName, o.sharedRates
-        ? new SharedBucketLimiter(o.sharedRates, provider, rate, now, this.#sleep)
-        : new SlidingWindowLimiter(rate.limit, rate.windowMs, now, this.#sleep));
-    }
+    const limiter = (bucket: string, rate: RateLimit) => o.sharedRates
+      ? new SharedBucketLimiter(o.sharedRates, bucket, rate, now, this.#sleep)
+      : new SlidingWindowLimiter(rate.limit, rate.windowMs, now, this.#sleep);
+    for (const [provider, rate] of Object.entries(rates)) if (rate) this.#limiters.set(provider as ProviderName, limiter(provider, rate));
+    for (const [provider, rate] of Object.entries(o.projectRates ?? PROJECT_RATES)) if (rate) this.#projectLimiters.set(provider as ProviderName, limiter(`${provider}:project`, rate));
+  }
+
+  /** Waits for the employee's limit, then the project's (a call waiting on one person's calendar takes no share of everyone's meanwhile). */
+  async #acquire(provider: ProviderName, employeeId: string): Promise<void> {
+    await this.#limiters.get(provider)?.acquire(employeeId);
+    await this.#projectLimiters.get(provider)?.acquire(EVERYONE);
   }
 
   port(provider: string): CalendarPort | undefined {
@@ -63,7 +80,7 @@ export class CalendarGateway {
    */
   async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>, guard?: () => Promise<void>): Promise<T> {
     const port = this.#require(provider, owner);
-    await this.#limiters.get(port.provider)?.acquire(owner.employeeId);
+    await this.#acquire(port.provider, owner.employeeId);
     await guard?.();
     this.writes++;
     try {
@@ -78,7 +95,7 @@ export class CalendarGateway {
     const port = this.#require(provider, owner);
     const policy = this.#o.readPolicy ?? READ_RETRY;
     for (let attempt = 1; ; attempt++) {
-      await this.#limiters.get(port.provider)?.acquire(owner.employeeId);
+      await this.#acquire(port.provider, owner.employeeId);
       this.reads++;
       try {
         return await call(port);

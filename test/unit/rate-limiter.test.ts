@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import { SlidingWindowLimiter } from '../../src/sync/rate-limiter.ts';
+import { CalendarGateway, PROJECT_RATES } from '../../src/sync/calendar-gateway.ts';
+import type { CalendarPort } from '../../src/calendar/port.ts';
 
 describe('sliding-window limiter', () => {
   it('lets `limit` calls through per window per key and makes the next one wait for the window to slide', async () => {
@@ -20,5 +23,28 @@ describe('sliding-window limiter', () => {
     // The first of Anna's three calls was at 1,000,000; she may call again a minute after it.
     expect(waits).toEqual([60_000 - 3000 + 1]);
     expect(now).toBe(1_000_000 + 60_001);
+  });
+});
+
+describe('a provider\'s project-wide limit', () => {
+  it('holds all employees\' calls together under it, on top of each one\'s own', async () => {
+    let now = 1_000_000;
+    const waits: number[] = [];
+    const port = { provider: 'google' } as unknown as CalendarPort;
+    const gateway = new CalendarGateway({
+      ports: { google: port }, clock: { now: () => DateTime.fromMillis(now) }, perMinute: { google: 100 },
+      projectRates: { google: { limit: 4, windowMs: 60_000 } },
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    });
+    const owner = (employeeId: string) => ({ employeeId, email: `${employeeId}@x.example`, timezone: 'Europe/Moscow' });
+    for (const who of ['anna', 'boris', 'clara', 'dan']) await gateway.write('google', owner(who), async () => undefined);
+    expect(waits).toEqual([]);
+    // A fifth person's first call waits for the project's minute, though their own budget is whole.
+    await gateway.read('google', owner('eve'), async () => undefined);
+    expect(waits).toEqual([60_001]);
+    expect(PROJECT_RATES.google).toEqual({ limit: 9_000, windowMs: 60_000 });
   });
 });
