@@ -2,14 +2,14 @@ import type { Hono } from 'hono';
 import type { BusinessEvent } from '../workflows/trigger-events.ts';
 import type { EventResult } from '../daemon/job-runner.ts';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * POST /api/events: {"event": "order.shipped", "client": "stroymash", "ref": "SO-1042", "at": "…"}.
  * 201 with the new touches, 200 when the same event (name, client, ref) came before, 422 for an
  * unknown event or client (or a ref a title cannot show), 400 for a body that is not such an
  * object, 415 for one not in UTF-8. Mounted behind the token.
  */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promise<EventResult>): void {
   api.post('/events', async (c) => {
     // JSON is UTF-8 (RFC 8259): a body said to be in another charset would be read as garbage.
