@@ -309,10 +309,9 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
   }
 }
 
-/** Extra cells that are all empty are what spreadsheets leave after a trailing separator. */
 /**
  * A row whose length differs from the header's only by empty trailing cells: the row's own
- * (Excel keeps a column once used), or the header's (`…;inn;;` over rows that end at inn).
+ * (spreadsheets leave them after a trailing separator), or the header's (`…;inn;;` over rows that end at inn).
  */
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
   if (cells.length > header.names.length) return cells.slice(header.names.length).every((c) => c.trim() === '');
