@@ -1,7 +1,10 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type Migration, type MigrationResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  CompiledQuery, Kysely, Migrator, SqliteAdapter, SqliteDialect, SqliteDriver, sql,
+  type DatabaseConnection, type DialectAdapter, type Driver, type Migration, type MigrationResult, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement,
+} from 'kysely';
 import * as m0001 from '../../db/migrations/0001_touches.ts';
 import * as m0002 from '../../db/migrations/0002_calendar_sync.ts';
 import * as m0003 from '../../db/migrations/0003_user_moves.ts';
@@ -313,7 +316,7 @@ function newerVersion(location: string, names: string[]): DatabaseProblemError {
 export async function migrate(db: DB, file = 'the database'): Promise<MigrationResult[]> {
   const unknown = await unknownMigrations(db);
   if (unknown.length) throw newerVersion(file, unknown);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrator = new Migrator({ db: migratingConnection(db), provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = await withForeignKeysOff(db, () => migrator.migrateToLatest());
   if (error) {
     if (error instanceof DatabaseProblemError) throw error;
@@ -329,8 +332,48 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 /** Migrates a database up to `name` and no further (an import of a file written at an older schema goes through it). */
 export async function migrateTo(db: DB, name: string): Promise<void> {
   if (!(name in MIGRATIONS)) throw new Error(`unknown migration ${name}`);
-  const { error } = await withForeignKeysOff(db, () => new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name));
+  const { error } = await withForeignKeysOff(db, () => new Migrator({ db: migratingConnection(db), provider: { getMigrations: async () => MIGRATIONS } }).migrateTo(name));
   if (error) throw error;
+}
+
+/**
+ * SQLite: the same connection, as kysely must see it to migrate it. Kysely's SQLite adapter runs
+ * migrations outside any transaction (each statement commits on its own, the migration is marked
+ * done at its end), so an upgrade killed half-way — Ctrl-C, a service's stop timeout — left a
+ * database no command could open ("table touches_rebuilt already exists"). SQLite does run DDL
+ * in transactions: here all pending migrations are one, begun IMMEDIATE, so a second process
+ * upgrading the same file waits for the first and then finds nothing left to do.
+ */
+function migratingConnection(db: DB): DB {
+  const raw = connections.get(db);
+  if (!raw || dialectOf(db) === 'postgres') return db;
+  return new Kysely<Database>({ dialect: new MigratingSqliteDialect({ database: new ExplainedSqlite(raw.sqlite, raw.file, false) }) });
+}
+
+class MigratingSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class MigratingSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class MigratingSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createAdapter(): DialectAdapter {
+    return new MigratingSqliteAdapter();
+  }
+  override createDriver(): Driver {
+    return new MigratingSqliteDriver(this.#config);
+  }
 }
 
 /**
