@@ -215,8 +215,8 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
       'touch_events.employee_id', 'touch_events.from_date', 'touch_events.to_date', 'touch_events.cause', 'touch_events.detail'])
     .orderBy('touch_events.seq', 'asc');
   if (filter.client) q = q.where('touches.client_id', '=', filter.client);
-  // "planned" lines are made from the touches' rows below; a database written before that has
-  // them in the log as well for the workflows' touches, which would show them twice.
+  // "planned" lines are made from the touches' rows below; the workflows' touches have one in the
+  // log as well (what the daemon's incremental pass reads), which would show them twice.
   q = q.where('touch_events.type', '!=', 'planned');
   const lines: HistoryLine[] = (await q.execute()).map((r) => ({
     seq: r.seq, at: r.at, type: r.type, touchId: r.touch_id, client: r.client_id, title: r.title,

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { appendHistory } from './touch-history.ts';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 import { inTransaction } from './touch-outcomes.ts';
@@ -19,8 +20,10 @@ export async function insertTouchesIfNew(db: DB, rows: readonly TouchRow[], nowI
     const inserted: string[] = [];
     for (const row of rows) {
       const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      // Its "planned" line is its row (created_at, employee, day, source), as for the planner's touches.
       if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      // Its "planned" line in the log is what the daemon's incremental pass reads to put it in the
+      // calendar at once (history shows the line the touch's row makes instead, not both).
+      await appendHistory(trx, [{ touch_id: row.id, type: 'planned', at: nowIso, employee_id: row.employee_id, from_date: null, to_date: row.date, detail: row.source, cause: 'workflow' }]);
       inserted.push(row.id);
     }
     return inserted;

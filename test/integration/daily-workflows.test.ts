@@ -5,6 +5,7 @@ import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
 import { runDailyWorkflows } from '../../src/workflows/daily.ts';
+import { touchesChangedSince } from '../../src/storage/sync-queries.ts';
 import { runWeeklyDigest } from '../../src/workflows/digest.ts';
 import { desiredEvent } from '../../src/sync/desired-events.ts';
 import { planTouches } from '../../src/planner/plan.ts';
@@ -39,6 +40,15 @@ describe('silence', () => {
     expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-04', all_day: 1, title: 'alpha Ltd: silent for 63 days — get in touch' });
     // The next day's run finds the same silence and makes no second alert.
     expect(await runDailyWorkflows(d, config, morning('2027-05-04'))).toMatchObject({ silent: 1, silenceAlerts: 0 });
+  });
+
+  it('its alert is news to the daemon\'s next incremental pass, which puts it in the calendar at once', async () => {
+    const d = await withLastTouch('2027-03-01');
+    const seq = Number((await d.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0);
+    expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silenceAlerts: 1 });
+    const changed = await touchesChangedSince(d, seq);
+    expect([...changed.clients]).toEqual(['alpha']);
+    expect([...changed.employees]).toEqual(['anna']);
   });
 
   it('is escalated to the sales director when the alert stays undone for a week, and cleared by a done touch', async () => {

@@ -166,8 +166,9 @@ describe('history causes', () => {
       { touch_id: 't1', type: 'done', cause: 'employee', detail: null },
       { touch_id: 't1', type: 'restored', cause: 'employee', detail: 'undone from the calendar link (it had been marked done)' },
       { touch_id: 't2', type: 'rescheduled', cause: 'overdue', detail: 'overdue since 2027-03-01: moved to the next working day' },
+      { touch_id: 'w1', type: 'planned', cause: 'workflow', detail: 'silence:acme' },
     ]);
-    // A workflow's touch is planned by its row, as the planner's are: history says so, with its cause.
+    // History shows it once, with its cause.
     expect((await listHistory(db)).filter((l) => l.touchId === 'w1').map((l) => [l.type, l.cause, l.detail])).toEqual([['planned', 'workflow', 'silence:acme']]);
     expect(await touchOf(db, 't2')).toMatchObject({ date: '2027-03-03', overdue_from: '2027-03-01' });
   });
