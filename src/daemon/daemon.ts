@@ -75,6 +75,8 @@ export interface DaemonEvents {
   'job:failed': SchedulerEvents['job:failed'];
   'config:applied': [{ hash: string; reason: string }];
   'config:rejected': [{ issues: readonly ConfigIssue[]; reason: string }];
+  /** A change could not be applied for another reason than its content (the database could not be written). */
+  'config:failed': [{ error: string; reason: string }];
   'link:recorded': [LinkOutcome];
   /** A dispatch pass of a daemon sharing the database finished (its one-line summary). */
   'dispatch:finished': [{ summary: string; written: number }];
@@ -263,7 +265,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       }
       if (this.#o.watch !== false) {
         const w = typeof this.#o.watch === 'object' ? this.#o.watch : {};
-        this.#watcher = new ConfigWatcher(this.#o.configDir, () => void this.reload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
+        this.#watcher = new ConfigWatcher(this.#o.configDir, () => this.requestReload('a configuration file changed'), { ...w, onFirstEvent: () => this.#runner?.prepare?.() });
         this.#watcher.start();
       }
       this.#log.info({
@@ -485,6 +487,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
     scheduler.on('timer:late', (e) => this.#log.warn(e, 'woke up late (the machine slept or the clock jumped): catching up'));
+    scheduler.on('loop:error', (e) => this.#log.error({ error: e.error.message, retryInMs: e.retryInMs }, 'the schedule could not be read or claimed in the database: tried again shortly'));
   }
 
   async #listen(host: string, port: number): Promise<void> {
@@ -537,6 +540,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * A newer reload makes the check of an older one obsolete: it is stopped, and both callers
    * get the newer one's answer.
    */
+  /**
+   * A reload nobody waits for (a file changed, SIGHUP): if it fails for something other than
+   * the configuration — the database cannot be written, a full disk — that is logged, and the
+   * daemon runs on as it was (an unhandled failure here ended the process).
+   */
+  requestReload(reason: string): void {
+    this.reload(reason).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#log.error({ reason, error: message }, 'configuration change not applied; still running on the last applied configuration (tried again at the next change, or SIGHUP)');
+      this.emit('config:failed', { error: message, reason });
+    });
+  }
+
   reload(reason: string): Promise<boolean> {
     this.#reloadCheck?.abort(new SupersededError('the files changed again'));
     const check = (this.#reloadCheck = new AbortController());

@@ -36,6 +36,8 @@ export interface SchedulerEvents {
   'clock:backwards': [{ job: string; watermark: string; now: string }];
   'timer:late': [{ expected: string; actual: string; lateMs: number }];
   'loop:idle': [{ wakeAt: DateTime }];
+  /** A pass could not read or claim its jobs (the database cannot be used: a full disk, a lock held elsewhere); tried again after a pause. */
+  'loop:error': [{ error: Error; retryInMs: number }];
 }
 
 export interface SchedulerDeps {
@@ -205,14 +207,23 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     while (!this.#stopping.signal.aborted) {
       // A request from here on aborts this controller, so the sleep below cannot miss it.
       this.#wake = new AbortController();
-      await this.runDue();
-      if (this.#stopping.signal.aborted) break;
-      if (this.#requested.size > 0) continue;
-      const wakeAt = await this.nextWake();
+      let wakeAt: DateTime;
+      try {
+        await this.runDue();
+        if (this.#stopping.signal.aborted) break;
+        if (this.#requested.size > 0) continue;
+        wakeAt = await this.nextWake();
+        this.emit('loop:idle', { wakeAt });
+      } catch (error) {
+        // The jobs' own failures are recorded by #execute; this is the database failing under the
+        // loop itself. The daemon must outlive it (and serve what it can) and try again.
+        if (this.#stopping.signal.aborted) break;
+        this.emit('loop:error', { error: error instanceof Error ? error : new Error(String(error)), retryInMs: maxSleep });
+        wakeAt = this.#deps.clock.now().plus({ milliseconds: maxSleep });
+      }
       const before = this.#deps.clock.now();
       // Never sleep long: a suspended machine or a changed clock is noticed within maxSleep.
       const ms = Math.min(maxSleep, Math.max(0, wakeAt.toMillis() - before.toMillis()));
-      this.emit('loop:idle', { wakeAt });
       this.#sleeping = true;
       try {
         await sleep(ms, AbortSignal.any([this.#wake.signal, this.#stopping.signal]));

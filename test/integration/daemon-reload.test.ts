@@ -10,6 +10,9 @@ import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany } from '../helpers/sync-company.ts';
 import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
+import { testBackend } from '../helpers/temp-database.ts';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 
 afterEach(stopAll);
 
@@ -55,3 +58,42 @@ describe('the daemon follows saves by rename, and a fixed file ends the rejectio
     await again;
   });
 });
+
+describe('a change the daemon cannot record', () => {
+  it('while its database cannot be written (a full disk), is logged and not applied; the daemon runs on and applies the next', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const file = join(configDir, 'touchbase.yaml');
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, watch: { debounceMs: 100, pollMs: 0 } });
+    await startedAndSynced(daemon);
+    const hold = await holdInfo(dbFile);
+    try {
+      const failed = once(daemon, 'config:failed');
+      writeFileSync(file, stringify(syncCompany('ics', { title: 'Call {contacts}' })));
+      const [event] = await failed as [{ error: string; reason: string }];
+      expect(event.reason).toBe('a configuration file changed');
+    } finally {
+      await hold.release();
+    }
+    expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
+    const applied = once(daemon, 'config:applied');
+    writeFileSync(file, stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
+    await applied;
+  }, 60_000);
+});
+
+/**
+ * The table a change is recorded in taken away by another connection until released: the
+ * daemon's writes there fail, as on a full disk, on either database.
+ */
+async function holdInfo(location: string) {
+  if (testBackend() === 'sqlite') {
+    const other = new Database(location);
+    other.exec('alter table daemon_info rename to daemon_info_away');
+    return { release: async () => { other.exec('alter table daemon_info_away rename to daemon_info'); other.close(); } };
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  await client.query('alter table daemon_info rename to daemon_info_away');
+  return { release: async () => { await client.query('alter table daemon_info_away rename to daemon_info'); await client.end(); } };
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { CronSchedule } from '../../src/daemon/cron-schedule.ts';
 import { Scheduler, type Job, type JobRun } from '../../src/daemon/scheduler.ts';
@@ -135,6 +136,31 @@ describe('the run loop never trusts its timer', () => {
     expect(runs[0]!.reason).toBe('first run');
     // Every run after the catch-up is on a five-minute tick.
     for (const r of runs.slice(1)) expect(r.due.minute % 5).toBe(0);
+  });
+
+  it('a pass whose database fails under it (a full disk) is reported and tried again; the loop lives on and runs the job once it can', async () => {
+    const { db, clock, runs } = await setup();
+    const schedule = open.at(-1)!.schedules[0]!;
+    const errors: string[] = [];
+    let sleeps = 0;
+    let enough!: () => void;
+    const ranAgain = new Promise<void>((resolve) => { enough = resolve; });
+    // The jobs' table is gone for the first two passes (what a full disk or a broken file does to its reads).
+    await sql`alter table daemon_jobs rename to daemon_jobs_away`.execute(db);
+    const loop = new Scheduler({
+      db, clock, jobs: [{ name: 'sync', schedule, run: async (r) => { runs.push(r); enough(); return 'ok'; } }],
+      sleep: async (ms) => {
+        sleeps++;
+        clock.advance(ms);
+        if (sleeps === 2) await sql`alter table daemon_jobs_away rename to daemon_jobs`.execute(db);
+      },
+    });
+    loop.on('loop:error', (e) => errors.push(`${e.retryInMs}`));
+    loop.start();
+    await ranAgain;
+    await loop.stop();
+    expect(errors).toEqual(['30000', '30000']);
+    expect(runs).toHaveLength(1);
   });
 
   it('stop waits for the run in flight and starts no other', async () => {

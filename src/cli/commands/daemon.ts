@@ -76,7 +76,7 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
       };
       const onInt = () => stop('SIGINT');
       const onTerm = () => stop('SIGTERM');
-      const onHup = () => void daemon.reload('SIGHUP');
+      const onHup = () => daemon.requestReload('SIGHUP');
       // However this process ends, no job process outlives it.
       const onExit = () => daemon.killNow();
       process.on('SIGINT', onInt);
