@@ -19,7 +19,7 @@ import { ConfigWatcher } from './config-watcher.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
-import { setInfo } from '../storage/job-repository.ts';
+import { recordCutShort, setInfo } from '../storage/job-repository.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
@@ -236,6 +236,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const settings = check.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
         this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
+      // Alone on the database, a run still marked running is one the last daemon never finished
+      // (killed: kill -9, a power cut, the OOM killer): it runs again first, as after a stop.
+      if (!this.#shared) {
+        const cut = await recordCutShort(db, this.#clock.now().toUTC().toISO()!);
+        if (cut.length) this.#log.warn({ jobs: cut }, 'runs the last daemon never finished (it was killed): they run again now');
+      }
       this.#scheduler = new Scheduler({ db, clock: this.#clock, jobs: this.#jobs(), sleep: this.#o.sleep, random: this.#o.random });
       this.#observe(this.#scheduler);
       if (this.#o.http !== false) {

@@ -58,6 +58,18 @@ export async function recordFailure(db: DB, name: string, finishedIso: string, d
   return row?.failures ?? 1;
 }
 
+/**
+ * The runs still marked running when a daemon that works alone starts: cut short by the end of
+ * the one before (no other process can be running them). Recorded as interrupted, due again now.
+ */
+export async function recordCutShort(db: DB, nowIso: string): Promise<string[]> {
+  const rows = await db.updateTable('daemon_jobs').set({
+    last_finished_at: nowIso, last_result: 'failed', retry_at: nowIso,
+    last_error: 'interrupted: the daemon ended while it ran (killed?); it ran again at the next start',
+  }).where('last_result', '=', 'running').returning('name').execute();
+  return rows.map((r) => r.name);
+}
+
 /** Facts the daemon publishes for `status`, `/readyz` and the dashboard (its URL, a job's time-out, a provider's state). */
 export async function setInfo(db: DB, values: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {

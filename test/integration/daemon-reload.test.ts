@@ -11,6 +11,8 @@ import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany } from '../helpers/sync-company.ts';
 import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { testBackend } from '../helpers/temp-database.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+import { claimRun } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -97,3 +99,23 @@ async function holdInfo(location: string) {
   await client.query('alter table daemon_info rename to daemon_info_away');
   return { release: async () => { await client.query('alter table daemon_info_away rename to daemon_info'); await client.end(); } };
 }
+
+describe('a daemon that was killed', () => {
+  it('left a run marked running: the next start records it as interrupted and runs it first, not at its next tick', async () => {
+    // Alone on its database (SQLite's way; PostgreSQL's daemons share the work by default, where another instance may be running it).
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, shared: { enabled: false } });
+    // The daily checks claimed by a daemon killed (kill -9) before they finished.
+    const db = await openMigrated(dbFile);
+    expect(await claimRun(db, 'daily', clock.now().toUTC().toISO()!)).toBe(true);
+    await db.destroy();
+    // Restarted a minute later (by systemd, say).
+    clock.advance(60_000);
+    const daily = new Promise<{ reason: string }>((resolve) => daemon.on('job:started', (run) => run.job === 'daily' && resolve(run)));
+    await daemon.start();
+    expect((await daily).reason).toBe('retry');
+    const status = await daemon.status();
+    expect(JSON.stringify(status)).toContain('interrupted: the daemon ended while it ran');
+  });
+});
