@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { openMigrated } from '../../src/storage/database.ts';
@@ -202,6 +204,16 @@ describe('touchbase daemon', () => {
     expect(r.out).toMatch(/src\/touchbase\.js daemon --config \S+ --db \/var\/lib\/touchbase\/touchbase\.sqlite/);
     expect(r.out).toContain('User=touchbase');
     expect(r.out).toContain('ExecReload=/bin/kill -HUP $MAINPID');
+  });
+
+  it('touchbase systemd-unit, run from any folder, names this installation\'s files, and quotes a path with a space', () => {
+    const root = resolve(import.meta.dirname, '..', '..');
+    const r = spawnSync(process.execPath, [join(root, 'src', 'touchbase.js'), 'systemd-unit', '--config', '/etc/touch base/config', '--db', '/var/lib/touchbase/db 1.sqlite'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`WorkingDirectory=${root}\n`);
+    expect(r.stdout).toContain(`ExecStart=${process.execPath} ${join(root, 'src', 'touchbase.js')} daemon --config "/etc/touch base/config" --db "/var/lib/touchbase/db 1.sqlite"\n`);
+    expect(existsSync(join(root, 'README.md'))).toBe(true);
+    expect(r.stdout).toContain(`Documentation=file://${root}/README.md`);
   });
 
   it('runs each job on its schedule from settings, in the company zone: the daily checks at their hour, the digest on Monday', async () => {

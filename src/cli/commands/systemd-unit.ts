@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { isPostgresLocation } from '../../storage/location.ts';
@@ -13,18 +15,18 @@ import type { CliIO } from '../io.ts';
 export function systemdUnit(o: { node: string; workDir: string; config: string; db: string; user: string }): string {
   // A PostgreSQL URL holds a password: it stays in the environment file, never in the unit.
   const postgres = isPostgresLocation(o.db);
-  const db = postgres ? '' : ` --db ${o.db}`;
+  const db = postgres ? '' : ` --db ${arg(o.db)}`;
   return `[Unit]
 Description=touchbase: contact cadences into employees' calendars
-Documentation=file://${o.workDir}/README.md
+Documentation=file://${encodeURI(`${o.workDir}/README.md`)}
 After=network-online.target
 Wants=network-online.target
 
 [Service]
 Type=simple
 User=${o.user}
-WorkingDirectory=${o.workDir}
-ExecStart=${o.node} ${o.workDir}/src/touchbase.js daemon --config ${o.config}${db}
+WorkingDirectory=${arg(o.workDir)}
+ExecStart=${arg(o.node)} ${arg(`${o.workDir}/src/touchbase.js`)} daemon --config ${arg(o.config)}${db}
 ExecReload=/bin/kill -HUP $MAINPID
 # Secrets and settings: TOUCHBASE_API_TOKEN_FILE, GOOGLE_*, MS_* (see .env.example).${postgres ? '\n# The database: TOUCHBASE_DATABASE_URL_FILE (a file, 0600, holding the postgres:// URL).' : ''}
 EnvironmentFile=-/etc/touchbase/touchbase.env
@@ -41,6 +43,19 @@ WantedBy=multi-user.target
 `;
 }
 
+/** An argument as systemd reads a command line: "%" doubled (its specifier sign), quoted when it holds a space or a quote. */
+function arg(value: string): string {
+  const escaped = value.replace(/%/g, '%%');
+  return /[\s"'\\]/.test(escaped) ? `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : escaped;
+}
+
+/** The folder touchbase is installed in (the one whose src/touchbase.js is above this file, in src/ or bundled in dist/), whatever the current one. */
+export function installationFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'src', 'touchbase.js')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 export function systemdUnitCommand(program: Command, io: CliIO): void {
   program
     .command('systemd-unit')
@@ -48,6 +63,6 @@ export function systemdUnitCommand(program: Command, io: CliIO): void {
     .option('--user <name>', 'the user the service runs as', userInfo().username)
     .action((_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { user: string }>();
-      io.out(systemdUnit({ node: process.execPath, workDir: resolve('.'), config: configDir(o), db: dbFile(o), user: o.user }));
+      io.out(systemdUnit({ node: process.execPath, workDir: installationFolder(), config: configDir(o), db: dbFile(o), user: o.user }));
     });
 }
