@@ -164,6 +164,14 @@ describe('touchbase export and import', () => {
     const file = join(tempDir(), 'plain.ndjson');
     expect(touchbase(['export', '--db', db, '--out', file]).code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    // What an export killed part-way (kill -9) left beside the target goes at the next export to it;
+    // a live process's partial file, and other files, stay.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(`${file}.partial-${dead}`, 'part of every client\'s history');
+    writeFileSync(`${file}.partial-${process.pid}`, 'an export running now');
+    writeFileSync(`${file}.notes`, 'mine');
+    expect(touchbase(['export', '--db', db, '--out', file]).code).toBe(0);
+    expect(readdirSync(dirname(file)).sort()).toEqual(['plain.ndjson', `plain.ndjson.notes`, `plain.ndjson.partial-${process.pid}`].sort());
   }, 180_000);
 
   describe('a bad file or target is refused with its line, and nothing is written', () => {

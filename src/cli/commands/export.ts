@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -110,6 +110,7 @@ export function importCommand(program: Command, io: CliIO): void {
 /** Written to a file beside the target, flushed to disk and renamed: the target is the whole export or what it was before. */
 async function exportToFile(db: DB, target: string, options: ExportOptions): Promise<ExportSummary> {
   const partial = `${target}.partial-${process.pid}`;
+  removeAbandonedPartials(target);
   // Owner-only whatever the umask: the file holds every client's history (and, asked, the secrets).
   const fd = openSync(partial, 'wx', 0o600);
   let open = true;
@@ -127,6 +128,35 @@ async function exportToFile(db: DB, target: string, options: ExportOptions): Pro
     if (open) closeSync(fd);
     rmSync(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Partial files of exports to the same target whose process is gone (killed before it could
+ * remove its own): each holds part of every client's history, and nothing else removes them.
+ */
+function removeAbandonedPartials(target: string): void {
+  const prefix = `${basename(target)}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: there, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
