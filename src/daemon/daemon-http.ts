@@ -22,6 +22,8 @@ export interface DaemonHttpDeps {
   readonly zoneOf: (employee: string) => string;
   readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
+  /** Why nothing can be recorded now (the database file deleted or replaced), or undefined. */
+  readonly unavailable?: () => string | undefined;
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
   readonly onOutcome: (outcome: LinkOutcome) => void;
@@ -38,7 +40,7 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
   const app = daemonApp({
     feedDir: deps.feedDir, db, clock: deps.clock, apiToken: deps.apiToken,
     linkSecret: () => linkSecret(db),
-    zoneOf: deps.zoneOf, language: deps.language, readiness: deps.readiness, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
+    zoneOf: deps.zoneOf, language: deps.language, readiness: deps.readiness, unavailable: deps.unavailable, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
     api: (api) => {
       api.post('/sync', (c) => {
         deps.requestSync();

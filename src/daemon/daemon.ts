@@ -20,6 +20,7 @@ import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, ty
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { recordCutShort, setInfo } from '../storage/job-repository.ts';
+import { databaseFileChange, databaseFileIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
@@ -106,6 +107,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #server: ServerType | undefined;
   #dashboard: Dashboard | undefined;
   #watcher: ConfigWatcher | undefined;
+  /** The SQLite file opened (device and inode): one deleted or replaced under the daemon stops its work. */
+  #dbIdentity: string | undefined;
+  #dbChangeLogged = false;
   #snapshot: ConfigSnapshot | undefined;
   #summary: ConfigSummary | undefined;
   #schedules: CronSchedule[] = [];
@@ -225,6 +229,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
       } else await this.#refuseBesideLoneDaemon();
       const db = (this.#db = await openMigrated(this.#o.dbFile));
+      this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);
       if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
       else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
@@ -357,6 +362,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   async #runWorkNow(kind: WorkKind, run: Pick<JobRun, 'job' | 'signal'>): Promise<string> {
+    // A job process would open the path anew: an empty database where the history was.
+    const problem = this.databaseFileProblem();
+    if (problem) throw new Error(problem);
     const snapshot = this.#snapshot!;
     const abort = new AbortController();
     this.#work = { hash: snapshot.hash, abort };
@@ -515,6 +523,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       zoneOf: (id) => this.summary.employees.find((e) => e.id === id)?.timezone ?? this.summary.settings.timezone,
       language: () => this.summary.settings.language,
       readiness: () => this.readiness(),
+      unavailable: () => this.databaseFileProblem(),
       status: () => this.status(),
       metrics: this.#metrics!,
       routes: (app) => this.#dashboard?.mount(app),
@@ -676,7 +685,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
   }
 
+  /** The database file deleted or replaced since it was opened (said once in the log), or undefined. */
+  databaseFileProblem(): string | undefined {
+    const problem = databaseFileChange(this.#o.dbFile, this.#dbIdentity);
+    if (problem && !this.#dbChangeLogged) {
+      this.#dbChangeLogged = true;
+      this.#log.error({ db: redactLocation(this.#o.dbFile) }, problem);
+    }
+    return problem;
+  }
+
   readiness(): Promise<Readiness> {
+    const problem = this.databaseFileProblem();
+    if (problem) return Promise.resolve({ ready: false, database: problem, reasons: [problem] });
     return readinessOf(this.#db!, {
       configRejected: !!this.#configError, running: this.#running, nowMs: performance.now(),
       shared: this.#shared && { now: this.#clock.now(), self: this.#shared.id },

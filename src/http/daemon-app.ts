@@ -27,6 +27,8 @@ export interface DaemonAppDeps {
   /** The company's language (settings.language): the one-click pages speak it. Default: English. */
   readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
+  /** Why nothing can be recorded now (the database file deleted or replaced): every request but health answers 503. */
+  readonly unavailable?: (() => string | undefined) | undefined;
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
   /** A one-click link recorded (or undid) an outcome: the calendars should follow soon. */
@@ -67,6 +69,12 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
       return c.req.path.startsWith('/api/') ? c.json({ error: message }, 413) : c.text(`${message}\n`, 413);
     },
   }));
+  // A click recorded into a database file nobody will read again would be a lie: refused, and said why.
+  app.use('*', async (c, next) => {
+    const problem = c.req.path === '/healthz' || c.req.path === '/readyz' ? undefined : deps.unavailable?.();
+    if (!problem) return next();
+    return c.req.path.startsWith('/api/') ? c.json({ error: problem }, 503) : c.text(`${problem}\n`, 503);
+  });
   // Pages about one person's touches: never kept by a browser or a proxy.
   for (const path of ['/a/*', '/u/*', '/status']) {
     app.use(path, async (c, next) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
@@ -10,7 +10,8 @@ import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany } from '../helpers/sync-company.ts';
 import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
-import { testBackend } from '../helpers/temp-database.ts';
+import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
+import { databaseFileIdentity } from '../../src/storage/database-file.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 import { claimRun } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
@@ -117,5 +118,33 @@ describe('a daemon that was killed', () => {
     expect((await daily).reason).toBe('retry');
     const status = await daemon.status();
     expect(JSON.stringify(status)).toContain('interrupted: the daemon ended while it ran');
+  });
+});
+
+describe('its database file deleted or replaced under it', () => {
+  it('is noticed: not ready, nothing recorded (links and the API answer 503), no job opens a new empty database at the path', async () => {
+    if (testBackend() !== 'sqlite') {
+      // A PostgreSQL database is no file that can be swapped under the daemon.
+      expect(databaseFileIdentity(await tempDatabaseLocation())).toBeUndefined();
+      return;
+    }
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock, apiToken: 'secret-token-12345-of-at-least-32-chars' });
+    await startedAndSynced(daemon);
+    expect((await fetch(`${daemon.url}/readyz`)).status).toBe(200);
+    // A restore by rename: the daemon still holds the old file.
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(dbFile + suffix)) renameSync(dbFile + suffix, `${dbFile}.old${suffix}`);
+    const ready = await fetch(`${daemon.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('was deleted while the daemon had it open');
+    expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
+    const api = await fetch(`${daemon.url}/api/sync`, { method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars' } });
+    expect(api.status).toBe(503);
+    expect((await fetch(`${daemon.url}/a/anything`)).status).toBe(503);
+    const failed = new Promise<string>((resolve) => daemon.on('job:failed', (run) => run.job === 'sync' && resolve(run.error.message)));
+    daemon.scheduler.request('sync');
+    expect(await failed).toContain('was deleted while the daemon had it open');
+    expect(existsSync(dbFile)).toBe(false);
   });
 });
