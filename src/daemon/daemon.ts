@@ -550,12 +550,6 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   /**
-   * Reads the configuration folder again. A valid change is applied and re-planned at once;
-   * an invalid one is reported with its places and the daemon goes on with the last valid one.
-   * A newer reload makes the check of an older one obsolete: it is stopped, and both callers
-   * get the newer one's answer.
-   */
-  /**
    * A reload nobody waits for (a file changed, SIGHUP): if it fails for something other than
    * the configuration — the database cannot be written, a full disk — that is logged, and the
    * daemon runs on as it was (an unhandled failure here ended the process).
@@ -568,6 +562,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     });
   }
 
+  /**
+   * Reads the configuration folder again. A valid change is applied and re-planned at once;
+   * an invalid one is reported with its places and the daemon goes on with the last valid one.
+   * A newer reload makes the check of an older one obsolete: it is stopped, and both callers
+   * get the newer one's answer.
+   */
   reload(reason: string): Promise<boolean> {
     this.#reloadCheck?.abort(new SupersededError('the files changed again'));
     const check = (this.#reloadCheck = new AbortController());
