@@ -1,6 +1,5 @@
 import type { DB } from './database.ts';
-import type { ExpressionBuilder } from 'kysely';
-import type { CalendarLeftoverRow, Database } from './schema.ts';
+import type { CalendarLeftoverRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
 import { recordNothingWritten } from './calendar-sync-repository.ts';
 
@@ -73,22 +72,24 @@ export interface FormerMailbox {
   readonly address: string;
 }
 
-/** Never one at the address its calendar has now: that event is the calendar's own. */
-const notCurrent = (eb: ExpressionBuilder<Database & { l: CalendarLeftoverRow }, 'l'>) => eb.not(eb.exists(eb.selectFrom('calendar_addresses as a').select('a.address')
-  .whereRef('a.employee_id', '=', 'l.employee_id').whereRef('a.provider', '=', 'l.provider').whereRef('a.address', '=', 'l.address')));
-
-/** The calendars with leftovers, those whose deletions failed last (a calendar that refuses us waits behind the others). */
+/**
+ * The calendars with leftovers, those whose deletions failed last (a calendar that refuses us
+ * waits behind the others); never one at the address its calendar has now (those events are the
+ * calendar's own).
+ */
 export async function leftoverMailboxes(db: DB): Promise<FormerMailbox[]> {
   return db.selectFrom('calendar_leftovers as l').select(['l.employee_id', 'l.provider', 'l.address'])
-    .where(notCurrent).groupBy(['l.employee_id', 'l.provider', 'l.address'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('calendar_addresses as a').select('a.address')
+      .whereRef('a.employee_id', '=', 'l.employee_id').whereRef('a.provider', '=', 'l.provider').whereRef('a.address', '=', 'l.address'))))
+    .groupBy(['l.employee_id', 'l.provider', 'l.address'])
     .orderBy((eb) => eb.fn.max('l.attempts')).orderBy((eb) => eb.fn.min('l.created_at')).orderBy('l.employee_id').orderBy('l.address').execute();
 }
 
-/** The events left in one such calendar, oldest first, at most `limit`. */
+/** The events left in one of those calendars (leftoverMailboxes), oldest first, at most `limit`. */
 export async function calendarLeftovers(db: DB, mailbox: FormerMailbox, limit: number): Promise<CalendarLeftoverRow[]> {
-  return db.selectFrom('calendar_leftovers as l').selectAll('l')
-    .where('l.employee_id', '=', mailbox.employee_id).where('l.provider', '=', mailbox.provider).where('l.address', '=', mailbox.address)
-    .where(notCurrent).orderBy('l.created_at').orderBy('l.event_key').limit(limit).execute();
+  return db.selectFrom('calendar_leftovers').selectAll()
+    .where('employee_id', '=', mailbox.employee_id).where('provider', '=', mailbox.provider).where('address', '=', mailbox.address)
+    .orderBy('created_at').orderBy('event_key').limit(limit).execute();
 }
 
 /** How many such events wait to be deleted. */

@@ -3,6 +3,7 @@ import type { DB } from '../storage/database.ts';
 import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
 import { addressKey, calendarLeftovers, followAddressChange, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordLeftoverFailure } from '../storage/calendar-addresses.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
+import type { CalendarLeftoverRow } from '../storage/schema.ts';
 
 export interface FormerCalendarsResult {
   /** Employees whose address changed at this sync: the old address, and how many events are written again at the new one. */
@@ -42,8 +43,8 @@ export async function followAddressChanges(
  * Deletes our events from the calendars their employees no longer use. An event already gone
  * there is done with; any other failure (the old mailbox refuses us, the service is down) is
  * tried again at the next sync, and decides nothing about any touch. A calendar that fails is
- * left for this sync after its first failure, and the calendars tried least go first: one that
- * refuses us for good costs one call a sync, and never holds up the others' deletions.
+ * left for this sync after its first failure, and calendars whose deletions failed go last: one
+ * that refuses us for good costs one call a sync, and never holds up the others' deletions.
  */
 export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarGateway): Promise<{ deleted: number; waiting: number }> {
   let deleted = 0;
@@ -55,27 +56,31 @@ export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarG
     const owner: CalendarOwner = { employeeId: mailbox.employee_id, email: mailbox.address, timezone: zones.get(mailbox.employee_id) ?? config.settings.timezone };
     for (const l of await calendarLeftovers(db, mailbox, budget)) {
       budget--;
-      try {
-        let id = l.remote_id ?? undefined;
-        if (id === undefined) {
-          // A write whose outcome was never known: there if its key is.
-          const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
-          id = found && found.status !== 'cancelled' ? found.providerId : undefined;
-        }
-        if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));
-        await forgetLeftover(db, l);
-        deleted++;
-      } catch (error) {
-        const e = asCalendarError(error);
-        if (e.code === 'not_found') {
-          await forgetLeftover(db, l);
-          deleted++;
-          continue;
-        }
-        await recordLeftoverFailure(db, l, `${e.code}: ${e.message}`);
+      const failure = await deleteLeftover(gateway, owner, l);
+      if (failure) {
+        await recordLeftoverFailure(db, l, failure);
         break;
       }
+      await forgetLeftover(db, l);
+      deleted++;
     }
   }
   return { deleted, waiting: await leftoverCount(db) };
+}
+
+/** Deletes one leftover event (gone already counts as deleted); the failure, if any, as "code: message". */
+async function deleteLeftover(gateway: CalendarGateway, owner: CalendarOwner, l: CalendarLeftoverRow): Promise<string | undefined> {
+  try {
+    let id = l.remote_id ?? undefined;
+    if (id === undefined) {
+      // A write whose outcome was never known: there if its key is.
+      const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
+      id = found && found.status !== 'cancelled' ? found.providerId : undefined;
+    }
+    if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));
+    return undefined;
+  } catch (error) {
+    const e = asCalendarError(error);
+    return e.code === 'not_found' ? undefined : `${e.code}: ${e.message}`;
+  }
 }
