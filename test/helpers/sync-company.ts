@@ -24,6 +24,11 @@ export function syncCompany(
   };
 }
 
+/** The company without its calls rule: their touches are cancelled and their events deleted (until the rule is back). */
+export function withoutCalls(sections: ReturnType<typeof syncCompany>) {
+  return { ...sections, rules: sections.rules.filter((r) => r.id !== 'calls') };
+}
+
 /** A touch id from an event key (the id without dashes). */
 export function touchIdOf(key: string): string {
   return key.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');

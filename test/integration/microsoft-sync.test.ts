@@ -13,7 +13,7 @@ import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
 import { configOf, tempDir } from '../helpers/config-folder.ts';
-import { A, B, HORIZON, NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
+import { A, B, HORIZON, NOW, syncCompany, touchIdOf, withoutCalls } from '../helpers/sync-company.ts';
 
 const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('microsoft', opts);
 
@@ -160,7 +160,7 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     fake.rememberDeletedTransactions = true;
     const { db, sync } = await setup();
     await sync(configOf(sections()));
-    await sync(configOf({ ...sections(), rules: sections().rules.filter((r) => r.id !== 'calls') }));
+    await sync(configOf(withoutCalls(sections())));
     const back = await sync(configOf(sections()));
     expect(back.dispatched).toMatchObject({ retried: 0, failed: 0 });
     expect(await dirtySyncRows(db, 'anna')).toEqual([]);
