@@ -39,11 +39,13 @@ export const en = {
   'unit.years': { one: '{count} year', other: '{count} years' },
 
   // Touches the workflows make.
-  'wf.silence.title': { one: '{client}: silent for {count} day — get in touch', other: '{client}: silent for {count} days — get in touch' },
-  'wf.silence.body': { one: 'Nobody of ours has done a touch with {client} since {since} ({count} day). {last}', other: 'Nobody of ours has done a touch with {client} since {since} ({count} days). {last}' },
+  // The title names the day the silence began, not its length: the alert stays in the calendar
+  // (and rolls forward while undone), and a count would be wrong from the next morning on.
+  'wf.silence.title': '{client}: silent since {since} — get in touch',
+  'wf.silence.body': { one: 'Nobody of ours has done a touch with {client} since {since}: {count} day on {today}. {last}', other: 'Nobody of ours has done a touch with {client} since {since}: {count} days on {today}. {last}' },
   'wf.silence.last': 'The last touch was "{title}" on {date} by {employee}.',
   'wf.silence.none': 'No touch has been done with this client yet.',
-  'wf.silenceEscalation.title': { one: '{client}: silent for {count} day; {employee} has not got in touch for a week', other: '{client}: silent for {count} days; {employee} has not got in touch for a week' },
+  'wf.silenceEscalation.title': '{client}: silent since {since}; {employee} has not got in touch for a week',
   'wf.silenceEscalation.body': 'The alert to {employee} of {date} is still open. Nobody of ours has done a touch with {client} since {since}.',
   'wf.overdueEscalation.title': '{client}: {kind} with {who} overdue since {due} — {employee}',
   'wf.overdueEscalation.body': '"{title}" was due on {due} and is not done. Its owner is {employee}. Touch {id}.',

@@ -30,23 +30,15 @@ export const ro: Catalogue = {
   'unit.months': { one: '{count} lună', few: '{count} luni', other: '{count} de luni' },
   'unit.years': { one: '{count} an', few: '{count} ani', other: '{count} de ani' },
 
-  'wf.silence.title': {
-    one: '{client}: fără contact de {count} zi — luați legătura',
-    few: '{client}: fără contact de {count} zile — luați legătura',
-    other: '{client}: fără contact de {count} de zile — luați legătura',
-  },
+  'wf.silence.title': '{client}: fără contact din {since} — luați legătura',
   'wf.silence.body': {
-    one: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since} ({count} zi). {last}',
-    few: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since} ({count} zile). {last}',
-    other: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since} ({count} de zile). {last}',
+    one: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}: {count} zi la {today}. {last}',
+    few: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}: {count} zile la {today}. {last}',
+    other: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}: {count} de zile la {today}. {last}',
   },
   'wf.silence.last': 'Ultima interacțiune: „{title}”, pe {date}, realizată de {employee}.',
   'wf.silence.none': 'Cu acest client nu a avut loc încă nicio interacțiune.',
-  'wf.silenceEscalation.title': {
-    one: '{client}: fără contact de {count} zi; {employee} nu a luat legătura de o săptămână',
-    few: '{client}: fără contact de {count} zile; {employee} nu a luat legătura de o săptămână',
-    other: '{client}: fără contact de {count} de zile; {employee} nu a luat legătura de o săptămână',
-  },
+  'wf.silenceEscalation.title': '{client}: fără contact din {since}; {employee} nu a luat legătura de o săptămână',
   'wf.silenceEscalation.body': 'Alerta pentru {employee} din {date} este încă deschisă. Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}.',
   'wf.overdueEscalation.title': '{client}: restanță din {due} — {kind} cu {who} — {employee}',
   'wf.overdueEscalation.body': 'Termenul pentru „{title}” a fost {due}, iar interacțiunea nu este realizată. Responsabil: {employee}. Interacțiunea {id}.',

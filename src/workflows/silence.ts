@@ -70,8 +70,8 @@ export function silenceAlert(config: Config, s: SilentClient, today: string): Wo
   return {
     identity: silenceIdentity(s.client.id, s.since), source: `silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: employee.id, ...day, allDay: true,
-    title: tr.t('wf.silence.title', { client: s.client.name, count: s.days }), dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
-    body: tr.t('wf.silence.body', { client: s.client.name, since: tr.date(s.since), count: s.days, last }),
+    title: tr.t('wf.silence.title', { client: s.client.name, since: tr.longDate(s.since) }), dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
+    body: tr.t('wf.silence.body', { client: s.client.name, since: tr.date(s.since), count: s.days, today: tr.date(today), last }),
   };
 }
 
@@ -88,7 +88,7 @@ export function silenceEscalation(config: Config, s: SilentClient, alert: { date
   return {
     identity: `escalation:${silenceIdentity(s.client.id, s.since)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
-    title: tr.t('wf.silenceEscalation.title', { client: s.client.name, count: s.days, employee: holder }),
+    title: tr.t('wf.silenceEscalation.title', { client: s.client.name, since: tr.longDate(s.since), employee: holder }),
     dueBy: addDays(day.date, 6), remind: [0],
     body: tr.t('wf.silenceEscalation.body', { employee: holder, date: tr.date(alert.date), client: s.client.name, since: tr.date(s.since) }),
   };

@@ -37,9 +37,15 @@ describe('silence', () => {
     expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
     const [alert] = await openTouches(d, 'silence:');
     // Found on 3 May, a day off in Russia (1 May was a Saturday): the alert is on the next working day.
-    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-04', all_day: 1, title: 'alpha Ltd: silent for 63 days — get in touch' });
+    expect(alert).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-05-04', all_day: 1, title: 'alpha Ltd: silent since 1 March 2027 — get in touch' });
+    expect(alert!.body).toBe('Nobody of ours has done a touch with alpha Ltd since 2027-03-01: 63 days on 2027-05-03. The last touch was "call alpha" on 2027-03-01 by anna.');
     // The next day's run finds the same silence and makes no second alert.
     expect(await runDailyWorkflows(d, config, morning('2027-05-04'))).toMatchObject({ silent: 1, silenceAlerts: 0 });
+    // Left undone, the alert stays in the calendar: its title says what is still true a week on
+    // (a day count would have said 63 days on the 70th).
+    await runDailyWorkflows(d, config, morning('2027-05-10'));
+    const [later] = await openTouches(d, 'silence:');
+    expect(later!.title).toBe('alpha Ltd: silent since 1 March 2027 — get in touch');
   });
 
   it('its alert is news to the daemon\'s next incremental pass, which puts it in the calendar at once', async () => {
@@ -58,7 +64,7 @@ describe('silence', () => {
     expect(await runDailyWorkflows(d, config, morning('2027-05-11'))).toMatchObject({ silenceEscalated: 1 });
     const [escalation] = await openTouches(d, 'escalation:silence:');
     expect(escalation).toMatchObject({ employee_id: 'pavel', client_id: 'alpha', date: '2027-05-11' });
-    expect(escalation!.title).toContain('Emp anna has not got in touch for a week');
+    expect(escalation!.title).toBe('alpha Ltd: silent since 1 March 2027; Emp anna has not got in touch for a week');
     // Anna calls: the alert is done; the silence is over and the escalation is withdrawn.
     const [alert] = await openTouches(d, 'silence:');
     await markDone(d, alert!.id, { at: '2027-05-11T09:00:00Z', date: '2027-05-11', by: 'anna', note: undefined });
@@ -80,7 +86,7 @@ describe('silence on a fresh installation', () => {
     await d.insertInto('touches').values([{ ...row('p1', 'old', 'anna', '2027-03-10'), created_at: '2027-03-01T06:00:00Z' }, { ...row('p2', 'quiet', 'oleg', '2027-03-10'), created_at: '2027-03-01T06:00:00Z' }]).execute();
     expect(await runDailyWorkflows(d, config, morning('2027-03-25'))).toMatchObject({ silent: 1, silenceAlerts: 1 });
     const [alert] = await openTouches(d, 'silence:');
-    expect(alert).toMatchObject({ client_id: 'quiet', title: 'quiet Ltd: silent for 64 days — get in touch' });
+    expect(alert).toMatchObject({ client_id: 'quiet', title: 'quiet Ltd: silent since 20 January 2027 — get in touch' });
     // "old" counts from 1 March, when touchbase first planned for it: silent after 30 April.
     expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 2 });
   });

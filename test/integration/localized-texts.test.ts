@@ -115,8 +115,8 @@ describe('the workflows\' touches and the digest in the company\'s language', ()
     await db.insertInto('touches').values([done('d1', 'alpha', 'anna', 'alpha-buyer2', '2027-03-01'), done('d2', 'beta', 'oleg', 'beta-buyer1', '2027-04-20')]).execute();
     await runDailyWorkflows(db, config, DateTime.fromISO('2027-05-03T07:00:00+03:00'));
     const alert = await db.selectFrom('touches').selectAll().where('source', 'like', 'silence:%').executeTakeFirstOrThrow();
-    expect(alert.title).toBe('alpha Ltd: нет контакта 63 дня — свяжитесь с клиентом');
-    expect(alert.body).toBe('Никто из наших сотрудников не связывался с клиентом alpha Ltd с 01.03.2027 (63 дня). Последнее касание: «звонок», 01.03.2027, anna.');
+    expect(alert.title).toBe('alpha Ltd: нет контакта с 1 марта 2027\u202fг. — свяжитесь с клиентом');
+    expect(alert.body).toBe('Никто из наших сотрудников не связывался с клиентом alpha Ltd с 01.03.2027: 63 дня на 03.05.2027. Последнее касание: «звонок», 01.03.2027, anna.');
     await runWeeklyDigest(db, config, DateTime.fromISO('2027-05-03T07:30:00+03:00'));
     const digest = await db.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
     expect(digest.title).toBe('Сводка за неделю: просрочено — 0, без контакта — 1, зависят от одного человека — 2');

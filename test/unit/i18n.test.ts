@@ -34,7 +34,7 @@ describe('the message catalogues', () => {
       '1 день', '2 дня', '5 дней', '11 дней', '21 день', '22 дня', '25 дней', '111 дней']);
     const ro = translator('ro');
     expect([1, 2, 19, 20, 101, 120].map((n) => ro.t('unit.days', { count: n }))).toEqual(['1 zi', '2 zile', '19 zile', '20 de zile', '101 zile', '120 de zile']);
-    expect(translator('en').t('wf.silence.title', { client: 'Alfa', count: 1 })).toBe('Alfa: silent for 1 day — get in touch');
+    expect(translator('en').t('wf.silence.body', { client: 'Alfa', since: '2027-03-01', count: 1, today: '2027-03-02', last: '' })).toBe('Nobody of ours has done a touch with Alfa since 2027-03-01: 1 day on 2027-03-02. ');
   });
 
   it('the overview\'s cards agree with their figure: 1 client fără contact, 21 клиент, 3 клиента, 5 клиентов', () => {
