@@ -6,15 +6,14 @@ import type { MessageKey, Translator } from '../i18n/translator.ts';
 export const MAX_REASON = 500;
 
 /**
- * A small self-contained HTML page in the company's language. Its body is trusted: callers
- * escape what they put in. Its style (and a script, if any) carry the response's CSP nonce:
- * nothing else runs.
+ * A small self-contained HTML page in the company's language, without scripts. Its body is
+ * trusted: callers escape what they put in. Its style carries the response's CSP nonce.
  */
-export function page(title: string, body: string, nonce: string, script = '', language = 'en'): string {
+export function page(title: string, body: string, nonce: string, language = 'en'): string {
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="robots" content="noindex"><title>${title} — touchbase</title>
 <style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;color:#222}button{font:inherit;padding:.4em 1em}textarea{font:inherit;width:100%}.error{color:#a00}</style>
-</head><body><h1>${title}</h1>${body}${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
+</head><body><h1>${title}</h1>${body}</body></html>`;
 }
 
 /** Escapes text for HTML. */
@@ -26,7 +25,7 @@ const VERB: Record<LinkAction, MessageKey> = { done: 'link.confirmDone', skip: '
 
 /** A page with a title and one paragraph, both from the catalogue. */
 function notice(tr: Translator, title: MessageKey, body: string, nonce: string): string {
-  return page(tr.t(title), `<p>${body}</p>`, nonce, '', tr.language);
+  return page(tr.t(title), `<p>${body}</p>`, nonce, tr.language);
 }
 
 /** A link that is not valid (forged, or not one of ours). */
@@ -40,8 +39,11 @@ export function touchNotFoundPage(tr: Translator, nonce: string): string {
 }
 
 /**
- * What opening a link shows. Done and snooze submit themselves (one click for a person, none
- * recorded by a mail scanner that only opens it); skip asks for the reason first.
+ * What opening a link shows: a button that records (done, snooze), or the reason's form first
+ * (skip). Never a page that submits itself: the link scanners of mail services (Safe Links,
+ * Proofpoint) open links in a real browser that runs scripts, and a self-submitting page
+ * recorded their visit as the employee's click — the touch "done" that nobody did, and the
+ * employee's own click then refused as "already used".
  */
 export function openLinkPage(action: LinkAction, title: string, nonce: string, tr: Translator, problem?: string): { title: string; html: string } {
   const verb = tr.t(VERB[action]);
@@ -50,12 +52,12 @@ export function openLinkPage(action: LinkAction, title: string, nonce: string, t
       title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
 <form method="post"><label for="reason">${escapeHtml(tr.t('link.skipReason'))}</label>
 <textarea id="reason" name="reason" rows="3" maxlength="${MAX_REASON}" required></textarea>
-<p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, '', tr.language),
+<p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
     };
   }
   return {
     title: verb,
-    html: page(verb, `<p>${escapeHtml(title)}</p>\n<form method="post" id="f"><button type="submit">${escapeHtml(verb)}</button></form>`, nonce, `document.getElementById('f').submit()`, tr.language),
+    html: page(verb, `<p>${escapeHtml(title)}</p>\n<form method="post"><button type="submit" autofocus>${escapeHtml(verb)}</button></form>`, nonce, tr.language),
   };
 }
 
@@ -75,7 +77,7 @@ export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): {
           : t('link.snoozedTo', { date: tr.date(outcome.movedTo) });
       const undo = outcome.undo
         ? `<form method="post" action="../u/${outcome.undo}"><p><button type="submit">${escapeHtml(t('link.undo'))}</button> ${escapeHtml(t('link.undoFor', { duration: t('unit.minutes', { count: UNDO_MINUTES }) }))}</p></form>` : '';
-      return { status: 200, html: page(t('link.recorded'), `<p>${escapeHtml(t('link.recordedBody', { title: outcome.touch.title, what }))}</p>${undo}`, nonce, '', tr.language) };
+      return { status: 200, html: page(t('link.recorded'), `<p>${escapeHtml(t('link.recordedBody', { title: outcome.touch.title, what }))}</p>${undo}`, nonce, tr.language) };
     }
     case 'used':
       return { status: 410, html: notice(tr, 'link.usedTitle', escapeHtml(t('link.usedBody')), nonce) };
@@ -91,7 +93,7 @@ export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): {
 /** The page of an undo link opened (GET): a button, never an automatic undo. */
 export function openUndoPage(nonce: string, tr: Translator): string {
   const undo = escapeHtml(tr.t('link.undo'));
-  return page(undo, `<form method="post"><p><button type="submit">${undo}</button></p></form>`, nonce, '', tr.language);
+  return page(undo, `<form method="post"><p><button type="submit">${undo}</button></p></form>`, nonce, tr.language);
 }
 
 /** What a person sees after pressing Undo. */

@@ -100,7 +100,7 @@ describe('touchbase daemon', () => {
     const [a, b, c] = links as [typeof links[0], typeof links[0], typeof links[0]];
     const post = (path: string, form?: Record<string, string>) => fetch(`${daemon.url}${path}`, { method: 'POST', ...(form ? { body: new URLSearchParams(form) } : {}) });
 
-    // Opening a link (what a mail scanner does) records nothing; the page submits itself.
+    // Opening a link (what a mail scanner does) records nothing; the page has a button to press.
     const page = await fetch(`${daemon.url}${a.done}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<form method="post"');
