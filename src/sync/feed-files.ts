@@ -1,4 +1,5 @@
-import { closeSync, openSync, renameSync, write } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, unlinkSync, write } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Writes feed files while the next ones are rendered: the kernel's copy of a feed (a few hundred
@@ -62,4 +63,30 @@ function writeAll(fd: number, bytes: Buffer): Promise<void> {
     };
     from(0);
   });
+}
+
+/** A feed file's name: its 32-character token (feed-token.ts) and `.ics`. */
+const FEED_FILE = /^([A-Za-z0-9_-]{32})\.ics$/;
+
+/**
+ * Removes the feed files in `dir` that no current feed token names: those of an old
+ * TOUCHBASE_FEED_SECRET (changing it is how a leaked address is cut off) and of employees who
+ * left the configuration or the feed. Left in place, the feed server went on serving their last
+ * copy — client names, contacts' phones and the one-click links — for good. Only files named as
+ * feeds are touched. Returns how many were removed.
+ */
+export function removeStaleFeedFiles(dir: string, current: ReadonlySet<string>): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const token = FEED_FILE.exec(name)?.[1];
+    if (token === undefined || current.has(token)) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed++;
+    } catch (error) {
+      // Removed meanwhile by another daemon sharing the folder: what was wanted.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
 }

@@ -22,7 +22,7 @@ import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
-import { FeedFiles } from './feed-files.ts';
+import { FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
 import { calendarLeftovers, leftoverMailboxes } from '../storage/calendar-addresses.ts';
@@ -225,7 +225,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;
   const leftovers = await deleteLeftovers(db, config, gateway);
-  const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined);
+  const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined, !options.employee);
   return {
     window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
     formerCalendars: { moved: moved ?? new Map(), ...leftovers }, employees: chosen.length,
@@ -290,10 +290,11 @@ async function wouldDo(
  *
  * `worked`: the employees whose events this pass brought up to date (an incremental pass's); the
  * others' events are as their feeds were last written, so only a missing file of theirs is
- * written again. Without it (a full pass), every feed is checked.
+ * written again. Without it (a full pass), every feed is checked, and when `everyone`'s are
+ * (not a sync of one employee) the files no current feed names are removed.
  */
 async function writeFeeds(
-  db: DB, config: Config, employees: readonly Employee[], dir: string, now: DateTime, worked?: ReadonlySet<string>,
+  db: DB, config: Config, employees: readonly Employee[], dir: string, now: DateTime, worked: ReadonlySet<string> | undefined, everyone: boolean,
 ): Promise<{ employee: string; token: string; file: string }[]> {
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);
@@ -311,10 +312,12 @@ async function writeFeeds(
   const nowIso = now.toUTC().toISO()!;
   const writer = new FeedFiles();
   const { t } = translator(config.settings.language);
+  const tokens = new Set<string>();
   try {
     for (const e of employees) {
       if (!fed(e)) continue;
       const token = feedToken(secret, e.id);
+      tokens.add(token);
       const file = join(dir, `${token}.ics`);
       // In the company's language: it is the calendar's name in the employee's calendar app.
       const name = t('feed.name', { employee: e.name, company: config.settings.company });
@@ -334,5 +337,6 @@ async function writeFeeds(
     throw error;
   }
   await writer.finish();
+  if (!worked && everyone) removeStaleFeedFiles(dir, tokens);
   return feeds;
 }

@@ -170,6 +170,9 @@ describe('sync to the iCalendar feed', () => {
     expect(root.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'))).toContain('Europe/Moscow');
     const cancelled = events.filter((e) => e.getFirstPropertyValue('status') === 'CANCELLED');
     expect(cancelled.length).toBeGreaterThan(5);
+    // Handed over to am2, a cancelled event keeps no description: its one-click links would act on am2's touch.
+    for (const c of cancelled) expect(c.getFirstPropertyValue('description')).toBeNull();
+    expect(readFileSync(feed.file, 'utf8').split('BEGIN:VEVENT').filter((v) => v.includes('STATUS:CANCELLED') && v.includes('/a/'))).toEqual([]);
     expect(Math.max(...events.map((e) => Number(e.getFirstPropertyValue('sequence'))))).toBeGreaterThanOrEqual(1);
     const timed = events.find((e) => e.getFirstPropertyValue('status') === 'CONFIRMED' && !(e.getFirstPropertyValue('dtstart') as ICAL.Time).isDate)!;
     expect(timed.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Europe/Moscow');
@@ -322,6 +325,29 @@ describe('feed files', () => {
     expect(readFileSync(file('am'), 'utf8')).toContain('X-MARK');
     expect(readFileSync(file('am2'), 'utf8')).not.toContain('X-MARK');
     expect(readFileSync(file('am2'), 'utf8')).toContain('Changed title');
+    await db.destroy();
+  });
+
+  it('files no current feed names (an old feed secret\'s, an employee gone) are removed at the next sync of everyone; other files stay', async () => {
+    const { db, feedDir, run } = await setup();
+    const first = await run(both());
+    const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
+    // A feed of the secret before TOUCHBASE_FEED_SECRET was changed, and files that are not feeds.
+    const oldSecrets = join(feedDir, `${'Q'.repeat(32)}.ics`);
+    writeFileSync(oldSecrets, 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
+    writeFileSync(join(feedDir, 'README.txt'), 'kept');
+    writeFileSync(join(feedDir, 'holidays.ics'), 'kept');
+    // am2 leaves the configuration (their client goes to am). A sync of am alone removes nothing.
+    const withoutAm2 = configOf({ ...sections(), employees: [employee('am', 'account_manager', { email: 'am@x.example' })], clients: [
+      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }), client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
+    ] });
+    await planWithHistory(db, withoutAm2, HORIZON, NOW, true);
+    await syncCalendars(db, withoutAm2, clock, { feedDir, employee: 'am' });
+    expect(existsSync(oldSecrets) && existsSync(file('am2'))).toBe(true);
+    const all = await syncCalendars(db, withoutAm2, clock, { feedDir });
+    expect(all.feeds.map((f) => f.employee)).toEqual(['am']);
+    expect(readdirSync(feedDir).sort()).toEqual([`${all.feeds[0]!.token}.ics`, 'README.txt', 'holidays.ics'].sort());
+    expect(file('am')).toBe(all.feeds[0]!.file);
     await db.destroy();
   });
 

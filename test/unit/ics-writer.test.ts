@@ -84,7 +84,7 @@ describe('the iCalendar renderer', () => {
         const v = new ICAL.Event(parsed[i]!);
         expect(v.uid).toBe(e.uid);
         expect(v.summary).toBe(e.summary.replace(/\r\n|\r/g, '\n'));
-        expect(v.description).toBe(e.description.replace(/\r\n|\r/g, '\n'));
+        expect(v.description).toBe(e.description === undefined ? null : e.description.replace(/\r\n|\r/g, '\n'));
         expect(v.sequence).toBe(e.sequence);
         expect(parsed[i]!.getFirstPropertyValue('status')).toBe(e.status);
         if (e.allDay) {

@@ -34,10 +34,14 @@ export async function renderFeed(db: DB, employeeId: string, name: string, now: 
   return parts.join('');
 }
 
-/** A calendar event as an iCalendar VEVENT: the UID is the event's key, the same in every export. */
+/**
+ * A calendar event as an iCalendar VEVENT: the UID is the event's key, the same in every export.
+ * A cancelled one keeps no description: it held the touch's one-click links (and the contacts'
+ * details), and its touch may now be someone else's — or gone from the plan.
+ */
 export function feedEvent(e: DesiredEvent, sequence: number, status: IcsEvent['status'], stamp: string): IcsEvent {
   return {
-    uid: `${e.key}@touchbase`, sequence, stamp, status, summary: e.title, description: e.description,
+    uid: `${e.key}@touchbase`, sequence, stamp, status, summary: e.title, description: status === 'CANCELLED' ? undefined : e.description,
     allDay: e.allDay, start: e.start, end: e.end, timezone: e.timezone, alarms: e.reminders,
   };
 }

@@ -18,7 +18,8 @@ export interface IcsEvent {
   readonly stamp: string;
   readonly status: 'CONFIRMED' | 'CANCELLED';
   readonly summary: string;
-  readonly description: string;
+  /** None on a cancelled event of a feed (feed.ts). */
+  readonly description: string | undefined;
   readonly allDay: boolean;
   /** All-day: the date; timed: an ISO instant with offset. */
   readonly start: string;
@@ -72,7 +73,7 @@ export class IcsWriter {
       g += fold(`DTEND;TZID=${e.timezone}:${wallTime(e.end, e.timezone)}`);
     }
     g += fold(`SUMMARY:${escapeText(e.summary)}`);
-    g += fold(`DESCRIPTION:${escapeText(e.description)}`);
+    if (e.description !== undefined) g += fold(`DESCRIPTION:${escapeText(e.description)}`);
     if (e.status === 'CONFIRMED') {
       for (const minutes of e.alarms) {
         g += `BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:${duration(-minutes * 60)}\r\n${fold(`DESCRIPTION:${escapeText(e.summary)}`)}END:VALARM\r\n`;
