@@ -59,6 +59,39 @@ export async function followAddressChange(db: DB, calendar: CalendarAddress, fro
   });
 }
 
+/**
+ * An employee gone from the configuration: their events in the calendar at `calendar.address`
+ * from `from` on are kept to delete there (as after an address change), and the calendar is
+ * forgotten — its rows (past ones too: nobody will write them again) and its address. Their
+ * touches are someone else's now (or cancelled); without this, the events stayed in the leaver's
+ * calendar beside the successor's, and their waiting writes waited for good. One transaction.
+ * Coming back later, the employee's calendar starts afresh: the leftovers at the address they
+ * return to are theirs again (followAddressChange), each event adopted by its key.
+ */
+export async function forgetRemovedCalendar(db: DB, calendar: CalendarAddress, from: string, nowIso: string): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const rows = await trx.selectFrom('calendar_sync').selectAll()
+      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
+      .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
+    for (const row of rows) {
+      await trx.insertInto('calendar_leftovers').values({
+        employee_id: row.employee_id, provider: row.provider, address: calendar.address, event_key: row.event_key,
+        remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
+        attempts: 0, last_error: null, created_at: nowIso,
+      }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
+    }
+    await trx.deleteFrom('calendar_sync').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
+    await trx.deleteFrom('calendar_addresses').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
+    return rows.length;
+  });
+}
+
+/** Every calendar whose address is recorded. */
+export async function recordedCalendars(db: DB): Promise<CalendarAddress[]> {
+  const rows = await db.selectFrom('calendar_addresses').select(['employee_id', 'provider', 'address']).orderBy('employee_id').orderBy('provider').execute();
+  return rows.map((r) => ({ employeeId: r.employee_id, provider: r.provider, address: r.address }));
+}
+
 /** The recorded address of every calendar, by "employee provider". */
 export async function recordedAddresses(db: DB): Promise<Map<string, string>> {
   const rows = await db.selectFrom('calendar_addresses').select(['employee_id', 'provider', 'address']).execute();

@@ -1,7 +1,11 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
-import { addressKey, calendarLeftovers, followAddressChange, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordLeftoverFailure } from '../storage/calendar-addresses.ts';
+import {
+  addressKey, calendarLeftovers, followAddressChange, forgetRemovedCalendar, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordedCalendars,
+  recordLeftoverFailure,
+} from '../storage/calendar-addresses.ts';
+import { applyFeedEvents, employeesWithFeedEvents } from '../storage/feed-repository.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import type { CalendarLeftoverRow } from '../storage/schema.ts';
 
@@ -12,6 +16,8 @@ export interface FormerCalendarsResult {
   readonly deleted: number;
   /** Such events still there (a failure: tried again at the next sync). */
   readonly waiting: number;
+  /** Employees gone from the configuration whose events left their calendars at this sync, and how many events. */
+  readonly removed: { readonly employees: readonly string[]; readonly events: number } | undefined;
 }
 
 /** Leftovers deleted per sync at most: a mailbox of a year's events goes over a few syncs, not in one long one. */
@@ -37,6 +43,28 @@ export async function followAddressChanges(
     if (change.from !== undefined) moved.set(e.id, { from: change.from, events: change.moved });
   }
   return moved;
+}
+
+/**
+ * Employees gone from the configuration (their clients handed to others, who now have the
+ * touches): their events from `from` on leave their calendars — kept to delete from Google or
+ * Outlook (deleteLeftovers), cancelled in their feed (written on until purged) — so that no touch
+ * shows in two calendars, and none of their writes waits for good. Only a configuration that
+ * loaded without errors gets here: an employee missing from it was removed by a person.
+ */
+export async function forgetRemovedEmployees(db: DB, config: Config, from: string, purgeBefore: string, nowIso: string): Promise<{ employees: string[]; events: number }> {
+  const present = new Set(config.employees.map((e) => e.id));
+  const gone = new Set<string>();
+  let events = 0;
+  for (const calendar of await recordedCalendars(db)) {
+    if (present.has(calendar.employeeId)) continue;
+    gone.add(calendar.employeeId);
+    events += await forgetRemovedCalendar(db, calendar, from, nowIso);
+  }
+  const fed = [...await employeesWithFeedEvents(db, from)].filter((id) => !present.has(id)).sort();
+  for (const id of fed) gone.add(id);
+  events += (await applyFeedEvents(db, fed, [], { from, purgeBefore }, nowIso)).length;
+  return { employees: [...gone].sort(), events };
 }
 
 /**

@@ -24,7 +24,7 @@ import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
 import { FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
 import { translator } from '../i18n/translator.ts';
-import { deleteLeftovers, followAddressChanges, type FormerCalendarsResult } from './former-calendars.ts';
+import { deleteLeftovers, followAddressChanges, forgetRemovedEmployees, type FormerCalendarsResult } from './former-calendars.ts';
 import { calendarLeftovers, leftoverMailboxes } from '../storage/calendar-addresses.ts';
 
 export interface SyncOptions {
@@ -120,6 +120,9 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // An address changed since the events were written: they move before any read looks for them there.
   const moved = options.dryRun && !options.throwaway ? undefined
     : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);
+  // Employees gone from the configuration: their events leave their calendars (not in a sync of one employee).
+  const removed = (options.dryRun && !options.throwaway) || options.employee ? undefined
+    : await forgetRemovedEmployees(db, config, window.from, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!, nowIso);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
@@ -228,7 +231,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined, !options.employee);
   return {
     window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
-    formerCalendars: { moved: moved ?? new Map(), ...leftovers }, employees: chosen.length,
+    formerCalendars: { moved: moved ?? new Map(), ...leftovers, removed }, employees: chosen.length,
   };
 }
 
@@ -303,26 +306,31 @@ async function writeFeeds(
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
   // day makes one).
   if (!worked) await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
-  // Feeds of employees who left the feed for another calendar are written on while they hold
-  // cancelled events, so a subscribed calendar drops them.
-  const inFeeds = employees.some((e) => e.calendar !== 'ics') ? await employeesInFeeds(db) : new Set<string>();
-  const fed = (e: Employee) => e.calendar === 'ics' || inFeeds.has(e.id);
-  const stats = await feedFingerprints(db, worked && employees.filter((e) => fed(e) && worked.has(e.id)).map((e) => e.id));
+  // Feeds of employees who left the feed for another calendar, or the configuration, are written
+  // on while they hold cancelled events, so a subscribed calendar drops them.
+  const inFeeds = everyone || employees.some((e) => e.calendar !== 'ics') ? await employeesInFeeds(db) : new Set<string>();
+  const present = new Set(employees.map((e) => e.id));
+  const former = everyone ? [...inFeeds].filter((id) => !present.has(id)).sort() : [];
+  const owners = [
+    ...employees.filter((e) => e.calendar === 'ics' || inFeeds.has(e.id)).map((e) => ({ id: e.id, name: e.name, current: e.calendar === 'ics' })),
+    ...former.map((id) => ({ id, name: id, current: false })),
+  ];
+  const changed = worked && new Set([...worked, ...former]);
+  const stats = await feedFingerprints(db, changed && owners.filter((o) => changed.has(o.id)).map((o) => o.id));
   const rendered = await renderedFeeds(db);
   const nowIso = now.toUTC().toISO()!;
   const writer = new FeedFiles();
   const { t } = translator(config.settings.language);
   const tokens = new Set<string>();
   try {
-    for (const e of employees) {
-      if (!fed(e)) continue;
+    for (const e of owners) {
       const token = feedToken(secret, e.id);
       tokens.add(token);
       const file = join(dir, `${token}.ics`);
       // In the company's language: it is the calendar's name in the employee's calendar app.
       const name = t('feed.name', { employee: e.name, company: config.settings.company });
-      if (e.calendar === 'ics') feeds.push({ employee: e.id, token, file });
-      if (worked && !worked.has(e.id)) {
+      if (e.current) feeds.push({ employee: e.id, token, file });
+      if (changed && !changed.has(e.id)) {
         if (existsSync(file)) continue;
         for (const [id, stat] of await feedFingerprints(db, [e.id])) stats.set(id, stat);
       }

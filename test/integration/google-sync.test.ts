@@ -93,6 +93,28 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an employee removed from the configuration (their clients given to another): their events leave their calendar, the successor has them once, nothing waits', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    expect(fake.events(A).filter((e) => e.status === 'confirmed').length).toBeGreaterThan(5);
+    const base = sections();
+    const withoutAnna = configOf({ ...base, employees: base.employees.filter((e) => e.id !== 'anna'),
+      clients: base.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) });
+    const gone = await sync(withoutAnna);
+    expect(gone.formerCalendars!.removed).toMatchObject({ employees: ['anna'] });
+    expect(gone.formerCalendars!.waiting).toBe(0);
+    // Anna's calendar holds nothing of ours; Boris's holds every touch, once (expectCalendarsEqualPlan checks both).
+    expect(fake.events(A).filter((e) => e.status === 'confirmed')).toEqual([]);
+    await expectCalendarsEqualPlan(db);
+    expect(await db.selectFrom('calendar_sync').select('entry_id').where('employee_id', '=', 'anna').execute()).toEqual([]);
+    expect(await dirtySyncRows(db)).toEqual([]);
+    const writes = fake.writes().length;
+    const again = await sync(withoutAnna);
+    expect(again.dispatched!.done).toBe(0);
+    expect(fake.writes().length).toBe(writes);
+    await db.destroy();
+  });
+
   it('a create that commits and then fails is adopted on retry (409 → read back), never duplicated', async () => {
     const { db, sync } = await setup();
     fake.script({ kind: 'commit-then-fail', status: 503, reason: 'backendError' }, { method: 'POST', times: 2 });

@@ -328,7 +328,7 @@ describe('feed files', () => {
     await db.destroy();
   });
 
-  it('files no current feed names (an old feed secret\'s, an employee gone) are removed at the next sync of everyone; other files stay', async () => {
+  it('files no current feed names (an old feed secret\'s) are removed at the next sync of everyone; an employee gone has their feed cancelled, then removed', async () => {
     const { db, feedDir, run } = await setup();
     const first = await run(both());
     const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
@@ -337,17 +337,28 @@ describe('feed files', () => {
     writeFileSync(oldSecrets, 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
     writeFileSync(join(feedDir, 'README.txt'), 'kept');
     writeFileSync(join(feedDir, 'holidays.ics'), 'kept');
-    // am2 leaves the configuration (their client goes to am). A sync of am alone removes nothing.
+    // am2 leaves the configuration (their client goes to am). A sync of am alone changes nothing of theirs.
     const withoutAm2 = configOf({ ...sections(), employees: [employee('am', 'account_manager', { email: 'am@x.example' })], clients: [
       client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }), client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
     ] });
+    const am2Before = readFileSync(file('am2'), 'utf8');
     await planWithHistory(db, withoutAm2, HORIZON, NOW, true);
     await syncCalendars(db, withoutAm2, clock, { feedDir, employee: 'am' });
-    expect(existsSync(oldSecrets) && existsSync(file('am2'))).toBe(true);
+    expect(existsSync(oldSecrets)).toBe(true);
+    expect(readFileSync(file('am2'), 'utf8')).toBe(am2Before);
     const all = await syncCalendars(db, withoutAm2, clock, { feedDir });
     expect(all.feeds.map((f) => f.employee)).toEqual(['am']);
-    expect(readdirSync(feedDir).sort()).toEqual([`${all.feeds[0]!.token}.ics`, 'README.txt', 'holidays.ics'].sort());
-    expect(file('am')).toBe(all.feeds[0]!.file);
+    expect(all.formerCalendars!.removed!.employees).toEqual(['am2']);
+    expect(readdirSync(feedDir).sort()).toEqual([file('am'), file('am2')].map((f) => f.slice(feedDir.length + 1)).concat('README.txt', 'holidays.ics').sort());
+    // Their touches are am's now: am2's subscribed calendar drops every event, which keeps no links.
+    const { events } = feedEvents(file('am2'));
+    expect(events.length).toBeGreaterThan(3);
+    expect(events.every((e) => e.getFirstPropertyValue('status') === 'CANCELLED' && e.getFirstPropertyValue('description') === null)).toBe(true);
+    await calendarMatchesPlan(db);
+    // Once the cancelled events are purged, the feed goes too.
+    await syncCalendars(db, withoutAm2, fixedClock(NOW.plus({ days: 31 })), { feedDir });
+    expect(existsSync(file('am2'))).toBe(false);
+    expect(existsSync(file('am'))).toBe(true);
     await db.destroy();
   });
 
