@@ -178,6 +178,11 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
       // Public holidays of the countries of the clients it greets; a country that is itself wrong says so once, elsewhere.
       const countries = new Set<string>();
       for (const d of ctx.drafts) if (!countries.has(d.client.country) && hasHolidayCalendar(d.client.country) && selects(selector, d.client)) countries.add(d.client.country);
+      // Greeting nobody today (the country's last clients gone from the CRM export): the countries
+      // it names (else the company's) are the ones its holiday belongs to. Such a campaign is only
+      // warned about (it "matches no client"), as one written with `on:` is — not an error that
+      // holds the change; a holiday that is not one of theirs still is.
+      if (countries.size === 0) for (const country of selector.country ?? [ctx.settings.country]) if (country && hasHolidayCalendar(country)) countries.add(country);
       // Each country's year of holidays costs date-holidays some milliseconds: the first year that has the holiday settles it.
       const has = (country: string, year: number) => publicHolidaySlugs(country, year).has(c.holiday!);
       // A client entry lost to its own error may be the one in the holiday's country.

@@ -246,6 +246,19 @@ campaigns:
     expect(text).toContain('found {client.nme}; did you mean {client.name}?');
   });
 
+  it('a holiday campaign for a country whose last client is gone greets nobody (a warning), as one with `on:` does; a misspelt holiday of that country is still an error', () => {
+    const clients = 'clients:\n  - { id: a, name: A, country: RU, team: { account_manager: ivanova } }\n';
+    const holidays = 'holidays:\n  - { id: founders, name: Founders, date: 05-05 }\n';
+    const campaign = (holiday: string) => `campaigns:\n  - { id: ro-day, holiday: ${holiday}, ours: account_manager, for: { country: RO } }\n`;
+    const { config, issues, warnings } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign('national-holiday') }));
+    expect(issues).toEqual([]);
+    expect(config!.campaigns.map((c) => c.holiday)).toEqual(['national-holiday']);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('greets nobody')]);
+    const { text } = issuesOf({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign('national-holliday') });
+    expect(text).toContain('campaigns[0].holiday (campaign ro-day): expected the id of a holiday under holidays, or a public holiday of the clients\' countries');
+    expect(text).toContain('did you mean "national-holiday"?');
+  });
+
   it('a valid configuration has no issues', () => {
     const { config, issues } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM }));
     expect(issues).toEqual([]);
