@@ -16,6 +16,7 @@ const PURPOSE: Record<string, string> = {
   TOUCHBASE_LINK_SECRET: 'it signs the one-click done/skip/snooze links',
   TOUCHBASE_FEED_SECRET: 'it makes the feed addresses unguessable',
   TOUCHBASE_API_TOKEN: 'it guards the HTTP API',
+  TOUCHBASE_SESSION_SECRET: 'it signs the dashboard\'s sign-in sessions',
 };
 
 /** Throws a WeakSecretError naming the variable when `value` is set and shorter than the minimum. */
@@ -27,14 +28,27 @@ export function requireStrongSecret(variable: string, value: string | undefined)
     + `Make one with "openssl rand -hex 32"${generated}.`);
 }
 
+/**
+ * What an `Authorization: Bearer` header can carry (RFC 6750's b64token): a token with any
+ * other character (a "!", a space) is refused by the HTTP API's check before it is compared,
+ * so every request would get a bare 400.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
 /** Checks every secret the environment gives (at start, before anything is opened). */
 export function checkSecretsFromEnv(env: NodeJS.ProcessEnv, apiToken: string | undefined): void {
   requireStrongSecret('TOUCHBASE_LINK_SECRET', env.TOUCHBASE_LINK_SECRET);
   requireStrongSecret('TOUCHBASE_FEED_SECRET', env.TOUCHBASE_FEED_SECRET);
+  requireStrongSecret('TOUCHBASE_SESSION_SECRET', env.TOUCHBASE_SESSION_SECRET);
   requireStrongSecret('TOUCHBASE_API_TOKEN', apiToken);
+  if (apiToken && !BEARER_TOKEN.test(apiToken)) {
+    const bad = [...apiToken].find((ch) => !/[A-Za-z0-9._~+/=-]/.test(ch)) ?? '=';
+    throw new WeakSecretError(`TOUCHBASE_API_TOKEN contains ${JSON.stringify(bad)}, which an "Authorization: Bearer" header cannot carry: `
+      + 'use letters, digits and - . _ ~ + / only (with "=" at the end at most). Make one with "openssl rand -hex 32".');
+  }
 }
 
-const VARIABLES: Record<string, string> = { links: 'TOUCHBASE_LINK_SECRET', feed: 'TOUCHBASE_FEED_SECRET' };
+const VARIABLES: Record<string, string> = { links: 'TOUCHBASE_LINK_SECRET', feed: 'TOUCHBASE_FEED_SECRET', 'dashboard-sessions': 'TOUCHBASE_SESSION_SECRET' };
 
 /**
  * A secret from the environment if set (and long enough), else one generated once and kept

@@ -29,6 +29,10 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     ['TOUCHBASE_LINK_SECRET', 'x', /TOUCHBASE_LINK_SECRET is 1 character long; it must be at least 32 \(128 bits: it signs the one-click/],
     ['TOUCHBASE_FEED_SECRET', 'short-secret', /TOUCHBASE_FEED_SECRET is 12 characters long; it must be at least 32 .*feed addresses unguessable/],
     ['TOUCHBASE_API_TOKEN', 'abc', /TOUCHBASE_API_TOKEN is 3 characters long; it must be at least 32 .*openssl rand -hex 32/],
+    // Checked on first use only, it broke every dashboard page (500) of a daemon that had started.
+    ['TOUCHBASE_SESSION_SECRET', 'short', /TOUCHBASE_SESSION_SECRET is 5 characters long; it must be at least 32 .*sign-in sessions/],
+    // Long enough, but refused by the API's Authorization check: every request got a bare 400.
+    ['TOUCHBASE_API_TOKEN', 'correct-horse-battery-staple!-0123456789', /TOUCHBASE_API_TOKEN contains "!", which an "Authorization: Bearer" header cannot carry/],
   ])('%s=%s: the daemon exits 2 with why, before opening anything', (variable, value, message) => {
     const dir = tempDir();
     const db = join(dir, 'touchbase.sqlite');

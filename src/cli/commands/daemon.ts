@@ -13,7 +13,6 @@ import { feedDir } from './sync.ts';
 import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settings.ts';
 import { dashboardBanner } from '../../dashboard/banner.ts';
 
-/** TOUCHBASE_API_TOKEN, or the first line of the file TOUCHBASE_API_TOKEN_FILE names. */
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
 function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings } {
   const token = apiToken();
