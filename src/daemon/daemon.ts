@@ -33,7 +33,7 @@ import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
 import { historyPoint } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
-import { publicUrl } from '../http/public-url.ts';
+import { publicUrl, reachableUrl } from '../http/public-url.ts';
 import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -510,7 +510,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const o = this.#o.dashboard;
       this.#dashboard = new Dashboard({
         db, dbFile: this.#o.dbFile, clock: this.#clock, log: this.#log, auth: o?.auth ?? { oidc: undefined, sessionSecret: undefined },
-        baseUrl: () => (o?.publicUrl || this.summary.settings.http.publicUrl || this.#url).replace(/\/$/, ''),
+        baseUrl: () => (o?.publicUrl || this.summary.settings.http.publicUrl || reachableUrl(this.#url)).replace(/\/$/, ''),
         configIssues: () => this.#configError ?? [],
         people: () => ({
           company: this.summary.settings.company, language: this.summary.settings.language,

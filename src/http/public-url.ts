@@ -12,3 +12,14 @@ export function publicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.e
   const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
   return (env.TOUCHBASE_PUBLIC_URL || configured || `http://${reachable}:${port}`).replace(/\/$/, '');
 }
+
+/**
+ * An address the server listens at, as people can open it: a wildcard host (0.0.0.0, [::])
+ * becomes this machine's name, as in publicUrl. (The raw address is kept for this machine's
+ * own requests to the daemon.)
+ */
+export function reachableUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = hostname();
+  return u.toString().replace(/\/$/, '');
+}

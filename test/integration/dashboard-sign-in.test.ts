@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import { peekSignInLink, redeemSignInLink } from '../../src/dashboard/sign-in-links.ts';
 import { dashboardAuthFromEnv, DashboardSettingsError } from '../../src/dashboard/settings.ts';
 import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign } from '../../src/dashboard/session.ts';
 import { openMigrated } from '../../src/storage/database.ts';
+import { setInfo } from '../../src/storage/job-repository.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
@@ -36,6 +38,17 @@ describe('touchbase dashboard-link', () => {
     const unknown = await cli('dashboard-link', '--employee', 'nobody', '--config', dir, '--db', file);
     expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('--employee: expected the id of an employee, found "nobody"')]);
     expect((await cli('dashboard-link', '--minutes', '0', '--config', dir, '--db', file)).code).toBe(2);
+  });
+
+  it('a daemon serving on every interface (--host 0.0.0.0) gives links with the machine\'s name, not 0.0.0.0', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': dashboardCompany('en') });
+    const file = join(tempDir(), 't.sqlite');
+    const db = await openMigrated(file);
+    await setInfo(db, { url: 'http://0.0.0.0:8790' });
+    await db.destroy();
+    const link = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
+    expect(link.code).toBe(0);
+    expect(link.out.startsWith(`http://${hostname()}:8790/dashboard/auth/link/`)).toBe(true);
   });
 });
 

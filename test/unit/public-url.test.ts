@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostname } from 'node:os';
-import { publicUrl } from '../../src/http/public-url.ts';
+import { publicUrl, reachableUrl } from '../../src/http/public-url.ts';
 import { withServedAddress } from '../../src/daemon/served-address.ts';
 import { configOf, SETTINGS } from '../helpers/config-folder.ts';
 
@@ -16,6 +16,13 @@ describe('the address in feed URLs and one-click links', () => {
   it('names this machine for a wildcard address and brackets IPv6', () => {
     expect(publicUrl(withServedAddress(config, { host: '0.0.0.0', port: 9000 }).settings, {})).toBe(`http://${hostname()}:9000`);
     expect(publicUrl(withServedAddress(config, { host: '::1', port: 9000 }).settings, {})).toBe('http://[::1]:9000');
+  });
+
+  it('the dashboard\'s own links name this machine too when the daemon listens on every interface', () => {
+    expect(reachableUrl('http://0.0.0.0:8787')).toBe(`http://${hostname()}:8787`);
+    expect(reachableUrl('http://[::]:8787')).toBe(`http://${hostname()}:8787`);
+    expect(reachableUrl('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787');
+    expect(reachableUrl('http://[::1]:8787')).toBe('http://[::1]:8787');
   });
 
   it('TOUCHBASE_PUBLIC_URL and settings.http.public_url still win over the served address', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { getInfo } from '../../storage/job-repository.ts';
+import { reachableUrl } from '../../http/public-url.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -27,7 +28,8 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       if (!employee) throw new BadInputError(`no employee holds a director role (${config.dashboard.directors.join(', ')}): name one with --employee, or list roles under dashboard.directors`);
       if (!config.employees.some((e) => e.id === employee)) throw new BadInputError(`--employee: expected the id of an employee, found ${JSON.stringify(employee)}`);
       const { url, expires } = await withDatabase(o, async (db) => {
-        const running = (await getInfo(db)).url;
+        const served = (await getInfo(db)).url;
+        const running = served ? reachableUrl(served) : undefined;
         const base = (process.env.TOUCHBASE_PUBLIC_URL || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
         return mintSignInLink(db, base, employee, clockFrom(o.now).now(), minutes);
       });
