@@ -412,9 +412,12 @@ class PlanRun {
     }
     this.#startMs.push(p.start ?? -1);
     this.#seeds.push(d.seed);
+    // A done or skipped touch stays whose it was (a re-plan never changes it): its client given
+    // to someone else since, or its employee gone, the plan still shows who did it.
+    const recorded = resolution && this.history.pins.get(d.id)?.employee;
     this.#touches.push({
       id: d.id, source: d.source, series: d.series, kind: d.kind, client: d.client.id,
-      contacts: d.contactIds, employee: employee.id, date, start, end,
+      contacts: d.contactIds, employee: recorded || employee.id, date, start, end,
       allDay: p.start === undefined,
       title: this.#title(d, employee),
       window: this.#window(d.window), remind: d.remind, status, overdue,

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import ICAL from 'ical.js';
 import { listedTouches } from '../helpers/calendar-entries.ts';
 import { join } from 'node:path';
-import { tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { client, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
@@ -23,6 +24,25 @@ describe('plan shows the whole period', () => {
     expect(new Set(touches.map((t) => t.id)).size).toBe(touches.length);
     const mine = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-02', '--to', '2027-03-31', '--employee', 'anna', '--now', now);
     expect(mine.err).toMatch(/recorded the company's plan for 2027-03-02 to 2027-03-31 \(shown: anna\)/);
+  });
+});
+
+describe('done touches stay whose they were', () => {
+  it('after the client goes to someone else and its employee leaves, plan still shows the done call under who did it', async () => {
+    const company = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': company });
+    const db = await tempDatabaseLocation();
+    const now = '2027-03-02T11:00:00+03:00';
+    const plan = async (at: string) => JSON.parse((await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-02', '--to', '2027-04-30', '--format', 'json', '--now', at)).out) as (PlanTouch & { employee: string; client: string })[];
+    const call = (await plan(now)).find((t) => t.client === 'alpha' && t.employee === 'anna' && t.source === 'rule:buyer-calls')!;
+    expect((await cli('done', call.id.slice(0, 8), '--config', dir, '--db', db, '--now', now)).code).toBe(0);
+    // Anna leaves: alpha is Oleg's now.
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify({ ...company, employees: company.employees.filter((e) => e.id !== 'anna'),
+      clients: [client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' }), company.clients[1]] }));
+    const after = await plan('2027-03-02T12:00:00+03:00');
+    expect(after.find((t) => t.id === call.id)).toMatchObject({ status: 'done', employee: 'anna' });
+    // Her open touches of alpha are Oleg's.
+    expect(after.filter((t) => t.client === 'alpha' && t.status === 'planned' && t.source === 'rule:buyer-calls').every((t) => t.employee === 'oleg')).toBe(true);
   });
 });
 
