@@ -170,7 +170,7 @@ export class Dashboard {
       const reason = c.req.query('error');
       return c.html(signInPage(this.#pageFrame(), {
         oidc: this.usesIdentityProvider, signedOut: c.req.query('out') === '1',
-        error: reason && ['noEmail', 'unverified', 'expired', 'providerError'].includes(reason) ? reason as SignInError['reason'] : undefined,
+        error: reason && ['noEmail', 'unverified', 'expired', 'providerError', 'providerUnreachable'].includes(reason) ? reason as SignInError['reason'] : undefined,
       }), 200);
     });
 
@@ -181,7 +181,8 @@ export class Dashboard {
         started = await this.#oidc.start(this.#redirectUri());
       } catch (error) {
         this.#d.log.error({ error: String(error) }, 'dashboard sign-in: the identity provider cannot be reached');
-        return c.redirect(`${PREFIX}/sign-in?error=providerError`, 302);
+        // Not "answered with an error": it did not answer, and a person should wait, not retry their password.
+        return c.redirect(`${PREFIX}/sign-in?error=providerUnreachable`, 302);
       }
       setCookie(c, OIDC_COOKIE, sign(await this.#sessionSecret(), 'oidc', { ...started.pending, x: this.#nowMs() + OIDC_MINUTES * 60_000 }), {
         path: `${PREFIX}/auth`, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: OIDC_MINUTES * 60,

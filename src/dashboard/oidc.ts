@@ -16,7 +16,7 @@ export interface PendingSignIn {
 
 /** A sign-in that did not complete, with a reason a person can act on. */
 export class SignInError extends Error {
-  constructor(readonly reason: 'noEmail' | 'unverified' | 'expired' | 'providerError', detail: string) {
+  constructor(readonly reason: 'noEmail' | 'unverified' | 'expired' | 'providerError' | 'providerUnreachable', detail: string) {
     super(detail);
   }
 }

@@ -13,7 +13,7 @@ export interface Frame {
 /** The sign-in page: the company's identity provider, or how to get a one-time link. */
 export function signInPage(f: Frame, o: { oidc: boolean; signedOut: boolean; error: SignInError['reason'] | undefined }): string {
   const { t } = f.tr;
-  const reasons = { noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'), providerError: t('ui.signIn.providerError') };
+  const reasons = { noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'), providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable') };
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">
 ${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}</p>` : ''}
 ${o.error ? html`<p class="error">${t('ui.signIn.failed', { reason: reasons[o.error] })}</p>` : ''}

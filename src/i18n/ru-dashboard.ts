@@ -39,6 +39,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.signIn.unverified': 'поставщик учётных записей сообщает, что ваш адрес эл. почты не подтверждён',
   'ui.signIn.expired': 'вход занял слишком много времени или был начат в другом окне',
   'ui.signIn.providerError': 'поставщик учётных записей вернул ошибку',
+  'ui.signIn.providerUnreachable': 'поставщик учётных записей сейчас недоступен (если это продлится дольше нескольких минут, сообщите администратору)',
   'ui.signIn.confirm': 'Войти как {name}',
   'ui.signIn.confirmIntro': 'Эта одноразовая ссылка открывает панель компании {company}.',
   'ui.signedOut': 'Вы вышли из панели.',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -11,6 +11,10 @@ import { setInfo } from '../../src/storage/job-repository.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
+import { dashboardDaemon, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+
+afterEach(stopDashboardDaemons);
 
 describe('touchbase dashboard-link', () => {
   it('prints a one-time link for the first director or a named employee; only its hash is stored; it works once, until it expires', async () => {
@@ -49,6 +53,19 @@ describe('touchbase dashboard-link', () => {
     const link = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
     expect(link.code).toBe(0);
     expect(link.out.startsWith(`http://${hostname()}:8790/dashboard/auth/link/`)).toBe(true);
+  });
+});
+
+describe('signing in at an identity provider that does not answer', () => {
+  it('says it cannot be reached (not that it answered with an error), so people wait instead of retrying their password', { timeout: 60_000 }, async () => {
+    // Port 9 on this machine: nothing listens, the connection is refused.
+    const { daemon } = await dashboardDaemon({ config: dashboardCompany('en'), clock: new ManualClock(NOW), history: false,
+      dashboard: { auth: { oidc: { issuer: 'http://127.0.0.1:9', clientId: 'touchbase', clientSecret: 'a-client-secret-0123456789abcdef' }, sessionSecret: undefined } } });
+    const login = await fetch(`${daemon.url}/dashboard/auth/login`, { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    const page = await (await fetch(new URL(login.headers.get('location')!, daemon.url))).text();
+    expect(page).toContain('Sign-in did not complete: the identity provider cannot be reached just now');
+    expect(page).not.toContain('answered with an error');
   });
 });
 
