@@ -26,7 +26,22 @@ export function configDir(o: GlobalOptions): string {
  */
 export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
   const file = o.db ?? databaseUrlFromEnv(env) ?? env.TOUCHBASE_DB ?? 'db/touchbase.sqlite';
+  if (o.db !== undefined && isPostgresLocation(o.db)) requireParsableUrl('--db', o.db);
   return file === ':memory:' || isPostgresLocation(file) ? file : resolve(file);
+}
+
+/**
+ * A PostgreSQL URL the URL parser refuses — most often a password with a "/", "#", "@" or ":"
+ * written as it is — is bad input named by where it came from, with how to write it; not the
+ * parser's bare "Invalid URL" at the first connection. Not shown: it may hold the password.
+ */
+function requireParsableUrl(source: string, url: string): void {
+  try {
+    new URL(url);
+  } catch {
+    throw new BadInputError(`${source}: not a URL that can be read (not shown: it may hold a password); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE, `
+      + 'where a "/", "#", "@", ":", "?" or "%" in the user or password is written URL-encoded ("/" as %2F, "#" as %23, "@" as %40, ":" as %3A, "?" as %3F, "%" as %25)');
+  }
 }
 
 /** The database as messages show it (a URL without its password). */
@@ -52,6 +67,7 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
     throw new BadInputError(`${name}: expected a PostgreSQL URL like postgres://touchbase:PASSWORD@db.example.com:5432/touchbase; `
       + 'the value given does not start with postgres:// or postgresql:// (not shown: it may hold a password). A SQLite file is given with --db or TOUCHBASE_DB.');
   }
+  requireParsableUrl(name === 'TOUCHBASE_DATABASE_URL_FILE' ? `TOUCHBASE_DATABASE_URL_FILE (${env.TOUCHBASE_DATABASE_URL_FILE})` : name, url);
   return url;
 }
 

@@ -35,6 +35,32 @@ describe('where the database is', () => {
     expect(message).not.toContain('topsecret');
   });
 
+  it('a URL whose password holds "/" or "#" unencoded is refused as bad input naming where it came from and how to write it, never shown', () => {
+    const file = join(tempDir(), 'url');
+    writeFileSync(file, 'postgres://touchbase:p@ss:w/rd#1@127.0.0.1:55436/touchbase\n');
+    const refusal = (o: { db?: string }, env: NodeJS.ProcessEnv) => {
+      try {
+        dbFile(o, env);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('accepted');
+    };
+    for (const [o, env, source] of [
+      [{}, { TOUCHBASE_DATABASE_URL_FILE: file }, `TOUCHBASE_DATABASE_URL_FILE (${file})`],
+      [{}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:pa/ss@db.example.com:5432/touchbase' }, 'TOUCHBASE_DATABASE_URL'],
+      [{ db: 'postgres://touchbase:pa#ss@db.example.com/touchbase' }, {}, '--db'],
+    ] as const) {
+      const e = refusal(o, env);
+      expect(e.constructor.name).toBe('BadInputError');
+      expect(e.message.startsWith(`${source}: not a URL that can be read`)).toBe(true);
+      expect(e.message).toContain('"/" as %2F, "#" as %23');
+      expect(e.message).not.toMatch(/pa\/ss|pa#ss|w\/rd/);
+    }
+    // Encoded, it is taken as it is.
+    expect(dbFile({}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase' })).toBe('postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase');
+  });
+
   it('a URL is shown with its password as ***, wherever it appears; a file path as it is', () => {
     expect(isPostgresLocation(URL_A)).toBe(true);
     expect(isPostgresLocation('/var/lib/touchbase.sqlite')).toBe(false);
