@@ -12,7 +12,7 @@ export async function buildProgram(io: CliIO, command?: string): Promise<Command
   const program = new Command('touchbase')
     .description('touchbase: keeps every client in touch with several of our people, in their calendars')
     .option('--config <dir>', 'configuration folder (default: $TOUCHBASE_CONFIG or ./config)')
-    .option('--db <file>', 'SQLite database (default: $TOUCHBASE_DB or db/touchbase.sqlite)')
+    .option('--db <file-or-url>', 'the database: a SQLite file, or a postgres:// URL (default: $TOUCHBASE_DATABASE_URL_FILE, $TOUCHBASE_DATABASE_URL, $TOUCHBASE_DB, or db/touchbase.sqlite)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();

@@ -398,6 +398,8 @@ describe('touchbase CLI', () => {
       expect(r.out).toContain(`Usage: touchbase ${c}`);
     }
     expect((await cli('frobnicate')).code).toBe(2);
+    // --db takes a PostgreSQL URL too, and the environment's URL comes before TOUCHBASE_DB (README, Storage).
+    expect((await cli('--help')).out.replace(/\s+/g, ' ')).toContain('--db <file-or-url> the database: a SQLite file, or a postgres:// URL (default: $TOUCHBASE_DATABASE_URL_FILE, $TOUCHBASE_DATABASE_URL, $TOUCHBASE_DB, or db/touchbase.sqlite)');
   });
 
   it('the published JSON Schema is the one generated from the zod schemas', () => {
