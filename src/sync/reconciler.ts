@@ -26,6 +26,8 @@ export interface DispatchResult {
   deletedByUser: number;
   /** Employees whose calendar refused us (auth, quota): their writes wait, the others go on. */
   paused: Map<string, string>;
+  /** Rows that wait because their calendar refused us (in none of the counts above). */
+  held: number;
   /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
   errors: Map<string, number>;
   /** Calendars left alone because another daemon holds their claim (their rows wait for it, or for the next run). */
@@ -93,7 +95,7 @@ export class Reconciler {
 
   /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), errors: new Map(), elsewhere: 0, fenced: 0 };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
     const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
     const byCalendar = new Map<string, CalendarSyncRow[]>();
     for (const row of rows) {
@@ -110,6 +112,7 @@ export class Reconciler {
       const first = list[0]!;
       if (pause?.until && pause.until > this.#nowIso()) {
         result.paused.set(first.employee_id, `${pause.code}: ${pause.reason}`);
+        result.held += list.length;
         return;
       }
       let lease: CalendarLease | undefined;
@@ -133,13 +136,17 @@ export class Reconciler {
   /** One calendar's rows, in order. A paused calendar (its credentials failed before) is tried with its first row. */
   async #runCalendar(rows: readonly CalendarSyncRow[], result: DispatchResult, paused: boolean, lease?: CalendarLease): Promise<void> {
     let probing = paused;
-    for (const due of rows) {
+    for (const [i, due] of rows.entries()) {
       if (this.#d.signal?.aborted) return;
       // The claim is kept up while the calendar is worked (and checked before each write).
       if (lease && !(await lease.keep())) return;
       this.#d.onProgress?.(++this.#finished, this.#total);
       const verdict = await this.#work(due, result, lease);
-      if (verdict === 'stop-calendar') return;
+      if (verdict === 'stop-calendar') {
+        // Refused as a whole (credentials, quota): this row and the rest wait for the calendar.
+        if (result.paused.has(due.employee_id)) result.held += rows.length - i;
+        return;
+      }
       if (probing) {
         // The calendar answered: whatever refused us before is fixed.
         await clearPause(this.#d.db, due.employee_id, due.provider);

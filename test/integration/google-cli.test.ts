@@ -59,6 +59,10 @@ describe('Google through the command line', () => {
     expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
     expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
+    // Every change is in one of the summary's counts: b's wait, held by its calendar.
+    const [, changes, written, held] = /: (\d+) changes, 0 waiting from before; (\d+) written, 0 to retry, 0 refused, (\d+) held by a calendar that refused touchbase/.exec(r.out)!;
+    expect(Number(written) + Number(held)).toBe(Number(changes));
+    expect(Number(held)).toBeGreaterThan(0);
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(dry.out).toContain('Nothing to change');
     expect(dry.out).toMatch(/\d+ operations are already waiting/);
