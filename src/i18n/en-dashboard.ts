@@ -169,5 +169,6 @@ export const enDashboard = {
   'ui.report.silence': 'Silent clients',
   'ui.report.greetings': 'Greetings',
   'ui.report.handovers': 'Handovers',
+  'ui.report.load': "Load per day (on each employee's page)",
   'ui.report.clients': 'Clients',
 } as const;

@@ -175,5 +175,6 @@ export const roDashboard: DashboardCatalogue = {
   'ui.report.silence': 'Clienți fără contact',
   'ui.report.greetings': 'Felicitări',
   'ui.report.handovers': 'Predări de clienți',
+  'ui.report.load': 'Încărcarea pe zile (pe pagina fiecărui angajat)',
   'ui.report.clients': 'Clienți',
 };

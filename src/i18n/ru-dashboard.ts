@@ -181,5 +181,6 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.report.silence': 'Клиенты без контакта',
   'ui.report.greetings': 'Поздравления',
   'ui.report.handovers': 'Передачи клиентов',
+  'ui.report.load': 'Загрузка по дням (на странице каждого сотрудника)',
   'ui.report.clients': 'Клиенты',
 };

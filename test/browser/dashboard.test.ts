@@ -4,6 +4,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { addDays } from '../../src/planner/dates.ts';
 import { feedSecret, feedToken } from '../../src/calendar/ics/feed-token.ts';
 import { openMigrated } from '../../src/storage/database.ts';
+import { REPORT_NAMES } from '../../src/reports/registry.ts';
 import { browser, closeBrowsers } from '../helpers/browser.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
@@ -75,6 +76,17 @@ describe('the dashboard in a browser', () => {
     expect((await anna.page.goto(`${daemon.url}/dashboard/campaigns`))!.status()).toBe(403);
     const csv = await anna.page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`);
     expect((await csv.text()).split('\n').filter((l) => l.includes('beta'))).toEqual([]);
+
+    // The reports page names every report of `touchbase report` (a director's) and each link opens,
+    // the load per day on the employees' pages among them.
+    for (const [viewer, page, hidden] of [['director', director, []], ['anna', anna.page, ['greetings', 'handovers']]] as const) {
+      await page.goto(`${daemon.url}/dashboard/reports`);
+      const named = (await page.locator('main li code').allInnerTexts()).map((t) => t.replace('touchbase report ', ''));
+      expect(named.sort(), viewer).toEqual(REPORT_NAMES.filter((n) => !(hidden as readonly string[]).includes(n)).sort());
+      const links = await page.locator('main li a').evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+      expect(links.length, viewer).toBe(named.length * 2 - (viewer === 'director' ? 1 : 0)); // each report and its CSV; a director's load has none
+      for (const link of links) expect((await page.request.get(link)).status(), `${viewer}: ${link}`).toBe(200);
+    }
 
     // A forged cookie: the sign-in page, and no client's name anywhere.
     const stranger = await browser();

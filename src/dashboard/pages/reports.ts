@@ -33,10 +33,21 @@ async function rowsFor(ctx: PageContext, name: string, page: { offset: number; l
 /** The list of reports. */
 export async function reportsIndex(ctx: PageContext): Promise<PageResponse> {
   const { tr } = ctx;
-  const names = [...STORED_REPORTS.filter((n) => allowed(ctx, n)), 'clients'];
+  // Two reports have pages of their own: the clients list, and each employee's load per day on
+  // their page (a director finds everyone's under Employees).
+  const own = `/employees/${encodeURIComponent(ctx.req.viewer.id)}`;
+  const elsewhere: Record<string, { page: string; csv: string | undefined; label: string }> = {
+    load: { page: ctx.scope.all ? `${PREFIX}/employees` : `${PREFIX}${own}#load`, csv: ctx.scope.all ? undefined : `${own}/load.csv`, label: tr.t('ui.report.load') },
+    clients: { page: `${PREFIX}/clients`, csv: '/clients.csv', label: tr.t('ui.report.clients') },
+  };
+  const names = [...STORED_REPORTS.filter((n) => allowed(ctx, n)), 'load', 'clients'];
   return page(ctx, tr.t('ui.reports.title'), 'reports', html`<p class="muted">${tr.t('ui.reports.intro')}</p>
-<ul>${names.map((n) => html`<li><a href="${n === 'clients' ? `${PREFIX}/clients` : `${PREFIX}/reports/${n}`}">${tr.t(`ui.report.${n}` as never)}</a>
- <span class="muted">— <code>touchbase report ${n}</code></span> · ${csvLink(ctx, n === 'clients' ? '/clients.csv' : `/reports/${n}.csv`)}</li>`)}</ul>`);
+<ul>${names.map((n) => {
+    const other = elsewhere[n];
+    const csvPath = other ? other.csv : `/reports/${n}.csv`;
+    return html`<li><a href="${other ? other.page : `${PREFIX}/reports/${n}`}">${other ? other.label : tr.t(`ui.report.${n}` as never)}</a>
+ <span class="muted">— <code>touchbase report ${n}</code></span>${csvPath ? html` · ${csvLink(ctx, csvPath)}` : ''}</li>`;
+  })}</ul>`);
 }
 
 /** One report, paged, with its summary (a director's is the CLI's) and its CSV. */
