@@ -132,16 +132,6 @@ export async function cancelFeedEvent(db: DB, employeeId: string, eventKey: stri
     .where('employee_id', '=', employeeId).where('event_key', '=', eventKey).execute();
 }
 
-/**
- * Employees whose feed still shows events from `from` on (confirmed): one who moved from the feed
- * to Google or Outlook has them cancelled there, or a subscribed feed would repeat their calendar.
- */
-export async function employeesWithFeedEvents(db: DB, from: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('ics_events').select('employee_id').distinct()
-    .where('status', '=', 'confirmed').where((eb) => eb.or([eb('date', '>=', from), eb('date', 'is', null)])).execute();
-  return new Set(rows.map((r) => r.employee_id));
-}
-
 /** Employees with any event in the feeds (cancelled ones included: they are written until purged). */
 export async function employeesInFeeds(db: DB): Promise<Set<string>> {
   return new Set((await db.selectFrom('ics_events').select('employee_id').distinct().execute()).map((r) => r.employee_id));

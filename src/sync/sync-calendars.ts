@@ -13,7 +13,7 @@ import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
-import { applyFeedEvents, employeesInFeeds, employeesWithFeedEvents, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
+import { applyFeedEvents, employeesInFeeds, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
 import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
@@ -152,7 +152,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const switched = bulkFeeds ? await employeesWithEventsElsewhere(db, 'ics', window.from) : new Set<string>();
   // And the other way: employees moved from the feed to Google or Outlook (or to none) have their
   // feed's events cancelled, or a feed they still subscribe to would repeat their calendar.
-  const leftFeed = bulkFeeds && chosen.some((e) => e.calendar !== 'ics') ? await employeesWithFeedEvents(db, window.from) : new Set<string>();
+  // (Read off the table's key: whose feed has any event; those with only cancelled ones find nothing to do.)
+  const leftFeed = bulkFeeds && chosen.some((e) => e.calendar !== 'ics') ? await employeesInFeeds(db) : new Set<string>();
   for (const e of chosen) {
     if (e.calendar !== 'ics' && leftFeed.has(e.id)) {
       const changes = await applyFeedEvents(db, [e.id], [], { from: window.from, purgeBefore }, nowIso, options.dryRun);
