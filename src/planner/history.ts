@@ -24,6 +24,8 @@ export interface Pin {
   readonly client?: string;
   /** Set by the employee (moved in their calendar): kept as it is, whatever the rules say. */
   readonly fixed?: boolean;
+  /** Moved by the employee in their calendar (not only forward as overdue): its length is theirs too. */
+  readonly movedByUser?: boolean;
   /** The day it was due, when the daily check moved it forward as overdue: it stays overdue. */
   readonly overdueFrom?: string;
   /** Cancelled (its client or rule gone): remembered in case it comes back, but holding no time. */

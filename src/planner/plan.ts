@@ -182,10 +182,14 @@ class PlanRun {
       this.#emit(d, this.#employees.get(pin.employee) ?? request.employee, { date: pin.date, start, end }, keepsOverdue);
       return true;
     }
-    // What the employee chose (moved in their calendar) stays where it is too.
+    // What the employee chose (moved in their calendar) stays where it is too — with the length
+    // they gave it there (a call made an hour long is not cut back to the rule's 15 minutes, nor
+    // written back so at the event's next change).
     const resolved = pin.fixed === true;
     if (sameHolder && !resolved && request.employee.id !== pin.employee) return false;
-    const kept = this.#placer.tryKeep(request, pin.date, start, resolved);
+    const chosenMinutes = pin.movedByUser === true && start !== undefined && pin.endMs !== undefined && pin.endMs > start && d.durationMinutes > 0
+      ? Math.round((pin.endMs - start) / 60_000) : d.durationMinutes;
+    const kept = this.#placer.tryKeep(chosenMinutes === d.durationMinutes ? request : { ...request, durationMinutes: chosenMinutes }, pin.date, start, resolved);
     if (kept) {
       this.#emit(d, request.employee, kept, keepsOverdue);
       return true;
@@ -193,7 +197,7 @@ class PlanRun {
     if (resolved) {
       // Even where today's rules would not put it (a day off, another period); its time is
       // still taken, so nothing new is put on top of it.
-      const end = start !== undefined ? start + d.durationMinutes * 60_000 : undefined;
+      const end = start !== undefined ? start + chosenMinutes * 60_000 : undefined;
       if (start !== undefined && end !== undefined) this.#placer.reserve(pin.employee, pin.date, start, end);
       this.#emit(d, this.#employees.get(pin.employee) ?? request.employee, { date: pin.date, start, end }, keepsOverdue);
       return true;

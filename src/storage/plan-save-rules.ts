@@ -94,7 +94,7 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
   const cancelled = status === 'cancelled';
   return allDay
     ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
-    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}) };
+    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
 }
 
 /**

@@ -247,6 +247,21 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved and made an hour long keeps its length: the touch ends with it, and a later change writes the new title, not the old length', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T12:00:00+03:00', timeZone: 'Europe/Moscow' });
+    await sync(configOf(sections()));
+    const touch = await db.selectFrom('touches').select(['start_at', 'end_at']).where('id', '=', touchIdOf(call.id)).executeTakeFirstOrThrow();
+    expect([ms(touch.start_at), ms(touch.end_at)]).toEqual([ms('2027-03-06T11:00:00+03:00'), ms('2027-03-06T12:00:00+03:00')]);
+    await sync(configOf(sections({ title: 'Call {contacts} ({client.name})' })));
+    const event = fake.events(A).find((e) => e.id === call.id)!;
+    expect(event.summary).toMatch(/^Call /);
+    expect([ms(event.start.dateTime), ms(event.end.dateTime)]).toEqual([ms('2027-03-06T11:00:00+03:00'), ms('2027-03-06T12:00:00+03:00')]);
+    await db.destroy();
+  });
+
   it('an event the employee moved reschedules the touch; it is not moved back, and later plans keep it', async () => {
     // Anna moves her call to Saturday 6 March, 11:00 Moscow (a day the planner would never choose).
     const { db, sync, call, touchId } = await withMovedCall('2027-03-06');
