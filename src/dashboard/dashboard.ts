@@ -11,7 +11,7 @@ import type { DB } from '../storage/database.ts';
 import { localSecret } from '../storage/local-secrets.ts';
 import { isSessionRevoked, languageChoice, purgeExpiredSignIns, revokeSession, setLanguageChoice } from '../storage/dashboard-sign-in.ts';
 import { assets } from './assets.ts';
-import { OidcSignIn, SignInError, type PendingSignIn } from './oidc.ts';
+import { OidcSignIn, SIGN_IN_REASONS, SignInError, type PendingSignIn, type SignInReason } from './oidc.ts';
 import { PageRenderer } from './page-renderer.ts';
 import { PREFIX, type RenderedResponse, type Viewer } from './page-types.ts';
 import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign, SESSION_HOURS, type Session } from './session.ts';
@@ -170,7 +170,7 @@ export class Dashboard {
       const reason = c.req.query('error');
       return c.html(signInPage(this.#pageFrame(), {
         oidc: this.usesIdentityProvider, signedOut: c.req.query('out') === '1',
-        error: reason && ['noEmail', 'unverified', 'expired', 'providerError', 'providerUnreachable'].includes(reason) ? reason as SignInError['reason'] : undefined,
+        error: reason && (SIGN_IN_REASONS as readonly string[]).includes(reason) ? reason as SignInReason : undefined,
       }), 200);
     });
 

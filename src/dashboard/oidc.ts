@@ -14,9 +14,13 @@ export interface PendingSignIn {
   readonly verifier: string;
 }
 
+/** Why a sign-in did not complete (the sign-in page's `?error=`): each has its text (sign-in-pages.ts). */
+export const SIGN_IN_REASONS = ['noEmail', 'unverified', 'expired', 'providerError', 'providerUnreachable'] as const;
+export type SignInReason = typeof SIGN_IN_REASONS[number];
+
 /** A sign-in that did not complete, with a reason a person can act on. */
 export class SignInError extends Error {
-  constructor(readonly reason: 'noEmail' | 'unverified' | 'expired' | 'providerError' | 'providerUnreachable', detail: string) {
+  constructor(readonly reason: SignInReason, detail: string) {
     super(detail);
   }
 }

@@ -2,7 +2,7 @@ import type { Translator } from '../i18n/translator.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 import { PREFIX } from './page-types.ts';
-import type { SignInError } from './oidc.ts';
+import type { SignInReason } from './oidc.ts';
 
 /** What the pages before signing in know: the language and the company. */
 export interface Frame {
@@ -11,9 +11,12 @@ export interface Frame {
 }
 
 /** The sign-in page: the company's identity provider, or how to get a one-time link. */
-export function signInPage(f: Frame, o: { oidc: boolean; signedOut: boolean; error: SignInError['reason'] | undefined }): string {
+export function signInPage(f: Frame, o: { oidc: boolean; signedOut: boolean; error: SignInReason | undefined }): string {
   const { t } = f.tr;
-  const reasons = { noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'), providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable') };
+  const reasons: Record<SignInReason, string> = {
+    noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'),
+    providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable'),
+  };
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">
 ${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}</p>` : ''}
 ${o.error ? html`<p class="error">${t('ui.signIn.failed', { reason: reasons[o.error] })}</p>` : ''}

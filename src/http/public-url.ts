@@ -9,7 +9,7 @@ import type { Settings } from '../domain/types.ts';
  */
 export function publicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.env): string {
   const { host, port, publicUrl: configured } = settings.http;
-  const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  const reachable = isWildcard(host) ? hostname() : host.includes(':') ? `[${host}]` : host;
   return (env.TOUCHBASE_PUBLIC_URL || configured || `http://${reachable}:${port}`).replace(/\/$/, '');
 }
 
@@ -20,6 +20,11 @@ export function publicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.e
  */
 export function reachableUrl(url: string): string {
   const u = new URL(url);
-  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = hostname();
+  if (isWildcard(u.hostname.replace(/^\[(.*)\]$/, '$1'))) u.hostname = hostname();
   return u.toString().replace(/\/$/, '');
+}
+
+/** Listening on every interface: no address anyone can open. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
 }

@@ -1,5 +1,5 @@
 import type { DB } from './database.ts';
-import type { CalendarLeftoverRow } from './schema.ts';
+import type { CalendarLeftoverRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
 import { recordNothingWritten } from './calendar-sync-repository.ts';
 
@@ -46,17 +46,22 @@ export async function followAddressChange(db: DB, calendar: CalendarAddress, fro
     for (const row of rows) {
       if (row.remote === 'present' || row.inflight_op !== null) {
         moved++;
-        await trx.insertInto('calendar_leftovers').values({
-          employee_id: row.employee_id, provider: row.provider, address: known.address, event_key: row.event_key,
-          // A write whose outcome is unknown: only its key finds it.
-          remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
-          attempts: 0, last_error: null, created_at: nowIso,
-        }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
+        await keepToDelete(trx, row, known.address, nowIso);
       }
       await recordNothingWritten(trx, row, nowIso);
     }
     return { moved, from: known.address };
   });
+}
+
+/** A row's event (there, or maybe there) kept to delete at `address`, a calendar its employee no longer uses. */
+async function keepToDelete(trx: DB, row: CalendarSyncRow, address: string, nowIso: string): Promise<void> {
+  await trx.insertInto('calendar_leftovers').values({
+    employee_id: row.employee_id, provider: row.provider, address, event_key: row.event_key,
+    // A write whose outcome is unknown: only its key finds it.
+    remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
+    attempts: 0, last_error: null, created_at: nowIso,
+  }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
 }
 
 /**
@@ -73,13 +78,7 @@ export async function forgetRemovedCalendar(db: DB, calendar: CalendarAddress, f
     const rows = await trx.selectFrom('calendar_sync').selectAll()
       .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
       .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
-    for (const row of rows) {
-      await trx.insertInto('calendar_leftovers').values({
-        employee_id: row.employee_id, provider: row.provider, address: calendar.address, event_key: row.event_key,
-        remote_id: row.remote === 'present' && row.inflight_op === null ? row.remote_id : null,
-        attempts: 0, last_error: null, created_at: nowIso,
-      }).onConflict((oc) => oc.columns(['employee_id', 'provider', 'address', 'event_key']).doNothing()).execute();
-    }
+    for (const row of rows) await keepToDelete(trx, row, calendar.address, nowIso);
     await trx.deleteFrom('calendar_sync').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
     await trx.deleteFrom('calendar_addresses').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
     return rows.length;
