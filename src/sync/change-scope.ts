@@ -19,7 +19,7 @@ export interface PassBasis {
   /** The window planned and synced, and each zone's today (overdue flags depend on it). */
   readonly window: string;
   readonly today: string;
-  /** Where links point and with which secret (part of every event's text). */
+  /** Where links point and with which secrets (part of every event's text, and the feeds' names). */
   readonly links: string;
   /** Where the history log was when the pass started: what happened after is the next pass's work. */
   readonly since: number;
@@ -56,7 +56,7 @@ export function scopeOf(config: Config, last: PassBasis | undefined, next: PassB
   if (last.version !== next.version) return { full: true, reason: 'a new version' };
   if (last.global !== next.global) return { full: true, reason: 'rules, campaigns, holidays, handovers or settings changed' };
   if (last.window !== next.window || last.today !== next.today) return { full: true, reason: 'a new day' };
-  if (last.links !== next.links) return { full: true, reason: 'the links changed' };
+  if (last.links !== next.links) return { full: true, reason: 'the links or the feed addresses changed' };
   const clients = new Set(touched.clients);
   const employees = new Set(touched.employees);
   for (const id of new Set([...Object.keys(last.clients), ...Object.keys(next.clients)])) {

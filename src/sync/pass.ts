@@ -9,6 +9,7 @@ import type { PlanResult } from '../planner/plan.ts';
 import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope.ts';
 import { linksBaseUrl } from './event-links.ts';
 import { linkSecret } from '../http/action-links.ts';
+import { feedSecret } from '../calendar/ics/feed-token.ts';
 import { syncCalendars, type SyncOptions, type SyncReport } from './sync-calendars.ts';
 import { boundHeapGrowth } from '../heap-growth.ts';
 
@@ -50,7 +51,9 @@ export async function planAndSync(
   const now = clock.now();
   const window = horizonWindow(config, now);
   const today = config.employees.map((e) => `${e.timezone}:${now.setZone(e.timezone).toISODate()}`).sort().join(',') || now.toISODate()!;
-  const links = `${await linksBaseUrl(db, config.settings)}|${await linkSecret(db)}`;
+  // The feed secret names every feed file: a new one (how a leaked address is cut off) needs a
+  // full pass, which writes each feed under its new name and removes the files of the old.
+  const links = `${await linksBaseUrl(db, config.settings)}|${await linkSecret(db)}|${await feedSecret(db)}`;
   const next = basisOf(config, window, today, links, await historyPoint(db));
   const last = options.full || options.employee || options.dryRun ? undefined : await loadBasis(db);
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };

@@ -195,4 +195,30 @@ describe('the feed files of an incremental pass', () => {
     await planAndSync(full, configFor(company), clock, { feedDir: join(dir, 'full-feeds'), full: true });
     expect((await state(db, feedDir)).feeds).toEqual((await state(full, join(dir, 'full-feeds'))).feeds);
   });
+
+  it('a new TOUCHBASE_FEED_SECRET makes the next pass a full one: every feed under its new name, none under the old (a leaked address is cut off)', async () => {
+    const company: Company = {
+      clients: [{ id: 'c0', owner: 'anna', contacts: ['buyer'] }, { id: 'c1', owner: 'boris', contacts: ['buyer'] }],
+      every: '1 month', handover: false, hours: {}, greeting: false, letters: false,
+    };
+    const dir = tempDir();
+    const db = await openMigrated(join(dir, 'secret.sqlite'));
+    open.push(db);
+    const feedDir = join(dir, 'feeds');
+    const clock = new ManualClock('2027-03-01T08:00:00+03:00');
+    vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-old-feed-secret-0123456789abcdef');
+    await planAndSync(db, configFor(company), clock, { feedDir });
+    const old = readdirSync(feedDir).sort();
+    expect(old).toHaveLength(3);
+    // The same day, nothing else changed: only the secret.
+    vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-new-feed-secret-0123456789abcdef');
+    const after = await planAndSync(db, configFor(company), clock, { feedDir });
+    expect(after.scope.full).toBe(true);
+    const now = readdirSync(feedDir).sort();
+    expect(now).toHaveLength(3);
+    expect(now.filter((f) => old.includes(f))).toEqual([]);
+    expect(after.synced.feeds.map((f) => f.file.slice(feedDir.length + 1)).sort()).toEqual(now);
+    // And the pass after that is incremental again.
+    expect((await planAndSync(db, configFor(company), clock, { feedDir })).scope.full).toBe(false);
+  });
 });
