@@ -31,13 +31,16 @@ export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
- * A PostgreSQL URL the URL parser refuses — most often a password with a "/", "#", "@" or ":"
- * written as it is — is bad input named by where it came from, with how to write it; not the
+ * A PostgreSQL URL the URL parser refuses or reads wrongly — most often a password with a "/",
+ * "#", "@" or ":" written as it is — is bad input named by where it came from, with how to write it; not the
  * parser's bare "Invalid URL" at the first connection. Not shown: it may hold the password.
  */
 function requireParsableUrl(source: string, url: string): void {
   try {
-    new URL(url);
+    // "pass@wo/rd" written as it is parses, wrongly: the host becomes "wo" and the rest a path or
+    // a fragment, so the connection would look a piece of the password up as a host name. A
+    // PostgreSQL URL has one "@" (after the user and password) and never a fragment.
+    if (url.split('@').length > 2 || new URL(url).hash !== '') throw new Error('ambiguous');
   } catch {
     throw new BadInputError(`${source}: not a URL that can be read (not shown: it may hold a password); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE, `
       + 'where a "/", "#", "@", ":", "?" or "%" in the user or password is written URL-encoded ("/" as %2F, "#" as %23, "@" as %40, ":" as %3A, "?" as %3F, "%" as %25)');

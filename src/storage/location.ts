@@ -22,6 +22,9 @@ export function isPostgresLocation(location: string): boolean {
  */
 export function redactLocation(location: string): string {
   if (!isPostgresLocation(location)) return location;
+  // A password with an "@" written as it is: the parser would take its end for the host. Hidden
+  // up to the last "@", which may hide the host too — better than showing part of a password.
+  if (location.split('@').length > 2) return location.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:).*@/i, '$1***@');
   try {
     const url = new URL(location);
     if (url.password) url.password = '***';
@@ -37,6 +40,7 @@ export function redactLocation(location: string): string {
 /** The password of a location, if it has one (to scrub it from messages that may quote it). */
 export function passwordOf(location: string): string | undefined {
   if (!isPostgresLocation(location)) return undefined;
+  if (location.split('@').length > 2) return /^postgres(?:ql)?:\/\/[^:/@]*:(.*)@/i.exec(location)?.[1] || undefined;
   try {
     const url = new URL(location);
     const password = url.password ? decodeURIComponent(url.password) : url.searchParams.get('password') ?? undefined;

@@ -50,12 +50,15 @@ describe('where the database is', () => {
       [{}, { TOUCHBASE_DATABASE_URL_FILE: file }, `TOUCHBASE_DATABASE_URL_FILE (${file})`],
       [{}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:pa/ss@db.example.com:5432/touchbase' }, 'TOUCHBASE_DATABASE_URL'],
       [{ db: 'postgres://touchbase:pa#ss@db.example.com/touchbase' }, {}, '--db'],
+      // These two parse, wrongly: the host would be "z9", and the rest of the password a path or a fragment.
+      [{ db: 'postgres://touchbase:Xy@z9/Q7#k@127.0.0.1:5432/touchbase' }, {}, '--db'],
+      [{}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:Xy@z9#Q7@127.0.0.1:5432/touchbase' }, 'TOUCHBASE_DATABASE_URL'],
     ] as const) {
       const e = refusal(o, env);
       expect(e.constructor.name).toBe('BadInputError');
       expect(e.message.startsWith(`${source}: not a URL that can be read`)).toBe(true);
       expect(e.message).toContain('"/" as %2F, "#" as %23');
-      expect(e.message).not.toMatch(/pa\/ss|pa#ss|w\/rd/);
+      expect(e.message).not.toMatch(/pa\/ss|pa#ss|w\/rd|z9|Q7/);
     }
     // Encoded, it is taken as it is.
     expect(dbFile({}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase' })).toBe('postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase');
@@ -67,6 +70,9 @@ describe('where the database is', () => {
     expect(redactLocation(URL_A)).toBe('postgres://tb:***@db.example.com:5432/touchbase');
     expect(redactLocation('postgres://tb@db/touchbase?password=x1')).toBe('postgres://tb@db/touchbase?password=***');
     expect(redactLocation('/srv/t.sqlite')).toBe('/srv/t.sqlite');
+    // A password with an unencoded "@": hidden up to the last "@", not up to the first.
+    expect(redactLocation('postgres://touchbase:Xy@z9/Q7#k@127.0.0.1:5432/touchbase')).toBe('postgres://touchbase:***@127.0.0.1:5432/touchbase');
+    expect(scrubPassword('password Xy@z9/Q7#k refused', 'postgres://touchbase:Xy@z9/Q7#k@127.0.0.1/touchbase')).toBe('password *** refused');
     expect(scrubPassword('auth for s3cr@t and s3cr%40t failed', URL_A)).toBe('auth for *** and *** failed');
   });
 });
