@@ -73,16 +73,21 @@ async function keepToDelete(trx: DB, row: CalendarSyncRow, address: string, nowI
  * Coming back later, the employee's calendar starts afresh: the leftovers at the address they
  * return to are theirs again (followAddressChange), each event adopted by its key.
  */
-export async function forgetRemovedCalendar(db: DB, calendar: CalendarAddress, from: string, nowIso: string): Promise<number> {
+export async function forgetRemovedCalendar(db: DB, calendar: CalendarAddress, from: string, nowIso: string): Promise<CalendarSyncRow[]> {
   return inTransaction(db, async (trx) => {
-    const rows = await trx.selectFrom('calendar_sync').selectAll()
-      .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
-      .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
+    const rows = await eventsInCalendarFrom(trx, calendar, from);
     for (const row of rows) await keepToDelete(trx, row, calendar.address, nowIso);
     await trx.deleteFrom('calendar_sync').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
     await trx.deleteFrom('calendar_addresses').where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).execute();
-    return rows.length;
+    return rows;
   });
+}
+
+/** The events of ours in a calendar from `from` on (there, or a write whose outcome is unknown): what forgetting it deletes there. */
+export async function eventsInCalendarFrom(db: DB, calendar: CalendarAddress, from: string): Promise<CalendarSyncRow[]> {
+  return db.selectFrom('calendar_sync').selectAll()
+    .where('employee_id', '=', calendar.employeeId).where('provider', '=', calendar.provider).where('entry_date', '>=', from)
+    .where((eb) => eb.or([eb('remote', '=', 'present'), eb('inflight_op', 'is not', null)])).execute();
 }
 
 /** Every calendar whose address is recorded. */

@@ -2,7 +2,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
 import {
-  addressKey, calendarLeftovers, followAddressChange, forgetRemovedCalendar, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordedCalendars,
+  addressKey, calendarLeftovers, eventsInCalendarFrom, followAddressChange, forgetRemovedCalendar, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordedCalendars,
   recordLeftoverFailure,
 } from '../storage/calendar-addresses.ts';
 import { applyFeedEvents, employeesInFeeds } from '../storage/feed-repository.ts';
@@ -16,8 +16,8 @@ export interface FormerCalendarsResult {
   readonly deleted: number;
   /** Such events still there (a failure: tried again at the next sync). */
   readonly waiting: number;
-  /** Employees gone from the configuration whose events left their calendars at this sync, and how many events. */
-  readonly removed: { readonly employees: readonly string[]; readonly events: number } | undefined;
+  /** Employees gone from the configuration whose events left their calendars at this sync, and those events. */
+  readonly removed: { readonly employees: readonly string[]; readonly events: readonly RemovedEvent[] } | undefined;
 }
 
 /** Leftovers deleted per sync at most: a mailbox of a year's events goes over a few syncs, not in one long one. */
@@ -45,29 +45,43 @@ export async function followAddressChanges(
   return moved;
 }
 
+/** What a removed employee's leaving does to one event: deleted from Google or Outlook, cancelled in the feed. */
+export interface RemovedEvent {
+  readonly employeeId: string;
+  readonly provider: string;
+  readonly key: string;
+  /** The calendar it is deleted from (Google or Outlook). */
+  readonly address?: string;
+}
+
 /**
  * Employees gone from the configuration (their clients handed to others, who now have the
  * touches): their events from `from` on leave their calendars — kept to delete from Google or
  * Outlook (deleteLeftovers), cancelled in their feed (written on until purged) — so that no touch
  * shows in two calendars, and none of their writes waits for good. Only a configuration that
  * loaded without errors gets here: an employee missing from it was removed by a person.
+ * `dryRun`: nothing is written, the events are only listed (`sync --dry-run` shows them).
  */
-export async function forgetRemovedEmployees(db: DB, config: Config, from: string, purgeBefore: string, nowIso: string): Promise<{ employees: string[]; events: number }> {
+export async function forgetRemovedEmployees(
+  db: DB, config: Config, from: string, purgeBefore: string, nowIso: string, dryRun = false,
+): Promise<{ employees: string[]; events: RemovedEvent[] }> {
   const present = new Set(config.employees.map((e) => e.id));
   const gone = new Set<string>();
-  let events = 0;
+  const events: RemovedEvent[] = [];
   for (const calendar of await recordedCalendars(db)) {
     if (present.has(calendar.employeeId)) continue;
     gone.add(calendar.employeeId);
-    events += await forgetRemovedCalendar(db, calendar, from, nowIso);
+    const rows = dryRun ? await eventsInCalendarFrom(db, calendar, from) : await forgetRemovedCalendar(db, calendar, from, nowIso);
+    for (const row of rows) events.push({ employeeId: row.employee_id, provider: row.provider, key: row.event_key, address: calendar.address });
   }
   // Who has anything in the feeds is read off the table's key (a few ms at 10,000 clients; a
   // filter on the events' status and day reads every event's row); only a removed employee's
   // events are read, to cancel them.
   const fed = [...await employeesInFeeds(db)].filter((id) => !present.has(id)).sort();
-  const cancelled = await applyFeedEvents(db, fed, [], { from, purgeBefore }, nowIso);
-  for (const c of cancelled) gone.add(c.employeeId);
-  events += cancelled.length;
+  for (const c of await applyFeedEvents(db, fed, [], { from, purgeBefore }, nowIso, dryRun)) {
+    gone.add(c.employeeId);
+    events.push({ employeeId: c.employeeId, provider: 'ics', key: c.key });
+  }
   return { employees: [...gone].sort(), events };
 }
 

@@ -120,9 +120,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // An address changed since the events were written: they move before any read looks for them there.
   const moved = options.dryRun && !options.throwaway ? undefined
     : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);
-  // Employees gone from the configuration: their events leave their calendars (not in a sync of one employee).
-  const removed = (options.dryRun && !options.throwaway) || options.employee ? undefined
-    : await forgetRemovedEmployees(db, config, window.from, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!, nowIso);
+  // Employees gone from the configuration: their events leave their calendars (not in a sync of
+  // one employee; a dry run lists them).
+  const removed = options.employee ? undefined
+    : await forgetRemovedEmployees(db, config, window.from, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!, nowIso, options.dryRun);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
@@ -216,6 +217,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
           note(() => ({ op: 'delete', entryId: entryIdOf(l.event_key), employeeId: l.employee_id, provider: l.provider, title: `(at ${l.address})` }));
         }
       }
+    }
+    // And the events of employees gone from the configuration: deleted there, cancelled in their feed.
+    for (const r of removed?.events ?? []) {
+      note(() => ({ op: 'delete', entryId: entryIdOf(r.key), employeeId: r.employeeId, provider: r.provider, title: `(gone from the configuration${r.address ? `; at ${r.address}` : ''})` }));
     }
     return {
       window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [],

@@ -100,8 +100,17 @@ describe('Google Calendar sync through the real client', () => {
     const base = sections();
     const withoutAnna = configOf({ ...base, employees: base.employees.filter((e) => e.id !== 'anna'),
       clients: base.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) });
+    // A dry run first lists each of her events to delete, and changes nothing.
+    const hers = fake.events(A).filter((e) => e.status === 'confirmed').length;
+    await planWithHistory(db, withoutAnna, HORIZON, NOW, true);
+    const preview = await syncCalendars(db, withoutAnna, fixedClock(NOW), { feedDir: tempDir(), ports: { google: google() }, dryRun: true });
+    expect(preview.operations.filter((op) => op.employeeId === 'anna' && op.op === 'delete' && op.provider === 'google')).toHaveLength(hers);
+    expect(preview.operations.find((op) => op.employeeId === 'anna')!.title).toBe(`(gone from the configuration; at ${A})`);
+    expect(fake.events(A).filter((e) => e.status === 'confirmed')).toHaveLength(hers);
+    expect(await db.selectFrom('calendar_sync').select('entry_id').where('employee_id', '=', 'anna').execute()).not.toEqual([]);
     const gone = await sync(withoutAnna);
     expect(gone.formerCalendars!.removed).toMatchObject({ employees: ['anna'] });
+    expect(gone.formerCalendars!.removed!.events).toHaveLength(hers);
     expect(gone.formerCalendars!.waiting).toBe(0);
     // Anna's calendar holds nothing of ours; Boris's holds every touch, once (expectCalendarsEqualPlan checks both).
     expect(fake.events(A).filter((e) => e.status === 'confirmed')).toEqual([]);

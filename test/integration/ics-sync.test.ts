@@ -346,6 +346,11 @@ describe('feed files', () => {
     await syncCalendars(db, withoutAm2, clock, { feedDir, employee: 'am' });
     expect(existsSync(oldSecrets)).toBe(true);
     expect(readFileSync(file('am2'), 'utf8')).toBe(am2Before);
+    // A dry run lists each of am2's events to cancel, and writes nothing.
+    const live = feedEvents(file('am2')).events.filter((e) => e.getFirstPropertyValue('status') !== 'CANCELLED').length;
+    const preview = await syncCalendars(db, withoutAm2, clock, { feedDir, dryRun: true });
+    expect(preview.operations.filter((op) => op.employeeId === 'am2' && op.op === 'delete' && op.provider === 'ics')).toHaveLength(live);
+    expect(readFileSync(file('am2'), 'utf8')).toBe(am2Before);
     const all = await syncCalendars(db, withoutAm2, clock, { feedDir });
     expect(all.feeds.map((f) => f.employee)).toEqual(['am']);
     expect(all.formerCalendars!.removed!.employees).toEqual(['am2']);

@@ -97,8 +97,8 @@ export function syncCommand(program: Command, io: CliIO): void {
         if (r) for (const [employee, why] of r.unreadable) io.err(`  ${employee}: calendar not read — ${why}\n`);
         const former = report.formerCalendars;
         for (const [employee, m] of former?.moved ?? []) io.out(`  ${employee}: calendar address changed from ${m.from}: its ${m.events} events are written at the new address; those at the old one are deleted there\n`);
-        if (former?.removed?.events) {
-          io.out(`  gone from the configuration: ${former.removed.employees.join(', ')} — their ${former.removed.events} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)\n`);
+        if (former?.removed?.events.length) {
+          io.out(`  gone from the configuration: ${former.removed.employees.join(', ')} — their ${former.removed.events.length} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)\n`);
         }
         if (former?.waiting) io.err(`  ${former.waiting} events still to delete at addresses their employees no longer use: the old calendar did not let us yet (tried again at the next sync)\n`);
       }
