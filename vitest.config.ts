@@ -30,6 +30,7 @@ export const POSTGRES_TESTS = [
   'test/integration/daemon-http.test.ts',
   'test/integration/dashboard-order.test.ts',
   'test/integration/daemon-shutdown.test.ts',
+  'test/integration/daemon-removed-employee.test.ts',
   'test/integration/daemon-reload.test.ts',
   'test/integration/shared-daemon.test.ts',
   'test/integration/shared-work-storage.test.ts',

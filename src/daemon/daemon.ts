@@ -22,6 +22,7 @@ import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEve
 import { recordCutShort, setInfo } from '../storage/job-repository.ts';
 import { databaseFileChange, databaseFileIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
+import { leftoverSummary } from '../storage/calendar-addresses.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance, sharedWorkOf } from '../storage/daemon-instances.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
@@ -341,13 +342,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /**
    * What a plan depends on besides the clock: the configuration, the day, the history (every
    * outcome, move and plan is a touch event), and calendar writes waiting for their retry.
+   * Events still to delete from calendars no longer used (a removed employee's, when their
+   * calendar did not answer) are tried again every few minutes, hourly once they failed often:
+   * they are no touch's change, and nothing else would bring the sync back to them.
    */
   async #fingerprint(): Promise<string> {
     const db = this.#db!;
     const now = this.#clock.now();
     const seq = await historyPoint(db);
     if (await hasDueWrites(db, now.toUTC().toISO()!)) return `retries due at ${now.toISO()}`;
-    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq}`;
+    const leftovers = await leftoverSummary(db);
+    const every = leftovers.attempts > 3 ? 60 : 5;
+    const retry = leftovers.count > 0 ? `|${leftovers.count} to delete, try ${Math.floor(now.toMillis() / (every * 60_000))}` : '';
+    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq}${retry}`;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { allJobStates, getInfo } from '../storage/job-repository.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
+import { leftoverSummary } from '../storage/calendar-addresses.ts';
 import { sharedWorkView, type InstanceStatus } from './shared-work-view.ts';
 
 export interface JobStatus {
@@ -32,6 +33,8 @@ export interface DaemonStatus {
   readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number; readonly unresolved: number };
   /** Employees whose calendar writes wait after a refusal (auth, quota), with the last error. */
   readonly waitingEmployees: readonly { readonly employee: string; readonly error: string; readonly until: string }[];
+  /** Events still to delete from calendars no longer used (an old address, an employee removed), with the last error. */
+  readonly leftovers: { readonly count: number; readonly lastError: string | undefined };
   readonly providers: Readonly<Record<string, string>>;
   /** The company's zone: schedules run in it. */
   readonly timezone: string;
@@ -66,6 +69,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
   });
   const nowIso = now.toUTC().toISO()!;
   const queue = await writeQueueSummary(db, nowIso);
+  const leftovers = await leftoverSummary(db);
   const waiting = new Map<string, { employee: string; error: string; until: string }>();
   for (const p of queue.pauses) waiting.set(p.employee_id, { employee: p.employee_id, error: `${p.code}: ${p.reason}`, until: p.until ?? 'the next sync (tried again at every sync)' });
   for (const w of queue.waiting) {
@@ -77,6 +81,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     jobs,
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],
+    leftovers: { count: leftovers.count, lastError: leftovers.lastError },
     timezone: zone,
     instances: (await sharedWorkView(db, now)).instances,
     providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),

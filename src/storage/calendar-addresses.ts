@@ -131,8 +131,16 @@ export async function calendarLeftovers(db: DB, mailbox: FormerMailbox, limit: n
 
 /** How many such events wait to be deleted. */
 export async function leftoverCount(db: DB): Promise<number> {
-  const row = await db.selectFrom('calendar_leftovers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return (await leftoverSummary(db)).count;
+}
+
+/** The events waiting to be deleted from calendars no longer used: how many, and the most tries of one with its last error. */
+export async function leftoverSummary(db: DB): Promise<{ count: number; attempts: number; lastError: string | undefined }> {
+  const row = await db.selectFrom('calendar_leftovers').select((eb) => [eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+  const count = Number(row?.n ?? 0);
+  if (count === 0) return { count, attempts: 0, lastError: undefined };
+  const worst = await db.selectFrom('calendar_leftovers').select(['attempts', 'last_error']).orderBy('attempts', 'desc').orderBy('event_key').limit(1).executeTakeFirst();
+  return { count, attempts: worst?.attempts ?? 0, lastError: worst?.last_error ?? undefined };
 }
 
 type LeftoverKey = Pick<CalendarLeftoverRow, 'employee_id' | 'provider' | 'address' | 'event_key'>;

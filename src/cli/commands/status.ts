@@ -50,6 +50,9 @@ export function statusCommand(program: Command, io: CliIO): void {
       ])));
       io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} given up\n`);
       for (const w of status.waitingEmployees) io.out(`  ${w.employee}: waits until ${short(w.until, status.timezone)} — ${w.error}\n`);
+      if (status.leftovers.count > 0) {
+        io.out(`events to delete from calendars no longer used (an old address, an employee removed): ${status.leftovers.count} waiting${status.leftovers.lastError ? ` — last error: ${status.leftovers.lastError}` : ''} (tried again at the next sync)\n`);
+      }
       for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${state}\n`);
     });
 }
