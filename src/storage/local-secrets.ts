@@ -19,11 +19,17 @@ const PURPOSE: Record<string, string> = {
   TOUCHBASE_SESSION_SECRET: 'it signs the dashboard\'s sign-in sessions',
 };
 
-/** Throws a WeakSecretError naming the variable when `value` is set and shorter than the minimum. */
-export function requireStrongSecret(variable: string, value: string | undefined): void {
-  if (value === undefined || value === '' || value.length >= MIN_SECRET_LENGTH) return;
+/**
+ * Throws a WeakSecretError naming where the secret came from (`source`: the variable, or the file
+ * a *_FILE variable names) when `value` is set and shorter than the minimum.
+ */
+export function requireStrongSecret(variable: string, value: string | undefined, source = variable): void {
+  if (value === undefined || value === '') return;
+  // Spaces carry nothing (and a secret of 36 of them was taken): only the rest is counted.
+  const length = value.trim().length;
+  if (length >= MIN_SECRET_LENGTH) return;
   const generated = variable === 'TOUCHBASE_API_TOKEN' ? '' : ', or leave it unset and touchbase generates one and keeps it in its database';
-  throw new WeakSecretError(`${variable} is ${value.length} character${value.length === 1 ? '' : 's'} long; it must be at least ${MIN_SECRET_LENGTH} `
+  throw new WeakSecretError(`${source} is ${length} character${length === 1 ? '' : 's'} long${length !== value.length ? ' without its leading and trailing spaces' : ''}; it must be at least ${MIN_SECRET_LENGTH} `
     + `(128 bits: ${PURPOSE[variable] ?? 'it protects touchbase'}, and a short one can be guessed). `
     + `Make one with "openssl rand -hex 32"${generated}.`);
 }
@@ -40,10 +46,12 @@ export function checkSecretsFromEnv(env: NodeJS.ProcessEnv, apiToken: string | u
   requireStrongSecret('TOUCHBASE_LINK_SECRET', env.TOUCHBASE_LINK_SECRET);
   requireStrongSecret('TOUCHBASE_FEED_SECRET', env.TOUCHBASE_FEED_SECRET);
   requireStrongSecret('TOUCHBASE_SESSION_SECRET', env.TOUCHBASE_SESSION_SECRET);
-  requireStrongSecret('TOUCHBASE_API_TOKEN', apiToken);
+  // The token read from TOUCHBASE_API_TOKEN_FILE is named by its file: that is where to fix it.
+  const tokenSource = env.TOUCHBASE_API_TOKEN_FILE ? `The token in TOUCHBASE_API_TOKEN_FILE (${env.TOUCHBASE_API_TOKEN_FILE})` : 'TOUCHBASE_API_TOKEN';
+  requireStrongSecret('TOUCHBASE_API_TOKEN', apiToken, tokenSource);
   if (apiToken && !BEARER_TOKEN.test(apiToken)) {
     const bad = [...apiToken].find((ch) => !/[A-Za-z0-9._~+/=-]/.test(ch)) ?? '=';
-    throw new WeakSecretError(`TOUCHBASE_API_TOKEN contains ${JSON.stringify(bad)}, which an "Authorization: Bearer" header cannot carry: `
+    throw new WeakSecretError(`${tokenSource} contains ${JSON.stringify(bad)}, which an "Authorization: Bearer" header cannot carry: `
       + 'use letters, digits and - . _ ~ + / only (with "=" at the end at most). Make one with "openssl rand -hex 32".');
   }
 }

@@ -31,6 +31,8 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     ['TOUCHBASE_API_TOKEN', 'abc', /TOUCHBASE_API_TOKEN is 3 characters long; it must be at least 32 .*openssl rand -hex 32/],
     // Checked on first use only, it broke every dashboard page (500) of a daemon that had started.
     ['TOUCHBASE_SESSION_SECRET', 'short', /TOUCHBASE_SESSION_SECRET is 5 characters long; it must be at least 32 .*sign-in sessions/],
+    // Spaces carry nothing: 36 of them are no secret.
+    ['TOUCHBASE_SESSION_SECRET', ' '.repeat(36), /TOUCHBASE_SESSION_SECRET is 0 characters long without its leading and trailing spaces; it must be at least 32/],
     // Long enough, but refused by the API's Authorization check: every request got a bare 400.
     ['TOUCHBASE_API_TOKEN', 'correct-horse-battery-staple!-0123456789', /TOUCHBASE_API_TOKEN contains "!", which an "Authorization: Bearer" header cannot carry/],
   ])('%s=%s: the daemon exits 2 with why, before opening anything', (variable, value, message) => {
@@ -40,6 +42,21 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
+  it('a bad token in TOUCHBASE_API_TOKEN_FILE is named by that file, not by TOUCHBASE_API_TOKEN (which was not set)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'api-token');
+    for (const [token, message] of [
+      ['abcdefghijabcdefghijabcdefghij12!!', 'contains "!"'],
+      ['q7Zx9', 'is 5 characters long'],
+    ] as const) {
+      writeFileSync(file, `${token}\n`, { mode: 0o600 });
+      const r = touchbase(['daemon', '--config', resolve('config'), '--db', join(dir, 'touchbase.sqlite'), '--port', '0'], { TOUCHBASE_API_TOKEN_FILE: file, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`The token in TOUCHBASE_API_TOKEN_FILE (${file}) ${message}`);
+      expect(r.err).not.toContain(token);
+    }
   }, 90_000);
 
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
