@@ -159,8 +159,11 @@ function buildHolidays(ctx: BuildContext): ProfessionalHoliday[] {
   return holidays;
 }
 
+/** The countries touchbase was made for: their public holidays are known to every configuration. */
+const HOME_MARKETS = ['RU', 'RO', 'MD'];
+
 /** The years whose public holidays a campaign's `holiday` may name. */
-const HOLIDAY_YEARS = [2026, 2027, 2028];
+export const HOLIDAY_YEARS = [2026, 2027, 2028];
 
 function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign[] {
   const { sources } = ctx;
@@ -185,8 +188,16 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
       if (countries.size === 0) for (const country of selector.country ?? [ctx.settings.country]) if (country && hasHolidayCalendar(country)) countries.add(country);
       // Each country's year of holidays costs date-holidays some milliseconds: the first year that has the holiday settles it.
       const has = (country: string, year: number) => publicHolidaySlugs(country, year).has(c.holiday!);
+      const known = (among: Iterable<string>) => [...among].some((country) => HOLIDAY_YEARS.some((year) => has(country, year)));
+      // A campaign for every client whose holiday none of them has now (the last clients of its
+      // country gone from the CRM export) names a real holiday all the same: one of a country the
+      // configuration names, or of the markets touchbase was made for. It greets nobody, and is
+      // warned about; only a name no such country has is a mistake.
+      const elsewhere = () => selector.country === undefined && known(new Set([
+        ctx.settings.country, ...[...ctx.employeeById.values()].map((e) => e.country), ...sources.holidays.flatMap((h) => h.value.countries ?? []), ...HOME_MARKETS,
+      ].filter((country): country is string => !!country && !countries.has(country) && hasHolidayCalendar(country))));
       // A client entry lost to its own error may be the one in the holiday's country.
-      if (!sources.clientsLost && ![...countries].some((country) => HOLIDAY_YEARS.some((year) => has(country, year))) && (countries.size > 0 || holidayIds.size > 0)) {
+      if (!sources.clientsLost && !known(countries) && (countries.size > 0 || holidayIds.size > 0) && !elsewhere()) {
         const known = new Set<string>();
         for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
         const candidates = [...written, ...known];

@@ -7,6 +7,8 @@ import type { ConfigWarning } from './config-issue.ts';
 import type { RawSources } from './sources.ts';
 import { quote } from './config-issue.ts';
 import { didYouMean } from './suggest.ts';
+import { hasHolidayCalendar, publicHolidaySlugs } from '../planner/public-holidays.ts';
+import { HOLIDAY_YEARS } from './build-cadence.ts';
 
 /**
  * What a valid configuration says that is probably not meant: a selector that matches no
@@ -42,6 +44,9 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.campaigns.forEach((campaign, i) => {
     const origin = sources.campaigns[i]!.origin;
     if (noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
+    else if (campaign.holiday && clients.length > 0 && !clients.some((c) => couldSelect(campaign.for, c) && hasHoliday(config, campaign.holiday!, c))) {
+      warn(origin, ['holiday'], `no client it greets has the holiday ${quote(campaign.holiday)} (not in its countries or industries): campaign ${campaign.id} greets nobody`);
+    }
     noContact(origin, campaign.theirs, `campaign ${campaign.id} greets nobody with it`);
     if (campaign.on && isLeapDay(campaign.on.month, campaign.on.day)) warn(origin, ['on'], 'is 29 February: in years that are not leap years this campaign falls on 28 February');
   });
@@ -51,6 +56,17 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   });
   for (const w of sameWeekWarnings(config, sources)) out.push(w);
   return out;
+}
+
+/**
+ * Whether a client has a campaign's holiday: one of the company's holidays, if its countries
+ * and industries take the client (as the planner's campaign-demands.ts does), else a public
+ * holiday of the client's country in one of the years a campaign may name.
+ */
+function hasHoliday(config: Config, holiday: string, client: Client): boolean {
+  const own = config.holidays.find((h) => h.id === holiday);
+  if (own) return (!own.countries || own.countries.includes(client.country)) && (!own.industries || (client.industry !== undefined && own.industries.includes(client.industry)));
+  return hasHolidayCalendar(client.country) && HOLIDAY_YEARS.some((year) => publicHolidaySlugs(client.country, year).has(holiday));
 }
 
 /** Whether a selector takes the client at some time: an active client is "onboarding" for its first 90 days. */

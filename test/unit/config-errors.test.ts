@@ -259,6 +259,21 @@ campaigns:
     expect(text).toContain('did you mean "national-holiday"?');
   });
 
+  it('a campaign without `for` whose holiday none of the clients has (its countries\' clients all gone) greets nobody: a warning naming the holiday, not an error', () => {
+    const clients = 'clients:\n  - { id: a, name: A, country: RU, industry: retail, team: { account_manager: ivanova } }\n';
+    const holidays = 'holidays:\n  - { id: founders, name: Founders, date: 05-05, countries: [MD] }\n  - { id: builders, name: Builders, rule: 2nd sunday of august, industries: [construction] }\n';
+    const campaign = (holiday: string) => `campaigns:\n  - { id: greet, holiday: ${holiday}, ours: account_manager }\n`;
+    for (const holiday of ['founders', 'builders', 'national-holiday']) {
+      const { config, issues, warnings } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign(holiday) }));
+      expect(issues, holiday).toEqual([]);
+      expect(config!.campaigns.map((c) => c.holiday)).toEqual([holiday]);
+      expect(warnings.map((w) => `${w.field}: ${w.message}`), holiday).toEqual([`campaigns[0].holiday: no client it greets has the holiday "${holiday}" (not in its countries or industries): campaign greet greets nobody`]);
+    }
+    // A client who has it: no warning.
+    const { warnings } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign('new-year-s-day') }));
+    expect(warnings).toEqual([]);
+  });
+
   it('a valid configuration has no issues', () => {
     const { config, issues } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM }));
     expect(issues).toEqual([]);
