@@ -36,7 +36,7 @@ export function statusCommand(program: Command, io: CliIO): void {
           i.live ? 'running' : 'DEAD', String(i.claims),
         ])));
       } else {
-        io.out(running ? `daemon: running (pid ${status.pid}, since ${status.startedAt}) at ${status.url || 'no HTTP server'}\n`
+        io.out(running ? `daemon: running (pid ${status.pid}, since ${short(status.startedAt ?? null, status.timezone)}) at ${status.url || 'no HTTP server'}\n`
           : `daemon: not running${status.stoppedAt ? ` (stopped ${short(status.stoppedAt ?? null, status.timezone)})` : ''}\n`);
       }
       if (status.configErrors.length > 0) {
@@ -53,7 +53,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       if (status.leftovers.count > 0) {
         io.out(`events to delete from calendars no longer used (an old address, an employee removed): ${status.leftovers.count} waiting${status.leftovers.lastError ? ` — last error: ${status.leftovers.lastError}` : ''} (tried again at the next sync)\n`);
       }
-      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${state}\n`);
+      // "google.last_ok" is a time, shown in the company's zone as every other one here.
+      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${provider.endsWith('.last_ok') ? short(state, status.timezone) : state}\n`);
     });
 }
 
