@@ -319,11 +319,13 @@ campaigns:
     // The only Russian client: its row has a cell too many (a ";" in a name not in quotes).
     const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': [header, 'ru1;Stroy;mash;RU;ivanova', ...rows].join('\r\n') }));
     expect(broken.issues.map((i) => [i.file, i.line])).toEqual([['clients.csv', 2]]);
-    // Without it the campaign's holiday is in no client's country: refused, with holidays and
-    // public holidays as hints — not the ids of other broken entries (a contact's).
-    const gone = check(folder({
-      'a.yaml': yaml, 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': 'client;id;name;role;email\r\nro1;k-bad;K;ceo;not an e-mail\r\n',
-    }));
+    // Without it the campaign's holiday is in no client's country. Russia Day is a real holiday
+    // (of a home market): the campaign greets nobody, a warning. A misspelt one is refused, with
+    // holidays and public holidays as hints — not the ids of other broken entries (a contact's).
+    const contacts = 'client;id;name;role;email\r\nro1;k-bad;K;ceo;not an e-mail\r\n';
+    const real = check(folder({ 'a.yaml': yaml, 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
+    expect(real.issues.map((i) => [i.file, i.field])).toEqual([['contacts.csv', 'email']]);
+    const gone = check(folder({ 'a.yaml': yaml.replace('holiday: russia-day', 'holiday: rusia-day'), 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
     expect(gone.issues.map((i) => [i.file, i.field])).toEqual([['contacts.csv', 'email'], ['a.yaml', 'campaigns[0].holiday']]);
     expect(gone.issues[1]!.expected).toContain('builders-day');
     expect(gone.issues[1]!.expected).not.toContain('k-bad');
