@@ -1,5 +1,5 @@
 import { runCli } from './cli/program.ts';
-import { closeOutput } from './cli/io.ts';
+import { closeErrors, closeOutput, outlivesOutput } from './cli/io.ts';
 import { writesFinished } from './unfinished-writes.ts';
 
 // The one entry point: `npm start`, `npm run touchbase -- …` and the `touchbase` bin.
@@ -9,10 +9,16 @@ let done: Promise<number> | undefined;
 // and the process ends once what it was writing is written (a first plan is written while it is
 // printed; `once` syncs after printing). If that failed, the command tells it as always, and
 // its exit code is the process's.
+// A service (the daemon) goes on without it: nothing more is printed.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
-  if (!closeOutput()) return;
+  if (!closeOutput() || outlivesOutput()) return;
   void writesFinished().then(async (failed) => process.exit(failed && done ? await done : 0));
+});
+// Standard error's reader gone (`2>&1 | head`): what would be said there is lost, not the process.
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  closeErrors();
 });
 
 done = runCli(process.argv.slice(2));

@@ -11,6 +11,21 @@ export interface CliIO {
 /** Whether standard output's reader went away (main.ts): then nothing more is written to it. */
 let outputClosed = false;
 
+/** Whether this process goes on when its output's reader goes away (the daemon, a feed server). */
+let outlives = false;
+
+/**
+ * A service outlives its output: a `| tee` or `| logger` that died, or a journald restarted,
+ * must not stop the daemon (its feeds, links and API). What it would print is dropped.
+ */
+export function outliveOutput(): void {
+  outlives = true;
+}
+
+export function outlivesOutput(): boolean {
+  return outlives;
+}
+
 /** Marks standard output as gone; returns false if it already was. */
 export function closeOutput(): boolean {
   if (outputClosed) return false;
@@ -18,11 +33,20 @@ export function closeOutput(): boolean {
   return true;
 }
 
+/** Whether standard error's reader went away (main.ts). */
+let errorsClosed = false;
+
+export function closeErrors(): void {
+  errorsClosed = true;
+}
+
 export const processIO: CliIO = {
   out: (text) => {
     if (!outputClosed) process.stdout.write(text);
   },
-  err: (text) => process.stderr.write(text),
+  err: (text) => {
+    if (!errorsClosed) process.stderr.write(text);
+  },
   drain: async () => {
     // Drained, or gone (its error is main.ts's to handle).
     if (!outputClosed && process.stdout.writableNeedDrain) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]).catch(() => undefined);

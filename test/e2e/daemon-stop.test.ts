@@ -2,10 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openMigrated } from '../../src/storage/database.ts';
 import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../helpers/real-daemon.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 /** Job processes the daemon announced (debug log), by pid. */
 function jobPids(text: string): number[] {
@@ -94,6 +104,37 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     await db.destroy();
     expect(sync.last_error).toMatch(/^interrupted: the daemon stopped while it ran/);
     expect(Date.parse(sync.retry_at!)).toBeLessThanOrEqual(Date.now());
+  }, 120_000);
+
+  it('the reader of its output going away (a `| tee` that died, a journald restarted) stops nothing: it goes on serving, and one SIGTERM still stops it', async () => {
+    const port = await freePort();
+    const d = startRealDaemon({ db: await tempDatabaseLocation(), args: ['--port', String(port)] });
+    // Its first line read, nobody reads its output or its errors any more: what it prints next
+    // (the banner, every log line) meets a closed pipe.
+    await d.out.waitFor(/\n/, 30_000);
+    d.child.stdout!.destroy();
+    d.child.stderr!.destroy();
+    const until = async (what: string, condition: () => Promise<boolean>) => {
+      const deadline = performance.now() + 90_000;
+      while (!(await condition().catch(() => false))) {
+        if (performance.now() > deadline) throw new Error(`not within 90 s: ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const healthy = async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()) === 'ok\n';
+    await until('healthz answers', healthy);
+    const db = await openMigrated(d.db);
+    await until('the first sync ends', async () => !!(await db.selectFrom('daemon_jobs').select('last_finished_at').where('name', '=', 'sync').executeTakeFirst())?.last_finished_at);
+    await db.destroy();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(isAlive(d.child.pid!)).toBe(true);
+    expect(await healthy()).toBe(true);
+    const t0 = performance.now();
+    d.child.kill('SIGTERM');
+    const { code } = await d.exited;
+    expect(code).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(processesWithMarker(d.marker)).toEqual([]);
   }, 120_000);
 
   it('a second signal stops at once (exit 130) and still leaves no job process behind', async () => {

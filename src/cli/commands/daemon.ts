@@ -8,7 +8,7 @@ import { feedsAccess } from '../../storage/private-files.ts';
 import { BadInputError } from '../cli-error.ts';
 import { apiToken } from '../api-token.ts';
 import { configDir, dbFile, type GlobalOptions } from '../context.ts';
-import type { CliIO } from '../io.ts';
+import { outliveOutput, type CliIO } from '../io.ts';
 import { feedDir } from './sync.ts';
 import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settings.ts';
 import { dashboardBanner } from '../../dashboard/banner.ts';
@@ -50,6 +50,8 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
       const { token, limits, auth, shared } = daemonEnvironment();
       const tty = process.stdout.isTTY === true;
+      // Its feeds, links and API stay up when whatever reads its output goes away.
+      outliveOutput();
       const logger = await createLogger({ pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,

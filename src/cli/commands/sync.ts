@@ -17,7 +17,7 @@ import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOpti
 import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
-import type { CliIO } from '../io.ts';
+import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 
 interface SyncOptions extends GlobalOptions {
@@ -130,6 +130,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       }), { readOnly: !mayWrite(dbFile(o)), existing: false });
       let served: Awaited<ReturnType<typeof startFeedServer>> | undefined;
       if (o.serve) {
+        outliveOutput();
         const port = Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
         served = await startFeedServer(feedDir(o), o.host, port);
