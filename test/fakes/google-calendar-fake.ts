@@ -37,11 +37,14 @@ export type Fault =
   | { kind: 'fail'; status: number; reason: string; retryAfter?: number }
   | { kind: 'commit-then-fail'; status: number; reason: string }
   | { kind: 'drop' }
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** An answer that is not Google's: a gateway's or proxy's page, an empty or cut body. */
+  | { kind: 'raw'; status: number; body: string; contentType?: string };
 
 interface ScriptedFault {
   method?: string;
   user?: string;
+  path?: string;
   times: number;
   fault: Fault;
 }
@@ -107,8 +110,9 @@ export class GoogleCalendarFake {
   }
 
   /** The next `times` matching requests get this fault. */
-  script(fault: Fault, opts: { method?: string; user?: string; times?: number } = {}): void {
-    this.#faults.push({ method: opts.method, user: opts.user, times: opts.times ?? 1, fault });
+  /** `path`: only requests whose path ends so (one event's, say). */
+  script(fault: Fault, opts: { method?: string; user?: string; path?: string; times?: number } = {}): void {
+    this.#faults.push({ method: opts.method, user: opts.user, path: opts.path, times: opts.times ?? 1, fault });
   }
 
   /** Every access token issued so far stops working (401), as when they expire. */
@@ -162,7 +166,7 @@ export class GoogleCalendarFake {
     this.log.push({ method: req.method!, path: url.pathname, query, user, body, at: this.now() });
     if (!user) return error(res, 401, 'authError', 'Invalid Credentials');
 
-    const fault = this.#takeFault(req.method!, user);
+    const fault = this.#takeFault(req.method!, user, url.pathname);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
@@ -171,6 +175,11 @@ export class GoogleCalendarFake {
       await new Promise((r) => setTimeout(r, fault.ms));
     }
     if (fault?.kind === 'fail') return error(res, fault.status, fault.reason, `scripted ${fault.reason}`, fault.retryAfter);
+    if (fault?.kind === 'raw') {
+      res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'text/html' });
+      res.end(fault.body);
+      return;
+    }
     const until = this.quotaExhaustedUntil.get(user);
     if (until && until > Date.now()) return error(res, 403, 'quotaExceeded', 'Calendar usage limits exceeded.');
     if (this.#overRate(user)) return error(res, 403, 'userRateLimitExceeded', 'Rate Limit Exceeded');
@@ -289,8 +298,8 @@ export class GoogleCalendarFake {
     return t && t.expires > Date.now() ? t.user : undefined;
   }
 
-  #takeFault(method: string, user: string): Fault | undefined {
-    const i = this.#faults.findIndex((f) => (!f.method || f.method === method) && (!f.user || f.user === user));
+  #takeFault(method: string, user: string, path: string): Fault | undefined {
+    const i = this.#faults.findIndex((f) => (!f.method || f.method === method) && (!f.user || f.user === user) && (!f.path || path.endsWith(f.path)));
     if (i < 0) return undefined;
     const f = this.#faults[i]!;
     if (--f.times <= 0) this.#faults.splice(i, 1);

@@ -291,6 +291,43 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('answers that are not Google\'s decide nothing: a gateway\'s 404 or 410, an empty, cut or foreign 200 leave the touch as it was, that calendar "not read", the others written', async () => {
+    const bodies: { status: number; body: string; listing?: boolean }[] = [
+      { status: 404, body: '<html><body><h1>404 Not Found</h1>nginx</body></html>' },
+      { status: 410, body: '{"error":"gone"}' },
+      { status: 200, body: '' },
+      { status: 200, body: '{}' },
+      { status: 200, body: '{"kind":"calendar#event","id":"ab' },
+      { status: 200, body: '<html>maintenance</html>' },
+      // The listing itself: `{}` is not an empty calendar.
+      { status: 200, body: '{}', listing: true },
+    ];
+    for (const { status, body, listing } of bodies) {
+      fake.reset();
+      const { db, sync } = await setup();
+      await sync(configOf(sections()));
+      // Anna moves her call past the window: the listing misses it, so it is read by its id.
+      const call = fake.events(A).find((e) => e.start.dateTime)!;
+      fake.moveAsUser(A, call.id, { dateTime: '2027-12-01T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-12-01T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+      fake.script({ kind: 'raw', status, body }, { method: 'GET', user: A, times: 1_000, ...(listing ? {} : { path: `/events/${call.id}` }) });
+      // And Boris has something new to write meanwhile.
+      const after = await sync(configOf(sections({ clients: 6 })));
+      const what = `${status} ${JSON.stringify(body)}${listing ? ' (listing)' : ''}`;
+      expect([...after.reconciled!.unreadable.keys()], what).toEqual(['anna']);
+      expect(after.reconciled, what).toMatchObject({ moved: 0, deleted: 0 });
+      const touch = await db.selectFrom('touches').select(['status', 'date']).where('id', '=', touchIdOf(call.id)).executeTakeFirstOrThrow();
+      expect(touch.status, what).toBe('planned');
+      expect(touch.date < '2027-12-01', what).toBe(true);
+      expect(await db.selectFrom('touch_events').select('type').where('touch_id', '=', touchIdOf(call.id)).where('type', 'in', ['skipped', 'rescheduled']).execute(), what).toEqual([]);
+      expect(after.dispatched!.done, what).toBeGreaterThan(0);
+      // Once Google answers again, the move is read and taken.
+      fake.clearFaults();
+      const healed = await sync(configOf(sections({ clients: 6 })));
+      expect(healed.reconciled, what).toMatchObject({ moved: 1, deleted: 0 });
+      await db.destroy();
+    }
+  });
+
   it('an event the employee deleted is found by listing, even with no change to push', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

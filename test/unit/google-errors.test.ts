@@ -15,6 +15,9 @@ describe('Google errors map to codes that say what to do', () => {
     ['403 forbidden: no permission on this calendar', google(403, 'forbidden'), 'auth', false],
     ['404 notFound: the event is not there', google(404, 'notFound'), 'not_found', false],
     ['410 deleted: the event was deleted', google(410, 'deleted'), 'not_found', false],
+    // A 404 or 410 that is not Google's (a gateway's page, a JSON error of another service) says nothing about the event.
+    ['404 of a gateway (an HTML page): not read, never "not there"', { message: 'Request failed with status 404', response: { status: 404, data: '<html><body>404 Not Found</body></html>' } }, 'temporary', true],
+    ['410 of a proxy (no reason): not read, never "deleted"', google(410, ''), 'temporary', true],
     ['409 duplicate: the id exists, adopt it', google(409, 'duplicate'), 'conflict', false],
     ['412 conditionNotMet: someone changed it first', google(412, 'conditionNotMet'), 'conflict', false],
     ['429 rateLimitExceeded: retry after waiting', google(429, 'rateLimitExceeded'), 'rate_limited', true],

@@ -99,6 +99,10 @@ export class GoogleCalendar implements CalendarPort {
           calendarId: 'primary', privateExtendedProperty: [`${TAG}=1`], showDeleted: true, singleEvents: true,
           timeMin, timeMax, maxResults: 2500, ...(pageToken ? { pageToken } : {}),
         });
+        // A listing is Google's when it says so: `{}` or a proxy's page is not an empty calendar.
+        if (res.data?.kind !== 'calendar#events' || !Array.isArray(res.data.items ?? [])) {
+          throw new CalendarError('temporary', `Google Calendar answered the listing without events (${describeBody(res.data)}): the calendar was not read`);
+        }
         for (const g of res.data.items ?? []) {
           const key = g.extendedProperties?.private?.syncKey;
           if (key) out.push(toRemote(g, key));
@@ -170,10 +174,27 @@ function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
   };
 }
 
+/**
+ * An answer that is not an event (an empty or cut body, a proxy's page, `{}`) is no read: taken
+ * as one, its missing start became a touch with no date and failed the whole sync.
+ */
 function toRemote(g: calendar_v3.Schema$Event, key: string): RemoteEvent {
+  const start = g.start?.date ?? g.start?.dateTime;
+  const end = g.end?.date ?? g.end?.dateTime;
+  if (!g || typeof g !== 'object' || typeof g.id !== 'string' || (g.status !== 'cancelled' && (!start || !end))) {
+    throw new CalendarError('temporary', `Google Calendar answered without an event (${describeBody(g)}): the calendar was not read`);
+  }
   return {
     key, providerId: g.id ?? key, etag: g.etag ?? undefined, status: g.status === 'cancelled' ? 'cancelled' : 'confirmed',
     start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
+}
+
+/** What came instead of an event or a listing, briefly (never its content: it may hold details of the event). */
+function describeBody(body: unknown): string {
+  if (body === undefined || body === null || body === '') return 'an empty body';
+  if (typeof body === 'string') return `${body.length} characters that are not JSON`;
+  if (typeof body === 'object') return `JSON with ${Object.keys(body).length === 0 ? 'no fields' : `fields ${Object.keys(body).slice(0, 5).join(', ')}`}`;
+  return typeof body;
 }

@@ -45,7 +45,10 @@ function codeOf(status: number | undefined, reason: string | undefined, e: Gaxio
     if (reason === 'quotaExceeded') return 'quota_exhausted';
     return 'auth';
   }
-  if (status === 404 || status === 410) return 'not_found';
+  // Google's own "not there" only (404 notFound, 410 deleted, in its JSON error): a 404 or 410
+  // of a gateway or proxy in front of it (GOOGLE_API_ROOT_URL) says nothing about the event, and
+  // taken as "not there" it became the employee deleting it — a failure taken for a decision.
+  if (status === 404 || status === 410) return reason === 'notFound' || reason === 'deleted' ? 'not_found' : 'temporary';
   if (status === 409 || status === 412) return 'conflict';
   if (status === 429) return 'rate_limited';
   if (status === 408) return 'no_answer';
