@@ -57,7 +57,10 @@ export class BuildContext {
 
   addEmployee(e: Employee): void {
     this.employees.push(e);
-    if (!this.employeeById.has(e.id)) this.employeeById.set(e.id, e);
+    // An id used twice is one mistake, reported where the second is: the second does not hold
+    // roles too, or every client without a team got "held by anna and anna" as well.
+    if (this.employeeById.has(e.id)) return;
+    this.employeeById.set(e.id, e);
     this.holders.set(e.role, [...(this.holders.get(e.role) ?? []), e]);
     if (e.email) this.#byEmail.set(e.email.toLowerCase(), [...(this.#byEmail.get(e.email.toLowerCase()) ?? []), e.id]);
     const name = nameKey(e.name);

@@ -54,6 +54,16 @@ describe('one mistake, one error, first', () => {
     expect(issues[0]!.expected).toContain('11 fields separated by ";", as in the header');
   });
 
+  it('an employee id used twice (a team file copied) is one error, where the second is: clients without a team do not each get "held by anna and anna"', () => {
+    const { issues } = issuesOf(writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: anna, name: Anna, email: anna@x.example, role: account_manager }\nclients:\n`
+        + Array.from({ length: 5 }, (_, i) => `  - { id: c${i}, name: C${i}, contacts: [ { id: c${i}-b, name: B, role: buyer } ] }\n`).join('')
+        + 'rules:\n  - { id: r1, ours: account_manager, theirs: buyer, kind: call, every: 1 month }\n',
+      'b.yaml': 'employees:\n  - { id: anna, name: Anna Petrova, email: anna.p@x.example, role: account_manager }\n',
+    }));
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['b.yaml', 2, 'employees[0].id']]);
+  });
+
   it('CSV line numbers are the file\'s own when line endings are mixed (LF header, CRLF rows) or old Mac CRs', () => {
     for (const eol of ['\r\n', '\r']) {
       const dir = writeConfig({
