@@ -258,6 +258,7 @@ export const en = {
   'sum.skipped': 'skipped',
   'sum.open': 'open',
   'sum.greetings': 'greetings',
+  'sum.greetingsThisWeek': 'greetings this week',
   'sum.done': 'done',
   'sum.handovers': 'handovers',
   'sum.days': 'days',
@@ -265,6 +266,8 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+/** The keys of messages without plural forms: a label printed without a count takes one of these. */
+export type PlainMessageKey = { [K in MessageKey]: (typeof en)[K] extends string ? K : never }[MessageKey];
 export type Plural = { readonly one?: string; readonly few?: string; readonly many?: string; readonly other: string };
 export type Message = string | Plural;
 /** A catalogue of another language: the same keys, each a text or plural forms. */

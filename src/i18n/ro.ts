@@ -254,6 +254,7 @@ export const ro: Catalogue = {
   'sum.skipped': 'omise',
   'sum.open': 'deschise',
   'sum.greetings': 'felicitări',
+  'sum.greetingsThisWeek': 'felicitări săptămâna aceasta',
   'sum.done': 'realizate',
   'sum.handovers': 'predări',
   'sum.days': 'zile',

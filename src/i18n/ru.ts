@@ -257,6 +257,7 @@ export const ru: Catalogue = {
   'sum.skipped': 'пропущено',
   'sum.open': 'открыто',
   'sum.greetings': 'поздравлений',
+  'sum.greetingsThisWeek': 'поздравлений на этой неделе',
   'sum.done': 'выполнено',
   'sum.handovers': 'передач',
   'sum.days': 'дней',

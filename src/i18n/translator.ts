@@ -4,7 +4,7 @@ import { en, type Catalogue, type Message, type MessageKey } from './en.ts';
 import { ru } from './ru.ts';
 import { ro } from './ro.ts';
 
-export type { MessageKey } from './en.ts';
+export type { MessageKey, PlainMessageKey } from './en.ts';
 
 /** Every catalogue, by language: each has exactly the keys of the English one (checked by the compiler). */
 export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { en, ru, ro };

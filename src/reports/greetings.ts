@@ -67,7 +67,7 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
     summary: [
       { key: 'greetings', label: 'sum.greetings', value: sum('done') + sum('skipped') + sum('open'), type: 'number' },
       { key: 'done', label: 'sum.done', value: sum('done'), type: 'number' },
-      { key: 'this week', label: 'ui.card.greetings', value: rows.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to).reduce((n, r) => n + Number(r.done) + Number(r.skipped) + Number(r.open), 0), type: 'number' },
+      { key: 'this week', label: 'sum.greetingsThisWeek', value: rows.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to).reduce((n, r) => n + Number(r.done) + Number(r.skipped) + Number(r.open), 0), type: 'number' },
     ],
   };
 }

@@ -1,7 +1,7 @@
 import { csvField } from '../domain/csv-field.ts';
 import { renderTable } from '../cli/format-touches.ts';
 import type { Duration, Kind } from '../domain/types.ts';
-import type { MessageKey, Translator } from '../i18n/translator.ts';
+import type { MessageKey, PlainMessageKey, Translator } from '../i18n/translator.ts';
 
 export type Cell = string | number | null;
 
@@ -24,7 +24,8 @@ export type TitleParam = string | number | { readonly date: string } | { readonl
 export interface SummaryItem {
   /** The key in JSON output (stable across languages). */
   readonly key: string;
-  readonly label: MessageKey;
+  /** Printed as "label: value", without a count to choose a plural form by. */
+  readonly label: PlainMessageKey;
   readonly value: Cell;
   readonly type?: ColumnType;
 }

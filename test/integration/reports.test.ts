@@ -15,7 +15,10 @@ import { clientsReport } from '../../src/reports/clients-report.ts';
 import { greetingsReport } from '../../src/reports/greetings.ts';
 import { handoversReport } from '../../src/reports/handovers.ts';
 import { loadReport } from '../../src/reports/load.ts';
-import { REPORT_NAMES } from '../../src/reports/registry.ts';
+import { REPORT_NAMES, REPORTS } from '../../src/reports/registry.ts';
+import { en as enMessages } from '../../src/i18n/en.ts';
+import { ru } from '../../src/i18n/ru.ts';
+import { ro } from '../../src/i18n/ro.ts';
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
@@ -126,6 +129,16 @@ describe('director reports on a fixed history', () => {
     const json = JSON.parse(renderReport(r, 'json', en)) as { report: string; summary: object; rows: { id: string }[] };
     expect(json).toMatchObject({ report: 'overdue', summary: { overdue: 2 } });
     expect(json.rows.map((x) => x.id)).toEqual(['a2', 'b2']);
+  });
+
+  it('every report\'s summary labels are plain texts in each language: printed without a count, a plural form was wrong (Romanian "de felicitări săptămâna aceasta: 0")', async () => {
+    const ctx = await loadReportContext(await history(), config, TODAY);
+    const catalogues = { en: enMessages, ru, ro } as Record<string, Record<string, unknown>>;
+    for (const name of REPORT_NAMES) {
+      for (const s of REPORTS[name](ctx).summary) {
+        for (const [language, catalogue] of Object.entries(catalogues)) expect(typeof catalogue[s.label], `${name} ${s.label} in ${language}`).toBe('string');
+      }
+    }
   });
 
   it('touchbase report prints each report and refuses an unknown one or format', async () => {
