@@ -99,14 +99,35 @@ export function movedTo(found: RemoteEvent, row: CalendarSyncRow, zone: string):
   // Nothing known of what we wrote: nothing to compare with (the next write sets it).
   if (was === null) return undefined;
   const wasAllDay = was !== null && /^\d{4}-\d{2}-\d{2}$/.test(was);
-  // Turned from a timed event into an all-day one or back: not a move we can take over.
-  if (found.allDay !== wasAllDay) return undefined;
+  // A meeting's or call's event made all-day and then timed again: at whatever time it has now.
+  const timedAgain = !found.allDay && wasAllDay && membersOf(row).length === 1 && membersOf(row)[0] === row.entry_id;
+  if (found.allDay !== wasAllDay && !timedAgain) return turnedTo(found, row, was, wasAllDay, zone);
   if (found.allDay) {
     if (found.start.slice(0, 10) === was.slice(0, 10)) return undefined;
     return { date: found.start.slice(0, 10), start: found.start.slice(0, 10), end: found.end.slice(0, 10) };
   }
   const now = DateTime.fromISO(found.start, { setZone: true });
-  if (now.toMillis() === DateTime.fromISO(was, { setZone: true }).toMillis()) return undefined;
+  if (!timedAgain && now.toMillis() === DateTime.fromISO(was, { setZone: true }).toMillis()) return undefined;
   const local = now.setZone(zone);
   return { date: local.toISODate()!, start: local.toISO()!, end: DateTime.fromISO(found.end, { setZone: true }).setZone(zone).toISO()! };
+}
+
+/**
+ * An event the employee turned from timed into all-day or back: on the same day, nothing to take
+ * over (the next change of its text writes it as the touch wants). On another day, the touch
+ * moves to that day — a meeting at its time of day and length (what we write there stays as the
+ * employee left it until its text changes), a day's entry of all-day touches as when the whole
+ * day is moved. Ignored, the plan and the calendar disagreed in silence, and the overdue check
+ * then moved the event back.
+ */
+function turnedTo(found: RemoteEvent, row: CalendarSyncRow, was: string, wasAllDay: boolean, zone: string): { date: string; start: string; end: string } | undefined {
+  const dayOf = (value: string, allDay: boolean) => (allDay ? value.slice(0, 10) : DateTime.fromISO(value, { setZone: true }).setZone(zone).toISODate()!);
+  const day = dayOf(found.start, found.allDay);
+  if (day === dayOf(was, wasAllDay)) return undefined;
+  if (wasAllDay) return { date: day, start: day, end: DateTime.fromISO(day).plus({ days: 1 }).toISODate()! };
+  const start = DateTime.fromISO(was, { setZone: true }).setZone(zone);
+  const length = row.remote_end ? DateTime.fromISO(row.remote_end, { setZone: true }).diff(start) : undefined;
+  const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
+  const moved = start.set({ year, month, day: dayOfMonth });
+  return { date: day, start: moved.toISO()!, end: (length && length.toMillis() > 0 ? moved.plus(length) : moved).toISO()! };
 }

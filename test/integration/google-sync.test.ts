@@ -328,6 +328,44 @@ describe('Google Calendar sync through the real client', () => {
     }
   });
 
+  it('an event the employee turned all-day on another day moves its touch to that day at its time; an all-day entry turned timed on another day moves its touches there; on the same day, nothing', async () => {
+    const { db, sync, call, touchId } = await withMovedCall('2027-03-01');
+    // (withMovedCall moved it to 1 March 11:00; that move is taken first.)
+    await sync(configOf(sections()));
+    const writes = fake.writes().length;
+    fake.moveAsUser(A, call.id, { date: '2027-03-09' }, { date: '2027-03-10' });
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    const touch = await db.selectFrom('touches').select(['date', 'start_at', 'end_at', 'status']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(touch).toMatchObject({ date: '2027-03-09', status: 'planned' });
+    expect([ms(touch.start_at), ms(touch.end_at)]).toEqual([ms('2027-03-09T11:00:00+03:00'), ms('2027-03-09T11:15:00+03:00')]);
+    // Their all-day event is left as they made it.
+    expect(fake.writes().length).toBe(writes);
+    expect(fake.events(A).find((e) => e.id === call.id)!.start).toEqual({ date: '2027-03-09' });
+    // All-day on the same day: nothing to take over. Then timed again at 15:00: the touch is at 15:00.
+    fake.moveAsUser(A, call.id, { date: '2027-03-09' }, { date: '2027-03-10' });
+    expect((await sync(configOf(sections()))).reconciled).toMatchObject({ moved: 0, deleted: 0 });
+    fake.moveAsUser(A, call.id, { dateTime: '2027-03-09T15:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-09T15:15:00+03:00', timeZone: 'Europe/Moscow' });
+    expect((await sync(configOf(sections()))).reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    const timed = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect([timed.date, ms(timed.start_at)]).toEqual(['2027-03-09', ms('2027-03-09T15:00:00+03:00')]);
+
+    // A day's all-day letters made a timed event two days later: the letters go to that day.
+    const letters = fake.events(B).find((e) => e.start.date && e.status === 'confirmed')!;
+    const members = listedTouches(letters.description ?? '');
+    const day = DateTime.fromISO(letters.start.date!).plus({ days: 2 }).toISODate()!;
+    fake.moveAsUser(B, letters.id, { dateTime: `${day}T10:00:00+02:00`, timeZone: 'Europe/Bucharest' }, { dateTime: `${day}T11:00:00+02:00`, timeZone: 'Europe/Bucharest' });
+    const moved = await sync(configOf(sections()));
+    expect(moved.reconciled).toMatchObject({ moved: 1, deleted: 0 });
+    const dates = await db.selectFrom('touches').select('date').where('id', 'in', members).execute();
+    expect(dates.map((d) => d.date)).toEqual(members.map(() => day));
+    // As a whole day moved: the entry of that day lists them (all-day, as they are), the timed event is gone.
+    const live = fake.events(B).filter((e) => e.status === 'confirmed');
+    expect(live.some((e) => e.id === letters.id)).toBe(false);
+    expect(live.find((e) => e.start.date === day && members.every((m) => listedTouches(e.description ?? '').includes(m)))).toBeDefined();
+    await db.destroy();
+  });
+
   it('an event the employee deleted is found by listing, even with no change to push', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));
