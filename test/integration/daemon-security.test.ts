@@ -57,6 +57,11 @@ describe('secrets shorter than 32 characters are refused at start', () => {
       expect(r.err).toContain(`The token in TOUCHBASE_API_TOKEN_FILE (${file}) ${message}`);
       expect(r.err).not.toContain(token);
     }
+    // Named and empty (or spaces): refused, not the API turned off in silence.
+    writeFileSync(file, '   \n', { mode: 0o600 });
+    const empty = touchbase(['daemon', '--config', resolve('config'), '--db', join(dir, 'touchbase.sqlite'), '--port', '0'], { TOUCHBASE_API_TOKEN_FILE: file, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain(`TOUCHBASE_API_TOKEN_FILE: ${file} has no token on its first line`);
   }, 90_000);
 
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {

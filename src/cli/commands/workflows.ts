@@ -94,7 +94,13 @@ export function checksCommand(program: Command, io: CliIO): void {
 async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock): Promise<string> {
   if (await isDaemonRunning(dbFile(o))) {
     const url = (await getInfo(db)).url;
-    const token = apiToken();
+    // What was recorded stays recorded: a token that cannot be read only means no request to the daemon.
+    let token: string | undefined;
+    try {
+      token = apiToken();
+    } catch {
+      token = undefined;
+    }
     if (url && token) {
       const res = await fetch(`${url}/api/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
       if (res?.ok) return 'the daemon is putting it into the calendar now';
