@@ -12,6 +12,7 @@ import { linkSecret } from '../http/action-links.ts';
 import { feedSecret } from '../calendar/ics/feed-token.ts';
 import { syncCalendars, type SyncOptions, type SyncReport } from './sync-calendars.ts';
 import { boundHeapGrowth } from '../heap-growth.ts';
+import { setInfo } from '../storage/job-repository.ts';
 
 const BASIS = 'sync.basis';
 
@@ -77,6 +78,8 @@ export async function planAndSync(
   });
   // Kept only when the pass ran to its end: a stopped one is redone.
   if (!options.dryRun && !options.employee && !options.dispatch?.signal?.aborted) await saveBasis(db, next);
+  // `status` shows times in the company's zone, also where no daemon ever ran (`sync` from cron).
+  if (!options.dryRun) await setInfo(db, { timezone: config.settings.timezone });
   return { planned, synced, scope };
 }
 

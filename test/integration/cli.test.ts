@@ -242,6 +242,8 @@ describe('touchbase CLI', () => {
     expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
     const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(again.out).toMatch(/calendars: 0 events written/);
+    // No daemon ever ran on it (syncs from cron): status still speaks in the company's zone.
+    expect(JSON.parse((await cli('status', '--db', db, '--format', 'json')).out)).toMatchObject({ running: false, timezone: 'Europe/Moscow' });
   });
 
   it('once after one client changed prints the whole 30 days, not only that client\'s', async () => {
