@@ -28,6 +28,8 @@ export interface DispatchResult {
   paused: Map<string, string>;
   /** Rows that wait because their calendar refused us (in none of the counts above). */
   held: number;
+  /** Rows not tried in this run because their calendar asked to slow down (Retry-After): they wait as long as it said (in none of the counts above). */
+  slowed: number;
   /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
   errors: Map<string, number>;
   /** Calendars left alone because another daemon holds their claim (their rows wait for it, or for the next run). */
@@ -95,7 +97,7 @@ export class Reconciler {
 
   /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, slowed: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
     const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
     const byCalendar = new Map<string, CalendarSyncRow[]>();
     for (const row of rows) {
@@ -144,7 +146,9 @@ export class Reconciler {
       const verdict = await this.#work(due, result, lease);
       if (verdict === 'stop-calendar') {
         // Refused as a whole (credentials, quota): this row and the rest wait for the calendar.
+        // Asked to slow down: this row is counted to retry, the rest wait as long as it said.
         if (result.paused.has(due.employee_id)) result.held += rows.length - i;
+        else if (!this.#d.signal?.aborted && !lease?.lost) result.slowed += rows.length - i - 1;
         return;
       }
       if (probing) {

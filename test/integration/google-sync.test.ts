@@ -185,7 +185,12 @@ describe('Google Calendar sync through the real client', () => {
   it('a throttled answer is waited out as Retry-After says, and the event is not dropped', async () => {
     const { db, sync } = await setup();
     fake.script({ kind: 'fail', status: 429, reason: 'rateLimitExceeded', retryAfter: 30 }, { method: 'POST', times: 1 });
-    await sync(configOf(sections()));
+    const first = await sync(configOf(sections()));
+    // Every change is in a count: written, to retry (the throttled one), or waiting for that calendar (the rest of it).
+    const d = first.dispatched!;
+    expect(d.retried).toBe(1);
+    expect(d.slowed).toBeGreaterThan(0);
+    expect(d.done + d.retried + d.failed + d.held + d.slowed).toBe(first.changes);
     const waiting = (await dirtySyncRows(db)).filter((r) => r.next_attempt_at !== null);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]!.inflight_op).toBeNull(); // a 429 is not carried out: nothing to read back

@@ -90,6 +90,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         const d = report.dispatched!;
         io.out(`sync ${report.window.from} to ${report.window.to}: ${report.changes} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
           + `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}`
+          + `${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`
           + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
         for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
         const r = report.reconciled;
