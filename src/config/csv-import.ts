@@ -117,7 +117,9 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   header.names.forEach((name, i) => {
     const mapped = mappingFor(columns, name);
     if (mapped) used.add(mapped[0]);
-    const written = mapped?.[1] ?? name;
+    // Excel's "ID", "Name", "Team.Account_manager": a field's column whatever its case (as
+    // mappings are); any other column is an attribute under the name it has.
+    const written = mapped?.[1] ?? fieldCase(name, fields);
     if (name === '' && !mapped) {
       targets.push(undefined);
       return;
@@ -197,6 +199,15 @@ function mappingFor(columns: Map<string, string>, name: string): readonly [strin
 }
 
 /** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
+/** A header name as the field it names in another case ("ID" → "id", "Team.sales_director" → "team.sales_director"), else as written. */
+function fieldCase(name: string, fields: readonly string[]): string {
+  const lower = name.toLowerCase();
+  if (fields.includes(lower)) return lower;
+  const dot = name.indexOf('.');
+  if (dot > 0 && ['team', 'attributes'].includes(lower.slice(0, dot))) return `${lower.slice(0, dot)}${name.slice(dot)}`;
+  return name;
+}
+
 function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefined {
   const fields: readonly string[] = FIELDS[as];
   if (fields.includes(written)) return [written];

@@ -73,6 +73,16 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
     // editor counts it, its name in the header, and what to do.
     const index = typeof e.index === 'number' ? e.index : 0;
     const quoting = e.code === 'INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE';
+    // A quote never closed: the parser says so at the file's end; the mistake is where it opened.
+    const open = e.code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuote(text, delimiter) : undefined;
+    if (open) {
+      issues.push({
+        file, line: open.line, column: open.field + 1, field: open.line > 1 ? header?.[open.field] ?? '' : '', rank: 0,
+        expected: `each value that starts with a quote closed by another ("ООО ""Ромашка"""), or no quote at its start`,
+        found: 'a quote that opens here and is never closed: the rest of the file would be inside this value',
+      });
+      return false;
+    }
     issues.push({
       file, line: e.lines ?? 1, column: index + 1, field: (e.lines ?? 1) > 1 ? header?.[index] ?? '' : '', rank: 0,
       expected: quoting
@@ -85,6 +95,35 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
     return false;
   }
   return true;
+}
+
+/**
+ * Where a quote that is never closed opens (its line, and its field counted from 0), reading as
+ * CSV does: a quote opens a value only at the value's start, and "" inside quotes is a quote.
+ */
+function unclosedQuote(text: string, delimiter: Delimiter): { line: number; field: number } | undefined {
+  let line = 1;
+  let field = 0;
+  let atStart = true;
+  let open: { line: number; field: number } | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (open) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') i++;
+        else open = undefined;
+      } else if (ch === '\n') line++;
+      continue;
+    }
+    if (ch === '"' && atStart) open = { line, field };
+    else if (ch === delimiter) field++;
+    else if (ch === '\n') {
+      line++;
+      field = 0;
+    } else if (ch === '\r') continue;
+    atStart = ch === delimiter || ch === '\n';
+  }
+  return open;
 }
 
 /** The records of a CSV text with no quote in it (LF line ends), with their line numbers; empty lines skipped. */

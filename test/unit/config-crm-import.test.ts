@@ -137,6 +137,20 @@ describe('CRM exports as they are', () => {
     expect(touches.touches.filter((t) => t.source === 'rule:south').map((t) => t.client)).toEqual(['102']);
   });
 
+  it('a quote opened and never closed is one error where it opens (not at the file\'s end), in plain words', () => {
+    const { issues } = check(folder({ 'a.yaml': RUSSIAN_COMPANY, 'clients.csv': 'id;name;since\nc1;"ООО Ромашка;2021-03-01\nc2;ООО Лютик;2021-03-01\n' }));
+    expect(issues.map((i) => [i.file, i.line, i.column, i.field])).toEqual([['clients.csv', 2, 2, 'name']]);
+    expect(formatIssue(issues[0]!)).toContain('found a quote that opens here and is never closed');
+    expect(formatIssue(issues[0]!)).not.toMatch(/Quote Not Closed|parsing is finished/);
+  });
+
+  it('a header in Excel\'s case ("ID", "Name", "Team.account_manager") names the fields; other columns stay attributes as written', () => {
+    const team = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
+    const { config, issues } = check(folder({ 'a.yaml': team, 'clients.csv': 'ID;Name;Since;Team.account_manager;INN\nc1;ООО Ромашка;2021-03-01;ivanova;7701\n' }));
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes.INN])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701']]);
+  });
+
   it('validate says how each CSV file was read', async () => {
     const dir = folder({
       'company.yaml': RUSSIAN_COMPANY,
