@@ -252,6 +252,16 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.
   const outOfStep = error.code === 'MISSING_CHAR' && /without - indicator/.test(found);
   if (outOfStep) found = 'a line indented differently from the fields around it';
+  // "role: x" followed by a line indented further: yaml blames the value above; the mistake is
+  // the line below, indented as if under it.
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
+    const below = text.split('\n').slice(pos.line).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    if (below >= 0) {
+      const line = pos.line + below + 1;
+      const column = /^ */.exec(text.split('\n')[line - 1]!)![0].length + 1;
+      return { file, line, column, field: '', rank: 0, expected: `${YAML_EXPECTED.BAD_INDENT!}: each field of an entry starting at the same column as the others`, found: 'a line indented further than the field above it' };
+    }
+  }
   return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: outOfStep ? YAML_EXPECTED.BAD_INDENT! : YAML_EXPECTED[error.code] ?? 'valid YAML', found };
 }
 

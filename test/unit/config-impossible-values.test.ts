@@ -243,6 +243,11 @@ rules:
 
     const tab = check({ 'a.yaml': `${SETTINGS}employees:\n\t- { id: a, name: A, role: r }\n` });
     expect(tab.issues).toEqual([expect.objectContaining({ line: 6, column: 1, expected: 'spaces for indentation (YAML does not allow tabs)', found: 'a tab' })]);
+
+    // A field indented one space further than the one above: the line of the mistake, in plain words (yaml blamed the line above).
+    const deeper = check({ 'a.yaml': `${SETTINGS}employees:\n  - id: a\n    name: A\n    role: r\n     timezone: Europe/Moscow\n` });
+    expect(deeper.issues).toEqual([expect.objectContaining({ line: 9, column: 6, found: 'a line indented further than the field above it' })]);
+    expect(deeper.issues[0]!.expected).toMatch(/^consistent indentation/);
   });
 
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
