@@ -70,7 +70,8 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a dat
   if (problem) ctx.addIssue({ code: 'custom', message: `a date that exists, from ${MIN_YEAR} to ${MAX_YEAR}, like 2027-03-15`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
 });
 /** A yearly month and day: 02-30 never happens and is refused; 02-29 is accepted (a warning says what other years do). */
-export const monthDay = z.string().regex(/^\d{2}-\d{2}$/, { message: 'a month and day like 12-28 (MM-DD)', abort: true }).superRefine((v, ctx) => {
+// Written the Russian or Romanian way (08.03), YAML reads a number: the message says how to write it.
+export const monthDay = z.string({ error: 'a month and day like 12-28 (MM-DD; 8 March is 03-08), not a number' }).regex(/^\d{2}-\d{2}$/, { message: 'a month and day like 12-28 (MM-DD)', abort: true }).superRefine((v, ctx) => {
   const problem = monthDayProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: 'a month and day that exists, like 12-28 (MM-DD)', params: { found: `${JSON.stringify(v)}: ${problem}` } });
 });

@@ -274,6 +274,11 @@ campaigns:
     expect(warnings).toEqual([]);
   });
 
+  it('a day written the Russian way (on: 08.03) reads as a number in YAML: the error says how to write it', () => {
+    const { text } = issuesOf({ 'a.yaml': `${SETTINGS + TEAM}campaigns:\n  - { id: womens-day, on: 08.03, ours: account_manager }\n` });
+    expect(text).toContain('campaigns[0].on (campaign womens-day): expected a month and day like 12-28 (MM-DD; 8 March is 03-08), not a number, found 8.03');
+  });
+
   it('a valid configuration has no issues', () => {
     const { config, issues } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM }));
     expect(issues).toEqual([]);
