@@ -206,6 +206,19 @@ describe('load: the daily cap and spreading', () => {
     expect(warnings[0]!.message).toMatch(/no free slot/);
   });
 
+  it('a period with no working day (the New Year week in Russia) plans nothing there and warns about nothing: not a free slot missing', () => {
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: [client('c1', { roles: ['buyer'] }), client('c2', { roles: ['buyer'] })],
+      rules: [{ id: 'weekly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week' }],
+    });
+    const { touches, warnings } = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-01-17' }, NOW);
+    expect(touches.filter((t) => t.date >= '2027-01-04' && t.date <= '2027-01-10')).toEqual([]);
+    expect(touches.filter((t) => t.date >= '2027-01-11')).toHaveLength(2);
+    expect(warnings).toEqual([]);
+  });
+
   it('touches of one employee are spread over the period\'s working days, not piled on the first', () => {
     const config = configOf({
       ...SETTINGS,
