@@ -232,7 +232,7 @@ class PlanRun {
       // A period with no working day at all (the New Year week in Russia, a Saturday of a daily
       // rule) has nothing to place: the calendar's, not a mistake anyone can fix, and warned for
       // every client at every plan it drowned the warnings that are.
-      if (!d.overflow && this.#calendar.workdaysBetween(request.from, request.to, request.employee.country, request.client.country).length === 0) return undefined;
+      if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window, message: d.overflow
         ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
