@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { StandardOutput } from './standard-output.ts';
 
 export type { Logger };
 
@@ -20,24 +21,7 @@ export async function createLogger(options: { level?: string; pretty?: boolean; 
     const { default: pretty } = await import('pino-pretty');
     return pino(base, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: options.destination as never }));
   }
-  return pino(base, (options.destination ?? standardOutput()) as never);
-}
-
-/**
- * Standard output, written synchronously: a line logged is out before the next statement (a
- * crash loses none), and there is no buffer for an exit to flush. pino's own default buffers,
- * and its flush at exit loops for ever when the reader is gone (sonic-boom retries every error
- * of a synchronous flush): a daemon whose `| tee` died hung, deaf even to SIGTERM. A reader gone
- * (or any other write error) drops the logs from then on; the service goes on.
- */
-function standardOutput(): NodeJS.WritableStream {
-  const out = pino.destination({ dest: 1, sync: true });
-  out.on('error', () => {
-    out.write = () => true;
-    out.flushSync = () => {};
-    out.end = () => {};
-  });
-  return out as unknown as NodeJS.WritableStream;
+  return pino(base, (options.destination ?? new StandardOutput()) as never);
 }
 
 /** A logger that writes nothing (tests that do not look at logs). */
