@@ -5,7 +5,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
-import { isPostgresLocation, redactLocation } from '../storage/location.ts';
+import { isPostgresLocation, isUnambiguousUrl, redactLocation } from '../storage/location.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -27,6 +27,7 @@ export function configDir(o: GlobalOptions): string {
 export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
   const file = o.db ?? databaseUrlFromEnv(env) ?? env.TOUCHBASE_DB ?? 'db/touchbase.sqlite';
   if (o.db !== undefined && isPostgresLocation(o.db)) requireParsableUrl('--db', o.db);
+  else if (o.db === undefined && file === env.TOUCHBASE_DB && isPostgresLocation(file)) requireParsableUrl('TOUCHBASE_DB', file);
   return file === ':memory:' || isPostgresLocation(file) ? file : resolve(file);
 }
 
@@ -38,9 +39,8 @@ export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): 
 function requireParsableUrl(source: string, url: string): void {
   try {
     // "pass@wo/rd" written as it is parses, wrongly: the host becomes "wo" and the rest a path or
-    // a fragment, so the connection would look a piece of the password up as a host name. A
-    // PostgreSQL URL has one "@" (after the user and password) and never a fragment.
-    if (url.split('@').length > 2 || new URL(url).hash !== '') throw new Error('ambiguous');
+    // a fragment, so the connection would look a piece of the password up as a host name.
+    if (!isUnambiguousUrl(url)) throw new Error('ambiguous');
   } catch {
     throw new BadInputError(`${source}: not a URL that can be read (not shown: it may hold a password); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE, `
       + 'where a "/", "#", "@", ":", "?" or "%" in the user or password is written URL-encoded ("/" as %2F, "#" as %23, "@" as %40, ":" as %3A, "?" as %3F, "%" as %25)');

@@ -9,6 +9,20 @@ export type DatabaseLocation = string;
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
+/**
+ * Whether a URL reads as written: the parser takes it, with no fragment and no "@" in its path.
+ * "postgres://tb:p@ss@db/x" does (user and password end at the last "@", as pg reads it too);
+ * "postgres://tb:Xy@z9/Q7@db/x" does not (the host would be "z9", the rest of the password a path).
+ */
+export function isUnambiguousUrl(location: string): boolean {
+  try {
+    const url = new URL(location);
+    return url.hash === '' && !url.pathname.includes('@');
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the location names a PostgreSQL server. */
 export function isPostgresLocation(location: string): boolean {
   return POSTGRES_URL.test(location);
@@ -22,9 +36,9 @@ export function isPostgresLocation(location: string): boolean {
  */
 export function redactLocation(location: string): string {
   if (!isPostgresLocation(location)) return location;
-  // A password with an "@" written as it is: the parser would take its end for the host. Hidden
-  // up to the last "@", which may hide the host too — better than showing part of a password.
-  if (location.split('@').length > 2) return location.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:).*@/i, '$1***@');
+  // Read wrongly by the parser (a password's "/" or "#" before an "@" of its own): everything
+  // between "//" and the last "@" is hidden, the user too — better than part of a password.
+  if (!isUnambiguousUrl(location)) return location.replace(/^(postgres(?:ql)?:\/\/).*@/is, '$1***@');
   try {
     const url = new URL(location);
     if (url.password) url.password = '***';
@@ -40,7 +54,7 @@ export function redactLocation(location: string): string {
 /** The password of a location, if it has one (to scrub it from messages that may quote it). */
 export function passwordOf(location: string): string | undefined {
   if (!isPostgresLocation(location)) return undefined;
-  if (location.split('@').length > 2) return /^postgres(?:ql)?:\/\/[^:/@]*:(.*)@/i.exec(location)?.[1] || undefined;
+  if (!isUnambiguousUrl(location)) return /^postgres(?:ql)?:\/\/[^:]*:(.*)@/is.exec(location)?.[1] || undefined;
   try {
     const url = new URL(location);
     const password = url.password ? decodeURIComponent(url.password) : url.searchParams.get('password') ?? undefined;

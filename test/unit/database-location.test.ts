@@ -53,13 +53,19 @@ describe('where the database is', () => {
       // These two parse, wrongly: the host would be "z9", and the rest of the password a path or a fragment.
       [{ db: 'postgres://touchbase:Xy@z9/Q7#k@127.0.0.1:5432/touchbase' }, {}, '--db'],
       [{}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:Xy@z9#Q7@127.0.0.1:5432/touchbase' }, 'TOUCHBASE_DATABASE_URL'],
+      // One "@" only, and still read wrongly: the host would be "tb", the port 1234.
+      [{}, { TOUCHBASE_DATABASE_URL: 'postgres://tb:1234/abc@db.example.com/touchbase' }, 'TOUCHBASE_DATABASE_URL'],
+      [{}, { TOUCHBASE_DB: 'postgres://touchbase:Xy@z9/Q7@127.0.0.1:5432/touchbase' }, 'TOUCHBASE_DB'],
     ] as const) {
       const e = refusal(o, env);
       expect(e.constructor.name).toBe('BadInputError');
       expect(e.message.startsWith(`${source}: not a URL that can be read`)).toBe(true);
       expect(e.message).toContain('"/" as %2F, "#" as %23');
-      expect(e.message).not.toMatch(/pa\/ss|pa#ss|w\/rd|z9|Q7/);
+      expect(e.message).not.toMatch(/pa\/ss|pa#ss|w\/rd|z9|Q7|1234|abc/);
     }
+    // An "@" in the password before the last one reads as pg reads it (the password ends at the last "@"): taken.
+    expect(dbFile({ db: 'postgres://tb:p@ss@db.example.com:5432/touchbase' }, {})).toBe('postgres://tb:p@ss@db.example.com:5432/touchbase');
+    expect(dbFile({}, { TOUCHBASE_DATABASE_URL: 'postgres://tb:x@db.example.com/touchbase?application_name=a@b' })).toContain('application_name=a@b');
     // Encoded, it is taken as it is.
     expect(dbFile({}, { TOUCHBASE_DATABASE_URL: 'postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase' })).toBe('postgres://touchbase:pa%2Fss@db.example.com:5432/touchbase');
   });
@@ -71,8 +77,12 @@ describe('where the database is', () => {
     expect(redactLocation('postgres://tb@db/touchbase?password=x1')).toBe('postgres://tb@db/touchbase?password=***');
     expect(redactLocation('/srv/t.sqlite')).toBe('/srv/t.sqlite');
     // A password with an unencoded "@": hidden up to the last "@", not up to the first.
-    expect(redactLocation('postgres://touchbase:Xy@z9/Q7#k@127.0.0.1:5432/touchbase')).toBe('postgres://touchbase:***@127.0.0.1:5432/touchbase');
+    expect(redactLocation('postgres://touchbase:Xy@z9/Q7#k@127.0.0.1:5432/touchbase')).toBe('postgres://***@127.0.0.1:5432/touchbase');
     expect(scrubPassword('password Xy@z9/Q7#k refused', 'postgres://touchbase:Xy@z9/Q7#k@127.0.0.1/touchbase')).toBe('password *** refused');
+    // A user with an "@" (Azure's user@server): the password is still hidden, and scrubbed.
+    expect(redactLocation('postgres://tb@srv:s3cret@db.example.com/touchbase')).toBe('postgres://tb%40srv:***@db.example.com/touchbase');
+    expect(scrubPassword('auth for s3cret failed', 'postgres://tb@srv:s3cret@db.example.com/touchbase')).toBe('auth for *** failed');
+    expect(redactLocation('postgres://tb:p@ss@db.example.com/touchbase')).toBe('postgres://tb:***@db.example.com/touchbase');
     expect(scrubPassword('auth for s3cr@t and s3cr%40t failed', URL_A)).toBe('auth for *** and *** failed');
   });
 });
