@@ -117,9 +117,10 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   header.names.forEach((name, i) => {
     const mapped = mappingFor(columns, name);
     if (mapped) used.add(mapped[0]);
-    // Excel's "ID", "Name", "Team.Account_manager": a field's column whatever its case (as
-    // mappings are); any other column is an attribute under the name it has.
-    const written = mapped?.[1] ?? fieldCase(name, fields);
+    // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are).
+    // Other columns keep their name: "Country" written so has been an attribute (with a "did
+    // you mean" warning), and read as the field now, its "Россия" would be an error.
+    const written = mapped?.[1] ?? requiredCase(name, REQUIRED[job.as]);
     if (name === '' && !mapped) {
       targets.push(undefined);
       return;
@@ -199,13 +200,10 @@ function mappingFor(columns: Map<string, string>, name: string): readonly [strin
 }
 
 /** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
-/** A header name as the field it names in another case ("ID" → "id", "Team.sales_director" → "team.sales_director"), else as written. */
-function fieldCase(name: string, fields: readonly string[]): string {
+/** A header name as the required column it names in another case ("ID" → "id"), else as written. */
+function requiredCase(name: string, required: readonly string[]): string {
   const lower = name.toLowerCase();
-  if (fields.includes(lower)) return lower;
-  const dot = name.indexOf('.');
-  if (dot > 0 && ['team', 'attributes'].includes(lower.slice(0, dot))) return `${lower.slice(0, dot)}${name.slice(dot)}`;
-  return name;
+  return required.includes(lower) ? lower : name;
 }
 
 function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefined {

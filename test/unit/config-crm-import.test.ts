@@ -144,11 +144,11 @@ describe('CRM exports as they are', () => {
     expect(formatIssue(issues[0]!)).not.toMatch(/Quote Not Closed|parsing is finished/);
   });
 
-  it('a header in Excel\'s case ("ID", "Name", "Team.account_manager") names the fields; other columns stay attributes as written', () => {
+  it('a header in Excel\'s case ("ID", "Name") names the columns every file needs; other columns keep their name ("Country" stays an attribute, as it was)', () => {
     const team = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
-    const { config, issues } = check(folder({ 'a.yaml': team, 'clients.csv': 'ID;Name;Since;Team.account_manager;INN\nc1;ООО Ромашка;2021-03-01;ivanova;7701\n' }));
+    const { config, issues } = check(folder({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;team.account_manager;INN;Country\nc1;ООО Ромашка;2021-03-01;ivanova;7701;Россия\n' }));
     expect(issues).toEqual([]);
-    expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701']]);
+    expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN, c.attributes?.Country, c.country])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701', 'Россия', 'RU']]);
   });
 
   it('validate says how each CSV file was read', async () => {
