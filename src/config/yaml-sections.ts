@@ -254,12 +254,19 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   if (outOfStep) found = 'a line indented differently from the fields around it';
   // "role: x" followed by a line indented further: yaml blames the value above; the mistake is
   // the line below, indented as if under it.
+  // Or a value with ": " in it (title: Поздравление: 8 марта), which yaml reads the same way.
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    const below = text.split('\n').slice(pos.line).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-    if (below >= 0) {
+    const all = text.split('\n');
+    const here = all[pos.line - 1] ?? '';
+    const indent = (l: string) => /^ */.exec(l)![0].length;
+    const below = all.slice(pos.line).findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    const next = below >= 0 ? all[pos.line + below]! : undefined;
+    if (/: /.test(here.slice(pos.col - 1))) {
+      return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: 'a value with ": " in it written in quotes (title: "Поздравление: 8 марта")', found: 'a ": " inside a value not in quotes' };
+    }
+    if (next !== undefined && indent(next) > indent(here)) {
       const line = pos.line + below + 1;
-      const column = /^ */.exec(text.split('\n')[line - 1]!)![0].length + 1;
-      return { file, line, column, field: '', rank: 0, expected: `${YAML_EXPECTED.BAD_INDENT!}: each field of an entry starting at the same column as the others`, found: 'a line indented further than the field above it' };
+      return { file, line, column: indent(next) + 1, field: '', rank: 0, expected: `${YAML_EXPECTED.BAD_INDENT!}: each field of an entry starting at the same column as the others`, found: 'a line indented further than the field above it' };
     }
   }
   return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: outOfStep ? YAML_EXPECTED.BAD_INDENT! : YAML_EXPECTED[error.code] ?? 'valid YAML', found };

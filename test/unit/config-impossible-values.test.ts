@@ -248,6 +248,9 @@ rules:
     const deeper = check({ 'a.yaml': `${SETTINGS}employees:\n  - id: a\n    name: A\n    role: r\n     timezone: Europe/Moscow\n` });
     expect(deeper.issues).toEqual([expect.objectContaining({ line: 9, column: 6, found: 'a line indented further than the field above it' })]);
     expect(deeper.issues[0]!.expected).toMatch(/^consistent indentation/);
+    // The same words of yaml for a ": " inside a value: that line, and quotes.
+    const colon = check({ 'a.yaml': `${SETTINGS}campaigns:\n  - id: a\n    title: Поздравление: 8 марта\n    on: 03-08\n` });
+    expect(colon.issues).toEqual([expect.objectContaining({ line: 7, found: 'a ": " inside a value not in quotes' })]);
   });
 
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
