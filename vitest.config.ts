@@ -31,6 +31,7 @@ export const POSTGRES_TESTS = [
   'test/integration/dashboard-order.test.ts',
   'test/integration/daemon-shutdown.test.ts',
   'test/integration/daemon-removed-employee.test.ts',
+  'test/integration/former-calendars.test.ts',
   'test/integration/daemon-reload.test.ts',
   'test/integration/shared-daemon.test.ts',
   'test/integration/shared-work-storage.test.ts',

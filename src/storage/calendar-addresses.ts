@@ -134,13 +134,25 @@ export async function leftoverCount(db: DB): Promise<number> {
   return (await leftoverSummary(db)).count;
 }
 
-/** The events waiting to be deleted from calendars no longer used: how many, and the most tries of one with its last error. */
+/**
+ * The events waiting to be deleted from calendars no longer used: how many; the failed tries of
+ * the calendar tried least (each calendar counts its tries on the event it tries first, so a
+ * calendar that has just joined is tried soon whatever an old one that refuses us does); and the
+ * last error of the event tried most.
+ */
 export async function leftoverSummary(db: DB): Promise<{ count: number; attempts: number; lastError: string | undefined }> {
   const row = await db.selectFrom('calendar_leftovers').select((eb) => [eb.fn.countAll<number>().as('n')]).executeTakeFirst();
   const count = Number(row?.n ?? 0);
   if (count === 0) return { count, attempts: 0, lastError: undefined };
+  const calendars = await db.selectFrom('calendar_leftovers').select((eb) => eb.fn.max('attempts').as('tries')).groupBy(['employee_id', 'provider', 'address']).execute();
   const worst = await db.selectFrom('calendar_leftovers').select(['attempts', 'last_error']).orderBy('attempts', 'desc').orderBy('event_key').limit(1).executeTakeFirst();
-  return { count, attempts: worst?.attempts ?? 0, lastError: worst?.last_error ?? undefined };
+  return { count, attempts: Math.min(...calendars.map((c) => Number(c.tries ?? 0))), lastError: worst?.last_error ?? undefined };
+}
+
+/** A calendar whose leftovers cannot be tried (its provider is no longer connected): counted as a failed try of its first event. */
+export async function recordMailboxUnreachable(db: DB, mailbox: FormerMailbox, error: string): Promise<void> {
+  const first = (await calendarLeftovers(db, mailbox, 1))[0];
+  if (first) await recordLeftoverFailure(db, first, error);
 }
 
 type LeftoverKey = Pick<CalendarLeftoverRow, 'employee_id' | 'provider' | 'address' | 'event_key'>;

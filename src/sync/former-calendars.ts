@@ -3,7 +3,7 @@ import type { DB } from '../storage/database.ts';
 import { asCalendarError, type CalendarOwner } from '../calendar/port.ts';
 import {
   addressKey, calendarLeftovers, eventsInCalendarFrom, followAddressChange, forgetRemovedCalendar, leftoverMailboxes, forgetLeftover, leftoverCount, recordedAddresses, recordedCalendars,
-  recordLeftoverFailure,
+  recordLeftoverFailure, recordMailboxUnreachable,
 } from '../storage/calendar-addresses.ts';
 import { applyFeedEvents, employeesInFeeds } from '../storage/feed-repository.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
@@ -98,7 +98,11 @@ export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarG
   const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
   for (const mailbox of await leftoverMailboxes(db)) {
     if (budget <= 0) break;
-    if (!gateway.port(mailbox.provider)) continue;
+    if (!gateway.port(mailbox.provider)) {
+      // Nothing can be tried: counted as a failure, so the daemon comes back to it hourly, not every few minutes.
+      await recordMailboxUnreachable(db, mailbox, `no ${mailbox.provider} connection is configured: its events at ${mailbox.address} wait until there is one`);
+      continue;
+    }
     const owner: CalendarOwner = { employeeId: mailbox.employee_id, email: mailbox.address, timezone: zones.get(mailbox.employee_id) ?? config.settings.timezone };
     for (const l of await calendarLeftovers(db, mailbox, budget)) {
       budget--;
