@@ -113,6 +113,11 @@ export class Reconciler {
       const pause = pauses.get(k);
       const first = list[0]!;
       if (pause?.until && pause.until > this.#nowIso()) {
+        // Asked to slow down (a 429, a Retry-After) is no refusal: its rows wait as long as it said.
+        if (pause.code !== 'auth' && pause.code !== 'quota_exhausted') {
+          result.slowed += list.length;
+          return;
+        }
         result.paused.set(first.employee_id, `${pause.code}: ${pause.reason}`);
         result.held += list.length;
         return;

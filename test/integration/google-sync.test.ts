@@ -197,6 +197,9 @@ describe('Google Calendar sync through the real client', () => {
     expect(DateTime.fromISO(waiting[0]!.next_attempt_at!).toMillis() - NOW.toMillis()).toBe(30_000);
     const early = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 10 })), { feedDir: tempDir(), ports: { google: google() } });
     expect(early.dispatched!.done).toBe(0);
+    // Still inside the wait it asked for: its rows wait for it, which is no refusal.
+    expect(early.dispatched!.slowed).toBeGreaterThan(0);
+    expect([early.dispatched!.held, [...early.dispatched!.paused.keys()]]).toEqual([0, []]);
     await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ seconds: 31 })), { feedDir: tempDir(), ports: { google: google() } });
     await expectCalendarsEqualPlan(db);
     await db.destroy();
