@@ -8,6 +8,7 @@ import { addDuration } from './planner/dates.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
+import { withPlanLock } from './storage/plan-lock.ts';
 import {
   forgetPlanSnapshot, keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches, SnapshotRowMissing, type SnapshotRequest,
 } from './storage/plan-snapshots.ts';
@@ -30,6 +31,15 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
  * use the database), or once it is planned when it is not saved.
  */
 export async function planWithHistory(
+  db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
+  alongside?: (touches: readonly Touch[]) => Promise<void>,
+): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
+  // A plan that is saved is worked out and saved while no other process plans (daemons sharing a database).
+  if (save) return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside));
+  return planAndSave(db, config, window, now, save, onlyClients, alongside);
+}
+
+async function planAndSave(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
   alongside?: (touches: readonly Touch[]) => Promise<void>,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DaemonAlreadyRunningError } from '../../src/cli/known-errors.ts';
 import { DatabaseProblemError, openMigrated } from '../../src/storage/database.ts';
 import { acquireDaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { DateTime } from 'luxon';
+import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCompany } from '../helpers/sync-company.ts';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 
@@ -158,4 +160,31 @@ describe('PostgreSQL', () => {
     const after = JSON.parse(ok(['history', '--format', 'json'], url)) as { seq: number; type: string }[];
     expect(after.filter((h) => h.seq > last).map((h) => [h.seq, h.type])).toEqual([[last + 1, 'skipped']]);
   }, 240_000);
+});
+
+describe('two processes planning into one database at once (daemons sharing PostgreSQL)', () => {
+  it('both plans are saved, one after the other: no duplicate touch, no failure on the touches\' key', async () => {
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: Array.from({ length: 400 }, (_, i) => client(`c${i}`, { roles: ['buyer', 'ceo'] })),
+      rules: [
+        { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' },
+        { id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' },
+      ],
+    });
+    const location = await tempDatabaseLocation();
+    // Two connections of their own, as two daemons have.
+    const a = await tempDatabase(location);
+    const b = await openMigrated(location);
+    const now = DateTime.fromISO('2027-03-01T08:00:00+03:00');
+    const window = { from: '2027-03-01', to: '2027-08-31' };
+    const [first, second] = await Promise.all([planWithHistory(a, config, window, now, true), planWithHistory(b, config, window, now, true)]);
+    await b.destroy();
+    const touches = await a.selectFrom('touches').select('id').execute();
+    expect(new Set(touches.map((t) => t.id)).size).toBe(touches.length);
+    expect(touches.length).toBe(first.result.touches.length);
+    // The one that waited found the other's plan saved: nothing new to insert.
+    expect([first.saved!.inserted, second.saved!.inserted].sort((x, y) => x - y)).toEqual([0, touches.length]);
+  });
 });

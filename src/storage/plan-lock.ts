@@ -1,0 +1,36 @@
+import type { DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import { poolOf } from './postgres/open-postgres.ts';
+
+/** The advisory lock key of "a plan being saved" (the first 8 bytes of sha1('touchbase plan')). */
+const PLAN_KEY = '4409151238437012373';
+
+/**
+ * Runs `work` (read the history, plan, save) while no other process plans into this database.
+ * Daemons sharing a PostgreSQL database each run their own jobs: two plans at once (one's sync,
+ * the other's daily checks, both at their first start) read the same history and inserted the
+ * same new touches, and the second failed on the touches' key. The second now waits, then finds
+ * the first's plan saved. A session advisory lock on a connection of its own: the server drops it
+ * if the process dies. SQLite has one writer (and one daemon) already.
+ */
+export async function withPlanLock<T>(db: DB, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return work();
+  let pool;
+  try {
+    pool = poolOf(db).pool;
+  } catch {
+    // A transaction of the database, not the database: its caller holds what it needs.
+    return work();
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1::bigint)', [PLAN_KEY]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [PLAN_KEY]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
