@@ -43,8 +43,9 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.triggers.forEach((trigger, i) => noContact(sources.triggers[i]!.origin, trigger.theirs, `trigger ${trigger.id}'s touches go to every contact of the client instead`));
   config.campaigns.forEach((campaign, i) => {
     const origin = sources.campaigns[i]!.origin;
+    const byCountry = new Map<string, boolean>();
     if (noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
-    else if (campaign.holiday && clients.length > 0 && !clients.some((c) => couldSelect(campaign.for, c) && hasHoliday(config, campaign.holiday!, c))) {
+    else if (campaign.holiday && clients.length > 0 && !clients.some((c) => couldSelect(campaign.for, c) && hasHoliday(config, campaign.holiday!, c, byCountry))) {
       warn(origin, ['holiday'], `no client it greets has the holiday ${quote(campaign.holiday)} (not in its countries or industries): campaign ${campaign.id} greets nobody`);
     }
     noContact(origin, campaign.theirs, `campaign ${campaign.id} greets nobody with it`);
@@ -63,10 +64,16 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
  * and industries take the client (as the planner's campaign-demands.ts does), else a public
  * holiday of the client's country in one of the years a campaign may name.
  */
-function hasHoliday(config: Config, holiday: string, client: Client): boolean {
+function hasHoliday(config: Config, holiday: string, client: Client, byCountry: Map<string, boolean>): boolean {
   const own = config.holidays.find((h) => h.id === holiday);
   if (own) return (!own.countries || own.countries.includes(client.country)) && (!own.industries || (client.industry !== undefined && own.industries.includes(client.industry)));
-  return hasHolidayCalendar(client.country) && HOLIDAY_YEARS.some((year) => publicHolidaySlugs(client.country, year).has(holiday));
+  // Once per country: a campaign no client has asks every client (50,000 of them).
+  let has = byCountry.get(client.country);
+  if (has === undefined) {
+    has = hasHolidayCalendar(client.country) && HOLIDAY_YEARS.some((year) => publicHolidaySlugs(client.country, year).has(holiday));
+    byCountry.set(client.country, has);
+  }
+  return has;
 }
 
 /** Whether a selector takes the client at some time: an active client is "onboarding" for its first 90 days. */

@@ -309,6 +309,8 @@ describe('Google Calendar sync through the real client', () => {
       { status: 200, body: '<html>maintenance</html>' },
       // The listing itself: `{}` is not an empty calendar.
       { status: 200, body: '{}', listing: true },
+      { status: 200, body: 'null' },
+      { status: 200, body: '{"kind":"calendar#events","items":[null]}', listing: true },
     ];
     for (const { status, body, listing } of bodies) {
       fake.reset();

@@ -178,9 +178,9 @@ function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
  * An answer that is not an event (an empty or cut body, a proxy's page, `{}`) is no read: taken
  * as one, its missing start became a touch with no date and failed the whole sync.
  */
-function toRemote(g: calendar_v3.Schema$Event, key: string): RemoteEvent {
-  const start = g.start?.date ?? g.start?.dateTime;
-  const end = g.end?.date ?? g.end?.dateTime;
+function toRemote(g: calendar_v3.Schema$Event | null | undefined, key: string): RemoteEvent {
+  const start = g?.start?.date ?? g?.start?.dateTime;
+  const end = g?.end?.date ?? g?.end?.dateTime;
   if (!g || typeof g !== 'object' || typeof g.id !== 'string' || (g.status !== 'cancelled' && (!start || !end))) {
     throw new CalendarError('temporary', `Google Calendar answered without an event (${describeBody(g)}): the calendar was not read`);
   }
