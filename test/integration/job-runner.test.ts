@@ -127,7 +127,7 @@ describe('job processes', () => {
   it('kept warm: a process waits with the configuration read; a check of the same files and the job after it use it, a new one waits after the job, and it goes when the time is up', async () => {
     const notices: ProcessNotice[] = [];
     const dir = tempDir();
-    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), warmMs: 8_000, onProcess: (n) => notices.push(n) });
+    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), warmMs: 15_000, onProcess: (n) => notices.push(n) });
     const signal = new AbortController().signal;
     const started = (purpose: string) => notices.filter((n) => n.event === 'started' && n.purpose === purpose).map((n) => (n as { pid: number }).pid);
     try {
@@ -156,11 +156,12 @@ describe('job processes', () => {
       expect(refused.ok).toBe(false);
       expect(notices).toContainEqual({ event: 'used', pid: next, purpose: 'check' });
       expect(notices).not.toContainEqual({ event: 'read ahead', pid: next });
-      // The failed check's process ended; the one that replaces it goes when the 8 s are up.
+      // The failed check's process ended; the one that replaces it goes when the 15 s are up (long
+      // enough that a loaded machine's sync and check fit in it: 8 s did not, under a full CI run).
       await eventually(() => started('warm').length === 3, 'a warm process again after the failed check', 10_000);
       const last = started('warm')[2]!;
       toKill.push(last);
-      await eventually(() => notices.some((n) => n.event === 'ended' && n.pid === last), 'the warm process ends when its time is up', 15_000);
+      await eventually(() => notices.some((n) => n.event === 'ended' && n.pid === last), 'the warm process ends when its time is up', 25_000);
       expect(notices.find((n) => n.event === 'ended' && n.pid === last)).toMatchObject({ killed: false });
       expect(started('warm')).toHaveLength(3);
     } finally {
