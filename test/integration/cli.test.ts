@@ -203,6 +203,10 @@ describe('touchbase CLI', () => {
     expect(early.code).toBe(2);
     expect(early.err).toContain(`--at: expected a day from`);
     expect(early.err).toContain(`days before the touch's window, ${touchA.window.from} to ${touchA.window.to}), found "2026-01-12": a typo in the date?`);
+    // Without --at the day is today, and the message says so (it said "found undefined").
+    const ahead = await cli('done', a!.id, '--config', EXAMPLE, '--db', db, '--now', '2026-10-01T10:00:00+03:00');
+    expect(ahead.code).toBe(2);
+    expect(ahead.err).toContain('found today, 2026-10-01 (no --at): this touch is for a later period');
     const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00', '--note', 'agreed a visit');
     expect(done.code).toBe(0);
     expect(done.out).toContain('on 2027-01-12');

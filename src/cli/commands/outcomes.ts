@@ -72,8 +72,10 @@ const EARLY_DAYS = 31;
 function notLongBefore(at: DateTime, touch: { window_from: string; window_to: string }, text: string | undefined): void {
   const earliest = addDays(touch.window_from, -EARLY_DAYS);
   if (at.toISODate()! < earliest) {
+    // Without --at, the day is today: said so, not "found undefined".
+    const found = text === undefined ? `today, ${at.toISODate()!} (no --at)` : JSON.stringify(text);
     throw new BadInputError(`--at: expected a day from ${earliest} on (at most ${EARLY_DAYS} days before the touch's window, ${touch.window_from} to ${touch.window_to}), `
-      + `found ${JSON.stringify(text)}: a typo in the date? A touch done that early belongs to an earlier period`);
+      + `found ${found}: ${text === undefined ? 'this touch is for a later period; mark it when it is done then' : 'a typo in the date? A touch done that early belongs to an earlier period'}`);
   }
 }
 
