@@ -136,10 +136,23 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   const api = new Hono();
   api.use('*', async (c, next) => {
     if (!deps.apiToken) return c.json({ error: 'the API is off: set TOUCHBASE_API_TOKEN (or TOUCHBASE_API_TOKEN_FILE) and restart' }, 503);
+    // Another scheme (Basic), or "Bearer" with no token: 401 as documented, in JSON (bearerAuth answers a bare 400).
+    const header = c.req.header('authorization');
+    if (header !== undefined && !/^Bearer +\S+$/i.test(header)) {
+      c.header('WWW-Authenticate', 'Bearer realm="touchbase"');
+      return c.json({ error: 'send Authorization: Bearer <TOUCHBASE_API_TOKEN>' }, 401);
+    }
     return bearerAuth({ token: deps.apiToken, noAuthenticationHeaderMessage: { error: 'send Authorization: Bearer <TOUCHBASE_API_TOKEN>' }, invalidTokenMessage: { error: 'wrong API token' } })(c, next);
   });
   api.get('/status', async (c) => c.json(await deps.status()));
   deps.api?.(api);
+  // A known address with another method: 405 naming the one it takes, not 404.
+  const only = (method: string) => (c: Context) => {
+    c.header('Allow', method);
+    return c.json({ error: `${c.req.method} is not allowed here: use ${method}` }, 405);
+  };
+  api.all('/status', only('GET'));
+  if (deps.api) for (const path of ['/sync', '/reload', '/events']) api.all(path, only('POST'));
   app.route('/api', api);
   return app;
 }

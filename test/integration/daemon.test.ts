@@ -171,6 +171,16 @@ describe('touchbase daemon', () => {
     await startedAndSynced(daemon);
     expect((await fetch(`${daemon.url}/api/status`)).status).toBe(401);
     expect((await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    // Another scheme, or "Bearer" alone: 401 in JSON too, as documented (not a bare 400).
+    for (const authorization of ['Basic dGVzdDp0ZXN0', 'Bearer']) {
+      const refused = await fetch(`${daemon.url}/api/status`, { headers: { authorization } });
+      expect([refused.status, await refused.json()], authorization).toEqual([401, { error: 'send Authorization: Bearer <TOUCHBASE_API_TOKEN>' }]);
+    }
+    // A known address with another method: 405 with the method it takes.
+    const wrongMethod = await fetch(`${daemon.url}/api/status`, { method: 'POST', headers: { authorization: 'Bearer test-token-0123456789abcdef0123456789' } });
+    expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'GET']);
+    const getSync = await fetch(`${daemon.url}/api/sync`, { headers: { authorization: 'Bearer test-token-0123456789abcdef0123456789' } });
+    expect([getSync.status, getSync.headers.get('allow')]).toEqual([405, 'POST']);
     const ok = await fetch(`${daemon.url}/api/status`, { headers: { authorization: 'Bearer test-token-0123456789abcdef0123456789' } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ jobs: expect.arrayContaining([expect.objectContaining({ name: 'sync', lastResult: 'ok' })]) });
