@@ -64,6 +64,39 @@ export type LinkOutcome =
   | { readonly result: 'unknown' };
 
 /**
+ * Why a link with a valid signature cannot be used (already used, its touch gone or no longer
+ * open, a snooze link of an event since rewritten), or undefined when it can.
+ */
+async function refusal(db: DB, claim: NonNullable<ReturnType<typeof verifyLink>>, token: string): Promise<Exclude<LinkOutcome, { result: 'recorded' | 'forged' }> | undefined> {
+  const touch = await touchById(db, claim.touchId);
+  if (await isTokenUsed(db, createHash('sha256').update(token).digest('hex'))) return { result: 'used', touch };
+  if (!touch) return { result: 'unknown' };
+  if (touch.status !== 'planned') return { result: 'not-open', touch };
+  // A snooze link from before the last snooze: that event has been rewritten with a new one.
+  if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(db)).get(touch.id) ?? 0)) return { result: 'used', touch };
+  return undefined;
+}
+
+/**
+ * What opening a link (a GET, which records nothing) shows: why it cannot be used, at once,
+ * rather than a button that only then says so; undefined when it can be used.
+ */
+export async function peekLink(db: DB, secret: string, token: string): Promise<Exclude<LinkOutcome, { result: 'recorded' }> | undefined> {
+  const claim = verifyLink(secret, token);
+  if (!claim) return { result: 'forged' };
+  return refusal(db, claim, token);
+}
+
+/** The same for an undo link: forged, expired or used, or undefined when it can be used. */
+export async function peekUndo(db: DB, secret: string, token: string, now: DateTime): Promise<Exclude<UndoOutcome, { result: 'undone' | 'changed' }> | undefined> {
+  const claim = verifyUndo(secret, token);
+  if (!claim) return { result: 'forged' };
+  if (now > claim.expires) return { result: 'expired' };
+  if (await isTokenUsed(db, createHash('sha256').update(token).digest('hex'))) return { result: 'used' };
+  return undefined;
+}
+
+/**
  * Uses a one-click token: checks the signature, records the token as used and the outcome
  * in the history, in one transaction — so a token works once even when two clicks race, and a
  * crash leaves either both or neither.
@@ -74,13 +107,10 @@ export async function useLink(
   const claim = verifyLink(secret, token);
   if (!claim) return { result: 'forged' };
   return inTransaction(db, async (trx) => {
-    const touch = await touchById(trx, claim.touchId);
+    const refused = await refusal(trx, claim, token);
+    if (refused) return refused;
+    const touch = (await touchById(trx, claim.touchId))!;
     const hash = createHash('sha256').update(token).digest('hex');
-    if (await isTokenUsed(trx, hash)) return { result: 'used', touch };
-    if (!touch) return { result: 'unknown' };
-    if (touch.status !== 'planned') return { result: 'not-open', touch };
-    // A snooze link from before the last snooze: that event has been rewritten with a new one.
-    if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(trx)).get(touch.id) ?? 0)) return { result: 'used', touch };
     const at = now.toUTC().toISO()!;
     await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
     const zone = zoneOf(touch.employee_id);

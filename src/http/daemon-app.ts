@@ -5,7 +5,7 @@ import { NONCE, secureHeaders, type SecureHeadersVariables } from 'hono/secure-h
 import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
-import { useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
+import { peekLink, peekUndo, useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
 import { touchById } from '../storage/used-links.ts';
 import { escapeHtml, invalidLinkPage, linkPage, openLinkPage, openUndoPage, page, reasonProblem, touchNotFoundPage, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
@@ -97,10 +97,17 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   // A GET never records anything: mail and link scanners open links before people do.
   app.get('/a/:token', async (c) => {
     const tr = trOf();
-    const claim = verifyLink(await deps.linkSecret(), c.req.param('token'));
+    const secret = await deps.linkSecret();
+    const claim = verifyLink(secret, c.req.param('token'));
     if (!claim) return c.html(invalidLinkPage(tr, nonceOf(c)), 404);
     const touch = await touchById(deps.db, claim.touchId);
     if (!touch) return c.html(touchNotFoundPage(tr, nonceOf(c)), 404);
+    // Used already, or its touch no longer open: said at once, not after a press.
+    const refused = await peekLink(deps.db, secret, c.req.param('token'));
+    if (refused) {
+      const { status, html } = linkPage(refused, nonceOf(c), tr);
+      return c.html(html, status);
+    }
     return c.html(openLinkPage(claim.action, touch.title, nonceOf(c), tr).html);
   });
 
@@ -124,7 +131,15 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     return c.html(html, status);
   });
 
-  app.get('/u/:token', (c) => c.html(openUndoPage(nonceOf(c), trOf())));
+  app.get('/u/:token', async (c) => {
+    // A forged, expired or used undo link is refused when opened, as a one-click link is.
+    const refused = await peekUndo(deps.db, await deps.linkSecret(), c.req.param('token'), deps.clock.now());
+    if (refused) {
+      const { status, html } = undoPage(refused, nonceOf(c), trOf());
+      return c.html(html, status);
+    }
+    return c.html(openUndoPage(nonceOf(c), trOf()));
+  });
 
   app.post('/u/:token', async (c) => {
     const outcome = await useUndo(deps.db, await deps.linkSecret(), c.req.param('token'), deps.clock.now());

@@ -112,6 +112,22 @@ describe('touchbase daemon', () => {
     expect(await done.text()).toContain('marked as done');
     expect((await post(a.done)).status).toBe(410);
     expect((await post(a.skip)).status).toBe(409); // already done
+    // Opened again, a used link says so at once: no button that only then refuses.
+    const again = await fetch(`${daemon.url}${a.done}`);
+    expect(again.status).toBe(410);
+    expect(await again.text()).not.toContain('<form method="post"');
+    const otherAction = await fetch(`${daemon.url}${a.skip}`);
+    expect(otherAction.status).toBe(409);
+    expect(await otherAction.text()).not.toContain('<form method="post"');
+    // An undo link: the real one opens with its button; a forged one is refused when opened.
+    const undo = /action="\.\.\/u\/([^"]+)"/.exec(await (await post(b.done)).text())![1]!;
+    expect((await fetch(`${daemon.url}/u/${undo}`)).status).toBe(200);
+    const forgedUndo = await fetch(`${daemon.url}/u/${undo.slice(0, -3)}${undo.endsWith('AAA') ? 'BBB' : 'AAA'}`);
+    expect(forgedUndo.status).toBe(404);
+    expect(await forgedUndo.text()).not.toContain('<form method="post"');
+    // Put back as it was (the rest of the test skips b); then the used undo link is refused when opened.
+    expect((await fetch(`${daemon.url}/u/${undo}`, { method: 'POST' })).status).toBe(200);
+    expect(await (await fetch(`${daemon.url}/u/${undo}`)).text()).not.toContain('<form method="post"');
 
     const forged = a.done.slice(0, -3) + (a.done.endsWith('AAA') ? 'BBB' : 'AAA');
     expect((await post(forged)).status).toBe(404);
@@ -133,10 +149,11 @@ describe('touchbase daemon', () => {
     await db.destroy();
     expect(events.map((e) => [e.type, e.detail])).toEqual([
       ['done', 'marked done from the calendar link'],
+      ['done', 'marked done from the calendar link'], // b, then undone
       ['skipped', 'their office is closed until Monday'],
       ['rescheduled', 'snoozed a week from the calendar link'],
     ]);
-    const snoozed = events[2]!;
+    const snoozed = events[3]!;
     expect(Date.parse(snoozed.to_date!) - Date.parse(snoozed.from_date!)).toBe(7 * 86_400_000);
     expect(snoozed.moved_by_user).toBe(1);
     // The rewritten event carries a fresh snooze link; the used one stays used. (The sync awaited
