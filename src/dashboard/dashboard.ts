@@ -180,9 +180,12 @@ export class Dashboard {
       try {
         started = await this.#oidc.start(this.#redirectUri());
       } catch (error) {
-        this.#d.log.error({ error: String(error) }, 'dashboard sign-in: the identity provider cannot be reached');
-        // Not "answered with an error": it did not answer, and a person should wait, not retry their password.
-        return c.redirect(`${PREFIX}/sign-in?error=providerUnreachable`, 302);
+        // Not answering is something to wait out; answering what touchbase cannot use (another
+        // issuer in its discovery document, a broken document) is the administrator's to fix.
+        const unreachable = isUnreachable(error);
+        this.#d.log.error({ error: String(error) }, unreachable ? 'dashboard sign-in: the identity provider cannot be reached'
+          : 'dashboard sign-in: the identity provider answered with what touchbase cannot use (check TOUCHBASE_OIDC_ISSUER against its discovery document)');
+        return c.redirect(`${PREFIX}/sign-in?error=${unreachable ? 'providerUnreachable' : 'providerError'}`, 302);
       }
       setCookie(c, OIDC_COOKIE, sign(await this.#sessionSecret(), 'oidc', { ...started.pending, x: this.#nowMs() + OIDC_MINUTES * 60_000 }), {
         path: `${PREFIX}/auth`, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: OIDC_MINUTES * 60,
@@ -316,4 +319,13 @@ export class Dashboard {
     const frame = this.#pageFrame();
     return c.html(errorBody(frame, frame.tr.t('ui.error.csrf')), 403);
   }
+}
+
+/** Whether an error of the identity provider's discovery is no answer at all (refused, unknown host, reset, timed out), not an answer. */
+function isUnreachable(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } } | undefined;
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.cause?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') return true;
+  const code = e?.cause?.code ?? e?.code;
+  if (code && /^(ECONN|ENOTFOUND|EAI_|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_)/.test(code)) return true;
+  return error instanceof TypeError && /fetch failed/i.test(error.message);
 }

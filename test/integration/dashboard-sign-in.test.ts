@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { peekSignInLink, redeemSignInLink } from '../../src/dashboard/sign-in-links.ts';
 import { dashboardAuthFromEnv, DashboardSettingsError } from '../../src/dashboard/settings.ts';
@@ -66,6 +68,25 @@ describe('signing in at an identity provider that does not answer', () => {
     const page = await (await fetch(new URL(login.headers.get('location')!, daemon.url))).text();
     expect(page).toContain('Sign-in did not complete: the identity provider cannot be reached just now');
     expect(page).not.toContain('answered with an error');
+  });
+
+  it('a provider that answers with a discovery document of another issuer (a misconfiguration) is an error to report, not "cannot be reached"', { timeout: 60_000 }, async () => {
+    const provider = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ issuer: 'http://someone-else.example', authorization_endpoint: 'http://someone-else.example/auth', token_endpoint: 'http://someone-else.example/token', jwks_uri: 'http://someone-else.example/jwks' }));
+    });
+    await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+    try {
+      const issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+      const { daemon } = await dashboardDaemon({ config: dashboardCompany('en'), clock: new ManualClock(NOW), history: false,
+        dashboard: { auth: { oidc: { issuer, clientId: 'touchbase', clientSecret: 'a-client-secret-0123456789abcdef' }, sessionSecret: undefined } } });
+      const login = await fetch(`${daemon.url}/dashboard/auth/login`, { redirect: 'manual' });
+      const page = await (await fetch(new URL(login.headers.get('location')!, daemon.url))).text();
+      expect(page).toContain('answered with an error');
+      expect(page).not.toContain('cannot be reached');
+    } finally {
+      await new Promise((r) => provider.close(r));
+    }
   });
 });
 
