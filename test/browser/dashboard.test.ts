@@ -76,6 +76,12 @@ describe('the dashboard in a browser', () => {
     expect((await anna.page.goto(`${daemon.url}/dashboard/campaigns`))!.status()).toBe(403);
     const csv = await anna.page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`);
     expect((await csv.text()).split('\n').filter((l) => l.includes('beta'))).toEqual([]);
+    // A director's report is refused with why; a CSV that is not a report's here is not found (it was a bare 403 for all).
+    const greetings = await anna.page.request.get(`${daemon.url}/dashboard/reports/greetings.csv`);
+    expect([greetings.status(), await greetings.text()]).toEqual([403, 'this report is for directors\n']);
+    const clientsHere = await director.request.get(`${daemon.url}/dashboard/reports/clients.csv`);
+    expect(clientsHere.status()).toBe(404);
+    expect(await clientsHere.text()).toContain('the reports page links every CSV');
 
     // The reports page names every report of `touchbase report` (a director's) and each link opens,
     // the load per day on the employees' pages among them.

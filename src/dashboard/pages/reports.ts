@@ -72,6 +72,8 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
 /** A report's CSV: every row the viewer may see; a director's is what `touchbase report NAME --format csv` prints. */
 export async function reportCsvDownload(ctx: PageContext, name: string): Promise<PageResponse> {
   const spec = specOf(ctx, name);
-  if (!spec || !allowed(ctx, name)) return { status: spec ? 403 : 404, kind: 'csv', body: '' };
+  // The clients list and the load have CSVs of their own (the index links them): here, no such report.
+  if (!spec || !(STORED_REPORTS as readonly string[]).includes(name)) return { status: 404, kind: 'csv', body: 'no such report here: the reports page links every CSV\n' };
+  if (!allowed(ctx, name)) return { status: 403, kind: 'csv', body: 'this report is for directors\n' };
   return csv(ctx, spec, (await rowsFor(ctx, name, undefined)).rows, `${name}.csv`);
 }
