@@ -87,9 +87,14 @@ export function displayCell(value: Cell, type: ColumnType | undefined, tr: Trans
   }
 }
 
-/** A raw value in CSV: as displayed, except numbers and months, which spreadsheets sort as written. */
+/**
+ * A raw value in CSV: as displayed, except numbers and months, which spreadsheets sort as
+ * written, and shares: "83%" in every language, which Excel reads as a number in any locale
+ * (Russian's "83 %", with its no-break space, it kept as text).
+ */
 export function csvValue(value: Cell, type: ColumnType | undefined, tr: Translator): string {
   if (type === 'number' || type === 'month') return value === null ? '' : String(value);
+  if (type === 'percent') return value === null || value === '' ? '' : `${Math.round(Number(value) * 100)}%`;
   return displayCell(value, type, tr);
 }
 

@@ -141,6 +141,19 @@ describe('director reports on a fixed history', () => {
     }
   });
 
+  it('shares in CSV are "83%" in every language (Russian\'s "83 %", with a no-break space, Excel kept as text)', async () => {
+    const r = coverageReport(await loadReportContext(await history(), config, TODAY));
+    for (const language of ['ru', 'ro', 'en'] as const) {
+      const tr = translator(language);
+      const sep = language === 'en' ? ',' : ';';
+      const rows = parseCsv(renderReport(r, 'csv', tr), { delimiter: sep, columns: false, from_line: 2 }) as string[][];
+      const shareColumn = r.columns.findIndex((c) => c.type === 'percent');
+      const shares = rows.map((row) => row[shareColumn]!).filter(Boolean);
+      expect(shares.length, language).toBeGreaterThan(0);
+      for (const cell of shares) expect(cell, language).toMatch(/^\d+%$/);
+    }
+  });
+
   it('touchbase report prints each report and refuses an unknown one or format', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = join(tempDir(), 't.sqlite');
