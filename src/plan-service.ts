@@ -8,7 +8,7 @@ import { addDuration } from './planner/dates.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
-import { withPlanLock } from './storage/plan-lock.ts';
+import { withPlanLock } from './storage/work-locks.ts';
 import {
   forgetPlanSnapshot, keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches, SnapshotRowMissing, type SnapshotRequest,
 } from './storage/plan-snapshots.ts';

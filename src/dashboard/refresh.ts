@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { withDashboardLock } from '../storage/work-locks.ts';
 import type { Config } from '../domain/types.ts';
 import { configFingerprint } from '../domain/config-hashes.ts';
 import { addDays, addDuration } from '../planner/dates.ts';
@@ -193,7 +194,8 @@ async function forecastOf(db: DB, config: Config, now: DateTime): Promise<Map<st
  */
 export async function refreshDashboardSafely(db: DB, config: Config, now: DateTime): Promise<string> {
   try {
-    await refreshDashboard(db, config, now);
+    // Daemons sharing a database refresh one at a time: the second finds it done.
+    await withDashboardLock(db, () => refreshDashboard(db, config, now));
     return '';
   } catch (error) {
     return `; dashboard not refreshed: ${error instanceof Error ? error.message : String(error)}`;

@@ -10,6 +10,7 @@ import { acquireDaemonLock, isDaemonRunning } from '../../src/storage/daemon-loc
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 import { DateTime } from 'luxon';
 import { planWithHistory } from '../../src/plan-service.ts';
+import { refreshDashboardSafely } from '../../src/dashboard/refresh.ts';
 import { syncCompany } from '../helpers/sync-company.ts';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 
@@ -163,7 +164,7 @@ describe('PostgreSQL', () => {
 });
 
 describe('two processes planning into one database at once (daemons sharing PostgreSQL)', () => {
-  it('both plans are saved, one after the other: no duplicate touch, no failure on the touches\' key', async () => {
+  it('both plans are saved, one after the other (no duplicate touch, no failure on the touches\' key), and both dashboard refreshes too', async () => {
     const config = configOf({
       ...SETTINGS,
       employees: [employee('am', 'account_manager')],
@@ -186,5 +187,10 @@ describe('two processes planning into one database at once (daemons sharing Post
     expect(touches.length).toBe(first.result.touches.length);
     // The one that waited found the other's plan saved: nothing new to insert.
     expect([first.saved!.inserted, second.saved!.inserted].sort((x, y) => x - y)).toEqual([0, touches.length]);
+    // And the dashboard's snapshot, refreshed by both at once: one after the other, no collision on its keys.
+    const c = await openMigrated(location);
+    const refreshed = await Promise.all([refreshDashboardSafely(a, config, now), refreshDashboardSafely(c, config, now)]);
+    await c.destroy();
+    expect(refreshed).toEqual(['', '']);
   });
 });
