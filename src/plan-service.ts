@@ -9,6 +9,7 @@ import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
 import { withPlanLock } from './storage/work-locks.ts';
+import { dialectOf } from './storage/dialect.ts';
 import {
   forgetPlanSnapshot, keepsPlanSnapshots, readPlanSnapshot, readTouchesFingerprint, showSnapshotTouches, SnapshotRowMissing, type SnapshotRequest,
 } from './storage/plan-snapshots.ts';
@@ -34,9 +35,16 @@ export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
   alongside?: (touches: readonly Touch[]) => Promise<void>,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
-  // A plan that is saved is worked out and saved while no other process plans (daemons sharing a database).
-  if (save) return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside));
-  return planAndSave(db, config, window, now, save, onlyClients, alongside);
+  if (!save) return planAndSave(db, config, window, now, save, onlyClients, alongside);
+  // A plan that is saved is worked out and saved while no other process plans (daemons sharing
+  // a PostgreSQL database). What goes with it (a plan printed to a `| less`) runs after, not
+  // holding the others up; on SQLite (no lock) it runs beside the first plan's load, as before.
+  if (alongside && dialectOf(db) === 'postgres') {
+    const planned = await withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients));
+    await alongside(planned.result.touches);
+    return planned;
+  }
+  return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside));
 }
 
 async function planAndSave(
