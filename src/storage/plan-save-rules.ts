@@ -67,6 +67,27 @@ export function planChange(
   return undefined;
 }
 
+/** A stored planned touch's placement, and whether it is fixed (moved by its employee, or forward as overdue). */
+export interface StoredPlacement {
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
+  readonly allDay: boolean;
+  readonly fixed: boolean;
+}
+
+/**
+ * The plan's touch as it is saved over a stored planned one. A plan keeps a fixed touch where it
+ * is (planner/plan.ts #keepPinned), so a fixed row it would move was moved after the plan's history
+ * was read: snoozed by a link while the daemon planned, moved by `touchbase` from another process,
+ * moved forward by the daily check. That move stands; a plan made from an older read never takes
+ * back what the employee did (it would have kept it, had it read it).
+ */
+export function keepingMoves(t: Touch, stored: StoredPlacement): Touch {
+  if (!stored.fixed || (stored.date === t.date && stored.start === t.start)) return t;
+  return { ...t, date: stored.date, start: stored.start, end: stored.end, allDay: stored.allDay };
+}
+
 /**
  * Whether a planned touch of the window that this plan did not make is cancelled. Only what
  * the plan could have made: the planner's own sources, of the clients planned (touches of

@@ -16,7 +16,7 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
-import { emptySummary, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveSummary } from './plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveSummary } from './plan-save-rules.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
 
@@ -65,6 +65,7 @@ export async function savePlan(
     for (const [id, signature] of scan.iterate(from, ...clientList) as Iterable<[string, string]>) stored.set(id, signature);
     // Touches dated before that day (an earlier placement of a touch now planned later) are looked up one by one.
     const find = sqlite.prepare(`select ${SIGNATURE} from touches where id = ?`).pluck();
+    const placement = sqlite.prepare('select moved_by_user, overdue_from is not null, end_at, all_day from touches where id = ?').raw();
     // A snapshot of this plan holds only if nobody wrote touches since its history was read.
     const snapshot = record && touchesFingerprint(sqlite) === record.readAt ? record : undefined;
     // Touches of the plan their rows will not reproduce (a done one under an older title, a kind changed).
@@ -112,9 +113,19 @@ export async function savePlan(
         summary.unchanged++;
         continue;
       }
-      update.run(...values, nowIso, t.id);
-      const line = planChange({ status, employee, date, start }, t, leavers, summary);
-      if (line) log.run(t.id, line.type, nowIso, t.employee, line.from, t.date, line.detail, line.cause);
+      let saved = t;
+      if (status === 'planned' && (date !== t.date || start !== t.start)) {
+        // Moved since this plan's history was read? (A few rows a plan: read one at a time.)
+        const [movedByUser, overdue, end, allDay] = placement.get(t.id) as [number, number, string, number];
+        saved = keepingMoves(t, { date, start, end, allDay: allDay === 1, fixed: movedByUser === 1 || overdue === 1 });
+        if (saved !== t && signature.startsWith(`planned${SEP}${plannedValues(saved).join(SEP)}${SEP}`)) {
+          summary.unchanged++;
+          continue;
+        }
+      }
+      update.run(...saved === t ? values : plannedValues(saved), nowIso, t.id);
+      const line = planChange({ status, employee, date, start }, saved, leavers, summary);
+      if (line) log.run(t.id, line.type, nowIso, t.employee, line.from, saved.date, line.detail, line.cause);
     }
     for (const index of rebuild) sqlite.exec(index);
     // What the plan no longer has (plan-save-rules.ts), read one row at a time.

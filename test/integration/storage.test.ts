@@ -9,6 +9,7 @@ import { inBulkTransaction, migrate, openForReading, openMigrated, openReadOnly,
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
+import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 import { touchKey } from '../../src/domain/touch-id.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 
@@ -85,6 +86,30 @@ describe('storage', () => {
     expect(history.lastBySeries.get(follow.series)?.date).toBe('2027-02-01');
     const log = await listHistory(db, { client: 'b' });
     expect(log.map((l) => l.type)).toContain('done');
+    await db.destroy();
+  });
+
+  it('a plan made from a history read before a touch was snoozed or marked done keeps the snooze and the done', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const config = configOf(sections());
+    const { result } = await planWithHistory(db, config, WINDOW, NOW, true);
+    const [snoozed, finished] = result.touches.filter((t) => !t.allDay && t.date > '2027-02-01');
+    // The daemon reads the history and plans; meanwhile a link snoozes one touch and marks another done.
+    const history = await loadHistory(db);
+    const to = DateTime.fromISO(snoozed!.start, { setZone: true }).plus({ days: 7 });
+    const moved = { date: to.setZone('Europe/Moscow').toISODate()!, start: to.toISO()!, end: DateTime.fromISO(snoozed!.end, { setZone: true }).plus({ days: 7 }).toISO()! };
+    expect(await rescheduleByUser(db, snoozed!.id, moved, NOW.toISO()!, 'snoozed a week from the calendar link')).toBe(true);
+    await markDone(db, finished!.id, { at: NOW.toUTC().toISO()!, date: '2027-01-10', by: undefined, note: undefined });
+    const stale = planTouches(config, history, WINDOW, NOW).touches;
+    expect(stale.find((t) => t.id === snoozed!.id)!.date).toBe(snoozed!.date);
+    const saved = await savePlan(db, stale, WINDOW, NOW.toISO()!);
+    expect(saved.rescheduled).toBe(0);
+    expect(await findTouch(db, snoozed!.id)).toMatchObject({ date: moved.date, start_at: moved.start, moved_by_user: 1, status: 'planned' });
+    expect((await findTouch(db, finished!.id))!.status).toBe('done');
+    const lines = await db.selectFrom('touch_events').select(['type', 'detail']).where('touch_id', '=', snoozed!.id).orderBy('seq').execute();
+    expect(lines.filter((l) => l.type === 'rescheduled')).toEqual([{ type: 'rescheduled', detail: 'snoozed a week from the calendar link' }]);
+    // The next plan, from a fresh read, keeps it there too.
+    expect((await planWithHistory(db, config, WINDOW, NOW, true)).saved).toMatchObject({ rescheduled: 0, inserted: 0, cancelled: 0 });
     await db.destroy();
   });
 

@@ -6,7 +6,7 @@ import type { DB } from '../database.ts';
 import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
 import { forEachPage } from './cursor-rows.ts';
-import { emptySummary, noLongerPlanned, pinOf, planChange, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveSummary } from '../plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -20,6 +20,8 @@ const ROWS = 5_000;
 interface Stored {
   status: string; employee_id: string; date: string; start_at: string; end_at: string; all_day: number; title: string;
   contact_ids: string; remind: string; window_from: string; window_to: string;
+  /** 1 or 0 (pg-types.ts). */
+  moved_by_user: number; overdue_from: string | null;
 }
 
 interface LogLine extends PlanChangeLine { touchId: string; employee: string; to: string }
@@ -36,7 +38,7 @@ export async function savePlanPostgres(
     let from = window.from;
     for (const t of touches) if (t.date < from) from = t.date;
     const stored = new Map<string, Stored>();
-    const columns = sql.raw('id, status, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind, window_from, window_to');
+    const columns = sql.raw('id, status, employee_id, date, start_at, end_at, all_day, title, contact_ids, remind, window_from, window_to, moved_by_user, overdue_from');
     const scan = only
       ? sql<Stored & { id: string }>`select ${columns} from touches where date >= ${from} and client_id = any(${only}::text[])`
       : sql<Stored & { id: string }>`select ${columns} from touches where date >= ${from}`;
@@ -47,13 +49,28 @@ export async function savePlanPostgres(
       const ids = unseen.slice(i, i + ROWS * 4);
       for (const r of (await sql<Stored & { id: string }>`select ${columns} from touches where id = any(${ids}::text[])`.execute(trx)).rows) stored.set(r.id, r);
     }
+    // The rows this plan would rewrite, read again and locked until it commits: one done,
+    // skipped or moved since the scan (by a link, by another process) is decided as it is now,
+    // and a `done` recorded meanwhile is not written back to planned.
+    const rewritten = touches.filter((t) => {
+      const row = stored.get(t.id);
+      return row !== undefined && row.status !== 'done' && row.status !== 'skipped' && !(row.status !== 'cancelled' && samePlan(row, t));
+    }).map((t) => t.id);
+    for (let i = 0; i < rewritten.length; i += ROWS * 4) {
+      const ids = rewritten.slice(i, i + ROWS * 4);
+      for (const r of (await sql<Stored & { id: string }>`select ${columns} from touches where id = any(${ids}::text[]) order by id for update`.execute(trx)).rows) stored.set(r.id, r);
+    }
     const inserts: Touch[] = [];
     const updates: Touch[] = [];
     const log: LogLine[] = [];
     const keep = new Set<string>();
-    for (const t of touches) {
-      keep.add(t.id);
-      const row = stored.get(t.id);
+    for (const planned of touches) {
+      keep.add(planned.id);
+      const row = stored.get(planned.id);
+      // Moved since this plan's history was read: the move stands (plan-save-rules.ts).
+      const t = row?.status === 'planned'
+        ? keepingMoves(planned, { date: row.date, start: row.start_at, end: row.end_at, allDay: row.all_day === 1, fixed: Number(row.moved_by_user) === 1 || row.overdue_from !== null })
+        : planned;
       if (!row) {
         inserts.push(t);
         summary.inserted++;
