@@ -112,21 +112,23 @@ export async function useLink(
     const touch = (await touchById(trx, claim.touchId))!;
     const hash = createHash('sha256').update(token).digest('hex');
     const at = now.toUTC().toISO()!;
-    await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
     const zone = zoneOf(touch.employee_id);
+    if (claim.action === 'snooze') {
+      const to = snoozedAWeek(touch, zone);
+      // Done or moved by another connection since the read above: said so, and the link is not used up.
+      if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', true)) return { result: 'not-open', touch: (await touchById(trx, touch.id)) ?? touch };
+      await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
+      return { result: 'recorded', action: 'snooze', touch, movedTo: to.date };
+    }
+    await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
     const today = now.setZone(zone).toISODate()!;
     const undo = signUndo(secret, touch.id, claim.action === 'done' ? 'done' : 'skipped', now.plus({ minutes: UNDO_MINUTES }));
     if (claim.action === 'done') {
       return { result: 'recorded', action: 'done', undo, touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'marked done from the calendar link' }) };
     }
-    if (claim.action === 'skip') {
-      // The reason is recorded as `touchbase skip --reason` records it; the page refuses an empty one.
-      const reason = input.reason?.trim() || 'skipped from the calendar link';
-      return { result: 'recorded', action: 'skip', undo, touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: reason }) };
-    }
-    const to = snoozedAWeek(touch, zone);
-    await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link');
-    return { result: 'recorded', action: 'snooze', touch, movedTo: to.date };
+    // The reason is recorded as `touchbase skip --reason` records it; the page refuses an empty one.
+    const reason = input.reason?.trim() || 'skipped from the calendar link';
+    return { result: 'recorded', action: 'skip', undo, touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: reason }) };
   });
 }
 

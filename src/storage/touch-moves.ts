@@ -9,13 +9,18 @@ import { inTransaction } from './touch-outcomes.ts';
  */
 export async function rescheduleByUser(
   db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string, detail = 'moved in the calendar by the employee',
+  /** A snooze moves only an open touch; a move read from the calendar moves a done one too. */
+  openOnly = false,
 ): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
     // A done touch moved too: the employee may move the event, then mark it done before the next
     // sync reads the move; its ✓ is then written at their time, not back at the plan's.
-    if (!row || (row.status !== 'planned' && row.status !== 'done') || (row.date === to.date && row.start_at === to.start)) return false;
-    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso }).where('id', '=', touchId).execute();
+    if (!row || (row.status !== 'planned' && (openOnly || row.status !== 'done')) || (row.date === to.date && row.start_at === to.start)) return false;
+    // As read: a done or a move committed meanwhile by another connection is not overwritten.
+    const [moved] = await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso })
+      .where('id', '=', touchId).where('status', '=', row.status).where('date', '=', row.date).where('start_at', '=', row.start_at).execute();
+    if (Number(moved?.numUpdatedRows ?? 0) === 0) return false;
     await appendHistory(trx, [{ touch_id: touchId, type: 'rescheduled', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: to.date, detail, cause: 'employee' }]);
     return true;
   });
@@ -24,15 +29,20 @@ export async function rescheduleByUser(
 /**
  * The daily check moves an overdue touch forward (to the next working day): the plan keeps the
  * new day, `overdue_from` keeps the day it was first due, and the history says the check moved it
- * — and, when it goes to a leaver's successor, that the handover gave it to them.
+ * — and, when it goes to a leaver's successor, that the handover gave it to them. Undefined
+ * (nothing written) when the touch is no longer as the check read it.
  */
 export async function moveOverdue(
-  db: DB, touch: Pick<TouchRow, 'id' | 'date' | 'employee_id' | 'overdue_from'>, to: { date: string; start: string; end: string; employee: string }, nowIso: string,
-): Promise<string> {
+  db: DB, touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id' | 'overdue_from'>, to: { date: string; start: string; end: string; employee: string }, nowIso: string,
+): Promise<string | undefined> {
   const overdueFrom = touch.overdue_from ?? touch.date;
-  await inTransaction(db, async (trx) => {
-    await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, employee_id: to.employee, overdue_from: overdueFrom, updated_at: nowIso })
-      .where('id', '=', touch.id).execute();
+  return inTransaction(db, async (trx) => {
+    // Only as the check read it: a touch marked done, skipped or snoozed since (a link pressed
+    // while the check ran, `touchbase done` from another process) is theirs, not overdue.
+    const [moved] = await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, employee_id: to.employee, overdue_from: overdueFrom, updated_at: nowIso })
+      .where('id', '=', touch.id).where('status', '=', 'planned').where('date', '=', touch.date).where('start_at', '=', touch.start_at)
+      .where('employee_id', '=', touch.employee_id).execute();
+    if (Number(moved?.numUpdatedRows ?? 0) === 0) return undefined;
     await appendHistory(trx, [
       ...(to.employee === touch.employee_id ? [] : [{
         touch_id: touch.id, type: 'reassigned' as const, at: nowIso, employee_id: to.employee, from_date: touch.date, to_date: touch.date,
@@ -43,8 +53,8 @@ export async function moveOverdue(
         detail: `overdue since ${overdueFrom}: moved to the next working day`, cause: 'overdue',
       },
     ]);
+    return overdueFrom;
   });
-  return overdueFrom;
 }
 
 /**

@@ -38,6 +38,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       const to = overdueMove(config, touch, today);
       if (!to) continue;
       const overdueFrom = await moveOverdue(trx, touch, to, nowIso);
+      if (overdueFrom === undefined) continue;
       overdueMoved++;
       const escalation = overdueEscalation(config, { ...touch, overdue_from: overdueFrom, date: to.date, employee_id: to.employee }, today);
       if (escalation) escalations.push(escalation);

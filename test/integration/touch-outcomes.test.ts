@@ -148,6 +148,29 @@ describe('history causes', () => {
     expect(moved).toEqual(moved.map(() => ({ cause: 'plan', detail: 'from anna' })));
   });
 
+  it('the overdue check and a snooze write only over the touch as they read it: a done, skip or snooze recorded meanwhile stands', async () => {
+    const db = await withTouch('t1');
+    for (const id of ['t2', 't3']) await db.insertInto('touches').values(touchRow(id)).execute();
+    // The daily check has read the three as overdue; meanwhile t1 is marked done, t2 snoozed, t3 skipped.
+    const read = await Promise.all(['t1', 't2', 't3'].map((id) => touchOf(db, id)));
+    await markDone(db, 't1', { at: AT, date: '2027-03-02', by: undefined, note: undefined });
+    const snoozed = { date: '2027-03-08', start: '2027-03-08T10:00:00.000+03:00', end: '2027-03-08T10:30:00.000+03:00' };
+    expect(await rescheduleByUser(db, 't2', snoozed, AT, 'snoozed a week from the calendar link', true)).toBe(true);
+    await markSkipped(db, 't3', { at: AT, date: '2027-03-02', by: undefined, note: 'on holiday' });
+    const next = { date: '2027-03-03', start: '2027-03-03T10:00:00.000+03:00', end: '2027-03-03T10:30:00.000+03:00', employee: 'boris' };
+    for (const t of read) expect(await moveOverdue(db, t, next, AT)).toBeUndefined();
+    expect(await touchOf(db, 't1')).toMatchObject({ status: 'done', date: '2027-03-01', employee_id: 'anna', overdue_from: null });
+    expect(await touchOf(db, 't2')).toMatchObject({ status: 'planned', date: '2027-03-08', employee_id: 'anna', overdue_from: null, moved_by_user: 1 });
+    expect(await touchOf(db, 't3')).toMatchObject({ status: 'skipped', date: '2027-03-01', employee_id: 'anna' });
+    const lines = await db.selectFrom('touch_events').select(['touch_id', 'type', 'cause']).orderBy('seq').execute();
+    expect(lines.filter((l) => l.cause === 'overdue' || l.cause === 'handover')).toEqual([]);
+    // A snooze does not move a touch marked done meanwhile (a move read from the calendar does: its ✓ goes with it).
+    expect(await rescheduleByUser(db, 't1', snoozed, AT, 'snoozed a week from the calendar link', true)).toBe(false);
+    expect(await touchOf(db, 't1')).toMatchObject({ status: 'done', date: '2027-03-01', moved_by_user: 0 });
+    expect(await rescheduleByUser(db, 't1', snoozed, AT)).toBe(true);
+    await db.destroy();
+  });
+
   it('each writer of history states its cause: the employee\'s move, snooze and undo, the overdue check, a workflow\'s touch', async () => {
     const db = await withTouch('t1');
     await db.insertInto('touches').values(touchRow('t2')).execute();
