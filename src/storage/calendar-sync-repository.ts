@@ -1,6 +1,7 @@
 import type { DB } from './database.ts';
 import type { CalendarPauseRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
+import { dialectOf } from './dialect.ts';
 import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
 
 /**
@@ -47,6 +48,35 @@ async function save(db: DB, row: CalendarSyncRow): Promise<void> {
   const { entry_id, employee_id, provider, ...rest } = withDirty(row);
   await db.updateTable('calendar_sync').set(rest)
     .where('entry_id', '=', entry_id).where('employee_id', '=', employee_id).where('provider', '=', provider).execute();
+}
+
+/**
+ * The row as it is now, locked until the transaction `trx` ends on PostgreSQL (SQLite's
+ * transaction has the database to itself once it writes): what a conclusion drawn from an
+ * earlier read is checked against, and what a write-back merges into.
+ */
+export async function currentSyncRow(trx: DB, row: Pick<CalendarSyncRow, 'entry_id' | 'employee_id' | 'provider'>): Promise<CalendarSyncRow | undefined> {
+  const q = trx.selectFrom('calendar_sync').selectAll()
+    .where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider);
+  return (dialectOf(trx) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/**
+ * A write-back after a call or a read (seconds after the row was read: a network call, a wait
+ * for the rate limit): the calendar's side of the row, over what it should hold as it is now.
+ * Another connection may have changed that meanwhile (a link's ✓, a reassignment, a second
+ * daemon's pass); written back whole, the row would take its wish back, `dirty` cleared, and the
+ * calendar keep the old event until the next full pass.
+ */
+async function saveCalendarSide(db: DB, next: CalendarSyncRow, wanted: Partial<Pick<CalendarSyncRow, 'desired' | 'desired_hash'>> = {}): Promise<CalendarSyncRow> {
+  return inTransaction(db, async (trx) => {
+    const now = await currentSyncRow(trx, next);
+    const merged = withDirty(now
+      ? { ...next, desired: now.desired, desired_hash: now.desired_hash, members: now.members, entry_date: now.entry_date, ...wanted }
+      : { ...next, ...wanted });
+    await save(trx, merged);
+    return merged;
+  });
 }
 
 export async function getSyncRow(db: DB, key: SyncKey): Promise<CalendarSyncRow | undefined> {
@@ -188,21 +218,17 @@ export async function recordPresent(db: DB, row: CalendarSyncRow, c: Confirmed, 
     ...row, remote: 'present', remote_id: c.id, remote_etag: c.etag, remote_hash: c.hash, remote_start: c.start, remote_end: c.end,
     ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null, updated_at: nowIso,
   });
-  await save(db, next);
-  return next;
+  return saveCalendarSide(db, next);
 }
 
 /** A call or read settled the event as not there (our delete, a create that never happened, the employee's deletion). */
 export async function recordAbsent(db: DB, row: CalendarSyncRow, remote: Exclude<Remote, 'present'>, nowIso: string, eventKey = row.event_key): Promise<CalendarSyncRow> {
   const next = withDirty({
     ...row, remote, remote_id: remote === 'none' ? null : row.remote_id, remote_etag: null, remote_hash: null,
-    event_key: eventKey, ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null,
-    // The employee's deletion: nothing of ours is wanted there any more.
-    ...(remote === 'deleted_by_user' ? { desired: 'absent' as const, desired_hash: null } : {}),
-    updated_at: nowIso,
+    event_key: eventKey, ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null, updated_at: nowIso,
   });
-  await save(db, next);
-  return next;
+  // The employee's deletion: nothing of ours is wanted there any more.
+  return saveCalendarSide(db, next, remote === 'deleted_by_user' ? { desired: 'absent', desired_hash: null } : {});
 }
 
 /** A failed call: what is in flight stays in flight when its outcome is unknown; the row waits until `nextAttemptAt`. */
@@ -216,8 +242,7 @@ export async function recordFailure(
     attempts: row.attempts + (f.countAttempt ? 1 : 0), next_attempt_at: f.nextAttemptAt, last_error: f.error,
     failed_hash: f.refusedHash ?? row.failed_hash, updated_at: nowIso,
   });
-  await save(db, next);
-  return next;
+  return saveCalendarSide(db, next);
 }
 
 /**

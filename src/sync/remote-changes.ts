@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
-import { membersOf, recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
+import { currentSyncRow, membersOf, recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
 import { inTransaction, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
 import { touchesByIds } from '../storage/sync-queries.ts';
 import { afterRead } from '../domain/sync-state.ts';
@@ -37,48 +37,56 @@ export class RemoteChanges {
    * move the event the rescheduled touch now wants.
    */
   async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
+    return inTransaction(this.#db, async (trx) => {
+      // The row was read before the calendar was (seconds ago, over the network). Written since
+      // — by another daemon's or `touchbase sync`'s pass: our own delete of a reassigned touch's
+      // event, a write at a new time — what the read shows is theirs, not the employee's doing
+      // (an event we deleted is not one the employee deleted): nothing is concluded from it.
+      const current = await currentSyncRow(trx, row);
+      if (!current || current.updated_at !== row.updated_at) return { change: 'none' as const, row: current ?? row, skipped: false };
+      return this.#recordRead(trx, row, found, nowIso);
+    });
+  }
+
+  async #recordRead(trx: DB, row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
     if (!found || found.status === 'cancelled') {
       const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
-      return inTransaction(this.#db, async (trx) => {
-        const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
-        const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
-        return { change: 'deleted' as const, row: next, skipped };
-      });
+      const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
+      const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
+      return { change: 'deleted' as const, row: next, skipped };
     }
     const to = row.desired === 'present' ? movedTo(found, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
     if (!to) {
       if (found.etag === (row.remote_etag ?? undefined) && found.providerId === row.remote_id) return { change: 'none', row, skipped: false };
       // Nothing of the employee's: note the service's current version of the event.
-      const next = await recordPresent(this.#db, row, { id: found.providerId, etag: found.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? found.start, end: row.remote_end ?? (found.end || null) }, nowIso);
+      const next = await recordPresent(trx, row, { id: found.providerId, etag: found.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? found.start, end: row.remote_end ?? (found.end || null) }, nowIso);
       return { change: 'none', row: next, skipped: false };
     }
     const members = membersOf(row);
-    return inTransaction(this.#db, async (trx) => {
-      const before = await touchesByIds(trx, members);
-      let rescheduled = false;
-      for (const id of members) if (await rescheduleByUser(trx, id, to, nowIso)) rescheduled = true;
-      const after = await touchesByIds(trx, members);
-      // A meeting or call keeps its entry (its touch id): its event at the new time is known
-      // now. A day's entry of all-day touches moved to another day is another day's entry: it is
-      // made by the next desired state, and this one goes.
-      const same = members.length === 1 && members[0] === row.entry_id;
-      const today = todayIn(this.#config, DateTime.fromISO(nowIso))(row.employee_id);
-      const entry = (touches: typeof after) => entryEvent({ id: row.entry_id, employeeId: row.employee_id, date: touches[0]?.date ?? row.entry_date, touches }, this.#config, this.#links, today);
-      const event = same && after.length === 1 ? entry(after) : undefined;
-      // The calendar holds what we last wrote, at the employee's time. When that was what the
-      // touch wanted (only the time differs now), it is exactly what the touch wants at its new
-      // time: nothing is written back. Otherwise (the plan changed the text meanwhile) its
-      // content is not known: the touch's event is written, at the employee's time.
-      const wasCurrent = before.length > 0 && entry(before).contentHash === row.remote_hash;
-      const hash = !rescheduled ? row.remote_hash : wasCurrent && event ? event.contentHash : null;
-      // The entry is dated where the employee put it: moved before the sync's window (to a past
-      // day), it is left there as every past entry is, not taken for one the plan no longer has.
-      const next = await recordSeenMove(trx, row, {
-        start: found.start, end: found.end || null, etag: found.etag ?? null, hash, desiredHash: rescheduled && event ? event.contentHash : row.desired_hash,
-        entryDate: rescheduled && same ? to.date : undefined,
-      }, nowIso);
-      return { change: 'moved' as const, row: next, skipped: false, event: rescheduled ? event : undefined };
-    });
+    const before = await touchesByIds(trx, members);
+    let rescheduled = false;
+    for (const id of members) if (await rescheduleByUser(trx, id, to, nowIso)) rescheduled = true;
+    const after = await touchesByIds(trx, members);
+    // A meeting or call keeps its entry (its touch id): its event at the new time is known
+    // now. A day's entry of all-day touches moved to another day is another day's entry: it is
+    // made by the next desired state, and this one goes.
+    const same = members.length === 1 && members[0] === row.entry_id;
+    const today = todayIn(this.#config, DateTime.fromISO(nowIso))(row.employee_id);
+    const entry = (touches: typeof after) => entryEvent({ id: row.entry_id, employeeId: row.employee_id, date: touches[0]?.date ?? row.entry_date, touches }, this.#config, this.#links, today);
+    const event = same && after.length === 1 ? entry(after) : undefined;
+    // The calendar holds what we last wrote, at the employee's time. When that was what the
+    // touch wanted (only the time differs now), it is exactly what the touch wants at its new
+    // time: nothing is written back. Otherwise (the plan changed the text meanwhile) its
+    // content is not known: the touch's event is written, at the employee's time.
+    const wasCurrent = before.length > 0 && entry(before).contentHash === row.remote_hash;
+    const hash = !rescheduled ? row.remote_hash : wasCurrent && event ? event.contentHash : null;
+    // The entry is dated where the employee put it: moved before the sync's window (to a past
+    // day), it is left there as every past entry is, not taken for one the plan no longer has.
+    const next = await recordSeenMove(trx, row, {
+      start: found.start, end: found.end || null, etag: found.etag ?? null, hash, desiredHash: rescheduled && event ? event.contentHash : row.desired_hash,
+      entryDate: rescheduled && same ? to.date : undefined,
+    }, nowIso);
+    return { change: 'moved' as const, row: next, skipped: false, event: rescheduled ? event : undefined };
   }
 }
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
-import { applyDesired, recordFailure, getSyncRow } from '../../src/storage/calendar-sync-repository.ts';
+import { applyDesired, claimWrite, recordAbsent, recordFailure, recordPresent, getSyncRow } from '../../src/storage/calendar-sync-repository.ts';
+import { RemoteChanges } from '../../src/sync/remote-changes.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { claimCalendar, claimDueCalendars, claimableCalendars, liveClaims, releaseAllClaims, releaseClaim, renewClaim } from '../../src/storage/calendar-claims.ts';
 import { bucketFor, takeToken } from '../../src/storage/rate-buckets.ts';
 import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerInstance } from '../../src/storage/daemon-instances.ts';
@@ -97,6 +99,55 @@ describe('calendar claims', () => {
     expect(await claimableCalendars(a, 'A', at(61))).toEqual([
       { employeeId: 'anna', provider: 'google' }, { employeeId: 'boris', provider: 'google' }, { employeeId: 'vera', provider: 'google' },
     ]);
+  });
+});
+
+describe('calendar sync rows written by two connections (two daemons, or `touchbase sync` beside the daemon)', () => {
+  const entry = '00000000-0000-4000-8000-000000000001';
+  const want = (hash: string) => ({ entryId: entry, employeeId: 'anna', provider: 'google', hash, date: '2027-03-02', members: [entry] });
+  const key = { entryId: entry, employeeId: 'anna', provider: 'google' };
+  const times = { start: '2027-03-02T10:00:00.000+03:00', end: '2027-03-02T10:30:00.000+03:00' };
+
+  it('a write-back after a call keeps what the other connection wanted meanwhile: the new content, or the event gone', async () => {
+    for (const meanwhile of [[want('h2')], []]) {
+      const [a, b] = await twoConnections();
+      await applyDesired(a, [want('h1')], { from: '2027-03-01' }, at(0));
+      const claimed = (await claimWrite(a, (await getSyncRow(a, key))!, 'create', entry.replace(/-/g, ''), at(1), { hash: 'h1', ...times }))!;
+      expect(claimed).toBeDefined();
+      // While A's create is on the wire, B records a change of the touch (its ✓, a new title) or its reassignment.
+      await applyDesired(b, meanwhile, { from: '2027-03-01' }, at(2));
+      await recordPresent(a, claimed, { id: 'ev1', etag: 'e1', hash: 'h1', ...times }, at(3));
+      const row = (await getSyncRow(a, key))!;
+      expect(row).toMatchObject({ remote: 'present', remote_hash: 'h1', remote_id: 'ev1', inflight_op: null, dirty: 1 });
+      expect([row.desired, row.desired_hash]).toEqual(meanwhile.length ? ['present', 'h2'] : ['absent', null]);
+    }
+  });
+
+  it('an event missing from a calendar read after another connection deleted it (a reassigned touch) is not taken for the employee\'s deletion', async () => {
+    const [a, b] = await twoConnections();
+    const config = configOf({ ...SETTINGS, employees: [employee('anna', 'account_manager')], clients: [client('acme', { roles: ['buyer'] })], rules: [] });
+    await a.insertInto('touches').values({
+      id: entry, source: 'rule:calls', series: 'rule:calls|acme|acme-buyer0', kind: 'call', client_id: 'acme', contact_ids: '["acme-buyer0"]',
+      employee_id: 'anna', date: '2027-03-02', start_at: times.start, end_at: times.end, all_day: 0, title: 'call', window_from: '2027-03-02', window_to: '2027-03-02',
+      remind: '[]', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: at(0), updated_at: at(0),
+      moved_by_user: 0, overdue_from: null, body: null,
+    }).execute();
+    await applyDesired(a, [want('h1')], { from: '2027-03-01' }, at(0));
+    await recordPresent(a, (await getSyncRow(a, key))!, { id: 'ev1', etag: 'e1', hash: 'h1', ...times }, at(1));
+    // A reads the row, then lists Anna's calendar (seconds, over the network)…
+    const read = (await getSyncRow(a, key))!;
+    // …while B's pass, the touch now someone else's, deletes the event from her calendar.
+    await applyDesired(b, [], { from: '2027-03-01' }, at(2));
+    await recordAbsent(b, (await getSyncRow(b, key))!, 'gone', at(3));
+    // The listing A got has no event: B's doing, not Anna's.
+    const seen = await new RemoteChanges(a, config, undefined).record(read, undefined, at(4));
+    expect(seen).toMatchObject({ change: 'none', skipped: false });
+    expect((await a.selectFrom('touches').select('status').where('id', '=', entry).executeTakeFirst())!.status).toBe('planned');
+    expect(await getSyncRow(a, key)).toMatchObject({ remote: 'gone', desired: 'absent' });
+    // Read again, with nothing changed since, a missing event is the employee's deletion.
+    await applyDesired(a, [want('h1')], { from: '2027-03-01' }, at(5));
+    await recordPresent(a, (await getSyncRow(a, key))!, { id: 'ev2', etag: 'e2', hash: 'h1', ...times }, at(6));
+    expect(await new RemoteChanges(a, config, undefined).record((await getSyncRow(a, key))!, undefined, at(7))).toMatchObject({ change: 'deleted', skipped: true });
   });
 });
 
