@@ -93,7 +93,7 @@ export async function employeesHoldingTouchesOf(db: DB, clientIds: readonly stri
 }
 
 /** Where the history log is: a pass keeps it, the next asks what happened after. */
-export { historyPoint } from './touch-history.ts';
+export { historyPoint, passHistoryPoint } from './touch-history.ts';
 
 /** Employees with calendar calls still to make (retries, paused calendars, unresolved writes). */
 export async function employeesWithPendingWrites(db: DB): Promise<string[]> {

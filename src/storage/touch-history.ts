@@ -1,4 +1,6 @@
 import type { DB } from './database.ts';
+import { dialectOf } from './dialect.ts';
+import { holdHistoryForAppend, settledHistoryPoint } from './work-locks.ts';
 import type { EventCause, TouchEventRow } from './schema.ts';
 
 export type { EventCause, TouchEvent } from './schema.ts';
@@ -15,11 +17,26 @@ export const EVENT_CAUSES: readonly EventCause[] = ['employee', 'plan', 'overdue
  * bounded number of parameters per statement.
  */
 export async function appendHistory(db: DB, entries: readonly HistoryEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 100) await db.insertInto('touch_events').values(entries.slice(i, i + 100)).execute();
+  if (entries.length === 0) return;
+  const append = async (trx: DB) => {
+    await holdHistoryForAppend(trx);
+    for (let i = 0; i < entries.length; i += 100) await trx.insertInto('touch_events').values(entries.slice(i, i + 100)).execute();
+  };
+  // The lock is the transaction's: taken outside one, it would be let go before the insert.
+  await (db.isTransaction || dialectOf(db) !== 'postgres' ? append(db) : db.transaction().execute((trx) => append(trx as unknown as DB)));
 }
 
-/** Where the history log is (its last line's number, 0 when empty): what changed is what comes after. */
+/**
+ * Where the history log is (its last line's number, 0 when empty): what changed is what comes
+ * after. Enough to see that something changed (the daemon's tick asks it often); a pass that
+ * starts from it next time takes settledHistoryPoint.
+ */
 export async function historyPoint(db: DB): Promise<number> {
   const row = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
   return Number(row?.seq ?? 0);
+}
+
+/** The point a pass records for the next one to start from: no line below it is still to be committed. */
+export function passHistoryPoint(db: DB): Promise<number> {
+  return settledHistoryPoint(db, historyPoint);
 }

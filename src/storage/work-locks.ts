@@ -1,10 +1,44 @@
+import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { poolOf } from './postgres/open-postgres.ts';
 
-/** Advisory lock keys (the first 8 bytes of sha1 of 'touchbase plan' and 'touchbase dashboard'). */
+/** Advisory lock keys (the first 8 bytes of sha1 of 'touchbase plan', 'touchbase dashboard' and 'touchbase history'). */
 const PLAN_KEY = '4409151238437012373';
 const DASHBOARD_KEY = '1981626305924357321';
+const HISTORY_KEY = '5316719837212462107';
+
+/**
+ * History lines are numbered from a sequence when inserted, but seen when their transaction
+ * commits: on PostgreSQL a long transaction (a plan's save, the daily checks) holds numbers
+ * 100–5000 while a link's ✓ takes 5001 and commits first. A pass that took 5001 as the point its
+ * successor starts from would never see 100–5000. So every transaction that writes history holds
+ * this lock shared (writers do not wait for each other), and the point is read holding it
+ * exclusively: once every transaction numbering lines now has committed. (SQLite has one writer.)
+ */
+export async function holdHistoryForAppend(trx: DB): Promise<void> {
+  if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock_shared(${HISTORY_KEY}::bigint)`.execute(trx);
+}
+
+/**
+ * The last line's number once no transaction still writes lines numbered below it (see
+ * holdHistoryForAppend). Asked for without queueing: a waiting exclusive request would make every
+ * new writer (a link pressed) wait behind it, and one that already holds a row another writer
+ * needs would close a circle. So it is tried every 50 ms, for up to a minute.
+ */
+export async function settledHistoryPoint(db: DB, read: (db: DB) => Promise<number>, patienceMs = 60_000): Promise<number> {
+  if (dialectOf(db) !== 'postgres') return read(db);
+  const attempt = async (trx: DB) => {
+    const { rows } = await sql<{ held: number }>`select pg_try_advisory_xact_lock(${HISTORY_KEY}::bigint)::int as held`.execute(trx);
+    return Number(rows[0]?.held) === 1 ? read(trx) : undefined;
+  };
+  for (const deadline = Date.now() + patienceMs; ;) {
+    const point = db.isTransaction ? await attempt(db) : await db.transaction().execute((trx) => attempt(trx as unknown as DB));
+    if (point !== undefined) return point;
+    if (Date.now() > deadline) throw new Error(`the history is being written without a pause for ${Math.round(patienceMs / 1000)} s (a long plan or daily check of another process?): this pass is tried again later`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /**
  * Runs `work` (read the history, plan, save) while no other process plans into this database.

@@ -13,6 +13,7 @@ import { planWithHistory } from '../../src/plan-service.ts';
 import { refreshDashboardSafely } from '../../src/dashboard/refresh.ts';
 import { syncCompany } from '../helpers/sync-company.ts';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
+import { appendHistory, passHistoryPoint } from '../../src/storage/touch-history.ts';
 
 /**
  * PostgreSQL's own promises (the postgres project only): the counterparts of the SQLite-file
@@ -198,5 +199,50 @@ describe('two processes planning into one database at once (daemons sharing Post
     });
     await c.destroy();
     expect(meanwhile!.saved!.inserted).toBe(0);
+  });
+});
+
+describe('the history point a pass starts the next one from (daemons sharing PostgreSQL)', () => {
+  it('is never past a line a longer transaction has numbered and not yet committed; writers meanwhile do not wait', async () => {
+    const location = await tempDatabaseLocation();
+    const a = await tempDatabase(location);
+    const b = await openMigrated(location);
+    const touch = (id: string) => ({
+      id, source: 'rule:calls', series: `rule:calls|acme|${id}`, kind: 'call', client_id: 'acme', contact_ids: '[]', employee_id: 'anna',
+      date: '2027-03-02', start_at: '2027-03-02T10:00:00.000+03:00', end_at: '2027-03-02T10:30:00.000+03:00', all_day: 0, title: 'call',
+      window_from: '2027-03-02', window_to: '2027-03-02', remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null,
+      resolved_by: null, note: null, created_at: EXPORTED_AT, updated_at: EXPORTED_AT, moved_by_user: 0, overdue_from: null, body: null,
+    });
+    const line = (id: string) => ({ touch_id: id, type: 'rescheduled' as const, at: EXPORTED_AT, employee_id: 'anna', from_date: '2027-03-02', to_date: '2027-03-03', detail: null, cause: 'overdue' as const });
+    await a.insertInto('touches').values(['t1', 't2', 't3'].map(touch)).execute();
+    // A long transaction (the daily checks) numbers its line; a link's line, numbered after it, commits first.
+    let finish!: () => void;
+    const open = new Promise<void>((r) => (finish = r));
+    let numbered!: () => void;
+    const hasNumbered = new Promise<void>((r) => (numbered = r));
+    const long = a.transaction().execute(async (trx) => {
+      await appendHistory(trx as unknown as typeof a, [line('t1')]);
+      numbered();
+      await open;
+    });
+    await hasNumbered;
+    let point: number | undefined;
+    try {
+      await appendHistory(b, [line('t2')]);
+      const settled = passHistoryPoint(b).then((p) => (point = p));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(point, 'a point taken while a lower line is uncommitted').toBeUndefined();
+      // Another writer is not held up by the pass waiting for its point.
+      await appendHistory(b, [line('t3')]);
+      finish();
+      await settled;
+    } finally {
+      finish();
+      await long;
+    }
+    // Every line up to the point is there to read: the next pass misses none.
+    const seqs = (await b.selectFrom('touch_events').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
+    expect(seqs.filter((s) => s <= point!)).toEqual(seqs);
+    await b.destroy();
   });
 });

@@ -5,6 +5,7 @@ import { makeHistory, type PlannerHistory } from '../../planner/history.ts';
 import type { DB } from '../database.ts';
 import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
+import { holdHistoryForAppend } from '../work-locks.ts';
 import { forEachPage } from './cursor-rows.ts';
 import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveSummary } from '../plan-save-rules.ts';
 
@@ -144,6 +145,7 @@ async function updateTouches(trx: Kysely<Database>, ts: readonly Touch[], nowIso
 
 /** History lines in the order given (their seq follows it: WITH ORDINALITY … ORDER BY). */
 async function appendLog(trx: Kysely<Database>, lines: readonly LogLine[], nowIso: string): Promise<void> {
+  await holdHistoryForAppend(trx as unknown as DB);
   await sql`insert into touch_events (touch_id, type, at, employee_id, from_date, to_date, detail, cause)
     select u.touch_id, u.type, ${nowIso}::timestamptz, u.employee_id, u.from_date, u.to_date, u.detail, u.cause
     from unnest(${lines.map((l) => l.touchId)}::text[], ${lines.map((l) => l.type)}::text[], ${lines.map((l) => l.employee)}::text[],
