@@ -84,7 +84,9 @@ export interface StoredPlacement {
  * back what the employee did (it would have kept it, had it read it).
  */
 export function keepingMoves(t: Touch, stored: StoredPlacement): Touch {
-  if (!stored.fixed || (stored.date === t.date && stored.start === t.start)) return t;
+  // The same day and instant written in another zone (handed to someone abroad), or a touch
+  // turned all-day by its rule on the day it was kept: the plan's own form of what it kept.
+  if (!stored.fixed || (stored.date === t.date && (stored.allDay || t.allDay || Date.parse(stored.start) === Date.parse(t.start)))) return t;
   return { ...t, date: stored.date, start: stored.start, end: stored.end, allDay: stored.allDay };
 }
 

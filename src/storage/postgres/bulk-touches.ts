@@ -59,7 +59,7 @@ export async function savePlanPostgres(
     }).map((t) => t.id);
     for (let i = 0; i < rewritten.length; i += ROWS * 4) {
       const ids = rewritten.slice(i, i + ROWS * 4);
-      for (const r of (await sql<Stored & { id: string }>`select ${columns} from touches where id = any(${ids}::text[]) order by id for update`.execute(trx)).rows) stored.set(r.id, r);
+      for (const r of (await sql<Stored & { id: string }>`select ${columns} from touches where id = any(${ids}::text[]) order by id for no key update`.execute(trx)).rows) stored.set(r.id, r);
     }
     const inserts: Touch[] = [];
     const updates: Touch[] = [];
