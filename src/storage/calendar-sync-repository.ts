@@ -1,7 +1,6 @@
 import type { DB } from './database.ts';
 import type { CalendarPauseRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
-import { dialectOf } from './dialect.ts';
 import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
 
 /**
@@ -51,14 +50,18 @@ async function save(db: DB, row: CalendarSyncRow): Promise<void> {
 }
 
 /**
- * The row as it is now, locked until the transaction `trx` ends on PostgreSQL (SQLite's
- * transaction has the database to itself once it writes): what a conclusion drawn from an
- * earlier read is checked against, and what a write-back merges into.
+ * The row as it is now, and no other connection's to change until the transaction `trx` ends:
+ * what a conclusion drawn from an earlier read is checked against, and what a write-back merges
+ * into. Taken by writing first (the row unchanged): PostgreSQL locks the row; SQLite takes the
+ * write lock before the transaction has read anything. A transaction that read first and wrote
+ * after another process's commit (daemons sharing a SQLite file) fails with SQLITE_BUSY_SNAPSHOT,
+ * which no wait cures — and after a call that went through, a failed write-back must not be.
  */
 export async function currentSyncRow(trx: DB, row: Pick<CalendarSyncRow, 'entry_id' | 'employee_id' | 'provider'>): Promise<CalendarSyncRow | undefined> {
-  const q = trx.selectFrom('calendar_sync').selectAll()
-    .where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider);
-  return (dialectOf(trx) === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+  await trx.updateTable('calendar_sync').set((eb) => ({ dirty: eb.ref('dirty') }))
+    .where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider).execute();
+  return trx.selectFrom('calendar_sync').selectAll()
+    .where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).where('provider', '=', row.provider).executeTakeFirst();
 }
 
 /**

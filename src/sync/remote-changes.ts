@@ -37,6 +37,11 @@ export class RemoteChanges {
    * move the event the rescheduled touch now wants.
    */
   async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
+    // Most reads find every event as we left it: nothing to write, nothing to check.
+    if (found && found.status !== 'cancelled' && found.etag === (row.remote_etag ?? undefined) && found.providerId === row.remote_id
+      && (row.desired !== 'present' || !movedTo(found, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone))) {
+      return { change: 'none', row, skipped: false };
+    }
     return inTransaction(this.#db, async (trx) => {
       // The row was read before the calendar was (seconds ago, over the network). Written since
       // — by another daemon's or `touchbase sync`'s pass: our own delete of a reassigned touch's
