@@ -249,7 +249,11 @@ export class Reconciler {
       // Our claim ran out before the call: nothing was sent, and the row is no longer ours to
       // touch (it stays in flight: whoever holds the calendar now reads it back, finds nothing).
       if (error instanceof LeaseLostError) return { verdict: 'stop-calendar' };
-      const e = error as CalendarError;
+      // Not the calendar's answer (the database failed to record it): whether the write went
+      // out is not known, so the row stays in flight as claimed and is read back next time. Taken
+      // for a call not carried out, the row went back and the create was sent again.
+      if (!(error instanceof CalendarError)) throw error;
+      const e = error;
       if (op === 'create' && e.code === 'id_taken') {
         // Google keeps a deleted event's id for good (Graph, perhaps, its transaction id): the touch comes back under its next key.
         const next = eventKeyOf(row.entry_id, generationOf(claimed.event_key) + 1);

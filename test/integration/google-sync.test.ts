@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { tempDatabaseLocation } from '../helpers/temp-database.ts';
+import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
+import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
@@ -135,6 +136,26 @@ describe('Google Calendar sync through the real client', () => {
     expect(retried.dispatched!.settled).toBe(2);
     expect(retried.dispatched!.done).toBe(0);
     expect(fake.log.filter((r) => r.method === 'GET' && r.path.includes('/events/')).length).toBeGreaterThanOrEqual(2);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a create that went through but could not be recorded (the database failed) is read back next time, not sent again', async () => {
+    const { db, sync } = await setup();
+    // The first confirmation of any event fails to be written, as a full disk or a busy database would.
+    const postgres = testBackend() === 'postgres';
+    if (postgres) {
+      await sql`create function refuse_confirmation() returns trigger language plpgsql as $$ begin raise exception 'could not write: disk full'; end $$`.execute(db);
+      await sql`create trigger refuse before update on calendar_sync for each row when (new.remote = 'present' and old.remote <> 'present') execute function refuse_confirmation()`.execute(db);
+    } else {
+      await sql`create trigger refuse before update on calendar_sync when new.remote = 'present' and old.remote <> 'present' begin select raise(abort, 'could not write: disk full'); end`.execute(db);
+    }
+    await expect(sync(configOf(sections()))).rejects.toThrow(/disk full/);
+    expect(fake.log.filter((r) => r.method === 'POST' && r.path.endsWith('/events')).length).toBeGreaterThan(0);
+    await sql`drop trigger refuse${sql.raw(postgres ? ' on calendar_sync' : '')}`.execute(db);
+    await sync(configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })));
+    const ids = fake.log.filter((r) => r.method === 'POST' && r.path.endsWith('/events')).map((r) => (r.body as { id: string }).id);
+    expect(new Set(ids).size).toBe(ids.length);
     await expectCalendarsEqualPlan(db);
     await db.destroy();
   });
