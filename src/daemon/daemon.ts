@@ -32,7 +32,7 @@ import { acceptedRemovals } from '../storage/removal-acceptance.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
-import { historyPoint } from '../storage/touch-history.ts';
+import { historyMark, historyPoint, othersWroteSince } from '../storage/touch-history.ts';
 import { recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl, reachableUrl } from '../http/public-url.ts';
 import { withServedAddress } from './served-address.ts';
@@ -332,10 +332,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** The frequent job re-plans and syncs only when something changed since it last did. */
   async #syncJob(run: JobRun): Promise<string> {
+    const seq = await historyPoint(this.#db!);
     const before = await this.#fingerprint();
     if (run.reason === 'schedule' && before === this.#lastFingerprint) return 'nothing changed';
     const summary = await this.#runWork('sync', run);
-    this.#lastFingerprint = await this.#fingerprint();
+    // Taken after the pass, so that its own plan's lines do not make the next tick run again;
+    // but a line someone else wrote meanwhile may not be in what the pass covered: then it does.
+    const after = await this.#fingerprint();
+    this.#lastFingerprint = await othersWroteSince(this.#db!, seq) ? before : after;
     return summary;
   }
 
@@ -349,7 +353,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #fingerprint(): Promise<string> {
     const db = this.#db!;
     const now = this.#clock.now();
-    const seq = await historyPoint(db);
+    const seq = await historyMark(db);
     if (await hasDueWrites(db, now.toUTC().toISO()!)) return `retries due at ${now.toISO()}`;
     const leftovers = await leftoverSummary(db);
     const every = leftovers.attempts > 3 ? 60 : 5;

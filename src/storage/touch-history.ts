@@ -36,7 +36,32 @@ export async function historyPoint(db: DB): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-/** The point a pass records for the next one to start from: no line below it is still to be committed. */
-export function passHistoryPoint(db: DB): Promise<number> {
+/**
+ * What the daemon's tick compares to see that the history changed. On PostgreSQL also how many
+ * lines there are: a line numbered before the last one but committed after it (a long daily
+ * check of another process) leaves the last number as it was.
+ */
+export async function historyMark(db: DB): Promise<string> {
+  if (dialectOf(db) !== 'postgres') return String(await historyPoint(db));
+  const row = await db.selectFrom('touch_events').select((eb) => [eb.fn.max('seq').as('seq'), eb.fn.countAll().as('lines')]).executeTakeFirst();
+  return `${Number(row?.seq ?? 0)}/${Number(row?.lines ?? 0)}`;
+}
+
+/**
+ * Whether a line after `seq` was written by anyone but a plan (a done from the command line, a
+ * link, a daily check): written while a pass ran, it may come after the point that pass started
+ * from, and only the next pass takes it to the calendars.
+ */
+export async function othersWroteSince(db: DB, seq: number): Promise<boolean> {
+  const row = await db.selectFrom('touch_events').select('seq').where('seq', '>', seq).where('cause', 'not in', ['plan', 'handover']).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The point a pass records for the next one to start from: no line below it is still to be
+ * committed. Undefined when other writers never paused for a minute (the pass then hands on
+ * the point it started from itself: the next one reads more, and misses nothing).
+ */
+export function passHistoryPoint(db: DB): Promise<number | undefined> {
   return settledHistoryPoint(db, historyPoint);
 }

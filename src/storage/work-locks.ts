@@ -24,9 +24,10 @@ export async function holdHistoryForAppend(trx: DB): Promise<void> {
  * The last line's number once no transaction still writes lines numbered below it (see
  * holdHistoryForAppend). Asked for without queueing: a waiting exclusive request would make every
  * new writer (a link pressed) wait behind it, and one that already holds a row another writer
- * needs would close a circle. So it is tried every 50 ms, for up to a minute.
+ * needs would close a circle. So it is tried every 50 ms, for up to a minute; undefined when
+ * the writers never paused that long.
  */
-export async function settledHistoryPoint(db: DB, read: (db: DB) => Promise<number>, patienceMs = 60_000): Promise<number> {
+export async function settledHistoryPoint(db: DB, read: (db: DB) => Promise<number>, patienceMs = 60_000): Promise<number | undefined> {
   if (dialectOf(db) !== 'postgres') return read(db);
   const attempt = async (trx: DB) => {
     const { rows } = await sql<{ held: number }>`select pg_try_advisory_xact_lock(${HISTORY_KEY}::bigint)::int as held`.execute(trx);
@@ -35,7 +36,7 @@ export async function settledHistoryPoint(db: DB, read: (db: DB) => Promise<numb
   for (const deadline = Date.now() + patienceMs; ;) {
     const point = db.isTransaction ? await attempt(db) : await db.transaction().execute((trx) => attempt(trx as unknown as DB));
     if (point !== undefined) return point;
-    if (Date.now() > deadline) throw new Error(`the history is being written without a pause for ${Math.round(patienceMs / 1000)} s (a long plan or daily check of another process?): this pass is tried again later`);
+    if (Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

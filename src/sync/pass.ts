@@ -3,7 +3,7 @@ import type { Config, Touch } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { SaveSummary } from '../storage/touch-repository.ts';
 import { localValue, setLocalValue } from '../storage/local-secrets.ts';
-import { employeesHoldingTouchesOf, passHistoryPoint, touchesChangedSince } from '../storage/sync-queries.ts';
+import { employeesHoldingTouchesOf, historyPoint, passHistoryPoint, touchesChangedSince } from '../storage/sync-queries.ts';
 import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import type { PlanResult } from '../planner/plan.ts';
 import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope.ts';
@@ -55,8 +55,11 @@ export async function planAndSync(
   // The feed secret names every feed file: a new one (how a leaked address is cut off) needs a
   // full pass, which writes each feed under its new name and removes the files of the old.
   const links = `${await linksBaseUrl(db, config.settings)}|${await linkSecret(db)}|${await feedSecret(db)}`;
-  const next = basisOf(config, window, today, links, await passHistoryPoint(db));
   const last = options.full || options.employee || options.dryRun ? undefined : await loadBasis(db);
+  // Only a pass that records its basis needs a point no later line can come in under.
+  const saves = !options.dryRun && !options.employee;
+  const point = saves ? (await passHistoryPoint(db)) ?? (last ?? await loadBasis(db))?.since ?? 0 : await historyPoint(db);
+  const next = basisOf(config, window, today, links, point);
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
   let planned: PassResult['planned'];

@@ -10,6 +10,7 @@ import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } 
 import { planTouches } from '../../src/planner/plan.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
+import { historyPoint, othersWroteSince } from '../../src/storage/touch-history.ts';
 import { touchKey } from '../../src/domain/touch-id.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 
@@ -110,6 +111,19 @@ describe('storage', () => {
     expect(lines.filter((l) => l.type === 'rescheduled')).toEqual([{ type: 'rescheduled', detail: 'snoozed a week from the calendar link' }]);
     // The next plan, from a fresh read, keeps it there too.
     expect((await planWithHistory(db, config, WINDOW, NOW, true)).saved).toMatchObject({ rescheduled: 0, inserted: 0, cancelled: 0 });
+    await db.destroy();
+  });
+
+  it('the daemon\'s tick tells a pass\'s own history lines (its plan\'s) from a done written while it ran', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const { result } = await planWithHistory(db, configOf(sections()), WINDOW, NOW, true);
+    const point = await historyPoint(db);
+    const fewer = sections();
+    fewer.clients = fewer.clients.slice(1);
+    expect((await planWithHistory(db, configOf(fewer), WINDOW, NOW, true)).saved!.cancelled).toBeGreaterThan(0);
+    expect(await othersWroteSince(db, point)).toBe(false);
+    await markDone(db, result.touches.find((t) => t.client === 'b')!.id, { at: NOW.toUTC().toISO()!, date: '2027-01-10', by: undefined, note: undefined });
+    expect(await othersWroteSince(db, point)).toBe(true);
     await db.destroy();
   });
 
