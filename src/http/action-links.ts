@@ -114,11 +114,16 @@ export async function useLink(
     const at = now.toUTC().toISO()!;
     const zone = zoneOf(touch.employee_id);
     if (claim.action === 'snooze') {
-      const to = snoozedAWeek(touch, zone);
-      // Done or moved by another connection since the read above: said so, and the link is not used up.
-      if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', true)) return { result: 'not-open', touch: (await touchById(trx, touch.id)) ?? touch };
-      await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
-      return { result: 'recorded', action: 'snooze', touch, movedTo: to.date };
+      // A week from where the touch is: moved by another connection since the read above (the
+      // daily check, a calendar read), a week from there; done or skipped meanwhile, said so, and
+      // the link is not used up.
+      for (let current: TouchRow | undefined = touch, tries = 0; current?.status === 'planned' && tries < 3; current = await touchById(trx, touch.id), tries++) {
+        const to = snoozedAWeek(current, zone);
+        if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', { from: current })) continue;
+        await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
+        return { result: 'recorded', action: 'snooze', touch: current, movedTo: to.date };
+      }
+      return { result: 'not-open', touch: (await touchById(trx, touch.id)) ?? touch };
     }
     await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
     const today = now.setZone(zone).toISODate()!;

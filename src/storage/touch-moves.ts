@@ -9,14 +9,18 @@ import { inTransaction } from './touch-outcomes.ts';
  */
 export async function rescheduleByUser(
   db: DB, touchId: string, to: { date: string; start: string; end: string }, nowIso: string, detail = 'moved in the calendar by the employee',
-  /** A snooze moves only an open touch; a move read from the calendar moves a done one too. */
-  openOnly = false,
+  /**
+   * A snooze moves only an open touch, and only from where the snooze was worked out from
+   * (`from`); a move read from the calendar moves a done one too.
+   */
+  snooze?: { readonly from: Pick<TouchRow, 'date' | 'start_at'> },
 ): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     const row = await trx.selectFrom('touches').select(['date', 'start_at', 'employee_id', 'status']).where('id', '=', touchId).executeTakeFirst();
     // A done touch moved too: the employee may move the event, then mark it done before the next
     // sync reads the move; its ✓ is then written at their time, not back at the plan's.
-    if (!row || (row.status !== 'planned' && (openOnly || row.status !== 'done')) || (row.date === to.date && row.start_at === to.start)) return false;
+    if (!row || (row.status !== 'planned' && (snooze || row.status !== 'done')) || (row.date === to.date && row.start_at === to.start)) return false;
+    if (snooze && (row.date !== snooze.from.date || row.start_at !== snooze.from.start_at)) return false;
     // As read: a done or a move committed meanwhile by another connection is not overwritten.
     const [moved] = await trx.updateTable('touches').set({ date: to.date, start_at: to.start, end_at: to.end, moved_by_user: 1, updated_at: nowIso })
       .where('id', '=', touchId).where('status', '=', row.status).where('date', '=', row.date).where('start_at', '=', row.start_at).execute();

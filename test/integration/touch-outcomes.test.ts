@@ -155,7 +155,7 @@ describe('history causes', () => {
     const read = await Promise.all(['t1', 't2', 't3'].map((id) => touchOf(db, id)));
     await markDone(db, 't1', { at: AT, date: '2027-03-02', by: undefined, note: undefined });
     const snoozed = { date: '2027-03-08', start: '2027-03-08T10:00:00.000+03:00', end: '2027-03-08T10:30:00.000+03:00' };
-    expect(await rescheduleByUser(db, 't2', snoozed, AT, 'snoozed a week from the calendar link', true)).toBe(true);
+    expect(await rescheduleByUser(db, 't2', snoozed, AT, 'snoozed a week from the calendar link', { from: read[1]! })).toBe(true);
     await markSkipped(db, 't3', { at: AT, date: '2027-03-02', by: undefined, note: 'on holiday' });
     const next = { date: '2027-03-03', start: '2027-03-03T10:00:00.000+03:00', end: '2027-03-03T10:30:00.000+03:00', employee: 'boris' };
     for (const t of read) expect(await moveOverdue(db, t, next, AT)).toBeUndefined();
@@ -165,7 +165,10 @@ describe('history causes', () => {
     const lines = await db.selectFrom('touch_events').select(['touch_id', 'type', 'cause']).orderBy('seq').execute();
     expect(lines.filter((l) => l.cause === 'overdue' || l.cause === 'handover')).toEqual([]);
     // A snooze does not move a touch marked done meanwhile (a move read from the calendar does: its ✓ goes with it).
-    expect(await rescheduleByUser(db, 't1', snoozed, AT, 'snoozed a week from the calendar link', true)).toBe(false);
+    expect(await rescheduleByUser(db, 't1', snoozed, AT, 'snoozed a week from the calendar link', { from: read[0]! })).toBe(false);
+    // Nor one moved since the snooze was worked out: it would take the touch a week from where it was.
+    expect(await rescheduleByUser(db, 't2', { ...snoozed, date: '2027-03-15', start: '2027-03-15T10:00:00.000+03:00' }, AT, 'snoozed a week from the calendar link', { from: read[1]! })).toBe(false);
+    expect((await touchOf(db, 't2')).date).toBe('2027-03-08');
     expect(await touchOf(db, 't1')).toMatchObject({ status: 'done', date: '2027-03-01', moved_by_user: 0 });
     expect(await rescheduleByUser(db, 't1', snoozed, AT)).toBe(true);
     await db.destroy();
