@@ -63,28 +63,32 @@ export type LinkOutcome =
   | { readonly result: 'not-open'; readonly touch: TouchRow }
   | { readonly result: 'unknown' };
 
+/** Why a link with a valid signature cannot be used. */
+type Refusal = Exclude<LinkOutcome, { result: 'recorded' | 'forged' }>;
+
 /**
- * Why a link with a valid signature cannot be used (already used, its touch gone or no longer
- * open, a snooze link of an event since rewritten), or undefined when it can.
+ * The link's touch when the link can be used; else why not (already used, its touch gone or no
+ * longer open, a snooze link of an event since rewritten).
  */
-async function refusal(db: DB, claim: NonNullable<ReturnType<typeof verifyLink>>, token: string): Promise<Exclude<LinkOutcome, { result: 'recorded' | 'forged' }> | undefined> {
+async function usable(db: DB, claim: NonNullable<ReturnType<typeof verifyLink>>, token: string): Promise<{ refused: Refusal } | { touch: TouchRow }> {
   const touch = await touchById(db, claim.touchId);
-  if (await isTokenUsed(db, createHash('sha256').update(token).digest('hex'))) return { result: 'used', touch };
-  if (!touch) return { result: 'unknown' };
-  if (touch.status !== 'planned') return { result: 'not-open', touch };
+  if (await isTokenUsed(db, createHash('sha256').update(token).digest('hex'))) return { refused: { result: 'used', touch } };
+  if (!touch) return { refused: { result: 'unknown' } };
+  if (touch.status !== 'planned') return { refused: { result: 'not-open', touch } };
   // A snooze link from before the last snooze: that event has been rewritten with a new one.
-  if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(db)).get(touch.id) ?? 0)) return { result: 'used', touch };
-  return undefined;
+  if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(db)).get(touch.id) ?? 0)) return { refused: { result: 'used', touch } };
+  return { touch };
 }
 
 /**
  * What opening a link (a GET, which records nothing) shows: why it cannot be used, at once,
- * rather than a button that only then says so; undefined when it can be used.
+ * rather than a button that only then says so; else its action and touch, for the button.
  */
-export async function peekLink(db: DB, secret: string, token: string): Promise<Exclude<LinkOutcome, { result: 'recorded' }> | undefined> {
+export async function peekLink(db: DB, secret: string, token: string): Promise<{ refused: Exclude<LinkOutcome, { result: 'recorded' }> } | { action: LinkAction; touch: TouchRow }> {
   const claim = verifyLink(secret, token);
-  if (!claim) return { result: 'forged' };
-  return refusal(db, claim, token);
+  if (!claim) return { refused: { result: 'forged' } };
+  const found = await usable(db, claim, token);
+  return 'refused' in found ? found : { action: claim.action, touch: found.touch };
 }
 
 /** The same for an undo link: forged, expired or used, or undefined when it can be used. */
@@ -107,9 +111,9 @@ export async function useLink(
   const claim = verifyLink(secret, token);
   if (!claim) return { result: 'forged' };
   return inTransaction(db, async (trx) => {
-    const refused = await refusal(trx, claim, token);
-    if (refused) return refused;
-    const touch = (await touchById(trx, claim.touchId))!;
+    const found = await usable(trx, claim, token);
+    if ('refused' in found) return found.refused;
+    const { touch } = found;
     const hash = createHash('sha256').update(token).digest('hex');
     const at = now.toUTC().toISO()!;
     const zone = zoneOf(touch.employee_id);

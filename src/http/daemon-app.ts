@@ -7,7 +7,7 @@ import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
 import { peekLink, peekUndo, useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
 import { touchById } from '../storage/used-links.ts';
-import { escapeHtml, invalidLinkPage, linkPage, openLinkPage, openUndoPage, page, reasonProblem, touchNotFoundPage, undoPage } from './pages.ts';
+import { escapeHtml, linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
 import type { Language } from '../domain/types.ts';
 
@@ -97,18 +97,13 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   // A GET never records anything: mail and link scanners open links before people do.
   app.get('/a/:token', async (c) => {
     const tr = trOf();
-    const secret = await deps.linkSecret();
-    const claim = verifyLink(secret, c.req.param('token'));
-    if (!claim) return c.html(invalidLinkPage(tr, nonceOf(c)), 404);
-    const touch = await touchById(deps.db, claim.touchId);
-    if (!touch) return c.html(touchNotFoundPage(tr, nonceOf(c)), 404);
-    // Used already, or its touch no longer open: said at once, not after a press.
-    const refused = await peekLink(deps.db, secret, c.req.param('token'));
-    if (refused) {
-      const { status, html } = linkPage(refused, nonceOf(c), tr);
+    // Forged, used already, or its touch gone or no longer open: said at once, not after a press.
+    const opened = await peekLink(deps.db, await deps.linkSecret(), c.req.param('token'));
+    if ('refused' in opened) {
+      const { status, html } = linkPage(opened.refused, nonceOf(c), tr);
       return c.html(html, status);
     }
-    return c.html(openLinkPage(claim.action, touch.title, nonceOf(c), tr).html);
+    return c.html(openLinkPage(opened.action, opened.touch.title, nonceOf(c), tr).html);
   });
 
   app.post('/a/:token', async (c) => {
