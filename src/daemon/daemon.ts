@@ -332,9 +332,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   /** The frequent job re-plans and syncs only when something changed since it last did. */
   async #syncJob(run: JobRun): Promise<string> {
-    const seq = await historyPoint(this.#db!);
     const before = await this.#fingerprint();
     if (run.reason === 'schedule' && before === this.#lastFingerprint) return 'nothing changed';
+    // Before the pass: what it covers starts at or after this (its point is taken at its start).
+    const seq = await historyPoint(this.#db!);
     const summary = await this.#runWork('sync', run);
     // Taken after the pass, so that its own plan's lines do not make the next tick run again;
     // but a line someone else wrote meanwhile may not be in what the pass covered: then it does.

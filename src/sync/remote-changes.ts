@@ -37,11 +37,10 @@ export class RemoteChanges {
    * move the event the rescheduled touch now wants.
    */
   async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
+    const live = found && found.status !== 'cancelled' ? found : undefined;
+    const to = live && row.desired === 'present' ? movedTo(live, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
     // Most reads find every event as we left it: nothing to write, nothing to check.
-    if (found && found.status !== 'cancelled' && found.etag === (row.remote_etag ?? undefined) && found.providerId === row.remote_id
-      && (row.desired !== 'present' || !movedTo(found, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone))) {
-      return { change: 'none', row, skipped: false };
-    }
+    if (live && !to && live.etag === (row.remote_etag ?? undefined) && live.providerId === row.remote_id) return { change: 'none', row, skipped: false };
     return inTransaction(this.#db, async (trx) => {
       // The row was read before the calendar was (seconds ago, over the network). Written since
       // — by another daemon's or `touchbase sync`'s pass: our own delete of a reassigned touch's
@@ -49,24 +48,23 @@ export class RemoteChanges {
       // (an event we deleted is not one the employee deleted): nothing is concluded from it.
       const current = await currentSyncRow(trx, row);
       if (!current || current.updated_at !== row.updated_at) return { change: 'none' as const, row: current ?? row, skipped: false };
-      return this.#recordRead(trx, row, found, nowIso);
+      if (!live) {
+        const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
+        const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
+        const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
+        return { change: 'deleted' as const, row: next, skipped };
+      }
+      if (!to) {
+        // Nothing of the employee's: note the service's current version of the event.
+        const next = await recordPresent(trx, row, { id: live.providerId, etag: live.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? live.start, end: row.remote_end ?? (live.end || null) }, nowIso);
+        return { change: 'none' as const, row: next, skipped: false };
+      }
+      return this.#recordMove(trx, row, live, to, nowIso);
     });
   }
 
-  async #recordRead(trx: DB, row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
-    if (!found || found.status === 'cancelled') {
-      const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
-      const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
-      const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
-      return { change: 'deleted' as const, row: next, skipped };
-    }
-    const to = row.desired === 'present' ? movedTo(found, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
-    if (!to) {
-      if (found.etag === (row.remote_etag ?? undefined) && found.providerId === row.remote_id) return { change: 'none', row, skipped: false };
-      // Nothing of the employee's: note the service's current version of the event.
-      const next = await recordPresent(trx, row, { id: found.providerId, etag: found.etag ?? null, hash: row.remote_hash, start: row.remote_start ?? found.start, end: row.remote_end ?? (found.end || null) }, nowIso);
-      return { change: 'none', row: next, skipped: false };
-    }
+  /** The employee moved the event: its touches are rescheduled to its new time. */
+  async #recordMove(trx: DB, row: CalendarSyncRow, found: RemoteEvent, to: { date: string; start: string; end: string }, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
     const members = membersOf(row);
     const before = await touchesByIds(trx, members);
     let rescheduled = false;
