@@ -1,5 +1,6 @@
 import type { DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
+import { inTransaction } from './transactions.ts';
 import { holdHistoryForAppend, settledHistoryPoint } from './work-locks.ts';
 import type { EventCause, TouchEventRow } from './schema.ts';
 
@@ -23,7 +24,7 @@ export async function appendHistory(db: DB, entries: readonly HistoryEntry[]): P
     for (let i = 0; i < entries.length; i += 100) await trx.insertInto('touch_events').values(entries.slice(i, i + 100)).execute();
   };
   // The lock is the transaction's: taken outside one, it would be let go before the insert.
-  await (db.isTransaction || dialectOf(db) !== 'postgres' ? append(db) : db.transaction().execute((trx) => append(trx as unknown as DB)));
+  await (dialectOf(db) === 'postgres' ? inTransaction(db, append) : append(db));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DB } from './database.ts';
 import type { EventCause, TouchRow } from './schema.ts';
 import { appendHistory, type HistoryEntry } from './touch-history.ts';
 import { touchById } from './sync-queries.ts';
+import { inTransaction } from './transactions.ts';
 import { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
 
 /** How an open touch ends: done with the client, skipped (with a reason), or cancelled (no longer wanted). */
@@ -104,10 +105,7 @@ function closed(row: TouchRow, o: OutcomeInput): TouchRow {
   };
 }
 
-/** Runs `work` in a transaction, or in the caller's when `db` already is one (kysely does not nest them). */
-export async function inTransaction<T>(db: DB, work: (trx: DB) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute((trx) => work(trx as unknown as DB));
-}
+export { inTransaction } from './transactions.ts';
 
 /** A touch by full id or by an unambiguous prefix of at least 6 characters. */
 export async function findTouch(db: DB, idOrPrefix: string): Promise<TouchRow> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
+import { inTransaction } from './transactions.ts';
 import { poolOf } from './postgres/open-postgres.ts';
 
 /** Advisory lock keys (the first 8 bytes of sha1 of 'touchbase plan', 'touchbase dashboard' and 'touchbase history'). */
@@ -34,7 +35,7 @@ export async function settledHistoryPoint(db: DB, read: (db: DB) => Promise<numb
     return Number(rows[0]?.held) === 1 ? read(trx) : undefined;
   };
   for (const deadline = Date.now() + patienceMs; ;) {
-    const point = db.isTransaction ? await attempt(db) : await db.transaction().execute((trx) => attempt(trx as unknown as DB));
+    const point = await inTransaction(db, attempt);
     if (point !== undefined) return point;
     if (Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, 50));
