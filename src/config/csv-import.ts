@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
-import { quote } from './config-issue.ts';
+import { quote, UNSAFE_CHARACTERS } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
@@ -57,7 +57,24 @@ interface Plan {
   readonly forceZod: boolean;
   /** A date cell brought to ISO (the import's date_format, else ISO or dd.MM.yyyy). */
   readonly toIso: (cell: string) => string;
+  /** Columns kept as attributes because nothing maps them (the CRM's own: comments, notes). */
+  readonly free: readonly number[];
+  /** Such a column's name repeated in the header (Bitrix's "Телефон" per number): its first column → the others. */
+  readonly repeated: ReadonlyMap<number, readonly number[]>;
+  /** Per column, the free-text cells left out and the cells Excel turned into a number like 3.7369E+10 (warned once a file). */
+  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally> };
 }
+
+interface Tally {
+  readonly line: number;
+  readonly cell: string;
+  count: number;
+}
+
+/** The mapping target that leaves a column out: `columns: { "Комментарий": ignore }`. */
+export const IGNORED_COLUMN = 'ignore';
+/** A number Excel wrote in scientific notation (a phone, an INN in a "General" column): its digits are gone. */
+const EXCEL_NUMBER = /^[0-9](?:[.,][0-9]+)?E\+[0-9]{1,3}$/i;
 
 /** How a CSV file is read; for tests. */
 export interface CsvReadOptions {
@@ -99,6 +116,7 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
     rows++;
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
   }, utf8);
+  if (plan) warnTallies(job, plan, sources);
   if (!complete || !plan) sources.opaque = true;
   // An export that came out as its header alone: valid, but every client (or contact) it used to
   // bring would be gone from the plan, their planned touches cancelled. Said, not assumed meant.
@@ -113,10 +131,16 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const used = new Set<string>();
   const targets: (Target | undefined)[] = [];
   const columnOf = new Map<string, number>();
+  const free: number[] = [];
+  const repeated = new Map<number, number[]>();
   const at = (i: number) => ({ file: job.shown, line: header.line, column: i + 1, rank: 0 });
   header.names.forEach((name, i) => {
     const mapped = mappingFor(columns, name);
     if (mapped) used.add(mapped[0]);
+    if (mapped?.[1] === IGNORED_COLUMN) {
+      targets.push(undefined);
+      return;
+    }
     // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are).
     // Other columns keep their name: "Country" written so has been an attribute (with a "did
     // you mean" warning), and read as the field now, its "Россия" would be an error.
@@ -139,6 +163,14 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       return;
     }
     const key = target.join('.');
+    const own = !mapped && target[0] === 'attributes' && !name.startsWith('attributes.');
+    const first = columnOf.get(key);
+    if (own && first !== undefined && free.includes(first)) {
+      // The same CRM column name twice (a phone per column): one attribute, its values joined.
+      repeated.set(first, [...(repeated.get(first) ?? []), i]);
+      targets.push(undefined);
+      return;
+    }
     if (columnOf.has(key) && key !== 'name') {
       sources.issues.push({ ...at(i), field: name, expected: `one column for ${key} (column ${columnOf.get(key)! + 1} is already read into it)`, found: `a second column for ${key}` });
       targets.push(undefined);
@@ -146,13 +178,15 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     }
     if (!columnOf.has(key)) columnOf.set(key, i);
     targets.push(target);
-    if (!mapped && target[0] === 'attributes' && !name.startsWith('attributes.')) {
+    if (own) free.push(i);
+    if (own) {
       const near = closest(name, fields);
       if (near) sources.warnings.push({ ...at(i), field: name, message: `this column is kept as the attribute ${quote(name)}; did you mean the field ${quote(near)}? (name it so, or map it under imports: columns)` });
     }
   });
   for (const [written, field] of columns) {
-    if (used.has(written)) continue;
+    // A column left out that this export does not have: nothing to leave out.
+    if (used.has(written) || field === IGNORED_COLUMN) continue;
     if (typeof field === 'string' && field.startsWith('attributes.')) sources.brokenAttributes.add(`${job.as === 'clients' ? 'client' : 'contact'}.${field.slice('attributes.'.length)}`);
     sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
   }
@@ -187,6 +221,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
+    free, repeated, tally: { dropped: new Map(), mangled: new Map() },
   };
 }
 
@@ -233,6 +268,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   }
   // Cells under the header's empty trailing columns, which the row does not have.
   while (cells.length < header.names.length) cells.push('');
+  tidyCells(plan, cells, line);
   if (!plan.forceZod) {
     if (job.as === 'clients') {
       const client = fastClient(plan.fast, cells, plan.toIso);
@@ -293,6 +329,58 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       };
     }
     sources.issues[i] = issue;
+  }
+}
+
+/**
+ * What the CRM's own columns carry that is no attribute, made so before the row is read: a
+ * repeated column's cells joined into its first; a free-text cell (a comment over 200
+ * characters or several lines) left out, the rest of the row read — an export is read as the
+ * CRM writes it, and such a column is nobody's selector. Cells Excel turned into numbers like
+ * 3.7369E+10 are counted for a warning (their digits cannot be brought back).
+ */
+function tidyCells(plan: Plan, cells: string[], line: number): void {
+  for (const [first, others] of plan.repeated) {
+    const joined = [cells[first]!, ...others.map((i) => cells[i]!)].map((c) => c.trim()).filter((c) => c !== '').join(', ');
+    cells[first] = joined;
+  }
+  for (const i of plan.free) {
+    const cell = cells[i]!.trim();
+    if (cell.length > 200 || UNSAFE_CHARACTERS.test(cell)) {
+      count(plan.tally.dropped, i, line, cell);
+      cells[i] = '';
+    }
+  }
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (cell.length < 24 && (cell.includes('E+') || cell.includes('e+')) && EXCEL_NUMBER.test(cell.trim())) count(plan.tally.mangled, i, line, cell.trim());
+  }
+}
+
+function count(tally: Map<number, Tally>, column: number, line: number, cell: string): void {
+  const seen = tally.get(column);
+  if (seen) seen.count++;
+  else tally.set(column, { line, cell, count: 1 });
+}
+
+/** One warning per column of what tidyCells met in the file. */
+function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
+  const more = (t: Tally) => (t.count > 1 ? ` (and ${t.count - 1} more row${t.count === 2 ? '' : 's'})` : '');
+  for (const [i, t] of plan.tally.dropped) {
+    const name = plan.header.names[i]!;
+    sources.warnings.push({
+      file: job.shown, line: t.line, column: i + 1, field: name,
+      message: `${quote(t.cell, 40)}${more(t)}: text longer than 200 characters or on several lines is not kept as the attribute ${quote(name)} `
+        + `(the rest of the row is read); if the column is not needed, leave it out under imports: columns: ${quote(name)}: ${IGNORED_COLUMN}`,
+    });
+  }
+  for (const [i, t] of plan.tally.mangled) {
+    const name = plan.header.names[i]!;
+    sources.warnings.push({
+      file: job.shown, line: t.line, column: i + 1, field: name,
+      message: `${quote(t.cell)}${more(t)} is a number Excel wrote in scientific notation: its last digits are lost and it is read as written; `
+        + `format the column as Text in Excel (or export from the CRM directly) and export again`,
+    });
   }
 }
 

@@ -220,6 +220,61 @@ rules:
     expect(typo.issues.map((i) => [i.field, i.found])).toEqual([['rules[0].title', '{client.nn}; did you mean {client.inn}?']]);
   });
 
+  it('a CRM\'s free-text column (a comment of several lines or over 200 characters) does not refuse the export: the cell is left out with one warning a column; "ignore" leaves a column out; a repeated column is one attribute', () => {
+    const long = 'Звонить после 14:00. '.repeat(12).trim();
+    const companies = [
+      'ID;Название компании;Ответственный;Телефон;Телефон;Комментарий;Заметки',
+      '101;ООО «Строймаш»;Анна Иванова;+7 495 123-45-67;+7 916 000-00-01;"Звонить после 14:00;\r\nсекретарь Мария";x',
+      `102;АО «ЮгЭнерго»;Павел Сидоров;;+7 861 234-56-78;${long};"две\nстроки"`,
+      '103;ПАО «Уралсталь»;Павел Сидоров;;;коротко;',
+    ].join('\r\n');
+    const imports = (columns: string) => `imports:\n  - file: crm/companies.csv\n    as: clients\n    columns:\n      ID: id\n      Название компании: name\n      Ответственный: team.account_manager\n${columns}`;
+    const company = RUSSIAN_COMPANY.replace(' (ИНН {client.inn})', '');
+    const dir = folder({ 'company.yaml': company, 'imports.yaml': imports(''), 'crm/companies.csv': iconv.encode(companies, 'win1251') });
+    const { config, issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => ({ ...c.attributes }))).toEqual([
+      { Телефон: '+7 495 123-45-67, +7 916 000-00-01', Заметки: 'x' },
+      { Телефон: '+7 861 234-56-78' },
+      { Комментарий: 'коротко' },
+    ]);
+    expect(warnings.filter((w) => w.file.endsWith('.csv')).map(formatWarning)).toEqual([
+      expect.stringMatching(/^crm\/companies\.csv:2:6: Комментарий: "Звонить после 14:00;.*" \(and 1 more row\): text longer than 200 characters or on several lines is not kept as the attribute "Комментарий" \(the rest of the row is read\); if the column is not needed, leave it out under imports: columns: "Комментарий": ignore$/),
+      expect.stringMatching(/^crm\/companies\.csv:4:7: Заметки: "две.*строки": text longer than 200 characters/),
+    ]);
+
+    // Left out by the mapping: neither kept nor warned about, and a column the export no longer has is no error.
+    const ignored = check(folder({
+      'company.yaml': company, 'imports.yaml': imports('      Комментарий: ignore\n      Заметки: ignore\n      Телефон: ignore\n      Источник: ignore\n'),
+      'crm/companies.csv': iconv.encode(companies, 'win1251'),
+    }));
+    expect(ignored.issues.map(formatIssue)).toEqual([]);
+    expect(ignored.warnings.filter((w) => w.file.endsWith('.csv')).map(formatWarning)).toEqual([]);
+    expect(ignored.config!.clients.map((c) => c.attributes)).toEqual([undefined, undefined, undefined]);
+
+    // A title that names the attribute shows nothing for a row whose text was left out, as for a row without it.
+    const titled = check(folder({
+      'company.yaml': RUSSIAN_COMPANY.replace('(ИНН {client.inn})', '{client.Комментарий}'),
+      'imports.yaml': imports(''), 'crm/companies.csv': iconv.encode(companies, 'win1251'),
+    }));
+    expect(titled.issues.map(formatIssue)).toEqual([]);
+  });
+
+  it('a number Excel wrote in scientific notation (a phone in a "General" column) is read as written, with one warning for its column', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
+      'clients.csv': 'id,name,inn\nc1,C One,1.00360E+12\nc2,C Two,1003600012345\n',
+      'contacts.csv': 'client,id,name,role,phone\nc1,k1,K One,buyer,3.7369E+10\nc1,k2,K Two,buyer,+373 69 123 456\nc2,k3,K Three,buyer,3.7369E+10\n',
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients[0]!.contacts[0]!.phone).toBe('3.7369E+10');
+    expect(warnings.map(formatWarning)).toEqual([
+      'clients.csv:2:3: inn: "1.00360E+12" is a number Excel wrote in scientific notation: its last digits are lost and it is read as written; format the column as Text in Excel (or export from the CRM directly) and export again',
+      'contacts.csv:2:5: phone: "3.7369E+10" (and 1 more row) is a number Excel wrote in scientific notation: its last digits are lost and it is read as written; format the column as Text in Excel (or export from the CRM directly) and export again',
+    ]);
+  });
+
   it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
     const dir = folder({
       'a.yaml': `settings: { company: T, country: RU }
