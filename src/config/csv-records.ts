@@ -4,6 +4,7 @@ import { acceptedUtf8 } from './decode-text.ts';
 
 /** The separators a CSV may use: spreadsheets write "," or ";" (by locale), some exports a tab. */
 export type Delimiter = ',' | ';' | '\t';
+const EXCEL_SEP_LINE = /^sep=([,;\t])[,;\t]*\s*$/i;
 
 export interface CsvHeader {
   readonly names: readonly string[];
@@ -32,9 +33,17 @@ export function forEachCsvRecord(
   const bytes = utf8 && (fileText === undefined || (!/\r(?!\n)/.test(fileText) && !startsWithBom(utf8))) ? utf8 : undefined;
   const text = fileText?.replace(/\r\n?/g, '\n');
   if (text === undefined && !bytes) throw new TypeError('forEachCsvRecord: neither the text nor its bytes');
-  const delimiter = declared ?? detectDelimiter(text ?? firstLine(bytes!));
+  const first = text ?? firstLine(bytes!);
+  // Excel's "sep=;" line (written by some exports so that Excel splits the file): the separator, not the header.
+  const sepLine = EXCEL_SEP_LINE.exec(first.slice(0, first.indexOf('\n') >>> 0));
+  const delimiter = declared ?? (sepLine ? (sepLine[1] as Delimiter) : detectDelimiter(first));
   let header = false;
+  let skip = sepLine !== null;
   const take = (record: string[], line: number) => {
+    if (skip) {
+      skip = false;
+      return;
+    }
     if (!header) {
       header = true;
       onHeader({ names: record.map((h) => h.trim()), line, delimiter });

@@ -260,6 +260,20 @@ rules:
     expect(titled.issues.map(formatIssue)).toEqual([]);
   });
 
+  it('Excel\'s "sep=;" first line names the separator and is not the header (with or without quotes in the file, with a byte-order mark)', () => {
+    const yaml = 'settings: { company: T, country: RO, timezone: Europe/Bucharest }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
+    const plain = 'sep=;\r\nid;name;oraș\r\nc1;Client Unu SRL;Iași\r\nc2;Client Doi, SA;Cluj\r\n';
+    for (const csv of [plain, `\ufeff${plain}`, plain.replace('Client Doi, SA', '"Client ""Doi"", SA"'), `\ufeff${plain.replace('sep=;', 'sep=;;;')}`]) {
+      const { config, issues, warnings } = check(folder({ 'a.yaml': yaml, 'clients.csv': csv }));
+      expect(issues.map(formatIssue)).toEqual([]);
+      expect(warnings.map(formatWarning)).toEqual([]);
+      expect(config!.clients.map((c) => [c.id, c.name, c.attributes?.oraș])).toEqual([['c1', 'Client Unu SRL', 'Iași'], ['c2', csv.includes('""') ? 'Client "Doi", SA' : 'Client Doi, SA', 'Cluj']]);
+    }
+    // A mistake in such a file is at the line an editor shows.
+    const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': 'sep=,\nid,name\nc1,C One\nBAD ID,C Two\n' }));
+    expect(broken.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'id']]);
+  });
+
   it('a number Excel wrote in scientific notation (a phone in a "General" column) is read as written, with one warning for its column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
