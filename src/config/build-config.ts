@@ -39,7 +39,15 @@ export function buildConfig(sources: RawSources): BuildResult {
   if (!settingsBroken.has('country')) checkCountry(ctx, settings.country, located.origin, ['country']);
 
   uniqueIds(ctx, sources.employees, 'employee');
+  const mailboxes = new Map<string, { id: string; origin: Origin }>();
   for (const { value: e, origin, broken } of sources.employees) {
+    const calendar = e.calendar ?? settings.calendar;
+    if (e.email && (calendar === 'google' || calendar === 'microsoft')) {
+      // Their calendar is that mailbox's: a copied address puts one's touches in the other's calendar.
+      const first = mailboxes.get(e.email.toLowerCase());
+      if (first) ctx.warn(origin, ['email'], `is also the e-mail of ${first.id} (${short(placeOf(first.origin))}): the touches of both go into that one ${calendar === 'google' ? 'Google' : 'Outlook'} calendar (meant, for one person in two roles)`);
+      else mailboxes.set(e.email.toLowerCase(), { id: e.id, origin });
+    }
     if (e.timezone) checkZone(ctx, e.timezone, origin, ['timezone']);
     if (e.country) checkCountry(ctx, e.country, origin, ['country']);
     ctx.addEmployee({
@@ -101,7 +109,7 @@ function buildClients(ctx: BuildContext): void {
     const countryOk = c.country ? checkCountry(ctx, c.country, origin, ['country']) : !broken?.has('country');
     const team = dict<string>();
     for (const [role, ref] of Object.entries(c.team)) {
-      const found = ctx.employeeRef(ref);
+      const found = ctx.employeeRef(ref, role);
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
       else if (ctx.checksReferences && !sources.brokenIds.has(ref)) {

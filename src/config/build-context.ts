@@ -75,11 +75,15 @@ export class BuildContext {
    * An employee as a team names them: by id, or (as CRM exports write it) by e-mail or full
    * name when exactly one employee has it.
    */
-  employeeRef(ref: string): { id: string } | { ambiguous: string[] } | undefined {
+  employeeRef(ref: string, role?: string): { id: string } | { ambiguous: string[] } | undefined {
     if (this.employeeById.has(ref)) return { id: ref };
     for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(nameKey(ref))]) {
       if (ids?.length === 1) return { id: ids[0]! };
-      if (ids && ids.length > 1) return { ambiguous: ids };
+      if (ids && ids.length > 1) {
+        // One person in two roles (two entries, one name or mailbox): the one who holds this role.
+        const holding = role === undefined ? [] : ids.filter((id) => this.employeeById.get(id)!.role === role);
+        return holding.length === 1 ? { id: holding[0]! } : { ambiguous: ids };
+      }
     }
     return undefined;
   }

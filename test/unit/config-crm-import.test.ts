@@ -388,6 +388,26 @@ employees:
     ]);
   });
 
+  it('one person in two roles (two entries, one name and mailbox) is the one holding the team column\'s role; a mailbox two employees share is a warning where the second has it', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: MD, timezone: Europe/Chisinau, calendar: google }
+employees:
+  - { id: rusu-ceo, name: Ion Rusu, email: ion.rusu@firma.example, role: ceo }
+  - { id: rusu-sales, name: Ion Rusu, email: Ion.Rusu@firma.example, role: sales_director }
+  - { id: cebotari, name: Ana Cebotari, email: ana@firma.example, role: account_manager, calendar: ics }
+  - { id: lungu, name: Maria Lungu, email: ana@firma.example, role: account_manager, calendar: ics }
+`,
+      'clients.csv': 'id,name,team.ceo,team.sales_director\nc1,Alpha,ion.rusu@firma.example,ion.rusu@firma.example\nc2,Beta,Ion Rusu,Ion Rusu\n',
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.team.ceo, c.team.sales_director])).toEqual([['rusu-ceo', 'rusu-sales'], ['rusu-ceo', 'rusu-sales']]);
+    // Only where the address is the calendar (Google, Outlook): feeds are the employee's own.
+    expect(warnings.map(formatWarning).filter((w) => w.includes('e-mail'))).toEqual([
+      expect.stringMatching(/^a\.yaml:4:46: employees\[1\]\.email \(employee rusu-sales\): is also the e-mail of rusu-ceo \(\S*a\.yaml:3\): the touches of both go into that one Google calendar \(meant, for one person in two roles\)$/),
+    ]);
+  });
+
   it('a client row lost to its own mistake is one error: a campaign for the holiday of its country is not refused as well', () => {
     const yaml = `settings: { company: T, country: RO }
 employees:
