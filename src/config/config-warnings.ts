@@ -30,6 +30,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     const hints = theirs.map((role) => didYouMean(role, contactRoles)).filter(Boolean);
     warn(origin, ['theirs'], `no contact has the role ${theirs.map((role) => quote(role)).join(' or ')}${hints.length === 1 ? hints[0] : ''}: ${what}`);
   };
+  for (const w of unnamedContactRoles(config, sources)) out.push(w);
   config.rules.forEach((rule, i) => {
     if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
     noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);
@@ -56,6 +57,42 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     if (holiday.date && isLeapDay(holiday.date.month, holiday.date.day)) warn(sources.holidays[i]!.origin, ['date'], 'is 29 February: in years that are not leap years this holiday is on 28 February');
   });
   for (const w of sameWeekWarnings(config, sources)) out.push(w);
+  return out;
+}
+
+/**
+ * A contact role that no rule, campaign or trigger names but one of them nearly does ("CEO",
+ * "Commercial director" for ceo, commercial_director, which other contacts have): those
+ * contacts silently get none of its touches. Once per role, where its first contact is. A role no one names and nothing is near
+ * (an engineer, reached by `theirs: all` or by nobody) is as meant.
+ */
+function unnamedContactRoles(config: Config, sources: RawSources): ConfigWarning[] {
+  const named = new Set<string>();
+  for (const x of [...config.rules, ...config.campaigns, ...config.triggers]) if (x.theirs !== 'all') for (const role of x.theirs) named.add(role);
+  if (named.size === 0) return [];
+  const found = new Map<string, { origin: Origin; count: number }>();
+  for (const located of sources.clients) {
+    located.value.contacts.forEach((contact, j) => {
+      const role = (contact as { role?: unknown }).role;
+      if (typeof role !== 'string' || named.has(role)) return;
+      const seen = found.get(role);
+      if (seen) seen.count++;
+      else if (located.contactOrigins[j]) found.set(role, { origin: located.contactOrigins[j]!, count: 1 });
+    });
+  }
+  const out: ConfigWarning[] = [];
+  // A list of roles no contact has is warned about where it is written (noContact): one mistake, one warning.
+  const held = new Set(config.clients.flatMap((c) => c.contacts.map((k) => k.role)));
+  const unwarned = new Set<string>();
+  for (const x of [...config.rules, ...config.campaigns, ...config.triggers]) {
+    if (x.theirs !== 'all' && x.theirs.some((r) => held.has(r))) for (const role of x.theirs) unwarned.add(role);
+  }
+  for (const [role, { origin, count }] of found) {
+    const hint = didYouMean(role, unwarned);
+    if (!hint) continue;
+    const who = count === 1 ? 'this contact gets' : `this and ${count - 1} more contact${count === 2 ? '' : 's'} get`;
+    out.push({ ...placeOf(origin, ['role']), message: `no rule, campaign or trigger names the role ${quote(role)}, so ${who} none of their touches${hint}` });
+  }
   return out;
 }
 

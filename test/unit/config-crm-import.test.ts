@@ -274,6 +274,25 @@ rules:
     expect(broken.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'id']]);
   });
 
+  it('a contact role no rule names but one nearly does ("CEO", "Commercial director") is one warning a role at its first contact; a role nothing is near is as meant', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
+employees: [{ id: am, name: A M, role: account_manager }]
+rules:
+  - { id: r1, ours: account_manager, theirs: [ceo, commercial_director], kind: call, every: 1 month }
+  - { id: r2, ours: account_manager, theirs: all, kind: letter, every: 3 months }
+`,
+      'clients.csv': 'id,name\nc1,C One\nc2,C Two\n',
+      'contacts.csv': 'client,id,name,role\nc1,k1,K One,CEO\nc1,k2,K Two,Commercial director\nc2,k3,K Three,CEO\nc2,k4,K Four,engineer\nc2,k5,K Five,ceo\nc2,k6,K Six,CEO\n',
+    });
+    const { issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(warnings.map(formatWarning)).toEqual([
+      'contacts.csv:2:4: role (contact k1): no rule, campaign or trigger names the role "CEO", so this and 2 more contacts get none of their touches; did you mean "ceo"?',
+      'contacts.csv:3:4: role (contact k2): no rule, campaign or trigger names the role "Commercial director", so this contact gets none of their touches; did you mean "commercial_director"?',
+    ]);
+  });
+
   it('a number Excel wrote in scientific notation (a phone in a "General" column) is read as written, with one warning for its column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
