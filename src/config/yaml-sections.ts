@@ -37,6 +37,13 @@ export const MAX_ALIASES = 200;
 
 /** Reads the sections of one YAML file into `sources`; problems become located issues. */
 export function readYamlFile(text: string, file: string, sources: RawSources): void {
+  // Read as YAML they are valid, and wrong: one error each, at the value, instead of what they parse into.
+  const unquoted = unquotedPlaceholders(text, file);
+  if (unquoted.length > 0) {
+    sources.issues.push(...unquoted);
+    sources.opaque = true;
+    return;
+  }
   const lines = new LineCounter();
   // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
@@ -235,6 +242,31 @@ function dropReservedKeys(value: unknown, path: (string | number)[], root: Origi
   for (const key of Object.keys(obj)) dropReservedKeys(obj[key], [...path, key], root, issues, depth + 1);
 }
 
+/** `key: {client.name}: …` or `key: [{event.ref}] …`: a value that starts with a placeholder, not in quotes. */
+const UNQUOTED_PLACEHOLDER = /^([ \t]*(?:-[ \t]+)?)([^\s#'"{}[\],-][^\n#:{}"'[\],]*?):[ \t]+(\[?\{[\p{L}\p{N}_.-]+\}[^\n]*?)[ \t]*\r?$/gmu;
+
+/**
+ * A title (or any text) written as `title: {client.name}: CEO meeting` is valid YAML that means
+ * something else: a mapping `{client.name: null}` and then a field with an empty name, or a
+ * syntax error further on. Said as the mistake it is, with the line as it should be written.
+ */
+function unquotedPlaceholders(text: string, file: string): ConfigIssue[] {
+  if (!text.includes(': {') && !text.includes(': [{') && !text.includes(':\t')) return [];
+  const issues: ConfigIssue[] = [];
+  for (const m of text.matchAll(UNQUOTED_PLACEHOLDER)) {
+    const [, indent, key, value] = m as unknown as [string, string, string, string];
+    const line = text.slice(0, m.index).split('\n').length;
+    const column = [...indent, ...key].length + 3;
+    const written = value.includes('"') ? `'${value.replace(/'/g, "''")}'` : `"${value}"`;
+    issues.push({
+      file, line, column, field: '', rank: 0,
+      expected: `a value that starts with a placeholder in quotes (${key.trim()}: ${written})`,
+      found: `${quote(value)} not in quotes, which YAML reads as a ${value.startsWith('[') ? 'list' : 'mapping'}, not text`,
+    });
+  }
+  return issues;
+}
+
 const YAML_EXPECTED: Record<string, string> = {
   DUPLICATE_KEY: 'each key once in a mapping',
   TAB_AS_INDENT: 'spaces for indentation (YAML does not allow tabs)',
@@ -249,6 +281,15 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   let found = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (error.code === 'DUPLICATE_KEY') found = `a second ${quote(/^[^:\n]*/.exec(text.slice(error.pos[0], error.pos[0] + 200))![0].trim() || 'key')}`;
   if (error.code === 'TAB_AS_INDENT') found = 'a tab';
+  // yaml's words for programmers, said as what is seen in the file.
+  if (/^All mapping items must start at the same column/.test(found)) found = 'a field indented differently from the fields before it';
+  if (/Maximum call stack/.test(found)) found = 'brackets or lists nested hundreds deep';
+  const noBreak = /\u00a0/.exec((text.split('\n')[pos.line - 1] ?? '') + (text.split('\n')[pos.line - 2] ?? ''));
+  if (noBreak && (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BAD_INDENT' || error.code === 'MISSING_CHAR' || error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'UNEXPECTED_TOKEN')) {
+    const lineNo = (text.split('\n')[pos.line - 1] ?? '').includes('\u00a0') ? pos.line : pos.line - 1;
+    const at = (text.split('\n')[lineNo - 1] ?? '').indexOf('\u00a0');
+    return { file, line: lineNo, column: at + 1, field: '', rank: 0, expected: 'ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML)', found: 'a no-break space' };
+  }
   // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.
   const outOfStep = error.code === 'MISSING_CHAR' && /without - indicator/.test(found);
   if (outOfStep) found = 'a line indented differently from the fields around it';

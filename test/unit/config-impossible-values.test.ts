@@ -253,6 +253,23 @@ rules:
     expect(colon.issues).toEqual([expect.objectContaining({ line: 7, found: 'a ": " inside a value not in quotes' })]);
   });
 
+  it('YAML mistakes in plain words: a title that starts with a placeholder not in quotes (one error, the line to write), a no-break space, a field out of step, brackets nested too deep', () => {
+    const rule = (title: string) => `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    theirs: all\n    kind: call\n    every: 1 month\n    title: ${title}\n`;
+    const colon = check({ 'a.yaml': rule('{client.name}: CEO meeting with {contacts}') });
+    expect(colon.text).toBe('a.yaml:14:12: expected a value that starts with a placeholder in quotes (title: "{client.name}: CEO meeting with {contacts}"), found "{client.name}: CEO meeting with {contacts}" not in quotes, which YAML reads as a mapping, not text');
+    const list = check({ 'a.yaml': rule('[{event.ref}] звонок "срочно"') });
+    expect(list.text).toBe('a.yaml:14:12: expected a value that starts with a placeholder in quotes (title: \'[{event.ref}] звонок "срочно"\'), found "[{event.ref}] звонок \\"срочно\\"" not in quotes, which YAML reads as a list, not text');
+    // Flow mappings and quoted titles are what they were.
+    expect(check({ 'a.yaml': rule('"{client.name}: CEO meeting"').replace('theirs: all', 'theirs: all\n    for: { tier: A }') }).issues).toEqual([]);
+
+    const nbsp = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    theirs: all\n    kind: call\n    every:\u00a06 months\n` });
+    expect(nbsp.text).toBe('a.yaml:13:11: expected ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML), found a no-break space');
+    const step = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n  theirs: all\n` });
+    expect(step.issues.map((i) => i.found)).toEqual(['a field indented differently from the fields before it']);
+    const deep = check({ 'a.yaml': `${SETTINGS}x: ${'['.repeat(5000)}${']'.repeat(5000)}\n` });
+    expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[5, 'brackets or lists nested hundreds deep']]);
+  });
+
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
     const dir = writeConfig({ 'a.yaml': `${SETTINGS}x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n` });
     const r = await cli('validate', '--config', dir);
