@@ -8,6 +8,7 @@ import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import { didYouMean } from './suggest.ts';
+import { nameKey } from './name-key.ts';
 import type { Located, RawSources } from './sources.ts';
 
 const LIST_SECTIONS = {
@@ -151,7 +152,13 @@ function noteBroken(sources: RawSources, section: ListSection, item: unknown): v
   if (item === null || typeof item !== 'object') return;
   const o = item as Record<string, unknown>;
   if (typeof o.id === 'string') sources.brokenIds.add(o.id);
-  if (section === 'employees') sources.brokenRoles.add(typeof o.role === 'string' ? o.role.trim() : '*');
+  if (section === 'employees') {
+    sources.brokenRoles.add(typeof o.role === 'string' ? o.role.trim() : '*');
+    // A team names them by id, e-mail or full name, as written or as it should have been ("Popescu"
+    // refused, "popescu" in the CRM): references to them are not errors of their own.
+    for (const ref of [o.id, o.email]) if (typeof ref === 'string') sources.brokenIds.add(ref.trim().toLowerCase());
+    if (typeof o.name === 'string') sources.brokenIds.add(nameKey(o.name));
+  }
   if (section === 'clients' && Array.isArray(o.contacts)) {
     for (const c of o.contacts) if (c && typeof (c as { id?: unknown }).id === 'string') sources.brokenIds.add((c as { id: string }).id);
   }

@@ -64,6 +64,17 @@ describe('one mistake, one error, first', () => {
     expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['b.yaml', 2, 'employees[0].id']]);
   });
 
+  it('an employee id refused for its capital letter ("Popescu") is one error: the CRM rows that name "popescu", their e-mail or full name are not errors too', () => {
+    const dir = example((d) => replaceIn(d, 'team.yaml', '- id: popescu', '- id: Popescu'));
+    const { issues } = issuesOf(dir);
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['team.yaml', expect.any(Number), 'employees[6].id']]);
+    const byName = example((d) => {
+      replaceIn(d, 'team.yaml', '- id: popescu', '- id: Popescu');
+      replaceIn(d, 'crm/clients.csv', /;popescu;/g, ';Maria Popescu;');
+    });
+    expect(issuesOf(byName).issues.map((i) => i.field)).toEqual(['employees[6].id']);
+  });
+
   it('CSV line numbers are the file\'s own when line endings are mixed (LF header, CRLF rows) or old Mac CRs', () => {
     for (const eol of ['\r\n', '\r']) {
       const dir = writeConfig({
