@@ -134,6 +134,18 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const free: number[] = [];
   const repeated = new Map<number, number[]>();
   const at = (i: number) => ({ file: job.shown, line: header.line, column: i + 1, rank: 0 });
+  // A header read as one column that has another separator in it: the declared delimiter is not
+  // the file's. One error, rather than one per mapped column "the file does not have".
+  const named = header.names.filter(Boolean);
+  const other = named.length === 1 && layout?.value.delimiter !== undefined ? ([';', ',', '\t'] as const).find((d) => d !== header.delimiter && named[0]!.includes(d)) : undefined;
+  if (other !== undefined) {
+    sources.issues.push({
+      ...placeOf(child(layout!.origin, 'delimiter')), rank: 0,
+      expected: `the separator ${job.shown} uses between its columns`,
+      found: `delimiter: ${JSON.stringify(layout!.value.delimiter)}, while its header has ${other === '\t' ? 'tabs' : `"${other}"`} between the names (${quote(named[0]!, 50)}): delimiter: ${other === '\t' ? 'tab' : JSON.stringify(other)}, or no delimiter (it is found from the header)`,
+    });
+    return undefined;
+  }
   header.names.forEach((name, i) => {
     const mapped = mappingFor(columns, name);
     if (mapped) used.add(mapped[0]);

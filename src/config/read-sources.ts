@@ -62,9 +62,15 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   for (const job of jobs.filter((j) => j.as === 'contacts')) readCsvFile(job, sources, contactRows);
   attachContacts(contactRows, sources);
   if (!sources.settings) {
-    const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files' : 'no settings section in any file';
+    const yaml = files.filter((f) => /\.ya?ml$/i.test(f)).length;
+    const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files'
+      : yaml === 0 ? 'CSV files and no *.yaml or *.yml file (is --config the configuration folder itself, not its crm/ folder?)'
+      : 'no settings section in any file';
     const origin: Origin = { kind: 'folder', file: shown(dir) };
-    if (!sources.opaque || files.length === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
+    // Without a YAML file nothing the CSV rows name (employees, roles) can be defined: that is the one error.
+    if (files.length > 0 && yaml === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
+    if (files.length > 0 && yaml === 0) sources.opaque = true;
+    else if (!sources.opaque || files.length === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
     sources.settings = fallbackSettings(origin, {});
   }
   return sources;
@@ -151,7 +157,8 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     if (!target) {
       if (named && named.length > 1) {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });
-      } else if (!sources.brokenIds.has(client) && !sources.opaque) {
+      } else if (!sources.brokenIds.has(client) && !sources.opaque && !sources.clientsLost) {
+        // (With client rows lost to a mistake of their own — a file cut short — a contact of one of them is no mistake of its own.)
         const near = closest(client, byId.keys());
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${near ? `; did you mean ${quote(near)}?` : ''}` });
       }

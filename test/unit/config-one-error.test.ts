@@ -75,6 +75,30 @@ describe('one mistake, one error, first', () => {
     expect(issuesOf(byName).issues.map((i) => i.field)).toEqual(['employees[6].id']);
   });
 
+  it('a clients CSV cut short is one error at its last row: the contacts of the clients it lost are not errors too', () => {
+    const dir = example((d) => {
+      const path = join(d, 'crm/clients.csv');
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.slice(0, text.indexOf('\n', text.indexOf('\n', text.indexOf('\n') + 1) + 1) + 12));
+    });
+    const { issues } = issuesOf(dir);
+    expect(issues.map((i) => [i.file, i.line])).toEqual([['crm/clients.csv', 4]]);
+  });
+
+  it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
+    const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/has 1 error;.*\n.*crm:1:1: settings: expected one settings section \(company, timezone, country, …\), found CSV files and no \*\.yaml or \*\.yml file \(is --config the configuration folder itself, not its crm\/ folder\?\)\n$/);
+  });
+
+  it('an import whose delimiter is not the file\'s is one error at the delimiter, naming the one the header has', () => {
+    const dir = example((d) => writeFileSync(join(d, 'imports.yaml'), 'imports:\n  - file: crm/clients.csv\n    as: clients\n    delimiter: ","\n    columns: { id: id, name: name, tier: tier }\n'));
+    const { issues } = issuesOf(dir);
+    expect(issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.field}: ${i.found}`)).toEqual([
+      expect.stringMatching(/^imports\.yaml:4:16: imports\[0\]\.delimiter: delimiter: ",", while its header has ";" between the names \("id;name;tier;.*"\): delimiter: ";", or no delimiter \(it is found from the header\)$/),
+    ]);
+  });
+
   it('CSV line numbers are the file\'s own when line endings are mixed (LF header, CRLF rows) or old Mac CRs', () => {
     for (const eol of ['\r\n', '\r']) {
       const dir = writeConfig({
