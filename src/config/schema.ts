@@ -44,7 +44,7 @@ export const RANGES = {
 } as const satisfies Record<string, DurationRange>;
 
 /** A duration field of a range: "0 days", "-3 months" and "9007199254740991 days" are refused with the range. */
-export const durationIn = (range: DurationRange, example: string) => z.string()
+export const durationIn = (range: DurationRange, example: string) => z.string({ message: `a duration ${describeRange(range)}, like "${example}"` })
   .regex(DURATION_PATTERN, { message: `a duration ${describeRange(range)}, like "${example}"`, abort: true })
   .superRefine((v, ctx) => {
     const problem = durationProblem(v, range);
@@ -196,7 +196,7 @@ export const ruleSchema = z.strictObject({
   per: z.enum(['client', 'contact']).optional(),
   anchor: z.enum(['calendar', 'last']).default('calendar'),
   duration: durationIn(RANGES.duration, '60 minutes').optional(),
-  remind: z.array(durationIn(RANGES.remind, '1 day')).max(5).optional(),
+  remind: z.array(durationIn(RANGES.remind, '1 day'), { message: 'a list of at most 5 durations, like [14 days, 1 day]' }).max(5).optional(),
   title: title.optional(),
 });
 

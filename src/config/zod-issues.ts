@@ -8,7 +8,11 @@ import { closest, didYouMean } from './suggest.ts';
  * with "did you mean" for a misspelled field name or value.
  */
 export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): void {
+  // A value of the wrong type is one mistake: zod also runs the field's other checks on it (a
+  // list's "at most 5" on the text written instead of the list), which say nothing more.
+  const wrongType = new Set(issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.join('\u0000')));
   for (const issue of issues) {
+    if (issue.code !== 'invalid_type' && wrongType.has(issue.path.join('\u0000'))) continue;
     if (issue.code === 'unrecognized_keys') {
       const known = schema ? knownKeysAt(schema, issue.path) : [];
       for (const key of issue.keys) {

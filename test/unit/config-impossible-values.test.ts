@@ -270,6 +270,14 @@ rules:
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[5, 'brackets or lists nested hundreds deep']]);
   });
 
+  it('a duration written as a bare number, a reminder as text: one error each, saying what is meant', () => {
+    const { text } = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - { id: r, ours: account_manager, theirs: all, kind: call, every: 6, remind: 14 days }\n` });
+    expect(text.split('\n')).toEqual([
+      'a.yaml:9:69: rules[0].every (rule r): expected a duration from 1 day to 5 years, in days, weeks, months or years, like "3 months", found 6',
+      'a.yaml:9:80: rules[0].remind (rule r): expected a list of at most 5 durations, like [14 days, 1 day], found "14 days"',
+    ]);
+  });
+
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
     const dir = writeConfig({ 'a.yaml': `${SETTINGS}x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n` });
     const r = await cli('validate', '--config', dir);
