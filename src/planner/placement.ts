@@ -102,6 +102,21 @@ export class Placer {
     return { date, start, end };
   }
 
+  /**
+   * tryKeep without the day's load: a touch already in someone's calendar, kept on its day and
+   * time (still a working day of its period, within the shared hours) though the day is full.
+   */
+  keepOverCap(r: PlacementRequest, date: string, start: number | undefined): Placement | undefined {
+    if (date < r.from || date > r.to || !this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
+    if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
+    if (start === undefined) return undefined;
+    const end = start + r.durationMinutes * 60_000;
+    const shared = this.#sharedOn(r, date, this.#sharedMap(r));
+    if (!shared || start < shared[0] || end > shared[1]) return undefined;
+    this.#book(this.#loadOf(this.#loadsOf(r.employee.id), date), start, end);
+    return { date, start, end };
+  }
+
   /** Marks time as taken (a meeting of another client kept as it is) without placing anything. */
   reserve(employee: string, date: string, start: number, end: number): void {
     this.#book(this.#loadOf(this.#loadsOf(employee), date), start, end);

@@ -229,6 +229,19 @@ class PlanRun {
       }
     }
     if (!placed) {
+      // Already in its holder's calendar, in this period: kept there over the day's cap rather
+      // than cancelled — late touches the daily check moved forward fill days, and an on-time
+      // touch pushed from them to the period's end would otherwise vanish from the calendar.
+      const pin = this.history.pins.get(d.id);
+      if (pin && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
+        const kept = this.#placer.keepOverCap(request, pin.date, pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined));
+        if (kept) {
+          this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window,
+            message: `kept on ${pin.date} over ${request.employee.id}'s meetings_per_day: no other day of its period has a free slot (late touches moved forward take the room)` });
+          this.#emit(d, request.employee, kept, keepsOverdue);
+          return kept;
+        }
+      }
       // A period with no working day at all (the New Year week in Russia, a Saturday of a daily
       // rule) has nothing to place: the calendar's, not a mistake anyone can fix, and warned for
       // every client at every plan it drowned the warnings that are.
