@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
 import { isPostgresLocation } from './location.ts';
@@ -50,8 +51,9 @@ export class DaemonLock {
 
   static acquire(dbFile: string, holder: { pid: number; startedAt: string } | undefined): DaemonLock {
     if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
-    const lockFile = `${dbFile}.daemon-lock`;
-    const infoFile = `${dbFile}.daemon-pid`;
+    const real = realDatabasePath(dbFile, holder !== undefined);
+    const lockFile = `${real}.daemon-lock`;
+    const infoFile = `${real}.daemon-pid`;
     // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
     privateFile(lockFile);
     // A short wait for the lock: a check (isHeld, by another daemon or `touchbase status`)
@@ -91,8 +93,8 @@ export class DaemonLock {
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) return true;
       const code = String((error as { code?: string }).code ?? '');
-      if (!/^(EACCES|EPERM|EROFS|SQLITE_READONLY|SQLITE_CANTOPEN)/.test(code)) throw error;
-      return pidFileAlive(`${dbFile}.daemon-pid`);
+      if (!/^(EACCES|EPERM|EROFS|ENOENT|SQLITE_READONLY|SQLITE_CANTOPEN)/.test(code)) throw error;
+      return pidFileAlive(`${realDatabasePath(dbFile, false)}.daemon-pid`);
     }
   }
 
@@ -110,6 +112,26 @@ export class DaemonLock {
       this.#db.exec('ROLLBACK');
     } finally {
       this.#db.close();
+    }
+  }
+}
+
+/**
+ * The database file as the system knows it: the lock sits beside the real file, so a second
+ * daemon reaching it through a symbolic link (to the file or a folder) meets the first one's
+ * lock instead of running beside it. For a daemon (`create`) its folder is made, owner-only, if
+ * missing, as `migrate` does.
+ */
+function realDatabasePath(dbFile: string, create: boolean): string {
+  if (create) mkdirSync(dirname(dbFile), { recursive: true, mode: 0o700 });
+  try {
+    return realpathSync(dbFile);
+  } catch {
+    // Not created yet: its folder's real path (a folder that is not there either: as given).
+    try {
+      return join(realpathSync(dirname(dbFile)), basename(dbFile));
+    } catch {
+      return dbFile;
     }
   }
 }

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireDaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
+import { acquireDaemonLock, DaemonAlreadyRunningError, DaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
+import { tempDir } from '../helpers/config-folder.ts';
 import { tempDatabaseLocation, testBackend } from '../helpers/test-backend.ts';
 
 /**
@@ -13,6 +16,36 @@ describe('checks for a running daemon never stop one from starting', () => {
   const postgres = testBackend() === 'postgres';
   it(postgres ? 'PostgreSQL: the check reads pg_locks and never takes the lock, so a start beside checks always gets it'
     : 'SQLite: a start waits out a check that holds the lock file for a moment', () => (postgres ? startsBesideChecks() : startWaitsOutACheck()));
+});
+
+describe('SQLite: one daemon per database file, however it is reached', () => {
+  it('a second daemon through a symbolic link to the file, or to its folder, is refused; status sees the first through either', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'tb.sqlite'), '');
+    symlinkSync(join(dir, 'data', 'tb.sqlite'), join(dir, 'other.sqlite'));
+    symlinkSync(join(dir, 'data'), join(dir, 'alias'));
+    const first = DaemonLock.acquire(join(dir, 'data', 'tb.sqlite'), { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
+    try {
+      for (const path of [join(dir, 'other.sqlite'), join(dir, 'alias', 'tb.sqlite')]) {
+        expect(() => DaemonLock.acquire(path, { pid: 4343, startedAt: '2027-03-01T05:01:00.000Z' })).toThrow(DaemonAlreadyRunningError);
+        expect(() => DaemonLock.acquire(path, { pid: 4343, startedAt: '2027-03-01T05:01:00.000Z' })).toThrow(/pid 4242/);
+        expect(DaemonLock.isHeld(path)).toBe(true);
+      }
+    } finally {
+      first.release();
+    }
+    expect(DaemonLock.isHeld(join(dir, 'other.sqlite'))).toBe(false);
+  });
+
+  it('a daemon on a database whose folder is not there yet makes the folder (as migrate does); a check does not', () => {
+    const dir = tempDir();
+    expect(DaemonLock.isHeld(join(dir, 'none', 'tb.sqlite'))).toBe(false);
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+    const held = DaemonLock.acquire(join(dir, 'acme', 'tb.sqlite'), { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
+    held.release();
+    expect(existsSync(join(dir, 'acme'))).toBe(true);
+  });
 });
 
 async function startsBesideChecks(): Promise<void> {
