@@ -134,11 +134,12 @@ void everyTableDecided;
  * - `dashboard-sessions` never: it signs dashboard cookies, and a new one costs a sign-in.
  * - `sync.basis` never: what the last pass saw, so the first pass on the imported database is a
  *   full one, as a database that moved deserves.
- * - `links.base_url` (the address links point at) is data. A name not listed here is taken for
+ * - `links.base_url` (the address links point at) and `feeds.owner` (the id the feed folder's
+ *   marker names, so that an imported database goes on writing its folder) are data. A name not listed here is taken for
  *   a secret, so a secret added later is never exported by default.
  */
 export function localValuePolicy(name: string): 'data' | 'secret' | 'never' {
-  if (name === 'links.base_url') return 'data';
+  if (name === 'links.base_url' || name === 'feeds.owner') return 'data';
   if (name === 'dashboard-sessions' || name === 'sync.basis') return 'never';
   return 'secret';
 }

@@ -75,6 +75,9 @@ export async function localSecret(db: DB, name: string, fromEnv: string | undefi
   return (await db.selectFrom('local_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
 }
 
+/** This database's id, named in the feed folder it writes (sync/feed-files.ts, claimFeedsFolder). */
+export const FEEDS_OWNER_VALUE = 'feeds.owner';
+
 /** A local fact of this installation kept beside the secrets (not itself secret), or undefined. */
 export async function localValue(db: DB, name: string): Promise<string | undefined> {
   return (await db.selectFrom('local_secrets').select('value').where('name', '=', name).executeTakeFirst())?.value;

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readdirSync, renameSync, unlinkSync, write } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
+import { CalendarSetupError } from '../cli/known-errors.ts';
 import { join } from 'node:path';
 
 /**
@@ -63,6 +64,39 @@ function writeAll(fd: number, bytes: Buffer): Promise<void> {
     };
     from(0);
   });
+}
+
+/** The file in a feed folder naming the database whose feeds it holds. */
+export const FEEDS_OWNER_FILE = '.touchbase-feeds';
+
+/**
+ * Takes the feed folder for the database `owner` names (its own id), or refuses when another
+ * database's feeds are there: two companies' daemons on one folder (the default, db/feeds under
+ * the working folder, with two --db) each removed the other's files as "no current feed's"
+ * (removeStaleFeedFiles), and subscribers got 404s. Claimed by its first sync; a database
+ * imported from an export keeps its id, and so the folder.
+ */
+export function claimFeedsFolder(dir: string, owner: string): void {
+  const marker = join(dir, FEEDS_OWNER_FILE);
+  if (existsSync(marker)) return checkOwner(dir, marker, owner);
+  // Written whole, then linked into place: a daemon beside (sharing this database) never reads it half-written.
+  const draft = `${marker}.${process.pid}.tmp`;
+  writeFileSync(draft, `${owner}\n`);
+  try {
+    linkSync(draft, marker);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
+  }
+  checkOwner(dir, marker, owner);
+}
+
+function checkOwner(dir: string, marker: string, owner: string): void {
+  if (readFileSync(marker, 'utf8').trim() === owner) return;
+  throw new CalendarSetupError(`the feed folder ${dir} holds the feeds of another touchbase database (${marker} names it): give each company's daemon its own TOUCHBASE_FEEDS_DIR; `
+    + `if this database replaces that one (rebuilt, not imported from its export), remove ${marker} and the old feed files are replaced at the next sync`);
 }
 
 /** A feed file's name: its 32-character token (feed-token.ts) and `.ics`. */

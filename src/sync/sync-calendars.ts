@@ -22,7 +22,8 @@ import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
-import { FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
+import { claimFeedsFolder, FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
+import { FEEDS_OWNER_VALUE, localSecret } from '../storage/local-secrets.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, forgetRemovedEmployees, type FormerCalendarsResult } from './former-calendars.ts';
 import { calendarLeftovers, leftoverMailboxes } from '../storage/calendar-addresses.ts';
@@ -308,6 +309,7 @@ async function writeFeeds(
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);
   mkdirSync(dir, { recursive: true });
+  claimFeedsFolder(dir, await localSecret(db, FEEDS_OWNER_VALUE, undefined));
   // Cancelled events stay in a feed for a while so subscribers drop them, then go for good: an
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
   // day makes one).

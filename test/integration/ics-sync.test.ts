@@ -354,7 +354,7 @@ describe('feed files', () => {
     const all = await syncCalendars(db, withoutAm2, clock, { feedDir });
     expect(all.feeds.map((f) => f.employee)).toEqual(['am']);
     expect(all.formerCalendars!.removed!.employees).toEqual(['am2']);
-    expect(readdirSync(feedDir).sort()).toEqual([file('am'), file('am2')].map((f) => f.slice(feedDir.length + 1)).concat('README.txt', 'holidays.ics').sort());
+    expect(readdirSync(feedDir).sort()).toEqual([file('am'), file('am2')].map((f) => f.slice(feedDir.length + 1)).concat('.touchbase-feeds', 'README.txt', 'holidays.ics').sort());
     // Their touches are am's now: am2's subscribed calendar drops every event, which keeps no links.
     const { events } = feedEvents(file('am2'));
     expect(events.length).toBeGreaterThan(3);
@@ -365,6 +365,27 @@ describe('feed files', () => {
     expect(existsSync(file('am2'))).toBe(false);
     expect(existsSync(file('am'))).toBe(true);
     await db.destroy();
+  });
+
+  it('a second database syncing into the same feed folder is refused, naming the folder: it removed the first one\'s feeds as stale', async () => {
+    const a = await setup();
+    const first = await a.run(both());
+    const files = readdirSync(a.feedDir).sort();
+    expect(files.filter((f) => f.endsWith('.ics'))).toHaveLength(2);
+    // Another company's database (its own id), pointed at the same folder.
+    const other = await openMigrated(await tempDatabaseLocation());
+    await planWithHistory(other, both(), HORIZON, NOW, true);
+    await expect(syncCalendars(other, both(), clock, { feedDir: a.feedDir })).rejects.toThrow(
+      new RegExp(`^the feed folder ${a.feedDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds the feeds of another touchbase database .*: give each company's daemon its own TOUCHBASE_FEEDS_DIR;`),
+    );
+    expect(readdirSync(a.feedDir).sort()).toEqual(files);
+    for (const f of first.feeds) expect(existsSync(f.file)).toBe(true);
+    // The first goes on as before; the other writes a folder of its own.
+    await syncCalendars(a.db, both(), clock, { feedDir: a.feedDir });
+    const own = join(tempDir(), 'feeds');
+    expect((await syncCalendars(other, both(), clock, { feedDir: own })).feeds).toHaveLength(2);
+    await other.destroy();
+    await a.db.destroy();
   });
 
   it('a feed that cannot be written fails the sync, keeps its last file and is written at the next sync', async () => {
@@ -411,7 +432,7 @@ describe('the last days follow their touches', () => {
       expect((await run('skip', dropped.id, '--reason', 'they were closed', '--now', after)).code).toBe(0);
       expect((await run('once', '--now', after)).code).toBe(0);
       const key = (id: string) => `${id.replace(/-/g, '')}@touchbase`;
-      const all = readdirSync(feeds).flatMap((f) => feedEvents(join(feeds, f)).events);
+      const all = readdirSync(feeds).filter((f) => f.endsWith('.ics')).flatMap((f) => feedEvents(join(feeds, f)).events);
       const done = all.find((e) => e.getFirstPropertyValue('uid') === key(did.id))!;
       expect(String(done.getFirstPropertyValue('summary'))).toMatch(/^✓ /);
       expect(done.getAllSubcomponents('valarm')).toEqual([]);

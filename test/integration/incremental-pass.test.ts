@@ -96,7 +96,7 @@ async function state(db: DB, feedDir: string): Promise<Record<string, unknown>> 
     feedEvents: await rows('ics_events', 'event_key', 'employee_id'),
     syncRows: await rows('calendar_sync', 'entry_id', 'employee_id', 'provider'),
     // Each database names its feed files with its own secret tokens: keyed by the calendar's name instead.
-    feeds: Object.fromEntries(readdirSync(feedDir).map((f) => readFileSync(join(feedDir, f), 'utf8')).map((text) => [/^NAME:(.*)$/m.exec(text)?.[1] ?? text, text]).sort()),
+    feeds: Object.fromEntries(readdirSync(feedDir).filter((f) => f.endsWith('.ics')).map((f) => readFileSync(join(feedDir, f), 'utf8')).map((text) => [/^NAME:(.*)$/m.exec(text)?.[1] ?? text, text]).sort()),
   };
 }
 
@@ -163,7 +163,7 @@ describe('the feed files of an incremental pass', () => {
     open.push(db);
     const feedDir = join(dir, 'feeds');
     const clock = new ManualClock('2027-03-01T08:00:00+03:00');
-    const fileOf = (who: string) => readdirSync(feedDir).map((f) => join(feedDir, f)).find((f) => readFileSync(f, 'utf8').includes(`NAME:Emp ${who} `))!;
+    const fileOf = (who: string) => readdirSync(feedDir).filter((f) => f.endsWith('.ics')).map((f) => join(feedDir, f)).find((f) => readFileSync(f, 'utf8').includes(`NAME:Emp ${who} `))!;
     const seen = (who: string) => ({ text: readFileSync(fileOf(who), 'utf8'), mtime: statSync(fileOf(who)).mtimeMs });
 
     expect((await planAndSync(db, configFor(company), clock, { feedDir })).scope.full).toBe(true);
@@ -208,13 +208,13 @@ describe('the feed files of an incremental pass', () => {
     const clock = new ManualClock('2027-03-01T08:00:00+03:00');
     vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-old-feed-secret-0123456789abcdef');
     await planAndSync(db, configFor(company), clock, { feedDir });
-    const old = readdirSync(feedDir).sort();
+    const old = readdirSync(feedDir).filter((f) => f.endsWith('.ics')).sort();
     expect(old).toHaveLength(3);
     // The same day, nothing else changed: only the secret.
     vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-new-feed-secret-0123456789abcdef');
     const after = await planAndSync(db, configFor(company), clock, { feedDir });
     expect(after.scope.full).toBe(true);
-    const now = readdirSync(feedDir).sort();
+    const now = readdirSync(feedDir).filter((f) => f.endsWith('.ics')).sort();
     expect(now).toHaveLength(3);
     expect(now.filter((f) => old.includes(f))).toEqual([]);
     expect(after.synced.feeds.map((f) => f.file.slice(feedDir.length + 1)).sort()).toEqual(now);

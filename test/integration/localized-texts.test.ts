@@ -160,7 +160,7 @@ describe('the iCalendar feed in the company\'s language', () => {
         if (saved === undefined) delete process.env.TOUCHBASE_FEEDS_DIR;
         else process.env.TOUCHBASE_FEEDS_DIR = saved;
       }
-      const texts = readdirSync(feeds).map((f) => readFileSync(join(feeds, f), 'utf8'));
+      const texts = readdirSync(feeds).filter((f) => f.endsWith('.ics')).map((f) => readFileSync(join(feeds, f), 'utf8'));
       expect(texts.some((t) => t.includes(`X-WR-CALNAME:${name}\r\n`))).toBe(true);
     },
   );
