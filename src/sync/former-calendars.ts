@@ -20,6 +20,9 @@ export interface FormerCalendarsResult {
   readonly removed: { readonly employees: readonly string[]; readonly events: readonly RemovedEvent[] } | undefined;
 }
 
+/** A day before any event: a removed employee's feed is cancelled whole. */
+const EVERYTHING = '0000-01-01';
+
 /** Leftovers deleted per sync at most: a mailbox of a year's events goes over a few syncs, not in one long one. */
 const PER_SYNC = 500;
 
@@ -78,7 +81,10 @@ export async function forgetRemovedEmployees(
   // filter on the events' status and day reads every event's row); only a removed employee's
   // events are read, to cancel them.
   const fed = [...await employeesInFeeds(db)].filter((id) => !present.has(id)).sort();
-  for (const c of await applyFeedEvents(db, fed, [], { from, purgeBefore }, nowIso, dryRun)) {
+  // All of a feed's events, the past ones too: the file is ours, served to whoever has its
+  // address, and with their clients' names and contacts it would stay there for good (a
+  // mailbox keeps its history; a feed of someone gone keeps nobody's). Cancelled, it goes 30 days on.
+  for (const c of await applyFeedEvents(db, fed, [], { from: EVERYTHING, purgeBefore }, nowIso, dryRun)) {
     gone.add(c.employeeId);
     events.push({ employeeId: c.employeeId, provider: 'ics', key: c.key });
   }

@@ -22,9 +22,14 @@ export { isOverdue } from '../domain/overdue.ts';
  * who is gone, and the successor would never see them.
  */
 export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string; employee: string } | undefined {
-  const owner = employeeById(config, touch.employee_id);
-  if (!owner || touch.date >= today) return undefined;
+  if (touch.date >= today) return undefined;
   const client = clientById(config, touch.client_id);
+  const holder0 = employeeById(config, touch.employee_id);
+  // Gone from the configuration without a handover: whoever holds the touch's role for its client
+  // now takes it, as the plan gives them the future ones. Left with nobody, it stayed open and
+  // late for good, under a name no one answers to.
+  const owner = holder0 ?? heirOf(config, touch, client, today);
+  if (!owner) return undefined;
   let employee = owner;
   let date = nextWorkday(config, owner, client, today);
   const holder = employeeById(config, holderOn(config.handovers, owner.id, date));
@@ -33,12 +38,25 @@ export function overdueMove(config: Config, touch: TouchRow, today: string): { d
     date = nextWorkday(config, holder, client, today);
   }
   if (touch.all_day) return { date, start: date, end: addDays(date, 1), employee: employee.id };
-  // The same wall-clock time, in the zone of whoever holds it now.
-  const start = DateTime.fromISO(touch.start_at, { zone: owner.timezone });
-  const end = DateTime.fromISO(touch.end_at, { zone: owner.timezone });
+  // The same wall-clock time, in the zone of whoever holds it now (the one it was written in, for someone gone).
+  const zone = holder0 ? { zone: owner.timezone } : { setZone: true };
+  const start = DateTime.fromISO(touch.start_at, zone);
+  const end = DateTime.fromISO(touch.end_at, zone);
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const movedStart = DateTime.fromObject({ year: y, month: m, day: d, hour: start.hour, minute: start.minute, second: start.second }, { zone: employee.timezone });
   return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()!, employee: employee.id };
+}
+
+/** For a touch whose holder left the configuration: the holder today of the role its rule, campaign or trigger names. */
+function heirOf(config: Config, touch: TouchRow, client: ReturnType<typeof clientById>, today: string): ReturnType<typeof employeeById> {
+  if (!client) return undefined;
+  const [kind, id] = touch.source.split(':') as [string, string | undefined];
+  const role = kind === 'rule' ? config.rules.find((r) => r.id === id)?.ours
+    : kind === 'campaign' ? config.campaigns.find((c) => c.id === id)?.ours
+    : kind === 'trigger' ? config.triggers.find((t) => t.id === id)?.ours
+    : undefined;
+  const heir = role === undefined ? undefined : teamHolderOn(config, client, role, today);
+  return heir === undefined ? undefined : employeeById(config, heir);
 }
 
 /** The identity of an overdue touch's escalation: it names the touch, so the check finds it back. */

@@ -367,6 +367,29 @@ describe('feed files', () => {
     await db.destroy();
   });
 
+  it('the feed of an employee gone from the configuration is cancelled whole, its past events too, and then removed: it holds their clients\' names and contacts', async () => {
+    const { db, feedDir, run } = await setup();
+    const first = await run(both());
+    const file = first.feeds.find((f) => f.employee === 'am2')!.file;
+    const withoutAm2 = configOf({ ...sections(), employees: [employee('am', 'account_manager', { email: 'am@x.example' })], clients: [
+      client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }), client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
+    ] });
+    // Three weeks on: some of am2's events are past, never touched by the plan again.
+    const later = NOW.plus({ weeks: 3 });
+    const past = feedEvents(file).events.filter((e) => e.getFirstPropertyValue('dtstart')!.toString() < later.toISODate()!);
+    expect(past.length).toBeGreaterThan(0);
+    await planWithHistory(db, withoutAm2, { from: later.toISODate()!, to: HORIZON.to }, later, true);
+    await syncCalendars(db, withoutAm2, fixedClock(later), { feedDir });
+    const { events } = feedEvents(file);
+    expect(events.length).toBeGreaterThanOrEqual(past.length);
+    expect(events.filter((e) => e.getFirstPropertyValue('status') !== 'CANCELLED').map((e) => e.getFirstPropertyValue('dtstart')!.toString())).toEqual([]);
+    // Cancelled events carry no description: no contacts' details, no one-click links.
+    expect(events.every((e) => e.getFirstPropertyValue('description') === null)).toBe(true);
+    await syncCalendars(db, withoutAm2, fixedClock(later.plus({ days: 31 })), { feedDir });
+    expect(existsSync(file)).toBe(false);
+    await db.destroy();
+  });
+
   it('a second database syncing into the same feed folder is refused, naming the folder: it removed the first one\'s feeds as stale', async () => {
     const a = await setup();
     const first = await a.run(both());

@@ -37,3 +37,28 @@ describe('late touches filling the days', () => {
     }
   });
 });
+
+describe('an employee removed from the configuration without a handover', () => {
+  it('their late touches go to whoever holds the role for the client now, at the same local time, instead of staying late for good under their name', async () => {
+    const db = await tempDatabase();
+    const company = (who: string[], team: string) => configOf({
+      ...SETTINGS,
+      employees: who.map((id) => employee(id, 'account_manager', id === 'nika' ? { timezone: 'Europe/Samara' } : {})),
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: team } })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+    });
+    await planWithHistory(db, company(['anna', 'nika'], 'anna'), { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    const call = await db.selectFrom('touches').selectAll().where('source', '=', 'rule:monthly').executeTakeFirstOrThrow();
+    expect(call.employee_id).toBe('anna');
+    // Anna is gone (her entry deleted, her client given to Nika), and the call was never made.
+    const after = addDays(call.date, 4);
+    const report = await runDailyWorkflows(db, company(['nika'], 'nika'), DateTime.fromISO(`${after}T06:30:00+03:00`));
+    expect(report.overdueMoved).toBe(1);
+    const moved = await db.selectFrom('touches').selectAll().where('id', '=', call.id).executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({ employee_id: 'nika', status: 'planned', overdue_from: call.date });
+    expect(moved.date >= after).toBe(true);
+    // 10:30 in Moscow, where it was written, is 10:30 for Nika in Samara.
+    expect(DateTime.fromISO(moved.start_at, { setZone: true }).toFormat('HH:mm')).toBe(DateTime.fromISO(call.start_at, { setZone: true }).toFormat('HH:mm'));
+    expect(DateTime.fromISO(moved.start_at, { setZone: true }).offset).toBe(240);
+  });
+});
