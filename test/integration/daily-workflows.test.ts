@@ -73,6 +73,23 @@ describe('silence', () => {
   });
 });
 
+describe('an undone silence alert', () => {
+  it('goes up once, by the silence workflow a week on, not also as an overdue call days before (escalate_kinds with call)', async () => {
+    const company = workflowCompany({ rules: [] });
+    const config = configOf({ ...company, overdue: { ...company.overdue, escalate_kinds: ['meeting', 'call'] } });
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+    ]).execute();
+    for (let day = DateTime.fromISO('2027-05-03'); day.toISODate()! <= '2027-05-14'; day = day.plus({ days: 1 })) await runDailyWorkflows(d, config, morning(day.toISODate()!));
+    const [alert] = await d.selectFrom('touches').selectAll().where('source', 'like', 'silence:%').execute();
+    // The alert was left undone past overdue.after: moved forward as any late touch.
+    expect(alert!.overdue_from).not.toBeNull();
+    const up = await openTouches(d, 'escalation:');
+    expect(up.map((t) => [t.source.replace(/:[^:]*$/, ''), t.employee_id])).toEqual([['escalation:silence', 'pavel']]);
+  });
+});
+
 describe('silence on a fresh installation', () => {
   it('counts from the CRM\'s last_contact, else from when touchbase started: old clients are not all silent on the first morning', async () => {
     const config = configOf(workflowCompany({
