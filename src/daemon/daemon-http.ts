@@ -8,7 +8,7 @@ import type { DB } from '../storage/database.ts';
 import { daemonApp, type Readiness } from '../http/daemon-app.ts';
 import { listen } from '../http/feed-server.ts';
 import { eventsRoute } from '../http/events-api.ts';
-import { linkSecret, type LinkOutcome } from '../http/action-links.ts';
+import { linkSecret, type IsWorkday, type LinkOutcome } from '../http/action-links.ts';
 import type { BusinessEvent } from '../workflows/trigger-events.ts';
 import type { EventResult, ServedAddress } from './job-runner.ts';
 
@@ -20,6 +20,7 @@ export interface DaemonHttpDeps {
   readonly clock: Clock;
   readonly apiToken: string | undefined;
   readonly zoneOf: (employee: string) => string;
+  readonly workdays?: (() => Promise<IsWorkday>) | undefined;
   readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
   /** Why nothing can be recorded now (the database file deleted or replaced), or undefined. */
@@ -40,7 +41,7 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
   const app = daemonApp({
     feedDir: deps.feedDir, db, clock: deps.clock, apiToken: deps.apiToken,
     linkSecret: () => linkSecret(db),
-    zoneOf: deps.zoneOf, language: deps.language, readiness: deps.readiness, unavailable: deps.unavailable, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
+    zoneOf: deps.zoneOf, workdays: deps.workdays, language: deps.language, readiness: deps.readiness, unavailable: deps.unavailable, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
     api: (api) => {
       api.post('/sync', (c) => {
         deps.requestSync();

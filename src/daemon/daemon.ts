@@ -16,6 +16,7 @@ import { CronSchedule } from './cron-schedule.ts';
 import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../storage/daemon-lock.ts';
 import { isPostgresLocation, redactLocation } from '../storage/location.ts';
 import { ConfigWatcher } from './config-watcher.ts';
+import type { IsWorkday } from '../http/action-links.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
@@ -172,6 +173,22 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   get limits(): JobLimits {
     return this.#limits;
+  }
+
+  #calendar: { summary: ConfigSummary; isWorkday: IsWorkday } | undefined;
+  /**
+   * Each employee's working days (their weekends and their country's holidays), for a snooze:
+   * the holiday calendars (~30 MB) are loaded at the first snooze, not at start.
+   */
+  async #workdays(): Promise<IsWorkday> {
+    const summary = this.summary;
+    if (this.#calendar?.summary === summary) return this.#calendar.isWorkday;
+    const { WorkCalendar } = await import('../planner/work-calendar.ts');
+    const calendar = new WorkCalendar(summary.settings.workdays);
+    const countries = new Map(summary.employees.map((e) => [e.id, e.country]));
+    const isWorkday: IsWorkday = (employee, date) => calendar.isWorkday(date, countries.get(employee) ?? summary.settings.country);
+    this.#calendar = { summary, isWorkday };
+    return isWorkday;
   }
 
   /** This daemon's id in the instance registry (undefined unless it shares the database with others). */
@@ -533,6 +550,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const { server, url, address } = await serveDaemonHttp({
       host, port, db, feedDir: this.#o.feedDir, clock: this.#clock, apiToken: this.#o.apiToken,
       zoneOf: (id) => this.summary.employees.find((e) => e.id === id)?.timezone ?? this.summary.settings.timezone,
+      workdays: () => this.#workdays(),
       language: () => this.summary.settings.language,
       readiness: () => this.readiness(),
       unavailable: () => this.databaseFileProblem(),

@@ -10,7 +10,7 @@ import type { SharedRun } from './dispatch-pass.ts';
 export interface ConfigSummary {
   readonly settings: Settings;
   readonly employees: readonly {
-    readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string;
+    readonly id: string; readonly name: string; readonly calendar: string; readonly timezone: string; readonly country: string;
     /** For the dashboard's sign-in (matched by e-mail) and who is a director (by role). */
     readonly email: string | undefined; readonly role: string;
   }[];

@@ -107,9 +107,12 @@ export async function peekUndo(db: DB, secret: string, token: string, now: DateT
  */
 export async function useLink(
   db: DB, secret: string, token: string, now: DateTime, zoneOf: (employee: string) => string, input: { reason?: string } = {},
+  workdays?: () => Promise<IsWorkday>,
 ): Promise<LinkOutcome> {
   const claim = verifyLink(secret, token);
   if (!claim) return { result: 'forged' };
+  // Loaded for a snooze only (the holiday calendars are large for the daemon to hold otherwise).
+  const isWorkday = claim.action === 'snooze' && workdays ? await workdays() : undefined;
   return inTransaction(db, async (trx) => {
     const found = await usable(trx, claim, token);
     if ('refused' in found) return found.refused;
@@ -122,7 +125,7 @@ export async function useLink(
       // daily check, a calendar read), a week from there; done or skipped meanwhile, said so, and
       // the link is not used up.
       for (let current: TouchRow | undefined = touch, tries = 0; current?.status === 'planned' && tries < 3; current = await touchById(trx, touch.id), tries++) {
-        const to = snoozedAWeek(current, zone);
+        const to = snoozedAWeek(current, zone, isWorkday && ((date) => isWorkday(current!.employee_id, date)));
         if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', { from: current })) continue;
         await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
         return { result: 'recorded', action: 'snooze', touch: current, movedTo: to.date };
@@ -141,14 +144,23 @@ export async function useLink(
   });
 }
 
-/** The same local time a week later in the employee's zone (all-day touches: the date a week later). */
-function snoozedAWeek(touch: TouchRow, zone: string): { date: string; start: string; end: string } {
+/** Whether a day is a working day of an employee (their weekends and public holidays). */
+export type IsWorkday = (employee: string, date: string) => boolean;
+
+/**
+ * The same local time a week later in the employee's zone (all-day touches: the date a week
+ * later) — or, when that day is not one of theirs to work (23 February in Russia), the next that is.
+ */
+function snoozedAWeek(touch: TouchRow, zone: string, isWorkday?: (date: string) => boolean): { date: string; start: string; end: string } {
+  let days = 7;
+  const base = DateTime.fromISO(touch.all_day ? touch.date : touch.start_at, { zone });
+  while (isWorkday && days < 21 && !isWorkday(base.plus({ days }).toISODate()!)) days++;
   if (touch.all_day) {
-    const date = DateTime.fromISO(touch.date, { zone }).plus({ weeks: 1 });
+    const date = base.plus({ days });
     return { date: date.toISODate()!, start: date.toISODate()!, end: date.plus({ days: 1 }).toISODate()! };
   }
-  const start = DateTime.fromISO(touch.start_at, { zone }).plus({ weeks: 1 });
-  const end = DateTime.fromISO(touch.end_at, { zone }).plus({ weeks: 1 });
+  const start = base.plus({ days });
+  const end = DateTime.fromISO(touch.end_at, { zone }).plus({ days });
   return { date: start.toISODate()!, start: start.toISO()!, end: end.toISO()! };
 }
 

@@ -5,7 +5,7 @@ import { NONCE, secureHeaders, type SecureHeadersVariables } from 'hono/secure-h
 import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
-import { peekLink, peekUndo, useLink, useUndo, verifyLink, type LinkOutcome } from './action-links.ts';
+import { peekLink, peekUndo, useLink, useUndo, verifyLink, type IsWorkday, type LinkOutcome } from './action-links.ts';
 import { touchById } from '../storage/used-links.ts';
 import { escapeHtml, linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
@@ -24,6 +24,8 @@ export interface DaemonAppDeps {
   readonly apiToken: string | undefined;
   readonly linkSecret: () => Promise<string>;
   readonly zoneOf: (employee: string) => string;
+  /** Each employee's working days, for a snooze (loaded when first asked). */
+  readonly workdays?: (() => Promise<IsWorkday>) | undefined;
   /** The company's language (settings.language): the one-click pages speak it. Default: English. */
   readonly language?: (() => Language) | undefined;
   readonly readiness: () => Promise<Readiness>;
@@ -120,7 +122,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
       const problem = reasonProblem(reason, tr);
       if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
     }
-    const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason });
+    const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason }, deps.workdays);
     if (outcome.result === 'recorded') deps.onOutcome(outcome);
     const { status, html } = linkPage(outcome, nonceOf(c), tr);
     return c.html(html, status);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { tempDatabase } from '../helpers/temp-database.ts';
+import { signLink, useLink, type IsWorkday } from '../../src/http/action-links.ts';
+import { WorkCalendar } from '../../src/planner/work-calendar.ts';
+
+const SECRET = 'a-link-secret-of-at-least-32-characters!';
+const ID = '0b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e';
+
+function touch(date: string, allDay: boolean) {
+  return {
+    id: ID, source: 'rule:ceo', series: `rule:ceo|perm|${ID}`, kind: 'meeting', client_id: 'perm', contact_ids: '[]', employee_id: 'orlov',
+    date, start_at: allDay ? date : `${date}T10:30:00.000+03:00`, end_at: allDay ? date : `${date}T12:00:00.000+03:00`, all_day: allDay ? 1 : 0, title: 'meeting',
+    window_from: date, window_to: date, remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
+  };
+}
+
+// Orlov works in Russia, Monday to Friday.
+const russia = new WorkCalendar([1, 2, 3, 4, 5]);
+const workdays = async (): Promise<IsWorkday> => (_employee, date) => russia.isWorkday(date, 'RU');
+
+describe('"Snooze a week" from the calendar link', () => {
+  it('lands on the next working day when a week on is a public holiday (16 February → 23 February, a day off in Russia → 24 February), at the same time', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values(touch('2027-02-16', false)).execute();
+    const outcome = await useLink(db, SECRET, signLink(SECRET, ID, 'snooze', 0), DateTime.fromISO('2027-02-15T09:00:00+03:00'), () => 'Europe/Moscow', {}, workdays);
+    expect(outcome).toMatchObject({ result: 'recorded', movedTo: '2027-02-24' });
+    const row = await db.selectFrom('touches').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
+    expect([row.date, row.start_at, row.end_at]).toEqual(['2027-02-24', '2027-02-24T10:30:00.000+03:00', '2027-02-24T12:00:00.000+03:00']);
+  });
+
+  it('an all-day touch too; a week on that is a working day is a week on', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values(touch('2027-02-16', true)).execute();
+    expect(await useLink(db, SECRET, signLink(SECRET, ID, 'snooze', 0), DateTime.fromISO('2027-02-15T09:00:00+03:00'), () => 'Europe/Moscow', {}, workdays))
+      .toMatchObject({ result: 'recorded', movedTo: '2027-02-24' });
+    expect(await useLink(db, SECRET, signLink(SECRET, ID, 'snooze', 1), DateTime.fromISO('2027-02-20T09:00:00+03:00'), () => 'Europe/Moscow', {}, workdays))
+      .toMatchObject({ result: 'recorded', movedTo: '2027-03-03' });
+  });
+});
