@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
-import { openMigrated, type DB } from '../storage/database.ts';
+import { openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
 import { type LinkOutcome } from '../http/action-links.ts';
@@ -17,6 +17,7 @@ import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../stor
 import { isPostgresLocation, redactLocation } from '../storage/location.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import type { IsWorkday } from '../http/action-links.ts';
+import { readAcceptedConfig, saveAcceptedConfig } from '../storage/accepted-config.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
@@ -227,10 +228,20 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (error instanceof TimeLimitError) throw new Error(`the check of the configuration in ${this.#o.configDir} ${error.message}; run "touchbase validate" to see where it hangs`);
       throw error;
     }
+    // Broken files at start (a reboot after a bad edit): the configuration this database last ran
+    // on, if one was kept, so that feeds and links stay up; the error is told as for an edit.
+    let startIssues: readonly ConfigIssue[] | undefined;
     if (!check.ok) {
-      await this.#runner.close?.();
-      throw new ConfigInvalidError(check.issues);
+      const kept = await this.#lastApplied(snapshot.hash);
+      if (!kept) {
+        await this.#runner.close?.();
+        throw new ConfigInvalidError(check.issues);
+      }
+      startIssues = check.issues;
+      snapshot = kept.snapshot;
+      check = kept.check;
     }
+    const valid = check as CheckResult & { ok: true };
     if (this.#stopping.signal.aborted) {
       await this.#runner.close?.();
       throw new DaemonStoppedError('stopped before it had started');
@@ -253,12 +264,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       // Many clients gone at once (an export cut short?): not started on it, nothing cancelled.
-      const held = await this.#heldRemovals(db, check.summary);
+      const held = await this.#heldRemovals(db, valid.summary);
       if (held) throw new ConfigInvalidError([held]);
-      this.#apply(snapshot, check.summary);
-      const settings = check.summary.settings;
+      this.#apply(snapshot, valid.summary);
+      if (startIssues) {
+        this.#configError = startIssues;
+        this.#log.error({ errors: startIssues.map(formatIssue) }, `the configuration has ${startIssues.length} error${startIssues.length === 1 ? '' : 's'}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
+      } else await saveAcceptedConfig(db, snapshot);
+      const settings = valid.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
         this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
+      if (startIssues) this.#metrics.markConfigInvalid();
       // Alone on the database, a run still marked running is one the last daemon never finished
       // (killed: kill -9, a power cut, the OOM killer): it runs again first, as after a stop.
       if (!this.#shared) {
@@ -298,7 +314,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.#watcher.start();
       }
       this.#log.info({
-        config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: check.summary.clients, employees: check.summary.employees.length, http: this.#url || 'off',
+        config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: valid.summary.clients, employees: valid.summary.employees.length, http: this.#url || 'off',
         ...(this.#shared ? { instance: this.#shared.id } : {}),
       }, this.#shared ? 'touchbase daemon started, sharing the work with the other daemons on this database' : 'touchbase daemon started');
       this.#scheduler.start();
@@ -661,12 +677,37 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     }
     this.#metrics!.recordReload(true);
     await this.#recordConfigState();
+    await saveAcceptedConfig(this.#db!, snapshot);
     this.#log.info({ reason, clients: check.summary.clients, employees: check.summary.employees.length }, 'configuration reloaded');
     this.emit('config:applied', { hash: snapshot.hash, reason });
     // A job still working on the previous configuration is obsolete (it may even be stuck on it).
     if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError('stopped: a newer configuration was applied while it ran; the sync for it runs at once'));
     this.#scheduler.request('sync');
     return true;
+  }
+
+  /**
+   * The configuration this database last ran on (saveAcceptedConfig), checked again (a newer
+   * touchbase may judge it otherwise); undefined when there is none, it is the broken one itself,
+   * or it no longer passes. Read without writing anything: a database that is not there has none.
+   */
+  async #lastApplied(broken: string): Promise<{ snapshot: ConfigSnapshot; check: CheckResult & { ok: true } } | undefined> {
+    if (!isPostgresLocation(this.#o.dbFile) && !existsSync(this.#o.dbFile)) return undefined;
+    let kept: ConfigSnapshot | undefined;
+    let db: DB | undefined;
+    try {
+      const reading = (db = openReadOnly(this.#o.dbFile));
+      kept = await readAcceptedConfig(reading);
+    } catch (error) {
+      this.#log.warn({ error: (error as Error).message }, 'the last valid configuration could not be read from the database');
+      return undefined;
+    } finally {
+      await db?.destroy();
+    }
+    // Another folder's (the daemon started with another --config) is not this one's to run on.
+    if (!kept || kept.hash === broken || kept.dir !== this.#o.configDir) return undefined;
+    const check = await this.#check(kept, this.#stopping.signal).catch(() => undefined);
+    return check?.ok ? { snapshot: kept, check } : undefined;
   }
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {

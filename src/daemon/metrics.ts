@@ -108,6 +108,11 @@ export class DaemonMetrics {
     this.#configValid.set(1);
   }
 
+  /** Started on the last valid configuration because the files are not: as a rejected change. */
+  markConfigInvalid(): void {
+    this.#configValid.set(0);
+  }
+
   text(): Promise<string> {
     return this.registry.metrics();
   }

@@ -132,6 +132,8 @@ void everyTableDecided;
  *   ones (every event's links are rewritten, every feed address changes) unless
  *   TOUCHBASE_LINK_SECRET / TOUCHBASE_FEED_SECRET carry the old values.
  * - `dashboard-sessions` never: it signs dashboard cookies, and a new one costs a sign-in.
+ * - `config.accepted*` never: the daemon's last applied configuration files, which are the
+ *   configuration folder's (an imported database keeps the next one it runs on).
  * - `sync.basis` never: what the last pass saw, so the first pass on the imported database is a
  *   full one, as a database that moved deserves.
  * - `links.base_url` (the address links point at) and `feeds.owner` (the id the feed folder's
@@ -140,7 +142,7 @@ void everyTableDecided;
  */
 export function localValuePolicy(name: string): 'data' | 'secret' | 'never' {
   if (name === 'links.base_url' || name === 'feeds.owner') return 'data';
-  if (name === 'dashboard-sessions' || name === 'sync.basis') return 'never';
+  if (name === 'dashboard-sessions' || name === 'sync.basis' || name.startsWith('config.accepted')) return 'never';
   return 'secret';
 }
 

@@ -79,6 +79,35 @@ describe('touchbase daemon', () => {
     expect((await daemon.status()).configErrors).toEqual([]);
   });
 
+  it('a restart while the files hold a broken edit starts on the last valid configuration (feeds and links stay up), says so, and applies the files once they are fixed', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const first = await daemonUnderTest({ configDir, clock, shared: ALONE });
+    await startedAndSynced(first.daemon);
+    const before = await touchesOf(first.dbFile);
+    await first.daemon.stop();
+
+    const broken = syncCompany('ics');
+    broken.rules[0]!.ours = 'nobody_has_this_role';
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(broken));
+    // Without a database that ran before, nothing to fall back on: refused, as always.
+    const fresh = await daemonUnderTest({ configDir, clock, shared: ALONE });
+    await expect(fresh.daemon.start()).rejects.toThrow(/nobody_has_this_role/);
+
+    const again = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, shared: ALONE, watch: true });
+    await again.daemon.start();
+    expect((await again.daemon.status()).configErrors[0]).toContain('nobody_has_this_role');
+    expect((await fetch(`${again.daemon.url}/readyz`)).status).toBe(200);
+    expect((await touchesOf(first.dbFile)).map((t) => [t.id, t.title, t.date, t.status])).toEqual(before.map((t) => [t.id, t.title, t.date, t.status]));
+    const metrics = await (await fetch(`${again.daemon.url}/metrics`)).text();
+    expect(metrics).toMatch(/^touchbase_config_last_reload_valid 0$/m);
+
+    const applied = once(again.daemon, 'config:applied');
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Call {contacts} at {client.name}' })));
+    await applied;
+    expect((await again.daemon.status()).configErrors).toEqual([]);
+  });
+
   it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
