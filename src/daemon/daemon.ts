@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
@@ -705,7 +706,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await db?.destroy();
     }
     // Another folder's (the daemon started with another --config) is not this one's to run on.
-    if (!kept || kept.hash === broken || kept.dir !== this.#o.configDir) return undefined;
+    if (!kept || kept.hash === broken || resolve(kept.dir) !== resolve(this.#o.configDir)) return undefined;
     const check = await this.#check(kept, this.#stopping.signal).catch(() => undefined);
     return check?.ok ? { snapshot: kept, check } : undefined;
   }

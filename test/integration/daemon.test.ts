@@ -101,6 +101,11 @@ describe('touchbase daemon', () => {
     expect((await touchesOf(first.dbFile)).map((t) => [t.id, t.title, t.date, t.status])).toEqual(before.map((t) => [t.id, t.title, t.date, t.status]));
     const metrics = await (await fetch(`${again.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/^touchbase_config_last_reload_valid 0$/m);
+    // A director can still sign in to the dashboard, which shows what is wrong.
+    const link = await cli('dashboard-link', '--config', configDir, '--db', first.dbFile, '--employee', 'anna');
+    expect(link.code, `${link.err}|${link.out}`).toBe(0);
+    expect(link.out).toMatch(/\/dashboard\/auth\/link\//);
+    expect(link.err).toMatch(/^warning: the configuration has 1 error.* — signing in with the configuration the daemon last ran on/m);
 
     const applied = once(again.daemon, 'config:applied');
     writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Call {contacts} at {client.name}' })));

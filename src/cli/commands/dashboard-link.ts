@@ -3,7 +3,9 @@ import { getInfo } from '../../storage/job-repository.ts';
 import { reachableUrl } from '../../http/public-url.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, databaseMissing, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import type { Config } from '../../domain/types.ts';
+import { resolve } from 'node:path';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 
@@ -23,7 +25,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { employee?: string; minutes?: string; now?: string }>();
       const minutes = o.minutes === undefined ? SIGN_IN_LINK_MINUTES : Number(o.minutes);
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw new BadInputError(`--minutes: expected a whole number from 1 to 10080, found ${JSON.stringify(o.minutes)}`);
-      const config = await readConfig(o);
+      const config = await configOrLastApplied(o, io);
       const employee = o.employee ?? config.employees.find((e) => config.dashboard.directors.includes(e.role))?.id;
       if (!employee) throw new BadInputError(`no employee holds a director role (${config.dashboard.directors.join(', ')}): name one with --employee, or list roles under dashboard.directors`);
       if (!config.employees.some((e) => e.id === employee)) throw new BadInputError(`--employee: expected the id of an employee, found ${JSON.stringify(employee)}`);
@@ -36,4 +38,25 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       io.out(`${url}\n`);
       io.err(`signs in ${employee} once, until ${expires}\n`);
     });
+}
+
+/**
+ * The configuration, or — while its files hold a broken edit — the one the daemon runs on (kept
+ * in the database): the dashboard is where a director sees what is wrong, so a broken file must
+ * not also lock them out of it.
+ */
+async function configOrLastApplied(o: GlobalOptions, io: CliIO): Promise<Config> {
+  try {
+    return await readConfig(o);
+  } catch (error) {
+    const { ConfigInvalidError } = await import('../../config/config-issue.ts');
+    if (!(error instanceof ConfigInvalidError) || databaseMissing(dbFile(o))) throw error;
+    const { readAcceptedConfig } = await import('../../storage/accepted-config.ts');
+    const { checkSnapshot } = await import('../../config/load-config.ts');
+    const kept = await withDatabase(o, (db) => readAcceptedConfig(db), { readOnly: true });
+    const config = kept && resolve(kept.dir) === resolve(configDir(o)) ? checkSnapshot(kept).config : undefined;
+    if (!config) throw error;
+    io.err(`warning: ${error.message.split('\n')[0]} — signing in with the configuration the daemon last ran on (the dashboard shows the errors)\n`);
+    return config;
+  }
 }
