@@ -103,18 +103,25 @@ export class Placer {
   }
 
   /**
-   * tryKeep without the day's load: a touch already in someone's calendar, kept on its day and
-   * time (still a working day of its period, within the shared hours) though the day is full.
+   * tryKeep without the day's cap: a touch already in someone's calendar, kept on its day (still
+   * a working day of its period, on the holder's side of a handover, within the shared hours)
+   * though the day is full — at its time, or the first free one of that day: never on top of
+   * another touch.
    */
   keepOverCap(r: PlacementRequest, date: string, start: number | undefined): Placement | undefined {
-    if (date < r.from || date > r.to || !this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
+    if (date < r.from || date > r.to || (r.hardFrom !== undefined && date < r.hardFrom) || (r.hardTo !== undefined && date > r.hardTo)) return undefined;
+    if (!this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
     if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
-    if (start === undefined) return undefined;
-    const end = start + r.durationMinutes * 60_000;
     const shared = this.#sharedOn(r, date, this.#sharedMap(r));
-    if (!shared || start < shared[0] || end > shared[1]) return undefined;
-    this.#book(this.#loadOf(this.#loadsOf(r.employee.id), date), start, end);
-    return { date, start, end };
+    if (!shared) return undefined;
+    const load = this.#loadOf(this.#loadsOf(r.employee.id), date);
+    const duration = r.durationMinutes * 60_000;
+    const free = (s: number) => s >= shared[0] && s + duration <= shared[1] && !overlaps(load, s, s + duration);
+    let at = start !== undefined && free(start) ? start : undefined;
+    for (let s = Math.ceil(shared[0] / SLOT_MS) * SLOT_MS; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s)) at = s;
+    if (at === undefined) return undefined;
+    this.#book(load, at, at + duration);
+    return { date, start: at, end: at + duration };
   }
 
   /** Marks time as taken (a meeting of another client kept as it is) without placing anything. */
@@ -275,6 +282,12 @@ export class Placer {
     load.timed++;
     load.busy.push(start, end);
   }
+}
+
+/** Whether [start, end) overlaps time the day already holds. */
+function overlaps(load: DayLoad, start: number, end: number): boolean {
+  for (let i = 0; i < load.busy.length; i += 2) if (start < load.busy[i + 1]! && load.busy[i]! < end) return true;
+  return false;
 }
 
 function pick(days: readonly string[], r: PlacementRequest): string {

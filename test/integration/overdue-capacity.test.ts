@@ -30,6 +30,14 @@ describe('late touches filling the days', () => {
     expect(Number(late.n)).toBeGreaterThan(8);
     const cancelled = await db.selectFrom('touch_events').select(['touch_id', 'detail']).where('type', '=', 'cancelled').execute();
     expect(cancelled).toEqual([]);
+    // Kept over the cap, never on top of another on-time touch. (A late one the morning check
+    // moved forward keeps its time of day, wherever that falls: README, "Left".)
+    const open = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at', 'overdue_from']).where('status', '=', 'planned').where('overdue_from', 'is', null).execute();
+    const span = (t: { start_at: string; end_at: string }) => [Date.parse(t.start_at), Date.parse(t.end_at)] as const;
+    for (const t of open) {
+      const [s, e] = span(t);
+      expect(open.filter((o) => o.id !== t.id && o.date === t.date && span(o)[0] < e && s < span(o)[1]).map((o) => o.id), `${t.id} on ${t.date}`).toEqual([]);
+    }
     // Every client still has its call of every week, open in someone's calendar (or late, moved on).
     const touches = await db.selectFrom('touches').select(['client_id', 'window_from', 'status']).execute();
     for (const week of ['2027-03-01', '2027-03-15', '2027-03-22']) {
