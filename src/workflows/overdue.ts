@@ -73,9 +73,10 @@ export function escalatedTouchOf(series: string): string | undefined {
  */
 export function overdueEscalation(config: Config, touch: TouchRow, today: string): WorkflowTouch | undefined {
   const o = config.overdue;
-  // A silence alert left undone goes up by the silence workflow's own escalation, a week on: an
-  // overdue one as well told the same director the same thing twice, days apart.
-  if (!o.escalateTo || !o.escalateKinds.includes(touch.kind as never) || isInternal(touch.source) || touch.source.startsWith('silence:')) return undefined;
+  // A silence alert left undone goes up by the silence workflow's own escalation, a week on
+  // (when it has one): an overdue one as well told the same director the same thing twice.
+  const escalatedAsSilence = touch.source.startsWith('silence:') && config.silence?.escalateTo !== undefined;
+  if (!o.escalateTo || !o.escalateKinds.includes(touch.kind as never) || isInternal(touch.source) || escalatedAsSilence) return undefined;
   const client = clientById(config, touch.client_id);
   if (!client) return undefined;
   const ids = JSON.parse(touch.contact_ids) as string[];

@@ -87,6 +87,16 @@ describe('an undone silence alert', () => {
     expect(alert!.overdue_from).not.toBeNull();
     const up = await openTouches(d, 'escalation:');
     expect(up.map((t) => [t.source.replace(/:[^:]*$/, ''), t.employee_id])).toEqual([['escalation:silence', 'pavel']]);
+
+    // Where silence has no escalation of its own, the overdue one still takes the alert up.
+    const { escalate_to: _none, ...unescalated } = company.silence;
+    const alone = configOf({ ...company, silence: unescalated, overdue: { ...company.overdue, escalate_kinds: ['meeting', 'call'] } });
+    const e = await db();
+    await e.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+    ]).execute();
+    for (let day = DateTime.fromISO('2027-05-03'); day.toISODate()! <= '2027-05-14'; day = day.plus({ days: 1 })) await runDailyWorkflows(e, alone, morning(day.toISODate()!));
+    expect((await openTouches(e, 'escalation:')).map((t) => [t.source.replace(/:[^:]*$/, ''), t.employee_id])).toEqual([['escalation:overdue', 'pavel']]);
   });
 });
 
