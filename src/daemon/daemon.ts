@@ -271,7 +271,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (startIssues) {
         this.#configError = startIssues;
         this.#log.error({ errors: startIssues.map(formatIssue) }, `the configuration has ${startIssues.length} error${startIssues.length === 1 ? '' : 's'}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
-      } else await saveAcceptedConfig(db, snapshot);
+      } else await this.#keepApplied(snapshot);
       const settings = valid.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
         this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
@@ -678,13 +678,22 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     }
     this.#metrics!.recordReload(true);
     await this.#recordConfigState();
-    await saveAcceptedConfig(this.#db!, snapshot);
+    await this.#keepApplied(snapshot);
     this.#log.info({ reason, clients: check.summary.clients, employees: check.summary.employees.length }, 'configuration reloaded');
     this.emit('config:applied', { hash: snapshot.hash, reason });
     // A job still working on the previous configuration is obsolete (it may even be stuck on it).
     if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError('stopped: a newer configuration was applied while it ran; the sync for it runs at once'));
     this.#scheduler.request('sync');
     return true;
+  }
+
+  /** Keeps the applied configuration for a start on broken files; a failure to keep it changes nothing now, and is said. */
+  async #keepApplied(snapshot: ConfigSnapshot): Promise<void> {
+    try {
+      await saveAcceptedConfig(this.#db!, snapshot);
+    } catch (error) {
+      this.#log.warn({ error: (error as Error).message }, 'the applied configuration could not be kept in the database: a start on broken files would find the one before (tried again at the next change)');
+    }
   }
 
   /**
