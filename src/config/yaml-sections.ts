@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, ruleSchema, campaignSchema, holidaySchema, handoverSchema, triggerSchema,
@@ -38,13 +38,6 @@ export const MAX_ALIASES = 200;
 
 /** Reads the sections of one YAML file into `sources`; problems become located issues. */
 export function readYamlFile(text: string, file: string, sources: RawSources): void {
-  // Read as YAML they are valid, and wrong: one error each, at the value, instead of what they parse into.
-  const unquoted = unquotedPlaceholders(text, file);
-  if (unquoted.length > 0) {
-    sources.issues.push(...unquoted);
-    sources.opaque = true;
-    return;
-  }
   const lines = new LineCounter();
   // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
@@ -52,6 +45,14 @@ export function readYamlFile(text: string, file: string, sources: RawSources): v
   // A syntax error makes the parser stumble over what follows: its first error is the mistake,
   // the rest are echoes. Duplicate keys are each a mistake of their own.
   const firstSyntax = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+  // `title: {client.name}: …` not in quotes: valid YAML that means a mapping (or a syntax error
+  // further on the line). Said as the mistake it is, with the line as it should be written.
+  const unquoted = firstSyntax ? placeholderOn(text, lines.linePos(firstSyntax.pos[0]).line, file) : placeholderMappings(doc, lines, text, file);
+  if (unquoted.length > 0) {
+    sources.issues.push(...unquoted);
+    sources.opaque = true;
+    return;
+  }
   for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) sources.issues.push(yamlIssue(error, file, lines, text));
   for (const warning of doc.warnings) {
     if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
@@ -249,29 +250,49 @@ function dropReservedKeys(value: unknown, path: (string | number)[], root: Origi
   for (const key of Object.keys(obj)) dropReservedKeys(obj[key], [...path, key], root, issues, depth + 1);
 }
 
-/** `key: {client.name}: …` or `key: [{event.ref}] …`: a value that starts with a placeholder, not in quotes. */
-const UNQUOTED_PLACEHOLDER = /^([ \t]*(?:-[ \t]+)?)([^\s#'"{}[\],-][^\n#:{}"'[\],]*?):[ \t]+(\[?\{[\p{L}\p{N}_.-]+\}[^\n]*?)[ \t]*\r?$/gmu;
+/** `key: {client.name}: …` or `key: [{event.ref}] …`: a line whose value starts with a placeholder, not in quotes. */
+const UNQUOTED_PLACEHOLDER = /^([ \t]*(?:-[ \t]+)?)([^\s#'"{}[\],-][^#:{}"'[\],]*?):[ \t]+(\[?\{[\p{L}\p{N}_.-]+\}.*?)[ \t]*\r?$/u;
+/** A flow mapping `{client.name}` is a placeholder read as YAML: one key like a placeholder's, no value. */
+const PLACEHOLDER_KEY = /^[\p{L}\p{N}_.-]+$/u;
 
-/**
- * A title (or any text) written as `title: {client.name}: CEO meeting` is valid YAML that means
- * something else: a mapping `{client.name: null}` and then a field with an empty name, or a
- * syntax error further on. Said as the mistake it is, with the line as it should be written.
- */
-function unquotedPlaceholders(text: string, file: string): ConfigIssue[] {
-  if (!text.includes(': {') && !text.includes(': [{') && !text.includes(':\t')) return [];
-  const issues: ConfigIssue[] = [];
-  for (const m of text.matchAll(UNQUOTED_PLACEHOLDER)) {
-    const [, indent, key, value] = m as unknown as [string, string, string, string];
-    const line = text.slice(0, m.index).split('\n').length;
-    const column = [...indent, ...key].length + 3;
-    const written = value.includes('"') ? `'${value.replace(/'/g, "''")}'` : `"${value}"`;
-    issues.push({
-      file, line, column, field: '', rank: 0,
-      expected: `a value that starts with a placeholder in quotes (${key.trim()}: ${written})`,
-      found: `${quote(value)} not in quotes, which YAML reads as a ${value.startsWith('[') ? 'list' : 'mapping'}, not text`,
-    });
+/** The error for line `line` (1-based) if it is such a line, as a list of none or one. */
+function placeholderOn(text: string, line: number, file: string): ConfigIssue[] {
+  const start = line === 1 ? 0 : nthIndexOf(text, '\n', line - 1) + 1;
+  const end = text.indexOf('\n', start);
+  const m = UNQUOTED_PLACEHOLDER.exec(text.slice(start, end < 0 ? text.length : end));
+  if (!m) return [];
+  const [, indent, key, value] = m as unknown as [string, string, string, string];
+  const written = value.includes('"') ? `'${value.replace(/'/g, "''")}'` : `"${value}"`;
+  return [{
+    file, line, column: [...indent, ...key].length + 3, field: '', rank: 0,
+    expected: `a value that starts with a placeholder in quotes (${key.trim()}: ${written})`,
+    found: `${quote(value)} not in quotes, which YAML reads as a ${value.startsWith('[') ? 'list' : 'mapping'}, not text`,
+  }];
+}
+
+/** In a document that parsed, the values that are such mappings (a block scalar's text that looks alike is not one). */
+function placeholderMappings(doc: Document, lines: LineCounter, text: string, file: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  if (!text.includes('{')) return out;
+  visit(doc, {
+    Pair(_key, pair) {
+      const value = pair.value;
+      if (!isMap(value) || !value.flow || value.items.length !== 1) return;
+      const only = value.items[0]!;
+      if (!isScalar(only.key) || !PLACEHOLDER_KEY.test(String(only.key.value)) || (only.value !== null && !(isScalar(only.value) && only.value.value === null))) return;
+      out.push(...placeholderOn(text, lines.linePos(value.range?.[0] ?? 0).line, file));
+    },
+  });
+  return out;
+}
+
+function nthIndexOf(text: string, needle: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    at = text.indexOf(needle, at + 1);
+    if (at < 0) return -1;
   }
-  return issues;
+  return at;
 }
 
 const YAML_EXPECTED: Record<string, string> = {
@@ -291,10 +312,13 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   // yaml's words for programmers, said as what is seen in the file.
   if (/^All mapping items must start at the same column/.test(found)) found = 'a field indented differently from the fields before it';
   if (/Maximum call stack/.test(found)) found = 'brackets or lists nested hundreds deep';
-  const noBreak = /\u00a0/.exec((text.split('\n')[pos.line - 1] ?? '') + (text.split('\n')[pos.line - 2] ?? ''));
-  if (noBreak && (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BAD_INDENT' || error.code === 'MISSING_CHAR' || error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'UNEXPECTED_TOKEN')) {
-    const lineNo = (text.split('\n')[pos.line - 1] ?? '').includes('\u00a0') ? pos.line : pos.line - 1;
-    const at = (text.split('\n')[lineNo - 1] ?? '').indexOf('\u00a0');
+  // A no-break space where YAML wants a space (the indentation, after ":" or "- "), on the line
+  // or the one above; one inside a value (a company's name from Word) is no mistake.
+  const misplaced = (l: string | undefined) => (l === undefined ? -1 : /^[ \u00a0]*\u00a0|:\u00a0|(?:^|\s)-\u00a0/.exec(l)?.index ?? -1);
+  const around = [pos.line, pos.line - 1].map((n) => ({ n, at: misplaced(text.split('\n')[n - 1]) })).find((x) => x.at >= 0);
+  if (around && (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BAD_INDENT' || error.code === 'MISSING_CHAR' || error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'UNEXPECTED_TOKEN')) {
+    const lineNo = around.n;
+    const at = (text.split('\n')[lineNo - 1] ?? '').indexOf('\u00a0', around.at);
     return { file, line: lineNo, column: at + 1, field: '', rank: 0, expected: 'ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML)', found: 'a no-break space' };
   }
   // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.

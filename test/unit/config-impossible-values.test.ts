@@ -261,6 +261,11 @@ rules:
     expect(list.text).toBe('a.yaml:14:12: expected a value that starts with a placeholder in quotes (title: \'[{event.ref}] звонок "срочно"\'), found "[{event.ref}] звонок \\"срочно\\"" not in quotes, which YAML reads as a list, not text');
     // Flow mappings and quoted titles are what they were.
     expect(check({ 'a.yaml': rule('"{client.name}: CEO meeting"').replace('theirs: all', 'theirs: all\n    for: { tier: A }') }).issues).toEqual([]);
+    // A folded title whose text looks like such a line is text, as YAML reads it.
+    expect(check({ 'a.yaml': rule('>-\n      Meeting: {client.name}\n      at: {contacts}') }).issues).toEqual([]);
+    // A no-break space inside a value (a name pasted from Word) is not blamed for a mistake elsewhere.
+    const named = check({ 'a.yaml': `${SETTINGS}employees:\n  - id: a\n    name: ООО\u00a0Ромашка\n     role: r\n` });
+    expect(named.issues.map((i) => i.found)).not.toContain('a no-break space');
 
     const nbsp = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    theirs: all\n    kind: call\n    every:\u00a06 months\n` });
     expect(nbsp.text).toBe('a.yaml:13:11: expected ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML), found a no-break space');
