@@ -207,7 +207,10 @@ export class Dashboard {
         this.#d.log.warn({ reason, error: String(error) }, 'dashboard sign-in through the identity provider failed');
         return c.redirect(`${PREFIX}/sign-in?error=${reason}`, 302);
       }
-      const employee = this.#d.people().employees.find((e) => e.email?.toLowerCase() === email.toLowerCase());
+      // One person in two roles (two entries, one mailbox) signs in as the director entry, if one is.
+      const people = this.#d.people();
+      const theirs = people.employees.filter((e) => e.email?.toLowerCase() === email.toLowerCase());
+      const employee = theirs.find((e) => people.directors.includes(e.role)) ?? theirs[0];
       if (!employee) {
         this.#d.log.warn('dashboard sign-in: an account that is no employee of the configuration');
         const tr = translator(this.#d.people().language);

@@ -60,8 +60,11 @@ async function throughProvider(page: Page, login: string): Promise<void> {
 describe('sign-in through OpenID Connect', () => {
   it('an employee signs in at the company\'s provider (code flow, PKCE, state, nonce), matched by e-mail whatever its case', { timeout: 120_000 }, async () => {
     const idp = await identityProvider();
+    // Pavel is also an account manager (one person in two roles, two entries, one mailbox): he signs in as the director.
+    const company = dashboardCompany('en');
+    const config = { ...company, employees: [{ id: 'pavel-am', name: 'Pavel Petrov', role: 'account_manager', email: 'pavel@corp.example' }, ...company.employees] };
     const { daemon } = await dashboardDaemon({
-      config: dashboardCompany('en'), clock: new ManualClock(NOW),
+      config, clock: new ManualClock(NOW),
       dashboard: { auth: { oidc: { issuer: idp.issuer, clientId: 'touchbase', clientSecret: SECRET }, sessionSecret: 'a-session-secret-for-the-oidc-test-0123456789' } },
     });
     idp.register(`${daemon.url}/dashboard/auth/callback`);
