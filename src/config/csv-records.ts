@@ -56,19 +56,22 @@ export function forEachCsvRecord(
     if (bytes) forEachPlainRecordOfBytes(bytes, delimiter, take);
     else forEachPlainRecord(text!, delimiter, take);
   }
-  else if (!parseQuoted(text, file, delimiter, issues, take)) return false;
+  else if (!parseQuoted(text, file, delimiter, issues, take, sepLine !== null)) return false;
   if (!header) issues.push({ file, line: 1, column: 1, field: '', rank: 0, expected: 'a header row naming the columns (id, name, …)', found: 'an empty file' });
   return header;
 }
 
 /** Records through the CSV parser (quotes may hold separators and line breaks); false, with the issue, when it cannot read to the end. */
-function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: ConfigIssue[], take: (record: string[], line: number) => void): boolean {
+function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: ConfigIssue[], take: (record: string[], line: number) => void, sepLine = false): boolean {
   let header: string[] | undefined;
+  // Excel's "sep=;" line is no header: its errors name the columns of the one after it.
+  let skip = sepLine;
   try {
     parseCsv(text, {
       delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: false,
       on_record: (record: string[], context: { lines: number }) => {
-        header ??= record.map((name) => name.trim());
+        if (skip) skip = false;
+        else header ??= record.map((name) => name.trim());
         // `lines` counts to the end of the record; a quoted cell may span lines.
         let inside = 0;
         for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;

@@ -272,6 +272,9 @@ rules:
     // A mistake in such a file is at the line an editor shows.
     const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': 'sep=,\nid,name\nc1,C One\nBAD ID,C Two\n' }));
     expect(broken.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'id']]);
+    // A stray quote names its column from the header, not from the "sep=" line.
+    const quoted = check(folder({ 'a.yaml': yaml, 'clients.csv': 'sep=;\nid;name\nc1;"C One"\nc2;C "Two"\n' }));
+    expect(quoted.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'name']]);
   });
 
   it('a contact role no rule names but one nearly does ("CEO", "Commercial director") is one warning a role at its first contact; a role nothing is near is as meant', () => {
