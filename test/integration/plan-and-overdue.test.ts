@@ -73,7 +73,7 @@ describe('overdue means one thing', () => {
     } finally {
       vi.unstubAllEnvs();
     }
-    const events = readdirSync(folder).flatMap((f) => new ICAL.Component(ICAL.parse(readFileSync(join(folder, f), 'utf8'))).getAllSubcomponents('vevent'))
+    const events = readdirSync(folder).filter((f) => f.endsWith('.ics')).flatMap((f) => new ICAL.Component(ICAL.parse(readFileSync(join(folder, f), 'utf8'))).getAllSubcomponents('vevent'))
       .filter((e) => e.getFirstPropertyValue('status') === 'CONFIRMED');
     const overdueInFeed = events.filter((e) => String(e.getFirstPropertyValue('summary')).startsWith('Overdue: '))
       .flatMap((e) => listedTouches(String(e.getFirstPropertyValue('description')))).sort();
