@@ -30,7 +30,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     const hints = theirs.map((role) => didYouMean(role, contactRoles)).filter(Boolean);
     warn(origin, ['theirs'], `no contact has the role ${theirs.map((role) => quote(role)).join(' or ')}${hints.length === 1 ? hints[0] : ''}: ${what}`);
   };
-  for (const w of unnamedContactRoles(config, sources)) out.push(w);
+  for (const w of unnamedContactRoles(config, sources, contactRoles)) out.push(w);
   config.rules.forEach((rule, i) => {
     if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
     noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);
@@ -66,9 +66,15 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
  * contacts silently get none of its touches. Once per role, where its first contact is. A role no one names and nothing is near
  * (an engineer, reached by `theirs: all` or by nobody) is as meant.
  */
-function unnamedContactRoles(config: Config, sources: RawSources): ConfigWarning[] {
+function unnamedContactRoles(config: Config, sources: RawSources, held: ReadonlySet<string>): ConfigWarning[] {
   const named = new Set<string>();
-  for (const x of [...config.rules, ...config.campaigns, ...config.triggers]) if (x.theirs !== 'all') for (const role of x.theirs) named.add(role);
+  // A list of roles no contact has is warned about where it is written (noContact): one mistake, one warning.
+  const unwarned = new Set<string>();
+  for (const x of [...config.rules, ...config.campaigns, ...config.triggers]) {
+    if (x.theirs === 'all') continue;
+    for (const role of x.theirs) named.add(role);
+    if (x.theirs.some((r) => held.has(r))) for (const role of x.theirs) unwarned.add(role);
+  }
   if (named.size === 0) return [];
   const found = new Map<string, { origin: Origin; count: number }>();
   for (const located of sources.clients) {
@@ -81,12 +87,6 @@ function unnamedContactRoles(config: Config, sources: RawSources): ConfigWarning
     });
   }
   const out: ConfigWarning[] = [];
-  // A list of roles no contact has is warned about where it is written (noContact): one mistake, one warning.
-  const held = new Set(config.clients.flatMap((c) => c.contacts.map((k) => k.role)));
-  const unwarned = new Set<string>();
-  for (const x of [...config.rules, ...config.campaigns, ...config.triggers]) {
-    if (x.theirs !== 'all' && x.theirs.some((r) => held.has(r))) for (const role of x.theirs) unwarned.add(role);
-  }
   for (const [role, { origin, count }] of found) {
     const hint = didYouMean(role, unwarned);
     if (!hint) continue;

@@ -43,10 +43,8 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
       csvFiles.push(path);
       continue;
     }
-    if (!name.endsWith('.yaml') && !name.endsWith('.yml')) continue;
-    if (tooMuchYaml) continue;
-    const bytes = bytesOf(path);
-    const decoded = decodeText(bytes);
+    if (!isYamlFile(path) || tooMuchYaml) continue;
+    const decoded = decodeText(bytesOf(path));
     if (!decoded.ok) {
       sources.issues.push({ file: shown(path), line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
       sources.opaque = true;
@@ -62,15 +60,14 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   for (const job of jobs.filter((j) => j.as === 'contacts')) readCsvFile(job, sources, contactRows);
   attachContacts(contactRows, sources);
   if (!sources.settings) {
-    const yaml = files.filter((f) => /\.ya?ml$/i.test(f)).length;
+    const csvOnly = files.length > 0 && !files.some(isYamlFile);
     const found = files.length === 0 ? 'no *.yaml, *.yml or CSV files'
-      : yaml === 0 ? 'CSV files and no *.yaml or *.yml file (is --config the configuration folder itself, not its crm/ folder?)'
+      : csvOnly ? 'CSV files and no *.yaml or *.yml file (is --config the configuration folder itself, not its crm/ folder?)'
       : 'no settings section in any file';
     const origin: Origin = { kind: 'folder', file: shown(dir) };
+    if (csvOnly || !sources.opaque || files.length === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
     // Without a YAML file nothing the CSV rows name (employees, roles) can be defined: that is the one error.
-    if (files.length > 0 && yaml === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
-    if (files.length > 0 && yaml === 0) sources.opaque = true;
-    else if (!sources.opaque || files.length === 0) sources.issues.push({ ...placeOf(origin, ['settings']), rank: 1, expected: 'one settings section (company, timezone, country, …)', found });
+    if (csvOnly) sources.opaque = true;
     sources.settings = fallbackSettings(origin, {});
   }
   return sources;
@@ -82,7 +79,7 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
  * names the largest.
  */
 function yamlOverLimit(files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources): boolean {
-  const yaml = files.filter((f) => /\.ya?ml$/i.test(f)).map((path) => ({ path, size: sizeOf(path) }));
+  const yaml = files.filter(isYamlFile).map((path) => ({ path, size: sizeOf(path) }));
   const total = yaml.reduce((sum, f) => sum + f.size, 0);
   if (total <= MAX_YAML_BYTES) return false;
   const largest = yaml.reduce((a, b) => (b.size > a.size ? b : a));
@@ -94,6 +91,10 @@ function yamlOverLimit(files: readonly string[], sizeOf: (p: string) => number, 
   });
   sources.opaque = true;
   return true;
+}
+
+function isYamlFile(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
 }
 
 /** The CSV files to read: each declared import, and clients.csv / contacts.csv that no import declares. */

@@ -257,9 +257,7 @@ const PLACEHOLDER_KEY = /^[\p{L}\p{N}_.-]+$/u;
 
 /** The error for line `line` (1-based) if it is such a line, as a list of none or one. */
 function placeholderOn(text: string, line: number, file: string): ConfigIssue[] {
-  const start = line === 1 ? 0 : nthIndexOf(text, '\n', line - 1) + 1;
-  const end = text.indexOf('\n', start);
-  const m = UNQUOTED_PLACEHOLDER.exec(text.slice(start, end < 0 ? text.length : end));
+  const m = UNQUOTED_PLACEHOLDER.exec(lineOf(text, line) ?? '');
   if (!m) return [];
   const [, indent, key, value] = m as unknown as [string, string, string, string];
   const written = value.includes('"') ? `'${value.replace(/'/g, "''")}'` : `"${value}"`;
@@ -286,13 +284,16 @@ function placeholderMappings(doc: Document, lines: LineCounter, text: string, fi
   return out;
 }
 
-function nthIndexOf(text: string, needle: string, n: number): number {
-  let at = -1;
-  for (let i = 0; i < n; i++) {
-    at = text.indexOf(needle, at + 1);
-    if (at < 0) return -1;
+/** Line `line` (1-based) of the text, without splitting the whole file; undefined past its end. */
+function lineOf(text: string, line: number): string | undefined {
+  if (line < 1) return undefined;
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    start = text.indexOf('\n', start) + 1;
+    if (start === 0) return undefined;
   }
-  return at;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
 }
 
 const YAML_EXPECTED: Record<string, string> = {
@@ -314,12 +315,13 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   if (/Maximum call stack/.test(found)) found = 'brackets or lists nested hundreds deep';
   // A no-break space where YAML wants a space (the indentation, after ":" or "- "), on the line
   // or the one above; one inside a value (a company's name from Word) is no mistake.
-  const misplaced = (l: string | undefined) => (l === undefined ? -1 : /^[ \u00a0]*\u00a0|:\u00a0|(?:^|\s)-\u00a0/.exec(l)?.index ?? -1);
-  const around = [pos.line, pos.line - 1].map((n) => ({ n, at: misplaced(text.split('\n')[n - 1]) })).find((x) => x.at >= 0);
+  const around = [pos.line, pos.line - 1].map((n) => {
+    const l = lineOf(text, n) ?? '';
+    const at = /^[ \u00a0]*\u00a0|:\u00a0|(?:^|\s)-\u00a0/.exec(l)?.index ?? -1;
+    return { n, at: at < 0 ? -1 : l.indexOf('\u00a0', at) };
+  }).find((x) => x.at >= 0);
   if (around && (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BAD_INDENT' || error.code === 'MISSING_CHAR' || error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'UNEXPECTED_TOKEN')) {
-    const lineNo = around.n;
-    const at = (text.split('\n')[lineNo - 1] ?? '').indexOf('\u00a0', around.at);
-    return { file, line: lineNo, column: at + 1, field: '', rank: 0, expected: 'ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML)', found: 'a no-break space' };
+    return { file, line: around.n, column: around.at + 1, field: '', rank: 0, expected: 'ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML)', found: 'a no-break space' };
   }
   // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.
   const outOfStep = error.code === 'MISSING_CHAR' && /without - indicator/.test(found);

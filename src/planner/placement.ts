@@ -274,8 +274,7 @@ export class Placer {
 
   #fits(employee: Employee, load: DayLoad, start: number, end: number): boolean {
     if (employee.meetingsPerDay !== undefined && load.timed >= employee.meetingsPerDay) return false;
-    for (let i = 0; i < load.busy.length; i += 2) if (start < load.busy[i + 1]! && load.busy[i]! < end) return false;
-    return true;
+    return !overlaps(load, start, end);
   }
 
   #book(load: DayLoad, start: number, end: number): void {

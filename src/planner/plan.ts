@@ -8,7 +8,7 @@ import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate } 
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
-import type { PlannerHistory } from './history.ts';
+import type { Pin, PlannerHistory } from './history.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
 import { WorkCalendar } from './work-calendar.ts';
@@ -68,6 +68,11 @@ export interface PlanOptions {
  * touches before it), pure in its inputs. `now` decides what is overdue and keeps new
  * touches out of the past.
  */
+/** A recorded timed touch's start (epoch ms), from the pin's number or its ISO instant; undefined for all-day. */
+function startOf(pin: Pin): number | undefined {
+  return pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined);
+}
+
 export function planTouches(config: Config, history: PlannerHistory, window: PlanWindow, now: DateTime, options: PlanOptions = {}): PlanResult {
   assertIsoDate(window.from, 'plan window, first day');
   assertIsoDate(window.to, 'plan window, last day');
@@ -175,7 +180,7 @@ class PlanRun {
     const pin = this.history.pins.get(d.id);
     if (!pin) return false;
     const request = this.#request(d, pin.date);
-    const start = pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined);
+    const start = startOf(pin);
     if (this.history.resolutions.has(d.id)) {
       // Done or skipped: it stays as it is (a done one's time is already taken, see #reserveHeld).
       const end = pin.endMs ?? (start !== undefined ? start + d.durationMinutes * 60_000 : undefined);
@@ -234,7 +239,7 @@ class PlanRun {
       // touch pushed from them to the period's end would otherwise vanish from the calendar.
       const pin = this.history.pins.get(d.id);
       if (pin && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
-        const kept = this.#placer.keepOverCap(request, pin.date, pin.startMs ?? (pin.start ? DateTime.fromISO(pin.start).toMillis() : undefined));
+        const kept = this.#placer.keepOverCap(request, pin.date, startOf(pin));
         if (kept) {
           this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window,
             message: `kept on ${pin.date} over ${request.employee.id}'s meetings_per_day: no other day of its period has a free slot (late touches moved forward take the room)` });
