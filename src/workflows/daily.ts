@@ -4,11 +4,15 @@ import type { DB } from '../storage/database.ts';
 import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { moveOverdue } from '../storage/touch-moves.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openTouchesBefore } from '../storage/workflow-repository.ts';
+import { openAlerts, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { addDays } from '../planner/dates.ts';
+import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
 import { silenceAlert, silenceEscalation, silenceIdentity, silentClients } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface DailyReport {
   readonly overdueMoved: number;
@@ -30,12 +34,14 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
   const nowIso = now.toUTC().toISO()!;
   return inTransaction(db, async (trx) => {
     // Overdue
-    const open = await openTouchesBefore(trx, today);
+    // The longest late first: they take the first days with room.
+    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today))
+      .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
+    const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS))) : undefined;
     let overdueMoved = 0;
     const escalations: WorkflowTouch[] = [];
-    for (const touch of open) {
-      if (!isOverdue(config, touch, today)) continue;
-      const to = overdueMove(config, touch, today);
+    for (const touch of late) {
+      const to = overdueMove(config, touch, today, room);
       if (!to) continue;
       const overdueFrom = await moveOverdue(trx, touch, to, nowIso);
       if (overdueFrom === undefined) continue;

@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
+import { TIMED_KINDS, type Kind } from '../domain/types.ts';
+import { isoInZone, localToMs } from '../planner/zoned-time.ts';
+import type { OverdueRoom } from './overdue-room.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { addDays } from '../planner/dates.ts';
@@ -20,8 +23,14 @@ export { isOverdue } from '../domain/overdue.ts';
  * local time. A leaver's late touches go to their successor (handovers, as the plan's touches of
  * that day do): left with them, they would roll forward every morning in the calendar of someone
  * who is gone, and the successor would never see them.
+ *
+ * With `room` (what the employees' next days already hold), a timed touch goes to the first of
+ * the holder's next working days with room (under meetings_per_day for a meeting or call) and a
+ * free time — its own time of day if free, else the first free time of their working hours — so
+ * that late calls do not pile up on one day or sit on top of each other (overdue-room.ts); with
+ * no room within a week, the next working day at its own time, as without.
  */
-export function overdueMove(config: Config, touch: TouchRow, today: string): { date: string; start: string; end: string; employee: string } | undefined {
+export function overdueMove(config: Config, touch: TouchRow, today: string, room?: OverdueRoom): { date: string; start: string; end: string; employee: string } | undefined {
   if (touch.date >= today) return undefined;
   const client = clientById(config, touch.client_id);
   const holder0 = employeeById(config, touch.employee_id);
@@ -41,10 +50,13 @@ export function overdueMove(config: Config, touch: TouchRow, today: string): { d
   // The same wall-clock time, in the zone of whoever holds it now (the one it was written in, for someone gone).
   const zone = holder0 ? { zone: owner.timezone } : { setZone: true };
   const start = DateTime.fromISO(touch.start_at, zone);
-  const end = DateTime.fromISO(touch.end_at, zone);
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const movedStart = DateTime.fromObject({ year: y, month: m, day: d, hour: start.hour, minute: start.minute, second: start.second }, { zone: employee.timezone });
-  return { date, start: movedStart.toISO()!, end: movedStart.plus(end.diff(start)).toISO()!, employee: employee.id };
+  const durationMs = Date.parse(touch.end_at) - Date.parse(touch.start_at);
+  const wallMinutes = start.hour * 60 + start.minute + start.second / 60;
+  const timed = TIMED_KINDS.has(touch.kind as Kind);
+  const put = room?.find(config, employee, client, date, wallMinutes, durationMs, timed)
+    ?? { date, startMs: localToMs(employee.timezone, date, wallMinutes) };
+  room?.take(employee.id, put.date, [put.startMs, put.startMs + durationMs], timed);
+  return { date: put.date, start: isoInZone(put.startMs, employee.timezone), end: isoInZone(put.startMs + durationMs, employee.timezone), employee: employee.id };
 }
 
 /** For a touch whose holder left the configuration: the holder today of the role its rule, campaign or trigger names. */

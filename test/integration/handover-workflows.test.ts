@@ -111,12 +111,13 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     // Still hers before her last day…
     await runDailyWorkflows(d, config, morning('2027-03-30'));
     expect(await d.selectFrom('touches').select(['employee_id', 'date']).where('id', '=', 'late1').executeTakeFirstOrThrow()).toEqual({ employee_id: 'anna', date: '2027-03-30' });
-    // …Oleg's from the handover's day, at the same time of day; Oleg's own late touch just moves.
+    // …Oleg's from the handover's day, at the same time of day; Oleg's own late touch just moves,
+    // to the first free time after that one (both were at 10:00: not on top of each other).
     await runDailyWorkflows(d, config, morning('2027-04-05'));
     const moved = await d.selectFrom('touches').selectAll().where('id', 'in', ['late1', 'late2']).orderBy('id').execute();
     expect(moved.map((t) => [t.id, t.employee_id, t.date, t.start_at.slice(11, 16), t.overdue_from])).toEqual([
       ['late1', 'oleg', '2027-04-05', '10:00', '2027-03-25'],
-      ['late2', 'oleg', '2027-04-05', '10:00', '2027-03-25'],
+      ['late2', 'oleg', '2027-04-05', '10:15', '2027-03-25'],
     ]);
     const history = await d.selectFrom('touch_events').select(['type', 'cause', 'employee_id', 'detail']).where('touch_id', '=', 'late1').orderBy('seq').execute();
     expect(history.filter((h) => h.type === 'reassigned')).toEqual([{ type: 'reassigned', cause: 'handover', employee_id: 'oleg', detail: 'from anna' }]);

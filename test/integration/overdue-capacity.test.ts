@@ -30,9 +30,9 @@ describe('late touches filling the days', () => {
     expect(Number(late.n)).toBeGreaterThan(8);
     const cancelled = await db.selectFrom('touch_events').select(['touch_id', 'detail']).where('type', '=', 'cancelled').execute();
     expect(cancelled).toEqual([]);
-    // Kept over the cap, never on top of another on-time touch. (A late one the morning check
-    // moved forward keeps its time of day, wherever that falls: README, "Left".)
-    const open = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at', 'overdue_from']).where('status', '=', 'planned').where('overdue_from', 'is', null).execute();
+    // Kept over the cap, never on top of another touch, on time or late (the morning check puts a
+    // late one at a free time).
+    const open = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at', 'overdue_from']).where('status', '=', 'planned').execute();
     const span = (t: { start_at: string; end_at: string }) => [Date.parse(t.start_at), Date.parse(t.end_at)] as const;
     for (const t of open) {
       const [s, e] = span(t);
@@ -68,5 +68,64 @@ describe('an employee removed from the configuration without a handover', () => 
     // 10:30 in Moscow, where it was written, is 10:30 for Nika in Samara.
     expect(DateTime.fromISO(moved.start_at, { setZone: true }).toFormat('HH:mm')).toBe(DateTime.fromISO(call.start_at, { setZone: true }).toFormat('HH:mm'));
     expect(DateTime.fromISO(moved.start_at, { setZone: true }).offset).toBe(240);
+  });
+});
+
+describe('late calls moved by the morning check', () => {
+  // Marina calls three buyers a day at most. Back on Wednesday 10 March from two days away, she
+  // has five calls of 1–2 March still open (all at 10:00), Wednesday already full, one call on
+  // Thursday at 10:00.
+  const marina = configOf({
+    ...SETTINGS,
+    employees: [employee('marina', 'account_manager', { meetings_per_day: 3 })],
+    clients: Array.from({ length: 9 }, (_, i) => client(`c${i}`, { roles: ['buyer'], since: '2026-01-01' })),
+    rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+  });
+  const call = (id: string, date: string, time: string) => ({
+    id, source: 'rule:monthly', series: `rule:monthly|${id}`, kind: 'call', client_id: `c${id.slice(-1)}`, contact_ids: '[]', employee_id: 'marina',
+    date, start_at: `${date}T${time}:00.000+03:00`, end_at: `${date}T${time.slice(0, 3)}${String(Number(time.slice(3)) + 30).padStart(2, '0')}:00.000+03:00`,
+    all_day: 0, title: `call ${id}`, window_from: date, window_to: date, remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null,
+    resolved_by: null, note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,
+  });
+
+  it('go to the first working days with room under meetings_per_day, the longest late first, never on top of another touch', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values([
+      call('late-2', '2027-03-02', '10:00'), call('late-0', '2027-03-01', '10:00'), call('late-1', '2027-03-01', '10:00'),
+      call('late-3', '2027-03-02', '10:00'), call('late-4', '2027-03-02', '10:00'),
+      call('wed-5', '2027-03-10', '10:00'), call('wed-6', '2027-03-10', '11:00'), call('wed-7', '2027-03-10', '12:00'),
+      call('thu-8', '2027-03-11', '10:00'),
+    ]).execute();
+    const report = await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
+    expect(report.overdueMoved).toBe(5);
+    const rows = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at', 'overdue_from']).orderBy('id').execute();
+    const at = (id: string) => { const r = rows.find((t) => t.id === id)!; return [r.date, r.start_at.slice(11, 16), r.overdue_from]; };
+    // Thursday has room for two (after its 10:00 call), Friday for the rest; 1 March's first.
+    expect(['late-0', 'late-1', 'late-2', 'late-3', 'late-4'].map(at)).toEqual([
+      ['2027-03-11', '10:30', '2027-03-01'], ['2027-03-11', '11:00', '2027-03-01'],
+      ['2027-03-12', '10:00', '2027-03-02'], ['2027-03-12', '10:30', '2027-03-02'], ['2027-03-12', '11:00', '2027-03-02'],
+    ]);
+    for (const day of new Set(rows.map((r) => r.date))) {
+      const on = rows.filter((r) => r.date === day);
+      if (day >= '2027-03-10') expect(on.length, day).toBeLessThanOrEqual(3);
+      for (const t of on) {
+        expect(on.filter((o) => o.id !== t.id && o.start_at < t.end_at && t.start_at < o.end_at).map((o) => o.id), t.id).toEqual([]);
+      }
+    }
+    // Run again the same morning: nothing moves.
+    expect((await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T09:00:00+03:00'))).overdueMoved).toBe(0);
+    // The plan keeps them where the check put them.
+    await planWithHistory(db, marina, { from: '2027-03-10', to: '2027-04-30' }, DateTime.fromISO('2027-03-10T09:30:00+03:00'), true);
+    const after = await db.selectFrom('touches').select(['id', 'date', 'start_at']).where('id', 'like', 'late-%').orderBy('id').execute();
+    expect(after.map((r) => [r.id, r.date, r.start_at.slice(11, 16)])).toEqual(['late-0', 'late-1', 'late-2', 'late-3', 'late-4'].map((id) => [id, at(id)[0], at(id)[1]]));
+  });
+
+  it('with no room in a week, go on the next working day over the cap, at a free time', async () => {
+    const db = await tempDatabase();
+    const full = ['2027-03-10', '2027-03-11', '2027-03-12', '2027-03-15', '2027-03-16'].flatMap((d, i) => ['10:00', '11:00', '12:00'].map((t, j) => call(`full-${i}${j}`, d, t)));
+    await db.insertInto('touches').values([call('late-0', '2027-03-01', '10:00'), ...full]).execute();
+    await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
+    const late = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
+    expect([late.date, late.start_at.slice(11, 16)]).toEqual(['2027-03-10', '10:30']);
   });
 });
