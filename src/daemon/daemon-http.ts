@@ -5,10 +5,10 @@ import type { Env } from '../http/daemon-app.ts';
 import type { Language } from '../domain/types.ts';
 import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
-import { daemonApp, type Readiness } from '../http/daemon-app.ts';
+import { daemonApp, type Readiness, type RecordedLink } from '../http/daemon-app.ts';
 import { listen } from '../http/feed-server.ts';
 import { eventsRoute } from '../http/events-api.ts';
-import { linkSecret, type IsWorkday, type LinkOutcome } from '../http/action-links.ts';
+import { linkSecret, type IsWorkday } from '../http/action-links.ts';
 import type { BusinessEvent } from '../workflows/trigger-events.ts';
 import type { EventResult, ServedAddress } from './job-runner.ts';
 
@@ -27,7 +27,7 @@ export interface DaemonHttpDeps {
   readonly unavailable?: () => string | undefined;
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
-  readonly onOutcome: (outcome: LinkOutcome) => void;
+  readonly onOutcome: (outcome: RecordedLink) => void;
   readonly requestSync: () => void;
   readonly reload: () => Promise<boolean>;
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;

@@ -12,12 +12,12 @@ import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
-import { type LinkOutcome } from '../http/action-links.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../storage/daemon-lock.ts';
 import { isPostgresLocation, redactLocation } from '../storage/location.ts';
 import { ConfigWatcher } from './config-watcher.ts';
 import type { IsWorkday } from '../http/action-links.ts';
+import type { RecordedLink } from '../http/daemon-app.ts';
 import { readAcceptedConfig, saveAcceptedConfig } from '../storage/accepted-config.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
@@ -82,7 +82,7 @@ export interface DaemonEvents {
   'config:rejected': [{ issues: readonly ConfigIssue[]; reason: string }];
   /** A change could not be applied for another reason than its content (the database could not be written). */
   'config:failed': [{ error: string; reason: string }];
-  'link:recorded': [LinkOutcome];
+  'link:recorded': [RecordedLink];
   /** A dispatch pass of a daemon sharing the database finished (its one-line summary). */
   'dispatch:finished': [{ summary: string; written: number }];
 }
@@ -575,7 +575,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       metrics: this.#metrics!,
       routes: (app) => this.#dashboard?.mount(app),
       onOutcome: (outcome) => {
-        this.#log.info({ touch: outcome.result === 'recorded' ? outcome.touch.id : undefined, action: outcome.result === 'recorded' ? outcome.action : undefined }, 'outcome recorded from a calendar link');
+        this.#log.info({ touch: outcome.touch.id, action: outcome.action }, 'outcome recorded from a calendar link');
         this.emit('link:recorded', outcome);
         this.#scheduler?.request('sync');
       },

@@ -5,11 +5,18 @@ import { NONCE, secureHeaders, type SecureHeadersVariables } from 'hono/secure-h
 import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { feedApp } from './feed-server.ts';
-import { peekLink, peekUndo, useLink, useUndo, verifyLink, type IsWorkday, type LinkOutcome } from './action-links.ts';
+import { peekLink, peekUndo, useLink, useUndo, verifyLink, type IsWorkday, type LinkAction } from './action-links.ts';
+import type { TouchRow } from '../storage/schema.ts';
 import { touchById } from '../storage/used-links.ts';
 import { escapeHtml, linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
 import type { Language } from '../domain/types.ts';
+
+/** A link pressed and recorded: done, skipped, snoozed, or a done or skip undone ("undo": the touch is open again). */
+export interface RecordedLink {
+  readonly action: LinkAction | 'undo';
+  readonly touch: TouchRow;
+}
 
 export interface Readiness {
   readonly ready: boolean;
@@ -34,7 +41,7 @@ export interface DaemonAppDeps {
   readonly status: () => Promise<unknown>;
   readonly metrics: { text(): Promise<string>; readonly contentType: string };
   /** A one-click link recorded (or undid) an outcome: the calendars should follow soon. */
-  readonly onOutcome: (outcome: LinkOutcome) => void;
+  readonly onOutcome: (outcome: RecordedLink) => void;
   /** Extra API routes (issue-specific), mounted under /api behind the token. */
   readonly api?: (api: Hono) => void;
   /** Extra routes of their own (the dashboard under /dashboard), with their own sign-in. */
@@ -140,7 +147,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
 
   app.post('/u/:token', async (c) => {
     const outcome = await useUndo(deps.db, await deps.linkSecret(), c.req.param('token'), deps.clock.now());
-    if (outcome.result === 'undone') deps.onOutcome({ result: 'recorded', action: outcome.was === 'done' ? 'done' : 'skip', touch: outcome.touch });
+    if (outcome.result === 'undone') deps.onOutcome({ action: 'undo', touch: outcome.touch });
     const { status, html } = undoPage(outcome, nonceOf(c), trOf());
     return c.html(html, status);
   });

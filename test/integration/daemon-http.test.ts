@@ -96,6 +96,9 @@ describe('HTTP hardening', () => {
 describe('the one-click pages', () => {
   it('skip asks for a reason (an empty one is refused), records it as the CLI does, and offers undo', async () => {
     const { daemon, dbFile, feedDir } = await started();
+    // What the daemon logs of each link pressed ("outcome recorded from a calendar link").
+    const recorded: string[] = [];
+    daemon.on('link:recorded', (o) => recorded.push(`${o.action} ${o.touch.status}`));
     const [a] = feedLinks(feedDir);
     const touchId = touchIdOf(a!.uid.slice(0, 32));
     const page = await (await fetch(`${daemon.url}${a!.skip}`)).text();
@@ -130,6 +133,8 @@ describe('the one-click pages', () => {
     expect((await fetch(`${daemon.url}/u/${undo}`, { method: 'POST' })).status).toBe(410);
     // The event's own link works again.
     expect((await fetch(`${daemon.url}${a!.done}`, { method: 'POST' })).status).toBe(200);
+    // The undo is told as an undo (it was logged as "done" before: the touch had been skipped).
+    expect(recorded).toEqual(['skip skipped', 'undo planned', 'done done']);
   });
 
   it('undo of done works for 15 minutes, not after, and not with a forged token', async () => {
