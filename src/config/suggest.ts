@@ -4,7 +4,8 @@ import { quote } from './config-issue.ts';
 /**
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
  * one edit for short words, two for longer ones, three from twelve letters on, compared
- * without case ("europe/moskow" → "Europe/Moscow", "acount_manager" → "account_manager").
+ * without case ("europe/moskow" → "Europe/Moscow", "acount_manager" → "account_manager"); two
+ * neighbouring letters typed the wrong way round are one edit ("kidn" → "kind").
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
@@ -15,7 +16,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     if (candidate === word) continue;
     const c = candidate.toLowerCase();
     if (Math.abs(c.length - w.length) > allowed) continue;
-    const d = c === w ? 0 : distance(w, c);
+    const d = c === w ? 0 : swapped(w, c) ? 1 : distance(w, c);
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;
@@ -24,10 +25,40 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return bestDistance <= allowed ? best : undefined;
 }
 
+/** Whether b is a with two neighbouring letters swapped. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /** "; did you mean "account_manager"?" or nothing. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const best = closest(word, candidates);
   return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+}
+
+/**
+ * Other names a director may give a field (from other tools, or the word they think in), by the
+ * field they mean: "cadence: 6 months" is the rule's every, and is reported as one unknown field
+ * that names it, not also as a rule without every.
+ */
+const FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  every: ['cadence', 'frequency', 'interval', 'period', 'periodicity', 'recurrence', 'repeat'],
+  remind: ['reminder', 'reminders', 'alarm', 'alarms', 'notify_before'],
+  duration: ['length', 'minutes'],
+  kind: ['type', 'channel'],
+  title: ['subject', 'summary'],
+};
+
+/** The known field an unknown one most likely meant: a misspelling of it, or of another name for it. */
+export function meantField(key: string, known: readonly string[]): string | undefined {
+  const near = closest(key, known);
+  if (near !== undefined) return near;
+  const synonyms = Object.entries(FIELD_SYNONYMS).filter(([field]) => known.includes(field));
+  const other = closest(key, synonyms.flatMap(([, names]) => names)) ?? synonyms.flatMap(([, names]) => names).find((n) => n === key.toLowerCase());
+  return other === undefined ? undefined : synonyms.find(([, names]) => names.includes(other))![0];
 }
 
 let zones: readonly string[] | undefined;

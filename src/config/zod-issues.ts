@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { placeOf, type Origin } from './origin.ts';
-import { closest, didYouMean } from './suggest.ts';
+import { closest, didYouMean, meantField } from './suggest.ts';
 
 /**
  * zod's issues as located configuration issues: "expected … found …" in the users' words,
@@ -11,14 +11,20 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
   // A value of the wrong type is one mistake: zod also runs the field's other checks on it (a
   // list's "at most 5" on the text written instead of the list), which say nothing more.
   const wrongType = new Set(issues.filter((i) => i.code === 'invalid_type').map((i) => i.path.join('\u0000')));
+  // A required field written under another name ("kidn", "type" for kind) is one mistake: the
+  // unknown field's error names the field; "found nothing" there says nothing more.
+  const meantMissing = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' && schema
+    ? i.keys.map((key) => meantField(key, knownKeysAt(schema, i.path))).filter((k) => k !== undefined).map((k) => [...i.path, k].join('\u0000'))
+    : [])));
   for (const issue of issues) {
     if (issue.code !== 'invalid_type' && wrongType.has(issue.path.join('\u0000'))) continue;
+    if (meantMissing.has(issue.path.join('\u0000')) && (issue as { input?: unknown }).input === undefined) continue;
     if (issue.code === 'unrecognized_keys') {
       const known = schema ? knownKeysAt(schema, issue.path) : [];
       for (const key of issue.keys) {
         const place = placeOf(origin, [...issue.path, key], true);
         const list = known.length ? ` (${known.join(', ')})` : ' (check the spelling; see README.md, Configuration)';
-        sink.issues.push({ ...place, rank: 1, expected: `one of the known fields${list}`, found: `an unknown field ${quote(key)}${didYouMean(key, known)}` });
+        sink.issues.push({ ...place, rank: 1, expected: `one of the known fields${list}`, found: `an unknown field ${quote(key)}${meantOf(key, known)}` });
       }
       continue;
     }
@@ -32,6 +38,12 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
     const place = placeOf(origin, issue.path);
     sink.issues.push({ ...place, rank: 1, expected: expectedOf(issue), found: foundOf(issue) });
   }
+}
+
+/** "; did you mean "every"?" for "evry" or "cadence", or nothing. */
+function meantOf(key: string, known: readonly string[]): string {
+  const meant = meantField(key, known);
+  return meant === undefined ? '' : `; did you mean ${quote(meant)}?`;
 }
 
 /** The one branch of a failed union whose shape the value has (its issues are about what is inside), if there is exactly one. */
@@ -97,7 +109,7 @@ export function salvage(schema: z.ZodType, item: unknown, issues: readonly z.cor
       // A misspelt field ("evry") counts as the field it was meant to be, broken: nothing that needs it is reported.
       for (const key of issue.keys) {
         unknown.add(key);
-        broken.add(closest(key, knownKeysAt(schema, [])) ?? key);
+        broken.add(meantField(key, knownKeysAt(schema, [])) ?? key);
       }
       continue;
     }

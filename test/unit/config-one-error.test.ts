@@ -129,6 +129,15 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it.each([
+    ['cadance', 'every'], ['Frequency', 'every'], ['reminders', 'remind'], ['type', 'kind'], ['kidn', 'kind'],
+  ])('a field under another name (%s for %s) is one error that names the field, not also the field missing', (written, meant) => {
+    const field = meant === 'every' ? '    every: 6 months' : meant === 'remind' ? '    remind: [14 days, 1 day]' : '    kind: meeting';
+    const dir = example((d) => replaceIn(d, 'rules.yaml', field, field.replace(meant, written)));
+    const { text } = issuesOf(dir);
+    expect(text).toEqual([expect.stringMatching(new RegExp(`^rules\\.yaml:\\d+:5: rules\\[0\\]\\.${written} \\(rule ceo-to-ceo\\): .*found an unknown field "${written}"; did you mean "${meant}"\\?$`))]);
+  });
+
   it('errors name the thing by its id, not only by its index', () => {
     const { issues } = issuesOf(example((dir) => replaceIn(dir, 'clients.yaml', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Moscow', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Mosow')));
     expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 157, field: 'clients[8].timezone', subject: 'client severstroy' })]);
