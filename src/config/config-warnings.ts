@@ -53,6 +53,16 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     if (campaign.on && isLeapDay(campaign.on.month, campaign.on.day)) warn(origin, ['on'], 'is 29 February: in years that are not leap years this campaign falls on 28 February');
   });
   if (config.silence && sources.silence && noneSelected(config.silence.for)) warn(sources.silence.origin, ['for'], 'matches no client: no client is watched for silence');
+  // escalate_for names contact roles too: misspelt, an overdue meeting with that person is never escalated, silently.
+  if (sources.overdue && config.overdue.escalateTo && contactRoles.size > 0) {
+    const roles = config.overdue.escalateFor;
+    const noneHeld = !roles.some((role) => contactRoles.has(role));
+    roles.forEach((role, i) => {
+      if (contactRoles.has(role)) return;
+      const hint = didYouMean(role, contactRoles);
+      if (hint || noneHeld) warn(sources.overdue!.origin, ['escalate_for', i], `no contact has the role ${quote(role)}${hint}: overdue meetings with them are never escalated`);
+    });
+  }
   config.holidays.forEach((holiday, i) => {
     if (holiday.date && isLeapDay(holiday.date.month, holiday.date.day)) warn(sources.holidays[i]!.origin, ['date'], 'is 29 February: in years that are not leap years this holiday is on 28 February');
   });

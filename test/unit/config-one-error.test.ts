@@ -265,6 +265,31 @@ triggers:
     ]);
   });
 
+  it('warnings: a misspelt role in overdue.escalate_for (overdue meetings with them never escalated), with a suggestion', () => {
+    const company = (escalateFor: string) => writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: petrov, name: Ivan Petrov, role: sales_director }
+clients:
+  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }, { id: k2, name: L, role: director }] }
+rules:
+  - { id: calls, ours: account_manager, theirs: [ceo, director], kind: call, every: 3 months }
+overdue:
+  after: 2 days
+  escalate_to: sales_director
+  escalate_for: ${escalateFor}
+`,
+    });
+    expect(issuesOf(company('[ceo, direktor]')).warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[1\]: no contact has the role "direktor"; did you mean "director"\?: overdue meetings with them are never escalated$/),
+    ]);
+    expect(issuesOf(company('[chief]')).warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[0\]: no contact has the role "chief": overdue meetings with them are never escalated$/),
+    ]);
+    // A role of another CRM's words beside one that exists is as meant.
+    expect(issuesOf(company('[ceo, owner]')).warnings).toEqual([]);
+  });
+
   it('the example company has no warnings', () => {
     expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
   });
