@@ -39,9 +39,12 @@ export function dependsOnOne(b: Breadth): boolean {
   return b.ours.length <= 1 || b.theirs.length <= 1;
 }
 
+/** A client nobody of ours touched in the 12 months. */
+const untouched = (b: Breadth) => b.ours.length === 0 && b.theirs.length === 0;
+
 /** The risk code of a breadth: which side depends on one person. */
 export function breadthRisk(b: Breadth): string {
-  if (b.ours.length === 0 && b.theirs.length === 0) return 'no touch in 12 months';
+  if (untouched(b)) return 'no touch in 12 months';
   if (b.ours.length <= 1 && b.theirs.length <= 1) return 'one of ours, one of theirs';
   return b.ours.length <= 1 ? 'one of ours' : b.theirs.length <= 1 ? 'one of theirs' : '';
 }
@@ -68,7 +71,10 @@ export function breadthReport({ config, data, today }: ReportContext): Report {
     rows,
     summary: [
       { key: 'clients', label: 'sum.clients', value: rows.length, type: 'number' },
-      { key: 'depending on one person', label: 'sum.dependingOnOne', value: list.filter(dependsOnOne).length, type: 'number' },
+      // One person on a side, and nobody at all, are told apart: 37 clients no one touched are no
+      // "depending on one person".
+      { key: 'depending on one person', label: 'sum.dependingOnOne', value: list.filter((b) => dependsOnOne(b) && !untouched(b)).length, type: 'number' },
+      { key: 'no touch in 12 months', label: 'sum.noTouch12', value: list.filter(untouched).length, type: 'number' },
     ],
   };
 }

@@ -19,7 +19,7 @@ import { REPORT_NAMES, REPORTS } from '../../src/reports/registry.ts';
 import { en as enMessages } from '../../src/i18n/en.ts';
 import { ru } from '../../src/i18n/ru.ts';
 import { ro } from '../../src/i18n/ro.ts';
-import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { client, configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 
@@ -74,6 +74,15 @@ describe('director reports on a fixed history', () => {
       ['alpha', 2, 2, ''],
     ]);
     expect(summary(r)['depending on one person']).toBe(1);
+    expect(summary(r)['no touch in 12 months']).toBe(0);
+  });
+
+  it('breadth: a client nobody touched is counted as such, not as depending on one person', async () => {
+    const base = workflowCompany();
+    const withGamma = configOf({ ...base, clients: [...base.clients, client('gamma', { roles: ['ceo'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
+    const r = breadthReport(await loadReportContext(await history(), withGamma, TODAY));
+    expect(r.rows.map((x) => [x.client, x.risk])).toEqual([['gamma', 'no touch in 12 months'], ['beta', 'one of ours, one of theirs'], ['alpha', '']]);
+    expect(summary(r)).toMatchObject({ clients: 3, 'depending on one person': 1, 'no touch in 12 months': 1 });
   });
 
   it('punctuality: on time, late, rescheduled by the employee, skipped, missed per employee', async () => {
