@@ -25,7 +25,8 @@ function occasionOf(config: Config, campaignId: string, country: string, occasio
 
 /**
  * Greetings of the campaigns from a year ago to the end of what is planned: per campaign,
- * day and client country, how many contacts, and how many greetings are done, skipped, open.
+ * day and client country, how many contacts, and how many of them were greeted (done), skipped,
+ * or are still open.
  */
 export function greetingsReport({ config, data, today }: ReportContext): Report {
   const from = addDays(today, -365);
@@ -45,10 +46,13 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
       g = { campaign, occasion: occasionOf(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
       groups.set(key, g);
     }
-    g.contacts += data.contactsOf(t).length;
-    if (t.status === 'done') g.done++;
-    else if (t.status === 'skipped') g.skipped++;
-    else g.open++;
+    // Counted in people throughout: a greeting of a client's whole board (per: client) greets
+    // each of them, so a row's contacts are its done, skipped and open added up.
+    const people = Math.max(1, data.contactsOf(t).length);
+    g.contacts += people;
+    if (t.status === 'done') g.done += people;
+    else if (t.status === 'skipped') g.skipped += people;
+    else g.open += people;
   }
   const rows: Record<string, Cell>[] = [...groups.values()]
     .sort((a, b) => a.date.localeCompare(b.date) || a.campaign.localeCompare(b.campaign) || a.country.localeCompare(b.country))

@@ -227,4 +227,15 @@ describe('director reports on a fixed history', () => {
     expect(greetingsReport(ctx).rows.map((x) => [x.campaign, x.date, x.country, x.contacts, x.done, x.skipped, x.open, x.done_share])).toEqual([['new-year', '2026-12-28', 'RU', 3, 2, 1, 0, 2 / 3]]);
     expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
   });
+
+  it('greetings of a whole board at once (per: client) count each person greeted: a row\'s contacts are its done, skipped and open added up', async () => {
+    const cfg = configOf({ ...workflowCompany(), campaigns: [{ id: 'new-year', on: '12-28', ours: 'account_manager', per: 'client' }] });
+    const db = await tempDatabase();
+    const board = (id: string, clientId: string, contacts: string[], status: Status) =>
+      touch(id, { client: clientId, employee: clientId === 'alpha' ? 'anna' : 'oleg', source: 'campaign:new-year', contacts, date: '2026-12-28', status, kind: 'greeting' });
+    await db.insertInto('touches').values([board('g1', 'alpha', ['alpha-ceo0', 'alpha-director1', 'alpha-buyer2'], 'done'), board('g2', 'beta', ['beta-ceo0', 'beta-buyer1'], 'planned')]).execute();
+    const r = greetingsReport(await loadReportContext(db, cfg, TODAY));
+    expect(r.rows.map((x) => [x.contacts, x.done, x.skipped, x.open, x.done_share])).toEqual([[5, 3, 0, 2, 3 / 5]]);
+    expect(summary(r)).toMatchObject({ greetings: 5, done: 3 });
+  });
 });
