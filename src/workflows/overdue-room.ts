@@ -3,7 +3,8 @@ import { TIMED_KINDS, type Kind } from '../domain/types.ts';
 import { holderOn } from '../domain/team.ts';
 import { addDays } from '../planner/dates.ts';
 import { localToMs } from '../planner/zoned-time.ts';
-import { nextWorkday } from './workflow-touch.ts';
+import { sharedHours, workingInterval } from '../planner/working-hours.ts';
+import { nextWorkday, workCalendarOf } from './workflow-touch.ts';
 
 /**
  * How many of the employee's working days a late timed touch may be spread over, from the next
@@ -45,10 +46,11 @@ export class OverdueRoom {
 
   /**
    * The first of the employee's next working days from `first` (itself one) where a late touch
-   * fits: under meetings_per_day for a meeting or call, and a free time — its own time of day
-   * (`wallMinutes` after local midnight) if nothing is there, else the first free time in their
-   * working hours. Not past the day a handover gives their touches to someone else. When none
-   * of SPREAD_WORKDAYS days has room, the first day over the cap, at a free time; undefined when
+   * fits: under meetings_per_day for a meeting or call, and a free time inside the hours the
+   * employee and the client both work — its own time of day (`wallMinutes` after local
+   * midnight) if that is free and inside them, else the first free time after it, else the first
+   * of the day. Not past the day a handover gives their touches to someone else. When none of
+   * SPREAD_WORKDAYS days has room, the first day over the cap, at a free time; undefined when
    * even that day has none.
    */
   find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number, timed: boolean): { date: string; startMs: number } | undefined {
@@ -59,17 +61,20 @@ export class OverdueRoom {
         if (holderOn(config.handovers, employee.id, date) !== employee.id) break;
       }
       if (timed && employee.meetingsPerDay !== undefined && this.#day(employee.id, date).timed >= employee.meetingsPerDay) continue;
-      const startMs = this.#freeOn(employee, date, wallMinutes, durationMs);
+      const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }
-    const startMs = this.#freeOn(employee, first, wallMinutes, durationMs);
+    const startMs = this.#freeOn(config, employee, client, first, wallMinutes, durationMs);
     return startMs === undefined ? undefined : { date: first, startMs };
   }
 
-  #freeOn(employee: Employee, date: string, wallMinutes: number, durationMs: number): number | undefined {
+  #freeOn(config: Config, employee: Employee, client: Client | undefined, date: string, wallMinutes: number, durationMs: number): number | undefined {
     const zone = employee.timezone;
-    return freeStart(this.#day(employee.id, date).spans, localToMs(zone, date, wallMinutes), durationMs,
-      localToMs(zone, date, employee.hours.start), localToMs(zone, date, employee.hours.end));
+    const calendar = workCalendarOf(config);
+    // A successor in another zone, or with shorter hours, gets the late touch inside their day and the client's.
+    const [open, close] = (client && sharedHours(zone, employee.hours, date, client.timezone, client.hours, (d) => calendar.isWorkday(d, client.country)))
+      ?? workingInterval(zone, date, employee.hours);
+    return freeStart(this.#day(employee.id, date).spans, localToMs(zone, date, wallMinutes), durationMs, open, close);
   }
 
   #day(employee: string, date: string): DayAgenda {
@@ -84,14 +89,13 @@ export class OverdueRoom {
 const overlaps = (spans: readonly (readonly [number, number])[], start: number, end: number) => spans.some(([s, e]) => s < end && start < e);
 
 /**
- * `preferred` if nothing overlaps it (even outside working hours: a time the employee chose);
- * else the first free time after it (from the end of what is there), else the first free time of
- * the day from `open`: in working hours, ending by `close`, overlapping nothing. Undefined if the
- * day has no such time.
+ * `preferred` if it is inside [open, close) and nothing overlaps it; else the first free time
+ * after it (from the end of what is there), else the first free time from `open`: ending by
+ * `close`, overlapping nothing. Undefined if the day has no such time.
  */
 export function freeStart(spans: readonly (readonly [number, number])[], preferred: number, durationMs: number, open: number, close: number): number | undefined {
-  if (!overlaps(spans, preferred, preferred + durationMs)) return preferred;
   const fits = (start: number) => start >= open && start + durationMs <= close && !overlaps(spans, start, start + durationMs);
+  if (fits(preferred)) return preferred;
   const candidates = [open, ...spans.map(([, e]) => e)].sort((a, b) => a - b);
   return candidates.find((start) => start > preferred && fits(start)) ?? candidates.find(fits);
 }

@@ -120,6 +120,21 @@ describe('late calls moved by the morning check', () => {
     expect(after.map((r) => [r.id, r.date, r.start_at.slice(11, 16)])).toEqual(['late-0', 'late-1', 'late-2', 'late-3', 'late-4'].map((id) => [id, at(id)[0], at(id)[1]]));
   });
 
+  it('go to a successor inside the hours they work: a leaver\'s 15:00 call is not kept at 15:00 for someone who works until 13:00', async () => {
+    const handed = configOf({
+      ...SETTINGS,
+      employees: [employee('marina', 'account_manager'), employee('oleg', 'account_manager', { hours: '09:00-13:00' })],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'marina' } })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+      handovers: [{ from: 'marina', to: 'oleg', on: '2027-03-08', notice_from: 'leaving' }],
+    });
+    const db = await tempDatabase();
+    await db.insertInto('touches').values([call('late-0', '2027-03-03', '15:00'), { ...call('oleg-1', '2027-03-10', '09:00'), employee_id: 'oleg' }]).execute();
+    await runDailyWorkflows(db, handed, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
+    const late = await db.selectFrom('touches').select(['employee_id', 'date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
+    expect([late.employee_id, late.date, late.start_at.slice(11, 16)]).toEqual(['oleg', '2027-03-10', '09:30']);
+  });
+
   it('with no room in a week, go on the next working day over the cap, at a free time', async () => {
     const db = await tempDatabase();
     const full = ['2027-03-10', '2027-03-11', '2027-03-12', '2027-03-15', '2027-03-16'].flatMap((d, i) => ['10:00', '11:00', '12:00'].map((t, j) => call(`full-${i}${j}`, d, t)));
