@@ -4,7 +4,7 @@ import type {
 import { TIMED_KINDS } from '../domain/types.ts';
 import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
-import { PLACEHOLDERS, unknownPlaceholders } from '../domain/title-template.ts';
+import { PLACEHOLDERS, placeholdersOf, unknownPlaceholders } from '../domain/title-template.ts';
 import { selects } from '../domain/selector.ts';
 import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
@@ -89,7 +89,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
     if (r.duration && !timed) ctx.report(origin, ['duration'], 1, `no duration: a ${r.kind} is an all-day touch (only meeting and call take one)`, quote(r.duration));
     const durationMinutes = timed ? (r.duration ? durationToMinutes(parseDuration(r.duration)!)! : r.kind === 'meeting' ? 60 : 15) : 0;
     const remind = (r.remind ?? defaultRemind(r.kind as Kind)).map((d) => durationToMinutes(parseDuration(d)!)!);
-    if (r.title) checkTitle(ctx, r.title, origin, attributes);
+    if (r.title) checkTitle(ctx, r.title, origin, attributes, ['rule.id'], 'a rule');
     const selector = toSelector(r.for);
     if (selectorOk) ctx.needRole(r.ours, selector, origin, 'ours', `rule ${r.id}`);
     const rule: Rule = {
@@ -204,7 +204,7 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates)}`);
       }
     }
-    if (c.title) checkTitle(ctx, c.title, origin, attributes);
+    if (c.title) checkTitle(ctx, c.title, origin, attributes, c.holiday ? ['campaign.id', 'holiday.name'] : ['campaign.id'], c.holiday ? 'a campaign' : 'a campaign of a date (on:, no holiday)');
     if (selectorOk) ctx.needRole(c.ours, selector, origin, 'ours', `campaign ${c.id}`);
     campaigns.push({
       id: c.id, kind: c.kind as Kind, on: c.on ? parseMonthDay(c.on) : undefined, holiday: c.holiday,
@@ -260,7 +260,7 @@ function buildTriggers(ctx: BuildContext): Trigger[] {
   const triggers: Trigger[] = [];
   for (const { value: t, origin } of sources.triggers) {
     // Trigger titles are filled by the event workflow, which knows no attributes.
-    if (t.title) checkTitle(ctx, t.title, origin, { client: new Set(), contact: new Set() });
+    if (t.title) checkTitle(ctx, t.title, origin, undefined, ['event.ref', 'event.name'], 'an event');
     ctx.needRole(t.ours, {}, origin, 'ours', `trigger ${t.id}`);
     triggers.push({ id: t.id, event: t.event, ours: t.ours, theirs: toTheirs(t.theirs), kind: t.kind as Kind, within: parseDuration(t.within)!, title: t.title });
   }
@@ -325,16 +325,30 @@ function checkSelector(ctx: BuildContext, sel: RawSelector, origin: Origin): boo
   return ok;
 }
 
-function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes: AttributeNames): void {
+/** Placeholders only some titles have: a rule's, a campaign's (a holiday's name when it greets for one), an event's. */
+const CONTEXTUAL = new Set(['rule.id', 'campaign.id', 'holiday.name', 'event.ref', 'event.name', 'from.name', 'to.name']);
+const COMMON = PLACEHOLDERS.filter((p) => !CONTEXTUAL.has(p));
+
+/**
+ * A title's placeholders: each one known here (`own`: those of this kind of title, the others
+ * everywhere) or an attribute (none for a title with no `attributes`: an event's). One another kind of title has ("{holiday.name}" in a campaign of a
+ * date, "{event.ref}" in a rule) would be written into calendars as it stands.
+ */
+function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes: AttributeNames | undefined, own: readonly string[], what: string): void {
   // While a file could not be read, the attributes it may hold are unknown: {client.x} is not judged then.
   // Nor those an import maps from a column its file lacks: that column is the error.
-  const unknown = unknownPlaceholders(title, attributes.client, attributes.contact)
+  const unknown = unknownPlaceholders(title, attributes?.client, attributes?.contact)
     .filter((p) => (ctx.checksReferences || !(p.startsWith('client.') || p.startsWith('contact.'))) && !ctx.sources.brokenAttributes.has(p));
-  if (unknown.length === 0) return;
-  const candidates = [...PLACEHOLDERS, ...[...attributes.client].map((a) => `client.${a}`), ...[...attributes.contact].map((a) => `contact.${a}`)];
+  const elsewhere = placeholdersOf(title).filter((p) => CONTEXTUAL.has(p) && !own.includes(p));
+  if (unknown.length === 0 && elsewhere.length === 0) return;
+  const here = [...COMMON, ...own];
+  const candidates = [...here, ...[...attributes?.client ?? []].map((a) => `client.${a}`), ...[...attributes?.contact ?? []].map((a) => `contact.${a}`)];
   const hint = unknown.map((u) => closest(u, candidates)).find((c) => c !== undefined);
-  ctx.report(origin, ['title'], 2, 'placeholders among {client.name}, {contacts}, {contact.name}, {employee.name}, {event.ref}, {client.<attribute>}, …',
-    `${unknown.map((u) => `{${u}}`).join(', ')}${hint ? `; did you mean {${hint}}?` : ''}`);
+  const found = [
+    ...(unknown.length ? [`${unknown.map((u) => `{${u}}`).join(', ')}${hint ? `; did you mean {${hint}}?` : ''}`] : []),
+    ...(elsewhere.length ? [`${elsewhere.map((u) => `{${u}}`).join(', ')}, which ${what} has no value for`] : []),
+  ];
+  ctx.report(origin, ['title'], 2, `placeholders among ${here.map((p) => `{${p}}`).join(', ')}${attributes ? ', {client.<attribute>}, {contact.<attribute>}' : ''}`, found.join('; and '));
 }
 
 function defaultRemind(kind: Kind): string[] {

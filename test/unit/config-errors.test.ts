@@ -246,6 +246,28 @@ campaigns:
     expect(text).toContain('found {client.nme}; did you mean {client.name}?');
   });
 
+  it('a title placeholder another kind of title has ({holiday.name} in a campaign of a date, {event.ref} in a rule) is an error, not text left in calendars', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `holidays:
+  - { id: builders, name: Builder's Day, rule: 2nd sunday of august }
+rules:
+  - { id: r1, ours: account_manager, theirs: ceo, kind: call, every: 1 month, title: "Order {event.ref} for {client.name}" }
+campaigns:
+  - { id: c1, on: 07-18, ours: account_manager, title: "Поздравляем с днём {holiday.name}" }
+  - { id: c2, holiday: builders, ours: account_manager, title: "{holiday.name}: {client.name} ({campaign.id})" }
+triggers:
+  - { id: t1, event: order.shipped, ours: account_manager, theirs: ceo, kind: letter, within: 4 hours, title: "{event.ref} shipped ({rule.id})" }
+`,
+    });
+    expect(issues.map((i) => i.field)).toEqual(['rules[0].title', 'campaigns[0].title', 'triggers[0].title']);
+    expect(text).toContain('rules[0].title (rule r1): expected placeholders among {client.name}, {client.id}, {contacts}, {contact.name}, {contact.role}, {employee.name}, {company}, {rule.id}, {client.<attribute>}, {contact.<attribute>}, found {event.ref}, which a rule has no value for');
+    expect(text).toContain('campaigns[0].title (campaign c1): expected placeholders among');
+    expect(text).toContain('found {holiday.name}, which a campaign of a date (on:, no holiday) has no value for');
+    expect(text).toContain('triggers[0].title (trigger t1): expected placeholders among');
+    expect(text).toContain('{company}, {event.ref}, {event.name}, found {rule.id}');
+    expect(text).toContain('found {rule.id}, which an event has no value for');
+  });
+
   it('a holiday campaign for a country whose last client is gone greets nobody (a warning), as one with `on:` does; a misspelt holiday of that country is still an error', () => {
     const clients = 'clients:\n  - { id: a, name: A, country: RU, team: { account_manager: ivanova } }\n';
     const holidays = 'holidays:\n  - { id: founders, name: Founders, date: 05-05 }\n';
