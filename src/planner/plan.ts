@@ -199,6 +199,16 @@ class PlanRun {
       this.#emit(d, request.employee, kept, keepsOverdue);
       return true;
     }
+    if (resolved && request.employee.id !== pin.employee) {
+      // Changing hands (a handover, a new owner) where the new holder is not free at its time: on
+      // its day at their first free time, rather than left in the calendar of someone who no
+      // longer holds it.
+      const moved = this.#placer.keepOverCap({ ...request, durationMinutes: chosenMinutes }, pin.date, start);
+      if (moved) {
+        this.#emit(d, request.employee, moved, keepsOverdue);
+        return true;
+      }
+    }
     if (resolved) {
       // Even where today's rules would not put it (a day off, another period); its time is
       // still taken, so nothing new is put on top of it.

@@ -74,6 +74,7 @@ export interface StoredPlacement {
   readonly end: string;
   readonly allDay: boolean;
   readonly fixed: boolean;
+  readonly employee: string;
 }
 
 /**
@@ -86,7 +87,8 @@ export interface StoredPlacement {
 export function keepingMoves(t: Touch, stored: StoredPlacement): Touch {
   // The same day and instant written in another zone (handed to someone abroad), or a touch
   // turned all-day by its rule on the day it was kept: the plan's own form of what it kept.
-  if (!stored.fixed || (stored.date === t.date && (stored.allDay || t.allDay || Date.parse(stored.start) === Date.parse(t.start)))) return t;
+  // Nor one changing hands (a handover): the plan put it where its new holder is free.
+  if (!stored.fixed || stored.employee !== t.employee || (stored.date === t.date && (stored.allDay || t.allDay || Date.parse(stored.start) === Date.parse(t.start)))) return t;
   return { ...t, date: stored.date, start: stored.start, end: stored.end, allDay: stored.allDay };
 }
 

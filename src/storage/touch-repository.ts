@@ -117,7 +117,7 @@ export async function savePlan(
       if (status === 'planned' && (date !== t.date || start !== t.start)) {
         // Moved since this plan's history was read? (A few rows a plan: read one at a time.)
         const [movedByUser, overdue, end, allDay] = placement.get(t.id) as [number, number, string, number];
-        saved = keepingMoves(t, { date, start, end, allDay: allDay === 1, fixed: movedByUser === 1 || overdue === 1 });
+        saved = keepingMoves(t, { date, start, end, allDay: allDay === 1, fixed: movedByUser === 1 || overdue === 1, employee });
         if (saved !== t && signature.startsWith(`planned${SEP}${plannedValues(saved).join(SEP)}${SEP}`)) {
           summary.unchanged++;
           continue;

@@ -5,6 +5,7 @@ import { planWithHistory } from '../../src/plan-service.ts';
 import { runDailyWorkflows } from '../../src/workflows/daily.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { addDays } from '../../src/planner/dates.ts';
+import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 
 // One account manager (two calls a day at most) and eight clients called every week: eight
 // calls in ten slots a week — until nobody marks anything done and the late ones pile up.
@@ -142,5 +143,29 @@ describe('late calls moved by the morning check', () => {
     await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
     const late = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
     expect([late.date, late.start_at.slice(11, 16)]).toEqual(['2027-03-10', '10:30']);
+  });
+});
+
+describe('a touch its holder moved, changing hands at a handover', () => {
+  it('goes to the successor on its day at a time they work, not left in the leaver\'s calendar', async () => {
+    const company = (handover: boolean) => configOf({
+      ...SETTINGS,
+      employees: [employee('marina', 'account_manager'), employee('oleg', 'account_manager', { hours: '09:00-13:00' })],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'marina' } })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+      handovers: handover ? [{ from: 'marina', to: 'oleg', on: '2027-03-15', notice_from: 'leaving' }] : [],
+    });
+    const db = await tempDatabase();
+    await planWithHistory(db, company(false), { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    const call = await db.selectFrom('touches').selectAll().where('source', '=', 'rule:monthly').where('window_from', '=', '2027-03-01').executeTakeFirstOrThrow();
+    // Marina moved it to 16:00 on the 17th (snoozed, or dragged in her calendar); then she leaves on the 15th.
+    const start = DateTime.fromISO('2027-03-17T16:00:00+03:00', { setZone: true });
+    expect(await rescheduleByUser(db, call.id, { date: '2027-03-17', start: start.toISO()!, end: start.plus({ minutes: 15 }).toISO()! }, '2027-03-02T08:00:00Z')).toBe(true);
+    await planWithHistory(db, company(true), { from: '2027-03-02', to: '2027-03-31' }, DateTime.fromISO('2027-03-02T08:00:00+03:00'), true);
+    const moved = await db.selectFrom('touches').selectAll().where('id', '=', call.id).executeTakeFirstOrThrow();
+    expect(moved.employee_id).toBe('oleg');
+    expect(moved.date).toBe('2027-03-17');
+    const hhmm = DateTime.fromISO(moved.start_at, { setZone: true }).toFormat('HH:mm');
+    expect(hhmm >= '09:00' && hhmm < '13:00', hhmm).toBe(true);
   });
 });

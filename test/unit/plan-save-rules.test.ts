@@ -8,8 +8,8 @@ const planned: Touch = {
   date: '2027-03-02', start: '2027-03-02T10:00:00.000+03:00', end: '2027-03-02T10:30:00.000+03:00', allDay: false, title: 'Call',
   window: { from: '2027-03-01', to: '2027-03-31' }, remind: [15], status: 'planned', overdue: false,
 };
-const stored = (o: Partial<{ date: string; start: string; end: string; allDay: boolean; fixed: boolean }>) => ({
-  date: planned.date, start: planned.start, end: planned.end, allDay: false, fixed: true, ...o,
+const stored = (o: Partial<{ date: string; start: string; end: string; allDay: boolean; fixed: boolean; employee: string }>) => ({
+  date: planned.date, start: planned.start, end: planned.end, allDay: false, fixed: true, employee: planned.employee, ...o,
 });
 
 describe('keepingMoves: a plan saved over a touch moved since its history was read', () => {
@@ -30,5 +30,7 @@ describe('keepingMoves: a plan saved over a touch moved since its history was re
     // Its rule turned it into a letter (all-day) on the day it was kept.
     const letter = { ...planned, kind: 'letter' as const, allDay: true, start: '2027-03-02', end: '2027-03-03' };
     expect(keepingMoves(letter, stored({}))).toBe(letter);
+    // Changing hands (a handover): the plan put it where the new holder is free, not at the leaver's moved time.
+    expect(keepingMoves(planned, stored({ employee: 'marina', start: '2027-03-02T16:00:00.000+03:00', end: '2027-03-02T16:30:00.000+03:00' }))).toBe(planned);
   });
 });

@@ -70,7 +70,7 @@ export async function savePlanPostgres(
       const row = stored.get(planned.id);
       // Moved since this plan's history was read: the move stands (plan-save-rules.ts).
       const t = row?.status === 'planned'
-        ? keepingMoves(planned, { date: row.date, start: row.start_at, end: row.end_at, allDay: row.all_day === 1, fixed: Number(row.moved_by_user) === 1 || row.overdue_from !== null })
+        ? keepingMoves(planned, { date: row.date, start: row.start_at, end: row.end_at, allDay: row.all_day === 1, fixed: Number(row.moved_by_user) === 1 || row.overdue_from !== null, employee: row.employee_id })
         : planned;
       if (!row) {
         inserts.push(t);
