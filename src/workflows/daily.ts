@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
+import type { TouchRow } from '../storage/schema.ts';
 import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { moveOverdue } from '../storage/touch-moves.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
@@ -13,6 +14,16 @@ import { silenceAlert, silenceEscalation, silenceIdentity, silentClients } from 
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A campaign's greeting whose day (its window's end: the holiday) is over: moved once more onto
+ * the first working day after it (a belated greeting still makes sense then), never on — an
+ * 8 March greeting rolled to every morning of late March is noise in the calendar. It stays on
+ * its day, open: late, missed in the reports until someone marks it.
+ */
+function occasionPassed(touch: Pick<TouchRow, 'source' | 'window_to' | 'date'>, today: string): boolean {
+  return touch.source.startsWith('campaign:') && touch.window_to < today && touch.date > touch.window_to;
+}
 
 export interface DailyReport {
   readonly overdueMoved: number;
@@ -35,7 +46,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
   return inTransaction(db, async (trx) => {
     // Overdue
     // The longest late first: they take the first days with room.
-    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today))
+    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) && !occasionPassed(t, today))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS))) : undefined;
     let overdueMoved = 0;

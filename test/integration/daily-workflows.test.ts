@@ -228,6 +228,28 @@ function row(id: string, clientId: string, employee: string, date: string) {
   };
 }
 
+describe('a greeting not sent by its holiday', () => {
+  it('moves once onto the first working day after the holiday (a belated greeting), then stays there, late: not rolled on every morning', async () => {
+    const config = configOf(workflowCompany());
+    const d = await db();
+    // The 8 March greeting, on Friday 5 March (8 March is a day off in Russia).
+    await d.insertInto('touches').values({
+      ...row('g1', 'alpha', 'anna', '2027-03-05'), source: 'campaign:womens-day', series: 'campaign:womens-day|alpha|alpha-ceo0|2027', kind: 'greeting',
+      all_day: 1, start_at: '2027-03-05', end_at: '2027-03-06', window_from: '2027-02-22', window_to: '2027-03-08',
+    }).execute();
+    const at = async () => (await d.selectFrom('touches').select(['date', 'status', 'overdue_from']).where('id', '=', 'g1').executeTakeFirstOrThrow());
+    expect((await runDailyWorkflows(d, config, morning('2027-03-09'))).overdueMoved).toBe(1);
+    expect(await at()).toEqual({ date: '2027-03-09', status: 'planned', overdue_from: '2027-03-05' });
+    // An ordinary late call goes on moving, as before.
+    await d.insertInto('touches').values(row('c1', 'alpha', 'anna', '2027-03-05')).execute();
+    for (const day of ['2027-03-10', '2027-03-11', '2027-03-15']) {
+      await runDailyWorkflows(d, config, morning(day));
+      expect(await at(), day).toEqual({ date: '2027-03-09', status: 'planned', overdue_from: '2027-03-05' });
+      expect((await d.selectFrom('touches').select('date').where('id', '=', 'c1').executeTakeFirstOrThrow()).date, day).toBe(day);
+    }
+  });
+});
+
 describe('the weekly digest', () => {
   it('is one Monday-morning event per director listing overdue touches, silent clients and single-person clients', async () => {
     const config = configOf(workflowCompany());
