@@ -26,6 +26,7 @@ export const POSTGRES_TESTS = [
   'test/integration/scheduler.test.ts',
   'test/integration/plan-idempotence.test.ts',
   'test/integration/plan-and-overdue.test.ts',
+  'test/integration/cadence-change.test.ts',
   'test/integration/daemon.test.ts',
   'test/integration/daemon-http.test.ts',
   'test/integration/dashboard-order.test.ts',

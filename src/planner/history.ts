@@ -9,6 +9,8 @@ export interface Resolution {
   readonly status: 'done' | 'skipped';
   /** Local date the touch was done (or, when skipped, the date it was planned for). */
   readonly date: string;
+  /** The period it was planned for (a done one's): a period of another cadence tells a cadence changed. */
+  readonly window?: { readonly from: string; readonly to: string };
 }
 
 /** An earlier placement of a touch: kept on re-planning while still valid. */

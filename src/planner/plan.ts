@@ -11,6 +11,7 @@ import { handoverDemands } from './handover-demands.ts';
 import type { Pin, PlannerHistory } from './history.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
+import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
 import { epochDay, isoInZone } from './zoned-time.ts';
 
@@ -123,6 +124,7 @@ class PlanRun {
     // change — and re-planning some clients gives what re-planning all of them would.
     const later: Demand[] = [];
     const take = (d: Demand) => {
+      if (this.#doneUnderAnotherCadence(d)) return;
       if (!this.#keepPinned(d, false, true)) later.push(d);
     };
     calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
@@ -170,6 +172,22 @@ class PlanRun {
         if (pin.done || pin.workflow || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
       }
     }
+  }
+
+  /**
+   * A rule's period already covered by a touch done under the rule's earlier cadence: monthly
+   * calls made quarterly in March, the March call done — the first quarter has its call, and
+   * "one touch per period" plans no second. (A touch of another period of the same cadence done
+   * late, February's call on 3 March, is February's: March still gets its own.)
+   */
+  #doneUnderAnotherCadence(d: Demand): boolean {
+    if (!d.source.startsWith('rule:')) return false;
+    const done = this.history.lastBySeries.get(d.series);
+    if (!done?.window || done.status !== 'done' || done.touchId === d.id || done.date < d.window.from || done.date > d.window.to) return false;
+    const rule = this.config.rules.find((r) => `rule:${r.id}` === d.source);
+    if (!rule?.every || rule.anchor !== 'calendar') return false;
+    const [same] = periodsOverlapping(rule.every, done.window.from, done.window.from, d.client.since);
+    return !(same && same.window.from === done.window.from && same.window.to === done.window.to);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Touch } from '../domain/types.ts';
-import type { Pin } from '../planner/history.ts';
+import type { Pin, Resolution } from '../planner/history.ts';
 import type { EventCause } from './schema.ts';
 
 /**
@@ -120,6 +120,11 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
   return allDay
     ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
     : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
+}
+
+/** A done or skipped touch as the planner's history holds it; a done one with the period it was planned for. */
+export function resolutionOf(touchId: string, series: string, status: 'done' | 'skipped', date: string, windowFrom: string | null, windowTo: string | null): Resolution {
+  return windowFrom !== null && windowTo !== null ? { touchId, series, status, date, window: { from: windowFrom, to: windowTo } } : { touchId, series, status, date };
 }
 
 /**

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { tempDatabase } from '../helpers/temp-database.ts';
+import { planWithHistory } from '../../src/plan-service.ts';
+import { markDone } from '../../src/storage/touch-repository.ts';
+import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+
+// Monthly calls to each buyer; in March the director makes them quarterly.
+const company = (every: string) => configOf({
+  ...SETTINGS,
+  employees: [employee('anna', 'account_manager')],
+  clients: [client('c0', { roles: ['buyer', 'buyer'], since: '2026-01-01' })],
+  rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every, per: 'contact' }],
+});
+const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
+
+describe('a rule\'s cadence changed', () => {
+  it('plans no second touch in a period a touch done under the old cadence already covers; the others get theirs', async () => {
+    const db = await tempDatabase();
+    await planWithHistory(db, company('1 month'), { from: '2027-01-01', to: '2027-06-30' }, at('2027-01-01T08:00:00+03:00'), true);
+    const calls = await db.selectFrom('touches').selectAll().where('window_from', '=', '2027-03-01').orderBy('series').execute();
+    expect(calls).toHaveLength(2);
+    // The March call to the first buyer is made on 9 March; the second buyer's is not.
+    await markDone(db, calls[0]!.id, { at: '2027-03-09T12:00:00Z', date: '2027-03-09', by: 'anna' });
+    await planWithHistory(db, company('3 months'), { from: '2027-03-11', to: '2027-06-30' }, at('2027-03-11T08:00:00+03:00'), true);
+    const open = await db.selectFrom('touches').select(['series', 'window_from', 'window_to', 'date']).where('status', '=', 'planned').orderBy('series').orderBy('date').execute();
+    const q1 = open.filter((t) => t.window_from === '2027-01-01' && t.window_to === '2027-03-31');
+    // The first quarter: only the buyer not called yet.
+    expect(q1.map((t) => t.series)).toEqual([calls[1]!.series]);
+    // The second quarter: both.
+    expect(open.filter((t) => t.window_from === '2027-04-01').map((t) => t.series)).toEqual([calls[0]!.series, calls[1]!.series]);
+    // Planned again, nothing changes (the done touch is not taken for this cadence's).
+    const again = await planWithHistory(db, company('3 months'), { from: '2027-03-11', to: '2027-06-30' }, at('2027-03-11T09:00:00+03:00'), true);
+    expect(again.saved).toMatchObject({ inserted: 0, cancelled: 0, rescheduled: 0 });
+  });
+
+  it('a touch of the same cadence done late (February\'s on 3 March) leaves March its own', async () => {
+    const db = await tempDatabase();
+    await planWithHistory(db, company('1 month'), { from: '2027-02-01', to: '2027-04-30' }, at('2027-02-01T08:00:00+03:00'), true);
+    const [feb] = await db.selectFrom('touches').selectAll().where('window_from', '=', '2027-02-01').orderBy('series').execute();
+    await markDone(db, feb!.id, { at: '2027-03-03T12:00:00Z', date: '2027-03-03', by: 'anna' });
+    await planWithHistory(db, company('1 month'), { from: '2027-03-04', to: '2027-04-30' }, at('2027-03-04T08:00:00+03:00'), true);
+    const march = await db.selectFrom('touches').select(['series', 'status']).where('window_from', '=', '2027-03-01').where('series', '=', feb!.series).execute();
+    expect(march).toEqual([{ series: feb!.series, status: 'planned' }]);
+  });
+});
