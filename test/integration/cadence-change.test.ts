@@ -21,7 +21,7 @@ describe('a rule\'s cadence changed', () => {
     const calls = await db.selectFrom('touches').selectAll().where('window_from', '=', '2027-03-01').orderBy('series').execute();
     expect(calls).toHaveLength(2);
     // The March call to the first buyer is made on 9 March; the second buyer's is not.
-    await markDone(db, calls[0]!.id, { at: '2027-03-09T12:00:00Z', date: '2027-03-09', by: 'anna' });
+    await markDone(db, calls[0]!.id, { at: '2027-03-09T12:00:00Z', date: '2027-03-09', by: 'anna', note: undefined });
     await planWithHistory(db, company('3 months'), { from: '2027-03-11', to: '2027-06-30' }, at('2027-03-11T08:00:00+03:00'), true);
     const open = await db.selectFrom('touches').select(['series', 'window_from', 'window_to', 'date']).where('status', '=', 'planned').orderBy('series').orderBy('date').execute();
     const q1 = open.filter((t) => t.window_from === '2027-01-01' && t.window_to === '2027-03-31');
@@ -38,7 +38,7 @@ describe('a rule\'s cadence changed', () => {
     const db = await tempDatabase();
     await planWithHistory(db, company('1 month'), { from: '2027-02-01', to: '2027-04-30' }, at('2027-02-01T08:00:00+03:00'), true);
     const [feb] = await db.selectFrom('touches').selectAll().where('window_from', '=', '2027-02-01').orderBy('series').execute();
-    await markDone(db, feb!.id, { at: '2027-03-03T12:00:00Z', date: '2027-03-03', by: 'anna' });
+    await markDone(db, feb!.id, { at: '2027-03-03T12:00:00Z', date: '2027-03-03', by: 'anna', note: undefined });
     await planWithHistory(db, company('1 month'), { from: '2027-03-04', to: '2027-04-30' }, at('2027-03-04T08:00:00+03:00'), true);
     const march = await db.selectFrom('touches').select(['series', 'status']).where('window_from', '=', '2027-03-01').where('series', '=', feb!.series).execute();
     expect(march).toEqual([{ series: feb!.series, status: 'planned' }]);
