@@ -231,6 +231,7 @@ export const en = {
   'value.onTime': 'on time',
   'value.late': 'late',
   'value.noTouchYet': 'no touch yet',
+  'value.notDueYet': 'not due yet',
   'value.noTouch12': 'no touch in 12 months',
   'value.oneOfOurs': 'one of ours',
   'value.oneOfTheirs': 'one of theirs',

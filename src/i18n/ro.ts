@@ -227,6 +227,7 @@ export const ro: Catalogue = {
   'value.onTime': 'la timp',
   'value.late': 'cu restanțe',
   'value.noTouchYet': 'nicio interacțiune încă',
+  'value.notDueYet': 'încă nu e scadentă',
   'value.noTouch12': 'nicio interacțiune în 12 luni',
   'value.oneOfOurs': 'o singură persoană din echipa noastră',
   'value.oneOfTheirs': 'o singură persoană din partea lor',

@@ -230,6 +230,7 @@ export const ru: Catalogue = {
   'value.onTime': 'вовремя',
   'value.late': 'есть просрочка',
   'value.noTouchYet': 'касаний ещё не было',
+  'value.notDueYet': 'срок ещё не наступил',
   'value.noTouch12': 'нет касаний за 12 месяцев',
   'value.oneOfOurs': 'один человек с нашей стороны',
   'value.oneOfTheirs': 'один человек со стороны клиента',

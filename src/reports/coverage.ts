@@ -1,4 +1,7 @@
 import { selects } from '../domain/selector.ts';
+import type { Rule } from '../domain/types.ts';
+import { addDuration } from '../planner/dates.ts';
+import { periodsOverlapping } from '../planner/periods.ts';
 import type { ReportTouch } from '../storage/report-queries.ts';
 import { isOverdue } from '../workflows/overdue.ts';
 import { share, type Cell, type Report } from './report.ts';
@@ -7,8 +10,9 @@ import { teamHolderOn } from '../domain/team.ts';
 
 /**
  * Per client, each pair of roles the rules ask for (our role × their role): the last done
- * touch, the next one due, and whether the pair is on time (nothing of it overdue); the share
- * of pairs on time per client and overall.
+ * touch, the next one due, and whether the pair is on time (nothing of it overdue), not due yet
+ * (its touch lies beyond the saved plan), or never touched; the share of pairs on time (or not
+ * due yet) per client and overall.
  */
 export function coverageReport({ config, data, today }: ReportContext): Report {
   const byClientRule = new Map<string, ReportTouch[]>();
@@ -20,10 +24,11 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
     else byClientRule.set(key, [t]);
   }
   const rows: Record<string, Cell>[] = [];
+  const horizonEnd = addDuration(today, config.settings.horizon);
   let onTime = 0;
   let pairs = 0;
   for (const client of config.clients) {
-    const pairRows: { ours: string; theirs: string; employee: string; touches: ReportTouch[] }[] = [];
+    const pairRows: { ours: string; theirs: string; employee: string; touches: ReportTouch[]; rules: Rule[] }[] = [];
     const contactRole = new Map(client.contacts.map((c) => [c.id, c.role]));
     for (const rule of config.rules) {
       if (!selects(rule.for, client, today)) continue;
@@ -32,8 +37,10 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
       for (const role of theirs) {
         const mine = role === 'all' ? touches : touches.filter((t) => data.contactsOf(t).some((id) => contactRole.get(id) === role));
         const existing = pairRows.find((p) => p.ours === rule.ours && p.theirs === role);
-        if (existing) existing.touches.push(...mine);
-        else pairRows.push({ ours: rule.ours, theirs: role, employee: teamHolderOn(config, client, rule.ours, today) ?? '', touches: [...mine] });
+        if (existing) {
+          existing.touches.push(...mine);
+          existing.rules.push(rule);
+        } else pairRows.push({ ours: rule.ours, theirs: role, employee: teamHolderOn(config, client, rule.ours, today) ?? '', touches: [...mine], rules: [rule] });
       }
     }
     let clientOnTime = 0;
@@ -45,8 +52,12 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
       const next = open.map((t) => t.date).filter((d) => d >= today).sort()[0] ?? null;
       // A pair the rules ask for that has never had a touch is a gap, not "on time"; nor is one
       // whose every touch was skipped: a skip is a decision, but no contact was made or is due.
-      const status = done.length === 0 && open.length === 0 ? 'no touch yet' : late ? 'late' : 'on time';
-      if (status === 'on time') clientOnTime++;
+      // Nothing recorded at all, and no period of its rules ending within the horizon: its touch
+      // is planned beyond what the plan has saved (a half-yearly CEO meeting in May, seen in
+      // February), not missing.
+      const status = p.touches.length === 0 && !p.rules.some((r) => dueWithin(r, client.since, today, horizonEnd)) ? 'not due yet'
+        : done.length === 0 && open.length === 0 ? 'no touch yet' : late ? 'late' : 'on time';
+      if (status === 'on time' || status === 'not due yet') clientOnTime++;
       clientRows.push({ client: client.id, ours: p.ours, employee: p.employee, theirs: p.theirs, last_done: done.at(-1) ?? null, next_due: next, status });
     }
     for (const r of clientRows) rows.push({ ...r, client_on_time: share(clientOnTime, pairRows.length) });
@@ -69,4 +80,15 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
       { key: 'share on time', label: 'sum.shareOnTime', value: share(onTime, pairs), type: 'percent' },
     ],
   };
+}
+
+/**
+ * Whether a rule's touch of the period holding `today` should be among the saved touches: the
+ * period (a calendar rule's) ends within the horizon the plan saves. A chain's next touch or a
+ * sequence's step, none recorded, is beyond it.
+ */
+function dueWithin(rule: Rule, since: string | undefined, today: string, horizonEnd: string): boolean {
+  if (!rule.every || rule.anchor !== 'calendar') return false;
+  const [period] = periodsOverlapping(rule.every, today, today, since);
+  return period !== undefined && period.window.to <= horizonEnd;
 }

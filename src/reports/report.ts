@@ -51,6 +51,7 @@ export const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
   'on time': 'value.onTime',
   late: 'value.late',
   'no touch yet': 'value.noTouchYet',
+  'not due yet': 'value.notDueYet',
   'no touch in 12 months': 'value.noTouch12',
   'one of ours': 'value.oneOfOurs',
   'one of theirs': 'value.oneOfTheirs',

@@ -127,6 +127,22 @@ describe('director reports on a fixed history', () => {
     expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 1 });
   });
 
+  it('coverage: a pair whose touch lies beyond the saved plan (a half-yearly meeting in May, seen in February) is not due yet, not "no touch yet"', async () => {
+    const halfYearly = configOf(workflowCompany({ rules: [
+      { id: 'ceo-meeting', ours: 'sales_director', theirs: 'ceo', kind: 'meeting', every: '6 months' },
+      { id: 'buyer-calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'contact' },
+    ] }));
+    // A new installation on 15 February (the horizon is 60 days: up to 16 April); nothing saved for alpha yet.
+    const r = coverageReport(await loadReportContext(await tempDatabase(), halfYearly, '2027-02-15'));
+    expect(r.rows.filter((x) => x.client === 'alpha').map((x) => [x.ours, x.theirs, x.status])).toEqual([
+      ['sales_director', 'ceo', 'not due yet'],
+      // February's call ends within the horizon: none saved is a gap.
+      ['account_manager', 'buyer', 'no touch yet'],
+    ]);
+    expect(summary(r)).toMatchObject({ 'role pairs': 4, 'on time': 2 });
+    expect(renderReport(r, 'table', translator('ru'))).toContain('срок ещё не наступил');
+  });
+
   it('renders as a table, as CSV and as JSON', async () => {
     const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     const table = renderReport(r, 'table', en);
