@@ -104,9 +104,17 @@ export function csvSeparator(tr: Translator): string {
   return tr.language === 'en' ? ',' : ';';
 }
 
+/**
+ * A report's CSV as Excel opens it by a double click whatever its locale: a byte-order mark (else
+ * UTF-8 Cyrillic and Romanian letters are read as the ANSI code page), ";" (Excel's list
+ * separator where the comma is the decimal one), CRLF.
+ */
+export function excelCsv(report: Report, tr: Translator): string {
+  return `\uFEFF${reportCsv(report, tr, report.rows, ';').replace(/\n/g, '\r\n')}`;
+}
+
 /** CSV of a report's rows: one header row in the reader's language, no summary. */
-export function reportCsv(report: Report, tr: Translator, rows: readonly Readonly<Record<string, Cell>>[] = report.rows): string {
-  const sep = csvSeparator(tr);
+export function reportCsv(report: Report, tr: Translator, rows: readonly Readonly<Record<string, Cell>>[] = report.rows, sep = csvSeparator(tr)): string {
   const lines = [report.columns.map((c) => csvField(tr.t(c.header), sep)).join(sep)];
   for (const row of rows) lines.push(report.columns.map((c) => csvField(csvValue(row[c.key] ?? null, c.type, tr), sep)).join(sep));
   return `${lines.join('\n')}\n`;

@@ -142,6 +142,11 @@ describe('touchbase report in the company\'s language', () => {
     const json = JSON.parse((await cli('report', 'coverage', '--format', 'json', ...at)).out) as { summary: Record<string, unknown>; rows: Record<string, unknown>[] };
     expect(Object.keys(json.summary)).toEqual(['role pairs', 'on time', 'late or never touched', 'share on time']);
     expect(json.rows[0]).toMatchObject({ status: 'late' });
+    // --excel: what a double click in Excel reads right (a BOM before the Cyrillic header, CRLF).
+    const excel = await cli('report', 'coverage', '--format', 'csv', '--excel', ...at);
+    expect(excel.out.startsWith('\uFEFFклиент;наша роль;')).toBe(true);
+    expect(excel.out.split('\r\n')).toHaveLength(csv.split('\n').length);
+    expect((await cli('report', 'coverage', '--excel', ...at)).err).toContain('--excel: it is a form of CSV, so give --format csv');
   });
 });
 

@@ -9,7 +9,7 @@ import { getInfo } from '../../storage/job-repository.ts';
 import { loadReportContext } from '../../reports/report-data.ts';
 import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
 import { translator } from '../../i18n/translator.ts';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
+import { excelCsv, REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
 import type { Config } from '../../domain/types.ts';
 import type { DB } from '../../storage/database.ts';
 import { touchesByIds } from '../../storage/sync-queries.ts';
@@ -56,15 +56,18 @@ export function reportCommand(program: Command, io: CliIO): void {
     .command('report <name>')
     .description(describe('report'))
     .option('--format <format>', 'table, csv or json', 'table')
+    .option('--excel', 'CSV for Excel opened by a double click: a byte-order mark (Cyrillic and ș, ț read right), CRLF, ";" between cells', false)
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { format: string; now?: string }>();
+      const o = cmd.optsWithGlobals<GlobalOptions & { format: string; now?: string; excel: boolean }>();
+      if (o.excel && o.format !== 'csv') throw new BadInputError(`--excel: it is a form of CSV, so give --format csv (found --format ${o.format})`);
       if (!isReportName(name)) throw new BadInputError(`report: expected one of ${REPORT_NAMES.join(', ')}, found ${JSON.stringify(name)}`);
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
       const config = await readConfig(o);
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
       const report = await withDatabase(o, async (db) => REPORTS[name](await loadReportContext(db, config, today)), { readOnly: true });
-      io.out(renderReport(report, o.format as ReportFormat, translator(config.settings.language)));
+      const tr = translator(config.settings.language);
+      io.out(o.excel ? excelCsv(report, tr) : renderReport(report, o.format as ReportFormat, tr));
     });
 
 }
