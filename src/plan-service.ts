@@ -126,12 +126,17 @@ export async function planWindowReusing(
     await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
   };
   const today = now.setZone(config.settings.timezone).toISODate()!;
-  if (save && window.from < today) {
+  if (window.from < today) {
     // A period that starts before today is shown whole and recorded from today on (recordedFrom).
     const history = await loadHistory(db);
     const planned = planBounded(config, history, window, now);
-    // Not overdue either, unless recorded before (then it was in a calendar, and is late).
+    // Not overdue either, unless recorded before (then it was in a calendar, and is late) — shown
+    // so whether it is saved or not (--no-save showed January's never-recorded touches overdue).
     const result = { ...planned, touches: planned.touches.map((t) => (t.overdue && t.date < today && !history.pins.has(t.id) ? { ...t, overdue: false } : t)) };
+    if (!save) {
+      await shown(result);
+      return { warnings: result.warnings, saved: undefined, reused: false, hourOfNow: result.hourOfNow };
+    }
     const recorded = recordedFrom(window, today);
     const saved = recorded
       ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config), undefined, () => shown(result))

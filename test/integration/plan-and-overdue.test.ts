@@ -92,6 +92,10 @@ describe('a period that starts before today is shown whole and recorded from tod
     const before = touches.filter((t) => t.date < '2027-06-01');
     expect(before.length).toBeGreaterThan(0); // shown…
     expect(before.filter((t) => t.overdue)).toEqual([]); // …as nobody's debt
+    // The same shown without saving, on a database that has a plan (of June on): nothing of it overdue either.
+    const preview = JSON.parse((await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-07-31', '--format', 'json', '--now', june, '--no-save')).out) as PlanTouch[];
+    expect(preview.filter((t) => t.date < '2027-06-01').length).toBe(before.length);
+    expect(preview.filter((t) => t.date < '2027-06-01' && t.overdue)).toEqual([]);
     const mine = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-07-31', '--now', june);
     expect(mine.err).toContain('the days before 2027-06-01 are shown, not recorded');
     expect(mine.err).toMatch(/recorded the company's plan for 2027-06-01 to 2027-07-31: /);
