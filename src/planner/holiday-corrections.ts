@@ -7,6 +7,9 @@ import type { Language } from '../domain/types.ts';
  * the Day of Child Protection, a non-working holiday; date-holidays does not list it. Its
  * Romanian names lack diacritics ("Ziua Independentei"), and where it has no Russian name it
  * falls back to Romanian — wrong for a company that writes to Moldovan clients in Russian.
+ * The same for Russia's holidays read in Romanian (half of them left in Russian, 8 March without
+ * diacritics) and Romania's read in Russian (all in Romanian, but Christmas): a company in
+ * Chișinău greets clients in Russia and Romania, in one language.
  */
 
 /** A public holiday date-holidays lacks: a fixed day, from a year on. */
@@ -40,5 +43,34 @@ export const HOLIDAY_NAMES: Readonly<Record<string, Readonly<Record<string, Name
     'Independence Day': { ro: 'Ziua Independenței', ru: 'День независимости' },
     'National Language Day': { ro: 'Limba noastră', ru: 'Праздник «Limba noastră»' },
     'Christmas Day': { ro: 'Crăciunul pe stil nou', ru: 'Рождество Христово (по новому стилю)' },
+  },
+  RU: {
+    "New Year's Day": { ro: 'Anul Nou' },
+    'New Year Holiday': { ro: 'Vacanța de Anul Nou' },
+    'Christmas Day': { ro: 'Crăciunul pe stil vechi' },
+    'Defender of the Fatherland Day': { ro: 'Ziua Apărătorului Patriei' },
+    "International Women's Day": { ro: 'Ziua Internațională a Femeii' },
+    'Spring and Labour Day': { ro: 'Ziua Primăverii și a Muncii' },
+    'Victory Day': { ro: 'Ziua Victoriei' },
+    'Russia Day': { ro: 'Ziua Rusiei' },
+    'Unity Day': { ro: 'Ziua Unității Poporului' },
+  },
+  RO: {
+    "New Year's Day": { ru: 'Новый год' },
+    Epiphany: { ru: 'Крещение Господне' },
+    'Saint John the Baptist': { ru: 'Собор Иоанна Крестителя' },
+    'Day of the Unification of the Romanian Principalities': { ru: 'День объединения румынских княжеств' },
+    'Good Friday': { ru: 'Великая пятница' },
+    'Labour Day': { ru: 'День труда' },
+    'Easter Sunday': { ru: 'Пасха' },
+    'Easter Monday': { ru: 'Второй день Пасхи' },
+    "Children's Day": { ru: 'День защиты детей' },
+    Pentecost: { ru: 'Троица' },
+    'Whit Monday': { ru: 'Духов день' },
+    Assumption: { ru: 'Успение Пресвятой Богородицы' },
+    "St Andrew's Day": { ru: 'День святого Андрея' },
+    'National holiday': { ru: 'Национальный день Румынии (День Великого объединения)' },
+    'Christmas Day': { ru: 'Рождество Христово' },
+    'Boxing Day': { ru: 'Второй день Рождества' },
   },
 };

@@ -50,7 +50,7 @@ describe('the built-in parts of titles in the company\'s language', () => {
     expect(title('rule:r-call')).toBe('stroymash Ltd: звонок — buyer of stroymash');
     expect(title('rule:r-feedback')).toBe('stroymash Ltd: запросить отзыв — buyer of stroymash');
     expect(title('rule:own-title')).toBe('Lunch with ceo of stroymash');
-    expect(title('campaign:national', 'carpati')).toBe('carpati Ltd: поздравление с праздником «Ziua națională, Ziua Marii Uniri» — ceo of carpati');
+    expect(title('campaign:national', 'carpati')).toBe('carpati Ltd: поздравление с праздником «Национальный день Румынии (День Великого объединения)» — ceo of carpati');
     expect(title('campaign:march')).toBe('stroymash Ltd: поздравление — ceo of stroymash');
     const letters = touches.filter((t) => t.source === 'handover:ivanova:sidorov').map((t) => t.title);
     expect(letters).toContain('stroymash Ltd: сообщить о смене менеджера (Emp ivanova → Emp sidorov) — buyer of stroymash');

@@ -100,4 +100,15 @@ describe('holidays', () => {
       expect(publicHolidayName('MD', h.date, 'ru', h.name), h.slug).toMatch(/[а-яё«]/i);
     }
   });
+
+  it('Russia\'s holidays read in Romanian and Romania\'s read in Russian are in that language (a company in Chișinău greets both)', () => {
+    for (const h of publicHolidays('RU', 2027)) {
+      const ro = publicHolidayName('RU', h.date, 'ro', h.name);
+      expect(ro, h.slug).not.toMatch(/[а-яё]/i);
+      expect(ro, h.slug).not.toMatch(/[şţŞŢ]|Internationala/);
+    }
+    expect(publicHolidayName('RU', '2027-03-08', 'ro', "International Women's Day")).toBe('Ziua Internațională a Femeii');
+    for (const h of publicHolidays('RO', 2027)) expect(publicHolidayName('RO', h.date, 'ru', h.name), h.slug).toMatch(/^[^a-z]*[а-яё]/i);
+    expect(publicHolidayName('RO', '2027-12-01', 'ru', 'National holiday')).toBe('Национальный день Румынии (День Великого объединения)');
+  });
 });
