@@ -67,11 +67,11 @@ export async function heldTimes(db: DB, employees: readonly string[], from: stri
 
 /**
  * Every employee's timed touches from `from` to `to` (local dates, inclusive), planned or done:
- * the day, the kind and the time each holds. The overdue check puts late touches where there is
+ * the day and the time each holds. The overdue check puts late touches where there is
  * room among them.
  */
-export async function timedAgenda(db: DB, from: string, to: string): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'kind' | 'start_at' | 'end_at'>[]> {
-  return db.selectFrom('touches').select(['employee_id', 'date', 'kind', 'start_at', 'end_at'])
+export async function timedAgenda(db: DB, from: string, to: string): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'start_at' | 'end_at'>[]> {
+  return db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'end_at'])
     .where('date', '>=', from).where('date', '<=', to).where('all_day', '=', 0).where('status', 'in', ['planned', 'done']).execute();
 }
 

@@ -2,6 +2,8 @@ import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
+import { clientById, employeeById } from '../domain/config-index.ts';
+import { nextWorkday } from './workflow-touch.ts';
 import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { moveOverdue } from '../storage/touch-moves.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
@@ -16,13 +18,17 @@ import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './wo
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * A campaign's greeting whose day (its window's end: the holiday) is over: moved once more onto
- * the first working day after it (a belated greeting still makes sense then), never on — an
+ * A campaign's greeting whose day (its window's end: the holiday) is over: moved at most onto
+ * the first working day after it (a belated greeting still makes sense then), never later — an
  * 8 March greeting rolled to every morning of late March is noise in the calendar. It stays on
  * its day, open: late, missed in the reports until someone marks it.
  */
-function occasionPassed(touch: Pick<TouchRow, 'source' | 'window_to' | 'date'>, today: string): boolean {
-  return touch.source.startsWith('campaign:') && touch.window_to < today && touch.date > touch.window_to;
+function occasionPassed(config: Config, touch: Pick<TouchRow, 'source' | 'window_to' | 'date' | 'employee_id' | 'client_id'>, today: string): boolean {
+  if (!touch.source.startsWith('campaign:') || touch.window_to >= today) return false;
+  if (touch.date > touch.window_to) return true;
+  const employee = employeeById(config, touch.employee_id);
+  const dayAfter = addDays(touch.window_to, 1);
+  return (employee ? nextWorkday(config, employee, clientById(config, touch.client_id), dayAfter) : dayAfter) < today;
 }
 
 export interface DailyReport {
@@ -46,9 +52,9 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
   return inTransaction(db, async (trx) => {
     // Overdue
     // The longest late first: they take the first days with room.
-    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) && !occasionPassed(t, today))
+    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) && !occasionPassed(config, t, today))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
-    const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS))) : undefined;
+    const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;
     let overdueMoved = 0;
     const escalations: WorkflowTouch[] = [];
     for (const touch of late) {
@@ -56,6 +62,8 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (!to) continue;
       const overdueFrom = await moveOverdue(trx, touch, to, nowIso);
       if (overdueFrom === undefined) continue;
+      // Counted where it went (not where it would have gone, had it not been marked meanwhile).
+      if (!touch.all_day) room?.take(to.employee, to.date, [Date.parse(to.start), Date.parse(to.end)]);
       overdueMoved++;
       const escalation = overdueEscalation(config, { ...touch, overdue_from: overdueFrom, date: to.date, employee_id: to.employee }, today);
       if (escalation) escalations.push(escalation);

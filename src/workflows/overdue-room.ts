@@ -1,5 +1,4 @@
 import type { Client, Config, Employee } from '../domain/types.ts';
-import { TIMED_KINDS, type Kind } from '../domain/types.ts';
 import { holderOn } from '../domain/team.ts';
 import { addDays } from '../planner/dates.ts';
 import { localToMs } from '../planner/zoned-time.ts';
@@ -18,8 +17,10 @@ export const SPREAD_WORKDAYS = 5;
 /** The calendar days the agenda is read for: five working days can span Russia's New Year week. */
 export const AGENDA_READ_DAYS = 21;
 
+const QUARTER_HOUR = 15 * 60_000;
+
 interface DayAgenda {
-  /** Meetings and calls (what meetings_per_day caps). */
+  /** Timed touches, as the planner counts them against meetings_per_day (a digest's half hour too). */
   timed: number;
   /** [start, end) instants of every timed touch. */
   readonly spans: [number, number][];
@@ -32,35 +33,38 @@ interface DayAgenda {
  */
 export class OverdueRoom {
   readonly #days = new Map<string, Map<string, DayAgenda>>();
+  /** Nothing is put before now (the check may run at midday, or in the employee's afternoon): from the next quarter hour. */
+  readonly #notBefore: number;
 
-  constructor(rows: readonly { employee_id: string; date: string; kind: string; start_at: string; end_at: string }[]) {
-    for (const r of rows) this.take(r.employee_id, r.date, [Date.parse(r.start_at), Date.parse(r.end_at)], TIMED_KINDS.has(r.kind as Kind));
+  constructor(rows: readonly { employee_id: string; date: string; start_at: string; end_at: string }[], nowMs: number) {
+    this.#notBefore = Math.ceil(nowMs / QUARTER_HOUR) * QUARTER_HOUR;
+    for (const r of rows) this.take(r.employee_id, r.date, [Date.parse(r.start_at), Date.parse(r.end_at)]);
   }
 
-  /** Counts a touch on a day (one read from the database, or one the check just put there). */
-  take(employee: string, date: string, span: readonly [number, number], timed: boolean): void {
+  /** Counts a timed touch on a day (one read from the database, or one the check just moved there). */
+  take(employee: string, date: string, span: readonly [number, number]): void {
     const day = this.#day(employee, date);
-    if (timed) day.timed++;
+    day.timed++;
     day.spans.push([span[0], span[1]]);
   }
 
   /**
    * The first of the employee's next working days from `first` (itself one) where a late touch
-   * fits: under meetings_per_day for a meeting or call, and a free time inside the hours the
+   * fits: under meetings_per_day, and a free time not before now inside the hours the
    * employee and the client both work — its own time of day (`wallMinutes` after local
    * midnight) if that is free and inside them, else the first free time after it, else the first
    * of the day. Not past the day a handover gives their touches to someone else. When none of
    * SPREAD_WORKDAYS days has room, the first day over the cap, at a free time; undefined when
    * even that day has none.
    */
-  find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number, timed: boolean): { date: string; startMs: number } | undefined {
+  find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number): { date: string; startMs: number } | undefined {
     let date = first;
     for (let i = 0; i < SPREAD_WORKDAYS; i++) {
       if (i > 0) {
         date = nextWorkday(config, employee, client, addDays(date, 1));
         if (holderOn(config.handovers, employee.id, date) !== employee.id) break;
       }
-      if (timed && employee.meetingsPerDay !== undefined && this.#day(employee.id, date).timed >= employee.meetingsPerDay) continue;
+      if (employee.meetingsPerDay !== undefined && this.#day(employee.id, date).timed >= employee.meetingsPerDay) continue;
       const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }
@@ -74,7 +78,7 @@ export class OverdueRoom {
     // A successor in another zone, or with shorter hours, gets the late touch inside their day and the client's.
     const [open, close] = (client && sharedHours(zone, employee.hours, date, client.timezone, client.hours, (d) => calendar.isWorkday(d, client.country)))
       ?? workingInterval(zone, date, employee.hours);
-    return freeStart(this.#day(employee.id, date).spans, localToMs(zone, date, wallMinutes), durationMs, open, close);
+    return freeStart(this.#day(employee.id, date).spans, localToMs(zone, date, wallMinutes), durationMs, Math.max(open, this.#notBefore), close);
   }
 
   #day(employee: string, date: string): DayAgenda {

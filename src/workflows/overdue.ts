@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
-import { TIMED_KINDS, type Kind } from '../domain/types.ts';
 import { isoInZone, localToMs } from '../planner/zoned-time.ts';
 import type { OverdueRoom } from './overdue-room.ts';
 import type { DB } from '../storage/database.ts';
@@ -25,10 +24,10 @@ export { isOverdue } from '../domain/overdue.ts';
  * who is gone, and the successor would never see them.
  *
  * With `room` (what the employees' next days already hold), a timed touch goes to the first of
- * the holder's next working days with room (under meetings_per_day for a meeting or call) and a
- * free time — its own time of day if free, else the first free time of their working hours — so
- * that late calls do not pile up on one day or sit on top of each other (overdue-room.ts); with
- * no room within a week, the next working day at its own time, as without.
+ * the holder's next working days with room under meetings_per_day and a free time (its own time
+ * of day if free, else the first free time of the hours holder and client share), so that late
+ * calls do not pile up on one day or sit on top of each other (overdue-room.ts); with no room
+ * within a week, the next working day at a free time. The caller counts it there once moved.
  */
 export function overdueMove(config: Config, touch: TouchRow, today: string, room?: OverdueRoom): { date: string; start: string; end: string; employee: string } | undefined {
   if (touch.date >= today) return undefined;
@@ -52,10 +51,8 @@ export function overdueMove(config: Config, touch: TouchRow, today: string, room
   const start = DateTime.fromISO(touch.start_at, zone);
   const durationMs = Date.parse(touch.end_at) - Date.parse(touch.start_at);
   const wallMinutes = start.hour * 60 + start.minute + start.second / 60;
-  const timed = TIMED_KINDS.has(touch.kind as Kind);
-  const put = room?.find(config, employee, client, date, wallMinutes, durationMs, timed)
+  const put = room?.find(config, employee, client, date, wallMinutes, durationMs)
     ?? { date, startMs: localToMs(employee.timezone, date, wallMinutes) };
-  room?.take(employee.id, put.date, [put.startMs, put.startMs + durationMs], timed);
   return { date: put.date, start: isoInZone(put.startMs, employee.timezone), end: isoInZone(put.startMs + durationMs, employee.timezone), employee: employee.id };
 }
 
