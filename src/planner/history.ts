@@ -46,21 +46,25 @@ export interface PlannerHistory {
   readonly resolutions: ReadonlyMap<string, Resolution>;
   /** The latest resolution of each series; `anchor: last` counts from it. */
   readonly lastBySeries: ReadonlyMap<string, Resolution>;
+  /** The latest done one of each series (a skip since does not hide it): a cadence change counts it. */
+  readonly lastDoneBySeries: ReadonlyMap<string, Resolution>;
   readonly pins: ReadonlyMap<string, Pin>;
   /** Timed pins (with start, end and client) that hold time, by employee. */
   readonly timedPinsByEmployee: ReadonlyMap<string, readonly HeldTime[]>;
 }
 
-export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), pins: new Map(), timedPinsByEmployee: new Map() };
+export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), lastDoneBySeries: new Map(), pins: new Map(), timedPinsByEmployee: new Map() };
 
 /** Builds the planner's view of history from resolutions and pins. */
 export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap<string, Pin> = new Map()): PlannerHistory {
   const byId = new Map<string, Resolution>();
   const last = new Map<string, Resolution>();
+  const lastDone = new Map<string, Resolution>();
+  const later = (r: Resolution, prev: Resolution | undefined) => !prev || r.date > prev.date || (r.date === prev.date && r.touchId > prev.touchId);
   for (const r of resolutions) {
     byId.set(r.touchId, r);
-    const prev = last.get(r.series);
-    if (!prev || r.date > prev.date || (r.date === prev.date && r.touchId > prev.touchId)) last.set(r.series, r);
+    if (later(r, last.get(r.series))) last.set(r.series, r);
+    if (r.status === 'done' && later(r, lastDone.get(r.series))) lastDone.set(r.series, r);
   }
   const timed = new Map<string, HeldTime[]>();
   for (const [id, pin] of pins) {
@@ -72,7 +76,7 @@ export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap
     if (list) list.push(held);
     else timed.set(pin.employee, [held]);
   }
-  return { resolutions: byId, lastBySeries: last, pins, timedPinsByEmployee: timed };
+  return { resolutions: byId, lastBySeries: last, lastDoneBySeries: lastDone, pins, timedPinsByEmployee: timed };
 }
 
 /** The placements of a plan as storage records them: what a re-plan keeps. */

@@ -4,7 +4,7 @@ import { selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
 import { own } from '../domain/safe-keys.ts';
-import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate } from './dates.ts';
+import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate, minDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
@@ -182,8 +182,10 @@ class PlanRun {
    */
   #doneUnderAnotherCadence(d: Demand): boolean {
     if (!d.source.startsWith('rule:')) return false;
-    const done = this.history.lastBySeries.get(d.series);
-    if (!done?.window || done.status !== 'done' || done.touchId === d.id || done.date < d.window.from || done.date > d.window.to) return false;
+    const done = this.history.lastDoneBySeries.get(d.series);
+    if (!done?.window || done.touchId === d.id || done.date < d.window.from || done.date > d.window.to) return false;
+    // Of a period that overlaps this one: December's monthly call done on 5 January is December's, not the first quarter's.
+    if (done.window.to < d.window.from || done.window.from > d.window.to) return false;
     const rule = this.config.rules.find((r) => `rule:${r.id}` === d.source);
     if (!rule?.every || rule.anchor !== 'calendar') return false;
     const [same] = periodsOverlapping(rule.every, done.window.from, done.window.from, d.client.since);
@@ -209,7 +211,9 @@ class PlanRun {
     // they gave it there (a call made an hour long is not cut back to the rule's 15 minutes, nor
     // written back so at the event's next change).
     const resolved = pin.fixed === true;
-    if (sameHolder && !resolved && request.employee.id !== pin.employee) return false;
+    // Changing hands (a handover, a new owner), even where its holder had moved it: after every
+    // holder's own touches are kept, so that none of theirs is displaced by it.
+    if (sameHolder && request.employee.id !== pin.employee) return false;
     const chosenMinutes = pin.movedByUser === true && start !== undefined && pin.endMs !== undefined && pin.endMs > start && d.durationMinutes > 0
       ? Math.round((pin.endMs - start) / 60_000) : d.durationMinutes;
     const kept = this.#placer.tryKeep(chosenMinutes === d.durationMinutes ? request : { ...request, durationMinutes: chosenMinutes }, pin.date, start, resolved);
@@ -218,10 +222,10 @@ class PlanRun {
       return true;
     }
     if (resolved && request.employee.id !== pin.employee) {
-      // Changing hands (a handover, a new owner) where the new holder is not free at its time: on
-      // its day at their first free time, rather than left in the calendar of someone who no
-      // longer holds it.
-      const moved = this.#placer.keepOverCap({ ...request, durationMinutes: chosenMinutes }, pin.date, start);
+      // Changing hands where the new holder is not free at its time: on its day (the one its
+      // holder chose, inside its period or not) at their first free time, rather than left in the
+      // calendar of someone who no longer holds it.
+      const moved = this.#placer.keepOverCap({ ...request, durationMinutes: chosenMinutes, from: minDate(request.from, pin.date), to: maxDate(request.to, pin.date) }, pin.date, start);
       if (moved) {
         this.#emit(d, request.employee, moved, keepsOverdue);
         return true;

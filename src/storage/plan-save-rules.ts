@@ -122,9 +122,20 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
     : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
 }
 
+/** Periods are few (a few hundred a year): one object each, not one per done touch of a history that grows every year. */
+const windows = new Map<string, { readonly from: string; readonly to: string }>();
+
 /** A done or skipped touch as the planner's history holds it; a done one with the period it was planned for. */
 export function resolutionOf(touchId: string, series: string, status: 'done' | 'skipped', date: string, windowFrom: string | null, windowTo: string | null): Resolution {
-  return windowFrom !== null && windowTo !== null ? { touchId, series, status, date, window: { from: windowFrom, to: windowTo } } : { touchId, series, status, date };
+  if (windowFrom === null || windowTo === null) return { touchId, series, status, date };
+  const key = `${windowFrom}|${windowTo}`;
+  let window = windows.get(key);
+  if (!window) {
+    if (windows.size > 10_000) windows.clear();
+    window = { from: windowFrom, to: windowTo };
+    windows.set(key, window);
+  }
+  return { touchId, series, status, date, window };
 }
 
 /**

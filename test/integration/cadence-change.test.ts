@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
-import { markDone } from '../../src/storage/touch-repository.ts';
+import { markDone, markSkipped } from '../../src/storage/touch-repository.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
 // Monthly calls to each buyer; in March the director makes them quarterly.
@@ -22,6 +22,11 @@ describe('a rule\'s cadence changed', () => {
     expect(calls).toHaveLength(2);
     // The March call to the first buyer is made on 9 March; the second buyer's is not.
     await markDone(db, calls[0]!.id, { at: '2027-03-09T12:00:00Z', date: '2027-03-09', by: 'anna', note: undefined });
+    // The first buyer's February call, left open and moved forward day by day as overdue, is
+    // skipped on 10 March: a later resolution than the done one, but not a done one.
+    const [feb] = await db.selectFrom('touches').select(['id', 'date']).where('window_from', '=', '2027-02-01').where('series', '=', calls[0]!.series).execute();
+    await db.updateTable('touches').set({ date: '2027-03-10', start_at: '2027-03-10', end_at: '2027-03-11', all_day: 1, overdue_from: feb!.date }).where('id', '=', feb!.id).execute();
+    await markSkipped(db, feb!.id, { at: '2027-03-10T12:00:00Z', date: '2027-03-10', by: 'anna', note: 'made in March' });
     await planWithHistory(db, company('3 months'), { from: '2027-03-11', to: '2027-06-30' }, at('2027-03-11T08:00:00+03:00'), true);
     const open = await db.selectFrom('touches').select(['series', 'window_from', 'window_to', 'date']).where('status', '=', 'planned').orderBy('series').orderBy('date').execute();
     const q1 = open.filter((t) => t.window_from === '2027-01-01' && t.window_to === '2027-03-31');
@@ -32,6 +37,16 @@ describe('a rule\'s cadence changed', () => {
     // Planned again, nothing changes (the done touch is not taken for this cadence's).
     const again = await planWithHistory(db, company('3 months'), { from: '2027-03-11', to: '2027-06-30' }, at('2027-03-11T09:00:00+03:00'), true);
     expect(again.saved).toMatchObject({ inserted: 0, cancelled: 0, rescheduled: 0 });
+  });
+
+  it('a touch of an earlier period done late (December\'s monthly call on 5 January) leaves the new quarter its own', async () => {
+    const db = await tempDatabase();
+    await planWithHistory(db, company('1 month'), { from: '2026-12-01', to: '2027-01-31' }, at('2026-12-01T08:00:00+03:00'), true);
+    const [dec] = await db.selectFrom('touches').selectAll().where('window_from', '=', '2026-12-01').orderBy('series').execute();
+    await markDone(db, dec!.id, { at: '2027-01-05T12:00:00Z', date: '2027-01-05', by: 'anna', note: undefined });
+    await planWithHistory(db, company('3 months'), { from: '2027-01-06', to: '2027-03-31' }, at('2027-01-06T08:00:00+03:00'), true);
+    const q1 = await db.selectFrom('touches').select('status').where('window_from', '=', '2027-01-01').where('window_to', '=', '2027-03-31').where('series', '=', dec!.series).execute();
+    expect(q1).toEqual([{ status: 'planned' }]);
   });
 
   it('a touch of the same cadence done late (February\'s on 3 March) leaves March its own', async () => {

@@ -136,6 +136,14 @@ describe('late calls moved by the morning check', () => {
     expect([late.employee_id, late.date, late.start_at.slice(11, 16)]).toEqual(['oleg', '2027-03-10', '09:30']);
   });
 
+  it('are not put at a time already past: a check run at 14:05 puts a late 10:00 call at 14:15', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values([call('late-0', '2027-03-01', '10:00')]).execute();
+    await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T14:05:00+03:00'));
+    const late = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
+    expect([late.date, late.start_at.slice(11, 16)]).toEqual(['2027-03-10', '14:15']);
+  });
+
   it('with no room in a week, go on the next working day over the cap, at a free time', async () => {
     const db = await tempDatabase();
     const full = ['2027-03-10', '2027-03-11', '2027-03-12', '2027-03-15', '2027-03-16'].flatMap((d, i) => ['10:00', '11:00', '12:00'].map((t, j) => call(`full-${i}${j}`, d, t)));
@@ -167,5 +175,32 @@ describe('a touch its holder moved, changing hands at a handover', () => {
     expect(moved.date).toBe('2027-03-17');
     const hhmm = DateTime.fromISO(moved.start_at, { setZone: true }).toFormat('HH:mm');
     expect(hhmm >= '09:00' && hhmm < '13:00', hhmm).toBe(true);
+  });
+});
+
+describe('a moved touch changing hands, where the successor has their own call at that time', () => {
+  it('leaves the successor\'s own call where it is and takes another time that day', async () => {
+    const company = (handover: boolean) => configOf({
+      ...SETTINGS,
+      employees: [employee('marina', 'account_manager'), employee('oleg', 'account_manager')],
+      clients: [
+        client('c0', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'marina' } }),
+        client('c1', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'oleg' } }),
+      ],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+      handovers: handover ? [{ from: 'marina', to: 'oleg', on: '2027-03-15', notice_from: 'leaving' }] : [],
+    });
+    const db = await tempDatabase();
+    await planWithHistory(db, company(false), { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    const march = (client: string) => db.selectFrom('touches').selectAll().where('source', '=', 'rule:monthly').where('client_id', '=', client).where('window_from', '=', '2027-03-01').executeTakeFirstOrThrow();
+    const own = await march('c1');
+    expect(own.date >= '2027-03-15').toBe(true);
+    // Marina moves her c0 call onto the very day and time of Oleg's c1 call; then she leaves.
+    expect(await rescheduleByUser(db, (await march('c0')).id, { date: own.date, start: own.start_at, end: own.end_at }, '2027-03-02T08:00:00Z')).toBe(true);
+    await planWithHistory(db, company(true), { from: '2027-03-02', to: '2027-03-31' }, DateTime.fromISO('2027-03-02T08:00:00+03:00'), true);
+    const [mine, handed] = [await march('c1'), await march('c0')];
+    expect([mine.employee_id, mine.date, mine.start_at]).toEqual(['oleg', own.date, own.start_at]);
+    expect([handed.employee_id, handed.date]).toEqual(['oleg', own.date]);
+    expect(handed.start_at).not.toBe(own.start_at);
   });
 });
