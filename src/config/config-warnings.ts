@@ -16,6 +16,8 @@ import { HOLIDAY_YEARS } from './build-cadence.ts';
  * "ceo"), two rules that put the same people in touch in the same week, and yearly dates on
  * 29 February. They do not stop anything (exit 0).
  */
+const DEFAULT_ESCALATE_FOR = ['ceo', 'director'];
+
 export function configWarnings(config: Config, sources: RawSources): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   const warn = (origin: Origin, path: PropertyKey[], message: string) => out.push({ ...placeOf(origin, path), message });
@@ -56,11 +58,13 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   // escalate_for names contact roles too: misspelt, an overdue meeting with that person is never escalated, silently.
   if (sources.overdue && config.overdue.escalateTo && contactRoles.size > 0) {
     const roles = config.overdue.escalateFor;
-    const noneHeld = !roles.some((role) => contactRoles.has(role));
+    // Left at its default ([ceo, director]) in a CRM that has neither word, it names nothing written in the file.
+    const written = roles.join('\u0000') !== DEFAULT_ESCALATE_FOR.join('\u0000');
+    const noneHeld = written && !roles.some((role) => contactRoles.has(role));
     roles.forEach((role, i) => {
       if (contactRoles.has(role)) return;
       const hint = didYouMean(role, contactRoles);
-      if (hint || noneHeld) warn(sources.overdue!.origin, ['escalate_for', i], `no contact has the role ${quote(role)}${hint}: overdue meetings with them are never escalated`);
+      if (hint || noneHeld) warn(sources.overdue!.origin, ['escalate_for', i], `no contact has the role ${quote(role)}${hint}: overdue touches with them are never escalated`);
     });
   }
   config.holidays.forEach((holiday, i) => {

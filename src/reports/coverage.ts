@@ -1,5 +1,5 @@
 import { selects } from '../domain/selector.ts';
-import type { Rule } from '../domain/types.ts';
+import type { Client, Rule } from '../domain/types.ts';
 import { addDuration } from '../planner/dates.ts';
 import { periodsOverlapping } from '../planner/periods.ts';
 import type { ReportTouch } from '../storage/report-queries.ts';
@@ -52,10 +52,10 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
       const next = open.map((t) => t.date).filter((d) => d >= today).sort()[0] ?? null;
       // A pair the rules ask for that has never had a touch is a gap, not "on time"; nor is one
       // whose every touch was skipped: a skip is a decision, but no contact was made or is due.
-      // Nothing recorded at all, and no period of its rules ending within the horizon: its touch
-      // is planned beyond what the plan has saved (a half-yearly CEO meeting in May, seen in
+      // Nothing recorded at all, and none of its rules' touches due within the horizon: it is
+      // planned beyond what the plan has saved (a half-yearly CEO meeting in May, seen in
       // February), not missing.
-      const status = p.touches.length === 0 && !p.rules.some((r) => dueWithin(r, client.since, today, horizonEnd)) ? 'not due yet'
+      const status = p.touches.length === 0 && !p.rules.some((r) => dueWithin(r, client, today, horizonEnd)) ? 'not due yet'
         : done.length === 0 && open.length === 0 ? 'no touch yet' : late ? 'late' : 'on time';
       if (status === 'on time' || status === 'not due yet') clientOnTime++;
       clientRows.push({ client: client.id, ours: p.ours, employee: p.employee, theirs: p.theirs, last_done: done.at(-1) ?? null, next_due: next, status });
@@ -83,12 +83,17 @@ export function coverageReport({ config, data, today }: ReportContext): Report {
 }
 
 /**
- * Whether a rule's touch of the period holding `today` should be among the saved touches: the
- * period (a calendar rule's) ends within the horizon the plan saves. A chain's next touch or a
- * sequence's step, none recorded, is beyond it.
+ * Whether a rule's touch should be among the saved touches, the horizon they reach being
+ * `horizonEnd`: a calendar rule's when the period holding `today` ends by then; a chain's first
+ * (none done: due `every` after `since`, or today) or a sequence's step when it is due by then.
  */
-function dueWithin(rule: Rule, since: string | undefined, today: string, horizonEnd: string): boolean {
-  if (!rule.every || rule.anchor !== 'calendar') return false;
-  const [period] = periodsOverlapping(rule.every, today, today, since);
+function dueWithin(rule: Rule, client: Client, today: string, horizonEnd: string): boolean {
+  if (rule.after) {
+    const anchor = client.stageSince ?? client.since;
+    return anchor !== undefined && addDuration(anchor, rule.after) <= horizonEnd;
+  }
+  if (!rule.every) return false;
+  if (rule.anchor === 'last') return (client.since ? addDuration(client.since, rule.every) : today) <= horizonEnd;
+  const [period] = periodsOverlapping(rule.every, today, today, client.since);
   return period !== undefined && period.window.to <= horizonEnd;
 }

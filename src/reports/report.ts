@@ -105,19 +105,20 @@ export function csvSeparator(tr: Translator): string {
 }
 
 /**
- * A report's CSV as Excel opens it by a double click whatever its locale: a byte-order mark (else
- * UTF-8 Cyrillic and Romanian letters are read as the ANSI code page), ";" (Excel's list
- * separator where the comma is the decimal one), CRLF.
+ * A report's CSV as Excel opens it by a double click: the dashboard's download (a byte-order
+ * mark, else UTF-8 Cyrillic and Romanian letters are read in the ANSI code page; the language's
+ * separator), with CRLF between rows.
  */
 export function excelCsv(report: Report, tr: Translator): string {
-  return `\uFEFF${reportCsv(report, tr, report.rows, ';').replace(/\n/g, '\r\n')}`;
+  return `\uFEFF${reportCsv(report, tr, report.rows, '\r\n')}`;
 }
 
 /** CSV of a report's rows: one header row in the reader's language, no summary. */
-export function reportCsv(report: Report, tr: Translator, rows: readonly Readonly<Record<string, Cell>>[] = report.rows, sep = csvSeparator(tr)): string {
+export function reportCsv(report: Report, tr: Translator, rows: readonly Readonly<Record<string, Cell>>[] = report.rows, eol = '\n'): string {
+  const sep = csvSeparator(tr);
   const lines = [report.columns.map((c) => csvField(tr.t(c.header), sep)).join(sep)];
   for (const row of rows) lines.push(report.columns.map((c) => csvField(csvValue(row[c.key] ?? null, c.type, tr), sep)).join(sep));
-  return `${lines.join('\n')}\n`;
+  return `${lines.join(eol)}${eol}`;
 }
 
 /** JSON's value of a cell: raw, but shares keep the form JSON has always had ("83%"). */

@@ -281,10 +281,10 @@ overdue:
 `,
     });
     expect(issuesOf(company('[ceo, direktor]')).warnings.map(formatWarning)).toEqual([
-      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[1\]: no contact has the role "direktor"; did you mean "director"\?: overdue meetings with them are never escalated$/),
+      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[1\]: no contact has the role "direktor"; did you mean "director"\?: overdue touches with them are never escalated$/),
     ]);
     expect(issuesOf(company('[chief]')).warnings.map(formatWarning)).toEqual([
-      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[0\]: no contact has the role "chief": overdue meetings with them are never escalated$/),
+      expect.stringMatching(/^a\.yaml:15:\d+: overdue\.escalate_for\[0\]: no contact has the role "chief": overdue touches with them are never escalated$/),
     ]);
     // A role of another CRM's words beside one that exists is as meant.
     expect(issuesOf(company('[ceo, owner]')).warnings).toEqual([]);

@@ -56,7 +56,7 @@ export function reportCommand(program: Command, io: CliIO): void {
     .command('report <name>')
     .description(describe('report'))
     .option('--format <format>', 'table, csv or json', 'table')
-    .option('--excel', 'CSV for Excel opened by a double click: a byte-order mark (Cyrillic and ș, ț read right), CRLF, ";" between cells', false)
+    .option('--excel', 'CSV for Excel opened by a double click, as the dashboard\'s download: a byte-order mark (Cyrillic and ș, ț read right), CRLF', false)
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string; now?: string; excel: boolean }>();
@@ -83,7 +83,7 @@ export function checksCommand(program: Command, io: CliIO): void {
       const config = await readConfig(o);
       const now = clockFrom(o.now).now();
       const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
-      io.out(`overdue: ${r.daily.overdueMoved} moved to the next working day, ${r.daily.overdueEscalated} escalated\n`);
+      io.out(`overdue: ${r.daily.overdueMoved} moved forward (the next working days with room), ${r.daily.overdueEscalated} escalated\n`);
       io.out(`silence: ${r.daily.silent} silent clients, ${r.daily.silenceAlerts} new alerts, ${r.daily.silenceEscalated} escalated; ${r.daily.cleared} alerts cleared\n`);
       if (r.digest !== undefined) io.out(`digest: ${r.digest} new\n`);
       io.out('"touchbase sync" (or the daemon) puts them into the calendars.\n');
