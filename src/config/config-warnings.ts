@@ -6,7 +6,7 @@ import { placeOf, type Origin } from './origin.ts';
 import type { ConfigWarning } from './config-issue.ts';
 import type { RawSources } from './sources.ts';
 import { quote } from './config-issue.ts';
-import { didYouMean } from './suggest.ts';
+import { closest, didYouMean } from './suggest.ts';
 import { hasHolidayCalendar, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { HOLIDAY_YEARS } from './build-cadence.ts';
 
@@ -23,6 +23,24 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   const warn = (origin: Origin, path: PropertyKey[], message: string) => out.push({ ...placeOf(origin, path), message });
   const clients = config.clients;
 
+  // A tier or industry value no client has, near one some client has ("constructon"): a typo,
+  // warned where it is written with the word meant — whether or not the selector's other values
+  // still match clients. Then its "matches no client" would say the same mistake again.
+  const held = { tier: new Set(clients.map((c) => c.tier).filter((v) => v !== undefined)), industry: new Set(clients.map((c) => c.industry).filter((v) => v !== undefined)) };
+  const misspelt = (origin: Origin, selector: Selector): boolean => {
+    let found = false;
+    for (const key of ['tier', 'industry'] as const) {
+      for (const value of selector[key] ?? []) {
+        if (held[key].has(value)) continue;
+        // Short codes (tiers A, B, C) are one letter from each other: only another case of the same is near.
+        const near = closest(value, held[key]);
+        if (near === undefined || (value.length <= 3 && near.toLowerCase() !== value.toLowerCase())) continue;
+        warn(origin, ['for', key], `no client has the ${key} ${quote(value)}; did you mean ${quote(near)}?`);
+        found = true;
+      }
+    }
+    return found;
+  };
   const noneSelected = (selector: Selector) => Object.keys(selector).length > 0 && clients.length > 0 && !clients.some((c) => couldSelect(selector, c));
   // Contact roles are the CRM's words: a list of them that no contact has is most likely
   // misspelt. (A list that names several, some of them for other CRMs' words, is not.)
@@ -34,7 +52,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   };
   for (const w of unnamedContactRoles(config, sources, contactRoles)) out.push(w);
   config.rules.forEach((rule, i) => {
-    if (noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
+    if (!misspelt(sources.rules[i]!.origin, rule.for) && noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
     noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);
     const unanchored = rule.after ? clients.filter((c) => c.stage === 'lapsed' && c.stageSince === undefined && couldSelect(rule.for, c)) : [];
     if (unanchored.length > 0) {
@@ -47,14 +65,15 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.campaigns.forEach((campaign, i) => {
     const origin = sources.campaigns[i]!.origin;
     const byCountry = new Map<string, boolean>();
-    if (noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
-    else if (campaign.holiday && clients.length > 0 && !clients.some((c) => couldSelect(campaign.for, c) && hasHoliday(config, campaign.holiday!, c, byCountry))) {
+    const typo = misspelt(origin, campaign.for);
+    if (!typo && noneSelected(campaign.for)) warn(origin, ['for'], `matches no client: campaign ${campaign.id} greets nobody`);
+    else if (!typo && campaign.holiday && clients.length > 0 && !clients.some((c) => couldSelect(campaign.for, c) && hasHoliday(config, campaign.holiday!, c, byCountry))) {
       warn(origin, ['holiday'], `no client it greets has the holiday ${quote(campaign.holiday)} (not in its countries or industries): campaign ${campaign.id} greets nobody`);
     }
     noContact(origin, campaign.theirs, `campaign ${campaign.id} greets nobody with it`);
     if (campaign.on && isLeapDay(campaign.on.month, campaign.on.day)) warn(origin, ['on'], 'is 29 February: in years that are not leap years this campaign falls on 28 February');
   });
-  if (config.silence && sources.silence && noneSelected(config.silence.for)) warn(sources.silence.origin, ['for'], 'matches no client: no client is watched for silence');
+  if (config.silence && sources.silence && !misspelt(sources.silence.origin, config.silence.for) && noneSelected(config.silence.for)) warn(sources.silence.origin, ['for'], 'matches no client: no client is watched for silence');
   // escalate_for names contact roles too: misspelt, an overdue meeting with that person is never escalated, silently.
   if (sources.overdue && config.overdue.escalateTo && contactRoles.size > 0) {
     const roles = config.overdue.escalateFor;

@@ -290,6 +290,29 @@ overdue:
     expect(issuesOf(company('[ceo, owner]')).warnings).toEqual([]);
   });
 
+  it('warnings: a misspelt industry or tier in a selector, with the word meant, once (not also "matches no client")', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, industry: construction, tier: A, contacts: [{ id: k1, name: K, role: ceo }] }
+  - { id: c2, name: C2, industry: energy, tier: B, contacts: [{ id: k2, name: L, role: ceo }] }
+rules:
+  - { id: builders, ours: account_manager, theirs: ceo, kind: call, every: 3 months, for: { industry: constructon } }
+  - { id: both, ours: account_manager, theirs: ceo, kind: call, every: 3 months, for: { industry: [energy, constructon] } }
+campaigns:
+  - { id: tier-a, on: 12-28, ours: account_manager, for: { tier: a } }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:11:\d+: rules\[0\]\.for\.industry \(rule builders\): no client has the industry "constructon"; did you mean "construction"\?$/),
+      expect.stringMatching(/^a\.yaml:12:\d+: rules\[1\]\.for\.industry \(rule both\): no client has the industry "constructon"; did you mean "construction"\?$/),
+      expect.stringMatching(/^a\.yaml:14:\d+: campaigns\[0\]\.for\.tier \(campaign tier-a\): no client has the tier "a"; did you mean "A"\?$/),
+    ]);
+  });
+
   it('the example company has no warnings', () => {
     expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
   });
