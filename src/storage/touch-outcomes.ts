@@ -146,7 +146,8 @@ async function resolveByPerson(db: DB, idOrPrefix: string, status: 'done' | 'ski
     const result = await recordOutcome(trx, row.id, { status, at: o.at, date: o.date, by: o.by, note: o.note ?? null, cause: 'employee' });
     if (!result.recorded) {
       const now = result.touch ?? row;
-      throw new TouchStateError(`touch ${row.id} is already ${now.status}${now.resolved_at ? ` (${now.resolved_at})` : ''}`);
+      // The day in the employee's own calendar (resolved_date), not the UTC instant of the record.
+      throw new TouchStateError(`touch ${row.id} is already ${now.status}${now.resolved_date ? ` on ${now.resolved_date}` : ''}${now.resolved_by ? ` by ${now.resolved_by}` : ''}`);
     }
     return result.touch;
   });

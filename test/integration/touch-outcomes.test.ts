@@ -50,7 +50,7 @@ describe('one writer of a touch\'s outcome', () => {
     const again = await recordOutcome(db, 't1', { status: 'done', at: '2027-03-05T10:00:00Z', date: '2027-03-05', by: 'boris', note: 'second', cause: 'employee' });
     expect(again).toMatchObject({ recorded: false, touch: { status: 'done', note: 'first' } });
     await expect(markDone(db, 't1', { at: '2027-03-05T10:00:00Z', date: '2027-03-05', by: undefined, note: 'third' }))
-      .rejects.toThrow(new TouchStateError(`touch t1 is already done (${AT})`));
+      .rejects.toThrow(new TouchStateError('touch t1 is already done on 2027-03-02 by anna'));
     expect(await touchOf(db, 't1')).toMatchObject({ status: 'done', resolved_by: 'anna', note: 'first', resolved_date: '2027-03-02' });
     expect((await historyOf(db, 't1')).map((e) => e.type)).toEqual(['done']);
   });
