@@ -68,7 +68,11 @@ export function planCommand(program: Command, io: CliIO): void {
         if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
         return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, feeds, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
-      for (const w of warnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      // With --client, that client's warnings; the others' are counted, not listed (a plan of one
+      // client printed the whole company's capacity warnings).
+      const shownWarnings = o.client ? warnings.filter((w) => w.client === o.client) : warnings;
+      for (const w of shownWarnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      if (shownWarnings.length < warnings.length) io.err(`(${warnings.length - shownWarnings.length} warnings about other clients: "touchbase plan" without --client lists them)\n`);
       // Days before today are shown as they would have been planned; nobody was asked to do them.
       if (saved && recordedFrom) io.err(`the days before ${recordedFrom} are shown, not recorded: their touches were never in anyone's calendar (nothing of them is overdue)\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
