@@ -1,7 +1,7 @@
 import type { Campaign, Client, Config, ProfessionalHoliday } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
 import { addDays, yearOf } from './dates.ts';
-import { demand, type Demand, type DemandUnit } from './demand.ts';
+import { defaultTitle, demand, type Demand, type DemandUnit } from './demand.ts';
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
 import { monthDayIn } from '../domain/calendar-dates.ts';
 import { translator } from '../i18n/translator.ts';
@@ -38,7 +38,10 @@ export function campaignDemands(config: Config, from: string, to: string, today:
           source: `campaign:${campaign.id}`, kind: campaign.kind, role: campaign.ours, employee: undefined,
           mode: 'latest', overflow: true, durationMinutes: 0,
           remind: campaign.prepareMinutes ? [...new Set([campaign.prepareMinutes, 1440])] : [1440],
-          title: campaign.title ?? t(found.name ? 'title.holidayGreeting' : 'title.dateGreeting'),
+          // A greeting (or a greeting letter) by default; a campaign of news, feedback requests or
+          // meetings is titled as its kind is, not "greeting".
+          title: campaign.title ?? (campaign.kind === 'greeting' || campaign.kind === 'letter'
+            ? t(found.name ? 'title.holidayGreeting' : 'title.dateGreeting') : defaultTitle(campaign.kind, language)),
           titleExtra: { 'campaign.id': campaign.id, 'holiday.name': found.name },
         },
       });

@@ -33,6 +33,7 @@ function company(language: Language) {
     campaigns: [
       { id: 'national', holiday: 'national-holiday', ours: 'account_manager', theirs: ['ceo'], for: { country: 'RO' } },
       { id: 'march', on: '03-08', ours: 'account_manager', theirs: ['ceo'] },
+      { id: 'spring-news', on: '04-15', kind: 'news', ours: 'account_manager', theirs: ['ceo'] },
     ],
     handovers: [{ from: 'ivanova', to: 'sidorov', on: '2027-03-15' }],
   };
@@ -52,6 +53,8 @@ describe('the built-in parts of titles in the company\'s language', () => {
     expect(title('rule:own-title')).toBe('Lunch with ceo of stroymash');
     expect(title('campaign:national', 'carpati')).toBe('carpati Ltd: поздравление с праздником «Национальный день Румынии (День Великого объединения)» — ceo of carpati');
     expect(title('campaign:march')).toBe('stroymash Ltd: поздравление — ceo of stroymash');
+    // A campaign of news is titled as news, not as a greeting.
+    expect(title('campaign:spring-news')).toBe('stroymash Ltd: рассказать о новостях — ceo of stroymash');
     const letters = touches.filter((t) => t.source === 'handover:ivanova:sidorov').map((t) => t.title);
     expect(letters).toContain('stroymash Ltd: сообщить о смене менеджера (Emp ivanova → Emp sidorov) — buyer of stroymash');
     expect(letters).toContain('stroymash Ltd: письмо-знакомство от нового менеджера (дела передаёт Emp ivanova) — ceo of stroymash');
