@@ -61,8 +61,11 @@ interface Plan {
   readonly free: readonly number[];
   /** Such a column's name repeated in the header (Bitrix's "Телефон" per number): its first column → the others. */
   readonly repeated: ReadonlyMap<number, readonly number[]>;
-  /** Per column, the free-text cells left out and the cells Excel turned into a number like 3.7369E+10 (warned once a file). */
-  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally> };
+  /**
+   * Per column, the free-text cells left out, the cells Excel turned into a number like
+   * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
+   */
+  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally> };
 }
 
 interface Tally {
@@ -233,7 +236,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
-    free, repeated, tally: { dropped: new Map(), mangled: new Map() },
+    free, repeated, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
   };
 }
 
@@ -366,8 +369,20 @@ function tidyCells(plan: Plan, cells: string[], line: number): void {
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
     if (cell.length < 24 && (cell.includes('E+') || cell.includes('e+')) && EXCEL_NUMBER.test(cell.trim())) count(plan.tally.mangled, i, line, cell.trim());
+    // A CRM's e-mail cell with two addresses ("a@x.ru; b@x.ru"): the first is the contact's (a
+    // calendar invitation goes to one), said once a file — not the whole export refused.
+    if (plan.keys[i] === 'email' && cell.includes('@') && /[;,\s]/.test(cell.trim())) {
+      const parts = cell.split(/[;,\s]+/).filter((p) => p !== '');
+      if (parts.length > 1 && parts.every((p) => ONE_ADDRESS.test(p))) {
+        count(plan.tally.emails, i, line, cell.trim());
+        cells[i] = parts[0]!;
+      }
+    }
   }
 }
+
+/** One address of a cell that may hold several: a rough shape; the schema checks the one kept. */
+const ONE_ADDRESS = /^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$/;
 
 function count(tally: Map<number, Tally>, column: number, line: number, cell: string): void {
   const seen = tally.get(column);
@@ -384,6 +399,12 @@ function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
       file: job.shown, line: t.line, column: i + 1, field: name,
       message: `${quote(t.cell, 40)}${more(t)}: text longer than 200 characters or on several lines is not kept as the attribute ${quote(name)} `
         + `(the rest of the row is read); if the column is not needed, leave it out under imports: columns: ${quote(name)}: ${IGNORED_COLUMN}`,
+    });
+  }
+  for (const [i, t] of plan.tally.emails) {
+    sources.warnings.push({
+      file: job.shown, line: t.line, column: i + 1, field: plan.header.names[i]!,
+      message: `${quote(t.cell, 60)}${more(t)} holds several e-mail addresses: the first is kept (touchbase keeps one address per person)`,
     });
   }
   for (const [i, t] of plan.tally.mangled) {

@@ -311,6 +311,26 @@ rules:
     ]);
   });
 
+  it('an e-mail cell with several addresses ("a@x; b@x", a CRM\'s list) keeps the first, with one warning for its column; a cell that is no address is still an error', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
+      'clients.csv': 'id,name\nc1,C One\n',
+      'contacts.csv': 'client;id;name;role;email\nc1;k1;K One;buyer;"a.one@c1.example; a.one@gmail.example"\nc1;k2;K Two;buyer;k.two@c1.example, k2@gmail.example\nc1;k3;K Three;buyer;k.three@c1.example\n',
+    });
+    const { config, issues, warnings } = check(dir);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients[0]!.contacts.map((c) => c.email)).toEqual(['a.one@c1.example', 'k.two@c1.example', 'k.three@c1.example']);
+    expect(warnings.map(formatWarning)).toEqual([
+      'contacts.csv:2:5: email: "a.one@c1.example; a.one@gmail.example" (and 1 more row) holds several e-mail addresses: the first is kept (touchbase keeps one address per person)',
+    ]);
+    const wrong = check(folder({
+      'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
+      'clients.csv': 'id,name\nc1,C One\n',
+      'contacts.csv': 'client;id;name;role;email\nc1;k1;K One;buyer;call the office, ask for Ion\n',
+    }));
+    expect(wrong.issues.map((i) => [i.file, i.line, i.field])).toEqual([['contacts.csv', 2, 'email']]);
+  });
+
   it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
     const dir = folder({
       'a.yaml': `settings: { company: T, country: RU }
