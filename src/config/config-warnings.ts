@@ -7,7 +7,7 @@ import type { ConfigWarning } from './config-issue.ts';
 import type { RawSources } from './sources.ts';
 import { quote } from './config-issue.ts';
 import { closest, didYouMean } from './suggest.ts';
-import { hasHolidayCalendar, publicHolidaySlugs } from '../planner/public-holidays.ts';
+import { hasHolidayCalendar, professionalHolidayDate, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { HOLIDAY_YEARS } from './build-cadence.ts';
 
 /**
@@ -88,6 +88,15 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   }
   config.holidays.forEach((holiday, i) => {
     if (holiday.date && isLeapDay(holiday.date.month, holiday.date.day)) warn(sources.holidays[i]!.origin, ['date'], 'is 29 February: in years that are not leap years this holiday is on 28 February');
+    // "5th sunday of february": most years have no such day, and then nobody is greeted.
+    if (holiday.rule && holiday.rule.nth >= 5) {
+      const years = Array.from({ length: 10 }, (_, k) => HOLIDAY_YEARS[0]! + k);
+      const missing = years.filter((year) => professionalHolidayDate(holiday, year) === undefined);
+      if (missing.length > 0) {
+        const held = years.filter((year) => !missing.includes(year));
+        warn(sources.holidays[i]!.origin, ['rule'], `the month has a ${holiday.rule.nth}th such day only in some years (${held.length ? held.join(', ') : `none of ${years[0]}–${years.at(-1)}`}): in the others there is none and nobody is greeted; "last sunday of …" is every year's`);
+      }
+    }
   });
   for (const w of sameWeekWarnings(config, sources)) out.push(w);
   return out;

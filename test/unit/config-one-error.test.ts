@@ -313,6 +313,27 @@ campaigns:
     ]);
   });
 
+  it('warnings: a professional holiday on a 5th weekday the month has only in some years ("5th sunday of february")', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }] }
+holidays:
+  - { id: rare, name: Rare Day, rule: 5th sunday of february }
+  - { id: often, name: Often Day, rule: last sunday of february }
+campaigns:
+  - { id: rare-greeting, holiday: rare, ours: account_manager }
+  - { id: often-greeting, holiday: often, ours: account_manager }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:10:\d+: holidays\[0\]\.rule \(holiday rare\): the month has a 5th such day only in some years \(2032\): in the others there is none and nobody is greeted; "last sunday of …" is every year's$/),
+    ]);
+  });
+
   it('the example company has no warnings', () => {
     expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
   });
