@@ -13,7 +13,7 @@ import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-un
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { databaseFileIdentity } from '../../src/storage/database-file.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { claimRun } from '../../src/storage/job-repository.ts';
+import { claimRun, recordCutShort } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -118,6 +118,23 @@ describe('a daemon that was killed', () => {
     expect((await daily).reason).toBe('retry');
     const status = await daemon.status();
     expect(JSON.stringify(status)).toContain('interrupted: the daemon ended while it ran');
+  });
+});
+
+describe('touchbase status after a daemon was stopped in the middle of a job', () => {
+  it('shows the job as interrupted (it runs again at the next start), not as FAILED', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const dbFile = await tempDatabaseLocation();
+    const db = await openMigrated(dbFile);
+    try {
+      expect(await claimRun(db, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
+      expect(await recordCutShort(db, '2027-03-01T08:01:00.000Z')).toEqual(['sync']);
+    } finally {
+      await db.destroy();
+    }
+    const status = await cli('status', '--config', configDir, '--db', dbFile);
+    expect(status.out).toMatch(/sync +.*interrupted/);
+    expect(status.out).not.toContain('FAILED');
   });
 });
 

@@ -66,6 +66,8 @@ function short(iso: string | null, zone: string): string {
 
 /** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
 function result(j: JobStatus, daemonRunning: boolean): string {
+  // Cut short by a stop (SIGTERM, a restart, kill -9): no failure of the job's own, it runs again at the start.
+  if (j.lastResult === 'failed' && j.lastError?.startsWith('interrupted:')) return 'interrupted';
   if (j.lastResult === 'failed') return `FAILED ×${j.failuresInARow}`;
   if (j.lastResult === 'running' && daemonRunning && j.runningSeconds !== undefined) {
     return j.overLimit ? `STUCK ${j.runningSeconds} s (limit ${j.limitSeconds} s)` : `running ${j.runningSeconds} s`;
