@@ -162,16 +162,23 @@ class PlanRun {
 
   /**
    * Time taken before anything is placed: done meetings and calls (they stay in calendars,
-   * marked ✓), the planned ones workflows made (an event's call, a digest: no plan moves them)
-   * and, when re-planning some clients, the other clients' planned ones.
+   * marked ✓), the planned ones workflows made (an event's call, a digest: no plan moves them),
+   * the ones their holder moved or the daily check moved forward as late (fixed: they stay where
+   * they are, and a late one of a period before the window is no demand of this plan at all) and,
+   * when re-planning some clients, the other clients' planned ones.
    */
   #reserveHeld(only: ReadonlySet<string> | undefined): void {
     for (const pins of this.history.timedPinsByEmployee.values()) {
       for (const pin of pins) {
         if (pin.date < this.window.from) continue;
-        if (pin.done || pin.workflow || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
+        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
       }
     }
+  }
+
+  /** A fixed pin whose time #reserveHeld took (timed, in the window, its holder's): kept as it is, not weighed again. */
+  #heldFixed(pin: Pin): boolean {
+    return pin.fixed === true && !pin.cancelled && pin.startMs !== undefined && pin.endMs !== undefined && pin.client !== undefined && pin.date >= this.window.from;
   }
 
   /**
@@ -216,6 +223,11 @@ class PlanRun {
     if (sameHolder && request.employee.id !== pin.employee) return false;
     const chosenMinutes = pin.movedByUser === true && start !== undefined && pin.endMs !== undefined && pin.endMs > start && d.durationMinutes > 0
       ? Math.round((pin.endMs - start) / 60_000) : d.durationMinutes;
+    if (resolved && request.employee.id === pin.employee && d.durationMinutes > 0 && this.#heldFixed(pin)) {
+      // Its time is already taken (#reserveHeld), before anything new was placed around it.
+      this.#emit(d, request.employee, { date: pin.date, start, end: start! + chosenMinutes * 60_000 }, keepsOverdue);
+      return true;
+    }
     const kept = this.#placer.tryKeep(chosenMinutes === d.durationMinutes ? request : { ...request, durationMinutes: chosenMinutes }, pin.date, start, resolved);
     if (kept) {
       this.#emit(d, request.employee, kept, keepsOverdue);

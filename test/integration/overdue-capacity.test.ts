@@ -204,3 +204,31 @@ describe('a moved touch changing hands, where the successor has their own call a
     expect(handed.start_at).not.toBe(own.start_at);
   });
 });
+
+describe('a late touch of an earlier period, moved forward by the morning check', () => {
+  it('holds its time against what the plan places that day (it is no demand of the plan\'s window, yet it is in the calendar)', async () => {
+    const company = configOf({
+      ...SETTINGS,
+      employees: [employee('anna', 'account_manager', { hours: '09:00-10:00' })],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'anna' } }), client('c1', { roles: ['buyer'], since: '2026-01-01', team: { account_manager: 'anna' } })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+    });
+    const db = await tempDatabase();
+    // February's call to c1, never made, moved by the check onto the last day of March at 09:00.
+    await db.insertInto('touches').values({
+      id: 'late-feb', source: 'rule:monthly', series: 'rule:monthly|c1', kind: 'call', client_id: 'c1', contact_ids: '["c1-buyer0"]', employee_id: 'anna',
+      date: '2027-03-31', start_at: '2027-03-31T09:00:00.000+03:00', end_at: '2027-03-31T09:30:00.000+03:00', all_day: 0, title: 'late call',
+      window_from: '2027-02-01', window_to: '2027-02-28', remind: '[]', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null,
+      note: null, created_at: '2027-02-01T00:00:00Z', updated_at: '2027-03-31T03:30:00Z', moved_by_user: 0, overdue_from: '2027-02-20', body: null,
+    }).execute();
+    // The plan of that day: March's calls to both clients have only that morning left, two
+    // half-hour slots, one of them the late call's: one call fits, the other is "not planned".
+    await planWithHistory(db, company, { from: '2027-03-31', to: '2027-03-31' }, DateTime.fromISO('2027-03-31T07:00:00+03:00'), true);
+    const open = await db.selectFrom('touches').select(['id', 'start_at', 'end_at']).where('status', '=', 'planned').where('date', '=', '2027-03-31').execute();
+    expect(open.map((t) => t.id)).toContain('late-feb');
+    expect(open.length).toBe(2);
+    for (const t of open) {
+      expect(open.filter((o) => o.id !== t.id && Date.parse(o.start_at) < Date.parse(t.end_at) && Date.parse(t.start_at) < Date.parse(o.end_at)).map((o) => o.id), t.id).toEqual([]);
+    }
+  });
+});
