@@ -254,6 +254,23 @@ class PlanRun {
     return false;
   }
 
+  /**
+   * A chain's late first touch already put on a day after its due days (the plan of an earlier
+   * day): kept there, the day past or not, as any touch is — so that the morning check finds it
+   * late and moves it forward as overdue. Put again on each plan's today, it was never overdue
+   * and moved every day, its chain with it.
+   */
+  #keepLate(d: Demand, keepsOverdue: boolean): boolean {
+    const pin = this.history.pins.get(d.id);
+    if (!pin || pin.cancelled || pin.date <= d.window.to || this.history.resolutions.has(d.id)) return false;
+    const request = this.#request(d, pin.date);
+    if (request.employee.id !== pin.employee) return false;
+    const kept = this.#placer.tryKeep(request, pin.date, startOf(pin), true);
+    if (!kept) return false;
+    this.#emit(d, request.employee, kept, keepsOverdue);
+    return true;
+  }
+
   /** An end before now (noting whether the answer could change within the day, see PlanResult.hourOfNow). */
   #endedByNow(end: number): boolean {
     if (Math.abs(end - this.#nowMs) < 24 * 60 * 60_000) this.#nearNow = true;
@@ -347,7 +364,7 @@ class PlanRun {
       let date: string | undefined;
       // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
       // on or after today where it went once it was late.
-      if (this.#keepPinned(d, c.k === 1, keptOnly) || (late !== d && this.#keepPinned(late, c.k === 1, keptOnly))) date = this.history.pins.get(d.id)!.date;
+      if (this.#keepPinned(d, c.k === 1, keptOnly) || (late !== d && (this.#keepLate(late, c.k === 1) || this.#keepPinned(late, c.k === 1, keptOnly)))) date = this.history.pins.get(d.id)!.date;
       else if (keptOnly) return true;
       else date = this.#placeFresh(late, c.k === 1)?.date;
       if (!date) return false;
