@@ -17,6 +17,9 @@ export const SPREAD_WORKDAYS = 5;
 /** The calendar days the agenda is read for: five working days can span Russia's New Year week. */
 export const AGENDA_READ_DAYS = 21;
 
+/** How far a late touch over the cap looks for a free time at all; past that it goes at its own time of day. */
+const OVER_CAP_WORKDAYS = 10;
+
 const QUARTER_HOUR = 15 * 60_000;
 
 interface DayAgenda {
@@ -54,8 +57,8 @@ export class OverdueRoom {
    * employee and the client both work — its own time of day (`wallMinutes` after local
    * midnight) if that is free and inside them, else the first free time after it, else the first
    * of the day. Not past the day a handover gives their touches to someone else. When none of
-   * SPREAD_WORKDAYS days has room, the first day over the cap, at a free time; undefined when
-   * even that day has none.
+   * SPREAD_WORKDAYS days has room, the first day with a free time, over the cap; undefined when
+   * none of OVER_CAP_WORKDAYS days has one (then the caller keeps its own time of day).
    */
   find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number): { date: string; startMs: number } | undefined {
     let date = first;
@@ -68,8 +71,18 @@ export class OverdueRoom {
       const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }
-    const startMs = this.#freeOn(config, employee, client, first, wallMinutes, durationMs);
-    return startMs === undefined ? undefined : { date: first, startMs };
+    // Over the cap: the first day with a free time at all (a day packed from morning to evening
+    // gets nothing on top), from the next working day on, as long as the holder holds it.
+    date = first;
+    for (let i = 0; i < OVER_CAP_WORKDAYS; i++) {
+      if (i > 0) {
+        date = nextWorkday(config, employee, client, addDays(date, 1));
+        if (holderOn(config.handovers, employee.id, date) !== employee.id) break;
+      }
+      const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
+      if (startMs !== undefined) return { date, startMs };
+    }
+    return undefined;
   }
 
   #freeOn(config: Config, employee: Employee, client: Client | undefined, date: string, wallMinutes: number, durationMs: number): number | undefined {

@@ -152,6 +152,21 @@ describe('late calls moved by the morning check', () => {
     const late = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
     expect([late.date, late.start_at.slice(11, 16)]).toEqual(['2027-03-10', '10:30']);
   });
+
+  it('with no room in a week and the next working day packed from morning to evening, go on the first day with a free time, never on top', async () => {
+    const db = await tempDatabase();
+    // Hour-long calls from 09:00 to 18:00.
+    const packed = Array.from({ length: 9 }, (_, k) => {
+      const h = String(9 + k).padStart(2, '0');
+      const end = String(10 + k).padStart(2, '0');
+      return { ...call(`packed-${k}`, '2027-03-10', `${h}:00`), end_at: `2027-03-10T${end}:00:00.000+03:00` };
+    });
+    const full = ['2027-03-11', '2027-03-12', '2027-03-15', '2027-03-16'].flatMap((d, i) => ['10:00', '11:00', '12:00'].map((t, j) => call(`full-${i}${j}`, d, t)));
+    await db.insertInto('touches').values([call('late-0', '2027-03-01', '10:00'), ...packed, ...full]).execute();
+    await runDailyWorkflows(db, marina, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
+    const late = await db.selectFrom('touches').select(['date', 'start_at']).where('id', '=', 'late-0').executeTakeFirstOrThrow();
+    expect([late.date, late.start_at.slice(11, 16)]).toEqual(['2027-03-11', '10:30']);
+  });
 });
 
 describe('a touch its holder moved, changing hands at a handover', () => {
