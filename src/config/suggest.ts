@@ -50,6 +50,8 @@ const FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   duration: ['length', 'minutes'],
   kind: ['type', 'channel'],
   title: ['subject', 'summary'],
+  // A campaign's day: holidays say date:, so a campaign written the same way means on:.
+  on: ['date', 'day'],
 };
 
 /** The known field an unknown one most likely meant: a misspelling of it, or of another name for it. */

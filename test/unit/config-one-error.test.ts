@@ -138,6 +138,12 @@ describe('one mistake, one error, first', () => {
     expect(text).toEqual([expect.stringMatching(new RegExp(`^rules\\.yaml:\\d+:5: rules\\[0\\]\\.${written} \\(rule ceo-to-ceo\\): .*found an unknown field "${written}"; did you mean "${meant}"\\?$`))]);
   });
 
+  it('a campaign\'s day written date: (as a holiday\'s is) is one error that names on:', () => {
+    const dir = example((d) => replaceIn(d, 'campaigns.yaml', 'on: 12-28', 'date: 12-28'));
+    const { text } = issuesOf(dir);
+    expect(text).toEqual([expect.stringMatching(/^campaigns\.yaml:\d+:\d+: campaigns\[\d+\]\.date \(campaign [^)]+\): .*found an unknown field "date"; did you mean "on"\?$/)]);
+  });
+
   it('errors name the thing by its id, not only by its index', () => {
     const { issues } = issuesOf(example((dir) => replaceIn(dir, 'clients.yaml', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Moscow', '  - id: severstroy\n    name: Severstroy\n    tier: C\n    industry: construction\n    country: RU\n    timezone: Europe/Mosow')));
     expect(issues).toEqual([expect.objectContaining({ file: 'clients.yaml', line: 157, field: 'clients[8].timezone', subject: 'client severstroy' })]);
