@@ -146,8 +146,10 @@ async function resolveByPerson(db: DB, idOrPrefix: string, status: 'done' | 'ski
     const result = await recordOutcome(trx, row.id, { status, at: o.at, date: o.date, by: o.by, note: o.note ?? null, cause: 'employee' });
     if (!result.recorded) {
       const now = result.touch ?? row;
-      // The day in the employee's own calendar (resolved_date), not the UTC instant of the record.
-      throw new TouchStateError(`touch ${row.id} is already ${now.status}${now.resolved_date ? ` on ${now.resolved_date}` : ''}${now.resolved_by ? ` by ${now.resolved_by}` : ''}`);
+      // A done one's day in the employee's own calendar (resolved_date), not the UTC instant of the
+      // record; a skipped one keeps the day it was planned for there, so it says so.
+      const day = now.resolved_date ? (now.status === 'skipped' ? ` (it was planned for ${now.resolved_date})` : ` on ${now.resolved_date}`) : '';
+      throw new TouchStateError(`touch ${row.id} is already ${now.status}${day}${now.resolved_by ? ` by ${now.resolved_by}` : ''}`);
     }
     return result.touch;
   });

@@ -51,6 +51,11 @@ describe('one writer of a touch\'s outcome', () => {
     expect(again).toMatchObject({ recorded: false, touch: { status: 'done', note: 'first' } });
     await expect(markDone(db, 't1', { at: '2027-03-05T10:00:00Z', date: '2027-03-05', by: undefined, note: 'third' }))
       .rejects.toThrow(new TouchStateError('touch t1 is already done on 2027-03-02 by anna'));
+    // A skipped one's recorded day is the day it was planned for: said as such, not as the day of the skip.
+    const skipped = await withTouch();
+    await markSkipped(skipped, 't1', { at: AT, date: '2027-03-02', by: undefined, note: 'closed' });
+    await expect(markDone(skipped, 't1', { at: '2027-03-05T10:00:00Z', date: '2027-03-05', by: undefined, note: 'third' }))
+      .rejects.toThrow(new TouchStateError('touch t1 is already skipped (it was planned for 2027-03-01) by anna'));
     expect(await touchOf(db, 't1')).toMatchObject({ status: 'done', resolved_by: 'anna', note: 'first', resolved_date: '2027-03-02' });
     expect((await historyOf(db, 't1')).map((e) => e.type)).toEqual(['done']);
   });
