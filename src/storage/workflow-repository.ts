@@ -53,10 +53,7 @@ export async function recordReceivedEvent(
 export async function heldTimes(db: DB, employees: readonly string[], from: string, to: string): Promise<Map<string, [number, number][]>> {
   const held = new Map<string, [number, number][]>();
   if (employees.length === 0) return held;
-  const rows = await db.selectFrom('touches').select(['employee_id', 'start_at', 'end_at'])
-    .where('employee_id', 'in', [...employees]).where('date', '>=', from).where('date', '<=', to)
-    .where('all_day', '=', 0).where('status', 'in', ['planned', 'done']).execute();
-  for (const r of rows) {
+  for (const r of await timedAgenda(db, from, to, employees)) {
     const span: [number, number] = [Date.parse(r.start_at), Date.parse(r.end_at)];
     const list = held.get(r.employee_id);
     if (list) list.push(span);
@@ -66,13 +63,15 @@ export async function heldTimes(db: DB, employees: readonly string[], from: stri
 }
 
 /**
- * Every employee's timed touches from `from` to `to` (local dates, inclusive), planned or done:
- * the day and the time each holds. The overdue check puts late touches where there is
- * room among them.
+ * The timed touches, planned or done, from `from` to `to` (local dates, inclusive), of these
+ * employees or of everyone: the day and the time each holds. The overdue check puts late
+ * touches where there is room among them.
  */
-export async function timedAgenda(db: DB, from: string, to: string): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'start_at' | 'end_at'>[]> {
-  return db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'end_at'])
-    .where('date', '>=', from).where('date', '<=', to).where('all_day', '=', 0).where('status', 'in', ['planned', 'done']).execute();
+export async function timedAgenda(db: DB, from: string, to: string, employees?: readonly string[]): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'start_at' | 'end_at'>[]> {
+  let query = db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'end_at'])
+    .where('date', '>=', from).where('date', '<=', to).where('all_day', '=', 0).where('status', 'in', ['planned', 'done']);
+  if (employees) query = query.where('employee_id', 'in', [...employees]);
+  return query.execute();
 }
 
 /** Open touches dated before `today` that the overdue check looks at (a digest is a note to a director, never overdue). */

@@ -9,8 +9,8 @@ import { nextWorkday, workCalendarOf } from './workflow-touch.ts';
  * How many of the employee's working days a late timed touch may be spread over, from the next
  * one. A week: an account manager back from a week away finds the late calls over the days that
  * have room rather than all on Monday, but never pushed into later weeks, whose room the plan's
- * on-time touches need (those the check cannot place in a week go on the next working day, over
- * the cap, as before: they are due).
+ * on-time touches need (those the check cannot place in a week go on the first working day with
+ * a free time, over the cap: they are due).
  */
 export const SPREAD_WORKDAYS = 5;
 
@@ -61,24 +61,15 @@ export class OverdueRoom {
    * none of OVER_CAP_WORKDAYS days has one (then the caller keeps its own time of day).
    */
   find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number): { date: string; startMs: number } | undefined {
-    let date = first;
-    for (let i = 0; i < SPREAD_WORKDAYS; i++) {
-      if (i > 0) {
-        date = nextWorkday(config, employee, client, addDays(date, 1));
-        if (holderOn(config.handovers, employee.id, date) !== employee.id) break;
-      }
-      if (employee.meetingsPerDay !== undefined && this.#day(employee.id, date).timed >= employee.meetingsPerDay) continue;
+    const cap = employee.meetingsPerDay;
+    for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
+      if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
       const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }
     // Over the cap: the first day with a free time at all (a day packed from morning to evening
-    // gets nothing on top), from the next working day on, as long as the holder holds it.
-    date = first;
-    for (let i = 0; i < OVER_CAP_WORKDAYS; i++) {
-      if (i > 0) {
-        date = nextWorkday(config, employee, client, addDays(date, 1));
-        if (holderOn(config.handovers, employee.id, date) !== employee.id) break;
-      }
+    // gets nothing on top).
+    for (const date of holdersWorkdays(config, employee, client, first, OVER_CAP_WORKDAYS)) {
       const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }
@@ -100,6 +91,18 @@ export class OverdueRoom {
     let day = byDate.get(date);
     if (!day) byDate.set(date, day = { timed: 0, spans: [] });
     return day;
+  }
+}
+
+/** `first` (a working day) and the employee's next working days, `count` in all, while they still hold their touches (a handover). */
+function* holdersWorkdays(config: Config, employee: Employee, client: Client | undefined, first: string, count: number): Generator<string> {
+  let date = first;
+  for (let i = 0; i < count; i++) {
+    if (i > 0) {
+      date = nextWorkday(config, employee, client, addDays(date, 1));
+      if (holderOn(config.handovers, employee.id, date) !== employee.id) return;
+    }
+    yield date;
   }
 }
 

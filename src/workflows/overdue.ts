@@ -27,7 +27,7 @@ export { isOverdue } from '../domain/overdue.ts';
  * the holder's next working days with room under meetings_per_day and a free time (its own time
  * of day if free, else the first free time of the hours holder and client share), so that late
  * calls do not pile up on one day or sit on top of each other (overdue-room.ts); with no room
- * within a week, the next working day at a free time. The caller counts it there once moved.
+ * within a week, the first working day with a free time. The caller counts it there once moved.
  */
 export function overdueMove(config: Config, touch: TouchRow, today: string, room?: OverdueRoom): { date: string; start: string; end: string; employee: string } | undefined {
   if (touch.date >= today) return undefined;
