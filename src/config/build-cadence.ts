@@ -10,7 +10,7 @@ import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidaySlugs
 import { quote } from './config-issue.ts';
 import { longestSharedHours } from '../planner/working-hours.ts';
 import { placeOf, type Origin } from './origin.ts';
-import type { RawSelector } from './schema.ts';
+import { DEFAULT_ESCALATE_FOR, type RawSelector } from './schema.ts';
 import type { RawSources } from './sources.ts';
 import { BuildContext, checkCountry, isZone, short, uniqueIds } from './build-context.ts';
 import { closest, didYouMean } from './suggest.ts';
@@ -284,7 +284,7 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
     if (selectorOk) ctx.needRole(v.notify, selector, origin, 'notify', 'silence.notify');
     silence = { after: parseDuration(v.after)!, for: selector, notify: v.notify, escalateTo: v.escalate_to };
   }
-  let overdue: Overdue = { afterDays: 2, escalateTo: undefined, escalateFor: ['ceo', 'director'], escalateKinds: ['meeting'] };
+  let overdue: Overdue = { afterDays: 2, escalateTo: undefined, escalateFor: DEFAULT_ESCALATE_FOR, escalateKinds: ['meeting'] };
   if (sources.overdue) {
     const { value: v, origin } = sources.overdue;
     const grace = parseDuration(v.after)!;

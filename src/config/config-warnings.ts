@@ -9,6 +9,7 @@ import { quote } from './config-issue.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { hasHolidayCalendar, professionalHolidayDate, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { HOLIDAY_YEARS } from './build-cadence.ts';
+import { DEFAULT_ESCALATE_FOR } from './schema.ts';
 
 /**
  * What a valid configuration says that is probably not meant: a selector that matches no
@@ -16,8 +17,6 @@ import { HOLIDAY_YEARS } from './build-cadence.ts';
  * "ceo"), two rules that put the same people in touch in the same week, and yearly dates on
  * 29 February. They do not stop anything (exit 0).
  */
-const DEFAULT_ESCALATE_FOR = ['ceo', 'director'];
-
 export function configWarnings(config: Config, sources: RawSources): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   const warn = (origin: Origin, path: PropertyKey[], message: string) => out.push({ ...placeOf(origin, path), message });

@@ -249,13 +249,16 @@ export const silenceSchema = z.strictObject({
   escalate_to: text.optional(),
 });
 
+/** The contact roles whose overdue touches go up when `escalate_for` is not written. */
+export const DEFAULT_ESCALATE_FOR: readonly string[] = ['ceo', 'director'];
+
 /** When an open touch counts as overdue, and which overdue meetings go up to a director. */
 export const overdueSchema = z.strictObject({
   /** Grace after the touch's date before it is overdue. */
   after: durationIn(RANGES.overdue, '2 days').default('2 days'),
   escalate_to: text.optional(),
   /** Contact roles whose overdue touches are escalated. */
-  escalate_for: z.array(text).min(1).default(['ceo', 'director']),
+  escalate_for: z.array(text).min(1).default([...DEFAULT_ESCALATE_FOR]),
   /** Kinds of touch that are escalated. */
   escalate_kinds: z.array(kind).min(1).default(['meeting']),
 });

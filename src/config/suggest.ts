@@ -59,8 +59,10 @@ export function meantField(key: string, known: readonly string[]): string | unde
   const near = closest(key, known);
   if (near !== undefined) return near;
   const synonyms = Object.entries(FIELD_SYNONYMS).filter(([field]) => known.includes(field));
-  const other = closest(key, synonyms.flatMap(([, names]) => names)) ?? synonyms.flatMap(([, names]) => names).find((n) => n === key.toLowerCase());
-  return other === undefined ? undefined : synonyms.find(([, names]) => names.includes(other))![0];
+  const names = synonyms.flatMap(([, n]) => n);
+  // closest passes over a word that is the candidate itself: "cadence" written exactly is found by its case-blind match.
+  const other = closest(key, names) ?? names.find((n) => n === key.toLowerCase());
+  return other === undefined ? undefined : synonyms.find(([, n]) => n.includes(other))![0];
 }
 
 let zones: readonly string[] | undefined;
