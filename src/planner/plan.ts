@@ -26,6 +26,8 @@ export interface PlanWarning {
   readonly touch: string;
   readonly source: string;
   readonly client: string;
+  /** Whose touch it is (absent in plans recorded before it was kept: shown to everyone's filter). */
+  readonly employee?: string;
   readonly window: { readonly from: string; readonly to: string };
   readonly message: string;
 }
@@ -302,7 +304,7 @@ class PlanRun {
       if (pin && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
         const kept = this.#placer.keepOverCap(request, pin.date, startOf(pin));
         if (kept) {
-          this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window,
+          this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window,
             message: `kept on ${pin.date} over ${request.employee.id}'s meetings_per_day: no other day of its period has a free slot (late touches moved forward take the room)` });
           this.#emit(d, request.employee, kept, keepsOverdue);
           return kept;
@@ -312,7 +314,7 @@ class PlanRun {
       // rule) has nothing to place: the calendar's, not a mistake anyone can fix, and warned for
       // every client at every plan it drowned the warnings that are.
       if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
-      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, window: d.window, message: d.overflow
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window, message: d.overflow
         ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;

@@ -27,3 +27,27 @@ describe('plan --client', () => {
     expect(mine.err).toContain(`(${lines(all.err).length - lines(mine.err).length} warnings about other clients: "touchbase plan" without --client lists them)`);
   });
 });
+
+// Two account managers, each with one call a day and eight clients called every week.
+const twoManagers = () => writeConfig({ 'touchbase.yaml': {
+  ...SETTINGS,
+  employees: [employee('am1', 'account_manager', { meetings_per_day: 1 }), employee('am2', 'account_manager', { meetings_per_day: 1 })],
+  clients: Array.from({ length: 16 }, (_, i) => client(`c${i}`, { roles: ['buyer'], since: '2026-01-01', team: { account_manager: i < 8 ? 'am1' : 'am2' } })),
+  rules: [{ id: 'weekly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week', per: 'client' }],
+} });
+
+describe('plan --employee', () => {
+  it('prints the warnings about that employee\'s touches and counts the others\'', async () => {
+    const args = ['plan', '--config', twoManagers(), '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-28', '--now', '2027-03-01T08:00:00+03:00', '--no-save'];
+    const all = await cli(...args);
+    const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('warning: '));
+    const clientOf = (l: string) => /^warning: \S+ at (\S+):/.exec(l)![1]!;
+    expect(lines(all.err).some((l) => Number(clientOf(l).slice(1)) < 8)).toBe(true);
+    expect(lines(all.err).some((l) => Number(clientOf(l).slice(1)) >= 8)).toBe(true);
+    const mine = await cli(...args, '--employee', 'am2');
+    expect(mine.code).toBe(0);
+    expect(lines(mine.err).length).toBeGreaterThan(0);
+    expect(lines(mine.err).every((l) => Number(clientOf(l).slice(1)) >= 8 && l.includes('am2'))).toBe(true);
+    expect(mine.err).toContain(`(${lines(all.err).length - lines(mine.err).length} warnings about other employees: "touchbase plan" without --employee lists them)`);
+  });
+});

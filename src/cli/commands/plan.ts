@@ -68,11 +68,14 @@ export function planCommand(program: Command, io: CliIO): void {
         if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
         return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, feeds, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
-      // With --client, that client's warnings; the others' are counted, not listed (a plan of one
-      // client printed the whole company's capacity warnings).
-      const shownWarnings = o.client ? warnings.filter((w) => w.client === o.client) : warnings;
+      // With --client or --employee, the warnings of what is shown; the others' are counted, not
+      // listed (a plan of one client printed the whole company's capacity warnings).
+      const shownWarnings = warnings.filter((w) => (!o.client || w.client === o.client) && (!o.employee || w.employee === undefined || w.employee === o.employee));
       for (const w of shownWarnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
-      if (shownWarnings.length < warnings.length) io.err(`(${warnings.length - shownWarnings.length} warnings about other clients: "touchbase plan" without --client lists them)\n`);
+      if (shownWarnings.length < warnings.length) {
+        const others = o.client && o.employee ? 'other clients and employees' : o.client ? 'other clients' : 'other employees';
+        io.err(`(${warnings.length - shownWarnings.length} warnings about ${others}: "touchbase plan" without ${o.client && o.employee ? '--client and --employee' : o.client ? '--client' : '--employee'} lists them)\n`);
+      }
       // Days before today are shown as they would have been planned; nobody was asked to do them.
       if (saved && recordedFrom) io.err(`the days before ${recordedFrom} are shown, not recorded: their touches were never in anyone's calendar (nothing of them is overdue)\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
