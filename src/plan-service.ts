@@ -1,3 +1,4 @@
+import { handOverLeaversTouches } from './workflows/leavers-touches.ts';
 import * as crypto from 'node:crypto';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,8 @@ async function planAndSave(
   const withSave = alongside && (() => alongside(result.touches));
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients), undefined, withSave) : undefined;
   if (!save) await withSave?.();
+  // The workflows' touches change hands with the plan's (a handover written or changed).
+  else await handOverLeaversTouches(db, config, now);
   return { result, saved };
 }
 

@@ -2,6 +2,8 @@ import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 import { appendHistory } from './touch-history.ts';
 import { inTransaction } from './touch-outcomes.ts';
+import { workflowTouchRows } from './touch-repository.ts';
+import { PLANNER_SOURCE } from './plan-save-rules.ts';
 
 /**
  * The employee moved the touch's event in their calendar (or snoozed it by link): the touch
@@ -75,5 +77,42 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
       .where('id', '=', touchId).where('status', '=', was).execute();
     await appendHistory(trx, [{ touch_id: touchId, type: 'restored', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: row.date, detail, cause: 'employee' }]);
     return true;
+  });
+}
+
+/**
+ * The open touches the workflows made (events, silence alerts, escalations, digests) that these
+ * employees hold on or after `from`: the planner re-plans its own touches at each plan, not these.
+ */
+export async function openWorkflowTouchesOf(db: DB, employees: readonly string[], from: string): Promise<TouchRow[]> {
+  if (employees.length === 0) return [];
+  const rows = await workflowTouchRows(db, { from, to: '9999-12-31' }).where('status', '=', 'planned').where('employee_id', 'in', employees).execute();
+  // (The query's condition also takes the planner's overdue touches: the plan gives those to the successor itself.)
+  return rows.filter((r) => !PLANNER_SOURCE.test(r.source));
+}
+
+/**
+ * A handover gives a workflow's open touch to the leaver's successor: the same day and time, in
+ * the successor's calendar, and the history says the handover gave it. Only as read (a touch done,
+ * moved or given away meanwhile is left alone); returns how many changed hands.
+ */
+export async function handOverTouches(
+  db: DB, moves: readonly { touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id'>; to: string }[], nowIso: string,
+): Promise<number> {
+  if (moves.length === 0) return 0;
+  return inTransaction(db, async (trx) => {
+    let moved = 0;
+    for (const { touch, to } of moves) {
+      const [changed] = await trx.updateTable('touches').set({ employee_id: to, updated_at: nowIso })
+        .where('id', '=', touch.id).where('status', '=', 'planned').where('date', '=', touch.date).where('start_at', '=', touch.start_at)
+        .where('employee_id', '=', touch.employee_id).execute();
+      if (Number(changed?.numUpdatedRows ?? 0) === 0) continue;
+      await appendHistory(trx, [{
+        touch_id: touch.id, type: 'reassigned', at: nowIso, employee_id: to, from_date: touch.date, to_date: touch.date,
+        detail: `from ${touch.employee_id}`, cause: 'handover',
+      }]);
+      moved++;
+    }
+    return moved;
   });
 }

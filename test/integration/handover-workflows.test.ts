@@ -15,6 +15,7 @@ import { refreshDashboard } from '../../src/dashboard/refresh.ts';
 import { isClientOf } from '../../src/storage/dashboard-queries.ts';
 import { client, configOf } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
+import { horizonWindow, planWithHistory } from '../../src/plan-service.ts';
 
 // Anna (alpha's account manager) hands her clients over to Oleg on 1 April 2027; Pavel, their
 // sales director, hands his over to Irina on 1 May. What goes to "the client's account manager"
@@ -134,5 +135,32 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     // Moved again the next morning: no second reassignment.
     await runDailyWorkflows(d, config, morning('2027-04-07'));
     expect((await d.selectFrom('touch_events').select('type').where('touch_id', '=', 'late1').where('type', '=', 'reassigned').execute()).length).toBe(1);
+  });
+
+  it('a handover written late gives the successor the leaver\'s open workflow touches at the next plan, not when they are overdue', async () => {
+    const d = await company();
+    // Anna's last day was 31 March; nobody wrote it down. On 5 April the morning's check and an
+    // order still give alpha's work to her.
+    const unaware = { ...config, handovers: config.handovers.filter((h) => h.from !== 'anna') };
+    const at = DateTime.fromISO('2027-04-05T11:00:00+03:00', { setZone: true });
+    await runDailyWorkflows(d, unaware, morning('2027-04-05'));
+    await receiveEvent(d, unaware, { name: 'order.shipped', client: 'alpha', ref: 'SO-3', at: at.toISO()! }, at);
+    // Hers from before her last day, still open: the overdue check gives it on when it is late.
+    const before = { ...done('own1', 'alpha', 'anna', '2027-03-31'), source: 'trigger:order-shipped', series: 'trigger:x', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null };
+    await d.insertInto('touches').values(before).execute();
+    const held = async () => (await d.selectFrom('touches').select(['id', 'source', 'employee_id']).where('client_id', '=', 'alpha').where('status', '=', 'planned')
+      .where((w) => w.or([w('source', 'like', 'silence:%'), w('source', 'like', 'trigger:%')])).orderBy('source').orderBy('id').execute()).map((r) => [r.source.split(':')[0], r.id === 'own1' ? 'own1' : 'new', r.employee_id]);
+    expect(await held()).toEqual([['silence', 'new', 'anna'], ['trigger', 'new', 'anna'], ['trigger', 'own1', 'anna']]);
+    // The handover is written at 11:00 and the daemon plans: the alert and the order's letter are Oleg's.
+    await planWithHistory(d, config, horizonWindow(config, at), at, true);
+    expect(await held()).toEqual([['silence', 'new', 'oleg'], ['trigger', 'new', 'oleg'], ['trigger', 'own1', 'anna']]);
+    const given = await d.selectFrom('touch_events').select(['type', 'cause', 'employee_id', 'detail']).where('type', '=', 'reassigned').execute();
+    expect(given).toEqual([
+      { type: 'reassigned', cause: 'handover', employee_id: 'oleg', detail: 'from anna' },
+      { type: 'reassigned', cause: 'handover', employee_id: 'oleg', detail: 'from anna' },
+    ]);
+    // Planned again: nothing more changes hands.
+    await planWithHistory(d, config, horizonWindow(config, at), at.plus({ minutes: 5 }), true);
+    expect((await d.selectFrom('touch_events').select('type').where('type', '=', 'reassigned').execute()).length).toBe(2);
   });
 });
