@@ -277,11 +277,13 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
   const { sources } = ctx;
   let silence: Silence | undefined;
   if (sources.silence) {
-    const { value: v, origin } = sources.silence;
-    const selectorOk = checkSelector(ctx, v.for, origin);
+    // A section with broken fields is read without them (their defaults in their place): what they
+    // would have said is not checked against (yaml-sections.ts, salvage).
+    const { value: v, origin, broken } = sources.silence;
+    const selectorOk = checkSelector(ctx, v.for, origin) && !broken?.has('for');
     const selector = toSelector(v.for);
     if (selectorOk && v.escalate_to) ctx.needRole(v.escalate_to, selector, origin, 'escalate_to', 'silence.escalate_to');
-    if (selectorOk) ctx.needRole(v.notify, selector, origin, 'notify', 'silence.notify');
+    if (selectorOk && !broken?.has('notify')) ctx.needRole(v.notify, selector, origin, 'notify', 'silence.notify');
     silence = { after: parseDuration(v.after)!, for: selector, notify: v.notify, escalateTo: v.escalate_to };
   }
   let overdue: Overdue = { afterDays: 2, escalateTo: undefined, escalateFor: DEFAULT_ESCALATE_FOR, escalateKinds: ['meeting'] };
@@ -292,7 +294,7 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
     overdue = { afterDays: grace.unit === 'weeks' ? grace.n * 7 : grace.n, escalateTo: v.escalate_to, escalateFor: v.escalate_for, escalateKinds: v.escalate_kinds as Kind[] };
   }
   const digest: Digest = { to: sources.digest?.value.to ?? [] };
-  if (ctx.checksReferences && !sources.brokenRoles.size) {
+  if (ctx.checksReferences && !sources.brokenRoles.size && !sources.digest?.broken?.has('to')) {
     for (const [i, role] of digest.to.entries()) {
       if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) {
         ctx.report(sources.digest!.origin, ['to', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
@@ -301,7 +303,7 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
   }
   // The dashboard: a director role nobody holds is a typo that would lock the directors out.
   const dashboard: DashboardSettings = { directors: sources.dashboard?.value.directors ?? ['ceo', 'sales_director'] };
-  if (sources.dashboard && ctx.checksReferences && !sources.brokenRoles.size) {
+  if (sources.dashboard && ctx.checksReferences && !sources.brokenRoles.size && !sources.dashboard.broken?.has('directors')) {
     for (const [i, role] of dashboard.directors.entries()) {
       if (!ctx.holders.has(role)) ctx.report(sources.dashboard.origin, ['directors', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
     }

@@ -31,6 +31,15 @@ const SINGULAR: Record<ListSection, string> = {
   employees: 'employee', clients: 'client', rules: 'rule', campaigns: 'campaign', holidays: 'holiday', handovers: 'handover', triggers: 'trigger', imports: 'import',
 };
 /**
+ * Valid values for required fields that are broken, so that the rest of their entry is still
+ * checked (zod-issues.ts salvage); never in a configuration that is built. Only fields nothing
+ * else refers to: a stand-in id or role would raise errors of its own.
+ */
+const STAND_INS: Partial<Record<ListSection | SingleSection, Record<string, unknown>>> = {
+  triggers: { within: '4 hours' },
+  silence: { after: '60 days' },
+};
+/**
  * Aliases a file may use. Anchors and aliases are handy for repeated selectors; thousands of
  * them are an "alias bomb" (a few lines that expand to gigabytes), refused with their place.
  */
@@ -101,8 +110,14 @@ export function readYamlFile(text: string, file: string, sources: RawSources): v
     }
     const schema = SINGLE_SECTIONS[name] as z.ZodType;
     const parsed = schema.safeParse(obj[name], { reportInput: true });
-    if (parsed.success) (sources as unknown as Record<SingleSection, Located<unknown>>)[name] = { value: parsed.data, origin };
-    else pushZodIssues(sources, origin, parsed.error.issues, schema);
+    const into = sources as unknown as Record<SingleSection, Located<unknown>>;
+    if (parsed.success) into[name] = { value: parsed.data, origin };
+    else {
+      pushZodIssues(sources, origin, parsed.error.issues, schema);
+      // Kept without its broken fields (a broken `after` no longer hides a misspelt `escalate_to`).
+      const kept = salvage(schema, obj[name], parsed.error.issues, STAND_INS[name]);
+      if (kept) into[name] = { value: kept.value, origin, broken: kept.broken };
+    }
   }
   for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
     const list = Object.hasOwn(obj, section) ? obj[section] : undefined;
@@ -127,7 +142,7 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
   noteBroken(sources, section, item);
   // An import that cannot be read may have brought any client or contact: none is missing this round.
   if (section === 'imports') sources.opaque = true;
-  const kept = salvage(schema, item, parsed.error.issues);
+  const kept = salvage(schema, item, parsed.error.issues, STAND_INS[section]);
   if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
   else if (section === 'clients') sources.clientsLost = true;
 }

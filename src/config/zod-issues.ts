@@ -98,7 +98,15 @@ function foundOf(issue: z.core.$ZodIssue): string {
  * What can be kept of an entry that failed validation: the entry without its broken fields
  * (and, for a client, without its broken contacts), when that still is an entry.
  */
-export function salvage(schema: z.ZodType, item: unknown, issues: readonly z.core.$ZodIssue[]): { value: unknown; broken: ReadonlySet<string> } | undefined {
+export function salvage(
+  schema: z.ZodType, item: unknown, issues: readonly z.core.$ZodIssue[],
+  /**
+   * Stand-ins for required fields that are broken (a trigger's `within`): the entry is then kept
+   * with them, so that its other fields are checked in the same round (its `ours`). They are never
+   * used for anything else: a configuration with an error is not built.
+   */
+  standIns: Readonly<Record<string, unknown>> = {},
+): { value: unknown; broken: ReadonlySet<string> } | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
   const broken = new Set<string>();
@@ -122,6 +130,7 @@ export function salvage(schema: z.ZodType, item: unknown, issues: readonly z.cor
     }
   }
   for (const key of unknown) delete copy[key];
+  for (const key of broken) if (!Object.hasOwn(copy, key) && Object.hasOwn(standIns, key)) copy[key] = standIns[key];
   if (badContacts.size > 0) copy.contacts = (copy.contacts as unknown[]).filter((_, i) => !badContacts.has(i));
   const parsed = schema.safeParse(copy);
   if (!parsed.success) return undefined;

@@ -190,6 +190,40 @@ rules:
     ]);
   });
 
+  it('a required field that is broken does not hide the other mistakes of its entry or section (a trigger\'s within, silence.after), nor brings errors of its own', () => {
+    const { issues } = issuesOf(writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, team: { account_manager: ivanova }, contacts: [{ id: k1, name: K, role: buyer }] }
+triggers:
+  - { id: t1, event: order.shipped, ours: account_managr, within: 2 hourz }
+silence:
+  after: 60 dayz
+  escalate_to: sales_directr
+overdue:
+  after: 2 dayz
+  escalate_to: sales_directr
+digest:
+  to: 5
+dashboard:
+  directors: account_manager
+`,
+    }));
+    // Each wrong value is one error; the broken digest.to and dashboard.directors are not checked
+    // again as the defaults (sales_director, ceo: held by nobody here) that stand in for them.
+    expect(issues.map((i) => [i.field, i.found])).toEqual([
+      ['triggers[0].within', '"2 hourz"'],
+      ['silence.after', '"60 dayz"'],
+      ['overdue.after', '"2 dayz"'],
+      ['digest.to', expect.stringContaining('5')],
+      ['dashboard.directors', expect.stringContaining('account_manager')],
+      ['triggers[0].ours', expect.stringContaining('"account_managr"')],
+      ['silence.escalate_to', expect.stringContaining('"sales_directr"')],
+      ['overdue.escalate_to', expect.stringContaining('"sales_directr"')],
+    ]);
+  });
+
   it('a YAML file that cannot be read is one error: references to what it may define are not errors as well', () => {
     const { issues } = issuesOf(example((dir) => replaceIn(dir, 'team.yaml', '  - id: orlov\n', '  - id: [orlov\n')));
     expect(issues).toHaveLength(1);
