@@ -33,7 +33,7 @@ export function feedSequence(row: StoredFeedEvent | undefined, hash: string): nu
  * The decisions of applyFeedEvents (feed-repository.ts), the same for SQLite and PostgreSQL:
  * a wanted event not stored is inserted, one whose content changed (or that was cancelled) takes
  * the next SEQUENCE, and a stored live event of this period (from `from` on) nobody wants any
- * more is cancelled. Only the events of `only` employees are touched.
+ * more, or of any day that another feed now has, is cancelled. Only the events of `only` employees are touched.
  */
 export function decideFeedChanges(stored: ReadonlyMap<string, StoredFeedEvent>, wants: readonly FeedWant[], only: ReadonlySet<string>, from: string): FeedDecisions {
   const d: FeedDecisions = { inserts: [], updates: [], cancels: [], changes: [] };
@@ -51,9 +51,14 @@ export function decideFeedChanges(stored: ReadonlyMap<string, StoredFeedEvent>, 
       d.changes.push({ op: row.status === 'confirmed' ? 'update' : 'create', employeeId: w.employeeId, key: w.key });
     }
   }
+  // Events wanted in some feed: one of before `from` that is in another feed now changed hands
+  // (moved forward as late to a leaver's successor while no sync ran for over a week), and is
+  // cancelled in its old feed like any other; left live, the same UID was in two calendars.
+  const anywhere = new Set(wants.map((w) => w.key));
   for (const [k, row] of stored) {
-    if (wanted.has(k) || row.status !== 'confirmed' || (row.date ?? '') < from) continue;
+    if (wanted.has(k) || row.status !== 'confirmed') continue;
     const [employee, key] = k.split('\u0000') as [string, string];
+    if ((row.date ?? '') < from && !anywhere.has(key)) continue;
     d.cancels.push({ employee, key });
     d.changes.push({ op: 'delete', employeeId: employee, key });
   }
