@@ -49,7 +49,12 @@ export function calendarRuleDemands(config: Config, from: string, to: string, to
         continue;
       }
       for (const period of periodsOverlapping(rule.every!, from, to, client.since)) {
-        for (const unit of units) emit(demand(shared, `${unit.series}|${period.key}`, period.window, unit));
+        // A client from a day to come (a contract that starts next month) is not in touch before
+        // it: no period that ends before its `since`, and none of a period's days before it.
+        const since = client.since;
+        if (since !== undefined && period.window.to < since) continue;
+        const window = since !== undefined && period.window.from < since ? { from: since, to: period.window.to } : period.window;
+        for (const unit of units) emit(demand(shared, `${unit.series}|${period.key}`, window, unit));
       }
     }
   }

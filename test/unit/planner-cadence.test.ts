@@ -44,6 +44,22 @@ describe('exactly one touch per period', () => {
     }
   });
 
+  it('a client from a day to come (since in the future) has no touch before it: none of the months before, none of its first month\'s days before it', () => {
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: [client('new', { roles: ['buyer'], since: '2027-03-17' }), client('old', { roles: ['buyer'], since: '2020-01-10' })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+    });
+    const { touches } = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-05-31' }, NOW);
+    const fresh = touches.filter((t) => t.client === 'new');
+    expect(fresh.map((t) => t.window)).toEqual([
+      { from: '2027-03-17', to: '2027-03-31' }, { from: '2027-04-01', to: '2027-04-30' }, { from: '2027-05-01', to: '2027-05-31' },
+    ]);
+    expect(fresh.every((t) => t.date >= '2027-03-17')).toBe(true);
+    expect(touches.filter((t) => t.client === 'old')).toHaveLength(5);
+  });
+
   it('a contact role the client lacks produces no touch there', () => {
     const config = configOf({
       ...SETTINGS,
