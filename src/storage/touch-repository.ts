@@ -293,6 +293,22 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
 }
 
 /**
+ * The planner's touches of a period that were done or skipped and that the plan may no longer
+ * make: a rule's cadence changed (December's call of a monthly rule done, the rule now quarterly:
+ * the fourth quarter has no touch of its own) or a rule, a contact or a campaign went. They are
+ * what happened in the period; `plan` lists them among the plan's (those it still makes, it has).
+ */
+export async function resolvedPlannerTouches(db: DB, window: { from: string; to: string }): Promise<Touch[]> {
+  const rows = await resolvedTouchRows(db, window).execute();
+  return rows.filter((r) => PLANNER_SOURCE.test(r.source) && r.overdue_from === null).map((r) => rowToTouch(r, false));
+}
+
+/** The query of resolvedPlannerTouches: the partial index's condition, word for word (db/migrations/0017_resolved_touches_index.ts). */
+export function resolvedTouchRows(db: DB, window: { from: string; to: string }) {
+  return db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to).where(sql<boolean>`status in ('done', 'skipped')`);
+}
+
+/**
  * The query of workflowTouches. Its condition is the partial index's, word for word
  * (db/migrations/0012_workflow_touches_index.ts), with the patterns as literals: a database
  * uses a partial index only for a query whose condition says what the index's does.

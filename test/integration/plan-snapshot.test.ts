@@ -6,7 +6,7 @@ import { overdueRule } from '../../src/planner/overdue-rule.ts';
 import type { Config, Touch } from '../../src/domain/types.ts';
 import { planWindowReusing, planWithHistory } from '../../src/plan-service.ts';
 import { jsonLine } from '../../src/cli/format-touches.ts';
-import { markDone, workflowTouchRows } from '../../src/storage/touch-repository.ts';
+import { markDone, resolvedTouchRows, workflowTouchRows } from '../../src/storage/touch-repository.ts';
 import { insertTouchesIfNew } from '../../src/storage/workflow-repository.ts';
 import { MIGRATIONS, type DB } from '../../src/storage/database.ts';
 import type { PlanWindow } from '../../src/planner/plan.ts';
@@ -255,5 +255,13 @@ describe('plan with nothing changed reads its last plan back', () => {
     const query = workflowTouchRows(db, YEAR).compile();
     const steps = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]));
     expect(steps.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX touches_workflow \(date>\? AND date<\?\)/);
+  });
+
+  it('finds the touches done or skipped of a period by their partial index, not by reading the period\'s rows', async () => {
+    const db = await tempDatabase();
+    await reuse(db, company(), YEAR, NOW, true);
+    const { sql: text, parameters } = resolvedTouchRows(db, YEAR).compile();
+    const steps = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]));
+    expect(steps.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX touches_resolved \(date>\? AND date<\?\)/);
   });
 });

@@ -234,7 +234,7 @@ describe('history causes', () => {
         const table = (await sql<{ sql: string }>`select sql from sqlite_master where name = 'touches'`.execute(db)).rows[0]!.sql;
         expect(table).not.toMatch(/primary key/i);
         const indexes = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'touches' order by name`.execute(db)).rows.map((r) => r.name);
-        expect(indexes).toEqual(['touches_client_status', 'touches_date', 'touches_employee_date', 'touches_id', 'touches_workflow']);
+        expect(indexes).toEqual(['touches_client_status', 'touches_date', 'touches_employee_date', 'touches_id', 'touches_resolved', 'touches_workflow']);
         expect((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]!.foreign_keys).toBe(1);
       }
     } finally {

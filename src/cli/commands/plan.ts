@@ -11,7 +11,7 @@ import type { CliIO } from '../io.ts';
 import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
 import { storedFeedEvents } from '../../storage/feed-repository.ts';
-import { mergeByTime, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
+import { mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 
 interface PlanOptions extends GlobalOptions {
@@ -53,7 +53,8 @@ export function planCommand(program: Command, io: CliIO): void {
         if (o.save && !preview) await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
-        const others = await workflowTouches(db, { from, to }, now, config);
+        // So are the touches done or skipped that the plan no longer makes (a cadence changed since).
+        const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to })];
         // An export carries the same one-click links as the calendar events it stands for.
         const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
         // And the SEQUENCE of each event in the feeds, so that a calendar takes the import as news.
