@@ -67,15 +67,31 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
   // Excel's "sep=;" line is no header: its errors name the columns of the one after it.
   let skip = sepLine;
   try {
+    // A quote inside a value not written in quotes (`Moldcom "Nord" SA`, a hand edit) is read as
+    // it stands and reported, one error per record, and the rest of the file is read on: an export
+    // with the mistake on many rows is fixed in one round, and its other mistakes found with it.
     parseCsv(text, {
-      delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: false,
-      on_record: (record: string[], context: { lines: number }) => {
+      delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: true, raw: true,
+      // (With `raw`, each record comes with its text, which the parser's types do not say.)
+      on_record: (withRaw: string[], context: { lines: number }) => {
+        const { record, raw } = withRaw as unknown as { record: string[]; raw: string };
+        const startsHeader = !skip && !header;
         if (skip) skip = false;
         else header ??= record.map((name) => name.trim());
         // `lines` counts to the end of the record; a quoted cell may span lines.
         let inside = 0;
         for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) inside++;
-        take(record, context.lines - inside);
+        const line = context.lines - inside;
+        const stray = strayQuote(raw, delimiter);
+        if (stray !== undefined) {
+          issues.push({
+            file, line, column: stray.field + 1, field: startsHeader ? '' : header?.[stray.field] ?? '', rank: 0,
+            expected: `a value with a quote in it written in quotes, its own quotes doubled ("Moldcom ""Nord"" SA"), ${describe(delimiter)} between fields`,
+            found: stray.kind === 'undoubled' ? 'a quote inside a quoted value that is not doubled'
+              : `a quote inside a value not written in quotes (after ${JSON.stringify((record[stray.field] ?? '').split('"')[0])})`,
+          });
+        }
+        take(record, line);
         return null;
       },
     });
@@ -107,6 +123,37 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
     return false;
   }
   return true;
+}
+
+/**
+ * A record's first misplaced quote, from its text: in a value not written in quotes (`unquoted`),
+ * or one not doubled inside a quoted value (`undoubled`: its value goes on after it closes), with
+ * the value's field counted from 0; undefined if none.
+ */
+function strayQuote(raw: string, delimiter: Delimiter): { field: number; kind: 'unquoted' | 'undoubled' } | undefined {
+  if (!raw.includes('"')) return undefined;
+  let field = 0;
+  let atStart = true;
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (quoted) {
+      if (ch !== '"') continue;
+      if (raw[i + 1] === '"') i++;
+      else {
+        quoted = false;
+        const next = raw[i + 1];
+        if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') return { field, kind: 'undoubled' };
+      }
+      continue;
+    }
+    if (ch === '"') {
+      if (!atStart) return { field, kind: 'unquoted' };
+      quoted = true;
+    } else if (ch === delimiter) field++;
+    atStart = ch === delimiter;
+  }
+  return undefined;
 }
 
 /**

@@ -504,6 +504,16 @@ campaigns:
       .toEqual([['clients.csv', 2, 2, 'name', 'a quote inside a quoted value that is not doubled']]);
   });
 
+  it('stray quotes on many rows are one error each, and the file\'s other mistakes are found in the same round', () => {
+    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const { issues } = check(folder({ 'a.yaml': yaml, 'clients.csv': 'id;name;stage;team.account_manager\r\nc1;Moldcom "Nord" SA;active;ivanova\r\nc2;"Beta ""B"" SRL";actve;ivanova\r\nc3;Alfa "Beta" SA;active;ivanova\r\n' }));
+    expect(issues.map((i) => [i.line, i.column, i.field, i.found])).toEqual([
+      [2, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")'],
+      [4, 2, 'name', 'a quote inside a value not written in quotes (after "Alfa ")'],
+      [3, 3, 'stage', expect.stringContaining('"actve"')],
+    ]);
+  });
+
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
