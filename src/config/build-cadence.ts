@@ -86,12 +86,14 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
     if (every && after) ctx.report(origin, ['after'], 1, 'either every or after, not both (a sequence step happens once)', quote(r.after!));
     if (after && r.anchor === 'last') ctx.report(origin, ['anchor'], 1, 'no anchor for a one-off step (it counts from the client\'s stage_since or since)', 'last');
     const timed = TIMED_KINDS.has(r.kind as Kind);
-    if (r.duration && !timed) ctx.report(origin, ['duration'], 1, `no duration: a ${r.kind} is an all-day touch (only meeting and call take one)`, quote(r.duration));
+    if (r.duration && !timed && !broken?.has('kind')) ctx.report(origin, ['duration'], 1, `no duration: a ${r.kind} is an all-day touch (only meeting and call take one)`, quote(r.duration));
     const durationMinutes = timed ? (r.duration ? durationToMinutes(parseDuration(r.duration)!)! : r.kind === 'meeting' ? 60 : 15) : 0;
     const remind = (r.remind ?? defaultRemind(r.kind as Kind)).map((d) => durationToMinutes(parseDuration(d)!)!);
     if (r.title) checkTitle(ctx, r.title, origin, attributes, ['rule.id'], 'a rule');
     const selector = toSelector(r.for);
     if (selectorOk) ctx.needRole(r.ours, selector, origin, 'ours', `rule ${r.id}`);
+    // Its clients unknown (a broken selector), a role nobody holds anywhere is still a mistake of its own.
+    else if (broken?.has('for')) roleHeldSomewhere(ctx, r.ours, origin, ['ours']);
     const rule: Rule = {
       id: r.id, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
@@ -294,13 +296,7 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
     overdue = { afterDays: grace.unit === 'weeks' ? grace.n * 7 : grace.n, escalateTo: v.escalate_to, escalateFor: v.escalate_for, escalateKinds: v.escalate_kinds as Kind[] };
   }
   const digest: Digest = { to: sources.digest?.value.to ?? [] };
-  if (ctx.checksReferences && !sources.brokenRoles.size && !sources.digest?.broken?.has('to')) {
-    for (const [i, role] of digest.to.entries()) {
-      if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) {
-        ctx.report(sources.digest!.origin, ['to', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
-      }
-    }
-  }
+  if (!sources.digest?.broken?.has('to')) for (const [i, role] of digest.to.entries()) roleHeldSomewhere(ctx, role, sources.digest!.origin, ['to', i]);
   // The dashboard: a director role nobody holds is a typo that would lock the directors out.
   const dashboard: DashboardSettings = { directors: sources.dashboard?.value.directors ?? ['ceo', 'sales_director'] };
   if (sources.dashboard && ctx.checksReferences && !sources.brokenRoles.size && !sources.dashboard.broken?.has('directors')) {
@@ -309,6 +305,14 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
     }
   }
   return { silence, overdue, digest, dashboard };
+}
+
+/** Reports a role that no employee holds and no client's team names (when references are checked at all). */
+function roleHeldSomewhere(ctx: BuildContext, role: string, origin: Origin, path: (string | number)[]): void {
+  if (!ctx.checksReferences || ctx.sources.brokenRoles.size > 0) return;
+  if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) {
+    ctx.report(origin, path, 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
+  }
 }
 
 /** Checks a selector's references; false when one of them is wrong (then nothing is checked against its clients). */

@@ -37,6 +37,7 @@ const SINGULAR: Record<ListSection, string> = {
  */
 const STAND_INS: Partial<Record<ListSection | SingleSection, Record<string, unknown>>> = {
   triggers: { within: '4 hours' },
+  rules: { kind: 'letter', theirs: 'all' },
   silence: { after: '60 days' },
 };
 /**

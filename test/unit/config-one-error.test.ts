@@ -224,6 +224,25 @@ dashboard:
     ]);
   });
 
+  it('a rule with several broken fields (a misspelt theirs, a kind that is none, a misspelt selector key) still has its unknown ours reported, and nothing that follows from them', () => {
+    const { issues } = issuesOf(writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+clients:
+  - { id: c1, name: C1, tier: A, team: { account_manager: ivanova }, contacts: [{ id: k1, name: K, role: buyer }] }
+rules:
+  - { id: news, ours: acount_manager, their: buyer, kind: newsletter, every: 1 month, duration: 30 minutes, for: { teir: A } }
+`,
+    }));
+    expect(issues.map((i) => [i.field, i.found.split(';')[0]])).toEqual([
+      ['rules[0].their', expect.stringContaining('their')],
+      ['rules[0].kind', expect.stringContaining('newsletter')],
+      ['rules[0].for.teir', expect.stringContaining('teir')],
+      ['rules[0].ours', '"acount_manager"'],
+    ]);
+    expect(issues.at(-1)!.found).toContain('did you mean "account_manager"?');
+  });
+
   it('a YAML file that cannot be read is one error: references to what it may define are not errors as well', () => {
     const { issues } = issuesOf(example((dir) => replaceIn(dir, 'team.yaml', '  - id: orlov\n', '  - id: [orlov\n')));
     expect(issues).toHaveLength(1);
