@@ -339,6 +339,25 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   if (around && (error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'BAD_INDENT' || error.code === 'MISSING_CHAR' || error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'UNEXPECTED_TOKEN')) {
     return { file, line: around.n, column: around.at + 1, field: '', rank: 0, expected: 'ordinary spaces (a no-break space, U+00A0, as Word and web pages copy it, is not one to YAML)', found: 'a no-break space' };
   }
+  // A list or mapping in brackets not closed: yaml says so where it gave up (the next field); the
+  // mistake is the bracket that opens and is not closed, on that line or one above.
+  const unclosed = /end with a ([\]}])$/.exec(found);
+  if (unclosed) {
+    const open = unclosedBracket(text, pos.line, unclosed[1] === ']' ? '[' : '{');
+    if (open) {
+      return unclosed[1] === ']'
+        ? { file, line: open.line, column: open.column, field: '', rank: 0, expected: 'a list in brackets closed on its line, like theirs: [buyer, director]', found: 'a "[" that is not closed' }
+        : { file, line: open.line, column: open.column, field: '', rank: 0, expected: 'a mapping in braces closed on its line, like for: { tier: A }', found: 'a "{" that is not closed' };
+    }
+  }
+  // `kind:meeting`: no space after the colon makes one word of it, and yaml then complains of a key on two lines.
+  if (error.code === 'MULTILINE_IMPLICIT_KEY') {
+    const line = lineOf(text, pos.line) ?? '';
+    const glued = /^(\s*(?:- )?)([\p{L}_][\p{L}\p{N}_.-]*):(?=[^\s:/])/u.exec(line);
+    if (glued) {
+      return { file, line: pos.line, column: glued[1]!.length + glued[2]!.length + 1, field: '', rank: 0, expected: `a space after the ":" of a field (${glued[2]}: …)`, found: `${quote(line.trim())}, with no space after ":"` };
+    }
+  }
   // A line indented out of step in a list item reads to yaml as an item without "- ": not a bracket or quote.
   const outOfStep = error.code === 'MISSING_CHAR' && /without - indicator/.test(found);
   if (outOfStep) found = 'a line indented differently from the fields around it';
@@ -360,6 +379,32 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
     }
   }
   return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: outOfStep ? YAML_EXPECTED.BAD_INDENT! : YAML_EXPECTED[error.code] ?? 'valid YAML', found };
+}
+
+/**
+ * The last "[" (or "{") on line `upTo` or above that is not closed on its own line, outside
+ * quotes and comments: where a flow collection yaml could not finish was opened.
+ */
+function unclosedBracket(text: string, upTo: number, bracket: '[' | '{'): { line: number; column: number } | undefined {
+  const close = bracket === '[' ? ']' : '}';
+  for (let n = upTo; n >= 1 && n > upTo - 50; n--) {
+    const line = lineOf(text, n) ?? '';
+    const opened: number[] = [];
+    let quoteChar: string | undefined;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoteChar) {
+        if (ch === quoteChar) quoteChar = undefined;
+        continue;
+      }
+      if (ch === '"' || ch === "'") quoteChar = ch;
+      else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
+      else if (ch === bracket) opened.push(i);
+      else if (ch === close) opened.pop();
+    }
+    if (opened.length > 0) return { line: n, column: opened.at(-1)! + 1 };
+  }
+  return undefined;
 }
 
 /**

@@ -170,7 +170,8 @@ employees:
   it('YAML syntax errors, and a folder with no settings', () => {
     const syntax = issuesOf({ 'a.yaml': `settings:\n  company: [unclosed\n` });
     // The file could not be read: its syntax error is the one error (not also "no settings").
-    expect(syntax.issues).toEqual([expect.objectContaining({ file: 'a.yaml', line: 3, rank: 0, expected: 'consistent indentation' })]);
+    // Said at the bracket left open, not where the parser gave up (the line after).
+    expect(syntax.issues).toEqual([expect.objectContaining({ file: 'a.yaml', line: 2, column: 12, rank: 0, found: 'a "[" that is not closed' })]);
     // A field of a list item indented out of step: said so, not "a closing bracket or quote".
     const step = issuesOf({ 'a.yaml': SETTINGS + TEAM + `rules:\n  - id: broken\n    ours: account_manager\n   kind: call\n    every: 1 month\n` });
     expect(step.issues).toEqual([expect.objectContaining({ file: 'a.yaml', line: 12, expected: 'consistent indentation', found: 'a line indented differently from the fields around it' })]);

@@ -275,6 +275,18 @@ rules:
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[5, 'brackets or lists nested hundreds deep']]);
   });
 
+  it('YAML mistakes in plain words: a list or a mapping in brackets left open (at its bracket, not the next field), a field with no space after its ":"', () => {
+    const rule = (line: string) => `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    ${line}\n    kind: call\n    every: 1 month\n`;
+    expect(check({ 'a.yaml': rule('theirs: [buyer, director') }).text)
+      .toBe('a.yaml:11:13: expected a list in brackets closed on its line, like theirs: [buyer, director], found a "[" that is not closed');
+    expect(check({ 'a.yaml': rule('for: { tier: A') }).text)
+      .toBe('a.yaml:11:10: expected a mapping in braces closed on its line, like for: { tier: A }, found a "{" that is not closed');
+    // A bracket inside quotes or a comment is not the one.
+    expect(check({ 'a.yaml': rule('title: "[x"  # [y\n    theirs: [buyer') }).issues.map((i) => [i.line, i.column])).toEqual([[12, 13]]);
+    expect(check({ 'a.yaml': rule('theirs: all\n    kind:call') }).text)
+      .toBe('a.yaml:12:9: expected a space after the ":" of a field (kind: …), found "kind:call", with no space after ":"');
+  });
+
   it('a duration written as a bare number, a reminder as text: one error each, saying what is meant', () => {
     const { text } = check({ 'a.yaml': `${SETTINGS}${TEAM}rules:\n  - { id: r, ours: account_manager, theirs: all, kind: call, every: 6, remind: 14 days }\n` });
     expect(text.split('\n')).toEqual([
