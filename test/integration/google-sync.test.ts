@@ -226,6 +226,21 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a 403 rate limit is waited out like a 429, not sent again at once behind a token refresh', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'fail', status: 403, reason: 'rateLimitExceeded' }, { method: 'POST', times: 1 });
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.retried).toBe(1);
+    // One token per user, and no event sent twice in a row.
+    expect(fake.log.filter((r) => r.path.endsWith('/token'))).toHaveLength(2);
+    const posts = fake.log.filter((r) => r.method === 'POST' && !r.path.endsWith('/token')).map((r) => (r.body as { id?: string }).id);
+    expect(posts.some((id, i) => i > 0 && id === posts[i - 1])).toBe(false);
+    expect((await dirtySyncRows(db)).filter((r) => r.next_attempt_at !== null)).toHaveLength(1);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: google() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('stays under the per-user rate limit: waits instead of collecting 403s, and drops nothing', async () => {
     const db = await openMigrated(await tempDatabaseLocation());
     let t = NOW.toMillis();

@@ -8,6 +8,29 @@ const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 /** Private extended property on every event we write: one filter lists them all. */
 const TAG = 'touchbase';
 
+/**
+ * google-auth-library, with forceRefreshOnFailure, refreshes the token and sends the request again
+ * on any 401 *or 403*. Google's 403 is as often its rate limit or a quota (rateLimitExceeded,
+ * quotaExceeded) as a refused token: sent again at once behind a token request, it went against
+ * the limit and hid it from the dispatcher's backoff and pause (retry-policy.ts). Here only a 401,
+ * a token the service stopped accepting before its stated expiry, is refreshed and tried once more.
+ */
+function refreshOnlyOn401<C extends OAuth2Client>(client: C): C {
+  type Request = (opts: unknown, reAuthRetried?: boolean) => Promise<unknown>;
+  const inner = client as unknown as { requestAsync: Request };
+  const request = inner.requestAsync.bind(client);
+  inner.requestAsync = async (opts, reAuthRetried = false) => {
+    try {
+      return await request(opts, true);
+    } catch (error) {
+      if (reAuthRetried || (error as { response?: { status?: number } }).response?.status !== 401) throw error;
+      await client.refreshAccessToken();
+      return request(opts, true);
+    }
+  };
+  return client;
+}
+
 export type GoogleAuth =
   | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string; readonly refreshTokens: ReadonlyMap<string, string> }
   | { readonly kind: 'service-account'; readonly clientEmail: string; readonly privateKey: string };
@@ -143,9 +166,9 @@ export class GoogleCalendar implements CalendarPort {
         ...(this.#options.tokenUrl ? { endpoints: { oauth2TokenUrl: this.#options.tokenUrl } } : {}),
       });
       client.setCredentials({ refresh_token: refreshToken });
-      return client;
+      return refreshOnlyOn401(client);
     }
-    const jwt = new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true });
+    const jwt = refreshOnlyOn401(new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true }));
     const tokenUrl = this.#options.tokenUrl;
     if (tokenUrl) {
       // A JWT always posts to Google's token host; send it where GOOGLE_TOKEN_URL says.
