@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { confirmedRows } from '../storage/calendar-sync-repository.ts';
+import { confirmedRows, pausesOf } from '../storage/calendar-sync-repository.ts';
 import { asCalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import type { RemoteChanges } from './remote-changes.ts';
@@ -25,10 +25,18 @@ export async function observeCalendars(
 ): Promise<ObserveResult> {
   const result: ObserveResult = { deleted: 0, moved: 0, unreadable: new Map() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
+  const pauses = await pausesOf(db);
   // Calendars are read side by side: mostly waiting on the network.
   await forEachConcurrently(employees, concurrency, async (employeeId) => {
     const e = byId.get(employeeId);
     if (!e || (e.calendar !== 'google' && e.calendar !== 'microsoft') || !gateway.port(e.calendar)) return;
+    // A calendar that asked us to wait (Retry-After, an exhausted quota) is not read until then
+    // either: the wait is for the whole calendar, and a read before it is one more refused call.
+    const pause = pauses.get(`${employeeId}\u0000${e.calendar}`);
+    if (pause?.until && pause.until > nowIso) {
+      result.unreadable.set(employeeId, `${pause.code}: asked to wait until ${pause.until}; read after that`);
+      return;
+    }
     const rows = await confirmedRows(db, employeeId, e.calendar, window);
     if (rows.length === 0) return;
     const owner: CalendarOwner = { employeeId, email: e.email, timezone: e.timezone };

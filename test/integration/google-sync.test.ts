@@ -241,6 +241,26 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a calendar that asked to wait is not read either until then; the others are', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    fake.script({ kind: 'fail', status: 429, reason: 'rateLimitExceeded', retryAfter: 60 }, { method: 'PATCH', times: 1 });
+    const mark = fake.log.length;
+    await sync(configOf(sections({ title: 'Renamed {contacts}' })));
+    // The first PATCH was refused: its user's calendar waits a minute.
+    const throttled = fake.log.slice(mark).find((r) => r.method === 'PATCH')!.user;
+    const before = fake.log.length;
+    const early = await syncCalendars(db, configOf(sections({ title: 'Renamed {contacts}' })), fixedClock(NOW.plus({ seconds: 30 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(fake.log.slice(before).filter((r) => r.user === throttled)).toEqual([]);
+    expect(fake.log.slice(before).some((r) => r.method === 'GET' && r.user !== undefined && r.user !== throttled)).toBe(true);
+    expect([...early.reconciled!.unreadable.keys()]).toHaveLength(1);
+    // After the wait: read and written as usual.
+    await syncCalendars(db, configOf(sections({ title: 'Renamed {contacts}' })), fixedClock(NOW.plus({ seconds: 61 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(fake.log.slice(before).some((r) => r.method === 'GET' && r.user === throttled)).toBe(true);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('stays under the per-user rate limit: waits instead of collecting 403s, and drops nothing', async () => {
     const db = await openMigrated(await tempDatabaseLocation());
     let t = NOW.toMillis();
