@@ -82,6 +82,7 @@ export const en = {
   'event.overdueTitle': 'Overdue: {title}',
   'event.groupTitle': '{what} ({source}) × {count}: {names}',
   'event.groupIntro': '{count} {what} ({source}), due between {from} and {to}{done}. Each is marked on its own:',
+  'event.contactsMore': '… and {count} more: "touchbase plan --client {client} --format csv" lists them all.',
   'event.groupMore': '… and {count} more: "touchbase plan --employee {employee} --from {date} --to {date}" lists them all, each marked on its own with "touchbase done".',
   'event.groupDone': '; {count} done',
   'event.doneOn': '✓ Done on {date}',

@@ -77,6 +77,7 @@ export const ro: Catalogue = {
   'event.overdueTitle': 'Restanță: {title}',
   'event.groupTitle': '{what} ({source}) × {count}: {names}',
   'event.groupIntro': '{count} {what} ({source}), termen: între {from} și {to}{done}. Fiecare se marchează separat:',
+  'event.contactsMore': '… și încă {count}: toți sunt listați de „touchbase plan --client {client} --format csv”.',
   'event.groupMore': '… și încă {count}: toate sunt listate de „touchbase plan --employee {employee} --from {date} --to {date}”, fiecare se marchează separat cu „touchbase done”.',
   'event.groupDone': '; făcute: {count}',
   'event.doneOn': '✓ Făcut pe {date}',

@@ -79,6 +79,7 @@ export const ru: Catalogue = {
   'event.overdueTitle': 'Просрочено: {title}',
   'event.groupTitle': '{what} ({source}) × {count}: {names}',
   'event.groupIntro': '{count} {what} ({source}), срок: с {from} по {to}{done}. Каждое отмечается отдельно:',
+  'event.contactsMore': '… и ещё {count}: всех перечисляет «touchbase plan --client {client} --format csv».',
   'event.groupMore': '… и ещё {count}: все перечисляет «touchbase plan --employee {employee} --from {date} --to {date}», каждое отмечается отдельно командой «touchbase done».',
   'event.groupDone': '; выполнено: {count}',
   'event.doneOn': '✓ Выполнено {date}',

@@ -69,6 +69,9 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
  */
 export const GROUP_DESCRIPTION_BUDGET = 7_600;
 
+/** The longest event title written (characters): Exchange keeps 255 of a subject. */
+const TITLE_LIMIT = 255;
+
 /** The event of a single touch (kept for callers that have one touch: a meeting, a workflow's alert). */
 export function desiredEvent(touch: SyncedTouch, config: Config, links?: EventLinks, today?: string): DesiredEvent {
   return touchEvent(touch, touch.id, config, links, today);
@@ -90,19 +93,37 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
   const contacts = contactsOf(touch, client);
   const late = overdue(config, touch, today);
   const kind = KINDS.has(touch.kind as Kind) ? t(`kind.${touch.kind}` as MessageKey) : touch.kind;
-  const lines = [
+  const head = [
     ...(touch.body ? [touch.body, ''] : []),
     ...(touch.client_id === '*' ? [] : [t('event.for', { kind: capitalise(kind), client: client?.name ?? touch.client_id, source: touch.source })]),
     late ? t('event.overdue', { date: tr.date(touch.overdue_from ?? touch.date) }) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
     '',
-    ...(contacts.length ? [t('event.contacts'), ...contacts.map((c) => `- ${contactLine(c)}`), ''] : []),
-    ...outcomeLines(touch, config, links, '', tr),
   ];
+  const tail = outcomeLines(touch, config, links, '', tr);
+  // The contacts while the text stays within what every calendar takes (a feedback request to a
+  // client's 150 buyers was refused by Google for good); the rest by count, with the command
+  // that lists them.
+  const listed: string[] = [];
+  if (contacts.length) {
+    // Room kept for the line that counts the rest.
+    const more = t('event.contactsMore', { count: contacts.length, client: touch.client_id }).length + 1;
+    let length = [...head, ...tail].reduce((n, line) => n + line.length + 1, 0) + t('event.contacts').length + 2 + more;
+    for (const c of contacts) {
+      const line = `- ${contactLine(c)}`;
+      if (listed.length > 0 && length + line.length + 1 > GROUP_DESCRIPTION_BUDGET) break;
+      listed.push(line);
+      length += line.length + 1;
+    }
+    if (listed.length < contacts.length) listed.push(t('event.contactsMore', { count: contacts.length - listed.length, client: touch.client_id }));
+  }
+  const lines = [...head, ...(listed.length ? [t('event.contacts'), ...listed, ''] : []), ...tail];
   const done = touch.status === 'done';
+  const title = done ? `✓ ${touch.title}` : late ? t('event.overdueTitle', { title: touch.title }) : touch.title;
   return finish({
     key: entryId.replace(/-/g, ''),
     touchId: entryId,
-    title: done ? `✓ ${touch.title}` : late ? t('event.overdueTitle', { title: touch.title }) : touch.title,
+    // Exchange keeps 255 characters of a subject; a title naming every one of many contacts is cut there.
+    title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,

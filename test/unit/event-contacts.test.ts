@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { desiredEvent } from '../../src/sync/desired-events.ts';
+import { desiredEvent, GROUP_DESCRIPTION_BUDGET } from '../../src/sync/desired-events.ts';
 import type { SyncedTouch } from '../../src/storage/sync-queries.ts';
 import { configOf } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
+import { client } from '../helpers/config-folder.ts';
 
 const config = configOf(workflowCompany());
 
@@ -27,5 +28,21 @@ describe('an event\'s contacts', () => {
 
   it('has no contacts section for a touch without contacts', () => {
     expect(desiredEvent(touch([]), config).description).not.toContain('Contacts:');
+  });
+
+  it('a touch with many contacts (a feedback request to 150 buyers) lists them within what every calendar takes, the rest by count; its title is cut at 255 characters', () => {
+    const many = workflowCompany({ clients: [client('alpha', { roles: Array.from({ length: 150 }, () => 'buyer'), team: { account_manager: 'anna', sales_director: 'pavel' } })] });
+    const big = configOf({ ...many, clients: (many.clients as { contacts: { name: string }[] }[]).map((c) => ({ ...c, contacts: c.contacts.map((k, i) => ({ ...k, name: `Контактное Лицо Номер ${i} Очень Длинное Имя`, email: `buyer${i}@alpha.example`, phone: '+7 495 123-45-67' })) })) });
+    const ids = big.clients[0]!.contacts.map((c) => c.id);
+    const event = desiredEvent({ ...touch(ids), title: `alpha Ltd: ask ${big.clients[0]!.contacts.map((c) => c.name).join(', ')}` }, big);
+    expect(event.description.length).toBeLessThanOrEqual(GROUP_DESCRIPTION_BUDGET);
+    const listed = event.description.split('\n').filter((l) => l.startsWith('- '));
+    expect(listed.length).toBeGreaterThan(20);
+    expect(listed.length).toBeLessThan(150);
+    expect(event.description).toContain(`… and ${150 - listed.length} more: "touchbase plan --client alpha --format csv" lists them all.`);
+    // The links and the command to mark it are still there, after the list.
+    expect(event.description).toContain('touchbase done 6c2f51e8');
+    expect(event.title.length).toBe(255);
+    expect(event.title.endsWith('…')).toBe(true);
   });
 });
