@@ -31,6 +31,8 @@ export interface DaemonStatus {
   readonly jobs: readonly JobStatus[];
   /** Calendar writes still to make: pending (due now or waiting), unresolved (a lost answer to read back), failed (refused as invalid). */
   readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number; readonly unresolved: number };
+  /** Calendar entries refused as invalid, by calendar: they wait for their touch to change. */
+  readonly refusedWrites: readonly { readonly employee: string; readonly provider: string; readonly count: number; readonly error: string }[];
   /** Employees whose calendar writes wait after a refusal (auth, quota), with the last error. */
   readonly waitingEmployees: readonly { readonly employee: string; readonly error: string; readonly until: string }[];
   /** Events still to delete from calendars no longer used (an old address, an employee removed), with the last error. */
@@ -81,6 +83,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     jobs,
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],
+    refusedWrites: queue.refused.map((r) => ({ employee: r.employee, provider: r.provider, count: r.count, error: r.lastError ?? '' })),
     leftovers: { count: leftovers.count, lastError: leftovers.lastError },
     timezone: zone,
     instances: (await sharedWorkView(db, now)).instances,

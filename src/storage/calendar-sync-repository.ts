@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import type { CalendarPauseRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
@@ -307,6 +308,8 @@ export interface WriteQueueSummary {
   readonly dueNow: number;
   /** Refused by the service as invalid: waiting for the content to change. */
   readonly failed: number;
+  /** Those refusals by calendar: how many, and the last error. */
+  readonly refused: readonly { readonly employee: string; readonly provider: string; readonly count: number; readonly lastError: string | null }[];
   /** With an unresolved write (a lost answer) to read back. */
   readonly unresolved: number;
   /** Employees whose pending writes wait after an error, with the last error. */
@@ -323,13 +326,11 @@ export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQ
     .where('dirty', '=', 1).execute();
   const waiting = new Map<string, { employee: string; provider: string; nextAttemptAt: string | null; lastError: string | null }>();
   let dueNow = 0;
-  let failed = 0;
   let unresolved = 0;
   const troubled = new Set<string>();
   for (const r of rows) {
     if (nowIso !== undefined && (r.next_attempt_at === null || r.next_attempt_at <= nowIso)) dueNow++;
     if (r.inflight_op) unresolved++;
-    if (r.failed_hash !== null && r.failed_hash === r.desired_hash) failed++;
     if (r.last_error) {
       troubled.add(r.provider);
       const k = `${r.employee_id}\u0000${r.provider}`;
@@ -339,7 +340,27 @@ export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQ
   }
   const pauses = await db.selectFrom('calendar_pauses').selectAll().execute();
   for (const p of pauses) troubled.add(p.provider);
-  return { pending: rows.length, dueNow, failed, unresolved, waiting: [...waiting.values()], troubledProviders: [...troubled], pauses };
+  // Refused entries are not dirty (nothing to do until their touch changes): counted apart.
+  const refused = new Map<string, { employee: string; provider: string; count: number; lastError: string | null }>();
+  for (const r of await refusedWrites(db)) {
+    const k = `${r.employee_id}\u0000${r.provider}`;
+    const one = refused.get(k) ?? { employee: r.employee_id, provider: r.provider, count: 0, lastError: r.last_error };
+    one.count++;
+    refused.set(k, one);
+  }
+  const failed = [...refused.values()].reduce((n, r) => n + r.count, 0);
+  return { pending: rows.length, dueNow, failed, refused: [...refused.values()], unresolved, waiting: [...waiting.values()], troubledProviders: [...troubled], pauses };
+}
+
+/**
+ * Calendar entries the calendar refused as invalid and that still want that content: they are
+ * written again only once their touch changes. Found by their partial index
+ * (db/migrations/0018_refused_writes_index.ts: its condition, word for word).
+ */
+export async function refusedWrites(db: DB): Promise<Pick<CalendarSyncRow, 'employee_id' | 'provider' | 'last_error'>[]> {
+  const rows = await db.selectFrom('calendar_sync').select(['employee_id', 'provider', 'last_error', 'failed_hash', 'desired_hash'])
+    .where(sql<boolean>`failed_hash is not null`).execute();
+  return rows.filter((r) => r.failed_hash === r.desired_hash);
 }
 
 /** Is any calendar write due now (the daemon's frequent job then syncs even when nothing else changed)? */

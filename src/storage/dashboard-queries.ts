@@ -1,3 +1,4 @@
+import { refusedWrites } from './calendar-sync-repository.ts';
 import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import type { Selectable } from 'kysely';
@@ -163,13 +164,14 @@ export async function forecastOf(db: DB, client: string): Promise<ForecastTouch[
  * failed for good until the plan changes them again (failed), from the sync state.
  */
 export async function outboxByProvider(db: DB): Promise<Map<string, { waiting: number; failed: number }>> {
-  const rows = await db.selectFrom('calendar_sync')
-    .select(['provider', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>(sql<number>`case when failed_hash is not null and failed_hash = desired_hash then 1 else 0 end`).as('failed')])
-    .where('dirty', '=', 1).groupBy('provider').execute();
+  const rows = await db.selectFrom('calendar_sync').select(['provider', (eb) => eb.fn.countAll<number>().as('n')]).where('dirty', '=', 1).groupBy('provider').execute();
   const out = new Map<string, { waiting: number; failed: number }>();
-  for (const r of rows) {
-    const failed = Number(r.failed ?? 0);
-    out.set(r.provider, { waiting: Number(r.n) - failed, failed });
+  for (const r of rows) out.set(r.provider, { waiting: Number(r.n), failed: 0 });
+  // A refused entry is not dirty: it waits for its touch to change (refusedWrites).
+  for (const r of await refusedWrites(db)) {
+    const one = out.get(r.provider) ?? { waiting: 0, failed: 0 };
+    one.failed++;
+    out.set(r.provider, one);
   }
   return out;
 }

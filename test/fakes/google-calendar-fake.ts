@@ -334,6 +334,8 @@ function validate(e: Partial<FakeEvent>): string | undefined {
   if (allDay !== (e.end.date !== undefined)) return 'Start and end must both be dates or both be date-times.';
   if (!allDay && (!e.start.dateTime || !e.end.dateTime)) return 'Missing time.';
   if (allDay ? e.end.date! <= e.start.date! : Date.parse(e.end.dateTime!) <= Date.parse(e.start.dateTime!)) return 'The specified time range is empty.';
+  // Google refuses a description much over 8,192 characters.
+  if ((e.description?.length ?? 0) > 8_192) return 'The description is too long.';
   if (e.reminders) {
     if (e.reminders.useDefault && e.reminders.overrides?.length) return 'Cannot specify both default reminders and overrides at the same time.';
     if ((e.reminders.overrides?.length ?? 0) > 5) return 'Too many reminders.';

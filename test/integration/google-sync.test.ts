@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
-import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
+import { dirtySyncRows, writeQueueSummary } from '../../src/storage/calendar-sync-repository.ts';
+import { daemonStatus } from '../../src/daemon/status.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import type { GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
 import { fixedClock, type Clock } from '../../src/clock.ts';
@@ -258,6 +259,28 @@ describe('Google Calendar sync through the real client', () => {
     await syncCalendars(db, configOf(sections({ title: 'Renamed {contacts}' })), fixedClock(NOW.plus({ seconds: 61 })), { feedDir: tempDir(), ports: { google: google() } });
     expect(fake.log.slice(before).some((r) => r.method === 'GET' && r.user === throttled)).toBe(true);
     await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('an event the calendar refuses as invalid is counted and named in status until its touch changes, not forgotten', async () => {
+    const { db, sync } = await setup();
+    fake.script({ kind: 'fail', status: 400, reason: 'invalid' }, { method: 'POST', times: 1 });
+    const first = await sync(configOf(sections()));
+    expect(first.dispatched!.failed).toBe(1);
+    const refusedUser = fake.log.find((r) => r.method === 'POST' && !r.path.endsWith('/token'))!.user;
+    const employee = refusedUser === A ? 'anna' : 'boris';
+    // Still there at the next sync, which writes nothing again for it.
+    const again = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(again.dispatched!.failed).toBe(0);
+    const queue = await writeQueueSummary(db);
+    expect(queue.failed).toBe(1);
+    expect(queue.refused).toEqual([{ employee, provider: 'google', count: 1, lastError: expect.stringContaining('invalid') }]);
+    const status = await daemonStatus(db, NOW.plus({ minutes: 6 }));
+    expect(status.outbox.failed).toBe(1);
+    expect(status.refusedWrites).toEqual([{ employee, provider: 'google', count: 1, error: expect.stringContaining('invalid') }]);
+    // Its touch changed (a new title): written, and no longer refused.
+    await sync(configOf(sections({ title: 'Renamed {contacts}' })), fixedClock(NOW.plus({ minutes: 10 })));
+    expect((await writeQueueSummary(db)).failed).toBe(0);
     await db.destroy();
   });
 

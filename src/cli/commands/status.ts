@@ -48,8 +48,9 @@ export function statusCommand(program: Command, io: CliIO): void {
         j.name, j.schedule ?? '', short(j.lastStarted, status.timezone), result(j, running), short(j.nextRun ?? null, status.timezone),
         j.lastResult === 'failed' ? (j.lastError ?? '') : (j.lastSummary ?? ''),
       ])));
-      io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} given up\n`);
+      io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} refused by the calendar (written again when their touch changes)\n`);
       for (const w of status.waitingEmployees) io.out(`  ${w.employee}: waits until ${short(w.until, status.timezone)} — ${w.error}\n`);
+      for (const r of status.refusedWrites) io.out(`  ${r.employee} (${r.provider}): ${r.count} refused — ${r.error}\n`);
       if (status.leftovers.count > 0) {
         io.out(`events to delete from calendars no longer used (an old address, an employee removed): ${status.leftovers.count} waiting${status.leftovers.lastError ? ` — last error: ${status.leftovers.lastError}` : ''} (tried again at the next sync)\n`);
       }

@@ -93,6 +93,7 @@ export function syncCommand(program: Command, io: CliIO): void {
           + `${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`
           + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
         for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
+        if (d.failed > 0) io.err(`  ${d.failed} refused as invalid by the calendar: they wait for their touch to change; "touchbase status" lists them by employee, with the reason\n`);
         const r = report.reconciled;
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
         if (r) for (const [employee, why] of r.unreadable) io.err(`  ${employee}: calendar not read — ${why}\n`);
