@@ -38,6 +38,15 @@ describe('Google errors map to codes that say what to do', () => {
     expect(e.retryable).toBe(retryable);
   });
 
+  it('a refusal of the token endpoint says what to check for that refusal', () => {
+    const token = (error: string) => toCalendarError({ message: error, response: { status: 401, data: { error, error_description: 'Unauthorized' } } }).message;
+    expect(token('invalid_client')).toContain('check GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
+    expect(token('invalid_client')).not.toContain('domain-wide delegation');
+    expect(token('unauthorized_client')).toContain('domain-wide delegation');
+    expect(token('invalid_scope')).toContain('calendar.events');
+    expect(token('something_else')).toContain('reconnect this employee');
+  });
+
   it('reads Retry-After in seconds', () => {
     expect(toCalendarError(google(429, 'rateLimitExceeded', { 'retry-after': '7' })).retryAfterMs).toBe(7000);
   });

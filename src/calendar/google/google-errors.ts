@@ -12,6 +12,15 @@ interface GaxiosLike {
  * Maps a Google Calendar failure to the closed set of codes the sync engine acts on.
  * The table is tested row by row (test/unit/google-errors.test.ts).
  */
+/** What to check for each refusal of Google's token endpoint (RFC 6749 §5.2 error codes). */
+const TOKEN_ERROR_HINTS: Readonly<Record<string, string>> = {
+  invalid_client: 'Google does not know the client or its secret: check GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (or _FILE); with a service account, its key (GOOGLE_SERVICE_ACCOUNT_KEY_FILE)',
+  unauthorized_client: 'with a service account, give it domain-wide delegation for https://www.googleapis.com/auth/calendar.events; with OAuth, the refresh token was issued to another client: reconnect this employee',
+  invalid_scope: 'the token does not allow https://www.googleapis.com/auth/calendar.events: reconnect this employee (or, with a service account, add the scope to its domain-wide delegation)',
+  access_denied: 'the employee\'s account or the domain\'s administrator refused access: reconnect this employee',
+  '*': 'check the service account\'s domain-wide delegation and scopes, or reconnect this employee',
+};
+
 export function toCalendarError(error: unknown): CalendarError {
   if (error instanceof CalendarError) return error;
   const e = (error ?? {}) as GaxiosLike;
@@ -25,7 +34,7 @@ export function toCalendarError(error: unknown): CalendarError {
   // unauthorized_client (no domain-wide delegation for these scopes), invalid_client, invalid_scope…
   // Nothing is written for this employee until someone fixes the set-up: pause, not "invalid".
   if (typeof data?.error === 'string' && status !== undefined && status < 500 && status !== 429 && data.error !== 'temporarily_unavailable') {
-    return new CalendarError('auth', `Google refused the credentials: ${data.error}${data.error_description ? ` (${data.error_description})` : ''}: check the service account's domain-wide delegation and scopes, or reconnect this employee`);
+    return new CalendarError('auth', `Google refused the credentials: ${data.error}${data.error_description ? ` (${data.error_description})` : ''}: ${TOKEN_ERROR_HINTS[data.error] ?? TOKEN_ERROR_HINTS['*']}`);
   }
   // Signing the service account's token failed: the key itself is broken, retrying cannot help.
   if (status === undefined && (String(e.code ?? '').startsWith('ERR_OSSL') || /DECODER|PEM|private key|secretOrPrivateKey/i.test(e.message ?? ''))) {
