@@ -92,9 +92,7 @@ export const roDashboard: DashboardCatalogue = {
     few: 'Ultima modificare a configurației a fost respinsă ({count} erori); touchbase continuă cu ultima versiune validă. Corectați fișierele și salvați-le din nou:',
     other: 'Ultima modificare a configurației a fost respinsă ({count} de erori); touchbase continuă cu ultima versiune validă. Corectați fișierele și salvați-le din nou:',
   },
-  'ui.config.field': 'câmp',
-  'ui.config.expected': 'așteptat',
-  'ui.config.found': 'găsit',
+  'ui.config.asValidate': 'Fiecare eroare așa cum o afișează touchbase validate (în engleză): fișierul, linia și coloana, apoi ce se aștepta (expected) și ce s-a găsit (found).',
 
   'ui.clients.title': 'Clienți',
   'ui.clients.myTitle': 'Clienții mei',

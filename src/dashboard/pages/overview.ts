@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '../../config/config-issue.ts';
+import { formatIssue, type ConfigIssue } from '../../config/config-issue.ts';
 import type { Cell } from '../../reports/report.ts';
 import { weekOf } from '../../reports/greetings.ts';
 import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
@@ -117,7 +117,7 @@ function configSection(ctx: PageContext, issues: readonly ConfigIssue[]): Html {
   if (issues.length === 0) return html`<section class="panel" id="configuration"><h2>${tr.t('ui.config.title')}</h2><p class="status-ok">${tr.t('ui.config.ok')}</p></section>`;
   return html`<section class="panel" id="configuration"><h2>${tr.t('ui.config.title')}</h2>
 <p class="error">${tr.t('ui.config.rejected', { count: issues.length })}</p>
-<ul class="issues">${issues.map((i) => html`<li><code>${i.file}:${i.line}:${i.column}</code>${i.field ? html` — ${tr.t('ui.config.field')} <code>${i.field}</code>` : ''}:
-${tr.t('ui.config.expected')} ${i.expected}; ${tr.t('ui.config.found')} ${i.found}</li>`)}</ul></section>`;
+<p class="muted">${tr.t('ui.config.asValidate')}</p>
+<ul class="issues">${issues.map((i) => html`<li><code>${i.file}:${i.line}:${i.column}</code>: <span lang="en">${formatIssue(i).slice(`${i.file}:${i.line}:${i.column}: `.length)}</span></li>`)}</ul></section>`;
 }
 
