@@ -64,8 +64,19 @@ export function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
+/** Excel's serial number of a day (days since 30 December 1899), as an export of a date column may carry it: 1982–2173. */
+const EXCEL_SERIAL = /^(?:[3-9]\d{4}|1\d{5})(?:[.,]\d+)?$/;
+
+function excelSerialDate(serial: string): string {
+  const days = Math.floor(Number(serial.replace(',', '.')));
+  return new Date(Date.UTC(1899, 11, 30) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** A calendar date that exists: 2027-02-29 and 2027-04-31 are refused with the reason. */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date like 2027-03-15', abort: true }).superRefine((v, ctx) => {
+export const isoDate = z.string()
+  // A date column Excel exported as its serial number (44228 for 1 February 2021): said as such, with the date it stands for.
+  .refine((v) => !EXCEL_SERIAL.test(v), { error: (iss) => `a date like 2027-03-15 (or 15.03.2027 in a CSV export), not the number Excel keeps a date as (${String(iss.input)} is ${excelSerialDate(String(iss.input))}): format the column as a date before exporting`, abort: true })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date like 2027-03-15', abort: true }).superRefine((v, ctx) => {
   const problem = dateProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: `a date that exists, from ${MIN_YEAR} to ${MAX_YEAR}, like 2027-03-15`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
 });

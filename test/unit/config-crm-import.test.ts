@@ -504,6 +504,13 @@ campaigns:
       .toEqual([['clients.csv', 2, 2, 'name', 'a quote inside a quoted value that is not doubled']]);
   });
 
+  it('a date column exported as Excel\'s serial numbers is one error that says so, with the date the number stands for', () => {
+    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const { issues } = check(folder({ 'a.yaml': yaml, 'clients.csv': 'id;name;since;team.account_manager\r\nc1;Alpha;44228;ivanova\r\nc2;Beta;15.03.2021;ivanova\r\n' }));
+    expect(issues.map((i) => [i.line, i.field, i.expected, i.found])).toEqual([[2, 'since',
+      'a date like 2027-03-15 (or 15.03.2027 in a CSV export), not the number Excel keeps a date as (44228 is 2021-02-01): format the column as a date before exporting', '"44228"']]);
+  });
+
   it('stray quotes on many rows are one error each, and the file\'s other mistakes are found in the same round', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const { issues } = check(folder({ 'a.yaml': yaml, 'clients.csv': 'id;name;stage;team.account_manager\r\nc1;Moldcom "Nord" SA;active;ivanova\r\nc2;"Beta ""B"" SRL";actve;ivanova\r\nc3;Alfa "Beta" SA;active;ivanova\r\n' }));
