@@ -43,6 +43,8 @@ export function heatMap(ctx: PageContext, rows: readonly Record<string, Cell>[])
     return html`<td class="${level}" title="${title}" data-cell="${key}" data-counts="${counts}"><span class="share">${tr.percent(share)}</span><span class="due">${tr.number(Number(r.due))}</span>${bar(r)}</td>`;
   };
   const theirs = (v: Cell) => (v === 'all' ? tr.t('value.all') : String(v ?? ''));
+  // Nothing planned or recorded yet (a new installation before its first plan): said, not an empty grid.
+  if (rules.length === 0) return html`<p class="muted">${tr.t('ui.heat.empty')}</p>`;
   return html`<div class="table-wrap"><table class="heat"><thead><tr><th scope="col" class="rule">${tr.t('col.rule')}</th>${months.map((m) => html`<th scope="col">${tr.month(m)}</th>`)}</tr></thead>
 <tbody>${rules.map((r) => html`<tr><th scope="row" class="rule">${r.rule}<br><span class="muted">${r.ours} → ${theirs(r.theirs ?? null)} · ${tr.t(`kind.${String(r.kind)}` as never)}</span></th>${months.map((m) => cell(at.get(`${r.rule}|${m}`), `${r.rule}|${m}`))}</tr>`)}</tbody></table></div>
 <p class="legend">${tr.t('ui.heat.legend')} ${[0, 2, 4, 6, 8, 10].map((l) => html`<span class="h${l}">${tr.percent(l / 10)}</span>`)}
