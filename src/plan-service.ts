@@ -1,4 +1,4 @@
-import { handOverLeaversTouches } from './workflows/leavers-touches.ts';
+import { giveGoneEmployeesTouches, handOverLeaversTouches } from './workflows/leavers-touches.ts';
 import * as crypto from 'node:crypto';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +57,13 @@ async function planAndSave(
   const withSave = alongside && (() => alongside(result.touches));
   const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients), undefined, withSave) : undefined;
   if (!save) await withSave?.();
-  // The workflows' touches change hands with the plan's (a handover written or changed).
-  else await handOverLeaversTouches(db, config, now);
+  else {
+    // The workflows' touches change hands with the plan's (a handover written or changed), and a
+    // removed employee's open touches of the days before today with those after (the distinct
+    // holders are read from an index: 15–20 ms at 10,000 clients).
+    await handOverLeaversTouches(db, config, now);
+    await giveGoneEmployeesTouches(db, config, now);
+  }
   return { result, saved };
 }
 

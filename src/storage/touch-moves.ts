@@ -92,27 +92,38 @@ export async function openWorkflowTouchesOf(db: DB, employees: readonly string[]
 }
 
 /**
- * A handover gives a workflow's open touch to the leaver's successor: the same day and time, in
- * the successor's calendar, and the history says the handover gave it. Only as read (a touch done,
+ * Open touches change hands, each at the same day and time: a workflow's touch to a leaver's
+ * successor (cause `handover`), or one of an employee gone from the configuration to whoever holds
+ * that role for its client now (cause `plan`); the history says so. Only as read (a touch done,
  * moved or given away meanwhile is left alone); returns how many changed hands.
  */
 export async function handOverTouches(
-  db: DB, moves: readonly { touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id'>; to: string }[], nowIso: string,
+  db: DB, moves: readonly { touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id'>; to: string; cause?: 'handover' | 'plan'; detail?: string }[], nowIso: string,
 ): Promise<number> {
   if (moves.length === 0) return 0;
   return inTransaction(db, async (trx) => {
     let moved = 0;
-    for (const { touch, to } of moves) {
+    for (const { touch, to, cause = 'handover', detail = `from ${touch.employee_id}` } of moves) {
       const [changed] = await trx.updateTable('touches').set({ employee_id: to, updated_at: nowIso })
         .where('id', '=', touch.id).where('status', '=', 'planned').where('date', '=', touch.date).where('start_at', '=', touch.start_at)
         .where('employee_id', '=', touch.employee_id).execute();
       if (Number(changed?.numUpdatedRows ?? 0) === 0) continue;
       await appendHistory(trx, [{
-        touch_id: touch.id, type: 'reassigned', at: nowIso, employee_id: to, from_date: touch.date, to_date: touch.date,
-        detail: `from ${touch.employee_id}`, cause: 'handover',
+        touch_id: touch.id, type: 'reassigned', at: nowIso, employee_id: to, from_date: touch.date, to_date: touch.date, detail, cause,
       }]);
       moved++;
     }
     return moved;
   });
+}
+
+/** Everyone who holds a touch, whatever its state (read from the employee index alone). */
+export async function employeesWithTouches(db: DB): Promise<string[]> {
+  return (await db.selectFrom('touches').select('employee_id').distinct().execute()).map((r) => r.employee_id);
+}
+
+/** The open touches these employees hold, on any day. */
+export async function openTouchesOf(db: DB, employees: readonly string[]): Promise<TouchRow[]> {
+  if (employees.length === 0) return [];
+  return db.selectFrom('touches').selectAll().where('employee_id', 'in', employees).where('status', '=', 'planned').execute();
 }

@@ -1,9 +1,10 @@
 import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
-import { handOverTouches, openWorkflowTouchesOf } from '../storage/touch-moves.ts';
+import { employeesWithTouches, handOverTouches, openTouchesOf, openWorkflowTouchesOf } from '../storage/touch-moves.ts';
+import { clientById, employeeById } from '../domain/config-index.ts';
+import { heirOf } from './overdue.ts';
 
 /**
  * The workflows' open touches (an event's letter, a silence alert, an escalation, a digest) that
@@ -21,6 +22,26 @@ export async function handOverLeaversTouches(db: DB, config: Config, now: DateTi
   const moves = rows.flatMap((touch) => {
     const to = holderOn(config.handovers, touch.employee_id, touch.date);
     return to !== touch.employee_id && employeeById(config, to) ? [{ touch, to }] : [];
+  });
+  return handOverTouches(db, moves, now.toUTC().toISO()!);
+}
+
+/**
+ * The open touches of employees gone from the configuration without a handover go to whoever
+ * holds the touch's role for its client today, at the same day and time (history: reassigned,
+ * cause `plan`). The plan gives such an employee's touches from today on to them; those of the
+ * days before (yesterday's call not marked yet) were in nobody's calendar until the overdue check
+ * moved them, `overdue.after` days later. A touch with no such holder (a digest, an escalation)
+ * stays: the overdue check and the reports still see it.
+ */
+export async function giveGoneEmployeesTouches(db: DB, config: Config, now: DateTime): Promise<number> {
+  const known = new Set(config.employees.map((e) => e.id));
+  const gone = (await employeesWithTouches(db)).filter((id) => !known.has(id));
+  if (gone.length === 0) return 0;
+  const today = now.setZone(config.settings.timezone).toISODate()!;
+  const moves = (await openTouchesOf(db, gone)).flatMap((touch) => {
+    const heir = heirOf(config, touch, clientById(config, touch.client_id), today);
+    return heir ? [{ touch, to: heir.id, cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
   });
   return handOverTouches(db, moves, now.toUTC().toISO()!);
 }

@@ -57,7 +57,7 @@ export function overdueMove(config: Config, touch: TouchRow, today: string, room
 }
 
 /** For a touch whose holder left the configuration: the holder today of the role its rule, campaign or trigger names. */
-function heirOf(config: Config, touch: TouchRow, client: ReturnType<typeof clientById>, today: string): ReturnType<typeof employeeById> {
+export function heirOf(config: Config, touch: Pick<TouchRow, 'source'>, client: ReturnType<typeof clientById>, today: string): ReturnType<typeof employeeById> {
   if (!client) return undefined;
   const [kind, id] = touch.source.split(':') as [string, string | undefined];
   const role = kind === 'rule' ? config.rules.find((r) => r.id === id)?.ours

@@ -163,4 +163,24 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     await planWithHistory(d, config, horizonWindow(config, at), at.plus({ minutes: 5 }), true);
     expect((await d.selectFrom('touch_events').select('type').where('type', '=', 'reassigned').execute()).length).toBe(2);
   });
+
+  it('an employee removed without a handover: their open touches of the days before today go to whoever holds the role now, not into nobody\'s calendar until overdue', async () => {
+    const d = await company();
+    const at = DateTime.fromISO('2027-04-06T09:00:00+03:00', { setZone: true });
+    // Anna's call of yesterday, not marked yet; her order letter of today; a digest of hers (no client role: stays).
+    const open = (id: string, source: string, date: string, clientId = 'alpha') => ({ ...done(id, clientId, 'anna', date), source, series: `${source}|${id}`, status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null });
+    await d.insertInto('touches').values([open('y1', 'rule:buyer-calls', '2027-04-05'), open('t1', 'trigger:order-shipped', '2027-04-06'), open('g1', 'digest:weekly', '2027-04-05', '*')]).execute();
+    // Anna is gone from the configuration; alpha's account manager is Oleg now.
+    const base = workflowCompany({ clients: [client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
+    const without = configOf({ ...base, employees: base.employees.filter((e) => e.id !== 'anna') });
+    await planWithHistory(d, without, horizonWindow(without, at), at, true);
+    const held = await d.selectFrom('touches').select(['id', 'employee_id', 'date', 'start_at']).where('id', 'in', ['y1', 't1', 'g1']).orderBy('id').execute();
+    expect(held.map((t) => [t.id, t.employee_id, t.date])).toEqual([['g1', 'anna', '2027-04-05'], ['t1', 'oleg', '2027-04-06'], ['y1', 'oleg', '2027-04-05']]);
+    expect(held.find((t) => t.id === 'y1')!.start_at).toBe('2027-04-05T10:00:00.000+03:00');
+    const given = await d.selectFrom('touch_events').select(['touch_id', 'cause', 'employee_id', 'detail']).where('type', '=', 'reassigned').orderBy('touch_id').execute();
+    expect(given).toEqual([
+      { touch_id: 't1', cause: 'plan', employee_id: 'oleg', detail: 'from anna, no longer in the configuration' },
+      { touch_id: 'y1', cause: 'plan', employee_id: 'oleg', detail: 'from anna, no longer in the configuration' },
+    ]);
+  });
 });
