@@ -33,7 +33,7 @@ export function feedSequence(row: StoredFeedEvent | undefined, hash: string): nu
  * The decisions of applyFeedEvents (feed-repository.ts), the same for SQLite and PostgreSQL:
  * a wanted event not stored is inserted, one whose content changed (or that was cancelled) takes
  * the next SEQUENCE, and a stored live event of this period (from `from` on) nobody wants any
- * more, or of any day that another feed now has, is cancelled. Only the events of `only` employees are touched.
+ * more is cancelled. Only the events of `only` employees are touched.
  */
 export function decideFeedChanges(stored: ReadonlyMap<string, StoredFeedEvent>, wants: readonly FeedWant[], only: ReadonlySet<string>, from: string): FeedDecisions {
   const d: FeedDecisions = { inserts: [], updates: [], cancels: [], changes: [] };
@@ -51,16 +51,27 @@ export function decideFeedChanges(stored: ReadonlyMap<string, StoredFeedEvent>, 
       d.changes.push({ op: row.status === 'confirmed' ? 'update' : 'create', employeeId: w.employeeId, key: w.key });
     }
   }
-  // Events wanted in some feed: one of before `from` that is in another feed now changed hands
-  // (moved forward as late to a leaver's successor while no sync ran for over a week), and is
-  // cancelled in its old feed like any other; left live, the same UID was in two calendars.
-  const anywhere = new Set(wants.map((w) => w.key));
   for (const [k, row] of stored) {
-    if (wanted.has(k) || row.status !== 'confirmed') continue;
+    if (wanted.has(k) || row.status !== 'confirmed' || (row.date ?? '') < from) continue;
     const [employee, key] = k.split('\u0000') as [string, string];
-    if ((row.date ?? '') < from && !anywhere.has(key)) continue;
     d.cancels.push({ employee, key });
     d.changes.push({ op: 'delete', employeeId: employee, key });
   }
   return d;
+}
+
+/**
+ * The events other feeds still show live (on a day before the window: `liveElsewhere` says which)
+ * that these decisions give to a feed (created there, or back after a cancel): a key is one
+ * touch's, in one feed at a time (a group's key names its employee). Those already cancelled by
+ * the decisions are not listed twice.
+ */
+export function leavingOtherFeeds(d: FeedDecisions, liveElsewhere: (key: string, employee: string) => readonly string[]): { employee: string; key: string }[] {
+  const cancelled = new Set(d.cancels.map((c) => feedEventKey(c.employee, c.key)));
+  const away: { employee: string; key: string }[] = [];
+  for (const c of d.changes) {
+    if (c.op !== 'create') continue;
+    for (const employee of liveElsewhere(c.key, c.employeeId)) if (!cancelled.has(feedEventKey(employee, c.key))) away.push({ employee, key: c.key });
+  }
+  return away;
 }

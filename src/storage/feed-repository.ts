@@ -3,7 +3,7 @@ import { inBulkTransaction } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { applyFeedEventsPostgres } from './postgres/bulk-feeds.ts';
 import type { IcsEventRow } from './schema.ts';
-import { decideFeedChanges, feedEventKey, type StoredFeedEvent } from './feed-decisions.ts';
+import { decideFeedChanges, feedEventKey, leavingOtherFeeds, type StoredFeedEvent } from './feed-decisions.ts';
 
 /**
  * The events of the embedded iCalendar feeds (the calendar touchbase keeps itself). A sync
@@ -50,7 +50,13 @@ export async function applyFeedEvents(
       }
     }
     const d = decideFeedChanges(stored, wants, only, scope.from);
-    changes = d.changes;
+    // An event a feed takes up (new, or back after a cancel) that another feed still shows live on
+    // a day before `from` changed hands: it is cancelled there. Left live, a late touch given to a
+    // leaver's successor after a week without a sync stayed in both calendars, its old day being
+    // history to the old feed (kept as it was). Of a later day, the old feed's own sync cancels it.
+    const livesIn = sqlite.prepare("select employee_id from ics_events where event_key = ? and employee_id <> ? and status = 'confirmed' and coalesce(date, '') < ?").pluck();
+    const away = leavingOtherFeeds(d, (key, employee) => livesIn.all(key, employee, scope.from) as string[]);
+    changes = [...d.changes, ...away.map((a) => ({ op: 'delete' as const, employeeId: a.employee, key: a.key }))];
     if (dryRun) return;
     const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
       values (?, ?, ?, 'confirmed', ?, ?, ?, ?)`);
@@ -59,7 +65,7 @@ export async function applyFeedEvents(
       where employee_id = ? and event_key = ?`);
     for (const { want: w, sequence } of d.updates) update.run(sequence, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);
     const cancel = sqlite.prepare(`update ics_events set sequence = sequence + 1, status = 'cancelled', updated_at = ? where employee_id = ? and event_key = ?`);
-    for (const c of d.cancels) cancel.run(nowIso, c.employee, c.key);
+    for (const c of [...d.cancels, ...away]) cancel.run(nowIso, c.employee, c.key);
     const purged = sqlite.prepare(`delete from ics_events where status = 'cancelled' and updated_at < ? and employee_id = ?`);
     for (const employee of only) purged.run(scope.purgeBefore, employee);
   });

@@ -10,6 +10,7 @@ import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { planAndSync } from '../../src/sync/pass.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
+import { applyFeedEvents } from '../../src/storage/feed-repository.ts';
 import { icsOfTouches, touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
 import { renderIcs } from '../../src/calendar/ics/ics-writer.ts';
 import { feedEvent } from '../../src/calendar/ics/feed.ts';
@@ -499,5 +500,26 @@ describe('an export beside the feed', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('an event a feed takes up that another feed still shows live is cancelled there, even of a day before the feeds\' window (a late touch given on after a long pause)', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const want = (employeeId: string, key: string, date: string, hash = 'h') => ({ employeeId, key, date, hash, payload: JSON.stringify({ key, start: date }) });
+    const scope = (from: string) => ({ from, purgeBefore: '2026-01-01T00:00:00Z' });
+    // Anna's call of 1 February, and one of hers that stays hers; then no sync for three weeks.
+    await applyFeedEvents(db, ['anna'], [want('anna', 'call1', '2027-02-01'), want('anna', 'call2', '2027-02-02')], scope('2027-01-25'), '2027-02-01T06:00:00Z');
+    // Meanwhile the call went to Oleg (Anna left), moved forward as late to 22 February. Oleg's
+    // feed is written first: Anna's is not written at all in this sync (nothing of hers changed).
+    const changes = await applyFeedEvents(db, ['oleg'], [want('oleg', 'call1', '2027-02-22')], scope('2027-02-15'), '2027-02-22T06:00:00Z');
+    expect(changes).toEqual([{ op: 'create', employeeId: 'oleg', key: 'call1' }, { op: 'delete', employeeId: 'anna', key: 'call1' }]);
+    const rows = await db.selectFrom('ics_events').select(['employee_id', 'event_key', 'status', 'sequence']).orderBy('employee_id').orderBy('event_key').execute();
+    expect(rows).toEqual([
+      { employee_id: 'anna', event_key: 'call1', status: 'cancelled', sequence: 1 },
+      { employee_id: 'anna', event_key: 'call2', status: 'confirmed', sequence: 0 },
+      { employee_id: 'oleg', event_key: 'call1', status: 'confirmed', sequence: 0 },
+    ]);
+    // Nothing more the next time.
+    expect(await applyFeedEvents(db, ['oleg', 'anna'], [want('oleg', 'call1', '2027-02-22')], scope('2027-02-15'), '2027-02-22T07:00:00Z')).toEqual([]);
+    await db.destroy();
   });
 });

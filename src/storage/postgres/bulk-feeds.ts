@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../database.ts';
 import type { FeedChange, FeedWant } from '../feed-repository.ts';
-import { decideFeedChanges, feedEventKey, type StoredFeedEvent } from '../feed-decisions.ts';
+import { decideFeedChanges, feedEventKey, leavingOtherFeeds, type StoredFeedEvent } from '../feed-decisions.ts';
 
 /** Rows per statement (one array parameter per column). */
 const ROWS = 5_000;
@@ -21,8 +21,20 @@ export async function applyFeedEventsPostgres(
     const rows = await sql<{ employee_id: string; event_key: string; sequence: number; status: string; content_hash: string | null; date: string | null }>`
       select employee_id, event_key, sequence, status, content_hash, date from ics_events where employee_id = any(${list}::text[])`.execute(trx);
     for (const r of rows.rows) stored.set(feedEventKey(r.employee_id, r.event_key), { sequence: r.sequence, status: r.status, hash: r.content_hash, date: r.date });
-    const { inserts, updates, cancels, changes: decided } = decideFeedChanges(stored, wants, only, scope.from);
-    changes = decided;
+    const d = decideFeedChanges(stored, wants, only, scope.from);
+    const { inserts, updates } = d;
+    // An event taken up here that another feed still shows live on a day before `from` changed hands: cancelled there (feed-repository.ts).
+    const arriving = [...new Set(d.changes.filter((c) => c.op === 'create').map((c) => c.key))];
+    const live = new Map<string, string[]>();
+    for (let i = 0; i < arriving.length; i += ROWS) {
+      const found = await sql<{ employee_id: string; event_key: string }>`
+        select employee_id, event_key from ics_events where event_key = any(${arriving.slice(i, i + ROWS)}::text[]) and status = 'confirmed'
+          and coalesce(date, '') < ${scope.from}`.execute(trx);
+      for (const r of found.rows) live.set(r.event_key, [...(live.get(r.event_key) ?? []), r.employee_id]);
+    }
+    const away = leavingOtherFeeds(d, (key, employee) => (live.get(key) ?? []).filter((e) => e !== employee));
+    const cancels = [...d.cancels, ...away];
+    changes = [...d.changes, ...away.map((a) => ({ op: 'delete' as const, employeeId: a.employee, key: a.key }))];
     if (dryRun) return;
     for (let i = 0; i < inserts.length; i += ROWS) {
       const c = inserts.slice(i, i + ROWS);
