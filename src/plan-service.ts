@@ -1,4 +1,4 @@
-import { giveGoneEmployeesTouches, handOverLeaversTouches } from './workflows/leavers-touches.ts';
+import { handOverOpenTouches } from './workflows/leavers-touches.ts';
 import * as crypto from 'node:crypto';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,10 +59,8 @@ async function planAndSave(
   if (!save) await withSave?.();
   else {
     // The workflows' touches change hands with the plan's (a handover written or changed), and a
-    // removed employee's open touches of the days before today with those after (the distinct
-    // holders are read from an index: 15–20 ms at 10,000 clients).
-    await handOverLeaversTouches(db, config, now);
-    await giveGoneEmployeesTouches(db, config, now);
+    // removed employee's open touches of the days before today with those after.
+    await handOverOpenTouches(db, config, now);
   }
   return { result, saved };
 }
@@ -149,6 +147,7 @@ export async function planWindowReusing(
     const saved = recorded
       ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config), undefined, () => shown(result))
       : (await shown(result), emptySummary());
+    if (recorded) await handOverOpenTouches(db, config, now);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
   }
   if (!keepsPlanSnapshots(db)) {
@@ -211,6 +210,7 @@ export async function planWindowReusing(
   };
   // Shown while a first plan is written by a thread of its own, else after the save.
   const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record, () => shown(result));
+  await handOverOpenTouches(db, config, now);
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }
 

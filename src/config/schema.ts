@@ -64,7 +64,7 @@ export function toMinutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** Excel's serial number of a day (days since 30 December 1899), as an export of a date column may carry it: 1982–2173. */
+/** Excel's serial number of a day (days since 30 December 1899), as an export of a date column may carry it: 30000–199999 (1982 to about 2447). */
 const EXCEL_SERIAL = /^(?:[3-9]\d{4}|1\d{5})(?:[.,]\d+)?$/;
 
 function excelSerialDate(serial: string): string {

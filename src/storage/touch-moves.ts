@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 import { appendHistory } from './touch-history.ts';
@@ -92,24 +93,30 @@ export async function openWorkflowTouchesOf(db: DB, employees: readonly string[]
 }
 
 /**
- * Open touches change hands, each at the same day and time: a workflow's touch to a leaver's
- * successor (cause `handover`), or one of an employee gone from the configuration to whoever holds
- * that role for its client now (cause `plan`); the history says so. Only as read (a touch done,
- * moved or given away meanwhile is left alone); returns how many changed hands.
+ * Open touches change hands: a workflow's touch to a leaver's successor (cause `handover`), or
+ * one of an employee gone from the configuration to whoever holds that role for its client now
+ * (cause `plan`), each at the day and time worked out for its new holder; the history says so.
+ * Only as read (a touch done, moved or given away meanwhile is left alone); returns how many
+ * changed hands.
  */
 export async function handOverTouches(
-  db: DB, moves: readonly { touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id'>; to: string; cause?: 'handover' | 'plan'; detail?: string }[], nowIso: string,
+  db: DB,
+  moves: readonly {
+    touch: Pick<TouchRow, 'id' | 'date' | 'start_at' | 'employee_id'>; to: { employee: string; date: string; start: string; end: string };
+    cause?: 'handover' | 'plan'; detail?: string;
+  }[],
+  nowIso: string,
 ): Promise<number> {
   if (moves.length === 0) return 0;
   return inTransaction(db, async (trx) => {
     let moved = 0;
     for (const { touch, to, cause = 'handover', detail = `from ${touch.employee_id}` } of moves) {
-      const [changed] = await trx.updateTable('touches').set({ employee_id: to, updated_at: nowIso })
+      const [changed] = await trx.updateTable('touches').set({ employee_id: to.employee, date: to.date, start_at: to.start, end_at: to.end, updated_at: nowIso })
         .where('id', '=', touch.id).where('status', '=', 'planned').where('date', '=', touch.date).where('start_at', '=', touch.start_at)
         .where('employee_id', '=', touch.employee_id).execute();
       if (Number(changed?.numUpdatedRows ?? 0) === 0) continue;
       await appendHistory(trx, [{
-        touch_id: touch.id, type: 'reassigned', at: nowIso, employee_id: to, from_date: touch.date, to_date: touch.date, detail, cause,
+        touch_id: touch.id, type: 'reassigned', at: nowIso, employee_id: to.employee, from_date: touch.date, to_date: to.date, detail, cause,
       }]);
       moved++;
     }
@@ -117,11 +124,18 @@ export async function handOverTouches(
   });
 }
 
-/** Everyone who holds a touch, whatever its state (read from the employee index alone). */
+/**
+ * Everyone who holds a touch, whatever its state: one seek of the employee index per holder (a
+ * loose index scan; a DISTINCT read the whole index on PostgreSQL, which has no skip scan).
+ */
 export async function employeesWithTouches(db: DB): Promise<string[]> {
-  return (await db.selectFrom('touches').select('employee_id').distinct().execute()).map((r) => r.employee_id);
+  const rows = await sql<{ id: string | null }>`with recursive holders(id) as (
+      select min(employee_id) from touches
+      union all
+      select (select min(employee_id) from touches where employee_id > holders.id) from holders where holders.id is not null
+    ) select id from holders where id is not null`.execute(db);
+  return rows.rows.map((r) => r.id!);
 }
-
 /** The open touches these employees hold, on any day. */
 export async function openTouchesOf(db: DB, employees: readonly string[]): Promise<TouchRow[]> {
   if (employees.length === 0) return [];

@@ -123,7 +123,7 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
     key: entryId.replace(/-/g, ''),
     touchId: entryId,
     // Exchange keeps 255 characters of a subject; a title naming every one of many contacts is cut there.
-    title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
+    title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : title,
     description: lines.join('\n'),
     allDay: touch.all_day === 1,
     start: touch.all_day ? touch.date : touch.start_at,

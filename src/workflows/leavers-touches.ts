@@ -1,38 +1,51 @@
-import type { DateTime } from 'luxon';
-import type { Config } from '../domain/types.ts';
+import { DateTime } from 'luxon';
+import type { Config, Employee } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
+import type { TouchRow } from '../storage/schema.ts';
 import { holderOn } from '../domain/team.ts';
 import { employeesWithTouches, handOverTouches, openTouchesOf, openWorkflowTouchesOf } from '../storage/touch-moves.ts';
+import { touchesByIds } from '../storage/sync-queries.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
-import { heirOf } from './overdue.ts';
+import { addDays } from '../planner/dates.ts';
+import { isoInZone, localToMs } from '../planner/zoned-time.ts';
+import { escalatedTouchOf, heirOf } from './overdue.ts';
+import { nextWorkday, workflowTouchId } from './workflow-touch.ts';
+
+/**
+ * After each plan that is saved, open touches that the plan does not make again change hands
+ * with the plan's own: first those of employees gone from the configuration, then the leavers'
+ * (a gone employee's touch given to someone who has since handed over moves on at once).
+ */
+export async function handOverOpenTouches(db: DB, config: Config, now: DateTime): Promise<void> {
+  await giveGoneEmployeesTouches(db, config, now);
+  await handOverLeaversTouches(db, config, now);
+}
 
 /**
  * The workflows' open touches (an event's letter, a silence alert, an escalation, a digest) that
- * a leaver holds on a day from their handover on go to whoever holds their clients that day, at
- * the same day and time. Trigger and silence touches are given to the holder of their day when
- * made; a handover written after that (a leaver's last day is often entered late) left them in
- * the calendar of someone gone until they were overdue. The plan's own touches change hands when
- * it is made again; this runs after each plan that is saved, so both move at the same moment.
- * Late ones from before the leaver's day stay theirs: the overdue check gives them on.
+ * a leaver holds on a day from their handover on go to whoever holds their clients that day.
+ * Trigger and silence touches are given to the holder of their day when made; a handover written
+ * after that (a leaver's last day is often entered late) left them in the calendar of someone
+ * gone until they were overdue. Late ones from before the leaver's day stay theirs: the overdue
+ * check gives them on. An escalation is not given to the person whose touch it escalates.
  */
 export async function handOverLeaversTouches(db: DB, config: Config, now: DateTime): Promise<number> {
   if (config.handovers.length === 0) return 0;
   const first = config.handovers.reduce((min, h) => (h.on < min ? h.on : min), config.handovers[0]!.on);
   const rows = await openWorkflowTouchesOf(db, [...new Set(config.handovers.map((h) => h.from))], first);
   const moves = rows.flatMap((touch) => {
-    const to = holderOn(config.handovers, touch.employee_id, touch.date);
-    return to !== touch.employee_id && employeeById(config, to) ? [{ touch, to }] : [];
+    const to = employeeById(config, holderOn(config.handovers, touch.employee_id, touch.date));
+    return to && to.id !== touch.employee_id ? [{ touch, to: retimed(config, touch, to) }] : [];
   });
-  return handOverTouches(db, moves, now.toUTC().toISO()!);
+  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
 }
 
 /**
  * The open touches of employees gone from the configuration without a handover go to whoever
- * holds the touch's role for its client today, at the same day and time (history: reassigned,
- * cause `plan`). The plan gives such an employee's touches from today on to them; those of the
- * days before (yesterday's call not marked yet) were in nobody's calendar until the overdue check
- * moved them, `overdue.after` days later. A touch with no such holder (a digest, an escalation)
- * stays: the overdue check and the reports still see it.
+ * holds the touch's role for its client today (history: reassigned, cause `plan`). The plan
+ * gives such an employee's touches from today on to them; those of the days before (yesterday's
+ * call not marked yet) and the workflows' were in nobody's calendar until the overdue check moved
+ * them, `overdue.after` days later. A touch with no such holder (a digest) stays.
  */
 export async function giveGoneEmployeesTouches(db: DB, config: Config, now: DateTime): Promise<number> {
   const known = new Set(config.employees.map((e) => e.id));
@@ -41,7 +54,45 @@ export async function giveGoneEmployeesTouches(db: DB, config: Config, now: Date
   const today = now.setZone(config.settings.timezone).toISODate()!;
   const moves = (await openTouchesOf(db, gone)).flatMap((touch) => {
     const heir = heirOf(config, touch, clientById(config, touch.client_id), today);
-    return heir ? [{ touch, to: heir.id, cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
+    return heir ? [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
   });
-  return handOverTouches(db, moves, now.toUTC().toISO()!);
+  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
+}
+
+/**
+ * Where a touch lands for its new holder: its day if that is a working day of theirs (else the
+ * next one), at the same wall-clock time in their zone (the time it was written in, for someone
+ * gone), as the overdue check moves a late touch.
+ */
+function retimed(config: Config, touch: TouchRow, holder: Employee): { employee: string; date: string; start: string; end: string } {
+  const client = clientById(config, touch.client_id);
+  const date = nextWorkday(config, holder, client, touch.date);
+  if (touch.all_day) return { employee: holder.id, date, start: date, end: addDays(date, 1) };
+  const was = employeeById(config, touch.employee_id);
+  const start = DateTime.fromISO(touch.start_at, was ? { zone: was.timezone } : { setZone: true });
+  const startMs = localToMs(holder.timezone, date, start.hour * 60 + start.minute + start.second / 60);
+  const durationMs = Date.parse(touch.end_at) - Date.parse(touch.start_at);
+  return { employee: holder.id, date, start: isoInZone(startMs, holder.timezone), end: isoInZone(startMs + durationMs, holder.timezone) };
+}
+
+/**
+ * An escalation goes up to someone about another's touch (an overdue meeting, a silent client's
+ * alert): given on to that same person (a director handing over to the account manager), it
+ * would ask them to chase themselves. Such a move is left out.
+ */
+async function withoutSelfEscalations<M extends { touch: TouchRow; to: { employee: string } }>(db: DB, moves: M[]): Promise<M[]> {
+  const subjectOf = (t: TouchRow) => {
+    if (!t.source.startsWith('escalation:')) return undefined;
+    return escalatedTouchOf(t.series) ?? workflowTouchId(t.series.slice('escalation:'.length));
+  };
+  const subjects = [...new Set(moves.map((m) => subjectOf(m.touch)).filter((id) => id !== undefined))];
+  if (subjects.length === 0) return moves;
+  const holders = new Map((await touchesByIds(db, subjects)).map((r) => [r.id, r.employee_id]));
+  const movedTo = new Map(moves.map((m) => [m.touch.id, m.to.employee]));
+  return moves.filter((m) => {
+    const subject = subjectOf(m.touch);
+    if (subject === undefined) return true;
+    const holder = movedTo.get(subject) ?? holders.get(subject);
+    return holder !== m.to.employee;
+  });
 }

@@ -56,13 +56,20 @@ export function overdueMove(config: Config, touch: TouchRow, today: string, room
   return { date: put.date, start: isoInZone(put.startMs, employee.timezone), end: isoInZone(put.startMs + durationMs, employee.timezone), employee: employee.id };
 }
 
-/** For a touch whose holder left the configuration: the holder today of the role its rule, campaign or trigger names. */
+/**
+ * For a touch whose holder left the configuration: the holder today of the role its rule,
+ * campaign or trigger names, or the silence workflow (`notify`, `escalate_to`) or the overdue
+ * check (`escalate_to`) gives it to. A digest has none: it is its reader's.
+ */
 export function heirOf(config: Config, touch: Pick<TouchRow, 'source'>, client: ReturnType<typeof clientById>, today: string): ReturnType<typeof employeeById> {
   if (!client) return undefined;
-  const [kind, id] = touch.source.split(':') as [string, string | undefined];
+  const [kind, id, more] = touch.source.split(':') as [string, string | undefined, string | undefined];
   const role = kind === 'rule' ? config.rules.find((r) => r.id === id)?.ours
     : kind === 'campaign' ? config.campaigns.find((c) => c.id === id)?.ours
     : kind === 'trigger' ? config.triggers.find((t) => t.id === id)?.ours
+    : kind === 'silence' ? config.silence?.notify
+    : kind === 'escalation' && id === 'silence' && more !== undefined ? config.silence?.escalateTo
+    : kind === 'escalation' && id === 'overdue' && more !== undefined ? config.overdue.escalateTo
     : undefined;
   const heir = role === undefined ? undefined : teamHolderOn(config, client, role, today);
   return heir === undefined ? undefined : employeeById(config, heir);

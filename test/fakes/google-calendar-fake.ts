@@ -54,6 +54,8 @@ const ID = /^[a-v0-9]{5,1024}$/;
 export class GoogleCalendarFake {
   readonly calendars = new Map<string, Map<string, FakeEvent>>();
   readonly log: LoggedRequest[] = [];
+  /** The OAuth client secret the token endpoint accepts. */
+  clientSecret = 'secret';
   /** refresh token → user e-mail */
   readonly refreshTokens = new Map<string, string>();
   readonly revoked = new Set<string>();
@@ -268,6 +270,12 @@ export class GoogleCalendarFake {
     const form = new URLSearchParams(raw);
     this.log.push({ method: 'POST', path: '/token', query: {}, user: undefined, body: Object.fromEntries(form), at: this.now() });
     let user: string | undefined;
+    // An OAuth client whose secret is not the one Google knows: refused whatever the token.
+    if (form.has('client_secret') && form.get('client_secret') !== this.clientSecret) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: 'Unauthorized' }));
+      return;
+    }
     if (form.get('grant_type') === 'refresh_token') {
       const token = form.get('refresh_token') ?? '';
       if (this.revoked.has(token) || !this.refreshTokens.has(token)) {

@@ -319,6 +319,18 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a wrong OAuth client secret pauses each employee with what to check, and the token endpoint is asked once per employee, not again', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'wrong', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris']]) });
+    const report = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: port }, readCalendars: false });
+    expect([...report.dispatched!.paused.keys()].sort()).toEqual(['anna', 'boris']);
+    expect(report.dispatched!.paused.get('anna')).toContain('check GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET');
+    expect(fake.log.filter((r) => r.path.endsWith('/token'))).toHaveLength(2);
+    await db.destroy();
+  });
+
   it('an exhausted quota pauses that user while the others go on', async () => {
     const { db, sync } = await setup();
     fake.quotaExhaustedUntil.set(B, Date.now() + 60_000);

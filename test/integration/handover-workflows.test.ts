@@ -169,18 +169,63 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     const at = DateTime.fromISO('2027-04-06T09:00:00+03:00', { setZone: true });
     // Anna's call of yesterday, not marked yet; her order letter of today; a digest of hers (no client role: stays).
     const open = (id: string, source: string, date: string, clientId = 'alpha') => ({ ...done(id, clientId, 'anna', date), source, series: `${source}|${id}`, status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null });
-    await d.insertInto('touches').values([open('y1', 'rule:buyer-calls', '2027-04-05'), open('t1', 'trigger:order-shipped', '2027-04-06'), open('g1', 'digest:weekly', '2027-04-05', '*')]).execute();
+    await d.insertInto('touches').values([open('y1', 'rule:buyer-calls', '2027-04-05'), open('t1', 'trigger:order-shipped', '2027-04-06'), open('g1', 'digest:weekly', '2027-04-05', '*'),
+      open('s2', 'silence:alpha', '2027-04-06')]).execute();
     // Anna is gone from the configuration; alpha's account manager is Oleg now.
     const base = workflowCompany({ clients: [client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
     const without = configOf({ ...base, employees: base.employees.filter((e) => e.id !== 'anna') });
     await planWithHistory(d, without, horizonWindow(without, at), at, true);
-    const held = await d.selectFrom('touches').select(['id', 'employee_id', 'date', 'start_at']).where('id', 'in', ['y1', 't1', 'g1']).orderBy('id').execute();
-    expect(held.map((t) => [t.id, t.employee_id, t.date])).toEqual([['g1', 'anna', '2027-04-05'], ['t1', 'oleg', '2027-04-06'], ['y1', 'oleg', '2027-04-05']]);
+    const held = await d.selectFrom('touches').select(['id', 'employee_id', 'date', 'start_at']).where('id', 'in', ['y1', 't1', 'g1', 's2']).orderBy('id').execute();
+    expect(held.map((t) => [t.id, t.employee_id, t.date])).toEqual([['g1', 'anna', '2027-04-05'], ['s2', 'oleg', '2027-04-06'], ['t1', 'oleg', '2027-04-06'], ['y1', 'oleg', '2027-04-05']]);
     expect(held.find((t) => t.id === 'y1')!.start_at).toBe('2027-04-05T10:00:00.000+03:00');
     const given = await d.selectFrom('touch_events').select(['touch_id', 'cause', 'employee_id', 'detail']).where('type', '=', 'reassigned').orderBy('touch_id').execute();
     expect(given).toEqual([
+      { touch_id: 's2', cause: 'plan', employee_id: 'oleg', detail: 'from anna, no longer in the configuration' },
       { touch_id: 't1', cause: 'plan', employee_id: 'oleg', detail: 'from anna, no longer in the configuration' },
       { touch_id: 'y1', cause: 'plan', employee_id: 'oleg', detail: 'from anna, no longer in the configuration' },
     ]);
+  });
+
+  it('a touch given on takes its new holder\'s day and zone: the same wall-clock time in their zone, their next working day if its day is not one', async () => {
+    const d = await company();
+    const base = workflowCompany();
+    // Anna (Moscow) hands over to Ion (Bucharest) on 1 March 2027; 1 June is a public holiday in Romania only.
+    const config2 = configOf({ ...base, employees: [...base.employees, { id: 'ion', name: 'Ion', role: 'account_manager', timezone: 'Europe/Bucharest', country: 'RO', email: 'ion@corp.example' }],
+      handovers: [{ from: 'anna', to: 'ion', on: '2027-03-01', notice_from: 'management' }] });
+    const open = (id: string, source: string, date: string, start: string, end: string, allDay: 0 | 1) => ({
+      ...done(id, 'alpha', 'anna', date), source, series: `${source}|${id}`, start_at: start, end_at: end, all_day: allDay,
+      status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    });
+    await d.insertInto('touches').values([
+      open('t1', 'trigger:order-shipped', '2027-03-02', '2027-03-02T10:00:00.000+03:00', '2027-03-02T10:15:00.000+03:00', 0),
+      open('s1', 'silence:alpha', '2027-06-01', '2027-06-01', '2027-06-02', 1),
+    ]).execute();
+    const at = DateTime.fromISO('2027-03-02T08:00:00+03:00', { setZone: true });
+    await planWithHistory(d, config2, horizonWindow(config2, at), at, true);
+    const rows = await d.selectFrom('touches').select(['id', 'employee_id', 'date', 'start_at', 'end_at']).where('id', 'in', ['t1', 's1']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 's1', employee_id: 'ion', date: '2027-06-02', start_at: '2027-06-02', end_at: '2027-06-03' },
+      { id: 't1', employee_id: 'ion', date: '2027-03-02', start_at: '2027-03-02T10:00:00.000+02:00', end_at: '2027-03-02T10:15:00.000+02:00' },
+    ]);
+  });
+
+  it('an escalation is not given on to the person whose touch it escalates; one about someone else\'s is', async () => {
+    const d = await company();
+    const base = workflowCompany();
+    // Pavel, the sales director, hands over to Anna, an account manager.
+    const config2 = configOf({ ...base, handovers: [{ from: 'pavel', to: 'anna', on: '2027-03-01', notice_from: 'management' }] });
+    const row = (id: string, employee: string, source: string, series: string, date = '2027-03-03') => ({
+      ...done(id, 'alpha', employee, date), source, series, status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    });
+    await d.insertInto('touches').values([
+      row('annas', 'anna', 'rule:ceo-meeting', 'rule:ceo-meeting|alpha|x', '2027-02-20'),
+      row('olegs', 'oleg', 'rule:ceo-meeting', 'rule:ceo-meeting|beta|x', '2027-02-20'),
+      row('e1', 'pavel', 'escalation:overdue:alpha', 'escalation:overdue:annas'),
+      row('e2', 'pavel', 'escalation:overdue:beta', 'escalation:overdue:olegs'),
+    ]).execute();
+    const at = DateTime.fromISO('2027-03-02T08:00:00+03:00', { setZone: true });
+    await planWithHistory(d, config2, horizonWindow(config2, at), at, true);
+    const held = await d.selectFrom('touches').select(['id', 'employee_id']).where('id', 'in', ['e1', 'e2']).orderBy('id').execute();
+    expect(held).toEqual([{ id: 'e1', employee_id: 'pavel' }, { id: 'e2', employee_id: 'anna' }]);
   });
 });

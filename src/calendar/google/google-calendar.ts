@@ -20,10 +20,14 @@ function refreshOnlyOn401<C extends OAuth2Client>(client: C): C {
   const inner = client as unknown as { requestAsync: Request };
   const request = inner.requestAsync.bind(client);
   inner.requestAsync = async (opts, reAuthRetried = false) => {
+    // Only a token that was already held can have been refused (a first token fetched in this
+    // request, or a refusal by the token endpoint itself, is not fetched again).
+    const held = Boolean(client.credentials.access_token);
     try {
       return await request(opts, true);
     } catch (error) {
-      if (reAuthRetried || (error as { response?: { status?: number } }).response?.status !== 401) throw error;
+      const response = (error as { response?: { status?: number; data?: { error?: unknown } } }).response;
+      if (reAuthRetried || !held || response?.status !== 401 || typeof response.data?.error === 'string') throw error;
       await client.refreshAccessToken();
       return request(opts, true);
     }
