@@ -61,6 +61,9 @@ export function forEachCsvRecord(
   return header;
 }
 
+/** Thrown from the parser's callback to stop reading a file whose records can no longer be told apart. */
+const STOP = Symbol('stop');
+
 /** Records through the CSV parser (quotes may hold separators and line breaks); false, with the issue, when it cannot read to the end. */
 function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: ConfigIssue[], take: (record: string[], line: number) => void, sepLine = false): boolean {
   let header: string[] | undefined;
@@ -90,12 +93,15 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
             found: stray.kind === 'undoubled' ? 'a quote inside a quoted value that is not doubled'
               : `a quote inside a value not written in quotes (after ${JSON.stringify((record[stray.field] ?? '').split('"')[0])})`,
           });
+          // A quoted value closed early: where its record ends, and so every later one, is unknown.
+          if (stray.kind === 'undoubled') throw STOP;
         }
         take(record, line);
         return null;
       },
     });
   } catch (error) {
+    if (error === STOP) return false;
     const e = error as Error & { lines?: number; code?: string; index?: number; field?: string };
     // The parser counts fields from 0 and words its errors for programmers: the column as an
     // editor counts it, its name in the header, and what to do.

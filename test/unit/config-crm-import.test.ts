@@ -502,6 +502,9 @@ campaigns:
       .toEqual([['clients.csv', 3, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")']]);
     expect(at('id;name;team.account_manager\r\nc1;"Moldcom "Nord" SA";ivanova\r\n'))
       .toEqual([['clients.csv', 2, 2, 'name', 'a quote inside a quoted value that is not doubled']]);
+    // In a value of several lines: one error, where it is (the rest of the file cannot be told apart).
+    expect(at('id;name;team.account_manager\r\nc1;"line one "bad"\r\nline two";ivanova\r\nc2;Beta;ivanova\r\n'))
+      .toEqual([['clients.csv', 2, 2, 'name', 'a quote inside a quoted value that is not doubled']]);
   });
 
   it('a date column exported as Excel\'s serial numbers is one error that says so, with the date the number stands for', () => {
