@@ -54,8 +54,8 @@ const ID = /^[a-v0-9]{5,1024}$/;
 export class GoogleCalendarFake {
   readonly calendars = new Map<string, Map<string, FakeEvent>>();
   readonly log: LoggedRequest[] = [];
-  /** The OAuth client secret the token endpoint accepts. */
-  clientSecret = 'secret';
+  /** The OAuth client secret the token endpoint accepts (any, unless set). */
+  clientSecret: string | undefined;
   /** refresh token → user e-mail */
   readonly refreshTokens = new Map<string, string>();
   readonly revoked = new Set<string>();
@@ -271,7 +271,7 @@ export class GoogleCalendarFake {
     this.log.push({ method: 'POST', path: '/token', query: {}, user: undefined, body: Object.fromEntries(form), at: this.now() });
     let user: string | undefined;
     // An OAuth client whose secret is not the one Google knows: refused whatever the token.
-    if (form.has('client_secret') && form.get('client_secret') !== this.clientSecret) {
+    if (this.clientSecret !== undefined && form.has('client_secret') && form.get('client_secret') !== this.clientSecret) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'invalid_client', error_description: 'Unauthorized' }));
       return;

@@ -320,6 +320,7 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('a wrong OAuth client secret pauses each employee with what to check, and the token endpoint is asked once per employee, not again', async () => {
+    fake.clientSecret = 'secret';
     const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
     await planWithHistory(db, config, HORIZON, NOW, true);
