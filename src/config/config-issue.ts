@@ -1,3 +1,4 @@
+import { UNSAFE_CHARACTERS } from '../domain/plain-text.ts';
 /** One problem in the configuration, with its exact place. */
 export interface ConfigIssue {
   readonly file: string;
@@ -59,13 +60,8 @@ export class ConfigInvalidError extends Error {
   }
 }
 
-/**
- * Control and bidirectional formatting characters, and the Unicode line and paragraph
- * separators (a name is one line: U+2028 breaks it in calendars, CSV and terminals): shown
- * escaped in messages, so that a terminal never reorders or hides part of an error line. The
- * same set is refused in text.
- */
-export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/u;
+// Shown escaped in messages (quote), so that a terminal never reorders or hides part of an error line.
+export { UNSAFE_CHARACTERS };
 const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
 
 /** A character as Unicode names it in a message: "U+202E". */

@@ -1,3 +1,4 @@
+import { plainNote } from '../domain/plain-text.ts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
@@ -139,7 +140,8 @@ export async function useLink(
       return { result: 'recorded', action: 'done', undo, touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'marked done from the calendar link' }) };
     }
     // The reason is recorded as `touchbase skip --reason` records it; the page refuses an empty one.
-    const reason = input.reason?.trim() || 'skipped from the calendar link';
+    // As one line of plain text: whoever holds the link is not someone to trust with a terminal's escape codes.
+    const reason = plainNote(input.reason ?? '') || 'skipped from the calendar link';
     return { result: 'recorded', action: 'skip', undo, touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: reason }) };
   });
 }

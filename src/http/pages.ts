@@ -1,3 +1,4 @@
+import { plainNote } from '../domain/plain-text.ts';
 import type { LinkAction, LinkOutcome, UndoOutcome } from './action-links.ts';
 import { UNDO_MINUTES } from './action-links.ts';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
@@ -63,7 +64,7 @@ export function openLinkPage(action: LinkAction, title: string, nonce: string, t
 
 /** Why a skip's reason is refused, or undefined when it will do. */
 export function reasonProblem(reason: string, tr: Translator): string | undefined {
-  if (!reason) return tr.t('link.reasonMissing');
+  if (!plainNote(reason)) return tr.t('link.reasonMissing');
   return reason.length > MAX_REASON ? tr.t('link.reasonLong', { count: reason.length, max: MAX_REASON }) : undefined;
 }
 

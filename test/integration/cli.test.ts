@@ -212,11 +212,13 @@ describe('touchbase CLI', () => {
     expect(done.out).toContain('on 2027-01-12');
     expect((await cli('done', a!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
     expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
-    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office is closed')).code).toBe(0);
+    // A reason with a line break, a terminal's escape code and a bell: kept as one line of plain text.
+    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office\nis closed\u001b]0;title\u0007')).code).toBe(0);
+    expect((await cli('skip', a!.id, '--config', EXAMPLE, '--db', db, '--reason', '\u001b\u0007 ')).code).toBe(2);
     expect((await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', db)).code).toBe(2);
     const history = await cli('history', '--client', 'stroymash', '--config', EXAMPLE, '--db', db, '--format', 'json');
     const lines = JSON.parse(history.out) as { type: string; detail: string | null }[];
-    expect(lines.map((l) => [l.type, l.detail])).toEqual([['done', 'agreed a visit'], ['skipped', 'their office is closed']]);
+    expect(lines.map((l) => [l.type, l.detail])).toEqual([['done', 'agreed a visit'], ['skipped', 'their office is closed ]0;title']]);
     const table = await cli('history', '--config', EXAMPLE, '--db', db);
     expect(table.out).toContain('agreed a visit');
     const replanned = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-02-28', '--format', 'json', '--now', NOW);

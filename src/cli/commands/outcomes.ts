@@ -1,3 +1,4 @@
+import { plainNote } from '../../domain/plain-text.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
@@ -34,7 +35,7 @@ export function doneCommand(program: Command, io: CliIO): void {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
         notLongBefore(at, touch, o.at);
-        return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note });
+        return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
       });
       io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
     });
@@ -52,11 +53,11 @@ export function skipCommand(program: Command, io: CliIO): void {
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfig(o);
-      if (!o.reason?.trim()) throw new BadInputError('--reason: expected a reason, found nothing');
+      if (!plainNote(o.reason ?? '')) throw new BadInputError('--reason: expected a reason, found nothing');
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
-        return markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: o.reason! });
+        return markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
       });
       io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n`);
     });
