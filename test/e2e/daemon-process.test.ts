@@ -25,6 +25,9 @@ describe('the real touchbase daemon process', () => {
       expect(links.length).toBeGreaterThan(0);
       expect(new Set(links)).toEqual(new Set([base]));
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      // Standard output is not a terminal here: it is the log, one JSON object per line, the banner too.
+      const outLines = d.out.text().split('\n').filter((l) => l.trim() !== '');
+      expect(outLines.filter((l) => { try { JSON.parse(l); return false; } catch { return true; } })).toEqual([]);
 
       // Edits to the configuration are validated in a job process: a valid one is applied,
       // a broken one is reported with its place while the daemon goes on.

@@ -91,7 +91,7 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
           if (error instanceof DaemonStoppedError) return;
           throw error;
         }
-        if (!stopRequested) await printBanner(daemon, io, tty);
+        if (!stopRequested) await printBanner(daemon, io, tty, logger);
         await stopped;
         // Nothing should be left to keep the process alive; if something is, it must not keep a stopped daemon around.
         setTimeout(() => {
@@ -108,20 +108,27 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
     });
 }
 
-async function printBanner(daemon: Daemon, io: CliIO, tty: boolean): Promise<void> {
+async function printBanner(daemon: Daemon, io: CliIO, tty: boolean, logger: { info(msg: string): void }): Promise<void> {
   const settings = daemon.summary.settings;
   const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || daemon.url;
   const feeds = await daemon.feeds(base.replace(/\/$/, ''));
+  if (!tty) {
+    // Standard output is the log (journald, a shipper): the same facts as one JSON line.
+    const lines = [
+      `${settings.company}: touchbase is running (pid ${process.pid})`,
+      `status: ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics`,
+      ...(await dashboardBanner(daemon.dashboard, false)).split('\n'),
+      `${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses`,
+    ];
+    logger.info(lines.map((l) => l.trim()).filter(Boolean).join('; '));
+    return;
+  }
   io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
   io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
   io.out(await dashboardBanner(daemon.dashboard, tty));
   // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
   // terminal, never written to a log.
-  if (tty) {
-    io.out(`  iCalendar feeds (subscribe in Google, Outlook or Apple Calendar):\n`);
-    for (const f of feeds) io.out(`    ${f.employee.padEnd(14)} ${f.url}\n`);
-  } else {
-    io.out(`  ${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses.\n`);
-  }
+  io.out(`  iCalendar feeds (subscribe in Google, Outlook or Apple Calendar):\n`);
+  for (const f of feeds) io.out(`    ${f.employee.padEnd(14)} ${f.url}\n`);
   io.out(`  Ctrl-C stops it; "npx touchbase status" says what it is doing.\n\n`);
 }
