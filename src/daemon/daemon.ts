@@ -541,8 +541,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
-      this.#metrics!.recordJob(r.job, 'failed', 0);
-      this.#log.error({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO() }, `job ${r.job} failed: ${r.error.message}`);
+      this.#metrics!.recordJob(r.job, 'failed', r.durationMs / 1000);
+      // Cut short by a stop is no failure to alert on: it runs again at the next start.
+      this.#log[r.interrupted ? 'info' : 'error']({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO(), ms: r.durationMs },
+        r.interrupted ? `job ${r.job} ${r.error.message}` : `job ${r.job} failed: ${r.error.message}`);
       this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));
@@ -753,7 +755,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#configError = issues;
     this.#metrics!.recordReload(false);
     await this.#recordConfigState();
-    this.#log.error({ reason, errors: issues.map(formatIssue) }, `configuration change rejected (${issues.length} errors); still running on the last valid configuration`);
+    this.#log.error({ reason, errors: issues.map(formatIssue) }, `configuration change rejected (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}); still running on the last valid configuration`);
     this.emit('config:rejected', { issues, reason });
     return false;
   }

@@ -32,7 +32,7 @@ export interface Job {
 export interface SchedulerEvents {
   'job:started': [JobRun];
   'job:finished': [JobRun & { summary: string; durationMs: number }];
-  'job:failed': [JobRun & { error: Error; retryAt: DateTime; failures: number }];
+  'job:failed': [JobRun & { error: Error; retryAt: DateTime; failures: number; durationMs: number; interrupted: boolean }];
   'clock:backwards': [{ job: string; watermark: string; now: string }];
   'timer:late': [{ expected: string; actual: string; lateMs: number }];
   'loop:idle': [{ wakeAt: DateTime }];
@@ -171,13 +171,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const failures = (await jobState(db, job.name)).failures + 1;
       const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
       let retryAt = clock.now().plus({ milliseconds: wait });
-      if (this.#stopping.signal.aborted) {
+      const interrupted = this.#stopping.signal.aborted;
+      if (interrupted) {
         // Cut short by the stop, not failed by itself: it runs again as soon as the daemon starts.
         error = new Error(`interrupted: the daemon stopped while it ran (${error.message}); it runs again at the next start`);
         retryAt = clock.now();
       }
       await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!);
-      this.emit('job:failed', { ...run, error, retryAt, failures });
+      this.emit('job:failed', { ...run, error, retryAt, failures, durationMs, interrupted });
     }
   }
 

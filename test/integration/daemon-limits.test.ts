@@ -90,6 +90,9 @@ describe('a job that hangs', () => {
     // The job process and what it started are gone.
     await eventually(() => !isAlive(job) && !isAlive(grandchild), 'the job process group killed', 5_000);
     expect(log()).toContain('"msg":"job sync failed: timed out after 12 s');
+    // The metric says how long the killed run lasted (it said 0).
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(Number(/touchbase_job_last_duration_seconds\{job="sync"\} ([\d.]+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(12);
     const after = await readyz(daemon);
     expect(after.status).toBe(503);
     expect(after.body.reasons!.join('\n')).toMatch(/job sync timed out after 12 s.*ready again once a run of it succeeds/);
