@@ -101,7 +101,10 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
 
   app.get('/metrics', async (c) => c.body(await deps.metrics.text(), 200, { 'content-type': deps.metrics.contentType }));
 
-  app.get('/status', async (c) => c.html(page('touchbase status', `<pre>${escapeHtml(JSON.stringify(await deps.status(), null, 2))}</pre>`, nonceOf(c))));
+  // Anyone who reaches the daemon's public address (its links' host) reaches this page: it says
+  // whether things run, not what went wrong where (errors name files, clients and employees);
+  // those are /api/status's, behind the API token, and `touchbase status`'s.
+  app.get('/status', async (c) => c.html(page('touchbase status', `<pre>${escapeHtml(JSON.stringify(publicStatus(await deps.status()), null, 2))}</pre>`, nonceOf(c))));
 
   // A GET never records anything: mail and link scanners open links before people do.
   app.get('/a/:token', async (c) => {
@@ -179,4 +182,21 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
 /** The nonce secureHeaders made for this response's Content-Security-Policy. */
 function nonceOf(c: Context<Env>): string {
   return c.get('secureHeadersNonce') ?? '';
+}
+
+/** What the public status page shows of the daemon's status: states and counts, no error texts, ids or addresses. */
+export function publicStatus(status: unknown): unknown {
+  const s = status as {
+    startedAt?: string; stoppedAt?: string; configErrors?: readonly string[];
+    jobs?: readonly { name: string; lastResult?: string | null; lastFinished?: string | null; nextRun?: string }[];
+    outbox?: { pending: number; dueNow: number; failed: number; unresolved: number };
+  };
+  return {
+    running: Boolean(s.startedAt) && !s.stoppedAt,
+    startedAt: s.startedAt,
+    configuration: (s.configErrors?.length ?? 0) > 0 ? `the last change was rejected (${s.configErrors!.length} ${s.configErrors!.length === 1 ? 'error' : 'errors'}): touchbase status says which` : 'ok',
+    jobs: (s.jobs ?? []).map((j) => ({ name: j.name, lastResult: j.lastResult ?? null, lastFinished: j.lastFinished ?? null, nextRun: j.nextRun ?? null })),
+    calendarWrites: s.outbox,
+    details: 'GET /api/status with the API token, or touchbase status',
+  };
 }

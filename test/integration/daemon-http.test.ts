@@ -54,6 +54,19 @@ function postRaw(url: string, bytes: number, opts: { chunked: boolean }): Promis
   });
 }
 
+describe('the public status page', () => {
+  it('says whether things run and how many writes wait, not the errors, ids or addresses /api/status gives behind its token', async () => {
+    const { daemon } = await started();
+    const html = await (await fetch(`${daemon.url}/status`)).text();
+    const shown = JSON.parse(html.slice(html.indexOf('<pre>') + 5, html.indexOf('</pre>')).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'")) as Record<string, unknown>;
+    expect(Object.keys(shown).sort()).toEqual(['calendarWrites', 'configuration', 'details', 'jobs', 'running', 'startedAt']);
+    expect(shown.running).toBe(true);
+    expect(shown.configuration).toBe('ok');
+    expect(html).not.toContain('"pid"');
+    expect(html).not.toContain(daemon.url);
+  });
+});
+
 describe('HTTP hardening', () => {
   it('HTML pages carry a CSP that allows only their own nonce, nosniff, DENY framing, no referrer; link pages are not cached', async () => {
     const { daemon, feedDir } = await started();

@@ -56,7 +56,8 @@ async function configOrLastApplied(o: GlobalOptions, io: CliIO): Promise<Config>
     const kept = await withDatabase(o, (db) => readAcceptedConfig(db), { readOnly: true });
     const config = kept && resolve(kept.dir) === resolve(configDir(o)) ? checkSnapshot(kept).config : undefined;
     if (!config) throw error;
-    io.err(`warning: ${error.message.split('\n')[0]} — signing in with the configuration the daemon last ran on (the dashboard shows the errors)\n`);
+    // The message's first line ends in ":" before the errors listed under it: they are shown too.
+    io.err(`warning: ${error.message.trimEnd()}\n— signing in with the configuration the daemon last ran on (the dashboard shows the errors)\n`);
     return config;
   }
 }
