@@ -6,6 +6,7 @@ import { clientById, employeeById } from '../domain/config-index.ts';
 import type { DesiredEvent } from '../calendar/port.ts';
 import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
+import { describeDetail } from '../reports/timeline.ts';
 
 /** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
 export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
@@ -142,7 +143,8 @@ function outcomeLines(touch: SyncedTouch, config: Pick<Config, 'employees'>, lin
   if (touch.source.startsWith('digest:')) return [];
   if (touch.status === 'done') {
     const by = touch.resolved_by ? employeeById(config, touch.resolved_by)?.name ?? touch.resolved_by : undefined;
-    return [`${indent}${t('event.doneOn', { date: tr.date(touch.resolved_date ?? touch.date) })}${by ? t('event.doneBy', { name: by }) : ''}${touch.note ? `: ${touch.note}` : ''}.`, ''];
+    // The notes touchbase itself writes ("marked done from the calendar link") in the company's language; a person's own as written.
+    return [`${indent}${t('event.doneOn', { date: tr.date(touch.resolved_date ?? touch.date) })}${by ? t('event.doneBy', { name: by }) : ''}${touch.note ? `: ${describeDetail(touch.note, tr)}` : ''}.`, ''];
   }
   const out: string[] = [];
   if (links) {

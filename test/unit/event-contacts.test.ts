@@ -45,4 +45,12 @@ describe('an event\'s contacts', () => {
     expect(event.title.length).toBe(255);
     expect(event.title.endsWith('…')).toBe(true);
   });
+
+  it('a done touch\'s note that touchbase wrote (a link pressed) is in the company\'s language; a person\'s own note as written', () => {
+    const ru = configOf({ ...workflowCompany(), settings: { ...workflowCompany().settings, language: 'ru' } });
+    const done = (note: string) => desiredEvent({ ...touch([]), status: 'done', resolved_date: '2027-03-23', resolved_by: 'anna', note } as SyncedTouch, ru).description;
+    expect(done('marked done from the calendar link')).not.toContain('marked done from the calendar link');
+    expect(done('marked done from the calendar link')).toMatch(/✓ Выполнено [^\n]*: [^\n]*[а-я]/);
+    expect(done('договорились о визите')).toContain(': договорились о визите.');
+  });
 });
