@@ -269,6 +269,11 @@ describe('touchbase daemon', () => {
     expect(r.out).toMatch(/src\/touchbase\.js daemon --config \S+ --db \/var\/lib\/touchbase\/touchbase\.sqlite/);
     expect(r.out).toContain('User=touchbase');
     expect(r.out).toContain('ExecReload=/bin/kill -HUP $MAINPID');
+    // A name that would end the line or add a setting to the unit is refused.
+    const bad = await cli('systemd-unit', '--user', 'bad user;x\nExecStartPre=/bin/sh');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--user: expected a user name');
+    expect(bad.out).toBe('');
   });
 
   it('touchbase systemd-unit, run from any folder, names this installation\'s files, and quotes a path with a space', () => {

@@ -1,3 +1,4 @@
+import { BadInputError } from '../cli-error.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,8 @@ export function systemdUnitCommand(program: Command, io: CliIO): void {
     .option('--user <name>', 'the user the service runs as', userInfo().username)
     .action((_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { user: string }>();
+      // Written into the unit as it is: a user name as useradd accepts it, nothing that ends the line or adds a setting.
+      if (!/^[a-z_][a-z0-9_-]{0,31}$/i.test(o.user)) throw new BadInputError(`--user: expected a user name like touchbase (letters, digits, "_" and "-", at most 32), found ${JSON.stringify(o.user)}`);
       io.out(systemdUnit({ node: process.execPath, workDir: installationFolder(), config: configDir(o), db: dbFile(o), user: o.user }));
     });
 }
