@@ -136,6 +136,7 @@ export async function employeesWithTouches(db: DB): Promise<string[]> {
     ) select id from holders where id is not null`.execute(db);
   return rows.rows.map((r) => r.id!);
 }
+
 /** The open touches these employees hold, on any day. */
 export async function openTouchesOf(db: DB, employees: readonly string[]): Promise<TouchRow[]> {
   if (employees.length === 0) return [];

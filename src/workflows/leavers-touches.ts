@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Config, Employee } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
@@ -9,7 +9,7 @@ import { clientById, employeeById } from '../domain/config-index.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localToMs } from '../planner/zoned-time.ts';
 import { escalatedTouchOf, heirOf } from './overdue.ts';
-import { nextWorkday, workflowTouchId } from './workflow-touch.ts';
+import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
 
 /**
  * After each plan that is saved, open touches that the plan does not make again change hands
@@ -68,10 +68,8 @@ function retimed(config: Config, touch: TouchRow, holder: Employee): { employee:
   const client = clientById(config, touch.client_id);
   const date = nextWorkday(config, holder, client, touch.date);
   if (touch.all_day) return { employee: holder.id, date, start: date, end: addDays(date, 1) };
-  const was = employeeById(config, touch.employee_id);
-  const start = DateTime.fromISO(touch.start_at, was ? { zone: was.timezone } : { setZone: true });
-  const startMs = localToMs(holder.timezone, date, start.hour * 60 + start.minute + start.second / 60);
-  const durationMs = Date.parse(touch.end_at) - Date.parse(touch.start_at);
+  const { wallMinutes, durationMs } = wallClockOf(config, touch);
+  const startMs = localToMs(holder.timezone, date, wallMinutes);
   return { employee: holder.id, date, start: isoInZone(startMs, holder.timezone), end: isoInZone(startMs + durationMs, holder.timezone) };
 }
 

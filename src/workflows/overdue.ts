@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import { isoInZone, localToMs } from '../planner/zoned-time.ts';
 import type { OverdueRoom } from './overdue-room.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { addDays } from '../planner/dates.ts';
-import { allDayOn, nextWorkday, type WorkflowTouch } from './workflow-touch.ts';
+import { allDayOn, nextWorkday, wallClockOf, type WorkflowTouch } from './workflow-touch.ts';
 import { translator, type MessageKey } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn, teamHolderOn } from '../domain/team.ts';
@@ -46,11 +45,8 @@ export function overdueMove(config: Config, touch: TouchRow, today: string, room
     date = nextWorkday(config, holder, client, today);
   }
   if (touch.all_day) return { date, start: date, end: addDays(date, 1), employee: employee.id };
-  // The same wall-clock time, in the zone of whoever holds it now (the one it was written in, for someone gone).
-  const zone = holder0 ? { zone: owner.timezone } : { setZone: true };
-  const start = DateTime.fromISO(touch.start_at, zone);
-  const durationMs = Date.parse(touch.end_at) - Date.parse(touch.start_at);
-  const wallMinutes = start.hour * 60 + start.minute + start.second / 60;
+  // The same wall-clock time, in the zone of whoever holds it now.
+  const { wallMinutes, durationMs } = wallClockOf(config, touch);
   const put = room?.find(config, employee, client, date, wallMinutes, durationMs)
     ?? { date, startMs: localToMs(employee.timezone, date, wallMinutes) };
   return { date: put.date, start: isoInZone(put.startMs, employee.timezone), end: isoInZone(put.startMs + durationMs, employee.timezone), employee: employee.id };

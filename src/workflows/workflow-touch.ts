@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import type { Client, Config, Employee, Touch } from '../domain/types.ts';
 import { touchKey } from '../domain/touch-id.ts';
+import { employeeById } from '../domain/config-index.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { insertTouchesIfNew } from '../storage/workflow-repository.ts';
@@ -86,6 +88,17 @@ export function nextFreeStart(
 export function allDayOn(config: Config, employee: Employee, client: Client | undefined, from: string): { date: string; start: string; end: string } {
   const date = nextWorkday(config, employee, client, from);
   return { date, start: date, end: addDays(date, 1) };
+}
+
+/**
+ * A timed touch's start as a time of day (minutes) in the zone of whoever held it (the zone it
+ * was written in, for someone gone from the configuration), and its length: what a touch keeps
+ * when it moves to another day or another holder (the overdue check, a handover).
+ */
+export function wallClockOf(config: Config, touch: Pick<TouchRow, 'start_at' | 'end_at' | 'employee_id'>): { wallMinutes: number; durationMs: number } {
+  const was = employeeById(config, touch.employee_id);
+  const start = DateTime.fromISO(touch.start_at, was ? { zone: was.timezone } : { setZone: true });
+  return { wallMinutes: start.hour * 60 + start.minute + start.second / 60, durationMs: Date.parse(touch.end_at) - Date.parse(touch.start_at) };
 }
 
 /** A timed workflow touch's ISO start and end in the employee's zone. */
