@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { etag } from 'hono/etag';
 import { serve, type ServerType } from '@hono/node-server';
 
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
@@ -11,19 +13,46 @@ const TOKEN = /^[A-Za-z0-9_-]{32}$/;
  */
 export function feedApp(feedDir: string): Hono {
   const app = new Hono();
+  // Calendar apps poll every feed every few minutes to hours, most often for nothing new: they
+  // are answered 304 by the ETag (a digest of the file) or by Last-Modified, and a changed feed
+  // goes gzipped to those that take it (a feed of a few hundred events is ~10x smaller).
+  // The ETag is weak because a gzipped body is another byte sequence of the same feed.
+  app.use('/feeds/*', compress(), etag({ weak: true }));
   app.get('/feeds/:file', async (c) => {
     const file = c.req.param('file');
     const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
     if (!TOKEN.test(token)) return c.text('not found\n', 404);
+    const path = join(feedDir, `${token}.ics`);
+    let body: string;
+    let modified: Date;
     try {
-      const body = await readFile(join(feedDir, `${token}.ics`), 'utf8');
-      return c.body(body, 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300' });
+      // stat before read: a feed rewritten in between then looks older than it is and is fetched
+      // again next time, never newer than what was served (which would hide the rewrite).
+      modified = (await stat(path)).mtime;
+      body = await readFile(path, 'utf8');
     } catch {
       return c.text('not found\n', 404);
     }
+    const lastModified = new Date(Math.floor(modified.getTime() / 1000) * 1000);
+    const headers = { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300', 'last-modified': lastModified.toUTCString() };
+    if (notModifiedSince(c.req.header('if-modified-since'), c.req.header('if-none-match'), lastModified)) {
+      return c.body(null, 304, { 'cache-control': headers['cache-control'], 'last-modified': headers['last-modified'] });
+    }
+    return c.body(body, 200, headers);
   });
   app.get('/healthz', (c) => c.text('ok\n'));
   return app;
+}
+
+/**
+ * RFC 9110 13.1.3: If-Modified-Since counts only without If-None-Match (the ETag middleware
+ * answers that one), and only a date the server could have sent: a date in a format we cannot
+ * read is ignored, so the feed is sent rather than wrongly withheld.
+ */
+function notModifiedSince(ifModifiedSince: string | undefined, ifNoneMatch: string | undefined, lastModified: Date): boolean {
+  if (ifNoneMatch !== undefined || ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return Number.isFinite(since) && lastModified.getTime() <= since;
 }
 
 /** Serves `app` on host:port; a port in use is said plainly. Resolves once listening. */
