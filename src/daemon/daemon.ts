@@ -22,7 +22,7 @@ import { readAcceptedConfig, saveAcceptedConfig } from '../storage/accepted-conf
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
-import { recordCutShort, setInfo } from '../storage/job-repository.ts';
+import { jobState, recordCutShort, setInfo } from '../storage/job-repository.ts';
 import { databaseFileChange, databaseFileIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
@@ -318,6 +318,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: valid.summary.clients, employees: valid.summary.employees.length, http: this.#url || 'off',
         ...(this.#shared ? { instance: this.#shared.id } : {}),
       }, this.#shared ? 'touchbase daemon started, sharing the work with the other daemons on this database' : 'touchbase daemon started');
+      // A restart is when what the daemon was stopped for takes effect: files edited while it was
+      // down, a new TOUCHBASE_FEED_SECRET (a leaked feed address is cut off only once the feeds
+      // are written under their new names), a new version. Its sync runs at once, not at the next
+      // tick; with nothing changed it finds so in a fraction of a second. (A first start runs it anyway.)
+      if ((await jobState(db, 'sync')).watermark) this.#scheduler.request('sync');
       this.#scheduler.start();
       if (this.#shared) this.#dispatchLoop = this.#dispatchEvery(this.#shared.dispatchEveryMs);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,10 @@ import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 import { daemonUnderTest, loopAsleep, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { feedLinks } from '../helpers/feed-links.ts';
 
-afterEach(stopAll);
+afterEach(async () => {
+  await stopAll();
+  vi.unstubAllEnvs();
+});
 
 const companyFolder = (opts: Parameters<typeof syncCompany>[1] = {}) => writeConfig({ 'touchbase.yaml': syncCompany('ics', opts) });
 
@@ -112,6 +115,34 @@ describe('touchbase daemon', () => {
     writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Call {contacts} at {client.name}' })));
     await applied;
     expect((await again.daemon.status()).configErrors).toEqual([]);
+  });
+
+  it('a restart syncs at once, not at the next tick: a new TOUCHBASE_FEED_SECRET cuts the old feed addresses off, and files edited while it was down are applied', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-old-feed-secret-0123456789abcdef');
+    const first = await daemonUnderTest({ configDir, clock, shared: ALONE });
+    await startedAndSynced(first.daemon);
+    const feeds = () => readdirSync(first.feedDir).filter((f) => f.endsWith('.ics')).sort();
+    const old = feeds();
+    expect(old.length).toBeGreaterThan(0);
+    await first.daemon.stop();
+
+    // Restarted a minute later, well within the sync's 5-minute tick: the clock does not move on.
+    clock.advance(60_000);
+    vi.stubEnv('TOUCHBASE_FEED_SECRET', 'the-new-feed-secret-0123456789abcdef');
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Call {contacts} at {client.name}' })));
+    const again = await daemonUnderTest({ configDir, clock, dbFile: first.dbFile, feedDir: first.feedDir, shared: ALONE });
+    const synced = nextFinished(again.daemon, 'sync');
+    await again.daemon.start();
+    const ran = await Promise.race([synced, new Promise<string>((r) => setTimeout(() => r('no sync at start'), 15_000))]);
+    expect(ran).not.toBe('no sync at start');
+    const now = feeds();
+    expect(now).toHaveLength(old.length);
+    expect(now.filter((f) => old.includes(f))).toEqual([]);
+    const calls = (await touchesOf(first.dbFile)).filter((t) => t.status === 'planned' && t.kind === 'call');
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((t) => !t.title.startsWith('Call '))).toEqual([]);
   });
 
   it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
