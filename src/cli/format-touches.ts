@@ -6,7 +6,7 @@ import { icsOfTouches } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
 import type { TouchJson } from '../storage/touch-rows.ts';
-import type { StoredFeedEvent } from '../storage/feed-decisions.ts';
+import type { StoredState } from '../calendar/ics/touches-to-ics.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -35,8 +35,8 @@ export function jsonLine(t: Touch): string {
 export interface OutputContext {
   readonly config: Config;
   readonly links?: EventLinks | undefined;
-  /** The feeds' events as stored (an iCalendar export carries their SEQUENCE on). */
-  readonly feeds?: ReadonlyMap<string, StoredFeedEvent> | undefined;
+  /** The feeds' events and the touches' details as stored: an iCalendar export writes each event as its feed has it. */
+  readonly stored?: StoredState | undefined;
   /** CSV for a spreadsheet in a comma-decimal locale (Russian, Romanian Excel): `;`, a BOM, CRLF. */
   readonly excel?: boolean;
 }
@@ -63,7 +63,7 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
     }
     case 'ics':
       // Already in chunks of its own (a fixed number of events each): written as they come.
-      for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!, context.feeds)) {
+      for (const chunk of icsOfTouches([...touches], context.config, context.links, now.toUTC().toISO()!, context.stored)) {
         io.out(chunk);
         await drained(io);
       }

@@ -109,3 +109,17 @@ export async function employeesWithEventsElsewhere(db: DB, provider: string, fro
     .where('provider', '!=', provider).where('desired', '=', 'present').where('entry_date', '>=', from).execute();
   return new Set(rows.map((r) => r.employee_id));
 }
+
+/**
+ * What an export of a period (`plan --format ics`) needs from the stored touches beyond what the
+ * plan says: the outcome of those done or skipped (who, when, the note), the text a workflow
+ * wrote (a silence alert's count of days) and an overdue touch's first day — so that each event
+ * is written as its feed holds it. Touches stored as plain planned ones add nothing, and are
+ * not read (a year of a large company is hundreds of thousands of them).
+ */
+export async function storedTouchDetails(db: DB, window: { from: string; to: string }, employee?: string): Promise<Map<string, SyncedTouch>> {
+  let q = db.selectFrom('touches').select(SYNCED_COLUMNS).where('date', '>=', window.from).where('date', '<=', window.to)
+    .where((eb) => eb.or([eb('status', '!=', 'planned'), eb('body', 'is not', null), eb('overdue_from', 'is not', null)]));
+  if (employee) q = q.where('employee_id', '=', employee);
+  return new Map((await q.execute()).map((r) => [r.id, r]));
+}

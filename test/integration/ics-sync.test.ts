@@ -502,6 +502,41 @@ describe('an export beside the feed', () => {
     }
   });
 
+  it('plan --format ics writes every event exactly as its feed holds it: a skipped touch cancelled, a done one with its ✓ and note, a silence alert with its count of days', async () => {
+    const db = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      // The example company, whose Ural Steel Works has been silent for 100 days by then.
+      const run = (now: string, ...args: string[]) => cli(...args, '--config', 'config', '--db', db, '--now', now);
+      const monday = '2026-12-07T18:00:00+03:00';
+      expect((await run('2026-12-05T09:00:00+03:00', 'once')).code).toBe(0);
+      expect((await run('2026-12-05T09:00:00+03:00', 'checks')).out).toMatch(/1 new alerts?/);
+      const plan = JSON.parse((await run(monday, 'plan', '--to', '2026-12-07', '--format', 'json', '--no-save')).out) as { id: string; allDay: boolean; date: string }[];
+      const calls = plan.filter((t) => !t.allDay && t.date === '2026-12-07');
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      const [did, dropped] = [calls[0]!, calls[1]!];
+      expect((await run(monday, 'done', did.id, '--note', 'обсудили поставки')).code).toBe(0);
+      expect((await run(monday, 'skip', dropped.id, '--reason', 'офис закрыт')).code).toBe(0);
+      expect((await run(monday, 'sync')).code).toBe(0);
+
+      const eventsOf = (text: string) => new Map(new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((e) => [String(e.getFirstPropertyValue('uid')), e]));
+      const inFeeds = new Map(readdirSync(feeds).filter((f) => f.endsWith('.ics')).flatMap((f) => [...eventsOf(readFileSync(join(feeds, f), 'utf8'))]));
+      const exported = eventsOf((await run(monday, 'plan', '--format', 'ics', '--no-save')).out);
+      expect(exported.size).toBeGreaterThan(300);
+      const shown = (e: ICAL.Component) => ['sequence', 'status', 'summary', 'description', 'dtstart'].map((p) => String(e.getFirstPropertyValue(p)));
+      const differ = [...exported].filter(([uid, e]) => !inFeeds.has(uid) || JSON.stringify(shown(e)) !== JSON.stringify(shown(inFeeds.get(uid)!)));
+      expect(differ.map(([uid, e]) => [uid, shown(e), inFeeds.has(uid) ? shown(inFeeds.get(uid)!) : 'not in any feed'])).toEqual([]);
+      const uid = (id: string) => `${id.replace(/-/g, '')}@touchbase`;
+      expect(exported.get(uid(dropped.id))!.getFirstPropertyValue('status')).toBe('CANCELLED');
+      expect(String(exported.get(uid(did.id))!.getFirstPropertyValue('summary'))).toMatch(/^✓ /);
+      expect(String(exported.get(uid(did.id))!.getFirstPropertyValue('description'))).toContain('обсудили поставки');
+      expect([...exported.values()].some((e) => /100 дней/.test(String(e.getFirstPropertyValue('description'))))).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('an event a feed takes up that another feed still shows live is cancelled there, even of a day before the feeds\' window (a late touch given on after a long pause)', async () => {
     const db = await openMigrated(await tempDatabaseLocation());
     const want = (employeeId: string, key: string, date: string, hash = 'h') => ({ employeeId, key, date, hash, payload: JSON.stringify({ key, start: date }) });

@@ -11,6 +11,7 @@ import type { CliIO } from '../io.ts';
 import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
 import { storedFeedEvents } from '../../storage/feed-repository.ts';
+import { storedTouchDetails } from '../../storage/sync-queries.ts';
 import { mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 
@@ -57,8 +58,9 @@ export function planCommand(program: Command, io: CliIO): void {
         const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to })];
         // An export carries the same one-click links as the calendar events it stands for.
         const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
-        // And the SEQUENCE of each event in the feeds, so that a calendar takes the import as news.
-        const feeds = o.format === 'ics' ? await storedFeedEvents(db) : undefined;
+        // And each event as its feed has it: its SEQUENCE (so that a calendar takes the import as
+        // news), a touch's outcome, a workflow's text.
+        const stored = o.format === 'ics' ? { feeds: await storedFeedEvents(db), details: await storedTouchDetails(db, { from, to }, o.employee) } : undefined;
         // The workflows' touches the plan does not have, in their places among the plan's; then the filters.
         const shown = <T extends Touch | TouchJson>(planned: Iterable<T>, inPlan: { has(id: string): boolean }) => {
           const all = mergeByTime(planned, sortTouches(others.filter((t) => !inPlan.has(t.id))));
@@ -67,7 +69,7 @@ export function planCommand(program: Command, io: CliIO): void {
         // With nothing changed since the last plan of this window, its touches are read back and
         // written out as they are read (as JSON, the database makes each one's text).
         if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
-        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, feeds, excel: o.excel }));
+        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, stored, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
       // With --client or --employee, the warnings of what is shown; the others' are counted, not
       // listed (a plan of one client printed the whole company's capacity warnings).
