@@ -293,6 +293,9 @@ async function wouldDo(
   return { operations: out, waiting };
 }
 
+/** The feeds' form: raised when the rendering changes, so that every feed is written again once. */
+const FEED_FORMAT = 2;
+
 /**
  * Writes the feed file of each employee on the iCalendar feed whose events changed since it
  * was last written (or whose file is missing). Rendering is the slow part of a sync of a large
@@ -320,8 +323,8 @@ async function writeFeeds(
   const present = new Set(employees.map((e) => e.id));
   const former = everyone ? [...inFeeds].filter((id) => !present.has(id)).sort() : [];
   const owners = [
-    ...employees.filter((e) => e.calendar === 'ics' || inFeeds.has(e.id)).map((e) => ({ id: e.id, name: e.name, current: e.calendar === 'ics' })),
-    ...former.map((id) => ({ id, name: id, current: false })),
+    ...employees.filter((e) => e.calendar === 'ics' || inFeeds.has(e.id)).map((e) => ({ id: e.id, name: e.name, zone: e.timezone, current: e.calendar === 'ics' })),
+    ...former.map((id) => ({ id, name: id, zone: config.settings.timezone, current: false })),
   ];
   const changed = worked && new Set([...worked, ...former]);
   const stats = await feedFingerprints(db, changed && owners.filter((o) => changed.has(o.id)).map((o) => o.id));
@@ -342,9 +345,10 @@ async function writeFeeds(
         if (existsSync(file)) continue;
         for (const [id, stat] of await feedFingerprints(db, [e.id])) stats.set(id, stat);
       }
-      const fingerprint = `${name}|${stats.get(e.id) ?? 'empty'}`;
+      // FEED_FORMAT: a feed written by an earlier version is written again once in the new form.
+      const fingerprint = `${FEED_FORMAT}|${name}|${stats.get(e.id) ?? 'empty'}`;
       if (rendered.get(e.id) === fingerprint && existsSync(file)) continue;
-      const text = await renderFeed(db, e.id, name, now);
+      const text = await renderFeed(db, e.id, name, now, e.zone);
       await writer.write(file, text, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));
     }
   } catch (error) {

@@ -469,6 +469,34 @@ describe('the last days follow their touches', () => {
   });
 });
 
+describe('feeds as strict readers take them', () => {
+  it('every feed holds a component, also one with no event yet (its owner\'s zone), and its calendar properties come before any component', async () => {
+    const db = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      // The example company: Elena Morozova (Europe/Moscow) has no touch in these 90 days.
+      expect((await cli('once', '--config', 'config', '--db', db, '--now', '2026-12-05T09:00:00+03:00')).code).toBe(0);
+      const texts = readdirSync(feeds).filter((f) => f.endsWith('.ics')).map((f) => readFileSync(join(feeds, f), 'utf8'));
+      expect(texts.length).toBeGreaterThan(5);
+      let empty = 0;
+      for (const text of texts) {
+        const root = new ICAL.Component(ICAL.parse(text));
+        expect(root.getAllSubcomponents().length).toBeGreaterThan(0);
+        expect(text.indexOf('REFRESH-INTERVAL')).toBeGreaterThan(0);
+        expect(text.indexOf('REFRESH-INTERVAL')).toBeLessThan(text.indexOf('BEGIN:', 'BEGIN:VCALENDAR'.length));
+        if (root.getAllSubcomponents('vevent').length === 0) {
+          empty++;
+          expect(root.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid'))).toEqual(['Europe/Moscow']);
+        }
+      }
+      expect(empty).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
 describe('an export beside the feed', () => {
   it('plan --format ics carries each event\'s SEQUENCE in the feed, and the next one for an event changed since the last sync', async () => {
     const dir = writeConfig({ 'touchbase.yaml': sections() });

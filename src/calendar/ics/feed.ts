@@ -15,7 +15,7 @@ const FEED_TTL_SECONDS = 15 * 60;
  * with an exclusive end, a VALARM per reminder, SEQUENCE raised on every change, cancelled
  * events kept as STATUS:CANCELLED for a while; private, no attendees.
  */
-export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime): Promise<string> {
+export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime, zone: string): Promise<string> {
   const rows = await feedEvents(db, employeeId);
   const oldest = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
   const events: IcsEvent[] = [];
@@ -26,6 +26,9 @@ export async function renderFeed(db: DB, employeeId: string, name: string, now: 
     if (!e.allDay) zones.add(e.timezone);
     events.push(feedEvent(e, row.sequence, row.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED', row.updated_at));
   }
+  // A calendar holds at least one component (RFC 5545 3.6): a feed with no event yet (a new
+  // employee's, the first thing they subscribe to) holds their zone; strict readers refused it.
+  if (zones.size === 0) zones.add(zone);
   const parts: string[] = [];
   const writer = new IcsWriter((chunk) => parts.push(chunk));
   writer.begin({ name, ttlSeconds: FEED_TTL_SECONDS, zones });

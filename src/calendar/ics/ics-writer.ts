@@ -35,7 +35,10 @@ export interface IcsCalendarHeader {
   readonly name: string;
   /** How often subscribers should refresh, in seconds. */
   readonly ttlSeconds?: number;
-  /** Zones used by the timed events (a VTIMEZONE block each, before the events). */
+  /**
+   * Zones used by the timed events (a VTIMEZONE block each, before the events). A calendar
+   * must hold at least one component (RFC 5545 3.6): one with no event holds its owner's zone.
+   */
   readonly zones: Iterable<string>;
 }
 
@@ -52,11 +55,12 @@ export class IcsWriter {
     const name = h.name.replace(/[\r\n]+/g, ' ');
     g += fold(`NAME:${name}`);
     g += fold(`X-WR-CALNAME:${name}`);
-    for (const zone of [...new Set(h.zones)].sort()) g += vtimezone(zone);
+    // Calendar properties before any component (RFC 5545 3.4): a strict reader drops what follows one.
     if (h.ttlSeconds) {
       g += `REFRESH-INTERVAL;VALUE=DURATION:${duration(h.ttlSeconds)}\r\n`;
       g += `X-PUBLISHED-TTL:${duration(h.ttlSeconds)}\r\n`;
     }
+    for (const zone of [...new Set(h.zones)].sort()) g += vtimezone(zone);
     this.#write(g);
   }
 

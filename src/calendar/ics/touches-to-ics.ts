@@ -67,6 +67,8 @@ export function* icsOfTouches(
   const zoneOf = new Map(config.employees.map((e) => [e.id, e.timezone]));
   const zones = new Set<string>();
   for (const entry of [...entries, ...dropped]) if (!entry.touches[0]!.all_day) zones.add(zoneOf.get(entry.employeeId) ?? config.settings.timezone);
+  // At least one component (RFC 5545 3.6), also in an export of nothing.
+  if (zones.size === 0) zones.add(config.settings.timezone);
   let chunk: string[] = [];
   const writer = new IcsWriter((text) => chunk.push(text));
   writer.begin({ name: `${config.settings.company}: contact plan`, zones });
