@@ -40,7 +40,10 @@ export function dependsOnOne(b: Breadth): boolean {
 }
 
 /** A client nobody of ours touched in the 12 months. */
-const untouched = (b: Breadth) => b.ours.length === 0 && b.theirs.length === 0;
+export const untouched = (b: Breadth) => b.ours.length === 0 && b.theirs.length === 0;
+
+/** Served by one person on a side, not by nobody at all: what every report and the dashboard count as "depending on one person". */
+export const servedByOne = (b: Breadth) => dependsOnOne(b) && !untouched(b);
 
 /** The risk code of a breadth: which side depends on one person. */
 export function breadthRisk(b: Breadth): string {
@@ -73,7 +76,7 @@ export function breadthReport({ config, data, today }: ReportContext): Report {
       { key: 'clients', label: 'sum.clients', value: rows.length, type: 'number' },
       // One person on a side, and nobody at all, are told apart: 37 clients no one touched are no
       // "depending on one person".
-      { key: 'depending on one person', label: 'sum.dependingOnOne', value: list.filter((b) => dependsOnOne(b) && !untouched(b)).length, type: 'number' },
+      { key: 'depending on one person', label: 'sum.dependingOnOne', value: list.filter(servedByOne).length, type: 'number' },
       { key: 'no touch in 12 months', label: 'sum.noTouch12', value: list.filter(untouched).length, type: 'number' },
     ],
   };

@@ -2,7 +2,7 @@ import type { Client, Config } from '../domain/types.ts';
 import { daysBetween } from '../planner/dates.ts';
 import { isInternal } from '../workflows/overdue.ts';
 import { silenceStart } from '../workflows/silence.ts';
-import { breadthOf, dependsOnOne } from './breadth.ts';
+import { breadthOf, servedByOne, untouched } from './breadth.ts';
 import type { Cell, Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
 import { silentOf } from './silence-report.ts';
@@ -43,7 +43,7 @@ export function clientsReport(ctx: ReportContext): Report {
       last_done: last?.date ?? null, last_by: last?.employee ?? null, next_touch: n?.date ?? null,
       ours_12: b.ours.length, theirs_12: b.theirs.length, silent_days: start && start <= today ? daysBetween(start, today) : null,
       last_title: last?.title ?? null, next_title: n?.title ?? null, next_by: n?.employee ?? null,
-      silent: silent.has(c.id) ? 1 : 0, single: dependsOnOne(b) ? 1 : 0,
+      silent: silent.has(c.id) ? 1 : 0, single: servedByOne(b) ? 1 : 0, untouched: untouched(b) ? 1 : 0,
     };
   });
   return {
@@ -59,7 +59,9 @@ export function clientsReport(ctx: ReportContext): Report {
     summary: [
       { key: 'clients', label: 'sum.clients', value: rows.length, type: 'number' },
       { key: 'silent clients', label: 'sum.silentClients', value: silent.size, type: 'number' },
+      // As breadth counts them: a client nobody touched is not "depending on one person" (counted apart).
       { key: 'depending on one person', label: 'sum.dependingOnOne', value: rows.filter((r) => r.single === 1).length, type: 'number' },
+      { key: 'no touch in 12 months', label: 'sum.noTouch12', value: rows.filter((r) => r.untouched === 1).length, type: 'number' },
     ],
   };
 }

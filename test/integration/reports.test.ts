@@ -83,6 +83,10 @@ describe('director reports on a fixed history', () => {
     const r = breadthReport(await loadReportContext(await history(), withGamma, TODAY));
     expect(r.rows.map((x) => [x.client, x.risk])).toEqual([['gamma', 'no touch in 12 months'], ['beta', 'one of ours, one of theirs'], ['alpha', '']]);
     expect(summary(r)).toMatchObject({ clients: 3, 'depending on one person': 1, 'no touch in 12 months': 1 });
+    // The clients report counts them as breadth does (it said 2: nobody counted as one person).
+    const clients = clientsReport(await loadReportContext(await history(), withGamma, TODAY));
+    expect(summary(clients)).toMatchObject({ clients: 3, 'depending on one person': 1, 'no touch in 12 months': 1 });
+    expect(clients.rows.filter((x) => x.single === 1).map((x) => x.client)).toEqual(['beta']);
   });
 
   it('punctuality: on time, late, rescheduled by the employee, skipped, missed per employee', async () => {
