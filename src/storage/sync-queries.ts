@@ -77,6 +77,13 @@ export async function touchesChangedSince(db: DB, seq: number): Promise<{ client
   };
 }
 
+/** The clients with a touch done or skipped after history point `seq` (whose alerts may have lost their reason). */
+export async function clientsResolvedSince(db: DB, seq: number): Promise<string[]> {
+  const rows = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
+    .select('touches.client_id').distinct().where('touch_events.seq', '>', seq).where('touch_events.type', 'in', ['done', 'skipped']).execute();
+  return rows.map((r) => r.client_id).sort();
+}
+
 /**
  * The people holding open or done touches of some clients: whose calendars a re-plan of those
  * clients can change (asked before and after it, so the calendar a touch left is rewritten too).

@@ -81,19 +81,23 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
 }
 
 /** Open silence alerts and escalations: the daily check cancels those whose reason is gone. */
-export async function openAlerts(db: DB): Promise<Pick<TouchRow, 'id' | 'series' | 'date' | 'employee_id'>[]> {
-  return db.selectFrom('touches').select(['id', 'series', 'date', 'employee_id'])
+export async function openAlerts(db: DB, clientId?: string): Promise<Pick<TouchRow, 'id' | 'series' | 'date' | 'employee_id'>[]> {
+  let q = db.selectFrom('touches').select(['id', 'series', 'date', 'employee_id'])
     .where('status', '=', 'planned')
-    .where((eb) => eb.or([eb('source', 'like', 'silence:%'), eb('source', 'like', 'escalation:%')])).execute();
+    .where((eb) => eb.or([eb('source', 'like', 'silence:%'), eb('source', 'like', 'escalation:%')]));
+  if (clientId !== undefined) q = q.where('client_id', '=', clientId);
+  return q.execute();
 }
 
 /** What the silence check needs of each done touch. */
 export type DoneTouchFacts = Pick<TouchRow, 'client_id' | 'resolved_date' | 'date' | 'resolved_by' | 'employee_id' | 'title' | 'status'>;
 
 /** Every done touch, with what tells when, by whom and what it was. */
-export async function doneTouches(db: DB): Promise<DoneTouchFacts[]> {
-  return db.selectFrom('touches').select(['client_id', 'resolved_date', 'date', 'resolved_by', 'employee_id', 'title', 'status'])
-    .where('status', '=', 'done').execute();
+export async function doneTouches(db: DB, clientId?: string): Promise<DoneTouchFacts[]> {
+  let q = db.selectFrom('touches').select(['client_id', 'resolved_date', 'date', 'resolved_by', 'employee_id', 'title', 'status'])
+    .where('status', '=', 'done');
+  if (clientId !== undefined) q = q.where('client_id', '=', clientId);
+  return q.execute();
 }
 
 /**
@@ -101,7 +105,9 @@ export async function doneTouches(db: DB): Promise<DoneTouchFacts[]> {
  * nothing else says), as a date in `zone`: a first plan at 01:00 in Moscow is that day's, not
  * the day before (its UTC date).
  */
-export async function trackedSinceByClient(db: DB, zone: string): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]).groupBy('client_id').execute();
+export async function trackedSinceByClient(db: DB, zone: string, clientId?: string): Promise<Map<string, string>> {
+  let q = db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]);
+  if (clientId !== undefined) q = q.where('client_id', '=', clientId);
+  const rows = await q.groupBy('client_id').execute();
   return new Map(rows.filter((r) => r.first).map((r) => [r.client_id, DateTime.fromISO(String(r.first), { zone: 'utc' }).setZone(zone).toISODate()!]));
 }

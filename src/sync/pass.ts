@@ -3,7 +3,8 @@ import type { Config, Touch } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { SaveSummary } from '../storage/touch-repository.ts';
 import { localValue, setLocalValue } from '../storage/local-secrets.ts';
-import { employeesHoldingTouchesOf, historyPoint, passHistoryPoint, touchesChangedSince } from '../storage/sync-queries.ts';
+import { clientsResolvedSince, employeesHoldingTouchesOf, historyPoint, passHistoryPoint, touchesChangedSince } from '../storage/sync-queries.ts';
+import { withdrawSettledAlerts } from '../workflows/daily.ts';
 import { horizonWindow, planWithHistory } from '../plan-service.ts';
 import type { PlanResult } from '../planner/plan.ts';
 import { basisOf, scopeOf, type PassBasis, type PassScope } from './change-scope.ts';
@@ -56,6 +57,9 @@ export async function planAndSync(
   // full pass, which writes each feed under its new name and removes the files of the old.
   const links = `${await linksBaseUrl(db, config.settings)}|${await linkSecret(db)}|${await feedSecret(db)}`;
   const last = options.full || options.employee || options.dryRun ? undefined : await loadBasis(db);
+  // A touch done or skipped since the last pass (a calendar link, the API, a deleted event) ends
+  // the alerts it was the reason for: withdrawn now, before the plan, not at the next daily check.
+  if (last) for (const client of await clientsResolvedSince(db, last.since)) await withdrawSettledAlerts(db, config, now, client);
   // Only a pass that records its basis needs a point no later line can come in under.
   const saves = !options.dryRun && !options.employee;
   const point = saves ? (await passHistoryPoint(db)) ?? (last ?? await loadBasis(db))?.since ?? 0 : await historyPoint(db);

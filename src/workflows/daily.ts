@@ -12,7 +12,7 @@ import { addDays } from '../planner/dates.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
-import { silenceAlert, silenceEscalation, silenceIdentity, silentClients } from './silence.ts';
+import { silenceAlert, silenceEscalation, silenceIdentity, silentClients, type SilentClient } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -84,22 +84,50 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     }
     const silenceEscalated = (await insertWorkflowTouches(trx, upward, nowIso)).length;
 
-    // Alerts whose reason is gone: the client was touched since, or the overdue touch was closed.
-    const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
-    let cleared = 0;
-    for (const a of await openAlerts(trx)) {
-      let reason: string | undefined;
-      const subject = escalatedTouchOf(a.series);
-      if (subject) {
-        const row = await touchById(trx, subject);
-        if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
-      } else {
-        const episode = a.series.replace(/^escalation:/, '');
-        if (!current.has(episode)) reason = 'the client was touched: the silence is over';
-      }
-      if (!reason) continue;
-      if ((await recordOutcome(trx, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared++;
-    }
+    const cleared = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
     return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared };
+  });
+}
+
+/**
+ * Alerts whose reason is gone are cancelled: the client was touched since (the silence is
+ * over), or the overdue touch an escalation is about was closed. `silent`: the silences that go on.
+ */
+async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], nowIso: string): Promise<number> {
+  const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
+  let cleared = 0;
+  for (const a of alerts) {
+    let reason: string | undefined;
+    const subject = escalatedTouchOf(a.series);
+    if (subject) {
+      const row = await touchById(db, subject);
+      if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
+    } else {
+      const episode = a.series.replace(/^escalation:/, '');
+      if (!current.has(episode)) reason = 'the client was touched: the silence is over';
+    }
+    if (!reason) continue;
+    if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared++;
+  }
+  return cleared;
+}
+
+/**
+ * Right after a touch of `clientId` is done or skipped: the client's alerts whose reason that
+ * ended are withdrawn now, as the next daily check would — the escalation of an overdue touch
+ * closed, the silence alert (and its escalation) of a client just touched. Until the morning
+ * they stayed in the director's calendar and the overdue report, while the silence report
+ * already said the client was not silent. Returns how many were withdrawn.
+ */
+export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string): Promise<number> {
+  const today = now.setZone(config.settings.timezone).toISODate()!;
+  return inTransaction(db, async (trx) => {
+    const alerts = await openAlerts(trx, clientId);
+    if (alerts.length === 0) return 0;
+    const client = config.clients.find((c) => c.id === clientId);
+    const silent = client
+      ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)
+      : [];
+    return clearSettled(trx, alerts, silent, now.toUTC().toISO()!);
   });
 }

@@ -5,8 +5,8 @@ import type { LastDone } from './silence.ts';
 export { trackedSinceByClient } from '../storage/workflow-repository.ts';
 
 /** The last done touch with each client (any of ours, with anyone there). */
-export async function lastDoneByClient(db: DB): Promise<Map<string, LastDone>> {
-  return lastDoneOf(await doneTouches(db));
+export async function lastDoneByClient(db: DB, clientId?: string): Promise<Map<string, LastDone>> {
+  return lastDoneOf(await doneTouches(db, clientId));
 }
 
 /** The last done touch with each client among touches already read (the reports have them all). */

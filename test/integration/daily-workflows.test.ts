@@ -4,7 +4,11 @@ import type { DB } from '../../src/storage/database.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
-import { runDailyWorkflows } from '../../src/workflows/daily.ts';
+import { runDailyWorkflows, withdrawSettledAlerts } from '../../src/workflows/daily.ts';
+import { planAndSync } from '../../src/sync/pass.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/config-folder.ts';
 import { touchesChangedSince } from '../../src/storage/sync-queries.ts';
 import { runWeeklyDigest } from '../../src/workflows/digest.ts';
 import { desiredEvent } from '../../src/sync/desired-events.ts';
@@ -70,6 +74,54 @@ describe('silence', () => {
     await markDone(d, alert!.id, { at: '2027-05-11T09:00:00Z', date: '2027-05-11', by: 'anna', note: undefined });
     expect(await runDailyWorkflows(d, config, morning('2027-05-12'))).toMatchObject({ silent: 0, cleared: 1 });
     expect(await openTouches(d, 'escalation:')).toEqual([]);
+  });
+});
+
+describe('alerts withdrawn as soon as their reason ends', () => {
+  const config = configOf(workflowCompany({ rules: [] }));
+
+  it('a done touch with a silent client withdraws its alert and escalation at once (not at the next morning\'s check); a touch of another client withdraws nothing', async () => {
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
+      row('next-alpha', 'alpha', 'anna', '2027-05-12'), row('next-beta', 'beta', 'oleg', '2027-05-12'),
+    ]).execute();
+    await runDailyWorkflows(d, config, morning('2027-05-04'));
+    await runDailyWorkflows(d, config, morning('2027-05-11'));
+    expect((await openTouches(d, 'silence:')).length + (await openTouches(d, 'escalation:silence:')).length).toBe(2);
+    const noon = DateTime.fromISO('2027-05-11T12:00:00+03:00', { setZone: true });
+    await markDone(d, 'next-beta', { at: noon.toUTC().toISO()!, date: '2027-05-11', by: 'oleg', note: undefined });
+    expect(await withdrawSettledAlerts(d, config, noon, 'beta')).toBe(0);
+    // Anna calls alpha a day early (its next call, not the alert): both alerts go now.
+    await markDone(d, 'next-alpha', { at: noon.toUTC().toISO()!, date: '2027-05-11', by: 'anna', note: undefined });
+    expect(await withdrawSettledAlerts(d, config, noon, 'alpha')).toBe(2);
+    expect(await openTouches(d, 'silence:')).toEqual([]);
+    expect(await openTouches(d, 'escalation:')).toEqual([]);
+    const lines = await d.selectFrom('touch_events').select(['type', 'detail']).where('type', '=', 'cancelled').execute();
+    expect(lines).toEqual([{ type: 'cancelled', detail: 'the client was touched: the silence is over' }, { type: 'cancelled', detail: 'the client was touched: the silence is over' }]);
+    // The morning's check finds nothing left to clear.
+    expect(await runDailyWorkflows(d, config, morning('2027-05-12'))).toMatchObject({ silent: 0, cleared: 0 });
+  });
+
+  it('the daemon\'s next pass withdraws them after a touch is done by a calendar link (no command ran to do it)', async () => {
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      // A business event's touch (the plan's own would be cancelled: this company has no rules).
+      { ...row('next-alpha', 'alpha', 'anna', '2027-05-06'), source: 'event:order.shipped', series: 'event:order.shipped|alpha|Z1' },
+    ]).execute();
+    const clock = new ManualClock('2027-05-04T07:00:00+03:00');
+    await planAndSync(d, config, clock, { feedDir: join(tempDir(), 'feeds') });
+    await runDailyWorkflows(d, config, morning('2027-05-04'));
+    await planAndSync(d, config, clock, { feedDir: join(tempDir(), 'feeds') });
+    const [alert] = await openTouches(d, 'silence:');
+    expect(alert).toBeDefined();
+    // As a link records it: Anna's next call with alpha done two days early.
+    await markDone(d, 'next-alpha', { at: '2027-05-04T09:00:00Z', date: '2027-05-04', by: 'anna', note: 'marked done from the calendar link' });
+    clock.advance(3_600_000);
+    await planAndSync(d, config, clock, { feedDir: join(tempDir(), 'feeds') });
+    expect(await openTouches(d, 'silence:')).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
 import { addDays } from '../../planner/dates.ts';
+import { withdrawSettledAlerts } from '../../workflows/daily.ts';
 
 interface OutcomeOptions extends GlobalOptions {
   at?: string;
@@ -35,9 +36,10 @@ export function doneCommand(program: Command, io: CliIO): void {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
         notLongBefore(at, touch, o.at);
-        return markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
+        const done = await markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
+        return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), done.client_id) };
       });
-      io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n`);
+      io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n${withdrawnLine(row.withdrawn)}`);
     });
 
 }
@@ -57,10 +59,16 @@ export function skipCommand(program: Command, io: CliIO): void {
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
-        return markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
+        const skipped = await markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
+        return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), skipped.client_id) };
       });
-      io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n`);
+      io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n${withdrawnLine(row.withdrawn)}`);
     });
+}
+
+/** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once. */
+function withdrawnLine(count: number): string {
+  return count === 0 ? '' : `withdrawn: ${count === 1 ? '1 alert' : `${count} alerts`} whose reason this ended (an escalation of this touch, the client's silence)\n`;
 }
 
 /** How long before its window a touch may have been done (a call made a few weeks early still counts). */
