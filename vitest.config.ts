@@ -44,6 +44,7 @@ export const POSTGRES_TESTS = [
   'test/integration/feed-server.test.ts',
   'test/integration/google-cli.test.ts',
   'test/integration/removal-guard.test.ts',
+  'test/integration/inapplicable-touches.test.ts',
 ];
 
 export default defineConfig({

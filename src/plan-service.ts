@@ -16,7 +16,8 @@ import {
 } from './storage/plan-snapshots.ts';
 import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
-import { emptySummary } from './storage/plan-save-rules.ts';
+import { emptySummary, type SaveScope } from './storage/plan-save-rules.ts';
+import { sourceApplies } from './domain/source-applies.ts';
 import type { PlannerHistory } from './planner/history.ts';
 import { boundHeapGrowth, collectAfterPlan } from './heap-growth.ts';
 
@@ -55,7 +56,7 @@ async function planAndSave(
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const withSave = alongside && (() => alongside(result.touches));
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, onlyClients), undefined, withSave) : undefined;
+  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave) : undefined;
   if (!save) await withSave?.();
   else {
     // The workflows' touches change hands with the plan's (a handover written or changed), and a
@@ -91,8 +92,11 @@ export function holdersOf(config: Config, clientIds: readonly string[]): string[
   return [...holders];
 }
 
-function saveScope(config: Config, onlyClients?: readonly string[]) {
-  return { onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)) };
+function saveScope(config: Config, now: DateTime, onlyClients?: readonly string[]): SaveScope {
+  return {
+    onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)),
+    applies: sourceApplies(config, now.setZone(config.settings.timezone).toISODate()!),
+  };
 }
 
 /** Bumped when what a snapshot's basis covers changes meaning: older snapshots no longer hold. */
@@ -145,7 +149,7 @@ export async function planWindowReusing(
     }
     const recorded = recordedFrom(window, today);
     const saved = recorded
-      ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config), undefined, () => shown(result))
+      ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, () => shown(result))
       : (await shown(result), emptySummary());
     if (recorded) await handOverOpenTouches(db, config, now);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
@@ -209,7 +213,7 @@ export async function planWindowReusing(
     },
   };
   // Shown while a first plan is written by a thread of its own, else after the save.
-  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config), record, () => shown(result));
+  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now), record, () => shown(result));
   await handOverOpenTouches(db, config, now);
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }

@@ -102,10 +102,26 @@ export function keepingMoves(t: Touch, stored: StoredPlacement): Touch {
  */
 export function noLongerPlanned(
   row: { readonly id: string; readonly source: string; readonly client: string; readonly carried: boolean },
-  keep: ReadonlySet<string>, clients: ReadonlySet<string> | undefined,
+  keep: ReadonlySet<string>, clients: ReadonlySet<string> | undefined, applies?: SaveScope['applies'],
 ): boolean {
   if (keep.has(row.id) || !PLANNER_SOURCE.test(row.source)) return false;
-  return !(row.carried && (!clients || clients.has(row.client)));
+  if (!row.carried) return true;
+  if (clients && !clients.has(row.client)) return true;
+  // Nor once its rule no longer applies to the client (a won-back client's win-back letter, a rule
+  // deleted): left open, it was moved forward as overdue every morning, for good.
+  return applies !== undefined && !applies(row.source, row.client);
+}
+
+/** What a save of a plan covers, and what it needs to know of the configuration. */
+export interface SaveScope {
+  /** Only these clients were planned (an incremental pass). */
+  readonly onlyClients?: readonly string[] | undefined;
+  /** The clients of the configuration: a touch of another is the plan's to cancel. */
+  readonly clients?: ReadonlySet<string> | undefined;
+  /** Employees who leave by a handover: a touch taken from them is the handover's doing. */
+  readonly leavers?: ReadonlySet<string> | undefined;
+  /** Whether a planner source (`rule:…`, `campaign:…`) still applies to a client today. */
+  readonly applies?: ((source: string, client: string) => boolean) | undefined;
 }
 
 /**

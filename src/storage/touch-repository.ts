@@ -16,7 +16,7 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveSummary } from './plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
 
@@ -37,7 +37,7 @@ export type { SaveSummary } from './plan-save-rules.ts';
  */
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
-  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> } = {},
+  scope: SaveScope = {},
   record?: SnapshotRequest, alongside?: () => Promise<void>,
 ): Promise<SaveSummary> {
   if (alongside) {
@@ -49,7 +49,7 @@ export async function savePlan(
     return saved;
   }
   if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
-  const { onlyClients, clients, leavers } = scope;
+  const { onlyClients, clients, leavers, applies } = scope;
   const summary = emptySummary();
   const only = onlyClients ? new Set(onlyClients) : undefined;
   // A plan of some clients (an incremental pass) reads only their rows, by the client index.
@@ -135,7 +135,7 @@ export async function savePlan(
     const gone: string[] = [];
     // Into a table that was empty every planned row is this plan's: none to look at.
     if (!empty) for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number]>) {
-      if (noLongerPlanned({ id: row[0], source: row[3], client: row[4], carried: row[5] === 1 }, keep, clients)) gone.push(row[0]);
+      if (noLongerPlanned({ id: row[0], source: row[3], client: row[4], carried: row[5] === 1 }, keep, clients, applies)) gone.push(row[0]);
     }
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });

@@ -80,6 +80,12 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
     .where('source', 'not like', 'digest:%').execute();
 }
 
+/** Open touches of the planner's sources (rules, campaigns, handovers) dated before `today`. */
+export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id'>[]> {
+  return db.selectFrom('touches').select(['id', 'source', 'client_id']).where('status', '=', 'planned').where('date', '<', today)
+    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%'), eb('source', 'like', 'handover:%')])).execute();
+}
+
 /** Open silence alerts and escalations: the daily check cancels those whose reason is gone. */
 export async function openAlerts(db: DB, clientId?: string): Promise<Pick<TouchRow, 'id' | 'series' | 'date' | 'employee_id'>[]> {
   let q = db.selectFrom('touches').select(['id', 'series', 'date', 'employee_id'])

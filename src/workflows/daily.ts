@@ -4,6 +4,7 @@ import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { nextWorkday } from './workflow-touch.ts';
+import { cancelInapplicableTouches } from './inapplicable-touches.ts';
 import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { moveOverdue } from '../storage/touch-moves.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
@@ -50,6 +51,8 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
   const today = now.setZone(config.settings.timezone).toISODate()!;
   const nowIso = now.toUTC().toISO()!;
   return inTransaction(db, async (trx) => {
+    // What no longer applies (a won-back client's win-back letter) is cancelled, not moved on as overdue.
+    await cancelInapplicableTouches(trx, config, now);
     // Overdue
     // The longest late first: they take the first days with room.
     const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) && !occasionPassed(config, t, today))

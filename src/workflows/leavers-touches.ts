@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { cancelInapplicableTouches } from './inapplicable-touches.ts';
 import type { Config, Employee } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
@@ -12,11 +13,14 @@ import { escalatedTouchOf, heirOf } from './overdue.ts';
 import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
 
 /**
- * After each plan that is saved, open touches that the plan does not make again change hands
+ * After each plan that is saved, open touches of days before today whose rule or handover no
+ * longer applies to their client are cancelled (inapplicable-touches.ts); then open touches that the plan does not make again change hands
  * with the plan's own: first those of employees gone from the configuration, then the leavers'
  * (a gone employee's touch given to someone who has since handed over moves on at once).
  */
 export async function handOverOpenTouches(db: DB, config: Config, now: DateTime): Promise<void> {
+  // What no longer applies goes first: cancelled, not given on.
+  await cancelInapplicableTouches(db, config, now);
   await giveGoneEmployeesTouches(db, config, now);
   await handOverLeaversTouches(db, config, now);
 }

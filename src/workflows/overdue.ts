@@ -67,6 +67,8 @@ export function heirOf(config: Config, touch: Pick<TouchRow, 'source'>, client: 
     : kind === 'escalation' && id === 'silence' && more !== undefined ? config.silence?.escalateTo
     : kind === 'escalation' && id === 'overdue' && more !== undefined ? config.overdue.escalateTo
     : undefined;
+  // A handover's own touches (the notices, the introductions) go to its successor.
+  if (kind === 'handover' && more !== undefined) return employeeById(config, more);
   const heir = role === undefined ? undefined : teamHolderOn(config, client, role, today);
   return heir === undefined ? undefined : employeeById(config, heir);
 }

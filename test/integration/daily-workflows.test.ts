@@ -282,7 +282,9 @@ function row(id: string, clientId: string, employee: string, date: string) {
 
 describe('a greeting not sent by its holiday', () => {
   it('moves once onto the first working day after the holiday (a belated greeting), then stays there, late: not rolled on every morning', async () => {
-    const config = configOf(workflowCompany());
+    // The campaign is the company's: a touch of a campaign it no longer has is cancelled, not moved.
+    const campaigns = [{ id: 'womens-day', on: '03-08', ours: 'account_manager' }];
+    const config = configOf({ ...workflowCompany(), campaigns });
     const d = await db();
     // The 8 March greeting, on Friday 5 March (8 March is a day off in Russia).
     await d.insertInto('touches').values({
@@ -293,7 +295,7 @@ describe('a greeting not sent by its holiday', () => {
     expect((await runDailyWorkflows(d, config, morning('2027-03-09'))).overdueMoved).toBe(1);
     expect(await at()).toEqual({ date: '2027-03-09', status: 'planned', overdue_from: '2027-03-05' });
     // With a long grace (overdue.after: 2 weeks) it turns overdue well after the holiday: left on its day then.
-    const patient = configOf({ ...workflowCompany(), overdue: { ...workflowCompany().overdue, after: '2 weeks' } });
+    const patient = configOf({ ...workflowCompany(), campaigns, overdue: { ...workflowCompany().overdue, after: '2 weeks' } });
     const d2 = await db();
     await d2.insertInto('touches').values({
       ...row('g2', 'alpha', 'anna', '2027-03-05'), source: 'campaign:womens-day', series: 'campaign:womens-day|alpha|alpha-ceo0|2027', kind: 'greeting',
@@ -302,7 +304,7 @@ describe('a greeting not sent by its holiday', () => {
     await runDailyWorkflows(d2, patient, morning('2027-03-22'));
     expect(await d2.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', 'g2').executeTakeFirstOrThrow()).toEqual({ date: '2027-03-05', overdue_from: null });
     // An ordinary late call goes on moving, as before.
-    await d.insertInto('touches').values(row('c1', 'alpha', 'anna', '2027-03-05')).execute();
+    await d.insertInto('touches').values({ ...row('c1', 'alpha', 'anna', '2027-03-05'), source: 'rule:buyer-calls', series: 'rule:buyer-calls|alpha|c1' }).execute();
     for (const day of ['2027-03-10', '2027-03-11', '2027-03-15']) {
       await runDailyWorkflows(d, config, morning(day));
       expect(await at(), day).toEqual({ date: '2027-03-09', status: 'planned', overdue_from: '2027-03-05' });

@@ -37,7 +37,8 @@ const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { s
 
 function done(id: string, clientId: string, employee: string, date: string) {
   return {
-    id, source: 'rule:test', series: `rule:test|${clientId}|${id}`, kind: 'call', client_id: clientId, contact_ids: '[]', employee_id: employee,
+    // A rule of the company's (a touch of a rule it no longer has is cancelled, not handed on).
+    id, source: 'rule:buyer-calls', series: `rule:buyer-calls|${clientId}|${id}`, kind: 'call', client_id: clientId, contact_ids: '[]', employee_id: employee,
     date, start_at: `${date}T10:00:00.000+03:00`, end_at: `${date}T10:15:00.000+03:00`, all_day: 0, title: `call ${clientId}`,
     window_from: date, window_to: date, remind: '[]', status: 'done' as const, resolved_at: `${date}T10:15:00Z`, resolved_date: date, resolved_by: employee,
     note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: null, body: null,

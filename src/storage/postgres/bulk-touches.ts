@@ -7,7 +7,7 @@ import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
 import { holdHistoryForAppend } from '../work-locks.ts';
 import { forEachPage } from './cursor-rows.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveSummary } from '../plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -30,9 +30,9 @@ interface LogLine extends PlanChangeLine { touchId: string; employee: string; to
 /** savePlan on PostgreSQL (see touch-repository.ts for what it decides). */
 export async function savePlanPostgres(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
-  scope: { onlyClients?: readonly string[]; clients?: ReadonlySet<string>; leavers?: ReadonlySet<string> },
+  scope: SaveScope,
 ): Promise<SaveSummary> {
-  const { onlyClients, clients, leavers } = scope;
+  const { onlyClients, clients, leavers, applies } = scope;
   const summary = emptySummary();
   const only = onlyClients ? [...new Set(onlyClients)] : undefined;
   await db.transaction().execute(async (trx) => {
@@ -101,7 +101,7 @@ export async function savePlanPostgres(
     const gone: string[] = [];
     for (const row of stale.rows) {
       // A boolean comes back as 1/0 (pg-types.ts).
-      if (noLongerPlanned({ id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1 }, keep, clients)) gone.push(row.id);
+      if (noLongerPlanned({ id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1 }, keep, clients, applies)) gone.push(row.id);
     }
     const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;

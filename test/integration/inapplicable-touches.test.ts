@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from '../helpers/run-cli.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+
+/** The open touches and the cancellations of a database, by source. */
+async function touchesOf(db: string) {
+  const d = await openMigrated(db);
+  try {
+    const rows = await d.selectFrom('touches').select(['id', 'source', 'employee_id', 'status', 'date']).orderBy('date').execute();
+    const cancelled = await d.selectFrom('touch_events').select(['touch_id', 'detail', 'cause']).where('type', '=', 'cancelled').execute();
+    return { rows, cancelled };
+  } finally {
+    await d.destroy();
+  }
+}
+
+const winBack = (stage: string) => `
+settings: { company: ООО Тест, timezone: Europe/Moscow, country: RU, workdays: [mon, tue, wed, thu, fri], hours: "09:00-18:00", horizon: 90 days, calendar: ics, language: ru }
+employees:
+  - { id: am, name: Анна Иванова, email: am@t.example, role: account_manager }
+  - { id: sd, name: Мария Козлова, email: sd@t.example, role: sales_director }
+clients:
+  - { id: k1, name: ООО Ромашка, country: RU, timezone: Europe/Moscow, ${stage}, since: 2020-01-01, contacts: [ { id: k1-dir, name: Пётр Сидоров, role: director } ] }
+rules:
+  - { id: winback-offer, ours: account_manager, theirs: director, kind: letter, after: 14 days, for: { stage: lapsed } }
+  - { id: winback-sd, ours: sales_director, theirs: director, kind: call, after: 30 days, for: { stage: lapsed } }
+  - { id: monthly, ours: account_manager, theirs: director, kind: call, every: 1 month, for: { stage: active } }
+overdue: { after: 2 days, escalate_to: sales_director }
+`;
+
+describe('open touches whose rule no longer applies', () => {
+  it('a client won back: its late win-back letter and call are cancelled, not moved on as overdue every morning', async () => {
+    const dir = writeConfig({ 'all.yaml': winBack('stage: lapsed, stage_since: 2027-02-01') });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-01-20T09:00:00+03:00', 'plan')).code).toBe(0);
+    const winBackTouches = (await touchesOf(db)).rows.filter((t) => t.source.startsWith('rule:winback'));
+    expect(winBackTouches.map((t) => t.date)).toEqual(['2027-02-17', '2027-03-05']);
+
+    // Won back on 22 March; neither win-back touch was done.
+    writeFileSync(join(dir, 'all.yaml'), winBack('stage: active, stage_since: 2027-03-22'));
+    expect((await run('2027-03-22T09:00:00+03:00', 'plan')).code).toBe(0);
+    const after = await touchesOf(db);
+    expect(after.rows.filter((t) => t.source.startsWith('rule:winback')).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    expect(after.cancelled.filter((c) => winBackTouches.some((t) => t.id === c.touch_id)).map((c) => [c.detail, c.cause])).toEqual([['no longer in the plan', 'plan'], ['no longer in the plan', 'plan']]);
+    const overdue = JSON.parse((await run('2027-03-22T12:00:00+03:00', 'report', 'overdue', '--format', 'json')).out) as { rows: unknown[] };
+    expect(overdue.rows).toEqual([]);
+    // The next morning's check has nothing of them to move.
+    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/overdue: 0 moved forward/);
+  });
+
+  it('the daily check cancels them too when no plan ran since the change', async () => {
+    const dir = writeConfig({ 'all.yaml': winBack('stage: lapsed, stage_since: 2027-02-01') });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-01-20T09:00:00+03:00', 'plan')).code).toBe(0);
+    writeFileSync(join(dir, 'all.yaml'), winBack('stage: active, stage_since: 2027-03-22'));
+    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/overdue: 0 moved forward/);
+    expect((await touchesOf(db)).rows.filter((t) => t.source.startsWith('rule:winback')).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('a leaver removed with their handover: the notices they did not send are cancelled, not left open under someone gone', async () => {
+    const company = (leaver: boolean) => `
+settings: { company: Nistru SRL, timezone: Europe/Chisinau, country: MD, workdays: [mon, tue, wed, thu, fri], hours: "09:00-18:00", horizon: 90 days, calendar: ics, language: ro }
+employees:
+${leaver ? '  - { id: ceban, name: Elena Ceban, email: ceban@n.example, role: account_manager }\n' : ''}  - { id: lupu, name: Vlad Lupu, email: lupu@n.example, role: account_manager }
+  - { id: popa, name: Maria Popa, email: popa@n.example, role: sales_director }
+clients:
+  - { id: moldagro, name: MoldAgro SA, country: MD, timezone: Europe/Chisinau, stage: active, since: 2020-01-01, team: { account_manager: ${leaver ? 'ceban' : 'lupu'} }, contacts: [ { id: m-ceo, name: Petru Cojocaru, role: ceo }, { id: m-buyer, name: Natalia Munteanu, role: buyer } ] }
+rules:
+  - { id: monthly, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+${leaver ? 'handovers:\n  - { from: ceban, to: lupu, on: 2027-03-15, notice_from: leaving }\n' : ''}overdue: { after: 2 days }
+`;
+    const dir = writeConfig({ 'all.yaml': company(true) });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-02-12T09:00:00+02:00', 'plan')).code).toBe(0);
+    const notices = (await touchesOf(db)).rows.filter((t) => t.source === 'handover:ceban:lupu' && t.employee_id === 'ceban');
+    expect(notices.length).toBeGreaterThan(0);
+    writeFileSync(join(dir, 'all.yaml'), company(false));
+    expect((await run('2027-03-22T09:00:00+02:00', 'plan')).code).toBe(0);
+    const after = (await touchesOf(db)).rows;
+    expect(after.filter((t) => t.status === 'planned' && t.employee_id === 'ceban')).toEqual([]);
+    expect(after.filter((t) => notices.some((n) => n.id === t.id)).map((t) => t.status)).toEqual(notices.map(() => 'cancelled'));
+  });
+});
