@@ -36,7 +36,7 @@ import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
 import { historyMark, historyPoint, othersWroteSince } from '../storage/touch-history.ts';
-import { recordServedUrl } from '../sync/event-links.ts';
+import { givenPublicUrl, recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl, reachableUrl } from '../http/public-url.ts';
 import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
@@ -291,7 +291,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         // Daemons sharing a database each serve at their own address: the first one's is kept,
         // or every sync by another instance would rewrite every event's links (set
         // TOUCHBASE_PUBLIC_URL to the address in front of them all: README, "Running several daemons").
-        if (!this.#shared || (await localValue(db, LINKS_BASE_KEY)) === undefined) {
+        // A public address given to the daemon (TOUCHBASE_PUBLIC_URL in its service's environment
+        // file) is recorded as such: a `touchbase sync` from a shell without that variable wrote
+        // the daemon's bind address into every event (http://127.0.0.1:8787/a/…).
+        const given = givenPublicUrl(settings);
+        if (given) await recordServedUrl(db, given);
+        else if (!this.#shared || (await localValue(db, LINKS_BASE_KEY)) === undefined) {
           await recordServedUrl(db, publicUrl(withServedAddress({ settings } as Parameters<typeof withServedAddress>[0], this.#served).settings, {}));
         }
       }
@@ -398,7 +403,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const leftovers = await leftoverSummary(db);
     const every = leftovers.attempts > 3 ? 60 : 5;
     const retry = leftovers.count > 0 ? `|${leftovers.count} to delete, try ${Math.floor(now.toMillis() / (every * 60_000))}` : '';
-    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq}${retry}`;
+    // The links the last pass wrote too: a pass by another process (`touchbase sync` from a shell
+    // with other secrets or another address) changes them, and this daemon's next tick puts its
+    // own back (it said "nothing changed" and left them until something else did).
+    const links = linksOfBasis(await localValue(db, PASS_BASIS_KEY));
+    return `${this.#snapshot!.hash}|${now.setZone(this.summary.settings.timezone).toISODate()}|${seq}${retry}|${links}`;
   }
 
   /**
@@ -859,6 +868,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
 /** Where sync/event-links.ts records the address links point at. */
 const LINKS_BASE_KEY = 'links.base_url';
+/** The last pass's basis (sync/pass.ts). */
+const PASS_BASIS_KEY = 'sync.basis';
+
+/** The links' hash of a stored pass basis ('' when there is none or it cannot be read). */
+function linksOfBasis(text: string | undefined): string {
+  try {
+    return text ? String((JSON.parse(text) as { links?: unknown }).links ?? '') : '';
+  } catch {
+    return '';
+  }
+}
 /** How often a held configuration looks for its clients accepted to leave (a small read of the database). */
 const ACCEPTANCE_POLL_MS = 2_000;
 

@@ -145,6 +145,33 @@ describe('touchbase daemon', () => {
     expect(calls.filter((t) => !t.title.startsWith('Call '))).toEqual([]);
   });
 
+  it('a public address given to the daemon by TOUCHBASE_PUBLIC_URL is what a `touchbase sync` from a shell without it writes too; a shell pass with other links is put right at the next tick', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    vi.stubEnv('TOUCHBASE_PUBLIC_URL', 'https://tb.example.com');
+    const { daemon, dbFile, feedDir } = await daemonUnderTest({ configDir, clock, shared: ALONE });
+    await startedAndSynced(daemon);
+    const bases = () => new Set(readdirSync(feedDir).filter((f) => f.endsWith('.ics'))
+      .flatMap((f) => [...readFileSync(join(feedDir, f), 'utf8').replace(/\r\n[ \t]/g, '').matchAll(/(https?:\/\/[^/\s]+)\/a\//g)].map((m) => m[1])));
+    expect(bases()).toEqual(new Set(['https://tb.example.com']));
+    // An operator's shell: no TOUCHBASE_PUBLIC_URL there (it is in the service's environment file).
+    vi.stubEnv('TOUCHBASE_PUBLIC_URL', '');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feedDir);
+    const shell = await cli('sync', '--config', configDir, '--db', dbFile, '--now', NOW.toISO()!);
+    expect(shell.code, shell.err).toBe(0);
+    expect(shell.out).toMatch(/: 0 changes/);
+    expect(bases()).toEqual(new Set(['https://tb.example.com']));
+    // A shell with another link secret rewrites every event; the daemon's next tick puts them back.
+    vi.stubEnv('TOUCHBASE_PUBLIC_URL', 'https://elsewhere.example');
+    expect((await cli('sync', '--config', configDir, '--db', dbFile, '--now', NOW.toISO()!)).code).toBe(0);
+    expect(bases()).toEqual(new Set(['https://elsewhere.example']));
+    vi.stubEnv('TOUCHBASE_PUBLIC_URL', 'https://tb.example.com');
+    await loopAsleep(daemon);
+    clock.set('2027-03-01T08:05:00+03:00');
+    expect(await daemon.scheduler.runDue()).toContain('sync');
+    expect(bases()).toEqual(new Set(['https://tb.example.com']));
+  });
+
   it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
