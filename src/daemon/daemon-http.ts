@@ -33,6 +33,7 @@ export interface DaemonHttpDeps {
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
   /** Routes with their own sign-in (the dashboard). */
   readonly routes?: ((app: Hono<Env>) => void) | undefined;
+  readonly onServerError?: ((error: Error, request: string) => void) | undefined;
 }
 
 /** Serves the daemon's HTTP app; resolves with its URL and the address really bound (port 0 → the one chosen). */
@@ -42,6 +43,7 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
     feedDir: deps.feedDir, db, clock: deps.clock, apiToken: deps.apiToken,
     linkSecret: () => linkSecret(db),
     zoneOf: deps.zoneOf, workdays: deps.workdays, language: deps.language, readiness: deps.readiness, unavailable: deps.unavailable, status: deps.status, metrics: deps.metrics, onOutcome: deps.onOutcome, routes: deps.routes,
+    onServerError: deps.onServerError,
     api: (api) => {
       api.post('/sync', (c) => {
         deps.requestSync();

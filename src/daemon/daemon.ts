@@ -596,6 +596,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.#scheduler?.request('sync');
       },
       requestSync: () => this.#scheduler?.request('sync'),
+      onServerError: (error, request) => this.#log.error({ request, err: error.message, code: (error as { code?: unknown }).code }, 'an HTTP request failed'),
       reload: () => this.reload('requested over the API'),
       receiveEvent: async (event) => {
         const result = await withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },

@@ -114,7 +114,7 @@ export async function useLink(
   if (!claim) return { result: 'forged' };
   // Loaded for a snooze only (the holiday calendars are large for the daemon to hold otherwise).
   const isWorkday = claim.action === 'snooze' && workdays ? await workdays() : undefined;
-  return inTransaction(db, async (trx) => {
+  return usedMeanwhile(db, claim.touchId, () => inTransaction(db, async (trx) => {
     const found = await usable(trx, claim, token);
     if ('refused' in found) return found.refused;
     const { touch } = found;
@@ -143,7 +143,28 @@ export async function useLink(
     // As one line of plain text: whoever holds the link is not someone to trust with a terminal's escape codes.
     const reason = plainNote(input.reason ?? '') || 'skipped from the calendar link';
     return { result: 'recorded', action: 'skip', undo, touch: await markSkipped(trx, touch.id, { at, date: today, by: touch.employee_id, note: reason }) };
-  });
+  }));
+}
+
+/**
+ * The same link pressed twice at once (a double click; a mail scanner and a person): on
+ * PostgreSQL both requests may find it unused, and the second one's record of it then breaks
+ * the used-links key when the first commits. That click found it used: said so, as any later
+ * one is — not a server error.
+ */
+async function usedMeanwhile<T>(db: DB, touchId: string, work: () => Promise<T>): Promise<T | { result: 'used'; touch: TouchRow | undefined }> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    return { result: 'used', touch: await touchById(db, touchId) };
+  }
+}
+
+/** A unique key broken (PostgreSQL 23505; SQLite's constraint error, should it ever happen there). */
+function isDuplicateKey(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Whether a day is a working day of an employee (their weekends and public holidays). */
@@ -206,7 +227,7 @@ export async function useUndo(db: DB, secret: string, token: string, now: DateTi
   const claim = verifyUndo(secret, token);
   if (!claim) return { result: 'forged' };
   if (now > claim.expires) return { result: 'expired' };
-  return inTransaction(db, async (trx) => {
+  return usedMeanwhile(db, claim.touchId, () => inTransaction(db, async (trx) => {
     const hash = createHash('sha256').update(token).digest('hex');
     if (await isTokenUsed(trx, hash)) return { result: 'used' };
     const at = now.toUTC().toISO()!;
@@ -218,5 +239,5 @@ export async function useUndo(db: DB, secret: string, token: string, now: DateTi
     // The calendar event's own link is usable again: the click is as if it never happened.
     await forgetUsedTokens(trx, claim.touchId, claim.was === 'done' ? 'done' : 'skip');
     return { result: 'undone', touch: (await touchById(trx, claim.touchId))!, was: claim.was };
-  });
+  }));
 }

@@ -46,6 +46,8 @@ export interface DaemonAppDeps {
   readonly api?: (api: Hono) => void;
   /** Extra routes of their own (the dashboard under /dashboard), with their own sign-in. */
   readonly routes?: (app: Hono<Env>) => void;
+  /** A request that failed unexpectedly: told to the daemon's log (one JSON line), not printed as a stack. */
+  readonly onServerError?: ((error: Error, request: string) => void) | undefined;
 }
 
 /** The largest request body accepted: far above any form or event, far below what hurts (a 400 MB body took 1.3 GB). */
@@ -71,6 +73,12 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     strictTransportSecurity: false,
   });
   app.use('*', (c, next) => (c.req.path === '/dashboard' || c.req.path.startsWith('/dashboard/') ? next() : headers(c, next)));
+  // Hono's own handler printed the error's stack to standard output, many lines among the JSON ones.
+  app.onError((error, c) => {
+    if (deps.onServerError) deps.onServerError(error, `${c.req.method} ${c.req.path.replace(/\/(a|u|feeds)\/[^/]+/, '/$1/…')}`);
+    else console.error(error);
+    return c.req.path.startsWith('/api/') ? c.json({ error: 'internal error: see the daemon\'s log' }, 500) : c.text('internal error: see the daemon\'s log\n', 500);
+  });
   app.use('*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => {

@@ -168,3 +168,25 @@ describe('the one-click pages', () => {
     expect((await fetch(`${daemon.url}/u/${forged}`, { method: 'POST' })).status).toBe(404);
   });
 });
+
+describe('a link pressed twice at once', () => {
+  it('records it once and says "already used" to the other presses, never a server error (PostgreSQL lets both find it unused)', async () => {
+    const { daemon, dbFile, feedDir } = await started();
+    const [a, b] = feedLinks(feedDir);
+    const press = (path: string) => fetch(`${daemon.url}${path}`, { method: 'POST' }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    for (let round = 0; round < 3; round++) {
+      const link = round === 0 ? a!.done : round === 1 ? b!.skip : a!.snooze;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => press(link)));
+      const statuses = answers.map((x) => x.status);
+      expect(statuses.filter((s) => s >= 500), JSON.stringify(statuses)).toEqual([]);
+      if (round === 0) expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    }
+    const { events } = await historyOf(dbFile, touchIdOf(a!.uid.slice(0, 32)));
+    expect(events.filter(([type]) => type === 'done')).toHaveLength(1);
+    // The undo link of that click, pressed twice at once: one undo.
+    const undo = /action="\.\.\/u\/([^"]+)"/.exec((await press(feedLinks(feedDir).find((l) => l.uid !== a!.uid)!.done)).text)![1]!;
+    const undone = await Promise.all(Array.from({ length: 4 }, () => press(`/u/${undo}`)));
+    expect(undone.map((x) => x.status).filter((s) => s >= 500)).toEqual([]);
+    expect(undone.map((x) => x.status).filter((s) => s === 200)).toHaveLength(1);
+  });
+});
