@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -208,6 +208,25 @@ describe('touchbase export and import', () => {
       for (const table of ['touches', 'touch_events', 'ics_events', 'local_secrets']) expect(countOf(empty, table)).toBe(0);
       return r.err;
     }
+
+    it('--out through a symbolic link writes the file it names; a FIFO (as a device) is refused, not replaced by a file', async () => {
+      const dir = tempDir();
+      const backups = join(dir, 'backups');
+      mkdirSync(backups);
+      const latest = join(dir, 'latest.ndjson');
+      symlinkSync(join(backups, 'touchbase.ndjson'), latest);
+      const viaLink = await cli('export', '--db', source.db, '--out', latest, '--now', EXPORTED_AT);
+      expect(viaLink.code, viaLink.err).toBe(0);
+      expect(lstatSync(latest).isSymbolicLink()).toBe(true);
+      expect(linesOf(readFileSync(join(backups, 'touchbase.ndjson'), 'utf8'))).toEqual(source.lines);
+      const fifo = join(dir, 'pipe');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const refusedFifo = await cli('export', '--db', source.db, '--out', fifo);
+      expect(refusedFifo.code).toBe(2);
+      expect(refusedFifo.err).toContain('is not a regular file');
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['backups', 'latest.ndjson', 'pipe']);
+    });
 
     it('a file cut off in the middle of a line (after some rows were inserted)', async () => {
       const { lines } = await good();

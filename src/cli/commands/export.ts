@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -63,7 +63,7 @@ export function exportCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<ExportCommandOptions>();
       const options: ExportOptions = { now: clockFrom(o.now).now(), includeSecrets: o.includeSecrets };
-      const target = o.out === '-' ? undefined : resolve(o.out);
+      const target = o.out === '-' ? undefined : exportTarget(resolve(o.out));
       if (target) {
         const folder = dirname(target);
         if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BadInputError(`--out: the folder ${folder} does not exist`);
@@ -105,6 +105,30 @@ export function importCommand(program: Command, io: CliIO): void {
           + 'unless TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET carry the old values\n');
       }
     });
+}
+
+/**
+ * The file an export replaces. A symbolic link (latest.ndjson → /mnt/backup/…) is followed: the
+ * file it names is written, not the link replaced by a local file. Anything else that is not a
+ * regular file (a FIFO, a device such as /dev/full) is refused: renamed over, it was replaced by
+ * a file and the export "succeeded" without reaching it.
+ */
+function exportTarget(path: string): string {
+  let target = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let stat;
+    try {
+      stat = lstatSync(target);
+    } catch {
+      return target; // not there yet: made
+    }
+    if (stat.isFile()) return target;
+    if (!stat.isSymbolicLink()) {
+      throw new BadInputError(`--out: ${path}${target === path ? '' : ` (${target})`} is not a regular file (a FIFO, a device or a folder): give a file, or "--out -" to write to standard output and redirect that`);
+    }
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  throw new BadInputError(`--out: ${path} is a chain of symbolic links with no end (a loop?)`);
 }
 
 /** Written to a file beside the target, flushed to disk and renamed: the target is the whole export or what it was before. */
