@@ -1,3 +1,4 @@
+import { HTTPException } from 'hono/http-exception';
 import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
@@ -75,6 +76,8 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   app.use('*', (c, next) => (c.req.path === '/dashboard' || c.req.path.startsWith('/dashboard/') ? next() : headers(c, next)));
   // Hono's own handler printed the error's stack to standard output, many lines among the JSON ones.
   app.onError((error, c) => {
+    // A refusal a middleware threw (bearerAuth's 401) is its answer, not a failure.
+    if (error instanceof HTTPException) return error.getResponse();
     if (deps.onServerError) deps.onServerError(error, `${c.req.method} ${c.req.path.replace(/\/(a|u|feeds)\/[^/]+/, '/$1/…')}`);
     else console.error(error);
     return c.req.path.startsWith('/api/') ? c.json({ error: 'internal error: see the daemon\'s log' }, 500) : c.text('internal error: see the daemon\'s log\n', 500);
