@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { readAcceptedConfig, saveAcceptedConfig } from '../storage/accepted-conf
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
-import { jobState, recordCutShort, setInfo } from '../storage/job-repository.ts';
+import { allJobStates, getInfo, jobState, recordCutShort, recordInterrupted, setInfo } from '../storage/job-repository.ts';
 import { databaseFileChange, databaseFileIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
@@ -498,11 +499,34 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           this.#log.warn({ instance: s.id }, 'this daemon had been taken for dead (its heartbeat stopped for a while): registered again');
         }
         await pruneInstances(db, now.minus({ milliseconds: s.forgetAfterMs }).toUTC().toISO()!);
+        await this.#resumeRunsOfDead(db, now);
       } catch (error) {
         this.#log.warn({ error: (error as Error).message }, 'heartbeat failed: tried again shortly');
       }
     })(), s.heartbeatMs);
     this.#heartbeats.unref();
+  }
+
+  /**
+   * Runs marked running whose daemon is dead (its heartbeat past its lease): recorded as
+   * interrupted and due now, so that a live daemon runs them at its next pass.
+   */
+  async #resumeRunsOfDead(db: DB, now: DateTime): Promise<void> {
+    const running = (await allJobStates(db)).filter((j) => j.last_result === 'running' && j.last_started_at);
+    if (running.length === 0) return;
+    const info = await getInfo(db);
+    const instances = await listInstances(db, now);
+    const live = new Set(instances.filter((i) => i.live).map((i) => i.id));
+    for (const job of running) {
+      const owner = info[`${RUN_OWNER}${job.name}`];
+      if (!owner || live.has(owner)) continue;
+      const dead = instances.find((i) => i.id === owner);
+      const who = dead ? `pid ${dead.pid} on ${dead.host}` : `instance ${owner}`;
+      if (await recordInterrupted(db, job.name, job.last_started_at!, now.toUTC().toISO()!, who)) {
+        this.#log.warn({ job: job.name, instance: owner }, `the run of ${job.name} by a daemon that stopped answering (${who}) was cut short: it runs again now`);
+        this.#scheduler?.request(job.name);
+      }
+    }
   }
 
   /**
@@ -547,7 +571,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   #observe(scheduler: Scheduler): void {
-    scheduler.on('job:started', (r) => this.emit('job:started', r));
+    scheduler.on('job:started', (r) => {
+      // Whose run it is, for the other daemons sharing the database: should this one die, they
+      // find the run's owner gone and run it again (#resumeRunsOfDead).
+      if (this.#shared) void setInfo(this.#db!, { [`${RUN_OWNER}${r.job}`]: this.#shared.id }).catch(() => undefined);
+      this.emit('job:started', r);
+    });
     scheduler.on('job:finished', (r) => {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
@@ -869,6 +898,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
 /** Where sync/event-links.ts records the address links point at. */
 const LINKS_BASE_KEY = 'links.base_url';
+/** daemon_info's key naming the instance that runs a job (`run.owner.sync`). */
+const RUN_OWNER = 'run.owner.';
 /** The last pass's basis (sync/pass.ts). */
 const PASS_BASIS_KEY = 'sync.basis';
 

@@ -70,6 +70,20 @@ export async function recordCutShort(db: DB, nowIso: string): Promise<string[]> 
   return rows.map((r) => r.name);
 }
 
+/**
+ * A run whose daemon died while it ran (several daemons on one database: its heartbeat stopped),
+ * recorded as interrupted and due again now, as a lone daemon records its own at its next start;
+ * only if it is still that run (started at `startedAt`, still running). Left as it was, the run
+ * showed as running, then STUCK, and a first sync kept every other daemon unready until its next tick.
+ */
+export async function recordInterrupted(db: DB, name: string, startedAt: string, nowIso: string, who: string): Promise<boolean> {
+  const res = await db.updateTable('daemon_jobs').set({
+    last_finished_at: nowIso, last_result: 'failed', retry_at: nowIso,
+    last_error: `interrupted: the daemon that ran it (${who}) stopped answering while it ran (killed?); it runs again now`,
+  }).where('name', '=', name).where('last_result', '=', 'running').where('last_started_at', '=', startedAt).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 /** Facts the daemon publishes for `status`, `/readyz` and the dashboard (its URL, a job's time-out, a provider's state). */
 export async function setInfo(db: DB, values: Record<string, string>): Promise<void> {
   for (const [key, value] of Object.entries(values)) {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { DaemonAlreadyRunningError } from '../../src/storage/daemon-lock.ts';
-import { deregisterInstance, listInstances } from '../../src/storage/daemon-instances.ts';
+import { deregisterInstance, listInstances, registerInstance } from '../../src/storage/daemon-instances.ts';
+import { setInfo } from '../../src/storage/job-repository.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany } from '../helpers/sync-company.ts';
@@ -108,5 +109,27 @@ describe('dispatch passes of a daemon sharing the work', () => {
     expect(passes[1]! - passes[0]!).toBeGreaterThanOrEqual(claimTtlMs - 50);
     const left = await db.selectFrom('calendar_sync').select('dirty').where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).executeTakeFirstOrThrow();
     expect(Number(left.dirty)).toBe(1);
+  });
+});
+
+describe('a daemon that dies while it runs a job', () => {
+  it('its run is taken for interrupted by a live daemon sharing the database, and run again at once (not left running, or STUCK, until the next tick)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const live = await daemonUnderTest({ configDir, clock, shared: sharing });
+    await startedAndSynced(live.daemon);
+    await loopAsleep(live.daemon);
+    const db = await openMigrated(live.dbFile);
+    open.push(db);
+    // Another daemon took the next sync and was killed while it ran: its heartbeat stopped 2 minutes ago.
+    const started = clock.now().minus({ minutes: 2 }).toUTC().toISO()!;
+    await registerInstance(db, { id: 'killed', host: 'other-host', pid: 4242, version: 'x', url: 'http://other-host:8787', started_at: started, lease_ms: 30_000 }, started);
+    await db.updateTable('daemon_jobs').set({ last_result: 'running', last_started_at: started }).where('name', '=', 'sync').execute();
+    await setInfo(db, { 'run.owner.sync': 'killed' });
+    const rerun = nextFinished(live.daemon, 'sync');
+    await Promise.race([rerun, new Promise((_, reject) => setTimeout(() => reject(new Error('the dead daemon\'s sync was not run again')), 10_000))]);
+    const sync = (await live.daemon.status()).jobs.find((j) => j.name === 'sync')!;
+    expect(sync.lastResult).toBe('ok');
+    expect((await fetch(`${live.daemon.url}/readyz`)).status).toBe(200);
   });
 });
