@@ -84,6 +84,8 @@ export interface DaemonEvents {
   /** A change could not be applied for another reason than its content (the database could not be written). */
   'config:failed': [{ error: string; reason: string }];
   'link:recorded': [RecordedLink];
+  /** The daemon cannot go on (its lock taken by another daemon): it must stop, with an error. */
+  fatal: [string];
   /** A dispatch pass of a daemon sharing the database finished (its one-line summary). */
   'dispatch:finished': [{ summary: string; written: number }];
 }
@@ -256,8 +258,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       // SQLite, that is the tests' several daemons on one file.
       const sharing = shared.enabled ?? isPostgresLocation(this.#o.dbFile);
       if (!sharing) {
-        this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt },
-          (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): another daemon may start on this database'));
+        this.#lock = await acquireDaemonLock(this.#o.dbFile, { pid: process.pid, startedAt }, {
+          lost: (error) => this.#log.error({ err: error.message }, 'the daemon lock was lost (its database session ended): taken again as soon as the database answers'),
+          regained: () => this.#log.warn('the daemon lock was taken again: this is again the one daemon of this database'),
+          // Two daemons each working alone would plan and write side by side: this one stops (exit 1).
+          taken: (message) => {
+            this.#log.error({ err: message }, 'the daemon lock was taken by another daemon while this one had lost it: stopping');
+            this.emit('fatal', message);
+          },
+        });
       } else await this.#refuseBesideLoneDaemon();
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
 import { isPostgresLocation } from './location.ts';
-import { PostgresDaemonLock } from './postgres/advisory-lock.ts';
+import { PostgresDaemonLock, type LockWatch } from './postgres/advisory-lock.ts';
 
 export { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
@@ -19,12 +19,12 @@ export interface HeldDaemonLock {
 /**
  * Takes the one-daemon-per-database lock of `location` for this process, or throws
  * DaemonAlreadyRunningError naming the holder. SQLite: a side-file lock (DaemonLock);
- * PostgreSQL: a session advisory lock (postgres/advisory-lock.ts). `onLost` hears of a lock
- * lost while held (PostgreSQL: the lock's session ended). The seam where several daemons
+ * PostgreSQL: a session advisory lock (postgres/advisory-lock.ts). `watch` hears of a lock
+ * lost while held (PostgreSQL: the lock's session ended), taken again, or taken by another. The seam where several daemons
  * sharing one database would take their claims instead.
  */
-export async function acquireDaemonLock(location: string, holder: { pid: number; startedAt: string }, onLost?: (error: Error) => void): Promise<HeldDaemonLock> {
-  if (isPostgresLocation(location)) return PostgresDaemonLock.acquire(location, holder, onLost);
+export async function acquireDaemonLock(location: string, holder: { pid: number; startedAt: string }, watch?: LockWatch): Promise<HeldDaemonLock> {
+  if (isPostgresLocation(location)) return PostgresDaemonLock.acquire(location, holder, watch);
   return DaemonLock.acquire(location, holder);
 }
 

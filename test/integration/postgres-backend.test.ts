@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DaemonAlreadyRunningError } from '../../src/cli/known-errors.ts';
 import { DatabaseProblemError, openMigrated } from '../../src/storage/database.ts';
 import { acquireDaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
+import { PostgresDaemonLock } from '../../src/storage/postgres/advisory-lock.ts';
+import { pgModule } from '../../src/storage/postgres/pg-module.ts';
 import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
 import { DateTime } from 'luxon';
 import { planWithHistory } from '../../src/plan-service.ts';
@@ -115,6 +117,36 @@ describe('PostgreSQL', () => {
       await held.release();
     }
     expect(await isDaemonRunning(location)).toBe(false);
+  });
+
+  it('a daemon lock whose session ends (a server restart) is taken again; taken by another daemon meanwhile, its holder hears it must stop', async () => {
+    const location = await tempDatabaseLocation();
+    const heard: string[] = [];
+    const watch = { lost: () => heard.push('lost'), regained: () => heard.push('regained'), taken: (m: string) => heard.push(`taken: ${m}`) };
+    const held = await PostgresDaemonLock.acquire(location, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' }, watch, 100);
+    const admin = new (pgModule().Client)({ connectionString: location });
+    await admin.connect();
+    const endSession = () => admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'touchbase daemon pid 4242 %' and datname = current_database()");
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    let other: Awaited<ReturnType<typeof acquireDaemonLock>> | undefined;
+    try {
+      await endSession();
+      await until(() => heard.includes('regained'));
+      expect(heard).toEqual(['lost', 'regained']);
+      expect(await isDaemonRunning(location)).toBe(true);
+      // Lost again, and another daemon starts before this one's session is back: it has the lock now.
+      await endSession();
+      await until(() => heard.length > 2);
+      other = await acquireDaemonLock(location, { pid: 4343, startedAt: '2027-03-01T06:00:00.000Z' });
+      await until(() => heard.length > 3);
+      expect(heard.slice(2)).toEqual(['lost', expect.stringMatching(/^taken: another touchbase daemon is already running on .*\(pid 4343, started 2027-03-01T06:00:00\.000Z\)/)]);
+    } finally {
+      await admin.end();
+      await other?.release();
+      await held.release();
+    }
   });
 
   it('export from SQLite, import into PostgreSQL, export again: the same bytes; history goes on after the imported lines', async () => {

@@ -75,6 +75,14 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
         stopRequested = true;
         void daemon.stop().catch((error: unknown) => logger.error({ error: String(error) }, 'stop failed')).finally(requestStop);
       };
+      // The daemon cannot go on (another daemon took its lock while its database session was
+      // lost): it stops, and the process ends with an error for the service manager to see.
+      daemon.once('fatal', () => {
+        process.exitCode = 1;
+        if (stopRequested) return;
+        stopRequested = true;
+        void daemon.stop().catch((error: unknown) => logger.error({ error: String(error) }, 'stop failed')).finally(requestStop);
+      });
       const onInt = () => stop('SIGINT');
       const onTerm = () => stop('SIGTERM');
       const onHup = () => daemon.requestReload('SIGHUP');

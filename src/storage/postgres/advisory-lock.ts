@@ -30,32 +30,49 @@ const session = (location: string, name: string): pg.Client =>
  * The holder's pid and start time travel in the connection's application_name, which a second
  * daemon reads from pg_stat_activity for its message.
  */
-export class PostgresDaemonLock {
-  readonly #client: pg.Client;
-  #released = false;
+/** What a daemon hears of its lock after it took it (PostgreSQL: its session may end under it). */
+export interface LockWatch {
+  /** The lock's session ended (the server restarted, the connection dropped): the lock is gone until taken again. */
+  readonly lost?: (error: Error) => void;
+  /** Taken again on a new session: this daemon is again the one of this database. */
+  readonly regained?: () => void;
+  /** Another daemon took it meanwhile: this one must stop (two daemons would each work alone). */
+  readonly taken?: (message: string) => void;
+}
 
-  private constructor(client: pg.Client) {
+/** How long after a lost session the lock is tried again, and again while the server is away. */
+const RETAKE_MS = 5_000;
+
+export class PostgresDaemonLock {
+  #client: pg.Client;
+  readonly #location: string;
+  readonly #name: string;
+  readonly #watch: LockWatch;
+  readonly #retakeMs: number;
+  #released = false;
+  #lost = false;
+  #retry: NodeJS.Timeout | undefined;
+
+  private constructor(client: pg.Client, location: string, name: string, watch: LockWatch, retakeMs: number) {
     this.#client = client;
+    this.#location = location;
+    this.#name = name;
+    this.#watch = watch;
+    this.#retakeMs = retakeMs;
   }
 
-  static async acquire(location: string, holder: { pid: number; startedAt: string }, onLost?: (error: Error) => void): Promise<PostgresDaemonLock> {
-    const client = session(location, `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}`);
-    const lock = new PostgresDaemonLock(client);
-    // A lost session is a lost lock: whoever holds this must hear of it (another daemon may now start).
-    client.on('error', (error) => {
-      if (!lock.#released) onLost?.(explainPostgresError(error, location) as Error);
-    });
+  static async acquire(location: string, holder: { pid: number; startedAt: string }, watch: LockWatch = {}, retakeMs = RETAKE_MS): Promise<PostgresDaemonLock> {
+    const name = `${APP_PREFIX} pid ${holder.pid} started ${holder.startedAt}`;
+    const client = session(location, name);
+    const lock = new PostgresDaemonLock(client, location, name, watch, retakeMs);
+    lock.#attach(client);
     try {
       await client.connect();
-      const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [DAEMON_KEY.toString()]);
-      if (Number(got.rows[0]?.ok) !== 1) {
-        const who = await client.query<{ name: string }>(HOLDERS, [DAEMON_KEY.toString()]);
-        const name = who.rows[0]?.name ?? '';
-        const m = /pid (\d+) started (\S+)/.exec(name);
+      const refusal = await tryLock(client, location);
+      if (refusal) {
         lock.#released = true;
         await client.end().catch(() => {});
-        throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${redactLocation(location)}${m ? ` (pid ${m[1]}, started ${m[2]})` : ''}; `
-          + 'stop it first, or give this one another database');
+        throw new DaemonAlreadyRunningError(refusal);
       }
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) throw error;
@@ -64,6 +81,53 @@ export class PostgresDaemonLock {
       throw explainPostgresError(error, location);
     }
     return lock;
+  }
+
+  /**
+   * A lost session is a lost lock: whoever holds this hears of it, and it is taken again on a
+   * new session as soon as the server answers. (An idle session ended by a server restart
+   * emits 'end' without an 'error': the lock was gone and nobody knew, and a second daemon
+   * working alone started beside this one.)
+   */
+  #attach(client: pg.Client): void {
+    client.on('error', (error) => this.#dropped(client, error));
+    client.on('end', () => this.#dropped(client, new Error('its database session ended')));
+  }
+
+  #dropped(client: pg.Client, error: Error): void {
+    if (this.#released || this.#lost || client !== this.#client) return;
+    this.#lost = true;
+    this.#watch.lost?.(explainPostgresError(error, this.#location) as Error);
+    this.#retakeLater();
+  }
+
+  #retakeLater(): void {
+    this.#retry = setTimeout(() => void this.#retake(), this.#retakeMs);
+    this.#retry.unref();
+  }
+
+  async #retake(): Promise<void> {
+    if (this.#released) return;
+    const client = session(this.#location, this.#name);
+    client.on('error', () => {}); // until attached: a failed connect is answered below
+    let refusal: string | undefined;
+    try {
+      await client.connect();
+      refusal = await tryLock(client, this.#location);
+    } catch {
+      await client.end().catch(() => {});
+      this.#retakeLater();
+      return;
+    }
+    if (refusal || this.#released) {
+      await client.end().catch(() => {});
+      if (refusal && !this.#released) this.#watch.taken?.(refusal);
+      return;
+    }
+    this.#client = client;
+    this.#lost = false;
+    this.#attach(client);
+    this.#watch.regained?.();
   }
 
   /**
@@ -89,6 +153,17 @@ export class PostgresDaemonLock {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
+    clearTimeout(this.#retry);
     await this.#client.end().catch(() => {});
   }
+}
+
+/** Takes the lock on a connected session; undefined when taken, else why not (who holds it). */
+async function tryLock(client: pg.Client, location: string): Promise<string | undefined> {
+  const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [DAEMON_KEY.toString()]);
+  if (Number(got.rows[0]?.ok) === 1) return undefined;
+  const who = await client.query<{ name: string }>(HOLDERS, [DAEMON_KEY.toString()]);
+  const m = /pid (\d+) started (\S+)/.exec(who.rows[0]?.name ?? '');
+  return `another touchbase daemon is already running on ${redactLocation(location)}${m ? ` (pid ${m[1]}, started ${m[2]})` : ''}; `
+    + 'stop it first, or give this one another database';
 }
