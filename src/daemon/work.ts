@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { emptySummary, saveCounts } from '../storage/plan-save-rules.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../domain/types.ts';
@@ -61,7 +62,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   let checks = '';
   if (kind === 'daily') {
     const r = await runDailyWorkflows(db, config, now);
-    checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${r.silent} silent clients, ${r.silenceAlerts} new alerts, ${r.silenceEscalated} escalated; ${r.cleared} alerts cleared; `;
+    checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${counted(r.silent, 'silent client')}, ${counted(r.silenceAlerts, 'new alert')}, ${r.silenceEscalated} escalated; ${counted(r.cleared, 'alert')} cleared; `;
   }
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
   if (deps.signal.aborted) return { ...report('stopped before the calendars were written', 0), stopped: true };

@@ -128,7 +128,7 @@ async function printBanner(daemon: Daemon, io: CliIO, tty: boolean, logger: { in
       ...(await dashboardBanner(daemon.dashboard, false)).split('\n'),
       `${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses`,
     ];
-    logger.info(lines.map((l) => l.trim()).filter(Boolean).join('; '));
+    logger.info(lines.map((l) => l.trim().replace(/[.;]$/, '')).filter(Boolean).join('; '));
     return;
   }
   io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);

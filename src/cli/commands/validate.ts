@@ -1,3 +1,4 @@
+import { counted } from '../../domain/english-count.ts';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { checkConfig } from '../../config/load-config.ts';
@@ -14,11 +15,11 @@ export function validateCommand(program: Command, io: CliIO): void {
       const { config, issues, warnings, encodings } = checkConfig(dir);
       if (!config) throw new ConfigInvalidError(issues);
       const contacts = config.clients.reduce((n, c) => n + c.contacts.length, 0);
-      io.out(`${relative(process.cwd(), dir) || dir}: valid — ${config.employees.length} employees, ${config.clients.length} clients, ${contacts} contacts, `
-        + `${config.rules.length} rules, ${config.campaigns.length} campaigns, ${config.holidays.length} holidays, `
-        + `${config.handovers.length} handovers, ${config.triggers.length} triggers\n`);
+      io.out(`${relative(process.cwd(), dir) || dir}: valid — ${counted(config.employees.length, 'employee')}, ${counted(config.clients.length, 'client')}, ${counted(contacts, 'contact')}, `
+        + `${counted(config.rules.length, 'rule')}, ${counted(config.campaigns.length, 'campaign')}, ${counted(config.holidays.length, 'holiday')}, `
+        + `${counted(config.handovers.length, 'handover')}, ${counted(config.triggers.length, 'trigger')}\n`);
       for (const { file, encoding } of encodings) io.out(`${file}: read as ${encoding}\n`);
-      if (warnings.length > 0) io.out(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:\n`);
+      if (warnings.length > 0) io.out(`${counted(warnings.length, 'warning')}:\n`);
       for (const warning of warnings) io.out(`  warning: ${formatWarning(warning)}\n`);
     });
 }

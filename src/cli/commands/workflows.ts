@@ -1,3 +1,4 @@
+import { counted } from '../../domain/english-count.ts';
 import type { Command } from 'commander';
 import { receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
 import { runDailyWorkflows } from '../../workflows/daily.ts';
@@ -84,7 +85,7 @@ export function checksCommand(program: Command, io: CliIO): void {
       const now = clockFrom(o.now).now();
       const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
       io.out(`overdue: ${r.daily.overdueMoved} moved forward (the next working days with room), ${r.daily.overdueEscalated} escalated\n`);
-      io.out(`silence: ${r.daily.silent} silent clients, ${r.daily.silenceAlerts} new alerts, ${r.daily.silenceEscalated} escalated; ${r.daily.cleared} alerts cleared\n`);
+      io.out(`silence: ${counted(r.daily.silent, 'silent client')}, ${counted(r.daily.silenceAlerts, 'new alert')}, ${r.daily.silenceEscalated} escalated; ${counted(r.daily.cleared, 'alert')} cleared\n`);
       if (r.digest !== undefined) io.out(`digest: ${r.digest} new\n`);
       io.out('"touchbase sync" (or the daemon) puts them into the calendars.\n');
     });
