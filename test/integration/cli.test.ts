@@ -37,7 +37,7 @@ describe('touchbase CLI', () => {
   it('validate accepts the example company', async () => {
     const r = await cli('validate', '--config', EXAMPLE);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/valid — 10 employees, 40 clients, \d+ contacts/);
+    expect(r.out).toMatch(/valid — 10 employees, 40 clients, \d+ contacts, .*, 1 handover, 2 triggers\n/);
   });
 
   it('an invalid configuration exits 2 with every error, and nothing is written', async () => {
