@@ -226,7 +226,9 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
   let q = db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
     .select(['touch_events.seq', 'touch_events.at', 'touch_events.type', 'touch_events.touch_id', 'touches.client_id', 'touches.title',
       'touch_events.employee_id', 'touch_events.from_date', 'touch_events.to_date', 'touch_events.cause', 'touch_events.detail'])
-    .orderBy('touch_events.seq', 'asc');
+    // Oldest first by when it happened: a call marked done days later (`done --at`) takes its
+    // place among the lines of its day, not the place of the day it was recorded.
+    .orderBy('touch_events.at', 'asc').orderBy('touch_events.seq', 'asc');
   if (filter.client) q = q.where('touches.client_id', '=', filter.client);
   // "planned" lines are made from the touches' rows below; the workflows' touches have one in the
   // log as well (what the daemon's incremental pass reads), which would show them twice.
@@ -244,7 +246,7 @@ export async function listHistory(db: DB, filter: { client?: string; limit?: num
       employee: first.get(r.id)?.employee ?? r.employee_id, fromDate: null, toDate: first.get(r.id)?.date ?? r.date,
       cause: PLANNER_SOURCE.test(r.source) ? 'plan' : 'workflow', detail: r.source,
     }));
-    // Merged by time, each list keeping its own order (the log's is the order things were recorded).
+    // Merged by time, each list in its own order (both by time).
     const merged: HistoryLine[] = [];
     let i = 0;
     for (const line of lines) {

@@ -213,7 +213,7 @@ describe('touchbase CLI', () => {
     expect((await cli('done', a!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
     expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
     // A reason with a line break, a terminal's escape code and a bell: kept as one line of plain text.
-    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office\nis closed\u001b]0;title\u0007')).code).toBe(0);
+    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office\nis closed\u001b]0;title\u0007', '--now', '2027-01-13T10:00:00+03:00')).code).toBe(0);
     expect((await cli('skip', a!.id, '--config', EXAMPLE, '--db', db, '--reason', '\u001b\u0007 ')).code).toBe(2);
     expect((await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', db)).code).toBe(2);
     const history = await cli('history', '--client', 'stroymash', '--config', EXAMPLE, '--db', db, '--format', 'json');

@@ -87,6 +87,11 @@ describe('storage', () => {
     expect(history.lastBySeries.get(follow.series)?.date).toBe('2027-02-01');
     const log = await listHistory(db, { client: 'b' });
     expect(log.map((l) => l.type)).toContain('done');
+    // Oldest first by when it happened: the skip of 11 January before the done of 1 February, recorded before it.
+    const all = await listHistory(db);
+    const outcomes = all.filter((l) => l.type === 'done' || l.type === 'skipped');
+    expect(outcomes.map((l) => [l.type, l.at])).toEqual([['skipped', '2027-01-11T10:00:00.000Z'], ['done', '2027-02-01T10:00:00.000Z']]);
+    expect(all.map((l) => l.at)).toEqual(all.map((l) => l.at).sort());
     await db.destroy();
   });
 
