@@ -8,20 +8,30 @@ export { doneOnTime } from './touch-outcome.ts';
 /**
  * Per employee: touches done on time, done late, moved by them (in their calendar or by the
  * snooze link), skipped, and missed (open and overdue) — what directors do not see otherwise.
+ * People gone from the configuration are listed after the others, with what they did.
  */
 export function punctualityReport({ config, data, today }: ReportContext): Report {
-  const counts = new Map(config.employees.map((e) => [e.id, { on_time: 0, late: 0, rescheduled: 0, skipped: 0, missed: 0 }]));
+  const zero = () => ({ on_time: 0, late: 0, rescheduled: 0, skipped: 0, missed: 0 });
+  const counts = new Map(config.employees.map((e) => [e.id, zero()]));
   for (const t of data.touches) {
     if (isInternal(t.source)) continue;
-    const c = counts.get(outcomeOwner(t));
-    if (!c) continue;
-    c.rescheduled += data.movedByOwner.get(t.id) ?? 0;
+    const owner = outcomeOwner(t);
     const outcome = touchOutcome(config, t, today);
+    let c = counts.get(owner);
+    // Someone gone from the configuration keeps what they did (the company's totals do not change
+    // after the fact when a person leaves), and what they missed until it is given to someone.
+    if (!c) {
+      if (outcome === 'open') continue;
+      counts.set(owner, (c = zero()));
+    }
+    c.rescheduled += data.movedByOwner.get(t.id) ?? 0;
     if (outcome !== 'open') c[outcome]++;
   }
-  const rows = config.employees.map((e) => {
-    const c = counts.get(e.id)!;
-    return { employee: e.id, name: e.name, ...c, on_time_share: share(c.on_time, c.on_time + c.late + c.missed) };
+  const names = new Map(config.employees.map((e) => [e.id, e.name]));
+  const former = [...counts.keys()].filter((id) => !names.has(id)).sort();
+  const rows = [...config.employees.map((e) => e.id), ...former].map((id) => {
+    const c = counts.get(id)!;
+    return { employee: id, name: names.get(id) ?? id, ...c, on_time_share: share(c.on_time, c.on_time + c.late + c.missed) };
   });
   const sum = (k: 'on_time' | 'late' | 'missed') => rows.reduce((n, r) => n + r[k], 0);
   return {

@@ -95,6 +95,16 @@ describe('director reports on a fixed history', () => {
     expect(by).toEqual({ anna: [1, 1, 0, 0, 1], oleg: [1, 0, 3, 1, 1], pavel: [1, 0, 0, 0, 0] });
   });
 
+  it('punctuality keeps what someone gone from the configuration did: their row after the others, the totals unchanged', async () => {
+    const before = punctualityReport(await loadReportContext(await history(), config, TODAY));
+    const base = workflowCompany();
+    const withoutOleg = configOf({ ...base, employees: base.employees.filter((e) => e.id !== 'oleg'), clients: base.clients.map((c) => ({ ...(c as object), team: { account_manager: 'anna' } })) });
+    const after = punctualityReport(await loadReportContext(await history(), withoutOleg, TODAY));
+    expect(after.rows.map((x) => [x.employee, x.name, x.on_time, x.late, x.rescheduled, x.skipped, x.missed])).toEqual([
+      ['anna', 'Emp anna', 1, 1, 0, 0, 1], ['pavel', 'Emp pavel', 1, 0, 0, 0, 0], ['oleg', 'oleg', 1, 0, 3, 1, 1]]);
+    expect(summary(after)).toEqual(summary(before));
+  });
+
   it('punctuality counts a move as the employee\'s by its cause, whatever its words say', async () => {
     const db = await history();
     // Words that read like the employee's, but the overdue check moved it; and the employee's move in other words.
