@@ -1,4 +1,6 @@
 import type { Cell, Report } from './report.ts';
+import { holderOn } from '../domain/team.ts';
+import { addDays } from '../planner/dates.ts';
 import type { ReportContext } from './report-data.ts';
 
 /**
@@ -8,7 +10,10 @@ import type { ReportContext } from './report-data.ts';
 export function handoversReport({ config, data, today }: ReportContext): Report {
   const rows: Record<string, Cell>[] = config.handovers.map((h) => {
     const source = `handover:${h.from}:${h.to}`;
-    const clients = new Set(config.clients.filter((c) => Object.values(c.team).includes(h.from)).map((c) => c.id));
+    // The leaver's clients on their last day: their own, and those they took over by an earlier
+    // handover (in a chain, the clients are told at each change, as the plan does).
+    const lastDay = addDays(h.on, -1);
+    const clients = new Set(config.clients.filter((c) => Object.values(c.team).some((m) => holderOn(config.handovers, m, lastDay) === h.from)).map((c) => c.id));
     const letters = data.touches.filter((t) => t.source === source);
     const notices = letters.filter((t) => t.series.endsWith('|notice'));
     const intros = letters.filter((t) => t.series.endsWith('|intro'));

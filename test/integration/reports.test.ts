@@ -258,6 +258,22 @@ describe('director reports on a fixed history', () => {
     expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
   });
 
+  it('a chained handover counts, at its second change, the clients the leaver had taken over at the first', async () => {
+    // Oleg hands beta to Anna on 1 July; Anna, holding alpha and beta then, hands both to Irina on 1 September.
+    const base = workflowCompany();
+    const cfg = configOf({
+      ...base, employees: [...base.employees, { id: 'irina', name: 'Emp irina', role: 'account_manager', email: 'irina@corp.example' }],
+      handovers: [{ from: 'oleg', to: 'anna', on: '2027-07-01' }, { from: 'anna', to: 'irina', on: '2027-09-01' }],
+    });
+    const db = await history();
+    await db.insertInto('touches').values([
+      touch('t1', { client: 'alpha', employee: 'irina', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-09-10', windowTo: '2027-09-30' }),
+      touch('t2', { client: 'beta', employee: 'irina', source: 'rule:buyer-calls', contacts: ['beta-buyer1'], date: '2027-09-12', windowTo: '2027-09-30' }),
+    ]).execute();
+    const rows = handoversReport(await loadReportContext(db, cfg, TODAY)).rows;
+    expect(rows.map((x) => [x.from, x.to, x.clients, x.taken_over])).toEqual([['oleg', 'anna', 1, 0], ['anna', 'irina', 2, 2]]);
+  });
+
   it('greetings of a whole board at once (per: client) count each person greeted: a row\'s contacts are its done, skipped and open added up', async () => {
     const cfg = configOf({ ...workflowCompany(), campaigns: [{ id: 'new-year', on: '12-28', ours: 'account_manager', per: 'client' }] });
     const db = await tempDatabase();
