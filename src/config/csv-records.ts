@@ -96,7 +96,7 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
           // A quoted value closed early: where its record ends, and so every later one, is unknown.
           if (stray.kind === 'undoubled') throw STOP;
         }
-        take(record, line);
+        take(stray && header && !startsHeader ? rejoined(record, stray.field, header.length, delimiter) : record, line);
         return null;
       },
     });
@@ -129,6 +129,26 @@ function parseQuoted(text: string, file: string, delimiter: Delimiter, issues: C
     return false;
   }
   return true;
+}
+
+/**
+ * A record whose value in quotes not written as such held the separator (`АО "Ёлка; и партнёры"`)
+ * was split there, and every later value moved one column on: each then failed its own column's
+ * check, a cascade of errors after the one that says what is wrong. The pieces from `field` to
+ * the one that closes the quote are joined again, when that gives the header's number of
+ * columns; otherwise the record is left as read.
+ */
+function rejoined(record: string[], field: number, columns: number, delimiter: Delimiter): string[] {
+  if (record.length <= columns) return record;
+  let quotes = 0;
+  for (let j = field; j < record.length; j++) {
+    quotes += record[j]!.split('"').length - 1;
+    if (j > field && quotes % 2 === 0) {
+      const joined = [...record.slice(0, field), record.slice(field, j + 1).join(delimiter), ...record.slice(j + 1)];
+      return joined.length === columns ? joined : record;
+    }
+  }
+  return record;
 }
 
 /**

@@ -524,6 +524,23 @@ campaigns:
     ]);
   });
 
+  it('a value not written in quotes whose quotes hold the separator is one error, not one more for every column after it', () => {
+    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const { config, issues } = check(folder({
+      'a.yaml': yaml,
+      'clients.csv': 'id;name;stage;since;team.account_manager\r\nc1;Alpha;active;01.02.2022;ivanova\r\nc2;АО "Ёлка; и партнёры";active;01.02.2022;ivanova\r\n',
+    }));
+    expect(issues.map((i) => [i.line, i.column, i.field, i.found])).toEqual([[3, 2, 'name', 'a quote inside a value not written in quotes (after "АО ")']]);
+    expect(config).toBeUndefined();
+    // Written as the error says, it reads as the person meant: the rest of the row in its columns.
+    const fixed = check(folder({
+      'a.yaml': yaml,
+      'clients.csv': 'id;name;stage;since;team.account_manager\r\nc2;"АО ""Ёлка; и партнёры""";active;01.02.2022;ivanova\r\n',
+    }));
+    expect(fixed.issues).toEqual([]);
+    expect(fixed.config!.clients.map((c) => [c.name, c.stage, c.since])).toEqual([['АО "Ёлка; и партнёры"', 'active', '2022-02-01']]);
+  });
+
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
