@@ -58,9 +58,12 @@ export async function applyFeedEvents(
     const away = leavingOtherFeeds(d, (key, employee) => livesIn.all(key, employee, scope.from) as string[]);
     changes = [...d.changes, ...away.map((a) => ({ op: 'delete' as const, employeeId: a.employee, key: a.key }))];
     if (dryRun) return;
+    // A new event whose UID another feed has (a touch given to someone else) starts past that
+    // feed's SEQUENCE and its cancellation: a calendar showing both feeds keeps the live one
+    // (RFC 5545: the higher SEQUENCE wins), where the cancelled copy was "newer" and hid it.
     const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
-      values (?, ?, ?, 'confirmed', ?, ?, ?, ?)`);
-    for (const w of d.inserts) insert.run(w.employeeId, w.key, 0, w.payload, w.hash, w.date, nowIso);
+      values (?, ?, coalesce((select max(o.sequence) + 2 from ics_events o where o.event_key = ? and o.employee_id <> ?), 0), 'confirmed', ?, ?, ?, ?)`);
+    for (const w of d.inserts) insert.run(w.employeeId, w.key, w.key, w.employeeId, w.payload, w.hash, w.date, nowIso);
     const update = sqlite.prepare(`update ics_events set sequence = ?, status = 'confirmed', payload = ?, content_hash = ?, date = ?, updated_at = ?
       where employee_id = ? and event_key = ?`);
     for (const { want: w, sequence } of d.updates) update.run(sequence, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);

@@ -576,10 +576,12 @@ describe('an export beside the feed', () => {
     const changes = await applyFeedEvents(db, ['oleg'], [want('oleg', 'call1', '2027-02-22')], scope('2027-02-15'), '2027-02-22T06:00:00Z');
     expect(changes).toEqual([{ op: 'create', employeeId: 'oleg', key: 'call1' }, { op: 'delete', employeeId: 'anna', key: 'call1' }]);
     const rows = await db.selectFrom('ics_events').select(['employee_id', 'event_key', 'status', 'sequence']).orderBy('employee_id').orderBy('event_key').execute();
+    // Oleg's copy starts past Anna's cancelled one: a calendar showing both feeds keeps the live
+    // event (the higher SEQUENCE wins); at 0 it was hidden by the "newer" cancellation.
     expect(rows).toEqual([
       { employee_id: 'anna', event_key: 'call1', status: 'cancelled', sequence: 1 },
       { employee_id: 'anna', event_key: 'call2', status: 'confirmed', sequence: 0 },
-      { employee_id: 'oleg', event_key: 'call1', status: 'confirmed', sequence: 0 },
+      { employee_id: 'oleg', event_key: 'call1', status: 'confirmed', sequence: 2 },
     ]);
     // Nothing more the next time.
     expect(await applyFeedEvents(db, ['oleg', 'anna'], [want('oleg', 'call1', '2027-02-22')], scope('2027-02-15'), '2027-02-22T07:00:00Z')).toEqual([]);

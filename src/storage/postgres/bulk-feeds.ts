@@ -39,7 +39,9 @@ export async function applyFeedEventsPostgres(
     for (let i = 0; i < inserts.length; i += ROWS) {
       const c = inserts.slice(i, i + ROWS);
       await sql`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
-        select u.employee_id, u.event_key, 0, 'confirmed', u.payload, u.content_hash, u.date, ${nowIso}
+        select u.employee_id, u.event_key,
+          coalesce((select max(o.sequence) + 2 from ics_events o where o.event_key = u.event_key and o.employee_id <> u.employee_id), 0),
+          'confirmed', u.payload, u.content_hash, u.date, ${nowIso}
         from unnest(${c.map((w) => w.employeeId)}::text[], ${c.map((w) => w.key)}::text[], ${c.map((w) => w.payload)}::text[], ${c.map((w) => w.hash)}::text[],
           ${c.map((w) => w.date)}::text[]) as u(employee_id, event_key, payload, content_hash, date)`.execute(trx);
     }
