@@ -118,7 +118,11 @@ export async function findTouch(db: DB, idOrPrefix: string): Promise<TouchRow> {
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) throw new TouchNotFoundError(`touch id prefix ${idOrPrefix} matches several touches; give more characters`);
   }
-  throw new TouchNotFoundError(`no touch with id ${idOrPrefix} (run "touchbase plan" to record the plan, then use an id it prints)`);
+  // With a plan recorded, the id is mistyped (or of another database): "record the plan first" misled.
+  const recorded = (await db.selectFrom('touches').select('id').limit(1).execute()).length > 0;
+  throw new TouchNotFoundError(recorded
+    ? `no touch with id ${idOrPrefix}: check the id ("touchbase plan" and "touchbase history" print each touch's, the first 8 characters are enough)`
+    : `no touch with id ${idOrPrefix} (run "touchbase plan" to record the plan, then use an id it prints)`);
 }
 
 export interface Outcome {

@@ -215,7 +215,12 @@ describe('touchbase CLI', () => {
     // A reason with a line break, a terminal's escape code and a bell: kept as one line of plain text.
     expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'their office\nis closed\u001b]0;title\u0007', '--now', '2027-01-13T10:00:00+03:00')).code).toBe(0);
     expect((await cli('skip', a!.id, '--config', EXAMPLE, '--db', db, '--reason', '\u001b\u0007 ')).code).toBe(2);
-    expect((await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', db)).code).toBe(2);
+    const unknown = await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', db);
+    expect(unknown.code).toBe(2);
+    // The plan is recorded: the id is wrong, not the plan missing.
+    expect(unknown.err).toContain('no touch with id deadbeef: check the id');
+    const none = await cli('done', 'deadbeef', '--config', EXAMPLE, '--db', join(tempDir(), 'empty.sqlite'));
+    expect(none.err).toContain('run "touchbase plan" to record the plan');
     const history = await cli('history', '--client', 'stroymash', '--config', EXAMPLE, '--db', db, '--format', 'json');
     const lines = JSON.parse(history.out) as { type: string; detail: string | null }[];
     expect(lines.map((l) => [l.type, l.detail])).toEqual([['done', 'agreed a visit'], ['skipped', 'their office is closed ]0;title']]);

@@ -97,7 +97,7 @@ describe('a period that starts before today is shown whole and recorded from tod
     expect(preview.filter((t) => t.date < '2027-06-01').length).toBe(before.length);
     expect(preview.filter((t) => t.date < '2027-06-01' && t.overdue)).toEqual([]);
     const mine = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-07-31', '--now', june);
-    expect(mine.err).toContain('the days before 2027-06-01 are shown, not recorded');
+    expect(mine.err).toContain('the days before 2027-06-01 are shown, not recorded again: a touch of theirs never recorded before was in nobody\'s calendar (it is not overdue); those recorded earlier show as they stand');
     expect(mine.err).toMatch(/recorded the company's plan for 2027-06-01 to 2027-07-31: /);
     // …and not recorded: no id of theirs is known, and the next morning's checks find nothing overdue.
     expect((await cli('done', before[0]!.id, '--config', dir, '--db', db, '--now', june)).code).toBe(2);

@@ -80,7 +80,8 @@ export function planCommand(program: Command, io: CliIO): void {
         io.err(`(${warnings.length - shownWarnings.length} warnings about ${others}: "touchbase plan" without ${o.client && o.employee ? '--client and --employee' : o.client ? '--client' : '--employee'} lists them)\n`);
       }
       // Days before today are shown as they would have been planned; nobody was asked to do them.
-      if (saved && recordedFrom) io.err(`the days before ${recordedFrom} are shown, not recorded: their touches were never in anyone's calendar (nothing of them is overdue)\n`);
+      // (Those recorded before are shown as they stand, overdue or done: the note is about the others.)
+      if (saved && recordedFrom) io.err(`the days before ${recordedFrom} are shown, not recorded again: a touch of theirs never recorded before was in nobody's calendar (it is not overdue); those recorded earlier show as they stand\n`);
       if (saved && (o.format === 'table' || o.client || o.employee)) {
         // The plan is one: a filter shows part of it, what is recorded is the whole company's.
         io.err(`recorded the company's plan for ${recordedFrom && recordedFrom > to ? 'none of this period (it is over)' : `${recordedFrom ?? from} to ${to}`}${o.client || o.employee ? ` (shown: ${[o.client, o.employee].filter(Boolean).join(', ')})` : ''}: `
