@@ -51,6 +51,10 @@ describe('touchbase feeds', () => {
     const urls = (r: { out: string }) => r.out.match(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/g);
     expect(urls(first)!.length).toBeGreaterThan(0);
     expect(urls(again)).toEqual(urls(first));
+    // No sync has written them: the addresses would answer 404, and it says so.
+    expect(first.err).toContain('warning: none of these feed files is in');
+    expect((await cli('sync', '--config', 'config', '--db', db, '--now', NOW.toISO()!)).code).toBe(0);
+    expect((await cli('feeds', '--config', 'config', '--db', db)).err).toBe('');
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
@@ -146,6 +147,15 @@ export function feedsCommand(program: Command, io: CliIO): void {
         return [e.id, e.name, `${at}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
       });
       io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      // Files that are not there: no sync yet, another feed folder, or — most often — a shell
+      // without the daemon's TOUCHBASE_FEED_SECRET, whose addresses are not the daemon's.
+      const missing = rows.filter((r) => !existsSync(r[3]!));
+      if (missing.length > 0) {
+        io.err(`warning: ${missing.length === rows.length ? 'none of these feed files is' : `${missing.length} of these ${rows.length} feed files ${missing.length === 1 ? 'is' : 'are'} not`} in ${feedDir(o)}: `
+          + (missing.length === rows.length
+            ? 'these addresses answer 404 until a sync writes them. If the daemon runs with another TOUCHBASE_FEED_SECRET (its service\'s environment file), run this command with that one: the addresses depend on it\n'
+            : 'a sync writes them (an employee added since the last one)\n'));
+      }
       if (served) {
         const { server, url } = served;
         io.out(`serving the feeds at ${url}/feeds/… (Ctrl-C to stop)\n`);
