@@ -342,6 +342,12 @@ describe('touchbase daemon', () => {
     expect(r.stdout).toContain(`ExecStart=${process.execPath} ${join(root, 'src', 'touchbase.js')} daemon --config "/etc/touch base/config" --db "/var/lib/touchbase/db 1.sqlite"\n`);
     expect(existsSync(join(root, 'README.md'))).toBe(true);
     expect(r.stdout).toContain(`Documentation=file://${root}/README.md`);
+    // A PostgreSQL URL given with --db stays out of the unit (a password), and it says where it goes.
+    const pg = spawnSync(process.execPath, [join(root, 'src', 'touchbase.js'), 'systemd-unit', '--db', 'postgres://touchbase:s3cret@db.example:5432/touchbase'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(pg.status, pg.stderr).toBe(0);
+    expect(pg.stdout).not.toContain('s3cret');
+    expect(pg.stderr).toContain('warning: the PostgreSQL URL is not written into the unit');
+    expect(pg.stderr).toContain('TOUCHBASE_DATABASE_URL_FILE');
   });
 
   it('runs each job on its schedule from settings, in the company zone: the daily checks at their hour, the digest on Monday', async () => {

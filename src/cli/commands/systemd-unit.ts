@@ -66,6 +66,13 @@ export function systemdUnitCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { user: string }>();
       // Written into the unit as it is: a user name as useradd accepts it, nothing that ends the line or adds a setting.
       if (!/^[a-z_][a-z0-9_-]{0,31}$/i.test(o.user)) throw new BadInputError(`--user: expected a user name like touchbase (letters, digits, "_" and "-", at most 32), found ${JSON.stringify(o.user)}`);
-      io.out(systemdUnit({ node: process.execPath, workDir: installationFolder(), config: configDir(o), db: dbFile(o), user: o.user }));
+      const db = dbFile(o);
+      io.out(systemdUnit({ node: process.execPath, workDir: installationFolder(), config: configDir(o), db, user: o.user }));
+      // Given on the command line, the URL is not in the unit either (it holds a password): the
+      // service would start on a new SQLite file unless the environment file names it.
+      if (isPostgresLocation(db) && o.db !== undefined) {
+        io.err('warning: the PostgreSQL URL is not written into the unit (it holds a password): put it in a file readable by the service\'s user alone and name that file '
+          + 'in /etc/touchbase/touchbase.env as TOUCHBASE_DATABASE_URL_FILE=…, or the service starts on a new, empty SQLite database\n');
+      }
     });
 }
