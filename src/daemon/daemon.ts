@@ -703,6 +703,10 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.#metrics!.markConfigValid();
         await this.#recordConfigState();
         this.#log.info({ reason }, 'configuration back to the running one: the rejected change is gone');
+      } else {
+        // Asked for by a person (systemctl reload, the API): answered in the log, even with nothing to do.
+        const asked = reason === 'SIGHUP' || reason === 'requested over the API';
+        this.#log[asked ? 'info' : 'debug']({ reason }, 'configuration unchanged: nothing to apply');
       }
       return true;
     }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/daemon/logger.ts';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -172,15 +174,18 @@ describe('touchbase daemon', () => {
     expect(bases()).toEqual(new Set(['https://tb.example.com']));
   });
 
-  it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing', async () => {
+  it('SIGHUP-style reload of an unchanged folder changes nothing and runs nothing, and says so in the log', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
-    const { daemon } = await daemonUnderTest({ configDir, clock });
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    const { daemon } = await daemonUnderTest({ configDir, clock, logger: await createLogger({ level: 'info', destination }) });
     await startedAndSynced(daemon);
     let applied = 0;
     daemon.on('config:applied', () => applied++);
     expect(await daemon.reload('SIGHUP')).toBe(true);
     expect(applied).toBe(0);
+    expect(lines.some((l) => /"reason":"SIGHUP".*"msg":"configuration unchanged: nothing to apply"/.test(l))).toBe(true);
   });
 
   it('the one-click links record done, skip and snooze once each, and refuse forged and reused tokens', async () => {
