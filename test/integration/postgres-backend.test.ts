@@ -86,7 +86,13 @@ describe('PostgreSQL', () => {
     const refused = touchbase(['status'], { TOUCHBASE_DATABASE_URL_FILE: file });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/PostgreSQL refused the password of the role in postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/touchbase_t_/);
+    // Wherever the URL came from (--db too): not only the variable.
+    expect(refused.err).toContain('Check the password in the database URL (--db, TOUCHBASE_DATABASE_URL, or the file TOUCHBASE_DATABASE_URL_FILE names)');
     expect(refused.err + refused.out).not.toContain(secret);
+    // A server without TLS asked for it: said so, with what to do.
+    const tls = touchbase(['status'], { TOUCHBASE_DATABASE_URL: `${await tempDatabaseLocation()}?sslmode=require` });
+    expect(tls.code).toBe(1);
+    expect(tls.err).toContain('does not accept TLS (SSL) connections, which the URL asks for (sslmode)');
   });
 
   it('a database written by a newer touchbase is refused, naming the migration it does not know', async () => {

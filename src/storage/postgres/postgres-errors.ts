@@ -22,7 +22,11 @@ export function explainPostgresError(error: unknown, location: string): unknown 
   }
   if (code === '28P01') {
     return problem('authentication', `PostgreSQL refused the password of the role in ${where} (28P01: password authentication failed). `
-      + 'Check the password in TOUCHBASE_DATABASE_URL (or the file TOUCHBASE_DATABASE_URL_FILE names): characters like @ : / # in it must be URL-encoded.');
+      + 'Check the password in the database URL (--db, TOUCHBASE_DATABASE_URL, or the file TOUCHBASE_DATABASE_URL_FILE names): characters like @ : / # in it must be URL-encoded.');
+  }
+  if (/does not support SSL/i.test(detail)) {
+    return problem('cannot-connect', `the PostgreSQL server of ${where} does not accept TLS (SSL) connections, which the URL asks for (sslmode): `
+      + 'turn ssl on in the server\'s postgresql.conf, or, on a trusted network only, take sslmode out of the URL.');
   }
   if (code === '28000') {
     return problem('authentication', `PostgreSQL does not let the role of ${where} in (28000: ${detail}). `
