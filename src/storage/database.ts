@@ -176,6 +176,16 @@ export function openDatabase(file: string): DB {
 export function openReadOnly(file: string): DB {
   // PostgreSQL: every transaction read-only (default_transaction_read_only), so a bug cannot write.
   if (isPostgresLocation(file)) return openPostgres(file, { readOnly: true });
+  // Reading commands tighten the files too (the README's promise): first, so that the -wal and
+  // -shm files SQLite makes for this read copy a mode of 0600, not others' read bits.
+  const tightenQuietly = () => {
+    try {
+      tightenDatabaseFiles(file);
+    } catch {
+      // A read-only file system, a file not there yet: a read does not fail for it.
+    }
+  };
+  tightenQuietly();
   try {
     const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
     try {
@@ -185,6 +195,7 @@ export function openReadOnly(file: string): DB {
       sqlite.close();
       throw error;
     }
+    tightenQuietly();
     return wrap(sqlite, file, false, true);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';

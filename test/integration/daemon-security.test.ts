@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openDatabase, openMigrated } from '../../src/storage/database.ts';
+import { openDatabase, openMigrated, openReadOnly } from '../../src/storage/database.ts';
 import { prepareFeedFolder } from '../../src/storage/private-files.ts';
 import { DaemonLock } from '../../src/storage/daemon-lock.ts';
 import { Daemon } from '../../src/daemon/daemon.ts';
@@ -100,6 +100,13 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
     const db = openDatabase(file);
     expect(mode(file)).toBe('600');
     await db.destroy();
+    // A reading command (history, status, report) as well, and the -shm it makes is 0600 too.
+    chmodSync(file, 0o644);
+    const reader = openReadOnly(file);
+    await reader.selectFrom('touches').select('id').execute();
+    expect(mode(file)).toBe('600');
+    if (existsSync(`${file}-shm`)) expect(mode(`${file}-shm`)).toBe('600');
+    await reader.destroy();
     locks.push(DaemonLock.acquire(file, undefined));
     expect(mode(`${file}.daemon-lock`)).toBe('600');
 
