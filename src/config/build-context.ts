@@ -125,8 +125,8 @@ export class BuildContext {
       if (this.explained.has(key)) continue;
       this.explained.add(key);
       const found = r.reason === 'ambiguous'
-        ? `role ${role} is held by ${r.holders.join(' and ')}; name one under team`
-        : `no employee holds role ${role}; name one under team`;
+        ? `none named, and ${r.holders.length} employees hold ${role} (${r.holders.join(', ')}): name one under the client's team`
+        : `none named, and no employee holds ${role}: give the role to an employee, or name one under the client's team`;
       this.report(clientOrigin, ['team'], 3, `team.${role} for client ${client.id} (needed by ${what})`, found);
     }
   }

@@ -77,7 +77,7 @@ describe('configuration errors name the file, line, column, field, expected and 
     });
     expect(issues).toHaveLength(2);
     expect(issues[0]).toMatchObject({ file: 'clients.yaml', line: 2, field: 'clients[0].team' });
-    expect(issues[0]!.found).toBe('role sales_director is held by petrov and orlov; name one under team');
+    expect(issues[0]!.found).toBe('none named, and 2 employees hold sales_director (petrov, orlov): name one under the client\'s team');
     expect(issues[1]).toMatchObject({ file: 'rules.yaml', line: 3, column: 11, field: 'rules[0].ours' });
     expect(issues[1]!.found).toContain('held by nobody');
     expect(text).toContain('rules.yaml:3:11: rules[0].ours (rule ceo-to-ceo): expected a role some employee holds');
