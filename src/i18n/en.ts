@@ -53,6 +53,7 @@ export const en = {
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — {company} touches',
+  'feed.exportName': '{company}: contact plan',
 
   // The weekly digest.
   'digest.nobody': 'nobody',

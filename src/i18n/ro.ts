@@ -46,6 +46,7 @@ export const ro: Catalogue = {
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — interacțiuni {company}',
+  'feed.exportName': '{company}: planul de interacțiuni',
 
   'digest.nobody': 'nimeni',
   'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană',

@@ -47,6 +47,7 @@ export const ru: Catalogue = {
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — касания {company}',
+  'feed.exportName': '{company}: план касаний',
 
   'digest.nobody': 'никто',
   'digest.title': 'Сводка за неделю: просрочено — {overdue}, без контакта — {silent}, зависят от одного человека — {single}',

@@ -6,6 +6,7 @@ import { todayIn } from '../../sync/desired-state.ts';
 import { DateTime } from 'luxon';
 import { feedEvent } from './feed.ts';
 import { IcsWriter } from './ics-writer.ts';
+import { translator } from '../../i18n/translator.ts';
 import { feedEventKey, feedSequence, type StoredFeedEvent } from '../../storage/feed-decisions.ts';
 import type { SyncedTouch } from '../../storage/sync-queries.ts';
 import type { TouchRow } from '../../storage/schema.ts';
@@ -71,7 +72,7 @@ export function* icsOfTouches(
   if (zones.size === 0) zones.add(config.settings.timezone);
   let chunk: string[] = [];
   const writer = new IcsWriter((text) => chunk.push(text));
-  writer.begin({ name: `${config.settings.company}: contact plan`, zones });
+  writer.begin({ name: translator(config.settings.language).t('feed.exportName', { company: config.settings.company }), zones });
   // Each event made when its chunk is: a year's descriptions are never all held at once.
   const count = entries.length + dropped.length;
   for (let i = 0; i < count; i++) {
