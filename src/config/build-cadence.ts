@@ -126,8 +126,16 @@ function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin): vo
       shortDays.set(employee.id, day);
       continue;
     }
-    const shared = ctx.sharedMinutes(employee, client);
+    const { longest: shared, shortest } = ctx.sharedMinutesOverYear(employee, client);
     const pair = `${client.id}\u0000${employee.id}`;
+    // Long enough in one season only (one zone keeps summer time, the other not): valid, but the
+    // meetings of the other season cannot be placed — said now, not by a warning per period
+    // that blames the daily cap.
+    if (shared >= rule.durationMinutes && shortest < rule.durationMinutes && !ctx.hoursReported.has(`season\u0000${pair}`)) {
+      ctx.hoursReported.add(`season\u0000${pair}`);
+      ctx.warn(origin, ['timezone'], `${client.id} (${client.timezone}) shares ${shared} minutes of working time with ${employee.id} (${employee.timezone}) in part of the year but only `
+        + `${shortest} in the other (summer time in one zone, not in the other): the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id} cannot be placed then — widen the hours of one of them, or shorten the ${rule.kind}`);
+    }
     // One error per client and employee, not one per rule that puts them in touch: the hours (or
     // the zone) are the one mistake.
     if (shared < rule.durationMinutes && !ctx.hoursReported.has(pair)) {

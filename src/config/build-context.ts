@@ -4,7 +4,7 @@ import { resolveRole } from '../domain/team.ts';
 import { selects } from '../domain/selector.ts';
 import { own } from '../domain/safe-keys.ts';
 import { hasHolidayCalendar } from '../planner/public-holidays.ts';
-import { longestSharedHours } from '../planner/working-hours.ts';
+import { sharedHoursOverYear } from '../planner/working-hours.ts';
 import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 import { placeOf, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
@@ -35,7 +35,7 @@ export class BuildContext {
   readonly hoursReported = new Set<string>();
   #byEmail = new Map<string, string[]>();
   #byName = new Map<string, string[]>();
-  readonly #shared = new Map<string, Map<string, number>>();
+  readonly #shared = new Map<string, Map<string, { longest: number; shortest: number }>>();
 
   constructor(readonly sources: RawSources, readonly settings: Settings, readonly settingsBroken: ReadonlySet<string>) {
     this.issues = [...sources.issues];
@@ -133,12 +133,17 @@ export class BuildContext {
 
   /** Minutes of working time an employee and a client share on reference days (memoised by zones and hours). */
   sharedMinutes(e: Employee, c: Client): number {
+    return this.sharedMinutesOverYear(e, c).longest;
+  }
+
+  /** The longest and the shortest of those days (winter and summer time may differ by an hour). */
+  sharedMinutesOverYear(e: Employee, c: Client): { longest: number; shortest: number } {
     // Asked for every (rule, client): the keys of both sides are made once each, not once per question.
     const byClient = this.#sharedByEmployee(e);
     const clientKey = this.#hoursKey(c);
     let shared = byClient.get(clientKey);
     if (shared === undefined) {
-      shared = longestSharedHours(e.timezone, e.hours, c.timezone, c.hours);
+      shared = sharedHoursOverYear(e.timezone, e.hours, c.timezone, c.hours);
       byClient.set(clientKey, shared);
     }
     return shared;
@@ -155,7 +160,7 @@ export class BuildContext {
   }
 
   /** Employees of the same zone and hours share their answers. */
-  #sharedByEmployee(e: Employee): Map<string, number> {
+  #sharedByEmployee(e: Employee): Map<string, { longest: number; shortest: number }> {
     const key = this.#hoursKey(e);
     let byClient = this.#shared.get(key);
     if (!byClient) {

@@ -38,10 +38,22 @@ export function sharedHours(
 
 /** Longest overlap in minutes over reference days in every season (winter and summer time). */
 export function longestSharedHours(employeeZone: string, employeeHours: Hours, clientZone: string, clientHours: Hours): number {
+  return sharedHoursOverYear(employeeZone, employeeHours, clientZone, clientHours).longest;
+}
+
+/**
+ * The longest and the shortest working time an employee and a client share on a day, over a
+ * year's seasons: where one zone keeps summer time and the other does not (Bucharest and
+ * Moscow), the two differ by an hour.
+ */
+export function sharedHoursOverYear(employeeZone: string, employeeHours: Hours, clientZone: string, clientHours: Hours): { longest: number; shortest: number } {
   let longest = 0;
+  let shortest = Number.POSITIVE_INFINITY;
   for (const date of ['2027-01-13', '2027-04-14', '2027-07-14', '2027-10-13']) {
     const shared = sharedHours(employeeZone, employeeHours, date, clientZone, clientHours, () => true);
-    if (shared) longest = Math.max(longest, (shared[1] - shared[0]) / 60_000);
+    const minutes = shared ? (shared[1] - shared[0]) / 60_000 : 0;
+    longest = Math.max(longest, minutes);
+    shortest = Math.min(shortest, minutes);
   }
-  return longest;
+  return { longest, shortest };
 }

@@ -221,6 +221,26 @@ rules:
     expect(issues[0]!.found).toContain('never overlap');
   });
 
+  it('working hours that overlap long enough in winter only are a warning that names the season, not a silent loss of the summer meetings', () => {
+    const yaml = `settings: { company: T, timezone: Europe/Moscow, country: RU, hours: "09:00-18:00" }
+employees:
+  - { id: popescu, name: Ion Popescu, email: p@t.example, role: sales_director, timezone: Europe/Bucharest, country: RO, hours: "08:00-10:30" }
+clients:
+  - { id: vostok, name: Vostok, country: RU, timezone: Europe/Moscow, contacts: [ { id: v-ceo, name: Pyotr, role: ceo } ] }
+rules:
+  - { id: sd, ours: sales_director, theirs: ceo, kind: meeting, every: 1 month, duration: 2 hours }
+`;
+    const { config, issues, warnings } = checkConfig(writeConfig({ 'a.yaml': yaml }));
+    expect(issues).toEqual([]);
+    expect(config).toBeDefined();
+    expect(warnings.map((w) => `${w.field}: ${w.message}`)).toEqual([
+      'clients[0].timezone: vostok (Europe/Moscow) shares 150 minutes of working time with popescu (Europe/Bucharest) in part of the year but only 90 in the other '
+        + '(summer time in one zone, not in the other): the 120-minute meetings of rule sd cannot be placed then — widen the hours of one of them, or shorten the meeting',
+    ]);
+    // Ninety minutes are enough for an hour's meeting: nothing to say.
+    expect(checkConfig(writeConfig({ 'a.yaml': yaml.replace('duration: 2 hours', 'duration: 1 hour') })).warnings).toEqual([]);
+  });
+
   it('a meeting longer than the working day is one error at its duration, not one at every client', () => {
     const clients = [1, 2, 3].map((i) => `  - { id: c${i}, name: C${i}, contacts: [{ id: k${i}, name: K, role: ceo }] }`).join('\n');
     const { issues, text } = issuesOf({
