@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
@@ -133,6 +134,25 @@ describe('business events become touches', () => {
     // Its history says it was planned once, by the workflow.
     const history = JSON.parse((await cli('history', '--all', '--format', 'json', '--config', dir, '--db', file)).out) as { type: string; cause: string; detail: string }[];
     expect(history.map((l) => [l.type, l.cause, l.detail])).toEqual([['planned', 'workflow', 'trigger:order-shipped']]);
+  });
+
+  it('touchbase event whose calendar cannot be written (the feed folder is another database\'s) says it is recorded and fails with exit 1, not 2', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    mkdirSync(feeds);
+    writeFileSync(join(feeds, '.touchbase-feeds'), 'another-database\n');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      const args = ['--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-9', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00'];
+      const r = await cli('event', 'order.shipped', ...args);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('recorded');
+      expect(r.err).toContain('the event and its touch are recorded, but the calendars were not written: the feed folder');
+      expect((await cli('event', 'order.shipped', ...args)).out).toContain('already recorded; nothing new');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('history shows a workflow touch planned once on a database whose log has its "planned" line as well (written before)', async () => {

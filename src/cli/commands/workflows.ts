@@ -15,7 +15,7 @@ import type { Config } from '../../domain/types.ts';
 import type { DB } from '../../storage/database.ts';
 import { touchesByIds } from '../../storage/sync-queries.ts';
 import type { Clock } from '../../clock.ts';
-import { BadInputError } from '../cli-error.ts';
+import { BadInputError, CommandFailedError } from '../cli-error.ts';
 import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
@@ -43,11 +43,26 @@ export function eventCommand(program: Command, io: CliIO): void {
           throw error;
         }
         const touches = await touchesByIds(db, result.touchIds);
-        return { result, touches, synced: result.created ? await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock) : '' };
+        // The event is recorded by now: a calendar that cannot be written (its feed folder
+        // another database's, a provider refusing) is a failure to report as such — not a
+        // refused input (exit 2 said "nothing is recorded", and a retry then said "already recorded").
+        let synced = '';
+        let syncError: Error | undefined;
+        if (result.created) {
+          try {
+            synced = await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock);
+          } catch (error) {
+            syncError = error as Error;
+          }
+        }
+        return { result, touches, synced, syncError };
       });
       io.out(outcome.result.created ? `event ${name} for ${o.client} (ref ${outcome.result.ref}) recorded:\n` : `event ${name} for ${o.client} (ref ${outcome.result.ref}) was already recorded; nothing new:\n`);
       for (const t of outcome.touches) io.out(`  ${t.id.slice(0, 8)}  ${t.start_at}  ${t.employee_id}  ${t.title} (due by ${t.window_to})\n`);
       if (outcome.synced) io.out(`  ${outcome.synced}\n`);
+      if (outcome.syncError) {
+        throw new CommandFailedError(`the event and its touch are recorded, but the calendars were not written: ${outcome.syncError.message} — the next sync (or the daemon) puts the touch there once that is fixed`);
+      }
     });
 
 }
