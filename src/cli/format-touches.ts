@@ -161,10 +161,15 @@ function* tableOfTouches(touches: readonly Touch[]): Generator<string> {
     yield 'No touches in this period.\n';
     return;
   }
+  // Each time is its employee's wall time; rows go by instant. With employees in several zones
+  // (Moscow and Chișinău) that read 09:00, 09:30, 09:00…: each time then carries its offset.
+  const offsets = new Set<string>();
+  for (const t of touches) if (!t.allDay) offsets.add(t.start.slice(23));
+  const mark = offsets.size > 1 ? (iso: string) => ` ${iso.slice(23).replace(/:00$/, '')}` : () => '';
   const rows = function* () {
     for (const t of touches) {
       yield [
-        t.date, t.allDay ? 'all day' : `${t.start.slice(11, 16)}-${t.end.slice(11, 16)}`, t.employee, t.kind, t.client,
+        t.date, t.allDay ? 'all day' : `${t.start.slice(11, 16)}-${t.end.slice(11, 16)}${mark(t.start)}`, t.employee, t.kind, t.client,
         `${t.overdue ? '[overdue] ' : ''}${t.status === 'planned' ? '' : `[${t.status}] `}${t.title}`, t.id.slice(0, 8),
       ];
     }

@@ -107,6 +107,17 @@ describe('touchbase CLI', () => {
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
 
+  it('the plan table marks each time with its offset when the employees shown are in several zones, and not when they share one', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const all = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-03-01', '--to', '2027-03-05', '--now', NOW, '--no-save');
+    // Moscow's sidorov and Bucharest's popescu on the same days: 10:00 +03 and 12:00 +02 read apart.
+    expect(all.out).toMatch(/\d\d:\d\d-\d\d:\d\d \+03 +sidorov/);
+    expect(all.out).toMatch(/\d\d:\d\d-\d\d:\d\d \+02 +popescu/);
+    const one = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-03-01', '--to', '2027-03-05', '--now', NOW, '--no-save', '--employee', 'sidorov');
+    expect(one.out).toMatch(/\d\d:\d\d-\d\d:\d\d +sidorov/);
+    expect(one.out).not.toMatch(/ \+03 /);
+  });
+
   it('plan run again with nothing changed prints the same, with a business event\'s touch in its place and the filters applied', async () => {
     const db = join(tempDir(), 't.sqlite');
     const window = ['--from', '2027-01-01', '--to', '2027-03-31', '--now', NOW];
