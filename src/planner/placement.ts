@@ -62,6 +62,8 @@ interface DayLoad {
 export class Placer {
   readonly #calendar: WorkCalendar;
   readonly #fromToday = new Map<string, readonly string[]>();
+  /** How many days of a period's candidate list were cut off before today (#candidates). */
+  readonly #cutBefore = new WeakMap<readonly string[], number>();
   /** employee id → date → load. */
   readonly #load = new Map<string, Map<string, DayLoad>>();
   /** employee × client pair → date → shared working hours (null: none that day). */
@@ -84,7 +86,7 @@ export class Placer {
   /** Where the touch would go on an empty calendar: used to decide who owns it around a handover. */
   tentativeDate(r: PlacementRequest): string | undefined {
     const days = this.#candidates(r);
-    return days.length ? pick(days, r) : undefined;
+    return days.length ? days[r.mode === 'latest' ? days.length - 1 : this.#ownDay(r, days)] : undefined;
   }
 
   /** Keeps an earlier placement when it is still valid, so re-planning moves nothing needlessly. */
@@ -138,7 +140,7 @@ export class Placer {
       if (placed) return placed;
     }
     if (r.durationMinutes === 0) {
-      if (days.length) return { date: pick(days, r), start: undefined, end: undefined };
+      if (days.length) return { date: days[r.mode === 'latest' ? days.length - 1 : this.#ownDay(r, days)]!, start: undefined, end: undefined };
       const spill = this.#overflow(r);
       return spill.length ? { date: spill[0]!, start: undefined, end: undefined } : undefined;
     }
@@ -146,7 +148,7 @@ export class Placer {
     const loads = this.#loadsOf(r.employee.id);
     // Try the touch's own day first, then the next ones round the period (or backwards for 'latest').
     const n = days.length;
-    const first = r.mode === 'latest' ? n - 1 : n ? r.seed % n : 0;
+    const first = r.mode === 'latest' ? n - 1 : n ? this.#ownDay(r, days) : 0;
     for (let i = 0; i < n; i++) {
       const date = r.mode === 'latest' ? days[n - 1 - i]! : days[(first + i) % n]!;
       const placed = this.#placeTimedOn(r, date, shared, loads);
@@ -157,6 +159,18 @@ export class Placer {
       if (placed) return placed;
     }
     return undefined;
+  }
+
+  /**
+   * The touch's own day among `days`: the one its seed picks from the whole period, so that it
+   * is the same whatever day "now" is — a year's plan looked at in January shows the day the
+   * touch is recorded on in March. Only a touch whose own day has passed takes another, from
+   * the days left.
+   */
+  #ownDay(r: PlacementRequest, days: readonly string[]): number {
+    const cut = this.#cutBefore.get(days) ?? 0;
+    const own = r.seed % (days.length + cut);
+    return cut === 0 ? own : own >= cut ? own - cut : r.seed % days.length;
   }
 
   #candidates(r: PlacementRequest): readonly string[] {
@@ -174,6 +188,7 @@ export class Placer {
       const cut = all.filter((d) => d >= r.notBefore!);
       later = cut.length ? cut : all;
       this.#fromToday.set(key, later);
+      this.#cutBefore.set(later, all.length - later.length);
     }
     return later;
   }
@@ -289,6 +304,3 @@ function overlaps(load: DayLoad, start: number, end: number): boolean {
   return false;
 }
 
-function pick(days: readonly string[], r: PlacementRequest): string {
-  return r.mode === 'latest' ? days[days.length - 1]! : days[r.seed % days.length]!;
-}

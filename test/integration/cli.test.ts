@@ -107,6 +107,22 @@ describe('touchbase CLI', () => {
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
 
+  it('a touch not yet recorded keeps its day whatever day "now" is, until that day has passed (a year looked at in January shows what is recorded in March)', async () => {
+    const seen = new Map<string, { date: string; window: string }[]>();
+    const nows = ['2027-01-04', '2027-01-05', '2027-01-20', '2027-02-01'];
+    for (const now of nows) {
+      const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 'none.sqlite'), '--no-save', '--from', '2027-01-01', '--to', '2027-06-30', '--format', 'json', '--now', `${now}T09:00:00+03:00`);
+      for (const t of JSON.parse(r.out) as { id: string; date: string; source: string; window: { from: string; to: string } }[]) {
+        seen.set(t.id, [...(seen.get(t.id) ?? []), { date: t.date, window: `${t.window.from}/${t.window.to}` }]);
+      }
+    }
+    // Of a period that is the same at every "now" (a chain counted from the last touch moves its
+    // own), and on a day after the last "now": the same day at every one of them.
+    const kept = [...seen.values()].filter((d) => d.length === nows.length && new Set(d.map((x) => x.window)).size === 1 && d[0]!.date > '2027-02-01');
+    expect(kept.length).toBeGreaterThan(300);
+    expect(kept.filter((d) => new Set(d.map((x) => x.date)).size > 1)).toEqual([]);
+  });
+
   it('the plan table marks each time with its offset when the employees shown are in several zones, and not when they share one', async () => {
     const db = join(tempDir(), 't.sqlite');
     const all = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-03-01', '--to', '2027-03-05', '--now', NOW, '--no-save');
