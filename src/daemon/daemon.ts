@@ -530,7 +530,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const owner = info[`${RUN_OWNER}${job.name}`];
       if (!owner || live.has(owner)) continue;
       const dead = instances.find((i) => i.id === owner);
-      const who = dead ? `pid ${dead.pid} on ${dead.host}` : `instance ${owner}`;
+      // Only a run the dead one can have started (before its last heartbeat): the owner is
+      // written just after a run is claimed, so a run claimed since by a live daemon may still
+      // name the one before it.
+      if (!dead || job.last_started_at! > dead.heartbeatAt) continue;
+      const who = `pid ${dead.pid} on ${dead.host}`;
       if (await recordInterrupted(db, job.name, job.last_started_at!, now.toUTC().toISO()!, who)) {
         this.#log.warn({ job: job.name, instance: owner }, `the run of ${job.name} by a daemon that stopped answering (${who}) was cut short: it runs again now`);
         this.#scheduler?.request(job.name);

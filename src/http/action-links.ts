@@ -161,10 +161,11 @@ async function usedMeanwhile<T>(db: DB, touchId: string, work: () => Promise<T>)
   }
 }
 
-/** A unique key broken (PostgreSQL 23505; SQLite's constraint error, should it ever happen there). */
+/** The used links' key broken (PostgreSQL 23505 on used_links; SQLite's constraint error, should it ever happen there): any other is a fault, not a double press. */
 function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | undefined;
+  const ofUsedLinks = String(e?.constraint ?? '').startsWith('used_links') || String(e?.message ?? '').includes('used_links');
+  return ofUsedLinks && (e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE');
 }
 
 /** Whether a day is a working day of an employee (their weekends and public holidays). */

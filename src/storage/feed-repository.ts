@@ -64,7 +64,10 @@ export async function applyFeedEvents(
     const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
       values (?, ?, coalesce((select max(o.sequence) + 2 from ics_events o where o.event_key = ? and o.employee_id <> ?), 0), 'confirmed', ?, ?, ?, ?)`);
     for (const w of d.inserts) insert.run(w.employeeId, w.key, w.key, w.employeeId, w.payload, w.hash, w.date, nowIso);
-    const update = sqlite.prepare(`update ics_events set sequence = ?, status = 'confirmed', payload = ?, content_hash = ?, date = ?, updated_at = ?
+    // Back after a cancel too (a touch returned to this feed): past every other feed's copy.
+    const update = sqlite.prepare(`update ics_events set sequence = max(?, coalesce((select max(o.sequence) + 2 from ics_events o
+        where o.event_key = ics_events.event_key and o.employee_id <> ics_events.employee_id), 0)),
+      status = 'confirmed', payload = ?, content_hash = ?, date = ?, updated_at = ?
       where employee_id = ? and event_key = ?`);
     for (const { want: w, sequence } of d.updates) update.run(sequence, w.payload, w.hash, w.date, nowIso, w.employeeId, w.key);
     const cancel = sqlite.prepare(`update ics_events set sequence = sequence + 1, status = 'cancelled', updated_at = ? where employee_id = ? and event_key = ?`);

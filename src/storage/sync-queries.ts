@@ -126,7 +126,7 @@ export async function employeesWithEventsElsewhere(db: DB, provider: string, fro
  */
 export async function storedTouchDetails(db: DB, window: { from: string; to: string }, employee?: string): Promise<Map<string, SyncedTouch>> {
   let q = db.selectFrom('touches').select(SYNCED_COLUMNS).where('date', '>=', window.from).where('date', '<=', window.to)
-    .where((eb) => eb.or([eb('status', '!=', 'planned'), eb('body', 'is not', null), eb('overdue_from', 'is not', null)]));
+    .where((eb) => eb.or([eb('status', 'in', ['done', 'skipped']), eb.and([eb('status', '=', 'planned'), eb.or([eb('body', 'is not', null), eb('overdue_from', 'is not', null)])])]));
   if (employee) q = q.where('employee_id', '=', employee);
   return new Map((await q.execute()).map((r) => [r.id, r]));
 }

@@ -585,6 +585,10 @@ describe('an export beside the feed', () => {
     ]);
     // Nothing more the next time.
     expect(await applyFeedEvents(db, ['oleg', 'anna'], [want('oleg', 'call1', '2027-02-22')], scope('2027-02-15'), '2027-02-22T07:00:00Z')).toEqual([]);
+    // Back to Anna (the handover undone): her copy, cancelled at 1, comes back past Oleg's 2 and its cancellation.
+    await applyFeedEvents(db, ['anna'], [want('anna', 'call1', '2027-02-22'), want('anna', 'call2', '2027-02-02')], scope('2027-02-25'), '2027-02-25T06:00:00Z');
+    const back = await db.selectFrom('ics_events').select(['employee_id', 'status', 'sequence']).where('event_key', '=', 'call1').orderBy('employee_id').execute();
+    expect(back).toEqual([{ employee_id: 'anna', status: 'confirmed', sequence: 4 }, { employee_id: 'oleg', status: 'cancelled', sequence: 3 }]);
     await db.destroy();
   });
 });

@@ -72,7 +72,7 @@ export class PostgresDaemonLock {
       if (refusal) {
         lock.#released = true;
         await client.end().catch(() => {});
-        throw new DaemonAlreadyRunningError(refusal);
+        throw new DaemonAlreadyRunningError(refusal.message);
       }
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) throw error;
@@ -110,7 +110,7 @@ export class PostgresDaemonLock {
     if (this.#released) return;
     const client = session(this.#location, this.#name);
     client.on('error', () => {}); // until attached: a failed connect is answered below
-    let refusal: string | undefined;
+    let refusal: Awaited<ReturnType<typeof tryLock>>;
     try {
       await client.connect();
       refusal = await tryLock(client, this.#location);
@@ -121,7 +121,11 @@ export class PostgresDaemonLock {
     }
     if (refusal || this.#released) {
       await client.end().catch(() => {});
-      if (refusal && !this.#released) this.#watch.taken?.(refusal);
+      if (this.#released) return;
+      // Held under this daemon's own name: its old session, which the server has not yet found
+      // dead (a network cut: until TCP gives up). Not another daemon: tried again later.
+      if (refusal!.holder === this.#name) this.#retakeLater();
+      else this.#watch.taken?.(refusal!.message);
       return;
     }
     this.#client = client;
@@ -158,12 +162,15 @@ export class PostgresDaemonLock {
   }
 }
 
-/** Takes the lock on a connected session; undefined when taken, else why not (who holds it). */
-async function tryLock(client: pg.Client, location: string): Promise<string | undefined> {
+/** Takes the lock on a connected session; undefined when taken, else why not (and the holder's session name). */
+async function tryLock(client: pg.Client, location: string): Promise<{ message: string; holder: string } | undefined> {
   const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [DAEMON_KEY.toString()]);
   if (Number(got.rows[0]?.ok) === 1) return undefined;
   const who = await client.query<{ name: string }>(HOLDERS, [DAEMON_KEY.toString()]);
-  const m = /pid (\d+) started (\S+)/.exec(who.rows[0]?.name ?? '');
-  return `another touchbase daemon is already running on ${redactLocation(location)}${m ? ` (pid ${m[1]}, started ${m[2]})` : ''}; `
-    + 'stop it first, or give this one another database';
+  const holder = who.rows[0]?.name ?? '';
+  const m = /pid (\d+) started (\S+)/.exec(holder);
+  return {
+    holder,
+    message: `another touchbase daemon is already running on ${redactLocation(location)}${m ? ` (pid ${m[1]}, started ${m[2]})` : ''}; stop it first, or give this one another database`,
+  };
 }

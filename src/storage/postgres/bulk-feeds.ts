@@ -47,7 +47,9 @@ export async function applyFeedEventsPostgres(
     }
     for (let i = 0; i < updates.length; i += ROWS) {
       const c = updates.slice(i, i + ROWS);
-      await sql`update ics_events set sequence = u.sequence, status = 'confirmed', payload = u.payload, content_hash = u.content_hash, date = u.date, updated_at = ${nowIso}
+      await sql`update ics_events set sequence = greatest(u.sequence, coalesce((select max(o.sequence) + 2 from ics_events o
+          where o.event_key = u.event_key and o.employee_id <> u.employee_id), 0)),
+        status = 'confirmed', payload = u.payload, content_hash = u.content_hash, date = u.date, updated_at = ${nowIso}
         from unnest(${c.map((u) => u.want.employeeId)}::text[], ${c.map((u) => u.want.key)}::text[], ${c.map((u) => u.sequence)}::integer[], ${c.map((u) => u.want.payload)}::text[],
           ${c.map((u) => u.want.hash)}::text[], ${c.map((u) => u.want.date)}::text[]) as u(employee_id, event_key, sequence, payload, content_hash, date)
         where ics_events.employee_id = u.employee_id and ics_events.event_key = u.event_key`.execute(trx);
