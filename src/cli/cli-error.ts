@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
 import { CalendarSetupError, DaemonAlreadyRunningError, TouchNotFoundError, TouchStateError } from './known-errors.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
@@ -23,7 +24,7 @@ export class CommandFailedError extends Error {
 /** Prints an error for humans on stderr and returns the exit status it deserves. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
   if (error instanceof ConfigInvalidError) {
-    stderr.write(`touchbase: the configuration has ${error.issues.length} error${error.issues.length === 1 ? '' : 's'}; nothing was changed:\n`);
+    stderr.write(`touchbase: the configuration has ${counted(error.issues.length, 'error')}; nothing was changed:\n`);
     for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);
     return EXIT_BAD_INPUT;
   }

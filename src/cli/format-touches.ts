@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { csvField } from '../domain/csv-field.ts';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
@@ -175,5 +176,5 @@ function* tableOfTouches(touches: readonly Touch[]): Generator<string> {
     }
   };
   yield* tableLines(['date', 'time', 'employee', 'kind', 'client', 'title', 'id'], rows);
-  yield `${touches.length} touch${touches.length === 1 ? '' : 'es'}\n`;
+  yield `${counted(touches.length, 'touch', 'touches')}\n`;
 }

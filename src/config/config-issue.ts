@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { UNSAFE_CHARACTERS } from '../domain/plain-text.ts';
 /** One problem in the configuration, with its exact place. */
 export interface ConfigIssue {
@@ -54,7 +55,7 @@ export function formatWarning(warning: ConfigWarning): string {
 export class ConfigInvalidError extends Error {
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[]) {
-    super(`the configuration has ${issues.length} error${issues.length === 1 ? '' : 's'}:\n${issues.map(formatIssue).join('\n')}`);
+    super(`the configuration has ${counted(issues.length, 'error')}:\n${issues.map(formatIssue).join('\n')}`);
     this.name = 'ConfigInvalidError';
     this.issues = issues;
   }

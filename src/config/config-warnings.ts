@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import type { Client, Config, Duration, Rule, Selector, Theirs } from '../domain/types.ts';
 import { selects } from '../domain/selector.ts';
 import { approximateDays, formatDuration } from '../domain/duration.ts';
@@ -56,7 +57,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     const unanchored = rule.after ? clients.filter((c) => c.stage === 'lapsed' && c.stageSince === undefined && couldSelect(rule.for, c)) : [];
     if (unanchored.length > 0) {
       const ids = unanchored.slice(0, 3).map((c) => c.id).join(', ') + (unanchored.length > 3 ? `, … ${unanchored.length - 3} more` : '');
-      warn(sources.rules[i]!.origin, ['after'], `counts from the day a client entered its stage (stage_since), which ${unanchored.length} lapsed client${unanchored.length === 1 ? '' : 's'} it takes `
+      warn(sources.rules[i]!.origin, ['after'], `counts from the day a client entered its stage (stage_since), which ${counted(unanchored.length, 'lapsed client')} it takes `
         + `do${unanchored.length === 1 ? 'es' : ''} not have (${ids}): counted from since instead, their steps are long past and none is planned; give them stage_since (a CRM's "lifecycle stage date")`);
     }
   });

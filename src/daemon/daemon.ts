@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import type { DateTime } from 'luxon';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -280,7 +281,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#apply(snapshot, valid.summary);
       if (startIssues) {
         this.#configError = startIssues;
-        this.#log.error({ errors: startIssues.map(formatIssue) }, `the configuration has ${startIssues.length} error${startIssues.length === 1 ? '' : 's'}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
+        this.#log.error({ errors: startIssues.map(formatIssue) }, `the configuration has ${counted(startIssues.length, 'error')}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
       } else await this.#keepApplied(snapshot);
       const settings = valid.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,

@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { createHash, type Hash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,7 +232,7 @@ function checkLastLine(value: Record<string, unknown>, line: Line, counts: Recor
     if (!(name in counts)) throw fail(line.number, `counts: unknown table ${JSON.stringify(name)} (expected ${Object.keys(counts).join(', ')})`);
   }
   for (const [name, n] of Object.entries(counts)) {
-    if (stated[name] !== n) throw fail(line.number, `counts: ${name} has ${n} row${n === 1 ? '' : 's'} in the file, the last line says ${JSON.stringify(stated[name] ?? null)}: rows are missing or were added`);
+    if (stated[name] !== n) throw fail(line.number, `counts: ${name} has ${counted(n, 'row')} in the file, the last line says ${JSON.stringify(stated[name] ?? null)}: rows are missing or were added`);
   }
   if (sha256 !== digest) throw fail(line.number, `the checksum does not match (the last line says ${sha256}, the file's is ${digest}): the file was changed after it was written`);
 }

@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import { randomBytes } from 'node:crypto';
 import type { DB } from './database.ts';
 
@@ -29,7 +30,7 @@ export function requireStrongSecret(variable: string, value: string | undefined,
   const length = value.trim().length;
   if (length >= MIN_SECRET_LENGTH) return;
   const generated = variable === 'TOUCHBASE_API_TOKEN' ? '' : ', or leave it unset and touchbase generates one and keeps it in its database';
-  throw new WeakSecretError(`${source} is ${length} character${length === 1 ? '' : 's'} long${length !== value.length ? ' without its leading and trailing spaces' : ''}; it must be at least ${MIN_SECRET_LENGTH} `
+  throw new WeakSecretError(`${source} is ${counted(length, 'character')} long${length !== value.length ? ' without its leading and trailing spaces' : ''}; it must be at least ${MIN_SECRET_LENGTH} `
     + `(128 bits: ${PURPOSE[variable] ?? 'it protects touchbase'}, and a short one can be guessed). `
     + `Make one with "openssl rand -hex 32"${generated}.`);
 }

@@ -127,7 +127,7 @@ export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTim
   return inTransaction(db, async (trx) => {
     const alerts = await openAlerts(trx, clientId);
     if (alerts.length === 0) return 0;
-    const client = config.clients.find((c) => c.id === clientId);
+    const client = clientById(config, clientId);
     const silent = client
       ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)
       : [];

@@ -1,3 +1,4 @@
+import { counted } from '../../domain/english-count.ts';
 import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -202,7 +203,7 @@ async function exportToOutput(db: DB, io: CliIO, options: ExportOptions): Promis
 function rowsText(counts: Readonly<Record<string, number>>): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const tables = Object.entries(counts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
-  return `${total} row${total === 1 ? '' : 's'}${tables.length ? ` (${tables.join(', ')})` : ''}`;
+  return `${counted(total, 'row')}${tables.length ? ` (${tables.join(', ')})` : ''}`;
 }
 
 /** The file's bytes, opened when import starts reading (after the database was found empty) and closed when it stops. */

@@ -1,3 +1,4 @@
+import { counted } from '../../domain/english-count.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
@@ -110,7 +111,7 @@ export function syncCommand(program: Command, io: CliIO): void {
       // Refused when written to or when read: a revoked connection with nothing to write is refused all the same.
       const refused = [...new Map([...(report.dispatched?.paused ?? []), ...(report.reconciled?.unreadable ?? [])])].filter(([, why]) => why.startsWith('auth:'));
       if (refused.length > 0) {
-        throw new CommandFailedError(`${refused.length} calendar${refused.length === 1 ? '' : 's'} refused touchbase's credentials (${refused.map(([e]) => e).join(', ')}): their changes wait until the connection works again (README, Calendars)`);
+        throw new CommandFailedError(`${counted(refused.length, 'calendar')} refused touchbase's credentials (${refused.map(([e]) => e).join(', ')}): their changes wait until the connection works again (README, Calendars)`);
       }
     });
 
