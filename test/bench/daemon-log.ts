@@ -31,14 +31,14 @@ export class DaemonLog {
       const parts = text.split('\n');
       this.#rest = parts.pop()!;
       for (const line of parts) {
+        // The banner names the address: printed at a terminal, one of the log's lines otherwise (as here).
+        this.url ||= /status: +(http:\/\/[^/\s"]+)\/status/.exec(line)?.[1] ?? '';
         if (line.startsWith('{')) {
           try {
             this.lines.push(JSON.parse(line) as LogLine);
           } catch {
             // not a log line
           }
-        } else {
-          this.url ||= /status: +(http:\/\/[^/\s]+)\/status/.exec(line)?.[1] ?? '';
         }
       }
       for (const w of this.#waiters.splice(0)) w();
