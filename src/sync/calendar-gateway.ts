@@ -55,7 +55,10 @@ export class CalendarGateway {
     const rates: Partial<Record<string, RateLimit>> = {};
     for (const [provider, limit] of Object.entries({ ...DEFAULT_PER_MINUTE, ...o.perMinute })) if (limit) rates[provider] = { limit, windowMs: 60_000 };
     Object.assign(rates, o.rates);
-    const now = () => o.clock.now().toMillis();
+    // The limits count the provider's minutes. Waits that are real (no `sleep` injected) count
+    // them by the real clock: under a fixed "now" (`once --now …`) a full window never passed,
+    // and the call past the limit waited for ever. Waits injected by a test run on its clock.
+    const now = o.sleep ? () => o.clock.now().toMillis() : () => Date.now();
     const limiter = (bucket: string, rate: RateLimit) => o.sharedRates
       ? new SharedBucketLimiter(o.sharedRates, bucket, rate, now, this.#sleep)
       : new SlidingWindowLimiter(rate.limit, rate.windowMs, now, this.#sleep);

@@ -48,3 +48,17 @@ describe('a provider\'s project-wide limit', () => {
     expect(PROJECT_RATES.google).toEqual({ limit: 9_000, windowMs: 60_000 });
   });
 });
+
+describe('limits under a fixed "now" (`once --now …`)', () => {
+  it('count real time when the waits are real: the call past the limit waits for the window and goes', async () => {
+    const fixed = DateTime.fromISO('2027-01-11T08:00:00+03:00');
+    const port = { provider: 'google' } as unknown as CalendarPort;
+    const gateway = new CalendarGateway({ ports: { google: port }, clock: { now: () => fixed }, rates: { google: { limit: 2, windowMs: 300 } } });
+    const owner = { employeeId: 'anna', email: 'anna@x.example', timezone: 'Europe/Moscow' };
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) await gateway.write('google', owner, async () => undefined);
+    // The third call waited for the first one's window to pass (with the fixed clock's time it never did).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    expect(gateway.writes).toBe(3);
+  }, 10_000);
+});
