@@ -77,8 +77,11 @@ export interface CalendarPort {
    * the service answers that there is no such event. Any other failure throws.
    */
   read(owner: CalendarOwner, key: string, providerId?: string): Promise<RemoteEvent | undefined>;
-  /** Our events (tagged by touchbase) between two local dates; deleted ones where the service shows them. */
-  listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]>;
+  /**
+   * Our events (tagged by touchbase) between two local dates; deleted ones where the service shows
+   * them. `pace` is awaited before each page after the first (the calendar's rate limit).
+   */
+  listTagged(owner: CalendarOwner, from: string, to: string, pace?: () => Promise<void>): Promise<RemoteEvent[]>;
 }
 
 /** The closed set of failures the sync engine acts on. */

@@ -93,15 +93,21 @@ export class CalendarGateway {
     }
   }
 
-  /** A read, retried while the failure is retryable and the tries last; then the failure is thrown. */
-  async read<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>): Promise<T> {
+  /**
+   * A read, retried while the failure is retryable and the tries last; then the failure is thrown.
+   * `call` is given the port and the wait of this calendar's limit, for the further pages of a listing.
+   */
+  async read<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort, pace: () => Promise<void>) => Promise<T>): Promise<T> {
     const port = this.#require(provider, owner);
     const policy = this.#o.readPolicy ?? READ_RETRY;
     for (let attempt = 1; ; attempt++) {
       await this.#acquire(port.provider, owner.employeeId);
       this.reads++;
       try {
-        return await call(port);
+        return await call(port, () => {
+          this.reads++;
+          return this.#acquire(port.provider, owner.employeeId);
+        });
       } catch (error) {
         const e = asCalendarError(error);
         // A wait longer than the policy's cap is not waited here: the next sync reads again.

@@ -42,7 +42,7 @@ export async function observeCalendars(
     const owner: CalendarOwner = { employeeId, email: e.email, timezone: e.timezone };
     let listed: Map<string, RemoteEvent>;
     try {
-      listed = new Map((await gateway.read(e.calendar, owner, (port) => port.listTagged(owner, window.from, window.to))).map((r) => [r.key, r]));
+      listed = new Map((await gateway.read(e.calendar, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace))).map((r) => [r.key, r]));
     } catch (error) {
       const ce = asCalendarError(error);
       result.unreadable.set(employeeId, `${ce.code}: ${ce.message}`);

@@ -31,7 +31,9 @@ export type GraphFault =
   | { kind: 'commit-then-fail'; status: number; code: string }
   | { kind: 'drop' }
   /** Answers only after `ms` (past the client's timeout), and carries the request out then. */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** An answer that is not Graph's own (a proxy's page, `{}`, a page whose next link never ends). */
+  | { kind: 'raw'; status: number; body: string; contentType?: string };
 
 export class GraphCalendarFake {
   readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
@@ -152,6 +154,11 @@ export class GraphCalendarFake {
       }
       if (fault?.kind === 'fail') return fail(res, fault.status, fault.code, `scripted ${fault.code}`, fault.retryAfter);
       if (fault?.kind === 'stall') await new Promise((r) => setTimeout(r, fault.ms));
+      if (fault?.kind === 'raw') {
+        res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' });
+        res.end(fault.body);
+        return;
+      }
       const ok = (status: number, payload?: unknown) => {
         if (fault?.kind === 'commit-then-fail') return fail(res, fault.status, fault.code, 'The service is unavailable.');
         res.writeHead(status, { 'content-type': 'application/json' });

@@ -2,6 +2,7 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { toCalendarError } from './google-errors.ts';
+import { describeBody, ListingPages } from '../listing-pages.ts';
 import { DateTime } from 'luxon';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
@@ -115,11 +116,12 @@ export class GoogleCalendar implements CalendarPort {
     }
   }
 
-  async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
+  async listTagged(owner: CalendarOwner, from: string, to: string, pace?: () => Promise<void>): Promise<RemoteEvent[]> {
     const timeMin = DateTime.fromISO(from, { zone: owner.timezone }).toISO()!;
     const timeMax = DateTime.fromISO(to, { zone: owner.timezone }).plus({ days: 1 }).toISO()!;
     const out: RemoteEvent[] = [];
     let pageToken: string | undefined;
+    const pages = new ListingPages('Google Calendar', pace);
     try {
       do {
         const res = await this.#api(owner).events.list({
@@ -135,6 +137,7 @@ export class GoogleCalendar implements CalendarPort {
           if (key) out.push(toRemote(g, key));
         }
         pageToken = res.data.nextPageToken ?? undefined;
+        if (pageToken) await pages.next(pageToken);
       } while (pageToken);
     } catch (error) {
       throw toCalendarError(error);
@@ -216,12 +219,4 @@ function toRemote(g: calendar_v3.Schema$Event | null | undefined, key: string): 
     start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
-}
-
-/** What came instead of an event or a listing, briefly (never its content: it may hold details of the event). */
-function describeBody(body: unknown): string {
-  if (body === undefined || body === null || body === '') return 'an empty body';
-  if (typeof body === 'string') return `${body.length} characters that are not JSON`;
-  if (typeof body === 'object') return `JSON with ${Object.keys(body).length === 0 ? 'no fields' : `fields ${Object.keys(body).slice(0, 5).join(', ')}`}`;
-  return typeof body;
 }

@@ -4,6 +4,7 @@ import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent
 import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
 import { toCalendarError } from './graph-errors.ts';
 import { touchKey } from '../../domain/touch-id.ts';
+import { describeBody, ListingPages } from '../listing-pages.ts';
 
 /** Our single-value extended properties (a fixed property set GUID chosen for touchbase). */
 const PROPERTY_SET = '{3c5e7f2a-9b41-4d8e-a6f0-1b2c3d4e5f60}';
@@ -119,20 +120,26 @@ export class MicrosoftCalendar implements CalendarPort {
     }
   }
 
-  async listTagged(owner: CalendarOwner, from: string, to: string): Promise<RemoteEvent[]> {
+  async listTagged(owner: CalendarOwner, from: string, to: string, pace?: () => Promise<void>): Promise<RemoteEvent[]> {
     await this.#token.get(); // a refused token is reported as it is, not wrapped by the SDK
     const out: RemoteEvent[] = [];
+    const pages = new ListingPages('Microsoft Graph', pace);
     try {
       let page = (await this.#client.api(`/users/${mailbox(owner)}/calendarView`)
         .query({ startDateTime: DateTime.fromISO(from, { zone: owner.timezone }).toUTC().toISO()!, endDateTime: DateTime.fromISO(to, { zone: owner.timezone }).plus({ days: 1 }).toUTC().toISO()! })
         .expand(EXPAND).top(500).get()) as { value: GraphEvent[]; '@odata.nextLink'?: string };
       for (;;) {
+        // A listing is Graph's when it says so: `{}` or a proxy's page is not an empty calendar.
+        if (!Array.isArray(page?.value)) {
+          throw new CalendarError('temporary', `Microsoft Graph answered the listing without events (${describeBody(page)}): the calendar was not read`);
+        }
         for (const e of page.value) {
           const key = e.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === SYNC_KEY.toLowerCase())?.value;
           if (key) out.push(toRemote(e, key));
         }
         const next = page['@odata.nextLink'];
         if (!next) break;
+        await pages.next(next);
         // Followed here, through the configured base URL: the SDK takes only an https link as
         // absolute (a plain-HTTP proxy's would be read as a path), and then goes to its host,
         // around a proxy.
