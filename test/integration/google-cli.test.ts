@@ -81,6 +81,20 @@ describe('Google through the command line', () => {
     expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b)');
   });
 
+  it('once reports a revoked employee as sync does and fails (a cron job sees that someone must reconnect); the others are written', async () => {
+    const db = await tempDatabaseLocation();
+    const r = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
+    expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
+    expect(r.out).toMatch(/calendars: \d+ events written, \d+ held by a calendar that refused touchbase, 1 iCalendar feed in /);
+    expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
+    // With nothing to write, the refused read of b's calendar fails the next pass all the same.
+    const again = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('1 calendar refused touchbase\'s credentials (b)');
+  });
+
   it('sync --dry-run shows what a changed configuration would write, and writes nothing', async () => {
     fake.revoked.delete('rt-b');
     const db = await tempDatabaseLocation();

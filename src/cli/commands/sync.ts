@@ -1,4 +1,3 @@
-import { counted } from '../../domain/english-count.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
@@ -21,6 +20,7 @@ import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
 import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
+import { reportCalendarTrouble } from '../calendar-trouble.ts';
 
 interface SyncOptions extends GlobalOptions {
   allowRemovals: boolean;
@@ -94,25 +94,15 @@ export function syncCommand(program: Command, io: CliIO): void {
           + `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}`
           + `${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`
           + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
-        for (const [employee, why] of d.paused) io.err(`  ${employee}: paused — ${why}\n`);
-        if (d.failed > 0) io.err(`  ${d.failed} refused as invalid by the calendar: they wait for their touch to change; "touchbase status" lists them by employee, with the reason\n`);
         const r = report.reconciled;
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
-        if (r) for (const [employee, why] of r.unreadable) io.err(`  ${employee}: calendar not read — ${why}\n`);
         const former = report.formerCalendars;
         for (const [employee, m] of former?.moved ?? []) io.out(`  ${employee}: calendar address changed from ${m.from}: its ${m.events} events are written at the new address; those at the old one are deleted there\n`);
         if (former?.removed?.events.length) {
           io.out(`  gone from the configuration: ${former.removed.employees.join(', ')} — their ${former.removed.events.length} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)\n`);
         }
-        if (former?.waiting) io.err(`  ${former.waiting} events still to delete at addresses their employees no longer use: the old calendar did not let us yet (tried again at the next sync)\n`);
       }
-      for (const [employee, why] of report.skipped) io.err(`  ${employee}: skipped — ${why}\n`);
-      // Refused credentials need someone to act (a scheduler sees a failure); a quota or a rate limit passes by itself.
-      // Refused when written to or when read: a revoked connection with nothing to write is refused all the same.
-      const refused = [...new Map([...(report.dispatched?.paused ?? []), ...(report.reconciled?.unreadable ?? [])])].filter(([, why]) => why.startsWith('auth:'));
-      if (refused.length > 0) {
-        throw new CommandFailedError(`${counted(refused.length, 'calendar')} refused touchbase's credentials (${refused.map(([e]) => e).join(', ')}): their changes wait until the connection works again (README, Calendars)`);
-      }
+      reportCalendarTrouble(report, io);
     });
 
 }
