@@ -67,6 +67,8 @@ export class GoogleCalendarFake {
   rateWindowMs = 60_000;
   /** Added to every answer, like a real network round trip. */
   latencyMs = 0;
+  /** How long the token endpoint waits before it answers. */
+  tokenStallMs = 0;
   /** The fake's clock for its rate window (tests share one with the dispatcher). */
   now: () => number = () => Date.now();
   #tokens = new Map<string, { user: string; expires: number }>();
@@ -157,7 +159,11 @@ export class GoogleCalendarFake {
     const raw = await readBody(req);
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const query = Object.fromEntries(url.searchParams);
-    if (url.pathname === '/token') return this.#token(raw, res);
+    if (url.pathname === '/token') {
+      // A token endpoint that takes the request and answers late (or, for a client with a timeout, never).
+      if (this.tokenStallMs > 0) await new Promise((r) => setTimeout(r, this.tokenStallMs));
+      return this.#token(raw, res);
+    }
     const user = this.#userOf(req);
     let body: unknown;
     try {

@@ -98,3 +98,16 @@ describe('a Microsoft Graph listing whose pages do not end', () => {
     expect(other.message).toMatch(/without events \(JSON with fields error_page, value\)/);
   });
 });
+
+describe('a Google token endpoint that does not answer', () => {
+  it('fails the call after the timeout like any other call (it held the whole sync for ever)', async () => {
+    const { fake, url } = await google();
+    fake.tokenStallMs = 3_000;
+    const started = performance.now();
+    const error = await failure(googleClient(url, { timeoutMs: 300 }).listTagged(owner, FROM, TO));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    // Not an answer: retried later, never taken for what the calendar holds.
+    expect(error.retryable).toBe(true);
+    expect(fake.log.filter((r) => r.path.endsWith('/events'))).toHaveLength(0);
+  });
+});

@@ -160,6 +160,17 @@ export class GoogleCalendar implements CalendarPort {
     return api;
   }
 
+  /**
+   * Every request the auth client makes gets the calls' timeout, its token requests too: those
+   * had none, and a token endpoint that took the connection and never answered held the sync
+   * (every employee's, not only Google's) for ever.
+   */
+  #timed<C extends OAuth2Client>(client: C): C {
+    // A default of the client's transport (gaxios): a request that sets its own timeout keeps it.
+    client.transporter.defaults.timeout = this.#options.timeoutMs ?? 30_000;
+    return client;
+  }
+
   #authFor(owner: CalendarOwner): OAuth2Client {
     const auth = this.#options.auth;
     if (!owner.email) throw new CalendarError('auth', `employee ${owner.employeeId} has no e-mail: Google needs it to find their calendar`);
@@ -173,9 +184,9 @@ export class GoogleCalendar implements CalendarPort {
         ...(this.#options.tokenUrl ? { endpoints: { oauth2TokenUrl: this.#options.tokenUrl } } : {}),
       });
       client.setCredentials({ refresh_token: refreshToken });
-      return refreshOnlyOn401(client);
+      return refreshOnlyOn401(this.#timed(client));
     }
-    const jwt = refreshOnlyOn401(new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true }));
+    const jwt = refreshOnlyOn401(this.#timed(new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true })));
     const tokenUrl = this.#options.tokenUrl;
     if (tokenUrl) {
       // A JWT always posts to Google's token host; send it where GOOGLE_TOKEN_URL says.
