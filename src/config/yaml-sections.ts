@@ -48,6 +48,22 @@ export const MAX_ALIASES = 200;
 
 /** Reads the sections of one YAML file into `sources`; problems become located issues. */
 export function readYamlFile(text: string, file: string, sources: RawSources): void {
+  try {
+    // Every line break as YAML counts them (CR LF, LF, and CR alone): the yaml parser takes a CR
+    // alone for no break, and a file saved with classic Mac endings was one comment line, read
+    // as empty without a word (its rules gone from the plan). The line numbers stay the same.
+    readYamlText(text.replace(/\r\n?/g, '\n'), file, sources);
+  } catch (error) {
+    // Lists or mappings nested thousands deep overflow the stack in the parser or in a walk of
+    // what it made: one error for the file, whose content is then unknown (not a crash).
+    if (!(error instanceof RangeError) || !/Maximum call stack/.test(error.message)) throw error;
+    sources.opaque = true;
+    const deep = text.split(/\r\n?|\n/).findIndex((l) => /(?:-[ \t]+){100}|[[{]{100}/.test(l));
+    sources.issues.push({ file, line: deep + 1 || 1, column: 1, field: '', rank: 0, expected: 'valid YAML', found: 'brackets or lists nested hundreds deep' });
+  }
+}
+
+function readYamlText(text: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
   // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });

@@ -275,6 +275,20 @@ rules:
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[5, 'brackets or lists nested hundreds deep']]);
   });
 
+  it('a YAML file saved with classic Mac line endings (CR alone) is read line by line, not as one comment; block lists nested thousands deep are one error, not a crash', () => {
+    const rules = `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    theirs: all\n    kind: call\n    every: 1 month\n`;
+    const lf = check({ 'a.yaml': `# a comment first, as the shipped files have\n${rules}` });
+    const cr = check({ 'a.yaml': `# a comment first, as the shipped files have\n${rules}`.replaceAll('\n', '\r') });
+    expect(cr.issues).toEqual([]);
+    expect(cr.config!.rules.map((r) => r.id)).toEqual(['r']);
+    expect(cr.config).toEqual(lf.config);
+    // Mistakes are found at the same lines whatever the endings (mixed here).
+    const wrong = `${rules}  - id: r2\n    ours: account_manager\n    theirs: all\n    kind: call\n    every: sometimes\n`;
+    expect(check({ 'a.yaml': wrong.replaceAll('\n', '\r').replace('\r', '\r\n') }).text).toBe(check({ 'a.yaml': wrong }).text);
+    const deep = check({ 'a.yaml': `${SETTINGS}x:\n  ${'- '.repeat(10_000)}x\n` });
+    expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[6, 'brackets or lists nested hundreds deep']]);
+  });
+
   it('YAML mistakes in plain words: a list or a mapping in brackets left open (at its bracket, not the next field), a field with no space after its ":"', () => {
     const rule = (line: string) => `${SETTINGS}${TEAM}rules:\n  - id: r\n    ours: account_manager\n    ${line}\n    kind: call\n    every: 1 month\n`;
     expect(check({ 'a.yaml': rule('theirs: [buyer, director') }).text)
