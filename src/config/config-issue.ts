@@ -38,9 +38,15 @@ export interface FileEncoding {
 }
 
 function where(p: { field: string; subject?: string }): string {
-  if (p.field && p.subject) return `${p.field} (${p.subject}): `;
-  if (p.field || p.subject) return `${p.field || p.subject}: `;
+  // Cut as the value found is: a 10 MB id named its employee in full, twice the file on stderr.
+  const subject = p.subject && clipped(p.subject);
+  if (p.field && subject) return `${clipped(p.field)} (${subject}): `;
+  if (p.field || subject) return `${clipped(p.field) || subject}: `;
   return '';
+}
+
+function clipped(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 export function formatIssue(issue: ConfigIssue): string {

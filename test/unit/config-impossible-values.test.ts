@@ -285,6 +285,10 @@ rules:
     // Mistakes are found at the same lines whatever the endings (mixed here).
     const wrong = `${rules}  - id: r2\n    ours: account_manager\n    theirs: all\n    kind: call\n    every: sometimes\n`;
     expect(check({ 'a.yaml': wrong.replaceAll('\n', '\r').replace('\r', '\r\n') }).text).toBe(check({ 'a.yaml': wrong }).text);
+    // An over-long id is cut where it names its entity too, not only where it is quoted.
+    const long = check({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ${'a'.repeat(100_000)}, name: A, role: account_manager }\n` });
+    expect(long.issues).toHaveLength(1);
+    expect(long.text.length).toBeLessThan(400);
     const deep = check({ 'a.yaml': `${SETTINGS}x:\n  ${'- '.repeat(10_000)}x\n` });
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[6, 'brackets or lists nested hundreds deep']]);
   });
