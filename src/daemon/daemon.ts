@@ -470,6 +470,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     info[`timeout.${run.job}`] = '';
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
+    for (const [employee, why] of report.unread ?? []) this.#log.warn({ employee, reason: why }, 'calendar not read for this employee: the moves and deletions made there wait for a read that works');
     if (kind === 'dispatch') this.emit('dispatch:finished', { summary: report.summary, written: report.written });
     return report.summary;
   }

@@ -30,6 +30,8 @@ export interface WorkReport {
   readonly errors: readonly (readonly [string, number])[];
   /** Employees whose calendar refused us, and why. */
   readonly paused: readonly (readonly [string, string])[];
+  /** Employees whose calendar could not be read for their moves and deletions, and why. */
+  readonly unread?: readonly (readonly [string, string])[];
   /** The providers this run wrote to, and whether all went well there. */
   readonly providers: readonly { readonly provider: string; readonly ok: boolean }[];
   readonly feeds: number;
@@ -87,16 +89,26 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   const synced = pass.synced;
   const d = synced.dispatched!;
   const used = new Set(config.employees.filter((e) => e.calendar !== 'none' && !synced.skipped.has(e.id)).map((e) => e.calendar));
-  const troubled = new Set([...d.errors.keys()].map((k) => k.split(':')[0]!));
+  const errors = new Map(d.errors);
+  // A calendar not read is a provider's error as much as a write's: its employee's moves and
+  // deletions are not taken in while it lasts. It said "ok" (and the last good sync moved on)
+  // while every Google read failed.
+  const unread = [...synced.reconciled?.unreadable ?? []];
+  for (const [employee, why] of unread) {
+    const key = `${employeeById(config, employee)?.calendar ?? 'unknown'}:${/^[a-z_]+/.exec(why)?.[0] ?? 'unknown'}`;
+    errors.set(key, (errors.get(key) ?? 0) + 1);
+  }
+  const troubled = new Set([...errors.keys()].map((k) => k.split(':')[0]!));
   for (const employee of d.paused.keys()) troubled.add(employeeById(config, employee)?.calendar ?? '');
   // Writes still waiting after an error (a retry not yet due, a paused calendar) keep a provider "not ok".
   for (const provider of (await writeQueueSummary(db, clock.now().toUTC().toISO()!)).troubledProviders) troubled.add(provider);
-  const moved = synced.reconciled ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees` : '';
+  const moved = synced.reconciled
+    ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees${unread.length ? `, ${counted(unread.length, 'calendar')} not read` : ''}` : '';
   const summary = `${checks}plan: ${saveCounts(saved ?? emptySummary())}; `
     + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
-    errors: [...d.errors], paused: [...d.paused], feeds: synced.feeds.length,
+    errors: [...errors], paused: [...d.paused], unread, feeds: synced.feeds.length,
     providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
   };
 }
