@@ -3,7 +3,7 @@ import { relative, basename, resolve, sep } from 'node:path';
 import { quote } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
-import { isConfigFile, listFiles, type ConfigSnapshot } from './snapshot.ts';
+import { isConfigFile, listFiles, UnreadableEntryError, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin } from './origin.ts';
 import { closest } from './suggest.ts';
 import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
@@ -26,6 +26,10 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   try {
     files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir).filter(isConfigFile);
   } catch (error) {
+    if (error instanceof UnreadableEntryError) {
+      sources.issues.push({ file: shown(error.path), line: 1, column: 1, field: '', rank: 0, expected: 'a file of the configuration (or nothing under that name)', found: error.what });
+      return sources;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? `${dir}, which does not exist (check --config and TOUCHBASE_CONFIG)`
       : code === 'ENOTDIR' ? `${dir}, which is a file, not a folder`

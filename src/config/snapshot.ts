@@ -44,6 +44,13 @@ export function isConfigFile(path: string): boolean {
 }
 
 /** Every file below `dir` in path order, hidden files and node_modules left out. */
+/** An entry of the configuration folder that is no file to read (the folder itself is fine). */
+export class UnreadableEntryError extends Error {
+  constructor(readonly path: string, readonly what: string) {
+    super(`${path} is ${what}`);
+  }
+}
+
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string, depth: number) => {
@@ -52,8 +59,19 @@ export function listFiles(dir: string): string[] {
     for (const entry of readdirSync(d).sort()) {
       if (entry.startsWith('.') || entry === 'node_modules') continue;
       const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path, depth + 1);
-      else out.push(path);
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch (error) {
+        // A link to nothing is that link's mistake, not the folder's (ENOENT said "does not exist" of the folder).
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableEntryError(path, 'a link to a file that does not exist');
+        throw error;
+      }
+      if (stat.isDirectory()) walk(path, depth + 1);
+      else if (stat.isFile()) out.push(path);
+      // A pipe or a device under a configuration file's name (a link to /dev/zero, a FIFO) was
+      // read for ever, or until memory ran out: a configuration file is a file.
+      else if (isConfigFile(path)) throw new UnreadableEntryError(path, 'a device, a pipe or a socket, not a file');
     }
   };
   if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);

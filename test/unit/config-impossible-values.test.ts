@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { DateTime } from 'luxon';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
@@ -291,6 +294,21 @@ rules:
     expect(long.text.length).toBeLessThan(400);
     const deep = check({ 'a.yaml': `${SETTINGS}x:\n  ${'- '.repeat(10_000)}x\n` });
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[6, 'brackets or lists nested hundreds deep']]);
+  });
+
+  it('a pipe, a device or a link to nothing under a configuration file\'s name is one error naming it (a link to /dev/zero or a FIFO was read for ever)', () => {
+    const base = { 'a.yaml': `${SETTINGS}${TEAM}` };
+    const withEntry = (name: string, make: (path: string) => void) => {
+      const dir = writeConfig(base);
+      make(join(dir, name));
+      const result = checkConfig(dir);
+      return result.issues.map((i) => `${relative(dir, join(process.cwd(), i.file))}: ${formatIssue({ ...i, file: '' }).replace(/^:1:1: /, '')}`);
+    };
+    expect(withEntry('pipe.yaml', (p) => execFileSync('mkfifo', [p]))).toEqual(['pipe.yaml: expected a file of the configuration (or nothing under that name), found a device, a pipe or a socket, not a file']);
+    expect(withEntry('null.csv', (p) => symlinkSync('/dev/null', p))).toEqual(['null.csv: expected a file of the configuration (or nothing under that name), found a device, a pipe or a socket, not a file']);
+    expect(withEntry('gone.yaml', (p) => symlinkSync(join(tmpdir(), 'no-such-file-of-touchbase.yaml'), p))).toEqual(['gone.yaml: expected a file of the configuration (or nothing under that name), found a link to a file that does not exist']);
+    // Other entries that are no configuration file are left alone, as ever.
+    expect(withEntry('notes.sock', (p) => execFileSync('mkfifo', [p]))).toEqual([]);
   });
 
   it('YAML mistakes in plain words: a list or a mapping in brackets left open (at its bracket, not the next field), a field with no space after its ":"', () => {
