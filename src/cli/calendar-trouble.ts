@@ -10,6 +10,11 @@ import type { CliIO } from './io.ts';
  * systemd) then sees that someone must reconnect the calendar. `once` used to end 0 and print
  * nothing of it while an employee's writes waited for a new token.
  */
+/** The writes a pass left waiting on calendars (refused, slowed down), for its summary line: ", 3 held by …". */
+export function waitingWrites(d: NonNullable<SyncReport['dispatched']>): string {
+  return `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`;
+}
+
 export function reportCalendarTrouble(report: SyncReport, io: CliIO): void {
   const d = report.dispatched;
   for (const [employee, why] of d?.paused ?? []) io.err(`  ${employee}: paused — ${why}\n`);

@@ -131,12 +131,10 @@ export class BuildContext {
     }
   }
 
-  /** Minutes of working time an employee and a client share on reference days (memoised by zones and hours). */
-  sharedMinutes(e: Employee, c: Client): number {
-    return this.sharedMinutesOverYear(e, c).longest;
-  }
-
-  /** The longest and the shortest of those days (winter and summer time may differ by an hour). */
+  /**
+   * Minutes of working time an employee and a client share on reference days, the longest and the
+   * shortest of them (winter and summer time may differ by an hour); memoised by zones and hours.
+   */
   sharedMinutesOverYear(e: Employee, c: Client): { longest: number; shortest: number } {
     // Asked for every (rule, client): the keys of both sides are made once each, not once per question.
     const byClient = this.#sharedByEmployee(e);

@@ -45,6 +45,7 @@ function where(p: { field: string; subject?: string }): string {
   return '';
 }
 
+/** A text cut to `max` characters, "..." ending what was cut: quoted values and entity labels alike. */
 function clipped(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
@@ -78,7 +79,7 @@ export function codePoint(ch: string): string {
 
 /** A user's text in double quotes, with control and bidirectional characters escaped (\u202e). */
 export function quote(text: string, max = 60): string {
-  const short = text.length > max ? `${text.slice(0, max - 3)}...` : text;
+  const short = clipped(text, max);
   return `"${short.replace(/["\\]/g, (c) => `\\${c}`).replace(UNSAFE_GLOBAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 

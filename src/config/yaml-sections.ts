@@ -59,9 +59,12 @@ export function readYamlFile(text: string, file: string, sources: RawSources): v
     if (!(error instanceof RangeError) || !/Maximum call stack/.test(error.message)) throw error;
     sources.opaque = true;
     const deep = text.split(/\r\n?|\n/).findIndex((l) => /(?:-[ \t]+){100}|[[{]{100}/.test(l));
-    sources.issues.push({ file, line: deep + 1 || 1, column: 1, field: '', rank: 0, expected: 'valid YAML', found: 'brackets or lists nested hundreds deep' });
+    sources.issues.push({ file, line: deep + 1 || 1, column: 1, field: '', rank: 0, expected: 'valid YAML', found: NESTED_TOO_DEEP });
   }
 }
+
+/** What a stack overflow in the parser or a walk of its result means in the file. */
+const NESTED_TOO_DEEP = 'brackets or lists nested hundreds deep';
 
 function readYamlText(text: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
@@ -344,7 +347,7 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   if (error.code === 'TAB_AS_INDENT') found = 'a tab';
   // yaml's words for programmers, said as what is seen in the file.
   if (/^All mapping items must start at the same column/.test(found)) found = 'a field indented differently from the fields before it';
-  if (/Maximum call stack/.test(found)) found = 'brackets or lists nested hundreds deep';
+  if (/Maximum call stack/.test(found)) found = NESTED_TOO_DEEP;
   // A no-break space where YAML wants a space (the indentation, after ":" or "- "), on the line
   // or the one above; one inside a value (a company's name from Word) is no mistake.
   const around = [pos.line, pos.line - 1].map((n) => {

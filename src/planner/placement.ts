@@ -86,7 +86,7 @@ export class Placer {
   /** Where the touch would go on an empty calendar: used to decide who owns it around a handover. */
   tentativeDate(r: PlacementRequest): string | undefined {
     const days = this.#candidates(r);
-    return days.length ? days[r.mode === 'latest' ? days.length - 1 : this.#ownDay(r, days)] : undefined;
+    return days.length ? this.#pick(r, days) : undefined;
   }
 
   /** Keeps an earlier placement when it is still valid, so re-planning moves nothing needlessly. */
@@ -140,7 +140,7 @@ export class Placer {
       if (placed) return placed;
     }
     if (r.durationMinutes === 0) {
-      if (days.length) return { date: days[r.mode === 'latest' ? days.length - 1 : this.#ownDay(r, days)]!, start: undefined, end: undefined };
+      if (days.length) return { date: this.#pick(r, days), start: undefined, end: undefined };
       const spill = this.#overflow(r);
       return spill.length ? { date: spill[0]!, start: undefined, end: undefined } : undefined;
     }
@@ -167,6 +167,11 @@ export class Placer {
    * touch is recorded on in March. Only a touch whose own day has passed takes another, from
    * the days left.
    */
+  /** The day of a touch without a time: its last for 'latest', else its own (#ownDay). */
+  #pick(r: PlacementRequest, days: readonly string[]): string {
+    return days[r.mode === 'latest' ? days.length - 1 : this.#ownDay(r, days)]!;
+  }
+
   #ownDay(r: PlacementRequest, days: readonly string[]): number {
     const cut = this.#cutBefore.get(days) ?? 0;
     const own = r.seed % (days.length + cut);

@@ -38,6 +38,13 @@ const config = (title?: string, aEmail = 'a@corp.example') => writeConfig({
   },
 });
 
+/** b's revoked connection as sync and once report it: named on standard error, and the command fails. */
+function expectRevokedB(r: { code: number; err: string }): void {
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
+  expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
+}
+
 describe('Google through the command line', () => {
   it('calendars check says, per employee, whether their calendar can be read and written', async () => {
     const r = await cli('calendars', 'check', '--config', config(), '--db', await tempDatabaseLocation());
@@ -55,9 +62,7 @@ describe('Google through the command line', () => {
     const db = await tempDatabaseLocation();
     const r = await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     // The others are written; the refused one fails the command, so a scheduler sees it.
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
-    expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
+    expectRevokedB(r);
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
     // Every change is in one of the summary's counts: b's wait, held by its calendar.
     const [, changes, written, held] = /: (\d+) changes, 0 waiting from before; (\d+) written, 0 to retry, 0 refused, (\d+) held by a calendar that refused touchbase/.exec(r.out)!;
@@ -84,9 +89,7 @@ describe('Google through the command line', () => {
   it('once reports a revoked employee as sync does and fails (a cron job sees that someone must reconnect); the others are written', async () => {
     const db = await tempDatabaseLocation();
     const r = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/b: paused — auth: Google refused the credentials/);
-    expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b): their changes wait until the connection works again');
+    expectRevokedB(r);
     expect(r.out).toMatch(/calendars: \d+ events written, \d+ held by a calendar that refused touchbase, 1 iCalendar feed in /);
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
     // With nothing to write, the refused read of b's calendar fails the next pass all the same.

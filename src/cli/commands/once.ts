@@ -12,7 +12,7 @@ import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { finishBeforeExit } from '../../unfinished-writes.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
-import { reportCalendarTrouble } from '../calendar-trouble.ts';
+import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
 
 /**
  * One pass of what the daemon does, for a quick look or a cron job: validate the
@@ -53,9 +53,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       }));
       if (saved) io.out(`\nrecorded: ${saveCounts(saved)}\n`);
       const d = report.dispatched!;
-      io.out(`calendars: ${d.done} events written`
-        + `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}${d.retried ? `, ${d.retried} to retry` : ''}`
-        + `${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`
+      io.out(`calendars: ${d.done} events written${d.retried ? `, ${d.retried} to retry` : ''}${waitingWrites(d)}`
         + `, ${counted(report.feeds.length, 'iCalendar feed')} in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
       reportCalendarTrouble(report, io);
     });

@@ -20,7 +20,7 @@ import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../format-touches.ts';
 import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
-import { reportCalendarTrouble } from '../calendar-trouble.ts';
+import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
 
 interface SyncOptions extends GlobalOptions {
   allowRemovals: boolean;
@@ -91,8 +91,7 @@ export function syncCommand(program: Command, io: CliIO): void {
       } else {
         const d = report.dispatched!;
         io.out(`sync ${report.window.from} to ${report.window.to}: ${report.changes} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
-          + `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}`
-          + `${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`
+          + waitingWrites(d)
           + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
         const r = report.reconciled;
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
