@@ -10,7 +10,6 @@ import { BuildContext, checkCountry, checkZone, parseHours, short, uniqueIds } f
 import { buildCadence, rolesInUse, rolesWritten } from './build-cadence.ts';
 import { configWarnings } from './config-warnings.ts';
 import { didYouMean } from './suggest.ts';
-import { nameKey } from './name-key.ts';
 
 /** A client whose relationship started this many days ago or less counts as onboarding. */
 const NEW_CLIENT_DAYS = 90;
@@ -113,7 +112,7 @@ function buildClients(ctx: BuildContext): void {
       const found = ctx.employeeRef(ref, role);
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
-      else if (ctx.checksReferences && !sources.brokenIds.has(ref) && !sources.brokenIds.has(ref.toLowerCase()) && !sources.brokenIds.has(nameKey(ref))) {
+      else if (ctx.checksReferences && !ctx.mayNameBrokenEmployee(ref)) {
         ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMean(ref, employeeWords(ctx))}`);
         ctx.explained.add(`${c.id}\u0000${role}`);
       } else ctx.explained.add(`${c.id}\u0000${role}`);

@@ -68,7 +68,17 @@ export class BuildContext {
   }
 
   knownEmployee(id: string): boolean {
-    return this.employeeById.has(id) || this.sources.brokenIds.has(id) || this.sources.opaque;
+    return this.employeeById.has(id) || this.mayNameBrokenEmployee(id) || this.sources.opaque;
+  }
+
+  /**
+   * Whether a reference no employee answers to may name an entry that failed validation (by its
+   * id, e-mail or full name, as written or as it should have been), or one whose id is itself
+   * the mistake: its error is said where it is written, not again at each reference.
+   */
+  mayNameBrokenEmployee(ref: string): boolean {
+    const broken = this.sources.brokenIds;
+    return this.sources.employeeIdsLost || broken.has(ref) || broken.has(ref.toLowerCase()) || broken.has(nameKey(ref));
   }
 
   /**

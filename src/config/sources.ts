@@ -65,6 +65,11 @@ export interface RawSources {
    * (a campaign's holiday in no client's country) is not reported this round.
    */
   clientsLost: boolean;
+  /**
+   * Set when an employee's id is itself wrong (`ivanova!`, a zone pasted over it): the id it was
+   * meant to have is unknown, so a reference to an id no employee has is not reported this round.
+   */
+  employeeIdsLost: boolean;
   /** Contacts refused for a mistake of their own, by id: a second use of the id is a mistake too. */
   readonly droppedContacts: { readonly id: string; readonly origin: Origin }[];
   readonly issues: ConfigIssue[];
@@ -77,6 +82,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, droppedContacts: [], issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, employeeIdsLost: false, droppedContacts: [], issues: [], warnings: [], encodings: [],
   };
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, ruleSchema, campaignSchema, holidaySchema, handoverSchema, triggerSchema,
@@ -6,8 +6,8 @@ import {
 } from './schema.ts';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
-import { pushZodIssues, salvage, validate } from './zod-issues.ts';
-import { didYouMean } from './suggest.ts';
+import { knownKeysAt, pushZodIssues, salvage, validate } from './zod-issues.ts';
+import { didYouMean, meantField } from './suggest.ts';
 import { nameKey } from './name-key.ts';
 import type { Located, RawSources } from './sources.ts';
 
@@ -148,6 +148,35 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
     }
     list.forEach((item, index) => readItem(sources, section, item, child(root, section, index)));
   }
+  if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) noteDuplicateKeys(doc, obj, sources);
+}
+
+/** The fields other entries name an entry by (an employee's id, e-mail, full name or role). */
+const REFERENCED_FIELDS = new Set(['id', 'email', 'name', 'role']);
+
+/**
+ * An entry with a key written twice (a second `id:` in an employee's entry) is read with one of
+ * the two values, the error is at the second: references to the entry by either value are not
+ * errors of their own ("popescu, which no employee has; did you mean ionescu?" per CRM row).
+ */
+function noteDuplicateKeys(doc: Document, obj: Record<string, unknown>, sources: RawSources): void {
+  for (const section of Object.keys(LIST_SECTIONS) as ListSection[]) {
+    const seq = doc.get(section, true);
+    const list = obj[section];
+    if (!isSeq(seq) || !Array.isArray(list)) continue;
+    seq.items.forEach((node, index) => {
+      if (!isMap(node)) return;
+      const values = new Map<string, unknown[]>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        values.set(key, [...(values.get(key) ?? []), isScalar(pair.value) ? pair.value.value : undefined]);
+      }
+      for (const [key, written] of values) {
+        if (written.length > 1 && REFERENCED_FIELDS.has(key)) for (const value of written) noteBroken(sources, section, { ...(list[index] as object), [key]: value });
+      }
+    });
+  }
 }
 
 function readItem(sources: RawSources, section: ListSection, item: unknown, at: Origin): void {
@@ -159,7 +188,7 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
     return;
   }
   pushZodIssues(sources, origin, parsed.error.issues, schema);
-  noteBroken(sources, section, item);
+  noteBroken(sources, section, item, brokenFields(schema, parsed.error.issues));
   // An import that cannot be read may have brought any client or contact: none is missing this round.
   if (section === 'imports') sources.opaque = true;
   const kept = salvage(schema, item, parsed.error.issues, STAND_INS[section]);
@@ -184,12 +213,31 @@ export function subjectOf(section: ListSection, item: unknown): string | undefin
   return typeof o.id === 'string' || typeof o.id === 'number' ? `${SINGULAR[section]} ${String(o.id)}` : undefined;
 }
 
-function noteBroken(sources: RawSources, section: ListSection, item: unknown): void {
+/** The fields of an entry that failed validation: a misspelt one ("rol") counts as the field it was meant to be. */
+function brokenFields(schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): Set<string> {
+  const fields = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
+      for (const key of issue.keys) fields.add(meantField(key, knownKeysAt(schema, [])) ?? key);
+    } else fields.add(typeof issue.path[0] === 'string' ? issue.path[0] : '*');
+  }
+  return fields;
+}
+
+/**
+ * Remembers what references to an entry that failed validation (or was written with a key twice)
+ * may name, so that they are not errors of their own: its ids and roles as written, or, when the
+ * id or role is itself the mistake, that any may have been meant.
+ */
+function noteBroken(sources: RawSources, section: ListSection, item: unknown, broken: ReadonlySet<string> = new Set()): void {
   if (item === null || typeof item !== 'object') return;
   const o = item as Record<string, unknown>;
   if (typeof o.id === 'string') sources.brokenIds.add(o.id);
   if (section === 'employees') {
-    sources.brokenRoles.add(typeof o.role === 'string' ? o.role.trim() : '*');
+    // `ivanova!`, '1.5 months', a 300-character id: the clients, handovers and CRM rows that name
+    // "ivanova" do not say so again, with a "did you mean" that guesses another employee.
+    if (broken.has('id') || broken.has('*')) sources.employeeIdsLost = true;
+    sources.brokenRoles.add(typeof o.role === 'string' && !broken.has('role') && !broken.has('*') ? o.role.trim() : '*');
     // A team names them by id, e-mail or full name, as written or as it should have been ("Popescu"
     // refused, "popescu" in the CRM): references to them are not errors of their own.
     for (const ref of [o.id, o.email]) if (typeof ref === 'string') sources.brokenIds.add(ref.trim().toLowerCase());

@@ -75,6 +75,26 @@ describe('one mistake, one error, first', () => {
     expect(issuesOf(byName).issues.map((i) => i.field)).toEqual(['employees[6].id']);
   });
 
+  it.each([
+    ['ivanova!', 'ivanova!', 'employee ivanova!', 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")', '"ivanova!"'],
+    ['1.5 months', "'1.5 months'", 'employee 1.5 months', 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")', '"1.5 months"'],
+    ['Europe/Moskow', 'Europe/Moskow', 'employee Europe/Moskow', 'an id of lowercase letters, digits, - and _ (like "stroymash-ceo")', '"Europe/Moskow"'],
+    ['300 letters', 'a'.repeat(300), `employee ${'a'.repeat(108)}...`, 'an id of at most 100 characters', `"${'a'.repeat(57)}..."`],
+  ])('an employee id that is itself wrong (%s for ivanova) is one error: the clients, CRM rows and handover that name ivanova are not errors too', (_label, written, subject, expected, found) => {
+    const { text } = issuesOf(example((d) => replaceIn(d, 'team.yaml', '- id: ivanova\n', `- id: ${written}\n`)));
+    expect(text).toEqual([`team.yaml:24:9: employees[3].id (${subject}): expected ${expected}, found ${found}`]);
+  });
+
+  it('an employee entry with its id written twice is one error: references by either id are not errors too (nor "did you mean" another employee)', () => {
+    const { text } = issuesOf(example((d) => replaceIn(d, 'team.yaml', '    name: Maria Popescu\n', '    name: Maria Popescu\n    id: maria\n')));
+    expect(text).toEqual(['team.yaml:44:5: expected each key once in a mapping, found a second "id"']);
+  });
+
+  it('an employee\'s role that is itself wrong is one error: the campaigns whose ours it may have been are not "held by nobody" too', () => {
+    const { text } = issuesOf(example((d) => replaceIn(d, 'team.yaml', '    role: chief_accountant\n', `    role: chief_accountant${'x'.repeat(200)}\n`)));
+    expect(text).toEqual(['team.yaml:61:11: employees[8].role (employee belova): expected a text of at most 200 characters, found "chief_accountantxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."']);
+  });
+
   it('a clients CSV cut short is one error at its last row: the contacts of the clients it lost are not errors too', () => {
     const dir = example((d) => {
       const path = join(d, 'crm/clients.csv');
