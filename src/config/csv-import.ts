@@ -440,11 +440,15 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
 }
 
 /**
- * A row whose length differs from the header's only by empty trailing cells: the row's own
- * (spreadsheets leave them after a trailing separator), or the header's (`…;inn;;` over rows that end at inn).
+ * A row whose length differs from the header's only by empty trailing cells: the header's
+ * (`…;inn;;` over rows that end at inn), or the row's own beyond the header's width when the
+ * header ends in an empty column too (a sheet whose used range goes further right: every line
+ * ends in separators). Under a header without one, a row with one cell too many whose last is
+ * empty has a separator typed inside a value (`Yug; Energo`): read without that cell, it would
+ * be read shifted by a column, each later value failing its neighbour's check.
  */
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
-  if (cells.length > header.names.length) return cells.slice(header.names.length).every((c) => c.trim() === '');
+  if (cells.length > header.names.length) return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '');
   return header.names.slice(cells.length).every((name) => name === '');
 }
 
@@ -456,8 +460,11 @@ function reportRowLength(cells: string[], header: CsvHeader, origin: CsvOrigin, 
     const missing = header.names.slice(cells.length).filter(Boolean);
     sources.issues.push({ ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${missing.map((m) => quote(m, 30)).join(', ')}` });
   } else {
-    const extra = cells.slice(header.names.length).filter((c) => c.trim() !== '');
-    sources.issues.push({ ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${extra.slice(0, 3).map((c) => quote(c, 30)).join(', ')} after the last column` });
+    const beyond = cells.slice(header.names.length);
+    const extra = beyond.filter((c) => c.trim() !== '');
+    // Only empty ones (a separator typed in a value, the row's last cell empty): said so, not "fields:  after".
+    const shown = extra.length > 0 ? extra.slice(0, 3).map((c) => quote(c, 30)).join(', ') : beyond.length === 1 ? 'an empty field' : `${beyond.length} empty fields`;
+    sources.issues.push({ ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` });
   }
 }
 

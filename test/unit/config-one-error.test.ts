@@ -105,6 +105,20 @@ describe('one mistake, one error, first', () => {
     expect(issues.map((i) => [i.file, i.line])).toEqual([['crm/clients.csv', 4]]);
   });
 
+  it('a separator typed inside a value of a CSV row whose last cell is empty is one error for the row\'s length, not the row read shifted by a column', () => {
+    const { text } = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', 'yugenergo;Yug Energo;', 'yugenergo;Yug; Energo;')));
+    expect(text).toEqual([
+      'crm/clients.csv:2:12: client yugenergo: expected 11 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 12 fields: an empty field after the last column',
+    ]);
+    // Lines that all end in a separator, the header's too (a sheet's used range wider than its
+    // columns): a row's empty cells beyond the header's are still nobody's mistake.
+    const wide = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n`,
+      'clients.csv': 'id;name;team.account_manager;\nc1;Alpha;ivanova;\nc2;Beta;ivanova;;\n',
+    });
+    expect(issuesOf(wide).text).toEqual([]);
+  });
+
   it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
     const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
     expect(r.code).toBe(2);
