@@ -5,7 +5,7 @@ import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote, UNSAFE_CHARACTERS } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
-import { forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
+import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
@@ -66,6 +66,8 @@ interface Plan {
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
    */
   readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally> };
+  /** The rows read so far, and the separator they use when it is not the header's (said once, the rest not read). */
+  readonly rows: { count: number; otherSeparator?: Delimiter };
 }
 
 interface Tally {
@@ -237,6 +239,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
     free, repeated, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
+    rows: { count: 0 },
   };
 }
 
@@ -275,7 +278,17 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const { header, targets } = plan;
   const id = cells[plan.idColumn]?.trim();
   const origin = new CsvOrigin(plan.table, line, id || undefined);
+  const first = plan.rows.count++ === 0;
+  if (plan.rows.otherSeparator) return;
   if (cells.length !== header.names.length && !rowLengthFine(cells, header)) {
+    const other = first ? rowsSeparator(cells, header) : undefined;
+    if (other) {
+      // One mistake (a header typed or pasted with another separator): one error, not one per
+      // row naming the whole row as its id; the rows are not read, so nothing is checked against them.
+      plan.rows.otherSeparator = other;
+      reportOtherSeparator(job, header, other, line, sources);
+      return;
+    }
     reportRowLength(cells, header, origin, sources);
     if (id) sources.brokenIds.add(id);
     if (job.as === 'clients') sources.clientsLost = true;
@@ -450,6 +463,26 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
   if (cells.length > header.names.length) return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '');
   return header.names.slice(cells.length).every((name) => name === '');
+}
+
+/**
+ * The separator a first row uses when it is not the header's: the row read with the header's has
+ * too few fields, and read with that one has the header's number.
+ */
+function rowsSeparator(cells: string[], header: CsvHeader): Delimiter | undefined {
+  if (header.names.length < 2 || cells.length >= header.names.length) return undefined;
+  const text = cells.join(header.delimiter);
+  return ([';', ',', '\t'] as const).find((d) => d !== header.delimiter && text.split(d).length === header.names.length);
+}
+
+function reportOtherSeparator(job: CsvJob, header: CsvHeader, other: Delimiter, line: number, sources: RawSources): void {
+  sources.issues.push({
+    file: job.shown, line: header.line, column: 1, field: '', rank: 0,
+    expected: `one separator between the fields of the header and of the rows`,
+    found: `a header separated by ${describe(header.delimiter)} and rows by ${describe(other)} (line ${line} on): write the header with ${describe(other)}, as the rows are`,
+  });
+  // The file's clients or contacts are unknown: references to them are not errors this round.
+  sources.opaque = true;
 }
 
 /** A row shorter or longer than the header: one error naming the columns it lacks (or the extra values). */

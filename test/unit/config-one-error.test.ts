@@ -119,6 +119,20 @@ describe('one mistake, one error, first', () => {
     expect(issuesOf(wide).text).toEqual([]);
   });
 
+  it('a CSV header written with another separator than its rows is one error at the header, not one per row (nor one per contact of its clients)', () => {
+    const header = (file: string, to: string) => (d: string) => {
+      const path = join(d, file);
+      const [first, ...rest] = readFileSync(path, 'utf8').split('\n');
+      writeFileSync(path, [first!.replaceAll(';', to), ...rest].join('\n'));
+    };
+    expect(issuesOf(example(header('crm/clients.csv', ','))).text).toEqual([
+      'crm/clients.csv:1:1: expected one separator between the fields of the header and of the rows, found a header separated by "," and rows by ";" (line 2 on): write the header with ";", as the rows are',
+    ]);
+    expect(issuesOf(example(header('crm/contacts.csv', '\t'))).text).toEqual([
+      'crm/contacts.csv:1:1: expected one separator between the fields of the header and of the rows, found a header separated by a tab and rows by ";" (line 2 on): write the header with ";", as the rows are',
+    ]);
+  });
+
   it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
     const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
     expect(r.code).toBe(2);
