@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
-import { quote, UNSAFE_CHARACTERS } from './config-issue.ts';
+import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
@@ -66,8 +66,12 @@ interface Plan {
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
    */
   readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally> };
-  /** The rows read so far, and the separator they use when it is not the header's (said once, the rest not read). */
-  readonly rows: { count: number; otherSeparator?: Delimiter };
+  /**
+   * The rows read so far; the separator they use when it is not the header's (said once, the
+   * rest not read); the errors of rows whose length is not the header's, said at the file's end
+   * (one for the header, when every row is short of the same columns), and those rows' lengths.
+   */
+  readonly rows: { count: number; otherSeparator?: Delimiter; readonly misfits: ConfigIssue[]; readonly misfitLengths: Set<number> };
 }
 
 interface Tally {
@@ -121,6 +125,7 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
     rows++;
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
   }, utf8);
+  if (plan) reportRowLengths(plan, rows, sources);
   if (plan) warnTallies(job, plan, sources);
   if (!complete || !plan) sources.opaque = true;
   // An export that came out as its header alone: valid, but every client (or contact) it used to
@@ -239,7 +244,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
     free, repeated, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
-    rows: { count: 0 },
+    rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
 
@@ -289,7 +294,8 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       reportOtherSeparator(job, header, other, line, sources);
       return;
     }
-    reportRowLength(cells, header, origin, sources);
+    plan.rows.misfits.push(rowLengthIssue(cells, header, origin));
+    plan.rows.misfitLengths.add(cells.length);
     if (id) sources.brokenIds.add(id);
     if (job.as === 'clients') sources.clientsLost = true;
     return;
@@ -485,20 +491,46 @@ function reportOtherSeparator(job: CsvJob, header: CsvHeader, other: Delimiter, 
   sources.opaque = true;
 }
 
+/**
+ * The errors of rows whose length is not the header's. When every row (two or more) is short of
+ * the same columns, the header is the mistake (names pasted on, a wider sheet's header): one
+ * error there, not one per row, each listing the same names.
+ */
+function reportRowLengths(plan: Plan, rows: number, sources: RawSources): void {
+  const { misfits, misfitLengths } = plan.rows;
+  const length = misfitLengths.size === 1 ? [...misfitLengths][0]! : undefined;
+  if (length === undefined || length >= plan.header.names.length || misfits.length < 2 || misfits.length !== rows) {
+    sources.issues.push(...misfits);
+    return;
+  }
+  const { header } = plan;
+  const surplus = header.names.slice(length).filter(Boolean);
+  sources.issues.push({
+    file: plan.table.file, line: header.line, column: length + 1, field: header.names[length] ?? '', rank: 0,
+    expected: `a header that names the ${length} fields of the rows, separated by ${describe(header.delimiter)}`,
+    found: `${header.names.length} names, and no row has a value for ${someNames(surplus)}`,
+  });
+}
+
+/** A list of column names for a message, the first few of a long one: "a", "b", "c", "d", "e" and 9995 more. */
+function someNames(names: readonly string[], shown = 5): string {
+  const listed = names.slice(0, shown).map((m) => quote(m, 30)).join(', ');
+  return names.length > shown ? `${listed} and ${names.length - shown} more` : listed;
+}
+
 /** A row shorter or longer than the header: one error naming the columns it lacks (or the extra values). */
-function reportRowLength(cells: string[], header: CsvHeader, origin: CsvOrigin, sources: RawSources): void {
+function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): ConfigIssue {
   const place = { file: origin.file, line: origin.line, subject: origin.subject, rank: 0 };
   const expected = `${header.names.length} fields separated by ${header.delimiter === '\t' ? 'tabs' : `"${header.delimiter}"`}, as in the header (a missing separator, or a value with "${header.delimiter}" not in quotes?)`;
   if (cells.length < header.names.length) {
     const missing = header.names.slice(cells.length).filter(Boolean);
-    sources.issues.push({ ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${missing.map((m) => quote(m, 30)).join(', ')}` });
-  } else {
-    const beyond = cells.slice(header.names.length);
-    const extra = beyond.filter((c) => c.trim() !== '');
-    // Only empty ones (a separator typed in a value, the row's last cell empty): said so, not "fields:  after".
-    const shown = extra.length > 0 ? extra.slice(0, 3).map((c) => quote(c, 30)).join(', ') : beyond.length === 1 ? 'an empty field' : `${beyond.length} empty fields`;
-    sources.issues.push({ ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` });
+    return { ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${someNames(missing)}` };
   }
+  const beyond = cells.slice(header.names.length);
+  const extra = beyond.filter((c) => c.trim() !== '');
+  // Only empty ones (a separator typed in a value, the row's last cell empty): said so, not "fields:  after".
+  const shown = extra.length > 0 ? extra.slice(0, 3).map((c) => quote(c, 30)).join(', ') : beyond.length === 1 ? 'an empty field' : `${beyond.length} empty fields`;
+  return { ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` };
 }
 
 /**

@@ -133,6 +133,25 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a CSV header with thousands of names the rows have no value for is one error at the header, its list cut short; a short row\'s own list is cut short too', () => {
+    const surplus = Array.from({ length: 10_000 }, (_, i) => `x${i}`);
+    const dir = example((d) => {
+      const path = join(d, 'crm/contacts.csv');
+      const [first, ...rest] = readFileSync(path, 'utf8').split('\n');
+      writeFileSync(path, [[first, ...surplus].join(';'), ...rest].join('\n'));
+    });
+    expect(issuesOf(dir).text).toEqual([
+      'crm/contacts.csv:1:6: x0: expected a header that names the 5 fields of the rows, separated by ";", found 10005 names, and no row has a value for "x0", "x1", "x2", "x3", "x4" and 9995 more',
+    ]);
+    const oneShort = writeConfig({
+      'a.yaml': SETTINGS,
+      'clients.csv': `id;name;${surplus.slice(0, 8).join(';')}\na;A;1;2;3;4;5;6;7;8\nb;B\n`,
+    });
+    expect(issuesOf(oneShort).text).toEqual([
+      'clients.csv:3:3: x0 (client b): expected 10 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 2 fields: no value for "x0", "x1", "x2", "x3", "x4" and 3 more',
+    ]);
+  });
+
   it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
     const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
     expect(r.code).toBe(2);
