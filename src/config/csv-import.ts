@@ -130,7 +130,10 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
   if (!complete || !plan) sources.opaque = true;
   // An export that came out as its header alone: valid, but every client (or contact) it used to
   // bring would be gone from the plan, their planned touches cancelled. Said, not assumed meant.
-  else if (rows === 0) sources.warnings.push({ file: job.shown, line: 1, column: 1, field: '', message: `has its header and no rows: no ${job.as === 'clients' ? 'client' : 'contact'} comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)` });
+  else if (rows === 0) {
+    if (job.as === 'clients') sources.emptyClientFiles.push(job.shown);
+    sources.warnings.push({ file: job.shown, line: 1, column: 1, field: '', message: `has its header and no rows: no ${job.as === 'clients' ? 'client' : 'contact'} comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)` });
+  }
 }
 
 /** Decides where each column goes, and checks the header and the mapping once. */

@@ -154,6 +154,8 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     if (list) list.push(c);
     else byName.set(name, [c]);
   }
+  // Contacts whose client no file defines, while a clients export came out empty: one error.
+  const orphans: ContactRow[] = [];
   for (const { contact, client, origin } of rows) {
     // By id, as nearly every row names its client; the name only when no client has that id.
     let target = byId.get(client);
@@ -164,6 +166,10 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });
       } else if (!sources.brokenIds.has(client) && !sources.opaque && !sources.clientsLost) {
         // (With client rows lost to a mistake of their own — a file cut short — a contact of one of them is no mistake of its own.)
+        if (sources.emptyClientFiles.length > 0) {
+          orphans.push({ contact, client, origin });
+          continue;
+        }
         const near = closest(client, byId.keys());
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${near ? `; did you mean ${quote(near)}?` : ''}` });
       }
@@ -172,4 +178,20 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     (target.value.contacts as unknown[]).push(contact);
     target.contactOrigins.push(origin);
   }
+  if (orphans.length > 0) reportOrphans(orphans, sources);
+}
+
+/**
+ * Contacts whose clients no file defines while a clients export has its header alone: the empty
+ * export is the likely mistake, said once at the first of them (its warning is not shown beside
+ * errors), not one error per contact with a "did you mean" for some other client.
+ */
+function reportOrphans(orphans: readonly ContactRow[], sources: RawSources): void {
+  const [first] = orphans as [ContactRow];
+  const more = orphans.length > 1 ? ` (and the clients of ${orphans.length - 1} more contacts)` : '';
+  const files = sources.emptyClientFiles.join(', ');
+  sources.issues.push({
+    ...placeOf(first.origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV',
+    found: `${quote(first.client)}${more}, which no client has: ${files} ${sources.emptyClientFiles.length > 1 ? 'have their' : 'has its'} header and no rows (an export that came out empty?)`,
+  });
 }

@@ -70,6 +70,11 @@ export interface RawSources {
    * meant to have is unknown, so a reference to an id no employee has is not reported this round.
    */
   employeeIdsLost: boolean;
+  /**
+   * Clients CSV files with their header and no rows (an export that came out empty): the
+   * contacts whose clients no file defines are one error that names them, not one each.
+   */
+  readonly emptyClientFiles: string[];
   /** Contacts refused for a mistake of their own, by id: a second use of the id is a mistake too. */
   readonly droppedContacts: { readonly id: string; readonly origin: Origin }[];
   readonly issues: ConfigIssue[];
@@ -82,6 +87,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, employeeIdsLost: false, droppedContacts: [], issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, employeeIdsLost: false, emptyClientFiles: [], droppedContacts: [], issues: [], warnings: [], encodings: [],
   };
 }

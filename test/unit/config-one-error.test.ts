@@ -152,6 +152,17 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a clients CSV that came out as its header alone is one error at the first contact of its clients, which names the empty export, not one per contact', () => {
+    const dir = example((d) => {
+      const path = join(d, 'crm/clients.csv');
+      writeFileSync(path, `${readFileSync(path, 'utf8').split('\n')[0]}\n`);
+    });
+    const shown = relative(process.cwd(), join(dir, 'crm/clients.csv'));
+    expect(issuesOf(dir).text).toEqual([
+      `crm/contacts.csv:2:1: client (contact yugenergo-ceo): expected the id (or the exact name) of a client defined in YAML or a clients CSV, found "yugenergo" (and the clients of 128 more contacts), which no client has: ${shown} has its header and no rows (an export that came out empty?)`,
+    ]);
+  });
+
   it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
     const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
     expect(r.code).toBe(2);
