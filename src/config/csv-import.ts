@@ -59,6 +59,11 @@ interface Plan {
   readonly toIso: (cell: string) => string;
   /** Columns kept as attributes because nothing maps them (the CRM's own: comments, notes). */
   readonly free: readonly number[];
+  /**
+   * Per column, the CRM's words (by nameKey) that `values:` maps to a value the field cannot
+   * have: reported once where the mapping is written, and their cells read as empty.
+   */
+  readonly blanked: ReadonlyMap<number, ReadonlySet<string>>;
   /** Such a column's name repeated in the header (Bitrix's "Телефон" per number): its first column → the others. */
   readonly repeated: ReadonlyMap<number, readonly number[]>;
   /**
@@ -217,6 +222,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   }
   const values = new Map<string, Map<string, string>>();
   const valueWords = new Map<string, readonly string[]>();
+  const blanked = new Map<number, ReadonlySet<string>>();
   for (const [field, table] of Object.entries(layout?.value.values ?? {})) {
     if (!columnOf.has(field)) {
       sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
@@ -225,6 +231,8 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     // Matched as names are (nameKey): the CRM's "Achiziţii" (cedilla, Windows-1250) is the "Achiziții" typed here.
     values.set(field, new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to])));
     valueWords.set(field, Object.keys(table));
+    const wrong = wrongMappedValues(job, field, table, layout!, sources);
+    if (wrong.size > 0) blanked.set(columnOf.get(field)!, wrong);
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
@@ -246,9 +254,28 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
-    free, repeated, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
+    free, repeated, blanked, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
+}
+
+/**
+ * The words of a `values:` mapping whose touchbase value the field cannot have (`active: activ`
+ * for stage), each reported where it is written (by nameKey); the mapping is one mistake, not
+ * one per row that has the word. Team members and attributes take any text: not judged here.
+ */
+function wrongMappedValues(job: CsvJob, field: string, table: Record<string, string>, layout: Located<RawImport>, sources: RawSources): Set<string> {
+  const wrong = new Set<string>();
+  const schema = (job.as === 'clients' ? clientSchema.shape : contactSchema.shape) as Record<string, z.ZodType | undefined>;
+  const fieldSchema = Object.hasOwn(schema, field) ? schema[field] : undefined;
+  if (!fieldSchema) return wrong;
+  for (const [from, to] of Object.entries(table)) {
+    const parsed = fieldSchema.safeParse(to, { reportInput: true });
+    if (parsed.success) continue;
+    pushZodIssues(sources, child(layout.origin, 'values', field, from), parsed.error.issues);
+    wrong.add(nameKey(from));
+  }
+  return wrong;
 }
 
 /** The mapping entry for a header: exact, else as names match (case, spaces, ş/ș ţ/ț ё/е: nameKey). */
@@ -377,6 +404,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
  * 3.7369E+10 are counted for a warning (their digits cannot be brought back).
  */
 function tidyCells(plan: Plan, cells: string[], line: number): void {
+  for (const [i, words] of plan.blanked) if (words.has(nameKey(cells[i]!.trim()))) cells[i] = '';
   for (const [first, others] of plan.repeated) {
     const joined = [cells[first]!, ...others.map((i) => cells[i]!)].map((c) => c.trim()).filter((c) => c !== '').join(', ');
     cells[first] = joined;

@@ -144,6 +144,8 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) {
       sources.issues.push({ ...placeOf(root, [section]), rank: 1, expected: `a list of ${section}`, found: describeFound(list) });
+      // Imports that cannot be read may have brought any client or contact: none is missing this round.
+      if (section === 'imports') sources.opaque = true;
       continue;
     }
     list.forEach((item, index) => readItem(sources, section, item, child(root, section, index)));

@@ -361,6 +361,34 @@ imports:
     expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['a.yaml', 5, 'imports[0].file']]);
   });
 
+  it('a values mapping to a value its field cannot have is one error where the mapping is written, not one per row that has the CRM\'s word', () => {
+    const dir = folder({
+      'a.yaml': `settings: { company: T, country: RU }
+employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { Key: id, Company: name, Status: stage }
+    values:
+      stage: { Customer: activ, Former: lapsed }
+`,
+      'crm/companies.csv': 'Key;Company;Status\nc1;C One;Customer\nc2;C Two;Customer\nc3;C Three;Former\nc4;C Four;customer\n',
+    });
+    expect(check(dir).issues.map(formatIssue)).toEqual([
+      'a.yaml:9:26: imports[0].values.stage.Customer (import of crm/companies.csv): expected one of "onboarding", "active", "lapsed", found "activ"; did you mean "active"?',
+    ]);
+  });
+
+  it('an imports section that is no list is one error: the contacts of the clients its exports would bring are not errors as well', () => {
+    const dir = folder({
+      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports: crm/export.csv\n',
+      'crm/export.csv': 'id;name\nc1;C One\nc2;C Two\n',
+      'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
+    });
+    expect(check(dir).issues.map(formatIssue)).toEqual(['a.yaml:4:10: imports: expected a list of imports, found "crm/export.csv"']);
+  });
+
   it('a misspelt section is one error: its settings are not also missing', () => {
     const dir = folder({ 'a.yaml': 'x_settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
     expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([
