@@ -147,8 +147,12 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   if (rows.length === 0) return;
   const byId = new Map<string, LocatedClient>();
   const byName = new Map<string, LocatedClient[]>();
+  // A client id used twice (its error is said at the second): the id the second was meant to
+  // have is unknown, and a contact of that client is no mistake of its own this round.
+  let idTwice = false;
   for (const c of sources.clients) {
     if (!byId.has(c.value.id)) byId.set(c.value.id, c);
+    else idTwice = true;
     const name = nameKey(c.value.name);
     const list = byName.get(name);
     if (list) list.push(c);
@@ -164,7 +168,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     if (!target) {
       if (named && named.length > 1) {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });
-      } else if (!sources.brokenIds.has(client) && !sources.opaque && !sources.clientsLost) {
+      } else if (!sources.brokenIds.has(client) && !sources.opaque && !sources.clientsLost && !idTwice) {
         // (With client rows lost to a mistake of their own — a file cut short — a contact of one of them is no mistake of its own.)
         if (sources.emptyClientFiles.length > 0) {
           orphans.push({ contact, client, origin });

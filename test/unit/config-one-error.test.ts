@@ -163,6 +163,12 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a CSV client id changed into another client\'s is one error: the contacts of the client whose id it was are not errors too', () => {
+    const dir = example((d) => replaceIn(d, 'crm/clients.csv', 'tulaarms;Tula', 'yugenergo;Tula'));
+    const first = relative(process.cwd(), join(dir, 'crm/clients.csv'));
+    expect(issuesOf(dir).text).toEqual([`crm/clients.csv:3:1: id (client yugenergo): expected a client id used once (first at ${first}:2), found "yugenergo"`]);
+  });
+
   it('a folder of CSV files and no YAML (--config pointed at crm/) is one error that says so', async () => {
     const r = await cli('validate', '--config', join(EXAMPLE, 'crm'));
     expect(r.code).toBe(2);
