@@ -232,7 +232,14 @@ function brokenFields(schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): S
  * id or role is itself the mistake, that any may have been meant.
  */
 function noteBroken(sources: RawSources, section: ListSection, item: unknown, broken: ReadonlySet<string> = new Set()): void {
-  if (item === null || typeof item !== 'object') return;
+  if (item === null || typeof item !== 'object') {
+    // An employee entry that is no mapping (`- ivanova`): whose it is, and what role, is unknown.
+    if (section === 'employees') {
+      sources.employeeIdsLost = true;
+      sources.brokenRoles.add('*');
+    }
+    return;
+  }
   const o = item as Record<string, unknown>;
   if (typeof o.id === 'string') sources.brokenIds.add(o.id);
   if (section === 'employees') {

@@ -85,6 +85,11 @@ describe('one mistake, one error, first', () => {
     expect(text).toEqual([`team.yaml:24:9: employees[3].id (${subject}): expected ${expected}, found ${found}`]);
   });
 
+  it('an employee entry that is no mapping (- ivanova) is one error: the references to ivanova are not errors too', () => {
+    const { text } = issuesOf(example((d) => replaceIn(d, 'team.yaml', /  - id: ivanova\n(    .*\n)+/, '  - ivanova\n')));
+    expect(text).toEqual(['team.yaml:24:5: employees[3]: expected a mapping, found "ivanova"']);
+  });
+
   it('an employee entry with its id written twice is one error: references by either id are not errors too (nor "did you mean" another employee)', () => {
     const { text } = issuesOf(example((d) => replaceIn(d, 'team.yaml', '    name: Maria Popescu\n', '    name: Maria Popescu\n    id: maria\n')));
     expect(text).toEqual(['team.yaml:44:5: expected each key once in a mapping, found a second "id"']);
