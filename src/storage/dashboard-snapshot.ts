@@ -3,6 +3,8 @@ import type { DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type DashboardRow, type ForecastTouch } from './dashboard-tables.ts';
 import { inTransaction } from './touch-repository.ts';
+import { localValue } from './local-secrets.ts';
+import { TOUCHES_SAVES } from './plan-snapshot-rows.ts';
 
 /** Everything the job process precomputes for the dashboard, written at once. */
 export interface DashboardSnapshot {
@@ -70,9 +72,16 @@ export async function dashboardMeta(db: DB, keys?: readonly string[]): Promise<R
 /**
  * What the dashboard's figures depend on in the database: the last history event and the last
  * change of any touch (a re-plan may change a title without an event). Equal stamps, equal data.
+ * On SQLite, the touches' number and newest row (touches are never deleted) and the count of plan
+ * saves that changed any (TOUCHES_SAVES): read from the ends of indexes, where the newest update
+ * time read every row (0.1 s of each job at a 10,000-client company).
  */
 export async function touchesStamp(db: DB): Promise<string> {
   const events = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  if (dialectOf(db) === 'sqlite') {
+    const touches = (await sql<{ n: number; last: number | null }>`select count(*) as n, max(rowid) as last from touches`.execute(db)).rows[0];
+    return `${events?.seq ?? 0}|${touches?.n ?? 0}|${touches?.last ?? 0}|${await localValue(db, TOUCHES_SAVES) ?? 0}`;
+  }
   const touches = await db.selectFrom('touches').select((eb) => [eb.fn.max('updated_at').as('updated'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
   return `${events?.seq ?? 0}|${touches?.updated ?? ''}|${touches?.n ?? 0}`;
 }

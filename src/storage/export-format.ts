@@ -1,4 +1,5 @@
 import { PostgresAdapter, sql, type Expression, type Kysely, type Selectable } from 'kysely';
+import { TOUCHES_SAVES } from './plan-snapshot-rows.ts';
 import type { DashboardTables } from './dashboard-tables.ts';
 import type { Database } from './schema.ts';
 
@@ -136,13 +137,14 @@ void everyTableDecided;
  *   configuration folder's (an imported database keeps the next one it runs on).
  * - `sync.basis` never: what the last pass saw, so the first pass on the imported database is a
  *   full one, as a database that moved deserves.
+ * - `touches.saves` never: a count of this database's plan saves (plan-snapshot-rows.ts), meaningless in another.
  * - `links.base_url` (the address links point at) and `feeds.owner` (the id the feed folder's
  *   marker names, so that an imported database goes on writing its folder) are data. A name not listed here is taken for
  *   a secret, so a secret added later is never exported by default.
  */
 export function localValuePolicy(name: string): 'data' | 'secret' | 'never' {
   if (name === 'links.base_url' || name === 'feeds.owner') return 'data';
-  if (name === 'dashboard-sessions' || name === 'sync.basis' || name.startsWith('config.accepted')) return 'never';
+  if (name === 'dashboard-sessions' || name === 'sync.basis' || name === TOUCHES_SAVES || name.startsWith('config.accepted')) return 'never';
   return 'secret';
 }
 

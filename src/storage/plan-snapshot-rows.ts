@@ -46,6 +46,19 @@ export function touchesFingerprint(sqlite: SQLite.Database): string {
 }
 
 /**
+ * The local value (local_secrets) that counts the plan saves that changed touches. A save may
+ * rewrite touches without a row or a history line (a new title, a window moved): the touches'
+ * fingerprint with this count says whether anything changed (dashboard-snapshot.ts touchesStamp),
+ * without reading every row for the newest update.
+ */
+export const TOUCHES_SAVES = 'touches.saves';
+
+/** Counts a plan save that changed touches, in the save's transaction (TOUCHES_SAVES). */
+export function countTouchesSave(sqlite: SQLite.Database): void {
+  sqlite.prepare("insert into local_secrets (name, value) values (?, '1') on conflict (name) do update set value = cast(cast(value as integer) + 1 as text)").run(TOUCHES_SAVES);
+}
+
+/**
  * Keeps `row` as the snapshot of its window, its basis completed by the touches' fingerprint now
  * (in the caller's transaction, after its writes): the window's ids are written before it, part
  * by part (snapshotIdsWriter), after forgetPlanSnapshot(s).

@@ -13,7 +13,7 @@ import { loadFirstPlanInThread } from './first-plan-loader.ts';
 import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, PLANNED_FIELDS, plannedValues, prepareTouchInsert, touchLoader } from './touch-rows-written.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
-import { forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
+import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
@@ -141,7 +141,10 @@ export async function savePlan(
     const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
     // A save that wrote anything may have changed what another window's plan was made from.
-    if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) forgetPlanSnapshots(sqlite);
+    if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) {
+      forgetPlanSnapshots(sqlite);
+      countTouchesSave(sqlite);
+    }
     if (snapshot) keepPlanSnapshot(sqlite, snapshot.window, snapshot.make(apart), touches.map((t) => t.id));
   }, { loadsEmpty: (sqlite) => touches.length >= BULK_LOAD_ROWS && tableIsEmpty(sqlite, 'touches') });
   return summary;

@@ -6,7 +6,7 @@ import { REPORTS } from '../../src/reports/registry.ts';
 import { loadReportContext } from '../../src/reports/report-data.ts';
 import { dashboardMeta } from '../../src/storage/dashboard-snapshot.ts';
 import { clientPage, forecastOf, isClientOf, reportRows } from '../../src/storage/dashboard-queries.ts';
-import { markDone } from '../../src/storage/touch-repository.ts';
+import { markDone, savePlan } from '../../src/storage/touch-repository.ts';
 import { planWithHistory, horizonWindow } from '../../src/plan-service.ts';
 import { client, configOf, tempDir } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
@@ -77,5 +77,19 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     expect((await dashboardMeta(db)).version).not.toBe(before);
     expect((await reportRows(db, 'overdue', { all: true }, undefined)).rows.map((r) => r.client)).toEqual(['beta']);
     expect(await refreshDashboard(db, config, now.plus({ days: 1 }))).toMatchObject({ refreshed: true, forecast: true });
+  });
+
+  it('a re-plan that changes a touch without a history line (a new title) makes a new snapshot; one that changes nothing does not', async () => {
+    const db = await plannedHistory();
+    await refreshDashboard(db, config, now);
+    const window = horizonWindow(config, now);
+    const planned = (await planWithHistory(db, config, window, now, false)).result.touches;
+    const nowIso = now.toUTC().toISO()!;
+    expect(await savePlan(db, planned, window, nowIso)).toMatchObject({ updated: 0, inserted: 0, cancelled: 0 });
+    expect(await refreshDashboard(db, config, now.plus({ minutes: 5 }))).toMatchObject({ refreshed: false });
+    const retitled = planned.map((t, i) => (i === 0 ? { ...t, title: `${t.title} (renamed)` } : t));
+    expect(await savePlan(db, retitled, window, nowIso)).toMatchObject({ updated: 1, inserted: 0, rescheduled: 0 });
+    expect(await refreshDashboard(db, config, now.plus({ minutes: 10 }))).toMatchObject({ refreshed: true });
+    expect(await refreshDashboard(db, config, now.plus({ minutes: 15 }))).toMatchObject({ refreshed: false });
   });
 });

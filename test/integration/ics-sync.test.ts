@@ -10,7 +10,8 @@ import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { planAndSync } from '../../src/sync/pass.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
-import { applyFeedEvents } from '../../src/storage/feed-repository.ts';
+import { applyFeedEvents, employeesInFeeds } from '../../src/storage/feed-repository.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
 import { icsOfTouches, touchesToIcs } from '../../src/calendar/ics/touches-to-ics.ts';
 import { renderIcs } from '../../src/calendar/ics/ics-writer.ts';
 import { feedEvent } from '../../src/calendar/ics/feed.ts';
@@ -590,5 +591,17 @@ describe('an export beside the feed', () => {
     const back = await db.selectFrom('ics_events').select(['employee_id', 'status', 'sequence']).where('event_key', '=', 'call1').orderBy('employee_id').execute();
     expect(back).toEqual([{ employee_id: 'anna', status: 'confirmed', sequence: 4 }, { employee_id: 'oleg', status: 'cancelled', sequence: 3 }]);
     await db.destroy();
+  });
+
+  it('finds every employee with an event in the feeds, cancelled ones too, by stepping through the key\'s index', async () => {
+    const db = await tempDatabase();
+    expect(await employeesInFeeds(db)).toEqual(new Set());
+    // Ids that sort apart by case and accents, and one with only a cancelled event.
+    const employees = ['Zoe', 'anna', 'anna-2', 'ştefan', 'zoe'];
+    const rows = employees.flatMap((id, e) => Array.from({ length: 40 }, (_, i) => ({
+      employee_id: id, event_key: `k${i}`, sequence: 0, status: (e === 3 ? 'cancelled' : 'confirmed') as 'confirmed' | 'cancelled', payload: '{}', content_hash: null, date: '2027-01-11', updated_at: '2027-01-10T09:00:00.000Z',
+    })));
+    await db.insertInto('ics_events').values(rows).execute();
+    expect(await employeesInFeeds(db)).toEqual(new Set(employees));
   });
 });
