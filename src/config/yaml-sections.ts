@@ -69,7 +69,8 @@ const NESTED_TOO_DEEP = 'brackets or lists nested hundreds deep';
 function readYamlText(text: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
   // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // The core schema whatever the file says: a `%YAML 1.1` line would make `on:` and `yes:` true.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error', schema: 'core' });
   const root: YamlOrigin = { kind: 'yaml', file, doc, lines, path: [] };
   // A syntax error makes the parser stumble over what follows: its first error is the mistake,
   // the rest are echoes. Duplicate keys are each a mistake of their own.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import { DateTime } from 'luxon';
 import { checkConfig } from '../../src/config/load-config.ts';
@@ -294,6 +295,33 @@ rules:
     expect(long.text.length).toBeLessThan(400);
     const deep = check({ 'a.yaml': `${SETTINGS}x:\n  ${'- '.repeat(10_000)}x\n` });
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[6, 'brackets or lists nested hundreds deep']]);
+  });
+
+  it('a `%YAML 1.1` line at the top changes nothing: `on:` is a campaign\'s day, not the key "true"', () => {
+    const campaigns = `${SETTINGS}${TEAM}campaigns:\n  - id: womens-day\n    kind: greeting\n    on: 03-08\n    theirs: all\n    ours: account_manager\n    prepare: 10 days\n`;
+    const plain = check({ 'a.yaml': campaigns });
+    const directive = check({ 'a.yaml': `%YAML 1.1\n---\n${campaigns}` });
+    expect(plain.issues).toEqual([]);
+    expect(directive.issues).toEqual([]);
+    expect(directive.config!.campaigns).toEqual(plain.config!.campaigns);
+  });
+
+  it('a YAML file read in a Latin code page (not UTF-8) is a warning that shows its first such word as read; Cyrillic in windows-1251 is not', () => {
+    const text = `${SETTINGS}${TEAM}clients:\n  - { id: stroymash, name: "Stroymash\u00edLLC", country: RU, timezone: Europe/Moscow, contacts: [] }\n`;
+    const dir = writeConfig({});
+    writeFileSync(join(dir, 'a.yaml'), iconv.encode(text, 'win1252'));
+    const latin = checkConfig(dir);
+    expect(latin.issues).toEqual([]);
+    expect(latin.config!.clients[0]!.name).toBe('Stroymash\u00edLLC');
+    expect(latin.warnings.map((w) => [w.line, w.column, w.message])).toEqual([
+      [9, 38, 'is not UTF-8: read as windows-1252, which makes "Stroymash\u00edLLC" of this line\'s text; if that is not what it says, save the file as UTF-8'],
+    ]);
+    const cyrillic = writeConfig({});
+    writeFileSync(join(cyrillic, 'a.yaml'), iconv.encode(text.replace('Stroymash\u00edLLC', 'ООО Строймаш'), 'win1251'));
+    const russian = checkConfig(cyrillic);
+    expect(russian.issues).toEqual([]);
+    expect(russian.config!.clients[0]!.name).toBe('ООО Строймаш');
+    expect(russian.warnings).toEqual([]);
   });
 
   it('a pipe, a device or a link to nothing under a configuration file\'s name is one error naming it (a link to /dev/zero or a FIFO was read for ever)', () => {
