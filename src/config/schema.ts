@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateTime } from 'luxon';
 import { validateDetailed } from 'node-cron';
 import { DURATION_PATTERN, describeRange, durationProblem, type DurationRange } from '../domain/duration.ts';
 import { dateProblem, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
@@ -300,7 +301,8 @@ export const importSchema = z.strictObject({
   /** Per field, the CRM's values → touchbase's: `stage: { "Клиент": active }`. */
   values: z.record(z.string().min(1).max(100), z.record(z.string().max(200), z.string().max(200))).default({}),
   /** How the CRM writes dates, in luxon tokens: "dd.MM.yyyy", "MM/dd/yyyy". ISO and dd.MM.yyyy are read without it. */
-  date_format: z.string().min(2).max(40).optional(),
+  date_format: z.string().min(2).max(40)
+    .refine(readsDates, { message: 'luxon tokens that write a date with its day, month and year and read it back, like "dd.MM.yyyy" or "MM/dd/yyyy"' }).optional(),
   /** Only when detection is wrong; detected otherwise. */
   encoding: z.enum(ENCODINGS).optional(),
   delimiter: z.enum([',', ';', 'tab']).optional(),
@@ -339,3 +341,13 @@ export type RawDigest = z.output<typeof digestSchema>;
 export type RawDashboard = z.output<typeof dashboardSchema>;
 export type RawImport = z.output<typeof importSchema>;
 export type RawSelector = z.output<typeof selector>;
+
+/**
+ * Whether a CRM's date format can read its dates: 15 March 2027 written with it reads back as
+ * that day. ("qqq[[[" was taken, and no date cell of the export could ever be read.)
+ */
+function readsDates(format: string): boolean {
+  const day = DateTime.fromObject({ year: 2027, month: 3, day: 15 }, { zone: 'utc' });
+  const back = DateTime.fromFormat(day.toFormat(format), format, { zone: 'utc' });
+  return back.isValid && back.toISODate() === '2027-03-15';
+}

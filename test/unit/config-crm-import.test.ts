@@ -380,6 +380,27 @@ imports:
     ]);
   });
 
+  it('a date format that cannot read a date back is one error where it is written; formats that can are taken, and read the export\'s dates', () => {
+    const withFormat = (format: string) => check(folder({
+      'a.yaml': `settings: { company: T, country: RU }
+employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { Key: id, Company: name, Since: since }
+    date_format: ${JSON.stringify(format)}
+`,
+      'crm/companies.csv': 'Key;Company;Since\nc1;C One;03/15/2025\n',
+    }));
+    const expected = 'luxon tokens that write a date with its day, month and year and read it back, like "dd.MM.yyyy" or "MM/dd/yyyy"';
+    expect(withFormat('qqq[[[').issues.map(formatIssue)).toEqual([`a.yaml:8:18: imports[0].date_format (import of crm/companies.csv): expected ${expected}, found "qqq[[["`]);
+    expect(withFormat('MM/yyyy').issues.map(formatIssue)).toEqual([`a.yaml:8:18: imports[0].date_format (import of crm/companies.csv): expected ${expected}, found "MM/yyyy"`]);
+    const taken = withFormat('MM/dd/yyyy');
+    expect(taken.issues).toEqual([]);
+    expect(taken.config!.clients[0]!.since).toBe('2025-03-15');
+  });
+
   it('an imports section that is no list is one error: the contacts of the clients its exports would bring are not errors as well', () => {
     const dir = folder({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports: crm/export.csv\n',
