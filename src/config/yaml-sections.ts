@@ -83,7 +83,14 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
     sources.opaque = true;
     return;
   }
-  for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY' || error === firstSyntax) sources.issues.push(yamlIssue(error, file, lines, text));
+  const together = entriesRunTogether(doc);
+  for (const error of doc.errors) {
+    if (error.code !== 'DUPLICATE_KEY' && error !== firstSyntax) continue;
+    const more = together.get(error.pos[0]);
+    if (more === 0) continue;
+    const issue = yamlIssue(error, file, lines, text);
+    sources.issues.push(more === undefined ? issue : { ...issue, found: `${issue.found} and ${more} more ${more === 1 ? 'key' : 'keys'} again after it: two entries run together (a line starting "- " deleted?)` });
+  }
   for (const warning of doc.warnings) {
     if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
     sources.issues.push({ ...yamlIssue(warning, file, lines, text), expected: 'a plain YAML value (custom tags like !foo are not read)' });
@@ -387,6 +394,31 @@ function lineOf(text: string, line: number): string | undefined {
   }
   const end = text.indexOf('\n', start);
   return text.slice(start, end < 0 ? text.length : end);
+}
+
+/**
+ * Mappings in which several keys come a second time: two list entries run together (the line
+ * that started the second, `- id: …`, deleted), one mistake. By the offset of each repeated key:
+ * the first's count of the others, which are 0 (said with it, not each on its own).
+ */
+function entriesRunTogether(doc: Document): Map<number, number> {
+  const found = new Map<number, number>();
+  if (!doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) return found;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      const again: number[] = [];
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key) && isScalar(pair.key) && pair.key.range) again.push(pair.key.range[0]);
+        seen.add(key);
+      }
+      if (again.length < 2) return;
+      found.set(again[0]!, again.length - 1);
+      for (const at of again.slice(1)) found.set(at, 0);
+    },
+  });
+  return found;
 }
 
 const YAML_EXPECTED: Record<string, string> = {

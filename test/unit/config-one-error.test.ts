@@ -485,4 +485,14 @@ campaigns:
   it('the example company has no warnings', () => {
     expect(issuesOf(EXAMPLE).warnings.map(formatWarning)).toEqual([]);
   });
+
+  it('two list entries run together (the "- id:" line of the second deleted) are one error, not one per key written again', () => {
+    const dir = example((d) => replaceIn(d, 'clients.yaml', /^ {2}- id: nevaplast\n/m, ''));
+    expect(issuesOf(dir).text).toEqual([
+      'clients.yaml:188:5: expected each key once in a mapping, found a second "name" and 8 more keys again after it: two entries run together (a line starting "- " deleted?)',
+    ]);
+    // One key written twice is said as before.
+    const once = example((d) => replaceIn(d, 'clients.yaml', '    name: Neva Plast\n', '    name: Neva Plast\n    name: Neva Plastic\n'));
+    expect(issuesOf(once).text).toEqual(['clients.yaml:190:5: expected each key once in a mapping, found a second "name"']);
+  });
 });
