@@ -12,7 +12,7 @@ import { setupHint } from '../calendar/setup-hint.ts';
 import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
-import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
+import { applyDesired, dirtySyncRows, forgetOtherReadFailures, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
 import { applyFeedEvents, employeesInFeeds, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
 import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
@@ -128,6 +128,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
+  // Failed reads of calendars no employee has now (gone from the configuration, moved to another provider) are no one's to report.
+  if (!options.dryRun && !options.employee) {
+    await forgetOtherReadFailures(db, new Set(config.employees.filter((e) => e.calendar === 'google' || e.calendar === 'microsoft').map((e) => `${e.id}\u0000${e.calendar}`)));
+  }
 
   // Whose calendars to work out: everyone's, or the pass's scope and whoever has calls waiting or touches changed since.
   let chosen = [...all.values()];
