@@ -81,8 +81,8 @@ export interface SyncReport {
   readonly dispatched: DispatchResult | undefined;
   /** Deleted and moved events found in the employees' calendars. */
   readonly reconciled: ObserveResult | undefined;
-  /** Calendar calls made: reads (listings, read-backs) and writes. */
-  readonly calls: { readonly reads: number; readonly writes: number };
+  /** Calendar calls that got their answer — reads (listings' pages, read-backs) and writes — and those that failed. */
+  readonly calls: { readonly reads: number; readonly writes: number; readonly failedReads: number; readonly failedWrites: number };
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
@@ -228,7 +228,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       note(() => ({ op: 'delete', entryId: entryIdOf(r.key), employeeId: r.employeeId, provider: r.provider, title: `(gone from the configuration${r.address ? `; at ${r.address}` : ''})` }));
     }
     return {
-      window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [],
+      window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0, failedReads: gateway.failedReads, failedWrites: 0 }, skipped, feeds: [],
       formerCalendars: undefined, employees: chosen.length,
     };
   }
@@ -241,7 +241,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const leftovers = await deleteLeftovers(db, config, gateway);
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined, !options.employee);
   return {
-    window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
+    window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes, failedReads: gateway.failedReads, failedWrites: gateway.failedWrites }, skipped, feeds,
     formerCalendars: { moved: moved ?? new Map(), ...leftovers, removed }, employees: chosen.length,
   };
 }

@@ -115,6 +115,31 @@ describe('Google through the command line', () => {
     expect((JSON.parse((await cli('status', '--db', db, '--format', 'json')).out) as { unreadCalendars: unknown[] }).unreadCalendars).toEqual([]);
   });
 
+  it('sync\'s summary counts the calls that got their answer, and the failed ones apart', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const now = ['--now', '2027-03-01T08:00:00+03:00'];
+    expect((await cli('sync', '--config', config(), '--db', db, ...now)).code).toBe(0);
+    // A new title rewrites every event: a's calendar cannot be read (its writes go through), b's refuses every update.
+    fake.script({ kind: 'fail', status: 500, reason: 'backendError' }, { method: 'GET', user: 'a@corp.example', times: 1000 });
+    fake.script({ kind: 'fail', status: 400, reason: 'invalid' }, { method: 'PATCH', user: 'b@corp.example', times: 1000 });
+    const from = fake.log.length;
+    const r = await cli('sync', '--config', config('Call {contacts} at {client.name}'), '--db', db, ...now);
+    // The calendar's calls (not the token requests), as the fake saw them.
+    const calls = fake.log.slice(from).filter((c) => c.path.startsWith('/calendar/'));
+    const failedReads = calls.filter((c) => c.method === 'GET' && c.user === 'a@corp.example').length;
+    const failedWrites = calls.filter((c) => c.method === 'PATCH' && c.user === 'b@corp.example').length;
+    const reads = calls.filter((c) => c.method === 'GET').length - failedReads;
+    const writes = calls.filter((c) => c.method !== 'GET').length - failedWrites;
+    expect([failedReads > 0, failedWrites > 0, reads > 0, writes > 0]).toEqual([true, true, true, true]);
+    const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+    expect(r.out).toContain(`(${n(reads, 'read')}, ${n(writes, 'write')}; ${n(failedReads, 'read')} and ${n(failedWrites, 'write')} failed)\n`);
+    // With every call answered, nothing is said of failures.
+    fake.clearFaults();
+    const again = await cli('sync', '--config', config('Call {contacts} at {client.name}'), '--db', db, ...now);
+    expect(again.out).toMatch(/\(\d+ reads?, \d+ writes?\)\n/);
+  });
+
   it('once reports a revoked employee as sync does and fails (a cron job sees that someone must reconnect); the others are written', async () => {
     const db = await tempDatabaseLocation();
     const r = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
