@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { allJobStates, getInfo } from '../storage/job-repository.ts';
-import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
+import { readFailures, writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
 import { sharedWorkView, type InstanceStatus } from './shared-work-view.ts';
 
@@ -35,6 +35,11 @@ export interface DaemonStatus {
   readonly refusedWrites: readonly { readonly employee: string; readonly provider: string; readonly count: number; readonly error: string }[];
   /** Employees whose calendar writes wait after a refusal (auth, quota), with the last error. */
   readonly waitingEmployees: readonly { readonly employee: string; readonly error: string; readonly until: string }[];
+  /**
+   * Calendars whose last read failed (their employee's moves and deletions wait for a read that
+   * works), until a later read succeeds: since when in a row, the last failure and its reason.
+   */
+  readonly unreadCalendars: readonly { readonly employee: string; readonly provider: string; readonly since: string; readonly failedAt: string; readonly error: string }[];
   /** Events still to delete from calendars no longer used (an old address, an employee removed), with the last error. */
   readonly leftovers: { readonly count: number; readonly lastError: string | undefined };
   readonly providers: Readonly<Record<string, string>>;
@@ -84,6 +89,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],
     refusedWrites: queue.refused.map((r) => ({ employee: r.employee, provider: r.provider, count: r.count, error: r.lastError ?? '' })),
+    unreadCalendars: (await readFailures(db)).map((r) => ({ employee: r.employee_id, provider: r.provider, since: r.since, failedAt: r.failed_at, error: `${r.code}: ${r.reason}` })),
     leftovers: { count: leftovers.count, lastError: leftovers.lastError },
     timezone: zone,
     instances: (await sharedWorkView(db, now)).instances,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from './database.ts';
-import type { CalendarPauseRow, CalendarSyncRow } from './schema.ts';
+import type { CalendarPauseRow, CalendarReadFailureRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
 import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
 
@@ -299,6 +299,34 @@ export async function setPause(db: DB, p: CalendarPauseRow): Promise<void> {
 
 export async function clearPause(db: DB, employeeId: string, provider: string): Promise<void> {
   await db.deleteFrom('calendar_pauses').where('employee_id', '=', employeeId).where('provider', '=', provider).execute();
+}
+
+// Reads that failed: an employee's calendar whose moves and deletions could not be read (only reported).
+
+/** A calendar's read failed: recorded (the first failure of a run kept as `since`) until a read succeeds. */
+export async function recordReadFailure(db: DB, employeeId: string, provider: string, code: string, reason: string, nowIso: string): Promise<void> {
+  await db.insertInto('calendar_read_failures').values({ employee_id: employeeId, provider, since: nowIso, failed_at: nowIso, code, reason })
+    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ failed_at: nowIso, code, reason })).execute();
+}
+
+/** A calendar was read (or had nothing of ours to read): any failure recorded before is over. */
+export async function clearReadFailure(db: DB, employeeId: string, provider: string): Promise<void> {
+  await db.deleteFrom('calendar_read_failures').where('employee_id', '=', employeeId).where('provider', '=', provider).execute();
+}
+
+/** The calendars whose last read failed, by employee. */
+export async function readFailures(db: DB): Promise<CalendarReadFailureRow[]> {
+  return db.selectFrom('calendar_read_failures').selectAll().orderBy('employee_id').orderBy('provider').execute();
+}
+
+/**
+ * Forgets the failed reads of calendars no employee has any more (one gone from the
+ * configuration, or who changed provider): `current` holds "employee\0provider" of those read.
+ */
+export async function forgetOtherReadFailures(db: DB, current: ReadonlySet<string>): Promise<void> {
+  for (const r of await readFailures(db)) {
+    if (!current.has(`${r.employee_id}\u0000${r.provider}`)) await clearReadFailure(db, r.employee_id, r.provider);
+  }
 }
 
 export interface WriteQueueSummary {

@@ -24,6 +24,7 @@ import * as m0016 from '../../db/migrations/0016_calendar_addresses.ts';
 import * as m0017 from '../../db/migrations/0017_resolved_touches_index.ts';
 import * as m0018 from '../../db/migrations/0018_refused_writes_index.ts';
 import * as m0019 from '../../db/migrations/0019_feed_event_keys_index.ts';
+import * as m0020 from '../../db/migrations/0020_calendar_read_failures.ts';
 import type { Database } from './schema.ts';
 import { privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
@@ -55,6 +56,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0017_resolved_touches_index': m0017,
   '0018_refused_writes_index': m0018,
   '0019_feed_event_keys_index': m0019,
+  '0020_calendar_read_failures': m0020,
 };
 
 export type DB = Kysely<Database>;

@@ -6,6 +6,7 @@ export interface Database {
   touch_events: TouchEventRow;
   calendar_sync: CalendarSyncRow;
   calendar_pauses: CalendarPauseRow;
+  calendar_read_failures: CalendarReadFailureRow;
   calendar_addresses: { employee_id: string; provider: string; address: string; updated_at: string };
   calendar_leftovers: CalendarLeftoverRow;
   ics_events: IcsEventRow;
@@ -122,6 +123,18 @@ export interface CalendarPauseRow {
   reason: string;
   since: string;
   until: string | null;
+}
+
+/** A calendar whose last read failed (db/migrations/0020_calendar_read_failures.ts): gone once a read succeeds. */
+export interface CalendarReadFailureRow {
+  employee_id: string;
+  provider: string;
+  /** The first failed read in a row. */
+  since: string;
+  /** The last one. */
+  failed_at: string;
+  code: string;
+  reason: string;
 }
 
 export interface IcsEventRow {

@@ -46,8 +46,16 @@ export class CalendarGateway {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #limiters = new Map<ProviderName, CallLimiter>();
   readonly #projectLimiters = new Map<ProviderName, CallLimiter>();
+  /** Calls that got their answer: reads (each page of a listing is one) and writes. */
   reads = 0;
   writes = 0;
+  /**
+   * Calls that failed (an error, no answer, an answer that is not what was asked for): counted
+   * apart, or a sync whose every read failed said "(7 reads, 0 writes)". A read retried counts
+   * each failed try.
+   */
+  failedReads = 0;
+  failedWrites = 0;
 
   constructor(o: GatewayOptions) {
     this.#o = o;
@@ -85,10 +93,12 @@ export class CalendarGateway {
     const port = this.#require(provider, owner);
     await this.#acquire(port.provider, owner.employeeId);
     await guard?.();
-    this.writes++;
     try {
-      return await call(port);
+      const done = await call(port);
+      this.writes++;
+      return done;
     } catch (error) {
+      this.failedWrites++;
       throw asCalendarError(error);
     }
   }
@@ -102,13 +112,18 @@ export class CalendarGateway {
     const policy = this.#o.readPolicy ?? READ_RETRY;
     for (let attempt = 1; ; attempt++) {
       await this.#acquire(port.provider, owner.employeeId);
-      this.reads++;
+      // Each further page of a listing is one more call; the one that fails is the last one made.
+      let calls = 1;
       try {
-        return await call(port, () => {
-          this.reads++;
+        const done = await call(port, () => {
+          calls++;
           return this.#acquire(port.provider, owner.employeeId);
         });
+        this.reads += calls;
+        return done;
       } catch (error) {
+        this.reads += calls - 1;
+        this.failedReads++;
         const e = asCalendarError(error);
         // A wait longer than the policy's cap is not waited here: the next sync reads again.
         const delay = e.retryAfterMs !== undefined && e.retryAfterMs > policy.maxDelayMs ? undefined : retryDelay(e, attempt, policy, this.#o.random);

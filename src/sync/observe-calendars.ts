@@ -1,7 +1,8 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { confirmedRows, pausesOf } from '../storage/calendar-sync-repository.ts';
-import { asCalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
+import { clearReadFailure, confirmedRows, pausesOf, recordReadFailure } from '../storage/calendar-sync-repository.ts';
+import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
+import type { CalendarSyncRow } from '../storage/schema.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import type { RemoteChanges } from './remote-changes.ts';
 import { forEachConcurrently } from './concurrently.ts';
@@ -38,25 +39,36 @@ export async function observeCalendars(
       return;
     }
     const rows = await confirmedRows(db, employeeId, e.calendar, window);
-    if (rows.length === 0) return;
+    // Nothing of ours to read there: nothing an employee did is missed (a failure recorded before is over).
+    if (rows.length === 0) return clearReadFailure(db, employeeId, e.calendar);
     const owner: CalendarOwner = { employeeId, email: e.email, timezone: e.timezone };
-    let listed: Map<string, RemoteEvent>;
+    // Kept until a later read succeeds, for `touchbase status` (only reported: a failure decides nothing).
+    let failure: CalendarError | undefined;
+    const failed = (error: unknown) => {
+      failure = asCalendarError(error);
+      result.unreadable.set(employeeId, `${failure.code}: ${failure.message}`);
+    };
+    let listed: Map<string, RemoteEvent> | undefined;
     try {
       listed = new Map((await gateway.read(e.calendar, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace))).map((r) => [r.key, r]));
     } catch (error) {
-      const ce = asCalendarError(error);
-      result.unreadable.set(employeeId, `${ce.code}: ${ce.message}`);
-      return;
+      failed(error);
     }
+    if (listed) await compare(rows, listed, owner, e.calendar, failed);
+    if (failure) await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
+    else await clearReadFailure(db, employeeId, e.calendar);
+  });
+  return result;
+
+  async function compare(rows: readonly CalendarSyncRow[], listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown) => void): Promise<void> {
     for (const row of rows) {
       let found = listed.get(row.event_key);
       if (!found) {
         // Not in the listing: moved out of the window, or deleted and forgotten. Ask for it.
         try {
-          found = await gateway.read(e.calendar, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+          found = await gateway.read(provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
         } catch (error) {
-          const ce = asCalendarError(error);
-          result.unreadable.set(employeeId, `${ce.code}: ${ce.message}`);
+          failed(error);
           continue;
         }
       }
@@ -64,6 +76,5 @@ export async function observeCalendars(
       if (seen.skipped) result.deleted++;
       if (seen.change === 'moved') result.moved++;
     }
-  });
-  return result;
+  }
 }

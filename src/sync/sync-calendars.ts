@@ -12,7 +12,7 @@ import { setupHint } from '../calendar/setup-hint.ts';
 import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
-import { applyDesired, dirtySyncRows, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
+import { applyDesired, dirtySyncRows, forgetOtherReadFailures, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
 import { applyFeedEvents, employeesInFeeds, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds } from '../storage/feed-repository.ts';
 import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
@@ -81,8 +81,8 @@ export interface SyncReport {
   readonly dispatched: DispatchResult | undefined;
   /** Deleted and moved events found in the employees' calendars. */
   readonly reconciled: ObserveResult | undefined;
-  /** Calendar calls made: reads (listings, read-backs) and writes. */
-  readonly calls: { readonly reads: number; readonly writes: number };
+  /** Calendar calls that got their answer — reads (listings' pages, read-backs) and writes — and those that failed. */
+  readonly calls: { readonly reads: number; readonly writes: number; readonly failedReads: number; readonly failedWrites: number };
   /** Employees left out, and why (no calendar, provider not configured). */
   readonly skipped: ReadonlyMap<string, string>;
   readonly feeds: readonly { employee: string; token: string; file: string }[];
@@ -128,6 +128,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
   const reconciled = options.dryRun || options.readCalendars === false ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
+  // Failed reads of calendars no employee has now (gone from the configuration, moved to another provider) are no one's to report.
+  if (!options.dryRun && !options.employee) {
+    await forgetOtherReadFailures(db, new Set(config.employees.filter((e) => e.calendar === 'google' || e.calendar === 'microsoft').map((e) => `${e.id}\u0000${e.calendar}`)));
+  }
 
   // Whose calendars to work out: everyone's, or the pass's scope and whoever has calls waiting or touches changed since.
   let chosen = [...all.values()];
@@ -224,7 +228,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
       note(() => ({ op: 'delete', entryId: entryIdOf(r.key), employeeId: r.employeeId, provider: r.provider, title: `(gone from the configuration${r.address ? `; at ${r.address}` : ''})` }));
     }
     return {
-      window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0 }, skipped, feeds: [],
+      window, operations: listed, changes: changeCount, waiting, reconciled, dispatched: undefined, calls: { reads: gateway.reads, writes: 0, failedReads: gateway.failedReads, failedWrites: 0 }, skipped, feeds: [],
       formerCalendars: undefined, employees: chosen.length,
     };
   }
@@ -237,7 +241,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const leftovers = await deleteLeftovers(db, config, gateway);
   const feeds = await writeFeeds(db, config, [...all.values()], options.feedDir, now, options.scope ? new Set(chosen.map((e) => e.id)) : undefined, !options.employee);
   return {
-    window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes }, skipped, feeds,
+    window, operations: listed, changes: changeCount, waiting, reconciled, dispatched, calls: { reads: gateway.reads, writes: gateway.writes, failedReads: gateway.failedReads, failedWrites: gateway.failedWrites }, skipped, feeds,
     formerCalendars: { moved: moved ?? new Map(), ...leftovers, removed }, employees: chosen.length,
   };
 }

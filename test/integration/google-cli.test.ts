@@ -86,6 +86,60 @@ describe('Google through the command line', () => {
     expect(r.err).toContain('1 calendar refused touchbase\'s credentials (b)');
   });
 
+  it('status names a calendar whose last read failed — when, since when, and why — until a later read succeeds', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const at = (time: string) => ['--now', `2027-03-01T${time}:00+03:00`];
+    expect((await cli('sync', '--config', config(), '--db', db, ...at('08:00'))).code).toBe(0);
+    expect((await cli('status', '--db', db)).out).not.toContain('calendars not read');
+    // Every read of a's calendar fails (b's works): a's moves and deletions cannot be taken in.
+    fake.script({ kind: 'fail', status: 500, reason: 'backendError' }, { method: 'GET', user: 'a@corp.example', times: 1000 });
+    expect((await cli('sync', '--config', config(), '--db', db, ...at('09:00'))).err).toMatch(/a: calendar not read — temporary: /);
+    expect((await cli('sync', '--config', config(), '--db', db, ...at('10:00'))).err).toMatch(/a: calendar not read — temporary: /);
+    // Told by status from the database alone (no daemon runs), in text (in the company's zone) and in JSON.
+    const text = (await cli('status', '--db', db)).out;
+    expect(text).toContain('calendars not read: 1 — the moves and deletions made there wait for a read that works');
+    expect(text).toMatch(/^ {2}a \(google\): last read failed 2027-03-01 10:00 GMT\+3, failing since 2027-03-01 09:00 GMT\+3 — temporary: Google Calendar 500 backendError: scripted backendError$/m);
+    expect(text).not.toMatch(/^ {2}b \(google\)/m);
+    const json = JSON.parse((await cli('status', '--db', db, '--format', 'json')).out) as { unreadCalendars: unknown[] };
+    expect(json.unreadCalendars).toEqual([{
+      employee: 'a', provider: 'google', since: '2027-03-01T06:00:00.000Z', failedAt: '2027-03-01T07:00:00.000Z', error: 'temporary: Google Calendar 500 backendError: scripted backendError',
+    }]);
+    // Reported only: nothing of a's was taken as deleted or moved by the employee.
+    expect(fake.events('a@corp.example').filter((e) => e.status === 'cancelled')).toEqual([]);
+    // A read that works ends it.
+    fake.clearFaults();
+    const read = await cli('sync', '--config', config(), '--db', db, ...at('11:00'));
+    expect(read.err).not.toContain('calendar not read');
+    expect((await cli('status', '--db', db)).out).not.toContain('calendars not read');
+    expect((JSON.parse((await cli('status', '--db', db, '--format', 'json')).out) as { unreadCalendars: unknown[] }).unreadCalendars).toEqual([]);
+  });
+
+  it('sync\'s summary counts the calls that got their answer, and the failed ones apart', async () => {
+    fake.revoked.delete('rt-b');
+    const db = await tempDatabaseLocation();
+    const now = ['--now', '2027-03-01T08:00:00+03:00'];
+    expect((await cli('sync', '--config', config(), '--db', db, ...now)).code).toBe(0);
+    // A new title rewrites every event: a's calendar cannot be read (its writes go through), b's refuses every update.
+    fake.script({ kind: 'fail', status: 500, reason: 'backendError' }, { method: 'GET', user: 'a@corp.example', times: 1000 });
+    fake.script({ kind: 'fail', status: 400, reason: 'invalid' }, { method: 'PATCH', user: 'b@corp.example', times: 1000 });
+    const from = fake.log.length;
+    const r = await cli('sync', '--config', config('Call {contacts} at {client.name}'), '--db', db, ...now);
+    // The calendar's calls (not the token requests), as the fake saw them.
+    const calls = fake.log.slice(from).filter((c) => c.path.startsWith('/calendar/'));
+    const failedReads = calls.filter((c) => c.method === 'GET' && c.user === 'a@corp.example').length;
+    const failedWrites = calls.filter((c) => c.method === 'PATCH' && c.user === 'b@corp.example').length;
+    const reads = calls.filter((c) => c.method === 'GET').length - failedReads;
+    const writes = calls.filter((c) => c.method !== 'GET').length - failedWrites;
+    expect([failedReads > 0, failedWrites > 0, reads > 0, writes > 0]).toEqual([true, true, true, true]);
+    const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+    expect(r.out).toContain(`(${n(reads, 'read')}, ${n(writes, 'write')}; ${n(failedReads, 'read')} and ${n(failedWrites, 'write')} failed)\n`);
+    // With every call answered, nothing is said of failures.
+    fake.clearFaults();
+    const again = await cli('sync', '--config', config('Call {contacts} at {client.name}'), '--db', db, ...now);
+    expect(again.out).toMatch(/\(\d+ reads?, \d+ writes?\)\n/);
+  });
+
   it('once reports a revoked employee as sync does and fails (a cron job sees that someone must reconnect); the others are written', async () => {
     const db = await tempDatabaseLocation();
     const r = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');

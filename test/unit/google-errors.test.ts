@@ -50,4 +50,19 @@ describe('Google errors map to codes that say what to do', () => {
   it('reads Retry-After in seconds', () => {
     expect(toCalendarError(google(429, 'rateLimitExceeded', { 'retry-after': '7' })).retryAfterMs).toBe(7000);
   });
+
+  // gaxios's errors as it makes them: its own message names the whole request, the cause is in `error`.
+  const gaxios = (code: string | undefined, message: string, cause: Record<string, unknown>) => Object.assign(new Error(message), {
+    code, config: { url: new URL('https://www.googleapis.com/calendar/v3/calendars/primary/events?timeMin=x') }, error: Object.assign(new Error(message), cause),
+  });
+  const calls = { timeoutMs: 30_000, timeoutVariable: 'GOOGLE_TIMEOUT_MS' };
+
+  it.each([
+    ['our own timeout', gaxios(undefined, 'The operation was aborted.', { name: 'AbortError' }), 'Google Calendar: no answer from www.googleapis.com:443 within 30 s (GOOGLE_TIMEOUT_MS)', 'unknown'],
+    ['a refused connection', gaxios('ECONNREFUSED', 'request to https://www.googleapis.com/calendar/v3/calendars/primary/events?timeMin=x failed, reason: connect ECONNREFUSED 10.0.0.1:443', { code: 'ECONNREFUSED' }), 'Google Calendar: connection refused by www.googleapis.com:443', 'no_answer'],
+    ['a name that does not resolve', gaxios('ENOTFOUND', 'request to … failed, reason: getaddrinfo ENOTFOUND www.googleapis.com', { code: 'ENOTFOUND' }), 'Google Calendar: www.googleapis.com not found (DNS: ENOTFOUND)', 'no_answer'],
+  ])('a call without an answer — %s — in plain words, of the kind it had', (_title, error, words, code) => {
+    const e = toCalendarError(error, calls);
+    expect([e.code, e.message]).toEqual([code, words]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCalendarError } from '../../src/calendar/microsoft/graph-errors.ts';
+import { graphNoAnswer, toCalendarError } from '../../src/calendar/microsoft/graph-errors.ts';
 import { CalendarError } from '../../src/calendar/port.ts';
 
 const graph = (statusCode: number, code: string, retryAfter?: string) => ({
@@ -31,5 +31,27 @@ describe('Microsoft Graph errors map to codes that say what to do', () => {
 
   it('reads Retry-After in seconds', () => {
     expect(toCalendarError(graph(429, 'ApplicationThrottled', '12')).retryAfterMs).toBe(12_000);
+  });
+
+  // fetch's own errors as undici makes them: "fetch failed", the cause one level down.
+  const fetchFailed = (cause: Record<string, unknown>) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(String(cause.message ?? 'x')), cause) });
+  const calls = { url: 'https://graph.microsoft.com/v1.0/users/anna%40corp.example/calendarView?startDateTime=x', timeoutMs: 30_000 };
+
+  it.each([
+    ['a connect timeout', fetchFailed({ code: 'UND_ERR_CONNECT_TIMEOUT', message: 'Connect Timeout Error' }), 'Microsoft Graph: could not connect to graph.microsoft.com:443 in time (UND_ERR_CONNECT_TIMEOUT)'],
+    ['a refused connection', fetchFailed({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:443', address: '10.0.0.1', port: 443 }), 'Microsoft Graph: connection refused by graph.microsoft.com:443'],
+    ['a name that does not resolve', fetchFailed({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND graph.microsoft.com' }), 'Microsoft Graph: graph.microsoft.com not found (DNS: ENOTFOUND)'],
+    ['a certificate not accepted', fetchFailed({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: 'unable to verify the first certificate' }), 'Microsoft Graph: the TLS certificate of graph.microsoft.com:443 was not accepted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)'],
+    ['our own timeout', new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 'Microsoft Graph: no answer from graph.microsoft.com:443 within 30 s'],
+  ])('a call without an answer — %s — in plain words, still "no answer"', (_title, error, words) => {
+    const e = toCalendarError(graphNoAnswer(error, calls));
+    expect(e.message).toBe(words);
+    expect([e.code, e.retryable]).toEqual(['no_answer', true]);
+    expect(e.message).not.toContain('anna');
+  });
+
+  it('an answer cut short is told so, with the kind it had', () => {
+    const e = toCalendarError({ statusCode: 200, code: 'SyntaxError', message: 'Expected \',\' or \'}\' after property value in JSON at position 20' }, { timeoutMs: 30_000 });
+    expect([e.code, e.message]).toEqual(['unknown', 'Microsoft Graph 200: the answer was not valid JSON (cut short?)']);
   });
 });

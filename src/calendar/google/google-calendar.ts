@@ -2,6 +2,7 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { toCalendarError } from './google-errors.ts';
+import type { CallContext } from '../network-failure.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
 import { DateTime } from 'luxon';
 
@@ -58,9 +59,12 @@ export class GoogleCalendar implements CalendarPort {
   readonly provider = 'google' as const;
   readonly #options: GoogleOptions;
   readonly #clients = new Map<string, calendar_v3.Calendar>();
+  /** What an error without an answer is told with: the calls' timeout and its variable. */
+  readonly #calls: CallContext;
 
   constructor(options: GoogleOptions) {
     this.#options = options;
+    this.#calls = { timeoutMs: options.timeoutMs ?? 30_000, timeoutVariable: 'GOOGLE_TIMEOUT_MS' };
   }
 
   async create(owner: CalendarOwner, event: DesiredEvent): Promise<RemoteEvent> {
@@ -69,7 +73,7 @@ export class GoogleCalendar implements CalendarPort {
       const res = await api.events.insert({ calendarId: 'primary', sendUpdates: 'none', requestBody: { id: event.key, ...toGoogle(event) } });
       return toRemote(res.data, event.key);
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       if (e.code !== 'conflict') throw e;
     }
     // The id exists: an earlier attempt went through (adopt it), or it is a deleted event's —
@@ -91,7 +95,7 @@ export class GoogleCalendar implements CalendarPort {
       if (res.data.status === 'cancelled') throw new CalendarError('not_found', `event ${providerId} is deleted`);
       return toRemote(res.data, event.key);
     } catch (error) {
-      throw toCalendarError(error);
+      throw toCalendarError(error, this.#calls);
     }
   }
 
@@ -99,7 +103,7 @@ export class GoogleCalendar implements CalendarPort {
     try {
       await this.#api(owner).events.delete({ calendarId: 'primary', eventId: providerId, sendUpdates: 'none' });
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       if (e.code !== 'not_found') throw e; // 404 and 410: already gone
     }
   }
@@ -109,7 +113,7 @@ export class GoogleCalendar implements CalendarPort {
       const res = await this.#api(owner).events.get({ calendarId: 'primary', eventId: key });
       return toRemote(res.data, key);
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       // 404: never existed, or deleted and purged; 410: deleted. Either way, not there.
       if (e.code === 'not_found') return undefined;
       throw e;
@@ -140,7 +144,7 @@ export class GoogleCalendar implements CalendarPort {
         if (pageToken) await pages.next(pageToken);
       } while (pageToken);
     } catch (error) {
-      throw toCalendarError(error);
+      throw toCalendarError(error, this.#calls);
     }
     return out;
   }

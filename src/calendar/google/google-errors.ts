@@ -1,4 +1,5 @@
 import { CalendarError, type CalendarErrorCode } from '../port.ts';
+import { noAnswerWords, type CallContext } from '../network-failure.ts';
 
 /** What a gaxios error carries that we read (kept to that subset on purpose). */
 interface GaxiosLike {
@@ -6,6 +7,8 @@ interface GaxiosLike {
   code?: string | number;
   status?: number;
   response?: { status?: number; data?: unknown; headers?: unknown };
+  /** The request gaxios made (its address names the host that did not answer). */
+  config?: { url?: string | URL };
 }
 
 /**
@@ -21,7 +24,11 @@ const TOKEN_ERROR_HINTS: Readonly<Record<string, string>> = {
   '*': 'check the service account\'s domain-wide delegation and scopes, or reconnect this employee',
 };
 
-export function toCalendarError(error: unknown): CalendarError {
+/**
+ * `context`: the client's timeout and the variable that sets it, to say "no answer within 30 s
+ * (GOOGLE_TIMEOUT_MS)" rather than gaxios's "The operation was aborted.".
+ */
+export function toCalendarError(error: unknown, context: CallContext = {}): CalendarError {
   if (error instanceof CalendarError) return error;
   const e = (error ?? {}) as GaxiosLike;
   const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
@@ -41,6 +48,9 @@ export function toCalendarError(error: unknown): CalendarError {
     return new CalendarError('auth', `the Google service account key cannot be used (${e.message ?? 'malformed key'}): check GOOGLE_SERVICE_ACCOUNT_KEY_FILE`);
   }
   const code = codeOf(status, reason, e);
+  // No answer at all: said in plain words (the kind is codeOf's, as for any other failure).
+  const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
+  if (words) return new CalendarError(code, `Google Calendar: ${words}`, retryAfter);
   return new CalendarError(code, `Google Calendar ${status ?? e.code ?? ''} ${reason ?? ''}: ${message}`.replace(/\s+/g, ' ').trim(), retryAfter);
 }
 

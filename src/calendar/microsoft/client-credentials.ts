@@ -1,4 +1,5 @@
 import { CalendarError } from '../port.ts';
+import { noAnswerWords } from '../network-failure.ts';
 
 export interface ClientCredentials {
   readonly tenantId: string;
@@ -59,7 +60,8 @@ export class ClientCredentialsToken {
       })) as typeof data;
     } catch (error) {
       if (signal.aborted) throw new CalendarError('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`);
-      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${(error as Error).message}`);
+      // "fetch failed" says nothing: its cause (refused, not found, reset) does.
+      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${noAnswerWords(error, { url }) ?? (error as Error).message}`);
     }
     if (res.status === 429) {
       // Throttled: not a refusal of our credentials (which would pause the employees).

@@ -1,4 +1,6 @@
+import { GraphClientError } from '@microsoft/microsoft-graph-client';
 import { CalendarError, type CalendarErrorCode } from '../port.ts';
+import { noAnswerWords, type CallContext } from '../network-failure.ts';
 
 interface GraphErrorLike {
   statusCode?: number;
@@ -7,17 +9,45 @@ interface GraphErrorLike {
   headers?: Headers;
 }
 
-/** Maps a Microsoft Graph failure to the codes the sync engine acts on (tested as a table). */
-export function toCalendarError(error: unknown): CalendarError {
+/**
+ * Maps a Microsoft Graph failure to the codes the sync engine acts on (tested as a table).
+ * `context`: the calls' timeout, to tell an answer that did not finish in time.
+ */
+export function toCalendarError(error: unknown, context: CallContext = {}): CalendarError {
   if (error instanceof CalendarError) return error;
-  // Our own failure (getting a token) comes back wrapped by the SDK as customError.
+  // Our own failure (getting a token, a call without an answer: graphNoAnswer) comes back wrapped by the SDK as customError.
   const inner = (error as { customError?: unknown } | null)?.customError;
   if (inner instanceof CalendarError) return inner;
   const e = (error ?? {}) as GraphErrorLike;
   const status = e.statusCode && e.statusCode > 0 ? e.statusCode : undefined;
   const retryAfter = Number(e.headers?.get?.('retry-after'));
-  const message = `Microsoft Graph ${status ?? ''} ${e.code ?? ''}: ${e.message ?? 'error'}`.replace(/\s+/g, ' ').trim();
-  return new CalendarError(codeOf(status, e.code ?? undefined), message, Number.isFinite(retryAfter) && retryAfter >= 0 && e.headers?.get?.('retry-after') ? retryAfter * 1000 : undefined);
+  return new CalendarError(codeOf(status, e.code ?? undefined), messageOf(status, e, context), Number.isFinite(retryAfter) && retryAfter >= 0 && e.headers?.get?.('retry-after') ? retryAfter * 1000 : undefined);
+}
+
+/**
+ * Graph's own errors as Graph words them; what the SDK reports of its own in JavaScript's words
+ * ("200 SyntaxError: Expected ',' …", "TypeError: fetch failed") in plain ones.
+ */
+function messageOf(status: number | undefined, e: GraphErrorLike, context: CallContext): string {
+  // The SDK names an error of its own by the JavaScript error's name: Graph's codes are never these.
+  if (e.code === 'SyntaxError') return `Microsoft Graph${status ? ` ${status}` : ''}: the answer was not valid JSON (cut short?)`;
+  if (e.code === 'TimeoutError' || e.code === 'AbortError') {
+    return `Microsoft Graph${status ? ` ${status}` : ''}: the answer did not come${context.timeoutMs !== undefined ? ` within ${context.timeoutMs / 1000} s` : ' in time'}`;
+  }
+  if (status === undefined && (e.code === 'TypeError' || e.code === 'Error')) return `Microsoft Graph: no answer (${e.message ?? 'the call failed'})`;
+  return `Microsoft Graph ${status ?? ''} ${e.code ?? ''}: ${e.message ?? 'error'}`.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A call that got no answer (refused, reset, timed out), in plain words, thrown by our middleware
+ * so that the SDK passes it on as it is (as customError): its GraphError keeps only "TypeError:
+ * fetch failed" and drops the cause that says what happened. Its kind is the one a call without
+ * an answer always had: 'no_answer'.
+ */
+export function graphNoAnswer(error: unknown, context: CallContext): GraphClientError {
+  const wrapped = new GraphClientError((error as Error)?.message ?? String(error));
+  wrapped.customError = new CalendarError('no_answer', `Microsoft Graph: ${noAnswerWords(error, context) ?? `no answer (${(error as Error)?.message ?? String(error)})`}`);
+  return wrapped;
 }
 
 /** 404s about the mailbox, not the event: nothing can be written there until someone fixes it (pause). */

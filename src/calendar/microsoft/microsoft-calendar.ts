@@ -2,7 +2,8 @@ import { Client, HTTPMessageHandler, type Context, type Middleware } from '@micr
 import { DateTime } from 'luxon';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
-import { toCalendarError } from './graph-errors.ts';
+import { graphNoAnswer, toCalendarError } from './graph-errors.ts';
+import type { CallContext } from '../network-failure.ts';
 import { touchKey } from '../../domain/touch-id.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
 
@@ -40,8 +41,11 @@ export class MicrosoftCalendar implements CalendarPort {
   readonly provider = 'microsoft' as const;
   readonly #client: Client;
   readonly #token: ClientCredentialsToken;
+  /** What an error without a whole answer is told with: the calls' timeout. */
+  readonly #calls: CallContext;
 
   constructor(options: MicrosoftOptions) {
+    this.#calls = { timeoutMs: options.timeoutMs ?? 30_000 };
     const token = new ClientCredentialsToken({ ...options.credentials, scope: 'https://graph.microsoft.com/.default', timeoutMs: options.timeoutMs ?? 30_000 });
     this.#token = token;
     const auth = new BearerMiddleware(token, options.timeoutMs ?? 30_000);
@@ -58,7 +62,7 @@ export class MicrosoftCalendar implements CalendarPort {
       const created = (await this.#client.api(`/users/${mailbox(owner)}/events`).post({ ...toGraph(event), transactionId: transactionId(event.key) })) as GraphEvent;
       return toRemote(created, event.key, event.contentHash);
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       if (e.code !== 'conflict') throw e;
       // The same transaction went through before (its answer was lost): adopt it.
       const again = await this.#findByTag(owner, event.key);
@@ -80,7 +84,7 @@ export class MicrosoftCalendar implements CalendarPort {
       const updated = (await request.patch(toGraph(event))) as GraphEvent;
       return toRemote(updated, event.key, event.contentHash);
     } catch (error) {
-      throw toCalendarError(error);
+      throw toCalendarError(error, this.#calls);
     }
   }
 
@@ -89,7 +93,7 @@ export class MicrosoftCalendar implements CalendarPort {
     try {
       await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).delete();
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       if (e.code !== 'not_found') throw e;
     }
   }
@@ -101,7 +105,7 @@ export class MicrosoftCalendar implements CalendarPort {
       const found = (await this.#client.api(`/users/${mailbox(owner)}/events/${encodeURIComponent(providerId)}`).expand(EXPAND).get()) as GraphEvent;
       return toRemote(found, key);
     } catch (error) {
-      const e = toCalendarError(error);
+      const e = toCalendarError(error, this.#calls);
       // Graph forgets a deleted event: 404 ErrorItemNotFound is the answer "not there".
       if (e.code === 'not_found') return undefined;
       throw e;
@@ -116,7 +120,7 @@ export class MicrosoftCalendar implements CalendarPort {
       const found = res.value[0];
       return found ? toRemote(found, key) : undefined;
     } catch (error) {
-      throw toCalendarError(error);
+      throw toCalendarError(error, this.#calls);
     }
   }
 
@@ -146,7 +150,7 @@ export class MicrosoftCalendar implements CalendarPort {
         page = (await this.#client.api(afterVersion(next)).get()) as typeof page;
       }
     } catch (error) {
-      throw toCalendarError(error);
+      throw toCalendarError(error, this.#calls);
     }
     return out;
   }
@@ -180,7 +184,12 @@ class BearerMiddleware implements Middleware {
     context.options.headers = Object.fromEntries(headers.entries());
     // The SDK has no timeout of its own: a stalled call would hold the employee's sync forever.
     context.options.signal = AbortSignal.timeout(this.#timeoutMs);
-    await this.#next!.execute(context);
+    try {
+      await this.#next!.execute(context);
+    } catch (error) {
+      // No answer (only fetch is below): told with its cause, which the SDK's GraphError drops.
+      throw graphNoAnswer(error, { url: typeof context.request === 'string' ? context.request : context.request.url, timeoutMs: this.#timeoutMs });
+    }
   }
 
   setNext(next: Middleware): void {

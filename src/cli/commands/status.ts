@@ -14,7 +14,7 @@ import type { CliIO } from '../io.ts';
 export function statusCommand(program: Command, io: CliIO): void {
   program
     .command('status')
-    .description("is the daemon running; each job's last run, result and next run; calendar writes waiting; the last configuration error")
+    .description("is the daemon running; each job's last run, result and next run; calendar writes waiting; calendars not read; the last configuration error")
     .option('--format <format>', 'table or json', 'table')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
@@ -51,6 +51,13 @@ export function statusCommand(program: Command, io: CliIO): void {
       io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} refused by the calendar (written again when their touch changes)\n`);
       for (const w of status.waitingEmployees) io.out(`  ${w.employee}: waits until ${short(w.until, status.timezone)} — ${w.error}\n`);
       for (const r of status.refusedWrites) io.out(`  ${r.employee} (${r.provider}): ${r.count} refused — ${r.error}\n`);
+      if (status.unreadCalendars.length > 0) {
+        io.out(`calendars not read: ${status.unreadCalendars.length} — the moves and deletions made there wait for a read that works (read again at each sync that reads the calendars)\n`);
+        for (const u of status.unreadCalendars) {
+          const since = u.since === u.failedAt ? '' : `, failing since ${short(u.since, status.timezone)}`;
+          io.out(`  ${u.employee} (${u.provider}): last read failed ${short(u.failedAt, status.timezone)}${since} — ${u.error}\n`);
+        }
+      }
       if (status.leftovers.count > 0) {
         io.out(`events to delete from calendars no longer used (an old address, an employee removed): ${status.leftovers.count} waiting${status.leftovers.lastError ? ` — last error: ${status.leftovers.lastError}` : ''} (tried again at the next sync)\n`);
       }

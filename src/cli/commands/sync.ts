@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
-import { syncCalendars } from '../../sync/sync-calendars.ts';
+import { syncCalendars, type SyncReport } from '../../sync/sync-calendars.ts';
+import { counted } from '../../domain/english-count.ts';
 import { planAndSync } from '../../sync/pass.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { withPreviewCopy } from '../../storage/preview-copy.ts';
@@ -92,7 +93,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         const d = report.dispatched!;
         io.out(`sync ${report.window.from} to ${report.window.to}: ${report.changes} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
           + waitingWrites(d)
-          + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${report.calls.reads} reads, ${report.calls.writes} writes)\n`);
+          + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${callCounts(report.calls)})\n`);
         const r = report.reconciled;
         if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
         const former = report.formerCalendars;
@@ -204,4 +205,13 @@ export function calendarsCommand(program: Command, io: CliIO): void {
       // Said with the exit status too, so scripts and monitoring can rely on it.
       if (failures > 0) throw new CommandFailedError(`${failures} of ${config.employees.filter((e) => e.calendar !== 'none').length} calendars failed the check`);
     });
+}
+
+/**
+ * The calendar calls of a sync for its summary line: those that got their answer, and those that
+ * failed apart — "(4 reads, 0 writes; 3 reads failed)", not "(7 reads, 0 writes)" while 3 failed.
+ */
+export function callCounts(calls: SyncReport['calls']): string {
+  const failed = [calls.failedReads ? counted(calls.failedReads, 'read') : '', calls.failedWrites ? counted(calls.failedWrites, 'write') : ''].filter(Boolean);
+  return `${counted(calls.reads, 'read')}, ${counted(calls.writes, 'write')}${failed.length ? `; ${failed.join(' and ')} failed` : ''}`;
 }
