@@ -98,18 +98,42 @@ export function keepingMoves(t: Touch, stored: StoredPlacement): Touch {
  * events, silence and escalations are not the plan's to cancel). A touch of an earlier period
  * carried into the window — moved there by its employee, or forward as overdue by the daily
  * check — is not the plan's either (the plan covers only periods that reach into the window),
- * unless its client is gone.
+ * unless its client is gone, its rule no longer applies, or the plan has another touch of its
+ * series for a period that overlaps its own: the cadence changed (monthly calls made quarterly),
+ * and the new period's touch replaces the old one's (left open, there were two calls to the same
+ * buyer in one quarter, the old one moved forward every morning for good).
  */
 export function noLongerPlanned(
-  row: { readonly id: string; readonly source: string; readonly client: string; readonly carried: boolean },
-  keep: ReadonlySet<string>, clients: ReadonlySet<string> | undefined, applies?: SaveScope['applies'],
+  row: { readonly id: string; readonly source: string; readonly client: string; readonly carried: boolean; readonly series: string; readonly window: Touch['window'] },
+  keep: ReadonlySet<string>, clients: ReadonlySet<string> | undefined, applies?: SaveScope['applies'], replaced?: (series: string, window: Touch['window']) => boolean,
 ): boolean {
   if (keep.has(row.id) || !PLANNER_SOURCE.test(row.source)) return false;
   if (!row.carried) return true;
   if (clients && !clients.has(row.client)) return true;
+  if (replaced?.(row.series, row.window)) return true;
   // Nor once its rule no longer applies to the client (a won-back client's win-back letter, a rule
   // deleted): left open, it was moved forward as overdue every morning, for good.
   return applies !== undefined && !applies(row.source, row.client);
+}
+
+/**
+ * Whether a plan has a touch of `series` whose period overlaps `window` but is not it: the
+ * periods of one cadence never overlap, so that touch is of another. The plan's periods by
+ * series are gathered at the first question (a plan's carried touches are few; its touches many).
+ */
+export function replacedPeriods(touches: readonly Touch[]): (series: string, window: Touch['window']) => boolean {
+  let periods: Map<string, Touch['window'][]> | undefined;
+  return (series, window) => {
+    if (!periods) {
+      periods = new Map();
+      for (const t of touches) {
+        const list = periods.get(t.series);
+        if (list) list.push(t.window);
+        else periods.set(t.series, [t.window]);
+      }
+    }
+    return (periods.get(series) ?? []).some((w) => w.from <= window.to && window.from <= w.to && (w.from !== window.from || w.to !== window.to));
+  };
 }
 
 /** What a save of a plan covers, and what it needs to know of the configuration. */

@@ -16,7 +16,7 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
 
@@ -129,13 +129,15 @@ export async function savePlan(
     }
     for (const index of rebuild) sqlite.exec(index);
     // What the plan no longer has (plan-save-rules.ts), read one row at a time.
-    const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null)
+    const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null), series, window_from, window_to
       from touches where status = 'planned' and date >= ? and date <= ?${ofClients}
       order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
     const gone: string[] = [];
+    const replaced = replacedPeriods(touches);
     // Into a table that was empty every planned row is this plan's: none to look at.
-    if (!empty) for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number]>) {
-      if (noLongerPlanned({ id: row[0], source: row[3], client: row[4], carried: row[5] === 1 }, keep, clients, applies)) gone.push(row[0]);
+    if (!empty) for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number, string, string, string]>) {
+      const stored = { id: row[0], source: row[3], client: row[4], carried: row[5] === 1, series: row[6], window: { from: row[7], to: row[8] } };
+      if (noLongerPlanned(stored, keep, clients, applies, replaced)) gone.push(row[0]);
     }
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });

@@ -58,4 +58,30 @@ describe('a rule\'s cadence changed', () => {
     const march = await db.selectFrom('touches').select(['series', 'status']).where('window_from', '=', '2027-03-01').where('series', '=', feb!.series).execute();
     expect(march).toEqual([{ series: feb!.series, status: 'planned' }]);
   });
+
+  it('a late touch of the old cadence, moved forward as overdue, is cancelled once the new cadence plans its period: one call a buyer, not two', async () => {
+    const db = await tempDatabase();
+    await planWithHistory(db, company('1 month'), { from: '2027-01-11', to: '2027-06-30' }, at('2027-01-11T08:00:00+03:00'), true);
+    const january = await db.selectFrom('touches').select(['id', 'series', 'date']).where('window_from', '=', '2027-01-01').orderBy('series').execute();
+    expect(january).toHaveLength(2);
+    // Neither January call is made: the morning check moves them forward, day by day, to 3 February.
+    for (const t of january) {
+      await db.updateTable('touches').set({ date: '2027-02-03', start_at: '2027-02-03', end_at: '2027-02-04', all_day: 1, overdue_from: t.date }).where('id', '=', t.id).execute();
+    }
+    // The same cadence planned again keeps them: they are its January's, still to be made.
+    const same = await planWithHistory(db, company('1 month'), { from: '2027-02-03', to: '2027-06-30' }, at('2027-02-03T08:00:00+03:00'), true);
+    expect(same.saved).toMatchObject({ cancelled: 0 });
+    expect(await db.selectFrom('touches').select('status').where('id', 'in', january.map((t) => t.id)).execute()).toEqual([{ status: 'planned' }, { status: 'planned' }]);
+    // Made quarterly: the first quarter's call replaces January's.
+    const quarterly = await planWithHistory(db, company('3 months'), { from: '2027-02-03', to: '2027-06-30' }, at('2027-02-03T09:00:00+03:00'), true);
+    const cancelled = await db.selectFrom('touches').select(['id', 'status']).where('id', 'in', january.map((t) => t.id)).execute();
+    expect(cancelled.map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    // (February's, still on 1 February where it was planned, is the morning check's to move forward first.)
+    const open = await db.selectFrom('touches').select(['series', 'window_from', 'window_to']).where('status', '=', 'planned').where('date', '>=', '2027-02-03').where('date', '<=', '2027-03-31').orderBy('series').execute();
+    expect(open).toEqual(january.map((t) => ({ series: t.series, window_from: '2027-01-01', window_to: '2027-03-31' })));
+    expect(quarterly.saved!.cancelled).toBeGreaterThanOrEqual(2);
+    // Planned again, nothing changes.
+    const again = await planWithHistory(db, company('3 months'), { from: '2027-02-03', to: '2027-06-30' }, at('2027-02-03T10:00:00+03:00'), true);
+    expect(again.saved).toMatchObject({ inserted: 0, cancelled: 0, rescheduled: 0 });
+  });
 });

@@ -7,7 +7,7 @@ import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
 import { holdHistoryForAppend } from '../work-locks.ts';
 import { forEachPage } from './cursor-rows.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
+import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -93,15 +93,18 @@ export async function savePlanPostgres(
     for (let i = 0; i < updates.length; i += ROWS) await updateTouches(trx, updates.slice(i, i + ROWS), nowIso);
     for (let i = 0; i < log.length; i += ROWS) await appendLog(trx, log.slice(i, i + ROWS), nowIso);
     // What the plan no longer has (see touch-repository.ts): by day, then id, the same order full or incremental.
+    type StaleRow = { id: string; source: string; client_id: string; carried: boolean; series: string; window_from: string; window_to: string };
     const stale = await (only
-      ? sql<{ id: string; source: string; client_id: string; carried: boolean }>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried
+      ? sql<StaleRow>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried, series, window_from, window_to
           from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} and client_id = any(${only}::text[]) order by date, id`
-      : sql<{ id: string; source: string; client_id: string; carried: boolean }>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried
+      : sql<StaleRow>`select id, source, client_id, (window_to < ${window.from} and (moved_by_user or overdue_from is not null)) as carried, series, window_from, window_to
           from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} order by date, id`).execute(trx);
     const gone: string[] = [];
+    const replaced = replacedPeriods(touches);
     for (const row of stale.rows) {
       // A boolean comes back as 1/0 (pg-types.ts).
-      if (noLongerPlanned({ id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1 }, keep, clients, applies)) gone.push(row.id);
+      const stored = { id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1, series: row.series, window: { from: row.window_from, to: row.window_to } };
+      if (noLongerPlanned(stored, keep, clients, applies, replaced)) gone.push(row.id);
     }
     const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
