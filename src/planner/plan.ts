@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Config, Employee, Handover, Rule, Touch } from '../domain/types.ts';
+import type { Client, Config, Employee, Handover, Rule, Touch } from '../domain/types.ts';
 import { selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
@@ -8,7 +8,8 @@ import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate, m
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
-import type { Pin, PlannerHistory } from './history.ts';
+import type { Pin, PlannerHistory, Resolution } from './history.ts';
+import { chainIdentity, chainStart } from './chain-start.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
@@ -51,6 +52,8 @@ interface ChainCursor {
   readonly base: string;
   anchorDate: string | undefined;
   k: number;
+  /** The place of the chain's first touch after the last resolved one (chain-start.ts): only it can be overdue. */
+  readonly first: number;
 }
 
 /** How far a chain of `anchor: last` touches is projected at most (a safety stop). */
@@ -330,20 +333,42 @@ class PlanRun {
    */
   #keepChains(): ChainCursor[] {
     const waiting: ChainCursor[] = [];
+    const units: { rule: Rule; spread: number; shared: ReturnType<typeof ruleShared>; client: Client; unit: UnitOwn }[] = [];
     for (const rule of this.config.rules) {
       if (rule.anchor !== 'last') continue;
       const spread = Math.min(7, Math.round(approximateDays(rule.every!) / 10));
       const shared = ruleShared(rule, this.config.settings.language);
       for (const client of this.config.clients) {
         if (!selects(rule.for, client, this.#todayOf(undefined))) continue;
-        for (const unit of ruleUnits(rule, client)) {
-          const last = this.history.lastBySeries.get(unit.series);
-          const cursor: ChainCursor = { rule, spread, shared, unit, base: last?.touchId ?? 'start', anchorDate: last?.date ?? client.since, k: 1 };
-          if (this.#followChain(cursor, true)) waiting.push(cursor);
-        }
+        for (const unit of ruleUnits(rule, client)) units.push({ rule, spread, shared, client, unit });
       }
     }
+    const resolved = this.#resolvedBySeries(new Set(units.map((u) => u.unit.series)));
+    const planned = (id: string) => {
+      const pin = this.history.pins.get(id);
+      return pin !== undefined && !pin.cancelled && !this.history.resolutions.has(id);
+    };
+    for (const { rule, spread, shared, client, unit } of units) {
+      const last = this.history.lastBySeries.get(unit.series);
+      const from = last ? chainStart(unit.series, resolved.get(unit.series) ?? [], planned) : { base: 'start', k: 1 };
+      const cursor: ChainCursor = { rule, spread, shared, unit, base: from.base, anchorDate: last?.date ?? client.since, k: from.k, first: from.k };
+      if (this.#followChain(cursor, true)) waiting.push(cursor);
+    }
     return waiting;
+  }
+
+  /** The resolved touches of these series, oldest first (as lastBySeries orders them). */
+  #resolvedBySeries(series: ReadonlySet<string>): Map<string, Resolution[]> {
+    const bySeries = new Map<string, Resolution[]>();
+    if (series.size === 0) return bySeries;
+    for (const r of this.history.resolutions.values()) {
+      if (!series.has(r.series)) continue;
+      const list = bySeries.get(r.series);
+      if (list) list.push(r);
+      else bySeries.set(r.series, [r]);
+    }
+    for (const list of bySeries.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.touchId < b.touchId ? -1 : a.touchId > b.touchId ? 1 : 0));
+    return bySeries;
   }
 
   /**
@@ -351,12 +376,12 @@ class PlanRun {
    * not simply keep and returns true (the cursor then points at it); otherwise places it and goes on.
    */
   #followChain(c: ChainCursor, keptOnly: boolean): boolean {
-    for (; c.k <= MAX_CHAIN; c.k++) {
+    for (; c.k < c.first + MAX_CHAIN; c.k++) {
       const client = c.unit.client;
       const due = c.anchorDate ? addDuration(c.anchorDate, c.rule.every!) : this.#todayOf(own(client.team, c.rule.ours));
       if (due > this.window.to) return false;
       const window = { from: due, to: addDays(due, c.spread) };
-      const d = demand(c.shared, `${c.unit.series}|after:${c.base}|${c.k}`, window, c.unit);
+      const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
       // Only the first touch after the last done one can be overdue. It is never dropped:
       // first planned after its due days have passed, it goes on the next working day from
       // today, flagged overdue, with its window saying when it was due — and stays there
@@ -366,9 +391,10 @@ class PlanRun {
       let date: string | undefined;
       // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
       // on or after today where it went once it was late.
-      if (this.#keepPinned(d, c.k === 1, keptOnly) || (late !== d && (this.#keepLate(late, c.k === 1) || this.#keepPinned(late, c.k === 1, keptOnly)))) date = this.history.pins.get(d.id)!.date;
+      const first = c.k === c.first;
+      if (this.#keepPinned(d, first, keptOnly) || (late !== d && (this.#keepLate(late, first) || this.#keepPinned(late, first, keptOnly)))) date = this.history.pins.get(d.id)!.date;
       else if (keptOnly) return true;
-      else date = this.#placeFresh(late, c.k === 1)?.date;
+      else date = this.#placeFresh(late, first)?.date;
       if (!date) return false;
       // After an overdue touch the cadence goes on from today, not from the missed day.
       c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
