@@ -495,4 +495,16 @@ campaigns:
     const once = example((d) => replaceIn(d, 'clients.yaml', '    name: Neva Plast\n', '    name: Neva Plast\n    name: Neva Plastic\n'));
     expect(issuesOf(once).text).toEqual(['clients.yaml:190:5: expected each key once in a mapping, found a second "name"']);
   });
+
+  it('a client no file defines is one error at its first contact, however many contacts name it (a clients export cut short)', () => {
+    const dir = example((d) => {
+      const path = join(d, 'crm/clients.csv');
+      writeFileSync(path, readFileSync(path, 'utf8').split('\n').slice(0, 12).join('\n') + '\n');
+    });
+    const { text } = issuesOf(dir);
+    // One per client gone (15), not one per contact of theirs (71).
+    expect(text).toHaveLength(15);
+    expect(text[0]).toBe('crm/contacts.csv:58:1: client (contact iasiconstruct-ceo): expected the id (or the exact name) of a client defined in YAML or a clients CSV, found "iasiconstruct" (and 4 more contacts name it)');
+    expect(new Set(text.map((t) => /found "([^"]+)"/.exec(t)![1])).size).toBe(15);
+  });
 });
