@@ -6,7 +6,8 @@ import { clientById, employeeById } from '../domain/config-index.ts';
 import { nextWorkday } from './workflow-touch.ts';
 import { cancelInapplicableTouches } from './inapplicable-touches.ts';
 import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
-import { moveOverdue } from '../storage/touch-moves.ts';
+import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
+import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
 import { openAlerts, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
 import { addDays } from '../planner/dates.ts';
@@ -55,7 +56,15 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     await cancelInapplicableTouches(trx, config, now);
     // Overdue
     // The longest late first: they take the first days with room.
-    const late = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) && !occasionPassed(config, t, today))
+    const open = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today));
+    // A leaver's greeting whose day is over is not moved on, but it changes hands as their other
+    // late touches do: to whoever holds their clients today, on its own day, so that someone who
+    // is still here can mark it (left with the leaver, it stayed open, late and missed, for good).
+    await handOverTouches(trx, open.filter((t) => occasionPassed(config, t, today)).flatMap((touch) => {
+      const to = employeeById(config, holderOn(config.handovers, touch.employee_id, today));
+      return to && to.id !== touch.employee_id ? [{ touch, to: { employee: to.id, date: touch.date, start: touch.start_at, end: touch.end_at } }] : [];
+    }), nowIso);
+    const late = open.filter((t) => !occasionPassed(config, t, today))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;
     let overdueMoved = 0;

@@ -24,7 +24,7 @@ const base = workflowCompany({ clients: [
   client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'anna', sales_director: 'pavel' }, since: '2020-01-10' }),
   client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'oleg', sales_director: 'pavel' }, since: '2020-01-10' }),
 ] });
-const config = configOf({
+const sections = {
   ...base,
   employees: [...base.employees, { id: 'irina', name: 'Emp irina', role: 'sales_director', email: 'irina@corp.example' }],
   handovers: [
@@ -32,7 +32,8 @@ const config = configOf({
     { from: 'pavel', to: 'irina', on: '2027-05-01', notice_from: 'management' },
   ],
   digest: { to: ['sales_director', 'account_manager'] },
-});
+};
+const config = configOf(sections);
 const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { setZone: true });
 
 function done(id: string, clientId: string, employee: string, date: string) {
@@ -136,6 +137,27 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     // Moved again the next morning: no second reassignment.
     await runDailyWorkflows(d, config, morning('2027-04-07'));
     expect((await d.selectFrom('touch_events').select('type').where('touch_id', '=', 'late1').where('type', '=', 'reassigned').execute()).length).toBe(1);
+  });
+
+  it('a leaver\'s greeting whose day is over stays on its day, and goes to the successor from the handover\'s day, so that someone present can mark it', async () => {
+    const withGreetings = configOf({ ...sections, campaigns: [{ id: 'womens-day', kind: 'greeting', on: '03-08', theirs: 'ceo', ours: 'account_manager', prepare: '10 days' }] });
+    const d = await company();
+    const greeting = {
+      ...done('greet1', 'alpha', 'anna', '2027-03-05'), source: 'campaign:womens-day', series: 'campaign:womens-day|alpha|2027', kind: 'letter',
+      start_at: '2027-03-05', end_at: '2027-03-06', all_day: 1, window_from: '2027-02-26', window_to: '2027-03-08',
+      status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    };
+    await d.insertInto('touches').values([greeting]).execute();
+    const where = async () => d.selectFrom('touches').select(['employee_id', 'date', 'status']).where('id', '=', 'greet1').executeTakeFirstOrThrow();
+    // Missed, and still hers before her last day: it is not rolled on into April.
+    await runDailyWorkflows(d, withGreetings, morning('2027-03-30'));
+    expect(await where()).toEqual({ employee_id: 'anna', date: '2027-03-05', status: 'planned' });
+    // From the handover's day, Oleg's, on the same day; once.
+    await runDailyWorkflows(d, withGreetings, morning('2027-04-05'));
+    expect(await where()).toEqual({ employee_id: 'oleg', date: '2027-03-05', status: 'planned' });
+    await runDailyWorkflows(d, withGreetings, morning('2027-04-06'));
+    const history = await d.selectFrom('touch_events').select(['type', 'cause', 'employee_id']).where('touch_id', '=', 'greet1').where('type', '=', 'reassigned').execute();
+    expect(history).toEqual([{ type: 'reassigned', cause: 'handover', employee_id: 'oleg' }]);
   });
 
   it('a handover written late gives the successor the leaver\'s open workflow touches at the next plan, not when they are overdue', async () => {
