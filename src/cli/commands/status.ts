@@ -14,7 +14,7 @@ import type { CliIO } from '../io.ts';
 export function statusCommand(program: Command, io: CliIO): void {
   program
     .command('status')
-    .description("is the daemon running; each job's last run, result and next run; calendar writes waiting; calendars not read; the last configuration error")
+    .description("is the daemon running; each job's last run, result and next run; calendar writes waiting; calendars whose last read failed (when, since when, the calendar's reason) until a read works; the last configuration error")
     .option('--format <format>', 'table or json', 'table')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
