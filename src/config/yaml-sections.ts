@@ -180,7 +180,11 @@ function noteDuplicateKeys(doc: Document, obj: Record<string, unknown>, sources:
       for (const pair of node.items) {
         if (!isScalar(pair.key)) continue;
         const key = String(pair.key.value);
-        values.set(key, [...(values.get(key) ?? []), isScalar(pair.value) ? pair.value.value : undefined]);
+        const written = values.get(key);
+        const value = isScalar(pair.value) ? pair.value.value : undefined;
+        // Pushed, not copied: an entry with thousands of repeated keys is read in linear time.
+        if (written) written.push(value);
+        else values.set(key, [value]);
       }
       for (const [key, written] of values) {
         if (written.length > 1 && REFERENCED_FIELDS.has(key)) for (const value of written) noteBroken(sources, section, { ...(list[index] as object), [key]: value });

@@ -297,6 +297,12 @@ rules:
     expect(deep.issues.map((i) => [i.line, i.found])).toEqual([[6, 'brackets or lists nested hundreds deep']]);
   });
 
+  it('an entry with tens of thousands of repeated keys is one error, read in linear time (it took a minute at 40,000)', () => {
+    const repeated = Array.from({ length: 30_000 }, (_, i) => `    id: d${i}\n`).join('');
+    const result = check({ 'a.yaml': `${SETTINGS}employees:\n  - id: dup\n    name: X\n    role: account_manager\n${repeated}` });
+    expect(result.text).toBe('a.yaml:9:5: expected each key once in a mapping, found a second "id" and 29999 more keys again after it: two entries run together (a line starting "- " deleted?)');
+  }, 15_000);
+
   it('a `%YAML 1.1` line at the top changes nothing: `on:` is a campaign\'s day, not the key "true"', () => {
     const campaigns = `${SETTINGS}${TEAM}campaigns:\n  - id: womens-day\n    kind: greeting\n    on: 03-08\n    theirs: all\n    ours: account_manager\n    prepare: 10 days\n`;
     const plain = check({ 'a.yaml': campaigns });
