@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { CalendarError, type CalendarOwner } from '../../src/calendar/port.ts';
-import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
+import type { CalendarOwner } from '../../src/calendar/port.ts';
+import type { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
 import { CalendarGateway } from '../../src/sync/calendar-gateway.ts';
-import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
-import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
-import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
+import type { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
+import { googleClient } from '../helpers/google-fake.ts';
+import { calendarFailure, fakesStoppedAfterEach, outlookClient } from '../helpers/calendar-fakes.ts';
 import { A } from '../helpers/sync-company.ts';
 
 // The listing of a calendar's events follows the service's pages: a page token or link given
@@ -16,24 +16,12 @@ const owner: CalendarOwner = { employeeId: 'anna', email: A, timezone: 'Europe/M
 const FROM = '2027-01-11';
 const TO = '2027-04-10';
 
-let stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of stops) await stop();
-  stops = [];
-});
-
-async function google(): Promise<{ fake: GoogleCalendarFake; url: string }> {
-  const started = await startGoogleFake();
-  stops.push(() => started.fake.stop());
-  return started;
-}
+const fakes = fakesStoppedAfterEach();
+const google = fakes.google;
 
 async function graph(): Promise<{ fake: GraphCalendarFake; port: MicrosoftCalendar; url: string }> {
-  const fake = new GraphCalendarFake();
-  const url = await fake.start();
-  stops.push(() => fake.stop());
-  const port = new MicrosoftCalendar({ credentials: { tenantId: 'contoso', clientId: 'client-id', clientSecret: 'client-secret', authorityHost: url }, graphBaseUrl: url, timeoutMs: 2000 });
-  return { fake, port, url };
+  const { fake, url } = await fakes.graph();
+  return { fake, port: outlookClient(url), url };
 }
 
 const googlePage = (nextPageToken?: string) => ({
@@ -41,17 +29,11 @@ const googlePage = (nextPageToken?: string) => ({
   body: JSON.stringify({ kind: 'calendar#events', items: [{ id: `e${nextPageToken ?? 'last'}`, status: 'confirmed', start: { date: '2027-01-12' }, end: { date: '2027-01-13' }, extendedProperties: { private: { syncKey: `k${nextPageToken ?? 'last'}` } } }], ...(nextPageToken ? { nextPageToken } : {}) }),
 });
 
-async function failure(promise: Promise<unknown>): Promise<CalendarError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(CalendarError);
-  return error as CalendarError;
-}
-
 describe('a Google listing whose pages do not end', () => {
   it('stops at a page token given twice: the calendar is not read, and the same page is asked for once', async () => {
     const { fake, url } = await google();
     fake.script(googlePage('p0'), { method: 'GET', path: '/events', times: 50 });
-    const error = await failure(googleClient(url).listTagged(owner, FROM, TO));
+    const error = await calendarFailure(googleClient(url).listTagged(owner, FROM, TO));
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(/same next page of the listing twice.*not read/);
     expect(fake.log.filter((r) => r.method === 'GET' && r.path.endsWith('/events'))).toHaveLength(2);
@@ -82,7 +64,7 @@ describe('a Microsoft Graph listing whose pages do not end', () => {
     const { fake, port, url } = await graph();
     const page = { value: [], '@odata.nextLink': `${url}/v1.0/users/${encodeURIComponent(A)}/calendarView?$skip=10` };
     fake.script({ kind: 'raw', status: 200, body: JSON.stringify(page) }, { method: 'GET', times: 50 });
-    const error = await failure(port.listTagged(owner, FROM, TO));
+    const error = await calendarFailure(port.listTagged(owner, FROM, TO));
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(/Microsoft Graph gave the same next page of the listing twice/);
     expect(fake.log.filter((r) => r.method === 'GET' && r.path.includes('calendarView'))).toHaveLength(2);
@@ -91,10 +73,10 @@ describe('a Microsoft Graph listing whose pages do not end', () => {
   it('says what came instead of a listing (a proxy\'s page, `{}`) rather than a script error, and the calendar is not read', async () => {
     const { fake, port } = await graph();
     fake.script({ kind: 'raw', status: 200, body: '{}' }, { method: 'GET' });
-    const empty = await failure(port.listTagged(owner, FROM, TO));
+    const empty = await calendarFailure(port.listTagged(owner, FROM, TO));
     expect(empty.message).toBe('Microsoft Graph answered the listing without events (JSON with no fields): the calendar was not read');
     fake.script({ kind: 'raw', status: 200, body: '{"error_page": "sign in", "value": "none"}' }, { method: 'GET' });
-    const other = await failure(port.listTagged(owner, FROM, TO));
+    const other = await calendarFailure(port.listTagged(owner, FROM, TO));
     expect(other.message).toMatch(/without events \(JSON with fields error_page, value\)/);
   });
 });
@@ -104,7 +86,7 @@ describe('a Google token endpoint that does not answer', () => {
     const { fake, url } = await google();
     fake.tokenStallMs = 3_000;
     const started = performance.now();
-    const error = await failure(googleClient(url, { timeoutMs: 300 }).listTagged(owner, FROM, TO));
+    const error = await calendarFailure(googleClient(url, { timeoutMs: 300 }).listTagged(owner, FROM, TO));
     expect(performance.now() - started).toBeLessThan(2_000);
     // Not an answer: retried later, never taken for what the calendar holds.
     expect(error.retryable).toBe(true);
