@@ -56,11 +56,16 @@ export interface PlannerHistory {
 export const NO_HISTORY: PlannerHistory = { resolutions: new Map(), lastBySeries: new Map(), lastDoneBySeries: new Map(), pins: new Map(), timedPinsByEmployee: new Map() };
 
 /** Builds the planner's view of history from resolutions and pins. */
+/** The order of a series' resolutions: by date, then by touch id (the last is lastBySeries's). */
+export function resolutionOrder(a: Resolution, b: Resolution): number {
+  return a.date < b.date ? -1 : a.date > b.date ? 1 : a.touchId < b.touchId ? -1 : a.touchId > b.touchId ? 1 : 0;
+}
+
 export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap<string, Pin> = new Map()): PlannerHistory {
   const byId = new Map<string, Resolution>();
   const last = new Map<string, Resolution>();
   const lastDone = new Map<string, Resolution>();
-  const later = (r: Resolution, prev: Resolution | undefined) => !prev || r.date > prev.date || (r.date === prev.date && r.touchId > prev.touchId);
+  const later = (r: Resolution, prev: Resolution | undefined) => !prev || resolutionOrder(r, prev) > 0;
   for (const r of resolutions) {
     byId.set(r.touchId, r);
     if (later(r, last.get(r.series))) last.set(r.series, r);

@@ -8,7 +8,7 @@ import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate, m
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
-import type { Pin, PlannerHistory, Resolution } from './history.ts';
+import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
 import { chainIdentity, chainStart } from './chain-start.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
@@ -367,7 +367,7 @@ class PlanRun {
       if (list) list.push(r);
       else bySeries.set(r.series, [r]);
     }
-    for (const list of bySeries.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.touchId < b.touchId ? -1 : a.touchId > b.touchId ? 1 : 0));
+    for (const list of bySeries.values()) list.sort(resolutionOrder);
     return bySeries;
   }
 
