@@ -5,6 +5,7 @@ import { dashboardDb, type DashboardClientRow, type DashboardEmployeeRow, type D
 import { inTransaction } from './touch-repository.ts';
 import { localValue } from './local-secrets.ts';
 import { TOUCHES_SAVES } from './plan-snapshot-rows.ts';
+import { readTouchesFingerprint } from './plan-snapshots.ts';
 
 /** Everything the job process precomputes for the dashboard, written at once. */
 export interface DashboardSnapshot {
@@ -77,11 +78,9 @@ export async function dashboardMeta(db: DB, keys?: readonly string[]): Promise<R
  * time read every row (0.1 s of each job at a 10,000-client company).
  */
 export async function touchesStamp(db: DB): Promise<string> {
+  // The plan snapshots' fingerprint (count, newest row, newest history line), and the saves.
+  if (dialectOf(db) === 'sqlite') return `${await readTouchesFingerprint(db)}|${await localValue(db, TOUCHES_SAVES) ?? 0}`;
   const events = await db.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  if (dialectOf(db) === 'sqlite') {
-    const touches = (await sql<{ n: number; last: number | null }>`select count(*) as n, max(rowid) as last from touches`.execute(db)).rows[0];
-    return `${events?.seq ?? 0}|${touches?.n ?? 0}|${touches?.last ?? 0}|${await localValue(db, TOUCHES_SAVES) ?? 0}`;
-  }
   const touches = await db.selectFrom('touches').select((eb) => [eb.fn.max('updated_at').as('updated'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
   return `${events?.seq ?? 0}|${touches?.updated ?? ''}|${touches?.n ?? 0}`;
 }
