@@ -211,6 +211,10 @@ class PlanRun {
   #keepPinned(d: Demand & { placeFrom?: string }, keepsOverdue = false, sameHolder = false): boolean {
     const pin = this.history.pins.get(d.id);
     if (!pin) return false;
+    // Cancelled on a day now past (its client gone from an export for a while, a rule off and on
+    // again): not kept there, where the plan of today never records it and the daily check never
+    // moves it, so the period had no touch at all. Placed again, from today while its period runs.
+    if (pin.cancelled && pin.date < this.#todayOf(pin.employee) && !this.history.resolutions.has(d.id)) return false;
     const request = this.#request(d, pin.date);
     const start = startOf(pin);
     if (this.history.resolutions.has(d.id)) {

@@ -481,6 +481,36 @@ describe('what a plan says it recorded', () => {
   });
 });
 
+describe('a client gone from an export a while', () => {
+  it('comes back with its late meeting planned again from today, not left cancelled on its past day (QA CRM F8)', async () => {
+    const both = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': both });
+    const rewrite = (company: unknown) => writeFileSync(join(dir, 'touchbase.yaml'), stringify(company));
+    const db = join(tempDir(), 't.sqlite');
+    const plan = async (now: string, ...more: string[]) => {
+      const r = await cli('plan', '--config', dir, '--db', db, '--now', now, '--format', 'json', ...more);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as { id: string; source: string; client: string; date: string; status: string }[];
+    };
+    const meeting = (await plan(NOW)).find((t) => t.source === 'rule:ceo-meeting')!;
+    // Its day passes with the meeting open; then an export without the client is accepted, and the next one has it again.
+    const later = new Date(Date.parse(`${meeting.date}T12:00:00+03:00`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    expect(later < '2027-03-25').toBe(true);
+    rewrite({ ...both, clients: both.clients.filter((c) => c.id !== meeting.client) });
+    await plan(`${later}T09:00:00+03:00`, '--allow-removals');
+    rewrite(both);
+    const back = (await plan(`${later}T10:00:00+03:00`)).find((t) => t.id === meeting.id);
+    expect(back).toMatchObject({ status: 'planned' });
+    expect(back!.date >= later && back!.date <= '2027-03-31').toBe(true);
+    const sqlite = new SQLite(db, { readonly: true });
+    try {
+      expect(sqlite.prepare('select status, date from touches where id = ?').get(meeting.id)).toEqual({ status: 'planned', date: back!.date });
+    } finally {
+      sqlite.close();
+    }
+  });
+});
+
 describe('the JSON of a touch', () => {
   it('written field by field is exactly what JSON.stringify writes, whatever the text', async () => {
     const { jsonLine, touchJson } = await import('../../src/cli/format-touches.ts');

@@ -96,3 +96,33 @@ describe('recorded outcomes', () => {
     expect(later.find((t) => t.window.from === '2027-02-01')).toMatchObject({ status: 'planned', overdue: true });
   });
 });
+
+describe('a cancelled touch', () => {
+  const meetings = configOf({
+    ...SETTINGS,
+    employees: [employee('ceo', 'ceo')],
+    clients: [client('a', { roles: ['ceo'] })],
+    rules: [{ id: 'ceo-meeting', ours: 'ceo', theirs: 'ceo', kind: 'meeting', every: '6 months', duration: '60 minutes' }],
+  });
+  const half = { from: '2027-01-01', to: '2027-06-30' };
+  const first = planTouches(meetings, NO_HISTORY, half, DateTime.fromISO('2026-12-15T09:00:00+03:00')).touches[0]!;
+  const cancelledPin = (t: typeof first) => new Map([[t.id, {
+    date: t.date, start: t.start, startMs: Date.parse(t.start), endMs: Date.parse(t.end), employee: t.employee, client: t.client, cancelled: true,
+  }]]);
+
+  it('on a day now past (its client gone from an export a while) is planned again from today while its period runs, under its id', () => {
+    const now = DateTime.fromISO(`${DateTime.fromISO(first.date).plus({ days: 6 }).toISODate()}T09:00:00+03:00`);
+    const today = now.toISODate()!;
+    const { touches } = planTouches(meetings, makeHistory([], cancelledPin(first)), { from: today, to: half.to }, now);
+    const again = touches.find((t) => t.id === first.id);
+    expect(again).toBeDefined();
+    expect(again!.date >= today && again!.date <= half.to).toBe(true);
+    expect(again!.status).toBe('planned');
+  });
+
+  it('on a day still to come is put back where it was', () => {
+    const now = DateTime.fromISO(`${DateTime.fromISO(first.date).minus({ days: 2 }).toISODate()}T09:00:00+03:00`);
+    const { touches } = planTouches(meetings, makeHistory([], cancelledPin(first)), { from: now.toISODate()!, to: half.to }, now);
+    expect(touches.find((t) => t.id === first.id)).toMatchObject({ date: first.date, start: first.start });
+  });
+});
