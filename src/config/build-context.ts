@@ -6,11 +6,12 @@ import { own } from '../domain/safe-keys.ts';
 import { hasHolidayCalendar } from '../planner/public-holidays.ts';
 import { sharedHoursOverYear } from '../planner/working-hours.ts';
 import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
-import { placeOf, type Origin } from './origin.ts';
+import { placeOf, type CsvTable, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
 import { toMinutes } from './schema.ts';
 import { didYouMean, knownZones } from './suggest.ts';
 import { nameKey } from './name-key.ts';
+import { counted } from '../domain/english-count.ts';
 
 /** A client as built, with where it was written and whether it was only salvaged (see Located.broken). */
 export interface DraftClient {
@@ -126,6 +127,8 @@ export class BuildContext {
       this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
       return;
     }
+    // A CSV file whose header has no column for the role (renamed, deleted): one error at its header.
+    const columnless = new Map<CsvTable, { holders: readonly string[]; clients: Client[] }>();
     for (const { client, origin: clientOrigin, salvaged } of this.drafts) {
       // Most teams name the role: nothing to resolve, and the selector need not be asked.
       if (salvaged || own(client.team, role) || !selects(selector, client)) continue;
@@ -134,11 +137,65 @@ export class BuildContext {
       const key = `${client.id}\u0000${role}`;
       if (this.explained.has(key)) continue;
       this.explained.add(key);
+      if (clientOrigin.kind === 'csv' && !clientOrigin.columnOf.has(`team.${role}`)) {
+        const table = columnless.get(clientOrigin.table) ?? { holders: r.holders, clients: [] };
+        table.clients.push(client);
+        columnless.set(clientOrigin.table, table);
+        continue;
+      }
       const found = r.reason === 'ambiguous'
         ? `none named, and ${r.holders.length} employees hold ${role} (${r.holders.join(', ')}): name one under the client's team`
         : `none named, and no employee holds ${role}: give the role to an employee, or name one under the client's team`;
-      this.report(clientOrigin, ['team'], 3, `team.${role} for client ${client.id} (needed by ${what})`, found);
+      // In a CSV, at the row's cell of that column (it was at the first team column, which it named).
+      this.report(clientOrigin, clientOrigin.kind === 'csv' ? ['team', role] : ['team'], 3, `team.${role} for client ${client.id} (needed by ${what})`, found);
     }
+    for (const [table, { holders: held, clients }] of columnless) this.#columnMissing(table, role, held, clients, what);
+  }
+
+  /**
+   * The clients of a CSV file whose header has no team.<role> column, while `what` needs the role
+   * and touchbase cannot choose its holder: one error at the header (once per file and role), not
+   * one per row. A column of the file's own whose cells name the role's holders is probably it,
+   * renamed ("team.sales_director" → "Телефон"): the error points at it.
+   */
+  #columnMissing(table: CsvTable, role: string, held: readonly string[], clients: readonly Client[], what: string): void {
+    const key = `${table.file}\u0000team.${role}`;
+    if (this.explained.has(key)) return;
+    this.explained.add(key);
+    const column = `team.${role}`;
+    // Each column kept as an attribute: how many of these clients it names a holder of the role for.
+    let best: { index: number; names: Set<string>; rows: number } | undefined;
+    for (const index of table.kept ?? []) {
+      const name = table.header[index]!;
+      const names = new Set<string>();
+      let rows = 0;
+      for (const c of clients) {
+        const cell = c.attributes?.[name]?.trim();
+        if (!cell) continue;
+        const ref = this.employeeRef(cell, role);
+        if (ref && 'id' in ref && this.employeeById.get(ref.id)?.role === role) {
+          names.add(ref.id);
+          rows++;
+        }
+      }
+      if (rows > 0 && (!best || rows > best.rows)) best = { index, names, rows };
+    }
+    const why = held.length === 0 ? 'no employee holds the role' : `${held.length} employees hold the role (${held.join(', ')})`;
+    const expected = `a column ${column}, as ${what} needs a ${role} for each client and ${why}`;
+    const shown = (ids: Iterable<string>) => { const all = [...ids]; return `${all.slice(0, 5).join(', ')}${all.length > 5 ? ` and ${all.length - 5} more` : ''}`; };
+    if (best) {
+      const name = table.header[best.index]!;
+      this.issues.push({
+        file: table.file, line: table.headerLine ?? 1, column: best.index + 1, field: name, rank: 3, expected,
+        found: `no such column, while the column ${quote(name)}, read as an attribute, names holders of ${role} (${shown(best.names)}) in ${counted(best.rows, 'row')}: was it ${column}, renamed? (name it so, or map it under imports: columns)`,
+      });
+      return;
+    }
+    const header = table.header.filter(Boolean);
+    this.issues.push({
+      file: table.file, line: table.headerLine ?? 1, column: 1, field: '', rank: 3, expected,
+      found: `no such column in the header (${header.slice(0, 12).map((n) => quote(n, 30)).join(', ')}${header.length > 12 ? ', …' : ''})${didYouMean(column, header)}, and ${counted(clients.length, 'client')} of the file without one (${shown(clients.map((c) => c.id))}): add the column and name one in each row`,
+    });
   }
 
   /**

@@ -3,9 +3,9 @@ import { UNSAFE_CHARACTERS } from '../domain/plain-text.ts';
 /** One problem in the configuration, with its exact place. */
 export interface ConfigIssue {
   readonly file: string;
-  /** 1-based line in the file (for CSV: the line of the record). */
+  /** 1-based line in the file (for CSV: the line of the record); 0 for the folder as a whole (no line: see placeText). */
   readonly line: number;
-  /** 1-based column (for CSV: the number of the column). */
+  /** 1-based column (for CSV: the number of the column); 0 with line 0. */
   readonly column: number;
   /** Dotted path of the field, e.g. clients[3].team.account_manager, or the CSV column name. */
   readonly field: string;
@@ -50,12 +50,20 @@ function clipped(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
+/**
+ * Where an issue is: "file:line:column", or the file (a folder) alone when it has no line — the
+ * configuration as a whole (many clients gone at once), not its first line of a folder.
+ */
+export function placeText(p: { file: string; line: number; column: number }): string {
+  return p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${where(issue)}expected ${issue.expected}, found ${issue.found}`;
+  return `${placeText(issue)}: ${where(issue)}expected ${issue.expected}, found ${issue.found}`;
 }
 
 export function formatWarning(warning: ConfigWarning): string {
-  return `${warning.file}:${warning.line}:${warning.column}: ${where(warning)}${warning.message}`;
+  return `${placeText(warning)}: ${where(warning)}${warning.message}`;
 }
 
 /** Thrown by loadConfig when the configuration is invalid; carries every issue found. */

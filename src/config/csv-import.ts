@@ -249,7 +249,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const dateFormat = layout?.value.date_format;
   return {
     targets, header, columnOf, values, valueWords, keys, valueMaps, dates,
-    table: { file: job.shown, header: header.names, columnOf, entity: job.as === 'clients' ? 'client' : 'contact' },
+    table: { file: job.shown, header: header.names, columnOf, entity: job.as === 'clients' ? 'client' : 'contact', headerLine: header.line, kept: free },
     idColumn: columnOf.get('id')!,
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,

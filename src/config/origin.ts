@@ -22,6 +22,10 @@ export interface CsvTable {
   readonly columnOf: ReadonlyMap<string, number>;
   /** What a record is ("client", "contact"): a record's subject is this and its id. */
   readonly entity: string;
+  /** The file line of the header. */
+  readonly headerLine?: number;
+  /** The columns of the CRM's own, kept as attributes because no field has their name (indexes). */
+  readonly kept?: readonly number[];
 }
 
 const NO_PATH: readonly (string | number)[] = Object.freeze([]);

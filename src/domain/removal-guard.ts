@@ -43,7 +43,8 @@ export function removalIssue(configDir: string, verdict: RemovalVerdict, how: st
   const names = verdict.unaccepted.slice(0, 5).join(', ') + (verdict.unaccepted.length > 5 ? ', …' : '');
   const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
   return {
-    file: configDir, line: 1, column: 1, field: 'clients',
+    // The configuration as a whole (which file lost them is not known): the folder, without a line.
+    file: configDir, line: 0, column: 0, field: 'clients',
     expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave at once`,
     found: `${verdict.unaccepted.length} gone (${names}): an export that came out empty or cut short? Their touches are kept until `
       + `the file is whole again; if they are meant to go, ${how}`,

@@ -12,6 +12,7 @@ import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
 import { codePoint, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
+import { didYouMean } from '../config/suggest.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -47,7 +48,7 @@ export function eventTouches(
   const triggers = config.triggers.filter((t) => t.event === event.name);
   if (triggers.length === 0) {
     const known = [...new Set(config.triggers.map((t) => t.event))].sort();
-    throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}`);
+    throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}${didYouMean(event.name, known)}`);
   }
   const client = clientById(config, event.client);
   if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration`);

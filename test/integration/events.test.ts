@@ -105,6 +105,8 @@ describe('business events become touches', () => {
     const d = await db();
     await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow(EventRejectedError);
     await expect(receiveEvent(d, config, { name: 'order.lost', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown event "order.lost": expected one of order.shipped');
+    // A misspelt name, as the configuration's are: with the one it likely means.
+    await expect(receiveEvent(d, config, { name: 'order.shiped', client: 'alpha' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow(new EventRejectedError('unknown event "order.shiped": expected one of order.shipped; did you mean "order.shipped"?'));
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'nobody' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('unknown client "nobody"');
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: 'yesterday' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('at: expected an ISO instant');
     // A time without its offset would be read in the server's zone; a time after now has not happened.

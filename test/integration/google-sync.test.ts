@@ -185,6 +185,7 @@ describe('Google Calendar sync through the real client', () => {
     fake.script({ kind: 'stall', ms: 600 }, { method: 'POST', times: 1 });
     const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: impatient } });
     expect(first.dispatched!.retried).toBe(1);
+    expect(Object.fromEntries(first.dispatched!.errors)).toEqual({ 'google:no_answer': 1 }); // not google:unknown
     await new Promise((r) => setTimeout(r, 400)); // the stalled insert lands on the server meanwhile
     const conflicts = () => fake.log.filter((r) => r.method === 'GET' && r.path.includes('/events/')).length;
     const before = conflicts();

@@ -70,6 +70,8 @@ describe('a configuration that drops many clients at once waits for a person (an
         expect(r.code, command).toBe(2);
         expect(r.err).toContain('nothing was changed');
         expect(r.err).toContain('clients: expected at most 2 of the 10 clients with planned touches to leave at once, found 4 gone (c6, c7, c8, c9)');
+        // At the configuration folder, without a line and column of their own (a folder has none): not "<folder>:1:1".
+        expect(r.err).toContain(`\n  ${dir}: clients: expected at most 2`);
         expect(r.err).toContain('--allow-removals');
       }
       expect(await touchesByClient(dbFile)).toEqual(before);

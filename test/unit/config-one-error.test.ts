@@ -157,6 +157,27 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a team column renamed in a CSV header (team.sales_director → Телефон) is one error at the header that points at the renamed column, not one per row naming the other team column', () => {
+    const renamed = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', ';team.sales_director;', ';Телефон;')));
+    expect(renamed.text).toEqual([
+      'crm/clients.csv:1:10: Телефон: expected a column team.sales_director, as rule director-to-director needs a sales_director for each client and 2 employees hold the role (petrov, ionescu), found no such column, while the column "Телефон", read as an attribute, names holders of sales_director (petrov, ionescu) in 13 rows: was it team.sales_director, renamed? (name it so, or map it under imports: columns)',
+    ]);
+    // The column taken out altogether: one error at the header too, which names the clients without one.
+    const dropped = issuesOf(example((d) => {
+      const path = join(d, 'crm/clients.csv');
+      const lines = readFileSync(path, 'utf8').split('\n');
+      writeFileSync(path, lines.map((l) => (l ? l.split(';').filter((_, i) => i !== 9).join(';') : l)).join('\n'));
+    }));
+    expect(dropped.text).toEqual([
+      'crm/clients.csv:1:1: expected a column team.sales_director, as rule director-to-director needs a sales_director for each client and 2 employees hold the role (petrov, ionescu), found no such column in the header ("id", "name", "tier", "industry", "country", "timezone", "stage", "since", "team.account_manager", "stage_since"), and 13 clients of the file without one (yugenergo, samaraavto, construct-ro, metalurgica, danubelog and 8 more): add the column and name one in each row',
+    ]);
+    // A column that is there, with a cell left empty, is still that row's own error, at that cell (not at team.account_manager's).
+    const emptyCell = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', ';sidorov;petrov;', ';sidorov;;')));
+    expect(emptyCell.text).toEqual([
+      'crm/clients.csv:2:10: team.sales_director (client yugenergo): expected team.sales_director for client yugenergo (needed by rule director-to-director), found none named, and 2 employees hold sales_director (petrov, ionescu): name one under the client\'s team',
+    ]);
+  });
+
   it('a clients CSV that came out as its header alone is one error at the first contact of its clients, which names the empty export, not one per contact', () => {
     const dir = example((d) => {
       const path = join(d, 'crm/clients.csv');

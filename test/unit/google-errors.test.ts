@@ -58,7 +58,7 @@ describe('Google errors map to codes that say what to do', () => {
   const calls = { timeoutMs: 30_000, timeoutVariable: 'GOOGLE_TIMEOUT_MS' };
 
   it.each([
-    ['our own timeout', gaxios(undefined, 'The operation was aborted.', { name: 'AbortError' }), 'Google Calendar: no answer from www.googleapis.com:443 within 30 s (GOOGLE_TIMEOUT_MS)', 'unknown'],
+    ['our own timeout', gaxios(undefined, 'The operation was aborted.', { name: 'AbortError' }), 'Google Calendar: no answer from www.googleapis.com:443 within 30 s (GOOGLE_TIMEOUT_MS)', 'no_answer'],
     ['a refused connection', gaxios('ECONNREFUSED', 'request to https://www.googleapis.com/calendar/v3/calendars/primary/events?timeMin=x failed, reason: connect ECONNREFUSED 10.0.0.1:443', { code: 'ECONNREFUSED' }), 'Google Calendar: connection refused by www.googleapis.com:443', 'no_answer'],
     ['a name that does not resolve', gaxios('ENOTFOUND', 'request to … failed, reason: getaddrinfo ENOTFOUND www.googleapis.com', { code: 'ENOTFOUND' }), 'Google Calendar: www.googleapis.com not found (DNS: ENOTFOUND)', 'no_answer'],
   ])('a call without an answer — %s — in plain words, of the kind it had', (_title, error, words, code) => {

@@ -47,10 +47,12 @@ export function toCalendarError(error: unknown, context: CallContext = {}): Cale
   if (status === undefined && (String(e.code ?? '').startsWith('ERR_OSSL') || /DECODER|PEM|private key|secretOrPrivateKey/i.test(e.message ?? ''))) {
     return new CalendarError('auth', `the Google service account key cannot be used (${e.message ?? 'malformed key'}): check GOOGLE_SERVICE_ACCOUNT_KEY_FILE`);
   }
-  const code = codeOf(status, reason, e);
-  // No answer at all: said in plain words (the kind is codeOf's, as for any other failure).
+  // No answer at all: said in plain words, and of the kind 'no_answer' as Graph's. gaxios's own
+  // timeout is a GaxiosError named "Error" without a code: only what it wraps (an AbortError)
+  // says the call was abandoned, and codeOf, which reads the outer error, took it for 'unknown'.
   const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
-  if (words) return new CalendarError(code, `Google Calendar: ${words}`, retryAfter);
+  if (words) return new CalendarError('no_answer', `Google Calendar: ${words}`, retryAfter);
+  const code = codeOf(status, reason, e);
   return new CalendarError(code, `Google Calendar ${status ?? e.code ?? ''} ${reason ?? ''}: ${message}`.replace(/\s+/g, ' ').trim(), retryAfter);
 }
 

@@ -1,7 +1,8 @@
-import { formatIssue, type ConfigIssue } from '../../config/config-issue.ts';
+import { formatIssue, placeText, type ConfigIssue } from '../../config/config-issue.ts';
 import type { Cell } from '../../reports/report.ts';
 import { weekOf } from '../../reports/greetings.ts';
 import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
+import { readFailures } from '../../storage/calendar-sync-repository.ts';
 import { html, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
 import { cachedPart, csvLink, notReady, page, reportTable, specOf, summaryValue, type PageContext } from './context.ts';
@@ -87,7 +88,10 @@ async function weekGreetings(ctx: PageContext): Promise<{ total: number; html: H
   };
 }
 
-/** Each calendar provider: in sync or retrying after errors, the last successful sync, writes waiting. */
+/**
+ * Each calendar provider: in sync or retrying after errors, the last successful sync, writes
+ * waiting; then the calendars whose last reading failed, as `touchbase status` lists them.
+ */
 async function syncSection(ctx: PageContext): Promise<Html> {
   const { tr } = ctx;
   const zone = ctx.meta.timezone ?? 'UTC';
@@ -108,7 +112,23 @@ async function syncSection(ctx: PageContext): Promise<Html> {
 ${providers.length === 0 ? html`<p class="muted">${tr.t('ui.sync.noProvider')}</p>` : html`<div class="table-wrap"><table><thead><tr>
 <th scope="col">${tr.t('ui.sync.provider')}</th><th scope="col">${tr.t('ui.sync.state')}</th><th scope="col">${tr.t('ui.sync.lastOk')}</th><th scope="col" class="num">${tr.t('ui.sync.waiting')}</th><th scope="col">${tr.t('ui.sync.errors')}</th>
 </tr></thead><tbody>${rows}</tbody></table></div>`}
-${run ? html`<p class="muted">${run}</p>` : ''}</section>`;
+${run ? html`<p class="muted">${run}</p>` : ''}
+${await unreadCalendars(ctx, name)}</section>`;
+}
+
+/** The calendars whose last reading failed (calendar_read_failures): who, which calendar, since when, why. */
+async function unreadCalendars(ctx: PageContext, name: (provider: string) => string): Promise<Html> {
+  const { tr } = ctx;
+  const failures = await readFailures(ctx.db);
+  if (failures.length === 0) return html``;
+  const zone = ctx.meta.timezone ?? 'UTC';
+  const rows = failures.map((f) => html`<tr><td><a href="${PREFIX}/employees/${encodeURIComponent(f.employee_id)}">${f.employee_id}</a></td><td>${name(f.provider)}</td>
+<td>${tr.dateTime(f.failed_at, zone)}</td><td>${f.since === f.failed_at ? '' : tr.dateTime(f.since, zone)}</td><td><span lang="en">${f.code}: ${f.reason}</span></td></tr>`);
+  return html`<h3 id="calendars-not-read" class="status-bad">${tr.t('ui.unread.title', { count: failures.length })}</h3>
+<p class="muted">${tr.t('ui.unread.intro')}</p>
+<div class="table-wrap"><table class="unread-calendars"><thead><tr>
+<th scope="col">${tr.t('ui.unread.employee')}</th><th scope="col">${tr.t('ui.sync.provider')}</th><th scope="col">${tr.t('ui.unread.failedAt')}</th><th scope="col">${tr.t('ui.unread.since')}</th><th scope="col">${tr.t('ui.unread.reason')}</th>
+</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The configuration: valid, or the last edit's errors, each at its file, line and column. */
@@ -118,6 +138,6 @@ function configSection(ctx: PageContext, issues: readonly ConfigIssue[]): Html {
   return html`<section class="panel" id="configuration"><h2>${tr.t('ui.config.title')}</h2>
 <p class="error">${tr.t('ui.config.rejected', { count: issues.length })}</p>
 <p class="muted">${tr.t('ui.config.asValidate')}</p>
-<ul class="issues">${issues.map((i) => html`<li><code>${i.file}:${i.line}:${i.column}</code>: <span lang="en">${formatIssue(i).slice(`${i.file}:${i.line}:${i.column}: `.length)}</span></li>`)}</ul></section>`;
+<ul class="issues">${issues.map((i) => html`<li><code>${placeText(i)}</code>: <span lang="en">${formatIssue(i).slice(`${placeText(i)}: `.length)}</span></li>`)}</ul></section>`;
 }
 
