@@ -496,7 +496,7 @@ describe('a client gone from an export a while', () => {
     // Its day passes with the meeting open; then an export without the client is accepted, and the next one has it again.
     const later = new Date(Date.parse(`${meeting.date}T12:00:00+03:00`) + 3 * 86_400_000).toISOString().slice(0, 10);
     expect(later < '2027-03-25').toBe(true);
-    rewrite({ ...both, clients: both.clients.filter((c) => c.id !== meeting.client) });
+    rewrite({ ...both, clients: both.clients.filter((c) => (c as { id: string }).id !== meeting.client) });
     await plan(`${later}T09:00:00+03:00`, '--allow-removals');
     rewrite(both);
     const back = (await plan(`${later}T10:00:00+03:00`)).find((t) => t.id === meeting.id);
