@@ -99,6 +99,23 @@ function employeeWords(ctx: BuildContext): string[] {
   return [...ctx.employeeById.values()].flatMap((e) => [e.id, e.name, ...(e.email ? [e.email] : [])]);
 }
 
+/**
+ * A client's contacts as written in YAML, then those of CSV exports by id. A CRM exports its rows
+ * in any order (the last modified first, say): taken as they come, a re-export with only the rows
+ * reordered changed the contact lists and titles of touches with several contacts, and so their
+ * calendar events, though nothing had changed.
+ */
+/** CRM ids are mostly numbers: 999 before 1000. */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
+function inStableOrder<C extends { readonly id: string }>(contacts: readonly C[], origins: readonly Origin[]): readonly C[] {
+  const fromCsv = (j: number) => origins[j]?.kind === 'csv';
+  if (!contacts.some((_, j) => fromCsv(j))) return contacts;
+  const order = contacts.map((_, j) => j);
+  order.sort((a, b) => Number(fromCsv(a)) - Number(fromCsv(b)) || (fromCsv(a) ? BY_ID.compare(contacts[a]!.id, contacts[b]!.id) : a - b));
+  return order.map((j) => contacts[j]!);
+}
+
 function buildClients(ctx: BuildContext): void {
   const { sources, settings } = ctx;
   uniqueIds(ctx, sources.clients, 'client');
@@ -123,7 +140,7 @@ function buildClients(ctx: BuildContext): void {
       if (first) ctx.report(at, ['id'], 2, `a contact id used once (first at ${short(placeOf(first))})`, quote(contact.id));
       else seenContacts.set(contact.id, at);
     });
-    const contacts: Contact[] = c.contacts.map((k) => ({
+    const contacts: Contact[] = inStableOrder(c.contacts, located.contactOrigins).map((k) => ({
       id: k.id, name: k.name, role: k.role, email: k.email, phone: k.phone, attributes: k.attributes ? dict(Object.entries(k.attributes)) : undefined,
     }));
     // A zone or country that is itself wrong is reported once, above; '?' keeps every check that would follow from it quiet.

@@ -284,6 +284,23 @@ describe('touchbase CLI', () => {
     expect(JSON.parse((await cli('status', '--db', db, '--format', 'json')).out)).toMatchObject({ running: false, timezone: 'Europe/Moscow' });
   });
 
+  it('a contacts export whose rows only changed order changes no touch and writes no calendar event (QA CRM F9)', async () => {
+    const config = exampleCopy();
+    const db = join(tempDir(), 't.sqlite');
+    const first = await cli('once', '--config', config, '--db', db, '--now', NOW);
+    expect(first.code, first.err).toBe(0);
+    const before = (await cli('plan', '--config', config, '--db', db, '--now', NOW, '--format', 'json')).out;
+    // The CRM exported its rows the other way round (by last change, say): header first, the rest reversed.
+    const contacts = join(config, 'crm', 'contacts.csv');
+    const [header, ...rows] = readFileSync(contacts, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    writeFileSync(contacts, `${[header, ...rows.reverse()].join('\n')}\n`);
+    const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).not.toMatch(/[1-9]\d* (new|moved|reassigned|cancelled)/);
+    expect(again.out).toMatch(/calendars: 0 events written/);
+    expect((await cli('plan', '--config', config, '--db', db, '--now', NOW, '--format', 'json')).out).toBe(before);
+  });
+
   it('once after one client changed prints the whole 30 days, not only that client\'s', async () => {
     const config = exampleCopy();
     const db = join(tempDir(), 't.sqlite');
