@@ -25,10 +25,13 @@ export async function guardRemovals(db: DB, config: Config, o: { configDir: stri
   io.err(`--allow-removals: ${verdict.unaccepted.length} clients leave the plan (${shortList(verdict.unaccepted)}); their planned touches are cancelled\n`);
 }
 
-/** A dry run changes nothing: it says the sync would be refused, and lists what it would do with them gone. */
-export async function warnRemovals(db: DB, config: Config, configDir: string, io: CliIO): Promise<void> {
+/**
+ * A dry run or a plan not saved changes nothing: it says that the real thing would be refused, and
+ * shows what it would do with them gone (a director previewing a new export learns it before the daemon does).
+ */
+export async function warnRemovals(db: DB, config: Config, configDir: string, io: CliIO, what: { refused: string; shown: string } = { refused: 'a sync would refuse this configuration', shown: 'below is what it would do' }): Promise<void> {
   const verdict = await removalsOf(db, config.clients.map((c) => c.id));
-  if (verdict.held) io.err(`warning: a sync would refuse this configuration: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches are gone from ${configDir} (${shortList(verdict.unaccepted)}); below is what it would do with --allow-removals\n`);
+  if (verdict.held) io.err(`warning: ${what.refused}: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches are gone from ${configDir} (${shortList(verdict.unaccepted)}); ${what.shown} with --allow-removals\n`);
 }
 
 export function shortList(ids: readonly string[], shown = 10): string {

@@ -80,6 +80,12 @@ describe('a configuration that drops many clients at once waits for a person (an
       expect(dry.code).toBe(0);
       expect(dry.err).toContain('a sync would refuse this configuration: 4 of the 10 clients with planned touches are gone');
       expect(await touchesByClient(dbFile)).toEqual(before);
+      // So does a plan not saved (a director previewing the new export), showing the plan without them.
+      const preview = await run('plan', '--no-save', '--format', 'json');
+      expect(preview.code).toBe(0);
+      expect(preview.err).toContain('warning: recording this plan would be refused (so would once, sync and a running daemon): 4 of the 10 clients with planned touches are gone');
+      expect((JSON.parse(preview.out) as { client: string }[]).some((t) => t.client === 'c9')).toBe(false);
+      expect(await touchesByClient(dbFile)).toEqual(before);
 
       // A person says they are meant to go.
       const allowed = await run('once', '--allow-removals');

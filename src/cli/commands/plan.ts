@@ -13,7 +13,7 @@ import { eventLinks } from '../../sync/event-links.ts';
 import { storedFeedEvents } from '../../storage/feed-repository.ts';
 import { storedTouchDetails } from '../../storage/sync-queries.ts';
 import { mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
-import { allowRemovalsOption, guardRemovals } from '../removals.ts';
+import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -52,6 +52,7 @@ export function planCommand(program: Command, io: CliIO): void {
       const preview = !o.save && databaseMissing(dbFile(o));
       const { warnings, saved, recordedFrom } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {
         if (o.save && !preview) await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
+        else if (!preview && !o.allowRemovals) await warnRemovals(db, config, configDir(o), io, { refused: 'recording this plan would be refused (so would once, sync and a running daemon)', shown: 'below is the plan as it would be recorded' });
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
         // So are the touches done or skipped that the plan no longer makes (a cadence changed since).
