@@ -103,6 +103,8 @@ class PlanRun {
   readonly #seeds: number[] = [];
   readonly #nowMs: number;
   readonly #warnings: PlanWarning[] = [];
+  /** The sources of `anchor: last` rules: their touches' days move with the chain (PlacementRequest.movable). */
+  readonly #lastAnchored: ReadonlySet<string>;
   #nearNow = false;
 
   constructor(
@@ -117,6 +119,7 @@ class PlanRun {
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
     this.#nowMs = now.toMillis();
+    this.#lastAnchored = new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
   }
 
   run(): PlanResult {
@@ -146,6 +149,7 @@ class PlanRun {
     // Each demand is let go once placed (a touch keeps nothing of it): a year of a 10,000-client
     // company is 364,000 of them, which need not all live until the plan's end.
     later.length = 0;
+    this.#claimDays(fresh, chains);
     for (const cursor of chains) this.#followChain(cursor, false);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
@@ -163,6 +167,21 @@ class PlanRun {
     const order = touches.map((_, i) => i);
     order.sort((a, b) => day[a]! - day[b]! || at[a]! - at[b]! || seed[a]! - seed[b]! || (touches[a]!.id < touches[b]!.id ? -1 : 1));
     return { touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
+  }
+
+  /**
+   * The days the meetings and calls still to be placed will take on their own, claimed for their
+   * contacts before the chains' touches are placed (they go first and give way to these): only
+   * at clients with a chain to follow.
+   */
+  #claimDays(fresh: readonly Demand[], chains: readonly ChainCursor[]): void {
+    if (chains.length === 0) return;
+    const clients = new Set(chains.map((c) => c.unit.client.id));
+    for (const d of fresh) {
+      if (!clients.has(d.client.id) || d.contactIds.length === 0) continue;
+      const date = this.history.pins.get(d.id)?.date ?? this.#placer.tentativeDate(this.#request(d));
+      if (date !== undefined) this.#placer.claimContacts(d.contactIds, d.series, date);
+    }
   }
 
   /**
@@ -409,7 +428,7 @@ class PlanRun {
     const request = {
       seed: d.seed, client: d.client, from, to, mode: d.mode,
       durationMinutes: d.durationMinutes, overflow: d.overflow, employee, notBefore: undefined as string | undefined,
-      notBeforeMs: this.#nowMs,
+      notBeforeMs: this.#nowMs, contacts: d.contactIds, series: d.series, movable: this.#lastAnchored.has(d.source),
     };
     if (!d.employee && this.#handoverFrom.has(employee.id)) {
       // Follow handovers: whoever is responsible on the touch's day holds it — the leaver before
@@ -504,6 +523,10 @@ class PlanRun {
   #emit(d: Demand, employee: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
     const status = resolution?.status ?? 'planned';
+    // A meeting or call takes its contacts' day (not a skipped one: it did not take place), so
+    // that another rule's, placed after it, goes on another day where its window has one.
+    // Messages are not noted: a letter or greeting on the day of a call is no second call.
+    if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
     if (p.date > this.window.to) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
