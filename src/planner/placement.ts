@@ -40,6 +40,21 @@ export interface PlacementRequest {
    * tried first, so that a re-plan moves it within its day rather than to another one.
    */
   readonly preferDate?: string;
+  /**
+   * The touch's contacts and series: a day on which one of these contacts already has a meeting
+   * or call of another series (noted by noteContacts) is taken only when no other day of the
+   * window can hold it — one person is not on the phone twice a day for two rules.
+   */
+  readonly contacts?: readonly string[];
+  readonly series?: string;
+  /**
+   * An `anchor: last` touch, whose days move with the day its chain was last done: it gives way
+   * to every other series (and to the days claimed by touches not placed yet), while a touch
+   * whose day comes from its period alone gives way only to such touches, so that its day does
+   * not depend on when a chain's touch was done ("a year looked at in January shows the day
+   * recorded in March").
+   */
+  readonly movable?: boolean;
 }
 
 export interface Placement {
@@ -68,6 +83,14 @@ export class Placer {
   readonly #load = new Map<string, Map<string, DayLoad>>();
   /** employee × client pair → date → shared working hours (null: none that day). */
   readonly #shared = new Map<string, Map<string, Interval | null>>();
+  /**
+   * contact id → date → the series of the meeting or call it has that day ('' for several): of
+   * touches whose day comes from their period (#fixedDays), of `anchor: last` ones (#movableDays),
+   * and the days claimed by the former before they are placed (#claimedDays).
+   */
+  readonly #fixedDays = new Map<string, Map<string, string>>();
+  readonly #movableDays = new Map<string, Map<string, string>>();
+  readonly #claimedDays = new Map<string, Map<string, string>>();
 
   #nearNow = false;
 
@@ -131,6 +154,32 @@ export class Placer {
     this.#book(this.#loadOf(this.#loadsOf(employee), date), start, end);
   }
 
+  /**
+   * Notes that these contacts have a meeting or call of `series` on `date` (placed, kept or done),
+   * so that a touch of another series placed after it prefers another day (#contactBusy).
+   */
+  noteContacts(contacts: readonly string[], series: string, date: string, movable: boolean): void {
+    note(movable ? this.#movableDays : this.#fixedDays, contacts, series, date);
+  }
+
+  /**
+   * Notes the day a touch not placed yet will take on its own (its own day, tentativeDate), for
+   * the `anchor: last` touches placed before it to keep clear of.
+   */
+  claimContacts(contacts: readonly string[], series: string, date: string): void {
+    note(this.#claimedDays, contacts, series, date);
+  }
+
+  /** Whether one of the touch's contacts already has a meeting or call of another series on `date`. */
+  #contactBusy(r: PlacementRequest, date: string): boolean {
+    if (!r.contacts) return false;
+    for (const contact of r.contacts) {
+      if (held(this.#fixedDays, contact, date, r.series)) return true;
+      if (r.movable && (held(this.#movableDays, contact, date, r.series) || held(this.#claimedDays, contact, date, r.series))) return true;
+    }
+    return false;
+  }
+
   /** Places a touch, or returns undefined when no working day within reach can take it. */
   place(r: PlacementRequest): Placement | undefined {
     const days = this.#candidates(r);
@@ -146,11 +195,22 @@ export class Placer {
     }
     const shared = this.#sharedMap(r);
     const loads = this.#loadsOf(r.employee.id);
-    // Try the touch's own day first, then the next ones round the period (or backwards for 'latest').
+    // Try the touch's own day first, then the next ones round the period (or backwards for 'latest'),
+    // passing over days when one of its contacts has another series' meeting or call; those days
+    // are tried last, in the same order, rather than the touch leaving its window for them.
     const n = days.length;
     const first = r.mode === 'latest' ? n - 1 : n ? this.#ownDay(r, days) : 0;
+    let passedOver: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const date = r.mode === 'latest' ? days[n - 1 - i]! : days[(first + i) % n]!;
+      if (this.#contactBusy(r, date)) {
+        (passedOver ??= []).push(date);
+        continue;
+      }
+      const placed = this.#placeTimedOn(r, date, shared, loads);
+      if (placed) return placed;
+    }
+    for (const date of passedOver ?? []) {
       const placed = this.#placeTimedOn(r, date, shared, loads);
       if (placed) return placed;
     }
@@ -301,6 +361,25 @@ export class Placer {
     load.timed++;
     load.busy.push(start, end);
   }
+}
+
+/** Records `series` on the contacts' day ('' once a second series is there). */
+function note(days: Map<string, Map<string, string>>, contacts: readonly string[], series: string, date: string): void {
+  for (const contact of contacts) {
+    let byDate = days.get(contact);
+    if (!byDate) {
+      byDate = new Map();
+      days.set(contact, byDate);
+    }
+    const was = byDate.get(date);
+    byDate.set(date, was === undefined || was === series ? series : '');
+  }
+}
+
+/** Whether the contact's day holds a series other than `series`. */
+function held(days: Map<string, Map<string, string>>, contact: string, date: string, series: string | undefined): boolean {
+  const was = days.get(contact)?.get(date);
+  return was !== undefined && was !== series;
 }
 
 /** Whether [start, end) overlaps time the day already holds. */

@@ -11,7 +11,7 @@ import { handoverDemands } from './handover-demands.ts';
 import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
 import { chainIdentity, chainStart } from './chain-start.ts';
 import { Placer, type Placement, type PlacementRequest } from './placement.ts';
-import { calendarRuleDemands, ruleShared, ruleUnits } from './rule-demands.ts';
+import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
 import { epochDay, isoInZone } from './zoned-time.ts';
@@ -31,6 +31,8 @@ export interface PlanWarning {
   readonly employee?: string;
   readonly window: { readonly from: string; readonly to: string };
   readonly message: string;
+  /** A sequence step whose days passed before it was ever planned, too late to place from today (#lateStep). */
+  readonly missedStep?: true;
 }
 
 export interface PlanResult {
@@ -103,6 +105,10 @@ class PlanRun {
   readonly #seeds: number[] = [];
   readonly #nowMs: number;
   readonly #warnings: PlanWarning[] = [];
+  /** The sources of `anchor: last` rules: their touches' days move with the chain (PlacementRequest.movable). */
+  readonly #lastAnchored: ReadonlySet<string>;
+  /** The sources of one-off sequence steps (rules with `after`): see #lateStep. */
+  readonly #steps: ReadonlySet<string>;
   #nearNow = false;
 
   constructor(
@@ -117,6 +123,8 @@ class PlanRun {
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
     this.#nowMs = now.toMillis();
+    this.#lastAnchored = new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
+    this.#steps = new Set(config.rules.filter((r) => r.after !== undefined).map((r) => `rule:${r.id}`));
   }
 
   run(): PlanResult {
@@ -130,6 +138,7 @@ class PlanRun {
     const later: Demand[] = [];
     const take = (d: Demand) => {
       if (this.#doneUnderAnotherCadence(d)) return;
+      if (this.#lateStep(d, later)) return;
       if (!this.#keepPinned(d, false, true)) later.push(d);
     };
     calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
@@ -146,6 +155,7 @@ class PlanRun {
     // Each demand is let go once placed (a touch keeps nothing of it): a year of a 10,000-client
     // company is 364,000 of them, which need not all live until the plan's end.
     later.length = 0;
+    this.#claimDays(fresh, chains);
     for (const cursor of chains) this.#followChain(cursor, false);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
@@ -163,6 +173,21 @@ class PlanRun {
     const order = touches.map((_, i) => i);
     order.sort((a, b) => day[a]! - day[b]! || at[a]! - at[b]! || seed[a]! - seed[b]! || (touches[a]!.id < touches[b]!.id ? -1 : 1));
     return { touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
+  }
+
+  /**
+   * The days the meetings and calls still to be placed will take on their own, claimed for their
+   * contacts before the chains' touches are placed (they go first and give way to these): only
+   * at clients with a chain to follow.
+   */
+  #claimDays(fresh: readonly Demand[], chains: readonly ChainCursor[]): void {
+    if (chains.length === 0) return;
+    const clients = new Set(chains.map((c) => c.unit.client.id));
+    for (const d of fresh) {
+      if (!clients.has(d.client.id) || d.contactIds.length === 0) continue;
+      const date = this.history.pins.get(d.id)?.date ?? this.#placer.tentativeDate(this.#request(d));
+      if (date !== undefined) this.#placer.claimContacts(d.contactIds, d.series, date);
+    }
   }
 
   /**
@@ -184,6 +209,39 @@ class PlanRun {
   /** A fixed pin whose time #reserveHeld took (timed, in the window, its holder's): kept as it is, not weighed again. */
   #heldFixed(pin: Pin): boolean {
     return pin.fixed === true && !pin.cancelled && pin.startMs !== undefined && pin.endMs !== undefined && pin.client !== undefined && pin.date >= this.window.from;
+  }
+
+  /**
+   * A one-off sequence step whose days have passed (an onboarding welcome of a client the CRM
+   * export brought in a week after its `since`). Never stored, it was missed: up to STEP_DAYS
+   * late (as long as its own window) it goes on a day from today, its window still saying when
+   * it was due; later than that, a warning names it (rule-demands.ts MISSED_STEP_DAYS) — a fresh
+   * installation does not send every old client its welcome today, nor is one lost unsaid. Stored,
+   * it is history (done, skipped, cancelled, left undone on its day, moved by its holder or the
+   * daily check), except one an earlier plan placed after its days this way: kept like any
+   * recorded touch. Returns whether it was dealt with here; otherwise it goes on as any demand.
+   */
+  #lateStep(d: Demand, later: Demand[]): boolean {
+    if (!this.#steps.has(d.source)) return false;
+    const today = this.#todayOf(this.#ownerId(d, d.window.to));
+    if (d.window.to >= today) return false;
+    // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
+    const inWindow = d.window.to >= this.window.from;
+    const late: Demand & { placeFrom: string } = { ...d, placeFrom: today };
+    const pin = this.history.pins.get(d.id);
+    if (pin) {
+      if (pin.cancelled || pin.fixed || pin.date <= d.window.to) return !inWindow;
+      if (!this.#keepPinned(d, true, true) && !this.#keepLate(late, true)) later.push(late);
+      return true;
+    }
+    if (daysBetween(d.window.to, today) <= STEP_DAYS) {
+      later.push(late);
+      return true;
+    }
+    const employee = this.#request(d, d.window.to).employee.id;
+    this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee, window: d.window, missedStep: true,
+      message: `missed: due ${d.window.from} to ${d.window.to}, before ${d.client.id} was first planned (it came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
+    return !inWindow;
   }
 
   /**
@@ -413,7 +471,7 @@ class PlanRun {
     const request = {
       seed: d.seed, client: d.client, from, to, mode: d.mode,
       durationMinutes: d.durationMinutes, overflow: d.overflow, employee, notBefore: undefined as string | undefined,
-      notBeforeMs: this.#nowMs,
+      notBeforeMs: this.#nowMs, contacts: d.contactIds, series: d.series, movable: this.#lastAnchored.has(d.source),
     };
     if (!d.employee && this.#handoverFrom.has(employee.id)) {
       // Follow handovers: whoever is responsible on the touch's day holds it — the leaver before
@@ -508,6 +566,10 @@ class PlanRun {
   #emit(d: Demand, employee: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
     const status = resolution?.status ?? 'planned';
+    // A meeting or call takes its contacts' day (not a skipped one: it did not take place), so
+    // that another rule's, placed after it, goes on another day where its window has one.
+    // Messages are not noted: a letter or greeting on the day of a call is no second call.
+    if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
     if (p.date > this.window.to) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).

@@ -1,5 +1,5 @@
 import type { Client, Config, Contact, Duration, Language, Rule } from '../domain/types.ts';
-import { addDays, addDuration } from './dates.ts';
+import { addDays, addDuration, daysBetween } from './dates.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { contactsFor, selects } from '../domain/selector.ts';
 import { demand, defaultTitle, type Demand, type DemandUnit, type UnitOwn } from './demand.ts';
@@ -43,7 +43,7 @@ export function calendarRuleDemands(config: Config, from: string, to: string, to
       if (units.length === 0) continue;
       const shared = ruleShared(rule, config.settings.language);
       if (rule.after) {
-        stepDemands(rule.after, client, from, to, (key, window) => {
+        stepDemands(rule.after, client, from, to, today, (key, window) => {
           for (const unit of units) emit(demand(shared, `${unit.series}|${key}`, window, unit));
         });
         continue;
@@ -61,18 +61,28 @@ export function calendarRuleDemands(config: Config, from: string, to: string, to
 }
 
 /** Days a sequence step may take: due on its day, done within the week. */
-const STEP_DAYS = 7;
+export const STEP_DAYS = 7;
+
+/**
+ * How long after its days a step never planned (its client came into the CRM after them) is
+ * still news: up to STEP_DAYS late it is placed from today (plan.ts #lateStep), later than
+ * that and up to this many days it is named in a warning; older, it is history.
+ */
+export const MISSED_STEP_DAYS = 31;
 
 /**
  * A one-off step of a sequence (win-back, onboarding): due `after` the day the client entered
  * its stage (`stage_since`, else `since`), within a week. Its key names the anchor day, so a
- * client that lapses again later gets the sequence again.
+ * client that lapses again later gets the sequence again. Besides the steps whose days overlap
+ * [from, to], the ones whose days ended in the MISSED_STEP_DAYS before today: whether one of
+ * them was missed depends on what is stored (plan.ts #lateStep).
  */
-function stepDemands(after: Duration, client: Client, from: string, to: string, emit: (key: string, window: { from: string; to: string }) => void): void {
+function stepDemands(after: Duration, client: Client, from: string, to: string, today: string, emit: (key: string, window: { from: string; to: string }) => void): void {
   const anchor = client.stageSince ?? client.since;
   if (!anchor) return;
   const due = addDuration(anchor, after);
   const window = { from: due, to: addDays(due, STEP_DAYS - 1) };
-  if (window.to < from || window.from > to) return;
+  if (window.from > to) return;
+  if (window.to < from && (window.to >= today || daysBetween(window.to, today) > MISSED_STEP_DAYS)) return;
   emit(`step:${anchor}`, window);
 }

@@ -107,6 +107,19 @@ describe('touchbase CLI', () => {
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
 
+  it('the example company never puts one client person on the phone for two rules on one day (arcticfish\'s buyer: check-in and monthly call)', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 'none.sqlite'), '--no-save', '--from', '2027-01-01', '--to', '2027-12-31', '--format', 'json', '--now', NOW);
+    expect(r.code).toBe(0);
+    const touches = JSON.parse(r.out) as { source: string; contacts: string[]; date: string; allDay: boolean }[];
+    const rules = new Map<string, Set<string>>();
+    for (const t of touches.filter((t) => !t.allDay)) {
+      for (const c of t.contacts) (rules.get(`${c} ${t.date}`) ?? rules.set(`${c} ${t.date}`, new Set()).get(`${c} ${t.date}`)!).add(t.source);
+    }
+    expect([...rules].filter(([, s]) => s.size > 1).map(([k]) => k)).toEqual([]);
+    const buyer = touches.filter((t) => t.contacts.includes('arcticfish-buyer') && t.date.startsWith('2027-01') && !t.allDay);
+    expect(buyer.map((t) => t.source).sort()).toEqual(['rule:manager-to-buyers', 'rule:small-client-checkin']);
+  });
+
   it('a touch not yet recorded keeps its day whatever day "now" is, until that day has passed (a year looked at in January shows what is recorded in March)', async () => {
     const seen = new Map<string, { date: string; window: string }[]>();
     const nows = ['2027-01-04', '2027-01-05', '2027-01-20', '2027-02-01'];

@@ -33,7 +33,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
       // Printed first: a reader that stops early (`touchbase once | head`) still gets the pass's
       // sync, and its failure (main.ts).
-      const { saved, report } = await finishBeforeExit(withDatabase(o, async (db) => {
+      const { saved, report, warnings } = await finishBeforeExit(withDatabase(o, async (db) => {
         await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
@@ -49,9 +49,12 @@ export function onceCommand(program: Command, io: CliIO): void {
             await writeTouches(touches, 'table', now, io, { config });
           },
         });
-        return { saved: pass.planned?.saved, report: pass.synced };
+        return { saved: pass.planned?.saved, report: pass.synced, warnings: pass.planned?.result.warnings ?? [] };
       }));
       if (saved) io.out(`\nrecorded: ${saveCounts(saved)}\n`);
+      // A sequence step its client's late arrival in the CRM made too late to place: said, not lost
+      // (the plan's other warnings are `touchbase plan`'s; this pass names only the clients it planned).
+      for (const w of warnings) if (w.missedStep) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       const d = report.dispatched!;
       io.out(`calendars: ${d.done} events written${d.retried ? `, ${d.retried} to retry` : ''}${waitingWrites(d)}`
         + `, ${counted(report.feeds.length, 'iCalendar feed')} in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
