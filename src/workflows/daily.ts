@@ -75,7 +75,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       const overdueFrom = await moveOverdue(trx, touch, to, nowIso);
       if (overdueFrom === undefined) continue;
       // Counted where it went (not where it would have gone, had it not been marked meanwhile).
-      if (!touch.all_day) room?.take(to.employee, to.date, [Date.parse(to.start), Date.parse(to.end)]);
+      if (!touch.all_day) room?.take(to.employee, to.date, [Date.parse(to.start), Date.parse(to.end)], touch);
       overdueMoved++;
       const escalation = overdueEscalation(config, { ...touch, overdue_from: overdueFrom, date: to.date, employee_id: to.employee }, today);
       if (escalation) escalations.push(escalation);

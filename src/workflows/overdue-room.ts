@@ -22,6 +22,29 @@ const OVER_CAP_WORKDAYS = 10;
 
 const QUARTER_HOUR = 15 * 60_000;
 
+/** A timed touch of the agenda as read from the database. */
+export interface AgendaRow extends TouchOfContacts {
+  readonly employee_id: string;
+  readonly date: string;
+  readonly start_at: string;
+  readonly end_at: string;
+}
+
+/** Whom a touch is with: its series and its contacts' ids (the stored JSON list). */
+export interface TouchOfContacts {
+  readonly series: string;
+  readonly contact_ids: string;
+}
+
+function contactsOf(of: TouchOfContacts): readonly string[] {
+  try {
+    const ids: unknown = JSON.parse(of.contact_ids);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 interface DayAgenda {
   /** Timed touches, as the planner counts them against meetings_per_day (a digest's half hour too). */
   timed: number;
@@ -36,19 +59,36 @@ interface DayAgenda {
  */
 export class OverdueRoom {
   readonly #days = new Map<string, Map<string, DayAgenda>>();
+  /** Client contact → date → the series of the meeting or call they have that day ('' for several), as the planner keeps them apart. */
+  readonly #contactDays = new Map<string, Map<string, string>>();
   /** Nothing is put before now (the check may run at midday, or in the employee's afternoon): from the next quarter hour. */
   readonly #notBefore: number;
 
-  constructor(rows: readonly { employee_id: string; date: string; start_at: string; end_at: string }[], nowMs: number) {
+  constructor(rows: readonly AgendaRow[], nowMs: number) {
     this.#notBefore = Math.ceil(nowMs / QUARTER_HOUR) * QUARTER_HOUR;
-    for (const r of rows) this.take(r.employee_id, r.date, [Date.parse(r.start_at), Date.parse(r.end_at)]);
+    for (const r of rows) this.take(r.employee_id, r.date, [Date.parse(r.start_at), Date.parse(r.end_at)], r);
   }
 
-  /** Counts a timed touch on a day (one read from the database, or one the check just moved there). */
-  take(employee: string, date: string, span: readonly [number, number]): void {
+  /** Counts a timed touch on a day (one read from the database, or one the check just moved there), and its contacts' day. */
+  take(employee: string, date: string, span: readonly [number, number], of?: TouchOfContacts): void {
     const day = this.#day(employee, date);
     day.timed++;
     day.spans.push([span[0], span[1]]);
+    for (const contact of of ? contactsOf(of) : []) {
+      let byDate = this.#contactDays.get(contact);
+      if (!byDate) this.#contactDays.set(contact, byDate = new Map());
+      const was = byDate.get(date);
+      byDate.set(date, was === undefined || was === of!.series ? of!.series : '');
+    }
+  }
+
+  /** Whether one of the touch's contacts has a meeting or call of another series on `date`. */
+  #contactBusy(contacts: readonly string[], series: string | undefined, date: string): boolean {
+    for (const contact of contacts) {
+      const was = this.#contactDays.get(contact)?.get(date);
+      if (was !== undefined && was !== series) return true;
+    }
+    return false;
   }
 
   /**
@@ -60,10 +100,23 @@ export class OverdueRoom {
    * SPREAD_WORKDAYS days has room, the first day with a free time, over the cap; undefined when
    * none of OVER_CAP_WORKDAYS days has one (then the caller keeps its own time of day).
    */
-  find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number): { date: string; startMs: number } | undefined {
+  find(config: Config, employee: Employee, client: Client | undefined, first: string, wallMinutes: number, durationMs: number, of?: TouchOfContacts): { date: string; startMs: number } | undefined {
     const cap = employee.meetingsPerDay;
+    // As the planner does: a day on which one of its contacts already has another rule's meeting
+    // or call is passed over while another day of the week has room (two late calls of two rules
+    // to one buyer went to the same morning), and taken only after those.
+    const passedOver: string[] = [];
+    const contacts = of ? contactsOf(of) : [];
     for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
       if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
+      if (this.#contactBusy(contacts, of?.series, date)) {
+        passedOver.push(date);
+        continue;
+      }
+      const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
+      if (startMs !== undefined) return { date, startMs };
+    }
+    for (const date of passedOver) {
       const startMs = this.#freeOn(config, employee, client, date, wallMinutes, durationMs);
       if (startMs !== undefined) return { date, startMs };
     }

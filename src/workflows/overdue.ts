@@ -47,7 +47,7 @@ export function overdueMove(config: Config, touch: TouchRow, today: string, room
   if (touch.all_day) return { date, start: date, end: addDays(date, 1), employee: employee.id };
   // The same wall-clock time, in the zone of whoever holds it now.
   const { wallMinutes, durationMs } = wallClockOf(config, touch);
-  const put = room?.find(config, employee, client, date, wallMinutes, durationMs)
+  const put = room?.find(config, employee, client, date, wallMinutes, durationMs, touch)
     ?? { date, startMs: localToMs(employee.timezone, date, wallMinutes) };
   return { date: put.date, start: isoInZone(put.startMs, employee.timezone), end: isoInZone(put.startMs + durationMs, employee.timezone), employee: employee.id };
 }

@@ -247,3 +247,27 @@ describe('a late touch of an earlier period, moved forward by the morning check'
     }
   });
 });
+
+describe('late calls of two rules to one person', () => {
+  it('go to different days where the week has room, as the plan keeps them apart (QA weeks F7)', async () => {
+    const db = await tempDatabase();
+    const company = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01' })],
+      rules: [
+        { id: 'weekly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week', per: 'contact' },
+        { id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'contact' },
+      ],
+    });
+    await planWithHistory(db, company, { from: '2027-03-01', to: '2027-04-30' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    // Nobody marked anything in March: the morning check of the 31st moves every late call on.
+    const report = await runDailyWorkflows(db, company, DateTime.fromISO('2027-03-31T06:30:00+03:00'));
+    expect(report.overdueMoved).toBeGreaterThan(2);
+    const open = await db.selectFrom('touches').select(['id', 'source', 'date', 'overdue_from']).where('status', '=', 'planned').where('all_day', '=', 0).execute();
+    const monthly = open.filter((t) => t.source === 'rule:monthly' && t.overdue_from !== null);
+    expect(monthly).toHaveLength(1);
+    // Not on a day of a weekly call (late or on time): the buyer is not called twice that day.
+    expect(open.filter((t) => t.source === 'rule:weekly' && t.date === monthly[0]!.date)).toEqual([]);
+  });
+});
