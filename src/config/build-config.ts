@@ -108,6 +108,7 @@ function buildClients(ctx: BuildContext): void {
     const zoneOk = c.timezone ? checkZone(ctx, c.timezone, origin, ['timezone']) : !broken?.has('timezone');
     const countryOk = c.country ? checkCountry(ctx, c.country, origin, ['country']) : !broken?.has('country');
     const team = dict<string>();
+    for (const role of located.lostRoles ?? []) ctx.explained.add(`${c.id}\u0000${role}`);
     for (const [role, ref] of Object.entries(c.team)) {
       const found = ctx.employeeRef(ref, role);
       if (found && 'id' in found) team[role] = found.id;

@@ -7,7 +7,7 @@ import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
-import { closest, didYouMean } from './suggest.ts';
+import { closest, didYouMean, didYouMeanName } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
 import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
@@ -66,6 +66,11 @@ interface Plan {
   readonly blanked: ReadonlyMap<number, ReadonlySet<string>>;
   /** Such a column's name repeated in the header (Bitrix's "Телефон" per number): its first column → the others. */
   readonly repeated: ReadonlyMap<number, readonly number[]>;
+  /**
+   * Team roles a mapping was to fill from a column the file lacks (its error is said there): a
+   * client's missing holder of such a role is not reported again, once per row.
+   */
+  readonly lostRoles: readonly string[];
   /**
    * Per column, the free-text cells left out, the cells Excel turned into a number like
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
@@ -151,6 +156,10 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const columnOf = new Map<string, number>();
   const free: number[] = [];
   const repeated = new Map<number, number[]>();
+  // The fields a mapping that is itself the mistake was to fill (a misspelt field, a column the
+  // file lacks): their error is said at the mapping; `values:` for them, the rows that lack them,
+  // a required one the header "has no column for", are not errors as well.
+  const lost = new Set<string>();
   const at = (i: number) => ({ file: job.shown, line: header.line, column: i + 1, rank: 0 });
   // A header read as one column that has another separator in it: the declared delimiter is not
   // the file's. One error, rather than one per mapped column "the file does not have".
@@ -187,6 +196,11 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     // A mapping names a field; a column of the CRM's own that is not one is kept as an attribute.
     const target = mapped && !written.startsWith('attributes.') && !written.startsWith('team.') && !fields.includes(written) ? undefined : targetOf(written, job.as);
     if (!target) {
+      if (mapped) {
+        lost.add(written);
+        const meant = closest(written, fields);
+        if (meant !== undefined) lost.add(meant);
+      }
       const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };
       sources.issues.push({ ...place, rank: 1, expected: `a field of ${job.as} (${fields.join(', ')}${job.as === 'clients' ? ', team.<role>' : ''}, attributes.<name>)`, found: `${quote(written)}${didYouMean(written, fields)}` });
       targets.push(undefined);
@@ -218,13 +232,15 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     // A column left out that this export does not have: nothing to leave out.
     if (used.has(written) || field === IGNORED_COLUMN) continue;
     if (typeof field === 'string' && field.startsWith('attributes.')) sources.brokenAttributes.add(`${job.as === 'clients' ? 'client' : 'contact'}.${field.slice('attributes.'.length)}`);
-    sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
+    if (typeof field === 'string') lost.add(field);
+    sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMeanName(written, header.names.filter((n) => !used.has(n) && !columns.has(n)))}` });
   }
   const values = new Map<string, Map<string, string>>();
   const valueWords = new Map<string, readonly string[]>();
   const blanked = new Map<number, ReadonlySet<string>>();
   for (const [field, table] of Object.entries(layout?.value.values ?? {})) {
     if (!columnOf.has(field)) {
+      if (lost.has(field)) continue;
       sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
       continue;
     }
@@ -236,6 +252,8 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
+    // Every one of them a mapping's mistake, said there: the file is not read this round.
+    if (missing.every((f) => lost.has(f))) return undefined;
     sources.issues.push({
       file: job.shown, line: header.line, column: 1, field: '', rank: 0,
       expected: `a column for each of ${REQUIRED[job.as].join(', ')} (named so, or mapped under imports: columns)`,
@@ -254,7 +272,9 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
-    free, repeated, blanked, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
+    free, repeated, blanked,
+    lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
+    tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
@@ -337,7 +357,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     if (job.as === 'clients') {
       const client = fastClient(plan.fast, cells, plan.toIso);
       if (client) {
-        sources.clients.push({ value: client, origin, contactOrigins: [] });
+        sources.clients.push({ value: client, origin, contactOrigins: [], ...lostRolesOf(plan) });
         warnNearMapped(plan, cells, line, sources, `client ${client.id}`);
         return;
       }
@@ -371,7 +391,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }
   const before = sources.issues.length;
-  if (job.as === 'clients') readClientRow(row, origin, sources);
+  if (job.as === 'clients') readClientRow(row, origin, sources, plan);
   else readContactRow(row, origin, sources, contactRows);
   // Each of the record's errors about such a cell, told in the file's own words.
   if (unmapped.size === 0 && rewritten.size === 0) return;
@@ -580,16 +600,21 @@ function isoDateOf(cell: string, format: string | undefined): string {
   return cell;
 }
 
-function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources): void {
+/** The team roles a client of this file lacks because of a mapping's mistake (see Plan.lostRoles). */
+function lostRolesOf(plan: Plan): { lostRoles?: readonly string[] } {
+  return plan.lostRoles.length > 0 ? { lostRoles: plan.lostRoles } : {};
+}
+
+function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, plan: Plan): void {
   const parsed = validate(clientSchema, row);
   if (parsed.success) {
-    sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
+    sources.clients.push({ value: parsed.data, origin, contactOrigins: [], ...lostRolesOf(plan) });
     return;
   }
   pushZodIssues(sources, origin, parsed.error.issues, clientSchema);
   if (typeof row.id === 'string') sources.brokenIds.add(row.id);
   const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
-  if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken });
+  if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken, ...lostRolesOf(plan) });
   else sources.clientsLost = true;
 }
 

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { quote } from './config-issue.ts';
+import { nameKey } from './name-key.ts';
 
 /**
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
@@ -70,4 +71,44 @@ let zones: readonly string[] | undefined;
 export function knownZones(): readonly string[] {
   zones ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
   return zones;
+}
+
+/**
+ * The candidate a name most likely meant, as people write names: a misspelling of it (closest),
+ * else the one whose words are all in the name or the other way round — a column header written
+ * longer ("Ответственный менеджер" for the file's "Ответственный"), a name with its words in
+ * another order or with one more ("Иванова Анна Сергеевна" for "Анна Иванова"). Words compare as
+ * names do (nameKey); undefined when none is near, or when two are equally near.
+ */
+export function closestName(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  const near = closest(word, list);
+  if (near !== undefined) return near;
+  const mine = nameWords(word);
+  if (mine.length === 0) return undefined;
+  let best: string[] = [];
+  let bestShared = 0;
+  for (const candidate of list) {
+    if (candidate === word) continue;
+    const theirs = nameWords(candidate);
+    if (theirs.length === 0) continue;
+    const [fewer, more] = theirs.length <= mine.length ? [theirs, mine] : [mine, theirs];
+    if (!fewer.every((w) => more.includes(w))) continue;
+    if (fewer.length > bestShared) {
+      best = [candidate];
+      bestShared = fewer.length;
+    } else if (fewer.length === bestShared && !best.includes(candidate)) best.push(candidate);
+  }
+  return best.length === 1 ? best[0] : undefined;
+}
+
+/** "; did you mean "Ответственный"?" or nothing (see closestName). */
+export function didYouMeanName(word: string, candidates: Iterable<string>): string {
+  const best = closestName(word, candidates);
+  return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+}
+
+/** The words of a name, as names compare (nameKey), without quotes and punctuation. */
+function nameWords(name: string): string[] {
+  return nameKey(name).match(/[\p{L}\p{N}]+/gu) ?? [];
 }

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import iconv from 'iconv-lite';
+import { checkConfig } from '../../src/config/load-config.ts';
+import { formatIssue } from '../../src/config/config-issue.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+
+/**
+ * Real CRM and Excel exports with the mistakes people make with them (the QA pass on CRM
+ * exports): each mistake is one error, where it is made, with the likely meant word.
+ */
+
+function folder(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+function check(dir: string) {
+  const result = checkConfig(dir);
+  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, join(process.cwd(), x.file)) });
+  return { ...result, issues: result.issues.map(rel), warnings: result.warnings.map(rel) };
+}
+
+const COMPANY = `settings:
+  company: ООО «Волна»
+  timezone: Europe/Moscow
+  country: RU
+employees:
+  - { id: ivanova, name: Анна Иванова, email: a.ivanova@volna.example, role: account_manager }
+  - { id: sidorov, name: Павел Сидоров, email: p.sidorov@volna.example, role: account_manager }
+  - { id: petrov, name: Иван Петров, role: sales_director }
+rules:
+  - { id: buyers, ours: account_manager, theirs: buyer, kind: call, every: 1 month, per: contact }
+`;
+
+const BITRIX = [
+  'ID;Название компании;Тип компании;Сфера деятельности;Ответственный;Дата создания;ИНН;Регион',
+  '101;ООО «Строймаш»;Клиент;Строительство;Анна Иванова;15.03.2021 10:22:31;7701234567;Центр',
+  '102;АО «ЮгЭнерго»;Клиент;Энергетика;Павел Сидоров;01.12.2022 09:00:00;2312345678;Юг',
+  '103;ПАО «Уралсталь»;Бывший клиент;Производство;p.sidorov@volna.example;09.09.2019 16:45:00;6658123456;Урал',
+].join('\r\n');
+
+const AMO = [
+  'ID;Имя;Фамилия;Компания;Должность;Рабочий email',
+  '5001;Сергей;Кузнецов;ООО «Строймаш»;Менеджер по закупкам;s.kuznetsov@stroymash.example',
+  '5002;Денис;Волков;АО «ЮгЭнерго»;Менеджер по закупкам;d.volkov@yugenergo.example',
+].join('\r\n');
+
+const IMPORTS = `imports:
+  - file: crm/bitrix-companies.csv
+    as: clients
+    columns:
+      ID: id
+      Название компании: name
+      Тип компании: stage
+      Сфера деятельности: industry
+      Ответственный: team.account_manager
+      Дата создания: since
+      ИНН: attributes.inn
+    values:
+      stage: { Клиент: active, Бывший клиент: lapsed }
+      industry: { Строительство: construction, Энергетика: energy, Производство: manufacturing }
+  - file: crm/amo-contacts.csv
+    as: contacts
+    columns:
+      ID: id
+      Имя: name
+      Фамилия: name
+      Компания: client
+      Должность: role
+      Рабочий email: email
+    values:
+      role: { Менеджер по закупкам: buyer }
+`;
+
+function exports(imports: string, files: Record<string, string | Buffer> = {}) {
+  return check(folder({
+    'company.yaml': COMPANY,
+    'imports.yaml': imports,
+    'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'),
+    'crm/amo-contacts.csv': AMO,
+    ...files,
+  }));
+}
+
+describe('a mistake in an imports mapping is one error, at the mapping (F14)', () => {
+  it('the exports as they are: valid', () => {
+    expect(exports(IMPORTS).issues.map(formatIssue)).toEqual([]);
+  });
+
+  it('a column name written longer than the file\'s is one error with "did you mean", not one more per row whose team then lacks the role', () => {
+    const { issues } = exports(IMPORTS.replace('      Ответственный: team', '      Ответственный менеджер: team'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 9, 'imports[0].columns.Ответственный менеджер', '"Ответственный менеджер", which the file does not have; did you mean "Ответственный"?'],
+    ]);
+  });
+
+  it('a misspelt target field is one error: its values mapping is not "a field this file has no column for" as well', () => {
+    const { issues } = exports(IMPORTS.replace('Сфера деятельности: industry', 'Сфера деятельности: industy'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 8, 'imports[0].columns.Сфера деятельности', '"industy"; did you mean "industry"?'],
+    ]);
+  });
+
+  it('a misspelt column of a field with values is one error: not the values mapping as well', () => {
+    const { issues } = exports(IMPORTS.replace('Тип компании: stage', 'Тип компаний: stage'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 7, 'imports[0].columns.Тип компаний', '"Тип компаний", which the file does not have; did you mean "Тип компании"?'],
+    ]);
+  });
+
+  it('a misspelt column of a required field is one error at the mapping, not also "no column for role" at the header', () => {
+    const { issues } = exports(IMPORTS.replace('Должность: role', 'Должностъ: role'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 22, 'imports[1].columns.Должностъ', '"Должностъ", which the file does not have; did you mean "Должность"?'],
+    ]);
+  });
+});
