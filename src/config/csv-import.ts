@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
-import { decodeText } from './decode-text.ts';
+import { decodeText, type EncodingName } from './decode-text.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean, didYouMeanName } from './suggest.ts';
@@ -111,6 +111,13 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     readRecords(job, undefined, plain, sources, contactRows, options);
     return;
   }
+  const wrong = layout?.encoding !== undefined ? wrongEncoding(job, layout.encoding) : undefined;
+  if (wrong) {
+    // One mistake (the declaration): not a header of mojibake whose every mapped column is missing.
+    sources.issues.push(wrong);
+    sources.opaque = true;
+    return;
+  }
   const decoded = decodeText(job.bytes, layout?.encoding);
   if (!decoded.ok) {
     sources.issues.push({ file: job.shown, line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
@@ -121,6 +128,50 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
   const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
   readRecords(job, decoded.text, utf8, sources, contactRows, options);
+}
+
+/**
+ * An `encoding:` under imports that the file is not in, when detection reads it: the declared
+ * one cannot read it at all (`utf-8` on a windows-1251 file), or reads its header with fewer of
+ * the columns the mapping names than the detected one does (windows-1250 for windows-1251:
+ * "Íŕçâŕíčĺ ęîěďŕíčč" for "Название компании"). One error at the declaration, which says what the
+ * file reads as. Otherwise the declaration stands: it is there for when detection is wrong.
+ */
+function wrongEncoding(job: CsvJob, declared: EncodingName): ConfigIssue | undefined {
+  const layout = job.layout!;
+  const asDeclared = decodeText(job.bytes, declared);
+  if (asDeclared.ok && asDeclared.encoding !== declared) return undefined; // a byte-order mark says which
+  const detected = decodeText(job.bytes);
+  if (!detected.ok || detected.encoding === declared) return undefined;
+  const place = { ...placeOf(child(layout.origin, 'encoding')), rank: 0 };
+  const fix = `encoding: ${detected.encoding.replace(/ \(with BOM\)$/, '')}, or no encoding (it is detected)`;
+  const expected = `the encoding ${layout.value.file} is in`;
+  if (!asDeclared.ok) {
+    return { ...place, expected, found: `encoding: ${declared}, while line ${asDeclared.line} of the file has ${asDeclared.found.replace(/ in a file that starts as UTF-8$/, '')}; the file reads as ${detected.encoding}: ${fix}` };
+  }
+  const wanted = new Set([...Object.keys(layout.value.columns ?? {}), ...REQUIRED[job.as]].map(nameKey));
+  const declaredHeader = headerNames(asDeclared.text, layout.value.delimiter);
+  const detectedHeader = headerNames(detected.text, layout.value.delimiter);
+  const hits = (names: readonly string[]) => {
+    const keys = new Set(names.map(nameKey));
+    return [...wanted].filter((w) => keys.has(w)).length;
+  };
+  const a = hits(declaredHeader);
+  const b = hits(detectedHeader);
+  if (b <= a) return undefined;
+  const shown = (names: readonly string[]) => quote(names.filter(Boolean).slice(0, 3).join(', '), 60);
+  return {
+    ...place, expected,
+    found: `encoding: ${declared}, which reads its header as ${shown(declaredHeader)}, with ${a === 0 ? 'none' : `${a}`} of the columns the mapping names; `
+      + `the file looks like ${detected.encoding} (${shown(detectedHeader)}, with ${b}): ${fix}`,
+  };
+}
+
+/** A header's names, roughly (for wrongEncoding): the first line that is not empty nor Excel's "sep=". */
+function headerNames(text: string, delimiter: RawImport['delimiter']): string[] {
+  const line = text.split(/\r\n|\r|\n/).find((l) => l.trim() !== '' && !/^"?sep=.{1,2}$/i.test(l.trim())) ?? '';
+  const sep = delimiter === 'tab' ? '\t' : delimiter ?? ([';', ',', '\t'] as const).reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best));
+  return line.split(sep).map((n) => n.trim().replace(/^"(.*)"$/, '$1').trim());
 }
 
 /** The records of a CSV file, from its text or (UTF-8) its bytes, into `sources` or `contactRows`. */

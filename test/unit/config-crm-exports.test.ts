@@ -121,3 +121,35 @@ describe('a mistake in an imports mapping is one error, at the mapping (F14)', (
     ]);
   });
 });
+
+describe('an encoding declared under imports that the file is not in is one error, at the declaration (F15)', () => {
+  const declaring = (encoding: string) => IMPORTS.replace('    as: clients\n', `    as: clients\n    encoding: ${encoding}\n`);
+
+  it('windows-1250 for a windows-1251 export: one error that says what the file looks like, not a header of mojibake whose every column is missing', () => {
+    const { issues } = exports(declaring('windows-1250'));
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:4:15: imports[0].encoding (import of crm/bitrix-companies.csv): expected the encoding crm/bitrix-companies.csv is in, found encoding: windows-1250, '
+        + 'which reads its header as "ID, Íŕçâŕíčĺ ęîěďŕíčč, Ňčď ęîěďŕíčč", with 1 of the columns the mapping names; '
+        + 'the file looks like windows-1251 ("ID, Название компании, Тип компании", with 7): encoding: windows-1251, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('utf-8 for a windows-1251 export: the error is at the declaration and says what the file reads as', () => {
+    const { issues } = exports(declaring('utf-8'));
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:4:15: imports[0].encoding (import of crm/bitrix-companies.csv): expected the encoding crm/bitrix-companies.csv is in, found encoding: utf-8, '
+        + 'while line 1 of the file has a byte that is not UTF-8 (0xCD); the file reads as windows-1251: encoding: windows-1251, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('the declared encoding stands where the header does not tell (detection may be wrong: that is what the declaration is for)', () => {
+    const { issues, config, encodings } = check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'imports.yaml': 'imports:\n  - { file: crm/c.csv, as: clients, encoding: windows-1252, columns: { Key: id, Company: name } }\n',
+      'crm/c.csv': iconv.encode('Key;Company\nc1;Construcţii Braşov SRL\n', 'win1250'),
+    }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(encodings.map((e) => e.encoding)).toEqual(['windows-1252']);
+    expect(config!.clients[0]!.name).toBe(iconv.decode(iconv.encode('Construcţii Braşov SRL', 'win1250'), 'win1252'));
+  });
+});
