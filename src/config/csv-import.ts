@@ -92,6 +92,8 @@ interface Tally {
 
 /** The mapping target that leaves a column out: `columns: { "Комментарий": ignore }`. */
 export const IGNORED_COLUMN = 'ignore';
+/** The first cell of a report's totals row: "Итого:", "Всего: 12", "Total", "Grand total". */
+const TOTALS = /^(?:итого|всего|итог|total|totals|grand total|total general|totaluri)(?![\p{L}\p{N}])/iu;
 /** A number Excel wrote in scientific notation (a phone, an INN in a "General" column): its digits are gone. */
 const EXCEL_NUMBER = /^[0-9](?:[.,][0-9]+)?E\+[0-9]{1,3}$/i;
 
@@ -180,12 +182,28 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
   let plan: Plan | undefined;
   let rows = 0;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
+  // A header without the columns the file needs: perhaps a title above the real one (1C and
+  // Excel reports: "Компании (выгрузка от 05.12.2026)"). Its errors wait for the next rows: when
+  // one of them names those columns, that is the one error, at the header.
+  let titled: { header: CsvHeader; issues: ConfigIssue[]; warnings: RawSources['warnings']; looked: number } | undefined;
   const complete = forEachCsvRecord(text, job.shown, declared, sources.issues, (header) => {
+    const issues = sources.issues.length;
+    const warnings = sources.warnings.length;
     plan = planColumns(job, header, sources, options);
+    if (!plan && sources.issues.length > issues) titled = { header, issues: sources.issues.splice(issues), warnings: sources.warnings.splice(warnings), looked: 0 };
   }, (cells, line) => {
     rows++;
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
+    else if (titled && titled.looked++ < TITLE_LINES) {
+      if (!namesRequired(job, cells)) return;
+      sources.issues.push(titleAbove(job, titled.header, cells, line));
+      titled = undefined;
+    }
   }, utf8);
+  if (titled) {
+    sources.issues.push(...titled.issues);
+    sources.warnings.push(...titled.warnings);
+  }
   if (plan) reportRowLengths(plan, rows, sources);
   if (plan) warnTallies(job, plan, sources);
   if (!complete || !plan) sources.opaque = true;
@@ -195,6 +213,28 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
     if (job.as === 'clients') sources.emptyClientFiles.push(job.shown);
     sources.warnings.push({ file: job.shown, line: 1, column: 1, field: '', message: `has its header and no rows: no ${job.as === 'clients' ? 'client' : 'contact'} comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)` });
   }
+}
+
+/** How many rows below a header that lacks the needed columns are looked at for the real header. */
+const TITLE_LINES = 10;
+
+/** Whether a row names a column for each field the file needs (as written, or by the mapping): a header. */
+function namesRequired(job: CsvJob, cells: readonly string[]): boolean {
+  const columns = new Map(Object.entries(job.layout?.value.columns ?? {}));
+  const names = cells.map((c) => c.trim()).filter(Boolean);
+  return REQUIRED[job.as].every((field) => names.some((n) => n.toLowerCase() === field || mappingFor(columns, n)?.[1] === field));
+}
+
+/** The one error of a title above the header: where the header seems to be, and what to do. */
+function titleAbove(job: CsvJob, header: CsvHeader, cells: readonly string[], line: number): ConfigIssue {
+  const title = header.names.filter(Boolean);
+  const above = line - header.line;
+  return {
+    file: job.shown, line: header.line, column: 1, field: '', rank: 0,
+    expected: 'the header (the names of the columns) on the first line of the file',
+    found: `${title.length > 0 ? title.slice(0, 2).map((t) => quote(t, 60)).join(', ') : 'an empty header'}, a title above the header, which looks like it is on line ${line} (${someNames(cells.map((c) => c.trim()).filter(Boolean), 4)}): `
+      + `delete the ${above === 1 ? 'line' : `${above} lines`} above it from the export`,
+  };
 }
 
 /** Decides where each column goes, and checks the header and the mapping once. */
@@ -403,6 +443,15 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   }
   // Cells under the header's empty trailing columns, which the row does not have.
   while (cells.length < header.names.length) cells.push('');
+  const totals = cells.findIndex((c) => c.trim() !== '');
+  if (TOTALS.test(cells[totals]!.trim()) && cells.every((c, i) => i === totals || /^[-+]?[\d\s\u00a0.,]*$/.test(c.trim()))) {
+    // 1C's and Excel's "Итого: 12" under a report: one error, not its id and its name each.
+    sources.issues.push({
+      file: job.shown, line, column: totals + 1, field: header.names[totals] ?? '', rank: 1,
+      expected: `a ${plan.table.entity} row`, found: `${quote(cells[totals]!.trim(), 40)}, which looks like a totals row (reports from 1C and Excel end with one): delete it from the export`,
+    });
+    return;
+  }
   tidyCells(plan, cells, line);
   if (!plan.forceZod) {
     if (job.as === 'clients') {

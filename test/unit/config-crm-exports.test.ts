@@ -153,3 +153,52 @@ describe('an encoding declared under imports that the file is not in is one erro
     expect(config!.clients[0]!.name).toBe(iconv.decode(iconv.encode('Construcţii Braşov SRL', 'win1250'), 'win1252'));
   });
 });
+
+describe('a report\'s title above the header and its totals row below the rows are one error each (F1)', () => {
+  const IMPORT_1C = `imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { Код: id, Наименование: name, Дата договора: since, Менеджер: team.account_manager, ИНН: attributes.inn }
+    date_format: dd.MM.yy
+`;
+  const rows = ['00123;ООО «Альфа»;15.01.21;Анна Иванова;7701000001', '00124;ООО «Бета»;16.01.21;Павел Сидоров;7701000002'];
+  const header = 'Код;Наименование;Дата договора;Менеджер;ИНН';
+  const run = (lines: string[]) => check(folder({
+    'company.yaml': COMPANY, 'imports.yaml': IMPORT_1C, 'crm/companies.csv': iconv.encode(lines.join('\r\n'), 'win1251'),
+  }));
+
+  it('the export without its title: valid', () => {
+    const { issues, config } = run([header, ...rows]);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.since])).toEqual([['00123', '2021-01-15'], ['00124', '2021-01-16']]);
+  });
+
+  it('a title row: one error at it that says where the header seems to be, not one per mapped column and one for the header', () => {
+    expect(run(['Компании (выгрузка от 05.12.2026);;;;', header, ...rows]).issues.map(formatIssue)).toEqual([
+      'crm/companies.csv:1:1: expected the header (the names of the columns) on the first line of the file, found "Компании (выгрузка от 05.12.2026)", a title above the header, '
+        + 'which looks like it is on line 2 ("Код", "Наименование", "Дата договора", "Менеджер" and 1 more): delete the line above it from the export',
+    ]);
+    // Two lines of title and an empty one.
+    expect(run(['Компании;;;;', 'Отчёт от 05.12.2026;;;;', ';;;;', header, ...rows]).issues.map((i) => [i.line, i.found.replace(/ \(.*\)/, '')])).toEqual([
+      [1, '"Компании", a title above the header, which looks like it is on line 4: delete the 3 lines above it from the export'],
+    ]);
+  });
+
+  it('a header that is wrong, with no header below it: its errors are as they were', () => {
+    const { issues } = run(['Компании (выгрузка от 05.12.2026);;;;', ...rows]);
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([
+      ['imports.yaml', 4, 'imports[0].columns.Код'],
+      ['imports.yaml', 4, 'imports[0].columns.Наименование'],
+      ['imports.yaml', 4, 'imports[0].columns.Дата договора'],
+      ['imports.yaml', 4, 'imports[0].columns.Менеджер'],
+      ['imports.yaml', 4, 'imports[0].columns.ИНН'],
+    ]);
+  });
+
+  it('1C\'s "Итого:" row under the rows is one error that says it is a totals row, not one for its id and one for its name', () => {
+    expect(run([header, ...rows, 'Итого: 2;;;;', ';;;;']).issues.map(formatIssue)).toEqual([
+      'crm/companies.csv:4:1: Код: expected a client row, found "Итого: 2", which looks like a totals row (reports from 1C and Excel end with one): delete it from the export',
+    ]);
+    expect(run([header, ...rows, 'Всего;;;;2']).issues.map((i) => [i.line, i.column])).toEqual([[4, 1]]);
+  });
+});
