@@ -92,6 +92,9 @@ interface Tally {
 
 /** The mapping target that leaves a column out: `columns: { "Комментарий": ignore }`. */
 export const IGNORED_COLUMN = 'ignore';
+/** What zod-issues says of a required field a record does not have. */
+const MISSING = 'nothing (the field is missing)';
+
 /** The first cell of a report's totals row: "Итого:", "Всего: 12", "Total", "Grand total". */
 const TOTALS = /^(?:итого|всего|итог|total|totals|grand total|total general|totaluri)(?![\p{L}\p{N}])/iu;
 /** A number Excel wrote in scientific notation (a phone, an INN in a "General" column): its digits are gone. */
@@ -336,10 +339,13 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       continue;
     }
     // Matched as names are (nameKey): the CRM's "Achiziţii" (cedilla, Windows-1250) is the "Achiziții" typed here.
-    values.set(field, new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to])));
+    const map = new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to]));
+    values.set(field, map);
     valueWords.set(field, Object.keys(table));
     const wrong = wrongMappedValues(job, field, table, layout!, sources);
     if (wrong.size > 0) blanked.set(columnOf.get(field)!, wrong);
+    // Their cells are read as empty: an empty cell is not given the wrong value either (`"": activ`).
+    for (const word of wrong) map.delete(word);
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
@@ -477,12 +483,20 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const unmapped = new Map<string, string>();
   // Dates brought to ISO (31.02.2021 → 2021-02-31): an error shows the cell as the file has it.
   const rewritten = new Map<string, { cell: string; value: string }>();
+  // Fields whose cells are there and empty: an error says "an empty cell", not "the field is missing".
+  const empty = new Set<string>();
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
-    if (!target || cell === undefined || cell === '') continue;
+    if (!target || cell === undefined) continue;
     const key = plan.keys[i]!;
     const map = plan.valueMaps[i];
+    // An empty cell is no value, unless `values:` gives empty cells one (`role: { "": other }`).
+    if (cell === '' && map?.get('') === undefined) {
+      if (!(target.length === 1 && key === 'name' && typeof row.name === 'string')) empty.add(key);
+      continue;
+    }
+    if (key === 'name') empty.delete(key);
     const mapped = map && map.get(nameKey(cell));
     if (map && mapped === undefined) unmapped.set(key, cell);
     const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : cell);
@@ -494,10 +508,15 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   if (job.as === 'clients') readClientRow(row, origin, sources, plan);
   else readContactRow(row, origin, sources, contactRows);
   // Each of the record's errors about such a cell, told in the file's own words.
-  if (unmapped.size === 0 && rewritten.size === 0) return;
+  if (unmapped.size === 0 && rewritten.size === 0 && empty.size === 0) return;
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
   for (let i = before; i < sources.issues.length; i++) {
     let issue = sources.issues[i]!;
+    const blank = [...empty].find((k) => about(k, issue.field));
+    if (blank !== undefined && issue.found === MISSING) {
+      const hint = job.as === 'contacts' && blank === 'role' ? ` (fill it in the export, or give empty cells a role under imports: values: role: { "": other })` : '';
+      issue = { ...issue, found: `an empty cell${hint}` };
+    }
     const dated = [...rewritten.keys()].find((k) => about(k, issue.field));
     if (dated !== undefined) {
       const { cell, value } = rewritten.get(dated)!;

@@ -202,3 +202,46 @@ describe('a report\'s title above the header and its totals row below the rows a
     expect(run([header, ...rows, 'Всего;;;;2']).issues.map((i) => [i.line, i.column])).toEqual([[4, 1]]);
   });
 });
+
+describe('a contact whose role cell is empty (F3)', () => {
+  const PEOPLE = [
+    '"ID","Name","Organization","Email","Job title"',
+    '"11","Ion Popescu","101","ion@ap.md","Менеджер по закупкам"',
+    '"14","Elena Rusu","101","e@ap.md",""',
+  ].join('\r\n');
+  const importing = (values: string) => `imports:
+  - file: crm/bitrix-companies.csv
+    as: clients
+    columns: { ID: id, Название компании: name, Ответственный: team.account_manager }
+  - file: crm/people.csv
+    as: contacts
+    columns: { Organization: client, Job title: role }
+    values:
+      role: ${values}
+`;
+  const run = (values: string, people = PEOPLE) => check(folder({
+    'company.yaml': COMPANY, 'imports.yaml': importing(values),
+    'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'), 'crm/people.csv': people,
+  }));
+
+  it('is one error that says the cell is empty (not "the field is missing") and how to map it', () => {
+    expect(run('{ Менеджер по закупкам: buyer }').issues.map(formatIssue)).toEqual([
+      'crm/people.csv:3:5: role (column "Job title") (contact 14): expected a string, found an empty cell (fill it in the export, or give empty cells a role under imports: values: role: { "": other })',
+    ]);
+  });
+
+  it('values: { "": other } gives the empty cells that role', () => {
+    const { issues, config } = run('{ Менеджер по закупкам: buyer, "": other }');
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.find((c) => c.id === '101')!.contacts.map((k) => [k.id, k.role])).toEqual([['11', 'buyer'], ['14', 'other']]);
+  });
+
+  it('an empty cell given a value its field cannot have is one error, at the mapping', () => {
+    const dir = folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'imports.yaml': 'imports:\n  - file: crm/c.csv\n    as: clients\n    columns: { Key: id, Company: name, Status: stage }\n    values:\n      stage: { Customer: active, "": activ }\n',
+      'crm/c.csv': 'Key;Company;Status\nc1;C One;Customer\nc2;C Two;\nc3;C Three;\n',
+    });
+    expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['imports.yaml', 6, 'imports[0].values.stage.']]);
+  });
+});
