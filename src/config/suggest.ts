@@ -86,6 +86,11 @@ export function closestName(word: string, candidates: Iterable<string>): string 
   if (near !== undefined) return near;
   const mine = nameWords(word);
   if (mine.length === 0) return undefined;
+  // Their words alone, without quotes and punctuation: "ООО Ромашко" for "ООО «Ромашка»".
+  const bare = new Map<string, string>();
+  for (const candidate of list) if (candidate !== word) bare.set(nameWords(candidate).join(' '), candidate);
+  const nearBare = closest(mine.join(' '), bare.keys());
+  if (nearBare !== undefined) return bare.get(nearBare);
   let best: string[] = [];
   let bestShared = 0;
   for (const candidate of list) {

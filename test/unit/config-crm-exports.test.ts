@@ -245,3 +245,26 @@ describe('a contact whose role cell is empty (F3)', () => {
     expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['imports.yaml', 6, 'imports[0].values.stage.']]);
   });
 });
+
+describe('a contact\'s client named with other quotes, or nearly (F13)', () => {
+  const clients = 'id;name\nc1;ООО «Ромашка»\nc2;ООО «Строймаш»\nc3;АО «Ёлки»\nc4;ИП Ёжиков\n';
+  const run = (contacts: string) => check(folder({
+    'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+    'clients.csv': iconv.encode(clients, 'win1251'),
+    'contacts.csv': contacts,
+  }));
+
+  it('finds the client whatever quotes its name is written with, or none', () => {
+    const { issues, config } = run('client;id;name;role\n"ООО ""Ромашка""";p1;П Один;ceo\nООО Строймаш;p2;П Два;ceo\nАО “Ёлки”;p3;П Три;ceo\n"ООО \'Ромашка\'";p4;П Четыре;ceo\nооо„ромашка“;p5;П Пять;ceo\n');
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.contacts.map((k) => k.id)])).toEqual([['c1', ['p1', 'p4', 'p5']], ['c2', ['p2']], ['c3', ['p3']], ['c4', []]]);
+  });
+
+  it('a name nearly a client\'s gets "did you mean" that name', () => {
+    const { issues } = run('client;id;name;role\nООО Ромашко;p1;П Один;ceo\nЁжиков;p2;П Два;ceo\n');
+    expect(issues.map((i) => [i.line, i.found])).toEqual([
+      [2, '"ООО Ромашко"; did you mean "ООО «Ромашка»"?'],
+      [3, '"Ёжиков"; did you mean "ИП Ёжиков"?'],
+    ]);
+  });
+});
