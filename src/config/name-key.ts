@@ -21,3 +21,8 @@ export function clientNameKey(name: string): string {
 }
 
 const QUOTES = /["'«»“”„‟‘’‚‛‹›]/g;
+
+/** The words of a name, as names compare (nameKey), without quotes and punctuation. */
+export function nameWords(name: string): string[] {
+  return nameKey(name).match(/[\p{L}\p{N}]+/gu) ?? [];
+}

@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { quote } from './config-issue.ts';
-import { nameKey } from './name-key.ts';
+import { nameWords } from './name-key.ts';
 
 /**
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
@@ -98,7 +98,8 @@ export function closestName(word: string, candidates: Iterable<string>): string 
     const theirs = nameWords(candidate);
     if (theirs.length === 0) continue;
     const [fewer, more] = theirs.length <= mine.length ? [theirs, mine] : [mine, theirs];
-    if (!fewer.every((w) => more.includes(w))) continue;
+    // A one-letter word is an initial ("Иванова А. С." for "Анна Иванова").
+    if (!fewer.every((w) => more.some((m) => m === w || (m.length === 1 && w.startsWith(m)) || (w.length === 1 && m.startsWith(w))))) continue;
     if (fewer.length > bestShared) {
       best = [candidate];
       bestShared = fewer.length;
@@ -111,9 +112,4 @@ export function closestName(word: string, candidates: Iterable<string>): string 
 export function didYouMeanName(word: string, candidates: Iterable<string>): string {
   const best = closestName(word, candidates);
   return best === undefined ? '' : `; did you mean ${quote(best)}?`;
-}
-
-/** The words of a name, as names compare (nameKey), without quotes and punctuation. */
-function nameWords(name: string): string[] {
-  return nameKey(name).match(/[\p{L}\p{N}]+/gu) ?? [];
 }

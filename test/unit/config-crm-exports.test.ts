@@ -268,3 +268,31 @@ describe('a contact\'s client named with other quotes, or nearly (F13)', () => {
     ]);
   });
 });
+
+describe('employees named as 1C writes them (F17)', () => {
+  const run = (cells: string[]) => check(folder({
+    'company.yaml': COMPANY,
+    'clients.csv': ['id;name;team.account_manager', ...cells.map((c, i) => `c${i + 1};Клиент ${i + 1};${c}`)].join('\n'),
+  }));
+
+  it('surname first, with or without the patronymic, names the employee', () => {
+    const { issues, config } = run(['Иванова Анна Сергеевна', 'Иванова Анна', 'СИДОРОВ Павел', 'Сидоров Павел Андреевич', 'Анна Иванова']);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => c.team.account_manager)).toEqual(['ivanova', 'ivanova', 'sidorov', 'sidorov', 'ivanova']);
+  });
+
+  it('initials get "did you mean" the employee, and the error says how to map the CRM\'s spelling', () => {
+    expect(run(['Иванова А. С.']).issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: team.account_manager (client c1): expected the id of an employee (or their e-mail or full name), found "Иванова А. С.", which no employee has; did you mean "Анна Иванова"?'
+        + '; a CRM\'s own spelling of a name can be mapped under imports: values: team.account_manager: { "Иванова А. С.": ivanova }',
+    ]);
+  });
+
+  it('the words of one employee\'s name come before another\'s with a word less', () => {
+    const dir = folder({
+      'company.yaml': COMPANY.replace('  - { id: petrov', '  - { id: ivanova2, name: Анна Петрова Иванова, role: sales_director }\n  - { id: petrov'),
+      'clients.csv': 'id;name;team.account_manager\nc1;Клиент;Иванова Анна Петрова\n',
+    });
+    expect(check(dir).config!.clients[0]!.team.account_manager).toBe('ivanova2');
+  });
+});
