@@ -32,6 +32,11 @@ const FIELDS = {
   contacts: ['client', 'id', 'name', 'role', 'email', 'phone'],
 } as const;
 const REQUIRED = { clients: ['id', 'name'], contacts: ['client', 'id', 'name', 'role'] } as const;
+/**
+ * The columns read as their field whatever their case: the required ones ("ID", "Name"), and a
+ * contact's "Email" and "Phone" as HubSpot, Pipedrive and Excel write them.
+ */
+const ANY_CASE = { clients: REQUIRED.clients, contacts: [...REQUIRED.contacts, 'email', 'phone'] } as const;
 const DATE_FIELDS = new Set(['since', 'stage_since', 'last_contact']);
 
 /** Where a column's cells go: a field, a team role, or an attribute. */
@@ -274,10 +279,11 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       targets.push(undefined);
       return;
     }
-    // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are).
-    // Other columns keep their name: "Country" written so has been an attribute (with a "did
-    // you mean" warning), and read as the field now, its "Россия" would be an error.
-    const written = mapped?.[1] ?? requiredCase(name, REQUIRED[job.as]);
+    // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are),
+    // and a contact's "Email", "Phone". Other columns keep their name: "Country" written so has
+    // been an attribute (with a "did you mean" warning), and read as the field now, its "Россия"
+    // would be an error.
+    const written = mapped?.[1] ?? requiredCase(name, ANY_CASE[job.as]);
     if (name === '' && !mapped) {
       targets.push(undefined);
       return;

@@ -296,3 +296,16 @@ describe('employees named as 1C writes them (F17)', () => {
     expect(check(dir).config!.clients[0]!.team.account_manager).toBe('ivanova2');
   });
 });
+
+describe('small things of real exports', () => {
+  it('a contact\'s "Email" and "Phone" columns are its e-mail and phone whatever their case, as "ID" and "Name" are (F6)', () => {
+    const { issues, warnings, config } = check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'contacts.csv': 'Client,ID,Name,Role,Email,PHONE\nc1,k1,Ion Popescu,ceo,ion@ap.md,+373 22 000 000\n',
+    }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(config!.clients[0]!.contacts.map((k) => [k.email, k.phone, k.attributes])).toEqual([['ion@ap.md', '+373 22 000 000', undefined]]);
+  });
+});
