@@ -62,6 +62,8 @@ interface Plan {
   readonly forceZod: boolean;
   /** A date cell brought to ISO (the import's date_format, else ISO or dd.MM.yyyy). */
   readonly toIso: (cell: string) => string;
+  /** The import's date_format, if it declares one (for a date error's words). */
+  readonly dateFormat: string | undefined;
   /** Columns kept as attributes because nothing maps them (the CRM's own: comments, notes). */
   readonly free: readonly number[];
   /**
@@ -97,6 +99,8 @@ interface Tally {
 
 /** The mapping target that leaves a column out: `columns: { "Комментарий": ignore }`. */
 export const IGNORED_COLUMN = 'ignore';
+/** What the schema expects of a date it cannot read (isoDate). */
+const DATE_EXPECTED = 'a date like 2027-03-15';
 /** What zod-issues says of a required field a record does not have. */
 const MISSING = 'nothing (the field is missing)';
 
@@ -375,6 +379,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
+    dateFormat,
     free, repeated, blanked,
     lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
     tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
@@ -491,6 +496,8 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const rewritten = new Map<string, { cell: string; value: string }>();
   // Fields whose cells are there and empty: an error says "an empty cell", not "the field is missing".
   const empty = new Set<string>();
+  // Date fields with a cell: an error of their format says which formats are read, and how to declare another.
+  const dateKeys = new Set<string>();
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
@@ -503,6 +510,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       continue;
     }
     if (key === 'name') empty.delete(key);
+    if (plan.dates[i]) dateKeys.add(key);
     const mapped = map && map.get(nameKey(cell));
     if (map && mapped === undefined) unmapped.set(key, cell);
     const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : cell);
@@ -514,10 +522,18 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   if (job.as === 'clients') readClientRow(row, origin, sources, plan);
   else readContactRow(row, origin, sources, contactRows);
   // Each of the record's errors about such a cell, told in the file's own words.
-  if (unmapped.size === 0 && rewritten.size === 0 && empty.size === 0) return;
+  if (unmapped.size === 0 && rewritten.size === 0 && empty.size === 0 && dateKeys.size === 0) return;
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
   for (let i = before; i < sources.issues.length; i++) {
     let issue = sources.issues[i]!;
+    if (issue.expected === DATE_EXPECTED && [...dateKeys].some((k) => about(k, issue.field))) {
+      issue = plan.dateFormat !== undefined
+        ? { ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027` }
+        : {
+          ...issue, expected: 'a date like 2027-03-15 or 15.03.2027',
+          found: `${issue.found}: another format is read once ${job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format'} (like dd.MM.yy or MM/dd/yyyy)`,
+        };
+    }
     const blank = [...empty].find((k) => about(k, issue.field));
     if (blank !== undefined && issue.found === MISSING) {
       const hint = job.as === 'contacts' && blank === 'role' ? ` (fill it in the export, or give empty cells a role under imports: values: role: { "": other })` : '';
@@ -709,6 +725,9 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
   return { ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` };
 }
 
+/** A time after a date: " 9:05", " 10:22:31", " 9:05 AM". */
+const TIME_AFTER = /\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?$/;
+
 /**
  * Dates as CRMs write them: ISO with or without a time, or dd.MM.yyyy (Russian and Romanian
  * Excel), or the import's `date_format`. Anything else is left for validation to refuse.
@@ -717,6 +736,12 @@ function isoDateOf(cell: string, format: string | undefined): string {
   if (format) {
     const d = DateTime.fromFormat(cell, format, { zone: 'utc' });
     if (d.isValid) return d.toISODate()!;
+    // A date and its time ("12/1/2026 9:05 AM", US Excel) under a format of the date alone: the date.
+    const time = TIME_AFTER.exec(cell);
+    if (time) {
+      const day = DateTime.fromFormat(cell.slice(0, time.index), format, { zone: 'utc' });
+      if (day.isValid) return day.toISODate()!;
+    }
   }
   const iso = /^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(cell);
   if (iso) return iso[1]!;

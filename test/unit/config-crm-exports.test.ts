@@ -308,4 +308,24 @@ describe('small things of real exports', () => {
     expect(warnings).toEqual([]);
     expect(config!.clients[0]!.contacts.map((k) => [k.email, k.phone, k.attributes])).toEqual([['ion@ap.md', '+373 22 000 000', undefined]]);
   });
+
+  it('a date the file writes in a format not read says which are, and how to declare its own; with date_format declared, names it (F5)', () => {
+    const company = COMPANY.replace(/rules:[^]*$/, '');
+    const plain = check(folder({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;15.01.21\n' }));
+    expect(plain.issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or MM/dd/yyyy)',
+    ]);
+    const declared = (format: string, cell: string) => check(folder({
+      'company.yaml': company,
+      'imports.yaml': `imports:\n  - { file: crm/c.csv, as: clients, columns: { Key: id, Company: name, Since: since }, date_format: ${JSON.stringify(format)} }\n`,
+      'crm/c.csv': `Key;Company;Since\nc1;C One;${cell}\n`,
+    }));
+    expect(declared('M/d/yyyy', '15.01.21').issues.map(formatIssue)).toEqual([
+      'crm/c.csv:2:3: since (column "Since") (client c1): expected a date as date_format says (M/d/yyyy), or like 2027-03-15 or 15.03.2027, found "15.01.21"',
+    ]);
+    // US Excel's date and time under a format of the date alone.
+    const us = declared('M/d/yyyy', '12/1/2026 9:05 AM');
+    expect(us.issues).toEqual([]);
+    expect(us.config!.clients[0]!.since).toBe('2026-12-01');
+  });
 });
