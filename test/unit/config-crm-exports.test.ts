@@ -328,4 +328,21 @@ describe('small things of real exports', () => {
     expect(us.issues).toEqual([]);
     expect(us.config!.clients[0]!.since).toBe('2026-12-01');
   });
+
+  it('Excel\'s "Unicode text" saved as .txt: the error says to rename it .csv, and so renamed it is read (F11)', () => {
+    const amo = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('client\tid\tname\trole\nc1\tk1\tСергей Кузнецов\tceo\n', 'utf16le')]);
+    const run = (file: string) => check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'imports.yaml': `imports:\n  - { file: crm/${file}, as: contacts }\n`,
+      [`crm/${file}`]: amo,
+    }));
+    expect(run('contacts.txt').issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:13: imports[0].file (import of crm/contacts.txt): expected the path of a .csv file inside the configuration folder, like crm/companies.csv '
+        + '(Excel saves "Unicode text" as .txt: rename the file to .csv, it is read as it is), found "crm/contacts.txt"',
+    ]);
+    const renamed = run('contacts.csv');
+    expect(renamed.issues).toEqual([]);
+    expect(renamed.config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
+  });
 });
