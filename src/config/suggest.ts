@@ -99,7 +99,7 @@ export function closestName(word: string, candidates: Iterable<string>): string 
     if (theirs.length === 0) continue;
     const [fewer, more] = theirs.length <= mine.length ? [theirs, mine] : [mine, theirs];
     // A one-letter word is an initial ("Иванова А. С." for "Анна Иванова").
-    if (!fewer.every((w) => more.some((m) => m === w || (m.length === 1 && w.startsWith(m)) || (w.length === 1 && m.startsWith(w))))) continue;
+    if (!fewer.every((w) => more.some((m) => m === w || (initial(m) && w.startsWith(m)) || (initial(w) && m.startsWith(w))))) continue;
     if (fewer.length > bestShared) {
       best = [candidate];
       bestShared = fewer.length;
@@ -112,4 +112,9 @@ export function closestName(word: string, candidates: Iterable<string>): string 
 export function didYouMeanName(word: string, candidates: Iterable<string>): string {
   const best = closestName(word, candidates);
   return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+}
+
+/** A one-letter word of a name: an initial ("А." of "Иванова А. С."), not a digit ("Телефон 2"). */
+function initial(word: string): boolean {
+  return word.length === 1 && /\p{L}/u.test(word);
 }

@@ -286,6 +286,14 @@ describe('employees named as 1C writes them (F17)', () => {
       'clients.csv:2:3: team.account_manager (client c1): expected the id of an employee (or their e-mail or full name), found "Иванова А. С.", which no employee has; did you mean "Анна Иванова"?'
         + '; a CRM\'s own spelling of a name can be mapped under imports: values: team.account_manager: { "Иванова А. С.": ivanova }',
     ]);
+    // And so mapped, it is.
+    const mapped = check(folder({
+      'company.yaml': COMPANY,
+      'clients.csv': 'id;name;team.account_manager\nc1;Клиент 1;Иванова А. С.\n',
+      'imports.yaml': 'imports:\n  - file: clients.csv\n    as: clients\n    values: { team.account_manager: { "Иванова А. С.": ivanova } }\n',
+    }));
+    expect(mapped.issues.map(formatIssue)).toEqual([]);
+    expect(mapped.config!.clients[0]!.team.account_manager).toBe('ivanova');
   });
 
   it('the words of one employee\'s name come before another\'s with a word less', () => {
