@@ -4,12 +4,12 @@ import { resolveRole } from '../domain/team.ts';
 import { parseDuration } from '../domain/duration.ts';
 import type { RawSettings } from './schema.ts';
 import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
-import { placeOf, type Origin } from './origin.ts';
+import { CsvOrigin, placeOf, type Origin } from './origin.ts';
 import type { Located, RawSources } from './sources.ts';
 import { BuildContext, checkCountry, checkZone, parseHours, short, uniqueIds } from './build-context.ts';
 import { buildCadence, rolesInUse, rolesWritten } from './build-cadence.ts';
 import { configWarnings } from './config-warnings.ts';
-import { didYouMean } from './suggest.ts';
+import { closest, closestName, didYouMean, didYouMeanName } from './suggest.ts';
 
 /** A client whose relationship started this many days ago or less counts as onboarding. */
 const NEW_CLIENT_DAYS = 90;
@@ -100,14 +100,27 @@ function employeeWords(ctx: BuildContext): string[] {
 }
 
 /**
+ * For a team cell of a CSV export that names nobody: how to map the CRM's own spelling of a name
+ * ("Иванова А. С.") to the employee, under imports: values (a plain clients.csv is declared there
+ * for it). Not for a misspelling, which is corrected in the export.
+ */
+function crmSpelling(ctx: BuildContext, origin: Origin, role: string, ref: string): string {
+  // A misspelling ("Анна Иваноа") is corrected in the export, not mapped.
+  if (!(origin instanceof CsvOrigin) || closest(ref, employeeWords(ctx)) !== undefined) return '';
+  const near = closestName(ref, employeeWords(ctx));
+  const id = near === undefined ? undefined : [...ctx.employeeById.values()].find((e) => e.id === near || e.name === near || e.email === near)?.id;
+  return `; a CRM's own spelling of a name can be mapped under imports: values: team.${role}: { ${JSON.stringify(ref)}: ${id ?? '<employee id>'} }`;
+}
+
+/** CRM ids are mostly numbers: 999 before 1000. */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
+/**
  * A client's contacts as written in YAML, then those of CSV exports by id. A CRM exports its rows
  * in any order (the last modified first, say): taken as they come, a re-export with only the rows
  * reordered changed the contact lists and titles of touches with several contacts, and so their
  * calendar events, though nothing had changed.
  */
-/** CRM ids are mostly numbers: 999 before 1000. */
-const BY_ID = new Intl.Collator('en', { numeric: true });
-
 function inStableOrder<C extends { readonly id: string }>(contacts: readonly C[], origins: readonly Origin[]): readonly C[] {
   const fromCsv = (j: number) => origins[j]?.kind === 'csv';
   if (!contacts.some((_, j) => fromCsv(j))) return contacts;
@@ -125,12 +138,13 @@ function buildClients(ctx: BuildContext): void {
     const zoneOk = c.timezone ? checkZone(ctx, c.timezone, origin, ['timezone']) : !broken?.has('timezone');
     const countryOk = c.country ? checkCountry(ctx, c.country, origin, ['country']) : !broken?.has('country');
     const team = dict<string>();
+    for (const role of located.lostRoles ?? []) ctx.explained.add(`${c.id}\u0000${role}`);
     for (const [role, ref] of Object.entries(c.team)) {
       const found = ctx.employeeRef(ref, role);
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
       else if (ctx.checksReferences && !ctx.mayNameBrokenEmployee(ref)) {
-        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMean(ref, employeeWords(ctx))}`);
+        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMeanName(ref, employeeWords(ctx))}${crmSpelling(ctx, origin, role, ref)}`);
         ctx.explained.add(`${c.id}\u0000${role}`);
       } else ctx.explained.add(`${c.id}\u0000${role}`);
     }

@@ -10,7 +10,7 @@ import { placeOf, type CsvTable, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
 import { toMinutes } from './schema.ts';
 import { didYouMean, knownZones } from './suggest.ts';
-import { nameKey } from './name-key.ts';
+import { nameKey, nameWords } from './name-key.ts';
 import { counted } from '../domain/english-count.ts';
 
 /** A client as built, with where it was written and whether it was only salvaged (see Located.broken). */
@@ -36,6 +36,8 @@ export class BuildContext {
   readonly hoursReported = new Set<string>();
   #byEmail = new Map<string, string[]>();
   #byName = new Map<string, string[]>();
+  /** By the words of the full name in any order (nameWords, sorted): 1C writes "Иванова Анна". */
+  #byWords = new Map<string, string[]>();
   readonly #shared = new Map<string, Map<string, { longest: number; shortest: number }>>();
 
   constructor(readonly sources: RawSources, readonly settings: Settings, readonly settingsBroken: ReadonlySet<string>) {
@@ -66,6 +68,11 @@ export class BuildContext {
     if (e.email) this.#byEmail.set(e.email.toLowerCase(), [...(this.#byEmail.get(e.email.toLowerCase()) ?? []), e.id]);
     const name = nameKey(e.name);
     this.#byName.set(name, [...(this.#byName.get(name) ?? []), e.id]);
+    const words = nameWords(e.name);
+    if (words.length >= 2) {
+      const key = words.sort().join(' ');
+      this.#byWords.set(key, [...(this.#byWords.get(key) ?? []), e.id]);
+    }
   }
 
   knownEmployee(id: string): boolean {
@@ -88,7 +95,7 @@ export class BuildContext {
    */
   employeeRef(ref: string, role?: string): { id: string } | { ambiguous: string[] } | undefined {
     if (this.employeeById.has(ref)) return { id: ref };
-    for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(nameKey(ref))]) {
+    for (const ids of [this.#byEmail.get(ref.toLowerCase()), this.#byName.get(nameKey(ref)), this.#byOtherOrder(ref)]) {
       if (ids?.length === 1) return { id: ids[0]! };
       if (ids && ids.length > 1) {
         // One person in two roles (two entries, one name or mailbox): the one who holds this role.
@@ -97,6 +104,21 @@ export class BuildContext {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The employees a name written as 1C and Russian CRMs write it names: surname first ("Иванова
+   * Анна" for "Анна Иванова"), or with the patronymic ("Иванова Анна Сергеевна"): the same words
+   * in another order, or with one more when the name has three.
+   */
+  #byOtherOrder(ref: string): string[] | undefined {
+    const words = nameWords(ref);
+    if (words.length < 2 || words.length > 3) return undefined;
+    const same = this.#byWords.get([...words].sort().join(' '));
+    if (same || words.length === 2) return same;
+    const keys = words.map((_, i) => words.filter((_, j) => j !== i).sort().join(' '));
+    const ids = [...new Set(keys.flatMap((k) => this.#byWords.get(k) ?? []))];
+    return ids.length > 0 ? ids : undefined;
   }
 
   #clientIds: Set<string> | undefined;

@@ -112,9 +112,11 @@ function fastRecord(rows: FastRows, cells: readonly string[], toIso: (cell: stri
     const raw = cells[column.index];
     if (raw === undefined) continue;
     const cell = raw.trim();
-    if (cell === '') continue;
+    // An empty cell is no value, unless `values:` gives empty cells one (`role: { "": other }`).
+    const empty = cell === '' ? column.valueMap?.get('') : undefined;
+    if (cell === '' && empty === undefined) continue;
     if (column.check === undefined) return undefined;
-    const written = (column.valueMap && column.valueMap.get(nameKey(cell))) ?? (column.date ? toIso(cell) : cell);
+    const written = empty ?? (column.valueMap && column.valueMap.get(nameKey(cell))) ?? (column.date ? toIso(cell) : cell);
     // Several name columns (first and last name) make one name, checked whole below.
     if (column.field === 'name' && column.key === undefined) {
       name = name === undefined ? written : `${name} ${written}`;

@@ -4,10 +4,10 @@ import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
-import { decodeText } from './decode-text.ts';
+import { decodeText, type EncodingName } from './decode-text.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
-import { closest, didYouMean } from './suggest.ts';
+import { closest, didYouMean, didYouMeanName } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
 import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
@@ -32,6 +32,11 @@ const FIELDS = {
   contacts: ['client', 'id', 'name', 'role', 'email', 'phone'],
 } as const;
 const REQUIRED = { clients: ['id', 'name'], contacts: ['client', 'id', 'name', 'role'] } as const;
+/**
+ * The columns read as their field whatever their case: the required ones ("ID", "Name"), and a
+ * contact's "Email" and "Phone" as HubSpot, Pipedrive and Excel write them.
+ */
+const ANY_CASE = { clients: REQUIRED.clients, contacts: [...REQUIRED.contacts, 'email', 'phone'] } as const;
 const DATE_FIELDS = new Set(['since', 'stage_since', 'last_contact']);
 
 /** Where a column's cells go: a field, a team role, or an attribute. */
@@ -57,6 +62,8 @@ interface Plan {
   readonly forceZod: boolean;
   /** A date cell brought to ISO (the import's date_format, else ISO or dd.MM.yyyy). */
   readonly toIso: (cell: string) => string;
+  /** The import's date_format, if it declares one (for a date error's words). */
+  readonly dateFormat: string | undefined;
   /** Columns kept as attributes because nothing maps them (the CRM's own: comments, notes). */
   readonly free: readonly number[];
   /**
@@ -66,6 +73,11 @@ interface Plan {
   readonly blanked: ReadonlyMap<number, ReadonlySet<string>>;
   /** Such a column's name repeated in the header (Bitrix's "Телефон" per number): its first column → the others. */
   readonly repeated: ReadonlyMap<number, readonly number[]>;
+  /**
+   * Team roles a mapping was to fill from a column the file lacks (its error is said there): a
+   * client's missing holder of such a role is not reported again, once per row.
+   */
+  readonly lostRoles: readonly string[];
   /**
    * Per column, the free-text cells left out, the cells Excel turned into a number like
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
@@ -87,6 +99,13 @@ interface Tally {
 
 /** The mapping target that leaves a column out: `columns: { "Комментарий": ignore }`. */
 export const IGNORED_COLUMN = 'ignore';
+/** What the schema expects of a date it cannot read (isoDate). */
+const DATE_EXPECTED = 'a date like 2027-03-15';
+/** What zod-issues says of a required field a record does not have. */
+const MISSING = 'nothing (the field is missing)';
+
+/** The first cell of a report's totals row: "Итого:", "Всего: 12", "Total", "Grand total". */
+const TOTALS = /^(?:итого|всего|итог|total|totals|grand total|total general|totaluri)(?![\p{L}\p{N}])/iu;
 /** A number Excel wrote in scientific notation (a phone, an INN in a "General" column): its digits are gone. */
 const EXCEL_NUMBER = /^[0-9](?:[.,][0-9]+)?E\+[0-9]{1,3}$/i;
 
@@ -106,6 +125,13 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     readRecords(job, undefined, plain, sources, contactRows, options);
     return;
   }
+  const wrong = layout?.encoding !== undefined ? wrongEncoding(job, layout.encoding) : undefined;
+  if (wrong) {
+    // One mistake (the declaration): not a header of mojibake whose every mapped column is missing.
+    sources.issues.push(wrong);
+    sources.opaque = true;
+    return;
+  }
   const decoded = decodeText(job.bytes, layout?.encoding);
   if (!decoded.ok) {
     sources.issues.push({ file: job.shown, line: decoded.line, column: decoded.column, field: '', rank: 0, expected: decoded.expected, found: decoded.found });
@@ -118,18 +144,78 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   readRecords(job, decoded.text, utf8, sources, contactRows, options);
 }
 
+/**
+ * An `encoding:` under imports that the file is not in, when detection reads it: the declared
+ * one cannot read it at all (`utf-8` on a windows-1251 file), or reads its header with fewer of
+ * the columns the mapping names than the detected one does (windows-1250 for windows-1251:
+ * "Íŕçâŕíčĺ ęîěďŕíčč" for "Название компании"). One error at the declaration, which says what the
+ * file reads as. Otherwise the declaration stands: it is there for when detection is wrong.
+ */
+function wrongEncoding(job: CsvJob, declared: EncodingName): ConfigIssue | undefined {
+  const layout = job.layout!;
+  const asDeclared = decodeText(job.bytes, declared);
+  if (asDeclared.ok && asDeclared.encoding !== declared) return undefined; // a byte-order mark says which
+  const detected = decodeText(job.bytes);
+  if (!detected.ok || detected.encoding === declared) return undefined;
+  const place = { ...placeOf(child(layout.origin, 'encoding')), rank: 0 };
+  const fix = `encoding: ${detected.encoding.replace(/ \(with BOM\)$/, '')}, or no encoding (it is detected)`;
+  const expected = `the encoding ${layout.value.file} is in`;
+  if (!asDeclared.ok) {
+    return { ...place, expected, found: `encoding: ${declared}, while line ${asDeclared.line} of the file has ${asDeclared.found.replace(/ in a file that starts as UTF-8$/, '')}; the file reads as ${detected.encoding}: ${fix}` };
+  }
+  const wanted = new Set([...Object.keys(layout.value.columns ?? {}), ...REQUIRED[job.as]].map(nameKey));
+  const declaredHeader = headerNames(asDeclared.text, layout.value.delimiter);
+  const detectedHeader = headerNames(detected.text, layout.value.delimiter);
+  const hits = (names: readonly string[]) => {
+    const keys = new Set(names.map(nameKey));
+    return [...wanted].filter((w) => keys.has(w)).length;
+  };
+  const a = hits(declaredHeader);
+  const b = hits(detectedHeader);
+  if (b <= a) return undefined;
+  const shown = (names: readonly string[]) => quote(names.filter(Boolean).slice(0, 3).join(', '), 60);
+  return {
+    ...place, expected,
+    found: `encoding: ${declared}, which reads its header as ${shown(declaredHeader)}, with ${a === 0 ? 'none' : `${a}`} of the columns the mapping names; `
+      + `the file looks like ${detected.encoding} (${shown(detectedHeader)}, with ${b}): ${fix}`,
+  };
+}
+
+/** A header's names, roughly (for wrongEncoding): the first line that is not empty nor Excel's "sep=". */
+function headerNames(text: string, delimiter: RawImport['delimiter']): string[] {
+  const line = text.split(/\r\n|\r|\n/).find((l) => l.trim() !== '' && !/^"?sep=.{1,2}$/i.test(l.trim())) ?? '';
+  const sep = delimiter === 'tab' ? '\t' : delimiter ?? ([';', ',', '\t'] as const).reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best));
+  return line.split(sep).map((n) => n.trim().replace(/^"(.*)"$/, '$1').trim());
+}
+
 /** The records of a CSV file, from its text or (UTF-8) its bytes, into `sources` or `contactRows`. */
 function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | undefined, sources: RawSources, contactRows: ContactRow[], options: CsvReadOptions): void {
   const layout = job.layout?.value;
   let plan: Plan | undefined;
   let rows = 0;
   const declared: Delimiter | undefined = layout?.delimiter === 'tab' ? '\t' : layout?.delimiter;
+  // A header without the columns the file needs: perhaps a title above the real one (1C and
+  // Excel reports: "Компании (выгрузка от 05.12.2026)"). Its errors wait for the next rows: when
+  // one of them names those columns, that is the one error, at the header.
+  let titled: { header: CsvHeader; issues: ConfigIssue[]; warnings: RawSources['warnings']; looked: number } | undefined;
   const complete = forEachCsvRecord(text, job.shown, declared, sources.issues, (header) => {
+    const issues = sources.issues.length;
+    const warnings = sources.warnings.length;
     plan = planColumns(job, header, sources, options);
+    if (!plan && sources.issues.length > issues) titled = { header, issues: sources.issues.splice(issues), warnings: sources.warnings.splice(warnings), looked: 0 };
   }, (cells, line) => {
     rows++;
     if (plan) readRow(job, plan, cells, line, sources, contactRows);
+    else if (titled && titled.looked++ < TITLE_LINES) {
+      if (!namesRequired(job, cells)) return;
+      sources.issues.push(titleAbove(job, titled.header, cells, line));
+      titled = undefined;
+    }
   }, utf8);
+  if (titled) {
+    sources.issues.push(...titled.issues);
+    sources.warnings.push(...titled.warnings);
+  }
   if (plan) reportRowLengths(plan, rows, sources);
   if (plan) warnTallies(job, plan, sources);
   if (!complete || !plan) sources.opaque = true;
@@ -139,6 +225,28 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
     if (job.as === 'clients') sources.emptyClientFiles.push(job.shown);
     sources.warnings.push({ file: job.shown, line: 1, column: 1, field: '', message: `has its header and no rows: no ${job.as === 'clients' ? 'client' : 'contact'} comes from this file (an export that came out empty?); the touches of the ones it used to bring will be cancelled (many at once, only once accepted: touchbase accept-removals)` });
   }
+}
+
+/** How many rows below a header that lacks the needed columns are looked at for the real header. */
+const TITLE_LINES = 10;
+
+/** Whether a row names a column for each field the file needs (as written, or by the mapping): a header. */
+function namesRequired(job: CsvJob, cells: readonly string[]): boolean {
+  const columns = new Map(Object.entries(job.layout?.value.columns ?? {}));
+  const names = cells.map((c) => c.trim()).filter(Boolean);
+  return REQUIRED[job.as].every((field) => names.some((n) => n.toLowerCase() === field || mappingFor(columns, n)?.[1] === field));
+}
+
+/** The one error of a title above the header: where the header seems to be, and what to do. */
+function titleAbove(job: CsvJob, header: CsvHeader, cells: readonly string[], line: number): ConfigIssue {
+  const title = header.names.filter(Boolean);
+  const above = line - header.line;
+  return {
+    file: job.shown, line: header.line, column: 1, field: '', rank: 0,
+    expected: 'the header (the names of the columns) on the first line of the file',
+    found: `${title.length > 0 ? title.slice(0, 2).map((t) => quote(t, 60)).join(', ') : 'an empty header'}, a title above the header, which looks like it is on line ${line} (${someNames(cells.map((c) => c.trim()).filter(Boolean), 4)}): `
+      + `delete the ${above === 1 ? 'line' : `${above} lines`} above it from the export`,
+  };
 }
 
 /** Decides where each column goes, and checks the header and the mapping once. */
@@ -151,6 +259,10 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   const columnOf = new Map<string, number>();
   const free: number[] = [];
   const repeated = new Map<number, number[]>();
+  // The fields a mapping that is itself the mistake was to fill (a misspelt field, a column the
+  // file lacks): their error is said at the mapping; `values:` for them, the rows that lack them,
+  // a required one the header "has no column for", are not errors as well.
+  const lost = new Set<string>();
   const at = (i: number) => ({ file: job.shown, line: header.line, column: i + 1, rank: 0 });
   // A header read as one column that has another separator in it: the declared delimiter is not
   // the file's. One error, rather than one per mapped column "the file does not have".
@@ -171,10 +283,11 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       targets.push(undefined);
       return;
     }
-    // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are).
-    // Other columns keep their name: "Country" written so has been an attribute (with a "did
-    // you mean" warning), and read as the field now, its "Россия" would be an error.
-    const written = mapped?.[1] ?? requiredCase(name, REQUIRED[job.as]);
+    // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are),
+    // and a contact's "Email", "Phone". Other columns keep their name: "Country" written so has
+    // been an attribute (with a "did you mean" warning), and read as the field now, its "Россия"
+    // would be an error.
+    const written = mapped?.[1] ?? requiredCase(name, ANY_CASE[job.as]);
     if (name === '' && !mapped) {
       targets.push(undefined);
       return;
@@ -187,6 +300,11 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     // A mapping names a field; a column of the CRM's own that is not one is kept as an attribute.
     const target = mapped && !written.startsWith('attributes.') && !written.startsWith('team.') && !fields.includes(written) ? undefined : targetOf(written, job.as);
     if (!target) {
+      if (mapped) {
+        lost.add(written);
+        const meant = closest(written, fields);
+        if (meant !== undefined) lost.add(meant);
+      }
       const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };
       sources.issues.push({ ...place, rank: 1, expected: `a field of ${job.as} (${fields.join(', ')}${job.as === 'clients' ? ', team.<role>' : ''}, attributes.<name>)`, found: `${quote(written)}${didYouMean(written, fields)}` });
       targets.push(undefined);
@@ -218,24 +336,31 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     // A column left out that this export does not have: nothing to leave out.
     if (used.has(written) || field === IGNORED_COLUMN) continue;
     if (typeof field === 'string' && field.startsWith('attributes.')) sources.brokenAttributes.add(`${job.as === 'clients' ? 'client' : 'contact'}.${field.slice('attributes.'.length)}`);
-    sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMean(written, header.names)}` });
+    if (typeof field === 'string') lost.add(field);
+    sources.issues.push({ ...placeOf(child(layout!.origin, 'columns', written), [], true), rank: 1, expected: `a column of ${job.shown} (${header.names.filter(Boolean).slice(0, 12).join(', ')})`, found: `${quote(written)}, which the file does not have${didYouMeanName(written, header.names.filter((n) => !used.has(n) && !columns.has(n)))}` });
   }
   const values = new Map<string, Map<string, string>>();
   const valueWords = new Map<string, readonly string[]>();
   const blanked = new Map<number, ReadonlySet<string>>();
   for (const [field, table] of Object.entries(layout?.value.values ?? {})) {
     if (!columnOf.has(field)) {
+      if (lost.has(field)) continue;
       sources.issues.push({ ...placeOf(child(layout!.origin, 'values', field), [], true), rank: 1, expected: `a field this file has a column for (${[...columnOf.keys()].join(', ')})`, found: `${quote(field)}${didYouMean(field, [...columnOf.keys()])}` });
       continue;
     }
     // Matched as names are (nameKey): the CRM's "Achiziţii" (cedilla, Windows-1250) is the "Achiziții" typed here.
-    values.set(field, new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to])));
+    const map = new Map(Object.entries(table).map(([from, to]) => [nameKey(from), to]));
+    values.set(field, map);
     valueWords.set(field, Object.keys(table));
     const wrong = wrongMappedValues(job, field, table, layout!, sources);
     if (wrong.size > 0) blanked.set(columnOf.get(field)!, wrong);
+    // Their cells are read as empty: an empty cell is not given the wrong value either (`"": activ`).
+    for (const word of wrong) map.delete(word);
   }
   const missing = REQUIRED[job.as].filter((f) => !columnOf.has(f));
   if (missing.length > 0) {
+    // Every one of them a mapping's mistake, said there: the file is not read this round.
+    if (missing.every((f) => lost.has(f))) return undefined;
     sources.issues.push({
       file: job.shown, line: header.line, column: 1, field: '', rank: 0,
       expected: `a column for each of ${REQUIRED[job.as].join(', ')} (named so, or mapped under imports: columns)`,
@@ -254,7 +379,10 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     fast: compileRows(job.as, { targets, valueMaps, dates }),
     forceZod: options.forceZod === true,
     toIso: (cell) => isoDateOf(cell, dateFormat),
-    free, repeated, blanked, tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
+    dateFormat,
+    free, repeated, blanked,
+    lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
+    tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
@@ -332,12 +460,21 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   }
   // Cells under the header's empty trailing columns, which the row does not have.
   while (cells.length < header.names.length) cells.push('');
+  const totals = cells.findIndex((c) => c.trim() !== '');
+  if (TOTALS.test(cells[totals]!.trim()) && cells.every((c, i) => i === totals || /^[-+]?[\d\s\u00a0.,]*$/.test(c.trim()))) {
+    // 1C's and Excel's "Итого: 12" under a report: one error, not its id and its name each.
+    sources.issues.push({
+      file: job.shown, line, column: totals + 1, field: header.names[totals] ?? '', rank: 1,
+      expected: `a ${plan.table.entity} row`, found: `${quote(cells[totals]!.trim(), 40)}, which looks like a totals row (reports from 1C and Excel end with one): delete it from the export`,
+    });
+    return;
+  }
   tidyCells(plan, cells, line);
   if (!plan.forceZod) {
     if (job.as === 'clients') {
       const client = fastClient(plan.fast, cells, plan.toIso);
       if (client) {
-        sources.clients.push({ value: client, origin, contactOrigins: [] });
+        sources.clients.push({ value: client, origin, contactOrigins: [], ...lostRolesOf(plan) });
         warnNearMapped(plan, cells, line, sources, `client ${client.id}`);
         return;
       }
@@ -357,12 +494,23 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const unmapped = new Map<string, string>();
   // Dates brought to ISO (31.02.2021 → 2021-02-31): an error shows the cell as the file has it.
   const rewritten = new Map<string, { cell: string; value: string }>();
+  // Fields whose cells are there and empty: an error says "an empty cell", not "the field is missing".
+  const empty = new Set<string>();
+  // Date fields with a cell: an error of their format says which formats are read, and how to declare another.
+  const dateKeys = new Set<string>();
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
     const cell = cells[i]?.trim();
-    if (!target || cell === undefined || cell === '') continue;
+    if (!target || cell === undefined) continue;
     const key = plan.keys[i]!;
     const map = plan.valueMaps[i];
+    // An empty cell is no value, unless `values:` gives empty cells one (`role: { "": other }`).
+    if (cell === '' && map?.get('') === undefined) {
+      if (!(target.length === 1 && key === 'name' && typeof row.name === 'string')) empty.add(key);
+      continue;
+    }
+    if (key === 'name') empty.delete(key);
+    if (plan.dates[i]) dateKeys.add(key);
     const mapped = map && map.get(nameKey(cell));
     if (map && mapped === undefined) unmapped.set(key, cell);
     const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : cell);
@@ -371,13 +519,26 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;
   }
   const before = sources.issues.length;
-  if (job.as === 'clients') readClientRow(row, origin, sources);
+  if (job.as === 'clients') readClientRow(row, origin, sources, plan);
   else readContactRow(row, origin, sources, contactRows);
   // Each of the record's errors about such a cell, told in the file's own words.
-  if (unmapped.size === 0 && rewritten.size === 0) return;
+  if (unmapped.size === 0 && rewritten.size === 0 && empty.size === 0 && dateKeys.size === 0) return;
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
   for (let i = before; i < sources.issues.length; i++) {
     let issue = sources.issues[i]!;
+    if (issue.expected === DATE_EXPECTED && [...dateKeys].some((k) => about(k, issue.field))) {
+      issue = plan.dateFormat !== undefined
+        ? { ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027` }
+        : {
+          ...issue, expected: 'a date like 2027-03-15 or 15.03.2027',
+          found: `${issue.found}: another format is read once ${job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format'} (like dd.MM.yy or MM/dd/yyyy)`,
+        };
+    }
+    const blank = [...empty].find((k) => about(k, issue.field));
+    if (blank !== undefined && issue.found === MISSING) {
+      const hint = job.as === 'contacts' && blank === 'role' ? ` (fill it in the export, or give empty cells a role under imports: values: role: { "": other })` : '';
+      issue = { ...issue, found: `an empty cell${hint}` };
+    }
     const dated = [...rewritten.keys()].find((k) => about(k, issue.field));
     if (dated !== undefined) {
       const { cell, value } = rewritten.get(dated)!;
@@ -564,6 +725,9 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
   return { ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` };
 }
 
+/** A time after a date: " 9:05", " 10:22:31", " 9:05 AM". */
+const TIME_AFTER = /\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?$/;
+
 /**
  * Dates as CRMs write them: ISO with or without a time, or dd.MM.yyyy (Russian and Romanian
  * Excel), or the import's `date_format`. Anything else is left for validation to refuse.
@@ -572,6 +736,12 @@ function isoDateOf(cell: string, format: string | undefined): string {
   if (format) {
     const d = DateTime.fromFormat(cell, format, { zone: 'utc' });
     if (d.isValid) return d.toISODate()!;
+    // A date and its time ("12/1/2026 9:05 AM", US Excel) under a format of the date alone: the date.
+    const time = TIME_AFTER.exec(cell);
+    if (time) {
+      const day = DateTime.fromFormat(cell.slice(0, time.index), format, { zone: 'utc' });
+      if (day.isValid) return day.toISODate()!;
+    }
   }
   const iso = /^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(cell);
   if (iso) return iso[1]!;
@@ -580,16 +750,21 @@ function isoDateOf(cell: string, format: string | undefined): string {
   return cell;
 }
 
-function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources): void {
+/** The team roles a client of this file lacks because of a mapping's mistake (see Plan.lostRoles). */
+function lostRolesOf(plan: Plan): { lostRoles?: readonly string[] } {
+  return plan.lostRoles.length > 0 ? { lostRoles: plan.lostRoles } : {};
+}
+
+function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, plan: Plan): void {
   const parsed = validate(clientSchema, row);
   if (parsed.success) {
-    sources.clients.push({ value: parsed.data, origin, contactOrigins: [] });
+    sources.clients.push({ value: parsed.data, origin, contactOrigins: [], ...lostRolesOf(plan) });
     return;
   }
   pushZodIssues(sources, origin, parsed.error.issues, clientSchema);
   if (typeof row.id === 'string') sources.brokenIds.add(row.id);
   const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
-  if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken });
+  if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken, ...lostRolesOf(plan) });
   else sources.clientsLost = true;
 }
 

@@ -10,3 +10,19 @@ export function nameKey(name: string): string {
 }
 
 const SAME: Record<string, string> = { 'ş': 'ș', 'ţ': 'ț', 'ё': 'е' };
+
+/**
+ * How a contact's client is found by its name: as names are (nameKey), and without the quotes
+ * around a company's name, which the two exports of one company write each their own way (1C
+ * `ООО "Ромашка"`, Bitrix `ООО «Ромашка»`, a manager's `АО “Ёлки”`, or none: `ООО Ромашка`).
+ */
+export function clientNameKey(name: string): string {
+  return nameKey(name).replace(QUOTES, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const QUOTES = /["'«»“”„‟‘’‚‛‹›]/g;
+
+/** The words of a name, as names compare (nameKey), without quotes and punctuation. */
+export function nameWords(name: string): string[] {
+  return nameKey(name).match(/[\p{L}\p{N}]+/gu) ?? [];
+}

@@ -5,10 +5,10 @@ import { decodeText } from './decode-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { isConfigFile, listFiles, UnreadableEntryError, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin } from './origin.ts';
-import { closest } from './suggest.ts';
+import { closest, closestName } from './suggest.ts';
 import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
 import { fallbackSettings, readYamlFile } from './yaml-sections.ts';
-import { nameKey } from './name-key.ts';
+import { clientNameKey, nameKey } from './name-key.ts';
 
 export type { Located, LocatedClient, RawSources } from './sources.ts';
 
@@ -151,16 +151,19 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   if (rows.length === 0) return;
   const byId = new Map<string, LocatedClient>();
   const byName = new Map<string, LocatedClient[]>();
+  // Names without their quotes (clientNameKey), when no name matches as written.
+  const byBareName = new Map<string, LocatedClient[]>();
   // A client id used twice (its error is said at the second): the id the second was meant to
   // have is unknown, and a contact of that client is no mistake of its own this round.
   let idTwice = false;
   for (const c of sources.clients) {
     if (!byId.has(c.value.id)) byId.set(c.value.id, c);
     else idTwice = true;
-    const name = nameKey(c.value.name);
-    const list = byName.get(name);
-    if (list) list.push(c);
-    else byName.set(name, [c]);
+    for (const [map, key] of [[byName, nameKey(c.value.name)], [byBareName, clientNameKey(c.value.name)]] as const) {
+      const list = map.get(key);
+      if (list) list.push(c);
+      else map.set(key, [c]);
+    }
   }
   // Contacts whose client no file defines, while a clients export came out empty: one error.
   const orphans: ContactRow[] = [];
@@ -169,7 +172,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   for (const { contact, client, origin } of rows) {
     // By id, as nearly every row names its client; the name only when no client has that id.
     let target = byId.get(client);
-    const named = target ? undefined : byName.get(nameKey(client));
+    const named = target ? undefined : byName.get(nameKey(client)) ?? byBareName.get(clientNameKey(client));
     if (named?.length === 1) target = named[0];
     if (!target) {
       if (named && named.length > 1) {
@@ -192,8 +195,12 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   if (orphans.length > 0) reportOrphans(orphans, sources);
   // A client no file defines is one mistake however many contacts name it (a clients export cut
   // short: 16 clients gone were 71 errors, one a contact): said at its first contact.
+  let suggested = 0;
+  let names: string[] | undefined;
   for (const [client, { origin, more }] of unknown) {
-    const near = closest(client, byId.keys());
+    // A near id, else a near name (a letter off, a word less: "Ромашка" for "ООО «Ромашка»"); names asked for the first hundred only.
+    names ??= [...byName.values()].map((list) => list[0]!.value.name);
+    const near = closest(client, byId.keys()) ?? (suggested++ < 100 ? closestName(client, names) : undefined);
     const others = more > 0 ? ` (and ${more} more ${more === 1 ? 'contact names' : 'contacts name'} it)` : '';
     sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${others}${near ? `; did you mean ${quote(near)}?` : ''}` });
   }

@@ -293,7 +293,11 @@ export const dashboardSchema = z.strictObject({
 export const importSchema = z.strictObject({
   /** Path inside the configuration folder, like crm/bitrix-companies.csv. */
   file: z.string().min(1).max(300)
-    .regex(/\.csv$/i, { message: 'the path of a .csv file inside the configuration folder, like crm/companies.csv', abort: true })
+    // A .txt file is what Excel names one saved as "Unicode text" (UTF-16, tabs): read once renamed .csv.
+    .regex(/\.csv$/i, {
+      error: (iss) => `the path of a .csv file inside the configuration folder, like crm/companies.csv${/\.txt$/i.test(String(iss.input)) ? ' (Excel saves "Unicode text" as .txt: rename the file to .csv, it is read as it is)' : ''}`,
+      abort: true,
+    })
     .refine((v) => !v.startsWith('/') && !/^[a-z]:/i.test(v) && !v.split(/[\\/]/).includes('..') && !UNSAFE_CHARACTERS.test(v), { message: 'a path inside the configuration folder (no "..", not absolute)' }),
   as: z.enum(['clients', 'contacts']),
   /** The CRM's column name → a touchbase field: name, team.account_manager, attributes.inn, … */

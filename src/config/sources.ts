@@ -18,6 +18,11 @@ export interface Located<T> {
 
 export interface LocatedClient extends Located<RawClient> {
   readonly contactOrigins: Origin[];
+  /**
+   * Team roles an import was to fill from a column its file lacks (the mapping's error is said
+   * where it is written): the client's missing holder of such a role is not reported as well.
+   */
+  readonly lostRoles?: readonly string[];
 }
 
 /** A contact row of contacts.csv before it joins its client (by id, or by the client's name). */

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { quote } from './config-issue.ts';
+import { nameWords } from './name-key.ts';
 
 /**
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
@@ -70,4 +71,50 @@ let zones: readonly string[] | undefined;
 export function knownZones(): readonly string[] {
   zones ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
   return zones;
+}
+
+/**
+ * The candidate a name most likely meant, as people write names: a misspelling of it (closest),
+ * else the one whose words are all in the name or the other way round — a column header written
+ * longer ("Ответственный менеджер" for the file's "Ответственный"), a name with its words in
+ * another order or with one more ("Иванова Анна Сергеевна" for "Анна Иванова"). Words compare as
+ * names do (nameKey); undefined when none is near, or when two are equally near.
+ */
+export function closestName(word: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  const near = closest(word, list);
+  if (near !== undefined) return near;
+  const mine = nameWords(word);
+  if (mine.length === 0) return undefined;
+  // Their words alone, without quotes and punctuation: "ООО Ромашко" for "ООО «Ромашка»".
+  const bare = new Map<string, string>();
+  for (const candidate of list) if (candidate !== word) bare.set(nameWords(candidate).join(' '), candidate);
+  const nearBare = closest(mine.join(' '), bare.keys());
+  if (nearBare !== undefined) return bare.get(nearBare);
+  let best: string[] = [];
+  let bestShared = 0;
+  for (const candidate of list) {
+    if (candidate === word) continue;
+    const theirs = nameWords(candidate);
+    if (theirs.length === 0) continue;
+    const [fewer, more] = theirs.length <= mine.length ? [theirs, mine] : [mine, theirs];
+    // A one-letter word is an initial ("Иванова А. С." for "Анна Иванова").
+    if (!fewer.every((w) => more.some((m) => m === w || (initial(m) && w.startsWith(m)) || (initial(w) && m.startsWith(w))))) continue;
+    if (fewer.length > bestShared) {
+      best = [candidate];
+      bestShared = fewer.length;
+    } else if (fewer.length === bestShared && !best.includes(candidate)) best.push(candidate);
+  }
+  return best.length === 1 ? best[0] : undefined;
+}
+
+/** "; did you mean "Ответственный"?" or nothing (see closestName). */
+export function didYouMeanName(word: string, candidates: Iterable<string>): string {
+  const best = closestName(word, candidates);
+  return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+}
+
+/** A one-letter word of a name: an initial ("А." of "Иванова А. С."), not a digit ("Телефон 2"). */
+function initial(word: string): boolean {
+  return word.length === 1 && /\p{L}/u.test(word);
 }

@@ -1,0 +1,356 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import iconv from 'iconv-lite';
+import { checkConfig } from '../../src/config/load-config.ts';
+import { formatIssue } from '../../src/config/config-issue.ts';
+import { tempDir } from '../helpers/config-folder.ts';
+
+/**
+ * Real CRM and Excel exports with the mistakes people make with them (the QA pass on CRM
+ * exports): each mistake is one error, where it is made, with the likely meant word.
+ */
+
+function folder(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+function check(dir: string) {
+  const result = checkConfig(dir);
+  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, join(process.cwd(), x.file)) });
+  return { ...result, issues: result.issues.map(rel), warnings: result.warnings.map(rel) };
+}
+
+const COMPANY = `settings:
+  company: ООО «Волна»
+  timezone: Europe/Moscow
+  country: RU
+employees:
+  - { id: ivanova, name: Анна Иванова, email: a.ivanova@volna.example, role: account_manager }
+  - { id: sidorov, name: Павел Сидоров, email: p.sidorov@volna.example, role: account_manager }
+  - { id: petrov, name: Иван Петров, role: sales_director }
+rules:
+  - { id: buyers, ours: account_manager, theirs: buyer, kind: call, every: 1 month, per: contact }
+`;
+
+const BITRIX = [
+  'ID;Название компании;Тип компании;Сфера деятельности;Ответственный;Дата создания;ИНН;Регион',
+  '101;ООО «Строймаш»;Клиент;Строительство;Анна Иванова;15.03.2021 10:22:31;7701234567;Центр',
+  '102;АО «ЮгЭнерго»;Клиент;Энергетика;Павел Сидоров;01.12.2022 09:00:00;2312345678;Юг',
+  '103;ПАО «Уралсталь»;Бывший клиент;Производство;p.sidorov@volna.example;09.09.2019 16:45:00;6658123456;Урал',
+].join('\r\n');
+
+const AMO = [
+  'ID;Имя;Фамилия;Компания;Должность;Рабочий email',
+  '5001;Сергей;Кузнецов;ООО «Строймаш»;Менеджер по закупкам;s.kuznetsov@stroymash.example',
+  '5002;Денис;Волков;АО «ЮгЭнерго»;Менеджер по закупкам;d.volkov@yugenergo.example',
+].join('\r\n');
+
+const IMPORTS = `imports:
+  - file: crm/bitrix-companies.csv
+    as: clients
+    columns:
+      ID: id
+      Название компании: name
+      Тип компании: stage
+      Сфера деятельности: industry
+      Ответственный: team.account_manager
+      Дата создания: since
+      ИНН: attributes.inn
+    values:
+      stage: { Клиент: active, Бывший клиент: lapsed }
+      industry: { Строительство: construction, Энергетика: energy, Производство: manufacturing }
+  - file: crm/amo-contacts.csv
+    as: contacts
+    columns:
+      ID: id
+      Имя: name
+      Фамилия: name
+      Компания: client
+      Должность: role
+      Рабочий email: email
+    values:
+      role: { Менеджер по закупкам: buyer }
+`;
+
+function exports(imports: string, files: Record<string, string | Buffer> = {}) {
+  return check(folder({
+    'company.yaml': COMPANY,
+    'imports.yaml': imports,
+    'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'),
+    'crm/amo-contacts.csv': AMO,
+    ...files,
+  }));
+}
+
+describe('a mistake in an imports mapping is one error, at the mapping (F14)', () => {
+  it('the exports as they are: valid', () => {
+    expect(exports(IMPORTS).issues.map(formatIssue)).toEqual([]);
+  });
+
+  it('a column name written longer than the file\'s is one error with "did you mean", not one more per row whose team then lacks the role', () => {
+    const { issues } = exports(IMPORTS.replace('      Ответственный: team', '      Ответственный менеджер: team'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 9, 'imports[0].columns.Ответственный менеджер', '"Ответственный менеджер", which the file does not have; did you mean "Ответственный"?'],
+    ]);
+  });
+
+  it('a misspelt target field is one error: its values mapping is not "a field this file has no column for" as well', () => {
+    const { issues } = exports(IMPORTS.replace('Сфера деятельности: industry', 'Сфера деятельности: industy'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 8, 'imports[0].columns.Сфера деятельности', '"industy"; did you mean "industry"?'],
+    ]);
+  });
+
+  it('a misspelt column of a field with values is one error: not the values mapping as well', () => {
+    const { issues } = exports(IMPORTS.replace('Тип компании: stage', 'Тип компаний: stage'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 7, 'imports[0].columns.Тип компаний', '"Тип компаний", which the file does not have; did you mean "Тип компании"?'],
+    ]);
+  });
+
+  it('a misspelt column of a required field is one error at the mapping, not also "no column for role" at the header', () => {
+    const { issues } = exports(IMPORTS.replace('Должность: role', 'Должностъ: role'));
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['imports.yaml', 22, 'imports[1].columns.Должностъ', '"Должностъ", which the file does not have; did you mean "Должность"?'],
+    ]);
+  });
+});
+
+describe('an encoding declared under imports that the file is not in is one error, at the declaration (F15)', () => {
+  const declaring = (encoding: string) => IMPORTS.replace('    as: clients\n', `    as: clients\n    encoding: ${encoding}\n`);
+
+  it('windows-1250 for a windows-1251 export: one error that says what the file looks like, not a header of mojibake whose every column is missing', () => {
+    const { issues } = exports(declaring('windows-1250'));
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:4:15: imports[0].encoding (import of crm/bitrix-companies.csv): expected the encoding crm/bitrix-companies.csv is in, found encoding: windows-1250, '
+        + 'which reads its header as "ID, Íŕçâŕíčĺ ęîěďŕíčč, Ňčď ęîěďŕíčč", with 1 of the columns the mapping names; '
+        + 'the file looks like windows-1251 ("ID, Название компании, Тип компании", with 7): encoding: windows-1251, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('utf-8 for a windows-1251 export: the error is at the declaration and says what the file reads as', () => {
+    const { issues } = exports(declaring('utf-8'));
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:4:15: imports[0].encoding (import of crm/bitrix-companies.csv): expected the encoding crm/bitrix-companies.csv is in, found encoding: utf-8, '
+        + 'while line 1 of the file has a byte that is not UTF-8 (0xCD); the file reads as windows-1251: encoding: windows-1251, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('the declared encoding stands where the header does not tell (detection may be wrong: that is what the declaration is for)', () => {
+    const { issues, config, encodings } = check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'imports.yaml': 'imports:\n  - { file: crm/c.csv, as: clients, encoding: windows-1252, columns: { Key: id, Company: name } }\n',
+      'crm/c.csv': iconv.encode('Key;Company\nc1;Construcţii Braşov SRL\n', 'win1250'),
+    }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(encodings.map((e) => e.encoding)).toEqual(['windows-1252']);
+    expect(config!.clients[0]!.name).toBe(iconv.decode(iconv.encode('Construcţii Braşov SRL', 'win1250'), 'win1252'));
+  });
+});
+
+describe('a report\'s title above the header and its totals row below the rows are one error each (F1)', () => {
+  const IMPORT_1C = `imports:
+  - file: crm/companies.csv
+    as: clients
+    columns: { Код: id, Наименование: name, Дата договора: since, Менеджер: team.account_manager, ИНН: attributes.inn }
+    date_format: dd.MM.yy
+`;
+  const rows = ['00123;ООО «Альфа»;15.01.21;Анна Иванова;7701000001', '00124;ООО «Бета»;16.01.21;Павел Сидоров;7701000002'];
+  const header = 'Код;Наименование;Дата договора;Менеджер;ИНН';
+  const run = (lines: string[]) => check(folder({
+    'company.yaml': COMPANY, 'imports.yaml': IMPORT_1C, 'crm/companies.csv': iconv.encode(lines.join('\r\n'), 'win1251'),
+  }));
+
+  it('the export without its title: valid', () => {
+    const { issues, config } = run([header, ...rows]);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.since])).toEqual([['00123', '2021-01-15'], ['00124', '2021-01-16']]);
+  });
+
+  it('a title row: one error at it that says where the header seems to be, not one per mapped column and one for the header', () => {
+    expect(run(['Компании (выгрузка от 05.12.2026);;;;', header, ...rows]).issues.map(formatIssue)).toEqual([
+      'crm/companies.csv:1:1: expected the header (the names of the columns) on the first line of the file, found "Компании (выгрузка от 05.12.2026)", a title above the header, '
+        + 'which looks like it is on line 2 ("Код", "Наименование", "Дата договора", "Менеджер" and 1 more): delete the line above it from the export',
+    ]);
+    // Two lines of title and an empty one.
+    expect(run(['Компании;;;;', 'Отчёт от 05.12.2026;;;;', ';;;;', header, ...rows]).issues.map((i) => [i.line, i.found.replace(/ \(.*\)/, '')])).toEqual([
+      [1, '"Компании", a title above the header, which looks like it is on line 4: delete the 3 lines above it from the export'],
+    ]);
+  });
+
+  it('a header that is wrong, with no header below it: its errors are as they were', () => {
+    const { issues } = run(['Компании (выгрузка от 05.12.2026);;;;', ...rows]);
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([
+      ['imports.yaml', 4, 'imports[0].columns.Код'],
+      ['imports.yaml', 4, 'imports[0].columns.Наименование'],
+      ['imports.yaml', 4, 'imports[0].columns.Дата договора'],
+      ['imports.yaml', 4, 'imports[0].columns.Менеджер'],
+      ['imports.yaml', 4, 'imports[0].columns.ИНН'],
+    ]);
+  });
+
+  it('1C\'s "Итого:" row under the rows is one error that says it is a totals row, not one for its id and one for its name', () => {
+    expect(run([header, ...rows, 'Итого: 2;;;;', ';;;;']).issues.map(formatIssue)).toEqual([
+      'crm/companies.csv:4:1: Код: expected a client row, found "Итого: 2", which looks like a totals row (reports from 1C and Excel end with one): delete it from the export',
+    ]);
+    expect(run([header, ...rows, 'Всего;;;;2']).issues.map((i) => [i.line, i.column])).toEqual([[4, 1]]);
+  });
+});
+
+describe('a contact whose role cell is empty (F3)', () => {
+  const PEOPLE = [
+    '"ID","Name","Organization","Email","Job title"',
+    '"11","Ion Popescu","101","ion@ap.md","Менеджер по закупкам"',
+    '"14","Elena Rusu","101","e@ap.md",""',
+  ].join('\r\n');
+  const importing = (values: string) => `imports:
+  - file: crm/bitrix-companies.csv
+    as: clients
+    columns: { ID: id, Название компании: name, Ответственный: team.account_manager }
+  - file: crm/people.csv
+    as: contacts
+    columns: { Organization: client, Job title: role }
+    values:
+      role: ${values}
+`;
+  const run = (values: string, people = PEOPLE) => check(folder({
+    'company.yaml': COMPANY, 'imports.yaml': importing(values),
+    'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'), 'crm/people.csv': people,
+  }));
+
+  it('is one error that says the cell is empty (not "the field is missing") and how to map it', () => {
+    expect(run('{ Менеджер по закупкам: buyer }').issues.map(formatIssue)).toEqual([
+      'crm/people.csv:3:5: role (column "Job title") (contact 14): expected a string, found an empty cell (fill it in the export, or give empty cells a role under imports: values: role: { "": other })',
+    ]);
+  });
+
+  it('values: { "": other } gives the empty cells that role', () => {
+    const { issues, config } = run('{ Менеджер по закупкам: buyer, "": other }');
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.find((c) => c.id === '101')!.contacts.map((k) => [k.id, k.role])).toEqual([['11', 'buyer'], ['14', 'other']]);
+  });
+
+  it('an empty cell given a value its field cannot have is one error, at the mapping', () => {
+    const dir = folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'imports.yaml': 'imports:\n  - file: crm/c.csv\n    as: clients\n    columns: { Key: id, Company: name, Status: stage }\n    values:\n      stage: { Customer: active, "": activ }\n',
+      'crm/c.csv': 'Key;Company;Status\nc1;C One;Customer\nc2;C Two;\nc3;C Three;\n',
+    });
+    expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['imports.yaml', 6, 'imports[0].values.stage.']]);
+  });
+});
+
+describe('a contact\'s client named with other quotes, or nearly (F13)', () => {
+  const clients = 'id;name\nc1;ООО «Ромашка»\nc2;ООО «Строймаш»\nc3;АО «Ёлки»\nc4;ИП Ёжиков\n';
+  const run = (contacts: string) => check(folder({
+    'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+    'clients.csv': iconv.encode(clients, 'win1251'),
+    'contacts.csv': contacts,
+  }));
+
+  it('finds the client whatever quotes its name is written with, or none', () => {
+    const { issues, config } = run('client;id;name;role\n"ООО ""Ромашка""";p1;П Один;ceo\nООО Строймаш;p2;П Два;ceo\nАО “Ёлки”;p3;П Три;ceo\n"ООО \'Ромашка\'";p4;П Четыре;ceo\nооо„ромашка“;p5;П Пять;ceo\n');
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.contacts.map((k) => k.id)])).toEqual([['c1', ['p1', 'p4', 'p5']], ['c2', ['p2']], ['c3', ['p3']], ['c4', []]]);
+  });
+
+  it('a name nearly a client\'s gets "did you mean" that name', () => {
+    const { issues } = run('client;id;name;role\nООО Ромашко;p1;П Один;ceo\nЁжиков;p2;П Два;ceo\n');
+    expect(issues.map((i) => [i.line, i.found])).toEqual([
+      [2, '"ООО Ромашко"; did you mean "ООО «Ромашка»"?'],
+      [3, '"Ёжиков"; did you mean "ИП Ёжиков"?'],
+    ]);
+  });
+});
+
+describe('employees named as 1C writes them (F17)', () => {
+  const run = (cells: string[]) => check(folder({
+    'company.yaml': COMPANY,
+    'clients.csv': ['id;name;team.account_manager', ...cells.map((c, i) => `c${i + 1};Клиент ${i + 1};${c}`)].join('\n'),
+  }));
+
+  it('surname first, with or without the patronymic, names the employee', () => {
+    const { issues, config } = run(['Иванова Анна Сергеевна', 'Иванова Анна', 'СИДОРОВ Павел', 'Сидоров Павел Андреевич', 'Анна Иванова']);
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => c.team.account_manager)).toEqual(['ivanova', 'ivanova', 'sidorov', 'sidorov', 'ivanova']);
+  });
+
+  it('initials get "did you mean" the employee, and the error says how to map the CRM\'s spelling', () => {
+    expect(run(['Иванова А. С.']).issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: team.account_manager (client c1): expected the id of an employee (or their e-mail or full name), found "Иванова А. С.", which no employee has; did you mean "Анна Иванова"?'
+        + '; a CRM\'s own spelling of a name can be mapped under imports: values: team.account_manager: { "Иванова А. С.": ivanova }',
+    ]);
+    // And so mapped, it is.
+    const mapped = check(folder({
+      'company.yaml': COMPANY,
+      'clients.csv': 'id;name;team.account_manager\nc1;Клиент 1;Иванова А. С.\n',
+      'imports.yaml': 'imports:\n  - file: clients.csv\n    as: clients\n    values: { team.account_manager: { "Иванова А. С.": ivanova } }\n',
+    }));
+    expect(mapped.issues.map(formatIssue)).toEqual([]);
+    expect(mapped.config!.clients[0]!.team.account_manager).toBe('ivanova');
+  });
+
+  it('the words of one employee\'s name come before another\'s with a word less', () => {
+    const dir = folder({
+      'company.yaml': COMPANY.replace('  - { id: petrov', '  - { id: ivanova2, name: Анна Петрова Иванова, role: sales_director }\n  - { id: petrov'),
+      'clients.csv': 'id;name;team.account_manager\nc1;Клиент;Иванова Анна Петрова\n',
+    });
+    expect(check(dir).config!.clients[0]!.team.account_manager).toBe('ivanova2');
+  });
+});
+
+describe('small things of real exports', () => {
+  it('a contact\'s "Email" and "Phone" columns are its e-mail and phone whatever their case, as "ID" and "Name" are (F6)', () => {
+    const { issues, warnings, config } = check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'contacts.csv': 'Client,ID,Name,Role,Email,PHONE\nc1,k1,Ion Popescu,ceo,ion@ap.md,+373 22 000 000\n',
+    }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(config!.clients[0]!.contacts.map((k) => [k.email, k.phone, k.attributes])).toEqual([['ion@ap.md', '+373 22 000 000', undefined]]);
+  });
+
+  it('a date the file writes in a format not read says which are, and how to declare its own; with date_format declared, names it (F5)', () => {
+    const company = COMPANY.replace(/rules:[^]*$/, '');
+    const plain = check(folder({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;15.01.21\n' }));
+    expect(plain.issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or MM/dd/yyyy)',
+    ]);
+    const declared = (format: string, cell: string) => check(folder({
+      'company.yaml': company,
+      'imports.yaml': `imports:\n  - { file: crm/c.csv, as: clients, columns: { Key: id, Company: name, Since: since }, date_format: ${JSON.stringify(format)} }\n`,
+      'crm/c.csv': `Key;Company;Since\nc1;C One;${cell}\n`,
+    }));
+    expect(declared('M/d/yyyy', '15.01.21').issues.map(formatIssue)).toEqual([
+      'crm/c.csv:2:3: since (column "Since") (client c1): expected a date as date_format says (M/d/yyyy), or like 2027-03-15 or 15.03.2027, found "15.01.21"',
+    ]);
+    // US Excel's date and time under a format of the date alone.
+    const us = declared('M/d/yyyy', '12/1/2026 9:05 AM');
+    expect(us.issues).toEqual([]);
+    expect(us.config!.clients[0]!.since).toBe('2026-12-01');
+  });
+
+  it('Excel\'s "Unicode text" saved as .txt: the error says to rename it .csv, and so renamed it is read (F11)', () => {
+    const amo = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('client\tid\tname\trole\nc1\tk1\tСергей Кузнецов\tceo\n', 'utf16le')]);
+    const run = (file: string) => check(folder({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'imports.yaml': `imports:\n  - { file: crm/${file}, as: contacts }\n`,
+      [`crm/${file}`]: amo,
+    }));
+    expect(run('contacts.txt').issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:13: imports[0].file (import of crm/contacts.txt): expected the path of a .csv file inside the configuration folder, like crm/companies.csv '
+        + '(Excel saves "Unicode text" as .txt: rename the file to .csv, it is read as it is), found "crm/contacts.txt"',
+    ]);
+    const renamed = run('contacts.csv');
+    expect(renamed.issues).toEqual([]);
+    expect(renamed.config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
+  });
+});
