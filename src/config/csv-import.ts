@@ -139,9 +139,31 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     return;
   }
   sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
+  const replaced = /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
+  if (replaced) {
+    sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '',
+      message: `${quote(replaced.word)}: a "?" inside a word, as Excel writes a letter the file's code page (${decoded.encoding}) has no place for (ș and ț in windows-1250, say); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
+  }
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
   const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
   readRecords(job, decoded.text, utf8, sources, contactRows, options);
+}
+
+/**
+ * The first word with a "?" where a letter should be ("Construc?ii", "?tefan"): what Excel's "CSV"
+ * writes for a letter its ANSI code page lacks (Romanian ș and ț are not in windows-1250's older
+ * tables, nor Cyrillic in windows-1252). A "?" between two letters, or opening a word, is no
+ * question mark; one at a word's end may be ("Why?") and is not looked at.
+ */
+function lettersReplaced(text: string): { word: string; line: number; column: number } | undefined {
+  const found = /(?<![\p{L}\p{N}?])\?\p{L}|\p{L}\?\p{L}/u.exec(text);
+  if (!found) return undefined;
+  let start = found.index;
+  while (start > 0 && /[\p{L}?]/u.test(text[start - 1]!)) start--;
+  const word = /^[\p{L}?]+/u.exec(text.slice(start))![0];
+  const before = text.slice(0, start);
+  const line = before.split(/\r\n|\r|\n/).length;
+  return { word, line, column: start - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) };
 }
 
 /**

@@ -354,3 +354,34 @@ describe('small things of real exports', () => {
     expect(renamed.config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
   });
 });
+
+describe('letters Excel replaced by "?"', () => {
+  const RO = `settings:
+  company: Volna SRL
+  timezone: Europe/Bucharest
+  country: RO
+employees:
+  - { id: popescu, name: Ion Popescu, role: account_manager }
+rules:
+  - { id: buyers, ours: account_manager, theirs: buyer, kind: call, every: 1 month, per: contact }
+`;
+  const rows = (a: string, b: string) => `id;name;team.account_manager\r\nc1;${a};popescu\r\nc2;${b};popescu\r\n`;
+  const contacts = 'client;id;name;role\r\nc1;c1-b;Ion Rusu;buyer\r\nc2;c2-b;Dan Lungu;buyer\r\n';
+
+  it('a windows-1250 export whose ș and ț Excel wrote as "?" is read, with a warning naming the first such word and its line', () => {
+    // What Excel's "CSV" writes for letters the code page lacks (iconv's replacement is the same "?").
+    const dir = folder({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Construcții Someș SA'), 'windows-1250'), 'crm/contacts.csv': contacts });
+    const { config, warnings } = check(dir);
+    expect(config?.clients.find((c) => c.id === 'c2')?.name).toBe('Construc?ii Some? SA');
+    const warned = warnings.filter((w) => w.message.includes('a "?" inside a word'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ file: 'crm/clients.csv', line: 3 });
+    expect(warned[0]!.message).toContain('"Construc?ii"');
+    expect(warned[0]!.message).toContain('CSV UTF-8');
+  });
+
+  it('a question mark ending a word is no replaced letter', () => {
+    const dir = folder({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Ce mai faci? SRL'), 'windows-1250'), 'crm/contacts.csv': contacts });
+    expect(check(dir).warnings.filter((w) => w.message.includes('a "?" inside a word'))).toEqual([]);
+  });
+});
