@@ -281,6 +281,8 @@ export class Dashboard {
           nowIso: this.#d.clock.now().toUTC().toISO()!, csrf: csrfToken(secret, signed.session.nonce),
           ownFeedUrl: path === `/employees/${encodeURIComponent(signed.viewer.id)}` || path === '/employees' ? await this.#feedUrl(signed.viewer.id) : undefined,
           configIssues: signed.viewer.director && path === '/' ? this.#d.configIssues() : [],
+          // Every page of a director's says at its top that an edit was rejected: the figures below are the last valid configuration's.
+          configRejected: signed.viewer.director ? this.#d.configIssues().length : 0,
           gzip: /\bgzip\b/.test(c.req.header('accept-encoding') ?? ''),
         });
       } catch (error) {

@@ -16,6 +16,8 @@ export interface Shell {
   readonly footer?: Html | string;
   /** Where the language switch comes back to: this page. */
   readonly back?: string;
+  /** How many errors the last, rejected, edit of the configuration has (a director's pages): a line at the top says so. */
+  readonly configRejected?: number;
 }
 
 /** The page around every dashboard page: head, navigation, who is signed in, language, sign-out. */
@@ -47,7 +49,7 @@ ${languages.length ? html`<form method="post" action="${PREFIX}/language" class=
 <header class="top"><div class="brand"><a href="${PREFIX}/">touchbase</a> <span>${shell.company}</span></div>
 ${nav.length ? html`<nav aria-label="${t('ui.nav.main')}"><ul>${nav.map(([key, url, label]) => html`<li><a href="${url}"${key === shell.section ? raw(' aria-current="page"') : ''}>${label}</a></li>`)}</ul></nav>` : ''}
 ${user}</header>
-<main id="main"><h1>${shell.title}</h1>
+<main id="main">${shell.configRejected ? html`<p class="banner-rejected" role="alert">${t('ui.config.banner', { count: shell.configRejected })} <a href="${PREFIX}/#configuration">${t('ui.config.banner.see')}</a></p>` : ''}<h1>${shell.title}</h1>
 ${content}
 </main>
 ${shell.footer ? html`<footer>${shell.footer}</footer>` : ''}

@@ -24,6 +24,8 @@ export interface PageRequest {
   readonly ownFeedUrl: string | undefined;
   /** The configuration's errors when the last edit was rejected (empty when it is valid). */
   readonly configIssues: readonly ConfigIssue[];
+  /** How many errors the last edit of the configuration has (a director's every page says so at its top); 0 when it is valid. */
+  readonly configRejected?: number;
   /** The browser takes gzip: the renderer compresses the page (off the daemon's loop). */
   readonly gzip?: boolean;
 }

@@ -99,6 +99,12 @@ export const roDashboard: DashboardCatalogue = {
     few: 'Ultima modificare a configurației a fost respinsă ({count} erori); touchbase continuă cu ultima versiune validă. Corectați fișierele și salvați-le din nou:',
     other: 'Ultima modificare a configurației a fost respinsă ({count} de erori); touchbase continuă cu ultima versiune validă. Corectați fișierele și salvați-le din nou:',
   },
+  'ui.config.banner': {
+    one: 'Ultima modificare a configurației a fost respinsă ({count} eroare): paginile arată ultima configurație validă, fără această modificare.',
+    few: 'Ultima modificare a configurației a fost respinsă ({count} erori): paginile arată ultima configurație validă, fără această modificare.',
+    other: 'Ultima modificare a configurației a fost respinsă ({count} de erori): paginile arată ultima configurație validă, fără această modificare.',
+  },
+  'ui.config.banner.see': 'Vezi erorile',
   'ui.config.asValidate': 'Fiecare eroare așa cum o afișează touchbase validate (în engleză): fișierul, linia și coloana, apoi ce se aștepta (expected) și ce s-a găsit (found).',
 
   'ui.clients.title': 'Clienți',

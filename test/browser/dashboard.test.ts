@@ -193,6 +193,16 @@ describe('the dashboard in a browser', () => {
     // As touchbase validate prints it (in English whatever the company's language, as a whole, not half translated).
     expect(text).toMatch(new RegExp(`touchbase\\.yaml:${line}:\\d+: rules\\[0\\]\\.kind \\(rule [^)]+\\): expected `));
     expect(text).toContain('"visit"');
+    // Every page of a director's says so at its top: the clients list below is the last valid configuration's.
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(await page.locator('.banner-rejected[role=alert]').innerText()).toContain('The last edit of the configuration was rejected (1 error): these pages show the last valid configuration');
+    await page.locator('.banner-rejected a').click();
+    await page.waitForURL(/\/dashboard\/#configuration$/);
+    // Fixed: the line goes.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('kind: visit', 'kind: meeting'));
+    expect(await daemon.reload('test')).toBe(true);
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(await page.locator('.banner-rejected').count()).toBe(0);
   });
 
   it('every page has a Content-Security-Policy and the usual headers, scripts only from the daemon, a CSRF token in every form that posts; nobody sees another\'s feed', { timeout: 120_000 }, async () => {

@@ -60,7 +60,7 @@ export function page(ctx: PageContext, title: string, section: Shell['section'],
     status, kind: 'html',
     body: layout({
       tr: ctx.tr, title, company: ctx.meta.company ?? '', viewer: ctx.req.viewer, csrf: ctx.req.csrf, companyLanguage: ctx.req.companyLanguage, section, footer,
-      back: href(`${PREFIX}${ctx.req.path}`, ctx.req.query),
+      back: href(`${PREFIX}${ctx.req.path}`, ctx.req.query), configRejected: ctx.req.configRejected,
     }, content),
   };
 }
