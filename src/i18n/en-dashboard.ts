@@ -153,6 +153,7 @@ export const enDashboard = {
   'ui.employee.loadBar': '{date}: {count} of {limit}',
   'ui.employee.punctuality': 'Punctuality',
   'ui.employee.overdue': 'Overdue',
+  'ui.status.overdueFrom': 'overdue, due {date}',
   'ui.employee.feed': 'Your calendar feed',
   'ui.employee.feedIntro': 'Subscribe to this address in Google, Outlook or Apple Calendar. It is yours alone: whoever has it reads your calendar.',
   'ui.employee.noAgenda': 'Nothing planned in the next two weeks.',

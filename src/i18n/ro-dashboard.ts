@@ -163,6 +163,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.employee.loadBar': '{date}: {count} din {limit}',
   'ui.employee.punctuality': 'Punctualitate',
   'ui.employee.overdue': 'Restanțe',
+  'ui.status.overdueFrom': 'restantă, termen {date}',
   'ui.employee.feed': 'Abonamentul la calendarul dumneavoastră',
   'ui.employee.feedIntro': 'Abonați-vă la această adresă în Google, Outlook sau Apple Calendar. Este doar a dumneavoastră: oricine o are vă poate citi calendarul.',
   'ui.employee.noAgenda': 'Nimic planificat în următoarele două săptămâni.',

@@ -170,6 +170,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.employee.loadBar': '{date}: {count} из {limit}',
   'ui.employee.punctuality': 'Пунктуальность',
   'ui.employee.overdue': 'Просрочено',
+  'ui.status.overdueFrom': 'просрочено, срок {date}',
   'ui.employee.feed': 'Ваша подписка на календарь',
   'ui.employee.feedIntro': 'Подпишитесь на этот адрес в Google, Outlook или Apple Календаре. Он только ваш: у кого есть адрес, тот видит ваш календарь.',
   'ui.employee.noAgenda': 'На ближайшие две недели ничего не запланировано.',

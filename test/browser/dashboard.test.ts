@@ -156,6 +156,14 @@ describe('the dashboard in a browser', () => {
     for (const t of done) expect(history.some((r) => r[1] === 'done' && r[2] === t.title && r[3] === t.resolved_by && r[4] === (t.note ?? ''))).toBe(true);
     expect(history.some((r) => r[1]!.startsWith('moved from 2027-05-20 to') && r[4] === 'overdue since 2027-05-20: moved to the next working day')).toBe(true);
 
+    // Anna's agenda says which of its touches are late, and since when (not "planned" on a pink row).
+    await page.goto(`${daemon.url}/dashboard/employees/anna`);
+    const agenda = await tableRows(page, '#agenda');
+    const late = agenda.filter((r) => r.at(-1)!.startsWith('overdue'));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((r) => /^overdue, due \S+/.test(r.at(-1)!))).toBe(true);
+    expect(late.map((r) => r.at(-1))).toContain('overdue, due 2027-05-20');
+
     // Oleg's punctuality on his page, from the history (and his move in the calendar).
     await page.goto(`${daemon.url}/dashboard/employees/oleg`);
     const mine = HISTORY.filter((t) => t.employee_id === 'oleg');
