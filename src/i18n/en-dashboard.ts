@@ -20,6 +20,7 @@ export const enDashboard = {
   'ui.downloadCsv': 'Download CSV',
   'ui.seeAll': 'See all ({count})',
   'ui.page': 'Page {page} of {pages}',
+  'ui.pageBeyond': 'The list ends on page {pages}: go there',
   'ui.previous': 'Previous',
   'ui.next': 'Next',
   'ui.nothing': 'Nothing here.',

@@ -22,6 +22,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.downloadCsv': 'Descarcă CSV',
   'ui.seeAll': 'Vezi toate ({count})',
   'ui.page': 'Pagina {page} din {pages}',
+  'ui.pageBeyond': 'Lista se termină la pagina {pages}: mergeți acolo',
   'ui.previous': 'Înapoi',
   'ui.next': 'Înainte',
   'ui.nothing': 'Nimic deocamdată.',

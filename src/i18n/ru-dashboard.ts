@@ -22,6 +22,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.downloadCsv': 'Скачать CSV',
   'ui.seeAll': 'Показать все ({count})',
   'ui.page': 'Страница {page} из {pages}',
+  'ui.pageBeyond': 'Список кончается на странице {pages}: перейти к ней',
   'ui.previous': 'Назад',
   'ui.next': 'Дальше',
   'ui.nothing': 'Здесь пока ничего нет.',

@@ -109,6 +109,8 @@ export function reportTable(ctx: PageContext, spec: Pick<Report, 'columns'>, row
 /** Previous / next links for a paged table. */
 export function pager(ctx: PageContext, total: number, page: number, size: number, link: (page: number) => string): Html {
   const pages = Math.max(1, Math.ceil(total / size));
+  // A page past the end (a link kept while the list shrank, a number typed): where the list ends, not "page 9 of 2".
+  if (page > pages) return html`<nav class="pager" aria-label="${ctx.tr.t('ui.pageBeyond', { pages })}"><a href="${link(pages)}">${ctx.tr.t('ui.pageBeyond', { pages })}</a></nav>`;
   if (pages <= 1) return html``;
   return html`<nav class="pager" aria-label="${ctx.tr.t('ui.page', { page, pages })}">
 ${page > 1 ? html`<a href="${link(page - 1)}" rel="prev">${ctx.tr.t('ui.previous')}</a>` : ''}
