@@ -46,6 +46,8 @@ export const enDashboard = {
   'ui.error.title': 'Not available',
   'ui.error.notFound': 'There is no such page.',
   'ui.error.forbidden': 'This page belongs to another employee\'s clients.',
+  'ui.error.otherEmployee': 'This page is another employee\'s: each employee sees their own.',
+  'ui.error.forDirectors': 'This page is for directors (the roles under dashboard.directors in the configuration).',
   'ui.error.csrf': 'The form was too old or came from another site; nothing was changed. Go back, reload the page and try again.',
   'ui.error.server': 'Something went wrong on the server; it has been logged. Try again in a moment.',
   'ui.back': 'Back to the overview',

@@ -48,6 +48,8 @@ export const roDashboard: DashboardCatalogue = {
   'ui.error.title': 'Pagină indisponibilă',
   'ui.error.notFound': 'Această pagină nu există.',
   'ui.error.forbidden': 'Această pagină aparține clienților altui angajat.',
+  'ui.error.otherEmployee': 'Aceasta este pagina altui angajat: fiecare își vede propria pagină.',
+  'ui.error.forDirectors': 'Această pagină este pentru directori (rolurile din dashboard.directors în configurație).',
   'ui.error.csrf': 'Formularul era prea vechi sau a venit de pe alt site; nu s-a modificat nimic. Reveniți, reîncărcați pagina și încercați din nou.',
   'ui.error.server': 'A apărut o eroare pe server; a fost înregistrată în jurnal. Încercați din nou peste puțin timp.',
   'ui.back': 'Înapoi la privirea de ansamblu',

@@ -72,8 +72,12 @@ describe('the dashboard in a browser', () => {
     const beta = await anna.page.goto(`${daemon.url}/dashboard/clients/beta`);
     expect(beta!.status()).toBe(403);
     expect(await anna.page.locator('main').innerText()).not.toContain('Beta Trans');
+    expect(await anna.page.locator('main').innerText()).toContain('This page belongs to another employee\'s clients.');
+    // Each refusal says why: another employee's page, a page for directors (not "another employee's clients").
     expect((await anna.page.goto(`${daemon.url}/dashboard/employees/oleg`))!.status()).toBe(403);
+    expect(await anna.page.locator('main').innerText()).toContain('This page is another employee\'s');
     expect((await anna.page.goto(`${daemon.url}/dashboard/campaigns`))!.status()).toBe(403);
+    expect(await anna.page.locator('main').innerText()).toContain('This page is for directors');
     const csv = await anna.page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`);
     expect((await csv.text()).split('\n').filter((l) => l.includes('beta'))).toEqual([]);
     // A director's report is refused with why; a CSV that is not a report's here is not found (it was a bare 403 for all).

@@ -6,7 +6,7 @@ import { csvLink, errorPage, notReady, page, reportTable, specOf, type PageConte
 /** Greetings to come (counts per country and holiday), past ones with their done share, and each handover's letters. */
 export async function campaignsPage(ctx: PageContext): Promise<PageResponse> {
   const { tr } = ctx;
-  if (!ctx.scope.all) return errorPage(ctx, 403);
+  if (!ctx.scope.all) return errorPage(ctx, 403, 'directors');
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.campaigns.title'));
   const greetings = specOf(ctx, 'greetings');
   const handovers = specOf(ctx, 'handovers');

@@ -65,8 +65,12 @@ export function page(ctx: PageContext, title: string, section: Shell['section'],
   };
 }
 
-export function errorPage(ctx: PageContext, status: 403 | 404): PageResponse {
-  const text = status === 403 ? ctx.tr.t('ui.error.forbidden') : ctx.tr.t('ui.error.notFound');
+/** Why a page is not the viewer's: another employee's client or page, or a page for directors only. */
+export type Forbidden = 'client' | 'employee' | 'directors';
+
+export function errorPage(ctx: PageContext, status: 403 | 404, why: Forbidden = 'client'): PageResponse {
+  const text = status === 404 ? ctx.tr.t('ui.error.notFound')
+    : why === 'directors' ? ctx.tr.t('ui.error.forDirectors') : why === 'employee' ? ctx.tr.t('ui.error.otherEmployee') : ctx.tr.t('ui.error.forbidden');
   return page(ctx, ctx.tr.t('ui.error.title'), undefined, html`<p>${text}</p><p><a href="${PREFIX}/">${ctx.tr.t('ui.back')}</a></p>`, status);
 }
 

@@ -51,7 +51,7 @@ export async function employeePage(ctx: PageContext, id: string): Promise<PageRe
   const { tr } = ctx;
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.employees.title'));
   const e = await visibleEmployee(ctx, id);
-  if (typeof e === 'number') return errorPage(ctx, e);
+  if (typeof e === 'number') return errorPage(ctx, e, 'employee');
   // The feed address is this viewer's own, never kept: the rest is the snapshot's, made once.
   const feed = ctx.req.ownFeedUrl && id === ctx.req.viewer.id
     ? html`<section class="panel" id="feed"><h2>${tr.t('ui.employee.feed')}</h2><p>${tr.t('ui.employee.feedIntro')}</p><p><code class="feed">${ctx.req.ownFeedUrl}</code></p></section>` : '';

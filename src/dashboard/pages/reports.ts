@@ -55,7 +55,7 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
   const { tr } = ctx;
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.reports.title'));
   const spec = specOf(ctx, name);
-  if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404);
+  if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404, 'directors');
   const current = pageNumber(ctx);
   const content = await cachedPart(ctx, `report|${name}|${current}`, async () => {
     const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
