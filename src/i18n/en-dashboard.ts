@@ -56,6 +56,7 @@ export const enDashboard = {
   'ui.overview.myTitle': 'My overview',
   'ui.card.coverage': 'role pairs on time',
   'ui.card.overdue': { one: 'overdue touch', other: 'overdue touches' },
+  'ui.card.overdueAtMine': { one: 'overdue touch at your clients, yours or a colleague\'s', other: 'overdue touches at your clients, yours and colleagues\'' },
   'ui.card.silent': { one: 'silent client', other: 'silent clients' },
   'ui.card.single': { one: 'client served by one person or nobody', other: 'clients served by one person or nobody' },
   'ui.card.greetings': { one: 'greeting this week', other: 'greetings this week' },

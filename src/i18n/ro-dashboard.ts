@@ -58,6 +58,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.overview.myTitle': 'Situația mea',
   'ui.card.coverage': 'perechi de roluri la timp',
   'ui.card.overdue': { one: 'interacțiune restantă', few: 'interacțiuni restante', other: 'de interacțiuni restante' },
+  'ui.card.overdueAtMine': { one: 'interacțiune restantă la clienții dvs., a dvs. sau a colegilor', few: 'interacțiuni restante la clienții dvs., ale dvs. și ale colegilor', other: 'de interacțiuni restante la clienții dvs., ale dvs. și ale colegilor' },
   'ui.card.silent': { one: 'client fără contact', few: 'clienți fără contact', other: 'de clienți fără contact' },
   'ui.card.single': { one: 'client deservit de o singură persoană sau de nimeni', few: 'clienți deserviți de o singură persoană sau de nimeni', other: 'de clienți deserviți de o singură persoană sau de nimeni' },
   'ui.card.greetings': { one: 'felicitare săptămâna aceasta', few: 'felicitări săptămâna aceasta', other: 'de felicitări săptămâna aceasta' },

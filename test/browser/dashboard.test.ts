@@ -67,6 +67,8 @@ describe('the dashboard in a browser', () => {
 
     const anna = await signIn((await daemon.dashboard!.signInLink('anna')).url);
     expect(await anna.page.locator('h1').innerText()).toBe('My overview');
+    // Her overview counts the overdue touches at her clients, a colleague's too, and says so (her own page has hers alone).
+    expect(await anna.page.locator('[data-card="overdue"] .label').innerText()).toMatch(/^overdue touch(es)? at your clients, yours (and|or a) colleague/);
     await anna.page.goto(`${daemon.url}/dashboard/clients`);
     expect((await tableRows(anna.page, 'main')).map((r) => r[0]).sort()).toEqual(['Alfa Stroy', 'Gamma Agro']);
     const beta = await anna.page.goto(`${daemon.url}/dashboard/clients/beta`);

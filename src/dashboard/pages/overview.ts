@@ -41,7 +41,7 @@ async function overviewFigures(ctx: PageContext, title: string): Promise<Html> {
   return html`
 <section class="cards" aria-label="${title}">
 ${card('coverage', tr.percent(coverageShare), tr.t('ui.card.coverage'), `${PREFIX}/reports/coverage`)}
-${card('overdue', tr.number(overdue.total), tr.t('ui.card.overdue', { count: overdue.total }), `${PREFIX}/reports/overdue`, overdue.total > 0)}
+${card('overdue', tr.number(overdue.total), tr.t(scope.all ? 'ui.card.overdue' : 'ui.card.overdueAtMine', { count: overdue.total }), `${PREFIX}/reports/overdue`, overdue.total > 0)}
 ${card('silent', tr.number(silent.total), tr.t('ui.card.silent', { count: silent.total }), `${PREFIX}/reports/silence`, silent.total > 0)}
 ${card('single', tr.number(single.total), tr.t('ui.card.single', { count: single.total }), `${PREFIX}/reports/breadth`)}
 ${greetings ? card('greetings', tr.number(greetings.total), tr.t('ui.card.greetings', { count: greetings.total }), `${PREFIX}/campaigns`) : ''}
