@@ -265,6 +265,7 @@ export const en = {
   'sum.greetingsThisWeek': 'greetings this week',
   'sum.done': 'done',
   'sum.handovers': 'handovers',
+  'sum.handoverLettersLater': 'handovers whose letters are not planned yet (their days are beyond the horizon; empty counts)',
   'sum.days': 'days',
   'sum.overLimit': 'days over the limit',
 } as const;

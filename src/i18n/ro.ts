@@ -261,6 +261,7 @@ export const ro: Catalogue = {
   'sum.greetingsThisWeek': 'felicitări săptămâna aceasta',
   'sum.done': 'realizate',
   'sum.handovers': 'predări',
+  'sum.handoverLettersLater': 'predări ale căror scrisori nu sunt încă planificate (zilele lor sunt dincolo de orizont; contoare goale)',
   'sum.days': 'zile',
   'sum.overLimit': 'zile peste limită',
 };

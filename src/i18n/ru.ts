@@ -264,6 +264,7 @@ export const ru: Catalogue = {
   'sum.greetingsThisWeek': 'поздравлений на этой неделе',
   'sum.done': 'выполнено',
   'sum.handovers': 'передач',
+  'sum.handoverLettersLater': 'передач, письма которых ещё не запланированы (их дни дальше горизонта планирования; счётчики пусты)',
   'sum.days': 'дней',
   'sum.overLimit': 'дней сверх лимита',
 };

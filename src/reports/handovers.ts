@@ -1,6 +1,6 @@
 import type { Cell, Report } from './report.ts';
 import { holderOn } from '../domain/team.ts';
-import { addDays } from '../planner/dates.ts';
+import { addDays, addDuration } from '../planner/dates.ts';
 import type { ReportContext } from './report-data.ts';
 
 /**
@@ -8,6 +8,10 @@ import type { ReportContext } from './report-data.ts';
  * the successor's introductions (how many are done), and the touches the successor took over.
  */
 export function handoversReport({ config, data, today }: ReportContext): Report {
+  // The letters are planned once their days come within the horizon: before that, a handover has
+  // none yet, and its counts are left empty rather than 0 ("nothing is planned").
+  const horizonEnd = addDuration(today, config.settings.horizon);
+  let later = 0;
   const rows: Record<string, Cell>[] = config.handovers.map((h) => {
     const source = `handover:${h.from}:${h.to}`;
     // The leaver's clients on their last day: their own, and those they took over by an earlier
@@ -19,10 +23,13 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const intros = letters.filter((t) => t.series.endsWith('|intro'));
     const takenOver = data.touches.filter((t) => clients.has(t.client_id) && t.employee_id === h.to && t.date >= h.on
       && (t.source.startsWith('rule:') || t.source.startsWith('campaign:'))).length;
+    // (The notices go out a working day or two before `on`: a week before it is surely past the horizon's end.)
+    const notYet = letters.length === 0 && addDays(h.on, -7) > horizonEnd;
+    if (notYet) later++;
     return {
       from: h.from, to: h.to, on: h.on, clients: clients.size,
-      notices: notices.length, notices_done: notices.filter((t) => t.status === 'done').length,
-      intros: intros.length, intros_done: intros.filter((t) => t.status === 'done').length, taken_over: takenOver,
+      notices: notYet ? null : notices.length, notices_done: notYet ? null : notices.filter((t) => t.status === 'done').length,
+      intros: notYet ? null : intros.length, intros_done: notYet ? null : intros.filter((t) => t.status === 'done').length, taken_over: takenOver,
     };
   });
   return {
@@ -33,6 +40,9 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
       { key: 'notices_done', header: 'col.noticesDone', type: 'number' }, { key: 'intros', header: 'col.intros', type: 'number' },
       { key: 'intros_done', header: 'col.introsDone', type: 'number' }, { key: 'taken_over', header: 'col.takenOver', type: 'number' },
     ],
-    rows, summary: [{ key: 'handovers', label: 'sum.handovers', value: rows.length, type: 'number' }],
+    rows, summary: [
+      { key: 'handovers', label: 'sum.handovers', value: rows.length, type: 'number' },
+      ...later > 0 ? [{ key: 'letters_later', label: 'sum.handoverLettersLater' as const, value: later, type: 'number' as const }] : [],
+    ],
   };
 }

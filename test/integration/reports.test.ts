@@ -14,6 +14,7 @@ import { coverageCells, coverageMonthsReport } from '../../src/reports/coverage-
 import { clientsReport } from '../../src/reports/clients-report.ts';
 import { greetingsReport } from '../../src/reports/greetings.ts';
 import { handoversReport } from '../../src/reports/handovers.ts';
+import { addDays } from '../../src/planner/dates.ts';
 import { loadReport } from '../../src/reports/load.ts';
 import { REPORT_NAMES, REPORTS } from '../../src/reports/registry.ts';
 import { en as enMessages } from '../../src/i18n/en.ts';
@@ -256,6 +257,16 @@ describe('director reports on a fixed history', () => {
     const ctx = await loadReportContext(db, cfg, TODAY);
     expect(greetingsReport(ctx).rows.map((x) => [x.campaign, x.date, x.country, x.contacts, x.done, x.skipped, x.open, x.done_share])).toEqual([['new-year', '2026-12-28', 'RU', 3, 2, 1, 0, 2 / 3]]);
     expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
+  });
+
+  it('a handover whose letters are beyond the horizon has its letter counts empty, not 0, and the summary says why', async () => {
+    // The horizon is 60 days: a handover in ten months has no letters yet; one within it and without letters has 0.
+    const far = addDays(TODAY, 300);
+    const near = addDays(TODAY, 20);
+    const cfg = configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: far }, { from: 'pavel', to: 'anna', on: near }] });
+    const r = handoversReport(await loadReportContext(await history(), cfg, TODAY));
+    expect(r.rows.map((x) => [x.on, x.notices, x.notices_done, x.intros, x.intros_done])).toEqual([[far, null, null, null, null], [near, 0, 0, 0, 0]]);
+    expect(summary(r)).toMatchObject({ handovers: 2, letters_later: 1 });
   });
 
   it('a chained handover counts, at its second change, the clients the leaver had taken over at the first', async () => {
