@@ -110,6 +110,7 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
   const collate = new Intl.Collator(ctx.config.settings.language, { numeric: true }).compare;
   const nameOrder = ranks(ctx.config.clients.map((c) => c.name), collate);
   const industryOrder = ranks(ctx.config.clients.flatMap((c) => c.industry ?? []), collate);
+  const employeeName = new Map(ctx.config.employees.map((e) => [e.id, e.name]));
   return report.rows.map((r, pos) => {
     const c = byId.get(String(r.client))!;
     const detail: ClientDetail = {
@@ -124,8 +125,9 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
       last_done: text(r.last_done), last_by: text(r.last_by), last_title: text(r.last_title), next_touch: text(r.next_touch),
       next_by: text(r.next_by), next_title: text(r.next_title), ours_12: Number(r.ours_12), theirs_12: Number(r.theirs_12),
       silent_days: r.silent_days === null ? null : Number(r.silent_days), silent: Number(r.silent), single: Number(r.single),
-      // Its contacts' names too: a director looks a client up by the person they know there.
-      search: searchFold([c.id, c.name, c.industry ?? '', c.country, String(r.owner), c.tier ?? '', ...c.contacts.map((k) => k.name)].join(' ')),
+      // Its contacts' names too: a director looks a client up by the person they know there; and
+      // its owner's name as the employee pages show it ("Elena Kuznetsova"), not only their id.
+      search: searchFold([c.id, c.name, c.industry ?? '', c.country, String(r.owner), employeeName.get(String(r.owner)) ?? '', c.tier ?? '', ...c.contacts.map((k) => k.name)].join(' ')),
       detail: JSON.stringify(detail),
     };
   });

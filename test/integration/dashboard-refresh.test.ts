@@ -53,6 +53,8 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     for (const q of ['stiintifica', 'ŞTIINŢIFICĂ', 'științifică', 'intreprinderea']) expect(await found(q), q).toEqual(['ro1']);
     for (const q of ['елка', 'ЁЛКА', 'щукина']) expect(await found(q), q).toEqual(['ru1']);
     expect(await found('srl ёлка')).toEqual([]);
+    // By its owner's name as the pages show it, not only by their id.
+    expect(await found('Emp anna')).toEqual(['ro1', 'ru1']);
   });
 
   it('the forecast holds the plan after the calendars\' horizon, up to 12 months, and nothing already recorded', async () => {
