@@ -134,6 +134,9 @@ describe('the dashboard in a browser', () => {
 
     // The heat map: each month of the calls rule, from the history (June also has the plan's open calls).
     const counts = async (key: string) => (await page.locator(`[data-cell="${key}"]`).getAttribute('data-counts'))!.split(',').map(Number);
+    // It starts at the first month anything was due (March), not with the empty months before the history.
+    expect(await page.locator('table.heat thead th').nth(1).innerText()).toBe('Mar 2027');
+    expect(await page.locator('[data-cell="zvonki|2027-02"]').count()).toBe(0);
     const month = (m: string, rule: string) => HISTORY.filter((t) => t.source === `rule:${rule}` && t.date.startsWith(m));
     for (const m of ['2027-03', '2027-04', '2027-05']) {
       const ts = month(m, 'zvonki');

@@ -21,7 +21,7 @@ export async function coverageMonthRowsFor(ctx: PageContext): Promise<Record<str
 /** The heat map: one line per rule, one cell per month, coloured by the share done on time. */
 export function heatMap(ctx: PageContext, rows: readonly Record<string, Cell>[]): Html {
   const { tr } = ctx;
-  const months = coverageMonths(ctx.meta.today ?? ctx.today);
+  const allMonths = coverageMonths(ctx.meta.today ?? ctx.today);
   const rules = [...new Map(rows.map((r) => [String(r.rule), r])).values()];
   const at = new Map(rows.map((r) => [`${r.rule}|${r.month}`, r]));
   const bar = (r: Record<string, Cell>) => {
@@ -45,6 +45,10 @@ export function heatMap(ctx: PageContext, rows: readonly Record<string, Cell>[])
   const theirs = (v: Cell) => (v === 'all' ? tr.t('value.all') : String(v ?? ''));
   // Nothing planned or recorded yet (a new installation before its first plan): said, not an empty grid.
   if (rules.length === 0) return html`<p class="muted">${tr.t('ui.heat.empty')}</p>`;
+  // From the first month anything was due: an installation of this spring showed eight empty
+  // months first, and on a phone the current ones were off the screen.
+  const first = allMonths.findIndex((m) => rules.some((r) => Number(at.get(`${r.rule}|${m}`)?.due ?? 0) > 0));
+  const months = first < 0 ? allMonths.slice(-1) : allMonths.slice(first);
   return html`<div class="table-wrap"><table class="heat"><thead><tr><th scope="col" class="rule">${tr.t('col.rule')}</th>${months.map((m) => html`<th scope="col">${tr.month(m)}</th>`)}</tr></thead>
 <tbody>${rules.map((r) => html`<tr><th scope="row" class="rule">${r.rule}<br><span class="muted">${r.ours} → ${theirs(r.theirs ?? null)} · ${tr.t(`kind.${String(r.kind)}` as never)}</span></th>${months.map((m) => cell(at.get(`${r.rule}|${m}`), `${r.rule}|${m}`))}</tr>`)}</tbody></table></div>
 <p class="legend">${tr.t('ui.heat.legend')} ${[0, 2, 4, 6, 8, 10].map((l) => html`<span class="h${l}">${tr.percent(l / 10)}</span>`)}
