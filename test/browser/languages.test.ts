@@ -101,6 +101,10 @@ describe('the dashboard in the company\'s language', () => {
     expect(await anna.locator('h1').innerText()).toBe('Мой обзор');
     await page.goto(`${daemon.url}/dashboard/`);
     expect(await page.locator('h1').innerText()).toBe('Overview');
+    // A CSV is the company's all the same (README: as touchbase report writes it): ";" and Russian headers for Russian Excel.
+    const header = (await (await page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`)).text()).split('\n')[0]!;
+    expect(header).toContain(';');
+    expect(header).toMatch(/[а-яё]/);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('overview-en.png', ARTIFACTS).pathname, fullPage: true });
     await page.locator('select[name=language]').selectOption('ru');
