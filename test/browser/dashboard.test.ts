@@ -172,6 +172,10 @@ describe('the dashboard in a browser', () => {
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((r) => /^overdue, due \S+/.test(r.at(-1)!))).toBe(true);
     expect(late.map((r) => r.at(-1))).toContain('overdue, due 2027-05-20');
+    // Only an open late touch is marked as late (a late one done since is not pink).
+    const marked = await page.$$eval('#agenda tr.over', (rows) => rows.map((r) => r.lastElementChild!.textContent!.trim()));
+    expect(marked.length).toBe(late.length);
+    expect(marked.every((text) => text.startsWith('overdue'))).toBe(true);
 
     // Oleg's punctuality on his page, from the history (and his move in the calendar).
     await page.goto(`${daemon.url}/dashboard/employees/oleg`);

@@ -108,7 +108,7 @@ function agendaTable(ctx: PageContext, agenda: readonly TouchRow[]): Html {
   const time = (t: TouchRow) => /[+-]\d\d:\d\d$|Z$/.test(t.start_at) ? t.start_at.slice(11, 16) : '';
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.kind')}</th>
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
-${agenda.map((t) => html`<tr${t.overdue_from ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
+${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : html`<a href="${PREFIX}/clients/${encodeURIComponent(t.client_id)}">${t.client_id}</a>`}</td>
 <td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(`status.${t.status}` as never)}</td></tr>`)}</tbody></table></div>`;
 }
