@@ -44,26 +44,19 @@ export async function applyFeedEvents(
   let changes: FeedChange[] = [];
   await inBulkTransaction(db, (sqlite) => {
     const stored = new Map<string, StoredFeedEvent>();
-    const keys = new Set<string>();
     const scan = sqlite.prepare('select employee_id, event_key, sequence, status, content_hash, date from ics_events where employee_id = ?').raw();
     for (const employee of only) {
       for (const [e, key, sequence, status, hash, date] of scan.iterate(employee) as Iterable<[string, string, number, string, string | null, string | null]>) {
         stored.set(feedEventKey(e, key), { sequence, status, hash, date });
-        keys.add(key);
       }
     }
-    // Whether these feeds hold every stored event (a first sync, a sync of every feed): then a key
-    // none of them has is in no other feed either, and needs no look-up. A first sync's 76,000 new
-    // events (380,000 at 50,000 clients) each looked twice in the keys' index for other feeds' copies.
-    const whole = sqlite.prepare('select count(*) from ics_events').pluck().get() === stored.size;
-    const elsewhere = (key: string) => !whole || keys.has(key);
     const d = decideFeedChanges(stored, wants, only, scope.from);
     // An event a feed takes up (new, or back after a cancel) that another feed still shows live on
     // a day before `from` changed hands: it is cancelled there. Left live, a late touch given to a
     // leaver's successor after a week without a sync stayed in both calendars, its old day being
     // history to the old feed (kept as it was). Of a later day, the old feed's own sync cancels it.
     const livesIn = sqlite.prepare("select employee_id from ics_events where event_key = ? and employee_id <> ? and status = 'confirmed' and coalesce(date, '') < ?").pluck();
-    const away = leavingOtherFeeds(d, (key, employee) => (elsewhere(key) ? livesIn.all(key, employee, scope.from) as string[] : []));
+    const away = leavingOtherFeeds(d, (key, employee) => livesIn.all(key, employee, scope.from) as string[]);
     changes = [...d.changes, ...away.map((a) => ({ op: 'delete' as const, employeeId: a.employee, key: a.key }))];
     if (dryRun) return;
     // A new event whose UID another feed has (a touch given to someone else) starts past that
@@ -71,14 +64,7 @@ export async function applyFeedEvents(
     // (RFC 5545: the higher SEQUENCE wins), where the cancelled copy was "newer" and hid it.
     const insert = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
       values (?, ?, coalesce((select max(o.sequence) + 2 from ics_events o where o.event_key = ? and o.employee_id <> ?), 0), 'confirmed', ?, ?, ?, ?)`);
-    const insertFirst = sqlite.prepare(`insert into ics_events (employee_id, event_key, sequence, status, payload, content_hash, date, updated_at)
-      values (?, ?, 0, 'confirmed', ?, ?, ?, ?)`);
-    for (const w of d.inserts) {
-      if (elsewhere(w.key)) insert.run(w.employeeId, w.key, w.key, w.employeeId, w.payload, w.hash, w.date, nowIso);
-      else insertFirst.run(w.employeeId, w.key, w.payload, w.hash, w.date, nowIso);
-      // (A second feed taking the same key in this pass starts past this one's.)
-      keys.add(w.key);
-    }
+    for (const w of d.inserts) insert.run(w.employeeId, w.key, w.key, w.employeeId, w.payload, w.hash, w.date, nowIso);
     // Back after a cancel too (a touch returned to this feed): past every other feed's copy.
     const update = sqlite.prepare(`update ics_events set sequence = max(?, coalesce((select max(o.sequence) + 2 from ics_events o
         where o.event_key = ics_events.event_key and o.employee_id <> ics_events.employee_id), 0)),
