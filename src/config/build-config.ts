@@ -112,7 +112,7 @@ function crmSpelling(ctx: BuildContext, origin: Origin, role: string, ref: strin
   return `; a CRM's own spelling of a name can be mapped under imports: values: team.${role}: { ${JSON.stringify(ref)}: ${id ?? '<employee id>'} }`;
 }
 
-/** CRM ids are mostly numbers: 999 before 1000. */
+/** CRM ids are mostly numbers: 999 before 1000 (and "01" apart from "1", which it takes as equal: see the tie-break). */
 const BY_ID = new Intl.Collator('en', { numeric: true });
 
 /**
@@ -125,7 +125,7 @@ function inStableOrder<C extends { readonly id: string }>(contacts: readonly C[]
   const fromCsv = (j: number) => origins[j]?.kind === 'csv';
   if (!contacts.some((_, j) => fromCsv(j))) return contacts;
   const order = contacts.map((_, j) => j);
-  order.sort((a, b) => Number(fromCsv(a)) - Number(fromCsv(b)) || (fromCsv(a) ? BY_ID.compare(contacts[a]!.id, contacts[b]!.id) : a - b));
+  order.sort((a, b) => Number(fromCsv(a)) - Number(fromCsv(b)) || (fromCsv(a) ? (BY_ID.compare(contacts[a]!.id, contacts[b]!.id) || (contacts[a]!.id < contacts[b]!.id ? -1 : contacts[a]!.id > contacts[b]!.id ? 1 : 0)) : a - b));
   return order.map((j) => contacts[j]!);
 }
 

@@ -240,7 +240,7 @@ class PlanRun {
     }
     const employee = this.#request(d, d.window.to).employee.id;
     this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee, window: d.window, missedStep: true,
-      message: `missed: due ${d.window.from} to ${d.window.to}, before ${d.client.id} was first planned (it came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
+      message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (the client, or the rule, came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
     return !inWindow;
   }
 

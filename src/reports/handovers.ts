@@ -23,13 +23,15 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const intros = letters.filter((t) => t.series.endsWith('|intro'));
     const takenOver = data.touches.filter((t) => clients.has(t.client_id) && t.employee_id === h.to && t.date >= h.on
       && (t.source.startsWith('rule:') || t.source.startsWith('campaign:'))).length;
-    // (The notices go out a working day or two before `on`: a week before it is surely past the horizon's end.)
-    const notYet = letters.length === 0 && addDays(h.on, -7) > horizonEnd;
-    if (notYet) later++;
+    // The notices go out a working day or two before `on`, the introductions one or two after: with
+    // none recorded, those whose days may be past the horizon's end are not planned yet.
+    const noticesLater = notices.length === 0 && clients.size > 0 && addDays(h.on, -1) > horizonEnd;
+    const introsLater = intros.length === 0 && clients.size > 0 && addDays(h.on, 1) > horizonEnd;
+    if (noticesLater || introsLater) later++;
     return {
       from: h.from, to: h.to, on: h.on, clients: clients.size,
-      notices: notYet ? null : notices.length, notices_done: notYet ? null : notices.filter((t) => t.status === 'done').length,
-      intros: notYet ? null : intros.length, intros_done: notYet ? null : intros.filter((t) => t.status === 'done').length, taken_over: takenOver,
+      notices: noticesLater ? null : notices.length, notices_done: noticesLater ? null : notices.filter((t) => t.status === 'done').length,
+      intros: introsLater ? null : intros.length, intros_done: introsLater ? null : intros.filter((t) => t.status === 'done').length, taken_over: takenOver,
     };
   });
   return {

@@ -105,6 +105,10 @@ describe('the dashboard in the company\'s language', () => {
     const header = (await (await page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`)).text()).split('\n')[0]!;
     expect(header).toContain(';');
     expect(header).toMatch(/[а-яё]/);
+    // Its cells too (a client's timeline: its events' words), not the reader's language under the company's header.
+    const timeline = (await (await page.request.get(`${daemon.url}/dashboard/clients/alfa/timeline.csv`)).text()).split('\n').slice(1).join('\n');
+    expect(timeline).toMatch(/выполнено/);
+    expect(timeline).not.toMatch(/\bdone\b/);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: new URL('overview-en.png', ARTIFACTS).pathname, fullPage: true });
     await page.locator('select[name=language]').selectOption('ru');

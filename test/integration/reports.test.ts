@@ -262,11 +262,16 @@ describe('director reports on a fixed history', () => {
   it('a handover whose letters are beyond the horizon has its letter counts empty, not 0, and the summary says why', async () => {
     // The horizon is 60 days: a handover in ten months has no letters yet; one within it and without letters has 0.
     const far = addDays(TODAY, 300);
+    // Just past the horizon's end (its notices on its eve or before, which may be past it too).
+    const edge = addDays(TODAY, 62);
     const near = addDays(TODAY, 20);
-    const cfg = configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: far }, { from: 'pavel', to: 'anna', on: near }] });
+    const cfg = configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: far }, { from: 'pavel', to: 'anna', on: edge }] });
     const r = handoversReport(await loadReportContext(await history(), cfg, TODAY));
-    expect(r.rows.map((x) => [x.on, x.notices, x.notices_done, x.intros, x.intros_done])).toEqual([[far, null, null, null, null], [near, 0, 0, 0, 0]]);
-    expect(summary(r)).toMatchObject({ handovers: 2, letters_later: 1 });
+    expect(r.rows.map((x) => [x.on, x.notices, x.notices_done, x.intros, x.intros_done])).toEqual([[far, null, null, null, null], [edge, null, null, null, null]]);
+    expect(summary(r)).toMatchObject({ handovers: 2, letters_later: 2 });
+    const within = handoversReport(await loadReportContext(await history(), configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: near }] }), TODAY));
+    expect(within.rows.map((x) => [x.on, x.notices, x.notices_done, x.intros, x.intros_done])).toEqual([[near, 0, 0, 0, 0]]);
+    expect(summary(within)).not.toHaveProperty('letters_later');
   });
 
   it('a chained handover counts, at its second change, the clients the leaver had taken over at the first', async () => {

@@ -1,3 +1,4 @@
+import { translator } from '../../i18n/translator.ts';
 import { daysBetween } from '../../planner/dates.ts';
 import { relationshipMap, relationshipReport, type Acquaintance } from '../../reports/relationships.ts';
 import { describeDetail, describeEvent, timeline, timelineReport, type TimelineEntry } from '../../reports/timeline.ts';
@@ -115,6 +116,7 @@ export async function clientTimelineCsv(ctx: PageContext, id: string): Promise<P
   const client = await visibleClient(ctx, id);
   if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
   const { touches, events } = await clientHistory(ctx.db, id);
-  const report = timelineReport(id, timeline(touches, events), ctx.tr, ctx.meta.timezone ?? 'UTC');
+  // Its cells in the company's language, as its header and separator (csv()): one language in the file.
+  const report = timelineReport(id, timeline(touches, events), translator(ctx.req.companyLanguage), ctx.meta.timezone ?? 'UTC');
   return csv(ctx, report, report.rows, `${id}-timeline.csv`);
 }
