@@ -9,7 +9,7 @@ import type { Located, RawSources } from './sources.ts';
 import { BuildContext, checkCountry, checkZone, parseHours, short, uniqueIds } from './build-context.ts';
 import { buildCadence, rolesInUse, rolesWritten } from './build-cadence.ts';
 import { configWarnings } from './config-warnings.ts';
-import { closest, closestName, didYouMean, didYouMeanName } from './suggest.ts';
+import { closest, closestName, didYouMean, didYouMeanName, NameCandidates } from './suggest.ts';
 
 /** A client whose relationship started this many days ago or less counts as onboarding. */
 const NEW_CLIENT_DAYS = 90;
@@ -104,12 +104,30 @@ function employeeWords(ctx: BuildContext): string[] {
  * ("Иванова А. С.") to the employee, under imports: values (a plain clients.csv is declared there
  * for it). Not for a misspelling, which is corrected in the export.
  */
-function crmSpelling(ctx: BuildContext, origin: Origin, role: string, ref: string): string {
+function crmSpelling(ctx: BuildContext, origin: Origin, role: string, ref: string, words: NameCandidates): string {
   // A misspelling ("Анна Иваноа") is corrected in the export, not mapped.
-  if (!(origin instanceof CsvOrigin) || closest(ref, employeeWords(ctx)) !== undefined) return '';
-  const near = closestName(ref, employeeWords(ctx));
+  if (!(origin instanceof CsvOrigin) || closest(ref, words.list) !== undefined) return '';
+  const near = closestName(ref, words);
   const id = near === undefined ? undefined : [...ctx.employeeById.values()].find((e) => e.id === near || e.name === near || e.email === near)?.id;
   return `; a CRM's own spelling of a name can be mapped under imports: values: team.${role}: { ${JSON.stringify(ref)}: ${id ?? '<employee id>'} }`;
+}
+
+/**
+ * What follows "which no employee has" for a team cell: a "did you mean" and the mapping to write.
+ * The same few spellings fill whole columns of an export (10,000 rows naming one manager as 1C
+ * writes them): each is worked out once per configuration read.
+ */
+const unknownRefHints = new WeakMap<BuildContext, { words: NameCandidates; hints: Map<string, string> }>();
+function unknownRefHint(ctx: BuildContext, origin: Origin, role: string, ref: string): string {
+  let known = unknownRefHints.get(ctx);
+  if (!known) unknownRefHints.set(ctx, known = { words: new NameCandidates(employeeWords(ctx)), hints: new Map() });
+  const key = `${origin instanceof CsvOrigin ? 'csv' : 'yaml'}\u0000${role}\u0000${ref}`;
+  let hint = known.hints.get(key);
+  if (hint === undefined) {
+    hint = `${didYouMeanName(ref, known.words)}${crmSpelling(ctx, origin, role, ref, known.words)}`;
+    known.hints.set(key, hint);
+  }
+  return hint;
 }
 
 /** CRM ids are mostly numbers: 999 before 1000 (and "01" apart from "1", which it takes as equal: see the tie-break). */
@@ -144,7 +162,7 @@ function buildClients(ctx: BuildContext): void {
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
       else if (ctx.checksReferences && !ctx.mayNameBrokenEmployee(ref)) {
-        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${didYouMeanName(ref, employeeWords(ctx))}${crmSpelling(ctx, origin, role, ref)}`);
+        ctx.report(origin, ['team', role], 2, 'the id of an employee (or their e-mail or full name)', `${quote(ref)}, which no employee has${unknownRefHint(ctx, origin, role, ref)}`);
         ctx.explained.add(`${c.id}\u0000${role}`);
       } else ctx.explained.add(`${c.id}\u0000${role}`);
     }

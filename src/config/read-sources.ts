@@ -5,7 +5,7 @@ import { decodeText } from './decode-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { isConfigFile, listFiles, UnreadableEntryError, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin } from './origin.ts';
-import { closest, closestName } from './suggest.ts';
+import { closest, closestName, NameCandidates } from './suggest.ts';
 import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
 import { fallbackSettings, readYamlFile } from './yaml-sections.ts';
 import { clientNameKey, nameKey } from './name-key.ts';
@@ -196,11 +196,13 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   // A client no file defines is one mistake however many contacts name it (a clients export cut
   // short: 16 clients gone were 71 errors, one a contact): said at its first contact.
   let suggested = 0;
-  let names: string[] | undefined;
+  let names: NameCandidates | undefined;
   for (const [client, { origin, more }] of unknown) {
-    // A near id, else a near name (a letter off, a word less: "Ромашка" for "ООО «Ромашка»"); names asked for the first hundred only.
-    names ??= [...byName.values()].map((list) => list[0]!.value.name);
-    const near = closest(client, byId.keys()) ?? (suggested++ < 100 ? closestName(client, names) : undefined);
+    // A near id, else a near name (a letter off, a word less: "Ромашка" for "ООО «Ромашка»"), for the
+    // first hundred only: each looks through every client (a cut-short export can leave thousands).
+    const asked = suggested++ < 100;
+    if (asked) names ??= new NameCandidates([...byName.values()].map((list) => list[0]!.value.name));
+    const near = asked ? closest(client, byId.keys()) ?? closestName(client, names!) : undefined;
     const others = more > 0 ? ` (and ${more} more ${more === 1 ? 'contact names' : 'contacts name'} it)` : '';
     sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${others}${near ? `; did you mean ${quote(near)}?` : ''}` });
   }
