@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Client, Config, Employee, Handover, Rule, Touch } from '../domain/types.ts';
-import { selects } from '../domain/selector.ts';
+import { TIMED_KINDS, type Client, type Config, type Employee, type Handover, type Rule, type Touch } from '../domain/types.ts';
+import { contactsFor, selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
 import { own } from '../domain/safe-keys.ts';
@@ -93,6 +93,32 @@ export function planTouches(config: Config, history: PlannerHistory, window: Pla
   return new PlanRun(subset, history, window, now, only).run();
 }
 
+/**
+ * The contacts that two rules' meetings or calls can reach (a buyer of the monthly calls and of
+ * the check-ins): the only ones whose days the placer keeps apart. A rule's `for` is asked as on
+ * today and as on no day (a client onboarding now is active later in the window), so that a stage
+ * changing within the plan's window keeps them in.
+ */
+function sharedContacts(config: Config, today: string): ReadonlySet<string> {
+  const timed = config.rules.filter((r) => TIMED_KINDS.has(r.kind));
+  const shared = new Set<string>();
+  if (timed.length < 2) return shared;
+  for (const client of config.clients) {
+    // A client's contacts are its own: counted client by client (a rule reaches each contact once).
+    let rules: Map<string, number> | undefined;
+    for (const rule of timed) {
+      if (!selects(rule.for, client, today) && !selects(rule.for, client, undefined)) continue;
+      for (const contact of contactsFor(rule.theirs, client.contacts)) {
+        rules ??= new Map();
+        const n = (rules.get(contact.id) ?? 0) + 1;
+        rules.set(contact.id, n);
+        if (n === 2) shared.add(contact.id);
+      }
+    }
+  }
+  return shared;
+}
+
 class PlanRun {
   readonly #calendar: WorkCalendar;
   readonly #placer: Placer;
@@ -119,7 +145,7 @@ class PlanRun {
     private readonly onlyClients?: ReadonlySet<string>,
   ) {
     this.#calendar = new WorkCalendar(config.settings.workdays);
-    this.#placer = new Placer(this.#calendar);
+    this.#placer = new Placer(this.#calendar, sharedContacts(config, localDate(now, config.settings.timezone)));
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
     this.#nowMs = now.toMillis();
