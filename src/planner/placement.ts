@@ -1,5 +1,6 @@
 import type { Client, Employee } from '../domain/types.ts';
 import { addDays } from './dates.ts';
+import { ContactDays } from './contact-days.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 import { sharedHours, type Interval } from './working-hours.ts';
 
@@ -84,26 +85,25 @@ export class Placer {
   /** employee × client pair → date → shared working hours (null: none that day). */
   readonly #shared = new Map<string, Map<string, Interval | null>>();
   /**
-   * contact id → date → the series of the meeting or call it has that day ('' for several): of
-   * touches whose day comes from their period (#fixedDays), of `anchor: last` ones (#movableDays),
-   * and the days claimed by the former before they are placed (#claimedDays).
+   * The contacts' days: of touches whose day comes from their period (#fixedDays), of `anchor: last`
+   * ones (#movableDays), and the days claimed by the former before they are placed (#claimedDays).
    */
-  readonly #fixedDays = new Map<string, Map<string, string>>();
-  readonly #movableDays = new Map<string, Map<string, string>>();
-  readonly #claimedDays = new Map<string, Map<string, string>>();
+  readonly #fixedDays: ContactDays;
+  readonly #movableDays: ContactDays;
+  readonly #claimedDays: ContactDays;
 
   #nearNow = false;
 
   /**
-   * The contacts two rules' meetings or calls can reach (planner/plan.ts sharedContacts): only their
-   * days are noted. A buyer only the monthly call reaches never has two rules' calls on a day, and
-   * noting every contact's every day held millions of entries at 50,000 clients.
+   * `sharedContacts`: the contacts two rules' meetings or calls can reach (planner/plan.ts), the
+   * only ones whose days are noted. A buyer only the monthly call reaches never has two rules'
+   * calls on a day, and noting every contact's every day held millions of entries at 50,000 clients.
    */
-  readonly #sharedContacts: ReadonlySet<string> | undefined;
-
   constructor(calendar: WorkCalendar, sharedContacts?: ReadonlySet<string>) {
     this.#calendar = calendar;
-    this.#sharedContacts = sharedContacts;
+    this.#fixedDays = new ContactDays(sharedContacts);
+    this.#movableDays = new ContactDays(sharedContacts);
+    this.#claimedDays = new ContactDays(sharedContacts);
   }
 
   /**
@@ -167,7 +167,7 @@ export class Placer {
    * so that a touch of another series placed after it prefers another day (#contactBusy).
    */
   noteContacts(contacts: readonly string[], series: string, date: string, movable: boolean): void {
-    note(movable ? this.#movableDays : this.#fixedDays, contacts, series, date, this.#sharedContacts);
+    (movable ? this.#movableDays : this.#fixedDays).note(contacts, series, date);
   }
 
   /**
@@ -175,18 +175,16 @@ export class Placer {
    * the `anchor: last` touches placed before it to keep clear of.
    */
   claimContacts(contacts: readonly string[], series: string, date: string): void {
-    note(this.#claimedDays, contacts, series, date, this.#sharedContacts);
+    this.#claimedDays.note(contacts, series, date);
   }
 
   /** Whether one of the touch's contacts already has a meeting or call of another series on `date`. */
   #contactBusy(r: PlacementRequest, date: string): boolean {
     if (!r.contacts) return false;
-    for (const contact of r.contacts) {
-      if (held(this.#fixedDays, contact, date, r.series)) return true;
-      if (r.movable && (held(this.#movableDays, contact, date, r.series) || held(this.#claimedDays, contact, date, r.series))) return true;
-    }
-    return false;
+    return this.#fixedDays.busy(r.contacts, r.series, date)
+      || (r.movable === true && (this.#movableDays.busy(r.contacts, r.series, date) || this.#claimedDays.busy(r.contacts, r.series, date)));
   }
+
 
   /** Places a touch, or returns undefined when no working day within reach can take it. */
   place(r: PlacementRequest): Placement | undefined {
@@ -369,26 +367,6 @@ export class Placer {
     load.timed++;
     load.busy.push(start, end);
   }
-}
-
-/** Records `series` on the contacts' day ('' once a second series is there). */
-function note(days: Map<string, Map<string, string>>, contacts: readonly string[], series: string, date: string, shared: ReadonlySet<string> | undefined): void {
-  for (const contact of contacts) {
-    if (shared && !shared.has(contact)) continue;
-    let byDate = days.get(contact);
-    if (!byDate) {
-      byDate = new Map();
-      days.set(contact, byDate);
-    }
-    const was = byDate.get(date);
-    byDate.set(date, was === undefined || was === series ? series : '');
-  }
-}
-
-/** Whether the contact's day holds a series other than `series`. */
-function held(days: Map<string, Map<string, string>>, contact: string, date: string, series: string | undefined): boolean {
-  const was = days.get(contact)?.get(date);
-  return was !== undefined && was !== series;
 }
 
 /** Whether [start, end) overlaps time the day already holds. */

@@ -4,6 +4,7 @@ import { addDays } from '../planner/dates.ts';
 import { localToMs } from '../planner/zoned-time.ts';
 import { sharedHours, workingInterval } from '../planner/working-hours.ts';
 import { nextWorkday, workCalendarOf } from './workflow-touch.ts';
+import { ContactDays } from '../planner/contact-days.ts';
 
 /**
  * How many of the employee's working days a late timed touch may be spread over, from the next
@@ -59,8 +60,8 @@ interface DayAgenda {
  */
 export class OverdueRoom {
   readonly #days = new Map<string, Map<string, DayAgenda>>();
-  /** Client contact → date → the series of the meeting or call they have that day ('' for several), as the planner keeps them apart. */
-  readonly #contactDays = new Map<string, Map<string, string>>();
+  /** The client contacts' days with a meeting or call, as the planner keeps them apart. */
+  readonly #contactDays = new ContactDays();
   /** Nothing is put before now (the check may run at midday, or in the employee's afternoon): from the next quarter hour. */
   readonly #notBefore: number;
 
@@ -74,21 +75,7 @@ export class OverdueRoom {
     const day = this.#day(employee, date);
     day.timed++;
     day.spans.push([span[0], span[1]]);
-    for (const contact of of ? contactsOf(of) : []) {
-      let byDate = this.#contactDays.get(contact);
-      if (!byDate) this.#contactDays.set(contact, byDate = new Map());
-      const was = byDate.get(date);
-      byDate.set(date, was === undefined || was === of!.series ? of!.series : '');
-    }
-  }
-
-  /** Whether one of the touch's contacts has a meeting or call of another series on `date`. */
-  #contactBusy(contacts: readonly string[], series: string | undefined, date: string): boolean {
-    for (const contact of contacts) {
-      const was = this.#contactDays.get(contact)?.get(date);
-      if (was !== undefined && was !== series) return true;
-    }
-    return false;
+    if (of) this.#contactDays.note(contactsOf(of), of.series, date);
   }
 
   /**
@@ -109,7 +96,7 @@ export class OverdueRoom {
     const contacts = of ? contactsOf(of) : [];
     for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
       if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
-      if (this.#contactBusy(contacts, of?.series, date)) {
+      if (this.#contactDays.busy(contacts, of?.series, date)) {
         passedOver.push(date);
         continue;
       }
