@@ -25,7 +25,8 @@ describe('touchbase dashboard-link', () => {
     const first = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^http:\/\/127\.0\.0\.1:8787\/dashboard\/auth\/link\/[A-Za-z0-9_-]{43}\n$/);
-    expect(first.err).toContain('signs in pavel once, until 2027-06-15T07:00:00.000Z');
+    // In the company's zone (Moscow), as a person there reads a clock; the instant beside it.
+    expect(first.err).toContain('signs in pavel once, until 2027-06-15 10:00 Europe/Moscow (2027-06-15T07:00:00.000Z)');
     const anna = await cli('dashboard-link', '--employee', 'anna', '--minutes', '5', '--config', dir, '--db', file, '--now', NOW);
     const token = anna.out.trim().split('/').at(-1)!;
     const db = await openMigrated(file);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { getInfo } from '../../storage/job-repository.ts';
 import { reachableUrl } from '../../http/public-url.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
@@ -36,7 +37,9 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
         return mintSignInLink(db, base, employee, clockFrom(o.now).now(), minutes);
       });
       io.out(`${url}\n`);
-      io.err(`signs in ${employee} once, until ${expires}\n`);
+      // In the company's zone, as a person there reads a clock (it was UTC: "until …T10:22:33.958Z" to a director in Moscow).
+      const until = DateTime.fromISO(expires).setZone(config.settings.timezone);
+      io.err(`signs in ${employee} once, until ${until.toFormat('yyyy-MM-dd HH:mm')} ${config.settings.timezone} (${expires})\n`);
     });
 }
 
