@@ -135,6 +135,8 @@ class PlanRun {
   readonly #lastAnchored: ReadonlySet<string>;
   /** The sources of one-off sequence steps (rules with `after`): see #lateStep. */
   readonly #steps: ReadonlySet<string>;
+  /** The contacts two rules' meetings or calls can reach (sharedContacts): the only ones the placer keeps apart. */
+  readonly #shared: ReadonlySet<string>;
   #nearNow = false;
 
   constructor(
@@ -145,7 +147,8 @@ class PlanRun {
     private readonly onlyClients?: ReadonlySet<string>,
   ) {
     this.#calendar = new WorkCalendar(config.settings.workdays);
-    this.#placer = new Placer(this.#calendar, sharedContacts(config, localDate(now, config.settings.timezone)));
+    this.#shared = sharedContacts(config, localDate(now, config.settings.timezone));
+    this.#placer = new Placer(this.#calendar, this.#shared);
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
     this.#nowMs = now.toMillis();
@@ -210,7 +213,8 @@ class PlanRun {
     if (chains.length === 0) return;
     const clients = new Set(chains.map((c) => c.unit.client.id));
     for (const d of fresh) {
-      if (!clients.has(d.client.id) || d.contactIds.length === 0) continue;
+      // A demand none of whose contacts another rule reaches could only claim days nobody asks about.
+      if (!clients.has(d.client.id) || !d.contactIds.some((c) => this.#shared.has(c))) continue;
       const date = this.history.pins.get(d.id)?.date ?? this.#placer.tentativeDate(this.#request(d));
       if (date !== undefined) this.#placer.claimContacts(d.contactIds, d.series, date);
     }
