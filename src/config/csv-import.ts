@@ -25,6 +25,13 @@ export interface CsvJob {
   readonly as: 'clients' | 'contacts';
   /** Its declaration under `imports:`, if any. */
   readonly layout?: Located<RawImport>;
+  /**
+   * The columns the file's other declaration maps, when it is declared both as clients and as
+   * contacts (a combined export: see combined-export.ts). Read as clients, such a file keeps only
+   * the columns its clients declaration maps (the rest are its contacts'); read as contacts, it
+   * leaves out the ones the clients declaration maps (they are the company's).
+   */
+  readonly combinedWith?: ReadonlyMap<string, string>;
 }
 
 const FIELDS = {
@@ -301,7 +308,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
   header.names.forEach((name, i) => {
     const mapped = mappingFor(columns, name);
     if (mapped) used.add(mapped[0]);
-    if (mapped?.[1] === IGNORED_COLUMN) {
+    if (mapped?.[1] === IGNORED_COLUMN || (!mapped && job.combinedWith && (job.as === 'clients' || mappingFor(job.combinedWith, name)))) {
       targets.push(undefined);
       return;
     }
@@ -429,7 +436,7 @@ function wrongMappedValues(job: CsvJob, field: string, table: Record<string, str
 }
 
 /** The mapping entry for a header: exact, else as names match (case, spaces, ş/ș ţ/ț ё/е: nameKey). */
-function mappingFor(columns: Map<string, string>, name: string): readonly [string, string] | undefined {
+function mappingFor(columns: ReadonlyMap<string, string>, name: string): readonly [string, string] | undefined {
   const exact = columns.get(name);
   if (exact !== undefined) return [name, exact];
   const key = nameKey(name);
@@ -491,6 +498,8 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     });
     return;
   }
+  // A company without contacts in a combined export: its row (no contact id, no name) is the company's alone.
+  if (job.combinedWith && job.as === 'contacts' && plan.targets.every((t, i) => (t?.[0] !== 'id' && t?.[0] !== 'name') || cells[i]!.trim() === '')) return;
   tidyCells(plan, cells, line);
   if (!plan.forceZod) {
     if (job.as === 'clients') {

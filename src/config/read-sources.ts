@@ -3,10 +3,12 @@ import { relative, basename, resolve, sep } from 'node:path';
 import { quote, type ConfigWarning } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
+import { mergeRepeatedClients } from './combined-export.ts';
 import { isConfigFile, listFiles, UnreadableEntryError, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin } from './origin.ts';
 import { closest, closestName, NameCandidates } from './suggest.ts';
-import { emptySources, type ContactRow, type LocatedClient, type RawSources } from './sources.ts';
+import { emptySources, type ContactRow, type Located, type LocatedClient, type RawSources } from './sources.ts';
+import type { RawImport } from './schema.ts';
 import { fallbackSettings, readYamlFile } from './yaml-sections.ts';
 import { clientNameKey, nameKey } from './name-key.ts';
 
@@ -64,7 +66,11 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   const contactRows: ContactRow[] = [];
   // Clients first: contacts join the clients of every file.
   const jobs = csvJobs(dir, csvFiles, shown, bytesOf, sources);
-  for (const job of jobs.filter((j) => j.as === 'clients')) readCsvFile(job, sources, contactRows);
+  for (const job of jobs.filter((j) => j.as === 'clients')) {
+    const start = sources.clients.length;
+    readCsvFile(job, sources, contactRows);
+    if (job.combinedWith) mergeRepeatedClients(sources, start);
+  }
   for (const job of jobs.filter((j) => j.as === 'contacts')) readCsvFile(job, sources, contactRows);
   attachContacts(contactRows, sources);
   if (!sources.settings) {
@@ -108,7 +114,9 @@ function isYamlFile(path: string): boolean {
 /** The CSV files to read: each declared import, and clients.csv / contacts.csv that no import declares. */
 function csvJobs(dir: string, csvFiles: string[], shown: (p: string) => string, bytesOf: (p: string) => Uint8Array, sources: RawSources): CsvJob[] {
   const jobs: CsvJob[] = [];
-  const declared = new Set<string>();
+  // Each file once, or twice as a combined export: once as clients, once as contacts.
+  const declared = new Map<string, Map<'clients' | 'contacts', Located<RawImport>>>();
+  const paths: string[] = [];
   const root = resolve(dir);
   for (const layout of sources.imports) {
     const path = resolve(root, layout.value.file);
@@ -117,11 +125,12 @@ function csvJobs(dir: string, csvFiles: string[], shown: (p: string) => string, 
       sources.issues.push({ ...placeOf(origin), rank: 1, expected: 'a path inside the configuration folder', found: quote(layout.value.file) });
       continue;
     }
-    if (declared.has(path)) {
-      sources.issues.push({ ...placeOf(origin), rank: 2, expected: 'each file imported once', found: `${quote(layout.value.file)} a second time` });
+    const as = declared.get(path) ?? new Map();
+    if (as.has(layout.value.as)) {
+      sources.issues.push({ ...placeOf(origin), rank: 2, expected: 'each file imported once (or, a combined export of companies and their contacts, once as clients and once as contacts)', found: `${quote(layout.value.file)} a second time as ${layout.value.as}` });
       continue;
     }
-    declared.add(path);
+    declared.set(path, as.set(layout.value.as, layout));
     if (layout.broken?.size) {
       // A declaration with a broken field (its error is reported) would read the file wrongly: not read this round.
       sources.opaque = true;
@@ -134,6 +143,13 @@ function csvJobs(dir: string, csvFiles: string[], shown: (p: string) => string, 
       continue;
     }
     jobs.push({ shown: shown(path), bytes: bytesOf(path), as: layout.value.as, layout });
+    paths.push(path);
+  }
+  // (Also when the other declaration has a mistake of its own and is not read this round: this
+  // one is still read as half of a combined export, not as a file of its own with a company per row.)
+  for (const [i, job] of jobs.entries()) {
+    const other = declared.get(paths[i]!)!.get(job.as === 'clients' ? 'contacts' : 'clients');
+    if (other) jobs[i] = { ...job, combinedWith: new Map(Object.entries(other.value.columns ?? {})) };
   }
   for (const path of csvFiles) {
     if (declared.has(path)) continue;
