@@ -11,6 +11,7 @@ import { closest, didYouMean, didYouMeanName } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
 import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
+import { crmIdOf, isId } from './crm-id.ts';
 
 /**
  * CRM exports as they are: `clients.csv` and `contacts.csv` with touchbase's own column
@@ -89,7 +90,7 @@ interface Plan {
    * Per column, the free-text cells left out, the cells Excel turned into a number like
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
    */
-  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally> };
+  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally>; readonly codes: Map<number, Tally> };
   /**
    * The rows read so far; the separator they use when it is not the header's (said once, the
    * rest not read); the errors of rows whose length is not the header's, said at the file's end
@@ -411,7 +412,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     dateFormat,
     free, repeated, blanked,
     lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
-    tally: { dropped: new Map(), mangled: new Map(), emails: new Map() },
+    tally: { dropped: new Map(), mangled: new Map(), emails: new Map(), codes: new Map() },
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
@@ -444,13 +445,13 @@ function mappingFor(columns: ReadonlyMap<string, string>, name: string): readonl
   return undefined;
 }
 
-/** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
 /** A header name as the required column it names in another case ("ID" → "id"), else as written. */
 function requiredCase(name: string, required: readonly string[]): string {
   const lower = name.toLowerCase();
   return required.includes(lower) ? lower : name;
 }
 
+/** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
 function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefined {
   const fields: readonly string[] = FIELDS[as];
   if (fields.includes(written)) return [written];
@@ -596,6 +597,15 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
  * 3.7369E+10 are counted for a warning (their digits cannot be brought back).
  */
 function tidyCells(plan: Plan, cells: string[], line: number): void {
+  // A CRM's own code ("НФ-000123") as an id (crm-id.ts), unless `values:` maps the column's cells.
+  const code = cells[plan.idColumn]?.trim();
+  if (code && plan.valueMaps[plan.idColumn] === undefined && !isId(code)) {
+    const id = crmIdOf(code);
+    if (id !== undefined) {
+      cells[plan.idColumn] = id;
+      count(plan.tally.codes, plan.idColumn, line, code);
+    }
+  }
   for (const [i, words] of plan.blanked) if (words.has(nameKey(cells[i]!.trim()))) cells[i] = '';
   for (const [first, others] of plan.repeated) {
     const joined = [cells[first]!, ...others.map((i) => cells[i]!)].map((c) => c.trim()).filter((c) => c !== '').join(', ');
@@ -647,6 +657,13 @@ function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
     sources.warnings.push({
       file: job.shown, line: t.line, column: i + 1, field: plan.header.names[i]!,
       message: `${quote(t.cell, 60)}${more(t)} holds several e-mail addresses: the first is kept (touchbase keeps one address per person)`,
+    });
+  }
+  for (const [i, t] of plan.tally.codes) {
+    sources.warnings.push({
+      file: job.shown, line: t.line, column: i + 1, field: plan.header.names[i]!,
+      message: `${quote(t.cell, 40)}${more(t)}: a CRM's code is read as the id ${quote(crmIdOf(t.cell)!)} (lower case, Latin letters, "-" for the rest): `
+        + (job.as === 'clients' ? 'name the client so with --client, in YAML and in links' : 'name the contact so where an id names it'),
     });
   }
   for (const [i, t] of plan.tally.mangled) {

@@ -4,6 +4,7 @@ import { quote, type ConfigWarning } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { mergeRepeatedClients } from './combined-export.ts';
+import { crmIdOf, isId } from './crm-id.ts';
 import { isConfigFile, listFiles, UnreadableEntryError, type ConfigSnapshot } from './snapshot.ts';
 import { child, placeOf, type Origin } from './origin.ts';
 import { closest, closestName, NameCandidates } from './suggest.ts';
@@ -190,6 +191,8 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     let target = byId.get(client);
     const named = target ? undefined : byName.get(nameKey(client)) ?? byBareName.get(clientNameKey(client));
     if (named?.length === 1) target = named[0];
+    // A CRM's code of the client ("НФ-000123"), which its own export made an id of (crm-id.ts).
+    if (!target && !named && !isId(client)) target = byId.get(crmIdOf(client) ?? '');
     if (!target) {
       if (named && named.length > 1) {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });

@@ -18,13 +18,13 @@ export function tempDir(prefix = 'touchbase-'): string {
   return dir;
 }
 
-/** Writes files (YAML from objects, text as is) into a fresh folder and returns its path. */
+/** Writes files (YAML from objects, text and bytes as they are) into a fresh folder and returns its path. */
 export function writeConfig(files: Record<string, unknown>): string {
   const dir = tempDir();
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, typeof content === 'string' ? content : stringify(content));
+    writeFileSync(path, typeof content === 'string' || content instanceof Uint8Array ? content : stringify(content));
   }
   return dir;
 }

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
-import { tempDir } from '../helpers/config-folder.ts';
-
-/**
- * One export of companies with their contacts ("список клиентов с контактными лицами"): a row
- * per contact, the company's columns repeated. Declared twice under imports: (QA CRM F2).
- */
-function folder(files: Record<string, string | Buffer>): string {
-  const dir = tempDir();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { writeConfig } from '../helpers/config-folder.ts';
 
 function check(dir: string) {
   const result = checkConfig(dir);
@@ -72,9 +58,13 @@ const ROWS = [
 /** As Russian Excel saves it: windows-1251, ";", CRLF. */
 const excel = (lines: readonly string[]) => iconv.encode([HEADER, ...lines].join('\r\n'), 'win1251');
 
+/**
+ * One export of companies with their contacts ("список клиентов с контактными лицами"): a row
+ * per contact, the company's columns repeated. Declared twice under imports: (QA CRM F2).
+ */
 describe('a combined export of companies and their contacts (one row per contact)', () => {
   it('is one client per company, with every contact of its rows, and plans for each', () => {
-    const dir = folder({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(ROWS) });
+    const dir = writeConfig({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(ROWS) });
     const { config, errors } = check(dir);
     expect(errors).toEqual([]);
     expect(config!.clients.map((c) => [c.id, c.name, c.team.account_manager, c.attributes?.inn, c.contacts.map((p) => `${p.id} ${p.name} ${p.role}`)])).toEqual([
@@ -96,7 +86,7 @@ describe('a combined export of companies and their contacts (one row per contact
     const rows = [...ROWS];
     rows[1] = rows[1]!.replace('Анна Иванова', 'Павел Сидоров');
     rows[3] = rows[3]!.replace('Анна Иванова', 'Павел Сидоров');
-    const dir = folder({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(rows) });
+    const dir = writeConfig({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(rows) });
     const { config, errors } = check(dir);
     expect(config).toBeUndefined();
     expect(errors).toEqual([
@@ -106,7 +96,7 @@ describe('a combined export of companies and their contacts (one row per contact
 
   it('a file declared twice as the same thing is still an error', () => {
     const twice = `${IMPORTS}  - { file: crm/clients-with-contacts.csv, as: clients, columns: { Код компании: id, Компания: name } }\n`;
-    const dir = folder({ 'company.yaml': COMPANY + twice, 'crm/clients-with-contacts.csv': excel(ROWS) });
+    const dir = writeConfig({ 'company.yaml': COMPANY + twice, 'crm/clients-with-contacts.csv': excel(ROWS) });
     const { errors } = check(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^company\.yaml:\d+:\d+: imports\[2\]\.file \(import of crm\/clients-with-contacts\.csv\): expected each file imported once \(or, a combined export of companies and their contacts, once as clients and once as contacts\), found "crm\/clients-with-contacts\.csv" a second time as clients$/);
@@ -114,7 +104,7 @@ describe('a combined export of companies and their contacts (one row per contact
 
   it('declared as clients alone, a company per contact row is one error per repeated company, as before', () => {
     const clientsOnly = IMPORTS.slice(0, IMPORTS.indexOf('  - file: crm/clients-with-contacts.csv\n    as: contacts'));
-    const dir = folder({ 'company.yaml': COMPANY + clientsOnly.replace('      ИНН: attributes.inn\n', '      ИНН: attributes.inn\n      Код контакта: ignore\n      Имя: ignore\n      Фамилия: ignore\n      Должность: ignore\n      Email: ignore\n      Комментарий: ignore\n'), 'crm/clients-with-contacts.csv': excel(ROWS) });
+    const dir = writeConfig({ 'company.yaml': COMPANY + clientsOnly.replace('      ИНН: attributes.inn\n', '      ИНН: attributes.inn\n      Код контакта: ignore\n      Имя: ignore\n      Фамилия: ignore\n      Должность: ignore\n      Email: ignore\n      Комментарий: ignore\n'), 'crm/clients-with-contacts.csv': excel(ROWS) });
     const { errors } = check(dir);
     expect(errors.filter((e) => e.includes('a client id used once'))).toHaveLength(2);
   });

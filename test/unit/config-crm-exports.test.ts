@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
 
 /**
  * Real CRM and Excel exports with the mistakes people make with them (the QA pass on CRM
  * exports): each mistake is one error, where it is made, with the likely meant word.
  */
-
-function folder(files: Record<string, string | Buffer>): string {
-  const dir = tempDir();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
 
 function check(dir: string) {
   const result = checkConfig(dir);
@@ -79,7 +69,7 @@ const IMPORTS = `imports:
 `;
 
 function exports(imports: string, files: Record<string, string | Buffer> = {}) {
-  return check(folder({
+  return check(writeConfig({
     'company.yaml': COMPANY,
     'imports.yaml': imports,
     'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'),
@@ -143,7 +133,7 @@ describe('an encoding declared under imports that the file is not in is one erro
   });
 
   it('the declared encoding stands where the header does not tell (detection may be wrong: that is what the declaration is for)', () => {
-    const { issues, config, encodings } = check(folder({
+    const { issues, config, encodings } = check(writeConfig({
       'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
       'imports.yaml': 'imports:\n  - { file: crm/c.csv, as: clients, encoding: windows-1252, columns: { Key: id, Company: name } }\n',
       'crm/c.csv': iconv.encode('Key;Company\nc1;Construcţii Braşov SRL\n', 'win1250'),
@@ -163,7 +153,7 @@ describe('a report\'s title above the header and its totals row below the rows a
 `;
   const rows = ['00123;ООО «Альфа»;15.01.21;Анна Иванова;7701000001', '00124;ООО «Бета»;16.01.21;Павел Сидоров;7701000002'];
   const header = 'Код;Наименование;Дата договора;Менеджер;ИНН';
-  const run = (lines: string[]) => check(folder({
+  const run = (lines: string[]) => check(writeConfig({
     'company.yaml': COMPANY, 'imports.yaml': IMPORT_1C, 'crm/companies.csv': iconv.encode(lines.join('\r\n'), 'win1251'),
   }));
 
@@ -219,7 +209,7 @@ describe('a contact whose role cell is empty (F3)', () => {
     values:
       role: ${values}
 `;
-  const run = (values: string, people = PEOPLE) => check(folder({
+  const run = (values: string, people = PEOPLE) => check(writeConfig({
     'company.yaml': COMPANY, 'imports.yaml': importing(values),
     'crm/bitrix-companies.csv': iconv.encode(BITRIX, 'win1251'), 'crm/people.csv': people,
   }));
@@ -237,7 +227,7 @@ describe('a contact whose role cell is empty (F3)', () => {
   });
 
   it('an empty cell given a value its field cannot have is one error, at the mapping', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
       'imports.yaml': 'imports:\n  - file: crm/c.csv\n    as: clients\n    columns: { Key: id, Company: name, Status: stage }\n    values:\n      stage: { Customer: active, "": activ }\n',
       'crm/c.csv': 'Key;Company;Status\nc1;C One;Customer\nc2;C Two;\nc3;C Three;\n',
@@ -248,7 +238,7 @@ describe('a contact whose role cell is empty (F3)', () => {
 
 describe('a contact\'s client named with other quotes, or nearly (F13)', () => {
   const clients = 'id;name\nc1;ООО «Ромашка»\nc2;ООО «Строймаш»\nc3;АО «Ёлки»\nc4;ИП Ёжиков\n';
-  const run = (contacts: string) => check(folder({
+  const run = (contacts: string) => check(writeConfig({
     'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
     'clients.csv': iconv.encode(clients, 'win1251'),
     'contacts.csv': contacts,
@@ -270,7 +260,7 @@ describe('a contact\'s client named with other quotes, or nearly (F13)', () => {
 });
 
 describe('employees named as 1C writes them (F17)', () => {
-  const run = (cells: string[]) => check(folder({
+  const run = (cells: string[]) => check(writeConfig({
     'company.yaml': COMPANY,
     'clients.csv': ['id;name;team.account_manager', ...cells.map((c, i) => `c${i + 1};Клиент ${i + 1};${c}`)].join('\n'),
   }));
@@ -287,7 +277,7 @@ describe('employees named as 1C writes them (F17)', () => {
         + '; a CRM\'s own spelling of a name can be mapped under imports: values: team.account_manager: { "Иванова А. С.": ivanova }',
     ]);
     // And so mapped, it is.
-    const mapped = check(folder({
+    const mapped = check(writeConfig({
       'company.yaml': COMPANY,
       'clients.csv': 'id;name;team.account_manager\nc1;Клиент 1;Иванова А. С.\n',
       'imports.yaml': 'imports:\n  - file: clients.csv\n    as: clients\n    values: { team.account_manager: { "Иванова А. С.": ivanova } }\n',
@@ -297,7 +287,7 @@ describe('employees named as 1C writes them (F17)', () => {
   });
 
   it('the words of one employee\'s name come before another\'s with a word less', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': COMPANY.replace('  - { id: petrov', '  - { id: ivanova2, name: Анна Петрова Иванова, role: sales_director }\n  - { id: petrov'),
       'clients.csv': 'id;name;team.account_manager\nc1;Клиент;Иванова Анна Петрова\n',
     });
@@ -307,7 +297,7 @@ describe('employees named as 1C writes them (F17)', () => {
 
 describe('small things of real exports', () => {
   it('a contact\'s "Email" and "Phone" columns are its e-mail and phone whatever their case, as "ID" and "Name" are (F6)', () => {
-    const { issues, warnings, config } = check(folder({
+    const { issues, warnings, config } = check(writeConfig({
       'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
       'clients.csv': 'id;name\nc1;Альфа\n',
       'contacts.csv': 'Client,ID,Name,Role,Email,PHONE\nc1,k1,Ion Popescu,ceo,ion@ap.md,+373 22 000 000\n',
@@ -319,11 +309,11 @@ describe('small things of real exports', () => {
 
   it('a date the file writes in a format not read says which are, and how to declare its own; with date_format declared, names it (F5)', () => {
     const company = COMPANY.replace(/rules:[^]*$/, '');
-    const plain = check(folder({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;15.01.21\n' }));
+    const plain = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;15.01.21\n' }));
     expect(plain.issues.map(formatIssue)).toEqual([
       'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or MM/dd/yyyy)',
     ]);
-    const declared = (format: string, cell: string) => check(folder({
+    const declared = (format: string, cell: string) => check(writeConfig({
       'company.yaml': company,
       'imports.yaml': `imports:\n  - { file: crm/c.csv, as: clients, columns: { Key: id, Company: name, Since: since }, date_format: ${JSON.stringify(format)} }\n`,
       'crm/c.csv': `Key;Company;Since\nc1;C One;${cell}\n`,
@@ -339,7 +329,7 @@ describe('small things of real exports', () => {
 
   it('Excel\'s "Unicode text" saved as .txt: the error says to rename it .csv, and so renamed it is read (F11)', () => {
     const amo = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('client\tid\tname\trole\nc1\tk1\tСергей Кузнецов\tceo\n', 'utf16le')]);
-    const run = (file: string) => check(folder({
+    const run = (file: string) => check(writeConfig({
       'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
       'clients.csv': 'id;name\nc1;Альфа\n',
       'imports.yaml': `imports:\n  - { file: crm/${file}, as: contacts }\n`,
@@ -370,7 +360,7 @@ rules:
 
   it('a windows-1250 export whose ș and ț Excel wrote as "?" is read, with a warning naming the first such word and its line', () => {
     // What Excel's "CSV" writes for letters the code page lacks (iconv's replacement is the same "?").
-    const dir = folder({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Construcții Someș SA'), 'windows-1250'), 'crm/contacts.csv': contacts });
+    const dir = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Construcții Someș SA'), 'windows-1250'), 'crm/contacts.csv': contacts });
     const { config, warnings } = check(dir);
     expect(config?.clients.find((c) => c.id === 'c2')?.name).toBe('Construc?ii Some? SA');
     const warned = warnings.filter((w) => w.message.includes('a "?" inside a word'));
@@ -381,7 +371,48 @@ rules:
   });
 
   it('a question mark ending a word is no replaced letter', () => {
-    const dir = folder({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Ce mai faci? SRL'), 'windows-1250'), 'crm/contacts.csv': contacts });
+    const dir = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Ce mai faci? SRL'), 'windows-1250'), 'crm/contacts.csv': contacts });
     expect(check(dir).warnings.filter((w) => w.message.includes('a "?" inside a word'))).toEqual([]);
+  });
+});
+
+describe('a CRM\'s own codes as ids: 1C\'s "НФ-000123", "CMP-125" (F4)', () => {
+  const clients = [
+    'id;name;team.account_manager',
+    'НФ-000123;ООО «Строймаш»;ivanova',
+    'CMP-125;АО «ЮгЭнерго»;sidorov',
+    'ЦБ 000127;Construcţii Someş SRL;sidorov',
+    'plain-id;ПАО «Уралсталь»;ivanova',
+  ].join('\r\n');
+  const contacts = [
+    'id;client;name;role',
+    'К-1;НФ-000123;Сергей Кузнецов;buyer',
+    '2;cmp-125;Ольга Белова;buyer',
+    '3;ЦБ 000127;Ion Rusu;buyer',
+  ].join('\r\n');
+
+  it('are read as ids (lower case, Latin letters, "-"), one warning a column says how each is now named, and contacts find their client by the code', () => {
+    const { config, issues, warnings } = check(writeConfig({ 'company.yaml': COMPANY, 'crm/clients.csv': clients, 'crm/contacts.csv': contacts }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.name, c.contacts.map((p) => p.id)])).toEqual([
+      ['nf-000123', 'ООО «Строймаш»', ['k-1']],
+      ['cmp-125', 'АО «ЮгЭнерго»', ['2']],
+      ['tsb-000127', 'Construcţii Someş SRL', ['3']],
+      ['plain-id', 'ПАО «Уралсталь»', []],
+    ]);
+    expect(warnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`)).toEqual([
+      'crm/clients.csv:2:1: "НФ-000123" (and 2 more rows): a CRM\'s code is read as the id "nf-000123" (lower case, Latin letters, "-" for the rest): name the client so with --client, in YAML and in links',
+      'crm/contacts.csv:2:1: "К-1": a CRM\'s code is read as the id "k-1" (lower case, Latin letters, "-" for the rest): name the contact so where an id names it',
+    ]);
+  });
+
+  it('two codes that come out as one id are the error of an id used twice; a code with nothing to keep is still an error', () => {
+    const twice = `${clients}\r\nнф-000123;ООО «Другое»;ivanova\r\n***;Без кода;ivanova`;
+    const { issues } = check(writeConfig({ 'company.yaml': COMPANY, 'crm/clients.csv': twice, 'crm/contacts.csv': contacts }));
+    expect(issues.map((i) => `${i.line}: ${i.field} (${i.subject}): ${i.expected}, found ${i.found}`)).toEqual([
+      // (A value's own mistake before a reference's.)
+      '7: id (client ***): an id of lowercase letters, digits, - and _ (like "stroymash-ceo"), found "***"',
+      expect.stringMatching(/^6: id \(client нф-000123\): a client id used once \(first at .*crm\/clients\.csv:2\), found "nf-000123"$/),
+    ]);
   });
 });

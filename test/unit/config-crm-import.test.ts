@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
@@ -10,18 +9,8 @@ import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
 import { readSnapshot, snapshotHash, type ConfigSnapshot } from '../../src/config/snapshot.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
-
-/** Writes files given as text (UTF-8) or bytes into a fresh folder. */
-function folder(files: Record<string, string | Buffer>): string {
-  const dir = tempDir();
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
 
 function check(dir: string) {
   const result = checkConfig(dir);
@@ -99,7 +88,7 @@ const RUSSIAN_IMPORTS = `imports:
 
 describe('CRM exports as they are', () => {
   it('a Bitrix24 export in windows-1251 and an amoCRM export in UTF-16 are used unchanged: Cyrillic intact, columns mapped, extra columns kept', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': RUSSIAN_COMPANY,
       'imports.yaml': RUSSIAN_IMPORTS,
       'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
@@ -138,7 +127,7 @@ describe('CRM exports as they are', () => {
   });
 
   it('a quote opened and never closed is one error where it opens (not at the file\'s end), in plain words', () => {
-    const { issues } = check(folder({ 'a.yaml': RUSSIAN_COMPANY, 'clients.csv': 'id;name;since\nc1;"ООО Ромашка;2021-03-01\nc2;ООО Лютик;2021-03-01\n' }));
+    const { issues } = check(writeConfig({ 'a.yaml': RUSSIAN_COMPANY, 'clients.csv': 'id;name;since\nc1;"ООО Ромашка;2021-03-01\nc2;ООО Лютик;2021-03-01\n' }));
     expect(issues.map((i) => [i.file, i.line, i.column, i.field])).toEqual([['clients.csv', 2, 2, 'name']]);
     expect(formatIssue(issues[0]!)).toContain('found a quote that opens here and is never closed');
     expect(formatIssue(issues[0]!)).not.toMatch(/Quote Not Closed|parsing is finished/);
@@ -146,13 +135,13 @@ describe('CRM exports as they are', () => {
 
   it('a header in Excel\'s case ("ID", "Name") names the columns every file needs; other columns keep their name ("Country" stays an attribute, as it was)', () => {
     const team = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
-    const { config, issues } = check(folder({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;team.account_manager;INN;Country\nc1;ООО Ромашка;2021-03-01;ivanova;7701;Россия\n' }));
+    const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;team.account_manager;INN;Country\nc1;ООО Ромашка;2021-03-01;ivanova;7701;Россия\n' }));
     expect(issues).toEqual([]);
     expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN, c.attributes?.Country, c.country])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701', 'Россия', 'RU']]);
   });
 
   it('validate says how each CSV file was read', async () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': RUSSIAN_COMPANY,
       'imports.yaml': RUSSIAN_IMPORTS,
       'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
@@ -175,7 +164,7 @@ describe('CRM exports as they are', () => {
     ['windows-1250, names like Ţăran and Ţâru', (t: string) => iconv.encode(t, 'win1250'), 'windows-1250', 'Ţăran Ţâru Vasile'],
     ['windows-1252 (Western Excel)', (t: string) => iconv.encode(t, 'win1252'), 'windows-1252', 'Müller Straßenbau GmbH'],
   ])('a clients.csv in %s is read with its letters intact', (_what, encode, encoding, name) => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\n',
       'clients.csv': encode(`id;name;city\nc1;${name};Краснодар Ñ\nc2;Second ${name.split(' ')[0]};x\n`.replace('Краснодар Ñ', encoding.startsWith('windows-125') && encoding !== 'windows-1251' ? 'Bucureşti' : encoding === 'windows-1251' ? 'Краснодар' : 'Краснодар Ñ')),
     });
@@ -192,13 +181,13 @@ describe('CRM exports as they are', () => {
     ['KOI8-R', iconv.encode('id;name\nc1;Юг Энерго ООО\nc2;Уральская Сталь\n', 'koi8-r'), 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)'],
     ['UTF-16 without its byte-order mark', iconv.encode('id;name\nc1;Юг Энерго\n', 'utf16le'), 1, 'UTF-16 without a byte-order mark (save it again as "Unicode text" or as UTF-8)'],
   ])('implausible text is refused with the file and line: %s', (_what, bytes, line, found) => {
-    const dir = folder({ 'a.yaml': 'settings: { company: T, country: RU }\n', 'clients.csv': bytes });
+    const dir = writeConfig({ 'a.yaml': 'settings: { company: T, country: RU }\n', 'clients.csv': bytes });
     const { issues } = check(dir);
     expect(issues).toEqual([expect.objectContaining({ file: 'clients.csv', line, rank: 0, found })]);
   });
 
   it('extra columns of a plain clients.csv are attributes for selectors and titles; a near-miss of a field name is a warning', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees: [{ id: am, name: A M, role: account_manager }]
 rules:
@@ -213,7 +202,7 @@ rules:
     const touches = planTouches(config!, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00')).touches;
     expect(touches.map((t) => t.title)).toEqual(['C One 7701234567 Head of purchasing']);
 
-    const typo = check(folder({
+    const typo = check(writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees: [{ id: am, name: A M, role: account_manager }]\nrules:\n  - { id: r, ours: account_manager, theirs: buyer, kind: letter, every: 1 month, title: "{client.nn}" }\n',
       'clients.csv': 'id,name,inn\nc1,C One,7701234567\n',
     }));
@@ -230,7 +219,7 @@ rules:
     ].join('\r\n');
     const imports = (columns: string) => `imports:\n  - file: crm/companies.csv\n    as: clients\n    columns:\n      ID: id\n      Название компании: name\n      Ответственный: team.account_manager\n${columns}`;
     const company = RUSSIAN_COMPANY.replace(' (ИНН {client.inn})', '');
-    const dir = folder({ 'company.yaml': company, 'imports.yaml': imports(''), 'crm/companies.csv': iconv.encode(companies, 'win1251') });
+    const dir = writeConfig({ 'company.yaml': company, 'imports.yaml': imports(''), 'crm/companies.csv': iconv.encode(companies, 'win1251') });
     const { config, issues, warnings } = check(dir);
     expect(issues.map(formatIssue)).toEqual([]);
     expect(config!.clients.map((c) => ({ ...c.attributes }))).toEqual([
@@ -244,7 +233,7 @@ rules:
     ]);
 
     // Left out by the mapping: neither kept nor warned about, and a column the export no longer has is no error.
-    const ignored = check(folder({
+    const ignored = check(writeConfig({
       'company.yaml': company, 'imports.yaml': imports('      Комментарий: ignore\n      Заметки: ignore\n      Телефон: ignore\n      Источник: ignore\n'),
       'crm/companies.csv': iconv.encode(companies, 'win1251'),
     }));
@@ -253,7 +242,7 @@ rules:
     expect(ignored.config!.clients.map((c) => c.attributes)).toEqual([undefined, undefined, undefined]);
 
     // A title that names the attribute shows nothing for a row whose text was left out, as for a row without it.
-    const titled = check(folder({
+    const titled = check(writeConfig({
       'company.yaml': RUSSIAN_COMPANY.replace('(ИНН {client.inn})', '{client.Комментарий}'),
       'imports.yaml': imports(''), 'crm/companies.csv': iconv.encode(companies, 'win1251'),
     }));
@@ -264,21 +253,21 @@ rules:
     const yaml = 'settings: { company: T, country: RO, timezone: Europe/Bucharest }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
     const plain = 'sep=;\r\nid;name;oraș\r\nc1;Client Unu SRL;Iași\r\nc2;Client Doi, SA;Cluj\r\n';
     for (const csv of [plain, `\ufeff${plain}`, plain.replace('Client Doi, SA', '"Client ""Doi"", SA"'), `\ufeff${plain.replace('sep=;', 'sep=;;;')}`]) {
-      const { config, issues, warnings } = check(folder({ 'a.yaml': yaml, 'clients.csv': csv }));
+      const { config, issues, warnings } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': csv }));
       expect(issues.map(formatIssue)).toEqual([]);
       expect(warnings.map(formatWarning)).toEqual([]);
       expect(config!.clients.map((c) => [c.id, c.name, c.attributes?.oraș])).toEqual([['c1', 'Client Unu SRL', 'Iași'], ['c2', csv.includes('""') ? 'Client "Doi", SA' : 'Client Doi, SA', 'Cluj']]);
     }
     // A mistake in such a file is at the line an editor shows.
-    const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': 'sep=,\nid,name\nc1,C One\nBAD ID,C Two\n' }));
+    const broken = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'sep=,\nid,name\nc1,C One\n***,C Two\n' }));
     expect(broken.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'id']]);
     // A stray quote names its column from the header, not from the "sep=" line.
-    const quoted = check(folder({ 'a.yaml': yaml, 'clients.csv': 'sep=;\nid;name\nc1;"C One"\nc2;C "Two"\n' }));
+    const quoted = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'sep=;\nid;name\nc1;"C One"\nc2;C "Two"\n' }));
     expect(quoted.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 4, 'name']]);
   });
 
   it('a contact role no rule names but one nearly does ("CEO", "Commercial director") is one warning a role at its first contact; a role nothing is near is as meant', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees: [{ id: am, name: A M, role: account_manager }]
 rules:
@@ -297,7 +286,7 @@ rules:
   });
 
   it('a number Excel wrote in scientific notation (a phone in a "General" column) is read as written, with one warning for its column', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
       'clients.csv': 'id,name,inn\nc1,C One,1.00360E+12\nc2,C Two,1003600012345\n',
       'contacts.csv': 'client,id,name,role,phone\nc1,k1,K One,buyer,3.7369E+10\nc1,k2,K Two,buyer,+373 69 123 456\nc2,k3,K Three,buyer,3.7369E+10\n',
@@ -312,7 +301,7 @@ rules:
   });
 
   it('an e-mail cell with several addresses ("a@x; b@x", a CRM\'s list) keeps the first, with one warning for its column; a cell that is no address is still an error', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
       'clients.csv': 'id,name\nc1,C One\n',
       'contacts.csv': 'client;id;name;role;email\nc1;k1;K One;buyer;"a.one@c1.example; a.one@gmail.example"\nc1;k2;K Two;buyer;k.two@c1.example, k2@gmail.example\nc1;k3;K Three;buyer;k.three@c1.example\n',
@@ -323,7 +312,7 @@ rules:
     expect(warnings.map(formatWarning)).toEqual([
       'contacts.csv:2:5: email: "a.one@c1.example; a.one@gmail.example" (and 1 more row) holds several e-mail addresses: the first is kept (touchbase keeps one address per person)',
     ]);
-    const wrong = check(folder({
+    const wrong = check(writeConfig({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
       'clients.csv': 'id,name\nc1,C One\n',
       'contacts.csv': 'client;id;name;role;email\nc1;k1;K One;buyer;call the office, ask for Ion\n',
@@ -332,7 +321,7 @@ rules:
   });
 
   it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 imports:
   - file: crm/companies.csv
@@ -354,7 +343,7 @@ imports:
   });
 
   it('an import whose file is no CSV path of the folder is one error: the contacts of the clients it would bring are not errors as well', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports:\n  - { file: ../../etc/passwd, as: clients }\n',
       'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
     });
@@ -362,7 +351,7 @@ imports:
   });
 
   it('a values mapping to a value its field cannot have is one error where the mapping is written, not one per row that has the CRM\'s word', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
@@ -381,7 +370,7 @@ imports:
   });
 
   it('a date format that cannot read a date back is one error where it is written; formats that can are taken, and read the export\'s dates', () => {
-    const withFormat = (format: string) => check(folder({
+    const withFormat = (format: string) => check(writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
@@ -402,7 +391,7 @@ imports:
   });
 
   it('an imports section that is no list is one error: the contacts of the clients its exports would bring are not errors as well', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports: crm/export.csv\n',
       'crm/export.csv': 'id;name\nc1;C One\nc2;C Two\n',
       'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
@@ -411,14 +400,14 @@ imports:
   });
 
   it('a misspelt section is one error: its settings are not also missing', () => {
-    const dir = folder({ 'a.yaml': 'x_settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
+    const dir = writeConfig({ 'a.yaml': 'x_settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
     expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([
       ['a.yaml', 1, 'an unknown section "x_settings"; did you mean "settings"?'],
     ]);
   });
 
   it('a mapped column the file lacks is one error: the attribute it would bring is not an unknown placeholder in titles as well', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
@@ -440,7 +429,7 @@ rules:
   });
 
   it('an import whose declaration is broken is one error: its file is not read with the wrong columns as well', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': RUSSIAN_COMPANY,
       'imports.yaml': RUSSIAN_IMPORTS.replace('    columns:\n      ID: id\n      Название компании: name', '    colums:\n      ID: id\n      Название компании: name'),
       'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
@@ -453,7 +442,7 @@ rules:
   });
 
   it('a mapped export without a column for a required field is one error at its header', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nimports:\n  - { file: crm/c.csv, as: clients, columns: { Company: name } }\n',
       'crm/c.csv': 'Company,City\nC One,Moscow\nC Two,Kazan\n',
     });
@@ -461,7 +450,7 @@ rules:
   });
 
   it('team members and clients may be named as the CRM writes them: an e-mail or full name; an ambiguous one is refused', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 employees:
   - { id: ivanova, name: Anna Ivanova, email: a.ivanova@volna.example, role: account_manager }
@@ -480,7 +469,7 @@ employees:
   });
 
   it('one person in two roles (two entries, one name and mailbox) is the one holding the team column\'s role; a mailbox two employees share is a warning where the second has it', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: MD, timezone: Europe/Chisinau, calendar: google }
 employees:
   - { id: rusu-ceo, name: Ion Rusu, email: ion.rusu@firma.example, role: ceo }
@@ -511,15 +500,15 @@ campaigns:
     const header = 'id;name;country;team.account_manager';
     const rows = ['ro1;Dacia;RO;ivanova', 'ro2;Arges;RO;ivanova'];
     // The only Russian client: its row has a cell too many (a ";" in a name not in quotes).
-    const broken = check(folder({ 'a.yaml': yaml, 'clients.csv': [header, 'ru1;Stroy;mash;RU;ivanova', ...rows].join('\r\n') }));
+    const broken = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': [header, 'ru1;Stroy;mash;RU;ivanova', ...rows].join('\r\n') }));
     expect(broken.issues.map((i) => [i.file, i.line])).toEqual([['clients.csv', 2]]);
     // Without it the campaign's holiday is in no client's country. Russia Day is a real holiday
     // (of a home market): the campaign greets nobody, a warning. A misspelt one is refused, with
     // holidays and public holidays as hints — not the ids of other broken entries (a contact's).
     const contacts = 'client;id;name;role;email\r\nro1;k-bad;K;ceo;not an e-mail\r\n';
-    const real = check(folder({ 'a.yaml': yaml, 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
+    const real = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
     expect(real.issues.map((i) => [i.file, i.field])).toEqual([['contacts.csv', 'email']]);
-    const gone = check(folder({ 'a.yaml': yaml.replace('holiday: russia-day', 'holiday: rusia-day'), 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
+    const gone = check(writeConfig({ 'a.yaml': yaml.replace('holiday: russia-day', 'holiday: rusia-day'), 'clients.csv': [header, ...rows].join('\r\n'), 'contacts.csv': contacts }));
     expect(gone.issues.map((i) => [i.file, i.field])).toEqual([['contacts.csv', 'email'], ['a.yaml', 'campaigns[0].holiday']]);
     expect(gone.issues[1]!.expected).toContain('builders-day');
     expect(gone.issues[1]!.expected).not.toContain('k-bad');
@@ -528,7 +517,7 @@ campaigns:
   it('a contact id used twice is reported though its first use has a mistake of its own: two mistakes, two errors, at once', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const clients = 'id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Beta;ivanova\r\n';
-    const { issues } = check(folder({
+    const { issues } = check(writeConfig({
       'a.yaml': yaml, 'clients.csv': clients,
       'contacts.csv': 'client;id;name;role;email\r\nc1;k1;K One;ceo;k1(at)alpha.example\r\nc1;k2;K Two;buyer;\r\nc2;k1;K Three;ceo;k3@beta.example\r\n',
     }));
@@ -537,7 +526,7 @@ campaigns:
       ['contacts.csv', 4, 'id', true],
     ]);
     // The other way round: the broken row comes second, and is told both.
-    const second = check(folder({
+    const second = check(writeConfig({
       'a.yaml': yaml, 'clients.csv': clients,
       'contacts.csv': 'client;id;name;role;email\r\nc1;k1;K One;ceo;k1@alpha.example\r\nc2;k1;K Three;ceo;not an e-mail\r\n',
     })).issues;
@@ -546,7 +535,7 @@ campaigns:
 
   it('a stray quote in a value is one error at its line, column and field, said as an editor and a person count and read them', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
-    const at = (clients: string) => check(folder({ 'a.yaml': yaml, 'clients.csv': clients })).issues.map((i) => [i.file, i.line, i.column, i.field, i.found]);
+    const at = (clients: string) => check(writeConfig({ 'a.yaml': yaml, 'clients.csv': clients })).issues.map((i) => [i.file, i.line, i.column, i.field, i.found]);
     expect(at('id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Moldcom "Nord" SA;ivanova\r\n'))
       .toEqual([['clients.csv', 3, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")']]);
     expect(at('id;name;team.account_manager\r\nc1;"Moldcom "Nord" SA";ivanova\r\n'))
@@ -558,14 +547,14 @@ campaigns:
 
   it('a date column exported as Excel\'s serial numbers is one error that says so, with the date the number stands for', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
-    const { issues } = check(folder({ 'a.yaml': yaml, 'clients.csv': 'id;name;since;team.account_manager\r\nc1;Alpha;44228;ivanova\r\nc2;Beta;15.03.2021;ivanova\r\n' }));
+    const { issues } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'id;name;since;team.account_manager\r\nc1;Alpha;44228;ivanova\r\nc2;Beta;15.03.2021;ivanova\r\n' }));
     expect(issues.map((i) => [i.line, i.field, i.expected, i.found])).toEqual([[2, 'since',
       'a date like 2027-03-15 (or 15.03.2027 in a CSV export), not the number Excel keeps a date as (44228 is 2021-02-01): format the column as a date before exporting', '"44228"']]);
   });
 
   it('stray quotes on many rows are one error each, and the file\'s other mistakes are found in the same round', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
-    const { issues } = check(folder({ 'a.yaml': yaml, 'clients.csv': 'id;name;stage;team.account_manager\r\nc1;Moldcom "Nord" SA;active;ivanova\r\nc2;"Beta ""B"" SRL";actve;ivanova\r\nc3;Alfa "Beta" SA;active;ivanova\r\n' }));
+    const { issues } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'id;name;stage;team.account_manager\r\nc1;Moldcom "Nord" SA;active;ivanova\r\nc2;"Beta ""B"" SRL";actve;ivanova\r\nc3;Alfa "Beta" SA;active;ivanova\r\n' }));
     expect(issues.map((i) => [i.line, i.column, i.field, i.found])).toEqual([
       [2, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")'],
       [4, 2, 'name', 'a quote inside a value not written in quotes (after "Alfa ")'],
@@ -575,14 +564,14 @@ campaigns:
 
   it('a value not written in quotes whose quotes hold the separator is one error, not one more for every column after it', () => {
     const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
-    const { config, issues } = check(folder({
+    const { config, issues } = check(writeConfig({
       'a.yaml': yaml,
       'clients.csv': 'id;name;stage;since;team.account_manager\r\nc1;Alpha;active;01.02.2022;ivanova\r\nc2;АО "Ёлка; и партнёры";active;01.02.2022;ivanova\r\n',
     }));
     expect(issues.map((i) => [i.line, i.column, i.field, i.found])).toEqual([[3, 2, 'name', 'a quote inside a value not written in quotes (after "АО ")']]);
     expect(config).toBeUndefined();
     // Written as the error says, it reads as the person meant: the rest of the row in its columns.
-    const fixed = check(folder({
+    const fixed = check(writeConfig({
       'a.yaml': yaml,
       'clients.csv': 'id;name;stage;since;team.account_manager\r\nc2;"АО ""Ёлка; и партнёры""";active;01.02.2022;ivanova\r\n',
     }));
@@ -591,7 +580,7 @@ campaigns:
   });
 
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
       'clients.csv': 'id;name;team.account_manager;inn;;\r\nc1;Alpha;ivanova;7701234567\r\nc2;Beta;ivanova;;\r\nc3;Gamma;ivanova;77;;\r\n',
     });
@@ -601,7 +590,7 @@ campaigns:
   });
 
   it('an export that came out as its header alone is a warning at its file, not a silent company without those clients', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: y1, name: Y, contacts: [{ id: k, name: K, role: ceo }] }\n',
       'clients.csv': '\ufeffid;name;team.account_manager\r\n',
       'contacts.csv': 'client;id;name;role\n',
@@ -616,7 +605,7 @@ campaigns:
   });
 
   it('names match across the two spellings of ș and ț (a cedilla from Windows-1250 and old Excel, a comma below in Unicode) and of ё', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RO }
 employees:
   - { id: stefan, name: Ștefan Ionescu, role: account_manager }
@@ -637,7 +626,7 @@ clients:
   });
 
   it('columns and values mapped with ș and ț match a Windows-1250 export\'s ş and ţ (and the other way round)', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RO }
 employees:
   - { id: ana, name: Ana Turcanu, role: account_manager }
@@ -662,7 +651,7 @@ imports:
   });
 
   it('an error in a mapped or converted cell speaks of the file as it is: the CRM\'s words, the date as written, a near name', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU }
 employees:
   - { id: anna, name: Анна Иванова, role: account_manager }
@@ -689,7 +678,7 @@ imports:
   });
 
   it('a free field\'s cell a letter from a mapped CRM word is kept as written, with a warning that names the word', () => {
-    const dir = folder({
+    const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RO }
 employees:
   - { id: ana, name: Ana Turcanu, role: account_manager }
@@ -712,7 +701,7 @@ imports:
   });
 
   it('the snapshot holds the bytes: it validates as the folder does, its hash is stable (and, for UTF-8 files, the hash of their text), and it crosses a process boundary', async () => {
-    const dir = folder({
+    const dir = writeConfig({
       'company.yaml': RUSSIAN_COMPANY,
       'imports.yaml': RUSSIAN_IMPORTS,
       'crm/bitrix-companies.csv': iconv.encode(BITRIX_COMPANIES, 'win1251'),
@@ -725,7 +714,7 @@ imports:
     expect(names(checkSnapshot(snapshot))).toEqual(names(checkConfig(dir)));
 
     // The hash of text files is what it was when snapshots held text.
-    const textOnly = folder({ 'a.yaml': 'settings: { company: Т, country: RU }\n' });
+    const textOnly = writeConfig({ 'a.yaml': 'settings: { company: Т, country: RU }\n' });
     const old = createHash('sha256');
     old.update(join(textOnly, 'a.yaml')).update('\u0000').update('settings: { company: Т, country: RU }\n').update('\u0000');
     expect(readSnapshot(textOnly).hash).toBe(old.digest('hex'));
