@@ -2,22 +2,42 @@ import { translator } from '../../i18n/translator.ts';
 import { daysBetween } from '../../planner/dates.ts';
 import { relationshipMap, relationshipReport, type Acquaintance } from '../../reports/relationships.ts';
 import { describeDetail, describeEvent, timeline, timelineReport, type TimelineEntry } from '../../reports/timeline.ts';
-import { clientHistory, clientRow, forecastOf, isClientOf } from '../../storage/dashboard-queries.ts';
+import { clientHistory, clientRow, forecastOf, hasTouches, isClientOf } from '../../storage/dashboard-queries.ts';
 import type { ClientDetail, DashboardClientRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
 import { html, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
+import { FORMER_CLIENTS } from '../refresh.ts';
 import { cachedPart, csv, csvLink, errorPage, notReady, page, type PageContext } from './context.ts';
 
 /** How recent a meeting of two people must be to show as a live relationship on the map. */
 const RECENT_DAYS = 180;
 
-/** The client, if the viewer may see it: a director any, an employee their own. */
-async function visibleClient(ctx: PageContext, id: string): Promise<DashboardClientRow | 403 | 404> {
+/** A client that left the configuration: its id, and its name as the last snapshot with it had it (if one did). */
+interface FormerClient {
+  readonly former: true;
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * The client, if the viewer may see it: a director any, an employee their own. A client no
+ * longer in the configuration whose history the database keeps is a director's to see (an
+ * employee's list of their clients is the configuration's, so theirs is 404 as before).
+ */
+async function visibleClient(ctx: PageContext, id: string): Promise<DashboardClientRow | FormerClient | 403 | 404> {
   const row = await clientRow(ctx.db, id);
-  if (!row) return 404;
+  if (!row) return ctx.scope.all ? formerClient(ctx, id) : 404;
   if (!ctx.scope.all && !(await isClientOf(ctx.db, ctx.req.viewer.id, id))) return 403;
   return row;
+}
+
+/** A client with recorded touches that the configuration no longer has; 404 for an id that never had any. */
+async function formerClient(ctx: PageContext, id: string): Promise<FormerClient | 404> {
+  // '*' holds the touches of no client (digests): never a client's page.
+  if (id === '*' || !(await hasTouches(ctx.db, id))) return 404;
+  const names = JSON.parse(ctx.meta[FORMER_CLIENTS] ?? '{}') as Record<string, string>;
+  return { former: true, id, name: Object.hasOwn(names, id) ? names[id]! : id };
 }
 
 /** A client: its facts and people, the relationship map, what happened and what is planned for 12 months. */
@@ -26,6 +46,7 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.clients.title'));
   const client = await visibleClient(ctx, id);
   if (typeof client === 'number') return errorPage(ctx, client);
+  if ('former' in client) return formerClientPage(ctx, client);
   const content = await cachedPart(ctx, `client|${id}`, async () => {
     const detail = JSON.parse(client.detail) as ClientDetail;
     const { touches, events } = await clientHistory(ctx.db, id);
@@ -58,6 +79,22 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   <h3>${tr.t('ui.client.history')}</h3>
   ${historyTable(ctx, history, zone)}
   <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/timeline.csv`)}</p></section>`;
+  });
+  return page(ctx, client.name, 'clients', content);
+}
+
+/**
+ * A client no longer in the configuration: says so, and shows what was recorded with it — done,
+ * skipped, moved and cancelled touches, by whom and when. Nothing is planned for it any more.
+ */
+async function formerClientPage(ctx: PageContext, client: FormerClient): Promise<PageResponse> {
+  const { tr } = ctx;
+  const content = await cachedPart(ctx, `client|${client.id}`, async () => {
+    const { touches, events } = await clientHistory(ctx.db, client.id);
+    return html`<p class="banner-former" role="status">${tr.t('ui.client.former', { id: client.id })}</p>
+  <section class="panel" id="timeline"><h2>${tr.t('ui.client.history')}</h2>
+  ${historyTable(ctx, timeline(touches, events), ctx.meta.timezone ?? 'UTC')}
+  <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(client.id)}/timeline.csv`)}</p></section>`;
   });
   return page(ctx, client.name, 'clients', content);
 }
@@ -106,6 +143,8 @@ ${history.map((e) => html`<tr><td>${tr.dateTime(e.at, zone)}</td><td>${describeE
 export async function clientMapCsv(ctx: PageContext, id: string): Promise<PageResponse> {
   const client = await visibleClient(ctx, id);
   if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
+  // A former client's people are no longer known (the configuration had them): no map.
+  if ('former' in client) return { status: 404, kind: 'csv', body: '' };
   const detail = JSON.parse(client.detail) as ClientDetail;
   const report = relationshipReport(id, detail.contacts, relationshipMap((await clientHistory(ctx.db, id)).touches), ctx.today);
   return csv(ctx, report, report.rows, `${id}-relationships.csv`);
