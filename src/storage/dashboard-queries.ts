@@ -83,6 +83,12 @@ export async function clientNames(db: DB): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** Every employee of the last snapshot, id → name. */
+export async function employeeNames(db: DB): Promise<Map<string, string>> {
+  const rows = await dashboardDb(db).selectFrom('dashboard_employees').select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 export async function clientRow(db: DB, id: string): Promise<DashboardClientRow | undefined> {
   return dashboardDb(db).selectFrom('dashboard_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -72,10 +72,10 @@ describe('a client removed from the configuration, on the dashboard', () => {
     expect(text(/<p class="banner-former"[^>]*>[\s\S]*?<\/p>/.exec(page)![0])).toBe('This client is no longer in the configuration (id beta): nothing is planned for it any more. What was recorded with it is kept and shown below.');
     const history = rowsOf(page, 'history').map(([, what, title, by, note]) => [what, title, by, note]);
     // Oleg's call done on 5 May (moved there in his calendar), the other buyer skipped, June's call cancelled with the client.
-    expect(history).toContainEqual(['done', 'beta zvonki 2027-05-05', 'oleg', '']);
-    expect(history).toContainEqual(['skipped', 'beta zvonki 2027-05-07', 'oleg', 'v otpuske']);
-    expect(history).toContainEqual(['moved from 2027-05-03 to 2027-05-05', 'beta zvonki 2027-05-05', 'oleg', 'moved in the calendar by the employee']);
-    expect(history).toContainEqual(['cancelled', 'beta zvonki 2027-06-01', 'oleg', 'no longer in the plan']);
+    expect(history).toContainEqual(['done', 'beta zvonki 2027-05-05', 'Oleg Popov', '']);
+    expect(history).toContainEqual(['skipped', 'beta zvonki 2027-05-07', 'Oleg Popov', 'v otpuske']);
+    expect(history).toContainEqual(['moved from 2027-05-03 to 2027-05-05', 'beta zvonki 2027-05-05', 'Oleg Popov', 'moved in the calendar by the employee']);
+    expect(history).toContainEqual(['cancelled', 'beta zvonki 2027-06-01', 'Oleg Popov', 'no longer in the plan']);
     expect(page).not.toContain('data-table="planned"');
     expect(page).not.toContain('id="map"');
     // Its history downloads as before.

@@ -6,9 +6,9 @@ import { clientHistory, clientRow, forecastOf, hasTouches, isClientOf } from '..
 import type { ClientDetail, DashboardClientRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
 import { html, raw, type Html } from '../html.ts';
-import { PREFIX, type PageResponse } from '../page-types.ts';
+import type { PageResponse } from '../page-types.ts';
 import { FORMER_CLIENTS } from '../refresh.ts';
-import { cachedPart, csv, csvLink, errorPage, notReady, page, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, employeeName, errorPage, notReady, page, type PageContext } from './context.ts';
 
 /** How recent a meeting of two people must be to show as a live relationship on the map. */
 const RECENT_DAYS = 180;
@@ -67,7 +67,7 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   ${detail.since ? html`<dt>${tr.t('ui.client.since')}</dt><dd>${tr.date(detail.since)}</dd>` : ''}
   ${client.silent_days ? html`<dt>${tr.t('col.silentDays')}</dt><dd${client.silent ? raw(' class="status-bad"') : ''}>${tr.t('ui.client.silentFor', { count: client.silent_days })}</dd>` : ''}
   </dl></div>
-  <div class="panel"><h2>${tr.t('ui.client.team')}</h2><ul>${detail.team.map((m) => html`<li>${m.role}: ${employeeLink(ctx, m.employee)}</li>`)}</ul></div>
+  <div class="panel"><h2>${tr.t('ui.client.team')}</h2><ul>${detail.team.map((m) => html`<li>${m.role}: ${employeeName(ctx, m.employee)}</li>`)}</ul></div>
   <div class="panel"><h2>${tr.t('ui.client.contacts')}</h2><ul>${detail.contacts.map((c) => html`<li>${c.name} — ${c.role}${c.email ? html`, <a href="mailto:${c.email}">${c.email}</a>` : ''}${c.phone ? html`, ${c.phone}` : ''}</li>`)}</ul></div>
   </section>
   <section class="panel" id="map"><h2>${tr.t('ui.client.map')}</h2><p class="muted">${tr.t('ui.client.mapIntro')}</p>
@@ -99,10 +99,6 @@ async function formerClientPage(ctx: PageContext, client: FormerClient): Promise
   return page(ctx, client.name, 'clients', content);
 }
 
-function employeeLink(ctx: PageContext, id: string): Html {
-  return ctx.scope.all || id === ctx.req.viewer.id ? html`<a href="${PREFIX}/employees/${encodeURIComponent(id)}">${id}</a>` : html`${id}`;
-}
-
 /** Our people down, theirs across: when each pair last had a touch, and how many. */
 function mapTable(ctx: PageContext, detail: ClientDetail, map: readonly Acquaintance[]): Html {
   const { tr } = ctx;
@@ -115,14 +111,14 @@ function mapTable(ctx: PageContext, detail: ClientDetail, map: readonly Acquaint
     return html`<td class="${recent ? 'met' : 'old'}">${tr.t('ui.client.mapCell', { date: tr.date(a.last), count: a.count })}</td>`;
   };
   return html`<div class="table-wrap"><table class="map"><thead><tr><th scope="col"></th>${detail.contacts.map((c) => html`<th scope="col">${c.name}<br><span class="muted">${c.role}</span></th>`)}</tr></thead>
-<tbody>${ours.map((e) => html`<tr><th scope="row">${employeeLink(ctx, e)}</th>${detail.contacts.map((c) => cell(at.get(`${e}|${c.id}`)))}</tr>`)}</tbody></table></div>`;
+<tbody>${ours.map((e) => html`<tr><th scope="row">${employeeName(ctx, e)}</th>${detail.contacts.map((c) => cell(at.get(`${e}|${c.id}`)))}</tr>`)}</tbody></table></div>`;
 }
 
 function plannedList(ctx: PageContext, planned: readonly TouchRow[], forecast: Awaited<ReturnType<typeof forecastOf>>): Html {
   const { tr } = ctx;
   if (planned.length === 0 && forecast.length === 0) return html`<p class="muted">${tr.t('ui.client.noPlan')}</p>`;
   const line = (date: string, kind: string, employee: string, title: string, overdue: boolean) =>
-    html`<tr${overdue ? raw(' class="over"') : ''}><td>${tr.date(date)}</td><td>${tr.t(`kind.${kind}` as never)}</td><td>${employeeLink(ctx, employee)}</td><td>${title}</td></tr>`;
+    html`<tr${overdue ? raw(' class="over"') : ''}><td>${tr.date(date)}</td><td>${tr.t(`kind.${kind}` as never)}</td><td>${employeeName(ctx, employee)}</td><td>${title}</td></tr>`;
   const head = html`<thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.kind')}</th><th scope="col">${tr.t('col.owner')}</th><th scope="col">${tr.t('col.title')}</th></tr></thead>`;
   return html`<div class="table-wrap"><table data-table="planned">${head}<tbody>
 ${planned.map((t) => line(t.date, t.kind, t.employee_id, t.title, t.overdue_from !== null || t.date < ctx.today))}
@@ -135,7 +131,7 @@ function historyTable(ctx: PageContext, history: readonly TimelineEntry[], zone:
   if (history.length === 0) return html`<p class="muted">${tr.t('ui.client.noHistory')}</p>`;
   return html`<div class="table-wrap"><table data-table="history"><thead><tr><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.what')}</th><th scope="col">${tr.t('col.title')}</th>
 <th scope="col">${tr.t('col.by')}</th><th scope="col">${tr.t('col.note')}</th></tr></thead><tbody>
-${history.map((e) => html`<tr><td>${tr.dateTime(e.at, zone)}</td><td>${describeEvent(e, tr)}</td><td>${e.title}</td><td>${e.employee ? employeeLink(ctx, e.employee) : ''}</td>
+${history.map((e) => html`<tr><td>${tr.dateTime(e.at, zone)}</td><td>${describeEvent(e, tr)}</td><td>${e.title}</td><td>${e.employee ? employeeName(ctx, e.employee) : ''}</td>
 <td>${[describeDetail(e.detail, tr), e.note ?? ''].filter(Boolean).join(' — ')}</td></tr>`)}</tbody></table></div>`;
 }
 
