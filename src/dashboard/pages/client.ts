@@ -7,7 +7,8 @@ import type { ClientDetail, DashboardClientRow } from '../../storage/dashboard-t
 import type { TouchRow } from '../../storage/schema.ts';
 import { html, raw, type Html } from '../html.ts';
 import type { PageResponse } from '../page-types.ts';
-import { FORMER_CLIENTS } from '../refresh.ts';
+import { FORMER_CLIENTS, type ReportSpec } from '../refresh.ts';
+import type { Cell } from '../../reports/report.ts';
 import { cachedPart, csv, csvLink, employeeName, errorPage, notReady, page, type PageContext } from './context.ts';
 
 /** How recent a meeting of two people must be to show as a live relationship on the map. */
@@ -53,7 +54,7 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
     const map = relationshipMap(touches);
     const history = timeline(touches, events);
     const zone = ctx.meta.timezone ?? 'UTC';
-    const planned = touches.filter((t) => t.status === 'planned').sort((a, b) => a.date.localeCompare(b.date) || a.start_at.localeCompare(b.start_at));
+    const planned = plannedOf(touches);
     const forecast = await forecastOf(ctx.db, id);
     const stage = tr.t(`value.stage.${client.stage}` as never);
     return html`
@@ -76,6 +77,7 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   <section class="panel" id="timeline"><h2>${tr.t('ui.client.timeline')}</h2>
   <h3>${tr.t('ui.client.planned')}</h3>
   ${plannedList(ctx, planned, forecast)}
+  <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/planned.csv`)}</p>
   <h3>${tr.t('ui.client.history')}</h3>
   ${historyTable(ctx, history, zone)}
   <p class="actions">${csvLink(ctx, `/clients/${encodeURIComponent(id)}/timeline.csv`)}</p></section>`;
@@ -133,6 +135,32 @@ function historyTable(ctx: PageContext, history: readonly TimelineEntry[], zone:
 <th scope="col">${tr.t('col.by')}</th><th scope="col">${tr.t('col.note')}</th></tr></thead><tbody>
 ${history.map((e) => html`<tr><td>${tr.dateTime(e.at, zone)}</td><td>${describeEvent(e, tr)}</td><td>${e.title}</td><td>${e.employee ? employeeName(ctx, e.employee) : ''}</td>
 <td>${[describeDetail(e.detail, tr), e.note ?? ''].filter(Boolean).join(' — ')}</td></tr>`)}</tbody></table></div>`;
+}
+
+/** A client's open touches, in the order they come. */
+function plannedOf(touches: readonly TouchRow[]): TouchRow[] {
+  return touches.filter((t) => t.status === 'planned').sort((a, b) => a.date.localeCompare(b.date) || a.start_at.localeCompare(b.start_at));
+}
+
+/**
+ * What is planned for the client as CSV, as its page lists it: the calendars' horizon from the
+ * database (with each touch's id, for `touchbase done`), then the forecast beyond it.
+ */
+export async function clientPlannedCsv(ctx: PageContext, id: string): Promise<PageResponse> {
+  const client = await visibleClient(ctx, id);
+  if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
+  // Nothing is planned for a client that left the configuration.
+  if ('former' in client) return { status: 404, kind: 'csv', body: '' };
+  const rows: Record<string, Cell>[] = [
+    ...plannedOf((await clientHistory(ctx.db, id)).touches).map((t) => ({ date: t.date, kind: t.kind, owner: t.employee_id, title: t.title, id: t.id })),
+    ...(await forecastOf(ctx.db, id)).map((f) => ({ date: f.date, kind: f.kind, owner: f.employee, title: f.title, id: null })),
+  ];
+  const spec: ReportSpec = {
+    name: `planned-${id}`, title: { key: 'ui.client.planned', params: {} }, summary: [],
+    columns: [{ key: 'date', header: 'col.date', type: 'date' }, { key: 'kind', header: 'col.kind', type: 'kind' }, { key: 'owner', header: 'col.owner' },
+      { key: 'title', header: 'col.title' }, { key: 'id', header: 'col.touch' }],
+  };
+  return csv(ctx, spec, rows, `${id}-planned.csv`);
 }
 
 /** The relationship map as CSV. */
