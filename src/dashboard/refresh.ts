@@ -12,6 +12,7 @@ import { coverageCells } from '../reports/coverage-months.ts';
 import { clientsReport } from '../reports/clients-report.ts';
 import type { Cell, Report } from '../reports/report.ts';
 import type { DB } from '../storage/database.ts';
+import { clientNames } from '../storage/dashboard-queries.ts';
 import { dashboardMeta, latestOutcomes, recordedAmong, touchesStamp, writeDashboardSnapshot, type DashboardSnapshot } from '../storage/dashboard-snapshot.ts';
 import type { ClientDetail, DashboardClientRow, DashboardEmployeeRow, ForecastTouch } from '../storage/dashboard-tables.ts';
 import { AGENDA_DAYS } from '../reports/load.ts';
@@ -25,6 +26,12 @@ const SNAPSHOT_FORMAT = 'collated-names';
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];
 /** The finest cells of coverage by month, per employee: an employee's own heat map sums theirs. */
 export const COVERAGE_CELLS = 'coverage-cells';
+/**
+ * The snapshot's fact naming the clients that left the configuration (JSON, id → name), whose
+ * history stays in the database and whose pages show it; and the configuration it was made for.
+ */
+export const FORMER_CLIENTS = 'former_clients';
+const FORMER_CLIENTS_OF = 'former_clients_of';
 /** How far the client pages look ahead. */
 const FORECAST_MONTHS = 12;
 
@@ -47,7 +54,7 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const configPrint = configFingerprint(config);
   // SNAPSHOT_FORMAT: a snapshot made by an earlier version (search text not folded, names not ranked) is made again.
   const version = `${SNAPSHOT_FORMAT}|${configPrint}|${today}|${await touchesStamp(db)}`;
-  const known = await dashboardMeta(db, ['version', 'forecast_stamp']);
+  const known = await dashboardMeta(db, ['version', 'forecast_stamp', FORMER_CLIENTS, FORMER_CLIENTS_OF]);
   if (known.version === version) return { refreshed: false, forecast: false, ms: performance.now() - started };
   // The forecast first: its plan is large and gone before the reports read every touch.
   const forecastStamp = `${configPrint}|${today}`;
@@ -72,6 +79,9 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
     language: config.settings.language, horizon_to: horizonWindow(config, now).to,
     rules: JSON.stringify(config.rules.map((r) => ({ id: r.id, ours: r.ours, theirs: r.theirs, kind: r.kind }))),
     ...(forecast ? { forecast_stamp: forecastStamp, forecast_as_of: today } : {}),
+    // Before the clients are replaced: the last snapshot has the names of those that just left.
+    [FORMER_CLIENTS]: known[FORMER_CLIENTS_OF] === configPrint ? known[FORMER_CLIENTS] ?? '{}' : JSON.stringify(await formerClients(db, config, known[FORMER_CLIENTS])),
+    [FORMER_CLIENTS_OF]: configPrint,
   });
   await writeDashboardSnapshot(db, {
     meta, rows, forecast,
@@ -80,6 +90,18 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
     employees: employeeRows(ctx, overdueOwners),
   });
   return { refreshed: true, forecast: forecast !== undefined, ms: performance.now() - started };
+}
+
+/**
+ * The names of the clients that are no longer in the configuration, as the last snapshots had
+ * them: the configuration forgets a client's name when it drops it, the database keeps its
+ * history under its id. Kept from one snapshot to the next; one that comes back is no longer former.
+ */
+async function formerClients(db: DB, config: Config, kept: string | undefined): Promise<Record<string, string>> {
+  const configured = new Set(config.clients.map((c) => c.id));
+  const former: Record<string, string> = kept ? JSON.parse(kept) as Record<string, string> : {};
+  for (const [id, name] of await clientNames(db)) if (!configured.has(id)) former[id] = name;
+  return Object.fromEntries(Object.entries(former).filter(([id]) => !configured.has(id)));
 }
 
 /** A report without its rows: what a page needs to render stored rows (title, columns, summary). */

@@ -3,7 +3,7 @@ import type { PageRequest, PageResponse } from './page-types.ts';
 import { pageContext, errorPage } from './pages/context.ts';
 import { overviewPage } from './pages/overview.ts';
 import { clientsCsv, clientsPage } from './pages/clients.ts';
-import { clientMapCsv, clientPage, clientTimelineCsv } from './pages/client.ts';
+import { clientMapCsv, clientPage, clientPlannedCsv, clientTimelineCsv } from './pages/client.ts';
 import { employeeLoadCsv, employeePage, employeesPage } from './pages/employees.ts';
 import { campaignsPage } from './pages/campaigns.ts';
 import { reportCsvDownload, reportPage, reportsIndex } from './pages/reports.ts';
@@ -31,6 +31,7 @@ export async function renderPage(db: DB, req: PageRequest, cache: RenderCache): 
       if (sub === undefined) return clientPage(ctx, id);
       if (sub === 'map.csv') return clientMapCsv(ctx, id);
       if (sub === 'timeline.csv') return clientTimelineCsv(ctx, id);
+      if (sub === 'planned.csv') return clientPlannedCsv(ctx, id);
       break;
     case 'clients.csv': if (id === undefined) return clientsCsv(ctx); break;
     case 'employees':

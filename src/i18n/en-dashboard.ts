@@ -127,6 +127,7 @@ export const enDashboard = {
   'ui.client.planned': 'Planned for the next 12 months',
   'ui.client.plannedBeyond': 'Beyond the calendars\' horizon ({date}), as planned on {asOf}:',
   'ui.client.noHistory': 'Nothing has happened with this client yet.',
+  'ui.client.former': 'This client is no longer in the configuration (id {id}): nothing is planned for it any more. What was recorded with it is kept and shown below.',
   'ui.client.noPlan': 'Nothing is planned.',
   'ui.client.silentFor': { one: 'No done touch for {count} day.', other: 'No done touch for {count} days.' },
 

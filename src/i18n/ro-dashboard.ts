@@ -137,6 +137,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.client.planned': 'Planificat pentru următoarele 12 luni',
   'ui.client.plannedBeyond': 'Dincolo de orizontul calendarelor ({date}), conform planului din {asOf}:',
   'ui.client.noHistory': 'Nu s-a întâmplat încă nimic cu acest client.',
+  'ui.client.former': 'Acest client nu mai este în configurație (id {id}): nu se mai planifică nimic pentru el. Ce s-a înregistrat cu el este păstrat și afișat mai jos.',
   'ui.client.noPlan': 'Nimic planificat.',
   'ui.client.silentFor': { one: 'Nicio interacțiune realizată de {count} zi.', few: 'Nicio interacțiune realizată de {count} zile.', other: 'Nicio interacțiune realizată de {count} de zile.' },
 

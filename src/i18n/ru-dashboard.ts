@@ -141,6 +141,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.client.planned': 'План на 12 месяцев',
   'ui.client.plannedBeyond': 'За горизонтом календарей ({date}), по плану на {asOf}:',
   'ui.client.noHistory': 'С этим клиентом ещё ничего не происходило.',
+  'ui.client.former': 'Этого клиента больше нет в конфигурации (id {id}): для него ничего не планируется. Всё, что с ним было сделано, сохранено и показано ниже.',
   'ui.client.noPlan': 'Ничего не запланировано.',
   'ui.client.silentFor': {
     one: 'Нет выполненных касаний уже {count} день.', few: 'Нет выполненных касаний уже {count} дня.',

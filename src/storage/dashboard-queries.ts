@@ -77,6 +77,18 @@ export async function clientFacets(db: DB, scope: Scope): Promise<{ tiers: strin
   return { tiers: tiers.map((t) => t.tier!), countries: countries.map((c) => c.country) };
 }
 
+/** Every client of the last snapshot, id → name (read before a new snapshot replaces them: see refresh.ts). */
+export async function clientNames(db: DB): Promise<Map<string, string>> {
+  const rows = await dashboardDb(db).selectFrom('dashboard_clients').select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Every employee of the last snapshot, id → name. */
+export async function employeeNames(db: DB): Promise<Map<string, string>> {
+  const rows = await dashboardDb(db).selectFrom('dashboard_employees').select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 export async function clientRow(db: DB, id: string): Promise<DashboardClientRow | undefined> {
   return dashboardDb(db).selectFrom('dashboard_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -138,6 +150,11 @@ export async function employeeRows(db: DB, report: string, employee: string): Pr
 
 export async function dashboardEmployees(db: DB): Promise<DashboardEmployeeRow[]> {
   return dashboardDb(db).selectFrom('dashboard_employees').selectAll().orderBy('pos').execute();
+}
+
+/** Whether the database holds any touch of a client (one that left the configuration keeps its history). */
+export async function hasTouches(db: DB, client: string): Promise<boolean> {
+  return (await db.selectFrom('touches').select('id').where('client_id', '=', client).limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** A client's touches (every status) and their history, for its timeline and relationship map. */

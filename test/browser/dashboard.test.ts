@@ -16,6 +16,11 @@ afterEach(async () => {
   await stopDashboardDaemons();
 });
 
+/** The example company's people and clients by id, as the pages name them. */
+const NAMES: Readonly<Record<string, string>> = {
+  anna: 'Anna Ivanova', oleg: 'Oleg Popov', pavel: 'Pavel Petrov', alfa: 'Alfa Stroy', beta: 'Beta Trans', gamma: 'Gamma Agro',
+};
+
 /** Opens a one-time link in a fresh browser and presses its button; returns the signed-in page. */
 async function signIn(link: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser();
@@ -128,9 +133,10 @@ describe('the dashboard in a browser', () => {
     expect(await card('overdue')).toBe(String(overdue.length));
     expect(await card('silent')).toBe('1');
     expect(await card('coverage')).toBe((await report('coverage')).summary['share on time']);
+    // People and clients by the configuration's names (the CSV below keeps the ids).
     expect((await tableRows(page, '#overdue')).map((r) => [r[0], r[1], r[2], r[3]])).toEqual(
-      overdue.sort((a, b) => a.date.localeCompare(b.date)).map((t) => [t.date, String((Date.parse(TODAY) - Date.parse(t.date)) / 86_400_000), t.employee_id, t.client_id]));
-    expect((await tableRows(page, '#silence')).map((r) => [r[0], r[2]])).toEqual([['gamma', '106']]);
+      overdue.sort((a, b) => a.date.localeCompare(b.date)).map((t) => [t.date, String((Date.parse(TODAY) - Date.parse(t.date)) / 86_400_000), NAMES[t.employee_id], NAMES[t.client_id]]));
+    expect((await tableRows(page, '#silence')).map((r) => [r[0], r[2]])).toEqual([['Gamma Agro', '106']]);
 
     // The heat map: each month of the calls rule, from the history (June also has the plan's open calls).
     const counts = async (key: string) => (await page.locator(`[data-cell="${key}"]`).getAttribute('data-counts'))!.split(',').map(Number);
@@ -159,10 +165,10 @@ describe('the dashboard in a browser', () => {
       if (met.length === 0) return '—';
       return `${met.map((t) => t.resolved_date!).sort().at(-1)} (${met.length} touch${met.length === 1 ? '' : 'es'})`;
     });
-    expect(map).toEqual([['anna', ...expectedMap('anna')], ['pavel', ...expectedMap('pavel')]]);
+    expect(map).toEqual([['Anna Ivanova', ...expectedMap('anna')], ['Pavel Petrov', ...expectedMap('pavel')]]);
     const history = await tableRows(page, '#timeline table[data-table=history]');
     const done = HISTORY.filter((t) => t.client_id === 'alfa' && t.status === 'done');
-    for (const t of done) expect(history.some((r) => r[1] === 'done' && r[2] === t.title && r[3] === t.resolved_by && r[4] === (t.note ?? ''))).toBe(true);
+    for (const t of done) expect(history.some((r) => r[1] === 'done' && r[2] === t.title && r[3] === NAMES[t.resolved_by!] && r[4] === (t.note ?? ''))).toBe(true);
     expect(history.some((r) => r[1]!.startsWith('moved from 2027-05-20 to') && r[4] === 'overdue since 2027-05-20: moved to the next working day')).toBe(true);
 
     // Anna's agenda says which of its touches are late, and since when (not "planned" on a pink row).

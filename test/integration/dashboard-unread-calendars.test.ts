@@ -85,10 +85,10 @@ describe('the dashboard\'s overview and the calendars that could not be read', (
     expect(heading(panel)).toBe('Calendars not read (2)');
     expect(text(panel)).toContain('the moves and deletions made there wait for a reading that works');
     const rows = [...panel.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => text(c[1]!))).filter((r) => r.length === 5);
-    // Times in the company's zone (Europe/Moscow); "since" only when the failures go back further than the last one.
+    // Times in the company's zone (Europe/Moscow); "since" only when the failures go back further than the last one. Employees by name.
     expect(rows).toEqual([
-      ['anna', 'Google Calendar', '2027-06-15 09:00', '2027-06-15 08:00', `no_answer: ${reason}`],
-      ['oleg', 'Outlook (Microsoft 365)', '2027-06-15 09:00', '', 'auth: Microsoft Graph 401 InvalidAuthenticationToken: <expired> & "revoked"'],
+      ['Anna Ivanova', 'Google Calendar', '2027-06-15 09:00', '2027-06-15 08:00', `no_answer: ${reason}`],
+      ['Oleg Popov', 'Outlook (Microsoft 365)', '2027-06-15 09:00', '', 'auth: Microsoft Graph 401 InvalidAuthenticationToken: <expired> & "revoked"'],
     ]);
     expect(panel).toContain('href="/dashboard/employees/anna"');
     expect(panel).toContain('&lt;expired&gt; &amp; &quot;revoked&quot;'); // the reason is text, not markup

@@ -2,7 +2,7 @@ import type { Report } from '../../reports/report.ts';
 import { CLIENT_SORTS, allClients, clientFacets, clientPage, type ClientLine, type ClientQuery, type ClientSort } from '../../storage/dashboard-queries.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { cachedPart, csv, csvLink, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, employeeName, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
 
 const PAGE_SIZE = 50;
 
@@ -66,9 +66,9 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
 
 function clientLine(ctx: PageContext, r: ClientLine): Html {
   const { tr } = ctx;
-  const who = (id: string | null) => (id ? html` <span class="muted">(${id})</span>` : '');
+  const who = (id: string | null) => (id ? html` <span class="muted">(${employeeName(ctx, id)})</span>` : '');
   return html`<tr${r.silent ? raw(' class="over"') : ''}><td><a href="${PREFIX}/clients/${encodeURIComponent(r.id)}">${r.name}</a></td>
-<td>${r.tier ?? ''}</td><td>${r.industry ?? ''}</td><td>${r.country}</td><td>${r.owner}</td>
+<td>${r.tier ?? ''}</td><td>${r.industry ?? ''}</td><td>${r.country}</td><td>${employeeName(ctx, r.owner)}</td>
 <td>${tr.date(r.last_done)}${who(r.last_by)}</td><td>${tr.date(r.next_touch)}${who(r.next_by)}</td>
 <td class="num">${tr.number(r.ours_12)}</td><td class="num">${tr.number(r.theirs_12)}</td><td class="num">${r.silent_days === null ? '' : tr.number(r.silent_days)}</td></tr>`;
 }

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import type { DB } from '../../storage/database.ts';
-import type { Scope } from '../../storage/dashboard-queries.ts';
+import { clientNames, employeeNames, type Scope } from '../../storage/dashboard-queries.ts';
 import { dashboardMeta } from '../../storage/dashboard-snapshot.ts';
 import { translator, type Translator } from '../../i18n/translator.ts';
 import { displayCell, reportCsv, type Cell, type Report } from '../../reports/report.ts';
-import type { ReportSpec } from '../refresh.ts';
+import { FORMER_CLIENTS, type ReportSpec } from '../refresh.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { layout, type Shell } from '../layout.ts';
 import { PREFIX, type PageRequest, type PageResponse } from '../page-types.ts';
@@ -22,6 +22,14 @@ export interface PageContext {
   readonly today: string;
   /** Values that stay the same while the snapshot does. */
   readonly cache: RenderCache;
+  /** The names of the snapshot's clients (and of those that left the configuration) and employees, by id. */
+  readonly names: Names;
+}
+
+/** What the pages show for an id: the configuration's name ("Elena Kuznetsova", "Novosibirsk Metal Trade"). */
+export interface Names {
+  readonly clients: ReadonlyMap<string, string>;
+  readonly employees: ReadonlyMap<string, string>;
 }
 
 export async function pageContext(db: DB, req: PageRequest, cache: RenderCache): Promise<PageContext> {
@@ -31,7 +39,28 @@ export async function pageContext(db: DB, req: PageRequest, cache: RenderCache):
     db, req, tr: translator(req.language), meta,
     scope: req.viewer.director ? { all: true } : { all: false, employee: req.viewer.id },
     today: DateTime.fromISO(req.nowIso, { zone }).toISODate()!, cache,
+    // Read once per snapshot (10,000 clients' names are a few milliseconds, once).
+    names: await cache.get(meta.version, 'names', async () => ({
+      clients: new Map([...Object.entries(JSON.parse(meta[FORMER_CLIENTS] ?? '{}') as Record<string, string>), ...await clientNames(db)]),
+      employees: await employeeNames(db),
+    })),
   };
+}
+
+/**
+ * An employee as people know them: their name, their id in its tooltip, linked to their page for
+ * whoever may open it (a director, or they themselves). An id the snapshot has no name for stays as it is.
+ */
+export function employeeName(ctx: PageContext, id: string): Html {
+  const name = ctx.names.employees.get(id);
+  const shown = name === undefined ? html`${id}` : html`<span title="${id}">${name}</span>`;
+  return ctx.req.viewer.director || id === ctx.req.viewer.id ? html`<a href="${PREFIX}/employees/${encodeURIComponent(id)}">${shown}</a>` : shown;
+}
+
+/** A client by its name (its id in the tooltip), linked to its page. */
+export function clientName(ctx: PageContext, id: string): Html {
+  const name = ctx.names.clients.get(id);
+  return html`<a href="${PREFIX}/clients/${encodeURIComponent(id)}"${name === undefined ? '' : html` title="${id}"`}>${name ?? id}</a>`;
 }
 
 /**
@@ -92,6 +121,8 @@ export interface TableOptions {
   readonly clientColumns?: readonly string[];
   /** Columns whose values are employee ids: linked to the employee's page (for directors). */
   readonly employeeColumns?: readonly string[];
+  /** Columns whose values are employee ids separated by spaces (the breadth report's people of ours). */
+  readonly employeeListColumns?: readonly string[];
   /** A row class (e.g. "over"). */
   readonly rowClass?: (row: Readonly<Record<string, Cell>>) => string | undefined;
 }
@@ -103,10 +134,11 @@ export function reportTable(ctx: PageContext, spec: Pick<Report, 'columns'>, row
   if (rows.length === 0) return html`<p class="muted">${ctx.tr.t('ui.nothing')}</p>`;
   const cell = (key: string, value: Cell, type: string | undefined) => {
     const text = displayCell(value, type as never, ctx.tr);
-    if (value !== null && value !== '' && o.clientColumns?.includes(key)) return html`<a href="${PREFIX}/clients/${encodeURIComponent(String(value))}">${text}</a>`;
-    if (value !== null && value !== '' && o.employeeColumns?.includes(key) && (ctx.req.viewer.director || value === ctx.req.viewer.id)) {
-      return html`<a href="${PREFIX}/employees/${encodeURIComponent(String(value))}">${text}</a>`;
-    }
+    // Names where the stored rows (and their CSV, for machines) have ids.
+    if (value === null || value === '') return text;
+    if (o.clientColumns?.includes(key)) return clientName(ctx, String(value));
+    if (o.employeeColumns?.includes(key)) return employeeName(ctx, String(value));
+    if (o.employeeListColumns?.includes(key)) return String(value).split(' ').filter(Boolean).map((id, i) => html`${i ? ', ' : ''}${employeeName(ctx, id)}`);
     return text;
   };
   return html`<div class="table-wrap"><table><thead><tr>${spec.columns.map((c) => html`<th scope="col"${NUMERIC.has(c.type ?? '') ? raw(' class="num"') : ''}>${ctx.tr.t(c.header)}</th>`)}</tr></thead>

@@ -5,8 +5,8 @@ import { agendaOf, dashboardEmployees, employeeRows, reportRows } from '../../st
 import type { DashboardEmployeeRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
-import { PREFIX, type PageResponse } from '../page-types.ts';
-import { cachedPart, csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
+import type { PageResponse } from '../page-types.ts';
+import { cachedPart, clientName, csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
 
 /** How many of an employee's overdue touches their page lists (the count says how many there are). */
 const OVERDUE_SHOWN = 50;
@@ -21,13 +21,14 @@ export async function employeesPage(ctx: PageContext): Promise<PageResponse> {
     const rows: Record<string, Cell>[] = employees.map((e) => {
       const p = punctuality.get(e.id) ?? {};
       return {
-        employee: e.id, name: e.name, role: e.role, meetings_per_day: e.meetings_per_day, agenda: e.agenda, overdue: e.overdue,
+        employee: e.id, role: e.role, meetings_per_day: e.meetings_per_day, agenda: e.agenda, overdue: e.overdue,
         on_time: p.on_time ?? 0, late: p.late ?? 0, rescheduled: p.rescheduled ?? 0, skipped: p.skipped ?? 0, missed: p.missed ?? 0, on_time_share: p.on_time_share ?? null,
       };
     });
     return html`${reportTable(ctx, {
       columns: [
-        { key: 'employee', header: 'col.employee' }, { key: 'name', header: 'col.employeeName' }, { key: 'role', header: 'col.role' },
+        // Each by their name (their id in its tooltip and link): the punctuality CSV below has the ids.
+        { key: 'employee', header: 'col.employee' }, { key: 'role', header: 'col.role' },
         { key: 'meetings_per_day', header: 'col.meetingsPerDay', type: 'number' }, { key: 'agenda', header: 'col.agenda', type: 'number' },
         { key: 'overdue', header: 'col.overdue', type: 'number' }, { key: 'on_time', header: 'col.onTime', type: 'number' },
         { key: 'late', header: 'col.late', type: 'number' }, { key: 'rescheduled', header: 'col.rescheduled', type: 'number' },
@@ -109,7 +110,7 @@ function agendaTable(ctx: PageContext, agenda: readonly TouchRow[]): Html {
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.kind')}</th>
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
 ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
-<td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : html`<a href="${PREFIX}/clients/${encodeURIComponent(t.client_id)}">${t.client_id}</a>`}</td>
+<td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : clientName(ctx, t.client_id)}</td>
 <td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(`status.${t.status}` as never)}</td></tr>`)}</tbody></table></div>`;
 }
 

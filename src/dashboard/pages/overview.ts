@@ -5,7 +5,7 @@ import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storag
 import { readFailures } from '../../storage/calendar-sync-repository.ts';
 import { html, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { cachedPart, csvLink, notReady, page, reportTable, specOf, summaryValue, type PageContext } from './context.ts';
+import { cachedPart, csvLink, employeeName, notReady, page, reportTable, specOf, summaryValue, type PageContext } from './context.ts';
 import { coverageMonthRowsFor, heatMap } from './heat-map.ts';
 
 /** How many lines the overview's lists show before "see all". */
@@ -51,7 +51,7 @@ ${heatMap(ctx, await coverageMonthRowsFor(ctx))}
 <p class="actions">${csvLink(ctx, '/reports/coverage-months.csv')}</p></section>
 ${list(ctx, 'overdue', tr.t('ui.overdue.title'), overdue.rows, overdue.total, { clientColumns: ['client'], employeeColumns: ['owner'] })}
 ${list(ctx, 'silence', tr.t('ui.silent.title'), silent.rows, silent.total, { clientColumns: ['client'], employeeColumns: ['by', 'account_manager'] })}
-${list(ctx, 'breadth', tr.t('ui.single.title'), single.rows, single.total, { clientColumns: ['client'] })}
+${list(ctx, 'breadth', tr.t('ui.single.title'), single.rows, single.total, { clientColumns: ['client'], employeeListColumns: ['ours'] })}
 ${greetings ? greetings.html : ''}`;
 }
 
@@ -122,7 +122,7 @@ async function unreadCalendars(ctx: PageContext, name: (provider: string) => str
   const failures = await readFailures(ctx.db);
   if (failures.length === 0) return html``;
   const zone = ctx.meta.timezone ?? 'UTC';
-  const rows = failures.map((f) => html`<tr><td><a href="${PREFIX}/employees/${encodeURIComponent(f.employee_id)}">${f.employee_id}</a></td><td>${name(f.provider)}</td>
+  const rows = failures.map((f) => html`<tr><td>${employeeName(ctx, f.employee_id)}</td><td>${name(f.provider)}</td>
 <td>${tr.dateTime(f.failed_at, zone)}</td><td>${f.since === f.failed_at ? '' : tr.dateTime(f.since, zone)}</td><td><span lang="en">${f.code}: ${f.reason}</span></td></tr>`);
   return html`<h3 id="calendars-not-read" class="status-bad">${tr.t('ui.unread.title', { count: failures.length })}</h3>
 <p class="muted">${tr.t('ui.unread.intro')}</p>

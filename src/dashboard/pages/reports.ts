@@ -11,6 +11,8 @@ const PAGE_SIZE = 100;
 /** Reports about the whole company only: greetings and handovers are not one employee's. */
 const DIRECTORS_ONLY = new Set(['greetings', 'handovers']);
 const LINKS = { clientColumns: ['client'], employeeColumns: ['employee', 'owner', 'by', 'account_manager', 'from', 'to'] };
+/** The breadth report's "ours" is its people of ours (ids); coverage's "ours" is a role. */
+const LISTS: Readonly<Record<string, readonly string[]>> = { breadth: ['ours'] };
 
 function allowed(ctx: PageContext, name: string): boolean {
   return (STORED_REPORTS as readonly string[]).includes(name) && (ctx.scope.all || !DIRECTORS_ONLY.has(name));
@@ -63,7 +65,7 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
     return html`<p class="muted">${reportTitle({ ...spec, rows: [] }, tr)}</p>
   ${summary.length ? html`<p>${summary.map((s, i) => html`${i ? ' · ' : ''}${tr.t(s.label)}: <strong>${s.type === 'percent' ? tr.percent(s.value as number | null) : typeof s.value === 'number' ? tr.number(s.value) : String(s.value ?? '')}</strong>`)}</p>` : ''}
   <p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`)}</p>
-  ${reportTable(ctx, spec, rows, LINKS)}
+  ${reportTable(ctx, spec, rows, { ...LINKS, employeeListColumns: LISTS[name] })}
   ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p }))}`;
   });
   return page(ctx, tr.t(`ui.report.${name}` as never), 'reports', content);
