@@ -33,6 +33,16 @@ function occasionPassed(config: Config, touch: Pick<TouchRow, 'source' | 'window
   return (employee ? nextWorkday(config, employee, clientById(config, touch.client_id), dayAfter) : dayAfter) < today;
 }
 
+/**
+ * A greeting not sent by its holiday is late on the first working day after it, whatever
+ * `overdue.after` says: its day was the holiday's, and the belated day is the only other it has
+ * (with a grace of two days, a greeting put on the Monday before a Tuesday holiday turned
+ * overdue on Thursday, when its belated day, Wednesday, was over: it never moved at all).
+ */
+function belatedToday(config: Config, touch: TouchRow, today: string): boolean {
+  return touch.source.startsWith('campaign:') && !touch.overdue_from && touch.window_to < today && !occasionPassed(config, touch, today);
+}
+
 export interface DailyReport {
   readonly overdueMoved: number;
   readonly overdueEscalated: number;
@@ -56,7 +66,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     await cancelInapplicableTouches(trx, config, now);
     // Overdue
     // The longest late first: they take the first days with room.
-    const open = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today));
+    const open = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) || belatedToday(config, t, today));
     // A leaver's greeting whose day is over is not moved on, but it changes hands as their other
     // late touches do: to whoever holds their clients today, on its own day, so that someone who
     // is still here can mark it (left with the leaver, it stayed open, late and missed, for good).

@@ -294,15 +294,28 @@ describe('a greeting not sent by its holiday', () => {
     const at = async () => (await d.selectFrom('touches').select(['date', 'status', 'overdue_from']).where('id', '=', 'g1').executeTakeFirstOrThrow());
     expect((await runDailyWorkflows(d, config, morning('2027-03-09'))).overdueMoved).toBe(1);
     expect(await at()).toEqual({ date: '2027-03-09', status: 'planned', overdue_from: '2027-03-05' });
-    // With a long grace (overdue.after: 2 weeks) it turns overdue well after the holiday: left on its day then.
+    // The holiday is its deadline, whatever the grace (overdue.after: 2 weeks): moved onto the
+    // belated day by that day's check (QA campaigns F5), and left on its day once that is over.
     const patient = configOf({ ...workflowCompany(), campaigns, overdue: { ...workflowCompany().overdue, after: '2 weeks' } });
     const d2 = await db();
-    await d2.insertInto('touches').values({
-      ...row('g2', 'alpha', 'anna', '2027-03-05'), source: 'campaign:womens-day', series: 'campaign:womens-day|alpha|alpha-ceo0|2027', kind: 'greeting',
+    const greeting = (id: string) => ({
+      ...row(id, 'alpha', 'anna', '2027-03-05'), source: 'campaign:womens-day', series: `campaign:womens-day|alpha|alpha-ceo0|${id}`, kind: 'greeting',
       all_day: 1, start_at: '2027-03-05', end_at: '2027-03-06', window_from: '2027-02-22', window_to: '2027-03-08',
-    }).execute();
-    await runDailyWorkflows(d2, patient, morning('2027-03-22'));
-    expect(await d2.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', 'g2').executeTakeFirstOrThrow()).toEqual({ date: '2027-03-05', overdue_from: null });
+    });
+    await d2.insertInto('touches').values([greeting('g2'), greeting('g3')]).execute();
+    const day = async (id: string) => d2.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', id).executeTakeFirstOrThrow();
+    // On the holiday itself (a day off, no check moves anything yet) it is not late.
+    await runDailyWorkflows(d2, patient, morning('2027-03-08'));
+    expect(await day('g2')).toEqual({ date: '2027-03-05', overdue_from: null });
+    expect((await runDailyWorkflows(d2, patient, morning('2027-03-09'))).overdueMoved).toBe(2);
+    expect(await day('g2')).toEqual({ date: '2027-03-09', overdue_from: '2027-03-05' });
+    await runDailyWorkflows(d2, patient, morning('2027-03-10'));
+    expect(await day('g2')).toEqual({ date: '2027-03-09', overdue_from: '2027-03-05' });
+    // No check ran on the belated day (the daemon was down): left on its day, as before.
+    const d3 = await db();
+    await d3.insertInto('touches').values(greeting('g4')).execute();
+    await runDailyWorkflows(d3, patient, morning('2027-03-22'));
+    expect(await d3.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', 'g4').executeTakeFirstOrThrow()).toEqual({ date: '2027-03-05', overdue_from: null });
     // An ordinary late call goes on moving, as before.
     await d.insertInto('touches').values({ ...row('c1', 'alpha', 'anna', '2027-03-05'), source: 'rule:buyer-calls', series: 'rule:buyer-calls|alpha|c1' }).execute();
     for (const day of ['2027-03-10', '2027-03-11', '2027-03-15']) {
