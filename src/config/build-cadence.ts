@@ -6,14 +6,14 @@ import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
 import { PLACEHOLDERS, placeholdersOf, unknownPlaceholders } from '../domain/title-template.ts';
 import { selects } from '../domain/selector.ts';
-import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidaySlugs } from '../planner/public-holidays.ts';
+import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
 import { longestSharedHours } from '../planner/working-hours.ts';
 import { placeOf, type Origin } from './origin.ts';
 import { DEFAULT_ESCALATE_FOR, type RawSelector } from './schema.ts';
 import type { RawSources } from './sources.ts';
 import { BuildContext, checkCountry, isZone, short, uniqueIds } from './build-context.ts';
-import { closest, didYouMean } from './suggest.ts';
+import { closest, closestByWords, didYouMean } from './suggest.ts';
 
 /** The sections after the people and the clients: what the planner plans. */
 export interface Cadence {
@@ -211,7 +211,9 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         const known = new Set<string>();
         for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
         const candidates = [...written, ...known];
-        ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates)}`);
+        ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates)}`);
+      } else if (known(countries)) {
+        warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].find((country) => known([country]))!, selector);
       }
     }
     if (c.title) checkTitle(ctx, c.title, origin, attributes, c.holiday ? ['campaign.id', 'holiday.name'] : ['campaign.id'], c.holiday ? 'a campaign' : 'a campaign of a date (on:, no holiday)');
@@ -223,6 +225,36 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
     });
   }
   return campaigns;
+}
+
+function didYouMeanWords(word: string, candidates: readonly string[]): string {
+  const best = closestByWords(word, candidates);
+  return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+}
+
+/**
+ * A holiday campaign greets the clients of the countries whose public holidays have it: one for
+ * Orthodox Christmas in Russia and Moldova (`orthodox-christmas`, Moldova's name) greeted no
+ * Russian client, Russia's 7 January being `christmas-day`, and nothing said so. One warning per
+ * country left out, with the holiday that country has on the same day, when it has one.
+ */
+function warnCountriesWithout(ctx: BuildContext, campaign: string, holiday: string, origin: Origin, without: readonly string[], withIt: string, selector: Selector): void {
+  for (const country of without) {
+    const clients = ctx.drafts.filter((d) => d.client.country === country && selects(selector, d.client)).length;
+    let sameDay: { slug: string; date: string } | undefined;
+    for (const year of HOLIDAY_YEARS) {
+      const date = publicHolidays(withIt, year).find((h) => h.slug === holiday)?.date;
+      const there = date === undefined ? undefined : publicHolidays(country, year).find((h) => h.date === date);
+      if (there) {
+        sameDay = { slug: there.slug, date: date! };
+        break;
+      }
+    }
+    const instead = sameDay
+      ? `${country} has ${quote(sameDay.slug)} on the same day (${sameDay.date}): a campaign with holiday: ${sameDay.slug}, for: { country: [${country}] } greets them`
+      : `a campaign with on: MM-DD, or a holiday of your own under holidays, greets them`;
+    ctx.warn(origin, ['holiday'], `campaign ${campaign} greets none of its ${clients} client${clients === 1 ? '' : 's'} in ${country}: ${quote(holiday)} is not a public holiday of ${country}; ${instead}`);
+  }
 }
 
 function buildHandovers(ctx: BuildContext): Handover[] {

@@ -26,6 +26,28 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return bestDistance <= allowed ? best : undefined;
 }
 
+/**
+ * For an id of several words ("christmas" for "christmas-day", "womens-day" for
+ * "international-womens-day"): the candidate with every one of its words and the fewest others,
+ * when a misspelling (closest) finds none.
+ */
+export function closestByWords(word: string, candidates: Iterable<string>): string | undefined {
+  const mine = word.toLowerCase().split(/[-_\s]+/).filter(Boolean);
+  if (mine.length === 0) return undefined;
+  let best: string | undefined;
+  let extra = Infinity;
+  for (const candidate of candidates) {
+    const theirs = candidate.toLowerCase().split(/[-_\s]+/);
+    if (candidate === word || !mine.every((w) => theirs.includes(w))) continue;
+    const more = theirs.length - mine.length;
+    if (more < extra || (more === extra && best !== undefined && candidate < best)) {
+      best = candidate;
+      extra = more;
+    }
+  }
+  return best;
+}
+
 /** Whether b is a with two neighbouring letters swapped. */
 function swapped(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

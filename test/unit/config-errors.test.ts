@@ -300,6 +300,10 @@ triggers:
     const { text } = issuesOf({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign('national-holliday') });
     expect(text).toContain('campaigns[0].holiday (campaign ro-day): expected the id of a holiday under holidays, or a public holiday of the clients\' countries');
     expect(text).toContain('did you mean "national-holiday"?');
+    // A word of the holiday's name, not a misspelling of it (QA campaigns F1).
+    const russian = 'clients:\n  - { id: a, name: A, country: RU, team: { account_manager: ivanova } }\n';
+    const xmas = issuesOf({ 'a.yaml': `${SETTINGS + TEAM + russian}campaigns:\n  - { id: xmas, holiday: christmas, ours: account_manager }\n` });
+    expect(xmas.text).toContain('found "christmas"; did you mean "christmas-day"?');
   });
 
   it('a campaign without `for` whose holiday none of the clients has (its countries\' clients all gone) greets nobody: a warning naming the holiday, not an error', () => {
@@ -315,6 +319,23 @@ triggers:
     // A client who has it: no warning.
     const { warnings } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM + clients + holidays + campaign('new-year-s-day') }));
     expect(warnings).toEqual([]);
+  });
+
+  it('a holiday campaign whose holiday some of its countries do not have warns once per such country, naming that country\'s holiday of the same day (QA campaigns F1)', () => {
+    const clients = ['ru1', 'ru2'].map((id) => `  - { id: ${id}, name: ${id}, country: RU, team: { account_manager: ivanova } }\n`).join('')
+      + '  - { id: md1, name: md1, country: MD, timezone: Europe/Chisinau, team: { account_manager: ivanova } }\n'
+      + '  - { id: ro1, name: ro1, country: RO, timezone: Europe/Bucharest, team: { account_manager: ivanova } }\n';
+    const campaigns = `campaigns:
+  - { id: xmas, holiday: orthodox-christmas, ours: account_manager, for: { country: [RU, MD] } }
+  - { id: easter, holiday: easter-sunday, ours: account_manager }
+  - { id: victory, holiday: victory-day, ours: account_manager, for: { country: [RU, MD] } }
+`;
+    const { issues, warnings } = checkConfig(writeConfig({ 'a.yaml': `${SETTINGS + TEAM}clients:\n${clients}${campaigns}` }));
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.line}: ${w.field}: ${w.message}`)).toEqual([
+      '15: campaigns[0].holiday: campaign xmas greets none of its 2 clients in RU: "orthodox-christmas" is not a public holiday of RU; RU has "christmas-day" on the same day (2026-01-07): a campaign with holiday: christmas-day, for: { country: [RU] } greets them',
+      '16: campaigns[1].holiday: campaign easter greets none of its 2 clients in RU: "easter-sunday" is not a public holiday of RU; a campaign with on: MM-DD, or a holiday of your own under holidays, greets them',
+    ]);
   });
 
   it('a day written the Russian way (on: 08.03) reads as a number in YAML: the error says how to write it', () => {
