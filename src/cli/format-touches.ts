@@ -8,6 +8,7 @@ import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
 import type { TouchJson } from '../storage/touch-rows.ts';
 import type { StoredState } from '../calendar/ics/touches-to-ics.ts';
+import { fitCell, textWidth } from './text-width.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -147,11 +148,12 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
  * (440,000 lines) held as rows, lines and their join took 400 MB at once.
  */
 function* tableLines(header: readonly string[], rows: () => Iterable<readonly string[]>, maxWidth = 60): Generator<string> {
-  const widths = header.map((h) => h.length);
-  for (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? '').length);
+  // Widths in columns, not UTF-16 units (text-width.ts): a name written with decomposed ș or ț
+  // pushed every later cell of its row one column left.
+  const widths = header.map((h) => textWidth(h));
+  for (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, textWidth(r[i] ?? ''));
   for (let i = 0; i < widths.length; i++) widths[i] = Math.min(maxWidth, widths[i]!);
-  const line = (cells: readonly string[]) =>
-    `${cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`;
+  const line = (cells: readonly string[]) => `${cells.map((c, i) => fitCell(c, widths[i]!)).join('  ').trimEnd()}\n`;
   yield line(header);
   yield line(widths.map((w) => '-'.repeat(w)));
   for (const r of rows()) yield line(r);
