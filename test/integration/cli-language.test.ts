@@ -4,6 +4,8 @@ import type { Language } from '../../src/domain/types.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+import { claimRun, recordCutShort } from '../../src/storage/job-repository.ts';
 
 const NOW = '2027-01-11T08:00:00+03:00';
 const PERIOD = ['--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31'];
@@ -139,5 +141,46 @@ describe('the command line in the company\'s language (settings.language)', () =
     expect(ro.first).toMatch(/^evenimentul order\.shipped pentru alpha \(referința SO-1\) a fost înregistrat:\n.+\(termen: 2027-03-\d\d\)\n {2}este deja în calendar\n$/);
     expect(ro.again).toContain('era deja înregistrat; nimic nou:');
     expect(ro.checks).toMatch(/^restante: \d+ mutate mai departe .+\nfără contact: .+; închise: .+\nrezumat: \d+ noi\n„touchbase sync” \(sau daemonul\) le pune în calendare\.\n$/);
+  });
+
+  it('status: in the language of the configuration it is given; with the database alone, English as before', async () => {
+    const db = join(tempDir(), 'touchbase.sqlite');
+    const opened = await openMigrated(db);
+    try {
+      expect(await claimRun(opened, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
+      expect(await recordCutShort(opened, '2027-03-01T08:01:00.000Z')).toEqual(['sync']);
+    } finally {
+      await opened.destroy();
+    }
+    const alone = await cli('status', '--db', db);
+    expect(alone.code, alone.err).toBe(0);
+    expect(alone.out).toMatch(/^daemon: not running/);
+    expect(alone.out).toContain('configuration: ok\n');
+    expect(alone.out).toMatch(/^job {2,}schedule {2,}last run {2,}result {2,}next run {2,}what it did$/m);
+    expect(alone.out).toMatch(/^sync {2,}.*interrupted/m);
+    expect(alone.out).toMatch(/^calendar writes: 0 waiting \(0 due now\), 0 refused by the calendar/m);
+    // Given an English configuration: the same text.
+    expect((await cli('status', '--config', company('en'), '--db', db)).out).toBe(alone.out);
+
+    const ru = await cli('status', '--config', company('ru'), '--db', db);
+    expect(ru.code, ru.err).toBe(0);
+    expect(ru.out).toMatch(/^демон: не запущен/);
+    expect(ru.out).toContain('конфигурация: в порядке\n');
+    expect(ru.out).toMatch(/^задача {2,}расписание {2,}последний запуск {2,}результат {2,}следующий запуск {2,}что сделано$/m);
+    expect(ru.out).toMatch(/^sync {2,}.*прервано/m);
+    expect(ru.out).toMatch(/^записи в календари: ожидают — 0 \(пора записать — 0\), отклонены календарём — 0/m);
+
+    const ro = await cli('status', '--config', company('ro'), '--db', db);
+    expect(ro.out).toMatch(/^daemon: nu rulează/);
+    expect(ro.out).toContain('configurație: în regulă\n');
+    expect(ro.out).toMatch(/^sarcină {2,}program {2,}ultima rulare {2,}rezultat {2,}următoarea rulare {2,}ce a făcut$/m);
+    expect(ro.out).toMatch(/^sync {2,}.*întreruptă/m);
+    expect(ro.out).toMatch(/^scrieri în calendare: 0 în așteptare/m);
+
+    // A configuration that cannot be read does not stop the status: it is then English.
+    const broken = writeConfig({ 'touchbase.yaml': 'settings: [' });
+    const unread = await cli('status', '--config', broken, '--db', db);
+    expect(unread.code, unread.err).toBe(0);
+    expect(unread.out).toBe(alone.out);
   });
 });
