@@ -21,9 +21,10 @@ export function textWidth(text: string): number {
 
 /** `text` in exactly `width` columns: padded with spaces, or cut with "…" (never inside a character or before its marks). */
 export function fitCell(text: string, width: number): string {
-  const w = textWidth(text);
-  if (w <= width) return text + ' '.repeat(width - w);
-  if (!UNUSUAL.test(text)) return `${text.slice(0, width - 1)}…`;
+  const plain = !UNUSUAL.test(text);
+  const w = plain ? text.length : textWidth(text);
+  if (w <= width) return text.padEnd(text.length + width - w);
+  if (plain) return `${text.slice(0, width - 1)}…`;
   let kept = '';
   let columns = 0;
   for (const ch of text) {
