@@ -1,4 +1,3 @@
-import { counted } from '../domain/english-count.ts';
 import { csvField } from '../domain/csv-field.ts';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
@@ -8,6 +7,9 @@ import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
 import type { TouchJson } from '../storage/touch-rows.ts';
 import type { StoredState } from '../calendar/ics/touches-to-ics.ts';
+import { fitCell, textWidth } from './text-width.ts';
+import { cliTranslator, counts } from './cli-language.ts';
+import type { MessageKey, Translator } from '../i18n/translator.ts';
 
 export type TouchFormat = 'table' | 'json' | 'csv' | 'ics';
 export const TOUCH_FORMATS: readonly TouchFormat[] = ['table', 'json', 'csv', 'ics'];
@@ -70,7 +72,7 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
       }
       return;
     case 'table':
-      return writeInChunks(io, tableOfTouches([...touches]));
+      return writeInChunks(io, tableOfTouches([...touches], cliTranslator(context.config)));
   }
 }
 
@@ -147,19 +149,21 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
  * (440,000 lines) held as rows, lines and their join took 400 MB at once.
  */
 function* tableLines(header: readonly string[], rows: () => Iterable<readonly string[]>, maxWidth = 60): Generator<string> {
-  const widths = header.map((h) => h.length);
-  for (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? '').length);
+  // Widths in columns, not UTF-16 units (text-width.ts): a name written with decomposed ș or ț
+  // pushed every later cell of its row one column left.
+  const widths = header.map((h) => textWidth(h));
+  for (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, textWidth(r[i] ?? ''));
   for (let i = 0; i < widths.length; i++) widths[i] = Math.min(maxWidth, widths[i]!);
-  const line = (cells: readonly string[]) =>
-    `${cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd()}\n`;
+  const line = (cells: readonly string[]) => `${cells.map((c, i) => fitCell(c, widths[i]!)).join('  ').trimEnd()}\n`;
   yield line(header);
   yield line(widths.map((w) => '-'.repeat(w)));
   for (const r of rows()) yield line(r);
 }
 
-function* tableOfTouches(touches: readonly Touch[]): Generator<string> {
+/** The table of touches in the company's language: its words; ids, dates and times as they are. */
+function* tableOfTouches(touches: readonly Touch[], tr: Translator): Generator<string> {
   if (touches.length === 0) {
-    yield 'No touches in this period.\n';
+    yield `${tr.t('cli.noTouches')}\n`;
     return;
   }
   // Each time is its employee's wall time; rows go by instant. With employees in several zones
@@ -167,14 +171,26 @@ function* tableOfTouches(touches: readonly Touch[]): Generator<string> {
   const offsets = new Set<string>();
   for (const t of touches) if (!t.allDay) offsets.add(t.start.slice(23));
   const mark = offsets.size > 1 ? (iso: string) => ` ${iso.slice(23).replace(/:00$/, '')}` : () => '';
+  // A few words, each looked up once, not once a row (a year's table is hundreds of thousands of rows).
+  const allDay = tr.t('cli.allDay');
+  const overdue = `[${tr.t('cli.overdue')}] `;
+  const words = new Map<string, string>();
+  const word = (key: string) => {
+    let text = words.get(key);
+    if (text === undefined) words.set(key, text = tr.t(key as MessageKey));
+    return text;
+  };
+  // Kinds as the reports write them; in English the code the table has always shown ("feedback",
+  // the reports' "feedback request"), which is also what --format json and csv print.
+  const kind = tr.language === 'en' ? (k: string) => k : (k: string) => word(`kind.${k}`);
   const rows = function* () {
     for (const t of touches) {
       yield [
-        t.date, t.allDay ? 'all day' : `${t.start.slice(11, 16)}-${t.end.slice(11, 16)}${mark(t.start)}`, t.employee, t.kind, t.client,
-        `${t.overdue ? '[overdue] ' : ''}${t.status === 'planned' ? '' : `[${t.status}] `}${t.title}`, t.id.slice(0, 8),
+        t.date, t.allDay ? allDay : `${t.start.slice(11, 16)}-${t.end.slice(11, 16)}${mark(t.start)}`, t.employee, kind(t.kind), t.client,
+        `${t.overdue ? overdue : ''}${t.status === 'planned' ? '' : `[${word(`status.${t.status}`)}] `}${t.title}`, t.id.slice(0, 8),
       ];
     }
   };
-  yield* tableLines(['date', 'time', 'employee', 'kind', 'client', 'title', 'id'], rows);
-  yield `${counted(touches.length, 'touch', 'touches')}\n`;
+  yield* tableLines((['col.date', 'cli.col.time', 'col.employee', 'col.kind', 'col.client', 'col.title', 'cli.col.id'] as const).map((k) => tr.t(k)), rows);
+  yield `${tr.t('cli.touches', counts(touches.length))}\n`;
 }

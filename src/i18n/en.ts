@@ -6,9 +6,11 @@
  * filled later by the planner like a director's own titles.
  */
 import { enDashboard } from './en-dashboard.ts';
+import { enCli } from './en-cli.ts';
 
 export const en = {
   ...enDashboard,
+  ...enCli,
   // Built-in titles of touches (the titles in the YAML are the director's own).
   'title.meeting': '{client.name}: meeting with {contacts}',
   'title.call': '{client.name}: call {contacts}',
@@ -279,3 +281,5 @@ export type Message = string | Plural;
 export type Catalogue = { readonly [K in MessageKey]: Message };
 /** The dashboard's part of a catalogue. */
 export type DashboardCatalogue = { readonly [K in keyof typeof enDashboard]: Message };
+/** The command line's part of a catalogue. */
+export type CliCatalogue = { readonly [K in keyof typeof enCli]: Message };

@@ -1,9 +1,11 @@
 import type { Catalogue } from './en.ts';
 import { roDashboard } from './ro-dashboard.ts';
+import { roCli } from './ro-cli.ts';
 
 /** Catalogul în limba română: aceleași chei ca în cel englez (vezi en.ts). */
 export const ro: Catalogue = {
   ...roDashboard,
+  ...roCli,
   'title.meeting': '{client.name}: întâlnire cu {contacts}',
   'title.call': '{client.name}: apel către {contacts}',
   'title.letter': '{client.name}: scrisoare către {contacts}',

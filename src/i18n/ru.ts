@@ -1,9 +1,11 @@
 import type { Catalogue } from './en.ts';
 import { ruDashboard } from './ru-dashboard.ts';
+import { ruCli } from './ru-cli.ts';
 
 /** Русский каталог: те же ключи, что и в английском (см. en.ts). */
 export const ru: Catalogue = {
   ...ruDashboard,
+  ...ruCli,
   'title.meeting': '{client.name}: встреча — {contacts}',
   'title.call': '{client.name}: звонок — {contacts}',
   'title.letter': '{client.name}: письмо — {contacts}',

@@ -249,7 +249,8 @@ describe('touchbase CLI', () => {
     expect(ahead.err).toContain('found today, 2026-10-01 (no --at): this touch is for a later period');
     const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00', '--note', 'agreed a visit');
     expect(done.code).toBe(0);
-    expect(done.out).toContain('on 2027-01-12');
+    // The example company is Russian (settings.language: ru): so is what done says.
+    expect(done.out).toMatch(/^выполнено: .+ — 2027-01-12, /);
     expect((await cli('done', a!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
     expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db)).code).toBe(2);
     // A reason with a line break, a terminal's escape code and a bell: kept as one line of plain text.
@@ -289,7 +290,7 @@ describe('touchbase CLI', () => {
     const db = join(tempDir(), 't.sqlite');
     const r = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Volna Industrial Supply: the next 30 days (2027-01-11 to 2027-02-09)');
+    expect(r.out).toContain('Volna Industrial Supply: ближайшие 30 дней (с 2027-01-11 по 2027-02-09)');
     expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
     const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(again.out).toMatch(/calendars: 0 events written/);
@@ -317,7 +318,8 @@ describe('touchbase CLI', () => {
   it('once after one client changed prints the whole 30 days, not only that client\'s', async () => {
     const config = exampleCopy();
     const db = join(tempDir(), 't.sqlite');
-    const listed = (out: string) => Number(/^(\d+) touches$/m.exec(out)?.[1]);
+    // The example company is Russian: "123 касания".
+    const listed = (out: string) => Number(/^(\d+) касани[ейя]$/m.exec(out)?.[1]);
     const first = await cli('once', '--config', config, '--db', db, '--now', NOW);
     expect(first.code, first.err).toBe(0);
     // A buyer more for one client: the next pass re-plans that client alone.

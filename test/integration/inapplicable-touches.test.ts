@@ -50,7 +50,7 @@ describe('open touches whose rule no longer applies', () => {
     const overdue = JSON.parse((await run('2027-03-22T12:00:00+03:00', 'report', 'overdue', '--format', 'json')).out) as { rows: unknown[] };
     expect(overdue.rows).toEqual([]);
     // The next morning's check has nothing of them to move.
-    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/overdue: 0 moved forward/);
+    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
   });
 
   it('the daily check cancels them too when no plan ran since the change', async () => {
@@ -59,7 +59,7 @@ describe('open touches whose rule no longer applies', () => {
     const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
     expect((await run('2027-01-20T09:00:00+03:00', 'plan')).code).toBe(0);
     writeFileSync(join(dir, 'all.yaml'), winBack('stage: active, stage_since: 2027-03-22'));
-    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/overdue: 0 moved forward/);
+    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
     expect((await touchesOf(db)).rows.filter((t) => t.source.startsWith('rule:winback')).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
   });
 

@@ -7,6 +7,7 @@ import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { employeeById } from '../../domain/config-index.ts';
+import { cliTranslator } from '../cli-language.ts';
 
 interface HistoryOptions extends GlobalOptions {
   client?: string;
@@ -31,12 +32,14 @@ export function historyCommand(program: Command, io: CliIO): void {
         io.out(`${JSON.stringify(zoned, null, 2)}\n`);
         return;
       }
+      // The table in the company's language (its reports' columns); the JSON above keeps its codes.
+      const tr = cliTranslator(config);
       if (lines.length === 0) {
-        io.out('No history yet.\n');
+        io.out(`${tr.t('cli.noHistory')}\n`);
         return;
       }
-      io.out(renderTable(['when', 'what', 'date', 'by', 'client', 'touch', 'note'], zoned.map((l) => [
-        DateTime.fromISO(l.local, { setZone: true }).toFormat('yyyy-MM-dd HH:mm ZZ'), l.type,
+      io.out(renderTable((['col.when', 'col.what', 'col.date', 'col.by', 'col.client', 'col.touch', 'col.note'] as const).map((k) => tr.t(k)), zoned.map((l) => [
+        DateTime.fromISO(l.local, { setZone: true }).toFormat('yyyy-MM-dd HH:mm ZZ'), tr.t(`cli.history.${l.type}`),
         l.fromDate && l.toDate && l.fromDate !== l.toDate ? `${l.fromDate} → ${l.toDate}` : (l.toDate ?? l.fromDate ?? ''),
         l.employee ?? '', l.client, `${l.title} (${l.touchId.slice(0, 8)})`, l.detail ?? '',
       ])));

@@ -13,6 +13,7 @@ import type { CliIO } from '../io.ts';
 import { finishBeforeExit } from '../../unfinished-writes.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
+import { cliTranslator } from '../cli-language.ts';
 
 /**
  * One pass of what the daemon does, for a quick look or a cron job: validate the
@@ -44,8 +45,10 @@ export function onceCommand(program: Command, io: CliIO): void {
             // A pass that planned everyone has the 30 days; an incremental one planned only the
             // clients a change reached, so they are read back as stored (as when nothing changed).
             const touches = planned ? planned.filter((t) => t.date <= window.to) : await storedTouches(db, window, now, config);
-            io.out(`${config.settings.company}: the next 30 days (${window.from} to ${window.to})\n`);
-            io.out(`configuration ${configDir(o)}, database ${describeDatabase(o)}\n\n`);
+            // Its heading and table in the company's language; the lines after it stay English for now.
+            const tr = cliTranslator(config);
+            io.out(`${tr.t('cli.once.heading', { company: config.settings.company, from: window.from, to: window.to })}\n`);
+            io.out(`${tr.t('cli.once.where', { config: configDir(o), db: describeDatabase(o) })}\n\n`);
             await writeTouches(touches, 'table', now, io, { config });
           },
         });

@@ -9,6 +9,8 @@ import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
 import { addDays } from '../../planner/dates.ts';
 import { withdrawSettledAlerts } from '../../workflows/daily.ts';
+import { cliTranslator, counts } from '../cli-language.ts';
+import type { Translator } from '../../i18n/translator.ts';
 
 interface OutcomeOptions extends GlobalOptions {
   at?: string;
@@ -18,7 +20,7 @@ interface OutcomeOptions extends GlobalOptions {
   now?: string;
 }
 
-/** `done ID` and `skip ID --reason`: what happened to a touch, recorded in the history. */
+/** `done ID` and `skip ID --reason`: what happened to a touch, recorded in the history; said in the company's language. */
 export function doneCommand(program: Command, io: CliIO): void {
   program
     .command('done')
@@ -39,7 +41,8 @@ export function doneCommand(program: Command, io: CliIO): void {
         const done = await markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
         return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), done.client_id) };
       });
-      io.out(`done: ${row.title} (${row.id}) on ${row.resolved_date} by ${row.resolved_by}\n${withdrawnLine(row.withdrawn)}`);
+      const tr = cliTranslator(config);
+      io.out(`${tr.t('cli.done', { title: row.title, id: row.id, date: row.resolved_date ?? '', by: row.resolved_by ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
     });
 
 }
@@ -62,13 +65,14 @@ export function skipCommand(program: Command, io: CliIO): void {
         const skipped = await markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
         return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), skipped.client_id) };
       });
-      io.out(`skipped: ${row.title} (${row.id}): ${row.note}\n${withdrawnLine(row.withdrawn)}`);
+      const tr = cliTranslator(config);
+      io.out(`${tr.t('cli.skipped', { title: row.title, id: row.id, note: row.note ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
     });
 }
 
 /** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once. */
-function withdrawnLine(count: number): string {
-  return count === 0 ? '' : `withdrawn: ${count === 1 ? '1 alert' : `${count} alerts`} whose reason this ended (an escalation of this touch, the client's silence)\n`;
+function withdrawnLine(count: number, tr: Translator): string {
+  return count === 0 ? '' : `${tr.t('cli.withdrawn', counts(count))}\n`;
 }
 
 /** How long before its window a touch may have been done (a call made a few weeks early still counts). */

@@ -6,9 +6,11 @@ import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { isPostgresLocation } from '../../storage/location.ts';
 import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
-import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import { dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
+import { cliTranslator } from '../cli-language.ts';
+import type { MessageKey, Translator } from '../../i18n/translator.ts';
 
 /** `touchbase status`: is the daemon running, what ran last, what runs next, what waits. */
 export function statusCommand(program: Command, io: CliIO): void {
@@ -29,41 +31,62 @@ export function statusCommand(program: Command, io: CliIO): void {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
         return;
       }
+      const tr = await statusLanguage(o);
+      const at = (iso: string | null | undefined) => short(iso ?? null, status.timezone);
       if (status.instances.length > 0) {
-        io.out(`daemons: ${live.length} running on this database, sharing the work${live.length < status.instances.length ? `; ${status.instances.length - live.length} DEAD (no heartbeat within their lease)` : ''}\n`);
-        io.out(renderTable(['instance', 'host', 'pid', 'version', 'address', 'started', 'last heartbeat', 'state', 'calendars held'], status.instances.map((i) => [
-          i.id.slice(0, 8), i.host, String(i.pid), i.version, i.url || 'no HTTP server', short(i.startedAt, status.timezone), short(i.heartbeatAt, status.timezone),
-          i.live ? 'running' : 'DEAD', String(i.claims),
+        const dead = live.length < status.instances.length ? tr.t('cli.status.dead', { n: String(status.instances.length - live.length) }) : '';
+        io.out(`${tr.t('cli.status.daemons', { live: String(live.length), dead })}\n`);
+        io.out(renderTable((['cli.col.instance', 'cli.col.host', 'cli.col.pid', 'cli.col.version', 'cli.col.address', 'cli.col.started', 'cli.col.heartbeat', 'cli.col.state', 'cli.col.calendarsHeld'] as const).map((k) => tr.t(k)), status.instances.map((i) => [
+          i.id.slice(0, 8), i.host, String(i.pid), i.version, i.url || tr.t('cli.status.noHttp'), at(i.startedAt), at(i.heartbeatAt),
+          tr.t(i.live ? 'cli.state.running' : 'cli.state.dead'), String(i.claims),
         ])));
       } else {
-        io.out(running ? `daemon: running (pid ${status.pid}, since ${short(status.startedAt ?? null, status.timezone)}) at ${status.url || 'no HTTP server'}\n`
-          : `daemon: not running${status.stoppedAt ? ` (stopped ${short(status.stoppedAt ?? null, status.timezone)})` : ''}\n`);
+        io.out(`${running ? tr.t('cli.status.running', { pid: String(status.pid), since: at(status.startedAt), url: status.url || tr.t('cli.status.noHttp') })
+          : tr.t('cli.status.notRunning', { stopped: status.stoppedAt ? tr.t('cli.status.stopped', { at: at(status.stoppedAt) }) : '' })}\n`);
       }
       if (status.configErrors.length > 0) {
-        io.out(`configuration: the last change was REJECTED; running on the last valid one:\n`);
+        io.out(`${tr.t('cli.status.configRejected')}\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);
-      } else io.out('configuration: ok\n');
+      } else io.out(`${tr.t('cli.status.configOk')}\n`);
       io.out('\n');
-      io.out(renderTable(['job', 'schedule', 'last run', 'result', 'next run', 'what it did'], status.jobs.map((j) => [
-        j.name, j.schedule ?? '', short(j.lastStarted, status.timezone), result(j, running), short(j.nextRun ?? null, status.timezone),
+      // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
+      io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
+        j.name, j.schedule ?? '', at(j.lastStarted), result(j, running, tr), at(j.nextRun),
         j.lastResult === 'failed' ? (j.lastError ?? '') : (j.lastSummary ?? ''),
       ])));
-      io.out(`\ncalendar writes: ${status.outbox.pending} waiting (${status.outbox.dueNow} due now), ${status.outbox.failed} refused by the calendar (written again when their touch changes)\n`);
-      for (const w of status.waitingEmployees) io.out(`  ${w.employee}: waits until ${short(w.until, status.timezone)} — ${w.error}\n`);
-      for (const r of status.refusedWrites) io.out(`  ${r.employee} (${r.provider}): ${r.count} refused — ${r.error}\n`);
+      const outbox = status.outbox;
+      io.out(`\n${tr.t('cli.status.writes', { pending: String(outbox.pending), dueNow: String(outbox.dueNow), failed: String(outbox.failed) })}\n`);
+      for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: at(w.until), error: w.error })}\n`);
+      for (const r of status.refusedWrites) io.out(`${tr.t('cli.status.refused', { employee: r.employee, provider: r.provider, n: String(r.count), error: r.error })}\n`);
       if (status.unreadCalendars.length > 0) {
-        io.out(`calendars not read: ${status.unreadCalendars.length} — the moves and deletions made there wait for a read that works (read again at each sync that reads the calendars)\n`);
+        io.out(`${tr.t('cli.status.unread', { n: String(status.unreadCalendars.length) })}\n`);
         for (const u of status.unreadCalendars) {
-          const since = u.since === u.failedAt ? '' : `, failing since ${short(u.since, status.timezone)}`;
-          io.out(`  ${u.employee} (${u.provider}): last read failed ${short(u.failedAt, status.timezone)}${since} — ${u.error}\n`);
+          const since = u.since === u.failedAt ? '' : tr.t('cli.status.failingSince', { since: at(u.since) });
+          io.out(`${tr.t('cli.status.readFailed', { employee: u.employee, provider: u.provider, at: at(u.failedAt), since, error: u.error })}\n`);
         }
       }
       if (status.leftovers.count > 0) {
-        io.out(`events to delete from calendars no longer used (an old address, an employee removed): ${status.leftovers.count} waiting${status.leftovers.lastError ? ` — last error: ${status.leftovers.lastError}` : ''} (tried again at the next sync)\n`);
+        const lastError = status.leftovers.lastError ? tr.t('cli.status.lastError', { error: status.leftovers.lastError }) : '';
+        io.out(`${tr.t('cli.status.leftovers', { n: String(status.leftovers.count), lastError })}\n`);
       }
       // "google.last_ok" is a time, shown in the company's zone as every other one here.
-      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${provider.endsWith('.last_ok') ? short(state, status.timezone) : state}\n`);
+      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${provider.endsWith('.last_ok') ? at(state) : state}\n`);
     });
+}
+
+/**
+ * The language of the status: the company's when a configuration is given (--config or
+ * TOUCHBASE_CONFIG, as the daemon is given it), English with the database alone. A
+ * configuration that cannot be read does not stop the status (it reports the last
+ * configuration error itself): it is then English.
+ */
+async function statusLanguage(o: GlobalOptions): Promise<Translator> {
+  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return cliTranslator(undefined);
+  try {
+    return cliTranslator(await readConfig(o));
+  } catch {
+    return cliTranslator(undefined);
+  }
 }
 
 function short(iso: string | null, zone: string): string {
@@ -73,12 +96,16 @@ function short(iso: string | null, zone: string): string {
 }
 
 /** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
-function result(j: JobStatus, daemonRunning: boolean): string {
+function result(j: JobStatus, daemonRunning: boolean, tr: Translator): string {
   // Cut short by a stop (SIGTERM, a restart, kill -9): no failure of the job's own, it runs again at the start.
-  if (j.lastResult === 'failed' && j.lastError?.startsWith('interrupted:')) return 'interrupted';
-  if (j.lastResult === 'failed') return `FAILED ×${j.failuresInARow}`;
+  if (j.lastResult === 'failed' && j.lastError?.startsWith('interrupted:')) return tr.t('cli.result.interrupted');
+  if (j.lastResult === 'failed') return tr.t('cli.result.failedTimes', { n: String(j.failuresInARow) });
   if (j.lastResult === 'running' && daemonRunning && j.runningSeconds !== undefined) {
-    return j.overLimit ? `STUCK ${j.runningSeconds} s (limit ${j.limitSeconds} s)` : `running ${j.runningSeconds} s`;
+    return j.overLimit ? tr.t('cli.result.stuck', { seconds: String(j.runningSeconds), limit: String(j.limitSeconds) }) : tr.t('cli.result.runningFor', { seconds: String(j.runningSeconds) });
   }
-  return j.lastResult ?? '';
+  const key = RESULTS[j.lastResult ?? ''];
+  return key ? tr.t(key) : (j.lastResult ?? '');
 }
+
+/** The results a job's run records, as words. */
+const RESULTS: Readonly<Record<string, MessageKey>> = { ok: 'cli.result.ok', running: 'cli.result.running', failed: 'cli.result.failed' };

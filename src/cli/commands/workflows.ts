@@ -1,4 +1,3 @@
-import { counted } from '../../domain/english-count.ts';
 import type { Command } from 'commander';
 import { receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
 import { runDailyWorkflows } from '../../workflows/daily.ts';
@@ -9,7 +8,8 @@ import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { getInfo } from '../../storage/job-repository.ts';
 import { loadReportContext } from '../../reports/report-data.ts';
 import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
-import { translator } from '../../i18n/translator.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
+import { cliTranslator, counts } from '../cli-language.ts';
 import { excelCsv, REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
 import type { Config } from '../../domain/types.ts';
 import type { DB } from '../../storage/database.ts';
@@ -34,6 +34,7 @@ export function eventCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
       const config = await readConfig(o);
       const clock = clockFrom(o.now);
+      const tr = cliTranslator(config);
       const outcome = await withDatabase(o, async (db) => {
         let result;
         try {
@@ -50,15 +51,16 @@ export function eventCommand(program: Command, io: CliIO): void {
         let syncError: Error | undefined;
         if (result.created) {
           try {
-            synced = await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock);
+            synced = await intoCalendars(db, config, o, touches.map((t) => t.employee_id), clock, tr);
           } catch (error) {
             syncError = error as Error;
           }
         }
         return { result, touches, synced, syncError };
       });
-      io.out(outcome.result.created ? `event ${name} for ${o.client} (ref ${outcome.result.ref}) recorded:\n` : `event ${name} for ${o.client} (ref ${outcome.result.ref}) was already recorded; nothing new:\n`);
-      for (const t of outcome.touches) io.out(`  ${t.id.slice(0, 8)}  ${t.start_at}  ${t.employee_id}  ${t.title} (due by ${t.window_to})\n`);
+      const what = { name, client: o.client, ref: outcome.result.ref };
+      io.out(`${tr.t(outcome.result.created ? 'cli.event.recorded' : 'cli.event.already', what)}\n`);
+      for (const t of outcome.touches) io.out(`  ${t.id.slice(0, 8)}  ${t.start_at}  ${t.employee_id}  ${t.title} (${tr.t('cli.event.dueBy', { date: t.window_to })})\n`);
       if (outcome.synced) io.out(`  ${outcome.synced}\n`);
       if (outcome.syncError) {
         throw new CommandFailedError(`the event and its touch are recorded, but the calendars were not written: ${outcome.syncError.message} — the next sync (or the daemon) puts the touch there once that is fixed`);
@@ -99,10 +101,16 @@ export function checksCommand(program: Command, io: CliIO): void {
       const config = await readConfig(o);
       const now = clockFrom(o.now).now();
       const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
-      io.out(`overdue: ${r.daily.overdueMoved} moved forward (the next working days with room), ${r.daily.overdueEscalated} escalated\n`);
-      io.out(`silence: ${counted(r.daily.silent, 'silent client')}, ${counted(r.daily.silenceAlerts, 'new alert')}, ${r.daily.silenceEscalated} escalated; ${counted(r.daily.cleared, 'alert')} cleared\n`);
-      if (r.digest !== undefined) io.out(`digest: ${r.digest} new\n`);
-      io.out('"touchbase sync" (or the daemon) puts them into the calendars.\n');
+      // What the checks did, in the company's language, as the reports and the digest they make.
+      const tr = cliTranslator(config);
+      const d = r.daily;
+      io.out(`${tr.t('cli.checks.overdue', { moved: String(d.overdueMoved), escalated: String(d.overdueEscalated) })}\n`);
+      io.out(`${tr.t('cli.checks.silence', {
+        silent: tr.t('cli.checks.silentClients', counts(d.silent)), alerts: tr.t('cli.checks.newAlerts', counts(d.silenceAlerts)),
+        escalated: String(d.silenceEscalated), cleared: tr.t('cli.checks.alerts', counts(d.cleared)),
+      })}\n`);
+      if (r.digest !== undefined) io.out(`${tr.t('cli.checks.digest', { n: String(r.digest) })}\n`);
+      io.out(`${tr.t('cli.checks.next')}\n`);
     });
 }
 
@@ -110,7 +118,7 @@ export function checksCommand(program: Command, io: CliIO): void {
  * Into the calendars at once: the running daemon is asked to sync (with the API token when
  * set); without a daemon, this process syncs the employees concerned itself.
  */
-async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock): Promise<string> {
+async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock, tr: Translator): Promise<string> {
   if (await isDaemonRunning(dbFile(o))) {
     const url = (await getInfo(db)).url;
     // What was recorded stays recorded: a token that cannot be read only means no request to the daemon.
@@ -122,9 +130,9 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     }
     if (url && token) {
       const res = await fetch(`${url}/api/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
-      if (res?.ok) return 'the daemon is putting it into the calendar now';
+      if (res?.ok) return tr.t('cli.event.daemonNow');
     }
-    return 'the daemon puts it into the calendar at its next sync (within minutes)';
+    return tr.t('cli.event.daemonLater');
   }
   // Said only when the calendars took it: a refused or failed write is told, with why (the event
   // is recorded all the same, and its touch is written at the next sync).
@@ -133,10 +141,10 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     const report = await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
     const d = report.dispatched;
     const why = report.skipped.get(employee) ?? d?.paused.get(employee)
-      ?? (d && d.failed > 0 ? 'the calendar refused the event' : undefined)
-      ?? (d && d.retried > 0 ? `the calendar did not answer (${[...d.errors.keys()].join(', ') || 'an error'}); it is tried again` : undefined);
+      ?? (d && d.failed > 0 ? tr.t('cli.event.refused') : undefined)
+      ?? (d && d.retried > 0 ? tr.t('cli.event.noAnswer', { errors: [...d.errors.keys()].join(', ') || tr.t('cli.event.anError') }) : undefined);
     if (why) notYet.push(`${employee}: ${why}`);
   }
-  return notYet.length === 0 ? 'in the calendar now'
-    : `NOT yet in the calendar — ${notYet.join('; ')}. The touch is recorded; "touchbase sync" (or the daemon) writes it once the calendar takes it.`;
+  // (Why a calendar was not written, as the sync says it — its provider's words — stays as said.)
+  return notYet.length === 0 ? tr.t('cli.event.inCalendar') : tr.t('cli.event.notYet', { why: notYet.join('; ') });
 }

@@ -1,0 +1,99 @@
+/**
+ * The command line's own tables and summaries in English (the other languages have the same
+ * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks` and `status` print for
+ * a director, in the company's language once a configuration is read (cli/cli-language.ts).
+ * Errors, warnings and --help stay English. Counts are given as {n}, written as digits as they
+ * always were; `count` picks the plural form.
+ */
+export const enCli = {
+  // The table of touches (plan, once); its other columns are the reports' (col.*).
+  'cli.col.time': 'time',
+  'cli.col.id': 'id',
+  'cli.allDay': 'all day',
+  'cli.overdue': 'overdue',
+  'cli.noTouches': 'No touches in this period.',
+  'cli.touches': { one: '{n} touch', other: '{n} touches' },
+  'cli.once.heading': '{company}: the next 30 days ({from} to {to})',
+  'cli.once.where': 'configuration {config}, database {db}',
+
+  // history: what happened to a touch.
+  'cli.noHistory': 'No history yet.',
+  'cli.history.planned': 'planned',
+  'cli.history.rescheduled': 'rescheduled',
+  'cli.history.reassigned': 'reassigned',
+  'cli.history.done': 'done',
+  'cli.history.skipped': 'skipped',
+  'cli.history.cancelled': 'cancelled',
+  'cli.history.restored': 'restored',
+
+  // done, skip.
+  'cli.done': 'done: {title} ({id}) on {date} by {by}',
+  'cli.skipped': 'skipped: {title} ({id}): {note}',
+  'cli.withdrawn': {
+    one: 'withdrawn: {n} alert whose reason this ended (an escalation of this touch, the client\'s silence)',
+    other: 'withdrawn: {n} alerts whose reason this ended (an escalation of this touch, the client\'s silence)',
+  },
+
+  // event: a business event and its touches.
+  'cli.event.recorded': 'event {name} for {client} (ref {ref}) recorded:',
+  'cli.event.already': 'event {name} for {client} (ref {ref}) was already recorded; nothing new:',
+  'cli.event.dueBy': 'due by {date}',
+  'cli.event.daemonNow': 'the daemon is putting it into the calendar now',
+  'cli.event.daemonLater': 'the daemon puts it into the calendar at its next sync (within minutes)',
+  'cli.event.inCalendar': 'in the calendar now',
+  'cli.event.notYet': 'NOT yet in the calendar — {why}. The touch is recorded; "touchbase sync" (or the daemon) writes it once the calendar takes it.',
+  'cli.event.refused': 'the calendar refused the event',
+  'cli.event.noAnswer': 'the calendar did not answer ({errors}); it is tried again',
+  'cli.event.anError': 'an error',
+
+  // checks: the daily checks run by hand.
+  'cli.checks.overdue': 'overdue: {moved} moved forward (the next working days with room), {escalated} escalated',
+  'cli.checks.silence': 'silence: {silent}, {alerts}, {escalated} escalated; {cleared} cleared',
+  'cli.checks.silentClients': { one: '{n} silent client', other: '{n} silent clients' },
+  'cli.checks.newAlerts': { one: '{n} new alert', other: '{n} new alerts' },
+  'cli.checks.alerts': { one: '{n} alert', other: '{n} alerts' },
+  'cli.checks.digest': 'digest: {n} new',
+  'cli.checks.next': '"touchbase sync" (or the daemon) puts them into the calendars.',
+
+  // status: the daemon, its jobs, the calendar writes waiting.
+  'cli.status.daemons': 'daemons: {live} running on this database, sharing the work{dead}',
+  'cli.status.dead': '; {n} DEAD (no heartbeat within their lease)',
+  'cli.col.instance': 'instance',
+  'cli.col.host': 'host',
+  'cli.col.pid': 'pid',
+  'cli.col.version': 'version',
+  'cli.col.address': 'address',
+  'cli.col.started': 'started',
+  'cli.col.heartbeat': 'last heartbeat',
+  'cli.col.state': 'state',
+  'cli.col.calendarsHeld': 'calendars held',
+  'cli.status.noHttp': 'no HTTP server',
+  'cli.state.running': 'running',
+  'cli.state.dead': 'DEAD',
+  'cli.status.running': 'daemon: running (pid {pid}, since {since}) at {url}',
+  'cli.status.notRunning': 'daemon: not running{stopped}',
+  'cli.status.stopped': ' (stopped {at})',
+  'cli.status.configRejected': 'configuration: the last change was REJECTED; running on the last valid one:',
+  'cli.status.configOk': 'configuration: ok',
+  'cli.col.job': 'job',
+  'cli.col.schedule': 'schedule',
+  'cli.col.lastRun': 'last run',
+  'cli.col.result': 'result',
+  'cli.col.nextRun': 'next run',
+  'cli.col.whatItDid': 'what it did',
+  'cli.result.ok': 'ok',
+  'cli.result.running': 'running',
+  'cli.result.failed': 'failed',
+  'cli.result.interrupted': 'interrupted',
+  'cli.result.failedTimes': 'FAILED ×{n}',
+  'cli.result.stuck': 'STUCK {seconds} s (limit {limit} s)',
+  'cli.result.runningFor': 'running {seconds} s',
+  'cli.status.writes': 'calendar writes: {pending} waiting ({dueNow} due now), {failed} refused by the calendar (written again when their touch changes)',
+  'cli.status.waits': '  {employee}: waits until {until} — {error}',
+  'cli.status.refused': '  {employee} ({provider}): {n} refused — {error}',
+  'cli.status.unread': 'calendars not read: {n} — the moves and deletions made there wait for a read that works (read again at each sync that reads the calendars)',
+  'cli.status.readFailed': '  {employee} ({provider}): last read failed {at}{since} — {error}',
+  'cli.status.failingSince': ', failing since {since}',
+  'cli.status.leftovers': 'events to delete from calendars no longer used (an old address, an employee removed): {n} waiting{lastError} (tried again at the next sync)',
+  'cli.status.lastError': ' — last error: {error}',
+} as const;
