@@ -336,6 +336,23 @@ describe('touchbase CLI', () => {
     expect(again.out).toContain('Danube Logistics SRL');
   });
 
+  it('once lists a business event\'s touch among its 30 days, as plan does, on the pass that plans everything and on the next (QA campaigns F3)', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const event = await cli('event', 'order.shipped', '--config', EXAMPLE, '--db', db, '--client', 'stroymash', '--ref', 'A-17', '--now', NOW);
+    expect(event.code, event.err).toBe(0);
+    const id = /^\s+([0-9a-f]{8})\s/m.exec(event.out)![1]!;
+    const row = (out: string) => out.split('\n').find((line) => line.endsWith(id));
+    const first = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    expect(first.code, first.err).toBe(0);
+    expect(row(first.out)).toMatch(/^2027-01-11 +09:00-09:15 .*stroymash .*A-17/);
+    const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
+    expect(row(again.out)).toBe(row(first.out));
+    // The same rows as plan's table of those 30 days.
+    const plan = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-02-09', '--now', NOW);
+    const rows = (out: string) => out.split('\n').filter((line) => /^\d{4}-\d{2}-\d{2} /.test(line));
+    expect(rows(first.out)).toEqual(rows(plan.out));
+  });
+
   it('a command on a SQLite database with feeds alone loads neither the PostgreSQL driver nor the Google and Microsoft clients, and kysely from the bundle', () => {
     const dir = tempDir();
     const loaded = join(dir, 'loaded.txt');

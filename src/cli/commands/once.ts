@@ -1,9 +1,12 @@
 import { counted } from '../../domain/english-count.ts';
 import { saveCounts } from '../../storage/plan-save-rules.ts';
 import type { Command } from 'commander';
+import type { DateTime } from 'luxon';
+import type { Config, Touch } from '../../domain/types.ts';
+import type { DB } from '../../storage/database.ts';
 import { addDays } from '../../planner/dates.ts';
 import { planAndSync } from '../../sync/pass.ts';
-import { storedTouches } from '../../storage/touch-repository.ts';
+import { mergeByTime, sortTouches, storedTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
 import { horizonWindow } from '../../plan-service.ts';
@@ -44,7 +47,9 @@ export function onceCommand(program: Command, io: CliIO): void {
           beforeSync: async (planned) => {
             // A pass that planned everyone has the 30 days; an incremental one planned only the
             // clients a change reached, so they are read back as stored (as when nothing changed).
-            const touches = planned ? planned.filter((t) => t.date <= window.to) : await storedTouches(db, window, now, config);
+            // The planner's touches have none of the workflows' (a business event's call, a silence
+            // alert): those are read as stored, as `plan` does, in their places among the plan's.
+            const touches = planned ? await withWorkflowTouches(db, planned.filter((t) => t.date <= window.to), window, now, config) : await storedTouches(db, window, now, config);
             // Its heading and table in the company's language; the lines after it stay English for now.
             const tr = cliTranslator(config);
             io.out(`${tr.t('cli.once.heading', { company: config.settings.company, from: window.from, to: window.to })}\n`);
@@ -63,4 +68,10 @@ export function onceCommand(program: Command, io: CliIO): void {
         + `, ${counted(report.feeds.length, 'iCalendar feed')} in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
       reportCalendarTrouble(report, io);
     });
+}
+
+async function withWorkflowTouches(db: DB, planned: readonly Touch[], window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
+  const ids = new Set(planned.map((t) => t.id));
+  const others = (await workflowTouches(db, window, now, config)).filter((t) => !ids.has(t.id));
+  return others.length === 0 ? [...planned] : [...mergeByTime(planned, sortTouches(others))];
 }
