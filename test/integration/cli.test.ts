@@ -103,6 +103,11 @@ describe('touchbase CLI', () => {
     expect(touches.length).toBeGreaterThan(3);
     expect(new Set(touches.map((t) => t.client))).toEqual(new Set(['stroymash']));
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--client', 'nope')).code).toBe(2);
+    // Its name as the CRM writes it does too; a misspelt id gets the id it most likely meant.
+    const byName = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-01', '--to', '2027-03-31', '--client', 'Stroymash LLC', '--format', 'json', '--now', NOW);
+    expect(byName.out).toBe(r.out);
+    const misspelt = await cli('plan', '--config', EXAMPLE, '--db', db, '--client', 'stroymsh', '--now', NOW);
+    expect([misspelt.code, misspelt.err]).toEqual([2, expect.stringContaining('--client: no client has the id "stroymsh"; did you mean "stroymash"?')]);
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-13-01')).code).toBe(2);
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
@@ -334,6 +339,28 @@ describe('touchbase CLI', () => {
     expect(listed(again.out)).toBe(listed(fresh.out));
     expect(again.out).toContain('Ivan Novikov');
     expect(again.out).toContain('Danube Logistics SRL');
+  });
+
+  it('history --client of a client gone from the configuration shows its history as recorded (QA dashboard F9); an id never seen is refused', async () => {
+    const config = exampleCopy();
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('once', '--config', config, '--db', db, '--now', NOW)).code).toBe(0);
+    for (const file of ['clients.csv', 'contacts.csv']) {
+      const path = join(config, 'crm', file);
+      writeFileSync(path, readFileSync(path, 'utf8').split('\n').filter((line) => !/^tulaarms[;-]|;tulaarms;/.test(line)).join('\n'));
+    }
+    const later = '2027-01-12T08:00:00+03:00';
+    const removed = await cli('once', '--config', config, '--db', db, '--now', later);
+    expect(removed.code, removed.err).toBe(0);
+    const history = await cli('history', '--client', 'tulaarms', '--config', config, '--db', db, '--format', 'json');
+    expect(history.code, history.err).toBe(0);
+    expect(history.err).toContain('client tulaarms is no longer in the configuration');
+    const lines = JSON.parse(history.out) as { client: string; type: string }[];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.client))).toEqual(new Set(['tulaarms']));
+    expect(lines.map((l) => l.type)).toContain('cancelled');
+    const never = await cli('history', '--client', 'stroymsh', '--config', config, '--db', db);
+    expect([never.code, never.err]).toEqual([2, expect.stringContaining('did you mean "stroymash"?')]);
   });
 
   it('once lists a business event\'s touch among its 30 days, as plan does, on the pass that plans everything and on the next (QA campaigns F3)', async () => {

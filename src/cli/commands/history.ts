@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import { listHistory, type HistoryLine } from '../../storage/touch-repository.ts';
 import type { Config } from '../../domain/types.ts';
-import { BadInputError } from '../cli-error.ts';
+import { clientOption, unknownClient } from '../client-option.ts';
 import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
@@ -25,8 +25,12 @@ export function historyCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<HistoryOptions>();
       const config = await readConfig(o);
-      if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
-      const lines = (await withDatabase(o, (db) => listHistory(db, { client: o.client }), { readOnly: true })).filter((l) => o.all || l.type !== 'planned');
+      // A client gone from the configuration keeps its history, under its id.
+      const client = o.client === undefined ? undefined : clientOption(config, o.client) ?? o.client;
+      const all = await withDatabase(o, (db) => listHistory(db, { client }), { readOnly: true });
+      if (client !== undefined && all.length === 0 && !config.clients.some((c) => c.id === client)) throw unknownClient(config, client);
+      if (client !== undefined && !config.clients.some((c) => c.id === client)) io.err(`(client ${client} is no longer in the configuration: its history as recorded)\n`);
+      const lines = all.filter((l) => o.all || l.type !== 'planned');
       const zoned = lines.map((l) => ({ ...l, ...localTime(l, config) }));
       if (o.format === 'json') {
         io.out(`${JSON.stringify(zoned, null, 2)}\n`);

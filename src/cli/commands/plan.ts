@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { addDuration } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
 import { BadInputError } from '../cli-error.ts';
+import { clientOption, unknownClient } from '../client-option.ts';
 import { clockFrom, configDir, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { writeJson, writeTouches, TOUCH_FORMATS, type TouchFormat } from '../format-touches.ts';
@@ -46,7 +47,12 @@ export function planCommand(program: Command, io: CliIO): void {
       const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
       const to = o.to ? parseDateOption('--to', o.to) : addDuration(from, config.settings.horizon);
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
-      if (o.client && !config.clients.some((c) => c.id === o.client)) throw new BadInputError(`--client: no client has the id ${JSON.stringify(o.client)}`);
+      if (o.client) {
+        // Its id, or its CRM code or name as the export writes it.
+        const id = clientOption(config, o.client);
+        if (id === undefined) throw unknownClient(config, o.client);
+        o.client = id;
+      }
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
       // A plan not saved, of a database that is not there: planned with no history, and none is made.
       const preview = !o.save && databaseMissing(dbFile(o));
