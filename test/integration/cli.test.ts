@@ -365,7 +365,8 @@ describe('touchbase CLI', () => {
 
   it('once lists a business event\'s touch among its 30 days, as plan does, on the pass that plans everything and on the next (QA campaigns F3)', async () => {
     const db = join(tempDir(), 't.sqlite');
-    const event = await cli('event', 'order.shipped', '--config', EXAMPLE, '--db', db, '--client', 'stroymash', '--ref', 'A-17', '--now', NOW);
+    // The client by its name, as the CRM writes it.
+    const event = await cli('event', 'order.shipped', '--config', EXAMPLE, '--db', db, '--client', 'Stroymash LLC', '--ref', 'A-17', '--now', NOW);
     expect(event.code, event.err).toBe(0);
     const id = /^\s+([0-9a-f]{8})\s/m.exec(event.out)![1]!;
     const row = (out: string) => out.split('\n').find((line) => line.endsWith(id));

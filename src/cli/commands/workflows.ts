@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { clientOption } from '../client-option.ts';
 import { receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
 import { runDailyWorkflows } from '../../workflows/daily.ts';
 import { runWeeklyDigest } from '../../workflows/digest.ts';
@@ -33,6 +34,8 @@ export function eventCommand(program: Command, io: CliIO): void {
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
       const config = await readConfig(o);
+      // Its id, or its CRM code or name as the export writes it (an unknown one is the event's refusal, below).
+      o.client = clientOption(config, o.client) ?? o.client;
       const clock = clockFrom(o.now);
       const tr = cliTranslator(config);
       const outcome = await withDatabase(o, async (db) => {
