@@ -158,6 +158,16 @@ describe('director reports on a fixed history', () => {
     expect(renderReport(r, 'table', translator('ru'))).toContain('срок ещё не наступил');
   });
 
+  it('JSON carries a share of nothing as null, a table as "–", CSV as an empty cell (QA camp F8)', async () => {
+    const r = punctualityReport(await loadReportContext(await tempDatabase(), config, TODAY));
+    const json = JSON.parse(renderReport(r, 'json', en)) as { summary: Record<string, unknown>; rows: Record<string, unknown>[] };
+    expect(json.rows.map((x) => x.on_time_share)).toEqual([null, null, null]);
+    expect(json.summary['share on time']).toBeNull();
+    expect(renderReport(r, 'table', en)).toContain('share on time: –');
+    const csv = parseCsv(renderReport(r, 'csv', en), { columns: false, from_line: 2 }) as string[][];
+    expect(csv.map((row) => row.at(-1))).toEqual(['', '', '']);
+  });
+
   it('renders as a table, as CSV and as JSON', async () => {
     const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     const table = renderReport(r, 'table', en);
