@@ -3,6 +3,7 @@ import type { DB } from '../storage/database.ts';
 import { movesByOwner, reportTouches, type ReportTouch } from '../storage/report-queries.ts';
 import { lastDoneOf, trackedSinceByClient } from '../workflows/facts.ts';
 import type { LastDone } from '../workflows/silence.ts';
+import { touchesAsOf } from './as-of.ts';
 
 export type { ReportTouch } from '../storage/report-queries.ts';
 
@@ -13,10 +14,6 @@ export interface ReportData {
   readonly movedByOwner: ReadonlyMap<string, number>;
   /** A touch's contact ids: each distinct list is parsed once (a contact's touches all share theirs). */
   readonly contactsOf: (touch: Pick<ReportTouch, 'contact_ids'>) => readonly string[];
-}
-
-export async function loadReportData(db: DB): Promise<ReportData> {
-  return reportData(await reportTouches(db), await movesByOwner(db));
 }
 
 /** Report data from touches already read (the tests' recorded histories, a client's touches). */
@@ -47,7 +44,9 @@ export interface ReportContext {
 }
 
 export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
-  const data = await loadReportData(db);
+  // As the touches stood on `today`: a report as of a past moment counts nothing done, skipped
+  // or moved on as overdue after it (as-of.ts).
+  const data = reportData(touchesAsOf(config, await reportTouches(db), today), await movesByOwner(db));
   // The same facts as the daily silence check reads (lastDoneByClient), from the touches at hand.
   return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db, config.settings.timezone) };
 }
