@@ -69,7 +69,12 @@ export function campaignDemands(config: Config, from: string, to: string, today:
   }
 }
 
-function occasionOf(
+/**
+ * The day a campaign greets a client for in a year (before it steps back to a working day), and
+ * the holiday's name; undefined when the client does not have the holiday that year. The
+ * configuration's warnings use it too (two campaigns greeting for the same day).
+ */
+export function occasionOf(
   campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>, language: Language,
 ): { date: string; name: string | undefined } | undefined {
   // 02-29 falls on 28 February outside leap years (validation warns about it).
