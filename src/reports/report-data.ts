@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { movesByOwner, reportTouches, type ReportTouch } from '../storage/report-queries.ts';
@@ -44,9 +45,11 @@ export interface ReportContext {
 }
 
 export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
-  // As the touches stood on `today`: a report as of a past moment counts nothing done, skipped
-  // or moved on as overdue after it (as-of.ts).
-  const data = reportData(touchesAsOf(config, await reportTouches(db), today), await movesByOwner(db));
+  // As the touches stood at the end of `today`: a report as of a past moment counts nothing
+  // planned or moved by its owner after it, nor done, skipped or moved on as overdue after
+  // that day (as-of.ts). With today's date, everything recorded.
+  const end = DateTime.fromISO(today, { zone: config.settings.timezone }).plus({ days: 1 }).toUTC().toISO()!;
+  const data = reportData(touchesAsOf(config, await reportTouches(db, end), today), await movesByOwner(db, end));
   // The same facts as the daily silence check reads (lastDoneByClient), from the touches at hand.
   return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db, config.settings.timezone) };
 }

@@ -171,10 +171,18 @@ describe('director reports on a fixed history', () => {
       .map((x) => [x.employee, [x.on_time, x.late, x.skipped, x.missed]]));
     expect(await punctuality('2027-04-01')).toEqual({ anna: [0, 0, 0, 1], oleg: [0, 0, 0, 0], pavel: [0, 0, 0, 0] });
     expect(await punctuality('2026-06-01')).toEqual({ anna: [0, 0, 0, 0], oleg: [0, 0, 0, 0], pavel: [0, 0, 0, 0] });
-    // A greeting done in March 2027 was not done on 1 June 2026: it was still to come.
+    // A greeting planned on 1 January 2027 and done in March: open on 1 February, done on 15 June.
     await db.insertInto('touches').values(touch('g1', { client: 'alpha', employee: 'anna', source: 'campaign:new-year', contacts: ['alpha-ceo0'], date: '2027-03-05', status: 'done', kind: 'greeting' })).execute();
-    const greetings = greetingsReport(await loadReportContext(db, config, '2026-06-01'));
-    expect(greetings.rows.map((x) => [x.date, x.done, x.open, x.done_share])).toEqual([['2027-03-05', 0, 1, null]]);
+    const greetings = async (today: string) => greetingsReport(await loadReportContext(db, config, today));
+    expect((await greetings('2027-02-01')).rows.map((x) => [x.date, x.done, x.open])).toEqual([['2027-03-05', 0, 1]]);
+    expect((await greetings(TODAY)).rows.map((x) => [x.date, x.done, x.open])).toEqual([['2027-03-05', 1, 0]]);
+    // On 1 June 2026 nothing was planned yet (the history starts on 1 January 2027): nothing to report, up to that day.
+    const before = await greetings('2026-06-01');
+    expect(before.rows).toEqual([]);
+    expect(before.title.params.to).toEqual({ date: '2026-06-01' });
+    const moves = (await loadReportContext(db, config, '2027-05-29')).data.movedByOwner;
+    // Oleg moved b2 on 28 May and 30 May (at 08:00 UTC): on 29 May, once.
+    expect(moves.get('b2')).toBe(1);
   });
 
   it('JSON carries a share of nothing as null, a table as "–", CSV as an empty cell (QA camp F8)', async () => {
