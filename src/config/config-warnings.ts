@@ -11,6 +11,7 @@ import { closest, didYouMean } from './suggest.ts';
 import { hasHolidayCalendar, professionalHolidayDate, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { HOLIDAY_YEARS } from './build-cadence.ts';
 import { DEFAULT_ESCALATE_FOR } from './schema.ts';
+import { campaignOverlapWarnings } from './campaign-overlap-warnings.ts';
 
 /**
  * What a valid configuration says that is probably not meant: a selector that matches no
@@ -99,6 +100,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     }
   });
   for (const w of sameWeekWarnings(config, sources)) out.push(w);
+  for (const w of campaignOverlapWarnings(config, sources)) out.push(w);
   return out;
 }
 
@@ -156,7 +158,7 @@ function hasHoliday(config: Config, holiday: string, client: Client, byCountry: 
 }
 
 /** Whether a selector takes the client at some time: an active client is "onboarding" for its first 90 days. */
-function couldSelect(selector: Selector, client: Client): boolean {
+export function couldSelect(selector: Selector, client: Client): boolean {
   return selects(selector, client) || (client.newUntil !== undefined && selects(selector, client, '0000-01-01'));
 }
 
@@ -221,7 +223,7 @@ function sameCadence(a: Duration, b: Duration): boolean {
 }
 
 /** The contact roles both rules reach: 'all', a set, or undefined for none. */
-function commonRoles(a: Theirs, b: Theirs): 'all' | Set<string> | undefined {
+export function commonRoles(a: Theirs, b: Theirs): 'all' | Set<string> | undefined {
   if (a === 'all' && b === 'all') return 'all';
   if (a === 'all') return new Set(b as readonly string[]);
   if (b === 'all') return new Set(a);

@@ -52,6 +52,7 @@ export const en = {
   'wf.overdueEscalation.title': '{client}: {kind} with {who} overdue since {due} — {employee}',
   'wf.overdueEscalation.body': '"{title}" was due on {due} and is not done. Its owner is {employee}. Touch {id}.',
   'wf.event.body': '{event} {ref} at {at}: due within {within}.',
+  'wf.event.bodyNoRef': '{event} at {at}: due within {within}.',
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — {company} touches',

@@ -1,6 +1,7 @@
 import Holidays from 'date-holidays';
-import type { Language } from '../domain/types.ts';
+import type { Config, Language } from '../domain/types.ts';
 import { HOLIDAY_NAMES } from '../planner/holiday-corrections.ts';
+import { publicHolidays } from '../planner/public-holidays.ts';
 
 const names = new Map<string, ReadonlyMap<string, string>>();
 
@@ -26,4 +27,38 @@ export function publicHolidayName(country: string, date: string, language: Langu
     names.set(key, byDate);
   }
   return byDate.get(date) ?? fallback;
+}
+
+/**
+ * A holiday's name as the default greeting title puts it (title.holidayGreeting): after
+ * Romanian "de" unarticulated — "felicitare de Paște", "de Crăciun pe stil vechi", not "de
+ * Paștele" (a name with a genitive keeps its article: "de Paștele Blajinilor"); inside Russian
+ * «…» once, without the word the title already says — "с праздником «Limba noastră»", not
+ * "с праздником «Праздник «Limba noastră»»" — and a name's own quotes as inner „…“. A
+ * campaign's own `title` gets the name as it is.
+ */
+export function greetingHolidayName(name: string, language: Language): string {
+  if (language === 'ro') {
+    return name.replace(/^Paștele$/, 'Paște').replace(/^Crăciunul(?= pe stil |$)/, 'Crăciun').replace(/^Rusaliile$/, 'Rusalii');
+  }
+  if (language === 'ru') {
+    const inner = /^Праздник «(.+)»$/.exec(name)?.[1] ?? name;
+    return inner.replace(/«([^«»]*)»/g, '„$1“');
+  }
+  return name;
+}
+
+/**
+ * What a campaign greets for, in the company's language: the name of its holiday (a
+ * professional one, or a public one of the client's country, in the year of `occasionDate`),
+ * or null for a campaign of a date (`on:`) or one gone from the configuration. The greetings
+ * report and the calendar's event of a day's greetings name it so (not by the campaign's id).
+ */
+export function campaignHolidayName(config: Pick<Config, 'campaigns' | 'holidays' | 'settings'>, campaignId: string, country: string, occasionDate: string): string | null {
+  const campaign = config.campaigns.find((c) => c.id === campaignId);
+  if (!campaign?.holiday) return null;
+  const professional = config.holidays.find((h) => h.id === campaign.holiday);
+  if (professional) return professional.name;
+  const pub = publicHolidays(country, Number(occasionDate.slice(0, 4))).find((h) => h.slug === campaign.holiday);
+  return pub ? publicHolidayName(country, pub.date, config.settings.language, pub.name) : campaign.holiday;
 }

@@ -45,6 +45,7 @@ export const ro: Catalogue = {
   'wf.overdueEscalation.title': '{client}: restanță din {due} — {kind} cu {who} — {employee}',
   'wf.overdueEscalation.body': 'Termenul pentru „{title}” a fost {due}, iar interacțiunea nu este realizată. Responsabil: {employee}. Interacțiunea {id}.',
   'wf.event.body': '{event} {ref}, la {at}: termen — {within}.',
+  'wf.event.bodyNoRef': '{event}, la {at}: termen — {within}.',
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — interacțiuni {company}',

@@ -46,6 +46,7 @@ export const ru: Catalogue = {
   'wf.overdueEscalation.title': '{client}: просрочено с {due} — {kind}, {who} — {employee}',
   'wf.overdueEscalation.body': '«{title}»: срок был {due}, касание не выполнено. Ответственный: {employee}. Касание {id}.',
   'wf.event.body': '{event} {ref}, {at}: срок — {within}.',
+  'wf.event.bodyNoRef': '{event}, {at}: срок — {within}.',
 
   // The name a calendar shows for a subscribed feed.
   'feed.name': '{employee} — касания {company}',

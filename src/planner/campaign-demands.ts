@@ -5,7 +5,7 @@ import { defaultTitle, demand, type Demand, type DemandUnit } from './demand.ts'
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
 import { monthDayIn } from '../domain/calendar-dates.ts';
 import { translator } from '../i18n/translator.ts';
-import { publicHolidayName } from '../i18n/holiday-names.ts';
+import { greetingHolidayName, publicHolidayName } from '../i18n/holiday-names.ts';
 import type { Language } from '../domain/types.ts';
 
 interface Occasion {
@@ -42,7 +42,8 @@ export function campaignDemands(config: Config, from: string, to: string, today:
           // meetings is titled as its kind is, not "greeting".
           title: campaign.title ?? (campaign.kind === 'greeting' || campaign.kind === 'letter'
             ? t(found.name ? 'title.holidayGreeting' : 'title.dateGreeting') : defaultTitle(campaign.kind, language)),
-          titleExtra: { 'campaign.id': campaign.id, 'holiday.name': found.name },
+          // The default title's wording needs the name's form for its place ("de Paște"); a title of the campaign's own, the name.
+          titleExtra: { 'campaign.id': campaign.id, 'holiday.name': found.name && !campaign.title ? greetingHolidayName(found.name, language) : found.name },
         },
       });
     }
@@ -69,7 +70,12 @@ export function campaignDemands(config: Config, from: string, to: string, today:
   }
 }
 
-function occasionOf(
+/**
+ * The day a campaign greets a client for in a year (before it steps back to a working day), and
+ * the holiday's name; undefined when the client does not have the holiday that year. The
+ * configuration's warnings use it too (two campaigns greeting for the same day).
+ */
+export function occasionOf(
   campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>, language: Language,
 ): { date: string; name: string | undefined } | undefined {
   // 02-29 falls on 28 February outside leap years (validation warns about it).

@@ -56,7 +56,8 @@ export const HOLIDAY_NAMES: Readonly<Record<string, Readonly<Record<string, Name
     'Unity Day': { ro: 'Ziua Unității Poporului' },
   },
   RO: {
-    "New Year's Day": { ru: 'Новый год' },
+    // date-holidays writes "Anul nou" for Romania and "Anul Nou" for Moldova: the holiday is capitalised.
+    "New Year's Day": { ro: 'Anul Nou', ru: 'Новый год' },
     Epiphany: { ru: 'Крещение Господне' },
     'Saint John the Baptist': { ru: 'Собор Иоанна Крестителя' },
     'Day of the Unification of the Romanian Principalities': { ru: 'День объединения румынских княжеств' },

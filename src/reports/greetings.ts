@@ -1,8 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Config } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
-import { publicHolidays } from '../planner/public-holidays.ts';
-import { publicHolidayName } from '../i18n/holiday-names.ts';
+import { campaignHolidayName } from '../i18n/holiday-names.ts';
 import { share, type Cell, type Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
 import { dueDay } from './touch-outcome.ts';
@@ -11,16 +9,6 @@ import { dueDay } from './touch-outcome.ts';
 export function weekOf(today: string): { from: string; to: string } {
   const monday = DateTime.fromISO(today, { zone: 'utc' }).startOf('week');
   return { from: monday.toISODate()!, to: monday.plus({ days: 6 }).toISODate()! };
-}
-
-/** What a campaign greets for: the holiday's name (a professional one, or a public one of the country), if any. */
-function occasionOf(config: Config, campaignId: string, country: string, occasionDate: string): string | null {
-  const campaign = config.campaigns.find((c) => c.id === campaignId);
-  if (!campaign?.holiday) return null;
-  const professional = config.holidays.find((h) => h.id === campaign.holiday);
-  if (professional) return professional.name;
-  const pub = publicHolidays(country, Number(occasionDate.slice(0, 4))).find((h) => h.slug === campaign.holiday);
-  return pub ? publicHolidayName(country, pub.date, config.settings.language, pub.name) : campaign.holiday;
 }
 
 /**
@@ -43,7 +31,7 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
     const key = `${date}|${campaign}|${country}`;
     let g = groups.get(key);
     if (!g) {
-      g = { campaign, occasion: occasionOf(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
+      g = { campaign, occasion: campaignHolidayName(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
       groups.set(key, g);
     }
     // Counted in people throughout: a greeting of a client's whole board (per: client) greets

@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { movesByOwner, reportTouches, type ReportTouch } from '../storage/report-queries.ts';
 import { lastDoneOf, trackedSinceByClient } from '../workflows/facts.ts';
 import type { LastDone } from '../workflows/silence.ts';
+import { touchesAsOf } from './as-of.ts';
 
 export type { ReportTouch } from '../storage/report-queries.ts';
 
@@ -13,10 +15,6 @@ export interface ReportData {
   readonly movedByOwner: ReadonlyMap<string, number>;
   /** A touch's contact ids: each distinct list is parsed once (a contact's touches all share theirs). */
   readonly contactsOf: (touch: Pick<ReportTouch, 'contact_ids'>) => readonly string[];
-}
-
-export async function loadReportData(db: DB): Promise<ReportData> {
-  return reportData(await reportTouches(db), await movesByOwner(db));
 }
 
 /** Report data from touches already read (the tests' recorded histories, a client's touches). */
@@ -47,7 +45,11 @@ export interface ReportContext {
 }
 
 export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {
-  const data = await loadReportData(db);
+  // As the touches stood at the end of `today`: a report as of a past moment counts nothing
+  // planned or moved by its owner after it, nor done, skipped or moved on as overdue after
+  // that day (as-of.ts). With today's date, everything recorded.
+  const end = DateTime.fromISO(today, { zone: config.settings.timezone }).plus({ days: 1 }).toUTC().toISO()!;
+  const data = reportData(touchesAsOf(config, await reportTouches(db, end), today), await movesByOwner(db, end));
   // The same facts as the daily silence check reads (lastDoneByClient), from the touches at hand.
   return { config, today, data, lastDone: lastDoneOf(data.touches), trackedSince: await trackedSinceByClient(db, config.settings.timezone) };
 }

@@ -121,9 +121,12 @@ export function reportCsv(report: Report, tr: Translator, rows: readonly Readonl
   return `${lines.join(eol)}${eol}`;
 }
 
-/** JSON's value of a cell: raw, but shares keep the form JSON has always had ("83%"). */
+/**
+ * JSON's value of a cell: raw, but shares keep the form JSON has always had ("83%"). A share
+ * of nothing is null, as any missing value is (a dash is for people, QA camp F8).
+ */
 function jsonValue(value: Cell, type: ColumnType | undefined): Cell {
-  return type === 'percent' ? (value === null ? '–' : `${Math.round(Number(value) * 100)}%`) : value;
+  return type === 'percent' && value !== null ? `${Math.round(Number(value) * 100)}%` : value;
 }
 
 export function renderReport(report: Report, format: ReportFormat, tr: Translator): string {

@@ -9,11 +9,12 @@ export type ReportTouch = Pick<TouchRow, 'id' | 'source' | 'series' | 'kind' | '
 
 /**
  * Every touch the reports count: not cancelled, and not a digest (a note to a director, no
- * touch with a client). Read as a stream, with each repeated text kept once: a year of a
- * 10,000-client company is half a million touches, whose titles, series, contact lists and
- * dates repeat month after month.
+ * touch with a client); with `plannedBefore` (an instant, UTC ISO), only those planned before
+ * it — a report as of a past moment does not count what was planned later. Read as a stream,
+ * with each repeated text kept once: a year of a 10,000-client company is half a million
+ * touches, whose titles, series, contact lists and dates repeat month after month.
  */
-export async function reportTouches(db: DB): Promise<ReportTouch[]> {
+export async function reportTouches(db: DB, plannedBefore?: string): Promise<ReportTouch[]> {
   const texts = new Map<string, string>();
   const once = <T extends string | null>(v: T): T => {
     if (v === null) return v;
@@ -23,9 +24,11 @@ export async function reportTouches(db: DB): Promise<ReportTouch[]> {
     return v;
   };
   const out: ReportTouch[] = [];
-  const query = db.selectFrom('touches')
+  let query = db.selectFrom('touches')
     .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from'])
     .where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%');
+  // Instants are the clock's UTC ISO (text in SQLite, in order as written; timestamptz in PostgreSQL).
+  if (plannedBefore !== undefined) query = query.where('created_at', '<', plannedBefore);
   const add = (r: ReportTouch) => {
     out.push({
       id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),
@@ -39,12 +42,13 @@ export async function reportTouches(db: DB): Promise<ReportTouch[]> {
   return out;
 }
 
-/** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link). */
-export async function movesByOwner(db: DB): Promise<Map<string, number>> {
-  const moves = await db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
+/** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link); with `before`, the moves before that instant. */
+export async function movesByOwner(db: DB, before?: string): Promise<Map<string, number>> {
+  let query = db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('type', '=', 'rescheduled')
     // By the typed cause: the words are for people (and may be in any wording or language).
-    .where('cause', '=', 'employee')
-    .groupBy('touch_id').execute();
+    .where('cause', '=', 'employee');
+  if (before !== undefined) query = query.where('at', '<', before);
+  const moves = await query.groupBy('touch_id').execute();
   return new Map(moves.map((m) => [m.touch_id, Number(m.n)]));
 }

@@ -7,6 +7,7 @@ import type { DesiredEvent } from '../calendar/port.ts';
 import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
 import { describeDetail } from '../reports/timeline.ts';
+import { campaignHolidayName } from '../i18n/holiday-names.ts';
 
 /** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
 export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
@@ -27,7 +28,7 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   const done = touches.filter((x) => x.status === 'done').length;
   const names = [...new Set(touches.map((x) => clientById(config, x.client_id)?.name ?? x.client_id))];
   const kind = first.kind as Kind;
-  const source = sourceLabel(first.source);
+  const source = sourceLabel(first, config);
   const title = `${done === touches.length ? '✓ ' : ''}${t('event.groupTitle', {
     what: KINDS.has(kind) ? t(`event.kindsTitle.${kind}` as MessageKey) : first.kind, source, count: touches.length,
     names: `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`,
@@ -170,9 +171,15 @@ function contactLine(c: Config['clients'][number]['contacts'][number]): string {
 const KINDS: ReadonlySet<string> = new Set<Kind>(['meeting', 'call', 'letter', 'greeting', 'feedback', 'news']);
 
 /** "campaign:new-year" → "new-year"; "handover:a:b" → "handover a → b". */
-function sourceLabel(source: string): string {
-  const [kind, ...rest] = source.split(':');
-  return kind === 'handover' ? `handover ${rest.join(' → ')}` : rest.join(':') || source;
+function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_to'>, config: Config): string {
+  const [kind, ...rest] = touch.source.split(':');
+  // A campaign by its holiday's name, as its greetings' titles say it ("День защитника
+  // Отечества", not "defender"); a campaign of a date has only its id.
+  if (kind === 'campaign') {
+    const country = clientById(config, touch.client_id)?.country ?? config.settings.country;
+    return campaignHolidayName(config, rest.join(':'), country, touch.window_to) ?? rest.join(':');
+  }
+  return kind === 'handover' ? `handover ${rest.join(' → ')}` : rest.join(':') || touch.source;
 }
 
 /** The content hash over everything the event shows: an unchanged hash means nothing to write. */

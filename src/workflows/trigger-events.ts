@@ -64,7 +64,10 @@ export function eventTouches(
       throw new EventRejectedError(`at: an event is sent once it has happened; ${JSON.stringify(event.at)} is after now (${now.toUTC().toISO({ suppressMilliseconds: true })})`);
     }
   }
-  const ref = event.ref?.trim() || at.toUTC().toISO()!;
+  // Without a ref, the event is known by its time: stored as the UTC instant (the same event
+  // sent again finds it), shown as its holder reads times (below).
+  const given = event.ref?.trim() || undefined;
+  const ref = given ?? at.toUTC().toISO()!;
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');
   // The ref goes into a calendar title: no control characters, no text-direction overrides
@@ -87,16 +90,20 @@ export function eventTouches(
     const slot = nextFreeStart(config, employee, client, Math.max(at.toMillis(), now.toMillis()), EVENT_TOUCH_MINUTES, busy);
     busy.push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
+    // A title says "invoice.sent 06.03.2027 19:08" in the holder's zone, as the description does,
+    // not "2027-03-06T16:08:00.000Z" (QA camp F4).
+    const when = tr.dateTime(at.toISO()!, employee.timezone);
     const title = fillTitle(trigger.title ?? tr.t('title.event'), (key) => ({
       'client.name': client.name, 'client.id': client.id, contacts: contacts.map((c) => c.name).join(', '),
       'contact.name': contacts[0]?.name, 'contact.role': contacts[0]?.role, 'employee.name': employee.name,
-      'event.ref': ref, 'event.name': event.name, company: config.settings.company,
+      'event.ref': given ?? when, 'event.name': event.name, company: config.settings.company,
     } as Record<string, string | undefined>)[key]);
     return {
       identity: `trigger:${trigger.id}|${client.id}|${ref}`, source: `trigger:${trigger.id}`, kind: trigger.kind, client: client.id,
       contacts: contacts.map((c) => c.id), employee: employee.id, date: slot.date, ...timedAt(employee, slot.startMs, EVENT_TOUCH_MINUTES),
       allDay: false, title, dueBy: localDateOf(employee.timezone, dueMs), remind: [0],
-      body: tr.t('wf.event.body', { event: event.name, ref, at: tr.dateTime(at.toISO()!, employee.timezone), within: tr.duration(trigger.within) }),
+      body: given ? tr.t('wf.event.body', { event: event.name, ref: given, at: when, within: tr.duration(trigger.within) })
+        : tr.t('wf.event.bodyNoRef', { event: event.name, at: when, within: tr.duration(trigger.within) }),
     };
   });
   return { touches, ref, at: at.toUTC().toISO()! };

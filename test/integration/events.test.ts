@@ -32,6 +32,21 @@ describe('business events become touches', () => {
     expect(JSON.parse(touch.contact_ids)).toEqual(['alpha-buyer2']);
   });
 
+  it('an event without a ref is titled with its time as its holder reads it, in the company\'s language; sent again, it is the same event (QA camp F4)', async () => {
+    const ru = configOf({ ...workflowCompany(), settings: { ...workflowCompany().settings, language: 'ru' },
+      triggers: [{ id: 'invoice', event: 'invoice.sent', ours: 'account_manager', theirs: 'buyer', kind: 'letter', within: '1 day' }] });
+    const d = await db();
+    const event = { name: 'invoice.sent', client: 'alpha', at: '2027-03-02T14:07:30+03:00' };
+    const first = await receiveEvent(d, ru, event, at('2027-03-02T14:08:00+03:00'));
+    const touch = await d.selectFrom('touches').selectAll().where('id', '=', first.touchIds[0]!).executeTakeFirstOrThrow();
+    expect(touch.title).toBe('alpha Ltd: invoice.sent 02.03.2027 14:07 — сообщить клиенту (buyer of alpha)');
+    expect(touch.body).toBe('invoice.sent, 02.03.2027 14:07: срок — 1 день.');
+    // Its ref is still the instant, so the same event sent again is found.
+    expect(first.ref).toBe('2027-03-02T11:07:30.000Z');
+    const again = await receiveEvent(d, ru, event, at('2027-03-02T14:10:00+03:00'));
+    expect(again).toEqual({ created: false, touchIds: first.touchIds, ref: first.ref });
+  });
+
   it('the same event sent twice (name, client, ref) makes one touch', async () => {
     const d = await db();
     const event = { name: 'order.shipped', client: 'alpha', ref: 'SO-7', at: '2027-03-02T10:00:00+03:00' };

@@ -71,6 +71,41 @@ describe('the built-in parts of titles in the company\'s language', () => {
   });
 });
 
+describe('holiday names in greeting titles (QA camp F7)', () => {
+  function greetings(language: Language) {
+    const config = configOf({
+      settings: { ...SETTINGS.settings, language },
+      employees: [employee('ivanova', 'account_manager')],
+      clients: [
+        client('carpati', { country: 'RO', timezone: 'Europe/Bucharest', roles: ['ceo'], team: { account_manager: 'ivanova' } }),
+        client('codru', { country: 'MD', timezone: 'Europe/Chisinau', roles: ['ceo'], team: { account_manager: 'ivanova' } }),
+      ],
+      campaigns: [
+        ...['easter-sunday', 'christmas-day', 'orthodox-christmas', 'memorial-day', 'national-language-day'].map((holiday) => ({ id: holiday, holiday, ours: 'account_manager', theirs: ['ceo'] })),
+        { id: 'own', holiday: 'easter-sunday', ours: 'account_manager', theirs: ['ceo'], title: 'Urare de {holiday.name}: {contacts}' },
+      ],
+    });
+    const touches = planTouches(config, NO_HISTORY, { from: '2027-01-11', to: '2027-12-31' }, NOW).touches;
+    return (campaign: string, clientId: string) => touches.find((t) => t.source === `campaign:${campaign}` && t.client === clientId)?.title;
+  }
+
+  it('Romanian: after "de" the name without its article ("de Paște", "de Crăciun pe stil vechi"); a name with a genitive, and a title of the campaign\'s own, as they are', () => {
+    const title = greetings('ro');
+    expect(title('easter-sunday', 'carpati')).toBe('carpati Ltd: felicitare de Paște pentru ceo of carpati');
+    expect(title('christmas-day', 'carpati')).toBe('carpati Ltd: felicitare de Crăciun pentru ceo of carpati');
+    expect(title('orthodox-christmas', 'codru')).toBe('codru Ltd: felicitare de Crăciun pe stil vechi pentru ceo of codru');
+    expect(title('christmas-day', 'codru')).toBe('codru Ltd: felicitare de Crăciun pe stil nou pentru ceo of codru');
+    expect(title('memorial-day', 'codru')).toBe('codru Ltd: felicitare de Paștele Blajinilor pentru ceo of codru');
+    expect(title('own', 'carpati')).toBe('Urare de Paștele: ceo of carpati');
+  });
+
+  it('Russian: the name in «…» once, without "праздник" twice or quotes in quotes', () => {
+    const title = greetings('ru');
+    expect(title('national-language-day', 'codru')).toBe('codru Ltd: поздравление с праздником «Limba noastră» — ceo of codru');
+    expect(title('easter-sunday', 'codru')).toBe('codru Ltd: поздравление с праздником «Пасха» — ceo of codru');
+  });
+});
+
 describe('the workflows\' touches and the digest in the company\'s language', () => {
   for (const language of ['ru', 'ro'] as const) {
     it(`${language}: silence alerts, escalations, the digest and an event's touch have no English left over`, async () => {

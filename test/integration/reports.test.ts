@@ -158,6 +158,43 @@ describe('director reports on a fixed history', () => {
     expect(renderReport(r, 'table', translator('ru'))).toContain('срок ещё не наступил');
   });
 
+  it('a report as of a moment counts only what was due by then: nothing due later is overdue or missed, nothing done later is done (QA camp F6)', async () => {
+    const db = await history();
+    // Due on 25 May, moved on as overdue to 10 June by the morning check.
+    await db.insertInto('touches').values({ ...touch('b4', { client: 'beta', employee: 'oleg', source: 'rule:buyer-calls', contacts: ['beta-buyer1'], date: '2027-06-10' }), overdue_from: '2027-05-25' }).execute();
+    const overdue = async (today: string) => overdueReport(await loadReportContext(db, config, today)).rows.map((x) => [x.id, x.due, x.days]);
+    expect(await overdue(TODAY)).toEqual([['a2', '2027-05-20', 26], ['b4', '2027-05-25', 21], ['b2', '2027-06-01', 14]]);
+    // On 1 April only a4 (due 10 March, done on 5 April) was late; the moved b4 was not due yet.
+    expect(await overdue('2027-04-01')).toEqual([['a4', '2027-03-10', 22]]);
+    expect(await overdue('2026-06-01')).toEqual([]);
+    const punctuality = async (today: string) => Object.fromEntries(punctualityReport(await loadReportContext(db, config, today)).rows
+      .map((x) => [x.employee, [x.on_time, x.late, x.skipped, x.missed]]));
+    expect(await punctuality('2027-04-01')).toEqual({ anna: [0, 0, 0, 1], oleg: [0, 0, 0, 0], pavel: [0, 0, 0, 0] });
+    expect(await punctuality('2026-06-01')).toEqual({ anna: [0, 0, 0, 0], oleg: [0, 0, 0, 0], pavel: [0, 0, 0, 0] });
+    // A greeting planned on 1 January 2027 and done in March: open on 1 February, done on 15 June.
+    await db.insertInto('touches').values(touch('g1', { client: 'alpha', employee: 'anna', source: 'campaign:new-year', contacts: ['alpha-ceo0'], date: '2027-03-05', status: 'done', kind: 'greeting' })).execute();
+    const greetings = async (today: string) => greetingsReport(await loadReportContext(db, config, today));
+    expect((await greetings('2027-02-01')).rows.map((x) => [x.date, x.done, x.open])).toEqual([['2027-03-05', 0, 1]]);
+    expect((await greetings(TODAY)).rows.map((x) => [x.date, x.done, x.open])).toEqual([['2027-03-05', 1, 0]]);
+    // On 1 June 2026 nothing was planned yet (the history starts on 1 January 2027): nothing to report, up to that day.
+    const before = await greetings('2026-06-01');
+    expect(before.rows).toEqual([]);
+    expect(before.title.params.to).toEqual({ date: '2026-06-01' });
+    const moves = (await loadReportContext(db, config, '2027-05-29')).data.movedByOwner;
+    // Oleg moved b2 on 28 May and 30 May (at 08:00 UTC): on 29 May, once.
+    expect(moves.get('b2')).toBe(1);
+  });
+
+  it('JSON carries a share of nothing as null, a table as "–", CSV as an empty cell (QA camp F8)', async () => {
+    const r = punctualityReport(await loadReportContext(await tempDatabase(), config, TODAY));
+    const json = JSON.parse(renderReport(r, 'json', en)) as { summary: Record<string, unknown>; rows: Record<string, unknown>[] };
+    expect(json.rows.map((x) => x.on_time_share)).toEqual([null, null, null]);
+    expect(json.summary['share on time']).toBeNull();
+    expect(renderReport(r, 'table', en)).toContain('share on time: –');
+    const csv = parseCsv(renderReport(r, 'csv', en), { columns: false, from_line: 2 }) as string[][];
+    expect(csv.map((row) => row.at(-1))).toEqual(['', '', '']);
+  });
+
   it('renders as a table, as CSV and as JSON', async () => {
     const r = overdueReport(await loadReportContext(await history(), config, TODAY));
     const table = renderReport(r, 'table', en);
@@ -246,8 +283,9 @@ describe('director reports on a fixed history', () => {
     const db = await history();
     const greeting = (id: string, clientId: string, contact: string, date: string, status: Status = 'planned') =>
       ({ ...touch(id, { client: clientId, employee: clientId === 'alpha' ? 'anna' : 'oleg', source: 'campaign:new-year', contacts: [contact], date, windowTo: date, status, kind: 'greeting' }) });
+    // The notice was sent ahead of its day (done on a later day than today is not done yet).
     const letter = (id: string, which: 'notice' | 'intro', status: Status = 'planned') => ({
-      ...touch(id, { client: 'beta', employee: which === 'notice' ? 'pavel' : 'anna', source: 'handover:oleg:anna', contacts: ['beta-ceo0'], date: which === 'notice' ? '2027-06-29' : '2027-07-02', status, kind: 'letter' }),
+      ...touch(id, { client: 'beta', employee: which === 'notice' ? 'pavel' : 'anna', source: 'handover:oleg:anna', contacts: ['beta-ceo0'], date: which === 'notice' ? '2027-06-29' : '2027-07-02', status, doneOn: '2027-06-14', kind: 'letter' }),
       series: `handover:oleg:anna|beta|beta-ceo0|${which}`,
     });
     await db.insertInto('touches').values([

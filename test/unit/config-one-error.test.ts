@@ -389,6 +389,34 @@ campaigns:
     expect(r.out).toMatch(/warning: .*a\.yaml:12:\d+: rules\[2\]\.for \(rule tier-b\): matches no client/);
   });
 
+  it('warnings: two campaigns that greet the same people for the same day, once per pair with the day and the clients (QA camp F2)', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:
+  - { id: ivanova, name: Anna Ivanova, role: account_manager }
+  - { id: orlov, name: Ivan Orlov, role: sales_director }
+clients:
+  - { id: ru1, name: R1, country: RU, contacts: [{ id: k1, name: K, role: ceo }] }
+  - { id: ru2, name: R2, country: RU, contacts: [{ id: k2, name: L, role: ceo }] }
+  - { id: md1, name: M1, country: MD, contacts: [{ id: k3, name: M, role: ceo }] }
+  - { id: ro1, name: O1, country: RO, contacts: [{ id: k4, name: N, role: ceo }] }
+campaigns:
+  - { id: womens, holiday: international-womens-day, theirs: [ceo], ours: account_manager }
+  - { id: womens-date, on: 03-08, theirs: [ceo], ours: account_manager, for: { country: [RU, MD] } }
+  - { id: year-end, on: 12-28, theirs: [ceo], ours: account_manager }
+  - { id: new-year, holiday: new-years-day, theirs: [ceo], ours: account_manager }
+  - { id: director-womens, on: 03-08, theirs: [ceo], ours: sales_director }
+  - { id: year-end-again, on: 12-28, theirs: [buyer, ceo], ours: account_manager, for: { country: RO } }
+`,
+    });
+    const { config, warnings } = issuesOf(dir);
+    expect(config).toBeDefined();
+    // Not: 28 December and 1 January (two days), the director's own greeting (another of ours).
+    expect(warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^a\.yaml:15:\d+: campaigns\[1\]\.on \(campaign womens-date\): campaigns womens \(.*a\.yaml:14\) and womens-date both have account_manager greet ceo at 3 clients \(md1, ru1, ru2\) for the same day \(2026-03-08\): each of them gets two greetings that day; drop one of the campaigns, or narrow one's for or theirs$/),
+      expect.stringMatching(/^a\.yaml:19:\d+: campaigns\[5\]\.on \(campaign year-end-again\): campaigns year-end \(.*a\.yaml:16\) and year-end-again both have account_manager greet ceo at client ro1 for the same day \(2026-12-28\)/),
+    ]);
+  });
+
   it('warnings: a sequence step of lapsed clients without stage_since (it would count from since, long past, and plan nothing)', () => {
     const dir = writeConfig({
       'a.yaml': `${SETTINGS}employees:

@@ -58,3 +58,25 @@ describe('a day\'s group event (one campaign, one employee, one day)', () => {
     expect(greetingDay(2_000, 'ro').event.description).toMatch(/… și încă [\d.]+: toate sunt listate de „touchbase plan --employee am --from 2027-12-28 --to 2027-12-28”/);
   });
 });
+
+describe('a day\'s group event names its campaign as people do (QA camp F7)', () => {
+  it('by its holiday\'s name in the company\'s language, not the campaign\'s id; a campaign of a date by its id', () => {
+    const config = configOf({
+      settings: { ...SETTINGS.settings, language: 'ru' },
+      employees: [employee('am', 'account_manager')],
+      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+      campaigns: [
+        { id: 'defender', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
+        { id: 'new-year', on: '12-28', ours: 'account_manager', theirs: 'ceo' },
+      ],
+    });
+    const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
+    const titleOf = (source: string) => {
+      const entries = entriesOf(touches.filter((t) => t.source === source).map((t) => touchToRow(t, undefined, NOW.toISO()!)));
+      expect(entries).toHaveLength(1);
+      return entryEvent(entries[0]!, config, links, '2027-01-01').title;
+    };
+    expect(titleOf('campaign:defender')).toBe('Поздравления (День защитника Отечества) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
+    expect(titleOf('campaign:new-year')).toBe('Поздравления (new-year) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
+  });
+});

@@ -1,0 +1,33 @@
+import type { Config } from '../domain/types.ts';
+import { addDays } from '../planner/dates.ts';
+import type { ReportTouch } from '../storage/report-queries.ts';
+
+/**
+ * A touch as it stood on `today`, for a report as of a moment (`report --now` before the
+ * recorded history, QA camp F6): done or skipped after that day, it was still open then; moved
+ * forward as overdue after that day (its due day and grace period not yet over), it was still
+ * on the day it was due, not overdue. With today's date nothing changes: a touch cannot be
+ * resolved, or moved on as overdue, after the day that is now. Unchanged touches are returned
+ * as they are (a year of a large company is half a million of them).
+ */
+export function touchAsOf(config: Pick<Config, 'overdue'>, t: ReportTouch, today: string): ReportTouch {
+  let out = t;
+  if ((t.status === 'done' || t.status === 'skipped') && t.resolved_date !== null && t.resolved_date > today) {
+    out = { ...out, status: 'planned', resolved_date: null, resolved_by: null };
+  }
+  if (out.overdue_from !== null && addDays(out.overdue_from, config.overdue.afterDays) >= today) {
+    out = { ...out, date: out.overdue_from, overdue_from: null };
+  }
+  return out;
+}
+
+/** Every touch as it stood on `today` (see touchAsOf). */
+export function touchesAsOf(config: Pick<Config, 'overdue'>, touches: readonly ReportTouch[], today: string): readonly ReportTouch[] {
+  let changed = false;
+  const out = touches.map((t) => {
+    const a = touchAsOf(config, t, today);
+    if (a !== t) changed = true;
+    return a;
+  });
+  return changed ? out : touches;
+}
