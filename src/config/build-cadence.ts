@@ -213,7 +213,7 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         const candidates = [...written, ...known];
         ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates)}`);
       } else if (known(countries)) {
-        warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].find((country) => known([country]))!, selector);
+        warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].filter((country) => known([country])).sort(), selector);
       }
     }
     if (c.title) checkTitle(ctx, c.title, origin, attributes, c.holiday ? ['campaign.id', 'holiday.name'] : ['campaign.id'], c.holiday ? 'a campaign' : 'a campaign of a date (on:, no holiday)');
@@ -238,7 +238,8 @@ function didYouMeanWords(word: string, candidates: readonly string[]): string {
  * Russian client, Russia's 7 January being `christmas-day`, and nothing said so. One warning per
  * country left out, with the holiday that country has on the same day, when it has one.
  */
-function warnCountriesWithout(ctx: BuildContext, campaign: string, holiday: string, origin: Origin, without: readonly string[], withIt: string, selector: Selector): void {
+function warnCountriesWithout(ctx: BuildContext, campaign: string, holiday: string, origin: Origin, without: readonly string[], countriesWith: readonly string[], selector: Selector): void {
+  const withIt = countriesWith[0]!;
   for (const country of without) {
     const clients = ctx.drafts.filter((d) => d.client.country === country && selects(selector, d.client)).length;
     let sameDay: { slug: string; date: string } | undefined;
@@ -252,7 +253,7 @@ function warnCountriesWithout(ctx: BuildContext, campaign: string, holiday: stri
     }
     const instead = sameDay
       ? `${country} has ${quote(sameDay.slug)} on the same day (${sameDay.date}): a campaign with holiday: ${sameDay.slug}, for: { country: [${country}] } greets them`
-      : `a campaign with on: MM-DD, or a holiday of your own under holidays, greets them`;
+      : `a campaign with on: MM-DD, or a holiday of your own under holidays, greets them (or, if they are not meant to be, for: { country: [${countriesWith.join(', ')}] } says so)`;
     ctx.warn(origin, ['holiday'], `campaign ${campaign} greets none of its ${clients} client${clients === 1 ? '' : 's'} in ${country}: ${quote(holiday)} is not a public holiday of ${country}; ${instead}`);
   }
 }

@@ -334,7 +334,7 @@ triggers:
     expect(issues).toEqual([]);
     expect(warnings.map((w) => `${w.line}: ${w.field}: ${w.message}`)).toEqual([
       '15: campaigns[0].holiday: campaign xmas greets none of its 2 clients in RU: "orthodox-christmas" is not a public holiday of RU; RU has "christmas-day" on the same day (2026-01-07): a campaign with holiday: christmas-day, for: { country: [RU] } greets them',
-      '16: campaigns[1].holiday: campaign easter greets none of its 2 clients in RU: "easter-sunday" is not a public holiday of RU; a campaign with on: MM-DD, or a holiday of your own under holidays, greets them',
+      '16: campaigns[1].holiday: campaign easter greets none of its 2 clients in RU: "easter-sunday" is not a public holiday of RU; a campaign with on: MM-DD, or a holiday of your own under holidays, greets them (or, if they are not meant to be, for: { country: [MD, RO] } says so)',
     ]);
   });
 
