@@ -13,20 +13,46 @@ const names = new Map<string, ReadonlyMap<string, string>>();
  */
 export function publicHolidayName(country: string, date: string, language: Language, fallback: string): string {
   if (language === 'en') return fallback;
+  const year = Number(date.slice(0, 4));
+  // A substitute day (Victory Day on a Sunday gives Monday off: public-holidays.ts): the
+  // holiday's own name in the language, and the words for a substitute day — not the English
+  // name in a Russian title.
+  const base = fallback.replace(SUBSTITUTE, '');
+  if (base !== fallback) {
+    const own = publicHolidayName(country, firstDayNamed(country, year, base) ?? date, language, base);
+    return own === base ? fallback : `${own} (${SUBSTITUTE_DAY[language]})`;
+  }
   // `fallback` is the English name: where the data is known to be wrong, the corrected one.
   const corrected = HOLIDAY_NAMES[country]?.[fallback]?.[language];
   if (corrected) return corrected;
-  const key = `${country}:${date.slice(0, 4)}:${language}`;
+  const byDate = namesByDate(country, year, language);
+  // A day of several the data names only by its first (New Year Holiday, 3–6 January): that one's name.
+  const first = byDate.has(date) ? date : firstDayNamed(country, year, fallback);
+  return (first === undefined ? undefined : byDate.get(first)) ?? fallback;
+}
+
+/** The first day the data gives a holiday of this English name in a year. */
+function firstDayNamed(country: string, year: number, english: string): string | undefined {
+  for (const [day, name] of namesByDate(country, year, 'en')) if (name === english) return day;
+  return undefined;
+}
+
+const SUBSTITUTE = /\s*\(substitute day\)$/i;
+const SUBSTITUTE_DAY: Readonly<Record<Exclude<Language, 'en'>, string>> = { ru: 'перенесённый выходной', ro: 'zi liberă reportată' };
+
+/** The data's public holidays of a year by their first day, named in a language (memoised). */
+function namesByDate(country: string, year: number, language: Language): ReadonlyMap<string, string> {
+  const key = `${country}:${year}:${language}`;
   let byDate = names.get(key);
   if (!byDate) {
     const map = new Map<string, string>();
-    for (const h of new Holidays(country).getHolidays(Number(date.slice(0, 4)), language)) {
+    for (const h of new Holidays(country).getHolidays(year, language)) {
       if (h.type === 'public' && !map.has(h.date.slice(0, 10))) map.set(h.date.slice(0, 10), h.name);
     }
     byDate = map;
     names.set(key, byDate);
   }
-  return byDate.get(date) ?? fallback;
+  return byDate;
 }
 
 /**

@@ -80,6 +80,18 @@ describe('holidays', () => {
     expect(publicHolidays('MD', 2027).filter((h) => h.slug === 'orthodox-christmas').map((h) => h.date)).toEqual(['2027-01-07', '2027-01-08']);
   });
 
+  it('a substitute day off and a day the data names only by its first are named in the language, not in English', () => {
+    // Victory Day on Sunday 9 May 2027 gives Monday 10 May off (public-holidays.ts adds it).
+    const substitute = publicHolidays('RU', 2027).find((h) => h.date === '2027-05-10')!;
+    expect(substitute.name).toBe('Victory Day (substitute day)');
+    expect(publicHolidayName('RU', substitute.date, 'ru', substitute.name)).toBe('День Победы (перенесённый выходной)');
+    expect(publicHolidayName('RU', substitute.date, 'en', substitute.name)).toBe('Victory Day (substitute day)');
+    const newYearHoliday = publicHolidays('RU', 2027).find((h) => h.date === '2027-01-04')!;
+    expect(publicHolidayName('RU', newYearHoliday.date, 'ru', newYearHoliday.name)).not.toMatch(/[A-Za-z]/);
+    // A name the data has in no form stays as it is.
+    expect(publicHolidayName('RU', '2027-07-01', 'ru', 'Some Day')).toBe('Some Day');
+  });
+
   it('Moldova\'s holidays are named in Romanian with their diacritics, and in Russian rather than Romanian', () => {
     const name = (slug: string, language: 'ro' | 'ru') => {
       const h = publicHolidays('MD', 2027).find((x) => x.slug === slug)!;
