@@ -89,6 +89,7 @@ export const en = {
   'event.contactsMore': '… and {count} more: "touchbase plan --client {client} --format csv" lists them all.',
   'event.groupMore': '… and {count} more: "touchbase plan --employee {employee} --from {date} --to {date}" lists them all, each marked on its own with "touchbase done".',
   'event.groupDone': '; {count} done',
+  'event.groupHandover': 'handover {from} → {to}',
   'event.doneOn': '✓ Done on {date}',
   'event.doneBy': ' by {name}',
   'event.kindsTitle.meeting': 'Meetings',

@@ -84,6 +84,7 @@ export const ro: Catalogue = {
   'event.contactsMore': '… și încă {count}: toți sunt listați de „touchbase plan --client {client} --format csv”.',
   'event.groupMore': '… și încă {count}: toate sunt listate de „touchbase plan --employee {employee} --from {date} --to {date}”, fiecare se marchează separat cu „touchbase done”.',
   'event.groupDone': '; făcute: {count}',
+  'event.groupHandover': 'predare {from} → {to}',
   'event.doneOn': '✓ Făcut pe {date}',
   'event.doneBy': ' de {name}',
   'event.kindsTitle.meeting': 'Întâlniri',

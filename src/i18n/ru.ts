@@ -86,6 +86,7 @@ export const ru: Catalogue = {
   'event.contactsMore': '… и ещё {count}: всех перечисляет «touchbase plan --client {client} --format csv».',
   'event.groupMore': '… и ещё {count}: все перечисляет «touchbase plan --employee {employee} --from {date} --to {date}», каждое отмечается отдельно командой «touchbase done».',
   'event.groupDone': '; выполнено: {count}',
+  'event.groupHandover': 'передача клиентов {from} → {to}',
   'event.doneOn': '✓ Выполнено {date}',
   'event.doneBy': ', {name}',
   'event.kindsTitle.meeting': 'Встречи',

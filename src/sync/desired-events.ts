@@ -28,7 +28,7 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   const done = touches.filter((x) => x.status === 'done').length;
   const names = [...new Set(touches.map((x) => clientById(config, x.client_id)?.name ?? x.client_id))];
   const kind = first.kind as Kind;
-  const source = sourceLabel(first, config);
+  const source = sourceLabel(first, config, tr);
   const title = `${done === touches.length ? '✓ ' : ''}${t('event.groupTitle', {
     what: KINDS.has(kind) ? t(`event.kindsTitle.${kind}` as MessageKey) : first.kind, source, count: touches.length,
     names: `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`,
@@ -170,8 +170,8 @@ function contactLine(c: Config['clients'][number]['contacts'][number]): string {
 
 const KINDS: ReadonlySet<string> = new Set<Kind>(['meeting', 'call', 'letter', 'greeting', 'feedback', 'news']);
 
-/** "campaign:new-year" → "new-year"; "handover:a:b" → "handover a → b". */
-function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_to'>, config: Config): string {
+/** "campaign:new-year" → its holiday's name, or "new-year"; "handover:a:b" → "передача клиентов Anna Ivanova → Oleg Lupu". */
+function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_to'>, config: Config, tr: Translator): string {
   const [kind, ...rest] = touch.source.split(':');
   // A campaign by its holiday's name, as its greetings' titles say it ("День защитника
   // Отечества", not "defender"); a campaign of a date has only its id.
@@ -179,7 +179,12 @@ function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_t
     const country = clientById(config, touch.client_id)?.country ?? config.settings.country;
     return campaignHolidayName(config, rest.join(':'), country, touch.window_to) ?? rest.join(':');
   }
-  return kind === 'handover' ? `handover ${rest.join(' → ')}` : rest.join(':') || touch.source;
+  if (kind === 'handover' && rest.length === 2) {
+    // The people by their names, in the company's language: not an English word and two ids in a Russian calendar.
+    const [from, to] = rest.map((id) => employeeById(config, id)?.name ?? id) as [string, string];
+    return tr.t('event.groupHandover', { from, to });
+  }
+  return rest.join(':') || touch.source;
 }
 
 /** The content hash over everything the event shows: an unchanged hash means nothing to write. */

@@ -79,4 +79,18 @@ describe('a day\'s group event names its campaign as people do (QA camp F7)', ()
     expect(titleOf('campaign:defender')).toBe('Поздравления (День защитника Отечества) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
     expect(titleOf('campaign:new-year')).toBe('Поздравления (new-year) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
   });
+
+  it('a handover\'s letters by the two people\'s names, in the company\'s language', () => {
+    const config = configOf({
+      settings: { ...SETTINGS.settings, language: 'ru' },
+      employees: [employee('am', 'account_manager'), employee('am2', 'account_manager')],
+      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+      handovers: [{ from: 'am', to: 'am2', on: '2027-03-15', notice_from: 'leaving' }],
+    });
+    const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((t) => t.source.startsWith('handover:'));
+    const entries = entriesOf(touches.map((t) => touchToRow(t, undefined, NOW.toISO()!)));
+    const titles = entries.filter((e) => e.touches.length > 1).map((e) => entryEvent(e, config, links, '2027-01-01').title);
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(title).toMatch(/^Письма \(передача клиентов Emp am → Emp am2\) × \d: c\d Ltd(, c\d Ltd)*$/);
+  });
 });
