@@ -92,10 +92,37 @@ export class OidcSignIn {
     } catch (error) {
       throw new SignInError('providerError', error instanceof Error ? error.message : String(error));
     }
-    const email = typeof claims.email === 'string' ? claims.email
-      : typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : undefined;
-    if (!email) throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
-    if (claims.email_verified === false) throw new SignInError('unverified', `${email} is not verified`);
-    return email;
+    return vouchedAddress(claims, config.serverMetadata());
   }
+}
+
+/**
+ * The e-mail address the provider vouches for, from the ID token's (or userinfo's) claims:
+ * - `email`, unless the provider says it is not verified; a provider that publishes
+ *   `email_verified` among its claims vouches only for an address it says is (Keycloak, Google);
+ * - else, from Microsoft Entra only, `preferred_username` when it is an address: Entra sends no
+ *   `email` unless it is configured to, and its sign-in name is the tenant's own. Anywhere else
+ *   it is a name the user may choose (Keycloak lets people edit their username): taken from
+ *   any provider, an account named "director@company" signed in as the director.
+ */
+export function vouchedAddress(claims: Record<string, unknown>, provider: { issuer: string; claims_supported?: string[] }): string {
+  if (typeof claims.email === 'string') {
+    if (claims.email_verified === false || (claims.email_verified !== true && provider.claims_supported?.includes('email_verified'))) {
+      throw new SignInError('unverified', `${claims.email} is not verified`);
+    }
+    return claims.email;
+  }
+  if (isEntra(provider.issuer) && typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')) return claims.preferred_username;
+  throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
+}
+
+/** Microsoft Entra ID's issuers: the public cloud's and the national clouds'. */
+function isEntra(issuer: string): boolean {
+  let host: string;
+  try {
+    host = new URL(issuer).hostname;
+  } catch {
+    return false;
+  }
+  return ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'sts.windows.net'].includes(host);
 }

@@ -38,8 +38,14 @@ async function identityProvider(): Promise<{ issuer: string; register: (redirect
     register: (redirectUri) => {
       const provider = new Provider(issuer, {
         clients: [{ client_id: 'touchbase', client_secret: SECRET, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
-        findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id, email: id, email_verified: !id.startsWith('unverified') }) }),
-        claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+        // "username:" accounts have no email, only a username the user chose; "unsaid:" ones an email the provider does not say is verified.
+        findAccount: (_ctx: unknown, id: string) => ({
+          accountId: id,
+          claims: () => (id.startsWith('username:') ? { sub: id, preferred_username: id.slice('username:'.length) }
+            : id.startsWith('unsaid:') ? { sub: id, email: id.slice('unsaid:'.length) }
+            : { sub: id, email: id, email_verified: !id.startsWith('unverified') }),
+        }),
+        claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
         cookies: { keys: ['oidc-provider-test-cookie-key'] },
         pkce: { required: () => true },
       });
@@ -110,6 +116,17 @@ describe('sign-in through OpenID Connect', () => {
     expect(await other.locator('main').innerText()).toContain('Sign-in did not complete: the identity provider says your e-mail address is not verified');
     await other.goto(`${daemon.url}/dashboard/`);
     expect(other.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+
+    // A username that looks like the director's address (a provider other than Entra lets users
+    // choose it), and the director's address the provider does not say is verified: no session (QA security F5).
+    for (const [login, error] of [['username:pavel@corp.example', 'noEmail'], ['unsaid:pavel@corp.example', 'unverified']] as const) {
+      const impostor = await (await browser()).newPage();
+      await impostor.goto(`${daemon.url}/dashboard/sign-in`);
+      await throughProvider(impostor, login);
+      await impostor.waitForURL(new RegExp(`sign-in\\?error=${error}$`));
+      await impostor.goto(`${daemon.url}/dashboard/`);
+      expect(impostor.url(), login).toBe(`${daemon.url}/dashboard/sign-in`);
+    }
 
     // A callback that this browser did not start (a forged or replayed one) is refused.
     await page.goto(`${daemon.url}/dashboard/auth/callback?code=forged&state=forged`);
