@@ -13,6 +13,7 @@ import { defineConfig } from 'vitest/config';
 export const POSTGRES_TESTS = [
   'test/integration/storage.test.ts',
   'test/integration/touch-outcomes.test.ts',
+  'test/integration/link-versions.test.ts',
   'test/integration/daily-workflows.test.ts',
   'test/integration/reports.test.ts',
   'test/integration/events.test.ts',

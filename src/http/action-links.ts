@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { localSecret } from '../storage/local-secrets.ts';
-import { forgetUsedTokens, isTokenUsed, recordUsedToken, snoozeCounts, touchById } from '../storage/used-links.ts';
+import { forgetUsedTokens, isTokenUsed, linkVersion, recordUsedToken, touchById } from '../storage/used-links.ts';
 import { inTransaction, markDone, markSkipped, reopenTouch, rescheduleByUser } from '../storage/touch-repository.ts';
 
 export type LinkAction = 'done' | 'skip' | 'snooze';
@@ -54,13 +54,14 @@ export function actionUrls(secret: string, baseUrl: string, touchId: string, sno
   return Object.fromEntries(ACTIONS.map((a) => [a, `${baseUrl}/a/${signLink(secret, touchId, a, snoozes)}`])) as Record<LinkAction, string>;
 }
 
-/** How many times each touch was snoozed by link (touches never snoozed are absent). */
-export { snoozeCounts } from '../storage/used-links.ts';
+/** The version of each touch's links: its snoozes and the times it changed hands (touches at 0 are absent). */
+export { linkVersions } from '../storage/used-links.ts';
 
 export type LinkOutcome =
   | { readonly result: 'recorded'; readonly action: LinkAction; readonly touch: TouchRow; readonly movedTo?: string; readonly undo?: string }
   | { readonly result: 'forged' }
   | { readonly result: 'used'; readonly touch: TouchRow | undefined }
+  | { readonly result: 'outdated'; readonly touch: TouchRow }
   | { readonly result: 'not-open'; readonly touch: TouchRow }
   | { readonly result: 'unknown' };
 
@@ -76,8 +77,9 @@ async function usable(db: DB, claim: NonNullable<ReturnType<typeof verifyLink>>,
   if (await isTokenUsed(db, createHash('sha256').update(token).digest('hex'))) return { refused: { result: 'used', touch } };
   if (!touch) return { refused: { result: 'unknown' } };
   if (touch.status !== 'planned') return { refused: { result: 'not-open', touch } };
-  // A snooze link from before the last snooze: that event has been rewritten with a new one.
-  if (claim.action === 'snooze' && claim.snoozes < ((await snoozeCounts(db)).get(touch.id) ?? 0)) return { refused: { result: 'used', touch } };
+  // A link of an event since rewritten with newer ones: snoozed, or the touch has changed hands
+  // (the link is in the calendar of whoever held it before).
+  if (claim.snoozes < await linkVersion(db, touch.id)) return { refused: { result: 'outdated', touch } };
   return { touch };
 }
 

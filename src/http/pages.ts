@@ -82,6 +82,8 @@ export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): {
     }
     case 'used':
       return { status: 410, html: notice(tr, 'link.usedTitle', escapeHtml(t('link.usedBody')), nonce) };
+    case 'outdated':
+      return { status: 410, html: notice(tr, 'link.outdatedTitle', escapeHtml(t('link.outdatedBody', { title: outcome.touch.title })), nonce) };
     case 'not-open':
       return { status: 409, html: notice(tr, 'link.closedTitle', escapeHtml(t('link.closedBody', { title: outcome.touch.title, status: statusWord(outcome.touch.status, tr) })), nonce) };
     case 'unknown':

@@ -116,6 +116,8 @@ export const en = {
   'link.snoozedTo': 'snoozed to {date}',
   'link.usedTitle': 'Link already used',
   'link.usedBody': 'This link has been used already; each link works once.',
+  'link.outdatedTitle': 'Link out of date',
+  'link.outdatedBody': 'This link is from an earlier copy of the event "{title}": it was since snoozed, or now belongs to someone else. Use the links in the event as it is in the calendar now.',
   'link.closedTitle': 'Already closed',
   'link.closedBody': '{title} is already {status}.',
   'link.notFoundTitle': 'Touch not found',

@@ -110,6 +110,8 @@ export const ro: Catalogue = {
   'link.snoozedTo': 'amânată pe {date}',
   'link.usedTitle': 'Link deja folosit',
   'link.usedBody': 'Acest link a fost deja folosit; fiecare link funcționează o singură dată.',
+  'link.outdatedTitle': 'Link expirat',
+  'link.outdatedBody': 'Acest link este dintr-o versiune anterioară a evenimentului „{title}”: între timp a fost amânat sau a trecut la alt coleg. Folosiți linkurile din eveniment, așa cum este acum în calendar.',
   'link.closedTitle': 'Deja închisă',
   'link.closedBody': '„{title}” este deja {status}.',
   'link.notFoundTitle': 'Interacțiune negăsită',

@@ -27,3 +27,24 @@ export async function snoozeCounts(db: DB): Promise<Map<string, number>> {
     .where('action', '=', 'snooze').groupBy('touch_id').execute();
   return new Map(rows.map((r) => [r.touch_id, Number(r.n)]));
 }
+
+/**
+ * The version of each touch's one-click links (touches at version 0 are absent): its snoozes by
+ * link and the times it changed hands. Each rewrites the event with links of the next version,
+ * and a link of an earlier one is outdated — the one in the calendar of whoever held the touch
+ * before (a colleague, a leaver) no longer marks what is now someone else's.
+ */
+export async function linkVersions(db: DB): Promise<Map<string, number>> {
+  const versions = await snoozeCounts(db);
+  const handed = await db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('type', '=', 'reassigned').groupBy('touch_id').execute();
+  for (const r of handed) versions.set(r.touch_id, (versions.get(r.touch_id) ?? 0) + Number(r.n));
+  return versions;
+}
+
+/** The version of one touch's links (see linkVersions). */
+export async function linkVersion(db: DB, touchId: string): Promise<number> {
+  const snoozes = await db.selectFrom('used_links').select((eb) => eb.fn.countAll<number>().as('n')).where('touch_id', '=', touchId).where('action', '=', 'snooze').executeTakeFirst();
+  const handed = await db.selectFrom('touch_events').select((eb) => eb.fn.countAll<number>().as('n')).where('touch_id', '=', touchId).where('type', '=', 'reassigned').executeTakeFirst();
+  return Number(snoozes?.n ?? 0) + Number(handed?.n ?? 0);
+}

@@ -1,7 +1,7 @@
 import type { Config, Settings } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { localValue, setLocalValue } from '../storage/local-secrets.ts';
-import { actionUrls, linkSecret, snoozeCounts } from '../http/action-links.ts';
+import { actionUrls, linkSecret, linkVersions } from '../http/action-links.ts';
 import { publicUrl } from '../http/public-url.ts';
 import type { EventLinks } from './desired-events.ts';
 
@@ -9,8 +9,8 @@ import type { EventLinks } from './desired-events.ts';
 const LINKS_BASE = 'links.base_url';
 
 /**
- * The one-click links every event description carries, as of now (secret, address, snoozes so
- * far). The address is part of every event's text, so it must not depend on which process
+ * The one-click links every event description carries, as of now (secret, address, the links'
+ * version: snoozes and changes of hands so far). The address is part of every event's text, so it must not depend on which process
  * writes (the daemon on its port, a `touchbase sync` in a shell): it is TOUCHBASE_PUBLIC_URL or
  * settings.http.public_url when given, else the address the daemon last served at (recorded in
  * the database), else http://host:port. A real change rewrites each event once.
@@ -18,8 +18,8 @@ const LINKS_BASE = 'links.base_url';
 export async function eventLinks(db: DB, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<EventLinks> {
   const secret = await linkSecret(db, env);
   const base = await linksBaseUrl(db, config.settings, env);
-  const snoozed = await snoozeCounts(db);
-  return (touch) => actionUrls(secret, base, touch.id, snoozed.get(touch.id) ?? 0);
+  const versions = await linkVersions(db);
+  return (touch) => actionUrls(secret, base, touch.id, versions.get(touch.id) ?? 0);
 }
 
 /** The public address given ($TOUCHBASE_PUBLIC_URL, else settings.http.public_url), without a trailing slash; undefined if none is. */

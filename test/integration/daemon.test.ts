@@ -261,6 +261,10 @@ describe('touchbase daemon', () => {
     for (const deadline = performance.now() + 20_000; !rewritten() && performance.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     const fresh = rewritten()!;
     expect(fresh, 'the snoozed touch\'s event rewritten with a fresh link').toBeDefined();
+    // The done and skip links of the event before the snooze are out of date (QA security F1).
+    const outdated = await post(c.done);
+    expect(outdated.status).toBe(410);
+    expect(await outdated.text()).toContain('out of date');
     expect((await post(fresh.snooze)).status).toBe(200);
   });
 
