@@ -8,6 +8,13 @@ export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\
 const UNSAFE_GLOBAL = new RegExp(UNSAFE_CHARACTERS.source, 'gu');
 
 /**
+ * The longest note or reason a person may give a touch (a link's form, `done --note`, `skip
+ * --reason`): it goes into the calendar event's description, which Google refuses much over
+ * 8 KB; refused, the done touch stayed open, links live, in that calendar.
+ */
+export const MAX_NOTE = 500;
+
+/**
  * A note or a reason someone typed (a link's form, `touchbase skip --reason`), as one line of
  * plain text: each control or formatting character (an escape sequence's ESC, a line break, a
  * right-to-left override) becomes a space, and runs of spaces one. It is shown in terminals

@@ -2,9 +2,10 @@ import { plainNote } from '../domain/plain-text.ts';
 import type { LinkAction, LinkOutcome, UndoOutcome } from './action-links.ts';
 import { UNDO_MINUTES } from './action-links.ts';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
+import { MAX_NOTE } from '../domain/plain-text.ts';
 
 /** Longest skip reason a page accepts (the CLI's --reason is a line too). */
-export const MAX_REASON = 500;
+
 
 /**
  * A small self-contained HTML page in the company's language, without scripts. Its body is
@@ -52,7 +53,7 @@ export function openLinkPage(action: LinkAction, title: string, nonce: string, t
     return {
       title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
 <form method="post"><label for="reason">${escapeHtml(tr.t('link.skipReason'))}</label>
-<textarea id="reason" name="reason" rows="3" maxlength="${MAX_REASON}" required></textarea>
+<textarea id="reason" name="reason" rows="3" maxlength="${MAX_NOTE}" required></textarea>
 <p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
     };
   }
@@ -65,7 +66,7 @@ export function openLinkPage(action: LinkAction, title: string, nonce: string, t
 /** Why a skip's reason is refused, or undefined when it will do. */
 export function reasonProblem(reason: string, tr: Translator): string | undefined {
   if (!plainNote(reason)) return tr.t('link.reasonMissing');
-  return reason.length > MAX_REASON ? tr.t('link.reasonLong', { count: reason.length, max: MAX_REASON }) : undefined;
+  return reason.length > MAX_NOTE ? tr.t('link.reasonLong', { count: reason.length, max: MAX_NOTE }) : undefined;
 }
 
 /** What a person sees after clicking done, skip or snooze in a calendar event. */

@@ -252,6 +252,10 @@ describe('touchbase CLI', () => {
     const ahead = await cli('done', a!.id, '--config', EXAMPLE, '--db', db, '--now', '2026-10-01T10:00:00+03:00');
     expect(ahead.code).toBe(2);
     expect(ahead.err).toContain('found today, 2026-10-01 (no --at): this touch is for a later period');
+    // A note longer than a link's form takes is refused, and nothing is recorded (it goes into the calendar event: QA security F3).
+    const long = await cli('done', a!.id, '--config', EXAMPLE, '--db', db, '--now', '2027-01-12T18:00:00+03:00', '--note', 'я'.repeat(501));
+    expect([long.code, long.err]).toEqual([2, expect.stringContaining('--note: expected at most 500 characters (it goes into the calendar event), found 501')]);
+    expect((await cli('skip', b!.id, '--config', EXAMPLE, '--db', db, '--reason', 'x'.repeat(600))).code).toBe(2);
     const done = await cli('done', a!.id.slice(0, 8), '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T15:30:00+03:00', '--now', '2027-01-12T18:00:00+03:00', '--note', 'agreed a visit');
     expect(done.code).toBe(0);
     // The example company is Russian (settings.language: ru): so is what done says.

@@ -1,4 +1,4 @@
-import { plainNote } from '../../domain/plain-text.ts';
+import { MAX_NOTE, plainNote } from '../../domain/plain-text.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
@@ -34,6 +34,7 @@ export function doneCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfig(o);
       checkEmployee(config, o.by);
+      checkLength('--note', o.note);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
@@ -59,6 +60,7 @@ export function skipCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfig(o);
       if (!plainNote(o.reason ?? '')) throw new BadInputError('--reason: expected a reason, found nothing');
+      checkLength('--reason', o.reason);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
@@ -111,4 +113,10 @@ function instant(text: string | undefined, nowText: string | undefined, config: 
     throw new BadInputError(`--at: expected a moment that has come (an outcome is recorded once it happened), found ${JSON.stringify(text)}, after today (${now.toISODate()} in ${zone})`);
   }
   return at;
+}
+
+/** A note or reason goes into the calendar event: as long as a link's form allows, no longer. */
+function checkLength(option: string, text: string | undefined): void {
+  const length = text === undefined ? 0 : [...plainNote(text)].length;
+  if (length > MAX_NOTE) throw new BadInputError(`${option}: expected at most ${MAX_NOTE} characters (it goes into the calendar event), found ${length}`);
 }
