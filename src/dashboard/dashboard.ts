@@ -244,9 +244,10 @@ export class Dashboard {
     });
 
     app.post(`${PREFIX}/sign-out`, async (c) => {
-      const form = await c.req.parseBody();
       const session = sessionOf(await this.#sessionSecret(), getCookie(c, SESSION_COOKIE), this.#nowMs());
       if (session) {
+        // The body is read only for a session: without one, nothing waits on a body sent slowly.
+        const form = await c.req.parseBody();
         if (!csrfValid(await this.#sessionSecret(), session.nonce, String(form._csrf ?? ''))) return this.#csrfRefused(c);
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }

@@ -55,12 +55,28 @@ function notModifiedSince(ifModifiedSince: string | undefined, ifNoneMatch: stri
   return Number.isFinite(since) && lastModified.getTime() <= since;
 }
 
+/**
+ * Limits on what one client can hold open: a request (headers and body) must arrive within
+ * REQUEST_TIMEOUT_MS — a body trickled a byte every few seconds held its connection for Node's
+ * default five minutes, and 1,500 such took 1,500 descriptors and 60 MB — and past
+ * MAX_CONNECTIONS at once new ones are refused. Calendars fetching feeds, people opening links
+ * and pages, and the API each take a connection for milliseconds; a buffering reverse proxy in
+ * front (README) is the better guard still.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const MAX_CONNECTIONS = 1_000;
+
 /** Serves `app` on host:port; a port in use is said plainly. Resolves once listening. */
 export function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, host: string, port: number): Promise<{ server: ServerType; url: string }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({ server, url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}` });
     });
+    if ('requestTimeout' in server) {
+      server.requestTimeout = REQUEST_TIMEOUT_MS;
+      server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
+    }
+    server.maxConnections = MAX_CONNECTIONS;
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
       ? new Error(`${host}:${port} is already in use: set settings.http.port (or --port) to a free port`) : error));
   });

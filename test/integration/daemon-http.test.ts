@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { listen } from '../../src/http/feed-server.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
@@ -68,6 +70,23 @@ describe('the public status page', () => {
 });
 
 describe('HTTP hardening', () => {
+  it('sign-out without a session answers without waiting for a body sent slowly; a request must arrive within 30 s, and connections are capped (QA security F2)', async () => {
+    const { daemon } = await started();
+    const { hostname, port } = new URL(daemon.url);
+    const socket = connect(Number(port), hostname);
+    const answer = new Promise<string>((resolve) => socket.once('data', (data) => resolve(String(data))));
+    socket.write('POST /dashboard/sign-out HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n_');
+    const first = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('no answer in 5 s'), 5_000))]);
+    socket.destroy();
+    expect(first.split('\r\n')[0]).toBe('HTTP/1.1 303 See Other');
+    const server = (await listen({ fetch: () => new Response('ok') }, '127.0.0.1', 0)).server as Server;
+    try {
+      expect([server.requestTimeout, server.headersTimeout <= 30_000, server.maxConnections]).toEqual([30_000, true, 1_000]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('HTML pages carry a CSP that allows only their own nonce, nosniff, DENY framing, no referrer; link pages are not cached', async () => {
     const { daemon, feedDir } = await started();
     const [a] = feedLinks(feedDir);
