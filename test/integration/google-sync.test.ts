@@ -95,6 +95,20 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a description carries the CRM\'s text escaped: Google shows descriptions as HTML, and a client name with a link must not become one (QA security F7)', async () => {
+    const { db, sync } = await setup();
+    const company = sections();
+    for (const c of company.clients) c.contacts[0]!.name = '<a href="https://evil.example/login">confirm</a> & Co';
+    await sync(configOf(company));
+    const events = [...fake.events(A), ...fake.events(B)].filter((e) => e.status === 'confirmed' && (e.description ?? '').includes('evil.example'));
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) {
+      expect(e.description).not.toMatch(/<a |&(?!amp;|lt;|gt;)/);
+      expect(e.description).toContain('&lt;a href="https://evil.example/login"&gt;confirm&lt;/a&gt; &amp;');
+    }
+    await db.destroy();
+  });
+
   it('an employee removed from the configuration (their clients given to another): their events leave their calendar, the successor has them once, nothing waits', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -208,7 +208,9 @@ export class GoogleCalendar implements CalendarPort {
 function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
   return {
     summary: e.title,
-    description: e.description,
+    // Google shows a description as HTML: the CRM's text in it (a client named `<a href=…>`) must
+    // not become a link beside touchbase's own. Escaped, it reads as written. (The summary is text.)
+    description: escapeHtmlText(e.description),
     start: e.allDay ? { date: e.start } : { dateTime: e.start, timeZone: e.timezone },
     // All-day: Google's end date is exclusive, as ours is.
     end: e.allDay ? { date: e.end } : { dateTime: e.end, timeZone: e.timezone },
@@ -234,4 +236,9 @@ function toRemote(g: calendar_v3.Schema$Event | null | undefined, key: string): 
     start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
+}
+
+/** `& < >` as HTML entities: the text as written, whatever it holds. */
+export function escapeHtmlText(text: string): string {
+  return text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
 }
