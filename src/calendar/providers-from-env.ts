@@ -5,6 +5,7 @@ import type { GoogleAuth } from './google/google-calendar.ts';
 /** A calendar connection that is set up wrongly: names the variable and what is expected. */
 export { CalendarSetupError } from '../cli/known-errors.ts';
 import { CalendarSetupError } from '../cli/known-errors.ts';
+import { warnIfReadableByOthers } from '../secret-file.ts';
 
 /**
  * The calendar connections configured in the environment. Secrets come from files the
@@ -58,6 +59,7 @@ function configuresMicrosoft(env: NodeJS.ProcessEnv): boolean {
 }
 
 function readSecretFile(path: string, variable: string): string {
+  warnIfReadableByOthers(path, variable);
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (error) {
@@ -74,7 +76,7 @@ function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
     return { kind: 'service-account', clientEmail: key.client_email, privateKey: key.private_key };
   }
   if (env.GOOGLE_OAUTH_CLIENT_ID) {
-    const secret = env.GOOGLE_OAUTH_CLIENT_SECRET_FILE ? readFileSync(env.GOOGLE_OAUTH_CLIENT_SECRET_FILE, 'utf8').trim() : env.GOOGLE_OAUTH_CLIENT_SECRET;
+    const secret = env.GOOGLE_OAUTH_CLIENT_SECRET_FILE ? readSecretFile(env.GOOGLE_OAUTH_CLIENT_SECRET_FILE, 'GOOGLE_OAUTH_CLIENT_SECRET_FILE') : env.GOOGLE_OAUTH_CLIENT_SECRET;
     if (!secret) throw new CalendarSetupError('GOOGLE_OAUTH_CLIENT_SECRET or GOOGLE_OAUTH_CLIENT_SECRET_FILE: expected the OAuth client secret');
     if (!env.GOOGLE_REFRESH_TOKENS_FILE) throw new CalendarSetupError('GOOGLE_REFRESH_TOKENS_FILE: expected a JSON file mapping each employee e-mail to their refresh token');
     const tokens = readJson(env.GOOGLE_REFRESH_TOKENS_FILE, 'GOOGLE_REFRESH_TOKENS_FILE');
@@ -87,6 +89,8 @@ function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
 }
 
 function readJson(path: string, variable: string): unknown {
+  // The key of a service account, the employees' refresh tokens: secrets.
+  warnIfReadableByOthers(path, variable);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

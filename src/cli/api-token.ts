@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { BadInputError } from './cli-error.ts';
+import { warnIfReadableByOthers } from '../secret-file.ts';
 
 /** The HTTP API's token: the first line of TOUCHBASE_API_TOKEN_FILE, else TOUCHBASE_API_TOKEN. */
 export function apiToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.TOUCHBASE_API_TOKEN_FILE) {
     let token: string;
+    warnIfReadableByOthers(env.TOUCHBASE_API_TOKEN_FILE, 'TOUCHBASE_API_TOKEN_FILE');
     try {
       token = readFileSync(env.TOUCHBASE_API_TOKEN_FILE, 'utf8').split(/\r?\n/)[0]!.trim();
     } catch (error) {

@@ -6,6 +6,7 @@ import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
 import { isPostgresLocation, isUnambiguousUrl, redactLocation } from '../storage/location.ts';
+import { warnIfReadableByOthers } from '../secret-file.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -58,6 +59,7 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   let name = 'TOUCHBASE_DATABASE_URL';
   if (env.TOUCHBASE_DATABASE_URL_FILE) {
     name = 'TOUCHBASE_DATABASE_URL_FILE';
+    warnIfReadableByOthers(env.TOUCHBASE_DATABASE_URL_FILE, name);
     try {
       url = readFileSync(env.TOUCHBASE_DATABASE_URL_FILE, 'utf8').split(/\r?\n/)[0]!.trim();
     } catch (error) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { OidcSettings } from './oidc.ts';
+import { warnIfReadableByOthers } from '../secret-file.ts';
 
 /** How people sign in to the dashboard, from the environment. */
 export interface DashboardAuth {
@@ -22,6 +23,7 @@ export function dashboardAuthFromEnv(env: NodeJS.ProcessEnv = process.env): Dash
   let clientSecret = env.TOUCHBASE_OIDC_CLIENT_SECRET || undefined;
   const file = env.TOUCHBASE_OIDC_CLIENT_SECRET_FILE || undefined;
   if (file) {
+    warnIfReadableByOthers(file, 'TOUCHBASE_OIDC_CLIENT_SECRET_FILE');
     try {
       clientSecret = readFileSync(file, 'utf8').split(/\r?\n/)[0]!.trim() || undefined;
     } catch (error) {
