@@ -540,7 +540,7 @@ describe('an export beside the feed', () => {
       const run = (now: string, ...args: string[]) => cli(...args, '--config', 'config', '--db', db, '--now', now);
       const monday = '2026-12-07T18:00:00+03:00';
       expect((await run('2026-12-05T09:00:00+03:00', 'once')).code).toBe(0);
-      expect((await run('2026-12-05T09:00:00+03:00', 'checks')).out).toMatch(/1 new alerts?/);
+      expect((await run('2026-12-05T09:00:00+03:00', 'checks')).out).toMatch(/; 1 новое напоминание;/);
       const plan = JSON.parse((await run(monday, 'plan', '--to', '2026-12-07', '--format', 'json', '--no-save')).out) as { id: string; allDay: boolean; date: string }[];
       const calls = plan.filter((t) => !t.allDay && t.date === '2026-12-07');
       expect(calls.length).toBeGreaterThanOrEqual(2);
