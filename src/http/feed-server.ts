@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
+import { secureHeaders } from 'hono/secure-headers';
 import { serve, type ServerType } from '@hono/node-server';
 
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
@@ -82,6 +83,13 @@ export function listen(app: { fetch: (request: Request) => Response | Promise<Re
   });
 }
 
+/** `touchbase feeds --serve`: the feeds alone, with the security headers the daemon's answers carry. */
 export function startFeedServer(feedDir: string, host: string, port: number): Promise<{ server: ServerType; url: string }> {
-  return listen(feedApp(feedDir), host, port);
+  const app = new Hono();
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    xFrameOptions: 'DENY', referrerPolicy: 'no-referrer', xContentTypeOptions: 'nosniff', strictTransportSecurity: false,
+  }));
+  app.route('/', feedApp(feedDir));
+  return listen(app, host, port);
 }

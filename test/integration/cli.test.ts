@@ -468,6 +468,8 @@ describe('touchbase CLI', () => {
       const answer = await fetch(urls[0]!);
       expect(answer.status).toBe(200);
       expect(await answer.text()).toContain('BEGIN:VCALENDAR');
+      // The security headers the daemon's answers carry (QA security F8).
+      expect([answer.headers.get('x-content-type-options'), answer.headers.get('x-frame-options'), answer.headers.get('referrer-policy')]).toEqual(['nosniff', 'DENY', 'no-referrer']);
     } finally {
       child.kill('SIGINT');
       await once(child, 'exit');
