@@ -53,7 +53,7 @@ describe('a database the user may only read', () => {
     expect(report.code, report.err).toBe(0);
     const status = asReader(['status', ...cfg]);
     expect(status.code, status.err).toBe(0);
-    expect(status.out).toContain('daemon: not running');
+    expect(status.out).toContain('демон: не запущен'); // with --config, in the company's language
     const feeds = asReader(['feeds', ...cfg]);
     expect(feeds.code, feeds.err).toBe(0);
     expect(feeds.out).toMatch(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/);

@@ -18,7 +18,7 @@ interface HistoryOptions extends GlobalOptions {
 export function historyCommand(program: Command, io: CliIO): void {
   program
     .command('history')
-    .description('what happened to touches, oldest first')
+    .description('what happened to touches, oldest first; --client also of a client gone from the configuration (its history stays)')
     .option('--client <id>', 'only this client')
     .option('--all', 'include "planned" events too', false)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
