@@ -16,7 +16,6 @@ import { commonRoles, couldSelect } from './config-warnings.ts';
 export function campaignOverlapWarnings(config: Config, sources: RawSources): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   const professional = new Map(config.holidays.map((h) => [h.id, h]));
-  const language = config.settings.language;
   // The day depends only on the campaign, the client's country and industry, and the year: the
   // pairs are compared per such group of clients, not per client (there may be 50,000).
   const groups = new Map<string, Client[]>();
@@ -28,8 +27,11 @@ export function campaignOverlapWarnings(config: Config, sources: RawSources): Co
   }
   const days = new Map<string, string | undefined>();
   const dayOf = (campaign: Campaign, group: string, client: Client, year: number) => {
-    const key = `${campaign.id}|${group}|${year}`;
-    if (!days.has(key)) days.set(key, occasionOf(campaign, client, year, professional, language)?.date);
+    // A date campaign's day is everyone's; a public holiday's, its country's: worked out once each.
+    const scope = campaign.on ? '' : professional.has(campaign.holiday!) ? group : client.country;
+    const key = `${campaign.id}|${scope}|${year}`;
+    // In English: only the day is compared, and naming a holiday in another language reads a calendar more.
+    if (!days.has(key)) days.set(key, occasionOf(campaign, client, year, professional, 'en')?.date);
     return days.get(key);
   };
   const campaigns = config.campaigns;
