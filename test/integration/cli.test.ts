@@ -450,6 +450,18 @@ describe('touchbase CLI', () => {
     expect(whole.stdout).toBe(unsaved.out);
   });
 
+  it('once\'s first plan past the bulk threshold, loaded by its own thread while the 30 days are printed, completes: what is printed beside it reads no database (it waited on the thread\'s lock, and the process ended with nothing done)', async () => {
+    const company = join(tempDir(), 'demo');
+    expect((await cli('demo-data', '--clients', '1100', '--out', company)).code).toBe(0);
+    const db = join(tempDir(), 't.sqlite');
+    const env = { ...process.env, TOUCHBASE_FEEDS_DIR: join(tempDir(), 'feeds') };
+    const r = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', company, '--db', db, '--now', NOW], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(r.status, r.stderr).toBe(0);
+    // Past BULK_LOAD_ROWS (storage/bulk-load-journal.ts), so the thread's load.
+    expect(Number(/recorded: (\d+) new/.exec(r.stdout)?.[1])).toBeGreaterThan(10_000);
+    expect(r.stdout).toMatch(/calendars: \d+ events written/);
+  });
+
   it('feeds --serve prints the addresses it serves the feeds at (its own port), and they answer', async () => {
     const dir = tempDir();
     const env = { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_PUBLIC_URL: '' };

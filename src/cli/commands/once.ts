@@ -1,9 +1,7 @@
 import { counted } from '../../domain/english-count.ts';
 import { saveCounts } from '../../storage/plan-save-rules.ts';
 import type { Command } from 'commander';
-import type { DateTime } from 'luxon';
-import type { Config, Touch } from '../../domain/types.ts';
-import type { DB } from '../../storage/database.ts';
+import type { Touch } from '../../domain/types.ts';
 import { addDays } from '../../planner/dates.ts';
 import { planAndSync } from '../../sync/pass.ts';
 import { mergeByTime, sortTouches, storedTouches, workflowTouches } from '../../storage/touch-repository.ts';
@@ -39,6 +37,10 @@ export function onceCommand(program: Command, io: CliIO): void {
       // sync, and its failure (main.ts).
       const { saved, report, warnings } = await finishBeforeExit(withDatabase(o, async (db) => {
         await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
+        // The workflows' touches of the 30 days (a business event's call, a silence alert), which
+        // the planner does not make: read before the pass, as what is printed beside a plan being
+        // saved must not use the database (a first plan's thread holds it until it is loaded).
+        const others = await workflowTouches(db, window, now, config);
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
         // thread of its own saves it, so that the plan is let go before the sync.
@@ -47,9 +49,8 @@ export function onceCommand(program: Command, io: CliIO): void {
           beforeSync: async (planned) => {
             // A pass that planned everyone has the 30 days; an incremental one planned only the
             // clients a change reached, so they are read back as stored (as when nothing changed).
-            // The planner's touches have none of the workflows' (a business event's call, a silence
-            // alert): those are read as stored, as `plan` does, in their places among the plan's.
-            const touches = planned ? await withWorkflowTouches(db, planned.filter((t) => t.date <= window.to), window, now, config) : await storedTouches(db, window, now, config);
+            // The planner's touches have none of the workflows': those are put in their places among the plan's, as `plan` does.
+            const touches = planned ? withWorkflowTouches(planned.filter((t) => t.date <= window.to), others) : await storedTouches(db, window, now, config);
             // Its heading and table in the company's language; the lines after it stay English for now.
             const tr = cliTranslator(config);
             io.out(`${tr.t('cli.once.heading', { company: config.settings.company, from: window.from, to: window.to })}\n`);
@@ -70,8 +71,8 @@ export function onceCommand(program: Command, io: CliIO): void {
     });
 }
 
-async function withWorkflowTouches(db: DB, planned: readonly Touch[], window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
+function withWorkflowTouches(planned: readonly Touch[], workflows: readonly Touch[]): Touch[] {
   const ids = new Set(planned.map((t) => t.id));
-  const others = (await workflowTouches(db, window, now, config)).filter((t) => !ids.has(t.id));
+  const others = workflows.filter((t) => !ids.has(t.id));
   return others.length === 0 ? [...planned] : [...mergeByTime(planned, sortTouches(others))];
 }
