@@ -6,11 +6,11 @@ import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { isPostgresLocation } from '../../storage/location.ts';
 import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
-import { dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { configDir, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import { settingsLanguage } from '../../config/settings-language.ts';
 import { renderTable } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
-import { cliTranslator } from '../cli-language.ts';
-import type { MessageKey, Translator } from '../../i18n/translator.ts';
+import { translator, type MessageKey, type Translator } from '../../i18n/translator.ts';
 
 /** `touchbase status`: is the daemon running, what ran last, what runs next, what waits. */
 export function statusCommand(program: Command, io: CliIO): void {
@@ -31,7 +31,7 @@ export function statusCommand(program: Command, io: CliIO): void {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
         return;
       }
-      const tr = await statusLanguage(o);
+      const tr = statusLanguage(o);
       const at = (iso: string | null | undefined) => short(iso ?? null, status.timezone);
       if (status.instances.length > 0) {
         const dead = live.length < status.instances.length ? tr.t('cli.status.dead', { n: String(status.instances.length - live.length) }) : '';
@@ -80,13 +80,9 @@ export function statusCommand(program: Command, io: CliIO): void {
  * configuration that cannot be read does not stop the status (it reports the last
  * configuration error itself): it is then English.
  */
-async function statusLanguage(o: GlobalOptions): Promise<Translator> {
-  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return cliTranslator(undefined);
-  try {
-    return cliTranslator(await readConfig(o));
-  } catch {
-    return cliTranslator(undefined);
-  }
+function statusLanguage(o: GlobalOptions): Translator {
+  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return translator('en');
+  return translator(settingsLanguage(configDir(o)) ?? 'en');
 }
 
 function short(iso: string | null, zone: string): string {
