@@ -7,7 +7,7 @@ import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
 import type { TouchJson } from '../storage/touch-rows.ts';
 import type { StoredState } from '../calendar/ics/touches-to-ics.ts';
-import { fitCell, textWidth } from './text-width.ts';
+import { tableLines } from './text-table.ts';
 import { cliTranslator, counts } from './cli-language.ts';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
 
@@ -136,28 +136,6 @@ function csvWriter(context: OutputContext) {
       ].map(cell).join(sep)}${eol}`;
     },
   };
-}
-
-/** A plain text table; the first 8 characters of an id are enough for `done` and `skip`. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = 60): string {
-  return [...tableLines(header, () => rows, maxWidth)].join('');
-}
-
-/**
- * A table as its lines (each with its newline): the rows are made twice, once for the columns'
- * widths and once for the lines, and never held — the table of a 50,000-client company's month
- * (440,000 lines) held as rows, lines and their join took 400 MB at once.
- */
-function* tableLines(header: readonly string[], rows: () => Iterable<readonly string[]>, maxWidth = 60): Generator<string> {
-  // Widths in columns, not UTF-16 units (text-width.ts): a name written with decomposed ș or ț
-  // pushed every later cell of its row one column left.
-  const widths = header.map((h) => textWidth(h));
-  for (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, textWidth(r[i] ?? ''));
-  for (let i = 0; i < widths.length; i++) widths[i] = Math.min(maxWidth, widths[i]!);
-  const line = (cells: readonly string[]) => `${cells.map((c, i) => fitCell(c, widths[i]!)).join('  ').trimEnd()}\n`;
-  yield line(header);
-  yield line(widths.map((w) => '-'.repeat(w)));
-  for (const r of rows()) yield line(r);
 }
 
 /** The table of touches in the company's language: its words; ids, dates and times as they are. */

@@ -1,5 +1,5 @@
 import { csvField } from '../domain/csv-field.ts';
-import { renderTable } from '../cli/format-touches.ts';
+import { renderTable } from '../cli/text-table.ts';
 import type { Duration, Kind } from '../domain/types.ts';
 import type { MessageKey, PlainMessageKey, Translator } from '../i18n/translator.ts';
 

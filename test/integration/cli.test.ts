@@ -401,6 +401,8 @@ describe('touchbase CLI', () => {
       expect(modules.filter((m) => /\/node_modules\/(pg|pg-pool|googleapis|@googleapis|google-auth-library|@microsoft)\//.test(m)), command[0]).toEqual([]);
       // kysely is bundled into dist/ (src/build.js): not its ~260 files loaded one by one.
       expect(modules.filter((m) => m.includes('/node_modules/kysely/')), command[0]).toEqual([]);
+      // status prints a table and reads the settings' language: not the holiday calendars (0.2 s) that planning needs.
+      if (command[0] !== 'once') expect(modules.filter((m) => /\/node_modules\/(date-holidays|yaml)\//.test(m)), command[0]).toEqual([]);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable } from '../../src/cli/format-touches.ts';
+import { renderTable } from '../../src/cli/text-table.ts';
 import { fitCell, textWidth } from '../../src/cli/text-width.ts';
 
 /** Where each cell of a line starts, in terminal columns (combining marks take none). */

@@ -4,7 +4,7 @@ import { listHistory, type HistoryLine } from '../../storage/touch-repository.ts
 import type { Config } from '../../domain/types.ts';
 import { clientOption, unknownClient } from '../client-option.ts';
 import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
-import { renderTable } from '../format-touches.ts';
+import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
 import { employeeById } from '../../domain/config-index.ts';
 import { cliTranslator } from '../cli-language.ts';

@@ -8,7 +8,7 @@ import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
 import { configDir, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
 import { settingsLanguage } from '../../config/settings-language.ts';
-import { renderTable } from '../format-touches.ts';
+import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
 import { translator, type MessageKey, type Translator } from '../../i18n/translator.ts';
 

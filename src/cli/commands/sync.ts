@@ -18,7 +18,7 @@ import { BadInputError, CommandFailedError } from '../cli-error.ts';
 import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 import { mayWrite } from '../../storage/database.ts';
-import { renderTable } from '../format-touches.ts';
+import { renderTable } from '../text-table.ts';
 import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
