@@ -7,32 +7,13 @@ import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
 import { dashboardDaemon, printedLink, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
 import { nextFinished } from '../helpers/daemon-under-test.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { signIn, text } from '../helpers/dashboard-http.ts';
 
 afterEach(stopDashboardDaemons);
 
 // A client removed from the configuration keeps its history in the database ("their touches are
 // cancelled, their history stays"), but its dashboard page answered 404: a director had no way
 // to see what was done with a client that left. Over HTTP, as a browser asks (server-rendered).
-
-function cookie(response: Response, name: string): string {
-  const found = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
-  if (!found) throw new Error(`no ${name} cookie in ${response.headers.getSetCookie().join(' | ')}`);
-  return found;
-}
-
-/** Signs in with a one-time link, as its page's button does; returns the session cookie. */
-async function signIn(link: string): Promise<string> {
-  const shown = await fetch(link);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())![1]!;
-  const posted = await fetch(link, {
-    method: 'POST', redirect: 'manual', headers: { cookie: cookie(shown, 'tb_visitor'), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf }),
-  });
-  expect(posted.status).toBe(303);
-  return cookie(posted, 'tb_session');
-}
-
-const text = (fragment: string) => fragment.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 
 /** The cells of a table's body rows, as text. */
 function rowsOf(page: string, table: string): string[][] {

@@ -3,6 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
 import { dashboardDaemon, printedLink, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { signIn, text } from '../helpers/dashboard-http.ts';
 
 afterEach(stopDashboardDaemons);
 
@@ -10,25 +11,6 @@ afterEach(stopDashboardDaemons);
 // names ("Elena Kuznetsova", "Novosibirsk Metal Trade"): a Russian page read half in English.
 // Now names, the id in the tooltip and the link; the CSV keeps the ids, for machines. Over HTTP
 // (the pages are rendered on the server).
-
-function cookie(response: Response, name: string): string {
-  const found = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
-  if (!found) throw new Error(`no ${name} cookie in ${response.headers.getSetCookie().join(' | ')}`);
-  return found;
-}
-
-async function signIn(link: string): Promise<string> {
-  const shown = await fetch(link);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())![1]!;
-  const posted = await fetch(link, {
-    method: 'POST', redirect: 'manual', headers: { cookie: cookie(shown, 'tb_visitor'), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf }),
-  });
-  expect(posted.status).toBe(303);
-  return cookie(posted, 'tb_session');
-}
-
-const text = (fragment: string) => fragment.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 
 /** A cell as a person sees it (its text), and what it hides: the tooltip (title) and the link of the first element that has one. */
 interface Cell { readonly text: string; readonly title?: string; readonly href?: string }

@@ -5,28 +5,12 @@ import { clientHistory, forecastOf } from '../../src/storage/dashboard-queries.t
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
 import { dashboardDaemon, printedLink, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { signIn } from '../helpers/dashboard-http.ts';
 
 afterEach(stopDashboardDaemons);
 
 // A client's "Planned for the next 12 months" had no CSV (every other table of its page had one).
 // Over HTTP, as a browser asks.
-
-function cookie(response: Response, name: string): string {
-  const found = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
-  if (!found) throw new Error(`no ${name} cookie in ${response.headers.getSetCookie().join(' | ')}`);
-  return found;
-}
-
-async function signIn(link: string): Promise<string> {
-  const shown = await fetch(link);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())![1]!;
-  const posted = await fetch(link, {
-    method: 'POST', redirect: 'manual', headers: { cookie: cookie(shown, 'tb_visitor'), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf }),
-  });
-  expect(posted.status).toBe(303);
-  return cookie(posted, 'tb_session');
-}
 
 describe('a client\'s coming touches as CSV', () => {
   it('lists the calendars\' horizon from the database (with each touch\'s id), then the forecast beyond it; the viewer\'s clients only', { timeout: 120_000 }, async () => {

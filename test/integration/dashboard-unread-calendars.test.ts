@@ -4,6 +4,7 @@ import { clearReadFailure, recordReadFailure } from '../../src/storage/calendar-
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
 import { dashboardDaemon, printedLink, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { signIn, text } from '../helpers/dashboard-http.ts';
 
 afterEach(stopDashboardDaemons);
 
@@ -11,39 +12,12 @@ afterEach(stopDashboardDaemons);
 // dashboard's overview showed the calendars "in sync" all the same. Over HTTP, as a browser asks
 // (the page is rendered on the server): the overview's calendars panel lists them, in each language.
 
-/** The value of a cookie in a response's Set-Cookie headers. */
-function cookie(response: Response, name: string): string {
-  const found = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
-  if (!found) throw new Error(`no ${name} cookie in ${response.headers.getSetCookie().join(' | ')}`);
-  return found;
-}
-
-function csrfOf(page: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(page);
-  if (!m) throw new Error('no CSRF token on the page');
-  return m[1]!;
-}
-
-/** Signs in with the printed one-time link, as its page's button does; returns the session cookie. */
-async function signIn(link: string): Promise<string> {
-  const shown = await fetch(link);
-  const visitor = cookie(shown, 'tb_visitor');
-  const posted = await fetch(link, {
-    method: 'POST', redirect: 'manual', headers: { cookie: visitor, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrfOf(await shown.text()) }),
-  });
-  expect(posted.status).toBe(303);
-  return cookie(posted, 'tb_session');
-}
-
 /** The calendars panel of the overview (its section, up to the next one). */
 function calendarsPanel(page: string): string {
   const m = /<section class="panel" id="calendars">[\s\S]*?<\/section>/.exec(page);
   if (!m) throw new Error('no calendars panel on the overview');
   return m[0];
 }
-
-const text = (fragment: string) => fragment.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#39;/g, '\'').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 
 /** A daemon on the dashboard's company in `language`, signed in as its director: the overview's page, each time asked. */
 async function overviewOf(language: 'en' | 'ru' | 'ro'): Promise<{ dbFile: string; overview: () => Promise<string> }> {
