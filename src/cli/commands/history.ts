@@ -26,10 +26,13 @@ export function historyCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<HistoryOptions>();
       const config = await readConfig(o);
       // A client gone from the configuration keeps its history, under its id.
-      const client = o.client === undefined ? undefined : clientOption(config, o.client) ?? o.client;
+      const configured = o.client === undefined ? undefined : clientOption(config, o.client);
+      const client = configured ?? o.client;
       const all = await withDatabase(o, (db) => listHistory(db, { client }), { readOnly: true });
-      if (client !== undefined && all.length === 0 && !config.clients.some((c) => c.id === client)) throw unknownClient(config, client);
-      if (client !== undefined && !config.clients.some((c) => c.id === client)) io.err(`(client ${client} is no longer in the configuration: its history as recorded)\n`);
+      if (client !== undefined && configured === undefined) {
+        if (all.length === 0) throw unknownClient(config, client);
+        io.err(`(client ${client} is no longer in the configuration: its history as recorded)\n`);
+      }
       const lines = all.filter((l) => o.all || l.type !== 'planned');
       const zoned = lines.map((l) => ({ ...l, ...localTime(l, config) }));
       if (o.format === 'json') {
