@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { CalendarPort, ProviderName } from './port.ts';
 import type { GoogleAuth } from './google/google-calendar.ts';
 
 /** A calendar connection that is set up wrongly: names the variable and what is expected. */
 export { CalendarSetupError } from '../cli/known-errors.ts';
 import { CalendarSetupError } from '../cli/known-errors.ts';
-import { warnIfReadableByOthers } from '../secret-file.ts';
+import { readSecretFile } from '../secret-file.ts';
 
 /**
  * The calendar connections configured in the environment. Secrets come from files the
@@ -29,7 +28,7 @@ export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     });
   }
   if (configuresMicrosoft(env)) {
-    const secret = env.MS_CLIENT_SECRET_FILE ? readSecretFile(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
+    const secret = env.MS_CLIENT_SECRET_FILE ? readSecret(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
     for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
       if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
     }
@@ -58,13 +57,13 @@ function configuresMicrosoft(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.MS_TENANT_ID || env.MS_CLIENT_ID);
 }
 
-function readSecretFile(path: string, variable: string): string {
-  warnIfReadableByOthers(path, variable);
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    throw new CalendarSetupError(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+/** The calendar's secrets (a client secret: the file's whole text, trimmed, as before). */
+function readSecret(path: string, variable: string): string {
+  return readSecretFile(path, variable, setupError, 'whole').trim();
+}
+
+function setupError(message: string): Error {
+  return new CalendarSetupError(message);
 }
 
 function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
@@ -76,7 +75,7 @@ function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
     return { kind: 'service-account', clientEmail: key.client_email, privateKey: key.private_key };
   }
   if (env.GOOGLE_OAUTH_CLIENT_ID) {
-    const secret = env.GOOGLE_OAUTH_CLIENT_SECRET_FILE ? readSecretFile(env.GOOGLE_OAUTH_CLIENT_SECRET_FILE, 'GOOGLE_OAUTH_CLIENT_SECRET_FILE') : env.GOOGLE_OAUTH_CLIENT_SECRET;
+    const secret = env.GOOGLE_OAUTH_CLIENT_SECRET_FILE ? readSecret(env.GOOGLE_OAUTH_CLIENT_SECRET_FILE, 'GOOGLE_OAUTH_CLIENT_SECRET_FILE') : env.GOOGLE_OAUTH_CLIENT_SECRET;
     if (!secret) throw new CalendarSetupError('GOOGLE_OAUTH_CLIENT_SECRET or GOOGLE_OAUTH_CLIENT_SECRET_FILE: expected the OAuth client secret');
     if (!env.GOOGLE_REFRESH_TOKENS_FILE) throw new CalendarSetupError('GOOGLE_REFRESH_TOKENS_FILE: expected a JSON file mapping each employee e-mail to their refresh token');
     const tokens = readJson(env.GOOGLE_REFRESH_TOKENS_FILE, 'GOOGLE_REFRESH_TOKENS_FILE');
@@ -90,13 +89,7 @@ function googleAuth(env: NodeJS.ProcessEnv): GoogleAuth | undefined {
 
 function readJson(path: string, variable: string): unknown {
   // The key of a service account, the employees' refresh tokens: secrets.
-  warnIfReadableByOthers(path, variable);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CalendarSetupError(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  const text = readSecretFile(path, variable, setupError, 'whole');
   try {
     return JSON.parse(text);
   } catch {

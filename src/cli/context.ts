@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
@@ -6,7 +6,7 @@ import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BadInputError } from './cli-error.ts';
 import { isPostgresLocation, isUnambiguousUrl, redactLocation } from '../storage/location.ts';
-import { warnIfReadableByOthers } from '../secret-file.ts';
+import { readSecretFile } from '../secret-file.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -59,12 +59,7 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   let name = 'TOUCHBASE_DATABASE_URL';
   if (env.TOUCHBASE_DATABASE_URL_FILE) {
     name = 'TOUCHBASE_DATABASE_URL_FILE';
-    warnIfReadableByOthers(env.TOUCHBASE_DATABASE_URL_FILE, name);
-    try {
-      url = readFileSync(env.TOUCHBASE_DATABASE_URL_FILE, 'utf8').split(/\r?\n/)[0]!.trim();
-    } catch (error) {
-      throw new BadInputError(`TOUCHBASE_DATABASE_URL_FILE: cannot read ${env.TOUCHBASE_DATABASE_URL_FILE} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    url = readSecretFile(env.TOUCHBASE_DATABASE_URL_FILE, name, (message) => new BadInputError(message));
     if (!url) throw new BadInputError(`TOUCHBASE_DATABASE_URL_FILE: ${env.TOUCHBASE_DATABASE_URL_FILE} is empty; expected a URL like postgres://touchbase:PASSWORD@db.example.com:5432/touchbase`);
   } else url = env.TOUCHBASE_DATABASE_URL?.trim() || undefined;
   if (url === undefined) return undefined;

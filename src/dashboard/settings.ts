@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { OidcSettings } from './oidc.ts';
-import { warnIfReadableByOthers } from '../secret-file.ts';
+import { readSecretFile } from '../secret-file.ts';
 
 /** How people sign in to the dashboard, from the environment. */
 export interface DashboardAuth {
@@ -23,12 +22,7 @@ export function dashboardAuthFromEnv(env: NodeJS.ProcessEnv = process.env): Dash
   let clientSecret = env.TOUCHBASE_OIDC_CLIENT_SECRET || undefined;
   const file = env.TOUCHBASE_OIDC_CLIENT_SECRET_FILE || undefined;
   if (file) {
-    warnIfReadableByOthers(file, 'TOUCHBASE_OIDC_CLIENT_SECRET_FILE');
-    try {
-      clientSecret = readFileSync(file, 'utf8').split(/\r?\n/)[0]!.trim() || undefined;
-    } catch (error) {
-      throw new DashboardSettingsError(`TOUCHBASE_OIDC_CLIENT_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    clientSecret = readSecretFile(file, 'TOUCHBASE_OIDC_CLIENT_SECRET_FILE', (message) => new DashboardSettingsError(message)) || undefined;
   }
   const given = [issuer, clientId, clientSecret].filter(Boolean).length;
   if (given > 0 && given < 3) {
