@@ -1,4 +1,4 @@
-import { escapeHtml } from '../http/pages.ts';
+import { escapeHtml } from '../domain/html-escape.ts';
 
 /**
  * HTML built from tagged templates: every interpolated value is escaped unless it is already

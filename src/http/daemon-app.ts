@@ -9,7 +9,8 @@ import { feedApp } from './feed-server.ts';
 import { peekLink, peekUndo, useLink, useUndo, verifyLink, type IsWorkday, type LinkAction } from './action-links.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { touchById } from '../storage/used-links.ts';
-import { escapeHtml, linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
+import { escapeHtml } from '../domain/html-escape.ts';
+import { linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
 import type { Language } from '../domain/types.ts';
 

@@ -1,4 +1,5 @@
 import { plainNote } from '../domain/plain-text.ts';
+import { escapeHtml } from '../domain/html-escape.ts';
 import type { LinkAction, LinkOutcome, UndoOutcome } from './action-links.ts';
 import { UNDO_MINUTES } from './action-links.ts';
 import type { MessageKey, Translator } from '../i18n/translator.ts';
@@ -16,11 +17,6 @@ export function page(title: string, body: string, nonce: string, language = 'en'
 <meta name="robots" content="noindex"><title>${title} — touchbase</title>
 <style nonce="${nonce}">body{font:16px system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;color:#222}button{font:inherit;padding:.4em 1em}textarea{font:inherit;width:100%}.error{color:#a00}</style>
 </head><body><h1>${title}</h1>${body}</body></html>`;
-}
-
-/** Escapes text for HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
 const VERB: Record<LinkAction, MessageKey> = { done: 'link.confirmDone', skip: 'link.confirmSkip', snooze: 'link.confirmSnooze' };

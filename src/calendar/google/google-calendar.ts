@@ -5,6 +5,7 @@ import { toCalendarError } from './google-errors.ts';
 import type { CallContext } from '../network-failure.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
 import { DateTime } from 'luxon';
+import { escapeHtmlText } from '../../domain/html-escape.ts';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 /** Private extended property on every event we write: one filter lists them all. */
@@ -236,9 +237,4 @@ function toRemote(g: calendar_v3.Schema$Event | null | undefined, key: string): 
     start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
-}
-
-/** `& < >` as HTML entities: the text as written, whatever it holds. */
-export function escapeHtmlText(text: string): string {
-  return text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
 }
