@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
-import { checkConfig } from '../../src/config/load-config.ts';
+import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
+import { readSnapshot } from '../../src/config/snapshot.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 
@@ -340,6 +341,16 @@ describe('small things of real exports', () => {
       expect(read.issues, file).toEqual([]);
       expect(read.config!.clients[0]!.contacts.map((k) => k.name), file).toEqual(['Сергей Кузнецов']);
     }
+    // The daemon reads the folder's snapshot: the .txt is in it, and read the same.
+    const dir = writeConfig({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'imports.yaml': 'imports:\n  - { file: crm/contacts.txt, as: contacts }\n',
+      'crm/contacts.txt': amo,
+    });
+    const snapshot = readSnapshot(dir);
+    expect([...snapshot.files.keys()].map((f) => relative(dir, f))).toContain(join('crm', 'contacts.txt'));
+    expect(checkSnapshot(snapshot).config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
     expect(run('contacts.xlsx').issues.map(formatIssue)).toEqual([
       'imports.yaml:2:13: imports[0].file (import of crm/contacts.xlsx): expected the path of a delimited text file (.csv, .tsv or .txt) inside the configuration folder, like crm/companies.csv '
         + '(a workbook is not read: save it from Excel as "CSV UTF-8" or "Unicode text"), found "crm/contacts.xlsx"',
