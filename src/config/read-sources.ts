@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, basename, resolve, sep } from 'node:path';
 import { quote, type ConfigWarning } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
+import { isDelimitedText } from './delimited-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { mergeRepeatedClients } from './combined-export.ts';
 import { crmIdOf, isId } from './crm-id.ts';
@@ -46,7 +47,7 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   const tooMuchYaml = yamlOverLimit(files, (path) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size), shown, sources);
   for (const path of files) {
     const name = basename(path).toLowerCase();
-    if (name.endsWith('.csv')) {
+    if (isDelimitedText(name)) {
       csvFiles.push(path);
       continue;
     }

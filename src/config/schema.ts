@@ -7,6 +7,7 @@ import { RESERVED_KEYS } from '../domain/safe-keys.ts';
 import { KINDS } from '../domain/types.ts';
 import { UNSAFE_CHARACTERS } from './config-issue.ts';
 import { ENCODINGS } from './decode-text.ts';
+import { DELIMITED_TEXT_PATTERN, delimitedTextExtensions } from './delimited-text.ts';
 
 /**
  * The zod schemas of the YAML configuration, field names as directors write them.
@@ -291,11 +292,11 @@ export const dashboardSchema = z.strictObject({
  * or else an attribute.
  */
 export const importSchema = z.strictObject({
-  /** Path inside the configuration folder, like crm/bitrix-companies.csv. */
+  /** Path inside the configuration folder, like crm/bitrix-companies.csv (or .txt, .tsv). */
   file: z.string().min(1).max(300)
-    // A .txt file is what Excel names one saved as "Unicode text" (UTF-16, tabs): read once renamed .csv.
-    .regex(/\.csv$/i, {
-      error: (iss) => `the path of a .csv file inside the configuration folder, like crm/companies.csv${/\.txt$/i.test(String(iss.input)) ? ' (Excel saves "Unicode text" as .txt: rename the file to .csv, it is read as it is)' : ''}`,
+    // Excel saves "Unicode text" (UTF-16, tabs) as .txt: read as a .csv is, encoding and delimiter detected.
+    .regex(DELIMITED_TEXT_PATTERN, {
+      error: (iss) => `the path of a delimited text file (${delimitedTextExtensions()}) inside the configuration folder, like crm/companies.csv${/\.xlsx?$/i.test(String(iss.input)) ? ' (a workbook is not read: save it from Excel as "CSV UTF-8" or "Unicode text")' : ''}`,
       abort: true,
     })
     .refine((v) => !v.startsWith('/') && !/^[a-z]:/i.test(v) && !v.split(/[\\/]/).includes('..') && !UNSAFE_CHARACTERS.test(v), { message: 'a path inside the configuration folder (no "..", not absolute)' }),

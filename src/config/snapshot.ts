@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isDelimitedText } from './delimited-text.ts';
 
 /**
  * The bytes of every configuration file of a folder at one moment. The daemon keeps the last
@@ -11,7 +12,7 @@ import { basename, join } from 'node:path';
  */
 export interface ConfigSnapshot {
   readonly dir: string;
-  /** Absolute path → content, for *.yaml, *.yml and *.csv. */
+  /** Absolute path → content, for *.yaml, *.yml and delimited text (*.csv, *.tsv, *.txt). */
   readonly files: ReadonlyMap<string, Uint8Array>;
   /**
    * SHA-256 over paths and bytes: equal snapshots, equal configurations. For a UTF-8 file it
@@ -37,10 +38,14 @@ export function snapshotHash(files: ReadonlyMap<string, Uint8Array>): string {
   return hash.digest('hex');
 }
 
-/** YAML files, and CSV files (clients.csv, contacts.csv, or any export declared under `imports:`). */
+/**
+ * YAML files, and delimited text: clients.csv, contacts.csv, or any export declared under
+ * `imports:` (which may be Excel's "Unicode text", a .txt). Which of them are read is known
+ * only once the YAML is, so every .txt of the folder is in a snapshot, read or not.
+ */
 export function isConfigFile(path: string): boolean {
   const name = basename(path).toLowerCase();
-  return name.endsWith('.yaml') || name.endsWith('.yml') || name.endsWith('.csv');
+  return name.endsWith('.yaml') || name.endsWith('.yml') || isDelimitedText(name);
 }
 
 /** Every file below `dir` in path order, hidden files and node_modules left out. */

@@ -9,8 +9,11 @@ export type ReportTouch = Pick<TouchRow, 'id' | 'source' | 'series' | 'kind' | '
 
 /**
  * Every touch the reports count: not cancelled, and not a digest (a note to a director, no
- * touch with a client); with `plannedBefore` (an instant, UTC ISO), only those planned before
- * it — a report as of a past moment does not count what was planned later. Read as a stream,
+ * touch with a client); with `plannedBefore` (an instant, UTC ISO), as they stood then: only
+ * those planned before it — a report as of a past moment does not count what was planned
+ * later — and not cancelled then, by the history (a touch cancelled after it, its client
+ * removed or its rule changed, was still planned: it is counted so; one cancelled before it
+ * and restored by a later plan was not). Read as a stream,
  * with each repeated text kept once: a year of a 10,000-client company is half a million
  * touches, whose titles, series, contact lists and dates repeat month after month.
  */
@@ -24,21 +27,45 @@ export async function reportTouches(db: DB, plannedBefore?: string): Promise<Rep
     return v;
   };
   const out: ReportTouch[] = [];
+  const changed = plannedBefore === undefined ? new Map<string, boolean>() : await cancelledThen(db, plannedBefore);
   let query = db.selectFrom('touches')
     .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from'])
-    .where('status', '!=', 'cancelled').where('source', 'not like', 'digest:%');
+    .where('source', 'not like', 'digest:%');
+  // Cancelled ones only where cancelled after the moment (of those, cancelledThen says which were open then).
+  query = changed.size === 0 ? query.where('status', '!=', 'cancelled')
+    : query.where((eb) => eb.or([eb('status', '!=', 'cancelled'),
+      eb('id', 'in', eb.selectFrom('touch_events').select('touch_id').where('type', '=', 'cancelled').where('at', '>=', plannedBefore!))]));
   // Instants are the clock's UTC ISO (text in SQLite, in order as written; timestamptz in PostgreSQL).
   if (plannedBefore !== undefined) query = query.where('created_at', '<', plannedBefore);
   const add = (r: ReportTouch) => {
+    const then = changed.get(r.id);
+    if (then === true) return;
+    // Only an open touch is cancelled: open it was, until then.
+    const status = then === false && r.status === 'cancelled' ? 'planned' : r.status;
     out.push({
       id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),
-      employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to), status: r.status,
+      employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to), status,
       resolved_date: once(r.resolved_date), resolved_by: once(r.resolved_by), overdue_from: once(r.overdue_from),
     });
   };
   // PostgreSQL reads through a cursor of its own (kysely's stream needs pg-cursor there).
   if (dialectOf(db) === 'postgres') await forEachPage(db, query, 1000, (rows) => rows.forEach(add));
   else for await (const r of query.stream(1000)) add(r);
+  return out;
+}
+
+/**
+ * Touch id → whether it was cancelled at the instant `at`, for each touch cancelled or restored
+ * since (the others stand as they do now). Its first such line after `at` tells: a cancellation
+ * means it was not cancelled then; a restoration by a plan (cause `plan`) means it was. A
+ * restoration by its employee (cause `employee`: a done or skipped undone, reopenTouch) is of a
+ * touch that was not cancelled. Empty for a moment after the last line: a report as of now.
+ */
+async function cancelledThen(db: DB, at: string): Promise<Map<string, boolean>> {
+  const lines = await db.selectFrom('touch_events').select(['touch_id', 'type', 'cause'])
+    .where('type', 'in', ['cancelled', 'restored']).where('at', '>=', at).orderBy('seq').execute();
+  const out = new Map<string, boolean>();
+  for (const l of lines) if (!out.has(l.touch_id)) out.set(l.touch_id, l.type === 'restored' && l.cause !== 'employee');
   return out;
 }
 

@@ -45,6 +45,30 @@ describe('a chain\'s late first touch', () => {
   });
 });
 
+describe('an anchor: last chain planned for a window that starts later', () => {
+  it('records the window\'s touches, counted on from the first touch (before the window, not shown); the plan from today then records that one and moves none', async () => {
+    const db = await tempDatabase();
+    const sixWeeks = configOf({
+      ...SETTINGS,
+      employees: [employee('anna', 'account_manager')],
+      clients: [client('c0', { roles: ['buyer'], since: '2023-09-01', team: { account_manager: 'anna' } })],
+      rules: [{ id: 'checkin', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '6 weeks', per: 'client', anchor: 'last' }],
+    });
+    const later = await planWithHistory(db, sixWeeks, { from: '2027-03-10', to: '2027-06-30' }, at('2027-03-01T07:00:00+03:00'), true);
+    const stored = async () => (await db.selectFrom('touches').select(['id', 'date', 'window_from']).where('status', '=', 'planned').orderBy('date').execute());
+    const inWindow = await stored();
+    expect(later.result.touches.map((t) => [t.id, t.date])).toEqual(inWindow.map((t) => [t.id, t.date]));
+    expect(inWindow.every((t) => t.date >= '2027-03-10')).toBe(true);
+    const today = await planWithHistory(db, sixWeeks, { from: '2027-03-01', to: '2027-06-30' }, at('2027-03-01T07:00:00+03:00'), true);
+    // The late first touch goes from today: six weeks after it is the window's first, as the later plan had it.
+    const [first, ...rest] = await stored();
+    expect(first!.window_from < '2027-03-01' && first!.date < '2027-03-10').toBe(true);
+    expect(rest).toEqual(inWindow);
+    expect(inWindow[0]!.window_from).toBe(addDays(first!.date, 42));
+    expect(today.saved).toMatchObject({ inserted: 1, rescheduled: 0, cancelled: 0 });
+  });
+});
+
 describe('an anchor: last chain when one of its touches is done', () => {
   // A check-in every 2 weeks after the last one, for a client that started in January.
   const biweekly = configOf({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DB } from '../../src/storage/database.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
@@ -23,6 +25,8 @@ import { ro } from '../../src/i18n/ro.ts';
 import { client, configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+import { openMigrated } from '../../src/storage/database.ts';
 
 const TODAY = '2027-06-15';
 const config = configOf(workflowCompany());
@@ -183,6 +187,53 @@ describe('director reports on a fixed history', () => {
     const moves = (await loadReportContext(db, config, '2027-05-29')).data.movedByOwner;
     // Oleg moved b2 on 28 May and 30 May (at 08:00 UTC): on 29 May, once.
     expect(moves.get('b2')).toBe(1);
+  });
+
+  it('a report as of a moment counts a touch cancelled after it as it stood then, and not one cancelled before it (a client removed, then back)', async () => {
+    const alpha = client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'anna' }, since: '2020-01-10' });
+    const beta = client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' });
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany({ clients: [alpha, beta] }) });
+    const file = await tempDatabaseLocation();
+    const run = async (day: string, ...args: string[]) => {
+      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    const configure = (clients: unknown[]) => writeFileSync(join(dir, 'touchbase.yaml'), stringify(workflowCompany({ clients })));
+    await run('2027-03-01', 'once');
+    const db = await openMigrated(file);
+    const planned = await db.selectFrom('touches').select(['id', 'date', 'client_id']).where('client_id', '=', 'beta').orderBy('date').execute();
+    await db.destroy();
+    const beta0311 = planned.find((t) => t.date === '2027-03-11')!.id;
+    // Oleg calls beta's buyer on 12 March; the rest of March is left undone.
+    await run('2027-03-12', 'done', beta0311);
+    // Beta leaves on 10 April: its open touches are cancelled, overdue ones too.
+    configure([alpha]);
+    await run('2027-04-10', 'once', '--allow-removals');
+    // …and comes back on 20 April: its touches of April are planned again under their ids.
+    configure([alpha, beta]);
+    await run('2027-04-20', 'once');
+
+    const report = async (name: string, day: string) => JSON.parse(await run(day, 'report', name, '--format', 'json')) as { rows: Record<string, unknown>[] };
+    const overdue = async (day: string) => (await report('overdue', day)).rows.map((r) => [r.client, r.due]);
+    const missed = async (day: string) => Object.fromEntries((await report('punctuality', day)).rows.map((r) => [r.employee, [r.on_time, r.missed]]));
+    // On 5 April beta's call of 19 March and meeting of 30 March were overdue, as they were then.
+    expect(await overdue('2027-04-05')).toEqual([['alpha', '2027-03-01'], ['beta', '2027-03-19'], ['alpha', '2027-03-24'], ['beta', '2027-03-30']]);
+    expect(await missed('2027-04-05')).toEqual({ anna: [0, 1], oleg: [1, 1], pavel: [0, 2] });
+    // From 10 April they were cancelled: not overdue, not missed (the done call still counts).
+    expect(await overdue('2027-04-12')).toEqual([['alpha', '2027-03-01'], ['alpha', '2027-03-24']]);
+    expect(await missed('2027-04-12')).toEqual({ anna: [0, 1], oleg: [1, 0], pavel: [0, 1] });
+    // Restored when beta came back, its touches were cancelled between 10 and 20 April: beta had no next touch then.
+    const next = async (day: string) => (await report('clients', day)).rows.find((r) => r.client === 'beta')!.next_touch;
+    expect(await next('2027-04-15')).toBeNull();
+    expect(await next('2027-04-21')).toBe('2027-04-30');
+  });
+
+  it('a done or skipped undone by its employee after the moment (a restoration of their own) is no cancellation: the touch is counted then', async () => {
+    const db = await history();
+    // a2 (due 20 May) was closed and reopened from the one-click page on 1 June.
+    await db.insertInto('touch_events').values({ touch_id: 'a2', type: 'restored', at: '2027-06-01T08:00:00Z', employee_id: 'anna', from_date: '2027-05-20', to_date: '2027-05-20', detail: 'undone', cause: 'employee' }).execute();
+    expect(overdueReport(await loadReportContext(db, config, '2027-05-25')).rows.map((x) => x.id)).toEqual(['a2']);
   });
 
   it('JSON carries a share of nothing as null, a table as "–", CSV as an empty cell (QA camp F8)', async () => {

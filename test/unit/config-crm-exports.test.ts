@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join, relative } from 'node:path';
 import iconv from 'iconv-lite';
-import { checkConfig } from '../../src/config/load-config.ts';
+import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
+import { readSnapshot } from '../../src/config/snapshot.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 
@@ -327,7 +328,7 @@ describe('small things of real exports', () => {
     expect(us.config!.clients[0]!.since).toBe('2026-12-01');
   });
 
-  it('Excel\'s "Unicode text" saved as .txt: the error says to rename it .csv, and so renamed it is read (F11)', () => {
+  it('Excel\'s "Unicode text" saved as .txt (or a .tsv) is read as a .csv is; another extension is an error that lists those read (F11)', () => {
     const amo = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('client\tid\tname\trole\nc1\tk1\tСергей Кузнецов\tceo\n', 'utf16le')]);
     const run = (file: string) => check(writeConfig({
       'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
@@ -335,13 +336,47 @@ describe('small things of real exports', () => {
       'imports.yaml': `imports:\n  - { file: crm/${file}, as: contacts }\n`,
       [`crm/${file}`]: amo,
     }));
-    expect(run('contacts.txt').issues.map(formatIssue)).toEqual([
-      'imports.yaml:2:13: imports[0].file (import of crm/contacts.txt): expected the path of a .csv file inside the configuration folder, like crm/companies.csv '
-        + '(Excel saves "Unicode text" as .txt: rename the file to .csv, it is read as it is), found "crm/contacts.txt"',
+    for (const file of ['contacts.txt', 'Contacts.TXT', 'contacts.tsv', 'contacts.csv']) {
+      const read = run(file);
+      expect(read.issues, file).toEqual([]);
+      expect(read.config!.clients[0]!.contacts.map((k) => k.name), file).toEqual(['Сергей Кузнецов']);
+    }
+    // The daemon reads the folder's snapshot: the .txt is in it, and read the same.
+    const dir = writeConfig({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'imports.yaml': 'imports:\n  - { file: crm/contacts.txt, as: contacts }\n',
+      'crm/contacts.txt': amo,
+    });
+    const snapshot = readSnapshot(dir);
+    expect([...snapshot.files.keys()].map((f) => relative(dir, f))).toContain(join('crm', 'contacts.txt'));
+    expect(checkSnapshot(snapshot).config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
+    expect(run('contacts.xlsx').issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:13: imports[0].file (import of crm/contacts.xlsx): expected the path of a delimited text file (.csv, .tsv or .txt) inside the configuration folder, like crm/companies.csv '
+        + '(a workbook is not read: save it from Excel as "CSV UTF-8" or "Unicode text"), found "crm/contacts.xlsx"',
     ]);
-    const renamed = run('contacts.csv');
-    expect(renamed.issues).toEqual([]);
-    expect(renamed.config!.clients[0]!.contacts.map((k) => k.name)).toEqual(['Сергей Кузнецов']);
+    expect(run('contacts.dat').issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:13: imports[0].file (import of crm/contacts.dat): expected the path of a delimited text file (.csv, .tsv or .txt) inside the configuration folder, like crm/companies.csv, found "crm/contacts.dat"',
+    ]);
+  });
+
+  it('a .txt that no import declares is not read, and a missing declared one is named with the files there are', () => {
+    const { issues, config } = check(writeConfig({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'crm/notes.txt': 'whatever\nis written here\n',
+    }));
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => c.id)).toEqual(['c1']);
+    const missing = check(writeConfig({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'clients.csv': 'id;name\nc1;Альфа\n',
+      'imports.yaml': 'imports:\n  - { file: crm/contact.txt, as: contacts }\n',
+      'crm/contacts.txt': 'client\tid\tname\trole\nc1\tk1\tIon\tceo\n',
+    }));
+    expect(missing.issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:13: imports[0].file (import of crm/contact.txt): expected a CSV file of the configuration folder (clients.csv, crm/contacts.txt), found "crm/contact.txt", which does not exist; did you mean "crm/contacts.txt"?',
+    ]);
   });
 });
 
