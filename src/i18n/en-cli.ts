@@ -1,9 +1,9 @@
 /**
  * The command line's own tables and summaries in English (the other languages have the same
- * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks` and `status` print for
- * a director, in the company's language once a configuration is read (cli/cli-language.ts).
- * Errors, warnings and --help stay English. Counts are given as {n}, written as digits as they
- * always were; `count` picks the plural form.
+ * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks`, `status` and `sync`
+ * print for a director, in the company's language once a configuration is read
+ * (cli/cli-language.ts). Errors, warnings and --help stay English. Counts are given as {n},
+ * written as digits as they always were; `count` picks the plural form.
  */
 export const enCli = {
   // The table of touches (plan, once); its other columns are the reports' (col.*).
@@ -96,4 +96,34 @@ export const enCli = {
   'cli.status.failingSince': ', failing since {since}',
   'cli.status.leftovers': 'events to delete from calendars no longer used (an old address, an employee removed): {n} waiting{lastError} (tried again at the next sync)',
   'cli.status.lastError': ' — last error: {error}',
+
+  // once, after its table, and sync: what the pass recorded and wrote into the calendars.
+  'cli.once.recorded': 'recorded: {new} new, {moved} moved, {reassigned} reassigned, {cancelled} cancelled{restored}, {unchanged} unchanged',
+  'cli.once.restored': ', {n} restored',
+  'cli.once.calendars': 'calendars: {written}{retried}{waiting}, {feeds} in {dir} ("npx touchbase feeds" for their addresses)',
+  // "1 events written": what once has always printed.
+  'cli.once.written': '{n} events written',
+  'cli.once.retried': ', {n} to retry',
+  'cli.once.feeds': { one: '{n} iCalendar feed', other: '{n} iCalendar feeds' },
+  'cli.writes.held': ', {n} held by a calendar that refused touchbase',
+  'cli.writes.slowed': ', {n} waiting for a calendar that asked to slow down',
+  'cli.sync.summary': 'sync {from} to {to}: {changes} changes, {waiting} waiting from before; {done} written, {retried} to retry, {failed} refused{held}{settled} ({calls})',
+  'cli.sync.settled': ', {n} earlier writes read back',
+  'cli.sync.reads': { one: '{n} read', other: '{n} reads' },
+  'cli.sync.writes': { one: '{n} write', other: '{n} writes' },
+  'cli.sync.callsFailed': '; {calls} failed',
+  'cli.sync.and': ' and ',
+  'cli.sync.reconciled': '  in the calendars: {moved} events moved by employees (touches rescheduled), {deleted} deleted (touches skipped)',
+  'cli.sync.addressChanged': '  {employee}: calendar address changed from {from}: its {n} events are written at the new address; those at the old one are deleted there',
+  'cli.sync.gone': '  gone from the configuration: {employees} — their {n} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)',
+  // sync --dry-run.
+  'cli.sync.alreadyWaiting': '{n} operations are already waiting in the outbox (a retry, or a paused employee).',
+  'cli.sync.nothing': 'Nothing to change: every calendar matches the plan.',
+  'cli.col.operation': 'operation',
+  'cli.col.calendar': 'calendar',
+  'cli.col.entry': 'entry',
+  'cli.op.read': 'read',
+  'cli.op.create': 'create',
+  'cli.op.update': 'update',
+  'cli.op.delete': 'delete',
 } as const;

@@ -300,9 +300,9 @@ describe('touchbase CLI', () => {
     const r = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Volna Industrial Supply: ближайшие 30 дней (с 2027-01-11 по 2027-02-09)');
-    expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
+    expect(r.out).toMatch(/календари: записано \d+ событи(е|я|й), 10 лент iCalendar/);
     const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
-    expect(again.out).toMatch(/calendars: 0 events written/);
+    expect(again.out).toMatch(/календари: записано 0 событий/);
     // No daemon ever ran on it (syncs from cron): status still speaks in the company's zone.
     expect(JSON.parse((await cli('status', '--db', db, '--format', 'json')).out)).toMatchObject({ running: false, timezone: 'Europe/Moscow' });
   });
@@ -319,8 +319,9 @@ describe('touchbase CLI', () => {
     writeFileSync(contacts, `${[header, ...rows.reverse()].join('\n')}\n`);
     const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).not.toMatch(/[1-9]\d* (new|moved|reassigned|cancelled)/);
-    expect(again.out).toMatch(/calendars: 0 events written/);
+    // The example company is Russian: "записано: новых — 3, …" when anything was.
+    expect(again.out).not.toMatch(/(новых|перенесено|передано другим сотрудникам|отменено) — [1-9]/);
+    expect(again.out).toMatch(/календари: записано 0 событий/);
     expect((await cli('plan', '--config', config, '--db', db, '--now', NOW, '--format', 'json')).out).toBe(before);
   });
 
@@ -336,7 +337,7 @@ describe('touchbase CLI', () => {
     writeFileSync(contacts, `${readFileSync(contacts, 'utf8')}yugenergo;yugenergo-buyer9;Ivan Novikov;buyer;i.novikov@yugenergo.example\r\n`);
     const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).toMatch(/recorded: [1-9]\d* new/);
+    expect(again.out).toMatch(/записано: новых — [1-9]\d*,/);
     // The same list a first pass on a new database prints for the edited company.
     const fresh = await cli('once', '--config', config, '--db', join(tempDir(), 'fresh.sqlite'), '--now', NOW);
     expect(listed(fresh.out)).toBeGreaterThan(listed(first.out));
