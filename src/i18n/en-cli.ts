@@ -1,9 +1,9 @@
 /**
  * The command line's own tables and summaries in English (the other languages have the same
- * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks`, `status` and `sync`
- * print for a director, in the company's language once a configuration is read
- * (cli/cli-language.ts). Errors, warnings and --help stay English. Counts are given as {n},
- * written as digits as they always were; `count` picks the plural form.
+ * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks`, `status`, `sync`,
+ * `feeds`, `calendars check` and `validate` print for a director, in the company's language
+ * once a configuration is read (cli/cli-language.ts). Errors, warnings and --help stay English.
+ * Counts are given as {n}, written as digits as they always were; `count` picks the plural form.
  */
 export const enCli = {
   // The table of touches (plan, once); its other columns are the reports' (col.*).
@@ -126,4 +126,31 @@ export const enCli = {
   'cli.op.create': 'create',
   'cli.op.update': 'update',
   'cli.op.delete': 'delete',
+
+  // feeds.
+  'cli.col.name': 'name',
+  'cli.col.feedUrl': 'feed URL',
+  'cli.col.file': 'file',
+  'cli.feeds.none': 'No employee uses the iCalendar feed (calendar: ics).',
+  'cli.feeds.serving': 'serving the feeds at {url}/feeds/… (Ctrl-C to stop)',
+
+  // calendars check: one line per employee; the calendar's own reason is shown as it gave it.
+  'cli.check.none': 'not synced (calendar: none)',
+  'cli.check.notConfigured': 'NOT CONFIGURED: {hint}',
+  'cli.check.ok': 'ok: read and write',
+  'cli.check.failed': 'FAILED ({code}): {message}',
+
+  // validate: its summary (the errors and warnings themselves stay English).
+  'cli.validate.valid': '{dir}: valid — {employees}, {clients}, {contacts}, {rules}, {campaigns}, {holidays}, {handovers}, {triggers}',
+  'cli.validate.employees': { one: '{n} employee', other: '{n} employees' },
+  'cli.validate.clients': { one: '{n} client', other: '{n} clients' },
+  'cli.validate.contacts': { one: '{n} contact', other: '{n} contacts' },
+  'cli.validate.rules': { one: '{n} rule', other: '{n} rules' },
+  'cli.validate.campaigns': { one: '{n} campaign', other: '{n} campaigns' },
+  'cli.validate.holidays': { one: '{n} holiday', other: '{n} holidays' },
+  'cli.validate.handovers': { one: '{n} handover', other: '{n} handovers' },
+  'cli.validate.triggers': { one: '{n} trigger', other: '{n} triggers' },
+  'cli.validate.readAs': '{file}: read as {encoding}',
+  'cli.validate.withBom': '{encoding} (with BOM)',
+  'cli.validate.warnings': { one: '{n} warning:', other: '{n} warnings:' },
 } as const;

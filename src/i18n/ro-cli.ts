@@ -118,4 +118,28 @@ export const roCli: CliCatalogue = {
   'cli.op.create': 'creare',
   'cli.op.update': 'actualizare',
   'cli.op.delete': 'ștergere',
+
+  'cli.col.name': 'nume',
+  'cli.col.feedUrl': 'adresa fluxului',
+  'cli.col.file': 'fișier',
+  'cli.feeds.none': 'Niciun angajat nu folosește fluxul iCalendar (calendar: ics).',
+  'cli.feeds.serving': 'fluxurile sunt servite la {url}/feeds/… (Ctrl-C pentru oprire)',
+
+  'cli.check.none': 'nesincronizat (calendar: none)',
+  'cli.check.notConfigured': 'NECONFIGURAT: {hint}',
+  'cli.check.ok': 'în regulă: citire și scriere',
+  'cli.check.failed': 'EȘUAT ({code}): {message}',
+
+  'cli.validate.valid': '{dir}: validă — {employees}, {clients}, {contacts}, {rules}, {campaigns}, {holidays}, {handovers}, {triggers}',
+  'cli.validate.employees': { one: '{n} angajat', few: '{n} angajați', other: '{n} de angajați' },
+  'cli.validate.clients': { one: '{n} client', few: '{n} clienți', other: '{n} de clienți' },
+  'cli.validate.contacts': { one: '{n} contact', few: '{n} contacte', other: '{n} de contacte' },
+  'cli.validate.rules': { one: '{n} regulă', few: '{n} reguli', other: '{n} de reguli' },
+  'cli.validate.campaigns': { one: '{n} campanie', few: '{n} campanii', other: '{n} de campanii' },
+  'cli.validate.holidays': { one: '{n} sărbătoare', few: '{n} sărbători', other: '{n} de sărbători' },
+  'cli.validate.handovers': { one: '{n} predare de clienți', few: '{n} predări de clienți', other: '{n} de predări de clienți' },
+  'cli.validate.triggers': { one: '{n} declanșator', few: '{n} declanșatoare', other: '{n} de declanșatoare' },
+  'cli.validate.readAs': '{file}: citit ca {encoding}',
+  'cli.validate.withBom': '{encoding} (cu BOM)',
+  'cli.validate.warnings': { one: '{n} avertisment:', few: '{n} avertismente:', other: '{n} de avertismente:' },
 };

@@ -120,4 +120,28 @@ export const ruCli: CliCatalogue = {
   'cli.op.create': 'создать',
   'cli.op.update': 'изменить',
   'cli.op.delete': 'удалить',
+
+  'cli.col.name': 'имя',
+  'cli.col.feedUrl': 'адрес ленты',
+  'cli.col.file': 'файл',
+  'cli.feeds.none': 'Никто из сотрудников не пользуется лентой iCalendar (calendar: ics).',
+  'cli.feeds.serving': 'ленты доступны по адресу {url}/feeds/… (Ctrl-C — остановить)',
+
+  'cli.check.none': 'не синхронизируется (calendar: none)',
+  'cli.check.notConfigured': 'НЕ НАСТРОЕН: {hint}',
+  'cli.check.ok': 'в порядке: чтение и запись',
+  'cli.check.failed': 'ОШИБКА ({code}): {message}',
+
+  'cli.validate.valid': '{dir}: конфигурация в порядке — {employees}, {clients}, {contacts}, {rules}, {campaigns}, {holidays}, {handovers}, {triggers}',
+  'cli.validate.employees': { one: '{n} сотрудник', few: '{n} сотрудника', many: '{n} сотрудников', other: '{n} сотрудника' },
+  'cli.validate.clients': { one: '{n} клиент', few: '{n} клиента', many: '{n} клиентов', other: '{n} клиента' },
+  'cli.validate.contacts': { one: '{n} контакт', few: '{n} контакта', many: '{n} контактов', other: '{n} контакта' },
+  'cli.validate.rules': { one: '{n} правило', few: '{n} правила', many: '{n} правил', other: '{n} правила' },
+  'cli.validate.campaigns': { one: '{n} кампания', few: '{n} кампании', many: '{n} кампаний', other: '{n} кампании' },
+  'cli.validate.holidays': { one: '{n} праздник', few: '{n} праздника', many: '{n} праздников', other: '{n} праздника' },
+  'cli.validate.handovers': { one: '{n} передача клиентов', few: '{n} передачи клиентов', many: '{n} передач клиентов', other: '{n} передачи клиентов' },
+  'cli.validate.triggers': { one: '{n} триггер', few: '{n} триггера', many: '{n} триггеров', other: '{n} триггера' },
+  'cli.validate.readAs': '{file}: прочитан как {encoding}',
+  'cli.validate.withBom': '{encoding} (с BOM)',
+  'cli.validate.warnings': { one: '{n} предупреждение:', few: '{n} предупреждения:', many: '{n} предупреждений:', other: '{n} предупреждения:' },
 };

@@ -6,7 +6,7 @@ import { cli } from '../helpers/run-cli.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 
 /**
- * sync and once's lines after its table, in the
+ * sync, feeds, calendars check, validate and once's lines after its table, in the
  * company's language (settings.language), as plan, history and status are
  * (cli-language.test.ts): English as it always was, Russian and Romanian with their plurals.
  */
@@ -122,5 +122,83 @@ describe('sync', () => {
     expect(r.changed.split('\n')[0]).toMatch(/^operație {2,}angajat {2,}calendar {2,}intrare {2,}titlu$/);
     expect(r.changed).toMatch(/^actualizare {2,}ivanova {2,}ics {2,}[0-9a-f]{8} {2,}Ring buyer of stroymash$/m);
     expect(r.same).toBe('Nimic de schimbat: fiecare calendar corespunde planului.\n');
+  });
+});
+
+describe('feeds and calendars check', () => {
+  async function feeds(language: Language | undefined) {
+    const table = await cli('feeds', '--config', company(language), '--db', join(tempDir(), 't.sqlite'), '--base-url', 'https://tb.example');
+    expect(table.code, table.err).toBe(0);
+    const none = await cli('feeds', '--config', writeConfig({
+      'touchbase.yaml': { settings: { ...SETTINGS.settings, calendar: 'none', ...(language ? { language } : {}) }, employees: [employee('ivanova', 'account_manager')], clients: [], rules: [] },
+    }), '--db', join(tempDir(), 't.sqlite'));
+    // A Google calendar without its connection in the environment: not configured (and the check fails, in English).
+    const check = await cli('calendars', 'check', '--config', company(language, undefined, [{ ...employee('sidorov', 'account_manager'), calendar: 'google' }]), '--db', join(tempDir(), 't.sqlite'));
+    expect(check.code).toBe(1);
+    expect(check.err).toContain('1 of 2 calendars failed the check');
+    return { table: table.out, none: none.out, check: check.out.split('\n') };
+  }
+
+  for (const [language, words] of [
+    ['en', { header: /^employee {2,}name {2,}feed URL {2,}file$/, none: 'No employee uses the iCalendar feed (calendar: ics).', ok: 'ok: read and write', off: 'not synced (calendar: none)', not: 'NOT CONFIGURED: ' }],
+    [undefined, { header: /^employee {2,}name {2,}feed URL {2,}file$/, none: 'No employee uses the iCalendar feed (calendar: ics).', ok: 'ok: read and write', off: 'not synced (calendar: none)', not: 'NOT CONFIGURED: ' }],
+    ['ru', { header: /^сотрудник {2,}имя {2,}адрес ленты {2,}файл$/, none: 'Никто из сотрудников не пользуется лентой iCalendar (calendar: ics).', ok: 'в порядке: чтение и запись', off: 'не синхронизируется (calendar: none)', not: 'НЕ НАСТРОЕН: ' }],
+    ['ro', { header: /^angajat {2,}nume {2,}adresa fluxului {2,}fișier$/, none: 'Niciun angajat nu folosește fluxul iCalendar (calendar: ics).', ok: 'în regulă: citire și scriere', off: 'nesincronizat (calendar: none)', not: 'NECONFIGURAT: ' }],
+  ] as const) {
+    it(`${language ?? 'no language'}: the feeds' table, no feed at all, and each calendar's check`, async () => {
+      const r = await feeds(language);
+      expect(r.table.split('\n')[0]).toMatch(words.header);
+      expect(r.table).toMatch(/^ivanova {2,}Emp ivanova {2,}https:\/\/tb\.example\/feeds\/\S+\.ics {2,}\S+\.ics$/m);
+      expect(r.none).toBe(`${words.none}\n`);
+      expect(r.check[0]).toBe(`ivanova          ics        ${words.ok}`);
+      expect(r.check[1]).toBe(`petrov           none       ${words.off}`);
+      // The hint how to connect Google is a diagnostic: as it is said.
+      expect(r.check[2]).toMatch(new RegExp(`^sidorov {10}google {5}${words.not}\\S`));
+      const hint = (line: string, not: string) => line.slice(line.indexOf(not) + not.length);
+      expect(hint(r.check[2]!, words.not)).toBe(hint((await feeds('en')).check[2]!, 'NOT CONFIGURED: '));
+    });
+  }
+});
+
+describe('validate', () => {
+  /** The example company (Russian, with two CSV files saved with a byte-order mark) in a language. */
+  function example(language: Language): string {
+    const dir = join(tempDir(), 'config');
+    cpSync(resolve('config'), dir, { recursive: true });
+    const settings = join(dir, 'settings.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace(/^ {2}language: ru\b/m, `  language: ${language}`));
+    return dir;
+  }
+
+  it('its summary and how each CSV file was read in the company\'s language, with the plurals; the warnings themselves as they are', async () => {
+    const en = await cli('validate', '--config', example('en'));
+    expect(en.code, en.err).toBe(0);
+    expect(en.out).toMatch(/^\S+: valid — 10 employees, 40 clients, 203 contacts, 11 rules, 10 campaigns, 3 holidays, 1 handover, 2 triggers\n\S+clients\.csv: read as utf-8 \(with BOM\)\n/);
+    const ruOut = (await cli('validate', '--config', example('ru'))).out;
+    expect(ruOut).toMatch(/^\S+: конфигурация в порядке — 10 сотрудников, 40 клиентов, 203 контакта, 11 правил, 10 кампаний, 3 праздника, 1 передача клиентов, 2 триггера\n\S+clients\.csv: прочитан как utf-8 \(с BOM\)\n/);
+    const roOut = (await cli('validate', '--config', example('ro'))).out;
+    expect(roOut).toMatch(/^\S+: validă — 10 angajați, 40 de clienți, 203 contacte, 11 reguli, 10 campanii, 3 sărbători, 1 predare de clienți, 2 declanșatoare\n\S+clients\.csv: citit ca utf-8 \(cu BOM\)\n/);
+
+    // One warning: a rule for a tier no client has.
+    const warned = (language: Language | undefined) => cli('validate', '--config', writeConfig({
+      'touchbase.yaml': {
+        settings: { ...SETTINGS.settings, ...(language ? { language } : {}) }, employees: [employee('ivanova', 'account_manager')],
+        clients: [client('stroymash', { roles: ['buyer'], tier: 'A', team: { account_manager: 'ivanova' } })],
+        rules: [
+          { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week' },
+          { id: 'tier-b', ours: 'account_manager', theirs: 'buyer', kind: 'letter', every: '3 months', for: { tier: 'B' } },
+        ],
+      },
+    }));
+    const lines = async (language: Language | undefined) => (await warned(language)).out.split('\n');
+    const [enLines, ruLines, roLines] = [await lines('en'), await lines('ru'), await lines('ro')];
+    expect(enLines[0]).toMatch(/: valid — 1 employee, 1 client, 1 contact, 2 rules, 0 campaigns, 0 holidays, 0 handovers, 0 triggers$/);
+    expect(ruLines[0]).toMatch(/: конфигурация в порядке — 1 сотрудник, 1 клиент, 1 контакт, 2 правила, 0 кампаний, 0 праздников, 0 передач клиентов, 0 триггеров$/);
+    expect(roLines[0]).toMatch(/: validă — 1 angajat, 1 client, 1 contact, 2 reguli, 0 campanii, 0 sărbători, 0 predări de clienți, 0 declanșatoare$/);
+    expect([enLines[1], ruLines[1], roLines[1]]).toEqual(['1 warning:', '1 предупреждение:', '1 avertisment:']);
+    const warning = (line: string | undefined) => line?.replace(/touchbase-\w+/, 'DIR');
+    expect(warning(enLines[2])).toMatch(/^ {2}warning: \S+touchbase\.yaml:\d+:\d+: rules\[1\]\.for \(rule tier-b\): matches no client/);
+    expect(warning(ruLines[2])).toBe(warning(enLines[2]));
+    expect(warning(roLines[2])).toBe(warning(enLines[2]));
   });
 });

@@ -37,7 +37,8 @@ describe('touchbase CLI', () => {
   it('validate accepts the example company', async () => {
     const r = await cli('validate', '--config', EXAMPLE);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/valid — 10 employees, 40 clients, \d+ contacts, .*, 1 handover, 2 triggers\n/);
+    // The example company is Russian: so is the summary (the English one is in cli-language-commands.test.ts).
+    expect(r.out).toMatch(/конфигурация в порядке — 10 сотрудников, 40 клиентов, \d+ контакт(а|ов)?, .*, 1 передача клиентов, 2 триггера\n/);
   });
 
   it('an invalid configuration exits 2 with every error, and nothing is written', async () => {
@@ -474,8 +475,9 @@ describe('touchbase CLI', () => {
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      while (!out.includes('serving the feeds at')) await once(child.stdout, 'data');
-      const served = /serving the feeds at (http:\/\/127\.0\.0\.1:(\d+))\/feeds/.exec(out)!;
+      // The example company is Russian.
+      while (!out.includes('ленты доступны по адресу')) await once(child.stdout, 'data');
+      const served = /ленты доступны по адресу (http:\/\/127\.0\.0\.1:(\d+))\/feeds/.exec(out)!;
       expect(Number(served[2])).toBeGreaterThan(0);
       const urls = [...out.matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
       expect(urls.length).toBe(10);
@@ -548,7 +550,7 @@ describe('touchbase CLI', () => {
 
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {
     const ok = execFileSync('npx', ['--no-install', 'touchbase', 'validate', '--config', EXAMPLE], { encoding: 'utf8' });
-    expect(ok).toContain('valid');
+    expect(ok).toContain('конфигурация в порядке'); // the example company is Russian
     const missing = join(tempDir(), 'empty');
     const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', missing], { encoding: 'utf8' });
     expect(bad.status).toBe(2);

@@ -142,7 +142,9 @@ export function feedsCommand(program: Command, io: CliIO): void {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${at}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
       });
-      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      // In the company's language; the warning below, on standard error, stays English.
+      const tr = cliTranslator(config);
+      io.out(rows.length ? renderTable([tr.t('col.employee'), tr.t('cli.col.name'), tr.t('cli.col.feedUrl'), tr.t('cli.col.file')], rows, Number.POSITIVE_INFINITY) : `${tr.t('cli.feeds.none')}\n`);
       // Files that are not there: no sync yet, another feed folder, or — most often — a shell
       // without the daemon's TOUCHBASE_FEED_SECRET, whose addresses are not the daemon's.
       const missing = rows.filter((r) => !existsSync(r[3]!));
@@ -154,7 +156,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       }
       if (served) {
         const { server, url } = served;
-        io.out(`serving the feeds at ${url}/feeds/… (Ctrl-C to stop)\n`);
+        io.out(`${tr.t('cli.feeds.serving', { url })}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => server.close(() => resolve());
           process.once('SIGINT', stop);
@@ -174,18 +176,20 @@ export function calendarsCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       const config = await readConfig(o);
       const ports = await providersFromEnv();
+      // Each line in the company's language; the setup hint and the calendar's reason as they are said.
+      const tr = cliTranslator(config);
       let failures = 0;
       await withDatabase(o, async (db) => {
         const all = { ics: new IcsCalendar(db, clockFrom(undefined)), ...ports };
         for (const e of config.employees) {
           if (e.calendar === 'none') {
-            io.out(`${e.id.padEnd(16)} none       not synced (calendar: none)\n`);
+            io.out(`${e.id.padEnd(16)} none       ${tr.t('cli.check.none')}\n`);
             continue;
           }
           const port = all[e.calendar];
           if (!port) {
             failures++;
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: ${setupHint(e.calendar)}\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.notConfigured', { hint: setupHint(e.calendar) })}\n`);
             continue;
           }
           const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
@@ -199,11 +203,11 @@ export function calendarsCommand(program: Command, io: CliIO): void {
               // An earlier check's probe, deleted: the calendar answered, writing works.
               if (!(error instanceof CalendarError && (error.code === 'not_found' || error.code === 'id_taken'))) throw error;
             }
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ok: read and write\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.ok')}\n`);
           } catch (error) {
             failures++;
             const ce = error instanceof CalendarError ? error : new CalendarError('unknown', (error as Error).message);
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} FAILED (${ce.code}): ${ce.message}\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.failed', { code: ce.code, message: ce.message })}\n`);
           }
         }
       });
