@@ -1,9 +1,10 @@
 /**
  * The command line's own tables and summaries in English (the other languages have the same
  * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks`, `status`, `sync`,
- * `feeds`, `calendars check` and `validate` print for a director, in the company's language
- * once a configuration is read (cli/cli-language.ts). Errors, warnings and --help stay English.
- * Counts are given as {n}, written as digits as they always were; `count` picks the plural form.
+ * `feeds`, `calendars check`, `validate` and `export` print for a director, in the company's
+ * language once a configuration is read (cli/cli-language.ts). Errors, warnings and --help stay
+ * English. Counts are given as {n}, written as digits as they always were; `count` picks the
+ * plural form.
  */
 export const enCli = {
   // The table of touches (plan, once); its other columns are the reports' (col.*).
@@ -153,4 +154,10 @@ export const enCli = {
   'cli.validate.readAs': '{file}: read as {encoding}',
   'cli.validate.withBom': '{encoding} (with BOM)',
   'cli.validate.warnings': { one: '{n} warning:', other: '{n} warnings:' },
+
+  // export, to a file (its tables are named as in the file).
+  'cli.export.done': 'exported {rows}{tables}{to}',
+  'cli.export.rows': { one: '{n} row', other: '{n} rows' },
+  'cli.export.to': ' to {target}{secrets}',
+  'cli.export.secrets': ' (0600: it holds the link and feed secrets)',
 } as const;

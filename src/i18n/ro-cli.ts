@@ -142,4 +142,9 @@ export const roCli: CliCatalogue = {
   'cli.validate.readAs': '{file}: citit ca {encoding}',
   'cli.validate.withBom': '{encoding} (cu BOM)',
   'cli.validate.warnings': { one: '{n} avertisment:', few: '{n} avertismente:', other: '{n} de avertismente:' },
+
+  'cli.export.done': 'exportate: {rows}{tables}{to}',
+  'cli.export.rows': { one: '{n} rând', few: '{n} rânduri', other: '{n} de rânduri' },
+  'cli.export.to': ' în {target}{secrets}',
+  'cli.export.secrets': ' (0600: conține secretele linkurilor și ale fluxurilor)',
 };

@@ -144,4 +144,9 @@ export const ruCli: CliCatalogue = {
   'cli.validate.readAs': '{file}: прочитан как {encoding}',
   'cli.validate.withBom': '{encoding} (с BOM)',
   'cli.validate.warnings': { one: '{n} предупреждение:', few: '{n} предупреждения:', many: '{n} предупреждений:', other: '{n} предупреждения:' },
+
+  'cli.export.done': 'выгружено: {rows}{tables}{to}',
+  'cli.export.rows': { one: '{n} строка', few: '{n} строки', many: '{n} строк', other: '{n} строки' },
+  'cli.export.to': ' в {target}{secrets}',
+  'cli.export.secrets': ' (0600: в файле секреты ссылок и лент)',
 };

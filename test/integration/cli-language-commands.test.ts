@@ -6,7 +6,7 @@ import { cli } from '../helpers/run-cli.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 
 /**
- * sync, feeds, calendars check, validate and once's lines after its table, in the
+ * sync, feeds, calendars check, validate, export and once's lines after its table, in the
  * company's language (settings.language), as plan, history and status are
  * (cli-language.test.ts): English as it always was, Russian and Romanian with their plurals.
  */
@@ -200,5 +200,25 @@ describe('validate', () => {
     expect(warning(enLines[2])).toMatch(/^ {2}warning: \S+touchbase\.yaml:\d+:\d+: rules\[1\]\.for \(rule tier-b\): matches no client/);
     expect(warning(ruLines[2])).toBe(warning(enLines[2]));
     expect(warning(roLines[2])).toBe(warning(enLines[2]));
+  });
+});
+
+describe('export', () => {
+  it('to a file: its line in the language of the configuration it is given; with the database alone, or to standard output, English as before', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('plan', '--config', company('ru'), '--db', db, ...NOW)).code).toBe(0);
+    const file = join(tempDir(), 'backup.ndjson');
+    const alone = await cli('export', '--db', db, '--out', file, '--include-secrets');
+    expect(alone.out).toMatch(new RegExp(`^exported (\\d+) rows \\(touches \\d+[^)]*\\) to ${file} \\(0600: it holds the link and feed secrets\\)\\n$`));
+    const rows = Number(/^exported (\d+)/.exec(alone.out)![1]);
+    const tables = /\(touches [^)]*\)/.exec(alone.out)![0];
+    expect((await cli('export', '--config', company('en'), '--db', db, '--out', file, '--include-secrets')).out).toBe(alone.out);
+    expect((await cli('export', '--config', company('ru'), '--db', db, '--out', file, '--include-secrets')).out)
+      .toBe(`выгружено: ${rows} ${ru(rows, 'строка', 'строки', 'строк')} ${tables} в ${file} (0600: в файле секреты ссылок и лент)\n`);
+    process.env.TOUCHBASE_CONFIG = company('ro');
+    expect((await cli('export', '--db', db, '--out', file)).out).toBe(`exportate: ${ro(rows, `${rows} rând`, `${rows} rânduri`, `${rows} de rânduri`)} ${tables} în ${file}\n`);
+    // Beside the export itself, on standard error: a note, English.
+    const out = await cli('export', '--config', company('ru'), '--db', db);
+    expect(out.err).toMatch(/^exported \d+ rows \(touches/);
   });
 });
