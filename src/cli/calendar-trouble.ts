@@ -2,6 +2,7 @@ import { counted } from '../domain/english-count.ts';
 import type { SyncReport } from '../sync/sync-calendars.ts';
 import { CommandFailedError } from './cli-error.ts';
 import type { CliIO } from './io.ts';
+import type { Translator } from '../i18n/translator.ts';
 
 /**
  * What of a pass's calendar work needs someone to know, on standard error, the same after `sync`
@@ -11,8 +12,8 @@ import type { CliIO } from './io.ts';
  * nothing of it while an employee's writes waited for a new token.
  */
 /** The writes a pass left waiting on calendars (refused, slowed down), for its summary line: ", 3 held by …". */
-export function waitingWrites(d: NonNullable<SyncReport['dispatched']>): string {
-  return `${d.held ? `, ${d.held} held by a calendar that refused touchbase` : ''}${d.slowed ? `, ${d.slowed} waiting for a calendar that asked to slow down` : ''}`;
+export function waitingWrites(d: NonNullable<SyncReport['dispatched']>, tr: Translator): string {
+  return `${d.held ? tr.t('cli.writes.held', { n: String(d.held) }) : ''}${d.slowed ? tr.t('cli.writes.slowed', { n: String(d.slowed) }) : ''}`;
 }
 
 export function reportCalendarTrouble(report: SyncReport, io: CliIO): void {

@@ -1,5 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import { translator, type Params, type Translator } from '../i18n/translator.ts';
+import { settingsLanguage } from '../config/settings-language.ts';
+import { configDir, type GlobalOptions } from './context.ts';
 
 /**
  * The language of the tables and summaries a command prints for people: the company's
@@ -9,6 +11,17 @@ import { translator, type Params, type Translator } from '../i18n/translator.ts'
  */
 export function cliTranslator(config: Pick<Config, 'settings'> | undefined): Translator {
   return translator(config?.settings.language ?? 'en');
+}
+
+/**
+ * The language of a command that works on the database alone (`status`, `export`): the company's
+ * when a configuration is given (--config or TOUCHBASE_CONFIG, as the daemon is given it), read
+ * from its settings block alone; English with the database alone. A configuration that cannot be
+ * read does not stop such a command: it is then English.
+ */
+export function givenConfigTranslator(o: GlobalOptions): Translator {
+  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return translator('en');
+  return translator(settingsLanguage(configDir(o)) ?? 'en');
 }
 
 /** A count for a message: `count` picks the plural form, {n} writes it in digits, as the command line always has (12345, not 12,345). */

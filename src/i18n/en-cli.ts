@@ -1,9 +1,10 @@
 /**
  * The command line's own tables and summaries in English (the other languages have the same
- * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks` and `status` print for
- * a director, in the company's language once a configuration is read (cli/cli-language.ts).
- * Errors, warnings and --help stay English. Counts are given as {n}, written as digits as they
- * always were; `count` picks the plural form.
+ * keys): what `plan`, `once`, `history`, `done`, `skip`, `event`, `checks`, `status`, `sync`,
+ * `feeds`, `calendars check`, `validate` and `export` print for a director, in the company's
+ * language once a configuration is read (cli/cli-language.ts). Errors, warnings and --help stay
+ * English. Counts are given as {n}, written as digits as they always were; `count` picks the
+ * plural form.
  */
 export const enCli = {
   // The table of touches (plan, once); its other columns are the reports' (col.*).
@@ -96,4 +97,67 @@ export const enCli = {
   'cli.status.failingSince': ', failing since {since}',
   'cli.status.leftovers': 'events to delete from calendars no longer used (an old address, an employee removed): {n} waiting{lastError} (tried again at the next sync)',
   'cli.status.lastError': ' — last error: {error}',
+
+  // once, after its table, and sync: what the pass recorded and wrote into the calendars.
+  'cli.once.recorded': 'recorded: {new} new, {moved} moved, {reassigned} reassigned, {cancelled} cancelled{restored}, {unchanged} unchanged',
+  'cli.once.restored': ', {n} restored',
+  'cli.once.calendars': 'calendars: {written}{retried}{waiting}, {feeds} in {dir} ("npx touchbase feeds" for their addresses)',
+  // "1 events written": what once has always printed.
+  'cli.once.written': '{n} events written',
+  'cli.once.retried': ', {n} to retry',
+  'cli.once.feeds': { one: '{n} iCalendar feed', other: '{n} iCalendar feeds' },
+  'cli.writes.held': ', {n} held by a calendar that refused touchbase',
+  'cli.writes.slowed': ', {n} waiting for a calendar that asked to slow down',
+  'cli.sync.summary': 'sync {from} to {to}: {changes} changes, {waiting} waiting from before; {done} written, {retried} to retry, {failed} refused{held}{settled} ({calls})',
+  'cli.sync.settled': ', {n} earlier writes read back',
+  'cli.sync.reads': { one: '{n} read', other: '{n} reads' },
+  'cli.sync.writes': { one: '{n} write', other: '{n} writes' },
+  'cli.sync.callsFailed': '; {calls} failed',
+  'cli.sync.and': ' and ',
+  'cli.sync.reconciled': '  in the calendars: {moved} events moved by employees (touches rescheduled), {deleted} deleted (touches skipped)',
+  'cli.sync.addressChanged': '  {employee}: calendar address changed from {from}: its {n} events are written at the new address; those at the old one are deleted there',
+  'cli.sync.gone': '  gone from the configuration: {employees} — their {n} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)',
+  // sync --dry-run.
+  'cli.sync.alreadyWaiting': '{n} operations are already waiting in the outbox (a retry, or a paused employee).',
+  'cli.sync.nothing': 'Nothing to change: every calendar matches the plan.',
+  'cli.col.operation': 'operation',
+  'cli.col.calendar': 'calendar',
+  'cli.col.entry': 'entry',
+  'cli.op.read': 'read',
+  'cli.op.create': 'create',
+  'cli.op.update': 'update',
+  'cli.op.delete': 'delete',
+
+  // feeds.
+  'cli.col.name': 'name',
+  'cli.col.feedUrl': 'feed URL',
+  'cli.col.file': 'file',
+  'cli.feeds.none': 'No employee uses the iCalendar feed (calendar: ics).',
+  'cli.feeds.serving': 'serving the feeds at {url}/feeds/… (Ctrl-C to stop)',
+
+  // calendars check: one line per employee; the calendar's own reason is shown as it gave it.
+  'cli.check.none': 'not synced (calendar: none)',
+  'cli.check.notConfigured': 'NOT CONFIGURED: {hint}',
+  'cli.check.ok': 'ok: read and write',
+  'cli.check.failed': 'FAILED ({code}): {message}',
+
+  // validate: its summary (the errors and warnings themselves stay English).
+  'cli.validate.valid': '{dir}: valid — {employees}, {clients}, {contacts}, {rules}, {campaigns}, {holidays}, {handovers}, {triggers}',
+  'cli.validate.employees': { one: '{n} employee', other: '{n} employees' },
+  'cli.validate.clients': { one: '{n} client', other: '{n} clients' },
+  'cli.validate.contacts': { one: '{n} contact', other: '{n} contacts' },
+  'cli.validate.rules': { one: '{n} rule', other: '{n} rules' },
+  'cli.validate.campaigns': { one: '{n} campaign', other: '{n} campaigns' },
+  'cli.validate.holidays': { one: '{n} holiday', other: '{n} holidays' },
+  'cli.validate.handovers': { one: '{n} handover', other: '{n} handovers' },
+  'cli.validate.triggers': { one: '{n} trigger', other: '{n} triggers' },
+  'cli.validate.readAs': '{file}: read as {encoding}',
+  'cli.validate.withBom': '{encoding} (with BOM)',
+  'cli.validate.warnings': { one: '{n} warning:', other: '{n} warnings:' },
+
+  // export, to a file (its tables are named as in the file).
+  'cli.export.done': 'exported {rows}{tables}{to}',
+  'cli.export.rows': { one: '{n} row', other: '{n} rows' },
+  'cli.export.to': ' to {target}{secrets}',
+  'cli.export.secrets': ' (0600: it holds the link and feed secrets)',
 } as const;

@@ -37,7 +37,8 @@ describe('touchbase CLI', () => {
   it('validate accepts the example company', async () => {
     const r = await cli('validate', '--config', EXAMPLE);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/valid — 10 employees, 40 clients, \d+ contacts, .*, 1 handover, 2 triggers\n/);
+    // The example company is Russian: so is the summary (the English one is in cli-language-commands.test.ts).
+    expect(r.out).toMatch(/конфигурация в порядке — 10 сотрудников, 40 клиентов, \d+ контакт(а|ов)?, .*, 1 передача клиентов, 2 триггера\n/);
   });
 
   it('an invalid configuration exits 2 with every error, and nothing is written', async () => {
@@ -300,9 +301,9 @@ describe('touchbase CLI', () => {
     const r = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
     expect(r.code).toBe(0);
     expect(r.out).toContain('Volna Industrial Supply: ближайшие 30 дней (с 2027-01-11 по 2027-02-09)');
-    expect(r.out).toMatch(/calendars: \d+ events written, 10 iCalendar feeds/);
+    expect(r.out).toMatch(/календари: записано \d+ событи(е|я|й), 10 лент iCalendar/);
     const again = await cli('once', '--config', EXAMPLE, '--db', db, '--now', NOW);
-    expect(again.out).toMatch(/calendars: 0 events written/);
+    expect(again.out).toMatch(/календари: записано 0 событий/);
     // No daemon ever ran on it (syncs from cron): status still speaks in the company's zone.
     expect(JSON.parse((await cli('status', '--db', db, '--format', 'json')).out)).toMatchObject({ running: false, timezone: 'Europe/Moscow' });
   });
@@ -319,8 +320,9 @@ describe('touchbase CLI', () => {
     writeFileSync(contacts, `${[header, ...rows.reverse()].join('\n')}\n`);
     const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).not.toMatch(/[1-9]\d* (new|moved|reassigned|cancelled)/);
-    expect(again.out).toMatch(/calendars: 0 events written/);
+    // The example company is Russian: "записано: новых — 3, …" when anything was.
+    expect(again.out).not.toMatch(/(новых|перенесено|передано другим сотрудникам|отменено) — [1-9]/);
+    expect(again.out).toMatch(/календари: записано 0 событий/);
     expect((await cli('plan', '--config', config, '--db', db, '--now', NOW, '--format', 'json')).out).toBe(before);
   });
 
@@ -336,7 +338,7 @@ describe('touchbase CLI', () => {
     writeFileSync(contacts, `${readFileSync(contacts, 'utf8')}yugenergo;yugenergo-buyer9;Ivan Novikov;buyer;i.novikov@yugenergo.example\r\n`);
     const again = await cli('once', '--config', config, '--db', db, '--now', NOW);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).toMatch(/recorded: [1-9]\d* new/);
+    expect(again.out).toMatch(/записано: новых — [1-9]\d*,/);
     // The same list a first pass on a new database prints for the edited company.
     const fresh = await cli('once', '--config', config, '--db', join(tempDir(), 'fresh.sqlite'), '--now', NOW);
     expect(listed(fresh.out)).toBeGreaterThan(listed(first.out));
@@ -473,8 +475,9 @@ describe('touchbase CLI', () => {
     try {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      while (!out.includes('serving the feeds at')) await once(child.stdout, 'data');
-      const served = /serving the feeds at (http:\/\/127\.0\.0\.1:(\d+))\/feeds/.exec(out)!;
+      // The example company is Russian.
+      while (!out.includes('ленты доступны по адресу')) await once(child.stdout, 'data');
+      const served = /ленты доступны по адресу (http:\/\/127\.0\.0\.1:(\d+))\/feeds/.exec(out)!;
       expect(Number(served[2])).toBeGreaterThan(0);
       const urls = [...out.matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
       expect(urls.length).toBe(10);
@@ -547,7 +550,7 @@ describe('touchbase CLI', () => {
 
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {
     const ok = execFileSync('npx', ['--no-install', 'touchbase', 'validate', '--config', EXAMPLE], { encoding: 'utf8' });
-    expect(ok).toContain('valid');
+    expect(ok).toContain('конфигурация в порядке'); // the example company is Russian
     const missing = join(tempDir(), 'empty');
     const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', missing], { encoding: 'utf8' });
     expect(bad.status).toBe(2);

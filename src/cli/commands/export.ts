@@ -13,6 +13,7 @@ import { describe } from '../command-table.ts';
 import { clockFrom, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
 import { isPostgresLocation, redactLocation } from '../../storage/location.ts';
 import type { CliIO } from '../io.ts';
+import { counts, givenConfigTranslator } from '../cli-language.ts';
 
 interface ExportCommandOptions extends GlobalOptions {
   out: string;
@@ -70,8 +71,15 @@ export function exportCommand(program: Command, io: CliIO): void {
         if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BadInputError(`--out: the folder ${folder} does not exist`);
       }
       const summary = await withDatabase(o, (db) => (target ? exportToFile(db, target, options) : exportToOutput(db, io, options)), { readOnly: true });
-      const say = target ? io.out : io.err;
-      say(`exported ${rowsText(summary.counts)}${target ? ` to ${target}${o.includeSecrets ? ' (0600: it holds the link and feed secrets)' : ''}` : ''}\n`);
+      // To a file, its line is on standard output, in the company's language when given its
+      // configuration; beside the export on standard output, it is a note on standard error (English).
+      if (target) {
+        const tr = givenConfigTranslator(o);
+        io.out(`${tr.t('cli.export.done', {
+          rows: tr.t('cli.export.rows', counts(total(summary.counts))), tables: tablesText(summary.counts),
+          to: tr.t('cli.export.to', { target, secrets: o.includeSecrets ? tr.t('cli.export.secrets') : '' }),
+        })}\n`);
+      } else io.err(`exported ${rowsText(summary.counts)}\n`);
       if (summary.secretsLeftOut.length) {
         io.err(`secrets left out: ${summary.secretsLeftOut.join(', ')} (--include-secrets writes them; see touchbase export --help)\n`);
       }
@@ -201,9 +209,17 @@ async function exportToOutput(db: DB, io: CliIO, options: ExportOptions): Promis
 }
 
 function rowsText(counts: Readonly<Record<string, number>>): string {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return `${counted(total(counts), 'row')}${tablesText(counts)}`;
+}
+
+function total(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** The rows per table, as " (touches 12, touch_events 30)": the tables named as in the file. */
+function tablesText(counts: Readonly<Record<string, number>>): string {
   const tables = Object.entries(counts).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`);
-  return `${counted(total, 'row')}${tables.length ? ` (${tables.join(', ')})` : ''}`;
+  return tables.length ? ` (${tables.join(', ')})` : '';
 }
 
 /** The file's bytes, opened when import starts reading (after the database was found empty) and closed when it stops. */

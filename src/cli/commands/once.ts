@@ -1,5 +1,4 @@
-import { counted } from '../../domain/english-count.ts';
-import { saveCounts } from '../../storage/plan-save-rules.ts';
+import type { SaveSummary } from '../../storage/plan-save-rules.ts';
 import type { Command } from 'commander';
 import type { Touch } from '../../domain/types.ts';
 import { addDays } from '../../planner/dates.ts';
@@ -14,7 +13,8 @@ import type { CliIO } from '../io.ts';
 import { finishBeforeExit } from '../../unfinished-writes.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
-import { cliTranslator } from '../cli-language.ts';
+import { cliTranslator, counts } from '../cli-language.ts';
+import type { Translator } from '../../i18n/translator.ts';
 
 /**
  * One pass of what the daemon does, for a quick look or a cron job: validate the
@@ -30,6 +30,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string; allowRemovals: boolean }>();
       const config = await readConfig(o);
       const clock = clockFrom(o.now);
+      const tr = cliTranslator(config);
       const now = clock.now();
       const horizon = horizonWindow(config, now);
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
@@ -51,8 +52,7 @@ export function onceCommand(program: Command, io: CliIO): void {
             // clients a change reached, so they are read back as stored (as when nothing changed).
             // The planner's touches have none of the workflows': those are put in their places among the plan's, as `plan` does.
             const touches = planned ? withWorkflowTouches(planned.filter((t) => t.date <= window.to), others) : await storedTouches(db, window, now, config);
-            // Its heading and table in the company's language; the lines after it stay English for now.
-            const tr = cliTranslator(config);
+            // Its heading and table in the company's language, as the lines after it.
             io.out(`${tr.t('cli.once.heading', { company: config.settings.company, from: window.from, to: window.to })}\n`);
             io.out(`${tr.t('cli.once.where', { config: configDir(o), db: describeDatabase(o) })}\n\n`);
             await writeTouches(touches, 'table', now, io, { config });
@@ -60,15 +60,25 @@ export function onceCommand(program: Command, io: CliIO): void {
         });
         return { saved: pass.planned?.saved, report: pass.synced, warnings: pass.planned?.result.warnings ?? [] };
       }));
-      if (saved) io.out(`\nrecorded: ${saveCounts(saved)}\n`);
+      if (saved) io.out(`\n${recorded(saved, tr)}\n`);
       // A sequence step its client's late arrival in the CRM made too late to place: said, not lost
       // (the plan's other warnings are `touchbase plan`'s; this pass names only the clients it planned).
       for (const w of warnings) if (w.missedStep) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       const d = report.dispatched!;
-      io.out(`calendars: ${d.done} events written${d.retried ? `, ${d.retried} to retry` : ''}${waitingWrites(d)}`
-        + `, ${counted(report.feeds.length, 'iCalendar feed')} in ${feedDir(o)} ("npx touchbase feeds" for their addresses)\n`);
+      io.out(`${tr.t('cli.once.calendars', {
+        written: tr.t('cli.once.written', counts(d.done)), retried: d.retried ? tr.t('cli.once.retried', { n: String(d.retried) }) : '',
+        waiting: waitingWrites(d, tr), feeds: tr.t('cli.once.feeds', counts(report.feeds.length)), dir: feedDir(o),
+      })}\n`);
       reportCalendarTrouble(report, io);
     });
+}
+
+/** What the pass recorded, as `plan` says it on standard error (saveCounts), in the company's language. */
+function recorded(s: SaveSummary, tr: Translator): string {
+  return tr.t('cli.once.recorded', {
+    new: String(s.inserted), moved: String(s.rescheduled), reassigned: String(s.reassigned), cancelled: String(s.cancelled),
+    restored: s.restored ? tr.t('cli.once.restored', { n: String(s.restored) }) : '', unchanged: String(s.unchanged + s.updated),
+  });
 }
 
 function withWorkflowTouches(planned: readonly Touch[], workflows: readonly Touch[]): Touch[] {

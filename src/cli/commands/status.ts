@@ -6,11 +6,11 @@ import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { isPostgresLocation } from '../../storage/location.ts';
 import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
-import { configDir, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
-import { settingsLanguage } from '../../config/settings-language.ts';
+import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
+import { givenConfigTranslator } from '../cli-language.ts';
 import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
-import { translator, type MessageKey, type Translator } from '../../i18n/translator.ts';
+import type { MessageKey, Translator } from '../../i18n/translator.ts';
 
 /** `touchbase status`: is the daemon running, what ran last, what runs next, what waits. */
 export function statusCommand(program: Command, io: CliIO): void {
@@ -31,7 +31,8 @@ export function statusCommand(program: Command, io: CliIO): void {
         io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
         return;
       }
-      const tr = statusLanguage(o);
+      // The company's language when given its configuration (it reports the last configuration error itself).
+      const tr = givenConfigTranslator(o);
       const at = (iso: string | null | undefined) => short(iso ?? null, status.timezone);
       if (status.instances.length > 0) {
         const dead = live.length < status.instances.length ? tr.t('cli.status.dead', { n: String(status.instances.length - live.length) }) : '';
@@ -72,17 +73,6 @@ export function statusCommand(program: Command, io: CliIO): void {
       // "google.last_ok" is a time, shown in the company's zone as every other one here.
       for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${provider.endsWith('.last_ok') ? at(state) : state}\n`);
     });
-}
-
-/**
- * The language of the status: the company's when a configuration is given (--config or
- * TOUCHBASE_CONFIG, as the daemon is given it), English with the database alone. A
- * configuration that cannot be read does not stop the status (it reports the last
- * configuration error itself): it is then English.
- */
-function statusLanguage(o: GlobalOptions): Translator {
-  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return translator('en');
-  return translator(settingsLanguage(configDir(o)) ?? 'en');
 }
 
 function short(iso: string | null, zone: string): string {

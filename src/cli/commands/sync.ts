@@ -3,7 +3,6 @@ import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
 import { syncCalendars, type SyncReport } from '../../sync/sync-calendars.ts';
-import { counted } from '../../domain/english-count.ts';
 import { planAndSync } from '../../sync/pass.ts';
 import { horizonWindow, planWithHistory } from '../../plan-service.ts';
 import { withPreviewCopy } from '../../storage/preview-copy.ts';
@@ -22,6 +21,8 @@ import { renderTable } from '../text-table.ts';
 import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
+import { cliTranslator, counts } from '../cli-language.ts';
+import type { MessageKey, Translator } from '../../i18n/translator.ts';
 
 interface SyncOptions extends GlobalOptions {
   allowRemovals: boolean;
@@ -83,23 +84,27 @@ export function syncCommand(program: Command, io: CliIO): void {
         if (!previewed) io.err('(compared with the plan as last recorded: run "touchbase plan" first to see what changes of the configuration would do)\n');
         return previewed?.value ?? syncCalendars(db, config, clock, options);
       });
+      // In the company's language; ids, addresses, titles and the calendars' reasons as they are.
+      const tr = cliTranslator(config);
       if (o.dryRun) {
-        if (report.waiting > 0) io.out(`${report.waiting} operations are already waiting in the outbox (a retry, or a paused employee).\n`);
-        io.out(report.operations.length === 0 ? 'Nothing to change: every calendar matches the plan.\n'
-          : renderTable(['operation', 'employee', 'calendar', 'entry', 'title'], report.operations.map((op) => [
-            op.op, op.employeeId, op.provider, op.entryId.slice(0, 8), op.title ?? '',
+        if (report.waiting > 0) io.out(`${tr.t('cli.sync.alreadyWaiting', counts(report.waiting))}\n`);
+        io.out(report.operations.length === 0 ? `${tr.t('cli.sync.nothing')}\n`
+          : renderTable([tr.t('cli.col.operation'), tr.t('col.employee'), tr.t('cli.col.calendar'), tr.t('cli.col.entry'), tr.t('col.title')], report.operations.map((op) => [
+            tr.t(OPERATIONS[op.op]), op.employeeId, op.provider, op.entryId.slice(0, 8), op.title ?? '',
           ])));
       } else {
         const d = report.dispatched!;
-        io.out(`sync ${report.window.from} to ${report.window.to}: ${report.changes} changes, ${report.waiting} waiting from before; ${d.done} written, ${d.retried} to retry, ${d.failed} refused`
-          + waitingWrites(d)
-          + `${d.settled ? `, ${d.settled} earlier writes read back` : ''} (${callCounts(report.calls)})\n`);
+        io.out(`${tr.t('cli.sync.summary', {
+          from: report.window.from, to: report.window.to, changes: String(report.changes), waiting: String(report.waiting),
+          done: String(d.done), retried: String(d.retried), failed: String(d.failed), held: waitingWrites(d, tr),
+          settled: d.settled ? tr.t('cli.sync.settled', { n: String(d.settled) }) : '', calls: callCounts(report.calls, tr),
+        })}\n`);
         const r = report.reconciled;
-        if (r && (r.moved || r.deleted)) io.out(`  in the calendars: ${r.moved} events moved by employees (touches rescheduled), ${r.deleted} deleted (touches skipped)\n`);
+        if (r && (r.moved || r.deleted)) io.out(`${tr.t('cli.sync.reconciled', { moved: String(r.moved), deleted: String(r.deleted) })}\n`);
         const former = report.formerCalendars;
-        for (const [employee, m] of former?.moved ?? []) io.out(`  ${employee}: calendar address changed from ${m.from}: its ${m.events} events are written at the new address; those at the old one are deleted there\n`);
+        for (const [employee, m] of former?.moved ?? []) io.out(`${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`);
         if (former?.removed?.events.length) {
-          io.out(`  gone from the configuration: ${former.removed.employees.join(', ')} — their ${former.removed.events.length} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)\n`);
+          io.out(`${tr.t('cli.sync.gone', { employees: former.removed.employees.join(', '), n: String(former.removed.events.length) })}\n`);
         }
       }
       reportCalendarTrouble(report, io);
@@ -137,7 +142,9 @@ export function feedsCommand(program: Command, io: CliIO): void {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${at}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
       });
-      io.out(rows.length ? renderTable(['employee', 'name', 'feed URL', 'file'], rows, Number.POSITIVE_INFINITY) : 'No employee uses the iCalendar feed (calendar: ics).\n');
+      // In the company's language; the warning below, on standard error, stays English.
+      const tr = cliTranslator(config);
+      io.out(rows.length ? renderTable([tr.t('col.employee'), tr.t('cli.col.name'), tr.t('cli.col.feedUrl'), tr.t('cli.col.file')], rows, Number.POSITIVE_INFINITY) : `${tr.t('cli.feeds.none')}\n`);
       // Files that are not there: no sync yet, another feed folder, or — most often — a shell
       // without the daemon's TOUCHBASE_FEED_SECRET, whose addresses are not the daemon's.
       const missing = rows.filter((r) => !existsSync(r[3]!));
@@ -149,7 +156,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       }
       if (served) {
         const { server, url } = served;
-        io.out(`serving the feeds at ${url}/feeds/… (Ctrl-C to stop)\n`);
+        io.out(`${tr.t('cli.feeds.serving', { url })}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => server.close(() => resolve());
           process.once('SIGINT', stop);
@@ -169,18 +176,20 @@ export function calendarsCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       const config = await readConfig(o);
       const ports = await providersFromEnv();
+      // Each line in the company's language; the setup hint and the calendar's reason as they are said.
+      const tr = cliTranslator(config);
       let failures = 0;
       await withDatabase(o, async (db) => {
         const all = { ics: new IcsCalendar(db, clockFrom(undefined)), ...ports };
         for (const e of config.employees) {
           if (e.calendar === 'none') {
-            io.out(`${e.id.padEnd(16)} none       not synced (calendar: none)\n`);
+            io.out(`${e.id.padEnd(16)} none       ${tr.t('cli.check.none')}\n`);
             continue;
           }
           const port = all[e.calendar];
           if (!port) {
             failures++;
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} NOT CONFIGURED: ${setupHint(e.calendar)}\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.notConfigured', { hint: setupHint(e.calendar) })}\n`);
             continue;
           }
           const owner = { employeeId: e.id, email: e.email, timezone: e.timezone };
@@ -194,11 +203,11 @@ export function calendarsCommand(program: Command, io: CliIO): void {
               // An earlier check's probe, deleted: the calendar answered, writing works.
               if (!(error instanceof CalendarError && (error.code === 'not_found' || error.code === 'id_taken'))) throw error;
             }
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ok: read and write\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.ok')}\n`);
           } catch (error) {
             failures++;
             const ce = error instanceof CalendarError ? error : new CalendarError('unknown', (error as Error).message);
-            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} FAILED (${ce.code}): ${ce.message}\n`);
+            io.out(`${e.id.padEnd(16)} ${e.calendar.padEnd(10)} ${tr.t('cli.check.failed', { code: ce.code, message: ce.message })}\n`);
           }
         }
       });
@@ -211,7 +220,12 @@ export function calendarsCommand(program: Command, io: CliIO): void {
  * The calendar calls of a sync for its summary line: those that got their answer, and those that
  * failed apart — "(4 reads, 0 writes; 3 reads failed)", not "(7 reads, 0 writes)" while 3 failed.
  */
-export function callCounts(calls: SyncReport['calls']): string {
-  const failed = [calls.failedReads ? counted(calls.failedReads, 'read') : '', calls.failedWrites ? counted(calls.failedWrites, 'write') : ''].filter(Boolean);
-  return `${counted(calls.reads, 'read')}, ${counted(calls.writes, 'write')}${failed.length ? `; ${failed.join(' and ')} failed` : ''}`;
+export function callCounts(calls: SyncReport['calls'], tr: Translator): string {
+  const reads = (n: number) => tr.t('cli.sync.reads', counts(n));
+  const writes = (n: number) => tr.t('cli.sync.writes', counts(n));
+  const failed = [calls.failedReads ? reads(calls.failedReads) : '', calls.failedWrites ? writes(calls.failedWrites) : ''].filter(Boolean);
+  return `${reads(calls.reads)}, ${writes(calls.writes)}${failed.length ? tr.t('cli.sync.callsFailed', { calls: failed.join(tr.t('cli.sync.and')) }) : ''}`;
 }
+
+/** The operations of a dry run, as words. */
+const OPERATIONS: Readonly<Record<SyncReport['operations'][number]['op'], MessageKey>> = { read: 'cli.op.read', create: 'cli.op.create', update: 'cli.op.update', delete: 'cli.op.delete' };
