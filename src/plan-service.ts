@@ -56,13 +56,15 @@ async function planAndSave(
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const withSave = alongside && (() => alongside(result.touches));
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave) : undefined;
-  if (!save) await withSave?.();
-  else {
-    // The workflows' touches change hands with the plan's (a handover written or changed), and a
-    // removed employee's open touches of the days before today with those after.
-    await handOverOpenTouches(db, config, now);
+  if (!save) {
+    await withSave?.();
+    return { result, saved: undefined };
   }
+  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
+  // The workflows' touches change hands with the plan's (a handover written or changed), and a
+  // removed employee's open touches of the days before today with those after; the late ones
+  // that no longer apply are cancelled, and counted with the plan's.
+  saved.cancelled += await handOverOpenTouches(db, config, now);
   return { result, saved };
 }
 
@@ -151,7 +153,7 @@ export async function planWindowReusing(
     const saved = recorded
       ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, () => shown(result))
       : (await shown(result), emptySummary());
-    if (recorded) await handOverOpenTouches(db, config, now);
+    if (recorded) saved.cancelled += await handOverOpenTouches(db, config, now);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
   }
   if (!keepsPlanSnapshots(db)) {
@@ -214,7 +216,7 @@ export async function planWindowReusing(
   };
   // Shown while a first plan is written by a thread of its own, else after the save.
   const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now), record, () => shown(result));
-  await handOverOpenTouches(db, config, now);
+  saved.cancelled += await handOverOpenTouches(db, config, now);
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }
 

@@ -17,12 +17,15 @@ import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
  * longer applies to their client are cancelled (inapplicable-touches.ts); then open touches that the plan does not make again change hands
  * with the plan's own: first those of employees gone from the configuration, then the leavers'
  * (a gone employee's touch given to someone who has since handed over moves on at once).
+ * Returns how many were cancelled: the plan's save counts them with its own (a client removed
+ * loses its late touches here and its later ones in the save, and the user reads one figure).
  */
-export async function handOverOpenTouches(db: DB, config: Config, now: DateTime): Promise<void> {
+export async function handOverOpenTouches(db: DB, config: Config, now: DateTime): Promise<number> {
   // What no longer applies goes first: cancelled, not given on.
-  await cancelInapplicableTouches(db, config, now);
+  const cancelled = await cancelInapplicableTouches(db, config, now);
   await giveGoneEmployeesTouches(db, config, now);
   await handOverLeaversTouches(db, config, now);
+  return cancelled;
 }
 
 /**
