@@ -64,6 +64,15 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(empty.err).toContain(`TOUCHBASE_API_TOKEN_FILE: ${file} has no token on its first line`);
   }, 90_000);
 
+  it('TOUCHBASE_LOG_LEVEL=verbose: the daemon exits 2 naming the variable, the value and the levels, before opening anything (QA readme F6)', () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { TOUCHBASE_LOG_LEVEL: 'verbose', TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('TOUCHBASE_LOG_LEVEL: expected one of trace, debug, info, warn, error, fatal, silent (default info), found "verbose"');
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
     const dir = tempDir();
     const daemon = new Daemon({ configDir: resolve('config'), dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), apiToken: 'short', http: false, watch: false });
