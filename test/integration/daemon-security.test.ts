@@ -73,6 +73,16 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(existsSync(db)).toBe(false);
   }, 90_000);
 
+  it.each(['on', 'yes'])('TOUCHBASE_SHARED_WORK=%s on a SQLite file: the daemon exits 2 saying why, instead of dropping its lock in silence (QA readme F7)', (value) => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { TOUCHBASE_SHARED_WORK: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`TOUCHBASE_SHARED_WORK=${value}: the database is a SQLite file, which one daemon works on alone, holding its lock`);
+    expect(r.err).toContain('unset TOUCHBASE_SHARED_WORK (or set it to off)');
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
     const dir = tempDir();
     const daemon = new Daemon({ configDir: resolve('config'), dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), apiToken: 'short', http: false, watch: false });

@@ -14,14 +14,14 @@ import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settin
 import { dashboardBanner } from '../../dashboard/banner.ts';
 
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
-function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings; logLevel: string } {
+function daemonEnvironment(database: string): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings; logLevel: string } {
   const token = apiToken();
   checkSecretsFromEnv(process.env, token);
   try {
     feedsAccess();
     // The job processes read TOUCHBASE_CALENDAR_RATES themselves: a bad value stops the start here instead.
     calendarRatesFromEnv();
-    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv(), logLevel: logLevelFromEnv() };
+    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv(process.env, database), logLevel: logLevelFromEnv() };
   } catch (error) {
     throw new BadInputError((error as Error).message);
   }
@@ -48,7 +48,7 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
-      const { token, limits, auth, shared, logLevel } = daemonEnvironment();
+      const { token, limits, auth, shared, logLevel } = daemonEnvironment(dbFile(o));
       const tty = process.stdout.isTTY === true;
       // Its feeds, links and API stay up when whatever reads its output goes away.
       outliveOutput();
