@@ -40,6 +40,7 @@ import { sharedWorkView } from './shared-work-view.ts';
 import { historyMark, historyPoint, othersWroteSince } from '../storage/touch-history.ts';
 import { givenPublicUrl, recordServedUrl } from '../sync/event-links.ts';
 import { publicUrl, reachableUrl } from '../http/public-url.ts';
+import { startLeftovers } from './start-leftovers.ts';
 import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -251,6 +252,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       await this.#runner.close?.();
       throw new DaemonStoppedError('stopped before it had started');
     }
+    const leftovers = startLeftovers(this.#o.dbFile, this.#o.feedDir);
     try {
       const shared = { ...DEFAULT_SHARED_WORK, ...this.#o.shared };
       // A daemon alone on its database holds the lock (SQLite's side file, PostgreSQL's advisory
@@ -342,7 +344,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#scheduler.start();
       if (this.#shared) this.#dispatchLoop = this.#dispatchEvery(this.#shared.dispatchEveryMs);
     } catch (error) {
-      await this.#close();
+      // Only a start that held the lock removes what it created: without it (another daemon on
+      // this path, or sharing the work) the files may be another daemon's, made a moment ago.
+      const alone = this.#lock !== undefined;
+      await this.#close(alone ? () => leftovers.removeFiles() : undefined);
+      if (alone) leftovers.removeFolders();
       throw error;
     }
   }
@@ -895,7 +901,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#runner?.killNow?.();
   }
 
-  async #close(): Promise<void> {
+  /** Ends everything it started; `beforeUnlock` runs with the database closed and the lock still held. */
+  async #close(beforeUnlock?: () => void): Promise<void> {
     this.#watcher?.stop();
     clearInterval(this.#heartbeats);
     clearInterval(this.#acceptanceWatch);
@@ -911,6 +918,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     for (const s of this.#schedules) s.dispose();
     await this.#db?.destroy();
     this.#db = undefined;
+    beforeUnlock?.();
     await this.#lock?.release();
   }
 }

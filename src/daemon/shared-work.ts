@@ -1,6 +1,7 @@
 import type { ProviderName } from '../calendar/port.ts';
 import type { RateLimit } from '../sync/rate-limiter.ts';
 import { parseLimit } from './time-limits.ts';
+import { isPostgresLocation } from '../storage/location.ts';
 
 /**
  * How several daemons on one database share the work (README, "Running several daemons").
@@ -31,17 +32,30 @@ export function sharedWorkForLease(leaseMs: number): Omit<SharedWorkSettings, 'e
 }
 
 /**
- * TOUCHBASE_SHARED_WORK (on/off: forces it; unset: the backend decides — only tests turn it on
- * for SQLite) and TOUCHBASE_INSTANCE_LEASE (default 30 s; the heartbeat, claims and dispatch
- * follow from it).
+ * The value of TOUCHBASE_SHARED_WORK that shares the work on a SQLite file: touchbase's own
+ * tests of several daemons on one machine. Said so in its name, so that nobody sets it by chance.
  */
-export function sharedWorkFromEnv(env: NodeJS.ProcessEnv = process.env): SharedWorkSettings {
+export const SQLITE_TESTS_SHARING = 'sqlite-tests';
+
+/**
+ * TOUCHBASE_SHARED_WORK (on/off: forces it; unset: the backend decides) and
+ * TOUCHBASE_INSTANCE_LEASE (default 30 s; the heartbeat, claims and dispatch follow from it).
+ * `on` for a SQLite `database` is refused: it dropped the one-daemon lock without a word (an
+ * env file copied from a PostgreSQL host), and SQLite has one writer at a time; only the tests'
+ * own value (SQLITE_TESTS_SHARING) shares the work there.
+ */
+export function sharedWorkFromEnv(env: NodeJS.ProcessEnv = process.env, database?: string): SharedWorkSettings {
   const flag = env.TOUCHBASE_SHARED_WORK?.trim().toLowerCase();
   let enabled: boolean | undefined;
   if (flag === undefined || flag === '') enabled = undefined;
   else if (['1', 'on', 'true', 'yes'].includes(flag)) enabled = true;
   else if (['0', 'off', 'false', 'no'].includes(flag)) enabled = false;
+  else if (flag === SQLITE_TESTS_SHARING) enabled = true;
   else throw new RangeError(`TOUCHBASE_SHARED_WORK: expected on or off, found ${JSON.stringify(env.TOUCHBASE_SHARED_WORK)}`);
+  if (enabled && flag !== SQLITE_TESTS_SHARING && database !== undefined && !isPostgresLocation(database)) {
+    throw new RangeError(`TOUCHBASE_SHARED_WORK=${env.TOUCHBASE_SHARED_WORK!.trim()}: the database is a SQLite file, which one daemon works on alone, holding its lock `
+      + '(SQLite has one writer at a time); several daemons share the work on PostgreSQL only — unset TOUCHBASE_SHARED_WORK (or set it to off) here');
+  }
   const leaseText = env.TOUCHBASE_INSTANCE_LEASE;
   if (!leaseText) return { ...DEFAULT_SHARED_WORK, enabled };
   const lease = parseLimit(leaseText) ?? (/^\s*\d+\s*ms\s*$/i.test(leaseText) ? Number.parseInt(leaseText, 10) : undefined);

@@ -11,8 +11,8 @@ import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { holderOn } from '../domain/team.ts';
-import { codePoint, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
-import { didYouMean } from '../config/suggest.ts';
+import { codePoint, quote, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
+import { closest, closestName, didYouMean } from '../config/suggest.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
 export interface BusinessEvent {
@@ -51,7 +51,7 @@ export function eventTouches(
     throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}${didYouMean(event.name, known)}`);
   }
   const client = clientById(config, event.client);
-  if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration`);
+  if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration${meantClient(config, event.client)}`);
   let at = now;
   if (event.at !== undefined) {
     at = DateTime.fromISO(event.at, { setZone: true });
@@ -107,6 +107,15 @@ export function eventTouches(
     };
   });
   return { touches, ref, at: at.toUTC().toISO()! };
+}
+
+/**
+ * "; did you mean "stroymash"?" for a misspelt client id (or name: the CLI takes names too), as
+ * `plan --client` says it; nothing when no client is near. Only on a refusal: it looks through every client.
+ */
+function meantClient(config: Config, written: string): string {
+  const near = closest(written, config.clients.map((c) => c.id)) ?? closestName(written, config.clients.map((c) => c.name));
+  return near === undefined ? '' : `; did you mean ${quote(near)}?`;
 }
 
 export interface EventOutcome {

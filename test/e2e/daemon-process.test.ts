@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { startRealDaemon } from '../helpers/real-daemon.ts';
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
@@ -55,5 +56,20 @@ describe('the real touchbase daemon process', () => {
     expect(d.out.text()).toContain('"msg":"touchbase daemon stopped"');
     // No token in the log: the feed addresses are not printed when the output is not a terminal.
     expect(d.out.text()).not.toMatch(/\/feeds\/[A-Za-z0-9_-]{32}\.ics/);
+  }, 120_000);
+
+  it('bound to 0.0.0.0, names its status, health and metrics addresses by the machine\'s name, as its dashboard\'s (QA readme F9)', async () => {
+    const d = startRealDaemon({ args: ['--host', '0.0.0.0'] });
+    try {
+      const [line, host, port] = await d.out.waitFor(/[^\n]*status: +http:\/\/([^:/]+):(\d+)\/status[^\n]*/);
+      expect(host).toBe(hostname());
+      expect(line).toContain(`health: http://${hostname()}:${port}/healthz   metrics: http://${hostname()}:${port}/metrics`);
+      expect(line).toContain(`dashboard: http://${hostname()}:${port}/dashboard/`);
+      expect(line).not.toContain('0.0.0.0');
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      d.child.kill('SIGTERM');
+    }
+    expect((await d.exited).code).toBe(0);
   }, 120_000);
 });

@@ -64,7 +64,7 @@ describe('the command line in the company\'s language (settings.language)', () =
       expect(r.table).toMatch(/\n\d+ touches\n$/);
       expect(r.done).toMatch(/^done: Call buyer of stroymash \([0-9a-f-]{36}\) on 2027-01-11 by ivanova\n$/);
       expect(r.skipped).toMatch(/^skipped: Letter to ceo of stroymash \([0-9a-f-]{36}\): уехал в отпуск\n$/);
-      expect(r.history.split('\n')[0]).toMatch(/^when {2,}what {2,}date {2,}by {2,}client {2,}touch {2,}note$/);
+      expect(r.history.split('\n')[0]).toMatch(/^when {2,}what {2,}date {2,}by {2,}client {2,}id {2,}touch {2,}note$/);
       expect(r.history).toMatch(/ done {2,}2027-01-\d\d/);
       expect(r.after).toMatch(/\[done\] Call buyer of stroymash/);
       expectAligned(r.table);
@@ -82,7 +82,7 @@ describe('the command line in the company\'s language (settings.language)', () =
     expectAligned(r.table);
     expect(r.done).toMatch(/^выполнено: Call buyer of stroymash \([0-9a-f-]{36}\) — 2027-01-11, ivanova\n$/);
     expect(r.skipped).toMatch(/^пропущено: Letter to ceo of stroymash \([0-9a-f-]{36}\): уехал в отпуск\n$/);
-    expect(r.history.split('\n')[0]).toMatch(/^когда {2,}что {2,}дата {2,}кто {2,}клиент {2,}касание {2,}заметка$/);
+    expect(r.history.split('\n')[0]).toMatch(/^когда {2,}что {2,}дата {2,}кто {2,}клиент {2,}id {2,}касание {2,}заметка$/);
     expect(r.history).toMatch(/ выполнено {2,}2027-01-\d\d/);
     expect(r.history).toMatch(/ пропущено {2,}2027-01-\d\d.*уехал в отпуск/);
     expect(r.after).toMatch(/\[выполнено\] Call buyer of stroymash/);
@@ -98,7 +98,7 @@ describe('the command line in the company\'s language (settings.language)', () =
     expectAligned(r.table);
     expect(r.done).toMatch(/^realizată: Call buyer of stroymash \([0-9a-f-]{36}\) pe 2027-01-11, de către ivanova\n$/);
     expect(r.skipped).toMatch(/^omisă: Letter to ceo of stroymash/);
-    expect(r.history.split('\n')[0]).toMatch(/^când {2,}ce {2,}dată {2,}realizată de {2,}client {2,}interacțiune {2,}notă$/);
+    expect(r.history.split('\n')[0]).toMatch(/^când {2,}ce {2,}dată {2,}realizată de {2,}client {2,}id {2,}interacțiune {2,}notă$/);
     expect(r.history).toMatch(/ realizată {2,}2027-01-\d\d/);
     expect(r.history).toMatch(/ omisă {2,}2027-01-\d\d/);
     expect(r.after).toMatch(/\[realizată\] Call buyer of stroymash/);

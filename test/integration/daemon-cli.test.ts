@@ -23,6 +23,22 @@ describe('help texts match the README\'s command table', () => {
 });
 
 describe('touchbase history', () => {
+  it('shows each touch\'s id whole in a column of its own, however long its title (the title is cut instead: QA readme F4)', async () => {
+    const title = `{client.name}: ${'очень длинный заголовок звонка '.repeat(4)}— {contacts}`;
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics', { title }) });
+    const db = join(tempDir(), 't.sqlite');
+    const touches = JSON.parse((await cli('plan', '--config', configDir, '--db', db, '--now', NOW.toISO()!, '--format', 'json')).out) as { id: string; title: string }[];
+    const long = touches.find((t) => t.title.length > 100)!;
+    expect((await cli('done', long.id, '--config', configDir, '--db', db, '--at', '2027-03-02T10:00:00+03:00', '--now', '2027-03-02T18:00:00+03:00')).code).toBe(0);
+    const table = (await cli('history', '--config', configDir, '--db', db)).out.split('\n');
+    const idAt = table[0]!.indexOf(' id ') + 1;
+    const line = table.find((l) => l.includes(long.id.slice(0, 8)))!;
+    expect(line.slice(idAt, idAt + 8)).toBe(long.id.slice(0, 8));
+    expect(line).toContain('…');
+    // The id the table shows is one done and skip take.
+    expect((await cli('skip', line.slice(idAt, idAt + 8), '--reason', 'x', '--config', configDir, '--db', db)).err).toContain('already done');
+  });
+
   it('shows each time in the zone of the employee it concerns, with the offset', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
     const db = join(tempDir(), 't.sqlite');

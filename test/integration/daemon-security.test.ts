@@ -64,6 +64,25 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(empty.err).toContain(`TOUCHBASE_API_TOKEN_FILE: ${file} has no token on its first line`);
   }, 90_000);
 
+  it('TOUCHBASE_LOG_LEVEL=verbose: the daemon exits 2 naming the variable, the value and the levels, before opening anything (QA readme F6)', () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { TOUCHBASE_LOG_LEVEL: 'verbose', TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('TOUCHBASE_LOG_LEVEL: expected one of trace, debug, info, warn, error, fatal, silent (default info), found "verbose"');
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
+  it.each(['on', 'yes'])('TOUCHBASE_SHARED_WORK=%s on a SQLite file: the daemon exits 2 saying why, instead of dropping its lock in silence (QA readme F7)', (value) => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { TOUCHBASE_SHARED_WORK: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`TOUCHBASE_SHARED_WORK=${value}: the database is a SQLite file, which one daemon works on alone, holding its lock`);
+    expect(r.err).toContain('unset TOUCHBASE_SHARED_WORK (or set it to off)');
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
   it('the Daemon refuses a short API token, and a secret of 32 characters is accepted', async () => {
     const dir = tempDir();
     const daemon = new Daemon({ configDir: resolve('config'), dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), apiToken: 'short', http: false, watch: false });
@@ -148,19 +167,40 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
 });
 
 describe('the daemon\'s pid file beside the database', () => {
-  it('is not left behind by a daemon that could not start (its port busy)', async () => {
+  it('is not left behind by a daemon that could not start (its port busy); on a database that was there, the database and its lock file stay', async () => {
     const busy = createServer();
     busy.listen(0, '127.0.0.1');
     await once(busy, 'listening');
     try {
       const dir = tempDir();
       const db = join(dir, 't.sqlite');
+      await (await openMigrated(db)).destroy();
       const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', String((busy.address() as AddressInfo).port)], { TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
       expect(r.code).not.toBe(0);
       expect(r.err).toMatch(/127\.0\.0\.1:\d+ is already in use/);
       // It did hold the lock (and wrote who held it) before it failed to listen.
+      expect(existsSync(db)).toBe(true);
       expect(existsSync(`${db}.daemon-lock`)).toBe(true);
       expect(existsSync(`${db}.daemon-pid`)).toBe(false);
+    } finally {
+      busy.close();
+    }
+  }, 90_000);
+
+  it('a daemon that could not start (its port busy) on a --db where there was nothing leaves nothing there: no database, lock or feed folder (QA readme F5)', async () => {
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const dir = tempDir();
+      const db = join(dir, 'mistyped', 'other.sqlite');
+      const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', String((busy.address() as AddressInfo).port)], { TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/127\.0\.0\.1:\d+ is already in use/);
+      expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout).toBe('');
+      // So a command that only reads still says there is no database there.
+      const history = touchbase(['history', '--config', resolve('config'), '--db', db], {});
+      expect(history.err).toContain('no database at');
     } finally {
       busy.close();
     }

@@ -146,6 +146,12 @@ describe('business events become touches', () => {
     const bad = await cli('event', 'order.lost', ...args);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('unknown event "order.lost"');
+    // A misspelt client id (or name) gets the one it likely means, as plan --client and history --client say it (QA readme F2).
+    const misspelt = await cli('event', 'order.shipped', ...args.map((a) => (a === 'alpha' ? 'alhpa' : a)));
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.err).toContain('unknown client "alhpa": no client has that id in the configuration; did you mean "alpha"?');
+    const misnamed = await cli('event', 'order.shipped', ...args.map((a) => (a === 'alpha' ? 'alpha Lt' : a)));
+    expect(misnamed.err).toContain('unknown client "alpha Lt": no client has that id in the configuration; did you mean "alpha Ltd"?');
     const d = await tempDatabase(file);
     expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([{ employee_id: 'anna' }]);
     // Its history says it was planned once, by the workflow.
@@ -210,6 +216,9 @@ describe('business events become touches', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ created: false, touches: body.touches });
     expect((await post({ event: 'order.lost', client: 'alpha' })).status).toBe(422);
+    const misspelt = await post({ event: 'order.shipped', client: 'alpah', ref: 'SO-10' });
+    expect(misspelt.status).toBe(422);
+    expect(await misspelt.json()).toMatchObject({ error: 'unknown client "alpah": no client has that id in the configuration; did you mean "alpha"?' });
     expect(await (await post({ client: 'alpha' })).json()).toMatchObject({ error: 'event: expected a non-empty string' });
     // A ref that would make a title read otherwise (a right-to-left override), or text not sent as UTF-8.
     const reversed = await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-\u202e01' });

@@ -12,6 +12,13 @@ describe('settings of several daemons on one database', () => {
     expect(sharedWorkFromEnv(env)).toEqual({ ...DEFAULT_SHARED_WORK, enabled });
   });
 
+  it('on is refused for a SQLite file (one daemon holds its lock there), taken for PostgreSQL; the tests\' own value shares a SQLite file', () => {
+    expect(() => sharedWorkFromEnv({ TOUCHBASE_SHARED_WORK: 'on' }, '/var/lib/touchbase/touchbase.sqlite')).toThrow(/TOUCHBASE_SHARED_WORK=on: the database is a SQLite file/);
+    expect(sharedWorkFromEnv({ TOUCHBASE_SHARED_WORK: 'on' }, 'postgres://touchbase@db/touchbase').enabled).toBe(true);
+    expect(sharedWorkFromEnv({ TOUCHBASE_SHARED_WORK: 'off' }, '/var/lib/touchbase/touchbase.sqlite').enabled).toBe(false);
+    expect(sharedWorkFromEnv({ TOUCHBASE_SHARED_WORK: 'sqlite-tests' }, '/tmp/t.sqlite').enabled).toBe(true);
+  });
+
   it('one lease sets the heartbeat (a sixth), the claims (twice) and the dispatch interval (a third)', () => {
     expect(sharedWorkFromEnv({ TOUCHBASE_INSTANCE_LEASE: '60 s' })).toMatchObject({ instanceLeaseMs: 60_000, heartbeatMs: 10_000, claimTtlMs: 120_000, dispatchEveryMs: 20_000 });
     expect(sharedWorkFromEnv({ TOUCHBASE_INSTANCE_LEASE: '1500ms' })).toMatchObject({ instanceLeaseMs: 1_500, heartbeatMs: 250, claimTtlMs: 3_000, dispatchEveryMs: 500 });

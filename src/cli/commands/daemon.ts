@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Daemon, DaemonStoppedError } from '../../daemon/daemon.ts';
-import { createLogger } from '../../daemon/logger.ts';
+import { createLogger, logLevelFromEnv } from '../../daemon/logger.ts';
 import { limitsFromEnv, type JobLimits } from '../../daemon/time-limits.ts';
 import { calendarRatesFromEnv, sharedWorkFromEnv, type SharedWorkSettings } from '../../daemon/shared-work.ts';
 import { checkSecretsFromEnv } from '../../storage/local-secrets.ts';
@@ -12,16 +12,17 @@ import { outliveOutput, type CliIO } from '../io.ts';
 import { feedDir } from './sync.ts';
 import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settings.ts';
 import { dashboardBanner } from '../../dashboard/banner.ts';
+import { reachableUrl } from '../../http/public-url.ts';
 
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
-function daemonEnvironment(): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings } {
+function daemonEnvironment(database: string): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings; logLevel: string } {
   const token = apiToken();
   checkSecretsFromEnv(process.env, token);
   try {
     feedsAccess();
     // The job processes read TOUCHBASE_CALENDAR_RATES themselves: a bad value stops the start here instead.
     calendarRatesFromEnv();
-    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv() };
+    return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv(process.env, database), logLevel: logLevelFromEnv() };
   } catch (error) {
     throw new BadInputError((error as Error).message);
   }
@@ -48,11 +49,11 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
       const o = cmd.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const port = o.port === undefined ? undefined : Number(o.port);
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new BadInputError(`--port: expected a port number, found ${JSON.stringify(o.port)}`);
-      const { token, limits, auth, shared } = daemonEnvironment();
+      const { token, limits, auth, shared, logLevel } = daemonEnvironment(dbFile(o));
       const tty = process.stdout.isTTY === true;
       // Its feeds, links and API stay up when whatever reads its output goes away.
       outliveOutput();
-      const logger = await createLogger({ pretty: tty });
+      const logger = await createLogger({ level: logLevel, pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,
         http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL }, shared,
@@ -118,13 +119,16 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
 
 async function printBanner(daemon: Daemon, io: CliIO, tty: boolean, logger: { info(msg: string): void }): Promise<void> {
   const settings = daemon.summary.settings;
-  const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || daemon.url;
+  // Addresses people (and monitoring probes) can open: bound to 0.0.0.0 or ::, the machine's name,
+  // as the dashboard's and the feeds' addresses have it (QA readme F9: status, health and metrics said 0.0.0.0).
+  const here = reachableUrl(daemon.url);
+  const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || here;
   const feeds = await daemon.feeds(base.replace(/\/$/, ''));
   if (!tty) {
     // Standard output is the log (journald, a shipper): the same facts as one JSON line.
     const lines = [
       `${settings.company}: touchbase is running (pid ${process.pid})`,
-      `status: ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics`,
+      `status: ${here}/status   health: ${here}/healthz   metrics: ${here}/metrics`,
       ...(await dashboardBanner(daemon.dashboard, false)).split('\n'),
       `${feeds.length} iCalendar feeds: "npx touchbase feeds" prints their addresses`,
     ];
@@ -132,7 +136,7 @@ async function printBanner(daemon: Daemon, io: CliIO, tty: boolean, logger: { in
     return;
   }
   io.out(`\n${settings.company}: touchbase is running (pid ${process.pid}).\n`);
-  io.out(`  status:  ${daemon.url}/status   health: ${daemon.url}/healthz   metrics: ${daemon.url}/metrics\n`);
+  io.out(`  status:  ${here}/status   health: ${here}/healthz   metrics: ${here}/metrics\n`);
   io.out(await dashboardBanner(daemon.dashboard, tty));
   // Feed addresses are secrets (whoever has one reads that calendar): shown to a person at a
   // terminal, never written to a log.

@@ -45,10 +45,12 @@ export function historyCommand(program: Command, io: CliIO): void {
         io.out(`${tr.t('cli.noHistory')}\n`);
         return;
       }
-      io.out(renderTable((['col.when', 'col.what', 'col.date', 'col.by', 'col.client', 'col.touch', 'col.note'] as const).map((k) => tr.t(k)), zoned.map((l) => [
+      // The touch's id in a column of its own, before its title: it is what done and skip take, and
+      // written after the title it was cut off with a long one (QA readme F4); a title is cut, an id never.
+      io.out(renderTable((['col.when', 'col.what', 'col.date', 'col.by', 'col.client', 'cli.col.id', 'col.touch', 'col.note'] as const).map((k) => tr.t(k)), zoned.map((l) => [
         DateTime.fromISO(l.local, { setZone: true }).toFormat('yyyy-MM-dd HH:mm ZZ'), tr.t(`cli.history.${l.type}`),
         l.fromDate && l.toDate && l.fromDate !== l.toDate ? `${l.fromDate} → ${l.toDate}` : (l.toDate ?? l.fromDate ?? ''),
-        l.employee ?? '', l.client, `${l.title} (${l.touchId.slice(0, 8)})`, l.detail ?? '',
+        l.employee ?? '', l.client, l.touchId.slice(0, 8), l.title, l.detail ?? '',
       ])));
     });
 }

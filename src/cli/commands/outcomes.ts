@@ -24,7 +24,7 @@ interface OutcomeOptions extends GlobalOptions {
 export function doneCommand(program: Command, io: CliIO): void {
   program
     .command('done')
-    .argument('<id>', 'touch id (or its first 8 characters, as `plan` shows)')
+    .argument('<id>', 'touch id (or its first 8 characters, as `plan` and `history` show)')
     .description('record a touch as done')
     .option('--at <instant>', 'when it was done, ISO date or instant (default: now)')
     .option('--note <text>', 'how it went')
