@@ -4,8 +4,9 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
-import { planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
-import { addDuration } from './planner/dates.ts';
+import { MAX_PLAN_DAYS, planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
+import { addDays, addDuration } from './planner/dates.ts';
+import { lastPlannedDay } from './storage/last-planned-day.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
@@ -54,9 +55,11 @@ async function planAndSave(
   alongside?: (touches: readonly Touch[]) => Promise<void>,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
-  const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
+  // Read under the plan's lock, so no other plan records further meanwhile.
+  const planned = save ? await recordedWindow(db, window) : window;
+  const result = planBounded(config, history, planned, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const withSave = alongside && (() => alongside(result.touches));
-  const saved = save ? await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave) : undefined;
+  const saved = save ? await savePlan(db, result.touches, planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave) : undefined;
   if (!save) await withSave?.();
   else {
     // The workflows' touches change hands with the plan's (a handover written or changed), and a
@@ -65,6 +68,26 @@ async function planAndSave(
   }
   return { result, saved };
 }
+
+/**
+ * The window a plan that saves covers: the one asked for, its end taken on to the last day with
+ * a planned touch of the planner recorded. A longer `plan` (the README's year) records touches the
+ * horizon does not reach; re-planned only as far as the horizon, they kept a client's former
+ * owner, or a client gone from the configuration, for months (its owner still "holding" it in
+ * the dashboard and the reports). Covered, a change of the configuration moves, reassigns or
+ * cancels them as it does the horizon's. The same end for a pass of some clients as for everyone's
+ * (what re-planning all of them would give). The planner emits nothing after the window's end,
+ * so a plan never records further than what was there: the window does not creep. The calendars
+ * and feeds still get the horizon only (sync-calendars.ts takes its own window).
+ */
+export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWindow> {
+  const last = await lastPlannedDay(db, addDays(window.to, 1));
+  if (last === undefined) return window;
+  // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
+  return { from: window.from, to: minDate(last, addDays(window.from, MAX_PLAN_DAYS - 1)) };
+}
+
+const minDate = (a: string, b: string): string => (a < b ? a : b);
 
 /**
  * planTouches with the heap kept near what is live (heap-growth.ts): its growth bounded from the
