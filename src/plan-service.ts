@@ -32,31 +32,33 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
  * Plans a window from the recorded history and, unless `save` is false, records the plan
  * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
  * `alongside` is given the plan's touches while it is saved (savePlan's `alongside`: it must not
- * use the database), or once it is planned when it is not saved.
+ * use the database), or once it is planned when it is not saved. With `throughRecorded` (the
+ * passes: once, sync, the daemon's), a plan that is saved covers the window as far as anything
+ * is recorded (recordedWindow), and its touches are those of that window.
  */
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
-  alongside?: (touches: readonly Touch[]) => Promise<void>,
+  alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   if (!save) return planAndSave(db, config, window, now, save, onlyClients, alongside);
   // A plan that is saved is worked out and saved while no other process plans (daemons sharing
   // a PostgreSQL database). What goes with it (a plan printed to a `| less`) runs after, not
   // holding the others up; on SQLite (no lock) it runs beside the first plan's load, as before.
   if (alongside && dialectOf(db) === 'postgres') {
-    const planned = await withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients));
+    const planned = await withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, undefined, throughRecorded));
     await alongside(planned.result.touches);
     return planned;
   }
-  return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside));
+  return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside, throughRecorded));
 }
 
 async function planAndSave(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
-  alongside?: (touches: readonly Touch[]) => Promise<void>,
+  alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   // Read under the plan's lock, so no other plan records further meanwhile.
-  const planned = save ? await recordedWindow(db, window) : window;
+  const planned = save && throughRecorded ? await recordedWindow(db, window) : window;
   const result = planBounded(config, history, planned, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const withSave = alongside && (() => alongside(result.touches));
   const saved = save ? await savePlan(db, result.touches, planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave) : undefined;
@@ -70,7 +72,7 @@ async function planAndSave(
 }
 
 /**
- * The window a plan that saves covers: the one asked for, its end taken on to the last day with
+ * The window a pass's plan that saves covers: the one asked for (the horizon), its end taken on to the last day with
  * a planned touch of the planner recorded. A longer `plan` (the README's year) records touches the
  * horizon does not reach; re-planned only as far as the horizon, they kept a client's former
  * owner, or a client gone from the configuration, for months (its owner still "holding" it in
