@@ -46,6 +46,7 @@ export const POSTGRES_TESTS = [
   'test/integration/google-cli.test.ts',
   'test/integration/removal-guard.test.ts',
   'test/integration/inapplicable-touches.test.ts',
+  'test/integration/beyond-horizon.test.ts',
 ];
 
 export default defineConfig({

@@ -4,8 +4,9 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
-import { planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
-import { addDuration } from './planner/dates.ts';
+import { MAX_PLAN_DAYS, planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
+import { addDays, addDuration } from './planner/dates.ts';
+import { lastPlannedDay } from './storage/last-planned-day.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
@@ -31,42 +32,66 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
  * Plans a window from the recorded history and, unless `save` is false, records the plan
  * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
  * `alongside` is given the plan's touches while it is saved (savePlan's `alongside`: it must not
- * use the database), or once it is planned when it is not saved.
+ * use the database), or once it is planned when it is not saved. With `throughRecorded` (the
+ * passes: once, sync, the daemon's), a plan that is saved covers the window as far as anything
+ * is recorded (recordedWindow), and its touches are those of that window.
  */
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
-  alongside?: (touches: readonly Touch[]) => Promise<void>,
+  alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   if (!save) return planAndSave(db, config, window, now, save, onlyClients, alongside);
   // A plan that is saved is worked out and saved while no other process plans (daemons sharing
   // a PostgreSQL database). What goes with it (a plan printed to a `| less`) runs after, not
   // holding the others up; on SQLite (no lock) it runs beside the first plan's load, as before.
   if (alongside && dialectOf(db) === 'postgres') {
-    const planned = await withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients));
+    const planned = await withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, undefined, throughRecorded));
     await alongside(planned.result.touches);
     return planned;
   }
-  return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside));
+  return withPlanLock(db, () => planAndSave(db, config, window, now, save, onlyClients, alongside, throughRecorded));
 }
 
 async function planAndSave(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
-  alongside?: (touches: readonly Touch[]) => Promise<void>,
+  alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
 ): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
-  const result = planBounded(config, history, window, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
+  // Read under the plan's lock, so no other plan records further meanwhile.
+  const planned = save && throughRecorded ? await recordedWindow(db, window) : window;
+  const result = planBounded(config, history, planned, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
   const withSave = alongside && (() => alongside(result.touches));
   if (!save) {
     await withSave?.();
     return { result, saved: undefined };
   }
-  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
+  const saved = await savePlan(db, result.touches, planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
   // The workflows' touches change hands with the plan's (a handover written or changed), and a
   // removed employee's open touches of the days before today with those after; the late ones
   // that no longer apply are cancelled, and counted with the plan's.
   saved.cancelled += await handOverOpenTouches(db, config, now);
   return { result, saved };
 }
+
+/**
+ * The window a pass's plan that saves covers: the one asked for (the horizon), its end taken on to the last day with
+ * a planned touch of the planner recorded. A longer `plan` (the README's year) records touches the
+ * horizon does not reach; re-planned only as far as the horizon, they kept a client's former
+ * owner, or a client gone from the configuration, for months (its owner still "holding" it in
+ * the dashboard and the reports). Covered, a change of the configuration moves, reassigns or
+ * cancels them as it does the horizon's. The same end for a pass of some clients as for everyone's
+ * (what re-planning all of them would give). The planner emits nothing after the window's end,
+ * so a plan never records further than what was there: the window does not creep. The calendars
+ * and feeds still get the horizon only (sync-calendars.ts takes its own window).
+ */
+export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWindow> {
+  const last = await lastPlannedDay(db, addDays(window.to, 1));
+  if (last === undefined) return window;
+  // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
+  return { from: window.from, to: minDate(last, addDays(window.from, MAX_PLAN_DAYS - 1)) };
+}
+
+const minDate = (a: string, b: string): string => (a < b ? a : b);
 
 /**
  * planTouches with the heap kept near what is live (heap-growth.ts): its growth bounded from the

@@ -249,7 +249,7 @@ class PlanRun {
    * installation does not send every old client its welcome today, nor is one lost unsaid. Stored,
    * it is history (done, skipped, cancelled, left undone on its day, moved by its holder or the
    * daily check), except one an earlier plan placed after its days this way: kept like any
-   * recorded touch. Returns whether it was dealt with here; otherwise it goes on as any demand.
+   * recorded touch, and restored like one once cancelled. Returns whether it was dealt with here; otherwise it goes on as any demand.
    */
   #lateStep(d: Demand, later: Demand[]): boolean {
     if (!this.#steps.has(d.source)) return false;
@@ -260,7 +260,13 @@ class PlanRun {
     const late: Demand & { placeFrom: string } = { ...d, placeFrom: today };
     const pin = this.history.pins.get(d.id);
     if (pin) {
-      if (pin.cancelled || pin.fixed || pin.date <= d.window.to) return !inWindow;
+      // One an earlier plan placed after its days, then cancelled (its client gone from the
+      // configuration for a while, an export cut short): it was never done, skipped or left
+      // undone, so it comes back as any cancelled touch does — on its day while that is ahead,
+      // else from today while it is no more than STEP_DAYS late. As history it was the one touch
+      // of a returning client that never came back.
+      const restored = pin.cancelled && pin.date > d.window.to && (pin.date >= today || daysBetween(d.window.to, today) <= STEP_DAYS);
+      if (!restored && (pin.cancelled || pin.fixed || pin.date <= d.window.to)) return !inWindow;
       if (!this.#keepPinned(d, true, true) && !this.#keepLate(late, true)) later.push(late);
       return true;
     }

@@ -67,14 +67,14 @@ export async function planAndSync(
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
   let planned: PassResult['planned'];
-  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, options.beforeSync);
+  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, options.beforeSync, true);
   let employees = scope.full ? undefined : new Set(scope.employees);
   if (!scope.full && scope.clients.size > 0) {
     const clients = [...scope.clients];
     // Whoever held these clients' touches before the re-plan and whoever holds them after: a
     // reassigned or handed-over touch leaves one calendar and joins another.
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
-    planned = await planWithHistory(db, config, window, now, true, clients);
+    planned = await planWithHistory(db, config, window, now, true, clients, undefined, true);
     for (const id of await employeesHoldingTouchesOf(db, clients)) employees!.add(id);
   }
   if (!scope.full) await options.beforeSync?.(undefined);

@@ -78,7 +78,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         }
         await warnRemovals(db, config, configDir(o), io);
         const previewed = await withPreviewCopy(db, async (copy) => {
-          await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true);
+          await planWithHistory(copy, config, horizonWindow(config, clock.now()), clock.now(), true, undefined, undefined, true);
           return syncCalendars(copy, config, clock, { ...options, throwaway: true });
         });
         if (!previewed) io.err('(compared with the plan as last recorded: run "touchbase plan" first to see what changes of the configuration would do)\n');
