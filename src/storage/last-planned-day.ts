@@ -1,9 +1,6 @@
 import { sql } from 'kysely';
-import { withRawReads, type DB } from './database.ts';
-import { dialectOf } from './dialect.ts';
-
-/** A planner's source (PLANNER_SOURCE), as the SQL of both databases says it. */
-const PLANNER_SOURCE_SQL = "(source like 'rule:%' or source like 'campaign:%' or source like 'handover:%')";
+import type { DB } from './database.ts';
+import { PLANNER_SOURCE_SQL } from './plan-save-rules.ts';
 
 /**
  * The last day, from `from` on, that has a planned touch of the planner's recorded: how far a
@@ -13,11 +10,6 @@ const PLANNER_SOURCE_SQL = "(source like 'rule:%' or source like 'campaign:%' or
  * date are planned ones, so it reads a few.
  */
 export async function lastPlannedDay(db: DB, from: string): Promise<string | undefined> {
-  if (dialectOf(db) === 'sqlite') {
-    return withRawReads(db, (sqlite) => (sqlite
-      .prepare(`select date from touches where status = 'planned' and date >= ? and ${PLANNER_SOURCE_SQL} order by date desc limit 1`)
-      .pluck().get(from) as string | undefined));
-  }
   const { rows } = await sql<{ date: string }>`select date from touches
     where status = 'planned' and date >= ${from} and ${sql.raw(PLANNER_SOURCE_SQL)} order by date desc limit 1`.execute(db);
   return rows[0]?.date;

@@ -9,8 +9,10 @@ import type { EventCause } from './schema.ts';
 
 /** Sources the planner makes (the others come from workflows: events, silence, escalations, digests). */
 export const PLANNER_SOURCE = /^(rule|campaign|handover):/;
-/** 1 where a row's source is a workflow's, 0 where it is the planner's (PLANNER_SOURCE in SQL, for both databases). */
-export const WORKFLOW_SOURCE_SQL = "case when source like 'rule:%' or source like 'campaign:%' or source like 'handover:%' then 0 else 1 end";
+/** Whether a row's source is the planner's (PLANNER_SOURCE), as the SQL of both databases says it. */
+export const PLANNER_SOURCE_SQL = "(source like 'rule:%' or source like 'campaign:%' or source like 'handover:%')";
+/** 1 where a row's source is a workflow's, 0 where it is the planner's (PLANNER_SOURCE_SQL). */
+export const WORKFLOW_SOURCE_SQL = `case when ${PLANNER_SOURCE_SQL} then 0 else 1 end`;
 
 /** What a plan's counts say it did. */
 export interface SaveSummary {
