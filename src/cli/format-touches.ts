@@ -2,6 +2,7 @@ import { csvField } from '../domain/csv-field.ts';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from '../domain/types.ts';
 import { listJson } from '../domain/list-json.ts';
+import { Utf8Bytes } from '../domain/utf8-bytes.ts';
 import { icsOfTouches } from '../calendar/ics/touches-to-ics.ts';
 import type { EventLinks } from '../sync/desired-events.ts';
 import type { CliIO } from './io.ts';
@@ -85,25 +86,30 @@ export async function writeJson(touches: Iterable<Touch | TouchJson>, io: CliIO)
   })());
 }
 
+/** Bytes written at a time at most (past CHUNK's touches): the buffer has room for the last piece beyond. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * Writes the pieces CHUNK at a time, waiting for the output to drain after each, and letting the
- * event loop turn: a file takes every chunk at once, and a first plan's loader thread is handed
- * its rows meanwhile (storage/first-plan-loader.ts).
+ * Writes the pieces CHUNK at a time (or a megabyte), waiting for the output to drain after each,
+ * and letting the event loop turn: a file takes every chunk at once, and a first plan's loader
+ * thread is handed its rows meanwhile (storage/first-plan-loader.ts). The pieces are encoded as
+ * they come (Utf8Bytes: joined first, a 10,000-client year's JSON took twice as long).
  */
 async function writeInChunks(io: CliIO, pieces: Iterable<string>): Promise<void> {
-  let parts: string[] = [];
-  for (const piece of pieces) {
-    parts.push(piece);
-    if (parts.length === CHUNK) {
-      io.out(parts.join(''));
-      await drained(io);
-      parts = [];
-    }
-  }
-  if (parts.length > 0) {
-    io.out(parts.join(''));
+  const bytes = new Utf8Bytes(2 * CHUNK_BYTES);
+  let count = 0;
+  const flush = async () => {
+    const chunk = bytes.take();
+    if (io.outBytes) io.outBytes(chunk);
+    else io.out(chunk.toString('utf8'));
+    count = 0;
     await drained(io);
+  };
+  for (const piece of pieces) {
+    bytes.append(piece);
+    if (++count === CHUNK || bytes.length >= CHUNK_BYTES) await flush();
   }
+  if (bytes.length > 0) await flush();
 }
 
 async function drained(io: CliIO): Promise<void> {

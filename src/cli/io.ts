@@ -3,6 +3,11 @@ import { once } from 'node:events';
 /** Where commands print: the process by default, buffers in tests. */
 export interface CliIO {
   out(text: string): void;
+  /**
+   * Bytes already encoded as UTF-8, the buffer the writer's own from then on (long outputs: see
+   * format-touches.ts). Without it, they are decoded and given to out.
+   */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Resolves when what was printed has been taken by the output (long outputs wait for it, so memory stays flat). */
   drain?(): Promise<void>;
@@ -43,6 +48,9 @@ export function closeErrors(): void {
 export const processIO: CliIO = {
   out: (text) => {
     if (!outputClosed) process.stdout.write(text);
+  },
+  outBytes: (bytes) => {
+    if (!outputClosed) process.stdout.write(bytes);
   },
   err: (text) => {
     if (!errorsClosed) process.stderr.write(text);

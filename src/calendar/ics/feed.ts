@@ -3,6 +3,7 @@ import type { DB } from '../../storage/database.ts';
 import { feedEvents } from '../../storage/feed-repository.ts';
 import type { DesiredEvent } from '../port.ts';
 import { IcsWriter, type IcsEvent } from './ics-writer.ts';
+import { Utf8Bytes } from '../../domain/utf8-bytes.ts';
 
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
 export const KEEP_CANCELLED_DAYS = 30;
@@ -15,7 +16,7 @@ const FEED_TTL_SECONDS = 15 * 60;
  * with an exclusive end, a VALARM per reminder, SEQUENCE raised on every change, cancelled
  * events kept as STATUS:CANCELLED for a while; private, no attendees.
  */
-export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime, zone: string): Promise<string> {
+export async function renderFeed(db: DB, employeeId: string, name: string, now: DateTime, zone: string): Promise<Buffer> {
   const rows = await feedEvents(db, employeeId);
   const oldest = now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!;
   const events: IcsEvent[] = [];
@@ -29,12 +30,13 @@ export async function renderFeed(db: DB, employeeId: string, name: string, now: 
   // A calendar holds at least one component (RFC 5545 3.6): a feed with no event yet (a new
   // employee's, the first thing they subscribe to) holds their zone; strict readers refused it.
   if (zones.size === 0) zones.add(zone);
-  const parts: string[] = [];
-  const writer = new IcsWriter((chunk) => parts.push(chunk));
+  // As UTF-8, event by event (utf8-bytes.ts: joined first, a Cyrillic feed is one long two-byte string to encode).
+  const bytes = new Utf8Bytes();
+  const writer = new IcsWriter((chunk) => bytes.append(chunk));
   writer.begin({ name, ttlSeconds: FEED_TTL_SECONDS, zones });
   for (const e of events) writer.event(e);
   writer.end();
-  return parts.join('');
+  return bytes.take();
 }
 
 /**
