@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { tableIsEmpty } from './bulk-load-journal.ts';
 import { forgetPlanSnapshots, snapshotIdsWriter, touchesFingerprint, writePlanSnapshot, type SnapshotContent } from './plan-snapshot-rows.ts';
-import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, ROWS_A_STATEMENT, touchLoader } from './touch-rows-written.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, INSERTED_VALUES, remakeTouchIndexes, ROWS_A_STATEMENT, touchLoader } from './touch-rows-written.ts';
 
 export interface LoadStart {
   readonly file: string;
@@ -93,7 +93,7 @@ try {
 function build(rows: NonNullable<typeof load>): void {
   if (built || !sqlite) return;
   rows.finish();
-  for (const index of rebuild) sqlite.exec(index);
+  remakeTouchIndexes(sqlite, rebuild);
   built = true;
 }
 

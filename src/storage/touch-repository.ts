@@ -10,7 +10,7 @@ import { BULK_LOAD_ROWS, tableIsEmpty } from './bulk-load-journal.ts';
 import type { EventCause, TouchEventRow, TouchRow } from './schema.ts';
 import { recordOutcomes } from './touch-outcomes.ts';
 import { loadFirstPlanInThread } from './first-plan-loader.ts';
-import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, PLANNED_FIELDS, plannedValues, prepareTouchInsert, touchLoader } from './touch-rows-written.ts';
+import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, remakeTouchIndexes, PLANNED_FIELDS, plannedValues, prepareTouchInsert, touchLoader } from './touch-rows-written.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
 import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
@@ -127,7 +127,7 @@ export async function savePlan(
       const line = planChange({ status, employee, date, start }, saved, leavers, summary);
       if (line) log.run(t.id, line.type, nowIso, t.employee, line.from, saved.date, line.detail, line.cause);
     }
-    for (const index of rebuild) sqlite.exec(index);
+    remakeTouchIndexes(sqlite, rebuild);
     // What the plan no longer has (plan-save-rules.ts), read one row at a time.
     const stale = sqlite.prepare(`select id, employee_id, date, source, client_id, window_to < ? and (moved_by_user = 1 or overdue_from is not null), series, window_from, window_to
       from touches where status = 'planned' and date >= ? and date <= ?${ofClients}
