@@ -21,7 +21,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 /** Writes text in slices of about 1 MB, as a streaming writer would. */
 class SliceWriter {
   readonly #fd: number;
-  #pending: string[] = [];
+  // Each piece encoded into the slice as it comes: joining a slice's pieces first made one long
+  // string, two-byte where a title is Cyrillic, to flatten and encode (twice as slow; the
+  // commands encode piece by piece too, src/domain/utf8-bytes.ts).
+  readonly #slice = Buffer.allocUnsafe(2 << 20);
   #size = 0;
   bytes = 0;
 
@@ -30,15 +33,20 @@ class SliceWriter {
   }
 
   write(s: string): void {
-    this.#pending.push(s);
-    this.#size += s.length;
+    if (this.#size + s.length * 3 > this.#slice.length) {
+      this.flush();
+      if (s.length * 3 > this.#slice.length) {
+        this.bytes += writeSync(this.#fd, s);
+        return;
+      }
+    }
+    this.#size += this.#slice.write(s, this.#size);
     if (this.#size >= 1 << 20) this.flush();
   }
 
   flush(): void {
-    if (!this.#pending.length) return;
-    this.bytes += writeSync(this.#fd, this.#pending.join(''));
-    this.#pending = [];
+    if (!this.#size) return;
+    this.bytes += writeSync(this.#fd, this.#slice, 0, this.#size);
     this.#size = 0;
   }
 
