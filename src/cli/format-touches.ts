@@ -86,7 +86,7 @@ export async function writeJson(touches: Iterable<Touch | TouchJson>, io: CliIO)
   })());
 }
 
-/** Bytes written at a time at most (past CHUNK's touches): the buffer has room for the last piece beyond. */
+/** Bytes written at a time at most (past CHUNK's touches); the buffer has room for the last piece beyond (a longer one grows it). */
 const CHUNK_BYTES = 1 << 20;
 
 /**
@@ -96,7 +96,7 @@ const CHUNK_BYTES = 1 << 20;
  * they come (Utf8Bytes: joined first, a 10,000-client year's JSON took twice as long).
  */
 async function writeInChunks(io: CliIO, pieces: Iterable<string>): Promise<void> {
-  const bytes = new Utf8Bytes(2 * CHUNK_BYTES);
+  const bytes = new Utf8Bytes(CHUNK_BYTES + (64 << 10));
   let count = 0;
   const flush = async () => {
     const chunk = bytes.take();
