@@ -18,6 +18,7 @@ export const POSTGRES_TESTS = [
   'test/integration/reports.test.ts',
   'test/integration/events.test.ts',
   'test/integration/ics-sync.test.ts',
+  'test/integration/feed-batch-listing.test.ts',
   'test/integration/google-sync.test.ts',
   'test/integration/microsoft-sync.test.ts',
   'test/integration/postgres-backend.test.ts',
