@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { MAX_PLAN_DAYS, planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
-import { addDays, addDuration } from './planner/dates.ts';
+import { addDays, addDuration, minDate } from './planner/dates.ts';
 import { lastPlannedDay } from './storage/last-planned-day.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
@@ -90,8 +90,6 @@ export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWi
   // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
   return { from: window.from, to: minDate(last, addDays(window.from, MAX_PLAN_DAYS - 1)) };
 }
-
-const minDate = (a: string, b: string): string => (a < b ? a : b);
 
 /**
  * planTouches with the heap kept near what is live (heap-growth.ts): its growth bounded from the
