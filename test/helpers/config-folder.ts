@@ -1,6 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { stringify } from 'yaml';
 import { checkConfig } from '../../src/config/load-config.ts';
@@ -16,6 +16,14 @@ export function tempDir(prefix = 'touchbase-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
   return dir;
+}
+
+/** A copy of the shipped example company (config/) to edit, in a new folder, with a database path beside it. */
+export function exampleCompany(): { dir: string; config: string; db: string } {
+  const dir = tempDir();
+  const config = join(dir, 'config');
+  cpSync(resolve('config'), config, { recursive: true });
+  return { dir, config, db: join(dir, 'touchbase.sqlite') };
 }
 
 /** Writes files (YAML from objects, text and bytes as they are) into a fresh folder and returns its path. */

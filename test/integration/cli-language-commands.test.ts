@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Language } from '../../src/domain/types.ts';
 import { cli } from '../helpers/run-cli.ts';
-import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { SETTINGS, client, employee, exampleCompany, tempDir, writeConfig } from '../helpers/config-folder.ts';
 
 /**
  * sync, feeds, calendars check, validate, export and once's lines after its table, in the
@@ -163,8 +163,7 @@ describe('feeds and calendars check', () => {
 describe('validate', () => {
   /** The example company (Russian, with two CSV files saved with a byte-order mark) in a language. */
   function example(language: Language): string {
-    const dir = join(tempDir(), 'config');
-    cpSync(resolve('config'), dir, { recursive: true });
+    const dir = exampleCompany().config;
     const settings = join(dir, 'settings.yaml');
     writeFileSync(settings, readFileSync(settings, 'utf8').replace(/^ {2}language: ru\b/m, `  language: ${language}`));
     return dir;

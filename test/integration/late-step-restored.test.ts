@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli } from '../helpers/run-cli.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { exampleCompany } from '../helpers/config-folder.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 
 /**
@@ -12,10 +12,7 @@ import { openMigrated } from '../../src/storage/database.ts';
  */
 describe('a returning client gets back a sequence step placed late', () => {
   it('cancelled with the client, restored with it on its day, same id', async () => {
-    const dir = tempDir();
-    const config = join(dir, 'config');
-    cpSync(resolve('config'), config, { recursive: true });
-    const db = join(dir, 'touchbase.sqlite');
+    const { config, db } = exampleCompany();
     const run = (...args: string[]) => cli(...args, '--config', config, '--db', db, '--now', '2026-12-05T09:00:00+03:00');
     const checkin = async () => {
       const d = await openMigrated(db);

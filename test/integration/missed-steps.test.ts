@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, copyFileSync, cpSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli } from '../helpers/run-cli.ts';
-import { tempDir } from '../helpers/config-folder.ts';
+import { exampleCompany } from '../helpers/config-folder.ts';
 
 /**
  * QA F3: a client the CRM export brings in after its `since` (ООО «Сибирский Лес», since 20 January,
@@ -10,10 +10,7 @@ import { tempDir } from '../helpers/config-folder.ts';
  */
 describe('an onboarding step missed because the CRM lagged', () => {
   it('a few days late it is recorded from today; weeks late `once` and `plan` name it; the next pass says nothing new', async () => {
-    const dir = tempDir();
-    const config = join(dir, 'config');
-    cpSync(resolve('config'), config, { recursive: true });
-    const db = join(dir, 'touchbase.sqlite');
+    const { dir, config, db } = exampleCompany();
     expect((await cli('once', '--config', config, '--db', db, '--now', '2027-01-11T09:00:00+03:00')).code).toBe(0);
     appendFileSync(join(config, 'crm/clients.csv'), 'siblesa;ООО «Сибирский Лес»;B;manufacturing;RU;Asia/Krasnoyarsk;active;2027-01-20;kuznetsova;petrov;\n');
     appendFileSync(join(config, 'crm/contacts.csv'), 'siblesa;siblesa-ceo;Pavel Les;ceo;p.les@siblesa.example\nsiblesa;siblesa-director;Olga Les;director;o.les@siblesa.example\nsiblesa;siblesa-buyer;Ivan Les;buyer;i.les@siblesa.example\n');

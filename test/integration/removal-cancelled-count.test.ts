@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { tempDir } from '../helpers/config-folder.ts';
+import { exampleCompany, tempDir } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 /**
@@ -12,9 +12,7 @@ import { cli } from '../helpers/run-cli.ts';
  */
 describe('the count of cancelled touches a pass prints', () => {
   it('counts a removed client\'s late touches with its later ones, as many as the history says were cancelled', async () => {
-    const dir = join(tempDir(), 'company');
-    cpSync(resolve('config'), dir, { recursive: true });
-    const db = join(tempDir(), 'touchbase.sqlite');
+    const { config: dir, db } = exampleCompany();
     process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
     try {
       expect((await cli('once', '--config', dir, '--db', db, '--now', '2027-03-01T09:00:00+03:00')).code).toBe(0);
