@@ -19,14 +19,14 @@ export class FeedFiles {
   #inFlight: Promise<{ error: unknown } | undefined>[] = [];
 
   /** Resolves when this file's write has begun (a failed earlier write thrown here). */
-  async write(file: string, text: string | Buffer, written: () => Promise<void>): Promise<void> {
+  async write(file: string, bytes: Buffer, written: () => Promise<void>): Promise<void> {
     if (this.#inFlight.length >= IN_FLIGHT) await settled(this.#inFlight.shift()!);
     const temporary = `${file}.tmp`;
     // Settled into a value: a failure waits for the next call without being an unhandled rejection.
     this.#inFlight.push((async () => {
       const fd = openSync(temporary, 'w');
       try {
-        await writeAll(fd, typeof text === 'string' ? Buffer.from(text) : text);
+        await writeAll(fd, bytes);
       } finally {
         closeSync(fd);
       }

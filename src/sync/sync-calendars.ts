@@ -373,8 +373,8 @@ async function writeFeeds(
       // FEED_FORMAT: a feed written by an earlier version is written again once in the new form.
       const fingerprint = `${FEED_FORMAT}|${name}|${stats.get(e.id) ?? 'empty'}`;
       if (rendered.get(e.id) === fingerprint && existsSync(file)) continue;
-      const text = await renderFeed(db, e.id, name, now, e.zone);
-      await writer.write(file, text, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));
+      const bytes = await renderFeed(db, e.id, name, now, e.zone);
+      await writer.write(file, bytes, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));
     }
   } catch (error) {
     // The file being written is finished (or not) before the caller goes on; the first error is the one told.

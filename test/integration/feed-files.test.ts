@@ -29,13 +29,13 @@ describe('FeedFiles', () => {
       recorded.push(file);
     };
     const file = (i: number) => join(dir, `feed-${i}.ics`);
-    for (let i = 0; i < 4; i++) await files.write(file(i), text(i), record(file(i), i));
+    for (let i = 0; i < 4; i++) await files.write(file(i), Buffer.from(text(i)), record(file(i), i));
     // Four writes begun without waiting for any (a completion needs this thread to be free).
     expect(recorded).toEqual([]);
     // The fifth waits for the oldest.
-    await files.write(file(4), text(4), record(file(4), 4));
+    await files.write(file(4), Buffer.from(text(4)), record(file(4), 4));
     expect(recorded).toContain(file(0));
-    for (let i = 5; i < 12; i++) await files.write(file(i), text(i), record(file(i), i));
+    for (let i = 5; i < 12; i++) await files.write(file(i), Buffer.from(text(i)), record(file(i), i));
     await files.finish();
     expect(recorded.sort()).toEqual(Array.from({ length: 12 }, (_, i) => file(i)).sort());
     for (let i = 0; i < 12; i++) expect(readFileSync(file(i), 'utf8')).toBe(text(i));
@@ -50,7 +50,7 @@ describe('FeedFiles', () => {
     mkdirSync(`${file(1)}.tmp`);
     const files = new FeedFiles();
     const recorded: string[] = [];
-    for (let i = 0; i < 3; i++) await files.write(file(i), text(i), async () => void recorded.push(file(i)));
+    for (let i = 0; i < 3; i++) await files.write(file(i), Buffer.from(text(i)), async () => void recorded.push(file(i)));
     await expect(files.finish()).rejects.toMatchObject({ code: 'EISDIR' });
     expect(readFileSync(file(1), 'utf8')).toBe('the last version');
     expect(recorded.sort()).toEqual([file(0), file(2)]);
@@ -65,8 +65,8 @@ describe('FeedFiles', () => {
     const file = (i: number) => join(dir, `feed-${i}.ics`);
     mkdirSync(`${file(0)}.tmp`);
     const files = new FeedFiles();
-    for (let i = 0; i < 4; i++) await files.write(file(i), text(i), async () => undefined);
-    await expect(files.write(file(4), text(4), async () => undefined)).rejects.toMatchObject({ code: 'EISDIR' });
+    for (let i = 0; i < 4; i++) await files.write(file(i), Buffer.from(text(i)), async () => undefined);
+    await expect(files.write(file(4), Buffer.from(text(4)), async () => undefined)).rejects.toMatchObject({ code: 'EISDIR' });
     await files.finish();
     for (const i of [1, 2, 3]) expect(readFileSync(file(i), 'utf8')).toBe(text(i));
   });
