@@ -1,19 +1,23 @@
 import type { DB } from './storage/database.ts';
-import { removalVerdict, type RemovalVerdict } from './domain/removal-guard.ts';
-import { acceptedRemovals, clientsWithPlannedTouches, recordAcceptedRemovals } from './storage/removal-acceptance.ts';
+import { configuredKeys, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
+import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, recordAcceptedRemovals } from './storage/removal-acceptance.ts';
 
 /**
- * Whether a configuration drops too many of the clients the database plans for
- * (domain/removal-guard.ts): read before a plan is recorded, by the command line and the daemon.
+ * Whether a configuration drops too many of the clients the database plans for, or leaves too
+ * many of them with no contact (domain/removal-guard.ts): read before a plan is recorded, by the
+ * command line and the daemon. Only the clients with no contact are looked for among the touches'
+ * contacts: none, or a few, on an ordinary day.
  */
-export async function removalsOf(db: DB, clientIds: readonly string[]): Promise<RemovalVerdict> {
-  return removalVerdict(await clientsWithPlannedTouches(db), clientIds, await acceptedRemovals(db));
+export async function removalsOf(db: DB, guarded: GuardedClients): Promise<RemovalVerdict> {
+  const withTouches = await clientsWithPlannedTouches(db);
+  const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
+  return removalVerdict(withTouches, guarded.clientIds, await acceptedRemovals(db), lost);
 }
 
 /**
- * Records that these clients may go (none: a configuration planned on as it is), and forgets the
+ * Records that these may go (none: a configuration planned on as it is), and forgets the
  * acceptance of those the configuration has again.
  */
-export async function recordRemovals(db: DB, accepted: Iterable<string>, clientIds: readonly string[]): Promise<void> {
-  await recordAcceptedRemovals(db, accepted, new Set(clientIds));
+export async function recordRemovals(db: DB, accepted: Iterable<string>, guarded: GuardedClients): Promise<void> {
+  await recordAcceptedRemovals(db, accepted, configuredKeys(guarded));
 }

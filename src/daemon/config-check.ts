@@ -1,4 +1,5 @@
 import type { Config } from '../domain/types.ts';
+import { guardedClients } from '../domain/removal-guard.ts';
 import { checkSnapshot } from '../config/load-config.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { CheckResult, ConfigSummary } from './job-runner.ts';
@@ -6,7 +7,7 @@ import type { CheckResult, ConfigSummary } from './job-runner.ts';
 /** What the daemon keeps of a valid configuration. */
 export function summarise(config: Config): ConfigSummary {
   return {
-    settings: config.settings, clients: config.clients.length, clientIds: config.clients.map((c) => c.id), overdueAfterDays: config.overdue.afterDays, directors: config.dashboard.directors,
+    settings: config.settings, clients: config.clients.length, clientIds: config.clients.map((c) => c.id), contactless: guardedClients(config.clients).contactless, overdueAfterDays: config.overdue.afterDays, directors: config.dashboard.directors,
     employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone, country: e.country, email: e.email, role: e.role })),
   };
 }

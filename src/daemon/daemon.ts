@@ -792,8 +792,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {
-    const verdict = await removalsOf(db, summary.clientIds);
-    if (!verdict.held) await recordRemovals(db, [], summary.clientIds);
+    const guarded = { clientIds: summary.clientIds, contactless: summary.contactless };
+    const verdict = await removalsOf(db, guarded);
+    if (!verdict.held) await recordRemovals(db, [], guarded);
     return verdict.held ? removalIssue(this.#o.configDir, verdict, `run "touchbase accept-removals" with this configuration and database: this daemon applies it within seconds`) : undefined;
   }
 

@@ -17,6 +17,8 @@ export interface ConfigSummary {
   readonly clients: number;
   /** The clients' ids: what a change drops is weighed before it is applied (removal-check.ts). */
   readonly clientIds: readonly string[];
+  /** Those of them with no contact: a contacts export that came out empty is weighed as well. */
+  readonly contactless: readonly string[];
   /** Days of grace before an open touch is overdue (overdue.after). */
   readonly overdueAfterDays: number;
   /** The dashboard's director roles. */

@@ -12,8 +12,55 @@ import type { ConfigIssue } from '../config/config-issue.ts';
  */
 export const REMOVAL_GUARD = { share: 0.1, atLeast: 3 } as const;
 
+/**
+ * A client still in the configuration but left with no contact, where its planned touches are with
+ * some: a contacts export that came out empty keeps every client and cancels their calls and
+ * meetings all the same. Counted as one client gone, under a key of its own in the accepted list
+ * (a client's id has no colon).
+ */
+const NO_CONTACTS = 'contacts:';
+
+/** The key of a client left with no contact. */
+export function lostContactsKey(clientId: string): string {
+  return NO_CONTACTS + clientId;
+}
+
+/** Whether some of these are clients left with no contact (not only clients gone). */
+export function losesContacts(keys: readonly string[]): boolean {
+  return keys.some((k) => k.startsWith(NO_CONTACTS));
+}
+
+/** A gone client or a client left with no contact, as a reader says it. */
+export function describeRemoval(key: string): string {
+  return key.startsWith(NO_CONTACTS) ? `${key.slice(NO_CONTACTS.length)} (no contact left)` : key;
+}
+
+/** What the guard is given of a configuration: its clients, and those of them with no contact. */
+export interface GuardedClients {
+  readonly clientIds: readonly string[];
+  readonly contactless: readonly string[];
+}
+
+export function guardedClients(clients: readonly { readonly id: string; readonly contacts: readonly unknown[] }[]): GuardedClients {
+  return { clientIds: clients.map((c) => c.id), contactless: clients.filter((c) => c.contacts.length === 0).map((c) => c.id) };
+}
+
+/**
+ * What the configuration has of what can be accepted to go: its clients, and each of them that has
+ * a contact (an acceptance of losing them is forgotten once it has some again).
+ */
+export function configuredKeys(guarded: GuardedClients): Set<string> {
+  const contactless = new Set(guarded.contactless);
+  const keys = new Set(guarded.clientIds);
+  for (const id of guarded.clientIds) if (!contactless.has(id)) keys.add(lostContactsKey(id));
+  return keys;
+}
+
 export interface RemovalVerdict {
-  /** Clients with open (planned) touches that the configuration no longer has. */
+  /**
+   * Clients with open (planned) touches that the configuration no longer has, then those it keeps
+   * with no contact where their open touches are with some (lostContactsKey).
+   */
   readonly gone: readonly string[];
   /** Of them, those nobody accepted to lose. */
   readonly unaccepted: readonly string[];
@@ -25,11 +72,14 @@ export interface RemovalVerdict {
 
 /**
  * Compares the clients the database plans for with those of the configuration.
- * `accepted`: clients a person already said may go.
+ * `accepted`: clients a person already said may go (and keys of clients they said may lose every
+ * contact); `lostContacts`: the configuration's clients with no contact whose open touches are with some.
  */
-export function removalVerdict(withTouches: readonly string[], configured: Iterable<string>, accepted: ReadonlySet<string> = new Set()): RemovalVerdict {
+export function removalVerdict(
+  withTouches: readonly string[], configured: Iterable<string>, accepted: ReadonlySet<string> = new Set(), lostContacts: readonly string[] = [],
+): RemovalVerdict {
   const kept = new Set(configured);
-  const gone = withTouches.filter((id) => !kept.has(id)).sort();
+  const gone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
   const unaccepted = gone.filter((id) => !accepted.has(id));
   const held = unaccepted.length >= REMOVAL_GUARD.atLeast && unaccepted.length > withTouches.length * REMOVAL_GUARD.share;
   return { gone, unaccepted, withTouches: withTouches.length, held };
@@ -40,13 +90,14 @@ export function removalVerdict(withTouches: readonly string[], configured: Itera
  * with its last accepted configuration). `how`: what the reader runs to let the clients go.
  */
 export function removalIssue(configDir: string, verdict: RemovalVerdict, how: string): ConfigIssue {
-  const names = verdict.unaccepted.slice(0, 5).join(', ') + (verdict.unaccepted.length > 5 ? ', …' : '');
+  const names = verdict.unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (verdict.unaccepted.length > 5 ? ', …' : '');
   const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
+  const contacts = losesContacts(verdict.unaccepted);
   return {
     // The configuration as a whole (which file lost them is not known): the folder, without a line.
     file: configDir, line: 0, column: 0, field: 'clients',
-    expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave at once`,
-    found: `${verdict.unaccepted.length} gone (${names}): an export that came out empty or cut short? Their touches are kept until `
+    expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave${contacts ? ', or to lose every contact,' : ''} at once`,
+    found: `${verdict.unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): an export that came out empty or cut short? Their touches are kept until `
       + `the file is whole again; if they are meant to go, ${how}`,
     rank: 3,
   };

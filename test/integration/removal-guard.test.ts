@@ -49,6 +49,13 @@ describe('removalVerdict: how many clients may go at once', () => {
     expect(removalVerdict(ten, ten.slice(0, 6), new Set(['c6', 'c7'])).held).toBe(false);
     expect(removalVerdict(ten, [...ten.slice(0, 6), 'new1', 'new2'], new Set(['c6'])).unaccepted).toEqual(['c7', 'c8', 'c9']);
   });
+  it('counts a client kept with no contact, where its touches are with some, as one gone', () => {
+    // A contacts export that came out empty: every client still there, none with a contact.
+    expect(removalVerdict(ten, ten, new Set(), ['c2', 'c1', 'c3'])).toMatchObject({ gone: ['contacts:c1', 'contacts:c2', 'contacts:c3'], held: true });
+    expect(removalVerdict(ten, ten.slice(0, 9), new Set(), ['c1'])).toMatchObject({ gone: ['c9', 'contacts:c1'], held: false });
+    expect(removalVerdict(ten, ten.slice(0, 9), new Set(), ['c1', 'c2']).held).toBe(true);
+    expect(removalVerdict(ten, ten, new Set(['contacts:c1', 'contacts:c2']), ['c1', 'c2', 'c3']).unaccepted).toEqual(['contacts:c3']);
+  });
 });
 
 describe('a configuration that drops many clients at once waits for a person (an export cut short is not a decision)', () => {
@@ -106,6 +113,44 @@ describe('a configuration that drops many clients at once waits for a person (an
       writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 8 })));
       expect((await run('once')).code).toBe(0);
       expect((await touchesByClient(dbFile)).get('c9')).toMatchObject({ planned: 0 });
+    } finally {
+      delete process.env.TOUCHBASE_FEEDS_DIR;
+    }
+  });
+
+  it('a contacts export that came out empty (every client kept, none with a contact) is held as well; accepted once, then again if it recurs', async () => {
+    const dir = writeConfig(company(10));
+    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
+    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    const noContacts = () => {
+      const sections = syncCompany('ics', { clients: 10 });
+      return { ...sections, clients: sections.clients.map((c) => ({ ...c, contacts: [] })) };
+    };
+    try {
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
+      expect((await run('once')).code).toBe(0);
+      const before = await touchesByClient(dbFile);
+
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(noContacts()));
+      const refused = await run('plan');
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('clients: expected at most 2 of the 10 clients with planned touches to leave, or to lose every contact, at once, '
+        + 'found 10 gone or left with no contact (c0 (no contact left), c1 (no contact left), c2 (no contact left), c3 (no contact left), c4 (no contact left), …)');
+      expect(await touchesByClient(dbFile)).toEqual(before);
+      expect((await run('plan', '--no-save')).err).toContain('10 of the 10 clients with planned touches are gone from, or have no contact left in,');
+
+      const accepted = await cli('accept-removals', '--config', dir, '--db', dbFile);
+      expect(accepted.out).toContain('accepted: 10 of the 10 clients with planned touches leave the plan or lose every contact (c0 (no contact left),');
+      expect((await run('once')).code).toBe(0);
+      const after = await touchesByClient(dbFile);
+      for (const id of ['c0', 'c9']) expect(after.get(id)!.cancelled).toBeGreaterThan(0);
+
+      // Their contacts come back: the acceptance is forgotten, and an empty export again is asked about again.
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(syncCompany('ics', { clients: 10 })));
+      expect((await run('once')).code).toBe(0);
+      expect((await touchesByClient(dbFile)).get('c9')!.planned).toBe(before.get('c9')!.planned);
+      writeFileSync(join(dir, 'touchbase.yaml'), stringify(noContacts()));
+      expect((await run('once')).code).toBe(2);
     } finally {
       delete process.env.TOUCHBASE_FEEDS_DIR;
     }
