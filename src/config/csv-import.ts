@@ -698,16 +698,24 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
   }
 }
 
+/** A cell that starts with a space and goes on with text: what follows a separator typed as in prose ("a; b"). */
+const TYPED_AFTER_SEPARATOR = /^[ \u00a0]+\S/;
+
 /**
  * A row whose length differs from the header's only by empty trailing cells: the header's
  * (`…;inn;;` over rows that end at inn), or the row's own beyond the header's width when the
  * header ends in an empty column too (a sheet whose used range goes further right: every line
  * ends in separators). Under a header without one, a row with one cell too many whose last is
  * empty has a separator typed inside a value (`Yug; Energo`): read without that cell, it would
- * be read shifted by a column, each later value failing its neighbour's check.
+ * be read shifted by a column, each later value failing its neighbour's check. Under a header that
+ * ends in an empty column, such a row is read as a wider sheet's unless one of its cells starts with
+ * a space after its separator (`+7 495 111-11-11; +7 495 222-22-22`, `Arctic; Fish`): the way a
+ * separator is typed inside a value, which a sheet's padding never writes.
  */
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
-  if (cells.length > header.names.length) return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '');
+  if (cells.length > header.names.length) {
+    return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '') && !cells.some((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
+  }
   return header.names.slice(cells.length).every((name) => name === '');
 }
 
@@ -765,6 +773,12 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
   if (cells.length < header.names.length) {
     const missing = header.names.slice(cells.length).filter(Boolean);
     return { ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${someNames(missing)}` };
+  }
+  // A separator typed as in prose ("Arctic; Fish"): the value it split, where it is.
+  const typed = cells.findIndex((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
+  if (typed > 0) {
+    const value = quote(`${cells[typed - 1]}${header.delimiter}${cells[typed]}`, 60);
+    return { ...place, column: typed, field: header.names[typed - 1] ?? '', expected, found: `${cells.length} fields, ${value} read as two of them` };
   }
   const beyond = cells.slice(header.names.length);
   const extra = beyond.filter((c) => c.trim() !== '');

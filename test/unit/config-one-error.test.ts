@@ -113,7 +113,7 @@ describe('one mistake, one error, first', () => {
   it('a separator typed inside a value of a CSV row whose last cell is empty is one error for the row\'s length, not the row read shifted by a column', () => {
     const { text } = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', 'yugenergo;Yug Energo;', 'yugenergo;Yug; Energo;')));
     expect(text).toEqual([
-      'crm/clients.csv:2:12: client yugenergo: expected 11 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 12 fields: an empty field after the last column',
+      'crm/clients.csv:2:2: name (client yugenergo): expected 11 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 12 fields, "Yug; Energo" read as two of them',
     ]);
     // Lines that all end in a separator, the header's too (a sheet's used range wider than its
     // columns): a row's empty cells beyond the header's are still nobody's mistake.
@@ -122,6 +122,14 @@ describe('one mistake, one error, first', () => {
       'clients.csv': 'id;name;team.account_manager;\nc1;Alpha;ivanova;\nc2;Beta;ivanova;;\n',
     });
     expect(issuesOf(wide).text).toEqual([]);
+    // There, a separator typed as in prose ("a; b") is still one error for the row, not the row read shifted.
+    const typed = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n`,
+      'clients.csv': 'id;name;team.account_manager;\nc1;Alpha;ivanova;\nc2;Arctic; Fish;ivanova;;\n',
+    });
+    expect(issuesOf(typed).text).toEqual([
+      'clients.csv:3:2: name (client c2): expected 4 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 6 fields, "Arctic; Fish" read as two of them',
+    ]);
   });
 
   it('a CSV header written with another separator than its rows is one error at the header, not one per row (nor one per contact of its clients)', () => {
