@@ -6,6 +6,8 @@ import type { TouchRow } from '../storage/schema.ts';
 import { localSecret } from '../storage/local-secrets.ts';
 import { forgetUsedTokens, isTokenUsed, linkVersion, recordUsedToken, touchById } from '../storage/used-links.ts';
 import { inTransaction, markDone, markSkipped, reopenTouch, rescheduleByUser } from '../storage/touch-repository.ts';
+import { timedAgenda } from '../storage/workflow-repository.ts';
+import { addDays } from '../planner/dates.ts';
 
 export type LinkAction = 'done' | 'skip' | 'snooze';
 const ACTIONS: readonly LinkAction[] = ['done', 'skip', 'snooze'];
@@ -128,7 +130,7 @@ export async function useLink(
       // daily check, a calendar read), a week from there; done or skipped meanwhile, said so, and
       // the link is not used up.
       for (let current: TouchRow | undefined = touch, tries = 0; current?.status === 'planned' && tries < 3; current = await touchById(trx, touch.id), tries++) {
-        const to = snoozedAWeek(current, zone, isWorkday && ((date) => isWorkday(current!.employee_id, date)));
+        const to = snoozedAWeek(current, zone, isWorkday && ((date) => isWorkday(current!.employee_id, date)), await freeOf(trx, current));
         if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', { from: current })) continue;
         await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
         return { result: 'recorded', action: 'snooze', touch: current, movedTo: to.date };
@@ -177,10 +179,39 @@ export type IsWorkday = (employee: string, date: string) => boolean;
  * The same local time a week later in the employee's zone (all-day touches: the date a week
  * later) — or, when that day is not one of theirs to work (23 February in Russia), the next that is.
  */
-function snoozedAWeek(touch: TouchRow, zone: string, isWorkday?: (date: string) => boolean): { date: string; start: string; end: string } {
+/** The furthest a snooze goes looking for a working day with the touch's hour free. */
+const SNOOZE_DAYS_AT_MOST = 21;
+
+/**
+ * Whether the employee's hour is free of their other meetings and calls (planned or done) on the
+ * days a snooze may take: "Meetings of one employee never overlap" holds for a snoozed one too, and
+ * a call nobody touched is not moved by the plan's next full pass to make room for it. All-day
+ * touches take no one's time.
+ */
+async function freeOf(db: DB, touch: TouchRow): Promise<((start: DateTime, end: DateTime) => boolean) | undefined> {
+  if (touch.all_day) return undefined;
+  const agenda = (await timedAgenda(db, addDays(touch.date, 7), addDays(touch.date, SNOOZE_DAYS_AT_MOST + 1), [touch.employee_id]))
+    .map((a) => [DateTime.fromISO(a.start_at).toMillis(), DateTime.fromISO(a.end_at).toMillis()] as const);
+  return (start, end) => !agenda.some(([from, to]) => from < end.toMillis() && start.toMillis() < to);
+}
+
+/**
+ * A week on at the same hour; else the next working day of the employee at that hour (a weekend, a
+ * public holiday of their country, or that hour taken by another of their meetings or calls), up
+ * to three weeks on.
+ */
+function snoozedAWeek(
+  touch: TouchRow, zone: string, isWorkday?: (date: string) => boolean, isFree?: (start: DateTime, end: DateTime) => boolean,
+): { date: string; start: string; end: string } {
   let days = 7;
   const base = DateTime.fromISO(touch.all_day ? touch.date : touch.start_at, { zone });
-  while (isWorkday && days < 21 && !isWorkday(base.plus({ days }).toISODate()!)) days++;
+  const length = touch.all_day ? undefined : DateTime.fromISO(touch.end_at, { zone }).diff(base);
+  const fits = (d: number) => {
+    const start = base.plus({ days: d });
+    if (isWorkday && !isWorkday(start.toISODate()!)) return false;
+    return !isFree || !length || isFree(start, start.plus(length));
+  };
+  while (days < SNOOZE_DAYS_AT_MOST && !fits(days)) days++;
   if (touch.all_day) {
     const date = base.plus({ days });
     return { date: date.toISODate()!, start: date.toISODate()!, end: date.plus({ days: 1 }).toISODate()! };

@@ -30,6 +30,26 @@ describe('"Snooze a week" from the calendar link', () => {
     expect([row.date, row.start_at, row.end_at]).toEqual(['2027-02-24', '2027-02-24T10:30:00.000+03:00', '2027-02-24T12:00:00.000+03:00']);
   });
 
+  it('lands on the next working day whose hour is free when another meeting or call of the employee holds it a week on; one that ends as it starts does not', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values(touch('2027-03-02', false)).execute();
+    const other = (id: string, date: string, from: string, to: string, status: 'planned' | 'done' | 'cancelled' = 'planned') => ({
+      ...touch(date, false), id, series: `rule:calls|perm|${id}`, start_at: `${date}T${from}:00.000+03:00`, end_at: `${date}T${to}:00.000+03:00`, status,
+    });
+    await db.insertInto('touches').values([
+      other('1b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e', '2027-03-09', '11:30', '12:00'), // overlaps 10:30–12:00
+      other('2b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e', '2027-03-10', '09:00', '10:31', 'done'), // a done one takes the hour too
+      other('3b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e', '2027-03-11', '12:00', '12:30'), // ends before, starts after: no clash
+      other('4b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e', '2027-03-11', '10:00', '10:30'),
+    ]).execute();
+    // Another employee's call at that hour is not Orlov's.
+    await db.insertInto('touches').values({ ...other('5b9f4c3e-1d2a-5b6c-8d7e-9f0a1b2c3d4e', '2027-03-09', '10:30', '12:00'), employee_id: 'rusu' }).execute();
+    const outcome = await useLink(db, SECRET, signLink(SECRET, ID, 'snooze', 0), DateTime.fromISO('2027-03-01T09:00:00+03:00'), () => 'Europe/Moscow', {}, workdays);
+    expect(outcome).toMatchObject({ result: 'recorded', movedTo: '2027-03-11' });
+    const row = await db.selectFrom('touches').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
+    expect([row.start_at, row.end_at]).toEqual(['2027-03-11T10:30:00.000+03:00', '2027-03-11T12:00:00.000+03:00']);
+  });
+
   it('an all-day touch too; a week on that is a working day is a week on', async () => {
     const db = await tempDatabase();
     await db.insertInto('touches').values(touch('2027-02-16', true)).execute();
