@@ -1,6 +1,10 @@
 import { runCli } from './cli/program.ts';
 import { closeErrors, closeOutput, outlivesOutput } from './cli/io.ts';
 import { writesFinished } from './unfinished-writes.ts';
+import { umaskFor } from './storage/private-files.ts';
+
+// What touchbase creates (database, lock, feeds) is its user's alone, however it is started.
+process.umask(umaskFor());
 
 // The one entry point: `npm start`, `npm run touchbase -- …` and the `touchbase` bin.
 let done: Promise<number> | undefined;

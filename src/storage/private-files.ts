@@ -16,9 +16,19 @@ export function feedsAccess(env: NodeJS.ProcessEnv = process.env): FeedsAccess {
   return mode;
 }
 
-/** The umask touchbase's processes run with: files they create are private (group-readable feeds with "group"). */
-export function umaskFor(access: FeedsAccess): number {
-  return access === 'group' ? 0o027 : 0o077;
+/**
+ * The umask touchbase's processes run with: files they create are private (group-readable feeds
+ * with "group"). Set by the entry point (main.ts) before anything is created, whichever way it is
+ * started (the `touchbase` bin, `node dist/touchbase.js`, the sources); the job processes inherit
+ * it. A value feedsAccess refuses is refused where it is read, with its error: private until then.
+ */
+export function umaskFor(env: NodeJS.ProcessEnv = process.env): number {
+  return env.TOUCHBASE_FEEDS_MODE === 'group' ? 0o027 : 0o077;
+}
+
+/** The mode a feed file is created with, whatever the umask: 0600, or 0640 with "group". */
+export function feedFileMode(env: NodeJS.ProcessEnv = process.env): number {
+  return env.TOUCHBASE_FEEDS_MODE === 'group' ? 0o640 : 0o600;
 }
 
 /** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */

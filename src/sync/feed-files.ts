@@ -1,6 +1,7 @@
 import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { CalendarSetupError } from '../cli/known-errors.ts';
 import { join } from 'node:path';
+import { feedFileMode } from '../storage/private-files.ts';
 
 /**
  * Writes feed files while the next ones are rendered: the kernel's copy of a feed (a few hundred
@@ -24,7 +25,8 @@ export class FeedFiles {
     const temporary = `${file}.tmp`;
     // Settled into a value: a failure waits for the next call without being an unhandled rejection.
     this.#inFlight.push((async () => {
-      const fd = openSync(temporary, 'w');
+      // The feed's token is in its name, its clients' names inside: its user's, whatever the umask.
+      const fd = openSync(temporary, 'w', feedFileMode());
       try {
         await writeAll(fd, bytes);
       } finally {

@@ -164,6 +164,21 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
       expect(mode(join(dir, 't.sqlite'))).toBe('600');
     }
   }, 120_000);
+
+  it('the built entry started on its own (node dist/touchbase.js) under a lax umask creates the database and feeds owner-only too', () => {
+    // The bin builds dist/ when it is older than the sources: then it is this checkout's.
+    expect(touchbase(['--help'], {}).code).toBe(0);
+    const dir = tempDir();
+    const feeds = join(dir, 'feeds');
+    const r = spawnSync('sh', ['-c', `umask 022 && exec "${process.execPath}" dist/touchbase.js sync --config config --db "${join(dir, 't.sqlite')}" --now 2027-01-11T08:00:00+03:00 --no-read-calendars`], {
+      env: { ...process.env, TOUCHBASE_FEEDS_DIR: feeds }, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const files = spawnSync('ls', [feeds], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(mode(join(feeds, f)), f).toBe('600');
+    expect(mode(join(dir, 't.sqlite'))).toBe('600');
+  }, 120_000);
 });
 
 describe('the daemon\'s pid file beside the database', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,28 @@ function folder(): string {
 const text = (i: number) => `BEGIN:VCALENDAR\r\nSUMMARY:Звонок ${i} — Mulțumim, Ștefan\r\n${'DESCRIPTION:Поздравление с Новым годом\r\n'.repeat(5000)}END:VCALENDAR\r\n`;
 
 describe('FeedFiles', () => {
+  it('creates each feed owner-only (0640 with TOUCHBASE_FEEDS_MODE=group) whatever the umask it runs under', async () => {
+    const previous = process.umask(0o022);
+    try {
+      for (const [access, mode] of [[undefined, '600'], ['group', '640']] as const) {
+        const before = process.env.TOUCHBASE_FEEDS_MODE;
+        if (access) process.env.TOUCHBASE_FEEDS_MODE = access;
+        try {
+          const file = join(folder(), 'feed.ics');
+          const files = new FeedFiles();
+          await files.write(file, Buffer.from(text(0)), async () => {});
+          await files.finish();
+          expect((statSync(file).mode & 0o777).toString(8), access ?? 'private').toBe(mode);
+        } finally {
+          if (before === undefined) delete process.env.TOUCHBASE_FEEDS_MODE;
+          else process.env.TOUCHBASE_FEEDS_MODE = before;
+        }
+      }
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('keeps several files in flight while the caller goes on, and records each once it is in place', async () => {
     const dir = folder();
     const files = new FeedFiles();
