@@ -8,7 +8,7 @@ import { sharedHoursOverYear } from '../planner/working-hours.ts';
 import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 import { placeOf, type CsvTable, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
-import { toMinutes } from './schema.ts';
+import { HOURS_DASH, toMinutes } from './schema.ts';
 import { didYouMean, knownZones } from './suggest.ts';
 import { nameKey, nameWords } from './name-key.ts';
 import { counted } from '../domain/english-count.ts';
@@ -292,7 +292,7 @@ export function uniqueIds<T extends { id: string }>(ctx: BuildContext, items: re
 }
 
 export function parseHours(text: string): Hours {
-  const [a, b] = text.split('-') as [string, string];
+  const [a, b] = text.split(HOURS_DASH) as [string, string];
   return { start: toMinutes(a), end: toMinutes(b) };
 }
 

@@ -53,11 +53,17 @@ export const durationIn = (range: DurationRange, example: string) => z.string({ 
     if (problem) ctx.addIssue({ code: 'custom', message: `a duration ${describeRange(range)}, like "${example}"`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
   });
 
+/**
+ * Between the two times of working hours: a hyphen, or the dash Word and Outlook put there when
+ * "09:00–18:00" is pasted from them (an en or em dash, a minus sign), spaces around it allowed.
+ */
+export const HOURS_DASH = /\s*[-\u2012-\u2015\u2212]\s*/;
+
 export const hours = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"', abort: true })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d\s*[-\u2012-\u2015\u2212]\s*([01]\d|2[0-4]):[0-5]\d$/, { message: 'working hours like "09:00-18:00"', abort: true })
   .refine((v) => {
-    const [a, b] = v.split('-') as [string, string];
+    const [a, b] = v.split(HOURS_DASH) as [string, string];
     return toMinutes(a) < toMinutes(b) && toMinutes(b) <= 1440;
   }, { message: 'working hours that start before they end on the same day, like "09:00-18:00"' });
 

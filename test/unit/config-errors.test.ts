@@ -123,6 +123,16 @@ employees:
     expect(issues[2]!.expected).toContain('start before they end');
   });
 
+  it('working hours pasted from Word or Outlook, with a dash and spaces for the hyphen, are the same hours; the other way round still refused', () => {
+    const config = (hours: string) => {
+      const dir = writeConfig({ 'a.yaml': `${SETTINGS}  hours: "${hours}"\n${TEAM}` });
+      return checkConfig(dir);
+    };
+    const plain = config('09:30-18:00').config!.settings.hours;
+    for (const pasted of ['09:30–18:00', '09:30 — 18:00', '09:30 − 18:00', '09:30 - 18:00']) expect(config(pasted).config?.settings.hours, pasted).toEqual(plain);
+    expect(config('18:00–09:30').issues.map((i) => i.expected)).toEqual(['working hours that start before they end on the same day, like "09:00-18:00"']);
+  });
+
   it('duplicate ids, with the place of the first', () => {
     const { issues } = issuesOf({
       'a.yaml': SETTINGS + `employees:
