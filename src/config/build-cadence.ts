@@ -4,7 +4,7 @@ import type {
 import { TIMED_KINDS } from '../domain/types.ts';
 import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
-import { PLACEHOLDERS, placeholdersOf, unknownPlaceholders } from '../domain/title-template.ts';
+import { PLACEHOLDERS, placeholdersOf, strayBraces, unknownPlaceholders } from '../domain/title-template.ts';
 import { selects } from '../domain/selector.ts';
 import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
@@ -382,6 +382,12 @@ const COMMON = PLACEHOLDERS.filter((p) => !CONTEXTUAL.has(p));
  * date, "{event.ref}" in a rule) would be written into calendars as it stands.
  */
 function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes: AttributeNames | undefined, own: readonly string[], what: string): void {
+  const stray = strayBraces(title);
+  if (stray.length > 0) {
+    const shown = stray.slice(0, 3).map((s) => `a "${s.brace}" at character ${s.at} ${s.brace === '{' ? 'that no "}" closes' : 'that no "{" opens'}`).join(', ');
+    ctx.report(origin, ['title'], 2, 'placeholders written as {name}, each "{" closed by its "}" (a brace of its own is written into calendars as it stands)', `${quote(title, 80)}: ${shown}`);
+    return;
+  }
   // While a file could not be read, the attributes it may hold are unknown: {client.x} is not judged then.
   // Nor those an import maps from a column its file lacks: that column is the error.
   const unknown = unknownPlaceholders(title, attributes?.client, attributes?.contact)

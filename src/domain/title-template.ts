@@ -14,6 +14,17 @@ export function placeholdersOf(template: string): string[] {
 }
 
 /**
+ * The braces of a template that open or close no placeholder ("{client.name: …", "{{client.name}}"):
+ * written into calendars as they stand. Each with its place in the template (from 1).
+ */
+export function strayBraces(template: string): { readonly brace: '{' | '}'; readonly at: number }[] {
+  const paired = template.replace(/\{[^{}]*\}/g, (whole) => ' '.repeat(whole.length));
+  const stray: { brace: '{' | '}'; at: number }[] = [];
+  for (let i = 0; i < paired.length; i++) if (paired[i] === '{' || paired[i] === '}') stray.push({ brace: paired[i] as '{' | '}', at: i + 1 });
+  return stray;
+}
+
+/**
  * Placeholders in a template that are neither known nor an attribute: `{client.inn}` is
  * fine when `clientAttributes` has "inn", `{contact.position}` when `contactAttributes` has it.
  */

@@ -277,6 +277,21 @@ campaigns:
     expect(text).toContain('found {client.nme}; did you mean {client.name}?');
   });
 
+  it('a title whose braces open or close no placeholder is one error naming where, not text left in calendars', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `rules:
+  - { id: r1, ours: account_manager, theirs: ceo, kind: call, every: 1 month, title: "{client.name: встреча — {contacts}" }
+  - { id: r2, ours: account_manager, theirs: ceo, kind: call, every: 1 month, title: "{client.name}: встреча — {contacts" }
+campaigns:
+  - { id: c1, on: 07-18, ours: account_manager, title: "{{client.name}}: поздравление" }
+`,
+    });
+    expect(issues.map((i) => i.field)).toEqual(['rules[0].title', 'rules[1].title', 'campaigns[0].title']);
+    expect(text).toContain('rules[0].title (rule r1): expected placeholders written as {name}, each "{" closed by its "}" (a brace of its own is written into calendars as it stands), found "{client.name: встреча — {contacts}": a "{" at character 1 that no "}" closes');
+    expect(text).toContain('found "{client.name}: встреча — {contacts": a "{" at character 26 that no "}" closes');
+    expect(text).toContain('found "{{client.name}}: поздравление": a "{" at character 1 that no "}" closes, a "}" at character 15 that no "{" opens');
+  });
+
   it('a title placeholder another kind of title has ({holiday.name} in a campaign of a date, {event.ref} in a rule) is an error, not text left in calendars', () => {
     const { issues, text } = issuesOf({
       'a.yaml': SETTINGS + TEAM + `holidays:
