@@ -65,7 +65,7 @@ export const roCli: CliCatalogue = {
   'cli.status.notRunning': 'daemon: nu rulează{stopped}',
   'cli.status.stopped': ' (oprit la {at})',
   'cli.status.configRejected': 'configurație: ultima modificare a fost RESPINSĂ; se rulează cu ultima configurație validă:',
-  'cli.status.configOk': 'configurație: în regulă',
+  'cli.status.configOk': 'configurație: daemonul a aplicat ultima modificare citită (fișierele așa cum sunt acum le verifică „touchbase validate”)',
   'cli.col.job': 'sarcină',
   'cli.col.schedule': 'program',
   'cli.col.lastRun': 'ultima rulare',

@@ -66,7 +66,7 @@ export const ruCli: CliCatalogue = {
   'cli.status.notRunning': 'демон: не запущен{stopped}',
   'cli.status.stopped': ' (остановлен {at})',
   'cli.status.configRejected': 'конфигурация: последнее изменение ОТКЛОНЕНО; работа идёт по последней правильной:',
-  'cli.status.configOk': 'конфигурация: в порядке',
+  'cli.status.configOk': 'конфигурация: демон применил последнее прочитанное изменение (файлы в их нынешнем виде проверяет «touchbase validate»)',
   'cli.col.job': 'задача',
   'cli.col.schedule': 'расписание',
   'cli.col.lastRun': 'последний запуск',

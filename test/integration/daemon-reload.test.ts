@@ -47,7 +47,7 @@ describe('the daemon follows saves by rename, and a fixed file ends the rejectio
     git('checkout', '--', 'touchbase.yaml');
     const deadline = performance.now() + 10_000;
     while ((await daemon.status()).configErrors.length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect((await cli('status', '--db', dbFile)).out).toContain('configuration: ok');
+    expect((await cli('status', '--db', dbFile)).out).toContain('configuration: the daemon applied the last change it read');
     expect(await configValidGauge(daemon.url)).toBe('1');
     expect(((await (await fetch(`${daemon.url}/readyz`)).json()) as { config: string }).config).toBe('ok');
 
