@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { countryHint, zoneHint } from './place-hints.ts';
 import type { Client, Employee, Hours, Selector, Settings } from '../domain/types.ts';
 import { resolveRole } from '../domain/team.ts';
 import { selects } from '../domain/selector.ts';
@@ -9,7 +10,7 @@ import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 import { placeOf, type CsvTable, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
 import { HOURS_DASH, toMinutes } from './schema.ts';
-import { didYouMean, knownZones } from './suggest.ts';
+import { didYouMean } from './suggest.ts';
 import { nameKey, nameWords } from './name-key.ts';
 import { counted } from '../domain/english-count.ts';
 
@@ -146,7 +147,7 @@ export class BuildContext {
     if (holders === 1) return;
     if (holders === 0 && !this.drafts.some((d) => own(d.client.team, role) && selects(selector, d.client))) {
       const held = [...this.holders.keys()];
-      this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
+      this.report(origin, [field], 3, `a role some employee holds (${held.length > 0 ? held.join(', ') : 'no employee is configured: employees: in a file of the folder'})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
       return;
     }
     // A CSV file whose header has no column for the role (renamed, deleted): one error at its header.
@@ -271,14 +272,14 @@ export function isZone(zone: string): boolean {
 /** Reports a zone luxon does not know, with the nearest known one. Returns whether it is valid. */
 export function checkZone(ctx: BuildContext, zone: string, origin: Origin, path: PropertyKey[]): boolean {
   if (isZone(zone)) return true;
-  ctx.report(origin, path, 1, 'an IANA time zone like Europe/Moscow or America/New_York', `${quote(zone)}, which is not a known zone${didYouMean(zone, knownZones())}`);
+  ctx.report(origin, path, 1, 'an IANA time zone like Europe/Moscow or America/New_York', `${quote(zone)}, which is not a known zone${zoneHint(zone)}`);
   return false;
 }
 
 /** Reports a country without a public holiday calendar. Returns whether it has one. */
 export function checkCountry(ctx: BuildContext, country: string, origin: Origin, path: PropertyKey[]): boolean {
   if (hasHolidayCalendar(country)) return true;
-  ctx.report(origin, path, 1, 'a country with a public holiday calendar (ISO 3166-1 alpha-2, like RU, RO, MD, US, DE)', `${quote(country)}, which has none`);
+  ctx.report(origin, path, 1, 'a country with a public holiday calendar (ISO 3166-1 alpha-2, like RU, RO, MD, US, DE)', `${quote(country)}, which has none${countryHint(country, hasHolidayCalendar)}`);
   return false;
 }
 
@@ -286,7 +287,7 @@ export function uniqueIds<T extends { id: string }>(ctx: BuildContext, items: re
   const first = new Map<string, Origin>();
   for (const { value, origin } of items) {
     const seen = first.get(value.id);
-    if (seen) ctx.report(origin, ['id'], 2, `a ${what} id used once (first at ${short(placeOf(seen))})`, quote(value.id));
+    if (seen) ctx.report(origin, ['id'], 2, `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} id used once (first at ${short(placeOf(seen))})`, quote(value.id));
     else first.set(value.id, origin);
   }
 }

@@ -94,7 +94,9 @@ export const monthDay = z.string({ error: 'a month and day like 12-28 (MM-DD; 8 
   const problem = monthDayProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: 'a month and day that exists, like 12-28 (MM-DD)', params: { found: `${JSON.stringify(v)}: ${problem}` } });
 });
-const country = z.string().regex(/^[A-Z]{2}$/, { message: 'an ISO 3166-1 alpha-2 country code like RU' });
+/** What a country must be (zod-issues.ts adds the code a name or lowercase letters meant to the error). */
+export const COUNTRY_CODE = 'an ISO 3166-1 alpha-2 country code like RU';
+const country = z.string().regex(/^[A-Z]{2}$/, { message: COUNTRY_CODE });
 const timezone = z.string().min(1, { message: 'an IANA time zone like Europe/Moscow' }).max(100).refine((v) => !UNSAFE_CHARACTERS.test(v), { message: 'an IANA time zone like Europe/Moscow' });
 export const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const provider = z.enum(['ics', 'google', 'microsoft', 'none']);

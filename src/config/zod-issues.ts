@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { placeOf, type Origin } from './origin.ts';
 import { closest, didYouMean, meantField } from './suggest.ts';
+import { COUNTRY_CODE } from './schema.ts';
+import { countryHint } from './place-hints.ts';
+import { hasHolidayCalendar } from '../planner/public-holidays.ts';
 
 /**
  * zod's issues as located configuration issues: "expected … found …" in the users' words,
@@ -88,6 +91,8 @@ function foundOf(issue: z.core.$ZodIssue): string {
   const custom = issue.code === 'custom' ? (issue.params as { found?: string } | undefined)?.found : undefined;
   if (custom) return custom;
   if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
+  // "ro", "Россия": the two letters meant.
+  if (issue.code === 'invalid_format' && issue.message === COUNTRY_CODE && typeof input === 'string') return `${describeFound(input)}${countryHint(input, hasHolidayCalendar)}`;
   if (issue.code === 'invalid_value' && typeof input === 'string') {
     return `${describeFound(input)}${didYouMean(input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
   }

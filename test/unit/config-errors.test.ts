@@ -123,6 +123,31 @@ employees:
     expect(issues[2]!.expected).toContain('start before they end');
   });
 
+  it('a zone written as an offset or a city, a country written by name or in lowercase: the zone or the code meant, never "UTC" for "UTC+3"', () => {
+    const found = (zone: string, country = 'RU') => {
+      const { issues } = issuesOf({ 'a.yaml': `settings:\n  company: Test Co\n  timezone: "${zone}"\n  country: "${country}"\n` });
+      return issues.map((i) => i.found);
+    };
+    expect(found('UTC+3')).toEqual(['"UTC+3", which is not a known zone; a fixed offset is not a zone (it knows no summer time): write the zone of the city, such as "Europe/Moscow", "Europe/Bucharest", "Europe/Chisinau"']);
+    expect(found('GMT+02:00')[0]).toContain('such as "Europe/Bucharest", "Europe/Chisinau"');
+    expect(found('+03:00')[0]).toContain('such as "Europe/Moscow"');
+    expect(found('Moscow')).toEqual(['"Moscow", which is not a known zone; did you mean "Europe/Moscow"?']);
+    expect(found('Москва')).toEqual(['"Москва", which is not a known zone; did you mean "Europe/Moscow"?']);
+    expect(found('Chișinău')).toEqual(['"Chișinău", which is not a known zone; did you mean "Europe/Chisinau"?']);
+    expect(found('Europe/Moskow')).toEqual(['"Europe/Moskow", which is not a known zone; did you mean "Europe/Moscow"?']);
+    expect(found('Europe/Moscow', 'ro')).toEqual(['"ro"; did you mean "RO"?']);
+    expect(found('Europe/Moscow', 'Россия')).toEqual(['"Россия"; did you mean "RU"?']);
+    expect(found('Europe/Moscow', 'Moldova')).toEqual(['"Moldova"; did you mean "MD"?']);
+    expect(found('Europe/Moscow', 'XX')).toEqual(['"XX", which has none']);
+  });
+
+  it('an employee id used twice says "an employee"; a role held by nobody when no employee is configured says so, not "()"', () => {
+    const twice = issuesOf({ 'a.yaml': SETTINGS + TEAM + '  - { id: petrov, name: Pavel Petrov, role: account_manager }\n' });
+    expect(twice.text).toMatch(/expected an employee id used once \(first at \S*a\.yaml:7\)/);
+    const none = issuesOf({ 'a.yaml': SETTINGS + `clients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }] }\nrules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month }\n` });
+    expect(none.text).toContain('expected a role some employee holds (no employee is configured: employees: in a file of the folder), found "account_manager", held by nobody');
+  });
+
   it('working hours pasted from Word or Outlook, with a dash and spaces for the hyphen, are the same hours; the other way round still refused', () => {
     const config = (hours: string) => {
       const dir = writeConfig({ 'a.yaml': `${SETTINGS}  hours: "${hours}"\n${TEAM}` });
