@@ -130,6 +130,9 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   if (plain) {
     // Nearly every export: read from its bytes, never decoded whole.
     sources.encodings.push({ file: job.shown, encoding: plain.encoding });
+    // One all in ASCII may be Excel's "CSV" of a sheet whose ș and ț its code page (windows-1252) lacked.
+    const replaced = job.bytes.includes(QUESTION_MARK) && isAscii(job.bytes) ? lettersReplaced(Buffer.from(job.bytes).toString('latin1')) : undefined;
+    if (replaced) warnReplaced(job, replaced, 'its code page', sources);
     readRecords(job, undefined, plain, sources, contactRows, options);
     return;
   }
@@ -148,13 +151,22 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   }
   sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
   const replaced = /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
-  if (replaced) {
-    sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '',
-      message: `${quote(replaced.word)}: a "?" inside a word, as Excel writes a letter the file's code page (${decoded.encoding}) has no place for (ș and ț in windows-1250, say); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
-  }
+  if (replaced) warnReplaced(job, replaced, `the file's code page (${decoded.encoding})`, sources);
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
   const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
   readRecords(job, decoded.text, utf8, sources, contactRows, options);
+}
+
+const QUESTION_MARK = 0x3f;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+function warnReplaced(job: CsvJob, replaced: { word: string; line: number; column: number }, page: string, sources: RawSources): void {
+  sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '',
+    message: `${quote(replaced.word)}: a "?" inside a word, as Excel writes a letter ${page} has no place for (ș and ț in windows-1250 or windows-1252, say); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
 }
 
 /**
@@ -164,14 +176,19 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
  * question mark; one at a word's end may be ("Why?") and is not looked at.
  */
 function lettersReplaced(text: string): { word: string; line: number; column: number } | undefined {
-  const found = /(?<![\p{L}\p{N}?])\?\p{L}|\p{L}\?\p{L}/u.exec(text);
-  if (!found) return undefined;
-  let start = found.index;
-  while (start > 0 && /[\p{L}?]/u.test(text[start - 1]!)) start--;
-  const word = /^[\p{L}?]+/u.exec(text.slice(start))![0];
-  const before = text.slice(0, start);
-  const line = before.split(/\r\n|\r|\n/).length;
-  return { word, line, column: start - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) };
+  for (const found of text.matchAll(/(?<![\p{L}\p{N}?])\?\p{L}|\p{L}\?\p{L}/gu)) {
+    let start = found.index;
+    while (start > 0 && /[\p{L}?]/u.test(text[start - 1]!)) start--;
+    // A web address's query ("site.ro/page?id=1", "/?utm_source") is no name.
+    let token = start;
+    while (token > 0 && !/[\s;,\t"]/.test(text[token - 1]!)) token--;
+    if (/[/=&@]/.test(text.slice(token, found.index + 2).concat(/^[^\s;,\t"]*/.exec(text.slice(found.index + 2))![0]))) continue;
+    const word = /^[\p{L}?]+/u.exec(text.slice(start))![0];
+    const before = text.slice(0, start);
+    const line = before.split(/\r\n|\r|\n/).length;
+    return { word, line, column: start - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) };
+  }
+  return undefined;
 }
 
 /**

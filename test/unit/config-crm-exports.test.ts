@@ -405,6 +405,20 @@ rules:
     expect(warned[0]!.message).toContain('CSV UTF-8');
   });
 
+  it('an export all in ASCII (read as UTF-8) whose ș and ț Excel wrote as "?" (windows-1252) is warned about too; a web address\'s "?" is not', () => {
+    const dir = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Marasesti SRL', 'Construcții Someș SRL'), 'windows-1252'), 'crm/contacts.csv': contacts });
+    const { config, warnings } = check(dir);
+    expect(config?.clients.find((c) => c.id === 'c2')?.name).toBe('Construc?ii Some? SRL');
+    const warned = warnings.filter((w) => w.message.includes('a "?" inside a word'));
+    expect(warned).toEqual([expect.objectContaining({ file: 'crm/clients.csv', line: 3 })]);
+    expect(warned[0]!.message).toContain('"Construc?ii": a "?" inside a word, as Excel writes a letter its code page has no place for');
+    const site = (url: string) => `id;name;team.account_manager;site\r\nc1;Agro SRL;popescu;${url}\r\nc2;Beta SRL;popescu;\r\n`;
+    for (const url of ['https://agro.ro/contact?id=12', 'agro.ro/?utm_source=crm']) {
+      const plain = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': site(url), 'crm/contacts.csv': contacts });
+      expect(check(plain).warnings.filter((w) => w.message.includes('a "?" inside a word')), url).toEqual([]);
+    }
+  });
+
   it('a question mark ending a word is no replaced letter', () => {
     const dir = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Ce mai faci? SRL'), 'windows-1250'), 'crm/contacts.csv': contacts });
     expect(check(dir).warnings.filter((w) => w.message.includes('a "?" inside a word'))).toEqual([]);
