@@ -208,11 +208,24 @@ function checkTeamRoles(ctx: BuildContext, used: ReadonlySet<string>): void {
   if (!ctx.checksReferences) return;
   const held = [...ctx.holders.keys()];
   const known = new Set([...held, ...used]);
+  // In a CSV export the role is a column's name: one error at the header, not one per row.
+  const headers = new Set<string>();
   for (const { client, origin } of ctx.drafts) {
     for (const role of Object.keys(client.team)) {
       if (known.has(role)) continue;
       const hint = didYouMean(role, held);
-      ctx.report(origin, ['team', role], 2, `a role of ours that an employee holds (${held.join(', ')}) or the configuration uses`, `an unknown role ${quote(role)}${hint}`, true);
+      const expected = `a role of ours that an employee holds (${held.join(', ')}) or the configuration uses`;
+      if (origin.kind === 'csv') {
+        const key = `${origin.file}\u0000${role}`;
+        if (!headers.has(key)) {
+          headers.add(key);
+          const column = origin.columnOf.get(`team.${role}`);
+          ctx.issues.push({
+            file: origin.file, line: origin.table.headerLine ?? 1, column: (column ?? 0) + 1, field: origin.header[column ?? -1] ?? `team.${role}`, rank: 2,
+            expected, found: `an unknown role ${quote(role)} in the header${hint} (the column of every row)`,
+          });
+        }
+      } else ctx.report(origin, ['team', role], 2, expected, `an unknown role ${quote(role)}${hint}`, true);
       const meant = /"(.*)"/.exec(hint)?.[1];
       if (meant) ctx.explained.add(`${client.id}\u0000${meant}`);
     }

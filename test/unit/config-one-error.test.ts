@@ -132,6 +132,12 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a role misspelt in a CSV header (team.acount_manager) is one error at the header, not one per row', () => {
+    const { issues, text } = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', 'team.account_manager', 'team.acount_manager')));
+    expect(issues).toHaveLength(1);
+    expect(text[0]).toMatch(/^crm\/clients\.csv:1:\d+: team\.acount_manager: expected a role of ours that an employee holds \(.*\) or the configuration uses, found an unknown role "acount_manager" in the header; did you mean "account_manager"\? \(the column of every row\)$/);
+  });
+
   it('a CSV header written with another separator than its rows is one error at the header, not one per row (nor one per contact of its clients)', () => {
     const header = (file: string, to: string) => (d: string) => {
       const path = join(d, file);
