@@ -16,8 +16,13 @@ import { clientNameKey, nameKey } from './name-key.ts';
 
 export type { Located, LocatedClient, RawSources } from './sources.ts';
 
-/** The configuration's YAML, all files together: about 40,000 clients with their contacts (parsed in ~20 s and ~1.4 GB; more ran out of memory). */
-export const MAX_YAML_BYTES = 16 * 2 ** 20;
+/**
+ * The configuration's YAML, all files together: about 20,000 clients with their contacts. Parsed
+ * YAML takes some 130 bytes of memory a byte of file, whatever its style: 15.5 MB of clients
+ * written out, or of one-line holidays, took 21–24 s and 1.9–2.1 GB, next to a 2 GB heap limit;
+ * 8 MB takes about 1 GB.
+ */
+export const MAX_YAML_BYTES = 8 * 2 ** 20;
 
 /**
  * Reads every *.yaml and *.yml file below `dir` (or of a snapshot of it) in path order, then
@@ -91,7 +96,7 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
 
 /**
  * Whether the YAML files are over MAX_YAML_BYTES together: then none is parsed (parsed YAML
- * keeps every node with its position, some 75 bytes of memory a byte of file), and one error
+ * keeps every node with its position, some 130 bytes of memory a byte of file), and one error
  * names the largest.
  */
 function yamlOverLimit(files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources): boolean {
