@@ -30,6 +30,8 @@ export interface DaemonHttpDeps {
   readonly onOutcome: (outcome: RecordedLink) => void;
   readonly requestSync: () => void;
   readonly reload: () => Promise<boolean>;
+  /** The errors of the change last refused (formatted as the log and `status` show them); none once one is applied. */
+  readonly configErrors: () => readonly string[];
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
   /** Routes with their own sign-in (the dashboard). */
   readonly routes?: ((app: Hono<Env>) => void) | undefined;
@@ -49,7 +51,11 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
         deps.requestSync();
         return c.json({ requested: 'sync' }, 202);
       });
-      api.post('/reload', async (c) => c.json({ applied: await deps.reload() }));
+      // A deploy script learns why, not only that: the errors as the log and `status` say them.
+      api.post('/reload', async (c) => {
+        const applied = await deps.reload();
+        return c.json(applied ? { applied } : { applied, errors: deps.configErrors() });
+      });
       eventsRoute(api, deps.receiveEvent);
     },
   });

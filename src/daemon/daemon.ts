@@ -648,6 +648,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       requestSync: () => this.#scheduler?.request('sync'),
       onServerError: (error, request) => this.#log.error({ request, err: error.message, code: (error as { code?: unknown }).code }, 'an HTTP request failed'),
       reload: () => this.reload('requested over the API'),
+      configErrors: () => (this.#configError ?? []).map(formatIssue),
       receiveEvent: async (event) => {
         const result = await withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },
           (signal) => this.#runner!.event(this.#snapshot!, event, { signal, served: this.#served }));

@@ -24,6 +24,24 @@ async function configValidGauge(url: string): Promise<string> {
   return families.find((f) => f.name === 'touchbase_config_last_reload_valid')!.metrics[0]!.value;
 }
 
+describe('POST /api/reload', () => {
+  it('answers a refused change with its errors, as the log and status say them; an applied one with applied: true alone', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const token = 'secret-token-12345-of-at-least-32-chars';
+    const { daemon } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), apiToken: token, watch: false });
+    await startedAndSynced(daemon);
+    const reload = async () => (await fetch(`${daemon.url}/api/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json();
+    const file = join(configDir, 'touchbase.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('ours: account_manager', 'ours: nobody_has_this_role'));
+    const refused = await reload() as { applied: boolean; errors: string[] };
+    expect(refused.applied).toBe(false);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors[0]).toMatch(/touchbase\.yaml:\d+:\d+: rules\[0\]\.ours \(rule calls\): expected a role some employee holds \(account_manager\), found "nobody_has_this_role", held by nobody/);
+    writeFileSync(file, stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
+    expect(await reload()).toEqual({ applied: true });
+  });
+});
+
 describe('the daemon follows saves by rename, and a fixed file ends the rejection everywhere', () => {
   it('sed -i breaks it, git checkout restores it: status, /readyz and the metric agree again; later edits are applied', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
