@@ -25,8 +25,10 @@ describe('a client\'s coming touches as CSV', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="alfa-planned.csv"');
     const body = await response.text();
-    // In the company's language, as every CSV of the dashboard: Russian headers, ";" and dd.mm.yyyy.
-    expect(body.split('\n')[0]).toBe('дата;вид;ответственный;заголовок;касание');
+    // In the company's language, as every CSV of the dashboard: Russian headers, ";" and dd.mm.yyyy;
+    // CRLF between rows, as `report --excel` writes it.
+    expect(body.split('\r\n')[0]).toBe('дата;вид;ответственный;заголовок;касание');
+    expect(body.replaceAll('\r\n', '')).not.toContain('\n');
     const rows = parseCsv(body, { delimiter: ';', columns: true }) as Record<string, string>[];
 
     const db = await openMigrated(dbFile);

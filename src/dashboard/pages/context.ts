@@ -109,11 +109,11 @@ export function notReady(ctx: PageContext, title: string): PageResponse {
 }
 
 export function csv(ctx: PageContext, spec: ReportSpec, rows: readonly Readonly<Record<string, Cell>>[], filename: string): PageResponse {
-  // A byte-order mark, so Excel reads the UTF-8 (Cyrillic, ș ț ă) as UTF-8.
+  // A byte-order mark, so Excel reads the UTF-8 (Cyrillic, ș ț ă) as UTF-8, and CRLF: the bytes of `report --excel`.
   // In the company's language, as `touchbase report --format csv` writes it, whatever language this
   // person reads the pages in: its separator and dates are what the company's Excel opens (a
   // director reading English in Moscow got "," that Russian Excel put in one column).
-  return { status: 200, kind: 'csv', body: `\uFEFF${reportCsv({ ...spec, rows }, translator(ctx.req.companyLanguage), rows)}`, filename };
+  return { status: 200, kind: 'csv', body: `\uFEFF${reportCsv({ ...spec, rows }, translator(ctx.req.companyLanguage), rows, '\r\n')}`, filename };
 }
 
 export interface TableOptions {
