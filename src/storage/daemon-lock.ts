@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'no
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
+import { explainSqliteError } from './database-errors.ts';
 import { isPostgresLocation } from './location.ts';
 import { PostgresDaemonLock, type LockWatch } from './postgres/advisory-lock.ts';
 
@@ -54,17 +55,23 @@ export class DaemonLock {
     const real = realDatabasePath(dbFile, holder !== undefined);
     const lockFile = `${real}.daemon-lock`;
     const infoFile = `${real}.daemon-pid`;
-    // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
-    privateFile(lockFile);
-    // A short wait for the lock: a check (isHeld, by another daemon or `touchbase status`)
-    // holds it for a moment; a daemon holds it for its life.
-    const db = new SQLite(lockFile, { timeout: CHECK_HOLD_WAIT_MS });
+    let db: SQLite.Database;
+    try {
+      // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
+      privateFile(lockFile);
+      // A short wait for the lock: a check (isHeld, by another daemon or `touchbase status`)
+      // holds it for a moment; a daemon holds it for its life.
+      db = new SQLite(lockFile, { timeout: CHECK_HOLD_WAIT_MS });
+    } catch (error) {
+      // A folder this user may not write (EACCES): said as for the database beside it, with what to do.
+      throw explainSqliteError(error, real);
+    }
     try {
       db.pragma('journal_mode = DELETE');
       db.exec('BEGIN EXCLUSIVE');
     } catch (error) {
       db.close();
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw explainSqliteError(error, real);
       let who = '';
       try {
         const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { pid: number; startedAt: string };
@@ -92,7 +99,7 @@ export class DaemonLock {
       return false;
     } catch (error) {
       if (error instanceof DaemonAlreadyRunningError) return true;
-      const code = String((error as { code?: string }).code ?? '');
+      const code = String((error as { code?: string; sqliteCode?: string }).sqliteCode ?? (error as { code?: string }).code ?? '');
       if (!/^(EACCES|EPERM|EROFS|ENOENT|SQLITE_READONLY|SQLITE_CANTOPEN)/.test(code)) throw error;
       return pidFileAlive(`${realDatabasePath(dbFile, false)}.daemon-pid`);
     }

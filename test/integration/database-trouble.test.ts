@@ -69,6 +69,16 @@ describe('a database the user may only read', () => {
     expect(r.err).not.toContain('    at '); // no stack trace
   }, 60_000);
 
+  it('the daemon started on it in a folder this user may not write says so and what to do, as the commands do (exit 1, no stack)', async () => {
+    const { dir, db } = await readOnlyDatabase();
+    const r = asReader(['daemon', '--config', resolve('config'), '--db', db, '--port', '0']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`cannot write ${db}: it, or its folder ${dir}, is read-only for user`);
+    expect(r.err).toContain('Run touchbase as the user that owns it');
+    expect(r.err).not.toContain('    at ');
+    expect(r.err).not.toMatch(/^touchbase: EACCES/m);
+  }, 60_000);
+
   it('a database this user may not read at all is named, with what to do', async () => {
     const { db } = await readOnlyDatabase();
     chmodSync(db, 0o600);
