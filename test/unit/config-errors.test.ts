@@ -148,6 +148,14 @@ employees:
     expect(none.text).toContain('expected a role some employee holds (no employee is configured: employees: in a file of the folder), found "account_manager", held by nobody');
   });
 
+  it('an id YAML reads as a number (007, 1e3) says so and asks for quotes, showing what YAML made of it', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + `employees:\n  - { id: 007, name: James Bond, role: account_manager }\n  - { id: 1e3, name: Ivan Petrov, role: sales_director }\n` });
+    expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([
+      ['employees[0].id', 'a string', '7, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"'],
+      ['employees[1].id', 'a string', '1000, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"'],
+    ]);
+  });
+
   it('working hours pasted from Word or Outlook, with a dash and spaces for the hyphen, are the same hours; the other way round still refused', () => {
     const config = (hours: string) => {
       const dir = writeConfig({ 'a.yaml': `${SETTINGS}  hours: "${hours}"\n${TEAM}` });
