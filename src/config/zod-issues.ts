@@ -86,13 +86,19 @@ function expectedOf(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** An id or a name (a client's, a team member's): text that may be all digits, unlike a duration's or a count's. */
+function namesSomething(path: readonly PropertyKey[]): boolean {
+  const last = path.at(-1);
+  return last === 'id' || last === 'name' || last === 'client' || last === 'company' || path.at(-2) === 'team';
+}
+
 function foundOf(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   const custom = issue.code === 'custom' ? (issue.params as { found?: string } | undefined)?.found : undefined;
   if (custom) return custom;
   if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
   // `id: 007` is the number 7 to YAML: the text as written needs quotes.
-  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof input === 'number') return `${describeFound(input)}, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"`;
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof input === 'number' && namesSomething(issue.path)) return `${describeFound(input)}, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"`;
   // "ro", "Россия": the two letters meant.
   if (issue.code === 'invalid_format' && issue.message === COUNTRY_CODE && typeof input === 'string') return `${describeFound(input)}${countryHint(input, hasHolidayCalendar)}`;
   if (issue.code === 'invalid_value' && typeof input === 'string') {
