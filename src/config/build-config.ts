@@ -1,3 +1,4 @@
+import { counted } from '../domain/english-count.ts';
 import type { Client, Config, Contact, Settings } from '../domain/types.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
@@ -57,6 +58,7 @@ export function buildConfig(sources: RawSources): BuildResult {
       meetingsPerDay: e.meetings_per_day,
     });
   }
+  noEmployees(ctx, sources);
   buildClients(ctx);
   checkTeamRoles(ctx, rolesWritten(sources));
   const cadence = buildCadence(ctx);
@@ -197,6 +199,24 @@ function buildClients(ctx: BuildContext): void {
     const keptLater = kept.file === dropped.file && kept.line > dropped.line;
     ctx.report(keptLater ? valid : d.origin, ['id'], 2, `a contact id used once (first at ${short(keptLater ? dropped : kept)})`, quote(d.id));
   }
+}
+
+/**
+ * A configuration with clients or rules and no employee at all (team.yaml emptied, or left out of
+ * the folder) is one error, not one for every team cell, rule, campaign and handover naming
+ * someone: the references are not checked against nobody.
+ */
+function noEmployees(ctx: BuildContext, sources: RawSources): void {
+  // A file that could not be read, or a section under another name (`employee:`), is the error then.
+  if (sources.employees.length > 0 || sources.opaque || [...sources.issues, ...ctx.issues].some((i) => i.field.startsWith('employee') || i.found.includes('unknown section'))) return;
+  // Clients alone, with no rule and no team named, ask for nobody yet.
+  if (sources.rules.length === 0 && sources.campaigns.length === 0 && !sources.clients.some((c) => Object.keys(c.value.team ?? {}).length > 0)) return;
+  ctx.issues.push({
+    file: sources.dir, line: 0, column: 0, field: 'employees', rank: 0,
+    expected: 'the employees who hold the touches, under employees: in a YAML file of the folder (the example keeps them in team.yaml)',
+    found: `none, for ${counted(sources.clients.length, 'client')} and ${counted(sources.rules.length, 'rule')}`,
+  });
+  sources.opaque = true;
 }
 
 /**

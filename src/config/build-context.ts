@@ -147,7 +147,7 @@ export class BuildContext {
     if (holders === 1) return;
     if (holders === 0 && !this.drafts.some((d) => own(d.client.team, role) && selects(selector, d.client))) {
       const held = [...this.holders.keys()];
-      this.report(origin, [field], 3, `a role some employee holds (${held.length > 0 ? held.join(', ') : 'no employee is configured: employees: in a file of the folder'})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
+      this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
       return;
     }
     // A CSV file whose header has no column for the role (renamed, deleted): one error at its header.

@@ -141,11 +141,12 @@ employees:
     expect(found('Europe/Moscow', 'XX')).toEqual(['"XX", which has none']);
   });
 
-  it('an employee id used twice says "an employee"; a role held by nobody when no employee is configured says so, not "()"', () => {
+  it('an employee id used twice says "an employee"; rules with no employee configured at all are one error for that', () => {
     const twice = issuesOf({ 'a.yaml': SETTINGS + TEAM + '  - { id: petrov, name: Pavel Petrov, role: account_manager }\n' });
     expect(twice.text).toMatch(/expected an employee id used once \(first at \S*a\.yaml:7\)/);
     const none = issuesOf({ 'a.yaml': SETTINGS + `clients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }] }\nrules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month }\n` });
-    expect(none.text).toContain('expected a role some employee holds (no employee is configured: employees: in a file of the folder), found "account_manager", held by nobody');
+    expect(none.issues.map((i) => i.field)).toEqual(['employees']);
+    expect(none.text).toContain('employees: expected the employees who hold the touches, under employees: in a YAML file of the folder (the example keeps them in team.yaml), found none, for 1 client and 1 rule');
   });
 
   it('an id YAML reads as a number (007, 1e3) says so and asks for quotes, showing what YAML made of it', () => {

@@ -132,6 +132,12 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a team file emptied (no employee at all) is one error, not one for every team cell, rule, campaign and handover naming someone', () => {
+    const { issues, text } = issuesOf(example((d) => writeFileSync(join(d, 'team.yaml'), '')));
+    expect(issues).toHaveLength(1);
+    expect(text[0]).toMatch(/: employees: expected the employees who hold the touches, under employees: in a YAML file of the folder \(the example keeps them in team\.yaml\), found none, for 40 clients and 11 rules$/);
+  });
+
   it('a role misspelt in a CSV header (team.acount_manager) is one error at the header, not one per row', () => {
     const { issues, text } = issuesOf(example((d) => replaceIn(d, 'crm/clients.csv', 'team.account_manager', 'team.acount_manager')));
     expect(issues).toHaveLength(1);
