@@ -197,6 +197,19 @@ describe('touchbase CLI', () => {
     expect(lines.slice(1, -1).every((l) => /^[0-9a-f-]{36};/.test(l))).toBe(true);
   });
 
+  it('--excel without --format csv, schema --out into a folder that is not there, demo-data with no example to take rules from: each one clear error (exit 2), nothing written', async () => {
+    const dir = tempDir();
+    const excel = await cli('plan', '--config', EXAMPLE, '--db', join(dir, 't.sqlite'), '--excel', '--now', NOW);
+    expect([excel.code, excel.err]).toEqual([2, 'touchbase: --excel: it is a form of CSV, so give --format csv (found --format table)\n']);
+    expect(existsSync(join(dir, 't.sqlite'))).toBe(false);
+    const schema = await cli('schema', '--out', join(dir, 'no-such-folder', 's.json'));
+    expect([schema.code, schema.err]).toEqual([2, `touchbase: --out: cannot write ${join(dir, 'no-such-folder', 's.json')} (ENOENT): its folder does not exist\n`]);
+    const demo = await cli('demo-data', '--clients', '3', '--out', join(dir, 'demo'), '--config', join(dir, 'elsewhere'));
+    expect(demo.code).toBe(2);
+    expect(demo.err).toContain(`--config: ${join(dir, 'elsewhere')} has none of rules.yaml, campaigns.yaml, workflows.yaml to take the rules, campaigns and workflows from`);
+    expect(existsSync(join(dir, 'demo'))).toBe(false);
+  });
+
   it('plan --format json streams a valid array: the same touches, with or without any', async () => {
     const r = await cli('plan', '--config', EXAMPLE, '--db', join(tempDir(), 't.sqlite'), '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json', '--now', NOW);
     const touches = JSON.parse(r.out) as { id: string }[];

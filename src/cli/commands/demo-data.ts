@@ -33,6 +33,10 @@ export function demoDataCommand(program: Command, io: CliIO): void {
       const templateDir = configDir(o);
       const template: Record<string, string> = {};
       for (const f of TEMPLATE_FILES) if (existsSync(join(templateDir, f))) template[f] = readFileSync(join(templateDir, f), 'utf8');
+      // A company with no rule would plan nothing: the templates are the example's, found from where it runs.
+      if (Object.keys(template).length === 0) {
+        throw new BadInputError(`--config: ${templateDir} has none of ${TEMPLATE_FILES.join(', ')} to take the rules, campaigns and workflows from: run it in the touchbase folder, or give --config the example's config folder`);
+      }
       const files = demoCompany({ clients, seed: Number(o.seed) || 1 }, template);
       for (const [path, text] of Object.entries(files)) {
         if (!text) continue;

@@ -42,6 +42,8 @@ export function planCommand(program: Command, io: CliIO): void {
     .option('--excel', 'CSV for Excel in a comma-decimal locale (Russian, Romanian): ";" between cells, a byte-order mark, CRLF', false)
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<PlanOptions>();
+      // As report's: a flag that would change nothing is a mistake said, not ignored.
+      if (o.excel && o.format !== 'csv') throw new BadInputError(`--excel: it is a form of CSV, so give --format csv (found --format ${o.format})`);
       const config = await readConfig(o);
       const now = clockFrom(o.now).now();
       const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
