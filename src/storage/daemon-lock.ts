@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
@@ -53,7 +53,7 @@ export class DaemonLock {
   static acquire(dbFile: string, holder: { pid: number; startedAt: string } | undefined): DaemonLock {
     if (dbFile === ':memory:') throw new Error('the daemon needs a database file, not :memory:');
     const real = realDatabasePath(dbFile, holder !== undefined);
-    const lockFile = `${real}.daemon-lock`;
+    const lockFile = `${real}${LOCK_SUFFIX}`;
     const infoFile = `${real}.daemon-pid`;
     let db: SQLite.Database;
     try {
@@ -82,6 +82,13 @@ export class DaemonLock {
       throw new DaemonAlreadyRunningError(`another touchbase daemon is already running on ${dbFile}${who}; stop it first, or give this one another database with --db`);
     }
     if (holder) {
+      const other = daemonLockedElsewhere(real, lockFile);
+      if (other !== undefined) {
+        db.exec('ROLLBACK');
+        db.close();
+        throw new DaemonAlreadyRunningError(`another touchbase daemon (pid ${other.pid}) is running on ${dbFile} through another path to the same file `
+          + `(${other.path}: a hard link?); stop it first, or give this one another database with --db`);
+      }
       privateFile(infoFile);
       writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
     }
@@ -129,6 +136,47 @@ export class DaemonLock {
  * lock instead of running beside it. For a daemon (`create`) its folder is made, owner-only, if
  * missing, as `migrate` does.
  */
+const LOCK_SUFFIX = '.daemon-lock';
+
+/**
+ * Another process holding the daemon lock of this very database file through another path: the
+ * lock is beside the path, and a hard link to the database is another path, so a daemon started
+ * through it took a lock of its own and wrote beside the first (two -wal files for one database:
+ * SQLite's way to damage it). Looked for in Linux's /proc among this user's processes: a lock file
+ * they have open whose database is this one (the same device and inode). Undefined where /proc
+ * cannot tell.
+ */
+function daemonLockedElsewhere(real: string, ownLock: string): { pid: number; path: string } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let target: { dev: number; ino: number };
+  let pids: string[];
+  try {
+    target = statSync(real);
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // another user's, or gone
+    }
+    for (const fd of fds) {
+      try {
+        const open = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (!open.endsWith(LOCK_SUFFIX) || open === ownLock) continue;
+        const database = statSync(open.slice(0, -LOCK_SUFFIX.length));
+        if (database.dev === target.dev && database.ino === target.ino) return { pid: Number(pid), path: open.slice(0, -LOCK_SUFFIX.length) };
+      } catch {
+        // closed meanwhile, or its database gone
+      }
+    }
+  }
+  return undefined;
+}
+
 function realDatabasePath(dbFile: string, create: boolean): string {
   if (create) mkdirSync(dirname(dbFile), { recursive: true, mode: 0o700 });
   try {

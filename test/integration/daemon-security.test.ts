@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join, resolve } from 'node:path';
 import { openDatabase, openMigrated, openReadOnly } from '../../src/storage/database.ts';
 import { prepareFeedFolder } from '../../src/storage/private-files.ts';
@@ -178,6 +179,46 @@ describe('file modes: the database, its lock and the feeds are their owner\'s al
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(mode(join(feeds, f)), f).toBe('600');
     expect(mode(join(dir, 't.sqlite'))).toBe('600');
+  }, 120_000);
+});
+
+describe('one daemon per database file, whatever the path to it', () => {
+  it('a daemon started through a hard link to a database another daemon runs on refuses to start (its lock is beside the other path)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const env = { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_LINK_SECRET: 'l'.repeat(40), TOUCHBASE_FEED_SECRET: 'f'.repeat(40) };
+    const first = spawn(process.execPath, [resolve('src/touchbase.js'), 'daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { env, stdio: 'ignore' });
+    const exited = once(first, 'exit');
+    try {
+      // Started: it recorded itself in the database.
+      const deadline = Date.now() + 60_000;
+      const recorded = () => {
+        if (!existsSync(db)) return false;
+        const reader = new Database(db, { readonly: true, fileMustExist: true });
+        try {
+          return (reader.prepare("select value from daemon_info where key = 'pid'").get() as { value: string } | undefined)?.value === String(first.pid);
+        } catch {
+          return false;
+        } finally {
+          reader.close();
+        }
+      };
+      while (!recorded()) {
+        expect(Date.now(), 'the first daemon did not start').toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      mkdirSync(join(dir, 'other'));
+      linkSync(db, join(dir, 'other', 'same.sqlite'));
+      const second = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'daemon', '--config', resolve('config'), '--db', join(dir, 'other', 'same.sqlite'), '--port', '0'], {
+        env, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL',
+      });
+      expect(second.status).not.toBe(0);
+      expect(second.stderr).toContain(`another touchbase daemon (pid ${first.pid}) is running on ${join(dir, 'other', 'same.sqlite')} through another path to the same file (${db}: a hard link?)`);
+      expect(existsSync(join(dir, 'other', 'same.sqlite-wal'))).toBe(false);
+    } finally {
+      first.kill('SIGTERM');
+      await exited;
+    }
   }, 120_000);
 });
 
