@@ -7,6 +7,7 @@ import { formatIssue } from '../../src/config/config-issue.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 function check(dir: string) {
   const result = checkConfig(dir);
@@ -80,6 +81,13 @@ describe('a combined export of companies and their contacts (one row per contact
     const { touches } = planTouches(config!, NO_HISTORY, { from: '2027-01-11', to: '2027-01-31' }, now);
     const calls = touches.filter((t) => t.source === 'rule:buyers').map((t) => `${t.client} ${t.contacts.join(',')}`).sort();
     expect(calls).toEqual(['101 5002', '101 5004']);
+  });
+
+  it('validate says the encoding of the file read twice once', async () => {
+    const dir = writeConfig({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(ROWS) });
+    const r = await cli('validate', '--config', dir);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => l.includes('clients-with-contacts.csv'))).toEqual([expect.stringMatching(/clients-with-contacts\.csv: .*windows-1251$/)]);
   });
 
   it('a company whose repeated rows disagree is one error per field, at the first row that differs', () => {
