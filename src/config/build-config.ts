@@ -211,11 +211,12 @@ function noEmployees(ctx: BuildContext, sources: RawSources): void {
   if (sources.employees.length > 0 || sources.opaque || [...sources.issues, ...ctx.issues].some((i) => i.field.startsWith('employee') || i.found.includes('unknown section'))) return;
   // Clients alone, with no rule and no team named, ask for nobody yet.
   if (sources.rules.length === 0 && sources.campaigns.length === 0 && !sources.clients.some((c) => Object.keys(c.value.team ?? {}).length > 0)) return;
-  ctx.issues.push({
-    file: sources.dir, line: 0, column: 0, field: 'employees', rank: 0,
-    expected: 'the employees who hold the touches, under employees: in a YAML file of the folder (the example keeps them in team.yaml)',
-    found: `none, for ${counted(sources.clients.length, 'client')} and ${counted(sources.rules.length, 'rule')}`,
-  });
+  // Said where an employee is first asked for (a rule's, a campaign's ours; a client's team): a file and a line to go to.
+  const first = sources.rules[0] ?? sources.campaigns[0];
+  const client = sources.clients.find((c) => Object.keys(c.value.team ?? {}).length > 0);
+  const [origin, path] = first ? [first.origin, ['ours']] : [client!.origin, ['team']];
+  ctx.report(origin, path, 0, 'an employee to hold it: employees: in a YAML file of the folder (the example keeps them in team.yaml)',
+    `no employee at all, for ${counted(sources.clients.length, 'client')} and ${counted(sources.rules.length, 'rule')}`);
   sources.opaque = true;
 }
 

@@ -145,8 +145,8 @@ employees:
     const twice = issuesOf({ 'a.yaml': SETTINGS + TEAM + '  - { id: petrov, name: Pavel Petrov, role: account_manager }\n' });
     expect(twice.text).toMatch(/expected an employee id used once \(first at \S*a\.yaml:7\)/);
     const none = issuesOf({ 'a.yaml': SETTINGS + `clients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K, role: ceo }] }\nrules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month }\n` });
-    expect(none.issues.map((i) => i.field)).toEqual(['employees']);
-    expect(none.text).toContain('employees: expected the employees who hold the touches, under employees: in a YAML file of the folder (the example keeps them in team.yaml), found none, for 1 client and 1 rule');
+    expect(none.issues.map((i) => [i.line, i.field])).toEqual([[8, 'rules[0].ours']]);
+    expect(none.text).toContain('rules[0].ours (rule r1): expected an employee to hold it: employees: in a YAML file of the folder (the example keeps them in team.yaml), found no employee at all, for 1 client and 1 rule');
   });
 
   it('an id YAML reads as a number (007, 1e3) says so and asks for quotes, showing what YAML made of it', () => {
