@@ -175,10 +175,6 @@ function isDuplicateKey(error: unknown): boolean {
 /** Whether a day is a working day of an employee (their weekends and public holidays). */
 export type IsWorkday = (employee: string, date: string) => boolean;
 
-/**
- * The same local time a week later in the employee's zone (all-day touches: the date a week
- * later) — or, when that day is not one of theirs to work (23 February in Russia), the next that is.
- */
 /** The furthest a snooze goes looking for a working day with the touch's hour free. */
 const SNOOZE_DAYS_AT_MOST = 21;
 
@@ -196,9 +192,9 @@ async function freeOf(db: DB, touch: TouchRow): Promise<((start: DateTime, end: 
 }
 
 /**
- * A week on at the same hour; else the next working day of the employee at that hour (a weekend, a
- * public holiday of their country, or that hour taken by another of their meetings or calls), up
- * to three weeks on.
+ * The same local time a week later in the employee's zone (all-day touches: the date a week
+ * later) — or, when that day is not one of theirs to work (23 February in Russia) or that hour is
+ * taken by another of their meetings or calls, the next day that is free, up to three weeks on.
  */
 function snoozedAWeek(
   touch: TouchRow, zone: string, isWorkday?: (date: string) => boolean, isFree?: (start: DateTime, end: DateTime) => boolean,

@@ -130,12 +130,6 @@ export class DaemonLock {
   }
 }
 
-/**
- * The database file as the system knows it: the lock sits beside the real file, so a second
- * daemon reaching it through a symbolic link (to the file or a folder) meets the first one's
- * lock instead of running beside it. For a daemon (`create`) its folder is made, owner-only, if
- * missing, as `migrate` does.
- */
 const LOCK_SUFFIX = '.daemon-lock';
 
 /**
@@ -167,8 +161,9 @@ function daemonLockedElsewhere(real: string, ownLock: string): { pid: number; pa
       try {
         const open = readlinkSync(`/proc/${pid}/fd/${fd}`);
         if (!open.endsWith(LOCK_SUFFIX) || open === ownLock) continue;
-        const database = statSync(open.slice(0, -LOCK_SUFFIX.length));
-        if (database.dev === target.dev && database.ino === target.ino) return { pid: Number(pid), path: open.slice(0, -LOCK_SUFFIX.length) };
+        const path = open.slice(0, -LOCK_SUFFIX.length);
+        const database = statSync(path);
+        if (database.dev === target.dev && database.ino === target.ino) return { pid: Number(pid), path };
       } catch {
         // closed meanwhile, or its database gone
       }
@@ -177,6 +172,12 @@ function daemonLockedElsewhere(real: string, ownLock: string): { pid: number; pa
   return undefined;
 }
 
+/**
+ * The database file as the system knows it: the lock sits beside the real file, so a second
+ * daemon reaching it through a symbolic link (to the file or a folder) meets the first one's
+ * lock instead of running beside it. For a daemon (`create`) its folder is made, owner-only, if
+ * missing, as `migrate` does.
+ */
 function realDatabasePath(dbFile: string, create: boolean): string {
   if (create) mkdirSync(dirname(dbFile), { recursive: true, mode: 0o700 });
   try {
