@@ -209,11 +209,11 @@ function buildClients(ctx: BuildContext): void {
 function noEmployees(ctx: BuildContext, sources: RawSources): void {
   // A file that could not be read, or a section under another name (`employee:`), is the error then.
   if (sources.employees.length > 0 || sources.opaque || [...sources.issues, ...ctx.issues].some((i) => i.field.startsWith('employee') || i.found.includes('unknown section'))) return;
-  // Clients alone, with no rule and no team named, ask for nobody yet.
-  if (sources.rules.length === 0 && sources.campaigns.length === 0 && !sources.clients.some((c) => Object.keys(c.value.team ?? {}).length > 0)) return;
   // Said where an employee is first asked for (a rule's, a campaign's ours; a client's team): a file and a line to go to.
   const first = sources.rules[0] ?? sources.campaigns[0];
-  const client = sources.clients.find((c) => Object.keys(c.value.team ?? {}).length > 0);
+  const client = first ? undefined : sources.clients.find((c) => Object.keys(c.value.team ?? {}).length > 0);
+  // Clients alone, with no rule and no team named, ask for nobody yet.
+  if (!first && !client) return;
   const [origin, path] = first ? [first.origin, ['ours']] : [client!.origin, ['team']];
   ctx.report(origin, path, 0, 'an employee to hold it: employees: in a YAML file of the folder (the example keeps them in team.yaml)',
     `no employee at all, for ${counted(sources.clients.length, 'client')} and ${counted(sources.rules.length, 'rule')}`);

@@ -793,9 +793,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {
-    const guarded = { clientIds: summary.clientIds, contactless: summary.contactless };
-    const verdict = await removalsOf(db, guarded);
-    if (!verdict.held) await recordRemovals(db, [], guarded);
+    // The summary is what the guard is given: its clients' ids and those with no contact.
+    const verdict = await removalsOf(db, summary);
+    if (!verdict.held) await recordRemovals(db, [], summary);
     return verdict.held ? removalIssue(this.#o.configDir, verdict, `run "touchbase accept-removals" with this configuration and database: this daemon applies it within seconds`) : undefined;
   }
 

@@ -3,7 +3,7 @@ import type { DB } from '../../storage/database.ts';
 import { clientNames, employeeNames, type Scope } from '../../storage/dashboard-queries.ts';
 import { dashboardMeta } from '../../storage/dashboard-snapshot.ts';
 import { translator, type Translator } from '../../i18n/translator.ts';
-import { displayCell, reportCsv, type Cell, type Report } from '../../reports/report.ts';
+import { displayCell, excelCsv, type Cell, type Report } from '../../reports/report.ts';
 import { FORMER_CLIENTS, type ReportSpec } from '../refresh.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { layout, type Shell } from '../layout.ts';
@@ -109,11 +109,11 @@ export function notReady(ctx: PageContext, title: string): PageResponse {
 }
 
 export function csv(ctx: PageContext, spec: ReportSpec, rows: readonly Readonly<Record<string, Cell>>[], filename: string): PageResponse {
-  // A byte-order mark, so Excel reads the UTF-8 (Cyrillic, ș ț ă) as UTF-8, and CRLF: the bytes of `report --excel`.
-  // In the company's language, as `touchbase report --format csv` writes it, whatever language this
-  // person reads the pages in: its separator and dates are what the company's Excel opens (a
-  // director reading English in Moscow got "," that Russian Excel put in one column).
-  return { status: 200, kind: 'csv', body: `\uFEFF${reportCsv({ ...spec, rows }, translator(ctx.req.companyLanguage), rows, '\r\n')}`, filename };
+  // The bytes of `report --excel`: a byte-order mark, so Excel reads the UTF-8 (Cyrillic, ș ț ă) as
+  // UTF-8, and CRLF. In the company's language, as `touchbase report --format csv` writes it, whatever
+  // language this person reads the pages in: its separator and dates are what the company's Excel
+  // opens (a director reading English in Moscow got "," that Russian Excel put in one column).
+  return { status: 200, kind: 'csv', body: excelCsv({ ...spec, rows }, translator(ctx.req.companyLanguage)), filename };
 }
 
 export interface TableOptions {
