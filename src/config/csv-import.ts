@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { nameKey } from './name-key.ts';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
@@ -129,9 +130,9 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   const plain = layout?.encoding === undefined || layout.encoding === 'utf-8' ? plainUtf8Csv(job.bytes) : undefined;
   if (plain) {
     // Nearly every export: read from its bytes, never decoded whole.
-    sources.encodings.push({ file: job.shown, encoding: plain.encoding });
     // One all in ASCII may be Excel's "CSV" of a sheet whose ș and ț its code page (windows-1252) lacked.
-    const replaced = job.bytes.includes(QUESTION_MARK) && isAscii(job.bytes) ? lettersReplaced(Buffer.from(job.bytes).toString('latin1')) : undefined;
+    const first = readAs(sources, job.shown, plain.encoding);
+    const replaced = first && job.bytes.includes(QUESTION_MARK) && isAscii(job.bytes) ? lettersReplaced(Buffer.from(job.bytes).toString('latin1')) : undefined;
     if (replaced) warnReplaced(job, replaced, 'its code page', sources);
     readRecords(job, undefined, plain, sources, contactRows, options);
     return;
@@ -149,8 +150,8 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     sources.opaque = true;
     return;
   }
-  sources.encodings.push({ file: job.shown, encoding: decoded.encoding });
-  const replaced = /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
+  const first = readAs(sources, job.shown, decoded.encoding);
+  const replaced = first && /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
   if (replaced) warnReplaced(job, replaced, `the file's code page (${decoded.encoding})`, sources);
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
   const utf8 = decoded.encoding === 'utf-8' ? { bytes: job.bytes, start: 0 } : decoded.encoding === 'utf-8 (with BOM)' ? { bytes: job.bytes, start: 3 } : undefined;
@@ -159,8 +160,14 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
 
 const QUESTION_MARK = 0x3f;
 
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+/**
+ * Notes how a file was read, once however many declarations read it (a combined export is read as
+ * the clients and as the contacts): whether this is its first reading, whose warnings about the
+ * file's text are said (the second would say them again).
+ */
+function readAs(sources: RawSources, file: string, encoding: string): boolean {
+  if (sources.encodings.some((e) => e.file === file)) return false;
+  sources.encodings.push({ file, encoding });
   return true;
 }
 

@@ -83,11 +83,14 @@ describe('a combined export of companies and their contacts (one row per contact
     expect(calls).toEqual(['101 5002', '101 5004']);
   });
 
-  it('validate says the encoding of the file read twice once', async () => {
-    const dir = writeConfig({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(ROWS) });
+  it('validate says the encoding of the file read twice once, and a warning about its text once', async () => {
+    const dir = writeConfig({ 'company.yaml': COMPANY + IMPORTS, 'crm/clients-with-contacts.csv': excel(ROWS.map((r) => r.replace('Кузнецов', 'Кузне?ов'))) });
     const r = await cli('validate', '--config', dir);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').filter((l) => l.includes('clients-with-contacts.csv'))).toEqual([expect.stringMatching(/clients-with-contacts\.csv: .*windows-1251$/)]);
+    expect(r.out.split('\n').filter((l) => l.includes('clients-with-contacts.csv'))).toEqual([
+      expect.stringMatching(/clients-with-contacts\.csv: .*windows-1251$/),
+      expect.stringMatching(/clients-with-contacts\.csv:2:\d+: "Кузне\?ов": a "\?" inside a word/),
+    ]);
   });
 
   it('a company whose repeated rows disagree is one error per field, at the first row that differs', () => {

@@ -24,11 +24,7 @@ export function validateCommand(program: Command, io: CliIO): void {
         holidays: tr.t('cli.validate.holidays', counts(config.holidays.length)), handovers: tr.t('cli.validate.handovers', counts(config.handovers.length)),
         triggers: tr.t('cli.validate.triggers', counts(config.triggers.length)),
       })}\n`);
-      // A file read twice (declared as the clients and as the contacts of a combined export) is said once.
-      const said = new Set<string>();
       for (const { file, encoding } of encodings) {
-        if (said.has(file)) continue;
-        said.add(file);
         // "utf-8 (with BOM)": the encoding's name stays as the configuration writes it, its note is said.
         const bom = / \(with BOM\)$/.exec(encoding);
         io.out(`${tr.t('cli.validate.readAs', { file, encoding: bom ? tr.t('cli.validate.withBom', { encoding: encoding.slice(0, bom.index) }) : encoding })}\n`);
