@@ -176,6 +176,9 @@ function warnReplaced(job: CsvJob, replaced: { word: string; line: number; colum
     message: `${quote(replaced.word)}: a "?" inside a word, as Excel writes a letter ${page} has no place for (ș and ț in windows-1250 or windows-1252, say); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
 }
 
+/** Where the text of a cell ends: a space, a separator or a quote. */
+const CELL_END = /[\s;,\t"]/;
+
 /**
  * The first word with a "?" where a letter should be ("Construc?ii", "?tefan"): what Excel's "CSV"
  * writes for a letter its ANSI code page lacks (Romanian ș and ț are not in windows-1250's older
@@ -186,10 +189,12 @@ function lettersReplaced(text: string): { word: string; line: number; column: nu
   for (const found of text.matchAll(/(?<![\p{L}\p{N}?])\?\p{L}|\p{L}\?\p{L}/gu)) {
     let start = found.index;
     while (start > 0 && /[\p{L}?]/u.test(text[start - 1]!)) start--;
-    // A web address's query ("site.ro/page?id=1", "/?utm_source") is no name.
-    let token = start;
-    while (token > 0 && !/[\s;,\t"]/.test(text[token - 1]!)) token--;
-    if (/[/=&@]/.test(text.slice(token, found.index + 2).concat(/^[^\s;,\t"]*/.exec(text.slice(found.index + 2))![0]))) continue;
+    // A web address's query ("site.ro/page?id=1", "/?utm_source") is no name: the cell's text around it, up to a space or a separator, says so.
+    let from = start;
+    while (from > 0 && !CELL_END.test(text[from - 1]!)) from--;
+    let to = found.index + 2;
+    while (to < text.length && !CELL_END.test(text[to]!)) to++;
+    if (/[/=&@]/.test(text.slice(from, to))) continue;
     const word = /^[\p{L}?]+/u.exec(text.slice(start))![0];
     const before = text.slice(0, start);
     const line = before.split(/\r\n|\r|\n/).length;
@@ -725,6 +730,11 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
 /** A cell that starts with a space and goes on with text: what follows a separator typed as in prose ("a; b"). */
 const TYPED_AFTER_SEPARATOR = /^[ \u00a0]+\S/;
 
+/** The first cell (after the row's first) that a separator typed as in prose began, or -1. */
+function typedSeparatorAt(cells: readonly string[]): number {
+  return cells.findIndex((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
+}
+
 /**
  * A row whose length differs from the header's only by empty trailing cells: the header's
  * (`…;inn;;` over rows that end at inn), or the row's own beyond the header's width when the
@@ -738,7 +748,7 @@ const TYPED_AFTER_SEPARATOR = /^[ \u00a0]+\S/;
  */
 function rowLengthFine(cells: string[], header: CsvHeader): boolean {
   if (cells.length > header.names.length) {
-    return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '') && !cells.some((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
+    return header.names.at(-1) === '' && cells.slice(header.names.length).every((c) => c.trim() === '') && typedSeparatorAt(cells) < 0;
   }
   return header.names.slice(cells.length).every((name) => name === '');
 }
@@ -799,7 +809,7 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
     return { ...place, column: cells.length + 1, field: missing[0] ?? '', expected, found: `${cells.length} fields: no value for ${someNames(missing)}` };
   }
   // A separator typed as in prose ("Arctic; Fish"): the value it split, where it is.
-  const typed = cells.findIndex((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
+  const typed = typedSeparatorAt(cells);
   if (typed > 0) {
     const value = quote(`${cells[typed - 1]}${header.delimiter}${cells[typed]}`, 60);
     return { ...place, column: typed, field: header.names[typed - 1] ?? '', expected, found: `${cells.length} fields, ${value} read as two of them` };
