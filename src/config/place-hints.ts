@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { closest, knownZones } from './suggest.ts';
+import { closest, didYouMean, knownZones } from './suggest.ts';
 import { quote } from './config-issue.ts';
 
 /**
@@ -35,8 +35,7 @@ export function zoneHint(zone: string): string {
   const word = zone.trim().toLowerCase();
   const city = CITY_ZONES[word] ?? byCity(word);
   if (city) return `; did you mean ${quote(city)}?`;
-  const near = closest(zone, knownZones());
-  return near === undefined ? '' : `; did you mean ${quote(near)}?`;
+  return didYouMean(zone, knownZones());
 }
 
 /** Zones whose offset is this one in winter or in summer: the home zones first, then up to three more in Europe. */

@@ -23,12 +23,23 @@ export function feedsAccess(env: NodeJS.ProcessEnv = process.env): FeedsAccess {
  * it. A value feedsAccess refuses is refused where it is read, with its error: private until then.
  */
 export function umaskFor(env: NodeJS.ProcessEnv = process.env): number {
-  return env.TOUCHBASE_FEEDS_MODE === 'group' ? 0o027 : 0o077;
+  return MODES[askedAccess(env)].umask;
 }
 
 /** The mode a feed file is created with, whatever the umask: 0600, or 0640 with "group". */
 export function feedFileMode(env: NodeJS.ProcessEnv = process.env): number {
-  return env.TOUCHBASE_FEEDS_MODE === 'group' ? 0o640 : 0o600;
+  return MODES[askedAccess(env)].file;
+}
+
+/** The modes of each access: the process's umask, the feed folder's and its files'. */
+const MODES: Readonly<Record<FeedsAccess, { readonly umask: number; readonly folder: number; readonly file: number }>> = {
+  private: { umask: 0o077, folder: 0o700, file: 0o600 },
+  group: { umask: 0o027, folder: 0o750, file: 0o640 },
+};
+
+/** The access asked for, without refusing a value feedsAccess refuses (private then): for what is set before anything is read. */
+function askedAccess(env: NodeJS.ProcessEnv): FeedsAccess {
+  return env.TOUCHBASE_FEEDS_MODE === 'group' ? 'group' : 'private';
 }
 
 /** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */
@@ -44,8 +55,7 @@ export function tightenDatabaseFiles(file: string): string[] {
 
 /** Creates the feed folder (0700, or 0750 for "group") or tightens it and its files. */
 export function prepareFeedFolder(dir: string, access: FeedsAccess): string[] {
-  const dirMode = access === 'group' ? 0o750 : 0o700;
-  const fileMode = access === 'group' ? 0o640 : 0o600;
+  const { folder: dirMode, file: fileMode } = MODES[access];
   mkdirSync(dir, { recursive: true, mode: dirMode });
   const changed = tighten(dir, dirMode);
   for (const name of readdirSync(dir)) {
