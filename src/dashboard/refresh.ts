@@ -116,8 +116,9 @@ function specOf(report: Report): ReportSpec {
  * (breadth), a role pair's status (coverage), a greeting's day (greetings).
  */
 function marks(report: ReportName, row: Readonly<Record<string, Cell>>): { tag: string | null; day: string | null } {
-  // "Depending on one person" as the reports count it: a client nobody touched is not.
-  if (report === 'breadth') return { tag: row.risk && row.risk !== 'no touch in 12 months' ? 'single' : null, day: null };
+  // The overview's "served by one person or nobody": a client nobody touched in 12 months is the
+  // greatest risk of all, though the reports' "depending on one person" counts it apart.
+  if (report === 'breadth') return { tag: row.risk ? 'single' : null, day: null };
   if (report === 'coverage') return { tag: text(row.status), day: null };
   if (report === 'greetings') return { tag: null, day: text(row.date) };
   return { tag: null, day: null };

@@ -133,6 +133,10 @@ describe('the dashboard in a browser', () => {
     expect(await card('overdue')).toBe(String(overdue.length));
     expect(await card('silent')).toBe('1');
     expect(await card('coverage')).toBe((await report('coverage')).summary['share on time']);
+    // "Served by one person or nobody": both of breadth's counts.
+    const breadth = (await report('breadth')).summary;
+    expect(Number(breadth['no touch in 12 months'])).toBeGreaterThan(0);
+    expect(await card('single')).toBe(String(Number(breadth['depending on one person']) + Number(breadth['no touch in 12 months'])));
     // People and clients by the configuration's names (the CSV below keeps the ids).
     expect((await tableRows(page, '#overdue')).map((r) => [r[0], r[1], r[2], r[3]])).toEqual(
       overdue.sort((a, b) => a.date.localeCompare(b.date)).map((t) => [t.date, String((Date.parse(TODAY) - Date.parse(t.date)) / 86_400_000), NAMES[t.employee_id], NAMES[t.client_id]]));
