@@ -21,7 +21,9 @@ export function ruleShared(rule: Rule, language: Language): Omit<DemandUnit, key
   if (!shared) {
     shared = {
       source: `rule:${rule.id}`, kind: rule.kind, role: rule.ours, employee: undefined,
-      mode: 'spread', overflow: rule.anchor === 'last',
+      // A chain's next touch and a one-off sequence step have no next period to make up for a
+      // full or holiday-only one (a win-back due in Russia's New Year week): they go on after it.
+      mode: 'spread', overflow: rule.anchor === 'last' || rule.after !== undefined,
       durationMinutes: TIMED_KINDS.has(rule.kind) ? rule.durationMinutes : 0, remind: rule.remind,
       title: rule.title ?? defaultTitle(rule.kind, language), titleExtra: { 'rule.id': rule.id },
     };

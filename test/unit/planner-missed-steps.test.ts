@@ -4,6 +4,7 @@ import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { addDays } from '../../src/planner/dates.ts';
 
 // Monday 1 February 2027, 09:00 in Moscow: the horizon from today, as `once` and the daemon plan it.
 const NOW = DateTime.fromISO('2027-02-01T09:00:00+03:00');
@@ -95,6 +96,23 @@ describe('a sequence step whose days passed before its client was first planned'
       const partial = planTouches(config, NO_HISTORY, HORIZON, NOW, { onlyClients: new Set([id]) });
       expect(partial.touches).toEqual(full.touches.filter((t) => t.client === id));
       expect(partial.warnings).toEqual(full.warnings.filter((w) => w.client === id));
+    }
+  });
+});
+
+describe('a sequence step whose week has no working day', () => {
+  it('goes to the first working day after it (a one-off step has no next period to make up for it), its window still saying when it was due', () => {
+    // Lapsed on 20 December: the win-back letter is due 3–9 January 2027, all of it Russia's New Year holidays and a weekend.
+    const lapsed = { ...client('lapsed', { stage: 'lapsed' }), stage_since: '2026-12-20' };
+    const config = company({}, [lapsed]);
+    const now = DateTime.fromISO('2026-12-21T09:00:00+03:00');
+    const { touches, warnings } = planTouches(config, NO_HISTORY, { from: '2026-12-21', to: '2027-03-21' }, now);
+    expect(of(touches, 'lapsed', 'rule:winback').map((t) => [t.date, t.window.from, t.window.to])).toEqual([['2027-01-11', '2027-01-03', '2027-01-09']]);
+    expect(warnings).toEqual([]);
+    // Kept there by the next plans, before its week and after it.
+    for (const day of ['2027-01-04', '2027-01-11']) {
+      const next = planTouches(config, makeHistory([], pinsOf(touches)), { from: day, to: addDays(day, 90) }, DateTime.fromISO(`${day}T09:00:00+03:00`)).touches;
+      expect(of(next, 'lapsed', 'rule:winback').map((t) => t.date), day).toEqual(['2027-01-11']);
     }
   });
 });
