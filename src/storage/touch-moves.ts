@@ -83,11 +83,13 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
 
 /**
  * The open touches the workflows made (events, silence alerts, escalations, digests) that these
- * employees hold on or after `from`: the planner re-plans its own touches at each plan, not these.
+ * employees (or anyone) hold on or after `from`: the planner re-plans its own touches at each plan, not these.
  */
-export async function openWorkflowTouchesOf(db: DB, employees: readonly string[], from: string): Promise<TouchRow[]> {
+export async function openWorkflowTouchesOf(db: DB, employees: readonly string[] | 'anyone', from: string): Promise<TouchRow[]> {
   if (employees.length === 0) return [];
-  const rows = await workflowTouchRows(db, { from, to: '9999-12-31' }).where('status', '=', 'planned').where('employee_id', 'in', employees).execute();
+  let query = workflowTouchRows(db, { from, to: '9999-12-31' }).where('status', '=', 'planned');
+  if (employees !== 'anyone') query = query.where('employee_id', 'in', employees);
+  const rows = await query.execute();
   // (The query's condition also takes the planner's overdue touches: the plan gives those to the successor itself.)
   return rows.filter((r) => !PLANNER_SOURCE.test(r.source));
 }

@@ -15,7 +15,8 @@ import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
 /**
  * After each plan that is saved, open touches of days before today whose rule or handover no
  * longer applies to their client are cancelled (inapplicable-touches.ts); then open touches that the plan does not make again change hands
- * with the plan's own: first those of employees gone from the configuration, then the leavers'
+ * with the plan's own: first those of employees gone from the configuration, then those of clients
+ * whose team changed, then the leavers'
  * (a gone employee's touch given to someone who has since handed over moves on at once).
  * Returns how many were cancelled: the plan's save counts them with its own (a client removed
  * loses its late touches here and its later ones in the save, and the user reads one figure).
@@ -24,6 +25,7 @@ export async function handOverOpenTouches(db: DB, config: Config, now: DateTime)
   // What no longer applies goes first: cancelled, not given on.
   const cancelled = await cancelInapplicableTouches(db, config, now);
   await giveGoneEmployeesTouches(db, config, now);
+  await giveReassignedClientsTouches(db, config, now);
   await handOverLeaversTouches(db, config, now);
   return cancelled;
 }
@@ -62,6 +64,24 @@ export async function giveGoneEmployeesTouches(db: DB, config: Config, now: Date
   const moves = (await openTouchesOf(db, gone)).flatMap((touch) => {
     const heir = heirOf(config, touch, clientById(config, touch.client_id), today);
     return heir ? [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
+  });
+  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
+}
+
+/**
+ * The workflows' open touches of today on (an event's call, a silence alert, an escalation) at a
+ * client whose role another holds now (its account manager changed in the CRM export): to whoever
+ * holds that role for the client on the touch's day, as the plan gives its own touches. Left
+ * with the former holder, they stayed in their calendar and kept the client on their dashboard.
+ * A digest is its reader's and stays; one whose role nobody holds now stays too.
+ */
+export async function giveReassignedClientsTouches(db: DB, config: Config, now: DateTime): Promise<number> {
+  const today = now.setZone(config.settings.timezone).toISODate()!;
+  const moves = (await openWorkflowTouchesOf(db, 'anyone', today)).flatMap((touch) => {
+    const heir = heirOf(config, touch, clientById(config, touch.client_id), touch.date);
+    // Where a handover of its holder's already takes it, the leavers' step gives it on, as a handover.
+    if (!heir || heir.id === holderOn(config.handovers, touch.employee_id, touch.date)) return [];
+    return [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, who no longer holds that role for the client` }];
   });
   return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
 }

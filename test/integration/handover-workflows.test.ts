@@ -211,6 +211,28 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     ]);
   });
 
+  it('a client given to another account manager in the CRM: its open workflow touches of today on go to the new one at the next plan; late ones, digests and other clients\' stay', async () => {
+    const d = await company();
+    const at = DateTime.fromISO('2027-03-10T09:00:00+03:00', { setZone: true });
+    const open = (id: string, source: string, date: string, clientId = 'alpha') => ({ ...done(id, clientId, 'anna', date), source, series: `${source}|${id}`, status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null });
+    // Anna's order letter of today and one of next week, a silence alert, yesterday's late one, her digest, and a letter at beta (not hers by role).
+    await d.insertInto('touches').values([open('t1', 'trigger:order-shipped', '2027-03-10'), open('t2', 'trigger:order-shipped', '2027-03-15'), open('s1', 'silence:alpha', '2027-03-11'),
+      open('late', 'trigger:order-shipped', '2027-03-09'), open('g1', 'digest:weekly', '2027-03-15', '*'), open('bt', 'trigger:order-shipped', '2027-03-12', 'beta')]).execute();
+    const base = workflowCompany({ clients: [
+      client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'oleg', sales_director: 'pavel' }, since: '2020-01-10' }),
+      client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'anna', sales_director: 'pavel' }, since: '2020-01-10' }),
+    ] });
+    const moved = configOf(base);
+    await planWithHistory(d, moved, horizonWindow(moved, at), at, true);
+    const held = async () => (await d.selectFrom('touches').select(['id', 'employee_id']).where('id', 'in', ['t1', 't2', 's1', 'late', 'g1', 'bt']).orderBy('id').execute()).map((t) => [t.id, t.employee_id]);
+    expect(await held()).toEqual([['bt', 'anna'], ['g1', 'anna'], ['late', 'anna'], ['s1', 'oleg'], ['t1', 'oleg'], ['t2', 'oleg']]);
+    const given = await d.selectFrom('touch_events').select(['touch_id', 'cause', 'employee_id', 'detail']).where('type', '=', 'reassigned').orderBy('touch_id').execute();
+    expect(given).toEqual(['s1', 't1', 't2'].map((id) => ({ touch_id: id, cause: 'plan', employee_id: 'oleg', detail: 'from anna, who no longer holds that role for the client' })));
+    // Planned again: nothing more changes hands.
+    await planWithHistory(d, moved, horizonWindow(moved, at), at.plus({ minutes: 5 }), true);
+    expect((await d.selectFrom('touch_events').select('type').where('type', '=', 'reassigned').execute()).length).toBe(3);
+  });
+
   it('a touch given on takes its new holder\'s day and zone: the same wall-clock time in their zone, their next working day if its day is not one', async () => {
     const d = await company();
     const base = workflowCompany();
