@@ -43,25 +43,28 @@ export function campaignOverlapWarnings(config: Config, sources: RawSources): Co
       if (a.on && b.on && (a.on.month !== b.on.month || a.on.day !== b.on.day)) continue;
       const roles = commonRoles(a.theirs, b.theirs);
       if (roles === undefined) continue;
-      let day: string | undefined;
+      // Every year's day they share, not only the first: the first (2026) is past in December.
+      const shared = new Set<string>();
       const both: Client[] = [];
       for (const [group, members] of groups) {
         const first = members[0]!;
-        const same = HOLIDAY_YEARS.map((year) => dayOf(a, group, first, year)).find((d, k) => d !== undefined && d === dayOf(b, group, first, HOLIDAY_YEARS[k]!));
-        if (same === undefined) continue;
+        const same = HOLIDAY_YEARS.map((year) => dayOf(a, group, first, year)).filter((d, k) => d !== undefined && d === dayOf(b, group, first, HOLIDAY_YEARS[k]!));
+        if (same.length === 0) continue;
         const taken = members.filter((c) => couldSelect(a.for, c) && couldSelect(b.for, c) && c.contacts.some((k) => roles === 'all' || roles.has(k.role)));
         if (taken.length === 0) continue;
-        if (day === undefined || same < day) day = same;
+        for (const d of same) shared.add(d!);
         both.push(...taken);
       }
-      if (day === undefined) continue;
+      if (shared.size === 0) continue;
+      const sharedDays = [...shared].sort();
+      const day = sharedDays.length > HOLIDAY_YEARS.length ? `${sharedDays.slice(0, HOLIDAY_YEARS.length).join(', ')}, …` : sharedDays.join(', ');
       both.sort((x, y) => x.id.localeCompare(y.id));
       const firstPlace = placeOf(sources.campaigns[i]!.origin);
       const people = roles === 'all' ? 'every contact' : [...roles].join(', ');
       const at = both.length === 1 ? `client ${both[0]!.id}` : `${both.length} clients (${both.slice(0, 3).map((c) => c.id).join(', ')}${both.length > 3 ? ', …' : ''})`;
       out.push({
         ...placeOf(sources.campaigns[j]!.origin, [b.holiday ? 'holiday' : 'on']),
-        message: `campaigns ${a.id} (${firstPlace.file}:${firstPlace.line}) and ${b.id} both have ${a.ours} greet ${people} at ${at} for the same day (${day}): `
+        message: `campaigns ${a.id} (${firstPlace.file}:${firstPlace.line}) and ${b.id} both have ${a.ours} greet ${people} at ${at} for the same day${sharedDays.length > 1 ? 's' : ''} (${day}): `
           + 'each of them gets two greetings that day; drop one of the campaigns, or narrow one\'s for or theirs',
       });
     }
