@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { validateDetailed } from 'node-cron';
-import { DURATION_PATTERN, describeRange, durationProblem, type DurationRange } from '../domain/duration.ts';
+import { DURATION_PATTERN, describeRange, durationProblem, formatDuration, type DurationRange } from '../domain/duration.ts';
+import type { DurationUnit } from '../domain/types.ts';
 import { dateProblem, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
 import { RESERVED_KEYS } from '../domain/safe-keys.ts';
 import { KINDS } from '../domain/types.ts';
-import { UNSAFE_CHARACTERS } from './config-issue.ts';
+import { UNSAFE_CHARACTERS, quote } from './config-issue.ts';
+import { closest } from './suggest.ts';
 import { ENCODINGS } from './decode-text.ts';
 import { DELIMITED_TEXT_PATTERN, delimitedTextExtensions } from './delimited-text.ts';
 
@@ -47,11 +49,16 @@ export const RANGES = {
 
 /** A duration field of a range: "0 days", "-3 months" and "9007199254740991 days" are refused with the range. */
 export const durationIn = (range: DurationRange, example: string) => z.string({ message: `a duration ${describeRange(range)}, like "${example}"` })
-  .regex(DURATION_PATTERN, { message: `a duration ${describeRange(range)}, like "${example}"`, abort: true })
   .superRefine((v, ctx) => {
-    const problem = durationProblem(v, range);
-    if (problem) ctx.addIssue({ code: 'custom', message: `a duration ${describeRange(range)}, like "${example}"`, params: { found: `${JSON.stringify(v)}: ${problem}` } });
-  });
+    const message = `a duration ${describeRange(range)}, like "${example}"`;
+    if (!DURATION_PATTERN.test(v)) ctx.addIssue({ code: 'custom', message, params: { found: `${JSON.stringify(v)}${durationMeant(v, range)}` } });
+    else {
+      const problem = durationProblem(v, range);
+      if (problem) ctx.addIssue({ code: 'custom', message, params: { found: `${JSON.stringify(v)}: ${problem}` } });
+    }
+  })
+  // Checked above with a hint for a misspelt unit; the JSON schema still gives editors the pattern.
+  .meta({ pattern: DURATION_PATTERN.source });
 
 /**
  * Between the two times of working hours: a hyphen, or the dash Word and Outlook put there when
@@ -363,4 +370,24 @@ function readsDates(format: string): boolean {
   const day = DateTime.fromObject({ year: 2027, month: 3, day: 15 }, { zone: 'utc' });
   const back = DateTime.fromFormat(day.toFormat(format), format, { zone: 'utc' });
   return back.isValid && back.toISODate() === '2027-03-15';
+}
+
+/**
+ * The unit words of Russian and Romanian, as a director writes them ("3 месяца", "2 luni"): named
+ * in the error's hint, not accepted — a configuration's keywords are English in every language.
+ */
+const LOCAL_UNITS: readonly (readonly [RegExp, DurationUnit])[] = [
+  [/^мин/, 'minutes'], [/^час/, 'hours'], [/^(дн|день|сут)/, 'days'], [/^недел/, 'weeks'], [/^мес/, 'months'], [/^(год|лет)/, 'years'],
+  [/^minut/, 'minutes'], [/^(or[ăa]|ore)$/, 'hours'], [/^(zi|zile)$/, 'days'], [/^s[ăa]pt[ăa]m[âa]n/, 'weeks'], [/^(lun[ăa]|luni)$/, 'months'], [/^(an|ani)$/, 'years'],
+];
+
+/** `; did you mean "6 weeks"?` for "6 wekks", "6 недель" or "6 săptămâni"; empty when no unit of the range is near. */
+function durationMeant(text: string, range: DurationRange): string {
+  const m = /^\s*(\d+)\s*(\p{L}+)\.?\s*$/u.exec(text);
+  if (!m) return '';
+  const word = m[2]!.toLowerCase();
+  const words = range.units.flatMap((u) => [u, u.slice(0, -1)]);
+  const unit = LOCAL_UNITS.find(([pattern]) => pattern.test(word))?.[1] ?? range.units.find((u) => closest(word, words)?.startsWith(u.slice(0, -1)));
+  if (!unit || !range.units.includes(unit)) return '';
+  return `; did you mean ${quote(formatDuration({ n: Number(m[1]), unit }))}?`;
 }

@@ -365,6 +365,19 @@ rules:
     ]);
   });
 
+  it('a duration with a misspelt unit, or one in Russian or Romanian: the unit meant, in the field\'s own units', () => {
+    const rule = (every: string, remind: string) => `${SETTINGS}${TEAM}rules:\n  - { id: r, ours: account_manager, theirs: all, kind: call, every: ${every}, remind: [${remind}] }\n`;
+    const found = (every: string, remind = '1 day') => check({ 'a.yaml': rule(every, remind) }).issues.map((i) => i.found);
+    expect(found('6 wekks')).toEqual(['"6 wekks"; did you mean "6 weeks"?']);
+    expect(found('1 mnth')).toEqual(['"1 mnth"; did you mean "1 month"?']);
+    expect(found('3 месяца')).toEqual(['"3 месяца"; did you mean "3 months"?']);
+    expect(found('2 săptămâni')).toEqual(['"2 săptămâni"; did you mean "2 weeks"?']);
+    expect(found('1 an')).toEqual(['"1 an"; did you mean "1 year"?']);
+    // Not a unit the field takes (reminders go up to weeks), nor anything like one: no guess.
+    expect(found('1 month', '1 год')).toEqual(['"1 год"']);
+    expect(found('often')).toEqual(['"often"']);
+  });
+
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
     const dir = writeConfig({ 'a.yaml': `${SETTINGS}x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n` });
     const r = await cli('validate', '--config', dir);

@@ -343,9 +343,9 @@ dashboard:
     // Each wrong value is one error; the broken digest.to and dashboard.directors are not checked
     // again as the defaults (sales_director, ceo: held by nobody here) that stand in for them.
     expect(issues.map((i) => [i.field, i.found])).toEqual([
-      ['triggers[0].within', '"2 hourz"'],
-      ['silence.after', '"60 dayz"'],
-      ['overdue.after', '"2 dayz"'],
+      ['triggers[0].within', '"2 hourz"; did you mean "2 hours"?'],
+      ['silence.after', '"60 dayz"; did you mean "60 days"?'],
+      ['overdue.after', '"2 dayz"; did you mean "2 days"?'],
       ['digest.to', expect.stringContaining('5')],
       ['dashboard.directors', expect.stringContaining('account_manager')],
       ['triggers[0].ours', expect.stringContaining('"account_managr"')],
