@@ -371,6 +371,29 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a calendar Google answers 404 notFound for as a whole (its account misrouted, access lost) skips none of its touches: an event\'s 404 is "not there" only where the calendar answers', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const events = fake.events(A).filter((e) => e.status === 'confirmed').length;
+    // Every call for Anna answers Google's own 404, the one it gives for an event not there.
+    fake.script({ kind: 'fail', status: 404, reason: 'notFound' }, { user: A, times: 10_000 });
+    const renamed = configOf(sections({ title: 'Again {contacts}' }));
+    const failing = await sync(renamed);
+    expect(failing.dispatched!.deletedByUser).toBe(0);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    expect(await db.selectFrom('touch_events').select('type').where('type', '=', 'skipped').execute()).toEqual([]);
+    // Google answers again: once the retries are due, every event is rewritten, none lost, none skipped.
+    fake.clearFaults();
+    const healed = await sync(renamed, fixedClock(NOW.plus({ hours: 6 })));
+    expect(healed.dispatched!.deletedByUser).toBe(0);
+    const live = fake.events(A).filter((e) => e.status === 'confirmed');
+    expect(live).toHaveLength(events);
+    expect(live.filter((e) => e.start.dateTime).every((e) => e.summary!.startsWith('Again'))).toBe(true);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('an event the employee moved and made an hour long keeps its length: the touch ends with it, and a later change writes the new title, not the old length', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -105,7 +105,8 @@ export class GoogleCalendar implements CalendarPort {
       await this.#api(owner).events.delete({ calendarId: 'primary', eventId: providerId, sendUpdates: 'none' });
     } catch (error) {
       const e = toCalendarError(error, this.#calls);
-      if (e.code !== 'not_found') throw e; // 404 and 410: already gone
+      if (e.code !== 'not_found') throw e;
+      await this.#calendarAnswers(owner, e); // 404 and 410 of an event of a calendar that answers: already gone
     }
   }
 
@@ -115,10 +116,29 @@ export class GoogleCalendar implements CalendarPort {
       return toRemote(res.data, key);
     } catch (error) {
       const e = toCalendarError(error, this.#calls);
-      // 404: never existed, or deleted and purged; 410: deleted. Either way, not there.
-      if (e.code === 'not_found') return undefined;
-      throw e;
+      if (e.code !== 'not_found') throw e;
+      // 404: never existed, or deleted and purged; 410: deleted. Either way, not there — in a
+      // calendar that answers.
+      await this.#calendarAnswers(owner, e);
+      return undefined;
     }
+  }
+
+  /**
+   * Google answers 404 notFound alike for an event and for a whole calendar it cannot reach (an
+   * account misrouted, a calendar it lost access to): only when the calendar answers a listing
+   * is the event's 404 "not there". Otherwise the call failed — never taken for the employee
+   * deleting the event. One listing of one event, only after a 404.
+   */
+  async #calendarAnswers(owner: CalendarOwner, eventNotFound: CalendarError): Promise<void> {
+    let kind: string | null | undefined;
+    try {
+      kind = (await this.#api(owner).events.list({ calendarId: 'primary', maxResults: 1, fields: 'kind' })).data?.kind;
+    } catch (error) {
+      const e = toCalendarError(error, this.#calls);
+      throw new CalendarError(e.code === 'not_found' ? 'temporary' : e.code, `${eventNotFound.message}, and the calendar itself did not answer (${e.message}): the event was not read`, e.retryAfterMs);
+    }
+    if (kind !== 'calendar#events') throw new CalendarError('temporary', `${eventNotFound.message}, and the calendar's listing was not Google's: the event was not read`);
   }
 
   async listTagged(owner: CalendarOwner, from: string, to: string, pace?: () => Promise<void>): Promise<RemoteEvent[]> {
