@@ -1,3 +1,5 @@
+import { withoutSecrets } from './secret-words.ts';
+
 /**
  * The calendar port: what touchbase needs from a calendar service, in its own types. Each
  * provider (ics, google, microsoft) lives in its own folder behind this interface; SDK
@@ -110,7 +112,8 @@ export class CalendarError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(code: CalendarErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
+    // What a server answered is quoted: never a secret it echoed, nor an address's password.
+    super(withoutSecrets(message));
     this.name = 'CalendarError';
     this.code = code;
     this.retryable = RETRYABLE.has(code);

@@ -18,6 +18,7 @@ describe('Google errors map to codes that say what to do', () => {
     // A 404 or 410 that is not Google's (a gateway's page, a JSON error of another service) says nothing about the event.
     ['404 of a gateway (an HTML page): not read, never "not there"', { message: 'Request failed with status 404', response: { status: 404, data: '<html><body>404 Not Found</body></html>' } }, 'temporary', true],
     ['410 of a proxy (no reason): not read, never "deleted"', google(410, ''), 'temporary', true],
+    ['400 page of a proxy (plain HTTP sent to its HTTPS port): retried, never "invalid" content', { message: 'Request failed with status 400', response: { status: 400, data: '<html><head><title>400 Bad Request</title></head></html>' } }, 'temporary', true],
     ['409 duplicate: the id exists, adopt it', google(409, 'duplicate'), 'conflict', false],
     ['412 conditionNotMet: someone changed it first', google(412, 'conditionNotMet'), 'conflict', false],
     ['429 rateLimitExceeded: retry after waiting', google(429, 'rateLimitExceeded'), 'rate_limited', true],
@@ -64,5 +65,20 @@ describe('Google errors map to codes that say what to do', () => {
   ])('a call without an answer — %s — in plain words, of the kind it had', (_title, error, words, code) => {
     const e = toCalendarError(error, calls);
     expect([e.code, e.message]).toEqual([code, words]);
+  });
+});
+
+describe('what a Google error says', () => {
+  it('a token endpoint that echoes the request shows no secret; its failure is named as the token endpoint\'s, an HTML page as its text', () => {
+    const echoed = toCalendarError({
+      message: 'Could not refresh access token: upstream error for request: grant_type=refresh_token&refresh_token=1//0abcSECRET&client_id=cid&client_secret=SUPERSECRETclientsecret123',
+      response: { status: 500, data: 'upstream error' },
+    });
+    expect(echoed.message).not.toMatch(/SECRET/);
+    expect(echoed.message).toContain('refresh_token=***');
+    expect(echoed.message).toContain('client_secret=***');
+    expect(echoed.message).toMatch(/^Google's token endpoint \(GOOGLE_TOKEN_URL\) 500/);
+    const page = toCalendarError({ message: 'Could not refresh access token: <html><head><title>404 Not Found</title><style>b{}</style></head><body><h1>Not Found</h1></body></html>', response: { status: 404, data: '<html>' } });
+    expect(page.message).toBe("Google's token endpoint (GOOGLE_TOKEN_URL) 404 : Could not refresh access token: 404 Not Found Not Found");
   });
 });

@@ -52,11 +52,21 @@ export function toCalendarError(error: unknown, context: CallContext = {}): Cale
   // says the call was abandoned, and codeOf, which reads the outer error, took it for 'unknown'.
   const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
   if (words) return new CalendarError('no_answer', `Google Calendar: ${words}`, retryAfter);
-  const code = codeOf(status, reason, e);
-  return new CalendarError(code, `Google Calendar ${status ?? e.code ?? ''} ${reason ?? ''}: ${message}`.replace(/\s+/g, ' ').trim(), retryAfter);
+  const code = codeOf(status, reason, e, typeof data?.error === 'object');
+  // The token endpoint's own failure (its address wrong, a proxy's page) is not the Calendar API's.
+  const who = /^Could not refresh access token/.test(e.message ?? '') ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar';
+  return new CalendarError(code, `${who} ${status ?? e.code ?? ''} ${reason ?? ''}: ${plainWords(message)}`.replace(/\s+/g, ' ').trim(), retryAfter);
 }
 
-function codeOf(status: number | undefined, reason: string | undefined, e: GaxiosLike & { name?: string }): CalendarErrorCode {
+/** An HTML page quoted as a reason ("<html><head><title>400 Bad Request…"), as its text, cut short. */
+function plainWords(text: string): string {
+  const words = /<[a-z!/][^>]*>/i.test(text) ? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ') : text;
+  const flat = words.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
+/** `googleError`: the answer is the Calendar API's own JSON error (`{"error": {"errors": [...]}}`). */
+function codeOf(status: number | undefined, reason: string | undefined, e: GaxiosLike & { name?: string }, googleError: boolean): CalendarErrorCode {
   // No HTTP answer at all: a timeout, a reset or refused connection (gaxios wraps them all).
   // A write may have reached the service: only a read can tell.
   if (status === undefined) return e.code !== undefined || e.name === 'GaxiosError' || e.name === 'AbortError' || e.name === 'TimeoutError' ? 'no_answer' : 'unknown';
@@ -74,7 +84,10 @@ function codeOf(status: number | undefined, reason: string | undefined, e: Gaxio
   if (status === 429) return 'rate_limited';
   if (status === 408) return 'no_answer';
   if (status >= 500) return 'temporary';
-  if (status === 400) return 'invalid';
+  // Content refused is Google's to say: a 400 page of a proxy or gateway in front of it (plain
+  // HTTP sent to an HTTPS port, a wrong GOOGLE_TOKEN_URL) says nothing of the event, and taken as
+  // "invalid" every event waited for its touch to change, long after the address was put right.
+  if (status === 400) return googleError ? 'invalid' : 'temporary';
   return 'unknown';
 }
 

@@ -53,6 +53,9 @@ export function graphNoAnswer(error: unknown, context: CallContext): GraphClient
 /** 404s about the mailbox, not the event: nothing can be written there until someone fixes it (pause). */
 const MAILBOX_MISSING: ReadonlySet<string> = new Set(['MailboxNotEnabledForRESTAPI', 'MailboxNotSupportedForRESTAPI', 'ResourceNotFound', 'ErrorInvalidUser', 'ErrorNonExistentMailbox', 'UserNotFound']);
 
+/** The names the SDK gives a failure of its own (messageOf): Graph's error codes are never these. */
+const SDK_ERROR_NAMES: ReadonlySet<string> = new Set(['SyntaxError', 'TypeError', 'Error', 'AbortError', 'TimeoutError']);
+
 function codeOf(status: number | undefined, code: string | undefined): CalendarErrorCode {
   if (status === undefined) return 'no_answer'; // timeout, reset, refused: a write may have gone through
   if (status === 401) return 'auth';
@@ -65,6 +68,8 @@ function codeOf(status: number | undefined, code: string | undefined): CalendarE
   if (status === 409 || status === 412 || code === 'ErrorDuplicateTransactionId') return 'conflict';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'temporary';
-  if (status === 400) return 'invalid';
+  // Content refused is Graph's to say, with its error code; a 400 page without one (a proxy in
+  // front, MS_GRAPH_BASE_URL wrong) says nothing of the event: retried, not refused for good.
+  if (status === 400) return code && !SDK_ERROR_NAMES.has(code) ? 'invalid' : 'temporary';
   return 'unknown';
 }
