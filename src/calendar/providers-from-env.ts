@@ -5,6 +5,7 @@ import type { GoogleAuth } from './google/google-calendar.ts';
 export { CalendarSetupError } from '../cli/known-errors.ts';
 import { CalendarSetupError } from '../cli/known-errors.ts';
 import { readSecretFile } from '../secret-file.ts';
+import { parseLimit } from '../daemon/time-limits.ts';
 
 /**
  * The calendar connections configured in the environment. Secrets come from files the
@@ -23,8 +24,7 @@ export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   if (auth) {
     const { GoogleCalendar } = await import('./google/google-calendar.ts');
     ports.google = new GoogleCalendar({
-      auth, rootUrl: env.GOOGLE_API_ROOT_URL || undefined, tokenUrl: env.GOOGLE_TOKEN_URL || undefined,
-      timeoutMs: env.GOOGLE_TIMEOUT_MS ? Number(env.GOOGLE_TIMEOUT_MS) : undefined,
+      auth, rootUrl: endpoint(env, 'GOOGLE_API_ROOT_URL'), tokenUrl: endpoint(env, 'GOOGLE_TOKEN_URL'), timeoutMs: timeoutOf(env.GOOGLE_TIMEOUT_MS),
     });
   }
   if (configuresMicrosoft(env)) {
@@ -34,11 +34,40 @@ export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     }
     const { MicrosoftCalendar } = await import('./microsoft/microsoft-calendar.ts');
     ports.microsoft = new MicrosoftCalendar({
-      credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: env.MS_AUTHORITY_HOST || 'https://login.microsoftonline.com' },
-      graphBaseUrl: env.MS_GRAPH_BASE_URL || undefined,
+      credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: endpoint(env, 'MS_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com' },
+      graphBaseUrl: endpoint(env, 'MS_GRAPH_BASE_URL'),
     });
   }
   return ports;
+}
+
+/**
+ * An address that replaces a provider's own (a proxy in front): http or https, refused at start
+ * when it is not one — an address with a password in it is refused without being repeated (the
+ * clients would quote it in every error, and Graph's fetch never sends it).
+ */
+function endpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CalendarSetupError(`${name}: expected an http or https address, like "https://proxy.corp.example:8443/", found ${JSON.stringify(text)}`);
+  }
+  if (url.username || url.password) throw new CalendarSetupError(`${name}: expected an address without a user name or password in it (touchbase does not send them; let the proxy admit this host instead)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CalendarSetupError(`${name}: expected an http or https address, found one starting ${JSON.stringify(url.protocol)}`);
+  return text;
+}
+
+/** GOOGLE_TIMEOUT_MS: milliseconds ("30000"), or a duration with its unit ("30 s", "2 min"). */
+function timeoutOf(text: string | undefined): number | undefined {
+  if (!text?.trim()) return undefined;
+  const ms = /^\s*\d+\s*$/.test(text) ? Number(text) : parseLimit(text);
+  if (ms === undefined || !Number.isSafeInteger(ms) || ms < 1000) {
+    throw new CalendarSetupError(`GOOGLE_TIMEOUT_MS: expected a time of at least 1 s, in milliseconds like "30000" or with its unit like "30 s", found ${JSON.stringify(text)}`);
+  }
+  return ms;
 }
 
 /** Loads the client libraries of the providers the environment configures (a process kept warm does it ahead). */

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { cli } from '../helpers/run-cli.ts';
@@ -219,5 +221,37 @@ describe('Google through the command line', () => {
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);
     await expect(providersFromEnv({ GOOGLE_OAUTH_CLIENT_ID: 'x', GOOGLE_OAUTH_CLIENT_SECRET: 'y' })).rejects.toThrow(/GOOGLE_REFRESH_TOKENS_FILE/);
     expect(await providersFromEnv({})).toEqual({});
+  });
+
+  it('a timeout or a proxy address written wrongly is refused at start, naming the variable; a password in an address is never repeated', async () => {
+    const tokens = join(tempDir(), 'tokens.json');
+    writeFileSync(tokens, '{"anna@corp.example": "1//0x"}', { mode: 0o600 });
+    const google = { GOOGLE_OAUTH_CLIENT_ID: 'cid', GOOGLE_OAUTH_CLIENT_SECRET: 'secret', GOOGLE_REFRESH_TOKENS_FILE: tokens };
+    const microsoft = { MS_TENANT_ID: 't', MS_CLIENT_ID: 'c', MS_CLIENT_SECRET: 's' };
+    for (const bad of ['abc', '5 fortnights', '0', '500']) {
+      await expect(providersFromEnv({ ...google, GOOGLE_TIMEOUT_MS: bad }), bad).rejects.toThrow(`GOOGLE_TIMEOUT_MS: expected a time of at least 1 s, in milliseconds like "30000" or with its unit like "30 s", found ${JSON.stringify(bad)}`);
+    }
+    // "1s" means a second, as "1000" does: a stalled service is given up on then, not waited on for ever.
+    const stalled = createServer(() => undefined);
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    try {
+      for (const text of ['1s', '1000']) {
+        const port = (await providersFromEnv({ ...google, GOOGLE_API_ROOT_URL: `${at}/`, GOOGLE_TOKEN_URL: `${at}/token`, GOOGLE_TIMEOUT_MS: text })).google!;
+        const started = Date.now();
+        await expect(port.read({ employeeId: 'anna', email: 'anna@corp.example', timezone: 'Europe/Moscow' }, 'k1'), text).rejects.toThrow('within 1 s (GOOGLE_TIMEOUT_MS)');
+        expect(Date.now() - started, text).toBeLessThan(5_000);
+      }
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
+    for (const [name, env] of [['GOOGLE_API_ROOT_URL', google], ['GOOGLE_TOKEN_URL', google], ['MS_GRAPH_BASE_URL', microsoft], ['MS_AUTHORITY_HOST', microsoft]] as const) {
+      const withPassword = providersFromEnv({ ...env, [name]: 'http://user:proxyPASSWORD@127.0.0.1:9199/' });
+      await expect(withPassword, name).rejects.toThrow(`${name}: expected an address without a user name or password in it`);
+      await expect(withPassword, name).rejects.not.toThrow(/proxyPASSWORD/);
+      await expect(providersFromEnv({ ...env, [name]: '127.0.0.1:9199' }), name).rejects.toThrow(`${name}: expected an http or https address`);
+      await expect(providersFromEnv({ ...env, [name]: 'proxy.corp' }), name).rejects.toThrow(`${name}: expected an http or https address`);
+    }
   });
 });
