@@ -60,4 +60,14 @@ describe('Microsoft app tokens', () => {
     expect(((await token(refused).get().catch((e: unknown) => e)) as CalendarError).code).toBe('auth');
     expect(calls).toBe(1);
   });
+
+  it('an address that answers without an OAuth error (a wrong MS_AUTHORITY_HOST, a proxy\'s page) is named so, not as refused credentials', async () => {
+    const elsewhere = await identity((res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>Not Found</body></html>');
+    });
+    const error = (await token(elsewhere).get().catch((e: unknown) => e)) as CalendarError;
+    expect(error.message).toBe(`Microsoft identity platform: ${new URL(elsewhere).host} answered 404 without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`);
+    expect(error.message).not.toMatch(/refused the app credentials/);
+  });
 });

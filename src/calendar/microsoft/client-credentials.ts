@@ -70,6 +70,8 @@ export class ClientCredentialsToken {
     }
     if (!res.ok || !data.access_token) {
       const code = res.status >= 500 || res.status === 408 ? 'temporary' : 'auth';
+      // No OAuth error in the answer: not Microsoft refusing us, but something else at that address.
+      if (!data.error) throw new CalendarError(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`);
       throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
     }
     this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };
