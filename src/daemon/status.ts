@@ -52,6 +52,9 @@ export interface DaemonStatus {
   readonly instances: readonly InstanceStatus[];
 }
 
+/** A pause without an end (credentials): in the JSON as these words; `status` says them in the company's language. */
+export const UNTIL_NEXT_SYNC = 'the next sync (tried again at every sync)';
+
 /** What the daemon is doing, from the database alone: works whether the daemon runs or not. */
 export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus> {
   const info = await getInfo(db);
@@ -78,7 +81,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
   const queue = await writeQueueSummary(db, nowIso);
   const leftovers = await leftoverSummary(db);
   const waiting = new Map<string, { employee: string; error: string; until: string }>();
-  for (const p of queue.pauses) waiting.set(p.employee_id, { employee: p.employee_id, error: `${p.code}: ${p.reason}`, until: p.until ?? 'the next sync (tried again at every sync)' });
+  for (const p of queue.pauses) waiting.set(p.employee_id, { employee: p.employee_id, error: `${p.code}: ${p.reason}`, until: p.until ?? UNTIL_NEXT_SYNC });
   for (const w of queue.waiting) {
     if (!waiting.has(w.employee) && w.lastError && w.nextAttemptAt && w.nextAttemptAt > nowIso) waiting.set(w.employee, { employee: w.employee, error: w.lastError, until: w.nextAttemptAt });
   }

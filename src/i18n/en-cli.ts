@@ -91,6 +91,7 @@ export const enCli = {
   'cli.result.runningFor': 'running {seconds} s',
   'cli.status.writes': 'calendar writes: {pending} waiting ({dueNow} due now), {failed} refused by the calendar (written again when their touch changes)',
   'cli.status.waits': '  {employee}: waits until {until} — {error}',
+  'cli.status.nextSync': 'the next sync (tried again at every sync)',
   'cli.status.refused': '  {employee} ({provider}): {n} refused — {error}',
   'cli.status.unread': 'calendars not read: {n} — the moves and deletions made there wait for a read that works (read again at each sync that reads the calendars)',
   'cli.status.readFailed': '  {employee} ({provider}): last read failed {at}{since} — {error}',

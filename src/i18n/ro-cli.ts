@@ -81,6 +81,7 @@ export const roCli: CliCatalogue = {
   'cli.result.runningFor': 'în curs de {seconds} s',
   'cli.status.writes': 'scrieri în calendare: {pending} în așteptare ({dueNow} scadente acum), {failed} refuzate de calendar (scrise din nou când se schimbă interacțiunea lor)',
   'cli.status.waits': '  {employee}: așteaptă până la {until} — {error}',
+  'cli.status.nextSync': 'următoarea sincronizare (se încearcă din nou la fiecare)',
   'cli.status.refused': '  {employee} ({provider}): {n} refuzate — {error}',
   'cli.status.unread': 'calendare necitite: {n} — mutările și ștergerile făcute acolo așteaptă o citire reușită (se citesc din nou la fiecare sincronizare care citește calendarele)',
   'cli.status.readFailed': '  {employee} ({provider}): ultima citire a eșuat la {at}{since} — {error}',

@@ -82,6 +82,7 @@ export const ruCli: CliCatalogue = {
   'cli.result.runningFor': 'выполняется {seconds} с',
   'cli.status.writes': 'записи в календари: ожидают — {pending} (пора записать — {dueNow}), отклонены календарём — {failed} (будут записаны снова, когда изменится их касание)',
   'cli.status.waits': '  {employee}: ждёт до {until} — {error}',
+  'cli.status.nextSync': 'следующей синхронизации (пробуем снова при каждой)',
   'cli.status.refused': '  {employee} ({provider}): отклонено — {n}: {error}',
   'cli.status.unread': 'календари, которые не удалось прочитать: {n} — перемещения и удаления, сделанные в них, ждут успешного чтения (чтение повторяется при каждой синхронизации с чтением календарей)',
   'cli.status.readFailed': '  {employee} ({provider}): последнее чтение не удалось {at}{since} — {error}',

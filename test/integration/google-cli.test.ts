@@ -73,6 +73,10 @@ describe('Google through the command line', () => {
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expect(dry.out).toContain('Nothing to change');
     expect(dry.out).toMatch(/\d+ operations are already waiting/);
+    // status says how long b waits in the company's language, not half in English.
+    expect((await cli('status', '--config', config(), '--db', db)).out).toContain('  b: waits until the next sync (tried again at every sync) — auth: Google refused the credentials');
+    const russian = writeConfig({ 'touchbase.yaml': { settings: { ...SETTINGS.settings, language: 'ru' } } });
+    expect((await cli('status', '--config', russian, '--db', db)).out).toContain('  b: ждёт до следующей синхронизации (пробуем снова при каждой) — auth: Google refused the credentials');
   });
 
   it('sync fails when a connection is revoked even with nothing to write: the read of that calendar was refused', async () => {

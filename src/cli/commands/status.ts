@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
 import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { isPostgresLocation } from '../../storage/location.ts';
-import { daemonStatus, type JobStatus } from '../../daemon/status.ts';
+import { daemonStatus, UNTIL_NEXT_SYNC, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
 import { dbFile, withDatabase, type GlobalOptions } from '../context.ts';
 import { givenConfigTranslator } from '../cli-language.ts';
@@ -57,7 +57,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       ])));
       const outbox = status.outbox;
       io.out(`\n${tr.t('cli.status.writes', { pending: String(outbox.pending), dueNow: String(outbox.dueNow), failed: String(outbox.failed) })}\n`);
-      for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: at(w.until), error: w.error })}\n`);
+      for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: w.until === UNTIL_NEXT_SYNC ? tr.t('cli.status.nextSync') : at(w.until), error: w.error })}\n`);
       for (const r of status.refusedWrites) io.out(`${tr.t('cli.status.refused', { employee: r.employee, provider: r.provider, n: String(r.count), error: r.error })}\n`);
       if (status.unreadCalendars.length > 0) {
         io.out(`${tr.t('cli.status.unread', { n: String(status.unreadCalendars.length) })}\n`);
