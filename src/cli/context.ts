@@ -15,7 +15,8 @@ export interface GlobalOptions {
 }
 
 export function configDir(o: GlobalOptions): string {
-  return resolve(o.config ?? process.env.TOUCHBASE_CONFIG ?? 'config');
+  // An empty variable (a blank line of .env.example kept) is no folder: not the current one.
+  return resolve(o.config ?? (process.env.TOUCHBASE_CONFIG || undefined) ?? 'config');
 }
 
 /**
@@ -26,7 +27,7 @@ export function configDir(o: GlobalOptions): string {
  * describeDatabase, never as it is.
  */
 export function dbFile(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  const file = o.db ?? databaseUrlFromEnv(env) ?? env.TOUCHBASE_DB ?? 'db/touchbase.sqlite';
+  const file = o.db ?? databaseUrlFromEnv(env) ?? (env.TOUCHBASE_DB || undefined) ?? 'db/touchbase.sqlite';
   if (o.db !== undefined && isPostgresLocation(o.db)) requireParsableUrl('--db', o.db);
   else if (o.db === undefined && file === env.TOUCHBASE_DB && isPostgresLocation(file)) requireParsableUrl('TOUCHBASE_DB', file);
   return file === ':memory:' || isPostgresLocation(file) ? file : resolve(file);

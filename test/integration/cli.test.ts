@@ -307,6 +307,12 @@ describe('touchbase CLI', () => {
     expect(contacts / 300).toBeLessThan(6);
     expect((await cli('demo-data', '--clients', '10', '--out', out)).code).toBe(2);
     expect((await cli('demo-data', '--clients', 'many', '--out', join(tempDir(), 'x'))).code).toBe(2);
+    // Run from another folder, without --config: the example shipped with touchbase gives the rules.
+    const elsewhere = tempDir();
+    const run = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'demo-data', '--clients', '5', '--out', 'demo'], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, TOUCHBASE_CONFIG: '' } }); // left empty, as a copy of .env.example can
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`(rules and campaigns from ${resolve('config')})`);
+    expect(readFileSync(join(elsewhere, 'demo', 'rules.yaml'), 'utf8')).toBe(readFileSync(join(EXAMPLE, 'rules.yaml'), 'utf8'));
   });
 
   it('once records the plan and writes the iCalendar feeds', async () => {

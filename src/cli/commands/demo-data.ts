@@ -5,6 +5,7 @@ import { demoCompany } from '../../demo/demo-company.ts';
 import { BadInputError } from '../cli-error.ts';
 import { configDir, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
+import { installationFolder } from './systemd-unit.ts';
 
 /** The example files whose rules, campaigns and workflows the demo company reuses. */
 const TEMPLATE_FILES = ['rules.yaml', 'campaigns.yaml', 'workflows.yaml'];
@@ -24,18 +25,23 @@ export function demoDataCommand(program: Command, io: CliIO): void {
     .requiredOption('--out <dir>', 'folder to write')
     .option('--seed <n>', 'random seed (the same seed gives the same company)', '1')
     .option('--force', 'overwrite a folder that is not empty', false)
+    .addHelpText('after', '\nThe rules, campaigns and workflows are taken from --config (default ./config, else the example shipped with touchbase).')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<DemoOptions>();
       const clients = Number(o.clients);
       if (!Number.isInteger(clients) || clients < 1 || clients > 1_000_000) throw new BadInputError(`--clients: expected a whole number from 1 to 1000000, found ${JSON.stringify(o.clients)}`);
       const out = resolve(o.out);
       if (existsSync(out) && readdirSync(out).length > 0 && !o.force) throw new BadInputError(`--out: ${out} is not empty (use --force to overwrite)`);
-      const templateDir = configDir(o);
+      // The folder given, else ./config when it has them, else the example shipped with touchbase
+      // (run from another folder, it used to stop and ask for --config).
+      const given = o.config ?? (process.env.TOUCHBASE_CONFIG || undefined);
+      const has = (dir: string) => TEMPLATE_FILES.some((f) => existsSync(join(dir, f)));
+      const templateDir = given !== undefined || has(configDir(o)) ? configDir(o) : join(installationFolder(), 'config');
       const template: Record<string, string> = {};
       for (const f of TEMPLATE_FILES) if (existsSync(join(templateDir, f))) template[f] = readFileSync(join(templateDir, f), 'utf8');
       // A company with no rule would plan nothing: the templates are the example's, found from where it runs.
       if (Object.keys(template).length === 0) {
-        throw new BadInputError(`--config: ${templateDir} has none of ${TEMPLATE_FILES.join(', ')} to take the rules, campaigns and workflows from: run it in the touchbase folder, or give --config the example's config folder`);
+        throw new BadInputError(`--config: ${templateDir} has none of ${TEMPLATE_FILES.join(', ')} to take the rules, campaigns and workflows from: give --config a folder that has them (the example's, config/ in the touchbase folder)`);
       }
       const files = demoCompany({ clients, seed: Number(o.seed) || 1 }, template);
       for (const [path, text] of Object.entries(files)) {
