@@ -111,7 +111,7 @@ export async function peekUndo(db: DB, secret: string, token: string, now: DateT
  * crash leaves either both or neither.
  */
 export async function useLink(
-  db: DB, secret: string, token: string, now: DateTime, zoneOf: (employee: string) => string, input: { reason?: string } = {},
+  db: DB, secret: string, token: string, now: DateTime, zoneOf: (employee: string) => string, input: { reason?: string; note?: string } = {},
   workdays?: () => Promise<IsWorkday>,
 ): Promise<LinkOutcome> {
   const claim = verifyLink(secret, token);
@@ -141,7 +141,9 @@ export async function useLink(
     const today = now.setZone(zone).toISODate()!;
     const undo = signUndo(secret, touch.id, claim.action === 'done' ? 'done' : 'skipped', now.plus({ minutes: UNDO_MINUTES }));
     if (claim.action === 'done') {
-      return { result: 'recorded', action: 'done', undo, touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note: 'marked done from the calendar link' }) };
+      // The employee's note, as one line of plain text (see the reason below), else where it was marked.
+      const note = plainNote(input.note ?? '') || 'marked done from the calendar link';
+      return { result: 'recorded', action: 'done', undo, touch: await markDone(trx, touch.id, { at, date: today, by: touch.employee_id, note }) };
     }
     // The reason is recorded as `touchbase skip --reason` records it; the page refuses an empty one.
     // As one line of plain text: whoever holds the link is not someone to trust with a terminal's escape codes.

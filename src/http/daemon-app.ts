@@ -10,7 +10,7 @@ import { peekLink, peekUndo, useLink, useUndo, verifyLink, type IsWorkday, type 
 import type { TouchRow } from '../storage/schema.ts';
 import { touchById } from '../storage/used-links.ts';
 import { escapeHtml } from '../domain/html-escape.ts';
-import { linkPage, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
+import { linkPage, noteProblem, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
 import type { Language } from '../domain/types.ts';
 
@@ -136,6 +136,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     const secret = await deps.linkSecret();
     const claim = verifyLink(secret, token);
     let reason: string | undefined;
+    let note: string | undefined;
     const touch = claim ? await touchById(deps.db, claim.touchId) : undefined;
     const open = touch?.status === 'planned';
     if (claim?.action === 'skip' && open) {
@@ -144,7 +145,13 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
       const problem = reasonProblem(reason, tr);
       if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
     }
-    const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason }, deps.workdays);
+    if (claim?.action === 'done' && open) {
+      const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
+      note = typeof form.note === 'string' ? form.note.trim() : '';
+      const problem = noteProblem(note, tr);
+      if (problem) return c.html(openLinkPage('done', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
+    }
+    const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason, note }, deps.workdays);
     if (outcome.result === 'recorded') deps.onOutcome(outcome);
     const { status, html } = linkPage(outcome, nonceOf(c), tr);
     return c.html(html, status);

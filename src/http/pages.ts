@@ -37,8 +37,8 @@ export function touchNotFoundPage(tr: Translator, nonce: string): string {
 }
 
 /**
- * What opening a link shows: a button that records (done, snooze), or the reason's form first
- * (skip). Never a page that submits itself: the link scanners of mail services (Safe Links,
+ * What opening a link shows: a button that records (snooze; done, with a note if the employee
+ * likes), or the reason's form first (skip). Never a page that submits itself: the link scanners of mail services (Safe Links,
  * Proofpoint) open links in a real browser that runs scripts, and a self-submitting page
  * recorded their visit as the employee's click — the touch "done" that nobody did, and the
  * employee's own click then refused as "already used".
@@ -53,10 +53,24 @@ export function openLinkPage(action: LinkAction, title: string, nonce: string, t
 <p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
     };
   }
+  if (action === 'done') {
+    // A note is what the employee knows right after the call ("wants the new price list"): kept with it, as `done --note` keeps it.
+    return {
+      title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
+<form method="post"><label for="note">${escapeHtml(tr.t('link.doneNote'))}</label>
+<textarea id="note" name="note" rows="3" maxlength="${MAX_NOTE}"></textarea>
+<p><button type="submit" autofocus>${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
+    };
+  }
   return {
     title: verb,
     html: page(verb, `<p>${escapeHtml(title)}</p>\n<form method="post"><button type="submit" autofocus>${escapeHtml(verb)}</button></form>`, nonce, tr.language),
   };
+}
+
+/** Why a done touch's note is refused (too long), or undefined when it will do (an empty one too). */
+export function noteProblem(note: string, tr: Translator): string | undefined {
+  return note.length > MAX_NOTE ? tr.t('link.noteLong', { count: note.length, max: MAX_NOTE }) : undefined;
 }
 
 /** Why a skip's reason is refused, or undefined when it will do. */

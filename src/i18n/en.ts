@@ -130,6 +130,8 @@ export const en = {
   'link.skippedWith': 'skipped ({reason})',
   'link.reasonMissing': 'Give a reason: a skip is recorded with why it will not happen, as "touchbase skip --reason" records it.',
   'link.reasonLong': 'The reason is {count} characters long; keep it within {max}.',
+  'link.doneNote': 'A note, if you like (recorded in the history)',
+  'link.noteLong': 'The note is {count} characters long; keep it within {max}.',
   'link.undoneTitle': 'Undone',
   'link.undoneBody': '{title} is open again (it had been {was}). Your calendar follows within minutes.',
   'link.undoExpiredTitle': 'Too late to undo',

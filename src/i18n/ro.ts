@@ -124,6 +124,8 @@ export const ro: Catalogue = {
   'link.skippedWith': 'sărită ({reason})',
   'link.reasonMissing': 'Scrieți motivul: o interacțiune sărită se înregistrează cu motivul, ca la „touchbase skip --reason”.',
   'link.reasonLong': 'Motivul are {count} de caractere; păstrați-l sub {max}.',
+  'link.doneNote': 'O notă, dacă doriți (se păstrează în istoric)',
+  'link.noteLong': 'Nota are {count} de caractere; păstrați-o sub {max}.',
   'link.undoneTitle': 'Anulat',
   'link.undoneBody': '{title} este din nou deschisă (fusese {was}). Calendarul se actualizează în câteva minute.',
   'link.undoExpiredTitle': 'Prea târziu pentru anulare',

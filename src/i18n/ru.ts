@@ -126,6 +126,8 @@ export const ru: Catalogue = {
   'link.skippedWith': 'пропущено ({reason})',
   'link.reasonMissing': 'Укажите причину: пропуск записывается с объяснением, как в «touchbase skip --reason».',
   'link.reasonLong': 'Причина длиной {count} символов; сократите её до {max}.',
+  'link.doneNote': 'Заметка, если хотите (сохранится в истории)',
+  'link.noteLong': 'Заметка длиной {count} символов; сократите её до {max}.',
   'link.undoneTitle': 'Отменено',
   'link.undoneBody': '«{title}» снова открыто (было: {was}). Календарь обновится в течение нескольких минут.',
   'link.undoExpiredTitle': 'Отменить уже нельзя',

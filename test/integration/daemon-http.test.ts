@@ -169,6 +169,22 @@ describe('the one-click pages', () => {
     expect(recorded).toEqual(['skip skipped', 'undo planned', 'done done']);
   });
 
+  it('done takes the employee\'s note if they give one (as done --note records it); one too long is refused, nothing recorded; none is fine', async () => {
+    const { daemon, dbFile, feedDir } = await started();
+    const [a, b] = feedLinks(feedDir);
+    const page = await (await fetch(`${daemon.url}${a!.done}`)).text();
+    expect(page).toContain('<textarea id="note" name="note" rows="3" maxlength="500"></textarea>');
+    const long = await fetch(`${daemon.url}${a!.done}`, { method: 'POST', body: new URLSearchParams({ note: 'x'.repeat(501) }) });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain('The note is 501 characters long; keep it within 500.');
+    expect((await historyOf(dbFile, touchIdOf(a!.uid.slice(0, 32)))).touch.status).toBe('planned');
+    const noted = await fetch(`${daemon.url}${a!.done}`, { method: 'POST', body: new URLSearchParams({ note: '  wants the new price list\u001b[2J\n by Friday ' }) });
+    expect(noted.status).toBe(200);
+    expect((await historyOf(dbFile, touchIdOf(a!.uid.slice(0, 32)))).touch).toMatchObject({ status: 'done', note: 'wants the new price list [2J by Friday' }); // one line, no escape code
+    expect((await fetch(`${daemon.url}${b!.done}`, { method: 'POST' })).status).toBe(200);
+    expect((await historyOf(dbFile, touchIdOf(b!.uid.slice(0, 32)))).touch).toMatchObject({ status: 'done', note: 'marked done from the calendar link' });
+  });
+
   it('undo of done works for 15 minutes, not after, and not with a forged token', async () => {
     const { daemon, dbFile, feedDir, clock } = await started();
     const [a, b] = feedLinks(feedDir);
