@@ -477,9 +477,9 @@ class PlanRun {
     for (; c.k < c.first + MAX_CHAIN; c.k++) {
       const client = c.unit.client;
       const due = c.anchorDate ? addDuration(c.anchorDate, c.rule.every!) : this.#todayOf(own(client.team, c.rule.ours));
-      if (due > this.window.to) return false;
       const window = { from: due, to: addDays(due, c.spread) };
       const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
+      if (due > this.window.to && !this.#recordedInWindow(d.id)) return false;
       // Only the first touch after the last done one can be overdue. It is never dropped:
       // first planned after its due days have passed, it goes on the next working day from
       // today, flagged overdue, with its window saying when it was due — and stays there
@@ -498,6 +498,18 @@ class PlanRun {
       c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
     }
     return false;
+  }
+
+  /**
+   * A touch recorded on a day of this window that the plan now puts after it (a chain's, an
+   * earlier touch of it moved forward as overdue; one pushed to its period's last days): planned
+   * on its new day all the same. Left out, the save took it for a touch no longer in the plan —
+   * cancelled, then restored once a later window reached it, each morning adding the pair to its
+   * history.
+   */
+  #recordedInWindow(id: string): boolean {
+    const pin = this.history.pins.get(id);
+    return pin !== undefined && !pin.cancelled && pin.date >= this.window.from && pin.date <= this.window.to;
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
@@ -598,7 +610,10 @@ class PlanRun {
     return title;
   }
 
-  /** Records the touch if it falls in the window (or, with `keepsOverdue`, is overdue before it). */
+  /**
+   * Records the touch if it falls in the window (or, with `keepsOverdue`, is overdue before it; or
+   * was recorded in it and now goes after it: #recordedInWindow).
+   */
   #emit(d: Demand, employee: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
     const status = resolution?.status ?? 'planned';
@@ -606,7 +621,7 @@ class PlanRun {
     // that another rule's, placed after it, goes on another day where its window has one.
     // Messages are not noted: a letter or greeting on the day of a call is no second call.
     if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
-    if (p.date > this.window.to) return;
+    if (p.date > this.window.to && !this.#recordedInWindow(d.id)) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
     const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));

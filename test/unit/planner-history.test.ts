@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
-import { NO_HISTORY, makeHistory } from '../../src/planner/history.ts';
+import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
+import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
 const config = configOf({
@@ -26,6 +27,22 @@ describe('anchor: last', () => {
     expect(rest[0]!.window.from).toBe(DateTime.fromISO(first!.date).plus({ months: 1 }).toISODate());
     expect(rest[1]!.window.from).toBe(DateTime.fromISO(rest[0]!.date).plus({ months: 1 }).toISODate());
     for (const t of rest) expect(t.overdue).toBe(false);
+  });
+
+  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue) is planned on its new day, not left out — which cancelled it, to be restored later', () => {
+    const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
+    expect(first).toHaveLength(3);
+    const [t0, t1, t2] = first as [Touch, Touch, Touch];
+    // Nobody wrote the first letter: the daily check moved it forward to 15 September.
+    const pins = pinsOf(first);
+    pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-15', fixed: true, overdueFrom: t0.date });
+    const { touches } = planTouches(config, makeHistory([], pins), { from: '2026-09-15', to: '2026-10-31' }, DateTime.fromISO('2026-09-15T10:00:00+03:00'));
+    expect(touches.map((t) => t.id)).toEqual([t0.id, t1.id, t2.id]);
+    expect(touches[1]!.date >= '2026-10-15' && touches[1]!.date <= '2026-10-31').toBe(true);
+    expect(touches[2]!.date > '2026-10-31').toBe(true);
+    // One never recorded in the window is not planned past it.
+    const fresh = new Map([...pins].filter(([id]) => id !== t2.id));
+    expect(planTouches(config, makeHistory([], fresh), { from: '2026-09-15', to: '2026-10-31' }, DateTime.fromISO('2026-09-15T10:00:00+03:00')).touches.map((t) => t.id)).toEqual([t0.id, t1.id]);
   });
 
   it('a window that starts after today lists no late touch placed before it: that one is in today\'s plan', () => {
