@@ -65,7 +65,7 @@ async function planAndSave(
     await withSave?.();
     return { result, saved: undefined };
   }
-  const saved = await savePlan(db, result.touches, planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
+  const saved = await savePlan(db, toSave(result), planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
   // The workflows' touches change hands with the plan's (a handover written or changed), and a
   // removed employee's open touches of the days before today with those after; the late ones
   // that no longer apply are cancelled, and counted with the plan's.
@@ -89,6 +89,11 @@ export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWi
   if (last === undefined) return window;
   // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
   return { from: window.from, to: minDate(last, addDays(window.from, MAX_PLAN_DAYS - 1)) };
+}
+
+/** What a plan saves: its touches, and those it moved past its window (PlanResult.movedPast). */
+function toSave(result: PlanResult): readonly Touch[] {
+  return result.movedPast ? [...result.touches, ...result.movedPast] : result.touches;
 }
 
 /**
@@ -174,7 +179,7 @@ export async function planWindowReusing(
     }
     const recorded = recordedFrom(window, today);
     const saved = recorded
-      ? await savePlan(db, result.touches.filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, () => shown(result))
+      ? await savePlan(db, toSave(result).filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, () => shown(result))
       : (await shown(result), emptySummary());
     if (recorded) saved.cancelled += await handOverOpenTouches(db, config, now);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
@@ -237,8 +242,9 @@ export async function planWindowReusing(
       };
     },
   };
-  // Shown while a first plan is written by a thread of its own, else after the save.
-  const saved = await savePlan(db, result.touches, window, now.toUTC().toISO()!, saveScope(config, now), record, () => shown(result));
+  // Shown while a first plan is written by a thread of its own, else after the save. A plan that
+  // moved touches past its window saves them too, and keeps no snapshot (its touches are not all it saves).
+  const saved = await savePlan(db, toSave(result), window, now.toUTC().toISO()!, saveScope(config, now), result.movedPast ? undefined : record, () => shown(result));
   saved.cancelled += await handOverOpenTouches(db, config, now);
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }

@@ -76,9 +76,10 @@ export interface CalendarPort {
   /**
    * Reads one of our events by its key (and the provider's id when known): the event as it is
    * (status cancelled for an event deleted but still known to the service), or undefined when
-   * the service answers that there is no such event. Any other failure throws.
+   * the service answers that there is no such event. Any other failure throws. `pace` is awaited
+   * before any further call the answer needs (the calendar's rate limit).
    */
-  read(owner: CalendarOwner, key: string, providerId?: string): Promise<RemoteEvent | undefined>;
+  read(owner: CalendarOwner, key: string, providerId?: string, pace?: () => Promise<void>): Promise<RemoteEvent | undefined>;
   /**
    * Our events (tagged by touchbase) between two local dates; deleted ones where the service shows
    * them. `pace` is awaited before each page after the first (the calendar's rate limit).

@@ -43,6 +43,12 @@ export interface PlanResult {
    * of `now` was weighed against it); false: every `now` with the same date in every zone gives it.
    */
   readonly hourOfNow?: boolean;
+  /**
+   * Touches recorded on a day of the window that the plan now puts after it (#recordedInWindow):
+   * to be saved on their new day, not shown — a plan of the same window made after that save
+   * does not list them either, and a plan is what its window holds.
+   */
+  readonly movedPast?: readonly Touch[];
 }
 
 /** Where a chain of `anchor: last` touches is in its walk. */
@@ -126,6 +132,7 @@ class PlanRun {
   readonly #handoverFrom: Map<string, Handover>;
   readonly #today = new Map<string, string>();
   readonly #touches: Touch[] = [];
+  readonly #movedPast: Touch[] = [];
   /** Start instant of each touch in #touches (-1 for all-day), for sorting. */
   readonly #startMs: number[] = [];
   readonly #seeds: number[] = [];
@@ -201,7 +208,10 @@ class PlanRun {
     const seed = this.#seeds;
     const order = touches.map((_, i) => i);
     order.sort((a, b) => day[a]! - day[b]! || at[a]! - at[b]! || seed[a]! - seed[b]! || (touches[a]!.id < touches[b]!.id ? -1 : 1));
-    return { touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow };
+    return {
+      touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow,
+      ...(this.#movedPast.length ? { movedPast: this.#movedPast } : {}),
+    };
   }
 
   /**
@@ -621,7 +631,8 @@ class PlanRun {
     // that another rule's, placed after it, goes on another day where its window has one.
     // Messages are not noted: a letter or greeting on the day of a call is no second call.
     if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
-    if (p.date > this.window.to && !this.#recordedInWindow(d.id)) return;
+    const past = p.date > this.window.to;
+    if (past && !this.#recordedInWindow(d.id)) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
     const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));
@@ -642,12 +653,14 @@ class PlanRun {
       start = isoInZone(p.start, employee.timezone);
       end = isoInZone(p.end, employee.timezone);
     }
-    this.#startMs.push(p.start ?? -1);
-    this.#seeds.push(d.seed);
     // A done or skipped touch stays whose it was (a re-plan never changes it): its client given
     // to someone else since, or its employee gone, the plan still shows who did it.
     const recorded = resolution && this.history.pins.get(d.id)?.employee;
-    this.#touches.push({
+    if (!past) {
+      this.#startMs.push(p.start ?? -1);
+      this.#seeds.push(d.seed);
+    }
+    (past ? this.#movedPast : this.#touches).push({
       id: d.id, source: d.source, series: d.series, kind: d.kind, client: d.client.id,
       contacts: d.contactIds, employee: recorded || employee.id, date, start, end,
       allDay: p.start === undefined,

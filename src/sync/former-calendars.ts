@@ -130,7 +130,7 @@ async function deleteLeftover(gateway: CalendarGateway, owner: CalendarOwner, l:
     let id = l.remote_id ?? undefined;
     if (id === undefined) {
       // A write whose outcome was never known: there if its key is.
-      const found = await gateway.read(l.provider, owner, (port) => port.read(owner, l.event_key));
+      const found = await gateway.read(l.provider, owner, (port, pace) => port.read(owner, l.event_key, undefined, pace));
       id = found && found.status !== 'cancelled' ? found.providerId : undefined;
     }
     if (id !== undefined) await gateway.write(l.provider, owner, (port) => port.remove(owner, id));

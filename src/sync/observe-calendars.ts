@@ -66,7 +66,7 @@ export async function observeCalendars(
       if (!found) {
         // Not in the listing: moved out of the window, or deleted and forgotten. Ask for it.
         try {
-          found = await gateway.read(provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+          found = await gateway.read(provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
         } catch (error) {
           failed(error);
           continue;

@@ -193,7 +193,7 @@ export class Reconciler {
   async #settle(row: CalendarSyncRow, owner: CalendarOwner, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
     let found: RemoteEvent | undefined;
     try {
-      found = await this.#d.gateway.read(row.provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+      found = await this.#d.gateway.read(row.provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
     } catch (error) {
       // Still unresolved: nothing is concluded, the read is tried again later.
       return { verdict: await this.#failed(row, error as CalendarError, result, true) };
@@ -276,7 +276,7 @@ export class Reconciler {
   async #changedRemotely(row: CalendarSyncRow, owner: CalendarOwner, result: DispatchResult): Promise<{ row?: CalendarSyncRow; verdict?: Verdict }> {
     let found: RemoteEvent | undefined;
     try {
-      found = await this.#d.gateway.read(row.provider, owner, (port) => port.read(owner, row.event_key, row.remote_id ?? undefined));
+      found = await this.#d.gateway.read(row.provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
     } catch (error) {
       return { verdict: await this.#failed(row, error as CalendarError, result) };
     }

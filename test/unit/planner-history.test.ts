@@ -29,20 +29,29 @@ describe('anchor: last', () => {
     for (const t of rest) expect(t.overdue).toBe(false);
   });
 
-  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue) is planned on its new day, not left out — which cancelled it, to be restored later', () => {
+  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue) is saved on its new day, not left out — which cancelled it, to be restored later', () => {
     const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
     expect(first).toHaveLength(3);
     const [t0, t1, t2] = first as [Touch, Touch, Touch];
     // Nobody wrote the first letter: the daily check moved it forward to 15 September.
     const pins = pinsOf(first);
     pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-15', fixed: true, overdueFrom: t0.date });
-    const { touches } = planTouches(config, makeHistory([], pins), { from: '2026-09-15', to: '2026-10-31' }, DateTime.fromISO('2026-09-15T10:00:00+03:00'));
-    expect(touches.map((t) => t.id)).toEqual([t0.id, t1.id, t2.id]);
+    const window = { from: '2026-09-15', to: '2026-10-31' };
+    const at = DateTime.fromISO('2026-09-15T10:00:00+03:00');
+    const { touches, movedPast } = planTouches(config, makeHistory([], pins), window, at);
+    // The plan of the window lists what is in it; the third goes to be saved on its new day.
+    expect(touches.map((t) => t.id)).toEqual([t0.id, t1.id]);
     expect(touches[1]!.date >= '2026-10-15' && touches[1]!.date <= '2026-10-31').toBe(true);
-    expect(touches[2]!.date > '2026-10-31').toBe(true);
+    expect(movedPast!.map((t) => t.id)).toEqual([t2.id]);
+    expect(movedPast![0]!.date > '2026-10-31').toBe(true);
+    // Once saved there, the same window plans the same touches, and moves nothing more.
+    pins.set(t2.id, pinsOf(movedPast!).get(t2.id)!);
+    const again = planTouches(config, makeHistory([], pins), window, at);
+    expect(again.touches).toEqual(touches);
+    expect(again.movedPast).toBeUndefined();
     // One never recorded in the window is not planned past it.
     const fresh = new Map([...pins].filter(([id]) => id !== t2.id));
-    expect(planTouches(config, makeHistory([], fresh), { from: '2026-09-15', to: '2026-10-31' }, DateTime.fromISO('2026-09-15T10:00:00+03:00')).touches.map((t) => t.id)).toEqual([t0.id, t1.id]);
+    expect(planTouches(config, makeHistory([], fresh), window, at).movedPast).toBeUndefined();
   });
 
   it('a window that starts after today lists no late touch placed before it: that one is in today\'s plan', () => {

@@ -8,6 +8,8 @@ import { DateTime } from 'luxon';
 import { escapeHtmlText } from '../../domain/html-escape.ts';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+/** How long a calendar's answered listing vouches that it answers (#calendarAnswers). */
+const LISTING_VOUCHES_MS = 10 * 60_000;
 /** Private extended property on every event we write: one filter lists them all. */
 const TAG = 'touchbase';
 
@@ -62,6 +64,8 @@ export class GoogleCalendar implements CalendarPort {
   readonly #clients = new Map<string, calendar_v3.Calendar>();
   /** What an error without an answer is told with: the calls' timeout and its variable. */
   readonly #calls: CallContext;
+  /** When each calendar (by address) last answered a listing, forgotten when one fails: #calendarAnswers. */
+  readonly #listedAt = new Map<string, number>();
 
   constructor(options: GoogleOptions) {
     this.#options = options;
@@ -110,7 +114,7 @@ export class GoogleCalendar implements CalendarPort {
     }
   }
 
-  async read(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
+  async read(owner: CalendarOwner, key: string, _providerId?: string, pace?: () => Promise<void>): Promise<RemoteEvent | undefined> {
     try {
       const res = await this.#api(owner).events.get({ calendarId: 'primary', eventId: key });
       return toRemote(res.data, key);
@@ -119,7 +123,7 @@ export class GoogleCalendar implements CalendarPort {
       if (e.code !== 'not_found') throw e;
       // 404: never existed, or deleted and purged; 410: deleted. Either way, not there — in a
       // calendar that answers.
-      await this.#calendarAnswers(owner, e);
+      await this.#calendarAnswers(owner, e, pace);
       return undefined;
     }
   }
@@ -128,17 +132,25 @@ export class GoogleCalendar implements CalendarPort {
    * Google answers 404 notFound alike for an event and for a whole calendar it cannot reach (an
    * account misrouted, a calendar it lost access to): only when the calendar answers a listing
    * is the event's 404 "not there". Otherwise the call failed — never taken for the employee
-   * deleting the event. One listing of one event, only after a 404.
+   * deleting the event. One listing of one event after a 404, unless the calendar's listing
+   * answered in the last minutes (a sync lists each calendar before it reads events back) and
+   * has not failed since.
    */
-  async #calendarAnswers(owner: CalendarOwner, eventNotFound: CalendarError): Promise<void> {
+  async #calendarAnswers(owner: CalendarOwner, eventNotFound: CalendarError, pace?: () => Promise<void>): Promise<void> {
+    const key = owner.email ?? owner.employeeId;
+    const answered = this.#listedAt.get(key);
+    if (answered !== undefined && Date.now() - answered < LISTING_VOUCHES_MS) return;
     let kind: string | null | undefined;
     try {
+      await pace?.();
       kind = (await this.#api(owner).events.list({ calendarId: 'primary', maxResults: 1, fields: 'kind' })).data?.kind;
     } catch (error) {
+      this.#listedAt.delete(key);
       const e = toCalendarError(error, this.#calls);
       throw new CalendarError(e.code === 'not_found' ? 'temporary' : e.code, `${eventNotFound.message}, and the calendar itself did not answer (${e.message}): the event was not read`, e.retryAfterMs);
     }
     if (kind !== 'calendar#events') throw new CalendarError('temporary', `${eventNotFound.message}, and the calendar's listing was not Google's: the event was not read`);
+    this.#listedAt.set(key, Date.now());
   }
 
   async listTagged(owner: CalendarOwner, from: string, to: string, pace?: () => Promise<void>): Promise<RemoteEvent[]> {
@@ -165,8 +177,10 @@ export class GoogleCalendar implements CalendarPort {
         if (pageToken) await pages.next(pageToken);
       } while (pageToken);
     } catch (error) {
+      this.#listedAt.delete(owner.email ?? owner.employeeId);
       throw toCalendarError(error, this.#calls);
     }
+    this.#listedAt.set(owner.email ?? owner.employeeId, Date.now());
     return out;
   }
 
