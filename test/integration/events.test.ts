@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
@@ -7,6 +7,7 @@ import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-ev
 import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
+import { registerInstance } from '../../src/storage/daemon-instances.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { horizonWindow, planWithHistory } from '../../src/plan-service.ts';
 import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
@@ -157,6 +158,25 @@ describe('business events become touches', () => {
     // Its history says it was planned once, by the workflow.
     const history = JSON.parse((await cli('history', '--all', '--format', 'json', '--config', dir, '--db', file)).out) as { type: string; cause: string; detail: string }[];
     expect(history.map((l) => [l.type, l.cause, l.detail])).toEqual([['planned', 'workflow', 'trigger:order-shipped']]);
+  });
+
+  it('touchbase event beside daemons that share the work (a registry, no lock) leaves the calendars to them: no feed written by the command, none marked written', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const d = await tempDatabase(file);
+    // A daemon of a shared database, its heartbeat a minute old: alive.
+    await registerInstance(d, { id: 'i1', host: 'h1', pid: 4242, version: 'test', url: '', started_at: '2027-03-02T07:00:00.000Z', lease_ms: 30_000 }, '2027-03-02T07:59:50.000Z');
+    const feeds = join(tempDir(), 'feeds');
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      const r = await cli('event', 'order.shipped', '--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-7', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00');
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain('the daemon puts it into the calendar at its next sync');
+      expect(await d.selectFrom('ics_events').select('employee_id').execute()).toEqual([]);
+      expect(existsSync(feeds)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('touchbase event whose calendar cannot be written (the feed folder is another database\'s) says it is recorded and fails with exit 1, not 2', async () => {

@@ -22,6 +22,7 @@ import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 import { apiToken } from '../api-token.ts';
 import { feedDir } from './sync.ts';
+import { listInstances } from '../../storage/daemon-instances.ts';
 
 export function eventCommand(program: Command, io: CliIO): void {
   program
@@ -122,8 +123,10 @@ export function checksCommand(program: Command, io: CliIO): void {
  * set); without a daemon, this process syncs the employees concerned itself.
  */
 async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees: readonly string[], clock: Clock, tr: Translator): Promise<string> {
-  if (await isDaemonRunning(dbFile(o))) {
-    const url = (await getInfo(db)).url;
+  // Daemons that share the work hold no lock: their registry says they run (and where one serves).
+  const live = (await listInstances(db, clock.now())).filter((i) => i.live);
+  if (live.length > 0 || await isDaemonRunning(dbFile(o))) {
+    const url = live.find((i) => i.url)?.url || (await getInfo(db)).url;
     // What was recorded stays recorded: a token that cannot be read only means no request to the daemon.
     let token: string | undefined;
     try {
