@@ -13,6 +13,7 @@ import { escapeHtml } from '../domain/html-escape.ts';
 import { linkPage, noteProblem, openLinkPage, openUndoPage, page, reasonProblem, undoPage } from './pages.ts';
 import { translator } from '../i18n/translator.ts';
 import type { Language } from '../domain/types.ts';
+import { databaseOutOfReach } from '../storage/database-errors.ts';
 
 /** A link pressed and recorded: done, skipped, snoozed, or a done or skip undone ("undo": the touch is open again). */
 export interface RecordedLink {
@@ -81,6 +82,12 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     if (error instanceof HTTPException) return error.getResponse();
     if (deps.onServerError) deps.onServerError(error, `${c.req.method} ${c.req.path.replace(/\/(a|u|feeds)\/[^/]+/, '/$1/…')}`);
     else console.error(error);
+    if (databaseOutOfReach(error)) {
+      // Nothing was recorded, and it can be sent again: a webhook sender retries a 503, not every 500.
+      const message = 'the database cannot be reached now; nothing was recorded: send it again in a minute';
+      c.header('Retry-After', '60');
+      return c.req.path.startsWith('/api/') ? c.json({ error: message }, 503) : c.text(`${message}\n`, 503);
+    }
     return c.req.path.startsWith('/api/') ? c.json({ error: 'internal error: see the daemon\'s log' }, 500) : c.text('internal error: see the daemon\'s log\n', 500);
   });
   app.use('*', bodyLimit({

@@ -15,6 +15,19 @@ export class DatabaseProblemError extends Error {
   }
 }
 
+/**
+ * Whether a failure is the database being out of reach for now (its server stopped or
+ * restarting, no connection free, the file locked by another writer): a request it broke may be
+ * sent again in a moment, and an HTTP client is told so (503), not that the server failed (500).
+ */
+export function databaseOutOfReach(error: unknown): boolean {
+  if (error instanceof DatabaseProblemError) return error.problem === 'cannot-connect' || error.problem === 'busy';
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const code = String(e?.code ?? '');
+  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN|57P01|57P02|57P03|53300|SQLITE_BUSY)/.test(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(String(e?.message ?? ''));
+}
+
 /** The user this process runs as, for messages about permissions. */
 export function currentUser(): string {
   try {
