@@ -216,9 +216,12 @@ export function publicStatus(status: unknown): unknown {
     startedAt?: string; stoppedAt?: string; configErrors?: readonly string[];
     jobs?: readonly { name: string; lastResult?: string | null; lastFinished?: string | null; nextRun?: string }[];
     outbox?: { pending: number; dueNow: number; failed: number; unresolved: number };
+    instances?: readonly { live: boolean }[];
   };
   return {
-    running: Boolean(s.startedAt) && !s.stoppedAt,
+    // Daemons sharing a database share its one record of the last start and stop: any live one
+    // of their registry is running, whichever of them stopped last.
+    running: s.instances?.some((i) => i.live) || (Boolean(s.startedAt) && !s.stoppedAt),
     startedAt: s.startedAt,
     configuration: (s.configErrors?.length ?? 0) > 0 ? `the last change was rejected (${s.configErrors!.length} ${s.configErrors!.length === 1 ? 'error' : 'errors'}): touchbase status says which` : 'ok',
     jobs: (s.jobs ?? []).map((j) => ({ name: j.name, lastResult: j.lastResult ?? null, lastFinished: j.lastFinished ?? null, nextRun: j.nextRun ?? null })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daemonApp, type DaemonAppDeps } from '../../src/http/daemon-app.ts';
+import { daemonApp, publicStatus, type DaemonAppDeps } from '../../src/http/daemon-app.ts';
 import { databaseOutOfReach, DatabaseProblemError } from '../../src/storage/database-errors.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { DateTime } from 'luxon';
@@ -39,5 +39,15 @@ describe('the daemon\'s HTTP answers while its database is out of reach', () => 
     ['a constraint', Object.assign(new Error('duplicate key'), { code: '23505' }), false],
   ])('%s', (_what, error, outOfReach) => {
     expect(databaseOutOfReach(error)).toBe(outOfReach);
+  });
+});
+
+describe('the public status of daemons that share a database', () => {
+  it('is running while any of them is alive, though the one that stopped last wrote its stop into the shared record', () => {
+    const shared = { startedAt: '2027-03-01T08:00:00Z', stoppedAt: '2027-03-01T09:00:00Z', jobs: [], instances: [{ live: false }, { live: true }] };
+    expect(publicStatus(shared)).toMatchObject({ running: true });
+    expect(publicStatus({ ...shared, instances: [{ live: false }] })).toMatchObject({ running: false });
+    // A daemon working alone keeps no registry: its start and stop say it.
+    expect(publicStatus({ startedAt: '2027-03-01T08:00:00Z', stoppedAt: '', jobs: [] })).toMatchObject({ running: true });
   });
 });
