@@ -66,7 +66,8 @@ export function eventTouches(
   }
   // Without a ref, the event is known by its time: stored as the UTC instant (the same event
   // sent again finds it), shown as its holder reads times (below).
-  const given = event.ref?.trim() || undefined;
+  // In one Unicode form: "é" sent as one character or as "e" and an accent is one ref (one event).
+  const given = event.ref?.trim().normalize('NFC') || undefined;
   const ref = given ?? at.toUTC().toISO()!;
   const tr = translator(config.settings.language);
   if (ref.length > 200) throw new EventRejectedError('ref: expected at most 200 characters');

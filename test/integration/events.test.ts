@@ -55,6 +55,11 @@ describe('business events become touches', () => {
     const again = await receiveEvent(d, config, { ...event, at: '2027-03-02T10:05:00+03:00' }, at('2027-03-02T10:05:00+03:00'));
     expect(again).toEqual({ created: false, touchIds: first.touchIds, ref: 'SO-7' });
     expect(await d.selectFrom('touches').select('id').execute()).toHaveLength(1);
+    // A ref with an accent, sent as one character by one system and as a letter and its accent by another: one event.
+    const composed = await receiveEvent(d, config, { ...event, ref: 'SO-\u00e9' }, at('2027-03-02T10:05:30+03:00'));
+    const decomposed = await receiveEvent(d, config, { ...event, ref: 'SO-e\u0301' }, at('2027-03-02T10:05:40+03:00'));
+    expect(decomposed).toEqual({ created: false, touchIds: composed.touchIds, ref: 'SO-\u00e9' });
+    expect(await d.selectFrom('touches').select('id').execute()).toHaveLength(2);
     const other = await receiveEvent(d, config, { ...event, ref: 'SO-8' }, at('2027-03-02T10:06:00+03:00'));
     expect(other.created).toBe(true);
   });
