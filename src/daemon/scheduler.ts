@@ -56,6 +56,8 @@ export interface SchedulerDeps {
 const DEFAULT_BACKOFF = { baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
 /** A timer this late means the machine slept or the clock jumped: said in the log. */
 const LATE_MS = 60_000;
+/** How far behind a run's watermark the clock may be before it is said to go backwards (#dueReason). */
+const CLOCK_SKEW_MS = 5_000;
 
 async function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   try {
@@ -147,7 +149,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
     const mark = DateTime.fromISO(watermark);
     if (mark > now) {
-      this.emit('clock:backwards', { job: job.name, watermark, now: now.toUTC().toISO()! });
+      // A watermark a moment ahead is another daemon's run claimed just after this one read the
+      // clock (daemons sharing a database), or their clocks a little apart: waited for, not said.
+      if (mark.toMillis() - now.toMillis() > CLOCK_SKEW_MS) this.emit('clock:backwards', { job: job.name, watermark, now: now.toUTC().toISO()! });
       return undefined;
     }
     const due = job.schedule.nextAfter(mark);
