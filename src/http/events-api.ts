@@ -17,11 +17,16 @@ export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promis
     if (charset && !/^utf-?8$/i.test(charset)) return c.json({ error: `expected a JSON body in UTF-8, found charset=${charset}` }, 415);
     // And a body that says nothing of its charset must be UTF-8 all the same: Windows-1251 bytes
     // read as UTF-8 would be an unknown client named with "\uFFFD", not a body in another charset.
+    // A compressed body is not read (a gzip bomb past the size limit); said as what it is, not as "not UTF-8".
+    const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') return c.json({ error: `expected a JSON body as it is, found Content-Encoding: ${encoding} (send it uncompressed)` }, 415);
     let text: string;
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
     try {
-      text = UTF8.decode(await c.req.arrayBuffer());
+      text = UTF8.decode(bytes);
     } catch {
-      return c.json({ error: 'expected a JSON body in UTF-8, found bytes that are not UTF-8 (Windows-1251?)' }, 415);
+      const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+      return c.json({ error: `expected a JSON body in UTF-8, found ${utf16 ? 'UTF-16 (a byte-order mark)' : 'bytes that are not UTF-8 (Windows-1251?)'}` }, 415);
     }
     let body: Record<string, unknown> | undefined;
     try {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DateTime } from 'luxon';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
@@ -262,6 +263,14 @@ describe('business events become touches', () => {
     });
     expect(unsaid.status).toBe(415);
     expect(await unsaid.json()).toMatchObject({ error: 'expected a JSON body in UTF-8, found bytes that are not UTF-8 (Windows-1251?)' });
+    // UTF-16 (with its byte-order mark) and a compressed body are said as what they are.
+    const postBytes = (body: Buffer, headers: Record<string, string> = {}) => fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json', ...headers }, body,
+    });
+    const utf16 = await postBytes(Buffer.from('\ufeff{"event":"order.shipped","client":"alpha","ref":"U16"}', 'utf16le'));
+    expect([utf16.status, await utf16.json()]).toEqual([415, { error: 'expected a JSON body in UTF-8, found UTF-16 (a byte-order mark)' }]);
+    const gzipped = await postBytes(gzipSync('{"event":"order.shipped","client":"alpha","ref":"GZ"}'), { 'content-encoding': 'gzip' });
+    expect([gzipped.status, await gzipped.json()]).toEqual([415, { error: 'expected a JSON body as it is, found Content-Encoding: gzip (send it uncompressed)' }]);
     // UTF-8 with a byte-order mark is UTF-8.
     const bom = await fetch(`${daemon.url}/api/events`, {
       method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json' },
