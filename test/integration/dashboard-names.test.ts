@@ -54,9 +54,10 @@ describe('the dashboard names people and clients as the configuration does', () 
     // The overdue list: due, days late, owner, client (Anna's May call to Alfa, Oleg's June call to Beta).
     expect(rowsAfter(overview, 'id="overdue"').map((r) => [r[2], r[3]])).toEqual([[anna, alfa], [oleg, beta]]);
     expect(rowsAfter(overview, 'id="silence"').map((r) => r[0])).toEqual([gamma]);
-    // The clients that depend on one person, with the people of ours who served them.
+    // The clients served by one person or nobody, with the people of ours who served them: Gamma, nobody in 12 months, first.
     const single = rowsAfter(overview, 'id="breadth"');
-    expect(single.map((r) => [r[0], r[2]])).toEqual([[beta, oleg]]);
+    expect(single.map((r) => [r[0], r[2]!.text])).toEqual([[gamma, ''], [beta, oleg.text]]);
+    expect(single[1]![2]).toEqual(oleg);
 
     const breadth = rowsAfter(await get(director, '/reports/breadth'), '<table');
     // Alfa: Anna and Pavel did touches there, each by name.
