@@ -3,7 +3,8 @@ import type { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { addDays } from '../planner/dates.ts';
 import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
-import { openTouchesOn, overdueTouchCount, touchCountsByStatus } from '../storage/health-queries.ts';
+import { openTouchesOn, overdueTouchCount, pingDatabase, touchCountsByStatus } from '../storage/health-queries.ts';
+import { databaseOutOfReach } from '../storage/database-errors.ts';
 import type { WorkReport } from './work.ts';
 import type { InstanceStatus } from './shared-work-view.ts';
 
@@ -25,47 +26,79 @@ export class DaemonMetrics {
   /** `instances`: the daemons sharing the database, when this one shares it (one series each, live or dead). */
   constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2, instances?: () => Promise<readonly InstanceStatus[]>) {
     const registers = [this.registry];
+    // Read from the database at each scrape: while it is out of reach (PostgreSQL restarting), a
+    // series read from it keeps its last value, and the process's own figures and
+    // touchbase_database_up 0 are still served — a scrape that fails as a whole shows nothing at all.
+    const fromDatabase = async (read: () => Promise<void>) => {
+      try {
+        await read();
+      } catch (error) {
+        if (!databaseOutOfReach(error)) throw error;
+      }
+    };
+    new Gauge({
+      name: 'touchbase_database_up', help: '1 while the database answers a query, 0 while it cannot be reached (the series read from it are then left out).', registers,
+      async collect() {
+        this.set(await pingDatabase(db).then(() => 1, (error: unknown) => {
+          if (!databaseOutOfReach(error)) throw error;
+          return 0;
+        }));
+      },
+    });
     if (instances) {
       new Gauge({
         name: 'touchbase_daemon_instance_up', help: 'Daemons sharing this database: 1 while its heartbeat is within its lease, 0 once dead (listed for a day).',
         labelNames: ['instance', 'host', 'pid', 'version'], registers,
         async collect() {
-          this.reset();
-          for (const i of await instances()) this.set({ instance: i.id, host: i.host, pid: String(i.pid), version: i.version }, i.live ? 1 : 0);
+          await fromDatabase(async () => {
+            const all = await instances();
+            this.reset();
+            for (const i of all) this.set({ instance: i.id, host: i.host, pid: String(i.pid), version: i.version }, i.live ? 1 : 0);
+          });
         },
       });
       new Gauge({
         name: 'touchbase_calendar_claims', help: 'Employees\' calendars each daemon sharing this database is working on now (live claims).', labelNames: ['instance'], registers,
         async collect() {
-          this.reset();
-          for (const i of await instances()) this.set({ instance: i.id }, i.claims);
+          await fromDatabase(async () => {
+            const all = await instances();
+            this.reset();
+            for (const i of all) this.set({ instance: i.id }, i.claims);
+          });
         },
       });
     }
     new Gauge({
       name: 'touchbase_touches', help: 'Touches recorded, by status (planned, done, skipped, cancelled).', labelNames: ['status'], registers,
       async collect() {
-        this.reset();
-        for (const [status, n] of Object.entries(await touchCountsByStatus(db))) this.set({ status }, n);
+        await fromDatabase(async () => {
+          const counts = await touchCountsByStatus(db);
+          this.reset();
+          for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+        });
       },
     });
     new Gauge({
       name: 'touchbase_touches_due_today', help: 'Open touches due today (company time zone).', registers,
       async collect() {
-        this.set(await openTouchesOn(db, today()));
+        await fromDatabase(async () => this.set(await openTouchesOn(db, today())));
       },
     });
     new Gauge({
       name: 'touchbase_touches_overdue', help: 'Open touches overdue: still open overdue.after days after their day, or moved forward as overdue (as in `touchbase report overdue`).', registers,
       async collect() {
-        this.set(await overdueTouchCount(db, addDays(today(), -overdueAfterDays())));
+        await fromDatabase(async () => this.set(await overdueTouchCount(db, addDays(today(), -overdueAfterDays()))));
       },
     });
     new Gauge({
       name: 'touchbase_outbox_operations', help: 'Calendar writes still to make, by state (pending: to do or waiting for a retry or a paused calendar; unresolved: a write whose answer was lost, to read back; failed: refused as invalid).', labelNames: ['status'], registers,
       async collect() {
+        const q = await writeQueueSummary(db).catch((error: unknown) => {
+          if (!databaseOutOfReach(error)) throw error;
+          return undefined;
+        });
+        if (!q) return;
         this.reset();
-        const q = await writeQueueSummary(db);
         this.set({ status: 'pending' }, q.pending);
         this.set({ status: 'unresolved' }, q.unresolved);
         this.set({ status: 'failed' }, q.failed);
