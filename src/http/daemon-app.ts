@@ -146,17 +146,16 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     let note: string | undefined;
     const touch = claim ? await touchById(deps.db, claim.touchId) : undefined;
     const open = touch?.status === 'planned';
-    if (claim?.action === 'skip' && open) {
+    if ((claim?.action === 'skip' || claim?.action === 'done') && open) {
+      // The text its form sends: a skip's reason (required), a done touch's note (if any).
+      const skip = claim.action === 'skip';
       const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-      reason = typeof form.reason === 'string' ? form.reason.trim() : '';
-      const problem = reasonProblem(reason, tr);
-      if (problem) return c.html(openLinkPage('skip', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
-    }
-    if (claim?.action === 'done' && open) {
-      const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-      note = typeof form.note === 'string' ? form.note.trim() : '';
-      const problem = noteProblem(note, tr);
-      if (problem) return c.html(openLinkPage('done', touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
+      const sent = form[skip ? 'reason' : 'note'];
+      const text = typeof sent === 'string' ? sent.trim() : '';
+      const problem = skip ? reasonProblem(text, tr) : noteProblem(text, tr);
+      if (problem) return c.html(openLinkPage(claim.action, touch?.title ?? '', nonceOf(c), tr, problem).html, 400);
+      if (skip) reason = text;
+      else note = text;
     }
     const outcome = await useLink(deps.db, secret, token, deps.clock.now(), deps.zoneOf, { reason, note }, deps.workdays);
     if (outcome.result === 'recorded') deps.onOutcome(outcome);

@@ -38,28 +38,23 @@ export function touchNotFoundPage(tr: Translator, nonce: string): string {
 
 /**
  * What opening a link shows: a button that records (snooze; done, with a note if the employee
- * likes), or the reason's form first (skip). Never a page that submits itself: the link scanners of mail services (Safe Links,
- * Proofpoint) open links in a real browser that runs scripts, and a self-submitting page
- * recorded their visit as the employee's click — the touch "done" that nobody did, and the
- * employee's own click then refused as "already used".
+ * likes), or the reason's form first (skip). Never a page that submits itself: the link scanners
+ * of mail services (Safe Links, Proofpoint) open links in a real browser that runs scripts, and a
+ * self-submitting page recorded their visit as the employee's click — the touch "done" that
+ * nobody did, and the employee's own click then refused as "already used".
  */
 export function openLinkPage(action: LinkAction, title: string, nonce: string, tr: Translator, problem?: string): { title: string; html: string } {
   const verb = tr.t(VERB[action]);
-  if (action === 'skip') {
+  // The text a form asks for first: a skip's reason (required), a done touch's note — what the
+  // employee knows right after the call ("wants the new price list"), kept as `done --note` keeps it.
+  const text = action === 'skip' ? { name: 'reason', label: tr.t('link.skipReason'), required: ' required', focus: '' }
+    : action === 'done' ? { name: 'note', label: tr.t('link.doneNote'), required: '', focus: ' autofocus' } : undefined;
+  if (text) {
     return {
       title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
-<form method="post"><label for="reason">${escapeHtml(tr.t('link.skipReason'))}</label>
-<textarea id="reason" name="reason" rows="3" maxlength="${MAX_NOTE}" required></textarea>
-<p><button type="submit">${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
-    };
-  }
-  if (action === 'done') {
-    // A note is what the employee knows right after the call ("wants the new price list"): kept with it, as `done --note` keeps it.
-    return {
-      title: verb, html: page(verb, `<p>${escapeHtml(title)}</p>${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
-<form method="post"><label for="note">${escapeHtml(tr.t('link.doneNote'))}</label>
-<textarea id="note" name="note" rows="3" maxlength="${MAX_NOTE}"></textarea>
-<p><button type="submit" autofocus>${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
+<form method="post"><label for="${text.name}">${escapeHtml(text.label)}</label>
+<textarea id="${text.name}" name="${text.name}" rows="3" maxlength="${MAX_NOTE}"${text.required}></textarea>
+<p><button type="submit"${text.focus}>${escapeHtml(verb)}</button></p></form>`, nonce, tr.language),
     };
   }
   return {
