@@ -1,7 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import { translator, type Params, type Translator } from '../i18n/translator.ts';
 import { settingsLanguage } from '../config/settings-language.ts';
-import { configDir, type GlobalOptions } from './context.ts';
+import { configDir, givenConfigDir, type GlobalOptions } from './context.ts';
 
 /**
  * The language of the tables and summaries a command prints for people: the company's
@@ -20,7 +20,7 @@ export function cliTranslator(config: Pick<Config, 'settings'> | undefined): Tra
  * read does not stop such a command: it is then English.
  */
 export function givenConfigTranslator(o: GlobalOptions): Translator {
-  if (o.config === undefined && !process.env.TOUCHBASE_CONFIG) return translator('en');
+  if (givenConfigDir(o) === undefined) return translator('en');
   return translator(settingsLanguage(configDir(o)) ?? 'en');
 }
 

@@ -15,8 +15,13 @@ export interface GlobalOptions {
 }
 
 export function configDir(o: GlobalOptions): string {
+  return resolve(givenConfigDir(o) ?? 'config');
+}
+
+/** The configuration folder given (--config, else TOUCHBASE_CONFIG), or undefined when neither is. */
+export function givenConfigDir(o: GlobalOptions): string | undefined {
   // An empty variable (a blank line of .env.example kept) is no folder: not the current one.
-  return resolve(o.config ?? (process.env.TOUCHBASE_CONFIG || undefined) ?? 'config');
+  return o.config ?? (process.env.TOUCHBASE_CONFIG || undefined);
 }
 
 /**

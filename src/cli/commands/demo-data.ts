@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { demoCompany } from '../../demo/demo-company.ts';
 import { BadInputError } from '../cli-error.ts';
-import { configDir, type GlobalOptions } from '../context.ts';
+import { configDir, givenConfigDir, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { installationFolder } from './systemd-unit.ts';
 
@@ -34,9 +34,8 @@ export function demoDataCommand(program: Command, io: CliIO): void {
       if (existsSync(out) && readdirSync(out).length > 0 && !o.force) throw new BadInputError(`--out: ${out} is not empty (use --force to overwrite)`);
       // The folder given, else ./config when it has them, else the example shipped with touchbase
       // (run from another folder, it used to stop and ask for --config).
-      const given = o.config ?? (process.env.TOUCHBASE_CONFIG || undefined);
       const has = (dir: string) => TEMPLATE_FILES.some((f) => existsSync(join(dir, f)));
-      const templateDir = given !== undefined || has(configDir(o)) ? configDir(o) : join(installationFolder(), 'config');
+      const templateDir = givenConfigDir(o) !== undefined || has(configDir(o)) ? configDir(o) : join(installationFolder(), 'config');
       const template: Record<string, string> = {};
       for (const f of TEMPLATE_FILES) if (existsSync(join(templateDir, f))) template[f] = readFileSync(join(templateDir, f), 'utf8');
       // A company with no rule would plan nothing: the templates are the example's, found from where it runs.
