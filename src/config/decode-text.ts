@@ -72,7 +72,7 @@ function refuse(line: number, column: number, found: string): Decoded {
   return { ok: false, line, column, expected: READABLE, found };
 }
 
-function bomOf(b: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32' | undefined {
+export function bomOf(b: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32' | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
   if (b[0] === 0xff && b[1] === 0xfe) return b[2] === 0 && b[3] === 0 ? 'utf-32' : 'utf-16le';
   if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';

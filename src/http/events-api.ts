@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { BusinessEvent } from '../workflows/trigger-events.ts';
 import type { EventResult } from '../daemon/job-runner.ts';
+import { bomOf } from '../config/decode-text.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -25,7 +26,7 @@ export function eventsRoute(api: Hono, receive: (event: BusinessEvent) => Promis
     try {
       text = UTF8.decode(bytes);
     } catch {
-      const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+      const utf16 = bomOf(bytes)?.startsWith('utf-16');
       return c.json({ error: `expected a JSON body in UTF-8, found ${utf16 ? 'UTF-16 (a byte-order mark)' : 'bytes that are not UTF-8 (Windows-1251?)'}` }, 415);
     }
     let body: Record<string, unknown> | undefined;

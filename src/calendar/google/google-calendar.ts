@@ -10,6 +10,8 @@ import { escapeHtmlText } from '../../domain/html-escape.ts';
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 /** How long a calendar's answered listing vouches that it answers (#calendarAnswers). */
 const LISTING_VOUCHES_MS = 10 * 60_000;
+/** A calendar by its address (an employee whose address changed has two for a while): #listedAt's key. */
+const listingKey = (owner: CalendarOwner) => owner.email ?? owner.employeeId;
 /** Private extended property on every event we write: one filter lists them all. */
 const TAG = 'touchbase';
 
@@ -137,7 +139,7 @@ export class GoogleCalendar implements CalendarPort {
    * has not failed since.
    */
   async #calendarAnswers(owner: CalendarOwner, eventNotFound: CalendarError, pace?: () => Promise<void>): Promise<void> {
-    const key = owner.email ?? owner.employeeId;
+    const key = listingKey(owner);
     const answered = this.#listedAt.get(key);
     if (answered !== undefined && Date.now() - answered < LISTING_VOUCHES_MS) return;
     let kind: string | null | undefined;
@@ -177,10 +179,10 @@ export class GoogleCalendar implements CalendarPort {
         if (pageToken) await pages.next(pageToken);
       } while (pageToken);
     } catch (error) {
-      this.#listedAt.delete(owner.email ?? owner.employeeId);
+      this.#listedAt.delete(listingKey(owner));
       throw toCalendarError(error, this.#calls);
     }
-    this.#listedAt.set(owner.email ?? owner.employeeId, Date.now());
+    this.#listedAt.set(listingKey(owner), Date.now());
     return out;
   }
 
