@@ -37,12 +37,13 @@ export class DaemonMetrics {
       }
     };
     new Gauge({
-      name: 'touchbase_database_up', help: '1 while the database answers a query, 0 while it cannot be reached (the series read from it are then left out).', registers,
+      name: 'touchbase_database_up', help: '1 while the database answers a query, 0 while it cannot be reached (the series read from it then keep their last values).', registers,
       async collect() {
-        this.set(await pingDatabase(db).then(() => 1, (error: unknown) => {
-          if (!databaseOutOfReach(error)) throw error;
-          return 0;
-        }));
+        this.set(0);
+        await fromDatabase(async () => {
+          await pingDatabase(db);
+          this.set(1);
+        });
       },
     });
     if (instances) {
@@ -93,15 +94,13 @@ export class DaemonMetrics {
     new Gauge({
       name: 'touchbase_outbox_operations', help: 'Calendar writes still to make, by state (pending: to do or waiting for a retry or a paused calendar; unresolved: a write whose answer was lost, to read back; failed: refused as invalid).', labelNames: ['status'], registers,
       async collect() {
-        const q = await writeQueueSummary(db).catch((error: unknown) => {
-          if (!databaseOutOfReach(error)) throw error;
-          return undefined;
+        await fromDatabase(async () => {
+          const q = await writeQueueSummary(db);
+          this.reset();
+          this.set({ status: 'pending' }, q.pending);
+          this.set({ status: 'unresolved' }, q.unresolved);
+          this.set({ status: 'failed' }, q.failed);
         });
-        if (!q) return;
-        this.reset();
-        this.set({ status: 'pending' }, q.pending);
-        this.set({ status: 'unresolved' }, q.unresolved);
-        this.set({ status: 'failed' }, q.failed);
       },
     });
     this.#operations = new Counter({ name: 'touchbase_sync_operations_total', help: 'Calendar writes by result since the daemon started.', labelNames: ['result'], registers });
