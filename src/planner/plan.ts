@@ -512,10 +512,10 @@ class PlanRun {
 
   /**
    * A touch recorded on a day of this window that the plan now puts after it (a chain's, an
-   * earlier touch of it moved forward as overdue; one pushed to its period's last days): planned
-   * on its new day all the same. Left out, the save took it for a touch no longer in the plan —
-   * cancelled, then restored once a later window reached it, each morning adding the pair to its
-   * history.
+   * earlier touch of it moved forward as overdue; one pushed to its period's last days): placed
+   * on its new day all the same, and saved there (PlanResult.movedPast). Left out, the save took
+   * it for a touch no longer in the plan — cancelled, then restored once a later window reached
+   * it, each morning adding the pair to its history.
    */
   #recordedInWindow(id: string): boolean {
     const pin = this.history.pins.get(id);

@@ -83,7 +83,8 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
 
 /**
  * The open touches the workflows made (events, silence alerts, escalations, digests) that these
- * employees (or anyone) hold on or after `from`: the planner re-plans its own touches at each plan, not these.
+ * employees (or anyone) hold on or after `from`: the planner re-plans its own touches at each
+ * plan, not these.
  */
 export async function openWorkflowTouchesOf(db: DB, employees: readonly string[] | 'anyone', from: string): Promise<TouchRow[]> {
   if (employees.length === 0) return [];

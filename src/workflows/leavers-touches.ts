@@ -16,8 +16,8 @@ import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
  * After each plan that is saved, open touches of days before today whose rule or handover no
  * longer applies to their client are cancelled (inapplicable-touches.ts); then open touches that the plan does not make again change hands
  * with the plan's own: first those of employees gone from the configuration, then those of clients
- * whose team changed, then the leavers'
- * (a gone employee's touch given to someone who has since handed over moves on at once).
+ * whose team changed, then the leavers' (a gone employee's touch given to someone who has since
+ * handed over moves on at once).
  * Returns how many were cancelled: the plan's save counts them with its own (a client removed
  * loses its late touches here and its later ones in the save, and the user reads one figure).
  */
@@ -46,7 +46,7 @@ export async function handOverLeaversTouches(db: DB, config: Config, now: DateTi
     const to = employeeById(config, holderOn(config.handovers, touch.employee_id, touch.date));
     return to && to.id !== touch.employee_id ? [{ touch, to: retimed(config, touch, to) }] : [];
   });
-  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
+  return giveOn(db, moves, now);
 }
 
 /**
@@ -65,7 +65,7 @@ export async function giveGoneEmployeesTouches(db: DB, config: Config, now: Date
     const heir = heirOf(config, touch, clientById(config, touch.client_id), today);
     return heir ? [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
   });
-  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
+  return giveOn(db, moves, now);
 }
 
 /**
@@ -83,6 +83,11 @@ export async function giveReassignedClientsTouches(db: DB, config: Config, now: 
     if (!heir || heir.id === holderOn(config.handovers, touch.employee_id, touch.date)) return [];
     return [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, who no longer holds that role for the client` }];
   });
+  return giveOn(db, moves, now);
+}
+
+/** The moves made, but for an escalation that would go to the person whose touch it escalates; how many changed hands. */
+async function giveOn(db: DB, moves: (Parameters<typeof handOverTouches>[1][number] & { touch: TouchRow })[], now: DateTime): Promise<number> {
   return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
 }
 
