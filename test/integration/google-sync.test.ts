@@ -16,7 +16,7 @@ import type { Config } from '../../src/domain/types.ts';
 import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
 import { configOf, tempDir } from '../helpers/config-folder.ts';
-import { A, B, HORIZON, NOW, syncCompany, touchIdOf, withoutCalls } from '../helpers/sync-company.ts';
+import { A, B, HORIZON, NOW, syncCompany, touchIdOf, withoutCalls, expectProxyPageRetried } from '../helpers/sync-company.ts';
 
 const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('google', opts);
 
@@ -280,20 +280,7 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('a 400 page that is not the service\'s error (a proxy in front: plain HTTP sent to its HTTPS port) refuses nothing: the writes are retried and all land once it is put right', async () => {
-    const { db, sync } = await setup();
-    fake.script({ kind: 'raw', status: 400, contentType: 'text/html', body: '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body><center><h1>400 Bad Request</h1></center><hr><center>nginx</center></body></html>' }, { method: 'POST', times: 10_000 });
-    const first = await sync(configOf(sections()));
-    expect(first.dispatched!.failed).toBe(0);
-    expect((await writeQueueSummary(db)).refused).toEqual([]);
-    fake.clearFaults();
-    await sync(configOf(sections()), fixedClock(NOW.plus({ hours: 6 })));
-    expect((await writeQueueSummary(db)).failed).toBe(0);
-    await expectCalendarsEqualPlan(db);
-    // The service's own 400 still refuses the event it is about.
-    fake.script({ kind: 'fail', status: 400, reason: 'invalid' }, { method: 'POST', times: 1 });
-    const again = await sync(configOf(sections({ clients: 6 })), fixedClock(NOW.plus({ hours: 7 })));
-    expect(again.dispatched!.failed).toBe(1);
-    await db.destroy();
+    await expectProxyPageRetried({ calendar: 'google', setup, fake, serviceRefusal: { kind: 'fail', status: 400, reason: 'invalid' } as const, expectCalendarsEqualPlan });
   });
 
   it('an event the calendar refuses as invalid is counted and named in status until its touch changes, not forgotten', async () => {

@@ -6,7 +6,6 @@ import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
-import { writeQueueSummary } from '../../src/storage/calendar-sync-repository.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
 import { MicrosoftCalendar } from '../../src/calendar/microsoft/microsoft-calendar.ts';
@@ -14,7 +13,7 @@ import { fixedClock, type Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/domain/types.ts';
 import { GraphCalendarFake } from '../fakes/graph-calendar-fake.ts';
 import { configOf, tempDir } from '../helpers/config-folder.ts';
-import { A, B, HORIZON, NOW, syncCompany, touchIdOf, withoutCalls } from '../helpers/sync-company.ts';
+import { A, B, HORIZON, NOW, syncCompany, touchIdOf, withoutCalls, expectProxyPageRetried } from '../helpers/sync-company.ts';
 
 const sections = (opts: Parameters<typeof syncCompany>[1] = {}) => syncCompany('microsoft', opts);
 
@@ -95,20 +94,7 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
   });
 
   it('a 400 page that is not the service\'s error (a proxy in front: plain HTTP sent to its HTTPS port) refuses nothing: the writes are retried and all land once it is put right', async () => {
-    const { db, sync } = await setup();
-    fake.script({ kind: 'raw', status: 400, contentType: 'text/html', body: '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body><center><h1>400 Bad Request</h1></center><hr><center>nginx</center></body></html>' }, { method: 'POST', times: 10_000 });
-    const first = await sync(configOf(sections()));
-    expect(first.dispatched!.failed).toBe(0);
-    expect((await writeQueueSummary(db)).refused).toEqual([]);
-    fake.clearFaults();
-    await sync(configOf(sections()), fixedClock(NOW.plus({ hours: 6 })));
-    expect((await writeQueueSummary(db)).failed).toBe(0);
-    await expectCalendarsEqualPlan(db);
-    // The service's own 400 still refuses the event it is about.
-    fake.script({ kind: 'fail', status: 400, code: 'ErrorInvalidRequest' }, { method: 'POST', times: 1 });
-    const again = await sync(configOf(sections({ clients: 6 })), fixedClock(NOW.plus({ hours: 7 })));
-    expect(again.dispatched!.failed).toBe(1);
-    await db.destroy();
+    await expectProxyPageRetried({ calendar: 'microsoft', setup, fake, serviceRefusal: { kind: 'fail', status: 400, code: 'ErrorInvalidRequest' } as const, expectCalendarsEqualPlan });
   });
 
   it('throttling (429 with Retry-After) is waited out and nothing is dropped', async () => {
