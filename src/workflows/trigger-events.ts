@@ -1,16 +1,16 @@
 import { DateTime } from 'luxon';
-import type { Config } from '../domain/types.ts';
+import type { Client, Config, Employee } from '../domain/types.ts';
 import { contactsFor } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import type { DB } from '../storage/database.ts';
 import { inTransaction } from '../storage/touch-outcomes.ts';
 import { heldTimes, receivedEvent, recordReceivedEvent } from '../storage/workflow-repository.ts';
-import { localDateOf } from '../planner/zoned-time.ts';
+import { localDateOf, localToMs } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextFreeStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
-import { holderOn } from '../domain/team.ts';
+import { HANDOVER_HOPS, handoverChains, holderOn } from '../domain/team.ts';
 import { codePoint, quote, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
 import { closest, closestName, didYouMean } from '../config/suggest.ts';
 
@@ -80,16 +80,16 @@ export function eventTouches(
   // Two triggers of one event for one person: the second after the first.
   const taken = new Map<string, (readonly [number, number])[]>();
   const touches = triggers.map((trigger): WorkflowTouch => {
-    // Whoever holds the role when the touch is due: a leaver's clients are the successor's from `on`.
-    const holder = employeeById(config, client.team[trigger.ours])!;
-    const employee = employeeById(config, holderOn(config.handovers, holder.id, localDateOf(holder.timezone, Math.max(at.toMillis(), now.toMillis()))))!;
+    const busyOf = (id: string) => {
+      let busy = taken.get(id);
+      if (!busy) taken.set(id, (busy = [...(held.get(id) ?? [])]));
+      return busy;
+    };
+    // From now at the earliest: an event told late is still a call to make, not one already missed.
+    const { employee, slot } = holderAndSlot(config, client, client.team[trigger.ours]!, Math.max(at.toMillis(), now.toMillis()), busyOf);
+    busyOf(employee.id).push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
     const matched = contactsFor(trigger.theirs, client.contacts);
     const contacts = matched.length > 0 ? matched : [...client.contacts];
-    const busy = taken.get(employee.id) ?? [...(held.get(employee.id) ?? [])];
-    taken.set(employee.id, busy);
-    // From now at the earliest: an event told late is still a call to make, not one already missed.
-    const slot = nextFreeStart(config, employee, client, Math.max(at.toMillis(), now.toMillis()), EVENT_TOUCH_MINUTES, busy);
-    busy.push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
     // A title says "invoice.sent 06.03.2027 19:08" in the holder's zone, as the description does,
     // not "2027-03-06T16:08:00.000Z" (QA camp F4).
@@ -108,6 +108,29 @@ export function eventTouches(
     };
   });
   return { touches, ref, at: at.toUTC().toISO()! };
+}
+
+/**
+ * Who makes an event's call, and when: whoever holds the role on the day it lands (a leaver's
+ * clients are the successor's from `on`), at their first free time from `fromMs`. An event told
+ * on Friday evening whose call goes on Monday, the handover day, is the successor's, at a time
+ * they have free — not the leaver's, given on later at the same hour, on top of another call.
+ */
+function holderAndSlot(
+  config: Config, client: Client, role: string, fromMs: number, busyOf: (employee: string) => readonly (readonly [number, number])[],
+): { employee: Employee; slot: { date: string; startMs: number } } {
+  const first = employeeById(config, role)!;
+  let employee = employeeById(config, holderOn(config.handovers, role, localDateOf(first.timezone, fromMs)))!;
+  let slot = nextFreeStart(config, employee, client, fromMs, EVENT_TOUCH_MINUTES, busyOf(employee.id));
+  for (let hops = 0; hops < HANDOVER_HOPS; hops++) {
+    const then = holderOn(config.handovers, role, slot.date);
+    if (then === employee.id) break;
+    // Handed over by that day: the successor's first free time from the day they take over.
+    const on = config.handovers.find((h) => h.to === then && holderOn(config.handovers, role, addDays(h.on, -1)) === h.from)?.on ?? slot.date;
+    employee = employeeById(config, then)!;
+    slot = nextFreeStart(config, employee, client, Math.max(fromMs, localToMs(employee.timezone, on, 0)), EVENT_TOUCH_MINUTES, busyOf(employee.id));
+  }
+  return { employee, slot };
 }
 
 /**
@@ -138,7 +161,10 @@ export async function receiveEvent(db: DB, config: Config, event: BusinessEvent,
     const seen = await receivedEvent(trx, { name: event.name, client: event.client, ref });
     if (seen) return { created: false, touchIds: seen, ref };
     const from = draft.touches.reduce((d, t) => (t.date < d ? t.date : d), draft.touches[0]!.date);
-    const held = await heldTimes(trx, [...new Set(draft.touches.map((t) => t.employee))], from, addDays(from, FREE_TIME_DAYS));
+    // Their successors' too: a call pushed by their busy time past a handover's `on` is the successor's.
+    const chainOf = handoverChains(config.handovers);
+    const people = [...new Set(draft.touches.flatMap((t) => chainOf(t.employee)))];
+    const held = await heldTimes(trx, people, from, addDays(from, FREE_TIME_DAYS));
     const { touches, at } = eventTouches(config, event, now, held);
     const nowIso = now.toUTC().toISO()!;
     await insertWorkflowTouches(trx, touches, nowIso);

@@ -84,6 +84,19 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     expect([byRef.get('Tell alpha Ltd that order SO-1 has shipped'), byRef.get('Tell alpha Ltd that order SO-2 has shipped')]).toEqual(['anna', 'oleg']);
   });
 
+  it('an event told the evening before a handover, its call on the handover\'s day, is the successor\'s at once, at a time they have free', async () => {
+    const d = await company();
+    const evening = (time: string) => DateTime.fromISO(`2027-03-31T${time}:00+03:00`, { setZone: true });
+    // After hours on Wednesday: both calls go on Thursday 1 April, the day Oleg takes over Anna's clients.
+    await receiveEvent(d, config, { name: 'order.shipped', client: 'beta', ref: 'SO-B' }, evening('19:20'));
+    await receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', ref: 'SO-A' }, evening('19:30'));
+    const calls = (await open(d, 'trigger:')).map((t) => [t.client_id, t.employee_id, t.start_at, t.end_at]).sort();
+    expect(calls).toEqual([
+      ['alpha', 'oleg', '2027-04-01T09:15:00.000+03:00', '2027-04-01T09:30:00.000+03:00'],
+      ['beta', 'oleg', '2027-04-01T09:00:00.000+03:00', '2027-04-01T09:15:00.000+03:00'],
+    ]);
+  });
+
   it('the reports and the digest name the successor as the client\'s owner from the handover\'s day', async () => {
     const d = await company();
     const owners = async (today: string) => clientsReport(await loadReportContext(d, config, today)).rows.map((r) => [r.client, r.owner]);
