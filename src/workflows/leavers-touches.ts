@@ -10,7 +10,8 @@ import { clientById, employeeById } from '../domain/config-index.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localToMs } from '../planner/zoned-time.ts';
 import { escalatedTouchOf, heirOf } from './overdue.ts';
-import { nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
+import { nextFreeStart, nextWorkday, wallClockOf, workflowTouchId } from './workflow-touch.ts';
+import { heldTimes } from '../storage/workflow-repository.ts';
 
 /**
  * After each plan that is saved, open touches of days before today whose rule or handover no
@@ -44,9 +45,9 @@ export async function handOverLeaversTouches(db: DB, config: Config, now: DateTi
   const rows = await openWorkflowTouchesOf(db, [...new Set(config.handovers.map((h) => h.from))], first);
   const moves = rows.flatMap((touch) => {
     const to = employeeById(config, holderOn(config.handovers, touch.employee_id, touch.date));
-    return to && to.id !== touch.employee_id ? [{ touch, to: retimed(config, touch, to) }] : [];
+    return to && to.id !== touch.employee_id ? [{ touch, holder: to }] : [];
   });
-  return giveOn(db, moves, now);
+  return giveOn(db, config, moves, now);
 }
 
 /**
@@ -63,9 +64,9 @@ export async function giveGoneEmployeesTouches(db: DB, config: Config, now: Date
   const today = now.setZone(config.settings.timezone).toISODate()!;
   const moves = (await openTouchesOf(db, gone)).flatMap((touch) => {
     const heir = heirOf(config, touch, clientById(config, touch.client_id), today);
-    return heir ? [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
+    return heir ? [{ touch, holder: heir, cause: 'plan' as const, detail: `from ${touch.employee_id}, no longer in the configuration` }] : [];
   });
-  return giveOn(db, moves, now);
+  return giveOn(db, config, moves, now);
 }
 
 /**
@@ -81,27 +82,58 @@ export async function giveReassignedClientsTouches(db: DB, config: Config, now: 
     const heir = heirOf(config, touch, clientById(config, touch.client_id), touch.date);
     // Where a handover of its holder's already takes it, the leavers' step gives it on, as a handover.
     if (!heir || heir.id === holderOn(config.handovers, touch.employee_id, touch.date)) return [];
-    return [{ touch, to: retimed(config, touch, heir), cause: 'plan' as const, detail: `from ${touch.employee_id}, who no longer holds that role for the client` }];
+    return [{ touch, holder: heir, cause: 'plan' as const, detail: `from ${touch.employee_id}, who no longer holds that role for the client` }];
   });
-  return giveOn(db, moves, now);
+  return giveOn(db, config, moves, now);
 }
 
-/** The moves made, but for an escalation that would go to the person whose touch it escalates; how many changed hands. */
-async function giveOn(db: DB, moves: (Parameters<typeof handOverTouches>[1][number] & { touch: TouchRow })[], now: DateTime): Promise<number> {
-  return handOverTouches(db, await withoutSelfEscalations(db, moves), now.toUTC().toISO()!);
+/** A touch to give on: to whom, and what its history line says. */
+interface Move {
+  readonly touch: TouchRow;
+  readonly holder: Employee;
+  readonly cause?: 'handover' | 'plan';
+  readonly detail?: string;
 }
+
+/**
+ * The moves made, each at the time retimed gives it among what its new holder already holds,
+ * but for an escalation that would go to the person whose touch it escalates; how many changed hands.
+ */
+async function giveOn(db: DB, config: Config, moves: readonly Move[], now: DateTime): Promise<number> {
+  const kept = await withoutSelfEscalations(db, moves);
+  if (kept.length === 0) return 0;
+  // Earliest first: the first to come takes the time, the next one goes after it.
+  const ordered = [...kept].sort((a, b) => (a.touch.start_at < b.touch.start_at ? -1 : a.touch.start_at > b.touch.start_at ? 1 : a.touch.id < b.touch.id ? -1 : 1));
+  const from = ordered.reduce((d, m) => (m.touch.date < d ? m.touch.date : d), ordered[0]!.touch.date);
+  const to = ordered.reduce((d, m) => (m.touch.date > d ? m.touch.date : d), from);
+  const held = await heldTimes(db, [...new Set(ordered.map((m) => m.holder.id))], from, addDays(to, FREE_TIME_DAYS));
+  const given = ordered.map(({ touch, holder, cause, detail }) => {
+    let busy = held.get(holder.id);
+    if (!busy) held.set(holder.id, (busy = []));
+    return { touch, to: retimed(config, touch, holder, busy), cause, detail };
+  });
+  return handOverTouches(db, given, now.toUTC().toISO()!);
+}
+
+/** How far after its day a touch given on looks for time its new holder has free. */
+const FREE_TIME_DAYS = 14;
 
 /**
  * Where a touch lands for its new holder: its day if that is a working day of theirs (else the
  * next one), at the same wall-clock time in their zone (the time it was written in, for someone
- * gone), as the overdue check moves a late touch.
+ * gone), as the overdue check moves a late touch — or, where they already hold that time
+ * (`busy`, which takes this one's), at their next free time: a successor is not given a call on
+ * top of one of their own.
  */
-function retimed(config: Config, touch: TouchRow, holder: Employee): { employee: string; date: string; start: string; end: string } {
+function retimed(config: Config, touch: TouchRow, holder: Employee, busy: [number, number][]): { employee: string; date: string; start: string; end: string } {
   const client = clientById(config, touch.client_id);
-  const date = nextWorkday(config, holder, client, touch.date);
-  if (touch.all_day) return { employee: holder.id, date, start: date, end: addDays(date, 1) };
+  const day = nextWorkday(config, holder, client, touch.date);
+  if (touch.all_day) return { employee: holder.id, date: day, start: day, end: addDays(day, 1) };
   const { wallMinutes, durationMs } = wallClockOf(config, touch);
-  const startMs = localToMs(holder.timezone, date, wallMinutes);
+  const wanted = localToMs(holder.timezone, day, wallMinutes);
+  const clash = busy.some(([s, e]) => s < wanted + durationMs && e > wanted);
+  const { date, startMs } = clash ? nextFreeStart(config, holder, client, wanted, Math.ceil(durationMs / 60_000), busy) : { date: day, startMs: wanted };
+  busy.push([startMs, startMs + durationMs]);
   return { employee: holder.id, date, start: isoInZone(startMs, holder.timezone), end: isoInZone(startMs + durationMs, holder.timezone) };
 }
 
@@ -110,7 +142,7 @@ function retimed(config: Config, touch: TouchRow, holder: Employee): { employee:
  * alert): given on to that same person (a director handing over to the account manager), it
  * would ask them to chase themselves. Such a move is left out.
  */
-async function withoutSelfEscalations<M extends { touch: TouchRow; to: { employee: string } }>(db: DB, moves: M[]): Promise<M[]> {
+async function withoutSelfEscalations<M extends { touch: TouchRow; holder: { id: string } }>(db: DB, moves: readonly M[]): Promise<readonly M[]> {
   const subjectOf = (t: TouchRow) => {
     if (!t.source.startsWith('escalation:')) return undefined;
     return escalatedTouchOf(t.series) ?? workflowTouchId(t.series.slice('escalation:'.length));
@@ -118,11 +150,11 @@ async function withoutSelfEscalations<M extends { touch: TouchRow; to: { employe
   const subjects = [...new Set(moves.map((m) => subjectOf(m.touch)).filter((id) => id !== undefined))];
   if (subjects.length === 0) return moves;
   const holders = new Map((await touchesByIds(db, subjects)).map((r) => [r.id, r.employee_id]));
-  const movedTo = new Map(moves.map((m) => [m.touch.id, m.to.employee]));
+  const movedTo = new Map(moves.map((m) => [m.touch.id, m.holder.id]));
   return moves.filter((m) => {
     const subject = subjectOf(m.touch);
     if (subject === undefined) return true;
     const holder = movedTo.get(subject) ?? holders.get(subject);
-    return holder !== m.to.employee;
+    return holder !== m.holder.id;
   });
 }

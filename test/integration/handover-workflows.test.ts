@@ -224,6 +224,27 @@ describe('after a handover, work about the leaver\'s clients goes to the success
     ]);
   });
 
+  it('a touch given on where its new holder is busy at its time goes to their next free time, not on top of their own', async () => {
+    const d = await company();
+    const at = DateTime.fromISO('2027-04-06T08:00:00+03:00', { setZone: true });
+    const open = (id: string, employee: string, source: string) => ({
+      ...done(id, 'alpha', employee, '2027-04-06'), source, series: `${source}|${id}`, status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+    });
+    // Anna's order letter and silence alert at 10:00, written before her handover to Oleg (1 April) was; Oleg's own call at 10:00.
+    await d.insertInto('touches').values([open('t1', 'anna', 'trigger:order-shipped'), open('s1', 'anna', 'silence:alpha'), open('o1', 'oleg', 'trigger:order-shipped')]).execute();
+    await planWithHistory(d, config, horizonWindow(config, at), at, true);
+    const rows = await d.selectFrom('touches').select(['id', 'employee_id', 'start_at']).where('id', 'in', ['t1', 's1', 'o1']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'o1', employee_id: 'oleg', start_at: '2027-04-06T10:00:00.000+03:00' },
+      { id: 's1', employee_id: 'oleg', start_at: '2027-04-06T10:15:00.000+03:00' },
+      { id: 't1', employee_id: 'oleg', start_at: '2027-04-06T10:30:00.000+03:00' },
+    ]);
+    // Nothing of Oleg's that day at one time with another.
+    const spans = (await d.selectFrom('touches').select(['start_at', 'end_at']).where('employee_id', '=', 'oleg').where('date', '=', '2027-04-06').where('all_day', '=', 0).where('status', '=', 'planned').execute())
+      .map((r) => [Date.parse(r.start_at), Date.parse(r.end_at)] as const).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+
   it('a client given to another account manager in the CRM: its open workflow touches of today on go to the new one at the next plan; late ones, digests and other clients\' stay', async () => {
     const d = await company();
     const at = DateTime.fromISO('2027-03-10T09:00:00+03:00', { setZone: true });
