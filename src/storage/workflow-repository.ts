@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
+import { PLANNER_SOURCE_SQL } from './plan-save-rules.ts';
 import { appendHistory } from './touch-history.ts';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
@@ -84,6 +86,25 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
 export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id'>[]> {
   return db.selectFrom('touches').select(['id', 'source', 'client_id']).where('status', '=', 'planned').where('date', '<', today)
     .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%'), eb('source', 'like', 'handover:%')])).execute();
+}
+
+/**
+ * The clients with open workflow touches (an event's call, a silence alert, an escalation; a
+ * digest is no client's), and those touches' ids for some of them: a client gone from the
+ * configuration loses them with the plan's (inapplicable-touches.ts).
+ */
+export async function clientsWithOpenWorkflowTouches(db: DB): Promise<string[]> {
+  const rows = await openWorkflowTouches(db).select('client_id').distinct().execute();
+  return rows.map((r) => r.client_id);
+}
+
+export async function openWorkflowTouchIdsOf(db: DB, clients: readonly string[]): Promise<string[]> {
+  if (clients.length === 0) return [];
+  return (await openWorkflowTouches(db).select('id').where('client_id', 'in', [...clients]).execute()).map((r) => r.id);
+}
+
+function openWorkflowTouches(db: DB) {
+  return db.selectFrom('touches').where('status', '=', 'planned').where(sql<boolean>`not ${sql.raw(PLANNER_SOURCE_SQL)}`).where('source', 'not like', 'digest:%');
 }
 
 /** Open silence alerts and escalations: the daily check cancels those whose reason is gone. */

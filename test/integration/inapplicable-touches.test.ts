@@ -88,3 +88,52 @@ ${leaver ? 'handovers:\n  - { from: ceban, to: lupu, on: 2027-03-15, notice_from
     expect(after.filter((t) => notices.some((n) => n.id === t.id)).map((t) => t.status)).toEqual(notices.map(() => 'cancelled'));
   });
 });
+
+describe('a client gone from the configuration', () => {
+  const company = (clients: readonly string[]) => `
+settings: { company: Test SRL, timezone: Europe/Bucharest, country: RO, workdays: [mon, tue, wed, thu, fri], hours: "09:00-18:00", horizon: 30 days, calendar: ics, language: en }
+employees:
+  - { id: am, name: Ana Pop, email: am@t.example, role: account_manager }
+clients:
+${clients.map((id) => `  - { id: ${id}, name: ${id.toUpperCase()} SRL, country: RO, stage: active, since: 2020-01-01, team: { account_manager: am }, contacts: [ { id: ${id}-buyer, name: Buyer ${id}, role: buyer } ] }`).join('\n')}
+rules:
+  - { id: monthly, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+triggers:
+  - { id: shipped, event: order.shipped, ours: account_manager, theirs: buyer, kind: letter, within: 4 hours }
+`;
+  const all = ['k1', 'k2', 'k3', 'k4', 'k5'];
+
+  it('loses its event\'s call at the plan that drops it, with the plan\'s touches: not left in the calendar under its id', async () => {
+    const dir = writeConfig({ 'all.yaml': company(all) });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-03-01T10:00:00+02:00', 'plan')).code).toBe(0);
+    expect((await run('2027-03-01T19:00:00+02:00', 'event', 'order.shipped', '--client', 'k2', '--ref', 'SO-7')).code).toBe(0);
+    const call = (await touchesOf(db)).rows.find((t) => t.source === 'trigger:shipped')!;
+    expect(call).toMatchObject({ status: 'planned', date: '2027-03-02' });
+    writeFileSync(join(dir, 'all.yaml'), company(all.filter((id) => id !== 'k2')));
+    expect((await run('2027-03-01T20:00:00+02:00', 'plan')).code).toBe(0);
+    const after = await touchesOf(db);
+    expect(after.rows.find((t) => t.id === call.id)!.status).toBe('cancelled');
+    expect(after.cancelled.filter((c) => c.touch_id === call.id)).toEqual([{ touch_id: call.id, detail: 'no longer in the plan', cause: 'plan' }]);
+    // The other clients' own, and k2's planned touches of the plan, as before: only k2's are cancelled.
+    expect(after.rows.filter((t) => t.status === 'cancelled').every((t) => after.cancelled.some((c) => c.touch_id === t.id))).toBe(true);
+  });
+
+  it('many gone at once (an export cut short): the morning\'s checks refuse it, as a plan does, and cancel nothing', async () => {
+    const dir = writeConfig({ 'all.yaml': company(all) });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-03-01T10:00:00+02:00', 'plan')).code).toBe(0);
+    const before = (await touchesOf(db)).rows.filter((t) => t.status === 'planned').length;
+    writeFileSync(join(dir, 'all.yaml'), company(['k1']));
+    const refused = await run('2027-04-15T07:00:00+03:00', 'checks');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/--allow-removals/);
+    expect((await touchesOf(db)).rows.filter((t) => t.status === 'planned').length).toBe(before);
+    expect((await touchesOf(db)).cancelled).toEqual([]);
+    // Meant: said so, they go.
+    expect((await run('2027-04-15T07:00:00+03:00', 'checks', '--allow-removals')).code).toBe(0);
+    expect((await touchesOf(db)).cancelled.length).toBeGreaterThan(0);
+  });
+});

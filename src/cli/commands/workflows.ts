@@ -17,7 +17,8 @@ import type { DB } from '../../storage/database.ts';
 import { touchesByIds } from '../../storage/sync-queries.ts';
 import type { Clock } from '../../clock.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
-import { clockFrom, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
 import { apiToken } from '../api-token.ts';
@@ -95,16 +96,20 @@ export function reportCommand(program: Command, io: CliIO): void {
 }
 
 export function checksCommand(program: Command, io: CliIO): void {
-  program
+  allowRemovalsOption(program
     .command('checks')
     .description('run the daily checks now (overdue, silence, escalations; --digest: the weekly digest too), as the daemon does each morning')
     .option('--digest', 'also make this week\'s director digests', false)
-    .option('--now <instant>', 'what "now" is, as an ISO instant')
+    .option('--now <instant>', 'what "now" is, as an ISO instant'))
     .action(async (_o, cmd: Command) => {
-      const o = cmd.optsWithGlobals<GlobalOptions & { digest: boolean; now?: string }>();
+      const o = cmd.optsWithGlobals<GlobalOptions & { digest: boolean; now?: string; allowRemovals: boolean }>();
       const config = await readConfig(o);
       const now = clockFrom(o.now).now();
-      const r = await withDatabase(o, async (db) => ({ daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined }));
+      const r = await withDatabase(o, async (db) => {
+        // The checks cancel what no longer applies to a client gone: an export cut short is refused first, as by a plan.
+        await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
+        return { daily: await runDailyWorkflows(db, config, now), digest: o.digest ? await runWeeklyDigest(db, config, now) : undefined };
+      });
       // What the checks did, in the company's language, as the reports and the digest they make.
       const tr = cliTranslator(config);
       const d = r.daily;
