@@ -624,8 +624,9 @@ class PlanRun {
    * Records the touch if it falls in the window (or, with `keepsOverdue`, is overdue before it; or
    * was recorded in it and now goes after it: #recordedInWindow).
    */
-  #emit(d: Demand, employee: Employee, p: Placement, keepsOverdue: boolean): void {
+  #emit(d: Demand, placedFor: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
+    const employee = this.#standingHolder(d, p) ?? placedFor;
     const status = resolution?.status ?? 'planned';
     // A meeting or call takes its contacts' day (not a skipped one: it did not take place), so
     // that another rule's, placed after it, goes on another day where its window has one.
@@ -667,6 +668,18 @@ class PlanRun {
       title: this.#title(d, employee),
       window: this.#window(d.window), remind: d.remind, status, overdue,
     });
+  }
+
+  /**
+   * Whose a recorded open touch kept on its day before today is: whoever holds it as it stands
+   * (the morning's check gives a leaver's late touches to the successor), not whoever the rules
+   * would give that day — a plan of a period begun before today shows those days as they were
+   * recorded, and records from today on only (plan-service.ts recordedFrom).
+   */
+  #standingHolder(d: Demand, p: Placement): Employee | undefined {
+    const pin = this.history.pins.get(d.id);
+    if (!pin || pin.cancelled || pin.date !== p.date || this.history.resolutions.has(d.id)) return undefined;
+    return p.date < this.#todayOf(pin.employee) ? this.#employees.get(pin.employee) : undefined;
   }
 
   /*

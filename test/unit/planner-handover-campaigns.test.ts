@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
-import { NO_HISTORY } from '../../src/planner/history.ts';
+import { makeHistory, NO_HISTORY } from '../../src/planner/history.ts';
+import { pinOf } from '../../src/storage/plan-save-rules.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
 const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
@@ -51,6 +52,19 @@ describe('handovers', () => {
     const told = (title: string) => [...new Set(second.filter((t) => t.title.includes(title)).map((t) => `${t.client} ${t.employee}`))].sort();
     expect(told('hands over')).toEqual(['other orlova', 'stroymash orlova']);
     expect(told('introduce')).toEqual(['other kozlov', 'stroymash kozlov']);
+  });
+
+  it('a plan of a period begun before today shows a recorded open touch of a past day as it stands: the successor\'s once the morning\'s check gave it on', () => {
+    // Ivanova hands over on 1 April: March's call is hers by the rules.
+    const config = configOf({ ...sections('management'), handovers: [{ from: 'ivanova', to: 'sidorov', on: '2027-04-01', notice_from: 'management' }] });
+    const march = { from: '2027-03-01', to: '2027-03-31' };
+    const first = planTouches(config, NO_HISTORY, march, NOW).touches.find((t) => t.client === 'stroymash' && t.source === 'rule:calls')!;
+    expect(first.employee).toBe('ivanova');
+    // Not done by her; on 1 April the check gave it to Sidorov, on its day (overdue since then).
+    const pins = new Map([[first.id, pinOf(first.date, first.start, first.end, false, 'sidorov', 'stroymash', 'planned', false, first.date, false)]]);
+    const later = DateTime.fromISO('2027-04-02T09:00:00+03:00', { setZone: true });
+    const again = planTouches(config, makeHistory([], pins), march, later).touches.find((t) => t.id === first.id)!;
+    expect([again.employee, again.date, again.start]).toEqual(['sidorov', first.date, first.start]);
   });
 
   it('with notice_from: leaving, the leaving employee sends the notice', () => {
