@@ -116,6 +116,7 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
     return;
   }
   dropReservedKeys(data, [], root, sources.issues);
+  numberedAttributes(doc.contents, [], root, text, sources.issues);
   if (BEYOND_LATIN1.test(text)) oneByteStrings(data);
   const obj = data as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
@@ -159,6 +160,27 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
     list.forEach((item, index) => readItem(sources, section, item, child(root, section, index)));
   }
   if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) noteDuplicateKeys(doc, obj, sources);
+}
+
+/**
+ * An attribute (a client's, or one a rule or campaign selects by) written as a number whose text
+ * is not the number's: YAML reads an INN `0105012345` as 105012345, a region `01` as 1, a
+ * 20-digit bank account rounded — the title then shows that, and a selector matches nothing.
+ * Said as the mistake it is, as for an id (zod-issues.ts), at the value.
+ */
+function numberedAttributes(node: unknown, path: (string | number)[], root: YamlOrigin, text: string, issues: ConfigIssue[]): void {
+  if (isMap(node)) {
+    for (const pair of node.items) if (isScalar(pair.key)) numberedAttributes(pair.value, [...path, String(pair.key.value)], root, text, issues);
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => numberedAttributes(item, [...path, i], root, text, issues));
+  } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && node.range && path.includes('attributes')) {
+    const written = text.slice(node.range[0], node.range[1]);
+    if (written === String(node.value)) return;
+    issues.push({
+      ...placeOf(root, path), rank: 1, expected: 'an attribute as text, as the CRM writes it',
+      found: `${written}, a number to YAML that reads as ${String(node.value)}: write it in quotes, as "${written}"`,
+    });
+  }
 }
 
 /** The fields other entries name an entry by (an employee's id, e-mail, full name or role). */

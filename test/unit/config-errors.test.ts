@@ -157,6 +157,17 @@ employees:
     ]);
   });
 
+  it('an attribute written as a number whose text YAML changes (an INN with a leading zero, a 20-digit account) is refused at its value, a client\'s or a selector\'s; plain numbers pass', () => {
+    const clients = `clients:\n  - { id: c1, name: C1, attributes: { inn: 0105012345, account: 40702810900000012345, floor: 3, discount: "05" }, contacts: [{ id: k1, name: K, role: ceo }] }\n`;
+    const rules = `rules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month, for: { attributes: { region: 01 } } }\n`;
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM + clients + rules });
+    expect(issues.map((i) => [i.line, i.field, i.found])).toEqual([
+      [10, 'clients[0].attributes.inn', '0105012345, a number to YAML that reads as 105012345: write it in quotes, as "0105012345"'],
+      [10, 'clients[0].attributes.account', '40702810900000012345, a number to YAML that reads as 40702810900000014000: write it in quotes, as "40702810900000012345"'],
+      [12, 'rules[0].for.attributes.region', '01, a number to YAML that reads as 1: write it in quotes, as "01"'],
+    ]);
+  });
+
   it('working hours pasted from Word or Outlook, with a dash and spaces for the hyphen, are the same hours; the other way round still refused', () => {
     const config = (hours: string) => {
       const dir = writeConfig({ 'a.yaml': `${SETTINGS}  hours: "${hours}"\n${TEAM}` });
