@@ -6,6 +6,7 @@ import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
 import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
 import { decodeText, type EncodingName } from './decode-text.ts';
+import { latinGuessWarning } from './latin-guess.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean, didYouMeanName } from './suggest.ts';
@@ -151,6 +152,10 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     return;
   }
   const first = readAs(sources, job.shown, decoded.encoding);
+  // Cyrillic is recognised by its runs of letters, Romanian by ș and ț; Latin letters either code page has are a guess.
+  if (first && decoded.uncertain) {
+    sources.warnings.push(latinGuessWarning(job.bytes, decoded.text, decoded.encoding, job.shown, 'save the file as UTF-8, or declare its encoding under imports:'));
+  }
   const replaced = first && /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
   if (replaced) warnReplaced(job, replaced, `the file's code page (${decoded.encoding})`, sources);
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.

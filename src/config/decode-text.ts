@@ -15,7 +15,8 @@ export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1251', 'wind
 export type EncodingName = (typeof ENCODINGS)[number];
 
 export type Decoded =
-  | { readonly ok: true; readonly text: string; readonly encoding: string }
+  /** `uncertain`: read in one Latin code page where the other reads nearly as well ("João" or "Joăo"). */
+  | { readonly ok: true; readonly text: string; readonly encoding: string; readonly uncertain?: true }
   | { readonly ok: false; readonly line: number; readonly column: number; readonly expected: string; readonly found: string };
 
 const READABLE = 'text in UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or windows-1251/1250/1252';
@@ -175,7 +176,7 @@ function lineAt(b: Uint8Array, offset: number, encoding: string): number {
 
 /** Letters each code page is chosen for: Romanian and Central European, or Western European. */
 const CENTRAL = new Set('ăâîșşțţĂÂÎȘŞȚŢčšžřěůďťňĺľłąęńśźżőűČŠŽŘĚŮĎŤŇĹĽŁĄĘŃŚŹŻŐŰ');
-const WESTERN = new Set('àáâäçèéêëíîïñóôöùúûüÿßæøåÀÁÂÄÇÈÉÊËÍÎÏÑÓÔÖÙÚÛÜŸÆØÅ');
+const WESTERN = new Set('àáâãäçèéêëìíîïñòóôõöùúûüýÿßæøåÀÁÂÃÄÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝŸÆØÅ');
 
 /**
  * A file in a Windows code page. Cyrillic text is told from Latin text by its shape: in
@@ -208,7 +209,10 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   const a = letterScore(central, CENTRAL);
   const b = letterScore(western, WESTERN);
   const useCentral = a > b || (a === b && rank('windows-1250') < rank('windows-1252'));
-  return useCentral ? checked({ text: central }, 'windows-1250') : checked({ text: western }, 'windows-1252');
+  const read = useCentral ? checked({ text: central }, 'windows-1250') : checked({ text: western }, 'windows-1252');
+  // The same bytes as letters of either (ă or ã, ń or ñ), the other's half as good or better: a guess.
+  const [won, lost] = useCentral ? [a, b] : [b, a];
+  return read.ok && lost > 0 && lost * 2 >= won && central !== western ? { ...read, uncertain: true } : read;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, basename, resolve, sep } from 'node:path';
 import { quote, type ConfigWarning } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
+import { latinGuessWarning } from './latin-guess.ts';
 import { isDelimitedText } from './delimited-text.ts';
 import { readCsvFile, type CsvJob } from './csv-import.ts';
 import { mergeRepeatedClients } from './combined-export.ts';
@@ -66,7 +67,7 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
     if (decoded.encoding !== 'utf-8' && decoded.encoding !== 'utf-8 (with BOM)') {
       sources.encodings.push({ file: shown(path), encoding: decoded.encoding });
       // Cyrillic is recognised by its runs of letters; a Latin code page is a guess between two.
-      if (decoded.encoding === 'windows-1250' || decoded.encoding === 'windows-1252') sources.warnings.push(legacyYamlWarning(bytesOf(path), decoded.text, decoded.encoding, shown(path)));
+      if (decoded.encoding === 'windows-1250' || decoded.encoding === 'windows-1252') sources.warnings.push(latinGuessWarning(bytesOf(path), decoded.text, decoded.encoding, shown(path), 'save the file as UTF-8'));
     }
     readYamlFile(decoded.text, shown(path), sources);
   }
@@ -248,28 +249,3 @@ function reportOrphans(orphans: readonly ContactRow[], sources: RawSources): voi
   });
 }
 
-/**
- * A YAML file that is not UTF-8 is read in the code page its letters fit best (Notepad's "ANSI"),
- * which may be a guess: one stray byte in an ASCII file reads as a Latin letter that ends up in
- * calendar titles. Said with the first such letter as it was read, so a wrong guess shows.
- */
-function legacyYamlWarning(bytes: Uint8Array, text: string, encoding: string, file: string): ConfigWarning {
-  const at = Math.max(bytes.findIndex((b) => b >= 0x80), 0);
-  // Every byte before it is ASCII: one character each, in the text as in the bytes. Lines end as YAML's do (CR LF, LF or CR).
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < at; i++) {
-    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  const column = at - lineStart + 1;
-  const lineText = text.split(/\r\n|\r|\n/)[line - 1] ?? '';
-  // The word around it: letters and digits either side.
-  const word = /[\p{L}\p{N}]*$/u.exec(lineText.slice(0, column - 1))![0] + /^[\p{L}\p{N}]*/u.exec(lineText.slice(column - 1))![0];
-  return {
-    file, line, column, field: '',
-    message: `is not UTF-8: read as ${encoding}, which makes ${quote(word.slice(0, 60))} of this line's text; if that is not what it says, save the file as UTF-8`,
-  };
-}

@@ -174,6 +174,22 @@ describe('CRM exports as they are', () => {
     expect(config!.clients[0]!.name).toBe(name);
   });
 
+  it('a Western Excel export whose letters the Romanian code page has too (João, Grão) is read as windows-1252 with a warning that shows the guess; a Romanian one with ș and ț has none', () => {
+    const western = writeConfig({
+      'a.yaml': 'settings: { company: T, country: PT, timezone: Europe/Lisbon }\n',
+      'clients.csv': iconv.encode('id;name\nc1;João Silva Lda\nc2;Grão Vasco SA\n', 'win1252'),
+    });
+    const read = check(western);
+    expect(read.config!.clients.map((c) => c.name)).toEqual(['João Silva Lda', 'Grão Vasco SA']);
+    expect(read.warnings).toEqual([expect.objectContaining({ file: 'clients.csv', line: 2, column: 6,
+      message: 'is not UTF-8: read as windows-1252, which makes "João" of this line\'s text; if that is not what it says, save the file as UTF-8, or declare its encoding under imports:' })]);
+    const romanian = writeConfig({
+      'a.yaml': 'settings: { company: T, country: RO, timezone: Europe/Bucharest }\n',
+      'clients.csv': iconv.encode('id;name\nc1;Construcţii Braşov SRL\nc2;Târgu Mureş SA\n', 'win1250'),
+    });
+    expect(check(romanian).warnings).toEqual([]);
+  });
+
   it.each([
     ['binary data', Buffer.concat([Buffer.from('id;name\nc1;A\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a])]), 3, 'binary data (a NUL byte): this is not a text file'],
     ['replacement characters from an earlier bad conversion', Buffer.from('id;name\nc1;A\nc2;\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\n'), 3, 'a replacement character (U+FFFD, shown as �) read as utf-8: the text was damaged by an earlier conversion, or is in another encoding'],
