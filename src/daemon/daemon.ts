@@ -13,7 +13,8 @@ import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
-import { feedsAccess, prepareFeedFolder } from '../storage/private-files.ts';
+import { feedsAccess, notADatabaseFile, prepareFeedFolder } from '../storage/private-files.ts';
+import { DatabaseProblemError } from '../storage/database-errors.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../storage/daemon-lock.ts';
 import { isPostgresLocation, redactLocation } from '../storage/location.ts';
@@ -251,6 +252,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (this.#stopping.signal.aborted) {
       await this.#runner.close?.();
       throw new DaemonStoppedError('stopped before it had started');
+    }
+    // A folder or another file given for the database: said before its lock file is made beside it.
+    const wrongFile = isPostgresLocation(this.#o.dbFile) || this.#o.dbFile === ':memory:' ? undefined : notADatabaseFile(this.#o.dbFile);
+    if (wrongFile) {
+      await this.#runner.close?.();
+      throw new DatabaseProblemError('cannot-open', this.#o.dbFile, wrongFile);
     }
     const leftovers = startLeftovers(this.#o.dbFile, this.#o.feedDir);
     try {

@@ -26,7 +26,7 @@ import * as m0018 from '../../db/migrations/0018_refused_writes_index.ts';
 import * as m0019 from '../../db/migrations/0019_feed_event_keys_index.ts';
 import * as m0020 from '../../db/migrations/0020_calendar_read_failures.ts';
 import type { Database } from './schema.ts';
-import { privateFile, tightenDatabaseFiles } from './private-files.ts';
+import { notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { currentUser, DatabaseProblemError, explainSqliteError } from './database-errors.ts';
 import { dialectOf } from './dialect.ts';
@@ -157,6 +157,8 @@ export function openDatabase(file: string): DB {
   if (isPostgresLocation(file)) return openPostgres(file);
   if (file === ':memory:') return wrap(new SQLite(file), file, true);
   let sqlite: SQLite.Database;
+  const wrongFile = notADatabaseFile(file);
+  if (wrongFile) throw new DatabaseProblemError('cannot-open', file, wrongFile);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     privateFile(file);
@@ -187,6 +189,8 @@ export function openReadOnly(file: string): DB {
       // A read-only file system, a file not there yet: a read does not fail for it.
     }
   };
+  const wrongFile = notADatabaseFile(file);
+  if (wrongFile) throw new DatabaseProblemError('cannot-open', file, wrongFile);
   tightenQuietly();
   try {
     const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -42,6 +42,40 @@ function askedAccess(env: NodeJS.ProcessEnv): FeedsAccess {
   return env.TOUCHBASE_FEEDS_MODE === 'group' ? 'group' : 'private';
 }
 
+/**
+ * Why `file` cannot be taken for the database, before anything is created or tightened: a
+ * folder (its mode made 0600, nobody could reach what is in it), something else than a file, a
+ * file that is not SQLite's (`--db config/settings.yaml`: made 0600 for nothing). Undefined when
+ * it is missing (created), empty (a database not yet written) or starts as SQLite's files do,
+ * or when it cannot be read here (opening it says why).
+ */
+export function notADatabaseFile(file: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return undefined;
+  }
+  if (stat.isDirectory()) return `${file} is a folder, not a database file: give the file (for example ${join(file, 'touchbase.sqlite')})`;
+  if (!stat.isFile()) return `${file} is not a regular file, so not a database file`;
+  if (stat.size === 0) return undefined;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  return head.equals(SQLITE_HEADER) ? undefined : `${file} is not an SQLite database (its first bytes are not SQLite's): check --db or TOUCHBASE_DB; nothing was changed in it`;
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
 /** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */
 export function privateFile(file: string): string[] {
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
@@ -50,6 +84,8 @@ export function privateFile(file: string): string[] {
 
 /** The database file and its companions, 0600. Returns the files whose mode was tightened. */
 export function tightenDatabaseFiles(file: string): string[] {
+  // Another file named by mistake is left as it is (notADatabaseFile says so where it is opened).
+  if (notADatabaseFile(file) !== undefined) return [];
   return ['', '-wal', '-shm', '-journal'].flatMap((suffix) => (existsSync(file + suffix) ? tighten(file + suffix, 0o600) : []));
 }
 

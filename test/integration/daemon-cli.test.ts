@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeConfig, tempDir } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
@@ -76,8 +76,33 @@ describe('touchbase feeds', () => {
 
 describe('the repository', () => {
   it('ignores the daemon\'s lock and pid files beside the database', () => {
-    for (const path of ['db/touchbase.sqlite.daemon-lock', 'db/touchbase.sqlite.daemon-pid', 'db/touchbase.sqlite', 'db/touchbase.sqlite-wal']) {
+    for (const path of ['db/touchbase.sqlite.daemon-lock', 'db/touchbase.sqlite.daemon-lock-journal', 'db/touchbase.sqlite.daemon-pid', 'db/touchbase.sqlite', 'db/touchbase.sqlite-wal']) {
       expect(execFileSync('git', ['check-ignore', path], { encoding: 'utf8' }).trim()).toBe(path);
     }
+  });
+});
+
+describe('--db naming a folder or a file that is not a database', () => {
+  it('is refused with what it is, by reading and writing commands and the daemon, before anything is made or its mode changed', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const dir = tempDir();
+    const folder = join(dir, 'db');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const other = join(dir, 'settings.yaml');
+    writeFileSync(other, 'a: 1\n');
+    chmodSync(other, 0o644);
+    for (const args of [['status'], ['history'], ['plan', '--now', NOW.toISO()!], ['daemon', '--port', '0']]) {
+      const inFolder = await cli(...args, '--config', configDir, '--db', folder);
+      expect([args[0], inFolder.code, inFolder.err.trim()]).toEqual([args[0], 1, `touchbase: ${folder} is a folder, not a database file: give the file (for example ${join(folder, 'touchbase.sqlite')})`]);
+      const notSqlite = await cli(...args, '--config', configDir, '--db', other);
+      expect([args[0], notSqlite.code]).toEqual([args[0], 1]);
+      expect(notSqlite.err).toContain(`${other} is not an SQLite database`);
+    }
+    expect([statSync(folder).mode & 0o777, statSync(other).mode & 0o777]).toEqual([0o755, 0o644]);
+    expect(readFileSync(other, 'utf8')).toBe('a: 1\n');
+    // No lock file, journal or database beside them.
+    expect(readdirSync(dir).sort()).toEqual(['db', 'settings.yaml']);
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
