@@ -20,25 +20,39 @@ import { parseLimit } from '../daemon/time-limits.ts';
  */
 export async function providersFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Partial<Record<ProviderName, CalendarPort>>> {
   const ports: Partial<Record<ProviderName, CalendarPort>> = {};
-  const auth = googleAuth(env);
-  if (auth) {
+  const settings = calendarSettingsFromEnv(env);
+  if (settings.google) {
     const { GoogleCalendar } = await import('./google/google-calendar.ts');
-    ports.google = new GoogleCalendar({
-      auth, rootUrl: endpoint(env, 'GOOGLE_API_ROOT_URL'), tokenUrl: endpoint(env, 'GOOGLE_TOKEN_URL'), timeoutMs: timeoutOf(env.GOOGLE_TIMEOUT_MS),
-    });
+    ports.google = new GoogleCalendar(settings.google);
   }
-  if (configuresMicrosoft(env)) {
-    const secret = env.MS_CLIENT_SECRET_FILE ? readSecret(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
-    for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
-      if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
-    }
+  if (settings.microsoft) {
     const { MicrosoftCalendar } = await import('./microsoft/microsoft-calendar.ts');
-    ports.microsoft = new MicrosoftCalendar({
-      credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: endpoint(env, 'MS_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com' },
-      graphBaseUrl: endpoint(env, 'MS_GRAPH_BASE_URL'),
-    });
+    ports.microsoft = new MicrosoftCalendar(settings.microsoft);
   }
   return ports;
+}
+
+/**
+ * What the environment sets up for each provider, checked (a CalendarSetupError names the
+ * variable and what it expects): read by providersFromEnv, and by the daemon before it starts —
+ * a bad GOOGLE_TIMEOUT_MS or a key file that is not there stops the start with that message,
+ * instead of a daemon that serves and fails every job (the feeds' too) in a retry loop.
+ */
+export function calendarSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
+  const auth = googleAuth(env);
+  const google = auth && { auth, rootUrl: endpoint(env, 'GOOGLE_API_ROOT_URL'), tokenUrl: endpoint(env, 'GOOGLE_TOKEN_URL'), timeoutMs: timeoutOf(env.GOOGLE_TIMEOUT_MS) };
+  if (!configuresMicrosoft(env)) return { google };
+  const secret = env.MS_CLIENT_SECRET_FILE ? readSecret(env.MS_CLIENT_SECRET_FILE, 'MS_CLIENT_SECRET_FILE') : env.MS_CLIENT_SECRET;
+  for (const [name, value] of [['MS_TENANT_ID', env.MS_TENANT_ID], ['MS_CLIENT_ID', env.MS_CLIENT_ID], ['MS_CLIENT_SECRET or MS_CLIENT_SECRET_FILE', secret]] as const) {
+    if (!value) throw new CalendarSetupError(`${name}: expected a value for the Microsoft 365 app registration`);
+  }
+  return {
+    google,
+    microsoft: {
+      credentials: { tenantId: env.MS_TENANT_ID!, clientId: env.MS_CLIENT_ID!, clientSecret: secret!, authorityHost: endpoint(env, 'MS_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com' },
+      graphBaseUrl: endpoint(env, 'MS_GRAPH_BASE_URL'),
+    },
+  };
 }
 
 /**

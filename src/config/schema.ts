@@ -6,6 +6,7 @@ import type { DurationUnit } from '../domain/types.ts';
 import { dateProblem, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
 import { RESERVED_KEYS } from '../domain/safe-keys.ts';
 import { KINDS } from '../domain/types.ts';
+import { isBaseUrl, PUBLIC_URL } from '../domain/base-url.ts';
 import { UNSAFE_CHARACTERS, quote } from './config-issue.ts';
 import { closest } from './suggest.ts';
 import { ENCODINGS } from './decode-text.ts';
@@ -150,7 +151,7 @@ export const schedulesSchema = z.strictObject({
 export const httpSchema = z.strictObject({
   host: z.string().min(1).max(253).refine((v) => !UNSAFE_CHARACTERS.test(v) && !/\s/.test(v), { message: 'a host name or address like 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8787),
-  public_url: z.url({ protocol: /^https?$/, message: 'an http(s) address like https://touchbase.example.com' }).optional(),
+  public_url: z.url({ protocol: /^https?$/, message: PUBLIC_URL }).refine(isBaseUrl, { message: PUBLIC_URL }).optional(),
 });
 
 export const settingsSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Settings } from '../domain/types.ts';
+import { isBaseUrl, PUBLIC_URL } from '../domain/base-url.ts';
 
 /**
  * Where people reach touchbase's HTTP server (feed addresses, one-click links):
@@ -10,7 +11,19 @@ import type { Settings } from '../domain/types.ts';
 export function publicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.env): string {
   const { host, port, publicUrl: configured } = settings.http;
   const reachable = isWildcard(host) ? hostname() : host.includes(':') ? `[${host}]` : host;
-  return (env.TOUCHBASE_PUBLIC_URL || configured || `http://${reachable}:${port}`).replace(/\/$/, '');
+  return (publicUrlFromEnv(env) || configured || `http://${reachable}:${port}`).replace(/\/$/, '');
+}
+
+/**
+ * TOUCHBASE_PUBLIC_URL, checked as settings.http.public_url is: an http(s) address, to which
+ * links and feed addresses are added (so no ?query or #fragment). Undefined when unset or empty.
+ * Unchecked, "notaurl" made every event's links "notaurl/a/done…".
+ */
+export function publicUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const text = env.TOUCHBASE_PUBLIC_URL?.trim();
+  if (!text) return undefined;
+  if (!isBaseUrl(text)) throw new RangeError(`TOUCHBASE_PUBLIC_URL: expected ${PUBLIC_URL}, found ${JSON.stringify(text)}`);
+  return text;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Config, Settings } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { localValue, setLocalValue } from '../storage/local-secrets.ts';
 import { actionUrls, linkSecret, linkVersions } from '../http/action-links.ts';
-import { publicUrl } from '../http/public-url.ts';
+import { publicUrl, publicUrlFromEnv } from '../http/public-url.ts';
 import type { EventLinks } from './desired-events.ts';
 
 /** Where the one-click links of calendar events point, as recorded for this database. */
@@ -24,7 +24,7 @@ export async function eventLinks(db: DB, config: Config, env: NodeJS.ProcessEnv 
 
 /** The public address given ($TOUCHBASE_PUBLIC_URL, else settings.http.public_url), without a trailing slash; undefined if none is. */
 export function givenPublicUrl(settings: Settings, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const explicit = env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl;
+  const explicit = publicUrlFromEnv(env) || settings.http.publicUrl;
   return explicit ? explicit.replace(/\/$/, '') : undefined;
 }
 

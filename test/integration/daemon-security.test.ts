@@ -74,6 +74,32 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     expect(existsSync(db)).toBe(false);
   }, 90_000);
 
+  it.each([
+    ['TOUCHBASE_PUBLIC_URL', 'notaurl', 'TOUCHBASE_PUBLIC_URL: expected an http(s) address like https://touchbase.example.com, with no ?query or #fragment (links are added to it), found "notaurl"'],
+    ['TOUCHBASE_PUBLIC_URL', 'https://x.example/t?a=1', 'TOUCHBASE_PUBLIC_URL: expected an http(s) address like https://touchbase.example.com, with no ?query or #fragment (links are added to it), found "https://x.example/t?a=1"'],
+    ['GOOGLE_SERVICE_ACCOUNT_KEY_FILE', '/nonexistent/key.json', 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read /nonexistent/key.json (ENOENT)'],
+  ])('%s=%s: the daemon exits 2 naming it before opening anything, not serving links to nowhere or failing every job', (name, value, message) => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { [name]: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(existsSync(db)).toBe(false);
+  }, 90_000);
+
+  it('TOUCHBASE_FEEDS_DIR set empty (as .env.example has it) is not set: the feeds go beside the database; naming a file, it is refused', () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    const empty = touchbase(['once', '--config', resolve('config'), '--db', db, '--now', '2027-03-01T09:00:00+03:00'], { TOUCHBASE_FEEDS_DIR: '' });
+    expect(empty.code, empty.err).toBe(0);
+    expect(statSync(join(dir, 'feeds')).isDirectory()).toBe(true);
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    const aFile = touchbase(['once', '--config', resolve('config'), '--db', db, '--now', '2027-03-01T09:00:00+03:00'], { TOUCHBASE_FEEDS_DIR: file });
+    expect(aFile.code).toBe(2);
+    expect(aFile.err).toContain(`TOUCHBASE_FEEDS_DIR: expected a folder for the feed files, found ${file}, which is a file`);
+  }, 90_000);
+
   it.each(['on', 'yes'])('TOUCHBASE_SHARED_WORK=%s on a SQLite file: the daemon exits 2 saying why, instead of dropping its lock in silence (QA readme F7)', (value) => {
     const dir = tempDir();
     const db = join(dir, 'touchbase.sqlite');

@@ -12,7 +12,8 @@ import { outliveOutput, type CliIO } from '../io.ts';
 import { feedDir } from './sync.ts';
 import { dashboardAuthFromEnv, type DashboardAuth } from '../../dashboard/settings.ts';
 import { dashboardBanner } from '../../dashboard/banner.ts';
-import { reachableUrl } from '../../http/public-url.ts';
+import { publicUrlFromEnv, reachableUrl } from '../../http/public-url.ts';
+import { calendarSettingsFromEnv } from '../../calendar/providers-from-env.ts';
 
 /** Everything the environment sets for the daemon, checked before anything starts (bad values: exit 2). */
 function daemonEnvironment(database: string): { token: string | undefined; limits: JobLimits; auth: DashboardAuth; shared: SharedWorkSettings; logLevel: string } {
@@ -22,6 +23,9 @@ function daemonEnvironment(database: string): { token: string | undefined; limit
     feedsAccess();
     // The job processes read TOUCHBASE_CALENDAR_RATES themselves: a bad value stops the start here instead.
     calendarRatesFromEnv();
+    // So do the calendars' variables (a GOOGLE_TIMEOUT_MS, a key file not there) and the public address.
+    calendarSettingsFromEnv();
+    publicUrlFromEnv();
     return { token, limits: limitsFromEnv(), auth: dashboardAuthFromEnv(), shared: sharedWorkFromEnv(process.env, database), logLevel: logLevelFromEnv() };
   } catch (error) {
     throw new BadInputError((error as Error).message);
@@ -56,7 +60,7 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
       const logger = await createLogger({ level: logLevel, pretty: tty });
       const daemon = new Daemon({
         configDir: configDir(o), dbFile: dbFile(o), feedDir: feedDir(o), logger, apiToken: token, limits,
-        http: { host: o.host, port }, dashboard: { auth, publicUrl: process.env.TOUCHBASE_PUBLIC_URL }, shared,
+        http: { host: o.host, port }, dashboard: { auth, publicUrl: publicUrlFromEnv() }, shared,
       });
 
       // The signals are ours from the start: a SIGTERM while the configuration is being checked
@@ -122,7 +126,7 @@ async function printBanner(daemon: Daemon, io: CliIO, tty: boolean, logger: { in
   // Addresses people (and monitoring probes) can open: bound to 0.0.0.0 or ::, the machine's name,
   // as the dashboard's and the feeds' addresses have it (QA readme F9: status, health and metrics said 0.0.0.0).
   const here = reachableUrl(daemon.url);
-  const base = process.env.TOUCHBASE_PUBLIC_URL || settings.http.publicUrl || here;
+  const base = publicUrlFromEnv() || settings.http.publicUrl || here;
   const feeds = await daemon.feeds(base.replace(/\/$/, ''));
   if (!tty) {
     // Standard output is the log (journald, a shipper): the same facts as one JSON line.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { getInfo } from '../../storage/job-repository.ts';
-import { reachableUrl } from '../../http/public-url.ts';
+import { publicUrlFromEnv, reachableUrl } from '../../http/public-url.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, configDir, databaseMissing, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -33,7 +33,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       const { url, expires } = await withDatabase(o, async (db) => {
         const served = (await getInfo(db)).url;
         const running = served ? reachableUrl(served) : undefined;
-        const base = (process.env.TOUCHBASE_PUBLIC_URL || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
+        const base = (publicUrlFromEnv() || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
         return mintSignInLink(db, base, employee, clockFrom(o.now).now(), minutes);
       });
       io.out(`${url}\n`);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isPostgresLocation } from '../../storage/location.ts';
 import type { Command } from 'commander';
@@ -45,8 +45,12 @@ function progressPrinter(io: CliIO): (finished: number, total: number) => void {
 
 export function feedDir(o: GlobalOptions): string {
   const file = dbFile(o);
-  // Beside the SQLite file; with PostgreSQL, where the default file would be (db/feeds).
-  return process.env.TOUCHBASE_FEEDS_DIR ?? join(file === ':memory:' ? '.' : isPostgresLocation(file) ? resolve('db') : dirname(file), 'feeds');
+  // Beside the SQLite file; with PostgreSQL, where the default file would be (db/feeds). Set
+  // empty (`TOUCHBASE_FEEDS_DIR=` as in .env.example), it is not set.
+  const given = process.env.TOUCHBASE_FEEDS_DIR?.trim();
+  const dir = given || join(file === ':memory:' ? '.' : isPostgresLocation(file) ? resolve('db') : dirname(file), 'feeds');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new BadInputError(`${given ? 'TOUCHBASE_FEEDS_DIR: ' : ''}expected a folder for the feed files, found ${dir}, which is a file`);
+  return dir;
 }
 
 export function syncCommand(program: Command, io: CliIO): void {
