@@ -8,7 +8,7 @@ import { touchKey } from '../domain/touch-id.ts';
  * recipient is still closed on their own (the event lists each one's links and id).
  */
 export interface CalendarEntry {
-  /** The event's identity: the touch id of a meeting or call; a UUID of (employee, day, source) for the day's all-day touches. */
+  /** The event's identity: the touch id of a meeting or call; a UUID of (employee, day, source) for the day's all-day touches (entryId). */
   readonly id: string;
   readonly employeeId: string;
   /** The local date the entry is on (the employee's zone). */
@@ -34,9 +34,22 @@ export function entriesOf(touches: Iterable<SyncedTouch>): CalendarEntry[] {
   for (const [key, list] of days) {
     list.sort((a, b) => (a.client_id < b.client_id ? -1 : a.client_id > b.client_id ? 1 : a.id < b.id ? -1 : 1));
     const first = list[0]!;
-    out.push({ id: touchKey(key).id, employeeId: first.employee_id, date: first.date, touches: list });
+    out.push({ id: entryId(key, list), employeeId: first.employee_id, date: first.date, touches: list });
   }
   return out;
+}
+
+/**
+ * An all-day entry's identity: its day's (employee, day, source). Touches moved forward as
+ * overdue move every morning, and named by their day their event was cancelled and made again
+ * each time — a feed kept a cancelled copy for every day late, and each day's `plan --format ics`
+ * a new event to import beside the last. Those are named by what moves with them instead: the
+ * one touch (as a meeting is), or the first of those moved together.
+ */
+function entryId(key: string, list: readonly SyncedTouch[]): string {
+  if (!list.every((t) => t.overdue_from !== null)) return touchKey(key).id;
+  const first = list[0]!;
+  return list.length === 1 ? first.id : touchKey(`calendar-overdue|${first.employee_id}|${first.source}|${first.id}`).id;
 }
 
 /** The identity of one employee's all-day entry of a source on a day. */

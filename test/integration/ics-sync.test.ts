@@ -629,3 +629,51 @@ describe('an export beside the feed', () => {
     expect(await employeesInFeeds(db)).toEqual(new Set(employees));
   });
 });
+
+describe('an all-day touch moved forward as overdue', () => {
+  it('keeps its event (one UID, SEQUENCE up) from one morning to the next, not a cancelled copy per day late; the day\'s export says the same', async () => {
+    const company = {
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager', { email: 'am@x.example' })],
+      clients: [client('c0', { roles: ['ceo'], team: { account_manager: 'am' } })],
+      rules: [{ id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '3 months' }],
+      overdue: { after: '1 day' },
+    };
+    const dir = writeConfig({ 'touchbase.yaml': stringify(company) });
+    const db = await tempDatabaseLocation();
+    const feeds = join(tempDir(), 'feeds');
+    const at = (day: string, time = '08:00') => `${day}T${time}:00+03:00`;
+    vi.stubEnv('TOUCHBASE_FEEDS_DIR', feeds);
+    try {
+      const planned = JSON.parse((await cli('plan', '--config', dir, '--db', db, '--now', at('2027-01-04'), '--format', 'json', '--from', '2027-01-04', '--to', '2027-03-31')).out) as { id: string; date: string }[];
+      const letter = planned[0]!;
+      // Not done: from two working days after its day, each morning's check moves it to that day.
+      const mornings: string[] = [];
+      for (let day = DateTime.fromISO(letter.date).plus({ days: 2 }); mornings.length < 3; day = day.plus({ days: 1 })) if (day.weekday <= 5) mornings.push(day.toISODate()!);
+      const seen: { uid: string; sequence: number; status: string; date: string }[][] = [];
+      const exported: string[] = [];
+      for (const morning of mornings) {
+        expect((await cli('checks', '--config', dir, '--db', db, '--now', at(morning, '06:30'))).code).toBe(0);
+        expect((await cli('sync', '--config', dir, '--db', db, '--now', at(morning))).code).toBe(0);
+        const [file] = readdirSync(feeds).filter((f) => f.endsWith('.ics'));
+        seen.push(feedEvents(join(feeds, file!)).events.map((e) => ({
+          uid: String(e.getFirstPropertyValue('uid')), sequence: Number(e.getFirstPropertyValue('sequence')),
+          status: String(e.getFirstPropertyValue('status')), date: String(e.getFirstPropertyValue('dtstart')),
+        })));
+        const ics = (await cli('plan', '--config', dir, '--db', db, '--now', at(morning), '--format', 'ics', '--from', morning, '--to', morning, '--no-save')).out;
+        exported.push(/^UID:(.*)$/m.exec(ics)![1]!.trim());
+      }
+      const live = seen.map((events) => events.filter((e) => e.status !== 'CANCELLED'));
+      expect(live.map((events) => events.map((e) => e.date))).toEqual(mornings.map((m) => [m]));
+      // Named by itself from its first move on: one event, no cancelled copies.
+      const uid = live[0]![0]!.uid;
+      expect(live.map((events) => events[0]!.uid)).toEqual([uid, uid, uid]);
+      expect(live[2]![0]!.sequence).toBeGreaterThan(live[1]![0]!.sequence);
+      expect(live[1]![0]!.sequence).toBeGreaterThan(live[0]![0]!.sequence);
+      expect(seen.flat().filter((e) => e.status === 'CANCELLED')).toEqual([]);
+      expect(exported).toEqual([uid, uid, uid]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
