@@ -86,6 +86,33 @@ export async function readConfig(o: GlobalOptions): Promise<Config> {
   return loadConfig(configDir(o));
 }
 
+/**
+ * readConfig for the commands that record or read what people did (done, skip, history,
+ * report): a folder that holds a broken edit (`every: 1 mont` saved a minute ago) does not stop
+ * an account manager marking a call done, or a director reading a report. They go on with the
+ * configuration the daemon last applied on this database (storage/accepted-config.ts), as the
+ * daemon itself does, and say so on standard error with the first errors; with none kept (no
+ * daemon ran on it), or one of another folder, the errors are refused as everywhere.
+ */
+export async function readConfigOrLastApplied(o: GlobalOptions, warn: (text: string) => void): Promise<Config> {
+  try {
+    return await readConfig(o);
+  } catch (error) {
+    const { ConfigInvalidError, formatIssue } = await import('../config/config-issue.ts');
+    if (!(error instanceof ConfigInvalidError) || databaseMissing(dbFile(o))) throw error;
+    const { readAcceptedConfig } = await import('../storage/accepted-config.ts');
+    const kept = await withDatabase(o, readAcceptedConfig, { readOnly: true }).catch(() => undefined);
+    if (!kept || resolve(kept.dir) !== configDir(o)) throw error;
+    const { checkSnapshot } = await import('../config/load-config.ts');
+    const { config } = checkSnapshot(kept);
+    if (!config) throw error;
+    const shown = error.issues.slice(0, 3).map((i) => `  ${formatIssue(i)}\n`).join('');
+    const more = error.issues.length > 3 ? `  … ${error.issues.length - 3} more (touchbase validate lists them all)\n` : '';
+    warn(`warning: ${error.message.split(':\n')[0]}; going on with the configuration the daemon last applied on this database — fix the files:\n${shown}${more}`);
+    return config;
+  }
+}
+
 /** Whether the database is a file that is not there (yet). */
 export function databaseMissing(file: string): boolean {
   return file !== ':memory:' && !isPostgresLocation(file) && !existsSync(file);

@@ -106,3 +106,37 @@ describe('--db naming a folder or a file that is not a database', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 });
+
+describe('a configuration folder that holds a broken edit', () => {
+  it('does not stop done, skip, history or a report: they go on with the configuration the daemon last applied, and say so; with none kept, refused', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const db = join(tempDir(), 't.sqlite');
+    const touches = JSON.parse((await cli('plan', '--config', configDir, '--db', db, '--now', NOW.toISO()!, '--format', 'json')).out) as { id: string }[];
+    const broken = () => writeFileSync(join(configDir, 'touchbase.yaml'), readFileSync(join(configDir, 'touchbase.yaml'), 'utf8').replace('every: 1 month', 'every: 1 mont'));
+    const good = readFileSync(join(configDir, 'touchbase.yaml'), 'utf8');
+    broken();
+    // No daemon ever ran on this database: nothing kept to go on with.
+    const refused = await cli('done', touches[0]!.id, '--config', configDir, '--db', db, '--now', '2027-03-02T18:00:00+03:00');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('every');
+    // The daemon applied the good files once (it keeps them in the database).
+    writeFileSync(join(configDir, 'touchbase.yaml'), good);
+    const { openMigrated } = await import('../../src/storage/database.ts');
+    const { saveAcceptedConfig } = await import('../../src/storage/accepted-config.ts');
+    const { readSnapshot } = await import('../../src/config/snapshot.ts');
+    const d = await openMigrated(db);
+    await saveAcceptedConfig(d, readSnapshot(configDir));
+    await d.destroy();
+    broken();
+    const done = await cli('done', touches[0]!.id, '--config', configDir, '--db', db, '--now', '2027-03-02T18:00:00+03:00');
+    expect(done.code, done.err).toBe(0);
+    expect(done.err).toMatch(/^warning: the configuration has 1 error; going on with the configuration the daemon last applied on this database — fix the files:\n {2}\S*touchbase\.yaml:\d+:\d+: /);
+    expect((await cli('skip', touches[1]!.id, '--reason', 'on leave', '--config', configDir, '--db', db, '--now', '2027-03-02T18:00:00+03:00')).code).toBe(0);
+    const history = await cli('history', '--config', configDir, '--db', db);
+    expect(history.code).toBe(0);
+    expect(history.out).toContain(touches[0]!.id.slice(0, 8));
+    expect((await cli('report', 'coverage', '--config', configDir, '--db', db, '--now', '2027-03-02T18:00:00+03:00')).code).toBe(0);
+    // What plans still refuses it.
+    expect((await cli('plan', '--config', configDir, '--db', db, '--now', NOW.toISO()!)).code).toBe(2);
+  });
+});

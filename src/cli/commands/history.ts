@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { listHistory, type HistoryLine } from '../../storage/touch-repository.ts';
 import type { Config } from '../../domain/types.ts';
 import { clientOption, unknownClient } from '../client-option.ts';
-import { readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
 import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
 import { employeeById } from '../../domain/config-index.ts';
@@ -24,7 +24,7 @@ export function historyCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<HistoryOptions>();
-      const config = await readConfig(o);
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       // A client gone from the configuration keeps its history, under its id.
       const configured = o.client === undefined ? undefined : clientOption(config, o.client);
       const client = configured ?? o.client;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
@@ -32,7 +32,7 @@ export function doneCommand(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
-      const config = await readConfig(o);
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       checkEmployee(config, o.by);
       checkLength('--note', o.note);
       const row = await withDatabase(o, async (db) => {
@@ -58,7 +58,7 @@ export function skipCommand(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
-      const config = await readConfig(o);
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       if (!plainNote(o.reason ?? '')) throw new BadInputError('--reason: expected a reason, found nothing');
       checkLength('--reason', o.reason);
       const row = await withDatabase(o, async (db) => {

@@ -17,7 +17,7 @@ import type { DB } from '../../storage/database.ts';
 import { touchesByIds } from '../../storage/sync-queries.ts';
 import type { Clock } from '../../clock.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
-import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, dbFile, readConfig, readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
@@ -35,7 +35,7 @@ export function eventCommand(program: Command, io: CliIO): void {
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (name: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { client: string; ref?: string; at?: string; now?: string }>();
-      const config = await readConfig(o);
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       // Its id, or its CRM code or name as the export writes it (an unknown one is the event's refusal, below).
       o.client = clientOption(config, o.client) ?? o.client;
       const clock = clockFrom(o.now);
@@ -86,7 +86,7 @@ export function reportCommand(program: Command, io: CliIO): void {
       if (o.excel && o.format !== 'csv') throw new BadInputError(`--excel: it is a form of CSV, so give --format csv (found --format ${o.format})`);
       if (!isReportName(name)) throw new BadInputError(`report: expected one of ${REPORT_NAMES.join(', ')}, found ${JSON.stringify(name)}`);
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
-      const config = await readConfig(o);
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
       const report = await withDatabase(o, async (db) => REPORTS[name](await loadReportContext(db, config, today)), { readOnly: true });
       const tr = translator(config.settings.language);
