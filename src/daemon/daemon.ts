@@ -294,7 +294,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       } else await this.#keepApplied(snapshot);
       const settings = valid.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
-        this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined);
+        this.#shared ? async () => (await sharedWorkView(db, this.#clock.now(), this.#shared?.id)).instances : undefined, () => this.databaseFileProblem() !== undefined);
       if (startIssues) this.#metrics.markConfigInvalid();
       // Alone on the database, a run still marked running is one the last daemon never finished
       // (killed: kill -9, a power cut, the OOM killer): it runs again first, as after a stop.

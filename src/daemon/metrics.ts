@@ -23,13 +23,18 @@ export class DaemonMetrics {
   readonly #reloads: Counter<'result'>;
   readonly #configValid: Gauge;
 
-  /** `instances`: the daemons sharing the database, when this one shares it (one series each, live or dead). */
-  constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2, instances?: () => Promise<readonly InstanceStatus[]>) {
+  /**
+   * `instances`: the daemons sharing the database, when this one shares it (one series each, live
+   * or dead). `gone`: whether the database file was deleted or replaced under the daemon (its
+   * connection still answers, from a file nobody will read again): out of reach as well.
+   */
+  constructor(db: DB, today: () => string, overdueAfterDays: () => number = () => 2, instances?: () => Promise<readonly InstanceStatus[]>, gone: () => boolean = () => false) {
     const registers = [this.registry];
     // Read from the database at each scrape: while it is out of reach (PostgreSQL restarting), a
     // series read from it keeps its last value, and the process's own figures and
     // touchbase_database_up 0 are still served — a scrape that fails as a whole shows nothing at all.
     const fromDatabase = async (read: () => Promise<void>) => {
+      if (gone()) return;
       try {
         await read();
       } catch (error) {

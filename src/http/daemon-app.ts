@@ -97,9 +97,12 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
       return c.req.path.startsWith('/api/') ? c.json({ error: message }, 413) : c.text(`${message}\n`, 413);
     },
   }));
-  // A click recorded into a database file nobody will read again would be a lie: refused, and said why.
+  // A click recorded into a database file nobody will read again would be a lie: refused, and said
+  // why. The metrics say it themselves (touchbase_database_up 0), and the feeds are the files last
+  // written, which a calendar keeps showing rather than an error.
   app.use('*', async (c, next) => {
-    const problem = c.req.path === '/healthz' || c.req.path === '/readyz' ? undefined : deps.unavailable?.();
+    const path = c.req.path;
+    const problem = path === '/healthz' || path === '/readyz' || path === '/metrics' || path.startsWith('/feeds/') ? undefined : deps.unavailable?.();
     if (!problem) return next();
     return c.req.path.startsWith('/api/') ? c.json({ error: problem }, 503) : c.text(`${problem}\n`, 503);
   });

@@ -177,6 +177,12 @@ describe('its database file deleted or replaced under it', () => {
     const api = await fetch(`${daemon.url}/api/sync`, { method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars' } });
     expect(api.status).toBe(503);
     expect((await fetch(`${daemon.url}/a/anything`)).status).toBe(503);
+    // The metrics say so themselves, for the monitoring that scrapes them; the feeds are the files last written.
+    const metrics = await fetch(`${daemon.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^touchbase_database_up 0$/m);
+    const [feed] = (await daemon.feeds(daemon.url)).map((f) => f.url);
+    expect((await fetch(feed!)).status).toBe(200);
     const failed = new Promise<string>((resolve) => daemon.on('job:failed', (run) => run.job === 'sync' && resolve(run.error.message)));
     daemon.scheduler.request('sync');
     expect(await failed).toContain('was deleted while the daemon had it open');
