@@ -322,8 +322,10 @@ export const importSchema = z.strictObject({
   /** Per field, the CRM's values → touchbase's: `stage: { "Клиент": active }`. */
   values: z.record(z.string().min(1).max(100), z.record(z.string().max(200), z.string().max(200))).default({}),
   /** How the CRM writes dates, in luxon tokens: "dd.MM.yyyy", "MM/dd/yyyy". ISO and dd.MM.yyyy are read without it. */
-  date_format: z.string().min(2).max(40)
-    .refine(readsDates, { message: 'luxon tokens that write a date with its day, month and year and read it back, like "dd.MM.yyyy" or "MM/dd/yyyy"' }).optional(),
+  date_format: z.string().min(2).max(40).superRefine((format, ctx) => {
+    const found = dateFormatProblem(format);
+    if (found) ctx.addIssue({ code: 'custom', message: 'luxon tokens that write a date with its day, month and year and read it back, like "dd.MM.yyyy" or "MM/dd/yyyy"', params: { found } });
+  }).optional(),
   /** Only when detection is wrong; detected otherwise. */
   encoding: z.enum(ENCODINGS).optional(),
   delimiter: z.enum([',', ';', 'tab']).optional(),
@@ -367,10 +369,24 @@ export type RawSelector = z.output<typeof selector>;
  * Whether a CRM's date format can read its dates: 15 March 2027 written with it reads back as
  * that day. ("qqq[[[" was taken, and no date cell of the export could ever be read.)
  */
-function readsDates(format: string): boolean {
+/**
+ * What is wrong with a CSV's date_format, as the error's "found"; undefined when it writes a date
+ * and reads it back. Excel's and moment's "DD/MM/YYYY" passes that test with luxon (DD is a
+ * localised date, YYYY literal text: "Mar 15, 2027/03/YYYY") and then refused every date of the
+ * export, one error a row: caught here, once, with the luxon tokens meant.
+ */
+function dateFormatProblem(format: string): string | undefined {
+  const unquoted = format.replace(/'[^']*'/g, '');
+  if (/[DY]/.test(unquoted)) {
+    const meant = format.replace(/'[^']*'|[DY]/g, (t) => (t.length === 1 ? t.toLowerCase() : t));
+    return `${JSON.stringify(format)}: luxon's day and year are d and y in lower case (D is a localised date to it, Y nothing); did you mean ${JSON.stringify(meant)}?`;
+  }
   const day = DateTime.fromObject({ year: 2027, month: 3, day: 15 }, { zone: 'utc' });
   const back = DateTime.fromFormat(day.toFormat(format), format, { zone: 'utc' });
-  return back.isValid && back.toISODate() === '2027-03-15';
+  if (back.isValid && back.toISODate() === '2027-03-15') return undefined;
+  // "dd.mm.yyyy": minutes for the month, with no hour beside them.
+  const meant = /m/.test(unquoted) && !/[M]/.test(unquoted) && !/[Hh]/.test(unquoted) ? format.replace(/'[^']*'|m/g, (t) => (t === 'm' ? 'M' : t)) : undefined;
+  return `${JSON.stringify(format)}${meant ? `: m is the minute to luxon, M the month; did you mean ${JSON.stringify(meant)}?` : ''}`;
 }
 
 /**

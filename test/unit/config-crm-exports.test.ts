@@ -328,6 +328,18 @@ describe('small things of real exports', () => {
     expect(us.config!.clients[0]!.since).toBe('2026-12-01');
   });
 
+  it('a date_format in Excel\'s or moment\'s tokens (DD/MM/YYYY), or minutes for the month, is one error at date_format with the luxon tokens meant, not one per row', () => {
+    const declared = (format: string) => check(writeConfig({
+      'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+      'imports.yaml': `imports:\n  - { file: crm/c.csv, as: clients, columns: { Key: id, Company: name, Since: since }, date_format: ${JSON.stringify(format)} }\n`,
+      'crm/c.csv': `Key;Company;Since\n${Array.from({ length: 30 }, (_, i) => `c${i};C ${i};01/03/2021`).join('\n')}\n`,
+    })).issues.map((i) => [i.file, i.line, i.field, i.found]);
+    expect(declared('DD/MM/YYYY')).toEqual([['imports.yaml', 2, 'imports[0].date_format',
+      '"DD/MM/YYYY": luxon\'s day and year are d and y in lower case (D is a localised date to it, Y nothing); did you mean "dd/MM/yyyy"?']]);
+    expect(declared('dd/mm/yyyy')).toEqual([['imports.yaml', 2, 'imports[0].date_format', '"dd/mm/yyyy": m is the minute to luxon, M the month; did you mean "dd/MM/yyyy"?']]);
+    expect(declared('dd/MM/yyyy')).toEqual([]);
+  });
+
   it('Excel\'s "Unicode text" saved as .txt (or a .tsv) is read as a .csv is; another extension is an error that lists those read (F11)', () => {
     const amo = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('client\tid\tname\trole\nc1\tk1\tСергей Кузнецов\tceo\n', 'utf16le')]);
     const run = (file: string) => check(writeConfig({
