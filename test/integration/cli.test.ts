@@ -307,6 +307,18 @@ describe('touchbase CLI', () => {
     expect(contacts / 300).toBeLessThan(6);
     expect((await cli('demo-data', '--clients', '10', '--out', out)).code).toBe(2);
     expect((await cli('demo-data', '--clients', 'many', '--out', join(tempDir(), 'x'))).code).toBe(2);
+    // --out a file; rules that do not validate (a misspelt kind): one clear error each, nothing written.
+    const aFile = join(tempDir(), 'not-a-folder');
+    writeFileSync(aFile, '');
+    const intoFile = await cli('demo-data', '--clients', '3', '--out', aFile, '--config', EXAMPLE);
+    expect([intoFile.code, intoFile.err.trim()]).toEqual([2, `touchbase: --out: expected a folder to write the company into, found ${aFile}, which is a file`]);
+    const broken = tempDir();
+    for (const f of readdirSync(EXAMPLE)) if (f.endsWith('.yaml') || f.endsWith('.csv')) writeFileSync(join(broken, f), readFileSync(join(EXAMPLE, f), 'utf8').replace('kind: call', 'kind: calll'));
+    const target = join(tempDir(), 'd');
+    const fromBroken = await cli('demo-data', '--clients', '3', '--out', target, '--config', broken);
+    expect(fromBroken.code).toBe(2);
+    expect(fromBroken.err).toContain('calll');
+    expect(existsSync(target)).toBe(false);
     // Run from another folder, without --config: the example shipped with touchbase gives the rules.
     const elsewhere = tempDir();
     const run = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'demo-data', '--clients', '5', '--out', 'demo'], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, TOUCHBASE_CONFIG: '' } }); // left empty, as a copy of .env.example can

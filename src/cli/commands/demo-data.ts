@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { demoCompany } from '../../demo/demo-company.ts';
@@ -25,12 +25,13 @@ export function demoDataCommand(program: Command, io: CliIO): void {
     .requiredOption('--out <dir>', 'folder to write')
     .option('--seed <n>', 'random seed (the same seed gives the same company)', '1')
     .option('--force', 'overwrite a folder that is not empty', false)
-    .addHelpText('after', '\nThe rules, campaigns and workflows are taken from --config (default ./config, else the example shipped with touchbase).')
+    .addHelpText('after', '\nThe rules, campaigns and workflows are taken from rules.yaml, campaigns.yaml and workflows.yaml at the top of --config (default ./config, else the example shipped with touchbase), which must validate.')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<DemoOptions>();
       const clients = Number(o.clients);
       if (!Number.isInteger(clients) || clients < 1 || clients > 1_000_000) throw new BadInputError(`--clients: expected a whole number from 1 to 1000000, found ${JSON.stringify(o.clients)}`);
       const out = resolve(o.out);
+      if (existsSync(out) && !statSync(out).isDirectory()) throw new BadInputError(`--out: expected a folder to write the company into, found ${out}, which is a file`);
       if (existsSync(out) && readdirSync(out).length > 0 && !o.force) throw new BadInputError(`--out: ${out} is not empty (use --force to overwrite)`);
       // The folder given, else ./config when it has them, else the example shipped with touchbase
       // (run from another folder, it used to stop and ask for --config).
@@ -42,6 +43,11 @@ export function demoDataCommand(program: Command, io: CliIO): void {
       if (Object.keys(template).length === 0) {
         throw new BadInputError(`--config: ${templateDir} has none of ${TEMPLATE_FILES.join(', ')} to take the rules, campaigns and workflows from: give --config a folder that has them (the example's, config/ in the touchbase folder)`);
       }
+      // Rules with mistakes would make a company that does not validate either: said here, nothing written.
+      const { checkConfig } = await import('../../config/load-config.ts');
+      const { ConfigInvalidError } = await import('../../config/config-issue.ts');
+      const source = checkConfig(templateDir);
+      if (!source.config) throw new ConfigInvalidError(source.issues);
       const files = demoCompany({ clients, seed: Number(o.seed) || 1 }, template);
       for (const [path, text] of Object.entries(files)) {
         if (!text) continue;
