@@ -76,6 +76,7 @@ export const en = {
   // Calendar events: titles and descriptions (src/sync/desired-events.ts).
   'event.for': '{kind} for {client} ({source}).',
   'event.overdue': 'OVERDUE: it was due on {date}; it stays here, moved to the next working day, until it is done or skipped.',
+  'event.belated': 'BELATED: it was due by {date}; it stays on this day until it is done or skipped.',
   'event.due': 'Due between {from} and {to}.',
   'event.contacts': 'Contacts:',
   'event.contact': '- {name}, {role}',

@@ -29,15 +29,20 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   const names = [...new Set(touches.map((x) => clientById(config, x.client_id)?.name ?? x.client_id))];
   const kind = first.kind as Kind;
   const source = sourceLabel(first, config, tr);
-  const title = `${done === touches.length ? '✓ ' : ''}${t('event.groupTitle', {
+  const grouped = t('event.groupTitle', {
     what: KINDS.has(kind) ? t(`event.kindsTitle.${kind}` as MessageKey) : first.kind, source, count: touches.length,
     names: `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`,
-  })}`;
+  });
+  // Late, every one still open: said as a single touch's event says it ("Overdue: …", and why it is here).
+  const open = touches.filter((x) => x.status === 'planned');
+  const late = open.length > 0 && open.every((x) => overdue(config, x, today)) ? open[0] : undefined;
+  const title = done === touches.length ? `✓ ${grouped}` : late ? t('event.overdueTitle', { title: grouped }) : grouped;
   const lines = [
     t('event.groupIntro', {
       count: touches.length, what: KINDS.has(kind) ? t(`event.kinds.${kind}` as MessageKey, { count: touches.length }) : first.kind, source,
       from: tr.date(first.window_from), to: tr.date(first.window_to), done: done ? t('event.groupDone', { count: done }) : '',
     }),
+    ...(late ? [overdueLine(late, tr)] : []),
     '',
   ];
   // Each recipient with its links while the text stays within what every calendar takes; the
@@ -87,6 +92,15 @@ function overdue(config: Config, touch: SyncedTouch, today: string | undefined):
   return today === undefined ? touch.status === 'planned' && touch.overdue_from !== null : isOverdue(config, touch, today);
 }
 
+/**
+ * Why a late touch is where it is: moved to the next working day each morning until done, or, a
+ * greeting after its holiday, left on its belated day (workflows/daily.ts occasionPassed).
+ */
+function overdueLine(touch: SyncedTouch, tr: Translator): string {
+  const date = tr.date(touch.overdue_from ?? touch.date);
+  return touch.source.startsWith('campaign:') ? tr.t('event.belated', { date }) : tr.t('event.overdue', { date });
+}
+
 function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: EventLinks | undefined, today: string | undefined): DesiredEvent {
   const tr = translator(config.settings.language);
   const { t } = tr;
@@ -98,7 +112,7 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
   const head = [
     ...(touch.body ? [touch.body, ''] : []),
     ...(touch.client_id === '*' ? [] : [t('event.for', { kind: capitalise(kind), client: client?.name ?? touch.client_id, source: touch.source })]),
-    late ? t('event.overdue', { date: tr.date(touch.overdue_from ?? touch.date) }) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
+    late ? overdueLine(touch, tr) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
     '',
   ];
   const tail = outcomeLines(touch, config, links, '', tr);

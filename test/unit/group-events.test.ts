@@ -94,3 +94,33 @@ describe('a day\'s group event names its campaign as people do (QA camp F7)', ()
     for (const title of titles) expect(title).toMatch(/^Письма \(передача клиентов Emp am → Emp am2\) × \d: c\d Ltd(, c\d Ltd)*$/);
   });
 });
+
+describe('greetings not sent by their holiday (belated)', () => {
+  const config = configOf({
+    ...SETTINGS,
+    employees: [employee('am', 'account_manager')],
+    clients: ['c1', 'c2'].map((id) => client(id, { roles: ['ceo'], team: { account_manager: 'am' } })),
+    campaigns: [{ id: 'womens-day', on: '03-08', ours: 'account_manager', theirs: 'ceo' }],
+  });
+  // Moved by the morning's check onto the day after 8 March, and left there.
+  const rows = planTouches(config, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches
+    .map((t) => ({ ...touchToRow(t, undefined, NOW.toISO()!), date: '2027-03-09', start_at: '2027-03-09', end_at: '2027-03-10', overdue_from: t.date }));
+
+  it('one or several on a day: "Overdue" in the title, and the event says it stays on this day (greetings are not moved on every morning)', () => {
+    const [together] = entriesOf(rows);
+    const group = entryEvent(together!, config, links, '2027-03-10');
+    expect(group.title).toMatch(/^Overdue: .* × 2: /);
+    expect(group.description).toContain('BELATED: it was due by');
+    expect(group.description).toContain('it stays on this day until it is done or skipped');
+    const [alone] = entriesOf(rows.slice(0, 1));
+    const single = entryEvent(alone!, config, links, '2027-03-10');
+    expect(single.title).toMatch(/^Overdue: /);
+    expect(single.description).toContain('it stays on this day until it is done or skipped');
+    expect(single.description).not.toContain('moved to the next working day');
+  });
+
+  it('one of them done, the other still open and late: still "Overdue" in the title (every open one is late)', () => {
+    const [together] = entriesOf([{ ...rows[0]!, status: 'done' as const, resolved_date: '2027-03-09', resolved_by: 'am' }, rows[1]!]);
+    expect(entryEvent(together!, config, links, '2027-03-10').title).toMatch(/^Overdue: /);
+  });
+});
