@@ -264,10 +264,18 @@ export function plainUtf8Csv(bytes: Uint8Array): (Utf8Source & { readonly encodi
   return { bytes, start: accepted.start, encoding: accepted.encoding };
 }
 
-/** The first line of a file's bytes, for the delimiter's detection. */
+/** The first lines of a file's bytes (as many as detectDelimiter looks at), for the delimiter's detection. */
 function firstLine({ bytes, start }: Utf8Source): string {
-  const end = bytes.indexOf(0x0a, start);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end < 0 ? bytes.length : end).replace(/\r$/, '');
+  let end = start - 1;
+  for (let n = 0; n < DELIMITER_LINES; n++) {
+    const next = bytes.indexOf(0x0a, end + 1);
+    if (next < 0) {
+      end = bytes.length;
+      break;
+    }
+    end = next;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end).replace(/\r\n?/g, '\n');
 }
 
 function startsWithBom({ bytes, start }: Utf8Source): boolean {
@@ -278,16 +286,29 @@ export function describe(delimiter: Delimiter): string {
   return delimiter === '\t' ? 'a tab' : `"${delimiter}"`;
 }
 
-/** The separator the first line uses most, outside quotes. */
+/**
+ * The separator the first line uses most, outside quotes — or, where it has none (a title above
+ * the header: "Компании (выгрузка от 05.12.2026)"), the first line below that has one, so that
+ * the header under the title is split as it is written and found (csv-import.ts titleAbove).
+ */
 function detectDelimiter(text: string): Delimiter {
-  const end = text.indexOf('\n');
-  const first = end < 0 ? text : text.slice(0, end);
-  const count: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
-  let quoted = false;
-  for (const ch of first) {
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) count[ch]++;
+  let at = 0;
+  for (let n = 0; n < DELIMITER_LINES && at <= text.length; n++) {
+    const end = text.indexOf('\n', at);
+    const line = end < 0 ? text.slice(at) : text.slice(at, end);
+    const count: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+    let quoted = false;
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted;
+      else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) count[ch]++;
+    }
+    const best = (Object.keys(count) as Delimiter[]).sort((a, b) => count[b] - count[a])[0]!;
+    if (count[best] > 0) return best;
+    if (end < 0) break;
+    at = end + 1;
   }
-  const best = (Object.keys(count) as Delimiter[]).sort((a, b) => count[b] - count[a])[0]!;
-  return count[best] > 0 ? best : ',';
+  return ',';
 }
+
+/** How many lines from the top are looked at for the separator (the title lines csv-import.ts looks past, and the header). */
+const DELIMITER_LINES = 11;

@@ -173,6 +173,10 @@ describe('a report\'s title above the header and its totals row below the rows a
     expect(run(['Компании;;;;', 'Отчёт от 05.12.2026;;;;', ';;;;', header, ...rows]).issues.map((i) => [i.line, i.found.replace(/ \(.*\)/, '')])).toEqual([
       [1, '"Компании", a title above the header, which looks like it is on line 4: delete the 3 lines above it from the export'],
     ]);
+    // A title with no separator on its line (not padded to the header's width): the header below still splits on ";".
+    expect(run(['Компании (выгрузка от 05.12.2026)', header, ...rows]).issues.map((i) => [i.line, i.found.replace(/ \(".*\)/, '')])).toEqual([
+      [1, '"Компании (выгрузка от 05.12.2026)", a title above the header, which looks like it is on line 2: delete the line above it from the export'],
+    ]);
   });
 
   it('a header that is wrong, with no header below it: its errors are as they were', () => {
