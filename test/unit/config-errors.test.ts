@@ -106,6 +106,16 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(text).toMatch(/expected a successor who has not left by 2027-04-15, found "ivanova", who hands over to "petrov" on 2027-03-15 \(\S*a\.yaml:10\b/);
   });
 
+  it('a handover with a day that does not exist still has its leaver and successor checked in the same round', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `handovers:
+  - { from: ivanva, to: petrov, on: 2027-02-30 }
+  - { from: ivanova, to: petrv, on: 2027-02-31, notice_from: leaving }
+`,
+    });
+    expect(issues.map((i) => [i.line, i.field]).sort()).toEqual([[10, 'handovers[0].from'], [10, 'handovers[0].on'], [11, 'handovers[1].on'], [11, 'handovers[1].to']]);
+  });
+
   it('a time zone luxon does not know, a country with no holiday calendar, impossible hours', () => {
     const { issues } = issuesOf({
       'a.yaml': `settings:
