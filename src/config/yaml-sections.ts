@@ -72,7 +72,8 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
   const lines = new LineCounter();
   // logLevel 'error': yaml's warnings (a mapping used as a key) would reach stderr as process warnings; they become errors here anyway.
   // The core schema whatever the file says: a `%YAML 1.1` line would make `on:` and `yes:` true.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error', schema: 'core' });
+  // Merge keys (`<<: *monthly-call`) as YAML 1.1 has them: a director's way of repeating a rule's fields.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error', schema: 'core', merge: true });
   const root: YamlOrigin = { kind: 'yaml', file, doc, lines, path: [] };
   // A syntax error makes the parser stumble over what follows: its first error is the mistake,
   // the rest are echoes. Duplicate keys are each a mistake of their own.
@@ -466,6 +467,10 @@ function yamlIssue(error: YAMLError, file: string, lines: LineCounter, text: str
   // yaml's words for programmers, said as what is seen in the file.
   if (/^All mapping items must start at the same column/.test(found)) found = 'a field indented differently from the fields before it';
   if (/Maximum call stack/.test(found)) found = NESTED_TOO_DEEP;
+  // A "---" line (two files pasted together, or a document marker copied from an example).
+  if (/^Source contains multiple documents/.test(found)) {
+    return { file, line: pos.line, column: pos.col, field: '', rank: 0, expected: 'one YAML document per file', found: 'a second document after a "---" line: delete the line, or put what follows it in a file of its own' };
+  }
   // A no-break space where YAML wants a space (the indentation, after ":" or "- "), on the line
   // or the one above; one inside a value (a company's name from Word) is no mistake.
   const around = [pos.line, pos.line - 1].map((n) => {

@@ -430,3 +430,35 @@ triggers:
     expect(Object.isFrozen(config!.employees[0])).toBe(true);
   });
 });
+
+describe('YAML a director writes', () => {
+  const CLIENTS = `clients:\n  - { id: c1, name: C1, team: { account_manager: ivanova }, contacts: [{ id: k1, name: K, role: buyer }, { id: k2, name: D, role: director }] }\n`;
+
+  it('merge keys (<<: *anchor) repeat a rule\'s fields, as YAML 1.1 has them', () => {
+    const dir = writeConfig({ 'a.yaml': SETTINGS + TEAM + CLIENTS + `rules:
+  - &monthly-call
+    id: am-calls
+    ours: account_manager
+    theirs: [buyer]
+    kind: call
+    every: 1 month
+  - <<: *monthly-call
+    id: director-calls
+    theirs: [director]
+` });
+    const { config, issues } = checkConfig(dir);
+    expect(issues).toEqual([]);
+    expect(config!.rules.map((r) => [r.id, r.ours, r.kind, r.every ? `${r.every.n} ${r.every.unit}` : '', JSON.stringify(r.theirs)])).toEqual([
+      ['am-calls', 'account_manager', 'call', '1 months', JSON.stringify(config!.rules[0]!.theirs)],
+      ['director-calls', 'account_manager', 'call', '1 months', JSON.stringify(config!.rules[1]!.theirs)],
+    ]);
+    expect(config!.rules[0]!.theirs).not.toEqual(config!.rules[1]!.theirs);
+  });
+
+  it('a second document after "---" is one error that says so, in words for a director', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'rules.yaml': 'rules: []\n---\nrules: []\n' });
+    expect(issues.map((i) => [i.file, i.line, i.expected, i.found])).toEqual([
+      ['rules.yaml', 2, 'one YAML document per file', 'a second document after a "---" line: delete the line, or put what follows it in a file of its own'],
+    ]);
+  });
+});
