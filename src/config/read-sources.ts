@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { relative, basename, resolve, sep } from 'node:path';
 import { quote, type ConfigWarning } from './config-issue.ts';
 import { decodeText } from './decode-text.ts';
@@ -41,14 +42,33 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
       return sources;
     }
     const code = (error as NodeJS.ErrnoException).code;
+    // A folder inside it that may not be read (crm/ of another user, mode 700) is named, not the top.
+    const where = (error as NodeJS.ErrnoException).path ?? dir;
     const found = code === 'ENOENT' ? `${dir}, which does not exist (check --config and TOUCHBASE_CONFIG)`
       : code === 'ENOTDIR' ? `${dir}, which is a file, not a folder`
-      : code === 'EACCES' ? `${dir}, which this user may not read (ls -ld ${dir})`
+      : code === 'EACCES' || code === 'EPERM' ? `${where}, which this user may not read (ls -ld ${where})`
       : (error as Error).message.startsWith(dir) ? (error as Error).message : `${dir}: ${(error as Error).message}`;
     sources.issues.push({ file: dir, line: 1, column: 1, field: '', rank: 0, expected: 'a configuration folder', found });
     return sources;
   }
-  const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : readFileSync(path));
+  // Each file read once, here: one this user may not read is one error at it (not the system's
+  // EACCES for the whole command), and what it may define is unknown this round.
+  const read = new Map<string, Uint8Array>();
+  if (!snapshot) {
+    files = files.filter((path) => {
+      try {
+        read.set(path, readFileSync(path));
+        return true;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EACCES' && code !== 'EPERM') throw error;
+        sources.issues.push({ file: shown(path), line: 1, column: 1, field: '', rank: 0, expected: 'a file this user may read', found: `a file user ${userName()} may not read (ls -l ${path})` });
+        sources.opaque = true;
+        return false;
+      }
+    });
+  }
+  const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : read.get(path) ?? readFileSync(path));
   const csvFiles: string[] = [];
   const tooMuchYaml = yamlOverLimit(files, (path) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size), shown, sources);
   for (const path of files) {
@@ -249,3 +269,12 @@ function reportOrphans(orphans: readonly ContactRow[], sources: RawSources): voi
   });
 }
 
+
+/** The user this process runs as, for a file it may not read. */
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'this');
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, cpSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, cpSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -53,6 +53,30 @@ describe('touchbase CLI', () => {
       expect(r.err).toContain('nothing was changed');
     }
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('a file of the folder, or a folder in it, this user may not read: one error naming it, not the system\'s EACCES or the top folder', () => {
+    // As root every file is readable: the command then runs as nobody (as a service user would).
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    execFileSync(process.execPath, [resolve('src/touchbase.js'), '--help']); // dist/ built, for a user who may not build it
+    const dir = tempDir();
+    const cfg = join(dir, 'cfg');
+    cpSync(EXAMPLE, cfg, { recursive: true });
+    for (const d of [dir, cfg]) chmodSync(d, 0o755);
+    for (const f of readdirSync(cfg, { recursive: true }) as string[]) chmodSync(join(cfg, f), statSync(join(cfg, f)).isDirectory() ? 0o755 : 0o644);
+    chmodSync(join(cfg, 'rules.yaml'), 0o600);
+    if (asUser.uid === undefined) chmodSync(join(cfg, 'rules.yaml'), 0o000);
+    const run = () => spawnSync(process.execPath, [resolve('dist/touchbase.js'), 'validate', '--config', cfg], { encoding: 'utf8', ...asUser });
+    const file = run();
+    expect(file.status).toBe(2);
+    expect(file.stderr).toMatch(/the configuration has 1 error[^]*rules\.yaml:1:1: expected a file this user may read, found a file user \S+ may not read \(ls -l \S*rules\.yaml\)/);
+    chmodSync(join(cfg, 'rules.yaml'), 0o644);
+    mkdirSync(join(cfg, 'private'), { mode: 0o700 });
+    chmodSync(join(cfg, 'private'), asUser.uid === undefined ? 0o000 : 0o700);
+    const folder = run();
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain(`found ${join(cfg, 'private')}, which this user may not read (ls -ld ${join(cfg, 'private')})`);
+    chmodSync(join(cfg, 'private'), 0o700);
   });
 
   it('commands that only read make no database where there is none (a mistyped --db), and say so', async () => {
