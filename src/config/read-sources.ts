@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { relative, basename, resolve, sep } from 'node:path';
 import { quote, type ConfigWarning } from './config-issue.ts';
+import { configFolderIssue } from './config-folder-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { latinGuessWarning } from './latin-guess.ts';
 import { isDelimitedText } from './delimited-text.ts';
@@ -41,14 +42,7 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
       sources.issues.push({ file: shown(error.path), line: 1, column: 1, field: '', rank: 0, expected: 'a file of the configuration (or nothing under that name)', found: error.what });
       return sources;
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    // A folder inside it that may not be read (crm/ of another user, mode 700) is named, not the top.
-    const where = (error as NodeJS.ErrnoException).path ?? dir;
-    const found = code === 'ENOENT' ? `${dir}, which does not exist (check --config and TOUCHBASE_CONFIG)`
-      : code === 'ENOTDIR' ? `${dir}, which is a file, not a folder`
-      : code === 'EACCES' || code === 'EPERM' ? `${where}, which this user may not read (ls -ld ${where})`
-      : (error as Error).message.startsWith(dir) ? (error as Error).message : `${dir}: ${(error as Error).message}`;
-    sources.issues.push({ file: dir, line: 1, column: 1, field: '', rank: 0, expected: 'a configuration folder', found });
+    sources.issues.push(configFolderIssue(dir, error));
     return sources;
   }
   // Each file read once, here: one this user may not read is one error at it (not the system's

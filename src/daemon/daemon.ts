@@ -15,6 +15,7 @@ import { openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, notADatabaseFile, prepareFeedFolder } from '../storage/private-files.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
+import { configFolderIssue } from '../config/config-folder-issue.ts';
 import { CronSchedule } from './cron-schedule.ts';
 import { acquireDaemonLock, isDaemonRunning, type HeldDaemonLock } from '../storage/daemon-lock.ts';
 import { isPostgresLocation, redactLocation } from '../storage/location.ts';
@@ -224,7 +225,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     try {
       snapshot = readSnapshot(this.#o.configDir);
     } catch (error) {
-      throw new ConfigInvalidError([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a configuration folder', found: (error as Error).message }]);
+      throw new ConfigInvalidError([configFolderIssue(this.#o.configDir, error)]);
     }
     let check: CheckResult;
     try {

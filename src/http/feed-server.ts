@@ -78,8 +78,7 @@ export function listen(app: { fetch: (request: Request) => Response | Promise<Re
       server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
     }
     server.maxConnections = MAX_CONNECTIONS;
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-      ? new Error(`${host}:${port} is already in use: set settings.http.port (or --port) to a free port`) : error));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
   });
 }
 
@@ -92,4 +91,16 @@ export function startFeedServer(feedDir: string, host: string, port: number): Pr
   }));
   app.route('/', feedApp(feedDir));
   return listen(app, host, port);
+}
+
+/** Why the server could not listen, in the words of the setting to change (the system's otherwise). */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = 'settings.http.host (or --host): an address of this machine, like 127.0.0.1, or 0.0.0.0 for all of them';
+  switch (error.code) {
+    case 'EADDRINUSE': return new Error(`${host}:${port} is already in use: set settings.http.port (or --port) to a free port`);
+    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_NONAME': return new Error(`${host}: no host of that name could be found; expected ${where}`);
+    case 'EADDRNOTAVAIL': return new Error(`${host} is not an address of this machine; expected ${where}`);
+    case 'EACCES': return new Error(`${host}:${port}: this user may not listen on port ${port} (ports below 1024 need more rights): set settings.http.port (or --port) to one from 1024`);
+    default: return error;
+  }
 }

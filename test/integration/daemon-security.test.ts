@@ -288,6 +288,21 @@ describe('the daemon\'s pid file beside the database', () => {
     }
   }, 90_000);
 
+  it.each([
+    ['--host', 'nosuchhost.invalid', 'nosuchhost.invalid: no host of that name could be found; expected settings.http.host (or --host): an address of this machine, like 127.0.0.1, or 0.0.0.0 for all of them'],
+    ['--config', '/nonexistent/touchbase-config', '/nonexistent/touchbase-config:1:1: expected a configuration folder, found /nonexistent/touchbase-config, which does not exist (check --config and TOUCHBASE_CONFIG)'],
+  ])('a daemon given a %s that is not there says so in the setting\'s words, and leaves nothing', (option, value, message) => {
+    const dir = tempDir();
+    const db = join(dir, 'new', 'touchbase.sqlite');
+    const args = ['daemon', '--config', resolve('config'), '--db', db, '--port', '0'];
+    if (option === '--config') args[2] = value;
+    else args.push(option, value);
+    const r = touchbase(args, { TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(message);
+    expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout).toBe('');
+  }, 90_000);
+
   it('is removed when the lock is released, and only by the holder that wrote it', () => {
     const file = join(tempDir(), 'touchbase.sqlite');
     const lock = DaemonLock.acquire(file, { pid: process.pid, startedAt: 'now' });
