@@ -76,6 +76,7 @@ export const enCli = {
   'cli.status.stopped': ' (stopped {at})',
   'cli.status.configRejected': 'configuration: the last change was REJECTED; running on the last valid one:',
   'cli.status.configOk': 'configuration: the daemon applied the last change it read ("touchbase validate" checks the files as they are now)',
+  'cli.status.configNoDaemon': 'configuration: no daemon has run on this database yet ("touchbase validate" checks the files)',
   'cli.col.job': 'job',
   'cli.col.schedule': 'schedule',
   'cli.col.lastRun': 'last run',

@@ -66,6 +66,7 @@ export const roCli: CliCatalogue = {
   'cli.status.stopped': ' (oprit la {at})',
   'cli.status.configRejected': 'configurație: ultima modificare a fost RESPINSĂ; se rulează cu ultima configurație validă:',
   'cli.status.configOk': 'configurație: daemonul a aplicat ultima modificare citită (fișierele așa cum sunt acum le verifică „touchbase validate”)',
+  'cli.status.configNoDaemon': 'configurație: niciun daemon nu a rulat încă pe această bază de date (fișierele le verifică „touchbase validate”)',
   'cli.col.job': 'sarcină',
   'cli.col.schedule': 'program',
   'cli.col.lastRun': 'ultima rulare',

@@ -67,6 +67,7 @@ export const ruCli: CliCatalogue = {
   'cli.status.stopped': ' (остановлен {at})',
   'cli.status.configRejected': 'конфигурация: последнее изменение ОТКЛОНЕНО; работа идёт по последней правильной:',
   'cli.status.configOk': 'конфигурация: демон применил последнее прочитанное изменение (файлы в их нынешнем виде проверяет «touchbase validate»)',
+  'cli.status.configNoDaemon': 'конфигурация: демон на этой базе ещё не запускался (файлы проверяет «touchbase validate»)',
   'cli.col.job': 'задача',
   'cli.col.schedule': 'расписание',
   'cli.col.lastRun': 'последний запуск',

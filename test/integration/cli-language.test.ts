@@ -155,7 +155,8 @@ describe('the command line in the company\'s language (settings.language)', () =
     const alone = await cli('status', '--db', db);
     expect(alone.code, alone.err).toBe(0);
     expect(alone.out).toMatch(/^daemon: not running/);
-    expect(alone.out).toContain('configuration: the daemon applied the last change it read ("touchbase validate" checks the files as they are now)\n');
+    // No daemon ever ran on it: nothing was applied, and status does not say it was.
+    expect(alone.out).toContain('configuration: no daemon has run on this database yet ("touchbase validate" checks the files)\n');
     expect(alone.out).toMatch(/^job {2,}schedule {2,}last run {2,}result {2,}next run {2,}what it did$/m);
     expect(alone.out).toMatch(/^sync {2,}.*interrupted/m);
     expect(alone.out).toMatch(/^calendar writes: 0 waiting \(0 due now\), 0 refused by the calendar/m);
@@ -165,14 +166,14 @@ describe('the command line in the company\'s language (settings.language)', () =
     const ru = await cli('status', '--config', company('ru'), '--db', db);
     expect(ru.code, ru.err).toBe(0);
     expect(ru.out).toMatch(/^демон: не запущен/);
-    expect(ru.out).toContain('конфигурация: демон применил последнее прочитанное изменение (файлы в их нынешнем виде проверяет «touchbase validate»)\n');
+    expect(ru.out).toContain('конфигурация: демон на этой базе ещё не запускался (файлы проверяет «touchbase validate»)\n');
     expect(ru.out).toMatch(/^задача {2,}расписание {2,}последний запуск {2,}результат {2,}следующий запуск {2,}что сделано$/m);
     expect(ru.out).toMatch(/^sync {2,}.*прервано/m);
     expect(ru.out).toMatch(/^записи в календари: ожидают — 0 \(пора записать — 0\), отклонены календарём — 0/m);
 
     const ro = await cli('status', '--config', company('ro'), '--db', db);
     expect(ro.out).toMatch(/^daemon: nu rulează/);
-    expect(ro.out).toContain('configurație: daemonul a aplicat ultima modificare citită (fișierele așa cum sunt acum le verifică „touchbase validate”)\n');
+    expect(ro.out).toContain('configurație: niciun daemon nu a rulat încă pe această bază de date (fișierele le verifică „touchbase validate”)\n');
     expect(ro.out).toMatch(/^sarcină {2,}program {2,}ultima rulare {2,}rezultat {2,}următoarea rulare {2,}ce a făcut$/m);
     expect(ro.out).toMatch(/^sync {2,}.*întreruptă/m);
     expect(ro.out).toMatch(/^scrieri în calendare: 0 în așteptare/m);

@@ -48,7 +48,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       if (status.configErrors.length > 0) {
         io.out(`${tr.t('cli.status.configRejected')}\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);
-      } else io.out(`${tr.t('cli.status.configOk')}\n`);
+      } else io.out(`${tr.t(status.startedAt === undefined ? 'cli.status.configNoDaemon' : 'cli.status.configOk')}\n`);
       io.out('\n');
       // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
       io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
