@@ -637,7 +637,8 @@ function tidyCells(plan: Plan, cells: string[], line: number): void {
     const id = crmIdOf(code);
     if (id !== undefined) {
       cells[plan.idColumn] = id;
-      count(plan.tally.codes, plan.idColumn, line, code);
+      // An id Excel made a number of (1.23457E+11): its digits are lost, which is what to say (two such ids may now be one).
+      count(excelNumber(code) ? plan.tally.mangled : plan.tally.codes, plan.idColumn, line, code);
     }
   }
   for (const [i, words] of plan.blanked) if (words.has(nameKey(cells[i]!.trim()))) cells[i] = '';
@@ -654,7 +655,7 @@ function tidyCells(plan: Plan, cells: string[], line: number): void {
   }
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    if (cell.length < 24 && (cell.includes('E+') || cell.includes('e+')) && EXCEL_NUMBER.test(cell.trim())) count(plan.tally.mangled, i, line, cell.trim());
+    if (excelNumber(cell)) count(plan.tally.mangled, i, line, cell.trim());
     // A CRM's e-mail cell with two addresses ("a@x.ru; b@x.ru"): the first is the contact's (a
     // calendar invitation goes to one), said once a file — not the whole export refused.
     if (plan.keys[i] === 'email' && cell.includes('@') && /[;,\s]/.test(cell.trim())) {
@@ -665,6 +666,11 @@ function tidyCells(plan: Plan, cells: string[], line: number): void {
       }
     }
   }
+}
+
+/** A cell Excel turned into a number in scientific notation (3.7369E+10). */
+function excelNumber(cell: string): boolean {
+  return cell.length < 24 && (cell.includes('E+') || cell.includes('e+')) && EXCEL_NUMBER.test(cell.trim());
 }
 
 /** One address of a cell that may hold several: a rough shape; the schema checks the one kept. */
@@ -704,7 +710,8 @@ function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
     const name = plan.header.names[i]!;
     sources.warnings.push({
       file: job.shown, line: t.line, column: i + 1, field: name,
-      message: `${quote(t.cell)}${more(t)} is a number Excel wrote in scientific notation: its last digits are lost and it is read as written; `
+      message: `${quote(t.cell)}${more(t)} is a number Excel wrote in scientific notation: its last digits are lost and it is read as `
+        + `${i === plan.idColumn ? `the id ${quote(crmIdOf(t.cell)!)} (two such ids may be one)` : 'written'}; `
         + `format the column as Text in Excel (or export from the CRM directly) and export again`,
     });
   }

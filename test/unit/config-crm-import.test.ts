@@ -316,6 +316,17 @@ rules:
     ]);
   });
 
+  it('a clients\' id Excel wrote in scientific notation gets the same warning, saying the id it is read as, not the note of a CRM\'s code', () => {
+    const dir = writeConfig({
+      'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
+      'clients.csv': 'id,name\n1.23457E+11,C One\nc2,C Two\n',
+    });
+    const { warnings } = check(dir);
+    expect(warnings.map(formatWarning)).toEqual([
+      'clients.csv:2:1: id: "1.23457E+11" is a number Excel wrote in scientific notation: its last digits are lost and it is read as the id "1-23457e-11" (two such ids may be one); format the column as Text in Excel (or export from the CRM directly) and export again',
+    ]);
+  });
+
   it('an e-mail cell with several addresses ("a@x; b@x", a CRM\'s list) keeps the first, with one warning for its column; a cell that is no address is still an error', () => {
     const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
