@@ -38,6 +38,12 @@ export interface RawSources {
   readonly dir: string;
   /** The settings; when they were broken, what could be kept of them (with `broken`). */
   settings: Located<RawSettings> | undefined;
+  /**
+   * The errors of the settings read first, when they did not validate (where they are in
+   * `issues`): a later complete settings section makes the first the stray one, and its errors
+   * give way to the one that says so (yaml-sections.ts readSettings).
+   */
+  settingsIssues?: { readonly start: number; readonly count: number };
   silence: Located<RawSilence> | undefined;
   overdue: Located<RawOverdue> | undefined;
   digest: Located<RawDigest> | undefined;

@@ -297,6 +297,20 @@ function noteBroken(sources: RawSources, section: ListSection, item: unknown, br
 function readSettings(value: unknown, origin: Origin, sources: RawSources): void {
   if (sources.settings) {
     const first = placeOf(sources.settings.origin);
+    const parsed = sources.settingsIssues && settingsSchema.safeParse(value);
+    if (parsed?.success && sources.settingsIssues) {
+      // The first ones did not validate and these do (a `language.yaml` with `settings: { language: ro }`
+      // read before settings.yaml): the short one is the mistake, said once there, not as the
+      // company and country it lacks and a second section blamed on the complete one.
+      const stray = sources.settings.origin;
+      sources.issues.splice(sources.settingsIssues.start, sources.settingsIssues.count);
+      sources.settingsIssues = undefined;
+      sources.settings = { value: parsed.data, origin };
+      const here = placeOf(origin);
+      sources.issues.push({ ...placeOf(stray), rank: 2, expected: `settings once in the whole configuration (the company's are at ${here.file}:${here.line})`,
+        found: 'a second settings section: move what it sets into those' });
+      return;
+    }
     sources.issues.push({ ...placeOf(origin), rank: 2, expected: `settings once in the whole configuration (first at ${first.file}:${first.line})`, found: 'a second settings section' });
     return;
   }
@@ -310,7 +324,9 @@ function readSettings(value: unknown, origin: Origin, sources: RawSources): void
     sources.settings = { value: parsed.data, origin };
     return;
   }
+  const start = sources.issues.length;
   pushZodIssues(sources, origin, parsed.error.issues, settingsSchema);
+  sources.settingsIssues = { start, count: sources.issues.length - start };
   const broken = new Set<string>();
   for (const issue of parsed.error.issues) {
     if (issue.code === 'unrecognized_keys' && issue.path.length === 0) continue;

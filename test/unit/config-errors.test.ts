@@ -462,3 +462,16 @@ describe('YAML a director writes', () => {
     ]);
   });
 });
+
+describe('settings written twice', () => {
+  it('a short second settings section read first (language.yaml before settings.yaml) is the one error, at it, not the company and country it lacks and the complete one blamed', () => {
+    const { issues } = issuesOf({ 'settings.yaml': SETTINGS + TEAM, 'language.yaml': '# the language\nsettings: { language: ro }\n' });
+    expect(issues.map((i) => [i.file, i.line, i.found])).toEqual([['language.yaml', 2, 'a second settings section: move what it sets into those']]);
+    expect(issues[0]!.expected).toMatch(/^settings once in the whole configuration \(the company's are at \S*settings\.yaml:2\)$/);
+  });
+
+  it('two complete ones: the second is the one said twice, as before', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'b.yaml': SETTINGS });
+    expect(issues.map((i) => [i.file, i.line, i.found])).toEqual([['b.yaml', 2, 'a second settings section']]);
+  });
+});
