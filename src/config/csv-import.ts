@@ -384,7 +384,10 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       return;
     }
     if (columnOf.has(key) && key !== 'name') {
-      sources.issues.push({ ...at(i), field: name, expected: `one column for ${key} (column ${columnOf.get(key)! + 1} is already read into it)`, found: `a second column for ${key}` });
+      // Two columns mapped to one field under imports: (`ИНН: id` beside `Код: id`): the mapping is the mistake, said there.
+      const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };
+      const firstName = quote(header.names[columnOf.get(key)!] ?? '');
+      sources.issues.push({ ...place, rank: 1, expected: `one column for ${key} (column ${columnOf.get(key)! + 1}, ${firstName}, is already read into it)`, found: `a second column for ${key}${mapped ? `, ${quote(name)}` : ''}` });
       targets.push(undefined);
       return;
     }

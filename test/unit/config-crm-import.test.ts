@@ -361,9 +361,9 @@ imports:
     });
     const { issues } = check(dir);
     expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
-      ['crm/companies.csv', 1, 'TZ', 'a second column for timezone'],
       ['a.yaml', 5, 'imports[0].columns.Segment', '"tierr"; did you mean "tier"?'],
       ['a.yaml', 5, 'imports[0].columns.Region', '"Region", which the file does not have; did you mean "Regoin"?'],
+      ['a.yaml', 5, 'imports[0].columns.TZ', 'a second column for timezone, "TZ"'],
       ['a.yaml', 6, 'imports[0].values.stage', '"stage"'],
       ['a.yaml', 7, 'imports[1].file', '"crm/missing.csv", which does not exist'],
     ]);
