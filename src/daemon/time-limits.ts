@@ -49,12 +49,12 @@ export function parseLimit(text: string): number | undefined {
 
 /** The limits from TOUCHBASE_JOB_TIMEOUT, TOUCHBASE_CHECK_TIMEOUT and TOUCHBASE_WARM_FOR (defaults otherwise). */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): JobLimits {
-  const read = (name: string, fallback: number, min: number): number => {
+  const read = (name: string, fallback: number, min: number, none = ''): number => {
     const text = env[name];
     if (!text) return fallback;
     const ms = parseLimit(text);
     if (ms === undefined || ms < min) {
-      throw new RangeError(`${name}: expected a duration of at least ${min / 1000} s, like "30 minutes", "90 s" or "2h", found ${JSON.stringify(text)}`);
+      throw new RangeError(`${name}: expected a duration of at least ${min / 1000} s, like "30 minutes", "90 s" or "2h"${none}, found ${JSON.stringify(text)}`);
     }
     return ms;
   };
@@ -62,7 +62,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): JobLimits {
   const warm = env.TOUCHBASE_WARM_FOR?.trim();
   return {
     ...DEFAULT_LIMITS, jobMs: read('TOUCHBASE_JOB_TIMEOUT', DEFAULT_LIMITS.jobMs, 10_000), checkMs: read('TOUCHBASE_CHECK_TIMEOUT', DEFAULT_LIMITS.checkMs, 5_000),
-    warmMs: warm === '0' || warm?.toLowerCase() === 'off' ? 0 : read('TOUCHBASE_WARM_FOR', DEFAULT_LIMITS.warmMs, 1_000),
+    warmMs: warm === '0' || warm?.toLowerCase() === 'off' ? 0 : read('TOUCHBASE_WARM_FOR', DEFAULT_LIMITS.warmMs, 1_000, ', or 0 (off) for none'),
   };
 }
 

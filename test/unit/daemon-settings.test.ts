@@ -44,6 +44,6 @@ describe('logs', () => {
       .toMatchObject({ jobMs: 45 * 60_000, checkMs: 90_000, warmMs: 3_600_000 });
     expect(limitsFromEnv({ TOUCHBASE_WARM_FOR: '0' }).warmMs).toBe(0);
     expect(limitsFromEnv({ TOUCHBASE_WARM_FOR: 'off' }).warmMs).toBe(0);
-    expect(() => limitsFromEnv({ TOUCHBASE_WARM_FOR: 'ten minutes' })).toThrow('TOUCHBASE_WARM_FOR: expected a duration of at least 1 s, like "30 minutes", "90 s" or "2h", found "ten minutes"');
+    expect(() => limitsFromEnv({ TOUCHBASE_WARM_FOR: 'ten minutes' })).toThrow('TOUCHBASE_WARM_FOR: expected a duration of at least 1 s, like "30 minutes", "90 s" or "2h", or 0 (off) for none, found "ten minutes"');
   });
 });
