@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { currentUser } from '../current-user.ts';
 import { relative, basename, resolve, sep } from 'node:path';
-import { quote, type ConfigWarning } from './config-issue.ts';
+import { quote } from './config-issue.ts';
 import { configFolderIssue } from './config-folder-issue.ts';
 import { decodeText } from './decode-text.ts';
 import { latinGuessWarning } from './latin-guess.ts';
@@ -45,24 +45,24 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
     sources.issues.push(configFolderIssue(dir, error));
     return sources;
   }
-  // Each file read once, here: one this user may not read is one error at it (not the system's
-  // EACCES for the whole command), and what it may define is unknown this round.
-  const read = new Map<string, Uint8Array>();
+  // A file this user may not read is one error at it (not the system's EACCES for the whole
+  // command), and what it may define is unknown this round. Asked, not read: the files are read
+  // one at a time below, a YAML file only once its size is known to be within the limit.
   if (!snapshot) {
     files = files.filter((path) => {
       try {
-        read.set(path, readFileSync(path));
+        accessSync(path, constants.R_OK);
         return true;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'EACCES' && code !== 'EPERM') throw error;
-        sources.issues.push({ file: shown(path), line: 1, column: 1, field: '', rank: 0, expected: 'a file this user may read', found: `a file user ${userName()} may not read (ls -l ${path})` });
+        sources.issues.push({ file: shown(path), line: 1, column: 1, field: '', rank: 0, expected: 'a file this user may read', found: `a file user ${currentUser()} may not read (ls -l ${path})` });
         sources.opaque = true;
         return false;
       }
     });
   }
-  const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : read.get(path) ?? readFileSync(path));
+  const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : readFileSync(path));
   const csvFiles: string[] = [];
   const tooMuchYaml = yamlOverLimit(files, (path) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size), shown, sources);
   for (const path of files) {
@@ -263,12 +263,3 @@ function reportOrphans(orphans: readonly ContactRow[], sources: RawSources): voi
   });
 }
 
-
-/** The user this process runs as, for a file it may not read. */
-function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return String(process.getuid?.() ?? 'this');
-  }
-}

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { userInfo } from 'node:os';
+import { currentUser } from '../current-user.ts';
 
 export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy'
   // PostgreSQL's: the server does not answer, refuses the role or its password, has no such database, or denies a right.
@@ -26,15 +26,6 @@ export function databaseOutOfReach(error: unknown): boolean {
   const code = String(e?.code ?? '');
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN|57P01|57P02|57P03|53300|SQLITE_BUSY)/.test(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(String(e?.message ?? ''));
-}
-
-/** The user this process runs as, for messages about permissions. */
-export function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? '?'}`;
-  }
 }
 
 /**
