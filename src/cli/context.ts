@@ -87,8 +87,8 @@ export async function readConfig(o: GlobalOptions): Promise<Config> {
 }
 
 /**
- * readConfig for the commands that record or read what people did (done, skip, history,
- * report): a folder that holds a broken edit (`every: 1 mont` saved a minute ago) does not stop
+ * readConfig for the commands that record or read what people did (done, skip, event,
+ * history, report): a folder that holds a broken edit (`every: 1 mont` saved a minute ago) does not stop
  * an account manager marking a call done, or a director reading a report. They go on with the
  * configuration the daemon last applied on this database (storage/accepted-config.ts), as the
  * daemon itself does, and say so on standard error with the first errors; with none kept (no

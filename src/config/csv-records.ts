@@ -33,7 +33,7 @@ export function forEachCsvRecord(
   const bytes = utf8 && (fileText === undefined || (!/\r(?!\n)/.test(fileText) && !startsWithBom(utf8))) ? utf8 : undefined;
   const text = fileText?.replace(/\r\n?/g, '\n');
   if (text === undefined && !bytes) throw new TypeError('forEachCsvRecord: neither the text nor its bytes');
-  const first = text ?? firstLine(bytes!);
+  const first = text ?? firstLines(bytes!);
   // Excel's "sep=;" line (written by some exports so that Excel splits the file): the separator, not the header.
   const sepLine = EXCEL_SEP_LINE.exec(first.slice(0, first.indexOf('\n') >>> 0));
   const delimiter = declared ?? (sepLine ? (sepLine[1] as Delimiter) : detectDelimiter(first));
@@ -265,7 +265,7 @@ export function plainUtf8Csv(bytes: Uint8Array): (Utf8Source & { readonly encodi
 }
 
 /** The first lines of a file's bytes (as many as detectDelimiter looks at), for the delimiter's detection. */
-function firstLine({ bytes, start }: Utf8Source): string {
+function firstLines({ bytes, start }: Utf8Source): string {
   let end = start - 1;
   for (let n = 0; n < DELIMITER_LINES; n++) {
     const next = bytes.indexOf(0x0a, end + 1);

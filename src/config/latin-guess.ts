@@ -9,7 +9,7 @@ import { quote, type ConfigWarning } from './config-issue.ts';
  */
 export function latinGuessWarning(bytes: Uint8Array, text: string, encoding: string, file: string, fix: string): ConfigWarning {
   const at = Math.max(bytes.findIndex((b) => b >= 0x80), 0);
-  // Every byte before it is ASCII: one character each, in the text as in the bytes. Lines end as YAML's do (CR LF, LF or CR).
+  // Every byte before it is ASCII: one character each, in the text as in the bytes. Lines end as YAML's and CSV's do (CR LF, LF or CR).
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < at; i++) {

@@ -366,14 +366,11 @@ export type RawImport = z.output<typeof importSchema>;
 export type RawSelector = z.output<typeof selector>;
 
 /**
- * Whether a CRM's date format can read its dates: 15 March 2027 written with it reads back as
- * that day. ("qqq[[[" was taken, and no date cell of the export could ever be read.)
- */
-/**
- * What is wrong with a CSV's date_format, as the error's "found"; undefined when it writes a date
- * and reads it back. Excel's and moment's "DD/MM/YYYY" passes that test with luxon (DD is a
- * localised date, YYYY literal text: "Mar 15, 2027/03/YYYY") and then refused every date of the
- * export, one error a row: caught here, once, with the luxon tokens meant.
+ * What is wrong with a CRM's date_format, as the error's "found"; undefined when it can read its
+ * dates: 15 March 2027 written with it reads back as that day ("qqq[[[" was taken, and no date
+ * cell of the export could ever be read). Excel's and moment's "DD/MM/YYYY" passes that test with
+ * luxon (DD is a localised date, YYYY literal text: "Mar 15, 2027/03/YYYY") and then refused every
+ * date of the export, one error a row: caught first, once, with the luxon tokens meant.
  */
 function dateFormatProblem(format: string): string | undefined {
   const unquoted = format.replace(/'[^']*'/g, '');
@@ -385,7 +382,7 @@ function dateFormatProblem(format: string): string | undefined {
   const back = DateTime.fromFormat(day.toFormat(format), format, { zone: 'utc' });
   if (back.isValid && back.toISODate() === '2027-03-15') return undefined;
   // "dd.mm.yyyy": minutes for the month, with no hour beside them.
-  const meant = /m/.test(unquoted) && !/[M]/.test(unquoted) && !/[Hh]/.test(unquoted) ? format.replace(/'[^']*'|m/g, (t) => (t === 'm' ? 'M' : t)) : undefined;
+  const meant = /m/.test(unquoted) && !/M/.test(unquoted) && !/[Hh]/.test(unquoted) ? format.replace(/'[^']*'|m/g, (t) => (t === 'm' ? 'M' : t)) : undefined;
   return `${JSON.stringify(format)}${meant ? `: m is the minute to luxon, M the month; did you mean ${JSON.stringify(meant)}?` : ''}`;
 }
 

@@ -104,7 +104,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     const path = c.req.path;
     const problem = path === '/healthz' || path === '/readyz' || path === '/metrics' || path.startsWith('/feeds/') ? undefined : deps.unavailable?.();
     if (!problem) return next();
-    return c.req.path.startsWith('/api/') ? c.json({ error: problem }, 503) : c.text(`${problem}\n`, 503);
+    return path.startsWith('/api/') ? c.json({ error: problem }, 503) : c.text(`${problem}\n`, 503);
   });
   // Pages about one person's touches: never kept by a browser or a proxy.
   for (const path of ['/a/*', '/u/*', '/status']) {
