@@ -54,14 +54,21 @@ const handoverFrom = perList((list: readonly Handover[]) => new Map(list.map((h)
  * from it, and the successor's successor from theirs.
  */
 export function holderOn(handovers: readonly Handover[], employee: string, date: string): string {
+  return holdingOn(handovers, employee, date).holder;
+}
+
+/** holderOn, with the day that holder took the work over (the `on` of the last handover followed; none for the employee). */
+export function holdingOn(handovers: readonly Handover[], employee: string, date: string): { holder: string; since: string | undefined } {
   const from = handoverFrom(handovers);
   let holder = employee;
+  let since: string | undefined;
   for (let hops = 0; hops < HANDOVER_HOPS; hops++) {
     const h = from.get(holder);
     if (!h || date < h.on) break;
     holder = h.to;
+    since = h.on;
   }
-  return holder;
+  return { holder, since };
 }
 
 /**

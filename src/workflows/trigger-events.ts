@@ -10,7 +10,7 @@ import { insertWorkflowTouches, nextFreeStart, timedAt, workflowTouchId, type Wo
 import { addDays } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
-import { HANDOVER_HOPS, handoverChains, holderOn } from '../domain/team.ts';
+import { HANDOVER_HOPS, handoverChains, holderOn, holdingOn } from '../domain/team.ts';
 import { codePoint, quote, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
 import { closest, closestName, didYouMean } from '../config/suggest.ts';
 
@@ -123,12 +123,11 @@ function holderAndSlot(
   let employee = employeeById(config, holderOn(config.handovers, role, localDateOf(first.timezone, fromMs)))!;
   let slot = nextFreeStart(config, employee, client, fromMs, EVENT_TOUCH_MINUTES, busyOf(employee.id));
   for (let hops = 0; hops < HANDOVER_HOPS; hops++) {
-    const then = holderOn(config.handovers, role, slot.date);
-    if (then === employee.id) break;
+    const then = holdingOn(config.handovers, role, slot.date);
+    if (then.holder === employee.id) break;
     // Handed over by that day: the successor's first free time from the day they take over.
-    const on = config.handovers.find((h) => h.to === then && holderOn(config.handovers, role, addDays(h.on, -1)) === h.from)?.on ?? slot.date;
-    employee = employeeById(config, then)!;
-    slot = nextFreeStart(config, employee, client, Math.max(fromMs, localToMs(employee.timezone, on, 0)), EVENT_TOUCH_MINUTES, busyOf(employee.id));
+    employee = employeeById(config, then.holder)!;
+    slot = nextFreeStart(config, employee, client, Math.max(fromMs, localToMs(employee.timezone, then.since ?? slot.date, 0)), EVENT_TOUCH_MINUTES, busyOf(employee.id));
   }
   return { employee, slot };
 }
