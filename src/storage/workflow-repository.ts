@@ -89,22 +89,13 @@ export async function openPlannerTouchesBefore(db: DB, today: string): Promise<P
 }
 
 /**
- * The clients with open workflow touches (an event's call, a silence alert, an escalation; a
- * digest is no client's), and those touches' ids for some of them: a client gone from the
- * configuration loses them with the plan's (inapplicable-touches.ts).
+ * The open workflow touches that concern a client (an event's call, a silence alert, an
+ * escalation; a digest is no client's), by id: one of a client gone from the configuration goes
+ * with the plan's touches (inapplicable-touches.ts).
  */
-export async function clientsWithOpenWorkflowTouches(db: DB): Promise<string[]> {
-  const rows = await openWorkflowTouches(db).select('client_id').distinct().execute();
-  return rows.map((r) => r.client_id);
-}
-
-export async function openWorkflowTouchIdsOf(db: DB, clients: readonly string[]): Promise<string[]> {
-  if (clients.length === 0) return [];
-  return (await openWorkflowTouches(db).select('id').where('client_id', 'in', [...clients]).execute()).map((r) => r.id);
-}
-
-function openWorkflowTouches(db: DB) {
-  return db.selectFrom('touches').where('status', '=', 'planned').where(sql<boolean>`not ${sql.raw(PLANNER_SOURCE_SQL)}`).where('source', 'not like', 'digest:%');
+export async function openClientWorkflowTouches(db: DB): Promise<Pick<TouchRow, 'id' | 'client_id'>[]> {
+  return db.selectFrom('touches').select(['id', 'client_id']).where('status', '=', 'planned')
+    .where(sql<boolean>`not ${sql.raw(PLANNER_SOURCE_SQL)}`).where('source', 'not like', 'digest:%').execute();
 }
 
 /** Open silence alerts and escalations: the daily check cancels those whose reason is gone. */

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { sourceApplies } from '../domain/source-applies.ts';
-import { clientsWithOpenWorkflowTouches, openPlannerTouchesBefore, openWorkflowTouchIdsOf } from '../storage/workflow-repository.ts';
+import { openClientWorkflowTouches, openPlannerTouchesBefore } from '../storage/workflow-repository.ts';
 import { recordOutcomes } from '../storage/touch-outcomes.ts';
 
 /**
@@ -21,8 +21,7 @@ export async function cancelInapplicableTouches(db: DB, config: Config, now: Dat
   // silence alert, its escalation), on any day — left, they stayed in the calendar with the
   // client's id for its name until the morning's check, an event's call for good.
   const known = new Set(config.clients.map((c) => c.id));
-  const goneClients = (await clientsWithOpenWorkflowTouches(db)).filter((id) => !known.has(id));
-  gone.push(...await openWorkflowTouchIdsOf(db, goneClients));
+  for (const t of await openClientWorkflowTouches(db)) if (!known.has(t.client_id)) gone.push(t.id);
   if (gone.length === 0) return 0;
   const results = await recordOutcomes(db, gone, { status: 'cancelled', at: now.toUTC().toISO()!, detail: 'no longer in the plan', cause: 'plan' });
   return results.filter((r) => r.recorded).length;

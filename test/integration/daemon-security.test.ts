@@ -20,6 +20,17 @@ function touchbase(args: string[], env: Record<string, string>) {
   return { code: r.status, err: r.stderr, out: r.stdout };
 }
 
+/** The daemon started with `variable=value` exits 2 saying `message` (a pattern, or text it contains), with no database made. */
+function expectRefusedAtStart(variable: string, value: string, message: RegExp | string): void {
+  const dir = tempDir();
+  const db = join(dir, 'touchbase.sqlite');
+  const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { [variable]: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
+  expect(r.code).toBe(2);
+  if (typeof message === 'string') expect(r.err).toContain(message);
+  else expect(r.err).toMatch(message);
+  expect(existsSync(db)).toBe(false);
+}
+
 const locks: DaemonLock[] = [];
 afterEach(() => {
   for (const l of locks.splice(0)) l.release();
@@ -36,14 +47,7 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     ['TOUCHBASE_SESSION_SECRET', ' '.repeat(36), /TOUCHBASE_SESSION_SECRET is 0 characters long without its leading and trailing spaces; it must be at least 32/],
     // Long enough, but refused by the API's Authorization check: every request got a bare 400.
     ['TOUCHBASE_API_TOKEN', 'correct-horse-battery-staple!-0123456789', /TOUCHBASE_API_TOKEN contains "!", which an "Authorization: Bearer" header cannot carry/],
-  ])('%s=%s: the daemon exits 2 with why, before opening anything', (variable, value, message) => {
-    const dir = tempDir();
-    const db = join(dir, 'touchbase.sqlite');
-    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { [variable]: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    expect(existsSync(db)).toBe(false);
-  }, 90_000);
+  ])('%s=%s: the daemon exits 2 with why, before opening anything', (variable, value, message) => expectRefusedAtStart(variable, value, message), 90_000);
 
   it('a bad token in TOUCHBASE_API_TOKEN_FILE is named by that file, not by TOUCHBASE_API_TOKEN (which was not set)', () => {
     const dir = tempDir();
@@ -78,14 +82,7 @@ describe('secrets shorter than 32 characters are refused at start', () => {
     ['TOUCHBASE_PUBLIC_URL', 'notaurl', 'TOUCHBASE_PUBLIC_URL: expected an http(s) address like https://touchbase.example.com, with no ?query or #fragment (links are added to it), found "notaurl"'],
     ['TOUCHBASE_PUBLIC_URL', 'https://x.example/t?a=1', 'TOUCHBASE_PUBLIC_URL: expected an http(s) address like https://touchbase.example.com, with no ?query or #fragment (links are added to it), found "https://x.example/t?a=1"'],
     ['GOOGLE_SERVICE_ACCOUNT_KEY_FILE', '/nonexistent/key.json', 'GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read /nonexistent/key.json (ENOENT)'],
-  ])('%s=%s: the daemon exits 2 naming it before opening anything, not serving links to nowhere or failing every job', (name, value, message) => {
-    const dir = tempDir();
-    const db = join(dir, 'touchbase.sqlite');
-    const r = touchbase(['daemon', '--config', resolve('config'), '--db', db, '--port', '0'], { [name]: value, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') });
-    expect(r.code).toBe(2);
-    expect(r.err).toContain(message);
-    expect(existsSync(db)).toBe(false);
-  }, 90_000);
+  ])('%s=%s: the daemon exits 2 naming it before opening anything, not serving links to nowhere or failing every job', (name, value, message) => expectRefusedAtStart(name, value, message), 90_000);
 
   it('TOUCHBASE_FEEDS_DIR set empty (as .env.example has it) is not set: the feeds go beside the database; naming a file, it is refused', () => {
     const dir = tempDir();
