@@ -24,6 +24,8 @@ export interface ExportSummary {
   readonly sha256: string;
   /** Names of secrets the database has that the file does not carry (without --include-secrets). */
   readonly secretsLeftOut: readonly string[];
+  /** Names of secrets the file carries (with --include-secrets, those the database holds). */
+  readonly secretsWritten: readonly string[];
 }
 
 /**
@@ -42,6 +44,7 @@ export async function writeExport(db: DB, out: Writable, tables: readonly Export
   const output = new HashedOutput(out);
   const counts: Record<string, number> = {};
   const secretsLeftOut: string[] = [];
+  const secretsWritten: string[] = [];
   const header = { format: EXPORT_FORMAT, version: EXPORT_VERSION, schema, exported_at: options.now.toUTC().toISO(), secrets: options.includeSecrets ? 'included' : 'omitted' };
   await output.write(`${JSON.stringify(header)}\n`);
   // Repeatable read: PostgreSQL's snapshot for the whole transaction (SQLite's deferred
@@ -60,6 +63,7 @@ export async function writeExport(db: DB, out: Writable, tables: readonly Export
               secretsLeftOut.push(String(row.name));
               continue;
             }
+            if (policy === 'secret') secretsWritten.push(String(row.name));
           }
           const values: Record<string, unknown> = {};
           for (const c of t.columns) values[c.name] = toFileValue(c, row[c.name], t.name);
@@ -72,7 +76,7 @@ export async function writeExport(db: DB, out: Writable, tables: readonly Export
   });
   const sha256 = output.digest();
   await output.write(`${JSON.stringify({ counts, sha256 })}\n`);
-  return { schema, counts, sha256, secretsLeftOut };
+  return { schema, counts, sha256, secretsLeftOut, secretsWritten };
 }
 
 /**

@@ -204,8 +204,11 @@ describe('validate', () => {
 
 describe('export', () => {
   it('to a file: its line in the language of the configuration it is given; with the database alone, or to standard output, English as before', async () => {
+    // Secrets made by touchbase and kept in its database, so that the file holds them.
+    process.env.TOUCHBASE_LINK_SECRET = '';
+    process.env.TOUCHBASE_FEED_SECRET = '';
     const db = join(tempDir(), 't.sqlite');
-    expect((await cli('plan', '--config', company('ru'), '--db', db, ...NOW)).code).toBe(0);
+    expect((await cli('once', '--config', company('ru'), '--db', db, ...NOW)).code).toBe(0);
     const file = join(tempDir(), 'backup.ndjson');
     const alone = await cli('export', '--db', db, '--out', file, '--include-secrets');
     expect(alone.out).toMatch(new RegExp(`^exported (\\d+) rows \\(touches \\d+[^)]*\\) to ${file} \\(0600: it holds the link and feed secrets\\)\\n$`));
@@ -215,9 +218,25 @@ describe('export', () => {
     expect((await cli('export', '--config', company('ru'), '--db', db, '--out', file, '--include-secrets')).out)
       .toBe(`выгружено: ${rows} ${ru(rows, 'строка', 'строки', 'строк')} ${tables} в ${file} (0600: в файле секреты ссылок и лент)\n`);
     process.env.TOUCHBASE_CONFIG = company('ro');
-    expect((await cli('export', '--db', db, '--out', file)).out).toBe(`exportate: ${ro(rows, `${rows} rând`, `${rows} rânduri`, `${rows} de rânduri`)} ${tables} în ${file}\n`);
+    // Without the two secrets: two rows fewer, and no word of secrets.
+    const kept = rows - 2;
+    expect((await cli('export', '--db', db, '--out', file)).out)
+      .toBe(`exportate: ${ro(kept, `${kept} rând`, `${kept} rânduri`, `${kept} de rânduri`)} ${tables.replace(/local_secrets (\d+)/, (_, n: string) => `local_secrets ${Number(n) - 2}`)} în ${file}\n`);
     // Beside the export itself, on standard error: a note, English.
     const out = await cli('export', '--config', company('ru'), '--db', db);
     expect(out.err).toMatch(/^exported \d+ rows \(touches/);
+  });
+
+  it('--include-secrets with the secrets in the environment (so not in the database): does not claim the file holds them, and says where they are', async () => {
+    process.env.TOUCHBASE_LINK_SECRET = 'l'.repeat(40);
+    process.env.TOUCHBASE_FEED_SECRET = 'f'.repeat(40);
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('plan', '--config', company('en'), '--db', db, ...NOW)).code).toBe(0);
+    const file = join(tempDir(), 'backup.ndjson');
+    const r = await cli('export', '--db', db, '--out', file, '--include-secrets');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^exported \\d+ rows \\(touches \\d+[^)]*\\) to ${file}\\n$`));
+    expect(r.err).toContain('--include-secrets: the database holds no link or feed secret (they come from TOUCHBASE_LINK_SECRET / TOUCHBASE_FEED_SECRET)');
+    expect(readFileSync(file, 'utf8')).not.toContain('l'.repeat(40));
   });
 });

@@ -77,11 +77,16 @@ export function exportCommand(program: Command, io: CliIO): void {
         const tr = givenConfigTranslator(o);
         io.out(`${tr.t('cli.export.done', {
           rows: tr.t('cli.export.rows', counts(total(summary.counts))), tables: tablesText(summary.counts),
-          to: tr.t('cli.export.to', { target, secrets: o.includeSecrets ? tr.t('cli.export.secrets') : '' }),
+          to: tr.t('cli.export.to', { target, secrets: summary.secretsWritten.length ? tr.t('cli.export.secrets') : '' }),
         })}\n`);
       } else io.err(`exported ${rowsText(summary.counts)}\n`);
       if (summary.secretsLeftOut.length) {
         io.err(`secrets left out: ${summary.secretsLeftOut.join(', ')} (--include-secrets writes them; see touchbase export --help)\n`);
+      }
+      // Secrets given in the environment are never stored, so there is nothing to write: the
+      // backup is restored with the same variables, or its links and feed addresses change.
+      if (o.includeSecrets && summary.secretsWritten.length === 0) {
+        io.err('--include-secrets: the database holds no link or feed secret (they come from TOUCHBASE_LINK_SECRET / TOUCHBASE_FEED_SECRET): keep those values with this backup\n');
       }
     });
 }
