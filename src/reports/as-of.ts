@@ -4,7 +4,7 @@ import type { ReportTouch } from '../storage/report-queries.ts';
 
 /**
  * A touch as it stood on `today`, for a report as of a moment (`report --now` before the
- * recorded history, QA camp F6): done or skipped after that day, it was still open then; moved
+ * recorded history, QA camp F6): done after that day, it was still open then; moved
  * forward as overdue after that day (its due day and grace period not yet over), it was still
  * on the day it was due, not overdue. With today's date nothing changes: a touch cannot be
  * resolved, or moved on as overdue, after the day that is now. Unchanged touches are returned
@@ -12,7 +12,8 @@ import type { ReportTouch } from '../storage/report-queries.ts';
  */
 export function touchAsOf(config: Pick<Config, 'overdue'>, t: ReportTouch, today: string): ReportTouch {
   let out = t;
-  if ((t.status === 'done' || t.status === 'skipped') && t.resolved_date !== null && t.resolved_date > today) {
+  // (A skip's resolved_date is the touch's own day, not the day of the skip: reportTouches reopens a later skip.)
+  if (t.status === 'done' && t.resolved_date !== null && t.resolved_date > today) {
     out = { ...out, status: 'planned', resolved_date: null, resolved_by: null };
   }
   if (out.overdue_from !== null && addDays(out.overdue_from, config.overdue.afterDays) >= today) {

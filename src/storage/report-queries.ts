@@ -29,7 +29,7 @@ export async function reportTouches(db: DB, plannedBefore?: string): Promise<Rep
   const out: ReportTouch[] = [];
   const changed = plannedBefore === undefined ? new Map<string, boolean>() : await cancelledThen(db, plannedBefore);
   let query = db.selectFrom('touches')
-    .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from'])
+    .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from', 'resolved_at'])
     .where('source', 'not like', 'digest:%');
   // Cancelled ones only where cancelled after the moment (of those, cancelledThen says which were open then).
   query = changed.size === 0 ? query.where('status', '!=', 'cancelled')
@@ -37,10 +37,14 @@ export async function reportTouches(db: DB, plannedBefore?: string): Promise<Rep
       eb('id', 'in', eb.selectFrom('touch_events').select('touch_id').where('type', '=', 'cancelled').where('at', '>=', plannedBefore!))]));
   // Instants are the clock's UTC ISO (text in SQLite, in order as written; timestamptz in PostgreSQL).
   if (plannedBefore !== undefined) query = query.where('created_at', '<', plannedBefore);
-  const add = (r: ReportTouch) => {
+  const add = (r: ReportTouch & Pick<TouchRow, 'resolved_at'>) => {
     const then = changed.get(r.id);
     if (then === true) return;
-    // Only an open touch is cancelled: open it was, until then.
+    // Only an open touch is cancelled: open it was, until then. A skip keeps the touch's own day
+    // as its resolved_date (a future one skipped from its link, an overdue one on the day it was
+    // moved to), so when it was skipped is its instant: skipped after the moment, it was open then.
+    const skippedLater = r.status === 'skipped' && plannedBefore !== undefined && r.resolved_at !== null && r.resolved_at >= plannedBefore;
+    if (skippedLater) r = { ...r, status: 'planned', resolved_date: null, resolved_by: null };
     const status = then === false && r.status === 'cancelled' ? 'planned' : r.status;
     out.push({
       id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),

@@ -229,6 +229,31 @@ describe('director reports on a fixed history', () => {
     expect(await next('2027-04-21')).toBe('2027-04-30');
   });
 
+  it('an overdue touch skipped is neither overdue nor missed from that day on, though a skip keeps the touch\'s own day (QA: it stayed listed, its day being the one the morning check had moved it to)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const run = async (day: string, ...args: string[]) => {
+      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    await run('2027-03-01', 'once');
+    // Saturday's morning check moves what is overdue on to the next working day (Monday 29 March).
+    await run('2027-03-27', 'checks');
+    const report = async (name: string, day: string) => JSON.parse(await run(day, 'report', name, '--format', 'json')) as { rows: Record<string, unknown>[] };
+    const overdueIds = async (day: string) => (await report('overdue', day)).rows.map((r) => String(r.id));
+    const counts = async (day: string) => (await report('punctuality', day)).rows.reduce((a, r) => [a[0]! + Number(r.skipped), a[1]! + Number(r.missed)], [0, 0]);
+    const before = await overdueIds('2027-03-27');
+    expect(before.length).toBeGreaterThan(1);
+    const [skipped, skippedMissed] = await counts('2027-03-27');
+    const id = before[0]!;
+    await run('2027-03-27', 'skip', id, '--reason', 'the buyer is on leave');
+    expect(await overdueIds('2027-03-27')).toEqual(before.slice(1));
+    expect(await counts('2027-03-27')).toEqual([skipped! + 1, skippedMissed! - 1]);
+    // As of the day before the skip, it was still overdue.
+    expect(await overdueIds('2027-03-26')).toContain(id);
+  });
+
   it('a done or skipped undone by its employee after the moment (a restoration of their own) is no cancellation: the touch is counted then', async () => {
     const db = await history();
     // a2 (due 20 May) was closed and reopened from the one-click page on 1 June.
