@@ -17,6 +17,7 @@ import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerp
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
+import { sourceApplies } from '../domain/source-applies.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
 
@@ -294,6 +295,25 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
   const rows = await workflowTouchRows(db, window).execute();
   const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
   return rows.filter((r) => !PLANNER_SOURCE.test(r.source) || r.overdue_from !== null).map((r) => {
+    const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
+    return rowToTouch(r, isOverdue(config, r, today));
+  });
+}
+
+/**
+ * Open touches of the planner's carried into a period from one that ends before it: moved there
+ * by their employee (a call of 28 December snoozed to 13 January, moved in the calendar). The
+ * plan of the period does not make them (it covers only periods that reach into it), a save
+ * keeps them (plan-save-rules.ts noLongerPlanned), and the calendars have them: `plan` lists them
+ * too — unless the save would cancel them (their client gone, their rule no longer theirs). Those
+ * moved forward as overdue are workflowTouches'.
+ */
+export async function carriedPlannerTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
+  const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
+    .where('status', '=', 'planned').where('moved_by_user', '=', 1).where('overdue_from', 'is', null).where('window_to', '<', window.from).execute();
+  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
+  const applies = sourceApplies(config, now.setZone(config.settings.timezone).toISODate()!);
+  return rows.filter((r) => PLANNER_SOURCE.test(r.source) && applies(r.source, r.client_id)).map((r) => {
     const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
     return rowToTouch(r, isOverdue(config, r, today));
   });

@@ -13,7 +13,7 @@ import type { Touch } from '../../domain/types.ts';
 import { eventLinks } from '../../sync/event-links.ts';
 import { storedFeedEvents } from '../../storage/feed-repository.ts';
 import { storedTouchDetails } from '../../storage/sync-queries.ts';
-import { mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
+import { carriedPlannerTouches, mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 
 interface PlanOptions extends GlobalOptions {
@@ -63,8 +63,9 @@ export function planCommand(program: Command, io: CliIO): void {
         else if (!preview && !o.allowRemovals) await warnRemovals(db, config, configDir(o), io, { refused: 'recording this plan would be refused (so would once, sync and a running daemon)', shown: 'below is the plan as it would be recorded' });
         // Touches the workflows made (business events, silence alerts, escalations, digests) are
         // part of the period too, though the planner does not make them.
-        // So are the touches done or skipped that the plan no longer makes (a cadence changed since).
-        const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to })];
+        // So are the touches done or skipped that the plan no longer makes (a cadence changed since),
+        // and the open ones their employees moved here from an earlier period (a snooze into January).
+        const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to }), ...await carriedPlannerTouches(db, { from, to }, now, config)];
         // An export carries the same one-click links as the calendar events it stands for.
         const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
         // And each event as its feed has it: its SEQUENCE (so that a calendar takes the import as
