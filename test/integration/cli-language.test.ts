@@ -44,7 +44,7 @@ async function run(language: Language | undefined) {
   const history = await cli('history', '--config', config, '--db', db);
   const historyJson = JSON.parse((await cli('history', '--config', config, '--db', db, '--format', 'json')).out) as { type: string }[];
   const after = await cli('plan', '--config', config, '--db', db, ...PERIOD);
-  return { table: table.out, json: json.out, csv: csv.out, done: done.out, skipped: skipped.out, history: history.out, historyJson, after: after.out };
+  return { table: table.out, json: json.out, csv: csv.out, done: done.out, skipped: skipped.out, history: history.out, historyJson, after: after.out, config, db };
 }
 
 /** Each line's cells start where the header's do (the id, the last column, lines up under "id"). */
@@ -87,6 +87,12 @@ describe('the command line in the company\'s language (settings.language)', () =
     expect(r.history).toMatch(/ пропущено {2,}2027-01-\d\d.*уехал в отпуск/);
     expect(r.after).toMatch(/\[выполнено\] Call buyer of stroymash/);
     expect(r.after).toMatch(/\[пропущено\] Letter to ceo of stroymash/);
+    // What touchbase itself writes in the history (the morning check's move) is in Russian too, as on the dashboard.
+    const checks = await cli('checks', '--config', r.config, '--db', r.db, '--now', '2027-02-15T07:00:00+03:00');
+    expect(checks.code, checks.err).toBe(0);
+    const history = (await cli('history', '--config', r.config, '--db', r.db)).out;
+    expect(history).toMatch(/просрочено с \d\d\.\d\d\.2027: перенесено на следующий/);
+    expect(history).not.toMatch(/overdue since|moved to the next working day/);
   });
 
   it('Romanian, with its diacritics', async () => {

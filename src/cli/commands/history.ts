@@ -8,6 +8,7 @@ import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
 import { employeeById } from '../../domain/config-index.ts';
 import { cliTranslator } from '../cli-language.ts';
+import { describeDetail } from '../../reports/timeline.ts';
 
 interface HistoryOptions extends GlobalOptions {
   client?: string;
@@ -50,7 +51,8 @@ export function historyCommand(program: Command, io: CliIO): void {
       io.out(renderTable((['col.when', 'col.what', 'col.date', 'col.by', 'col.client', 'cli.col.id', 'col.touch', 'col.note'] as const).map((k) => tr.t(k)), zoned.map((l) => [
         DateTime.fromISO(l.local, { setZone: true }).toFormat('yyyy-MM-dd HH:mm ZZ'), tr.t(`cli.history.${l.type}`),
         l.fromDate && l.toDate && l.fromDate !== l.toDate ? `${l.fromDate} → ${l.toDate}` : (l.toDate ?? l.fromDate ?? ''),
-        l.employee ?? '', l.client, l.touchId.slice(0, 8), l.title, l.detail ?? '',
+        // The texts touchbase stores ("moved in the calendar by the employee") in the company's language, as the dashboard's history has them.
+        l.employee ?? '', l.client, l.touchId.slice(0, 8), l.title, describeDetail(l.detail, tr),
       ])));
     });
 }
