@@ -19,8 +19,8 @@ import { AGENDA_DAYS } from '../reports/load.ts';
 import { holderOn } from '../domain/team.ts';
 import { searchFold } from '../domain/search-fold.ts';
 
-/** Changed when what a snapshot holds changes, so that one made before is not kept as it is. */
-const SNAPSHOT_FORMAT = 'collated-names';
+/** Changed when what a snapshot holds changes, so that one made before is not kept as it is (greetings rows now carry their kind). */
+const SNAPSHOT_FORMAT = 'campaign-kinds';
 
 /** The reports the dashboard stores as rows (the load is computed per page from the live agenda). */
 export const STORED_REPORTS: readonly ReportName[] = ['coverage', 'coverage-months', 'breadth', 'punctuality', 'overdue', 'silence', 'greetings', 'handovers'];

@@ -11,15 +11,18 @@ export function weekOf(today: string): { from: string; to: string } {
   return { from: monday.toISODate()!, to: monday.plus({ days: 6 }).toISODate()! };
 }
 
+/** Whether a row of the report is of greetings (a campaign's other kinds are letters and news). */
+export const isGreeting = (row: Readonly<Record<string, Cell>>): boolean => row.kind === 'greeting';
+
 /**
- * Greetings of the campaigns from a year ago to the end of what is planned: per campaign,
- * day and client country, how many contacts, and how many of them were greeted (done), skipped,
+ * The campaigns' touches from a year ago to the end of what is planned — greetings, and letters
+ * or news sent company-wide — per campaign, day and client country, how many contacts, and how many of them were greeted (done), skipped,
  * or are still open.
  */
 export function greetingsReport({ config, data, today }: ReportContext): Report {
   const from = addDays(today, -365);
   const countries = new Map(config.clients.map((c) => [c.id, c.country]));
-  const groups = new Map<string, { campaign: string; occasion: string | null; date: string; country: string; contacts: number; done: number; skipped: number; open: number }>();
+  const groups = new Map<string, { campaign: string; kind: string; occasion: string | null; date: string; country: string; contacts: number; done: number; skipped: number; open: number }>();
   let to = today;
   for (const t of data.touches) {
     if (!t.source.startsWith('campaign:')) continue;
@@ -31,7 +34,7 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
     const key = `${date}|${campaign}|${country}`;
     let g = groups.get(key);
     if (!g) {
-      g = { campaign, occasion: campaignHolidayName(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
+      g = { campaign, kind: t.kind, occasion: campaignHolidayName(config, campaign, country, t.window_to), date, country, contacts: 0, done: 0, skipped: 0, open: 0 };
       groups.set(key, g);
     }
     // Counted in people throughout: a greeting of a client's whole board (per: client) greets
@@ -46,11 +49,13 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
     .sort((a, b) => a.date.localeCompare(b.date) || a.campaign.localeCompare(b.campaign) || a.country.localeCompare(b.country))
     .map((g) => ({ ...g, done_share: g.date < today ? share(g.done, g.done + g.skipped + g.open) : null }));
   const week = weekOf(today);
-  const sum = (k: 'done' | 'skipped' | 'open') => rows.reduce((n, r) => n + Number(r[k]), 0);
+  // A campaign of letters or news (the year-end reconciliation) is listed with its kind, but no greeting.
+  const greetings = rows.filter(isGreeting);
+  const sum = (k: 'done' | 'skipped' | 'open') => greetings.reduce((n, r) => n + Number(r[k]), 0);
   return {
     name: 'greetings', title: { key: 'report.greetings.title', params: { from: { date: from }, to: { date: to } } },
     columns: [
-      { key: 'campaign', header: 'col.campaign' }, { key: 'occasion', header: 'col.occasion' }, { key: 'date', header: 'col.date', type: 'date' },
+      { key: 'campaign', header: 'col.campaign' }, { key: 'kind', header: 'col.kind', type: 'kind' }, { key: 'occasion', header: 'col.occasion' }, { key: 'date', header: 'col.date', type: 'date' },
       { key: 'country', header: 'col.country' }, { key: 'contacts', header: 'col.contacts', type: 'number' }, { key: 'done', header: 'col.done', type: 'number' },
       { key: 'skipped', header: 'col.skipped', type: 'number' }, { key: 'open', header: 'col.open', type: 'number' },
       { key: 'done_share', header: 'col.doneShare', type: 'percent' },
@@ -59,7 +64,7 @@ export function greetingsReport({ config, data, today }: ReportContext): Report 
     summary: [
       { key: 'greetings', label: 'sum.greetings', value: sum('done') + sum('skipped') + sum('open'), type: 'number' },
       { key: 'done', label: 'sum.done', value: sum('done'), type: 'number' },
-      { key: 'this week', label: 'sum.greetingsThisWeek', value: rows.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to).reduce((n, r) => n + Number(r.done) + Number(r.skipped) + Number(r.open), 0), type: 'number' },
+      { key: 'this week', label: 'sum.greetingsThisWeek', value: greetings.filter((r) => String(r.date) >= week.from && String(r.date) <= week.to).reduce((n, r) => n + Number(r.done) + Number(r.skipped) + Number(r.open), 0), type: 'number' },
     ],
   };
 }

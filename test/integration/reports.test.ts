@@ -404,6 +404,24 @@ describe('director reports on a fixed history', () => {
     expect(rows.map((x) => [x.from, x.to, x.clients, x.taken_over])).toEqual([['oleg', 'anna', 1, 0], ['anna', 'irina', 2, 2]]);
   });
 
+  it('greetings: a campaign of letters (the year-end reconciliation) is listed with its kind, and counted in no greeting total (QA: "greetings this week: 40" were letters)', async () => {
+    const cfg = configOf({ ...workflowCompany(), campaigns: [
+      { id: 'new-year', on: '06-14', ours: 'account_manager' },
+      { id: 'year-end', on: '06-15', ours: 'account_manager', kind: 'letter' },
+    ] });
+    const db = await tempDatabase();
+    const of = (id: string, source: string, date: string, kind: string, status: Status) =>
+      touch(id, { client: 'alpha', employee: 'anna', source, contacts: ['alpha-ceo0'], date, status, kind });
+    await db.insertInto('touches').values([
+      of('g1', 'campaign:new-year', '2027-06-14', 'greeting', 'done'),
+      of('l1', 'campaign:year-end', '2027-06-15', 'letter', 'planned'), of('l2', 'campaign:year-end', '2027-06-16', 'letter', 'done'),
+    ]).execute();
+    const r = greetingsReport(await loadReportContext(db, cfg, TODAY));
+    expect(r.rows.map((x) => [x.campaign, x.kind, x.date])).toEqual([['new-year', 'greeting', '2027-06-14'], ['year-end', 'letter', '2027-06-15'], ['year-end', 'letter', '2027-06-16']]);
+    expect(summary(r)).toMatchObject({ greetings: 1, done: 1, 'this week': 1 });
+    expect(renderReport(r, 'table', en)).toMatch(/year-end +letter/);
+  });
+
   it('greetings of a whole board at once (per: client) count each person greeted: a row\'s contacts are its done, skipped and open added up', async () => {
     const cfg = configOf({ ...workflowCompany(), campaigns: [{ id: 'new-year', on: '12-28', ours: 'account_manager', per: 'client' }] });
     const db = await tempDatabase();

@@ -1,6 +1,6 @@
 import { formatIssue, placeText, type ConfigIssue } from '../../config/config-issue.ts';
 import type { Cell } from '../../reports/report.ts';
-import { weekOf } from '../../reports/greetings.ts';
+import { isGreeting, weekOf } from '../../reports/greetings.ts';
 import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
 import { readFailures } from '../../storage/calendar-sync-repository.ts';
 import { html, type Html } from '../html.ts';
@@ -70,6 +70,7 @@ async function weekGreetings(ctx: PageContext): Promise<{ total: number; html: H
   const rows = (await reportRows(ctx.db, 'greetings', ctx.scope, undefined, { days: week })).rows;
   const byCountry = new Map<string, { contacts: number; done: number; open: number; skipped: number }>();
   for (const r of rows) {
+    if (!isGreeting(r)) continue;
     const c = byCountry.get(String(r.country)) ?? { contacts: 0, done: 0, open: 0, skipped: 0 };
     c.contacts += Number(r.contacts);
     c.done += Number(r.done);
