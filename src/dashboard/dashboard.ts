@@ -44,6 +44,16 @@ export interface DashboardDeps {
 const SESSION_COOKIE = 'tb_session';
 const VISITOR_COOKIE = 'tb_visitor';
 const OIDC_COOKIE = 'tb_oidc';
+/** The page someone signed out asked for (a client's page from a digest's link), opened once they have signed in. */
+const RETURN_COOKIE = 'tb_return';
+const RETURN_MINUTES = 30;
+
+/** A page of the dashboard's own (never another site's, nor a sign-in step), or undefined. */
+function ownPage(path: string): string | undefined {
+  const own = path.startsWith(`${PREFIX}/`) && !path.startsWith('//') && !path.includes('\\') && path.length <= 2000
+    && !path.startsWith(`${PREFIX}/auth/`) && !path.startsWith(`${PREFIX}/sign-in`) && !path.startsWith(`${PREFIX}/assets/`);
+  return own ? path : undefined;
+}
 /** How long a sign-in at the identity provider may take. */
 const OIDC_MINUTES = 10;
 
@@ -127,6 +137,13 @@ export class Dashboard {
     setCookie(c, SESSION_COOKIE, sessionCookieValue(await this.#sessionSecret(), session), {
       path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SESSION_HOURS * 3600,
     });
+  }
+
+  /** The page asked for before signing in (RETURN_COOKIE), once; else the overview. */
+  #pageAfterSignIn(c: Context): string {
+    const asked = getCookie(c, RETURN_COOKIE);
+    if (asked !== undefined) deleteCookie(c, RETURN_COOKIE, { path: PREFIX });
+    return (asked !== undefined && ownPage(asked)) || `${PREFIX}/`;
   }
 
   /** A visitor's random id (before signing in), so even the sign-in form carries a CSRF token. */
@@ -218,7 +235,7 @@ export class Dashboard {
       }
       await this.#startSession(c, employee.id);
       this.#d.log.info({ employee: employee.id, via: 'oidc' }, 'signed in to the dashboard');
-      return c.redirect(`${PREFIX}/`, 302);
+      return c.redirect(this.#pageAfterSignIn(c), 302);
     });
 
     // A GET only shows whom the link signs in: link previews and scanners must not use it up.
@@ -240,7 +257,7 @@ export class Dashboard {
       if (!who) return c.html(errorBody(frame, frame.tr.t('ui.signIn.linkUsed')), 410);
       await this.#startSession(c, who.id);
       this.#d.log.info({ employee: who.id, via: 'one-time link' }, 'signed in to the dashboard');
-      return c.redirect(`${PREFIX}/`, 303);
+      return c.redirect(this.#pageAfterSignIn(c), 303);
     });
 
     app.post(`${PREFIX}/sign-out`, async (c) => {
@@ -263,14 +280,17 @@ export class Dashboard {
       if (!csrfValid(await this.#sessionSecret(), signed.session.nonce, String(form._csrf ?? ''))) return this.#csrfRefused(c);
       const language = String(form.language ?? '');
       if ((LANGUAGES as readonly string[]).includes(language)) await setLanguageChoice(this.#d.db, signed.viewer.id, language);
-      const back = String(form.back ?? '');
-      return c.redirect(back.startsWith(`${PREFIX}/`) && !back.startsWith('//') && !back.includes('\\') ? back : `${PREFIX}/`, 303);
+      return c.redirect(ownPage(String(form.back ?? '')) ?? `${PREFIX}/`, 303);
     });
 
     app.get(`${PREFIX}/*`, async (c) => {
       const signed = await this.#viewer(c);
-      if (!signed) return c.redirect(`${PREFIX}/sign-in`, 302);
       const url = new URL(c.req.url);
+      if (!signed) {
+        const asked = ownPage(url.pathname + url.search);
+        if (asked) setCookie(c, RETURN_COOKIE, asked, { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: RETURN_MINUTES * 60 });
+        return c.redirect(`${PREFIX}/sign-in`, 302);
+      }
       const path = url.pathname.slice(PREFIX.length) || '/';
       const people = this.#d.people();
       const language = await this.#language(signed.viewer);

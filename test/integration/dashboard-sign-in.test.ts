@@ -13,7 +13,8 @@ import { setInfo } from '../../src/storage/job-repository.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
-import { dashboardDaemon, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
+import { dashboardDaemon, printedLink, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
+import { cookie } from '../helpers/dashboard-http.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 afterEach(stopDashboardDaemons);
@@ -56,6 +57,37 @@ describe('touchbase dashboard-link', () => {
     const link = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
     expect(link.code).toBe(0);
     expect(link.out.startsWith(`http://${hostname()}:8790/dashboard/auth/link/`)).toBe(true);
+  });
+});
+
+describe('the page asked for before signing in', () => {
+  it('opens once signed in (a client\'s page from a digest\'s link), not the overview; only a page of the dashboard\'s own, and only once', async () => {
+    const { daemon } = await dashboardDaemon({ config: dashboardCompany('en'), clock: new ManualClock(NOW) });
+    const asked = await fetch(`${daemon.url}/dashboard/clients/gamma?tab=history`, { redirect: 'manual' });
+    expect([asked.status, asked.headers.get('location')]).toEqual([302, '/dashboard/sign-in']);
+    const remembered = cookie(asked, 'tb_return');
+    const link = await printedLink(daemon);
+    const shown = await fetch(link, { headers: { cookie: remembered } });
+    const visitor = cookie(shown, 'tb_visitor');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())![1]!;
+    const posted = await fetch(link, {
+      method: 'POST', redirect: 'manual', headers: { cookie: `${visitor}; ${remembered}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect([posted.status, posted.headers.get('location')]).toEqual([303, '/dashboard/clients/gamma?tab=history']);
+    // Used: the cookie is cleared.
+    expect(posted.headers.getSetCookie().some((c) => /^tb_return=;/.test(c))).toBe(true);
+    // Without one, or with one naming another site or a sign-in step, the overview.
+    for (const value of [undefined, encodeURIComponent('https://evil.example/'), encodeURIComponent('//evil.example/x'), encodeURIComponent('/dashboard/auth/link/x')]) {
+      const next = (await daemon.dashboard!.signInLink('anna')).url;
+      const page = await fetch(next);
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+      const signedIn = await fetch(next, {
+        method: 'POST', redirect: 'manual', headers: { cookie: [cookie(page, 'tb_visitor'), ...(value ? [`tb_return=${value}`] : [])].join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: token }),
+      });
+      expect([value, signedIn.headers.get('location')]).toEqual([value, '/dashboard/']);
+    }
   });
 });
 
