@@ -89,6 +89,16 @@ describe('the dashboard names people and clients as the configuration does', () 
     expect(breadthCsv.find((r) => r.client === 'alfa')!['our people']).toBe('anna pavel');
   });
 
+  it('a filter of a value no client has (a tier since renamed) shows that value selected beside its "0 clients", not "any"', { timeout: 120_000 }, async () => {
+    const { director, get } = await company();
+    const page = await get(director, '/clients?tier=Z&country=MD');
+    expect(page).toMatch(/<select name="tier"[^>]*>[^]*<option value="Z" selected>Z<\/option>[^]*<\/select>/);
+    expect(page).toMatch(/<select name="country"[^>]*>[^]*<option value="MD" selected>MD<\/option>/);
+    expect(page).not.toMatch(/<option value="" selected>/);
+    // Known values are listed once.
+    expect((await get(director, '/clients?tier=A')).match(/<option value="A"/g)).toHaveLength(1);
+  });
+
   it('an employee sees a colleague\'s name, not a link to a page that is not theirs', { timeout: 120_000 }, async () => {
     const { anna: session, get } = await company();
     // Pavel's meetings with Alfa's CEO are in the coverage of Anna's client.

@@ -47,10 +47,12 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
       return html`<a href="${href(`${PREFIX}/clients`, { ...params, sort: c.sort, dir })}" title="${tr.t('ui.clients.sortBy', { column: tr.t(c.header) })}"${active ? raw(` aria-sort="${q.descending ? 'descending' : 'ascending'}"`) : ''}>${tr.t(c.header)}${active ? (q.descending ? ' ▼' : ' ▲') : ''}</a>`;
     };
     const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${label}</option>`;
+    // A value no client has (a bookmark of a tier since renamed) is still the one filtering: shown selected, not "any".
+    const choices = (known: readonly string[], asked: string | undefined) => (asked && !known.includes(asked) ? [...known, asked] : known);
     return html`<form method="get" action="${PREFIX}/clients" class="filters" role="search">
   <label>${tr.t('ui.clients.search')}<input type="search" name="q" value="${q.search ?? ''}" placeholder="${tr.t('ui.clients.searchHint')}"></label>
-  <label>${tr.t('ui.clients.tier')}<select name="tier" data-autosubmit>${option('', q.tier, tr.t('ui.clients.any'))}${facets.tiers.map((t) => option(t, q.tier))}</select></label>
-  <label>${tr.t('ui.clients.country')}<select name="country" data-autosubmit>${option('', q.country, tr.t('ui.clients.any'))}${facets.countries.map((c) => option(c, q.country))}</select></label>
+  <label>${tr.t('ui.clients.tier')}<select name="tier" data-autosubmit>${option('', q.tier, tr.t('ui.clients.any'))}${choices(facets.tiers, q.tier).map((t) => option(t, q.tier))}</select></label>
+  <label>${tr.t('ui.clients.country')}<select name="country" data-autosubmit>${option('', q.country, tr.t('ui.clients.any'))}${choices(facets.countries, q.country).map((c) => option(c, q.country))}</select></label>
   <label class="check"><input type="checkbox" name="silent" value="1"${q.silentOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySilent')}</label>
   <label class="check"><input type="checkbox" name="single" value="1"${q.singleOnly ? raw(' checked') : ''}> ${tr.t('ui.clients.onlySingle')}</label>
   <input type="hidden" name="sort" value="${q.sort}"><input type="hidden" name="dir" value="${q.descending ? 'desc' : 'asc'}">
