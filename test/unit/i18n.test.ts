@@ -76,3 +76,14 @@ describe('the message catalogues', () => {
     });
   }
 });
+
+describe('counts in the one-click pages\' "too long" messages', () => {
+  it('take the plural form of their number: 501 символ, 502 символа, 505 символов; 501 caractere, 520 de caractere', () => {
+    const ru = translator('ru');
+    expect([501, 502, 505].map((count) => ru.t('link.reasonLong', { count, max: 500 }))).toEqual([
+      'Причина длиной 501 символ; сократите её до 500.', 'Причина длиной 502 символа; сократите её до 500.', 'Причина длиной 505 символов; сократите её до 500.']);
+    expect(ru.t('link.noteLong', { count: 521, max: 500 })).toBe('Заметка длиной 521 символ; сократите её до 500.');
+    const ro = translator('ro');
+    expect([501, 520].map((count) => ro.t('link.noteLong', { count, max: 500 }))).toEqual(['Nota are 501 caractere; păstrați-o sub 500.', 'Nota are 520 de caractere; păstrați-o sub 500.']);
+  });
+});
