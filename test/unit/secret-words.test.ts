@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutSecrets } from '../../src/calendar/secret-words.ts';
+import { rememberSecret, withoutSecrets } from '../../src/calendar/secret-words.ts';
 import { CalendarError } from '../../src/calendar/port.ts';
 
 describe('a calendar\'s error text without secrets', () => {
@@ -20,5 +20,14 @@ describe('a calendar\'s error text without secrets', () => {
 
   it('every CalendarError is made without them, whoever makes it', () => {
     expect(new CalendarError('unknown', 'Microsoft Graph: no answer from https://u:pw@graph.local/v1.0').message).toBe('Microsoft Graph: no answer from https://***@graph.local/v1.0');
+  });
+
+  it('a secret value this process holds is taken out whatever surrounds it: a proxy\'s page listing the request as "name: value", a bare token, its URL-encoded form', () => {
+    rememberSecret('1//0g-refresh-of-anna');
+    rememberSecret('super-secret-client-XYZ');
+    rememberSecret('short');
+    const page = 'Bad gateway\nrefresh_token: 1//0g-refresh-of-anna\nclient_id: cid\nclient_secret: super-secret-client-XYZ\nbody: refresh_token%3D1%2F%2F0g-refresh-of-anna short';
+    expect(withoutSecrets(page)).toBe('Bad gateway\nrefresh_token: ***\nclient_id: cid\nclient_secret: ***\nbody: refresh_token%3D*** short');
+    expect(new CalendarError('temporary', 'Google Calendar 400: auth: super-secret-client-XYZ').message).toBe('Google Calendar 400: auth: ***');
   });
 });

@@ -1,6 +1,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
+import { rememberSecret } from '../secret-words.ts';
 import { toCalendarError } from './google-errors.ts';
 import type { CallContext } from '../network-failure.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
@@ -71,6 +72,11 @@ export class GoogleCalendar implements CalendarPort {
 
   constructor(options: GoogleOptions) {
     this.#options = options;
+    // Never quoted back from a server's answer, whatever surrounds them (secret-words.ts).
+    if (options.auth.kind === 'oauth') {
+      rememberSecret(options.auth.clientSecret);
+      for (const token of options.auth.refreshTokens.values()) rememberSecret(token);
+    } else rememberSecret(options.auth.privateKey);
     this.#calls = { timeoutMs: options.timeoutMs ?? 30_000, timeoutVariable: 'GOOGLE_TIMEOUT_MS' };
   }
 
@@ -209,6 +215,8 @@ export class GoogleCalendar implements CalendarPort {
   #timed<C extends OAuth2Client>(client: C): C {
     // A default of the client's transport (gaxios): a request that sets its own timeout keeps it.
     client.transporter.defaults.timeout = this.#options.timeoutMs ?? 30_000;
+    // Each access token it is given is a secret of this process's too.
+    client.on('tokens', (tokens) => rememberSecret(tokens.access_token));
     return client;
   }
 

@@ -1,4 +1,5 @@
 import { CalendarError } from '../port.ts';
+import { rememberSecret } from '../secret-words.ts';
 import { noAnswerWords } from '../network-failure.ts';
 
 export interface ClientCredentials {
@@ -25,6 +26,7 @@ export class ClientCredentialsToken {
 
   constructor(credentials: ClientCredentials) {
     this.#c = credentials;
+    rememberSecret(credentials.clientSecret);
   }
 
   /** A valid access token; concurrent callers share one request. */
@@ -74,6 +76,7 @@ export class ClientCredentialsToken {
       if (!data.error) throw new CalendarError(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`);
       throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
     }
+    rememberSecret(data.access_token);
     this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };
     return data.access_token;
   }
