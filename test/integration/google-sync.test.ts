@@ -340,6 +340,17 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an address in the refresh tokens file matches the team\'s whatever its letter case: the employee is not paused as unconnected', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([['Anna@Corp.Example', 'rt-anna'], [B, 'rt-boris']]) });
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const report = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: port } });
+    expect(report.dispatched!.paused.size).toBe(0);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a wrong OAuth client secret pauses each employee with what to check, and the token endpoint is asked once per employee, not again', async () => {
     fake.clientSecret = 'secret';
     const db = await openMigrated(await tempDatabaseLocation());

@@ -70,12 +70,17 @@ export class GoogleCalendar implements CalendarPort {
   /** When each calendar (by address) last answered a listing, forgotten when one fails: #calendarAnswers. */
   readonly #listedAt = new Map<string, number>();
 
+  /** The refresh tokens by lower-case address. */
+  readonly #refreshTokens = new Map<string, string>();
+
   constructor(options: GoogleOptions) {
     this.#options = options;
     // Never quoted back from a server's answer, whatever surrounds them (secret-words.ts).
     if (options.auth.kind === 'oauth') {
       rememberSecret(options.auth.clientSecret);
       for (const token of options.auth.refreshTokens.values()) rememberSecret(token);
+      // An address is the same mailbox whatever its case (A.Ivanova@Volna.example in the team, lower case in the file).
+      for (const [email, token] of options.auth.refreshTokens) if (!this.#refreshTokens.has(email.toLowerCase())) this.#refreshTokens.set(email.toLowerCase(), token);
     } else rememberSecret(options.auth.privateKey);
     this.#calls = { timeoutMs: options.timeoutMs ?? 30_000, timeoutVariable: 'GOOGLE_TIMEOUT_MS' };
   }
@@ -224,7 +229,7 @@ export class GoogleCalendar implements CalendarPort {
     const auth = this.#options.auth;
     if (!owner.email) throw new CalendarError('auth', `employee ${owner.employeeId} has no e-mail: Google needs it to find their calendar`);
     if (auth.kind === 'oauth') {
-      const refreshToken = auth.refreshTokens.get(owner.email);
+      const refreshToken = auth.refreshTokens.get(owner.email) ?? this.#refreshTokens.get(owner.email.toLowerCase());
       if (!refreshToken) throw new CalendarError('auth', `no Google refresh token for ${owner.email} (connect this employee)`);
       // forceRefreshOnFailure: an access token the service stopped accepting (401) is
       // refreshed and the request tried once more, even before its stated expiry.
