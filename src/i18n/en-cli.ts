@@ -117,7 +117,7 @@ export const enCli = {
   'cli.sync.callsFailed': '; {calls} failed',
   'cli.sync.and': ' and ',
   'cli.sync.reconciled': '  in the calendars: {moved} events moved by employees (touches rescheduled), {deleted} deleted (touches skipped)',
-  'cli.sync.addressChanged': '  {employee}: calendar address changed from {from}: its {n} events are written at the new address; those at the old one are deleted there',
+  'cli.sync.addressChanged': '  {employee}: calendar address changed from {from}: its {n} events are written at the new address; each at the old one is deleted there once written at the new',
   'cli.sync.gone': '  gone from the configuration: {employees} — their {n} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)',
   // sync --dry-run.
   'cli.sync.alreadyWaiting': '{n} operations are already waiting in the outbox (a retry, or a paused employee).',

@@ -105,7 +105,7 @@ export const roCli: CliCatalogue = {
   'cli.sync.callsFailed': '; eșuate: {calls}',
   'cli.sync.and': ' și ',
   'cli.sync.reconciled': '  în calendare: evenimente mutate de angajați: {moved} (interacțiuni reprogramate), șterse: {deleted} (interacțiuni omise)',
-  'cli.sync.addressChanged': '  {employee}: adresa calendarului s-a schimbat (era {from}): evenimentele lui ({n}) se scriu la adresa nouă, iar cele de la adresa veche se șterg acolo',
+  'cli.sync.addressChanged': '  {employee}: adresa calendarului s-a schimbat (era {from}): evenimentele lui ({n}) se scriu la adresa nouă, iar cele de la adresa veche se șterg acolo după ce sunt scrise la cea nouă',
   'cli.sync.gone': '  eliminați din configurație: {employees} — evenimentele lor ({n}) părăsesc calendarele (șterse din Google sau Outlook, anulate în flux)',
   'cli.sync.alreadyWaiting': {
     one: '{n} operație așteaptă deja în coada de ieșire (o reîncercare sau un angajat în pauză).',

@@ -122,11 +122,21 @@ export async function leftoverMailboxes(db: DB): Promise<FormerMailbox[]> {
     .orderBy((eb) => eb.fn.max('l.attempts')).orderBy((eb) => eb.fn.min('l.created_at')).orderBy('l.employee_id').orderBy('l.address').execute();
 }
 
-/** The events left in one of those calendars (leftoverMailboxes), oldest first, at most `limit`. */
-export async function calendarLeftovers(db: DB, mailbox: FormerMailbox, limit: number): Promise<CalendarLeftoverRow[]> {
-  return db.selectFrom('calendar_leftovers').selectAll()
-    .where('employee_id', '=', mailbox.employee_id).where('provider', '=', mailbox.provider).where('address', '=', mailbox.address)
-    .orderBy('created_at').orderBy('event_key').limit(limit).execute();
+/**
+ * The events left in one of those calendars (leftoverMailboxes), oldest first, at most `limit`.
+ * With `writtenAgain`, only those whose event is no longer wanted, or is in the employee's
+ * calendar at their new address: an address that does not work (a typo, an account not yet
+ * connected) keeps the old calendar's events — the only reminders the employee has — until it does.
+ */
+export async function calendarLeftovers(db: DB, mailbox: FormerMailbox, limit: number, o: { writtenAgain?: boolean } = {}): Promise<CalendarLeftoverRow[]> {
+  let query = db.selectFrom('calendar_leftovers as l').selectAll('l')
+    .where('l.employee_id', '=', mailbox.employee_id).where('l.provider', '=', mailbox.provider).where('l.address', '=', mailbox.address);
+  if (o.writtenAgain) {
+    query = query.where((eb) => eb.not(eb.exists(eb.selectFrom('calendar_sync as s').select('s.event_key')
+      .whereRef('s.employee_id', '=', 'l.employee_id').whereRef('s.provider', '=', 'l.provider').whereRef('s.event_key', '=', 'l.event_key')
+      .where('s.desired', '=', 'present').where('s.remote', '!=', 'present'))));
+  }
+  return query.orderBy('l.created_at').orderBy('l.event_key').limit(limit).execute();
 }
 
 /** How many such events wait to be deleted. */

@@ -92,7 +92,8 @@ export async function forgetRemovedEmployees(
 }
 
 /**
- * Deletes our events from the calendars their employees no longer use. An event already gone
+ * Deletes our events from the calendars their employees no longer use, each once it is written
+ * at the employee's new address (or no longer wanted): never both calendars empty. An event already gone
  * there is done with; any other failure (the old mailbox refuses us, the service is down) is
  * tried again at the next sync, and decides nothing about any touch. A calendar that fails is
  * left for this sync after its first failure, and calendars whose deletions failed go last: one
@@ -110,7 +111,7 @@ export async function deleteLeftovers(db: DB, config: Config, gateway: CalendarG
       continue;
     }
     const owner: CalendarOwner = { employeeId: mailbox.employee_id, email: mailbox.address, timezone: zones.get(mailbox.employee_id) ?? config.settings.timezone };
-    for (const l of await calendarLeftovers(db, mailbox, budget)) {
+    for (const l of await calendarLeftovers(db, mailbox, budget, { writtenAgain: true })) {
       budget--;
       const failure = await deleteLeftover(gateway, owner, l);
       if (failure) {

@@ -351,6 +351,33 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an address changed to one that does not work (a typo: no refresh token) keeps the events in the old calendar; once written at a working new one, they leave the old', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const NEW = 'anna.new@corp.example';
+    fake.refreshTokens.set('rt-anna-new', NEW);
+    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
+    const sync = async (config: Config, minutes: number) => {
+      await planWithHistory(db, config, HORIZON, NOW, true);
+      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: port } });
+    };
+    await sync(configOf(sections()), 0);
+    const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed').length;
+    const hers = live(A);
+    expect(hers).toBeGreaterThan(3);
+    const typo = await sync(configOf(sections({ anna: { email: 'anna.typo@corp.example' } })), 5);
+    expect(typo.dispatched!.paused.get('anna')).toMatch(/no Google refresh token for anna\.typo/);
+    expect(typo.formerCalendars).toMatchObject({ deleted: 0, waiting: hers });
+    expect(live(A)).toBe(hers);
+    // Put right at a working address: written there, then deleted at the old one — in the same sync.
+    const moved = await sync(configOf(sections({ anna: { email: NEW } })), 10);
+    expect(moved.dispatched!.paused.size).toBe(0);
+    expect(live(NEW)).toBe(hers);
+    expect(live(A)).toBe(0);
+    expect(moved.formerCalendars).toMatchObject({ waiting: 0 });
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
   it('a wrong OAuth client secret pauses each employee with what to check, and the token endpoint is asked once per employee, not again', async () => {
     fake.clientSecret = 'secret';
     const db = await openMigrated(await tempDatabaseLocation());
