@@ -225,6 +225,29 @@ export class GoogleCalendar implements CalendarPort {
     return client;
   }
 
+  /**
+   * GOOGLE_API_ROOT_URL's path kept (a proxy mounted at https://egress.corp/google/): the client
+   * library resolves each call's path (/calendar/v3/...) against the root as an absolute one, which
+   * dropped it, and every call went to the proxy's /calendar/v3/... instead.
+   */
+  #underRootPath<C extends OAuth2Client>(client: C): C {
+    if (!this.#options.rootUrl) return client;
+    const root = new URL(this.#options.rootUrl);
+    const prefix = root.pathname.replace(/\/+$/, '');
+    if (!prefix) return client;
+    client.transporter.interceptors.request.add({
+      resolved: async (config) => {
+        const url = new URL(String(config.url));
+        if (url.origin === root.origin && url.pathname.startsWith('/calendar/')) {
+          url.pathname = `${prefix}${url.pathname}`;
+          config.url = url;
+        }
+        return config;
+      },
+    });
+    return client;
+  }
+
   #authFor(owner: CalendarOwner): OAuth2Client {
     const auth = this.#options.auth;
     if (!owner.email) throw new CalendarError('auth', `employee ${owner.employeeId} has no e-mail: Google needs it to find their calendar`);
@@ -238,9 +261,9 @@ export class GoogleCalendar implements CalendarPort {
         ...(this.#options.tokenUrl ? { endpoints: { oauth2TokenUrl: this.#options.tokenUrl } } : {}),
       });
       client.setCredentials({ refresh_token: refreshToken });
-      return refreshOnlyOn401(this.#timed(client));
+      return refreshOnlyOn401(this.#underRootPath(this.#timed(client)));
     }
-    const jwt = refreshOnlyOn401(this.#timed(new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true })));
+    const jwt = refreshOnlyOn401(this.#underRootPath(this.#timed(new JWT({ email: auth.clientEmail, key: auth.privateKey, scopes: [SCOPE], subject: owner.email, forceRefreshOnFailure: true }))));
     const tokenUrl = this.#options.tokenUrl;
     if (tokenUrl) {
       // A JWT always posts to Google's token host; send it where GOOGLE_TOKEN_URL says.
