@@ -13,7 +13,7 @@ import type { Translator } from '../i18n/translator.ts';
  */
 /** The writes a pass left waiting on calendars (refused, slowed down), for its summary line: ", 3 held by …". */
 export function waitingWrites(d: NonNullable<SyncReport['dispatched']>, tr: Translator): string {
-  return `${d.held ? tr.t('cli.writes.held', { n: String(d.held) }) : ''}${d.slowed ? tr.t('cli.writes.slowed', { n: String(d.slowed) }) : ''}`;
+  return `${d.held ? tr.t('cli.writes.held', { n: String(d.held) }) : ''}${d.slowed ? tr.t('cli.writes.slowed', { n: String(d.slowed) }) : ''}${d.unanswered ? tr.t('cli.writes.unanswered', { n: String(d.unanswered) }) : ''}`;
 }
 
 export function reportCalendarTrouble(report: SyncReport, io: CliIO): void {

@@ -98,6 +98,7 @@ export const roCli: CliCatalogue = {
   'cli.once.feeds': { one: '{n} flux iCalendar', few: '{n} fluxuri iCalendar', other: '{n} de fluxuri iCalendar' },
   'cli.writes.held': ', reținute de un calendar care a refuzat touchbase: {n}',
   'cli.writes.slowed': ', în așteptarea unui calendar care a cerut încetinirea: {n}',
+  'cli.writes.unanswered': ', amânate până la următoarea sincronizare (calendarul nu mai răspunde): {n}',
   'cli.sync.summary': 'sincronizare {from} – {to}: modificări: {changes}, în așteptare de dinainte: {waiting}; scrise: {done}, de reîncercat: {retried}, refuzate: {failed}{held}{settled} ({calls})',
   'cli.sync.settled': ', scrieri anterioare confirmate: {n}',
   'cli.sync.reads': { one: '{n} citire', few: '{n} citiri', other: '{n} de citiri' },

@@ -99,6 +99,7 @@ export const ruCli: CliCatalogue = {
   'cli.once.feeds': { one: '{n} лента iCalendar', few: '{n} ленты iCalendar', many: '{n} лент iCalendar', other: '{n} ленты iCalendar' },
   'cli.writes.held': ', задержаны календарём, который отказал touchbase в доступе, — {n}',
   'cli.writes.slowed': ', ждут календарь, который попросил снизить частоту запросов, — {n}',
+  'cli.writes.unanswered': ', отложены до следующей синхронизации (календарь перестал отвечать) — {n}',
   'cli.sync.summary': 'синхронизация с {from} по {to}: изменений — {changes}, ждали с прошлого раза — {waiting}; записано — {done}, к повтору — {retried}, отклонено — {failed}{held}{settled} ({calls})',
   'cli.sync.settled': ', подтверждено прежних записей — {n}',
   'cli.sync.reads': { one: '{n} чтение', few: '{n} чтения', many: '{n} чтений', other: '{n} чтения' },

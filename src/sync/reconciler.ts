@@ -30,6 +30,8 @@ export interface DispatchResult {
   held: number;
   /** Rows not tried in this run because their calendar asked to slow down (Retry-After): they wait as long as it said (in none of the counts above). */
   slowed: number;
+  /** Writes left for the next run because their calendar stopped answering (NO_ANSWER_STOP calls in a row). */
+  unanswered: number;
   /** Provider errors met in this run, by "provider:code" (e.g. "google:rate_limited"). */
   errors: Map<string, number>;
   /** Calendars left alone because another daemon holds their claim (their rows wait for it, or for the next run). */
@@ -74,6 +76,8 @@ const QUOTA_PAUSE_MS = 60 * 60_000;
 export const SETTLE_AFTER_MS = 60_000;
 /** Steps one row may take in one run (read back, create, update…): always enough, never a loop. */
 const MAX_STEPS = 5;
+/** Calls in a row without an answer after which a calendar's other writes wait for the next run. */
+export const NO_ANSWER_STOP = 3;
 
 type Verdict = 'next-row' | 'stop-calendar';
 
@@ -97,7 +101,7 @@ export class Reconciler {
 
   /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, slowed: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, slowed: 0, unanswered: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
     const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
     const byCalendar = new Map<string, CalendarSyncRow[]>();
     for (const row of rows) {
@@ -143,12 +147,23 @@ export class Reconciler {
   /** One calendar's rows, in order. A paused calendar (its credentials failed before) is tried with its first row. */
   async #runCalendar(rows: readonly CalendarSyncRow[], result: DispatchResult, paused: boolean, lease?: CalendarLease): Promise<void> {
     let probing = paused;
+    let unanswered = 0;
     for (const [i, due] of rows.entries()) {
       if (this.#d.signal?.aborted) return;
       // The claim is kept up while the calendar is worked (and checked before each write).
       if (lease && !(await lease.keep())) return;
       this.#d.onProgress?.(++this.#finished, this.#total);
+      const key = `${due.provider}:no_answer`;
+      const before = result.errors.get(key) ?? 0;
       const verdict = await this.#work(due, result, lease);
+      unanswered = (result.errors.get(key) ?? 0) > before ? unanswered + 1 : 0;
+      if (verdict !== 'stop-calendar' && unanswered >= NO_ANSWER_STOP && i < rows.length - 1) {
+        // A calendar that stopped answering costs the whole timeout per call: its other writes
+        // wait for the next run rather than each waiting out its own (hundreds of them held a
+        // sync, every other calendar's too, for many minutes in an outage).
+        result.unanswered += rows.length - i - 1;
+        return;
+      }
       if (verdict === 'stop-calendar') {
         // Refused as a whole (credentials, quota): this row and the rest wait for the calendar.
         // Asked to slow down: this row is counted to retry, the rest wait as long as it said.

@@ -103,12 +103,12 @@ export class GoogleCalendarFake {
     this.#purged.clear();
   }
 
-  /** Faults scripted and not yet used up. */
   /** The service behaves again: no scripted fault is left. */
   clearFaults(): void {
     this.#faults = [];
   }
 
+  /** Faults scripted and not yet used up. */
   pendingFaults(): number {
     return this.#faults.length;
   }

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
+import { NO_ANSWER_STOP } from '../../src/sync/reconciler.ts';
 import { dirtySyncRows, writeQueueSummary } from '../../src/storage/calendar-sync-repository.ts';
 import { daemonStatus } from '../../src/daemon/status.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
@@ -207,6 +208,25 @@ describe('Google Calendar sync through the real client', () => {
     const before = conflicts();
     await syncCalendars(db, config, fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: impatient } });
     expect(conflicts()).toBe(before + 1); // 409 on the retry, read back, adopted
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a calendar that stops answering costs a few timeouts a sync, not one per write: its other writes wait for the next run, the other calendars go on, and nothing is duplicated', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const impatient = googleClient(url, { timeoutMs: 300 });
+    fake.script({ kind: 'stall', ms: 600 }, { method: 'POST', user: A, times: 1000 });
+    const posts = (user: string) => fake.log.filter((r) => r.method === 'POST' && r.user === user && r.path.includes('/events')).length;
+    const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: impatient } });
+    expect(posts(A)).toBe(NO_ANSWER_STOP);
+    expect(first.dispatched!.errors.get('google:no_answer')).toBe(NO_ANSWER_STOP);
+    expect(first.dispatched!.unanswered).toBeGreaterThan(3);
+    expect(fake.events(B).length).toBeGreaterThan(3);
+    fake.clearFaults();
+    await fake.idle(); // the stalled inserts land meanwhile
+    for (const minutes of [5, 10]) await syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: impatient } });
     await expectCalendarsEqualPlan(db);
     await db.destroy();
   });
