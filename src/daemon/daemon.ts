@@ -27,7 +27,7 @@ import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, ty
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { allJobStates, getInfo, jobState, recordCutShort, recordInterrupted, setInfo } from '../storage/job-repository.ts';
-import { databaseFileChange, databaseFileIdentity } from '../storage/database-file.ts';
+import { databaseFileChange, databaseFileIdentity, setAsideStaleSideFiles, sideFilesIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
@@ -121,6 +121,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   /** The SQLite file opened (device and inode): one deleted or replaced under the daemon stops its work. */
   #dbIdentity: string | undefined;
   #dbChangeLogged = false;
+  /** Its write-ahead log and index as opened with it (database-file.ts setAsideStaleSideFiles). */
+  #sideFiles: string | undefined;
   #snapshot: ConfigSnapshot | undefined;
   #summary: ConfigSummary | undefined;
   #schedules: CronSchedule[] = [];
@@ -281,6 +283,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       } else await this.#refuseBesideLoneDaemon();
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);
+      this.#sideFiles = this.#dbIdentity === undefined ? undefined : sideFilesIdentity(this.#o.dbFile);
       if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
       else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
@@ -906,6 +909,20 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     return this.#stopped;
   }
 
+  /**
+   * The database file deleted or replaced while it ran (a restore by `mv`): the old file's log and
+   * index, left at the path, set aside before the next daemon opens the file now there.
+   */
+  #setAsideStaleLog(): void {
+    if (!databaseFileChange(this.#o.dbFile, this.#dbIdentity)) return;
+    try {
+      const moved = setAsideStaleSideFiles(this.#o.dbFile, this.#sideFiles, this.#clock.now().toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'"));
+      if (moved.length) this.#log.warn({ files: moved.map(redactLocation) }, 'the database file was replaced or deleted while the daemon had it open: the old file\'s write-ahead log is set aside, not to be applied to the file now there');
+    } catch (error) {
+      this.#log.error({ err: (error as Error).message }, 'the old database file\'s write-ahead log could not be set aside: move the -wal and -shm files beside the database away before starting again');
+    }
+  }
+
   /** Kills every process the daemon started, now (a second signal, the process exiting). */
   killNow(): void {
     this.#runner?.killNow?.();
@@ -928,6 +945,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     for (const s of this.#schedules) s.dispose();
     await this.#db?.destroy();
     this.#db = undefined;
+    this.#setAsideStaleLog();
     beforeUnlock?.();
     await this.#lock?.release();
   }

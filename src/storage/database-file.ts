@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { isPostgresLocation } from './location.ts';
 
 /**
@@ -24,4 +24,36 @@ export function databaseFileChange(location: string, identity: string | undefine
   return now === undefined
     ? `the database file ${location} was deleted while the daemon had it open: nothing more is recorded; restore it and restart the daemon`
     : `the database file ${location} was replaced while the daemon had the old one open: nothing more is recorded there; restart the daemon to use the new one`;
+}
+
+/** The write-ahead log and shared-memory index beside a SQLite file, as SQLite names them. */
+const SIDE_FILES = ['-wal', '-shm'] as const;
+
+/** Which files the log and index beside a SQLite database are now (databaseFileIdentity of each). */
+export function sideFilesIdentity(location: string): string | undefined {
+  const ids = SIDE_FILES.map((suffix) => databaseFileIdentity(`${location}${suffix}`));
+  return ids.every((id) => id === undefined) ? undefined : ids.join('|');
+}
+
+/**
+ * Once the last connection to a database file deleted or replaced under it is closed: its
+ * write-ahead log and index, still beside the path (SQLite leaves them for a file that moved),
+ * are set aside, renamed `…-wal.of-replaced-<stamp>` — the next open of the file now at the path
+ * (a restored backup) would otherwise replay the old file's pages onto it, bringing back what
+ * the restore undid or damaging it. Only the very files opened with it (`identity`, from
+ * sideFilesIdentity at its opening): a log that came with the new file is its own. Returns the
+ * names they were given.
+ */
+export function setAsideStaleSideFiles(location: string, identity: string | undefined, stamp: string): string[] {
+  if (identity === undefined) return [];
+  const opened = identity.split('|');
+  const moved: string[] = [];
+  SIDE_FILES.forEach((suffix, i) => {
+    const path = `${location}${suffix}`;
+    if (opened[i] === undefined || opened[i] === '' || databaseFileIdentity(path) !== opened[i]) return;
+    const aside = `${path}.of-replaced-${stamp}`;
+    renameSync(path, aside);
+    moved.push(aside);
+  });
+  return moved;
 }

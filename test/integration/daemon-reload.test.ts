@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { writeConfig } from '../helpers/config-folder.ts';
@@ -187,5 +187,32 @@ describe('its database file deleted or replaced under it', () => {
     daemon.scheduler.request('sync');
     expect(await failed).toContain('was deleted while the daemon had it open');
     expect(existsSync(dbFile)).toBe(false);
+  });
+
+  it('a backup put in its place by mv: once the daemon stops, the old file\'s write-ahead log is set aside, so the next open finds the backup as it was, whole (QA: it replayed the old log onto it)', async () => {
+    if (testBackend() !== 'sqlite') return;
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    const backup = `${dbFile}.backup`;
+    const live = new Database(dbFile);
+    await live.backup(backup);
+    const [first, second] = live.prepare(`select id from touches where status = 'planned' order by date, id limit 2`).all() as { id: string }[];
+    live.close();
+    // Done after the backup: the restore undoes it. Done before: the backup has it.
+    for (const id of [first!.id, second!.id]) expect((await cli('done', id, '--config', configDir, '--db', dbFile, '--now', NOW.toISO()!)).code).toBe(0);
+    execFileSync('cp', [backup, `${dbFile}.restoring`]);
+    renameSync(`${dbFile}.restoring`, dbFile);
+    await daemon.stop();
+    expect(existsSync(`${dbFile}-wal`)).toBe(false);
+    expect(readdirSync(dirname(dbFile)).some((f) => /\.sqlite-wal\.of-replaced-\d{8}T\d{6}Z$/.test(f))).toBe(true);
+    const restored = new Database(dbFile, { readonly: true });
+    try {
+      expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
+    } finally {
+      restored.close();
+    }
   });
 });
