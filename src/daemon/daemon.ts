@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
-import { openMigrated, openReadOnly, type DB } from '../storage/database.ts';
+import { foldWriteAheadLog, openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
 import { feedsAccess, notADatabaseFile, prepareFeedFolder } from '../storage/private-files.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
@@ -123,6 +123,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #dbChangeLogged = false;
   /** Its write-ahead log and index as opened with it (database-file.ts setAsideStaleSideFiles). */
   #sideFiles: string | undefined;
+  #walFold: NodeJS.Timeout | undefined;
   #snapshot: ConfigSnapshot | undefined;
   #summary: ConfigSummary | undefined;
   #schedules: CronSchedule[] = [];
@@ -284,6 +285,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const db = (this.#db = await openMigrated(this.#o.dbFile));
       this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);
       this.#sideFiles = this.#dbIdentity === undefined ? undefined : sideFilesIdentity(this.#o.dbFile);
+      // What links, the API and the jobs wrote, folded into the file itself now and then (a copy of it is whole).
+      this.#walFold = setInterval(() => void foldWriteAheadLog(db).catch(() => undefined), WAL_FOLD_MS);
+      this.#walFold.unref();
       if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
       else await this.#refuseBesideSharing(db);
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
@@ -613,6 +617,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#metrics!.recordJob(r.job, 'ok', r.durationMs / 1000);
       const level = r.summary === 'nothing changed' ? 'debug' : 'info';
       this.#log[level]({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), ms: r.durationMs }, r.summary);
+      if (this.#db) void foldWriteAheadLog(this.#db).catch(() => undefined);
       this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
@@ -933,6 +938,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#watcher?.stop();
     clearInterval(this.#heartbeats);
     clearInterval(this.#acceptanceWatch);
+    clearInterval(this.#walFold);
     await this.#runner?.close?.();
     const server = this.#server as import('node:http').Server | undefined;
     if (server) {
@@ -951,6 +957,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   }
 }
 
+/** How often the write-ahead log is folded into the database file besides after each job (storage/database.ts foldWriteAheadLog). */
+const WAL_FOLD_MS = 60_000;
 /** Where sync/event-links.ts records the address links point at. */
 const LINKS_BASE_KEY = 'links.base_url';
 /** daemon_info's key naming the instance that runs a job (`run.owner.sync`). */

@@ -484,3 +484,16 @@ export function mayWrite(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * Folds SQLite's write-ahead log into the database file as far as no reader holds it back
+ * (a passive checkpoint: it waits for nobody). The daemon does this when it has written, so that
+ * the file alone holds what was done — a copy of it is then whole, not its first pages and an
+ * empty database (SQLite folds the log itself only once it reaches 4 MB). Nothing for PostgreSQL.
+ */
+export async function foldWriteAheadLog(db: DB): Promise<void> {
+  if (!connections.has(db)) return;
+  await withOwnConnection(db, (sqlite) => {
+    sqlite.pragma('wal_checkpoint(PASSIVE)');
+  });
+}

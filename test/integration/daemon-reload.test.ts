@@ -189,6 +189,27 @@ describe('its database file deleted or replaced under it', () => {
     expect(existsSync(dbFile)).toBe(false);
   });
 
+  it('what it wrote is folded into the file itself after each job: a copy of the file alone, made while it runs, holds the plan (QA: it held an empty database)', async () => {
+    if (testBackend() !== 'sqlite') return;
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW) });
+    await startedAndSynced(daemon);
+    let touches = 0;
+    for (let i = 0; i < 50 && touches === 0; i++) {
+      const copy = `${dbFile}.copy${i}`;
+      execFileSync('cp', [dbFile, copy]);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        const known = alone.prepare(`select count(*) as n from sqlite_master where name = 'touches'`).get() as { n: number };
+        touches = known.n ? (alone.prepare('select count(*) as n from touches').get() as { n: number }).n : 0;
+      } finally {
+        alone.close();
+      }
+      if (touches === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(touches).toBeGreaterThan(5);
+  });
+
   it('a backup put in its place by mv: once the daemon stops, the old file\'s write-ahead log is set aside, so the next open finds the backup as it was, whole (QA: it replayed the old log onto it)', async () => {
     if (testBackend() !== 'sqlite') return;
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
