@@ -5,6 +5,7 @@
 import type { Config } from '../domain/types.ts';
 import type { CheckResult, JobAnswer, JobTask } from './job-runner.ts';
 import { startOrphanWatchdog } from './orphan-watchdog.ts';
+import { errorCodeOf } from '../storage/database-errors.ts';
 
 const stopping = new AbortController();
 let busy = false;
@@ -114,7 +115,7 @@ process.on('message', (m: JobTask | 'stop' | { readonly warm: JobTask }) => {
   if ('warm' in m) return warmUp(m.warm);
   if (stopping.signal.aborted) return answer({ type: 'error', message: 'the job process was stopping' });
   busy = true;
-  run(m).then(answer, (error: unknown) => answer({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+  run(m).then(answer, (error: unknown) => answer({ type: 'error', message: error instanceof Error ? error.message : String(error), ...errorCodeOf(error) }));
 });
 process.on('disconnect', stop);
 process.on('SIGTERM', stop);

@@ -80,7 +80,7 @@ export interface JobTask {
  * read the files again.
  */
 export type JobAnswer = { readonly type: 'check'; readonly result: CheckResult; readonly stays?: boolean; readonly readAhead?: boolean } | { readonly type: 'work'; readonly report: WorkReport }
-  | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'event'; readonly result: EventResult } | { readonly type: 'error'; readonly message: string; readonly code?: string };
 
 /** What the runner tells about its processes (the daemon logs it at debug level; tests wait on it). */
 export type ProcessNotice =
@@ -246,7 +246,8 @@ export class ProcessRunner implements JobRunner {
     let stays = false;
     try {
       const answer = await proc.run(task);
-      if (answer.type === 'error') throw new Error(answer.message);
+      // With its code: a database out of reach (ECONNREFUSED, SQLITE_BUSY) is a 503 to an HTTP sender, not a 500.
+      if (answer.type === 'error') throw Object.assign(new Error(answer.message), answer.code ? { code: answer.code } : {});
       if (answer.type === 'check' && answer.readAhead) this.#o.onProcess?.({ event: 'read ahead', pid: proc.pid });
       if (answer.type === 'check' && answer.stays) {
         stays = true;

@@ -15,6 +15,16 @@ export class DatabaseProblemError extends Error {
   }
 }
 
+/** The code a failure of this kind carries from a job process to the daemon (which sees only a message and a code). */
+export const OUT_OF_REACH = 'TOUCHBASE_DATABASE_OUT_OF_REACH';
+
+/** What a failure says of itself across a process boundary: its code, or OUT_OF_REACH when it is one of those. */
+export function errorCodeOf(error: unknown): { code?: string } {
+  if (databaseOutOfReach(error)) return { code: OUT_OF_REACH };
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? { code } : {};
+}
+
 /**
  * Whether a failure is the database being out of reach for now (its server stopped or
  * restarting, no connection free, the file locked by another writer): a request it broke may be
@@ -24,6 +34,7 @@ export function databaseOutOfReach(error: unknown): boolean {
   if (error instanceof DatabaseProblemError) return error.problem === 'cannot-connect' || error.problem === 'busy';
   const e = error as { code?: unknown; message?: unknown } | undefined;
   const code = String(e?.code ?? '');
+  if (code === OUT_OF_REACH) return true;
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN|57P01|57P02|57P03|53300|SQLITE_BUSY)/.test(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(String(e?.message ?? ''));
 }

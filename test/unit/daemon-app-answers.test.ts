@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daemonApp, publicStatus, type DaemonAppDeps } from '../../src/http/daemon-app.ts';
-import { databaseOutOfReach, DatabaseProblemError } from '../../src/storage/database-errors.ts';
+import { databaseOutOfReach, DatabaseProblemError, errorCodeOf } from '../../src/storage/database-errors.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { DateTime } from 'luxon';
 
@@ -39,6 +39,8 @@ describe('the daemon\'s HTTP answers while its database is out of reach', () => 
     ['a constraint', Object.assign(new Error('duplicate key'), { code: '23505' }), false],
   ])('%s', (_what, error, outOfReach) => {
     expect(databaseOutOfReach(error)).toBe(outOfReach);
+    // As the daemon sees it from a job process (an event is received there): a message and a code (QA: an event got a 500 while PostgreSQL was stopped).
+    expect(databaseOutOfReach(Object.assign(new Error(error.message), errorCodeOf(error)))).toBe(outOfReach);
   });
 });
 
