@@ -1,6 +1,7 @@
 import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { CalendarSetupError } from '../cli/known-errors.ts';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { currentUser } from '../current-user.ts';
 import { feedFileMode } from '../storage/private-files.ts';
 
 /**
@@ -26,13 +27,23 @@ export class FeedFiles {
     // Settled into a value: a failure waits for the next call without being an unhandled rejection.
     this.#inFlight.push((async () => {
       // The feed's token is in its name, its clients' names inside: its user's, whatever the umask.
-      const fd = openSync(temporary, 'w', feedFileMode());
       try {
-        await writeAll(fd, bytes);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(temporary, 'w', feedFileMode());
+        try {
+          await writeAll(fd, bytes);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temporary, file);
+      } catch (error) {
+        // No half-written draft left beside the feeds; the feed in place is the last whole one.
+        try {
+          unlinkSync(temporary);
+        } catch {
+          // not made, or already gone
+        }
+        throw feedFolderError(error, file);
       }
-      renameSync(temporary, file);
       await written();
     })().then(() => undefined, (error: unknown) => ({ error })));
   }
@@ -44,6 +55,21 @@ export class FeedFiles {
     const failed = (await Promise.all(all)).find((r) => r !== undefined);
     if (failed) throw failed.error;
   }
+}
+
+/**
+ * The file system's refusal, said as the feed folder's (which folder, what to do), as a full disk
+ * is said for the database: a bare "ENOSPC: no space left on device, write" named neither. The
+ * feeds in place stay as last written; a later sync writes them again.
+ */
+function feedFolderError(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const folder = dirname(file);
+  const what = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? `is full (${code})`
+    : code === 'EROFS' ? 'is on a read-only file system (EROFS)'
+    : code === 'EACCES' || code === 'EPERM' ? `may not be written by user ${currentUser()} (${code})` : undefined;
+  if (!what) return error;
+  return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${basename(file)} was not written (the feed in place is the last one written whole); make room or give TOUCHBASE_FEEDS_DIR another folder — the next sync writes the feeds again`), { code });
 }
 
 /** Files written at once: libuv's four threads. Each holds its feed's bytes (~200 KB) until written. */
