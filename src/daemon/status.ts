@@ -28,6 +28,9 @@ export interface DaemonStatus {
   readonly stoppedAt: string | undefined;
   readonly url: string | undefined;
   readonly configErrors: readonly string[];
+  /** The configuration folder the daemon last ran on, and the hash of the files it last applied or rejected there. */
+  readonly configDir: string | undefined;
+  readonly configHash: string | undefined;
   readonly jobs: readonly JobStatus[];
   /** Calendar writes still to make: pending (due now or waiting), unresolved (a lost answer to read back), failed (refused as invalid). */
   readonly outbox: { readonly pending: number; readonly dueNow: number; readonly failed: number; readonly unresolved: number };
@@ -88,6 +91,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
   return {
     pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, stoppedAt: info.stopped_at || undefined, url: info.url || undefined,
     configErrors: info.config_errors ? (JSON.parse(info.config_errors) as string[]) : [],
+    configDir: info.config_dir || undefined, configHash: info.config_hash || undefined,
     jobs,
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
     waitingEmployees: [...waiting.values()],

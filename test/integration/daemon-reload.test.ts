@@ -40,6 +40,21 @@ describe('POST /api/reload', () => {
     writeFileSync(file, stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
     expect(await reload()).toEqual({ applied: true });
   });
+
+  it('status says when the files changed and the daemon has not taken them in (QA: with its disk full it could record nothing, and status said the change was applied)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const token = 'secret-token-12345-of-at-least-32-chars';
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), apiToken: token, watch: false });
+    await startedAndSynced(daemon);
+    expect((await cli('status', '--db', dbFile)).out).toContain('configuration: the daemon applied the last change it read');
+    writeFileSync(join(configDir, 'touchbase.yaml'), stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
+    const pending = (await cli('status', '--db', dbFile)).out;
+    expect(pending).toContain(`configuration: the files in ${configDir} changed since the daemon last applied or rejected them, and it has not taken them in`);
+    expect(pending).not.toContain('the daemon applied the last change it read');
+    expect(JSON.parse((await cli('status', '--db', dbFile, '--format', 'json')).out)).toMatchObject({ configPending: true });
+    await fetch(`${daemon.url}/api/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect((await cli('status', '--db', dbFile)).out).toContain('configuration: the daemon applied the last change it read');
+  });
 });
 
 describe('the daemon follows saves by rename, and a fixed file ends the rejection everywhere', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readSnapshot } from '../../config/snapshot.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
@@ -11,6 +12,16 @@ import { givenConfigTranslator } from '../cli-language.ts';
 import { renderTable } from '../text-table.ts';
 import type { CliIO } from '../io.ts';
 import type { MessageKey, Translator } from '../../i18n/translator.ts';
+
+/** Whether the configuration files now differ from those the daemon last applied or rejected (unreadable: not said). */
+function configChangedSince(dir: string | undefined, hash: string | undefined): boolean {
+  if (!dir || !hash) return false;
+  try {
+    return readSnapshot(dir).hash !== hash;
+  } catch {
+    return false;
+  }
+}
 
 /** `touchbase status`: is the daemon running, what ran last, what runs next, what waits. */
 export function statusCommand(program: Command, io: CliIO): void {
@@ -27,8 +38,10 @@ export function statusCommand(program: Command, io: CliIO): void {
       // Daemons sharing the database hold no lock: their registry says whether they run.
       const live = status.instances.filter((i) => i.live);
       const running = live.length > 0 || await isDaemonRunning(file);
+      // Files changed that the daemon never took in (it could not record them: a full disk), while it says all is applied.
+      const configPending = running && configChangedSince(status.configDir, status.configHash);
       if (o.format === 'json') {
-        io.out(`${JSON.stringify({ running, ...status }, null, 2)}\n`);
+        io.out(`${JSON.stringify({ running, ...status, configPending }, null, 2)}\n`);
         return;
       }
       // The company's language when given its configuration (it reports the last configuration error itself).
@@ -48,7 +61,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       if (status.configErrors.length > 0) {
         io.out(`${tr.t('cli.status.configRejected')}\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);
-      } else io.out(`${tr.t(status.startedAt === undefined ? 'cli.status.configNoDaemon' : 'cli.status.configOk')}\n`);
+      } else if (!configPending) io.out(`${tr.t(status.startedAt === undefined ? 'cli.status.configNoDaemon' : 'cli.status.configOk')}\n`);
+      if (configPending) io.out(`${tr.t('cli.status.configPending', { dir: status.configDir! })}\n`);
       io.out('\n');
       // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
       io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
