@@ -1,6 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, pausesOf, recordReadFailure } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
@@ -13,6 +14,9 @@ export interface ObserveResult {
   /** Employees whose calendar could not be read this time (nothing was concluded for them). */
   unreadable: Map<string, string>;
 }
+
+/** How long a calendar that answered a read with a rate limit and no Retry-After is left alone. */
+const READ_SLOWDOWN_MS = 60_000;
 
 /**
  * What employees did in their own calendars, read by listing our tagged events: for each event
@@ -55,8 +59,18 @@ export async function observeCalendars(
       failed(error);
     }
     if (listed) await compare(rows, listed, owner, e.calendar, failed);
-    if (failure) await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
-    else await clearReadFailure(db, employeeId, e.calendar);
+    if (failure) {
+      await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
+      // Asked to slow down while being read (a 429, a 503 with Retry-After): the whole calendar
+      // waits as long as it said, its reads and writes, as after a write told so (reconciler.ts).
+      const wait = failure.code === 'rate_limited' ? failure.retryAfterMs ?? READ_SLOWDOWN_MS : failure.retryable ? failure.retryAfterMs : undefined;
+      if (wait !== undefined) {
+        await setPause(db, {
+          employee_id: employeeId, provider: e.calendar, code: failure.code, reason: failure.message, since: nowIso,
+          until: DateTime.fromISO(nowIso).plus({ milliseconds: Math.max(wait, 1) }).toUTC().toISO()!,
+        });
+      }
+    } else await clearReadFailure(db, employeeId, e.calendar);
   });
   return result;
 

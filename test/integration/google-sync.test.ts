@@ -299,6 +299,25 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a calendar that answers a read with a rate limit is not read again until its Retry-After is over (QA: it was listed again every minute)', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    fake.script({ kind: 'fail', status: 429, reason: 'rateLimitExceeded', retryAfter: 300 }, { method: 'GET', user: A, times: 100_000 });
+    const at = (minutes: number) => syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: google() } });
+    const readsOfA = () => fake.log.filter((r) => r.method === 'GET' && r.user === A).length;
+    const refused = await at(1);
+    expect(refused.reconciled!.unreadable.get('anna')).toMatch(/^rate_limited/);
+    const before = readsOfA();
+    const waiting = await at(2);
+    expect(readsOfA()).toBe(before);
+    expect(waiting.reconciled!.unreadable.get('anna')).toMatch(/asked to wait until/);
+    fake.clearFaults();
+    await at(7);
+    expect(readsOfA()).toBeGreaterThan(before);
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a 400 page that is not the service\'s error (a proxy in front: plain HTTP sent to its HTTPS port) refuses nothing: the writes are retried and all land once it is put right', async () => {
     await expectProxyPageRetried({ calendar: 'google', setup, fake, serviceRefusal: { kind: 'fail', status: 400, reason: 'invalid' } as const, expectCalendarsEqualPlan });
   });
