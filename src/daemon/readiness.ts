@@ -1,5 +1,5 @@
 import type { DB } from '../storage/database.ts';
-import { allJobStates, getInfo } from '../storage/job-repository.ts';
+import { allJobStates, FIRST_SUCCESS, getInfo } from '../storage/job-repository.ts';
 import { pingDatabase } from '../storage/health-queries.ts';
 import type { DateTime } from 'luxon';
 import { sharedWorkView, type SharedWorkView } from './shared-work-view.ts';
@@ -36,8 +36,9 @@ export async function readinessOf(
   const jobs = await allJobStates(db);
   const reasons: string[] = [];
   const sync = jobs.find((j) => j.name === 'sync');
-  const firstSyncDone = !!sync?.last_finished_at;
-  if (!firstSyncDone) reasons.push('the first sync has not finished yet');
+  // Done once a sync has worked: one that failed (a full disk) wrote nobody's calendar.
+  const firstSyncDone = !!info[`${FIRST_SUCCESS}sync`] || sync?.last_result === 'ok';
+  if (!firstSyncDone) reasons.push(sync?.last_result === 'failed' ? `no sync has worked yet: ${sync.last_error}` : 'the first sync has not finished yet');
   const r = o.running;
   if (r && o.nowMs - r.startedMs > r.limitMs) {
     reasons.push(`job ${r.job} has run for ${Math.round((o.nowMs - r.startedMs) / 1000)} s, over its limit of ${Math.round(r.limitMs / 1000)} s: it is being stopped`);
@@ -51,7 +52,7 @@ export async function readinessOf(
   const shared: Partial<SharedWorkView> = o.shared ? await sharedWorkView(db, o.shared.now, o.shared.self) : {};
   return {
     ...shared,
-    ready: reasons.length === 0, ...(reasons.length ? { reasons } : {}), database, firstSync: firstSyncDone ? 'done' : 'running',
+    ready: reasons.length === 0, ...(reasons.length ? { reasons } : {}), database, firstSync: firstSyncDone ? 'done' : sync?.last_result === 'failed' ? 'failed' : 'running',
     jobs: Object.fromEntries(jobs.map((j) => [j.name, j.last_result === 'failed' ? `failed: ${j.last_error}` : j.last_result ?? 'never run'])),
     config: o.configRejected ? 'last change rejected; running on the last valid configuration' : 'ok', providers,
   };

@@ -48,7 +48,12 @@ export async function recordSuccess(db: DB, name: string, finishedIso: string, d
   await db.updateTable('daemon_jobs').set({
     last_finished_at: finishedIso, last_result: 'ok', last_error: null, last_summary: summary, last_duration_ms: durationMs, failures: 0, retry_at: null,
   }).where('name', '=', name).execute();
+  // The first run that worked, kept (readiness: a first sync that failed is no first sync done).
+  await db.insertInto('daemon_info').values({ key: `${FIRST_SUCCESS}${name}`, value: finishedIso }).onConflict((oc) => oc.column('key').doNothing()).execute();
 }
+
+/** daemon_info's key of a job's first successful run (`job.first_ok.sync`). */
+export const FIRST_SUCCESS = 'job.first_ok.';
 
 export async function recordFailure(db: DB, name: string, finishedIso: string, durationMs: number, error: string, retryAtIso: string): Promise<number> {
   const row = await db.updateTable('daemon_jobs').set((eb) => ({

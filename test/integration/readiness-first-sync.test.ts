@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { readinessOf } from '../../src/daemon/readiness.ts';
+import { claimRun, recordFailure, recordSuccess } from '../../src/storage/job-repository.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
+
+describe('readiness and the first sync', () => {
+  it('a first sync that failed (a full feed disk) is no first sync done: not ready, and why; once one has worked, a later failure does not undo it', async () => {
+    const db = await tempDatabase();
+    const ready = () => readinessOf(db, { configRejected: false, running: undefined, nowMs: 0 });
+    expect(await ready()).toMatchObject({ ready: false, firstSync: 'running', reasons: ['the first sync has not finished yet'] });
+    await claimRun(db, 'sync', '2027-03-01T06:00:00.000Z');
+    await recordFailure(db, 'sync', '2027-03-01T06:00:05.000Z', 5000, 'the feed folder /srv/feeds is full (ENOSPC)', '2027-03-01T06:00:35.000Z');
+    expect(await ready()).toMatchObject({ ready: false, firstSync: 'failed', reasons: ['no sync has worked yet: the feed folder /srv/feeds is full (ENOSPC)'] });
+    await claimRun(db, 'sync', '2027-03-01T06:01:00.000Z', true);
+    await recordSuccess(db, 'sync', '2027-03-01T06:01:05.000Z', 5000, 'written');
+    expect(await ready()).toMatchObject({ ready: true, firstSync: 'done' });
+    await claimRun(db, 'sync', '2027-03-01T06:05:00.000Z');
+    await recordFailure(db, 'sync', '2027-03-01T06:05:05.000Z', 5000, 'the feed folder /srv/feeds is full (ENOSPC)', '2027-03-01T06:05:35.000Z');
+    expect(await ready()).toMatchObject({ ready: true, firstSync: 'done' });
+    await db.destroy();
+  });
+});
