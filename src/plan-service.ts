@@ -19,6 +19,8 @@ import type { TouchJson } from './storage/touch-rows.ts';
 import { overdueRule } from './planner/overdue-rule.ts';
 import { emptySummary, type SaveScope } from './storage/plan-save-rules.ts';
 import { sourceApplies } from './domain/source-applies.ts';
+import { clientById } from './domain/config-index.ts';
+import { periodsOverlapping } from './planner/periods.ts';
 import type { PlannerHistory } from './planner/history.ts';
 import { boundHeapGrowth, collectAfterPlan } from './heap-growth.ts';
 
@@ -125,7 +127,17 @@ export function holdersOf(config: Config, clientIds: readonly string[]): string[
 function saveScope(config: Config, now: DateTime, onlyClients?: readonly string[]): SaveScope {
   return {
     onlyClients, clients: new Set(config.clients.map((c) => c.id)), leavers: new Set(config.handovers.map((h) => h.from)),
-    applies: sourceApplies(config, now.setZone(config.settings.timezone).toISODate()!),
+    applies: sourceApplies(config, now.setZone(config.settings.timezone).toISODate()!), periodOf: cadencePeriodOf(config),
+  };
+}
+
+/** The period of a calendar rule's cadence as configured now that holds a day, for a client (plan-save-rules.ts cadenceChanged). */
+function cadencePeriodOf(config: Config): NonNullable<SaveScope['periodOf']> {
+  const rules = new Map(config.rules.filter((r) => r.anchor === 'calendar' && r.every && !r.after).map((r) => [`rule:${r.id}`, r]));
+  return (source, clientId, day) => {
+    const rule = rules.get(source);
+    if (!rule) return undefined;
+    return periodsOverlapping(rule.every!, day, day, clientById(config, clientId)?.since)[0]?.window;
   };
 }
 

@@ -148,6 +148,35 @@ export interface SaveScope {
   readonly leavers?: ReadonlySet<string> | undefined;
   /** Whether a planner source (`rule:…`, `campaign:…`) still applies to a client today. */
   readonly applies?: ((source: string, client: string) => boolean) | undefined;
+  /** The period of a calendar rule's cadence as it is now that holds `day`, for a client (undefined for other sources). */
+  readonly periodOf?: ((source: string, client: string, day: string) => Touch['window'] | undefined) | undefined;
+}
+
+/** A carried open touch whose period is not one of its rule's cadence any more, and the period of the new cadence that holds it. */
+export interface CadenceChanged {
+  readonly id: string;
+  readonly series: string;
+  readonly period: Touch['window'];
+}
+
+/**
+ * Of the carried touches a plan keeps (noLongerPlanned said no), those of a rule whose cadence
+ * changed since they were planned (January's call of a monthly rule made quarterly), with the new
+ * period that holds each: a touch of its series done in that period (February's call, counted as
+ * the first quarter's) covers it — see coveredByDone — and it gives way, as it gives way to the
+ * new period's touch of the plan (replacedPeriods).
+ */
+export function cadenceChanged(
+  rows: readonly { readonly id: string; readonly source: string; readonly client: string; readonly series: string; readonly window: Touch['window'] }[],
+  periodOf: SaveScope['periodOf'],
+): CadenceChanged[] {
+  if (!periodOf) return [];
+  const out: CadenceChanged[] = [];
+  for (const row of rows) {
+    const period = periodOf(row.source, row.client, row.window.from);
+    if (period && (period.from !== row.window.from || period.to !== row.window.to)) out.push({ id: row.id, series: row.series, period });
+  }
+  return out;
 }
 
 /**

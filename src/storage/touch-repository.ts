@@ -16,7 +16,8 @@ import { overdueRule } from '../planner/overdue-rule.ts';
 import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
+import { coveredByDone } from './cadence-changes.ts';
+import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
 import { sourceApplies } from '../domain/source-applies.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
@@ -135,11 +136,14 @@ export async function savePlan(
       order by date, rowid`).raw(); // the same order of cancellations (and their history) either way
     const gone: string[] = [];
     const replaced = replacedPeriods(touches);
+    const carriedKept: Parameters<typeof cadenceChanged>[0][number][] = [];
     // Into a table that was empty every planned row is this plan's: none to look at.
     if (!empty) for (const row of stale.iterate(window.from, window.from, window.to, ...clientList) as Iterable<[string, string, string, string, string, number, string, string, string]>) {
       const stored = { id: row[0], source: row[3], client: row[4], carried: row[5] === 1, series: row[6], window: { from: row[7], to: row[8] } };
       if (noLongerPlanned(stored, keep, clients, applies, replaced)) gone.push(row[0]);
+      else if (stored.carried) carriedKept.push(stored);
     }
+    gone.push(...await coveredByDone(trx, cadenceChanged(carriedKept, scope.periodOf)));
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;

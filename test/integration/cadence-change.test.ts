@@ -4,6 +4,13 @@ import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { markDone, markSkipped } from '../../src/storage/touch-repository.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { openMigrated } from '../../src/storage/database.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 // Monthly calls to each buyer; in March the director makes them quarterly.
 const company = (every: string) => configOf({
@@ -83,5 +90,44 @@ describe('a rule\'s cadence changed', () => {
     // Planned again, nothing changes.
     const again = await planWithHistory(db, company('3 months'), { from: '2027-02-03', to: '2027-06-30' }, at('2027-02-03T10:00:00+03:00'), true);
     expect(again.saved).toMatchObject({ inserted: 0, cancelled: 0, rescheduled: 0 });
+  });
+});
+
+/** One client with two buyers, each called monthly (QA workflows F1's company), in files. */
+const twoBuyers = (every: string) => ({
+  settings: { company: 'Mini', timezone: 'Europe/Moscow', country: 'RU', hours: '09:00-18:00', horizon: '90 days', language: 'en' },
+  employees: [{ id: 'am', name: 'Anna Am', email: 'am@m.example', role: 'account_manager' }, { id: 'sd', name: 'Sam Sd', email: 'sd@m.example', role: 'sales_director' }],
+  clients: [{ id: 'c1', name: 'C One', since: '2020-01-01', contacts: [{ id: 'c1-buy', name: 'Bob Buyer', role: 'buyer' }, { id: 'c1-buy2', name: 'Bea Buyer', role: 'buyer' }] }],
+  rules: [{ id: 'buyers', ours: 'account_manager', theirs: ['buyer'], kind: 'call', every, per: 'contact', duration: '30 minutes' }],
+  overdue: { after: '2 days' },
+});
+
+describe('a rule\'s cadence changed with a late touch of the old one moving forward', () => {
+  it('the late touch gives way when the new period already has a done one: no second call beside it (QA: January\'s call rolled on beside the quarters\')', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': twoBuyers('1 month') });
+    const file = await tempDatabaseLocation();
+    const run = async (now: string, ...args: string[]) => {
+      const r = await cli(...args, '--config', dir, '--db', file, '--now', now);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    await run('2027-01-04T08:00:00+03:00', 'once');
+    const db = await openMigrated(file);
+    const bobs = await db.selectFrom('touches').select(['id', 'window_from']).where('contact_ids', 'like', '%"c1-buy"%').orderBy('window_from').execute();
+    await db.destroy();
+    const [january, february] = [bobs.find((t) => t.window_from === '2027-01-01')!.id, bobs.find((t) => t.window_from === '2027-02-01')!.id];
+    // Bob's January call is never made; February's is.
+    await run('2027-02-20T18:00:00+03:00', 'done', february);
+    await run('2027-03-15T06:30:00+03:00', 'checks');
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify(twoBuyers('3 months')));
+    await run('2027-03-15T06:35:00+03:00', 'once');
+    await run('2027-03-16T06:30:00+03:00', 'checks');
+    const plan = JSON.parse(await run('2027-03-16T07:00:00+03:00', 'plan', '--from', '2027-01-01', '--to', '2027-06-30', '--no-save', '--format', 'json')) as { id: string; contacts: string[]; status: string; window: { from: string } }[];
+    const bob = plan.filter((t) => t.contacts.includes('c1-buy'));
+    // The first quarter has its call (February's, done), the second its own: January's is gone.
+    expect(bob.map((t) => t.id)).not.toContain(january);
+    expect(bob.filter((t) => t.status === 'planned').map((t) => t.window.from)).toEqual(['2027-04-01']);
+    const history = await cli('history', '--client', 'c1', '--config', dir, '--db', file);
+    expect(history.out).toMatch(new RegExp(`cancelled .*${january.slice(0, 8)}`));
   });
 });

@@ -7,7 +7,8 @@ import type { Database } from '../schema.ts';
 import { recordOutcomes } from '../touch-outcomes.ts';
 import { holdHistoryForAppend } from '../work-locks.ts';
 import { forEachPage } from './cursor-rows.ts';
-import { emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
+import { coveredByDone } from '../cadence-changes.ts';
+import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, pinOf, planChange, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -101,11 +102,14 @@ export async function savePlanPostgres(
           from touches where status = 'planned' and date >= ${window.from} and date <= ${window.to} order by date, id`).execute(trx);
     const gone: string[] = [];
     const replaced = replacedPeriods(touches);
+    const carriedKept: Parameters<typeof cadenceChanged>[0][number][] = [];
     for (const row of stale.rows) {
       // A boolean comes back as 1/0 (pg-types.ts).
       const stored = { id: row.id, source: row.source, client: row.client_id, carried: Number(row.carried) === 1, series: row.series, window: { from: row.window_from, to: row.window_to } };
       if (noLongerPlanned(stored, keep, clients, applies, replaced)) gone.push(row.id);
+      else if (stored.carried) carriedKept.push(stored);
     }
+    gone.push(...await coveredByDone(trx as unknown as DB, cadenceChanged(carriedKept, scope.periodOf)));
     const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
   });
