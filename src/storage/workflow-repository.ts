@@ -69,8 +69,8 @@ export async function heldTimes(db: DB, employees: readonly string[], from: stri
  * employees or of everyone: the day and the time each holds. The overdue check puts late
  * touches where there is room among them.
  */
-export async function timedAgenda(db: DB, from: string, to: string, employees?: readonly string[]): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'start_at' | 'end_at' | 'series' | 'contact_ids'>[]> {
-  let query = db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'end_at', 'series', 'contact_ids'])
+export async function timedAgenda(db: DB, from: string, to: string, employees?: readonly string[]): Promise<Pick<TouchRow, 'employee_id' | 'date' | 'start_at' | 'end_at' | 'series' | 'contact_ids' | 'kind'>[]> {
+  let query = db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'end_at', 'series', 'contact_ids', 'kind'])
     .where('date', '>=', from).where('date', '<=', to).where('all_day', '=', 0).where('status', 'in', ['planned', 'done']);
   if (employees) query = query.where('employee_id', 'in', [...employees]);
   return query.execute();

@@ -1,4 +1,4 @@
-import type { Client, Config, Employee } from '../domain/types.ts';
+import { TIMED_KINDS, type Client, type Config, type Employee } from '../domain/types.ts';
 import { holderOn } from '../domain/team.ts';
 import { addDays } from '../planner/dates.ts';
 import { localToMs } from '../planner/zoned-time.ts';
@@ -31,11 +31,18 @@ export interface AgendaRow extends TouchOfContacts {
   readonly end_at: string;
 }
 
-/** Whom a touch is with: its series and its contacts' ids (the stored JSON list). */
+/** Whom a touch is with: its series, its contacts' ids (the stored JSON list) and its kind. */
 export interface TouchOfContacts {
   readonly series: string;
   readonly contact_ids: string;
+  readonly kind: string;
 }
+
+/**
+ * Only a meeting or a call takes its contacts' day, as in the plan: a letter a business event
+ * timed (within a few hours) neither moves a late call nor is moved by one.
+ */
+const takesContactsDay = (of: TouchOfContacts | undefined): of is TouchOfContacts => of !== undefined && (TIMED_KINDS as ReadonlySet<string>).has(of.kind);
 
 function contactsOf(of: TouchOfContacts): readonly string[] {
   try {
@@ -75,7 +82,7 @@ export class OverdueRoom {
     const day = this.#day(employee, date);
     day.timed++;
     day.spans.push([span[0], span[1]]);
-    if (of) this.#contactDays.note(contactsOf(of), of.series, date);
+    if (takesContactsDay(of)) this.#contactDays.note(contactsOf(of), of.series, date);
   }
 
   /**
@@ -93,7 +100,7 @@ export class OverdueRoom {
     // or call is passed over while another day of the week has room (two late calls of two rules
     // to one buyer went to the same morning), and taken only after those.
     const passedOver: string[] = [];
-    const contacts = of ? contactsOf(of) : [];
+    const contacts = takesContactsDay(of) ? contactsOf(of) : [];
     for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
       if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
       if (this.#contactDays.busy(contacts, of?.series, date)) {

@@ -6,6 +6,10 @@ import { runDailyWorkflows } from '../../src/workflows/daily.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import { addDays } from '../../src/planner/dates.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 // One account manager (two calls a day at most) and eight clients called every week: eight
 // calls in ten slots a week — until nobody marks anything done and the late ones pile up.
@@ -269,5 +273,33 @@ describe('late calls of two rules to one person', () => {
     expect(monthly).toHaveLength(1);
     // Not on a day of a weekly call (late or on time): the buyer is not called twice that day.
     expect(open.filter((t) => t.source === 'rule:weekly' && t.date === monthly[0]!.date)).toEqual([]);
+  });
+});
+
+describe('a late letter a business event timed', () => {
+  it('is no call: it goes on the next working day though one of its contacts has a call that day (QA workflows F2: it was held back a day, as a call would be)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': {
+      settings: { company: 'Mini', timezone: 'Europe/Moscow', country: 'RU', hours: '09:00-18:00', horizon: '90 days', language: 'en' },
+      employees: [{ id: 'am', name: 'Anna Am', email: 'am@m.example', role: 'account_manager' }],
+      clients: [{ id: 'c1', name: 'C One', since: '2020-01-01', contacts: [{ id: 'c1-buy', name: 'Bob Buyer', role: 'buyer' }, { id: 'c1-buy2', name: 'Bea Buyer', role: 'buyer' }] }],
+      rules: [{ id: 'buyers', ours: 'account_manager', theirs: ['buyer'], kind: 'call', every: '1 month', per: 'contact', duration: '30 minutes' }],
+      triggers: [{ id: 'shipped', event: 'order.shipped', ours: 'account_manager', theirs: ['buyer'], kind: 'letter', within: '4 hours' }],
+      overdue: { after: '2 days' },
+    } });
+    const file = await tempDatabaseLocation();
+    const run = async (now: string, ...args: string[]) => {
+      const r = await cli(...args, '--config', dir, '--db', file, '--now', now);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    await run('2027-01-04T08:00:00+03:00', 'once');
+    await run('2027-01-15T09:00:00+03:00', 'event', 'order.shipped', '--client', 'c1', '--ref', 'SO-1', '--at', '2027-01-15T09:00:00+03:00');
+    const db = await openMigrated(file);
+    const touches = () => db.selectFrom('touches').select(['source', 'kind', 'date']).where('status', '=', 'planned').execute();
+    // Tuesday 19 January: a buyer's call that day (the letter's contacts are both buyers).
+    expect((await touches()).some((t) => t.kind === 'call' && t.date === '2027-01-19')).toBe(true);
+    await run('2027-01-19T06:30:00+03:00', 'checks');
+    expect((await touches()).filter((t) => t.source.startsWith('trigger:')).map((t) => t.date)).toEqual(['2027-01-19']);
+    await db.destroy();
   });
 });
