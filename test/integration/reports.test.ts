@@ -254,6 +254,23 @@ describe('director reports on a fixed history', () => {
     expect(await overdueIds('2027-03-26')).toContain(id);
   });
 
+  it('a digest left unread is never overdue: not in the plan\'s overdue marks, nor the report\'s (QA: every past digest was listed as overdue by plan)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const run = async (day: string, ...args: string[]) => {
+      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
+      return r.out;
+    };
+    await run('2027-03-01', 'once');
+    await run('2027-03-01', 'checks', '--digest');
+    const plan = JSON.parse(await run('2027-03-20', 'plan', '--from', '2027-03-01', '--to', '2027-03-31', '--no-save', '--format', 'json')) as { source: string; status: string; overdue: boolean }[];
+    const digests = plan.filter((t) => t.source.startsWith('digest:'));
+    expect(digests.length).toBeGreaterThan(0);
+    expect(digests.map((t) => [t.status, t.overdue])).toEqual(digests.map(() => ['planned', false]));
+    expect(plan.some((t) => t.overdue && !t.source.startsWith('digest:'))).toBe(true);
+  });
+
   it('a done or skipped undone by its employee after the moment (a restoration of their own) is no cancellation: the touch is counted then', async () => {
     const db = await history();
     // a2 (due 20 May) was closed and reopened from the one-click page on 1 June.
