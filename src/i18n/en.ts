@@ -78,6 +78,7 @@ export const en = {
   'event.overdue': 'OVERDUE: it was due on {date}; it stays here, moved to the next working day, until it is done or skipped.',
   'event.belated': 'BELATED: it was due by {date}; it stays on this day until it is done or skipped.',
   'event.due': 'Due between {from} and {to}.',
+  'event.dueOn': 'Due on {date}.',
   'event.contacts': 'Contacts:',
   'event.contact': '- {name}, {role}',
   'event.linkDone': 'Done',

@@ -73,6 +73,7 @@ export const ro: Catalogue = {
   'event.overdue': 'RESTANȚĂ: termenul a fost {date}; interacțiunea rămâne aici și se mută în fiecare zi în următoarea zi lucrătoare, până când este realizată sau omisă.',
   'event.belated': 'ÎNTÂRZIAT: termenul a fost {date}; interacțiunea rămâne în această zi până când este realizată sau omisă.',
   'event.due': 'Termen: între {from} și {to}.',
+  'event.dueOn': 'Termen: {date}.',
   'event.contacts': 'Persoane de contact:',
   'event.contact': '- {name}, {role}',
   'event.linkDone': 'Realizat',

@@ -112,7 +112,9 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
   const head = [
     ...(touch.body ? [touch.body, ''] : []),
     ...(touch.client_id === '*' ? [] : [t('event.for', { kind: capitalise(kind), client: client?.name ?? touch.client_id, source: touch.source })]),
-    late ? overdueLine(touch, tr) : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
+    // A window of one day (a digest's, an event's) is said as that day, not "between 18.01 and 18.01".
+    late ? overdueLine(touch, tr) : touch.window_from === touch.window_to ? t('event.dueOn', { date: tr.date(touch.window_from) })
+      : t('event.due', { from: tr.date(touch.window_from), to: tr.date(touch.window_to) }),
     '',
   ];
   const tail = outcomeLines(touch, config, links, '', tr);

@@ -53,4 +53,11 @@ describe('an event\'s contacts', () => {
     expect(done('marked done from the calendar link')).toMatch(/✓ Выполнено [^\n]*: [^\n]*[а-я]/);
     expect(done('договорились о визите')).toContain(': договорились о визите.');
   });
+
+  it('says when it is due: a window of days as its first and last, a window of one day (a digest\'s, an event\'s) as that day', () => {
+    expect(desiredEvent(touch([]), config).description).toContain('Due between 2027-03-23 and 2027-03-25.');
+    const oneDay = desiredEvent({ ...touch([]), window_to: '2027-03-23' }, config).description;
+    expect(oneDay).toContain('Due on 2027-03-23.');
+    expect(oneDay).not.toContain('Due between');
+  });
 });
