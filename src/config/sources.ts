@@ -70,6 +70,8 @@ export interface RawSources {
    * defined anything, so references to unknown ids and roles are not reported this round.
    */
   opaque: boolean;
+  /** Values (lines and commas) of the YAML files read so far, against MAX_YAML_VALUES (yaml-sections.ts). */
+  yamlValues?: number;
   /**
    * Set when a client entry failed validation and was not kept at all (a CSV row with the wrong
    * number of cells, say): its country and team are not known, so what would follow from them

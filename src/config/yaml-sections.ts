@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import {
   settingsSchema, employeeSchema, clientSchema, ruleSchema, campaignSchema, holidaySchema, handoverSchema, triggerSchema,
@@ -43,13 +43,31 @@ const STAND_INS: Partial<Record<ListSection | SingleSection, Record<string, unkn
   handovers: { on: '2000-01-01', notice_from: 'management' },
 };
 /**
- * Aliases a file may use. Anchors and aliases are handy for repeated selectors; thousands of
- * them are an "alias bomb" (a few lines that expand to gigabytes), refused with their place.
+ * Values the YAML files may hold together, counted as their line breaks and commas: the parser
+ * takes some 330 bytes a value, so a file under MAX_YAML_BYTES written densely (`x: [1,1,1,…]`,
+ * 3.9 million values in 7.8 MB) took 3.8 GB and 70 s. Written as people write configurations
+ * (about one value in 22 bytes), 8 MB is some 360,000 values: far below.
  */
-export const MAX_ALIASES = 200;
+export const MAX_YAML_VALUES = 1_000_000;
+
+/**
+ * What a file's aliases may expand it to, in values: anchors and aliases are handy for a shared
+ * team or a rule's fields (`<<: *monthly-call`), used hundreds of times; aliases of aliases of
+ * aliases are an "alias bomb" (a few lines that expand to gigabytes), refused with their place.
+ * The size after expansion is what is limited, not how often an anchor is used.
+ */
+export const MAX_EXPANDED_VALUES = 500_000;
 
 /** Reads the sections of one YAML file into `sources`; problems become located issues. */
 export function readYamlFile(text: string, file: string, sources: RawSources): void {
+  const over = beyondValues(text, sources);
+  if (over !== undefined) {
+    sources.opaque = true;
+    sources.issues.push({ file, line: over, column: 1, field: '', rank: 0,
+      expected: `YAML files of at most ${MAX_YAML_VALUES.toLocaleString('en')} values (lines and commas) together`,
+      found: 'more by this line: split the lists that long out of the configuration — clients and contacts as CSV (see "CSV from a CRM"), which is read in a fraction of the time and memory' });
+    return;
+  }
   try {
     // Every line break as YAML counts them (CR LF, LF, and CR alone): the yaml parser takes a CR
     // alone for no break, and a file saved with classic Mac endings was one comment line, read
@@ -107,7 +125,10 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    const bomb = aliasBomb(doc);
+    if (bomb) throw new ReferenceError(`aliases expand ${bomb}`);
+    // The size after expansion is checked above: yaml's own count (uses times nesting) refused a team shared by 201 clients.
+    data = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
     sources.opaque = true;
     sources.issues.push(aliasIssue(doc, root, lines, error as Error));
@@ -585,7 +606,67 @@ function aliasIssue(doc: Document, root: YamlOrigin, lines: LineCounter, error: 
     return { file: root.file, line: pos.line, column: pos.col, field: '', rank: 0, expected: 'an alias to an anchor defined before it', found: `*${unresolved.name}, which no &${unresolved.name} before it defines` };
   }
   const pos = lines.linePos(first ?? 0);
-  const found = /alias/i.test(error.message) ? `${count} aliases nested in each other that expand to too much data (an "alias bomb")` : error.message.split('\n')[0]!;
-  return { file: root.file, line: pos.line, column: pos.col, field: '', rank: 0, expected: `YAML aliases (*name) that repeat a value, not multiply it (at most ${MAX_ALIASES} expansions)`, found };
+  const found = /alias/i.test(error.message) ? `${count} aliases that expand the file to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values (an "alias bomb": aliases of anchors that hold aliases)` : error.message.split('\n')[0]!;
+  return { file: root.file, line: pos.line, column: pos.col, field: '', rank: 0, expected: 'YAML aliases (*name) that repeat a value, not multiply it', found };
+}
+
+/** The line where the YAML files read so far pass MAX_YAML_VALUES (counted on in `sources`), or undefined. */
+function beyondValues(text: string, sources: RawSources): number | undefined {
+  let values = sources.yamlValues ?? 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (c === 10 || c === 44) values++;
+    if (values > MAX_YAML_VALUES) return line;
+  }
+  sources.yamlValues = values;
+  return undefined;
+}
+
+/**
+ * How far a document's aliases expand it, when beyond MAX_EXPANDED_VALUES ("to more than …"), or
+ * undefined: each collection's size counted once, an alias as the size of what its anchor holds
+ * (the last anchor of that name before it, as YAML resolves it). An anchor that holds an alias to
+ * itself expands for ever.
+ */
+function aliasBomb(doc: Document): string | undefined {
+  const anchors = new Map<string, { offset: number; node: unknown }[]>();
+  let aliases = 0;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) aliases++;
+      else if (node.anchor) {
+        const list = anchors.get(node.anchor) ?? [];
+        list.push({ offset: node.range?.[0] ?? 0, node });
+        anchors.set(node.anchor, list);
+      }
+    },
+  });
+  if (aliases === 0) return undefined;
+  const sizes = new Map<unknown, number>();
+  const counting = new Set<unknown>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? 0;
+      const target = (anchors.get(node.source) ?? []).filter((a) => a.offset < offset).at(-1)?.node;
+      return target === undefined ? 1 : size(target);
+    }
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (counting.has(node)) return Number.POSITIVE_INFINITY;
+    counting.add(node);
+    let n = 1;
+    for (const item of node.items as unknown[]) {
+      n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+      if (n > MAX_EXPANDED_VALUES) break;
+    }
+    counting.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(doc.contents);
+  return total > MAX_EXPANDED_VALUES ? (Number.isFinite(total) ? `to more than ${MAX_EXPANDED_VALUES}` : 'for ever') : undefined;
 }
 

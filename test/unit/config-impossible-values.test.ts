@@ -379,10 +379,28 @@ rules:
   });
 
   it('validate exits 2 with the place of an alias bomb, never 1 with a bare exception', async () => {
-    const dir = writeConfig({ 'a.yaml': `${SETTINGS}x: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nw: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n` });
+    // Ten to the tenth values, from eleven lines.
+    const levels = ['x: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]', ...Array.from({ length: 9 }, (_, i) => `x${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`)];
+    const dir = writeConfig({ 'a.yaml': `${SETTINGS}${levels.join('\n')}\n` });
     const r = await cli('validate', '--config', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/a\.yaml:6:\d+: expected YAML aliases/);
+    expect(r.err).toMatch(/a\.yaml:6:\d+: expected YAML aliases \(\*name\) that repeat a value, not multiply it, found 90 aliases that expand the file to more than 500,000 values \(an "alias bomb"/);
+  });
+
+  it('one anchor used by hundreds of entries (a shared team, a rule\'s fields merged) is no alias bomb (QA: 201 uses of one flat anchor were refused as aliases "nested in each other")', () => {
+    const rules = ['rules:', '  - &base { id: r0, ours: account_manager, theirs: buyer, kind: letter, every: 3 months }', ...Array.from({ length: 400 }, (_, i) => `  - { <<: *base, id: r${i + 1} }`)];
+    const read = check({ 'a.yaml': `${SETTINGS}${TEAM}`, 'rules.yaml': `${rules.join('\n')}\n` });
+    expect(read.issues.filter((i) => /alias/.test(i.expected + i.found))).toEqual([]);
+  });
+
+  it('YAML of more values than a configuration holds (a dense list under the size limit took 3.8 GB) is one error before it is parsed, at the line where it passes the limit', async () => {
+    const dense = `x: [${Array(1_200_000).fill('1').join(',')}]\n`;
+    const dir = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}`, 'dense.yaml': dense });
+    const started = Date.now();
+    const r = await cli('validate', '--config', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/dense\.yaml:1:1: expected YAML files of at most 1,000,000 values \(lines and commas\) together, found more by this line/);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('YAML over 8 MB in all is one error at its largest file, refused before it is parsed (a 150 MB file had the process die out of memory)', async () => {
