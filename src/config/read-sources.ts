@@ -87,7 +87,8 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   }
   const contactRows: ContactRow[] = [];
   // Clients first: contacts join the clients of every file.
-  const jobs = csvJobs(dir, csvFiles, shown, bytesOf, sources);
+  const sizeOf = (path: string) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size);
+  const jobs = csvOverLimit(csvFiles, sizeOf, shown, sources) ? [] : csvJobs(dir, csvFiles, shown, bytesOf, sources);
   for (const job of jobs.filter((j) => j.as === 'clients')) {
     const start = sources.clients.length;
     readCsvFile(job, sources, contactRows);
@@ -124,6 +125,28 @@ function yamlOverLimit(files: readonly string[], sizeOf: (p: string) => number, 
     file: shown(largest.path), line: 1, column: 1, field: '', rank: 0,
     expected: `YAML files of at most ${MAX_YAML_BYTES / 2 ** 20} MB in all (clients by the thousand go in clients.csv and contacts.csv, read in a fraction of the time and memory)`,
     found: `${mb(largest.size)} here${yaml.length > 1 ? `, ${mb(total)} in ${yaml.length} YAML files` : ''}`,
+  });
+  sources.opaque = true;
+  return true;
+}
+
+/**
+ * The CSV exports, all files together: a 50,000-client company's clients and contacts are some
+ * 32 MB. Reading costs memory by the row (an 80 MB file of a million rows took 3.4 GB), so
+ * beyond twice that none is read, and one error names the largest.
+ */
+export const MAX_CSV_BYTES = 64 * 2 ** 20;
+
+function csvOverLimit(files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources): boolean {
+  const csv = files.map((path) => ({ path, size: sizeOf(path) }));
+  const total = csv.reduce((sum, f) => sum + f.size, 0);
+  if (total <= MAX_CSV_BYTES) return false;
+  const largest = csv.reduce((a, b) => (b.size > a.size ? b : a));
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  sources.issues.push({
+    file: shown(largest.path), line: 1, column: 1, field: '', rank: 0,
+    expected: `CSV files of at most ${MAX_CSV_BYTES / 2 ** 20} MB in all (a 50,000-client company's clients and contacts are about half that)`,
+    found: `${mb(largest.size)} here${csv.length > 1 ? `, ${mb(total)} in ${csv.length} CSV files` : ''}: is it the right export?`,
   });
   sources.opaque = true;
   return true;
