@@ -320,6 +320,36 @@ describe('touchbase CLI', () => {
     expect(after.find((t) => t.id === b!.id)!.status).toBe('skipped');
   });
 
+  it('done and skip at a --db where there is no database refuse, and make none there (a mistyped path became an empty database)', async () => {
+    const dir = tempDir();
+    for (const args of [['done', 'abcdef12'], ['skip', 'abcdef12', '--reason', 'x']]) {
+      const db = join(dir, `${args[0]}.sqlite`);
+      const r = await cli(...args, '--config', EXAMPLE, '--db', db);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`no database at ${db}: no touch of it can be marked`);
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
+  it('plan of more than ten years is bad input naming its options (exit 2), not a failure', async () => {
+    const r = await cli('plan', '--config', EXAMPLE, '--no-save', '--from', '0001-01-01', '--to', '9999-12-31');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--from/--to: expected a period of at most 3660 days (ten years), found 0001-01-01 to 9999-12-31');
+  });
+
+  it('a plan with thousands of warnings (a cadence no one can keep) prints them counted by rule, employee and what they say, the first of each', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany({
+      rules: [{ id: 'daily-meet', ours: 'account_manager', theirs: 'all', kind: 'meeting', every: '1 day', per: 'contact', duration: '4 hours' }],
+    }) });
+    const r = await cli('plan', '--config', dir, '--no-save', '--from', '2027-03-01', '--to', '2027-06-30', '--now', NOW);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.err.trim().split('\n');
+    expect(lines[0]).toMatch(/^[\d,]+ warnings:$/);
+    expect(Number(lines[0]!.replace(/\D/g, ''))).toBeGreaterThan(100);
+    expect(lines.length).toBeLessThan(60);
+    expect(r.err).toMatch(/warning: rule:daily-meet \(\w+\): [\d,]+ touches, the first at \w+: not planned: /);
+  });
+
   it('demo-data writes a large valid company; it refuses a non-empty folder and a bad count', async () => {
     const out = join(tempDir(), 'demo');
     const r = await cli('demo-data', '--clients', '300', '--out', out, '--config', EXAMPLE);

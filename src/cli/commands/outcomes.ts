@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
 import { BadInputError } from '../cli-error.ts';
-import { clockFrom, readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, databaseMissing, dbFile, readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
@@ -35,6 +35,7 @@ export function doneCommand(program: Command, io: CliIO): void {
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       checkEmployee(config, o.by);
       checkLength('--note', o.note);
+      refuseMissingDatabase(o);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
@@ -61,6 +62,7 @@ export function skipCommand(program: Command, io: CliIO): void {
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       if (!plainNote(o.reason ?? '')) throw new BadInputError('--reason: expected a reason, found nothing');
       checkLength('--reason', o.reason);
+      refuseMissingDatabase(o);
       const row = await withDatabase(o, async (db) => {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
@@ -119,4 +121,13 @@ function instant(text: string | undefined, nowText: string | undefined, config: 
 function checkLength(option: string, text: string | undefined): void {
   const length = text === undefined ? 0 : [...plainNote(text)].length;
   if (length > MAX_NOTE) throw new BadInputError(`${option}: expected at most ${MAX_NOTE} characters (it goes into the calendar event), found ${length}`);
+}
+
+/**
+ * No database at --db: no touch is there to mark, and a mistyped path must not become a new empty
+ * database (which then answered every later command with an empty history instead of this).
+ */
+function refuseMissingDatabase(o: GlobalOptions): void {
+  const file = dbFile(o);
+  if (databaseMissing(file)) throw new BadInputError(`no database at ${file}: no touch of it can be marked (is --db the daemon's database? TOUCHBASE_DB names it for every command)`);
 }

@@ -1,7 +1,8 @@
 import { saveCounts } from '../../storage/plan-save-rules.ts';
 import { Option, type Command } from 'commander';
-import { addDuration } from '../../planner/dates.ts';
+import { addDuration, daysBetween } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
+import { MAX_PLAN_DAYS, type PlanWarning } from '../../planner/plan.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clientOption, unknownClient } from '../client-option.ts';
 import { clockFrom, configDir, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -28,6 +29,31 @@ interface PlanOptions extends GlobalOptions {
   allowRemovals: boolean;
 }
 
+/** Warnings listed one by one up to this many; beyond, one line for each rule, employee and kind of trouble. */
+const LISTED_WARNINGS = 50;
+
+/**
+ * A plan's warnings as printed: each, or when there are more than LISTED_WARNINGS (an impossible
+ * cadence over three years gave 147,708 lines), counted by source, employee and what they say,
+ * with the first of each.
+ */
+export function warningLines(warnings: readonly PlanWarning[]): string[] {
+  const line = (w: PlanWarning) => `warning: ${w.source} at ${w.client}: ${w.message}`;
+  if (warnings.length <= LISTED_WARNINGS) return warnings.map(line);
+  const groups = new Map<string, { first: PlanWarning; count: number }>();
+  for (const w of warnings) {
+    const key = `${w.source}|${w.employee ?? ''}|${w.message.split(':')[0]}`;
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { first: w, count: 1 });
+  }
+  const sorted = [...groups.values()].sort((a, b) => b.count - a.count);
+  const lines = sorted.slice(0, LISTED_WARNINGS).map((g) => (g.count === 1 ? line(g.first)
+    : `warning: ${g.first.source}${g.first.employee ? ` (${g.first.employee})` : ''}: ${g.count.toLocaleString('en')} touches, the first at ${g.first.client}: ${g.first.message}`));
+  if (sorted.length > LISTED_WARNINGS) lines.push(`(and ${(sorted.length - LISTED_WARNINGS).toLocaleString('en')} more kinds of warning: "--format json" of a shorter period, or --client, lists them)`);
+  return [`${warnings.length.toLocaleString('en')} warnings:`, ...lines];
+}
+
 export function planCommand(program: Command, io: CliIO): void {
   allowRemovalsOption(program
     .command('plan'))
@@ -49,6 +75,7 @@ export function planCommand(program: Command, io: CliIO): void {
       const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
       const to = o.to ? parseDateOption('--to', o.to) : addDuration(from, config.settings.horizon);
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);
+      if (daysBetween(from, to) >= MAX_PLAN_DAYS) throw new BadInputError(`--from/--to: expected a period of at most ${MAX_PLAN_DAYS} days (ten years), found ${from} to ${to}`);
       if (o.client) {
         // Its id, or its CRM code or name as the export writes it.
         const id = clientOption(config, o.client);
@@ -84,7 +111,7 @@ export function planCommand(program: Command, io: CliIO): void {
       // With --client or --employee, the warnings of what is shown; the others' are counted, not
       // listed (a plan of one client printed the whole company's capacity warnings).
       const shownWarnings = warnings.filter((w) => (!o.client || w.client === o.client) && (!o.employee || w.employee === undefined || w.employee === o.employee));
-      for (const w of shownWarnings) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      for (const line of warningLines(shownWarnings)) io.err(`${line}\n`);
       if (shownWarnings.length < warnings.length) {
         const others = o.client && o.employee ? 'other clients and employees' : o.client ? 'other clients' : 'other employees';
         io.err(`(${warnings.length - shownWarnings.length} warnings about ${others}: "touchbase plan" without ${o.client && o.employee ? '--client and --employee' : o.client ? '--client' : '--employee'} lists them)\n`);
