@@ -21,8 +21,18 @@ export class CommandFailedError extends Error {
   }
 }
 
+/**
+ * Text for a terminal with its control characters shown, not obeyed: an argument echoed in an
+ * error (`touchbase done $'\e[31m…'`) could otherwise colour, move or clear the screen and fake
+ * a line. Line breaks and tabs stay (messages have lines of their own).
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Prints an error for humans on stderr and returns the exit status it deserves. */
-export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+export function reportError(error: unknown, stream: NodeJS.WritableStream = process.stderr): number {
+  const stderr = { write: (text: string) => stream.write(terminalSafe(text)) };
   if (error instanceof ConfigInvalidError) {
     stderr.write(`touchbase: the configuration has ${counted(error.issues.length, 'error')}; nothing was changed:\n`);
     for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);

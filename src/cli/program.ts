@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT, EXIT_OK, reportError } from './cli-error.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, reportError, terminalSafe } from './cli-error.ts';
 import { processIO, type CliIO } from './io.ts';
 import { COMMANDS } from './command-table.ts';
 
@@ -14,7 +14,7 @@ export async function buildProgram(io: CliIO, command?: string): Promise<Command
     .option('--config <dir>', 'configuration folder (default: $TOUCHBASE_CONFIG or ./config)')
     .option('--db <file-or-url>', 'the database: a SQLite file, or a postgres:// URL (default: $TOUCHBASE_DATABASE_URL_FILE, $TOUCHBASE_DATABASE_URL, $TOUCHBASE_DB, or db/touchbase.sqlite)')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(terminalSafe(s)) })
     .exitOverride();
   const entry = command === undefined ? undefined : COMMANDS[command];
   if (entry) (await entry.load())(program, io);
@@ -23,7 +23,7 @@ export async function buildProgram(io: CliIO, command?: string): Promise<Command
     // Only listed: it is never run from here (its module is loaded when it is asked for).
     program.command(name).description(description).allowUnknownOption().allowExcessArguments();
   }
-  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(terminalSafe(s)) });
   return program;
 }
 

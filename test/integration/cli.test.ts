@@ -331,6 +331,16 @@ describe('touchbase CLI', () => {
     }
   });
 
+  it('an argument echoed in an error shows its control characters, does not send them to the terminal', async () => {
+    const evil = '\u001b[31mRED\u001b[0m\rFAKE';
+    for (const args of [[evil], ['validate', '--config', evil], ['event', evil, '--client', 'stroymash', '--config', EXAMPLE, '--db', join(tempDir(), 'e.sqlite')]]) {
+      const r = await cli(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).not.toMatch(/[\u001b\r]/);
+      expect(r.err).toContain('\\u001b[31mRED\\u001b[0m\\u000dFAKE');
+    }
+  });
+
   it('plan of more than ten years is bad input naming its options (exit 2), not a failure', async () => {
     const r = await cli('plan', '--config', EXAMPLE, '--no-save', '--from', '0001-01-01', '--to', '9999-12-31');
     expect(r.code).toBe(2);
