@@ -341,6 +341,14 @@ describe('touchbase CLI', () => {
     }
   });
 
+  it('an event refused (an unknown name, a client no one has) makes no database at a --db where there is none', async () => {
+    const db = join(tempDir(), 'typo.sqlite');
+    const r = await cli('event', 'order.shiped', '--client', 'stroymash', '--config', EXAMPLE, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown event "order.shiped"');
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('plan of more than ten years is bad input naming its options (exit 2), not a failure', async () => {
     const r = await cli('plan', '--config', EXAMPLE, '--no-save', '--from', '0001-01-01', '--to', '9999-12-31');
     expect(r.code).toBe(2);

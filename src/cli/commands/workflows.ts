@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { clientOption } from '../client-option.ts';
-import { receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
+import { eventTouches, receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
 import { runDailyWorkflows } from '../../workflows/daily.ts';
 import { runWeeklyDigest } from '../../workflows/digest.ts';
 import { syncCalendars } from '../../sync/sync-calendars.ts';
@@ -40,10 +40,18 @@ export function eventCommand(program: Command, io: CliIO): void {
       o.client = clientOption(config, o.client) ?? o.client;
       const clock = clockFrom(o.now);
       const tr = cliTranslator(config);
+      const event = { name, client: o.client, ref: o.ref, at: o.at };
+      // Refused before the database is opened: a mistyped --db becomes no empty database for an event that was never taken.
+      try {
+        eventTouches(config, event, clock.now());
+      } catch (error) {
+        if (error instanceof EventRejectedError) throw new BadInputError(error.message);
+        throw error;
+      }
       const outcome = await withDatabase(o, async (db) => {
         let result;
         try {
-          result = await receiveEvent(db, config, { name, client: o.client, ref: o.ref, at: o.at }, clock.now());
+          result = await receiveEvent(db, config, event, clock.now());
         } catch (error) {
           if (error instanceof EventRejectedError) throw new BadInputError(error.message);
           throw error;
