@@ -36,6 +36,9 @@ const CLOCK_SKEW_MS = 15 * 60_000;
 /** How far ahead an event's touch looks for time its holder has free. */
 const FREE_TIME_DAYS = 14;
 
+/** How old an event may be when it is told (a late webhook after an outage: days; a year: a typo). */
+export const MAX_EVENT_AGE_DAYS = 365;
+
 /**
  * The touches an event makes, one per trigger on that event name: for the client's holder
  * of the trigger's role, timed in their working hours as soon as possible (after hours: at the
@@ -62,6 +65,10 @@ export function eventTouches(
     }
     if (at.toMillis() > now.toMillis() + CLOCK_SKEW_MS) {
       throw new EventRejectedError(`at: an event is sent once it has happened; ${JSON.stringify(event.at)} is after now (${now.toUTC().toISO({ suppressMilliseconds: true })})`);
+    }
+    // An event of long ago is a mistyped year (1900 for 2027), not news to act on tomorrow.
+    if (at < now.minus({ days: MAX_EVENT_AGE_DAYS })) {
+      throw new EventRejectedError(`at: expected a moment within the last ${MAX_EVENT_AGE_DAYS} days (a typo in the year?), found ${JSON.stringify(event.at)}`);
     }
   }
   // Without a ref, the event is known by its time: stored as the UTC instant (the same event

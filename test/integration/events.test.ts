@@ -136,6 +136,9 @@ describe('business events become touches', () => {
       .rejects.toThrow('at: expected the time with its offset from UTC, like 2027-03-02T09:00+03:00 or 2027-03-02T09:00Z, found "2027-03-02T09:00"');
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-23T09:00:00+03:00' }, at('2027-03-02T10:00:00+03:00')))
       .rejects.toThrow('at: an event is sent once it has happened; "2027-03-23T09:00:00+03:00" is after now (2027-03-02T07:00:00Z)');
+    // Nor one of long ago: a year mistyped (QA: 1900 made a touch for tomorrow).
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '1900-03-02T09:00:00+03:00' }, at('2027-03-02T10:00:00+03:00')))
+      .rejects.toThrow('at: expected a moment within the last 365 days (a typo in the year?), found "1900-03-02T09:00:00+03:00"');
     expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
     expect(await d.selectFrom('business_events').select('name').execute()).toEqual([]);
   });
