@@ -60,6 +60,18 @@ export const MAX_EXPANDED_VALUES = 500_000;
 
 /** Reads the sections of one YAML file into `sources`; problems become located issues. */
 export function readYamlFile(text: string, file: string, sources: RawSources): void {
+  // A byte-order mark inside the text (two files joined, one saved with a BOM) is invisible, and
+  // the parser said only "implicit keys need to be on a single line": said as what it is.
+  const bom = text.indexOf('\ufeff', 1);
+  if (bom > 0) {
+    const before = text.slice(0, bom);
+    const line = before.split('\n').length;
+    sources.opaque = true;
+    sources.issues.push({ file, line, column: bom - before.lastIndexOf('\n'), field: '', rank: 0,
+      expected: 'text without a byte-order mark inside it (it belongs at the very start of a file, if anywhere)',
+      found: 'an invisible byte-order mark (U+FEFF), as when two files are joined: delete the character, or retype the start of the line' });
+    return;
+  }
   const over = beyondValues(text, sources);
   if (over !== undefined) {
     sources.opaque = true;

@@ -393,6 +393,11 @@ rules:
     expect(read.issues.filter((i) => /alias/.test(i.expected + i.found))).toEqual([]);
   });
 
+  it('a byte-order mark inside a YAML file (two files joined) is said as what it is, at its place', () => {
+    const read = check({ 'a.yaml': `${SETTINGS}${TEAM}`, 'b.yaml': 'rules:\n  - { id: r1, ours: account_manager, theirs: buyer, kind: letter, every: 3 months }\n\ufeffcampaigns: []\n' });
+    expect(read.issues).toEqual([expect.objectContaining({ file: 'b.yaml', line: 3, column: 1, found: expect.stringContaining('an invisible byte-order mark (U+FEFF)') })]);
+  });
+
   it('CSV over 64 MB in all is one error at its largest file, none of it read (QA: an 80 MB export of a million rows took 3.4 GB and two minutes)', async () => {
     const row = 'c0;Client;B;energy;RU;Europe/Moscow;active;2022-12-01;ivanova;ivanova;\n';
     const dir = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}`, 'crm/clients.csv': `id;name;tier;industry;country;timezone;stage;since;account_manager;sales_director;notes\n${row.repeat(Math.ceil(65 * 2 ** 20 / row.length))}` });
