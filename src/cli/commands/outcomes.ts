@@ -129,5 +129,5 @@ function checkLength(option: string, text: string | undefined): void {
  */
 function refuseMissingDatabase(o: GlobalOptions): void {
   const file = dbFile(o);
-  if (databaseMissing(file)) throw new BadInputError(`no database at ${file}: no touch of it can be marked (is --db the daemon's database? TOUCHBASE_DB names it for every command)`);
+  if (databaseMissing(file)) throw new BadInputError(`no database at ${file}: no touch of it can be marked (is --db the daemon's database? TOUCHBASE_DB names it for every command; on a new installation, run "touchbase plan" to record the plan)`);
 }
