@@ -78,8 +78,12 @@ describe('sign-in through OpenID Connect', () => {
     await page.goto(`${daemon.url}/dashboard/clients`);
     expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
     await throughProvider(page, 'anna.ivanova@CORP.example');
-    await page.waitForURL(`${daemon.url}/dashboard/`);
+    // Back at the page she asked for before signing in.
+    await page.waitForURL(`${daemon.url}/dashboard/clients`);
     expect(await page.locator('.user').innerText()).toContain('Signed in as Anna Ivanova');
+    expect(await page.locator('main table').innerText()).toContain('Alfa Stroy');
+    expect(await page.locator('main table').innerText()).not.toContain('Beta Trans');
+    await page.goto(`${daemon.url}/dashboard/`);
     expect(await page.locator('h1').innerText()).toBe('My overview');
     await page.goto(`${daemon.url}/dashboard/clients`);
     expect(await page.locator('main table').innerText()).toContain('Alfa Stroy');
