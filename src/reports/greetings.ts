@@ -16,8 +16,8 @@ export const isGreeting = (row: Readonly<Record<string, Cell>>): boolean => row.
 
 /**
  * The campaigns' touches from a year ago to the end of what is planned — greetings, and letters
- * or news sent company-wide — per campaign, day and client country, how many contacts, and how many of them were greeted (done), skipped,
- * or are still open.
+ * or news sent company-wide — per campaign, day and client country: how many contacts, and how
+ * many of them were greeted (done), skipped, or are still open.
  */
 export function greetingsReport({ config, data, today }: ReportContext): Report {
   const from = addDays(today, -365);
