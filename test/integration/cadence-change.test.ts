@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { openMigrated } from '../../src/storage/database.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, cliOn } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 // Monthly calls to each buyer; in March the director makes them quarterly.
@@ -106,11 +106,7 @@ describe('a rule\'s cadence changed with a late touch of the old one moving forw
   it('the late touch gives way when the new period already has a done one: no second call beside it (QA: January\'s call rolled on beside the quarters\')', async () => {
     const dir = writeConfig({ 'touchbase.yaml': twoBuyers('1 month') });
     const file = await tempDatabaseLocation();
-    const run = async (now: string, ...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', now);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const run = cliOn(dir, file);
     await run('2027-01-04T08:00:00+03:00', 'once');
     const db = await openMigrated(file);
     const bobs = await db.selectFrom('touches').select(['id', 'window_from']).where('contact_ids', 'like', '%"c1-buy"%').orderBy('window_from').execute();

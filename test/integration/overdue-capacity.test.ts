@@ -8,7 +8,7 @@ import { addDays } from '../../src/planner/dates.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, cliOn } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 // One account manager (two calls a day at most) and eight clients called every week: eight
@@ -287,11 +287,7 @@ describe('a late letter a business event timed', () => {
       overdue: { after: '2 days' },
     } });
     const file = await tempDatabaseLocation();
-    const run = async (now: string, ...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', now);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const run = cliOn(dir, file);
     await run('2027-01-04T08:00:00+03:00', 'once');
     await run('2027-01-15T09:00:00+03:00', 'event', 'order.shipped', '--client', 'c1', '--ref', 'SO-1', '--at', '2027-01-15T09:00:00+03:00');
     const db = await openMigrated(file);

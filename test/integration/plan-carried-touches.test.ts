@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openMigrated } from '../../src/storage/database.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cliOn } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 
@@ -10,11 +10,8 @@ describe('plan of a period lists the open touches moved into it from an earlier 
   it('a call of late March snoozed into April is in April\'s plan (table, JSON, --client), as in the calendars; a save keeps it (QA: it was left out unless --from reached back into March)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = await tempDatabaseLocation();
-    const run = async (...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', '2027-03-20T09:00:00+03:00');
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const at = cliOn(dir, file);
+    const run = (...args: string[]) => at('2027-03-20T09:00:00+03:00', ...args);
     await run('once');
     const db = await openMigrated(file);
     const march = await db.selectFrom('touches').selectAll().where('source', 'like', 'rule:%').where('window_to', '=', '2027-03-31')

@@ -24,7 +24,7 @@ import { ru } from '../../src/i18n/ru.ts';
 import { ro } from '../../src/i18n/ro.ts';
 import { client, configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, cliOn } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 
@@ -194,11 +194,8 @@ describe('director reports on a fixed history', () => {
     const beta = client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' });
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany({ clients: [alpha, beta] }) });
     const file = await tempDatabaseLocation();
-    const run = async (day: string, ...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
     const configure = (clients: unknown[]) => writeFileSync(join(dir, 'touchbase.yaml'), stringify(workflowCompany({ clients })));
     await run('2027-03-01', 'once');
     const db = await openMigrated(file);
@@ -232,11 +229,8 @@ describe('director reports on a fixed history', () => {
   it('an overdue touch skipped is neither overdue nor missed from that day on, though a skip keeps the touch\'s own day (QA: it stayed listed, its day being the one the morning check had moved it to)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = await tempDatabaseLocation();
-    const run = async (day: string, ...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
     await run('2027-03-01', 'once');
     // Saturday's morning check moves what is overdue on to the next working day (Monday 29 March).
     await run('2027-03-27', 'checks');
@@ -257,11 +251,8 @@ describe('director reports on a fixed history', () => {
   it('a digest left unread is never overdue: not in the plan\'s overdue marks, nor the report\'s (QA: every past digest was listed as overdue by plan)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = await tempDatabaseLocation();
-    const run = async (day: string, ...args: string[]) => {
-      const r = await cli(...args, '--config', dir, '--db', file, '--now', `${day}T09:00:00+03:00`);
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0);
-      return r.out;
-    };
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
     await run('2027-03-01', 'once');
     await run('2027-03-01', 'checks', '--digest');
     const plan = JSON.parse(await run('2027-03-20', 'plan', '--from', '2027-03-01', '--to', '2027-03-31', '--no-save', '--format', 'json')) as { source: string; status: string; overdue: boolean }[];
