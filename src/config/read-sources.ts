@@ -64,7 +64,9 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   }
   const bytesOf = (path: string): Uint8Array => (snapshot ? snapshot.files.get(path)! : readFileSync(path));
   const csvFiles: string[] = [];
-  const tooMuchYaml = yamlOverLimit(files, (path) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size), shown, sources);
+  const sizeOf = (path: string) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size);
+  const tooMuchYaml = overLimit(files.filter(isYamlFile), sizeOf, shown, sources,
+    { bytes: MAX_YAML_BYTES, kind: 'YAML', why: 'clients by the thousand go in clients.csv and contacts.csv, read in a fraction of the time and memory' });
   for (const path of files) {
     const name = basename(path).toLowerCase();
     if (isDelimitedText(name)) {
@@ -87,8 +89,9 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
   }
   const contactRows: ContactRow[] = [];
   // Clients first: contacts join the clients of every file.
-  const sizeOf = (path: string) => (snapshot ? snapshot.files.get(path)!.length : statSync(path).size);
-  const jobs = csvOverLimit(csvFiles, sizeOf, shown, sources) ? [] : csvJobs(dir, csvFiles, shown, bytesOf, sources);
+  const tooMuchCsv = overLimit(csvFiles, sizeOf, shown, sources,
+    { bytes: MAX_CSV_BYTES, kind: 'CSV', why: 'a 50,000-client company\'s clients and contacts are about half that', ask: ': is it the right export?' });
+  const jobs = tooMuchCsv ? [] : csvJobs(dir, csvFiles, shown, bytesOf, sources);
   for (const job of jobs.filter((j) => j.as === 'clients')) {
     const start = sources.clients.length;
     readCsvFile(job, sources, contactRows);
@@ -111,42 +114,30 @@ export function readSources(dir: string, displayRoot = process.cwd(), snapshot?:
 }
 
 /**
- * Whether the YAML files are over MAX_YAML_BYTES together: then none is parsed (parsed YAML
- * keeps every node with its position, some 130 bytes of memory a byte of file), and one error
- * names the largest.
- */
-function yamlOverLimit(files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources): boolean {
-  const yaml = files.filter(isYamlFile).map((path) => ({ path, size: sizeOf(path) }));
-  const total = yaml.reduce((sum, f) => sum + f.size, 0);
-  if (total <= MAX_YAML_BYTES) return false;
-  const largest = yaml.reduce((a, b) => (b.size > a.size ? b : a));
-  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
-  sources.issues.push({
-    file: shown(largest.path), line: 1, column: 1, field: '', rank: 0,
-    expected: `YAML files of at most ${MAX_YAML_BYTES / 2 ** 20} MB in all (clients by the thousand go in clients.csv and contacts.csv, read in a fraction of the time and memory)`,
-    found: `${mb(largest.size)} here${yaml.length > 1 ? `, ${mb(total)} in ${yaml.length} YAML files` : ''}`,
-  });
-  sources.opaque = true;
-  return true;
-}
-
-/**
  * The CSV exports, all files together: a 50,000-client company's clients and contacts are some
  * 32 MB. Reading costs memory by the row (an 80 MB file of a million rows took 3.4 GB), so
  * beyond twice that none is read, and one error names the largest.
  */
 export const MAX_CSV_BYTES = 64 * 2 ** 20;
 
-function csvOverLimit(files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources): boolean {
-  const csv = files.map((path) => ({ path, size: sizeOf(path) }));
-  const total = csv.reduce((sum, f) => sum + f.size, 0);
-  if (total <= MAX_CSV_BYTES) return false;
-  const largest = csv.reduce((a, b) => (b.size > a.size ? b : a));
+/**
+ * Whether files of one kind are over their limit together — YAML over MAX_YAML_BYTES (parsed
+ * YAML keeps every node with its position, some 130 bytes of memory a byte of file), CSV over
+ * MAX_CSV_BYTES: then none of them is read, and one error names the largest.
+ */
+function overLimit(
+  files: readonly string[], sizeOf: (p: string) => number, shown: (p: string) => string, sources: RawSources,
+  limit: { readonly bytes: number; readonly kind: 'YAML' | 'CSV'; readonly why: string; readonly ask?: string },
+): boolean {
+  const sized = files.map((path) => ({ path, size: sizeOf(path) }));
+  const total = sized.reduce((sum, f) => sum + f.size, 0);
+  if (total <= limit.bytes) return false;
+  const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
   sources.issues.push({
     file: shown(largest.path), line: 1, column: 1, field: '', rank: 0,
-    expected: `CSV files of at most ${MAX_CSV_BYTES / 2 ** 20} MB in all (a 50,000-client company's clients and contacts are about half that)`,
-    found: `${mb(largest.size)} here${csv.length > 1 ? `, ${mb(total)} in ${csv.length} CSV files` : ''}: is it the right export?`,
+    expected: `${limit.kind} files of at most ${limit.bytes / 2 ** 20} MB in all (${limit.why})`,
+    found: `${mb(largest.size)} here${sized.length > 1 ? `, ${mb(total)} in ${sized.length} ${limit.kind} files` : ''}${limit.ask ?? ''}`,
   });
   sources.opaque = true;
   return true;
