@@ -297,11 +297,13 @@ function asFirstPlanned(lines: readonly HistoryLine[]): Map<string, { employee: 
  */
 export async function workflowTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
   const rows = await workflowTouchRows(db, window).execute();
+  return rowsAsTouches(rows.filter((r) => !PLANNER_SOURCE.test(r.source) || r.overdue_from !== null), now, config);
+}
+
+/** Stored rows as touches, each overdue or not as isOverdue says in its holder's zone (the company's for someone unknown). */
+function rowsAsTouches(rows: readonly TouchRow[], now: DateTime, config: Config): Touch[] {
   const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
-  return rows.filter((r) => !PLANNER_SOURCE.test(r.source) || r.overdue_from !== null).map((r) => {
-    const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
-    return rowToTouch(r, isOverdue(config, r, today));
-  });
+  return rows.map((r) => rowToTouch(r, isOverdue(config, r, now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!)));
 }
 
 /**
@@ -315,12 +317,8 @@ export async function workflowTouches(db: DB, window: { from: string; to: string
 export async function carriedPlannerTouches(db: DB, window: { from: string; to: string }, now: DateTime, config: Config): Promise<Touch[]> {
   const rows = await db.selectFrom('touches').selectAll().where('date', '>=', window.from).where('date', '<=', window.to)
     .where('status', '=', 'planned').where('moved_by_user', '=', 1).where('overdue_from', 'is', null).where('window_to', '<', window.from).execute();
-  const zones = new Map(config.employees.map((e) => [e.id, e.timezone]));
   const applies = sourceApplies(config, now.setZone(config.settings.timezone).toISODate()!);
-  return rows.filter((r) => PLANNER_SOURCE.test(r.source) && applies(r.source, r.client_id)).map((r) => {
-    const today = now.setZone(zones.get(r.employee_id) ?? config.settings.timezone).toISODate()!;
-    return rowToTouch(r, isOverdue(config, r, today));
-  });
+  return rowsAsTouches(rows.filter((r) => PLANNER_SOURCE.test(r.source) && applies(r.source, r.client_id)), now, config);
 }
 
 /**
