@@ -277,8 +277,7 @@ function buildHandovers(ctx: BuildContext): Handover[] {
     if (first) {
       ctx.report(origin, ['from'], 2, `one handover per leaving employee (first at ${short(placeOf(first))})`, quote(h.from));
       ok = false;
-    }
-    leaving.set(h.from, origin);
+    } else leaving.set(h.from, origin);
     if (ok && h.notice_from === 'management') {
       const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from)).map((d) => d.client.id);
       if (theirClients.length > 0) ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`);

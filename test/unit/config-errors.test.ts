@@ -151,6 +151,15 @@ employees:
     expect(found('Europe/Moscow', 'XX')).toEqual(['"XX", which has none']);
   });
 
+  it('a leaver handed over three times: the second and the third both point to the first', () => {
+    const handovers = 'handovers:\n' + ['petrov', 'orlov', 'petrov'].map((to) => `  - { from: ivanova, to: ${to}, on: 2027-03-15 }\n`).join('');
+    const { issues, text } = issuesOf({ 'a.yaml': SETTINGS + TEAM + handovers });
+    expect(issues.map((i) => i.line)).toEqual([11, 12]);
+    expect(text.match(/one handover per leaving employee \(first at \S*a\.yaml:\d+\)/g)).toEqual([
+      expect.stringContaining('a.yaml:10)'), expect.stringContaining('a.yaml:10)'),
+    ]);
+  });
+
   it('an employee id used twice says "an employee"; rules with no employee configured at all are one error for that', () => {
     const twice = issuesOf({ 'a.yaml': SETTINGS + TEAM + '  - { id: petrov, name: Pavel Petrov, role: account_manager }\n' });
     expect(twice.text).toMatch(/expected an employee id used once \(first at \S*a\.yaml:7\)/);
