@@ -59,7 +59,21 @@ function swapped(a: string, b: string): boolean {
 /** "; did you mean "account_manager"?" or nothing. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const best = closest(word, candidates);
-  return best === undefined ? '' : `; did you mean ${quote(best)}?`;
+  return best === undefined ? '' : `; did you mean ${quote(best)}?${mixedScript(word)}`;
+}
+
+/**
+ * A letter of another alphabet among Latin ones (a Cyrillic "е" or "і" typed in an id on a Russian
+ * keyboard layout), said with its place: the word, or a suggestion of the Latin one, reads the
+ * same, and the difference is not seen.
+ */
+export function mixedScript(word: string): string {
+  const letters = [...word];
+  if (!letters.some((ch) => /\p{Script=Latin}/u.test(ch))) return '';
+  const at = letters.findIndex((ch) => /\p{L}/u.test(ch) && !/\p{Script=Latin}/u.test(ch));
+  if (at < 0) return '';
+  const script = ['Cyrillic', 'Greek'].find((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(letters[at]!)) ?? 'not Latin';
+  return ` (letter ${at + 1}, "${letters[at]}", is ${script} among Latin letters)`;
 }
 
 /**

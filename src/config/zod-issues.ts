@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { placeOf, type Origin } from './origin.ts';
-import { closest, didYouMean, meantField } from './suggest.ts';
+import { closest, didYouMean, meantField, mixedScript } from './suggest.ts';
 import { COUNTRY_CODE } from './schema.ts';
 import { countryHint } from './place-hints.ts';
 import { hasHolidayCalendar } from '../planner/public-holidays.ts';
@@ -101,6 +101,7 @@ function foundOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof input === 'number' && namesSomething(issue.path)) return `${describeFound(input)}, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"`;
   // "ro", "Россия": the two letters meant.
   if (issue.code === 'invalid_format' && issue.message === COUNTRY_CODE && typeof input === 'string') return `${describeFound(input)}${countryHint(input, hasHolidayCalendar)}`;
+  if (issue.code === 'invalid_format' && typeof input === 'string') return `${describeFound(input)}${mixedScript(input)}`;
   if (issue.code === 'invalid_value' && typeof input === 'string') {
     return `${describeFound(input)}${didYouMean(input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
   }

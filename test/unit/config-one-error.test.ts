@@ -5,6 +5,7 @@ import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
+import { didYouMean } from '../../src/config/suggest.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../config');
 
@@ -298,6 +299,20 @@ describe('one mistake, one error, first', () => {
     const issue = issues.find((i) => i.field === field);
     expect(issue, issues.map(formatIssue).join('\n')).toBeDefined();
     expect(issue!.found.endsWith(hint)).toBe(true);
+  });
+
+  it('a Cyrillic letter typed in a Latin id is pointed at: the id and its suggestion look the same', () => {
+    // "pеtrov" with a Cyrillic е: refused by the id's form, which says which letter.
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: petrov, name: Ivan Petrov, role: sales_director }\n`
+        + `clients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K One, role: ceo }] }\nhandovers:\n  - { from: ivanova, to: p\u0435trov, on: 2027-03-15 }\n`,
+    });
+    const { issues } = issuesOf(dir);
+    expect(issues.map((i) => [i.field, i.found])).toEqual([['handovers[0].to', '"p\u0435trov" (letter 2, "\u0435", is Cyrillic among Latin letters)']]);
+    // Where a name is looked up without the id's form (a CSV's team cell), the suggestion says it too.
+    expect(didYouMean('s\u0456dorov', ['sidorov', 'ivanova'])).toBe('; did you mean "sidorov"? (letter 2, "\u0456", is Cyrillic among Latin letters)');
+    expect(didYouMean('sidorof', ['sidorov'])).toBe('; did you mean "sidorov"?');
+    expect(didYouMean('ionescu-ștefan', ['ionescu-stefan'])).toBe('; did you mean "ionescu-stefan"?');
   });
 
   it('the other mistakes of an entry with a broken field are found in the same round, without follow-on errors', () => {
