@@ -35,7 +35,7 @@ export function clientsReport(ctx: ReportContext): Report {
   }
   const rows: Record<string, Cell>[] = config.clients.map((c) => {
     const last = ctx.lastDone.get(c.id);
-    const start = silenceStart(c, last, ctx.trackedSince.get(c.id));
+    const start = silenceStart(c, last, ctx.trackedSince);
     const b = breadth.get(c.id)!;
     const n = next.get(c.id);
     return {

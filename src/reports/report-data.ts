@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { movesByOwner, reportTouches, type ReportTouch } from '../storage/report-queries.ts';
+import type { TrackedSince } from '../storage/workflow-repository.ts';
 import { lastDoneOf, trackedSinceByClient } from '../workflows/facts.ts';
 import type { LastDone } from '../workflows/silence.ts';
 import { touchesAsOf } from './as-of.ts';
@@ -41,7 +42,7 @@ export interface ReportContext {
   readonly today: string;
   readonly data: ReportData;
   readonly lastDone: ReadonlyMap<string, LastDone>;
-  readonly trackedSince: ReadonlyMap<string, string>;
+  readonly trackedSince: TrackedSince;
 }
 
 export async function loadReportContext(db: DB, config: Config, today: string): Promise<ReportContext> {

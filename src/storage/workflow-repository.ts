@@ -118,14 +118,27 @@ export async function doneTouches(db: DB, clientId?: string): Promise<DoneTouchF
   return q.execute();
 }
 
+/** The first days touchbase planned anything: for each client, and for the company. */
+export interface TrackedSince {
+  readonly byClient: ReadonlyMap<string, string>;
+  /** The first day of all: a client never planned for (no contacts, no rule for it) counts from it. */
+  readonly company: string | undefined;
+}
+
 /**
- * The first day touchbase planned anything for each client (where silence counts from when
- * nothing else says), as a date in `zone`: a first plan at 01:00 in Moscow is that day's, not
- * the day before (its UTC date).
+ * The first day touchbase's plan had anything for each client and for the company (where silence
+ * counts from when nothing else says), as dates in `zone`: a first plan at 01:00 in Moscow is
+ * that day's, not the day before (its UTC date).
  */
-export async function trackedSinceByClient(db: DB, zone: string, clientId?: string): Promise<Map<string, string>> {
-  let q = db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]);
+export async function trackedSinceByClient(db: DB, zone: string, clientId?: string): Promise<TrackedSince> {
+  // The plan's own touches: a silence alert for a client nothing else was planned for would otherwise restart its silence.
+  const planned = sql<boolean>`${sql.raw(PLANNER_SOURCE_SQL)}`;
+  let q = db.selectFrom('touches').select(['client_id', (eb) => eb.fn.min('created_at').as('first')]).where(planned);
   if (clientId !== undefined) q = q.where('client_id', '=', clientId);
   const rows = await q.groupBy('client_id').execute();
-  return new Map(rows.filter((r) => r.first).map((r) => [r.client_id, DateTime.fromISO(String(r.first), { zone: 'utc' }).setZone(zone).toISODate()!]));
+  const day = (instant: unknown) => DateTime.fromISO(String(instant), { zone: 'utc' }).setZone(zone).toISODate()!;
+  const byClient = new Map(rows.filter((r) => r.first).map((r) => [r.client_id, day(r.first)]));
+  if (clientId === undefined) return { byClient, company: [...byClient.values()].sort()[0] };
+  const first = await db.selectFrom('touches').select((eb) => eb.fn.min('created_at').as('first')).where(planned).executeTakeFirst();
+  return { byClient, company: first?.first ? day(first.first) : undefined };
 }

@@ -1,4 +1,5 @@
 import type { Client, Config } from '../domain/types.ts';
+import type { TrackedSince } from '../storage/workflow-repository.ts';
 import { selects } from '../domain/selector.ts';
 import { addDays, addDuration, daysBetween } from '../planner/dates.ts';
 import { allDayOn, type WorkflowTouch } from './workflow-touch.ts';
@@ -31,14 +32,14 @@ export const SILENCE_ESCALATION_DAYS = 7;
  * touchbase first planned for it — what happened before touchbase is not known, and a fresh
  * installation must not call every old client silent on its first morning.
  */
-export function silentClients(config: Config, lastDone: ReadonlyMap<string, LastDone>, trackedSince: ReadonlyMap<string, string>, today: string): SilentClient[] {
+export function silentClients(config: Config, lastDone: ReadonlyMap<string, LastDone>, trackedSince: TrackedSince, today: string): SilentClient[] {
   const silence = config.silence;
   if (!silence) return [];
   const out: SilentClient[] = [];
   for (const client of config.clients) {
     if (!selects(silence.for, client, today)) continue;
     const done = lastDone.get(client.id);
-    const since = silenceStart(client, done, trackedSince.get(client.id));
+    const since = silenceStart(client, done, trackedSince);
     if (!since || addDuration(since, silence.after) >= today) continue;
     out.push({ client, since, days: daysBetween(since, today), lastDone: done });
   }
@@ -47,11 +48,13 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
 
 /**
  * The day a client's silence counts from: its last done touch or the CRM's last contact,
- * whichever is later; without either, the later of `since` and the first plan for it — and
- * none before touchbase has planned anything for it (the checks run before the first plan
- * must not call every old client silent).
+ * whichever is later; without either, the later of `since` and the first plan for it — for a
+ * client nothing was ever planned for (no contacts, no rule for it: nobody is in touch), the
+ * company's first plan — and none before touchbase has planned anything (the checks run before
+ * the first plan must not call every old client silent).
  */
-export function silenceStart(client: Client, lastDone: LastDone | undefined, trackedSince: string | undefined): string | undefined {
+export function silenceStart(client: Client, lastDone: LastDone | undefined, tracked: TrackedSince): string | undefined {
+  const trackedSince = tracked.byClient.get(client.id) ?? tracked.company;
   return latest(lastDone?.date, client.lastContact) ?? (trackedSince === undefined ? undefined : latest(client.since, trackedSince));
 }
 

@@ -16,6 +16,8 @@ import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
 import { client, configOf } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
+import { loadReportContext } from '../../src/reports/report-data.ts';
+import { silentOf } from '../../src/reports/silence-report.ts';
 
 const db = () => tempDatabase();
 const morning = (date: string) => DateTime.fromISO(`${date}T07:00:00+03:00`, { setZone: true });
@@ -108,6 +110,8 @@ describe('alerts withdrawn as soon as their reason ends', () => {
     const d = await db();
     await d.insertInto('touches').values([
       { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      // beta was touched lately: not silent.
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
       // A business event's touch (the plan's own would be cancelled: this company has no rules).
       { ...row('next-alpha', 'alpha', 'anna', '2027-05-06'), source: 'event:order.shipped', series: 'event:order.shipped|alpha|Z1' },
     ]).execute();
@@ -132,6 +136,7 @@ describe('an undone silence alert', () => {
     const d = await db();
     await d.insertInto('touches').values([
       { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
     ]).execute();
     for (let day = DateTime.fromISO('2027-05-03'); day.toISODate()! <= '2027-05-14'; day = day.plus({ days: 1 })) await runDailyWorkflows(d, config, morning(day.toISODate()!));
     const [alert] = await d.selectFrom('touches').selectAll().where('source', 'like', 'silence:%').execute();
@@ -146,6 +151,7 @@ describe('an undone silence alert', () => {
     const e = await db();
     await e.insertInto('touches').values([
       { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
     ]).execute();
     for (let day = DateTime.fromISO('2027-05-03'); day.toISODate()! <= '2027-05-14'; day = day.plus({ days: 1 })) await runDailyWorkflows(e, alone, morning(day.toISODate()!));
     expect((await openTouches(e, 'escalation:')).map((t) => [t.source.replace(/:[^:]*$/, ''), t.employee_id])).toEqual([['escalation:overdue', 'pavel']]);
@@ -168,6 +174,25 @@ describe('silence on a fresh installation', () => {
     expect(alert).toMatchObject({ client_id: 'quiet', title: 'quiet Ltd: silent since 20 January 2027 — get in touch' });
     // "old" counts from 1 March, when touchbase first planned for it: silent after 30 April.
     expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 2 });
+  });
+});
+
+describe('a client nothing is planned for', () => {
+  it('is silent counted from the company\'s first plan: a client with no contacts has nobody in touch with it', async () => {
+    const config = configOf(workflowCompany({
+      rules: [],
+      clients: [client('old', { since: '2015-01-01', team: { account_manager: 'anna' } }), client('empty', { since: '2015-01-01', team: { account_manager: 'oleg' }, roles: [] })],
+    }));
+    const d = await db();
+    // The first plan (1 March) has a touch of "old" only: "empty" has no one to plan for.
+    await d.insertInto('touches').values({ ...row('p1', 'old', 'anna', '2027-03-10'), created_at: '2027-03-01T06:00:00Z' }).execute();
+    expect(await runDailyWorkflows(d, config, morning('2027-04-30'))).toMatchObject({ silent: 0 });
+    expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silent: 2, silenceAlerts: 2 });
+    const alerts = await openTouches(d, 'silence:');
+    expect(alerts.map((t) => [t.client_id, t.employee_id, t.title])).toContainEqual(['empty', 'oleg', 'empty Ltd: silent since 1 March 2027 — get in touch']);
+    // The reports say the same.
+    const ctx = await loadReportContext(d, config, '2027-05-03');
+    expect(silentOf(ctx).map((s) => [s.client.id, s.since])).toEqual([['empty', '2027-03-01'], ['old', '2027-03-01']]);
   });
 });
 
