@@ -20,6 +20,7 @@ export interface FakeEvent {
   extendedProperties?: { private?: Record<string, string> };
   visibility?: string;
   attendees?: unknown[];
+  organizer?: { email: string; self?: boolean };
   updated: string;
 }
 
@@ -213,7 +214,8 @@ export class GoogleCalendarFake {
         if (e.id !== undefined && !ID.test(e.id)) return error(res, 400, 'invalid', 'Invalid resource id value.');
         const id = e.id ?? `gen${++this.#seq}`;
         if (store.has(id) || this.#purged.has(`${user}\u0000${id}`)) return error(res, 409, 'duplicate', 'The requested identifier already exists.');
-        const stored: FakeEvent = { ...(e as FakeEvent), id, status: 'confirmed', etag: this.#etag(), updated: new Date().toISOString() };
+        // As Google: the organizer of an event written into a primary calendar is its account.
+        const stored: FakeEvent = { ...(e as FakeEvent), id, status: 'confirmed', etag: this.#etag(), updated: new Date().toISOString(), organizer: { email: user, self: true } };
         store.set(id, stored);
         return respond(200, stored);
       }
@@ -265,7 +267,8 @@ export class GoogleCalendarFake {
         }
         const offset = Number(query.pageToken ?? 0);
         const page = items.slice(offset, offset + max);
-        return respond(200, { kind: 'calendar#events', items: page, ...(offset + max < items.length ? { nextPageToken: String(offset + max) } : {}) });
+        // A primary calendar's summary is its account's address.
+        return respond(200, { kind: 'calendar#events', summary: user, items: page, ...(offset + max < items.length ? { nextPageToken: String(offset + max) } : {}) });
       }
       default:
         return error(res, 404, 'notFound', 'Not Found');

@@ -220,6 +220,30 @@ describe('Google through the command line', () => {
     expect(broken.out).not.toMatch(/temporary/);
   });
 
+  it('a refresh token of another account is refused: nothing of the employee\'s is taken as deleted, nothing written into the colleague\'s calendar', async () => {
+    const db = await tempDatabaseLocation();
+    const tokens = join(tempDir(), 'tokens.json');
+    const cfg = config(undefined, 'a2@corp.example');
+    writeFileSync(tokens, JSON.stringify({ 'a2@corp.example': 'rt-a2' }));
+    process.env.GOOGLE_REFRESH_TOKENS_FILE = tokens;
+    await cli('sync', '--config', cfg, '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    const own = fake.events('a2@corp.example').length;
+    expect(own).toBeGreaterThan(1);
+    // a's token pasted for a2 (a slip when a token is renewed): a's calendar answers, without a2's events.
+    writeFileSync(tokens, JSON.stringify({ 'a2@corp.example': 'rt-a' }));
+    const r = await cli('sync', '--config', cfg, '--db', db, '--now', '2027-03-20T08:00:00+03:00');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the Google credentials of a2@corp.example open the calendar of a@corp.example, another account');
+    const plan = await cli('plan', '--no-save', '--format', 'json', '--config', cfg, '--db', db, '--from', '2027-03-01', '--to', '2027-05-31', '--now', '2027-03-20T08:00:00+03:00');
+    const statuses = (JSON.parse(plan.out) as { status: string }[]).map((t) => t.status);
+    expect(statuses.length).toBeGreaterThan(1);
+    expect(statuses.filter((s) => s !== 'planned')).toEqual([]);
+    expect(fake.events('a@corp.example').filter((e) => e.status !== 'cancelled')).toEqual([]);
+    expect(fake.events('a2@corp.example').filter((e) => e.status !== 'cancelled')).toHaveLength(own);
+    const check = await cli('calendars', 'check', '--config', cfg, '--db', db);
+    expect(check.out).toMatch(/^a\s+google\s+FAILED \(auth\): the Google credentials of a2@corp.example open the calendar of a@corp.example/m);
+  });
+
   it('a misconfigured connection names the variable', async () => {
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(CalendarSetupError);
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);

@@ -600,6 +600,16 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an event written with another account\'s token (Anna\'s for Boris) is taken back at once and refused: it is not the colleague\'s to see', async () => {
+    const crossed = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[B, 'rt-anna']]) });
+    const owner = { employeeId: 'boris', email: B, timezone: 'Europe/Moscow' };
+    const event = { key: 'crossedcall1', touchId: 't1', title: 'Call', description: '', allDay: true, start: '2027-03-03', end: '2027-03-04', timezone: 'Europe/Moscow', reminders: [], contentHash: 'h' };
+    await expect(crossed.create(owner, event)).rejects.toMatchObject({ code: 'auth', message: expect.stringContaining(`open the calendar of ${A}`) });
+    expect(fake.events(A).filter((e) => e.status !== 'cancelled')).toEqual([]);
+    // Reading one event goes by a listing of the calendar, which says whose it is: not "not there".
+    await expect(crossed.read(owner, 'crossedcall2')).rejects.toMatchObject({ code: 'auth' });
+  });
+
   it('expired access tokens are refreshed by the client without losing a write', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

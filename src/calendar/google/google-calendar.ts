@@ -89,8 +89,15 @@ export class GoogleCalendar implements CalendarPort {
     const api = this.#api(owner);
     try {
       const res = await api.events.insert({ calendarId: 'primary', sendUpdates: 'none', requestBody: { id: event.key, ...toGoogle(event) } });
+      const other = otherAccount(owner, res.data.organizer?.self ? res.data.organizer.email : undefined);
+      if (other) {
+        // Written into someone else's calendar: taken back at once (a client's touch is not theirs to see).
+        await api.events.delete({ calendarId: 'primary', eventId: res.data.id ?? event.key, sendUpdates: 'none' }).catch(() => undefined);
+        throw other;
+      }
       return toRemote(res.data, event.key);
     } catch (error) {
+      if (error instanceof CalendarError) throw error;
       const e = toCalendarError(error, this.#calls);
       if (e.code !== 'conflict') throw e;
     }
@@ -156,8 +163,12 @@ export class GoogleCalendar implements CalendarPort {
     let kind: string | null | undefined;
     try {
       await pace?.();
-      kind = (await this.#api(owner).events.list({ calendarId: 'primary', maxResults: 1, fields: 'kind' })).data?.kind;
+      const res = await this.#api(owner).events.list({ calendarId: 'primary', maxResults: 1, fields: 'kind,summary' });
+      kind = res.data?.kind;
+      const other = otherAccount(owner, res.data?.summary);
+      if (other) throw other;
     } catch (error) {
+      if (error instanceof CalendarError) throw error;
       this.#listedAt.delete(key);
       const e = toCalendarError(error, this.#calls);
       throw new CalendarError(e.code === 'not_found' ? 'temporary' : e.code, `${eventNotFound.message}, and the calendar itself did not answer (${e.message}): the event was not read`, e.retryAfterMs);
@@ -182,6 +193,8 @@ export class GoogleCalendar implements CalendarPort {
         if (res.data?.kind !== 'calendar#events' || !Array.isArray(res.data.items ?? [])) {
           throw new CalendarError('temporary', `Google Calendar answered the listing without events (${describeBody(res.data)}): the calendar was not read`);
         }
+        const other = otherAccount(owner, res.data.summary);
+        if (other) throw other;
         for (const g of res.data.items ?? []) {
           const key = g.extendedProperties?.private?.syncKey;
           if (key) out.push(toRemote(g, key));
@@ -309,4 +322,18 @@ function toRemote(g: calendar_v3.Schema$Event | null | undefined, key: string): 
     start: g.start?.date ?? g.start?.dateTime ?? '', end: g.end?.date ?? g.end?.dateTime ?? '', allDay: Boolean(g.start?.date),
     contentHash: g.extendedProperties?.private?.contentHash ?? undefined,
   };
+}
+
+/**
+ * The error for a calendar that is not the employee's: Google names a primary calendar by its
+ * account's address (the listing's summary, the organizer of an event written there). A refresh
+ * token of another account in GOOGLE_REFRESH_TOKENS_FILE opened a colleague's calendar, where
+ * every event of this employee's was "not there" (165 touches taken as deleted by them) and
+ * their client's touch was written. A name that is not an address (a renamed calendar, a fake
+ * that does not say) tells nothing.
+ */
+function otherAccount(owner: CalendarOwner, address: string | null | undefined): CalendarError | undefined {
+  if (!owner.email || !address || !address.includes('@') || address.toLowerCase() === owner.email.toLowerCase()) return undefined;
+  return new CalendarError('auth', `the Google credentials of ${owner.email} open the calendar of ${address}, another account: nothing is read or written there `
+    + `(give ${owner.email} its own refresh token in GOOGLE_REFRESH_TOKENS_FILE; if ${address} is the same person's main address, write that as their email)`);
 }
