@@ -28,7 +28,7 @@ describe('POST /api/reload', () => {
   it('answers a refused change with its errors, as the log and status say them; an applied one with applied: true alone', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
     const token = 'secret-token-12345-of-at-least-32-chars';
-    const { daemon } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), apiToken: token, watch: false });
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), apiToken: token, watch: false });
     await startedAndSynced(daemon);
     const reload = async () => (await fetch(`${daemon.url}/api/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json();
     const file = join(configDir, 'touchbase.yaml');
@@ -37,6 +37,11 @@ describe('POST /api/reload', () => {
     expect(refused.applied).toBe(false);
     expect(refused.errors).toHaveLength(1);
     expect(refused.errors[0]).toMatch(/touchbase\.yaml:\d+:\d+: rules\[0\]\.ours \(rule calls\): expected a role some employee holds \(account_manager\), found "nobody_has_this_role", held by nobody/);
+    // status says the rejection, and not also that the files were never taken in (QA: it said both, and to kill -HUP).
+    const status = (await cli('status', '--db', dbFile)).out;
+    expect(status).toContain('rules[0].ours (rule calls)');
+    expect(status).not.toContain('has not taken them in');
+    expect(JSON.parse((await cli('status', '--db', dbFile, '--format', 'json')).out)).toMatchObject({ configPending: false });
     writeFileSync(file, stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
     expect(await reload()).toEqual({ applied: true });
   });

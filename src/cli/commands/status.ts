@@ -39,7 +39,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       const live = status.instances.filter((i) => i.live);
       const running = live.length > 0 || await isDaemonRunning(file);
       // Files changed that the daemon never took in (it could not record them: a full disk), while it says all is applied.
-      const configPending = running && configChangedSince(status.configDir, status.configHash);
+      // (With a rejection recorded, the files differ from what it applied: that is the rejection, said below.)
+      const configPending = running && status.configErrors.length === 0 && configChangedSince(status.configDir, status.configHash);
       if (o.format === 'json') {
         io.out(`${JSON.stringify({ running, ...status, configPending }, null, 2)}\n`);
         return;
