@@ -7,7 +7,7 @@ import { horizonWindow } from '../plan-service.ts';
 import { planTouches } from '../planner/plan.ts';
 import { makeHistory } from '../planner/history.ts';
 import { loadReportContext, type ReportContext } from '../reports/report-data.ts';
-import { REPORTS, type ReportName } from '../reports/registry.ts';
+import { reportOf, type ReportName } from '../reports/registry.ts';
 import { coverageCells } from '../reports/coverage-months.ts';
 import { clientsReport } from '../reports/clients-report.ts';
 import type { Cell, Report } from '../reports/report.ts';
@@ -64,7 +64,7 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
   const meta: Record<string, string> = {};
   const overdueOwners = new Map<string, number>();
   for (const name of STORED_REPORTS) {
-    const report = REPORTS[name](ctx);
+    const report = reportOf(name, ctx);
     if (name === 'overdue') for (const r of report.rows) overdueOwners.set(String(r.owner), (overdueOwners.get(String(r.owner)) ?? 0) + 1);
     report.rows.forEach((row, pos) => rows.push({
       report: name, pos, client_id: text(row.client), employee_id: text(row.employee ?? row.owner), row: JSON.stringify(row), ...marks(name, row),

@@ -29,6 +29,16 @@ export const REPORTS = {
 } satisfies Record<string, (ctx: ReportContext) => Report>;
 
 export type ReportName = keyof typeof REPORTS;
+
+/**
+ * The report `name` of a context. As of a day before anything was recorded, it has no rows nor
+ * figures (a report before the recorded history has no data), as the overdue and silence
+ * reports had: the coverage report listed every pair of the configuration "never touched", at 0 %.
+ */
+export function reportOf(name: ReportName, ctx: ReportContext): Report {
+  const report = REPORTS[name](ctx);
+  return ctx.data.touches.length === 0 ? { ...report, rows: [], summary: [] } : report;
+}
 export const REPORT_NAMES = Object.keys(REPORTS) as ReportName[];
 
 export function isReportName(name: string): name is ReportName {

@@ -326,6 +326,12 @@ describe('director reports on a fixed history', () => {
         if (format === 'json') expect(JSON.parse(r.out).report).toBe(name);
       }
     }
+    // As of a day before anything was recorded: no data in any report, not every pair "never touched" at 0 %.
+    for (const name of REPORT_NAMES) {
+      const before = JSON.parse((await cli('report', name, '--format', 'json', '--config', dir, '--db', file, '--now', '2026-06-01T12:00:00+03:00')).out) as { rows: unknown[]; summary: object };
+      expect([name, before.rows, before.summary]).toEqual([name, [], {}]);
+    }
+    expect((await cli('report', 'coverage', '--config', dir, '--db', file, '--now', '2026-06-01T12:00:00+03:00')).out).toContain('Nothing to report.');
     expect((await cli('report', 'gossip', '--config', dir, '--db', file)).err).toContain('expected one of coverage, coverage-months, breadth, punctuality, overdue, silence, greetings, handovers, clients, load');
     expect((await cli('report', 'overdue', '--format', 'xml', '--config', dir, '--db', file)).code).toBe(2);
   });

@@ -8,7 +8,7 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { isDaemonRunning } from '../../storage/daemon-lock.ts';
 import { getInfo } from '../../storage/job-repository.ts';
 import { loadReportContext } from '../../reports/report-data.ts';
-import { REPORT_NAMES, REPORTS, isReportName } from '../../reports/registry.ts';
+import { REPORT_NAMES, isReportName, reportOf } from '../../reports/registry.ts';
 import { translator, type Translator } from '../../i18n/translator.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import { excelCsv, REPORT_FORMATS, renderReport, type ReportFormat } from '../../reports/report.ts';
@@ -96,7 +96,7 @@ export function reportCommand(program: Command, io: CliIO): void {
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
-      const report = await withDatabase(o, async (db) => REPORTS[name](await loadReportContext(db, config, today)), { readOnly: true });
+      const report = await withDatabase(o, async (db) => reportOf(name, await loadReportContext(db, config, today)), { readOnly: true });
       const tr = translator(config.settings.language);
       io.out(o.excel ? excelCsv(report, tr) : renderReport(report, o.format as ReportFormat, tr));
     });
