@@ -226,7 +226,7 @@ export const en = {
   'col.ours12': 'ours (12 months)',
   'col.theirs12': 'theirs (12 months)',
   'col.timed': 'meetings and calls',
-  'col.allDay': 'all-day',
+  'col.allDay': 'other touches',
   'col.limit': 'limit',
   'col.over': 'over the limit',
   'col.when': 'when',

@@ -222,7 +222,7 @@ export const ro: Catalogue = {
   'col.ours12': 'ai noștri (12 luni)',
   'col.theirs12': 'ai lor (12 luni)',
   'col.timed': 'întâlniri și apeluri',
-  'col.allDay': 'toată ziua',
+  'col.allDay': 'alte interacțiuni',
   'col.limit': 'limită',
   'col.over': 'peste limită',
   'col.when': 'când',

@@ -225,7 +225,7 @@ export const ru: Catalogue = {
   'col.ours12': 'наших (12 мес.)',
   'col.theirs12': 'их (12 мес.)',
   'col.timed': 'встречи и звонки',
-  'col.allDay': 'на весь день',
+  'col.allDay': 'прочие касания',
   'col.limit': 'лимит',
   'col.over': 'сверх лимита',
   'col.when': 'когда',

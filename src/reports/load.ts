@@ -12,6 +12,7 @@ export interface DayLoad {
   readonly date: string;
   /** Meetings and calls: what meetings_per_day limits. */
   readonly timed: number;
+  /** The others: letters, greetings, feedback requests — all-day entries, or a business event's letter at its hour. */
   readonly allDay: number;
 }
 

@@ -365,6 +365,8 @@ describe('director reports on a fixed history', () => {
     await db.insertInto('touches').values(touch('a6', { client: 'alpha', employee: 'anna', source: 'rule:buyer-calls', contacts: ['alpha-buyer2'], date: '2027-06-20', windowTo: '2027-06-30' })).execute();
     const r = loadReport(await loadReportContext(db, capped, TODAY));
     expect(r.rows).toEqual([{ employee: 'anna', date: '2027-06-20', timed: 2, all_day: 0, limit: 1, over: 'yes' }]);
+    // The second count is of every other touch (a business event's letter has its hour): not called "all-day".
+    expect(renderReport(r, 'table', translator('ru'))).toMatch(/встречи и звонки\s+прочие касания/);
   });
 
   it('greetings per campaign, day and country with their done share; each handover\'s letters and how many are done', async () => {
