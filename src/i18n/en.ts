@@ -60,7 +60,7 @@ export const en = {
 
   // The weekly digest.
   'digest.nobody': 'nobody',
-  'digest.title': 'Weekly digest: {overdue} overdue, {silent} silent, {single} single-person clients',
+  'digest.title': 'Weekly digest: {overdue} overdue, {silent} silent, {single} clients on one person or nobody',
   'digest.week': { one: 'Week of {week}, {count} client.', other: 'Week of {week}, {count} clients.' },
   'digest.overdue': 'Overdue touches ({count}):',
   'digest.silent': 'Silent clients ({count}):',

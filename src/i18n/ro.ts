@@ -52,7 +52,7 @@ export const ro: Catalogue = {
   'feed.exportName': '{company}: planul de interacțiuni',
 
   'digest.nobody': 'nimeni',
-  'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană',
+  'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană sau de nimeni',
   'digest.week': { one: 'Săptămâna din {week}: {count} client.', few: 'Săptămâna din {week}: {count} clienți.', other: 'Săptămâna din {week}: {count} de clienți.' },
   'digest.overdue': 'Interacțiuni restante ({count}):',
   'digest.silent': 'Clienți fără contact ({count}):',

@@ -35,6 +35,9 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   // year is listed with "nobody"), as `report breadth` and the dashboard count them.
   const narrow = breadthOf(config, ctx.data, today).filter(dependsOnOne);
   const names = new Map(config.clients.map((c) => [c.id, c.name]));
+  // People of ours as the director knows them, not by their ids in the configuration.
+  const people = new Map(config.employees.map((e) => [e.id, e.name]));
+  const person = (id: string) => people.get(id) ?? id;
   const tr = translator(config.settings.language);
   const { t } = tr;
   // Each list is shared out to its clients' readers in one pass, in its order: filtered again for
@@ -57,15 +60,15 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
     const lines = [
       t('digest.week', { week: tr.date(week), count: mine }), '',
       t('digest.overdue', { count: o.length }),
-      ...(o.length ? o.slice(0, DIGEST_LIST).map((x) => t('digest.overdueLine', { due: tr.date(dueDay(x)), title: x.title, employee: x.employee_id })) : [t('digest.none')]),
+      ...(o.length ? o.slice(0, DIGEST_LIST).map((x) => t('digest.overdueLine', { due: tr.date(dueDay(x)), title: x.title, employee: person(x.employee_id) })) : [t('digest.none')]),
       ...(o.length > DIGEST_LIST ? [t('digest.more', { count: o.length - DIGEST_LIST })] : []), '',
       t('digest.silent', { count: s.length }),
       ...(s.length ? s.map((x) => t('digest.silentLine', {
-        client: x.client.name, count: x.days, last: x.lastDone ? t('digest.lastTouch', { title: x.lastDone.title, employee: x.lastDone.employee }) : t('common.none'),
+        client: x.client.name, count: x.days, last: x.lastDone ? t('digest.lastTouch', { title: x.lastDone.title, employee: person(x.lastDone.employee) }) : t('common.none'),
       })) : [t('digest.none')]), '',
       t('digest.single', { count: n.length }),
       ...(n.length ? n.slice(0, DIGEST_LIST).map((b) => t('digest.singleLine', {
-        client: names.get(b.client) ?? b.client, ours: b.ours.length, who: b.ours.join(', ') || t('digest.nobody'), theirs: b.theirs.length,
+        client: names.get(b.client) ?? b.client, ours: b.ours.length, who: b.ours.map(person).join(', ') || t('digest.nobody'), theirs: b.theirs.length,
       })) : [t('digest.none')]),
     ];
     const slot = nextFreeStart(config, employee, undefined, now.toMillis(), DIGEST_MINUTES, held.get(employee.id) ?? []);

@@ -365,9 +365,9 @@ describe('the weekly digest', () => {
     const digest = await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
     // 14 June 2027 is a day off in Russia (Russia Day, 12 June, was a Saturday): the digest is on Tuesday morning.
     expect(digest).toMatchObject({ employee_id: 'pavel', date: '2027-06-15', start_at: '2027-06-15T09:00:00.000+03:00', all_day: 0 });
-    expect(digest.title).toBe('Weekly digest: 1 overdue, 1 silent, 2 single-person clients');
-    expect(digest.body).toContain('Overdue touches (1):\n- 2027-05-20 call alpha — anna');
-    expect(digest.body).toContain('- beta Ltd: 1 of ours (oleg), 1 of theirs');
+    expect(digest.title).toBe('Weekly digest: 1 overdue, 1 silent, 2 clients on one person or nobody');
+    expect(digest.body).toContain('Overdue touches (1):\n- 2027-05-20 call alpha — Emp anna');
+    expect(digest.body).toContain('- beta Ltd: 1 of ours (Emp oleg), 1 of theirs');
     expect(desiredEvent(digest, config).description).toContain('Silent clients (1):\n- alpha Ltd:');
   });
 
@@ -392,14 +392,14 @@ describe('the weekly digest', () => {
     expect(await runWeeklyDigest(d, config, DateTime.fromISO('2027-06-14T07:30:00+03:00'))).toBe(3);
     const digests = new Map((await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').execute()).map((r) => [r.employee_id, r]));
     const body = (id: string) => digests.get(id)!.body!;
-    expect(digests.get('anna')!.title).toBe('Weekly digest: 2 overdue, 1 silent, 1 single-person clients');
-    expect(body('anna')).toContain('Overdue touches (2):\n- 2027-05-20 call alpha — anna\n- 2027-05-27 call alpha — anna\n');
+    expect(digests.get('anna')!.title).toBe('Weekly digest: 2 overdue, 1 silent, 1 clients on one person or nobody');
+    expect(body('anna')).toContain('Overdue touches (2):\n- 2027-05-20 call alpha — Emp anna\n- 2027-05-27 call alpha — Emp anna\n');
     expect(body('anna')).not.toContain('beta');
-    expect(digests.get('oleg')!.title).toBe('Weekly digest: 1 overdue, 1 silent, 1 single-person clients');
-    expect(body('oleg')).toContain('Overdue touches (1):\n- 2027-05-25 call beta — oleg\n');
+    expect(digests.get('oleg')!.title).toBe('Weekly digest: 1 overdue, 1 silent, 1 clients on one person or nobody');
+    expect(body('oleg')).toContain('Overdue touches (1):\n- 2027-05-25 call beta — Emp oleg\n');
     expect(body('oleg')).not.toContain('alpha');
     // Their sales director reads both clients, each list in the order the reports give it.
-    expect(digests.get('pavel')!.title).toBe('Weekly digest: 3 overdue, 2 silent, 2 single-person clients');
-    expect(body('pavel')).toContain('Overdue touches (3):\n- 2027-05-20 call alpha — anna\n- 2027-05-25 call beta — oleg\n- 2027-05-27 call alpha — anna\n');
+    expect(digests.get('pavel')!.title).toBe('Weekly digest: 3 overdue, 2 silent, 2 clients on one person or nobody');
+    expect(body('pavel')).toContain('Overdue touches (3):\n- 2027-05-20 call alpha — Emp anna\n- 2027-05-25 call beta — Emp oleg\n- 2027-05-27 call alpha — Emp anna\n');
   });
 });

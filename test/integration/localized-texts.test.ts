@@ -157,9 +157,9 @@ describe('the workflows\' touches and the digest in the company\'s language', ()
     expect(alert.body).toBe('Никто из наших сотрудников не связывался с клиентом alpha Ltd с 01.03.2027: 63 дня на 03.05.2027. Последнее касание: «звонок», 01.03.2027, anna.');
     await runWeeklyDigest(db, config, DateTime.fromISO('2027-05-03T07:30:00+03:00'));
     const digest = await db.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
-    expect(digest.title).toBe('Сводка за неделю: просрочено — 0, без контакта — 1, зависят от одного человека — 2');
+    expect(digest.title).toBe('Сводка за неделю: просрочено — 0, без контакта — 1, зависят от одного человека или ни от кого — 2');
     expect(digest.body).toContain('Неделя с 03.05.2027: 2 клиента.');
-    expect(digest.body).toContain('Клиенты без контакта (1):\n- alpha Ltd: 63 дня, последнее касание: звонок (anna)');
+    expect(digest.body).toContain('Клиенты без контакта (1):\n- alpha Ltd: 63 дня, последнее касание: звонок (Emp anna)');
   });
 });
 
