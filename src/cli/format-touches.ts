@@ -73,7 +73,7 @@ export async function writeTouches(touches: Iterable<Touch>, format: TouchFormat
       }
       return;
     case 'table':
-      return writeInChunks(io, tableOfTouches([...touches], cliTranslator(context.config)));
+      return writeInChunks(io, tableOfTouches([...touches], cliTranslator(context.config), elsewhere(context.config)));
   }
 }
 
@@ -144,17 +144,29 @@ function csvWriter(context: OutputContext) {
   };
 }
 
+/** The employees whose zone is not the company's: a time of theirs is not the company's wall time. */
+function elsewhere(config: Config): ReadonlySet<string> {
+  return new Set(config.employees.filter((e) => e.timezone !== config.settings.timezone).map((e) => e.id));
+}
+
 /** The table of touches in the company's language: its words; ids, dates and times as they are. */
-function* tableOfTouches(touches: readonly Touch[], tr: Translator): Generator<string> {
+function* tableOfTouches(touches: readonly Touch[], tr: Translator, elsewhereIds: ReadonlySet<string>): Generator<string> {
   if (touches.length === 0) {
     yield `${tr.t('cli.noTouches')}\n`;
     return;
   }
   // Each time is its employee's wall time; rows go by instant. With employees in several zones
-  // (Moscow and Chișinău) that read 09:00, 09:30, 09:00…: each time then carries its offset.
+  // (Moscow and Chișinău) that read 09:00, 09:30, 09:00…: each time then carries its offset — as
+  // it does when all are one employee's away from the company's zone (a Chișinău call at 12:30
+  // read as Moscow's in a Moscow company).
   const offsets = new Set<string>();
-  for (const t of touches) if (!t.allDay) offsets.add(t.start.slice(23));
-  const mark = offsets.size > 1 ? (iso: string) => ` ${iso.slice(23).replace(/:00$/, '')}` : () => '';
+  let away = false;
+  for (const t of touches) {
+    if (t.allDay) continue;
+    offsets.add(t.start.slice(23));
+    away ||= elsewhereIds.has(t.employee);
+  }
+  const mark = offsets.size > 1 || away ? (iso: string) => ` ${iso.slice(23).replace(/:00$/, '')}` : () => '';
   // A few words, each looked up once, not once a row (a year's table is hundreds of thousands of rows).
   const allDay = tr.t('cli.allDay');
   const overdue = `[${tr.t('cli.overdue')}] `;

@@ -175,6 +175,9 @@ describe('touchbase CLI', () => {
     const one = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-03-01', '--to', '2027-03-05', '--now', NOW, '--no-save', '--employee', 'sidorov');
     expect(one.out).toMatch(/\d\d:\d\d-\d\d:\d\d +sidorov/);
     expect(one.out).not.toMatch(/ \+03 /);
+    // Bucharest's popescu alone, in a Moscow company: his times are not Moscow's, and say so.
+    const away = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-03-01', '--to', '2027-03-05', '--now', NOW, '--no-save', '--employee', 'popescu');
+    expect(away.out).toMatch(/\d\d:\d\d-\d\d:\d\d \+02 +popescu/);
   });
 
   it('plan run again with nothing changed prints the same, with a business event\'s touch in its place and the filters applied', async () => {
