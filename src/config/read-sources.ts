@@ -247,6 +247,10 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     target.contactOrigins.push(origin);
   }
   if (orphans.length > 0) reportOrphans(orphans, sources);
+  if (unknown.size >= CUT_SHORT) {
+    reportCutShort(unknown, sources);
+    return;
+  }
   // A client no file defines is one mistake however many contacts name it (a clients export cut
   // short: 16 clients gone were 71 errors, one a contact): said at its first contact.
   let suggested = 0;
@@ -260,6 +264,26 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     const others = more > 0 ? ` (and ${more} more ${more === 1 ? 'contact names' : 'contacts name'} it)` : '';
     sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV', found: `${quote(client)}${others}${near ? `; did you mean ${quote(near)}?` : ''}` });
   }
+}
+
+/** Clients named by contacts and defined nowhere from which the likely mistake is the clients' file, not each contact. */
+const CUT_SHORT = 10;
+
+/**
+ * Many clients that contacts name and no file defines (QA: 50 clients cut off the end of
+ * clients.csv were 50 errors in contacts.csv, each with a "did you mean" of another client):
+ * one mistake, the clients' file saved short, said once at the first such contact with the
+ * files that define clients and the first ids they lack.
+ */
+function reportCutShort(unknown: ReadonlyMap<string, { origin: ContactRow['origin'] }>, sources: RawSources): void {
+  const [first, { origin }] = unknown.entries().next().value!;
+  const files = [...new Set(sources.clients.map((c) => c.origin.file))];
+  const ids = [...unknown.keys()];
+  const where = files.length === 0 ? 'no file defines any client' : `${files.join(', ')} define${files.length === 1 ? 's' : ''} ${sources.clients.length.toLocaleString('en')} client${sources.clients.length === 1 ? '' : 's'}`;
+  sources.issues.push({
+    ...placeOf(origin, ['client']), rank: 2, expected: 'the id (or the exact name) of a client defined in YAML or a clients CSV',
+    found: `${quote(first)} and ${(ids.length - 1).toLocaleString('en')} more clients the contacts name, which no client has: ${where} — was the clients' export saved cut short? (missing: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`,
+  });
 }
 
 /**
