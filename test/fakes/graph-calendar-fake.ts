@@ -117,6 +117,16 @@ export class GraphCalendarFake {
     return this.log.filter((r) => r.method !== 'GET' && !r.path.endsWith('/token'));
   }
 
+  /** Outlook gives an event a new id (a regular id changes when the item moves between folders, and back). */
+  changeIdAsOutlook(mailbox: string, id: string, newId: string): void {
+    const store = this.mailboxes.get(mailbox.toLowerCase());
+    const e = store?.get(id);
+    if (!store || !e) return;
+    store.delete(id);
+    Object.assign(e, { id: newId, changeKey: `ck${++this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"` });
+    store.set(newId, e);
+  }
+
   deleteAsUser(mailbox: string, id: string): void {
     this.mailboxes.get(mailbox.toLowerCase())?.delete(id);
   }

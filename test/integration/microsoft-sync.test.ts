@@ -138,6 +138,27 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an event Outlook gave a new id (moved between folders) is found by its tag when a write meets a 404: not taken as deleted, and updated there', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const port = graph();
+    // As the daemon's frequent sync does: the plan's changes written, the calendars not read.
+    const sync = async (config: Config) => {
+      await planWithHistory(db, config, HORIZON, fixedClock(NOW).now(), true);
+      return syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { microsoft: port }, readCalendars: false });
+    };
+    await sync(configOf(sections()));
+    const before = fake.events(A).length;
+    const { id } = fake.events(A).find((e) => !e.isAllDay)!;
+    fake.changeIdAsOutlook(A, id, `${id}-new`);
+    const after = await sync(configOf(sections({ title: 'Ring {contacts}' })));
+    expect(after.dispatched).toMatchObject({ deletedByUser: 0 });
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    const moved = fake.events(A).find((e) => e.id === `${id}-new`)!;
+    expect(moved.subject).toMatch(/^Ring /);
+    expect(fake.events(A)).toHaveLength(before);
+    await db.destroy();
+  });
+
   it('an employee\'s new mailbox (email changed) gets their events, the old one loses them, and no touch is taken as deleted', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

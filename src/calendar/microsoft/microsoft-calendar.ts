@@ -106,10 +106,12 @@ export class MicrosoftCalendar implements CalendarPort {
       return toRemote(found, key);
     } catch (error) {
       const e = toCalendarError(error, this.#calls);
-      // Graph forgets a deleted event: 404 ErrorItemNotFound is the answer "not there".
-      if (e.code === 'not_found') return undefined;
-      throw e;
+      if (e.code !== 'not_found') throw e;
     }
+    // Graph forgets a deleted event (404 ErrorItemNotFound), but a regular id also changes when
+    // Outlook moves the item between folders (QA: the event, still there under a new id, was taken
+    // as deleted by its employee): "not there" only when our tag finds it nowhere either.
+    return this.#findByTag(owner, key);
   }
 
   async #findByTag(owner: CalendarOwner, key: string): Promise<RemoteEvent | undefined> {
