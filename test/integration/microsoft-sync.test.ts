@@ -159,6 +159,27 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('times Graph gives in Outlook\'s zone names are read; one it gives in a zone no one knows leaves that calendar unread, the others synced (QA: a database error stopped every calendar)', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    // Anna's events as Outlook writes Moscow: "Russian Standard Time", the same wall times.
+    for (const e of fake.events(A)) {
+      e.start = { ...e.start, timeZone: 'Russian Standard Time' };
+      e.end = { ...e.end, timeZone: 'Russian Standard Time' };
+    }
+    // One of Boris's in a zone of its own.
+    const odd = fake.events(B)[0]!;
+    odd.start = { ...odd.start, timeZone: 'tzone://Microsoft/Custom' };
+    const later = fixedClock(NOW.plus({ hours: 1 }));
+    const after = await sync(configOf(sections({ title: 'Ring {contacts}' })), later);
+    expect(after.reconciled).toMatchObject({ moved: 0, deleted: 0 });
+    expect([...after.reconciled!.unreadable.keys()]).toEqual(['boris']);
+    expect(after.reconciled!.unreadable.get('boris')).toContain('tzone://Microsoft/Custom');
+    expect(fake.events(A).filter((e) => !e.isAllDay).every((e) => e.subject!.startsWith('Ring '))).toBe(true);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
   it('an employee\'s new mailbox (email changed) gets their events, the old one loses them, and no touch is taken as deleted', async () => {
     const { db, sync } = await setup();
     await sync(configOf(sections()));

@@ -241,12 +241,40 @@ function toGraph(e: DesiredEvent) {
 }
 
 function toRemote(g: GraphEvent, key: string, contentHash?: string): RemoteEvent {
-  const start = DateTime.fromISO(g.start.dateTime, { zone: g.start.timeZone });
-  const end = DateTime.fromISO(g.end.dateTime, { zone: g.end.timeZone });
+  const start = DateTime.fromISO(g.start.dateTime, { zone: ianaZone(g.start.timeZone) });
+  const end = DateTime.fromISO(g.end.dateTime, { zone: ianaZone(g.end.timeZone) });
+  if (!start.isValid || !end.isValid) {
+    // Never a guess, and never the whole sync's failure (QA: "NOT NULL constraint failed" stopped every calendar): this one is not read.
+    throw new CalendarError('temporary', `Microsoft Graph answered event ${g.id} at ${g.start.dateTime} ${g.start.timeZone} – ${g.end.dateTime} ${g.end.timeZone}, a time touchbase cannot read: the calendar was not read`);
+  }
   const hash = contentHash ?? g.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === CONTENT_HASH.toLowerCase())?.value;
   return {
     key, providerId: g.id, etag: g['@odata.etag'] ?? g.changeKey, status: 'confirmed',
     start: g.isAllDay ? start.toISODate()! : start.toISO()!, end: g.isAllDay ? end.toISODate()! : end.toISO()!,
     allDay: Boolean(g.isAllDay), contentHash: hash,
   };
+}
+
+/**
+ * Outlook's names of the zones of touchbase's users (and a few more), as CLDR's windowsZones
+ * maps them: Graph answers in the zone an event was written in, which Outlook's own clients give
+ * by their Windows names ("Russian Standard Time"), not IANA's. A name in neither is returned as
+ * it is, and the time read in it is invalid (toRemote).
+ */
+const WINDOWS_ZONES: Readonly<Record<string, string>> = {
+  'UTC': 'UTC', 'tzone://Microsoft/Utc': 'UTC', 'Coordinated Universal Time': 'UTC', 'GMT Standard Time': 'Europe/London', 'Greenwich Standard Time': 'Atlantic/Reykjavik',
+  'Russian Standard Time': 'Europe/Moscow', 'Kaliningrad Standard Time': 'Europe/Kaliningrad', 'Volgograd Standard Time': 'Europe/Volgograd',
+  'Astrakhan Standard Time': 'Europe/Astrakhan', 'Saratov Standard Time': 'Europe/Saratov', 'Russia Time Zone 3': 'Europe/Samara',
+  'Ekaterinburg Standard Time': 'Asia/Yekaterinburg', 'Omsk Standard Time': 'Asia/Omsk', 'N. Central Asia Standard Time': 'Asia/Novosibirsk',
+  'Altai Standard Time': 'Asia/Barnaul', 'Tomsk Standard Time': 'Asia/Tomsk', 'North Asia Standard Time': 'Asia/Krasnoyarsk', 'North Asia East Standard Time': 'Asia/Irkutsk',
+  'Yakutsk Standard Time': 'Asia/Yakutsk', 'Vladivostok Standard Time': 'Asia/Vladivostok', 'Magadan Standard Time': 'Asia/Magadan', 'Sakhalin Standard Time': 'Asia/Sakhalin',
+  'Russia Time Zone 10': 'Asia/Srednekolymsk', 'Russia Time Zone 11': 'Asia/Kamchatka',
+  'GTB Standard Time': 'Europe/Bucharest', 'E. Europe Standard Time': 'Europe/Chisinau', 'FLE Standard Time': 'Europe/Kiev', 'Belarus Standard Time': 'Europe/Minsk',
+  'Turkey Standard Time': 'Europe/Istanbul', 'W. Europe Standard Time': 'Europe/Berlin', 'Central Europe Standard Time': 'Europe/Budapest',
+  'Central European Standard Time': 'Europe/Warsaw', 'Romance Standard Time': 'Europe/Paris',
+  'Eastern Standard Time': 'America/New_York', 'Central Standard Time': 'America/Chicago', 'Mountain Standard Time': 'America/Denver', 'Pacific Standard Time': 'America/Los_Angeles',
+};
+
+function ianaZone(name: string): string {
+  return Object.hasOwn(WINDOWS_ZONES, name) ? WINDOWS_ZONES[name]! : name;
 }
