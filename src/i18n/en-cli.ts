@@ -123,7 +123,7 @@ export const enCli = {
   'cli.sync.gone': '  gone from the configuration: {employees} — their {n} events leave their calendars (deleted from Google or Outlook, cancelled in the feed)',
   // sync --dry-run.
   'cli.sync.alreadyWaiting': '{n} operations are already waiting in the outbox (a retry, or a paused employee).',
-  'cli.sync.nothing': 'Nothing to change: every calendar matches the plan.',
+  'cli.sync.nothing': 'Nothing to change: every calendar has what the plan asks of it, as touchbase last wrote and read it (a dry run reads no calendar: what employees moved or deleted since, the next sync takes in).',
   'cli.col.operation': 'operation',
   'cli.col.calendar': 'calendar',
   'cli.col.entry': 'entry',

@@ -114,7 +114,7 @@ export const roCli: CliCatalogue = {
     few: '{n} operații așteaptă deja în coada de ieșire (o reîncercare sau un angajat în pauză).',
     other: '{n} de operații așteaptă deja în coada de ieșire (o reîncercare sau un angajat în pauză).',
   },
-  'cli.sync.nothing': 'Nimic de schimbat: fiecare calendar corespunde planului.',
+  'cli.sync.nothing': 'Nimic de schimbat: fiecare calendar are ce cere planul, așa cum touchbase l-a scris și citit ultima dată (o rulare de probă nu citește calendarele: ce au mutat sau șters angajații între timp preia sincronizarea următoare).',
   'cli.col.operation': 'operație',
   'cli.col.calendar': 'calendar',
   'cli.col.entry': 'intrare',
