@@ -31,7 +31,7 @@ export async function dispatchDue(deps: WorkDeps, shared: SharedRun): Promise<{ 
   const known = new Map(config.employees.map((e) => [e.id, e]));
   const ports: Partial<Record<ProviderName, CalendarPort>> = { ics: new IcsCalendar(db, clock), ...deps.ports };
   const claimed = await claimDueCalendars(db, shared.holder, now.toUTC().toISO()!, now.plus({ milliseconds: shared.claimTtlMs }).toUTC().toISO()!);
-  const total: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, slowed: 0, unanswered: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
+  const total: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, movedByUser: 0, paused: new Map(), held: 0, slowed: 0, unanswered: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
   // Calendars this configuration does not know how to reach (an employee removed, a provider
   // not configured here) are let go at once: the sync that follows a change settles them.
   const workable = new Map<string, CalendarKey[]>();
@@ -69,6 +69,7 @@ function merge(into: DispatchResult, r: DispatchResult): void {
   into.failed += r.failed;
   into.settled += r.settled;
   into.deletedByUser += r.deletedByUser;
+  into.movedByUser += r.movedByUser;
   into.elsewhere += r.elsewhere;
   into.fenced += r.fenced;
   into.held += r.held;

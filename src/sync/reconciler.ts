@@ -24,6 +24,8 @@ export interface DispatchResult {
   settled: number;
   /** Touches found deleted by their employee while a write was settled. */
   deletedByUser: number;
+  /** Events found moved by their employee while a write was settled (the touch follows). */
+  movedByUser: number;
   /** Employees whose calendar refused us (auth, quota): their writes wait, the others go on. */
   paused: Map<string, string>;
   /** Rows that wait because their calendar refused us (in none of the counts above). */
@@ -101,7 +103,7 @@ export class Reconciler {
 
   /** Works every row that needs a call and is due; each calendar's rows in order, calendars side by side. */
   async runDue(employee?: string): Promise<DispatchResult> {
-    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, paused: new Map(), held: 0, slowed: 0, unanswered: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
+    const result: DispatchResult = { done: 0, retried: 0, failed: 0, settled: 0, deletedByUser: 0, movedByUser: 0, paused: new Map(), held: 0, slowed: 0, unanswered: 0, errors: new Map(), elsewhere: 0, fenced: 0 };
     const rows = (await dueSyncRows(this.#d.db, this.#nowIso(), employee)).filter((r) => !this.#d.skip?.has(r.employee_id));
     const byCalendar = new Map<string, CalendarSyncRow[]>();
     for (const row of rows) {
@@ -230,7 +232,7 @@ export class Reconciler {
       const landed = row.inflight_hash !== null && found.contentHash === row.inflight_hash;
       const ours = landed ? { start: row.inflight_start, end: row.inflight_end } : { start: row.remote_start, end: row.remote_end };
       const present = await recordPresent(this.#d.db, row, { ...confirmed(found), start: ours.start ?? found.start, end: ours.end ?? (found.end || null) }, now);
-      return this.#seen(present, await this.#d.changes.record(present, found, now));
+      return this.#seen(present, await this.#d.changes.record(present, found, now), result);
     }
     return inTransaction(this.#d.db, async (trx) => {
       const next = await recordAbsent(trx, row, settled.remote as Exclude<typeof settled.remote, 'present'>, now);
@@ -297,7 +299,7 @@ export class Reconciler {
     }
     const seen = await this.#d.changes.record(row, found, this.#nowIso());
     if (seen.skipped) result.deletedByUser++;
-    const next = this.#seen(row, seen);
+    const next = this.#seen(row, seen, result);
     return next ? { row: next } : { verdict: 'next-row' };
   }
 
@@ -305,7 +307,8 @@ export class Reconciler {
    * After a move the touch wants another event (its new time): this run writes that one. A
    * day's entry moved to another day is another entry: worked out at the next run.
    */
-  #seen(_row: CalendarSyncRow, seen: { change: string; row: CalendarSyncRow; event?: DesiredEvent }): CalendarSyncRow | undefined {
+  #seen(_row: CalendarSyncRow, seen: { change: string; row: CalendarSyncRow; event?: DesiredEvent }, result: DispatchResult): CalendarSyncRow | undefined {
+    if (seen.change === 'moved') result.movedByUser++;
     if (seen.event) this.#rewritten.set(rowKeyOf(seen.row), seen.event);
     else if (seen.change === 'moved') return undefined;
     return seen.row;

@@ -244,6 +244,22 @@ describe('Google through the command line', () => {
     expect(check.out).toMatch(/^a\s+google\s+FAILED \(auth\): the Google credentials of a2@corp.example open the calendar of a@corp.example/m);
   });
 
+  it('sync\'s summary counts the moves and deletions found by reading back writes whose answers were lost, as those found by listing', async () => {
+    const db = await tempDatabaseLocation();
+    process.env.GOOGLE_TIMEOUT_MS = '1000';
+    // Two creates of a's answer late (past the timeout) and land: their outcome is unknown until read back.
+    fake.script({ kind: 'stall', ms: 1500 }, { method: 'POST', user: 'a@corp.example', times: 2 });
+    await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    await fake.idle();
+    const [first, second] = fake.events('a@corp.example').filter((e) => e.start.dateTime).slice(0, 2);
+    // Meanwhile a moves one and deletes the other in her calendar.
+    const later = (iso: string) => iso.replace(/T\d\d:/, 'T16:');
+    fake.moveAsUser('a@corp.example', first!.id, { ...first!.start, dateTime: later(first!.start.dateTime!) }, { ...first!.end, dateTime: later(first!.end.dateTime!) });
+    fake.deleteAsUser('a@corp.example', second!.id);
+    const r = await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:05:00+03:00');
+    expect(r.out).toContain('in the calendars: 1 events moved by employees (touches rescheduled), 1 deleted (touches skipped)');
+  });
+
   it('a misconfigured connection names the variable', async () => {
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(CalendarSetupError);
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);

@@ -103,8 +103,10 @@ export function syncCommand(program: Command, io: CliIO): void {
           done: String(d.done), retried: String(d.retried), failed: String(d.failed), held: waitingWrites(d, tr),
           settled: d.settled ? tr.t('cli.sync.settled', { n: String(d.settled) }) : '', calls: callCounts(report.calls, tr),
         })}\n`);
-        const r = report.reconciled;
-        if (r && (r.moved || r.deleted)) io.out(`${tr.t('cli.sync.reconciled', { moved: String(r.moved), deleted: String(r.deleted) })}\n`);
+        // Found by the listing, and by reading back a write whose answer was lost.
+        const moved = (report.reconciled?.moved ?? 0) + d.movedByUser;
+        const deleted = (report.reconciled?.deleted ?? 0) + d.deletedByUser;
+        if (moved || deleted) io.out(`${tr.t('cli.sync.reconciled', { moved: String(moved), deleted: String(deleted) })}\n`);
         const former = report.formerCalendars;
         for (const [employee, m] of former?.moved ?? []) io.out(`${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`);
         if (former?.removed?.events.length) {
