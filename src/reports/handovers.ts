@@ -21,7 +21,10 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const letters = data.touches.filter((t) => t.source === source);
     const notices = letters.filter((t) => t.series.endsWith('|notice'));
     const intros = letters.filter((t) => t.series.endsWith('|intro'));
-    const takenOver = data.touches.filter((t) => clients.has(t.client_id) && t.employee_id === h.to && t.date >= h.on
+    // For a horizon from the change (or from today, once it is past): a plan recorded further ahead
+    // (`plan --to` a year on) does not change the count.
+    const takenUntil = addDuration(h.on > today ? h.on : today, config.settings.horizon);
+    const takenOver = data.touches.filter((t) => clients.has(t.client_id) && t.employee_id === h.to && t.date >= h.on && t.date <= takenUntil
       && (t.source.startsWith('rule:') || t.source.startsWith('campaign:'))).length;
     // The notices go out a working day or two before `on`, the introductions one or two after: with
     // none recorded, those whose days may be past the horizon's end are not planned yet.

@@ -389,6 +389,15 @@ describe('director reports on a fixed history', () => {
     expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
   });
 
+  it('a handover\'s touches taken over are counted for a horizon from the change, however far a plan was recorded (QA: 7, then 19 after a plan of the year)', async () => {
+    const cfg = configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: '2027-07-01' }] });
+    const db = await history();
+    const call = (id: string, date: string) => touch(id, { client: 'beta', employee: 'anna', source: 'rule:buyer-calls', contacts: ['beta-buyer1'], date });
+    // Within the 60-day horizon (to 14 August), and far beyond it (recorded by a plan of the year).
+    await db.insertInto('touches').values([call('t1', '2027-07-05'), call('t2', '2027-08-02'), call('t3', '2027-11-03'), call('t4', '2027-12-01')]).execute();
+    expect(handoversReport(await loadReportContext(db, cfg, TODAY)).rows.map((r) => r.taken_over)).toEqual([2]);
+  });
+
   it('a handover whose letters are beyond the horizon has its letter counts empty, not 0, and the summary says why', async () => {
     // The horizon is 60 days: a handover in ten months has no letters yet; one within it and without letters has 0.
     const far = addDays(TODAY, 300);
