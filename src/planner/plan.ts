@@ -175,7 +175,11 @@ class PlanRun {
     const take = (d: Demand) => {
       if (this.#doneUnderAnotherCadence(d)) return;
       if (this.#lateStep(d, later)) return;
-      if (!this.#keepPinned(d, false, true)) later.push(d);
+      // A cancelled touch coming back (its client back in the export) takes its day only after
+      // every touch still in a calendar is kept, the chains' too: re-planned with its client alone,
+      // it could not have displaced them, and a full plan must give the same (QA: it moved another
+      // client's check-in call off its day).
+      if (this.history.pins.get(d.id)?.cancelled || !this.#keepPinned(d, false, true)) later.push(d);
     };
     calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
     campaignDemands(this.config, from, to, this.#todayOf(undefined), take);
