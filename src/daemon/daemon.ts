@@ -722,7 +722,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     try {
       snapshot = readSnapshot(this.#o.configDir);
     } catch (error) {
-      return this.#reject([{ file: this.#o.configDir, line: 1, column: 1, field: '', expected: 'a readable configuration folder', found: (error as Error).message }], reason);
+      // The file or folder that could not be read, when the error names it (a chmod 000 of crm/contacts.csv), else the folder.
+      const path = (error as NodeJS.ErrnoException).path;
+      const unreadable = typeof path === 'string' && path !== this.#o.configDir ? path : undefined;
+      return this.#reject([{
+        file: unreadable ?? this.#o.configDir, line: 1, column: 1, field: '',
+        expected: unreadable ? 'a file of the configuration folder that can be read' : 'a readable configuration folder', found: (error as Error).message,
+      }], reason);
     }
     if (snapshot.hash === this.#snapshot?.hash) {
       // Back to the files of the running configuration (an error undone): nothing to apply,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
@@ -44,6 +44,10 @@ describe('POST /api/reload', () => {
     expect(JSON.parse((await cli('status', '--db', dbFile, '--format', 'json')).out)).toMatchObject({ configPending: false });
     writeFileSync(file, stringify(syncCompany('ics', { title: 'Ring {contacts}' })));
     expect(await reload()).toEqual({ applied: true });
+    // A file of the folder that cannot be read is named itself, not the folder at 1:1 (a link to a file gone, here).
+    symlinkSync(join(configDir, 'gone.yaml'), join(configDir, 'team.yaml'));
+    const unreadable = await reload() as { applied: boolean; errors: string[] };
+    expect(unreadable.errors).toEqual([expect.stringMatching(/team\.yaml:1:1: expected a file of the configuration folder that can be read, found \S*team\.yaml is a link to a file that does not exist$/)]);
   });
 
   it('status says when the files changed and the daemon has not taken them in (QA: with its disk full it could record nothing, and status said the change was applied)', async () => {
