@@ -68,6 +68,8 @@ export interface RemovalVerdict {
   readonly withTouches: number;
   /** Held: too many go at once. */
   readonly held: boolean;
+  /** The configuration's clients with no planned touch yet: as many as those gone, the ids changed. */
+  readonly arrived?: readonly string[];
 }
 
 /**
@@ -82,7 +84,9 @@ export function removalVerdict(
   const gone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
   const unaccepted = gone.filter((id) => !accepted.has(id));
   const held = unaccepted.length >= REMOVAL_GUARD.atLeast && unaccepted.length > withTouches.length * REMOVAL_GUARD.share;
-  return { gone, unaccepted, withTouches: withTouches.length, held };
+  const planned = new Set(withTouches);
+  const arrived = held ? [...kept].filter((id) => !planned.has(id)).sort() : [];
+  return { gone, unaccepted, withTouches: withTouches.length, held, arrived };
 }
 
 /**
@@ -97,8 +101,20 @@ export function removalIssue(configDir: string, verdict: RemovalVerdict, how: st
     // The configuration as a whole (which file lost them is not known): the folder, without a line.
     file: configDir, line: 0, column: 0, field: 'clients',
     expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave${contacts ? ', or to lose every contact,' : ''} at once`,
-    found: `${verdict.unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): an export that came out empty or cut short? Their touches are kept until `
+    found: `${verdict.unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): ${rekeyed(verdict) ?? 'an export that came out empty or cut short?'} Their touches are kept until `
       + `the file is whole again; if they are meant to go, ${how}`,
     rank: 3,
   };
+}
+
+/**
+ * As many clients new to the plan as there are gone (client-N become CL-N): the export's ids
+ * changed, not its rows lost — said so, since a client whose id changes starts over.
+ */
+function rekeyed(verdict: RemovalVerdict): string | undefined {
+  const arrived = verdict.arrived ?? [];
+  if (arrived.length < verdict.unaccepted.length / 2) return undefined;
+  const some = arrived.slice(0, 3).join(', ') + (arrived.length > 3 ? ', …' : '');
+  return `their ids changed? (${arrived.length} clients new to the plan came in: ${some}) A client whose id changes starts over under the new one: its touches are cancelled and planned again, `
+    + 'and what was done with its people this period is not counted for the new one.';
 }

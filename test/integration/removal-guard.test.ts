@@ -10,7 +10,7 @@ import { NOW, syncCompany } from '../helpers/sync-company.ts';
 import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
-import { removalVerdict } from '../../src/domain/removal-guard.ts';
+import { removalIssue, removalVerdict } from '../../src/domain/removal-guard.ts';
 
 afterEach(stopAll);
 
@@ -41,6 +41,11 @@ describe('removalVerdict: how many clients may go at once', () => {
     expect(removalVerdict(ten, ten.slice(0, 7))).toMatchObject({ gone: ['c7', 'c8', 'c9'], held: true, withTouches: 10 });
     expect(removalVerdict(ten, ten.slice(0, 8)).held).toBe(false); // two: the everyday case
     expect(removalVerdict(ten, []).held).toBe(true); // an export that came out empty
+    // Every id changed (c0 → k0): held, and said to be a change of ids rather than a file cut short.
+    const rekeyed = removalVerdict(ten, ten.map((id) => id.replace('c', 'k')));
+    expect(rekeyed).toMatchObject({ held: true, arrived: ten.map((id) => id.replace('c', 'k')) });
+    expect(removalIssue('/cfg', rekeyed, 'accept').found).toContain('their ids changed? (10 clients new to the plan came in: k0, k1, k2, …)');
+    expect(removalIssue('/cfg', removalVerdict(ten, []), 'accept').found).toContain('an export that came out empty or cut short?');
     const many = Array.from({ length: 100 }, (_, i) => `c${i}`);
     expect(removalVerdict(many, many.slice(0, 90)).held).toBe(false); // a tenth exactly
     expect(removalVerdict(many, many.slice(0, 89)).held).toBe(true);
