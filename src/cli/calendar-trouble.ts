@@ -22,7 +22,8 @@ export function reportCalendarTrouble(report: SyncReport, io: CliIO): void {
   if (d && d.failed > 0) io.err(`  ${d.failed} refused as invalid by the calendar: they wait for their touch to change; "touchbase status" lists them by employee, with the reason\n`);
   for (const [employee, why] of report.reconciled?.unreadable ?? []) io.err(`  ${employee}: calendar not read — ${why}\n`);
   const waiting = report.formerCalendars?.waiting;
-  if (waiting) io.err(`  ${waiting} events still to delete at addresses their employees no longer use: the old calendar did not let us yet (tried again at the next sync)\n`);
+  // Each goes once its touch is written at the new address (which may be the one refusing) and the old calendar lets us.
+  if (waiting) io.err(`  ${waiting} events still to delete at addresses their employees no longer use: each goes once its touch is written at the new address and the old calendar lets us (tried again at the next sync)\n`);
   for (const [employee, why] of report.skipped) io.err(`  ${employee}: skipped — ${why}\n`);
   // Refused credentials need someone to act (a scheduler sees a failure); a quota or a rate limit passes by itself.
   // Refused when written to or when read: a revoked connection with nothing to write is refused all the same.

@@ -260,6 +260,15 @@ describe('Google through the command line', () => {
     expect(r.out).toContain('in the calendars: 1 events moved by employees (touches rescheduled), 1 deleted (touches skipped)');
   });
 
+  it('events waiting at an old address while the new one refuses are said to wait for the new one, not blamed on the old calendar', async () => {
+    const db = await tempDatabaseLocation();
+    await cli('sync', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
+    // a's address changed to one with no refresh token (a typo): nothing can be written there yet.
+    const r = await cli('sync', '--config', config(undefined, 'a.typo@corp.example'), '--db', db, '--now', '2027-03-01T09:00:00+03:00');
+    expect(r.err).toMatch(/\d+ events still to delete at addresses their employees no longer use: each goes once its touch is written at the new address and the old calendar lets us/);
+    expect(r.err).not.toContain('did not let us');
+  });
+
   it('a misconfigured connection names the variable', async () => {
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(CalendarSetupError);
     await expect(providersFromEnv({ GOOGLE_SERVICE_ACCOUNT_KEY_FILE: '/nonexistent/key.json' })).rejects.toThrow(/GOOGLE_SERVICE_ACCOUNT_KEY_FILE: cannot read/);
