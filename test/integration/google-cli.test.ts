@@ -105,7 +105,7 @@ describe('Google through the command line', () => {
     // Told by status from the database alone (no daemon runs), in text (in the company's zone) and in JSON.
     const text = (await cli('status', '--db', db)).out;
     expect(text).toContain('calendars not read: 1 — the moves and deletions made there wait for a read that works');
-    expect(text).toMatch(/^ {2}a \(google\): last read failed 2027-03-01 10:00 GMT\+3, failing since 2027-03-01 09:00 GMT\+3 — temporary: Google Calendar 500 backendError: scripted backendError$/m);
+    expect(text).toMatch(/^ {2}a \(google\): last read failed 2027-03-01 10:00 \+03, failing since 2027-03-01 09:00 \+03 — temporary: Google Calendar 500 backendError: scripted backendError$/m);
     expect(text).not.toMatch(/^ {2}b \(google\)/m);
     const json = JSON.parse((await cli('status', '--db', db, '--format', 'json')).out) as { unreadCalendars: unknown[] };
     expect(json.unreadCalendars).toEqual([{

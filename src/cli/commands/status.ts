@@ -93,7 +93,8 @@ export function statusCommand(program: Command, io: CliIO): void {
 function short(iso: string | null, zone: string): string {
   if (!iso) return '';
   const t = DateTime.fromISO(iso, { zone });
-  return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZZZ') : iso;
+  // Its offset as the plan's table writes one (10:00 +03), not a name of the machine's locale ("GMT+3").
+  return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZ').replace(/:00$/, '') : iso;
 }
 
 /** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
