@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { addDays } from '../planner/dates.ts';
 import { campaignHolidayName } from '../i18n/holiday-names.ts';
 import { share, type Cell, type Report } from './report.ts';
 import type { ReportContext } from './report-data.ts';
@@ -15,12 +14,13 @@ export function weekOf(today: string): { from: string; to: string } {
 export const isGreeting = (row: Readonly<Record<string, Cell>>): boolean => row.kind === 'greeting';
 
 /**
- * The campaigns' touches from a year ago to the end of what is planned — greetings, and letters
+ * The campaigns' touches from the same day a year ago to the last one planned (or today) — greetings, and letters
  * or news sent company-wide — per campaign, day and client country: how many contacts, and how
  * many of them were greeted (done), skipped, or are still open.
  */
 export function greetingsReport({ config, data, today }: ReportContext): Report {
-  const from = addDays(today, -365);
+  // The same day a year before (in a leap year, 365 days were the day after it).
+  const from = DateTime.fromISO(today).minus({ years: 1 }).toISODate()!;
   const countries = new Map(config.clients.map((c) => [c.id, c.country]));
   const groups = new Map<string, { campaign: string; kind: string; occasion: string | null; date: string; country: string; contacts: number; done: number; skipped: number; open: number }>();
   let to = today;

@@ -429,6 +429,11 @@ describe('director reports on a fixed history', () => {
     expect(rows.map((x) => [x.from, x.to, x.clients, x.taken_over])).toEqual([['oleg', 'anna', 1, 0], ['anna', 'irina', 2, 2]]);
   });
 
+  it('greetings go back to the same day a year before, in a leap year too (QA: 365 days began on 2 June)', async () => {
+    const ctx = await loadReportContext(await history(), config, '2028-06-01');
+    expect(greetingsReport(ctx).title.params).toMatchObject({ from: { date: '2027-06-01' } });
+  });
+
   it('greetings: a campaign of letters (the year-end reconciliation) is listed with its kind, and counted in no greeting total (QA: "greetings this week: 40" were letters)', async () => {
     const cfg = configOf({ ...workflowCompany(), campaigns: [
       { id: 'new-year', on: '06-14', ours: 'account_manager' },
