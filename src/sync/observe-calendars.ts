@@ -39,7 +39,9 @@ export async function observeCalendars(
     // either: the wait is for the whole calendar, and a read before it is one more refused call.
     const pause = pauses.get(`${employeeId}\u0000${e.calendar}`);
     if (pause?.until && pause.until > nowIso) {
-      result.unreadable.set(employeeId, `${pause.code}: asked to wait until ${pause.until}; read after that`);
+      // In the employee's own time, to the second (a wait of 30 s is not "until" the current minute).
+      const until = DateTime.fromISO(pause.until).setZone(e.timezone).toFormat('yyyy-MM-dd HH:mm:ss ZZ').replace(/:00$/, '');
+      result.unreadable.set(employeeId, `${pause.code}: asked to wait until ${until}; read after that`);
       return;
     }
     const rows = await confirmedRows(db, employeeId, e.calendar, window);
