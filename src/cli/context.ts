@@ -140,11 +140,22 @@ export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promis
   }
 }
 
-export function clockFrom(now: string | undefined): Clock {
+/**
+ * `--now` as a clock. Written without an offset (`2027-01-14`, `2027-01-14T23:00`), it is the
+ * company's wall time (`zone`): read in the machine's own zone, the same command planned from
+ * another day on a server in Tokyo than in Moscow. Where no zone is known, an offset is required.
+ */
+export function clockFrom(now: string | undefined, zone?: string): Clock {
   if (!now) return systemClock;
-  const instant = DateTime.fromISO(now, { setZone: true });
+  if (!zone && !hasOffset(now)) throw new BadInputError(`--now: expected an ISO instant with its offset, like 2027-01-15T09:00:00+03:00, found ${JSON.stringify(now)}`);
+  const instant = DateTime.fromISO(now, { zone: zone ?? 'utc', setZone: true });
   if (!instant.isValid) throw new BadInputError(`--now: expected an ISO instant like 2027-01-15T09:00:00+03:00, found ${JSON.stringify(now)}`);
   return { now: () => instant };
+}
+
+/** Whether an ISO text says its offset (`Z`, `+03:00`, `+0300`, `+03`) after its time. */
+export function hasOffset(text: string): boolean {
+  return /T[\d:.,]+(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(text.trim());
 }
 
 export function parseDateOption(name: string, value: string): string {

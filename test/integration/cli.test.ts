@@ -323,6 +323,20 @@ describe('touchbase CLI', () => {
     expect(after.find((t) => t.id === b!.id)!.status).toBe('skipped');
   });
 
+  it('--at and --now written without an offset are the employee\'s and the company\'s wall time, not the machine\'s (QA: 10:00 on a UTC server was recorded as 13:00 Moscow)', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const plan = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-01-31', '--format', 'json', '--now', NOW);
+    const t = (JSON.parse(plan.out) as { id: string; employee: string }[]).find((x) => x.employee === 'sidorov')!;
+    expect((await cli('done', t.id, '--config', EXAMPLE, '--db', db, '--at', '2027-01-12T10:00', '--now', '2027-01-12T18:00')).code).toBe(0);
+    const lines = JSON.parse((await cli('history', '--config', EXAMPLE, '--db', db, '--format', 'json')).out) as { type: string; at: string }[];
+    expect(lines.find((l) => l.type === 'done')!.at).toBe('2027-01-12T07:00:00.000Z');
+    // 23:30 on the 14th in Moscow is still the 14th there (read in UTC, it was 02:30 on the 15th in Moscow).
+    expect((await cli('report', 'punctuality', '--config', EXAMPLE, '--db', db, '--now', '2027-01-14T23:30')).out).toMatch(/^Пунктуальность на 14\.01\.2027/);
+    // Where no company's zone is known, an offset is required.
+    const exported = await cli('export', '--db', db, '--now', '2027-01-14T23:00');
+    expect([exported.code, exported.err]).toEqual([2, expect.stringContaining('--now: expected an ISO instant with its offset, like 2027-01-15T09:00:00+03:00, found "2027-01-14T23:00"')]);
+  });
+
   it('done and skip at a --db where there is no database refuse, and make none there (a mistyped path became an empty database)', async () => {
     const dir = tempDir();
     for (const args of [['done', 'abcdef12'], ['skip', 'abcdef12', '--reason', 'x']]) {

@@ -34,7 +34,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
         const served = (await getInfo(db)).url;
         const running = served ? reachableUrl(served) : undefined;
         const base = (publicUrlFromEnv() || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
-        return mintSignInLink(db, base, employee, clockFrom(o.now).now(), minutes);
+        return mintSignInLink(db, base, employee, clockFrom(o.now, config.settings.timezone).now(), minutes);
       });
       io.out(`${url}\n`);
       // In the company's zone, as a person there reads a clock (it was UTC: "until …T10:22:33.958Z" to a director in Moscow).

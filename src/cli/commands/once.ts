@@ -29,7 +29,7 @@ export function onceCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { now?: string; allowRemovals: boolean }>();
       const config = await readConfig(o);
-      const clock = clockFrom(o.now);
+      const clock = clockFrom(o.now, config.settings.timezone);
       const tr = cliTranslator(config);
       const now = clock.now();
       const horizon = horizonWindow(config, now);

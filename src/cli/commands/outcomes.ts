@@ -41,7 +41,7 @@ export function doneCommand(program: Command, io: CliIO): void {
         const at = instant(o.at, o.now, config, touch.employee_id);
         notLongBefore(at, touch, o.at);
         const done = await markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
-        return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), done.client_id) };
+        return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), done.client_id) };
       });
       const tr = cliTranslator(config);
       io.out(`${tr.t('cli.done', { title: row.title, id: row.id, date: row.resolved_date ?? '', by: row.resolved_by ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
@@ -67,7 +67,7 @@ export function skipCommand(program: Command, io: CliIO): void {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
         const skipped = await markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
-        return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now).now(), skipped.client_id) };
+        return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), skipped.client_id) };
       });
       const tr = cliTranslator(config);
       io.out(`${tr.t('cli.skipped', { title: row.title, id: row.id, note: row.note ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
@@ -107,9 +107,10 @@ function checkEmployee(config: Config, id: string | undefined): void {
  */
 function instant(text: string | undefined, nowText: string | undefined, config: Config, employee: string): DateTime {
   const zone = employeeById(config, employee)?.timezone ?? config.settings.timezone;
-  const now = clockFrom(nowText).now().setZone(zone);
+  const now = clockFrom(nowText, config.settings.timezone).now().setZone(zone);
   if (!text) return now;
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { setZone: true }).setZone(zone);
+  // Without an offset, the employee's own wall time (not the machine's: a server in UTC recorded 10:00 as 13:00 Moscow).
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { zone, setZone: true }).setZone(zone);
   if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
   if (at.toISODate()! > now.toISODate()!) {
     throw new BadInputError(`--at: expected a moment that has come (an outcome is recorded once it happened), found ${JSON.stringify(text)}, after today (${now.toISODate()} in ${zone})`);

@@ -71,7 +71,7 @@ export function planCommand(program: Command, io: CliIO): void {
       // As report's: a flag that would change nothing is a mistake said, not ignored.
       if (o.excel && o.format !== 'csv') throw new BadInputError(`--excel: it is a form of CSV, so give --format csv (found --format ${o.format})`);
       const config = await readConfig(o);
-      const now = clockFrom(o.now).now();
+      const now = clockFrom(o.now, config.settings.timezone).now();
       const from = o.from ? parseDateOption('--from', o.from) : now.setZone(config.settings.timezone).toISODate()!;
       const to = o.to ? parseDateOption('--to', o.to) : addDuration(from, config.settings.horizon);
       if (to < from) throw new BadInputError(`--to ${to} is before --from ${from}`);

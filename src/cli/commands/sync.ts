@@ -66,7 +66,7 @@ export function syncCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<SyncOptions & { readCalendars: boolean }>();
       const config = await readConfig(o);
       if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
-      const clock = clockFrom(o.now);
+      const clock = clockFrom(o.now, config.settings.timezone);
       const report = await withDatabase(o, async (db) => {
         const options = {
           employee: o.employee, dryRun: o.dryRun, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: o.readCalendars,

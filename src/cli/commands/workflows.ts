@@ -38,7 +38,7 @@ export function eventCommand(program: Command, io: CliIO): void {
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       // Its id, or its CRM code or name as the export writes it (an unknown one is the event's refusal, below).
       o.client = clientOption(config, o.client) ?? o.client;
-      const clock = clockFrom(o.now);
+      const clock = clockFrom(o.now, config.settings.timezone);
       const tr = cliTranslator(config);
       const event = { name, client: o.client, ref: o.ref, at: o.at };
       // Refused before the database is opened: a mistyped --db becomes no empty database for an event that was never taken.
@@ -95,7 +95,7 @@ export function reportCommand(program: Command, io: CliIO): void {
       if (!isReportName(name)) throw new BadInputError(`report: expected one of ${REPORT_NAMES.join(', ')}, found ${JSON.stringify(name)}`);
       if (!REPORT_FORMATS.includes(o.format as ReportFormat)) throw new BadInputError(`--format: expected table, csv or json, found ${JSON.stringify(o.format)}`);
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
-      const today = clockFrom(o.now).now().setZone(config.settings.timezone).toISODate()!;
+      const today = clockFrom(o.now, config.settings.timezone).now().setZone(config.settings.timezone).toISODate()!;
       const report = await withDatabase(o, async (db) => reportOf(name, await loadReportContext(db, config, today)), { readOnly: true });
       const tr = translator(config.settings.language);
       io.out(o.excel ? excelCsv(report, tr) : renderReport(report, o.format as ReportFormat, tr));
@@ -112,7 +112,7 @@ export function checksCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { digest: boolean; now?: string; allowRemovals: boolean }>();
       const config = await readConfig(o);
-      const now = clockFrom(o.now).now();
+      const now = clockFrom(o.now, config.settings.timezone).now();
       const r = await withDatabase(o, async (db) => {
         // The checks cancel what no longer applies to a client gone: an export cut short is refused first, as by a plan.
         await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
