@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clientNamed } from '../config/client-named.ts';
 import type { Client, Config, Employee } from '../domain/types.ts';
 import { contactsFor } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
@@ -47,13 +48,14 @@ export const MAX_EVENT_AGE_DAYS = 365;
  */
 export function eventTouches(
   config: Config, event: BusinessEvent, now: DateTime, held: ReadonlyMap<string, readonly (readonly [number, number])[]> = new Map(),
-): { touches: WorkflowTouch[]; ref: string; at: string } {
+): { touches: WorkflowTouch[]; ref: string; at: string; client: string } {
   const triggers = config.triggers.filter((t) => t.event === event.name);
   if (triggers.length === 0) {
     const known = [...new Set(config.triggers.map((t) => t.event))].sort();
     throw new EventRejectedError(`unknown event "${event.name}": expected one of ${known.length ? known.join(', ') : '(no triggers are configured)'}${didYouMean(event.name, known)}`);
   }
-  const client = clientById(config, event.client);
+  // By id, or as a CRM sends it: its own code or the client's name (as `touchbase event --client` takes it).
+  const client = clientById(config, clientNamed(config, event.client) ?? event.client);
   if (!client) throw new EventRejectedError(`unknown client "${event.client}": no client has that id in the configuration${meantClient(config, event.client)}`);
   let at = now;
   if (event.at !== undefined) {
@@ -74,6 +76,9 @@ export function eventTouches(
   // Without a ref, the event is known by its time: stored as the UTC instant (the same event
   // sent again finds it), shown as its holder reads times (below).
   // In one Unicode form: "é" sent as one character or as "e" and an accent is one ref (one event).
+  // A ref sent empty is a CRM's empty field, not "no ref": known by its time instead, every retry
+  // of it would be another event (another letter to the client).
+  if (event.ref !== undefined && event.ref.trim() === '') throw new EventRejectedError(`ref: expected a reference (an order number), found ${JSON.stringify(event.ref)}: leave ref out for an event known by its time`);
   const given = event.ref?.trim().normalize('NFC') || undefined;
   const ref = given ?? at.toUTC().toISO()!;
   const tr = translator(config.settings.language);
@@ -114,7 +119,7 @@ export function eventTouches(
         : tr.t('wf.event.bodyNoRef', { event: event.name, at: when, within: tr.duration(trigger.within) }),
     };
   });
-  return { touches, ref, at: at.toUTC().toISO()! };
+  return { touches, ref, at: at.toUTC().toISO()!, client: client.id };
 }
 
 /**
@@ -164,7 +169,8 @@ export async function receiveEvent(db: DB, config: Config, event: BusinessEvent,
   const draft = eventTouches(config, event, now);
   const ref = draft.ref;
   return inTransaction(db, async (trx) => {
-    const seen = await receivedEvent(trx, { name: event.name, client: event.client, ref });
+    // Known by the client's id, however it was named (its code, its name): the same event sent both ways is one.
+    const seen = await receivedEvent(trx, { name: event.name, client: draft.client, ref });
     if (seen) return { created: false, touchIds: seen, ref };
     const from = draft.touches.reduce((d, t) => (t.date < d ? t.date : d), draft.touches[0]!.date);
     // Their successors' too: a call pushed by their busy time past a handover's `on` is the successor's.
@@ -175,7 +181,7 @@ export async function receiveEvent(db: DB, config: Config, event: BusinessEvent,
     const nowIso = now.toUTC().toISO()!;
     await insertWorkflowTouches(trx, touches, nowIso);
     const touchIds = touches.map((t) => workflowTouchId(t.identity));
-    await recordReceivedEvent(trx, { name: event.name, client: event.client, ref, at, touchIds, receivedAt: nowIso });
+    await recordReceivedEvent(trx, { name: event.name, client: draft.client, ref, at, touchIds, receivedAt: nowIso });
     return { created: true, touchIds, ref };
   });
 }

@@ -63,6 +63,14 @@ describe('business events become touches', () => {
     expect(await d.selectFrom('touches').select('id').execute()).toHaveLength(2);
     const other = await receiveEvent(d, config, { ...event, ref: 'SO-8' }, at('2027-03-02T10:06:00+03:00'));
     expect(other.created).toBe(true);
+    // The client as a CRM names it (its name, here): the same client, and the same event.
+    const byName = await receiveEvent(d, config, { ...event, client: 'alpha Ltd', ref: 'SO-8' }, at('2027-03-02T10:07:00+03:00'));
+    expect(byName).toEqual({ created: false, touchIds: other.touchIds, ref: 'SO-8' });
+    // An empty ref (a CRM's empty field) is refused: known by its time, each retry would be another event.
+    for (const ref of ['', '  ']) {
+      await expect(receiveEvent(d, config, { ...event, ref }, at('2027-03-02T10:08:00+03:00'))).rejects.toThrow(`ref: expected a reference (an order number), found ${JSON.stringify(ref)}`);
+    }
+    expect(await d.selectFrom('touches').select('id').execute()).toHaveLength(3);
   });
 
   it('an event after hours is due at the start of the next working day (Friday evening → Monday 09:00; a public holiday is skipped)', async () => {

@@ -1,0 +1,17 @@
+import type { Config } from '../domain/types.ts';
+import { crmIdOf } from './crm-id.ts';
+import { nameKey } from './name-key.ts';
+
+/**
+ * The id of the client a person or a CRM names: its id, its CRM code as the export writes it
+ * ("НФ-000123" for nf-000123: crm-id.ts), or its name when one client has it — as `--client`
+ * and a business event sent over the API take it. Undefined for none of these.
+ */
+export function clientNamed(config: Config, value: string): string | undefined {
+  if (config.clients.some((c) => c.id === value)) return value;
+  const code = crmIdOf(value);
+  if (code !== undefined && config.clients.some((c) => c.id === code)) return code;
+  const key = nameKey(value);
+  const named = config.clients.filter((c) => nameKey(c.name) === key);
+  return named.length === 1 ? named[0]!.id : undefined;
+}
