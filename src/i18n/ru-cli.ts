@@ -34,6 +34,7 @@ export const ruCli: CliCatalogue = {
   'cli.event.dueBy': 'срок — до {date}',
   'cli.event.daemonNow': 'демон прямо сейчас вносит его в календарь',
   'cli.event.daemonLater': 'демон внесёт его в календарь при следующей синхронизации (в течение нескольких минут)',
+  'cli.event.tokenRefused': 'демон не принял TOUCHBASE_API_TOKEN ({status}: он запущен с другим токеном): касание он внесёт в календарь при следующей синхронизации (в течение нескольких минут)',
   'cli.event.inCalendar': 'уже в календаре',
   'cli.event.notYet': 'ЕЩЁ НЕ в календаре — {why}. Касание записано; «touchbase sync» (или демон) внесёт его, как только календарь его примет.',
   'cli.event.refused': 'календарь отклонил событие',

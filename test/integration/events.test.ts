@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
@@ -193,6 +195,26 @@ describe('business events become touches', () => {
       expect(existsSync(feeds)).toBe(false);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it('touchbase event beside a daemon that refuses its API token says so (a token rotated there), not as if there were no token', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const d = await tempDatabase(file);
+    // A stand-in for the daemon's HTTP side: its /api/sync refuses the token, as a daemon started with another does.
+    const server = createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await registerInstance(d, { id: 'i1', host: 'h1', pid: 4242, version: 'test', url, started_at: '2027-03-02T07:00:00.000Z', lease_ms: 30_000 }, '2027-03-02T07:59:50.000Z');
+    vi.stubEnv('TOUCHBASE_API_TOKEN', 'o'.repeat(40));
+    try {
+      const r = await cli('event', 'order.shipped', '--config', dir, '--db', file, '--client', 'alpha', '--ref', 'SO-7', '--at', '2027-03-02T11:00:00+03:00', '--now', '2027-03-02T11:00:00+03:00');
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toContain('the daemon refused TOUCHBASE_API_TOKEN (401: the token it was started with is another): it puts the touch into the calendar at its next sync');
+    } finally {
+      vi.unstubAllEnvs();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -150,6 +150,8 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     if (url && token) {
       const res = await fetch(`${url}/api/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
       if (res?.ok) return tr.t('cli.event.daemonNow');
+      // A token the daemon does not take (rotated there, an old one here): said, not passed over as "no token".
+      if (res?.status === 401 || res?.status === 403) return tr.t('cli.event.tokenRefused', { status: String(res.status) });
     }
     return tr.t('cli.event.daemonLater');
   }
