@@ -84,7 +84,8 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     else console.error(error);
     if (databaseOutOfReach(error)) {
       // Nothing was recorded, and it can be sent again: a webhook sender retries a 503, not every 500.
-      const message = 'the database cannot be reached now; nothing was recorded: send it again in a minute';
+      // Busy (another process held it past the wait) as often as out of reach: both pass, and the log says which.
+      const message = 'the database is busy or out of reach now; nothing was recorded: send it again in a minute';
       c.header('Retry-After', '60');
       return c.req.path.startsWith('/api/') ? c.json({ error: message }, 503) : c.text(`${message}\n`, 503);
     }
@@ -203,6 +204,8 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   };
   api.all('/status', only('GET'));
   if (deps.api) for (const path of ['/sync', '/reload', '/events']) api.all(path, only('POST'));
+  // An unknown address of the API answers in JSON too, as its other errors do (not Hono's "404 Not Found" text).
+  api.all('*', (c) => c.json({ error: `no such address: ${c.req.path} (the API is /api/status, /api/sync, /api/reload, /api/events)` }, 404));
   app.route('/api', api);
   return app;
 }

@@ -24,8 +24,11 @@ describe('the daemon\'s HTTP answers while its database is out of reach', () => 
     const api = await down.request('/api/status', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).toBe('60');
-    expect(await api.json()).toEqual({ error: 'the database cannot be reached now; nothing was recorded: send it again in a minute' });
+    expect(await api.json()).toEqual({ error: 'the database is busy or out of reach now; nothing was recorded: send it again in a minute' });
     expect((await down.request('/status')).status).toBe(503);
+    // An address the API does not have: JSON, as its other errors (behind the token like the rest).
+    const unknown = await down.request('/api/nothing', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: expect.stringContaining('no such address: /api/nothing') }]);
     const broken = appFailingWith(() => new TypeError('x is undefined'));
     expect((await broken.request('/api/status', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(500);
   });
