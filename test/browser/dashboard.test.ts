@@ -237,6 +237,43 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('.banner-rejected').count()).toBe(0);
   });
 
+  it('printed, a page keeps every column of its tables and leaves out the header and forms; heat-map figures are readable (4.5:1); filters follow the address on Back', { timeout: 120_000 }, async () => {
+    const clock = new ManualClock(NOW);
+    const { daemon } = await dashboardDaemon({ config: dashboardCompany('en'), clock });
+    const { page } = await signIn(await printedLink(daemon));
+    // A4 at 96 dpi, less its margins.
+    await page.setViewportSize({ width: 720, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    for (const path of ['/clients', '/', '/clients/alfa']) {
+      await page.goto(`${daemon.url}/dashboard${path}`);
+      const clipped = await page.$$eval('.table-wrap', (ws) => ws.filter((w) => w.scrollWidth > w.clientWidth + 1).length);
+      const wide = await page.$$eval('table', (ts) => ts.filter((t) => t.getBoundingClientRect().right > 720 + 1).length);
+      expect([path, clipped, wide], 'tables cut off when printed').toEqual([path, 0, 0]);
+      expect(await page.locator('header.top').isVisible()).toBe(false);
+    }
+    await page.emulateMedia({ media: 'screen' });
+    // Every figure on a heat-map cell at 4.5:1 or more against its cell.
+    await page.goto(`${daemon.url}/dashboard/`);
+    const ratios = await page.$$eval('.heat td .share, .legend span', (els) => els.map((el) => {
+      type Node = { parentElement: Node | null };
+      const { getComputedStyle } = globalThis as unknown as { getComputedStyle(e: Node): { color: string; backgroundColor: string } };
+      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const lum = ([r, g, b]: number[]) => [r!, g!, b!].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+      let cell: Node | null = el as unknown as Node;
+      let bg = 'rgba(0, 0, 0, 0)';
+      while (cell && /rgba\(.*, 0\)|transparent/.test(bg)) {
+        bg = getComputedStyle(cell).backgroundColor;
+        cell = cell.parentElement;
+      }
+      const [a, b] = [lum(rgb(getComputedStyle(el as unknown as Node).color)), lum(rgb(bg))];
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }));
+    expect(ratios.length).toBeGreaterThan(0);
+    expect(Math.min(...ratios)).toBeGreaterThanOrEqual(4.5);
+    // The browser does not fill the filters back in on Back: they show what the address asks for.
+    expect(await page.goto(`${daemon.url}/dashboard/clients`).then(() => page.getAttribute('form.filters', 'autocomplete'))).toBe('off');
+  });
+
   it('every page has a Content-Security-Policy and the usual headers, scripts only from the daemon, a CSRF token in every form that posts; nobody sees another\'s feed', { timeout: 120_000 }, async () => {
     const clock = new ManualClock(NOW);
     const { daemon, dbFile } = await dashboardDaemon({ config: dashboardCompany('en'), clock });

@@ -49,7 +49,7 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
     const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${label}</option>`;
     // A value no client has (a bookmark of a tier since renamed) is still the one filtering: shown selected, not "any".
     const choices = (known: readonly string[], asked: string | undefined) => (asked && !known.includes(asked) ? [...known, asked] : known);
-    return html`<form method="get" action="${PREFIX}/clients" class="filters" role="search">
+    return html`<form method="get" action="${PREFIX}/clients" class="filters" role="search" autocomplete="off">
   <label>${tr.t('ui.clients.search')}<input type="search" name="q" value="${q.search ?? ''}" placeholder="${tr.t('ui.clients.searchHint')}"></label>
   <label>${tr.t('ui.clients.tier')}<select name="tier" data-autosubmit>${option('', q.tier, tr.t('ui.clients.any'))}${choices(facets.tiers, q.tier).map((t) => option(t, q.tier))}</select></label>
   <label>${tr.t('ui.clients.country')}<select name="country" data-autosubmit>${option('', q.country, tr.t('ui.clients.any'))}${choices(facets.countries, q.country).map((c) => option(c, q.country))}</select></label>
