@@ -116,6 +116,7 @@ export const enDashboard = {
 
   'ui.client.team': 'Our people',
   'ui.client.contacts': 'Their people',
+  'ui.client.noContacts': 'No contact of theirs is in the configuration: nothing is planned with this client until one is added (the CRM export, or the clients file).',
   'ui.client.facts': 'About',
   'ui.client.since': 'Client since',
   'ui.client.map': 'Relationship map',

@@ -126,6 +126,7 @@ export const roDashboard: DashboardCatalogue = {
 
   'ui.client.team': 'Oamenii noștri',
   'ui.client.contacts': 'Oamenii lor',
+  'ui.client.noContacts': 'Configurația nu are niciun contact al clientului: nu se planifică nimic cu el până nu se adaugă unul (în exportul din CRM sau în fișierul clienților).',
   'ui.client.facts': 'Despre client',
   'ui.client.since': 'Client din',
   'ui.client.map': 'Harta relațiilor',

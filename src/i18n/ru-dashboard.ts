@@ -128,6 +128,7 @@ export const ruDashboard: DashboardCatalogue = {
 
   'ui.client.team': 'Наши сотрудники',
   'ui.client.contacts': 'Сотрудники клиента',
+  'ui.client.noContacts': 'В конфигурации нет ни одного контакта клиента: касаний с ним не планируется, пока контакт не добавлен (в выгрузке из CRM или в файле клиентов).',
   'ui.client.facts': 'О клиенте',
   'ui.client.since': 'Клиент с',
   'ui.client.map': 'Карта связей',

@@ -272,6 +272,13 @@ describe('the dashboard in a browser', () => {
     expect(Math.min(...ratios)).toBeGreaterThanOrEqual(4.5);
     // The browser does not fill the filters back in on Back: they show what the address asks for.
     expect(await page.goto(`${daemon.url}/dashboard/clients`).then(() => page.getAttribute('form.filters', 'autocomplete'))).toBe('off');
+    // The sorted column says so as a header (where assistive technology reads it), not on its link.
+    expect(await page.$$eval('th[aria-sort]', (ths) => ths.length)).toBe(1);
+    expect(await page.$$eval('a[aria-sort]', (as) => as.length)).toBe(0);
+    // The load's CSV is under the load, not under the agenda that follows it.
+    await page.goto(`${daemon.url}/dashboard/employees/anna`);
+    expect(await page.$$eval('#load a[href$="load.csv"]', (as) => as.length)).toBe(1);
+    expect(await page.$$eval('#agenda a[href$="load.csv"]', (as) => as.length)).toBe(0);
   });
 
   it('every page has a Content-Security-Policy and the usual headers, scripts only from the daemon, a CSRF token in every form that posts; nobody sees another\'s feed', { timeout: 120_000 }, async () => {

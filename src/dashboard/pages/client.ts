@@ -69,7 +69,8 @@ export async function clientPage(ctx: PageContext, id: string): Promise<PageResp
   ${client.silent_days ? html`<dt>${tr.t('col.silentDays')}</dt><dd${client.silent ? raw(' class="status-bad"') : ''}>${tr.t('ui.client.silentFor', { count: client.silent_days })}</dd>` : ''}
   </dl></div>
   <div class="panel"><h2>${tr.t('ui.client.team')}</h2><ul>${detail.team.map((m) => html`<li>${m.role}: ${employeeName(ctx, m.employee)}</li>`)}</ul></div>
-  <div class="panel"><h2>${tr.t('ui.client.contacts')}</h2><ul>${detail.contacts.map((c) => html`<li>${c.name} — ${c.role}${c.email ? html`, <a href="mailto:${c.email}">${c.email}</a>` : ''}${c.phone ? html`, ${c.phone}` : ''}</li>`)}</ul></div>
+  <div class="panel"><h2>${tr.t('ui.client.contacts')}</h2>${detail.contacts.length === 0 ? html`<p class="muted">${tr.t('ui.client.noContacts')}</p>`
+    : html`<ul>${detail.contacts.map((c) => html`<li>${c.name} — ${c.role}${c.email ? html`, <a class="address" href="mailto:${c.email}">${c.email}</a>` : ''}${c.phone ? html`, ${c.phone}` : ''}</li>`)}</ul>`}</div>
   </section>
   <section class="panel" id="map"><h2>${tr.t('ui.client.map')}</h2><p class="muted">${tr.t('ui.client.mapIntro')}</p>
   ${mapTable(ctx, detail, map)}

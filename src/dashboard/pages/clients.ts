@@ -44,7 +44,7 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
     const sortLink = (c: (typeof COLUMNS)[number]) => {
       const active = q.sort === c.sort;
       const dir = active ? (q.descending ? 'asc' : 'desc') : (c.num || c.sort === 'last_done' ? 'desc' : 'asc');
-      return html`<a href="${href(`${PREFIX}/clients`, { ...params, sort: c.sort, dir })}" title="${tr.t('ui.clients.sortBy', { column: tr.t(c.header) })}"${active ? raw(` aria-sort="${q.descending ? 'descending' : 'ascending'}"`) : ''}>${tr.t(c.header)}${active ? (q.descending ? ' ▼' : ' ▲') : ''}</a>`;
+      return html`<a href="${href(`${PREFIX}/clients`, { ...params, sort: c.sort, dir })}" title="${tr.t('ui.clients.sortBy', { column: tr.t(c.header) })}">${tr.t(c.header)}${active ? html`<span aria-hidden="true">${q.descending ? ' ▼' : ' ▲'}</span>` : ''}</a>`;
     };
     const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${label}</option>`;
     // A value no client has (a bookmark of a tier since renamed) is still the one filtering: shown selected, not "any".
@@ -59,7 +59,7 @@ export async function clientsPage(ctx: PageContext): Promise<PageResponse> {
   <button type="submit">${tr.t('ui.clients.apply')}</button></form>
   <p class="actions"><strong>${tr.t('ui.clients.found', { count: total })}</strong> ${csvLink(ctx, '/clients.csv', params)}</p>
   ${rows.length === 0 ? html`<p class="muted">${tr.t('ui.nothing')}</p>` : html`<div class="table-wrap"><table class="clients"><thead><tr>
-  ${COLUMNS.map((c) => html`<th scope="col"${c.num ? raw(' class="num"') : ''}>${sortLink(c)}</th>`)}</tr></thead>
+  ${COLUMNS.map((c) => html`<th scope="col"${c.num ? raw(' class="num"') : ''}${q.sort === c.sort ? raw(` aria-sort="${q.descending ? 'descending' : 'ascending'}"`) : ''}>${sortLink(c)}</th>`)}</tr></thead>
   <tbody>${rows.map((r) => clientLine(ctx, r))}</tbody></table></div>`}
   ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/clients`, { ...params, page: p }))}`;
   });

@@ -76,9 +76,9 @@ async function employeeFigures(ctx: PageContext, e: DashboardEmployeeRow): Promi
   return html`
 <section class="panel" id="load"><h2>${tr.t('ui.employee.load')}</h2>
 <p class="muted">${e.meetings_per_day ? tr.t('ui.employee.loadIntro', { limit: e.meetings_per_day }) : tr.t('ui.employee.loadNoLimit')}</p>
-${loadChart(ctx, load, e.meetings_per_day)}</section>
-<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, agenda)}
+${loadChart(ctx, load, e.meetings_per_day)}
 <p class="actions">${csvLink(ctx, `/employees/${encodeURIComponent(id)}/load.csv`)}</p></section>
+<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, agenda)}</section>
 ${punctuality ? html`<section class="panel" id="punctuality"><h2>${tr.t('ui.employee.punctuality')}</h2>${reportTable(ctx, punctuality, own)}</section>` : ''}
 ${overdueSpec ? html`<section class="panel" id="overdue"><h2>${tr.t('ui.employee.overdue')} <span class="muted">(${tr.number(overdue.total)})</span></h2>
 ${reportTable(ctx, { columns: overdueSpec.columns.filter((c) => c.key !== 'id' && c.key !== 'owner') }, overdue.rows, { clientColumns: ['client'] })}</section>` : ''}`;
