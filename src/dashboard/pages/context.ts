@@ -141,8 +141,12 @@ export function reportTable(ctx: PageContext, spec: Pick<Report, 'columns'>, row
     if (o.employeeListColumns?.includes(key)) return String(value).split(' ').filter(Boolean).map((id, i) => html`${i ? ', ' : ''}${employeeName(ctx, id)}`);
     return text;
   };
-  return html`<div class="table-wrap"><table><thead><tr>${spec.columns.map((c) => html`<th scope="col"${NUMERIC.has(c.type ?? '') ? raw(' class="num"') : ''}>${ctx.tr.t(c.header)}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr${o.rowClass?.(r) ? raw(` class="${o.rowClass(r)}"`) : ''}>${spec.columns.map((c) => html`<td${NUMERIC.has(c.type ?? '') ? raw(' class="num"') : ''}>${cell(c.key, r[c.key] ?? null, c.type)}</td>`)}</tr>`)}</tbody></table></div>`;
+  // A report's "name" beside the id it names (silence: client, name; punctuality: employee, name)
+  // says again what the id column, shown as a name here, already does: left to the CSV.
+  const named = new Set([...(o.clientColumns ?? []), ...(o.employeeColumns ?? [])]);
+  const columns = spec.columns.filter((c, i) => !(c.key === 'name' && i > 0 && named.has(spec.columns[i - 1]!.key)));
+  return html`<div class="table-wrap"><table><thead><tr>${columns.map((c) => html`<th scope="col"${NUMERIC.has(c.type ?? '') ? raw(' class="num"') : ''}>${ctx.tr.t(c.header)}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr${o.rowClass?.(r) ? raw(` class="${o.rowClass(r)}"`) : ''}>${columns.map((c) => html`<td${NUMERIC.has(c.type ?? '') ? raw(' class="num"') : ''}>${cell(c.key, r[c.key] ?? null, c.type)}</td>`)}</tr>`)}</tbody></table></div>`;
 }
 
 /** Previous / next links for a paged table. */
