@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import { hasOffset } from '../planner/dates.ts';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -151,11 +152,6 @@ export function clockFrom(now: string | undefined, zone?: string): Clock {
   const instant = DateTime.fromISO(now, { zone: zone ?? 'utc', setZone: true });
   if (!instant.isValid) throw new BadInputError(`--now: expected an ISO instant like 2027-01-15T09:00:00+03:00, found ${JSON.stringify(now)}`);
   return { now: () => instant };
-}
-
-/** Whether an ISO text says its offset (`Z`, `+03:00`, `+0300`, `+03`) after its time. */
-export function hasOffset(text: string): boolean {
-  return /T[\d:.,]+(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(text.trim());
 }
 
 export function parseDateOption(name: string, value: string): string {

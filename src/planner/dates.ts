@@ -74,6 +74,11 @@ export function minDate(a: string, b: string): string {
   return a < b ? a : b;
 }
 
+/** Whether an ISO text says its offset (`Z`, `+03:00`, `+0300`, `+03`) after its time: without one, a reader's zone decides. */
+export function hasOffset(text: string): boolean {
+  return /T[\d:.,]+(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(text.trim());
+}
+
 /** Today's date in a zone at an instant. */
 export function localDate(now: DateTime, zone: string): string {
   return now.setZone(zone).toISODate()!;

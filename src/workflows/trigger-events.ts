@@ -8,7 +8,7 @@ import { inTransaction } from '../storage/touch-outcomes.ts';
 import { heldTimes, receivedEvent, recordReceivedEvent } from '../storage/workflow-repository.ts';
 import { localDateOf, localToMs } from '../planner/zoned-time.ts';
 import { insertWorkflowTouches, nextFreeStart, timedAt, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
-import { addDays } from '../planner/dates.ts';
+import { addDays, hasOffset } from '../planner/dates.ts';
 import { translator } from '../i18n/translator.ts';
 import { clientById, employeeById } from '../domain/config-index.ts';
 import { HANDOVER_HOPS, handoverChains, holderOn, holdingOn } from '../domain/team.ts';
@@ -62,7 +62,7 @@ export function eventTouches(
     at = DateTime.fromISO(event.at, { setZone: true });
     if (!at.isValid || !/T\d\d:\d\d/.test(event.at)) throw new EventRejectedError(`at: expected an ISO instant like 2027-03-02T14:30:00+03:00, found ${JSON.stringify(event.at)}`);
     // Without an offset the time would be read in this machine's zone, which is nobody's.
-    if (!/(Z|[+-]\d\d(:?\d\d)?)$/i.test(event.at.trim())) {
+    if (!hasOffset(event.at)) {
       throw new EventRejectedError(`at: expected the time with its offset from UTC, like ${event.at.trim()}+03:00 or ${event.at.trim()}Z, found ${JSON.stringify(event.at)}`);
     }
     if (at.toMillis() > now.toMillis() + CLOCK_SKEW_MS) {

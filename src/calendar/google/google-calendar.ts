@@ -97,7 +97,7 @@ export class GoogleCalendar implements CalendarPort {
       }
       return toRemote(res.data, event.key);
     } catch (error) {
-      if (error instanceof CalendarError) throw error;
+      // (A CalendarError of our own, the other account's, comes back from toCalendarError as it is: not a conflict.)
       const e = toCalendarError(error, this.#calls);
       if (e.code !== 'conflict') throw e;
     }
