@@ -1,3 +1,4 @@
+import { employeeById } from '../domain/config-index.ts';
 import type { DateTime } from 'luxon';
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
@@ -36,8 +37,7 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
   const narrow = breadthOf(config, ctx.data, today).filter(dependsOnOne);
   const names = new Map(config.clients.map((c) => [c.id, c.name]));
   // People of ours as the director knows them, not by their ids in the configuration.
-  const people = new Map(config.employees.map((e) => [e.id, e.name]));
-  const person = (id: string) => people.get(id) ?? id;
+  const person = (id: string) => employeeById(config, id)?.name ?? id;
   const tr = translator(config.settings.language);
   const { t } = tr;
   // Each list is shared out to its clients' readers in one pass, in its order: filtered again for
