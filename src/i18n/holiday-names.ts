@@ -1,15 +1,16 @@
 import Holidays from 'date-holidays';
 import type { Config, Language } from '../domain/types.ts';
-import { HOLIDAY_NAMES } from '../planner/holiday-corrections.ts';
+import { COMMON_HOLIDAY_NAMES, HOLIDAY_NAMES } from '../planner/holiday-corrections.ts';
 import { publicHolidays } from '../planner/public-holidays.ts';
 
 const names = new Map<string, ReadonlyMap<string, string>>();
 
 /**
  * The name of a country's public holiday on a date, in a language, from the offline
- * date-holidays data: "День России", "Ziua națională". Where the data has no translation it
- * gives the country's own language, which is what people there call the day anyway; some
- * names are corrected (holiday-corrections.ts).
+ * date-holidays data: "День России", "Ziua națională". Where the language is not the country's
+ * own, the usual name of a common holiday comes first (the data's are patchy there); a name the
+ * data has only in another script is given in English; some names are corrected
+ * (holiday-corrections.ts).
  */
 export function publicHolidayName(country: string, date: string, language: Language, fallback: string): string {
   if (language === 'en') return fallback;
@@ -25,10 +26,24 @@ export function publicHolidayName(country: string, date: string, language: Langu
   // `fallback` is the English name: where the data is known to be wrong, the corrected one.
   const corrected = HOLIDAY_NAMES[country]?.[fallback]?.[language];
   if (corrected) return corrected;
+  const common = COMMON_HOLIDAY_NAMES[fallback]?.[language];
+  if (common && ownLanguageOf(country) !== language) return common;
   const byDate = namesByDate(country, year, language);
   // A day of several the data names only by its first (New Year Holiday, 3–6 January): that one's name.
   const first = byDate.has(date) ? date : firstDayNamed(country, year, fallback);
-  return (first === undefined ? undefined : byDate.get(first)) ?? fallback;
+  const named = first === undefined ? undefined : byDate.get(first);
+  // A name in another script than the reader's (Kazakh in a Romanian title, Romanian in a Russian one) is no name to them: the English one is.
+  return named !== undefined && SCRIPT[language].test(named) ? named : common ?? fallback;
+}
+
+/** Whether a name is written in a language's script: Romanian's letters are all Latin, a Russian name has Cyrillic ones. */
+const SCRIPT: Readonly<Record<Exclude<Language, 'en'>, RegExp>> = { ro: /^[\p{Script=Latin}\P{L}]*$/u, ru: /\p{Script=Cyrillic}/u };
+
+const ownLanguages = new Map<string, string | undefined>();
+/** The country's first language in the data ("ro" for Moldova, "uk" for Ukraine): whose names the data has from the country itself. */
+function ownLanguageOf(country: string): string | undefined {
+  if (!ownLanguages.has(country)) ownLanguages.set(country, new Holidays(country).getLanguages()[0]);
+  return ownLanguages.get(country);
 }
 
 /** The first day the data gives a holiday of this English name in a year. */

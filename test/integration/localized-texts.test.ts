@@ -63,7 +63,7 @@ describe('the built-in parts of titles in the company\'s language', () => {
   it('Romanian, with its diacritics; English as before', () => {
     const ro = plan('ro');
     expect(ro.find((t) => t.source === 'rule:r-news' && t.client === 'stroymash')!.title).toBe('stroymash Ltd: noutăți pentru buyer of stroymash');
-    expect(ro.find((t) => t.source === 'campaign:national')!.title).toBe('carpati Ltd: felicitare de Ziua națională, Ziua Marii Uniri pentru ceo of carpati');
+    expect(ro.find((t) => t.source === 'campaign:national')!.title).toBe('carpati Ltd: felicitare de Ziua Națională a României pentru ceo of carpati');
     expect(ro.find((t) => t.source === 'handover:ivanova:sidorov' && t.series.endsWith('|intro'))!.title).toMatch(/^stroymash Ltd: scrisoare de prezentare către .+, ca nou interlocutor, preluând relația de la Emp ivanova$/);
     const en = plan('en');
     expect(en.find((t) => t.source === 'rule:r-meeting' && t.client === 'stroymash')!.title).toBe('stroymash Ltd: meeting with buyer of stroymash');

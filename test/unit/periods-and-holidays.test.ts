@@ -104,7 +104,9 @@ describe('holidays', () => {
     expect(name('childrens-day', 'ru')).toBe('День защиты детей');
     // Names the data has right stay its own.
     expect(name('easter-monday', 'ro')).toBe('A doua zi de Paști');
-    expect(publicHolidayName('RO', '2027-12-01', 'ro', 'National holiday')).toBe('Ziua națională, Ziua Marii Uniri');
+    // The data's two names for 1 December ("Ziua națională, Ziua Marii Uniri") are one in a greeting; its "Ziua muncii" is capitalised (QA 2026-12-06).
+    expect(publicHolidayName('RO', '2027-12-01', 'ro', 'National holiday')).toBe('Ziua Națională a României');
+    expect(publicHolidayName('RO', '2027-05-01', 'ro', 'Labour Day')).toBe('Ziua Muncii');
     // One spelling of New Year in Romanian, for Romania as for Moldova and Russia (the data has "Anul nou" for Romania; QA camp F7).
     expect(['RO', 'MD', 'RU'].map((country) => publicHolidayName(country, '2027-01-01', 'ro', "New Year's Day"))).toEqual(['Anul Nou', 'Anul Nou', 'Anul Nou']);
     // No Romanian word without its diacritics (ă â î ș ț), none with the cedilla forms (ş ţ).
@@ -124,5 +126,31 @@ describe('holidays', () => {
     expect(publicHolidayName('RU', '2027-03-08', 'ro', "International Women's Day")).toBe('Ziua Internațională a Femeii');
     for (const h of publicHolidays('RO', 2027)) expect(publicHolidayName('RO', h.date, 'ru', h.name), h.slug).toMatch(/^[^a-z]*[а-яё]/i);
     expect(publicHolidayName('RO', '2027-12-01', 'ru', 'National holiday')).toBe('Национальный день Румынии (День Великого объединения)');
+  });
+
+  it('the holidays of a country in another language are named in the reader\'s: its usual name, or the English one, never a script they cannot read', () => {
+    const latin = /^[\p{Script=Latin}\P{L}]*$/u;
+    for (const country of ['UA', 'BY', 'KZ', 'BG']) {
+      for (const h of publicHolidays(country, 2027)) {
+        const ro = publicHolidayName(country, h.date, 'ro', h.name);
+        expect(ro, `${country} ${h.slug}`).toMatch(latin);
+        expect(ro, `${country} ${h.slug}`).not.toMatch(/Independentei|Internationala|^Anul nou|^Ziua muncii/);
+        expect(publicHolidayName(country, h.date, 'ru', h.name), `${country} ${h.slug}`).toMatch(/\p{Script=Cyrillic}/u);
+      }
+    }
+    const ukraine = (slug: string, language: 'ro' | 'ru') => {
+      const h = publicHolidays('UA', 2027).find((x) => x.slug === slug)!;
+      return publicHolidayName('UA', h.date, language, h.name);
+    };
+    // The data has these in Ukrainian, without diacritics, or in Romanian for a Russian reader (QA 2026-12-06).
+    expect(ukraine('orthodox-easter', 'ro')).toBe('Paștele');
+    expect(ukraine('orthodox-easter', 'ru')).toBe('Пасха');
+    expect(ukraine('independence-day', 'ro')).toBe('Ziua Independenței');
+    expect(ukraine('labour-day', 'ru')).toBe('День труда');
+    expect(ukraine('victory-day', 'ro')).toBe('Ziua Victoriei');
+    // A name with no usual translation, which the data has only in Kazakh: English for a Romanian reader.
+    expect(publicHolidayName('KZ', '2027-07-06', 'ro', 'Capital City Day')).toBe('Capital City Day');
+    // A country's own language keeps the data's names.
+    expect(publicHolidayName('RU', '2027-06-12', 'ru', 'Russia Day')).toBe('День России');
   });
 });
