@@ -178,20 +178,22 @@ function readAs(sources: RawSources, file: string, encoding: string): boolean {
 
 function warnReplaced(job: CsvJob, replaced: { word: string; line: number; column: number }, page: string, sources: RawSources): void {
   sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '',
-    message: `${quote(replaced.word)}: a "?" inside a word, as Excel writes a letter ${page} has no place for (ș and ț in windows-1250 or windows-1252, say); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
+    message: `${quote(replaced.word)}: a "?" in place of a letter, as Excel writes a letter ${page} has no place for (ș and ț in windows-1250 or windows-1252, a Russian name's every letter in either); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
 }
 
 /** Where the text of a cell ends: a space, a separator or a quote. */
 const CELL_END = /[\s;,\t"]/;
 
 /**
- * The first word with a "?" where a letter should be ("Construc?ii", "?tefan"): what Excel's "CSV"
- * writes for a letter its ANSI code page lacks (Romanian ș and ț are not in windows-1250's older
- * tables, nor Cyrillic in windows-1252). A "?" between two letters, or opening a word, is no
- * question mark; one at a word's end may be ("Why?") and is not looked at.
+ * The first word with a "?" where a letter should be ("Construc?ii", "?tefan", "??????"): what
+ * Excel's "CSV" writes for a letter its ANSI code page lacks (Romanian ș and ț are not in
+ * windows-1250's older tables, nor Cyrillic in windows-1250 or windows-1252: a Russian contact's
+ * name comes out as "????? ??????"). A "?" between two letters, opening a word, or one of two or
+ * more standing as a word is no question mark; one at a word's end may be ("Why?") and is not
+ * looked at.
  */
 function lettersReplaced(text: string): { word: string; line: number; column: number } | undefined {
-  for (const found of text.matchAll(/(?<![\p{L}\p{N}?])\?\p{L}|\p{L}\?\p{L}/gu)) {
+  for (const found of text.matchAll(/(?<![\p{L}\p{N}?])\?(?:\p{L}|\?)|\p{L}\?\p{L}/gu)) {
     let start = found.index;
     while (start > 0 && /[\p{L}?]/u.test(text[start - 1]!)) start--;
     // A web address's query ("site.ro/page?id=1", "/?utm_source") is no name: the cell's text around it, up to a space or a separator, says so.
