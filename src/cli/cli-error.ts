@@ -1,5 +1,5 @@
 import { counted } from '../domain/english-count.ts';
-import { ConfigInvalidError, formatIssue } from '../config/config-issue.ts';
+import { ConfigInvalidError, explainingLines, formatIssue } from '../config/config-issue.ts';
 import { CalendarSetupError, DaemonAlreadyRunningError, TouchNotFoundError, TouchStateError } from './known-errors.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
 import { WeakSecretError } from '../storage/local-secrets.ts';
@@ -36,6 +36,7 @@ export function reportError(error: unknown, stream: NodeJS.WritableStream = proc
   if (error instanceof ConfigInvalidError) {
     stderr.write(`touchbase: the configuration has ${counted(error.issues.length, 'error')}; nothing was changed:\n`);
     for (const issue of error.issues) stderr.write(`  ${formatIssue(issue)}\n`);
+    if (error.explaining.length > 0) stderr.write(`${explainingLines(error.explaining).join('\n')}\n`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof BadInputError || error instanceof WeakSecretError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {

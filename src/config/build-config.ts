@@ -74,7 +74,8 @@ export function buildConfig(sources: RawSources): BuildResult {
     return { ...client, team };
   });
 
-  if (ctx.issues.length > 0) return { config: undefined, issues: sortIssues(ctx.issues), warnings: [] };
+  // With errors, only what may explain them: how a file's text was read.
+  if (ctx.issues.length > 0) return { config: undefined, issues: sortIssues(ctx.issues), warnings: sortWarnings(sources.warnings.filter((w) => w.ofText)) };
   const config = deepFreeze({ settings, employees: ctx.employees, clients, ...cadence });
   return { config, issues: [], warnings: sortWarnings([...ctx.warnings, ...configWarnings(config, sources)]) };
 }

@@ -29,6 +29,11 @@ export interface ConfigWarning {
   readonly field: string;
   readonly subject?: string;
   readonly message: string;
+  /**
+   * About how a file's text was read (a code page guessed, letters Excel replaced by "?"): said
+   * with the errors too when there are some, which it may explain ("?ara", no such column).
+   */
+  readonly ofText?: boolean;
 }
 
 /** How a CSV file's bytes were read: "utf-8 (with BOM)", "windows-1251", … */
@@ -66,11 +71,19 @@ export function formatWarning(warning: ConfigWarning): string {
   return `${placeText(warning)}: ${where(warning)}${warning.message}`;
 }
 
+/** The warnings about how files were read, as said after a configuration's errors: a heading, then each. */
+export function explainingLines(explaining: readonly ConfigWarning[]): string[] {
+  return [`how ${explaining.length === 1 ? 'a file was' : 'files were'} read, which may explain some of them:`, ...explaining.map((w) => `  warning: ${formatWarning(w)}`)];
+}
+
 /** Thrown by loadConfig when the configuration is invalid; carries every issue found. */
 export class ConfigInvalidError extends Error {
   readonly issues: readonly ConfigIssue[];
-  constructor(issues: readonly ConfigIssue[]) {
-    super(`the configuration has ${counted(issues.length, 'error')}:\n${issues.map(formatIssue).join('\n')}`);
+  /** Warnings about how a file was read (ConfigWarning.ofText), said after the errors: the cause of some of them, maybe. */
+  readonly explaining: readonly ConfigWarning[];
+  constructor(issues: readonly ConfigIssue[], explaining: readonly ConfigWarning[] = []) {
+    super(`the configuration has ${counted(issues.length, 'error')}:\n${issues.map(formatIssue).join('\n')}${explaining.length > 0 ? `\n${explainingLines(explaining).join('\n')}` : ''}`);
+    this.explaining = explaining;
     this.name = 'ConfigInvalidError';
     this.issues = issues;
   }

@@ -177,7 +177,7 @@ function readAs(sources: RawSources, file: string, encoding: string): boolean {
 }
 
 function warnReplaced(job: CsvJob, replaced: { word: string; line: number; column: number }, page: string, sources: RawSources): void {
-  sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '',
+  sources.warnings.push({ file: job.shown, line: replaced.line, column: replaced.column, field: '', ofText: true,
     message: `${quote(replaced.word)}: a "?" in place of a letter, as Excel writes a letter ${page} has no place for (ș and ț in windows-1250 or windows-1252, a Russian name's every letter in either); such names reach calendars as written: save the export as "CSV UTF-8" instead` });
 }
 

@@ -23,7 +23,7 @@ export function latinGuessWarning(bytes: Uint8Array, text: string, encoding: str
   // The word around it: letters and digits either side.
   const word = /[\p{L}\p{N}]*$/u.exec(lineText.slice(0, column - 1))![0] + /^[\p{L}\p{N}]*/u.exec(lineText.slice(column - 1))![0];
   return {
-    file, line, column, field: '',
+    file, line, column, field: '', ofText: true,
     message: `is not UTF-8: read as ${encoding}, which makes ${quote(word.slice(0, 60))} of this line's text; if that is not what it says, ${fix}`,
   };
 }

@@ -9,7 +9,10 @@ export interface LoadResult {
   readonly config: Config | undefined;
   /** Every error, each mistake's own error first; empty when `config` is set. */
   readonly issues: readonly ConfigIssue[];
-  /** What a valid configuration says that is probably not meant (exit status stays 0). */
+  /**
+   * What a valid configuration says that is probably not meant (exit status stays 0); with
+   * errors, those about how a file was read (ConfigWarning.ofText), which may explain them.
+   */
   readonly warnings: readonly ConfigWarning[];
   /** How each CSV file (and any YAML file not in plain UTF-8) was read. */
   readonly encodings: readonly FileEncoding[];
@@ -23,8 +26,8 @@ export function checkConfig(dir: string): LoadResult {
 
 /** Reads a configuration folder or throws ConfigInvalidError with every issue found. */
 export function loadConfig(dir: string): Config {
-  const { config, issues } = checkConfig(dir);
-  if (!config) throw new ConfigInvalidError(issues);
+  const { config, issues, warnings } = checkConfig(dir);
+  if (!config) throw new ConfigInvalidError(issues, warnings);
   return config;
 }
 

@@ -14,6 +14,6 @@ export function summarise(config: Config): ConfigSummary {
 
 /** Validates a snapshot: the summary the daemon keeps, and the configuration for a job. */
 export function checkOf(snapshot: ConfigSnapshot): { result: CheckResult; config: Config | undefined } {
-  const { config, issues } = checkSnapshot(snapshot);
-  return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues }, config: undefined };
+  const { config, issues, warnings } = checkSnapshot(snapshot);
+  return config ? { result: { ok: true, summary: summarise(config) }, config } : { result: { ok: false, issues, explaining: warnings }, config: undefined };
 }

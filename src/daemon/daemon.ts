@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
 import { systemClock, type Clock } from '../clock.ts';
-import { ConfigInvalidError, formatIssue, type ConfigIssue } from '../config/config-issue.ts';
+import { ConfigInvalidError, formatIssue, formatWarning, type ConfigIssue, type ConfigWarning } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { foldWriteAheadLog, openMigrated, openReadOnly, type DB } from '../storage/database.ts';
@@ -246,7 +246,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const kept = await this.#lastApplied(snapshot.hash);
       if (!kept) {
         await this.#runner.close?.();
-        throw new ConfigInvalidError(check.issues);
+        throw new ConfigInvalidError(check.issues, check.explaining);
       }
       startIssues = check.issues;
       snapshot = kept.snapshot;
@@ -755,7 +755,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     }
     // Answered after all, but the files changed again meanwhile (or the daemon is stopping): the newer reload decides.
     if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
-    if (!check.ok) return this.#reject(check.issues, reason);
+    if (!check.ok) return this.#reject(check.issues, reason, check.explaining);
     // Valid, but it drops many of the clients the plan holds at once: held until a person accepts it.
     const held = await this.#heldRemovals(this.#db!, check.summary);
     if (superseded.aborted || this.#stopping.signal.aborted) return 'superseded';
@@ -844,11 +844,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#acceptanceWatch.unref();
   }
 
-  async #reject(issues: readonly ConfigIssue[], reason: string): Promise<false> {
+  async #reject(issues: readonly ConfigIssue[], reason: string, explaining: readonly ConfigWarning[] = []): Promise<false> {
     this.#configError = issues;
     this.#metrics!.recordReload(false);
     await this.#recordConfigState();
-    this.#log.error({ reason, errors: issues.map(formatIssue) }, `configuration change rejected (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}); still running on the last valid configuration`);
+    const read = explaining.length > 0 ? { read: explaining.map(formatWarning) } : {};
+    this.#log.error({ reason, errors: issues.map(formatIssue), ...read }, `configuration change rejected (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}); still running on the last valid configuration`);
     this.emit('config:rejected', { issues, reason });
     return false;
   }

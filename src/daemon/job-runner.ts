@@ -1,5 +1,5 @@
 import type { Settings } from '../domain/types.ts';
-import type { ConfigIssue } from '../config/config-issue.ts';
+import type { ConfigIssue, ConfigWarning } from '../config/config-issue.ts';
 import type { ConfigSnapshot } from '../config/snapshot.ts';
 import type { WorkKind, WorkReport } from './work.ts';
 import type { BusinessEvent, EventOutcome } from '../workflows/trigger-events.ts';
@@ -25,7 +25,9 @@ export interface ConfigSummary {
   readonly directors: readonly string[];
 }
 
-export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary }
+  /** `explaining`: how files were read, where it may explain the errors (ConfigWarning.ofText). */
+  | { readonly ok: false; readonly issues: readonly ConfigIssue[]; readonly explaining?: readonly ConfigWarning[] };
 
 /** A business event's outcome, or why it was refused (nothing recorded). */
 export type EventResult = { readonly ok: true; readonly outcome: EventOutcome } | { readonly ok: false; readonly error: string };

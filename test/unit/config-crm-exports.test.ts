@@ -5,6 +5,7 @@ import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
 import { readSnapshot } from '../../src/config/snapshot.ts';
 import { formatIssue } from '../../src/config/config-issue.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 /**
  * Real CRM and Excel exports with the mistakes people make with them (the QA pass on CRM
@@ -446,6 +447,22 @@ rules:
     // "What??" or a "?" alone is punctuation.
     const asked = writeConfig({ 'touchbase.yaml': RO, 'crm/clients.csv': iconv.encode(rows('Agro Mărăşeşti SRL', 'Ce?? Da ? SRL'), 'windows-1250'), 'crm/contacts.csv': contacts });
     expect(check(asked).warnings.filter((w) => w.message.includes('a "?" in place of a letter'))).toEqual([]);
+  });
+
+  it('with errors, the warning that letters were lost comes after them: it is what explains "?ara", no such column (QA 2026-12-06)', async () => {
+    // An import that names its columns as the CRM does: Excel wrote the header's "Ț" as "?".
+    const yaml = `${RO}imports:\n  - { file: crm/firme.csv, as: clients, columns: { Cod: id, Denumire: name, Țara: country, Manager: team.account_manager } }\n`;
+    const firme = iconv.encode('Cod;Denumire;Țara;Manager\r\nc1;Construcții SA;România;popescu\r\n', 'windows-1250');
+    const dir = writeConfig({ 'touchbase.yaml': yaml, 'crm/firme.csv': firme, 'crm/contacts.csv': 'client;id;name;role\r\nc1;c1-b;Ion Rusu;buyer\r\n' });
+    const { config, issues, warnings } = check(dir);
+    expect(config).toBeUndefined();
+    expect(issues.map(formatIssue).join('\n')).toContain('"?ara"');
+    expect(warnings).toEqual([expect.objectContaining({ file: 'crm/firme.csv', line: 1, ofText: true })]);
+    const r = await cli('validate', '--config', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error[\s\S]*"\?ara"[\s\S]*how a file was read, which may explain some of them:\n  warning: \S*crm\/firme\.csv:1:\d+: "\?ara": a "\?" in place of a letter/);
+    // Only what explains: a valid configuration's other warnings are not said with errors.
+    expect(warnings.every((w) => w.ofText)).toBe(true);
   });
 
   it('a question mark ending a word is no replaced letter', () => {

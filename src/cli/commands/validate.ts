@@ -13,7 +13,7 @@ export function validateCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const dir = configDir(cmd.optsWithGlobals<GlobalOptions>());
       const { config, issues, warnings, encodings } = checkConfig(dir);
-      if (!config) throw new ConfigInvalidError(issues);
+      if (!config) throw new ConfigInvalidError(issues, warnings);
       const contacts = config.clients.reduce((n, c) => n + c.contacts.length, 0);
       // The summary in the company's language; each warning (a diagnostic, quoted to support) stays English.
       const tr = cliTranslator(config);
