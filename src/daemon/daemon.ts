@@ -282,7 +282,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           },
         });
       } else await this.#refuseBesideLoneDaemon();
-      const db = (this.#db = await openMigrated(this.#o.dbFile));
+      // Daemons that share the work hold no lock: one of another version beside them is the operator's to stop (README, Scaling out).
+      const db = (this.#db = await openMigrated(this.#o.dbFile, { ownDaemon: true }));
       this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);
       this.#sideFiles = this.#dbIdentity === undefined ? undefined : sideFilesIdentity(this.#o.dbFile);
       // What links, the API and the jobs wrote, folded into the file itself now and then (a copy of it is whole).

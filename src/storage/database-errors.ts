@@ -2,6 +2,8 @@ import { dirname } from 'node:path';
 import { currentUser } from '../current-user.ts';
 
 export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy'
+  // A daemon of an older version runs on a database this version would upgrade.
+  | 'daemon-of-another-version'
   // PostgreSQL's: the server does not answer, refuses the role or its password, has no such database, or denies a right.
   | 'cannot-connect' | 'authentication' | 'no-database' | 'permission';
 

@@ -29,6 +29,7 @@ import type { Database } from './schema.ts';
 import { notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
+import { isDaemonRunning } from './daemon-lock.ts';
 import { currentUser } from '../current-user.ts';
 import { dialectOf } from './dialect.ts';
 import { isPostgresLocation, redactLocation } from './location.ts';
@@ -324,6 +325,22 @@ async function pendingOrRefused(db: DB, location: string): Promise<string[]> {
   }
 }
 
+/**
+ * Refuses to upgrade a database a daemon runs on: after a `git pull`, the first command run (a
+ * `status`, or a job process the old daemon starts from the new files) would change the schema
+ * under the old daemon, whose every job then fails on a database "written by a newer version".
+ * The daemon of this version upgrades it as it starts; nothing is checked when there is nothing
+ * to upgrade, or no schema yet (no daemon has run on it).
+ */
+export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
+  if (file === ':memory:' || !(await hasMigrationTable(db)) || (await unknownMigrations(db)).length > 0) return;
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0 || !(await isDaemonRunning(file))) return;
+  const shown = redactLocation(file);
+  throw new DatabaseProblemError('daemon-of-another-version', shown, `${shown} needs upgrading to this version of touchbase (migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}), `
+    + `and a daemon of an older version runs on it ("touchbase status" names it): restart the daemon (systemctl restart touchbase, or stop it and start it again), which upgrades the database as it starts, then run this again; nothing was changed.`);
+}
+
 /** Names of this version's migrations the database does not have yet. */
 async function pendingMigrations(db: DB): Promise<string[]> {
   const done = new Set((await hasMigrationTable(db)) ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
@@ -416,9 +433,15 @@ async function withForeignKeysOff<T>(db: DB, work: () => Promise<T>): Promise<T>
   }
 }
 
-export async function openMigrated(file: string): Promise<DB> {
+/**
+ * The database opened and migrated to this version. `ownDaemon`: this process is the daemon that
+ * holds the database's lock; anyone else does not upgrade a database a daemon runs on
+ * (refuseUnderDaemon).
+ */
+export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}): Promise<DB> {
   const db = openDatabase(file);
   try {
+    if (!o.ownDaemon) await refuseUnderDaemon(db, file);
     await migrate(db, file);
   } catch (error) {
     await db.destroy();

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { acquireDaemonLock, DaemonAlreadyRunningError, DaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { tempDatabaseLocation, testBackend } from '../helpers/test-backend.ts';
+import SQLite from 'better-sqlite3';
+import { migrateTo, openDatabase, openMigrated } from '../../src/storage/database.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 /**
  * Asking whether a daemon runs (`touchbase status`, and every daemon that shares the work, as it
@@ -16,6 +19,43 @@ describe('checks for a running daemon never stop one from starting', () => {
   const postgres = testBackend() === 'postgres';
   it(postgres ? 'PostgreSQL: the check reads pg_locks and never takes the lock, so a start beside checks always gets it'
     : 'SQLite: a start waits out a check that holds the lock file for a moment', () => (postgres ? startsBesideChecks() : startWaitsOutACheck()));
+});
+
+describe('no command upgrades a database a daemon of an older version runs on (QA 2026-12-06)', () => {
+  // After a git pull, "touchbase status" migrated the database under the old daemon, whose every
+  // job then failed on a database "written by a newer version" while /readyz said ready.
+  it('a command (a job process opens it as commands do) and "touchbase migrate" refuse and change nothing; the daemon itself, or anyone once it stopped, upgrades it', async () => {
+    const file = join(tempDir(), 'tb.sqlite');
+    const old = openDatabase(file);
+    await migrateTo(old, '0019_feed_event_keys_index');
+    await old.destroy();
+    const migrations = () => {
+      const raw = new SQLite(file, { readonly: true });
+      try {
+        return (raw.prepare('select count(*) as n from kysely_migration').get() as { n: number }).n;
+      } finally {
+        raw.close();
+      }
+    };
+    expect(migrations()).toBe(19);
+    const daemon = DaemonLock.acquire(file, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
+    try {
+      await expect(openMigrated(file)).rejects.toThrow(/needs upgrading to this version of touchbase \(migration 0020_calendar_read_failures\), and a daemon of an older version runs on it .*restart the daemon/);
+      for (const argv of [['status', '--db', file], ['migrate', '--db', file]]) {
+        const r = await cli(...argv);
+        expect(r.code, argv[0]).not.toBe(0);
+        expect(r.err, argv[0]).toMatch(/a daemon of an older version runs on it/);
+      }
+      expect(migrations()).toBe(19);
+      // The daemon that holds the lock is the one that upgrades.
+      await (await openMigrated(file, { ownDaemon: true })).destroy();
+      expect(migrations()).toBe(20);
+      // Up to date: a command beside the daemon runs as ever.
+      await (await openMigrated(file)).destroy();
+    } finally {
+      daemon.release();
+    }
+  });
 });
 
 describe('SQLite: one daemon per database file, however it is reached', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { migrate, openDatabase } from '../../storage/database.ts';
+import { migrate, openDatabase, refuseUnderDaemon } from '../../storage/database.ts';
 import { dbFile, type GlobalOptions } from '../context.ts';
 import { redactLocation } from '../../storage/location.ts';
 import type { CliIO } from '../io.ts';
@@ -12,6 +12,7 @@ export function migrateCommand(program: Command, io: CliIO): void {
       const file = dbFile(cmd.optsWithGlobals<GlobalOptions>());
       const db = openDatabase(file);
       try {
+        await refuseUnderDaemon(db, file);
         const results = await migrate(db, file);
         const shown = redactLocation(file);
         io.out(results.length === 0 ? `${shown}: up to date\n` : results.map((r) => `${shown}: ${r.migrationName} ${r.status}\n`).join(''));
