@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
 import { join } from 'node:path';
 
 /**
@@ -59,22 +60,24 @@ export function notADatabaseFile(file: string): string | undefined {
   if (stat.isDirectory()) return `${file} is a folder, not a database file: give the file (for example ${join(file, 'touchbase.sqlite')})`;
   if (!stat.isFile()) return `${file} is not a regular file, so not a database file`;
   if (stat.size === 0) return undefined;
-  const head = Buffer.alloc(SQLITE_HEADER.length);
+  // Read by SQLite, not through a file handle of ours: closing any handle on a file drops every
+  // POSIX lock the process holds on it, SQLite's own included. A daemon that looked at its
+  // database so (its last configuration is read through openReadOnly) lost its shared lock, and a
+  // `sqlite3 … ".backup"` beside it took itself for the last connection and deleted the live
+  // write-ahead log. SQLite keeps a handle open while another of its connections in the process
+  // holds locks on the file.
+  let probe: SQLite.Database | undefined;
   try {
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
+    probe = new SQLite(file, { readonly: true, fileMustExist: true });
+    probe.prepare('select 1 from sqlite_master limit 1').get();
+  } catch (error) {
+    // Only SQLite's "not a database": anything else (a log to recover, no right to read it) is for opening it to say.
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') return `${file} is not an SQLite database (SQLite cannot read it as one): check --db or TOUCHBASE_DB; nothing was changed in it`;
+  } finally {
+    probe?.close();
   }
-  return head.equals(SQLITE_HEADER) ? undefined : `${file} is not an SQLite database (its first bytes are not SQLite's): check --db or TOUCHBASE_DB; nothing was changed in it`;
+  return undefined;
 }
-
-/** The first 16 bytes of every SQLite database file. */
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */
 export function privateFile(file: string): string[] {

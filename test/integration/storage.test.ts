@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
-import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { inBulkTransaction, migrate, openForReading, openMigrated, openReadOnly, type DB } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
@@ -263,5 +263,35 @@ describe('a first plan of many touches', () => {
     await reopened.destroy();
     expect((await sql<{ n: number }>`select count(*) as n from ics_events`.execute(db)).rows[0]!.n).toBe(20_000);
     await db.destroy();
+  });
+});
+
+describe('a process that has its database open keeps SQLite\'s locks on it (QA 2026-12-06)', () => {
+  // Closing any handle on a file drops every POSIX lock the process holds on it. The daemon read
+  // its last configuration through openReadOnly, whose check of the file's first bytes opened and
+  // closed a handle of its own: the daemon's shared lock went, and a `sqlite3 … ".backup"` beside
+  // it deleted the live write-ahead log as the last connection would.
+  it('opening it again read-only (and closing that) leaves the shared lock of the open connection in place', async () => {
+    const file = join(tempDir(), 'locked.sqlite');
+    const db = await openMigrated(file);
+    try {
+      const { ino } = statSync(file);
+      const locks = () => readFileSync('/proc/locks', 'utf8').split('\n').filter((line) => {
+        const fields = line.trim().split(/\s+/);
+        return fields[4] === String(process.pid) && fields[5]?.endsWith(`:${ino}`);
+      });
+      const held = locks();
+      expect(held.join('\n')).toMatch(/POSIX +ADVISORY +READ/);
+      const reader = openReadOnly(file);
+      await reader.destroy();
+      expect(locks()).toEqual(held);
+      // What the check is for still holds: a file that is not SQLite's is refused, and left as it was.
+      const notSqlite = join(tempDir(), 'settings.yaml');
+      writeFileSync(notSqlite, 'settings:\n  company: Volna\n');
+      expect(() => openReadOnly(notSqlite)).toThrow(/is not an SQLite database/);
+      expect(readFileSync(notSqlite, 'utf8')).toBe('settings:\n  company: Volna\n');
+    } finally {
+      await db.destroy();
+    }
   });
 });
