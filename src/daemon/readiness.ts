@@ -1,4 +1,4 @@
-import type { DB } from '../storage/database.ts';
+import { unknownMigrations, type DB } from '../storage/database.ts';
 import { allJobStates, FIRST_SUCCESS, getInfo } from '../storage/job-repository.ts';
 import { pingDatabase } from '../storage/health-queries.ts';
 import type { DateTime } from 'luxon';
@@ -19,8 +19,10 @@ export interface Readiness {
 }
 
 /**
- * Ready means: the database answers, the first sync is done, and no job is jammed — none has
- * run past its time limit, and none's last run was killed for it (until a run of it succeeds).
+ * Ready means: the database answers, and is of this version's schema (not upgraded since by a
+ * newer touchbase, under which every job fails until the daemon restarts with it), the first sync
+ * is done, and no job is jammed — none has run past its time limit, and none's last run was
+ * killed for it (until a run of it succeeds).
  * A rejected configuration change does not make the daemon unready: it runs on the last valid one.
  */
 export async function readinessOf(
@@ -35,6 +37,8 @@ export async function readinessOf(
   const info = await getInfo(db);
   const jobs = await allJobStates(db);
   const reasons: string[] = [];
+  const newer = await unknownMigrations(db);
+  if (newer.length > 0) reasons.push(`a newer version of touchbase upgraded the database since this daemon started (migration${newer.length > 1 ? 's' : ''} ${newer.join(', ')}): every job fails until the daemon is restarted with that version`);
   const sync = jobs.find((j) => j.name === 'sync');
   // Done once a sync has worked: one that failed (a full disk) wrote nobody's calendar.
   const firstSyncDone = !!info[`${FIRST_SUCCESS}sync`] || sync?.last_result === 'ok';

@@ -304,7 +304,7 @@ async function hasMigrationTable(db: DB): Promise<boolean> {
 }
 
 /** Names of the migrations this database has that this version of touchbase does not know (it is newer). */
-async function unknownMigrations(db: DB): Promise<string[]> {
+export async function unknownMigrations(db: DB): Promise<string[]> {
   if (!(await hasMigrationTable(db))) return [];
   const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));

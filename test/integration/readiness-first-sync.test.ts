@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readinessOf } from '../../src/daemon/readiness.ts';
 import { claimRun, recordFailure, recordSuccess } from '../../src/storage/job-repository.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
+import { sql } from 'kysely';
 
 describe('readiness and the first sync', () => {
   it('a first sync that failed (a full feed disk) is no first sync done: not ready, and why; once one has worked, a later failure does not undo it', async () => {
@@ -17,6 +18,20 @@ describe('readiness and the first sync', () => {
     await claimRun(db, 'sync', '2027-03-01T06:05:00.000Z');
     await recordFailure(db, 'sync', '2027-03-01T06:05:05.000Z', 5000, 'the feed folder /srv/feeds is full (ENOSPC)', '2027-03-01T06:05:35.000Z');
     expect(await ready()).toMatchObject({ ready: true, firstSync: 'done' });
+    await db.destroy();
+  });
+
+  it('a database a newer touchbase upgraded under the daemon makes it unready, and says to restart it (QA 2026-12-06)', async () => {
+    const db = await tempDatabase();
+    const ready = () => readinessOf(db, { configRejected: false, running: undefined, nowMs: 0 });
+    await claimRun(db, 'sync', '2027-03-01T06:00:00.000Z');
+    await recordSuccess(db, 'sync', '2027-03-01T06:00:05.000Z', 5000, 'written');
+    expect(await ready()).toMatchObject({ ready: true });
+    // What the next version's first command writes (its jobs here then fail on "written by a newer version").
+    await sql`insert into kysely_migration (name, timestamp) values ('0099_future', '2027-03-01T07:00:00.000Z')`.execute(db);
+    const after = await ready();
+    expect(after.ready).toBe(false);
+    expect(after.reasons).toEqual([expect.stringMatching(/a newer version of touchbase upgraded the database since this daemon started \(migration 0099_future\): .*restarted/)]);
     await db.destroy();
   });
 });
