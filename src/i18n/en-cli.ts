@@ -113,7 +113,7 @@ export const enCli = {
   'cli.writes.held': ', {n} held by a calendar that refused touchbase',
   'cli.writes.slowed': ', {n} waiting for a calendar that asked to slow down',
   'cli.writes.unanswered': ', {n} left for the next sync (their calendar stopped answering)',
-  'cli.sync.summary': 'sync {from} to {to}: {changes} changes, {waiting} waiting from before; {done} written, {retried} to retry, {failed} refused{held}{settled} ({calls})',
+  'cli.sync.summary': 'sync {from} to {to}: {changes} changes, {waiting} waiting from before; {done} written, {retried} to retry, {failed} refused{held}{settled} (calendar services: {calls})',
   'cli.sync.settled': ', {n} earlier writes read back',
   'cli.sync.reads': { one: '{n} read', other: '{n} reads' },
   'cli.sync.writes': { one: '{n} write', other: '{n} writes' },

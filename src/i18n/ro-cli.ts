@@ -101,7 +101,7 @@ export const roCli: CliCatalogue = {
   'cli.writes.held': ', reținute de un calendar care a refuzat touchbase: {n}',
   'cli.writes.slowed': ', în așteptarea unui calendar care a cerut încetinirea: {n}',
   'cli.writes.unanswered': ', amânate până la următoarea sincronizare (calendarul nu mai răspunde): {n}',
-  'cli.sync.summary': 'sincronizare {from} – {to}: modificări: {changes}, în așteptare de dinainte: {waiting}; scrise: {done}, de reîncercat: {retried}, refuzate: {failed}{held}{settled} ({calls})',
+  'cli.sync.summary': 'sincronizare {from} – {to}: modificări: {changes}, în așteptare de dinainte: {waiting}; scrise: {done}, de reîncercat: {retried}, refuzate: {failed}{held}{settled} (servicii de calendar: {calls})',
   'cli.sync.settled': ', scrieri anterioare confirmate: {n}',
   'cli.sync.reads': { one: '{n} citire', few: '{n} citiri', other: '{n} de citiri' },
   'cli.sync.writes': { one: '{n} scriere', few: '{n} scrieri', other: '{n} de scrieri' },

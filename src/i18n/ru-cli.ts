@@ -102,7 +102,7 @@ export const ruCli: CliCatalogue = {
   'cli.writes.held': ', задержаны календарём, который отказал touchbase в доступе, — {n}',
   'cli.writes.slowed': ', ждут календарь, который попросил снизить частоту запросов, — {n}',
   'cli.writes.unanswered': ', отложены до следующей синхронизации (календарь перестал отвечать) — {n}',
-  'cli.sync.summary': 'синхронизация с {from} по {to}: изменений — {changes}, ждали с прошлого раза — {waiting}; записано — {done}, к повтору — {retried}, отклонено — {failed}{held}{settled} ({calls})',
+  'cli.sync.summary': 'синхронизация с {from} по {to}: изменений — {changes}, ждали с прошлого раза — {waiting}; записано — {done}, к повтору — {retried}, отклонено — {failed}{held}{settled} (сервисы календарей: {calls})',
   'cli.sync.settled': ', подтверждено прежних записей — {n}',
   'cli.sync.reads': { one: '{n} чтение', few: '{n} чтения', many: '{n} чтений', other: '{n} чтения' },
   'cli.sync.writes': { one: '{n} запись', few: '{n} записи', many: '{n} записей', other: '{n} записи' },

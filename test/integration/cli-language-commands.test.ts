@@ -100,7 +100,7 @@ describe('sync', () => {
   it('English, and no language: as it has always been', async () => {
     for (const language of ['en', undefined] as const) {
       const r = await sync(language);
-      expect(r.first).toMatch(/^sync 2027-01-11 to 2027-04-1\d: (\d+) changes, 0 waiting from before; \1 written, 0 to retry, 0 refused \(0 reads, 0 writes\)\n$/);
+      expect(r.first).toMatch(/^sync 2027-01-11 to 2027-04-1\d: (\d+) changes, 0 waiting from before; \1 written, 0 to retry, 0 refused \(calendar services: 0 reads, 0 writes\)\n$/);
       expect(r.changed.split('\n')[0]).toMatch(/^operation {2,}employee {2,}calendar {2,}entry {2,}title$/);
       expect(r.changed).toMatch(/^update {2,}ivanova {2,}ics {2,}[0-9a-f]{8} {2,}Ring buyer of stroymash$/m);
       expect(r.same).toBe('Nothing to change: every calendar has what the plan asks of it, as touchbase last wrote and read it (a dry run reads no calendar: what employees moved or deleted since, the next sync takes in).\n');
@@ -110,7 +110,7 @@ describe('sync', () => {
   it('Russian: the summary, the dry run\'s table and its operations, "nothing to change"', async () => {
     const r = await sync('ru');
     const [, changes] = /изменений — (\d+),/.exec(r.first) ?? [];
-    expect(r.first).toBe(`синхронизация с 2027-01-11 по ${/по (\S+):/.exec(r.first)?.[1]}: изменений — ${changes}, ждали с прошлого раза — 0; записано — ${changes}, к повтору — 0, отклонено — 0 (0 чтений, 0 записей)\n`);
+    expect(r.first).toBe(`синхронизация с 2027-01-11 по ${/по (\S+):/.exec(r.first)?.[1]}: изменений — ${changes}, ждали с прошлого раза — 0; записано — ${changes}, к повтору — 0, отклонено — 0 (сервисы календарей: 0 чтений, 0 записей)\n`);
     expect(r.changed.split('\n')[0]).toMatch(/^операция {2,}сотрудник {2,}календарь {2,}запись {2,}заголовок$/);
     expect(r.changed).toMatch(/^изменить {2,}ivanova {2,}ics {2,}[0-9a-f]{8} {2,}Ring buyer of stroymash$/m);
     expect(r.same).toBe('Менять нечего: в календарях всё, что требует план, — как touchbase их последний раз записал и прочитал (пробный запуск календари не читает: что сотрудники с тех пор перенесли или удалили, учтёт следующая синхронизация).\n');
@@ -118,7 +118,7 @@ describe('sync', () => {
 
   it('Romanian, with its diacritics', async () => {
     const r = await sync('ro');
-    expect(r.first).toMatch(/^sincronizare 2027-01-11 – 2027-04-1\d: modificări: (\d+), în așteptare de dinainte: 0; scrise: \1, de reîncercat: 0, refuzate: 0 \(0 citiri, 0 scrieri\)\n$/);
+    expect(r.first).toMatch(/^sincronizare 2027-01-11 – 2027-04-1\d: modificări: (\d+), în așteptare de dinainte: 0; scrise: \1, de reîncercat: 0, refuzate: 0 \(servicii de calendar: 0 citiri, 0 scrieri\)\n$/);
     expect(r.changed.split('\n')[0]).toMatch(/^operație {2,}angajat {2,}calendar {2,}intrare {2,}titlu$/);
     expect(r.changed).toMatch(/^actualizare {2,}ivanova {2,}ics {2,}[0-9a-f]{8} {2,}Ring buyer of stroymash$/m);
     expect(r.same).toBe('Nimic de schimbat: fiecare calendar are ce cere planul, așa cum touchbase l-a scris și citit ultima dată (o rulare de probă nu citește calendarele: ce au mutat sau șters angajații între timp preia sincronizarea următoare).\n');

@@ -139,11 +139,11 @@ describe('Google through the command line', () => {
     const writes = calls.filter((c) => c.method !== 'GET').length - failedWrites;
     expect([failedReads > 0, failedWrites > 0, reads > 0, writes > 0]).toEqual([true, true, true, true]);
     const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-    expect(r.out).toContain(`(${n(reads, 'read')}, ${n(writes, 'write')}; ${n(failedReads, 'read')} and ${n(failedWrites, 'write')} failed)\n`);
+    expect(r.out).toContain(`(calendar services: ${n(reads, 'read')}, ${n(writes, 'write')}; ${n(failedReads, 'read')} and ${n(failedWrites, 'write')} failed)\n`);
     // With every call answered, nothing is said of failures.
     fake.clearFaults();
     const again = await cli('sync', '--config', config('Call {contacts} at {client.name}'), '--db', db, ...now);
-    expect(again.out).toMatch(/\(\d+ reads?, \d+ writes?\)\n/);
+    expect(again.out).toMatch(/\(calendar services: \d+ reads?, \d+ writes?\)\n/);
   });
 
   it('once reports a revoked employee as sync does and fails (a cron job sees that someone must reconnect); the others are written', async () => {
