@@ -60,7 +60,11 @@ export const en = {
 
   // The weekly digest.
   'digest.nobody': 'nobody',
-  'digest.title': 'Weekly digest: {overdue} overdue, {silent} silent, {single} clients on one person or nobody',
+  // The title's three counts, each in its own plural form ("1 client", "58 de restanțe").
+  'digest.title': 'Weekly digest: {overdue}, {silent}, {single}',
+  'digest.titleOverdue': '{count} overdue',
+  'digest.titleSilent': '{count} silent',
+  'digest.titleSingle': { one: '{count} client on one person or nobody', other: '{count} clients on one person or nobody' },
   'digest.week': { one: 'Week of {week}, {count} client.', other: 'Week of {week}, {count} clients.' },
   'digest.overdue': 'Overdue touches ({count}):',
   'digest.silent': 'Silent clients ({count}):',

@@ -40,12 +40,13 @@ export const roCli: CliCatalogue = {
   'cli.event.noAnswer': 'calendarul nu a răspuns ({errors}); se încearcă din nou',
   'cli.event.anError': 'o eroare',
 
-  'cli.checks.overdue': 'restante: {moved} mutate mai departe (în următoarele zile lucrătoare cu loc liber), {escalated} escaladate',
-  'cli.checks.silence': 'fără contact: {silent}, {alerts}, {escalated} escaladate; închise: {cleared}',
+  // "Label — number", as the Russian: "1 mutate" or "20 escaladate" would need a form per count.
+  'cli.checks.overdue': 'restanțe: mutate mai departe — {moved} (în următoarele zile lucrătoare cu loc liber), escaladate — {escalated}',
+  'cli.checks.silence': 'fără contact: {silent}, {alerts}, escaladate — {escalated}; închise: {cleared}',
   'cli.checks.silentClients': { one: '{n} client', few: '{n} clienți', other: '{n} de clienți' },
   'cli.checks.newAlerts': { one: '{n} alertă nouă', few: '{n} alerte noi', other: '{n} de alerte noi' },
   'cli.checks.alerts': { one: '{n} alertă', few: '{n} alerte', other: '{n} de alerte' },
-  'cli.checks.digest': 'rezumat: {n} noi',
+  'cli.checks.digest': 'rezumat: noi — {n}',
   'cli.checks.next': '„touchbase sync” (sau daemonul) le pune în calendare.',
 
   'cli.status.daemons': 'daemoni: {live} rulează pe această bază de date și împart munca{dead}',

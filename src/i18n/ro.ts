@@ -52,7 +52,14 @@ export const ro: Catalogue = {
   'feed.exportName': '{company}: planul de interacțiuni',
 
   'digest.nobody': 'nimeni',
-  'digest.title': 'Rezumatul săptămânii: {overdue} restanțe, {silent} clienți fără contact, {single} clienți dependenți de o singură persoană sau de nimeni',
+  'digest.title': 'Rezumatul săptămânii: {overdue}, {silent}, {single}',
+  'digest.titleOverdue': { one: '{count} restanță', few: '{count} restanțe', other: '{count} de restanțe' },
+  'digest.titleSilent': { one: '{count} client fără contact', few: '{count} clienți fără contact', other: '{count} de clienți fără contact' },
+  'digest.titleSingle': {
+    one: '{count} client dependent de o singură persoană sau de nimeni',
+    few: '{count} clienți dependenți de o singură persoană sau de nimeni',
+    other: '{count} de clienți dependenți de o singură persoană sau de nimeni',
+  },
   'digest.week': { one: 'Săptămâna din {week}: {count} client.', few: 'Săptămâna din {week}: {count} clienți.', other: 'Săptămâna din {week}: {count} de clienți.' },
   'digest.overdue': 'Interacțiuni restante ({count}):',
   'digest.silent': 'Clienți fără contact ({count}):',

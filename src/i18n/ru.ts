@@ -53,7 +53,10 @@ export const ru: Catalogue = {
   'feed.exportName': '{company}: план касаний',
 
   'digest.nobody': 'никто',
-  'digest.title': 'Сводка за неделю: просрочено — {overdue}, без контакта — {silent}, зависят от одного человека или ни от кого — {single}',
+  'digest.title': 'Сводка за неделю: {overdue}, {silent}, {single}',
+  'digest.titleOverdue': 'просрочено — {count}',
+  'digest.titleSilent': 'без контакта — {count}',
+  'digest.titleSingle': 'зависят от одного человека или ни от кого — {count}',
   'digest.week': { one: 'Неделя с {week}: {count} клиент.', few: 'Неделя с {week}: {count} клиента.', many: 'Неделя с {week}: {count} клиентов.', other: 'Неделя с {week}: {count} клиента.' },
   'digest.overdue': 'Просроченные касания ({count}):',
   'digest.silent': 'Клиенты без контакта ({count}):',

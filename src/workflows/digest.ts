@@ -75,7 +75,7 @@ export async function runWeeklyDigest(db: DB, config: Config, now: DateTime): Pr
     touches.push({
       identity: `digest:${employee.id}|${week}`, source: `digest:${employee.id}`, kind: 'news', client: '*', contacts: [], employee: employee.id,
       date: slot.date, ...timedAt(employee, slot.startMs, DIGEST_MINUTES), allDay: false,
-      title: t('digest.title', { overdue: o.length, silent: s.length, single: n.length }),
+      title: t('digest.title', { overdue: t('digest.titleOverdue', { count: o.length }), silent: t('digest.titleSilent', { count: s.length }), single: t('digest.titleSingle', { count: n.length }) }),
       dueBy: localDateOf(employee.timezone, slot.startMs), remind: [0], body: lines.join('\n'),
     });
   }

@@ -146,7 +146,7 @@ describe('the command line in the company\'s language (settings.language)', () =
     const ro = await said('ro');
     expect(ro.first).toMatch(/^evenimentul order\.shipped pentru alpha \(referința SO-1\) a fost înregistrat:\n.+\(termen: 2027-03-\d\d\)\n {2}este deja în calendar\n$/);
     expect(ro.again).toContain('era deja înregistrat; nimic nou:');
-    expect(ro.checks).toMatch(/^restante: \d+ mutate mai departe .+\nfără contact: .+; închise: .+\nrezumat: \d+ noi\n„touchbase sync” \(sau daemonul\) le pune în calendare\.\n$/);
+    expect(ro.checks).toMatch(/^restanțe: mutate mai departe — \d+ .+, escaladate — \d+\nfără contact: .+; închise: .+\nrezumat: noi — \d+\n„touchbase sync” \(sau daemonul\) le pune în calendare\.\n$/);
   });
 
   it('status: in the language of the configuration it is given; with the database alone, English as before', async () => {

@@ -392,10 +392,10 @@ describe('the weekly digest', () => {
     expect(await runWeeklyDigest(d, config, DateTime.fromISO('2027-06-14T07:30:00+03:00'))).toBe(3);
     const digests = new Map((await d.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').execute()).map((r) => [r.employee_id, r]));
     const body = (id: string) => digests.get(id)!.body!;
-    expect(digests.get('anna')!.title).toBe('Weekly digest: 2 overdue, 1 silent, 1 clients on one person or nobody');
+    expect(digests.get('anna')!.title).toBe('Weekly digest: 2 overdue, 1 silent, 1 client on one person or nobody');
     expect(body('anna')).toContain('Overdue touches (2):\n- 2027-05-20 call alpha — Emp anna\n- 2027-05-27 call alpha — Emp anna\n');
     expect(body('anna')).not.toContain('beta');
-    expect(digests.get('oleg')!.title).toBe('Weekly digest: 1 overdue, 1 silent, 1 clients on one person or nobody');
+    expect(digests.get('oleg')!.title).toBe('Weekly digest: 1 overdue, 1 silent, 1 client on one person or nobody');
     expect(body('oleg')).toContain('Overdue touches (1):\n- 2027-05-25 call beta — Emp oleg\n');
     expect(body('oleg')).not.toContain('alpha');
     // Their sales director reads both clients, each list in the order the reports give it.

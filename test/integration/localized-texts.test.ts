@@ -1,3 +1,4 @@
+import { translator } from '../../src/i18n/translator.ts';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { join } from 'node:path';
@@ -160,6 +161,20 @@ describe('the workflows\' touches and the digest in the company\'s language', ()
     expect(digest.title).toBe('Сводка за неделю: просрочено — 0, без контакта — 1, зависят от одного человека или ни от кого — 2');
     expect(digest.body).toContain('Неделя с 03.05.2027: 2 клиента.');
     expect(digest.body).toContain('Клиенты без контакта (1):\n- alpha Ltd: 63 дня, последнее касание: звонок (Emp anna)');
+  });
+
+  it('Romanian: the digest\'s title counts in Romanian plural forms (1 client, 2 clienți, 20 de clienți) (QA 2026-12-06)', async () => {
+    const config = configOf({ ...workflowCompany({ rules: [] }), settings: { ...workflowCompany().settings, language: 'ro' } });
+    const db = await tempDatabase();
+    await runDailyWorkflows(db, config, DateTime.fromISO('2027-05-03T07:00:00+03:00'));
+    await runWeeklyDigest(db, config, DateTime.fromISO('2027-05-03T07:30:00+03:00'));
+    const digest = await db.selectFrom('touches').selectAll().where('source', 'like', 'digest:%').executeTakeFirstOrThrow();
+    expect(digest.title).toBe('Rezumatul săptămânii: 0 restanțe, 0 clienți fără contact, 2 clienți dependenți de o singură persoană sau de nimeni');
+    const t = translator('ro').t;
+    expect([1, 2, 20].map((count) => t('digest.titleSingle', { count }))).toEqual([
+      '1 client dependent de o singură persoană sau de nimeni', '2 clienți dependenți de o singură persoană sau de nimeni', '20 de clienți dependenți de o singură persoană sau de nimeni',
+    ]);
+    expect([1, 2, 58].map((count) => t('digest.titleOverdue', { count }))).toEqual(['1 restanță', '2 restanțe', '58 de restanțe']);
   });
 });
 
