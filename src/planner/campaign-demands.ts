@@ -60,6 +60,9 @@ export function campaignDemands(config: Config, from: string, to: string, today:
       for (let year = yearOf(from); year <= yearOf(to) + 1; year++) {
         const occasion = occasionFor(campaign, client, year);
         if (!occasion || occasion.date < from || occasion.window.from > to) continue;
+        // No greeting for a holiday before the client's `since` (one that becomes ours on 15 March
+        // is not greeted for 1 March), as no rule's touch comes before it.
+        if (client.since !== undefined && occasion.date < client.since) continue;
         for (const group of groups) {
           emit(demand(occasion.shared, `campaign:${campaign.id}|${group.key}|${year}`, occasion.window, {
             series: `campaign:${campaign.id}|${group.key}`, client, contacts: group.contacts, contactIds: group.ids,

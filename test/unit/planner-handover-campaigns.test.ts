@@ -153,6 +153,13 @@ describe('greeting campaigns', () => {
     expect(dates('ro-national')).toEqual(['2027-11-29']);
   });
 
+  it('a client is not greeted for a holiday before its since, as no rule touches it before then (QA 2026-12-06)', () => {
+    const later = { ...sections, clients: [...sections.clients, client('newcomer', { roles: ['ceo'], since: '2027-03-15', team: { account_manager: 'am' } })] };
+    const t = planTouches(configOf(later), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((x) => x.client === 'newcomer');
+    // 8 March is before 15 March: no greeting; 28 December's is.
+    expect(t.filter((x) => x.source.startsWith('campaign:')).map((x) => `${x.source} ${x.date}`).sort()).toEqual(['campaign:new-year 2027-12-28', 'campaign:sysadmin 2027-07-30']);
+  });
+
   it('professional holidays reach only the countries and industries they name; campaigns go per contact unless per: client', () => {
     const t = year();
     expect(t.filter((x) => x.source === 'campaign:builders').map((x) => x.client)).toEqual(['builder', 'builder']);
