@@ -125,7 +125,8 @@ export const enDashboard = {
   'ui.client.mapNone': 'Nobody of ours has done a touch with anyone there yet.',
   'ui.client.timeline': 'Timeline',
   'ui.client.history': 'What happened',
-  'ui.client.planned': 'Planned for the next 12 months',
+  // Open touches of past days (late) come first: the heading names them too.
+  'ui.client.planned': 'Open, and planned for the next 12 months',
   'ui.client.plannedBeyond': 'Beyond the calendars\' horizon ({date}), as planned on {asOf}:',
   'ui.client.noHistory': 'Nothing has happened with this client yet.',
   'ui.client.former': 'This client is no longer in the configuration (id {id}): nothing is planned for it any more. What was recorded with it is kept and shown below.',

@@ -135,7 +135,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.client.mapNone': 'Nimeni din echipa noastră nu a avut încă vreo interacțiune cu cineva de acolo.',
   'ui.client.timeline': 'Cronologie',
   'ui.client.history': 'Ce s-a întâmplat',
-  'ui.client.planned': 'Planificat pentru următoarele 12 luni',
+  'ui.client.planned': 'Deschise și planificate pentru următoarele 12 luni',
   'ui.client.plannedBeyond': 'Dincolo de orizontul calendarelor ({date}), conform planului din {asOf}:',
   'ui.client.noHistory': 'Nu s-a întâmplat încă nimic cu acest client.',
   'ui.client.former': 'Acest client nu mai este în configurație (id {id}): nu se mai planifică nimic pentru el. Ce s-a înregistrat cu el este păstrat și afișat mai jos.',

@@ -139,7 +139,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.client.mapNone': 'Никто из наших сотрудников ещё не выполнял касаний с этим клиентом.',
   'ui.client.timeline': 'Хронология',
   'ui.client.history': 'Что происходило',
-  'ui.client.planned': 'План на 12 месяцев',
+  'ui.client.planned': 'Открытые и план на 12 месяцев',
   'ui.client.plannedBeyond': 'За горизонтом календарей ({date}), по плану на {asOf}:',
   'ui.client.noHistory': 'С этим клиентом ещё ничего не происходило.',
   'ui.client.former': 'Этого клиента больше нет в конфигурации (id {id}): для него ничего не планируется. Всё, что с ним было сделано, сохранено и показано ниже.',

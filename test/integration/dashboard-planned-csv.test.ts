@@ -19,7 +19,10 @@ describe('a client\'s coming touches as CSV', () => {
     const anna = await signIn((await daemon.dashboard!.signInLink('anna')).url);
     const get = (session: string, path: string) => fetch(`${daemon.url}/dashboard${path}`, { headers: { cookie: session } });
 
-    expect(await (await get(director, '/clients/alfa')).text()).toContain('href="/dashboard/clients/alfa/planned.csv" download');
+    const page = await (await get(director, '/clients/alfa')).text();
+    expect(page).toContain('href="/dashboard/clients/alfa/planned.csv" download');
+    // Its late open touches come first: the heading says so (it said "the next 12 months" above a past day).
+    expect(page).toContain('Открытые и план на 12 месяцев');
     const response = await get(director, '/clients/alfa/planned.csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
