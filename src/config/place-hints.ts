@@ -33,7 +33,8 @@ export function zoneHint(zone: string): string {
     return `; a fixed offset is not a zone (it knows no summer time): write the zone of the city, such as ${fitting.map((z) => quote(z)).join(', ')}`;
   }
   const word = zone.trim().toLowerCase();
-  const city = CITY_ZONES[word] ?? byCity(word);
+  // "Europe/Kishinev": an old name of the zone that this machine's time-zone data no longer has (the city's is its own).
+  const city = CITY_ZONES[word] ?? CITY_ZONES[word.slice(word.lastIndexOf('/') + 1)] ?? byCity(word);
   if (city) return `; did you mean ${quote(city)}?`;
   return didYouMean(zone, knownZones());
 }
