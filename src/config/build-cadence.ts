@@ -8,6 +8,7 @@ import { PLACEHOLDERS, placeholdersOf, strayBraces, unknownPlaceholders } from '
 import { selects } from '../domain/selector.ts';
 import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
+import { holidayIdByLocalName } from '../i18n/holiday-names.ts';
 import { longestSharedHours } from '../planner/working-hours.ts';
 import { placeOf, type Origin } from './origin.ts';
 import { DEFAULT_ESCALATE_FOR, type RawSelector } from './schema.ts';
@@ -211,7 +212,10 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         const known = new Set<string>();
         for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
         const candidates = [...written, ...known];
-        ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates)}`);
+        // Named in Romanian or in the country's language ("limba-noastra"): the id it has.
+        const local = [...countries].flatMap((country) => HOLIDAY_YEARS.map((year) => holidayIdByLocalName(country, year, c.holiday!))).find((found) => found !== undefined);
+        const hint = local ? `; did you mean ${quote(local.id)} (${local.name})?` : didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates);
+        ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${hint}`);
       } else if (known(countries)) {
         warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].filter((country) => known([country])).sort(), selector);
       }

@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import type { Config, Language } from '../domain/types.ts';
 import { COMMON_HOLIDAY_NAMES, HOLIDAY_NAMES } from '../planner/holiday-corrections.ts';
-import { publicHolidays } from '../planner/public-holidays.ts';
+import { publicHolidays, slugify } from '../planner/public-holidays.ts';
 
 const names = new Map<string, ReadonlyMap<string, string>>();
 
@@ -55,8 +55,24 @@ function firstDayNamed(country: string, year: number, english: string): string |
 const SUBSTITUTE = /\s*\(substitute day\)$/i;
 const SUBSTITUTE_DAY: Readonly<Record<Exclude<Language, 'en'>, string>> = { ru: 'перенесённый выходной', ro: 'zi liberă reportată' };
 
-/** The data's public holidays of a year by their first day, named in a language (memoised). */
-function namesByDate(country: string, year: number, language: Language): ReadonlyMap<string, string> {
+/**
+ * The id (the slug of its English name) of a country's public holiday that `written` names by its
+ * Romanian name or the country's own, as an id would be written: "limba-noastra" for
+ * national-language-day, "ziua-independentei", "boze-narodzenie". Undefined when none does.
+ */
+export function holidayIdByLocalName(country: string, year: number, written: string): { id: string; name: string } | undefined {
+  const wanted = slugify(written);
+  const own = namesByDate(country, year, ownLanguageOf(country) ?? 'en');
+  for (const h of publicHolidays(country, year)) {
+    for (const name of [publicHolidayName(country, h.date, 'ro', h.name), own.get(h.date)]) {
+      if (name && slugify(name) === wanted && h.slug !== wanted) return { id: h.slug, name };
+    }
+  }
+  return undefined;
+}
+
+/** The data's public holidays of a year by their first day, named in a language (memoised; any of the data's languages). */
+function namesByDate(country: string, year: number, language: string): ReadonlyMap<string, string> {
   const key = `${country}:${year}:${language}`;
   let byDate = names.get(key);
   if (!byDate) {

@@ -395,6 +395,11 @@ triggers:
     const russian = 'clients:\n  - { id: a, name: A, country: RU, team: { account_manager: ivanova } }\n';
     const xmas = issuesOf({ 'a.yaml': `${SETTINGS + TEAM + russian}campaigns:\n  - { id: xmas, holiday: christmas, ours: account_manager }\n` });
     expect(xmas.text).toContain('found "christmas"; did you mean "christmas-day"?');
+    // Named in Romanian, as a Moldovan director calls the day (QA 2026-12-06).
+    const moldovan = 'clients:\n  - { id: a, name: A, country: MD, timezone: Europe/Chisinau, team: { account_manager: ivanova } }\n';
+    const named = (holiday: string) => issuesOf({ 'a.yaml': `${SETTINGS + TEAM + moldovan}campaigns:\n  - { id: c1, holiday: ${holiday}, ours: account_manager }\n` }).text;
+    expect(named('limba-noastra')).toContain('found "limba-noastra"; did you mean "national-language-day" (Limba noastră)?');
+    expect(named('ziua-independentei')).toContain('did you mean "independence-day" (Ziua Independenței)?');
   });
 
   it('a campaign without `for` whose holiday none of the clients has (its countries\' clients all gone) greets nobody: a warning naming the holiday, not an error', () => {
