@@ -136,6 +136,11 @@ describe('the command line in the company\'s language (settings.language)', () =
     const en = await said('en');
     expect(en.first).toMatch(/^event order\.shipped for alpha \(ref SO-1\) recorded:\n {2}[0-9a-f]{8} {2}\S+ {2}\w+ {2}.+ \(due by 2027-03-\d\d\)\n {2}in the calendar now\n$/);
     expect(en.again).toMatch(/^event order\.shipped for alpha \(ref SO-1\) was already recorded; nothing new:\n/);
+    // Without --ref, the event is known by its time: said as the company's clock reads it, not as the UTC instant it is kept by (QA 2026-12-06).
+    const config = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const timed = await cli('event', 'order.shipped', '--config', config, '--db', join(tempDir(), 'touchbase.sqlite'), '--client', 'alpha', '--at', '2027-03-02T07:30:00Z', '--now', '2027-03-02T11:00:00+03:00');
+    expect(timed.code, timed.err).toBe(0);
+    expect(timed.out).toMatch(/^event order\.shipped for alpha \(ref 2027-03-02 10:30 \+03:00\) recorded:\n/);
     expect(en.checks).toMatch(/^overdue: \d+ moved forward \(the next working days with room\), \d+ escalated\nsilence: \d+ silent clients?, \d+ new alerts?, \d+ escalated; \d+ alerts? cleared\ndigest: \d+ new\n"touchbase sync" \(or the daemon\) puts them into the calendars\.\n$/);
 
     const ru = await said('ru');

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Command } from 'commander';
 import { clientOption } from '../client-option.ts';
 import { eventTouches, receiveEvent, EventRejectedError } from '../../workflows/trigger-events.ts';
@@ -71,7 +72,10 @@ export function eventCommand(program: Command, io: CliIO): void {
         }
         return { result, touches, synced, syncError };
       });
-      const what = { name, client: o.client, ref: outcome.result.ref };
+      // An event without --ref is known by its time (stored in UTC): shown as the company's clock reads it.
+      const known = o.ref === undefined ? DateTime.fromISO(outcome.result.ref, { setZone: true }) : undefined;
+      const ref = known?.isValid ? known.setZone(config.settings.timezone).toFormat('yyyy-MM-dd HH:mm ZZ') : outcome.result.ref;
+      const what = { name, client: o.client, ref };
       io.out(`${tr.t(outcome.result.created ? 'cli.event.recorded' : 'cli.event.already', what)}\n`);
       for (const t of outcome.touches) io.out(`  ${t.id.slice(0, 8)}  ${t.start_at}  ${t.employee_id}  ${t.title} (${tr.t('cli.event.dueBy', { date: t.window_to })})\n`);
       if (outcome.synced) io.out(`  ${outcome.synced}\n`);
