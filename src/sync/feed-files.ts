@@ -1,6 +1,6 @@
 import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { CalendarSetupError } from '../cli/known-errors.ts';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { currentUser } from '../current-user.ts';
 import { feedFileMode } from '../storage/private-files.ts';
 
@@ -20,8 +20,8 @@ import { feedFileMode } from '../storage/private-files.ts';
 export class FeedFiles {
   #inFlight: Promise<{ error: unknown } | undefined>[] = [];
 
-  /** Resolves when this file's write has begun (a failed earlier write thrown here). */
-  async write(file: string, bytes: Buffer, written: () => Promise<void>): Promise<void> {
+  /** Resolves when this file's write has begun (a failed earlier write thrown here). `whose`: the employee, who names the feed in an error. */
+  async write(file: string, bytes: Buffer, whose: string, written: () => Promise<void>): Promise<void> {
     if (this.#inFlight.length >= IN_FLIGHT) await settled(this.#inFlight.shift()!);
     const temporary = `${file}.tmp`;
     // Settled into a value: a failure waits for the next call without being an unhandled rejection.
@@ -42,7 +42,7 @@ export class FeedFiles {
         } catch {
           // not made, or already gone
         }
-        throw feedFolderError(error, file);
+        throw feedFolderError(error, file, whose);
       }
       await written();
     })().then(() => undefined, (error: unknown) => ({ error })));
@@ -58,18 +58,28 @@ export class FeedFiles {
 }
 
 /**
- * The file system's refusal, said as the feed folder's (which folder, what to do), as a full disk
- * is said for the database: a bare "ENOSPC: no space left on device, write" named neither. The
- * feeds in place stay as last written; a later sync writes them again.
+ * The file system's refusal, said as the feed folder's (which folder, whose feed, what to do), as
+ * a full disk is said for the database: a bare "ENOSPC: no space left on device, write" named
+ * neither. Never the file's name or path: its token is the feed's address, and this message goes
+ * to the log, `status` and /readyz. The feeds in place stay as last written; a later sync writes
+ * them again.
  */
-function feedFolderError(error: unknown, file: string): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
+function feedFolderError(error: unknown, file: string, whose: string): Error {
+  const { code, syscall } = error as NodeJS.ErrnoException;
   const folder = dirname(file);
-  const what = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? `is full (${code})`
+  const full = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
+  const what = full ? `is full (${code})`
     : code === 'EROFS' ? 'is on a read-only file system (EROFS)'
     : code === 'EACCES' || code === 'EPERM' ? `may not be written by user ${currentUser()} (${code})` : undefined;
-  if (!what) return error;
-  return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${basename(file)} was not written (the feed in place is the last one written whole); make room or give TOUCHBASE_FEEDS_DIR another folder — the next sync writes the feeds again`), { code });
+  const written = `the feed of ${whose} was not written (the feed in place is the last one written whole)`;
+  const again = 'the next sync writes the feeds again';
+  if (!what) {
+    // Node's own words name the path ("open '/srv/feeds/<token>.ics.tmp'"): its code and call only.
+    const cause = code ? `${code}${syscall ? ` on ${syscall}` : ''}` : (error as Error).message.replaceAll(file, '…');
+    return Object.assign(new Error(`the feed folder ${folder}: ${written}: ${cause} — ${again}`), { code });
+  }
+  const fix = full ? 'make room' : `make it writable for user ${currentUser()}`;
+  return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${written}; ${fix} or give TOUCHBASE_FEEDS_DIR another folder — ${again}`), { code });
 }
 
 /** Files written at once: libuv's four threads. Each holds its feed's bytes (~200 KB) until written. */
@@ -147,7 +157,9 @@ export function removeStaleFeedFiles(dir: string, current: ReadonlySet<string>):
       removed++;
     } catch (error) {
       // Removed meanwhile by another daemon sharing the folder: what was wanted.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const { code, syscall } = error as NodeJS.ErrnoException;
+      // Not Node's words, which name the file: its token is a feed's address.
+      if (code !== 'ENOENT') throw Object.assign(new Error(`the feed folder ${dir}: a feed no one has any more was not removed: ${code} on ${syscall ?? 'unlink'}`), { code });
     }
   }
   return removed;

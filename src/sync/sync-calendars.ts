@@ -374,7 +374,7 @@ async function writeFeeds(
       const fingerprint = `${FEED_FORMAT}|${name}|${stats.get(e.id) ?? 'empty'}`;
       if (rendered.get(e.id) === fingerprint && existsSync(file)) continue;
       const bytes = await renderFeed(db, e.id, name, now, e.zone);
-      await writer.write(file, bytes, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));
+      await writer.write(file, bytes, e.id, () => recordRenderedFeed(db, e.id, fingerprint, nowIso));
     }
   } catch (error) {
     // The file being written is finished (or not) before the caller goes on; the first error is the one told.

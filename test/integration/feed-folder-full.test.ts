@@ -13,11 +13,13 @@ describe('a feed folder that is full', () => {
     symlinkSync('/dev/full', `${feed}.tmp`);
     const files = new FeedFiles();
     let recorded = false;
-    await files.write(feed, Buffer.alloc(64 * 1024, 'x'), async () => {
+    await files.write(feed, Buffer.alloc(64 * 1024, 'x'), 'anna', async () => {
       recorded = true;
     });
     const error = await files.finish().then(() => undefined, (e: unknown) => e as Error & { code?: string });
-    expect(error?.message).toBe(`the feed folder ${dir} is full (ENOSPC): anna-token.ics was not written (the feed in place is the last one written whole); make room or give TOUCHBASE_FEEDS_DIR another folder — the next sync writes the feeds again`);
+    // Whose feed, not its file: the file's name is the feed's address, and this goes to the log, status and /readyz (QA 2026-12-06).
+    expect(error?.message).toBe(`the feed folder ${dir} is full (ENOSPC): the feed of anna was not written (the feed in place is the last one written whole); make room or give TOUCHBASE_FEEDS_DIR another folder — the next sync writes the feeds again`);
+    expect(error?.message).not.toContain('anna-token');
     expect(error?.code).toBe('ENOSPC');
     expect(recorded).toBe(false);
     expect(existsSync(`${feed}.tmp`)).toBe(false);
