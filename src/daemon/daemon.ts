@@ -24,6 +24,7 @@ import type { IsWorkday } from '../http/action-links.ts';
 import type { RecordedLink } from '../http/daemon-app.ts';
 import { readAcceptedConfig, saveAcceptedConfig } from '../storage/accepted-config.ts';
 import { ProcessRunner, type CheckResult, type ConfigSummary, type JobRunner, type ProcessNotice, type ServedAddress } from './job-runner.ts';
+import { JobProcessEndedError } from './job-process-handle.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { allJobStates, getInfo, jobState, recordCutShort, recordInterrupted, setInfo } from '../storage/job-repository.ts';
@@ -369,8 +370,20 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     }
   }
 
-  #check(snapshot: ConfigSnapshot, outer: AbortSignal): Promise<CheckResult> {
-    return withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer }, (signal) => this.#runner!.check(snapshot, { signal }));
+  /**
+   * The job processes' verdict on a configuration. A process that ended without answering is no
+   * verdict on the files (a failure is never taken for "rejected"): asked once more, of a fresh
+   * process; a second such end, or a time-out, is the error.
+   */
+  async #check(snapshot: ConfigSnapshot, outer: AbortSignal): Promise<CheckResult> {
+    const once = () => withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer }, (signal) => this.#runner!.check(snapshot, { signal }));
+    try {
+      return await once();
+    } catch (error) {
+      if (!(error instanceof JobProcessEndedError) || outer.aborted) throw error;
+      this.#log.warn({ err: error.message }, 'the configuration check ended without an answer: checked again');
+      return once();
+    }
   }
 
   #onProcess(n: ProcessNotice): void {

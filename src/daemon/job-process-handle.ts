@@ -72,6 +72,16 @@ export class JobProcess {
     return this.#ended;
   }
 
+  /**
+   * Whether it may take another task: not ended, and not asked to stop — a process told to stop
+   * (its check superseded) may still answer that check, then ends without taking the next task.
+   */
+  get reusable(): boolean {
+    return !this.#ended && !this.#stopAsked && this.#child.connected;
+  }
+
+  #stopAsked = false;
+
   /** Sends the task; resolves with the answer, rejects if the process ends without one. */
   async run(task: JobTask): Promise<JobAnswer> {
     await this.ready;
@@ -106,6 +116,7 @@ export class JobProcess {
    */
   stop(): void {
     if (this.#ended) return;
+    this.#stopAsked = true;
     if (this.#child.connected) {
       try {
         this.#child.send('stop', () => undefined);

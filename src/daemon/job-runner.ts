@@ -176,7 +176,7 @@ export class ProcessRunner implements JobRunner {
       this.#warm = undefined;
       return;
     }
-    const proc = this.#spare && !this.#spare.proc.ended ? this.#spare.proc : this.#start('warm');
+    const proc = this.#spare?.proc.reusable ? this.#spare.proc : this.#start('warm');
     // A process that checked this very configuration has it read already.
     if (proc.warmedWith !== warm.snapshot.hash) {
       proc.onWarmed = () => this.#o.onProcess?.({ event: 'warmed', pid: proc.pid });
@@ -187,7 +187,7 @@ export class ProcessRunner implements JobRunner {
 
   /** The next task goes to this process; unused (the save changed nothing that matters), it goes after a while. */
   #keepAsSpare(proc: JobProcess, waitMs = this.#o.spareMs ?? 30_000): void {
-    if (this.#closing || proc.ended) return proc.stop();
+    if (this.#closing || !proc.reusable) return proc.stop();
     if (this.#spare) {
       clearTimeout(this.#spare.timer);
       if (this.#spare.proc !== proc) this.#spare.proc.stop();
@@ -234,7 +234,7 @@ export class ProcessRunner implements JobRunner {
     if (this.#closing) throw new Error('the daemon is stopping: no new job process');
     const task = this.#task(kind, snapshot, control, event);
     let proc: JobProcess;
-    if (this.#spare && !this.#spare.proc.ended) {
+    if (this.#spare?.proc.reusable) {
       proc = this.#spare.proc;
       clearTimeout(this.#spare.timer);
       this.#o.onProcess?.({ event: 'used', pid: proc.pid, purpose: kind });

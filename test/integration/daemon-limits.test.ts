@@ -146,3 +146,25 @@ describe('a configuration check that hangs', () => {
     expect((await daemon.status()).configErrors).toEqual([]);
   }, 90_000);
 });
+
+describe('a configuration check whose process ends without an answer', () => {
+  it('is no verdict on the files: checked again on a fresh process, and applied — not reported as rejected (QA 2026-12-06)', async () => {
+    const { daemon, configDir, company, log } = await hangingDaemon('', { jobMs: 120_000, stopGraceMs: 1_000 });
+    pidFiles.push(`${configDir}.died`);
+    const first = new Promise<void>((resolve) => daemon.on('job:finished', (r) => r.job === 'sync' && resolve()));
+    await daemon.start();
+    await first;
+    let rejected = false;
+    daemon.on('config:rejected', () => {
+      rejected = true;
+    });
+    const applied = once(daemon, 'config:applied');
+    writeFileSync(join(configDir, 'touchbase.yaml'), `# touchbase-test: die-once-check\n${company.replace('every: 1 month', 'every: 2 months')}`);
+    await applied;
+    // The first process to get it did end without answering.
+    expect(existsSync(`${configDir}.died`)).toBe(true);
+    expect(rejected).toBe(false);
+    expect((await daemon.status()).configErrors).toEqual([]);
+    expect(log()).toContain('the configuration check ended without an answer: checked again');
+  }, 90_000);
+});

@@ -108,6 +108,33 @@ describe('job processes', () => {
     }
   }, 90_000);
 
+  it('a process asked to stop (its check superseded by a newer save) is given no next task, even if it answered that it stays (QA 2026-12-06)', async () => {
+    // It was kept as the spare, ended, and the next check's "ended without an answer" was reported
+    // by the daemon as a rejected configuration.
+    const notices: ProcessNotice[] = [];
+    const dir = tempDir();
+    const r = new ProcessRunner({ dbFile: join(dir, 't.sqlite'), feedDir: join(dir, 'feeds'), entry: new URL('../fixtures/late-stop-job-process.js', import.meta.url), onProcess: (n) => notices.push(n) });
+    const snapshot = snapshotOf(dir, 'settings: {}\n');
+    try {
+      const superseded = new AbortController();
+      const first = r.check(snapshot, { signal: superseded.signal });
+      pidFiles.push(`${dir}.checking`);
+      await eventually(() => existsSync(`${dir}.checking`), 'the check is in its process', 10_000);
+      superseded.abort(new Error('the files changed again'));
+      expect((await first).ok).toBe(true);
+      const stopped = notices.find((n) => n.event === 'started')!.pid;
+      const next = await r.check(snapshot, { signal: new AbortController().signal });
+      expect(next.ok).toBe(true);
+      // Answered by a process of its own, not by the one told to stop.
+      expect(notices.filter((n) => n.event === 'started').map((n) => n.pid)).toEqual([stopped, expect.any(Number)]);
+      expect(notices).not.toContainEqual(expect.objectContaining({ event: 'used', pid: stopped }));
+      for (const n of notices) if (n.event === 'started') toKill.push(n.pid);
+    } finally {
+      await r.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a passed check whose sync never comes ends after the spare\'s wait', async () => {
     const notices: ProcessNotice[] = [];
     const dir = tempDir();
