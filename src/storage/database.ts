@@ -170,7 +170,7 @@ export function openDatabase(file: string): DB {
     throw explainSqliteError(error, file);
   }
   const db = wrap(sqlite, file, true);
-  tightenDatabaseFiles(file);
+  tightenDatabaseFiles(file, true);
   return db;
 }
 
@@ -186,7 +186,7 @@ export function openReadOnly(file: string): DB {
   // -shm files SQLite makes for this read copy a mode of 0600, not others' read bits.
   const tightenQuietly = () => {
     try {
-      tightenDatabaseFiles(file);
+      tightenDatabaseFiles(file, true);
     } catch {
       // A read-only file system, a file not there yet: a read does not fail for it.
     }

@@ -68,10 +68,12 @@ export function notADatabaseFile(file: string): string | undefined {
   // holds locks on the file.
   let probe: SQLite.Database | undefined;
   try {
-    probe = new SQLite(file, { readonly: true, fileMustExist: true });
+    // Without waiting: a database locked by a writer (a first plan's bulk load) is one, and the
+    // open that follows waits for it as it should; this check must not add a wait of its own.
+    probe = new SQLite(file, { readonly: true, fileMustExist: true, timeout: 0 });
     probe.prepare('select 1 from sqlite_master limit 1').get();
   } catch (error) {
-    // Only SQLite's "not a database": anything else (a log to recover, no right to read it) is for opening it to say.
+    // Only SQLite's "not a database": anything else (busy, a log to recover, no right to read it) is for opening it to say.
     if ((error as { code?: string }).code === 'SQLITE_NOTADB') return `${file} is not an SQLite database (SQLite cannot read it as one): check --db or TOUCHBASE_DB; nothing was changed in it`;
   } finally {
     probe?.close();
@@ -86,9 +88,10 @@ export function privateFile(file: string): string[] {
 }
 
 /** The database file and its companions, 0600. Returns the files whose mode was tightened. */
-export function tightenDatabaseFiles(file: string): string[] {
-  // Another file named by mistake is left as it is (notADatabaseFile says so where it is opened).
-  if (notADatabaseFile(file) !== undefined) return [];
+export function tightenDatabaseFiles(file: string, checked = false): string[] {
+  // Another file named by mistake is left as it is (notADatabaseFile says so where it is opened;
+  // `checked`: it was, by the caller).
+  if (!checked && notADatabaseFile(file) !== undefined) return [];
   return ['', '-wal', '-shm', '-journal'].flatMap((suffix) => (existsSync(file + suffix) ? tighten(file + suffix, 0o600) : []));
 }
 

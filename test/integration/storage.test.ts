@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
+import { notADatabaseFile } from '../../src/storage/private-files.ts';
 import { inBulkTransaction, migrate, openForReading, openMigrated, openReadOnly, type DB } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
@@ -292,6 +293,19 @@ describe('a process that has its database open keeps SQLite\'s locks on it (QA 2
       expect(readFileSync(notSqlite, 'utf8')).toBe('settings:\n  company: Volna\n');
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('the check of a database locked by a writer does not wait for it (the open after it waits as it should)', () => {
+    const file = join(tempDir(), 'busy.sqlite');
+    const writer = new SQLite(file);
+    try {
+      writer.exec('create table t (x); begin exclusive; insert into t values (1);');
+      const started = performance.now();
+      expect(notADatabaseFile(file)).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      writer.close();
     }
   });
 });
