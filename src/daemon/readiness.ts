@@ -1,4 +1,4 @@
-import { unknownMigrations, type DB } from '../storage/database.ts';
+import { UNDER_DAEMON, unknownMigrations, type DB } from '../storage/database.ts';
 import { allJobStates, FIRST_SUCCESS, getInfo } from '../storage/job-repository.ts';
 import { pingDatabase } from '../storage/health-queries.ts';
 import type { DateTime } from 'luxon';
@@ -39,6 +39,8 @@ export async function readinessOf(
   const reasons: string[] = [];
   const newer = await unknownMigrations(db);
   if (newer.length > 0) reasons.push(`a newer version of touchbase upgraded the database since this daemon started (migration${newer.length > 1 ? 's' : ''} ${newer.join(', ')}): every job fails until the daemon is restarted with that version`);
+  // touchbase was upgraded under this daemon: its job processes, started from the new files, refuse the database it has not upgraded.
+  else if (jobs.some((j) => j.last_result === 'failed' && j.last_error?.includes(UNDER_DAEMON))) reasons.push('touchbase was upgraded since this daemon started: its jobs, run by the new version, wait for it to upgrade the database — restart the daemon');
   const sync = jobs.find((j) => j.name === 'sync');
   // Done once a sync has worked: one that failed (a full disk) wrote nobody's calendar.
   const firstSyncDone = !!info[`${FIRST_SUCCESS}sync`] || sync?.last_result === 'ok';

@@ -29,6 +29,17 @@ export async function acquireDaemonLock(location: string, holder: { pid: number;
   return DaemonLock.acquire(location, holder);
 }
 
+/** The pid a SQLite database's daemon wrote beside it, if it wrote one (PostgreSQL's daemons write none). */
+export function daemonPid(location: string): number | undefined {
+  if (isPostgresLocation(location)) return undefined;
+  try {
+    const pid = (JSON.parse(readFileSync(`${realDatabasePath(location, false)}.daemon-pid`, 'utf8')) as { pid?: unknown }).pid;
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether a daemon runs on the database at `location` right now. */
 export async function isDaemonRunning(location: string): Promise<boolean> {
   if (isPostgresLocation(location)) return PostgresDaemonLock.isHeld(location);

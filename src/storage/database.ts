@@ -29,7 +29,7 @@ import type { Database } from './schema.ts';
 import { notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
-import { isDaemonRunning } from './daemon-lock.ts';
+import { daemonPid, isDaemonRunning } from './daemon-lock.ts';
 import { currentUser } from '../current-user.ts';
 import { dialectOf } from './dialect.ts';
 import { isPostgresLocation, redactLocation } from './location.ts';
@@ -337,9 +337,16 @@ export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
   const pending = await pendingMigrations(db);
   if (pending.length === 0 || !(await isDaemonRunning(file))) return;
   const shown = redactLocation(file);
+  const pid = daemonPid(file);
   throw new DatabaseProblemError('daemon-of-another-version', shown, `${shown} needs upgrading to this version of touchbase (migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}), `
-    + `and a daemon of an older version runs on it ("touchbase status" names it): restart the daemon (systemctl restart touchbase, or stop it and start it again), which upgrades the database as it starts, then run this again; nothing was changed.`);
+    + `and ${UNDER_DAEMON}${pid ? ` (pid ${pid})` : ''}, of an older version (or one upgrading it as it starts): restart the daemon (systemctl restart touchbase, or stop it and start it again), which upgrades the database as it starts, then run this again; nothing was changed.`);
 }
+
+/**
+ * Words of refuseUnderDaemon's refusal that /readyz looks for in a job's error: after a `git pull`
+ * the old daemon's job processes run the new files, which refuse, and every job fails until a restart.
+ */
+export const UNDER_DAEMON = 'a daemon runs on it';
 
 /** Names of this version's migrations the database does not have yet. */
 async function pendingMigrations(db: DB): Promise<string[]> {

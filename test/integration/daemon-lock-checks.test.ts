@@ -7,7 +7,7 @@ import { acquireDaemonLock, DaemonAlreadyRunningError, DaemonLock, isDaemonRunni
 import { tempDir } from '../helpers/config-folder.ts';
 import { tempDatabaseLocation, testBackend } from '../helpers/test-backend.ts';
 import SQLite from 'better-sqlite3';
-import { migrateTo, openDatabase, openMigrated } from '../../src/storage/database.ts';
+import { MIGRATION_NAMES, migrateTo, openDatabase, openMigrated } from '../../src/storage/database.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 /**
@@ -24,10 +24,11 @@ describe('checks for a running daemon never stop one from starting', () => {
 describe('no command upgrades a database a daemon of an older version runs on (QA 2026-12-06)', () => {
   // After a git pull, "touchbase status" migrated the database under the old daemon, whose every
   // job then failed on a database "written by a newer version" while /readyz said ready.
-  it('a command (a job process opens it as commands do) and "touchbase migrate" refuse and change nothing; the daemon itself, or anyone once it stopped, upgrades it', async () => {
+  it('a command (a job process opens it as commands do) and "touchbase migrate" refuse and change nothing; the daemon itself upgrades it', async () => {
     const file = join(tempDir(), 'tb.sqlite');
     const old = openDatabase(file);
-    await migrateTo(old, '0019_feed_event_keys_index');
+    // One migration behind this version.
+    await migrateTo(old, MIGRATION_NAMES.at(-2)!);
     await old.destroy();
     const migrations = () => {
       const raw = new SQLite(file, { readonly: true });
@@ -37,19 +38,20 @@ describe('no command upgrades a database a daemon of an older version runs on (Q
         raw.close();
       }
     };
-    expect(migrations()).toBe(19);
+    expect(migrations()).toBe(MIGRATION_NAMES.length - 1);
     const daemon = DaemonLock.acquire(file, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
     try {
-      await expect(openMigrated(file)).rejects.toThrow(/needs upgrading to this version of touchbase \(migration 0020_calendar_read_failures\), and a daemon of an older version runs on it .*restart the daemon/);
+      await expect(openMigrated(file)).rejects.toThrow(`needs upgrading to this version of touchbase (migration ${MIGRATION_NAMES.at(-1)}), and a daemon runs on it (pid 4242), of an older version`);
+      await expect(openMigrated(file)).rejects.toThrow(/restart the daemon/);
       for (const argv of [['status', '--db', file], ['migrate', '--db', file]]) {
         const r = await cli(...argv);
         expect(r.code, argv[0]).not.toBe(0);
-        expect(r.err, argv[0]).toMatch(/a daemon of an older version runs on it/);
+        expect(r.err, argv[0]).toMatch(/a daemon runs on it \(pid 4242\), of an older version/);
       }
-      expect(migrations()).toBe(19);
+      expect(migrations()).toBe(MIGRATION_NAMES.length - 1);
       // The daemon that holds the lock is the one that upgrades.
       await (await openMigrated(file, { ownDaemon: true })).destroy();
-      expect(migrations()).toBe(20);
+      expect(migrations()).toBe(MIGRATION_NAMES.length);
       // Up to date: a command beside the daemon runs as ever.
       await (await openMigrated(file)).destroy();
     } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readinessOf } from '../../src/daemon/readiness.ts';
+import { UNDER_DAEMON } from '../../src/storage/database.ts';
 import { claimRun, recordFailure, recordSuccess } from '../../src/storage/job-repository.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { sql } from 'kysely';
@@ -32,6 +33,20 @@ describe('readiness and the first sync', () => {
     const after = await ready();
     expect(after.ready).toBe(false);
     expect(after.reasons).toEqual([expect.stringMatching(/a newer version of touchbase upgraded the database since this daemon started \(migration 0099_future\): .*restarted/)]);
+    await db.destroy();
+  });
+
+  it('jobs refused because touchbase was upgraded under the daemon make it unready, and say to restart it (review 2026-12-06)', async () => {
+    const db = await tempDatabase();
+    const ready = () => readinessOf(db, { configRejected: false, running: undefined, nowMs: 0 });
+    await claimRun(db, 'sync', '2027-03-01T06:00:00.000Z');
+    await recordSuccess(db, 'sync', '2027-03-01T06:00:05.000Z', 5000, 'written');
+    await claimRun(db, 'sync', '2027-03-01T06:05:00.000Z');
+    // What the new version's job process answers the old daemon (refuseUnderDaemon).
+    await recordFailure(db, 'sync', '2027-03-01T06:05:01.000Z', 1000, `db/touchbase.sqlite needs upgrading to this version of touchbase (migration 0021_next), and ${UNDER_DAEMON} (pid 4242), of an older version`, '2027-03-01T06:05:31.000Z');
+    const r = await ready();
+    expect(r.ready).toBe(false);
+    expect(r.reasons).toEqual([expect.stringContaining('restart the daemon')]);
     await db.destroy();
   });
 });
