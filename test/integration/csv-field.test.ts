@@ -19,11 +19,20 @@ describe('a CSV field', () => {
     expect(csvField('+7 495 123-45-67')).toBe("'+7 495 123-45-67");
     expect(csvField('-2+3')).toBe("'-2+3");
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvField('\t=1')).toBe("'\t=1");
+    expect(csvField('\t=1')).toBe(`"'\t=1"`);
     expect(csvField('-5')).toBe('-5');
     expect(csvField('-0,5', ';')).toBe('-0,5');
     expect(csvField('12.5')).toBe('12.5');
     expect(csvField('a=b')).toBe('a=b');
+  });
+  it('with a formula after another separator than the file\'s is quoted: Excel splits at its own locale\'s (security review 2026-12-06)', () => {
+    const name = 'Samara Avto Parts,=HYPERLINK(CHAR(104)&A1),';
+    expect(csvField(name, ';')).toBe(`"${name}"`);
+    expect(csvField('Banat SRL; @SUM(A1)', ',')).toBe('"Banat SRL; @SUM(A1)"');
+    expect(csvField('Banat\t-2+3', ',')).toBe('"Banat\t-2+3"');
+    // Commas of a decimal or a list are no formula: left as they were.
+    expect(csvField('-0,5', ';')).toBe('-0,5');
+    expect(csvField('Ivanov, Petrov', ';')).toBe('Ivanov, Petrov');
   });
   it('from a CRM export, a client named like a formula reaches plan and report CSV as text', async () => {
     const evil = '=HYPERLINK("http://evil.example/","Banat")';
