@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
@@ -888,7 +888,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
 
   readiness(): Promise<Readiness> {
     const problem = this.databaseFileProblem();
-    if (problem) return Promise.resolve({ ready: false, database: problem, reasons: [problem] });
+    // Without the folder it is in (readiness.ts: /readyz answers anyone); the log names it whole.
+    const said = problem?.replaceAll(this.#o.dbFile, basename(this.#o.dbFile));
+    if (said) return Promise.resolve({ ready: false, database: said, reasons: [said] });
     return readinessOf(this.#db!, {
       configRejected: !!this.#configError, running: this.#running, nowMs: performance.now(),
       shared: this.#shared && { now: this.#clock.now(), self: this.#shared.id },

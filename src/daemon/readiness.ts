@@ -19,6 +19,10 @@ export interface Readiness {
 }
 
 /**
+ * /readyz answers anyone who reaches the daemon's port, without a token: it says states, never an
+ * error's text — those name files, paths, servers and people, and are for `touchbase status` and
+ * /api/status, behind the token (README, HTTP).
+ *
  * Ready means: the database answers, and is of this version's schema (not upgraded since by a
  * newer touchbase, under which every job fails until the daemon restarts with it), the first sync
  * is done, and no job is jammed — none has run past its time limit, and none's last run was
@@ -31,8 +35,8 @@ export async function readinessOf(
   let database = 'ok';
   try {
     await pingDatabase(db);
-  } catch (error) {
-    return { ready: false, database: (error as Error).message, reasons: [`the database does not answer: ${(error as Error).message}`] };
+  } catch {
+    return { ready: false, database: 'does not answer', reasons: ['the database does not answer (why: touchbase status, or the log)'] };
   }
   const info = await getInfo(db);
   const jobs = await allJobStates(db);
@@ -44,7 +48,7 @@ export async function readinessOf(
   const sync = jobs.find((j) => j.name === 'sync');
   // Done once a sync has worked: one that failed (a full disk) wrote nobody's calendar.
   const firstSyncDone = !!info[`${FIRST_SUCCESS}sync`] || sync?.last_result === 'ok';
-  if (!firstSyncDone) reasons.push(sync?.last_result === 'failed' ? `no sync has worked yet: ${sync.last_error}` : 'the first sync has not finished yet');
+  if (!firstSyncDone) reasons.push(sync?.last_result === 'failed' ? 'no sync has worked yet (why: touchbase status, or the log)' : 'the first sync has not finished yet');
   const r = o.running;
   if (r && o.nowMs - r.startedMs > r.limitMs) {
     reasons.push(`job ${r.job} has run for ${Math.round((o.nowMs - r.startedMs) / 1000)} s, over its limit of ${Math.round(r.limitMs / 1000)} s: it is being stopped`);
@@ -59,7 +63,7 @@ export async function readinessOf(
   return {
     ...shared,
     ready: reasons.length === 0, ...(reasons.length ? { reasons } : {}), database, firstSync: firstSyncDone ? 'done' : sync?.last_result === 'failed' ? 'failed' : 'running',
-    jobs: Object.fromEntries(jobs.map((j) => [j.name, j.last_result === 'failed' ? `failed: ${j.last_error}` : j.last_result ?? 'never run'])),
+    jobs: Object.fromEntries(jobs.map((j) => [j.name, j.last_result ?? 'never run'])),
     config: o.configRejected ? 'last change rejected; running on the last valid configuration' : 'ok', providers,
   };
 }

@@ -118,7 +118,8 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   deps.routes?.(app);
 
   app.get('/readyz', async (c) => {
-    const readiness = await deps.readiness().catch((error: unknown) => ({ ready: false, error: String(error) }));
+    // Its error's text is for the log (the daemon's own error handling), not for anyone who asks.
+    const readiness = await deps.readiness().catch(() => ({ ready: false, reasons: ['readiness could not be read (why: the log)'] }));
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
 

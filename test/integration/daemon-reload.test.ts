@@ -196,7 +196,10 @@ describe('its database file deleted or replaced under it', () => {
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(dbFile + suffix)) renameSync(dbFile + suffix, `${dbFile}.old${suffix}`);
     const ready = await fetch(`${daemon.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(JSON.stringify(await ready.json())).toContain('was deleted while the daemon had it open');
+    const said = JSON.stringify(await ready.json());
+    expect(said).toContain('was deleted while the daemon had it open');
+    // /readyz answers anyone: the file, not the folder it is in (security review 2026-12-06).
+    expect(said).not.toContain(dirname(dbFile));
     expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
     const api = await fetch(`${daemon.url}/api/sync`, { method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars' } });
     expect(api.status).toBe(503);

@@ -12,7 +12,9 @@ describe('readiness and the first sync', () => {
     expect(await ready()).toMatchObject({ ready: false, firstSync: 'running', reasons: ['the first sync has not finished yet'] });
     await claimRun(db, 'sync', '2027-03-01T06:00:00.000Z');
     await recordFailure(db, 'sync', '2027-03-01T06:00:05.000Z', 5000, 'the feed folder /srv/feeds is full (ENOSPC)', '2027-03-01T06:00:35.000Z');
-    expect(await ready()).toMatchObject({ ready: false, firstSync: 'failed', reasons: ['no sync has worked yet: the feed folder /srv/feeds is full (ENOSPC)'] });
+    expect(await ready()).toMatchObject({ ready: false, firstSync: 'failed', reasons: ['no sync has worked yet (why: touchbase status, or the log)'] });
+    // The error's text (a path, a file, a server) is not for anyone who reaches /readyz (security review 2026-12-06).
+    expect(JSON.stringify(await ready())).not.toContain('/srv/feeds');
     await claimRun(db, 'sync', '2027-03-01T06:01:00.000Z', true);
     await recordSuccess(db, 'sync', '2027-03-01T06:01:05.000Z', 5000, 'written');
     expect(await ready()).toMatchObject({ ready: true, firstSync: 'done' });
