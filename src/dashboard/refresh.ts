@@ -176,7 +176,12 @@ function employeeRows(ctx: ReportContext, overdue: ReadonlyMap<string, number>):
   }));
 }
 
-/** Whose clients are whose: everyone the client's team names (and who took over from them by today), and everyone with a touch there. */
+/**
+ * Whose clients are whose: everyone the client's team names (and who took over from them by
+ * today), and everyone with an open touch there. A touch done, skipped or cancelled gives no
+ * access: a salesperson the client was taken from kept seeing its contacts, its history and the
+ * successor's plan for ever through one call they had made.
+ */
 function clientPeople(ctx: ReportContext): [string, string][] {
   const pairs = new Set<string>();
   for (const c of ctx.config.clients) {
@@ -186,9 +191,8 @@ function clientPeople(ctx: ReportContext): [string, string][] {
     }
   }
   for (const t of ctx.data.touches) {
-    if (t.client_id === '*') continue;
+    if (t.client_id === '*' || t.status !== 'planned') continue;
     pairs.add(`${t.employee_id}\u0000${t.client_id}`);
-    if (t.resolved_by) pairs.add(`${t.resolved_by}\u0000${t.client_id}`);
   }
   return [...pairs].map((p) => p.split('\u0000') as [string, string]);
 }

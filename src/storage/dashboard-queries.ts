@@ -93,7 +93,7 @@ export async function clientRow(db: DB, id: string): Promise<DashboardClientRow 
   return dashboardDb(db).selectFrom('dashboard_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Whether a client is one of an employee's (its team names them, or they have a touch there). */
+/** Whether a client is one of an employee's (its team names them, or they have an open touch there). */
 export async function isClientOf(db: DB, employee: string, client: string): Promise<boolean> {
   const row = await dashboardDb(db).selectFrom('dashboard_client_people').select('client_id')
     .where('employee_id', '=', employee).where('client_id', '=', client).executeTakeFirst();

@@ -42,6 +42,24 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     expect(page.rows.map((r) => r.id)).toEqual(['beta']);
   });
 
+  it('a client taken from an employee is theirs no more: a call they made gives no access, an open touch does (security review 2026-12-06)', async () => {
+    const db = await plannedHistory();
+    // Anna makes May's call to Alfa, late; then Alfa goes to Oleg: Anna keeps only the calls she made there.
+    await markDone(db, '00000000-0000-4000-8000-0000000000a2', { at: now.toUTC().toISO()!, date: TODAY, by: 'anna', note: undefined });
+    const company = dashboardCompany('en');
+    const moved = configOf({ ...company, clients: company.clients.map((c) => (c.id === 'alfa' ? { ...c, team: { account_manager: 'oleg' } } : c)) });
+    await planWithHistory(db, moved, horizonWindow(moved, now), now, true);
+    await refreshDashboard(db, moved, now);
+    expect(await isClientOf(db, 'oleg', 'alfa')).toBe(true);
+    expect(await isClientOf(db, 'anna', 'alfa')).toBe(false);
+    expect((await clientPage(db, { all: false, employee: 'anna' }, { sort: 'name', descending: false, offset: 0, limit: 50 })).rows.map((r) => r.id)).toEqual(['gamma']);
+    // An open touch of hers at a client not on her team (an event's, a colleague's cover) still gives it.
+    await db.insertInto('touches').values({ ...HISTORY[4]!, id: '00000000-0000-4000-8000-0000000000c1', employee_id: 'anna', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, date: '2027-06-20', window_to: '2027-06-30' }).execute();
+    await refreshDashboard(db, moved, now);
+    expect(await isClientOf(db, 'anna', 'beta')).toBe(true);
+    await db.destroy();
+  });
+
   it('the clients\' search ignores case and accents (ș ş s, ё е) and finds a client by a contact\'s name', async () => {
     const romanian = { ...client('ro1', { country: 'MD', timezone: 'Europe/Chisinau', team: { account_manager: 'anna' } }), name: 'Întreprinderea Științifică SRL' };
     const russian = { ...client('ru1', { team: { account_manager: 'anna' } }), name: 'ООО «Ёлка-Строй»' };
