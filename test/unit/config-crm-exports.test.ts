@@ -461,8 +461,6 @@ rules:
     const r = await cli('validate', '--config', dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/error[\s\S]*"\?ara"[\s\S]*how a file was read, which may explain some of them:\n  warning: \S*crm\/firme\.csv:1:\d+: "\?ara": a "\?" in place of a letter/);
-    // Only what explains: a valid configuration's other warnings are not said with errors.
-    expect(warnings.every((w) => w.ofText)).toBe(true);
   });
 
   it('a question mark ending a word is no replaced letter', () => {

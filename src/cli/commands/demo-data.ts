@@ -47,7 +47,7 @@ export function demoDataCommand(program: Command, io: CliIO): void {
       const { checkConfig } = await import('../../config/load-config.ts');
       const { ConfigInvalidError } = await import('../../config/config-issue.ts');
       const source = checkConfig(templateDir);
-      if (!source.config) throw new ConfigInvalidError(source.issues);
+      if (!source.config) throw new ConfigInvalidError(source.issues, source.warnings);
       const files = demoCompany({ clients, seed: Number(o.seed) || 1 }, template);
       for (const [path, text] of Object.entries(files)) {
         if (!text) continue;
