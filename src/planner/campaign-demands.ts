@@ -61,10 +61,14 @@ export function campaignDemands(config: Config, from: string, to: string, today:
         const occasion = occasionFor(campaign, client, year);
         if (!occasion || occasion.date < from || occasion.window.from > to) continue;
         // No greeting for a holiday before the client's `since` (one that becomes ours on 15 March
-        // is not greeted for 1 March), as no rule's touch comes before it.
+        // is not greeted for 1 March), nor on a day before it, as no rule's touch comes before it.
         if (client.since !== undefined && occasion.date < client.since) continue;
+        // Its days cut at `since`, a greeting with no working day left is none (not one stepped back past it).
+        const cut = client.since !== undefined && occasion.window.from < client.since;
+        const window = cut ? { from: client.since!, to: occasion.window.to } : occasion.window;
+        const shared = cut ? { ...occasion.shared, overflow: false } : occasion.shared;
         for (const group of groups) {
-          emit(demand(occasion.shared, `campaign:${campaign.id}|${group.key}|${year}`, occasion.window, {
+          emit(demand(shared, `campaign:${campaign.id}|${group.key}|${year}`, window, {
             series: `campaign:${campaign.id}|${group.key}`, client, contacts: group.contacts, contactIds: group.ids,
           }));
         }

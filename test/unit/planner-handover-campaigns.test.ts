@@ -158,6 +158,14 @@ describe('greeting campaigns', () => {
     const t = planTouches(configOf(later), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((x) => x.client === 'newcomer');
     // 8 March is before 15 March: no greeting; 28 December's is.
     expect(t.filter((x) => x.source.startsWith('campaign:')).map((x) => `${x.source} ${x.date}`).sort()).toEqual(['campaign:new-year 2027-12-28', 'campaign:sysadmin 2027-07-30']);
+    // Ours from Thursday 4 March: 8 March's greeting is due on Friday 5 (review 2026-12-06); ours from Saturday 6, no working day is left before
+    // the holiday (Monday 8 is one in Russia): no greeting, rather than one stepped back before the client was ours.
+    const justBefore = { ...sections, clients: [client('justbefore', { roles: ['ceo'], since: '2027-03-04', team: { account_manager: 'am' } })] };
+    const womens = planTouches(configOf(justBefore), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((x) => x.source === 'campaign:womens-day');
+    expect(womens.map((x) => x.date)).toEqual(['2027-03-05']);
+    const weekend = { ...sections, clients: [client('weekend', { roles: ['ceo'], since: '2027-03-06', team: { account_manager: 'am' } })] };
+    const greeted = planTouches(configOf(weekend), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((x) => x.source === 'campaign:womens-day');
+    expect(greeted).toEqual([]);
   });
 
   it('professional holidays reach only the countries and industries they name; campaigns go per contact unless per: client', () => {
