@@ -78,6 +78,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly #deps: SchedulerDeps;
   #jobs: readonly Job[];
   readonly #requested = new Set<string>();
+  /**
+   * Retries whose failure could not be written (the full disk that failed the job refuses its
+   * record too): kept here, so that the job is tried again at its time and not at its next tick,
+   * shown as running meanwhile. Dropped once a run of it is claimed.
+   */
+  readonly #unrecorded = new Map<string, DateTime>();
   readonly #stopping = new AbortController();
   #wake = new AbortController();
   #loop: Promise<void> | undefined;
@@ -123,6 +129,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Compare-and-set on the watermark this pass read: of several daemons sharing the
       // database that find the same tick due, exactly one runs it.
       if (!(await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, reason.why === 'requested', { watermark: reason.watermark }))) continue;
+      this.#unrecorded.delete(job.name);
       const run: JobRun = { job: job.name, reason: reason.why, due: reason.due, now, signal: this.#stopping.signal };
       const work = this.#execute(job, run);
       this.#running = work;
@@ -136,6 +143,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const state = await jobState(this.#deps.db, job.name);
     const watermark = state.watermark;
     if (this.#requested.has(job.name)) return { why: 'requested', due: now, watermark };
+    const unrecorded = this.#unrecorded.get(job.name);
+    if (unrecorded) return unrecorded <= now ? { why: 'retry', due: unrecorded, watermark } : undefined;
     if (state.retry_at) {
       const retryAt = DateTime.fromISO(state.retry_at);
       return retryAt <= now ? { why: 'retry', due: retryAt, watermark } : undefined;
@@ -172,7 +181,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     } catch (err) {
       let error = err instanceof Error ? err : new Error(String(err));
       const durationMs = Math.round(performance.now() - started);
-      const failures = (await jobState(db, job.name)).failures + 1;
+      // Unread (the database failing too), it counts as the first failure: its retry still has a time.
+      const failures = ((await jobState(db, job.name).catch(() => undefined))?.failures ?? 0) + 1;
       const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
       let retryAt = clock.now().plus({ milliseconds: wait });
       const interrupted = this.#stopping.signal.aborted;
@@ -181,7 +191,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         error = new Error(`interrupted: the daemon stopped while it ran (${error.message}); it runs again at the next start`);
         retryAt = clock.now();
       }
+      this.#unrecorded.set(job.name, retryAt);
       await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!);
+      this.#unrecorded.delete(job.name);
       this.emit('job:failed', { ...run, error, retryAt, failures, durationMs, interrupted });
     }
   }
@@ -193,7 +205,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     for (const job of this.#jobs) {
       const state = await jobState(this.#deps.db, job.name);
       let at: DateTime;
-      if (state.retry_at) at = DateTime.fromISO(state.retry_at);
+      const unrecorded = this.#unrecorded.get(job.name);
+      if (unrecorded) at = unrecorded;
+      else if (state.retry_at) at = DateTime.fromISO(state.retry_at);
       else if (!state.watermark) at = now;
       else at = job.schedule.nextAfter(DateTime.fromISO(state.watermark));
       if (!wake || at < wake) wake = at;

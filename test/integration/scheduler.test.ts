@@ -167,6 +167,27 @@ describe('the run loop never trusts its timer', () => {
     expect(runs).toHaveLength(1);
   });
 
+  it('a job whose failure cannot be written (the disk that failed it is full) is still tried again at its retry, not at its next tick (QA 2026-12-06)', async () => {
+    let fail = true;
+    const { db, clock, runs, scheduler } = await setup(undefined, undefined, async () => {
+      if (!fail) return 'ok';
+      fail = false;
+      // What a full disk does to the job and then to its record: the jobs' table cannot be written.
+      await sql`alter table daemon_jobs rename to daemon_jobs_away`.execute(db);
+      throw new Error('the feed folder is full (ENOSPC)');
+    });
+    await expect(scheduler.runDue()).rejects.toThrow();
+    await sql`alter table daemon_jobs_away rename to daemon_jobs`.execute(db);
+    // random() = 0.5 of a 30 s ceiling: 15 s, as a recorded failure's; the next tick is at 10:05.
+    clock.set('2027-01-15T10:00:14+03:00');
+    expect(await scheduler.runDue()).toEqual([]);
+    expect((await scheduler.nextWake()).toISO()).toBe('2027-01-15T10:00:15.000+03:00');
+    clock.set('2027-01-15T10:00:15+03:00');
+    expect(await scheduler.runDue()).toEqual(['sync']);
+    expect(runs.map((r) => r.reason)).toEqual(['first run', 'retry']);
+    expect(await jobState(db, 'sync')).toMatchObject({ last_result: 'ok', retry_at: null });
+  });
+
   it('stop waits for the run in flight and starts no other', async () => {
     let release!: () => void;
     const { scheduler } = await setup(undefined, undefined, (run) => new Promise((resolve) => {
