@@ -114,9 +114,15 @@ export async function feedFingerprints(db: DB, employees?: readonly string[]): P
   return new Map(rows.map((r) => [r.employee_id, `${r.n}|${r.last}|${r.changes}`]));
 }
 
-/** Cancelled events older than `before` go (subscribers have dropped them by now). */
-export async function purgeCancelledFeedEvents(db: DB, before: string): Promise<void> {
-  await db.deleteFrom('ics_events').where('status', '=', 'cancelled').where('updated_at', '<', before).execute();
+/**
+ * Cancelled events older than `cancelledBefore` go (subscribers have dropped them by now), and
+ * events of days before `pastBefore` (a date), long past (feed.ts KEEP_PAST_DAYS).
+ */
+export async function purgeOldFeedEvents(db: DB, cancelledBefore: string, pastBefore: string): Promise<void> {
+  await db.deleteFrom('ics_events').where((eb) => eb.or([
+    eb.and([eb('status', '=', 'cancelled'), eb('updated_at', '<', cancelledBefore)]),
+    eb('date', '<', pastBefore),
+  ])).execute();
 }
 
 /** One event of an employee's feed by its key (confirmed or cancelled), or undefined. */

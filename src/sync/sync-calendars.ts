@@ -9,11 +9,11 @@ import type { DB } from '../storage/database.ts';
 import type { CalendarOwner, CalendarPort, DesiredEvent, ProviderName } from '../calendar/port.ts';
 import { IcsCalendar } from '../calendar/ics/ics-calendar.ts';
 import { setupHint } from '../calendar/setup-hint.ts';
-import { KEEP_CANCELLED_DAYS, renderFeed } from '../calendar/ics/feed.ts';
+import { KEEP_CANCELLED_DAYS, KEEP_PAST_DAYS, renderFeed } from '../calendar/ics/feed.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { eventLinks } from './event-links.ts';
 import { applyDesired, dirtySyncRows, forgetOtherReadFailures, stateOf, syncRowsFrom, type Want } from '../storage/calendar-sync-repository.ts';
-import { applyFeedEvents, employeesInFeeds, feedFingerprints, purgeCancelledFeedEvents, recordRenderedFeed, renderedFeeds, type FeedWant } from '../storage/feed-repository.ts';
+import { applyFeedEvents, employeesInFeeds, feedFingerprints, purgeOldFeedEvents, recordRenderedFeed, renderedFeeds, type FeedWant } from '../storage/feed-repository.ts';
 import { employeesWithEventsElsewhere, employeesWithPendingWrites, touchesChangedSince } from '../storage/sync-queries.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { nextStep, type Step } from '../domain/sync-state.ts';
@@ -341,7 +341,10 @@ async function writeFeeds(
   // Cancelled events stay in a feed for a while so subscribers drop them, then go for good: an
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
   // day makes one).
-  if (!worked) await purgeCancelledFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!);
+  // Events of days long before what a sync writes go too (KEEP_PAST_DAYS): counted from the start
+  // of that, so that nothing a sync still writes is purged, and written again, at every pass.
+  const written = recentWindow(config, horizonWindow(config, now));
+  if (!worked) await purgeOldFeedEvents(db, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!, addDays(written.from, -KEEP_PAST_DAYS));
   // Feeds of employees who left the feed for another calendar, or the configuration, are written
   // on while they hold cancelled events, so a subscribed calendar drops them.
   const inFeeds = everyone || employees.some((e) => e.calendar !== 'ics') ? await employeesInFeeds(db) : new Set<string>();

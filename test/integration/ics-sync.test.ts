@@ -6,7 +6,7 @@ import ICAL from 'ical.js';
 import { stringify } from 'yaml';
 import { tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
-import { planWithHistory } from '../../src/plan-service.ts';
+import { horizonWindow, planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { planAndSync } from '../../src/sync/pass.ts';
 import { dirtySyncRows } from '../../src/storage/calendar-sync-repository.ts';
@@ -308,6 +308,26 @@ describe('feed files', () => {
     client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
     client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am2' } }),
   ] });
+
+  it('events of days long past leave the feed (half a year before what a sync writes): it no longer grows for ever; the history keeps them (QA 2026-12-06)', async () => {
+    const { db, feedDir, run } = await setup();
+    const first = await run(both());
+    const file = first.feeds.find((f) => f.employee === 'am')!.file;
+    const days = () => feedEvents(file).events.map((e) => e.getFirstPropertyValue('dtstart')!.toString().slice(0, 10)).sort();
+    expect(days()[0]! < '2027-04-01').toBe(true);
+    // Eight months on, every day a sync: what it writes now starts a week back, on 1 November.
+    const later = DateTime.fromISO('2027-11-08T08:00:00+03:00');
+    await planWithHistory(db, both(), horizonWindow(both(), later), later, true);
+    await syncCalendars(db, both(), fixedClock(later), { feedDir });
+    const kept = days();
+    // 183 days before 1 November: 2 May.
+    expect(kept.filter((d) => d < '2027-05-02')).toEqual([]);
+    expect(kept.some((d) => d >= '2027-05-02' && d < '2027-10-01')).toBe(true);
+    expect((await db.selectFrom('ics_events').select('date').where('date', '<', '2027-05-02').execute())).toEqual([]);
+    // The touches themselves stay.
+    expect((await db.selectFrom('touches').select('id').where('date', '<', '2027-04-01').execute()).length).toBeGreaterThan(0);
+    await db.destroy();
+  });
 
   it('only the feeds whose events changed are written again', async () => {
     const { db, feedDir, run } = await setup();

@@ -8,6 +8,13 @@ import { Utf8Bytes } from '../../domain/utf8-bytes.ts';
 /** Cancelled events stay in a feed this long, so subscribed calendars see them go. */
 export const KEEP_CANCELLED_DAYS = 30;
 
+/**
+ * Events of days longer ago than this leave the feed: every poll of a subscribed calendar
+ * downloads the whole feed, which grew by every touch for ever (a year of a 10,000-client
+ * company's). Half a year of past touches stays in the employee's calendar; the history keeps all.
+ */
+export const KEEP_PAST_DAYS = 183;
+
 /** How often subscribers are asked to refresh a feed. */
 const FEED_TTL_SECONDS = 15 * 60;
 
