@@ -98,21 +98,28 @@ export class OidcSignIn {
 
 /**
  * The e-mail address the provider vouches for, from the ID token's (or userinfo's) claims:
- * - `email`, unless the provider says it is not verified; a provider that publishes
- *   `email_verified` among its claims vouches only for an address it says is (Keycloak, Google);
- * - else, from Microsoft Entra only, `preferred_username` when it is an address: Entra sends no
- *   `email` unless it is configured to, and its sign-in name is the tenant's own. Anywhere else
- *   it is a name the user may choose (Keycloak lets people edit their username): taken from
- *   any provider, an account named "director@company" signed in as the director.
+ * - from Microsoft Entra, `email` only when Entra says its domain is verified (the optional claim
+ *   `xms_edov`): Entra's `email` is an attribute that an account's owner, or a guest's home
+ *   tenant, may set to anyone's address (the "nOAuth" flaw); else `preferred_username` when it is
+ *   an address — its sign-in name, the tenant's own;
+ * - from any other provider, `email`, unless it says it is not verified; one that publishes
+ *   `email_verified` among its claims vouches only for an address it says is (Keycloak, Google).
+ *   A username is no address there: it is a name the user may choose (Keycloak lets people edit
+ *   it), and an account named "director@company" would sign in as the director.
  */
 export function vouchedAddress(claims: Record<string, unknown>, provider: { issuer: string; claims_supported?: string[] }): string {
+  if (isEntra(provider.issuer)) {
+    if (typeof claims.email === 'string' && claims.xms_edov === true) return claims.email;
+    if (typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')) return claims.preferred_username;
+    if (typeof claims.email === 'string') throw new SignInError('unverified', `${claims.email} is not verified (Entra sends xms_edov for a verified domain)`);
+    throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
+  }
   if (typeof claims.email === 'string') {
     if (claims.email_verified === false || (claims.email_verified !== true && provider.claims_supported?.includes('email_verified'))) {
       throw new SignInError('unverified', `${claims.email} is not verified`);
     }
     return claims.email;
   }
-  if (isEntra(provider.issuer) && typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@')) return claims.preferred_username;
   throw new SignInError('noEmail', 'neither the ID token nor the userinfo say an e-mail address');
 }
 

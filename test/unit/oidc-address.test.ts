@@ -20,9 +20,15 @@ describe('the address a sign-in is known by', () => {
     expect(reason(() => vouchedAddress({ email: 'anna@corp.example', email_verified: false }, keycloak))).toBe('unverified');
     // A provider that says whether addresses are verified vouches only for one it says is.
     expect(reason(() => vouchedAddress({ email: 'anna@corp.example' }, keycloak))).toBe('unverified');
-    // One that never says (Entra, a provider publishing no claims) vouches for the email it sends.
-    expect(vouchedAddress({ email: 'anna@corp.example' }, entra)).toBe('anna@corp.example');
+    // One that never says (a provider publishing no claims) vouches for the email it sends.
     expect(vouchedAddress({ email: 'anna@corp.example' }, bare)).toBe('anna@corp.example');
+  });
+
+  it('from Entra, is email only with a verified domain (xms_edov), else the sign-in name: its email is an attribute anyone may set (security review 2026-12-06)', () => {
+    // A guest, or an account whose owner set its mail to the director's: its sign-in name is its own.
+    expect(vouchedAddress({ email: 'director@corp.example', preferred_username: 'mallory@other.example' }, entra)).toBe('mallory@other.example');
+    expect(reason(() => vouchedAddress({ email: 'director@corp.example' }, entra))).toBe('unverified');
+    expect(vouchedAddress({ email: 'anna@corp.example', xms_edov: true, preferred_username: 'anna.i@corp.onmicrosoft.com' }, entra)).toBe('anna@corp.example');
   });
 
   it('is Entra\'s preferred_username without an email, and no other provider\'s', () => {
