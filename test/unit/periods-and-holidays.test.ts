@@ -6,6 +6,13 @@ import { publicHolidayName } from '../../src/i18n/holiday-names.ts';
 
 const span = (p: { from: string; to: string }) => `${p.from}..${p.to}`;
 
+
+/** A country's public holiday of 2027, by its slug, as a reader of the language sees it named. */
+function holidayNamed(country: string, slug: string, language: 'ro' | 'ru'): string {
+  const h = publicHolidays(country, 2027).find((x) => x.slug === slug)!;
+  return publicHolidayName(country, h.date, language, h.name);
+}
+
 describe('calendar-aligned periods', () => {
   it('1 month is each month, 3 months each quarter, 6 months each half-year', () => {
     expect(periodsOverlapping(parseDuration('1 month')!, '2027-01-15', '2027-03-02').map(span))
@@ -93,10 +100,7 @@ describe('holidays', () => {
   });
 
   it('Moldova\'s holidays are named in Romanian with their diacritics, and in Russian rather than Romanian', () => {
-    const name = (slug: string, language: 'ro' | 'ru') => {
-      const h = publicHolidays('MD', 2027).find((x) => x.slug === slug)!;
-      return publicHolidayName('MD', h.date, language, h.name);
-    };
+    const name = (slug: string, language: 'ro' | 'ru') => holidayNamed('MD', slug, language);
     expect(name('independence-day', 'ro')).toBe('Ziua Independenței');
     expect(name('independence-day', 'ru')).toBe('День независимости');
     expect(name('orthodox-christmas', 'ro')).toBe('Crăciunul pe stil vechi');
@@ -138,10 +142,7 @@ describe('holidays', () => {
         expect(publicHolidayName(country, h.date, 'ru', h.name), `${country} ${h.slug}`).toMatch(/\p{Script=Cyrillic}/u);
       }
     }
-    const ukraine = (slug: string, language: 'ro' | 'ru') => {
-      const h = publicHolidays('UA', 2027).find((x) => x.slug === slug)!;
-      return publicHolidayName('UA', h.date, language, h.name);
-    };
+    const ukraine = (slug: string, language: 'ro' | 'ru') => holidayNamed('UA', slug, language);
     // The data has these in Ukrainian, without diacritics, or in Romanian for a Russian reader (QA 2026-12-06).
     expect(ukraine('orthodox-easter', 'ro')).toBe('Paștele');
     expect(ukraine('orthodox-easter', 'ru')).toBe('Пасха');
