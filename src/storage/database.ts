@@ -26,7 +26,7 @@ import * as m0018 from '../../db/migrations/0018_refused_writes_index.ts';
 import * as m0019 from '../../db/migrations/0019_feed_event_keys_index.ts';
 import * as m0020 from '../../db/migrations/0020_calendar_read_failures.ts';
 import type { Database } from './schema.ts';
-import { notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
+import { connectionClosed, connectionOpened, notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
 import { daemonPid, isDaemonRunning } from './daemon-lock.ts';
@@ -230,6 +230,7 @@ function wrap(sqlite: SQLite.Database, file: string, writable: boolean, readOnly
   if (writable) sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new ExplainedSqlite(sqlite, file, readOnly) }) });
   connections.set(db, { sqlite, file });
+  if (file !== ':memory:') connectionOpened(file);
   return db;
 }
 
@@ -253,6 +254,7 @@ class ExplainedSqlite implements SqliteDatabase {
   close(): void {
     this.#statements.clear();
     this.raw.close();
+    if (this.file !== ':memory:') connectionClosed(this.file);
   }
 
   prepare(text: string): SqliteStatement {

@@ -1,6 +1,5 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /**
  * touchbase's files are its user's alone: the database holds the generated secrets (anyone
@@ -60,25 +59,44 @@ export function notADatabaseFile(file: string): string | undefined {
   if (stat.isDirectory()) return `${file} is a folder, not a database file: give the file (for example ${join(file, 'touchbase.sqlite')})`;
   if (!stat.isFile()) return `${file} is not a regular file, so not a database file`;
   if (stat.size === 0) return undefined;
-  // Read by SQLite, not through a file handle of ours: closing any handle on a file drops every
-  // POSIX lock the process holds on it, SQLite's own included. A daemon that looked at its
-  // database so (its last configuration is read through openReadOnly) lost its shared lock, and a
+  // Closing any handle on a file drops every POSIX lock the process holds on it, SQLite's own
+  // included: a database this process has open is not read through a handle of ours. The daemon
+  // did so after opening its own (tightening its files), lost its shared lock, and a
   // `sqlite3 … ".backup"` beside it took itself for the last connection and deleted the live
-  // write-ahead log. SQLite keeps a handle open while another of its connections in the process
-  // holds locks on the file.
-  let probe: SQLite.Database | undefined;
+  // write-ahead log. (Nor is it read by SQLite: a read-only connection makes a -wal and -shm of
+  // its own beside the name it was given, a hard link's too.)
+  if (openHere.has(resolve(file))) return undefined;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
   try {
-    // Without waiting: a database locked by a writer (a first plan's bulk load) is one, and the
-    // open that follows waits for it as it should; this check must not add a wait of its own.
-    probe = new SQLite(file, { readonly: true, fileMustExist: true, timeout: 0 });
-    probe.prepare('select 1 from sqlite_master limit 1').get();
-  } catch (error) {
-    // Only SQLite's "not a database": anything else (busy, a log to recover, no right to read it) is for opening it to say.
-    if ((error as { code?: string }).code === 'SQLITE_NOTADB') return `${file} is not an SQLite database (SQLite cannot read it as one): check --db or TOUCHBASE_DB; nothing was changed in it`;
-  } finally {
-    probe?.close();
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
-  return undefined;
+  return head.equals(SQLITE_HEADER) ? undefined : `${file} is not an SQLite database (its first bytes are not SQLite's): check --db or TOUCHBASE_DB; nothing was changed in it`;
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** The database files this process (this thread) has connections to, and how many. */
+const openHere = new Map<string, number>();
+
+/** Told by storage/database.ts as a connection to `file` opens, and closes. */
+export function connectionOpened(file: string): void {
+  const path = resolve(file);
+  openHere.set(path, (openHere.get(path) ?? 0) + 1);
+}
+
+export function connectionClosed(file: string): void {
+  const path = resolve(file);
+  const left = (openHere.get(path) ?? 1) - 1;
+  if (left > 0) openHere.set(path, left);
+  else openHere.delete(path);
 }
 
 /** Creates `file` empty with mode 0600 if it does not exist, and takes group and other bits off if it does. */
