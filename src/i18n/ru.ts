@@ -56,7 +56,11 @@ export const ru: Catalogue = {
   'digest.title': 'Сводка за неделю: {overdue}, {silent}, {single}',
   'digest.titleOverdue': 'просрочено — {count}',
   'digest.titleSilent': 'без контакта — {count}',
-  'digest.titleSingle': 'зависят от одного человека или ни от кого — {count}',
+  // "Label — number", as the rest of the title: one wording for every count.
+  'digest.titleSingle': {
+    one: 'зависят от одного человека или ни от кого — {count}', few: 'зависят от одного человека или ни от кого — {count}',
+    many: 'зависят от одного человека или ни от кого — {count}', other: 'зависят от одного человека или ни от кого — {count}',
+  },
   'digest.week': { one: 'Неделя с {week}: {count} клиент.', few: 'Неделя с {week}: {count} клиента.', many: 'Неделя с {week}: {count} клиентов.', other: 'Неделя с {week}: {count} клиента.' },
   'digest.overdue': 'Просроченные касания ({count}):',
   'digest.silent': 'Клиенты без контакта ({count}):',
