@@ -305,11 +305,24 @@ async function hasMigrationTable(db: DB): Promise<boolean> {
   return Number(table.rows[0]?.n ?? 0) > 0;
 }
 
+/** The migrations a database records, by name; undefined when it records none yet (a new database). */
+async function appliedMigrations(db: DB): Promise<string[] | undefined> {
+  if (!(await hasMigrationTable(db))) return undefined;
+  return (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+}
+
+/** Of those, the ones this version of touchbase does not know (a newer one wrote them). */
+const unknownOf = (applied: readonly string[] = []) => applied.filter((name) => !(name in MIGRATIONS));
+
+/** This version's migrations the database does not have yet. */
+function pendingOf(applied: readonly string[] = []): string[] {
+  const done = new Set(applied);
+  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
+}
+
 /** Names of the migrations this database has that this version of touchbase does not know (it is newer). */
 export async function unknownMigrations(db: DB): Promise<string[]> {
-  if (!(await hasMigrationTable(db))) return [];
-  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-  return rows.rows.map((r) => r.name).filter((name) => !(name in MIGRATIONS));
+  return unknownOf(await appliedMigrations(db));
 }
 
 /**
@@ -318,9 +331,10 @@ export async function unknownMigrations(db: DB): Promise<string[]> {
  */
 async function pendingOrRefused(db: DB, location: string): Promise<string[]> {
   try {
-    const unknown = await unknownMigrations(db);
+    const applied = await appliedMigrations(db);
+    const unknown = unknownOf(applied);
     if (unknown.length) throw newerVersion(location, unknown);
-    return await pendingMigrations(db);
+    return pendingOf(applied);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -335,8 +349,10 @@ async function pendingOrRefused(db: DB, location: string): Promise<string[]> {
  * to upgrade, or no schema yet (no daemon has run on it).
  */
 export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
-  if (file === ':memory:' || !(await hasMigrationTable(db)) || (await unknownMigrations(db)).length > 0) return;
-  const pending = await pendingMigrations(db);
+  if (file === ':memory:') return;
+  const applied = await appliedMigrations(db);
+  if (!applied || unknownOf(applied).length > 0) return;
+  const pending = pendingOf(applied);
   if (pending.length === 0 || !(await isDaemonRunning(file))) return;
   const shown = redactLocation(file);
   const pid = daemonPid(file);
@@ -349,12 +365,6 @@ export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
  * the old daemon's job processes run the new files, which refuse, and every job fails until a restart.
  */
 export const UNDER_DAEMON = 'a daemon runs on it';
-
-/** Names of this version's migrations the database does not have yet. */
-async function pendingMigrations(db: DB): Promise<string[]> {
-  const done = new Set((await hasMigrationTable(db)) ? (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name) : []);
-  return Object.keys(MIGRATIONS).filter((name) => !done.has(name));
-}
 
 function newerVersion(location: string, names: string[]): DatabaseProblemError {
   const file = redactLocation(location);
