@@ -3,6 +3,9 @@ import { ruDashboard } from './ru-dashboard.ts';
 import { ruCli } from './ru-cli.ts';
 
 /** Русский каталог: те же ключи, что и в английском (см. en.ts). */
+/** The digest title's count of clients on one person: "label — number", as the rest of the title, one wording for every count. */
+const ON_ONE_PERSON = 'зависят от одного человека или ни от кого — {count}';
+
 export const ru: Catalogue = {
   ...ruDashboard,
   ...ruCli,
@@ -56,11 +59,7 @@ export const ru: Catalogue = {
   'digest.title': 'Сводка за неделю: {overdue}, {silent}, {single}',
   'digest.titleOverdue': 'просрочено — {count}',
   'digest.titleSilent': 'без контакта — {count}',
-  // "Label — number", as the rest of the title: one wording for every count.
-  'digest.titleSingle': {
-    one: 'зависят от одного человека или ни от кого — {count}', few: 'зависят от одного человека или ни от кого — {count}',
-    many: 'зависят от одного человека или ни от кого — {count}', other: 'зависят от одного человека или ни от кого — {count}',
-  },
+  'digest.titleSingle': { one: ON_ONE_PERSON, few: ON_ONE_PERSON, many: ON_ONE_PERSON, other: ON_ONE_PERSON },
   'digest.week': { one: 'Неделя с {week}: {count} клиент.', few: 'Неделя с {week}: {count} клиента.', many: 'Неделя с {week}: {count} клиентов.', other: 'Неделя с {week}: {count} клиента.' },
   'digest.overdue': 'Просроченные касания ({count}):',
   'digest.silent': 'Клиенты без контакта ({count}):',
