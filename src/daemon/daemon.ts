@@ -137,6 +137,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   #reloading: Promise<boolean | 'superseded'> = Promise.resolve(true);
   /** The check of the latest save: a newer save aborts it (its files changed again). */
   #reloadCheck: AbortController | undefined;
+  /** When the oldest save not yet settled (applied or rejected) was made (performance.now()). */
+  #unsettledSince: number | undefined;
   /** The job in flight: what it works on, and how to stop it when a newer configuration arrives. */
   #work: { hash: string; abort: AbortController } | undefined;
   #running: RunningJob | undefined;
@@ -714,10 +716,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * get the newer one's answer.
    */
   reload(reason: string): Promise<boolean> {
-    this.#reloadCheck?.abort(new SupersededError('the files changed again'));
+    const now = performance.now();
+    const waited = now - (this.#unsettledSince ?? now);
+    if (waited < this.#limits.supersedeMs) this.#reloadCheck?.abort(new SupersededError('the files changed again'));
+    else this.#log.info({ reason, waitedMs: Math.round(waited) }, 'the configuration keeps changing: the files being checked are applied if valid, then the newer ones are checked');
+    this.#unsettledSince ??= now;
     const check = (this.#reloadCheck = new AbortController());
     const mine = this.#reloading.then(() => this.#reload(reason, check.signal), () => this.#reload(reason, check.signal));
     this.#reloading = mine;
+    // Settled: nothing waits any more, unless a newer save came meanwhile (it waits from now).
+    const settled = (r: unknown) => {
+      if (r !== 'superseded') this.#unsettledSince = check === this.#reloadCheck ? undefined : performance.now();
+    };
+    mine.then(settled, settled);
     return mine.then((r) => (r === 'superseded' ? this.#reloadsSettled() : r));
   }
 

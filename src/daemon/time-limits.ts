@@ -13,9 +13,15 @@ export interface JobLimits {
   readonly stopGraceMs: number;
   /** How long after a start or an accepted edit a process waits with the configuration read (0: none; job-runner.ts, warmMs). */
   readonly warmMs: number;
+  /**
+   * How long saves that keep coming may keep stopping the check of the one before (a script
+   * writing an export every second): past it, the check under way is let finish and applied,
+   * and the newer files are checked after it.
+   */
+  readonly supersedeMs: number;
 }
 
-export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 2_000, warmMs: 10 * 60_000 };
+export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_000, stopGraceMs: 2_000, warmMs: 10 * 60_000, supersedeMs: 30_000 };
 
 /** The run went over its limit. Its message is what `touchbase status`, the log and /readyz show. */
 export class TimeLimitError extends Error {

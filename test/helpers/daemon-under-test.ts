@@ -27,8 +27,8 @@ export async function daemonUnderTest(o: {
   const feedDir = o.feedDir ?? join(tempDir(), 'feeds');
   const daemon = new Daemon({
     configDir: o.configDir, dbFile, feedDir, clock: o.clock, apiToken: o.apiToken, watch: o.watch ?? false,
-    http: { host: '127.0.0.1', port: 0 }, shared: o.shared, logger: o.logger,
-    runner: (db) => new InProcessRunner({ db, clock: o.clock, feedDir, ports: o.ports, dispatch: o.dispatch }),
+    http: { host: '127.0.0.1', port: 0 }, shared: o.shared, logger: o.logger, limits: o.limits,
+    runner: o.runner ?? ((db) => new InProcessRunner({ db, clock: o.clock, feedDir, ports: o.ports, dispatch: o.dispatch })),
   });
   running.push(daemon);
   return { daemon, dbFile, feedDir };
