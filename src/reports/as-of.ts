@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
-import type { ReportTouch } from '../storage/report-queries.ts';
+import type { HandOver, ReportTouch } from '../storage/report-queries.ts';
 
 /**
  * A touch as it stood on `today`, for a report as of a moment (`report --now` before the
@@ -31,4 +31,24 @@ export function touchesAsOf(config: Pick<Config, 'overdue'>, touches: readonly R
     return a;
   });
   return changed ? out : touches;
+}
+
+/**
+ * Who held a touch at the instant `at` (UTC ISO): the one it was given from at its first
+ * handover since, else who holds it now.
+ */
+export function holderAt(t: Pick<ReportTouch, 'id' | 'employee_id'>, handed: ReadonlyMap<string, readonly HandOver[]>, at: string): string {
+  const list = handed.get(t.id);
+  if (!list) return t.employee_id;
+  for (const h of list) if (h.at >= at) return h.from;
+  return t.employee_id;
+}
+
+/** Every touch with the holder it had at the instant `end`: a report as of a day before a handover shows the leaver's touches as theirs. */
+export function heldAsOf(touches: ReportTouch[], handed: ReadonlyMap<string, readonly HandOver[]>, end: string): ReportTouch[] {
+  if (handed.size === 0) return touches;
+  return touches.map((t) => {
+    const holder = holderAt(t, handed, end);
+    return holder === t.employee_id ? t : { ...t, employee_id: holder };
+  });
 }

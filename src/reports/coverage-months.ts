@@ -35,14 +35,15 @@ export function coverageCells({ config, data, today }: ReportContext): CoverageC
     const rule = t.source.slice(5);
     const month = dueDay(t).slice(0, 7);
     if (!rules.has(rule) || !months.has(month)) continue;
-    const employee = outcomeOwner(t);
+    const outcome = touchOutcome(config, t, today);
+    const employee = outcomeOwner(config, t, outcome, data.handOvers);
     const key = `${rule}|${month}|${employee}`;
     let cell = cells.get(key);
     if (!cell) {
       cell = { rule, month, employee, counts: { on_time: 0, late: 0, skipped: 0, missed: 0, open: 0 } };
       cells.set(key, cell);
     }
-    cell.counts[touchOutcome(config, t, today)]++;
+    cell.counts[outcome]++;
   }
   return [...cells.values()];
 }

@@ -15,8 +15,8 @@ export function punctualityReport({ config, data, today }: ReportContext): Repor
   const counts = new Map(config.employees.map((e) => [e.id, zero()]));
   for (const t of data.touches) {
     if (isInternal(t.source)) continue;
-    const owner = outcomeOwner(t);
     const outcome = touchOutcome(config, t, today);
+    const owner = outcomeOwner(config, t, outcome, data.handOvers);
     let c = counts.get(owner);
     // Someone gone from the configuration keeps what they did (the company's totals do not change
     // after the fact when a person leaves), and what they missed until it is given to someone.

@@ -1,6 +1,8 @@
 import type { Config } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
-import type { ReportTouch } from '../storage/report-queries.ts';
+import { DateTime } from 'luxon';
+import type { HandOver, ReportTouch } from '../storage/report-queries.ts';
+import { holderAt } from './as-of.ts';
 import { isOverdue } from '../workflows/overdue.ts';
 
 /** What became of a touch by `today`: the categories of punctuality and of coverage by month. */
@@ -20,9 +22,20 @@ export function touchOutcome(config: Config, t: Pick<ReportTouch, 'status' | 're
   return isOverdue(config, t, today) ? 'missed' : 'open';
 }
 
-/** Whose record a touch counts in: who did it when done, else who it belongs to. */
-export function outcomeOwner(t: Pick<ReportTouch, 'status' | 'resolved_by' | 'employee_id'>): string {
-  return t.status === 'done' ? (t.resolved_by ?? t.employee_id) : t.employee_id;
+/**
+ * Whose record a touch counts in: who did it when done; when missed, who held it as it became
+ * overdue (a leaver's backlog is theirs, not what their successor missed on the first day);
+ * else who it belongs to.
+ */
+export function outcomeOwner(
+  config: Pick<Config, 'overdue' | 'settings'>, t: Pick<ReportTouch, 'id' | 'status' | 'resolved_by' | 'employee_id' | 'date' | 'overdue_from'>,
+  outcome: TouchOutcome, handed: ReadonlyMap<string, readonly HandOver[]>,
+): string {
+  if (t.status === 'done') return t.resolved_by ?? t.employee_id;
+  if (outcome !== 'missed' || !handed.has(t.id)) return t.employee_id;
+  // Overdue from the start of the day after the grace period, on the company's clock.
+  const overdueDay = addDays(dueDay(t), config.overdue.afterDays + 1);
+  return holderAt(t, handed, DateTime.fromISO(overdueDay, { zone: config.settings.timezone }).toUTC().toISO()!);
 }
 
 /** The day a touch was due: before an overdue move, the day it was planned for. */

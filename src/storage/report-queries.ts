@@ -83,3 +83,28 @@ export async function movesByOwner(db: DB, before?: string): Promise<Map<string,
   const moves = await query.groupBy('touch_id').execute();
   return new Map(moves.map((m) => [m.touch_id, Number(m.n)]));
 }
+
+/** A touch given to another holder: when (UTC ISO) and who held it before. */
+export interface HandOver {
+  readonly at: string;
+  readonly from: string;
+}
+
+/** Who held a touch before a reassignment, from its line's detail ("from anna", "from anna, no longer in the configuration"). */
+export function previousHolder(detail: string | null): string | undefined {
+  return /^from ([^\s,]+)/.exec(detail ?? '')?.[1];
+}
+
+/** Touch id → each time it was given to another holder (a handover, a team change), in order. */
+export async function handOvers(db: DB): Promise<Map<string, HandOver[]>> {
+  const lines = await db.selectFrom('touch_events').select(['touch_id', 'at', 'detail']).where('type', '=', 'reassigned').orderBy('seq').execute();
+  const out = new Map<string, HandOver[]>();
+  for (const l of lines) {
+    const from = previousHolder(l.detail);
+    if (from === undefined) continue;
+    const list = out.get(l.touch_id);
+    if (list) list.push({ at: l.at, from });
+    else out.set(l.touch_id, [{ at: l.at, from }]);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import { recordOutcomes } from './touch-outcomes.ts';
 import { loadFirstPlanInThread } from './first-plan-loader.ts';
 import { BULK_BUILD_CACHE_KIB, dropTouchIndexes, insertedValues, remakeTouchIndexes, PLANNED_FIELDS, plannedValues, prepareTouchInsert, touchLoader } from './touch-rows-written.ts';
 import { forEachStoredTouch } from './touch-rows.ts';
+import { previousHolder } from './report-queries.ts';
 import { overdueRule } from '../planner/overdue-rule.ts';
 import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerprint, type SnapshotRequest } from './plan-snapshot-rows.ts';
 import { dialectOf } from './dialect.ts';
@@ -283,7 +284,7 @@ function asFirstPlanned(lines: readonly HistoryLine[]): Map<string, { employee: 
     if (l.type !== 'rescheduled' && l.type !== 'reassigned' && l.type !== 'restored') continue;
     const was = first.get(l.touchId) ?? { employee: undefined, date: undefined };
     if (l.fromDate) was.date = l.fromDate;
-    const from = l.type === 'reassigned' ? /^from (\S+)$/.exec(l.detail ?? '')?.[1] : undefined;
+    const from = l.type === 'reassigned' ? previousHolder(l.detail) : undefined;
     if (from) was.employee = from;
     first.set(l.touchId, was);
   }

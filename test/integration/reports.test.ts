@@ -226,6 +226,28 @@ describe('director reports on a fixed history', () => {
     expect(await next('2027-04-21')).toBe('2027-04-30');
   });
 
+  it('a leaver\'s missed touches stay theirs after the handover gives them to the successor, and a report as of a day before it names the leaver (QA: the successor was charged on the first day)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': { ...workflowCompany(), handovers: [{ from: 'anna', to: 'oleg', on: '2027-04-15', notice_from: 'leaving' }] } });
+    const file = await tempDatabaseLocation();
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
+    await run('2027-03-01', 'once');
+    for (const day of ['2027-03-31', '2027-04-14', '2027-04-15', '2027-04-16']) await run(day, 'checks');
+    const report = async (name: string, day: string) => JSON.parse(await run(day, 'report', name, '--format', 'json')) as { rows: Record<string, unknown>[] };
+    const missed = async (day: string) => Object.fromEntries((await report('punctuality', day)).rows.map((r) => [r.employee, r.missed]));
+    const before = await missed('2027-04-14');
+    expect(before.anna).toBeGreaterThan(0);
+    // Given to Oleg on 15 April, Anna's late calls are his to do now (the overdue list says so), but missed by her.
+    const overdueOwners = async (day: string) => new Set((await report('overdue', day)).rows.filter((r) => r.client === 'alpha' && r.kind === 'call').map((r) => r.owner));
+    expect(await overdueOwners('2027-04-16')).toEqual(new Set(['oleg']));
+    expect(await overdueOwners('2027-04-14')).toEqual(new Set(['anna']));
+    const after = await missed('2027-04-16');
+    expect(after.anna).toBeGreaterThanOrEqual(before.anna as number);
+    expect(after.oleg).toBe(before.oleg);
+    // As of 14 April, the report is as it read that day, the handover since notwithstanding.
+    expect(await missed('2027-04-14')).toEqual(before);
+  });
+
   it('an overdue touch skipped is neither overdue nor missed from that day on, though a skip keeps the touch\'s own day (QA: it stayed listed, its day being the one the morning check had moved it to)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = await tempDatabaseLocation();
