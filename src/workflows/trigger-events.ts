@@ -92,6 +92,12 @@ export function eventTouches(
   // Two triggers of one event for one person: the second after the first.
   const taken = new Map<string, (readonly [number, number])[]>();
   const touches = triggers.map((trigger): WorkflowTouch => {
+    // As a rule's, a contact role the client lacks makes no touch there (not a letter to whoever
+    // it has): the event is refused as it stands, to be sent again once the contact is added.
+    const contacts = contactsFor(trigger.theirs, client.contacts);
+    if (contacts.length === 0) {
+      throw new EventRejectedError(`no touch to make: ${client.id} has no contact ${trigger.theirs === 'all' ? 'at all' : `with the role ${trigger.theirs.join(' or ')}`} (trigger ${trigger.id}'s theirs) — add the contact (a row of contacts.csv with that role) and send the event again`);
+    }
     const busyOf = (id: string) => {
       let busy = taken.get(id);
       if (!busy) taken.set(id, (busy = [...(held.get(id) ?? [])]));
@@ -100,8 +106,6 @@ export function eventTouches(
     // From now at the earliest: an event told late is still a call to make, not one already missed.
     const { employee, slot } = holderAndSlot(config, client, client.team[trigger.ours]!, Math.max(at.toMillis(), now.toMillis()), busyOf);
     busyOf(employee.id).push([slot.startMs, slot.startMs + EVENT_TOUCH_MINUTES * 60_000]);
-    const matched = contactsFor(trigger.theirs, client.contacts);
-    const contacts = matched.length > 0 ? matched : [...client.contacts];
     const dueMs = Math.max(slot.startMs, at.plus({ [trigger.within.unit]: trigger.within.n }).toMillis());
     // A title says "invoice.sent 06.03.2027 19:08" in the holder's zone, as the description does,
     // not "2027-03-06T16:08:00.000Z" (QA camp F4).

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { receiveEvent, EventRejectedError } from '../../src/workflows/trigger-events.ts';
-import { configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
+import { client, configOf, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { registerInstance } from '../../src/storage/daemon-instances.ts';
@@ -151,6 +151,26 @@ describe('business events become touches', () => {
       .rejects.toThrow('at: expected a moment within the last 365 days (a typo in the year?), found "1900-03-02T09:00:00+03:00"');
     expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
     expect(await d.selectFrom('business_events').select('name').execute()).toEqual([]);
+  });
+
+  it('a trigger whose role of theirs the client lacks makes no touch there (not a letter to whoever it has): the event is refused, nothing recorded (QA: a shipment notice went to the CEO)', async () => {
+    const company = workflowCompany({ clients: [client('alpha', { roles: ['ceo', 'buyer'], team: { account_manager: 'anna' } }), client('beta', { roles: ['ceo'], team: { account_manager: 'oleg' } })] });
+    const d = await db();
+    const now = at('2027-03-02T10:00:00+03:00');
+    // beta has a CEO but no buyer: refused as it stands, so that it can be sent again once the buyer is added.
+    await expect(receiveEvent(d, configOf(company), { name: 'order.shipped', client: 'beta', ref: 'SO-10' }, now))
+      .rejects.toThrow(new EventRejectedError('no touch to make: beta has no contact with the role buyer (trigger order-shipped\'s theirs) — add the contact (a row of contacts.csv with that role) and send the event again'));
+    expect(await d.selectFrom('business_events').select('ref').execute()).toEqual([]);
+    expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
+    expect((await receiveEvent(d, configOf(company), { name: 'order.shipped', client: 'alpha', ref: 'SO-10' }, now)).created).toBe(true);
+    // validate says which clients it is, where the trigger is written.
+    const dir = writeConfig({ 'touchbase.yaml': company });
+    const checked = await cli('validate', '--config', dir);
+    expect(checked.code).toBe(0);
+    expect(checked.out).toMatch(/triggers\[0\]\.theirs \(trigger order-shipped\): 1 client of 2 has no contact with the role "buyer" \(beta\): trigger order-shipped makes no touch for their events, which are refused until the contact is added/);
+    const cliEvent = await cli('event', 'order.shipped', '--config', dir, '--db', await tempDatabaseLocation(), '--client', 'beta', '--now', '2027-03-02T10:00:00+03:00');
+    expect(cliEvent.code).toBe(2);
+    expect(cliEvent.err).toContain('no touch to make: beta has no contact with the role buyer');
   });
 
   it('touchbase event records once, puts the touch in the calendar, and exits 2 on an unknown event', async () => {

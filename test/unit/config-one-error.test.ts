@@ -495,7 +495,7 @@ triggers:
     expect(warnings.map(formatWarning)).toEqual([
       expect.stringMatching(/^a\.yaml:10:\d+: rules\[0\]\.theirs \(rule ceo-calls\): no contact has the role "CEO"; did you mean "ceo"\?: rule ceo-calls plans nothing with it$/),
       expect.stringMatching(/^a\.yaml:13:\d+: campaigns\[0\]\.theirs \(campaign new-year\): no contact has the role "chief_executive": campaign new-year greets nobody with it$/),
-      expect.stringMatching(/^a\.yaml:15:\d+: triggers\[0\]\.theirs \(trigger shipped\): no contact has the role "byer"; did you mean "buyer"\?: trigger shipped's touches go to every contact of the client instead$/),
+      expect.stringMatching(/^a\.yaml:15:\d+: triggers\[0\]\.theirs \(trigger shipped\): no contact has the role "byer"; did you mean "buyer"\?: trigger shipped makes no touch: its events are refused$/),
     ]);
   });
 
