@@ -127,7 +127,9 @@ describe('sync', () => {
 
 describe('feeds and calendars check', () => {
   async function feeds(language: Language | undefined) {
-    const table = await cli('feeds', '--config', company(language), '--db', join(tempDir(), 't.sqlite'), '--base-url', 'https://tb.example');
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('migrate', '--db', db)).code).toBe(0);
+    const table = await cli('feeds', '--config', company(language), '--db', db, '--base-url', 'https://tb.example');
     expect(table.code, table.err).toBe(0);
     const none = await cli('feeds', '--config', writeConfig({
       'touchbase.yaml': { settings: { ...SETTINGS.settings, calendar: 'none', ...(language ? { language } : {}) }, employees: [employee('ivanova', 'account_manager')], clients: [], rules: [] },

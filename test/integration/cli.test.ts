@@ -586,6 +586,28 @@ describe('touchbase CLI', () => {
     expect(r.stdout).toMatch(/calendars: \d+ events written/);
   });
 
+  it('feeds on a database that is not there makes none: refused without TOUCHBASE_FEED_SECRET, the secret\'s addresses with it, said to have no database yet (QA: a mistyped --db made one and printed addresses nothing served)', () => {
+    const dir = tempDir();
+    const db = join(dir, 'typo.sqlite');
+    const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [resolve('src/touchbase.js'), 'feeds', '--config', EXAMPLE, '--db', db], { env: { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_PUBLIC_URL: '', ...env }, encoding: 'utf8' });
+    const { TOUCHBASE_FEED_SECRET: _secret, ...withoutSecret } = process.env;
+    const refused = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'feeds', '--config', EXAMPLE, '--db', db], { env: { ...withoutSecret, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds') }, encoding: 'utf8' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`no database at ${db}: the feed addresses depend on the secret kept there`);
+    expect(existsSync(db)).toBe(false);
+    const secret = 'f'.repeat(40);
+    const given = run({ TOUCHBASE_FEED_SECRET: secret });
+    expect(given.status, given.stderr).toBe(0);
+    expect(existsSync(db)).toBe(false);
+    expect(given.stderr).toContain(`warning: no database at ${db} yet`);
+    // The same addresses a run on the database makes with that secret.
+    expect(spawnSync(process.execPath, [resolve('src/touchbase.js'), 'once', '--config', EXAMPLE, '--db', db, '--now', NOW], { env: { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_FEED_SECRET: secret }, encoding: 'utf8' }).status).toBe(0);
+    const after = run({ TOUCHBASE_FEED_SECRET: secret });
+    const tokens = (out: string) => [...out.matchAll(/http:\/\/\S+\/feeds\/(\S+)\.ics/g)].map((m) => m[1]);
+    expect(tokens(given.stdout)).toHaveLength(10);
+    expect(tokens(after.stdout)).toEqual(tokens(given.stdout));
+  });
+
   it('feeds --serve prints the addresses it serves the feeds at (its own port), and they answer', async () => {
     const dir = tempDir();
     const env = { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_PUBLIC_URL: '' };

@@ -14,7 +14,10 @@ import { givenPublicUrl, linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
-import { clockFrom, configDir, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, databaseMissing, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { requireStrongSecret } from '../../storage/local-secrets.ts';
+import { publicUrl } from '../../http/public-url.ts';
+import type { Settings } from '../../domain/types.ts';
 import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
 import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../text-table.ts';
@@ -130,9 +133,11 @@ export function feedsCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
       const config = await readConfig(o);
       // The feed secret is generated (written) on first use; a user who may not write reads the one there is.
-      const { secret, base } = await withDatabase(o, async (db) => ({
+      // (No feed at all needs no secret: nothing to read or make.)
+      const noDatabase = databaseMissing(dbFile(o));
+      const { secret, base } = !config.employees.some((e) => e.calendar === 'ics') ? { secret: '', base: '' } : noDatabase ? addressesWithoutDatabase(dbFile(o), config.settings, o.baseUrl, io) : await withDatabase(o, async (db) => ({
         secret: await feedSecret(db), base: (o.baseUrl ?? await linksBaseUrl(db, config.settings)).replace(/\/$/, ''),
-      }), { readOnly: !mayWrite(dbFile(o)), existing: false });
+      }), { readOnly: !mayWrite(dbFile(o)) });
       let served: Awaited<ReturnType<typeof startFeedServer>> | undefined;
       if (o.serve) {
         outliveOutput();
@@ -154,7 +159,7 @@ export function feedsCommand(program: Command, io: CliIO): void {
       // Files that are not there: no sync yet, another feed folder, or — most often — a shell
       // without the daemon's TOUCHBASE_FEED_SECRET, whose addresses are not the daemon's.
       const missing = rows.filter((r) => !existsSync(r[3]!));
-      if (missing.length > 0) {
+      if (missing.length > 0 && !noDatabase) {
         io.err(`warning: ${missing.length === rows.length ? 'none of these feed files is' : `${missing.length} of these ${rows.length} feed files ${missing.length === 1 ? 'is' : 'are'} not`} in ${feedDir(o)}: `
           + (missing.length === rows.length
             ? 'these addresses answer 404 until a sync writes them. If the daemon runs with another TOUCHBASE_FEED_SECRET (its service\'s environment file), run this command with that one: the addresses depend on it\n'
@@ -170,6 +175,21 @@ export function feedsCommand(program: Command, io: CliIO): void {
         });
       }
     });
+}
+
+/**
+ * A new installation's feed addresses before any run made its database: TOUCHBASE_FEED_SECRET's.
+ * Without it they would depend on a secret not made yet — and a mistyped --db made a database
+ * and printed addresses nothing would ever serve.
+ */
+function addressesWithoutDatabase(file: string, settings: Settings, baseUrl: string | undefined, io: CliIO): { secret: string; base: string } {
+  const fromEnv = process.env.TOUCHBASE_FEED_SECRET;
+  if (!fromEnv) {
+    throw new BadInputError(`no database at ${file}: the feed addresses depend on the secret kept there, made by the first run ("touchbase once" or the daemon) — check --db and TOUCHBASE_DB, or set TOUCHBASE_FEED_SECRET`);
+  }
+  requireStrongSecret('TOUCHBASE_FEED_SECRET', fromEnv);
+  io.err(`warning: no database at ${file} yet (check --db and TOUCHBASE_DB if there should be one): these addresses are TOUCHBASE_FEED_SECRET's, and answer once the daemon (or "touchbase once") runs on that database with the same secret\n`);
+  return { secret: fromEnv, base: (baseUrl ?? givenPublicUrl(settings) ?? publicUrl(settings, {})).replace(/\/$/, '') };
 }
 
 /** `calendars check`: can we read and write each employee's calendar? One line each. */
