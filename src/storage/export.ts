@@ -45,11 +45,14 @@ export async function writeExport(db: DB, out: Writable, tables: readonly Export
   const counts: Record<string, number> = {};
   const secretsLeftOut: string[] = [];
   const secretsWritten: string[] = [];
-  const header = { format: EXPORT_FORMAT, version: EXPORT_VERSION, schema, exported_at: options.now.toUTC().toISO(), secrets: options.includeSecrets ? 'included' : 'omitted' };
-  await output.write(`${JSON.stringify(header)}\n`);
   // Repeatable read: PostgreSQL's snapshot for the whole transaction (SQLite's deferred
   // transaction reads one snapshot from its first read to its end anyway).
   await db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+    // "included" only when there are secrets to include: those given in the environment are
+    // never stored, and a file that claims them would be restored without their values.
+    const held = options.includeSecrets && (await trx.selectFrom('local_secrets').select('name').execute()).some((r) => localValuePolicy(r.name) === 'secret');
+    const header = { format: EXPORT_FORMAT, version: EXPORT_VERSION, schema, exported_at: options.now.toUTC().toISO(), secrets: held ? 'included' : 'omitted' };
+    await output.write(`${JSON.stringify(header)}\n`);
     const traits = dialectTraits(trx);
     for (const t of tables) {
       counts[t.name] = 0;

@@ -240,5 +240,14 @@ describe('export', () => {
     expect(r.out).toMatch(new RegExp(`^exported \\d+ rows \\(touches \\d+[^)]*\\) to ${file}\\n$`));
     expect(r.err).toContain('--include-secrets: the database holds no link or feed secret (they come from TOUCHBASE_LINK_SECRET / TOUCHBASE_FEED_SECRET)');
     expect(readFileSync(file, 'utf8')).not.toContain('l'.repeat(40));
+    // Its first line says so too: a restore would otherwise take the file for one that carries them.
+    expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[0]!)).toMatchObject({ format: 'touchbase-export', secrets: 'omitted' });
+    // Restored with the same variables, the links and addresses are theirs: no note that new ones are made.
+    const restored = await cli('import', file, '--db', join(tempDir(), 'r.sqlite'));
+    expect(restored.code, restored.err).toBe(0);
+    expect(restored.err).not.toContain('new ones are made on first use');
+    delete process.env.TOUCHBASE_FEED_SECRET;
+    const without = await cli('import', file, '--db', join(tempDir(), 'r2.sqlite'));
+    expect(without.err).toContain('the file has no link or feed secrets: new ones are made on first use');
   });
 });

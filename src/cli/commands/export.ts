@@ -114,7 +114,8 @@ export function importCommand(program: Command, io: CliIO): void {
         throw error;
       }
       io.out(`imported ${rowsText(summary.counts)} into ${redactLocation(target)}${summary.upgraded ? ` (written at schema ${summary.schema}, upgraded)` : ''}\n`);
-      if (summary.secrets === 'omitted') {
+      // (Both given in the environment, the links and addresses are theirs: nothing to say.)
+      if (summary.secrets === 'omitted' && !(process.env.TOUCHBASE_LINK_SECRET && process.env.TOUCHBASE_FEED_SECRET)) {
         io.err('the file has no link or feed secrets: new ones are made on first use (feed addresses change, one-click links are rewritten) '
           + 'unless TOUCHBASE_LINK_SECRET and TOUCHBASE_FEED_SECRET carry the old values\n');
       }
