@@ -149,6 +149,8 @@ export const enDashboard = {
   'ui.detail.deletedByEmployee': 'deleted from the calendar by the employee',
   'ui.detail.overdueMoved': 'overdue since {date}: moved to the next working day',
   'ui.detail.silenceOver': 'the client was touched: the silence is over',
+  'ui.detail.supersededByDone': 'closed as missed: a later touch of the same rule and contact ({touch}) was done on {date}',
+  'ui.detail.supersededByOverdue': 'closed as missed: a later touch of the same rule and contact ({touch}) is overdue too',
   'ui.detail.overdueClosed': 'the overdue touch was closed',
   'ui.detail.from': 'before: {employee}',
 

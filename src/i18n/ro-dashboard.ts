@@ -158,6 +158,8 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.deletedByEmployee': 'ștearsă din calendar de angajat',
   'ui.detail.overdueMoved': 'restantă din {date}: mutată în următoarea zi lucrătoare',
   'ui.detail.silenceOver': 'clientul a fost contactat: perioada fără contact s-a încheiat',
+  'ui.detail.supersededByDone': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact ({touch}), a fost făcută pe {date}',
+  'ui.detail.supersededByOverdue': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact ({touch}), este și ea restantă',
   'ui.detail.overdueClosed': 'interacțiunea restantă a fost închisă',
   'ui.detail.from': 'înainte: {employee}',
 

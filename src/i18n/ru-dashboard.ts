@@ -165,6 +165,8 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.deletedByEmployee': 'сотрудник удалил событие из календаря',
   'ui.detail.overdueMoved': 'просрочено с {date}: перенесено на следующий рабочий день',
   'ui.detail.silenceOver': 'с клиентом связались: тишина закончилась',
+  'ui.detail.supersededByDone': 'закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом ({touch}) выполнено {date}',
+  'ui.detail.supersededByOverdue': 'закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом ({touch}) тоже просрочено',
   'ui.detail.overdueClosed': 'просроченное касание закрыто',
   'ui.detail.from': 'раньше: {employee}',
 

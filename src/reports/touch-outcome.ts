@@ -16,9 +16,10 @@ export function doneOnTime(config: Config, t: Pick<ReportTouch, 'resolved_date' 
 }
 
 /** Done on time or late, skipped, missed (open and overdue), or still open. */
-export function touchOutcome(config: Config, t: Pick<ReportTouch, 'status' | 'resolved_date' | 'date' | 'overdue_from' | 'window_to'>, today: string): TouchOutcome {
+export function touchOutcome(config: Config, t: Pick<ReportTouch, 'status' | 'resolved_date' | 'resolved_by' | 'date' | 'overdue_from' | 'window_to'>, today: string): TouchOutcome {
   if (t.status === 'done') return doneOnTime(config, t) ? 'on_time' : 'late';
-  if (t.status === 'skipped') return 'skipped';
+  // Skipped by nobody: closed as missed, a later touch of its series having made it pointless (superseded-touches.ts).
+  if (t.status === 'skipped') return t.resolved_by === null ? 'missed' : 'skipped';
   return isOverdue(config, t, today) ? 'missed' : 'open';
 }
 

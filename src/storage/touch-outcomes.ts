@@ -20,8 +20,11 @@ export interface OutcomeInput {
    * its resolution day, as it never happened.
    */
   readonly date?: string;
-  /** Who did it (done, skipped); default the touch's employee. A cancellation is the holder's line. */
-  readonly by?: string;
+  /**
+   * Who did it (done, skipped); default the touch's employee. A cancellation is the holder's line.
+   * null: nobody — a touch closed as missed (superseded-touches.ts), which the reports count so.
+   */
+  readonly by?: string | null;
   /** What the employee wrote (done, skipped): kept on the touch. */
   readonly note?: string | null;
   /** The history line's words; default the note. */
@@ -81,7 +84,7 @@ export async function recordOutcomes(db: DB, touchIds: readonly string[], o: Out
         }
         const touch = closed(row, o);
         lines.push({
-          touch_id: id, type: o.status, at: o.at, employee_id: o.status === 'cancelled' ? row.employee_id : touch.resolved_by,
+          touch_id: id, type: o.status, at: o.at, employee_id: o.status === 'cancelled' ? row.employee_id : touch.resolved_by ?? row.employee_id,
           from_date: row.date, to_date: o.status === 'cancelled' ? null : o.date ?? row.date,
           detail: o.detail !== undefined ? o.detail : o.note ?? null, cause: o.cause,
         });
@@ -101,7 +104,7 @@ function closed(row: TouchRow, o: OutcomeInput): TouchRow {
   if (o.status === 'cancelled') return { ...row, status: 'cancelled', updated_at: o.at };
   return {
     ...row, status: o.status, resolved_at: o.at, updated_at: o.at, note: o.note ?? null,
-    resolved_date: o.status === 'done' ? o.date ?? row.date : row.date, resolved_by: o.by ?? row.employee_id,
+    resolved_date: o.status === 'done' ? o.date ?? row.date : row.date, resolved_by: o.by === undefined ? row.employee_id : o.by,
   };
 }
 

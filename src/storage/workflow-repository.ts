@@ -82,6 +82,24 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
     .where('source', 'not like', 'digest:%').execute();
 }
 
+/** A client's open touches of rules dated before `today` (the ones a later touch of their series may close, superseded-touches.ts). */
+export async function openRuleTouchesBefore(db: DB, today: string, clientId: string): Promise<TouchRow[]> {
+  return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '<', today)
+    .where('client_id', '=', clientId).where('source', 'like', 'rule:%').execute();
+}
+
+/** The touches of some series that are open or done: what says whether an older one of them is superseded. */
+export async function seriesTouches(db: DB, series: readonly string[]): Promise<Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[]> {
+  const out: Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[] = [];
+  const unique = [...new Set(series)];
+  // A bounded number of parameters per statement.
+  for (let i = 0; i < unique.length; i += 500) {
+    out.push(...await db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'overdue_from', 'window_from', 'resolved_date', 'source'])
+      .where('series', 'in', unique.slice(i, i + 500)).where('status', 'in', ['planned', 'done']).execute());
+  }
+  return out;
+}
+
 /** Open touches of the planner's sources (rules, campaigns, handovers) dated before `today`. */
 export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id'>[]> {
   return db.selectFrom('touches').select(['id', 'source', 'client_id']).where('status', '=', 'planned').where('date', '<', today)

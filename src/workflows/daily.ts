@@ -9,7 +9,8 @@ import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
 import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { openAlerts, openRuleTouchesBefore, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
@@ -74,7 +75,9 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       const to = employeeById(config, holderOn(config.handovers, touch.employee_id, today));
       return to && to.id !== touch.employee_id ? [{ touch, to: { employee: to.id, date: touch.date, start: touch.start_at, end: touch.end_at } }] : [];
     }), nowIso);
-    const late = open.filter((t) => !occasionPassed(config, t, today))
+    // Those a later touch of their series made pointless are closed as missed, not moved on.
+    const superseded = await closeSupersededTouches(trx, config, open, today, nowIso);
+    const late = open.filter((t) => !occasionPassed(config, t, today) && !superseded.has(t.id))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;
     let overdueMoved = 0;
@@ -144,6 +147,8 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
 export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string): Promise<number> {
   const today = now.setZone(config.settings.timezone).toISODate()!;
   return inTransaction(db, async (trx) => {
+    // The client's overdue touches a touch just done made pointless go now, as the next check would close them.
+    await closeSupersededTouches(trx, config, await openRuleTouchesBefore(trx, today, clientId), today, now.toUTC().toISO()!);
     const alerts = await openAlerts(trx, clientId);
     if (alerts.length === 0) return 0;
     const client = clientById(config, clientId);

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { writeConfig } from '../helpers/config-folder.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { cli, cliOn } from '../helpers/run-cli.ts';
+import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+import { openMigrated } from '../../src/storage/database.ts';
+
+/**
+ * A rule's missed touches no longer pile up: of a series (one rule, client and contact), an
+ * overdue touch is closed as missed once a later one of the series is overdue too, or done.
+ * Before, February's and March's calls to a buyer rolled on every morning beside April's, two
+ * "overdue" calls on one day to someone just called, and stayed after April's was done (QA).
+ */
+
+interface Row { id: string; date: string; window_from: string; status: string; resolved_by: string | null }
+
+describe('overdue touches superseded by a later touch of their series', () => {
+  it('are closed as missed when the next one is overdue too, and at once when a later one is done; the reports still count them missed', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
+    const calls = async (): Promise<Row[]> => {
+      const db = await openMigrated(file);
+      try {
+        return await db.selectFrom('touches').select(['id', 'date', 'window_from', 'status', 'resolved_by'])
+          .where('client_id', '=', 'alpha').where('source', '=', 'rule:buyer-calls').orderBy('window_from').execute();
+      } finally {
+        await db.destroy();
+      }
+    };
+    const report = async (name: string, day: string) => JSON.parse(await run(day, 'report', name, '--format', 'json')) as { rows: Record<string, unknown>[] };
+    const annasCounts = async (day: string) => {
+      const anna = (await report('punctuality', day)).rows.find((r) => r.employee === 'anna')!;
+      return { missed: anna.missed, skipped: anna.skipped };
+    };
+    const overdueCalls = async (day: string) => (await report('overdue', day)).rows.filter((r) => r.client === 'alpha' && r.kind === 'call').map((r) => r.id);
+
+    await run('2027-03-01', 'once');
+    await run('2027-04-05', 'checks');
+    const [march] = await calls();
+    expect(march).toMatchObject({ window_from: '2027-03-01', status: 'planned' });
+    expect(await overdueCalls('2027-04-05')).toEqual([march!.id]);
+    // May: April's call is overdue too. March's is closed as missed, not moved on beside it.
+    await run('2027-05-05', 'once');
+    const before = await annasCounts('2027-05-05');
+    await run('2027-05-05', 'checks');
+    const [closed, april, may] = await calls();
+    expect(closed).toMatchObject({ id: march!.id, status: 'skipped', resolved_by: null });
+    expect(april).toMatchObject({ window_from: '2027-04-01', status: 'planned' });
+    expect(await overdueCalls('2027-05-05')).toEqual([april!.id]);
+    // Still missed in the reports, not skipped by anyone: the closing changes no figure.
+    expect(before.missed).toBeGreaterThanOrEqual(2);
+    expect(await annasCounts('2027-05-05')).toEqual(before);
+    const listed = await cli('history', '--client', 'alpha', '--format', 'json', '--config', dir, '--db', file);
+    const history = JSON.parse(listed.out) as { touchId: string; type: string; cause: string; detail: string }[];
+    expect(history.filter((l) => l.touchId === march!.id && l.type === 'skipped')).toEqual([
+      expect.objectContaining({ cause: 'overdue', detail: `closed as missed: a later touch of its series (${april!.id.slice(0, 8)}) is overdue too` }),
+    ]);
+    // May's call made: April's goes at once, not at the next morning's check.
+    expect(may).toMatchObject({ window_from: '2027-05-01', status: 'planned' });
+    await run('2027-05-06', 'done', may!.id);
+    const after = await calls();
+    expect(after.find((c) => c.id === april!.id)).toMatchObject({ status: 'skipped', resolved_by: null });
+    expect(await overdueCalls('2027-05-06')).toEqual([]);
+    // A touch of another series (beta's buyers) is not touched by any of it.
+    expect((await report('overdue', '2027-05-06')).rows.some((r) => r.client === 'beta' && r.kind === 'call')).toBe(true);
+  });
+});
+
+describe('the history line of a touch closed as missed', () => {
+  it('reads in the reader\'s language, with the later touch and its day', async () => {
+    const { describeDetail } = await import('../../src/reports/timeline.ts');
+    const { translator } = await import('../../src/i18n/translator.ts');
+    expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) was done on 2027-05-06', translator('ru')))
+      .toBe('закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом (f9bc09bb) выполнено 06.05.2027');
+    expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) is overdue too', translator('ro')))
+      .toBe('închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact (f9bc09bb), este și ea restantă');
+  });
+});
