@@ -404,9 +404,11 @@ class PlanRun {
       // A handover splits the period and this side is full: the other side of `on` may have room
       // (then the touch belongs to whoever is responsible on the day it lands) — unless that side
       // is the leaver's and already past: then it is not planned, with a warning, rather than lost there.
+      // (Only a side inside the period: a handover of 2029 is no other side of a day of 2027, and
+      // a warning then named the successor, whose room was never the question.)
       const other = request.hardTo !== undefined ? addDays(request.hardTo, 1) : addDays(request.hardFrom!, -1);
       const otherSide = this.#withOwnerOn(request, own(d.client.team, d.role)!, other);
-      if (!this.#leaversSideIsOver(otherSide)) {
+      if (other >= d.window.from && other <= d.window.to && !this.#leaversSideIsOver(otherSide)) {
         request = otherSide;
         placed = this.#placer.place(request);
       }

@@ -222,6 +222,22 @@ describe('load: the daily cap and spreading', () => {
     expect(warnings[0]!.message).toMatch(/no free slot/);
   });
 
+  it('a warning of a full day names whose day it is, a handover before or after the period notwithstanding (QA: it named the successor of a handover in 2029)', () => {
+    const company = (caps: [number, number], on: string) => configOf({
+      ...SETTINGS,
+      employees: [employee('ivanova', 'account_manager', { meetings_per_day: caps[0] }), employee('sidorov', 'account_manager', { meetings_per_day: caps[1] })],
+      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['buyer'], team: { account_manager: 'ivanova' } })),
+      rules: [{ id: 'daily', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 day' }],
+      handovers: [{ from: 'ivanova', to: 'sidorov', on, notice_from: 'leaving' }],
+    });
+    const full = (config: ReturnType<typeof company>, from: string) => planTouches(config, NO_HISTORY, { from, to: from }, NOW).warnings
+      .filter((w) => /no free slot/.test(w.message)).map((w) => /not planned: (\S+) has/.exec(w.message)?.[1]);
+    // Ivanova's day, the handover years away: hers.
+    expect(full(company([1, 5], '2029-03-15'), '2027-03-02')).toEqual(['ivanova', 'ivanova']);
+    // Sidorov's day, the handover the day before: his.
+    expect(full(company([5, 1], '2027-03-01'), '2027-03-02')).toEqual(['sidorov', 'sidorov']);
+  });
+
   it('a period with no working day (the New Year week in Russia) plans nothing there and warns about nothing: not a free slot missing', () => {
     const config = configOf({
       ...SETTINGS,
