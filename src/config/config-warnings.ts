@@ -13,6 +13,9 @@ import { HOLIDAY_YEARS } from './build-cadence.ts';
 import { DEFAULT_ESCALATE_FOR } from './schema.ts';
 import { campaignOverlapWarnings } from './campaign-overlap-warnings.ts';
 
+/** The zone most of a country keeps (the countries touchbase is used in), to suggest where settings.timezone is missing. */
+const USUAL_ZONE: Readonly<Record<string, string>> = { RU: 'Europe/Moscow', RO: 'Europe/Bucharest', MD: 'Europe/Chisinau', UA: 'Europe/Kyiv', BY: 'Europe/Minsk', BG: 'Europe/Sofia', KZ: 'Asia/Almaty' };
+
 /**
  * What a valid configuration says that is probably not meant: a selector that matches no
  * client (nothing will be planned from it), a role of theirs no contact has (a typo: "CEO" for
@@ -52,6 +55,13 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     warn(origin, ['theirs'], `no contact has the role ${theirs.map((role) => quote(role)).join(' or ')}${hints.length === 1 ? hints[0] : ''}: ${what}`);
   };
   for (const w of unnamedContactRoles(config, sources, contactRoles)) out.push(w);
+  // A company's zone left out reads every time in UTC (the schema's default): three hours off in
+  // Moscow, calls after hours, and nothing said it.
+  const settings = sources.settings?.origin;
+  if (settings?.kind === 'yaml' && !settings.doc.hasIn([...settings.path, 'timezone'])) {
+    const usual = USUAL_ZONE[config.settings.country];
+    warn(settings, ['timezone'], `not set: UTC is used for the company's times and for every employee and client without a timezone of their own; set it${usual ? ` (${usual} for ${config.settings.country})` : ', an IANA zone like Europe/Moscow'}`);
+  }
   config.rules.forEach((rule, i) => {
     if (!misspelt(sources.rules[i]!.origin, rule.for) && noneSelected(rule.for)) warn(sources.rules[i]!.origin, ['for'], `matches no client: rule ${rule.id} plans nothing (check its values against the clients)`);
     noContact(sources.rules[i]!.origin, rule.theirs, `rule ${rule.id} plans nothing with it`);

@@ -154,6 +154,19 @@ employees:
     expect(found('Europe/Moscow', 'XX')).toEqual(['"XX", which has none']);
   });
 
+  it('settings without a timezone: valid (UTC), with a warning naming the zone most of the country keeps (QA: a forgotten line moved every call of a Moscow company by three hours, silently)', () => {
+    const warningsOf = (settings: string) => {
+      const { config, warnings } = checkConfig(writeConfig({ 'a.yaml': settings }));
+      expect(config).toBeDefined();
+      return warnings.map((w) => `${w.line}:${w.field}: ${w.message}`);
+    };
+    expect(warningsOf('settings:\n  company: Test Co\n  country: RU\n')).toEqual([
+      "2:settings.timezone: not set: UTC is used for the company's times and for every employee and client without a timezone of their own; set it (Europe/Moscow for RU)",
+    ]);
+    expect(warningsOf('settings:\n  company: Test Co\n  country: DE\n')[0]).toMatch(/set it, an IANA zone like Europe\/Moscow$/);
+    expect(warningsOf('settings:\n  company: Test Co\n  country: RU\n  timezone: UTC\n')).toEqual([]);
+  });
+
   it('a leaver handed over three times: the second and the third both point to the first', () => {
     const handovers = 'handovers:\n' + ['petrov', 'orlov', 'petrov'].map((to) => `  - { from: ivanova, to: ${to}, on: 2027-03-15 }\n`).join('');
     const { issues, text } = issuesOf({ 'a.yaml': SETTINGS + TEAM + handovers });
