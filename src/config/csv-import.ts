@@ -524,7 +524,15 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     plan.rows.misfits.push(rowLengthIssue(cells, header, origin));
     plan.rows.misfitLengths.add(cells.length);
     if (id) sources.brokenIds.add(id);
-    if (job.as === 'clients') sources.clientsLost = true;
+    if (job.as === 'clients') {
+      // A client row lost with its id (and name) read: contacts naming it are no mistakes of their
+      // own, but a contact naming some other unknown client still is — only an unreadable row
+      // leaves every such contact in doubt.
+      const name = cells[targets.findIndex((t) => t?.length === 1 && t[0] === 'name')]?.trim();
+      if (name) sources.brokenIds.add(nameKey(name));
+      sources.clientsLost = true;
+      if (!id) sources.clientIdsLost = true;
+    }
     return;
   }
   // Cells under the header's empty trailing columns, which the row does not have.
@@ -876,9 +884,13 @@ function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources:
   }
   pushZodIssues(sources, origin, parsed.error.issues, clientSchema);
   if (typeof row.id === 'string') sources.brokenIds.add(row.id);
+  if (typeof row.name === 'string' && row.name.trim()) sources.brokenIds.add(nameKey(row.name));
   const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
   if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken, ...lostRolesOf(plan) });
-  else sources.clientsLost = true;
+  else {
+    sources.clientsLost = true;
+    if (typeof row.id !== 'string' || !row.id.trim()) sources.clientIdsLost = true;
+  }
 }
 
 function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, contactRows: ContactRow[]): void {

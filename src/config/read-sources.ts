@@ -231,7 +231,7 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
     if (!target) {
       if (named && named.length > 1) {
         sources.issues.push({ ...placeOf(origin, ['client']), rank: 2, expected: 'the id of a client (several clients have this name)', found: `${quote(client)}: ${named.map((c) => c.value.id).join(', ')}` });
-      } else if (!sources.brokenIds.has(client) && !sources.opaque && !sources.clientsLost && !idTwice) {
+      } else if (!sources.brokenIds.has(client) && !sources.brokenIds.has(nameKey(client)) && !sources.opaque && !sources.clientIdsLost && !idTwice) {
         // (With client rows lost to a mistake of their own — a file cut short — a contact of one of them is no mistake of its own.)
         if (sources.emptyClientFiles.length > 0) {
           orphans.push({ contact, client, origin });
@@ -248,7 +248,8 @@ function attachContacts(rows: ContactRow[], sources: RawSources): void {
   }
   if (orphans.length > 0) reportOrphans(orphans, sources);
   if (unknown.size >= CUT_SHORT) {
-    reportCutShort(unknown, sources);
+    // (With a client row lost to its own mistake — its last row, a file cut short — that error says it.)
+    if (!sources.clientsLost) reportCutShort(unknown, sources);
     return;
   }
   // A client no file defines is one mistake however many contacts name it (a clients export cut

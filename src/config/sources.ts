@@ -78,6 +78,8 @@ export interface RawSources {
    * (a campaign's holiday in no client's country) is not reported this round.
    */
   clientsLost: boolean;
+  /** Set when such a lost client's id could not be read either: a contact naming a client nobody defines may be one of its. */
+  clientIdsLost: boolean;
   /**
    * Set when an employee's id is itself wrong (`ivanova!`, a zone pasted over it): the id it was
    * meant to have is unknown, so a reference to an id no employee has is not reported this round.
@@ -100,6 +102,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, employeeIdsLost: false, emptyClientFiles: [], droppedContacts: [], issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, clientIdsLost: false, employeeIdsLost: false, emptyClientFiles: [], droppedContacts: [], issues: [], warnings: [], encodings: [],
   };
 }

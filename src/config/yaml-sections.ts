@@ -265,7 +265,7 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
   if (section === 'imports') sources.opaque = true;
   const kept = salvage(schema, item, parsed.error.issues, STAND_INS[section]);
   if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
-  else if (section === 'clients') sources.clientsLost = true;
+  else if (section === 'clients') sources.clientsLost = sources.clientIdsLost = true;
 }
 
 function addItem(sources: RawSources, section: ListSection, located: Located<unknown>): void {

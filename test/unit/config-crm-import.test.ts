@@ -134,7 +134,7 @@ describe('CRM exports as they are', () => {
   });
 
   it('a header in Excel\'s case ("ID", "Name") names the columns every file needs; other columns keep their name ("Country" stays an attribute, as it was)', () => {
-    const team = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
+    const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
     const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;team.account_manager;INN;Country\nc1;ООО Ромашка;2021-03-01;ivanova;7701;Россия\n' }));
     expect(issues).toEqual([]);
     expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN, c.attributes?.Country, c.country])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701', 'Россия', 'RU']]);
@@ -197,7 +197,7 @@ describe('CRM exports as they are', () => {
     ['KOI8-R', iconv.encode('id;name\nc1;Юг Энерго ООО\nc2;Уральская Сталь\n', 'koi8-r'), 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)'],
     ['UTF-16 without its byte-order mark', iconv.encode('id;name\nc1;Юг Энерго\n', 'utf16le'), 1, 'UTF-16 without a byte-order mark (save it again as "Unicode text" or as UTF-8)'],
   ])('implausible text is refused with the file and line: %s', (_what, bytes, line, found) => {
-    const dir = writeConfig({ 'a.yaml': 'settings: { company: T, country: RU }\n', 'clients.csv': bytes });
+    const dir = writeConfig({ 'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\n', 'clients.csv': bytes });
     const { issues } = check(dir);
     expect(issues).toEqual([expect.objectContaining({ file: 'clients.csv', line, rank: 0, found })]);
   });
@@ -219,7 +219,7 @@ rules:
     expect(touches.map((t) => t.title)).toEqual(['C One 7701234567 Head of purchasing']);
 
     const typo = check(writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nemployees: [{ id: am, name: A M, role: account_manager }]\nrules:\n  - { id: r, ours: account_manager, theirs: buyer, kind: letter, every: 1 month, title: "{client.nn}" }\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees: [{ id: am, name: A M, role: account_manager }]\nrules:\n  - { id: r, ours: account_manager, theirs: buyer, kind: letter, every: 1 month, title: "{client.nn}" }\n',
       'clients.csv': 'id,name,inn\nc1,C One,7701234567\n',
     }));
     expect(typo.issues.map((i) => [i.field, i.found])).toEqual([['rules[0].title', '{client.nn}; did you mean {client.inn}?']]);
@@ -349,7 +349,7 @@ rules:
 
   it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 imports:
   - file: crm/companies.csv
     as: clients
@@ -371,7 +371,7 @@ imports:
 
   it('an import whose file is no CSV path of the folder is one error: the contacts of the clients it would bring are not errors as well', () => {
     const dir = writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports:\n  - { file: ../../etc/passwd, as: clients }\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports:\n  - { file: ../../etc/passwd, as: clients }\n',
       'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
     });
     expect(check(dir).issues.map((i) => [i.file, i.line, i.field])).toEqual([['a.yaml', 5, 'imports[0].file']]);
@@ -379,7 +379,7 @@ imports:
 
   it('a values mapping to a value its field cannot have is one error where the mapping is written, not one per row that has the CRM\'s word', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
 imports:
@@ -398,7 +398,7 @@ imports:
 
   it('a date format that cannot read a date back is one error where it is written; formats that can are taken, and read the export\'s dates', () => {
     const withFormat = (format: string) => check(writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
 imports:
@@ -419,7 +419,7 @@ imports:
 
   it('an imports section that is no list is one error: the contacts of the clients its exports would bring are not errors as well', () => {
     const dir = writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports: crm/export.csv\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nimports: crm/export.csv\n',
       'crm/export.csv': 'id;name\nc1;C One\nc2;C Two\n',
       'crm/contacts.csv': 'client;id;name;role\nc1;k1;K;ceo\nc2;k2;L;ceo\n',
     });
@@ -427,7 +427,7 @@ imports:
   });
 
   it('a misspelt section is one error: its settings are not also missing', () => {
-    const dir = writeConfig({ 'a.yaml': 'x_settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
+    const dir = writeConfig({ 'a.yaml': 'x_settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n' });
     expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([
       ['a.yaml', 1, 'an unknown section "x_settings"; did you mean "settings"?'],
     ]);
@@ -435,7 +435,7 @@ imports:
 
   it('a mapped column the file lacks is one error: the attribute it would bring is not an unknown placeholder in titles as well', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
 imports:
@@ -470,7 +470,7 @@ rules:
 
   it('a mapped export without a column for a required field is one error at its header', () => {
     const dir = writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nimports:\n  - { file: crm/c.csv, as: clients, columns: { Company: name } }\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nimports:\n  - { file: crm/c.csv, as: clients, columns: { Company: name } }\n',
       'crm/c.csv': 'Company,City\nC One,Moscow\nC Two,Kazan\n',
     });
     expect(check(dir).issues.map((i) => [i.file, i.line, i.found])).toEqual([['crm/c.csv', 1, 'no column for id in "Company", "City"']]);
@@ -478,7 +478,7 @@ rules:
 
   it('team members and clients may be named as the CRM writes them: an e-mail or full name; an ambiguous one is refused', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees:
   - { id: ivanova, name: Anna Ivanova, email: a.ivanova@volna.example, role: account_manager }
   - { id: ivanova2, name: Anna Ivanova, role: account_manager }
@@ -516,7 +516,7 @@ employees:
   });
 
   it('a client row lost to its own mistake is one error: a campaign for the holiday of its country is not refused as well', () => {
-    const yaml = `settings: { company: T, country: RO }
+    const yaml = `settings: { company: T, country: RO, timezone: Europe/Bucharest }
 employees:
   - { id: ivanova, name: Anna Ivanova, role: account_manager }
 holidays:
@@ -542,7 +542,7 @@ campaigns:
   });
 
   it('a contact id used twice is reported though its first use has a mistake of its own: two mistakes, two errors, at once', () => {
-    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const clients = 'id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Beta;ivanova\r\n';
     const { issues } = check(writeConfig({
       'a.yaml': yaml, 'clients.csv': clients,
@@ -561,7 +561,7 @@ campaigns:
   });
 
   it('a stray quote in a value is one error at its line, column and field, said as an editor and a person count and read them', () => {
-    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const at = (clients: string) => check(writeConfig({ 'a.yaml': yaml, 'clients.csv': clients })).issues.map((i) => [i.file, i.line, i.column, i.field, i.found]);
     expect(at('id;name;team.account_manager\r\nc1;Alpha;ivanova\r\nc2;Moldcom "Nord" SA;ivanova\r\n'))
       .toEqual([['clients.csv', 3, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")']]);
@@ -573,14 +573,14 @@ campaigns:
   });
 
   it('a date column exported as Excel\'s serial numbers is one error that says so, with the date the number stands for', () => {
-    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const { issues } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'id;name;since;team.account_manager\r\nc1;Alpha;44228;ivanova\r\nc2;Beta;15.03.2021;ivanova\r\n' }));
     expect(issues.map((i) => [i.line, i.field, i.expected, i.found])).toEqual([[2, 'since',
       'a date like 2027-03-15 (or 15.03.2027 in a CSV export), not the number Excel keeps a date as (44228 is 2021-02-01): format the column as a date before exporting', '"44228"']]);
   });
 
   it('stray quotes on many rows are one error each, and the file\'s other mistakes are found in the same round', () => {
-    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const { issues } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': 'id;name;stage;team.account_manager\r\nc1;Moldcom "Nord" SA;active;ivanova\r\nc2;"Beta ""B"" SRL";actve;ivanova\r\nc3;Alfa "Beta" SA;active;ivanova\r\n' }));
     expect(issues.map((i) => [i.line, i.column, i.field, i.found])).toEqual([
       [2, 2, 'name', 'a quote inside a value not written in quotes (after "Moldcom ")'],
@@ -590,7 +590,7 @@ campaigns:
   });
 
   it('a value not written in quotes whose quotes hold the separator is one error, not one more for every column after it', () => {
-    const yaml = 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n';
     const { config, issues } = check(writeConfig({
       'a.yaml': yaml,
       'clients.csv': 'id;name;stage;since;team.account_manager\r\nc1;Alpha;active;01.02.2022;ivanova\r\nc2;АО "Ёлка; и партнёры";active;01.02.2022;ivanova\r\n',
@@ -608,7 +608,7 @@ campaigns:
 
   it('a header that ends in empty cells (";;") reads rows that end at its last named column', () => {
     const dir = writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n',
       'clients.csv': 'id;name;team.account_manager;inn;;\r\nc1;Alpha;ivanova;7701234567\r\nc2;Beta;ivanova;;\r\nc3;Gamma;ivanova;77;;\r\n',
     });
     const { config, issues } = check(dir);
@@ -618,7 +618,7 @@ campaigns:
 
   it('an export that came out as its header alone is a warning at its file, not a silent company without those clients', () => {
     const dir = writeConfig({
-      'a.yaml': 'settings: { company: T, country: RU }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: y1, name: Y, contacts: [{ id: k, name: K, role: ceo }] }\n',
+      'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: y1, name: Y, contacts: [{ id: k, name: K, role: ceo }] }\n',
       'clients.csv': '\ufeffid;name;team.account_manager\r\n',
       'contacts.csv': 'client;id;name;role\n',
     });
@@ -633,7 +633,7 @@ campaigns:
 
   it('names match across the two spellings of ș and ț (a cedilla from Windows-1250 and old Excel, a comma below in Unicode) and of ё', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RO }
+      'a.yaml': `settings: { company: T, country: RO, timezone: Europe/Bucharest }
 employees:
   - { id: stefan, name: Ștefan Ionescu, role: account_manager }
   - { id: fedor, name: Фёдор Лёвин, role: sales_director }
@@ -654,7 +654,7 @@ clients:
 
   it('columns and values mapped with ș and ț match a Windows-1250 export\'s ş and ţ (and the other way round)', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RO }
+      'a.yaml': `settings: { company: T, country: RO, timezone: Europe/Bucharest }
 employees:
   - { id: ana, name: Ana Turcanu, role: account_manager }
 imports:
@@ -679,7 +679,7 @@ imports:
 
   it('an error in a mapped or converted cell speaks of the file as it is: the CRM\'s words, the date as written, a near name', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RU }
+      'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
 employees:
   - { id: anna, name: Анна Иванова, role: account_manager }
 imports:
@@ -706,7 +706,7 @@ imports:
 
   it('a free field\'s cell a letter from a mapped CRM word is kept as written, with a warning that names the word', () => {
     const dir = writeConfig({
-      'a.yaml': `settings: { company: T, country: RO }
+      'a.yaml': `settings: { company: T, country: RO, timezone: Europe/Bucharest }
 employees:
   - { id: ana, name: Ana Turcanu, role: account_manager }
 imports:

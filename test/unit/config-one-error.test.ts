@@ -55,6 +55,16 @@ describe('one mistake, one error, first', () => {
     expect(issues[0]!.expected).toContain('11 fields separated by ";", as in the header');
   });
 
+  it('a short client row (its id and name read) hides no unrelated mistake: a contact naming a client nobody defines is still an error, those naming that client (by id or name) are not (QA)', () => {
+    const { issues } = issuesOf(writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: anna, name: Anna, email: anna@x.example, role: account_manager }\n`,
+      'clients.csv': 'id;name;since\nacme;Acme;2024-01-01\ngamma;Gamma\n',
+      'contacts.csv': 'client;id;name;role\nacme;acme-b1;B One;buyer\nacmee;acme-b2;B Two;buyer\ngamma;g-b1;G One;buyer\nGamma;g-b2;G Two;buyer\n',
+    }));
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 3, 'since'], ['contacts.csv', 3, 'client']]);
+    expect(issues[1]!.found).toBe('"acmee"; did you mean "acme"?');
+  });
+
   it('an employee id used twice (a team file copied) is one error, where the second is: clients without a team do not each get "held by anna and anna"', () => {
     const { issues } = issuesOf(writeConfig({
       'a.yaml': `${SETTINGS}employees:\n  - { id: anna, name: Anna, email: anna@x.example, role: account_manager }\nclients:\n`
