@@ -220,10 +220,12 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].filter((country) => known([country])).sort(), selector);
       }
     }
-    if (c.title) checkTitle(ctx, c.title, origin, attributes, c.holiday ? ['campaign.id', 'holiday.name'] : ['campaign.id'], c.holiday ? 'a campaign' : 'a campaign of a date (on:, no holiday)');
+    // A campaign of a date has a holiday name when it is given one (`name:`).
+    const named = c.holiday !== undefined || c.name !== undefined;
+    if (c.title) checkTitle(ctx, c.title, origin, attributes, named ? ['campaign.id', 'holiday.name'] : ['campaign.id'], named ? 'a campaign' : 'a campaign of a date (on:, no holiday or name)');
     if (selectorOk) ctx.needRole(c.ours, selector, origin, 'ours', `campaign ${c.id}`);
     campaigns.push({
-      id: c.id, kind: c.kind as Kind, on: c.on ? parseMonthDay(c.on) : undefined, holiday: c.holiday,
+      id: c.id, name: c.name, kind: c.kind as Kind, on: c.on ? parseMonthDay(c.on) : undefined, holiday: c.holiday,
       theirs: toTheirs(c.theirs), ours: c.ours, for: selector, per: c.per,
       prepareMinutes: c.prepare ? durationToMinutes(parseDuration(c.prepare)!) : undefined, title: c.title,
     });

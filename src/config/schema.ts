@@ -231,6 +231,7 @@ export const ruleSchema = z.strictObject({
 
 export const campaignSchema = z.strictObject({
   id,
+  name: text.optional(),
   kind: kind.default('greeting'),
   on: monthDay.optional(),
   holiday: text.optional(),

@@ -153,6 +153,8 @@ export interface WeekdayRule {
 
 export interface Campaign {
   readonly id: string;
+  /** What it greets for, as people read it ("8 Марта"): in titles and reports instead of its id or holiday's name. */
+  readonly name: string | undefined;
   readonly kind: Kind;
   readonly on: MonthDay | undefined;
   readonly holiday: string | undefined;

@@ -113,6 +113,7 @@ export function greetingHolidayName(name: string, language: Language): string {
  */
 export function campaignHolidayName(config: Pick<Config, 'campaigns' | 'holidays' | 'settings'>, campaignId: string, country: string, occasionDate: string): string | null {
   const campaign = config.campaigns.find((c) => c.id === campaignId);
+  if (campaign?.name) return campaign.name;
   if (!campaign?.holiday) return null;
   const professional = config.holidays.find((h) => h.id === campaign.holiday);
   if (professional) return professional.name;

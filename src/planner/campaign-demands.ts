@@ -86,15 +86,15 @@ export function occasionOf(
   campaign: Campaign, client: Client, year: number, professional: Map<string, ProfessionalHoliday>, language: Language,
 ): { date: string; name: string | undefined } | undefined {
   // 02-29 falls on 28 February outside leap years (validation warns about it).
-  if (campaign.on) return { date: monthDayIn(year, campaign.on.month, campaign.on.day), name: undefined };
+  if (campaign.on) return { date: monthDayIn(year, campaign.on.month, campaign.on.day), name: campaign.name };
   const holiday = professional.get(campaign.holiday!);
   if (holiday) {
     if (holiday.countries && !holiday.countries.includes(client.country)) return undefined;
     if (holiday.industries && (!client.industry || !holiday.industries.includes(client.industry))) return undefined;
     const date = professionalHolidayDate(holiday, year);
-    return date ? { date, name: holiday.name } : undefined;
+    return date ? { date, name: campaign.name ?? holiday.name } : undefined;
   }
   // A public holiday of the client's own country, by the slug of its English name.
   const pub = publicHolidays(client.country, year).find((h) => h.slug === campaign.holiday);
-  return pub ? { date: pub.date, name: publicHolidayName(client.country, pub.date, language, pub.name) } : undefined;
+  return pub ? { date: pub.date, name: campaign.name ?? publicHolidayName(client.country, pub.date, language, pub.name) } : undefined;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { campaignHolidayName } from '../../src/i18n/holiday-names.ts';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
@@ -78,6 +79,24 @@ describe('a day\'s group event names its campaign as people do (QA camp F7)', ()
     };
     expect(titleOf('campaign:defender')).toBe('Поздравления (День защитника Отечества) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
     expect(titleOf('campaign:new-year')).toBe('Поздравления (new-year) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
+  });
+
+  it('a campaign given a name (`name:`) by that name, a campaign of a date too: in the day\'s event, each greeting\'s title and the greetings report (QA: every Russian calendar showed "womens-day")', () => {
+    const config = configOf({
+      settings: { ...SETTINGS.settings, language: 'ru' },
+      employees: [employee('am', 'account_manager')],
+      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+      campaigns: [
+        { id: 'womens-day', name: 'Международный женский день', on: '03-08', ours: 'account_manager', theirs: 'ceo' },
+        { id: 'defender', name: '23 Февраля', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
+      ],
+    });
+    const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
+    const titleOf = (source: string) => entryEvent(entriesOf(touches.filter((t) => t.source === source).map((t) => touchToRow(t, undefined, NOW.toISO()!)))[0]!, config, links, '2027-01-01').title;
+    expect(titleOf('campaign:womens-day')).toBe('Поздравления (Международный женский день) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
+    expect(titleOf('campaign:defender')).toBe('Поздравления (23 Февраля) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
+    expect(touches.find((t) => t.source === 'campaign:womens-day' && t.client === 'c0')!.title).toBe('c0 Ltd: поздравление с праздником «Международный женский день» — ceo of c0');
+    expect(campaignHolidayName(config, 'womens-day', 'RU', '2027-03-08')).toBe('Международный женский день');
   });
 
   it('a handover\'s letters by the two people\'s names, in the company\'s language', () => {
