@@ -30,9 +30,13 @@ export const enCli = {
   // done, skip.
   'cli.done': 'done: {title} ({id}) on {date} by {by}',
   'cli.skipped': 'skipped: {title} ({id}): {note}',
-  'cli.withdrawn': {
-    one: 'withdrawn: {n} alert whose reason this ended (an escalation of this touch, the client\'s silence)',
-    other: 'withdrawn: {n} alerts whose reason this ended (an escalation of this touch, the client\'s silence)',
+  'cli.withdrawn.overdue': {
+    one: 'withdrawn: {n} escalation of this overdue touch',
+    other: 'withdrawn: {n} escalations of this overdue touch',
+  },
+  'cli.withdrawn.silence': {
+    one: 'withdrawn: {n} alert of the client\'s silence, which this ended',
+    other: 'withdrawn: {n} alerts of the client\'s silence, which this ended',
   },
 
   // event: a business event and its touches.

@@ -22,10 +22,15 @@ export const roCli: CliCatalogue = {
 
   'cli.done': 'realizată: {title} ({id}) pe {date}, de către {by}',
   'cli.skipped': 'omisă: {title} ({id}): {note}',
-  'cli.withdrawn': {
-    one: 'retrasă: {n} alertă al cărei motiv s-a încheiat (o escaladare a acestei interacțiuni, clientul fără contact)',
-    few: 'retrase: {n} alerte al căror motiv s-a încheiat (o escaladare a acestei interacțiuni, clientul fără contact)',
-    other: 'retrase: {n} de alerte al căror motiv s-a încheiat (o escaladare a acestei interacțiuni, clientul fără contact)',
+  'cli.withdrawn.overdue': {
+    one: 'retrasă: {n} escaladare a acestei interacțiuni restante',
+    few: 'retrase: {n} escaladări ale acestei interacțiuni restante',
+    other: 'retrase: {n} de escaladări ale acestei interacțiuni restante',
+  },
+  'cli.withdrawn.silence': {
+    one: 'retrasă: {n} alertă că nu există contact cu clientul: contactul a avut loc',
+    few: 'retrase: {n} alerte că nu există contact cu clientul: contactul a avut loc',
+    other: 'retrase: {n} de alerte că nu există contact cu clientul: contactul a avut loc',
   },
 
   'cli.event.recorded': 'evenimentul {name} pentru {client} (referința {ref}) a fost înregistrat:',

@@ -109,7 +109,8 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     }
     const silenceEscalated = (await insertWorkflowTouches(trx, upward, nowIso)).length;
 
-    const cleared = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
+    const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
+    const cleared = withdrawn.overdue + withdrawn.silence;
     return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared };
   });
 }
@@ -118,9 +119,9 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
  * Alerts whose reason is gone are cancelled: the client was touched since (the silence is
  * over), or the overdue touch an escalation is about was closed. `silent`: the silences that go on.
  */
-async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], nowIso: string): Promise<number> {
+async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], nowIso: string): Promise<Withdrawn> {
   const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
-  let cleared = 0;
+  const cleared = { overdue: 0, silence: 0 };
   for (const a of alerts) {
     let reason: string | undefined;
     const subject = escalatedTouchOf(a.series);
@@ -132,9 +133,15 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
       if (!current.has(episode)) reason = 'the client was touched: the silence is over';
     }
     if (!reason) continue;
-    if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared++;
+    if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared[subject ? 'overdue' : 'silence']++;
   }
   return cleared;
+}
+
+/** Alerts withdrawn, by what ended their reason: an overdue touch closed (its escalation), a client's silence (its alert and the alert's escalation). */
+export interface Withdrawn {
+  readonly overdue: number;
+  readonly silence: number;
 }
 
 /**
@@ -144,13 +151,13 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
  * they stayed in the director's calendar and the overdue report, while the silence report
  * already said the client was not silent. Returns how many were withdrawn.
  */
-export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string): Promise<number> {
+export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string): Promise<Withdrawn> {
   const today = now.setZone(config.settings.timezone).toISODate()!;
   return inTransaction(db, async (trx) => {
     // The client's overdue touches a touch just done made pointless go now, as the next check would close them.
     await closeSupersededTouches(trx, config, await openRuleTouchesBefore(trx, today, clientId), today, now.toUTC().toISO()!);
     const alerts = await openAlerts(trx, clientId);
-    if (alerts.length === 0) return 0;
+    if (alerts.length === 0) return { overdue: 0, silence: 0 };
     const client = clientById(config, clientId);
     const silent = client
       ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)

@@ -388,7 +388,7 @@ triggers:
     expect(issues.map((i) => i.field)).toEqual(['rules[0].title', 'campaigns[0].title', 'triggers[0].title']);
     expect(text).toContain('rules[0].title (rule r1): expected placeholders among {client.name}, {client.id}, {contacts}, {contact.name}, {contact.role}, {employee.name}, {company}, {rule.id}, {client.<attribute>}, {contact.<attribute>}, found {event.ref}, which a rule has no value for');
     expect(text).toContain('campaigns[0].title (campaign c1): expected placeholders among');
-    expect(text).toContain('found {holiday.name}, which a campaign of a date (on:, no holiday) has no value for');
+    expect(text).toContain('found {holiday.name}, which a campaign of a date (on:, no holiday or name) has no value for');
     expect(text).toContain('triggers[0].title (trigger t1): expected placeholders among');
     expect(text).toContain('{company}, {event.ref}, {event.name}, found {rule.id}');
     expect(text).toContain('found {rule.id}, which an event has no value for');

@@ -8,7 +8,7 @@ import type { CliIO } from '../io.ts';
 import type { Config } from '../../domain/types.ts';
 import { employeeById } from '../../domain/config-index.ts';
 import { addDays } from '../../planner/dates.ts';
-import { withdrawSettledAlerts } from '../../workflows/daily.ts';
+import { withdrawSettledAlerts, type Withdrawn } from '../../workflows/daily.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import type { Translator } from '../../i18n/translator.ts';
 
@@ -74,9 +74,10 @@ export function skipCommand(program: Command, io: CliIO): void {
     });
 }
 
-/** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once. */
-function withdrawnLine(count: number, tr: Translator): string {
-  return count === 0 ? '' : `${tr.t('cli.withdrawn', counts(count))}\n`;
+/** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once: each kind by its own reason. */
+function withdrawnLine(withdrawn: Withdrawn, tr: Translator): string {
+  return (withdrawn.overdue ? `${tr.t('cli.withdrawn.overdue', counts(withdrawn.overdue))}\n` : '')
+    + (withdrawn.silence ? `${tr.t('cli.withdrawn.silence', counts(withdrawn.silence))}\n` : '');
 }
 
 /** How long before its window a touch may have been done (a call made a few weeks early still counts). */
