@@ -286,7 +286,12 @@ function buildHandovers(ctx: BuildContext): Handover[] {
     } else leaving.set(h.from, origin);
     if (ok && h.notice_from === 'management') {
       const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from)).map((d) => d.client.id);
-      if (theirClients.length > 0) ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`);
+      if (theirClients.length > 0) {
+        ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`, {
+          expected: 'management with a sales_director to send the notice, or leaving (the leaver sends it)',
+          found: `"management", and no employee holds the role sales_director`,
+        });
+      }
     }
     if (ok) handovers.push({ handover: { from: h.from, to: h.to, on: h.on, noticeFrom: h.notice_from }, origin });
   }

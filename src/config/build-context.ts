@@ -140,14 +140,15 @@ export class BuildContext {
    * Checks that every client the selector takes has someone for `role`: reported once per
    * (client, role) at the client's team, or once at `field` when nobody holds the role at all.
    */
-  needRole(role: string, selector: Selector, origin: Origin, field: string, what: string): void {
+  needRole(role: string, selector: Selector, origin: Origin, field: string, what: string, nobody?: { readonly expected: string; readonly found: string }): void {
     if (!this.checksReferences || this.sources.brokenRoles.has(role) || this.sources.brokenRoles.has('*')) return;
     const holders = this.holders.get(role)?.length ?? 0;
     // One holder: every client has someone, its team's or that one (see resolveRole).
     if (holders === 1) return;
     if (holders === 0 && !this.drafts.some((d) => own(d.client.team, role) && selects(selector, d.client))) {
       const held = [...this.holders.keys()];
-      this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
+      if (nobody) this.report(origin, [field], 3, nobody.expected, nobody.found);
+      else this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
       return;
     }
     // A CSV file whose header has no column for the role (renamed, deleted): one error at its header.

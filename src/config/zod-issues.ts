@@ -64,12 +64,15 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown): Return
   return (first.success ? first : schema.safeParse(input, { reportInput: true })) as ReturnType<T['safeParse']>;
 }
 
+/** zod's names of types, as a person says them ("a int" read oddly: `meetings_per_day: 2.5`). */
+const TYPE_WORDS: Readonly<Record<string, string>> = { array: 'a list', object: 'a mapping', int: 'a whole number', boolean: 'true or false' };
+
 function expectedOf(issue: z.core.$ZodIssue): string {
   // A message the schema wrote itself says it best; zod's own start with these words.
   if (issue.code !== 'invalid_type' && issue.code !== 'invalid_value' && !/^(Invalid|Too (big|small)|Expected|Unrecognized)/.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.message.startsWith('Invalid input')) return issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`;
+      if (issue.message.startsWith('Invalid input')) return TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
       return issue.message;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -167,6 +167,16 @@ employees:
     expect(warningsOf('settings:\n  company: Test Co\n  country: RU\n  timezone: UTC\n')).toEqual([]);
   });
 
+  it('a count that is no whole number says so in words (it said "expected a int")', () => {
+    const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager, meetings_per_day: 2.5 }\n` });
+    expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['employees[0].meetings_per_day', 'a whole number', '2.5']]);
+  });
+
+  it('a handover noticed by management in a company without a sales director names what notice_from takes (it said "sales_director" at a field that reads "management")', () => {
+    const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: sidorov, name: Pavel Sidorov, role: account_manager }\nclients:\n  - { id: acme, name: Acme, team: { account_manager: ivanova }, contacts: [{ id: k, name: K, role: ceo }] }\nhandovers:\n  - { from: ivanova, to: sidorov, on: 2027-03-15, notice_from: management }\n` });
+    expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['handovers[0].notice_from', 'management with a sales_director to send the notice, or leaving (the leaver sends it)', '"management", and no employee holds the role sales_director']]);
+  });
+
   it('a leaver handed over three times: the second and the third both point to the first', () => {
     const handovers = 'handovers:\n' + ['petrov', 'orlov', 'petrov'].map((to) => `  - { from: ivanova, to: ${to}, on: 2027-03-15 }\n`).join('');
     const { issues, text } = issuesOf({ 'a.yaml': SETTINGS + TEAM + handovers });
