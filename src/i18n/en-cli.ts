@@ -46,6 +46,7 @@ export const enCli = {
   'cli.event.daemonNow': 'the daemon is putting it into the calendar now',
   'cli.event.daemonLater': 'the daemon puts it into the calendar at its next sync (within minutes)',
   'cli.event.tokenRefused': 'the daemon refused TOUCHBASE_API_TOKEN ({status}: the token it was started with is another): it puts the touch into the calendar at its next sync (within minutes)',
+  'cli.event.noCalendar': 'no calendar to write it to ({employees}: calendar: none): touchbase plan and the dashboard show it',
   'cli.event.inCalendar': 'in the calendar now',
   'cli.event.notYet': 'NOT yet in the calendar — {why}. The touch is recorded; "touchbase sync" (or the daemon) writes it once the calendar takes it.',
   'cli.event.refused': 'the calendar refused the event',

@@ -39,6 +39,7 @@ export const roCli: CliCatalogue = {
   'cli.event.daemonNow': 'daemonul o pune acum în calendar',
   'cli.event.daemonLater': 'daemonul o pune în calendar la următoarea sincronizare (în câteva minute)',
   'cli.event.tokenRefused': 'daemonul a refuzat TOUCHBASE_API_TOKEN ({status}: a fost pornit cu alt token): pune interacțiunea în calendar la următoarea sincronizare (în câteva minute)',
+  'cli.event.noCalendar': 'nu are calendar în care să fie scrisă ({employees}: calendar: none): o arată touchbase plan și panoul',
   'cli.event.inCalendar': 'este deja în calendar',
   'cli.event.notYet': 'NU este încă în calendar — {why}. Interacțiunea este înregistrată; „touchbase sync” (sau daemonul) o scrie când calendarul o acceptă.',
   'cli.event.refused': 'calendarul a refuzat evenimentul',

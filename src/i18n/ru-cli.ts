@@ -41,6 +41,7 @@ export const ruCli: CliCatalogue = {
   'cli.event.daemonNow': 'демон прямо сейчас вносит его в календарь',
   'cli.event.daemonLater': 'демон внесёт его в календарь при следующей синхронизации (в течение нескольких минут)',
   'cli.event.tokenRefused': 'демон не принял TOUCHBASE_API_TOKEN ({status}: он запущен с другим токеном): касание он внесёт в календарь при следующей синхронизации (в течение нескольких минут)',
+  'cli.event.noCalendar': 'календаря для него нет ({employees}: calendar: none): касание видно в touchbase plan и на панели',
   'cli.event.inCalendar': 'уже в календаре',
   'cli.event.notYet': 'ЕЩЁ НЕ в календаре — {why}. Касание записано; «touchbase sync» (или демон) внесёт его, как только календарь его примет.',
   'cli.event.refused': 'календарь отклонил событие',

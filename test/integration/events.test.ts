@@ -279,6 +279,15 @@ describe('business events become touches', () => {
     expect(r.out).toMatch(/NOT yet in the calendar — anna: no google connection is configured: .*The touch is recorded; "touchbase sync" \(or the daemon\) writes it once the calendar takes it\./);
   });
 
+  it('touchbase event for someone with no calendar (calendar: none) says there is none, not that it waits for the calendar to take it (QA)', async () => {
+    const company = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': { ...company, employees: company.employees.map((e) => (e.id === 'anna' ? { ...e, calendar: 'none' } : e)) } });
+    const r = await cli('event', 'order.shipped', '--config', dir, '--db', await tempDatabaseLocation(), '--client', 'alpha', '--ref', 'SO-3', '--now', '2027-03-02T11:00:00+03:00');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('no calendar to write it to (anna: calendar: none): touchbase plan and the dashboard show it');
+    expect(r.out).not.toContain('NOT yet in the calendar');
+  });
+
   it('POST /api/events takes an event with the bearer token, once, and refuses bad ones', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const clock = new ManualClock('2027-03-02T11:00:00+03:00');

@@ -162,7 +162,11 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
   // Said only when the calendars took it: a refused or failed write is told, with why (the event
   // is recorded all the same, and its touch is written at the next sync).
   const notYet: string[] = [];
+  // Someone with no calendar (calendar: none) has nothing to write to: said as such, not as a calendar that has yet to take it.
+  const calendarless = [...new Set(employees)].filter((id) => config.employees.find((e) => e.id === id)?.calendar === 'none');
+  const noCalendar = calendarless.length > 0 ? tr.t('cli.event.noCalendar', { employees: calendarless.join(', ') }) : '';
   for (const employee of new Set(employees)) {
+    if (calendarless.includes(employee)) continue;
     const report = await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
     const d = report.dispatched;
     const why = report.skipped.get(employee) ?? d?.paused.get(employee)
@@ -171,5 +175,6 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     if (why) notYet.push(`${employee}: ${why}`);
   }
   // (Why a calendar was not written, as the sync says it — its provider's words — stays as said.)
-  return notYet.length === 0 ? tr.t('cli.event.inCalendar') : tr.t('cli.event.notYet', { why: notYet.join('; ') });
+  if (calendarless.length === new Set(employees).size) return noCalendar;
+  return [notYet.length === 0 ? tr.t('cli.event.inCalendar') : tr.t('cli.event.notYet', { why: notYet.join('; ') }), noCalendar].filter(Boolean).join('; ');
 }
