@@ -144,7 +144,7 @@ function clientRows(ctx: ReportContext, report: Report): DashboardClientRow[] {
     };
     return {
       id: c.id, pos, name: c.name, name_order: nameOrder.get(c.name)!, tier: text(r.tier), industry: text(r.industry),
-      industry_order: c.industry ? industryOrder.get(c.industry)! : null, country: c.country, stage: c.stage, owner: String(r.owner),
+      industry_order: c.industry ? industryOrder.get(c.industry)! : null, country: c.country, stage: String(r.stage), owner: String(r.owner),
       last_done: text(r.last_done), last_by: text(r.last_by), last_title: text(r.last_title), next_touch: text(r.next_touch),
       next_by: text(r.next_by), next_title: text(r.next_title), ours_12: Number(r.ours_12), theirs_12: Number(r.theirs_12),
       silent_days: r.silent_days === null ? null : Number(r.silent_days), silent: Number(r.silent), single: Number(r.single),

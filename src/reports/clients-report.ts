@@ -1,4 +1,5 @@
 import type { Client, Config } from '../domain/types.ts';
+import { stageOf } from '../domain/selector.ts';
 import { daysBetween } from '../planner/dates.ts';
 import { isInternal } from '../workflows/overdue.ts';
 import { silenceStart } from '../workflows/silence.ts';
@@ -39,7 +40,7 @@ export function clientsReport(ctx: ReportContext): Report {
     const b = breadth.get(c.id)!;
     const n = next.get(c.id);
     return {
-      client: c.id, name: c.name, tier: c.tier ?? null, industry: c.industry ?? null, country: c.country, stage: c.stage, owner: ownerOf(config, c, today),
+      client: c.id, name: c.name, tier: c.tier ?? null, industry: c.industry ?? null, country: c.country, stage: stageOf(c, today), owner: ownerOf(config, c, today),
       last_done: last?.date ?? null, last_by: last?.employee ?? null, next_touch: n?.date ?? null,
       ours_12: b.ours.length, theirs_12: b.theirs.length, silent_days: start && start <= today ? daysBetween(start, today) : null,
       last_title: last?.title ?? null, next_title: n?.title ?? null, next_by: n?.employee ?? null,

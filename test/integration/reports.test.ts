@@ -381,6 +381,13 @@ describe('director reports on a fixed history', () => {
     ]);
   });
 
+  it('clients: a client whose relationship began less than 90 days ago is at the stage the rules see, onboarding, not active (QA)', async () => {
+    const fresh = configOf(workflowCompany({ clients: [client('alpha', { roles: ['ceo'], team: { account_manager: 'anna' }, since: '2027-05-01' }), client('beta', { roles: ['ceo'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] }));
+    const r = clientsReport(await loadReportContext(await tempDatabase(), fresh, TODAY));
+    expect(r.rows.map((x) => [x.client, x.stage])).toEqual([['alpha', 'onboarding'], ['beta', 'active']]);
+    expect(renderReport(r, 'table', translator('ru'))).toContain('подключение');
+  });
+
   it('load: meetings and calls per day for two weeks against meetings_per_day', async () => {
     const capped = configOf({ ...workflowCompany(), employees: workflowCompany().employees.map((e) => (e.id === 'anna' ? { ...e, meetings_per_day: 1 } : e)) });
     const db = await history();
