@@ -151,6 +151,8 @@ export const enDashboard = {
   'ui.detail.silenceOver': 'the client was touched: the silence is over',
   'ui.detail.supersededByDone': 'closed as missed: a later touch of the same rule and contact ({touch}) was done on {date}',
   'ui.detail.supersededByOverdue': 'closed as missed: a later touch of the same rule and contact ({touch}) is overdue too',
+  'ui.detail.introDone': 'closed as missed: the successor\'s introduction to the same contact ({touch}) was done on {date}',
+  'ui.detail.introOverdue': 'closed as missed: the successor\'s introduction to the same contact ({touch}) is overdue too',
   'ui.detail.overdueClosed': 'the overdue touch was closed',
   'ui.detail.from': 'before: {employee}',
 

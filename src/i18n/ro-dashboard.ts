@@ -160,6 +160,8 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.silenceOver': 'clientul a fost contactat: perioada fără contact s-a încheiat',
   'ui.detail.supersededByDone': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact ({touch}), a fost făcută pe {date}',
   'ui.detail.supersededByOverdue': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact ({touch}), este și ea restantă',
+  'ui.detail.introDone': 'închisă ca ratată: noul responsabil s-a prezentat deja acestui contact ({touch}) pe {date}',
+  'ui.detail.introOverdue': 'închisă ca ratată: prezentarea noului responsabil către acest contact ({touch}) este și ea restantă',
   'ui.detail.overdueClosed': 'interacțiunea restantă a fost închisă',
   'ui.detail.from': 'înainte: {employee}',
 

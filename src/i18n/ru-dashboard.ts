@@ -167,6 +167,8 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.silenceOver': 'с клиентом связались: тишина закончилась',
   'ui.detail.supersededByDone': 'закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом ({touch}) выполнено {date}',
   'ui.detail.supersededByOverdue': 'закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом ({touch}) тоже просрочено',
+  'ui.detail.introDone': 'закрыто как упущенное: новый менеджер уже представился этому контакту ({touch}) {date}',
+  'ui.detail.introOverdue': 'закрыто как упущенное: представление нового менеджера этому контакту ({touch}) тоже просрочено',
   'ui.detail.overdueClosed': 'просроченное касание закрыто',
   'ui.detail.from': 'раньше: {employee}',
 

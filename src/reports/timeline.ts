@@ -1,7 +1,7 @@
 import type { MessageKey, Translator } from '../i18n/translator.ts';
 import type { EventCause, TouchEvent, TouchEventRow, TouchRow } from '../storage/schema.ts';
 import type { Cell, Report } from './report.ts';
-import { SUPERSEDED_BY_DONE, SUPERSEDED_BY_OVERDUE } from '../workflows/superseded-touches.ts';
+import { byIntroduction, SUPERSEDED } from '../workflows/superseded-touches.ts';
 
 /** One line of a client's history: something that happened to one of its touches. */
 export interface TimelineEntry {
@@ -64,10 +64,13 @@ export function describeDetail(detail: string | null, tr: Translator): string {
   const overdue = /^overdue since (\d{4}-\d{2}-\d{2}): moved to the next working day$/.exec(detail);
   if (overdue) return tr.t('ui.detail.overdueMoved', { date: tr.date(overdue[1]) });
   if (/^the overdue touch was (done|skipped)$/.test(detail)) return tr.t('ui.detail.overdueClosed');
-  const byDone = SUPERSEDED_BY_DONE.exec(detail);
-  if (byDone) return tr.t('ui.detail.supersededByDone', { touch: byDone[1]!, date: tr.date(byDone[2]) });
-  const byOverdue = SUPERSEDED_BY_OVERDUE.exec(detail);
-  if (byOverdue) return tr.t('ui.detail.supersededByOverdue', { touch: byOverdue[1]! });
+  const superseded = SUPERSEDED.exec(detail);
+  if (superseded) {
+    const [, what, touch, done] = superseded as unknown as [string, string, string, string | undefined];
+    const intro = byIntroduction(what);
+    return done ? tr.t(intro ? 'ui.detail.introDone' : 'ui.detail.supersededByDone', { touch, date: tr.date(done) })
+      : tr.t(intro ? 'ui.detail.introOverdue' : 'ui.detail.supersededByOverdue', { touch });
+  }
   const from = /^from ([a-z0-9][a-z0-9_-]*)$/.exec(detail);
   if (from) return tr.t('ui.detail.from', { employee: from[1]! });
   return detail;

@@ -82,10 +82,15 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
     .where('source', 'not like', 'digest:%').execute();
 }
 
-/** A client's open touches of rules dated before `today` (the ones a later touch of their series may close, superseded-touches.ts). */
-export async function openRuleTouchesBefore(db: DB, today: string, clientId: string): Promise<TouchRow[]> {
-  return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '<', today)
-    .where('client_id', '=', clientId).where('source', 'like', 'rule:%').execute();
+/**
+ * A client's open touches of rules and handovers that may be overdue on `today` (those a later
+ * touch may close, superseded-touches.ts): dated before it, or moved forward as overdue already
+ * (to today or a day after it).
+ */
+export async function openSupersedable(db: DB, today: string, clientId: string): Promise<TouchRow[]> {
+  return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('client_id', '=', clientId)
+    .where((eb) => eb.or([eb('date', '<', today), eb('overdue_from', 'is not', null)]))
+    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')])).execute();
 }
 
 /** The touches of some series that are open or done: what says whether an older one of them is superseded. */

@@ -9,7 +9,7 @@ import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
 import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openRuleTouchesBefore, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { openAlerts, openSupersedable, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
 import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
@@ -155,7 +155,7 @@ export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTim
   const today = now.setZone(config.settings.timezone).toISODate()!;
   return inTransaction(db, async (trx) => {
     // The client's overdue touches a touch just done made pointless go now, as the next check would close them.
-    await closeSupersededTouches(trx, config, await openRuleTouchesBefore(trx, today, clientId), today, now.toUTC().toISO()!);
+    await closeSupersededTouches(trx, config, await openSupersedable(trx, today, clientId), today, now.toUTC().toISO()!);
     const alerts = await openAlerts(trx, clientId);
     if (alerts.length === 0) return { overdue: 0, silence: 0 };
     const client = clientById(config, clientId);

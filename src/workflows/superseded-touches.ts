@@ -5,39 +5,58 @@ import { recordOutcome } from '../storage/touch-outcomes.ts';
 import { seriesTouches } from '../storage/workflow-repository.ts';
 import { isOverdue } from './overdue.ts';
 
-/** The history line of a touch closed because a later one of its series was done. */
-export const SUPERSEDED_BY_DONE = /^closed as missed: a later touch of its series \(([0-9a-f]{8})\) was done on (\d{4}-\d{2}-\d{2})$/;
-/** The history line of a touch closed because a later one of its series is overdue too. */
-export const SUPERSEDED_BY_OVERDUE = /^closed as missed: a later touch of its series \(([0-9a-f]{8})\) is overdue too$/;
+/** What makes an overdue touch pointless: a later touch of its rule's series, or the successor's introduction after a handover's notice. */
+const LATER = { series: 'a later touch of its series', intro: 'the successor\'s introduction to the same contact' } as const;
+
+/** The history line of a touch closed as superseded: what superseded it, its short id, and the day it was done (none: overdue too). */
+export const SUPERSEDED = /^closed as missed: (a later touch of its series|the successor's introduction to the same contact) \(([0-9a-f]{8})\) (?:was done on (\d{4}-\d{2}-\d{2})|is overdue too)$/;
+
+/** Whether a SUPERSEDED line's first group is a handover's introduction. */
+export function byIntroduction(what: string): boolean {
+  return what === LATER.intro;
+}
 
 /**
- * Overdue touches of a rule that a later touch of the same series (the same rule, client and
- * contacts, a later period) makes pointless: that one is done (February's and March's missed
- * calls to a buyer, April's call made), or is overdue itself. Left open, each rolled forward
- * every morning, and a buyer just called had two more "overdue" calls to her on one day — for
- * ever, the overdue list growing. They are closed as missed: the reports count them as missed
- * (a skip by nobody, touch-outcome.ts), their history says why, their events leave the
- * calendars. Only what was read now decides: a touch done or overdue, not an error.
+ * The series of the touch that supersedes this one, once done or overdue: a rule's own series
+ * (a later period's touch), or, for a handover's notice ("your manager changes"), the successor's
+ * introduction to the same contact — a notice not sent by then tells of a change already made.
+ */
+function supersedingSeries(t: Pick<TouchRow, 'source' | 'series'>): { series: string; what: keyof typeof LATER } | undefined {
+  if (t.source.startsWith('rule:')) return { series: t.series, what: 'series' };
+  if (t.source.startsWith('handover:') && t.series.endsWith('|notice')) return { series: `${t.series.slice(0, -'notice'.length)}intro`, what: 'intro' };
+  return undefined;
+}
+
+/**
+ * Overdue touches a later touch makes pointless, closed as missed instead of rolling on: a
+ * rule's touch whose series (the same rule, client and contacts) has a later period's touch done
+ * (February's and March's missed calls to a buyer, April's call made) or overdue itself; a
+ * handover's notice whose introduction by the successor is done or overdue. Left open, each
+ * rolled forward every morning — a buyer just called had two more "overdue" calls to her on one
+ * day, and a notice of a change made weeks before stayed in the overdue list. The reports count
+ * them as missed (a skip by nobody, touch-outcome.ts), their history says why, their events
+ * leave the calendars. Only what was read now decides: a touch done or overdue, not an error.
  */
 export async function closeSupersededTouches(db: DB, config: Config, candidates: readonly TouchRow[], today: string, nowIso: string): Promise<Set<string>> {
-  const overdue = candidates.filter((t) => t.source.startsWith('rule:') && isOverdue(config, t, today));
+  const overdue = candidates.flatMap((t) => {
+    const by = isOverdue(config, t, today) ? supersedingSeries(t) : undefined;
+    return by ? [{ touch: t, ...by }] : [];
+  });
   const closed = new Set<string>();
   if (overdue.length === 0) return closed;
   const bySeries = new Map<string, Awaited<ReturnType<typeof seriesTouches>>>();
-  for (const t of await seriesTouches(db, overdue.map((t) => t.series))) {
+  for (const t of await seriesTouches(db, overdue.map((o) => o.series))) {
     const list = bySeries.get(t.series);
     if (list) list.push(t);
     else bySeries.set(t.series, [t]);
   }
-  for (const touch of overdue) {
-    const later = (bySeries.get(touch.series) ?? []).filter((o) => o.id !== touch.id && o.window_from > touch.window_to);
+  for (const { touch, series, what } of overdue) {
+    const later = (bySeries.get(series) ?? []).filter((o) => o.id !== touch.id && o.window_from > touch.window_to);
     const done = later.filter((o) => o.status === 'done').sort((a, b) => a.window_from.localeCompare(b.window_from))[0];
     const late = done ? undefined : later.find((o) => o.status === 'planned' && isOverdue(config, o, today));
     const by = done ?? late;
     if (!by) continue;
-    const detail = done
-      ? `closed as missed: a later touch of its series (${done.id.slice(0, 8)}) was done on ${done.resolved_date ?? done.date}`
-      : `closed as missed: a later touch of its series (${by.id.slice(0, 8)}) is overdue too`;
+    const detail = `closed as missed: ${LATER[what]} (${by.id.slice(0, 8)}) ${done ? `was done on ${done.resolved_date ?? done.date}` : 'is overdue too'}`;
     const result = await recordOutcome(db, touch.id, { status: 'skipped', at: nowIso, by: null, note: null, detail, cause: 'overdue' });
     if (result.recorded) closed.add(touch.id);
   }

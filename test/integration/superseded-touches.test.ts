@@ -68,6 +68,42 @@ describe('overdue touches superseded by a later touch of their series', () => {
   });
 });
 
+describe('a handover\'s notice not sent by the time the successor introduces themselves', () => {
+  it('is closed as missed once the introduction to the same contact is done (at once) or overdue too — a notice of a change long made is no touch to make (QA)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': { ...workflowCompany(), handovers: [{ from: 'anna', to: 'oleg', on: '2027-04-15', notice_from: 'leaving' }] } });
+    const file = await tempDatabaseLocation();
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
+    const letters = async () => {
+      const db = await openMigrated(file);
+      try {
+        return await db.selectFrom('touches').select(['id', 'series', 'status', 'resolved_by']).where('source', '=', 'handover:anna:oleg').orderBy('series').execute();
+      } finally {
+        await db.destroy();
+      }
+    };
+    await run('2027-03-01', 'once');
+    // Saturday after the handover: the notices are overdue, the introductions not yet.
+    await run('2027-04-17', 'checks');
+    const before = await letters();
+    const notices = before.filter((l) => l.series.endsWith('|notice'));
+    expect(notices.length).toBeGreaterThan(1);
+    expect(notices.every((n) => n.status === 'planned')).toBe(true);
+    // Oleg introduces himself to alpha's CEO: the notice to that contact goes, the others stay.
+    const intro = before.find((l) => l.series === 'handover:anna:oleg|alpha|alpha-ceo0|intro')!;
+    await run('2027-04-17', 'done', intro.id);
+    const after = await letters();
+    expect(after.find((l) => l.series === 'handover:anna:oleg|alpha|alpha-ceo0|notice')).toMatchObject({ status: 'skipped', resolved_by: null });
+    expect(after.filter((l) => l.series.endsWith('|notice') && l.status === 'planned')).toHaveLength(notices.length - 1);
+    // A week on, the other introductions are overdue too: their notices go with the morning's check.
+    await run('2027-04-26', 'checks');
+    expect((await letters()).filter((l) => l.series.endsWith('|notice') && l.status === 'planned')).toEqual([]);
+    const listed = await cli('history', '--client', 'alpha', '--format', 'json', '--config', dir, '--db', file);
+    const lines = (JSON.parse(listed.out) as { type: string; detail: string }[]).filter((l) => l.type === 'skipped').map((l) => l.detail);
+    expect(lines).toContain(`closed as missed: the successor's introduction to the same contact (${intro.id.slice(0, 8)}) was done on 2027-04-17`);
+  });
+});
+
 describe('the history line of a touch closed as missed', () => {
   it('reads in the reader\'s language, with the later touch and its day', async () => {
     const { describeDetail } = await import('../../src/reports/timeline.ts');
@@ -76,5 +112,7 @@ describe('the history line of a touch closed as missed', () => {
       .toBe('закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом (f9bc09bb) выполнено 06.05.2027');
     expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) is overdue too', translator('ro')))
       .toBe('închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact (f9bc09bb), este și ea restantă');
+    expect(describeDetail('closed as missed: the successor\'s introduction to the same contact (f9bc09bb) was done on 2027-04-19', translator('ru')))
+      .toBe('закрыто как упущенное: новый менеджер уже представился этому контакту (f9bc09bb) 19.04.2027');
   });
 });
