@@ -94,6 +94,7 @@ function toSettings(located: Located<RawSettings>): Settings {
     schedules: { ...s.schedules },
     http: { host: s.http.host, port: s.http.port, publicUrl: s.http.public_url?.replace(/\/$/, '') },
     language: s.language,
+    calendarChanges: s.calendar_changes ?? {},
   };
 }
 

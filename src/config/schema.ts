@@ -166,6 +166,14 @@ export const settingsSchema = z.strictObject({
   http: httpSchema.default(httpSchema.parse({})),
   /** The language of titles, calendar descriptions, reports, the digest and the dashboard. */
   language: z.enum(['en', 'ru', 'ro']).default('en'),
+  /**
+   * Days a government's decree moves, which no holiday calendar knows in advance (Russia's each
+   * autumn for the next year), per country: days off and working days (a working Saturday).
+   */
+  calendar_changes: z.record(country, z.strictObject({
+    off: z.array(isoDate).max(60).default([]),
+    working: z.array(isoDate).max(60).default([]),
+  })).optional(),
 });
 
 export const employeeSchema = z.strictObject({

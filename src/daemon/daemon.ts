@@ -199,7 +199,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     const summary = this.summary;
     if (this.#calendar?.summary === summary) return this.#calendar.isWorkday;
     const { WorkCalendar } = await import('../planner/work-calendar.ts');
-    const calendar = new WorkCalendar(summary.settings.workdays);
+    const calendar = new WorkCalendar(summary.settings.workdays, summary.settings.calendarChanges);
     const countries = new Map(summary.employees.map((e) => [e.id, e.country]));
     const isWorkday: IsWorkday = (employee, date) => calendar.isWorkday(date, countries.get(employee) ?? summary.settings.country);
     this.#calendar = { summary, isWorkday };

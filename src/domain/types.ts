@@ -40,7 +40,12 @@ export interface Settings {
   readonly http: HttpSettings;
   /** Titles, descriptions, reports, the digest and the dashboard are written in it. */
   readonly language: Language;
+  /** Days off and working days a government's decree moves, per country (settings.calendar_changes), beyond those touchbase knows. */
+  readonly calendarChanges: CalendarChanges;
 }
+
+/** Per country: days that are off though the holiday calendar has them as working days, and working days on what would be a weekend. */
+export type CalendarChanges = Readonly<Record<string, { readonly off: readonly string[]; readonly working: readonly string[] }>>;
 
 export interface Schedules {
   /** Re-plan when something changed and push to calendars. */

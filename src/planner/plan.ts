@@ -153,7 +153,7 @@ class PlanRun {
     private readonly now: DateTime,
     private readonly onlyClients?: ReadonlySet<string>,
   ) {
-    this.#calendar = new WorkCalendar(config.settings.workdays);
+    this.#calendar = new WorkCalendar(config.settings.workdays, config.settings.calendarChanges);
     this.#shared = sharedContacts(config, localDate(now, config.settings.timezone));
     this.#placer = new Placer(this.#calendar, this.#shared);
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));

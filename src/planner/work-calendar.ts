@@ -1,5 +1,18 @@
 import { addDays, assertIsoDate, daysBetween, weekdayOf, yearOf } from './dates.ts';
 import { publicHolidays } from './public-holidays.ts';
+import type { CalendarChanges, Config } from '../domain/types.ts';
+
+/**
+ * Days a government's decree moved, known when this version was made: Russia's for 2026
+ * (decree No. 1466 of 24 September 2025: 3 January to 9 January, 4 January to 31 December).
+ * Later years' come with each autumn's decree: settings.calendar_changes takes them.
+ */
+export const DECREED_CHANGES: CalendarChanges = {
+  RU: { off: ['2026-01-09', '2026-12-31'], working: [] },
+};
+
+/** The last year whose decreed changes are known here, per country (a plan past it is warned about, config-warnings.ts). */
+export const DECREES_KNOWN_UNTIL: Readonly<Record<string, number>> = { RU: 2026 };
 
 /**
  * How far a search for a working day goes. Validation guarantees at least one workday a week
@@ -18,10 +31,24 @@ export class WorkCalendar {
   readonly #workdays: ReadonlySet<number>;
   readonly #holidays = new Map<string, Set<string>>();
   readonly #lists = new Map<string, readonly string[]>();
+  /** Per country, the days a decree made days off, and those it made working days (DECREED_CHANGES and settings.calendar_changes). */
+  readonly #off = new Map<string, Set<string>>();
+  readonly #working = new Map<string, Set<string>>();
 
-  constructor(workdays: readonly number[]) {
+  constructor(workdays: readonly number[], changes: CalendarChanges = {}) {
     if (!workdays.some((d) => Number.isInteger(d) && d >= 1 && d <= 7)) throw new RangeError(`workdays: expected at least one day of the week, found ${JSON.stringify(workdays)}`);
     this.#workdays = new Set(workdays);
+    for (const source of [DECREED_CHANGES, changes]) {
+      for (const [country, { off, working }] of Object.entries(source)) {
+        for (const [map, days] of [[this.#off, off], [this.#working, working]] as const) {
+          let set = map.get(country);
+          if (!set) map.set(country, (set = new Set()));
+          for (const d of days) set.add(d);
+        }
+      }
+    }
+    // A day given as working (the configuration's) is no day off, whatever the list known here says.
+    for (const [country, working] of this.#working) for (const d of working) this.#off.get(country)?.delete(d);
   }
 
   isHoliday(country: string, iso: string): boolean {
@@ -34,11 +61,18 @@ export class WorkCalendar {
     return set.has(iso);
   }
 
-  /** A workday that is a public holiday in none of the countries. */
+  /**
+   * A workday in every one of the countries: one of the company's working days of the week that
+   * is no public holiday there and no day off a decree made, or a day a decree made a working
+   * day there (a working Saturday in Russia is no working day with a client in Romania).
+   */
   isWorkday(iso: string, ...countries: string[]): boolean {
-    if (!this.#workdays.has(weekdayOf(iso))) return false;
-    for (const c of countries) if (this.isHoliday(c, iso)) return false;
-    return true;
+    const weekday = this.#workdays.has(weekdayOf(iso));
+    for (const c of countries) {
+      if (this.#working.get(c)?.has(iso)) continue;
+      if (!weekday || this.#off.get(c)?.has(iso) || this.isHoliday(c, iso)) return false;
+    }
+    return weekday || countries.length > 0;
   }
 
   /** Working days from `from` to `to` inclusive, for all the given countries at once. */
@@ -75,4 +109,23 @@ export class WorkCalendar {
     }
     return d;
   }
+}
+
+/**
+ * Said beside a plan of days whose decreed changes are not known (Russia's for a year after
+ * DECREES_KNOWN_UNTIL, with none in settings.calendar_changes): touches may fall on days the
+ * decree makes days off, and only the configuration can say which. Undefined when all is known.
+ */
+export function undecreedNote(config: Pick<Config, 'settings' | 'employees' | 'clients'>, from: string, to: string): string | undefined {
+  const used = new Set([config.settings.country, ...config.employees.map((e) => e.country), ...config.clients.map((c) => c.country)]);
+  const missing: string[] = [];
+  for (const [country, known] of Object.entries(DECREES_KNOWN_UNTIL)) {
+    if (!used.has(country)) continue;
+    const given = config.settings.calendarChanges[country];
+    const givenYears = new Set([...given?.off ?? [], ...given?.working ?? []].map((d) => Number(d.slice(0, 4))));
+    for (let year = Math.max(yearOf(from), known + 1); year <= yearOf(to); year++) if (!givenYears.has(year)) missing.push(`${country} ${year}`);
+  }
+  if (missing.length === 0) return undefined;
+  return `days off moved by government decree are not known to touchbase for ${missing.join(', ')} (Russia's come out each autumn for the next year): `
+    + 'give them in settings.calendar_changes (off: [...], working: [...]); until then a touch may fall on such a day';
 }

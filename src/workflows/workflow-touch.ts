@@ -29,7 +29,7 @@ const calendars = new WeakMap<Config, WorkCalendar>();
 export function workCalendarOf(config: Config): WorkCalendar {
   let calendar = calendars.get(config);
   if (!calendar) {
-    calendar = new WorkCalendar(config.settings.workdays);
+    calendar = new WorkCalendar(config.settings.workdays, config.settings.calendarChanges);
     calendars.set(config, calendar);
   }
   return calendar;

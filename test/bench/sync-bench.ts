@@ -162,7 +162,7 @@ function busyCompany(): Config {
   }));
   return {
     settings: { company: 'Busy', timezone: 'Europe/Moscow', country: 'RU', workdays: [1, 2, 3, 4, 5], hours, horizon: { n: 90, unit: 'days' }, calendar: 'google',
-      schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: undefined }, language: 'en' },
+      schedules: schedulesSchema.parse({}), http: { host: '127.0.0.1', port: 8787, publicUrl: undefined }, language: 'en', calendarChanges: {} },
     employees: [{ id: 'busy', name: 'Busy Manager', email: 'busy@demo.example', role: 'account_manager', timezone: 'Europe/Moscow', country: 'RU', calendar: 'google', hours, meetingsPerDay: undefined }],
     clients,
     // Calls, each its own event: all-day letters share one event per day (63 writes in a quarter), which never reaches the rate.

@@ -155,3 +155,29 @@ describe('holidays', () => {
     expect(publicHolidayName('RU', '2027-06-12', 'ru', 'Russia Day')).toBe('День России');
   });
 });
+
+describe('days a government decree moves (QA: 31 December 2026 is a day off in Russia, and touches were planned on it)', () => {
+  it('the decrees known here are days off; the configuration\'s calendar_changes add days off and working days, per country', async () => {
+    const { WorkCalendar } = await import('../../src/planner/work-calendar.ts');
+    const known = new WorkCalendar([1, 2, 3, 4, 5]);
+    // Thursday 31 December 2026: off in Russia by decree, a working day in Romania.
+    expect(known.isWorkday('2026-12-31', 'RU', 'RU')).toBe(false);
+    expect(known.isWorkday('2026-12-31', 'RO', 'RO')).toBe(true);
+    expect(known.isWorkday('2026-12-30', 'RU', 'RU')).toBe(true);
+    const changed = new WorkCalendar([1, 2, 3, 4, 5], { RU: { off: ['2027-11-05'], working: ['2027-11-13'] } });
+    expect(changed.isWorkday('2027-11-05', 'RU', 'RU')).toBe(false);
+    // Saturday 13 November 2027 made a working day: with a Russian client, not with a Romanian one.
+    expect(changed.isWorkday('2027-11-13', 'RU', 'RU')).toBe(true);
+    expect(changed.isWorkday('2027-11-13', 'RU', 'RO')).toBe(false);
+    expect(changed.workdaysBetween('2027-11-01', '2027-11-14', 'RU', 'RU')).toEqual(['2027-11-01', '2027-11-02', '2027-11-03', '2027-11-08', '2027-11-09', '2027-11-10', '2027-11-11', '2027-11-12', '2027-11-13']);
+  });
+
+  it('a plan past the years whose decrees are known says so, until the configuration gives that year\'s', async () => {
+    const { undecreedNote } = await import('../../src/planner/work-calendar.ts');
+    const { configOf, SETTINGS, employee, client } = await import('../helpers/config-folder.ts');
+    const company = (changes?: unknown) => configOf({ settings: { ...SETTINGS.settings, ...(changes ? { calendar_changes: changes } : {}) }, employees: [employee('am', 'account_manager')], clients: [client('c1')] });
+    expect(undecreedNote(company(), '2026-12-01', '2026-12-31')).toBeUndefined();
+    expect(undecreedNote(company(), '2026-12-01', '2028-01-31')).toMatch(/^days off moved by government decree are not known to touchbase for RU 2027, RU 2028 /);
+    expect(undecreedNote(company({ RU: { off: ['2027-01-08'] } }), '2026-12-01', '2027-12-31')).toBeUndefined();
+  });
+});

@@ -7,6 +7,7 @@ import { mergeByTime, sortTouches, storedTouches, workflowTouches } from '../../
 import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { feedDir } from './sync.ts';
 import { horizonWindow } from '../../plan-service.ts';
+import { undecreedNote } from '../../planner/work-calendar.ts';
 import { clockFrom, configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
@@ -64,6 +65,8 @@ export function onceCommand(program: Command, io: CliIO): void {
       // A sequence step its client's late arrival in the CRM made too late to place: said, not lost
       // (the plan's other warnings are `touchbase plan`'s; this pass names only the clients it planned).
       for (const w of warnings) if (w.missedStep) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      const undecreed = undecreedNote(config, horizon.from, horizon.to);
+      if (undecreed) io.err(`note: ${undecreed}\n`);
       const d = report.dispatched!;
       io.out(`${tr.t('cli.once.calendars', {
         written: tr.t('cli.once.written', counts(d.done)), retried: d.retried ? tr.t('cli.once.retried', { n: String(d.retried) }) : '',

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { addDuration, daysBetween } from '../../planner/dates.ts';
 import { planWindowReusing } from '../../plan-service.ts';
 import { MAX_PLAN_DAYS, type PlanWarning } from '../../planner/plan.ts';
+import { undecreedNote } from '../../planner/work-calendar.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clientOption, unknownClient } from '../client-option.ts';
 import { clockFrom, configDir, databaseMissing, dbFile, parseDateOption, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -112,6 +113,8 @@ export function planCommand(program: Command, io: CliIO): void {
       // listed (a plan of one client printed the whole company's capacity warnings).
       const shownWarnings = warnings.filter((w) => (!o.client || w.client === o.client) && (!o.employee || w.employee === undefined || w.employee === o.employee));
       for (const line of warningLines(shownWarnings)) io.err(`${line}\n`);
+      const undecreed = undecreedNote(config, from, to);
+      if (undecreed) io.err(`note: ${undecreed}\n`);
       if (shownWarnings.length < warnings.length) {
         const others = o.client && o.employee ? 'other clients and employees' : o.client ? 'other clients' : 'other employees';
         io.err(`(${warnings.length - shownWarnings.length} warnings about ${others}: "touchbase plan" without ${o.client && o.employee ? '--client and --employee' : o.client ? '--client' : '--employee'} lists them)\n`);
