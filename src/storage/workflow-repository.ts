@@ -105,6 +105,12 @@ export async function seriesTouches(db: DB, series: readonly string[]): Promise<
   return out;
 }
 
+/** Open touches of rules and handovers already moved forward as overdue to `today` or later (superseded-touches.ts may close them before their day). */
+export async function openMovedAhead(db: DB, today: string): Promise<TouchRow[]> {
+  return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', today).where('overdue_from', 'is not', null)
+    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')])).execute();
+}
+
 /** Open touches of the planner's sources (rules, campaigns, handovers) dated before `today`. */
 export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id'>[]> {
   return db.selectFrom('touches').select(['id', 'source', 'client_id']).where('status', '=', 'planned').where('date', '<', today)

@@ -9,7 +9,7 @@ import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
 import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openSupersedable, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
 import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
@@ -75,8 +75,10 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       const to = employeeById(config, holderOn(config.handovers, touch.employee_id, today));
       return to && to.id !== touch.employee_id ? [{ touch, to: { employee: to.id, date: touch.date, start: touch.start_at, end: touch.end_at } }] : [];
     }), nowIso);
-    // Those a later touch of their series made pointless are closed as missed, not moved on.
-    const superseded = await closeSupersededTouches(trx, config, open, today, nowIso);
+    // Those a later touch of their series made pointless are closed as missed, not moved on — and
+    // so are those moved on already, to a day still ahead: February's call waiting on the 10th is
+    // closed the morning March's turns overdue, not left beside it until its day.
+    const superseded = await closeSupersededTouches(trx, config, [...open, ...await openMovedAhead(trx, today)], today, nowIso);
     const late = open.filter((t) => !occasionPassed(config, t, today) && !superseded.has(t.id))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;

@@ -104,6 +104,31 @@ describe('a handover\'s notice not sent by the time the successor introduces the
   });
 });
 
+describe('an overdue touch already moved on to a day ahead', () => {
+  it('is closed the morning the next touch of its series turns overdue, not left beside it until its own day (QA: two overdue calls to one buyer for days)', async () => {
+    const { tempDatabase } = await import('../helpers/temp-database.ts');
+    const { runDailyWorkflows } = await import('../../src/workflows/daily.ts');
+    const { configOf } = await import('../helpers/config-folder.ts');
+    const { DateTime } = await import('luxon');
+    const config = configOf(workflowCompany());
+    const db = await tempDatabase();
+    const call = (id: string, o: { date: string; window: [string, string]; overdueFrom?: string }) => ({
+      id, source: 'rule:buyer-calls', series: 'rule:buyer-calls|alpha|alpha-buyer2', kind: 'call', client_id: 'alpha', contact_ids: '["alpha-buyer2"]',
+      employee_id: 'anna', date: o.date, start_at: `${o.date}T10:00:00.000+03:00`, end_at: `${o.date}T10:15:00.000+03:00`, all_day: 0, title: `call ${id}`,
+      window_from: o.window[0], window_to: o.window[1], remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null,
+      note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', moved_by_user: 0, overdue_from: o.overdueFrom ?? null, body: null,
+    });
+    // February's call, late, moved on (a day with room) to Monday 8 March; March's, due on the 2nd, is overdue on Saturday the 6th.
+    await db.insertInto('touches').values([
+      call('feb', { date: '2027-03-08', window: ['2027-02-01', '2027-02-28'], overdueFrom: '2027-02-10' }),
+      call('mar', { date: '2027-03-02', window: ['2027-03-01', '2027-03-31'] }),
+    ]).execute();
+    await runDailyWorkflows(db, config, DateTime.fromISO('2027-03-06T06:30:00+03:00'));
+    const rows = await db.selectFrom('touches').select(['id', 'status', 'resolved_by']).where('source', '=', 'rule:buyer-calls').orderBy('id').execute();
+    expect(rows).toEqual([{ id: 'feb', status: 'skipped', resolved_by: null }, { id: 'mar', status: 'planned', resolved_by: null }]);
+  });
+});
+
 describe('the history line of a touch closed as missed', () => {
   it('reads in the reader\'s language, with the later touch and its day', async () => {
     const { describeDetail } = await import('../../src/reports/timeline.ts');
