@@ -153,6 +153,8 @@ export const enDashboard = {
   'ui.detail.supersededByOverdue': 'closed as missed: a later touch of the same rule and contact ({touch}) is overdue too',
   'ui.detail.introDone': 'closed as missed: the successor\'s introduction to the same contact ({touch}) was done on {date}',
   'ui.detail.introOverdue': 'closed as missed: the successor\'s introduction to the same contact ({touch}) is overdue too',
+  'ui.detail.undoneDone': 'undone from the calendar link (it had been marked done)',
+  'ui.detail.undoneSkip': 'undone from the calendar link (it had been skipped)',
   'ui.detail.overdueClosed': 'the overdue touch was closed',
   'ui.detail.from': 'before: {employee}',
 

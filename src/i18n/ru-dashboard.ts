@@ -169,6 +169,8 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.supersededByOverdue': 'закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом ({touch}) тоже просрочено',
   'ui.detail.introDone': 'закрыто как упущенное: новый менеджер уже представился этому контакту ({touch}) {date}',
   'ui.detail.introOverdue': 'закрыто как упущенное: представление нового менеджера этому контакту ({touch}) тоже просрочено',
+  'ui.detail.undoneDone': 'отменено по ссылке из календаря (касание было отмечено выполненным)',
+  'ui.detail.undoneSkip': 'отменено по ссылке из календаря (касание было пропущено)',
   'ui.detail.overdueClosed': 'просроченное касание закрыто',
   'ui.detail.from': 'раньше: {employee}',
 

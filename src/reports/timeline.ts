@@ -51,6 +51,8 @@ const KNOWN_DETAILS: ReadonlyMap<string, MessageKey> = new Map([
   ['skipped from the calendar link', 'ui.detail.skippedByLink'],
   ['deleted from the calendar by the employee', 'ui.detail.deletedByEmployee'],
   ['the client was touched: the silence is over', 'ui.detail.silenceOver'],
+  ['undone from the calendar link (it had been marked done)', 'ui.detail.undoneDone'],
+  ['undone from the calendar link (it had been skipped)', 'ui.detail.undoneSkip'],
 ]);
 
 /**

@@ -139,5 +139,7 @@ describe('the history line of a touch closed as missed', () => {
       .toBe('închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact (f9bc09bb), este și ea restantă');
     expect(describeDetail('closed as missed: the successor\'s introduction to the same contact (f9bc09bb) was done on 2027-04-19', translator('ru')))
       .toBe('закрыто как упущенное: новый менеджер уже представился этому контакту (f9bc09bb) 19.04.2027');
+    // An undone link's line too (QA: it stayed English in a Russian history).
+    expect(describeDetail('undone from the calendar link (it had been marked done)', translator('ru'))).toBe('отменено по ссылке из календаря (касание было отмечено выполненным)');
   });
 });
