@@ -91,7 +91,7 @@ export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): {
     case 'outdated':
       return { status: 410, html: notice(tr, 'link.outdatedTitle', escapeHtml(t('link.outdatedBody', { title: outcome.touch.title })), nonce) };
     case 'not-open':
-      return { status: 409, html: notice(tr, 'link.closedTitle', escapeHtml(t('link.closedBody', { title: outcome.touch.title, status: statusWord(outcome.touch.status, tr) })), nonce) };
+      return { status: 409, html: notice(tr, 'link.closedTitle', escapeHtml(t('link.closedBody', { title: outcome.touch.title, status: statusWord(outcome.touch, tr) })), nonce) };
     case 'unknown':
       return { status: 404, html: touchNotFoundPage(tr, nonce) };
     case 'forged':
@@ -119,7 +119,7 @@ export function undoPage(outcome: UndoOutcome, nonce: string, tr: Translator): {
       return {
         status: 409,
         html: notice(tr, 'link.undoChangedTitle', escapeHtml(t('link.undoChangedBody', {
-          title: outcome.touch?.title ?? t('link.thisTouch'), status: outcome.touch ? statusWord(outcome.touch.status, tr) : t('link.notInPlan'),
+          title: outcome.touch?.title ?? t('link.thisTouch'), status: outcome.touch ? statusWord(outcome.touch, tr) : t('link.notInPlan'),
         })), nonce),
       };
     case 'forged':
@@ -127,6 +127,8 @@ export function undoPage(outcome: UndoOutcome, nonce: string, tr: Translator): {
   }
 }
 
-function statusWord(status: string, tr: Translator): string {
-  return ['planned', 'done', 'skipped', 'cancelled'].includes(status) ? tr.t(`status.${status}` as MessageKey) : status;
+function statusWord(touch: { readonly status: string; readonly resolved_by: string | null }, tr: Translator): string {
+  // Skipped by nobody: closed as missed, a later touch having made it pointless (superseded-touches.ts) — nobody skipped it.
+  if (touch.status === 'skipped' && touch.resolved_by === null) return tr.t('status.closedMissed');
+  return ['planned', 'done', 'skipped', 'cancelled'].includes(touch.status) ? tr.t(`status.${touch.status}` as MessageKey) : touch.status;
 }

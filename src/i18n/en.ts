@@ -154,6 +154,7 @@ export const en = {
   'status.planned': 'planned',
   'status.done': 'done',
   'status.skipped': 'skipped',
+  'status.closedMissed': 'closed as missed (a later touch with the same person made it pointless)',
   'status.cancelled': 'cancelled',
 
   // Reports: titles, columns, values, summaries.

@@ -150,6 +150,7 @@ export const ro: Catalogue = {
   'status.planned': 'planificată',
   'status.done': 'realizată',
   'status.skipped': 'omisă',
+  'status.closedMissed': 'închisă ca ratată (o interacțiune ulterioară cu aceeași persoană a făcut-o inutilă)',
   'status.cancelled': 'anulată',
 
   'report.empty': 'Nimic de raportat.',

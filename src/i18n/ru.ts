@@ -151,6 +151,7 @@ export const ru: Catalogue = {
   'status.planned': 'запланировано',
   'status.done': 'выполнено',
   'status.skipped': 'пропущено',
+  'status.closedMissed': 'закрыто как упущенное (более позднее касание с тем же человеком сделало его ненужным)',
   'status.cancelled': 'отменено',
 
   'report.empty': 'Данных для отчёта нет.',

@@ -188,6 +188,26 @@ describe('touchbase daemon', () => {
     expect(lines.some((l) => /"reason":"SIGHUP".*"msg":"configuration unchanged: nothing to apply"/.test(l))).toBe(true);
   });
 
+  it('a link of a touch closed as missed (a later one of its series made it pointless) says so, not that someone skipped it (QA)', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const { daemon, dbFile, feedDir } = await daemonUnderTest({ configDir, clock });
+    await startedAndSynced(daemon);
+    const [a] = feedLinks(feedDir) as [ReturnType<typeof feedLinks>[0]];
+    const { recordOutcome } = await import('../../src/storage/touch-outcomes.ts');
+    const db = await openMigrated(dbFile);
+    try {
+      await recordOutcome(db, touchIdOf(a.uid.slice(0, 32)), { status: 'skipped', at: NOW.toUTC().toISO()!, by: null, detail: 'closed as missed: a later touch of its series (0123abcd) is overdue too', cause: 'overdue' });
+    } finally {
+      await db.destroy();
+    }
+    const page = await fetch(`${daemon.url}${a.done}`);
+    expect(page.status).toBe(409);
+    const text = await page.text();
+    expect(text).toContain('closed as missed (a later touch with the same person made it pointless)');
+    expect(text).not.toContain('already skipped');
+  });
+
   it('the one-click links record done, skip and snooze once each, and refuse forged and reused tokens', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
