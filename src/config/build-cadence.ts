@@ -96,7 +96,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
     // Its clients unknown (a broken selector), a role nobody holds anywhere is still a mistake of its own.
     else if (broken?.has('for')) roleHeldSomewhere(ctx, r.ours, origin, ['ours']);
     const rule: Rule = {
-      id: r.id, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
+      id: r.id, name: r.name, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);

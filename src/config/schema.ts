@@ -223,6 +223,7 @@ export const clientSchema = z.strictObject({
 
 export const ruleSchema = z.strictObject({
   id,
+  name: text.optional(),
   ours: text,
   theirs,
   kind,

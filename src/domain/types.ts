@@ -127,6 +127,8 @@ export type Theirs = 'all' | readonly string[];
 
 export interface Rule {
   readonly id: string;
+  /** What people call it ("Звонок закупщику"): a day's calendar entry of its touches names it so, not by its id. */
+  readonly name?: string | undefined;
   readonly ours: string;
   readonly theirs: Theirs;
   readonly kind: Kind;

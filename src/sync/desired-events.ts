@@ -186,7 +186,7 @@ function contactLine(c: Config['clients'][number]['contacts'][number]): string {
 
 const KINDS: ReadonlySet<string> = new Set<Kind>(['meeting', 'call', 'letter', 'greeting', 'feedback', 'news']);
 
-/** "campaign:new-year" → its holiday's name, or "new-year"; "handover:a:b" → "передача клиентов Anna Ivanova → Oleg Lupu". */
+/** "campaign:new-year" → its name or holiday's name, or "new-year"; "rule:feedback" → its name, or "feedback"; "handover:a:b" → "передача клиентов Anna Ivanova → Oleg Lupu". */
 function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_to'>, config: Config, tr: Translator): string {
   const [kind, ...rest] = touch.source.split(':');
   // A campaign by its holiday's name, as its greetings' titles say it ("День защитника
@@ -200,6 +200,8 @@ function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_t
     const [from, to] = rest.map((id) => employeeById(config, id)?.name ?? id) as [string, string];
     return tr.t('event.groupHandover', { from, to });
   }
+  // A rule by its name when it has one ("Запросы отзыва (Отзыв после поставки) × 2", not "(feedback)").
+  if (kind === 'rule') return config.rules.find((r) => r.id === rest.join(':'))?.name ?? rest.join(':');
   return rest.join(':') || touch.source;
 }
 

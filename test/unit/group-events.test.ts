@@ -99,6 +99,21 @@ describe('a day\'s group event names its campaign as people do (QA camp F7)', ()
     expect(campaignHolidayName(config, 'womens-day', 'RU', '2027-03-08')).toBe('Международный женский день');
   });
 
+  it('a rule by its name when it has one, else by its id (QA: "Запросы отзыва (feedback) × 2" in a Russian calendar)', () => {
+    const config = configOf({
+      settings: { ...SETTINGS.settings, language: 'ru' },
+      employees: [employee('am', 'account_manager')],
+      clients: Array.from({ length: 40 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' }, since: '2020-01-01' })),
+      rules: [{ id: 'feedback', name: 'Отзыв о поставках', ours: 'account_manager', theirs: 'ceo', kind: 'feedback', every: '1 month', per: 'client' }],
+    });
+    const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-01-31' }, NOW).touches;
+    const byDay = new Map<string, typeof touches>();
+    for (const t of touches) byDay.set(t.date, [...byDay.get(t.date) ?? [], t]);
+    const day = [...byDay.values()].find((ts) => ts.length > 1)!;
+    const entries = entriesOf(day.map((t) => touchToRow(t, undefined, NOW.toISO()!)));
+    expect(entryEvent(entries[0]!, config, links, '2027-01-01').title).toMatch(/^Запросы отзыва \(Отзыв о поставках\) × \d+: /);
+  });
+
   it('a handover\'s letters by the two people\'s names, in the company\'s language', () => {
     const config = configOf({
       settings: { ...SETTINGS.settings, language: 'ru' },
