@@ -105,6 +105,24 @@ export async function seriesTouches(db: DB, series: readonly string[]): Promise<
   return out;
 }
 
+/**
+ * The title and description of open workflow touches made before, brought up to date where they
+ * changed (an escalation naming the leaver after a handover gave the touch to the successor): the
+ * sync sees the newer updated_at and rewrites the event. Done, skipped or cancelled ones stay as they were.
+ */
+export async function refreshOpenTexts(db: DB, texts: readonly { readonly id: string; readonly title: string; readonly body: string | null }[], nowIso: string): Promise<number> {
+  if (texts.length === 0) return 0;
+  const stored = new Map((await db.selectFrom('touches').select(['id', 'title', 'body', 'status']).where('id', 'in', texts.map((t) => t.id)).execute()).map((r) => [r.id, r]));
+  let changed = 0;
+  for (const t of texts) {
+    const row = stored.get(t.id);
+    if (!row || row.status !== 'planned' || (row.title === t.title && row.body === t.body)) continue;
+    const [r] = await db.updateTable('touches').set({ title: t.title, body: t.body, updated_at: nowIso }).where('id', '=', t.id).where('status', '=', 'planned').execute();
+    changed += Number(r?.numUpdatedRows ?? 0);
+  }
+  return changed;
+}
+
 /** Open touches of rules and handovers already moved forward as overdue to `today` or later (superseded-touches.ts may close them before their day). */
 export async function openMovedAhead(db: DB, today: string): Promise<TouchRow[]> {
   return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', today).where('overdue_from', 'is not', null)

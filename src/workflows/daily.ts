@@ -9,7 +9,7 @@ import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
 import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, timedAgenda } from '../storage/workflow-repository.ts';
+import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, refreshOpenTexts, timedAgenda } from '../storage/workflow-repository.ts';
 import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
@@ -96,6 +96,8 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (escalation) escalations.push(escalation);
     }
     const overdueEscalated = (await insertWorkflowTouches(trx, escalations, nowIso)).length;
+    // Those made on an earlier morning say what is true today: whose touch it is now (a handover gave it on).
+    await refreshOpenTexts(trx, escalations.map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
     // Silence
     const silent = silentClients(config, await lastDoneByClient(trx), await trackedSinceByClient(trx, config.settings.timezone), today);
@@ -110,6 +112,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (escalation) upward.push(escalation);
     }
     const silenceEscalated = (await insertWorkflowTouches(trx, upward, nowIso)).length;
+    await refreshOpenTexts(trx, upward.map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
     const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
     const cleared = withdrawn.overdue + withdrawn.silence;

@@ -297,6 +297,30 @@ describe('overdue touches', () => {
   });
 });
 
+describe('an escalation after a handover', () => {
+  it('names the successor once the overdue touch is theirs, in its title and description (QA: the director chased someone who had left)', async () => {
+    const rules = [{ id: 'am-director', ours: 'account_manager', theirs: 'director', kind: 'meeting', every: '1 month' }];
+    const before = configOf(workflowCompany({ rules }));
+    const d = await db();
+    await planWithHistory(d, before, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-01T08:00:00+03:00'), true);
+    const meeting = await d.selectFrom('touches').selectAll().where('client_id', '=', 'alpha').executeTakeFirstOrThrow();
+    const day = DateTime.fromISO(meeting.date).plus({ days: 5 }).toISODate()!;
+    expect(await runDailyWorkflows(d, before, morning(day))).toMatchObject({ overdueEscalated: 1 });
+    const [escalation] = await openTouches(d, 'escalation:overdue:');
+    expect(escalation!.title).toContain('Emp anna');
+    // Anna leaves the next day: her late meeting is Oleg's, and so is the escalation's subject.
+    const next = DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
+    const after = configOf({ ...workflowCompany({ rules }), handovers: [{ from: 'anna', to: 'oleg', on: next, notice_from: 'leaving' }] });
+    await runDailyWorkflows(d, after, morning(next));
+    expect((await d.selectFrom('touches').select('employee_id').where('id', '=', meeting.id).executeTakeFirstOrThrow()).employee_id).toBe('oleg');
+    const [retitled] = await openTouches(d, 'escalation:overdue:');
+    expect(retitled!.id).toBe(escalation!.id);
+    expect(retitled!.title).toContain('Emp oleg');
+    expect(retitled!.body).toContain('Emp oleg');
+    expect(retitled!.updated_at > escalation!.updated_at).toBe(true);
+  });
+});
+
 function row(id: string, clientId: string, employee: string, date: string) {
   return {
     id, source: 'rule:test', series: `rule:test|${clientId}|${id}`, kind: 'call', client_id: clientId, contact_ids: '[]', employee_id: employee,
