@@ -155,6 +155,7 @@ export const enDashboard = {
   'ui.detail.introOverdue': 'closed as missed: the successor\'s introduction to the same contact ({touch}) is overdue too',
   'ui.detail.undoneDone': 'undone from the calendar link (it had been marked done)',
   'ui.detail.undoneSkip': 'undone from the calendar link (it had been skipped)',
+  'ui.detail.reopenedUndone': 'reopened: the later touch that closed it as missed was undone',
   'ui.detail.overdueClosed': 'the overdue touch was closed',
   'ui.detail.from': 'before: {employee}',
 

@@ -162,8 +162,9 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.supersededByOverdue': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact ({touch}), este și ea restantă',
   'ui.detail.introDone': 'închisă ca ratată: noul responsabil s-a prezentat deja acestui contact ({touch}) pe {date}',
   'ui.detail.introOverdue': 'închisă ca ratată: prezentarea noului responsabil către acest contact ({touch}) este și ea restantă',
-  'ui.detail.undoneDone': 'anulat din linkul din calendar (interacțiunea fusese marcată ca realizată)',
-  'ui.detail.undoneSkip': 'anulat din linkul din calendar (interacțiunea fusese omisă)',
+  'ui.detail.undoneDone': 'anulată din linkul din calendar (interacțiunea fusese marcată ca realizată)',
+  'ui.detail.undoneSkip': 'anulată din linkul din calendar (interacțiunea fusese omisă)',
+  'ui.detail.reopenedUndone': 'redeschisă: interacțiunea ulterioară care o închisese a fost anulată',
   'ui.detail.overdueClosed': 'interacțiunea restantă a fost închisă',
   'ui.detail.from': 'înainte: {employee}',
 

@@ -171,6 +171,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.introOverdue': 'закрыто как упущенное: представление нового менеджера этому контакту ({touch}) тоже просрочено',
   'ui.detail.undoneDone': 'отменено по ссылке из календаря (касание было отмечено выполненным)',
   'ui.detail.undoneSkip': 'отменено по ссылке из календаря (касание было пропущено)',
+  'ui.detail.reopenedUndone': 'снова открыто: более позднее касание, из-за которого оно было закрыто, отменено',
   'ui.detail.overdueClosed': 'просроченное касание закрыто',
   'ui.detail.from': 'раньше: {employee}',
 

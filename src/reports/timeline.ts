@@ -2,6 +2,7 @@ import type { MessageKey, Translator } from '../i18n/translator.ts';
 import type { EventCause, TouchEvent, TouchEventRow, TouchRow } from '../storage/schema.ts';
 import type { Cell, Report } from './report.ts';
 import { byIntroduction, SUPERSEDED } from '../workflows/superseded-touches.ts';
+import { REOPENED_UNDONE } from '../storage/touch-moves.ts';
 
 /** One line of a client's history: something that happened to one of its touches. */
 export interface TimelineEntry {
@@ -53,6 +54,7 @@ const KNOWN_DETAILS: ReadonlyMap<string, MessageKey> = new Map([
   ['the client was touched: the silence is over', 'ui.detail.silenceOver'],
   ['undone from the calendar link (it had been marked done)', 'ui.detail.undoneDone'],
   ['undone from the calendar link (it had been skipped)', 'ui.detail.undoneSkip'],
+  [REOPENED_UNDONE, 'ui.detail.reopenedUndone'],
 ]);
 
 /**

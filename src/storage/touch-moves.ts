@@ -77,9 +77,31 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
     await trx.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
       .where('id', '=', touchId).where('status', '=', was).execute();
     await appendHistory(trx, [{ touch_id: touchId, type: 'restored', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: row.date, detail, cause: 'employee' }]);
+    if (was === 'done') await reopenClosedBy(trx, touchId, nowIso);
     return true;
   });
 }
+
+/**
+ * The earlier touches a done touch closed as missed (superseded-touches.ts: "closed as missed: …
+ * (<its short id>) was done on …"), open again when that done is undone: its reason is gone, and
+ * left closed they would be lost. Only those still as the closing left them (skipped by nobody).
+ */
+async function reopenClosedBy(db: DB, touchId: string, nowIso: string): Promise<void> {
+  const closedBy = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
+    .select(['touches.id', 'touches.date', 'touches.employee_id'])
+    .where('touch_events.type', '=', 'skipped').where('touch_events.cause', '=', 'overdue')
+    .where('touch_events.detail', 'like', `closed as missed: % (${touchId.slice(0, 8)}) was done on %`)
+    .where('touches.status', '=', 'skipped').where('touches.resolved_by', 'is', null).execute();
+  for (const row of closedBy) {
+    await db.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
+      .where('id', '=', row.id).where('status', '=', 'skipped').execute();
+    await appendHistory(db, [{ touch_id: row.id, type: 'restored', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: row.date, detail: REOPENED_UNDONE, cause: 'employee' }]);
+  }
+}
+
+/** The history line of a touch reopened because the done that closed it as missed was undone. */
+export const REOPENED_UNDONE = 'reopened: the later touch that closed it as missed was undone';
 
 /**
  * The open touches the workflows made (events, silence alerts, escalations, digests) that these

@@ -93,14 +93,21 @@ export async function openSupersedable(db: DB, today: string, clientId: string):
     .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')])).execute();
 }
 
-/** The touches of some series that are open or done: what says whether an older one of them is superseded. */
-export async function seriesTouches(db: DB, series: readonly string[]): Promise<Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[]> {
+/**
+ * The touches of some series that are open or done: what says whether an older one of them is
+ * superseded. Read by their clients (the client-and-status index; no index has the series),
+ * a few hundred clients a statement.
+ */
+export async function seriesTouches(
+  db: DB, wanted: readonly { readonly client: string; readonly series: string }[],
+): Promise<Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[]> {
+  const series = new Set(wanted.map((w) => w.series));
+  const clients = [...new Set(wanted.map((w) => w.client))];
   const out: Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[] = [];
-  const unique = [...new Set(series)];
-  // A bounded number of parameters per statement.
-  for (let i = 0; i < unique.length; i += 500) {
-    out.push(...await db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'overdue_from', 'window_from', 'resolved_date', 'source'])
-      .where('series', 'in', unique.slice(i, i + 500)).where('status', 'in', ['planned', 'done']).execute());
+  for (let i = 0; i < clients.length; i += 500) {
+    const rows = await db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'overdue_from', 'window_from', 'resolved_date', 'source'])
+      .where('client_id', 'in', clients.slice(i, i + 500)).where('status', 'in', ['planned', 'done']).execute();
+    for (const r of rows) if (series.has(r.series)) out.push(r);
   }
   return out;
 }

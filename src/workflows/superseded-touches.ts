@@ -21,8 +21,15 @@ export function byIntroduction(what: string): boolean {
  * (a later period's touch), or, for a handover's notice ("your manager changes"), the successor's
  * introduction to the same contact — a notice not sent by then tells of a change already made.
  */
-function supersedingSeries(t: Pick<TouchRow, 'source' | 'series'>): { series: string; what: keyof typeof LATER } | undefined {
-  if (t.source.startsWith('rule:')) return { series: t.series, what: 'series' };
+function supersedingSeries(config: Config, t: Pick<TouchRow, 'source' | 'series' | 'moved_by_user'>): { series: string; what: keyof typeof LATER } | undefined {
+  // Put on its day by its holder (moved in the calendar, snoozed): theirs, whatever came after it.
+  if (t.moved_by_user === 1) return undefined;
+  if (t.source.startsWith('rule:')) {
+    // A chain (anchor: last) has one open touch at a time, and its next one counts from the last resolved:
+    // a closing would become that, on a day ahead. Not a series of periods to give way in.
+    const rule = config.rules.find((r) => r.id === t.source.slice(5));
+    return rule?.anchor === 'last' ? undefined : { series: t.series, what: 'series' };
+  }
   if (t.source.startsWith('handover:') && t.series.endsWith('|notice')) return { series: `${t.series.slice(0, -'notice'.length)}intro`, what: 'intro' };
   return undefined;
 }
@@ -39,13 +46,13 @@ function supersedingSeries(t: Pick<TouchRow, 'source' | 'series'>): { series: st
  */
 export async function closeSupersededTouches(db: DB, config: Config, candidates: readonly TouchRow[], today: string, nowIso: string): Promise<Set<string>> {
   const overdue = candidates.flatMap((t) => {
-    const by = isOverdue(config, t, today) ? supersedingSeries(t) : undefined;
+    const by = isOverdue(config, t, today) ? supersedingSeries(config, t) : undefined;
     return by ? [{ touch: t, ...by }] : [];
   });
   const closed = new Set<string>();
   if (overdue.length === 0) return closed;
   const bySeries = new Map<string, Awaited<ReturnType<typeof seriesTouches>>>();
-  for (const t of await seriesTouches(db, overdue.map((o) => o.series))) {
+  for (const t of await seriesTouches(db, overdue.map((o) => ({ client: o.touch.client_id, series: o.series })))) {
     const list = bySeries.get(t.series);
     if (list) list.push(t);
     else bySeries.set(t.series, [t]);

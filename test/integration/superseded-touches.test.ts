@@ -65,6 +65,16 @@ describe('overdue touches superseded by a later touch of their series', () => {
     expect(await overdueCalls('2027-05-06')).toEqual([]);
     // A touch of another series (beta's buyers) is not touched by any of it.
     expect((await report('overdue', '2027-05-06')).rows.some((r) => r.client === 'beta' && r.kind === 'call')).toBe(true);
+    // May's call undone (the link's undo): April's is open again, its reason gone (review: it stayed closed, lost).
+    const { reopenTouch } = await import('../../src/storage/touch-moves.ts');
+    const db = await openMigrated(file);
+    try {
+      expect(await reopenTouch(db, may!.id, 'done', '2027-05-06T10:00:00.000Z', 'undone from the calendar link (it had been marked done)')).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+    expect((await calls()).find((c) => c.id === april!.id)).toMatchObject({ status: 'planned', resolved_by: null });
+    expect(await overdueCalls('2027-05-06')).toEqual([april!.id]);
   });
 });
 
@@ -126,6 +136,23 @@ describe('an overdue touch already moved on to a day ahead', () => {
     await runDailyWorkflows(db, config, DateTime.fromISO('2027-03-06T06:30:00+03:00'));
     const rows = await db.selectFrom('touches').select(['id', 'status', 'resolved_by']).where('source', '=', 'rule:buyer-calls').orderBy('id').execute();
     expect(rows).toEqual([{ id: 'feb', status: 'skipped', resolved_by: null }, { id: 'mar', status: 'planned', resolved_by: null }]);
+  });
+});
+
+describe('an overdue touch its holder moved themselves', () => {
+  it('is theirs: a later touch of its series overdue too does not close it (review: a call the employee agreed for the 12th was closed)', async () => {
+    const { tempDatabase } = await import('../helpers/temp-database.ts');
+    const { runDailyWorkflows } = await import('../../src/workflows/daily.ts');
+    const { configOf } = await import('../helpers/config-folder.ts');
+    const { DateTime } = await import('luxon');
+    const db = await tempDatabase();
+    const base = { source: 'rule:buyer-calls', series: 'rule:buyer-calls|alpha|alpha-buyer2', kind: 'call', client_id: 'alpha', contact_ids: '["alpha-buyer2"]', employee_id: 'anna', all_day: 0, remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', body: null };
+    await db.insertInto('touches').values([
+      { ...base, id: 'feb', title: 'feb', date: '2027-03-12', start_at: '2027-03-12T10:00:00.000+03:00', end_at: '2027-03-12T10:15:00.000+03:00', window_from: '2027-02-01', window_to: '2027-02-28', moved_by_user: 1, overdue_from: '2027-02-10' },
+      { ...base, id: 'mar', title: 'mar', date: '2027-03-02', start_at: '2027-03-02T10:00:00.000+03:00', end_at: '2027-03-02T10:15:00.000+03:00', window_from: '2027-03-01', window_to: '2027-03-31', moved_by_user: 0, overdue_from: null },
+    ]).execute();
+    await runDailyWorkflows(db, configOf(workflowCompany()), DateTime.fromISO('2027-03-06T06:30:00+03:00'));
+    expect((await db.selectFrom('touches').select(['id', 'status']).where('id', '=', 'feb').executeTakeFirstOrThrow()).status).toBe('planned');
   });
 });
 
