@@ -1,3 +1,4 @@
+import { statusKey } from '../domain/status-key.ts';
 import { plainNote } from '../domain/plain-text.ts';
 import { escapeHtml } from '../domain/html-escape.ts';
 import type { LinkAction, LinkOutcome, UndoOutcome } from './action-links.ts';
@@ -128,7 +129,6 @@ export function undoPage(outcome: UndoOutcome, nonce: string, tr: Translator): {
 }
 
 function statusWord(touch: { readonly status: string; readonly resolved_by: string | null }, tr: Translator): string {
-  // Skipped by nobody: closed as missed, a later touch having made it pointless (superseded-touches.ts) — nobody skipped it.
-  if (touch.status === 'skipped' && touch.resolved_by === null) return tr.t('status.closedMissed');
-  return ['planned', 'done', 'skipped', 'cancelled'].includes(touch.status) ? tr.t(`status.${touch.status}` as MessageKey) : touch.status;
+  const key = statusKey(touch);
+  return key ? tr.t(key) : touch.status;
 }

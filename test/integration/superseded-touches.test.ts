@@ -57,6 +57,10 @@ describe('overdue touches superseded by a later touch of their series', () => {
     expect(history.filter((l) => l.touchId === march!.id && l.type === 'skipped')).toEqual([
       expect.objectContaining({ cause: 'overdue', detail: `closed as missed: a later touch of its series (${april!.id.slice(0, 8)}) is overdue too` }),
     ]);
+    // Marked done after all, it says it was closed as missed, not that someone skipped it.
+    const late = await cli('done', march!.id, '--config', dir, '--db', file, '--now', '2027-05-05T12:00:00+03:00');
+    expect(late.code).toBe(2);
+    expect(late.err).toContain(`touch ${march!.id} is already closed as missed`);
     // May's call made: April's goes at once, not at the next morning's check.
     expect(may).toMatchObject({ window_from: '2027-05-01', status: 'planned' });
     await run('2027-05-06', 'done', may!.id);

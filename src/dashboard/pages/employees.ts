@@ -1,3 +1,4 @@
+import { statusKey } from '../../domain/status-key.ts';
 import { addDays } from '../../planner/dates.ts';
 import { AGENDA_DAYS, dailyLoad, loadColumns, loadRows, type DayLoad } from '../../reports/load.ts';
 import type { Cell } from '../../reports/report.ts';
@@ -111,7 +112,7 @@ function agendaTable(ctx: PageContext, agenda: readonly TouchRow[]): Html {
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
 ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : clientName(ctx, t.client_id)}</td>
-<td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(`status.${t.status}` as never)}</td></tr>`)}</tbody></table></div>`;
+<td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(statusKey(t) ?? 'status.planned')}</td></tr>`)}</tbody></table></div>`;
 }
 
 /** The employee's load per day as the load report's CSV (the same rows `touchbase report load` prints for them). */

@@ -1,0 +1,8 @@
+/**
+ * The catalogue key of a touch's status as people read it: a skip by nobody is a touch closed as
+ * missed (a later one of its series made it pointless, superseded-touches.ts), not one someone skipped.
+ */
+export function statusKey(touch: { readonly status: string; readonly resolved_by?: string | null }): 'status.planned' | 'status.done' | 'status.skipped' | 'status.cancelled' | 'status.closedMissed' | undefined {
+  if (touch.status === 'skipped' && touch.resolved_by === null) return 'status.closedMissed';
+  return touch.status === 'planned' || touch.status === 'done' || touch.status === 'skipped' || touch.status === 'cancelled' ? `status.${touch.status}` : undefined;
+}
