@@ -30,9 +30,13 @@ export const enCli = {
   // done, skip.
   'cli.done': 'done: {title} ({id}) on {date} by {by}',
   'cli.skipped': 'skipped: {title} ({id}): {note}',
+  'cli.closedMissed': {
+    one: 'closed as missed: {n} earlier overdue touch with the same people by the same rule, which this made pointless',
+    other: 'closed as missed: {n} earlier overdue touches with the same people by the same rule, which this made pointless',
+  },
   'cli.withdrawn.overdue': {
-    one: 'withdrawn: {n} escalation of this overdue touch',
-    other: 'withdrawn: {n} escalations of this overdue touch',
+    one: 'withdrawn: {n} escalation of an overdue touch now closed',
+    other: 'withdrawn: {n} escalations of overdue touches now closed',
   },
   'cli.withdrawn.silence': {
     one: 'withdrawn: {n} alert of the client\'s silence, which this ended',

@@ -22,10 +22,15 @@ export const roCli: CliCatalogue = {
 
   'cli.done': 'realizată: {title} ({id}) pe {date}, de către {by}',
   'cli.skipped': 'omisă: {title} ({id}): {note}',
+  'cli.closedMissed': {
+    one: 'închisă ca ratată: {n} interacțiune restantă anterioară cu aceleași persoane, după aceeași regulă, pe care aceasta a făcut-o inutilă',
+    few: 'închise ca ratate: {n} interacțiuni restante anterioare cu aceleași persoane, după aceeași regulă, pe care aceasta le-a făcut inutile',
+    other: 'închise ca ratate: {n} de interacțiuni restante anterioare cu aceleași persoane, după aceeași regulă, pe care aceasta le-a făcut inutile',
+  },
   'cli.withdrawn.overdue': {
-    one: 'retrasă: {n} escaladare a acestei interacțiuni restante',
-    few: 'retrase: {n} escaladări ale acestei interacțiuni restante',
-    other: 'retrase: {n} de escaladări ale acestei interacțiuni restante',
+    one: 'retrasă: {n} escaladare a unei interacțiuni restante acum închise',
+    few: 'retrase: {n} escaladări ale unor interacțiuni restante acum închise',
+    other: 'retrase: {n} de escaladări ale unor interacțiuni restante acum închise',
   },
   'cli.withdrawn.silence': {
     one: 'retrasă: {n} alertă că nu există contact cu clientul: contactul a avut loc',

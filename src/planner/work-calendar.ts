@@ -11,7 +11,7 @@ export const DECREED_CHANGES: CalendarChanges = {
   RU: { off: ['2026-01-09', '2026-12-31'], working: [] },
 };
 
-/** The last year whose decreed changes are known here, per country (a plan past it is warned about, config-warnings.ts). */
+/** The last year whose decreed changes are known here, per country (a plan or once past it ends with a note: undecreedNote). */
 export const DECREES_KNOWN_UNTIL: Readonly<Record<string, number>> = { RU: 2026 };
 
 /**

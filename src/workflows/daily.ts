@@ -147,6 +147,8 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
 export interface Withdrawn {
   readonly overdue: number;
   readonly silence: number;
+  /** Earlier overdue touches closed as missed, a later one of their series being done (withdrawSettledAlerts only). */
+  readonly closed?: number;
 }
 
 /**
@@ -160,13 +162,13 @@ export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTim
   const today = now.setZone(config.settings.timezone).toISODate()!;
   return inTransaction(db, async (trx) => {
     // The client's overdue touches a touch just done made pointless go now, as the next check would close them.
-    await closeSupersededTouches(trx, config, await openSupersedable(trx, today, clientId), today, now.toUTC().toISO()!);
+    const closed = (await closeSupersededTouches(trx, config, await openSupersedable(trx, today, clientId), today, now.toUTC().toISO()!)).size;
     const alerts = await openAlerts(trx, clientId);
-    if (alerts.length === 0) return { overdue: 0, silence: 0 };
+    if (alerts.length === 0) return { overdue: 0, silence: 0, closed };
     const client = clientById(config, clientId);
     const silent = client
       ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)
       : [];
-    return clearSettled(trx, alerts, silent, now.toUTC().toISO()!);
+    return { ...await clearSettled(trx, alerts, silent, now.toUTC().toISO()!), closed };
   });
 }

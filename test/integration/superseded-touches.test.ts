@@ -63,7 +63,8 @@ describe('overdue touches superseded by a later touch of their series', () => {
     expect(late.err).toContain(`touch ${march!.id} is already closed as missed`);
     // May's call made: April's goes at once, not at the next morning's check.
     expect(may).toMatchObject({ window_from: '2027-05-01', status: 'planned' });
-    await run('2027-05-06', 'done', may!.id);
+    const doneOut = await run('2027-05-06', 'done', may!.id);
+    expect(doneOut).toContain('closed as missed: 1 earlier overdue touch with the same people by the same rule, which this made pointless');
     const after = await calls();
     expect(after.find((c) => c.id === april!.id)).toMatchObject({ status: 'skipped', resolved_by: null });
     expect(await overdueCalls('2027-05-06')).toEqual([]);
@@ -165,9 +166,9 @@ describe('the history line of a touch closed as missed', () => {
     const { describeDetail } = await import('../../src/reports/timeline.ts');
     const { translator } = await import('../../src/i18n/translator.ts');
     expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) was done on 2027-05-06', translator('ru')))
-      .toBe('закрыто как упущенное: более позднее касание по тому же правилу с тем же контактом (f9bc09bb) выполнено 06.05.2027');
+      .toBe('закрыто как упущенное: более позднее касание по тому же правилу с теми же людьми (f9bc09bb) выполнено 06.05.2027');
     expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) is overdue too', translator('ro')))
-      .toBe('închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu același contact (f9bc09bb), este și ea restantă');
+      .toBe('închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu aceleași persoane (f9bc09bb), este și ea restantă');
     expect(describeDetail('closed as missed: the successor\'s introduction to the same contact (f9bc09bb) was done on 2027-04-19', translator('ru')))
       .toBe('закрыто как упущенное: новый менеджер уже представился этому контакту (f9bc09bb) 19.04.2027');
     // An undone link's line too (QA: it stayed English in a Russian history).

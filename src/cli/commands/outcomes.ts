@@ -76,7 +76,8 @@ export function skipCommand(program: Command, io: CliIO): void {
 
 /** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once: each kind by its own reason. */
 function withdrawnLine(withdrawn: Withdrawn, tr: Translator): string {
-  return (withdrawn.overdue ? `${tr.t('cli.withdrawn.overdue', counts(withdrawn.overdue))}\n` : '')
+  return (withdrawn.closed ? `${tr.t('cli.closedMissed', counts(withdrawn.closed))}\n` : '')
+    + (withdrawn.overdue ? `${tr.t('cli.withdrawn.overdue', counts(withdrawn.overdue))}\n` : '')
     + (withdrawn.silence ? `${tr.t('cli.withdrawn.silence', counts(withdrawn.silence))}\n` : '');
 }
 
