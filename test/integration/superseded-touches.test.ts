@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { writeConfig } from '../helpers/config-folder.ts';
+import { DateTime } from 'luxon';
+import { configOf, writeConfig } from '../helpers/config-folder.ts';
+import { tempDatabase } from '../helpers/temp-database.ts';
+import { runDailyWorkflows } from '../../src/workflows/daily.ts';
+import { reopenTouch } from '../../src/storage/touch-moves.ts';
+import { describeDetail } from '../../src/reports/timeline.ts';
+import { translator } from '../../src/i18n/translator.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { cli, cliOn } from '../helpers/run-cli.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
@@ -71,7 +77,6 @@ describe('overdue touches superseded by a later touch of their series', () => {
     // A touch of another series (beta's buyers) is not touched by any of it.
     expect((await report('overdue', '2027-05-06')).rows.some((r) => r.client === 'beta' && r.kind === 'call')).toBe(true);
     // May's call undone (the link's undo): April's is open again, its reason gone (review: it stayed closed, lost).
-    const { reopenTouch } = await import('../../src/storage/touch-moves.ts');
     const db = await openMigrated(file);
     try {
       expect(await reopenTouch(db, may!.id, 'done', '2027-05-06T10:00:00.000Z', 'undone from the calendar link (it had been marked done)')).toBe(true);
@@ -121,10 +126,6 @@ describe('a handover\'s notice not sent by the time the successor introduces the
 
 describe('an overdue touch already moved on to a day ahead', () => {
   it('is closed the morning the next touch of its series turns overdue, not left beside it until its own day (QA: two overdue calls to one buyer for days)', async () => {
-    const { tempDatabase } = await import('../helpers/temp-database.ts');
-    const { runDailyWorkflows } = await import('../../src/workflows/daily.ts');
-    const { configOf } = await import('../helpers/config-folder.ts');
-    const { DateTime } = await import('luxon');
     const config = configOf(workflowCompany());
     const db = await tempDatabase();
     const call = (id: string, o: { date: string; window: [string, string]; overdueFrom?: string }) => ({
@@ -146,10 +147,6 @@ describe('an overdue touch already moved on to a day ahead', () => {
 
 describe('an overdue touch its holder moved themselves', () => {
   it('is theirs: a later touch of its series overdue too does not close it (review: a call the employee agreed for the 12th was closed)', async () => {
-    const { tempDatabase } = await import('../helpers/temp-database.ts');
-    const { runDailyWorkflows } = await import('../../src/workflows/daily.ts');
-    const { configOf } = await import('../helpers/config-folder.ts');
-    const { DateTime } = await import('luxon');
     const db = await tempDatabase();
     const base = { source: 'rule:buyer-calls', series: 'rule:buyer-calls|alpha|alpha-buyer2', kind: 'call', client_id: 'alpha', contact_ids: '["alpha-buyer2"]', employee_id: 'anna', all_day: 0, remind: '[]', status: 'planned' as const, resolved_at: null, resolved_date: null, resolved_by: null, note: null, created_at: '2027-01-01T00:00:00Z', updated_at: '2027-01-01T00:00:00Z', body: null };
     await db.insertInto('touches').values([
@@ -163,8 +160,6 @@ describe('an overdue touch its holder moved themselves', () => {
 
 describe('the history line of a touch closed as missed', () => {
   it('reads in the reader\'s language, with the later touch and its day', async () => {
-    const { describeDetail } = await import('../../src/reports/timeline.ts');
-    const { translator } = await import('../../src/i18n/translator.ts');
     expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) was done on 2027-05-06', translator('ru')))
       .toBe('закрыто как упущенное: более позднее касание по тому же правилу с теми же людьми (f9bc09bb) выполнено 06.05.2027');
     expect(describeDetail('closed as missed: a later touch of its series (f9bc09bb) is overdue too', translator('ro')))
