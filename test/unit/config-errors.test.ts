@@ -256,7 +256,7 @@ employees:
     expect(fields).toEqual(expect.arrayContaining(['campaigns[0].on', 'rules[0].id', 'rules[0].kind', 'rules[0].every', 'rules[0].evry']));
     expect(text).toContain('rules.yaml:5:11: rules[0].kind (rule Bad Id): expected one of "meeting", "call", "letter", "greeting", "feedback", "news", found "visit"');
     expect(text).toContain('rules.yaml:6:12: rules[0].every (rule Bad Id): expected a duration from 1 day to 5 years, in days, weeks, months or years, like "3 months", found "often"');
-    expect(text).toMatch(/rules\.yaml:7:5: rules\[0\]\.evry \(rule Bad Id\): expected one of the known fields \(id, ours, .*\), found an unknown field "evry"; did you mean "every"\?/);
+    expect(text).toMatch(/rules\.yaml:7:5: rules\[0\]\.evry \(rule Bad Id\): expected one of the known fields \(id, name, ours, .*\), found an unknown field "evry"; did you mean "every"\?/);
     expect(text).toContain('more/campaigns.yml:4:9: campaigns[0].on (campaign ny): expected a month and day that exists, like 12-28 (MM-DD), found "13-45": there is no month 13');
     // The misspelt every is the only mistake about the rule's cadence: no "neither every nor after" as well.
     expect(issues).toHaveLength(5);
