@@ -61,16 +61,19 @@ describe('a day\'s group event (one campaign, one employee, one day)', () => {
 });
 
 describe('a day\'s group event names its campaign as people do (QA camp F7)', () => {
+  /** A Russian company of three clients of one account manager, with these campaigns for their CEOs. */
+  const greetingCompany = (campaigns: object[]) => configOf({
+    settings: { ...SETTINGS.settings, language: 'ru' },
+    employees: [employee('am', 'account_manager')],
+    clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+    campaigns,
+  });
+
   it('by its holiday\'s name in the company\'s language, not the campaign\'s id; a campaign of a date by its id', () => {
-    const config = configOf({
-      settings: { ...SETTINGS.settings, language: 'ru' },
-      employees: [employee('am', 'account_manager')],
-      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
-      campaigns: [
-        { id: 'defender', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
-        { id: 'new-year', on: '12-28', ours: 'account_manager', theirs: 'ceo' },
-      ],
-    });
+    const config = greetingCompany([
+      { id: 'defender', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
+      { id: 'new-year', on: '12-28', ours: 'account_manager', theirs: 'ceo' },
+    ]);
     const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
     const titleOf = (source: string) => {
       const entries = entriesOf(touches.filter((t) => t.source === source).map((t) => touchToRow(t, undefined, NOW.toISO()!)));
@@ -82,15 +85,10 @@ describe('a day\'s group event names its campaign as people do (QA camp F7)', ()
   });
 
   it('a campaign given a name (`name:`) by that name, a campaign of a date too: in the day\'s event, each greeting\'s title and the greetings report (QA: every Russian calendar showed "womens-day")', () => {
-    const config = configOf({
-      settings: { ...SETTINGS.settings, language: 'ru' },
-      employees: [employee('am', 'account_manager')],
-      clients: Array.from({ length: 3 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
-      campaigns: [
-        { id: 'womens-day', name: 'Международный женский день', on: '03-08', ours: 'account_manager', theirs: 'ceo' },
-        { id: 'defender', name: '23 Февраля', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
-      ],
-    });
+    const config = greetingCompany([
+      { id: 'womens-day', name: 'Международный женский день', on: '03-08', ours: 'account_manager', theirs: 'ceo' },
+      { id: 'defender', name: '23 Февраля', holiday: 'defender-of-the-fatherland-day', ours: 'account_manager', theirs: 'ceo' },
+    ]);
     const touches = planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
     const titleOf = (source: string) => entryEvent(entriesOf(touches.filter((t) => t.source === source).map((t) => touchToRow(t, undefined, NOW.toISO()!)))[0]!, config, links, '2027-01-01').title;
     expect(titleOf('campaign:womens-day')).toBe('Поздравления (Международный женский день) × 3: c0 Ltd, c1 Ltd, c2 Ltd');
