@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { HandOver, ReportTouch } from '../storage/report-queries.ts';
 import { holderAt } from './as-of.ts';
 import { isOverdue } from '../workflows/overdue.ts';
+import { closedAsMissed } from '../domain/status-key.ts';
 
 /** What became of a touch by `today`: the categories of punctuality and of coverage by month. */
 export type TouchOutcome = 'on_time' | 'late' | 'skipped' | 'missed' | 'open';
@@ -18,8 +19,7 @@ export function doneOnTime(config: Config, t: Pick<ReportTouch, 'resolved_date' 
 /** Done on time or late, skipped, missed (open and overdue), or still open. */
 export function touchOutcome(config: Config, t: Pick<ReportTouch, 'status' | 'resolved_date' | 'resolved_by' | 'date' | 'overdue_from' | 'window_to'>, today: string): TouchOutcome {
   if (t.status === 'done') return doneOnTime(config, t) ? 'on_time' : 'late';
-  // Skipped by nobody: closed as missed, a later touch of its series having made it pointless (superseded-touches.ts).
-  if (t.status === 'skipped') return t.resolved_by === null ? 'missed' : 'skipped';
+  if (t.status === 'skipped') return closedAsMissed(t) ? 'missed' : 'skipped';
   return isOverdue(config, t, today) ? 'missed' : 'open';
 }
 

@@ -88,16 +88,11 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
  * left closed they would be lost. Only those still as the closing left them (skipped by nobody).
  */
 async function reopenClosedBy(db: DB, touchId: string, nowIso: string): Promise<void> {
-  const closedBy = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id')
-    .select(['touches.id', 'touches.date', 'touches.employee_id'])
+  const closedBy = await db.selectFrom('touch_events').innerJoin('touches', 'touches.id', 'touch_events.touch_id').select('touches.id')
     .where('touch_events.type', '=', 'skipped').where('touch_events.cause', '=', 'overdue')
     .where('touch_events.detail', 'like', `closed as missed: % (${touchId.slice(0, 8)}) was done on %`)
     .where('touches.status', '=', 'skipped').where('touches.resolved_by', 'is', null).execute();
-  for (const row of closedBy) {
-    await db.updateTable('touches').set({ status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: nowIso })
-      .where('id', '=', row.id).where('status', '=', 'skipped').execute();
-    await appendHistory(db, [{ touch_id: row.id, type: 'restored', at: nowIso, employee_id: row.employee_id, from_date: row.date, to_date: row.date, detail: REOPENED_UNDONE, cause: 'employee' }]);
-  }
+  for (const { id } of closedBy) await reopenTouch(db, id, 'skipped', nowIso, REOPENED_UNDONE);
 }
 
 /** The history line of a touch reopened because the done that closed it as missed was undone. */

@@ -4,6 +4,7 @@ import type { EventCause, TouchRow } from './schema.ts';
 import { appendHistory, type HistoryEntry } from './touch-history.ts';
 import { touchById } from './sync-queries.ts';
 import { inTransaction } from './transactions.ts';
+import { closedAsMissed } from '../domain/status-key.ts';
 import { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
 
 /** How an open touch ends: done with the client, skipped (with a reason), or cancelled (no longer wanted). */
@@ -156,8 +157,7 @@ async function resolveByPerson(db: DB, idOrPrefix: string, status: 'done' | 'ski
       // A done one's day in the employee's own calendar (resolved_date), not the UTC instant of the
       // record; a skipped one keeps the day it was planned for there, so it says so.
       const day = now.resolved_date ? (now.status === 'skipped' ? ` (it was planned for ${now.resolved_date})` : ` on ${now.resolved_date}`) : '';
-      // Skipped by nobody: closed as missed by a later touch of its series (superseded-touches.ts).
-      if (now.status === 'skipped' && now.resolved_by === null) throw new TouchStateError(`touch ${row.id} is already closed as missed${day}: a later touch with the same person made it pointless (touchbase history says which)`);
+      if (closedAsMissed(now)) throw new TouchStateError(`touch ${row.id} is already closed as missed${day}: a later touch with the same person made it pointless (touchbase history says which)`);
       throw new TouchStateError(`touch ${row.id} is already ${now.status}${day}${now.resolved_by ? ` by ${now.resolved_by}` : ''}`);
     }
     return result.touch;
