@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { PLANNER_SOURCE_SQL } from './plan-save-rules.ts';
 import { appendHistory } from './touch-history.ts';
 import type { DB } from './database.ts';
-import type { TouchRow } from './schema.ts';
+import type { Database, TouchRow } from './schema.ts';
 import { inTransaction } from './touch-outcomes.ts';
 
 /**
@@ -82,6 +82,9 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
     .where('source', 'not like', 'digest:%').execute();
 }
 
+/** Of rules or handovers: the touches a later one may make pointless (superseded-touches.ts). */
+const ofRulesOrHandovers = (eb: ExpressionBuilder<Database, 'touches'>) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')]);
+
 /**
  * A client's open touches of rules and handovers that may be overdue on `today` (those a later
  * touch may close, superseded-touches.ts): dated before it, or moved forward as overdue already
@@ -89,23 +92,24 @@ export async function openTouchesBefore(db: DB, today: string): Promise<TouchRow
  */
 export async function openSupersedable(db: DB, today: string, clientId: string): Promise<TouchRow[]> {
   return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('client_id', '=', clientId)
-    .where((eb) => eb.or([eb('date', '<', today), eb('overdue_from', 'is not', null)]))
-    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')])).execute();
+    .where((eb) => eb.or([eb('date', '<', today), eb('overdue_from', 'is not', null)])).where(ofRulesOrHandovers).execute();
 }
+
+/** What superseded-touches.ts reads of a touch of a series. */
+const SERIES_TOUCH = ['id', 'series', 'status', 'date', 'overdue_from', 'window_from', 'resolved_date', 'source'] as const;
+export type SeriesTouch = Pick<TouchRow, (typeof SERIES_TOUCH)[number]>;
 
 /**
  * The touches of some series that are open or done: what says whether an older one of them is
  * superseded. Read by their clients (the client-and-status index; no index has the series),
  * a few hundred clients a statement.
  */
-export async function seriesTouches(
-  db: DB, wanted: readonly { readonly client: string; readonly series: string }[],
-): Promise<Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[]> {
+export async function seriesTouches(db: DB, wanted: readonly { readonly client: string; readonly series: string }[]): Promise<SeriesTouch[]> {
   const series = new Set(wanted.map((w) => w.series));
   const clients = [...new Set(wanted.map((w) => w.client))];
-  const out: Pick<TouchRow, 'id' | 'series' | 'status' | 'date' | 'overdue_from' | 'window_from' | 'resolved_date' | 'source'>[] = [];
+  const out: SeriesTouch[] = [];
   for (let i = 0; i < clients.length; i += 500) {
-    const rows = await db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'overdue_from', 'window_from', 'resolved_date', 'source'])
+    const rows = await db.selectFrom('touches').select(SERIES_TOUCH)
       .where('client_id', 'in', clients.slice(i, i + 500)).where('status', 'in', ['planned', 'done']).execute();
     for (const r of rows) if (series.has(r.series)) out.push(r);
   }
@@ -133,7 +137,7 @@ export async function refreshOpenTexts(db: DB, texts: readonly { readonly id: st
 /** Open touches of rules and handovers already moved forward as overdue to `today` or later (superseded-touches.ts may close them before their day). */
 export async function openMovedAhead(db: DB, today: string): Promise<TouchRow[]> {
   return db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', today).where('overdue_from', 'is not', null)
-    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'handover:%')])).execute();
+    .where(ofRulesOrHandovers).execute();
 }
 
 /** Open touches of the planner's sources (rules, campaigns, handovers) dated before `today`. */

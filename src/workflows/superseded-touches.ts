@@ -2,7 +2,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { TouchRow } from '../storage/schema.ts';
 import { recordOutcome } from '../storage/touch-outcomes.ts';
-import { seriesTouches } from '../storage/workflow-repository.ts';
+import { seriesTouches, type SeriesTouch } from '../storage/workflow-repository.ts';
 import { isOverdue } from './overdue.ts';
 
 /** What makes an overdue touch pointless: a later touch of its rule's series, or the successor's introduction after a handover's notice. */
@@ -51,7 +51,7 @@ export async function closeSupersededTouches(db: DB, config: Config, candidates:
   });
   const closed = new Set<string>();
   if (overdue.length === 0) return closed;
-  const bySeries = new Map<string, Awaited<ReturnType<typeof seriesTouches>>>();
+  const bySeries = new Map<string, SeriesTouch[]>();
   for (const t of await seriesTouches(db, overdue.map((o) => ({ client: o.touch.client_id, series: o.series })))) {
     const list = bySeries.get(t.series);
     if (list) list.push(t);
