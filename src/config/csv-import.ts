@@ -523,16 +523,8 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     }
     plan.rows.misfits.push(rowLengthIssue(cells, header, origin));
     plan.rows.misfitLengths.add(cells.length);
-    if (id) sources.brokenIds.add(id);
-    if (job.as === 'clients') {
-      // A client row lost with its id (and name) read: contacts naming it are no mistakes of their
-      // own, but a contact naming some other unknown client still is — only an unreadable row
-      // leaves every such contact in doubt.
-      const name = cells[targets.findIndex((t) => t?.length === 1 && t[0] === 'name')]?.trim();
-      if (name) sources.brokenIds.add(nameKey(name));
-      sources.clientsLost = true;
-      if (!id) sources.clientIdsLost = true;
-    }
+    if (job.as === 'clients') brokenClientRow(sources, id || undefined, cells[targets.findIndex((t) => t?.length === 1 && t[0] === 'name')], true);
+    else if (id) sources.brokenIds.add(id);
     return;
   }
   // Cells under the header's empty trailing columns, which the row does not have.
@@ -883,14 +875,23 @@ function readClientRow(row: Record<string, unknown>, origin: CsvOrigin, sources:
     return;
   }
   pushZodIssues(sources, origin, parsed.error.issues, clientSchema);
-  if (typeof row.id === 'string') sources.brokenIds.add(row.id);
-  if (typeof row.name === 'string' && row.name.trim()) sources.brokenIds.add(nameKey(row.name));
   const kept = salvage(clientSchema, { ...row }, parsed.error.issues);
   if (kept) sources.clients.push({ value: kept.value as RawClient, origin, contactOrigins: [], broken: kept.broken, ...lostRolesOf(plan) });
-  else {
-    sources.clientsLost = true;
-    if (typeof row.id !== 'string' || !row.id.trim()) sources.clientIdsLost = true;
-  }
+  brokenClientRow(sources, typeof row.id === 'string' ? row.id : undefined, typeof row.name === 'string' ? row.name : undefined, !kept);
+}
+
+/**
+ * A client row with a mistake of its own: its id and name are no other mistake where they are
+ * named (a contact of it). Lost as well (not kept), the client's country and team are unknown this
+ * round; with its id unread too, so is which client a contact naming an unknown one may mean —
+ * otherwise a contact naming some other unknown client is still an error.
+ */
+function brokenClientRow(sources: RawSources, id: string | undefined, name: string | undefined, lost: boolean): void {
+  if (id !== undefined) sources.brokenIds.add(id);
+  if (name?.trim()) sources.brokenIds.add(nameKey(name));
+  if (!lost) return;
+  sources.clientsLost = true;
+  if (!id?.trim()) sources.clientIdsLost = true;
 }
 
 function readContactRow(row: Record<string, unknown>, origin: CsvOrigin, sources: RawSources, contactRows: ContactRow[]): void {
