@@ -96,8 +96,6 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (escalation) escalations.push(escalation);
     }
     const overdueEscalated = (await insertWorkflowTouches(trx, escalations, nowIso)).length;
-    // Those made on an earlier morning say what is true today: whose touch it is now (a handover gave it on).
-    await refreshOpenTexts(trx, escalations.map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
     // Silence
     const silent = silentClients(config, await lastDoneByClient(trx), await trackedSinceByClient(trx, config.settings.timezone), today);
@@ -112,7 +110,8 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
       if (escalation) upward.push(escalation);
     }
     const silenceEscalated = (await insertWorkflowTouches(trx, upward, nowIso)).length;
-    await refreshOpenTexts(trx, upward.map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
+    // Escalations made on an earlier morning say what is true today: whose touch it is now (a handover gave it on).
+    await refreshOpenTexts(trx, [...escalations, ...upward].map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
     const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
     const cleared = withdrawn.overdue + withdrawn.silence;

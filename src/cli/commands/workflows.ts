@@ -1,3 +1,4 @@
+import { employeeById } from '../../domain/config-index.ts';
 import { DateTime } from 'luxon';
 import type { Command } from 'commander';
 import { clientOption } from '../client-option.ts';
@@ -163,9 +164,10 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
   // is recorded all the same, and its touch is written at the next sync).
   const notYet: string[] = [];
   // Someone with no calendar (calendar: none) has nothing to write to: said as such, not as a calendar that has yet to take it.
-  const calendarless = [...new Set(employees)].filter((id) => config.employees.find((e) => e.id === id)?.calendar === 'none');
+  const people = [...new Set(employees)];
+  const calendarless = people.filter((id) => employeeById(config, id)?.calendar === 'none');
   const noCalendar = calendarless.length > 0 ? tr.t('cli.event.noCalendar', { employees: calendarless.join(', ') }) : '';
-  for (const employee of new Set(employees)) {
+  for (const employee of people) {
     if (calendarless.includes(employee)) continue;
     const report = await syncCalendars(db, config, clock, { employee, feedDir: feedDir(o), ports: await providersFromEnv(), readCalendars: false });
     const d = report.dispatched;
@@ -175,6 +177,6 @@ async function intoCalendars(db: DB, config: Config, o: GlobalOptions, employees
     if (why) notYet.push(`${employee}: ${why}`);
   }
   // (Why a calendar was not written, as the sync says it — its provider's words — stays as said.)
-  if (calendarless.length === new Set(employees).size) return noCalendar;
+  if (calendarless.length === people.length) return noCalendar;
   return [notYet.length === 0 ? tr.t('cli.event.inCalendar') : tr.t('cli.event.notYet', { why: notYet.join('; ') }), noCalendar].filter(Boolean).join('; ');
 }
