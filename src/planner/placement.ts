@@ -50,7 +50,7 @@ export interface PlacementRequest {
   readonly series?: string;
   /**
    * An `anchor: last` touch, whose days move with the day its chain was last done: it gives way
-   * to every other series (and to the days claimed by touches not placed yet), while a touch
+   * to every other series (placed after the touches whose day comes from their period), while a touch
    * whose day comes from its period alone gives way only to such touches, so that its day does
    * not depend on when a chain's touch was done ("a year looked at in January shows the day
    * recorded in March").
@@ -84,13 +84,9 @@ export class Placer {
   readonly #load = new Map<string, Map<string, DayLoad>>();
   /** employee × client pair → date → shared working hours (null: none that day). */
   readonly #shared = new Map<string, Map<string, Interval | null>>();
-  /**
-   * The contacts' days: of touches whose day comes from their period (#fixedDays), of `anchor: last`
-   * ones (#movableDays), and the days claimed by the former before they are placed (#claimedDays).
-   */
+  /** The contacts' days: of touches whose day comes from their period (#fixedDays), and of `anchor: last` ones (#movableDays). */
   readonly #fixedDays: ContactDays;
   readonly #movableDays: ContactDays;
-  readonly #claimedDays: ContactDays;
 
   #nearNow = false;
 
@@ -103,7 +99,6 @@ export class Placer {
     this.#calendar = calendar;
     this.#fixedDays = new ContactDays(sharedContacts);
     this.#movableDays = new ContactDays(sharedContacts);
-    this.#claimedDays = new ContactDays(sharedContacts);
   }
 
   /**
@@ -170,19 +165,11 @@ export class Placer {
     (movable ? this.#movableDays : this.#fixedDays).note(contacts, series, date);
   }
 
-  /**
-   * Notes the day a touch not placed yet will take on its own (its own day, tentativeDate), for
-   * the `anchor: last` touches placed before it to keep clear of.
-   */
-  claimContacts(contacts: readonly string[], series: string, date: string): void {
-    this.#claimedDays.note(contacts, series, date);
-  }
-
   /** Whether one of the touch's contacts already has a meeting or call of another series on `date`. */
   #contactBusy(r: PlacementRequest, date: string): boolean {
     if (!r.contacts) return false;
     return this.#fixedDays.busy(r.contacts, r.series, date)
-      || (r.movable === true && (this.#movableDays.busy(r.contacts, r.series, date) || this.#claimedDays.busy(r.contacts, r.series, date)));
+      || (r.movable === true && this.#movableDays.busy(r.contacts, r.series, date));
   }
 
 

@@ -195,8 +195,6 @@ class PlanRun {
     // Each demand is let go once placed (a touch keeps nothing of it): a year of a 10,000-client
     // company is 364,000 of them, which need not all live until the plan's end.
     later.length = 0;
-    this.#claimDays(fresh, chains);
-    for (const cursor of chains) this.#followChain(cursor, false);
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
     for (let i = 0; i < fresh.length; i++) {
@@ -204,6 +202,11 @@ class PlanRun {
       fresh[i] = undefined!;
       this.#placeFresh(d);
     }
+    // The chains' new touches last: their days move with the day a chain was last done, so they
+    // give way to the touches whose day comes from their period — the contacts' days and the
+    // employee's time alike. Placed first, a short week's check-ins filled a day up to its
+    // meetings_per_day and pushed a monthly call off its own day, onto a buyer's check-in.
+    for (const cursor of chains) this.#followChain(cursor, false);
     // Chronological: local date, then start instant (all-day first), then a stable tie-break;
     // sorted as positions with the keys in flat arrays, not an object per touch.
     const touches = this.#touches;
@@ -216,22 +219,6 @@ class PlanRun {
       touches: order.map((i) => touches[i]!), warnings: this.#warnings, hourOfNow: this.#nearNow || this.#placer.weighedNow,
       ...(this.#movedPast.length ? { movedPast: this.#movedPast } : {}),
     };
-  }
-
-  /**
-   * The days the meetings and calls still to be placed will take on their own, claimed for their
-   * contacts before the chains' touches are placed (they go first and give way to these): only
-   * at clients with a chain to follow.
-   */
-  #claimDays(fresh: readonly Demand[], chains: readonly ChainCursor[]): void {
-    if (chains.length === 0) return;
-    const clients = new Set(chains.map((c) => c.unit.client.id));
-    for (const d of fresh) {
-      // A demand none of whose contacts another rule reaches could only claim days nobody asks about.
-      if (!clients.has(d.client.id) || !d.contactIds.some((c) => this.#shared.has(c))) continue;
-      const date = this.history.pins.get(d.id)?.date ?? this.#placer.tentativeDate(this.#request(d));
-      if (date !== undefined) this.#placer.claimContacts(d.contactIds, d.series, date);
-    }
   }
 
   /**

@@ -10,14 +10,12 @@ const YEAR = { from: '2027-01-01', to: '2027-12-31' };
 
 const MONTHLY = { id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' };
 // Two rules that call the same buyer: a monthly call and a six-weekly check-in (the example
-// company's manager-to-buyers and small-client-checkin). (Since 16 November, with 31 December
-// 2026 a day off by decree, one check-in of c17 pinned on a monthly call's day moved a day: a
-// known edge of the chains' placement, in the session note; these tests keep their own dates.)
+// company's manager-to-buyers and small-client-checkin).
 const CHECKIN = { id: 'checkin', ours: 'account_manager', theirs: ['director', 'buyer'], kind: 'call', every: '6 weeks', anchor: 'last' };
 const company = (rules: object[], extra: object = {}) => configOf({
   ...SETTINGS,
   employees: [employee('am', 'account_manager')],
-  clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: ['director', 'buyer'], since: '2026-11-09' })),
+  clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: ['director', 'buyer'], since: '2026-11-16' })),
   rules,
   ...extra,
 });
@@ -62,7 +60,7 @@ describe('one contact, two rules: not on the phone twice a day', () => {
     const changed = configOf({
       ...SETTINGS,
       employees: [employee('am', 'account_manager')],
-      clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: i === 7 ? ['director', 'buyer', 'buyer'] : ['director', 'buyer'], since: '2026-11-09' })),
+      clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: i === 7 ? ['director', 'buyer', 'buyer'] : ['director', 'buyer'], since: '2026-11-16' })),
       rules: [MONTHLY, CHECKIN],
     });
     const full = planTouches(changed, history, YEAR, NOW).touches;
@@ -106,8 +104,19 @@ describe('one contact, two rules: not on the phone twice a day', () => {
     const recorded = [...monthly, ...checkin];
     expect(sharedDays(recorded).length).toBeGreaterThan(0);
     const replanned = planTouches(company([MONTHLY, CHECKIN]), makeHistory([], pinsOf(recorded)), YEAR, NOW).touches;
-    const where = (ts: readonly Touch[]) => new Map(ts.map((t) => [t.id, t.date]));
-    expect(where(replanned)).toEqual(where(recorded));
+    const where = new Map(replanned.map((t) => [t.id, t.date]));
+    // Only where the two plans together hold more calls than a day has half-hour starts (09:00–18:00:
+    // 18) does one leave it — the short week of 7 May 2027 (10 May is off) — and it is a check-in.
+    const perDay = new Map<string, number>();
+    for (const t of recorded) perDay.set(t.date, (perDay.get(t.date) ?? 0) + 1);
+    const excess = [...perDay.values()].reduce((sum, n) => sum + Math.max(0, n - 18), 0);
+    const moved = recorded.filter((t) => where.get(t.id) !== t.date);
+    expect(moved.length).toBeLessThanOrEqual(excess);
+    for (const t of moved) {
+      expect(t.source).toBe('rule:checkin');
+      expect(perDay.get(t.date)).toBeGreaterThan(18);
+    }
+    expect(where.size).toBe(recorded.length);
   });
 
   it('letters and greetings neither move nor are moved: a call goes where it would without them, a greeting stays on its holiday', () => {
