@@ -26,7 +26,9 @@ export function entriesOf(touches: Iterable<SyncedTouch>): CalendarEntry[] {
       out.push({ id: t.id, employeeId: t.employee_id, date: t.date, touches: [t] });
       continue;
     }
-    const key = dayKey(t.employee_id, t.date, t.source);
+    // Those moved forward as overdue apart from the day's own: in one event with them, they lost
+    // "Overdue" from its title (not every open one was late) and changed events every morning.
+    const key = dayKey(t.employee_id, t.date, t.source) + (t.overdue_from !== null ? '|overdue' : '');
     const list = days.get(key);
     if (list) list.push(t);
     else days.set(key, [t]);

@@ -7,6 +7,7 @@ import { touchToRow } from '../../src/storage/touch-repository.ts';
 import { entriesOf } from '../../src/sync/calendar-entries.ts';
 import { GROUP_DESCRIPTION_BUDGET, entryEvent, type EventLinks } from '../../src/sync/desired-events.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { addDays } from '../../src/planner/dates.ts';
 
 const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
 const links: EventLinks = (t) => ({
@@ -149,6 +150,27 @@ describe('greetings not sent by their holiday (belated)', () => {
     expect(single.title).toMatch(/^Overdue: /);
     expect(single.description).toContain('it stays on this day until it is done or skipped');
     expect(single.description).not.toContain('moved to the next working day');
+  });
+
+  it('moved onto a day with the same rule\'s touches due that day: an event of its own, "Overdue" in its title, the same event from one morning to the next', () => {
+    const letters = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: ['c1', 'c2'].map((id) => client(id, { roles: ['ceo'], team: { account_manager: 'am' } })),
+      rules: [{ id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month' }],
+    });
+    const [c1, c2] = ['c1', 'c2'].map((id) => planTouches(letters, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches
+      .find((t) => t.client === id)!).map((t) => touchToRow(t, undefined, NOW.toISO()!));
+    const movedTo = (day: string) => ({ ...c1!, date: day, start_at: day, end_at: addDays(day, 1), overdue_from: c1!.date });
+    const mornings = [c2!.date, addDays(c2!.date, 1)].map((day) => entriesOf([movedTo(day), { ...c2!, date: day, start_at: day, end_at: addDays(day, 1) }]));
+    for (const entries of mornings) {
+      expect(entries).toHaveLength(2);
+      const late = entries.find((e) => e.touches[0]!.client_id === 'c1')!;
+      expect(late.touches).toHaveLength(1);
+      expect(entryEvent(late, letters, links, late.date).title).toMatch(/^Overdue: /);
+      expect(entryEvent(entries.find((e) => e !== late)!, letters, links, late.date).title).not.toMatch(/Overdue/);
+    }
+    expect(mornings[1]!.find((e) => e.touches[0]!.client_id === 'c1')!.id).toBe(mornings[0]!.find((e) => e.touches[0]!.client_id === 'c1')!.id);
   });
 
   it('one of them done, the other still open and late: still "Overdue" in the title (every open one is late)', () => {
