@@ -78,8 +78,12 @@ interface DayLoad {
 export class Placer {
   readonly #calendar: WorkCalendar;
   readonly #fromToday = new Map<string, readonly string[]>();
-  /** How many days of a period's candidate list were cut off before today (#candidates). */
-  readonly #cutBefore = new WeakMap<readonly string[], number>();
+  /**
+   * Where a candidate list cut from its period lies in it (#candidates): how many of the period's
+   * working days come before its first (before today, before a handover's `on`), and how many the
+   * period has in all — so that a touch keeps its own day of the whole period when that day is left.
+   */
+  readonly #cut = new WeakMap<readonly string[], { readonly before: number; readonly total: number }>();
   /** employee id → date → load. */
   readonly #load = new Map<string, Map<string, DayLoad>>();
   /** employee × client pair → date → shared working hours (null: none that day). */
@@ -226,16 +230,28 @@ export class Placer {
   }
 
   #ownDay(r: PlacementRequest, days: readonly string[]): number {
-    const cut = this.#cutBefore.get(days) ?? 0;
-    const own = r.seed % (days.length + cut);
-    return cut === 0 ? own : own >= cut ? own - cut : r.seed % days.length;
+    const cut = this.#cut.get(days);
+    if (!cut) return r.seed % days.length;
+    const own = r.seed % cut.total - cut.before;
+    return own >= 0 && own < days.length ? own : r.seed % days.length;
   }
 
   #candidates(r: PlacementRequest): readonly string[] {
     if (r.hardFrom !== undefined || r.hardTo !== undefined) {
       const from = r.hardFrom !== undefined && r.hardFrom > r.from ? r.hardFrom : r.from;
       const to = r.hardTo !== undefined && r.hardTo < r.to ? r.hardTo : r.to;
-      return from > to ? [] : this.#candidates({ ...r, from, to, hardFrom: undefined, hardTo: undefined });
+      if (from > to) return [];
+      const side = this.#candidates({ ...r, from, to, hardFrom: undefined, hardTo: undefined });
+      // A handover's side of the period, placed as a part of the whole: a touch whose own day of
+      // the period is on this side keeps it (QA: a leaver's touches before `on` took other days
+      // of theirs once a handover was configured). A copy: the side's list may be memoised.
+      const whole = this.#candidates({ ...r, hardFrom: undefined, hardTo: undefined });
+      const at = side.length > 0 && side.length < whole.length ? whole.indexOf(side[0]!) : -1;
+      if (at < 0 || whole[at + side.length - 1] !== side[side.length - 1]) return side;
+      const cut = this.#cut.get(whole);
+      const part = [...side];
+      this.#cut.set(part, { before: (cut?.before ?? 0) + at, total: cut?.total ?? whole.length });
+      return part;
     }
     const all = this.#calendar.workdaysBetween(r.from, r.to, r.employee.country, r.client.country);
     if (!r.notBefore || r.notBefore <= r.from || r.notBefore > r.to) return all;
@@ -246,7 +262,7 @@ export class Placer {
       const cut = all.filter((d) => d >= r.notBefore!);
       later = cut.length ? cut : all;
       this.#fromToday.set(key, later);
-      this.#cutBefore.set(later, all.length - later.length);
+      if (later.length < all.length) this.#cut.set(later, { before: all.length - later.length, total: all.length });
     }
     return later;
   }

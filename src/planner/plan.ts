@@ -14,6 +14,8 @@ import { Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
+import { MinHeap } from './min-heap.ts';
+import { touchKey } from '../domain/touch-id.ts';
 import { epochDay, isoInZone } from './zoned-time.ts';
 
 export interface PlanWindow {
@@ -53,6 +55,8 @@ export interface PlanResult {
 
 /** Where a chain of `anchor: last` touches is in its walk. */
 interface ChainCursor {
+  /** The chain's place among chains due the same day (a hash of its series, not the clients' order). */
+  readonly order: number;
   readonly rule: Rule;
   readonly spread: number;
   readonly shared: ReturnType<typeof ruleShared>;
@@ -206,7 +210,7 @@ class PlanRun {
     // give way to the touches whose day comes from their period — the contacts' days and the
     // employee's time alike. Placed first, a short week's check-ins filled a day up to its
     // meetings_per_day and pushed a monthly call off its own day, onto a buyer's check-in.
-    for (const cursor of chains) this.#followChain(cursor, false);
+    this.#followChains(chains);
     // Chronological: local date, then start instant (all-day first), then a stable tie-break;
     // sorted as positions with the keys in flat arrays, not an object per touch.
     const touches = this.#touches;
@@ -419,7 +423,8 @@ class PlanRun {
       // every client at every plan it drowned the warnings that are.
       if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window, message: d.overflow
-        ? `no working day with free time for ${request.employee.id} between ${d.window.from} and ${addDays(d.window.to, 31)}`
+        // The days tried: from today for a touch already late (QA: a chain's first, due in 2020, named 2020's days).
+        ? `no working day with free time for ${request.employee.id} between ${request.from} and ${addDays(request.to, 31)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
     }
@@ -430,7 +435,7 @@ class PlanRun {
   /**
    * `anchor: last`: each touch due `every` after the previous one; the first after the last
    * done. Each chain is walked as far as its holders keep what they hold; the cursors returned
-   * go on (#followChain) once everyone's kept touches are in place.
+   * go on (#followChains) once everyone's kept touches are in place.
    */
   #keepChains(): ChainCursor[] {
     const waiting: ChainCursor[] = [];
@@ -452,8 +457,8 @@ class PlanRun {
     for (const { rule, spread, shared, client, unit } of units) {
       const last = this.history.lastBySeries.get(unit.series);
       const from = last ? chainStart(unit.series, resolved.get(unit.series) ?? [], planned) : { base: 'start', k: 1 };
-      const cursor: ChainCursor = { rule, spread, shared, unit, base: from.base, anchorDate: last?.date ?? client.since, k: from.k, first: from.k };
-      if (this.#followChain(cursor, true)) waiting.push(cursor);
+      const cursor: ChainCursor = { order: touchKey(unit.series).seed, rule, spread, shared, unit, base: from.base, anchorDate: last?.date ?? client.since, k: from.k, first: from.k };
+      if (this.#keepChain(cursor)) waiting.push(cursor);
     }
     return waiting;
   }
@@ -473,34 +478,71 @@ class PlanRun {
   }
 
   /**
-   * Walks a chain on from its cursor. With `keptOnly`, stops at the first touch its holder does
-   * not simply keep and returns true (the cursor then points at it); otherwise places it and goes on.
+   * Places the chains' touches not kept, earliest due first across all chains (then by each
+   * chain's hash): where two chains want the same day's last slot, the one due first has it,
+   * whatever the order of the clients' rows. Walked chain by chain, the client first in the
+   * export took it (QA: reversing clients.csv moved 224 touches of a year's plan).
    */
-  #followChain(c: ChainCursor, keptOnly: boolean): boolean {
+  #followChains(chains: readonly ChainCursor[]): void {
+    const due = new Map(chains.map((c) => [c, this.#chainDue(c)]));
+    const queue = new MinHeap<ChainCursor>((a, b) => {
+      const da = due.get(a)!;
+      const db = due.get(b)!;
+      return da < db || (da === db && a.order < b.order);
+    });
+    for (const c of chains) queue.push(c);
+    for (let c = queue.pop(); c; c = queue.pop()) {
+      if (!this.#chainStep(c, false)) continue;
+      c.k++;
+      if (c.k >= c.first + MAX_CHAIN) continue;
+      due.set(c, this.#chainDue(c));
+      queue.push(c);
+    }
+  }
+
+  /** When the chain's touch at the cursor is due: `every` after the last one, else today. */
+  #chainDue(c: ChainCursor): string {
+    return c.anchorDate ? addDuration(c.anchorDate, c.rule.every!) : this.#todayOf(own(c.unit.client.team, c.rule.ours));
+  }
+
+  /**
+   * Walks a chain on from its cursor, keeping what its holders keep: stops at the first touch
+   * not simply kept and returns true (the cursor then points at it, for #followChains).
+   */
+  #keepChain(c: ChainCursor): boolean {
     for (; c.k < c.first + MAX_CHAIN; c.k++) {
-      const client = c.unit.client;
-      const due = c.anchorDate ? addDuration(c.anchorDate, c.rule.every!) : this.#todayOf(own(client.team, c.rule.ours));
-      const window = { from: due, to: addDays(due, c.spread) };
-      const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
-      if (due > this.window.to && !this.#recordedInWindow(d.id)) return false;
-      // Only the first touch after the last done one can be overdue. It is never dropped:
-      // first planned after its due days have passed, it goes on the next working day from
-      // today, flagged overdue, with its window saying when it was due — and stays there
-      // (even once its hour has passed) like any other touch, until the day is over.
-      const today = this.#todayOf(this.#ownerId(d, due));
-      const late = window.to < today ? { ...d, placeFrom: today } : d;
-      let date: string | undefined;
-      // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
-      // on or after today where it went once it was late.
-      const first = c.k === c.first;
-      if (this.#keepPinned(d, first, keptOnly) || (late !== d && (this.#keepLate(late, first) || this.#keepPinned(late, first, keptOnly)))) date = this.history.pins.get(d.id)!.date;
-      else if (keptOnly) return true;
-      else date = this.#placeFresh(late, first)?.date;
-      if (!date) return false;
-      // After an overdue touch the cadence goes on from today, not from the missed day.
-      c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+      const step = this.#chainStep(c, true);
+      if (step !== true) return step === 'wait';
     }
     return false;
+  }
+
+  /**
+   * The chain's touch at the cursor: kept where it was put, or (unless `keptOnly`: then 'wait')
+   * placed. True when the chain goes on to its next touch; false at its end.
+   */
+  #chainStep(c: ChainCursor, keptOnly: boolean): boolean | 'wait' {
+    const due = this.#chainDue(c);
+    const window = { from: due, to: addDays(due, c.spread) };
+    const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
+    if (due > this.window.to && !this.#recordedInWindow(d.id)) return false;
+    // Only the first touch after the last done one can be overdue. It is never dropped:
+    // first planned after its due days have passed, it goes on the next working day from
+    // today, flagged overdue, with its window saying when it was due — and stays there
+    // (even once its hour has passed) like any other touch, until the day is over.
+    const today = this.#todayOf(this.#ownerId(d, due));
+    const late = window.to < today ? { ...d, placeFrom: today } : d;
+    let date: string | undefined;
+    // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
+    // on or after today where it went once it was late.
+    const first = c.k === c.first;
+    if (this.#keepPinned(d, first, keptOnly) || (late !== d && (this.#keepLate(late, first) || this.#keepPinned(late, first, keptOnly)))) date = this.history.pins.get(d.id)!.date;
+    else if (keptOnly) return 'wait';
+    else date = this.#placeFresh(late, first)?.date;
+    if (!date) return false;
+    // After an overdue touch the cadence goes on from today, not from the missed day.
+    c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+    return true;
   }
 
   /**

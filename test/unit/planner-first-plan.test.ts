@@ -67,3 +67,18 @@ describe('the first plan is the plan', () => {
     ), { numRuns: 60, seed: 20261201 });
   });
 });
+
+describe('an old client\'s first chained touch, late, with no time to place it', () => {
+  it('is warned about with the days it was tried on (from today), not the days it was due years ago', () => {
+    // Vladivostok 09:00–18:00 and Bucharest 10:00–16:00 share no hour in winter.
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager', { timezone: 'Asia/Vladivostok' })],
+      clients: [{ ...client('buc', { roles: ['buyer'], country: 'RO', timezone: 'Europe/Bucharest', since: '2020-01-01' }), hours: '10:00-16:00' }],
+      rules: [{ id: 'checkin', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '6 weeks', anchor: 'last' }],
+    });
+    const { warnings } = planTouches(config, NO_HISTORY, { from: '2026-12-01', to: '2027-01-31' }, NOW);
+    expect(warnings.map((w) => w.message)).toEqual(['no working day with free time for am between 2026-12-01 and 2027-01-05']);
+    expect(warnings[0]!.window.from < '2020-03-01').toBe(true);
+  });
+});

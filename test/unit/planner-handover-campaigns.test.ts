@@ -4,6 +4,7 @@ import { planTouches } from '../../src/planner/plan.ts';
 import { makeHistory, NO_HISTORY } from '../../src/planner/history.ts';
 import { pinOf } from '../../src/storage/plan-save-rules.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import type { Touch } from '../../src/domain/types.ts';
 
 const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
 
@@ -99,6 +100,25 @@ describe('handovers', () => {
     const january = touches.filter((t) => t.client === 'stroymash' && t.kind === 'call' && t.window.from === '2027-01-01');
     for (const c of january) expect(c.employee).toBe('ivanova');
     expect(warnings).toEqual([]);
+  });
+
+  it('a handover moves no touch off its day: before `on` the leaver keeps each on the day it had, from `on` the successor (no plan recorded yet)', () => {
+    const config = sections('management');
+    // Eight buyers: March calls on both sides of `on` (15 March); a half-year's letter likewise.
+    config.clients[0] = client('stroymash', { roles: ['ceo', ...Array<string>(8).fill('buyer')], team: { account_manager: 'ivanova' } });
+    config.rules.push({ id: 'feedback', ours: 'account_manager', theirs: 'buyer', kind: 'feedback', every: '6 months' });
+    const plain = { ...config, handovers: [] };
+    const window = { from: '2027-01-01', to: '2027-06-30' };
+    const day = (touches: readonly Touch[]) => new Map(touches.map((t) => [t.id, t]));
+    const without = day(planTouches(configOf(plain), NO_HISTORY, window, NOW).touches.filter((t) => t.client === 'stroymash'));
+    const withHandover = day(planTouches(configOf(config), NO_HISTORY, window, NOW).touches.filter((t) => t.client === 'stroymash' && !t.source.startsWith('handover:')));
+    expect(withHandover.size).toBe(without.size);
+    const split = [...without.values()].filter((t) => t.date < '2027-03-15' && t.window.to >= '2027-03-15');
+    expect(split.length).toBeGreaterThan(1);
+    for (const [id, t] of without) {
+      expect(withHandover.get(id)?.date, id).toBe(t.date);
+      expect(withHandover.get(id)?.employee).toBe(t.date < '2027-03-15' ? 'ivanova' : 'sidorov');
+    }
   });
 
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {

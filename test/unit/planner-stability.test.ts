@@ -82,6 +82,23 @@ describe('stable ids and dates', () => {
     expect(earlier.map((t) => t.id).sort()).toEqual(one.map((t) => t.id).sort());
   });
 
+  it('the order of the clients\' rows, the rules and the employees changes no touch, chained check-ins included, where the daily cap decides who gets a day (QA: reversing clients.csv moved 224)', () => {
+    const chained = () => ({
+      ...base(),
+      employees: base().employees.map((e) => ({ ...e, meetings_per_day: 2 })),
+      rules: [...RULES, { id: 'checkin', ours: 'account_manager', theirs: 'ceo', kind: 'call', every: '3 weeks', anchor: 'last' }],
+    });
+    const where = (touches: readonly Touch[]) => new Map(touches.map((t) => [t.id, `${t.employee} ${t.date} ${t.start}`]));
+    const plan = planTouches(configOf(chained()), NO_HISTORY, YEAR, NOW);
+    const reversed = chained();
+    reversed.clients.reverse();
+    reversed.rules.reverse();
+    reversed.employees.reverse();
+    const other = planTouches(configOf(reversed), NO_HISTORY, YEAR, NOW);
+    expect(plan.touches.filter((t) => t.source === 'rule:checkin').length).toBeGreaterThan(12 * 12);
+    expect(where(other.touches)).toEqual(where(plan.touches));
+  });
+
   it('all-day touches depend only on their own identity: adding or removing clients, contacts or rules moves none, even with no recorded plan', () => {
     const allDay = () => ({ ...base(), rules: RULES.filter((r) => r.kind !== 'call' && r.kind !== 'meeting') });
     const before = planTouches(configOf(allDay()), NO_HISTORY, YEAR, NOW).touches;
