@@ -61,7 +61,8 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
   }
   if (shown < touches.length) lines.push(t('event.groupMore', { count: touches.length - shown, employee: first.employee_id, date: first.date }));
   // One reminder for the day: the earliest any of them asks for.
-  const reminders = touches.some((x) => x.status === 'planned') ? [Math.max(0, ...touches.flatMap((x) => parsedList(x.remind)))].filter((m) => m > 0) : [];
+  const earliest = Math.max(0, ...touches.flatMap((x) => parsedList(x.remind)));
+  const reminders = touches.some((x) => x.status === 'planned') ? allDayReminders([earliest], workStart(config, employee)) : [];
   return finish({
     key: entry.id.replace(/-/g, ''), touchId: entry.id, title: title.length > 160 ? `${title.slice(0, 159)}…` : title, description: lines.join('\n'),
     allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,
@@ -148,8 +149,28 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
     end: touch.end_at,
     timezone: employee?.timezone ?? config.settings.timezone,
     // A touch that is done needs no reminder.
-    reminders: done ? [] : parsedList(touch.remind),
+    reminders: done ? [] : touch.all_day ? allDayReminders(parsedList(touch.remind), workStart(config, employee)) : parsedList(touch.remind),
   });
+}
+
+/**
+ * An all-day event's reminders, in minutes before its start — midnight, in every calendar: a
+ * rule's "1 day" is said as calendars say it for a day's events, "1 day before at 09:00" (the
+ * holder's start of work), not as a phone buzzing at midnight before each greeting day. A
+ * reminder under a day (an alert's "at its start") would be that midnight: none.
+ */
+export function allDayReminders(minutes: readonly number[], workStart: number): number[] {
+  const out = new Set<number>();
+  for (const m of minutes) {
+    const days = Math.ceil(m / 1440);
+    if (days > 0) out.add(days * 1440 - workStart);
+  }
+  return [...out].sort((a, b) => b - a);
+}
+
+/** When the holder's working day starts (minutes after midnight), for all-day reminders. */
+function workStart(config: Config, employee: Config['employees'][number] | undefined): number {
+  return (employee?.hours ?? config.settings.hours).start;
 }
 
 /** How a touch is marked: its links while it is open, what happened once it is done. */

@@ -178,3 +178,28 @@ describe('greetings not sent by their holiday (belated)', () => {
     expect(entryEvent(together!, config, links, '2027-03-10').title).toMatch(/^Overdue: /);
   });
 });
+
+describe('an all-day event\'s reminders', () => {
+  const letters = configOf({
+    ...SETTINGS,
+    employees: [employee('am', 'account_manager', { hours: '10:00-19:00' })],
+    clients: Array.from({ length: 30 }, (_, i) => client(`c${i}`, { roles: ['ceo'], team: { account_manager: 'am' } })),
+    rules: [{ id: 'letters', ours: 'account_manager', theirs: 'ceo', kind: 'letter', every: '1 month', remind: ['3 days', '1 day'] }],
+  });
+  const rows = planTouches(letters, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches.map((t) => touchToRow(t, undefined, NOW.toISO()!));
+  const entries = entriesOf(rows);
+
+  it('come at the start of the holder\'s working day, not at midnight: "1 day" is the day before at 10:00', () => {
+    const single = entries.find((e) => e.touches.length === 1)!;
+    // Minutes before the event's start (midnight): 1 day before at 10:00 is 14 hours before.
+    expect(entryEvent(single, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
+    const group = entries.find((e) => e.touches.length > 1)!;
+    expect(entryEvent(group, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600]);
+  });
+
+  it('an alert "at its start" (touchbase\'s own, all-day) has none rather than one at 00:00', () => {
+    const single = entries.find((e) => e.touches.length === 1)!;
+    const alert = { ...single, touches: [{ ...single.touches[0]!, remind: '[0]' }] };
+    expect(entryEvent(alert, letters, links, '2027-03-01').reminders).toEqual([]);
+  });
+});
