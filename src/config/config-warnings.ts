@@ -75,15 +75,17 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.triggers.forEach((trigger, i) => {
     const origin = sources.triggers[i]!.origin;
     const roles = trigger.theirs;
-    if (roles === 'all' || !roles.some((role) => contactRoles.has(role))) {
+    if (roles !== 'all' && !roles.some((role) => contactRoles.has(role))) {
       noContact(origin, roles, `trigger ${trigger.id} makes no touch: its events are refused`);
       return;
     }
-    // Some clients have the role, some not: an event for one of those is refused (README, Business events).
-    const lacking = clients.filter((c) => !c.contacts.some((k) => roles.includes(k.role)));
+    // Some clients have the role (`all`: any contact), some not: an event for one of those is
+    // refused (README, Business events).
+    const lacking = clients.filter((c) => (roles === 'all' ? c.contacts.length === 0 : !c.contacts.some((k) => roles.includes(k.role))));
     if (lacking.length === 0) return;
     const ids = lacking.slice(0, 3).map((c) => c.id).join(', ') + (lacking.length > 3 ? `, … ${lacking.length - 3} more` : '');
-    warn(origin, ['theirs'], `${counted(lacking.length, 'client')} of ${clients.length} ha${lacking.length === 1 ? 's' : 've'} no contact with the role ${roles.map((role) => quote(role)).join(' or ')} (${ids}): trigger ${trigger.id} makes no touch for their events, which are refused until the contact is added`);
+    const what = roles === 'all' ? 'no contact at all' : `no contact with the role ${roles.map((role) => quote(role)).join(' or ')}`;
+    warn(origin, ['theirs'], `${counted(lacking.length, 'client')} of ${clients.length} ha${lacking.length === 1 ? 's' : 've'} ${what} (${ids}): trigger ${trigger.id} makes no touch for their events, which are refused until the contact is added`);
   });
   config.campaigns.forEach((campaign, i) => {
     const origin = sources.campaigns[i]!.origin;

@@ -404,6 +404,19 @@ triggers:
     expect(text).toContain('found {rule.id}, which an event has no value for');
   });
 
+  it('a trigger to `theirs: all` is warned about at the clients with no contact at all, whose events it refuses', () => {
+    const clients = `clients:
+  - { id: a, name: A, country: RU, team: { account_manager: ivanova }, contacts: [{ id: a-1, name: Olga, role: ceo }] }
+  - { id: b, name: B, country: RU, team: { account_manager: ivanova } }
+`;
+    const trigger = 'triggers:\n  - { id: t1, event: order.shipped, ours: account_manager, theirs: all, kind: letter, within: 4 hours }\n';
+    const { issues, warnings } = checkConfig(writeConfig({ 'a.yaml': SETTINGS + TEAM + clients + trigger }));
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.field}: ${w.message}`)).toEqual([
+      'triggers[0].theirs: 1 client of 2 has no contact at all (b): trigger t1 makes no touch for their events, which are refused until the contact is added',
+    ]);
+  });
+
   it('a holiday campaign for a country whose last client is gone greets nobody (a warning), as one with `on:` does; a misspelt holiday of that country is still an error', () => {
     const clients = 'clients:\n  - { id: a, name: A, country: RU, team: { account_manager: ivanova } }\n';
     const holidays = 'holidays:\n  - { id: founders, name: Founders, date: 05-05 }\n';
