@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { privateFile } from './private-files.ts';
@@ -112,6 +112,9 @@ export class DaemonLock {
    * the pid file answers: is the process it names alive?
    */
   static isHeld(dbFile: string): boolean {
+    // No lock file: no daemon ever ran on this database, and none holds it now (a daemon keeps
+    // the file open). A check made none beside a backup or an export it was pointed at.
+    if (dbFile !== ':memory:' && !existsSync(`${realDatabasePath(dbFile, false)}${LOCK_SUFFIX}`)) return false;
     try {
       DaemonLock.acquire(dbFile, undefined).release();
       return false;

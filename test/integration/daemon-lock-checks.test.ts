@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireDaemonLock, DaemonAlreadyRunningError, DaemonLock, isDaemonRunning } from '../../src/storage/daemon-lock.ts';
@@ -87,6 +87,21 @@ describe('SQLite: one daemon per database file, however it is reached', () => {
     const held = DaemonLock.acquire(join(dir, 'acme', 'tb.sqlite'), { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
     held.release();
     expect(existsSync(join(dir, 'acme'))).toBe(true);
+  });
+
+  it('a check on a database no daemon ever ran on (a backup, an export) leaves nothing beside it', () => {
+    const dir = tempDir();
+    const backup = join(dir, 'backups', 'tb-2027-03-01.sqlite');
+    mkdirSync(join(dir, 'backups'));
+    new SQLite(backup).close();
+    expect(DaemonLock.isHeld(backup)).toBe(false);
+    expect(readdirSync(join(dir, 'backups'))).toEqual(['tb-2027-03-01.sqlite']);
+    // Once a daemon ran there, the file it leaves is what a check looks at.
+    DaemonLock.acquire(backup, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' }).release();
+    expect(DaemonLock.isHeld(backup)).toBe(false);
+    const held = DaemonLock.acquire(backup, { pid: 4242, startedAt: '2027-03-01T05:00:00.000Z' });
+    expect(DaemonLock.isHeld(backup)).toBe(true);
+    held.release();
   });
 });
 
