@@ -67,6 +67,8 @@ export interface Placement {
 
 interface DayLoad {
   timed: number;
+  /** Of those, late touches the morning check moved onto the day (OverdueRoom): see tryKeep. */
+  late: number;
   busy: number[];
 }
 
@@ -121,7 +123,7 @@ export class Placer {
 
   /** Keeps an earlier placement when it is still valid, so re-planning moves nothing needlessly. */
   tryKeep(r: PlacementRequest, date: string, start: number | undefined, ignoreWindow = false): Placement | undefined {
-    if (!ignoreWindow && (date < r.from || date > r.to)) return undefined;
+    if (!ignoreWindow && !this.#withinReach(r, date)) return undefined;
     if (!this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
     if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
     if (start === undefined) return undefined;
@@ -129,9 +131,26 @@ export class Placer {
     const shared = this.#sharedOn(r, date, this.#sharedMap(r));
     if (!shared || start < shared[0] || end > shared[1]) return undefined;
     const load = this.#loadOf(this.#loadsOf(r.employee.id), date);
-    if (!this.#fits(r.employee, load, start, end)) return undefined;
+    // A touch already in the calendar keeps its day against the late ones the morning check put
+    // there (over the cap, when the week had no room): those are what flexes, not the on-time
+    // calls — perhaps agreed with the client — that the holder already saw on that day (QA: six
+    // on-time calls moved a week on for twelve late ones).
+    if (r.employee.meetingsPerDay !== undefined && load.timed - load.late >= r.employee.meetingsPerDay) return undefined;
+    if (overlaps(load, start, end)) return undefined;
     this.#book(load, start, end);
     return { date, start, end };
+  }
+
+  /**
+   * Whether a recorded day is one the touch may have: in its window, or where it went past it
+   * when the window was full (an overflow, #overflow). Kept there like any recorded day: placed
+   * again at every plan, it moved with whatever else changed, and a chain's later touches with it
+   * (QA: check-ins pushed past the New Year holidays moved when a rule was added).
+   */
+  #withinReach(r: PlacementRequest, date: string): boolean {
+    if (date >= r.from && date <= r.to) return true;
+    if (!r.overflow || (r.hardFrom !== undefined && date < r.hardFrom) || (r.hardTo !== undefined && date > r.hardTo)) return false;
+    return r.mode === 'latest' ? date < r.from && date >= addDays(r.from, -OVERFLOW_DAYS) : date > r.to && date <= addDays(r.to, OVERFLOW_DAYS);
   }
 
   /**
@@ -156,9 +175,14 @@ export class Placer {
     return { date, start: at, end: at + duration };
   }
 
-  /** Marks time as taken (a meeting of another client kept as it is) without placing anything. */
-  reserve(employee: string, date: string, start: number, end: number): void {
-    this.#book(this.#loadOf(this.#loadsOf(employee), date), start, end);
+  /**
+   * Marks time as taken (a meeting of another client kept as it is) without placing anything;
+   * `late`: a late touch the morning check moved there, which no kept touch gives way to (tryKeep).
+   */
+  reserve(employee: string, date: string, start: number, end: number, late = false): void {
+    const load = this.#loadOf(this.#loadsOf(employee), date);
+    this.#book(load, start, end);
+    if (late) load.late++;
   }
 
   /**
@@ -169,11 +193,16 @@ export class Placer {
     (movable ? this.#movableDays : this.#fixedDays).note(contacts, series, date);
   }
 
-  /** Whether one of the touch's contacts already has a meeting or call of another series on `date`. */
-  #contactBusy(r: PlacementRequest, date: string): boolean {
+  /**
+   * Whether one of the touch's contacts already has a meeting or call of another series on `date`.
+   * A touch whose day comes from its period has its own day whatever the chains do; another day
+   * of it (its own being full) is chosen clear of the chains' touches too (QA: a monthly call
+   * pushed off its day landed on the buyer's recorded check-in).
+   */
+  #contactBusy(r: PlacementRequest, date: string, ownDay: string | undefined): boolean {
     if (!r.contacts) return false;
     return this.#fixedDays.busy(r.contacts, r.series, date)
-      || (r.movable === true && this.#movableDays.busy(r.contacts, r.series, date));
+      || ((r.movable === true || date !== ownDay) && this.#movableDays.busy(r.contacts, r.series, date));
   }
 
 
@@ -200,7 +229,7 @@ export class Placer {
     let passedOver: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const date = r.mode === 'latest' ? days[n - 1 - i]! : days[(first + i) % n]!;
-      if (this.#contactBusy(r, date)) {
+      if (this.#contactBusy(r, date, days[first])) {
         (passedOver ??= []).push(date);
         continue;
       }
@@ -355,7 +384,7 @@ export class Placer {
   #loadOf(loads: Map<string, DayLoad>, date: string): DayLoad {
     let load = loads.get(date);
     if (!load) {
-      load = { timed: 0, busy: [] };
+      load = { timed: 0, late: 0, busy: [] };
       loads.set(date, load);
     }
     return load;

@@ -236,7 +236,7 @@ class PlanRun {
     for (const pins of this.history.timedPinsByEmployee.values()) {
       for (const pin of pins) {
         if (pin.date < this.window.from) continue;
-        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!);
+        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!, pin.overdueFrom !== undefined);
       }
     }
   }

@@ -119,6 +119,24 @@ describe('one contact, two rules: not on the phone twice a day', () => {
     expect(where.size).toBe(recorded.length);
   });
 
+  it('a call pushed off its own day (full) takes another clear of its buyer\'s recorded check-ins (QA: it landed on one)', () => {
+    // From today, as plans are recorded; three calls a day.
+    const YEAR = { from: '2026-12-01', to: '2027-12-31' };
+    const busy = (rules: object[]) => company(rules, { employees: [employee('am', 'account_manager', { meetings_per_day: 3 })] });
+    const checkins = planTouches(busy([CHECKIN]), NO_HISTORY, YEAR, NOW).touches;
+    // The monthly calls come later (a new rule), around the check-ins already in the calendar.
+    const both = planTouches(busy([MONTHLY, CHECKIN]), makeHistory([], pinsOf(checkins)), YEAR, NOW).touches;
+    const recorded = new Map(checkins.map((t) => [t.id, t.date]));
+    // Every check-in in the calendar stays, those pushed past the New Year holidays too.
+    expect(both.filter((t) => t.source === 'rule:checkin').map((t) => [t.id, t.date])).toEqual(checkins.map((t) => [t.id, t.date]));
+    const alone = new Map(planTouches(busy([MONTHLY]), NO_HISTORY, YEAR, NOW).touches.map((t) => [t.id, t.date]));
+    const calls = both.filter((t) => t.source === 'rule:monthly');
+    expect(calls.filter((t) => t.date !== alone.get(t.id)).length).toBeGreaterThan(10);
+    // A call shares a buyer's day with a check-in only on its own day (which it keeps whatever the chains do).
+    const clashes = new Set(sharedDays(both));
+    for (const t of calls.filter((t) => t.contacts.some((c) => clashes.has(`${c} ${t.date}`)))) expect(t.date).toBe(alone.get(t.id));
+  });
+
   it('letters and greetings neither move nor are moved: a call goes where it would without them, a greeting stays on its holiday', () => {
     const LETTER = { id: 'letter', ours: 'account_manager', theirs: 'buyer', kind: 'letter', every: '1 month' };
     const GREETING = { campaigns: [{ id: 'spring', on: '03-19', ours: 'account_manager', theirs: 'all' }] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
-import { NO_HISTORY, makeHistory, pinsOf } from '../../src/planner/history.ts';
+import { NO_HISTORY, makeHistory, pinsOf, type Pin } from '../../src/planner/history.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 
@@ -150,5 +150,33 @@ describe('a cancelled touch', () => {
     const now = DateTime.fromISO(`${DateTime.fromISO(first.date).minus({ days: 2 }).toISODate()}T09:00:00+03:00`);
     const { touches } = planTouches(meetings, makeHistory([], cancelledPin(first)), { from: now.toISODate()!, to: half.to }, now);
     expect(touches.find((t) => t.id === first.id)).toMatchObject({ date: first.date, start: first.start });
+  });
+});
+
+describe('late touches the morning check put on a day (over the cap, the week being full)', () => {
+  it('cost no on-time touch already in the calendar its day: the late ones are what flexes (QA: six on-time calls moved a week on for twelve late ones)', () => {
+    const config = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager', { meetings_per_day: 2 })],
+      clients: Array.from({ length: 20 }, (_, i) => client(`c${i}`, { roles: ['buyer'], team: { account_manager: 'am' } })),
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' }],
+    });
+    const now = DateTime.fromISO('2027-03-01T06:00:00+03:00');
+    const march = { from: '2027-03-01', to: '2027-03-31' };
+    const first = planTouches(config, NO_HISTORY, march, now).touches;
+    // A day already at the cap with on-time calls.
+    const byDay = new Map<string, Touch[]>();
+    for (const t of first) byDay.set(t.date, [...(byDay.get(t.date) ?? []), t]);
+    const [day, onTime] = [...byDay].find(([d, ts]) => d >= '2027-03-10' && ts.length === 2)!;
+    // Three late calls of February put on it by the morning check, at times the day has free.
+    const taken = onTime.map((t) => [Date.parse(t.start), Date.parse(t.end)] as const);
+    const late = new Map<string, Pin>();
+    for (let at = DateTime.fromISO(`${day}T09:00:00+03:00`).toMillis(); late.size < 3; at += 30 * 60_000) {
+      if (taken.some(([s, e]) => at < e && s < at + 15 * 60_000)) continue;
+      late.set(`late-${late.size}`, { date: day, start: new Date(at).toISOString(), startMs: at, endMs: at + 15 * 60_000, employee: 'am', client: `c${late.size}`, fixed: true, overdueFrom: '2027-02-15' });
+    }
+    const history = makeHistory([], new Map([...pinsOf(first), ...late]));
+    const again = planTouches(config, history, march, now).touches;
+    for (const t of onTime) expect(again.find((a) => a.id === t.id)).toMatchObject({ date: day, start: t.start });
   });
 });
