@@ -3,7 +3,7 @@ import type { Resolution } from './history.ts';
 
 /**
  * Where an `anchor: last` chain goes on from. Its touches are counted from a base: the k-th touch
- * after base B has the identity `series|after:B|k` (plan.ts #followChain). Counting from the last
+ * after base B has the identity `series|after:B|k` (plan.ts #chainStep). Counting from the last
  * resolved touch itself would give every later touch a new identity each time one is done: the
  * calendar then sees each of them deleted and made again, and a touch its employee snoozed or
  * moved is lost with its old identity. So a chain keeps its base while its own touches are done
@@ -24,6 +24,8 @@ export interface ChainStart {
   readonly base: string;
   /** The place of the chain's next touch after its base. */
   readonly k: number;
+  /** The resolution the chain goes on from (its `every` counts from that day). */
+  readonly last?: Resolution;
 }
 
 /**
@@ -37,10 +39,15 @@ export function chainStart(series: string, resolved: readonly Resolution[], plan
   let base = 'start';
   let k = 0;
   let previous: string | undefined;
+  let last: Resolution | undefined;
   for (const r of resolved) {
     const at = placeAfter(series, base, k, r.touchId);
     if (at !== undefined) k = at;
-    else {
+    else if (placeUpTo(series, base, k, r.touchId)) {
+      // An earlier touch of the chain resolved after a later one was done (closed as missed
+      // then: superseded-touches.ts): the chain goes on from the later one, as it was.
+      continue;
+    } else {
       const earlier = previous === undefined ? undefined : placeAfter(series, previous, 0, r.touchId);
       if (earlier !== undefined) {
         base = previous!;
@@ -51,14 +58,20 @@ export function chainStart(series: string, resolved: readonly Resolution[], plan
       }
     }
     previous = r.touchId;
+    last = r;
   }
-  const last = resolved.at(-1);
   if (last && base !== last.touchId) {
     // Counted the earlier way, the next touch would be the first after the last resolved one.
     const walked = touchKey(chainIdentity(series, base, k + 1)).id;
-    if (!planned(walked) && planned(touchKey(chainIdentity(series, last.touchId, 1)).id)) return { base: last.touchId, k: 1 };
+    if (!planned(walked) && planned(touchKey(chainIdentity(series, last.touchId, 1)).id)) return { base: last.touchId, k: 1, last };
   }
-  return { base, k: k + 1 };
+  return { base, k: k + 1, ...(last ? { last } : {}) };
+}
+
+/** Whether `id` is one of the touches at places 1…k from `base`. */
+function placeUpTo(series: string, base: string, k: number, id: string): boolean {
+  for (let j = 1; j <= k; j++) if (touchKey(chainIdentity(series, base, j)).id === id) return true;
+  return false;
 }
 
 /** The place of `id` among the few touches after place `k` from `base`, if it is one of them. */

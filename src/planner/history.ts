@@ -30,6 +30,11 @@ export interface Pin {
   readonly movedByUser?: boolean;
   /** The day it was due, when the daily check moved it forward as overdue: it stays overdue. */
   readonly overdueFrom?: string;
+  /**
+   * A planned touch recorded outside its window (placed past it when the window was full): that
+   * window, as "from to". Kept there while its window is the same (plan.ts #keepPinned).
+   */
+  readonly overflowOf?: string;
   /** Cancelled (its client or rule gone): remembered in case it comes back, but holding no time. */
   readonly cancelled?: boolean;
   /** Made by a workflow (a business event's call, a digest), not by the plan: the plan places around its time. */
@@ -86,7 +91,10 @@ export function makeHistory(resolutions: Iterable<Resolution>, pins: ReadonlyMap
 
 /** The placements of a plan as storage records them: what a re-plan keeps. */
 export function pinsOf(touches: readonly Touch[]): Map<string, Pin> {
-  return new Map<string, Pin>(touches.map((t) => [t.id, t.allDay
-    ? { date: t.date, start: undefined, employee: t.employee, client: t.client }
-    : { date: t.date, start: t.start, startMs: DateTime.fromISO(t.start).toMillis(), endMs: DateTime.fromISO(t.end).toMillis(), employee: t.employee, client: t.client }]));
+  return new Map<string, Pin>(touches.map((t) => {
+    const past = t.date > t.window.to || t.date < t.window.from ? { overflowOf: `${t.window.from} ${t.window.to}` } : {};
+    return [t.id, t.allDay
+      ? { date: t.date, start: undefined, employee: t.employee, client: t.client, ...past }
+      : { date: t.date, start: t.start, startMs: DateTime.fromISO(t.start).toMillis(), endMs: DateTime.fromISO(t.end).toMillis(), employee: t.employee, client: t.client, ...past }];
+  }));
 }

@@ -7,7 +7,7 @@ import { sharedHours, type Interval } from './working-hours.ts';
 const SLOT_MS = 30 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 /** How far past its window a touch may go when every day inside is full or closed. */
-const OVERFLOW_DAYS = 31;
+export const OVERFLOW_DAYS = 31;
 
 export type PlacementMode = 'spread' | 'latest';
 
@@ -123,7 +123,7 @@ export class Placer {
 
   /** Keeps an earlier placement when it is still valid, so re-planning moves nothing needlessly. */
   tryKeep(r: PlacementRequest, date: string, start: number | undefined, ignoreWindow = false): Placement | undefined {
-    if (!ignoreWindow && !this.#withinReach(r, date)) return undefined;
+    if (!ignoreWindow && (date < r.from || date > r.to)) return undefined;
     if (!this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
     if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
     if (start === undefined) return undefined;
@@ -139,18 +139,6 @@ export class Placer {
     if (overlaps(load, start, end)) return undefined;
     this.#book(load, start, end);
     return { date, start, end };
-  }
-
-  /**
-   * Whether a recorded day is one the touch may have: in its window, or where it went past it
-   * when the window was full (an overflow, #overflow). Kept there like any recorded day: placed
-   * again at every plan, it moved with whatever else changed, and a chain's later touches with it
-   * (QA: check-ins pushed past the New Year holidays moved when a rule was added).
-   */
-  #withinReach(r: PlacementRequest, date: string): boolean {
-    if (date >= r.from && date <= r.to) return true;
-    if (!r.overflow || (r.hardFrom !== undefined && date < r.hardFrom) || (r.hardTo !== undefined && date > r.hardTo)) return false;
-    return r.mode === 'latest' ? date < r.from && date >= addDays(r.from, -OVERFLOW_DAYS) : date > r.to && date <= addDays(r.to, OVERFLOW_DAYS);
   }
 
   /**

@@ -10,7 +10,7 @@ import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
 import { chainIdentity, chainStart } from './chain-start.ts';
-import { Placer, type Placement, type PlacementRequest } from './placement.ts';
+import { OVERFLOW_DAYS, Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
@@ -336,7 +336,7 @@ class PlanRun {
       this.#emit(d, request.employee, { date: pin.date, start, end: start! + chosenMinutes * 60_000 }, keepsOverdue);
       return true;
     }
-    const kept = this.#placer.tryKeep(chosenMinutes === d.durationMinutes ? request : { ...request, durationMinutes: chosenMinutes }, pin.date, start, resolved);
+    const kept = this.#placer.tryKeep(chosenMinutes === d.durationMinutes ? request : { ...request, durationMinutes: chosenMinutes }, pin.date, start, resolved || this.#pastFullWindow(d, pin));
     if (kept) {
       this.#emit(d, request.employee, kept, keepsOverdue);
       return true;
@@ -360,6 +360,19 @@ class PlanRun {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A touch recorded past its window when that was full (an overflow), its window unchanged since:
+   * kept there like any recorded day. Placed again at every plan, it moved with whatever else
+   * changed — and a chain's later touches with it (QA: check-ins pushed past the New Year holidays
+   * all moved when a rule was added). One whose window has moved (its chain's anchor did) is placed anew.
+   */
+  #pastFullWindow(d: Demand, pin: Pin): boolean {
+    if (!d.overflow || pin.overflowOf !== `${d.window.from} ${d.window.to}`) return false;
+    return d.mode === 'latest'
+      ? pin.date < d.window.from && pin.date >= addDays(d.window.from, -OVERFLOW_DAYS)
+      : pin.date > d.window.to && pin.date <= addDays(d.window.to, OVERFLOW_DAYS);
   }
 
   /**
@@ -424,7 +437,7 @@ class PlanRun {
       if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window, message: d.overflow
         // The days tried: from today for a touch already late (QA: a chain's first, due in 2020, named 2020's days).
-        ? `no working day with free time for ${request.employee.id} between ${request.from} and ${addDays(request.to, 31)}`
+        ? `no working day with free time for ${request.employee.id} between ${request.from} and ${addDays(request.to, OVERFLOW_DAYS)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
     }
@@ -457,7 +470,8 @@ class PlanRun {
     for (const { rule, spread, shared, client, unit } of units) {
       const last = this.history.lastBySeries.get(unit.series);
       const from = last ? chainStart(unit.series, resolved.get(unit.series) ?? [], planned) : { base: 'start', k: 1 };
-      const cursor: ChainCursor = { order: touchKey(unit.series).seed, rule, spread, shared, unit, base: from.base, anchorDate: last?.date ?? client.since, k: from.k, first: from.k };
+      const anchor = 'last' in from ? from.last : last;
+      const cursor: ChainCursor = { order: touchKey(unit.series).seed, rule, spread, shared, unit, base: from.base, anchorDate: anchor?.date ?? client.since, k: from.k, first: from.k };
       if (this.#keepChain(cursor)) waiting.push(cursor);
     }
     return waiting;

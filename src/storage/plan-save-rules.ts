@@ -184,14 +184,21 @@ export function cadenceChanged(
  * keep it). Positional: called once per stored touch (hundreds of thousands) by loadHistory.
  */
 export function pinOf(date: string, start: string, end: string, allDay: boolean, employee: string, client: string,
-  status: string, movedByUser: boolean, overdueFrom: string | null, workflow: boolean): Pin {
+  status: string, movedByUser: boolean, overdueFrom: string | null, workflow: boolean, overflowOf: string | null = null): Pin {
   // Moved by the employee, or moved forward as overdue: the plan keeps that day.
   const fixed = movedByUser || overdueFrom !== null;
   const cancelled = status === 'cancelled';
+  const past = overflowOf === null ? {} : { overflowOf };
   return allDay
-    ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled }
-    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
+    ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...past }
+    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...past, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
 }
+
+/**
+ * SQL of a planned touch's window when it lies outside it (placed past a full window), as "from
+ * to": what Pin.overflowOf holds. Null for the rest — nearly all of hundreds of thousands of rows.
+ */
+export const OVERFLOW_OF_SQL = `case when status = 'planned' and (date > window_to or date < window_from) then window_from || ' ' || window_to end`;
 
 /** Periods are few (a few hundred a year): one object each, not one per done touch of a history that grows every year. */
 const windows = new Map<string, { readonly from: string; readonly to: string }>();

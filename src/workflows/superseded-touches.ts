@@ -21,14 +21,15 @@ export function byIntroduction(what: string): boolean {
  * (a later period's touch), or, for a handover's notice ("your manager changes"), the successor's
  * introduction to the same contact — a notice not sent by then tells of a change already made.
  */
-function supersedingSeries(config: Config, t: Pick<TouchRow, 'source' | 'series' | 'moved_by_user'>): { series: string; what: keyof typeof LATER } | undefined {
+function supersedingSeries(config: Config, t: Pick<TouchRow, 'source' | 'series' | 'moved_by_user'>): { series: string; what: keyof typeof LATER; doneOnly?: true } | undefined {
   // Put on its day by its holder (moved in the calendar, snoozed): theirs, whatever came after it.
   if (t.moved_by_user === 1) return undefined;
   if (t.source.startsWith('rule:')) {
-    // A chain (anchor: last) has one open touch at a time, and its next one counts from the last resolved:
-    // a closing would become that, on a day ahead. Not a series of periods to give way in.
+    // A chain (anchor: last): its touches after an overdue one are planned from today, and are
+    // never overdue beside it; one of them done (the wrong one of a client's two events) is the
+    // chain's contact, which it goes on from (chain-start.ts): the overdue one is then missed.
     const rule = config.rules.find((r) => r.id === t.source.slice(5));
-    return rule?.anchor === 'last' ? undefined : { series: t.series, what: 'series' };
+    return { series: t.series, what: 'series', ...(rule?.anchor === 'last' ? { doneOnly: true as const } : {}) };
   }
   if (t.source.startsWith('handover:') && t.series.endsWith('|notice')) return { series: `${t.series.slice(0, -'notice'.length)}intro`, what: 'intro' };
   return undefined;
@@ -57,10 +58,10 @@ export async function closeSupersededTouches(db: DB, config: Config, candidates:
     if (list) list.push(t);
     else bySeries.set(t.series, [t]);
   }
-  for (const { touch, series, what } of overdue) {
+  for (const { touch, series, what, doneOnly } of overdue) {
     const later = (bySeries.get(series) ?? []).filter((o) => o.id !== touch.id && o.window_from > touch.window_to);
     const done = later.filter((o) => o.status === 'done').sort((a, b) => a.window_from.localeCompare(b.window_from))[0];
-    const late = done ? undefined : later.find((o) => o.status === 'planned' && isOverdue(config, o, today));
+    const late = done || doneOnly ? undefined : later.find((o) => o.status === 'planned' && isOverdue(config, o, today));
     const by = done ?? late;
     if (!by) continue;
     const detail = `closed as missed: ${LATER[what]} (${by.id.slice(0, 8)}) ${done ? `was done on ${done.resolved_date ?? done.date}` : 'is overdue too'}`;

@@ -170,3 +170,41 @@ describe('the history line of a touch closed as missed', () => {
     expect(describeDetail('undone from the calendar link (it had been marked done)', translator('ru'))).toBe('отменено по ссылке из календаря (касание было отмечено выполненным)');
   });
 });
+
+describe('a chain\'s overdue touch, once a later touch of the chain is done', () => {
+  it('is closed as missed at once, and the chain goes on from the one done (QA: the earlier one rolled on every morning for good)', async () => {
+    const rules = [{ id: 'checkin', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '4 weeks', anchor: 'last', per: 'client' }];
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany({ rules }) });
+    const file = await tempDatabaseLocation();
+    const at = cliOn(dir, file);
+    const chain = async () => {
+      const db = await openMigrated(file);
+      try {
+        return await db.selectFrom('touches').select(['id', 'date', 'window_from', 'window_to', 'status', 'resolved_by', 'overdue_from'])
+          .where('client_id', '=', 'alpha').where('source', '=', 'rule:checkin').where('status', '!=', 'cancelled').orderBy('window_from').execute();
+      } finally {
+        await db.destroy();
+      }
+    };
+    await at('2027-03-01T09:00:00+03:00', 'once');
+    // Not made: a week on (8 March, a holiday in Russia), the morning check has moved it on as
+    // overdue; the next is planned from it.
+    await at('2027-03-08T06:30:00+03:00', 'checks');
+    await at('2027-03-08T06:35:00+03:00', 'once');
+    const [late, next] = await chain();
+    expect(late).toMatchObject({ status: 'planned', overdue_from: expect.any(String) });
+    expect(next).toMatchObject({ status: 'planned' });
+    // The employee marks the later one done (the wrong one of the client's two events).
+    await at('2027-03-08T11:00:00+03:00', 'done', next!.id);
+    expect((await chain()).find((t) => t.id === late!.id)).toMatchObject({ status: 'skipped', resolved_by: null });
+    // The chain goes on from the day that one was done: its next touch 4 weeks later, and stays so.
+    await at('2027-03-08T11:05:00+03:00', 'once');
+    const open = (await chain()).filter((t) => t.status === 'planned');
+    expect(open[0]!.window_from).toBe('2027-04-05');
+    // Each on a day of its window (the room is there): none left on a day its old window gave it.
+    for (const t of open) expect(t.date >= t.window_from && t.date <= t.window_to, `${t.date} in ${t.window_from}…${t.window_to}`).toBe(true);
+    await at('2027-03-09T06:30:00+03:00', 'checks');
+    await at('2027-03-09T06:35:00+03:00', 'once');
+    expect((await chain()).filter((t) => t.status === 'planned')).toEqual(open);
+  });
+});

@@ -128,6 +128,7 @@ describe('one contact, two rules: not on the phone twice a day', () => {
     const both = planTouches(busy([MONTHLY, CHECKIN]), makeHistory([], pinsOf(checkins)), YEAR, NOW).touches;
     const recorded = new Map(checkins.map((t) => [t.id, t.date]));
     // Every check-in in the calendar stays, those pushed past the New Year holidays too.
+    expect(checkins.filter((t) => t.date > t.window.to).length).toBeGreaterThan(10);
     expect(both.filter((t) => t.source === 'rule:checkin').map((t) => [t.id, t.date])).toEqual(checkins.map((t) => [t.id, t.date]));
     const alone = new Map(planTouches(busy([MONTHLY]), NO_HISTORY, YEAR, NOW).touches.map((t) => [t.id, t.date]));
     const calls = both.filter((t) => t.source === 'rule:monthly');
