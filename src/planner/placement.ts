@@ -263,7 +263,8 @@ export class Placer {
       // the period is on this side keeps it (QA: a leaver's touches before `on` took other days
       // of theirs once a handover was configured). A copy: the side's list may be memoised.
       const whole = this.#candidates({ ...r, hardFrom: undefined, hardTo: undefined });
-      const at = side.length > 0 && side.length < whole.length ? whole.indexOf(side[0]!) : -1;
+      // (The same days as the whole, both cut at today, still count from the whole period's start.)
+      const at = side.length > 0 && side.length <= whole.length ? whole.indexOf(side[0]!) : -1;
       if (at < 0 || whole[at + side.length - 1] !== side[side.length - 1]) return side;
       const cut = this.#cut.get(whole);
       const part = [...side];

@@ -199,6 +199,10 @@ class PlanRun {
     // Each demand is let go once placed (a touch keeps nothing of it): a year of a 10,000-client
     // company is 364,000 of them, which need not all live until the plan's end.
     later.length = 0;
+    // The chains' recorded touches changing hands are kept too, as the others' just were: only
+    // their new touches come after the new ones below (review: a check-in handed over lost its
+    // hour to a new call).
+    const waiting = chains.filter((c) => this.#keepChain(c, false));
     // An order that depends only on each touch's identity (its hash), not on the configuration's order.
     fresh.sort((a, b) => a.seed - b.seed || (a.id < b.id ? -1 : 1));
     for (let i = 0; i < fresh.length; i++) {
@@ -210,7 +214,7 @@ class PlanRun {
     // give way to the touches whose day comes from their period — the contacts' days and the
     // employee's time alike. Placed first, a short week's check-ins filled a day up to its
     // meetings_per_day and pushed a monthly call off its own day, onto a buyer's check-in.
-    this.#followChains(chains);
+    this.#followChains(waiting);
     // Chronological: local date, then start instant (all-day first), then a stable tie-break;
     // sorted as positions with the keys in flat arrays, not an object per touch.
     const touches = this.#touches;
@@ -236,7 +240,8 @@ class PlanRun {
     for (const pins of this.history.timedPinsByEmployee.values()) {
       for (const pin of pins) {
         if (pin.date < this.window.from) continue;
-        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!, pin.overdueFrom !== undefined);
+        // A late one the check put there (not one its holder chose: that is theirs, as planned) is what flexes (Placer.tryKeep).
+        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!, pin.overdueFrom !== undefined && !pin.movedByUser);
       }
     }
   }
@@ -437,7 +442,7 @@ class PlanRun {
       if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window, message: d.overflow
         // The days tried: from today for a touch already late (QA: a chain's first, due in 2020, named 2020's days).
-        ? `no working day with free time for ${request.employee.id} between ${request.from} and ${addDays(request.to, OVERFLOW_DAYS)}`
+        ? `no working day with free time for ${request.employee.id} between ${d.mode === 'latest' ? `${addDays(request.from, -OVERFLOW_DAYS)} and ${request.to}` : `${request.from} and ${addDays(request.to, OVERFLOW_DAYS)}`}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
     }
@@ -502,7 +507,7 @@ class PlanRun {
     const queue = new MinHeap<ChainCursor>((a, b) => {
       const da = due.get(a)!;
       const db = due.get(b)!;
-      return da < db || (da === db && a.order < b.order);
+      return da < db || (da === db && (a.order < b.order || (a.order === b.order && a.unit.series < b.unit.series)));
     });
     for (const c of chains) queue.push(c);
     for (let c = queue.pop(); c; c = queue.pop()) {
@@ -520,12 +525,13 @@ class PlanRun {
   }
 
   /**
-   * Walks a chain on from its cursor, keeping what its holders keep: stops at the first touch
-   * not simply kept and returns true (the cursor then points at it, for #followChains).
+   * Walks a chain on from its cursor, keeping what is recorded (with `sameHolder`, only what its
+   * holder keeps, not what changes hands): stops at the first touch not simply kept and returns
+   * true (the cursor then points at it, for #followChains).
    */
-  #keepChain(c: ChainCursor): boolean {
+  #keepChain(c: ChainCursor, sameHolder = true): boolean {
     for (; c.k < c.first + MAX_CHAIN; c.k++) {
-      const step = this.#chainStep(c, true);
+      const step = this.#chainStep(c, true, sameHolder);
       if (step !== true) return step === 'wait';
     }
     return false;
@@ -535,7 +541,7 @@ class PlanRun {
    * The chain's touch at the cursor: kept where it was put, or (unless `keptOnly`: then 'wait')
    * placed. True when the chain goes on to its next touch; false at its end.
    */
-  #chainStep(c: ChainCursor, keptOnly: boolean): boolean | 'wait' {
+  #chainStep(c: ChainCursor, keptOnly: boolean, sameHolder = keptOnly): boolean | 'wait' {
     const due = this.#chainDue(c);
     const window = { from: due, to: addDays(due, c.spread) };
     const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
@@ -550,7 +556,7 @@ class PlanRun {
     // Kept where it was put: in its own days (past ones too: then it shows as overdue), or
     // on or after today where it went once it was late.
     const first = c.k === c.first;
-    if (this.#keepPinned(d, first, keptOnly) || (late !== d && (this.#keepLate(late, first) || this.#keepPinned(late, first, keptOnly)))) date = this.history.pins.get(d.id)!.date;
+    if (this.#keepPinned(d, first, sameHolder) || (late !== d && (this.#keepLate(late, first) || this.#keepPinned(late, first, sameHolder)))) date = this.history.pins.get(d.id)!.date;
     else if (keptOnly) return 'wait';
     else date = this.#placeFresh(late, first)?.date;
     if (!date) return false;

@@ -195,10 +195,20 @@ export function pinOf(date: string, start: string, end: string, allDay: boolean,
 }
 
 /**
- * SQL of a planned touch's window when it lies outside it (placed past a full window), as "from
- * to": what Pin.overflowOf holds. Null for the rest — nearly all of hundreds of thousands of rows.
+ * SQL of a touch's window bound (`window_from`, `window_to`) as the history loaders read it: for a
+ * done touch (a cadence change counts its period) and for a planned one recorded outside its
+ * window (placed past a full one: Pin.overflowOf). Null for the rest — nearly all of hundreds of
+ * thousands of rows. (Composed in JavaScript, not SQL: PostgreSQL would write its dates by the
+ * server's DateStyle.)
  */
-export const OVERFLOW_OF_SQL = `case when status = 'planned' and (date > window_to or date < window_from) then window_from || ' ' || window_to end`;
+export function windowReadSql(column: 'window_from' | 'window_to'): string {
+  return `case when status = 'done' or (status = 'planned' and (date > window_to or date < window_from)) then ${column} end`;
+}
+
+/** Pin.overflowOf of a stored touch, from the bounds windowReadSql read. */
+export function overflowOf(status: string, windowFrom: string | null, windowTo: string | null): string | null {
+  return status === 'planned' && windowFrom !== null && windowTo !== null ? `${windowFrom} ${windowTo}` : null;
+}
 
 /** Periods are few (a few hundred a year): one object each, not one per done touch of a history that grows every year. */
 const windows = new Map<string, { readonly from: string; readonly to: string }>();

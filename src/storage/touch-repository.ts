@@ -18,7 +18,7 @@ import { countTouchesSave, forgetPlanSnapshots, keepPlanSnapshot, touchesFingerp
 import { dialectOf } from './dialect.ts';
 import { loadHistoryPostgres, savePlanPostgres } from './postgres/bulk-touches.ts';
 import { coveredByDone } from './cadence-changes.ts';
-import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, OVERFLOW_OF_SQL, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
+import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, overflowOf, pinOf, planChange, PLANNER_SOURCE, replacedPeriods, resolutionOf, windowReadSql, WORKFLOW_SOURCE_SQL, type HistoryScope, type SaveScope, type SaveSummary } from './plan-save-rules.ts';
 import { sourceApplies } from '../domain/source-applies.ts';
 
 export type { SaveSummary } from './plan-save-rules.ts';
@@ -195,15 +195,15 @@ export async function loadHistory(db: DB, scope?: HistoryScope): Promise<Planner
   await withRawReads(db, (sqlite) => {
     // A done touch's period too (null for the rest: hundreds of thousands of rows), for the plan to see a cadence changed.
     const columns = `id, series, status, date, start_at, end_at, all_day, employee_id, client_id, resolved_date, moved_by_user, overdue_from, ${WORKFLOW_SOURCE_SQL},
-      case when status = 'done' then window_from end, case when status = 'done' then window_to end, ${OVERFLOW_OF_SQL}`;
+      ${windowReadSql('window_from')}, ${windowReadSql('window_to')}`;
     const rows = scope
       ? sqlite.prepare(`select ${columns} from touches where client_id in (select value from json_each(?))
           or (employee_id in (select value from json_each(?)) and all_day = 0 and status in ('planned', 'done') and date >= ?)`)
         .raw().iterate(JSON.stringify(scope.clients), JSON.stringify(scope.holders), scope.heldFrom)
       : sqlite.prepare(`select ${columns} from touches`).raw().iterate();
-    for (const r of rows as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null, number, string | null, string | null, string | null]>) {
-      const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom, workflow, windowFrom, windowTo, overflowOf] = r;
-      pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom, workflow === 1, overflowOf));
+    for (const r of rows as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null, number, string | null, string | null]>) {
+      const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom, workflow, windowFrom, windowTo] = r;
+      pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom, workflow === 1, overflowOf(status, windowFrom, windowTo)));
       if (status === 'done' || status === 'skipped') resolutions.push(resolutionOf(id, series, status, resolvedDate ?? date, windowFrom, windowTo));
     }
   });

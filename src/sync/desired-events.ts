@@ -156,8 +156,9 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
 /**
  * An all-day event's reminders, in minutes before its start — midnight, in every calendar: a
  * rule's "1 day" is said as calendars say it for a day's events, "1 day before at 09:00" (the
- * holder's start of work), not as a phone buzzing at midnight before each greeting day. A
- * reminder under a day (an alert's "at its start") would be that midnight: none.
+ * holder's start of work), not as a phone buzzing at midnight before each greeting day. Part of
+ * a day counts as a day ("2 hours" is the day before at 09:00, the last working moment before
+ * it); none at all (an alert's "at its start") would be that midnight: no reminder.
  */
 export function allDayReminders(minutes: readonly number[], workStart: number): number[] {
   const out = new Set<number>();

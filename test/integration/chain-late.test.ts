@@ -128,21 +128,27 @@ describe('chainStart: where a chain goes on after its resolved touches', () => {
   const none = () => false;
 
   it('counts on from the chain\'s base while its own touches are done, one after another or one skipped over', () => {
-    expect(chainStart(series, [], none)).toEqual({ base: 'start', k: 1 });
-    expect(chainStart(series, [resolution(id('start', 1), '2027-01-15')], none)).toEqual({ base: 'start', k: 2 });
-    expect(chainStart(series, [resolution(id('start', 1), '2027-01-15'), resolution(id('start', 3), '2027-02-15')], none)).toEqual({ base: 'start', k: 4 });
+    expect(chainStart(series, [], none)).toMatchObject({ base: 'start', k: 1 });
+    expect(chainStart(series, [resolution(id('start', 1), '2027-01-15')], none)).toMatchObject({ base: 'start', k: 2 });
+    expect(chainStart(series, [resolution(id('start', 1), '2027-01-15'), resolution(id('start', 3), '2027-02-15')], none)).toMatchObject({ base: 'start', k: 4 });
+  });
+
+  it('goes on from the later of two of its touches when the earlier one was resolved after it (closed as missed once the later was done), and counts from that one\'s day', () => {
+    const later = resolution(id('start', 2), '2027-02-15');
+    const closed = { ...resolution(id('start', 1), '2027-02-16'), status: 'skipped' as const };
+    expect(chainStart(series, [later, closed], none)).toEqual({ base: 'start', k: 3, last: later });
   });
 
   it('takes a touch that is not the chain\'s as its new base; a chain counted the earlier way (a base at each done touch) is followed', () => {
-    expect(chainStart(series, [resolution('other', '2027-01-15')], none)).toEqual({ base: 'other', k: 1 });
+    expect(chainStart(series, [resolution('other', '2027-01-15')], none)).toMatchObject({ base: 'other', k: 1 });
     const x0 = id('start', 1);
     const x1 = id(x0, 1);
     const x2 = id(x1, 1);
     // Walked through the earlier way's bases; its next stored touch kept when only it is stored.
-    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], none)).toEqual({ base: x1, k: 2 });
+    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], none)).toMatchObject({ base: x1, k: 2 });
     const storedEarlierWay = (touch: string) => touch === id(x2, 1);
-    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], storedEarlierWay)).toEqual({ base: x2, k: 1 });
+    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], storedEarlierWay)).toMatchObject({ base: x2, k: 1 });
     const storedBoth = (touch: string) => touch === id(x2, 1) || touch === id(x1, 2);
-    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], storedBoth)).toEqual({ base: x1, k: 2 });
+    expect(chainStart(series, [resolution(x0, '2027-01-15'), resolution(x1, '2027-02-01'), resolution(x2, '2027-02-15')], storedBoth)).toMatchObject({ base: x1, k: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
-import { makeHistory, NO_HISTORY } from '../../src/planner/history.ts';
+import { makeHistory, NO_HISTORY, pinsOf } from '../../src/planner/history.ts';
 import { pinOf } from '../../src/storage/plan-save-rules.ts';
 import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
 import type { Touch } from '../../src/domain/types.ts';
@@ -119,6 +119,13 @@ describe('handovers', () => {
       expect(withHandover.get(id)?.date, id).toBe(t.date);
       expect(withHandover.get(id)?.employee).toBe(t.date < '2027-03-15' ? 'ivanova' : 'sidorov');
     }
+    // Planned after `on` too (the handover written in late): the current period's touches, from today, on the same days.
+    const late = DateTime.fromISO('2027-03-17T06:00:00Z');
+    const rest = { from: '2027-03-17', to: '2027-06-30' };
+    const plainLate = day(planTouches(configOf(plain), NO_HISTORY, rest, late).touches.filter((t) => t.client === 'stroymash'));
+    const handedLate = day(planTouches(configOf(config), NO_HISTORY, rest, late).touches.filter((t) => t.client === 'stroymash' && !t.source.startsWith('handover:')));
+    expect([...plainLate.values()].filter((t) => t.window.from === '2027-03-01').length).toBeGreaterThan(3);
+    for (const [id, t] of plainLate) expect([handedLate.get(id)?.date, handedLate.get(id)?.employee], id).toEqual([t.date, 'sidorov']);
   });
 
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
@@ -206,5 +213,35 @@ describe('greeting campaigns', () => {
       expect(g.remind).toContain(7 * 1440);
     }
     expect(year().find((x) => x.source === 'campaign:builders')!.title).toContain("Builder's Day");
+  });
+});
+
+describe('a handover under a recorded plan with chained check-ins', () => {
+  it('keeps a check-in changing hands on its hour: a new call of the successor goes around it, not the other way (review)', () => {
+    const CHECKIN = { id: 'checkin', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '3 weeks', anchor: 'last' };
+    const MONTHLY = { id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' };
+    const base = (more: object[] = [], handovers: object[] = []) => ({
+      ...SETTINGS,
+      employees: [employee('ivanova', 'account_manager'), employee('sidorov', 'account_manager', { meetings_per_day: 1 })],
+      clients: [client('stroymash', { roles: ['buyer'], team: { account_manager: 'ivanova' }, since: '2026-11-16' }), ...more],
+      rules: [CHECKIN, MONTHLY],
+      handovers,
+    });
+    const window = { from: '2026-12-01', to: '2027-06-30' };
+    const recorded = planTouches(configOf(base()), NO_HISTORY, window, NOW).touches;
+    // Those alone on their day (the successor makes one call a day), before the first that is not
+    // (which moves, and the chain's later ones with it).
+    const alone = (t: Touch) => !recorded.some((o) => o !== t && o.date === t.date);
+    const handed = recorded.filter((t) => t.source === 'rule:checkin' && t.date >= '2027-03-15');
+    const checkins = handed.slice(0, handed.findIndex((t) => !alone(t)) >>> 0);
+    expect(checkins.length).toBeGreaterThan(1);
+    // A new client of the successor's whose monthly call falls, on its own, on a check-in's day.
+    const newcomer = Array.from({ length: 400 }, (_, i) => client(`n${i}`, { roles: ['buyer'], team: { account_manager: 'sidorov' }, since: '2026-11-16' }))
+      .find((c) => planTouches(configOf(base([c])), NO_HISTORY, window, NOW).touches
+        .some((t) => t.client === c.id && t.source === 'rule:monthly' && checkins.some((k) => k.date === t.date)))!;
+    expect(newcomer).toBeDefined();
+    const handedOver = planTouches(configOf(base([newcomer], [{ from: 'ivanova', to: 'sidorov', on: '2027-03-15', notice_from: 'leaving' }])),
+      makeHistory([], pinsOf(recorded)), window, NOW).touches;
+    for (const k of checkins) expect(handedOver.find((t) => t.id === k.id), k.id).toMatchObject({ employee: 'sidorov', date: k.date, start: k.start });
   });
 });

@@ -8,7 +8,7 @@ import { recordOutcomes } from '../touch-outcomes.ts';
 import { holdHistoryForAppend } from '../work-locks.ts';
 import { forEachPage } from './cursor-rows.ts';
 import { coveredByDone } from '../cadence-changes.ts';
-import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, OVERFLOW_OF_SQL, pinOf, planChange, replacedPeriods, resolutionOf, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
+import { cadenceChanged, emptySummary, keepingMoves, noLongerPlanned, overflowOf, pinOf, planChange, replacedPeriods, resolutionOf, windowReadSql, WORKFLOW_SOURCE_SQL, type HistoryScope, type PlanChangeLine, type SaveScope, type SaveSummary } from '../plan-save-rules.ts';
 
 /**
  * PostgreSQL's savePlan and loadHistory (touch-repository.ts dispatches here): the same
@@ -166,11 +166,10 @@ export async function loadHistoryPostgres(db: DB, scope?: HistoryScope): Promise
   const resolutions: Resolution[] = [];
   const pins = new Map<string, Pin>();
   type Row = { id: string; series: string; status: string; date: string; start_at: string; end_at: string; all_day: number; employee_id: string; client_id: string;
-    resolved_date: string | null; moved_by_user: number; overdue_from: string | null; workflow: number; window_from: string | null; window_to: string | null; overflow_of: string | null };
+    resolved_date: string | null; moved_by_user: number; overdue_from: string | null; workflow: number; window_from: string | null; window_to: string | null };
   const all = db.selectFrom('touches').select(['id', 'series', 'status', 'date', 'start_at', 'end_at', 'all_day', 'employee_id', 'client_id', 'resolved_date', 'moved_by_user', 'overdue_from',
     sql<number>`${sql.raw(WORKFLOW_SOURCE_SQL)}`.as('workflow'),
-    sql<string | null>`case when status = 'done' then window_from end`.as('window_from'), sql<string | null>`case when status = 'done' then window_to end`.as('window_to'),
-    sql<string | null>`${sql.raw(OVERFLOW_OF_SQL)}`.as('overflow_of')]);
+    sql<string | null>`${sql.raw(windowReadSql('window_from'))}`.as('window_from'), sql<string | null>`${sql.raw(windowReadSql('window_to'))}`.as('window_to')]);
   const query = scope
     ? all.where((eb) => eb.or([
       eb('client_id', '=', eb.fn<string>('any', [sql`${[...scope.clients]}::text[]`])),
@@ -182,7 +181,7 @@ export async function loadHistoryPostgres(db: DB, scope?: HistoryScope): Promise
     : all;
   await forEachPage(db, query, 20_000, (rows: Row[]) => {
     for (const r of rows) {
-      pins.set(r.id, pinOf(r.date, r.start_at, r.end_at, r.all_day === 1, r.employee_id, r.client_id, r.status, r.moved_by_user === 1, r.overdue_from, Number(r.workflow) === 1, r.overflow_of));
+      pins.set(r.id, pinOf(r.date, r.start_at, r.end_at, r.all_day === 1, r.employee_id, r.client_id, r.status, r.moved_by_user === 1, r.overdue_from, Number(r.workflow) === 1, overflowOf(r.status, r.window_from, r.window_to)));
       if (r.status === 'done' || r.status === 'skipped') resolutions.push(resolutionOf(r.id, r.series, r.status, r.resolved_date ?? r.date, r.window_from, r.window_to));
     }
   });
