@@ -9,6 +9,7 @@ import { notADatabaseFile } from '../../src/storage/private-files.ts';
 import { inBulkTransaction, migrate, openForReading, openMigrated, openReadOnly, type DB } from '../../src/storage/database.ts';
 import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } from '../../src/storage/touch-repository.ts';
 import { planTouches } from '../../src/planner/plan.ts';
+import type { Touch } from '../../src/domain/types.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 import { historyPoint, othersWroteSince } from '../../src/storage/touch-history.ts';
@@ -93,6 +94,18 @@ describe('storage', () => {
     const outcomes = all.filter((l) => l.type === 'done' || l.type === 'skipped');
     expect(outcomes.map((l) => [l.type, l.at])).toEqual([['skipped', '2027-01-11T10:00:00.000Z'], ['done', '2027-02-01T10:00:00.000Z']]);
     expect(all.map((l) => l.at)).toEqual(all.map((l) => l.at).sort());
+    await db.destroy();
+  });
+
+  it('the history holds the window of a planned touch recorded past it (a full window\'s overflow), as ISO dates, and of no other', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const { result } = await planWithHistory(db, configOf(sections()), WINDOW, NOW, true);
+    const [past, inside] = result.touches.filter((t) => t.source === 'rule:calls') as [Touch, Touch];
+    const after = DateTime.fromISO(past.window.to).plus({ days: 3 }).toISODate()!;
+    await db.updateTable('touches').set({ date: after }).where('id', '=', past.id).execute();
+    const history = await loadHistory(db);
+    expect(history.pins.get(past.id)?.overflowOf).toBe(`${past.window.from} ${past.window.to}`);
+    expect(history.pins.get(inside.id)?.overflowOf).toBeUndefined();
     await db.destroy();
   });
 
