@@ -7,9 +7,14 @@ import { sharedHours, type Interval } from './working-hours.ts';
 const SLOT_MS = 30 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 /** How far past its window a touch may go when every day inside is full or closed. */
-export const OVERFLOW_DAYS = 31;
+const OVERFLOW_DAYS = 31;
 
 export type PlacementMode = 'spread' | 'latest';
+
+/** The days a touch may go to past its window when every day inside is full: after it, or before it for 'latest'. */
+export function overflowSpan(from: string, to: string, mode: PlacementMode): { readonly from: string; readonly to: string } {
+  return mode === 'latest' ? { from: addDays(from, -OVERFLOW_DAYS), to: addDays(from, -1) } : { from: addDays(to, 1), to: addDays(to, OVERFLOW_DAYS) };
+}
 
 /** What the planner asks the placer for: one touch to put on a day (and at a time). */
 export interface PlacementRequest {
@@ -135,8 +140,7 @@ export class Placer {
     // there (over the cap, when the week had no room): those are what flexes, not the on-time
     // calls — perhaps agreed with the client — that the holder already saw on that day (QA: six
     // on-time calls moved a week on for twelve late ones).
-    if (r.employee.meetingsPerDay !== undefined && load.timed - load.late >= r.employee.meetingsPerDay) return undefined;
-    if (overlaps(load, start, end)) return undefined;
+    if (!this.#fits(r.employee, load, start, end, load.timed - load.late)) return undefined;
     this.#book(load, start, end);
     return { date, start, end };
   }
@@ -290,10 +294,10 @@ export class Placer {
     if (r.hardFrom !== undefined || r.hardTo !== undefined) {
       return this.#overflow({ ...r, hardFrom: undefined, hardTo: undefined }).filter((d) => (r.hardFrom === undefined || d >= r.hardFrom) && (r.hardTo === undefined || d <= r.hardTo));
     }
-    if (r.mode === 'latest') {
-      return [...this.#calendar.workdaysBetween(addDays(r.from, -OVERFLOW_DAYS), addDays(r.from, -1), r.employee.country, r.client.country)].reverse();
-    }
-    return this.#calendar.workdaysBetween(addDays(r.to, 1), addDays(r.to, OVERFLOW_DAYS), r.employee.country, r.client.country);
+    const span = overflowSpan(r.from, r.to, r.mode);
+    const days = this.#calendar.workdaysBetween(span.from, span.to, r.employee.country, r.client.country);
+    // 'latest': the nearest day before the window first.
+    return r.mode === 'latest' ? [...days].reverse() : days;
   }
 
   #placeTimedOn(r: PlacementRequest, date: string, sharedMap: Map<string, Interval | null>, loads: Map<string, DayLoad>): Placement | undefined {
@@ -379,8 +383,9 @@ export class Placer {
     return load;
   }
 
-  #fits(employee: Employee, load: DayLoad, start: number, end: number): boolean {
-    if (employee.meetingsPerDay !== undefined && load.timed >= employee.meetingsPerDay) return false;
+  /** Under the cap (counting `counted` of the day's timed touches: all, unless a kept touch discounts the late ones) and on free time. */
+  #fits(employee: Employee, load: DayLoad, start: number, end: number, counted = load.timed): boolean {
+    if (employee.meetingsPerDay !== undefined && counted >= employee.meetingsPerDay) return false;
     return !overlaps(load, start, end);
   }
 

@@ -10,7 +10,7 @@ import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
 import { chainIdentity, chainStart } from './chain-start.ts';
-import { OVERFLOW_DAYS, Placer, type Placement, type PlacementRequest } from './placement.ts';
+import { overflowSpan, Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
@@ -375,9 +375,8 @@ class PlanRun {
    */
   #pastFullWindow(d: Demand, pin: Pin): boolean {
     if (!d.overflow || pin.overflowOf !== `${d.window.from} ${d.window.to}`) return false;
-    return d.mode === 'latest'
-      ? pin.date < d.window.from && pin.date >= addDays(d.window.from, -OVERFLOW_DAYS)
-      : pin.date > d.window.to && pin.date <= addDays(d.window.to, OVERFLOW_DAYS);
+    const span = overflowSpan(d.window.from, d.window.to, d.mode);
+    return pin.date >= span.from && pin.date <= span.to;
   }
 
   /**
@@ -440,9 +439,10 @@ class PlanRun {
       // rule) has nothing to place: the calendar's, not a mistake anyone can fix, and warned for
       // every client at every plan it drowned the warnings that are.
       if (!d.overflow && this.#calendar.workdaysBetween(d.window.from, d.window.to, request.employee.country, request.client.country).length === 0) return undefined;
+      // The days tried, its window and past it: from today for a touch already late (QA: a chain's first, due in 2020, named 2020's days).
+      const past = overflowSpan(request.from, request.to, d.mode);
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window, message: d.overflow
-        // The days tried: from today for a touch already late (QA: a chain's first, due in 2020, named 2020's days).
-        ? `no working day with free time for ${request.employee.id} between ${d.mode === 'latest' ? `${addDays(request.from, -OVERFLOW_DAYS)} and ${request.to}` : `${request.from} and ${addDays(request.to, OVERFLOW_DAYS)}`}`
+        ? `no working day with free time for ${request.employee.id} between ${minDate(request.from, past.from)} and ${maxDate(request.to, past.to)}`
         : `not planned: ${request.employee.id} has no free slot (meetings_per_day, working hours shared with the client) on any working day from ${d.window.from} to ${d.window.to}` });
       return undefined;
     }
@@ -503,19 +503,14 @@ class PlanRun {
    * export took it (QA: reversing clients.csv moved 224 touches of a year's plan).
    */
   #followChains(chains: readonly ChainCursor[]): void {
-    const due = new Map(chains.map((c) => [c, this.#chainDue(c)]));
-    const queue = new MinHeap<ChainCursor>((a, b) => {
-      const da = due.get(a)!;
-      const db = due.get(b)!;
-      return da < db || (da === db && (a.order < b.order || (a.order === b.order && a.unit.series < b.unit.series)));
-    });
-    for (const c of chains) queue.push(c);
-    for (let c = queue.pop(); c; c = queue.pop()) {
+    const queue = new MinHeap<{ readonly c: ChainCursor; readonly due: string }>(({ c: a, due: da }, { c: b, due: db }) =>
+      da < db || (da === db && (a.order < b.order || (a.order === b.order && a.unit.series < b.unit.series))));
+    for (const c of chains) queue.push({ c, due: this.#chainDue(c) });
+    for (let next = queue.pop(); next; next = queue.pop()) {
+      const { c } = next;
       if (!this.#chainStep(c, false)) continue;
       c.k++;
-      if (c.k >= c.first + MAX_CHAIN) continue;
-      due.set(c, this.#chainDue(c));
-      queue.push(c);
+      if (c.k < c.first + MAX_CHAIN) queue.push({ c, due: this.#chainDue(c) });
     }
   }
 
