@@ -555,8 +555,14 @@ class PlanRun {
     else if (keptOnly) return 'wait';
     else date = this.#placeFresh(late, first)?.date;
     if (!date) return false;
-    // After an overdue touch the cadence goes on from today, not from the missed day.
-    c.anchorDate = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+    // A touch still open after its day: the later ones stay due `every` after the day it was
+    // due on (as if done then), not after the day it is on now — the daily check moves it each
+    // morning, and they followed it, every one rescheduled every day (QA: 62 moves of one call
+    // in five months). Done, it anchors the chain where it was done (chainStart). Open for a
+    // whole `every`, the next would be due by then: the cadence goes on from its current day.
+    const current = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
+    const dueOn = this.history.pins.get(d.id)?.overdueFrom ?? date;
+    c.anchorDate = dueOn < current && addDuration(dueOn, c.rule.every!) > current ? dueOn : current;
     return true;
   }
 

@@ -29,19 +29,39 @@ describe('anchor: last', () => {
     for (const t of rest) expect(t.overdue).toBe(false);
   });
 
-  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue) is saved on its new day, not left out — which cancelled it, to be restored later', () => {
+  it('while a touch is moved forward as overdue, the later ones stay on their days — they do not follow it every morning', () => {
+    const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
+    const [t0, t1, t2] = first as [Touch, Touch, Touch];
+    const pins = pinsOf(first);
+    for (const day of ['2026-09-01', '2026-09-08', '2026-09-15']) {
+      // Nobody wrote the first letter: the daily check moved it forward to this morning.
+      pins.set(t0.id, { ...pins.get(t0.id)!, date: day, fixed: true, overdueFrom: t0.date });
+      const { touches, movedPast } = planTouches(config, makeHistory([], pins), { from: day, to: '2026-10-31' }, DateTime.fromISO(`${day}T10:00:00+03:00`));
+      expect(touches.map((t) => [t.id, t.date])).toEqual([[t0.id, day], [t1.id, t1.date], [t2.id, t2.date]]);
+      expect(touches[0]!.overdue).toBe(true);
+      expect(movedPast).toBeUndefined();
+    }
+    // Done at last, it anchors the chain: the next one is due a month after the day it was done.
+    const done = planTouches(config, makeHistory([{ touchId: t0.id, series: SERIES, status: 'done', date: '2026-09-16' }], pins),
+      { from: '2026-09-16', to: '2026-10-31' }, DateTime.fromISO('2026-09-16T10:00:00+03:00')).touches;
+    expect(done.find((t) => t.id === t1.id)!.window.from).toBe('2026-10-16');
+  });
+
+  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue for longer than `every`) is saved on its new day, not left out — which cancelled it, to be restored later', () => {
     const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
     expect(first).toHaveLength(3);
     const [t0, t1, t2] = first as [Touch, Touch, Touch];
-    // Nobody wrote the first letter: the daily check moved it forward to 15 September.
+    // Nobody wrote the first letter: the daily check moved it forward to 28 September, past the
+    // day the second was due. The cadence then goes on from the day the first is on.
     const pins = pinsOf(first);
-    pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-15', fixed: true, overdueFrom: t0.date });
-    const window = { from: '2026-09-15', to: '2026-10-31' };
-    const at = DateTime.fromISO('2026-09-15T10:00:00+03:00');
+    pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-28', fixed: true, overdueFrom: t0.date });
+    const window = { from: '2026-09-28', to: '2026-10-31' };
+    const at = DateTime.fromISO('2026-09-28T10:00:00+03:00');
     const { touches, movedPast } = planTouches(config, makeHistory([], pins), window, at);
     // The plan of the window lists what is in it; the third goes to be saved on its new day.
     expect(touches.map((t) => t.id)).toEqual([t0.id, t1.id]);
-    expect(touches[1]!.date >= '2026-10-15' && touches[1]!.date <= '2026-10-31').toBe(true);
+    expect(touches[1]!.window.from).toBe('2026-10-28');
+    expect(touches[1]!.date >= '2026-10-28' && touches[1]!.date <= '2026-10-31').toBe(true);
     expect(movedPast!.map((t) => t.id)).toEqual([t2.id]);
     expect(movedPast![0]!.date > '2026-10-31').toBe(true);
     // Once saved there, the same window plans the same touches, and moves nothing more.
