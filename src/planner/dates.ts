@@ -32,6 +32,21 @@ export function addDuration(iso: string, d: Duration): string {
 }
 
 /**
+ * The last of `from`, `from` + `every`, `from` + 2 × `every`, … whose next step comes after
+ * `after` (stepping one `every` at a time, as a chain does). `from` itself when its first step
+ * already does; `after` when no step of a thousand does.
+ */
+export function lastStepBefore(from: string, every: Duration, after: string): string {
+  let at = from;
+  for (let steps = 0; steps < 1000; steps++) {
+    const next = addDuration(at, every);
+    if (next > after) return at;
+    at = next;
+  }
+  return after;
+}
+
+/**
  * The ISO date of a computed day. A date that does not exist ("2027-02-29") or a shift past
  * year 9999 has none: that is an error here, never a null that a loop compares for ever.
  */

@@ -4,7 +4,7 @@ import { contactsFor, selects } from '../domain/selector.ts';
 import { fillTitle } from '../domain/title-template.ts';
 import { approximateDays } from '../domain/duration.ts';
 import { own } from '../domain/safe-keys.ts';
-import { addDays, addDuration, assertIsoDate, daysBetween, localDate, maxDate, minDate } from './dates.ts';
+import { addDays, addDuration, assertIsoDate, daysBetween, lastStepBefore, localDate, maxDate, minDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
@@ -558,11 +558,12 @@ class PlanRun {
     // A touch still open after its day: the later ones stay due `every` after the day it was
     // due on (as if done then), not after the day it is on now — the daily check moves it each
     // morning, and they followed it, every one rescheduled every day (QA: 62 moves of one call
-    // in five months). Done, it anchors the chain where it was done (chainStart). Open for a
-    // whole `every`, the next would be due by then: the cadence goes on from its current day.
+    // in five months). Open when the next one's day comes, that one steps on by `every` (it
+    // never falls on or before the open one). Done, it anchors the chain where it was done
+    // (chainStart).
     const current = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
     const dueOn = this.history.pins.get(d.id)?.overdueFrom ?? date;
-    c.anchorDate = dueOn < current && addDuration(dueOn, c.rule.every!) > current ? dueOn : current;
+    c.anchorDate = dueOn < current ? lastStepBefore(dueOn, c.rule.every!, current) : current;
     return true;
   }
 

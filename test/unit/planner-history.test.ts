@@ -47,12 +47,12 @@ describe('anchor: last', () => {
     expect(done.find((t) => t.id === t1.id)!.window.from).toBe('2026-10-16');
   });
 
-  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue for longer than `every`) is saved on its new day, not left out — which cancelled it, to be restored later', () => {
+  it('a touch recorded in the window that the chain pushes past its end (the first moved forward as overdue past the next one\'s day: that one steps on by `every`) is saved on its new day, not left out — which cancelled it, to be restored later', () => {
     const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
     expect(first).toHaveLength(3);
     const [t0, t1, t2] = first as [Touch, Touch, Touch];
     // Nobody wrote the first letter: the daily check moved it forward to 28 September, past the
-    // day the second was due. The cadence then goes on from the day the first is on.
+    // day the second was due. The second steps on a month, never on or before the open first.
     const pins = pinsOf(first);
     pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-28', fixed: true, overdueFrom: t0.date });
     const window = { from: '2026-09-28', to: '2026-10-31' };
@@ -60,8 +60,9 @@ describe('anchor: last', () => {
     const { touches, movedPast } = planTouches(config, makeHistory([], pins), window, at);
     // The plan of the window lists what is in it; the third goes to be saved on its new day.
     expect(touches.map((t) => t.id)).toEqual([t0.id, t1.id]);
-    expect(touches[1]!.window.from).toBe('2026-10-28');
-    expect(touches[1]!.date >= '2026-10-28' && touches[1]!.date <= '2026-10-31').toBe(true);
+    const stepped = DateTime.fromISO(t0.date).plus({ months: 1 }).plus({ months: 1 }).toISODate()!;
+    expect(touches[1]!.window.from).toBe(stepped);
+    expect(touches[1]!.date >= stepped && touches[1]!.date <= '2026-10-31').toBe(true);
     expect(movedPast!.map((t) => t.id)).toEqual([t2.id]);
     expect(movedPast![0]!.date > '2026-10-31').toBe(true);
     // Once saved there, the same window plans the same touches, and moves nothing more.
@@ -69,6 +70,13 @@ describe('anchor: last', () => {
     const again = planTouches(config, makeHistory([], pins), window, at);
     expect(again.touches).toEqual(touches);
     expect(again.movedPast).toBeUndefined();
+    // Nor on the next mornings, the first moved on again: the second keeps its new day.
+    pins.set(t1.id, pinsOf(touches).get(t1.id)!);
+    for (const day of ['2026-09-29', '2026-09-30', '2026-10-01']) {
+      pins.set(t0.id, { ...pins.get(t0.id)!, date: day });
+      const next = planTouches(config, makeHistory([], pins), { from: day, to: '2026-10-31' }, DateTime.fromISO(`${day}T10:00:00+03:00`));
+      expect(next.touches.map((t) => [t.id, t.date])).toEqual([[t0.id, day], [t1.id, touches[1]!.date]]);
+    }
     // One never recorded in the window is not planned past it.
     const fresh = new Map([...pins].filter(([id]) => id !== t2.id));
     expect(planTouches(config, makeHistory([], fresh), window, at).movedPast).toBeUndefined();
