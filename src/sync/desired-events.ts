@@ -16,7 +16,7 @@ export type EventLinks = (touch: { id: string; date: string }) => { done: string
  * The calendar event an entry should be: a private reminder in our employee's own calendar
  * that says what to do and who to contact. The client is never invited. A meeting or call is
  * its own event; a day's all-day touches of one campaign or rule are one event listing each
- * recipient with its own links, and one reminder.
+ * recipient with its own links, and the rule's reminders.
  */
 export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLinks, today?: string): DesiredEvent {
   const touches = entry.touches;
@@ -60,9 +60,10 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
     shown++;
   }
   if (shown < touches.length) lines.push(t('event.groupMore', { count: touches.length - shown, employee: first.employee_id, date: first.date }));
-  // One reminder for the day: the earliest any of them asks for.
-  const earliest = Math.max(0, ...touches.flatMap((x) => parsedList(x.remind)));
-  const reminders = touches.some((x) => x.status === 'planned') ? allDayReminders([earliest], workStart(config, employee)) : [];
+  // Every reminder any of them asks for (one rule's or campaign's: the same list), as a single
+  // touch's event has. Only the earliest left a group of letters with `remind: [3 days, 1 day]`
+  // without the day-before one that a single letter got.
+  const reminders = touches.some((x) => x.status === 'planned') ? allDayReminders(touches.flatMap((x) => parsedList(x.remind)), workStart(config, employee)) : [];
   return finish({
     key: entry.id.replace(/-/g, ''), touchId: entry.id, title: title.length > 160 ? `${title.slice(0, 159)}…` : title, description: lines.join('\n'),
     allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,

@@ -633,7 +633,7 @@ describe('Google Calendar sync through the real client', () => {
 });
 
 describe('what the calendar shows', () => {
-  it('a day\'s all-day touches of one rule are one event with one reminder, listing each; deleting it skips each of them', async () => {
+  it('a day\'s all-day touches of one rule are one event with the rule\'s reminder, listing each; deleting it skips each of them', async () => {
     const { db, sync } = await setup();
     // Twelve clients' CEOs get their monthly letter: several land on the same days.
     await sync(configOf(sections({ clients: 12 })));

@@ -189,12 +189,12 @@ describe('an all-day event\'s reminders', () => {
   const rows = planTouches(letters, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches.map((t) => touchToRow(t, undefined, NOW.toISO()!));
   const entries = entriesOf(rows);
 
-  it('come at the start of the holder\'s working day, not at midnight: "1 day" is the day before at 10:00', () => {
+  it('come at the start of the holder\'s working day, not at midnight: "1 day" is the day before at 10:00; a day\'s group of touches has every one of them, as a single touch has', () => {
     const single = entries.find((e) => e.touches.length === 1)!;
     // Minutes before the event's start (midnight): 1 day before at 10:00 is 14 hours before.
     expect(entryEvent(single, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
     const group = entries.find((e) => e.touches.length > 1)!;
-    expect(entryEvent(group, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600]);
+    expect(entryEvent(group, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
   });
 
   it('an alert "at its start" (touchbase\'s own, all-day) has none rather than one at 00:00', () => {
