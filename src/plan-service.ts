@@ -6,7 +6,7 @@ import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { MAX_PLAN_DAYS, planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
 import { addDays, addDuration, minDate } from './planner/dates.ts';
-import { lastPlannedDay } from './storage/last-planned-day.ts';
+import { extendPlanReach, lastPlannedDay, planReach } from './storage/last-planned-day.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
@@ -82,15 +82,26 @@ async function planAndSave(
  * owner, or a client gone from the configuration, for months (its owner still "holding" it in
  * the dashboard and the reports). Covered, a change of the configuration moves, reassigns or
  * cancels them as it does the horizon's. The same end for a pass of some clients as for everyone's
- * (what re-planning all of them would give). The planner emits nothing after the window's end,
- * so a plan never records further than what was there: the window does not creep. The calendars
- * and feeds still get the horizon only (sync-calendars.ts takes its own window).
+ * (what re-planning all of them would give). Never past the last day a `plan` was asked for (its
+ * reach): the planner records after a window's end what it moved there from inside it (a chain's
+ * touch behind an earlier one done late: PlanResult.movedPast), and a window taken on to that
+ * touch recorded every rule's touches of the days it took in, the next one further still. Such a
+ * touch stays where it was put until the horizon, or a `plan` of its days, reaches it. The
+ * calendars and feeds still get the horizon only (sync-calendars.ts takes its own window).
  */
 export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWindow> {
   const last = await lastPlannedDay(db, addDays(window.to, 1));
   if (last === undefined) return window;
+  let reach = await planReach(db);
+  if (reach === undefined) {
+    // A database of an earlier version (or imported: the reach is not exported): what it has recorded so far.
+    reach = last;
+    await extendPlanReach(db, reach);
+  }
+  const to = minDate(last, reach);
+  if (to <= window.to) return window;
   // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
-  return { from: window.from, to: minDate(last, addDays(window.from, MAX_PLAN_DAYS - 1)) };
+  return { from: window.from, to: minDate(to, addDays(window.from, MAX_PLAN_DAYS - 1)) };
 }
 
 /** What a plan saves: its touches, and those it moved past its window (PlanResult.movedPast). */
@@ -178,6 +189,8 @@ export async function planWindowReusing(
     await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
   };
   const today = now.setZone(config.settings.timezone).toISODate()!;
+  // The passes keep what it records up to date as far as it goes (recordedWindow).
+  if (save) await extendPlanReach(db, window.to);
   if (window.from < today) {
     // A period that starts before today is shown whole and recorded from today on (recordedFrom).
     const history = await loadHistory(db);

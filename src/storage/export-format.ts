@@ -103,7 +103,7 @@ export const EXPORTED_TABLES: readonly ExportTable[] = [
  */
 export const SKIPPED_TABLES = {
   ics_feeds: 'which feed files on this machine\'s disk are current: the first sync after an import writes every feed again',
-  daemon_info: 'the facts of the daemon that last ran on this database (pid, address, start time): a daemon writes its own when it starts',
+  daemon_info: 'the facts of the daemon that last ran on this database (pid, address, start time): a daemon writes its own when it starts; and how far `plan` was asked to record: the first pass after an import counts what is recorded',
   dashboard_meta: 'the dashboard snapshot, recomputed after each sync',
   dashboard_clients: 'the dashboard snapshot, recomputed after each sync',
   dashboard_client_people: 'the dashboard snapshot, recomputed after each sync',

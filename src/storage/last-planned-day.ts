@@ -14,3 +14,27 @@ export async function lastPlannedDay(db: DB, from: string): Promise<string | und
     where status = 'planned' and date >= ${from} and ${sql.raw(PLANNER_SOURCE_SQL)} order by date desc limit 1`.execute(db);
   return rows[0]?.date;
 }
+
+/**
+ * daemon_info's key of the last day a `plan` that saved was asked to cover: the passes re-plan
+ * what is recorded up to there and no further. A touch a pass moved past its window (a chain's,
+ * behind an earlier one done late) is recorded after it; when the next pass went as far as that
+ * touch, it recorded every rule's touches of the days it took in, and the pass after that went
+ * further still (QA: a 90-day horizon recorded up to three years out within four months).
+ */
+const PLAN_REACH = 'plan.recorded_through';
+
+/** How far a `plan` was asked to record (PLAN_REACH), if one was, or as set by setPlanReach. */
+export async function planReach(db: DB): Promise<string | undefined> {
+  const row = await db.selectFrom('daemon_info').select('value').where('key', '=', PLAN_REACH).executeTakeFirst();
+  return row?.value;
+}
+
+/** Takes the plan's reach on to `to` (never back: a shorter `plan` leaves a year asked before). */
+export async function extendPlanReach(db: DB, to: string): Promise<void> {
+  await db.insertInto('daemon_info').values({ key: PLAN_REACH, value: to })
+    .onConflict((oc) => oc.column('key').doUpdateSet({
+      value: sql<string>`case when excluded.value > daemon_info.value then excluded.value else daemon_info.value end`,
+    }))
+    .execute();
+}

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
+import { DateTime } from 'luxon';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -94,6 +95,45 @@ describe('touches recorded beyond the horizon follow the configuration', () => {
     // The others' year stays recorded, and the feeds still end with the horizon.
     expect((await rowsOf(dbFile)).some((t) => t.client_id === 'c2' && t.status === 'planned' && t.date > '2027-11-01')).toBe(true);
     expect(await lastFeedDay(dbFile) <= '2027-05-31').toBe(true);
+  });
+
+  it('a touch recorded after the days `plan` was asked for (a chain\'s, moved on behind one done late) takes the passes no further: they record no other touch of those days', async () => {
+    const db = await openMigrated(dbFile);
+    try {
+      // As a pass saves a recorded touch it moves past its window (PlanResult.movedPast); this one,
+      // a monthly touch of December, goes back to its month when re-planned.
+      const moved = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at']).where('client_id', '=', 'c0').where('status', '=', 'planned').where('date', '>', '2027-12-01').executeTakeFirstOrThrow();
+      const shift = (iso: string) => DateTime.fromISO(iso, { setZone: true }).plus({ days: DateTime.fromISO('2028-03-15').diff(DateTime.fromISO(moved.date), 'days').days }).toISO()!;
+      await db.updateTable('touches').set({ date: '2028-03-15', start_at: shift(moved.start_at), end_at: shift(moved.end_at) }).where('id', '=', moved.id).execute();
+    } finally {
+      await db.destroy();
+    }
+    for (const at of [NEXT_DAY, NOW.plus({ days: 2 }).toUTC().toISO()!]) {
+      const r = await run('once', '--now', at);
+      expect(r.code, r.err).toBe(0);
+      // Before, the pass re-planned up to that touch and recorded every rule's touches of January to
+      // March 2028; the next pass went on from the last of those (QA: three years out in four months).
+      expect((await rowsOf(dbFile)).filter((t) => t.status === 'planned' && t.date > YEAR_END)).toEqual([]);
+    }
+    // A `plan` of those days records them; the passes then keep them up to date.
+    expect((await run('plan', '--from', '2028-01-01', '--to', '2028-03-31', '--now', NEXT_DAY)).code).toBe(0);
+    expect((await rowsOf(dbFile)).filter((t) => t.status === 'planned' && t.date > YEAR_END).length).toBeGreaterThan(10);
+  });
+
+  it('a database of an earlier version (no reach of `plan` recorded): its passes keep up what it has recorded, the year\'s touches too', async () => {
+    const db = await openMigrated(dbFile);
+    try {
+      await db.deleteFrom('daemon_info').where('key', '=', 'plan.recorded_through').execute();
+    } finally {
+      await db.destroy();
+    }
+    sections.clients[0]!.team!.account_manager = 'boris'; // c0: anna → boris
+    rewrite();
+    const r = await run('once', '--now', AT);
+    expect(r.code, r.err).toBe(0);
+    const c0 = (await rowsOf(dbFile)).filter((t) => t.client_id === 'c0' && t.status === 'planned');
+    expect(c0.filter((t) => t.employee_id === 'anna')).toEqual([]);
+    expect(c0.some((t) => t.employee_id === 'boris' && t.date > '2027-11-01')).toBe(true);
   });
 
   it('the daemon: an owner changed in its configuration reaches the year\'s touches at its next pass (of that client only)', async () => {

@@ -11,6 +11,7 @@ import { findTouch, listHistory, loadHistory, markDone, markSkipped, savePlan } 
 import { planTouches } from '../../src/planner/plan.ts';
 import type { Touch } from '../../src/domain/types.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
+import { extendPlanReach, planReach } from '../../src/storage/last-planned-day.ts';
 import { rescheduleByUser } from '../../src/storage/touch-moves.ts';
 import { historyPoint, othersWroteSince } from '../../src/storage/touch-history.ts';
 import { touchKey } from '../../src/domain/touch-id.ts';
@@ -45,6 +46,17 @@ describe('storage', () => {
     await db.destroy();
     const again = await openMigrated(file);
     await again.destroy();
+  });
+
+  it('the reach of `plan` only goes on: a shorter period asked later leaves the year asked before', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    expect(await planReach(db)).toBeUndefined();
+    await extendPlanReach(db, '2027-12-31');
+    await extendPlanReach(db, '2027-06-30');
+    expect(await planReach(db)).toBe('2027-12-31');
+    await extendPlanReach(db, '2028-01-31');
+    expect(await planReach(db)).toBe('2028-01-31');
+    await db.destroy();
   });
 
   it('saving the same plan twice changes nothing; a changed plan records moves and cancellations', async () => {
