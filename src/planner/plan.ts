@@ -540,7 +540,7 @@ class PlanRun {
     const due = this.#chainDue(c);
     const window = { from: due, to: addDays(due, c.spread) };
     const d = demand(c.shared, chainIdentity(c.unit.series, c.base, c.k), window, c.unit);
-    if (due > this.window.to && !this.#recordedInWindow(d.id)) return false;
+    if (due > this.window.to && !this.#recordedInWindow(d.id) && !this.#recordedAfter(d.id)) return false;
     // Only the first touch after the last done one can be overdue. It is never dropped:
     // first planned after its due days have passed, it goes on the next working day from
     // today, flagged overdue, with its window saying when it was due — and stays there
@@ -577,6 +577,23 @@ class PlanRun {
   #recordedInWindow(id: string): boolean {
     const pin = this.history.pins.get(id);
     return pin !== undefined && !pin.cancelled && pin.date >= this.window.from && pin.date <= this.window.to;
+  }
+
+  /**
+   * A chain's touch recorded after this window (moved there by an earlier plan, as above): the
+   * chain is walked on through it, and it goes where the touches before it now put it. Left where
+   * it was, the one before it could be moved onto its day — two touches of one chain on a day
+   * (the passes plan no further than `plan` was asked to: plan-service.ts recordedWindow).
+   */
+  #recordedAfter(id: string): boolean {
+    const pin = this.history.pins.get(id);
+    return pin !== undefined && !pin.cancelled && pin.date > this.window.to;
+  }
+
+  /** Recorded after the window, and placed on another day or hour now: saved there (movedPast). */
+  #movedAfter(id: string, p: Placement): boolean {
+    const pin = this.history.pins.get(id)!;
+    return this.#recordedAfter(id) && (pin.date !== p.date || (pin.startMs ?? undefined) !== p.start);
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
@@ -690,7 +707,7 @@ class PlanRun {
     // Messages are not noted: a letter or greeting on the day of a call is no second call.
     if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
     const past = p.date > this.window.to;
-    if (past && !this.#recordedInWindow(d.id)) return;
+    if (past && !this.#recordedInWindow(d.id) && !(this.#lastAnchored.has(d.source) && this.#movedAfter(d.id, p))) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
     const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));

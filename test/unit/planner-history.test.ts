@@ -82,6 +82,22 @@ describe('anchor: last', () => {
     expect(planTouches(config, makeHistory([], fresh), window, at).movedPast).toBeUndefined();
   });
 
+  it('a chain\'s touch recorded after the window moves with the ones before it (the passes plan no further than `plan` was asked to)', () => {
+    const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
+    const [t0, t1, t2] = first as [Touch, Touch, Touch];
+    const pins = pinsOf(first);
+    pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-15', fixed: true, overdueFrom: t0.date });
+    // Done at last on the 16th: the second goes a month on, past this window; the third was recorded after it.
+    const history = makeHistory([{ touchId: t0.id, series: SERIES, status: 'done', date: '2026-09-16' }], pins);
+    const { movedPast } = planTouches(config, history, { from: '2026-09-16', to: '2026-09-30' }, DateTime.fromISO('2026-09-16T10:00:00+03:00'));
+    const [second, third] = movedPast as [Touch, Touch];
+    expect([second.id, third.id]).toEqual([t1.id, t2.id]);
+    expect(second.window.from).toBe('2026-10-16');
+    // Left on its day (20–24 October), it was a few days after the second, not a month.
+    expect(third.date > t2.date).toBe(true);
+    expect(third.window.from).toBe(DateTime.fromISO(second.date).plus({ months: 1 }).toISODate());
+  });
+
   it('a window that starts after today lists no late touch placed before it: that one is in today\'s plan', () => {
     const now = DateTime.fromISO('2026-08-20T10:00:00+03:00');
     const today = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-08-31' }, now).touches;
