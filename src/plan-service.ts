@@ -6,7 +6,7 @@ import type { DateTime } from 'luxon';
 import type { Config, Touch } from './domain/types.ts';
 import { MAX_PLAN_DAYS, planTouches, type PlanOptions, type PlanResult, type PlanWarning, type PlanWindow } from './planner/plan.ts';
 import { addDays, addDuration, minDate } from './planner/dates.ts';
-import { extendPlanReach, lastPlannedDay, planReach } from './storage/last-planned-day.ts';
+import { extendPlanReach, knownPlanReach, lastPlannedDay } from './storage/last-planned-day.ts';
 import { handoverChains } from './domain/team.ts';
 import type { DB } from './storage/database.ts';
 import { loadHistory, savePlan, type SaveSummary } from './storage/touch-repository.ts';
@@ -61,7 +61,7 @@ async function planAndSave(
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   // Read under the plan's lock, so no other plan records further meanwhile.
   const planned = save && throughRecorded ? await recordedWindow(db, window) : window;
-  const result = planBounded(config, history, planned, now, onlyClients ? { onlyClients: new Set(onlyClients) } : {});
+  const result = planBounded(config, history, planned, now, { ...(onlyClients ? { onlyClients: new Set(onlyClients) } : {}), chainsAfterWindow: save && throughRecorded });
   const withSave = alongside && (() => alongside(result.touches));
   if (!save) {
     await withSave?.();
@@ -85,19 +85,16 @@ async function planAndSave(
  * (what re-planning all of them would give). Never past the last day a `plan` was asked for (its
  * reach): the planner records after a window's end what it moved there from inside it (a chain's
  * touch behind an earlier one done late: PlanResult.movedPast), and a window taken on to that
- * touch recorded every rule's touches of the days it took in, the next one further still. Such a
- * touch stays where it was put until the horizon, or a `plan` of its days, reaches it. The
- * calendars and feeds still get the horizon only (sync-calendars.ts takes its own window).
+ * touch recorded every rule's touches of the days it took in, the next one further still. After
+ * the reach, such a touch only moves with its chain (PlanOptions.chainsAfterWindow), until the
+ * horizon, or a `plan` of its days, reaches it. The calendars and feeds still get the horizon
+ * only (sync-calendars.ts takes its own window).
  */
 export async function recordedWindow(db: DB, window: PlanWindow): Promise<PlanWindow> {
+  const reach = await knownPlanReach(db, window.to);
+  if (reach <= window.to) return window;
   const last = await lastPlannedDay(db, addDays(window.to, 1));
   if (last === undefined) return window;
-  let reach = await planReach(db);
-  if (reach === undefined) {
-    // A database of an earlier version (or imported: the reach is not exported): what it has recorded so far.
-    reach = last;
-    await extendPlanReach(db, reach);
-  }
   const to = minDate(last, reach);
   if (to <= window.to) return window;
   // No further than the planner plans at once (a touch moved ten years on by hand stays where it is).
@@ -189,8 +186,12 @@ export async function planWindowReusing(
     await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
   };
   const today = now.setZone(config.settings.timezone).toISODate()!;
-  // The passes keep what it records up to date as far as it goes (recordedWindow).
-  if (save) await extendPlanReach(db, window.to);
+  // The passes keep what it records up to date as far as it goes (recordedWindow); what it records,
+  // that is: from today on. A reach not known yet is first taken from what is recorded.
+  if (save && window.to >= today) {
+    await knownPlanReach(db, horizonWindow(config, now).to);
+    await extendPlanReach(db, window.to);
+  }
   if (window.from < today) {
     // A period that starts before today is shown whole and recorded from today on (recordedFrom).
     const history = await loadHistory(db);

@@ -46,8 +46,8 @@ export interface PlanResult {
    */
   readonly hourOfNow?: boolean;
   /**
-   * Touches recorded on a day of the window that the plan now puts after it (#recordedInWindow):
-   * to be saved on their new day, not shown — a plan of the same window made after that save
+   * Touches recorded on a day of the window that the plan now puts after it (#recordedInWindow),
+   * and a chain's recorded after it that move with it (#movedAfter): to be saved on their new day, not shown — a plan of the same window made after that save
    * does not list them either, and a plan is what its window holds.
    */
   readonly movedPast?: readonly Touch[];
@@ -79,6 +79,12 @@ export interface PlanOptions {
    * of everyone else stay where they are and take their employees' time.
    */
   readonly onlyClients?: ReadonlySet<string>;
+  /**
+   * Walk each chain on through its touches recorded after the window, and save those it moves
+   * (#recordedAfter): for the passes, after whose window only such touches are recorded. Not for
+   * a `plan` of some days, after which a year may be recorded that it does not see.
+   */
+  readonly chainsAfterWindow?: boolean;
 }
 
 /**
@@ -98,9 +104,10 @@ export function planTouches(config: Config, history: PlannerHistory, window: Pla
   if (daysBetween(window.from, window.to) >= MAX_PLAN_DAYS) throw new RangeError(`a plan window of at most ${MAX_PLAN_DAYS} days (ten years), found ${window.from} to ${window.to}`);
   if (!now.isValid) throw new RangeError('the time to plan from is not a valid instant');
   const only = options.onlyClients;
-  if (!only) return new PlanRun(config, history, window, now).run();
+  const after = options.chainsAfterWindow === true;
+  if (!only) return new PlanRun(config, history, window, now, undefined, after).run();
   const subset: Config = { ...config, clients: config.clients.filter((c) => only.has(c.id)) };
-  return new PlanRun(subset, history, window, now, only).run();
+  return new PlanRun(subset, history, window, now, only, after).run();
 }
 
 /**
@@ -156,6 +163,7 @@ class PlanRun {
     private readonly window: PlanWindow,
     private readonly now: DateTime,
     private readonly onlyClients?: ReadonlySet<string>,
+    private readonly chainsAfterWindow = false,
   ) {
     this.#calendar = new WorkCalendar(config.settings.workdays, config.settings.calendarChanges);
     this.#shared = sharedContacts(config, localDate(now, config.settings.timezone));
@@ -562,7 +570,9 @@ class PlanRun {
     // never falls on or before the open one). Done, it anchors the chain where it was done
     // (chainStart).
     const current = maxDate(date, this.#todayOf(this.#ownerId(d, date)));
-    const dueOn = this.history.pins.get(d.id)?.overdueFrom ?? date;
+    // (The day it was due as recorded, while it is where it was recorded: not once cancelled and back.)
+    const pin = this.history.pins.get(d.id);
+    const dueOn = (pin && !pin.cancelled && pin.date === date ? pin.overdueFrom : undefined) ?? date;
     c.anchorDate = dueOn < current ? lastStepBefore(dueOn, c.rule.every!, current) : current;
     return true;
   }
@@ -586,14 +596,15 @@ class PlanRun {
    * (the passes plan no further than `plan` was asked to: plan-service.ts recordedWindow).
    */
   #recordedAfter(id: string): boolean {
+    if (!this.chainsAfterWindow) return false;
     const pin = this.history.pins.get(id);
     return pin !== undefined && !pin.cancelled && pin.date > this.window.to;
   }
 
-  /** Recorded after the window, and placed on another day or hour now: saved there (movedPast). */
-  #movedAfter(id: string, p: Placement): boolean {
+  /** Recorded after the window, and placed on another day or hour, or for someone else, now: saved so (movedPast). */
+  #movedAfter(id: string, p: Placement, employee: string): boolean {
     const pin = this.history.pins.get(id)!;
-    return this.#recordedAfter(id) && (pin.date !== p.date || (pin.startMs ?? undefined) !== p.start);
+    return this.#recordedAfter(id) && (pin.date !== p.date || pin.startMs !== p.start || pin.endMs !== p.end || pin.employee !== employee);
   }
 
   #request(d: Demand & { placeFrom?: string }, knownDate?: string): PlacementRequest {
@@ -696,7 +707,8 @@ class PlanRun {
 
   /**
    * Records the touch if it falls in the window (or, with `keepsOverdue`, is overdue before it; or
-   * was recorded in it and now goes after it: #recordedInWindow).
+   * was recorded in it and now goes after it: #recordedInWindow; or is a chain's recorded after
+   * it, moved: #movedAfter).
    */
   #emit(d: Demand, placedFor: Employee, p: Placement, keepsOverdue: boolean): void {
     const resolution = this.history.resolutions.get(d.id);
@@ -707,7 +719,7 @@ class PlanRun {
     // Messages are not noted: a letter or greeting on the day of a call is no second call.
     if (p.start !== undefined && status !== 'skipped') this.#placer.noteContacts(d.contactIds, d.series, p.date, this.#lastAnchored.has(d.source));
     const past = p.date > this.window.to;
-    if (past && !this.#recordedInWindow(d.id) && !(this.#lastAnchored.has(d.source) && this.#movedAfter(d.id, p))) return;
+    if (past && !this.#recordedInWindow(d.id) && !(this.#lastAnchored.has(d.source) && this.#movedAfter(d.id, p, employee.id))) return;
     const today = this.#todayOf(employee.id);
     // Late: due before today (an anchor-last touch that was missed is kept even before the window).
     const late = status === 'planned' && (d.window.to < today || (p.end === undefined ? p.date < today : this.#endedByNow(p.end)));

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import { PLANNER_SOURCE_SQL } from './plan-save-rules.ts';
+import { addDays } from '../planner/dates.ts';
 
 /**
  * The last day, from `from` on, that has a planned touch of the planner's recorded: how far a
@@ -24,10 +25,24 @@ export async function lastPlannedDay(db: DB, from: string): Promise<string | und
  */
 const PLAN_REACH = 'plan.recorded_through';
 
-/** How far a `plan` was asked to record (PLAN_REACH), if one was, or as set by setPlanReach. */
+/** How far a `plan` was asked to record (PLAN_REACH), if any plan or pass set it yet. */
 export async function planReach(db: DB): Promise<string | undefined> {
   const row = await db.selectFrom('daemon_info').select('value').where('key', '=', PLAN_REACH).executeTakeFirst();
   return row?.value;
+}
+
+/**
+ * The plan's reach, set first where none is: on a new database the horizon's end (its first pass
+ * or plan), on one of an earlier version or imported (the reach is not exported) the last day it
+ * has a touch recorded on after the horizon — a year `plan` recorded before stays kept up to
+ * date. Set at once, so that no later touch moved past the horizon is taken for one asked for.
+ */
+export async function knownPlanReach(db: DB, horizonEnd: string): Promise<string> {
+  const reach = await planReach(db);
+  if (reach !== undefined) return reach;
+  const recorded = (await lastPlannedDay(db, addDays(horizonEnd, 1))) ?? horizonEnd;
+  await extendPlanReach(db, recorded);
+  return (await planReach(db)) ?? recorded;
 }
 
 /** Takes the plan's reach on to `to` (never back: a shorter `plan` leaves a year asked before). */

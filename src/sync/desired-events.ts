@@ -60,10 +60,10 @@ export function entryEvent(entry: CalendarEntry, config: Config, links?: EventLi
     shown++;
   }
   if (shown < touches.length) lines.push(t('event.groupMore', { count: touches.length - shown, employee: first.employee_id, date: first.date }));
-  // Every reminder any of them asks for (one rule's or campaign's: the same list), as a single
-  // touch's event has. Only the earliest left a group of letters with `remind: [3 days, 1 day]`
-  // without the day-before one that a single letter got.
-  const reminders = touches.some((x) => x.status === 'planned') ? allDayReminders(touches.flatMap((x) => parsedList(x.remind)), workStart(config, employee)) : [];
+  // Every reminder the open ones ask for (one rule's or campaign's: the same list, unless it
+  // changed since one was done), as a single touch's event has. Only the earliest left a group of
+  // letters with `remind: [3 days, 1 day]` without the day-before one that a single letter got.
+  const reminders = allDayReminders(open.flatMap((x) => parsedList(x.remind)), workStart(config, employee));
   return finish({
     key: entry.id.replace(/-/g, ''), touchId: entry.id, title: title.length > 160 ? `${title.slice(0, 159)}…` : title, description: lines.join('\n'),
     allDay: true, start: first.date, end: first.end_at, timezone: employee?.timezone ?? config.settings.timezone, reminders,

@@ -54,6 +54,24 @@ export interface DailyReport {
 }
 
 /**
+ * Whether a chain's (`anchor: last`) touch comes after another of its chain that is open too: it
+ * is not moved on as overdue, the next plan puts it `every` after the open one (plan.ts
+ * #chainStep). Both overdue happens when no pass ran between the later one's day and the check (a
+ * daemon off over a weekend); moved, it was recorded where the check put it, and the two rolled
+ * on together every morning. One its holder put on its day stays theirs.
+ */
+function waitsOnEarlierOfChain(config: Config, open: readonly TouchRow[]): (t: TouchRow) => boolean {
+  const chains = new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
+  const firstDue = new Map<string, string>();
+  for (const t of open) {
+    if (!chains.has(t.source)) continue;
+    const known = firstDue.get(t.series);
+    if (known === undefined || t.window_from < known) firstDue.set(t.series, t.window_from);
+  }
+  return (t) => chains.has(t.source) && t.moved_by_user !== 1 && (firstDue.get(t.series) ?? t.window_from) < t.window_from;
+}
+
+/**
  * The daily checks: overdue touches move to the next working day (flagged, escalated when they
  * are meetings with the client's top people); silent clients get an alert to their account
  * manager, escalated after a week; alerts whose reason is gone are cancelled. Running it twice
@@ -78,8 +96,10 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     // Those a later touch of their series made pointless are closed as missed, not moved on — and
     // so are those moved on already, to a day still ahead: February's call waiting on the 10th is
     // closed the morning March's turns overdue, not left beside it until its day.
-    const superseded = await closeSupersededTouches(trx, config, [...open, ...await openMovedAhead(trx, today)], today, nowIso);
-    const late = open.filter((t) => !occasionPassed(config, t, today) && !superseded.has(t.id))
+    const movedAhead = await openMovedAhead(trx, today);
+    const superseded = await closeSupersededTouches(trx, config, [...open, ...movedAhead], today, nowIso);
+    const waits = waitsOnEarlierOfChain(config, [...open, ...movedAhead].filter((t) => !superseded.has(t.id)));
+    const late = open.filter((t) => !occasionPassed(config, t, today) && !superseded.has(t.id) && !waits(t))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;
     let overdueMoved = 0;

@@ -25,8 +25,8 @@ function supersedingSeries(config: Config, t: Pick<TouchRow, 'source' | 'series'
   // Put on its day by its holder (moved in the calendar, snoozed): theirs, whatever came after it.
   if (t.moved_by_user === 1) return undefined;
   if (t.source.startsWith('rule:')) {
-    // A chain (anchor: last): its touches after an overdue one are planned from today, and are
-    // never overdue beside it; one of them done (the wrong one of a client's two events) is the
+    // A chain (anchor: last): its touches after an open one are planned after it, and are not
+    // moved on as overdue beside it (daily.ts waitsOnEarlierOfChain); one of them done (the wrong one of a client's two events) is the
     // chain's contact, which it goes on from (chain-start.ts): the overdue one is then missed.
     const rule = config.rules.find((r) => r.id === t.source.slice(5));
     return { series: t.series, what: 'series', ...(rule?.anchor === 'last' ? { doneOnly: true as const } : {}) };

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { DateTime } from 'luxon';
+import { addDays } from '../../src/planner/dates.ts';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -120,13 +121,15 @@ describe('touches recorded beyond the horizon follow the configuration', () => {
     expect((await rowsOf(dbFile)).filter((t) => t.status === 'planned' && t.date > YEAR_END).length).toBeGreaterThan(10);
   });
 
-  it('a database of an earlier version (no reach of `plan` recorded): its passes keep up what it has recorded, the year\'s touches too', async () => {
+  it('a database of an earlier version (no reach of `plan` recorded): its passes keep up what it has recorded, the year\'s touches too, after a `plan` of the horizon as well', async () => {
     const db = await openMigrated(dbFile);
     try {
       await db.deleteFrom('daemon_info').where('key', '=', 'plan.recorded_through').execute();
     } finally {
       await db.destroy();
     }
+    // The first command after the upgrade: a plan of the horizon (it took the reach for its own end).
+    expect((await run('plan', '--now', AT)).code).toBe(0);
     sections.clients[0]!.team!.account_manager = 'boris'; // c0: anna → boris
     rewrite();
     const r = await run('once', '--now', AT);
@@ -134,6 +137,32 @@ describe('touches recorded beyond the horizon follow the configuration', () => {
     const c0 = (await rowsOf(dbFile)).filter((t) => t.client_id === 'c0' && t.status === 'planned');
     expect(c0.filter((t) => t.employee_id === 'anna')).toEqual([]);
     expect(c0.some((t) => t.employee_id === 'boris' && t.date > '2027-11-01')).toBe(true);
+  });
+
+  it('a new database that only ever ran passes: a touch an employee moved months on takes the passes no further', async () => {
+    const fresh = await tempDatabaseLocation({ file: join(tempDir(), 'fresh.sqlite') });
+    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    const pass = (at: string) => cli('once', '--now', at, '--config', dir, '--db', fresh);
+    const first = await pass(AT);
+    expect(first.code, first.err).toBe(0);
+    const db = await openMigrated(fresh);
+    try {
+      const far = await db.selectFrom('touches').select(['id', 'date', 'start_at', 'end_at']).where('status', '=', 'planned').where('kind', '=', 'letter').orderBy('date', 'desc').executeTakeFirstOrThrow();
+      const days = DateTime.fromISO('2027-11-15').diff(DateTime.fromISO(far.date), 'days').days;
+      const shift = (iso: string) => DateTime.fromISO(iso, { setZone: true }).plus({ days }).toISO()!;
+      await db.updateTable('touches').set({ date: '2027-11-15', start_at: shift(far.start_at), end_at: shift(far.end_at), moved_by_user: 1 }).where('id', '=', far.id).execute();
+    } finally {
+      await db.destroy();
+    }
+    expect((await pass(NEXT_DAY)).code).toBe(0);
+    // Before, the pass took it for the end of a `plan` and recorded every rule's touches up to it.
+    const db2 = await openMigrated(fresh);
+    try {
+      const after = await db2.selectFrom('touches').select(['date']).where('status', '=', 'planned').where('date', '>', addDays(HORIZON.to, 1)).execute();
+      expect(after).toEqual([{ date: '2027-11-15' }]);
+    } finally {
+      await db2.destroy();
+    }
   });
 
   it('the daemon: an owner changed in its configuration reaches the year\'s touches at its next pass (of that client only)', async () => {

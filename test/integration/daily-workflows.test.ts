@@ -297,6 +297,33 @@ describe('overdue touches', () => {
   });
 });
 
+describe('overdue touches of a chain (anchor: last)', () => {
+  it('a later touch overdue beside an earlier open one (no pass ran between: a daemon off over a weekend) is left to the next plan, not moved on beside it', async () => {
+    const config = configOf(workflowCompany({ rules: [{ id: 'weekly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 week', anchor: 'last' }] }));
+    const d = await db();
+    await planWithHistory(d, config, { from: '2027-03-01', to: '2027-03-31' }, morning('2027-03-01'), true);
+    const chain = await d.selectFrom('touches').selectAll().where('source', '=', 'rule:weekly').where('client_id', '=', 'alpha').orderBy('window_from').execute();
+    const [first, second] = chain;
+    // The first was moved on as overdue to Wednesday the 10th; the second is on Thursday the 11th; no pass ran since.
+    const put = async (t: typeof first, date: string, overdueFrom: string | null) => {
+      const days = DateTime.fromISO(date).diff(DateTime.fromISO(t!.date), 'days').days;
+      const shift = (iso: string) => DateTime.fromISO(iso, { setZone: true }).plus({ days }).toISO()!;
+      await d.updateTable('touches').set({ date, start_at: shift(t!.start_at), end_at: shift(t!.end_at), overdue_from: overdueFrom }).where('id', '=', t!.id).execute();
+    };
+    await put(first, '2027-03-10', first!.date);
+    await put(second, '2027-03-11', null);
+    await runDailyWorkflows(d, config, morning('2027-03-15'));
+    const read = async (t: typeof first) => d.selectFrom('touches').select(['date', 'overdue_from', 'status']).where('id', '=', t!.id).executeTakeFirstOrThrow();
+    expect(await read(first)).toEqual({ date: '2027-03-15', overdue_from: first!.date, status: 'planned' });
+    // Moved, the second was the check's: every plan kept it where the check put it, and the two rolled on together.
+    expect(await read(second)).toEqual({ date: '2027-03-11', overdue_from: null, status: 'planned' });
+    // The next plan puts it on after the first.
+    await planWithHistory(d, config, { from: '2027-03-15', to: '2027-04-15' }, morning('2027-03-15'), true);
+    const replanned = await read(second);
+    expect(replanned.date > '2027-03-15' && replanned.overdue_from === null && replanned.status === 'planned').toBe(true);
+  });
+});
+
 describe('an escalation after a handover', () => {
   it('names the successor once the overdue touch is theirs, in its title and description (QA: the director chased someone who had left)', async () => {
     const rules = [{ id: 'am-director', ours: 'account_manager', theirs: 'director', kind: 'meeting', every: '1 month' }];

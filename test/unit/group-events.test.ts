@@ -195,6 +195,10 @@ describe('an all-day event\'s reminders', () => {
     expect(entryEvent(single, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
     const group = entries.find((e) => e.touches.length > 1)!;
     expect(entryEvent(group, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
+    // One of them done while the rule asked for a week's notice: the open ones' reminders only.
+    const [doneOne, ...open] = group.touches;
+    const changed = { ...group, touches: [{ ...doneOne!, status: 'done' as const, remind: '[10080]' }, ...open] };
+    expect(entryEvent(changed, letters, links, '2027-03-01').reminders).toEqual([3 * 1440 - 600, 1440 - 600]);
   });
 
   it('an alert "at its start" (touchbase\'s own, all-day) has none rather than one at 00:00', () => {

@@ -82,20 +82,36 @@ describe('anchor: last', () => {
     expect(planTouches(config, makeHistory([], fresh), window, at).movedPast).toBeUndefined();
   });
 
-  it('a chain\'s touch recorded after the window moves with the ones before it (the passes plan no further than `plan` was asked to)', () => {
+  it('a chain\'s touch recorded after the window moves with the ones before it, in a pass (which plans no further than `plan` was asked to)', () => {
     const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
     const [t0, t1, t2] = first as [Touch, Touch, Touch];
     const pins = pinsOf(first);
     pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-09-15', fixed: true, overdueFrom: t0.date });
     // Done at last on the 16th: the second goes a month on, past this window; the third was recorded after it.
     const history = makeHistory([{ touchId: t0.id, series: SERIES, status: 'done', date: '2026-09-16' }], pins);
-    const { movedPast } = planTouches(config, history, { from: '2026-09-16', to: '2026-09-30' }, DateTime.fromISO('2026-09-16T10:00:00+03:00'));
+    const window = { from: '2026-09-16', to: '2026-09-30' };
+    const at = DateTime.fromISO('2026-09-16T10:00:00+03:00');
+    const { movedPast } = planTouches(config, history, window, at, { chainsAfterWindow: true });
     const [second, third] = movedPast as [Touch, Touch];
     expect([second.id, third.id]).toEqual([t1.id, t2.id]);
     expect(second.window.from).toBe('2026-10-16');
     // Left on its day (20–24 October), it was a few days after the second, not a month.
     expect(third.date > t2.date).toBe(true);
     expect(third.window.from).toBe(DateTime.fromISO(second.date).plus({ months: 1 }).toISODate());
+    // A `plan` of some days does not: after it, a year may be recorded that it does not see.
+    expect(planTouches(config, history, window, at).movedPast!.map((t) => t.id)).toEqual([t1.id]);
+  });
+
+  it('a touch overdue once, cancelled (its client gone) and back: the next one is due `every` after where it is placed now, not stepped from its old day', () => {
+    const first = planTouches(config, NO_HISTORY, { from: '2026-08-20', to: '2026-10-31' }, DateTime.fromISO('2026-08-20T10:00:00+03:00')).touches;
+    const [t0] = first as [Touch];
+    const pins = pinsOf(first);
+    pins.set(t0.id, { ...pins.get(t0.id)!, date: '2026-08-27', fixed: true, overdueFrom: '2026-07-13', cancelled: true });
+    const { touches } = planTouches(config, makeHistory([], pins), { from: '2026-09-15', to: '2026-10-31' }, DateTime.fromISO('2026-09-15T10:00:00+03:00'));
+    const [again, next] = touches as [Touch, Touch];
+    expect(again.id).toBe(t0.id);
+    expect(again.date >= '2026-09-15').toBe(true);
+    expect(next.window.from).toBe(DateTime.fromISO(again.date).plus({ months: 1 }).toISODate());
   });
 
   it('a window that starts after today lists no late touch placed before it: that one is in today\'s plan', () => {
