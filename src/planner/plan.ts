@@ -47,8 +47,9 @@ export interface PlanResult {
   readonly hourOfNow?: boolean;
   /**
    * Touches recorded on a day of the window that the plan now puts after it (#recordedInWindow),
-   * and a chain's recorded after it that move with it (#movedAfter): to be saved on their new day, not shown — a plan of the same window made after that save
-   * does not list them either, and a plan is what its window holds.
+   * and a chain's recorded after it that move with it (#movedAfter): to be saved on their new
+   * day, not shown — a plan of the same window made after that save does not list them either,
+   * and a plan is what its window holds.
    */
   readonly movedPast?: readonly Touch[];
 }

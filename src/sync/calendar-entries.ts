@@ -4,8 +4,8 @@ import { touchKey } from '../domain/touch-id.ts';
 /**
  * What an employee's calendar shows: one event per meeting or call, and one all-day event per
  * day and campaign (or rule, or handover) that lists every recipient. Thirty-three New Year
- * greetings due on 28 December are one event with the campaign's reminders, not thirty-three; each
- * recipient is still closed on their own (the event lists each one's links and id).
+ * greetings due on 28 December are one event with the campaign's reminders, not thirty-three;
+ * each recipient is still closed on their own (the event lists each one's links and id).
  */
 export interface CalendarEntry {
   /** The event's identity: the touch id of a meeting or call; a UUID of (employee, day, source) for the day's all-day touches (entryId). */
