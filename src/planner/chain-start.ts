@@ -1,5 +1,11 @@
 import { touchKey } from '../domain/touch-id.ts';
+import type { Config } from '../domain/types.ts';
 import type { Resolution } from './history.ts';
+
+/** The sources (`rule:<id>`) of the rules whose touches form chains: `anchor: last`. */
+export function chainSources(config: Pick<Config, 'rules'>): Set<string> {
+  return new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
+}
 
 /**
  * Where an `anchor: last` chain goes on from. Its touches are counted from a base: the k-th touch

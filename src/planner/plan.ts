@@ -9,7 +9,7 @@ import { campaignDemands } from './campaign-demands.ts';
 import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
-import { chainIdentity, chainStart } from './chain-start.ts';
+import { chainIdentity, chainSources, chainStart } from './chain-start.ts';
 import { overflowSpan, Placer, type Placement, type PlacementRequest } from './placement.ts';
 import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-demands.ts';
 import { periodsOverlapping } from './periods.ts';
@@ -172,7 +172,7 @@ class PlanRun {
     this.#employees = new Map(config.employees.map((e) => [e.id, e]));
     this.#handoverFrom = new Map(config.handovers.map((h) => [h.from, h]));
     this.#nowMs = now.toMillis();
-    this.#lastAnchored = new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
+    this.#lastAnchored = chainSources(config);
     this.#steps = new Set(config.rules.filter((r) => r.after !== undefined).map((r) => `rule:${r.id}`));
   }
 

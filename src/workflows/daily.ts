@@ -12,6 +12,7 @@ import { touchById, touchesByIds } from '../storage/sync-queries.ts';
 import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, refreshOpenTexts, timedAgenda } from '../storage/workflow-repository.ts';
 import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
+import { chainSources } from '../planner/chain-start.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
@@ -61,7 +62,7 @@ export interface DailyReport {
  * on together every morning. One its holder put on its day stays theirs.
  */
 function waitsOnEarlierOfChain(config: Config, open: readonly TouchRow[]): (t: TouchRow) => boolean {
-  const chains = new Set(config.rules.filter((r) => r.anchor === 'last').map((r) => `rule:${r.id}`));
+  const chains = chainSources(config);
   const firstDue = new Map<string, string>();
   for (const t of open) {
     if (!chains.has(t.source)) continue;
@@ -96,9 +97,9 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     // Those a later touch of their series made pointless are closed as missed, not moved on — and
     // so are those moved on already, to a day still ahead: February's call waiting on the 10th is
     // closed the morning March's turns overdue, not left beside it until its day.
-    const movedAhead = await openMovedAhead(trx, today);
-    const superseded = await closeSupersededTouches(trx, config, [...open, ...movedAhead], today, nowIso);
-    const waits = waitsOnEarlierOfChain(config, [...open, ...movedAhead].filter((t) => !superseded.has(t.id)));
+    const stillOpen = [...open, ...await openMovedAhead(trx, today)];
+    const superseded = await closeSupersededTouches(trx, config, stillOpen, today, nowIso);
+    const waits = waitsOnEarlierOfChain(config, stillOpen.filter((t) => !superseded.has(t.id)));
     const late = open.filter((t) => !occasionPassed(config, t, today) && !superseded.has(t.id) && !waits(t))
       .sort((a, b) => compare(a.overdue_from ?? a.date, b.overdue_from ?? b.date) || compare(a.start_at, b.start_at) || compare(a.id, b.id));
     const room = late.some((t) => !t.all_day) ? new OverdueRoom(await timedAgenda(trx, today, addDays(today, AGENDA_READ_DAYS)), now.toMillis()) : undefined;
