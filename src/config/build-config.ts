@@ -1,4 +1,5 @@
 import { counted } from '../domain/english-count.ts';
+import { sayRepeatsOnce } from './repeated-issues.ts';
 import type { Client, Config, Contact, Settings } from '../domain/types.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
@@ -48,6 +49,13 @@ export function buildConfig(sources: RawSources): BuildResult {
       const first = mailboxes.get(e.email.toLowerCase());
       if (first) ctx.warn(origin, ['email'], `is also the e-mail of ${first.id} (${short(placeOf(first.origin))}): the touches of both go into that one ${calendar === 'google' ? 'Google' : 'Outlook'} calendar (meant, for one person in two roles)`);
       else mailboxes.set(e.email.toLowerCase(), { id: e.id, origin });
+    }
+    if (!e.email && !broken?.has('email') && (calendar === 'google' || calendar === 'microsoft')) {
+      // Their calendar is found by that address: without one, every sync failed for them (as a
+      // refusal of the credentials, whose fix is not this).
+      const where = e.calendar ? `calendar: ${calendar}` : `settings.calendar: ${calendar}`;
+      ctx.report(origin, ['email'], 1, `the address of their ${calendar === 'google' ? 'Google' : 'Outlook'} calendar (${where}), where their touches go`,
+        'no email; give it, or "calendar: ics" for the iCalendar feed instead');
     }
     if (e.timezone) checkZone(ctx, e.timezone, origin, ['timezone']);
     if (e.country) checkCountry(ctx, e.country, origin, ['country']);
@@ -258,9 +266,9 @@ function checkTeamRoles(ctx: BuildContext, used: ReadonlySet<string>): void {
 
 
 
-/** Each mistake's own error first: by rank (file, value, reference, consequence), then by place. */
+/** Each mistake's own error first: by rank (file, value, reference, consequence), then by place; each once (sayRepeatsOnce). */
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return issues.sort((a, b) => (a.rank ?? 1) - (b.rank ?? 1) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return sayRepeatsOnce(issues.sort((a, b) => (a.rank ?? 1) - (b.rank ?? 1) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column));
 }
 
 function sortWarnings(warnings: ConfigWarning[]): ConfigWarning[] {

@@ -214,8 +214,9 @@ function lettersReplaced(text: string): { word: string; line: number; column: nu
  * An `encoding:` under imports that the file is not in, when detection reads it: the declared
  * one cannot read it at all (`utf-8` on a windows-1251 file), or reads its header with fewer of
  * the columns the mapping names than the detected one does (windows-1250 for windows-1251:
- * "Íŕçâŕíčĺ ęîěďŕíčč" for "Название компании"). One error at the declaration, which says what the
- * file reads as. Otherwise the declaration stands: it is there for when detection is wrong.
+ * "Íŕçâŕíčĺ ęîěďŕíčč" for "Название компании"), or, its header alike in both, reads the rows'
+ * letters as others where detection is sure (misreads). One error at the declaration, which says
+ * what the file reads as. Otherwise the declaration stands: it is there for when detection is wrong.
  */
 function wrongEncoding(job: CsvJob, declared: EncodingName): ConfigIssue | undefined {
   const layout = job.layout!;
@@ -238,13 +239,48 @@ function wrongEncoding(job: CsvJob, declared: EncodingName): ConfigIssue | undef
   };
   const a = hits(declaredHeader);
   const b = hits(detectedHeader);
-  if (b <= a) return undefined;
+  if (b <= a) {
+    // The header reads alike (its names in ASCII): the letters of the rows may not.
+    const at = !isAscii(job.bytes) && misreads(declared, detected) ? firstMisread(asDeclared.text, detected.text) : undefined;
+    return at && { ...place, expected, found: `encoding: ${declared}, which reads line ${at.line} as ${quote(at.declared, 40)} where the file, in ${detected.encoding}, has ${quote(at.detected, 40)}: ${fix}` };
+  }
   const shown = (names: readonly string[]) => quote(names.filter(Boolean).slice(0, 3).join(', '), 60);
   return {
     ...place, expected,
     found: `encoding: ${declared}, which reads its header as ${shown(declaredHeader)}, with ${a === 0 ? 'none' : `${a}`} of the columns the mapping names; `
       + `the file looks like ${detected.encoding} (${shown(detectedHeader)}, with ${b}): ${fix}`,
   };
+}
+
+const LATIN_PAGES: ReadonlySet<string> = new Set(['windows-1250', 'windows-1252']);
+
+/**
+ * Whether a declared encoding turns the file's letters into others where detection cannot be
+ * wrong, whatever the header says (an export's column names are often ASCII, the same in every
+ * encoding): a file that is UTF-8 with letters beyond ASCII (no text in a code page is that by
+ * chance) read in a code page ("РћРћРћ" for "ООО": QA, an export from a CRM's own UTF-8 button
+ * under a Bitrix declaration), and Cyrillic read in a Latin code page or Latin text in the
+ * Cyrillic one ("ÎÎÎ" for "ООО"). Between the two Latin pages the declaration stands: the same
+ * bytes are letters in both, which is what it is there to settle.
+ */
+function misreads(declared: EncodingName, detected: { encoding: string; uncertain?: true }): boolean {
+  if (detected.encoding === 'utf-8') return true;
+  if (detected.uncertain) return false;
+  return (detected.encoding === 'windows-1251' && LATIN_PAGES.has(declared)) || (declared === 'windows-1251' && LATIN_PAGES.has(detected.encoding));
+}
+
+/** The first word the two readings of a file differ in, and its line: what the error shows. */
+function firstMisread(declared: string, detected: string): { line: number; declared: string; detected: string } | undefined {
+  const a = declared.split(/\r\n|\r|\n/);
+  const b = detected.split(/\r\n|\r|\n/);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    const wordsA = a[i]!.split(/[\s;,\t"]+/);
+    const wordsB = b[i]!.split(/[\s;,\t"]+/);
+    const j = wordsA.findIndex((w, k) => w !== wordsB[k]);
+    return { line: i + 1, declared: wordsA[j] ?? a[i]!, detected: wordsB[j] ?? b[i]! };
+  }
+  return undefined;
 }
 
 /** A header's names, roughly (for wrongEncoding): the first line that is not empty nor Excel's "sep=". */

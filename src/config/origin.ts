@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /** Where an entity of the configuration was written: a YAML node path or a CSV record. */
 export type Origin = YamlOrigin | CsvOrigin | FolderOrigin;
@@ -137,12 +137,16 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
     return { file: origin.file, line: origin.line, column: index === undefined ? 1 : index + 1, field, subject };
   }
   const full = [...origin.path, ...path];
+  const doc = origin.doc;
   let node: unknown = origin.doc.contents;
   let best: Node | undefined = node as Node | undefined;
   for (let i = 0; i < full.length; i++) {
     const key = full[i];
+    // Through an alias (`team: *shared`) to what its anchor holds: a mistake there is one, at its
+    // line, not one at each of the hundreds of lines that use it (sortIssues then says it once).
+    if (isAlias(node)) node = node.resolve(doc) ?? node;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = pairOf(node, key, doc);
       if (!pair) break;
       if (keyOf && i === full.length - 1 && isScalar(pair.key)) {
         best = pair.key;
@@ -160,7 +164,32 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
       best = node as Node;
     } else break;
   }
+  if (isAlias(best)) best = (best.resolve(doc) as Node | undefined) ?? best;
   const offset = best?.range?.[0] ?? 0;
   const pos = origin.lines.linePos(offset);
   return { file: origin.file, line: pos.line, column: pos.col, field: fieldName(full), subject };
+}
+
+/**
+ * A mapping's pair of `key`: its own, else the one a merge (`<<: *base`, `<<: [*a, *b]`) brings
+ * in, from the first merged mapping that has it, as YAML's merge reads them (own keys first).
+ */
+function pairOf(map: YAMLMap, key: PropertyKey | undefined, doc: Document, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && !mergeKey(p.key) && String(p.key.value) === String(key));
+  if (own || depth > 20) return own;
+  for (const p of map.items) {
+    if (!isPair(p) || !mergeKey(p.key)) continue;
+    const sources = isSeq(p.value) ? p.value.items : [p.value];
+    for (const source of sources) {
+      const merged = isAlias(source) ? source.resolve(doc) : source;
+      const found = isMap(merged) ? pairOf(merged, key, doc, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** `<<`, which yaml (merge: true) reads as a scalar holding a symbol. */
+function mergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
 }

@@ -113,10 +113,13 @@ describe('a combined export of companies and their contacts (one row per contact
     expect(errors[0]).toMatch(/^company\.yaml:\d+:\d+: imports\[2\]\.file \(import of crm\/clients-with-contacts\.csv\): expected each file imported once \(or, a combined export of companies and their contacts, once as clients and once as contacts\), found "crm\/clients-with-contacts\.csv" a second time as clients$/);
   });
 
-  it('declared as clients alone, a company per contact row is one error per repeated company, as before', () => {
+  it('declared as clients alone, a company per contact row is one error per repeated company, naming its rows', () => {
     const clientsOnly = IMPORTS.slice(0, IMPORTS.indexOf('  - file: crm/clients-with-contacts.csv\n    as: contacts'));
     const dir = writeConfig({ 'company.yaml': COMPANY + clientsOnly.replace('      ИНН: attributes.inn\n', '      ИНН: attributes.inn\n      Код контакта: ignore\n      Имя: ignore\n      Фамилия: ignore\n      Должность: ignore\n      Email: ignore\n      Комментарий: ignore\n'), 'crm/clients-with-contacts.csv': excel(ROWS) });
     const { errors } = check(dir);
-    expect(errors.filter((e) => e.includes('a client id used once'))).toHaveLength(2);
+    // Company 101 repeated on lines 3 and 5: one mistake (the file is not one row per company).
+    const repeated = errors.filter((e) => e.includes('a client id used once'));
+    expect(repeated).toHaveLength(1);
+    expect(repeated[0]).toMatch(/^crm\/clients-with-contacts\.csv:3:1: id \(column "Код компании"\) \(client 101\): expected a client id used once \(first at .*:2\), found "101" \(the same in 1 more row: line 5\)$/);
   });
 });

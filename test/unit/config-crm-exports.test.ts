@@ -144,6 +144,38 @@ describe('an encoding declared under imports that the file is not in is one erro
     expect(encodings.map((e) => e.encoding)).toEqual(['windows-1252']);
     expect(config!.clients[0]!.name).toBe(iconv.decode(iconv.encode('Construcţii Braşov SRL', 'win1250'), 'win1252'));
   });
+
+  // QA: a company that kept the Bitrix declaration after switching to a CRM's own UTF-8 export had
+  // every Russian name in every calendar as "РћРћРћ", validate saying nothing (the header was ASCII).
+  const asciiHeader = (encoding: string, bytes: Buffer) => check(writeConfig({
+    'company.yaml': COMPANY.replace(/rules:[^]*$/, ''),
+    'imports.yaml': `imports:\n  - { file: crm/c.csv, as: clients, encoding: ${encoding}, columns: { Key: id, Company: name } }\n`,
+    'crm/c.csv': bytes,
+  }));
+  const ROWS_RU = 'Key;Company\nc1;Stroymash\nc2;ООО «Юг Энерго»\n';
+
+  it('a code page for a UTF-8 file whose header is ASCII: one error, showing a word as it would read', () => {
+    const { issues, config } = asciiHeader('windows-1251', Buffer.from(ROWS_RU, 'utf8'));
+    expect(config).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:47: imports[0].encoding (import of crm/c.csv): expected the encoding crm/c.csv is in, found encoding: windows-1251, '
+        + 'which reads line 3 as "РћРћРћ" where the file, in utf-8, has "ООО": encoding: utf-8, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('a Latin code page for a Cyrillic windows-1251 file whose header is ASCII: one error', () => {
+    const { issues } = asciiHeader('windows-1252', iconv.encode(ROWS_RU, 'win1251'));
+    expect(issues.map(formatIssue)).toEqual([
+      'imports.yaml:2:47: imports[0].encoding (import of crm/c.csv): expected the encoding crm/c.csv is in, found encoding: windows-1252, '
+        + 'which reads line 3 as "ÎÎÎ" where the file, in windows-1251, has "ООО": encoding: windows-1251, or no encoding (it is detected)',
+    ]);
+  });
+
+  it('the right declaration of such a file reads it as written', () => {
+    const { issues, config } = asciiHeader('windows-1251', iconv.encode(ROWS_RU, 'win1251'));
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => c.name)).toEqual(['Stroymash', 'ООО «Юг Энерго»']);
+  });
 });
 
 describe('a report\'s title above the header and its totals row below the rows are one error each (F1)', () => {

@@ -508,6 +508,26 @@ describe('YAML a director writes', () => {
     expect(config!.rules[0]!.theirs).not.toEqual(config!.rules[1]!.theirs);
   });
 
+  // QA: a misspelt manager in a team shared by 200 clients was 200 errors, each at a line
+  // that says only "*t"; a base rule's two mistakes merged into 300 rules were 602.
+  it('a mistake under an anchor is one error, at the anchor\'s line, naming the entries its aliases reach', () => {
+    const clients = ['clients:', '  - { id: c0, name: C0, team: &t { account_manager: ivanva } }', ...Array.from({ length: 12 }, (_, i) => `  - { id: c${i + 1}, name: C${i + 1}, team: *t }`)];
+    const rules = ['rules:', '  - &base { id: r0, ours: account_manager, theirs: buyer, kind: meting, every: 1 month }', ...Array.from({ length: 5 }, (_, i) => `  - { <<: *base, id: r${i + 1} }`)];
+    const { issues, text } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'clients.yaml': `${clients.join('\n')}\n`, 'rules.yaml': `${rules.join('\n')}\n` });
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([
+      ['rules.yaml', 2, 'rules[0].kind'],
+      ['clients.yaml', 2, 'clients[0].team.account_manager'],
+    ]);
+    expect(text).toContain('found "meting"; did you mean "meeting"? (written once, used by 6 entries through aliases of its anchor: rule r0, rule r1, rule r2, rule r3, rule r4 and rule r5)');
+    expect(text).toContain('found "ivanva", which no employee has; did you mean "ivanova"? (written once, used by 13 entries through aliases of its anchor: client c0, client c1, client c2, client c3, client c4, client c5, client c6, client c7 and 5 more)');
+  });
+
+  it('a mistake an entry writes over its merged fields is its own, at its own line', () => {
+    const rules = ['rules:', '  - &base { id: r0, ours: account_manager, theirs: buyer, kind: call, every: 1 month }', '  - { <<: *base, id: r1, kind: meting }', '  - { <<: *base, id: r2, kind: meting }'];
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'rules.yaml': `${rules.join('\n')}\n` });
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['rules.yaml', 3, 'rules[1].kind'], ['rules.yaml', 4, 'rules[2].kind']]);
+  });
+
   it('a second document after "---" is one error that says so, in words for a director', () => {
     const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'rules.yaml': 'rules: []\n---\nrules: []\n' });
     expect(issues.map((i) => [i.file, i.line, i.expected, i.found])).toEqual([

@@ -143,6 +143,40 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  // QA: a CRM's "Россия" in the country column was one error per row (thousands in a real export).
+  it('the same wrong word in one column of many CSV rows is one error, at its first row, naming the other rows and the mapping that fixes it', () => {
+    const dir = example((d) => replaceIn(d, 'crm/clients.csv', /;RU;Europe\/Moscow;/g, ';Россия;Europe/Moscow;'));
+    const { text } = issuesOf(dir);
+    expect(text).toEqual([
+      'crm/clients.csv:2:5: country (client yugenergo): expected an ISO 3166-1 alpha-2 country code like RU, found "Россия"; did you mean "RU"? '
+        + '(the same in 5 more rows: lines 3, 4, 25, 26 and 27; "values:" under the file\'s "imports:" entry can map a CRM\'s word for every row)',
+    ]);
+  });
+
+  it('different wrong words in one column are an error each', () => {
+    const dir = example((d) => {
+      replaceIn(d, 'crm/clients.csv', ';RU;Europe/Moscow;active;2022-12-01;', ';Россия;Europe/Moscow;active;2022-12-01;');
+      replaceIn(d, 'crm/clients.csv', ';RU;Europe/Moscow;active;2024-05-20;', ';Rusia;Europe/Moscow;active;2024-05-20;');
+    });
+    expect(issuesOf(dir).issues.map((i) => [i.line, i.field, i.found])).toEqual([
+      [2, 'country', '"Россия"; did you mean "RU"?'],
+      [3, 'country', '"Rusia"; did you mean "RU"?'],
+    ]);
+  });
+
+  // QA: it passed validate, and every sync then failed for them as "auth" (reconnect), the wrong fix.
+  it('an employee whose calendar is Google or Outlook without an e-mail is an error at the employee, naming where the calendar comes from', () => {
+    const dir = example((d) => {
+      replaceIn(d, 'team.yaml', '    email: d.orlov@volna.example\n', '    calendar: google\n');
+      replaceIn(d, 'team.yaml', '    email: i.petrov@volna.example\n', '');
+      replaceIn(d, 'settings.yaml', '  calendar: ics\n', '  calendar: microsoft\n');
+    });
+    expect(issuesOf(dir).text.filter((t) => t.includes('.email'))).toEqual([
+      'team.yaml:4:5: employees[0].email (employee orlov): expected the address of their Google calendar (calendar: google), where their touches go, found no email; give it, or "calendar: ics" for the iCalendar feed instead',
+      'team.yaml:10:5: employees[1].email (employee petrov): expected the address of their Outlook calendar (settings.calendar: microsoft), where their touches go, found no email; give it, or "calendar: ics" for the iCalendar feed instead',
+    ]);
+  });
+
   it('a team file emptied (no employee at all) is one error, not one for every team cell, rule, campaign and handover naming someone', () => {
     const { issues, text } = issuesOf(example((d) => writeFileSync(join(d, 'team.yaml'), '')));
     expect(issues).toHaveLength(1);

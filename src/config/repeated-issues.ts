@@ -1,0 +1,58 @@
+import type { ConfigIssue } from './config-issue.ts';
+
+/** Places listed after a repeated mistake's first; the rest are counted. */
+const LISTED = 8;
+
+/**
+ * One error per mistake, where one mistake reaches many entries:
+ * - the same value in the same column of many rows of a CRM export ("Россия" for every Russian
+ *   client's country, a manager's name misspelt by the CRM): said at its first row, with the
+ *   other rows' lines — 5,000 rows gave 5,000 identical errors;
+ * - a value written once under an anchor and repeated by its aliases (`team: *shared` in 200
+ *   clients): placeOf puts each at the anchor's line, and it is said once, naming who uses it.
+ * `issues` sorted (sortIssues): each group is said where its first was.
+ */
+export function sayRepeatsOnce(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const groups = new Map<string, ConfigIssue[]>();
+  const out: ConfigIssue[][] = [];
+  for (const issue of issues) {
+    const key = groupKey(issue);
+    const group = key === undefined ? undefined : groups.get(key);
+    if (group) group.push(issue);
+    else {
+      const fresh = [issue];
+      if (key !== undefined) groups.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out.map((group) => (group.length === 1 ? group[0]! : merged(group)));
+}
+
+const YAML = /\.ya?ml$/i;
+
+/** What makes two issues one mistake; undefined for one that is always its own (no line: the folder). */
+function groupKey(issue: ConfigIssue): string | undefined {
+  if (issue.line <= 0) return undefined;
+  const what = `${issue.file}\0${issue.rank ?? 1}\0${issue.expected}\0${issue.found}`;
+  // YAML: the same place (an anchor's value, through its aliases); a table: the same column.
+  return YAML.test(issue.file) ? `${what}\0${issue.line}:${issue.column}` : `${what}\0${issue.field}`;
+}
+
+function merged(group: readonly ConfigIssue[]): ConfigIssue {
+  const [first] = group as [ConfigIssue, ...ConfigIssue[]];
+  const rest = group.slice(1);
+  if (YAML.test(first.file)) {
+    const users = group.map((i) => i.subject ?? i.field).filter((s) => s !== '');
+    const named = [...new Set(users)];
+    return { ...first, found: `${first.found} (written once, used by ${group.length} entries through aliases of its anchor: ${listed(named)})` };
+  }
+  const lines = [...new Set(rest.map((i) => i.line))];
+  // A value the field cannot take, as a CRM writes it (a country, a stage, a zone), is one mapping away.
+  const hint = (first.rank ?? 1) === 1 && first.found.startsWith('"') ? '; "values:" under the file\'s "imports:" entry can map a CRM\'s word for every row' : '';
+  return { ...first, found: `${first.found} (the same in ${rest.length} more ${rest.length === 1 ? 'row' : 'rows'}: ${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}${hint})` };
+}
+
+function listed(items: readonly string[]): string {
+  if (items.length <= LISTED) return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+}
