@@ -434,8 +434,11 @@ class PlanRun {
       // Already in its holder's calendar, in this period: kept there over the day's cap rather
       // than cancelled — late touches the daily check moved forward fill days, and an on-time
       // touch pushed from them to the period's end would otherwise vanish from the calendar.
+      // Not a cancelled one: it is in no calendar, and kept on its day, now past, it was shown
+      // as overdue by every plan and recorded by none (QA: a cadence changed and changed back
+      // lost February's call with no warning).
       const pin = this.history.pins.get(d.id);
-      if (pin && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
+      if (pin && !pin.cancelled && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
         const kept = this.#placer.keepOverCap(request, pin.date, startOf(pin));
         if (kept) {
           this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window,

@@ -303,3 +303,43 @@ describe('a late letter a business event timed', () => {
     await db.destroy();
   });
 });
+
+describe('a touch cancelled by a cadence change, its period back under a cadence changed back', () => {
+  // QA: monthly → quarterly → monthly. February's call, cancelled while the rule was quarterly, was
+  // "kept on its day over meetings_per_day" by every later plan — a day already past: shown as
+  // overdue, recorded by no save (it stayed cancelled), and no warning said February had no call.
+  it('is placed from today where there is room, and otherwise named in a warning, never kept on its past day', async () => {
+    const db = await tempDatabase();
+    const company = (every: string, perDay: number) => configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager', { meetings_per_day: perDay })],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01', tier: 'A' }), ...['c1', 'c2', 'c3', 'c4'].map((id) => client(id, { roles: ['buyer'], since: '2026-01-01', tier: 'B' }))],
+      rules: [
+        { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every, per: 'client', for: { tier: ['A'] } },
+        { id: 'visits', ours: 'account_manager', theirs: 'buyer', kind: 'meeting', every: '3 months', per: 'client', for: { tier: ['B'] } },
+      ],
+    });
+    const at = (day: string) => DateTime.fromISO(`${day}T08:00:00+03:00`);
+    await planWithHistory(db, company('1 month', 1), { from: '2027-01-11', to: '2027-04-30' }, at('2027-01-11'), true);
+    const february = await db.selectFrom('touches').selectAll().where('source', '=', 'rule:calls').where('window_from', '=', '2027-02-01').executeTakeFirstOrThrow();
+    await planWithHistory(db, company('3 months', 1), { from: '2027-01-25', to: '2027-04-30' }, at('2027-01-25'), true);
+    expect((await db.selectFrom('touches').select('status').where('id', '=', february.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+    // The day after February's call was due, the rest of February filled: the visits moved there by the employee.
+    const today = addDays(february.date, 1);
+    const workdays = ['2027-02-15', '2027-02-16', '2027-02-17', '2027-02-18', '2027-02-19', '2027-02-22', '2027-02-24', '2027-02-25', '2027-02-26'].filter((d) => d >= today);
+    const visits = await db.selectFrom('touches').selectAll().where('source', '=', 'rule:visits').where('status', '=', 'planned').orderBy('date').execute();
+    expect(workdays.length).toBeGreaterThan(0);
+    expect(visits.length).toBeGreaterThanOrEqual(workdays.length);
+    for (const [i, day] of workdays.entries()) {
+      expect(await rescheduleByUser(db, visits[i]!.id, { date: day, start: `${day}T11:00:00.000+03:00`, end: `${day}T12:00:00.000+03:00` }, `${february.date}T12:00:00Z`)).toBe(true);
+    }
+    const { result } = await planWithHistory(db, company('1 month', 1), { from: today, to: '2027-04-30' }, at(today), true);
+    expect(result.touches.filter((t) => t.id === february.id)).toEqual([]);
+    expect(result.warnings.filter((w) => w.touch === february.id).map((w) => w.message)).toEqual([
+      expect.stringMatching(/^not planned: am has no free slot .* on any working day from 2027-02-01 to 2027-02-28$/),
+    ]);
+    // With room (two a day), it is placed from today.
+    const { result: again } = await planWithHistory(db, company('1 month', 2), { from: today, to: '2027-04-30' }, at(today), true);
+    expect(again.touches.filter((t) => t.id === february.id).map((t) => [t.date, t.status])).toEqual([[workdays[0], 'planned']]);
+  });
+});
