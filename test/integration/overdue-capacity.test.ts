@@ -280,6 +280,28 @@ describe('late calls of two rules to one person', () => {
   });
 });
 
+describe('a late call of a rule whose next call is in the coming days', () => {
+  // QA: February's late call was moved onto the day of March's call: one buyer called twice by one rule that day.
+  it('is not put on the day of the next one: that day is passed over while the week has another', async () => {
+    const db = await tempDatabase();
+    const company = configOf({
+      ...SETTINGS,
+      employees: [employee('am', 'account_manager')],
+      clients: [client('c0', { roles: ['buyer'], since: '2026-01-01' })],
+      rules: [{ id: 'monthly', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', per: 'client' }],
+    });
+    await planWithHistory(db, company, { from: '2027-02-01', to: '2027-04-30' }, DateTime.fromISO('2027-02-01T08:00:00+03:00'), true);
+    const calls = await db.selectFrom('touches').selectAll().where('status', '=', 'planned').orderBy('date').execute();
+    const [february, march] = [calls.find((t) => t.window_from === '2027-02-01')!, calls.find((t) => t.window_from === '2027-03-01')!];
+    // March's call is on Wednesday the 10th at 15:00 (its holder put it there); February's was never made.
+    expect(await rescheduleByUser(db, march.id, { date: '2027-03-10', start: '2027-03-10T15:00:00.000+03:00', end: '2027-03-10T15:30:00.000+03:00' }, '2027-03-01T08:00:00Z')).toBe(true);
+    const report = await runDailyWorkflows(db, company, DateTime.fromISO('2027-03-10T06:30:00+03:00'));
+    expect(report.overdueMoved).toBe(1);
+    const moved = await db.selectFrom('touches').select(['date', 'overdue_from']).where('id', '=', february.id).executeTakeFirstOrThrow();
+    expect(moved).toEqual({ date: '2027-03-11', overdue_from: february.date });
+  });
+});
+
 describe('a late letter a business event timed', () => {
   it('is no call: it goes on the next working day though one of its contacts has a call that day (QA workflows F2: it was held back a day, as a call would be)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': {
