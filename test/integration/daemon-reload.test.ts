@@ -180,6 +180,22 @@ describe('touchbase status after a daemon was stopped in the middle of a job', (
   });
 });
 
+describe('touchbase status after a daemon was killed (kill -9) in the middle of a job, before it starts again', () => {
+  it('shows the job still marked running as interrupted, not as running under "not running" (QA)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const dbFile = await tempDatabaseLocation();
+    const db = await openMigrated(dbFile);
+    try {
+      expect(await claimRun(db, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+    const status = await cli('status', '--config', configDir, '--db', dbFile);
+    expect(status.out).toMatch(/sync +.*interrupted/);
+    expect(status.out).not.toMatch(/sync +.*running/);
+  });
+});
+
 describe('its database file deleted or replaced under it', () => {
   it('is noticed: not ready, nothing recorded (links and the API answer 503), no job opens a new empty database at the path', async () => {
     if (testBackend() !== 'sqlite') {

@@ -102,6 +102,9 @@ function result(j: JobStatus, daemonRunning: boolean, tr: Translator): string {
   // Cut short by a stop (SIGTERM, a restart, kill -9): no failure of the job's own, it runs again at the start.
   if (j.lastResult === 'failed' && j.lastError?.startsWith('interrupted:')) return tr.t('cli.result.interrupted');
   if (j.lastResult === 'failed') return tr.t('cli.result.failedTimes', { n: String(j.failuresInARow) });
+  // Marked running, no daemon to run it (killed with SIGKILL): the next start records it so (QA:
+  // "daemon: not running" above a job "running").
+  if (j.lastResult === 'running' && !daemonRunning) return tr.t('cli.result.interrupted');
   if (j.lastResult === 'running' && daemonRunning && j.runningSeconds !== undefined) {
     return j.overLimit ? tr.t('cli.result.stuck', { seconds: String(j.runningSeconds), limit: String(j.limitSeconds) }) : tr.t('cli.result.runningFor', { seconds: String(j.runningSeconds) });
   }
