@@ -101,7 +101,9 @@ export class CalendarGateway {
       const e = asCalendarError(error);
       // An id the calendar keeps for a deleted event: answered, and the event goes under its next
       // key at once — no failure the summary should count ("97 writes failed" that all landed).
-      if (e.code === 'id_taken') this.writes++;
+      // Nor is a conflict (409, 412: the event is there already, or its holder changed it since it
+      // was read): answered, and taken in as such (QA: a user's move kept, "2 writes failed").
+      if (e.code === 'id_taken' || e.code === 'conflict') this.writes++;
       else this.failedWrites++;
       throw e;
     }

@@ -492,6 +492,26 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an event the employee moved, then changed by a sync that did not read it first (If-Match: 412), keeps the move, and the 412 is no failed write', async () => {
+    const { db } = await setup();
+    const port = google();
+    const run = async (title: string | undefined, readCalendars: boolean) => {
+      const config = configOf(sections(title ? { title } : {}));
+      await planWithHistory(db, config, HORIZON, NOW, true);
+      return syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: port }, readCalendars });
+    };
+    await run(undefined, true);
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    fake.moveAsUser(A, call.id, { dateTime: '2027-03-06T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-06T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    const report = await run('Call {contacts} ({client.name})', false);
+    expect(fake.log.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/events/${call.id}`)).length).toBeGreaterThanOrEqual(1);
+    // QA: "(calendar services: 2 reads, 19 writes; 2 writes failed)" for two moves kept as they should be.
+    expect(report.calls.failedWrites).toBe(0);
+    const touch = await db.selectFrom('touches').select(['date']).where('id', '=', touchIdOf(call.id)).executeTakeFirstOrThrow();
+    expect(touch.date).toBe('2027-03-06');
+    await db.destroy();
+  });
+
   it('an event the employee moved reschedules the touch; it is not moved back, and later plans keep it', async () => {
     // Anna moves her call to Saturday 6 March, 11:00 Moscow (a day the planner would never choose).
     const { db, sync, call, touchId } = await withMovedCall('2027-03-06');
