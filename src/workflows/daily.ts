@@ -52,6 +52,8 @@ export interface DailyReport {
   readonly silenceAlerts: number;
   readonly silenceEscalated: number;
   readonly cleared: number;
+  /** Open touches cancelled as no longer in the plan (their rule, campaign, handover or client gone). */
+  readonly cancelled: number;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
   const nowIso = now.toUTC().toISO()!;
   return inTransaction(db, async (trx) => {
     // What no longer applies (a won-back client's win-back letter) is cancelled, not moved on as overdue.
-    await cancelInapplicableTouches(trx, config, now);
+    const cancelled = await cancelInapplicableTouches(trx, config, now);
     // Overdue
     // The longest late first: they take the first days with room.
     const open = (await openTouchesBefore(trx, today)).filter((t) => isOverdue(config, t, today) || belatedToday(config, t, today));
@@ -136,7 +138,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
 
     const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
     const cleared = withdrawn.overdue + withdrawn.silence;
-    return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared };
+    return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared, cancelled };
   });
 }
 

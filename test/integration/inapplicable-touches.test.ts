@@ -59,8 +59,12 @@ describe('open touches whose rule no longer applies', () => {
     const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
     expect((await run('2027-01-20T09:00:00+03:00', 'plan')).code).toBe(0);
     writeFileSync(join(dir, 'all.yaml'), winBack('stage: active, stage_since: 2027-03-22'));
-    expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
+    const checks = await run('2027-03-23T06:30:00+03:00', 'checks');
+    expect(checks.out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
     expect((await touchesOf(db)).rows.filter((t) => t.source.startsWith('rule:winback')).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    // Said (QA: nothing the user saw reported them, and the pass after said "cancelled: 0").
+    expect(checks.out).toContain('отменено открытых касаний, которых больше нет в плане (нет их правила, кампании, передачи или клиента): 2\n');
+    expect((await run('2027-03-23T06:35:00+03:00', 'checks')).out).not.toContain('отменено');
   });
 
   it('a leaver removed with their handover: the notices they did not send are cancelled, not left open under someone gone', async () => {

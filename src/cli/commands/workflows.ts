@@ -131,6 +131,8 @@ export function checksCommand(program: Command, io: CliIO): void {
         silent: tr.t('cli.checks.silentClients', counts(d.silent)), alerts: tr.t('cli.checks.newAlerts', counts(d.silenceAlerts)),
         escalated: String(d.silenceEscalated), cleared: tr.t('cli.checks.alerts', counts(d.cleared)),
       })}\n`);
+      // QA: the checks cancelled a deleted handover's letters and said nothing, nor did the pass after them.
+      if (d.cancelled > 0) io.out(`${tr.t('cli.checks.cancelled', counts(d.cancelled))}\n`);
       if (r.digest !== undefined) io.out(`${tr.t('cli.checks.digest', { n: String(r.digest) })}\n`);
       io.out(`${tr.t('cli.checks.next')}\n`);
     });
