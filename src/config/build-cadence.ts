@@ -271,7 +271,10 @@ function buildHandovers(ctx: BuildContext): Handover[] {
     let ok = !broken?.size;
     for (const field of ['from', 'to'] as const) {
       if (!ctx.knownEmployee(h[field])) {
-        ctx.report(origin, [field], 2, 'the id of an employee', `${quote(h[field])}, which no employee has${didYouMean(h[field], ctx.employeeById.keys())}`);
+        // A leaver taken out of employees with the handover still there (QA): "did you mean" a
+        // colleague misleads; what to do is keep them until its letters are sent, then remove both.
+        const leaver = field === 'from' ? ' (a leaver stays under employees as long as their handover is in the configuration: keep the entry until the introductions after "on" are sent, then remove the handover and the employee together)' : '';
+        ctx.report(origin, [field], 2, 'the id of an employee', `${quote(h[field])}, which no employee has${leaver}${didYouMean(h[field], ctx.employeeById.keys())}`);
         ok = false;
       }
     }

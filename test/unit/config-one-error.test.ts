@@ -345,6 +345,17 @@ describe('one mistake, one error, first', () => {
     expect(issue!.found.endsWith(hint)).toBe(true);
   });
 
+  it('a leaver taken out of employees while their handover stays: the error says to keep them until its letters are sent (QA)', () => {
+    const dir = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: petrov, name: Ivan Petrov, role: sales_director }\nclients:\n  - { id: c1, name: C1, contacts: [{ id: k1, name: K One, role: ceo }] }\n`,
+      'b.yaml': 'handovers:\n  - { from: ivanova, to: petrov, on: 2027-03-15 }\n',
+    });
+    expect(issuesOf(dir).text).toEqual([
+      'b.yaml:2:13: handovers[0].from (handover ivanova → petrov): expected the id of an employee, found "ivanova", which no employee has (a leaver stays under employees as long as their handover is in the configuration: '
+        + 'keep the entry until the introductions after "on" are sent, then remove the handover and the employee together)',
+    ]);
+  });
+
   it('a Cyrillic letter typed in a Latin id is pointed at: the id and its suggestion look the same', () => {
     // "pеtrov" with a Cyrillic е: refused by the id's form, which says which letter.
     const dir = writeConfig({
