@@ -199,9 +199,10 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
 }
 
 /**
- * An attribute (a client's, or one a rule or campaign selects by) written as a number whose text
- * is not the number's: YAML reads an INN `0105012345` as 105012345, a region `01` as 1, a
- * 20-digit bank account rounded — the title then shows that, and a selector matches nothing.
+ * An attribute or a tier (a client's, or one a rule or campaign selects by) written as a number
+ * whose text is not the number's: YAML reads an INN `0105012345` as 105012345, a region `01` as
+ * 1, a 20-digit bank account rounded, a tier `1.10` as 1.1 — the title then shows that, and a
+ * selector matches nothing.
  * Said as the mistake it is, as for an id (zod-issues.ts), at the value.
  */
 function numberedAttributes(node: unknown, path: (string | number)[], root: YamlOrigin, text: string, issues: ConfigIssue[]): void {
@@ -209,11 +210,11 @@ function numberedAttributes(node: unknown, path: (string | number)[], root: Yaml
     for (const pair of node.items) if (isScalar(pair.key)) numberedAttributes(pair.value, [...path, String(pair.key.value)], root, text, issues);
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => numberedAttributes(item, [...path, i], root, text, issues));
-  } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && node.range && path.includes('attributes')) {
+  } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && node.range && (path.includes('attributes') || path.includes('tier'))) {
     const written = text.slice(node.range[0], node.range[1]);
     if (written === String(node.value)) return;
     issues.push({
-      ...placeOf(root, path), rank: 1, expected: 'an attribute as text, as the CRM writes it',
+      ...placeOf(root, path), rank: 1, expected: `${path.includes('attributes') ? 'an attribute' : 'a tier'} as text, as the CRM writes it`,
       found: `${written}, a number to YAML that reads as ${String(node.value)}: write it in quotes, as "${written}"`,
     });
   }

@@ -89,10 +89,10 @@ function expectedOf(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** An id or a name (a client's, a team member's): text that may be all digits, unlike a duration's or a count's. */
+/** An id, a name or a phone number (a client's, a team member's): text that may be all digits, unlike a duration's or a count's. */
 function namesSomething(path: readonly PropertyKey[]): boolean {
   const last = path.at(-1);
-  return last === 'id' || last === 'name' || last === 'client' || last === 'company' || path.at(-2) === 'team';
+  return last === 'id' || last === 'name' || last === 'client' || last === 'company' || last === 'phone' || path.at(-2) === 'team';
 }
 
 function foundOf(issue: z.core.$ZodIssue): string {
@@ -101,7 +101,8 @@ function foundOf(issue: z.core.$ZodIssue): string {
   if (custom) return custom;
   if (issue.code === 'invalid_type' && input === undefined) return 'nothing (the field is missing)';
   // `id: 007` is the number 7 to YAML: the text as written needs quotes.
-  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof input === 'number' && namesSomething(issue.path)) return `${describeFound(input)}, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"`;
+  // Not "as 12345": YAML has already dropped what the number lost (a phone's 0, its +).
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof input === 'number' && namesSomething(issue.path)) return `${describeFound(input)}, a number to YAML (007 reads as 7, +373 as 373, 1e3 as 1000): write it in quotes, exactly as it should read`;
   // "ro", "Россия": the two letters meant.
   if (issue.code === 'invalid_format' && issue.message === COUNTRY_CODE && typeof input === 'string') return `${describeFound(input)}${countryHint(input, hasHolidayCalendar)}`;
   if (issue.code === 'invalid_format' && typeof input === 'string') return `${describeFound(input)}${mixedScript(input)}`;

@@ -197,8 +197,18 @@ employees:
   it('an id YAML reads as a number (007, 1e3) says so and asks for quotes, showing what YAML made of it', () => {
     const { issues } = issuesOf({ 'a.yaml': SETTINGS + `employees:\n  - { id: 007, name: James Bond, role: account_manager }\n  - { id: 1e3, name: Ivan Petrov, role: sales_director }\n` });
     expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([
-      ['employees[0].id', 'a string', '7, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"'],
-      ['employees[1].id', 'a string', '1000, a number to YAML (007 reads as 7, 1e3 as 1000): write it in quotes, as "007"'],
+      ['employees[0].id', 'a string', '7, a number to YAML (007 reads as 7, +373 as 373, 1e3 as 1000): write it in quotes, exactly as it should read'],
+      ['employees[1].id', 'a string', '1000, a number to YAML (007 reads as 7, +373 as 373, 1e3 as 1000): write it in quotes, exactly as it should read'],
+    ]);
+  });
+
+  // QA: `phone: 0721123456` was "expected a string, found 721123456" with no way out named; `tier: 1.10` became "1.1" unsaid.
+  it('a phone number or a tier YAML reads as a number is refused at its value, asking for quotes', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM + `clients:\n  - { id: c1, name: C1, tier: 1.10, team: { account_manager: ivanova }, contacts: [{ id: k1, name: K, role: ceo, phone: 0721123456 }] }\nrules:\n  - { id: r1, ours: account_manager, theirs: ceo, kind: letter, every: 1 month, for: { tier: [2.0] } }\n` });
+    expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([
+      ['clients[0].tier', 'a tier as text, as the CRM writes it', '1.10, a number to YAML that reads as 1.1: write it in quotes, as "1.10"'],
+      ['clients[0].contacts[0].phone', 'a string', '721123456, a number to YAML (007 reads as 7, +373 as 373, 1e3 as 1000): write it in quotes, exactly as it should read'],
+      ['rules[0].for.tier[0]', 'a tier as text, as the CRM writes it', '2.0, a number to YAML that reads as 2: write it in quotes, as "2.0"'],
     ]);
   });
 
