@@ -259,14 +259,14 @@ const LATIN_PAGES: ReadonlySet<string> = new Set(['windows-1250', 'windows-1252'
  * wrong, whatever the header says (an export's column names are often ASCII, the same in every
  * encoding): a file that is UTF-8 with letters beyond ASCII (no text in a code page is that by
  * chance) read in a code page ("РћРћРћ" for "ООО": QA, an export from a CRM's own UTF-8 button
- * under a Bitrix declaration), and Cyrillic read in a Latin code page or Latin text in the
- * Cyrillic one ("ÎÎÎ" for "ООО"). Between the two Latin pages the declaration stands: the same
- * bytes are letters in both, which is what it is there to settle.
+ * under a Bitrix declaration), and Cyrillic words read in a Latin code page ("ÎÎÎ" for "ООО").
+ * Not a Latin reading detected against a windows-1251 declaration: a Russian export of Latin
+ * names whose one high byte is a "№" reads as a Latin letter too. Between the two Latin pages
+ * the declaration stands: the same bytes are letters in both, which is what it is there to settle.
  */
 function misreads(declared: EncodingName, detected: { encoding: string; uncertain?: true }): boolean {
   if (detected.encoding === 'utf-8') return true;
-  if (detected.uncertain) return false;
-  return (detected.encoding === 'windows-1251' && LATIN_PAGES.has(declared)) || (declared === 'windows-1251' && LATIN_PAGES.has(detected.encoding));
+  return !detected.uncertain && detected.encoding === 'windows-1251' && LATIN_PAGES.has(declared);
 }
 
 /** The first word the two readings of a file differ in, and its line: what the error shows. */

@@ -172,11 +172,14 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
 
 /**
  * A mapping's pair of `key`: its own, else the one a merge (`<<: *base`, `<<: [*a, *b]`) brings
- * in, from the first merged mapping that has it, as YAML's merge reads them (own keys first).
+ * in, from the first merged mapping that has it, as YAML's merge reads them (own keys first) —
+ * except an `id`.
  */
 function pairOf(map: YAMLMap, key: PropertyKey | undefined, doc: Document, depth = 0): Pair | undefined {
   const own = map.items.find((p) => isPair(p) && isScalar(p.key) && !mergeKey(p.key) && String(p.key.value) === String(key));
-  if (own || depth > 20) return own;
+  // An id is the entry's own: one a merge gave it (the entry forgot its own) is said at the entry,
+  // not at the base's line as "first at" itself.
+  if (own || depth > 20 || key === 'id') return own;
   for (const p of map.items) {
     if (!isPair(p) || !mergeKey(p.key)) continue;
     const sources = isSeq(p.value) ? p.value.items : [p.value];

@@ -34,22 +34,24 @@ const YAML = /\.ya?ml$/i;
 function groupKey(issue: ConfigIssue): string | undefined {
   if (issue.line <= 0) return undefined;
   const what = `${issue.file}\0${issue.rank ?? 1}\0${issue.expected}\0${issue.found}`;
-  // YAML: the same place (an anchor's value, through its aliases); a table: the same column.
-  return YAML.test(issue.file) ? `${what}\0${issue.line}:${issue.column}` : `${what}\0${issue.field}`;
+  // YAML: the same place (an anchor's value, through its aliases) and the same field of each entry
+  // (two fields an entry lacks are both placed at the entry: two mistakes); a table: the same column.
+  return YAML.test(issue.file) ? `${what}\0${issue.line}:${issue.column}\0${issue.field.replace(/\[\d+\]/g, '[]')}` : `${what}\0${issue.field}`;
 }
 
 function merged(group: readonly ConfigIssue[]): ConfigIssue {
   const [first] = group as [ConfigIssue, ...ConfigIssue[]];
   const rest = group.slice(1);
   if (YAML.test(first.file)) {
-    const users = group.map((i) => i.subject ?? i.field).filter((s) => s !== '');
-    const named = [...new Set(users)];
-    return { ...first, found: `${first.found} (written once, used by ${group.length} entries through aliases of its anchor: ${listed(named)})` };
+    const named = [...new Set(group.map((i) => i.subject ?? i.field).filter((s) => s !== ''))];
+    return { ...first, found: `${first.found} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
   }
-  const lines = [...new Set(rest.map((i) => i.line))];
+  // The other rows (a row's cell read twice, by a combined export, is one).
+  const lines = [...new Set(rest.map((i) => i.line))].filter((l) => l !== first.line);
+  if (lines.length === 0) return first;
   // A value the field cannot take, as a CRM writes it (a country, a stage, a zone), is one mapping away.
   const hint = (first.rank ?? 1) === 1 && first.found.startsWith('"') ? '; "values:" under the file\'s "imports:" entry can map a CRM\'s word for every row' : '';
-  return { ...first, found: `${first.found} (the same in ${rest.length} more ${rest.length === 1 ? 'row' : 'rows'}: ${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}${hint})` };
+  return { ...first, found: `${first.found} (the same in ${lines.length} more ${lines.length === 1 ? 'row' : 'rows'}: ${lines.length === 1 ? 'line' : 'lines'} ${listed(lines.map(String))}${hint})` };
 }
 
 function listed(items: readonly string[]): string {

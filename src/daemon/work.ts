@@ -64,7 +64,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   let checks = '';
   if (kind === 'daily') {
     const r = await runDailyWorkflows(db, config, now);
-    checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${counted(r.silent, 'silent client')}, ${counted(r.silenceAlerts, 'new alert')}, ${r.silenceEscalated} escalated; ${counted(r.cleared, 'alert')} cleared; ${r.cancelled > 0 ? `${counted(r.cancelled, 'touch')} no longer in the plan cancelled; ` : ''}`;
+    checks = `checks: ${r.overdueMoved} overdue moved, ${r.overdueEscalated} escalated; ${counted(r.silent, 'silent client')}, ${counted(r.silenceAlerts, 'new alert')}, ${r.silenceEscalated} escalated; ${counted(r.cleared, 'alert')} cleared; ${r.cancelled > 0 ? `${counted(r.cancelled, 'touch', 'touches')} no longer in the plan cancelled; ` : ''}`;
   }
   if (kind === 'digest') checks = `digest: ${await runWeeklyDigest(db, config, now)} new; `;
   if (deps.signal.aborted) return { ...report('stopped before the calendars were written', 0), stopped: true };

@@ -88,8 +88,10 @@ export class CalendarGateway {
    * One write, after waiting for the employee's rate limit. Failures are thrown as
    * CalendarErrors. `guard` runs last, right before the call (after any wait): a claim's
    * fencing check, whose own error is thrown as it is and means the call was not made.
+   * `conflictAnswers`: a conflict is an answer the caller takes in (an update refused because the
+   * event changed since it was read), not a failed write.
    */
-  async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>, guard?: () => Promise<void>): Promise<T> {
+  async write<T>(provider: string, owner: CalendarOwner, call: (port: CalendarPort) => Promise<T>, guard?: () => Promise<void>, conflictAnswers = false): Promise<T> {
     const port = this.#require(provider, owner);
     await this.#acquire(port.provider, owner.employeeId);
     await guard?.();
@@ -101,9 +103,9 @@ export class CalendarGateway {
       const e = asCalendarError(error);
       // An id the calendar keeps for a deleted event: answered, and the event goes under its next
       // key at once — no failure the summary should count ("97 writes failed" that all landed).
-      // Nor is a conflict (409, 412: the event is there already, or its holder changed it since it
-      // was read): answered, and taken in as such (QA: a user's move kept, "2 writes failed").
-      if (e.code === 'id_taken' || e.code === 'conflict') this.writes++;
+      // Nor is a conflict where the caller takes it in (an update's 412: its holder changed the event
+      // since it was read; QA: a user's move kept, "2 writes failed").
+      if (e.code === 'id_taken' || (e.code === 'conflict' && conflictAnswers)) this.writes++;
       else this.failedWrites++;
       throw e;
     }

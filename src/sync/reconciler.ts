@@ -259,7 +259,7 @@ export class Reconciler {
       const remote = op === 'create'
         ? await this.#d.gateway.write(row.provider, owner, (port) => port.create(owner, keyed), guard)
         // If-Match: an event the employee changed since we last saw it is not overwritten.
-        : await this.#d.gateway.write(row.provider, owner, (port) => port.update(owner, claimed.remote_id!, keyed, claimed.remote_etag ?? undefined), guard);
+        : await this.#d.gateway.write(row.provider, owner, (port) => port.update(owner, claimed.remote_id!, keyed, claimed.remote_etag ?? undefined), guard, true);
       result.done++;
       return { row: await recordPresent(this.#d.db, claimed, confirmed(remote), this.#nowIso()) };
     } catch (error) {

@@ -110,7 +110,7 @@ export class OverdueRoom {
     // one rule to one buyer at 10:00 and 15:00).
     const passedOver: string[] = [];
     const contacts = takesContactsDay(of) ? contactsOf(of) : [];
-    const ownSeries = of && this.#seriesDays.get(of.series);
+    const ownSeries = takesContactsDay(of) ? this.#seriesDays.get(of.series) : undefined;
     for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
       if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
       if (this.#contactDays.busy(contacts, of?.series, date) || ownSeries?.has(date)) {

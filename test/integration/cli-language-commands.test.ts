@@ -135,7 +135,7 @@ describe('feeds and calendars check', () => {
       'touchbase.yaml': { settings: { ...SETTINGS.settings, calendar: 'none', ...(language ? { language } : {}) }, employees: [employee('ivanova', 'account_manager')], clients: [], rules: [] },
     }), '--db', join(tempDir(), 't.sqlite'));
     // A Google calendar without its connection in the environment: not configured (and the check fails, in English).
-    const check = await cli('calendars', 'check', '--config', company(language, undefined, [{ ...employee('sidorov', 'account_manager'), calendar: 'google' }]), '--db', join(tempDir(), 't.sqlite'));
+    const check = await cli('calendars', 'check', '--config', company(language, undefined, [{ ...employee('sidorov', 'account_manager'), calendar: 'google', email: 'sidorov@corp.example' }]), '--db', join(tempDir(), 't.sqlite'));
     expect(check.code).toBe(1);
     expect(check.err).toContain('1 of 2 calendars failed the check');
     return { table: table.out, none: none.out, check: check.out.split('\n') };

@@ -171,6 +171,12 @@ describe('an encoding declared under imports that the file is not in is one erro
     ]);
   });
 
+  it('a windows-1251 declaration of Latin names whose one high byte is a "№" stands (review: it reads as a Latin letter too)', () => {
+    const { issues, config } = asciiHeader('windows-1251', iconv.encode('Key;Company\nc1;Stroymash №15\n', 'win1251'));
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => c.name)).toEqual(['Stroymash №15']);
+  });
+
   it('the right declaration of such a file reads it as written', () => {
     const { issues, config } = asciiHeader('windows-1251', iconv.encode(ROWS_RU, 'win1251'));
     expect(issues).toEqual([]);

@@ -532,6 +532,21 @@ describe('YAML a director writes', () => {
     expect(text).toContain('found "ivanva", which no employee has; did you mean "ivanova"? (written once, used by 13 entries through aliases of its anchor: client c0, client c1, client c2, client c3, client c4, client c5, client c6, client c7 and 5 more)');
   });
 
+  it('two fields one entry lacks are two errors, though both are placed at the entry (review)', () => {
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM + 'clients:\n  - { id: c1, name: C1, team: { account_manager: ivanova }, contacts: [{ id: k1, name: K, role: ceo }] }\n', 'b.yaml': 'employees:\n  - { id: sokolov, email: s@corp.example }\n' });
+    expect(issues.map((i) => [i.file, i.line, i.field, i.found])).toEqual([
+      ['b.yaml', 2, 'employees[0].name', 'nothing (the field is missing)'],
+      ['b.yaml', 2, 'employees[0].role', 'nothing (the field is missing)'],
+    ]);
+  });
+
+  it('an entry that forgot its own id under a merge is the one said to repeat it, at its own line (review)', () => {
+    const rules = ['rules:', '  - &base { id: r0, ours: account_manager, theirs: buyer, kind: call, every: 1 month }', '  - { <<: *base, kind: letter }'];
+    const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'rules.yaml': `${rules.join('\n')}\n` });
+    expect(issues.map((i) => [i.file, i.line, i.field])).toEqual([['rules.yaml', 3, 'rules[1].id']]);
+    expect(issues[0]!.expected).toMatch(/^a rule id used once \(first at \S*rules\.yaml:2\)$/);
+  });
+
   it('a mistake an entry writes over its merged fields is its own, at its own line', () => {
     const rules = ['rules:', '  - &base { id: r0, ours: account_manager, theirs: buyer, kind: call, every: 1 month }', '  - { <<: *base, id: r1, kind: meting }', '  - { <<: *base, id: r2, kind: meting }'];
     const { issues } = issuesOf({ 'a.yaml': SETTINGS + TEAM, 'rules.yaml': `${rules.join('\n')}\n` });
