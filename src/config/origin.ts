@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /** Where an entity of the configuration was written: a YAML node path or a CSV record. */
 export type Origin = YamlOrigin | CsvOrigin | FolderOrigin;
@@ -144,7 +144,7 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
     const key = full[i];
     // Through an alias (`team: *shared`) to what its anchor holds: a mistake there is one, at its
     // line, not one at each of the hundreds of lines that use it (sortIssues then says it once).
-    if (isAlias(node)) node = node.resolve(doc) ?? node;
+    if (isAlias(node)) node = resolved(doc, node) ?? node;
     if (isMap(node)) {
       const pair = pairOf(node, key, doc);
       if (!pair) break;
@@ -164,7 +164,7 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
       best = node as Node;
     } else break;
   }
-  if (isAlias(best)) best = (best.resolve(doc) as Node | undefined) ?? best;
+  if (isAlias(best)) best = resolved(doc, best) ?? best;
   const offset = best?.range?.[0] ?? 0;
   const pos = origin.lines.linePos(offset);
   return { file: origin.file, line: pos.line, column: pos.col, field: fieldName(full), subject };
@@ -184,7 +184,7 @@ function pairOf(map: YAMLMap, key: PropertyKey | undefined, doc: Document, depth
     if (!isPair(p) || !mergeKey(p.key)) continue;
     const sources = isSeq(p.value) ? p.value.items : [p.value];
     for (const source of sources) {
-      const merged = isAlias(source) ? source.resolve(doc) : source;
+      const merged = isAlias(source) ? resolved(doc, source) : source;
       const found = isMap(merged) ? pairOf(merged, key, doc, depth + 1) : undefined;
       if (found) return found;
     }
@@ -195,4 +195,32 @@ function pairOf(map: YAMLMap, key: PropertyKey | undefined, doc: Document, depth
 /** `<<`, which yaml (merge: true) reads as a scalar holding a symbol. */
 function mergeKey(key: unknown): boolean {
   return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
+}
+
+/** Each document's anchors by name, in the order written (offset, node): made once per document. */
+const anchorsOf = new WeakMap<Document, Map<string, { offset: number; node: Node }[]>>();
+
+/**
+ * What an alias stands for: the last anchor of its name before it, as YAML resolves it. Not
+ * yaml's Alias.resolve, which walks the whole document at each call: 10,000 clients sharing one
+ * misspelt team through an alias are 10,000 errors to place.
+ */
+function resolved(doc: Document, alias: Alias): Node | undefined {
+  let anchors = anchorsOf.get(doc);
+  if (!anchors) {
+    const found = new Map<string, { offset: number; node: Node }[]>();
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node) || !node.anchor) return;
+        const list = found.get(node.anchor) ?? [];
+        list.push({ offset: node.range?.[0] ?? 0, node: node as Node });
+        found.set(node.anchor, list);
+      },
+    });
+    anchorsOf.set(doc, anchors = found);
+  }
+  const at = alias.range?.[0] ?? 0;
+  let target: Node | undefined;
+  for (const a of anchors.get(alias.source) ?? []) if (a.offset < at) target = a.node;
+  return target;
 }
