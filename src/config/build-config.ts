@@ -1,5 +1,5 @@
 import { counted } from '../domain/english-count.ts';
-import { sayRepeatsOnce } from './repeated-issues.ts';
+import { sayRepeatsOnce, sayWarningsOnce } from './repeated-issues.ts';
 import type { Client, Config, Contact, Settings } from '../domain/types.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
@@ -272,7 +272,7 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 function sortWarnings(warnings: ConfigWarning[]): ConfigWarning[] {
-  return warnings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return sayWarningsOnce(warnings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ConfigIssue } from './config-issue.ts';
+import type { ConfigIssue, ConfigWarning } from './config-issue.ts';
 
 /** Places listed after a repeated mistake's first; the rest are counted. */
 const LISTED = 8;
@@ -57,4 +57,27 @@ function merged(group: readonly ConfigIssue[]): ConfigIssue {
 function listed(items: readonly string[]): string {
   if (items.length <= LISTED) return items.length <= 2 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   return `${items.slice(0, LISTED).join(', ')} and ${items.length - LISTED} more`;
+}
+
+/**
+ * A warning a YAML anchor's value gives every entry its aliases reach, said once at the anchor
+ * (placeOf puts each there), as sayRepeatsOnce does for errors. `warnings` sorted by place.
+ */
+export function sayWarningsOnce(warnings: readonly ConfigWarning[]): ConfigWarning[] {
+  const groups = new Map<string, ConfigWarning[]>();
+  const out: ConfigWarning[][] = [];
+  for (const w of warnings) {
+    const key = YAML.test(w.file) && w.line > 0 ? `${w.file}\0${w.line}:${w.column}\0${w.field.replace(/\[\d+\]/g, '[]')}\0${w.message}` : undefined;
+    const group = key === undefined ? undefined : groups.get(key);
+    if (group) group.push(w);
+    else {
+      const fresh = [w];
+      if (key !== undefined) groups.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out.map((group) => {
+    const named = [...new Set(group.map((w) => w.subject ?? w.field).filter((s) => s !== ''))];
+    return named.length < 2 ? group[0]! : { ...group[0]!, message: `${group[0]!.message} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
+  });
 }
