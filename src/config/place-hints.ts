@@ -66,6 +66,9 @@ const COUNTRY_NAMES: Readonly<Record<string, string>> = {
   russia: 'RU', россия: 'RU', рф: 'RU', 'российская федерация': 'RU', rusia: 'RU',
   romania: 'RO', românia: 'RO', румыния: 'RO',
   moldova: 'MD', молдова: 'MD', молдавия: 'MD', 'republica moldova': 'MD',
+  // Three letters (ISO alpha-3, as some CRMs and banks write them), and the UK by its usual name.
+  rus: 'RU', rou: 'RO', rom: 'RO', mda: 'MD', ukr: 'UA', blr: 'BY', kaz: 'KZ', bgr: 'BG', deu: 'DE', fra: 'FR', ita: 'IT',
+  pol: 'PL', tur: 'TR', chn: 'CN', usa: 'US', gbr: 'GB', uk: 'GB',
 };
 
 /** What to say after a country without a holiday calendar: its two letters when they are meant, or nothing. */

@@ -13,19 +13,24 @@ const LISTED = 8;
  * `issues` sorted (sortIssues): each group is said where its first was.
  */
 export function sayRepeatsOnce(issues: readonly ConfigIssue[]): ConfigIssue[] {
-  const groups = new Map<string, ConfigIssue[]>();
-  const out: ConfigIssue[][] = [];
-  for (const issue of issues) {
-    const key = groupKey(issue);
+  return grouped(issues, groupKey).map((group) => (group.length === 1 ? group[0]! : merged(group)));
+}
+
+/** Items in groups of the same key, each group where its first item was; an item without a key is a group of its own. */
+function grouped<T>(items: readonly T[], keyOf: (item: T) => string | undefined): T[][] {
+  const groups = new Map<string, T[]>();
+  const out: T[][] = [];
+  for (const item of items) {
+    const key = keyOf(item);
     const group = key === undefined ? undefined : groups.get(key);
-    if (group) group.push(issue);
+    if (group) group.push(item);
     else {
-      const fresh = [issue];
+      const fresh = [item];
       if (key !== undefined) groups.set(key, fresh);
       out.push(fresh);
     }
   }
-  return out.map((group) => (group.length === 1 ? group[0]! : merged(group)));
+  return out;
 }
 
 const YAML = /\.ya?ml$/i;
@@ -64,19 +69,8 @@ function listed(items: readonly string[]): string {
  * (placeOf puts each there), as sayRepeatsOnce does for errors. `warnings` sorted by place.
  */
 export function sayWarningsOnce(warnings: readonly ConfigWarning[]): ConfigWarning[] {
-  const groups = new Map<string, ConfigWarning[]>();
-  const out: ConfigWarning[][] = [];
-  for (const w of warnings) {
-    const key = YAML.test(w.file) && w.line > 0 ? `${w.file}\0${w.line}:${w.column}\0${w.field.replace(/\[\d+\]/g, '[]')}\0${w.message}` : undefined;
-    const group = key === undefined ? undefined : groups.get(key);
-    if (group) group.push(w);
-    else {
-      const fresh = [w];
-      if (key !== undefined) groups.set(key, fresh);
-      out.push(fresh);
-    }
-  }
-  return out.map((group) => {
+  const keyOf = (w: ConfigWarning) => (YAML.test(w.file) && w.line > 0 ? `${w.file}\0${w.line}:${w.column}\0${w.field.replace(/\[\d+\]/g, '[]')}\0${w.message}` : undefined);
+  return grouped(warnings, keyOf).map((group) => {
     const named = [...new Set(group.map((w) => w.subject ?? w.field).filter((s) => s !== ''))];
     return named.length < 2 ? group[0]! : { ...group[0]!, message: `${group[0]!.message} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
   });

@@ -152,6 +152,10 @@ employees:
     expect(found('Europe/Moscow', 'Россия')).toEqual(['"Россия"; did you mean "RU"?']);
     expect(found('Europe/Moscow', 'Moldova')).toEqual(['"Moldova"; did you mean "MD"?']);
     expect(found('Europe/Moscow', 'XX')).toEqual(['"XX", which has none']);
+    // Three letters, as banks and some CRMs write them; the UK by its usual name (QA).
+    expect(found('Europe/Moscow', 'MDA')).toEqual(['"MDA"; did you mean "MD"?']);
+    expect(found('Europe/Moscow', 'RUS')).toEqual(['"RUS"; did you mean "RU"?']);
+    expect(found('Europe/London', 'UK')).toEqual(['"UK", which has none; did you mean "GB"?']);
   });
 
   it('settings without a timezone: valid (UTC), with a warning naming the zone most of the country keeps (QA: a forgotten line moved every call of a Moscow company by three hours, silently)', () => {
