@@ -49,6 +49,7 @@ function merged(group: readonly ConfigIssue[]): ConfigIssue {
   const rest = group.slice(1);
   if (YAML.test(first.file)) {
     const named = [...new Set(group.map((i) => i.subject ?? i.field).filter((s) => s !== ''))];
+    if (named.length < 2) return first;
     return { ...first, found: `${first.found} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
   }
   // The other rows (a row's cell read twice, by a combined export, is one).

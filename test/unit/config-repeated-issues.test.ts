@@ -30,6 +30,11 @@ describe('one mistake said once', () => {
     ]);
   });
 
+  it('YAML: the same issue twice for one entry is said once, without "aliases" (there are none)', () => {
+    const twice = [issue('team.yaml', 4, 'employees[0].email', 'employee a'), issue('team.yaml', 4, 'employees[0].email', 'employee a')];
+    expect(sayRepeatsOnce(twice)).toEqual([twice[0]]);
+  });
+
   it('a warning an anchor gives the entries of its aliases is one warning; a table\'s warnings are each their row\'s', () => {
     const yaml = [warning('rules.yaml', 2, 'rules[0].for', 'rule r0'), warning('rules.yaml', 2, 'rules[1].for', 'rule r1'), warning('rules.yaml', 2, 'rules[2].for', 'rule r2'), warning('rules.yaml', 2, 'rules[3].for', 'rule r3', 'another')];
     expect(sayWarningsOnce(yaml)).toEqual([
