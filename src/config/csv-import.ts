@@ -9,7 +9,7 @@ import { decodeText, type EncodingName } from './decode-text.ts';
 import { latinGuessWarning } from './latin-guess.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
-import { closest, didYouMean, didYouMeanName } from './suggest.ts';
+import { closest, didYouMean, didYouMeanName, mixedScript } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
 import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
@@ -93,6 +93,8 @@ interface Plan {
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
    */
   readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally>; readonly codes: Map<number, Tally> };
+  /** Id cells with a word of Latin and other letters ("arctiсfish", its с Cyrillic): each its own warning, at its row. */
+  readonly lookalikes: { line: number; cell: string; word: string }[];
   /**
    * The rows read so far; the separator they use when it is not the header's (said once, the
    * rest not read); the errors of rows whose length is not the header's, said at the file's end
@@ -487,7 +489,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     dateFormat,
     free, repeated, blanked,
     lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
-    tally: { dropped: new Map(), mangled: new Map(), emails: new Map(), codes: new Map() },
+    tally: { dropped: new Map(), mangled: new Map(), emails: new Map(), codes: new Map() }, lookalikes: [],
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
@@ -679,7 +681,10 @@ function tidyCells(plan: Plan, cells: string[], line: number): void {
     if (id !== undefined) {
       cells[plan.idColumn] = id;
       // An id Excel made a number of (1.23457E+11): its digits are lost, which is what to say (two such ids may now be one).
-      count(excelNumber(code) ? plan.tally.mangled : plan.tally.codes, plan.idColumn, line, code);
+      // A word of Latin letters with a look-alike of another script in it is a typo, not a CRM's code: said row by row (QA).
+      const mixed = code.match(/\p{L}+/gu)?.find((word) => mixedScript(word) !== '');
+      if (mixed !== undefined) plan.lookalikes.push({ line, cell: code, word: mixed });
+      else count(excelNumber(code) ? plan.tally.mangled : plan.tally.codes, plan.idColumn, line, code);
     }
   }
   for (const [i, words] of plan.blanked) if (words.has(nameKey(cells[i]!.trim()))) cells[i] = '';
@@ -745,6 +750,14 @@ function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
       file: job.shown, line: t.line, column: i + 1, field: plan.header.names[i]!,
       message: `${quote(t.cell, 40)}${more(t)}: a CRM's code is read as the id ${quote(crmIdOf(t.cell)!)} (lower case, Latin letters, "-" for the rest): `
         + (job.as === 'clients' ? 'name the client so with --client, in YAML and in links' : 'name the contact so where an id names it'),
+    });
+  }
+  for (const { line, cell, word } of plan.lookalikes) {
+    sources.warnings.push({
+      // Said with the errors too: it explains the references that do not find the client.
+      file: job.shown, line, column: plan.idColumn + 1, field: plan.header.names[plan.idColumn]!, ofText: true,
+      message: `${quote(cell, 40)}: in "${word}"${mixedScript(word)}, a look-alike typed by mistake? It is read as the id ${quote(crmIdOf(cell)!)}, `
+        + `which references written in Latin letters do not find: fix the cell in the CRM`,
     });
   }
   for (const [i, t] of plan.tally.mangled) {

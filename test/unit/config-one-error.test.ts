@@ -164,6 +164,17 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  // QA: "arctiсfish" (its с Cyrillic) became the id "arctisfish", and its contacts' "did you mean" looked like what they wrote.
+  it('a CSV id with a look-alike letter of another script is a warning at its row, said with the errors it explains', () => {
+    const dir = example((d) => replaceIn(d, 'crm/clients.csv', /^arcticfish;/m, 'arcti\u0441fish;'));
+    const { issues, warnings } = issuesOf(dir);
+    expect(issues.map((i) => [i.file, i.field, i.found])).toEqual([['crm/contacts.csv', 'client', '"arcticfish" (and 3 more contacts name it); did you mean "arctisfish"?']]);
+    expect(warnings.map(formatWarning)).toEqual([
+      'crm/clients.csv:4:1: id: "arcti\u0441fish": in "arcti\u0441fish" (letter 6, "\u0441", is Cyrillic among Latin letters), a look-alike typed by mistake? '
+        + 'It is read as the id "arctisfish", which references written in Latin letters do not find: fix the cell in the CRM',
+    ]);
+  });
+
   // QA: it passed validate, and every sync then failed for them as "auth" (reconnect), the wrong fix.
   it('an employee whose calendar is Google or Outlook without an e-mail is an error at the employee, naming where the calendar comes from', () => {
     const dir = example((d) => {
