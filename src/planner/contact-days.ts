@@ -20,7 +20,10 @@ export class ContactDays {
     }
   }
 
-  /** Whether one of these contacts has a meeting or call of another series than `series` on `date`. */
+  /**
+   * Whether one of these contacts has a meeting or call of another series than `series` on
+   * `date`; with `series` undefined, of any series (its own next one too).
+   */
   busy(contacts: readonly string[], series: string | undefined, date: string): boolean {
     for (const contact of contacts) {
       const was = this.#days.get(contact)?.get(date);

@@ -69,8 +69,6 @@ export class OverdueRoom {
   readonly #days = new Map<string, Map<string, DayAgenda>>();
   /** The client contacts' days with a meeting or call, as the planner keeps them apart. */
   readonly #contactDays = new ContactDays();
-  /** The days each series has a touch on (the agenda's are from today on: a late one's own is not among them). */
-  readonly #seriesDays = new Map<string, Set<string>>();
   /** Nothing is put before now (the check may run at midday, or in the employee's afternoon): from the next quarter hour. */
   readonly #notBefore: number;
 
@@ -85,11 +83,6 @@ export class OverdueRoom {
     day.timed++;
     day.spans.push([span[0], span[1]]);
     if (takesContactsDay(of)) this.#contactDays.note(contactsOf(of), of.series, date);
-    if (of) {
-      let days = this.#seriesDays.get(of.series);
-      if (!days) this.#seriesDays.set(of.series, days = new Set());
-      days.add(date);
-    }
   }
 
   /**
@@ -107,13 +100,13 @@ export class OverdueRoom {
     // or call is passed over while another day of the week has room (two late calls of two rules
     // to one buyer went to the same morning), and taken only after those. So is the day of the
     // next touch of its own series (QA: February's late call put on March's day, two calls of
-    // one rule to one buyer at 10:00 and 15:00).
+    // one rule to one buyer at 10:00 and 15:00): the agenda is read from today on, so the late
+    // touch itself is none of the contacts' days, and every series there counts.
     const passedOver: string[] = [];
     const contacts = takesContactsDay(of) ? contactsOf(of) : [];
-    const ownSeries = takesContactsDay(of) ? this.#seriesDays.get(of.series) : undefined;
     for (const date of holdersWorkdays(config, employee, client, first, SPREAD_WORKDAYS)) {
       if (cap !== undefined && this.#day(employee.id, date).timed >= cap) continue;
-      if (this.#contactDays.busy(contacts, of?.series, date) || ownSeries?.has(date)) {
+      if (this.#contactDays.busy(contacts, undefined, date)) {
         passedOver.push(date);
         continue;
       }
