@@ -44,15 +44,16 @@ export function buildConfig(sources: RawSources): BuildResult {
   const mailboxes = new Map<string, { id: string; origin: Origin }>();
   for (const { value: e, origin, broken } of sources.employees) {
     const calendar = e.calendar ?? settings.calendar;
-    if (e.email && (calendar === 'google' || calendar === 'microsoft')) {
+    // Google and Outlook find the employee's calendar by their address.
+    const byAddress = calendar === 'google' || calendar === 'microsoft';
+    if (e.email && byAddress) {
       // Their calendar is that mailbox's: a copied address puts one's touches in the other's calendar.
       const first = mailboxes.get(e.email.toLowerCase());
       if (first) ctx.warn(origin, ['email'], `is also the e-mail of ${first.id} (${short(placeOf(first.origin))}): the touches of both go into that one ${calendar === 'google' ? 'Google' : 'Outlook'} calendar (meant, for one person in two roles)`);
       else mailboxes.set(e.email.toLowerCase(), { id: e.id, origin });
     }
-    if (!e.email && !broken?.has('email') && (calendar === 'google' || calendar === 'microsoft')) {
-      // Their calendar is found by that address: without one, every sync failed for them (as a
-      // refusal of the credentials, whose fix is not this).
+    if (!e.email && !broken?.has('email') && byAddress) {
+      // Without one, every sync failed for them (as a refusal of the credentials, whose fix is not this).
       const where = e.calendar ? `calendar: ${calendar}` : `settings.calendar: ${calendar}`;
       ctx.report(origin, ['email'], 1, `the address of their ${calendar === 'google' ? 'Google' : 'Outlook'} calendar (${where}), where their touches go`,
         'no email; give it, or "calendar: ics" for the iCalendar feed instead');

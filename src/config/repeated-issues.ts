@@ -48,9 +48,8 @@ function merged(group: readonly ConfigIssue[]): ConfigIssue {
   const [first] = group as [ConfigIssue, ...ConfigIssue[]];
   const rest = group.slice(1);
   if (YAML.test(first.file)) {
-    const named = [...new Set(group.map((i) => i.subject ?? i.field).filter((s) => s !== ''))];
-    if (named.length < 2) return first;
-    return { ...first, found: `${first.found} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
+    const users = aliasUsers(group);
+    return users ? { ...first, found: `${first.found} ${users}` } : first;
   }
   // The other rows (a row's cell read twice, by a combined export, is one).
   const lines = [...new Set(rest.map((i) => i.line))].filter((l) => l !== first.line);
@@ -72,7 +71,13 @@ function listed(items: readonly string[]): string {
 export function sayWarningsOnce(warnings: readonly ConfigWarning[]): ConfigWarning[] {
   const keyOf = (w: ConfigWarning) => (YAML.test(w.file) && w.line > 0 ? `${w.file}\0${w.line}:${w.column}\0${w.field.replace(/\[\d+\]/g, '[]')}\0${w.message}` : undefined);
   return grouped(warnings, keyOf).map((group) => {
-    const named = [...new Set(group.map((w) => w.subject ?? w.field).filter((s) => s !== ''))];
-    return named.length < 2 ? group[0]! : { ...group[0]!, message: `${group[0]!.message} (written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})` };
+    const users = aliasUsers(group);
+    return users ? { ...group[0]!, message: `${group[0]!.message} ${users}` } : group[0]!;
   });
+}
+
+/** Who a YAML mistake said once reaches, as said after it; undefined when it is one entry's alone. */
+function aliasUsers(group: readonly { subject?: string; field: string }[]): string | undefined {
+  const named = [...new Set(group.map((i) => i.subject ?? i.field).filter((s) => s !== ''))];
+  return named.length < 2 ? undefined : `(written once, used by ${named.length} entries through aliases of its anchor: ${listed(named)})`;
 }
