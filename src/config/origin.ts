@@ -144,7 +144,7 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
     const key = full[i];
     // Through an alias (`team: *shared`) to what its anchor holds: a mistake there is one, at its
     // line, not one at each of the hundreds of lines that use it (sortIssues then says it once).
-    if (isAlias(node)) node = resolved(doc, node) ?? node;
+    if (isAlias(node)) node = aliasTarget(doc, node) ?? node;
     if (isMap(node)) {
       const pair = pairOf(node, key, doc);
       if (!pair) break;
@@ -164,7 +164,7 @@ export function placeOf(origin: Origin, path: readonly PropertyKey[] = [], keyOf
       best = node as Node;
     } else break;
   }
-  if (isAlias(best)) best = resolved(doc, best) ?? best;
+  if (isAlias(best)) best = aliasTarget(doc, best) ?? best;
   const offset = best?.range?.[0] ?? 0;
   const pos = origin.lines.linePos(offset);
   return { file: origin.file, line: pos.line, column: pos.col, field: fieldName(full), subject };
@@ -184,7 +184,7 @@ function pairOf(map: YAMLMap, key: PropertyKey | undefined, doc: Document, depth
     if (!isPair(p) || !mergeKey(p.key)) continue;
     const sources = isSeq(p.value) ? p.value.items : [p.value];
     for (const source of sources) {
-      const merged = isAlias(source) ? resolved(doc, source) : source;
+      const merged = isAlias(source) ? aliasTarget(doc, source) : source;
       const found = isMap(merged) ? pairOf(merged, key, doc, depth + 1) : undefined;
       if (found) return found;
     }
@@ -205,7 +205,7 @@ const anchorsOf = new WeakMap<Document, Map<string, { offset: number; node: Node
  * yaml's Alias.resolve, which walks the whole document at each call: 10,000 clients sharing one
  * misspelt team through an alias are 10,000 errors to place.
  */
-function resolved(doc: Document, alias: Alias): Node | undefined {
+export function aliasTarget(doc: Document, alias: Alias): Node | undefined {
   let anchors = anchorsOf.get(doc);
   if (!anchors) {
     const found = new Map<string, { offset: number; node: Node }[]>();

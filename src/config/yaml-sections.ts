@@ -5,7 +5,7 @@ import {
   silenceSchema, overdueSchema, digestSchema, dashboardSchema, importSchema, fileSchema, type RawClient,
 } from './schema.ts';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
-import { child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
+import { aliasTarget, child, placeOf, withSubject, type Origin, type YamlOrigin } from './origin.ts';
 import { knownKeysAt, pushZodIssues, salvage, validate } from './zod-issues.ts';
 import { didYouMean, meantField } from './suggest.ts';
 import { nameKey } from './name-key.ts';
@@ -644,16 +644,10 @@ function beyondValues(text: string, sources: RawSources): number | undefined {
  * itself expands for ever.
  */
 function aliasBomb(doc: Document): string | undefined {
-  const anchors = new Map<string, { offset: number; node: unknown }[]>();
   let aliases = 0;
   visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) aliases++;
-      else if (node.anchor) {
-        const list = anchors.get(node.anchor) ?? [];
-        list.push({ offset: node.range?.[0] ?? 0, node });
-        anchors.set(node.anchor, list);
-      }
+    Alias() {
+      aliases++;
     },
   });
   if (aliases === 0) return undefined;
@@ -661,8 +655,7 @@ function aliasBomb(doc: Document): string | undefined {
   const counting = new Set<unknown>();
   const size = (node: unknown): number => {
     if (isAlias(node)) {
-      const offset = node.range?.[0] ?? 0;
-      const target = (anchors.get(node.source) ?? []).filter((a) => a.offset < offset).at(-1)?.node;
+      const target = aliasTarget(doc, node);
       return target === undefined ? 1 : size(target);
     }
     if (!isMap(node) && !isSeq(node)) return 1;
