@@ -47,7 +47,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       }
       // The company's language when given its configuration (it reports the last configuration error itself).
       const tr = givenConfigTranslator(o);
-      const at = (iso: string | null | undefined) => short(iso ?? null, status.timezone);
+      const at = (iso: string | null | undefined) => statusTime(iso ?? null, status.timezone);
       if (status.instances.length > 0) {
         const dead = live.length < status.instances.length ? tr.t('cli.status.dead', { n: String(status.instances.length - live.length) }) : '';
         io.out(`${tr.t('cli.status.daemons', { live: String(live.length), dead })}\n`);
@@ -72,7 +72,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       ])));
       const outbox = status.outbox;
       io.out(`\n${tr.t('cli.status.writes', { pending: String(outbox.pending), dueNow: String(outbox.dueNow), failed: String(outbox.failed) })}\n`);
-      for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: w.until === UNTIL_NEXT_SYNC ? tr.t('cli.status.nextSync') : at(w.until), error: w.error })}\n`);
+      for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: w.until === UNTIL_NEXT_SYNC ? tr.t('cli.status.nextSync') : statusTime(w.until, status.timezone, true), error: w.error })}\n`);
       for (const r of status.refusedWrites) io.out(`${tr.t('cli.status.refused', { employee: r.employee, provider: r.provider, n: String(r.count), error: r.error })}\n`);
       if (status.unreadCalendars.length > 0) {
         io.out(`${tr.t('cli.status.unread', { n: String(status.unreadCalendars.length) })}\n`);
@@ -90,9 +90,13 @@ export function statusCommand(program: Command, io: CliIO): void {
     });
 }
 
-function short(iso: string | null, zone: string): string {
+/** A stored instant as status shows it: to the minute, in the company's zone; with `roundUp`, an end not yet reached. */
+export function statusTime(iso: string | null, zone: string, roundUp = false): string {
   if (!iso) return '';
-  const t = DateTime.fromISO(iso, { zone });
+  let t = DateTime.fromISO(iso, { zone });
+  // A wait's end shown to the minute is its next whole minute: "waits until 03:11" read at
+  // 03:11:30 of a wait until 03:11:48 looked over, and the retry had not come yet.
+  if (roundUp && t.isValid && (t.second > 0 || t.millisecond > 0)) t = t.startOf('minute').plus({ minutes: 1 });
   // Its offset as the plan's table writes one (10:00 +03), not a name of the machine's locale ("GMT+3").
   return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZ').replace(/:00$/, '') : iso;
 }
