@@ -106,6 +106,10 @@ export const ruCli: CliCatalogue = {
   'cli.status.failingSince': ', ошибки с {since}',
   'cli.status.leftovers': 'события, которые нужно удалить из календарей, больше не используемых (старый адрес, удалённый сотрудник): ожидают — {n}{lastError} (повтор при следующей синхронизации)',
   'cli.status.lastError': ' — последняя ошибка: {error}',
+  'cli.status.services': 'календарные службы при последней синхронизации:',
+  'cli.status.serviceOk': 'в порядке',
+  'cli.status.serviceErrors': 'ОШИБКИ (какие — в строках выше и в журнале демона)',
+  'cli.status.lastOk': ' (последний раз работала {at})',
 
   'cli.once.recorded': 'записано: новых — {new}, перенесено — {moved}, передано другим сотрудникам — {reassigned}, отменено — {cancelled}{restored}, без изменений — {unchanged}',
   'cli.once.restored': ', восстановлено — {n}',

@@ -85,9 +85,31 @@ export function statusCommand(program: Command, io: CliIO): void {
         const lastError = status.leftovers.lastError ? tr.t('cli.status.lastError', { error: status.leftovers.lastError }) : '';
         io.out(`${tr.t('cli.status.leftovers', { n: String(status.leftovers.count), lastError })}\n`);
       }
-      // "google.last_ok" is a time, shown in the company's zone as every other one here.
-      for (const [provider, state] of Object.entries(status.providers)) io.out(`  ${provider}: ${provider.endsWith('.last_ok') ? at(state) : state}\n`);
+      // Each calendar service as the daemon's last sync left it, under a heading of its own (they
+      // were lines of "ics.state: ok" under the list of waiting writes, as if they were some).
+      const services = providerStates(status.providers);
+      if (services.length > 0) {
+        io.out(`${tr.t('cli.status.services')}\n`);
+        for (const s of services) {
+          const lastOk = s.lastOk ? tr.t('cli.status.lastOk', { at: at(s.lastOk) }) : '';
+          io.out(`  ${s.provider}: ${s.state === 'ok' ? tr.t('cli.status.serviceOk') : s.state === 'errors' ? tr.t('cli.status.serviceErrors') : s.state ?? ''}${lastOk}\n`);
+        }
+      }
     });
+}
+
+/** The daemon's "google.state" and "google.last_ok", one entry a service. */
+function providerStates(providers: Readonly<Record<string, string>>): { provider: string; state?: string; lastOk?: string }[] {
+  const byProvider = new Map<string, { provider: string; state?: string; lastOk?: string }>();
+  for (const [key, value] of Object.entries(providers)) {
+    const dot = key.lastIndexOf('.');
+    const provider = dot < 0 ? key : key.slice(0, dot);
+    const entry = byProvider.get(provider) ?? { provider };
+    byProvider.set(provider, entry);
+    if (key.endsWith('.last_ok')) entry.lastOk = value;
+    else entry.state = value;
+  }
+  return [...byProvider.values()];
 }
 
 /** A stored instant as status shows it: to the minute, in the company's zone; with `roundUp`, an end not yet reached. */
