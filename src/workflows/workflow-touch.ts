@@ -8,6 +8,7 @@ import { insertTouchesIfNew } from '../storage/workflow-repository.ts';
 import { WorkCalendar } from '../planner/work-calendar.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localDateOf, localToMs } from '../planner/zoned-time.ts';
+import { sharedHours, workingInterval, type Interval } from '../planner/working-hours.ts';
 
 /**
  * A touch a workflow makes (an event's, a silence alert, an escalation, a digest), not the
@@ -43,24 +44,46 @@ export function nextWorkday(config: Config, employee: Employee, client: Client |
   return d;
 }
 
+/** How many days on a timed workflow touch looks for time the employee and the client share. */
+const SHARED_TIME_SEARCH_DAYS = 31;
+
 /**
  * When a timed touch of `minutes` can start at the earliest from `fromMs`: then, if that is
- * inside the employee's working hours on a working day and the touch fits before they end;
- * otherwise at the start of the next working day.
+ * inside the employee's working hours on a working day — and the client's, on a working day of
+ * theirs, as the planner places a call (config-format: "inside the employee's working hours and
+ * the client's") — and the touch fits before either ends; otherwise at the first such time of a
+ * later working day. A Bucharest client's complaint told at 19:30 in Moscow is called at 10:00
+ * Moscow time, when their office has opened, not at 09:00 (QA). Where the two share no time for
+ * weeks (validate warns of such a pair), the employee's own hours, as for a touch with no client.
  */
 export function nextWorkingStart(config: Config, employee: Employee, client: Client | undefined, fromMs: number, minutes: number): { date: string; startMs: number } {
+  if (client) {
+    const calendar = workCalendarOf(config);
+    const clientWorks = (day: string) => calendar.isWorkday(day, client.country);
+    let day = localDateOf(employee.timezone, fromMs);
+    for (let i = 0; i < SHARED_TIME_SEARCH_DAYS; i++) {
+      day = nextWorkday(config, employee, client, day);
+      const shared = sharedHours(employee.timezone, employee.hours, day, client.timezone, client.hours, clientWorks);
+      const start = shared && startIn(shared, fromMs, minutes);
+      if (start !== undefined) return { date: day, startMs: start };
+      day = addDays(day, 1);
+    }
+  }
   const zone = employee.timezone;
   const today = localDateOf(zone, fromMs);
   const day = nextWorkday(config, employee, client, today);
-  if (day === today) {
-    const open = localToMs(zone, today, employee.hours.start);
-    const close = localToMs(zone, today, employee.hours.end);
-    // Whole minutes: a calendar shows 14:07, not 14:06:31.
-    const start = Math.max(open, Math.ceil(fromMs / 60_000) * 60_000);
-    if (start + minutes * 60_000 <= close) return { date: today, startMs: start };
-  }
+  const start = day === today ? startIn(workingInterval(zone, today, employee.hours), fromMs, minutes) : undefined;
+  if (start !== undefined) return { date: today, startMs: start };
+  // The next working morning, even where the touch is longer than the day's hours: it is due.
   const next = day === today ? nextWorkday(config, employee, client, addDays(today, 1)) : day;
   return { date: next, startMs: localToMs(zone, next, employee.hours.start) };
+}
+
+/** The first whole minute from `fromMs` inside [open, close) with `minutes` before it closes. */
+function startIn([open, close]: Interval, fromMs: number, minutes: number): number | undefined {
+  // Whole minutes: a calendar shows 14:07, not 14:06:31.
+  const start = Math.max(open, Math.ceil(fromMs / 60_000) * 60_000);
+  return start + minutes * 60_000 <= close ? start : undefined;
 }
 
 /**

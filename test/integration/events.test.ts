@@ -87,6 +87,26 @@ describe('business events become touches', () => {
     expect(byId.get(late.touchIds[0]!)).toMatchObject({ start_at: '2027-03-05T09:00:00.000+03:00' });
   });
 
+  it('an event\'s call is at a time the client\'s office is open too: a Bucharest client after its hours, an Almaty one after its close (QA)', async () => {
+    const abroad = configOf(workflowCompany({
+      clients: [
+        client('alpha', { roles: ['ceo', 'buyer'], team: { account_manager: 'anna' }, since: '2020-01-10', country: 'RO', timezone: 'Europe/Bucharest' }),
+        client('beta', { roles: ['ceo', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10', country: 'KZ', timezone: 'Asia/Almaty' }),
+      ],
+    }));
+    const d = await db();
+    // 19:30 in Moscow, Monday: Tuesday 09:00 in Moscow is 08:00 in Bucharest, an hour before it opens.
+    const bucharest = await receiveEvent(d, abroad, { name: 'order.shipped', client: 'alpha', ref: 'RO-1', at: '2027-03-01T19:30:00+03:00' }, at('2027-03-01T19:30:00+03:00'));
+    // 16:30 in Moscow is 18:30 in Almaty (+05), after its 18:00: the next morning at 09:00 Moscow (11:00 there).
+    const almaty = await receiveEvent(d, abroad, { name: 'order.shipped', client: 'beta', ref: 'KZ-1', at: '2027-03-02T16:30:00+03:00' }, at('2027-03-02T16:30:00+03:00'));
+    // 10:00 in Moscow is 12:00 in Almaty: inside both days at once.
+    const inHours = await receiveEvent(d, abroad, { name: 'order.shipped', client: 'beta', ref: 'KZ-2', at: '2027-03-04T10:00:00+03:00' }, at('2027-03-04T10:00:00+03:00'));
+    const startOf = async (id: string) => (await d.selectFrom('touches').select('start_at').where('id', '=', id).executeTakeFirstOrThrow()).start_at;
+    expect(await startOf(bucharest.touchIds[0]!)).toBe('2027-03-02T10:00:00.000+03:00');
+    expect(await startOf(almaty.touchIds[0]!)).toBe('2027-03-03T09:00:00.000+03:00');
+    expect(await startOf(inHours.touchIds[0]!)).toBe('2027-03-04T10:00:00.000+03:00');
+  });
+
   it('an event\'s touch takes time its holder has free: after another event\'s touch, after a planned call', async () => {
     const d = await db();
     // Two shipments a minute apart, sent without a ref: the second call after the first.
