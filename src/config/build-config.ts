@@ -68,6 +68,7 @@ export function buildConfig(sources: RawSources): BuildResult {
     });
   }
   noEmployees(ctx, sources);
+  ctx.leaveSuccessorsToHandovers();
   buildClients(ctx);
   checkTeamRoles(ctx, rolesWritten(sources));
   const cadence = buildCadence(ctx);

@@ -54,6 +54,27 @@ export class BuildContext {
     this.warnings.push({ ...placeOf(origin, path), message });
   }
 
+  /**
+   * A successor of the same role as their leaver holds no clients of that role by default while
+   * the handover stands: those are the leaver's until `on`, then theirs by the handover. The
+   * usual case is the company's only account manager leaving, the successor added beside them
+   * (QA): counted as a second holder, every client without a team needed one named, and naming
+   * the successor there would have sent no handover letters (those go where the leaver holds the
+   * role). A hand-back cycle leaves the role's holders as they are.
+   */
+  leaveSuccessorsToHandovers(): void {
+    const successors = new Set<string>();
+    for (const { value: h } of this.sources.handovers) {
+      const from = typeof h.from === 'string' ? this.employeeById.get(h.from) : undefined;
+      const to = typeof h.to === 'string' ? this.employeeById.get(h.to) : undefined;
+      if (from && to && from !== to && from.role === to.role) successors.add(to.id);
+    }
+    for (const [role, list] of this.holders) {
+      const own = list.filter((e) => !successors.has(e.id));
+      if (own.length > 0 && own.length < list.length) this.holders.set(role, own);
+    }
+  }
+
   /** References to unknown ids and roles are reported only when every file could be read. */
   get checksReferences(): boolean {
     return !this.sources.opaque;

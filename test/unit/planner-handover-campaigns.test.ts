@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
 import { makeHistory, NO_HISTORY, pinsOf } from '../../src/planner/history.ts';
 import { pinOf } from '../../src/storage/plan-save-rules.ts';
-import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { SETTINGS, client, configOf, employee, writeConfig } from '../helpers/config-folder.ts';
+import { checkConfig } from '../../src/config/load-config.ts';
 import type { Touch } from '../../src/domain/types.ts';
 
 const NOW = DateTime.fromISO('2026-12-01T08:00:00Z');
@@ -38,6 +39,28 @@ describe('handovers', () => {
       expect(['2027-03-16', '2027-03-17']).toContain(i.date);
     }
     expect(letters.some((t) => t.client === 'other')).toBe(false);
+  });
+
+  it('the only account manager leaving, the successor added beside them: the clients with no team named are the leaver\'s, then the successor\'s, with the letters (QA: "2 employees hold account_manager")', () => {
+    const sections = {
+      ...SETTINGS,
+      employees: [employee('ivanova', 'account_manager'), employee('novikov', 'account_manager'), employee('petrov', 'sales_director')],
+      clients: [client('stroymash', { roles: ['ceo', 'buyer'] }), client('other', { roles: ['buyer'] })],
+      rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' }],
+      handovers: [{ from: 'ivanova', to: 'novikov', on: '2027-03-15', notice_from: 'management' }],
+    };
+    const config = configOf(sections);
+    expect(config.clients.map((c) => c.team.account_manager)).toEqual(['ivanova', 'ivanova']);
+    const { touches } = planTouches(config, NO_HISTORY, { from: '2027-02-01', to: '2027-04-30' }, NOW);
+    const calls = touches.filter((t) => t.source === 'rule:calls');
+    expect(calls.filter((t) => t.date < '2027-03-15').every((t) => t.employee === 'ivanova')).toBe(true);
+    expect(calls.filter((t) => t.date >= '2027-03-15').every((t) => t.employee === 'novikov')).toBe(true);
+    expect(calls.some((t) => t.date >= '2027-03-15')).toBe(true);
+    const intros = touches.filter((t) => t.source === 'handover:ivanova:novikov' && t.title.includes('introduce'));
+    expect(new Set(intros.map((t) => t.client))).toEqual(new Set(['stroymash', 'other']));
+    // Without the handover the two are two holders, and each client must name one, as before.
+    const { issues } = checkConfig(writeConfig({ 'touchbase.yaml': { ...sections, handovers: [] } }));
+    expect(issues.map((i) => i.found)).toContain('none named, and 2 employees hold account_manager (ivanova, novikov): name one under the client\'s team');
   });
 
   it('a chain: the clients the second leaver took over by the first handover are told of the second too, by whoever directs them then', () => {
