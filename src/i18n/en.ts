@@ -46,6 +46,7 @@ export const en = {
   'wf.silence.title': '{client}: silent since {since} — get in touch',
   'wf.silence.body': { one: 'Nobody of ours has done a touch with {client} since {since}: {count} day on {today}. {last}', other: 'Nobody of ours has done a touch with {client} since {since}: {count} days on {today}. {last}' },
   'wf.silence.last': 'The last touch was "{title}" on {date} by {employee}.',
+  'wf.silence.again': 'Its alert was skipped on {date}; the silence has gone on since.',
   'wf.silence.none': 'No touch has been done with this client yet.',
   'wf.silenceEscalation.title': '{client}: silent since {since}; {employee} has not got in touch for a week',
   'wf.silenceEscalation.body': 'The alert to {employee} of {date} is still open. Nobody of ours has done a touch with {client} since {since}.',

@@ -39,6 +39,7 @@ export const ro: Catalogue = {
     other: 'Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}: {count} de zile la {today}. {last}',
   },
   'wf.silence.last': 'Ultima interacțiune: „{title}”, pe {date}, realizată de {employee}.',
+  'wf.silence.again': 'Alerta despre aceasta a fost omisă pe {date}; tăcerea a continuat de atunci.',
   'wf.silence.none': 'Cu acest client nu a avut loc încă nicio interacțiune.',
   'wf.silenceEscalation.title': '{client}: fără contact din {since}; {employee} nu a luat legătura de o săptămână',
   'wf.silenceEscalation.body': 'Alerta pentru {employee} din {date} este încă deschisă. Nimeni din echipa noastră nu a mai avut vreo interacțiune cu {client} de la {since}.',

@@ -43,6 +43,7 @@ export const ru: Catalogue = {
     other: 'Никто из наших сотрудников не связывался с клиентом {client} с {since}: {count} дня на {today}. {last}',
   },
   'wf.silence.last': 'Последнее касание: «{title}», {date}, {employee}.',
+  'wf.silence.again': 'Напоминание об этом было пропущено {date}; тишина с тех пор продолжается.',
   'wf.silence.none': 'С этим клиентом ещё не было ни одного касания.',
   'wf.silenceEscalation.title': '{client}: нет контакта с {since}; {employee} не связывается с клиентом уже неделю',
   'wf.silenceEscalation.body': 'Напоминание для {employee} от {date} всё ещё не выполнено. Никто из наших сотрудников не связывался с клиентом {client} с {since}.',

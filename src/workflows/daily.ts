@@ -9,14 +9,15 @@ import { inTransaction, recordOutcome } from '../storage/touch-outcomes.ts';
 import { handOverTouches, moveOverdue } from '../storage/touch-moves.ts';
 import { holderOn } from '../domain/team.ts';
 import { touchById, touchesByIds } from '../storage/sync-queries.ts';
-import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, refreshOpenTexts, timedAgenda } from '../storage/workflow-repository.ts';
+import { openAlerts, openMovedAhead, openSupersedable, openTouchesBefore, refreshOpenTexts, skippedSilenceAlerts, timedAgenda } from '../storage/workflow-repository.ts';
+import { localDateOf } from '../planner/zoned-time.ts';
 import { closeSupersededTouches } from './superseded-touches.ts';
 import { addDays } from '../planner/dates.ts';
 import { chainSources } from '../planner/chain-start.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
-import { silenceAlert, silenceEscalation, silenceIdentity, silentClients, type SilentClient } from './silence.ts';
+import { silenceAlert, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, type SilentClient } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -122,14 +123,19 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
 
     // Silence
     const silent = silentClients(config, await lastDoneByClient(trx), await trackedSinceByClient(trx, config.settings.timezone), today);
-    const alerts = silent.map((s) => silenceAlert(config, s, today)).filter((t) => t !== undefined);
+    const skips = lastSkips(await skippedSilenceAlerts(trx), config.settings.timezone);
+    const rounds = silent.flatMap((s) => {
+      const round = silenceRound(config, s, skips, today);
+      return round ? [{ s, skippedOn: round.skippedOn }] : [];
+    });
+    const alerts = rounds.map(({ s, skippedOn }) => silenceAlert(config, s, today, skippedOn)).filter((t) => t !== undefined);
     const silenceAlerts = (await insertWorkflowTouches(trx, alerts, nowIso)).length;
     const alertRows = new Map((await touchesByIds(trx, alerts.map((a) => workflowTouchId(a.identity)))).map((r) => [r.id, r]));
     const upward: WorkflowTouch[] = [];
-    for (const s of silent) {
-      const alert = alertRows.get(workflowTouchId(silenceIdentity(s.client.id, s.since)));
+    for (const { s, skippedOn } of rounds) {
+      const alert = alertRows.get(workflowTouchId(silenceIdentity(s.client.id, s.since, skippedOn)));
       if (!alert || alert.status !== 'planned') continue;
-      const escalation = silenceEscalation(config, s, { date: alert.overdue_from ?? alert.date, employee: alert.employee_id }, today);
+      const escalation = silenceEscalation(config, s, { date: alert.overdue_from ?? alert.date, employee: alert.employee_id }, today, skippedOn);
       if (escalation) upward.push(escalation);
     }
     const silenceEscalated = (await insertWorkflowTouches(trx, upward, nowIso)).length;
@@ -147,6 +153,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
  * over), or the overdue touch an escalation is about was closed. `silent`: the silences that go on.
  */
 async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], nowIso: string): Promise<Withdrawn> {
+  // By episode: the alerts of a silence that goes on stay, whichever round they are of.
   const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
   const cleared = { overdue: 0, silence: 0 };
   for (const a of alerts) {
@@ -156,13 +163,25 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
       const row = await touchById(db, subject);
       if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
     } else {
-      const episode = a.series.replace(/^escalation:/, '');
-      if (!current.has(episode)) reason = 'the client was touched: the silence is over';
+      if (!current.has(silenceEpisodeOf(a.series))) reason = 'the client was touched: the silence is over';
     }
     if (!reason) continue;
     if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared[subject ? 'overdue' : 'silence']++;
   }
   return cleared;
+}
+
+/** Each silence episode's latest skipped alert: the day it was skipped, in the company's zone. */
+function lastSkips(rows: readonly { series: string; resolved_at: string | null }[], zone: string): Map<string, string> {
+  const skips = new Map<string, string>();
+  for (const r of rows) {
+    if (r.resolved_at === null) continue;
+    const day = localDateOf(zone, Date.parse(r.resolved_at));
+    const episode = silenceEpisodeOf(r.series);
+    const last = skips.get(episode);
+    if (last === undefined || day > last) skips.set(episode, day);
+  }
+  return skips;
 }
 
 /** Alerts withdrawn, by what ended their reason: an overdue touch closed (its escalation), a client's silence (its alert and the alert's escalation). */

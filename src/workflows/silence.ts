@@ -58,28 +58,50 @@ export function silenceStart(client: Client, lastDone: LastDone | undefined, tra
   return latest(lastDone?.date, client.lastContact) ?? (trackedSince === undefined ? undefined : latest(client.since, trackedSince));
 }
 
-/** The identity of a silence episode's alert: one per client and day the silence counts from. */
-export function silenceIdentity(client: string, since: string): string {
-  return `silence:${client}|${since}`;
+/**
+ * The identity of a silence episode's alert: one per client and day the silence counts from —
+ * and, once an alert of it was skipped, one per skip (`skippedOn`, the day it was skipped).
+ */
+export function silenceIdentity(client: string, since: string, skippedOn?: string): string {
+  return `silence:${client}|${since}${skippedOn === undefined ? '' : `|again:${skippedOn}`}`;
+}
+
+/** The episode a silence alert, or its escalation, is about: its identity without the round. */
+export function silenceEpisodeOf(series: string): string {
+  return series.replace(/^escalation:/, '').replace(/\|again:.*$/, '');
+}
+
+/**
+ * Whether a silence gets an alert now, and which: the first of its episode, or — when its
+ * account manager skipped the last one ("their CEO is on holiday") — the next, once the silence
+ * has lasted `silence.after` again from the day of that skip. A skip is "not now", not "never":
+ * one muted the client's silence for good while the report still listed it (QA). `skips`: each
+ * episode's latest skip (silenceEpisodeOf), a day in the company's zone. Undefined: no alert yet.
+ */
+export function silenceRound(config: Config, s: SilentClient, skips: ReadonlyMap<string, string>, today: string): { readonly skippedOn?: string } | undefined {
+  const skippedOn = skips.get(silenceIdentity(s.client.id, s.since));
+  if (skippedOn === undefined) return {};
+  return addDuration(skippedOn, config.silence!.after) < today ? { skippedOn } : undefined;
 }
 
 /** The alert to the client's account manager (silence.notify): get in touch with anyone there. */
-export function silenceAlert(config: Config, s: SilentClient, today: string): WorkflowTouch | undefined {
+export function silenceAlert(config: Config, s: SilentClient, today: string, skippedOn?: string): WorkflowTouch | undefined {
   const employee = employeeById(config, teamHolderOn(config, s.client, config.silence!.notify, today));
   if (!employee) return undefined;
   const day = allDayOn(config, employee, s.client, today);
   const tr = translator(config.settings.language);
   const last = s.lastDone ? tr.t('wf.silence.last', { title: s.lastDone.title, date: tr.date(s.lastDone.date), employee: s.lastDone.employee }) : tr.t('wf.silence.none');
+  const again = skippedOn === undefined ? '' : ` ${tr.t('wf.silence.again', { date: tr.date(skippedOn) })}`;
   return {
-    identity: silenceIdentity(s.client.id, s.since), source: `silence:${s.client.id}`, kind: 'call', client: s.client.id,
+    identity: silenceIdentity(s.client.id, s.since, skippedOn), source: `silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: employee.id, ...day, allDay: true,
     title: tr.t('wf.silence.title', { client: s.client.name, since: tr.longDate(s.since) }), dueBy: addDays(day.date, SILENCE_ESCALATION_DAYS - 1), remind: [0],
-    body: tr.t('wf.silence.body', { client: s.client.name, since: tr.date(s.since), count: s.days, today: tr.date(today), last }),
+    body: tr.t('wf.silence.body', { client: s.client.name, since: tr.date(s.since), count: s.days, today: tr.date(today), last }) + again,
   };
 }
 
 /** A week after an alert was due and still undone: the same news for `escalate_to`. */
-export function silenceEscalation(config: Config, s: SilentClient, alert: { date: string; employee: string }, today: string): WorkflowTouch | undefined {
+export function silenceEscalation(config: Config, s: SilentClient, alert: { date: string; employee: string }, today: string, skippedOn?: string): WorkflowTouch | undefined {
   const role = config.silence?.escalateTo;
   if (!role || addDays(alert.date, SILENCE_ESCALATION_DAYS) > today) return undefined;
   const to = employeeById(config, teamHolderOn(config, s.client, role, today));
@@ -89,7 +111,7 @@ export function silenceEscalation(config: Config, s: SilentClient, alert: { date
   // Named as a director knows them, not by their id in the configuration.
   const holder = employeeById(config, alert.employee)?.name ?? alert.employee;
   return {
-    identity: `escalation:${silenceIdentity(s.client.id, s.since)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
+    identity: `escalation:${silenceIdentity(s.client.id, s.since, skippedOn)}`, source: `escalation:silence:${s.client.id}`, kind: 'call', client: s.client.id,
     contacts: s.client.contacts.map((c) => c.id), employee: to.id, ...day, allDay: true,
     title: tr.t('wf.silenceEscalation.title', { client: s.client.name, since: tr.longDate(s.since), employee: holder }),
     dueBy: addDays(day.date, 6), remind: [0],

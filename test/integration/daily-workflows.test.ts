@@ -4,6 +4,7 @@ import type { DB } from '../../src/storage/database.ts';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { markDone } from '../../src/storage/touch-repository.ts';
+import { markSkipped } from '../../src/storage/touch-outcomes.ts';
 import { runDailyWorkflows, withdrawSettledAlerts } from '../../src/workflows/daily.ts';
 import { planAndSync } from '../../src/sync/pass.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
@@ -76,6 +77,34 @@ describe('silence', () => {
     await markDone(d, alert!.id, { at: '2027-05-11T09:00:00Z', date: '2027-05-11', by: 'anna', note: undefined });
     expect(await runDailyWorkflows(d, config, morning('2027-05-12'))).toMatchObject({ silent: 0, cleared: 1 });
     expect(await openTouches(d, 'escalation:')).toEqual([]);
+  });
+
+  it('an alert skipped ("their CEO is on holiday") is "not now": the silence that goes on is alerted again `after` from the skip, and escalated again (QA: muted for good)', async () => {
+    const d = await withLastTouch('2027-03-01');
+    await runDailyWorkflows(d, config, morning('2027-05-03'));
+    const [first] = await openTouches(d, 'silence:');
+    await markSkipped(d, first!.id, { at: '2027-05-04T10:00:00Z', date: undefined, by: 'anna', note: 'CEO on vacation' });
+    // Still silent, and the report says so; no alert until 60 days after the skip (3 July).
+    expect(await runDailyWorkflows(d, config, morning('2027-05-11'))).toMatchObject({ silent: 1, silenceAlerts: 0, silenceEscalated: 0, cleared: 0 });
+    // (Beta, last touched on 20 April, is silent by July: its own first alert.)
+    await runDailyWorkflows(d, config, morning('2027-07-02'));
+    expect(await openTouches(d, 'silence:alpha')).toEqual([]);
+    await runDailyWorkflows(d, config, morning('2027-07-05'));
+    const [again, ...more] = await openTouches(d, 'silence:alpha');
+    expect(more).toEqual([]);
+    expect(again).toMatchObject({ client_id: 'alpha', employee_id: 'anna', date: '2027-07-05', title: 'alpha Ltd: silent since 1 March 2027 — get in touch' });
+    expect(again!.id).not.toBe(first!.id);
+    expect(again!.body).toContain('Its alert was skipped on 2027-05-04; the silence has gone on since.');
+    // Only one alert of the new round, however many mornings; left undone a week, it goes up.
+    await runDailyWorkflows(d, config, morning('2027-07-06'));
+    expect(await openTouches(d, 'silence:alpha')).toHaveLength(1);
+    await runDailyWorkflows(d, config, morning('2027-07-12'));
+    expect(await openTouches(d, 'escalation:silence:alpha')).toMatchObject([{ employee_id: 'pavel', client_id: 'alpha' }]);
+    // A done touch ends the silence: the new round's alert and its escalation are withdrawn.
+    await markDone(d, again!.id, { at: '2027-07-12T09:00:00Z', date: '2027-07-12', by: 'anna', note: undefined });
+    await runDailyWorkflows(d, config, morning('2027-07-13'));
+    expect(await openTouches(d, 'escalation:silence:alpha')).toEqual([]);
+    expect(await openTouches(d, 'silence:alpha')).toEqual([]);
   });
 });
 
