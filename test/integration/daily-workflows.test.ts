@@ -83,7 +83,7 @@ describe('silence', () => {
     const d = await withLastTouch('2027-03-01');
     await runDailyWorkflows(d, config, morning('2027-05-03'));
     const [first] = await openTouches(d, 'silence:');
-    await markSkipped(d, first!.id, { at: '2027-05-04T10:00:00Z', date: undefined, by: 'anna', note: 'CEO on vacation' });
+    await markSkipped(d, first!.id, { at: '2027-05-04T10:00:00Z', date: '2027-05-04', by: 'anna', note: 'CEO on vacation' });
     // Still silent, and the report says so; no alert until 60 days after the skip (3 July).
     expect(await runDailyWorkflows(d, config, morning('2027-05-11'))).toMatchObject({ silent: 1, silenceAlerts: 0, silenceEscalated: 0, cleared: 0 });
     // (Beta, last touched on 20 April, is silent by July: its own first alert.)
