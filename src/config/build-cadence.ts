@@ -6,7 +6,7 @@ import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
 import { PLACEHOLDERS, placeholdersOf, strayBraces, unknownPlaceholders } from '../domain/title-template.ts';
 import { selects } from '../domain/selector.ts';
-import { hasHolidayCalendar, parseMonthDay, parseWeekdayRule, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
+import { hasHolidayCalendar, parseHolidayRule, parseMonthDay, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
 import { holidayIdByLocalName } from '../i18n/holiday-names.ts';
 import { longestSharedHours } from '../planner/working-hours.ts';
@@ -158,13 +158,13 @@ function buildHolidays(ctx: BuildContext): ProfessionalHoliday[] {
   const holidays: ProfessionalHoliday[] = [];
   for (const { value: h, origin, broken } of sources.holidays) {
     if ((h.date === undefined) === (h.rule === undefined)) {
-      if (!broken?.has('date') && !broken?.has('rule')) ctx.report(origin, h.date ? ['rule'] : [], 1, 'either date (MM-DD) or rule ("2nd sunday of august"), not both', h.date ? 'both' : 'neither');
+      if (!broken?.has('date') && !broken?.has('rule')) ctx.report(origin, h.date ? ['rule'] : [], 1, 'either date (MM-DD) or rule ("2nd sunday of august", "orthodox easter"), not both', h.date ? 'both' : 'neither');
       continue;
     }
     for (const [i, country] of (h.countries ?? []).entries()) checkCountry(ctx, country, origin, ['countries', i]);
     holidays.push({
       id: h.id, name: h.name, date: h.date ? parseMonthDay(h.date) : undefined,
-      rule: h.rule ? parseWeekdayRule(h.rule) : undefined, countries: h.countries, industries: h.industries,
+      rule: h.rule ? parseHolidayRule(h.rule) : undefined, countries: h.countries, industries: h.industries,
     });
   }
   return holidays;
@@ -257,9 +257,13 @@ function warnCountriesWithout(ctx: BuildContext, campaign: string, holiday: stri
         break;
       }
     }
+    // Easter moves every year: a fixed on: MM-DD would be wrong the next (QA: Russia lists no Easter).
+    const ownHoliday = /easter/.test(holiday)
+      ? `a holiday of your own under holidays with rule: "orthodox easter" (or "western easter", either with "- 2 days" and the like), countries: [${country}]`
+      : 'a holiday of your own under holidays';
     const instead = sameDay
       ? `${country} has ${quote(sameDay.slug)} on the same day (${sameDay.date}): a campaign with holiday: ${sameDay.slug}, for: { country: [${country}] } greets them`
-      : `a campaign with on: MM-DD, or a holiday of your own under holidays, greets them (or, if they are not meant to be, for: { country: [${countriesWith.join(', ')}] } says so)`;
+      : `a campaign with on: MM-DD, or ${ownHoliday}, greets them (or, if they are not meant to be, for: { country: [${countriesWith.join(', ')}] } says so)`;
     ctx.warn(origin, ['holiday'], `campaign ${campaign} greets none of its ${clients} client${clients === 1 ? '' : 's'} in ${country}: ${quote(holiday)} is not a public holiday of ${country}; ${instead}`);
   }
 }

@@ -114,7 +114,7 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
   config.holidays.forEach((holiday, i) => {
     if (holiday.date && isLeapDay(holiday.date.month, holiday.date.day)) warn(sources.holidays[i]!.origin, ['date'], 'is 29 February: in years that are not leap years this holiday is on 28 February');
     // "5th sunday of february": most years have no such day, and then nobody is greeted.
-    if (holiday.rule && holiday.rule.nth >= 5) {
+    if (holiday.rule && 'nth' in holiday.rule && holiday.rule.nth >= 5) {
       const years = Array.from({ length: 10 }, (_, k) => HOLIDAY_YEARS[0]! + k);
       const missing = years.filter((year) => professionalHolidayDate(holiday, year) === undefined);
       if (missing.length > 0) {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { validateDetailed } from 'node-cron';
 import { DURATION_PATTERN, describeRange, durationProblem, formatDuration, type DurationRange } from '../domain/duration.ts';
 import type { DurationUnit } from '../domain/types.ts';
-import { dateProblem, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
+import { dateProblem, EASTER_RULE, MAX_YEAR, MIN_YEAR, monthDayProblem } from '../domain/calendar-dates.ts';
 import { RESERVED_KEYS } from '../domain/safe-keys.ts';
 import { KINDS } from '../domain/types.ts';
 import { isBaseUrl, PUBLIC_URL } from '../domain/base-url.ts';
@@ -254,11 +254,14 @@ export const campaignSchema = z.strictObject({
 
 export const WEEKDAY_RULE = /^(1st|2nd|3rd|4th|5th|last)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+of\s+(january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 
+/** A holiday's `rule`: either form (one pattern, so that editors check it from the JSON schema). */
+const HOLIDAY_RULE = new RegExp(`(?:${WEEKDAY_RULE.source})|(?:${EASTER_RULE.source})`, 'i');
+
 export const holidaySchema = z.strictObject({
   id,
   name: text,
   date: monthDay.optional(),
-  rule: z.string().regex(WEEKDAY_RULE, { message: 'a rule like "2nd sunday of august" or "last friday of july"' }).optional(),
+  rule: z.string().regex(HOLIDAY_RULE, { message: 'a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"' }).optional(),
   countries: z.array(country).min(1).optional(),
   industries: z.array(text).min(1).optional(),
 });

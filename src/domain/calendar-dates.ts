@@ -5,6 +5,9 @@
  */
 
 /** The years a configuration date may name: far enough for history and plans, no further. */
+/** A holiday's rule "orthodox easter" or "western easter", either with "+ 49 days" or "- 2 days" (catholic is western). */
+export const EASTER_RULE = /^(orthodox|western|catholic)\s+easter(?:\s*([+-])\s*(\d{1,3})\s*days?)?$/i;
+
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
 

@@ -173,11 +173,20 @@ export interface Campaign {
   readonly title: string | undefined;
 }
 
+/**
+ * "orthodox easter + 49 days" → { easter: 'orthodox', offsetDays: 49 }: a holiday that moves
+ * with Easter (Orthodox Easter greetings to Russian clients, whose public holidays do not list it).
+ */
+export interface EasterRule {
+  readonly easter: 'orthodox' | 'western';
+  readonly offsetDays: number;
+}
+
 export interface ProfessionalHoliday {
   readonly id: string;
   readonly name: string;
   readonly date: MonthDay | undefined;
-  readonly rule: WeekdayRule | undefined;
+  readonly rule: WeekdayRule | EasterRule | undefined;
   readonly countries: readonly string[] | undefined;
   readonly industries: readonly string[] | undefined;
 }

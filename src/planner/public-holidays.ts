@@ -1,7 +1,7 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
-import type { MonthDay, ProfessionalHoliday, WeekdayRule } from '../domain/types.ts';
-import { monthDayIn } from '../domain/calendar-dates.ts';
+import type { EasterRule, MonthDay, ProfessionalHoliday, WeekdayRule } from '../domain/types.ts';
+import { EASTER_RULE, monthDayIn } from '../domain/calendar-dates.ts';
 import { ADDED_HOLIDAYS } from './holiday-corrections.ts';
 
 /**
@@ -91,6 +91,35 @@ export function publicHolidaySlugs(country: string, year: number): Set<string> {
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
+/** A holiday's `rule`: a weekday of a month (parseWeekdayRule) or a day from Easter (parseEasterRule). */
+export function parseHolidayRule(text: string): WeekdayRule | EasterRule | undefined {
+  return parseWeekdayRule(text) ?? parseEasterRule(text);
+}
+
+/** "orthodox easter" → { easter: 'orthodox', offsetDays: 0 }; "western easter - 2 days" → { easter: 'western', offsetDays: -2 }. */
+export function parseEasterRule(text: string): EasterRule | undefined {
+  const m = EASTER_RULE.exec(text.trim());
+  if (!m) return undefined;
+  const days = m[3] === undefined ? 0 : Number(m[3]);
+  return { easter: m[1]!.toLowerCase() === 'orthodox' ? 'orthodox' : 'western', offsetDays: m[2] === '-' ? -days : days };
+}
+
+const easterDays = new Map<string, string | undefined>();
+
+/**
+ * The day of an Easter rule in a year, by date-holidays' own computus (Orthodox: the Julian
+ * computus, in Gregorian dates; western: the Gregorian), memoised.
+ */
+function easterRuleDate(rule: EasterRule, year: number): string | undefined {
+  const key = `${rule.easter}|${rule.offsetDays}|${year}`;
+  if (easterDays.has(key)) return easterDays.get(key);
+  const calendar = new Holidays();
+  calendar.setHoliday(`${rule.easter === 'orthodox' ? 'orthodox' : 'easter'} ${rule.offsetDays}`, { name: { en: 'rule' }, type: 'public' });
+  const day = calendar.getHolidays(year).find((h) => h.date.startsWith(String(year)))?.date.slice(0, 10);
+  easterDays.set(key, day);
+  return day;
+}
+
 /** "2nd sunday of august" → { nth: 2, weekday: 7, month: 8 }; "last friday of july" → { nth: -1, … }. */
 export function parseWeekdayRule(text: string): WeekdayRule | undefined {
   const m = /^(1st|2nd|3rd|4th|5th|last)\s+(\w+)\s+of\s+(\w+)$/i.exec(text.trim());
@@ -114,6 +143,7 @@ export function parseMonthDay(text: string): MonthDay {
 export function professionalHolidayDate(holiday: ProfessionalHoliday, year: number): string | undefined {
   if (holiday.date) return monthDayIn(year, holiday.date.month, holiday.date.day);
   const rule = holiday.rule!;
+  if ('easter' in rule) return easterRuleDate(rule, year);
   const first = DateTime.fromObject({ year, month: rule.month, day: 1 }, { zone: 'utc' });
   if (rule.nth > 0) {
     const d = first.plus({ days: (rule.weekday - first.weekday + 7) % 7 + (rule.nth - 1) * 7 });

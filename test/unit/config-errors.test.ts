@@ -369,6 +369,7 @@ rules:
       'a.yaml': SETTINGS + TEAM + `holidays:
   - { id: both, name: Both, date: 01-01, rule: last friday of july }
   - { id: bad-rule, name: Bad, rule: second sunday in august }
+  - { id: which-easter, name: Easter, rule: easter }
 campaigns:
   - { id: c1, holiday: no-such-day, ours: account_manager }
   - { id: c2, on: 12-28, ours: account_manager, title: "Hello {client.nme}" }
@@ -376,6 +377,8 @@ campaigns:
     });
     expect(text).toContain('holidays[0].rule (holiday both): expected either date (MM-DD) or rule');
     expect(text).toContain('holidays[1].rule (holiday bad-rule): expected a rule like "2nd sunday of august"');
+    // Which Easter is said, not guessed: a company in Chișinău greets both.
+    expect(text).toContain('holidays[2].rule (holiday which-easter): expected a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"');
     expect(text).toContain('campaigns[0].holiday (campaign c1): expected the id of a holiday');
     expect(text).toContain('campaigns[1].title (campaign c2): expected placeholders among');
     expect(text).toContain('found {client.nme}; did you mean {client.name}?');
@@ -481,7 +484,7 @@ triggers:
     expect(issues).toEqual([]);
     expect(warnings.map((w) => `${w.line}: ${w.field}: ${w.message}`)).toEqual([
       '15: campaigns[0].holiday: campaign xmas greets none of its 2 clients in RU: "orthodox-christmas" is not a public holiday of RU; RU has "christmas-day" on the same day (2026-01-07): a campaign with holiday: christmas-day, for: { country: [RU] } greets them',
-      '16: campaigns[1].holiday: campaign easter greets none of its 2 clients in RU: "easter-sunday" is not a public holiday of RU; a campaign with on: MM-DD, or a holiday of your own under holidays, greets them (or, if they are not meant to be, for: { country: [MD, RO] } says so)',
+      '16: campaigns[1].holiday: campaign easter greets none of its 2 clients in RU: "easter-sunday" is not a public holiday of RU; a campaign with on: MM-DD, or a holiday of your own under holidays with rule: "orthodox easter" (or "western easter", either with "- 2 days" and the like), countries: [RU], greets them (or, if they are not meant to be, for: { country: [MD, RO] } says so)',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodsOverlapping } from '../../src/planner/periods.ts';
-import { parseWeekdayRule, professionalHolidayDate, publicHolidays } from '../../src/planner/public-holidays.ts';
+import { parseEasterRule, parseWeekdayRule, professionalHolidayDate, publicHolidays } from '../../src/planner/public-holidays.ts';
 import { parseDuration } from '../../src/domain/duration.ts';
 import { publicHolidayName } from '../../src/i18n/holiday-names.ts';
 
@@ -47,6 +47,21 @@ describe('holidays', () => {
     expect(professionalHolidayDate(builders, 2026)).toBe('2026-08-09');
     expect(professionalHolidayDate(sysadmin, 2027)).toBe('2027-07-30');
     expect(professionalHolidayDate(sysadmin, 2026)).toBe('2026-07-31');
+  });
+
+  it('a holiday that moves with Easter: Orthodox (the Julian computus) or western, a number of days from it (QA: Russia lists no Easter)', () => {
+    const easter = (rule: string) => ({ id: 'e', name: 'E', date: undefined, rule: parseEasterRule(rule), countries: undefined, industries: undefined });
+    // Orthodox Easter: 2 May 2027, 16 April 2028, 12 April 2026; western: 28 March 2027.
+    expect([2026, 2027, 2028].map((y) => professionalHolidayDate(easter('orthodox easter'), y))).toEqual(['2026-04-12', '2027-05-02', '2028-04-16']);
+    expect(professionalHolidayDate(easter('western easter'), 2027)).toBe('2027-03-28');
+    expect(professionalHolidayDate(easter('Catholic Easter'), 2027)).toBe('2027-03-28');
+    // Trinity (49 days on) and Good Friday (2 days before), with or without spaces and "day".
+    expect(professionalHolidayDate(easter('orthodox easter + 49 days'), 2027)).toBe('2027-06-20');
+    expect(professionalHolidayDate(easter('western easter -2 days'), 2027)).toBe('2027-03-26');
+    expect(professionalHolidayDate(easter('orthodox easter +1 day'), 2027)).toBe('2027-05-03');
+    // Which Easter is meant is said: a bare "easter" is not a rule.
+    expect(parseEasterRule('easter')).toBeUndefined();
+    expect(parseEasterRule('orthodox easter + 49')).toBeUndefined();
   });
 
   it('a 5th weekday that a month lacks does not occur; 02-29 is 29 February in leap years and 28 February in others', () => {

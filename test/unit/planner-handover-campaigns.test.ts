@@ -174,6 +174,7 @@ describe('greeting campaigns', () => {
       { id: 'builders-day', name: "Builder's Day", rule: '2nd sunday of august', countries: ['RU'], industries: ['construction'] },
       { id: 'accountants-day', name: "Accountant's Day", date: '11-21', countries: ['RU'] },
       { id: 'sysadmin-day', name: 'Sysadmin Day', rule: 'last friday of july' },
+      { id: 'orthodox-easter', name: 'Пасха', rule: 'orthodox easter', countries: ['RU'] },
     ],
     campaigns: [
       { id: 'womens-day', on: '03-08', ours: 'account_manager', for: { country: 'RU' }, prepare: '7 days' },
@@ -182,6 +183,7 @@ describe('greeting campaigns', () => {
       { id: 'accountants', holiday: 'accountants-day', ours: 'chief_accountant', theirs: 'chief_accountant' },
       { id: 'sysadmin', holiday: 'sysadmin-day', ours: 'account_manager', theirs: 'ceo', per: 'client' },
       { id: 'ro-national', holiday: 'national-holiday', ours: 'account_manager', for: { country: 'RO' } },
+      { id: 'easter', holiday: 'orthodox-easter', ours: 'account_manager', theirs: 'ceo', per: 'client' },
     ],
   };
   const year = () => planTouches(configOf(sections), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches;
@@ -195,6 +197,9 @@ describe('greeting campaigns', () => {
     expect(dates('new-year')).toEqual(['2027-12-28']);
     // Builder's Day, 2nd Sunday of August 2027 = 8 August: Friday 6 August.
     expect(dates('builders')).toEqual(['2027-08-06']);
+    // Orthodox Easter, Sunday 2 May 2027, for the Russian clients only: Friday 30 April.
+    expect(dates('easter')).toEqual(['2027-04-30']);
+    expect(t.filter((x) => x.source === 'campaign:easter').map((x) => x.client).sort()).toEqual(['builder', 'shop']);
     // Accountant's Day, Sunday 21 November 2027: Friday 19 November.
     expect(dates('accountants')).toEqual(['2027-11-19']);
     // Sysadmin Day, last Friday of July 2027 = 30 July, a working day.
@@ -206,8 +211,8 @@ describe('greeting campaigns', () => {
   it('a client is not greeted for a holiday before its since, as no rule touches it before then (QA 2026-12-06)', () => {
     const later = { ...sections, clients: [...sections.clients, client('newcomer', { roles: ['ceo'], since: '2027-03-15', team: { account_manager: 'am' } })] };
     const t = planTouches(configOf(later), NO_HISTORY, { from: '2027-01-01', to: '2027-12-31' }, NOW).touches.filter((x) => x.client === 'newcomer');
-    // 8 March is before 15 March: no greeting; 28 December's is.
-    expect(t.filter((x) => x.source.startsWith('campaign:')).map((x) => `${x.source} ${x.date}`).sort()).toEqual(['campaign:new-year 2027-12-28', 'campaign:sysadmin 2027-07-30']);
+    // 8 March is before 15 March: no greeting; Easter's (2 May), 28 December's are.
+    expect(t.filter((x) => x.source.startsWith('campaign:')).map((x) => `${x.source} ${x.date}`).sort()).toEqual(['campaign:easter 2027-04-30', 'campaign:new-year 2027-12-28', 'campaign:sysadmin 2027-07-30']);
     // Ours from Thursday 4 March: 8 March's greeting is due on Friday 5 (review 2026-12-06); ours from Saturday 6, no working day is left before
     // the holiday (Monday 8 is one in Russia): no greeting, rather than one stepped back before the client was ours.
     const justBefore = { ...sections, clients: [client('justbefore', { roles: ['ceo'], since: '2027-03-04', team: { account_manager: 'am' } })] };
