@@ -34,6 +34,10 @@ export const enCli = {
     one: 'closed as missed: {n} earlier overdue touch with the same people by the same rule, which this made pointless',
     other: 'closed as missed: {n} earlier overdue touches with the same people by the same rule, which this made pointless',
   },
+  'cli.closedMissedOthers': {
+    one: 'also closed as missed: {n} other overdue touch of this client, behind a later touch of its own rule and people, as the next morning\'s check would',
+    other: 'also closed as missed: {n} other overdue touches of this client, each behind a later touch of its own rule and people, as the next morning\'s check would',
+  },
   'cli.withdrawn.overdue': {
     one: 'withdrawn: {n} escalation of an overdue touch now closed',
     other: 'withdrawn: {n} escalations of overdue touches now closed',

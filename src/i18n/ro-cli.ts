@@ -27,6 +27,11 @@ export const roCli: CliCatalogue = {
     few: 'închise ca ratate: {n} interacțiuni restante anterioare cu aceleași persoane, după aceeași regulă, pe care aceasta le-a făcut inutile',
     other: 'închise ca ratate: {n} de interacțiuni restante anterioare cu aceleași persoane, după aceeași regulă, pe care aceasta le-a făcut inutile',
   },
+  'cli.closedMissedOthers': {
+    one: 'închisă tot ca ratată: {n} altă interacțiune restantă a acestui client, urmată de una mai nouă după aceeași regulă, cu aceleași persoane (cum ar fi făcut verificarea de dimineață)',
+    few: 'închise tot ca ratate: {n} alte interacțiuni restante ale acestui client, fiecare urmată de una mai nouă după aceeași regulă, cu aceleași persoane (cum ar fi făcut verificarea de dimineață)',
+    other: 'închise tot ca ratate: {n} de alte interacțiuni restante ale acestui client, fiecare urmată de una mai nouă după aceeași regulă, cu aceleași persoane (cum ar fi făcut verificarea de dimineață)',
+  },
   'cli.withdrawn.overdue': {
     one: 'retrasă: {n} escaladare a unei interacțiuni restante acum închise',
     few: 'retrase: {n} escaladări ale unor interacțiuni restante acum închise',

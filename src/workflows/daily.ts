@@ -188,8 +188,15 @@ function lastSkips(rows: readonly { series: string; resolved_at: string | null }
 export interface Withdrawn {
   readonly overdue: number;
   readonly silence: number;
-  /** Earlier overdue touches closed as missed, a later one of their series being done (withdrawSettledAlerts only). */
+  /** Earlier overdue touches closed as missed, the touch just done being a later one of their series (withdrawSettledAlerts only). */
   readonly closed?: number;
+  /**
+   * Other overdue touches of the client closed as missed meanwhile, each behind a later touch of
+   * its own series, done or overdue too, as the next morning's check would (withdrawSettledAlerts
+   * only): counted apart, not as what the touch just done made pointless (QA: "7 … by the same
+   * rule", of which 5 were another rule's meetings).
+   */
+  readonly closedOthers?: number;
 }
 
 /**
@@ -199,17 +206,19 @@ export interface Withdrawn {
  * they stayed in the director's calendar and the overdue report, while the silence report
  * already said the client was not silent. Returns how many were withdrawn.
  */
-export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string): Promise<Withdrawn> {
+export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTime, clientId: string, resolvedTouch?: string): Promise<Withdrawn> {
   const today = now.setZone(config.settings.timezone).toISODate()!;
   return inTransaction(db, async (trx) => {
     // The client's overdue touches a touch just done made pointless go now, as the next check would close them.
-    const closed = (await closeSupersededTouches(trx, config, await openSupersedable(trx, today, clientId), today, now.toUTC().toISO()!)).size;
+    const closers = [...(await closeSupersededTouches(trx, config, await openSupersedable(trx, today, clientId), today, now.toUTC().toISO()!)).values()];
+    const closed = closers.filter((by) => by === resolvedTouch).length;
+    const closedOthers = closers.length - closed;
     const alerts = await openAlerts(trx, clientId);
-    if (alerts.length === 0) return { overdue: 0, silence: 0, closed };
+    if (alerts.length === 0) return { overdue: 0, silence: 0, closed, closedOthers };
     const client = clientById(config, clientId);
     const silent = client
       ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)
       : [];
-    return { ...await clearSettled(trx, alerts, silent, now.toUTC().toISO()!), closed };
+    return { ...await clearSettled(trx, alerts, silent, now.toUTC().toISO()!), closed, closedOthers };
   });
 }

@@ -45,12 +45,13 @@ function supersedingSeries(config: Config, t: Pick<TouchRow, 'source' | 'series'
  * them as missed (a skip by nobody, touch-outcome.ts), their history says why, their events
  * leave the calendars. Only what was read now decides: a touch done or overdue, not an error.
  */
-export async function closeSupersededTouches(db: DB, config: Config, candidates: readonly TouchRow[], today: string, nowIso: string): Promise<Set<string>> {
+export async function closeSupersededTouches(db: DB, config: Config, candidates: readonly TouchRow[], today: string, nowIso: string): Promise<Map<string, string>> {
   const overdue = candidates.flatMap((t) => {
     const by = isOverdue(config, t, today) ? supersedingSeries(config, t) : undefined;
     return by ? [{ touch: t, ...by }] : [];
   });
-  const closed = new Set<string>();
+  // Each touch closed, with the later one that closed it (done, or overdue too).
+  const closed = new Map<string, string>();
   if (overdue.length === 0) return closed;
   const bySeries = new Map<string, SeriesTouch[]>();
   for (const t of await seriesTouches(db, overdue.map((o) => ({ client: o.touch.client_id, series: o.series })))) {
@@ -66,7 +67,7 @@ export async function closeSupersededTouches(db: DB, config: Config, candidates:
     if (!by) continue;
     const detail = `closed as missed: ${LATER[what]} (${by.id.slice(0, 8)}) ${done ? `was done on ${done.resolved_date ?? done.date}` : 'is overdue too'}`;
     const result = await recordOutcome(db, touch.id, { status: 'skipped', at: nowIso, by: null, note: null, detail, cause: 'overdue' });
-    if (result.recorded) closed.add(touch.id);
+    if (result.recorded) closed.set(touch.id, by.id);
   }
   return closed;
 }

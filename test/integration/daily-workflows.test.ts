@@ -111,6 +111,26 @@ describe('silence', () => {
 describe('alerts withdrawn as soon as their reason ends', () => {
   const config = configOf(workflowCompany({ rules: [] }));
 
+  it('a done touch counts as closed by it only the earlier touches of its own series; the client\'s others closed meanwhile are counted apart (QA: "7 … by the same rule", 5 of them another rule\'s)', async () => {
+    const rules = configOf(workflowCompany());
+    const d = await db();
+    const of = (id: string, source: string, date: string, window: [string, string]) => ({
+      ...row(id, 'alpha', 'anna', date), source, series: `${source}|alpha`, window_from: window[0], window_to: window[1],
+    });
+    await d.insertInto('touches').values([
+      of('call-feb', 'rule:buyer-calls', '2027-02-10', ['2027-02-01', '2027-02-28']),
+      of('call-mar', 'rule:buyer-calls', '2027-03-10', ['2027-03-01', '2027-03-31']),
+      of('call-apr', 'rule:buyer-calls', '2027-04-05', ['2027-04-01', '2027-04-30']),
+      // Another rule's: the first quarter's meeting behind the second's, overdue too.
+      { ...of('meet-q1', 'rule:ceo-meeting', '2027-02-15', ['2027-01-01', '2027-03-31']), employee_id: 'pavel' },
+      { ...of('meet-q2', 'rule:ceo-meeting', '2027-04-01', ['2027-04-01', '2027-06-30']), employee_id: 'pavel' },
+    ]).execute();
+    await markDone(d, 'call-apr', { at: '2027-04-06T08:00:00Z', date: '2027-04-06', by: 'anna', note: undefined });
+    expect(await withdrawSettledAlerts(d, rules, morning('2027-04-06'), 'alpha', 'call-apr')).toMatchObject({ closed: 2, closedOthers: 1 });
+    const status = Object.fromEntries((await d.selectFrom('touches').select(['id', 'status']).execute()).map((r) => [r.id, r.status]));
+    expect(status).toEqual({ 'call-feb': 'skipped', 'call-mar': 'skipped', 'call-apr': 'done', 'meet-q1': 'skipped', 'meet-q2': 'planned' });
+  });
+
   it('a done touch with a silent client withdraws its alert and escalation at once (not at the next morning\'s check); a touch of another client withdraws nothing', async () => {
     const d = await db();
     await d.insertInto('touches').values([
@@ -123,10 +143,10 @@ describe('alerts withdrawn as soon as their reason ends', () => {
     expect((await openTouches(d, 'silence:')).length + (await openTouches(d, 'escalation:silence:')).length).toBe(2);
     const noon = DateTime.fromISO('2027-05-11T12:00:00+03:00', { setZone: true });
     await markDone(d, 'next-beta', { at: noon.toUTC().toISO()!, date: '2027-05-11', by: 'oleg', note: undefined });
-    expect(await withdrawSettledAlerts(d, config, noon, 'beta')).toEqual({ overdue: 0, silence: 0, closed: 0 });
+    expect(await withdrawSettledAlerts(d, config, noon, 'beta')).toEqual({ overdue: 0, silence: 0, closed: 0, closedOthers: 0 });
     // Anna calls alpha a day early (its next call, not the alert): both alerts go now.
     await markDone(d, 'next-alpha', { at: noon.toUTC().toISO()!, date: '2027-05-11', by: 'anna', note: undefined });
-    expect(await withdrawSettledAlerts(d, config, noon, 'alpha')).toEqual({ overdue: 0, silence: 2, closed: 0 });
+    expect(await withdrawSettledAlerts(d, config, noon, 'alpha')).toEqual({ overdue: 0, silence: 2, closed: 0, closedOthers: 0 });
     expect(await openTouches(d, 'silence:')).toEqual([]);
     expect(await openTouches(d, 'escalation:')).toEqual([]);
     const lines = await d.selectFrom('touch_events').select(['type', 'detail']).where('type', '=', 'cancelled').execute();
@@ -320,7 +340,7 @@ describe('overdue touches', () => {
     expect(escalation!.title).toContain(`overdue since ${meeting.date} — Emp anna`);
     await markDone(d, meeting.id, { at: '2027-04-01T09:00:00Z', date: '2027-04-01', by: 'anna', note: undefined });
     // Withdrawn as what it is: an escalation of the touch (not "the client's silence" too, QA).
-    expect(await withdrawSettledAlerts(d, config2, DateTime.fromISO('2027-04-01T12:00:00+03:00'), 'alpha')).toEqual({ overdue: 1, silence: 0, closed: 0 });
+    expect(await withdrawSettledAlerts(d, config2, DateTime.fromISO('2027-04-01T12:00:00+03:00'), 'alpha')).toEqual({ overdue: 1, silence: 0, closed: 0, closedOthers: 0 });
     const after = await d.selectFrom('touches').select('status').where('id', '=', escalation!.id).executeTakeFirstOrThrow();
     expect(after.status).toBe('cancelled');
   });

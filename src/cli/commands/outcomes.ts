@@ -41,7 +41,7 @@ export function doneCommand(program: Command, io: CliIO): void {
         const at = instant(o.at, o.now, config, touch.employee_id);
         notLongBefore(at, touch, o.at);
         const done = await markDone(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: o.by, note: o.note === undefined ? undefined : plainNote(o.note) || undefined });
-        return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), done.client_id) };
+        return { ...done, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), done.client_id, done.id) };
       });
       const tr = cliTranslator(config);
       io.out(`${tr.t('cli.done', { title: row.title, id: row.id, date: row.resolved_date ?? '', by: row.resolved_by ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
@@ -67,7 +67,7 @@ export function skipCommand(program: Command, io: CliIO): void {
         const touch = await findTouch(db, id);
         const at = instant(o.at, o.now, config, touch.employee_id);
         const skipped = await markSkipped(db, touch.id, { at: at.toUTC().toISO()!, date: at.toISODate()!, by: undefined, note: plainNote(o.reason!) });
-        return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), skipped.client_id) };
+        return { ...skipped, withdrawn: await withdrawSettledAlerts(db, config, clockFrom(o.now, config.settings.timezone).now(), skipped.client_id, skipped.id) };
       });
       const tr = cliTranslator(config);
       io.out(`${tr.t('cli.skipped', { title: row.title, id: row.id, note: row.note ?? '' })}\n${withdrawnLine(row.withdrawn, tr)}`);
@@ -77,6 +77,7 @@ export function skipCommand(program: Command, io: CliIO): void {
 /** The alerts this outcome ended (an escalation of it, the client's silence alert), withdrawn at once: each kind by its own reason. */
 function withdrawnLine(withdrawn: Withdrawn, tr: Translator): string {
   return (withdrawn.closed ? `${tr.t('cli.closedMissed', counts(withdrawn.closed))}\n` : '')
+    + (withdrawn.closedOthers ? `${tr.t('cli.closedMissedOthers', counts(withdrawn.closedOthers))}\n` : '')
     + (withdrawn.overdue ? `${tr.t('cli.withdrawn.overdue', counts(withdrawn.overdue))}\n` : '')
     + (withdrawn.silence ? `${tr.t('cli.withdrawn.silence', counts(withdrawn.silence))}\n` : '');
 }
