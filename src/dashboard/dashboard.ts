@@ -44,6 +44,13 @@ export interface DashboardDeps {
 const SESSION_COOKIE = 'tb_session';
 const VISITOR_COOKIE = 'tb_visitor';
 const OIDC_COOKIE = 'tb_oidc';
+/**
+ * This browser signed out: its next sign-in through the identity provider asks the person to sign
+ * in there again. The provider's own session outlives the dashboard's (QA: on a shared computer,
+ * "sign in" right after "sign out" reopened the director's dashboard with no password asked).
+ */
+const SIGNED_OUT_COOKIE = 'tb_signed_out';
+const SIGNED_OUT_DAYS = 30;
 /** The page someone signed out asked for (a client's page from a digest's link), opened once they have signed in. */
 const RETURN_COOKIE = 'tb_return';
 const RETURN_MINUTES = 30;
@@ -195,7 +202,7 @@ export class Dashboard {
       if (!this.#oidc) return c.redirect(`${PREFIX}/sign-in`, 302);
       let started;
       try {
-        started = await this.#oidc.start(this.#redirectUri());
+        started = await this.#oidc.start(this.#redirectUri(), getCookie(c, SIGNED_OUT_COOKIE) === '1');
       } catch (error) {
         // Not answering is something to wait out; answering what touchbase cannot use (another
         // issuer in its discovery document, a broken document) is the administrator's to fix.
@@ -234,6 +241,7 @@ export class Dashboard {
         return c.html(errorBody(this.#pageFrame(), tr.t('ui.signIn.unknownEmployee', { email })), 403);
       }
       await this.#startSession(c, employee.id);
+      deleteCookie(c, SIGNED_OUT_COOKIE, { path: PREFIX });
       this.#d.log.info({ employee: employee.id, via: 'oidc' }, 'signed in to the dashboard');
       return c.redirect(this.#pageAfterSignIn(c), 302);
     });
@@ -269,6 +277,7 @@ export class Dashboard {
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }
       deleteCookie(c, SESSION_COOKIE, { path: PREFIX });
+      if (this.#oidc) setCookie(c, SIGNED_OUT_COOKIE, '1', { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SIGNED_OUT_DAYS * 86_400 });
       await purgeExpiredSignIns(this.#d.db, this.#d.clock.now().toUTC().toISO()!);
       return c.redirect(`${PREFIX}/sign-in?out=1`, 303);
     });

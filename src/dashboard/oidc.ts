@@ -59,15 +59,19 @@ export class OidcSignIn {
     return this.#config;
   }
 
-  /** The provider's address to send the browser to, and what to remember until it comes back. */
-  async start(redirectUri: string): Promise<{ url: string; pending: PendingSignIn }> {
+  /**
+   * The provider's address to send the browser to, and what to remember until it comes back.
+   * With `reauthenticate` (this browser signed out of the dashboard), the provider is asked to
+   * make the person sign in again (`prompt=login`) rather than answer from its own session.
+   */
+  async start(redirectUri: string, reauthenticate = false): Promise<{ url: string; pending: PendingSignIn }> {
     const config = await this.#configuration();
     const verifier = client.randomPKCECodeVerifier();
     const pending = { state: client.randomState(), nonce: client.randomNonce(), verifier };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri, scope: 'openid email profile', response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-      state: pending.state, nonce: pending.nonce,
+      state: pending.state, nonce: pending.nonce, ...(reauthenticate ? { prompt: 'login' } : {}),
     });
     return { url: url.href, pending };
   }

@@ -18,7 +18,7 @@ export function signInPage(f: Frame, o: { oidc: boolean; signedOut: boolean; err
     providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable'),
   };
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">
-${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}</p>` : ''}
+${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}${o.oidc ? ` ${t('ui.signedOutProvider')}` : ''}</p>` : ''}
 ${o.error ? html`<p class="error">${t('ui.signIn.failed', { reason: reasons[o.error] })}</p>` : ''}
 <p>${t('ui.signIn.intro')}</p>
 ${o.oidc ? html`<p><a class="button" href="${PREFIX}/auth/login">${t('ui.signIn.button')}</a></p>` : html`<p class="muted">${t('ui.signIn.noProvider')}</p>`}

@@ -42,6 +42,7 @@ export const enDashboard = {
   'ui.signIn.confirm': 'Sign in as {name}',
   'ui.signIn.confirmIntro': 'This one-time link signs you in to the dashboard of {company}.',
   'ui.signedOut': 'You are signed out.',
+  'ui.signedOutProvider': 'Your company account may still be signed in: the next sign-in here from this browser asks for its password again; on a shared computer, sign out of the company account too.',
 
   'ui.error.title': 'Not available',
   'ui.error.notFound': 'There is no such page.',

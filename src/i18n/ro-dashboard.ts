@@ -44,6 +44,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.signIn.confirm': 'Autentificare ca {name}',
   'ui.signIn.confirmIntro': 'Acest link de unică folosință deschide panoul companiei {company}.',
   'ui.signedOut': 'V-ați deconectat.',
+  'ui.signedOutProvider': 'Contul companiei poate fi încă conectat: la următoarea conectare aici din acest browser vi se va cere din nou parola lui; pe un calculator comun, deconectați-vă și din contul companiei.',
 
   'ui.error.title': 'Pagină indisponibilă',
   'ui.error.notFound': 'Această pagină nu există.',

@@ -44,6 +44,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.signIn.confirm': 'Войти как {name}',
   'ui.signIn.confirmIntro': 'Эта одноразовая ссылка открывает панель компании {company}.',
   'ui.signedOut': 'Вы вышли из панели.',
+  'ui.signedOutProvider': 'Корпоративная учётная запись может оставаться открытой: при следующем входе сюда из этого браузера она снова спросит пароль; на общем компьютере выйдите и из неё.',
 
   'ui.error.title': 'Страница недоступна',
   'ui.error.notFound': 'Такой страницы нет.',

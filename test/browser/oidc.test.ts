@@ -97,6 +97,36 @@ describe('sign-in through OpenID Connect', () => {
     expect(await director.locator('h1').innerText()).toBe('Overview');
   });
 
+  it('after signing out, signing in again asks the provider for the password again, not its open session (QA: a shared computer reopened the director\'s dashboard)', { timeout: 120_000 }, async () => {
+    const idp = await identityProvider();
+    const { daemon } = await dashboardDaemon({
+      config: dashboardCompany('en'), clock: new ManualClock(NOW),
+      dashboard: { auth: { oidc: { issuer: idp.issuer, clientId: 'touchbase', clientSecret: SECRET }, sessionSecret: 'a-session-secret-for-the-oidc-test-0123456789' } },
+    });
+    idp.register(`${daemon.url}/dashboard/auth/callback`);
+    const page = await (await browser()).newPage();
+    await page.goto(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(page, 'pavel@corp.example');
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    // The provider's session is open: before any sign-out, a second sign-in needs no password.
+    await page.goto(`${daemon.url}/dashboard/auth/login`);
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?out=1`);
+    expect(await page.locator('.notice').innerText()).toContain('the next sign-in here from this browser asks for its password again');
+    await page.locator('a.button').click();
+    // At the provider's login form, not back in the dashboard.
+    await page.locator('input[name=login]').waitFor();
+    expect(page.url().startsWith(idp.issuer)).toBe(true);
+    await page.locator('input[name=login]').fill('pavel@corp.example');
+    await page.locator('input[name=password]').fill('any password');
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    // Signed in again: the next sign-in is as before, from the provider's session.
+    await page.goto(`${daemon.url}/dashboard/auth/login`);
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+  });
+
   it('an account that is no employee, or whose e-mail is not verified, or a callback without its sign-in, gets no session', { timeout: 120_000 }, async () => {
     const idp = await identityProvider();
     const { daemon } = await dashboardDaemon({
