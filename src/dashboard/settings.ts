@@ -23,6 +23,8 @@ export function dashboardAuthFromEnv(env: NodeJS.ProcessEnv = process.env): Dash
   const file = env.TOUCHBASE_OIDC_CLIENT_SECRET_FILE || undefined;
   if (file) {
     clientSecret = readSecretFile(file, 'TOUCHBASE_OIDC_CLIENT_SECRET_FILE', (message) => new DashboardSettingsError(message)) || undefined;
+    // A file named and empty is a mistake of its own: "missing TOUCHBASE_OIDC_CLIENT_SECRET_FILE" for a variable that is set misled (QA).
+    if (!clientSecret) throw new DashboardSettingsError(`TOUCHBASE_OIDC_CLIENT_SECRET_FILE: ${file} has no secret on its first line; expected the client secret the identity provider gave for touchbase`);
   }
   const given = [issuer, clientId, clientSecret].filter(Boolean).length;
   if (given > 0 && given < 3) {

@@ -154,5 +154,12 @@ describe('sessions, CSRF tokens and the sign-in settings', () => {
     expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://accounts.google.com' })).toThrow(/missing TOUCHBASE_OIDC_CLIENT_ID, TOUCHBASE_OIDC_CLIENT_SECRET_FILE/);
     expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'http://sso.corp.example', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET: 's' })).toThrow(DashboardSettingsError);
     expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://x', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET_FILE: join(tempDir(), 'missing') })).toThrow(/cannot read .*missing \(ENOENT\)/);
+    // A file that is there and empty (or a bare newline) says so, not "missing" a variable that is set (QA).
+    for (const text of ['', '\n']) {
+      const empty = join(tempDir(), 'empty');
+      writeFileSync(empty, text, { mode: 0o600 });
+      expect(() => dashboardAuthFromEnv({ TOUCHBASE_OIDC_ISSUER: 'https://accounts.google.com', TOUCHBASE_OIDC_CLIENT_ID: 'id', TOUCHBASE_OIDC_CLIENT_SECRET_FILE: empty }))
+        .toThrow(`TOUCHBASE_OIDC_CLIENT_SECRET_FILE: ${empty} has no secret on its first line; expected the client secret the identity provider gave for touchbase`);
+    }
   });
 });
