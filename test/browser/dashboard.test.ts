@@ -87,12 +87,21 @@ describe('the dashboard in a browser', () => {
     expect(await anna.page.locator('main').innerText()).toContain('This page is for directors');
     const csv = await anna.page.request.get(`${daemon.url}/dashboard/reports/overdue.csv`);
     expect((await csv.text()).split('\n').filter((l) => l.includes('beta'))).toEqual([]);
-    // A director's report is refused with why; a CSV that is not a report's here is not found (it was a bare 403 for all).
-    const greetings = await anna.page.request.get(`${daemon.url}/dashboard/reports/greetings.csv`);
-    expect([greetings.status(), await greetings.text()]).toEqual([403, 'this report is for directors\n']);
-    const clientsHere = await director.request.get(`${daemon.url}/dashboard/reports/clients.csv`);
-    expect(clientsHere.status()).toBe(404);
-    expect(await clientsHere.text()).toContain('the reports page links every CSV');
+    // A download refused is the page that says why, as the pages do (it was a bare 403, or English text in any language):
+    // a director's report, another employee's load, another employee's client; a CSV that is not a report's here is not found.
+    const refusal = async (path: string) => {
+      const r = await anna.page.request.get(`${daemon.url}/dashboard${path}`);
+      return [r.status(), r.headers()['content-type'], (await r.text()).replace(/<[^>]+>/g, ' ').replaceAll('&#39;', "'")] as const;
+    };
+    for (const [path, status, why] of [
+      ['/reports/greetings.csv', 403, 'This page is for directors'], ['/employees/oleg/load.csv', 403, 'This page is another employee\'s'],
+      ['/clients/beta/timeline.csv', 403, 'This page belongs to another employee\'s clients.'], ['/clients/beta/planned.csv', 403, 'This page belongs to another employee\'s clients.'],
+      ['/clients/beta/map.csv', 403, 'This page belongs to another employee\'s clients.'], ['/reports/clients.csv', 404, 'There is no such page.'],
+    ] as const) {
+      const [got, type, text] = await refusal(path);
+      expect([path, got, type]).toEqual([path, status, 'text/html; charset=UTF-8']);
+      expect(text).toContain(why);
+    }
 
     // The reports page names every report of `touchbase report` (a director's) and each link opens,
     // the load per day on the employees' pages among them.

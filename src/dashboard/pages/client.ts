@@ -149,9 +149,9 @@ function plannedOf(touches: readonly TouchRow[]): TouchRow[] {
  */
 export async function clientPlannedCsv(ctx: PageContext, id: string): Promise<PageResponse> {
   const client = await visibleClient(ctx, id);
-  if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
+  if (typeof client === 'number') return errorPage(ctx, client);
   // Nothing is planned for a client that left the configuration.
-  if ('former' in client) return { status: 404, kind: 'csv', body: '' };
+  if ('former' in client) return errorPage(ctx, 404);
   const rows: Record<string, Cell>[] = [
     ...plannedOf((await clientHistory(ctx.db, id)).touches).map((t) => ({ date: t.date, kind: t.kind, owner: t.employee_id, title: t.title, id: t.id })),
     ...(await forecastOf(ctx.db, id)).map((f) => ({ date: f.date, kind: f.kind, owner: f.employee, title: f.title, id: null })),
@@ -167,9 +167,9 @@ export async function clientPlannedCsv(ctx: PageContext, id: string): Promise<Pa
 /** The relationship map as CSV. */
 export async function clientMapCsv(ctx: PageContext, id: string): Promise<PageResponse> {
   const client = await visibleClient(ctx, id);
-  if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
+  if (typeof client === 'number') return errorPage(ctx, client);
   // A former client's people are no longer known (the configuration had them): no map.
-  if ('former' in client) return { status: 404, kind: 'csv', body: '' };
+  if ('former' in client) return errorPage(ctx, 404);
   const detail = JSON.parse(client.detail) as ClientDetail;
   const report = relationshipReport(id, detail.contacts, relationshipMap((await clientHistory(ctx.db, id)).touches), ctx.today);
   return csv(ctx, report, report.rows, `${id}-relationships.csv`);
@@ -178,7 +178,7 @@ export async function clientMapCsv(ctx: PageContext, id: string): Promise<PageRe
 /** The client's history as CSV. */
 export async function clientTimelineCsv(ctx: PageContext, id: string): Promise<PageResponse> {
   const client = await visibleClient(ctx, id);
-  if (typeof client === 'number') return { status: client, kind: 'csv', body: '' };
+  if (typeof client === 'number') return errorPage(ctx, client);
   const { touches, events } = await clientHistory(ctx.db, id);
   // Its cells in the company's language, as its header and separator (csv()): one language in the file.
   const report = timelineReport(id, timeline(touches, events), translator(ctx.req.companyLanguage), ctx.meta.timezone ?? 'UTC');

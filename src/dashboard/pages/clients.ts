@@ -2,7 +2,7 @@ import type { Report } from '../../reports/report.ts';
 import { CLIENT_SORTS, allClients, clientFacets, clientPage, type ClientLine, type ClientQuery, type ClientSort } from '../../storage/dashboard-queries.ts';
 import { html, href, raw, type Html } from '../html.ts';
 import { PREFIX, type PageResponse } from '../page-types.ts';
-import { cachedPart, csv, csvLink, employeeName, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
+import { cachedPart, csv, csvLink, employeeName, errorPage, notReady, page, pageNumber, pager, specOf, type PageContext } from './context.ts';
 
 const PAGE_SIZE = 50;
 
@@ -78,7 +78,7 @@ function clientLine(ctx: PageContext, r: ClientLine): Html {
 /** The same clients as the table (same filters and order), every one of them, as the clients report's CSV. */
 export async function clientsCsv(ctx: PageContext): Promise<PageResponse> {
   const spec = specOf(ctx, 'clients');
-  if (!spec) return { status: 404, kind: 'csv', body: '' };
+  if (!spec) return errorPage(ctx, 404);
   const rows = (await allClients(ctx.db, ctx.scope, queryOf(ctx))).map((r) => ({
     client: r.id, name: r.name, tier: r.tier, industry: r.industry, country: r.country, stage: r.stage, owner: r.owner,
     last_done: r.last_done, last_by: r.last_by, next_touch: r.next_touch, ours_12: r.ours_12, theirs_12: r.theirs_12, silent_days: r.silent_days,

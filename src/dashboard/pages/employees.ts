@@ -118,7 +118,7 @@ ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' c
 /** The employee's load per day as the load report's CSV (the same rows `touchbase report load` prints for them). */
 export async function employeeLoadCsv(ctx: PageContext, id: string): Promise<PageResponse> {
   const e = await visibleEmployee(ctx, id);
-  if (typeof e === 'number') return { status: e, kind: 'csv', body: '' };
+  if (typeof e === 'number') return errorPage(ctx, e, 'employee');
   const agenda = await agendaOf(ctx.db, id, ctx.today, addDays(ctx.today, AGENDA_DAYS - 1));
   const rows = loadRows({ id, meetingsPerDay: e.meetings_per_day ?? undefined } as never, dailyLoad(agenda, id, ctx.today));
   return csv(ctx, { name: 'load', title: { key: 'report.load.title', params: {} }, columns: loadColumns(), summary: [] }, rows, `${id}-load.csv`);

@@ -75,7 +75,8 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
 export async function reportCsvDownload(ctx: PageContext, name: string): Promise<PageResponse> {
   const spec = specOf(ctx, name);
   // The clients list and the load have CSVs of their own (the index links them): here, no such report.
-  if (!spec || !(STORED_REPORTS as readonly string[]).includes(name)) return { status: 404, kind: 'csv', body: 'no such report here: the reports page links every CSV\n' };
-  if (!allowed(ctx, name)) return { status: 403, kind: 'csv', body: 'this report is for directors\n' };
+  if (!spec || !(STORED_REPORTS as readonly string[]).includes(name)) return errorPage(ctx, 404);
+  // A download refused is the page that says why, in the reader's language (QA: an empty 403, or English text in a Russian dashboard).
+  if (!allowed(ctx, name)) return errorPage(ctx, 403, 'directors');
   return csv(ctx, spec, (await rowsFor(ctx, name, undefined)).rows, `${name}.csv`);
 }
