@@ -50,6 +50,11 @@ describe('the message catalogues', () => {
     for (const letter of ['ș', 'ț', 'ă', 'î', 'â']) expect(text).toContain(letter);
   });
 
+  it('Romanian calls a touch "interacțiune" everywhere, never "atingere" (QA: the overview\'s empty grid and the checks\' line)', () => {
+    const text = Object.entries(CATALOGUES.ro).map(([key, m]) => `${key}: ${Object.values(forms(m)).join(' | ')}`);
+    expect(text.filter((line) => /atinger/i.test(line))).toEqual([]);
+  });
+
   it('dates and numbers in each language\'s conventions', () => {
     const [en, ru, ro] = [translator('en'), translator('ru'), translator('ro')];
     expect([en.date('2027-06-15'), ru.date('2027-06-15'), ro.date('2027-06-15')]).toEqual(['2027-06-15', '15.06.2027', '15.06.2027']);
