@@ -58,17 +58,23 @@ const SUBSTITUTE_DAY: Readonly<Record<Exclude<Language, 'en'>, string>> = { ru: 
 /**
  * The id (the slug of its English name) of a country's public holiday that `written` names by its
  * Romanian name or the country's own, as an id would be written: "limba-noastra" for
- * national-language-day, "ziua-independentei", "boze-narodzenie". Undefined when none does.
+ * national-language-day, "ziua-independentei", "boze-narodzenie" — or the first two words or
+ * more of one such name, when they begin no other ("ziua-nationala" for Ziua Națională a
+ * României, QA). Undefined when none does.
  */
 export function holidayIdByLocalName(country: string, year: number, written: string): { id: string; name: string } | undefined {
   const wanted = slugify(written);
   const own = namesByDate(country, year, ownLanguageOf(country) ?? 'en');
+  const begun = new Map<string, { id: string; name: string }>();
   for (const h of publicHolidays(country, year)) {
     for (const name of [publicHolidayName(country, h.date, 'ro', h.name), own.get(h.date)]) {
-      if (name && slugify(name) === wanted && h.slug !== wanted) return { id: h.slug, name };
+      if (!name || h.slug === wanted) continue;
+      const slug = slugify(name);
+      if (slug === wanted) return { id: h.slug, name };
+      if (wanted.includes('-') && slug.startsWith(`${wanted}-`)) begun.set(h.slug, { id: h.slug, name });
     }
   }
-  return undefined;
+  return begun.size === 1 ? [...begun.values()][0] : undefined;
 }
 
 /** The data's public holidays of a year by their first day, named in a language (memoised; any of the data's languages). */

@@ -454,6 +454,12 @@ triggers:
     const named = (holiday: string) => issuesOf({ 'a.yaml': `${SETTINGS + TEAM + moldovan}campaigns:\n  - { id: c1, holiday: ${holiday}, ours: account_manager }\n` }).text;
     expect(named('limba-noastra')).toContain('found "limba-noastra"; did you mean "national-language-day" (Limba noastră)?');
     expect(named('ziua-independentei')).toContain('did you mean "independence-day" (Ziua Independenței)?');
+    // The first words of a name, when they begin no other: Romania's "Ziua națională, Ziua Marii Uniri" as "ziua-nationala" (QA).
+    const romanian = 'clients:\n  - { id: a, name: A, country: RO, timezone: Europe/Bucharest, team: { account_manager: ivanova } }\n';
+    const inRomania = (holiday: string) => issuesOf({ 'a.yaml': `${SETTINGS + TEAM + romanian}campaigns:\n  - { id: c1, holiday: ${holiday}, ours: account_manager }\n` }).text;
+    expect(inRomania('ziua-nationala')).toContain('found "ziua-nationala"; did you mean "national-holiday" (Ziua națională, Ziua Marii Uniri)?');
+    // One word begins many names ("ziua"): no guess among them.
+    expect(inRomania('ziua')).not.toContain('(Ziua ');
   });
 
   it('a campaign without `for` whose holiday none of the clients has (its countries\' clients all gone) greets nobody: a warning naming the holiday, not an error', () => {
