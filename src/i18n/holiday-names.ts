@@ -59,8 +59,8 @@ const SUBSTITUTE_DAY: Readonly<Record<Exclude<Language, 'en'>, string>> = { ru: 
  * The id (the slug of its English name) of a country's public holiday that `written` names by its
  * Romanian name or the country's own, as an id would be written: "limba-noastra" for
  * national-language-day, "ziua-independentei", "boze-narodzenie" — or the first two words or
- * more of one such name, when they begin no other ("ziua-nationala" for Ziua Națională a
- * României, QA). Undefined when none does.
+ * more of one such name, when they begin no other ("ziua-nationala" for Romania's "Ziua
+ * națională, Ziua Marii Uniri", QA). Undefined when none does.
  */
 export function holidayIdByLocalName(country: string, year: number, written: string): { id: string; name: string } | undefined {
   const wanted = slugify(written);
