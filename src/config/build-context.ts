@@ -60,7 +60,8 @@ export class BuildContext {
    * usual case is the company's only account manager leaving, the successor added beside them
    * (QA): counted as a second holder, every client without a team needed one named, and naming
    * the successor there would have sent no handover letters (those go where the leaver holds the
-   * role). A hand-back cycle leaves the role's holders as they are.
+   * role). Only where that leaves one holder: among several, the error lists everyone a team may
+   * name, successors too. A hand-back cycle leaves the role's holders as they are.
    */
   leaveSuccessorsToHandovers(): void {
     const successors = new Set<string>();
@@ -71,7 +72,7 @@ export class BuildContext {
     }
     for (const [role, list] of this.holders) {
       const own = list.filter((e) => !successors.has(e.id));
-      if (own.length > 0 && own.length < list.length) this.holders.set(role, own);
+      if (own.length === 1 && list.length > 1) this.holders.set(role, own);
     }
   }
 

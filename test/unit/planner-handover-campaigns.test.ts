@@ -61,6 +61,9 @@ describe('handovers', () => {
     // Without the handover the two are two holders, and each client must name one, as before.
     const { issues } = checkConfig(writeConfig({ 'touchbase.yaml': { ...sections, handovers: [] } }));
     expect(issues.map((i) => i.found)).toContain('none named, and 2 employees hold account_manager (ivanova, novikov): name one under the client\'s team');
+    // With another account manager staying, the teams must name one, and the error lists everyone they may name.
+    const three = checkConfig(writeConfig({ 'touchbase.yaml': { ...sections, employees: [...sections.employees, employee('petrova', 'account_manager')] } }));
+    expect(three.issues.map((i) => i.found)).toContain('none named, and 3 employees hold account_manager (ivanova, novikov, petrova): name one under the client\'s team');
   });
 
   it('a chain: the clients the second leaver took over by the first handover are told of the second too, by whoever directs them then', () => {
