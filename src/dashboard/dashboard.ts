@@ -48,9 +48,10 @@ const OIDC_COOKIE = 'tb_oidc';
  * This browser signed out: its next sign-in through the identity provider asks the person to sign
  * in there again. The provider's own session outlives the dashboard's (QA: on a shared computer,
  * "sign in" right after "sign out" reopened the director's dashboard with no password asked).
+ * For one attempt, whatever it comes to (a provider that refuses the prompt does not lock the
+ * browser out), and for as long as a session lasts.
  */
 const SIGNED_OUT_COOKIE = 'tb_signed_out';
-const SIGNED_OUT_DAYS = 30;
 /** The page someone signed out asked for (a client's page from a digest's link), opened once they have signed in. */
 const RETURN_COOKIE = 'tb_return';
 const RETURN_MINUTES = 30;
@@ -221,6 +222,7 @@ export class Dashboard {
       if (!this.#oidc) return c.redirect(`${PREFIX}/sign-in`, 302);
       const saved = unsign<PendingSignIn & { x: number }>(await this.#sessionSecret(), 'oidc', getCookie(c, OIDC_COOKIE));
       deleteCookie(c, OIDC_COOKIE, { path: `${PREFIX}/auth` });
+      if (getCookie(c, SIGNED_OUT_COOKIE) !== undefined) deleteCookie(c, SIGNED_OUT_COOKIE, { path: PREFIX });
       if (!saved || saved.x <= this.#nowMs()) return c.redirect(`${PREFIX}/sign-in?error=expired`, 302);
       if (c.req.query('error')) return c.redirect(`${PREFIX}/sign-in?error=providerError`, 302);
       let email: string;
@@ -241,7 +243,6 @@ export class Dashboard {
         return c.html(errorBody(this.#pageFrame(), tr.t('ui.signIn.unknownEmployee', { email })), 403);
       }
       await this.#startSession(c, employee.id);
-      deleteCookie(c, SIGNED_OUT_COOKIE, { path: PREFIX });
       this.#d.log.info({ employee: employee.id, via: 'oidc' }, 'signed in to the dashboard');
       return c.redirect(this.#pageAfterSignIn(c), 302);
     });
@@ -277,7 +278,7 @@ export class Dashboard {
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }
       deleteCookie(c, SESSION_COOKIE, { path: PREFIX });
-      if (this.#oidc) setCookie(c, SIGNED_OUT_COOKIE, '1', { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SIGNED_OUT_DAYS * 86_400 });
+      if (this.#oidc) setCookie(c, SIGNED_OUT_COOKIE, '1', { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SESSION_HOURS * 3600 });
       await purgeExpiredSignIns(this.#d.db, this.#d.clock.now().toUTC().toISO()!);
       return c.redirect(`${PREFIX}/sign-in?out=1`, 303);
     });

@@ -62,7 +62,8 @@ export class OidcSignIn {
   /**
    * The provider's address to send the browser to, and what to remember until it comes back.
    * With `reauthenticate` (this browser signed out of the dashboard), the provider is asked to
-   * make the person sign in again (`prompt=login`) rather than answer from its own session.
+   * make the person sign in again (`prompt=login`) rather than answer from its own session —
+   * Google, which knows no `login`, to have them choose the account (`select_account`).
    */
   async start(redirectUri: string, reauthenticate = false): Promise<{ url: string; pending: PendingSignIn }> {
     const config = await this.#configuration();
@@ -71,7 +72,7 @@ export class OidcSignIn {
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri, scope: 'openid email profile', response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-      state: pending.state, nonce: pending.nonce, ...(reauthenticate ? { prompt: 'login' } : {}),
+      state: pending.state, nonce: pending.nonce, ...(reauthenticate ? { prompt: isGoogle(this.#settings.issuer) ? 'select_account' : 'login' } : {}),
     });
     return { url: url.href, pending };
   }
@@ -129,11 +130,18 @@ export function vouchedAddress(claims: Record<string, unknown>, provider: { issu
 
 /** Microsoft Entra ID's issuers: the public cloud's and the national clouds'. */
 function isEntra(issuer: string): boolean {
-  let host: string;
+  return ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'sts.windows.net'].includes(hostOf(issuer));
+}
+
+/** Google's issuer, whose `prompt` takes none, consent and select_account only. */
+function isGoogle(issuer: string): boolean {
+  return hostOf(issuer) === 'accounts.google.com';
+}
+
+function hostOf(issuer: string): string {
   try {
-    host = new URL(issuer).hostname;
+    return new URL(issuer).hostname;
   } catch {
-    return false;
+    return '';
   }
-  return ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn', 'sts.windows.net'].includes(host);
 }

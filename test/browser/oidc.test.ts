@@ -118,6 +118,17 @@ describe('sign-in through OpenID Connect', () => {
     // At the provider's login form, not back in the dashboard.
     await page.locator('input[name=login]').waitFor();
     expect(page.url().startsWith(idp.issuer)).toBe(true);
+    // Asked once, whatever comes of it: a provider that answers with an error (one that refuses the
+    // prompt) does not lock the browser out — the next sign-in goes as before, from its session.
+    await page.goto(`${daemon.url}/dashboard/auth/callback?error=access_denied`);
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?error=providerError`);
+    await page.goto(`${daemon.url}/dashboard/auth/login`);
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    // Signed out again: asked again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?out=1`);
+    await page.locator('a.button').click();
+    await page.locator('input[name=login]').waitFor();
     await page.locator('input[name=login]').fill('pavel@corp.example');
     await page.locator('input[name=password]').fill('any password');
     await page.locator('button[type=submit]').click();
