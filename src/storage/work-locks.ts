@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import { dialectOf } from './dialect.ts';
 import { inTransaction } from './transactions.ts';
-import { poolOf } from './postgres/open-postgres.ts';
+import { holdCheckedOut, poolOf } from './postgres/open-postgres.ts';
 
 /** Advisory lock keys (the first 8 bytes of sha1 of 'touchbase plan', 'touchbase dashboard' and 'touchbase history'). */
 const PLAN_KEY = '4409151238437012373';
@@ -72,6 +72,9 @@ async function withAdvisoryLock<T>(db: DB, key: string, work: () => Promise<T>):
     return work();
   }
   const client = await pool.connect();
+  // Its session ended meanwhile (a server restart), the lock went with it: the work's own queries
+  // fail too, and are its errors; the connection's is heard, never a crash (holdCheckedOut).
+  const held = holdCheckedOut(client);
   try {
     await client.query('select pg_advisory_lock($1::bigint)', [key]);
     try {
@@ -80,6 +83,6 @@ async function withAdvisoryLock<T>(db: DB, key: string, work: () => Promise<T>):
       await client.query('select pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
     }
   } finally {
-    client.release();
+    held.release();
   }
 }

@@ -16,6 +16,8 @@ import { refreshDashboardSafely } from '../../src/dashboard/refresh.ts';
 import { syncCompany } from '../helpers/sync-company.ts';
 import { tempDatabase, tempDatabaseLocation } from '../helpers/temp-database.ts';
 import { appendHistory, historyMark, historyPoint, passHistoryPoint } from '../../src/storage/touch-history.ts';
+import { withPlanLock } from '../../src/storage/work-locks.ts';
+import { inTransaction } from '../../src/storage/transactions.ts';
 
 /**
  * PostgreSQL's own promises (the postgres project only): the counterparts of the SQLite-file
@@ -200,6 +202,38 @@ describe('PostgreSQL', () => {
     const after = JSON.parse(ok(['history', '--format', 'json'], url)) as { seq: number; type: string }[];
     expect(after.filter((h) => h.seq > last).map((h) => [h.seq, h.type])).toEqual([[last + 1, 'skipped']]);
   }, 240_000);
+});
+
+describe('a session the server ends while touchbase holds its connection (a restart, a failover, pg_terminate_backend)', () => {
+  it('is an error of the work that used it, not a crash of the process; the next work gets a new connection (QA: a raw stack trace ended the job process)', async () => {
+    const location = await tempDatabaseLocation();
+    const db = await tempDatabase(location);
+    const admin = new (pgModule().Client)({ connectionString: location });
+    await admin.connect();
+    const endOthers = () => admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    const pause = () => new Promise((r) => setTimeout(r, 300));
+    try {
+      // The plan lock's connection, idle while the work runs: its end is heard, and the work goes on to its own answer.
+      expect(await withPlanLock(db, async () => {
+        await endOthers();
+        await pause();
+        return 'the work ended';
+      })).toBe('the work ended');
+      // A transaction's connection, idle between two statements: the next statement fails, as the database's error.
+      const failed = await inTransaction(db, async (trx) => {
+        await trx.selectFrom('touches').select('id').execute();
+        await endOthers();
+        await pause();
+        return trx.selectFrom('touches').select('id').execute();
+      }).then(() => undefined, (error: unknown) => error);
+      expect(failed).toBeInstanceOf(Error);
+      // Nothing broken is given out again.
+      expect(await db.selectFrom('touches').select('id').execute()).toEqual([]);
+      expect(await withPlanLock(db, async () => db.selectFrom('touches').select('id').execute())).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  });
 });
 
 describe('two processes planning into one database at once (daemons sharing PostgreSQL)', () => {

@@ -44,6 +44,28 @@ export function poolOf(db: object): { pool: pg.Pool; location: string } {
   return found;
 }
 
+/**
+ * A connection taken from the pool, for as long as it is held: pg's pool listens for a connection's
+ * errors only while it is idle in the pool, and an error of one held between two queries (the
+ * server restarted, the session ended by an administrator, a failover) had no listener — it
+ * crashed the process with a raw stack trace (QA). Heard here, the error makes the next query on
+ * it fail (pg refuses a broken client), which the work reports as the database's error; released,
+ * the connection is destroyed rather than given to the next caller.
+ */
+export function holdCheckedOut(client: pg.PoolClient): { release(): void } {
+  let broken: Error | undefined;
+  const heard = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', heard);
+  return {
+    release: () => {
+      client.removeListener('error', heard);
+      client.release(broken);
+    },
+  };
+}
+
 /** The part of pg's pool kysely uses (its PostgresPool port), with PostgreSQL's errors explained. */
 class ExplainedPool implements PostgresPool {
   constructor(readonly pool: pg.Pool, readonly location: string) {}
@@ -56,6 +78,7 @@ class ExplainedPool implements PostgresPool {
       throw explainPostgresError(error, this.location);
     }
     const location = this.location;
+    const held = holdCheckedOut(client);
     return {
       query: (async (text: string, parameters: readonly unknown[]) => {
         try {
@@ -64,7 +87,7 @@ class ExplainedPool implements PostgresPool {
           throw explainPostgresError(error, location);
         }
       }) as unknown as PostgresPoolClient['query'],
-      release: () => client.release(),
+      release: () => held.release(),
     };
   }
 
