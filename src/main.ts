@@ -2,6 +2,7 @@ import { runCli } from './cli/program.ts';
 import { closeErrors, closeOutput, outlivesOutput } from './cli/io.ts';
 import { writesFinished } from './unfinished-writes.ts';
 import { umaskFor } from './storage/private-files.ts';
+import { redactLocation } from './storage/location.ts';
 
 // What touchbase creates (database, lock, feeds) is its user's alone, however it is started.
 process.umask(umaskFor());
@@ -25,5 +26,12 @@ process.stderr.on('error', (error: NodeJS.ErrnoException) => {
   closeErrors();
 });
 
-done = runCli(process.argv.slice(2));
+// A password in a --db URL would stand in `ps` and /proc/PID/cmdline, for any local user to read,
+// for the daemon's whole life (QA): the process's title is its arguments with the password hidden
+// (the arguments themselves are read from process.argv, which keeps them).
+const args = process.argv.slice(2);
+const shown = args.map((a) => a.replace(/postgres(?:ql)?:\/\/.*$/is, (url) => redactLocation(url)));
+if (shown.some((a, i) => a !== args[i])) process.title = ['touchbase', ...shown].join(' ');
+
+done = runCli(args);
 process.exitCode = await done;
