@@ -369,7 +369,7 @@ export const UNDER_DAEMON = 'a daemon runs on it';
 function newerVersion(location: string, names: string[]): DatabaseProblemError {
   const file = redactLocation(location);
   return new DatabaseProblemError('newer-version', file, `${file} was written by a newer version of touchbase (it has migration${names.length > 1 ? 's' : ''} ${names.join(', ')}, which this version does not know). `
-    + `Upgrade touchbase to the version that wrote it (git pull && npm ci), or point ${isPostgresLocation(location) ? 'TOUCHBASE_DATABASE_URL' : '--db'} at a backup made before that upgrade; nothing was changed.`);
+    + `Upgrade touchbase to the version that wrote it (git pull && npm ci), or point ${isPostgresLocation(location) ? '--db or TOUCHBASE_DATABASE_URL (whichever gave this URL)' : '--db'} at a backup made before that upgrade; nothing was changed.`);
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

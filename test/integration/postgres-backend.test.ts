@@ -106,6 +106,8 @@ describe('PostgreSQL', () => {
     expect(error).toBeInstanceOf(DatabaseProblemError);
     expect((error as DatabaseProblemError).problem).toBe('newer-version');
     expect((error as Error).message).toContain('migration 0010_later, which this version does not know');
+    // Wherever the URL came from: --db too, not only the variable (QA).
+    expect((error as Error).message).toContain('or point --db or TOUCHBASE_DATABASE_URL (whichever gave this URL) at a backup made before that upgrade');
     expect((error as Error).message).not.toContain(new URL(location).password);
   });
 
