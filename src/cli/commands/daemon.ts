@@ -74,7 +74,8 @@ TOUCHBASE_SHARED_WORK (see README, Running several daemons).`)
         if (signals > 1) {
           logger.warn({ signal }, 'second signal: stopping now; unfinished calendar writes are retried at the next start');
           daemon.killNow();
-          process.exit(130);
+          // The shell's code for the signal that forced it: 128 + 2 (SIGINT) or 128 + 15 (SIGTERM).
+          process.exit(signal === 'SIGTERM' ? 143 : 130);
         }
         logger.info({ signal }, 'stopping (send the signal again to force)');
         stopRequested = true;
