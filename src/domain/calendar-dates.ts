@@ -5,11 +5,15 @@
  */
 
 /** The years a configuration date may name: far enough for history and plans, no further. */
-/** A holiday's rule "orthodox easter" or "western easter", either with "+ 49 days" or "- 2 days" (catholic is western). */
-export const EASTER_RULE = /^(orthodox|western|catholic)\s+easter(?:\s*([+-])\s*(\d{1,3})\s*days?)?$/i;
-
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
+
+/**
+ * A holiday's rule "orthodox easter" or "western easter", either with "+ 49 days" or "- 2 days"
+ * (catholic is western). Up to 79 days either way (Clean Monday is − 48, Corpus Christi + 60):
+ * never into another year, as Easter falls between 22 March and 8 May.
+ */
+export const EASTER_RULE = /^(orthodox|western|catholic)\s+easter(?:\s*([+-])\s*([0-7]?\d)\s*days?)?$/i;
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

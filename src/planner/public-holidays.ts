@@ -104,20 +104,24 @@ export function parseEasterRule(text: string): EasterRule | undefined {
   return { easter: m[1]!.toLowerCase() === 'orthodox' ? 'orthodox' : 'western', offsetDays: m[2] === '-' ? -days : days };
 }
 
-const easterDays = new Map<string, string | undefined>();
+const easterDays = new Map<string, string>();
 
-/**
- * The day of an Easter rule in a year, by date-holidays' own computus (Orthodox: the Julian
- * computus, in Gregorian dates; western: the Gregorian), memoised.
- */
-function easterRuleDate(rule: EasterRule, year: number): string | undefined {
-  const key = `${rule.easter}|${rule.offsetDays}|${year}`;
-  if (easterDays.has(key)) return easterDays.get(key);
-  const calendar = new Holidays();
-  calendar.setHoliday(`${rule.easter === 'orthodox' ? 'orthodox' : 'easter'} ${rule.offsetDays}`, { name: { en: 'rule' }, type: 'public' });
-  const day = calendar.getHolidays(year).find((h) => h.date.startsWith(String(year)))?.date.slice(0, 10);
-  easterDays.set(key, day);
+/** Easter Sunday of a year, by date-holidays' own computus (Orthodox: the Julian computus, in Gregorian dates; western: the Gregorian), memoised. */
+function easterSunday(easter: EasterRule['easter'], year: number): string {
+  const key = `${easter}|${year}`;
+  let day = easterDays.get(key);
+  if (day === undefined) {
+    const calendar = new Holidays();
+    calendar.setHoliday(easter === 'orthodox' ? 'orthodox' : 'easter', { name: { en: 'Easter' }, type: 'public' });
+    day = calendar.getHolidays(year)[0]!.date.slice(0, 10);
+    easterDays.set(key, day);
+  }
   return day;
+}
+
+/** The day of an Easter rule in a year: its Easter and the offset (EASTER_RULE keeps it inside the year). */
+function easterRuleDate(rule: EasterRule, year: number): string {
+  return DateTime.fromISO(easterSunday(rule.easter, year), { zone: 'utc' }).plus({ days: rule.offsetDays }).toISODate()!;
 }
 
 /** "2nd sunday of august" → { nth: 2, weekday: 7, month: 8 }; "last friday of july" → { nth: -1, … }. */

@@ -59,6 +59,11 @@ describe('holidays', () => {
     expect(professionalHolidayDate(easter('orthodox easter + 49 days'), 2027)).toBe('2027-06-20');
     expect(professionalHolidayDate(easter('western easter -2 days'), 2027)).toBe('2027-03-26');
     expect(professionalHolidayDate(easter('orthodox easter +1 day'), 2027)).toBe('2027-05-03');
+    // Up to 79 days either way (Corpus Christi is + 60): none reaches into another year, where a year would have two or none.
+    expect(professionalHolidayDate(easter('western easter + 60 days'), 2027)).toBe('2027-05-27');
+    expect(professionalHolidayDate(easter('western easter - 79 days'), 2027)).toBe('2027-01-08');
+    expect(parseEasterRule('western easter - 90 days')).toBeUndefined();
+    expect(parseEasterRule('orthodox easter + 260 days')).toBeUndefined();
     // Which Easter is meant is said: a bare "easter" is not a rule.
     expect(parseEasterRule('easter')).toBeUndefined();
     expect(parseEasterRule('orthodox easter + 49')).toBeUndefined();
