@@ -162,8 +162,13 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
     if (subject) {
       const row = await touchById(db, subject);
       if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
-    } else {
-      if (!current.has(silenceEpisodeOf(a.series))) reason = 'the client was touched: the silence is over';
+    } else if (!current.has(silenceEpisodeOf(a.series))) {
+      reason = 'the client was touched: the silence is over';
+    } else if (a.series.startsWith('escalation:')) {
+      // Its alert skipped ("not now"): the silence goes on, and the next round's alert and its own
+      // escalation come when it has lasted again; this one would stand beside them.
+      const alert = await touchById(db, workflowTouchId(a.series.slice('escalation:'.length)));
+      if (alert?.status === 'skipped') reason = 'its alert was skipped: a silence that goes on is alerted again later';
     }
     if (!reason) continue;
     if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared[subject ? 'overdue' : 'silence']++;

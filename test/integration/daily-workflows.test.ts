@@ -106,6 +106,24 @@ describe('silence', () => {
     expect(await openTouches(d, 'escalation:silence:alpha')).toEqual([]);
     expect(await openTouches(d, 'silence:alpha')).toEqual([]);
   });
+
+  it('an alert skipped after it went up withdraws its escalation: the next round\'s is the only one the director gets (review)', async () => {
+    const d = await withLastTouch('2027-03-01');
+    await runDailyWorkflows(d, config, morning('2027-05-03'));
+    await runDailyWorkflows(d, config, morning('2027-05-11'));
+    expect(await openTouches(d, 'escalation:silence:alpha')).toHaveLength(1);
+    const [first] = await openTouches(d, 'silence:alpha');
+    await markSkipped(d, first!.id, { at: '2027-05-12T10:00:00Z', date: '2027-05-12', by: 'anna', note: 'CEO on vacation' });
+    await runDailyWorkflows(d, config, morning('2027-05-13'));
+    expect(await openTouches(d, 'escalation:silence:alpha')).toEqual([]);
+    // 60 days after the skip (12 May) is 11 July: the next round the day after, and a week on its escalation, alone.
+    await runDailyWorkflows(d, config, morning('2027-07-11'));
+    expect(await openTouches(d, 'silence:alpha')).toEqual([]);
+    await runDailyWorkflows(d, config, morning('2027-07-12'));
+    expect(await openTouches(d, 'silence:alpha')).toHaveLength(1);
+    await runDailyWorkflows(d, config, morning('2027-07-19'));
+    expect(await openTouches(d, 'escalation:silence:alpha')).toMatchObject([{ employee_id: 'pavel', date: '2027-07-19' }]);
+  });
 });
 
 describe('alerts withdrawn as soon as their reason ends', () => {
