@@ -22,18 +22,34 @@ export function sharedHours(
   employeeZone: string, employeeHours: Hours, employeeDate: string,
   clientZone: string, clientHours: Hours, isClientWorkday: (isoDate: string) => boolean,
 ): Interval | undefined {
+  let best: Interval | undefined;
+  for (const s of sharedStretches(employeeZone, employeeHours, employeeDate, clientZone, clientHours, isClientWorkday)) {
+    if (!best || s[1] - s[0] > best[1] - best[0]) best = s;
+  }
+  return best;
+}
+
+/**
+ * Every stretch of the employee's working hours on `employeeDate` inside the client's on a
+ * client working day, earliest first: one, or two where the employee's day spans two of the
+ * client's (zones far apart), or none.
+ */
+export function sharedStretches(
+  employeeZone: string, employeeHours: Hours, employeeDate: string,
+  clientZone: string, clientHours: Hours, isClientWorkday: (isoDate: string) => boolean,
+): Interval[] {
   const [a, b] = workingInterval(employeeZone, employeeDate, employeeHours);
   const first = localDateOf(clientZone, a);
   const last = localDateOf(clientZone, b - 1);
-  let best: Interval | undefined;
+  const stretches: Interval[] = [];
   for (const clientDate of first === last ? [first] : [first, last]) {
     if (!isClientWorkday(clientDate)) continue;
     const [c, d] = workingInterval(clientZone, clientDate, clientHours);
     const from = Math.max(a, c);
     const to = Math.min(b, d);
-    if (to > from && (!best || to - from > best[1] - best[0])) best = [from, to];
+    if (to > from) stretches.push([from, to]);
   }
-  return best;
+  return stretches;
 }
 
 /** Longest overlap in minutes over reference days in every season (winter and summer time). */

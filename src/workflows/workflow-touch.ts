@@ -8,7 +8,7 @@ import { insertTouchesIfNew } from '../storage/workflow-repository.ts';
 import { WorkCalendar } from '../planner/work-calendar.ts';
 import { addDays } from '../planner/dates.ts';
 import { isoInZone, localDateOf, localToMs } from '../planner/zoned-time.ts';
-import { sharedHours, workingInterval, type Interval } from '../planner/working-hours.ts';
+import { sharedStretches, workingInterval, type Interval } from '../planner/working-hours.ts';
 
 /**
  * A touch a workflow makes (an event's, a silence alert, an escalation, a digest), not the
@@ -53,8 +53,9 @@ const SHARED_TIME_SEARCH_DAYS = 31;
  * theirs, as the planner places a call (config-format: "inside the employee's working hours and
  * the client's") — and the touch fits before either ends; otherwise at the first such time of a
  * later working day. A Bucharest client's complaint told at 19:30 in Moscow is called at 10:00
- * Moscow time, when their office has opened, not at 09:00 (QA). Where the two share no time for
- * weeks (validate warns of such a pair), the employee's own hours, as for a touch with no client.
+ * Moscow time, when their office has opened, not at 09:00 (QA). Where the two share no time that
+ * fits it for weeks (zones far apart: validate refuses such a pair for a rule's meetings, not for
+ * a trigger), the employee's own hours, as for a touch with no client: the touch is due.
  */
 export function nextWorkingStart(config: Config, employee: Employee, client: Client | undefined, fromMs: number, minutes: number): { date: string; startMs: number } {
   if (client) {
@@ -63,9 +64,11 @@ export function nextWorkingStart(config: Config, employee: Employee, client: Cli
     let day = localDateOf(employee.timezone, fromMs);
     for (let i = 0; i < SHARED_TIME_SEARCH_DAYS; i++) {
       day = nextWorkday(config, employee, client, day);
-      const shared = sharedHours(employee.timezone, employee.hours, day, client.timezone, client.hours, clientWorks);
-      const start = shared && startIn(shared, fromMs, minutes);
-      if (start !== undefined) return { date: day, startMs: start };
+      // The earliest stretch that still has room, not the longest of the day.
+      for (const shared of sharedStretches(employee.timezone, employee.hours, day, client.timezone, client.hours, clientWorks)) {
+        const start = startIn(shared, fromMs, minutes);
+        if (start !== undefined) return { date: day, startMs: start };
+      }
       day = addDays(day, 1);
     }
   }
