@@ -41,7 +41,12 @@ function groupKey(issue: ConfigIssue): string | undefined {
   const what = `${issue.file}\0${issue.rank ?? 1}\0${issue.expected}\0${issue.found}`;
   // YAML: the same place (an anchor's value, through its aliases) and the same field of each entry
   // (two fields an entry lacks are both placed at the entry: two mistakes); a table: the same column.
-  return YAML.test(issue.file) ? `${what}\0${issue.line}:${issue.column}\0${issue.field.replace(/\[\d+\]/g, '[]')}` : `${what}\0${issue.field}`;
+  return YAML.test(issue.file) ? `${what}\0${yamlPlace(issue)}` : `${what}\0${issue.field}`;
+}
+
+/** Where a YAML mistake is said (an anchor's value, for every alias of it) and of which field of each entry it reaches. */
+function yamlPlace(item: { line: number; column: number; field: string }): string {
+  return `${item.line}:${item.column}\0${item.field.replace(/\[\d+\]/g, '[]')}`;
 }
 
 function merged(group: readonly ConfigIssue[]): ConfigIssue {
@@ -69,7 +74,7 @@ function listed(items: readonly string[]): string {
  * (placeOf puts each there), as sayRepeatsOnce does for errors. `warnings` sorted by place.
  */
 export function sayWarningsOnce(warnings: readonly ConfigWarning[]): ConfigWarning[] {
-  const keyOf = (w: ConfigWarning) => (YAML.test(w.file) && w.line > 0 ? `${w.file}\0${w.line}:${w.column}\0${w.field.replace(/\[\d+\]/g, '[]')}\0${w.message}` : undefined);
+  const keyOf = (w: ConfigWarning) => (YAML.test(w.file) && w.line > 0 ? `${w.file}\0${yamlPlace(w)}\0${w.message}` : undefined);
   return grouped(warnings, keyOf).map((group) => {
     const users = aliasUsers(group);
     return users ? { ...group[0]!, message: `${group[0]!.message} ${users}` } : group[0]!;

@@ -166,10 +166,8 @@ export async function openAlerts(db: DB, clientId?: string): Promise<Pick<TouchR
 }
 
 /** The silence alerts skipped: each its series (the episode and round it was the alert of) and when it was skipped. */
-export async function skippedSilenceAlerts(db: DB, clientId?: string): Promise<Pick<TouchRow, 'series' | 'resolved_at'>[]> {
-  let q = db.selectFrom('touches').select(['series', 'resolved_at']).where('status', '=', 'skipped').where('source', 'like', 'silence:%');
-  if (clientId !== undefined) q = q.where('client_id', '=', clientId);
-  return q.execute();
+export async function skippedSilenceAlerts(db: DB): Promise<Pick<TouchRow, 'series' | 'resolved_at'>[]> {
+  return db.selectFrom('touches').select(['series', 'resolved_at']).where('status', '=', 'skipped').where('source', 'like', 'silence:%').execute();
 }
 
 /** What the silence check needs of each done touch. */
