@@ -5,7 +5,7 @@ import { TIMED_KINDS } from '../domain/types.ts';
 import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
 import { PLACEHOLDERS, placeholdersOf, strayBraces, unknownPlaceholders } from '../domain/title-template.ts';
-import { selects } from '../domain/selector.ts';
+import { contactsFor, selects } from '../domain/selector.ts';
 import { hasHolidayCalendar, parseHolidayRule, parseMonthDay, publicHolidays, publicHolidaySlugs } from '../planner/public-holidays.ts';
 import { quote } from './config-issue.ts';
 import { holidayIdByLocalName } from '../i18n/holiday-names.ts';
@@ -127,6 +127,9 @@ function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin): vo
       shortDays.set(employee.id, day);
       continue;
     }
+    // A client with none of the rule's contacts gets no touch of it (planner/rule-demands.ts
+    // ruleUnits): no hours to share (QA: a client with only a buyer refused for the directors' calls).
+    if (contactsFor(rule.theirs, client.contacts).length === 0) continue;
     const { longest: shared, shortest } = ctx.sharedMinutesOverYear(employee, client);
     const pair = `${client.id}\u0000${employee.id}`;
     // Long enough in one season only (one zone keeps summer time, the other not): valid, but the

@@ -10,7 +10,7 @@ import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 import { placeOf, type CsvTable, type Origin } from './origin.ts';
 import type { Located, LocatedClient, RawSources } from './sources.ts';
 import { HOURS_DASH, toMinutes } from './schema.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean, knownZones } from './suggest.ts';
 import { nameKey, nameWords } from './name-key.ts';
 import { counted } from '../domain/english-count.ts';
 
@@ -283,18 +283,35 @@ export class BuildContext {
 }
 
 const zoneValidity = new Map<string, boolean>();
+/** A zone known by the name as written: "europe/moscow", which luxon takes, is not (zoneNamed). */
 export function isZone(zone: string): boolean {
   let valid = zoneValidity.get(zone);
   if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
+    valid = IANAZone.isValidZone(zone) && zoneNamed(zone) === zone;
     zoneValidity.set(zone, valid);
   }
   return valid;
 }
 
+let zoneNames: Map<string, string> | undefined;
+/**
+ * The zone's own name when `zone` is it in other letters ("europe/moscow" is "Europe/Moscow").
+ * Luxon and Intl take either, but a feed's TZID is the name as written, and no calendar knows
+ * "europe/moscow": its events were read in the reader's own zone (QA), so it is refused.
+ */
+function zoneNamed(zone: string): string {
+  zoneNames ??= new Map(knownZones().map((z) => [z.toLowerCase(), z]));
+  return zoneNames.get(zone.toLowerCase()) ?? zone;
+}
+
 /** Reports a zone luxon does not know, with the nearest known one. Returns whether it is valid. */
 export function checkZone(ctx: BuildContext, zone: string, origin: Origin, path: PropertyKey[]): boolean {
   if (isZone(zone)) return true;
+  const named = zoneNamed(zone);
+  if (named !== zone) {
+    ctx.report(origin, path, 1, `an IANA time zone written as it is named, like ${named}`, `${quote(zone)}; did you mean ${quote(named)}? (calendars know a zone only by its name as written)`);
+    return false;
+  }
   ctx.report(origin, path, 1, 'an IANA time zone like Europe/Moscow or America/New_York', `${quote(zone)}, which is not a known zone${zoneHint(zone)}`);
   return false;
 }

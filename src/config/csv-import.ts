@@ -559,10 +559,13 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
       reportOtherSeparator(job, header, other, line, sources);
       return;
     }
-    plan.rows.misfits.push(rowLengthIssue(cells, header, origin));
+    // Named by its own id, not the cell the row's shift put in the id's column (QA: "Arctic; Fish" named contact Fish).
+    const read = joinedAtTypedSeparator(cells, header);
+    const ownId = read ? read[plan.idColumn]?.trim() : id;
+    plan.rows.misfits.push(rowLengthIssue(cells, header, read ? new CsvOrigin(plan.table, line, ownId || undefined) : origin));
     plan.rows.misfitLengths.add(cells.length);
-    if (job.as === 'clients') brokenClientRow(sources, id || undefined, cells[targets.findIndex((t) => t?.length === 1 && t[0] === 'name')], true);
-    else if (id) sources.brokenIds.add(id);
+    if (job.as === 'clients') brokenClientRow(sources, ownId || undefined, (read ?? cells)[targets.findIndex((t) => t?.length === 1 && t[0] === 'name')], true);
+    else if (ownId) sources.brokenIds.add(ownId);
     return;
   }
   // Cells under the header's empty trailing columns, which the row does not have.
@@ -797,6 +800,14 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
 const TYPED_AFTER_SEPARATOR = /^[ \u00a0]+\S/;
 
 /** The first cell (after the row's first) that a separator typed as in prose began, or -1. */
+/** A row one field too long by a separator typed in a value ("Arctic; Fish"), with that value whole again; undefined for any other row. */
+function joinedAtTypedSeparator(cells: readonly string[], header: CsvHeader): string[] | undefined {
+  if (cells.length !== header.names.length + 1) return undefined;
+  const typed = typedSeparatorAt(cells);
+  if (typed <= 0) return undefined;
+  return [...cells.slice(0, typed - 1), `${cells[typed - 1]}${header.delimiter}${cells[typed]}`, ...cells.slice(typed + 1)];
+}
+
 function typedSeparatorAt(cells: readonly string[]): number {
   return cells.findIndex((c, i) => i > 0 && TYPED_AFTER_SEPARATOR.test(c));
 }

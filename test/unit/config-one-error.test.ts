@@ -141,6 +141,14 @@ describe('one mistake, one error, first', () => {
     expect(issuesOf(typed).text).toEqual([
       'clients.csv:3:2: name (client c2): expected 4 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 6 fields, "Arctic; Fish" read as two of them',
     ]);
+    // Split before the id's column: the row is named by its own id, not by what the shift put there (QA: "contact Fish").
+    const contacts = writeConfig({
+      'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\nclients:\n  - { id: arctic, name: Arctic Fish }\n`,
+      'contacts.csv': 'client;id;name;role;email;phone\narctic;a-ceo;Ion Rusu;ceo;;\nArctic; Fish;tgm-buyer;Cătălina Sârbu;buyer;c.sarbu@tgm.example;\n',
+    });
+    expect(issuesOf(contacts).text).toEqual([
+      'contacts.csv:3:1: client (contact tgm-buyer): expected 6 fields separated by ";", as in the header (a missing separator, or a value with ";" not in quotes?), found 7 fields, "Arctic; Fish" read as two of them',
+    ]);
   });
 
   // QA: a CRM's "Россия" in the country column was one error per row (thousands in a real export).
