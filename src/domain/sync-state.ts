@@ -79,7 +79,7 @@ export interface Settled {
  * | any      | live event       | present         | no                |
  * | delete   | cancelled/absent | gone            | no                |
  * | create   | absent           | none            | no                |
- * | create   | cancelled        | deleted_by_user | yes, if still desired there (only our create makes that id) |
+ * | create   | cancelled        | deleted_by_user | yes, if still desired there (only our create makes that id: a key whose event was found deleted is never written again, calendar-sync-repository.ts keyAfter) |
  * | update   | cancelled/absent | deleted_by_user | yes, if still desired there |
  * | —        | cancelled/absent | deleted_by_user | yes, if still desired there (only asked of a confirmed event) |
  *

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import type { CalendarPauseRow, CalendarReadFailureRow, CalendarSyncRow } from './schema.ts';
 import { inTransaction } from './touch-repository.ts';
-import { eventKeyOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
+import { eventKeyOf, generationOf, needsWork, type Remote, type SyncState, type WriteOp } from '../domain/sync-state.ts';
 
 /**
  * The rows of calendar sync: one per calendar entry (a meeting or call, or one day's all-day
@@ -226,13 +226,24 @@ export async function recordPresent(db: DB, row: CalendarSyncRow, c: Confirmed, 
 }
 
 /** A call or read settled the event as not there (our delete, a create that never happened, the employee's deletion). */
-export async function recordAbsent(db: DB, row: CalendarSyncRow, remote: Exclude<Remote, 'present'>, nowIso: string, eventKey = row.event_key): Promise<CalendarSyncRow> {
+export async function recordAbsent(db: DB, row: CalendarSyncRow, remote: Exclude<Remote, 'present'>, nowIso: string, eventKey = keyAfter(row, remote)): Promise<CalendarSyncRow> {
   const next = withDirty({
     ...row, remote, remote_id: remote === 'none' ? null : row.remote_id, remote_etag: null, remote_hash: null,
     event_key: eventKey, ...NOTHING_IN_FLIGHT, attempts: 0, next_attempt_at: null, last_error: null, updated_at: nowIso,
   });
   // The employee's deletion: nothing of ours is wanted there any more.
   return saveCalendarSide(db, next, remote === 'deleted_by_user' ? { desired: 'absent', desired_hash: null } : {});
+}
+
+/**
+ * The key a create of this row goes under after its event was found deleted (ours or the
+ * employee's): the next one. Google keeps a deleted event under its id for good, so a create under
+ * that id is refused (409) — and one whose answer was lost was read back as that deleted event:
+ * our own delete taken for the employee's, the touch skipped (QA). Under a key no event ever had,
+ * only our create can make the event a read finds (sync-state.ts afterRead).
+ */
+function keyAfter(row: CalendarSyncRow, remote: Exclude<Remote, 'present'>): string {
+  return remote === 'none' ? row.event_key : eventKeyOf(row.entry_id, generationOf(row.event_key) + 1);
 }
 
 /** A failed call: what is in flight stays in flight when its outcome is unknown; the row waits until `nextAttemptAt`. */

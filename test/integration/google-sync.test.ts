@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { sql } from 'kysely';
-import { openMigrated, type DB } from '../../src/storage/database.ts';
+import { migrate, migrateTo, openDatabase, openMigrated, type DB } from '../../src/storage/database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { NO_ANSWER_STOP } from '../../src/sync/reconciler.ts';
@@ -192,6 +192,49 @@ describe('Google Calendar sync through the real client', () => {
     await expectCalendarsEqualPlan(db);
     expect((await sync(configOf(sections()))).dispatched).toMatchObject({ done: 0, retried: 0 });
     await db.destroy();
+  });
+
+  it('an event wanted again after we deleted it, its create unanswered (a dropped connection), is created under its next key, not taken for the employee deleting it (QA)', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    // The calls rule goes, and its events with it (Google keeps them, cancelled, under their ids).
+    await sync(configOf(withoutCalls(sections())));
+    const deleted = fake.events(A).filter((e) => e.status === 'cancelled').length;
+    expect(deleted).toBeGreaterThan(0);
+    // The rule is back; the inserts of the calls that come back lose their answers.
+    fake.script({ kind: 'drop' }, { method: 'POST', user: A, times: 3 });
+    const back = await sync(configOf(sections()));
+    expect(back.dispatched!.retried).toBe(3);
+    // Read back later: what the read finds under the old ids is our own delete, not the employee's.
+    const later = await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 5 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(later.dispatched!.deletedByUser).toBe(0);
+    const skipped = await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute();
+    expect(skipped).toEqual([]);
+    await syncCalendars(db, configOf(sections()), fixedClock(NOW.plus({ minutes: 10 })), { feedDir: tempDir(), ports: { google: google() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('migration 0021 moves the rows whose event was found deleted before it on to their next key; the others keep theirs', async () => {
+    const db = openDatabase(await tempDatabaseLocation({ file: join(tempDir(), 'old.sqlite'), empty: true }));
+    try {
+      await migrateTo(db, '0020_calendar_read_failures');
+      const hex = (n: number) => String(n).repeat(32).slice(0, 32);
+      const row = (n: number, key: string, remote: string, inflight: string | null) => ({
+        entry_id: `e${n}`, entry_date: '2027-01-11', members: '[]', employee_id: 'anna', provider: 'google', event_key: key, desired: 'absent', desired_hash: null,
+        remote, remote_id: remote === 'none' ? null : `r${n}`, remote_etag: null, remote_hash: null, remote_start: null, remote_end: null, inflight_op: inflight,
+        inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null, attempts: 0, next_attempt_at: null, last_error: null, failed_hash: null, dirty: 0, updated_at: '2027-01-10T00:00:00.000Z',
+      });
+      await db.insertInto('calendar_sync').values([
+        row(1, hex(1), 'gone', null), row(2, `${hex(2)}v9`, 'deleted_by_user', null), row(3, `${hex(3)}v1`, 'present', null),
+        row(4, hex(4), 'none', null), row(5, hex(5), 'gone', 'create'),
+      ] as never).execute();
+      await migrate(db);
+      const keys = await db.selectFrom('calendar_sync').select(['entry_id', 'event_key']).orderBy('entry_id').execute();
+      expect(keys.map((k) => k.event_key)).toEqual([`${hex(1)}v1`, `${hex(2)}v10`, `${hex(3)}v1`, hex(4), hex(5)]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('a request that stalls past the client timeout (and then commits) is retried and adopted, not duplicated', async () => {
