@@ -30,8 +30,12 @@ export interface ChainStart {
   readonly base: string;
   /** The place of the chain's next touch after its base. */
   readonly k: number;
-  /** The resolution the chain goes on from (its `every` counts from that day). */
-  readonly last?: Resolution;
+  /**
+   * The resolution the chain goes on from (its `every` counts from that day). Given as undefined
+   * when every resolved touch was passed over (skipped ahead of open ones): the chain goes on as
+   * if none were resolved.
+   */
+  readonly last?: Resolution | undefined;
 }
 
 /**
@@ -46,8 +50,17 @@ export function chainStart(series: string, resolved: readonly Resolution[], plan
   let k = 0;
   let previous: string | undefined;
   let last: Resolution | undefined;
+  let passedOver = false;
   for (const r of resolved) {
     const at = placeAfter(series, base, k, r.touchId);
+    if (at !== undefined && r.status === 'skipped' && openBetween(series, base, k, at, planned)) {
+      // Skipped ahead of its day while one before it is still open ("not in January"): the chain
+      // goes on through the open one, and the skipped one keeps its place after it. (Done, a later
+      // touch is the chain's contact and the open one is missed: superseded-touches.ts.) Taken as
+      // where the chain goes on from, it cancelled the open one (QA: tomorrow's check-in).
+      passedOver = true;
+      continue;
+    }
     if (at !== undefined) k = at;
     else if (placeUpTo(series, base, k, r.touchId)) {
       // An earlier touch of the chain resolved after a later one was done (closed as missed
@@ -71,7 +84,13 @@ export function chainStart(series: string, resolved: readonly Resolution[], plan
     const walked = touchKey(chainIdentity(series, base, k + 1)).id;
     if (!planned(walked) && planned(touchKey(chainIdentity(series, last.touchId, 1)).id)) return { base: last.touchId, k: 1, last };
   }
-  return { base, k: k + 1, ...(last ? { last } : {}) };
+  return { base, k: k + 1, ...(last || passedOver ? { last } : {}) };
+}
+
+/** Whether a touch at places k+1…at-1 from `base` is stored and open. */
+function openBetween(series: string, base: string, k: number, at: number, planned: (id: string) => boolean): boolean {
+  for (let j = k + 1; j < at; j++) if (planned(touchKey(chainIdentity(series, base, j)).id)) return true;
+  return false;
 }
 
 /** Whether `id` is one of the touches at places 1…k from `base`. */

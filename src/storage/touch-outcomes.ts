@@ -86,7 +86,9 @@ export async function recordOutcomes(db: DB, touchIds: readonly string[], o: Out
         const touch = closed(row, o);
         lines.push({
           touch_id: id, type: o.status, at: o.at, employee_id: o.status === 'cancelled' ? row.employee_id : touch.resolved_by ?? row.employee_id,
-          from_date: row.date, to_date: o.status === 'cancelled' ? null : o.date ?? row.date,
+          // A done one's day is the day it was done; a skipped one stays on the day it was planned
+          // for, as its resolved_date does ("2027-01-19 → 2026-12-07" read as moved to the day of the skip: QA).
+          from_date: row.date, to_date: o.status === 'cancelled' ? null : o.status === 'skipped' ? row.date : o.date ?? row.date,
           detail: o.detail !== undefined ? o.detail : o.note ?? null, cause: o.cause,
         });
         results.set(id, { recorded: true, touch });

@@ -82,6 +82,11 @@ describe('one writer of a touch\'s outcome', () => {
     expect(await skipDeletedInCalendar(db, 't1', 'anna', AT)).toBe(true);
     expect(await touchOf(db, 't1')).toMatchObject({ status: 'skipped', resolved_date: '2027-03-01', resolved_by: 'anna', note: 'deleted from the calendar by the employee' });
     expect(await historyOf(db, 't1')).toEqual([{ type: 'skipped', employee_id: 'anna', from_date: '2027-03-01', to_date: '2027-03-01', detail: 'deleted from the calendar by the employee', cause: 'employee' }]);
+    // Skipped ahead of its day by `touchbase skip` (the day of the skip given): its day stays its own, in history too (QA).
+    await db.insertInto('touches').values(touchRow('t3')).execute();
+    await markSkipped(db, 't3', { at: AT, date: '2027-02-20', by: undefined, note: 'on holiday in March' });
+    expect(await touchOf(db, 't3')).toMatchObject({ status: 'skipped', resolved_date: '2027-03-01' });
+    expect((await historyOf(db, 't3')).map((l) => [l.type, l.from_date, l.to_date])).toEqual([['skipped', '2027-03-01', '2027-03-01']]);
     await recordOutcome(db, 't2', { status: 'cancelled', at: AT, detail: 'the client was touched: the silence is over', cause: 'workflow' });
     expect(await touchOf(db, 't2')).toMatchObject({ status: 'cancelled', resolved_at: null, resolved_date: null, resolved_by: null, note: null, updated_at: AT });
     expect(await historyOf(db, 't2')).toEqual([{ type: 'cancelled', employee_id: 'anna', from_date: '2027-03-01', to_date: null, detail: 'the client was touched: the silence is over', cause: 'workflow' }]);

@@ -136,6 +136,19 @@ describe('anchor: last', () => {
     expect(touches.every((t) => !t.overdue)).toBe(true);
   });
 
+  it('a later touch skipped ahead of its day leaves the open one before it where it is; the chain goes on after the skipped one (QA: skipping January\'s check-in cancelled December\'s)', () => {
+    const now = DateTime.fromISO('2026-08-20T10:00:00+03:00');
+    const window = { from: '2026-08-20', to: '2026-12-31' };
+    const first = planTouches(config, NO_HISTORY, window, now).touches;
+    const [t0, t1, t2] = first as [Touch, Touch, Touch];
+    const skipped = makeHistory([{ touchId: t1.id, series: SERIES, status: 'skipped', date: t1.date }], pinsOf(first));
+    const again = planTouches(config, skipped, window, now).touches;
+    expect(again.slice(0, 3).map((t) => [t.id, t.date, t.status])).toEqual([[t0.id, t0.date, 'planned'], [t1.id, t1.date, 'skipped'], [t2.id, t2.date, 'planned']]);
+    // Done, a later touch is the chain's contact: it goes on from there, the open one before it is no longer planned.
+    const done = makeHistory([{ touchId: t1.id, series: SERIES, status: 'done', date: t1.date }], pinsOf(first));
+    expect(planTouches(config, done, window, now).touches.map((t) => t.id)).not.toContain(t0.id);
+  });
+
   it('a later done touch moves the cadence; an earlier one does not count', () => {
     const history = makeHistory([
       { touchId: 'x1', series: SERIES, status: 'done', date: '2027-03-01' },
