@@ -1,6 +1,7 @@
 import type {
-  Campaign, DashboardSettings, Digest, Handover, Kind, Overdue, ProfessionalHoliday, Rule, Selector, Silence, Theirs, Trigger,
+  Campaign, DashboardSettings, Digest, Employee, Handover, Hours, Kind, Overdue, ProfessionalHoliday, Rule, Selector, Silence, Theirs, Trigger,
 } from '../domain/types.ts';
+import { counted } from '../domain/english-count.ts';
 import { TIMED_KINDS } from '../domain/types.ts';
 import { dict, own } from '../domain/safe-keys.ts';
 import { durationToMinutes, parseDuration } from '../domain/duration.ts';
@@ -11,8 +12,8 @@ import { quote } from './config-issue.ts';
 import { holidayIdByLocalName } from '../i18n/holiday-names.ts';
 import { longestSharedHours } from '../planner/working-hours.ts';
 import { placeOf, type Origin } from './origin.ts';
-import { DEFAULT_ESCALATE_FOR, type RawSelector } from './schema.ts';
-import type { RawSources } from './sources.ts';
+import { DEFAULT_ESCALATE_FOR, type RawHandover, type RawSelector } from './schema.ts';
+import type { Located, RawSources } from './sources.ts';
 import { BuildContext, checkCountry, isZone, short, uniqueIds } from './build-context.ts';
 import { closest, closestByWords, didYouMean } from './suggest.ts';
 
@@ -78,6 +79,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
   const { sources } = ctx;
   uniqueIds(ctx, sources.rules, 'rule');
   const rules: Rule[] = [];
+  const successorGaps: SuccessorGaps = new Map();
   for (const { value: r, origin, broken } of sources.rules) {
     const selectorOk = checkSelector(ctx, r.for, origin) && !broken?.has('for');
     const every = r.every ? parseDuration(r.every) : undefined;
@@ -100,17 +102,37 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);
-    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule, origin);
+    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule, origin, successorGaps);
+  }
+  for (const [handover, gap] of successorGaps) {
+    const clients = [...gap.clients];
+    const listed = clients.length > 5 ? `${clients.slice(0, 5).join(', ')} and ${clients.length - 5} more` : clients.join(', ');
+    ctx.warn(handover.origin, ['to'], `${gap.to.id} (${gap.to.timezone}, ${hoursText(gap.to.hours)}) shares too little working time with ${counted(clients.length, 'client')} handed over to them — ${listed} — `
+      + `for ${[...gap.rules].join(', ')}: those cannot be placed from ${handover.value.on} on (widen their hours, or hand those clients to someone else)`);
   }
   return rules;
+}
+
+/** Clients a handover gives to someone who shares too little of their working hours, and the rules that need more. */
+type SuccessorGaps = Map<Located<RawHandover>, { to: Employee; clients: Set<string>; rules: Set<string> }>;
+
+function hoursText(h: Hours): string {
+  const hm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `${hm(h.start)}-${hm(h.end)}`;
 }
 
 /**
  * Meetings and calls need working time both sides share. Checked only between an employee
  * and a client whose zones are valid: a wrong zone is one error, where it is written.
  */
-function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin): void {
+function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin, successorGaps: SuccessorGaps): void {
   if (!ctx.checksReferences) return;
+  // Who takes over from whom (each leaver's handovers, in the files' order).
+  const successors = new Map<string, { handover: Located<RawHandover>; to: Employee }[]>();
+  for (const h of ctx.sources.handovers) {
+    const to = typeof h.value.to === 'string' ? ctx.employeeById.get(h.value.to) : undefined;
+    if (to && typeof h.value.from === 'string' && h.value.from !== to.id) successors.set(h.value.from, [...(successors.get(h.value.from) ?? []), { handover: h, to }]);
+  }
   // Longer than the employee's own working day: the duration is the one mistake, said once at
   // the rule, not at every client's zone.
   const shortDays = new Map<string, number>();
@@ -147,6 +169,15 @@ function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin): vo
       ctx.report(origin, ['timezone'], 3,
         `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
         shared <= 0 ? `${client.timezone}: the two never overlap` : `${client.timezone}: only ${shared} minutes overlap`);
+    }
+    // Whoever takes the client over by a handover must share its hours too: else its calls stop at
+    // the handover's day, said only by the plan's warnings then (a successor in another zone).
+    for (const { handover, to } of successors.get(employee.id) ?? []) {
+      if (!isZone(to.timezone) || ctx.sharedMinutesOverYear(to, client).longest >= rule.durationMinutes) continue;
+      const gap = successorGaps.get(handover) ?? { to, clients: new Set<string>(), rules: new Set<string>() };
+      gap.clients.add(`${client.id} (${client.timezone})`);
+      gap.rules.add(`the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`);
+      successorGaps.set(handover, gap);
     }
   }
   if (shortDays.size > 0) {

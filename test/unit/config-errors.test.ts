@@ -380,6 +380,29 @@ rules:
     expect(checkConfig(writeConfig({ 'a.yaml': yaml.replace('duration: 2 hours', 'duration: 1 hour') })).warnings).toEqual([]);
   });
 
+  it('a successor who shares too little working time with the clients handed over is a warning at the handover, naming them and the rules', () => {
+    const yaml = (zone: string) => `settings: { company: T, timezone: Europe/Moscow, country: RU, hours: "09:00-18:00" }
+employees:
+  - { id: orlov, name: Oleg Orlov, email: o@t.example, role: account_manager }
+  - { id: smith, name: John Smith, email: s@t.example, role: account_manager, timezone: ${zone}, country: US }
+clients:
+  - { id: vostok, name: Vostok, contacts: [ { id: v-buyer, name: Pyotr, role: buyer } ] }
+  - { id: zapad, name: Zapad, contacts: [ { id: z-buyer, name: Ivan, role: buyer } ] }
+rules:
+  - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+handovers:
+  - { from: orlov, to: smith, on: 2027-03-01 }
+`;
+    const far = checkConfig(writeConfig({ 'a.yaml': yaml('America/Los_Angeles') }));
+    expect(far.issues).toEqual([]);
+    expect(far.warnings.map((w) => `${w.line}:${w.field}: ${w.message}`)).toEqual([
+      '11:handovers[0].to: smith (America/Los_Angeles, 09:00-18:00) shares too little working time with 2 clients handed over to them — vostok (Europe/Moscow), zapad (Europe/Moscow) — '
+        + 'for the 15-minute calls of rule calls: those cannot be placed from 2027-03-01 on (widen their hours, or hand those clients to someone else)',
+    ]);
+    // Hours that overlap: nothing to say.
+    expect(checkConfig(writeConfig({ 'a.yaml': yaml('Europe/Bucharest') })).warnings).toEqual([]);
+  });
+
   it('a meeting longer than the working day is one error at its duration, not one at every client', () => {
     const clients = [1, 2, 3].map((i) => `  - { id: c${i}, name: C${i}, contacts: [{ id: k${i}, name: K, role: ceo }] }`).join('\n');
     const { issues, text } = issuesOf({
