@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dateOutOfRange, instantOutOfRange } from '../domain/instant-range.ts';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { hasOffset } from '../planner/dates.ts';
@@ -151,11 +152,15 @@ export function clockFrom(now: string | undefined, zone?: string): Clock {
   if (!zone && !hasOffset(now)) throw new BadInputError(`--now: expected an ISO instant with its offset, like 2027-01-15T09:00:00+03:00, found ${JSON.stringify(now)}`);
   const instant = DateTime.fromISO(now, { zone: zone ?? 'utc', setZone: true });
   if (!instant.isValid) throw new BadInputError(`--now: expected an ISO instant like 2027-01-15T09:00:00+03:00, found ${JSON.stringify(now)}`);
+  const problem = instantOutOfRange(instant);
+  if (problem) throw new BadInputError(`--now: ${problem} (in ${JSON.stringify(now)})`);
   return { now: () => instant };
 }
 
 export function parseDateOption(name: string, value: string): string {
   const d = DateTime.fromISO(value, { zone: 'utc' });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !d.isValid) throw new BadInputError(`${name}: expected a date like 2027-01-31, found ${JSON.stringify(value)}`);
+  const problem = dateOutOfRange(value);
+  if (problem) throw new BadInputError(`${name}: ${problem}`);
   return value;
 }

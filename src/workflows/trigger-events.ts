@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { instantOutOfRange } from '../domain/instant-range.ts';
 import { clientNamed } from '../config/client-named.ts';
 import type { Client, Config, Employee } from '../domain/types.ts';
 import { contactsFor } from '../domain/selector.ts';
@@ -65,6 +66,8 @@ export function eventTouches(
     if (!hasOffset(event.at)) {
       throw new EventRejectedError(`at: expected the time with its offset from UTC, like ${event.at.trim()}+03:00 or ${event.at.trim()}Z, found ${JSON.stringify(event.at)}`);
     }
+    const problem = instantOutOfRange(at);
+    if (problem) throw new EventRejectedError(`at: ${problem} (in ${JSON.stringify(event.at)})`);
     if (at.toMillis() > now.toMillis() + CLOCK_SKEW_MS) {
       throw new EventRejectedError(`at: an event is sent once it has happened; ${JSON.stringify(event.at)} is after now (${now.toUTC().toISO({ suppressMilliseconds: true })})`);
     }

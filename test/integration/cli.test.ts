@@ -338,6 +338,29 @@ describe('touchbase CLI', () => {
     expect([exported.code, exported.err]).toEqual([2, expect.stringContaining('--now: expected an ISO instant with its offset, like 2027-01-15T09:00:00+03:00, found "2027-01-14T23:00"')]);
   });
 
+  it('--now, --at, --from and --to outside the years touchbase works with, or with an offset no zone has, are refused (exit 2) and record nothing (QA: done --now 9999-12-31 left a database no plan could use)', async () => {
+    const db = join(tempDir(), 't.sqlite');
+    const plan = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-01-31', '--format', 'json', '--now', NOW);
+    const t = (JSON.parse(plan.out) as { id: string }[])[0]!;
+    const refused = async (args: string[], message: string) => {
+      const r = await cli(...args, '--config', EXAMPLE, '--db', db);
+      expect([r.code, r.err], args.join(' ')).toEqual([2, expect.stringContaining(message)]);
+    };
+    await refused(['done', t.id, '--now', '9999-12-31'], '--now: expected a year from 1900 to 2199, found 9999 (in "9999-12-31")');
+    await refused(['done', t.id, '--now', '2207-01-15T10:00:00+03:00'], '--now: expected a year from 1900 to 2199, found 2207');
+    await refused(['plan', '--no-save', '--now', '0001-01-01'], '--now: expected a year from 1900 to 2199, found 1');
+    await refused(['plan', '--no-save', '--now', '+275760-09-13T00:00:00Z'], '--now: expected a year from 1900 to 2199, found 275760');
+    await refused(['plan', '--no-save', '--now', '2027-01-15T09:00:00+99:59'], '--now: expected an offset from UTC between -12:00 and +14:00, found +99:59');
+    await refused(['done', t.id, '--at', '2027-01-14T09:00:00+25:00', '--now', NOW], '--at: expected an offset from UTC between -12:00 and +14:00, found +25:00');
+    await refused(['plan', '--no-save', '--from', '0001-01-01', '--to', '0001-12-31', '--now', NOW], '--from: expected a year from 1900 to 2199, found 1');
+    // Nothing was recorded: the touch is still open, and the next plan is made as before.
+    const history = JSON.parse((await cli('history', '--config', EXAMPLE, '--db', db, '--format', 'json')).out) as { type: string }[];
+    expect(history.filter((l) => l.type !== 'planned')).toEqual([]);
+    expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-11', '--to', '2027-01-31', '--now', NOW)).code).toBe(0);
+    // Offsets that zones have are taken (Kiribati's +14:00, Baker Island's -12:00).
+    expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--no-save', '--now', '2027-01-15T09:00:00+14:00')).code).toBe(0);
+  });
+
   it('done and skip at a --db where there is no database refuse, and make none there (a mistyped path became an empty database)', async () => {
     const dir = tempDir();
     for (const args of [['done', 'abcdef12'], ['skip', 'abcdef12', '--reason', 'x']]) {

@@ -169,6 +169,9 @@ describe('business events become touches', () => {
     // Nor one of long ago: a year mistyped (QA: 1900 made a touch for tomorrow).
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '1900-03-02T09:00:00+03:00' }, at('2027-03-02T10:00:00+03:00')))
       .rejects.toThrow('at: expected a moment within the last 365 days (a typo in the year?), found "1900-03-02T09:00:00+03:00"');
+    // Nor an offset no zone has: +99:00 put the event four days earlier (QA).
+    await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T09:00:00+99:00' }, at('2027-03-02T10:00:00+03:00')))
+      .rejects.toThrow('at: expected an offset from UTC between -12:00 and +14:00, found +99:00 (in "2027-03-02T09:00:00+99:00")');
     expect(await d.selectFrom('touches').select('id').execute()).toEqual([]);
     expect(await d.selectFrom('business_events').select('name').execute()).toEqual([]);
   });

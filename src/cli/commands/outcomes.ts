@@ -1,4 +1,5 @@
 import { MAX_NOTE, plainNote } from '../../domain/plain-text.ts';
+import { instantOutOfRange } from '../../domain/instant-range.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { markDone, markSkipped, findTouch } from '../../storage/touch-repository.ts';
@@ -115,6 +116,9 @@ function instant(text: string | undefined, nowText: string | undefined, config: 
   // Without an offset, the employee's own wall time (not the machine's: a server in UTC recorded 10:00 as 13:00 Moscow).
   const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { zone, setZone: true }).setZone(zone);
   if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
+  // (Its offset as written: `setZone` above moved it into the employee's zone.)
+  const problem = instantOutOfRange(/^\d{4}-\d{2}-\d{2}$/.test(text) ? at : DateTime.fromISO(text, { zone, setZone: true }));
+  if (problem) throw new BadInputError(`--at: ${problem} (in ${JSON.stringify(text)})`);
   if (at.toISODate()! > now.toISODate()!) {
     throw new BadInputError(`--at: expected a moment that has come (an outcome is recorded once it happened), found ${JSON.stringify(text)}, after today (${now.toISODate()} in ${zone})`);
   }
