@@ -2,6 +2,10 @@ import { PostgresAdapter, sql, type Expression, type Kysely, type Selectable } f
 import { TOUCHES_SAVES } from './plan-snapshot-rows.ts';
 import type { DashboardTables } from './dashboard-tables.ts';
 import type { Database } from './schema.ts';
+import { DateTime } from 'luxon';
+import { dateProblem, MAX_YEAR, MIN_YEAR } from '../domain/calendar-dates.ts';
+import { instantOutOfRange } from '../domain/instant-range.ts';
+import { hasOffset } from '../planner/dates.ts';
 
 /**
  * The export file (`touchbase export`, `touchbase import`): newline-delimited JSON, one
@@ -27,7 +31,25 @@ export interface ExportColumn {
   readonly name: string;
   readonly kind: ColumnKind;
   readonly nullable: boolean;
+  /** What the text must be, where the planner computes with it (TEXT_FORMATS). */
+  readonly format?: TextFormat;
 }
+
+/** A date (YYYY-MM-DD), an ISO instant with its offset, or either (an all-day touch's start is its date). */
+export type TextFormat = 'date' | 'instant' | 'date-or-instant';
+
+/**
+ * The columns whose text the planner and the passes compute with: an import refuses any other
+ * text there, as a plan would fail on it later (QA: an edited export's start_at "garbage" was
+ * imported, then every pass failed on it, and the plan wrote NaN into the touch).
+ */
+const TEXT_FORMATS: Readonly<Record<string, Readonly<Record<string, TextFormat>>>> = {
+  touches: {
+    date: 'date', start_at: 'date-or-instant', end_at: 'date-or-instant', window_from: 'date', window_to: 'date', resolved_at: 'instant',
+    resolved_date: 'date', created_at: 'instant', updated_at: 'instant', overdue_from: 'date',
+  },
+  touch_events: { at: 'instant', from_date: 'date', to_date: 'date' },
+};
 
 /** A table as the file carries it: its columns in file order, and the key its rows are sorted by. */
 export interface ExportTable {
@@ -46,9 +68,10 @@ function table<T extends keyof Tables>(name: T, key: readonly (keyof Selectable<
   return {
     name,
     key,
-    columns: Object.entries(columns as Record<string, string>).map(([column, kind]) => ({
-      name: column, kind: kind.replace('?', '') as ColumnKind, nullable: kind.endsWith('?'),
-    })),
+    columns: Object.entries(columns as Record<string, string>).map(([column, kind]) => {
+      const format = TEXT_FORMATS[name]?.[column];
+      return { name: column, kind: kind.replace('?', '') as ColumnKind, nullable: kind.endsWith('?'), ...(format ? { format } : {}) };
+    }),
   };
 }
 
@@ -178,7 +201,19 @@ export function fileValueProblem(column: ExportColumn, value: unknown): string |
   if (column.kind === 'boolean' && typeof value !== 'boolean') return 'expected true or false';
   if (column.kind === 'integer' && !(typeof value === 'number' && Number.isSafeInteger(value))) return 'expected an integer';
   if (column.kind === 'text' && typeof value !== 'string') return 'expected a string';
+  if (column.format && typeof value === 'string') return textFormatProblem(column.format, value);
   return undefined;
+}
+
+function textFormatProblem(format: TextFormat, text: string): string | undefined {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  if (format === 'date' || (format === 'date-or-instant' && date)) {
+    const problem = dateProblem(text);
+    return problem && `expected a date like 2027-03-01 (${problem})`;
+  }
+  const at = DateTime.fromISO(text, { setZone: true });
+  if (!at.isValid || !/T\d\d:\d\d/.test(text) || !hasOffset(text)) return `expected an ISO instant with its offset, like 2027-03-01T09:00:00.000+03:00${format === 'date-or-instant' ? ', or a date' : ''}`;
+  return instantOutOfRange(at) && `expected an ISO instant of a year from ${MIN_YEAR} to ${MAX_YEAR}, with an offset from UTC between -12:00 and +14:00`;
 }
 
 /**

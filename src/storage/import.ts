@@ -287,7 +287,7 @@ export async function layoutOf(db: DB): Promise<ExportTable[]> {
     if (!found) continue;
     const columns: ExportColumn[] = found.columns.map((c) => {
       const known = t.columns.find((k) => k.name === c.name);
-      return { name: c.name, kind: known?.kind ?? (/int/i.test(c.dataType) ? 'integer' : 'text'), nullable: c.isNullable };
+      return { name: c.name, kind: known?.kind ?? (/int/i.test(c.dataType) ? 'integer' : 'text'), nullable: c.isNullable, ...(known?.format ? { format: known.format } : {}) };
     });
     layout.push({ name: t.name, key: t.key, columns });
   }
@@ -334,7 +334,8 @@ function parseJson(line: Line, fail: (line: number, detail: string) => ExportFil
   try {
     text = UTF8.decode(line.bytes);
   } catch {
-    throw fail(line.number, 'the line is not UTF-8 text');
+    // A file cut inside a letter of two bytes (Cyrillic, ș) ends in half of it: cut off, not another encoding (QA).
+    throw fail(line.number, line.terminated ? 'the line is not UTF-8 text' : 'the line is cut off: the file is truncated');
   }
   if (text === '') throw fail(line.number, line.terminated ? 'an empty line (expected a row or the last line)' : 'the file ends without its last line: it is truncated');
   try {

@@ -192,7 +192,7 @@ describe('touchbase export and import', () => {
     const good = async () => source;
 
     /** Imports `text` into a new file and into an existing empty database: refused both times, neither written. */
-    async function refused(text: string): Promise<string> {
+    async function refused(text: string | Buffer): Promise<string> {
       const dir = tempDir();
       const file = join(dir, 'bad.ndjson');
       writeFileSync(file, text);
@@ -233,6 +233,11 @@ describe('touchbase export and import', () => {
       const n = lines.length - 3;
       const err = await refused(`${fileOf(lines.slice(0, n))}${lines[n]!.slice(0, 40)}`);
       expect(err).toContain(`bad.ndjson:${n + 1}: the line is cut off: the file is truncated; nothing was imported`);
+      // Cut inside a letter of two bytes (a Cyrillic title): cut off too, not "not UTF-8" (QA).
+      const c = lines.findIndex((l, j) => j > 0 && /[а-яА-Я]/.test(l));
+      const line = Buffer.from(lines[c]!);
+      const half = line.subarray(0, line.indexOf(Buffer.from(lines[c]!.match(/[а-яА-Я]/)![0])) + 1);
+      expect(await refused(Buffer.concat([Buffer.from(fileOf(lines.slice(0, c))), half]))).toContain(`bad.ndjson:${c + 1}: the line is cut off: the file is truncated; nothing was imported`);
     }, 180_000);
 
     it('a file without its last line', async () => {
@@ -263,6 +268,12 @@ describe('touchbase export and import', () => {
       expect(await refused(at(i, lines[i]!.replace('"table":"touch_events"', '"table":"touch_notes"')))).toContain(`bad.ndjson:${i + 1}: unknown table "touch_notes" (expected one of touches, touch_events,`);
       expect(await refused(at(i, lines[i]!.replace('"detail":', '"details":')))).toContain(`bad.ndjson:${i + 1}: touch_events has no column "details" (its columns: seq, touch_id,`);
       expect(await refused(at(1, lines[1]!.replace(/"all_day":(true|false)/, '"all_day":1')))).toContain('bad.ndjson:2: touches.all_day: expected true or false, found 1');
+      // Text the planner computes with is what it must be (QA: start_at "garbage" imported, then every pass failed on it).
+      expect(await refused(at(1, lines[1]!.replace(/"start_at":"[^"]*"/, '"start_at":"garbage"'))))
+        .toContain('bad.ndjson:2: touches.start_at: expected an ISO instant with its offset, like 2027-03-01T09:00:00.000+03:00, or a date, found "garbage"');
+      expect(await refused(at(1, lines[1]!.replace(/"date":"[^"]*"/, '"date":"2027-02-30"')))).toContain('bad.ndjson:2: touches.date: expected a date like 2027-03-01 (February 2027 has 28 days), found "2027-02-30"');
+      expect(await refused(at(i, lines[i]!.replace(/"at":"[^"]*"/, '"at":"2027-03-01T09:00:00+99:00"'))))
+        .toContain(`bad.ndjson:${i + 1}: touch_events.at: expected an ISO instant of a year from 1900 to 2199, with an offset from UTC between -12:00 and +14:00, found "2027-03-01T09:00:00+99:00"`);
       expect(await refused(fileOf([lines[0]!, lines[2]!, lines[1]!, ...lines.slice(3)]))).toContain('bad.ndjson:3: the touches row with key');
       expect(await refused(at(0, lines[0]!.replace(`"schema":"${LATEST}"`, '"schema":"0099_future"')))).toContain('bad.ndjson:1: the file was written at schema "0099_future", which this version of touchbase does not know');
       expect(await refused('not json\n')).toContain('bad.ndjson:1: not a touchbase export');
