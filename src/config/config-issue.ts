@@ -63,6 +63,26 @@ export function placeText(p: { file: string; line: number; column: number }): st
   return p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
 }
 
+/**
+ * How many of a rejected configuration's errors the daemon keeps to show (its log line, `status`,
+ * the API, the dashboard): a file that repeats one wrong list through YAML aliases gave 49,000,
+ * a 15 MB log line and an 18 MB dashboard page at every load (QA). `validate` lists them all.
+ */
+export const SHOWN_ISSUES = 100;
+
+/** The first SHOWN_ISSUES errors as `validate` prints them, then a line saying how many more there are. */
+export function shownIssueLines(issues: readonly ConfigIssue[]): string[] {
+  const lines = issues.slice(0, SHOWN_ISSUES).map(formatIssue);
+  if (issues.length > SHOWN_ISSUES) lines.push(`(and ${issues.length - SHOWN_ISSUES} more errors: touchbase validate lists them all)`);
+  return lines;
+}
+
+/** How many errors lines of shownIssueLines stand for (their "and N more" line counted). */
+export function issuesCounted(lines: readonly string[]): number {
+  const more = /^\(and (\d+) more errors: /.exec(lines.at(-1) ?? '');
+  return more ? lines.length - 1 + Number(more[1]) : lines.length;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
   return `${placeText(issue)}: ${where(issue)}expected ${issue.expected}, found ${issue.found}`;
 }

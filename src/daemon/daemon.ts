@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { ServerType } from '@hono/node-server';
 import { systemClock, type Clock } from '../clock.ts';
-import { ConfigInvalidError, formatIssue, formatWarning, type ConfigIssue, type ConfigWarning } from '../config/config-issue.ts';
+import { ConfigInvalidError, formatWarning, shownIssueLines, type ConfigIssue, type ConfigWarning } from '../config/config-issue.ts';
 import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { foldWriteAheadLog, openMigrated, openReadOnly, type DB } from '../storage/database.ts';
@@ -302,7 +302,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#apply(snapshot, valid.summary);
       if (startIssues) {
         this.#configError = startIssues;
-        this.#log.error({ errors: startIssues.map(formatIssue) }, `the configuration has ${counted(startIssues.length, 'error')}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
+        this.#log.error({ errors: shownIssueLines(startIssues) }, `the configuration has ${counted(startIssues.length, 'error')}: started on the last valid configuration this database ran on (fix the files: they are applied as soon as they are valid)`);
       } else await this.#keepApplied(snapshot);
       const settings = valid.summary.settings;
       this.#metrics = new DaemonMetrics(db, () => this.#clock.now().setZone(this.summary.settings.timezone).toISODate()!, () => this.summary.overdueAfterDays,
@@ -680,7 +680,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       requestSync: () => this.#scheduler?.request('sync'),
       onServerError: (error, request) => this.#log.error({ request, err: error.message, code: (error as { code?: unknown }).code }, 'an HTTP request failed'),
       reload: () => this.reload('requested over the API'),
-      configErrors: () => (this.#configError ?? []).map(formatIssue),
+      configErrors: () => shownIssueLines(this.#configError ?? []),
       receiveEvent: async (event) => {
         const result = await withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },
           (signal) => this.#runner!.event(this.#snapshot!, event, { signal, served: this.#served }));
@@ -874,7 +874,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#metrics!.recordReload(false);
     await this.#recordConfigState();
     const read = explaining.length > 0 ? { read: explaining.map(formatWarning) } : {};
-    this.#log.error({ reason, errors: issues.map(formatIssue), ...read }, `configuration change rejected (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}); still running on the last valid configuration`);
+    this.#log.error({ reason, errors: shownIssueLines(issues), ...read }, `configuration change rejected (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}); still running on the last valid configuration`);
     this.emit('config:rejected', { issues, reason });
     return false;
   }
@@ -882,7 +882,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   async #recordConfigState(): Promise<void> {
     const s = this.summary.settings;
     await setInfo(this.#db!, {
-      config_hash: this.#snapshot!.hash, config_errors: JSON.stringify((this.#configError ?? []).map(formatIssue)),
+      config_hash: this.#snapshot!.hash, config_errors: JSON.stringify(shownIssueLines(this.#configError ?? [])),
       schedules: JSON.stringify(s.schedules), timezone: s.timezone,
     });
   }

@@ -1,4 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
+import { issuesCounted } from '../config/config-issue.ts';
+import { counted } from '../domain/english-count.ts';
 import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
@@ -229,7 +231,7 @@ export function publicStatus(status: unknown): unknown {
     // of their registry is running, whichever of them stopped last.
     running: s.instances?.some((i) => i.live) || (Boolean(s.startedAt) && !s.stoppedAt),
     startedAt: s.startedAt,
-    configuration: (s.configErrors?.length ?? 0) > 0 ? `the last change was rejected (${s.configErrors!.length} ${s.configErrors!.length === 1 ? 'error' : 'errors'}): touchbase status says which` : 'ok',
+    configuration: (s.configErrors?.length ?? 0) > 0 ? `the last change was rejected (${counted(issuesCounted(s.configErrors!), 'error')}): touchbase status says which` : 'ok',
     jobs: (s.jobs ?? []).map((j) => ({ name: j.name, lastResult: j.lastResult ?? null, lastFinished: j.lastFinished ?? null, nextRun: j.nextRun ?? null })),
     calendarWrites: s.outbox,
     details: 'GET /api/status with the API token, or touchbase status',

@@ -100,6 +100,7 @@ export const enDashboard = {
   'ui.config.rejected': { one: 'The last edit of the configuration was rejected ({count} error); touchbase goes on with the last valid one. Fix the file and save it again:', other: 'The last edit of the configuration was rejected ({count} errors); touchbase goes on with the last valid one. Fix the files and save them again:' },
   'ui.config.banner': { one: 'The last edit of the configuration was rejected ({count} error): these pages show the last valid configuration, without that edit.', other: 'The last edit of the configuration was rejected ({count} errors): these pages show the last valid configuration, without that edit.' },
   'ui.config.banner.see': 'See the errors',
+  'ui.config.more': { one: '… and {count} more error: touchbase validate lists them all.', other: '… and {count} more errors: touchbase validate lists them all.' },
   'ui.config.asValidate': 'Each error as touchbase validate prints it: its file, line and column, then what was expected and what was found.',
 
   'ui.clients.title': 'Clients',

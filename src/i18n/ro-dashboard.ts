@@ -110,6 +110,11 @@ export const roDashboard: DashboardCatalogue = {
     other: 'Ultima modificare a configurației a fost respinsă ({count} de erori): paginile arată ultima configurație validă, fără această modificare.',
   },
   'ui.config.banner.see': 'Vezi erorile',
+  'ui.config.more': {
+    one: '… și încă {count} eroare: touchbase validate le afișează pe toate.',
+    few: '… și încă {count} erori: touchbase validate le afișează pe toate.',
+    other: '… și încă {count} de erori: touchbase validate le afișează pe toate.',
+  },
   'ui.config.asValidate': 'Fiecare eroare așa cum o afișează touchbase validate (în engleză): fișierul, linia și coloana, apoi ce se aștepta (expected) și ce s-a găsit (found).',
 
   'ui.clients.title': 'Clienți',

@@ -112,6 +112,12 @@ export const ruDashboard: DashboardCatalogue = {
     other: 'Последняя правка конфигурации отклонена ({count} ошибки): страницы показывают последнюю корректную конфигурацию, без этой правки.',
   },
   'ui.config.banner.see': 'Посмотреть ошибки',
+  'ui.config.more': {
+    one: '… и ещё {count} ошибка: touchbase validate выводит их все.',
+    few: '… и ещё {count} ошибки: touchbase validate выводит их все.',
+    many: '… и ещё {count} ошибок: touchbase validate выводит их все.',
+    other: '… и ещё {count} ошибки: touchbase validate выводит их все.',
+  },
   'ui.config.asValidate': 'Каждая ошибка — так, как её выводит touchbase validate (по-английски): файл, строка и столбец, затем что ожидалось (expected) и что найдено (found).',
 
   'ui.clients.title': 'Клиенты',

@@ -1,4 +1,4 @@
-import { formatIssue, placeText, type ConfigIssue } from '../../config/config-issue.ts';
+import { formatIssue, placeText, SHOWN_ISSUES, type ConfigIssue } from '../../config/config-issue.ts';
 import type { Cell } from '../../reports/report.ts';
 import { isGreeting, weekOf } from '../../reports/greetings.ts';
 import { countRows, outboxByProvider, reportRows, syncFacts } from '../../storage/dashboard-queries.ts';
@@ -139,6 +139,7 @@ function configSection(ctx: PageContext, issues: readonly ConfigIssue[]): Html {
   return html`<section class="panel" id="configuration"><h2>${tr.t('ui.config.title')}</h2>
 <p class="error">${tr.t('ui.config.rejected', { count: issues.length })}</p>
 <p class="muted">${tr.t('ui.config.asValidate')}</p>
-<ul class="issues">${issues.map((i) => html`<li><code>${placeText(i)}</code>: <span lang="en">${formatIssue(i).slice(`${placeText(i)}: `.length)}</span></li>`)}</ul></section>`;
+<ul class="issues">${issues.slice(0, SHOWN_ISSUES).map((i) => html`<li><code>${placeText(i)}</code>: <span lang="en">${formatIssue(i).slice(`${placeText(i)}: `.length)}</span></li>`)}</ul>
+${issues.length > SHOWN_ISSUES ? html`<p class="muted">${tr.t('ui.config.more', { count: issues.length - SHOWN_ISSUES })}</p>` : ''}</section>`;
 }
 
