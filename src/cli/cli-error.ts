@@ -39,7 +39,9 @@ export function reportError(error: unknown, stream: NodeJS.WritableStream = proc
     if (error.explaining.length > 0) stderr.write(`${explainingLines(error.explaining).join('\n')}\n`);
     return EXIT_BAD_INPUT;
   }
-  if (error instanceof BadInputError || error instanceof WeakSecretError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError) {
+  // (A plan too large for its period, known by name: the planner's module is not loaded for this.)
+  if (error instanceof BadInputError || error instanceof WeakSecretError || error instanceof TouchNotFoundError || error instanceof TouchStateError || error instanceof CalendarSetupError
+    || (error instanceof Error && error.name === 'PlanTooLargeError')) {
     stderr.write(`touchbase: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }

@@ -15,6 +15,7 @@ import { calendarRuleDemands, ruleShared, ruleUnits, STEP_DAYS } from './rule-de
 import { periodsOverlapping } from './periods.ts';
 import { WorkCalendar } from './work-calendar.ts';
 import { MinHeap } from './min-heap.ts';
+import { MAX_PLAN_TOUCHES, planSize, type PlanSize } from './plan-size.ts';
 import { touchKey } from '../domain/touch-id.ts';
 import { epochDay, isoInZone } from './zoned-time.ts';
 
@@ -69,6 +70,16 @@ interface ChainCursor {
   readonly first: number;
 }
 
+/** A plan that would hold more touches than MAX_PLAN_TOUCHES: refused before anything is planned. */
+export class PlanTooLargeError extends Error {
+  constructor(readonly size: PlanSize, readonly window: PlanWindow) {
+    super(`the plan of ${window.from} to ${window.to} would hold about ${size.touches.toLocaleString('en')} touches, more than the ${MAX_PLAN_TOUCHES.toLocaleString('en')} `
+      + `touchbase plans at once${size.largest ? ` (${size.largest.source} makes about ${size.largest.touches.toLocaleString('en')} of them: check its \`every\` and whom it reaches)` : ''}; `
+      + 'plan a shorter period (--from/--to), or make the cadence less frequent');
+    this.name = 'PlanTooLargeError';
+  }
+}
+
 /** How far a chain of `anchor: last` touches is projected at most (a safety stop). */
 const MAX_CHAIN = 400;
 /** The longest window planned at once: ten years (the horizon is at most three). */
@@ -106,9 +117,10 @@ export function planTouches(config: Config, history: PlannerHistory, window: Pla
   if (!now.isValid) throw new RangeError('the time to plan from is not a valid instant');
   const only = options.onlyClients;
   const after = options.chainsAfterWindow === true;
-  if (!only) return new PlanRun(config, history, window, now, undefined, after).run();
-  const subset: Config = { ...config, clients: config.clients.filter((c) => only.has(c.id)) };
-  return new PlanRun(subset, history, window, now, only, after).run();
+  const planned = only ? { ...config, clients: config.clients.filter((c) => only.has(c.id)) } : config;
+  const size = planSize(planned, window);
+  if (size.touches > MAX_PLAN_TOUCHES) throw new PlanTooLargeError(size, window);
+  return new PlanRun(planned, history, window, now, only, after).run();
 }
 
 /**

@@ -361,6 +361,17 @@ describe('touchbase CLI', () => {
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--no-save', '--now', '2027-01-15T09:00:00+14:00')).code).toBe(0);
   });
 
+  it('a plan too large to make is refused at once with exit 2, naming the rule (QA: a letter every day to every contact for ten years ran into gigabytes)', async () => {
+    const dir = exampleCopy();
+    const clients = Array.from({ length: 150 }, (_, i) => ({ id: `bulk-${i}`, name: `Bulk ${i}`, team: { account_manager: 'sidorov', sales_director: 'petrov' }, contacts: [0, 1, 2, 3].map((k) => ({ id: `bulk-${i}-${k}`, name: `Contact ${k}`, role: 'buyer' })) }));
+    writeFileSync(join(dir, 'bulk.yaml'), stringify({ clients, rules: [{ id: 'daily-letter', ours: 'account_manager', theirs: 'all', kind: 'letter', every: '1 day' }] }));
+    const started = performance.now();
+    const r = await cli('plan', '--config', dir, '--db', join(tempDir(), 't.sqlite'), '--no-save', '--from', '2027-01-01', '--to', '2036-12-31', '--format', 'json', '--now', NOW);
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toMatch(/would hold about [\d,]+ touches, more than the 2,000,000 touchbase plans at once \(rule daily-letter makes about [\d,]+ of them/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it('done and skip at a --db where there is no database refuse, and make none there (a mistyped path became an empty database)', async () => {
     const dir = tempDir();
     for (const args of [['done', 'abcdef12'], ['skip', 'abcdef12', '--reason', 'x']]) {

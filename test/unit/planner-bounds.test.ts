@@ -4,7 +4,8 @@ import type { Config } from '../../src/domain/types.ts';
 import { MAX_WORKDAY_SEARCH_DAYS, WorkCalendar } from '../../src/planner/work-calendar.ts';
 import { periodsOverlapping } from '../../src/planner/periods.ts';
 import { addDays, addDuration } from '../../src/planner/dates.ts';
-import { planTouches } from '../../src/planner/plan.ts';
+import { planTouches, PlanTooLargeError } from '../../src/planner/plan.ts';
+import { planSize } from '../../src/planner/plan-size.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
 import { configOf, SETTINGS, client, employee } from '../helpers/config-folder.ts';
 
@@ -89,5 +90,35 @@ describe('planner loops have bounds that do not depend on the input being sane',
     expect(() => planTouches(config, NO_HISTORY, { from: '2027-02-30', to: '2027-03-31' }, NOW)).toThrow('plan window, first day');
     expect(planTouches(config, NO_HISTORY, { from: '2027-03-31', to: '2027-03-01' }, NOW).touches).toEqual([]);
     expect(() => planTouches(config, NO_HISTORY, { from: '2027-01-01', to: '9999-12-31' }, NOW)).toThrow('a plan window of at most 3660 days (ten years)');
+  });
+});
+
+describe('a plan too large to make', () => {
+  // 150 clients of 4 contacts, a letter to each every day: 600 a day, about 2.2 million over ten years.
+  const config = configOf({
+    ...SETTINGS,
+    employees: [employee('am', 'account_manager')],
+    clients: Array.from({ length: 150 }, (_, i) => client(`c${i}`, { roles: ['ceo', 'buyer', 'buyer', 'director'] })),
+    rules: [
+      { id: 'daily-letter', ours: 'account_manager', theirs: 'all', kind: 'letter', every: '1 day' },
+      { id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month' },
+    ],
+  });
+
+  it('is refused at once, before anything is planned, naming the rule that makes it so and what to do (QA: minutes and gigabytes until memory ran out)', () => {
+    const started = performance.now();
+    const window = { from: '2027-03-01', to: '2036-12-31' };
+    expect(() => planTouches(config, NO_HISTORY, window, NOW)).toThrow(PlanTooLargeError);
+    expect(() => planTouches(config, NO_HISTORY, window, NOW)).toThrow(/^the plan of 2027-03-01 to 2036-12-31 would hold about 2,\d{3},\d{3} touches, more than the 2,000,000 touchbase plans at once \(rule daily-letter makes about 2,\d{3},\d{3} of them: check its `every` and whom it reaches\); plan a shorter period/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    // Its size is counted as the rules reach: every contact daily, the buyers monthly.
+    const size = planSize(config, window);
+    expect(size.largest).toEqual({ source: 'rule daily-letter', touches: 600 * 3594 });
+    expect(size.touches).toBe(600 * 3594 + 300 * Math.ceil(3594 / 30));
+  });
+
+  it('of a shorter period, or of the clients a change reaches, is planned', () => {
+    expect(planTouches(config, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches.length).toBeGreaterThan(600 * 20);
+    expect(planTouches(config, NO_HISTORY, { from: '2027-03-01', to: '2036-12-31' }, NOW, { onlyClients: new Set(['c1']) }).touches.length).toBeGreaterThan(4 * 2000);
   });
 });
