@@ -46,20 +46,11 @@ export async function loadFirstPlanInThread(
           return undefined;
         }
         if (!begun.empty) return undefined;
-        // The rows first, all of them, then the output while the thread builds the indexes: the thread
-        // is the slower of the two (its inserts take longer than the rows' encoding here), and rows
-        // handed over between the output's chunks reached it at half speed — the 10,000-client year's
-        // last batch 3 s after the first, its plan shown, then a second's wait for the indexes.
+        // The rows first: the thread has its first batches before the output's first chunk is made.
         // Handed over as it settles (a failure a rejection): a process that ends early, its reader
-        // gone, then ends with the command's exit code and error, not 0 (main.ts). The output comes
-        // all the same when the load fails (its error is then the one thrown).
-        let allSent!: () => void;
-        const sent = new Promise<void>((resolve) => {
-          allSent = resolve;
-        });
-        const loading = finishBeforeExit(feed(thread, touches, record, allSent)).then(() => undefined, (error: unknown) => ({ error }));
-        void loading.then(allSent);
-        const showing = sent.then(alongside).then(() => undefined, (error: unknown) => ({ error }));
+        // gone, then ends with the command's exit code and error, not 0 (main.ts).
+        const loading = finishBeforeExit(feed(thread, touches, record)).then(() => undefined, (error: unknown) => ({ error }));
+        const showing = alongside().then(() => undefined, (error: unknown) => ({ error }));
         const loaded = await loading;
         const shown = await showing;
         // The load's error is explained as the database's (withOwnConnection); the output's is not about it.
@@ -84,8 +75,8 @@ export async function loadFirstPlanInThread(
 const BATCH = SNAPSHOT_IDS_PART;
 const AHEAD = 3;
 
-/** Hands the touches' rows to the thread as it takes them (`allSent` once the last is handed), then the snapshot with the end; resolves at the commit. */
-async function feed(thread: LoaderThread, touches: readonly Touch[], record: SnapshotRequest | undefined, allSent: () => void): Promise<void> {
+/** Hands the touches' rows to the thread as it takes them, then the snapshot with the end; resolves at the commit. */
+async function feed(thread: LoaderThread, touches: readonly Touch[], record: SnapshotRequest | undefined): Promise<void> {
   let next = 0;
   let waiting = 0;
   while (next < touches.length || waiting > 0) {
@@ -94,7 +85,6 @@ async function feed(thread: LoaderThread, touches: readonly Touch[], record: Sna
       thread.send(encodeRows(touches, next, end));
       next = end;
       waiting++;
-      if (next === touches.length) allSent();
     }
     expect(await thread.next(), 'took');
     waiting--;
