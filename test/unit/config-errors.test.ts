@@ -320,16 +320,19 @@ employees:
     expect(issues[0]!.found).toBe('3 fields: "extra" after the last column');
   });
 
-  it('working hours of an employee and a client that never overlap make a timed rule invalid', () => {
-    const { issues } = issuesOf({
-      'a.yaml': SETTINGS + TEAM + `clients:
+  /** A client in Los Angeles, whose hours the Moscow team's never meet, with one buyer. */
+  const LA_CLIENT = `clients:
   - id: la
     name: LA Corp
     country: US
     timezone: America/Los_Angeles
     team: { sales_director: petrov }
     contacts: [{ id: la-buyer, name: B, role: buyer }]
-rules:
+`;
+
+  it('working hours of an employee and a client that never overlap make a timed rule invalid', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + LA_CLIENT + `rules:
   - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
   - { id: more-calls, ours: account_manager, theirs: buyer, kind: call, every: 2 weeks }
   - { id: meetings, ours: account_manager, theirs: all, kind: meeting, every: 3 months }
@@ -342,14 +345,7 @@ rules:
 
   it('hours a client shares with nobody of a rule are no error when the rule reaches none of its contacts', () => {
     const config = (theirs: string) => ({
-      'a.yaml': SETTINGS + TEAM + `clients:
-  - id: la
-    name: LA Corp
-    country: US
-    timezone: America/Los_Angeles
-    team: { sales_director: petrov }
-    contacts: [{ id: la-buyer, name: B, role: buyer }]
-rules:
+      'a.yaml': SETTINGS + TEAM + LA_CLIENT + `rules:
   - { id: directors, ours: account_manager, theirs: ${theirs}, kind: call, every: 3 months }
 `,
     });
