@@ -79,19 +79,26 @@ export interface Settled {
  * | any      | live event       | present         | no                |
  * | delete   | cancelled/absent | gone            | no                |
  * | create   | absent           | none            | no                |
- * | create   | cancelled        | deleted_by_user | yes, if still desired there (only our create makes that id: a key whose event was found deleted is never written again, calendar-sync-repository.ts keyAfter) |
+ * | create   | cancelled        | none            | no: the id may be one an event of ours had before (see below) |
  * | update   | cancelled/absent | deleted_by_user | yes, if still desired there |
  * | —        | cancelled/absent | deleted_by_user | yes, if still desired there (only asked of a confirmed event) |
  *
  * An event we no longer want in that calendar (the touch moved to someone else, or was
  * cancelled) that the employee deleted is simply gone: nothing of theirs to record.
+ *
+ * A deleted event found under the id of a create in flight is not taken for the employee's
+ * deletion: Google keeps a deleted event's id for good, and the id may be that of an event of ours
+ * deleted before — by a sync (a row found deleted moves to its next key, but an employee removed
+ * and added again, or a calendar address changed and back, starts from the first key again) — so
+ * the create did not land; it is sent again, refused as taken (409), and made under the next key
+ * (QA: touches skipped after a dropped connection). Had it landed and been deleted by the employee
+ * within that minute, the event comes back once: a failure is never taken for their decision.
  */
 export function afterRead(inflight: WriteOp | null, read: ReadResult, desired: Desired): Settled {
   if (read.kind === 'live') return { remote: 'present', deletedByUser: false };
   if (inflight === 'delete') return { remote: 'gone', deletedByUser: false };
-  // Nothing else makes an event under this key: if the service holds it deleted, our create
-  // landed and the employee deleted the event since. Absent, the create never landed.
-  if (inflight === 'create' && read.kind === 'absent') return { remote: 'none', deletedByUser: false };
+  // Absent, the create never landed; deleted, the id may be an earlier event's (above): sent again.
+  if (inflight === 'create') return { remote: 'none', deletedByUser: false };
   if (desired === 'absent') return { remote: 'gone', deletedByUser: false };
   return { remote: 'deleted_by_user', deletedByUser: true };
 }

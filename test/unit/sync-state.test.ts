@@ -34,7 +34,7 @@ describe('what a successful read means, given what was in flight', () => {
     ['our delete in flight, event gone: ours, not the employee\'s', 'delete', 'cancelled', 'present', 'gone', false],
     ['our delete in flight, event forgotten (404): ours', 'delete', 'absent', 'present', 'gone', false],
     ['our create in flight, no such event: the create never happened', 'create', 'absent', 'present', 'none', false],
-    ['our create in flight, the id deleted: it landed and the employee deleted it', 'create', 'cancelled', 'present', 'deleted_by_user', true],
+    ['our create in flight, the id deleted: maybe an earlier event of ours under that id (QA), so no decision of theirs: sent again', 'create', 'cancelled', 'present', 'none', false],
     ['our update in flight, event deleted: an update cannot delete, so the employee did', 'update', 'cancelled', 'present', 'deleted_by_user', true],
     ['our update in flight, event forgotten (Graph 404): the employee deleted it', 'update', 'absent', 'present', 'deleted_by_user', true],
     ['nothing in flight, a confirmed event deleted: the employee did', null, 'cancelled', 'present', 'deleted_by_user', true],
