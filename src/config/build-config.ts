@@ -1,6 +1,8 @@
 import { counted } from '../domain/english-count.ts';
 import { sayRepeatsOnce, sayWarningsOnce } from './repeated-issues.ts';
-import type { Client, Config, Contact, Settings } from '../domain/types.ts';
+import type { Client, Config, Contact, Duration, Settings } from '../domain/types.ts';
+import { MAX_PLAN_TOUCHES, planSize } from '../planner/plan-size.ts';
+import { addDuration } from '../planner/dates.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
 import { parseDuration } from '../domain/duration.ts';
@@ -87,7 +89,31 @@ export function buildConfig(sources: RawSources): BuildResult {
   // With errors, only what may explain them: how a file's text was read.
   if (ctx.issues.length > 0) return { config: undefined, issues: sortIssues(ctx.issues), warnings: sortWarnings(sources.warnings.filter((w) => w.ofText)) };
   const config = deepFreeze({ settings, employees: ctx.employees, clients, ...cadence });
+  if (tooLargeToPlan(ctx, config)) return { config: undefined, issues: sortIssues(ctx.issues), warnings: [] };
   return { config, issues: [], warnings: sortWarnings([...ctx.warnings, ...configWarnings(config, sources)]) };
+}
+
+/**
+ * Every pass plans the horizon: a configuration whose horizon the planner would refuse as too
+ * large (planner/plan-size.ts) is refused here, at the rule or campaign that makes most of it, so
+ * that a daemon keeps the last valid one. Applied, every pass failed before it synced anything
+ * (review: a daily letter to every contact of 2,000 clients over a year's horizon).
+ */
+function tooLargeToPlan(ctx: BuildContext, config: Config): boolean {
+  const from = '2027-01-01';
+  const size = planSize(config, { from, to: addDuration(from, config.settings.horizon) });
+  if (size.touches <= MAX_PLAN_TOUCHES || !size.largest) return false;
+  const { kind, id, touches } = size.largest;
+  const located = kind === 'rule' ? ctx.sources.rules.find((r) => r.value.id === id) : ctx.sources.campaigns.find((c) => c.value.id === id);
+  if (!located) return false;
+  ctx.report(located.origin, [kind === 'rule' ? 'every' : 'for'], 3,
+    `a ${kind} whose touches over settings.horizon (${durationText(config.settings.horizon)}) keep the plan under the ${MAX_PLAN_TOUCHES.toLocaleString('en')} touches touchbase plans at once`,
+    `about ${touches.toLocaleString('en')} of its own, ${size.touches.toLocaleString('en')} in all: make its cadence less frequent, reach fewer contacts, or shorten settings.horizon`);
+  return true;
+}
+
+function durationText(d: Duration): string {
+  return `${d.n} ${d.n === 1 ? d.unit.replace(/s$/, '') : d.unit}`;
 }
 
 function toSettings(located: Located<RawSettings>): Settings {

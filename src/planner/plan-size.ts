@@ -15,8 +15,8 @@ export const MAX_PLAN_TOUCHES = 2_000_000;
 export interface PlanSize {
   /** About how many touches the rules and campaigns make in the window. */
   readonly touches: number;
-  /** The rule or campaign that makes the most, and about how many. */
-  readonly largest: { readonly source: string; readonly touches: number } | undefined;
+  /** The rule or campaign that makes the most ("rule daily-letter"), its kind and id, and about how many. */
+  readonly largest: { readonly source: string; readonly kind: 'rule' | 'campaign'; readonly id: string; readonly touches: number } | undefined;
 }
 
 /**
@@ -60,16 +60,16 @@ function estimate(config: Config, window: PlanWindow, reachOf: (r: Reached) => n
   const days = Math.max(1, daysBetween(window.from, window.to) + 1);
   let touches = 0;
   let largest: PlanSize['largest'];
-  const count = (source: string, n: number) => {
+  const count = (kind: 'rule' | 'campaign', id: string, n: number) => {
     touches += n;
-    if (!largest || n > largest.touches) largest = { source, touches: n };
+    if (!largest || n > largest.touches) largest = { source: `${kind} ${id}`, kind, id, touches: n };
   };
   for (const rule of config.rules) {
     const units = reachOf(rule);
     // A sequence step is once per unit; a cadence once per period, a part period counted whole.
-    count(`rule ${rule.id}`, rule.every ? units * Math.ceil(days / Math.max(1, approximateDays(rule.every))) : units);
+    count('rule', rule.id, rule.every ? units * Math.ceil(days / Math.max(1, approximateDays(rule.every))) : units);
   }
-  for (const campaign of config.campaigns) count(`campaign ${campaign.id}`, reachOf(campaign) * Math.ceil(days / 365));
+  for (const campaign of config.campaigns) count('campaign', campaign.id, reachOf(campaign) * Math.ceil(days / 365));
   return { touches, largest };
 }
 

@@ -399,6 +399,16 @@ handovers:
     expect(checkConfig(writeConfig({ 'a.yaml': yaml('Europe/Bucharest') })).warnings).toEqual([]);
   });
 
+  it('a cadence that makes the horizon\'s plan too large to make is an error at the rule, so a daemon keeps the last valid configuration (review: each pass failed before it synced)', () => {
+    const clients = Array.from({ length: 500 }, (_, i) => `  - { id: c${i}, name: C${i}, team: { account_manager: ivanova }, contacts: [${[0, 1, 2, 3].map((k) => `{ id: c${i}-${k}, name: K, role: buyer }`).join(', ')}] }`).join('\n');
+    const yaml = (horizon: string) => `${SETTINGS.replace('settings:\n', `settings:\n  horizon: ${horizon}\n`)}${TEAM}clients:\n${clients}\nrules:\n  - { id: daily-letter, ours: account_manager, theirs: all, kind: letter, every: 1 day }\n`;
+    const { issues, text } = issuesOf({ 'a.yaml': yaml('3 years') });
+    expect(issues).toEqual([expect.objectContaining({ field: 'rules[0].every', subject: 'rule daily-letter' })]);
+    expect(text).toMatch(/expected a rule whose touches over settings\.horizon \(3 years\) keep the plan under the 2,000,000 touches touchbase plans at once, found about 2,\d{3},\d{3} of its own, 2,\d{3},\d{3} in all: make its cadence less frequent/);
+    // Over 90 days, the same rule is a plan of 180,000 touches: valid.
+    expect(checkConfig(writeConfig({ 'a.yaml': yaml('90 days') })).issues).toEqual([]);
+  });
+
   it('a meeting longer than the working day is one error at its duration, not one at every client', () => {
     const clients = [1, 2, 3].map((i) => `  - { id: c${i}, name: C${i}, contacts: [{ id: k${i}, name: K, role: ceo }] }`).join('\n');
     const { issues, text } = issuesOf({

@@ -113,7 +113,7 @@ describe('a plan too large to make', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
     // Its size is counted as the rules reach: every contact daily, the buyers monthly.
     const size = planSize(config, window);
-    expect(size.largest).toEqual({ source: 'rule daily-letter', touches: 600 * 3594 });
+    expect(size.largest).toEqual({ source: 'rule daily-letter', kind: 'rule', id: 'daily-letter', touches: 600 * 3594 });
     expect(size.touches).toBe(600 * 3594 + 300 * Math.ceil(3594 / 30));
   });
 
