@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { IANAZone } from 'luxon';
 import { countryHint, zoneHint } from './place-hints.ts';
 import type { Client, Employee, Hours, Selector, Settings } from '../domain/types.ts';
@@ -300,8 +301,14 @@ let zoneNames: Map<string, string> | undefined;
  * "europe/moscow": its events were read in the reader's own zone (QA), so it is refused.
  */
 function zoneNamed(zone: string): string {
-  zoneNames ??= new Map(knownZones().map((z) => [z.toLowerCase(), z]));
+  // Intl's names and the older ones the feed's zone data has blocks for (Asia/Calcutta, Etc/UTC).
+  zoneNames ??= new Map([...Object.keys(feedZoneFiles()).filter((z) => !z.includes(' ')), ...knownZones()].map((z) => [z.toLowerCase(), z]));
   return zoneNames.get(zone.toLowerCase()) ?? zone;
+}
+
+/** The zones @touch4it/ical-timezones has a VTIMEZONE for (calendar/ics/ics-writer.ts), by name. */
+function feedZoneFiles(): Record<string, string> {
+  return createRequire(import.meta.url)('@touch4it/ical-timezones/zones.js') as Record<string, string>;
 }
 
 /** Reports a zone luxon does not know, with the nearest known one. Returns whether it is valid. */

@@ -149,6 +149,8 @@ employees:
     // In other letters: Intl takes it, but a feed's TZID would say it so, and no calendar knows it (QA).
     expect(found('europe/moscow')).toEqual(['"europe/moscow"; did you mean "Europe/Moscow"? (calendars know a zone only by its name as written)']);
     expect(found('EUROPE/CHISINAU')).toEqual(['"EUROPE/CHISINAU"; did you mean "Europe/Chisinau"? (calendars know a zone only by its name as written)']);
+    expect(found('asia/calcutta')).toEqual(['"asia/calcutta"; did you mean "Asia/Calcutta"? (calendars know a zone only by its name as written)']);
+    expect(found('etc/utc')).toEqual(['"etc/utc"; did you mean "Etc/UTC"? (calendars know a zone only by its name as written)']);
     // An alias Intl names otherwise is a name all the same.
     expect(checkConfig(writeConfig({ 'a.yaml': 'settings:\n  company: Test Co\n  timezone: Etc/UTC\n  country: RU\n' })).issues).toEqual([]);
     // The zone's old name, which the time-zone data here no longer knows (QA 2026-12-06); an ICU that still has it takes it.

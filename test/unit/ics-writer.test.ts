@@ -134,4 +134,18 @@ describe('the iCalendar renderer', () => {
     expect(ics).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Bucharest\r\n');
     expect(ics).toContain('TRIGGER:-PT1H\r\n');
   });
+
+  it('a meeting in a zone whose VTIMEZONE the tz data here lacks (Europe/Kyiv) is written in UTC, read by ical.js at its instant, not as floating time (review)', () => {
+    expect(getVtimezoneComponent('Europe/Kyiv')).toBeFalsy();
+    const ics = render('x', [{
+      uid: 'k@touchbase', sequence: 0, stamp: '2027-01-01T00:00:00Z', status: 'CONFIRMED', summary: 's', description: 'd', allDay: false,
+      start: '2027-03-29T10:00:00.000+03:00', end: '2027-03-29T11:00:00.000+03:00', timezone: 'Europe/Kyiv', alarms: [60],
+    }]);
+    expect(ics).toContain('DTSTART:20270329T070000Z\r\nDTEND:20270329T080000Z\r\n');
+    expect(ics).not.toContain('TZID=Europe/Kyiv');
+    const vevent = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    const start = vevent.getFirstPropertyValue('dtstart') as ICAL.Time;
+    expect(start.zone?.tzid).toBe('UTC');
+    expect(start.toJSDate().toISOString()).toBe('2027-03-29T07:00:00.000Z');
+  });
 });

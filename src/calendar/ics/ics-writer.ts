@@ -72,6 +72,11 @@ export class IcsWriter {
     if (e.allDay) {
       g += `DTSTART;VALUE=DATE:${compactDate(e.start)}\r\nDTEND;VALUE=DATE:${compactDate(e.end)}\r\n`;
       g += 'X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\r\nX-MICROSOFT-MSNCALENDAR-ALLDAYEVENT:TRUE\r\n';
+    } else if (vtimezone(e.timezone) === '') {
+      // A zone whose VTIMEZONE the tz data here lacks (a name newer than it, Europe/Kyiv): a TZID
+      // without its definition is floating time to most readers (each reads it in their own zone),
+      // so the instant is written in UTC, which every calendar shows right.
+      g += `DTSTART:${utcStamp(e.start)}\r\nDTEND:${utcStamp(e.end)}\r\n`;
     } else {
       g += fold(`DTSTART;TZID=${e.timezone}:${wallTime(e.start, e.timezone)}`);
       g += fold(`DTEND;TZID=${e.timezone}:${wallTime(e.end, e.timezone)}`);
