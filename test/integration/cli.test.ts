@@ -402,9 +402,9 @@ describe('touchbase CLI', () => {
   });
 
   it('plan of more than ten years is bad input naming its options (exit 2), not a failure', async () => {
-    const r = await cli('plan', '--config', EXAMPLE, '--no-save', '--from', '0001-01-01', '--to', '9999-12-31');
+    const r = await cli('plan', '--config', EXAMPLE, '--no-save', '--from', '1900-01-01', '--to', '2199-12-31');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--from/--to: expected a period of at most 3660 days (ten years), found 0001-01-01 to 9999-12-31');
+    expect(r.err).toContain('--from/--to: expected a period of at most 3660 days (ten years), found 1900-01-01 to 2199-12-31');
   });
 
   it('a plan with thousands of warnings (a cadence no one can keep) prints them counted by rule, employee and what they say, the first of each', async () => {
