@@ -13,6 +13,11 @@ const MAX_OFFSET = 14 * 60;
  */
 export function instantOutOfRange(at: DateTime): string | undefined {
   if (at.year < MIN_YEAR || at.year > MAX_YEAR) return `expected a year from ${MIN_YEAR} to ${MAX_YEAR}, found ${at.year}`;
+  // In UTC too, a day short of the edges: 2199-12-31T23:00-12:00 is already 2200 in UTC and in Moscow (review).
+  const utc = at.toUTC();
+  if (utc.year > MAX_YEAR || (utc.year === MAX_YEAR && utc.ordinal > 364) || utc.year < MIN_YEAR || (utc.year === MIN_YEAR && utc.ordinal < 2)) {
+    return `expected a moment from ${MIN_YEAR}-01-02 to ${MAX_YEAR}-12-30 (UTC), found ${utc.toISO()}`;
+  }
   if (at.offset < MIN_OFFSET || at.offset > MAX_OFFSET) return `expected an offset from UTC between -12:00 and +14:00, found ${at.toFormat('ZZ')}`;
   return undefined;
 }

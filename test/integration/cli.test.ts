@@ -351,6 +351,7 @@ describe('touchbase CLI', () => {
     await refused(['plan', '--no-save', '--now', '0001-01-01'], '--now: expected a year from 1900 to 2199, found 1');
     await refused(['plan', '--no-save', '--now', '+275760-09-13T00:00:00Z'], '--now: expected a year from 1900 to 2199, found 275760');
     await refused(['plan', '--no-save', '--now', '2027-01-15T09:00:00+99:59'], '--now: expected an offset from UTC between -12:00 and +14:00, found +99:59');
+    await refused(['plan', '--no-save', '--now', '2199-12-31T23:00:00-12:00'], '--now: expected a moment from 1900-01-02 to 2199-12-30 (UTC), found 2200-01-01T11:00:00.000Z');
     await refused(['done', t.id, '--at', '2027-01-14T09:00:00+25:00', '--now', NOW], '--at: expected an offset from UTC between -12:00 and +14:00, found +25:00');
     await refused(['plan', '--no-save', '--from', '0001-01-01', '--to', '0001-12-31', '--now', NOW], '--from: expected a year from 1900 to 2199, found 1');
     // Nothing was recorded: the touch is still open, and the next plan is made as before.
