@@ -3,11 +3,10 @@ import { sql, type Kysely } from 'kysely';
 /**
  * A calendar row whose event was found deleted (by our delete or the employee's) takes its next
  * event key at once (storage/calendar-sync-repository.ts keyAfter): Google keeps a deleted event
- * under its id for good, and a create under that id whose answer was lost was read back as the
- * deleted event — our own delete taken for the employee's, the touch skipped. Rows recorded so
- * before this version move on to their next key here. Keys are the entry's 32 hex digits, then
- * "v" and the generation from the second one on (sync-state.ts eventKeyOf). A row with a write in
- * flight is left as it is: its read decides first.
+ * under its id for good, so a create under that id is only refused. Rows recorded so before this
+ * version move on to their next key here. Keys are the entry's 32 hex digits, then "v" and the
+ * generation from the second one on (sync-state.ts eventKeyOf). A row with a write in flight is
+ * left as it is: its read decides first (sync-state.ts afterRead).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`update calendar_sync set event_key = case when length(event_key) = 32 then event_key || 'v1'

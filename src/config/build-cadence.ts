@@ -79,6 +79,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
   const { sources } = ctx;
   uniqueIds(ctx, sources.rules, 'rule');
   const rules: Rule[] = [];
+  const successors = successorsOf(ctx);
   const successorGaps: SuccessorGaps = new Map();
   for (const { value: r, origin, broken } of sources.rules) {
     const selectorOk = checkSelector(ctx, r.for, origin) && !broken?.has('for');
@@ -102,7 +103,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
     };
     rules.push(rule);
-    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule, origin, successorGaps);
+    if (timed && selectorOk && !broken?.has('duration')) checkSharedHours(ctx, rule, origin, successors, successorGaps);
   }
   for (const [handover, gap] of successorGaps) {
     const clients = [...gap.clients];
@@ -111,6 +112,18 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
       + `for ${[...gap.rules].join(', ')}: those cannot be placed from ${handover.value.on} on (widen their hours, or hand those clients to someone else)`);
   }
   return rules;
+}
+
+/** Each leaver's handovers (in the files' order), with the employee each goes to. */
+type Successors = ReadonlyMap<string, readonly { handover: Located<RawHandover>; to: Employee }[]>;
+
+function successorsOf(ctx: BuildContext): Successors {
+  const successors = new Map<string, { handover: Located<RawHandover>; to: Employee }[]>();
+  for (const h of ctx.sources.handovers) {
+    const to = typeof h.value.to === 'string' ? ctx.employeeById.get(h.value.to) : undefined;
+    if (to && typeof h.value.from === 'string' && h.value.from !== to.id) successors.set(h.value.from, [...(successors.get(h.value.from) ?? []), { handover: h, to }]);
+  }
+  return successors;
 }
 
 /** Clients a handover gives to someone who shares too little of their working hours, and the rules that need more. */
@@ -125,14 +138,8 @@ function hoursText(h: Hours): string {
  * Meetings and calls need working time both sides share. Checked only between an employee
  * and a client whose zones are valid: a wrong zone is one error, where it is written.
  */
-function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin, successorGaps: SuccessorGaps): void {
+function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin, successors: Successors, successorGaps: SuccessorGaps): void {
   if (!ctx.checksReferences) return;
-  // Who takes over from whom (each leaver's handovers, in the files' order).
-  const successors = new Map<string, { handover: Located<RawHandover>; to: Employee }[]>();
-  for (const h of ctx.sources.handovers) {
-    const to = typeof h.value.to === 'string' ? ctx.employeeById.get(h.value.to) : undefined;
-    if (to && typeof h.value.from === 'string' && h.value.from !== to.id) successors.set(h.value.from, [...(successors.get(h.value.from) ?? []), { handover: h, to }]);
-  }
   // Longer than the employee's own working day: the duration is the one mistake, said once at
   // the rule, not at every client's zone.
   const shortDays = new Map<string, number>();

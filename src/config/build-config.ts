@@ -1,11 +1,11 @@
 import { counted } from '../domain/english-count.ts';
 import { sayRepeatsOnce, sayWarningsOnce } from './repeated-issues.ts';
-import type { Client, Config, Contact, Duration, Settings } from '../domain/types.ts';
+import type { Client, Config, Contact, Settings } from '../domain/types.ts';
 import { MAX_PLAN_TOUCHES, planSize } from '../planner/plan-size.ts';
 import { addDuration } from '../planner/dates.ts';
 import { dict } from '../domain/safe-keys.ts';
 import { resolveRole } from '../domain/team.ts';
-import { parseDuration } from '../domain/duration.ts';
+import { formatDuration, parseDuration } from '../domain/duration.ts';
 import type { RawSettings } from './schema.ts';
 import { quote, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 import { CsvOrigin, placeOf, type Origin } from './origin.ts';
@@ -107,13 +107,9 @@ function tooLargeToPlan(ctx: BuildContext, config: Config): boolean {
   const located = kind === 'rule' ? ctx.sources.rules.find((r) => r.value.id === id) : ctx.sources.campaigns.find((c) => c.value.id === id);
   if (!located) return false;
   ctx.report(located.origin, [kind === 'rule' ? 'every' : 'for'], 3,
-    `a ${kind} whose touches over settings.horizon (${durationText(config.settings.horizon)}) keep the plan under the ${MAX_PLAN_TOUCHES.toLocaleString('en')} touches touchbase plans at once`,
+    `a ${kind} whose touches over settings.horizon (${formatDuration(config.settings.horizon)}) keep the plan under the ${MAX_PLAN_TOUCHES.toLocaleString('en')} touches touchbase plans at once`,
     `about ${touches.toLocaleString('en')} of its own, ${size.touches.toLocaleString('en')} in all: make its cadence less frequent, reach fewer contacts, or shorten settings.horizon`);
   return true;
-}
-
-function durationText(d: Duration): string {
-  return `${d.n} ${d.n === 1 ? d.unit.replace(/s$/, '') : d.unit}`;
 }
 
 function toSettings(located: Located<RawSettings>): Settings {

@@ -238,9 +238,8 @@ export async function recordAbsent(db: DB, row: CalendarSyncRow, remote: Exclude
 /**
  * The key a create of this row goes under after its event was found deleted (ours or the
  * employee's): the next one. Google keeps a deleted event under its id for good, so a create under
- * that id is refused (409) — and one whose answer was lost was read back as that deleted event:
- * our own delete taken for the employee's, the touch skipped (QA). Under a key no event ever had,
- * only our create can make the event a read finds (sync-state.ts afterRead).
+ * that id would only be refused (409) and sent again under the next key. (A create in flight whose
+ * read finds a deleted event is no decision of the employee's either way: sync-state.ts afterRead.)
  */
 function keyAfter(row: CalendarSyncRow, remote: Exclude<Remote, 'present'>): string {
   return remote === 'none' ? row.event_key : eventKeyOf(row.entry_id, generationOf(row.event_key) + 1);

@@ -114,11 +114,12 @@ function instant(text: string | undefined, nowText: string | undefined, config: 
   const now = clockFrom(nowText, config.settings.timezone).now().setZone(zone);
   if (!text) return now;
   // Without an offset, the employee's own wall time (not the machine's: a server in UTC recorded 10:00 as 13:00 Moscow).
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { zone, setZone: true }).setZone(zone);
-  if (!at.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
-  // (Its offset as written: `setZone` above moved it into the employee's zone.)
-  const problem = instantOutOfRange(/^\d{4}-\d{2}-\d{2}$/.test(text) ? at : DateTime.fromISO(text, { zone, setZone: true }));
+  // (With its offset as written, which the range check reads; then in the employee's zone.)
+  const written = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }).set({ hour: 12 }) : DateTime.fromISO(text, { zone, setZone: true });
+  if (!written.isValid) throw new BadInputError(`--at: expected an ISO date or instant like 2027-02-09T15:30+03:00, found ${JSON.stringify(text)}`);
+  const problem = instantOutOfRange(written);
   if (problem) throw new BadInputError(`--at: ${problem} (in ${JSON.stringify(text)})`);
+  const at = written.setZone(zone);
   if (at.toISODate()! > now.toISODate()!) {
     throw new BadInputError(`--at: expected a moment that has come (an outcome is recorded once it happened), found ${JSON.stringify(text)}, after today (${now.toISODate()} in ${zone})`);
   }
