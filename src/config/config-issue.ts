@@ -73,14 +73,23 @@ export const SHOWN_ISSUES = 100;
 /** The first SHOWN_ISSUES errors as `validate` prints them, then a line saying how many more there are. */
 export function shownIssueLines(issues: readonly ConfigIssue[]): string[] {
   const lines = issues.slice(0, SHOWN_ISSUES).map(formatIssue);
-  if (issues.length > SHOWN_ISSUES) lines.push(`(and ${issues.length - SHOWN_ISSUES} more errors: touchbase validate lists them all)`);
+  const more = moreErrorsLine(lines.length, issues.length);
+  if (more) lines.push(more);
   return lines;
 }
 
-/** How many errors lines of shownIssueLines stand for (their "and N more" line counted). */
-export function issuesCounted(lines: readonly string[]): number {
+/**
+ * The lines of shownIssueLines as data: the errors themselves, and how many there are in all (its
+ * "and N more" line counted, not listed: a deploy script that counts `errors` counted 101).
+ */
+export function shownErrors(lines: readonly string[]): { errors: string[]; count: number } {
   const more = /^\(and (\d+) more errors: /.exec(lines.at(-1) ?? '');
-  return more ? lines.length - 1 + Number(more[1]) : lines.length;
+  return more ? { errors: lines.slice(0, -1), count: lines.length - 1 + Number(more[1]) } : { errors: [...lines], count: lines.length };
+}
+
+/** The line said after the errors shown when there are more of them. */
+export function moreErrorsLine(shown: number, count: number): string | undefined {
+  return count > shown ? `(and ${count - shown} more errors: touchbase validate lists them all)` : undefined;
 }
 
 export function formatIssue(issue: ConfigIssue): string {

@@ -8,6 +8,7 @@ import type { DB } from '../storage/database.ts';
 import { daemonApp, type Readiness, type RecordedLink } from '../http/daemon-app.ts';
 import { listen } from '../http/feed-server.ts';
 import { eventsRoute } from '../http/events-api.ts';
+import { shownErrors } from '../config/config-issue.ts';
 import { linkSecret, type IsWorkday } from '../http/action-links.ts';
 import type { BusinessEvent } from '../workflows/trigger-events.ts';
 import type { EventResult, ServedAddress } from './job-runner.ts';
@@ -31,6 +32,7 @@ export interface DaemonHttpDeps {
   readonly requestSync: () => void;
   readonly reload: () => Promise<boolean>;
   /** The errors of the change last refused (formatted as the log and `status` show them); none once one is applied. */
+  /** The last rejected change's errors, as shownIssueLines keeps them. */
   readonly configErrors: () => readonly string[];
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
   /** Routes with their own sign-in (the dashboard). */
@@ -54,7 +56,9 @@ export async function serveDaemonHttp(deps: DaemonHttpDeps): Promise<{ server: S
       // A deploy script learns why, not only that: the errors as the log and `status` say them.
       api.post('/reload', async (c) => {
         const applied = await deps.reload();
-        return c.json(applied ? { applied } : { applied, errors: deps.configErrors() });
+        if (applied) return c.json({ applied });
+        const { errors, count } = shownErrors(deps.configErrors());
+        return c.json({ applied, errors, errorCount: count });
       });
       eventsRoute(api, deps.receiveEvent);
     },

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DB } from '../storage/database.ts';
 import { CronSchedule } from './cron-schedule.ts';
+import { shownErrors } from '../config/config-issue.ts';
 import { allJobStates, getInfo } from '../storage/job-repository.ts';
 import { readFailures, writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
@@ -27,7 +28,9 @@ export interface DaemonStatus {
   readonly startedAt: string | undefined;
   readonly stoppedAt: string | undefined;
   readonly url: string | undefined;
+  /** The rejected change's errors (the first SHOWN_ISSUES of them), and how many it had in all. */
   readonly configErrors: readonly string[];
+  readonly configErrorCount: number;
   /** The configuration folder the daemon last ran on, and the hash of the files it last applied or rejected there. */
   readonly configDir: string | undefined;
   readonly configHash: string | undefined;
@@ -90,7 +93,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
   }
   return {
     pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, stoppedAt: info.stopped_at || undefined, url: info.url || undefined,
-    configErrors: info.config_errors ? (JSON.parse(info.config_errors) as string[]) : [],
+    ...configErrorsOf(info.config_errors),
     configDir: info.config_dir || undefined, configHash: info.config_hash || undefined,
     jobs,
     outbox: { pending: queue.pending, dueNow: queue.dueNow, failed: queue.failed, unresolved: queue.unresolved },
@@ -102,4 +105,10 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     instances: (await sharedWorkView(db, now)).instances,
     providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),
   };
+}
+
+/** The rejected change's errors as the daemon recorded them (shownIssueLines). */
+function configErrorsOf(recorded: string | undefined): { configErrors: string[]; configErrorCount: number } {
+  const { errors, count } = shownErrors(recorded ? (JSON.parse(recorded) as string[]) : []);
+  return { configErrors: errors, configErrorCount: count };
 }

@@ -1,5 +1,4 @@
 import { HTTPException } from 'hono/http-exception';
-import { issuesCounted } from '../config/config-issue.ts';
 import { counted } from '../domain/english-count.ts';
 import { Hono, type Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
@@ -221,7 +220,7 @@ function nonceOf(c: Context<Env>): string {
 /** What the public status page shows of the daemon's status: states and counts, no error texts, ids or addresses. */
 export function publicStatus(status: unknown): unknown {
   const s = status as {
-    startedAt?: string; stoppedAt?: string; configErrors?: readonly string[];
+    startedAt?: string; stoppedAt?: string; configErrorCount?: number;
     jobs?: readonly { name: string; lastResult?: string | null; lastFinished?: string | null; nextRun?: string }[];
     outbox?: { pending: number; dueNow: number; failed: number; unresolved: number };
     instances?: readonly { live: boolean }[];
@@ -231,7 +230,7 @@ export function publicStatus(status: unknown): unknown {
     // of their registry is running, whichever of them stopped last.
     running: s.instances?.some((i) => i.live) || (Boolean(s.startedAt) && !s.stoppedAt),
     startedAt: s.startedAt,
-    configuration: (s.configErrors?.length ?? 0) > 0 ? `the last change was rejected (${counted(issuesCounted(s.configErrors!), 'error')}): touchbase status says which` : 'ok',
+    configuration: (s.configErrorCount ?? 0) > 0 ? `the last change was rejected (${counted(s.configErrorCount!, 'error')}): touchbase status says which` : 'ok',
     jobs: (s.jobs ?? []).map((j) => ({ name: j.name, lastResult: j.lastResult ?? null, lastFinished: j.lastFinished ?? null, nextRun: j.nextRun ?? null })),
     calendarWrites: s.outbox,
     details: 'GET /api/status with the API token, or touchbase status',

@@ -50,7 +50,7 @@ describe('POST /api/reload', () => {
     expect(unreadable.errors).toEqual([expect.stringMatching(/team\.yaml:1:1: expected a file of the configuration folder that can be read, found \S*team\.yaml is a link to a file that does not exist$/)]);
   });
 
-  it('a change with more errors than are worth showing gives the first 100 and how many more, in the answer, status and the public status page (QA: 49,000 made a 15 MB log line)', async () => {
+  it('a change with more errors than are worth showing gives the first 100 and how many there are, in the answer, status (text and JSON), the API and the public status page (QA: 49,000 made a 15 MB log line; review: the "and N more" line was counted as an error)', async () => {
     const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
     const token = 'secret-token-12345-of-at-least-32-chars';
     const { daemon, dbFile } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), apiToken: token, watch: false });
@@ -58,13 +58,20 @@ describe('POST /api/reload', () => {
     // 130 clients, each naming an account manager nobody is: 130 errors.
     const clients = Array.from({ length: 130 }, (_, i) => ({ id: `ghost-client-${i}`, name: `Ghost ${i}`, team: { account_manager: `ghost-${i}` }, contacts: [{ id: `g${i}`, name: 'G', role: 'buyer' }] }));
     writeFileSync(join(configDir, 'more.yaml'), stringify({ clients }));
-    const refused = await (await fetch(`${daemon.url}/api/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json() as { applied: boolean; errors: string[] };
+    const refused = await (await fetch(`${daemon.url}/api/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json() as { applied: boolean; errors: string[]; errorCount: number };
     expect(refused.applied).toBe(false);
-    expect(refused.errors).toHaveLength(101);
-    expect(refused.errors[100]).toBe('(and 30 more errors: touchbase validate lists them all)');
+    // Each entry an error (a script that counts them counted 101, the "and 30 more" line among them); the count beside.
+    expect(refused.errors).toHaveLength(100);
+    expect(refused.errors.every((e) => e.includes('ghost-'))).toBe(true);
+    expect(refused.errorCount).toBe(130);
     const status = (await cli('status', '--db', dbFile)).out;
     expect(status).toContain('(and 30 more errors: touchbase validate lists them all)');
     expect(status.split('\n').filter((l) => l.includes('ghost-')).length).toBe(100);
+    const json = JSON.parse((await cli('status', '--db', dbFile, '--format', 'json')).out) as { configErrors: string[]; configErrorCount: number };
+    expect(json.configErrors).toHaveLength(100);
+    expect(json.configErrorCount).toBe(130);
+    const api = await (await fetch(`${daemon.url}/api/status`, { headers: { authorization: `Bearer ${token}` } })).json() as { configErrors: string[]; configErrorCount: number };
+    expect([api.configErrors.length, api.configErrorCount]).toEqual([100, 130]);
     expect(await (await fetch(`${daemon.url}/status`)).text()).toContain('the last change was rejected (130 errors)');
   });
 

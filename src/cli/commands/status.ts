@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readSnapshot } from '../../config/snapshot.ts';
+import { moreErrorsLine } from '../../config/config-issue.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
@@ -62,6 +63,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       if (status.configErrors.length > 0) {
         io.out(`${tr.t('cli.status.configRejected')}\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);
+        const more = moreErrorsLine(status.configErrors.length, status.configErrorCount);
+        if (more) io.out(`  ${more}\n`);
       } else if (!configPending) io.out(`${tr.t(status.startedAt === undefined ? 'cli.status.configNoDaemon' : 'cli.status.configOk')}\n`);
       if (configPending) io.out(`${tr.t('cli.status.configPending', { dir: status.configDir! })}\n`);
       io.out('\n');
