@@ -17,7 +17,7 @@ import { PREFIX, type RenderedResponse, type Viewer } from './page-types.ts';
 import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign, SESSION_HOURS, type Session } from './session.ts';
 import type { DashboardAuth } from './settings.ts';
 import { mintSignInLink, peekSignInLink, redeemSignInLink, sessionHash } from './sign-in-links.ts';
-import { errorBody, linkConfirmPage, signInPage } from './sign-in-pages.ts';
+import { errorBody, linkConfirmPage, signInPage, signOutConfirmPage } from './sign-in-pages.ts';
 
 /** What the dashboard needs to know of the configuration in use (the daemon keeps it). */
 export interface People {
@@ -194,7 +194,7 @@ export class Dashboard {
       this.#renderer.warm();
       const reason = c.req.query('error');
       return c.html(signInPage(this.#pageFrame(), {
-        oidc: this.usesIdentityProvider, signedOut: c.req.query('out') === '1',
+        provider: this.#oidc ? (this.#oidc.isGoogle ? 'google' : 'other') : undefined, signedOut: c.req.query('out') === '1',
         error: reason && (SIGN_IN_REASONS as readonly string[]).includes(reason) ? reason as SignInReason : undefined,
       }), 200);
     });
@@ -231,6 +231,7 @@ export class Dashboard {
       } catch (error) {
         const reason = error instanceof SignInError ? error.reason : 'providerError';
         this.#d.log.warn({ reason, error: String(error) }, 'dashboard sign-in through the identity provider failed');
+        if (reason === 'unverified' || reason === 'noEmail') this.#askAgainAtProvider(c);
         return c.redirect(`${PREFIX}/sign-in?error=${reason}`, 302);
       }
       // One person in two roles (two entries, one mailbox) signs in as the director entry, if one is.
@@ -239,6 +240,7 @@ export class Dashboard {
       const employee = theirs.find((e) => people.directors.includes(e.role)) ?? theirs[0];
       if (!employee) {
         this.#d.log.warn('dashboard sign-in: an account that is no employee of the configuration');
+        this.#askAgainAtProvider(c);
         const tr = translator(this.#d.people().language);
         return c.html(errorBody(this.#pageFrame(), tr.t('ui.signIn.unknownEmployee', { email })), 403);
       }
@@ -274,11 +276,16 @@ export class Dashboard {
       if (session) {
         // The body is read only for a session: without one, nothing waits on a body sent slowly.
         const form = await c.req.parseBody();
-        if (!csrfValid(await this.#sessionSecret(), session.nonce, String(form._csrf ?? ''))) return this.#csrfRefused(c);
+        // A tab left open from an earlier session (signed out and in again in another) carries
+        // that session's token: asked again with this one's, not refused — a refusal left the
+        // person signed in on what may be a shared computer (QA).
+        if (!csrfValid(await this.#sessionSecret(), session.nonce, String(form._csrf ?? ''))) {
+          return c.html(signOutConfirmPage(this.#pageFrame(), csrfToken(await this.#sessionSecret(), session.nonce)), 200);
+        }
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }
       deleteCookie(c, SESSION_COOKIE, { path: PREFIX });
-      if (this.#oidc) setCookie(c, SIGNED_OUT_COOKIE, '1', { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SESSION_HOURS * 3600 });
+      this.#askAgainAtProvider(c);
       await purgeExpiredSignIns(this.#d.db, this.#d.clock.now().toUTC().toISO()!);
       return c.redirect(`${PREFIX}/sign-in?out=1`, 303);
     });
@@ -349,6 +356,16 @@ export class Dashboard {
 
   #pageFrame(language: Language = this.#d.people().language) {
     return { tr: translator(language), company: this.#d.people().company };
+  }
+
+  /**
+   * The next sign-in from this browser asks the identity provider to have the person sign in
+   * again (SIGNED_OUT_COOKIE): after a sign-out, and after a sign-in refused for its account (a
+   * personal account, one with no verified address) — else the provider answered from that
+   * account's open session at every try, and the refusal came back with no way to pick another.
+   */
+  #askAgainAtProvider(c: Context): void {
+    if (this.#oidc) setCookie(c, SIGNED_OUT_COOKIE, '1', { path: PREFIX, httpOnly: true, sameSite: 'Lax', secure: this.#secure(), maxAge: SESSION_HOURS * 3600 });
   }
 
   #csrfRefused(c: Context) {

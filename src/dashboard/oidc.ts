@@ -59,6 +59,11 @@ export class OidcSignIn {
     return this.#config;
   }
 
+  /** Whether the provider is Google, which cannot be asked to have the person sign in again (only to choose the account). */
+  get isGoogle(): boolean {
+    return isGoogle(this.#settings.issuer);
+  }
+
   /**
    * The provider's address to send the browser to, and what to remember until it comes back.
    * With `reauthenticate` (this browser signed out of the dashboard), the provider is asked to

@@ -11,17 +11,17 @@ export interface Frame {
 }
 
 /** The sign-in page: the company's identity provider, or how to get a one-time link. */
-export function signInPage(f: Frame, o: { oidc: boolean; signedOut: boolean; error: SignInReason | undefined }): string {
+export function signInPage(f: Frame, o: { provider: 'google' | 'other' | undefined; signedOut: boolean; error: SignInReason | undefined }): string {
   const { t } = f.tr;
   const reasons: Record<SignInReason, string> = {
     noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'),
     providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable'),
   };
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">
-${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}${o.oidc ? ` ${t('ui.signedOutProvider')}` : ''}</p>` : ''}
+${o.signedOut ? html`<p class="notice">${t('ui.signedOut')}${o.provider ? ` ${t(o.provider === 'google' ? 'ui.signedOutGoogle' : 'ui.signedOutProvider')}` : ''}</p>` : ''}
 ${o.error ? html`<p class="error">${t('ui.signIn.failed', { reason: reasons[o.error] })}</p>` : ''}
 <p>${t('ui.signIn.intro')}</p>
-${o.oidc ? html`<p><a class="button" href="${PREFIX}/auth/login">${t('ui.signIn.button')}</a></p>` : html`<p class="muted">${t('ui.signIn.noProvider')}</p>`}
+${o.provider ? html`<p><a class="button" href="${PREFIX}/auth/login">${t('ui.signIn.button')}</a></p>` : html`<p class="muted">${t('ui.signIn.noProvider')}</p>`}
 </div>`);
 }
 
@@ -31,6 +31,15 @@ export function linkConfirmPage(f: Frame, name: string, csrf: string): string {
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">
 <p>${t('ui.signIn.confirmIntro', { company: f.company })}</p>
 <form method="post"><input type="hidden" name="_csrf" value="${csrf}"><button class="button" type="submit">${t('ui.signIn.confirm', { name })}</button></form>
+</div>`);
+}
+
+/** Sign-out pressed on a page of an earlier session: the button again, with this session's token. */
+export function signOutConfirmPage(f: Frame, csrf: string): string {
+  const { t } = f.tr;
+  return layout({ tr: f.tr, title: t('ui.signOut'), company: f.company }, html`<div class="signin">
+<p>${t('ui.signOutAgain')}</p>
+<form method="post" action="${PREFIX}/sign-out"><input type="hidden" name="_csrf" value="${csrf}"><button class="button" type="submit">${t('ui.signOut')}</button></form>
 </div>`);
 }
 

@@ -136,6 +136,26 @@ describe('sign-in through OpenID Connect', () => {
     // Signed in again: the next sign-in is as before, from the provider's session.
     await page.goto(`${daemon.url}/dashboard/auth/login`);
     await page.waitForURL(`${daemon.url}/dashboard/`);
+
+    // A tab left open from before the last sign-in: its Sign out asks once more, with this
+    // session's form, and signs out (QA: refused as an outdated form, the person still signed in).
+    const stale = await page.context().newPage();
+    await stale.goto(`${daemon.url}/dashboard/clients`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?out=1`);
+    await page.locator('a.button').click();
+    await page.locator('input[name=login]').fill('pavel@corp.example');
+    await page.locator('input[name=password]').fill('any password');
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    await stale.getByRole('button', { name: 'Sign out' }).click();
+    expect(await stale.locator('main').innerText()).toContain('That button was on a page of an earlier session. You are still signed in');
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(page.url()).toBe(`${daemon.url}/dashboard/clients`);
+    await stale.locator('main button', { hasText: 'Sign out' }).click();
+    await stale.waitForURL(`${daemon.url}/dashboard/sign-in?out=1`);
+    await page.goto(`${daemon.url}/dashboard/clients`);
+    expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
   });
 
   it('an account that is no employee, or whose e-mail is not verified, or a callback without its sign-in, gets no session', { timeout: 120_000 }, async () => {
@@ -171,6 +191,10 @@ describe('sign-in through OpenID Connect', () => {
       await impostor.waitForURL(new RegExp(`sign-in\\?error=${error}$`));
       await impostor.goto(`${daemon.url}/dashboard/`);
       expect(impostor.url(), login).toBe(`${daemon.url}/dashboard/sign-in`);
+      // "Try again" goes to the provider's login form, not back to the same refusal.
+      await impostor.locator('a.button').click();
+      await impostor.locator('input[name=login]').waitFor();
+      expect(impostor.url().startsWith(idp.issuer), login).toBe(true);
     }
 
     // A callback that this browser did not start (a forged or replayed one) is refused.
@@ -178,5 +202,17 @@ describe('sign-in through OpenID Connect', () => {
     expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in?error=expired`);
     await page.goto(`${daemon.url}/dashboard/`);
     expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+
+    // The wrong account (a personal one, still open at the provider in this browser): the next try
+    // asks the provider for the login again, and another account can be given (QA: it answered
+    // from the stranger's session at every try, and the same refusal came back).
+    await page.goto(`${daemon.url}/dashboard/auth/login`);
+    await page.waitForURL(/\/dashboard\/auth\/callback/);
+    expect(await page.locator('main').innerText()).toContain('Your account (stranger@elsewhere.example) is not an employee');
+    await page.locator('main a').click();
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in`);
+    await throughProvider(page, 'pavel@corp.example');
+    await page.waitForURL(`${daemon.url}/dashboard/`);
+    expect(await page.locator('.user').innerText()).toContain('Pavel');
   });
 });

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { signInPage } from '../../src/dashboard/sign-in-pages.ts';
+import { translator } from '../../src/i18n/translator.ts';
+
+describe('the sign-in page after a sign-out', () => {
+  const frame = { tr: translator('en'), company: 'Volna' };
+
+  it('says the provider asks for the password again, and of Google (which cannot be asked to) that it only asks to choose the account (QA)', () => {
+    const other = signInPage(frame, { provider: 'other', signedOut: true, error: undefined });
+    expect(other).toContain('the next sign-in here from this browser asks for its password again');
+    const google = signInPage(frame, { provider: 'google', signedOut: true, error: undefined });
+    expect(google).toContain('asks you to choose the account, but Google does not ask for its password again');
+    expect(google).not.toContain('asks for its password again;');
+    const links = signInPage(frame, { provider: undefined, signedOut: true, error: undefined });
+    expect(links).toContain('You are signed out.');
+    expect(links).not.toContain('company account');
+  });
+});
