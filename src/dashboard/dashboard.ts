@@ -277,10 +277,11 @@ export class Dashboard {
         // The body is read only for a session: without one, nothing waits on a body sent slowly.
         const form = await c.req.parseBody();
         // A tab left open from an earlier session (signed out and in again in another) carries
-        // that session's token: asked again with this one's, not refused — a refusal left the
-        // person signed in on what may be a shared computer (QA).
+        // that session's token: nothing is done (403, as for any form without its token), but the
+        // page has the button again with this session's — a bare refusal left the person signed
+        // in on what may be a shared computer (QA).
         if (!csrfValid(await this.#sessionSecret(), session.nonce, String(form._csrf ?? ''))) {
-          return c.html(signOutConfirmPage(this.#pageFrame(), csrfToken(await this.#sessionSecret(), session.nonce)), 200);
+          return c.html(signOutConfirmPage(this.#pageFrame(), csrfToken(await this.#sessionSecret(), session.nonce)), 403);
         }
         await revokeSession(this.#d.db, sessionHash(session.nonce), this.#d.clock.now().toUTC().toISO()!, new Date(session.expires).toISOString());
       }
