@@ -28,7 +28,7 @@ import { JobProcessEndedError } from './job-process-handle.ts';
 import { DaemonMetrics } from './metrics.ts';
 import { Scheduler, type Job, type JobRun, type SchedulerDeps, type SchedulerEvents } from './scheduler.ts';
 import { allJobStates, getInfo, jobState, recordCutShort, recordInterrupted, setInfo } from '../storage/job-repository.ts';
-import { databaseFileChange, databaseFileIdentity, setAsideStaleSideFiles, sideFilesIdentity } from '../storage/database-file.ts';
+import { databaseFileChange, databaseFileIdentity, setAsideLogsOfReplacedFile, setAsideStaleSideFiles, sideFilesIdentity } from '../storage/database-file.ts';
 import { hasDueWrites } from '../storage/calendar-sync-repository.ts';
 import { leftoverSummary } from '../storage/calendar-addresses.ts';
 import { claimableWork, releaseAllClaims } from '../storage/calendar-claims.ts';
@@ -285,10 +285,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
           },
         });
       } else await this.#refuseBesideLoneDaemon();
+      this.#setAsideLogOfKilledDaemon();
       // Daemons that share the work hold no lock: one of another version beside them is the operator's to stop (README, Scaling out).
       const db = (this.#db = await openMigrated(this.#o.dbFile, { ownDaemon: true }));
       this.#dbIdentity = databaseFileIdentity(this.#o.dbFile);
       this.#sideFiles = this.#dbIdentity === undefined ? undefined : sideFilesIdentity(this.#o.dbFile);
+      if (this.#dbIdentity !== undefined) this.#lock?.recordFiles?.({ db: this.#dbIdentity, side: this.#sideFiles });
       // What links, the API and the jobs wrote, folded into the file itself now and then (a copy of it is whole).
       this.#walFold = setInterval(() => void foldWriteAheadLog(db).catch(() => undefined), WAL_FOLD_MS);
       this.#walFold.unref();
@@ -960,6 +962,19 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     } catch (error) {
       this.#log.error({ err: (error as Error).message }, 'the old database file\'s write-ahead log could not be set aside: move the -wal and -shm files beside the database away before starting again');
     }
+  }
+
+  /** #setAsideStaleLog's work, at the next start, for a daemon killed before it could do it. */
+  #setAsideLogOfKilledDaemon(): void {
+    const previous = this.#lock?.previousFiles;
+    if (!previous) return;
+    let moved: string[];
+    try {
+      moved = setAsideLogsOfReplacedFile(this.#o.dbFile, previous, this.#clock.now().toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'"));
+    } catch (error) {
+      throw new Error(`the database file ${redactLocation(this.#o.dbFile)} was replaced while the last daemon, since killed, had the old one open, and the old file's write-ahead log could not be set aside (${(error as Error).message}): move the -wal and -shm files beside the database away before starting again`);
+    }
+    if (moved.length) this.#log.warn({ files: moved.map(redactLocation) }, 'the database file was replaced while the last daemon (killed, not stopped) had the old one open: the old file\'s write-ahead log is set aside, not to be applied to the file now there');
   }
 
   /** Kills every process the daemon started, now (a second signal, the process exiting). */

@@ -15,6 +15,20 @@ const CHECK_HOLD_WAIT_MS = 500;
 /** What a running daemon holds for its life: released (idempotently) when it stops. */
 export interface HeldDaemonLock {
   release(): void | Promise<void>;
+  /**
+   * SQLite: which files the last daemon of this database had open (databaseFileIdentity and
+   * sideFilesIdentity), as it recorded them, when it did not stop cleanly (killed: its pid file is
+   * still there).
+   */
+  readonly previousFiles?: OpenedFiles;
+  /** SQLite: records which files this daemon opened, for the next one to read as previousFiles. */
+  recordFiles?(files: OpenedFiles): void;
+}
+
+/** A database file and its write-ahead log and index, as databaseFileIdentity and sideFilesIdentity say them. */
+export interface OpenedFiles {
+  readonly db: string;
+  readonly side: string | undefined;
 }
 
 /**
@@ -55,10 +69,23 @@ export class DaemonLock {
   readonly #db: SQLite.Database;
   /** The pid file this holder wrote, if it wrote one. */
   readonly #infoFile: string | undefined;
+  readonly #holder: { pid: number; startedAt: string } | undefined;
+  readonly previousFiles: OpenedFiles | undefined;
 
-  private constructor(db: SQLite.Database, infoFile: string | undefined) {
+  private constructor(db: SQLite.Database, infoFile: string | undefined, holder: { pid: number; startedAt: string } | undefined, previous: OpenedFiles | undefined) {
     this.#db = db;
     this.#infoFile = infoFile;
+    this.#holder = holder;
+    this.previousFiles = previous;
+  }
+
+  recordFiles(files: OpenedFiles): void {
+    if (!this.#infoFile || !this.#holder) return;
+    try {
+      writeFileSync(this.#infoFile, JSON.stringify({ ...this.#holder, files }), { mode: 0o600 });
+    } catch {
+      // A folder made read-only meanwhile: the pid stays as written; only a kill's restore check goes without.
+    }
   }
 
   static acquire(dbFile: string, holder: { pid: number; startedAt: string } | undefined): DaemonLock {
@@ -100,10 +127,13 @@ export class DaemonLock {
         throw new DaemonAlreadyRunningError(`another touchbase daemon (pid ${other.pid}) is running on ${dbFile} through another path to the same file `
           + `(${other.path}: a hard link?); stop it first, or give this one another database with --db`);
       }
+      // A pid file still here is a daemon's that did not stop cleanly (this one holds the lock now).
+      const previous = filesOfKilledDaemon(infoFile);
       privateFile(infoFile);
       writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
+      return new DaemonLock(db, infoFile, holder, previous);
     }
-    return new DaemonLock(db, holder ? infoFile : undefined);
+    return new DaemonLock(db, undefined, undefined, undefined);
   }
 
   /**
@@ -145,6 +175,16 @@ export class DaemonLock {
 }
 
 const LOCK_SUFFIX = '.daemon-lock';
+
+/** The files a daemon recorded in its pid file (recordFiles), if it recorded them. */
+function filesOfKilledDaemon(infoFile: string): OpenedFiles | undefined {
+  try {
+    const files = (JSON.parse(readFileSync(infoFile, 'utf8')) as { files?: { db?: unknown; side?: unknown } }).files;
+    return typeof files?.db === 'string' ? { db: files.db, side: typeof files.side === 'string' ? files.side : undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Another process holding the daemon lock of this very database file through another path: the

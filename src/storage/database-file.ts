@@ -57,3 +57,17 @@ export function setAsideStaleSideFiles(location: string, identity: string | unde
   });
   return moved;
 }
+
+/**
+ * At a daemon's start, before it opens the database: when the last daemon was killed (no clean
+ * stop set its files aside) after its file was replaced (a restore by `mv`), that file's log and
+ * index are still at the path, and opening the restored file would replay them onto it — which
+ * damaged it (QA: SQLITE_CORRUPT after `mv` then `kill -9`). Set aside as at a clean stop; a log
+ * that is not the very one the killed daemon had open is the new file's own, and stays.
+ */
+export function setAsideLogsOfReplacedFile(location: string, previous: { db: string; side: string | undefined } | undefined, stamp: string): string[] {
+  if (!previous) return [];
+  const now = databaseFileIdentity(location);
+  if (now === previous.db) return [];
+  return setAsideStaleSideFiles(location, previous.side, stamp);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { startRealDaemon } from '../helpers/real-daemon.ts';
+
+describe('a backup restored by mv under a daemon that is then killed', () => {
+  it('the next daemon sets the old file\'s write-ahead log aside before opening the file, which stays the backup, whole (QA: kill -9 after the mv replayed the old log onto it: SQLITE_CORRUPT)', async () => {
+    const d = startRealDaemon();
+    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    const backup = `${d.db}.backup`;
+    const live = new Database(d.db);
+    await live.backup(backup);
+    const ids = live.prepare(`select id from touches where status = 'planned' order by date, id limit 3`).all() as { id: string }[];
+    live.close();
+    // Done after the backup, in the daemon's write-ahead log: the restore undoes it.
+    for (const { id } of ids) {
+      const done = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'done', id, '--config', d.config, '--db', d.db], { encoding: 'utf8', env: { ...process.env, TOUCHBASE_FEEDS_DIR: d.feeds } });
+      expect(done.status, done.stderr).toBe(0);
+    }
+    expect(statSync(`${d.db}-wal`).size).toBeGreaterThan(0);
+    execFileSync('cp', [backup, `${d.db}.restoring`]);
+    renameSync(`${d.db}.restoring`, d.db);
+    // Killed, not stopped: nothing of its own sets the log aside.
+    d.child.kill('SIGKILL');
+    await d.exited;
+
+    const again = startRealDaemon({ shared: { config: d.config, db: d.db } });
+    await again.out.waitFor(/"msg":"touchbase daemon started"/, 60_000);
+    expect(again.out.text()).toContain('the database file was replaced while the last daemon (killed, not stopped) had the old one open: the old file\'s write-ahead log is set aside');
+    expect(readdirSync(dirname(d.db)).some((f) => /\.sqlite-wal\.of-replaced-\d{8}T\d{6}Z$/.test(f))).toBe(true);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    const restored = new Database(d.db, { readonly: true });
+    try {
+      expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
+    } finally {
+      restored.close();
+    }
+  }, 180_000);
+
+  it('a daemon killed with its own file in place: the next one sets nothing aside, and what it wrote is there', async () => {
+    const d = startRealDaemon();
+    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    const live = new Database(d.db, { readonly: true });
+    const [{ id }] = live.prepare(`select id from touches where status = 'planned' order by date, id limit 1`).all() as { id: string }[];
+    live.close();
+    const done = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'done', id!, '--config', d.config, '--db', d.db], { encoding: 'utf8', env: { ...process.env, TOUCHBASE_FEEDS_DIR: d.feeds } });
+    expect(done.status, done.stderr).toBe(0);
+    d.child.kill('SIGKILL');
+    await d.exited;
+    const again = startRealDaemon({ shared: { config: d.config, db: d.db } });
+    await again.out.waitFor(/"msg":"touchbase daemon started"/, 60_000);
+    expect(again.out.text()).not.toContain('set aside');
+    expect(readdirSync(dirname(d.db)).some((f) => f.includes('of-replaced'))).toBe(false);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    const db = new Database(d.db, { readonly: true });
+    try {
+      expect(db.prepare(`select status from touches where id = ?`).get(id)).toEqual({ status: 'done' });
+    } finally {
+      db.close();
+    }
+  }, 180_000);
+});
