@@ -571,10 +571,14 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       const owner = info[`${RUN_OWNER}${job.name}`];
       if (!owner || live.has(owner)) continue;
       const dead = instances.find((i) => i.id === owner);
-      // Only a run the dead one can have started (before its last heartbeat): the owner is
-      // written just after a run is claimed, so a run claimed since by a live daemon may still
-      // name the one before it.
-      if (!dead || job.last_started_at! > dead.heartbeatAt) continue;
+      if (!dead) continue;
+      // The owner is written just after a run is claimed, so a run claimed since by a live
+      // daemon may name the one before it — for a moment, not for a lease. A run started after
+      // the dead one's last heartbeat is its own once it has named it that long: it was killed
+      // before its next heartbeat (QA: killed 7 s after its start, in its first daily check, whose
+      // run then showed as running, and was never run again while the other daemons lived).
+      const sinceStart = now.toMillis() - Date.parse(job.last_started_at!);
+      if (job.last_started_at! > dead.heartbeatAt && !(sinceStart > this.#shared!.instanceLeaseMs)) continue;
       const who = `pid ${dead.pid} on ${dead.host}`;
       if (await recordInterrupted(db, job.name, job.last_started_at!, now.toUTC().toISO()!, who)) {
         this.#log.warn({ job: job.name, instance: owner }, `the run of ${job.name} by a daemon that stopped answering (${who}) was cut short: it runs again now`);

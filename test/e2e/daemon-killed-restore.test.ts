@@ -45,9 +45,9 @@ describe('a backup restored by mv under a daemon that is then killed', () => {
     const d = startRealDaemon();
     await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
     const live = new Database(d.db, { readonly: true });
-    const [{ id }] = live.prepare(`select id from touches where status = 'planned' order by date, id limit 1`).all() as { id: string }[];
+    const { id } = live.prepare(`select id from touches where status = 'planned' order by date, id limit 1`).get() as { id: string };
     live.close();
-    const done = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'done', id!, '--config', d.config, '--db', d.db], { encoding: 'utf8', env: { ...process.env, TOUCHBASE_FEEDS_DIR: d.feeds } });
+    const done = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'done', id, '--config', d.config, '--db', d.db], { encoding: 'utf8', env: { ...process.env, TOUCHBASE_FEEDS_DIR: d.feeds } });
     expect(done.status, done.stderr).toBe(0);
     d.child.kill('SIGKILL');
     await d.exited;

@@ -132,4 +132,30 @@ describe('a daemon that dies while it runs a job', () => {
     expect(sync.lastResult).toBe('ok');
     expect((await fetch(`${live.daemon.url}/readyz`)).status).toBe(200);
   });
+
+  it('a run it started after its last heartbeat (killed seconds after its start) is run again once it has been its own for a lease, and not before (QA: left running for good)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const clock = new ManualClock(NOW);
+    const live = await daemonUnderTest({ configDir, clock, shared: sharing });
+    await startedAndSynced(live.daemon);
+    await loopAsleep(live.daemon);
+    const db = await openMigrated(live.dbFile);
+    open.push(db);
+    // Registered (its only heartbeat) 7 s before it claimed the daily check, then killed.
+    const registered = clock.now().minus({ seconds: 7 }).toUTC().toISO()!;
+    await registerInstance(db, { id: 'killed', host: 'other-host', pid: 4242, version: 'x', url: 'http://other-host:8787', started_at: registered, lease_ms: 30_000 }, registered);
+    const started = clock.now().toUTC().toISO()!;
+    await db.updateTable('daemon_jobs').set({ last_result: 'running', last_started_at: started }).where('name', '=', 'daily').execute();
+    await setInfo(db, { 'run.owner.daily': 'killed' });
+    // Within the lease of its start: it may be a live daemon's claim whose owner is not written yet.
+    clock.advance(25_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await db.selectFrom('daemon_jobs').select('last_result').where('name', '=', 'daily').executeTakeFirstOrThrow()).last_result).toBe('running');
+    // A lease after it (the killed one's heartbeat long past its lease too): interrupted, run again.
+    const rerun = nextFinished(live.daemon, 'daily');
+    clock.advance(10_000);
+    await Promise.race([rerun, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed daemon\'s daily check was not run again')), 10_000))]);
+    const daily = (await live.daemon.status()).jobs.find((j) => j.name === 'daily')!;
+    expect(daily.lastResult).toBe('ok');
+  });
 });
