@@ -50,6 +50,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
 import { DEFAULT_LIMITS, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
+import { feedFolderFailure } from '../sync/feed-files.ts';
 import type { WorkKind } from './work.ts';
 import { Dashboard } from '../dashboard/dashboard.ts';
 import type { DashboardAuth } from '../dashboard/settings.ts';
@@ -487,6 +488,13 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       if (abort.signal.aborted && abort.signal.reason instanceof SupersededError) throw abort.signal.reason;
       // Remembered until a run of this job succeeds (whatever fails in between): /readyz says so.
       if (error instanceof TimeLimitError) await setInfo(this.#db!, { [`timeout.${run.job}`]: `${error.message} (at ${this.#clock.now().toUTC().toISO()})` });
+      // The feeds could not be written (a full disk, a folder not writable): the iCalendar
+      // service is in error until a sync writes them, not "ok" as the last one that did left it (QA).
+      const feeds = error instanceof Error ? feedFolderFailure(error.message) : undefined;
+      if (feeds) {
+        this.#metrics!.recordProviderError('ics', feeds.code);
+        await setInfo(this.#db!, { 'provider.ics.state': 'errors' }).catch(() => undefined);
+      }
       throw error;
     } finally {
       this.#work = undefined;

@@ -130,6 +130,11 @@ export class DaemonMetrics {
     for (const p of report.providers) if (p.ok) this.#lastSync.set({ provider: p.provider }, Math.floor(at.toSeconds()));
   }
 
+  /** A service's error that failed a whole job (the feed folder full), counted as its report would count it. */
+  recordProviderError(provider: string, code: string): void {
+    this.#providerErrors.inc({ provider, code });
+  }
+
   recordJob(job: string, result: 'ok' | 'failed', seconds: number): void {
     this.#jobRuns.inc({ job, result });
     this.#jobSeconds.set({ job }, seconds);

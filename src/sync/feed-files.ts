@@ -82,6 +82,15 @@ function feedFolderError(error: unknown, file: string, whose: string): Error {
   return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${written}; ${fix} or give TOUCHBASE_FEEDS_DIR another folder — ${again}`), { code });
 }
 
+/**
+ * Whether a job's error is the feed folder's refusal (feedFolderError), as it reaches the daemon
+ * from its job process: its words only. With the file system code it names, if any.
+ */
+export function feedFolderFailure(message: string): { code: string } | undefined {
+  if (!message.startsWith('the feed folder ')) return undefined;
+  return { code: /\((E[A-Z]+)\)/.exec(message)?.[1] ?? /: (E[A-Z]+)\b/.exec(message)?.[1] ?? 'error' };
+}
+
 /** Files written at once: libuv's four threads. Each holds its feed's bytes (~200 KB) until written. */
 const IN_FLIGHT = 4;
 
