@@ -651,10 +651,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.emit('job:finished', r);
     });
     scheduler.on('job:failed', (r) => {
-      this.#metrics!.recordJob(r.job, 'failed', r.durationMs / 1000);
-      // Cut short by a stop is no failure to alert on: it runs again at the next start.
-      this.#log[r.interrupted ? 'info' : 'error']({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO(), ms: r.durationMs },
-        r.interrupted ? `job ${r.job} ${r.error.message}` : `job ${r.job} failed: ${r.error.message}`);
+      this.#metrics!.recordJob(r.job, r.superseded ? 'superseded' : 'failed', r.durationMs / 1000);
+      // Cut short by a stop, or for a newer configuration's run (a routine save during a sync),
+      // is no failure to alert on: it runs again at the next start, or at once.
+      const routine = r.interrupted || r.superseded;
+      this.#log[routine ? 'info' : 'error']({ job: r.job, reason: r.reason, due: r.due.toUTC().toISO(), failures: r.failures, retryAt: r.retryAt.toISO(), ms: r.durationMs },
+        routine ? `job ${r.job} ${r.error.message}` : `job ${r.job} failed: ${r.error.message}`);
       this.emit('job:failed', r);
     });
     scheduler.on('clock:backwards', (e) => this.#log.warn(e, 'the clock is behind the last run: waiting for it, nothing runs twice'));

@@ -135,7 +135,7 @@ export class DaemonMetrics {
     this.#providerErrors.inc({ provider, code });
   }
 
-  recordJob(job: string, result: 'ok' | 'failed', seconds: number): void {
+  recordJob(job: string, result: 'ok' | 'failed' | 'superseded', seconds: number): void {
     this.#jobRuns.inc({ job, result });
     this.#jobSeconds.set({ job }, seconds);
   }

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { DB } from '../storage/database.ts';
 import { backoffDelay } from '../sync/retry-policy.ts';
 import type { CronSchedule } from './cron-schedule.ts';
+import { SupersededError } from './time-limits.ts';
 import { claimRun, jobState, recordFailure, recordSuccess } from '../storage/job-repository.ts';
 
 export type RunReason = 'first run' | 'schedule' | 'catch-up' | 'retry' | 'requested';
@@ -32,7 +33,8 @@ export interface Job {
 export interface SchedulerEvents {
   'job:started': [JobRun];
   'job:finished': [JobRun & { summary: string; durationMs: number }];
-  'job:failed': [JobRun & { error: Error; retryAt: DateTime; failures: number; durationMs: number; interrupted: boolean }];
+  /** `superseded`: stopped for a newer run of it (SupersededError), which follows at once — no failure to alert on. */
+  'job:failed': [JobRun & { error: Error; retryAt: DateTime; failures: number; durationMs: number; interrupted: boolean; superseded: boolean }];
   'clock:backwards': [{ job: string; watermark: string; now: string }];
   'timer:late': [{ expected: string; actual: string; lateMs: number }];
   'loop:idle': [{ wakeAt: DateTime }];
@@ -186,15 +188,17 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
       let retryAt = clock.now().plus({ milliseconds: wait });
       const interrupted = this.#stopping.signal.aborted;
+      const superseded = !interrupted && error instanceof SupersededError;
+      if (superseded) retryAt = clock.now();
       if (interrupted) {
         // Cut short by the stop, not failed by itself: it runs again as soon as the daemon starts.
         error = new Error(`interrupted: the daemon stopped while it ran (${error.message}); it runs again at the next start`);
         retryAt = clock.now();
       }
       this.#unrecorded.set(job.name, retryAt);
-      await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!);
+      await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!, !superseded);
       this.#unrecorded.delete(job.name);
-      this.emit('job:failed', { ...run, error, retryAt, failures, durationMs, interrupted });
+      this.emit('job:failed', { ...run, error, retryAt, failures: superseded ? failures - 1 : failures, durationMs, interrupted, superseded });
     }
   }
 

@@ -55,10 +55,14 @@ export async function recordSuccess(db: DB, name: string, finishedIso: string, d
 /** daemon_info's key of a job's first successful run (`job.first_ok.sync`). */
 export const FIRST_SUCCESS = 'job.first_ok.';
 
-export async function recordFailure(db: DB, name: string, finishedIso: string, durationMs: number, error: string, retryAtIso: string): Promise<number> {
+/**
+ * A run that did not succeed. `counted` false: one stopped for a newer run of itself (a newer
+ * configuration's), which is no failure in a row — the retries' back-off does not grow for it.
+ */
+export async function recordFailure(db: DB, name: string, finishedIso: string, durationMs: number, error: string, retryAtIso: string, counted = true): Promise<number> {
   const row = await db.updateTable('daemon_jobs').set((eb) => ({
     last_finished_at: finishedIso, last_result: 'failed', last_error: error, last_duration_ms: durationMs,
-    failures: eb('failures', '+', 1), retry_at: retryAtIso,
+    failures: counted ? eb('failures', '+', 1) : eb.ref('failures'), retry_at: retryAtIso,
   })).where('name', '=', name).returning('failures').executeTakeFirst();
   return row?.failures ?? 1;
 }

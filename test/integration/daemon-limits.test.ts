@@ -119,9 +119,15 @@ describe('a job that hangs', () => {
     const fixed = new Promise<string>((resolve) => daemon.on('job:finished', (r) => r.job === 'sync' && resolve(r.summary)));
     const t0 = performance.now();
     writeFileSync(join(configDir, 'touchbase.yaml'), company);
-    const [event] = await superseded as [{ error: Error }];
+    const [event] = await superseded as [{ error: Error; superseded: boolean; failures: number }];
     expect(event.error.message).toMatch(/a newer configuration was applied while it ran/);
+    // A routine save during a run: no failure in a row, nor one to alert on (QA: logged as an error, counted as failed).
+    expect(event.superseded).toBe(true);
+    expect(event.failures).toBe(0);
     expect(await fixed).toMatch(/^plan: /);
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    expect(metrics).toMatch(/touchbase_job_runs_total\{job="sync",result="superseded"\} 1/);
+    expect(metrics).not.toMatch(/touchbase_job_runs_total\{job="sync",result="failed"\}/);
     expect(performance.now() - t0).toBeLessThan(30_000); // far below the two-minute limit
     await eventually(() => !isAlive(job) && !isAlive(grandchild), 'the hanging job killed', 5_000);
     expect((await readyz(daemon)).status).toBe(200);
