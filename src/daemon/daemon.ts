@@ -48,7 +48,7 @@ import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
-import { DEFAULT_LIMITS, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
+import { DEFAULT_LIMITS, SUPERSEDED_RUN, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
 import { feedFolderFailure } from '../sync/feed-files.ts';
 import type { WorkKind } from './work.ts';
@@ -817,7 +817,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     this.#log.info({ reason, clients: check.summary.clients, employees: check.summary.employees.length }, 'configuration reloaded');
     this.emit('config:applied', { hash: snapshot.hash, reason });
     // A job still working on the previous configuration is obsolete (it may even be stuck on it).
-    if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError('stopped: a newer configuration was applied while it ran; the sync for it runs at once'));
+    if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError(`${SUPERSEDED_RUN}; the sync for it runs at once`));
     this.#scheduler.request('sync');
     return true;
   }

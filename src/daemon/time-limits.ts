@@ -37,6 +37,9 @@ export class TimeLimitError extends Error {
 /** A run stopped because what it worked on is obsolete (a newer configuration, a newer save). */
 export class SupersededError extends Error {}
 
+/** How a run stopped for a newer configuration's says it (its record's error starts so). */
+export const SUPERSEDED_RUN = 'stopped: a newer configuration was applied while it ran';
+
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? String(s) : s.toFixed(1);

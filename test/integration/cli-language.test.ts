@@ -5,7 +5,8 @@ import { cli } from '../helpers/run-cli.ts';
 import { SETTINGS, client, employee, tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { claimRun, recordCutShort } from '../../src/storage/job-repository.ts';
+import { claimRun, recordCutShort, recordFailure } from '../../src/storage/job-repository.ts';
+import { SUPERSEDED_RUN } from '../../src/daemon/time-limits.ts';
 
 const NOW = '2027-01-11T08:00:00+03:00';
 const PERIOD = ['--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31'];
@@ -152,6 +153,20 @@ describe('the command line in the company\'s language (settings.language)', () =
     expect(ro.first).toMatch(/^evenimentul order\.shipped pentru alpha \(referința SO-1\) a fost înregistrat:\n.+\(termen: 2027-03-\d\d\)\n {2}este deja în calendar\n$/);
     expect(ro.again).toContain('era deja înregistrat; nimic nou:');
     expect(ro.checks).toMatch(/^restanțe: mutate mai departe — \d+ .+, escaladate — \d+\nfără contact: .+; închise: .+\nrezumat: noi — \d+\n„touchbase sync” \(sau daemonul\) le pune în calendare\.\n$/);
+  });
+
+  it('status: a sync stopped for a newer configuration\'s (a save during it) is shown interrupted, not failed (QA: an ordinary edit read as a failure)', async () => {
+    const db = join(tempDir(), 'touchbase.sqlite');
+    const opened = await openMigrated(db);
+    try {
+      expect(await claimRun(opened, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
+      expect(await recordFailure(opened, 'sync', '2027-03-01T08:00:03.000Z', 3000, `${SUPERSEDED_RUN}; the sync for it runs at once`, '2027-03-01T08:00:03.000Z', false)).toBe(0);
+    } finally {
+      await opened.destroy();
+    }
+    const out = (await cli('status', '--db', db)).out;
+    expect(out).toMatch(/^sync {2,}.*interrupted/m);
+    expect(out).not.toMatch(/FAILED/);
   });
 
   it('status: in the language of the configuration it is given; with the database alone, English as before', async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readSnapshot } from '../../config/snapshot.ts';
 import { moreErrorsLine } from '../../config/config-issue.ts';
+import { SUPERSEDED_RUN } from '../../daemon/time-limits.ts';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
@@ -129,7 +130,8 @@ export function statusTime(iso: string | null, zone: string, roundUp = false): s
 /** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
 function result(j: JobStatus, daemonRunning: boolean, tr: Translator): string {
   // Cut short by a stop (SIGTERM, a restart, kill -9): no failure of the job's own, it runs again at the start.
-  if (j.lastResult === 'failed' && j.lastError?.startsWith('interrupted:')) return tr.t('cli.result.interrupted');
+  // Stopped for a newer configuration's run, which follows at once: no failure either.
+  if (j.lastResult === 'failed' && (j.lastError?.startsWith('interrupted:') || j.lastError?.startsWith(SUPERSEDED_RUN))) return tr.t('cli.result.interrupted');
   if (j.lastResult === 'failed') return tr.t('cli.result.failedTimes', { n: String(j.failuresInARow) });
   // Marked running, no daemon to run it (killed with SIGKILL): the next start records it so (QA:
   // "daemon: not running" above a job "running").
