@@ -10,6 +10,7 @@ import { daemonUnderTest, loopAsleep, nextFinished, startedAndSynced, stopAll } 
 import { eventually } from '../helpers/real-daemon.ts';
 import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { googleClient, startGoogleFake } from '../helpers/google-fake.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 const open: DB[] = [];
 afterEach(async () => {
@@ -109,6 +110,24 @@ describe('dispatch passes of a daemon sharing the work', () => {
     expect(passes[1]! - passes[0]!).toBeGreaterThanOrEqual(claimTtlMs - 50);
     const left = await db.selectFrom('calendar_sync').select('dirty').where('entry_id', '=', row.entry_id).where('employee_id', '=', row.employee_id).executeTakeFirstOrThrow();
     expect(Number(left.dirty)).toBe(1);
+  });
+});
+
+describe('status beside a daemon that works alone', () => {
+  it('names the daemon running alone, not only the dead ones that once shared the work (QA: "0 running; 1 DEAD" while it ran)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    // Working alone (TOUCHBASE_SHARED_WORK=off on PostgreSQL; SQLite's way).
+    const { daemon, dbFile } = await daemonUnderTest({ configDir, clock: new ManualClock(NOW), shared: { enabled: false } });
+    // Left in the registry by daemons that shared the work on this database before.
+    const db = await openMigrated(dbFile);
+    open.push(db);
+    // status reads the registry at the real time.
+    const long = new Date(Date.now() - 2 * 3600_000).toISOString();
+    await registerInstance(db, { id: 'gone-before', host: 'other-host', pid: 4242, version: 'x', url: '', started_at: long, lease_ms: 30_000 }, long);
+    await startedAndSynced(daemon);
+    const out = (await cli('status', '--db', dbFile)).out;
+    expect(out).toMatch(new RegExp(`^daemon: running \\(pid ${process.pid}, since `, 'm'));
+    expect(out).not.toContain('0 running');
   });
 });
 

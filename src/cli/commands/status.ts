@@ -50,7 +50,11 @@ export function statusCommand(program: Command, io: CliIO): void {
       // The company's language when given its configuration (it reports the last configuration error itself).
       const tr = givenConfigTranslator(o);
       const at = (iso: string | null | undefined) => statusTime(iso ?? null, status.timezone);
-      if (status.instances.length > 0) {
+      // A daemon that works alone (its lock held, none of the registry live) is the one running,
+      // whatever daemons that shared the work once left in the registry (QA: "0 running; 1 DEAD",
+      // the running one not named).
+      const alone = running && live.length === 0;
+      if (status.instances.length > 0 && !alone) {
         const dead = live.length < status.instances.length ? tr.t('cli.status.dead', { n: String(status.instances.length - live.length) }) : '';
         io.out(`${tr.t('cli.status.daemons', { live: String(live.length), dead })}\n`);
         io.out(renderTable((['cli.col.instance', 'cli.col.host', 'cli.col.pid', 'cli.col.version', 'cli.col.address', 'cli.col.started', 'cli.col.heartbeat', 'cli.col.state', 'cli.col.calendarsHeld'] as const).map((k) => tr.t(k)), status.instances.map((i) => [
