@@ -18,9 +18,9 @@ export async function stopDashboardDaemons(): Promise<void> {
  * A daemon in-process (jobs in-process on the test's clock) on a configuration and a database
  * that already holds a recorded history, started, with its first sync and daily checks done.
  */
-export async function dashboardDaemon(o: { config: unknown; clock: ManualClock; dashboard?: DaemonOptions['dashboard']; history?: boolean }): Promise<{ daemon: Daemon; dbFile: string; configDir: string }> {
+export async function dashboardDaemon(o: { config: unknown; clock: ManualClock; dashboard?: DaemonOptions['dashboard']; history?: boolean; dbFile?: string }): Promise<{ daemon: Daemon; dbFile: string; configDir: string }> {
   const configDir = writeConfig({ 'touchbase.yaml': o.config });
-  const dbFile = join(tempDir(), 'touchbase.sqlite');
+  const dbFile = o.dbFile ?? join(tempDir(), 'touchbase.sqlite');
   const feedDir = join(tempDir(), 'feeds');
   if (o.history !== false) await recordHistory(dbFile);
   const daemon = new Daemon({

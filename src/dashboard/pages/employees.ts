@@ -5,12 +5,18 @@ import type { Cell } from '../../reports/report.ts';
 import { agendaOf, dashboardEmployees, employeeRows, reportRows } from '../../storage/dashboard-queries.ts';
 import type { DashboardEmployeeRow } from '../../storage/dashboard-tables.ts';
 import type { TouchRow } from '../../storage/schema.ts';
-import { escapeHtml, html, raw, type Html } from '../html.ts';
-import type { PageResponse } from '../page-types.ts';
+import { escapeHtml, href, html, raw, type Html } from '../html.ts';
+import { PREFIX, type PageResponse } from '../page-types.ts';
 import { cachedPart, clientName, csv, csvLink, errorPage, notReady, page, reportTable, specOf, type PageContext } from './context.ts';
 
-/** How many of an employee's overdue touches their page lists (the count says how many there are). */
+/** How many of an employee's overdue touches their page lists (the count says how many there are, and links to them all). */
 const OVERDUE_SHOWN = 50;
+/**
+ * How many of the two weeks' touches the agenda lists: a role that holds a yearly letter to every
+ * client of a 10,000-client company had 8,950 in two weeks, a 2.6 MB page (QA). The load chart
+ * above counts them all; `touchbase plan --employee` lists them.
+ */
+const AGENDA_SHOWN = 200;
 
 /** Every employee: agenda size, overdue, punctuality (directors only; others go to their own page). */
 export async function employeesPage(ctx: PageContext): Promise<PageResponse> {
@@ -79,10 +85,11 @@ async function employeeFigures(ctx: PageContext, e: DashboardEmployeeRow): Promi
 <p class="muted">${e.meetings_per_day ? tr.t('ui.employee.loadIntro', { limit: e.meetings_per_day }) : tr.t('ui.employee.loadNoLimit')}</p>
 ${loadChart(ctx, load, e.meetings_per_day)}
 <p class="actions">${csvLink(ctx, `/employees/${encodeURIComponent(id)}/load.csv`)}</p></section>
-<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, agenda)}</section>
+<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, id, agenda)}</section>
 ${punctuality ? html`<section class="panel" id="punctuality"><h2>${tr.t('ui.employee.punctuality')}</h2>${reportTable(ctx, punctuality, own)}</section>` : ''}
 ${overdueSpec ? html`<section class="panel" id="overdue"><h2>${tr.t('ui.employee.overdue')} <span class="muted">(${tr.number(overdue.total)})</span></h2>
-${reportTable(ctx, { columns: overdueSpec.columns.filter((c) => c.key !== 'id' && c.key !== 'owner') }, overdue.rows, { clientColumns: ['client'] })}</section>` : ''}`;
+${reportTable(ctx, { columns: overdueSpec.columns.filter((c) => c.key !== 'id' && c.key !== 'owner') }, overdue.rows, { clientColumns: ['client'] })}
+${overdue.total > overdue.rows.length ? html`<p><a href="${href(`${PREFIX}/reports/overdue`, { employee: id })}">${tr.t('ui.employee.allOverdue', { count: overdue.total })}</a></p>` : ''}</section>` : ''}`;
 }
 
 /** Bars of meetings and calls per day, a dashed line at the limit; days over it in red. */
@@ -103,16 +110,18 @@ function loadChart(ctx: PageContext, load: readonly DayLoad[], limit: number | n
   return html`<div class="table-wrap">${raw(`<svg class="bars" viewBox="0 -4 ${load.length * w} ${h + 32}" width="${load.length * w}" height="${h + 32}" role="img" aria-label="${escapeHtml(tr.t('ui.employee.load'))}">${bars}${line}</svg>`)}</div>`;
 }
 
-function agendaTable(ctx: PageContext, agenda: readonly TouchRow[]): Html {
+function agendaTable(ctx: PageContext, employee: string, all: readonly TouchRow[]): Html {
   const { tr } = ctx;
-  if (agenda.length === 0) return html`<p class="muted">${tr.t('ui.employee.noAgenda')}</p>`;
+  if (all.length === 0) return html`<p class="muted">${tr.t('ui.employee.noAgenda')}</p>`;
+  const agenda = all.slice(0, AGENDA_SHOWN);
   // A timed touch's start carries the employee's own offset: its clock time is the local one.
   const time = (t: TouchRow) => /[+-]\d\d:\d\d$|Z$/.test(t.start_at) ? t.start_at.slice(11, 16) : '';
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.kind')}</th>
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
 ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : clientName(ctx, t.client_id)}</td>
-<td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(statusKey(t) ?? 'status.planned')}</td></tr>`)}</tbody></table></div>`;
+<td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(statusKey(t) ?? 'status.planned')}</td></tr>`)}</tbody></table></div>
+${all.length > agenda.length ? html`<p class="muted">${tr.t('ui.employee.agendaMore', { shown: agenda.length, count: all.length })} <code>touchbase plan --employee ${employee} --from ${all[0]!.date} --to ${all.at(-1)!.date}</code></p>` : ''}`;
 }
 
 /** The employee's load per day as the load report's CSV (the same rows `touchbase report load` prints for them). */

@@ -18,13 +18,26 @@ function allowed(ctx: PageContext, name: string): boolean {
   return (STORED_REPORTS as readonly string[]).includes(name) && (ctx.scope.all || !DIRECTORS_ONLY.has(name));
 }
 
+/**
+ * `?employee=ID` on a report whose rows are each one employee's (overdue: the owner; punctuality:
+ * the employee): that employee's rows only — how an employee's page links to all their overdue
+ * touches (QA: it listed 50 of 4,105, and the report's filter was ignored). Undefined without
+ * one, or for a report of another kind; an id of nobody is said so (`unknown`).
+ */
+function employeeFilter(ctx: PageContext, spec: { columns: readonly { key: string }[] }): { id: string; name: string } | 'unknown' | undefined {
+  const id = ctx.req.query.employee;
+  if (typeof id !== 'string' || id === '' || !spec.columns.some((c) => c.key === 'employee' || c.key === 'owner')) return undefined;
+  const name = ctx.names.employees.get(id);
+  return name === undefined ? 'unknown' : { id, name };
+}
+
 /** The rows of a report the viewer may see: all of them for a director; an employee's own. */
-async function rowsFor(ctx: PageContext, name: string, page: { offset: number; limit: number } | undefined): Promise<{ rows: Record<string, Cell>[]; total: number }> {
+async function rowsFor(ctx: PageContext, name: string, page: { offset: number; limit: number } | undefined, employee?: string): Promise<{ rows: Record<string, Cell>[]; total: number }> {
   if (name === 'coverage-months' && !ctx.scope.all) {
     const rows = await coverageMonthRowsFor(ctx);
     return { rows: page ? rows.slice(page.offset, page.offset + page.limit) : rows, total: rows.length };
   }
-  const result = await reportRows(ctx.db, name, ctx.scope, page);
+  const result = await reportRows(ctx.db, name, ctx.scope, page, employee === undefined ? {} : { employee });
   if (name === 'punctuality' && !ctx.scope.all) {
     const own = result.rows.filter((r) => r.employee === ctx.req.viewer.id);
     return { rows: own, total: own.length };
@@ -58,15 +71,19 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
   if (!ctx.meta.version) return notReady(ctx, tr.t('ui.reports.title'));
   const spec = specOf(ctx, name);
   if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404, 'directors');
+  const filter = employeeFilter(ctx, spec);
+  if (filter === 'unknown') return errorPage(ctx, 404);
   const current = pageNumber(ctx);
-  const content = await cachedPart(ctx, `report|${name}|${current}`, async () => {
-    const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-    const summary = ctx.scope.all ? spec.summary : [];
+  const content = await cachedPart(ctx, `report|${name}|${current}|${filter?.id ?? ''}`, async () => {
+    const { rows, total } = await rowsFor(ctx, name, { offset: (current - 1) * PAGE_SIZE, limit: PAGE_SIZE }, filter?.id);
+    // The company's summary is the whole report's: not said above one employee's rows.
+    const summary = ctx.scope.all && !filter ? spec.summary : [];
     return html`<p class="muted">${reportTitle({ ...spec, rows: [] }, tr)}</p>
+  ${filter ? html`<p>${tr.t('ui.report.ofEmployee', { name: filter.name })} · <a href="${PREFIX}/reports/${name}">${tr.t('ui.report.everyone')}</a></p>` : ''}
   ${summary.length ? html`<p>${summary.map((s, i) => html`${i ? ' · ' : ''}${tr.t(s.label)}: <strong>${s.type === 'percent' ? tr.percent(s.value as number | null) : typeof s.value === 'number' ? tr.number(s.value) : String(s.value ?? '')}</strong>`)}</p>` : ''}
-  <p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`)}</p>
+  <p class="actions">${tr.t('ui.rows', { count: total })} · ${csvLink(ctx, `/reports/${name}.csv`, { employee: filter?.id })}</p>
   ${reportTable(ctx, spec, rows, { ...LINKS, employeeListColumns: LISTS[name] })}
-  ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p }))}`;
+  ${pager(ctx, total, current, PAGE_SIZE, (p) => href(`${PREFIX}/reports/${name}`, { page: p, employee: filter?.id }))}`;
   });
   return page(ctx, tr.t(`ui.report.${name}` as never), 'reports', content);
 }
@@ -78,5 +95,7 @@ export async function reportCsvDownload(ctx: PageContext, name: string): Promise
   if (!spec || !(STORED_REPORTS as readonly string[]).includes(name)) return errorPage(ctx, 404);
   // A download refused is the page that says why, in the reader's language (QA: an empty 403, or English text in a Russian dashboard).
   if (!allowed(ctx, name)) return errorPage(ctx, 403, 'directors');
-  return csv(ctx, spec, (await rowsFor(ctx, name, undefined)).rows, `${name}.csv`);
+  const filter = employeeFilter(ctx, spec);
+  if (filter === 'unknown') return errorPage(ctx, 404);
+  return csv(ctx, spec, (await rowsFor(ctx, name, undefined, filter?.id)).rows, filter ? `${name}-${filter.id}.csv` : `${name}.csv`);
 }
