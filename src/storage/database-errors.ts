@@ -1,3 +1,4 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { currentUser } from '../current-user.ts';
 
@@ -65,11 +66,19 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
       + 'Run the command that writes (sync, plan, the daemon) once as the user that owns the database.', code);
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new DatabaseProblemError('read-only', file, `cannot write ${file}: it, or its folder ${folder}, is read-only for user ${currentUser()} (${code}). `
+    // Which of them, when it can be told: a -shm left read-only by an earlier start blocked the
+    // file after its own mode was fixed, and the message named the file and the folder (QA).
+    const blocking = unwritable([file, `${file}-wal`, `${file}-shm`, folder]);
+    const which = blocking.length > 0 ? `${blocking.join(', ')} ${blocking.length > 1 ? 'are' : 'is'}` : `it, or its folder ${folder}, is`;
+    return new DatabaseProblemError('read-only', file, `cannot write ${file}: ${which} read-only for user ${currentUser()} (${code}). `
       + `Run touchbase as the user that owns it (ls -l ${file}), or give this user write access to the file and its folder `
       + '(SQLite writes -wal and -shm files beside it). Reading commands (plan --no-save, history, report, status, feeds, validate) work on a read-only database.', code);
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') {
+    // The file there but not this user's to read (another user's 0600 file): the file, not its folder.
+    if (existsSync(file) && !accessible(file, constants.R_OK)) {
+      return new DatabaseProblemError('cannot-open', file, `cannot open ${file} (${code}: ${detail}): user ${currentUser()} may not read it; run touchbase as the user that owns it (ls -l ${file}), or give this user access to it.`, code);
+    }
     return new DatabaseProblemError('cannot-open', file, `cannot open ${file} (${code}: ${detail}): check that its folder ${folder} exists and that user ${currentUser()} may read and write it.`, code);
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
@@ -79,4 +88,18 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
     return new DatabaseProblemError('busy', file, `${file} stayed locked by another process for 5 s (${code}); try again (a long sync of the daemon holds it briefly).`, code);
   }
   return error;
+}
+
+function accessible(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Those of `paths` that exist and this user may not write (none for root, who may write all). */
+function unwritable(paths: readonly string[]): string[] {
+  return paths.filter((p) => existsSync(p) && !accessible(p, constants.W_OK));
 }

@@ -166,6 +166,8 @@ export function openDatabase(file: string): DB {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     privateFile(file);
+    // Before SQLite opens them too: a -shm it finds read-only is mapped so for the connection's life.
+    tightenDatabaseFiles(file, true);
     sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
   } catch (error) {

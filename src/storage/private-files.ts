@@ -110,7 +110,36 @@ export function tightenDatabaseFiles(file: string, checked = false): string[] {
   // Another file named by mistake is left as it is (notADatabaseFile says so where it is opened;
   // `checked`: it was, by the caller).
   if (!checked && notADatabaseFile(file) !== undefined) return [];
-  return ['', '-wal', '-shm', '-journal'].flatMap((suffix) => (existsSync(file + suffix) ? tighten(file + suffix, 0o600) : []));
+  const changed = ['', '-wal', '-shm', '-journal'].flatMap((suffix) => (existsSync(file + suffix) ? tighten(file + suffix, 0o600) : []));
+  return [...changed, ...writableSideFiles(file)];
+}
+
+/**
+ * SQLite makes a -wal and -shm with the database file's mode: a command run while the file was
+ * read-only (0400) left them so, and once the file was writable again they still refused every
+ * write (QA: SQLITE_READONLY after `chmod 600` of the file). Made 0600 again when the file is its
+ * owner's to write; a file meant to be read-only keeps read-only companions.
+ */
+function writableSideFiles(file: string): string[] {
+  let main;
+  try {
+    main = statSync(file);
+  } catch {
+    return [];
+  }
+  if ((main.mode & 0o200) === 0) return [];
+  const me = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  return ['-wal', '-shm'].flatMap((suffix) => {
+    const path = file + suffix;
+    try {
+      const st = statSync(path);
+      if ((st.mode & 0o600) === 0o600 || (me !== undefined && me !== 0 && st.uid !== me)) return [];
+      chmodSync(path, 0o600);
+      return [path];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Creates the feed folder (0700, or 0750 for "group") or tightens it and its files. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, chownSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { DatabaseProblemError, openMigrated } from '../../src/storage/database.ts';
@@ -40,6 +40,37 @@ async function readOnlyDatabase(): Promise<{ dir: string; db: string }> {
 }
 
 describe('a database the user may only read', () => {
+  it('a -wal and -shm left read-only by a command run while the file was (SQLite gives them its mode) are made writable again once the file is; the message named them (QA: SQLITE_READONLY after chmod 600 of the file)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    expect((await cli('sync', '--config', 'config', '--db', db, '--now', NOW, '--no-read-calendars')).code).toBe(0);
+    // The database and its folder are the reader's own (as root: nobody's), the file read-only.
+    if (process.getuid?.() === 0) for (const f of [dir, db]) chownSync(f, 65534, 65534);
+    chmodSync(db, 0o400);
+    const args = ['plan', '--config', resolve('config'), '--db', db, '--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31'];
+    expect(asReader(args).code).toBe(1);
+    // What that left beside it: the log and index with the file's mode.
+    for (const side of ['-wal', '-shm']) expect(statSync(`${db}${side}`).mode & 0o777, side).toBe(0o400);
+    chmodSync(db, 0o600);
+    const again = asReader(args);
+    expect(again.code, again.err).toBe(0);
+    for (const side of ['-wal', '-shm']) if (existsSync(`${db}${side}`)) expect(statSync(`${db}${side}`).mode & 0o777, side).toBe(0o600);
+  }, 120_000);
+
+  // Another user's file beside the reader's database takes root to make (and nobody to read it as).
+  it.runIf(process.getuid?.() === 0)('a -shm that is not the user\'s to write is named as what blocks the write, not the file and its folder', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    expect((await cli('sync', '--config', 'config', '--db', db, '--now', NOW, '--no-read-calendars')).code).toBe(0);
+    for (const f of [dir, db]) chownSync(f, 65534, 65534);
+    // root's, read-only: nobody may not change it.
+    writeFileSync(`${db}-shm`, '');
+    chmodSync(`${db}-shm`, 0o444);
+    const r = asReader(['plan', '--config', resolve('config'), '--db', db, '--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`cannot write ${db}: ${db}-shm is read-only for user`);
+  }, 120_000);
+
   it('reading commands work on it: plan --no-save, history, report, status, feeds, validate', async () => {
     const { db } = await readOnlyDatabase();
     const cfg = ['--config', resolve('config'), '--db', db];
@@ -64,8 +95,9 @@ describe('a database the user may only read', () => {
     const { db } = await readOnlyDatabase();
     const r = asReader(['plan', '--config', resolve('config'), '--db', db, '--now', NOW]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`cannot write ${db}: it, or its folder`);
-    expect(r.err).toMatch(/is read-only for user \S+ .*Run touchbase as the user that owns it/);
+    // The file and its folder, named: both are read-only for this user.
+    expect(r.err).toContain(`cannot write ${db}: ${db}, ${dirname(db)} are read-only for user`);
+    expect(r.err).toMatch(/are read-only for user \S+ .*Run touchbase as the user that owns it/);
     expect(r.err).not.toContain('    at '); // no stack trace
   }, 60_000);
 
@@ -73,7 +105,7 @@ describe('a database the user may only read', () => {
     const { dir, db } = await readOnlyDatabase();
     const r = asReader(['daemon', '--config', resolve('config'), '--db', db, '--port', '0']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`cannot write ${db}: it, or its folder ${dir}, is read-only for user`);
+    expect(r.err).toContain(`cannot write ${db}: ${db}, ${dir} are read-only for user`);
     expect(r.err).toContain('Run touchbase as the user that owns it');
     expect(r.err).not.toContain('    at ');
     expect(r.err).not.toMatch(/^touchbase: EACCES/m);
