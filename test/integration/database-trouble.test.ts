@@ -57,6 +57,18 @@ describe('a database the user may only read', () => {
     for (const side of ['-wal', '-shm']) if (existsSync(`${db}${side}`)) expect(statSync(`${db}${side}`).mode & 0o777, side).toBe(0o600);
   }, 120_000);
 
+  it.runIf(process.getuid?.() === 0)('another user\'s database file, in a folder this user may write, is named as what this user may not read (QA: the message sent them to the folder)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'touchbase.sqlite');
+    expect((await cli('sync', '--config', 'config', '--db', db, '--now', NOW, '--no-read-calendars')).code).toBe(0);
+    chownSync(dir, 65534, 65534);
+    chmodSync(db, 0o600);
+    const r = asReader(['plan', '--config', resolve('config'), '--db', db, '--now', NOW, '--from', '2027-01-11', '--to', '2027-01-31']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`user nobody may not read it; run touchbase as the user that owns it (ls -l ${db})`);
+    expect(r.err).not.toContain('check that its folder');
+  }, 120_000);
+
   // Another user's file beside the reader's database takes root to make (and nobody to read it as).
   it.runIf(process.getuid?.() === 0)('a -shm that is not the user\'s to write is named as what blocks the write, not the file and its folder', async () => {
     const dir = tempDir();
