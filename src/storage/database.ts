@@ -365,6 +365,23 @@ export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
 }
 
 /**
+ * A SQLite file that is not there while a daemon holds its lock: deleted or moved under the
+ * daemon. A command would create a new empty database at the path, under the daemon, which goes
+ * on with the old file it has open (QA: `once` recorded a whole plan into it). Refused, with what
+ * to do; a missing file with no daemon is created as always.
+ */
+export async function refuseFileGoneUnderDaemon(file: string): Promise<void> {
+  if (file === ':memory:' || isPostgresLocation(file) || existsSync(file) || !(await isDaemonRunning(file))) return;
+  throw fileGoneUnderDaemon(file);
+}
+
+export function fileGoneUnderDaemon(file: string): DatabaseProblemError {
+  const pid = daemonPid(file);
+  return new DatabaseProblemError('cannot-open', file, `${file} is not there, but a touchbase daemon${pid ? ` (pid ${pid})` : ''} runs on it: the file was deleted or moved while the daemon had it open. `
+    + 'Put the file (or a backup) back at that path and restart the daemon; nothing was created there.');
+}
+
+/**
  * Words of refuseUnderDaemon's refusal that /readyz looks for in a job's error: after a `git pull`
  * the old daemon's job processes run the new files, which refuse, and every job fails until a restart.
  */
@@ -462,6 +479,7 @@ async function withForeignKeysOff<T>(db: DB, work: () => Promise<T>): Promise<T>
  * (refuseUnderDaemon).
  */
 export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}): Promise<DB> {
+  if (!o.ownDaemon) await refuseFileGoneUnderDaemon(file);
   const db = openDatabase(file);
   try {
     if (!o.ownDaemon) await refuseUnderDaemon(db, file);

@@ -255,6 +255,15 @@ describe('its database file deleted or replaced under it', () => {
     daemon.scheduler.request('sync');
     expect(await failed).toContain('was deleted while the daemon had it open');
     expect(existsSync(dbFile)).toBe(false);
+    // Nor does a command, under the daemon; status says what happened, not "start the daemon" (QA:
+    // `once` made a new database there and recorded a plan into it; status told to start a daemon that ran).
+    const once = await cli('once', '--config', configDir, '--db', dbFile, '--now', NOW.toISO()!);
+    expect(once.code).toBe(1);
+    expect(once.err).toContain(`${dbFile} is not there, but a touchbase daemon (pid ${process.pid}) runs on it: the file was deleted or moved while the daemon had it open`);
+    expect(existsSync(dbFile)).toBe(false);
+    const status = await cli('status', '--db', dbFile);
+    expect(status.code).toBe(1);
+    expect(status.err).toContain(`${dbFile} is not there, but a touchbase daemon (pid ${process.pid}) runs on it`);
   });
 
   it('what it wrote is folded into the file itself after each job: a copy of the file alone, made while it runs, holds the plan (QA: it held an empty database)', async () => {

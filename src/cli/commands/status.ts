@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { systemClock } from '../../clock.ts';
 import { isDaemonRunning } from '../../storage/daemon-lock.ts';
+import { fileGoneUnderDaemon } from '../../storage/database.ts';
 import { isPostgresLocation } from '../../storage/location.ts';
 import { daemonStatus, UNTIL_NEXT_SYNC, type JobStatus } from '../../daemon/status.ts';
 import { BadInputError } from '../cli-error.ts';
@@ -35,7 +36,11 @@ export function statusCommand(program: Command, io: CliIO): void {
       const o = cmd.optsWithGlobals<GlobalOptions & { format: string }>();
       if (!['table', 'json'].includes(o.format)) throw new BadInputError(`--format: expected table or json, found ${JSON.stringify(o.format)}`);
       const file = dbFile(o);
-      if (file === ':memory:' || (!isPostgresLocation(file) && !existsSync(file))) throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
+      if (file === ':memory:' || (!isPostgresLocation(file) && !existsSync(file))) {
+        // Deleted under a running daemon: said so, not "start the daemon" beside the one running (QA).
+        if (file !== ':memory:' && await isDaemonRunning(file)) throw fileGoneUnderDaemon(file);
+        throw new BadInputError(`no database at ${file}: start the daemon first ("npm start")`);
+      }
       const status = await withDatabase(o, (db) => daemonStatus(db, systemClock.now()), { readOnly: true });
       // Daemons sharing the database hold no lock: their registry says whether they run.
       const live = status.instances.filter((i) => i.live);
