@@ -51,6 +51,7 @@ import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
 import { DEFAULT_LIMITS, SUPERSEDED_RUN, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
 import { feedFolderFailure } from '../sync/feed-files.ts';
+import { currentUser } from '../current-user.ts';
 import type { WorkKind } from './work.ts';
 import { Dashboard } from '../dashboard/dashboard.ts';
 import type { DashboardAuth } from '../dashboard/settings.ts';
@@ -764,11 +765,15 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       snapshot = readSnapshot(this.#o.configDir);
     } catch (error) {
       // The file or folder that could not be read, when the error names it (a chmod 000 of crm/contacts.csv), else the folder.
-      const path = (error as NodeJS.ErrnoException).path;
+      const { path, code } = error as NodeJS.ErrnoException;
       const unreadable = typeof path === 'string' && path !== this.#o.configDir ? path : undefined;
+      // The folder itself: said as what happened to it, not as Node's words, nor at a line of a folder (QA).
+      const folder = code === 'ENOENT' ? 'nothing at that path (ENOENT): the folder was renamed, moved or deleted'
+        : code === 'EACCES' || code === 'EPERM' ? `a folder user ${currentUser()} may not read (${code})`
+        : code === 'ENOTDIR' ? 'a file, not a folder (ENOTDIR)' : (error as Error).message;
       return this.#reject([{
-        file: unreadable ?? this.#o.configDir, line: 1, column: 1, field: '',
-        expected: unreadable ? 'a file of the configuration folder that can be read' : 'a readable configuration folder', found: (error as Error).message,
+        file: unreadable ?? this.#o.configDir, line: unreadable ? 1 : 0, column: unreadable ? 1 : 0, field: '',
+        expected: unreadable ? 'a file of the configuration folder that can be read' : 'a readable configuration folder', found: unreadable ? (error as Error).message : folder,
       }], reason);
     }
     if (snapshot.hash === this.#snapshot?.hash) {

@@ -48,6 +48,11 @@ describe('POST /api/reload', () => {
     symlinkSync(join(configDir, 'gone.yaml'), join(configDir, 'team.yaml'));
     const unreadable = await reload() as { applied: boolean; errors: string[] };
     expect(unreadable.errors).toEqual([expect.stringMatching(/team\.yaml:1:1: expected a file of the configuration folder that can be read, found \S*team\.yaml is a link to a file that does not exist$/)]);
+    // The folder itself renamed away: said as that, at the folder (no line of it), not as Node's words (QA).
+    renameSync(configDir, `${configDir}-moved`);
+    const gone = await reload() as { applied: boolean; errors: string[] };
+    expect(gone.errors).toEqual([`${configDir}: expected a readable configuration folder, found nothing at that path (ENOENT): the folder was renamed, moved or deleted`]);
+    renameSync(`${configDir}-moved`, configDir);
   });
 
   it('a change with more errors than are worth showing gives the first 100 and how many there are, in the answer, status (text and JSON), the API and the public status page (QA: 49,000 made a 15 MB log line; review: the "and N more" line was counted as an error)', async () => {
