@@ -333,7 +333,13 @@ function buildHandovers(ctx: BuildContext): Handover[] {
       ok = false;
     } else leaving.set(h.from, origin);
     if (ok && h.notice_from === 'management') {
-      const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from)).map((d) => d.client.id);
+      // Theirs by name under team, and — when the leaver is the one holder of their role — every
+      // client that names nobody for it (QA: those were let go without the check, and the plan
+      // had the leaver send management's notice).
+      // (An entry that could not be read is known by its id alone: its clients by name only.)
+      const role = ctx.employeeById.get(h.from)?.role;
+      const sole = role !== undefined && ctx.holders.get(role)?.length === 1;
+      const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from) || (sole && own(d.client.team, role) === undefined)).map((d) => d.client.id);
       if (theirClients.length > 0) {
         ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`, {
           expected: 'management with a sales_director to send the notice, or leaving (the leaver sends it)',

@@ -183,6 +183,19 @@ employees:
     expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['employees[0].meetings_per_day', 'a whole number', '2.5']]);
   });
 
+  it('a handover noticed by management of a leaver who serves clients as the one holder of their role (none named under team): a sales director is needed there too (QA: the leaver was made to send the notice)', () => {
+    const employees = `employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: sidorov, name: Sid Sidorov, role: trainee }\n`;
+    const rest = `clients:\n  - { id: sm, name: SM, contacts: [{ id: sm-ceo, name: A1, role: ceo }] }\nhandovers:\n  - { from: ivanova, to: sidorov, on: 2027-03-15, notice_from: management }\nrules:\n  - { id: r, ours: account_manager, theirs: ceo, kind: call, every: 1 month }\n`;
+    const none = issuesOf({ 'a.yaml': `${SETTINGS}${employees}${rest}` }).issues;
+    expect(none.map((i) => [i.field, i.found])).toEqual([['handovers[0].notice_from', '"management", and no employee holds the role sales_director']]);
+    // Two sales directors, neither named at the client: which of them sends it is for the client's team to say.
+    const two = issuesOf({ 'a.yaml': `${SETTINGS}${employees}  - { id: petrov, name: P P, role: sales_director }\n  - { id: orlov, name: O O, role: sales_director }\n${rest}` }).issues;
+    expect(two.map((i) => [i.field, i.expected])).toEqual([['clients[0].team', 'team.sales_director for client sm (needed by the handover notice from management for ivanova)']]);
+    // One sales director: it is theirs to send, and the configuration is valid.
+    const { config } = checkConfig(writeConfig({ 'a.yaml': `${SETTINGS}${employees}  - { id: petrov, name: P P, role: sales_director }\n${rest}` }));
+    expect(config).toBeDefined();
+  });
+
   it('a handover noticed by management in a company without a sales director names what notice_from takes (it said "sales_director" at a field that reads "management")', () => {
     const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: sidorov, name: Pavel Sidorov, role: account_manager }\nclients:\n  - { id: acme, name: Acme, team: { account_manager: ivanova }, contacts: [{ id: k, name: K, role: ceo }] }\nhandovers:\n  - { from: ivanova, to: sidorov, on: 2027-03-15, notice_from: management }\n` });
     expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['handovers[0].notice_from', 'management with a sales_director to send the notice, or leaving (the leaver sends it)', '"management", and no employee holds the role sales_director']]);
@@ -389,7 +402,7 @@ clients:
 rules:
   - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
 handovers:
-  - { from: orlov, to: smith, on: 2027-03-01 }
+  - { from: orlov, to: smith, on: 2027-03-01, notice_from: leaving }
 `;
     const far = checkConfig(writeConfig({ 'a.yaml': yaml('America/Los_Angeles') }));
     expect(far.issues).toEqual([]);
