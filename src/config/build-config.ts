@@ -69,6 +69,10 @@ export function buildConfig(sources: RawSources): BuildResult {
       meetingsPerDay: e.meetings_per_day,
     });
   }
+  for (const e of sources.unkeptEmployees) {
+    if (typeof e.timezone === 'string') checkZone(ctx, e.timezone, e.origin, ['timezone']);
+    if (typeof e.country === 'string') checkCountry(ctx, e.country, e.origin, ['country']);
+  }
   noEmployees(ctx, sources);
   ctx.leaveSuccessorsToHandovers();
   buildClients(ctx);

@@ -86,6 +86,12 @@ export interface RawSources {
    */
   employeeIdsLost: boolean;
   /**
+   * Employee entries that could not be kept (their id is the mistake): their zone and country are
+   * still checked, so that a second mistake in the same entry is said in the same round (QA: a
+   * wrong zone showed only once the id was fixed).
+   */
+  readonly unkeptEmployees: { readonly origin: Origin; readonly timezone?: unknown; readonly country?: unknown }[];
+  /**
    * Clients CSV files with their header and no rows (an export that came out empty): the
    * contacts whose clients no file defines are one error that names them, not one each.
    */
@@ -102,6 +108,6 @@ export function emptySources(dir: string): RawSources {
   return {
     dir, settings: undefined, silence: undefined, overdue: undefined, digest: undefined, dashboard: undefined,
     employees: [], clients: [], rules: [], campaigns: [], holidays: [], handovers: [], triggers: [], imports: [],
-    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, clientIdsLost: false, employeeIdsLost: false, emptyClientFiles: [], droppedContacts: [], issues: [], warnings: [], encodings: [],
+    brokenIds: new Set(), brokenRoles: new Set(), brokenAttributes: new Set(), opaque: false, clientsLost: false, clientIdsLost: false, employeeIdsLost: false, unkeptEmployees: [], emptyClientFiles: [], droppedContacts: [], issues: [], warnings: [], encodings: [],
   };
 }

@@ -267,6 +267,11 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
   const kept = salvage(schema, item, parsed.error.issues, STAND_INS[section]);
   if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
   else if (section === 'clients') sources.clientsLost = sources.clientIdsLost = true;
+  else if (section === 'employees' && item !== null && typeof item === 'object' && !Array.isArray(item)) {
+    const broken = brokenFields(schema, parsed.error.issues);
+    const o = item as Record<string, unknown>;
+    sources.unkeptEmployees.push({ origin, ...(broken.has('timezone') ? {} : { timezone: o.timezone }), ...(broken.has('country') ? {} : { country: o.country }) });
+  }
 }
 
 function addItem(sources: RawSources, section: ListSection, located: Located<unknown>): void {

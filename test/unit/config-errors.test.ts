@@ -183,6 +183,15 @@ employees:
     expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['employees[0].meetings_per_day', 'a whole number', '2.5']]);
   });
 
+  it('an employee entry whose id is wrong has its zone and country checked in the same round (QA: a wrong zone showed only once the id was fixed)', () => {
+    const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: Ivanova, name: Anna Ivanova, role: account_manager, timezone: Mars/Base, country: RUS }\n  - { id: petrov, name: P P, role: account_manager }\n` });
+    expect(issues.map((i) => [i.line, i.field, i.found.split(',')[0]])).toEqual([
+      [expect.any(Number), 'employees[0].id', '"Ivanova"'],
+      [expect.any(Number), 'employees[0].timezone', '"Mars/Base"'],
+      [expect.any(Number), 'employees[0].country', '"RUS"; did you mean "RU"?'],
+    ]);
+  });
+
   it('a handover noticed by management of a leaver who serves clients as the one holder of their role (none named under team): a sales director is needed there too (QA: the leaver was made to send the notice)', () => {
     const employees = `employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\n  - { id: sidorov, name: Sid Sidorov, role: trainee }\n`;
     const rest = `clients:\n  - { id: sm, name: SM, contacts: [{ id: sm-ceo, name: A1, role: ceo }] }\nhandovers:\n  - { from: ivanova, to: sidorov, on: 2027-03-15, notice_from: management }\nrules:\n  - { id: r, ours: account_manager, theirs: ceo, kind: call, every: 1 month }\n`;
