@@ -238,10 +238,18 @@ export const ruleSchema = z.strictObject({
   title: title.optional(),
 });
 
+/**
+ * A campaign's kinds: all-day touches (a greeting, a letter, news, a feedback request) on a day
+ * of the year. A meeting or a call with every client on one day is no campaign: refused, where it
+ * was planned as an all-day touch per contact outside meetings_per_day (QA against the contract:
+ * meetings and calls are timed events).
+ */
+const campaignKind = z.enum(KINDS.filter((k) => k !== 'meeting' && k !== 'call') as [string, ...string[]]);
+
 export const campaignSchema = z.strictObject({
   id,
   name: text.optional(),
-  kind: kind.default('greeting'),
+  kind: campaignKind.default('greeting'),
   on: monthDay.optional(),
   holiday: text.optional(),
   theirs: theirs.default('all'),

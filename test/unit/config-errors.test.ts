@@ -183,6 +183,13 @@ employees:
     expect(issues.map((i) => [i.field, i.expected, i.found])).toEqual([['employees[0].meetings_per_day', 'a whole number', '2.5']]);
   });
 
+  it('a campaign of meetings or calls is refused at its kind: those are timed touches of rules (QA: planned as all-day touches per contact, outside meetings_per_day)', () => {
+    for (const kind of ['meeting', 'call']) {
+      const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: ivanova, name: Anna Ivanova, role: account_manager }\ncampaigns:\n  - { id: m, kind: ${kind}, on: 03-10, ours: account_manager }\n` });
+      expect(issues.map((i) => [i.field, i.expected, i.found.split(';')[0]])).toEqual([['campaigns[0].kind', 'one of "letter", "greeting", "feedback", "news"', `"${kind}"`]]);
+    }
+  });
+
   it('an employee entry whose id is wrong has its zone and country checked in the same round (QA: a wrong zone showed only once the id was fixed)', () => {
     const { issues } = issuesOf({ 'a.yaml': `${SETTINGS}employees:\n  - { id: Ivanova, name: Anna Ivanova, role: account_manager, timezone: Mars/Base, country: RUS }\n  - { id: petrov, name: P P, role: account_manager }\n` });
     expect(issues.map((i) => [i.line, i.field, i.found.split(',')[0]])).toEqual([
