@@ -338,8 +338,11 @@ function buildHandovers(ctx: BuildContext): Handover[] {
       // had the leaver send management's notice).
       // (An entry that could not be read is known by its id alone: its clients by name only.)
       const role = ctx.employeeById.get(h.from)?.role;
-      const sole = role !== undefined && ctx.holders.get(role)?.length === 1;
-      const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from) || (sole && own(d.client.team, role) === undefined)).map((d) => d.client.id);
+      const holders = role === undefined ? [] : ctx.holders.get(role) ?? [];
+      // (Only a role something plans with: the others are filled in nowhere, and no letter goes.)
+      const used = [...ctx.sources.rules, ...ctx.sources.campaigns, ...ctx.sources.triggers].some((x) => (x.value as { ours?: unknown }).ours === role);
+      const sole = used && holders.length === 1 && holders[0]!.id === h.from;
+      const theirClients = ctx.drafts.filter((d) => Object.values(d.client.team).includes(h.from) || (sole && own(d.client.team, role!) === undefined)).map((d) => d.client.id);
       if (theirClients.length > 0) {
         ctx.needRole('sales_director', { clients: theirClients }, origin, 'notice_from', `the handover notice from management for ${h.from}`, {
           expected: 'management with a sales_director to send the notice, or leaving (the leaver sends it)',

@@ -31,8 +31,7 @@ export interface DaemonHttpDeps {
   readonly onOutcome: (outcome: RecordedLink) => void;
   readonly requestSync: () => void;
   readonly reload: () => Promise<boolean>;
-  /** The errors of the change last refused (formatted as the log and `status` show them); none once one is applied. */
-  /** The last rejected change's errors, as shownIssueLines keeps them. */
+  /** The errors of the change last refused, as shownIssueLines keeps them (the log's and `status`'s); none once one is applied. */
   readonly configErrors: () => readonly string[];
   readonly receiveEvent: (event: BusinessEvent) => Promise<EventResult>;
   /** Routes with their own sign-in (the dashboard). */

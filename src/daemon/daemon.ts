@@ -586,8 +586,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       // the dead one's last heartbeat is its own once it has named it that long: it was killed
       // before its next heartbeat (QA: killed 7 s after its start, in its first daily check, whose
       // run then showed as running, and was never run again while the other daemons lived).
-      const sinceStart = now.toMillis() - Date.parse(job.last_started_at!);
-      if (job.last_started_at! > dead.heartbeatAt && !(sinceStart > this.#shared!.instanceLeaseMs)) continue;
+      const started = Date.parse(job.last_started_at!);
+      const lease = this.#shared!.instanceLeaseMs;
+      if (job.last_started_at! > dead.heartbeatAt && !(now.toMillis() - started > lease)) continue;
+      // Nor one started once the dead one's lease was over: it cannot be its, but a live daemon's
+      // whose owner could not be written (a database blip) — run twice at once, else.
+      if (started > Date.parse(dead.heartbeatAt) + lease) continue;
       const who = `pid ${dead.pid} on ${dead.host}`;
       if (await recordInterrupted(db, job.name, job.last_started_at!, now.toUTC().toISO()!, who)) {
         this.#log.warn({ job: job.name, instance: owner }, `the run of ${job.name} by a daemon that stopped answering (${who}) was cut short: it runs again now`);
@@ -991,7 +995,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     try {
       moved = setAsideLogsOfReplacedFile(this.#o.dbFile, previous, this.#clock.now().toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'"));
     } catch (error) {
-      throw new Error(`the database file ${redactLocation(this.#o.dbFile)} was replaced while the last daemon, since killed, had the old one open, and the old file's write-ahead log could not be set aside (${(error as Error).message}): move the -wal and -shm files beside the database away before starting again`);
+      this.#lock?.keepRecord?.();
+      throw new Error(`the database file ${redactLocation(this.#o.dbFile)} was replaced while the last daemon, since killed, had the old one open, and the old file's write-ahead log was not set aside (${(error as Error).message})`);
     }
     if (moved.length) this.#log.warn({ files: moved.map(redactLocation) }, 'the database file was replaced while the last daemon (killed, not stopped) had the old one open: the old file\'s write-ahead log is set aside, not to be applied to the file now there');
   }

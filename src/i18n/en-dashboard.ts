@@ -43,7 +43,7 @@ export const enDashboard = {
   'ui.signIn.confirmIntro': 'This one-time link signs you in to the dashboard of {company}.',
   'ui.signedOut': 'You are signed out.',
   'ui.signedOutProvider': 'Your company account may still be signed in: the next sign-in here from this browser asks for its password again; on a shared computer, sign out of the company account too.',
-  'ui.signedOutGoogle': 'Your Google account may still be signed in: the next sign-in here from this browser asks you to choose the account, but Google does not ask for its password again; on a shared computer, sign out of Google too.',
+  'ui.signedOutGoogle': 'Your Google account may still be signed in: the next sign-in here from this browser asks you to choose the account, but Google may not ask for its password again; on a shared computer, sign out of Google too.',
   'ui.signOutAgain': 'That button was on a page of an earlier session. You are still signed in: press it again to sign out.',
 
   'ui.error.title': 'Not available',

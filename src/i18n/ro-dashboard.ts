@@ -45,7 +45,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.signIn.confirmIntro': 'Acest link de unică folosință deschide panoul companiei {company}.',
   'ui.signedOut': 'V-ați deconectat.',
   'ui.signedOutProvider': 'Contul companiei poate fi încă conectat: la următoarea conectare aici din acest browser vi se va cere din nou parola lui; pe un calculator comun, deconectați-vă și din contul companiei.',
-  'ui.signedOutGoogle': 'Contul Google poate fi încă conectat: la următoarea conectare aici din acest browser Google vă va cere să alegeți contul, dar nu vă va cere din nou parola; pe un calculator comun, deconectați-vă și din Google.',
+  'ui.signedOutGoogle': 'Contul Google poate fi încă conectat: la următoarea conectare aici din acest browser Google vă va cere să alegeți contul, dar este posibil să nu vă ceară din nou parola; pe un calculator comun, deconectați-vă și din Google.',
   'ui.signOutAgain': 'Butonul era pe o pagină dintr-o sesiune anterioară. Sunteți încă conectat: apăsați-l din nou pentru a vă deconecta.',
 
   'ui.error.title': 'Pagină indisponibilă',

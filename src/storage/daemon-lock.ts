@@ -23,6 +23,8 @@ export interface HeldDaemonLock {
   readonly previousFiles?: OpenedFiles;
   /** SQLite: records which files this daemon opened, for the next one to read as previousFiles. */
   recordFiles?(files: OpenedFiles): void;
+  /** SQLite: the pid file, and the killed daemon's record in it, outlive this lock (a start that could not deal with them). */
+  keepRecord?(): void;
 }
 
 /** A database file and its write-ahead log and index, as databaseFileIdentity and sideFilesIdentity say them. */
@@ -71,12 +73,18 @@ export class DaemonLock {
   readonly #infoFile: string | undefined;
   readonly #holder: { pid: number; startedAt: string } | undefined;
   readonly previousFiles: OpenedFiles | undefined;
+  #keep = false;
 
   private constructor(db: SQLite.Database, infoFile: string | undefined, holder: { pid: number; startedAt: string } | undefined, previous: OpenedFiles | undefined) {
     this.#db = db;
     this.#infoFile = infoFile;
     this.#holder = holder;
     this.previousFiles = previous;
+  }
+
+  /** The pid file (with the killed daemon's record) stays when this lock is released: the next start needs it. */
+  keepRecord(): void {
+    this.#keep = true;
   }
 
   recordFiles(files: OpenedFiles): void {
@@ -130,7 +138,9 @@ export class DaemonLock {
       // A pid file still here is a daemon's that did not stop cleanly (this one holds the lock now).
       const previous = filesOfKilledDaemon(infoFile);
       privateFile(infoFile);
-      writeFileSync(infoFile, JSON.stringify(holder), { mode: 0o600 });
+      // The killed one's record is kept until this daemon records its own (recordFiles): should
+      // this start fail before it (its set-aside refused), the next start still knows them.
+      writeFileSync(infoFile, JSON.stringify(previous ? { ...holder, files: previous } : holder), { mode: 0o600 });
       return new DaemonLock(db, infoFile, holder, previous);
     }
     return new DaemonLock(db, undefined, undefined, undefined);
@@ -162,7 +172,7 @@ export class DaemonLock {
     // The pid file goes first, while the lock is still held: a daemon that takes the lock next
     // writes its own, which must not be removed here. Left behind, it would name a process gone.
     try {
-      if (this.#infoFile) rmSync(this.#infoFile, { force: true });
+      if (this.#infoFile && !this.#keep) rmSync(this.#infoFile, { force: true });
     } catch {
       // a folder made read-only meanwhile: the lock is released all the same
     }

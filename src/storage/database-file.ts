@@ -1,4 +1,4 @@
-import { renameSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, statSync } from 'node:fs';
 import { isPostgresLocation } from './location.ts';
 
 /**
@@ -68,6 +68,47 @@ export function setAsideStaleSideFiles(location: string, identity: string | unde
 export function setAsideLogsOfReplacedFile(location: string, previous: { db: string; side: string | undefined } | undefined, stamp: string): string[] {
   if (!previous) return [];
   const now = databaseFileIdentity(location);
-  if (now === previous.db) return [];
+  if (now === previous.db || previous.side === undefined) return [];
+  // Nothing of the killed daemon's left at the path (a command closed it, and SQLite removed it).
+  const opened = previous.side.split('|');
+  if (!SIDE_FILES.some((suffix, i) => opened[i] && databaseFileIdentity(`${location}${suffix}`) === opened[i])) return [];
+  // A process that has the file or the old log open now (a command that opened the restored file
+  // and took the log for its own; a job process of the killed daemon not yet gone): moving the
+  // log under it could lose what it writes, or split two processes between two logs. Said, not done.
+  const holder = otherProcessHolding([location, `${location}-wal`, `${location}-shm`]);
+  if (holder !== undefined) {
+    throw new Error(`process ${holder} has ${location} or its -wal/-shm open: stop it (and every touchbase command on the database), then start the daemon again`);
+  }
   return setAsideStaleSideFiles(location, previous.side, stamp);
+}
+
+/**
+ * A process other than this one holding a POSIX lock on any of `paths` (SQLite's connections
+ * lock the database file and its -shm), by /proc/locks; undefined when none does, or where the
+ * kernel does not say (not Linux). By inode number alone: a number shared with a file of another
+ * device makes this say "held" — a start refused, never a log moved under a writer.
+ */
+export function otherProcessHolding(paths: readonly string[]): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync('/proc/locks', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const inodes = new Set(paths.flatMap((p) => {
+    try {
+      return [String(statSync(p).ino)];
+    } catch {
+      return [];
+    }
+  }));
+  for (const line of text.split('\n')) {
+    // "1: POSIX  ADVISORY  READ 4242 08:02:1311 128 128", a waiter's with "->" after the number.
+    const f = line.trim().split(/\s+/);
+    const at = f[1] === '->' ? 5 : 4;
+    const pid = Number(f[at]);
+    const inode = f[at + 1]?.split(':').at(-1);
+    if (inode !== undefined && inodes.has(inode) && Number.isInteger(pid) && pid !== process.pid) return pid;
+  }
+  return undefined;
 }

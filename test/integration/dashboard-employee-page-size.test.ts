@@ -43,7 +43,7 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     expect(anna.status).toBe(200);
     const agenda = section(anna.body, 'agenda');
     expect(bodyRows(agenda)).toBe(200);
-    const more = /The first 200 of (\d+) touches; all of them: touchbase plan --employee anna --from (\S+) --to (\S+)/.exec(text(agenda));
+    const more = /The first 200 of (\d+) touches; all of them: touchbase plan --no-save --employee anna --from (\S+) --to (\S+)/.exec(text(agenda));
     expect(more, text(agenda).slice(-300)).not.toBeNull();
     expect(Number(more![1])).toBeGreaterThan(200);
     expect(anna.body.length).toBeLessThan(300_000);
@@ -65,5 +65,12 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     expect(lines.length).toBe(61);
     expect(lines.slice(1).every((l) => l.includes('anna'))).toBe(true);
     expect((await get('/reports/overdue?employee=nobody')).status).toBe(404);
+
+    // Anna herself (no director): her own rows only; another's id is no page (nor is their name said).
+    const own = await signIn((await daemon.dashboard!.signInLink('anna')).url);
+    const asAnna = async (path: string) => (await fetch(`${daemon.url}/dashboard${path}`, { headers: { cookie: own } })).status;
+    expect(await asAnna('/reports/overdue?employee=anna')).toBe(200);
+    expect(await asAnna('/reports/overdue?employee=oleg')).toBe(404);
+    expect(await asAnna('/reports/overdue.csv?employee=oleg')).toBe(404);
   });
 });

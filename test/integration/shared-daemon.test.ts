@@ -176,5 +176,13 @@ describe('a daemon that dies while it runs a job', () => {
     await Promise.race([rerun, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed daemon\'s daily check was not run again')), 10_000))]);
     const daily = (await live.daemon.status()).jobs.find((j) => j.name === 'daily')!;
     expect(daily.lastResult).toBe('ok');
+
+    // A run started once the dead one's lease was long over is not its: a live daemon's whose owner
+    // could not be written (a database blip). Never taken for interrupted, however long it runs.
+    await db.updateTable('daemon_jobs').set({ last_result: 'running', last_started_at: clock.now().toUTC().toISO()! }).where('name', '=', 'daily').execute();
+    await setInfo(db, { 'run.owner.daily': 'killed' });
+    clock.advance(120_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await db.selectFrom('daemon_jobs').select('last_result').where('name', '=', 'daily').executeTakeFirstOrThrow()).last_result).toBe('running');
   });
 });

@@ -210,6 +210,9 @@ employees:
     // One sales director: it is theirs to send, and the configuration is valid.
     const { config } = checkConfig(writeConfig({ 'a.yaml': `${SETTINGS}${employees}  - { id: petrov, name: P P, role: sales_director }\n${rest}` }));
     expect(config).toBeDefined();
+    // The one holder of a role nothing plans with serves no client by it: no letter, nothing needed (review).
+    const unused = checkConfig(writeConfig({ 'a.yaml': `${SETTINGS}${employees}${rest.replace(/rules:[\s\S]*$/, '')}` }));
+    expect(unused.issues).toEqual([]);
   });
 
   it('a handover noticed by management in a company without a sales director names what notice_from takes (it said "sales_director" at a field that reads "management")', () => {

@@ -9,7 +9,7 @@ describe('the sign-in page after a sign-out', () => {
     const other = signInPage(frame, { provider: 'other', signedOut: true, error: undefined });
     expect(other).toContain('the next sign-in here from this browser asks for its password again');
     const google = signInPage(frame, { provider: 'google', signedOut: true, error: undefined });
-    expect(google).toContain('asks you to choose the account, but Google does not ask for its password again');
+    expect(google).toContain('asks you to choose the account, but Google may not ask for its password again');
     expect(google).not.toContain('asks for its password again;');
     const links = signInPage(frame, { provider: undefined, signedOut: true, error: undefined });
     expect(links).toContain('You are signed out.');

@@ -121,7 +121,7 @@ function agendaTable(ctx: PageContext, employee: string, all: readonly TouchRow[
 ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : clientName(ctx, t.client_id)}</td>
 <td>${t.title}</td><td>${t.overdue_from && t.status === 'planned' ? tr.t('ui.status.overdueFrom', { date: tr.date(t.overdue_from) }) : tr.t(statusKey(t) ?? 'status.planned')}</td></tr>`)}</tbody></table></div>
-${all.length > agenda.length ? html`<p class="muted">${tr.t('ui.employee.agendaMore', { shown: agenda.length, count: all.length })} <code>touchbase plan --employee ${employee} --from ${all[0]!.date} --to ${all.at(-1)!.date}</code></p>` : ''}`;
+${all.length > agenda.length ? html`<p class="muted">${tr.t('ui.employee.agendaMore', { shown: agenda.length, count: all.length })} <code>touchbase plan --no-save --employee ${employee} --from ${all[0]!.date} --to ${all.at(-1)!.date}</code></p>` : ''}`;
 }
 
 /** The employee's load per day as the load report's CSV (the same rows `touchbase report load` prints for them). */

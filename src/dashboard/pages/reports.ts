@@ -27,6 +27,8 @@ function allowed(ctx: PageContext, name: string): boolean {
 function employeeFilter(ctx: PageContext, spec: { columns: readonly { key: string }[] }): { id: string; name: string } | 'unknown' | undefined {
   const id = ctx.req.query.employee;
   if (typeof id !== 'string' || id === '' || !spec.columns.some((c) => c.key === 'employee' || c.key === 'owner')) return undefined;
+  // A non-director's own rows only (the scope would show no one else's; nor is their name said).
+  if (!ctx.scope.all && id !== ctx.req.viewer.id) return 'unknown';
   const name = ctx.names.employees.get(id);
   return name === undefined ? 'unknown' : { id, name };
 }
