@@ -131,15 +131,21 @@ describe('status beside a daemon that works alone', () => {
   });
 });
 
+/** A daemon sharing the work, started, synced and asleep, and a connection of the test's own to its database. */
+async function liveSharingDaemon() {
+  const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+  const clock = new ManualClock(NOW);
+  const live = await daemonUnderTest({ configDir, clock, shared: sharing });
+  await startedAndSynced(live.daemon);
+  await loopAsleep(live.daemon);
+  const db = await openMigrated(live.dbFile);
+  open.push(db);
+  return { clock, live, db };
+}
+
 describe('a daemon that dies while it runs a job', () => {
   it('its run is taken for interrupted by a live daemon sharing the database, and run again at once (not left running, or STUCK, until the next tick)', async () => {
-    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
-    const clock = new ManualClock(NOW);
-    const live = await daemonUnderTest({ configDir, clock, shared: sharing });
-    await startedAndSynced(live.daemon);
-    await loopAsleep(live.daemon);
-    const db = await openMigrated(live.dbFile);
-    open.push(db);
+    const { clock, live, db } = await liveSharingDaemon();
     // Another daemon took the next sync and was killed while it ran: its heartbeat stopped 2 minutes ago.
     const started = clock.now().minus({ minutes: 2 }).toUTC().toISO()!;
     await registerInstance(db, { id: 'killed', host: 'other-host', pid: 4242, version: 'x', url: 'http://other-host:8787', started_at: started, lease_ms: 30_000 }, started);
@@ -153,13 +159,7 @@ describe('a daemon that dies while it runs a job', () => {
   });
 
   it('a run it started after its last heartbeat (killed seconds after its start) is run again once it has been its own for a lease, and not before (QA: left running for good)', async () => {
-    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
-    const clock = new ManualClock(NOW);
-    const live = await daemonUnderTest({ configDir, clock, shared: sharing });
-    await startedAndSynced(live.daemon);
-    await loopAsleep(live.daemon);
-    const db = await openMigrated(live.dbFile);
-    open.push(db);
+    const { clock, live, db } = await liveSharingDaemon();
     // Registered (its only heartbeat) 7 s before it claimed the daily check, then killed.
     const registered = clock.now().minus({ seconds: 7 }).toUTC().toISO()!;
     await registerInstance(db, { id: 'killed', host: 'other-host', pid: 4242, version: 'x', url: 'http://other-host:8787', started_at: registered, lease_ms: 30_000 }, registered);

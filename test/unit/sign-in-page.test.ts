@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signInPage } from '../../src/dashboard/sign-in-pages.ts';
+import { OidcSignIn } from '../../src/dashboard/oidc.ts';
 import { translator } from '../../src/i18n/translator.ts';
 
 describe('the sign-in page after a sign-out', () => {
@@ -14,5 +15,12 @@ describe('the sign-in page after a sign-out', () => {
     const links = signInPage(frame, { provider: undefined, signedOut: true, error: undefined });
     expect(links).toContain('You are signed out.');
     expect(links).not.toContain('company account');
+  });
+
+  it('knows Google by its issuer, which the dashboard gives the page as the provider (Entra, Keycloak: the others)', () => {
+    const of = (issuer: string) => new OidcSignIn({ issuer, clientId: 'touchbase', clientSecret: 'secret' }).isGoogle;
+    expect(of('https://accounts.google.com')).toBe(true);
+    expect(of('https://login.microsoftonline.com/tenant/v2.0')).toBe(false);
+    expect(of('https://keycloak.example.com/realms/corp')).toBe(false);
   });
 });
