@@ -587,11 +587,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       // before its next heartbeat (QA: killed 7 s after its start, in its first daily check, whose
       // run then showed as running, and was never run again while the other daemons lived).
       const started = Date.parse(job.last_started_at!);
+      const lastBeat = Date.parse(dead.heartbeatAt);
       const lease = this.#shared!.instanceLeaseMs;
-      if (job.last_started_at! > dead.heartbeatAt && !(now.toMillis() - started > lease)) continue;
+      if (started > lastBeat && now.toMillis() - started <= lease) continue;
       // Nor one started once the dead one's lease was over: it cannot be its, but a live daemon's
       // whose owner could not be written (a database blip) — run twice at once, else.
-      if (started > Date.parse(dead.heartbeatAt) + lease) continue;
+      if (started > lastBeat + lease) continue;
       const who = `pid ${dead.pid} on ${dead.host}`;
       if (await recordInterrupted(db, job.name, job.last_started_at!, now.toUTC().toISO()!, who)) {
         this.#log.warn({ job: job.name, instance: owner }, `the run of ${job.name} by a daemon that stopped answering (${who}) was cut short: it runs again now`);

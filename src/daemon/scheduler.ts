@@ -183,12 +183,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     } catch (err) {
       let error = err instanceof Error ? err : new Error(String(err));
       const durationMs = Math.round(performance.now() - started);
-      // Unread (the database failing too), it counts as the first failure: its retry still has a time.
-      const failures = ((await jobState(db, job.name).catch(() => undefined))?.failures ?? 0) + 1;
-      const wait = Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random));
-      let retryAt = clock.now().plus({ milliseconds: wait });
       const interrupted = this.#stopping.signal.aborted;
       const superseded = !interrupted && error instanceof SupersededError;
+      // Unread (the database failing too), it counts as the first failure: its retry still has a time.
+      // Stopped for a newer run of itself, it is no failure in a row.
+      const failures = ((await jobState(db, job.name).catch(() => undefined))?.failures ?? 0) + (superseded ? 0 : 1);
+      let retryAt = clock.now().plus({ milliseconds: Math.max(1_000, backoffDelay(failures, this.#deps.backoff ?? DEFAULT_BACKOFF, this.#deps.random)) });
       if (superseded) retryAt = clock.now();
       if (interrupted) {
         // Cut short by the stop, not failed by itself: it runs again as soon as the daemon starts.
@@ -198,7 +198,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       this.#unrecorded.set(job.name, retryAt);
       await recordFailure(db, job.name, clock.now().toUTC().toISO()!, durationMs, error.message, retryAt.toUTC().toISO()!, !superseded);
       this.#unrecorded.delete(job.name);
-      this.emit('job:failed', { ...run, error, retryAt, failures: superseded ? failures - 1 : failures, durationMs, interrupted, superseded });
+      this.emit('job:failed', { ...run, error, retryAt, failures, durationMs, interrupted, superseded });
     }
   }
 

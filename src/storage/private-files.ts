@@ -128,12 +128,11 @@ function writableSideFiles(file: string): string[] {
     return [];
   }
   if ((main.mode & 0o200) === 0) return [];
-  const me = typeof process.getuid === 'function' ? process.getuid() : undefined;
   return ['-wal', '-shm'].flatMap((suffix) => {
     const path = file + suffix;
     try {
       const st = statSync(path);
-      if ((st.mode & 0o600) === 0o600 || (me !== undefined && me !== 0 && st.uid !== me)) return [];
+      if ((st.mode & 0o600) === 0o600 || !mayChangeMode(st)) return [];
       chmodSync(path, 0o600);
       return [path];
     } catch {
@@ -162,7 +161,12 @@ function tighten(path: string, mode: number): string[] {
   const st = statSync(path);
   const current = st.mode & 0o777;
   if ((current & ~mode) === 0) return [];
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid() && process.getuid() !== 0) return [];
+  if (!mayChangeMode(st)) return [];
   chmodSync(path, (current & mode) | (st.mode & 0o2000));
   return [path];
+}
+
+/** Whether this process may change a file's mode: its owner's, or root's. */
+function mayChangeMode(st: { uid: number }): boolean {
+  return typeof process.getuid !== 'function' || st.uid === process.getuid() || process.getuid() === 0;
 }
