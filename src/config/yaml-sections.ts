@@ -261,14 +261,14 @@ function readItem(sources: RawSources, section: ListSection, item: unknown, at: 
     return;
   }
   pushZodIssues(sources, origin, parsed.error.issues, schema);
-  noteBroken(sources, section, item, brokenFields(schema, parsed.error.issues));
+  const broken = brokenFields(schema, parsed.error.issues);
+  noteBroken(sources, section, item, broken);
   // An import that cannot be read may have brought any client or contact: none is missing this round.
   if (section === 'imports') sources.opaque = true;
   const kept = salvage(schema, item, parsed.error.issues, STAND_INS[section]);
   if (kept) addItem(sources, section, { value: kept.value, origin, broken: kept.broken });
   else if (section === 'clients') sources.clientsLost = sources.clientIdsLost = true;
   else if (section === 'employees' && item !== null && typeof item === 'object' && !Array.isArray(item)) {
-    const broken = brokenFields(schema, parsed.error.issues);
     const o = item as Record<string, unknown>;
     sources.unkeptEmployees.push({ origin, ...(broken.has('timezone') ? {} : { timezone: o.timezone }), ...(broken.has('country') ? {} : { country: o.country }) });
   }
