@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { CalendarSetupError } from '../cli/known-errors.ts';
 import { dirname, join } from 'node:path';
 import { currentUser } from '../current-user.ts';
@@ -148,6 +148,13 @@ function checkOwner(dir: string, marker: string, owner: string): void {
 
 /** A feed file's name: its 32-character token (feed-token.ts) and `.ics`. */
 const FEED_FILE = /^([A-Za-z0-9_-]{32})\.ics$/;
+/** A feed's draft (FeedFiles.write): left behind when the process was killed while writing it. */
+const FEED_DRAFT = /^[A-Za-z0-9_-]{32}\.ics\.tmp$/;
+/**
+ * How old a draft must be to be taken for a killed process's: a daemon sharing the folder may be
+ * writing one now, and a write takes well under a second.
+ */
+const DRAFT_LEFT_MS = 60 * 60_000;
 
 /**
  * Removes the feed files in `dir` that no current feed token names: those of an old
@@ -159,6 +166,10 @@ const FEED_FILE = /^([A-Za-z0-9_-]{32})\.ics$/;
 export function removeStaleFeedFiles(dir: string, current: ReadonlySet<string>): number {
   let removed = 0;
   for (const name of readdirSync(dir)) {
+    if (FEED_DRAFT.test(name)) {
+      removeLeftDraft(join(dir, name));
+      continue;
+    }
     const token = FEED_FILE.exec(name)?.[1];
     if (token === undefined || current.has(token)) continue;
     try {
@@ -172,4 +183,18 @@ export function removeStaleFeedFiles(dir: string, current: ReadonlySet<string>):
     }
   }
   return removed;
+}
+
+/**
+ * A draft an hour old is a killed process's (kill -9 while the feed was written): it holds the
+ * feed's clients and links, and a token no later sync may write again (an old secret's, an
+ * employee gone) would leave it for good. Not counted among removed feeds: it never was one.
+ */
+function removeLeftDraft(path: string): void {
+  try {
+    if (Date.now() - statSync(path).mtimeMs < DRAFT_LEFT_MS) return;
+    unlinkSync(path);
+  } catch {
+    // Renamed into place or removed meanwhile, or not ours to remove: the next sync looks again.
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import ICAL from 'ical.js';
@@ -350,7 +350,7 @@ describe('feed files', () => {
     await db.destroy();
   });
 
-  it('files no current feed names (an old feed secret\'s) are removed at the next sync of everyone; an employee gone has their feed cancelled, then removed', async () => {
+  it('files no current feed names (an old feed secret\'s) and feed drafts an hour old (a killed process\'s) are removed at the next sync of everyone; an employee gone has their feed cancelled, then removed', async () => {
     const { db, feedDir, run } = await setup();
     const first = await run(both());
     const file = (id: string) => first.feeds.find((f) => f.employee === id)!.file;
@@ -359,6 +359,14 @@ describe('feed files', () => {
     writeFileSync(oldSecrets, 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
     writeFileSync(join(feedDir, 'README.txt'), 'kept');
     writeFileSync(join(feedDir, 'holidays.ics'), 'kept');
+    // Drafts of a process killed while writing (its clients and links inside): one an hour old, one
+    // that a daemon sharing the folder may be writing now.
+    const leftDraft = join(feedDir, `${'L'.repeat(32)}.ics.tmp`);
+    const freshDraft = join(feedDir, `${'F'.repeat(32)}.ics.tmp`);
+    writeFileSync(leftDraft, 'BEGIN:VCALENDAR\r\n');
+    writeFileSync(freshDraft, 'BEGIN:VCALENDAR\r\n');
+    const anHourAgo = new Date(Date.now() - 61 * 60_000);
+    utimesSync(leftDraft, anHourAgo, anHourAgo);
     // am2 leaves the configuration (their client goes to am). A sync of am alone changes nothing of theirs.
     const withoutAm2 = configOf({ ...sections(), employees: [employee('am', 'account_manager', { email: 'am@x.example' })], clients: [
       client('c0', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }), client('c1', { roles: ['buyer', 'ceo'], team: { account_manager: 'am' } }),
@@ -367,6 +375,7 @@ describe('feed files', () => {
     await planWithHistory(db, withoutAm2, HORIZON, NOW, true);
     await syncCalendars(db, withoutAm2, clock, { feedDir, employee: 'am' });
     expect(existsSync(oldSecrets)).toBe(true);
+    expect(existsSync(leftDraft)).toBe(true);
     expect(readFileSync(file('am2'), 'utf8')).toBe(am2Before);
     // A dry run lists each of am2's events to cancel, and writes nothing.
     const live = feedEvents(file('am2')).events.filter((e) => e.getFirstPropertyValue('status') !== 'CANCELLED').length;
@@ -376,7 +385,7 @@ describe('feed files', () => {
     const all = await syncCalendars(db, withoutAm2, clock, { feedDir });
     expect(all.feeds.map((f) => f.employee)).toEqual(['am']);
     expect(all.formerCalendars!.removed!.employees).toEqual(['am2']);
-    expect(readdirSync(feedDir).sort()).toEqual([file('am'), file('am2')].map((f) => f.slice(feedDir.length + 1)).concat('.touchbase-feeds', 'README.txt', 'holidays.ics').sort());
+    expect(readdirSync(feedDir).sort()).toEqual([file('am'), file('am2'), freshDraft].map((f) => f.slice(feedDir.length + 1)).concat('.touchbase-feeds', 'README.txt', 'holidays.ics').sort());
     // Their touches are am's now: am2's subscribed calendar drops every event, which keeps no links.
     const { events } = feedEvents(file('am2'));
     expect(events.length).toBeGreaterThan(3);
