@@ -30,7 +30,9 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
       const date = DateTime.fromISO('2027-03-01').plus({ days: i }).toISODate()!;
       return { ...HISTORY[1]!, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, client_id: `c${i}`, contact_ids: JSON.stringify([`c${i}-alfa-buyer`]), series: `rule:zvonki|c${i}|late${i}`, date, window_from: date, window_to: date, start_at: `${date}T10:00:00.000+03:00`, end_at: `${date}T10:15:00.000+03:00`, title: `late call ${i}` };
     });
-    await db.insertInto('touches').values([...late, { ...HISTORY[5]! }]).execute();
+    // One of hers at Beta, Oleg's client (as a handover leaves a leaver's late touches until `on`).
+    const elsewhere = { ...late[0]!, id: '00000000-0000-4000-8000-00000000be7a', client_id: 'beta', contact_ids: JSON.stringify(['beta-buyer']), series: 'rule:zvonki|beta|late-anna', title: 'late call at Beta' };
+    await db.insertInto('touches').values([...late, elsewhere, { ...HISTORY[5]! }]).execute();
     await db.destroy();
     const { daemon } = await dashboardDaemon({ config: { ...company, clients: [...company.clients, ...clients] }, clock: new ManualClock(DateTime.fromISO(NOW)), history: false, dbFile });
     const session = await signIn(await printedLink(daemon));
@@ -49,20 +51,20 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     expect(anna.body.length).toBeLessThan(300_000);
     const overdue = section(anna.body, 'overdue');
     expect(bodyRows(overdue)).toBe(50);
-    expect(text(overdue)).toContain('All 60 overdue touches →');
+    expect(text(overdue)).toContain('All 61 overdue touches →');
     expect(overdue).toContain('href="/dashboard/reports/overdue?employee=anna"');
 
     const report = await get('/reports/overdue?employee=anna');
     expect(report.status).toBe(200);
     expect(text(report.body)).toContain('Anna Ivanova’s rows only');
-    expect(text(report.body)).toContain('60 rows');
+    expect(text(report.body)).toContain('61 rows');
     expect(report.body).toContain('href="/dashboard/reports/overdue.csv?employee=anna"');
     const everyone = await get('/reports/overdue');
-    expect(text(everyone.body)).toContain('61 rows');
+    expect(text(everyone.body)).toContain('62 rows');
     const csv = await get('/reports/overdue.csv?employee=anna');
     expect(csv.status).toBe(200);
     const lines = csv.body.trim().split(/\r?\n/);
-    expect(lines.length).toBe(61);
+    expect(lines.length).toBe(62);
     expect(lines.slice(1).every((l) => l.includes('anna'))).toBe(true);
     expect((await get('/reports/overdue?employee=nobody')).status).toBe(404);
 
@@ -70,6 +72,12 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     const own = await signIn((await daemon.dashboard!.signInLink('anna')).url);
     const asAnna = async (path: string) => (await fetch(`${daemon.url}/dashboard${path}`, { headers: { cookie: own } })).status;
     expect(await asAnna('/reports/overdue?employee=anna')).toBe(200);
+    const annasOwn = text(await (await fetch(`${daemon.url}/dashboard/reports/overdue?employee=anna`, { headers: { cookie: own } })).text());
+    const annasPage = text(section(await (await fetch(`${daemon.url}/dashboard/employees/anna`, { headers: { cookie: own } })).text(), 'overdue'));
+    // Her page's count and the report it links to agree, the one at Beta (no client of hers by the team) too.
+    expect(annasPage).toContain('All 61 overdue touches →');
+    expect(annasOwn).toContain('61 rows');
+    expect(annasOwn).toContain('late call at Beta');
     expect(await asAnna('/reports/overdue?employee=oleg')).toBe(404);
     expect(await asAnna('/reports/overdue.csv?employee=oleg')).toBe(404);
   });
