@@ -11,7 +11,7 @@ import { codePoint } from './config-issue.ts';
  */
 
 /** The encodings touchbase reads, as they are named in messages and in `imports[].encoding`. */
-export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1251', 'windows-1250', 'windows-1252'] as const;
+export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1251', 'windows-1250', 'windows-1252', 'cp866'] as const;
 export type EncodingName = (typeof ENCODINGS)[number];
 
 export type Decoded =
@@ -19,7 +19,7 @@ export type Decoded =
   | { readonly ok: true; readonly text: string; readonly encoding: string; readonly uncertain?: true }
   | { readonly ok: false; readonly line: number; readonly column: number; readonly expected: string; readonly found: string };
 
-const READABLE = 'text in UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or windows-1251/1250/1252';
+const READABLE = 'text in UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, windows-1251/1250/1252 or cp866';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes a file's bytes, detecting the encoding unless one is declared. */
@@ -193,6 +193,13 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
     if (cyrillicLetter(bytes[i - 1] ?? 0) || cyrillicLetter(bytes[i + 1] ?? 0)) inRuns++;
   }
   const buffer = Buffer.from(bytes);
+  // Russian Excel's "CSV (MS-DOS)" is cp866, whose lower-case а–п are bytes below 0xC0: read as
+  // windows-1251 its names came out as "€ў ­ ЏҐва®ў" with no warning (QA). Its words are whole
+  // Cyrillic words only in cp866; windows-1251 text read as cp866 breaks into box-drawing signs.
+  // (Told from the first 256 KB: a 50 MB export is not decoded twice more to be told.)
+  const sample = buffer.subarray(0, 256 * 1024);
+  const dosWords = russianWords(iconv.decode(sample, 'cp866'));
+  if (dosWords > 0 && dosWords > russianWords(iconv.decode(sample, 'windows-1251'))) return checked({ text: iconv.decode(buffer, 'cp866') }, 'cp866');
   const detected = chardet.analyse(bytes);
   const cyrillic = high > 0 && inRuns / high >= 0.5 ? iconv.decode(buffer, 'windows-1251') : undefined;
   if (cyrillic !== undefined && !mostlyMixedWords(cyrillic)) {
@@ -206,8 +213,9 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
     const i = detected.findIndex((m) => m.name === name || (name === 'windows-1250' ? m.name === 'ISO-8859-2' : m.name === 'ISO-8859-1'));
     return i < 0 ? detected.length : i;
   };
-  const a = letterScore(central, CENTRAL);
-  const b = letterScore(western, WESTERN);
+  const [romanian, portuguese] = tildeOrBreve(bytes);
+  const a = letterScore(central, CENTRAL) + romanian;
+  const b = letterScore(western, WESTERN) + portuguese;
   const useCentral = a > b || (a === b && rank('windows-1250') < rank('windows-1252'));
   const read = useCentral ? checked({ text: central }, 'windows-1250') : checked({ text: western }, 'windows-1252');
   // The same bytes as letters of either (ă or ã, ń or ñ), the other's half as good or better: a guess.
@@ -238,6 +246,40 @@ function mostlyMixedWords(text: string): boolean {
     else pure++;
   }
   return mixed > pure;
+}
+
+/**
+ * How Russian a decoding reads: words of Cyrillic letters alone, lower-case, capitalised or in
+ * capitals, count for it; words that mix Cyrillic with other signs ("ЏҐва®ў"), and box-drawing
+ * signs (what windows-1251's capitals are in cp866), against it.
+ */
+function russianWords(text: string): number {
+  let score = 0;
+  for (const token of text.split(/[\s\p{P}\p{N}]+/u)) {
+    if (/[\u2500-\u25ff]/u.test(token)) score--;
+    if (!/[\u0400-\u04ff]/u.test(token)) continue;
+    score += /^(?:[А-ЯЁ]?[а-яё]+|[А-ЯЁ]+)$/u.test(token) ? 1 : -1;
+  }
+  return score;
+}
+
+/**
+ * The byte 0xE3 (0xC3 in capitals) is Romanian ă in windows-1250 and Portuguese ã in
+ * windows-1252, and each scores as a letter of its own language: a Romanian export whose only
+ * accented letter was ă ("Răzvan Bălan") was read as "Rãzvan Bãlan" (QA). Portuguese has it
+ * almost only before o or e (João, mães); Romanian anywhere else (Bălan, Dănilă). Returns the
+ * points for each reading.
+ */
+function tildeOrBreve(bytes: Uint8Array): [romanian: number, portuguese: number] {
+  let romanian = 0;
+  let portuguese = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0xe3 && bytes[i] !== 0xc3) continue;
+    const next = bytes[i + 1] ?? 0;
+    if (next === 0x6f || next === 0x65 || next === 0x4f || next === 0x45) portuguese++;
+    else romanian++;
+  }
+  return [romanian, portuguese];
 }
 
 function capitalisedWords(text: string): number {

@@ -163,10 +163,13 @@ describe('CRM exports as they are', () => {
     // Letters next to each other all accented: runs of high bytes, as Cyrillic makes.
     ['windows-1250, names like Ţăran and Ţâru', (t: string) => iconv.encode(t, 'win1250'), 'windows-1250', 'Ţăran Ţâru Vasile'],
     ['windows-1252 (Western Excel)', (t: string) => iconv.encode(t, 'win1252'), 'windows-1252', 'Müller Straßenbau GmbH'],
+    // Russian Excel's "CSV (MS-DOS)": read as windows-1251, "Иван Петров" was "€ў ­ ЏҐва®ў" (QA).
+    ['cp866 (Russian Excel, CSV MS-DOS)', (t: string) => iconv.encode(t, 'cp866'), 'cp866', 'Иван Петров'],
+    ['cp866, capitals only', (t: string) => iconv.encode(t, 'cp866'), 'cp866', 'ООО Ромашка'],
   ])('a clients.csv in %s is read with its letters intact', (_what, encode, encoding, name) => {
     const dir = writeConfig({
       'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\n',
-      'clients.csv': encode(`id;name;city\nc1;${name};Краснодар Ñ\nc2;Second ${name.split(' ')[0]};x\n`.replace('Краснодар Ñ', encoding.startsWith('windows-125') && encoding !== 'windows-1251' ? 'Bucureşti' : encoding === 'windows-1251' ? 'Краснодар' : 'Краснодар Ñ')),
+      'clients.csv': encode(`id;name;city\nc1;${name};Краснодар Ñ\nc2;Second ${name.split(' ')[0]};x\n`.replace('Краснодар Ñ', encoding.startsWith('windows-125') && encoding !== 'windows-1251' ? 'Bucureşti' : encoding === 'windows-1251' || encoding === 'cp866' ? 'Краснодар' : 'Краснодар Ñ')),
     });
     const { config, issues, encodings } = check(dir);
     expect(issues.map(formatIssue)).toEqual([]);
@@ -188,6 +191,24 @@ describe('CRM exports as they are', () => {
       'clients.csv': iconv.encode('id;name\nc1;Construcţii Braşov SRL\nc2;Târgu Mureş SA\n', 'win1250'),
     });
     expect(check(romanian).warnings).toEqual([]);
+    // ă alone, the byte of Portuguese ã: where it stands (not before o or e) makes it Romanian (QA: "Rãzvan Bãlan").
+    const breve = writeConfig({
+      'a.yaml': 'settings: { company: T, country: RO, timezone: Europe/Bucharest }\n',
+      'clients.csv': iconv.encode('id;name\nc1;Răzvan Bălan\nc2;Ioana Dănilă\nc3;Cătălin Pârvu\n', 'win1250'),
+    });
+    const read2 = check(breve);
+    expect(read2.encodings).toEqual([{ file: 'clients.csv', encoding: 'windows-1250' }]);
+    expect(read2.config!.clients.map((c) => c.name)).toEqual(['Răzvan Bălan', 'Ioana Dănilă', 'Cătălin Pârvu']);
+  });
+
+  it('windows-1251 text is not taken for cp866, nor Latin text for either', () => {
+    const read = (bytes: Buffer) => check(writeConfig({ 'a.yaml': 'settings: { company: T, country: RU, timezone: Europe/Moscow }\n', 'clients.csv': bytes }));
+    // "К°" (& Co.) and Ё read as cp866 make whole Cyrillic words too: the box-drawing signs of the capitals decide.
+    const russian = read(iconv.encode('id;name\nc1;Ёж и К°\nc2;ООО Ромашка\n', 'win1251'));
+    expect(russian.encodings).toEqual([{ file: 'clients.csv', encoding: 'windows-1251' }]);
+    expect(russian.config!.clients.map((c) => c.name)).toEqual(['Ёж и К°', 'ООО Ромашка']);
+    const french = read(iconv.encode('id;name\nc1;Café à la Carte\nc2;Müller Söhne\n', 'win1252'));
+    expect(french.encodings).toEqual([{ file: 'clients.csv', encoding: 'windows-1252' }]);
   });
 
   it.each([
