@@ -766,7 +766,9 @@ function warnTallies(job: CsvJob, plan: Plan, sources: RawSources): void {
   for (const [i, t] of plan.tally.mangled) {
     const name = plan.header.names[i]!;
     sources.warnings.push({
-      file: job.shown, line: t.line, column: i + 1, field: name,
+      // An id or a contact's client so mangled explains the errors it makes (an id used twice, a
+      // client not found): said with them (QA: "9-81235e-11 used twice" came without it).
+      file: job.shown, line: t.line, column: i + 1, field: name, ofText: i === plan.idColumn || plan.keys[i] === 'client',
       message: `${quote(t.cell)}${more(t)} is a number Excel wrote in scientific notation: its last digits are lost and it is read as `
         + `${i === plan.idColumn ? `the id ${quote(crmIdOf(t.cell)!)} (two such ids may be one)` : 'written'}; `
         + `format the column as Text in Excel (or export from the CRM directly) and export again`,

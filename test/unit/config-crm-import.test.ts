@@ -346,6 +346,17 @@ rules:
     expect(warnings.map(formatWarning)).toEqual([
       'clients.csv:2:1: id: "1.23457E+11" is a number Excel wrote in scientific notation: its last digits are lost and it is read as the id "1-23457e-11" (two such ids may be one); format the column as Text in Excel (or export from the CRM directly) and export again',
     ]);
+    // Two ids Excel made one: the error "used twice" comes with the warning that explains it (QA: it came alone).
+    const twice = check(writeConfig({
+      'a.yaml': 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n',
+      'clients.csv': 'id,name\n9.81235E+11,C One\n9.81235E+11,C Two\n',
+      'contacts.csv': 'client,id,name,role\n9.81235E+11,k1,K One,buyer\n',
+    }));
+    expect(twice.issues.map((i) => [i.file, i.line, i.field])).toEqual([['clients.csv', 3, 'id']]);
+    expect(twice.warnings.map(formatWarning)).toEqual([
+      expect.stringMatching(/^clients\.csv:2:1: id: "9\.81235E\+11" \(and 1 more row\) is a number Excel wrote in scientific notation: .* \(two such ids may be one\)/),
+      expect.stringMatching(/^contacts\.csv:2:1: client: "9\.81235E\+11" is a number Excel wrote in scientific notation/),
+    ]);
   });
 
   it('an e-mail cell with several addresses ("a@x; b@x", a CRM\'s list) keeps the first, with one warning for its column; a cell that is no address is still an error', () => {
