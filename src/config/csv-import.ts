@@ -638,12 +638,18 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
   for (let i = before; i < sources.issues.length; i++) {
     let issue = sources.issues[i]!;
-    if (issue.expected === DATE_EXPECTED && [...dateKeys].some((k) => about(k, issue.field))) {
+    const dateKey = [...dateKeys].find((k) => about(k, issue.field));
+    if (issue.expected === DATE_EXPECTED && dateKey !== undefined) {
+      const like = formatLike(cells[plan.keys.indexOf(dateKey)]?.trim() ?? '');
       issue = plan.dateFormat !== undefined
-        ? { ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027` }
+        ? {
+          ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027`,
+          // "MM/dd/yyyy" refuses US Excel's 12/1/2026: the format that reads it, when one does.
+          found: like && like !== plan.dateFormat ? `${issue.found}, which date_format ${like} reads` : issue.found,
+        }
         : {
           ...issue, expected: 'a date like 2027-03-15 or 15.03.2027',
-          found: `${issue.found}: another format is read once ${job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format'} (like dd.MM.yy or MM/dd/yyyy)`,
+          found: `${issue.found}: another format is read once ${job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format'} (${like ? `date_format: ${like} reads this one` : 'like dd.MM.yy or M/d/yyyy'})`,
         };
     }
     const blank = [...empty].find((k) => about(k, issue.field));
@@ -898,6 +904,23 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
   // Only empty ones (a separator typed in a value, the row's last cell empty): said so, not "fields:  after".
   const shown = extra.length > 0 ? extra.slice(0, 3).map((c) => quote(c, 30)).join(', ') : beyond.length === 1 ? 'an empty field' : `${beyond.length} empty fields`;
   return { ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` };
+}
+
+/**
+ * The date_format that reads a cell of day, month and year in figures ("12/1/2026 9:05 AM",
+ * "5-1-21"): `M` and `d` read one figure or two, which `MM` and `dd` do not (US Excel writes
+ * 12/1/2026). Month first with "/" unless the first figure cannot be a month, day first
+ * otherwise, as those who write so do. Undefined for a cell of another shape.
+ */
+function formatLike(cell: string): string | undefined {
+  const time = TIME_AFTER.exec(cell);
+  const m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/.exec(time ? cell.slice(0, time.index) : cell);
+  if (!m) return undefined;
+  const [first, second, sep, year] = [Number(m[1]), Number(m[3]), m[2]!, m[4]!.length === 4 ? 'yyyy' : 'yy'];
+  if (first > 31 || second > 31 || (first > 12 && second > 12)) return undefined;
+  const monthFirst = first <= 12 && (second > 12 || (sep === '/' && first <= 12));
+  const format = monthFirst ? `M${sep}d${sep}${year}` : `d${sep}M${sep}${year}`;
+  return isoDateOf(cell, format) !== cell ? format : undefined;
 }
 
 /** A time after a date: " 9:05", " 10:22:31", " 9:05 AM". */

@@ -355,7 +355,12 @@ describe('small things of real exports', () => {
     const company = COMPANY.replace(/rules:[^]*$/, '');
     const plain = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;15.01.21\n' }));
     expect(plain.issues.map(formatIssue)).toEqual([
-      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or MM/dd/yyyy)',
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (date_format: d.M.yy reads this one)',
+    ]);
+    // US Excel's 1/5/2021: month first, one figure or two (QA: the hint said MM/dd/yyyy, which refuses it).
+    expect(check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;1/5/2021\na2;Бета;nonsense\n' })).issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "1/5/2021": another format is read once the file is declared under imports: with its date_format (date_format: M/d/yyyy reads this one)',
+      'clients.csv:3:3: since (client a2): expected a date like 2027-03-15 or 15.03.2027, found "nonsense": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or M/d/yyyy)',
     ]);
     const declared = (format: string, cell: string) => check(writeConfig({
       'company.yaml': company,
@@ -363,7 +368,10 @@ describe('small things of real exports', () => {
       'crm/c.csv': `Key;Company;Since\nc1;C One;${cell}\n`,
     }));
     expect(declared('M/d/yyyy', '15.01.21').issues.map(formatIssue)).toEqual([
-      'crm/c.csv:2:3: since (column "Since") (client c1): expected a date as date_format says (M/d/yyyy), or like 2027-03-15 or 15.03.2027, found "15.01.21"',
+      'crm/c.csv:2:3: since (column "Since") (client c1): expected a date as date_format says (M/d/yyyy), or like 2027-03-15 or 15.03.2027, found "15.01.21", which date_format d.M.yy reads',
+    ]);
+    expect(declared('MM/dd/yyyy', '12/1/2026 9:05 AM').issues.map(formatIssue)).toEqual([
+      'crm/c.csv:2:3: since (column "Since") (client c1): expected a date as date_format says (MM/dd/yyyy), or like 2027-03-15 or 15.03.2027, found "12/1/2026 9:05 AM", which date_format M/d/yyyy reads',
     ]);
     // US Excel's date and time under a format of the date alone.
     const us = declared('M/d/yyyy', '12/1/2026 9:05 AM');
