@@ -13,6 +13,13 @@ export interface ObserveResult {
   moved: number;
   /** Employees whose calendar could not be read this time (nothing was concluded for them). */
   unreadable: Map<string, string>;
+  /** The events these listings showed live (listedKey): a read-back that says otherwise is not trusted (Reconciler). */
+  listedLive: Set<string>;
+}
+
+/** An event of an employee's calendar as listedLive holds it. */
+export function listedKey(provider: string, employeeId: string, eventKey: string): string {
+  return `${provider}\u0000${employeeId}\u0000${eventKey}`;
 }
 
 /** How long a calendar that answered a read with a rate limit and no Retry-After is left alone. */
@@ -28,7 +35,7 @@ export async function observeCalendars(
   db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string },
   employees: readonly string[], nowIso: string, concurrency = 16,
 ): Promise<ObserveResult> {
-  const result: ObserveResult = { deleted: 0, moved: 0, unreadable: new Map() };
+  const result: ObserveResult = { deleted: 0, moved: 0, unreadable: new Map(), listedLive: new Set() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
   const pauses = await pausesOf(db);
   // Calendars are read side by side: mostly waiting on the network.
@@ -60,7 +67,10 @@ export async function observeCalendars(
     } catch (error) {
       failed(error);
     }
-    if (listed) await compare(rows, listed, owner, e.calendar, failed);
+    if (listed) {
+      for (const r of listed.values()) if (r.status !== 'cancelled') result.listedLive.add(listedKey(e.calendar, employeeId, r.key));
+      await compare(rows, listed, owner, e.calendar, failed);
+    }
     if (failure) {
       await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
       // Asked to slow down while being read (a 429, a 503 with Retry-After): the whole calendar

@@ -11,6 +11,7 @@ import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './retry-policy.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import { skipMembers, type RemoteChanges } from './remote-changes.ts';
 import { forEachConcurrently } from './concurrently.ts';
+import { listedKey } from './observe-calendars.ts';
 import { claimCalendar, releaseClaim, renewClaim, type CalendarKey } from '../storage/calendar-claims.ts';
 
 export interface DispatchResult {
@@ -70,6 +71,13 @@ export interface ReconcilerDeps {
    * out) and are recorded. What was not started is still to do at the next run.
    */
   readonly signal?: AbortSignal;
+  /**
+   * The events this sync's listings showed live (observe-calendars.ts listedKey). A read-back of
+   * one of them that finds it gone contradicts a successful answer of moments before (a GET's
+   * stray 404): nothing is concluded, it is read again later — taken as the employee deleting
+   * it, the touch was skipped and its live event left in the calendar for good (QA).
+   */
+  readonly listedLive?: ReadonlySet<string>;
 }
 
 /** How long an employee whose quota is exhausted is left alone (Google: "for hours"). */
@@ -215,6 +223,8 @@ export class Reconciler {
       // Still unresolved: nothing is concluded, the read is tried again later.
       return { verdict: await this.#failed(row, error as CalendarError, result, true) };
     }
+    const disagreeing = this.#contradictsListing(row, found);
+    if (disagreeing) return { verdict: await this.#failed(row, disagreeing, result, true) };
     result.settled++;
     const settled = await this.#recordRead(row, found, result);
     return settled ? { row: settled } : { verdict: 'next-row' };
@@ -297,10 +307,19 @@ export class Reconciler {
     } catch (error) {
       return { verdict: await this.#failed(row, error as CalendarError, result) };
     }
+    const disagreeing = this.#contradictsListing(row, found);
+    if (disagreeing) return { verdict: await this.#failed(row, disagreeing, result) };
     const seen = await this.#d.changes.record(row, found, this.#nowIso());
     if (seen.skipped) result.deletedByUser++;
     const next = this.#seen(row, seen, result);
     return next ? { row: next } : { verdict: 'next-row' };
+  }
+
+  /** A read that finds gone an event this sync's listing showed live: the calendar's answers disagree (listedLive). */
+  #contradictsListing(row: CalendarSyncRow, found: RemoteEvent | undefined): CalendarError | undefined {
+    if (found && found.status !== 'cancelled') return undefined;
+    if (!this.#d.listedLive?.has(listedKey(row.provider, row.employee_id, row.event_key))) return undefined;
+    return new CalendarError('temporary', `the event was read back as ${found ? 'cancelled' : 'not found'}, though this sync's listing of the calendar showed it: nothing is concluded, it is read again later`);
   }
 
   /**

@@ -252,7 +252,7 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }
   const owners = new Map<string, CalendarOwner>(config.employees.map((e) => [e.id, { employeeId: e.id, email: e.email, timezone: e.timezone }]));
   const dispatched = await new Reconciler({
-    db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => kept.get(rowKey(row.entry_id, row.employee_id, row.provider)), ...options.dispatch,
+    db, gateway, owners, clock, skip: skipped, changes: remoteChanges, eventFor: (row) => kept.get(rowKey(row.entry_id, row.employee_id, row.provider)), listedLive: reconciled?.listedLive, ...options.dispatch,
   }).runDue(options.employee);
   // Written to the feeds (in the same transactions as the rest of their changes).
   dispatched.done += feedWrites;

@@ -255,6 +255,32 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('an update left unanswered, read back as 404 while the same sync\'s listing showed the event live, concludes nothing: the touch is not skipped, and the next read settles it (QA)', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => e.start.dateTime)!;
+    // The rule's title changes; the update of Anna's call goes unanswered (a proxy's 404 page: not Google's).
+    fake.script({ kind: 'raw', status: 404, body: '<html>404</html>', contentType: 'text/html' }, { method: 'PATCH', path: call.id, times: 1 });
+    const retitled = configOf(sections({ title: 'Call {contacts}' }));
+    await sync(retitled);
+    const inFlight = () => db.selectFrom('calendar_sync').select(['inflight_op']).where('event_key', '=', call.id).executeTakeFirstOrThrow();
+    expect((await inFlight()).inflight_op).toBe('update');
+    // The next sync lists the event live, then its read-back gets a stray 404 notFound of Google's.
+    fake.script({ kind: 'fail', status: 404, reason: 'notFound' }, { method: 'GET', path: call.id, times: 1 });
+    const second = await sync(retitled, fixedClock(NOW.plus({ minutes: 5 })));
+    expect(second.dispatched!.deletedByUser).toBe(0);
+    const touch = () => db.selectFrom('touches').select(['status', 'note']).where('id', '=', touchIdOf(call.id)).executeTakeFirstOrThrow();
+    expect(await touch()).toEqual({ status: 'planned', note: null });
+    expect((await inFlight()).inflight_op).toBe('update');
+    // Read again at the next sync: the event is there, the touch's new title written.
+    await sync(retitled, fixedClock(NOW.plus({ minutes: 10 })));
+    expect(await touch()).toEqual({ status: 'planned', note: null });
+    expect((await inFlight()).inflight_op).toBeNull();
+    expect(fake.events(A).find((e) => e.id === call.id)).toMatchObject({ status: 'confirmed', summary: expect.stringMatching(/^Call /) });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a calendar that stops answering costs a few timeouts a sync, not one per write: its other writes wait for the next run, the other calendars go on, and nothing is duplicated', async () => {
     const db = await openMigrated(await tempDatabaseLocation());
     const config = configOf(sections());
