@@ -93,6 +93,24 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('an all-day event\'s reminder is at 09:00 its employee\'s time, the day it says, across the change of clocks too: Exchange counts real minutes (QA: "14 days" before an April letter came at 08:00)', async () => {
+    const { db, sync } = await setup();
+    const company = sections();
+    await sync(configOf({ ...company, rules: company.rules.map((r) => (r.kind === 'letter' ? { ...r, remind: ['28 days'] } : r)) }));
+    const allDay = fake.events(B).filter((e) => e.isAllDay && e.isReminderOn);
+    const reminders = allDay.map((e) => {
+      const start = DateTime.fromISO(e.start.dateTime.slice(0, 10), { zone: 'Europe/Bucharest' });
+      return { day: start.toISODate(), at: start.minus({ minutes: e.reminderMinutesBeforeStart! }) };
+    });
+    // Boris's letters after 28 March (Bucharest then goes from +02:00 to +03:00) remind before it.
+    expect(reminders.some((r) => r.day! > '2027-03-28' && r.at.toISODate()! < '2027-03-28')).toBe(true);
+    for (const r of reminders) {
+      expect(r.at.toFormat('HH:mm'), r.day!).toBe('09:00');
+      expect(r.at.toISODate()).toBe(DateTime.fromISO(r.day!).minus({ days: 28 }).toISODate());
+    }
+    await db.destroy();
+  });
+
   it('a 400 page that is not the service\'s error (a proxy in front: plain HTTP sent to its HTTPS port) refuses nothing: the writes are retried and all land once it is put right', async () => {
     await expectProxyPageRetried({ calendar: 'microsoft', setup, fake, serviceRefusal: { kind: 'fail', status: 400, code: 'ErrorInvalidRequest' } as const, expectCalendarsEqualPlan });
   });
