@@ -8,7 +8,7 @@ import { planTouches } from '../planner/plan.ts';
 import { makeHistory } from '../planner/history.ts';
 import { loadReportContext, type ReportContext } from '../reports/report-data.ts';
 import { reportOf, type ReportName } from '../reports/registry.ts';
-import { coverageCells } from '../reports/coverage-months.ts';
+import { coverageCells, coverageRuleHeads } from '../reports/coverage-months.ts';
 import { clientsReport } from '../reports/clients-report.ts';
 import type { Cell, Report } from '../reports/report.ts';
 import type { DB } from '../storage/database.ts';
@@ -71,13 +71,14 @@ export async function refreshDashboard(db: DB, config: Config, now: DateTime): P
     }));
     meta[`report:${name}`] = JSON.stringify(specOf(report));
   }
-  coverageCells(ctx).forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell), tag: null, day: null }));
+  const cells = coverageCells(ctx);
+  cells.forEach((cell, pos) => rows.push({ report: COVERAGE_CELLS, pos, client_id: null, employee_id: cell.employee, row: JSON.stringify(cell), tag: null, day: null }));
   const clients = clientsReport(ctx);
   meta['report:clients'] = JSON.stringify(specOf(clients));
   Object.assign(meta, {
     version, computed_at: now.toUTC().toISO()!, today, company: config.settings.company, timezone: config.settings.timezone,
     language: config.settings.language, horizon_to: horizonWindow(config, now).to,
-    rules: JSON.stringify(config.rules.map((r) => ({ id: r.id, ours: r.ours, theirs: r.theirs, kind: r.kind }))),
+    rules: JSON.stringify(coverageRuleHeads(config.rules, cells)),
     ...(forecast ? { forecast_stamp: forecastStamp, forecast_as_of: today } : {}),
     // Before the clients are replaced: the last snapshot has the names of those that just left.
     [FORMER_CLIENTS]: known[FORMER_CLIENTS_OF] === configPrint ? known[FORMER_CLIENTS] ?? '{}' : JSON.stringify(await formerClients(db, config, known[FORMER_CLIENTS])),

@@ -10,6 +10,8 @@ export const COVERAGE_MONTHS = 12;
 /** Touches of one rule due in one month and owned by one employee, by what became of them. */
 export interface CoverageCell {
   readonly rule: string;
+  /** The touches' kind: what a rule gone from the configuration is shown with (coverageRuleHeads). */
+  readonly kind?: string;
   readonly month: string;
   readonly employee: string;
   readonly counts: Readonly<Record<TouchOutcome, number>>;
@@ -29,18 +31,22 @@ export function coverageMonths(today: string): string[] {
 export function coverageCells({ config, data, today }: ReportContext): CoverageCell[] {
   const months = new Set(coverageMonths(today));
   const rules = new Set(config.rules.map((r) => r.id));
-  const cells = new Map<string, { rule: string; month: string; employee: string; counts: Record<TouchOutcome, number> }>();
+  const cells = new Map<string, { rule: string; kind: string; month: string; employee: string; counts: Record<TouchOutcome, number> }>();
   for (const t of data.touches) {
     if (!t.source.startsWith('rule:')) continue;
     const rule = t.source.slice(5);
     const month = dueDay(t).slice(0, 7);
-    if (!rules.has(rule) || !months.has(month)) continue;
+    if (!months.has(month)) continue;
+    // A rule gone from the configuration keeps the months it was done in (its open touches were
+    // cancelled with it): taken out whole, its done calls left the report while punctuality
+    // still counted them (QA). What stays of it is done or skipped, never due any more.
+    if (!rules.has(rule) && t.status !== 'done' && t.status !== 'skipped') continue;
     const outcome = touchOutcome(config, t, today);
     const employee = outcomeOwner(config, t, outcome, data.handOvers);
     const key = `${rule}|${month}|${employee}`;
     let cell = cells.get(key);
     if (!cell) {
-      cell = { rule, month, employee, counts: { on_time: 0, late: 0, skipped: 0, missed: 0, open: 0 } };
+      cell = { rule, kind: t.kind, month, employee, counts: { on_time: 0, late: 0, skipped: 0, missed: 0, open: 0 } };
       cells.set(key, cell);
     }
     cell.counts[outcome]++;
@@ -50,6 +56,22 @@ export function coverageCells({ config, data, today }: ReportContext): CoverageC
 
 /** What coverage by month needs to know of a rule. */
 export type RuleHead = Pick<Rule, 'id' | 'ours' | 'theirs' | 'kind'>;
+
+/**
+ * The rules coverage by month has lines for: the configuration's, in its order, then those gone
+ * from it whose touches of these months were done or skipped — by their id and their touches'
+ * kind (whose roles they were is not known any more: empty).
+ */
+export function coverageRuleHeads(rules: readonly Rule[], cells: readonly CoverageCell[]): RuleHead[] {
+  const heads: RuleHead[] = rules.map((r) => ({ id: r.id, ours: r.ours, theirs: r.theirs, kind: r.kind }));
+  const known = new Set(heads.map((r) => r.id));
+  for (const c of [...cells].sort((a, b) => a.rule.localeCompare(b.rule))) {
+    if (known.has(c.rule)) continue;
+    known.add(c.rule);
+    heads.push({ id: c.rule, ours: '', theirs: [], kind: (c.kind ?? 'call') as Rule['kind'] });
+  }
+  return heads;
+}
 
 /** One row per rule and month: the sums of the cells given (all of them, or one employee's). */
 export function coverageMonthRows(rules: readonly RuleHead[], cells: readonly CoverageCell[], today: string): Record<string, Cell>[] {
@@ -80,7 +102,7 @@ export function coverageMonthRows(rules: readonly RuleHead[], cells: readonly Co
  * touches due each month, done on time, done late, missed (open and overdue), skipped, still open.
  */
 export function coverageMonthsReport(ctx: ReportContext, cells: readonly CoverageCell[] = coverageCells(ctx)): Report {
-  const rows = coverageMonthRows(ctx.config.rules, cells, ctx.today);
+  const rows = coverageMonthRows(coverageRuleHeads(ctx.config.rules, cells), cells, ctx.today);
   const total = (k: string) => rows.reduce((n, r) => n + Number(r[k]), 0);
   const months = coverageMonths(ctx.today);
   return {

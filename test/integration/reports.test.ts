@@ -373,6 +373,25 @@ describe('director reports on a fixed history', () => {
     expect(summary(r)).toMatchObject({ due: 8, 'on time': 3, late: 1, missed: 2, skipped: 1, open: 1 });
   });
 
+  it('coverage by month keeps the done months of a rule gone from the configuration, as punctuality does (QA: its done calls left the report)', async () => {
+    const db = await history();
+    // A weekly check-in of Oleg's, done in April, and its rule then removed (its open touch cancelled with it).
+    await db.insertInto('touches').values([
+      touch('w1', { client: 'beta', employee: 'oleg', source: 'rule:weekly', contacts: ['beta-buyer1'], date: '2027-04-12', windowTo: '2027-04-16', status: 'done' }),
+      touch('w2', { client: 'beta', employee: 'oleg', source: 'rule:weekly', contacts: ['beta-buyer1'], date: '2027-04-19', windowTo: '2027-04-23', status: 'skipped' }),
+      { ...touch('w3', { client: 'beta', employee: 'oleg', source: 'rule:weekly', contacts: ['beta-buyer1'], date: '2027-06-21', windowTo: '2027-06-25' }), status: 'cancelled' },
+    ]).execute();
+    const ctx = await loadReportContext(db, config, TODAY);
+    const r = coverageMonthsReport(ctx);
+    expect(r.rows).toHaveLength(3 * 12);
+    const weekly = r.rows.filter((x) => x.rule === 'weekly' && Number(x.due) > 0);
+    expect(weekly).toEqual([expect.objectContaining({ ours: '', kind: 'call', month: '2027-04', due: 2, on_time: 1, skipped: 1, open: 0 })]);
+    expect(summary(r)).toMatchObject({ due: 10, 'on time': 4, skipped: 2, open: 1 });
+    // Its done call counts in punctuality as in coverage by month.
+    const oleg = REPORTS.punctuality(ctx).rows.find((x) => x.employee === 'oleg')!;
+    expect(oleg.on_time).toBe(2);
+  });
+
   it('clients: owner, last done and by whom, next touch, people touched in 12 months, days of silence', async () => {
     const r = clientsReport(await loadReportContext(await history(), config, TODAY));
     expect(r.rows.map((x) => [x.client, x.owner, x.last_done, x.last_by, x.next_touch, x.ours_12, x.theirs_12, x.silent_days, x.single])).toEqual([
