@@ -1,5 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import { addDays } from '../planner/dates.ts';
+import { isInternal } from '../workflows/overdue.ts';
 import type { Report } from './report.ts';
 import type { ReportContext, ReportData } from './report-data.ts';
 
@@ -26,9 +27,14 @@ function computeBreadth(config: Config, data: ReportData, today: string): Breadt
   const theirs = new Map<string, Set<string>>();
   for (const t of data.touches) {
     const date = t.resolved_date ?? t.date;
-    if (t.status !== 'done' || date < from || date > today) continue;
+    // A digest or an escalation is ours to ourselves: no one of the client's was in it.
+    if (t.status !== 'done' || date < from || date > today || isInternal(t.source)) continue;
     (ours.get(t.client_id) ?? ours.set(t.client_id, new Set()).get(t.client_id)!).add(t.resolved_by ?? t.employee_id);
     const set = theirs.get(t.client_id) ?? theirs.set(t.client_id, new Set()).get(t.client_id)!;
+    // A silence's alert lists every person of the client so that someone gets in touch: done, it
+    // says that someone of ours did, not with whom — taken as all of them, one call after months
+    // of silence made the client look reached at every level (QA).
+    if (t.source.startsWith('silence:')) continue;
     for (const c of data.contactsOf(t)) set.add(c);
   }
   return config.clients.map((c) => ({ client: c.id, ours: [...(ours.get(c.id) ?? [])].sort(), theirs: [...(theirs.get(c.id) ?? [])].sort() }));

@@ -82,6 +82,20 @@ describe('director reports on a fixed history', () => {
     expect(summary(r)['no touch in 12 months']).toBe(0);
   });
 
+  it('breadth: a done silence alert (it lists all the client\'s people) counts who of ours did it, not every person of theirs; an escalation or digest counts no one (QA)', async () => {
+    const db = await history();
+    await db.insertInto('touches').values([
+      touch('s1', { client: 'beta', employee: 'pavel', source: 'silence:beta', contacts: ['beta-buyer1', 'beta-buyer2', 'beta-ceo0'], date: '2027-06-01', status: 'done' }),
+      touch('e1', { client: 'beta', employee: 'pavel', source: 'escalation:b2', contacts: ['beta-buyer2'], date: '2027-06-02', status: 'done' }),
+      { ...touch('d1', { client: 'beta', employee: 'ivan', source: 'digest:ivan', contacts: ['beta-ceo0'], date: '2027-06-03', status: 'done' }), client_id: 'beta' },
+    ]).execute();
+    const r = breadthReport(await loadReportContext(db, config, TODAY));
+    expect(r.rows.map((x) => [x.client, x.our_people, x.their_people, x.risk])).toEqual([
+      ['beta', 2, 1, 'one of theirs'],
+      ['alpha', 2, 2, ''],
+    ]);
+  });
+
   it('breadth: a client nobody touched is counted as such, not as depending on one person', async () => {
     const base = workflowCompany();
     const withGamma = configOf({ ...base, clients: [...base.clients, client('gamma', { roles: ['ceo'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
