@@ -188,11 +188,25 @@ export const employeeSchema = z.strictObject({
   meetings_per_day: z.number().int().min(1).max(48).optional(),
 });
 
+/**
+ * A contact's address: what z.email() takes, or one at a domain all in Cyrillic (ion@почта.рф,
+ * почта@сайт.рф), real in Russia and refused before as "Cyrillic among Latin letters" (QA). A
+ * domain that mixes the two scripts (pоchta.ru, its о Cyrillic) is still a typo refused. One
+ * pattern, which the CSV reader's fast checks take from here (csv-fast-rows.ts).
+ */
+const CYRILLIC_LABEL = String.raw`[\p{Script=Cyrillic}0-9](?:[\p{Script=Cyrillic}0-9\-]*[\p{Script=Cyrillic}0-9])?`;
+const CONTACT_EMAIL = new RegExp(
+  `(?:${z.regexes.email.source})`
+  + String.raw`|^(?:(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]|(?:[\p{Script=Cyrillic}0-9_\-]+\.)*[\p{Script=Cyrillic}0-9_\-]+)`
+  + String.raw`@(?:${CYRILLIC_LABEL}\.)+\p{Script=Cyrillic}{2,}$`,
+  'u',
+);
+
 export const contactSchema = z.strictObject({
   id,
   name: text,
   role: text,
-  email: z.email().optional(),
+  email: z.email({ pattern: CONTACT_EMAIL }).optional(),
   phone: safe(60).optional(),
   attributes: attributes.optional(),
 });

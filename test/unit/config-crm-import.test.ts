@@ -379,6 +379,21 @@ rules:
     expect(wrong.issues.map((i) => [i.file, i.line, i.field])).toEqual([['contacts.csv', 2, 'email']]);
   });
 
+  it('a contact\'s address at a Cyrillic domain (ion@почта.рф) is one; a domain mixing Latin and Cyrillic letters is a typo refused, in CSV and in YAML alike (QA)', () => {
+    const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
+    const read = (emails: string[]) => check(writeConfig({
+      'a.yaml': team, 'clients.csv': 'id,name\nc1,C One\n',
+      'contacts.csv': `client;id;name;role;email\n${emails.map((e, i) => `c1;k${i};K ${i};buyer;${e}`).join('\n')}\n`,
+    }));
+    const ok = read(['ion@почта.рф', 'почта@сайт-компании.рф', 'a@x.example']);
+    expect(ok.issues.map(formatIssue)).toEqual([]);
+    expect(ok.config!.clients[0]!.contacts.map((c) => c.email)).toEqual(['ion@почта.рф', 'почта@сайт-компании.рф', 'a@x.example']);
+    const typo = read(['ion@p\u043echta.ru', 'ion@почта.ru', 'ion@почта']);
+    expect(typo.issues.map((i) => [i.line, i.field])).toEqual([[2, 'email'], [3, 'email'], [4, 'email']]);
+    const yaml = check(writeConfig({ 'a.yaml': `${team}clients:\n  - { id: c1, name: C One, contacts: [{ id: k1, name: K One, role: buyer, email: ion@почта.рф }] }\n` }));
+    expect(yaml.issues.map(formatIssue)).toEqual([]);
+  });
+
   it('a columns mapping is checked where it is written: an unknown field, a column the file lacks, values for a field it lacks, two columns for one field, a file that is not there', () => {
     const dir = writeConfig({
       'a.yaml': `settings: { company: T, country: RU, timezone: Europe/Moscow }
