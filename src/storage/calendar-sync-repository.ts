@@ -366,8 +366,11 @@ export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQ
   let dueNow = 0;
   let unresolved = 0;
   const troubled = new Set<string>();
+  const pauses = await db.selectFrom('calendar_pauses').selectAll().execute();
+  // A calendar that asked to wait (a quota, Retry-After) has nothing due until then, whatever its rows say (QA: "19 due now" beside "waits until 16:21").
+  const waitsNow = new Set(nowIso === undefined ? [] : pauses.filter((p) => p.until !== null && p.until > nowIso).map((p) => `${p.employee_id}\u0000${p.provider}`));
   for (const r of rows) {
-    if (nowIso !== undefined && (r.next_attempt_at === null || r.next_attempt_at <= nowIso)) dueNow++;
+    if (nowIso !== undefined && (r.next_attempt_at === null || r.next_attempt_at <= nowIso) && !waitsNow.has(`${r.employee_id}\u0000${r.provider}`)) dueNow++;
     if (r.inflight_op) unresolved++;
     if (r.last_error) {
       troubled.add(r.provider);
@@ -376,7 +379,6 @@ export async function writeQueueSummary(db: DB, nowIso?: string): Promise<WriteQ
       if (!w || (r.next_attempt_at ?? '') > (w.nextAttemptAt ?? '')) waiting.set(k, { employee: r.employee_id, provider: r.provider, nextAttemptAt: r.next_attempt_at, lastError: r.last_error });
     }
   }
-  const pauses = await db.selectFrom('calendar_pauses').selectAll().execute();
   for (const p of pauses) troubled.add(p.provider);
   // Refused entries are not dirty (nothing to do until their touch changes): counted apart.
   const refused = new Map<string, { employee: string; provider: string; count: number; lastError: string | null }>();

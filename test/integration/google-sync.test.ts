@@ -505,6 +505,13 @@ describe('Google Calendar sync through the real client', () => {
     const first = await sync(configOf(sections()));
     expect(first.dispatched!.paused.get('boris')).toMatch(/quota_exhausted/);
     expect(fake.events(A).length).toBeGreaterThan(5);
+    // Boris's writes wait for the hour: none is "due now" (QA: status said so beside "waits until").
+    const queue = await writeQueueSummary(db, NOW.plus({ minutes: 1 }).toUTC().toISO()!);
+    const boris = await db.selectFrom('calendar_sync').select('entry_id').where('employee_id', '=', 'boris').where('dirty', '=', 1).execute();
+    expect(boris.length).toBeGreaterThan(0);
+    expect(queue.pending).toBe(boris.length);
+    expect(queue.dueNow).toBe(0);
+    expect((await writeQueueSummary(db, NOW.plus({ hours: 2 }).toUTC().toISO()!)).dueNow).toBe(boris.length);
     await db.destroy();
   });
 
