@@ -128,7 +128,7 @@ export const enCli = {
   'cli.once.written': '{n} events written',
   'cli.once.retried': ', {n} to retry',
   'cli.once.feeds': { one: '{n} iCalendar feed', other: '{n} iCalendar feeds' },
-  'cli.writes.held': ', {n} held by a calendar that refused touchbase',
+  'cli.writes.held': ', {n} held by a paused calendar (credentials refused or quota exhausted: see "paused")',
   'cli.writes.slowed': ', {n} waiting for a calendar that asked to slow down',
   'cli.writes.unanswered': ', {n} left for the next sync (their calendar stopped answering)',
   'cli.sync.summary': 'sync {from} to {to}: {changes} changes, {waiting} waiting from before; {done} written, {retried} to retry, {failed} refused{held}{settled} (calendar services: {calls})',

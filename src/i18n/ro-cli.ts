@@ -120,7 +120,7 @@ export const roCli: CliCatalogue = {
   'cli.once.written': { one: '{n} eveniment scris', few: '{n} evenimente scrise', other: '{n} de evenimente scrise' },
   'cli.once.retried': ', de reîncercat: {n}',
   'cli.once.feeds': { one: '{n} flux iCalendar', few: '{n} fluxuri iCalendar', other: '{n} de fluxuri iCalendar' },
-  'cli.writes.held': ', reținute de un calendar care a refuzat touchbase: {n}',
+  'cli.writes.held': ', reținute de un calendar suspendat (acces refuzat sau cotă epuizată: vezi rândurile „paused”): {n}',
   'cli.writes.slowed': ', în așteptarea unui calendar care a cerut încetinirea: {n}',
   'cli.writes.unanswered': ', amânate până la următoarea sincronizare (calendarul nu mai răspunde): {n}',
   'cli.sync.summary': 'sincronizare {from} – {to}: modificări: {changes}, în așteptare de dinainte: {waiting}; scrise: {done}, de reîncercat: {retried}, refuzate: {failed}{held}{settled} (servicii de calendar: {calls})',

@@ -123,7 +123,7 @@ export const ruCli: CliCatalogue = {
   'cli.once.written': { one: 'записано {n} событие', few: 'записано {n} события', many: 'записано {n} событий', other: 'записано {n} события' },
   'cli.once.retried': ', к повтору — {n}',
   'cli.once.feeds': { one: '{n} лента iCalendar', few: '{n} ленты iCalendar', many: '{n} лент iCalendar', other: '{n} ленты iCalendar' },
-  'cli.writes.held': ', задержаны календарём, который отказал touchbase в доступе, — {n}',
+  'cli.writes.held': ', задержаны приостановленным календарём (отказ в доступе или исчерпана квота: см. строки «paused») — {n}',
   'cli.writes.slowed': ', ждут календарь, который попросил снизить частоту запросов, — {n}',
   'cli.writes.unanswered': ', отложены до следующей синхронизации (календарь перестал отвечать) — {n}',
   'cli.sync.summary': 'синхронизация с {from} по {to}: изменений — {changes}, ждали с прошлого раза — {waiting}; записано — {done}, к повтору — {retried}, отклонено — {failed}{held}{settled} (сервисы календарей: {calls})',

@@ -67,7 +67,7 @@ describe('Google through the command line', () => {
     expectRevokedB(r);
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
     // Every change is in one of the summary's counts: b's wait, held by its calendar.
-    const [, changes, written, held] = /: (\d+) changes, 0 waiting from before; (\d+) written, 0 to retry, 0 refused, (\d+) held by a calendar that refused touchbase/.exec(r.out)!;
+    const [, changes, written, held] = /: (\d+) changes, 0 waiting from before; (\d+) written, 0 to retry, 0 refused, (\d+) held by a paused calendar \(credentials refused or quota exhausted/.exec(r.out)!;
     expect(Number(written) + Number(held)).toBe(Number(changes));
     expect(Number(held)).toBeGreaterThan(0);
     const dry = await cli('sync', '--dry-run', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
@@ -150,7 +150,7 @@ describe('Google through the command line', () => {
     const db = await tempDatabaseLocation();
     const r = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
     expectRevokedB(r);
-    expect(r.out).toMatch(/calendars: \d+ events written, \d+ held by a calendar that refused touchbase, 1 iCalendar feed in /);
+    expect(r.out).toMatch(/calendars: \d+ events written, \d+ held by a paused calendar \(credentials refused or quota exhausted: see "paused"\), 1 iCalendar feed in /);
     expect(fake.events('a@corp.example').length).toBeGreaterThan(1);
     // With nothing to write, the refused read of b's calendar fails the next pass all the same.
     const again = await cli('once', '--config', config(), '--db', db, '--now', '2027-03-01T08:00:00+03:00');
