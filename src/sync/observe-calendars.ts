@@ -1,6 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import { clearReadFailure, confirmedRows, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
@@ -87,20 +88,67 @@ export async function observeCalendars(
   return result;
 
   async function compare(rows: readonly CalendarSyncRow[], listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown) => void): Promise<void> {
-    for (const row of rows) {
-      let found = listed.get(row.event_key);
-      if (!found) {
-        // Not in the listing: moved out of the window, or deleted and forgotten. Ask for it.
-        try {
-          found = await gateway.read(provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
-        } catch (error) {
-          failed(error);
-          continue;
-        }
-      }
-      const seen = await changes.record(row, found, nowIso);
-      if (seen.skipped) result.deleted++;
-      if (seen.change === 'moved') result.moved++;
-    }
+    await compareListed(gateway, changes, result, rows, listed, owner, provider, failed, nowIso);
   }
+}
+
+/**
+ * The events of a listing against the rows we had confirmed: each one's move or deletion is
+ * recorded (RemoteChanges); one not listed is asked for (moved out of the window, or deleted).
+ */
+async function compareListed(
+  gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
+  listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown) => void, nowIso: string,
+): Promise<void> {
+  for (const row of rows) {
+    let found = listed.get(row.event_key);
+    if (!found) {
+      // Not in the listing: moved out of the window, or deleted and forgotten. Ask for it.
+      try {
+        found = await gateway.read(provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
+      } catch (error) {
+        failed(error);
+        continue;
+      }
+    }
+    const seen = await changes.record(row, found, nowIso);
+    if (seen.skipped) result.deleted++;
+    if (seen.change === 'moved') result.moved++;
+  }
+}
+
+/**
+ * Before a calendar is left — the employee's `email` changed, or their `calendar` went from
+ * Google or Outlook to another — it is read once more at the address its events are at, so that
+ * what the employee did there since the last read (a call moved, one deleted) is taken in before
+ * the events are written again elsewhere and deleted there. Left unread, the moved event was
+ * deleted and written again at the new place at its old time (QA). A calendar that cannot be
+ * read (the old account closed) concludes nothing, and is not reported: it is being left.
+ */
+export async function observeFormerCalendars(
+  db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, employees: readonly string[], nowIso: string,
+): Promise<Pick<ObserveResult, 'deleted' | 'moved'>> {
+  const result = { deleted: 0, moved: 0 };
+  const byId = new Map(config.employees.map((e) => [e.id, e]));
+  const pauses = await pausesOf(db);
+  for (const calendar of await recordedCalendars(db)) {
+    const e = byId.get(calendar.employeeId);
+    if (!e || !employees.includes(e.id) || (calendar.provider !== 'google' && calendar.provider !== 'microsoft') || !gateway.port(calendar.provider)) continue;
+    // The calendar it still is: read as every sync reads it (observeCalendars).
+    if (e.calendar === calendar.provider && e.email !== undefined && addressKey(e.email) === calendar.address) continue;
+    const pause = pauses.get(`${e.id}\u0000${calendar.provider}`);
+    if (pause?.until && pause.until > nowIso) continue;
+    const rows = await confirmedRows(db, e.id, calendar.provider, window);
+    if (rows.length === 0) continue;
+    const owner: CalendarOwner = { employeeId: e.id, email: calendar.address, timezone: e.timezone };
+    let listed: Map<string, RemoteEvent>;
+    try {
+      listed = new Map((await gateway.read(calendar.provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace))).map((r) => [r.key, r]));
+    } catch {
+      continue;
+    }
+    // An event whose read fails is left as it was: nothing is concluded of it.
+    await compareListed(gateway, changes, result, rows, listed, owner, calendar.provider, () => undefined, nowIso);
+  }
+  return result;
 }

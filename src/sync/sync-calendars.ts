@@ -20,7 +20,7 @@ import { nextStep, type Step } from '../domain/sync-state.ts';
 import { desiredState, rowKey } from './desired-state.ts';
 import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
-import { observeCalendars, type ObserveResult } from './observe-calendars.ts';
+import { observeCalendars, observeFormerCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
 import { claimFeedsFolder, FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
 import { FEEDS_OWNER_VALUE, localSecret } from '../storage/local-secrets.ts';
@@ -118,6 +118,10 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
 
   const links = await eventLinks(db, config);
   const remoteChanges = new RemoteChanges(db, config, links);
+  // Calendars being left (an address changed, Google or Outlook given up): what the employee did
+  // there since the last read is taken in before their events are written elsewhere.
+  const reading = !options.dryRun && options.readCalendars !== false;
+  const former = reading ? await observeFormerCalendars(db, config, gateway, remoteChanges, window, [...all.keys()], nowIso) : undefined;
   // An address changed since the events were written: they move before any read looks for them there.
   const moved = options.dryRun && !options.throwaway ? undefined
     : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);
@@ -126,8 +130,12 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const removed = options.employee ? undefined
     : await forgetRemovedEmployees(db, config, window.from, now.minus({ days: KEEP_CANCELLED_DAYS }).toUTC().toISO()!, nowIso, options.dryRun);
   // First, what the employees did in their calendars (not in a dry run: it reads nothing).
-  const reconciled = options.dryRun || options.readCalendars === false ? undefined
+  const reconciled = !reading ? undefined
     : await observeCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso, options.dispatch?.concurrency);
+  if (reconciled && former) {
+    reconciled.deleted += former.deleted;
+    reconciled.moved += former.moved;
+  }
   // Failed reads of calendars no employee has now (gone from the configuration, moved to another provider) are no one's to report.
   if (!options.dryRun && !options.employee) {
     await forgetOtherReadFailures(db, new Set(config.employees.filter((e) => e.calendar === 'google' || e.calendar === 'microsoft').map((e) => `${e.id}\u0000${e.calendar}`)));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -483,6 +484,46 @@ describe('Google Calendar sync through the real client', () => {
     expect(live(A)).toBe(0);
     expect(moved.formerCalendars).toMatchObject({ waiting: 0 });
     expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    await db.destroy();
+  });
+
+  it('what the employee did in a calendar being left is taken in first: a call moved before the address changed, or before the move to the feed, keeps their time there; one deleted is skipped (QA)', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const NEW = 'anna.new@corp.example';
+    fake.refreshTokens.set('rt-anna-new', NEW);
+    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
+    const feedDir = tempDir();
+    const sync = async (config: Config, minutes: number) => {
+      await planWithHistory(db, config, HORIZON, NOW, true);
+      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir, ports: { google: port } });
+    };
+    await sync(configOf(sections()), 0);
+    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    expect(calls.length).toBeGreaterThan(2);
+    const [moved, deleted] = calls;
+    // Anna moves one call to Wednesday 10 March, 11:00–11:15 Moscow, deletes another; then her address changes.
+    fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    fake.deleteAsUser(A, deleted!.id);
+    const report = await sync(configOf(sections({ anna: { email: NEW } })), 5);
+    expect(report.reconciled).toMatchObject({ moved: 1, deleted: 1 });
+    const touch = (id: string) => db.selectFrom('touches').select(['date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
+    expect(await touch(moved!.id)).toMatchObject({ date: '2027-03-10', status: 'planned', moved_by_user: 1 });
+    expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect((await touch(deleted!.id)).status).toBe('skipped');
+    const atNew = fake.events(NEW).filter((e) => e.status === 'confirmed');
+    expect(ms(atNew.find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect(atNew.some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
+    expect(fake.events(A).filter((e) => e.status === 'confirmed')).toEqual([]);
+
+    // Then she moves another call at the new address and goes to the feed: the feed has it at her time.
+    const next = fake.events(NEW).find((e) => e.start.dateTime && e.status === 'confirmed' && !e.id.startsWith(moved!.id.slice(0, 32)))!;
+    fake.moveAsUser(NEW, next.id, { dateTime: '2027-03-11T15:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-11T15:30:00+03:00', timeZone: 'Europe/Moscow' });
+    const toFeed = await sync(configOf(sections({ anna: { email: NEW, calendar: 'ics' } })), 10);
+    expect(toFeed.reconciled).toMatchObject({ moved: 1 });
+    expect(await touch(next.id)).toMatchObject({ date: '2027-03-11', moved_by_user: 1 });
+    const feed = readFileSync(toFeed.feeds.find((f) => f.employee === 'anna')!.file, 'utf8');
+    expect(feed).toContain('DTSTART;TZID=Europe/Moscow:20270311T150000');
+    expect(fake.events(NEW).filter((e) => e.status === 'confirmed')).toEqual([]);
     await db.destroy();
   });
 
