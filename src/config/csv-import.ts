@@ -423,6 +423,14 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       targets.push(undefined);
       return;
     }
+    if (first !== undefined && header.names[first] === name && (key === 'phone' || key === 'email')) {
+      // One CRM column name twice, mapped to a contact's phone or e-mail (Bitrix's "Телефон" per
+      // number): no mapping could tell the two apart (QA). Joined, as an attribute's are; of
+      // several addresses the first is kept, with the warning a cell of several gets.
+      repeated.set(first, [...(repeated.get(first) ?? []), i]);
+      targets.push(undefined);
+      return;
+    }
     if (columnOf.has(key) && key !== 'name') {
       // Two columns mapped to one field under imports: (`ИНН: id` beside `Код: id`): the mapping is the mistake, said there.
       const place = mapped ? placeOf(child(layout!.origin, 'columns', mapped[0])) : { ...at(i), field: name };

@@ -379,6 +379,24 @@ rules:
     expect(wrong.issues.map((i) => [i.file, i.line, i.field])).toEqual([['contacts.csv', 2, 'email']]);
   });
 
+  it('a CRM column name repeated for a contact\'s phone or e-mail (Bitrix\'s "Телефон" per number) is read joined, not refused as two columns for one field (QA)', () => {
+    const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
+    const plain = check(writeConfig({
+      'a.yaml': team, 'clients.csv': 'id,name\nc1,C One\n',
+      'contacts.csv': 'client;id;name;role;Phone;Phone;Email;Email\nc1;k1;K One;buyer;+7 495 123-45-67;+7 916 000-00-01;k1@c1.example;k1@gmail.example\nc1;k2;K Two;buyer;;+7 916 000-00-02;;k2@c1.example\n',
+    }));
+    expect(plain.issues.map(formatIssue)).toEqual([]);
+    expect(plain.config!.clients[0]!.contacts.map((c) => [c.phone, c.email])).toEqual([['+7 495 123-45-67, +7 916 000-00-01', 'k1@c1.example'], ['+7 916 000-00-02', 'k2@c1.example']]);
+    expect(plain.warnings.map(formatWarning)).toEqual([expect.stringMatching(/^contacts\.csv:2:7: Email: "k1@c1\.example, k1@gmail\.example" holds several e-mail addresses: the first is kept/)]);
+    const mapped = check(writeConfig({
+      'a.yaml': `${team}imports:\n  - { file: crm/people.csv, as: contacts, columns: { Компания: client, Код: id, ФИО: name, Роль: role, Телефон: phone } }\n`,
+      'clients.csv': 'id,name\nc1,C One\n',
+      'crm/people.csv': 'Компания;Код;ФИО;Роль;Телефон;Телефон\nc1;k1;К Один;buyer;+7 495 123-45-67;+7 916 000-00-01\n',
+    }));
+    expect(mapped.issues.map(formatIssue)).toEqual([]);
+    expect(mapped.config!.clients[0]!.contacts.map((c) => c.phone)).toEqual(['+7 495 123-45-67, +7 916 000-00-01']);
+  });
+
   it('a contact\'s address at a Cyrillic domain (ion@почта.рф) is one; a domain mixing Latin and Cyrillic letters is a typo refused, in CSV and in YAML alike (QA)', () => {
     const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
     const read = (emails: string[]) => check(writeConfig({
