@@ -47,6 +47,12 @@ export async function planAndSync(
      * incremental pass's save or when nothing was planned (the stored touches are the plan).
      */
     beforeSync?: (touches: readonly Touch[] | undefined) => Promise<void>;
+    /**
+     * beforeSync after the whole plan is recorded — the workflows' touches handed over with it
+     * too — rather than during its save: what it prints reads them then. Not for a first plan,
+     * whose save it overlaps.
+     */
+    beforeSyncAfterSave?: boolean;
   },
 ): Promise<PassResult> {
   boundHeapGrowth();
@@ -67,7 +73,10 @@ export async function planAndSync(
   const scope = last ? scopeOf(config, last, next, await touchesChangedSince(db, last.since)) : { full: true as const, reason: 'a full pass' };
 
   let planned: PassResult['planned'];
-  if (scope.full) planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, options.beforeSync, true);
+  if (scope.full) {
+    planned = await planWithHistory(db, config, window, now, !options.dryRun, undefined, options.beforeSyncAfterSave ? undefined : options.beforeSync, true);
+    if (options.beforeSyncAfterSave) await options.beforeSync?.(planned.result.touches);
+  }
   let employees = scope.full ? undefined : new Set(scope.employees);
   if (!scope.full && scope.clients.size > 0) {
     const clients = [...scope.clients];

@@ -737,6 +737,23 @@ describe('touchbase CLI', () => {
 });
 
 describe('what a plan says it recorded', () => {
+  it('once prints a business event\'s touch with whoever a handover written since gave it to, as plan does (QA: the leaver)', async () => {
+    const company = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': company });
+    const db = join(tempDir(), 't.sqlite');
+    const at = (now: string) => ['--config', dir, '--db', db, '--now', now];
+    expect((await cli('once', ...at(NOW))).code).toBe(0);
+    const event = await cli('event', 'order.shipped', '--config', dir, '--db', db, '--client', 'alpha', '--ref', 'S1', '--now', '2027-01-11T10:00:00+03:00');
+    expect(event.code, event.err).toBe(0);
+    // Anna leaves from the event's day on: Oleg takes Alpha.
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify({ ...company, handovers: [{ from: 'anna', to: 'oleg', on: '2027-01-11', notice_from: 'leaving' }] }));
+    const pass = await cli('once', ...at('2027-01-11T10:10:00+03:00'));
+    expect(pass.code, pass.err).toBe(0);
+    const line = pass.out.split('\n').find((l) => l.includes('S1'));
+    expect(line, pass.out).toMatch(/\boleg\b/);
+    expect(line).not.toMatch(/\banna\b/);
+  });
+
   it('counts the touches of a client that came back as restored, in plan and once alike', async () => {
     const both = workflowCompany();
     const dir = writeConfig({ 'touchbase.yaml': both });

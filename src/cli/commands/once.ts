@@ -42,13 +42,18 @@ export function onceCommand(program: Command, io: CliIO): void {
         // The workflows' touches of the 30 days (a business event's call, a silence alert), which
         // the planner does not make: read before the pass, as what is printed beside a plan being
         // saved must not use the database (a first plan's thread holds it until it is loaded).
-        const others = await workflowTouches(db, window, now, config);
+        let others = await workflowTouches(db, window, now, config);
+        // A database that holds such touches is no first plan's: the table is then printed once
+        // the pass has recorded everything, so that it names whoever a handover written since
+        // gave them to (QA: the leaver, while `plan` right after named the successor).
+        const afterSave = others.length > 0;
         // The horizon is planned once (as far as anything changed since the last pass); its
         // first 30 days are printed before the calendars are worked out: a first plan's while a
         // thread of its own saves it, so that the plan is let go before the sync.
         const pass = await planAndSync(db, config, clock, {
-          feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: () => false,
+          feedDir: feedDir(o), ports: await providersFromEnv(), listOperations: false, keepTouches: () => false, beforeSyncAfterSave: afterSave,
           beforeSync: async (planned) => {
+            if (afterSave && planned) others = await workflowTouches(db, window, now, config);
             // A pass that planned everyone has the 30 days; an incremental one planned only the
             // clients a change reached, so they are read back as stored (as when nothing changed).
             // The planner's touches have none of the workflows': those are put in their places among the plan's, as `plan` does.
