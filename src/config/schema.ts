@@ -283,7 +283,12 @@ export const holidaySchema = z.strictObject({
   id,
   name: text,
   date: monthDay.optional(),
-  rule: z.string().regex(HOLIDAY_RULE, { message: 'a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"' }).optional(),
+  rule: z.string().regex(HOLIDAY_RULE, {
+    // An Easter offset past 79 days (Trinity is 49) said as such, not as a rule of another shape.
+    error: (issue) => (typeof issue.input === 'string' && /^(?:orthodox|western|catholic)\s+easter\s*[+-]\s*\d+\s*days?$/i.test(issue.input.trim())
+      ? 'an offset from Easter of at most 79 days, like "orthodox easter + 49 days" (Trinity) or "western easter - 2 days"'
+      : 'a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"'),
+  }).optional(),
   countries: z.array(country).min(1).optional(),
   industries: z.array(text).min(1).optional(),
 });
