@@ -13,7 +13,7 @@ import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-un
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { databaseFileIdentity } from '../../src/storage/database-file.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { claimRun, recordCutShort } from '../../src/storage/job-repository.ts';
+import { claimRun, recordCutShort, recordSuccess } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -216,6 +216,9 @@ describe('touchbase status after a daemon was killed (kill -9) in the middle of 
     const dbFile = await tempDatabaseLocation();
     const db = await openMigrated(dbFile);
     try {
+      // The run before ended with nothing to do; the one killed had written events.
+      expect(await claimRun(db, 'sync', '2027-03-01T07:00:00.000Z')).toBe(true);
+      await recordSuccess(db, 'sync', '2027-03-01T07:00:05.000Z', 5000, 'nothing changed');
       expect(await claimRun(db, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
     } finally {
       await db.destroy();
@@ -223,6 +226,8 @@ describe('touchbase status after a daemon was killed (kill -9) in the middle of 
     const status = await cli('status', '--config', configDir, '--db', dbFile);
     expect(status.out).toMatch(/sync +.*interrupted/);
     expect(status.out).not.toMatch(/sync +.*running/);
+    // The run before's words are not said of this one (QA: "nothing changed" beside a sync killed after 49 writes).
+    expect(status.out).not.toContain('nothing changed');
   });
 });
 

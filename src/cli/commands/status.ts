@@ -81,7 +81,9 @@ export function statusCommand(program: Command, io: CliIO): void {
       // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
       io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
         j.name, j.schedule ?? '', at(j.lastStarted), result(j, running, tr), at(j.nextRun),
-        j.lastResult === 'failed' ? (j.lastError ?? '') : (j.lastSummary ?? ''),
+        // A run still marked running (or cut short by a kill) has done nothing it can say yet: the
+        // summary beside it was the run before's ("nothing changed" beside a sync killed after 49 writes, QA).
+        j.lastResult === 'failed' ? (j.lastError ?? '') : j.lastResult === 'running' ? '' : (j.lastSummary ?? ''),
       ])));
       const outbox = status.outbox;
       io.out(`\n${tr.t('cli.status.writes', { pending: String(outbox.pending), dueNow: String(outbox.dueNow), failed: String(outbox.failed) })}\n`);
