@@ -115,7 +115,7 @@ export const enCli = {
   'cli.status.failingSince': ', failing since {since}',
   'cli.status.leftovers': 'events to delete from calendars no longer used (an old address, an employee removed): {n} waiting{lastError} (tried again at the next sync)',
   'cli.status.lastError': ' — last error: {error}',
-  'cli.status.services': 'calendar services at the last sync:',
+  'cli.status.services': 'calendar services at the daemon\'s last sync (a sync from the command line says its own):',
   'cli.status.serviceOk': 'ok',
   'cli.status.serviceErrors': 'ERRORS (the lines above, and the daemon\'s log, say which)',
   'cli.status.lastOk': ' (last worked {at})',

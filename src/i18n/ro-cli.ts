@@ -109,7 +109,7 @@ export const roCli: CliCatalogue = {
   'cli.status.failingSince': ', eșuează din {since}',
   'cli.status.leftovers': 'evenimente de șters din calendare care nu mai sunt folosite (o adresă veche, un angajat eliminat): {n} în așteptare{lastError} (se încearcă din nou la următoarea sincronizare)',
   'cli.status.lastError': ' — ultima eroare: {error}',
-  'cli.status.services': 'serviciile de calendar la ultima sincronizare:',
+  'cli.status.services': 'serviciile de calendar la ultima sincronizare a daemonului (una din linia de comandă își spune singură rezultatul):',
   'cli.status.serviceOk': 'în regulă',
   'cli.status.serviceErrors': 'ERORI (care anume — în rândurile de mai sus și în jurnalul demonului)',
   'cli.status.lastOk': ' (ultima dată a funcționat {at})',
