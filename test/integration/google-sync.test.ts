@@ -770,6 +770,23 @@ describe('Google Calendar sync through the real client', () => {
 });
 
 describe('what the calendar shows', () => {
+  it('an all-day event\'s reminder is at 09:00 its employee\'s time, the day it says, across the change of clocks too: Google counts real minutes before the start (QA)', async () => {
+    const { db, sync } = await setup();
+    const company = sections();
+    await sync(configOf({ ...company, rules: company.rules.map((r) => (r.kind === 'letter' ? { ...r, remind: ['28 days', '1 day'] } : r)) }));
+    const reminders = fake.events(B).filter((e) => e.start.date && e.reminders?.overrides?.length).flatMap((e) => {
+      const start = DateTime.fromISO(e.start.date!, { zone: 'Europe/Bucharest' });
+      return e.reminders!.overrides!.map((o) => ({ day: e.start.date!, at: start.minus({ minutes: o.minutes! }) }));
+    });
+    // Boris's letters after 28 March (Bucharest then goes from +02:00 to +03:00) remind before it.
+    expect(reminders.some((r) => r.day > '2027-03-28' && r.at.toISODate()! < '2027-03-28')).toBe(true);
+    for (const r of reminders) {
+      expect(r.at.toFormat('HH:mm'), r.day).toBe('09:00');
+      expect([28, 1].map((d) => DateTime.fromISO(r.day).minus({ days: d }).toISODate())).toContain(r.at.toISODate());
+    }
+    await db.destroy();
+  });
+
   it('a day\'s all-day touches of one rule are one event with the rule\'s reminder, listing each; deleting it skips each of them', async () => {
     const { db, sync } = await setup();
     // Twelve clients' CEOs get their monthly letter: several land on the same days.

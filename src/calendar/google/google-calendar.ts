@@ -7,6 +7,7 @@ import type { CallContext } from '../network-failure.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
 import { DateTime } from 'luxon';
 import { escapeHtmlText } from '../../domain/html-escape.ts';
+import { allDayMinutesIn } from '../all-day-reminders.ts';
 
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 /** How long a calendar's answered listing vouches that it answers (#calendarAnswers). */
@@ -300,7 +301,7 @@ function toGoogle(e: DesiredEvent): calendar_v3.Schema$Event {
     start: e.allDay ? { date: e.start } : { dateTime: e.start, timeZone: e.timezone },
     // All-day: Google's end date is exclusive, as ours is.
     end: e.allDay ? { date: e.end } : { dateTime: e.end, timeZone: e.timezone },
-    reminders: { useDefault: false, overrides: e.reminders.slice(0, 5).map((minutes) => ({ method: 'popup', minutes })) },
+    reminders: { useDefault: false, overrides: (e.allDay ? allDayMinutesIn(e.start, e.timezone, e.reminders) : e.reminders).slice(0, 5).map((minutes) => ({ method: 'popup', minutes })) },
     visibility: 'private',
     transparency: e.allDay ? 'transparent' : 'opaque',
     extendedProperties: { private: { [TAG]: '1', syncKey: e.key, contentHash: e.contentHash } },

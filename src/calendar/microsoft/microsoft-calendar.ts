@@ -1,5 +1,6 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { DateTime } from 'luxon';
+import { exactMinutesBefore } from '../all-day-reminders.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
 import { graphNoAnswer, toCalendarError } from './graph-errors.ts';
@@ -220,19 +221,6 @@ function mailbox(owner: CalendarOwner): string {
 }
 
 const wall = (d: DateTime) => `${d.toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`;
-
-/**
- * An all-day event's reminder as Exchange counts it: real minutes before its local midnight. Ours
- * are a wall time (desired-events.ts allDayReminders: `D` days before, at the start of work, in
- * minutes of 24-hour days), which a feed's TRIGGER keeps as days; counted as real minutes across
- * a change of clocks it came an hour early or late ("14 days" before 31 March: 08:00, not 09:00).
- */
-export function exactMinutesBefore(start: DateTime, wallMinutes: number): number {
-  const days = Math.ceil(wallMinutes / 1440);
-  const at = days * 1440 - wallMinutes;
-  const remindAt = start.minus({ days }).set({ hour: Math.floor(at / 60), minute: at % 60 });
-  return Math.round(start.diff(remindAt, 'minutes').minutes);
-}
 
 function toGraph(e: DesiredEvent) {
   const start = e.allDay ? DateTime.fromISO(e.start, { zone: e.timezone }) : DateTime.fromISO(e.start, { setZone: true }).setZone(e.timezone);
