@@ -133,12 +133,15 @@ export async function observeFormerCalendars(
   const pauses = await pausesOf(db);
   for (const calendar of await recordedCalendars(db)) {
     const e = byId.get(calendar.employeeId);
-    if (!e || !employees.includes(e.id) || (calendar.provider !== 'google' && calendar.provider !== 'microsoft') || !gateway.port(calendar.provider)) continue;
+    // `calendar: none` leaves the events where they are (nothing is written or deleted for it).
+    if (!e || e.calendar === 'none' || !employees.includes(e.id) || (calendar.provider !== 'google' && calendar.provider !== 'microsoft') || !gateway.port(calendar.provider)) continue;
     // The calendar it still is: read as every sync reads it (observeCalendars).
     if (e.calendar === calendar.provider && e.email !== undefined && addressKey(e.email) === calendar.address) continue;
     const pause = pauses.get(`${e.id}\u0000${calendar.provider}`);
     if (pause?.until && pause.until > nowIso) continue;
-    const rows = await confirmedRows(db, e.id, calendar.provider, window);
+    // Only the sync that leaves it: its events still wanted there. Once left (their deletion
+    // waiting, or done), what the employee does there — clearing it — is not theirs to decide.
+    const rows = (await confirmedRows(db, e.id, calendar.provider, window)).filter((r) => r.desired === 'present');
     if (rows.length === 0) continue;
     const owner: CalendarOwner = { employeeId: e.id, email: calendar.address, timezone: e.timezone };
     let listed: Map<string, RemoteEvent>;
@@ -147,6 +150,9 @@ export async function observeFormerCalendars(
     } catch {
       continue;
     }
+    // A listing with none of ours (a mailbox emptied by a migration, an account replaced) is no
+    // employee deleting each of them one by one: nothing is concluded.
+    if (!rows.some((r) => listed.has(r.event_key))) continue;
     // An event whose read fails is left as it was: nothing is concluded of it.
     await compareListed(gateway, changes, result, rows, listed, owner, calendar.provider, () => undefined, nowIso);
   }

@@ -120,8 +120,11 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   const remoteChanges = new RemoteChanges(db, config, links);
   // Calendars being left (an address changed, Google or Outlook given up): what the employee did
   // there since the last read is taken in before their events are written elsewhere.
+  // Whenever the events would move (the daemon's frequent sync reads no calendar otherwise: it
+  // follows a changed address all the same), and only for those whose new calendar is worked on.
+  const former = options.dryRun ? undefined
+    : await observeFormerCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso);
   const reading = !options.dryRun && options.readCalendars !== false;
-  const former = reading ? await observeFormerCalendars(db, config, gateway, remoteChanges, window, [...all.keys()], nowIso) : undefined;
   // An address changed since the events were written: they move before any read looks for them there.
   const moved = options.dryRun && !options.throwaway ? undefined
     : await followAddressChanges(db, config, gateway, [...all.keys()].filter((id) => !skipped.has(id)), window.from, nowIso);

@@ -493,9 +493,9 @@ describe('Google Calendar sync through the real client', () => {
     fake.refreshTokens.set('rt-anna-new', NEW);
     const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
     const feedDir = tempDir();
-    const sync = async (config: Config, minutes: number) => {
+    const sync = async (config: Config, minutes: number, readCalendars = true) => {
       await planWithHistory(db, config, HORIZON, NOW, true);
-      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir, ports: { google: port } });
+      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir, ports: { google: port }, readCalendars });
     };
     await sync(configOf(sections()), 0);
     const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
@@ -504,8 +504,9 @@ describe('Google Calendar sync through the real client', () => {
     // Anna moves one call to Wednesday 10 March, 11:00–11:15 Moscow, deletes another; then her address changes.
     fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
     fake.deleteAsUser(A, deleted!.id);
-    const report = await sync(configOf(sections({ anna: { email: NEW } })), 5);
-    expect(report.reconciled).toMatchObject({ moved: 1, deleted: 1 });
+    // As the daemon's frequent sync does it after a reload: no calendar is read, but the one being left is.
+    const report = await sync(configOf(sections({ anna: { email: NEW } })), 5, false);
+    expect(report.reconciled).toBeUndefined();
     const touch = (id: string) => db.selectFrom('touches').select(['date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
     expect(await touch(moved!.id)).toMatchObject({ date: '2027-03-10', status: 'planned', moved_by_user: 1 });
     expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
@@ -520,10 +521,35 @@ describe('Google Calendar sync through the real client', () => {
     fake.moveAsUser(NEW, next.id, { dateTime: '2027-03-11T15:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-11T15:30:00+03:00', timeZone: 'Europe/Moscow' });
     const toFeed = await sync(configOf(sections({ anna: { email: NEW, calendar: 'ics' } })), 10);
     expect(toFeed.reconciled).toMatchObject({ moved: 1 });
+    // Left: what she does there now (clearing it) decides nothing, and it is not read again.
+    const reads = () => fake.log.filter((r) => r.method === 'GET' && r.user === NEW).length;
+    const before = reads();
+    await sync(configOf(sections({ anna: { email: NEW, calendar: 'ics' } })), 15);
+    expect(reads()).toBe(before);
     expect(await touch(next.id)).toMatchObject({ date: '2027-03-11', moved_by_user: 1 });
     const feed = readFileSync(toFeed.feeds.find((f) => f.employee === 'anna')!.file, 'utf8');
     expect(feed).toContain('DTSTART;TZID=Europe/Moscow:20270311T150000');
     expect(fake.events(NEW).filter((e) => e.status === 'confirmed')).toEqual([]);
+    await db.destroy();
+  });
+
+  it('a calendar being left whose listing has none of our events (a mailbox emptied by a migration) concludes nothing: no touch is skipped', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const NEW = 'anna.new@corp.example';
+    fake.refreshTokens.set('rt-anna-new', NEW);
+    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
+    const sync = async (config: Config, minutes: number) => {
+      await planWithHistory(db, config, HORIZON, NOW, true);
+      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: port }, readCalendars: false });
+    };
+    await sync(configOf(sections()), 0);
+    const hers = fake.events(A).filter((e) => e.status === 'confirmed');
+    expect(hers.length).toBeGreaterThan(3);
+    for (const e of hers) fake.deleteAsUser(A, e.id);
+    fake.purgeDeleted(A);
+    await sync(configOf(sections({ anna: { email: NEW } })), 5);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    expect(fake.events(NEW).filter((e) => e.status === 'confirmed').length).toBe(hers.length);
     await db.destroy();
   });
 
