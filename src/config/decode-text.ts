@@ -198,8 +198,10 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   // Cyrillic words only in cp866; windows-1251 text read as cp866 breaks into box-drawing signs.
   // (Told from the first 256 KB: a 50 MB export is not decoded twice more to be told.)
   const sample = buffer.subarray(0, 256 * 1024);
-  const dosWords = russianWords(iconv.decode(sample, 'cp866'));
-  if (dosWords > 0 && dosWords > russianWords(iconv.decode(sample, 'windows-1251'))) return checked({ text: iconv.decode(buffer, 'cp866') }, 'cp866');
+  if (dosLettersInRuns(sample)) {
+    const dosWords = russianWords(iconv.decode(sample, 'cp866'));
+    if (dosWords > 0 && dosWords > russianWords(iconv.decode(sample, 'windows-1251'))) return checked({ text: iconv.decode(buffer, 'cp866') }, 'cp866');
+  }
   const detected = chardet.analyse(bytes);
   const cyrillic = high > 0 && inRuns / high >= 0.5 ? iconv.decode(buffer, 'windows-1251') : undefined;
   if (cyrillic !== undefined && !mostlyMixedWords(cyrillic)) {
@@ -258,16 +260,35 @@ function russianWords(text: string): number {
   for (const token of text.split(/[\s\p{P}\p{N}]+/u)) {
     if (/[\u2500-\u25ff]/u.test(token)) score--;
     if (!/[\u0400-\u04ff]/u.test(token)) continue;
+    // One letter alone proves nothing: a Latin file's "–", "€" or no-break space is one in cp866.
+    if (token.length < 2) continue;
     score += /^(?:[А-ЯЁ]?[а-яё]+|[А-ЯЁ]+)$/u.test(token) ? 1 : -1;
   }
   return score;
 }
 
 /**
+ * Whether the bytes that are letters in cp866 (А–п 0x80–0xAF, р–я 0xE0–0xEF, Ё ё) mostly stand
+ * next to each other, as Cyrillic words make them; a Latin file's few symbols stand alone.
+ */
+function dosLettersInRuns(bytes: Uint8Array): boolean {
+  const letter = (b: number) => (b >= 0x80 && b <= 0xaf) || (b >= 0xe0 && b <= 0xf1);
+  let all = 0;
+  let inRuns = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (!letter(bytes[i]!)) continue;
+    all++;
+    if (letter(bytes[i - 1] ?? 0) || letter(bytes[i + 1] ?? 0)) inRuns++;
+  }
+  return all > 0 && inRuns / all >= 0.5;
+}
+
+/**
  * The byte 0xE3 (0xC3 in capitals) is Romanian ă in windows-1250 and Portuguese ã in
  * windows-1252, and each scores as a letter of its own language: a Romanian export whose only
  * accented letter was ă ("Răzvan Bălan") was read as "Rãzvan Bãlan" (QA). Portuguese has it
- * almost only before o or e (João, mães); Romanian anywhere else (Bălan, Dănilă). Returns the
+ * before o, e or s (João, mães, irmãs) or at a word's end (irmã); Romanian before other
+ * letters (Bălan) and at a word's end too (Dănilă), which therefore tells neither. Returns the
  * points for each reading.
  */
 function tildeOrBreve(bytes: Uint8Array): [romanian: number, portuguese: number] {
@@ -276,8 +297,9 @@ function tildeOrBreve(bytes: Uint8Array): [romanian: number, portuguese: number]
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] !== 0xe3 && bytes[i] !== 0xc3) continue;
     const next = bytes[i + 1] ?? 0;
-    if (next === 0x6f || next === 0x65 || next === 0x4f || next === 0x45) portuguese++;
-    else romanian++;
+    if (next === 0x6f || next === 0x65 || next === 0x73 || next === 0x4f || next === 0x45 || next === 0x53) portuguese++;
+    // Before another letter (Bălan); at a word's end it is either (Dănilă, irmã): neither.
+    else if (/[A-Za-z]/.test(String.fromCharCode(next)) || next >= 0x80) romanian++;
   }
   return [romanian, portuguese];
 }

@@ -209,6 +209,20 @@ describe('CRM exports as they are', () => {
     expect(russian.config!.clients.map((c) => c.name)).toEqual(['Ёж и К°', 'ООО Ромашка']);
     const french = read(iconv.encode('id;name\nc1;Café à la Carte\nc2;Müller Söhne\n', 'win1252'));
     expect(french.encodings).toEqual([{ file: 'clients.csv', encoding: 'windows-1252' }]);
+    // A Latin file's lone symbols are single Cyrillic letters in cp866 (review: "Acme Ц London").
+    for (const [text, encoding] of [
+      ['id;name;note\nc1;Acme – London;100 €\nc2;Say “hi”;• call\n', 'win1252'],
+      ['id;name;note\nc1;Acme\u00a0Ltd;1\u00a0000 €\n', 'win1252'],
+      ['id;name;note\nc1;Ţepeş SRL;100 €\n', 'win1250'],
+    ] as const) {
+      const latin = read(iconv.encode(text, encoding));
+      expect(latin.encodings[0]!.encoding, text).toBe(encoding === 'win1252' ? 'windows-1252' : 'windows-1250');
+      expect(latin.config!.clients[0]!.name).toBe(text.split('\n')[1]!.split(';')[1]);
+    }
+    // Portuguese ã at a word's end or before s stays Portuguese (review: "Irmă Dulce").
+    const portuguese = read(iconv.encode('id;name\nc1;Irmã Dulce\nc2;Maçã Verde\nc3;Irmãs Lda\n', 'win1252'));
+    expect(portuguese.encodings).toEqual([{ file: 'clients.csv', encoding: 'windows-1252' }]);
+    expect(portuguese.config!.clients.map((c) => c.name)).toEqual(['Irmã Dulce', 'Maçã Verde', 'Irmãs Lda']);
   });
 
   it.each([
