@@ -155,7 +155,11 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     if ((claim?.action === 'skip' || claim?.action === 'done') && open) {
       // The text its form sends: a skip's reason (required), a done touch's note (if any).
       const skip = claim.action === 'skip';
-      const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
+      // A body that could not be read (the connection dropped, a trickle cut off, a broken
+      // multipart form) is no click without a note: nothing is recorded, and the person is told
+      // to send it again (QA: a half-sent note was recorded as done, its text lost, the link used).
+      const form = await c.req.parseBody().catch(() => undefined);
+      if (!form) return c.html(openLinkPage(claim.action, touch?.title ?? '', nonceOf(c), tr, tr.t('link.formBroken')).html, 400);
       const sent = form[skip ? 'reason' : 'note'];
       const text = typeof sent === 'string' ? sent.trim() : '';
       const problem = skip ? reasonProblem(text, tr) : noteProblem(text, tr);

@@ -138,6 +138,7 @@ export const en = {
   'link.reasonMissing': 'Give a reason: a skip is recorded with why it will not happen, as "touchbase skip --reason" records it.',
   'link.reasonLong': { one: 'The reason is {count} character long; keep it within {max}.', other: 'The reason is {count} characters long; keep it within {max}.' },
   'link.doneNote': 'A note, if you like (recorded in the history)',
+  'link.formBroken': 'The form did not arrive whole, so nothing was recorded. Send it again.',
   'link.noteLong': { one: 'The note is {count} character long; keep it within {max}.', other: 'The note is {count} characters long; keep it within {max}.' },
   'link.undoneTitle': 'Undone',
   'link.undoneBody': '{title} is open again (it had been {was}). Your calendar follows within minutes.',

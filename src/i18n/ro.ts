@@ -135,6 +135,7 @@ export const ro: Catalogue = {
   'link.reasonMissing': 'Scrieți motivul: o interacțiune omisă se înregistrează cu motivul, ca la „touchbase skip --reason”.',
   'link.reasonLong': { one: 'Motivul are {count} caracter; păstrați-l sub {max}.', few: 'Motivul are {count} caractere; păstrați-l sub {max}.', other: 'Motivul are {count} de caractere; păstrați-l sub {max}.' },
   'link.doneNote': 'O notă, dacă doriți (se păstrează în istoric)',
+  'link.formBroken': 'Formularul nu a ajuns întreg, așa că nu s-a înregistrat nimic. Trimiteți-l din nou.',
   'link.noteLong': { one: 'Nota are {count} caracter; păstrați-o sub {max}.', few: 'Nota are {count} caractere; păstrați-o sub {max}.', other: 'Nota are {count} de caractere; păstrați-o sub {max}.' },
   'link.undoneTitle': 'Anulat',
   'link.undoneBody': '{title} este din nou deschisă (fusese {was}). Calendarul se actualizează în câteva minute.',

@@ -174,6 +174,19 @@ describe('the one-click pages', () => {
     const [a, b] = feedLinks(feedDir);
     const page = await (await fetch(`${daemon.url}${a!.done}`)).text();
     expect(page).toContain('<textarea id="note" name="note" rows="3" maxlength="500"></textarea>');
+    // A form that cannot be read — a broken multipart body, a connection dropped halfway — is no
+    // click without a note: nothing is recorded, the link stays usable (QA: recorded as done, its note lost).
+    const broken = await fetch(`${daemon.url}${a!.done}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: 'note=wants the new price list' });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain('The form did not arrive whole, so nothing was recorded. Send it again.');
+    const { hostname, port } = new URL(daemon.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST ${a!.done} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nnote=wants+the+new+pr`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await historyOf(dbFile, touchIdOf(a!.uid.slice(0, 32)))).touch.status).toBe('planned');
     const long = await fetch(`${daemon.url}${a!.done}`, { method: 'POST', body: new URLSearchParams({ note: 'x'.repeat(501) }) });
     expect(long.status).toBe(400);
     expect(await long.text()).toContain('The note is 501 characters long; keep it within 500.');
