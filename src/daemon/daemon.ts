@@ -48,6 +48,7 @@ import { withServedAddress } from './served-address.ts';
 import { daemonStatus, type DaemonStatus } from './status.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
+import { EventGate } from './event-gate.ts';
 import { DEFAULT_LIMITS, SUPERSEDED_RUN, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
 import { feedFolderFailure } from '../sync/feed-files.ts';
@@ -113,6 +114,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
   readonly #limits: JobLimits;
   /** Aborted by stop(): checks and events in flight end, no new work starts. */
   readonly #stopping = new AbortController();
+  /** Business events received over HTTP, worked on a few at a time. */
+  readonly #events = new EventGate();
   #lock: HeldDaemonLock | undefined;
   #db: DB | undefined;
   #runner: JobRunner | undefined;
@@ -704,8 +707,9 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       reload: () => this.reload('requested over the API'),
       configErrors: () => shownIssueLines(this.#configError ?? []),
       receiveEvent: async (event) => {
-        const result = await withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },
-          (signal) => this.#runner!.event(this.#snapshot!, event, { signal, served: this.#served }));
+        // A few at a time, the time limit counted from when its turn comes (event-gate.ts).
+        const result = await this.#events.run(() => withinLimit({ limitMs: this.#limits.checkMs, graceMs: this.#limits.stopGraceMs, outer: this.#stopping.signal },
+          (signal) => this.#runner!.event(this.#snapshot!, event, { signal, served: this.#served })));
         if (result.ok) {
           this.#log.info({ event: event.name, client: event.client, created: result.outcome.created }, 'business event received');
           if (result.outcome.created) this.#scheduler?.request('sync');

@@ -25,6 +25,11 @@ export const DEFAULT_LIMITS: JobLimits = { jobMs: 30 * 60_000, checkMs: 2 * 60_0
 
 /** The run went over its limit. Its message is what `touchbase status`, the log and /readyz show. */
 export class TimeLimitError extends Error {
+  /** Read by the HTTP layer: an event over its limit is a 503 to its sender, who sends it again (its ref recorded once), not a 500. */
+  get tryAgainLater(): string {
+    return `not worked out within its time limit (${formatSeconds(this.limitMs)} s, TOUCHBASE_CHECK_TIMEOUT); it may have been recorded`;
+  }
+
   constructor(readonly limitMs: number, readonly detail = '') {
     super(`timed out after ${formatSeconds(limitMs)} s${detail ? `: ${detail}` : ''}`);
   }

@@ -83,6 +83,13 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
     if (error instanceof HTTPException) return error.getResponse();
     if (deps.onServerError) deps.onServerError(error, `${c.req.method} ${c.req.path.replace(/\/(a|u|feeds)\/[^/]+/, '/$1/…')}`);
     else console.error(error);
+    const later = (error as { tryAgainLater?: unknown }).tryAgainLater;
+    if (typeof later === 'string') {
+      // Over its time limit, or too many waiting (daemon/event-gate.ts): what it says, and when to send again.
+      c.header('Retry-After', '60');
+      const message = `${later}: send it again in a minute (the same ref is recorded once)`;
+      return c.req.path.startsWith('/api/') ? c.json({ error: message }, 503) : c.text(`${message}\n`, 503);
+    }
     if (databaseOutOfReach(error)) {
       // Nothing was recorded, and it can be sent again: a webhook sender retries a 503, not every 500.
       // Busy (another process held it past the wait) as often as out of reach: both pass, and the log says which.

@@ -5,11 +5,13 @@ import { request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { listen } from '../../src/http/feed-server.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { writeConfig } from '../helpers/config-folder.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, syncCompany, touchIdOf } from '../helpers/sync-company.ts';
 import { daemonUnderTest, nextFinished, startedAndSynced, stopAll } from '../helpers/daemon-under-test.ts';
 import { feedLinks } from '../helpers/feed-links.ts';
+import { workflowCompany } from '../helpers/workflow-company.ts';
+import { InProcessRunner } from '../../src/daemon/in-process-runner.ts';
 
 afterEach(stopAll);
 
@@ -236,5 +238,75 @@ describe('a link pressed twice at once', () => {
     const undone = await Promise.all(Array.from({ length: 4 }, () => press(`/u/${undo}`)));
     expect(undone.map((x) => x.status).filter((s) => s >= 500)).toEqual([]);
     expect(undone.map((x) => x.status).filter((s) => s === 200)).toHaveLength(1);
+  });
+});
+
+describe('a burst of business events (a CRM\'s webhooks)', () => {
+  it('is worked a few at a time, each recorded once; past the waiting room the sender is told 503 with Retry-After, and nothing is recorded for it (QA: 30 job processes, 3 GB)', { timeout: 60_000 }, async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const clock = new ManualClock(NOW);
+    let now = 0;
+    let most = 0;
+    const feedDir = join(tempDir(), 'feeds');
+    const d = await daemonUnderTest({
+      configDir, clock, apiToken: TOKEN, feedDir,
+      runner: (db) => {
+        const inner = new InProcessRunner({ db, clock, feedDir });
+        return {
+          check: (s, c) => inner.check(s, c), work: (k, s, c) => inner.work(k, s, c),
+          event: async (s, e, c) => {
+            most = Math.max(most, ++now);
+            try {
+              await new Promise((resolve) => setTimeout(resolve, 150));
+              return await inner.event(s, e, c);
+            } finally {
+              now--;
+            }
+          },
+        };
+      },
+    });
+    await startedAndSynced(d.daemon);
+    const send = (ref: string) => fetch(`${d.daemon.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ event: 'order.shipped', client: 'alpha', ref }) });
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => send(`S-${i}`)));
+    expect(most).toBeLessThanOrEqual(2);
+    const created = answers.filter((a) => a.status === 201).length;
+    const busy = answers.filter((a) => a.status === 503);
+    expect(created + busy.length).toBe(60);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]!.headers.get('retry-after')).toBe('60');
+    expect((await busy[0]!.json() as { error: string }).error).toMatch(/business events are already waiting to be recorded; nothing was recorded: send it again in a minute/);
+    const db = await openMigrated(d.dbFile);
+    try {
+      expect((await db.selectFrom('business_events').select('ref').execute()).length).toBe(created);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('a business event over its time limit', () => {
+  it('is a 503 with Retry-After that says it may have been recorded (the same ref is recorded once), not a 500 (QA)', { timeout: 30_000 }, async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const clock = new ManualClock(NOW);
+    const feedDir = join(tempDir(), 'feeds');
+    const d = await daemonUnderTest({
+      configDir, clock, apiToken: TOKEN, feedDir, limits: { checkMs: 2_000, stopGraceMs: 100 },
+      runner: (db) => {
+        const inner = new InProcessRunner({ db, clock, feedDir });
+        return {
+          check: (s, c) => inner.check(s, c), work: (k, s, c) => inner.work(k, s, c),
+          event: async (s, e, c) => {
+            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            return inner.event(s, e, c);
+          },
+        };
+      },
+    });
+    await startedAndSynced(d.daemon);
+    const answer = await fetch(`${d.daemon.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ event: 'order.shipped', client: 'alpha', ref: 'S-1' }) });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('60');
+    expect((await answer.json() as { error: string }).error).toBe('not worked out within its time limit (2 s, TOUCHBASE_CHECK_TIMEOUT); it may have been recorded: send it again in a minute (the same ref is recorded once)');
   });
 });
