@@ -21,5 +21,7 @@ export const MAX_NOTE = 500;
  * (`touchbase history`), calendars and CSV files; a link's holder is not someone to trust.
  */
 export function plainNote(text: string): string {
-  return text.replace(UNSAFE_GLOBAL, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text.replace(UNSAFE_GLOBAL, ' ').replace(/\s+/g, ' ').trim();
+  // Nothing visible (zero-width spaces and joiners alone) is no note, nor a skip's reason (QA).
+  return /^[\p{Cf}\s]*$/u.test(plain) ? '' : plain;
 }

@@ -17,6 +17,9 @@ import { codePoint, quote, UNSAFE_CHARACTERS } from '../config/config-issue.ts';
 import { closest, closestName, didYouMean } from '../config/suggest.ts';
 
 /** A business event as it arrives: from the CLI or POST /api/events. */
+
+/** A high surrogate not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export interface BusinessEvent {
   readonly name: string;
   readonly client: string;
@@ -82,6 +85,8 @@ export function eventTouches(
   // A ref sent empty is a CRM's empty field, not "no ref": known by its time instead, every retry
   // of it would be another event (another letter to the client).
   if (event.ref !== undefined && event.ref.trim() === '') throw new EventRejectedError(`ref: expected a reference (an order number), found ${JSON.stringify(event.ref)}: leave ref out for an event known by its time`);
+  // A lone surrogate (JSON's "\ud800") is no text: it would be stored as U+FFFD, past the check below (QA).
+  if (event.ref !== undefined && LONE_SURROGATE.test(event.ref)) throw new EventRejectedError('ref: expected printable text, found a lone UTF-16 surrogate (text that was not UTF-8)');
   const given = event.ref?.trim().normalize('NFC') || undefined;
   const ref = given ?? at.toUTC().toISO()!;
   const tr = translator(config.settings.language);

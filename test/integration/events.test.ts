@@ -335,6 +335,13 @@ describe('business events become touches', () => {
     const reversed = await post({ event: 'order.shipped', client: 'alpha', ref: 'SO-\u202e01' });
     expect(reversed.status).toBe(422);
     expect(await reversed.json()).toMatchObject({ error: 'ref: expected printable text, found U+202E at character 4' });
+    // JSON's "\ud800", a lone surrogate: stored, it was U+FFFD in the title (QA).
+    const lone = await fetch(`${daemon.url}/api/events`, {
+      method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json' },
+      body: '{"event":"order.shipped","client":"alpha","ref":"SO-\\ud800"}',
+    });
+    expect(lone.status).toBe(422);
+    expect(await lone.json()).toMatchObject({ error: 'ref: expected printable text, found a lone UTF-16 surrogate (text that was not UTF-8)' });
     const cp1251 = await fetch(`${daemon.url}/api/events`, {
       method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars', 'content-type': 'application/json; charset=windows-1251' },
       body: Buffer.from('{"event":"order.shipped","client":"alpha","ref":"\xc7\xe0\xea\xe0\xe7"}', 'latin1'),

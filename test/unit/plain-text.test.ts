@@ -8,5 +8,8 @@ describe('a note someone typed', () => {
     expect(plainNote('txt.exe\u202egpj')).toBe('txt.exe gpj');
     expect(plainNote('Звонок перенесён — «ООО Ромашка», ș ț')).toBe('Звонок перенесён — «ООО Ромашка», ș ț');
     expect(plainNote('\u0001\u0007 ')).toBe('');
+    // Nothing visible is nothing: zero-width spaces and joiners alone are no reason (QA).
+    expect(plainNote('  \u202e\u200b\u200c\u200d\u2060  ')).toBe('');
+    expect(plainNote('Mehr\u200cdad')).toBe('Mehr\u200cdad');
   });
 });
