@@ -693,7 +693,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       workdays: () => this.#workdays(),
       language: () => this.summary.settings.language,
       readiness: () => this.readiness(),
-      unavailable: () => this.databaseFileProblem(),
+      // As /readyz says it: these pages answer anyone, so without the folder (the log names it whole).
+      unavailable: () => this.databaseFileProblem()?.replaceAll(this.#o.dbFile, basename(this.#o.dbFile)),
       status: () => this.status(),
       metrics: this.#metrics!,
       routes: (app) => this.#dashboard?.mount(app),

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { writeConfig } from '../helpers/config-folder.ts';
@@ -254,7 +254,13 @@ describe('its database file deleted or replaced under it', () => {
     expect((await fetch(`${daemon.url}/healthz`)).status).toBe(200);
     const api = await fetch(`${daemon.url}/api/sync`, { method: 'POST', headers: { authorization: 'Bearer secret-token-12345-of-at-least-32-chars' } });
     expect(api.status).toBe(503);
-    expect((await fetch(`${daemon.url}/a/anything`)).status).toBe(503);
+    const link = await fetch(`${daemon.url}/a/anything`);
+    expect(link.status).toBe(503);
+    // Nor do these pages, which answer anyone too, name the folder (QA).
+    const page = await link.text();
+    expect(page).toContain(`${basename(dbFile)} was deleted while the daemon had it open`);
+    expect(page).not.toContain(dirname(dbFile));
+    expect(await (await fetch(`${daemon.url}/api/status`)).text()).not.toContain(dirname(dbFile));
     // The metrics say so themselves, for the monitoring that scrapes them; the feeds are the files last written.
     const metrics = await fetch(`${daemon.url}/metrics`);
     expect(metrics.status).toBe(200);
