@@ -704,7 +704,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         this.#scheduler?.request('sync');
       },
       requestSync: () => this.#scheduler?.request('sync'),
-      onServerError: (error, request) => this.#log.error({ request, err: error.message, code: (error as { code?: unknown }).code }, 'an HTTP request failed'),
+      onServerError: (error, request) => {
+        const code = (error as { code?: unknown }).code;
+        // A client that hung up mid-request is its own doing, not the daemon's error: anyone could fill the error log so (QA).
+        if (error.message === 'aborted' || code === 'ECONNRESET') this.#log.info({ request, err: error.message }, 'a client hung up before its request was read');
+        else this.#log.error({ request, err: error.message, code }, 'an HTTP request failed');
+      },
       reload: () => this.reload('requested over the API'),
       configErrors: () => shownIssueLines(this.#configError ?? []),
       receiveEvent: async (event) => {

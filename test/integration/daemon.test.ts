@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
@@ -186,6 +187,26 @@ describe('touchbase daemon', () => {
     expect(await daemon.reload('SIGHUP')).toBe(true);
     expect(applied).toBe(0);
     expect(lines.some((l) => /"reason":"SIGHUP".*"msg":"configuration unchanged: nothing to apply"/.test(l))).toBe(true);
+  });
+
+  it('a client that hangs up mid-request is logged as such, not as the daemon\'s error (QA: anyone could fill the error log)', async () => {
+    const configDir = companyFolder();
+    const clock = new ManualClock(NOW);
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    const token = 'secret-token-12345-of-at-least-32-chars';
+    const { daemon } = await daemonUnderTest({ configDir, clock, apiToken: token, logger: await createLogger({ level: 'info', destination }) });
+    await startedAndSynced(daemon);
+    const { hostname, port } = new URL(daemon.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"event":`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    const deadline = Date.now() + 5_000;
+    while (!lines.some((l) => l.includes('a client hung up before its request was read')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.filter((l) => l.includes('a client hung up before its request was read'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('an HTTP request failed'))).toEqual([]);
   });
 
   it('a link of a touch closed as missed (a later one of its series made it pointless) says so, not that someone skipped it (QA)', async () => {
