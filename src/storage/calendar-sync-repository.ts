@@ -288,6 +288,14 @@ export async function recordSeenMove(
 }
 
 /** Confirmed events of entries dated in [from, to] in one calendar, with nothing in flight: what a reading compares. */
+/** The event keys of an employee's calendar that this sync may read back: a write in flight, or one to make (a 412 reads the event first). */
+export async function keysToReadBack(db: DB, employeeId: string, provider: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('calendar_sync').select('event_key')
+    .where('employee_id', '=', employeeId).where('provider', '=', provider)
+    .where((eb) => eb.or([eb('dirty', '=', 1), eb('inflight_op', 'is not', null)])).execute();
+  return new Set(rows.map((r) => r.event_key));
+}
+
 export async function confirmedRows(db: DB, employeeId: string, provider: string, window: { from: string; to: string }): Promise<CalendarSyncRow[]> {
   return db.selectFrom('calendar_sync').selectAll()
     .where('employee_id', '=', employeeId).where('provider', '=', provider)

@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -69,7 +69,9 @@ export async function observeCalendars(
       failed(error);
     }
     if (listed) {
-      for (const r of listed.values()) if (r.status !== 'cancelled') result.listedLive.add(listedKey(e.calendar, employeeId, r.key));
+      // Only those a write of this sync may read back: a company's every listed event held for the whole dispatch was megabytes.
+      const readBack = await keysToReadBack(db, employeeId, e.calendar);
+      for (const r of listed.values()) if (r.status !== 'cancelled' && readBack.has(r.key)) result.listedLive.add(listedKey(e.calendar, employeeId, r.key));
       await compare(rows, listed, owner, e.calendar, failed);
     }
     if (failure) {
