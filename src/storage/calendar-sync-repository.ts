@@ -413,7 +413,13 @@ export async function refusedWrites(db: DB): Promise<Pick<CalendarSyncRow, 'empl
 
 /** Is any calendar write due now (the daemon's frequent job then syncs even when nothing else changed)? */
 export async function hasDueWrites(db: DB, nowIso: string): Promise<boolean> {
+  // Not those of a calendar that asked to wait (a quota, Retry-After): a pass every tick of the
+  // wait wrote nothing (as writeQueueSummary counts them).
   const row = await db.selectFrom('calendar_sync').select('entry_id').where('dirty', '=', 1)
-    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)])).limit(1).executeTakeFirst();
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('calendar_pauses').select('calendar_pauses.employee_id')
+      .whereRef('calendar_pauses.employee_id', '=', 'calendar_sync.employee_id').whereRef('calendar_pauses.provider', '=', 'calendar_sync.provider')
+      .where('calendar_pauses.until', '>', nowIso))))
+    .limit(1).executeTakeFirst();
   return row !== undefined;
 }

@@ -9,7 +9,7 @@ import { migrate, migrateTo, openDatabase, openMigrated, type DB } from '../../s
 import { planWithHistory } from '../../src/plan-service.ts';
 import { syncCalendars } from '../../src/sync/sync-calendars.ts';
 import { NO_ANSWER_STOP } from '../../src/sync/reconciler.ts';
-import { dirtySyncRows, writeQueueSummary } from '../../src/storage/calendar-sync-repository.ts';
+import { dirtySyncRows, hasDueWrites, writeQueueSummary } from '../../src/storage/calendar-sync-repository.ts';
 import { daemonStatus } from '../../src/daemon/status.ts';
 import { expectedEntries, listedTouches } from '../helpers/calendar-entries.ts';
 import type { GoogleAuth } from '../../src/calendar/google/google-calendar.ts';
@@ -579,6 +579,9 @@ describe('Google Calendar sync through the real client', () => {
     expect(queue.pending).toBe(boris.length);
     expect(queue.dueNow).toBe(0);
     expect((await writeQueueSummary(db, NOW.plus({ hours: 2 }).toUTC().toISO()!)).dueNow).toBe(boris.length);
+    // Nor does the daemon's tick run a pass for them meanwhile (review: one every 5 minutes, writing nothing).
+    expect(await hasDueWrites(db, NOW.plus({ minutes: 1 }).toUTC().toISO()!)).toBe(false);
+    expect(await hasDueWrites(db, NOW.plus({ hours: 2 }).toUTC().toISO()!)).toBe(true);
     await db.destroy();
   });
 
