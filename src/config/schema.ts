@@ -285,7 +285,7 @@ export const holidaySchema = z.strictObject({
   date: monthDay.optional(),
   rule: z.string().regex(HOLIDAY_RULE, {
     // An Easter offset past 79 days (Trinity is 49) said as such, not as a rule of another shape.
-    error: (issue) => (typeof issue.input === 'string' && /^(?:orthodox|western|catholic)\s+easter\s*[+-]\s*\d+\s*days?$/i.test(issue.input.trim())
+    error: (issue) => (typeof issue.input === 'string' && Number(/^(?:orthodox|western|catholic)\s+easter\s*[+-]\s*(\d+)\s*days?$/i.exec(issue.input)?.[1] ?? 0) > 79
       ? 'an offset from Easter of at most 79 days, like "orthodox easter + 49 days" (Trinity) or "western easter - 2 days"'
       : 'a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"'),
   }).optional(),

@@ -459,6 +459,7 @@ handovers:
   - { id: bad-rule, name: Bad, rule: second sunday in august }
   - { id: which-easter, name: Easter, rule: easter }
   - { id: far-easter, name: Far, rule: orthodox easter + 80 days }
+  - { id: padded-easter, name: Padded, rule: "orthodox easter + 2 days " }
 campaigns:
   - { id: c1, holiday: no-such-day, ours: account_manager }
   - { id: c2, on: 12-28, ours: account_manager, title: "Hello {client.nme}" }
@@ -470,6 +471,8 @@ campaigns:
     expect(text).toContain('holidays[2].rule (holiday which-easter): expected a rule like "2nd sunday of august", "last friday of july", "orthodox easter" or "western easter - 2 days"');
     // Past the 79 days a rule may move from Easter: the limit is said, not "a rule like".
     expect(text).toContain('holidays[3].rule (holiday far-easter): expected an offset from Easter of at most 79 days, like "orthodox easter + 49 days" (Trinity) or "western easter - 2 days", found "orthodox easter + 80 days"');
+    // Within the limit, written otherwise (a space after it): the shape is what is wrong.
+    expect(text).toContain('holidays[4].rule (holiday padded-easter): expected a rule like');
     expect(text).toContain('campaigns[0].holiday (campaign c1): expected the id of a holiday');
     expect(text).toContain('campaigns[1].title (campaign c2): expected placeholders among');
     expect(text).toContain('found {client.nme}; did you mean {client.name}?');
