@@ -3,7 +3,15 @@ import { fileSchema } from './schema.ts';
 
 /** JSON Schema of one configuration file, for editors (yaml-language-server) to complete and check. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(fileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(fileSchema, {
+    io: 'input', target: 'draft-2020-12',
+    // A contact's address may be at a Cyrillic domain (ion@почта.рф, schema.ts): "email" is ASCII
+    // only to an editor's validator, which flagged what touchbase takes.
+    override: (ctx) => {
+      const json = ctx.jsonSchema as { format?: string; pattern?: string };
+      if (json.format === 'email' && json.pattern?.includes('Script=Cyrillic')) json.format = 'idn-email';
+    },
+  }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://touchbase.example/schema/touchbase.schema.json',

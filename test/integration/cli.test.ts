@@ -723,6 +723,17 @@ describe('touchbase CLI', () => {
   it('the published JSON Schema is the one generated from the zod schemas', () => {
     const published = JSON.parse(readFileSync(join(EXAMPLE, 'touchbase.schema.json'), 'utf8'));
     expect(published).toEqual(configJsonSchema());
+    // A contact's address at a Cyrillic domain is one to an editor too ("email" is ASCII only to its validators).
+    const formats: string[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as { pattern?: string; format?: string };
+      if (n.pattern?.includes('Script=Cyrillic')) formats.push(n.format ?? '');
+      for (const v of Object.values(node)) walk(v);
+    };
+    walk(published);
+    expect(formats.length).toBeGreaterThan(0);
+    expect(new Set(formats)).toEqual(new Set(['idn-email']));
     expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'dashboard', 'imports']);
   });
 
