@@ -14,8 +14,21 @@ export function exactMinutesBefore(start: DateTime, wallMinutes: number): number
   return Math.round(start.diff(remindAt, 'minutes').minutes);
 }
 
-/** An all-day event's reminders (wall minutes) as real minutes before its day's midnight in `zone`. */
+const known = new Map<string, number[]>();
+
+/**
+ * An all-day event's reminders (wall minutes) as real minutes before its day's midnight in
+ * `zone`. Worked out once per day, zone and list: a sync's thousands of all-day events share a
+ * few dozen of them.
+ */
 export function allDayMinutesIn(date: string, zone: string, wallMinutes: readonly number[]): number[] {
-  const start = DateTime.fromISO(date, { zone });
-  return wallMinutes.map((m) => exactMinutesBefore(start, m));
+  const key = `${date}|${zone}|${wallMinutes.join(',')}`;
+  let minutes = known.get(key);
+  if (!minutes) {
+    const start = DateTime.fromISO(date, { zone });
+    minutes = wallMinutes.map((m) => exactMinutesBefore(start, m));
+    if (known.size > 100_000) known.clear();
+    known.set(key, minutes);
+  }
+  return minutes;
 }

@@ -8,6 +8,7 @@ import type { SyncedTouch } from '../storage/sync-queries.ts';
 import { translator, type MessageKey, type Translator } from '../i18n/translator.ts';
 import { describeDetail } from '../reports/timeline.ts';
 import { campaignHolidayName } from '../i18n/holiday-names.ts';
+import { allDayMinutesIn } from '../calendar/all-day-reminders.ts';
 
 /** The one-click links of an open touch (done, skip, snooze a week), when the HTTP server is known. */
 export type EventLinks = (touch: { id: string; date: string }) => { done: string; skip: string; snooze: string };
@@ -230,7 +231,14 @@ function sourceLabel(touch: Pick<SyncedTouch, 'source' | 'client_id' | 'window_t
 
 /** The content hash over everything the event shows: an unchanged hash means nothing to write. */
 function finish(base: Omit<DesiredEvent, 'contentHash'>): DesiredEvent {
-  const text = [base.key, base.title, base.description, base.allDay ? '1' : '0', base.start, base.end, base.timezone, base.reminders.join(',')].join('\u0000');
+  let text = [base.key, base.title, base.description, base.allDay ? '1' : '0', base.start, base.end, base.timezone, base.reminders.join(',')].join('\u0000');
+  // An all-day reminder across a change of clocks is sent to Google and Outlook in real minutes
+  // (all-day-reminders.ts): such an event's content is that too, so that one written before with
+  // the wall-clock minutes (an hour off) is written again once. Any other event's hash is as it was.
+  if (base.allDay && base.reminders.length > 0) {
+    const exact = allDayMinutesIn(base.start, base.timezone, base.reminders);
+    if (exact.some((m, i) => m !== base.reminders[i])) text += `\u0000${exact.join(',')}`;
+  }
   return { ...base, contentHash: sha256(text).slice(0, 32) };
 }
 

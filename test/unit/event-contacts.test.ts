@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { desiredEvent, GROUP_DESCRIPTION_BUDGET } from '../../src/sync/desired-events.ts';
+import type { DesiredEvent } from '../../src/calendar/port.ts';
+import { syncCompany } from '../helpers/sync-company.ts';
 import type { SyncedTouch } from '../../src/storage/sync-queries.ts';
 import { configOf } from '../helpers/config-folder.ts';
 import { workflowCompany } from '../helpers/workflow-company.ts';
@@ -59,5 +63,24 @@ describe('an event\'s contacts', () => {
     const oneDay = desiredEvent({ ...touch([]), window_to: '2027-03-23' }, config).description;
     expect(oneDay).toContain('Due on 2027-03-23.');
     expect(oneDay).not.toContain('Due between');
+  });
+});
+
+describe('an all-day event\'s content across a change of clocks', () => {
+  const company = configOf(syncCompany('google'));
+  const letter = (date: string): SyncedTouch => ({
+    ...touch([]), id: '7d3f51e8-af44-5f67-8551-1e03399715bb', source: 'rule:letters', kind: 'letter', client_id: 'c1', employee_id: 'boris', date,
+    start_at: date, end_at: DateTime.fromISO(date).plus({ days: 1 }).toISODate()!, all_day: 1, title: 'c1: letter', window_from: date, window_to: date, remind: '[40320]',
+  } as SyncedTouch);
+  /** The content hash as it was before reminders were sent in real minutes. */
+  const before = (e: DesiredEvent) => createHash('sha256').update([e.key, e.title, e.description, '1', e.start, e.end, e.timezone, e.reminders.join(',')].join('\u0000')).digest('hex').slice(0, 32);
+
+  it('is new only where its reminder crosses the change (written again once, in real minutes); every other event\'s is as it was (no rewrite of all)', () => {
+    // Bucharest goes from +02:00 to +03:00 on 28 March 2027: a reminder 28 days before 29 March crosses it.
+    const crossing = desiredEvent(letter('2027-03-29'), company);
+    const after = desiredEvent(letter('2027-05-10'), company);
+    expect(crossing.timezone).toBe('Europe/Bucharest');
+    expect(after.contentHash).toBe(before(after));
+    expect(crossing.contentHash).not.toBe(before(crossing));
   });
 });
