@@ -1,5 +1,5 @@
 import { runCli } from './cli/program.ts';
-import { closeErrors, closeOutput, outlivesOutput } from './cli/io.ts';
+import { closeErrors, closeOutput, outlivesOutput, outputFailed } from './cli/io.ts';
 import { writesFinished } from './unfinished-writes.ts';
 import { umaskFor } from './storage/private-files.ts';
 import { redactLocation } from './storage/location.ts';
@@ -16,7 +16,13 @@ let done: Promise<number> | undefined;
 // its exit code is the process's.
 // A service (the daemon) goes on without it: nothing more is printed.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
+  if (error.code !== 'EPIPE') {
+    // A full disk, a device error: said as what it is, the exit status a failure's (it was a
+    // stack trace). A service goes on (its output is its log's, not its work).
+    if (outlivesOutput()) return;
+    process.stderr.write(`touchbase: ${outputFailed(error.code ?? 'EIO').message}\n`);
+    process.exit(1);
+  }
   if (!closeOutput() || outlivesOutput()) return;
   void writesFinished().then(async (failed) => process.exit(failed && done ? await done : 0));
 });

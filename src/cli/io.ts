@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { fstatSync, writeSync } from 'node:fs';
+import { CommandFailedError } from './cli-error.ts';
 
 /** Where commands print: the process by default, buffers in tests. */
 export interface CliIO {
@@ -45,12 +47,50 @@ export function closeErrors(): void {
   errorsClosed = true;
 }
 
+/**
+ * Standard output is a file (`touchbase plan --format json > plan.json`): written here whole, or
+ * the command fails. Node's own writer for a file takes a short write (the disk filling up) for
+ * all of it: the file was cut off mid-object and the command ended 0 (QA).
+ */
+const outputIsFile = (() => {
+  try {
+    return fstatSync(1).isFile();
+  } catch {
+    return false;
+  }
+})();
+
+function writeWhole(bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) {
+    let n: number;
+    try {
+      n = writeSync(1, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw outputFailed((error as NodeJS.ErrnoException).code ?? 'EIO');
+    }
+    // Nothing taken and no error: a full disk, as the next write would say.
+    if (n === 0) throw outputFailed('ENOSPC');
+    done += n;
+  }
+}
+
+/** The output could not be written: the command fails, saying so and what to do. */
+export function outputFailed(code: string): CommandFailedError {
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? ': the disk (or the quota) it goes to is full: free space on that disk (df -h) and run it again'
+    : code === 'EFBIG' ? ': the file would be larger than allowed (ulimit -f, or the file system\'s largest file)' : '';
+  return new CommandFailedError(`cannot write the output (${code})${why}; what was written of it is incomplete`);
+}
+
 export const processIO: CliIO = {
   out: (text) => {
-    if (!outputClosed) process.stdout.write(text);
+    if (outputClosed) return;
+    if (outputIsFile && !outlives) writeWhole(Buffer.from(text));
+    else process.stdout.write(text);
   },
   outBytes: (bytes) => {
-    if (!outputClosed) process.stdout.write(bytes);
+    if (outputClosed) return;
+    if (outputIsFile && !outlives) writeWhole(bytes);
+    else process.stdout.write(bytes);
   },
   err: (text) => {
     if (!errorsClosed) process.stderr.write(text);

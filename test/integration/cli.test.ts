@@ -737,6 +737,22 @@ describe('touchbase CLI', () => {
     expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'dashboard', 'imports']);
   });
 
+  it('output to a file that cannot take it all (a full disk, a size limit) fails the command, saying so; it ended 0 with the file cut off (QA)', () => {
+    const dir = tempDir();
+    const out = join(dir, 'plan.json');
+    const args = `plan --config ${EXAMPLE} --db ${join(dir, 't.sqlite')} --no-save --format json --from 2027-01-01 --to 2027-12-31 --now ${NOW}`;
+    // A 50 KB file size limit, its signal ignored: the write that crosses it is cut short, the next refused (EFBIG).
+    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 50; exec node ${resolve('src/touchbase.js')} ${args} > ${out}`], { encoding: 'utf8' });
+    expect(limited.status, limited.stderr).toBe(1);
+    expect(limited.stderr).toContain('touchbase: cannot write the output (EFBIG): the file would be larger than allowed (ulimit -f, or the file system\'s largest file); what was written of it is incomplete');
+    expect(statSync(out).size).toBe(50 * 1024);
+    // A device that is always full (the stream's own error, not a stack trace).
+    const full = spawnSync('bash', ['-c', `exec node ${resolve('src/touchbase.js')} ${args} > /dev/full`], { encoding: 'utf8' });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toContain('touchbase: cannot write the output (ENOSPC): the disk (or the quota) it goes to is full');
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('`npx touchbase` runs the bin as a separate process with exit statuses', () => {
     const ok = execFileSync('npx', ['--no-install', 'touchbase', 'validate', '--config', EXAMPLE], { encoding: 'utf8' });
     expect(ok).toContain('конфигурация в порядке'); // the example company is Russian
