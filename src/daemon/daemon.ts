@@ -13,7 +13,7 @@ import { readSnapshot, type ConfigSnapshot } from '../config/snapshot.ts';
 import { feedSecret, feedToken } from '../calendar/ics/feed-token.ts';
 import { foldWriteAheadLog, openMigrated, openReadOnly, type DB } from '../storage/database.ts';
 import { localValue, requireStrongSecret } from '../storage/local-secrets.ts';
-import { feedsAccess, notADatabaseFile, prepareFeedFolder } from '../storage/private-files.ts';
+import { feedFolderMode, feedsAccess, notADatabaseFile, prepareFeedFolder } from '../storage/private-files.ts';
 import { DatabaseProblemError } from '../storage/database-errors.ts';
 import { configFolderIssue } from '../config/config-folder-issue.ts';
 import { CronSchedule } from './cron-schedule.ts';
@@ -51,7 +51,7 @@ import { readinessOf, type Readiness, type RunningJob } from './readiness.ts';
 import { EventGate } from './event-gate.ts';
 import { DEFAULT_LIMITS, SUPERSEDED_RUN, SupersededError, TimeLimitError, withinLimit, type JobLimits } from './time-limits.ts';
 import { serveDaemonHttp } from './daemon-http.ts';
-import { feedFolderFailure } from '../sync/feed-files.ts';
+import { feedFolderFailure, makeFeedFolder } from '../sync/feed-files.ts';
 import { currentUser } from '../current-user.ts';
 import type { WorkKind } from './work.ts';
 import { Dashboard } from '../dashboard/dashboard.ts';
@@ -301,6 +301,8 @@ export class Daemon extends EventEmitter<DaemonEvents> {
       this.#walFold.unref();
       if (sharedWorkOf(db, sharing)) this.#shared = { ...shared, id: randomUUID() };
       else await this.#refuseBesideSharing(db);
+      // Made first so that a refusal is said as the feed folder's, with what to do.
+      makeFeedFolder(this.#o.feedDir, feedFolderMode(feedsAccess()));
       const tightened = prepareFeedFolder(this.#o.feedDir, feedsAccess());
       if (tightened.length) this.#log.warn({ files: tightened.length, folder: this.#o.feedDir }, 'feed files were readable by other users: made readable by the owner only');
       // Many clients gone at once (an export cut short?): not started on it, nothing cancelled.

@@ -141,6 +141,11 @@ function writableSideFiles(file: string): string[] {
   });
 }
 
+/** The feed folder's mode: 0700, or 0750 for "group". */
+export function feedFolderMode(access: FeedsAccess): number {
+  return MODES[access].folder;
+}
+
 /** Creates the feed folder (0700, or 0750 for "group") or tightens it and its files. */
 export function prepareFeedFolder(dir: string, access: FeedsAccess): string[] {
   const { folder: dirMode, file: fileMode } = MODES[access];

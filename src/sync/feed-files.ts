@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import { CalendarSetupError } from '../cli/known-errors.ts';
 import { dirname, join } from 'node:path';
 import { currentUser } from '../current-user.ts';
@@ -80,6 +80,22 @@ function feedFolderError(error: unknown, file: string, whose: string): Error {
   }
   const fix = full ? 'make room' : `make it writable for user ${currentUser()}`;
   return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${written}; ${fix} or give TOUCHBASE_FEEDS_DIR another folder — ${again}`), { code });
+}
+
+/**
+ * The feed folder made if it is not there. Refused (a service's user in a folder of root's: the
+ * default db/feeds under /opt/touchbase), it is said as the feed folder's refusal, with what to do
+ * — it was Node's bare "EACCES: permission denied, mkdir …", and the daemon did not start (QA).
+ */
+export function makeFeedFolder(dir: string, mode?: number): void {
+  try {
+    mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const what = code === 'EACCES' || code === 'EPERM' ? `may not be created by user ${currentUser()} (${code})`
+      : code === 'EROFS' ? 'is on a read-only file system (EROFS)' : code === 'ENOSPC' ? 'cannot be created: the disk is full (ENOSPC)' : `cannot be created (${code ?? (error as Error).message})`;
+    throw Object.assign(new CalendarSetupError(`the feed folder ${dir} ${what}: create it writable for user ${currentUser()}, or give TOUCHBASE_FEEDS_DIR another folder`), { code });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { DateTime } from 'luxon';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
@@ -22,7 +22,7 @@ import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, observeFormerCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
-import { claimFeedsFolder, FeedFiles, removeStaleFeedFiles } from './feed-files.ts';
+import { claimFeedsFolder, FeedFiles, makeFeedFolder, removeStaleFeedFiles } from './feed-files.ts';
 import { FEEDS_OWNER_VALUE, localSecret } from '../storage/local-secrets.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, forgetRemovedEmployees, type FormerCalendarsResult } from './former-calendars.ts';
@@ -347,7 +347,7 @@ async function writeFeeds(
 ): Promise<{ employee: string; token: string; file: string }[]> {
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);
-  mkdirSync(dir, { recursive: true });
+  makeFeedFolder(dir);
   claimFeedsFolder(dir, await localSecret(db, FEEDS_OWNER_VALUE, undefined));
   // Cancelled events stay in a feed for a while so subscribers drop them, then go for good: an
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new

@@ -1,3 +1,4 @@
+import { currentUser } from '../../src/current-user.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -418,6 +419,17 @@ describe('feed files', () => {
     expect(events.every((e) => e.getFirstPropertyValue('description') === null)).toBe(true);
     await syncCalendars(db, withoutAm2, fixedClock(later.plus({ days: 31 })), { feedDir });
     expect(existsSync(file)).toBe(false);
+    await db.destroy();
+  });
+
+  it('a feed folder that cannot be made is said as the feed folder\'s, with what to do, not as a bare mkdir error (QA)', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const notAFolder = join(tempDir(), 'a-file');
+    writeFileSync(notAFolder, 'x');
+    const feedDir = join(notAFolder, 'feeds');
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    await expect(syncCalendars(db, config, clock, { feedDir })).rejects.toThrow(`the feed folder ${feedDir} cannot be created (ENOTDIR): create it writable for user ${currentUser()}, or give TOUCHBASE_FEEDS_DIR another folder`);
     await db.destroy();
   });
 
