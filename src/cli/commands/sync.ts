@@ -90,7 +90,8 @@ export function syncCommand(program: Command, io: CliIO): void {
         });
         if (!previewed) io.err('(compared with the plan as last recorded: run "touchbase plan" first to see what changes of the configuration would do)\n');
         return previewed?.value ?? syncCalendars(db, config, clock, options);
-      });
+        // A dry run writes nothing, a database at a mistyped --db included (QA).
+      }, { existing: o.dryRun });
       // In the company's language; ids, addresses, titles and the calendars' reasons as they are.
       const tr = cliTranslator(config);
       if (o.dryRun) {
