@@ -81,8 +81,8 @@ describe('touchbase CLI', () => {
 
   it('commands that only read make no database where there is none (a mistyped --db), and say so', async () => {
     const db = join(tempDir(), 'typo.sqlite');
-    // A dry run writes nothing; a sign-in link is the daemon's database's (QA: both made an empty one).
-    for (const command of [['history'], ['report', 'coverage'], ['export'], ['sync', '--dry-run', '--now', NOW], ['dashboard-link']]) {
+    // A dry run writes nothing (QA: it made an empty one).
+    for (const command of [['history'], ['report', 'coverage'], ['export'], ['sync', '--dry-run', '--now', NOW]]) {
       const r = await cli(...command, '--config', EXAMPLE, '--db', db);
       expect(r.code, command.join(' ')).toBe(2);
       expect(r.err).toContain(`no database at ${db}`);

@@ -35,8 +35,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
         const running = served ? reachableUrl(served) : undefined;
         const base = (publicUrlFromEnv() || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
         return mintSignInLink(db, base, employee, clockFrom(o.now, config.settings.timezone).now(), minutes);
-        // The daemon's database (a link signs in where it is recorded): a mistyped --db made an empty one, and a link no daemon knew (QA).
-      }, { existing: true });
+      });
       io.out(`${url}\n`);
       // In the company's zone, as a person there reads a clock (it was UTC: "until …T10:22:33.958Z" to a director in Moscow).
       const until = DateTime.fromISO(expires).setZone(config.settings.timezone);
