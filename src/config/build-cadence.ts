@@ -173,9 +173,14 @@ function checkSharedHours(ctx: BuildContext, rule: Rule, ruleOrigin: Origin, suc
     // the zone) are the one mistake.
     if (shared < rule.durationMinutes && !ctx.hoursReported.has(pair)) {
       ctx.hoursReported.add(pair);
-      ctx.report(origin, ['timezone'], 3,
+      // The client's own hours, where it has some, are as likely the mistake as its zone: said at
+      // them, with both sides' hours (QA: "found Europe/Moscow: the two never overlap", both in
+      // Moscow, the hours 19:00-23:00 on the line below never named).
+      const ownHours = client.hours.start !== ctx.settings.hours.start || client.hours.end !== ctx.settings.hours.end;
+      const theirs = ownHours ? `${hoursText(client.hours)} ${client.timezone} and ${employee.id}'s ${hoursText(employee.hours)} ${employee.timezone}` : client.timezone;
+      ctx.report(origin, [ownHours ? 'hours' : 'timezone'], 3,
         `working hours shared with ${employee.id} (${employee.timezone}) long enough for the ${rule.durationMinutes}-minute ${rule.kind}s of rule ${rule.id}`,
-        shared <= 0 ? `${client.timezone}: the two never overlap` : `${client.timezone}: only ${shared} minutes overlap`);
+        shared <= 0 ? `${theirs}: the two never overlap` : `${theirs}: only ${shared} minutes overlap`);
     }
     // Whoever takes the client over by a handover must share its hours too: else its calls stop at
     // the handover's day, said only by the plan's warnings then (a successor in another zone).

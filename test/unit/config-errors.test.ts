@@ -377,6 +377,24 @@ employees:
     expect(issues[0]!.found).toContain('never overlap');
   });
 
+  it('a client\'s own hours that never overlap an employee\'s are said at its hours, with both sides\' (QA: at its zone, the hours never named)', () => {
+    const { issues } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `clients:
+  - id: late
+    name: Late Ltd
+    timezone: Europe/Moscow
+    hours: "19:00-23:00"
+    team: { account_manager: ivanova }
+    contacts:
+      - { id: late-buyer, name: B, role: buyer }
+rules:
+  - { id: calls, ours: account_manager, theirs: buyer, kind: call, every: 1 month }
+`,
+    });
+    expect(issues.map((i) => [i.field, i.subject])).toEqual([['clients[0].hours', 'client late']]);
+    expect(issues[0]!.found).toBe('19:00-23:00 Europe/Moscow and ivanova\'s 09:00-18:00 Europe/Moscow: the two never overlap');
+  });
+
   it('hours a client shares with nobody of a rule are no error when the rule reaches none of its contacts', () => {
     const config = (theirs: string) => ({
       'a.yaml': SETTINGS + TEAM + LA_CLIENT + `rules:
