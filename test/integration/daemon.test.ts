@@ -377,6 +377,9 @@ describe('touchbase daemon', () => {
     expect(r.out).toMatch(/src\/touchbase\.js daemon --config \S+ --db \/var\/lib\/touchbase\/touchbase\.sqlite/);
     expect(r.out).toContain('User=touchbase');
     expect(r.out).toContain('ExecReload=/bin/kill -HUP $MAINPID');
+    // Bad input (exit status 2) waits for someone to fix it, not restarted every 10 s.
+    expect(r.out).toContain('Restart=on-failure\nRestartSec=10\n');
+    expect(r.out).toContain('RestartPreventExitStatus=2\n');
     // A name that would end the line or add a setting to the unit is refused.
     const bad = await cli('systemd-unit', '--user', 'bad user;x\nExecStartPre=/bin/sh');
     expect(bad.code).toBe(2);
