@@ -131,6 +131,12 @@ export async function withDatabase<T>(o: GlobalOptions, work: (db: DB) => Promis
   if ((options.existing ?? options.readOnly) && databaseMissing(file)) {
     throw new BadInputError(`no database at ${file}: nothing was planned or recorded there yet (check --db and TOUCHBASE_DB; "touchbase once" or the daemon makes it)`);
   }
+  // A daemon on the same file through another path (a hard link) writes its own log beside it:
+  // a command through this one would write a second (SQLite's way to damage a database).
+  const other = (await import('../storage/daemon-lock.ts')).daemonThroughAnotherPath(file);
+  if (other) {
+    throw new BadInputError(`a touchbase daemon (pid ${other.pid}) runs on this database through another path to the same file, ${other.path} (a hard link?): give --db ${other.path}, so that both use the same log`);
+  }
   // A secret too short to use is refused before the database is made or changed, not after.
   if (!options.readOnly) (await import('../storage/local-secrets.ts')).checkSecretsFromEnv(process.env, undefined);
   const { openForReading, openMigrated } = await import('../storage/database.ts');

@@ -197,6 +197,18 @@ function filesOfKilledDaemon(infoFile: string): OpenedFiles | undefined {
 }
 
 /**
+ * The daemon running on this SQLite database through another path to the same file (a hard
+ * link), if any: a command through this path would write a log of its own beside the daemon's
+ * (SQLite's way to damage a database), and saw no daemon (QA: it migrated the schema under it).
+ */
+export function daemonThroughAnotherPath(dbFile: string): { pid: number; path: string } | undefined {
+  if (dbFile === ':memory:' || isPostgresLocation(dbFile)) return undefined;
+  const real = realDatabasePath(dbFile, false);
+  if (!existsSync(real)) return undefined;
+  return daemonLockedElsewhere(real, `${real}${LOCK_SUFFIX}`);
+}
+
+/**
  * Another process holding the daemon lock of this very database file through another path: the
  * lock is beside the path, and a hard link to the database is another path, so a daemon started
  * through it took a lock of its own and wrote beside the first (two -wal files for one database:
