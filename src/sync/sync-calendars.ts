@@ -22,7 +22,7 @@ import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
 import { observeCalendars, observeFormerCalendars, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
-import { claimFeedsFolder, FeedFiles, makeFeedFolder, removeStaleFeedFiles } from './feed-files.ts';
+import { claimFeedsFolder, FEEDS_OWNER_FILE, FeedFiles, makeFeedFolder, removeStaleFeedFiles } from './feed-files.ts';
 import { FEEDS_OWNER_VALUE, localSecret } from '../storage/local-secrets.ts';
 import { translator } from '../i18n/translator.ts';
 import { deleteLeftovers, followAddressChanges, forgetRemovedEmployees, type FormerCalendarsResult } from './former-calendars.ts';
@@ -347,8 +347,6 @@ async function writeFeeds(
 ): Promise<{ employee: string; token: string; file: string }[]> {
   const feeds: { employee: string; token: string; file: string }[] = [];
   const secret = await feedSecret(db);
-  makeFeedFolder(dir);
-  claimFeedsFolder(dir, await localSecret(db, FEEDS_OWNER_VALUE, undefined));
   // Cancelled events stay in a feed for a while so subscribers drop them, then go for good: an
   // employee's as their events are applied, everyone's here at a full pass (at least daily: a new
   // day makes one).
@@ -365,6 +363,11 @@ async function writeFeeds(
     ...employees.filter((e) => e.calendar === 'ics' || inFeeds.has(e.id)).map((e) => ({ id: e.id, name: e.name, zone: e.timezone, current: e.calendar === 'ics' })),
     ...former.map((id) => ({ id, name: id, zone: config.settings.timezone, current: false })),
   ];
+  // A company with no feed (Google and Outlook only) neither makes nor claims the folder: it
+  // claimed the default one, and another database's sync there was then refused (QA).
+  if (owners.length === 0 && !existsSync(join(dir, FEEDS_OWNER_FILE))) return feeds;
+  makeFeedFolder(dir);
+  claimFeedsFolder(dir, await localSecret(db, FEEDS_OWNER_VALUE, undefined));
   const changed = worked && new Set([...worked, ...former]);
   const stats = await feedFingerprints(db, changed && owners.filter((o) => changed.has(o.id)).map((o) => o.id));
   const rendered = await renderedFeeds(db);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -94,6 +94,17 @@ describe('Google Calendar sync through the real client', () => {
     const handed = await sync(configOf(sections({ title: 'Call {contacts} ({client.name})', clients: 2, handover: true })));
     expect(handed.operations.some((op) => op.op === 'delete' && op.employeeId === 'anna')).toBe(true);
     await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
+  it('a company with no feed (Google only) neither makes nor claims a feed folder: another database may use it (QA: its sync was refused)', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const feedDir = join(tempDir(), 'feeds');
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    const report = await syncCalendars(db, config, fixedClock(NOW), { feedDir, ports: { google: google() } });
+    expect(report.feeds).toEqual([]);
+    expect(existsSync(join(feedDir, '.touchbase-feeds'))).toBe(false);
     await db.destroy();
   });
 
