@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, cpSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import ICAL from 'ical.js';
@@ -669,6 +670,19 @@ describe('touchbase CLI', () => {
     } finally {
       child.kill('SIGINT');
       await once(child, 'exit');
+    }
+    // On every interface (the README's --host 0.0.0.0): addresses by this machine's name, which a calendar can open (QA: http://0.0.0.0:…).
+    const all = spawn(process.execPath, [resolve('src/touchbase.js'), 'feeds', '--config', EXAMPLE, '--db', db, '--serve', '--host', '0.0.0.0', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      all.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      while ([...out.matchAll(/\.ics/g)].length < 10) await once(all.stdout, 'data');
+      const urls = [...out.matchAll(/http:\/\/\S+\.ics/g)].map((m) => m[0]);
+      expect(urls.length).toBe(10);
+      for (const url of urls) expect(url, url).toMatch(new RegExp(`^http://${hostname().replace(/\./g, '\\.')}:\\d+/feeds/`));
+    } finally {
+      all.kill('SIGINT');
+      await once(all, 'exit');
     }
   });
 

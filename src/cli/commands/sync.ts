@@ -10,6 +10,7 @@ import { providersFromEnv } from '../../calendar/providers-from-env.ts';
 import { setupHint } from '../../calendar/setup-hint.ts';
 import { IcsCalendar } from '../../calendar/ics/ics-calendar.ts';
 import { startFeedServer } from '../../http/feed-server.ts';
+import { reachableUrl } from '../../http/public-url.ts';
 import { givenPublicUrl, linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
@@ -149,7 +150,8 @@ export function feedsCommand(program: Command, io: CliIO): void {
       // Served here, the feeds are at this server's address, unless a public one is given or set
       // (a proxy in front of it): not at the daemon's, which may not run.
       const explicit = o.baseUrl ?? givenPublicUrl(config.settings);
-      const at = served && !explicit ? served.url.replace(/\/$/, '') : base;
+      // Listening on every interface (--host 0.0.0.0, the README's example): this machine's name, not an address no calendar can open (QA).
+      const at = served && !explicit ? reachableUrl(served.url) : base;
       const rows = config.employees.filter((e) => e.calendar === 'ics').map((e) => {
         const token = feedToken(secret, e.id);
         return [e.id, e.name, `${at}/feeds/${token}.ics`, join(feedDir(o), `${token}.ics`)];
