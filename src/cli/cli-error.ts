@@ -55,6 +55,14 @@ export function reportError(error: unknown, stream: NodeJS.WritableStream = proc
     return EXIT_FAILURE;
   }
   const e = error as Error;
+  // The SQLite binding not built, or built for another Node.js: what to run, not the loader's
+  // list of thirteen paths it tried (QA).
+  if (typeof e?.message === 'string' && /^Could not locate the bindings file|NODE_MODULE_VERSION/.test(e.message)) {
+    stderr.write(`touchbase: the SQLite binding (better-sqlite3) is ${e.message.includes('NODE_MODULE_VERSION') ? 'built for another version of Node.js' : 'not built'}: `
+      + `run "npm rebuild better-sqlite3" (or "npm ci") in the touchbase folder (README, Troubleshooting)\n`);
+    if (process.env.TOUCHBASE_DEBUG) stderr.write(`${e.stack ?? ''}\n`);
+    return EXIT_FAILURE;
+  }
   stderr.write(`touchbase: ${e?.message ?? String(error)}\n`);
   if (process.env.TOUCHBASE_DEBUG) stderr.write(`${e?.stack ?? ''}\n`);
   return EXIT_FAILURE;
