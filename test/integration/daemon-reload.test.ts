@@ -13,7 +13,7 @@ import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-un
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { databaseFileIdentity } from '../../src/storage/database-file.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { claimRun, recordCutShort, recordSuccess } from '../../src/storage/job-repository.ts';
+import { claimRun, recordCutShort, recordFailure, recordSuccess } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -207,6 +207,23 @@ describe('touchbase status after a daemon was stopped in the middle of a job', (
     const status = await cli('status', '--config', configDir, '--db', dbFile);
     expect(status.out).toMatch(/sync +.*interrupted/);
     expect(status.out).not.toContain('FAILED');
+  });
+});
+
+describe('touchbase status of a job that failed', () => {
+  it('shows the failure\'s words whole, what to do included (QA: cut at 60 characters)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const dbFile = await tempDatabaseLocation();
+    const db = await openMigrated(dbFile);
+    const error = 'the feed folder /srv/touchbase/var/feeds may not be written by user touchbase (EACCES): the feed of anna was not written; make it writable for user touchbase or give TOUCHBASE_FEEDS_DIR another folder';
+    try {
+      expect(await claimRun(db, 'sync', '2027-03-01T08:00:00.000Z')).toBe(true);
+      await recordFailure(db, 'sync', '2027-03-01T08:00:05.000Z', 5000, error, '2027-03-01T08:05:00.000Z');
+    } finally {
+      await db.destroy();
+    }
+    const status = await cli('status', '--config', configDir, '--db', dbFile);
+    expect(status.out).toContain(error);
   });
 });
 

@@ -84,7 +84,8 @@ export function statusCommand(program: Command, io: CliIO): void {
         // A run still marked running (or cut short by a kill) has done nothing it can say yet: the
         // summary beside it was the run before's ("nothing changed" beside a sync killed after 49 writes, QA).
         j.lastResult === 'failed' ? (j.lastError ?? '') : j.lastResult === 'running' ? '' : (j.lastSummary ?? ''),
-      ])));
+        // Whole: a failure's words end with what to do (QA: "the feed folder … may not be writ…").
+      ]), 1000));
       const outbox = status.outbox;
       io.out(`\n${tr.t('cli.status.writes', { pending: String(outbox.pending), dueNow: String(outbox.dueNow), failed: String(outbox.failed) })}\n`);
       for (const w of status.waitingEmployees) io.out(`${tr.t('cli.status.waits', { employee: w.employee, until: w.until === UNTIL_NEXT_SYNC ? tr.t('cli.status.nextSync') : statusTime(w.until, status.timezone, true), error: w.error })}\n`);
