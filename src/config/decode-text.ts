@@ -185,25 +185,18 @@ const WESTERN = new Set('àáâãäçèéêëìíîïñòóôõöùúûüýÿß�
  * with more letters of its own languages (and fewer stray symbols) wins; chardet breaks a tie.
  */
 function decodeLegacy(bytes: Uint8Array): Decoded {
-  let high = 0;
-  let inRuns = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (!cyrillicLetter(bytes[i]!)) continue;
-    high++;
-    if (cyrillicLetter(bytes[i - 1] ?? 0) || cyrillicLetter(bytes[i + 1] ?? 0)) inRuns++;
-  }
   const buffer = Buffer.from(bytes);
   // Russian Excel's "CSV (MS-DOS)" is cp866, whose lower-case а–п are bytes below 0xC0: read as
   // windows-1251 its names came out as "€ў ­ ЏҐва®ў" with no warning (QA). Its words are whole
   // Cyrillic words only in cp866; windows-1251 text read as cp866 breaks into box-drawing signs.
   // (Told from the first 256 KB: a 50 MB export is not decoded twice more to be told.)
   const sample = buffer.subarray(0, 256 * 1024);
-  if (dosLettersInRuns(sample)) {
+  if (mostlyInRuns(sample, dosLetter)) {
     const dosWords = russianWords(iconv.decode(sample, 'cp866'));
     if (dosWords > 0 && dosWords > russianWords(iconv.decode(sample, 'windows-1251'))) return checked({ text: iconv.decode(buffer, 'cp866') }, 'cp866');
   }
   const detected = chardet.analyse(bytes);
-  const cyrillic = high > 0 && inRuns / high >= 0.5 ? iconv.decode(buffer, 'windows-1251') : undefined;
+  const cyrillic = mostlyInRuns(bytes, cyrillicLetter) ? iconv.decode(buffer, 'windows-1251') : undefined;
   if (cyrillic !== undefined && !mostlyMixedWords(cyrillic)) {
     // KOI8-R has the cases the other way round: its capitalised words read as "юЦ" in windows-1251.
     if (capitalisedWords(iconv.decode(buffer, 'koi8-r')) > capitalisedWords(cyrillic)) return refuse(1, 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)');
@@ -267,12 +260,17 @@ function russianWords(text: string): number {
   return score;
 }
 
+/** A byte that is a Cyrillic letter in cp866: А–п 0x80–0xAF, р–я 0xE0–0xEF, Ё ё. */
+function dosLetter(b: number): boolean {
+  return (b >= 0x80 && b <= 0xaf) || (b >= 0xe0 && b <= 0xf1);
+}
+
 /**
- * Whether the bytes that are letters in cp866 (А–п 0x80–0xAF, р–я 0xE0–0xEF, Ё ё) mostly stand
- * next to each other, as Cyrillic words make them; a Latin file's few symbols stand alone.
+ * Whether the bytes that are letters of a Cyrillic code page mostly stand next to each other, as
+ * Cyrillic words make them; in Latin text such bytes are single accented letters or symbols
+ * between ASCII ones.
  */
-function dosLettersInRuns(bytes: Uint8Array): boolean {
-  const letter = (b: number) => (b >= 0x80 && b <= 0xaf) || (b >= 0xe0 && b <= 0xf1);
+function mostlyInRuns(bytes: Uint8Array, letter: (b: number) => boolean): boolean {
   let all = 0;
   let inRuns = 0;
   for (let i = 0; i < bytes.length; i++) {

@@ -50,6 +50,24 @@ async function withMovedCall(day: string) {
   return { db, sync, call, touchId: touchIdOf(call.id) };
 }
 
+/**
+ * A database and a plan-and-sync through a client that also holds a refresh token for Anna's new
+ * address (anna.new@corp.example), for the tests of an address that changes. `readCalendars`
+ * false is the daemon's frequent sync.
+ */
+function withNewAddress(o: { feedDir?: string; readCalendars?: boolean } = {}) {
+  const NEW = 'anna.new@corp.example';
+  fake.refreshTokens.set('rt-anna-new', NEW);
+  const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
+  const dbReady = tempDatabaseLocation().then((location) => openMigrated(location));
+  const sync = async (config: Config, minutes: number, readCalendars = o.readCalendars ?? true) => {
+    const db = await dbReady;
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: o.feedDir ?? tempDir(), ports: { google: port }, readCalendars });
+  };
+  return { NEW, sync, db: () => dbReady };
+}
+
 /** An ISO instant as milliseconds: the same instant whatever offset it is written with. */
 const ms = (iso: string | undefined) => DateTime.fromISO(iso!).toMillis();
 
@@ -472,15 +490,9 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('an address changed to one that does not work (a typo: no refresh token) keeps the events in the old calendar; once written at a working new one, they leave the old', async () => {
-    const db = await openMigrated(await tempDatabaseLocation());
-    const NEW = 'anna.new@corp.example';
-    fake.refreshTokens.set('rt-anna-new', NEW);
-    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
-    const sync = async (config: Config, minutes: number) => {
-      await planWithHistory(db, config, HORIZON, NOW, true);
-      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: port } });
-    };
+    const { NEW, sync, db: opened } = withNewAddress();
     await sync(configOf(sections()), 0);
+    const db = await opened();
     const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed').length;
     const hers = live(A);
     expect(hers).toBeGreaterThan(3);
@@ -499,16 +511,9 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('what the employee did in a calendar being left is taken in first: a call moved before the address changed, or before the move to the feed, keeps their time there; one deleted is skipped (QA)', async () => {
-    const db = await openMigrated(await tempDatabaseLocation());
-    const NEW = 'anna.new@corp.example';
-    fake.refreshTokens.set('rt-anna-new', NEW);
-    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
-    const feedDir = tempDir();
-    const sync = async (config: Config, minutes: number, readCalendars = true) => {
-      await planWithHistory(db, config, HORIZON, NOW, true);
-      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir, ports: { google: port }, readCalendars });
-    };
+    const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
     await sync(configOf(sections()), 0);
+    const db = await opened();
     const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
     expect(calls.length).toBeGreaterThan(2);
     const [moved, deleted] = calls;
@@ -545,15 +550,9 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('a calendar being left whose listing has none of our events (a mailbox emptied by a migration) concludes nothing: no touch is skipped', async () => {
-    const db = await openMigrated(await tempDatabaseLocation());
-    const NEW = 'anna.new@corp.example';
-    fake.refreshTokens.set('rt-anna-new', NEW);
-    const port = google({ kind: 'oauth', clientId: 'cid', clientSecret: 'secret', refreshTokens: new Map([[A, 'rt-anna'], [B, 'rt-boris'], [NEW, 'rt-anna-new']]) });
-    const sync = async (config: Config, minutes: number) => {
-      await planWithHistory(db, config, HORIZON, NOW, true);
-      return syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: port }, readCalendars: false });
-    };
+    const { NEW, sync, db: opened } = withNewAddress({ readCalendars: false });
     await sync(configOf(sections()), 0);
+    const db = await opened();
     const hers = fake.events(A).filter((e) => e.status === 'confirmed');
     expect(hers.length).toBeGreaterThan(3);
     for (const e of hers) fake.deleteAsUser(A, e.id);
