@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
  * feed's TRIGGER keeps as days; sent as they are, across a change of clocks a reminder came an
  * hour early or late ("14 days" before 31 March: 08:00, not 09:00 — QA).
  */
-export function exactMinutesBefore(start: DateTime, wallMinutes: number): number {
+function exactMinutesBefore(start: DateTime, wallMinutes: number): number {
   const days = Math.ceil(wallMinutes / 1440);
   const at = days * 1440 - wallMinutes;
   const remindAt = start.minus({ days }).set({ hour: Math.floor(at / 60), minute: at % 60 });

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { fstatSync, writeSync } from 'node:fs';
 import { CommandFailedError } from './cli-error.ts';
+import { refusalOf, refusalWords } from '../file-system-refusal.ts';
 
 /** Where commands print: the process by default, buffers in tests. */
 export interface CliIO {
@@ -76,9 +77,9 @@ function writeWhole(bytes: Uint8Array): void {
 
 /** The output could not be written: the command fails, saying so and what to do. */
 export function outputFailed(code: string): CommandFailedError {
-  const why = code === 'ENOSPC' || code === 'EDQUOT' ? ': the disk (or the quota) it goes to is full: free space on that disk (df -h) and run it again'
-    : code === 'EFBIG' ? ': the file would be larger than allowed (ulimit -f, or the file system\'s largest file)' : '';
-  return new CommandFailedError(`cannot write the output (${code})${why}; what was written of it is incomplete`);
+  const words = refusalWords(code);
+  const why = !words ? ` (${code})` : `: where it goes ${words}${refusalOf(code) === 'full' ? ': free space on that disk (df -h) and run it again' : ''}`;
+  return new CommandFailedError(`cannot write the output${why}; what was written of it is incomplete`);
 }
 
 export const processIO: CliIO = {

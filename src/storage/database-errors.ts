@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { currentUser } from '../current-user.ts';
+import { refusalOf } from '../file-system-refusal.ts';
 
 export type DatabaseProblem = 'full' | 'read-only' | 'cannot-open' | 'damaged' | 'newer-version' | 'busy'
   // A daemon of an older version runs on a database this version would upgrade.
@@ -51,7 +52,8 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
   const code = String((error as { code?: string })?.code ?? '');
   const detail = (error as Error)?.message ?? String(error);
   const folder = dirname(file);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' || code === 'EFBIG' || code === 'EDQUOT') {
+  const refusal = refusalOf(code);
+  if (refusal === 'full' || refusal === 'too-large' || code === 'SQLITE_IOERR_WRITE') {
     return new DatabaseProblemError('full', file, `cannot write ${file}: the disk (or the quota) of ${folder} is full (${code}: ${detail}). `
       + `Nothing of this change was written. Free some space (df -h ${folder}) and run it again.`, code);
   }
@@ -65,7 +67,7 @@ export function explainSqliteError(error: unknown, file: string, openedReadOnly 
     return new DatabaseProblemError('read-only', file, `${file} was opened for reading only, but this needed to write to it (${detail}). `
       + 'Run the command that writes (sync, plan, the daemon) once as the user that owns the database.', code);
   }
-  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+  if (code.startsWith('SQLITE_READONLY') || refusal === 'forbidden' || refusal === 'read-only') {
     // Which of them, when it can be told: a -shm left read-only by an earlier start blocked the
     // file after its own mode was fixed, and the message named the file and the folder (QA).
     const blocking = unwritable([file, `${file}-wal`, `${file}-shm`, folder]);

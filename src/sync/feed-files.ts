@@ -2,6 +2,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, read
 import { CalendarSetupError } from '../cli/known-errors.ts';
 import { dirname, join } from 'node:path';
 import { currentUser } from '../current-user.ts';
+import { refusalOf, refusalWords, remedyFor } from '../file-system-refusal.ts';
 import { feedFileMode } from '../storage/private-files.ts';
 
 /**
@@ -67,10 +68,7 @@ export class FeedFiles {
 function feedFolderError(error: unknown, file: string, whose: string): Error {
   const { code, syscall } = error as NodeJS.ErrnoException;
   const folder = dirname(file);
-  const full = code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
-  const what = full ? `is full (${code})`
-    : code === 'EROFS' ? 'is on a read-only file system (EROFS)'
-    : code === 'EACCES' || code === 'EPERM' ? `may not be written by user ${currentUser()} (${code})` : undefined;
+  const what = refusalWords(code);
   const written = `the feed of ${whose} was not written (the feed in place is the last one written whole)`;
   const again = 'the next sync writes the feeds again';
   if (!what) {
@@ -78,8 +76,7 @@ function feedFolderError(error: unknown, file: string, whose: string): Error {
     const cause = code ? `${code}${syscall ? ` on ${syscall}` : ''}` : (error as Error).message.replaceAll(file, '…');
     return Object.assign(new Error(`the feed folder ${folder}: ${written}: ${cause} — ${again}`), { code });
   }
-  const fix = full ? 'make room' : `make it writable for user ${currentUser()}`;
-  return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${written}; ${fix} or give TOUCHBASE_FEEDS_DIR another folder — ${again}`), { code });
+  return Object.assign(new CalendarSetupError(`the feed folder ${folder} ${what}: ${written}; ${remedyFor(code)} or give TOUCHBASE_FEEDS_DIR another folder — ${again}`), { code });
 }
 
 /**
@@ -92,9 +89,9 @@ export function makeFeedFolder(dir: string, mode?: number): void {
     mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    const what = code === 'EACCES' || code === 'EPERM' ? `may not be created by user ${currentUser()} (${code})`
-      : code === 'EROFS' ? 'is on a read-only file system (EROFS)' : code === 'ENOSPC' ? 'cannot be created: the disk is full (ENOSPC)' : `cannot be created (${code ?? (error as Error).message})`;
-    throw Object.assign(new CalendarSetupError(`the feed folder ${dir} ${what}: create it writable for user ${currentUser()}, or give TOUCHBASE_FEEDS_DIR another folder`), { code });
+    const what = refusalWords(code, 'created') ?? `cannot be created (${code ?? (error as Error).message})`;
+    const fix = refusalOf(code) === 'full' ? 'make room' : `create it writable for user ${currentUser()}`;
+    throw Object.assign(new CalendarSetupError(`the feed folder ${dir} ${what}: ${fix}, or give TOUCHBASE_FEEDS_DIR another folder`), { code });
   }
 }
 

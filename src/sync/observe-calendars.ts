@@ -72,7 +72,7 @@ export async function observeCalendars(
       // Only those a write of this sync may read back: a company's every listed event held for the whole dispatch was megabytes.
       const readBack = await keysToReadBack(db, employeeId, e.calendar);
       for (const r of listed.values()) if (r.status !== 'cancelled' && readBack.has(r.key)) result.listedLive.add(listedKey(e.calendar, employeeId, r.key));
-      await compare(rows, listed, owner, e.calendar, failed);
+      await compareListed(gateway, changes, result, rows, listed, owner, e.calendar, failed, nowIso);
     }
     if (failure) {
       await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
@@ -88,10 +88,6 @@ export async function observeCalendars(
     } else await clearReadFailure(db, employeeId, e.calendar);
   });
   return result;
-
-  async function compare(rows: readonly CalendarSyncRow[], listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown) => void): Promise<void> {
-    await compareListed(gateway, changes, result, rows, listed, owner, provider, failed, nowIso);
-  }
 }
 
 /**

@@ -759,12 +759,12 @@ describe('touchbase CLI', () => {
     // A 50 KB file size limit, its signal ignored: the write that crosses it is cut short, the next refused (EFBIG).
     const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 50; exec node ${resolve('src/touchbase.js')} ${args} > ${out}`], { encoding: 'utf8' });
     expect(limited.status, limited.stderr).toBe(1);
-    expect(limited.stderr).toContain('touchbase: cannot write the output (EFBIG): the file would be larger than allowed (ulimit -f, or the file system\'s largest file); what was written of it is incomplete');
+    expect(limited.stderr).toContain('touchbase: cannot write the output: where it goes would grow larger than allowed (EFBIG: ulimit -f, or the file system\'s largest file); what was written of it is incomplete');
     expect(statSync(out).size).toBe(50 * 1024);
     // A device that is always full (the stream's own error, not a stack trace).
     const full = spawnSync('bash', ['-c', `exec node ${resolve('src/touchbase.js')} ${args} > /dev/full`], { encoding: 'utf8' });
     expect(full.status).toBe(1);
-    expect(full.stderr).toContain('touchbase: cannot write the output (ENOSPC): the disk (or the quota) it goes to is full');
+    expect(full.stderr).toContain('touchbase: cannot write the output: where it goes is full (ENOSPC): free space on that disk (df -h) and run it again');
     expect(full.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,6 +1,6 @@
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { DateTime } from 'luxon';
-import { exactMinutesBefore } from '../all-day-reminders.ts';
+import { allDayMinutesIn } from '../all-day-reminders.ts';
 import { CalendarError, type CalendarOwner, type CalendarPort, type DesiredEvent, type RemoteEvent } from '../port.ts';
 import { ClientCredentialsToken, type ClientCredentials } from './client-credentials.ts';
 import { graphNoAnswer, toCalendarError } from './graph-errors.ts';
@@ -234,7 +234,7 @@ function toGraph(e: DesiredEvent) {
     isAllDay: e.allDay,
     isReminderOn: e.reminders.length > 0,
     // Outlook keeps one reminder per event: the nearest one.
-    ...(e.reminders.length ? { reminderMinutesBeforeStart: e.allDay ? exactMinutesBefore(start, Math.min(...e.reminders)) : Math.min(...e.reminders) } : {}),
+    ...(e.reminders.length ? { reminderMinutesBeforeStart: e.allDay ? allDayMinutesIn(e.start, e.timezone, [Math.min(...e.reminders)])[0] : Math.min(...e.reminders) } : {}),
     sensitivity: 'private',
     showAs: e.allDay ? 'free' : 'busy',
     singleValueExtendedProperties: [{ id: SYNC_KEY, value: e.key }, { id: CONTENT_HASH, value: e.contentHash }],
