@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openMigrated } from '../../src/storage/database.ts';
-import { eventually, isAlive, processesWithMarker, startRealDaemon } from '../helpers/real-daemon.ts';
+import { eventually, isAlive, processesWithMarker, startRealDaemon, watchOutput } from '../helpers/real-daemon.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
 
 /** A port nothing listens on now. */
@@ -152,5 +152,33 @@ describe('one SIGTERM stops the real daemon and every process it started', () =>
     expect(d.out.text()).toContain('second signal: stopping now');
     await eventually(() => !isAlive(job), `job process ${job} gone`, 2_000);
     expect(processesWithMarker(d.marker)).toEqual([]);
+  }, 120_000);
+});
+
+describe('npm start (the README\'s command) stopped by its supervisor', () => {
+  it('SIGTERM to npm stops the daemon it started: the shell between them left it running, orphaned, holding the port (QA)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'touchbase-npm-start-'));
+    const marker = `npm-start-${process.pid}-${Date.now()}`;
+    const npm = spawn('npm', ['start', '--', '--config', resolve('config'), '--db', join(dir, 't.sqlite'), '--port', '0'], {
+      env: { ...process.env, TOUCHBASE_FEEDS_DIR: join(dir, 'feeds'), TOUCHBASE_PUBLIC_URL: '', TOUCHBASE_TEST_MARKER: marker },
+      stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
+    try {
+      const out = watchOutput(npm.stdout!, npm);
+      const [started] = await out.waitFor(/[^\n]*"msg":"touchbase daemon started"[^\n]*/, 90_000);
+      const daemon = Number(/"pid":(\d+)/.exec(started!)![1]);
+      expect(daemon).not.toBe(npm.pid);
+      npm.kill('SIGTERM');
+      await eventually(() => !isAlive(daemon), `the daemon (pid ${daemon}) stopped after npm's SIGTERM`, 10_000);
+      expect(processesWithMarker(marker)).toEqual([]);
+    } finally {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      for (const pid of processesWithMarker(marker)) process.kill(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
