@@ -30,6 +30,13 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
   return { from, to: addDuration(from, config.settings.horizon) };
 }
 
+/** A plan, what its save did (undefined when not saved), and the stored touches the save cancelled. */
+export interface Planned {
+  readonly result: PlanResult;
+  readonly saved: SaveSummary | undefined;
+  readonly cancelled: ReadonlySet<string>;
+}
+
 /**
  * Plans a window from the recorded history and, unless `save` is false, records the plan
  * (stable ids, pinned dates) so that later runs and `done`/`skip` find the same touches.
@@ -41,7 +48,7 @@ export function horizonWindow(config: Config, now: DateTime): PlanWindow {
 export async function planWithHistory(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
   alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
-): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
+): Promise<Planned> {
   if (!save) return planAndSave(db, config, window, now, save, onlyClients, alongside);
   // A plan that is saved is worked out and saved while no other process plans (daemons sharing
   // a PostgreSQL database). What goes with it (a plan printed to a `| less`) runs after, not
@@ -57,7 +64,7 @@ export async function planWithHistory(
 async function planAndSave(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, onlyClients?: readonly string[],
   alongside?: (touches: readonly Touch[]) => Promise<void>, throughRecorded = false,
-): Promise<{ result: PlanResult; saved: SaveSummary | undefined }> {
+): Promise<Planned> {
   const history = await loadHistory(db, onlyClients && { clients: onlyClients, heldFrom: window.from, holders: holdersOf(config, onlyClients) });
   // Read under the plan's lock, so no other plan records further meanwhile.
   const planned = save && throughRecorded ? await recordedWindow(db, window) : window;
@@ -65,14 +72,15 @@ async function planAndSave(
   const withSave = alongside && (() => alongside(result.touches));
   if (!save) {
     await withSave?.();
-    return { result, saved: undefined };
+    return { result, saved: undefined, cancelled: new Set() };
   }
-  const saved = await savePlan(db, toSave(result), planned, now.toUTC().toISO()!, saveScope(config, now, onlyClients), undefined, withSave);
+  const cancelled: string[] = [];
+  const saved = await savePlan(db, toSave(result), planned, now.toUTC().toISO()!, { ...saveScope(config, now, onlyClients), cancelledInto: cancelled }, undefined, withSave);
   // The workflows' touches change hands with the plan's (a handover written or changed), and a
   // removed employee's open touches of the days before today with those after; the late ones
   // that no longer apply are cancelled, and counted with the plan's.
   saved.cancelled += await handOverOpenTouches(db, config, now);
-  return { result, saved };
+  return { result, saved, cancelled: new Set(cancelled) };
 }
 
 /**
@@ -181,9 +189,9 @@ export function planWindowReusing(db: DB, config: Config, window: PlanWindow, no
 export async function planWindowReusing(
   db: DB, config: Config, window: PlanWindow, now: DateTime, save: boolean, show: ShowTouches<Touch> | ShowTouches<Touch | TouchJson>, asJson = false,
 ): Promise<Reused> {
-  const shown = async (result: PlanResult) => {
+  const shown = async (result: PlanResult, cancelled: ReadonlySet<string> = new Set()) => {
     let ids: Set<string> | undefined;
-    await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) });
+    await show(result.touches, { has: (id) => (ids ??= new Set(result.touches.map((t) => t.id))).has(id) }, cancelled);
   };
   const today = now.setZone(config.settings.timezone).toISODate()!;
   // The passes keep what it records up to date as far as it goes (recordedWindow); what it records,
@@ -205,14 +213,14 @@ export async function planWindowReusing(
     }
     const recorded = recordedFrom(window, today);
     const saved = recorded
-      ? await savePlan(db, toSave(result).filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, () => shown(result))
+      ? await savePlan(db, toSave(result).filter((t) => t.date >= recorded.from), recorded, now.toUTC().toISO()!, saveScope(config, now), undefined, (cancelled) => shown(result, cancelled))
       : (await shown(result), emptySummary());
     if (recorded) saved.cancelled += await handOverOpenTouches(db, config, now);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow, recordedFrom: today };
   }
   if (!keepsPlanSnapshots(db)) {
-    const { result, saved } = await planWithHistory(db, config, window, now, save);
-    await shown(result);
+    const { result, saved, cancelled } = await planWithHistory(db, config, window, now, save);
+    await shown(result, cancelled);
     return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
   }
   const key = `${window.from}..${window.to}`;
@@ -270,16 +278,17 @@ export async function planWindowReusing(
   };
   // Shown while a first plan is written by a thread of its own, else after the save. A plan that
   // moved touches past its window saves them too, and keeps no snapshot (its touches are not all it saves).
-  const saved = await savePlan(db, toSave(result), window, now.toUTC().toISO()!, saveScope(config, now), result.movedPast ? undefined : record, () => shown(result));
+  const saved = await savePlan(db, toSave(result), window, now.toUTC().toISO()!, saveScope(config, now), result.movedPast ? undefined : record, (cancelled) => shown(result, cancelled));
   saved.cancelled += await handOverOpenTouches(db, config, now);
   return { warnings: result.warnings, saved, reused: false, hourOfNow: result.hourOfNow };
 }
 
 /**
  * What prints a plan: its touches in the plan's order, as an iterable that may be read from
- * storage as it goes (read it once, before the promise settles), and which ids the plan has.
+ * storage as it goes (read it once, before the promise settles), which ids the plan has, and
+ * which stored touches its save cancelled (read before it, they are no longer what is planned).
  */
-export type ShowTouches<T> = (touches: Iterable<T>, planned: { has(id: string): boolean }) => Promise<void>;
+export type ShowTouches<T> = (touches: Iterable<T>, planned: { has(id: string): boolean }, cancelled?: ReadonlySet<string>) => Promise<void>;
 
 /**
  * The part of a period a plan records: from today on. The touches of its days before today were

@@ -150,6 +150,8 @@ export interface SaveScope {
   readonly applies?: ((source: string, client: string) => boolean) | undefined;
   /** The period of a calendar rule's cadence as it is now that holds `day`, for a client (undefined for other sources). */
   readonly periodOf?: ((source: string, client: string, day: string) => Touch['window'] | undefined) | undefined;
+  /** Given, the ids of the touches this save cancels are added to it (for what is shown with the save). */
+  readonly cancelledInto?: string[] | undefined;
 }
 
 /** A carried open touch whose period is not one of its rule's cadence any more, and the period of the new cadence that holds it. */

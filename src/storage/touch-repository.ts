@@ -41,14 +41,16 @@ export type { SaveSummary } from './plan-save-rules.ts';
 export async function savePlan(
   db: DB, touches: readonly Touch[], window: { from: string; to: string }, nowIso: string,
   scope: SaveScope = {},
-  record?: SnapshotRequest, alongside?: () => Promise<void>,
+  record?: SnapshotRequest, alongside?: (cancelled: ReadonlySet<string>) => Promise<void>,
 ): Promise<SaveSummary> {
   if (alongside) {
-    // A first plan is loaded by a thread of its own while `alongside` runs here (first-plan-loader.ts).
-    const loaded = dialectOf(db) === 'sqlite' && !scope.onlyClients ? await loadFirstPlanInThread(db, touches, nowIso, record, alongside) : undefined;
+    // A first plan is loaded by a thread of its own while `alongside` runs here (first-plan-loader.ts):
+    // into an empty table, it cancels nothing.
+    const loaded = dialectOf(db) === 'sqlite' && !scope.onlyClients ? await loadFirstPlanInThread(db, touches, nowIso, record, () => alongside(new Set())) : undefined;
     if (loaded) return loaded;
-    const saved = await savePlan(db, touches, window, nowIso, scope, record);
-    await alongside();
+    const cancelled = scope.cancelledInto ?? [];
+    const saved = await savePlan(db, touches, window, nowIso, { ...scope, cancelledInto: cancelled }, record);
+    await alongside(new Set(cancelled));
     return saved;
   }
   if (dialectOf(db) === 'postgres') return savePlanPostgres(db, touches, window, nowIso, scope);
@@ -148,6 +150,7 @@ export async function savePlan(
     // In the same transaction, by the one writer of outcomes (the statements above are done with).
     const cancelled = await recordOutcomes(trx, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
+    for (const r of cancelled) if (r.recorded) scope.cancelledInto?.push(r.touch.id);
     // A save that wrote anything may have changed what another window's plan was made from.
     if (summary.inserted + summary.updated + summary.rescheduled + summary.reassigned + summary.restored + summary.cancelled > 0) {
       forgetPlanSnapshots(sqlite);

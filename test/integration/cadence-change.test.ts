@@ -128,3 +128,26 @@ describe('a rule\'s cadence changed with a late touch of the old one moving forw
     expect(history.out).toMatch(new RegExp(`skipped .*${january.slice(0, 8)}.*closed as missed: a later touch of the same rule`));
   });
 });
+
+describe('plan, saved, after a cadence change', () => {
+  it('does not print as open (overdue) the late touches its own save cancels (QA: two calls listed that no longer existed)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': twoBuyers('1 month') });
+    const file = await tempDatabaseLocation();
+    const run = cliOn(dir, file);
+    await run('2027-01-04T08:00:00+03:00', 'once');
+    // January's calls are never made: the morning check moves them forward as overdue.
+    await run('2027-02-26T06:30:00+03:00', 'checks');
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify(twoBuyers('3 months')));
+    const printed = JSON.parse(await run('2027-02-26T09:00:00+03:00', 'plan', '--from', '2027-02-26', '--to', '2027-03-31', '--format', 'json')) as { id: string; status: string }[];
+    const db = await openMigrated(file);
+    const stored = new Map((await db.selectFrom('touches').select(['id', 'status']).execute()).map((t) => [t.id, t.status]));
+    const cancelledNow = await db.selectFrom('touch_events').select('touch_id').where('type', '=', 'cancelled').execute();
+    await db.destroy();
+    // The save did cancel some (January's, replaced by the first quarter's)…
+    expect(cancelledNow.length).toBeGreaterThan(0);
+    // …and what was printed open is open.
+    const open = printed.filter((t) => t.status === 'planned');
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.filter((t) => stored.get(t.id) !== 'planned')).toEqual([]);
+  });
+});

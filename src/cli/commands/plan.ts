@@ -100,14 +100,15 @@ export function planCommand(program: Command, io: CliIO): void {
         // news), a touch's outcome, a workflow's text.
         const stored = o.format === 'ics' ? { feeds: await storedFeedEvents(db), details: await storedTouchDetails(db, { from, to }, o.employee) } : undefined;
         // The workflows' touches the plan does not have, in their places among the plan's; then the filters.
-        const shown = <T extends Touch | TouchJson>(planned: Iterable<T>, inPlan: { has(id: string): boolean }) => {
-          const all = mergeByTime(planned, sortTouches(others.filter((t) => !inPlan.has(t.id))));
+        const shown = <T extends Touch | TouchJson>(planned: Iterable<T>, inPlan: { has(id: string): boolean }, cancelled?: ReadonlySet<string>) => {
+          // Not those this save cancelled (a late call of a cadence since changed): read before it, they were still open.
+          const all = mergeByTime(planned, sortTouches(others.filter((t) => !inPlan.has(t.id) && !cancelled?.has(t.id))));
           return o.client || o.employee ? only(all, (t) => (!o.client || t.client === o.client) && (!o.employee || t.employee === o.employee)) : all;
         };
         // With nothing changed since the last plan of this window, its touches are read back and
         // written out as they are read (as JSON, the database makes each one's text).
-        if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeJson(shown(planned, inPlan), io), true);
-        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan) => writeTouches(shown(planned, inPlan), o.format, now, io, { config, links, stored, excel: o.excel }));
+        if (o.format === 'json') return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan, cancelled) => writeJson(shown(planned, inPlan, cancelled), io), true);
+        return planWindowReusing(db, config, { from, to }, now, o.save, (planned, inPlan, cancelled) => writeTouches(shown(planned, inPlan, cancelled), o.format, now, io, { config, links, stored, excel: o.excel }));
       }, { readOnly: !o.save && !preview && !mayWrite(dbFile(o)), existing: false });
       // With --client or --employee, the warnings of what is shown; the others' are counted, not
       // listed (a plan of one client printed the whole company's capacity warnings).

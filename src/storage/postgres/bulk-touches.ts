@@ -112,6 +112,7 @@ export async function savePlanPostgres(
     gone.push(...await coveredByDone(trx as unknown as DB, cadenceChanged(carriedKept, scope.periodOf)));
     const cancelled = await recordOutcomes(trx as unknown as DB, gone, { status: 'cancelled', at: nowIso, detail: 'no longer in the plan', cause: 'plan' });
     summary.cancelled += cancelled.filter((r) => r.recorded).length;
+    for (const r of cancelled) if (r.recorded) scope.cancelledInto?.push(r.touch.id);
   });
   return summary;
 }
