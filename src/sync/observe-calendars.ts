@@ -64,7 +64,7 @@ export async function observeCalendars(
     };
     let listed: Map<string, RemoteEvent> | undefined;
     try {
-      listed = new Map((await gateway.read(e.calendar, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace))).map((r) => [r.key, r]));
+      listed = listingByKey(await gateway.read(e.calendar, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
     } catch (error) {
       failed(error);
     }
@@ -88,6 +88,31 @@ export async function observeCalendars(
     } else await clearReadFailure(db, employeeId, e.calendar);
   });
   return result;
+}
+
+/**
+ * The listed event of each key. Several carry one when the employee copied our event, or made
+ * it a series (each occurrence keeps its tag): the one we wrote (its id as recorded) is the
+ * touch's, and failing that (a series' occurrences have ids of their own) the first live one.
+ * The copies are the employee's own: none of them is a move of the touch (the last one listed
+ * was taken, and the call "moved" a week on, the event we wrote left beside it for good — QA).
+ */
+function listingByKey(listed: readonly RemoteEvent[], rows: readonly CalendarSyncRow[]): Map<string, RemoteEvent> {
+  const byKey = new Map<string, RemoteEvent>();
+  let recorded: Map<string, string | null> | undefined;
+  for (const r of listed) {
+    const held = byKey.get(r.key);
+    if (!held) {
+      byKey.set(r.key, r);
+      continue;
+    }
+    recorded ??= new Map(rows.map((row) => [row.event_key, row.remote_id]));
+    const ours = recorded.get(r.key);
+    if (held.providerId === ours) continue;
+    if (r.providerId === ours || (held.status === 'cancelled' && r.status !== 'cancelled')
+      || (r.status === held.status && Date.parse(r.start) < Date.parse(held.start))) byKey.set(r.key, r);
+  }
+  return byKey;
 }
 
 /**
@@ -144,7 +169,7 @@ export async function observeFormerCalendars(
     const owner: CalendarOwner = { employeeId: e.id, email: calendar.address, timezone: e.timezone };
     let listed: Map<string, RemoteEvent>;
     try {
-      listed = new Map((await gateway.read(calendar.provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace))).map((r) => [r.key, r]));
+      listed = listingByKey(await gateway.read(calendar.provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
     } catch {
       continue;
     }

@@ -127,6 +127,17 @@ export class GraphCalendarFake {
     store.set(newId, e);
   }
 
+  /**
+   * The mailbox owner copies an event to another time (Outlook's copy, or an occurrence of a
+   * series made of it): a new item with its own id, carrying the original's extended properties.
+   */
+  copyAsUser(mailbox: string, id: string, newId: string, start: GraphEvent['start'], end: GraphEvent['end']): void {
+    const store = this.mailboxes.get(mailbox.toLowerCase());
+    const e = store?.get(id);
+    if (!store || !e) return;
+    store.set(newId, { ...structuredClone(e), id: newId, start, end, changeKey: `ck${++this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"` });
+  }
+
   deleteAsUser(mailbox: string, id: string): void {
     this.mailboxes.get(mailbox.toLowerCase())?.delete(id);
   }

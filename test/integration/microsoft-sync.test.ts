@@ -385,6 +385,28 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     await db.destroy();
   });
 
+  it('copies of our event the employee made (or a series\' occurrences: each carries our tag) move nothing: the event we wrote is the touch\'s (QA: the last one listed won)', async () => {
+    const { db, sync } = await setup();
+    await sync(configOf(sections()));
+    const call = fake.events(A).find((e) => !e.isAllDay)!;
+    const key = call.singleValueExtendedProperties!.find((p) => p.id.includes('touchbaseSyncKey'))!.value;
+    const before = await db.selectFrom('touches').select(['date', 'start_at', 'moved_by_user']).where('id', '=', touchIdOf(key)).executeTakeFirstOrThrow();
+    const weekLater = (d: string) => DateTime.fromISO(d).plus({ weeks: 1 }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS0000");
+    const twoLater = (d: string) => DateTime.fromISO(d).plus({ weeks: 2 }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS0000");
+    fake.copyAsUser(A, call.id, `${call.id}-copy1`, { ...call.start, dateTime: weekLater(call.start.dateTime) }, { ...call.end, dateTime: weekLater(call.end.dateTime) });
+    fake.copyAsUser(A, call.id, `${call.id}-copy2`, { ...call.start, dateTime: twoLater(call.start.dateTime) }, { ...call.end, dateTime: twoLater(call.end.dateTime) });
+    const after = await sync(configOf(sections()));
+    expect(after.reconciled).toMatchObject({ moved: 0, deleted: 0 });
+    expect(await db.selectFrom('touches').select(['date', 'start_at', 'moved_by_user']).where('id', '=', touchIdOf(key)).executeTakeFirstOrThrow()).toEqual(before);
+    expect((await db.selectFrom('calendar_sync').select('remote_id').where('event_key', '=', key).executeTakeFirstOrThrow()).remote_id).toBe(call.id);
+    // Our event moved by the employee is still taken in, the copies beside it.
+    fake.moveAsUser(A, call.id, { ...call.start, dateTime: weekLater(call.start.dateTime).replace(/T\d\d/, 'T15') }, { ...call.end, dateTime: weekLater(call.end.dateTime).replace(/T\d\d/, 'T15') });
+    const moved = await sync(configOf(sections()));
+    expect(moved.reconciled).toMatchObject({ moved: 1 });
+    expect((await db.selectFrom('touches').select('moved_by_user').where('id', '=', touchIdOf(key)).executeTakeFirstOrThrow()).moved_by_user).toBe(1);
+    await db.destroy();
+  });
+
   it('the fake refuses a fifth concurrent request to one mailbox, as Graph does', async () => {
     fake.latencyMs = 50;
     const token = await (await fetch(`${url}/contoso/oauth2/v2.0/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'client-id', client_secret: 'client-secret', scope: 'https://graph.microsoft.com/.default' }) })).json() as { access_token: string };
