@@ -17,15 +17,20 @@ export function punctualityReport({ config, data, today }: ReportContext): Repor
     if (isInternal(t.source)) continue;
     const outcome = touchOutcome(config, t, today);
     const owner = outcomeOwner(config, t, outcome, data.handOvers);
-    let c = counts.get(owner);
-    // Someone gone from the configuration keeps what they did (the company's totals do not change
-    // after the fact when a person leaves), and what they missed until it is given to someone.
-    if (!c) {
-      if (outcome === 'open') continue;
-      counts.set(owner, (c = zero()));
+    // A move counts for whoever made it, who may have handed the touch on since (QA: a leaver's
+    // moves were counted for their successor). Someone gone from the configuration keeps what they
+    // did (the company's totals do not change after the fact when a person leaves).
+    for (const [mover, n] of data.movedByOwner.get(t.id) ?? []) {
+      const who = mover || owner;
+      let m = counts.get(who);
+      if (!m) counts.set(who, (m = zero()));
+      m.rescheduled += n;
     }
-    c.rescheduled += data.movedByOwner.get(t.id) ?? 0;
-    if (outcome !== 'open') c[outcome]++;
+    if (outcome === 'open') continue;
+    // And what they missed until it is given to someone.
+    let c = counts.get(owner);
+    if (!c) counts.set(owner, (c = zero()));
+    c[outcome]++;
   }
   const names = new Map(config.employees.map((e) => [e.id, e.name]));
   const former = [...counts.keys()].filter((id) => !names.has(id)).sort();

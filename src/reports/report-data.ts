@@ -13,7 +13,7 @@ export type { ReportTouch } from '../storage/report-queries.ts';
 export interface ReportData {
   readonly touches: readonly ReportTouch[];
   /** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link). */
-  readonly movedByOwner: ReadonlyMap<string, number>;
+  readonly movedByOwner: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Touch id → each time it was given to another holder: who held it before, until when. */
   readonly handOvers: ReadonlyMap<string, readonly HandOver[]>;
   /** A touch's contact ids: each distinct list is parsed once (a contact's touches all share theirs). */
@@ -22,7 +22,7 @@ export interface ReportData {
 
 /** Report data from touches already read (the tests' recorded histories, a client's touches). */
 export function reportData(
-  touches: readonly ReportTouch[], movedByOwner: ReadonlyMap<string, number> = new Map(), handedOver: ReadonlyMap<string, readonly HandOver[]> = new Map(),
+  touches: readonly ReportTouch[], movedByOwner: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map(), handedOver: ReadonlyMap<string, readonly HandOver[]> = new Map(),
 ): ReportData {
   const parsed = new Map<string, readonly string[]>();
   const contactsOf = ({ contact_ids: json }: Pick<ReportTouch, 'contact_ids'>) => {

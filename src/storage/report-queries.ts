@@ -73,15 +73,25 @@ async function cancelledThen(db: DB, at: string): Promise<Map<string, boolean>> 
   return out;
 }
 
-/** Touch id → how many times its owner moved it themselves (in the calendar, or snoozed by link); with `before`, the moves before that instant. */
-export async function movesByOwner(db: DB, before?: string): Promise<Map<string, number>> {
-  let query = db.selectFrom('touch_events').select(['touch_id', (eb) => eb.fn.countAll<number>().as('n')])
+/**
+ * Touch id → who moved it themselves (in their calendar, or snoozed by link), and how many times:
+ * the holder of the time, who may have handed it on since. With `before`, the moves before that instant.
+ */
+export async function movesByOwner(db: DB, before?: string): Promise<Map<string, Map<string, number>>> {
+  let query = db.selectFrom('touch_events').select(['touch_id', 'employee_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('type', '=', 'rescheduled')
     // By the typed cause: the words are for people (and may be in any wording or language).
     .where('cause', '=', 'employee');
   if (before !== undefined) query = query.where('at', '<', before);
-  const moves = await query.groupBy('touch_id').execute();
-  return new Map(moves.map((m) => [m.touch_id, Number(m.n)]));
+  const moves = await query.groupBy(['touch_id', 'employee_id']).execute();
+  const out = new Map<string, Map<string, number>>();
+  for (const m of moves) {
+    let of = out.get(m.touch_id);
+    if (!of) out.set(m.touch_id, (of = new Map()));
+    // A line with no employee (none are written so): the touch's holder, as before.
+    of.set(m.employee_id ?? '', Number(m.n));
+  }
+  return out;
 }
 
 /** A touch given to another holder: when (UTC ISO) and who held it before. */
