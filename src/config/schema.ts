@@ -58,8 +58,20 @@ export const durationIn = (range: DurationRange, example: string) => z.string({ 
       if (problem) ctx.addIssue({ code: 'custom', message, params: { found: `${JSON.stringify(v)}: ${problem}` } });
     }
   })
-  // Checked above with a hint for a misspelt unit; the JSON schema still gives editors the pattern.
-  .meta({ pattern: DURATION_PATTERN.source });
+  // Checked above with a hint for a misspelt unit; the JSON schema still gives editors the pattern,
+  // its letters of either case (a JSON schema's pattern has no flags: "2 Weeks" was red in an editor).
+  .meta({ pattern: caseless(DURATION_PATTERN.source) });
+
+/** A regular expression's source that matches its letters in either case, without the `i` flag (escapes such as \s kept). */
+export function caseless(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') out += c + (source[++i] ?? '');
+    else out += /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+  }
+  return out;
+}
 
 /**
  * Between the two times of working hours: a hyphen, or the dash Word and Outlook put there when

@@ -79,7 +79,8 @@ export function listFiles(dir: string): string[] {
       else if (isConfigFile(path)) throw new UnreadableEntryError(path, 'a device, a pipe or a socket, not a file');
     }
   };
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+  // Said as a folder that is a file (config-folder-issue.ts), by the code the system gives for it.
+  if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', path: dir });
   walk(dir, 0);
   return out.sort();
 }

@@ -749,6 +749,17 @@ describe('touchbase CLI', () => {
     walk(published);
     expect(formats.length).toBeGreaterThan(0);
     expect(new Set(formats)).toEqual(new Set(['idn-email']));
+    // A duration in capitals is one to touchbase, and to an editor (a JSON schema's pattern has no `i` flag: "2 Weeks" was red — QA).
+    const durations: string[] = [];
+    const patterns = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as { pattern?: string };
+      if (n.pattern && new RegExp(n.pattern, 'u').test('2 weeks')) durations.push(n.pattern);
+      for (const v of Object.values(node)) patterns(v);
+    };
+    patterns(published);
+    expect(durations.length).toBeGreaterThan(0);
+    for (const p of durations) for (const written of ['2 Weeks', '1 YEAR', '90 Days']) expect(new RegExp(p, 'u').test(written), `${p} of ${written}`).toBe(true);
     expect(Object.keys((published as { properties: object }).properties)).toEqual(['settings', 'employees', 'clients', 'rules', 'campaigns', 'holidays', 'handovers', 'triggers', 'silence', 'overdue', 'digest', 'dashboard', 'imports']);
   });
 
@@ -775,6 +786,13 @@ describe('touchbase CLI', () => {
     const bad = spawnSync('npx', ['--no-install', 'touchbase', 'validate', '--config', missing], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(`${missing}:1:1: expected a configuration folder, found ${missing}, which does not exist (check --config and TOUCHBASE_CONFIG)`);
+  });
+
+  it('--config at a file (the rules file, not its folder) is said so: "which is a file, not a folder" (QA: "found … is not a folder", garbled)', async () => {
+    const file = join(EXAMPLE, 'rules.yaml');
+    const r = await cli('validate', '--config', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}:1:1: expected a configuration folder, found ${file}, which is a file, not a folder`);
   });
 });
 
