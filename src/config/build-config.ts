@@ -189,15 +189,18 @@ function inStableOrder<C extends { readonly id: string }>(contacts: readonly C[]
 
 function buildClients(ctx: BuildContext): void {
   const { sources, settings } = ctx;
-  uniqueIds(ctx, sources.clients, 'client');
+  // A client written twice is one error, at its second entry: that entry's team and contacts are
+  // not checked again (its team's holder, its contacts' ids, were each one more error — QA).
+  const repeated = uniqueIds(ctx, sources.clients, 'client');
   const seenContacts = new Map<string, Origin>();
   for (const located of sources.clients) {
     const { value: c, origin, broken } = located;
+    const again = repeated.has(located);
     const zoneOk = c.timezone ? checkZone(ctx, c.timezone, origin, ['timezone']) : !broken?.has('timezone');
     const countryOk = c.country ? checkCountry(ctx, c.country, origin, ['country']) : !broken?.has('country');
     const team = dict<string>();
     for (const role of located.lostRoles ?? []) ctx.explained.add(`${c.id}\u0000${role}`);
-    for (const [role, ref] of Object.entries(c.team)) {
+    for (const [role, ref] of again ? [] : Object.entries(c.team)) {
       const found = ctx.employeeRef(ref, role);
       if (found && 'id' in found) team[role] = found.id;
       else if (found) ctx.report(origin, ['team', role], 2, 'one employee (by id, e-mail or full name)', `${quote(ref)}, which ${found.ambiguous.join(' and ')} share`);
@@ -209,6 +212,7 @@ function buildClients(ctx: BuildContext): void {
     c.contacts.forEach((contact, j) => {
       const first = seenContacts.get(contact.id);
       const at = located.contactOrigins[j]!;
+      if (again) return;
       if (first) ctx.report(at, ['id'], 2, `a contact id used once (first at ${short(placeOf(first))})`, quote(contact.id));
       else seenContacts.set(contact.id, at);
     });
@@ -219,7 +223,7 @@ function buildClients(ctx: BuildContext): void {
     const timezone = c.timezone ? (zoneOk ? c.timezone : '?') : zoneOk ? settings.timezone : '?';
     const country = c.country ? (countryOk ? c.country : '?') : countryOk ? settings.country : '?';
     ctx.drafts.push({
-      origin, located, salvaged: broken !== undefined && broken.size > 0,
+      origin, located, salvaged: again || (broken !== undefined && broken.size > 0),
       client: {
         id: c.id, name: c.name, tier: c.tier, industry: c.industry, country, timezone,
         stage: c.stage, since: c.since, stageSince: c.stage_since, lastContact: c.last_contact, newUntil: c.since ? isoDatePlusDays(c.since, NEW_CLIENT_DAYS) : undefined,

@@ -330,13 +330,19 @@ export function checkCountry(ctx: BuildContext, country: string, origin: Origin,
   return false;
 }
 
-export function uniqueIds<T extends { id: string }>(ctx: BuildContext, items: readonly Located<T>[], what: string): void {
+/** Reports each use of an id after its first; returns those later uses (each one error, and no more: see buildClients). */
+export function uniqueIds<T extends { id: string }>(ctx: BuildContext, items: readonly Located<T>[], what: string): Set<Located<T>> {
   const first = new Map<string, Origin>();
-  for (const { value, origin } of items) {
+  const again = new Set<Located<T>>();
+  for (const item of items) {
+    const { value, origin } = item;
     const seen = first.get(value.id);
-    if (seen) ctx.report(origin, ['id'], 2, `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} id used once (first at ${short(placeOf(seen))})`, quote(value.id));
-    else first.set(value.id, origin);
+    if (seen) {
+      ctx.report(origin, ['id'], 2, `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} id used once (first at ${short(placeOf(seen))})`, quote(value.id));
+      again.add(item);
+    } else first.set(value.id, origin);
   }
+  return again;
 }
 
 export function parseHours(text: string): Hours {

@@ -273,6 +273,19 @@ describe('one mistake, one error, first', () => {
     ]);
   });
 
+  it('a client written twice, the second time with no team and its contacts again, is one error at the second (QA: its team and contact ids were errors too)', () => {
+    const dir = example((d) => writeFileSync(join(d, 'more.yaml'), [
+      'clients:',
+      '  - id: stroymash',
+      '    name: Stroymash LLC',
+      '    contacts:',
+      '      - { id: stroymash-ceo, name: Alexey Belyaev, role: ceo }',
+      '      - { id: stroymash-buyer, name: Oksana Smirnova, role: buyer }',
+      '',
+    ].join('\n')));
+    expect(issuesOf(dir).text).toEqual([`more.yaml:2:9: clients[0].id (client stroymash): expected a client id used once (first at ${relative(process.cwd(), join(dir, 'clients.yaml'))}:4), found "stroymash"`]);
+  });
+
   it('a CSV client id changed into another client\'s is one error: the contacts of the client whose id it was are not errors too', () => {
     const dir = example((d) => replaceIn(d, 'crm/clients.csv', 'tulaarms;Tula', 'yugenergo;Tula'));
     const first = relative(process.cwd(), join(dir, 'crm/clients.csv'));
