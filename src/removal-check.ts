@@ -1,17 +1,18 @@
 import type { DB } from './storage/database.ts';
 import { configuredKeys, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
-import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, recordAcceptedRemovals } from './storage/removal-acceptance.ts';
+import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, programmeWithPlannedTouches, recordAcceptedRemovals } from './storage/removal-acceptance.ts';
 
 /**
- * Whether a configuration drops too many of the clients the database plans for, or leaves too
- * many of them with no contact (domain/removal-guard.ts): read before a plan is recorded, by the
+ * Whether a configuration drops too many of the clients the database plans for, leaves too
+ * many of them with no contact, or drops too many of its rules and campaigns (domain/removal-guard.ts): read before a plan is recorded, by the
  * command line and the daemon. Only the clients with no contact are looked for among the touches'
  * contacts: none, or a few, on an ordinary day.
  */
 export async function removalsOf(db: DB, guarded: GuardedClients): Promise<RemovalVerdict> {
   const withTouches = await clientsWithPlannedTouches(db);
   const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
-  return removalVerdict(withTouches, guarded.clientIds, await acceptedRemovals(db), lost);
+  const programme = { withTouches: await programmeWithPlannedTouches(db), configured: guarded.programme };
+  return removalVerdict(withTouches, guarded.clientIds, await acceptedRemovals(db), lost, programme);
 }
 
 /**

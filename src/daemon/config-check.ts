@@ -7,7 +7,7 @@ import type { CheckResult, ConfigSummary } from './job-runner.ts';
 /** What the daemon keeps of a valid configuration. */
 export function summarise(config: Config): ConfigSummary {
   return {
-    settings: config.settings, clients: config.clients.length, ...guardedClients(config.clients), overdueAfterDays: config.overdue.afterDays, directors: config.dashboard.directors,
+    settings: config.settings, clients: config.clients.length, ...guardedClients(config), overdueAfterDays: config.overdue.afterDays, directors: config.dashboard.directors,
     employees: config.employees.map((e) => ({ id: e.id, name: e.name, calendar: e.calendar, timezone: e.timezone, country: e.country, email: e.email, role: e.role })),
   };
 }

@@ -19,6 +19,8 @@ export interface ConfigSummary {
   readonly clientIds: readonly string[];
   /** Those of them with no contact: a contacts export that came out empty is weighed as well. */
   readonly contactless: readonly string[];
+  /** Its rules' and campaigns' keys (`rule:<id>`, `campaign:<id>`): a rules file moved aside is weighed too. */
+  readonly programme: readonly string[];
   /** Days of grace before an open touch is overdue (overdue.after). */
   readonly overdueAfterDays: number;
   /** The dashboard's director roles. */

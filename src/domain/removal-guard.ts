@@ -30,19 +30,49 @@ export function losesContacts(keys: readonly string[]): boolean {
   return keys.some((k) => k.startsWith(NO_CONTACTS));
 }
 
-/** A gone client or a client left with no contact, as a reader says it. */
+/**
+ * A rule or campaign gone is held as clients gone are: a rules file moved aside while it is edited
+ * (rules.yaml.bak), renamed, emptied, is a configuration valid in every field that cancels every
+ * touch of its rules and deletes their events from every calendar (QA). Its key is the source of
+ * its touches, `rule:<id>` or `campaign:<id>` (a client's id has no colon).
+ */
+const PROGRAMME = /^(rule|campaign):/;
+
+/** Whether a key is a rule's or a campaign's (not a client's). */
+export function isProgrammeKey(key: string): boolean {
+  return PROGRAMME.test(key);
+}
+
+/** A gone client, a client left with no contact, or a gone rule or campaign, as a reader says it. */
 export function describeRemoval(key: string): string {
+  if (isProgrammeKey(key)) return key.replace(':', ' ');
   return key.startsWith(NO_CONTACTS) ? `${key.slice(NO_CONTACTS.length)} (no contact left)` : key;
 }
 
-/** What the guard is given of a configuration: its clients, and those of them with no contact. */
+/** How many of these keys are clients and how many rules or campaigns: "3 clients", "6 rules and campaigns", "3 clients and 6 rules and campaigns". */
+export function countRemovals(keys: readonly string[]): string {
+  const programme = keys.filter(isProgrammeKey).length;
+  const clients = keys.length - programme;
+  const parts = [clients ? `${clients} client${clients === 1 ? '' : 's'}` : '', programme ? `${programme} rule${programme === 1 ? '' : 's'} and campaign${programme === 1 ? '' : 's'}` : ''];
+  return parts.filter(Boolean).join(' and ') || '0 clients';
+}
+
+/** What the guard is given of a configuration: its clients, those of them with no contact, and its rules' and campaigns' keys. */
 export interface GuardedClients {
   readonly clientIds: readonly string[];
   readonly contactless: readonly string[];
+  readonly programme: readonly string[];
 }
 
-export function guardedClients(clients: readonly { readonly id: string; readonly contacts: readonly unknown[] }[]): GuardedClients {
-  return { clientIds: clients.map((c) => c.id), contactless: clients.filter((c) => c.contacts.length === 0).map((c) => c.id) };
+export function guardedClients(config: {
+  readonly clients: readonly { readonly id: string; readonly contacts: readonly unknown[] }[];
+  readonly rules: readonly { readonly id: string }[]; readonly campaigns: readonly { readonly id: string }[];
+}): GuardedClients {
+  const { clients } = config;
+  return {
+    clientIds: clients.map((c) => c.id), contactless: clients.filter((c) => c.contacts.length === 0).map((c) => c.id),
+    programme: [...config.rules.map((r) => `rule:${r.id}`), ...config.campaigns.map((c) => `campaign:${c.id}`)],
+  };
 }
 
 /**
@@ -51,7 +81,7 @@ export function guardedClients(clients: readonly { readonly id: string; readonly
  */
 export function configuredKeys(guarded: GuardedClients): Set<string> {
   const contactless = new Set(guarded.contactless);
-  const keys = new Set(guarded.clientIds);
+  const keys = new Set([...guarded.clientIds, ...guarded.programme]);
   for (const id of guarded.clientIds) if (!contactless.has(id)) keys.add(lostContactsKey(id));
   return keys;
 }
@@ -70,6 +100,10 @@ export interface RemovalVerdict {
   readonly held: boolean;
   /** The configuration's clients with no planned touch yet: as many as those gone, the ids changed. */
   readonly arrived?: readonly string[];
+  /** Held for its rules and campaigns (too many of those with planned touches gone at once), not its clients. */
+  readonly programmeHeld?: boolean;
+  /** How many rules and campaigns have open (planned) touches. */
+  readonly programmeWithTouches?: number;
 }
 
 /**
@@ -79,14 +113,24 @@ export interface RemovalVerdict {
  */
 export function removalVerdict(
   withTouches: readonly string[], configured: Iterable<string>, accepted: ReadonlySet<string> = new Set(), lostContacts: readonly string[] = [],
+  programme: { readonly withTouches: readonly string[]; readonly configured: readonly string[] } = { withTouches: [], configured: [] },
 ): RemovalVerdict {
   const kept = new Set(configured);
-  const gone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
-  const unaccepted = gone.filter((id) => !accepted.has(id));
-  const held = unaccepted.length >= REMOVAL_GUARD.atLeast && unaccepted.length > withTouches.length * REMOVAL_GUARD.share;
+  const clientsGone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
+  const clientsUnaccepted = clientsGone.filter((id) => !accepted.has(id));
+  const tooMany = (n: number, of: number) => n >= REMOVAL_GUARD.atLeast && n > of * REMOVAL_GUARD.share;
+  const clientsHeld = tooMany(clientsUnaccepted.length, withTouches.length);
+  const configuredProgramme = new Set(programme.configured);
+  const programmeGone = programme.withTouches.filter((key) => !configuredProgramme.has(key)).sort();
+  const programmeUnaccepted = programmeGone.filter((key) => !accepted.has(key));
+  const programmeHeld = tooMany(programmeUnaccepted.length, programme.withTouches.length);
+  const held = clientsHeld || programmeHeld;
   const planned = new Set(withTouches);
-  const arrived = held ? [...kept].filter((id) => !planned.has(id)).sort() : [];
-  return { gone, unaccepted, withTouches: withTouches.length, held, arrived };
+  const arrived = clientsHeld ? [...kept].filter((id) => !planned.has(id)).sort() : [];
+  return {
+    gone: [...clientsGone, ...programmeGone], unaccepted: [...clientsUnaccepted, ...programmeUnaccepted], withTouches: withTouches.length, held, arrived,
+    programmeHeld: programmeHeld && !clientsHeld, programmeWithTouches: programme.withTouches.length,
+  };
 }
 
 /**
@@ -94,6 +138,17 @@ export function removalVerdict(
  * with its last accepted configuration). `how`: what the reader runs to let the clients go.
  */
 export function removalIssue(configDir: string, verdict: RemovalVerdict, how: string): ConfigIssue {
+  if (verdict.programmeHeld) {
+    const gone = verdict.unaccepted.filter(isProgrammeKey);
+    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.programmeWithTouches ?? 0) * REMOVAL_GUARD.share));
+    return {
+      file: configDir, line: 0, column: 0, field: 'rules',
+      expected: `at most ${most} of the ${verdict.programmeWithTouches} rules and campaigns with planned touches to go at once`,
+      found: `${gone.length} gone (${gone.slice(0, 5).map(describeRemoval).join(', ')}${gone.length > 5 ? ', …' : ''}): a file of rules or campaigns moved, renamed or emptied? `
+        + `Their touches are kept until it is back; if they are meant to go, ${how}`,
+      rank: 3,
+    };
+  }
   const names = verdict.unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (verdict.unaccepted.length > 5 ? ', …' : '');
   const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
   const contacts = losesContacts(verdict.unaccepted);

@@ -13,6 +13,13 @@ export async function clientsWithPlannedTouches(db: DB): Promise<string[]> {
   return rows.map((r) => r.client_id).filter((id) => id !== '*');
 }
 
+/** The rules and campaigns with open (planned) touches, by their touches' source (`rule:<id>`, `campaign:<id>`). */
+export async function programmeWithPlannedTouches(db: DB): Promise<string[]> {
+  const rows = await db.selectFrom('touches').select('source').distinct().where('status', '=', 'planned')
+    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%')])).execute();
+  return rows.map((r) => r.source);
+}
+
 /** How many client ids one query asks about (SQLite's and PostgreSQL's limits on a statement's values). */
 const IDS_A_QUERY = 500;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cpSync, renameSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
@@ -60,6 +60,55 @@ describe('removalVerdict: how many clients may go at once', () => {
     expect(removalVerdict(ten, ten.slice(0, 9), new Set(), ['c1'])).toMatchObject({ gone: ['c9', 'contacts:c1'], held: false });
     expect(removalVerdict(ten, ten.slice(0, 9), new Set(), ['c1', 'c2']).held).toBe(true);
     expect(removalVerdict(ten, ten, new Set(['contacts:c1', 'contacts:c2']), ['c1', 'c2', 'c3']).unaccepted).toEqual(['contacts:c3']);
+  });
+});
+
+describe('a configuration that drops many rules and campaigns at once waits for a person, as for clients (QA: rules.yaml moved aside deleted every event)', () => {
+  it('removalVerdict holds three or more gone over a tenth of those with planned touches; two go through; accepted ones are not counted', () => {
+    const programme = ['rule:a', 'rule:b', 'rule:c', 'rule:d', 'campaign:ny', 'campaign:mar8'];
+    const clients = ['c0', 'c1'];
+    const verdict = (configured: string[], accepted: string[] = []) => removalVerdict(clients, clients, new Set(accepted), [], { withTouches: programme, configured });
+    expect(verdict(['rule:c', 'rule:d', 'campaign:ny', 'campaign:mar8']).held).toBe(false);
+    const held = verdict(['campaign:ny', 'campaign:mar8']);
+    expect(held).toMatchObject({ held: true, programmeHeld: true, unaccepted: ['rule:a', 'rule:b', 'rule:c', 'rule:d'] });
+    expect(removalIssue('/cfg', held, 'accept it')).toMatchObject({ field: 'rules', expected: 'at most 2 of the 6 rules and campaigns with planned touches to go at once' });
+    expect(removalIssue('/cfg', held, 'accept it').found).toBe('4 gone (rule a, rule b, rule c, rule d): a file of rules or campaigns moved, renamed or emptied? Their touches are kept until it is back; if they are meant to go, accept it');
+    expect(verdict(['campaign:ny', 'campaign:mar8'], ['rule:a', 'rule:b']).held).toBe(false);
+  });
+
+  it('plan and once refuse the example company with its rules file moved aside, and change nothing; accept-removals lets them go', async () => {
+    const dir = join(tempDir(), 'config');
+    cpSync(resolve('config'), dir, { recursive: true });
+    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
+    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    try {
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
+      expect((await run('once')).code).toBe(0);
+      const planned = async () => {
+        const db = await openMigrated(dbFile);
+        try {
+          return (await db.selectFrom('touches').select('id').where('status', '=', 'planned').where('source', 'like', 'rule:%').execute()).length;
+        } finally {
+          await db.destroy();
+        }
+      };
+      const before = await planned();
+      expect(before).toBeGreaterThan(0);
+      renameSync(join(dir, 'rules.yaml'), join(dir, 'rules.yaml.bak'));
+      for (const command of ['once', 'plan']) {
+        const refused = await run(command);
+        expect(refused.code, command).toBe(2);
+        expect(refused.err).toMatch(/rules: expected at most 2 of the \d+ rules and campaigns with planned touches to go at once, found 5 gone \(rule ceo-to-ceo, rule director-to-director, rule feedback, /);
+        expect(refused.err).toContain('a file of rules or campaigns moved, renamed or emptied?');
+      }
+      expect(await planned()).toBe(before);
+      const accepted = await cli('accept-removals', '--config', dir, '--db', dbFile);
+      expect(accepted.out).toContain('accepted: 5 rules and campaigns with planned touches leave the plan (rule ceo-to-ceo, ');
+      expect((await run('once')).code).toBe(0);
+      expect(await planned()).toBe(0);
+    } finally {
+      delete process.env.TOUCHBASE_FEEDS_DIR;
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { configDir, describeDatabase, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { recordRemovals, removalsOf } from '../../removal-check.ts';
-import { shortList } from '../removals.ts';
+import { howMany, shortList } from '../removals.ts';
 import { describe } from '../command-table.ts';
 import { guardedClients, losesContacts } from '../../domain/removal-guard.ts';
 
@@ -17,18 +17,18 @@ export function acceptRemovalsCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       const config = await readConfig(o);
-      const guarded = guardedClients(config.clients);
+      const guarded = guardedClients(config);
       await withDatabase(o, async (db) => {
         const verdict = await removalsOf(db, guarded);
         if (verdict.unaccepted.length === 0) {
-          io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client with planned touches in ${describeDatabase(o)}`
+          io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client, rule and campaign with planned touches in ${describeDatabase(o)}`
             + `${verdict.gone.length ? ` (the ${verdict.gone.length} it drops were accepted before)` : ''}\n`);
           return;
         }
         await recordRemovals(db, verdict.unaccepted, guarded);
-        io.out(`accepted: ${verdict.unaccepted.length} of the ${verdict.withTouches} clients with planned touches leave the plan${losesContacts(verdict.unaccepted) ? ' or lose every contact' : ''} (${shortList(verdict.unaccepted)}).\n`
+        io.out(`accepted: ${howMany(verdict)} with planned touches leave the plan${losesContacts(verdict.unaccepted) ? ' or lose every contact' : ''} (${shortList(verdict.unaccepted)}).\n`
           + 'Their planned touches are cancelled at the next plan (a daemon on this database applies the configuration within seconds); '
-          + 'their history stays, and a client that comes back gets its touches back.\n');
+          + 'their history stays, and a client (or rule) that comes back gets its touches back.\n');
       }, { existing: true });
     });
 }
