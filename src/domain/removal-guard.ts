@@ -100,20 +100,21 @@ export interface RemovalVerdict {
   readonly held: boolean;
   /** The configuration's clients with no planned touch yet: as many as those gone, the ids changed. */
   readonly arrived?: readonly string[];
-  /** Held for its rules and campaigns (too many of those with planned touches gone at once), not its clients. */
+  /** Held for its rules and campaigns (too many of those planned on until now gone at once), not its clients. */
   readonly programmeHeld?: boolean;
-  /** How many rules and campaigns have open (planned) touches. */
-  readonly programmeWithTouches?: number;
+  /** How many rules and campaigns the configuration planned on until now had. */
+  readonly programmeBefore?: number;
 }
 
 /**
- * Compares the clients the database plans for with those of the configuration.
+ * Compares the clients the database plans for with those of the configuration, and the rules and
+ * campaigns planned on until now (`programme.before`) with its own.
  * `accepted`: clients a person already said may go (and keys of clients they said may lose every
  * contact); `lostContacts`: the configuration's clients with no contact whose open touches are with some.
  */
 export function removalVerdict(
   withTouches: readonly string[], configured: Iterable<string>, accepted: ReadonlySet<string> = new Set(), lostContacts: readonly string[] = [],
-  programme: { readonly withTouches: readonly string[]; readonly configured: readonly string[] } = { withTouches: [], configured: [] },
+  programme: { readonly before: readonly string[]; readonly configured: readonly string[] } = { before: [], configured: [] },
 ): RemovalVerdict {
   const kept = new Set(configured);
   const clientsGone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
@@ -121,15 +122,15 @@ export function removalVerdict(
   const tooMany = (n: number, of: number) => n >= REMOVAL_GUARD.atLeast && n > of * REMOVAL_GUARD.share;
   const clientsHeld = tooMany(clientsUnaccepted.length, withTouches.length);
   const configuredProgramme = new Set(programme.configured);
-  const programmeGone = programme.withTouches.filter((key) => !configuredProgramme.has(key)).sort();
+  const programmeGone = programme.before.filter((key) => !configuredProgramme.has(key)).sort();
   const programmeUnaccepted = programmeGone.filter((key) => !accepted.has(key));
-  const programmeHeld = tooMany(programmeUnaccepted.length, programme.withTouches.length);
+  const programmeHeld = tooMany(programmeUnaccepted.length, programme.before.length);
   const held = clientsHeld || programmeHeld;
   const planned = new Set(withTouches);
   const arrived = clientsHeld ? [...kept].filter((id) => !planned.has(id)).sort() : [];
   return {
     gone: [...clientsGone, ...programmeGone], unaccepted: [...clientsUnaccepted, ...programmeUnaccepted], withTouches: withTouches.length, held, arrived,
-    programmeHeld: programmeHeld && !clientsHeld, programmeWithTouches: programme.withTouches.length,
+    programmeHeld: programmeHeld && !clientsHeld, programmeBefore: programme.before.length,
   };
 }
 
@@ -140,10 +141,10 @@ export function removalVerdict(
 export function removalIssue(configDir: string, verdict: RemovalVerdict, how: string): ConfigIssue {
   if (verdict.programmeHeld) {
     const gone = verdict.unaccepted.filter(isProgrammeKey);
-    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.programmeWithTouches ?? 0) * REMOVAL_GUARD.share));
+    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.programmeBefore ?? 0) * REMOVAL_GUARD.share));
     return {
       file: configDir, line: 0, column: 0, field: 'rules',
-      expected: `at most ${most} of the ${verdict.programmeWithTouches} rules and campaigns with planned touches to go at once`,
+      expected: `at most ${most} of the ${verdict.programmeBefore} rules and campaigns planned on until now to go at once`,
       found: `${gone.length} gone (${gone.slice(0, 5).map(describeRemoval).join(', ')}${gone.length > 5 ? ', …' : ''}): a file of rules or campaigns moved, renamed or emptied? `
         + `Their touches are kept until it is back; if they are meant to go, ${how}`,
       rank: 3,

@@ -2,6 +2,7 @@ import type { DB } from './database.ts';
 import { getInfo, setInfo } from './job-repository.ts';
 
 const ACCEPTED = 'accepted_removals';
+const PROGRAMME = 'planned_programme';
 
 /**
  * The clients with open (planned) touches: the plan's clients, not the company-wide ones. Read
@@ -11,13 +12,6 @@ const ACCEPTED = 'accepted_removals';
 export async function clientsWithPlannedTouches(db: DB): Promise<string[]> {
   const rows = await db.selectFrom('touches').select('client_id').distinct().where('status', '=', 'planned').execute();
   return rows.map((r) => r.client_id).filter((id) => id !== '*');
-}
-
-/** The rules and campaigns with open (planned) touches, by their touches' source (`rule:<id>`, `campaign:<id>`). */
-export async function programmeWithPlannedTouches(db: DB): Promise<string[]> {
-  const rows = await db.selectFrom('touches').select('source').distinct().where('status', '=', 'planned')
-    .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%')])).execute();
-  return rows.map((r) => r.source);
 }
 
 /** How many client ids one query asks about (SQLite's and PostgreSQL's limits on a statement's values). */
@@ -59,4 +53,26 @@ export async function recordAcceptedRemovals(db: DB, ids: Iterable<string>, conf
   const before = await acceptedRemovals(db);
   const after = [...new Set([...before, ...ids])].filter((id) => !configured.has(id)).sort();
   if (after.length !== before.size || after.some((id) => !before.has(id))) await setInfo(db, { [ACCEPTED]: JSON.stringify(after) });
+}
+
+/**
+ * The rules' and campaigns' keys of the configuration last planned on (recordPlannedProgramme):
+ * what a new one is weighed against. Kept, rather than read from the touches' sources (a scan of
+ * every open touch, 0.2 s at 10,000 clients, at every plan). Empty before the first.
+ */
+export async function plannedProgramme(db: DB): Promise<string[]> {
+  const value = (await getInfo(db))[PROGRAMME];
+  try {
+    const keys: unknown = value ? JSON.parse(value) : [];
+    return Array.isArray(keys) ? keys.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Records the rules' and campaigns' keys of the configuration planned on; writes only when they changed. */
+export async function recordPlannedProgramme(db: DB, keys: readonly string[]): Promise<void> {
+  const sorted = [...new Set(keys)].sort();
+  const before = await plannedProgramme(db);
+  if (sorted.length !== before.length || sorted.some((k, i) => k !== before[i])) await setInfo(db, { [PROGRAMME]: JSON.stringify(sorted) });
 }
