@@ -30,7 +30,12 @@ export function givenPublicUrl(settings: Settings, env: NodeJS.ProcessEnv = proc
 
 /** The base address of links and feeds for this database (see eventLinks). */
 export async function linksBaseUrl(db: DB, settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return givenPublicUrl(settings, env) ?? (await localValue(db, LINKS_BASE)) ?? publicUrl(settings, {});
+  return givenPublicUrl(settings, env) ?? (await recordedLinksBase(db)) ?? publicUrl(settings, {});
+}
+
+/** The address the daemon last recorded for links (its public address, given in its own environment), if any. */
+export function recordedLinksBase(db: DB): Promise<string | undefined> {
+  return localValue(db, LINKS_BASE);
 }
 
 /** The daemon records the address it serves at, so every process writes the same links. */

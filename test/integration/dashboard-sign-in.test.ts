@@ -10,6 +10,7 @@ import { dashboardAuthFromEnv, DashboardSettingsError } from '../../src/dashboar
 import { csrfToken, csrfValid, newSession, sessionCookieValue, sessionOf, sign, unsign } from '../../src/dashboard/session.ts';
 import { openMigrated } from '../../src/storage/database.ts';
 import { setInfo } from '../../src/storage/job-repository.ts';
+import { recordServedUrl } from '../../src/sync/event-links.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
@@ -57,6 +58,18 @@ describe('touchbase dashboard-link', () => {
     const link = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
     expect(link.code).toBe(0);
     expect(link.out.startsWith(`http://${hostname()}:8790/dashboard/auth/link/`)).toBe(true);
+  });
+
+  it('gives the public address the daemon recorded (its TOUCHBASE_PUBLIC_URL), as feeds does, not the address it binds behind a proxy (QA: a link that worked on the server only)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': dashboardCompany('en') });
+    const file = join(tempDir(), 't.sqlite');
+    const db = await openMigrated(file);
+    await setInfo(db, { url: 'http://127.0.0.1:8790' });
+    await recordServedUrl(db, 'https://touchbase.example.com/');
+    await db.destroy();
+    const link = await cli('dashboard-link', '--config', dir, '--db', file, '--now', NOW);
+    expect(link.code).toBe(0);
+    expect(link.out).toMatch(/^https:\/\/touchbase\.example\.com\/dashboard\/auth\/link\/[A-Za-z0-9_-]{43}\n$/);
   });
 });
 

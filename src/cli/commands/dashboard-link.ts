@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { getInfo } from '../../storage/job-repository.ts';
-import { publicUrlFromEnv, reachableUrl } from '../../http/public-url.ts';
+import { reachableUrl } from '../../http/public-url.ts';
+import { givenPublicUrl, recordedLinksBase } from '../../sync/event-links.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
 import { clockFrom, configDir, databaseMissing, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
@@ -33,7 +34,10 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       const { url, expires } = await withDatabase(o, async (db) => {
         const served = (await getInfo(db)).url;
         const running = served ? reachableUrl(served) : undefined;
-        const base = (publicUrlFromEnv() || config.settings.http.publicUrl || running || `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
+        // The daemon's public address as it recorded it (TOUCHBASE_PUBLIC_URL in the service's
+        // environment, not this shell's), as `feeds` prints: its bind address (127.0.0.1 behind a
+        // proxy) made a link that worked on the server only (QA).
+        const base = (givenPublicUrl(config.settings) ?? await recordedLinksBase(db) ?? running ?? `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
         return mintSignInLink(db, base, employee, clockFrom(o.now, config.settings.timezone).now(), minutes);
       });
       io.out(`${url}\n`);
