@@ -186,6 +186,12 @@ export class DaemonLock {
 
 const LOCK_SUFFIX = '.daemon-lock';
 
+/** The files the daemon of this SQLite database recorded beside it (recordFiles): the running one's, or a killed one's. */
+export function recordedDaemonFiles(location: string): OpenedFiles | undefined {
+  if (isPostgresLocation(location)) return undefined;
+  return filesOfKilledDaemon(`${realDatabasePath(location, false)}.daemon-pid`);
+}
+
 /** The files a daemon recorded in its pid file (recordFiles), if it recorded them. */
 function filesOfKilledDaemon(infoFile: string): OpenedFiles | undefined {
   try {

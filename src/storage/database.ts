@@ -30,7 +30,8 @@ import type { Database } from './schema.ts';
 import { connectionClosed, connectionOpened, notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
 import { DatabaseProblemError, explainSqliteError } from './database-errors.ts';
-import { daemonPid, isDaemonRunning } from './daemon-lock.ts';
+import { daemonPid, isDaemonRunning, recordedDaemonFiles } from './daemon-lock.ts';
+import { databaseFileIdentity } from './database-file.ts';
 import { currentUser } from '../current-user.ts';
 import { dialectOf } from './dialect.ts';
 import { isPostgresLocation, redactLocation } from './location.ts';
@@ -375,6 +376,23 @@ export async function refuseFileGoneUnderDaemon(file: string): Promise<void> {
   throw fileGoneUnderDaemon(file);
 }
 
+/**
+ * A command on a SQLite file that was replaced under the daemon running on it (a backup restored
+ * by `mv` before the daemon's restart) is refused, as one on a deleted file is: the old file's
+ * write-ahead log is still beside the path, and SQLite replays it onto the new file — a command
+ * showed and wrote the state the restore undid, and a `done` it confirmed was lost when the
+ * daemon set that log aside at its stop (QA). Its files are in its pid file (recordFiles).
+ */
+export async function refuseReplacedUnderDaemon(file: string): Promise<void> {
+  if (file === ':memory:' || isPostgresLocation(file)) return;
+  const opened = recordedDaemonFiles(file)?.db;
+  const now = opened === undefined ? undefined : databaseFileIdentity(file);
+  if (now === undefined || now === opened || !(await isDaemonRunning(file))) return;
+  const pid = daemonPid(file);
+  throw new DatabaseProblemError('cannot-open', file, `${file} was replaced (a backup restored by mv?) while the touchbase daemon${pid ? ` (pid ${pid})` : ''} had the old file open: `
+    + 'nothing was read or written. Restart the daemon first — it sets the old file\'s log aside, so that it is not replayed onto this one — then run this again.');
+}
+
 export function fileGoneUnderDaemon(file: string): DatabaseProblemError {
   const pid = daemonPid(file);
   return new DatabaseProblemError('cannot-open', file, `${file} is not there, but a touchbase daemon${pid ? ` (pid ${pid})` : ''} runs on it: the file was deleted or moved while the daemon had it open. `
@@ -479,7 +497,10 @@ async function withForeignKeysOff<T>(db: DB, work: () => Promise<T>): Promise<T>
  * (refuseUnderDaemon).
  */
 export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}): Promise<DB> {
-  if (!o.ownDaemon) await refuseFileGoneUnderDaemon(file);
+  if (!o.ownDaemon) {
+    await refuseFileGoneUnderDaemon(file);
+    await refuseReplacedUnderDaemon(file);
+  }
   const db = openDatabase(file);
   try {
     if (!o.ownDaemon) await refuseUnderDaemon(db, file);
@@ -499,6 +520,7 @@ export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}
 export async function openForReading(file: string): Promise<DB> {
   if (isPostgresLocation(file)) return openPostgresForReading(file);
   if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
+  await refuseReplacedUnderDaemon(file);
   let db: DB;
   try {
     db = openReadOnly(file);

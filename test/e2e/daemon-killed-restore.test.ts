@@ -65,3 +65,36 @@ describe('a backup restored by mv under a daemon that is then killed', () => {
     }
   }, 180_000);
 });
+
+describe('a backup restored by mv under a daemon that still runs', () => {
+  it('commands, reading or writing, are refused until the daemon restarts, saying so: they read and wrote the old file\'s log, and a "done" they confirmed was lost (QA)', async () => {
+    const d = startRealDaemon();
+    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    const backup = `${d.db}.backup`;
+    const live = new Database(d.db);
+    await live.backup(backup);
+    const [{ id }] = live.prepare(`select id from touches where status = 'planned' order by date, id limit 1`).all() as [{ id: string }];
+    live.close();
+    const run = (...args: string[]) => spawnSync(process.execPath, [resolve('src/touchbase.js'), ...args, '--config', d.config, '--db', d.db], { encoding: 'utf8', env: { ...process.env, TOUCHBASE_FEEDS_DIR: d.feeds } });
+    expect(run('done', id).status).toBe(0);
+    execFileSync('cp', [backup, `${d.db}.restoring`]);
+    renameSync(`${d.db}.restoring`, d.db);
+    for (const args of [['done', id], ['history'], ['status'], ['once']]) {
+      const refused = run(...args);
+      expect(refused.status, `${args[0]}: ${refused.stdout}`).not.toBe(0);
+      expect(refused.stderr, args[0]).toContain('was replaced (a backup restored by mv?) while the touchbase daemon');
+      expect(refused.stderr, args[0]).toContain('Restart the daemon first');
+    }
+    d.child.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+    // Restarted (here: stopped), the restored file is the backup, and commands work on it.
+    expect(run('history').status).toBe(0);
+    const restored = new Database(d.db, { readonly: true });
+    try {
+      expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
+    } finally {
+      restored.close();
+    }
+  }, 180_000);
+});
