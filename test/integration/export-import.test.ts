@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -146,6 +146,30 @@ describe('touchbase export and import', () => {
     expect((await cli('skip', open, '--reason', 'after the move', '--config', config, '--db', restored)).code).toBe(0);
     expect(rows(restored, `select seq, type from touch_events where seq > ${last}`)).toEqual([{ seq: last + 1, type: 'skipped' }]);
   }, 240_000);
+
+  it('export --out that the file system refuses (a folder not there, a size limit) says which file and what to do, and leaves the file there before as it was (QA: a bare "ENOSPC: no space left on device, write")', async () => {
+    const { db } = await usedCompany(tempDir(), inProcesses);
+    const nowhere = join(tempDir(), 'not-there', 'backup.ndjson');
+    const missing = touchbase(['export', '--db', db, '--out', nowhere]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`--out: the folder ${dirname(nowhere)} does not exist`);
+    const out = join(tempDir(), 'backup.ndjson');
+    writeFileSync(out, 'the backup before\n');
+    // An 8 KB file size limit, its signal ignored: the write that crosses it is refused (EFBIG), as a full disk's would be
+    // (ENOSPC). The database's own files are held open here, out of the limit (its 32 KB index made, not grown by the export).
+    const holder = new SQLite(db);
+    holder.prepare('select count(*) from touches').get();
+    let limited: SpawnSyncReturns<string>;
+    try {
+      limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 8; exec node ${resolve('src/touchbase.js')} export --db ${db} --out ${out}`], { encoding: 'utf8', env: ENV });
+    } finally {
+      holder.close();
+    }
+    expect(limited.status, limited.stderr).toBe(1);
+    expect(limited.stderr).toContain(`cannot write ${out}: it would grow larger than allowed (EFBIG: ulimit -f, or the file system's largest file); make room, or give --out a file in another folder. Nothing was written there (a file there before is as it was)`);
+    expect(readFileSync(out, 'utf8')).toBe('the backup before\n');
+    expect(readdirSync(dirname(out)).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
 
   it('secrets stay out of the file unless asked for; standard output and standard input work', async () => {
     const { db } = await usedCompany(tempDir(), inProcesses);

@@ -8,7 +8,8 @@ import type { DB } from '../../storage/database.ts';
 import { exportDatabase, type ExportOptions, type ExportSummary } from '../../storage/export.ts';
 import { SKIPPED_TABLES } from '../../storage/export-format.ts';
 import { importDatabase } from '../../storage/import.ts';
-import { BadInputError } from '../cli-error.ts';
+import { BadInputError, CommandFailedError } from '../cli-error.ts';
+import { refusalOf, refusalWords, remedyFor } from '../../file-system-refusal.ts';
 import { describe } from '../command-table.ts';
 import { clockFrom, dbFile, withDatabase, type GlobalOptions } from '../context.ts';
 import { isPostgresLocation, redactLocation } from '../../storage/location.ts';
@@ -151,7 +152,12 @@ async function exportToFile(db: DB, target: string, options: ExportOptions): Pro
   const partial = `${target}.partial-${process.pid}`;
   removeAbandonedPartials(target);
   // Owner-only whatever the umask: the file holds every client's history (and, asked, the secrets).
-  const fd = openSync(partial, 'wx', 0o600);
+  let fd: number;
+  try {
+    fd = openSync(partial, 'wx', 0o600);
+  } catch (error) {
+    throw outputRefused(error, target);
+  }
   let open = true;
   try {
     const stream = createWriteStream('', { fd, autoClose: false });
@@ -166,8 +172,24 @@ async function exportToFile(db: DB, target: string, options: ExportOptions): Pro
   } catch (error) {
     if (open) closeSync(fd);
     rmSync(partial, { force: true });
-    throw error;
+    throw outputRefused(error, target);
   }
+}
+
+/**
+ * The file system's refusal of the export's file, said of the file asked for and its folder, with
+ * what to do (it was Node's bare "ENOSPC: no space left on device, write", or an EACCES naming the
+ * hidden .partial file — QA); any other error as it is.
+ */
+function outputRefused(error: unknown, target: string): unknown {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  const folder = dirname(target);
+  if (syscall === undefined) return error;
+  const words = code === 'ENOENT' ? 'does not exist' : refusalWords(code);
+  if (!words) return error;
+  const fix = code === 'ENOENT' ? 'create it, or give --out a file in another folder' : `${remedyFor(code)}, or give --out a file in another folder`;
+  const subject = refusalOf(code) === 'too-large' ? 'it' : `its folder ${folder}`;
+  return new CommandFailedError(`cannot write ${target}: ${subject} ${words}; ${fix}. Nothing was written there (a file there before is as it was)`);
 }
 
 /**
