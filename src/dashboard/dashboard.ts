@@ -224,7 +224,15 @@ export class Dashboard {
       deleteCookie(c, OIDC_COOKIE, { path: `${PREFIX}/auth` });
       if (getCookie(c, SIGNED_OUT_COOKIE) !== undefined) deleteCookie(c, SIGNED_OUT_COOKIE, { path: PREFIX });
       if (!saved || saved.x <= this.#nowMs()) return c.redirect(`${PREFIX}/sign-in?error=expired`, 302);
-      if (c.req.query('error')) return c.redirect(`${PREFIX}/sign-in?error=providerError`, 302);
+      const refused = c.req.query('error');
+      if (refused) {
+        // The provider's own words, for the administrator (Entra's "AADSTS50105: … not assigned",
+        // Keycloak's unauthorized_client): they were lost, and the page said only "an error" (QA).
+        // The person's Cancel (access_denied) is said as that, not as the provider failing.
+        const description = (c.req.query('error_description') ?? '').slice(0, 500);
+        this.#d.log.warn({ error: refused.slice(0, 100), description }, 'dashboard sign-in: the identity provider sent the person back with an error');
+        return c.redirect(`${PREFIX}/sign-in?error=${refused === 'access_denied' ? 'denied' : 'providerError'}`, 302);
+      }
       let email: string;
       try {
         email = await this.#oidc.finish(new URL(`${PREFIX}/auth/callback${new URL(c.req.url).search}`, this.#d.baseUrl()), saved);

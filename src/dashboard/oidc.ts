@@ -15,7 +15,7 @@ export interface PendingSignIn {
 }
 
 /** Why a sign-in did not complete (the sign-in page's `?error=`): each has its text (sign-in-pages.ts). */
-export const SIGN_IN_REASONS = ['noEmail', 'unverified', 'expired', 'providerError', 'providerUnreachable'] as const;
+export const SIGN_IN_REASONS = ['noEmail', 'unverified', 'expired', 'denied', 'providerError', 'providerUnreachable'] as const;
 export type SignInReason = typeof SIGN_IN_REASONS[number];
 
 /** A sign-in that did not complete, with a reason a person can act on. */

@@ -14,7 +14,7 @@ export interface Frame {
 export function signInPage(f: Frame, o: { provider: 'google' | 'other' | undefined; signedOut: boolean; error: SignInReason | undefined }): string {
   const { t } = f.tr;
   const reasons: Record<SignInReason, string> = {
-    noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'),
+    noEmail: t('ui.signIn.noEmail'), unverified: t('ui.signIn.unverified'), expired: t('ui.signIn.expired'), denied: t('ui.signIn.denied'),
     providerError: t('ui.signIn.providerError'), providerUnreachable: t('ui.signIn.providerUnreachable'),
   };
   return layout({ tr: f.tr, title: t('ui.signIn.title'), company: f.company }, html`<div class="signin">

@@ -38,6 +38,7 @@ export const enDashboard = {
   'ui.signIn.unverified': 'the identity provider says your e-mail address is not verified',
   'ui.signIn.expired': 'the sign-in took too long or was started in another window',
   'ui.signIn.providerError': 'the identity provider answered with an error',
+  'ui.signIn.denied': 'the identity provider did not let you in: the sign-in was cancelled there, or your account may not use touchbase (if you did not cancel, tell the administrator)',
   'ui.signIn.providerUnreachable': 'the identity provider cannot be reached just now (if that goes on for more than a few minutes, tell the administrator)',
   'ui.signIn.confirm': 'Sign in as {name}',
   'ui.signIn.confirmIntro': 'This one-time link signs you in to the dashboard of {company}.',

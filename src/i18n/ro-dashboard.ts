@@ -40,6 +40,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.signIn.unverified': 'furnizorul de identitate arată că adresa dumneavoastră de e-mail nu este verificată',
   'ui.signIn.expired': 'autentificarea a durat prea mult sau a fost începută în altă fereastră',
   'ui.signIn.providerError': 'furnizorul de identitate a răspuns cu o eroare',
+  'ui.signIn.denied': 'furnizorul de identitate nu v-a permis intrarea: autentificarea a fost anulată acolo sau contul dumneavoastră nu are acces la touchbase (dacă nu ați anulat-o, anunțați administratorul)',
   'ui.signIn.providerUnreachable': 'furnizorul de identitate nu poate fi contactat acum (dacă problema persistă mai mult de câteva minute, anunțați administratorul)',
   'ui.signIn.confirm': 'Autentificare ca {name}',
   'ui.signIn.confirmIntro': 'Acest link de unică folosință deschide panoul companiei {company}.',

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import { browser, closeBrowsers } from '../helpers/browser.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { NOW, dashboardCompany } from '../helpers/dashboard-company.ts';
 import { dashboardDaemon, stopDashboardDaemons } from '../helpers/dashboard-daemon.ts';
+import { createLogger } from '../../src/daemon/logger.ts';
 
 const servers: import('node:http').Server[] = [];
 afterEach(async () => {
@@ -121,7 +123,7 @@ describe('sign-in through OpenID Connect', () => {
     // Asked once, whatever comes of it: a provider that answers with an error (one that refuses the
     // prompt) does not lock the browser out — the next sign-in goes as before, from its session.
     await page.goto(`${daemon.url}/dashboard/auth/callback?error=access_denied`);
-    await page.waitForURL(`${daemon.url}/dashboard/sign-in?error=providerError`);
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?error=denied`);
     await page.goto(`${daemon.url}/dashboard/auth/login`);
     await page.waitForURL(`${daemon.url}/dashboard/`);
     // Signed out again: asked again.
@@ -156,6 +158,33 @@ describe('sign-in through OpenID Connect', () => {
     await stale.waitForURL(`${daemon.url}/dashboard/sign-in?out=1`);
     await page.goto(`${daemon.url}/dashboard/clients`);
     expect(page.url()).toBe(`${daemon.url}/dashboard/sign-in`);
+  });
+
+  it('a person who cancels at the provider is told so; a provider\'s error is logged with its words, for the administrator (QA: both were "an error", and nothing was logged)', { timeout: 120_000 }, async () => {
+    const idp = await identityProvider();
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    const { daemon } = await dashboardDaemon({
+      config: dashboardCompany('en'), clock: new ManualClock(NOW), logger: await createLogger({ level: 'info', destination }),
+      dashboard: { auth: { oidc: { issuer: idp.issuer, clientId: 'touchbase', clientSecret: SECRET }, sessionSecret: 'a-session-secret-for-the-oidc-test-0123456789' } },
+    });
+    idp.register(`${daemon.url}/dashboard/auth/callback`);
+    const page = await (await browser()).newPage();
+    await page.goto(`${daemon.url}/dashboard/sign-in`);
+    await page.locator('a.button').click();
+    await page.locator('input[name=login]').waitFor();
+    // The provider's own Cancel: it sends the browser back with error=access_denied.
+    await page.getByText('Cancel').click();
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?error=denied`);
+    expect(await page.locator('.error').innerText()).toContain('the sign-in was cancelled there, or your account may not use touchbase');
+    // A provider refusing the application (Entra's words): another message, and its words in the log.
+    await page.locator('a.button').click();
+    await page.locator('input[name=login]').waitFor();
+    await page.goto(`${daemon.url}/dashboard/auth/callback?error=invalid_client&error_description=${encodeURIComponent('AADSTS7000215: Invalid client secret provided.')}`);
+    await page.waitForURL(`${daemon.url}/dashboard/sign-in?error=providerError`);
+    expect(await page.locator('.error').innerText()).toContain('the identity provider answered with an error');
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; error?: string; description?: string }).filter((l) => l.msg.startsWith('dashboard sign-in: the identity provider sent the person back'));
+    expect(logged.map((l) => [l.error, l.description])).toEqual([['access_denied', expect.any(String)], ['invalid_client', 'AADSTS7000215: Invalid client secret provided.']]);
   });
 
   it('an account that is no employee, or whose e-mail is not verified, or a callback without its sign-in, gets no session', { timeout: 120_000 }, async () => {

@@ -18,13 +18,13 @@ export async function stopDashboardDaemons(): Promise<void> {
  * A daemon in-process (jobs in-process on the test's clock) on a configuration and a database
  * that already holds a recorded history, started, with its first sync and daily checks done.
  */
-export async function dashboardDaemon(o: { config: unknown; clock: ManualClock; dashboard?: DaemonOptions['dashboard']; history?: boolean; dbFile?: string }): Promise<{ daemon: Daemon; dbFile: string; configDir: string }> {
+export async function dashboardDaemon(o: { config: unknown; clock: ManualClock; dashboard?: DaemonOptions['dashboard']; history?: boolean; dbFile?: string; logger?: DaemonOptions['logger'] }): Promise<{ daemon: Daemon; dbFile: string; configDir: string }> {
   const configDir = writeConfig({ 'touchbase.yaml': o.config });
   const dbFile = o.dbFile ?? join(tempDir(), 'touchbase.sqlite');
   const feedDir = join(tempDir(), 'feeds');
   if (o.history !== false) await recordHistory(dbFile);
   const daemon = new Daemon({
-    configDir, dbFile, feedDir, clock: o.clock, watch: false, http: { host: '127.0.0.1', port: 0 }, dashboard: o.dashboard,
+    configDir, dbFile, feedDir, clock: o.clock, watch: false, http: { host: '127.0.0.1', port: 0 }, dashboard: o.dashboard, logger: o.logger,
     runner: (db) => new InProcessRunner({ db, clock: o.clock, feedDir }),
   });
   running.push(daemon);
