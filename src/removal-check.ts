@@ -1,6 +1,6 @@
 import type { DB } from './storage/database.ts';
-import { configuredKeys, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
-import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, plannedProgramme, recordAcceptedRemovals, recordPlannedProgramme } from './storage/removal-acceptance.ts';
+import { configuredKeys, REMOVAL_GUARD, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
+import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, plannedProgramme, plannedSources, recordAcceptedRemovals, recordPlannedProgramme } from './storage/removal-acceptance.ts';
 
 /**
  * Whether a configuration drops too many of the clients the database plans for, leaves too
@@ -11,7 +11,7 @@ import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches,
 export async function removalsOf(db: DB, guarded: GuardedClients): Promise<RemovalVerdict> {
   const withTouches = await clientsWithPlannedTouches(db);
   const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
-  const programme = { before: await plannedProgramme(db), configured: guarded.programme };
+  const programme = { before: await programmeBefore(db, guarded.programme), configured: guarded.programme };
   return removalVerdict(withTouches, guarded.clientIds, await acceptedRemovals(db), lost, programme);
 }
 
@@ -23,4 +23,21 @@ export async function recordRemovals(db: DB, accepted: Iterable<string>, guarded
   await recordAcceptedRemovals(db, accepted, configuredKeys(guarded));
   // The rules and campaigns planned on from now: the next configuration is weighed against them.
   await recordPlannedProgramme(db, guarded.programme);
+}
+
+/**
+ * The rules and campaigns planned on until now that a configuration is weighed against: those of
+ * the configuration last planned on, less those of them it drops that have no open touch (a
+ * finished campaign deleted cancels nothing, and is not held). None kept yet (the first run of
+ * this version, a database just imported): those with open touches, read once.
+ */
+async function programmeBefore(db: DB, configured: readonly string[]): Promise<string[]> {
+  const kept = await plannedProgramme(db);
+  if (kept === undefined) return plannedSources(db);
+  const now = new Set(configured);
+  const dropped = kept.filter((key) => !now.has(key));
+  // The everyday case (nothing dropped, or a rule or two) asks nothing more of the database.
+  if (dropped.length < REMOVAL_GUARD.atLeast) return kept;
+  const open = new Set(await plannedSources(db, dropped));
+  return kept.filter((key) => now.has(key) || open.has(key));
 }

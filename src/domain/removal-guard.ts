@@ -150,14 +150,16 @@ export function removalIssue(configDir: string, verdict: RemovalVerdict, how: st
       rank: 3,
     };
   }
-  const names = verdict.unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (verdict.unaccepted.length > 5 ? ', …' : '');
+  // The clients' words: rules gone at the same time are not clients.
+  const unaccepted = verdict.unaccepted.filter((key) => !isProgrammeKey(key));
+  const names = unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (unaccepted.length > 5 ? ', …' : '');
   const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
-  const contacts = losesContacts(verdict.unaccepted);
+  const contacts = losesContacts(unaccepted);
   return {
     // The configuration as a whole (which file lost them is not known): the folder, without a line.
     file: configDir, line: 0, column: 0, field: 'clients',
     expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave${contacts ? ', or to lose every contact,' : ''} at once`,
-    found: `${verdict.unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): ${rekeyed(verdict) ?? 'an export that came out empty or cut short?'} Their touches are kept until `
+    found: `${unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): ${rekeyed(verdict, unaccepted.length) ?? 'an export that came out empty or cut short?'} Their touches are kept until `
       + `the file is whole again; if they are meant to go, ${how}`,
     rank: 3,
   };
@@ -167,9 +169,9 @@ export function removalIssue(configDir: string, verdict: RemovalVerdict, how: st
  * As many clients new to the plan as there are gone (client-N become CL-N): the export's ids
  * changed, not its rows lost — said so, since a client whose id changes starts over.
  */
-function rekeyed(verdict: RemovalVerdict): string | undefined {
+function rekeyed(verdict: RemovalVerdict, gone: number): string | undefined {
   const arrived = verdict.arrived ?? [];
-  if (arrived.length < verdict.unaccepted.length / 2) return undefined;
+  if (arrived.length < gone / 2) return undefined;
   const some = arrived.slice(0, 3).join(', ') + (arrived.length > 3 ? ', …' : '');
   return `their ids changed? (${arrived.length} clients new to the plan came in: ${some}) A client whose id changes starts over under the new one: its touches are cancelled and planned again, `
     + 'and what was done with its people this period is not counted for the new one.';
