@@ -140,7 +140,9 @@ export class DaemonLock {
       privateFile(infoFile);
       // The killed one's record is kept until this daemon records its own (recordFiles): should
       // this start fail before it (its set-aside refused), the next start still knows them.
-      writeFileSync(infoFile, JSON.stringify(previous ? { ...holder, files: previous } : holder), { mode: 0o600 });
+      // Under a key of its own: until then, the files this one runs on are not known (a command
+      // weighing whether the file was replaced under it must not take the killed one's for them).
+      writeFileSync(infoFile, JSON.stringify(previous ? { ...holder, killedFiles: previous } : holder), { mode: 0o600 });
       return new DaemonLock(db, infoFile, holder, previous);
     }
     return new DaemonLock(db, undefined, undefined, undefined);
@@ -186,16 +188,24 @@ export class DaemonLock {
 
 const LOCK_SUFFIX = '.daemon-lock';
 
-/** The files the daemon of this SQLite database recorded beside it (recordFiles): the running one's, or a killed one's. */
+/** The files the daemon of this SQLite database recorded beside it (recordFiles): the running one's, or a killed one's; not those a starting one carries over. */
 export function recordedDaemonFiles(location: string): OpenedFiles | undefined {
   if (isPostgresLocation(location)) return undefined;
-  return filesOfKilledDaemon(`${realDatabasePath(location, false)}.daemon-pid`);
+  return recordedFiles(`${realDatabasePath(location, false)}.daemon-pid`, false);
 }
 
-/** The files a daemon recorded in its pid file (recordFiles), if it recorded them. */
+/**
+ * The files a daemon recorded in its pid file (recordFiles), if it recorded them; or, killed
+ * before it did, those of the daemon before it that it carried over (acquire's killedFiles).
+ */
 function filesOfKilledDaemon(infoFile: string): OpenedFiles | undefined {
+  return recordedFiles(infoFile, true);
+}
+
+function recordedFiles(infoFile: string, carried: boolean): OpenedFiles | undefined {
   try {
-    const files = (JSON.parse(readFileSync(infoFile, 'utf8')) as { files?: { db?: unknown; side?: unknown } }).files;
+    const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { files?: { db?: unknown; side?: unknown }; killedFiles?: { db?: unknown; side?: unknown } };
+    const files = info.files ?? (carried ? info.killedFiles : undefined);
     return typeof files?.db === 'string' ? { db: files.db, side: typeof files.side === 'string' ? files.side : undefined } : undefined;
   } catch {
     return undefined;

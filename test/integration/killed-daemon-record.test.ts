@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { DaemonLock } from '../../src/storage/daemon-lock.ts';
+import { DaemonLock, recordedDaemonFiles } from '../../src/storage/daemon-lock.ts';
 import { databaseFileIdentity, setAsideLogsOfReplacedFile, sideFilesIdentity } from '../../src/storage/database-file.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 
@@ -34,14 +34,17 @@ describe('what a killed daemon leaves for the next start', () => {
     writeFileSync(`${file}.daemon-pid`, record);
     const second = DaemonLock.acquire(file, { pid: 4343, startedAt: '2027-03-01T08:05:00Z' });
     expect(second.previousFiles).toEqual({ db: '1:100', side: '1:101|1:102' });
-    // Until it records its own, the killed one's record is in the file it wrote.
-    expect(JSON.parse(readFileSync(`${file}.daemon-pid`, 'utf8'))).toMatchObject({ pid: 4343, files: { db: '1:100' } });
+    // Until it records its own, the killed one's record is in the file it wrote — as the killed
+    // one's, not as the files it runs on (a command must not take them for those: review).
+    expect(JSON.parse(readFileSync(`${file}.daemon-pid`, 'utf8'))).toMatchObject({ pid: 4343, killedFiles: { db: '1:100' } });
+    expect(recordedDaemonFiles(file)).toBeUndefined();
     // Its start failed on them: the record stays for the next start.
     second.keepRecord();
     second.release();
     const third = DaemonLock.acquire(file, { pid: 4444, startedAt: '2027-03-01T08:06:00Z' });
     expect(third.previousFiles).toEqual({ db: '1:100', side: '1:101|1:102' });
     third.recordFiles({ db: '1:200', side: undefined });
+    expect(recordedDaemonFiles(file)).toEqual({ db: '1:200', side: undefined });
     third.release();
     expect(existsSync(`${file}.daemon-pid`)).toBe(false);
   });
