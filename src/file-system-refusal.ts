@@ -32,8 +32,8 @@ export function refusalWords(code: string | undefined, done = 'written'): string
   }
 }
 
-/** What an administrator does about the refusal of `code`: room for a full one, rights for the rest. */
+/** What an administrator does about the refusal of `code`: room for a full one, a larger limit for a file too large, rights for the rest. */
 export function remedyFor(code: string | undefined): string {
   const refusal = refusalOf(code);
-  return refusal === 'full' || refusal === 'too-large' ? 'make room' : `make it writable for user ${currentUser()}`;
+  return refusal === 'full' ? 'make room' : refusal === 'too-large' ? 'raise the size limit (ulimit -f, LimitFSIZE=)' : `make it writable for user ${currentUser()}`;
 }

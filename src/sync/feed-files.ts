@@ -89,7 +89,8 @@ export function makeFeedFolder(dir: string, mode?: number): void {
     mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    const what = refusalWords(code, 'created') ?? `cannot be created (${code ?? (error as Error).message})`;
+    // Not there to be full: "cannot be created", and why.
+    const what = refusalOf(code) === 'full' ? `cannot be created: the disk is full (${code})` : refusalWords(code, 'created') ?? `cannot be created (${code ?? (error as Error).message})`;
     const fix = refusalOf(code) === 'full' ? 'make room' : `create it writable for user ${currentUser()}`;
     throw Object.assign(new CalendarSetupError(`the feed folder ${dir} ${what}: ${fix}, or give TOUCHBASE_FEEDS_DIR another folder`), { code });
   }

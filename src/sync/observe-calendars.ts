@@ -99,20 +99,28 @@ export async function observeCalendars(
  */
 function listingByKey(listed: readonly RemoteEvent[], rows: readonly CalendarSyncRow[]): Map<string, RemoteEvent> {
   const byKey = new Map<string, RemoteEvent>();
-  let recorded: Map<string, string | null> | undefined;
+  let recorded: Map<string, { id: string | null; start: string | null }> | undefined;
   for (const r of listed) {
     const held = byKey.get(r.key);
     if (!held) {
       byKey.set(r.key, r);
       continue;
     }
-    recorded ??= new Map(rows.map((row) => [row.event_key, row.remote_id]));
+    recorded ??= new Map(rows.map((row) => [row.event_key, { id: row.remote_id, start: row.remote_start }]));
     const ours = recorded.get(r.key);
-    if (held.providerId === ours) continue;
-    if (r.providerId === ours || (held.status === 'cancelled' && r.status !== 'cancelled')
-      || (r.status === held.status && Date.parse(r.start) < Date.parse(held.start))) byKey.set(r.key, r);
+    if (held.providerId === ours?.id) continue;
+    // Ours not listed under its id (Outlook gave it a new one, moving it between folders): the one
+    // where we last saw it, before any other — a copy elsewhere is no move.
+    const atOurs = (e: RemoteEvent) => ours?.start != null && sameStart(e.start, ours.start);
+    if (r.providerId === ours?.id || (held.status === 'cancelled' && r.status !== 'cancelled')
+      || (r.status === held.status && !atOurs(held) && (atOurs(r) || Date.parse(r.start) < Date.parse(held.start)))) byKey.set(r.key, r);
   }
   return byKey;
+}
+
+/** Two starts the same: a day, or the same instant however written. */
+function sameStart(a: string, b: string): boolean {
+  return a === b || (a.length > 10 && b.length > 10 && Date.parse(a) === Date.parse(b));
 }
 
 /**

@@ -399,6 +399,13 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     expect(after.reconciled).toMatchObject({ moved: 0, deleted: 0 });
     expect(await db.selectFrom('touches').select(['date', 'start_at', 'moved_by_user']).where('id', '=', touchIdOf(key)).executeTakeFirstOrThrow()).toEqual(before);
     expect((await db.selectFrom('calendar_sync').select('remote_id').where('event_key', '=', key).executeTakeFirstOrThrow()).remote_id).toBe(call.id);
+    // Ours given a new id by Outlook (moved between folders), a copy a week before it: where we last saw it is ours.
+    const weekBefore = (d: string) => DateTime.fromISO(d).minus({ weeks: 1 }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS0000");
+    fake.copyAsUser(A, call.id, `${call.id}-copy0`, { ...call.start, dateTime: weekBefore(call.start.dateTime) }, { ...call.end, dateTime: weekBefore(call.end.dateTime) });
+    fake.changeIdAsOutlook(A, call.id, `${call.id}-renamed`);
+    const renamed = await sync(configOf(sections()));
+    expect(renamed.reconciled).toMatchObject({ moved: 0, deleted: 0 });
+    expect(await db.selectFrom('touches').select(['date', 'start_at', 'moved_by_user']).where('id', '=', touchIdOf(key)).executeTakeFirstOrThrow()).toEqual(before);
     // Our event moved by the employee is still taken in, the copies beside it.
     fake.moveAsUser(A, call.id, { ...call.start, dateTime: weekLater(call.start.dateTime).replace(/T\d\d/, 'T15') }, { ...call.end, dateTime: weekLater(call.end.dateTime).replace(/T\d\d/, 'T15') });
     const moved = await sync(configOf(sections()));

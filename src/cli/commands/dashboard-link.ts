@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { getInfo } from '../../storage/job-repository.ts';
-import { reachableUrl } from '../../http/public-url.ts';
+import { publicUrl, reachableUrl } from '../../http/public-url.ts';
 import { givenPublicUrl, recordedLinksBase } from '../../sync/event-links.ts';
 import { mintSignInLink, SIGN_IN_LINK_MINUTES } from '../../dashboard/sign-in-links.ts';
 import { BadInputError } from '../cli-error.ts';
@@ -37,7 +37,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
         // The daemon's public address as it recorded it (TOUCHBASE_PUBLIC_URL in the service's
         // environment, not this shell's), as `feeds` prints: its bind address (127.0.0.1 behind a
         // proxy) made a link that worked on the server only (QA).
-        const base = (givenPublicUrl(config.settings) ?? await recordedLinksBase(db) ?? running ?? `http://${config.settings.http.host}:${config.settings.http.port}`).replace(/\/$/, '');
+        const base = (givenPublicUrl(config.settings) ?? await recordedLinksBase(db) ?? running ?? publicUrl(config.settings, {})).replace(/\/$/, '');
         return mintSignInLink(db, base, employee, clockFrom(o.now, config.settings.timezone).now(), minutes);
       });
       io.out(`${url}\n`);
