@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openMigrated } from '../../src/storage/database.ts';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, cpSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
@@ -797,6 +798,28 @@ describe('touchbase CLI', () => {
 });
 
 describe('what a plan says it recorded', () => {
+  it('plan, saved, does not print as open the workflow touches of a client gone from the configuration, which its save cancels (review)', async () => {
+    const company = workflowCompany();
+    const dir = writeConfig({ 'touchbase.yaml': company });
+    const file = join(tempDir(), 't.sqlite');
+    expect((await cli('once', '--config', dir, '--db', file, '--now', NOW)).code).toBe(0);
+    const event = await cli('event', 'order.shipped', '--config', dir, '--db', file, '--client', 'beta', '--ref', 'S2', '--now', '2027-01-11T10:00:00+03:00');
+    expect(event.code, event.err).toBe(0);
+    // Beta leaves the configuration (one client: the everyday case, not held).
+    writeFileSync(join(dir, 'touchbase.yaml'), stringify({ ...company, clients: company.clients.slice(0, 1) }));
+    const plan = await cli('plan', '--config', dir, '--db', file, '--now', '2027-01-11T10:10:00+03:00', '--from', '2027-01-11', '--to', '2027-02-28', '--format', 'json');
+    expect(plan.code, plan.err).toBe(0);
+    const printed = JSON.parse(plan.out) as { client: string; status: string; source: string }[];
+    expect(printed.filter((t) => t.client === 'beta' && t.status === 'planned')).toEqual([]);
+    const db = await openMigrated(file);
+    try {
+      // (Of the plan's days: a plan records its window.)
+      expect(await db.selectFrom('touches').select('source').where('client_id', '=', 'beta').where('status', '=', 'planned').where('date', '<=', '2027-02-28').execute()).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('once prints a business event\'s touch with whoever a handover written since gave it to, as plan does (QA: the leaver)', async () => {
     const company = workflowCompany();
     const dir = writeConfig({ 'touchbase.yaml': company });

@@ -93,7 +93,10 @@ export function planCommand(program: Command, io: CliIO): void {
         // part of the period too, though the planner does not make them.
         // So are the touches done or skipped that the plan no longer makes (a cadence changed since),
         // and the open ones their employees moved here from an earlier period (a snooze into January).
-        const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to }), ...await carriedPlannerTouches(db, { from, to }, now, config)];
+        // Not the open ones of a client gone from the configuration: the save cancels them (after the plan is shown).
+        const configured = new Set(config.clients.map((c) => c.id));
+        const others = [...await workflowTouches(db, { from, to }, now, config), ...await resolvedPlannerTouches(db, { from, to }), ...await carriedPlannerTouches(db, { from, to }, now, config)]
+          .filter((t) => t.status !== 'planned' || t.client === '*' || configured.has(t.client));
         // An export carries the same one-click links as the calendar events it stands for.
         const links = o.format === 'ics' ? await eventLinks(db, config) : undefined;
         // And each event as its feed has it: its SEQUENCE (so that a calendar takes the import as
