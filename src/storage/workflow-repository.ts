@@ -22,7 +22,14 @@ export async function insertTouchesIfNew(db: DB, rows: readonly TouchRow[], nowI
     const inserted: string[] = [];
     for (const row of rows) {
       const result = await trx.insertInto('touches').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) {
+        // Made before and still open: its words as they would be made today when its title is not
+        // (the company's language changed, the client was renamed) — an alert in Russian stayed so on
+        // a Romanian dashboard (QA). Its body alone changes every day (a day count): left as written.
+        await trx.updateTable('touches').set({ title: row.title, body: row.body, updated_at: nowIso })
+          .where('id', '=', row.id).where('status', '=', 'planned').where('title', '!=', row.title).execute();
+        continue;
+      }
       // Its "planned" line in the log is what the daemon's incremental pass reads to put it in the
       // calendar at once (history shows the line the touch's row makes instead, not both).
       await appendHistory(trx, [{ touch_id: row.id, type: 'planned', at: nowIso, employee_id: row.employee_id, from_date: null, to_date: row.date, detail: row.source, cause: 'workflow' }]);

@@ -55,6 +55,21 @@ describe('silence', () => {
     expect(later!.title).toBe('alpha Ltd: silent since 1 March 2027 — get in touch');
   });
 
+  it('an open alert takes the company\'s new language at the next check (QA: a Russian alert on a Romanian dashboard)', async () => {
+    const d = await withLastTouch('2027-03-01');
+    expect(await runDailyWorkflows(d, config, morning('2027-05-03'))).toMatchObject({ silenceAlerts: 1 });
+    const base = workflowCompany({ rules: [] });
+    const russian = configOf({ ...base, settings: { ...base.settings, language: 'ru' } });
+    expect(await runDailyWorkflows(d, russian, morning('2027-05-04'))).toMatchObject({ silent: 1, silenceAlerts: 0 });
+    const [alert] = await openTouches(d, 'silence:');
+    expect(alert!.title).toMatch(/^alpha Ltd: нет контакта с 1\sмарта\s2027\sг\.\s—\sсвяжитесь с клиентом$/);
+    expect(alert!.body).toMatch(/^Никто из наших/);
+    // The same language the next day: nothing written (its body's day count is not news).
+    const updated = alert!.updated_at;
+    await runDailyWorkflows(d, russian, DateTime.fromISO('2027-05-05T07:00:00+03:00', { setZone: true }));
+    expect((await openTouches(d, 'silence:'))[0]!.updated_at).toBe(updated);
+  });
+
   it('its alert is news to the daemon\'s next incremental pass, which puts it in the calendar at once', async () => {
     const d = await withLastTouch('2027-03-01');
     const seq = Number((await d.selectFrom('touch_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0);
