@@ -68,7 +68,7 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     expect(lines.slice(1).every((l) => l.includes('anna'))).toBe(true);
     expect((await get('/reports/overdue?employee=nobody')).status).toBe(404);
 
-    // Anna herself (no director): her own rows only; another's id is no page (nor is their name said).
+    // Anna herself (no director): her own rows only; another's are refused saying why, as their page is (403, QA: it was 404), their name not said.
     const own = await signIn((await daemon.dashboard!.signInLink('anna')).url);
     const asAnna = async (path: string) => (await fetch(`${daemon.url}/dashboard${path}`, { headers: { cookie: own } })).status;
     expect(await asAnna('/reports/overdue?employee=anna')).toBe(200);
@@ -78,7 +78,10 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
     expect(annasPage).toContain('All 61 overdue touches →');
     expect(annasOwn).toContain('61 rows');
     expect(annasOwn).toContain('late call at Beta');
-    expect(await asAnna('/reports/overdue?employee=oleg')).toBe(404);
-    expect(await asAnna('/reports/overdue.csv?employee=oleg')).toBe(404);
+    expect(await asAnna('/reports/overdue?employee=oleg')).toBe(403);
+    expect(await asAnna('/reports/overdue.csv?employee=oleg')).toBe(403);
+    expect(await asAnna('/employees/oleg')).toBe(403);
+    const refused = await (await fetch(`${daemon.url}/dashboard/reports/punctuality?employee=oleg`, { headers: { cookie: own } })).text();
+    expect(text(refused)).not.toContain('Oleg');
   });
 });

@@ -24,11 +24,12 @@ function allowed(ctx: PageContext, name: string): boolean {
  * touches (QA: it listed 50 of 4,105, and the report's filter was ignored). Undefined without
  * one, or for a report of another kind; an id of nobody is said so (`unknown`).
  */
-function employeeFilter(ctx: PageContext, spec: { columns: readonly { key: string }[] }): { id: string; name: string } | 'unknown' | undefined {
+function employeeFilter(ctx: PageContext, spec: { columns: readonly { key: string }[] }): { id: string; name: string } | 'unknown' | 'forbidden' | undefined {
   const id = ctx.req.query.employee;
   if (typeof id !== 'string' || id === '' || !spec.columns.some((c) => c.key === 'employee' || c.key === 'owner')) return undefined;
-  // A non-director's own rows only (the scope would show no one else's; nor is their name said).
-  if (!ctx.scope.all && id !== ctx.req.viewer.id) return 'unknown';
+  // A non-director's own rows only: another's are refused saying why, as their page is (403; it was
+  // "no such page" — QA), whoever the id is (nor is their name said).
+  if (!ctx.scope.all && id !== ctx.req.viewer.id) return 'forbidden';
   const name = ctx.names.employees.get(id);
   return name === undefined ? 'unknown' : { id, name };
 }
@@ -74,6 +75,7 @@ export async function reportPage(ctx: PageContext, name: string): Promise<PageRe
   const spec = specOf(ctx, name);
   if (!spec || !allowed(ctx, name)) return errorPage(ctx, spec && (STORED_REPORTS as readonly string[]).includes(name) ? 403 : 404, 'directors');
   const filter = employeeFilter(ctx, spec);
+  if (filter === 'forbidden') return errorPage(ctx, 403, 'employee');
   if (filter === 'unknown') return errorPage(ctx, 404);
   const current = pageNumber(ctx);
   const content = await cachedPart(ctx, `report|${name}|${current}|${filter?.id ?? ''}`, async () => {
@@ -98,6 +100,7 @@ export async function reportCsvDownload(ctx: PageContext, name: string): Promise
   // A download refused is the page that says why, in the reader's language (QA: an empty 403, or English text in a Russian dashboard).
   if (!allowed(ctx, name)) return errorPage(ctx, 403, 'directors');
   const filter = employeeFilter(ctx, spec);
+  if (filter === 'forbidden') return errorPage(ctx, 403, 'employee');
   if (filter === 'unknown') return errorPage(ctx, 404);
   return csv(ctx, spec, (await rowsFor(ctx, name, undefined, filter?.id)).rows, filter ? `${name}-${filter.id}.csv` : `${name}.csv`);
 }
