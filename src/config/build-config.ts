@@ -193,6 +193,7 @@ function buildClients(ctx: BuildContext): void {
   // not checked again (its team's holder, its contacts' ids, were each one more error — QA).
   const repeated = uniqueIds(ctx, sources.clients, 'client');
   const seenContacts = new Map<string, Origin>();
+  const zoneless: { id: string; country: string; origin: Origin }[] = [];
   for (const located of sources.clients) {
     const { value: c, origin, broken } = located;
     const again = repeated.has(located);
@@ -221,6 +222,7 @@ function buildClients(ctx: BuildContext): void {
     }));
     // A zone or country that is itself wrong is reported once, above; '?' keeps every check that would follow from it quiet.
     const timezone = c.timezone ? (zoneOk ? c.timezone : '?') : zoneOk ? settings.timezone : '?';
+    if (!c.timezone && c.country && countryOk && !again && outOfCountry(c.country, settings.timezone)) zoneless.push({ id: c.id, country: c.country, origin });
     const country = c.country ? (countryOk ? c.country : '?') : countryOk ? settings.country : '?';
     ctx.drafts.push({
       origin, located, salvaged: again || (broken !== undefined && broken.size > 0),
@@ -232,6 +234,7 @@ function buildClients(ctx: BuildContext): void {
       },
     });
   }
+  warnZoneless(ctx, zoneless, settings.timezone);
   // A contact refused for its own mistake still takes its id: another use of the id is an error
   // now, not only once the first is mended (reported at the later of the two).
   for (const d of sources.droppedContacts) {
@@ -240,6 +243,36 @@ function buildClients(ctx: BuildContext): void {
     const [kept, dropped] = [placeOf(valid), placeOf(d.origin)];
     const keptLater = kept.file === dropped.file && kept.line > dropped.line;
     ctx.report(keptLater ? valid : d.origin, ['id'], 2, `a contact id used once (first at ${short(keptLater ? dropped : kept)})`, quote(d.id));
+  }
+}
+
+/**
+ * The zones of the companies' home countries. A client of one of them given no timezone takes the
+ * company's; when that zone is not one of its country's (a Chisinau company's client in Russia:
+ * an hour off Moscow in winter), its meetings are placed in hours it does not keep (QA).
+ */
+const COUNTRY_ZONES: Readonly<Record<string, readonly string[]>> = {
+  MD: ['Europe/Chisinau'],
+  RO: ['Europe/Bucharest'],
+  RU: ['Europe/Moscow', 'Europe/Kaliningrad', 'Europe/Samara', 'Europe/Volgograd', 'Europe/Kirov', 'Europe/Astrakhan', 'Europe/Saratov', 'Europe/Ulyanovsk',
+    'Asia/Yekaterinburg', 'Asia/Omsk', 'Asia/Novosibirsk', 'Asia/Barnaul', 'Asia/Tomsk', 'Asia/Novokuznetsk', 'Asia/Krasnoyarsk', 'Asia/Irkutsk', 'Asia/Chita',
+    'Asia/Yakutsk', 'Asia/Khandyga', 'Asia/Vladivostok', 'Asia/Ust-Nera', 'Asia/Magadan', 'Asia/Sakhalin', 'Asia/Srednekolymsk', 'Asia/Kamchatka', 'Asia/Anadyr'],
+};
+
+/** Whether `zone` is known not to be one of `country`'s (only the home countries are known). */
+function outOfCountry(country: string, zone: string): boolean {
+  const zones = COUNTRY_ZONES[country];
+  return zones !== undefined && !zones.includes(zone);
+}
+
+/** One warning for the clients of a country that take the company's zone, not one of theirs: at the first, with how many. */
+function warnZoneless(ctx: BuildContext, clients: readonly { id: string; country: string; origin: Origin }[], zone: string): void {
+  const byCountry = new Map<string, typeof clients[number][]>();
+  for (const c of clients) byCountry.set(c.country, [...byCountry.get(c.country) ?? [], c]);
+  for (const [country, list] of byCountry) {
+    const some = list.slice(0, 3).map((c) => c.id).join(', ') + (list.length > 3 ? ', …' : '');
+    ctx.warn(list[0]!.origin, ['timezone'], `${counted(list.length, 'client')} in ${country} (${some}) ${list.length === 1 ? 'has' : 'have'} no timezone and take${list.length === 1 ? 's' : ''} the company's, ${zone}, which is not ${country}'s: `
+      + `their meetings are placed in ${zone}'s hours; give each its zone (timezone: ${COUNTRY_ZONES[country]![0]}, or a column "timezone" in the CSV)`);
   }
 }
 

@@ -300,6 +300,17 @@ rules:
     expect(titled.issues.map(formatIssue)).toEqual([]);
   });
 
+  it('clients of a home country with no timezone, the company\'s not being one of their country\'s, are one warning per country (QA: a Chisinau company\'s clients in Russia took Chisinau\'s hours)', () => {
+    const yaml = 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
+    const csv = 'id;name;country;timezone\nc1;Unu;RU;\nc2;Doi;RU;\nc3;Trei;RU;Europe/Moscow\nc4;Patru;MD;\nc5;Cinci;RO;\nc6;Sase;DE;\n';
+    const { issues, warnings } = check(writeConfig({ 'a.yaml': yaml, 'clients.csv': csv }));
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(warnings.map(formatWarning)).toEqual([
+      'clients.csv:2:4: timezone (client c1): 2 clients in RU (c1, c2) have no timezone and take the company\'s, Europe/Chisinau, which is not RU\'s: their meetings are placed in Europe/Chisinau\'s hours; give each its zone (timezone: Europe/Moscow, or a column "timezone" in the CSV)',
+      'clients.csv:6:4: timezone (client c5): 1 client in RO (c5) has no timezone and takes the company\'s, Europe/Chisinau, which is not RO\'s: their meetings are placed in Europe/Chisinau\'s hours; give each its zone (timezone: Europe/Bucharest, or a column "timezone" in the CSV)',
+    ]);
+  });
+
   it('Excel\'s "sep=;" first line names the separator and is not the header (with or without quotes in the file, with a byte-order mark)', () => {
     const yaml = 'settings: { company: T, country: RO, timezone: Europe/Bucharest }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
     const plain = 'sep=;\r\nid;name;oraș\r\nc1;Client Unu SRL;Iași\r\nc2;Client Doi, SA;Cluj\r\n';

@@ -519,8 +519,8 @@ campaigns:
 clients:
   - { id: ru1, name: R1, country: RU, contacts: [{ id: k1, name: K, role: ceo }] }
   - { id: ru2, name: R2, country: RU, contacts: [{ id: k2, name: L, role: ceo }] }
-  - { id: md1, name: M1, country: MD, contacts: [{ id: k3, name: M, role: ceo }] }
-  - { id: ro1, name: O1, country: RO, contacts: [{ id: k4, name: N, role: ceo }] }
+  - { id: md1, name: M1, country: MD, timezone: Europe/Chisinau, contacts: [{ id: k3, name: M, role: ceo }] }
+  - { id: ro1, name: O1, country: RO, timezone: Europe/Bucharest, contacts: [{ id: k4, name: N, role: ceo }] }
 campaigns:
   - { id: womens, holiday: international-womens-day, theirs: [ceo], ours: account_manager }
   - { id: womens-date, on: 03-08, theirs: [ceo], ours: account_manager, for: { country: [RU, MD] } }
