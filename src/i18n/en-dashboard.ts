@@ -15,7 +15,7 @@ export const enDashboard = {
   'ui.languageName.ru': 'Русский',
   'ui.languageName.ro': 'Română',
   'ui.switch': 'Switch',
-  'ui.asOf': 'Figures as of {time} (computed after each sync).',
+  'ui.asOf': 'Figures as of {time}, {zone} time (computed after each sync); times on these pages are {zone} time unless said.',
   'ui.notReady': 'The dashboard is being prepared: its figures appear after the first plan and sync, which is running now. This page can be reloaded in a minute.',
   'ui.downloadCsv': 'Download CSV',
   'ui.seeAll': 'See all ({count})',

@@ -17,7 +17,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.languageName.ru': 'Русский',
   'ui.languageName.ro': 'Română',
   'ui.switch': 'Schimbă',
-  'ui.asOf': 'Cifre la {time} (recalculate după fiecare sincronizare).',
+  'ui.asOf': 'Cifre la {time}, ora {zone} (recalculate după fiecare sincronizare); orele din aceste pagini sunt ora {zone}, dacă nu se spune altfel.',
   'ui.notReady': 'Panoul se pregătește: cifrele apar după prima planificare și sincronizare, care rulează acum. Reîncărcați pagina peste un minut.',
   'ui.downloadCsv': 'Descarcă CSV',
   'ui.seeAll': 'Vezi toate ({count})',

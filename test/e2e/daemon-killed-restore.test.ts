@@ -5,6 +5,17 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { startRealDaemon } from '../helpers/real-daemon.ts';
 
+/** The file at the path is the backup, whole: nothing done after it was made (its undone touches none). */
+function expectTheBackup(file: string): void {
+  const restored = new Database(file, { readonly: true });
+  try {
+    expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
+  } finally {
+    restored.close();
+  }
+}
+
 describe('a backup restored by mv under a daemon that is then killed', () => {
   it('the next daemon sets the old file\'s write-ahead log aside before opening the file, which stays the backup, whole (QA: kill -9 after the mv replayed the old log onto it: SQLITE_CORRUPT)', async () => {
     const d = startRealDaemon();
@@ -32,13 +43,7 @@ describe('a backup restored by mv under a daemon that is then killed', () => {
     expect(readdirSync(dirname(d.db)).some((f) => /\.sqlite-wal\.of-replaced-\d{8}T\d{6}Z$/.test(f))).toBe(true);
     again.child.kill('SIGTERM');
     expect((await again.exited).code).toBe(0);
-    const restored = new Database(d.db, { readonly: true });
-    try {
-      expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
-    } finally {
-      restored.close();
-    }
+    expectTheBackup(d.db);
   }, 180_000);
 
   it('a daemon killed with its own file in place: the next one sets nothing aside, and what it wrote is there', async () => {
@@ -89,12 +94,6 @@ describe('a backup restored by mv under a daemon that still runs', () => {
     expect((await d.exited).code).toBe(0);
     // Restarted (here: stopped), the restored file is the backup, and commands work on it.
     expect(run('history').status).toBe(0);
-    const restored = new Database(d.db, { readonly: true });
-    try {
-      expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(restored.prepare(`select count(*) as n from touches where status = 'done'`).get()).toEqual({ n: 0 });
-    } finally {
-      restored.close();
-    }
+    expectTheBackup(d.db);
   }, 180_000);
 });

@@ -43,6 +43,8 @@ describe('an employee\'s page at a large company (QA: 8,950 touches in the agend
 
     const anna = await get('/employees/anna');
     expect(anna.status).toBe(200);
+    // Its times are the company's, and said to be (QA: a director in Bucharest read Moscow's hour as his own).
+    expect(text(anna.body)).toMatch(/Figures as of \S+ \S+, Europe\/Moscow time \(computed after each sync\); times on these pages are Europe\/Moscow time unless said\./);
     const agenda = section(anna.body, 'agenda');
     expect(bodyRows(agenda)).toBe(200);
     const more = /The first 200 of (\d+) touches; all of them: touchbase plan --no-save --employee anna --from (\S+) --to (\S+)/.exec(text(agenda));

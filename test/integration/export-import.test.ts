@@ -166,7 +166,7 @@ describe('touchbase export and import', () => {
       holder.close();
     }
     expect(limited.status, limited.stderr).toBe(1);
-    expect(limited.stderr).toContain(`cannot write ${out}: it would grow larger than allowed (EFBIG: ulimit -f, or the file system's largest file); make room, or give --out a file in another folder. Nothing was written there (a file there before is as it was)`);
+    expect(limited.stderr).toContain(`cannot write ${out}: it would grow larger than allowed (EFBIG: ulimit -f, or the file system's largest file); raise the size limit (ulimit -f, LimitFSIZE=), or give --out a file in another folder. Nothing was written there (a file there before is as it was)`);
     expect(readFileSync(out, 'utf8')).toBe('the backup before\n');
     expect(readdirSync(dirname(out)).filter((f) => f.includes('.partial-'))).toEqual([]);
   });

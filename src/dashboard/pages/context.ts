@@ -84,7 +84,9 @@ export function summaryValue(spec: ReportSpec | undefined, key: string): Cell {
 
 /** A whole HTML page in the dashboard's frame. */
 export function page(ctx: PageContext, title: string, section: Shell['section'], content: Html, status = 200): PageResponse {
-  const footer = ctx.meta.computed_at ? ctx.tr.t('ui.asOf', { time: ctx.tr.dateTime(ctx.meta.computed_at, ctx.meta.timezone ?? 'UTC') }) : undefined;
+  // The zone said: a director in Bucharest read Moscow's 18:46 as his own (QA).
+  const zone = ctx.meta.timezone ?? 'UTC';
+  const footer = ctx.meta.computed_at ? ctx.tr.t('ui.asOf', { time: ctx.tr.dateTime(ctx.meta.computed_at, zone), zone }) : undefined;
   return {
     status, kind: 'html',
     body: layout({

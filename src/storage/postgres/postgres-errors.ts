@@ -16,7 +16,14 @@ export function explainPostgresError(error: unknown, location: string): unknown 
   const code = String((error as { code?: string })?.code ?? '');
   const detail = scrubPassword((error as Error)?.message ?? String(error), location);
   const problem = (kind: DatabaseProblemError['problem'], message: string) => new DatabaseProblemError(kind, where, message, code || undefined);
-  if (UNREACHABLE.has(code) || /timeout expired|Connection terminated|connect ETIMEDOUT/i.test(detail) || code === '57P03' || code === '57P01') {
+  // Connected, and the server went away: stopping or restarting (57P01 shutdown, 57P03 starting or
+  // stopping, a session cut). Said as that, not as a firewall to check (QA: the advice sent an
+  // operator looking at the network while the server was restarting).
+  if (code === '57P01' || code === '57P02' || code === '57P03' || /Connection terminated unexpectedly/i.test(detail)) {
+    return problem('cannot-connect', `the PostgreSQL server of ${where} is shutting down, restarting or not yet accepting connections (${code || detail}): `
+      + 'run it again once the server is up (pg_isready -h HOST -p PORT): what was cut short is done again then. A running daemon reconnects by itself.');
+  }
+  if (UNREACHABLE.has(code) || /timeout expired|Connection terminated|connect ETIMEDOUT/i.test(detail)) {
     return problem('cannot-connect', `cannot connect to the PostgreSQL server of ${where} (${code || detail}): check that it runs and listens at that host and port `
       + '(pg_isready -h HOST -p PORT), and that a firewall lets this machine through; then run it again.');
   }
