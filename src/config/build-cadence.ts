@@ -458,7 +458,8 @@ function checkTitle(ctx: BuildContext, title: string, origin: Origin, attributes
   if (stray.length > 0) {
     const shown = stray.slice(0, 3).map((s) => `a "${s.brace}" at character ${s.at} ${s.brace === '{' ? 'that no "}" closes' : 'that no "{" opens'}`).join(', ');
     ctx.report(origin, ['title'], 2, 'placeholders written as {name}, each "{" closed by its "}" (a brace of its own is written into calendars as it stands)', `${quote(title, 80)}: ${shown}`);
-    return;
+    // The placeholders it closes are judged all the same: a second mistake in the title was said
+    // only once the brace was mended (QA: two rounds of validate for one title).
   }
   // While a file could not be read, the attributes it may hold are unknown: {client.x} is not judged then.
   // Nor those an import maps from a column its file lacks: that column is the error.

@@ -511,6 +511,17 @@ campaigns:
     expect(text).toContain('found "{{client.name}}: поздравление": a "{" at character 1 that no "}" closes, a "}" at character 15 that no "{" opens');
   });
 
+  it('a title with an unclosed brace and unknown placeholders besides says both at once, not one per round of validate (QA)', () => {
+    const { issues, text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM + `rules:
+  - { id: r1, ours: account_manager, theirs: ceo, kind: call, every: 1 month, title: "{клиент.имя}: встреча — {contact}, {client.name" }
+`,
+    });
+    expect(issues.map((i) => i.field)).toEqual(['rules[0].title', 'rules[0].title']);
+    expect(text).toContain('a "{" at character 36 that no "}" closes');
+    expect(text).toContain('found {клиент.имя}, {contact}; did you mean');
+  });
+
   it('a title placeholder another kind of title has ({holiday.name} in a campaign of a date, {event.ref} in a rule) is an error, not text left in calendars', () => {
     const { issues, text } = issuesOf({
       'a.yaml': SETTINGS + TEAM + `holidays:
