@@ -366,28 +366,23 @@ export async function refuseUnderDaemon(db: DB, file: string): Promise<void> {
 }
 
 /**
- * A SQLite file that is not there while a daemon holds its lock: deleted or moved under the
- * daemon. A command would create a new empty database at the path, under the daemon, which goes
- * on with the old file it has open (QA: `once` recorded a whole plan into it). Refused, with what
- * to do; a missing file with no daemon is created as always.
+ * A SQLite file deleted, moved or replaced under the daemon running on it is refused, with what
+ * to do; with no daemon, a missing file is created and a replaced one opened as always.
+ * - Not there: a command would create a new empty database at the path, under the daemon, which
+ *   goes on with the old file it has open (QA: `once` recorded a whole plan into it).
+ * - Replaced (a backup restored by `mv` before the daemon's restart): the old file's write-ahead
+ *   log is still beside the path, and SQLite replays it onto the new file — a command showed and
+ *   wrote the state the restore undid, and a `done` it confirmed was lost when the daemon set that
+ *   log aside at its stop (QA). The daemon's files are in its pid file (recordFiles).
  */
-export async function refuseFileGoneUnderDaemon(file: string): Promise<void> {
-  if (file === ':memory:' || isPostgresLocation(file) || existsSync(file) || !(await isDaemonRunning(file))) return;
-  throw fileGoneUnderDaemon(file);
-}
-
-/**
- * A command on a SQLite file that was replaced under the daemon running on it (a backup restored
- * by `mv` before the daemon's restart) is refused, as one on a deleted file is: the old file's
- * write-ahead log is still beside the path, and SQLite replays it onto the new file — a command
- * showed and wrote the state the restore undid, and a `done` it confirmed was lost when the
- * daemon set that log aside at its stop (QA). Its files are in its pid file (recordFiles).
- */
-export async function refuseReplacedUnderDaemon(file: string): Promise<void> {
+export async function refuseChangedUnderDaemon(file: string): Promise<void> {
   if (file === ':memory:' || isPostgresLocation(file)) return;
+  if (!existsSync(file)) {
+    if (await isDaemonRunning(file)) throw fileGoneUnderDaemon(file);
+    return;
+  }
   const opened = recordedDaemonFiles(file)?.db;
-  const now = opened === undefined ? undefined : databaseFileIdentity(file);
-  if (now === undefined || now === opened || !(await isDaemonRunning(file))) return;
+  if (opened === undefined || databaseFileIdentity(file) === opened || !(await isDaemonRunning(file))) return;
   const pid = daemonPid(file);
   throw new DatabaseProblemError('cannot-open', file, `${file} was replaced (a backup restored by mv?) while the touchbase daemon${pid ? ` (pid ${pid})` : ''} had the old file open: `
     + 'nothing was read or written. Restart the daemon first — it sets the old file\'s log aside, so that it is not replayed onto this one — then run this again.');
@@ -498,8 +493,7 @@ async function withForeignKeysOff<T>(db: DB, work: () => Promise<T>): Promise<T>
  */
 export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}): Promise<DB> {
   if (!o.ownDaemon) {
-    await refuseFileGoneUnderDaemon(file);
-    await refuseReplacedUnderDaemon(file);
+    await refuseChangedUnderDaemon(file);
   }
   const db = openDatabase(file);
   try {
@@ -520,7 +514,7 @@ export async function openMigrated(file: string, o: { ownDaemon?: boolean } = {}
 export async function openForReading(file: string): Promise<DB> {
   if (isPostgresLocation(file)) return openPostgresForReading(file);
   if (file === ':memory:' || !existsSync(file)) return openMigrated(file);
-  await refuseReplacedUnderDaemon(file);
+  await refuseChangedUnderDaemon(file);
   let db: DB;
   try {
     db = openReadOnly(file);

@@ -84,7 +84,7 @@ describe('a backup restored by mv under a daemon that still runs', () => {
     expect(run('done', id).status).toBe(0);
     execFileSync('cp', [backup, `${d.db}.restoring`]);
     renameSync(`${d.db}.restoring`, d.db);
-    for (const args of [['done', id], ['history'], ['status'], ['once']]) {
+    for (const args of [['done', id], ['history'], ['status'], ['once'], ['migrate']]) {
       const refused = run(...args);
       expect(refused.status, `${args[0]}: ${refused.stdout}`).not.toBe(0);
       expect(refused.stderr, args[0]).toContain('was replaced (a backup restored by mv?) while the touchbase daemon');

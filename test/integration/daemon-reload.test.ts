@@ -297,6 +297,11 @@ describe('its database file deleted or replaced under it', () => {
     const status = await cli('status', '--db', dbFile);
     expect(status.code).toBe(1);
     expect(status.err).toContain(`${dbFile} is not there, but a touchbase daemon (pid ${process.pid}) runs on it`);
+    // Nor does `migrate` create a new database there (it opened the path itself, unchecked).
+    const migrate = await cli('migrate', '--db', dbFile);
+    expect(migrate.code).toBe(1);
+    expect(migrate.err).toContain(`${dbFile} is not there, but a touchbase daemon (pid ${process.pid}) runs on it`);
+    expect(existsSync(dbFile)).toBe(false);
   });
 
   it('what it wrote is folded into the file itself after each job: a copy of the file alone, made while it runs, holds the plan (QA: it held an empty database)', async () => {
