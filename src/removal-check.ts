@@ -1,6 +1,6 @@
 import type { DB } from './storage/database.ts';
 import { configuredKeys, REMOVAL_GUARD, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
-import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches, plannedProgramme, plannedSources, recordAcceptedRemovals, recordPlannedProgramme } from './storage/removal-acceptance.ts';
+import { clientsWithContactTouches, clientsWithPlannedTouches, plannedSources, recordRemovalRecords, removalRecords } from './storage/removal-acceptance.ts';
 
 /**
  * Whether a configuration drops too many of the clients the database plans for, leaves too
@@ -11,8 +11,9 @@ import { acceptedRemovals, clientsWithContactTouches, clientsWithPlannedTouches,
 export async function removalsOf(db: DB, guarded: GuardedClients): Promise<RemovalVerdict> {
   const withTouches = await clientsWithPlannedTouches(db);
   const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
-  const programme = { before: await programmeBefore(db, guarded.programme), configured: guarded.programme };
-  return removalVerdict(withTouches, guarded.clientIds, await acceptedRemovals(db), lost, programme);
+  const kept = await removalRecords(db);
+  const programme = { before: await programmeBefore(db, kept.programme, guarded.programme), configured: guarded.programme };
+  return removalVerdict(withTouches, guarded.clientIds, kept.accepted, lost, programme);
 }
 
 /**
@@ -20,9 +21,8 @@ export async function removalsOf(db: DB, guarded: GuardedClients): Promise<Remov
  * acceptance of those the configuration has again, and keeps its rules and campaigns.
  */
 export async function recordRemovals(db: DB, accepted: Iterable<string>, guarded: GuardedClients): Promise<void> {
-  await recordAcceptedRemovals(db, accepted, configuredKeys(guarded));
   // The rules and campaigns planned on from now: the next configuration is weighed against them.
-  await recordPlannedProgramme(db, guarded.programme);
+  await recordRemovalRecords(db, accepted, configuredKeys(guarded), guarded.programme);
 }
 
 /**
@@ -31,8 +31,7 @@ export async function recordRemovals(db: DB, accepted: Iterable<string>, guarded
  * finished campaign deleted cancels nothing, and is not held). None kept yet (the first run of
  * this version, a database just imported): those with open touches, read once.
  */
-async function programmeBefore(db: DB, configured: readonly string[]): Promise<string[]> {
-  const kept = await plannedProgramme(db);
+async function programmeBefore(db: DB, kept: readonly string[] | undefined, configured: readonly string[]): Promise<readonly string[]> {
   if (kept === undefined) return plannedSources(db);
   const now = new Set(configured);
   const dropped = kept.filter((key) => !now.has(key));

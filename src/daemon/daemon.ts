@@ -36,7 +36,7 @@ import { deregisterInstance, heartbeat, listInstances, pruneInstances, registerI
 import { DaemonAlreadyRunningError } from '../cli/known-errors.ts';
 import { recordRemovals, removalsOf } from '../removal-check.ts';
 import { removalIssue } from '../domain/removal-guard.ts';
-import { acceptedRemovals } from '../storage/removal-acceptance.ts';
+import { removalRecords } from '../storage/removal-acceptance.ts';
 import { DEFAULT_SHARED_WORK, type SharedWorkSettings } from './shared-work.ts';
 import type { SharedRun } from './dispatch-pass.ts';
 import { sharedWorkView } from './shared-work-view.ts';
@@ -889,7 +889,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * another machine on a shared database); stops looking when no configuration is rejected.
    */
   async #awaitAcceptance(): Promise<void> {
-    const key = async (db: DB) => [...await acceptedRemovals(db)].join('\n');
+    const key = async (db: DB) => [...(await removalRecords(db)).accepted].join('\n');
     let seen = await key(this.#db!);
     if (this.#acceptanceWatch) return;
     this.#acceptanceWatch = setInterval(() => void (async () => {

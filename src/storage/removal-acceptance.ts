@@ -32,37 +32,26 @@ export async function clientsWithContactTouches(db: DB, clientIds: readonly stri
   return found;
 }
 
-/** The clients a person said may leave the configuration (`accept-removals`, `--allow-removals`). */
-export async function acceptedRemovals(db: DB): Promise<Set<string>> {
-  const value = (await getInfo(db))[ACCEPTED];
-  if (!value) return new Set();
-  try {
-    const ids: unknown = JSON.parse(value);
-    return new Set(Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : []);
-  } catch {
-    return new Set();
-  }
+/**
+ * What the removal guard keeps between plans, read in one go: the clients a person said may leave
+ * the configuration (`accept-removals`, `--allow-removals`), and the rules' and campaigns' keys of
+ * the configuration last planned on — what a new one is weighed against, kept rather than read
+ * from the touches' sources at every plan (a scan of every open touch, 0.2 s at 10,000 clients).
+ * `programme` is undefined when none was kept yet (a database from before it was kept, or just
+ * imported): plannedSources says then.
+ */
+export interface RemovalRecords {
+  readonly accepted: ReadonlySet<string>;
+  readonly programme: readonly string[] | undefined;
 }
 
-/**
- * Records that these clients may go, beside those accepted before, and forgets the acceptance of
- * those the configuration has again: one that came back is guarded again if it goes again.
- * Writes only when that changes the list (at every plan, it usually does not).
- */
-export async function recordAcceptedRemovals(db: DB, ids: Iterable<string>, configured: ReadonlySet<string>): Promise<void> {
-  const before = await acceptedRemovals(db);
-  const after = [...new Set([...before, ...ids])].filter((id) => !configured.has(id)).sort();
-  if (after.length !== before.size || after.some((id) => !before.has(id))) await setInfo(db, { [ACCEPTED]: JSON.stringify(after) });
+export async function removalRecords(db: DB): Promise<RemovalRecords> {
+  const info = await getInfo(db);
+  return { accepted: new Set(keysIn(info[ACCEPTED]) ?? []), programme: keysIn(info[PROGRAMME]) };
 }
 
-/**
- * The rules' and campaigns' keys of the configuration last planned on (recordPlannedProgramme):
- * what a new one is weighed against. Kept, rather than read from the touches' sources at every
- * plan (a scan of every open touch, 0.2 s at 10,000 clients). Undefined when none was kept yet
- * (a database from before this was kept, or just imported): plannedSources says then.
- */
-export async function plannedProgramme(db: DB): Promise<string[] | undefined> {
-  const value = (await getInfo(db))[PROGRAMME];
+/** A kept list of ids or keys; undefined when none was kept, or it cannot be read. */
+function keysIn(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
   try {
     const keys: unknown = JSON.parse(value);
@@ -73,6 +62,24 @@ export async function plannedProgramme(db: DB): Promise<string[] | undefined> {
 }
 
 /**
+ * Records that these clients may go, beside those accepted before, forgetting the acceptance of
+ * those the configuration has again (one that came back is guarded again if it goes again), and
+ * the rules' and campaigns' keys of the configuration planned on. Writes only what changed (at
+ * every plan, usually nothing).
+ */
+export async function recordRemovalRecords(db: DB, accepted: Iterable<string>, configured: ReadonlySet<string>, programme: readonly string[]): Promise<void> {
+  const before = await removalRecords(db);
+  const changed: Record<string, string> = {};
+  const after = [...new Set([...before.accepted, ...accepted])].filter((id) => !configured.has(id)).sort();
+  if (!sameList(after, [...before.accepted].sort())) changed[ACCEPTED] = JSON.stringify(after);
+  const keys = [...new Set(programme)].sort();
+  if (before.programme === undefined || !sameList(keys, before.programme)) changed[PROGRAMME] = JSON.stringify(keys);
+  if (Object.keys(changed).length > 0) await setInfo(db, changed);
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
  * Of the rules' and campaigns' keys given (all of them, without `only`), those with open (planned)
  * touches: a scan of the open touches, done only when some of them went (or none were kept).
  */
@@ -81,11 +88,4 @@ export async function plannedSources(db: DB, only?: readonly string[]): Promise<
   let query = db.selectFrom('touches').select('source').distinct().where('status', '=', 'planned');
   query = only ? query.where('source', 'in', only) : query.where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%')]));
   return (await query.execute()).map((r) => r.source);
-}
-
-/** Records the rules' and campaigns' keys of the configuration planned on; writes only when they changed. */
-export async function recordPlannedProgramme(db: DB, keys: readonly string[]): Promise<void> {
-  const sorted = [...new Set(keys)].sort();
-  const kept = await plannedProgramme(db);
-  if (kept === undefined || sorted.length !== kept.length || sorted.some((k, i) => k !== kept[i])) await setInfo(db, { [PROGRAMME]: JSON.stringify(sorted) });
 }
