@@ -63,6 +63,22 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 }
 
 /**
+ * For a value of a short fixed list (`notice_from`, a channel): didYouMean, or else the one
+ * option of the same stem — the word's first five letters, or all but its last when shorter,
+ * and four at least — as a word is shortened or turned ("manager" for "management", "leave" for "leaving":
+ * three edits, too many for closest).
+ */
+export function didYouMeanOption(word: string, options: readonly string[]): string {
+  const close = didYouMean(word, options);
+  if (close) return close;
+  const w = word.toLowerCase();
+  const stem = w.slice(0, Math.min(5, w.length - 1));
+  if (stem.length < 4) return '';
+  const same = options.filter((o) => o !== word && o.toLowerCase().startsWith(stem));
+  return same.length === 1 ? `; did you mean ${quote(same[0]!)}?` : '';
+}
+
+/**
  * A letter of another alphabet among Latin ones (a Cyrillic "е" or "і" typed in an id on a Russian
  * keyboard layout), said with its place: the word, or a suggestion of the Latin one, reads the
  * same, and the difference is not seen.

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeFound, quote, type ConfigIssue } from './config-issue.ts';
 import { placeOf, type Origin } from './origin.ts';
-import { closest, didYouMean, meantField, mixedScript } from './suggest.ts';
+import { closest, didYouMeanOption, meantField, mixedScript } from './suggest.ts';
 import { COUNTRY_CODE } from './schema.ts';
 import { countryHint } from './place-hints.ts';
 import { hasHolidayCalendar } from '../planner/public-holidays.ts';
@@ -107,7 +107,7 @@ function foundOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_format' && issue.message === COUNTRY_CODE && typeof input === 'string') return `${describeFound(input)}${countryHint(input, hasHolidayCalendar)}`;
   if (issue.code === 'invalid_format' && typeof input === 'string') return `${describeFound(input)}${mixedScript(input)}`;
   if (issue.code === 'invalid_value' && typeof input === 'string') {
-    return `${describeFound(input)}${didYouMean(input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
+    return `${describeFound(input)}${didYouMeanOption(input, issue.values.filter((v): v is string => typeof v === 'string'))}`;
   }
   return describeFound(input);
 }

@@ -54,6 +54,20 @@ describe('configuration errors name the file, line, column, field, expected and 
     ].join('\n'));
   });
 
+  it('a value of a short list shortened or turned gets its option too (three edits: too many for a misspelling)', () => {
+    const { text } = issuesOf({
+      'a.yaml': SETTINGS + TEAM,
+      'handovers.yaml': `handovers:
+  - { from: ivanova, to: petrov, on: 2027-03-15, notice_from: manager }
+  - { from: orlov, to: petrov, on: 2027-03-15, notice_from: leave }
+  - { from: petrov, to: orlov, on: 2027-03-15, notice_from: boss }
+`,
+    });
+    expect(text).toContain('found "manager"; did you mean "management"?');
+    expect(text).toContain('found "leave"; did you mean "leaving"?');
+    expect(text).toMatch(/found "boss"$/m);
+  });
+
   it('a rule whose role nobody holds, and an ambiguous role', () => {
     const { issues, text } = issuesOf({
       'a.yaml': SETTINGS + TEAM,
