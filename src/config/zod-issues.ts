@@ -5,6 +5,7 @@ import { closest, didYouMeanOption, meantField, mixedScript } from './suggest.ts
 import { COUNTRY_CODE } from './schema.ts';
 import { countryHint } from './place-hints.ts';
 import { hasHolidayCalendar } from '../planner/public-holidays.ts';
+import { englishWeekday } from './weekday-names.ts';
 
 /**
  * zod's issues as located configuration issues: "expected … found …" in the users' words,
@@ -19,7 +20,13 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
   const meantMissing = new Set(issues.flatMap((i) => (i.code === 'unrecognized_keys' && schema
     ? i.keys.map((key) => meantField(key, knownKeysAt(schema, i.path))).filter((k) => k !== undefined).map((k) => [...i.path, k].join('\u0000'))
     : [])));
+  const translated = weekdaysInAnotherLanguage(issues);
+  for (const [, { path, found }] of translated.lists) {
+    sink.issues.push({ ...placeOf(origin, path), rank: 1, expected: 'weekdays as mon, tue, wed, thu, fri, sat, sun',
+      found: `${found.map((f) => quote(f.word)).join(', ')}: weekdays in another language; write ${found.map((f) => f.day).join(', ')}` });
+  }
   for (const issue of issues) {
+    if (translated.issues.has(issue)) continue;
     if (issue.code !== 'invalid_type' && wrongType.has(issue.path.join('\u0000'))) continue;
     if (meantMissing.has(issue.path.join('\u0000')) && (issue as { input?: unknown }).input === undefined) continue;
     if (issue.code === 'unrecognized_keys') {
@@ -41,6 +48,30 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
     const place = placeOf(origin, issue.path);
     sink.issues.push({ ...place, rank: 1, expected: expectedOf(issue), found: foundOf(issue) });
   }
+}
+
+/**
+ * The weekdays of a list written in Russian or Romanian (`[пн, вт, ср]`): one issue for the list,
+ * at the list, in place of one for each day.
+ */
+function weekdaysInAnotherLanguage(issues: readonly z.core.$ZodIssue[]): {
+  issues: ReadonlySet<z.core.$ZodIssue>; lists: ReadonlyMap<string, { path: PropertyKey[]; found: { word: string; day: string }[] }>;
+} {
+  const taken = new Set<z.core.$ZodIssue>();
+  const lists = new Map<string, { path: PropertyKey[]; found: { word: string; day: string }[] }>();
+  for (const issue of issues) {
+    const input = (issue as { input?: unknown }).input;
+    if (issue.code !== 'invalid_value' || typeof input !== 'string' || typeof issue.path.at(-1) !== 'number' || !issue.values.includes('mon')) continue;
+    const day = englishWeekday(input);
+    if (day === undefined) continue;
+    const path = issue.path.slice(0, -1);
+    const key = path.join('\u0000');
+    const list = lists.get(key) ?? { path, found: [] };
+    list.found.push({ word: input, day });
+    lists.set(key, list);
+    taken.add(issue);
+  }
+  return { issues: taken, lists };
 }
 
 /** "; did you mean "every"?" for "evry" or "cadence", or nothing. */

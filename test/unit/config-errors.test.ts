@@ -68,6 +68,15 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(text).toMatch(/found "boss"$/m);
   });
 
+  it('weekdays written in Russian or Romanian are one error at the list, with the English to write (QA: five errors)', () => {
+    const ru = issuesOf({ 'a.yaml': SETTINGS + '  workdays: [пн, вт, ср, чт, пт]\n' + TEAM });
+    expect(ru.text).toBe('a.yaml:5:13: settings.workdays: expected weekdays as mon, tue, wed, thu, fri, sat, sun, found "пн", "вт", "ср", "чт", "пт": weekdays in another language; write mon, tue, wed, thu, fri');
+    // A day of no language is its own mistake, beside the translated ones.
+    const ro = issuesOf({ 'a.yaml': SETTINGS + '  workdays: [Luni, marţi, joi, xyz]\n' + TEAM });
+    expect(ro.issues.map((i) => i.field)).toEqual(['settings.workdays', 'settings.workdays[3]']);
+    expect(ro.text).toContain('found "Luni", "marţi", "joi": weekdays in another language; write mon, tue, thu');
+  });
+
   it('a rule whose role nobody holds, and an ambiguous role', () => {
     const { issues, text } = issuesOf({
       'a.yaml': SETTINGS + TEAM,
