@@ -39,21 +39,26 @@ export function feedApp(feedDir: string): Hono {
     if (notModifiedSince(c.req.header('if-modified-since'), c.req.header('if-none-match'), lastModified)) {
       return c.body(null, 304, { 'cache-control': headers['cache-control'], 'last-modified': headers['last-modified'] });
     }
-    return c.body(body, 200, headers);
+    // Its length, which HEAD carries too (a subscriber's check before fetching); compress() drops it when it gzips.
+    return c.body(body, 200, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   });
   app.get('/healthz', (c) => c.text('ok\n'));
   return app;
 }
 
+/** The one date format a server sends (RFC 9110 5.6.7, IMF-fixdate), as our Last-Modified is written. */
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
  * RFC 9110 13.1.3: If-Modified-Since counts only without If-None-Match (the ETag middleware
- * answers that one), and only a date the server could have sent: a date in a format we cannot
- * read is ignored, so the feed is sent rather than wrongly withheld.
+ * answers that one), and only as a date the server could have sent: one in another format
+ * (`Date.parse` takes "2027", "next year" read as a far date), or later than now (a client's
+ * clock ahead), is ignored, so the feed is sent rather than wrongly withheld.
  */
-function notModifiedSince(ifModifiedSince: string | undefined, ifNoneMatch: string | undefined, lastModified: Date): boolean {
-  if (ifNoneMatch !== undefined || ifModifiedSince === undefined) return false;
+function notModifiedSince(ifModifiedSince: string | undefined, ifNoneMatch: string | undefined, lastModified: Date, now = Date.now()): boolean {
+  if (ifNoneMatch !== undefined || ifModifiedSince === undefined || !IMF_FIXDATE.test(ifModifiedSince.trim())) return false;
   const since = Date.parse(ifModifiedSince);
-  return Number.isFinite(since) && lastModified.getTime() <= since;
+  return Number.isFinite(since) && since <= now && lastModified.getTime() <= since;
 }
 
 /**

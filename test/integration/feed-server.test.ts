@@ -55,6 +55,15 @@ describe('feed server: what calendar apps poll with', () => {
     expect(staleTag.status).toBe(200);
     const unreadableDate = await app.request(`/feeds/${token}.ics`, { headers: { 'if-modified-since': 'yesterday' } });
     expect(unreadableDate.status).toBe(200);
+    // Only the date format a server sends counts, and not a date still to come (a client's clock
+    // ahead): "2099" and tomorrow withheld the feed's changes until then.
+    for (const date of ['2099', 'Dec 31 2099', new Date(Date.now() + 86_400_000).toUTCString()]) {
+      expect((await app.request(`/feeds/${token}.ics`, { headers: { 'if-modified-since': date } })).status, date).toBe(200);
+    }
+    // HEAD says the feed's length, as a GET not gzipped does.
+    const head = await app.request(`/feeds/${token}.ics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(await (await app.request(`/feeds/${token}.ics`)).text())));
 
     // The feed rewritten (a touch moved), its file dated later: both validators now miss.
     await writeFile(join(dir, `${token}.ics`), feed('Встреча: ООО «Ромашка»'));
