@@ -10,6 +10,7 @@ import type { Config } from '../../domain/types.ts';
 import { resolve } from 'node:path';
 import type { CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
+import { employeeOption } from '../employee-option.ts';
 
 /**
  * `touchbase dashboard-link [--employee ID]`: a one-time sign-in link to the dashboard, for
@@ -28,9 +29,8 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       const minutes = o.minutes === undefined ? SIGN_IN_LINK_MINUTES : Number(o.minutes);
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) throw new BadInputError(`--minutes: expected a whole number from 1 to 10080, found ${JSON.stringify(o.minutes)}`);
       const config = await configOrLastApplied(o, io);
-      const employee = o.employee ?? config.employees.find((e) => config.dashboard.directors.includes(e.role))?.id;
+      const employee = employeeOption(config, o.employee, '--employee') ?? config.employees.find((e) => config.dashboard.directors.includes(e.role))?.id;
       if (!employee) throw new BadInputError(`no employee holds a director role (${config.dashboard.directors.join(', ')}): name one with --employee, or list roles under dashboard.directors`);
-      if (!config.employees.some((e) => e.id === employee)) throw new BadInputError(`--employee: expected the id of an employee, found ${JSON.stringify(employee)}`);
       const { url, expires } = await withDatabase(o, async (db) => {
         const served = (await getInfo(db)).url;
         const running = served ? reachableUrl(served) : undefined;

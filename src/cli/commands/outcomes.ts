@@ -12,6 +12,7 @@ import { addDays } from '../../planner/dates.ts';
 import { withdrawSettledAlerts, type Withdrawn } from '../../workflows/daily.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import type { Translator } from '../../i18n/translator.ts';
+import { employeeOption } from '../employee-option.ts';
 
 interface OutcomeOptions extends GlobalOptions {
   at?: string;
@@ -34,7 +35,7 @@ export function doneCommand(program: Command, io: CliIO): void {
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();
       const config = await readConfigOrLastApplied(o, (text) => io.err(text));
-      checkEmployee(config, o.by);
+      o.by = employeeOption(config, o.by, '--by');
       checkLength('--note', o.note);
       refuseMissingDatabase(o);
       const row = await withDatabase(o, async (db) => {
@@ -98,10 +99,6 @@ function notLongBefore(at: DateTime, touch: { window_from: string; window_to: st
     throw new BadInputError(`--at: expected a day from ${earliest} on (at most ${EARLY_DAYS} days before the touch's window, ${touch.window_from} to ${touch.window_to}), `
       + `found ${found}: ${text === undefined ? 'this touch is for a later period; mark it when it is done then' : 'a typo in the date? A touch done that early belongs to an earlier period'}`);
   }
-}
-
-function checkEmployee(config: Config, id: string | undefined): void {
-  if (id && !config.employees.some((e) => e.id === id)) throw new BadInputError(`--by: no employee has the id ${JSON.stringify(id)}`);
 }
 
 /**

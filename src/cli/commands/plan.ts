@@ -17,6 +17,7 @@ import { storedFeedEvents } from '../../storage/feed-repository.ts';
 import { storedTouchDetails } from '../../storage/sync-queries.ts';
 import { carriedPlannerTouches, mergeByTime, resolvedPlannerTouches, sortTouches, workflowTouches } from '../../storage/touch-repository.ts';
 import { allowRemovalsOption, guardRemovals, warnRemovals } from '../removals.ts';
+import { employeeOption } from '../employee-option.ts';
 
 interface PlanOptions extends GlobalOptions {
   from?: string;
@@ -83,7 +84,7 @@ export function planCommand(program: Command, io: CliIO): void {
         if (id === undefined) throw unknownClient(config, o.client);
         o.client = id;
       }
-      if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
+      o.employee = employeeOption(config, o.employee, '--employee');
       // A plan not saved, of a database that is not there: planned with no history, and none is made.
       const preview = !o.save && databaseMissing(dbFile(o));
       const { warnings, saved, recordedFrom } = await withDatabase(preview ? { ...o, db: ':memory:' } : o, async (db) => {

@@ -27,6 +27,7 @@ import { describe } from '../command-table.ts';
 import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import type { MessageKey, Translator } from '../../i18n/translator.ts';
+import { employeeOption } from '../employee-option.ts';
 
 interface SyncOptions extends GlobalOptions {
   allowRemovals: boolean;
@@ -69,7 +70,7 @@ export function syncCommand(program: Command, io: CliIO): void {
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<SyncOptions & { readCalendars: boolean }>();
       const config = await readConfig(o);
-      if (o.employee && !config.employees.some((e) => e.id === o.employee)) throw new BadInputError(`--employee: no employee has the id ${JSON.stringify(o.employee)}`);
+      o.employee = employeeOption(config, o.employee, '--employee');
       const clock = clockFrom(o.now, config.settings.timezone);
       const report = await withDatabase(o, async (db) => {
         const options = {

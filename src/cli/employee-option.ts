@@ -1,0 +1,19 @@
+import type { Config } from '../domain/types.ts';
+import { closest } from '../config/suggest.ts';
+import { BadInputError } from './cli-error.ts';
+
+/**
+ * The employee an option names (`--employee`, `--by`): their id, or their e-mail or full name as
+ * the team file and a CRM write them (any case). One that names nobody is an error with the id
+ * it most likely meant; undefined stays undefined (the option was not given).
+ */
+export function employeeOption(config: Config, value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (config.employees.some((e) => e.id === value)) return value;
+  const key = value.trim().toLocaleLowerCase();
+  const named = config.employees.filter((e) => e.email?.toLocaleLowerCase() === key || e.name.toLocaleLowerCase() === key);
+  if (named.length === 1) return named[0]!.id;
+  const near = closest(value, config.employees.map((e) => e.id));
+  throw new BadInputError(`${flag}: no employee has the id ${JSON.stringify(value)}`
+    + (named.length > 1 ? ` (${named.length} employees have that name: give the id, one of ${named.map((e) => e.id).join(', ')})` : near ? `; did you mean ${JSON.stringify(near)}?` : ''));
+}
