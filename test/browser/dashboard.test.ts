@@ -292,7 +292,10 @@ describe('the dashboard in a browser', () => {
 
   it('every page has a Content-Security-Policy and the usual headers, scripts only from the daemon, a CSRF token in every form that posts; nobody sees another\'s feed', { timeout: 120_000 }, async () => {
     const clock = new ManualClock(NOW);
-    const { daemon, dbFile } = await dashboardDaemon({ config: dashboardCompany('en'), clock });
+    const config = dashboardCompany('en');
+    // A CRM's name of one unbroken word wraps on a phone (QA: its heading ran past the page).
+    config.clients[1]!.name = `Beta${'Транспорт'.repeat(15)}`;
+    const { daemon, dbFile } = await dashboardDaemon({ config, clock });
     const { page } = await signIn(await printedLink(daemon));
     const db = await openMigrated(dbFile);
     const secret = await feedSecret(db);
@@ -319,7 +322,7 @@ describe('the dashboard in a browser', () => {
     }
     // Readable on a phone: nothing wider than the screen but the tables, which scroll in their own box.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/', '/clients', '/clients/alfa', '/employees/anna', '/campaigns']) {
+    for (const path of ['/', '/clients', '/clients/alfa', '/clients/beta', '/employees/anna', '/employees/oleg', '/campaigns']) {
       await page.goto(`${daemon.url}/dashboard${path}`);
       expect(await page.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(390);
     }
