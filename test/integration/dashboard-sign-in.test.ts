@@ -29,6 +29,10 @@ describe('touchbase dashboard-link', () => {
     expect(first.out).toMatch(/^http:\/\/127\.0\.0\.1:8787\/dashboard\/auth\/link\/[A-Za-z0-9_-]{43}\n$/);
     // In the company's zone (Moscow), as a person there reads a clock; the instant beside it.
     expect(first.err).toContain('signs in pavel once, until 2027-06-15 10:00 Europe/Moscow (2027-06-15T07:00:00.000Z)');
+    expect((await cli('dashboard-link', '--config', dir, '--db', file, '--now', new Date().toISOString())).err).not.toContain('warning');
+    // A --now so far back that the link is past by this machine's clock is said to be useless.
+    const past = await cli('dashboard-link', '--config', dir, '--db', file, '--now', '2020-01-01T09:00:00Z');
+    expect([past.code, past.err]).toEqual([0, expect.stringContaining("warning: that is already past by this machine's clock (--now 2020-01-01T09:00:00Z): the daemon, on that clock, will say the link has expired")]);
     const anna = await cli('dashboard-link', '--employee', 'anna', '--minutes', '5', '--config', dir, '--db', file, '--now', NOW);
     const token = anna.out.trim().split('/').at(-1)!;
     const db = await openMigrated(file);

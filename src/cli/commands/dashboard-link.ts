@@ -44,6 +44,10 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
       // In the company's zone, as a person there reads a clock (it was UTC: "until …T10:22:33.958Z" to a director in Moscow).
       const until = DateTime.fromISO(expires).setZone(config.settings.timezone);
       io.err(`signs in ${employee} once, until ${until.toFormat('yyyy-MM-dd HH:mm')} ${config.settings.timezone} (${expires})\n`);
+      // --now in the past (a test company's date): the daemon, on this machine's clock, turns the link away.
+      if (o.now !== undefined && Date.parse(expires) <= Date.now()) {
+        io.err(`warning: that is already past by this machine's clock (--now ${o.now}): the daemon, on that clock, will say the link has expired: leave out --now for a link to use\n`);
+      }
     });
 }
 
