@@ -17,6 +17,9 @@ interface Occasion {
 /** How many days before the holiday a greeting may go when the days right before are closed. */
 const GREETING_LOOKBACK_DAYS = 14;
 
+/** How far after a holiday its belated day can be: the first working day after it, past Russia's New Year week. */
+const BELATED_WITHIN_DAYS = 14;
+
 /**
  * Campaign touches for every year whose greeting date can fall in [from, to]: due on
  * the last working day on or before the holiday (or the `on` date).
@@ -59,7 +62,9 @@ export function campaignDemands(config: Config, from: string, to: string, today:
         : contacts.map((c) => ({ key: `${client.id}|${c.id}`, contacts: [c], ids: [c.id] }));
       for (let year = yearOf(from); year <= yearOf(to) + 1; year++) {
         const occasion = occasionFor(campaign, client, year);
-        if (!occasion || occasion.date < from || occasion.window.from > to) continue;
+        // A holiday just before the plan's first day is still the plan's while its belated day
+        // (the first working day after it, the planner's #belatedGreeting) may be on or after it.
+        if (!occasion || addDays(occasion.date, BELATED_WITHIN_DAYS) < from || occasion.window.from > to) continue;
         // No greeting for a holiday before the client's `since` (one that becomes ours on 15 March
         // is not greeted for 1 March), nor on a day before it, as no rule's touch comes before it.
         if (client.since !== undefined && occasion.date < client.since) continue;

@@ -417,6 +417,29 @@ class PlanRun {
     return true;
   }
 
+  /**
+   * A greeting first planned when no working day is left up to its holiday (a campaign, or a
+   * client, added on the weekend before a Monday holiday, or on the holiday): on the holiday's
+   * belated day, the first working day after it — where the daily check moves one not sent in
+   * time — and not at all once that day is past. It was silently not planned (QA), while one
+   * planned the day before and not sent was greeted belatedly. 'none': nothing to place.
+   */
+  #belatedGreeting(d: Demand, r: PlacementRequest): PlacementRequest | 'none' | undefined {
+    const today = r.notBefore;
+    if (!d.source.startsWith('campaign:') || today === undefined) return undefined;
+    const { country: ours } = r.employee;
+    const { country: theirs } = r.client;
+    if (d.window.to >= today) {
+      // Only days taken by time: a client ours from the Saturday before is not greeted (no working day of ours before it).
+      if (today <= d.window.from || this.#calendar.workdaysBetween(today, d.window.to, ours, theirs).length > 0) return undefined;
+    } else if (d.window.to >= this.window.from) {
+      // A holiday of the plan's own past days (`plan --from` earlier): shown where it falls, as before.
+      return undefined;
+    }
+    const day = this.#calendar.shiftWorkdays(d.window.to, 1, ours, theirs);
+    return day < today ? 'none' : { ...r, from: day, to: day, overflow: false };
+  }
+
   /** An end before now (noting whether the answer could change within the day, see PlanResult.hourOfNow). */
   #endedByNow(end: number): boolean {
     if (Math.abs(end - this.#nowMs) < 24 * 60 * 60_000) this.#nearNow = true;
@@ -425,6 +448,9 @@ class PlanRun {
 
   #placeFresh(d: Demand & { placeFrom?: string }, keepsOverdue = false): Placement | undefined {
     let request = this.#request(d);
+    const belated = this.#belatedGreeting(d, request);
+    if (belated === 'none') return undefined;
+    if (belated) request = belated;
     // Placed before, where its time no longer holds: its day first ("keeps every recorded day and time that is still valid").
     const before = this.history.pins.get(d.id)?.date;
     if (before !== undefined) request = { ...request, preferDate: before };

@@ -226,6 +226,22 @@ describe('greeting campaigns', () => {
     expect(greeted).toEqual([]);
   });
 
+  it('a greeting first planned when no working day is left before its holiday goes on its belated day; none once that is past (QA: silently not planned)', () => {
+    // Per contact: the builder's two, the shop's one.
+    const greetings = (now: string, from: string) => planTouches(configOf(sections), NO_HISTORY, { from, to: '2027-03-31' }, DateTime.fromISO(now)).touches
+      .filter((x) => x.source === 'campaign:womens-day').map((x) => `${x.client} ${x.date}`).sort();
+    // Friday 5 March was the day; on Saturday 6, Sunday 7 and on the holiday (Monday 8): Tuesday 9.
+    for (const now of ['2027-03-06T10:00:00+03:00', '2027-03-07T10:00:00+03:00', '2027-03-08T10:00:00+03:00']) {
+      expect(greetings(now, now.slice(0, 10)), now).toEqual(['builder 2027-03-09', 'builder 2027-03-09', 'shop 2027-03-09']);
+    }
+    // On the belated day itself, though the holiday is before the plan's first day.
+    expect(greetings('2027-03-09T10:00:00+03:00', '2027-03-09')).toEqual(['builder 2027-03-09', 'builder 2027-03-09', 'shop 2027-03-09']);
+    // The day after it: a greeting a week late is none.
+    expect(greetings('2027-03-10T10:00:00+03:00', '2027-03-10')).toEqual([]);
+    // On Friday, the day itself, as always.
+    expect(greetings('2027-03-05T10:00:00+03:00', '2027-03-05')).toEqual(['builder 2027-03-05', 'builder 2027-03-05', 'shop 2027-03-05']);
+  });
+
   it('professional holidays reach only the countries and industries they name; campaigns go per contact unless per: client', () => {
     const t = year();
     expect(t.filter((x) => x.source === 'campaign:builders').map((x) => x.client)).toEqual(['builder', 'builder']);
