@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import { isDelimitedText } from './delimited-text.ts';
 
 /**
@@ -56,8 +56,21 @@ export class UnreadableEntryError extends Error {
   }
 }
 
+/**
+ * The configuration's files: every file under the folder, following links only to files and
+ * folders inside it. A link out of it is refused, its target not read: whoever may write the
+ * configuration folder (a shared folder, a git repository) could otherwise have the service read
+ * any file its user may — its environment file with the database password, /etc/shadow — and show
+ * it in the configuration's errors, on the dashboard and in the log (QA).
+ */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
+  let root: string | undefined;
+  const inside = (path: string) => {
+    root ??= realpathSync(dir);
+    const real = realpathSync(path);
+    return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? undefined : real;
+  };
   const walk = (d: string, depth: number) => {
     // A link that loops back up would make the walk endless.
     if (depth > 32) throw new Error(`${d}: folders nested more than 32 deep (a link that loops?)`);
@@ -66,6 +79,10 @@ export function listFiles(dir: string): string[] {
       const path = join(d, entry);
       let stat;
       try {
+        const outside = lstatSync(path).isSymbolicLink() ? inside(path) : undefined;
+        if (outside !== undefined) {
+          throw new UnreadableEntryError(path, `a link to ${outside}, outside the configuration folder: copy it into the folder (links are followed only within it, so that nobody who may write the folder can have the service read its other files)`);
+        }
         stat = statSync(path);
       } catch (error) {
         // A link to nothing is that link's mistake, not the folder's (ENOENT said "does not exist" of the folder).

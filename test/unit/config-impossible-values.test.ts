@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import { DateTime } from 'luxon';
@@ -9,7 +9,7 @@ import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
 import { planTouches } from '../../src/planner/plan.ts';
 import { NO_HISTORY } from '../../src/planner/history.ts';
-import { writeConfig } from '../helpers/config-folder.ts';
+import { tempDir, writeConfig } from '../helpers/config-folder.ts';
 import { cli } from '../helpers/run-cli.ts';
 
 const SETTINGS = `settings:
@@ -339,10 +339,33 @@ rules:
       return result.issues.map((i) => `${relative(dir, join(process.cwd(), i.file))}: ${formatIssue({ ...i, file: '' }).replace(/^:1:1: /, '')}`);
     };
     expect(withEntry('pipe.yaml', (p) => execFileSync('mkfifo', [p]))).toEqual(['pipe.yaml: expected a file of the configuration (or nothing under that name), found a device, a pipe or a socket, not a file']);
-    expect(withEntry('null.csv', (p) => symlinkSync('/dev/null', p))).toEqual(['null.csv: expected a file of the configuration (or nothing under that name), found a device, a pipe or a socket, not a file']);
+    expect(withEntry('null.csv', (p) => symlinkSync('/dev/null', p))).toEqual([`null.csv: expected a file of the configuration (or nothing under that name), found a link to /dev/null, ${OUTSIDE}`]);
     expect(withEntry('gone.yaml', (p) => symlinkSync(join(tmpdir(), 'no-such-file-of-touchbase.yaml'), p))).toEqual(['gone.yaml: expected a file of the configuration (or nothing under that name), found a link to a file that does not exist']);
     // Other entries that are no configuration file are left alone, as ever.
     expect(withEntry('notes.sock', (p) => execFileSync('mkfifo', [p]))).toEqual([]);
+  });
+
+  const OUTSIDE = 'outside the configuration folder: copy it into the folder (links are followed only within it, so that nobody who may write the folder can have the service read its other files)';
+
+  it('a link out of the configuration folder is refused, its target not read: its text was shown in the errors (QA: the service\'s environment file with the database password)', () => {
+    const secret = join(tempDir(), 'touchbase.env');
+    writeFileSync(secret, 'TOUCHBASE_DATABASE_URL=postgres://touchbase:S3cr3t@db/touchbase\n');
+    const dir = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}` });
+    mkdirSync(join(dir, 'crm'));
+    symlinkSync(secret, join(dir, 'crm', 'companies.csv'));
+    const file = checkConfig(dir);
+    expect(file.issues.map(formatIssue).join('\n')).not.toContain('S3cr3t');
+    expect(file.issues.map((i) => i.found)).toEqual([`a link to ${realpathSync(secret)}, ${OUTSIDE}`]);
+    // A folder linked from outside, the same; a link within the folder is followed as ever
+    // (to a file in a hidden folder, which the folder's walk passes by).
+    const folder = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}` });
+    symlinkSync(dirname(secret), join(folder, 'exports'));
+    expect(checkConfig(folder).issues.map((i) => i.found)).toEqual([`a link to ${realpathSync(dirname(secret))}, ${OUTSIDE}`]);
+    const within = writeConfig({ 'a.yaml': SETTINGS, '.people/team.yaml': TEAM });
+    symlinkSync(join(within, '.people', 'team.yaml'), join(within, 'team.yaml'));
+    const linked = checkConfig(within);
+    expect(linked.issues).toEqual([]);
+    expect(linked.config!.employees.map((e) => e.id)).toEqual(['ivanova', 'petrov']);
   });
 
   it('YAML mistakes in plain words: a list or a mapping in brackets left open (at its bracket, not the next field), a field with no space after its ":"', () => {
