@@ -1,6 +1,6 @@
 import type { DB } from './storage/database.ts';
-import { configuredKeys, REMOVAL_GUARD, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
-import { clientsWithContactTouches, clientsWithPlannedTouches, plannedSources, recordRemovalRecords, removalRecords } from './storage/removal-acceptance.ts';
+import { configuredKeys, contactKey, contactsFell, isContactKey, REMOVAL_GUARD, removalVerdict, type GuardedClients, type RemovalVerdict } from './domain/removal-guard.ts';
+import { clientsWithContactTouches, clientsWithPlannedTouches, contactsWithPlannedTouches, plannedSources, recordRemovalRecords, removalRecords } from './storage/removal-acceptance.ts';
 
 /**
  * Whether a configuration drops too many of the clients the database plans for, leaves too
@@ -13,7 +13,21 @@ export async function removalsOf(db: DB, guarded: GuardedClients): Promise<Remov
   const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
   const kept = await removalRecords(db);
   const programme = { before: await programmeBefore(db, kept.programme, guarded.programme), configured: guarded.programme };
-  return removalVerdict(withTouches, guarded.clientIds, kept.accepted, lost, programme);
+  const contacts = contactsFell(kept.contacts, guarded.contacts.length) ? await contactsGone(db, guarded) : undefined;
+  return removalVerdict(withTouches, guarded.clientIds, kept.accepted, lost, programme, contacts);
+}
+
+/**
+ * The contacts with open touches gone from clients the configuration keeps with some contact (a
+ * client gone, or left with none, is weighed as a client), and how many contacts have open touches.
+ */
+async function contactsGone(db: DB, guarded: GuardedClients): Promise<{ gone: string[]; withTouches: number }> {
+  const planned = await contactsWithPlannedTouches(db);
+  const configured = new Set(guarded.contacts);
+  const withContacts = new Set(guarded.contacts.map((key) => key.slice(0, key.indexOf('/'))));
+  const gone: string[] = [];
+  for (const key of planned) if (!configured.has(key) && withContacts.has(key.slice(0, key.indexOf('/')))) gone.push(contactKey(key));
+  return { gone, withTouches: planned.size };
 }
 
 /**
@@ -22,7 +36,7 @@ export async function removalsOf(db: DB, guarded: GuardedClients): Promise<Remov
  */
 export async function recordRemovals(db: DB, accepted: Iterable<string>, guarded: GuardedClients): Promise<void> {
   // The rules and campaigns planned on from now: the next configuration is weighed against them.
-  await recordRemovalRecords(db, accepted, configuredKeys(guarded), guarded.programme);
+  await recordRemovalRecords(db, [...accepted], configuredKeys(guarded), guarded.programme, guarded.contacts.length, isContactKey);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { CliIO } from './io.ts';
 import { ConfigInvalidError } from '../config/config-issue.ts';
-import { countRemovals, describeRemoval, guardedClients, isProgrammeKey, losesContacts, removalIssue, type RemovalVerdict } from '../domain/removal-guard.ts';
+import { countRemovals, describeRemoval, guardedClients, isContactKey, isProgrammeKey, losesContacts, removalIssue, type RemovalVerdict } from '../domain/removal-guard.ts';
 import { recordRemovals, removalsOf } from '../removal-check.ts';
 
 /** The option of the commands that record a plan: a configuration that drops many clients at once is planned on all the same. */
@@ -35,9 +35,9 @@ export async function warnRemovals(db: DB, config: Config, configDir: string, io
   if (verdict.held) io.err(`warning: ${what.refused}: ${howMany(verdict)} with planned touches ${how} ${configDir} (${shortList(verdict.unaccepted)}); ${what.shown} with --allow-removals\n`);
 }
 
-/** How many of what went: "7 of the 10 clients", "6 rules and campaigns", "3 clients and 6 rules and campaigns". */
+/** How many of what went: "7 of the 10 clients", "6 rules and campaigns", "40 contacts", "3 clients and 6 rules and campaigns". */
 export function howMany(verdict: RemovalVerdict): string {
-  return verdict.unaccepted.some(isProgrammeKey) ? countRemovals(verdict.unaccepted) : `${verdict.unaccepted.length} of the ${verdict.withTouches} clients`;
+  return verdict.unaccepted.some((key) => isProgrammeKey(key) || isContactKey(key)) ? countRemovals(verdict.unaccepted) : `${verdict.unaccepted.length} of the ${verdict.withTouches} clients`;
 }
 
 /** The first of these gone clients (clients left with no contact, rules, campaigns), and how many more. */

@@ -21,6 +21,8 @@ export interface ConfigSummary {
   readonly contactless: readonly string[];
   /** Its rules' and campaigns' keys (`rule:<id>`, `campaign:<id>`): a rules file moved aside is weighed too. */
   readonly programme: readonly string[];
+  /** Its contacts (`<client>/<contact>`): a contacts export cut short is weighed too. */
+  readonly contacts: readonly string[];
   /** Days of grace before an open touch is overdue (overdue.after). */
   readonly overdueAfterDays: number;
   /** The dashboard's director roles. */

@@ -43,36 +43,74 @@ export function isProgrammeKey(key: string): boolean {
   return PROGRAMME.test(key);
 }
 
-/** A gone client, a client left with no contact, or a gone rule or campaign, as a reader says it. */
+/**
+ * A contact gone from a client still in the configuration, where it has open touches: a contacts
+ * export cut short (half its rows, a file read while it was being written) keeps every client and
+ * a contact or two of each, and cancelled every touch of the others — events deleted from every
+ * calendar (QA). Its key: `contact:<client>/<contact>` (ids have no colon or slash).
+ */
+const CONTACT = 'contact:';
+
+export function contactKey(clientSlashContact: string): string {
+  return CONTACT + clientSlashContact;
+}
+
+/** Whether a key is a contact's gone (not a client's, a rule's or a campaign's). */
+export function isContactKey(key: string): boolean {
+  return key.startsWith(CONTACT);
+}
+
+/** A gone client, a client left with no contact, a gone contact, or a gone rule or campaign, as a reader says it. */
 export function describeRemoval(key: string): string {
   if (isProgrammeKey(key)) return key.replace(':', ' ');
+  if (isContactKey(key)) {
+    const [client, contact] = key.slice(CONTACT.length).split('/');
+    return `${contact} of ${client}`;
+  }
   return key.startsWith(NO_CONTACTS) ? `${key.slice(NO_CONTACTS.length)} (no contact left)` : key;
 }
 
-/** How many of these keys are clients and how many rules or campaigns: "3 clients", "6 rules and campaigns", "3 clients and 6 rules and campaigns". */
+/** How many of these keys are clients, contacts and rules or campaigns: "3 clients", "40 contacts", "3 clients and 6 rules and campaigns". */
 export function countRemovals(keys: readonly string[]): string {
   const programme = keys.filter(isProgrammeKey).length;
-  const clients = keys.length - programme;
-  const parts = [clients ? `${clients} client${clients === 1 ? '' : 's'}` : '', programme ? `${programme} rule${programme === 1 ? '' : 's'} and campaign${programme === 1 ? '' : 's'}` : ''];
+  const contacts = keys.filter(isContactKey).length;
+  const clients = keys.length - programme - contacts;
+  const parts = [
+    clients ? `${clients} client${clients === 1 ? '' : 's'}` : '', contacts ? `${contacts} contact${contacts === 1 ? '' : 's'}` : '',
+    programme ? `${programme} rule${programme === 1 ? '' : 's'} and campaign${programme === 1 ? '' : 's'}` : '',
+  ];
   return parts.filter(Boolean).join(' and ') || '0 clients';
 }
 
-/** What the guard is given of a configuration: its clients, those of them with no contact, and its rules' and campaigns' keys. */
+/**
+ * What the guard is given of a configuration: its clients, those of them with no contact, its
+ * rules' and campaigns' keys, and its contacts (a fall in their number, against the last
+ * configuration planned on, is what has the contacts' open touches looked at).
+ */
 export interface GuardedClients {
   readonly clientIds: readonly string[];
   readonly contactless: readonly string[];
   readonly programme: readonly string[];
+  /** Its contacts, as `<client>/<contact>`. */
+  readonly contacts: readonly string[];
 }
 
 export function guardedClients(config: {
-  readonly clients: readonly { readonly id: string; readonly contacts: readonly unknown[] }[];
+  readonly clients: readonly { readonly id: string; readonly contacts: readonly { readonly id: string }[] }[];
   readonly rules: readonly { readonly id: string }[]; readonly campaigns: readonly { readonly id: string }[];
 }): GuardedClients {
   const { clients } = config;
+  const contacts: string[] = [];
+  for (const c of clients) for (const contact of c.contacts) contacts.push(`${c.id}/${contact.id}`);
   return {
     clientIds: clients.map((c) => c.id), contactless: clients.filter((c) => c.contacts.length === 0).map((c) => c.id),
-    programme: [...config.rules.map((r) => `rule:${r.id}`), ...config.campaigns.map((c) => `campaign:${c.id}`)],
+    programme: [...config.rules.map((r) => `rule:${r.id}`), ...config.campaigns.map((c) => `campaign:${c.id}`)], contacts,
   };
+}
+
+/** Whether the contacts fell by enough, from `before` to `now`, that those with open touches are looked at (removal-check.ts). */
+export function contactsFell(before: number | undefined, now: number): boolean {
+  return before !== undefined && before - now >= REMOVAL_GUARD.atLeast && before - now > before * REMOVAL_GUARD.share;
 }
 
 /**
@@ -104,6 +142,10 @@ export interface RemovalVerdict {
   readonly programmeHeld?: boolean;
   /** How many rules and campaigns the configuration planned on until now had. */
   readonly programmeBefore?: number;
+  /** Held for its contacts (too many of those with open touches gone at once from clients it keeps), not its clients or rules. */
+  readonly contactsHeld?: boolean;
+  /** How many contacts have open touches (when they were looked at). */
+  readonly contactsWithTouches?: number;
 }
 
 /**
@@ -115,6 +157,8 @@ export interface RemovalVerdict {
 export function removalVerdict(
   withTouches: readonly string[], configured: Iterable<string>, accepted: ReadonlySet<string> = new Set(), lostContacts: readonly string[] = [],
   programme: { readonly before: readonly string[]; readonly configured: readonly string[] } = { before: [], configured: [] },
+  /** Contact keys gone from clients the configuration keeps, of those with open touches (looked at only when the contacts fell). */
+  contacts: { readonly gone: readonly string[]; readonly withTouches: number } = { gone: [], withTouches: 0 },
 ): RemovalVerdict {
   const kept = new Set(configured);
   const clientsGone = [...withTouches.filter((id) => !kept.has(id)).sort(), ...[...lostContacts].sort().map(lostContactsKey)];
@@ -125,12 +169,17 @@ export function removalVerdict(
   const programmeGone = programme.before.filter((key) => !configuredProgramme.has(key)).sort();
   const programmeUnaccepted = programmeGone.filter((key) => !accepted.has(key));
   const programmeHeld = tooMany(programmeUnaccepted.length, programme.before.length);
-  const held = clientsHeld || programmeHeld;
+  const contactsGone = [...contacts.gone].sort();
+  const contactsUnaccepted = contactsGone.filter((key) => !accepted.has(key));
+  const contactsHeld = tooMany(contactsUnaccepted.length, contacts.withTouches);
+  const held = clientsHeld || programmeHeld || contactsHeld;
   const planned = new Set(withTouches);
   const arrived = clientsHeld ? [...kept].filter((id) => !planned.has(id)).sort() : [];
   return {
-    gone: [...clientsGone, ...programmeGone], unaccepted: [...clientsUnaccepted, ...programmeUnaccepted], withTouches: withTouches.length, held, arrived,
+    gone: [...clientsGone, ...contactsGone, ...programmeGone], unaccepted: [...clientsUnaccepted, ...contactsUnaccepted, ...programmeUnaccepted],
+    withTouches: withTouches.length, held, arrived,
     programmeHeld: programmeHeld && !clientsHeld, programmeBefore: programme.before.length,
+    contactsHeld: contactsHeld && !clientsHeld && !programmeHeld, contactsWithTouches: contacts.withTouches,
   };
 }
 
@@ -150,8 +199,19 @@ export function removalIssue(configDir: string, verdict: RemovalVerdict, how: st
       rank: 3,
     };
   }
-  // The clients' words: rules gone at the same time are not clients.
-  const unaccepted = verdict.unaccepted.filter((key) => !isProgrammeKey(key));
+  if (verdict.contactsHeld) {
+    const gone = verdict.unaccepted.filter(isContactKey);
+    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.contactsWithTouches ?? 0) * REMOVAL_GUARD.share));
+    return {
+      file: configDir, line: 0, column: 0, field: 'contacts',
+      expected: `at most ${most} of the ${verdict.contactsWithTouches} contacts with planned touches to go at once from the clients kept`,
+      found: `${gone.length} gone (${gone.slice(0, 5).map(describeRemoval).join(', ')}${gone.length > 5 ? ', …' : ''}): a contacts export that came out cut short? `
+        + `Their touches are kept until the file is whole again; if they are meant to go, ${how}`,
+      rank: 3,
+    };
+  }
+  // The clients' words: rules and contacts gone at the same time are not clients.
+  const unaccepted = verdict.unaccepted.filter((key) => !isProgrammeKey(key) && !isContactKey(key));
   const names = unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (unaccepted.length > 5 ? ', …' : '');
   const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
   const contacts = losesContacts(unaccepted);

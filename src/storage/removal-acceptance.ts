@@ -3,6 +3,7 @@ import { getInfo, setInfo } from './job-repository.ts';
 
 const ACCEPTED = 'accepted_removals';
 const PROGRAMME = 'planned_programme';
+const CONTACTS = 'planned_contacts';
 
 /**
  * The clients with open (planned) touches: the plan's clients, not the company-wide ones. Read
@@ -43,11 +44,14 @@ export async function clientsWithContactTouches(db: DB, clientIds: readonly stri
 export interface RemovalRecords {
   readonly accepted: ReadonlySet<string>;
   readonly programme: readonly string[] | undefined;
+  /** How many contacts the configuration last planned on had (undefined: none kept yet). */
+  readonly contacts: number | undefined;
 }
 
 export async function removalRecords(db: DB): Promise<RemovalRecords> {
   const info = await getInfo(db);
-  return { accepted: new Set(keysIn(info[ACCEPTED]) ?? []), programme: keysIn(info[PROGRAMME]) };
+  const contacts = Number(info[CONTACTS] ?? NaN);
+  return { accepted: new Set(keysIn(info[ACCEPTED]) ?? []), programme: keysIn(info[PROGRAMME]), contacts: Number.isSafeInteger(contacts) ? contacts : undefined };
 }
 
 /** A kept list of ids or keys; undefined when none was kept, or it cannot be read. */
@@ -64,16 +68,21 @@ function keysIn(value: string | undefined): string[] | undefined {
 /**
  * Records that these clients may go, beside those accepted before, forgetting the acceptance of
  * those the configuration has again (one that came back is guarded again if it goes again), and
- * the rules' and campaigns' keys of the configuration planned on. Writes only what changed (at
- * every plan, usually nothing).
+ * the rules' and campaigns' keys and the number of contacts of the configuration planned on.
+ * Contacts accepted to go are kept only until that number is (the next plan): the next
+ * configuration is weighed against it. Writes only what changed (at every plan, usually nothing).
  */
-export async function recordRemovalRecords(db: DB, accepted: Iterable<string>, configured: ReadonlySet<string>, programme: readonly string[]): Promise<void> {
+export async function recordRemovalRecords(
+  db: DB, accepted: readonly string[], configured: ReadonlySet<string>, programme: readonly string[], contacts: number, isContactKey: (key: string) => boolean,
+): Promise<void> {
   const before = await removalRecords(db);
   const changed: Record<string, string> = {};
-  const after = [...new Set([...before.accepted, ...accepted])].filter((id) => !configured.has(id)).sort();
+  const kept = accepted.some(isContactKey) ? [...before.accepted] : [...before.accepted].filter((key) => !isContactKey(key));
+  const after = [...new Set([...kept, ...accepted])].filter((id) => !configured.has(id)).sort();
   if (!sameList(after, [...before.accepted].sort())) changed[ACCEPTED] = JSON.stringify(after);
   const keys = [...new Set(programme)].sort();
   if (before.programme === undefined || !sameList(keys, before.programme)) changed[PROGRAMME] = JSON.stringify(keys);
+  if (before.contacts !== contacts) changed[CONTACTS] = String(contacts);
   if (Object.keys(changed).length > 0) await setInfo(db, changed);
 }
 
@@ -88,4 +97,25 @@ export async function plannedSources(db: DB, only?: readonly string[]): Promise<
   let query = db.selectFrom('touches').select('source').distinct().where('status', '=', 'planned');
   query = only ? query.where('source', 'in', only) : query.where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%')]));
   return (await query.execute()).map((r) => r.source);
+}
+
+/**
+ * The contacts with open (planned) touches, as `<client>/<contact>`, and how many: a scan of the
+ * open touches' contacts, done only when a configuration has many fewer contacts than the last
+ * one planned on (a contacts export cut short).
+ */
+export async function contactsWithPlannedTouches(db: DB): Promise<Set<string>> {
+  const rows = await db.selectFrom('touches').select(['client_id', 'contact_ids']).distinct()
+    .where('status', '=', 'planned').where('contact_ids', '<>', '[]').execute();
+  const found = new Set<string>();
+  for (const r of rows) {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(r.contact_ids);
+    } catch {
+      continue;
+    }
+    if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') found.add(`${r.client_id}/${id}`);
+  }
+  return found;
 }

@@ -193,6 +193,50 @@ describe('a configuration that drops many clients at once waits for a person (an
     }
   });
 
+  it('a contacts export cut short (every client kept, half their contacts gone) is held; accept-removals lets them go; a few contacts gone go through (QA: 92 events deleted)', async () => {
+    const dir = join(tempDir(), 'config');
+    cpSync(resolve('config'), dir, { recursive: true });
+    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
+    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    try {
+      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
+      expect((await run('once')).code).toBe(0);
+      const planned = async () => {
+        const db = await openMigrated(dbFile);
+        try {
+          return (await db.selectFrom('touches').select('id').where('status', '=', 'planned').execute()).length;
+        } finally {
+          await db.destroy();
+        }
+      };
+      const before = await planned();
+      const file = join(dir, 'crm', 'contacts.csv');
+      const [header, ...rows] = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+      // Every other row: a client with two contacts keeps one (the export's rows in any order).
+      writeFileSync(file, [header, ...rows.filter((_, i) => i % 2 === 0)].join('\n') + '\n');
+      for (const command of ['once', 'plan']) {
+        const refused = await run(command);
+        expect(refused.code, command).toBe(2);
+        expect(refused.err).toMatch(/contacts: expected at most \d+ of the \d+ contacts with planned touches to go at once from the clients kept, found \d+ gone \([a-z0-9-]+ of [a-z0-9-]+, /);
+        expect(refused.err).toContain('a contacts export that came out cut short?');
+      }
+      expect(await planned()).toBe(before);
+      expect((await run('plan', '--no-save')).err).toMatch(/warning: recording this plan would be refused .*: \d+ contacts with planned touches are gone from/);
+      const accepted = await cli('accept-removals', '--config', dir, '--db', dbFile);
+      expect(accepted.out).toMatch(/^accepted: \d+ contacts with planned touches leave the plan \(/);
+      expect((await run('once')).code).toBe(0);
+      const fewer = await planned();
+      expect(fewer).toBeLessThan(before);
+      // The next change is weighed against the contacts planned on now: two more gone go through.
+      const left = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+      writeFileSync(file, left.slice(0, -2).join('\n') + '\n');
+      const few = await run('once');
+      expect(few.code, few.err).toBe(0);
+    } finally {
+      delete process.env.TOUCHBASE_FEEDS_DIR;
+    }
+  });
+
   it('a contacts export that came out empty (every client kept, none with a contact) is held as well; accepted once, then again if it recurs', async () => {
     const dir = writeConfig(company(10));
     const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
