@@ -536,13 +536,18 @@ function requiredCase(name: string, required: readonly string[]): string {
   return required.includes(lower) ? lower : name;
 }
 
-/** "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион]. */
+/**
+ * "name" → [name]; "team.account_manager" → [team, account_manager]; "Регион" → [attributes, Регион].
+ * A field's name in any case (`Tier`, `Country`, `Team.account_manager`) is that field: as an
+ * attribute, a header Excel capitalised planned Romanian clients as Russian ones, silently (QA).
+ */
 function targetOf(written: string, as: 'clients' | 'contacts'): Target | undefined {
   const fields: readonly string[] = FIELDS[as];
-  if (fields.includes(written)) return [written];
+  const lower = written.toLowerCase();
+  if (fields.includes(lower)) return [lower];
   const dot = written.indexOf('.');
   if (dot > 0) {
-    const head = written.slice(0, dot);
+    const head = lower.slice(0, dot);
     const rest = written.slice(dot + 1);
     if (head === 'team' && as === 'clients') return roleKey.safeParse(rest).success ? ['team', rest] : undefined;
     if (head === 'attributes') return rest ? ['attributes', rest] : undefined;

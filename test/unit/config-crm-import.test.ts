@@ -133,11 +133,14 @@ describe('CRM exports as they are', () => {
     expect(formatIssue(issues[0]!)).not.toMatch(/Quote Not Closed|parsing is finished/);
   });
 
-  it('a header in Excel\'s case ("ID", "Name") names the columns every file needs; other columns keep their name ("Country" stays an attribute, as it was)', () => {
+  it('a header in Excel\'s case ("ID", "Name", "Country", "Team.account_manager") names the fields; other columns keep their name (QA: "Country" as an attribute planned Romanian clients as Russian, silently)', () => {
     const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n  - { id: petrov, name: Иван Петров, role: account_manager }\n';
-    const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;team.account_manager;INN;Country\nc1;ООО Ромашка;2021-03-01;ivanova;7701;Россия\n' }));
+    const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'ID;Name;Since;Team.account_manager;INN;Country;Timezone\nc1;ООО Ромашка;2021-03-01;ivanova;7701;RO;Europe/Bucharest\n' }));
     expect(issues).toEqual([]);
-    expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN, c.attributes?.Country, c.country])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701', 'Россия', 'RU']]);
+    expect(config!.clients.map((c) => [c.id, c.name, c.since, c.team.account_manager, c.attributes?.INN, c.attributes?.Country, c.country, c.timezone])).toEqual([['c1', 'ООО Ромашка', '2021-03-01', 'ivanova', '7701', undefined, 'RO', 'Europe/Bucharest']]);
+    // A country's name there is the field's mistake, said with the code meant (an attribute, it was silently no country at all).
+    const named = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'ID;Name;since;Country\nc1;ООО Ромашка;2021-03-01;Россия\n' }));
+    expect(named.issues.map((i) => [i.field, i.found])).toEqual([['country (column "Country")', '"Россия"; did you mean "RU"?']]);
   });
 
   it('validate says how each CSV file was read', async () => {
