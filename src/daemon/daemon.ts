@@ -364,6 +364,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
         config: this.#o.configDir, db: redactLocation(this.#o.dbFile), clients: valid.summary.clients, employees: valid.summary.employees.length, http: this.#url || 'off',
         ...(this.#shared ? { instance: this.#shared.id } : {}),
       }, this.#shared ? 'touchbase daemon started, sharing the work with the other daemons on this database' : 'touchbase daemon started');
+      this.#logWarnings(valid);
       // A restart is when what the daemon was stopped for takes effect: files edited while it was
       // down, a new TOUCHBASE_FEED_SECRET (a leaked feed address is cut off only once the feeds
       // are written under their new names), a new version. Its sync runs at once, not at the next
@@ -837,6 +838,7 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await this.#recordConfigState();
     await this.#keepApplied(snapshot);
     this.#log.info({ reason, clients: check.summary.clients, employees: check.summary.employees.length }, 'configuration reloaded');
+    this.#logWarnings(check);
     this.emit('config:applied', { hash: snapshot.hash, reason });
     // A job still working on the previous configuration is obsolete (it may even be stuck on it).
     if (this.#work && this.#work.hash !== snapshot.hash) this.#work.abort.abort(new SupersededError(`${SUPERSEDED_RUN}; the sync for it runs at once`));
@@ -875,6 +877,17 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     if (!kept || kept.hash === broken || resolve(kept.dir) !== resolve(this.#o.configDir)) return undefined;
     const check = await this.#check(kept, this.#stopping.signal).catch(() => undefined);
     return check?.ok ? { snapshot: kept, check } : undefined;
+  }
+
+  /**
+   * A valid configuration's warnings, as `validate` says them: applied without a word, a CSV
+   * header's columns read as attributes (QA) went unseen in the daemon's log.
+   */
+  #logWarnings(check: CheckResult & { ok: true }): void {
+    const said = check.warnings;
+    if (!said || said.count === 0) return;
+    const more = said.count > said.first.length ? ` (the first ${said.first.length}; "touchbase validate" lists them all)` : '';
+    this.#log.warn({ warnings: said.first, count: said.count }, `the configuration has ${said.count} warning${said.count === 1 ? '' : 's'}${more}`);
   }
 
   async #heldRemovals(db: DB, summary: ConfigSummary): Promise<ConfigIssue | undefined> {

@@ -29,7 +29,11 @@ export interface ConfigSummary {
   readonly directors: readonly string[];
 }
 
-export type CheckResult = { readonly ok: true; readonly summary: ConfigSummary }
+export type CheckResult = {
+  readonly ok: true; readonly summary: ConfigSummary;
+  /** Its warnings, as `validate` prints them (the first WARNINGS_KEPT), and how many there are. */
+  readonly warnings?: { readonly first: readonly string[]; readonly count: number };
+}
   /** `explaining`: how files were read, where it may explain the errors (ConfigWarning.ofText). */
   | { readonly ok: false; readonly issues: readonly ConfigIssue[]; readonly explaining?: readonly ConfigWarning[] };
 
