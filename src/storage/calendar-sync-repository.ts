@@ -303,6 +303,25 @@ export async function confirmedRows(db: DB, employeeId: string, provider: string
     .where('entry_date', '>=', window.from).where('entry_date', '<=', window.to).execute();
 }
 
+/**
+ * A Google or Outlook calendar's events whose touch another employee holds now (a team changed,
+ * a handover, its employee gone from the configuration), still wanted there by the last sync:
+ * what their employee did to them since the last read is read before they leave (observeHandedOver).
+ * `since`: only touches handed over after that point of the history (a daemon's pass); without
+ * it, all (a sync from a shell).
+ */
+export async function handedOverRows(db: DB, window: { from: string; to: string }, since?: number): Promise<CalendarSyncRow[]> {
+  let query = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.entry_id').selectAll('calendar_sync')
+    .where('calendar_sync.remote', '=', 'present').where('calendar_sync.inflight_op', 'is', null).where('calendar_sync.desired', '=', 'present')
+    .where('calendar_sync.provider', 'in', ['google', 'microsoft'])
+    .where('calendar_sync.entry_date', '>=', window.from).where('calendar_sync.entry_date', '<=', window.to)
+    .where('touches.status', '=', 'planned').whereRef('touches.employee_id', '<>', 'calendar_sync.employee_id');
+  if (since !== undefined) {
+    query = query.where('calendar_sync.entry_id', 'in', (eb) => eb.selectFrom('touch_events').select('touch_id').where('seq', '>', since).where('type', '=', 'reassigned'));
+  }
+  return query.execute();
+}
+
 // Pauses: an employee's calendar that refused us.
 
 export async function pausesOf(db: DB): Promise<Map<string, CalendarPauseRow>> {

@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, handedOverRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -189,3 +189,53 @@ export async function observeFormerCalendars(
   }
   return result;
 }
+
+/**
+ * Before the events of touches handed to another employee (a team changed, a handover, an
+ * employee gone from the configuration) leave the calendar they are in, each is read once more
+ * there: a call its employee moved since the last read is handed over at the time they moved it
+ * to, one they deleted stays skipped. Unread (the daemon's frequent sync reads no calendar), the
+ * moved event was deleted and the successor got the call at its old time; the deleted one came
+ * back in the successor's calendar (QA). An event whose read fails concludes nothing.
+ */
+export async function observeHandedOver(
+  db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, nowIso: string, since?: number,
+): Promise<Pick<ObserveResult, 'deleted' | 'moved'>> {
+  const result = { deleted: 0, moved: 0 };
+  const rows = await handedOverRows(db, window, since);
+  if (rows.length === 0) return result;
+  const byId = new Map(config.employees.map((e) => [e.id, e]));
+  const addresses = new Map((await recordedCalendars(db)).map((c) => [`${c.employeeId}\u0000${c.provider}`, c.address]));
+  const pauses = await pausesOf(db);
+  const calendars = new Map<string, CalendarSyncRow[]>();
+  for (const row of rows) {
+    const key = `${row.employee_id}\u0000${row.provider}`;
+    const list = calendars.get(key);
+    if (list) list.push(row);
+    else calendars.set(key, [row]);
+  }
+  for (const [key, list] of calendars) {
+    const { employee_id: employeeId, provider } = list[0]!;
+    const address = addresses.get(key);
+    const pause = pauses.get(key);
+    if (address === undefined || !gateway.port(provider as 'google' | 'microsoft') || (pause?.until && pause.until > nowIso)) continue;
+    // A leaver gone from the configuration is read in the company's zone (their own is not known any more).
+    const owner: CalendarOwner = { employeeId, email: address, timezone: byId.get(employeeId)?.timezone ?? config.settings.timezone };
+    // A few are asked for one by one; many (an employee's clients all handed over) in one listing.
+    let listed = new Map<string, RemoteEvent>();
+    if (list.length > READ_ONE_BY_ONE) {
+      try {
+        listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), list);
+      } catch {
+        continue;
+      }
+      // None of ours there (a mailbox emptied, an account closed): nothing is concluded.
+      if (!list.some((r) => listed.has(r.event_key))) continue;
+    }
+    await compareListed(gateway, changes, result, list, listed, owner, provider, () => undefined, nowIso);
+  }
+  return result;
+}
+
+/** Up to how many handed-over events of one calendar are read one by one rather than listed. */
+const READ_ONE_BY_ONE = 10;

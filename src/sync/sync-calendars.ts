@@ -20,7 +20,7 @@ import { nextStep, type Step } from '../domain/sync-state.ts';
 import { desiredState, rowKey } from './desired-state.ts';
 import { CalendarGateway, type GatewayOptions } from './calendar-gateway.ts';
 import { Reconciler, type DispatchResult, type ReconcilerDeps } from './reconciler.ts';
-import { observeCalendars, observeFormerCalendars, type ObserveResult } from './observe-calendars.ts';
+import { observeCalendars, observeFormerCalendars, observeHandedOver, type ObserveResult } from './observe-calendars.ts';
 import { RemoteChanges } from './remote-changes.ts';
 import { claimFeedsFolder, FEEDS_OWNER_FILE, FeedFiles, makeFeedFolder, removeStaleFeedFiles } from './feed-files.ts';
 import { FEEDS_OWNER_VALUE, localSecret } from '../storage/local-secrets.ts';
@@ -124,6 +124,13 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // follows a changed address all the same), and only for those whose new calendar is worked on.
   const former = options.dryRun ? undefined
     : await observeFormerCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso);
+  // And touches handed to another employee: their events, before they leave the calendar they are in.
+  const handedOver = options.dryRun || options.employee ? undefined
+    : await observeHandedOver(db, config, gateway, remoteChanges, window, nowIso, options.scope?.since);
+  if (former && handedOver) {
+    former.deleted += handedOver.deleted;
+    former.moved += handedOver.moved;
+  }
   const reading = !options.dryRun && options.readCalendars !== false;
   // An address changed since the events were written: they move before any read looks for them there.
   const moved = options.dryRun && !options.throwaway ? undefined

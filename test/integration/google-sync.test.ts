@@ -549,6 +549,30 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('what the employee did to events of touches handed to another is taken in first, by the daemon\'s frequent sync too: a moved call goes to the successor at the moved time, a deleted one stays skipped (QA)', async () => {
+    const { sync, db: opened } = withNewAddress({ readCalendars: false });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    expect(calls.length).toBeGreaterThan(2);
+    const [moved, deleted] = calls;
+    fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    fake.deleteAsUser(A, deleted!.id);
+    // Then, before any read of her calendar, all of Anna's clients are given to Boris.
+    const handed = sections();
+    const toBoris = { ...handed, clients: handed.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) };
+    await sync(configOf(toBoris), 5);
+    const touch = (id: string) => db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
+    expect(await touch(moved!.id)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
+    expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect((await touch(deleted!.id)).status).toBe('skipped');
+    const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
+    expect(ms(atBoris.find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect(atBoris.some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
+    expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime)).toEqual([]);
+    await db.destroy();
+  });
+
   it('a calendar being left whose listing has none of our events (a mailbox emptied by a migration) concludes nothing: no touch is skipped', async () => {
     const { NEW, sync, db: opened } = withNewAddress({ readCalendars: false });
     await sync(configOf(sections()), 0);
