@@ -1,6 +1,6 @@
 import { counted } from '../domain/english-count.ts';
 import type { Client, Config, Duration, Rule, Selector, Theirs } from '../domain/types.ts';
-import { selects } from '../domain/selector.ts';
+import { includesValue, selects } from '../domain/selector.ts';
 import { approximateDays, formatDuration } from '../domain/duration.ts';
 import { isLeapDay } from '../domain/calendar-dates.ts';
 import { placeOf, type Origin } from './origin.ts';
@@ -35,7 +35,8 @@ export function configWarnings(config: Config, sources: RawSources): ConfigWarni
     let found = false;
     for (const key of ['tier', 'industry'] as const) {
       for (const value of selector[key] ?? []) {
-        if (held[key].has(value)) continue;
+        // Another case of a value some client has is that value (selector.ts includesValue).
+        if (includesValue([...held[key]], value)) continue;
         // Short codes (tiers A, B, C) are one letter from each other: only another case of the same is near.
         const near = closest(value, held[key]);
         if (near === undefined || (value.length <= 3 && near.toLowerCase() !== value.toLowerCase())) continue;
@@ -171,7 +172,7 @@ function unnamedContactRoles(config: Config, sources: RawSources, held: Readonly
  */
 function hasHoliday(config: Config, holiday: string, client: Client, byCountry: Map<string, boolean>): boolean {
   const own = config.holidays.find((h) => h.id === holiday);
-  if (own) return (!own.countries || own.countries.includes(client.country)) && (!own.industries || (client.industry !== undefined && own.industries.includes(client.industry)));
+  if (own) return (!own.countries || own.countries.includes(client.country)) && (!own.industries || includesValue(own.industries, client.industry));
   // Once per country: a campaign no client has asks every client (50,000 of them).
   let has = byCountry.get(client.country);
   if (has === undefined) {

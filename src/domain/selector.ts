@@ -25,9 +25,23 @@ export function selects(selector: Selector, client: Client, today?: string): boo
   return true;
 }
 
-function includesValue(list: readonly string[], value: string | undefined): boolean {
-  return value !== undefined && list.includes(value);
+/**
+ * Whether a selector's (or a holiday's) list has the client's value, in any case and without the
+ * spaces around it: a CRM export's `a`, ` ЮГ` or `Construction` is the `A`, `Юг` or
+ * `construction` a director wrote (QA: such clients were left out of their rules silently).
+ */
+export function includesValue(list: readonly string[], value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (list.includes(value)) return true;
+  let caseless = CASELESS.get(list);
+  if (!caseless) CASELESS.set(list, (caseless = new Set(list.map(valueKey))));
+  return caseless.has(valueKey(value));
 }
+
+/** The selectors' lists as their values compare (each list made once per configuration). */
+const CASELESS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+const valueKey = (value: string) => value.trim().toLocaleLowerCase();
 
 export function contactsFor(theirs: Theirs, contacts: readonly Contact[]): Contact[] {
   if (theirs === 'all') return [...contacts];

@@ -1,5 +1,5 @@
 import type { Campaign, Client, Config, ProfessionalHoliday } from '../domain/types.ts';
-import { contactsFor, selects } from '../domain/selector.ts';
+import { contactsFor, includesValue, selects } from '../domain/selector.ts';
 import { addDays, yearOf } from './dates.ts';
 import { defaultTitle, demand, type Demand, type DemandUnit } from './demand.ts';
 import { professionalHolidayDate, publicHolidays } from './public-holidays.ts';
@@ -95,7 +95,7 @@ export function occasionOf(
   const holiday = professional.get(campaign.holiday!);
   if (holiday) {
     if (holiday.countries && !holiday.countries.includes(client.country)) return undefined;
-    if (holiday.industries && (!client.industry || !holiday.industries.includes(client.industry))) return undefined;
+    if (holiday.industries && !includesValue(holiday.industries, client.industry)) return undefined;
     const date = professionalHolidayDate(holiday, year);
     return date ? { date, name: campaign.name ?? holiday.name } : undefined;
   }

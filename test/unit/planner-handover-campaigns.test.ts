@@ -242,6 +242,12 @@ describe('greeting campaigns', () => {
     expect(greetings('2027-03-05T10:00:00+03:00', '2027-03-05')).toEqual(['builder 2027-03-05', 'builder 2027-03-05', 'shop 2027-03-05']);
   });
 
+  it('a professional holiday\'s industries take a client\'s industry in any case (a CRM\'s "Construction"; QA: not greeted, silently)', () => {
+    const capital = { ...sections, clients: [client('builder2', { industry: 'Construction ', roles: ['ceo'], team: { account_manager: 'am' } })] };
+    const t = planTouches(configOf(capital), NO_HISTORY, { from: '2027-08-01', to: '2027-08-31' }, NOW).touches;
+    expect(t.filter((x) => x.source === 'campaign:builders').map((x) => `${x.client} ${x.date}`)).toEqual(['builder2 2027-08-06']);
+  });
+
   it('professional holidays reach only the countries and industries they name; campaigns go per contact unless per: client', () => {
     const t = year();
     expect(t.filter((x) => x.source === 'campaign:builders').map((x) => x.client)).toEqual(['builder', 'builder']);
