@@ -65,6 +65,8 @@ export type LinkOutcome =
   | { readonly result: 'used'; readonly touch: TouchRow | undefined }
   | { readonly result: 'outdated'; readonly touch: TouchRow }
   | { readonly result: 'not-open'; readonly touch: TouchRow }
+  /** A greeting whose holiday comes before a week is out, due on the last working day before it already: not put off past it. */
+  | { readonly result: 'holiday'; readonly touch: TouchRow }
   | { readonly result: 'unknown' };
 
 /** Why a link with a valid signature cannot be used. */
@@ -130,7 +132,9 @@ export async function useLink(
       // daily check, a calendar read), a week from there; done or skipped meanwhile, said so, and
       // the link is not used up.
       for (let current: TouchRow | undefined = touch, tries = 0; current?.status === 'planned' && tries < 3; current = await touchById(trx, touch.id), tries++) {
-        const to = snoozedAWeek(current, zone, isWorkday && ((date) => isWorkday(current!.employee_id, date)), await freeOf(trx, current));
+        const workday = isWorkday && ((date: string) => isWorkday(current!.employee_id, date));
+        const to = greetingBound(current, snoozedAWeek(current, zone, workday, await freeOf(trx, current)), workday);
+        if (!to) return { result: 'holiday', touch: current };
         if (!await rescheduleByUser(trx, touch.id, to, at, 'snoozed a week from the calendar link', { from: current })) continue;
         await recordUsedToken(trx, { tokenHash: hash, touchId: touch.id, action: claim.action, at });
         return { result: 'recorded', action: 'snooze', touch: current, movedTo: to.date };
@@ -217,6 +221,24 @@ function snoozedAWeek(
   const start = base.plus({ days });
   const end = DateTime.fromISO(touch.end_at, { zone }).plus({ days });
   return { date: start.toISODate()!, start: start.toISO()!, end: end.toISO()! };
+}
+
+/**
+ * A greeting put off a week past its holiday (its window's end) is a belated one (QA: an 8 March
+ * greeting snoozed to the 12th): it goes to the last working day up to the holiday instead, when
+ * one is still ahead; undefined when none is (it is due on the last one already).
+ */
+function greetingBound(touch: TouchRow, to: { date: string; start: string; end: string }, isWorkday?: (date: string) => boolean): { date: string; start: string; end: string } | undefined {
+  if (!touch.source.startsWith('campaign:') || to.date <= touch.window_to) return to;
+  for (let day = DateTime.fromISO(touch.window_to); day.toISODate()! > touch.date; day = day.minus({ days: 1 })) {
+    const date = day.toISODate()!;
+    if (isWorkday && !isWorkday(date)) continue;
+    if (touch.all_day) return { date, start: date, end: day.plus({ days: 1 }).toISODate()! };
+    // A timed greeting (a campaign of meetings) keeps its hour on that day.
+    const shift = { days: Math.round(day.diff(DateTime.fromISO(touch.date), 'days').days) };
+    return { date, start: DateTime.fromISO(touch.start_at, { setZone: true }).plus(shift).toISO()!, end: DateTime.fromISO(touch.end_at, { setZone: true }).plus(shift).toISO()! };
+  }
+  return undefined;
 }
 
 /** How long the page after a done or skip click offers to undo it. */

@@ -93,6 +93,8 @@ export function linkPage(outcome: LinkOutcome, nonce: string, tr: Translator): {
       return { status: 410, html: notice(tr, 'link.outdatedTitle', escapeHtml(t('link.outdatedBody', { title: outcome.touch.title })), nonce) };
     case 'not-open':
       return { status: 409, html: notice(tr, 'link.closedTitle', escapeHtml(t('link.closedBody', { title: outcome.touch.title, status: statusWord(outcome.touch, tr) })), nonce) };
+    case 'holiday':
+      return { status: 409, html: notice(tr, 'link.holidayTitle', escapeHtml(t('link.holidayBody', { title: outcome.touch.title, date: tr.date(outcome.touch.window_to) })), nonce) };
     case 'unknown':
       return { status: 404, html: touchNotFoundPage(tr, nonce) };
     case 'forged':

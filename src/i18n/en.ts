@@ -127,6 +127,8 @@ export const en = {
   'link.outdatedBody': 'This link is from an earlier copy of the event "{title}": it was since snoozed, or now belongs to someone else. Use the links in the event as it is in the calendar now.',
   'link.closedTitle': 'Already closed',
   'link.closedBody': '{title} is already {status}.',
+  'link.holidayTitle': 'Not put off',
+  'link.holidayBody': '{title} greets for a day that comes before a week is out ({date}): a greeting is not put off past it. Send it by then, or skip it.',
   'link.notFoundTitle': 'Touch not found',
   'link.notFoundBody': 'This touch is no longer in the plan.',
   'link.invalidTitle': 'Link not valid',

@@ -124,6 +124,8 @@ export const ro: Catalogue = {
   'link.outdatedBody': 'Acest link este dintr-o versiune anterioară a evenimentului „{title}”: între timp a fost amânat sau a trecut la alt coleg. Folosiți linkurile din eveniment, așa cum este acum în calendar.',
   'link.closedTitle': 'Deja închisă',
   'link.closedBody': '„{title}” este deja {status}.',
+  'link.holidayTitle': 'Neamânată',
+  'link.holidayBody': '„{title}” este o felicitare pentru o zi care vine înainte de o săptămână ({date}): o felicitare nu se amână după ea. Trimiteți-o până atunci sau renunțați la ea.',
   'link.notFoundTitle': 'Interacțiune negăsită',
   'link.notFoundBody': 'Această interacțiune nu mai este în plan.',
   'link.invalidTitle': 'Link nevalid',

@@ -59,3 +59,27 @@ describe('"Snooze a week" from the calendar link', () => {
       .toMatchObject({ result: 'recorded', movedTo: '2027-03-03' });
   });
 });
+
+describe('"Snooze a week" on a greeting', () => {
+  const greeting = (date: string) => ({ ...touch(date, true), source: 'campaign:womens-day', series: `campaign:womens-day|perm|${ID}`, kind: 'greeting', window_from: '2027-02-22', window_to: '2027-03-08' });
+  const snooze = (db: Awaited<ReturnType<typeof tempDatabase>>, n: number) => useLink(db, SECRET, signLink(SECRET, ID, 'snooze', n), DateTime.fromISO('2027-03-01T09:00:00+03:00'), () => 'Europe/Moscow', {}, workdays);
+
+  it('is not put off past its holiday (QA: an 8 March greeting went to the 12th): to the last working day before it, then no further, said so', async () => {
+    const db = await tempDatabase();
+    // Due on Tuesday 2 March; a week on (9 March) is past the holiday (Monday 8 March, a day off): Friday 5 March.
+    await db.insertInto('touches').values(greeting('2027-03-02')).execute();
+    expect(await snooze(db, 0)).toMatchObject({ result: 'recorded', movedTo: '2027-03-05' });
+    // On the last working day already: not moved, and the link is not used up.
+    const refused = await snooze(db, 1);
+    expect(refused).toMatchObject({ result: 'holiday' });
+    const row = await db.selectFrom('touches').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
+    expect([row.date, row.status]).toEqual(['2027-03-05', 'planned']);
+    expect(await db.selectFrom('used_links').selectAll().where('action', '=', 'snooze').execute()).toHaveLength(1);
+  });
+
+  it('a greeting whose holiday is more than a week off goes a week on, as any touch', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values({ ...greeting('2027-02-22') }).execute();
+    expect(await snooze(db, 0)).toMatchObject({ result: 'recorded', movedTo: '2027-03-01' });
+  });
+});
