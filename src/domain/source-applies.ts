@@ -9,16 +9,32 @@ import { selects } from './selector.ts';
  * (`handover:FROM:TO`) still in the configuration. Other sources (the workflows') are not the
  * plan's, and apply.
  */
-export function sourceApplies(config: Pick<Config, 'rules' | 'campaigns' | 'clients' | 'handovers'>, today: string): (source: string, clientId: string) => boolean {
+export function sourceApplies(
+  config: Pick<Config, 'rules' | 'campaigns' | 'clients' | 'handovers'>, today: string,
+): (source: string, clientId: string, contactIds?: string) => boolean {
   const selectors = new Map<string, Selector>([...config.rules.map((r) => [`rule:${r.id}`, r.for] as const), ...config.campaigns.map((c) => [`campaign:${c.id}`, c.for] as const)]);
   const handovers = new Set(config.handovers.map((h) => `handover:${h.from}:${h.to}`));
-  return (source, clientId) => {
+  return (source, clientId, contactIds) => {
     const planner = source.startsWith('rule:') || source.startsWith('campaign:');
     if (!planner && !source.startsWith('handover:')) return true;
     const client = clientById(config, clientId);
     if (client === undefined) return false;
+    // Nor to contacts every one of whom has left the client (gone from the CRM's export): a late
+    // call to someone no longer there was moved forward as overdue every morning, for good (QA).
+    if (contactIds !== undefined && contactIds !== '[]' && !withSomeContact(client.contacts, contactIds)) return false;
     if (!planner) return handovers.has(source);
     const selector = selectors.get(source);
     return selector !== undefined && selects(selector, client, today);
   };
+}
+
+/** Whether any of a touch's contacts (its JSON list of ids) is still one of the client's; an unreadable list is taken as yes. */
+function withSomeContact(contacts: readonly { readonly id: string }[], contactIds: string): boolean {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(contactIds);
+  } catch {
+    return true;
+  }
+  return !Array.isArray(ids) || ids.length === 0 || contacts.some((c) => ids.includes(c.id));
 }

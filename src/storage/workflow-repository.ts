@@ -148,8 +148,8 @@ export async function openMovedAhead(db: DB, today: string): Promise<TouchRow[]>
 }
 
 /** Open touches of the planner's sources (rules, campaigns, handovers) dated before `today`. */
-export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id'>[]> {
-  return db.selectFrom('touches').select(['id', 'source', 'client_id']).where('status', '=', 'planned').where('date', '<', today)
+export async function openPlannerTouchesBefore(db: DB, today: string): Promise<Pick<TouchRow, 'id' | 'source' | 'client_id' | 'contact_ids'>[]> {
+  return db.selectFrom('touches').select(['id', 'source', 'client_id', 'contact_ids']).where('status', '=', 'planned').where('date', '<', today)
     .where((eb) => eb.or([eb('source', 'like', 'rule:%'), eb('source', 'like', 'campaign:%'), eb('source', 'like', 'handover:%')])).execute();
 }
 

@@ -53,6 +53,36 @@ describe('open touches whose rule no longer applies', () => {
     expect((await run('2027-03-23T06:30:00+03:00', 'checks')).out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
   });
 
+  it('a contact gone from the client (left the company, gone from the export): its late call is cancelled by the next check, not moved on every morning (QA)', async () => {
+    const twoContacts = (contacts: string) => winBack('stage: active').replace('contacts: [ { id: k1-dir, name: Пётр Сидоров, role: director } ]', `contacts: [ ${contacts} ]`);
+    const both = '{ id: k1-dir, name: Пётр Сидоров, role: director }, { id: k1-dir2, name: Олег Попов, role: director }';
+    const dir = writeConfig({ 'all.yaml': twoContacts(both) });
+    const db = await tempDatabaseLocation();
+    const run = (now: string, ...args: string[]) => cli(...args, '--config', dir, '--db', db, '--now', now);
+    expect((await run('2027-01-20T09:00:00+03:00', 'plan')).code).toBe(0);
+    const contactOf = async (id: string) => {
+      const d = await openMigrated(db);
+      try {
+        return (await d.selectFrom('touches').select('contact_ids').where('id', '=', id).executeTakeFirstOrThrow()).contact_ids;
+      } finally {
+        await d.destroy();
+      }
+    };
+    const calls = (await touchesOf(db)).rows.filter((t) => t.source === 'rule:monthly' && t.date < '2027-02-01');
+    const popov = [];
+    for (const t of calls) if ((await contactOf(t.id)).includes('k1-dir2')) popov.push(t);
+    expect(popov).toHaveLength(1);
+    // Nobody made January's calls; Popov left the client in February.
+    expect((await run('2027-02-03T06:30:00+03:00', 'checks')).code).toBe(0);
+    writeFileSync(join(dir, 'all.yaml'), twoContacts('{ id: k1-dir, name: Пётр Сидоров, role: director }'));
+    expect((await run('2027-02-04T06:30:00+03:00', 'checks')).code).toBe(0);
+    const after = await touchesOf(db);
+    expect(after.rows.find((t) => t.id === popov[0]!.id)!.status).toBe('cancelled');
+    // Sidorov's late call is his still, moved on as overdue.
+    const sidorov = calls.find((t) => t.id !== popov[0]!.id)!;
+    expect(after.rows.find((t) => t.id === sidorov.id)).toMatchObject({ status: 'planned', date: '2027-02-04' });
+  });
+
   it('the daily check cancels them too when no plan ran since the change', async () => {
     const dir = writeConfig({ 'all.yaml': winBack('stage: lapsed, stage_since: 2027-02-01') });
     const db = await tempDatabaseLocation();
