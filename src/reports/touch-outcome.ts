@@ -24,16 +24,17 @@ export function touchOutcome(config: Config, t: Pick<ReportTouch, 'status' | 're
 }
 
 /**
- * Whose record a touch counts in: who did it when done; when missed, who held it as it became
- * overdue (a leaver's backlog is theirs, not what their successor missed on the first day);
+ * Whose record a touch counts in: who did it when done on time; when missed, or done late after
+ * it changed hands, who held it as it became overdue (a leaver's backlog is theirs, not what
+ * their successor missed on the first day, nor late in their record when they clear it: QA);
  * else who it belongs to.
  */
 export function outcomeOwner(
   config: Pick<Config, 'overdue' | 'settings'>, t: Pick<ReportTouch, 'id' | 'status' | 'resolved_by' | 'employee_id' | 'date' | 'overdue_from'>,
   outcome: TouchOutcome, handed: ReadonlyMap<string, readonly HandOver[]>,
 ): string {
-  if (t.status === 'done') return t.resolved_by ?? t.employee_id;
-  if (outcome !== 'missed' || !handed.has(t.id)) return t.employee_id;
+  if (t.status === 'done' && (outcome !== 'late' || !handed.has(t.id))) return t.resolved_by ?? t.employee_id;
+  if ((outcome !== 'missed' && outcome !== 'late') || !handed.has(t.id)) return t.employee_id;
   // Overdue from the start of the day after the grace period, on the company's clock.
   const overdueDay = addDays(dueDay(t), config.overdue.afterDays + 1);
   return holderAt(t, handed, DateTime.fromISO(overdueDay, { zone: config.settings.timezone }).toUTC().toISO()!);

@@ -69,7 +69,7 @@ describe('open touches whose rule no longer applies', () => {
       }
     };
     const calls = (await touchesOf(db)).rows.filter((t) => t.source === 'rule:monthly' && t.date < '2027-02-01');
-    const popov = [];
+    const popov: typeof calls = [];
     for (const t of calls) if ((await contactOf(t.id)).includes('k1-dir2')) popov.push(t);
     expect(popov).toHaveLength(1);
     // Nobody made January's calls; Popov left the client in February.

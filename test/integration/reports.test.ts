@@ -273,6 +273,14 @@ describe('director reports on a fixed history', () => {
     expect(after.oleg).toBe(before.oleg);
     // As of 14 April, the report is as it read that day, the handover since notwithstanding.
     expect(await missed('2027-04-14')).toEqual(before);
+    // Oleg clears one of her late calls: late in her record, not in his (QA: he was charged with her backlog).
+    const counts = async (day: string) => Object.fromEntries((await report('punctuality', day)).rows.map((r) => [r.employee, { late: r.late, missed: r.missed }]));
+    const beforeDone = await counts('2027-04-16');
+    const hers = (await report('overdue', '2027-04-16')).rows.find((r) => r.client === 'alpha' && r.kind === 'call')!;
+    await run('2027-04-16', 'done', String(hers.id));
+    const afterDone = await counts('2027-04-16');
+    expect(afterDone.oleg).toEqual(beforeDone.oleg);
+    expect(afterDone.anna).toEqual({ late: Number(beforeDone.anna!.late) + 1, missed: Number(beforeDone.anna!.missed) - 1 });
   });
 
   it('an overdue touch skipped is neither overdue nor missed from that day on, though a skip keeps the touch\'s own day (QA: it stayed listed, its day being the one the morning check had moved it to)', async () => {
