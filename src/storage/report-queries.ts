@@ -31,9 +31,12 @@ export async function reportTouches(db: DB, plannedBefore?: string): Promise<Rep
   let query = db.selectFrom('touches')
     .select(['id', 'source', 'series', 'kind', 'client_id', 'contact_ids', 'employee_id', 'date', 'all_day', 'title', 'window_to', 'status', 'resolved_date', 'resolved_by', 'overdue_from', 'resolved_at'])
     .where('source', 'not like', 'digest:%');
-  // Cancelled ones only where cancelled after the moment (of those, cancelledThen says which were open then).
-  query = changed.size === 0 ? query.where('status', '!=', 'cancelled')
-    : query.where((eb) => eb.or([eb('status', '!=', 'cancelled'),
+  // Cancelled ones only where cancelled after the moment (of those, cancelledThen says which were
+  // open then), or cancelled once already overdue (moved forward as such): a touch missed before
+  // its rule stopped applying (a client made lapsed, a contact gone, a cadence changed) was missed,
+  // and cancelling it took the miss out of past months' figures (QA).
+  query = changed.size === 0 ? query.where((eb) => eb.or([eb('status', '!=', 'cancelled'), eb('overdue_from', 'is not', null)]))
+    : query.where((eb) => eb.or([eb('status', '!=', 'cancelled'), eb('overdue_from', 'is not', null),
       eb('id', 'in', eb.selectFrom('touch_events').select('touch_id').where('type', '=', 'cancelled').where('at', '>=', plannedBefore!))]));
   // Instants are the clock's UTC ISO (text in SQLite, in order as written; timestamptz in PostgreSQL).
   if (plannedBefore !== undefined) query = query.where('created_at', '<', plannedBefore);
@@ -45,11 +48,14 @@ export async function reportTouches(db: DB, plannedBefore?: string): Promise<Rep
     // moved to), so when it was skipped is its instant: skipped after the moment, it was open then.
     const skippedLater = r.status === 'skipped' && plannedBefore !== undefined && r.resolved_at !== null && r.resolved_at >= plannedBefore;
     if (skippedLater) r = { ...r, status: 'planned', resolved_date: null, resolved_by: null };
-    const status = then === false && r.status === 'cancelled' ? 'planned' : r.status;
+    // Cancelled after the moment: open then. Cancelled before it, once overdue: closed as missed (a skip by nobody, status-key.ts).
+    const openThen = then === false && r.status === 'cancelled';
+    const missed = !openThen && r.status === 'cancelled';
     out.push({
       id: r.id, source: once(r.source), series: once(r.series), kind: once(r.kind), client_id: once(r.client_id), contact_ids: once(r.contact_ids),
-      employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to), status,
-      resolved_date: once(r.resolved_date), resolved_by: once(r.resolved_by), overdue_from: once(r.overdue_from),
+      employee_id: once(r.employee_id), date: once(r.date), all_day: r.all_day, title: once(r.title), window_to: once(r.window_to),
+      status: openThen ? 'planned' : missed ? 'skipped' : r.status,
+      resolved_date: missed ? once(r.date) : once(r.resolved_date), resolved_by: missed ? null : once(r.resolved_by), overdue_from: once(r.overdue_from),
     });
   };
   // PostgreSQL reads through a cursor of its own (kysely's stream needs pg-cursor there).
