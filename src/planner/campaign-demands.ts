@@ -60,7 +60,8 @@ export function campaignDemands(config: Config, from: string, to: string, today:
       const groups = campaign.per === 'client'
         ? [{ key: client.id, contacts, ids: contacts.map((c) => c.id) }]
         : contacts.map((c) => ({ key: `${client.id}|${c.id}`, contacts: [c], ids: [c.id] }));
-      for (let year = yearOf(from); year <= yearOf(to) + 1; year++) {
+      // From the year of a holiday whose belated day may still be in the window (31 December's, in January).
+      for (let year = yearOf(addDays(from, -BELATED_WITHIN_DAYS)); year <= yearOf(to) + 1; year++) {
         const occasion = occasionFor(campaign, client, year);
         // A holiday just before the plan's first day is still the plan's while its belated day
         // (the first working day after it, the planner's #belatedGreeting) may be on or after it.

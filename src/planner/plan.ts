@@ -429,9 +429,12 @@ class PlanRun {
     if (!d.source.startsWith('campaign:') || today === undefined) return undefined;
     const { country: ours } = r.employee;
     const { country: theirs } = r.client;
+    // A window with no working day at all (a client ours from the Saturday before a Monday holiday)
+    // is never greeted, whatever day it is planned on: no working day of ours came before it.
+    if (this.#calendar.workdaysBetween(d.window.from, d.window.to, ours, theirs).length === 0) return undefined;
     if (d.window.to >= today) {
-      // Only days taken by time: a client ours from the Saturday before is not greeted (no working day of ours before it).
-      if (today <= d.window.from || this.#calendar.workdaysBetween(today, d.window.to, ours, theirs).length > 0) return undefined;
+      // Only days taken by time.
+      if (this.#calendar.workdaysBetween(today < d.window.from ? d.window.from : today, d.window.to, ours, theirs).length > 0) return undefined;
     } else if (d.window.to >= this.window.from) {
       // A holiday of the plan's own past days (`plan --from` earlier): shown where it falls, as before.
       return undefined;

@@ -240,6 +240,22 @@ describe('greeting campaigns', () => {
     expect(greetings('2027-03-10T10:00:00+03:00', '2027-03-10')).toEqual([]);
     // On Friday, the day itself, as always.
     expect(greetings('2027-03-05T10:00:00+03:00', '2027-03-05')).toEqual(['builder 2027-03-05', 'builder 2027-03-05', 'shop 2027-03-05']);
+    // A client ours only from the Saturday before is not greeted, whichever day it is planned on (review).
+    const weekend = configOf({ ...sections, clients: [client('weekend', { roles: ['ceo'], since: '2027-03-06', team: { account_manager: 'am' } })] });
+    for (const now of ['2027-03-06T10:00:00+03:00', '2027-03-07T10:00:00+03:00', '2027-03-09T10:00:00+03:00']) {
+      expect(planTouches(weekend, NO_HISTORY, { from: now.slice(0, 10), to: '2027-03-31' }, DateTime.fromISO(now)).touches.filter((x) => x.source === 'campaign:womens-day'), now).toEqual([]);
+    }
+  });
+
+  it('a belated greeting of 31 December is still the plan\'s in January, on its day after the New Year holidays (review: cancelled by the first plan of January)', () => {
+    // 31 December 2028 is a Sunday; 1–8 January are days off in Russia: the belated day is Tuesday 9 January 2029.
+    const newYear = configOf({ ...sections, campaigns: [{ id: 'eve', on: '12-31', ours: 'account_manager', theirs: 'ceo', per: 'client' }] });
+    const eve = (now: string) => planTouches(newYear, NO_HISTORY, { from: now.slice(0, 10), to: '2029-01-31' }, DateTime.fromISO(now)).touches
+      .filter((x) => x.source === 'campaign:eve').map((x) => `${x.client} ${x.date}`).sort();
+    // Bucharest's is Wednesday 3 January (1–2 January are Romania's days off), and none once that is past.
+    expect(eve('2028-12-30T10:00:00+03:00')).toEqual(['bucuresti 2029-01-03', 'builder 2029-01-09', 'shop 2029-01-09']);
+    expect(eve('2029-01-02T10:00:00+03:00')).toEqual(['bucuresti 2029-01-03', 'builder 2029-01-09', 'shop 2029-01-09']);
+    expect(eve('2029-01-09T10:00:00+03:00')).toEqual(['builder 2029-01-09', 'shop 2029-01-09']);
   });
 
   it('a professional holiday\'s industries take a client\'s industry in any case (a CRM\'s "Construction"; QA: not greeted, silently)', () => {
