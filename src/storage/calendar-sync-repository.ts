@@ -307,8 +307,8 @@ export async function confirmedRows(db: DB, employeeId: string, provider: string
  * A Google or Outlook calendar's events whose touch another employee holds now (a team changed,
  * a handover, its employee gone from the configuration), still wanted there by the last sync:
  * what their employee did to them since the last read is read before they leave (observeHandedOver).
- * `since`: only touches handed over after that point of the history (a daemon's pass); without
- * it, all (a sync from a shell).
+ * `since`: only touches handed over after that point of the history (a daemon's pass: the others
+ * were wanted elsewhere by an earlier pass already); without it, all (a sync from a shell).
  */
 export async function handedOverRows(db: DB, window: { from: string; to: string }, since?: number): Promise<CalendarSyncRow[]> {
   let query = db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.entry_id').selectAll('calendar_sync')

@@ -191,12 +191,14 @@ export async function observeFormerCalendars(
 }
 
 /**
- * Before the events of touches handed to another employee (a team changed, a handover, an
- * employee gone from the configuration) leave the calendar they are in, each is read once more
- * there: a call its employee moved since the last read is handed over at the time they moved it
- * to, one they deleted stays skipped. Unread (the daemon's frequent sync reads no calendar), the
- * moved event was deleted and the successor got the call at its old time; the deleted one came
- * back in the successor's calendar (QA). An event whose read fails concludes nothing.
+ * Before the events of calls and meetings handed to another employee (a team changed, a
+ * handover, an employee gone from the configuration) leave the calendar they are in, they are
+ * read once more there: a call its employee moved since the last read is handed over at the time
+ * they moved it to, one they deleted stays skipped. Unread (the daemon's frequent sync reads no
+ * calendar), the moved event was deleted and the successor got the call at its old time; the
+ * deleted one came back in the successor's calendar (QA). A calendar that cannot be read then
+ * (paused, failing), or whose listing has none of them, concludes nothing: they leave as they
+ * did before. (A day's entry of letters and greetings is not read: not a call to move.)
  */
 export async function observeHandedOver(
   db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, nowIso: string, since?: number,
@@ -221,21 +223,16 @@ export async function observeHandedOver(
     if (address === undefined || !gateway.port(provider as 'google' | 'microsoft') || (pause?.until && pause.until > nowIso)) continue;
     // A leaver gone from the configuration is read in the company's zone (their own is not known any more).
     const owner: CalendarOwner = { employeeId, email: address, timezone: byId.get(employeeId)?.timezone ?? config.settings.timezone };
-    // A few are asked for one by one; many (an employee's clients all handed over) in one listing.
-    let listed = new Map<string, RemoteEvent>();
-    if (list.length > READ_ONE_BY_ONE) {
-      try {
-        listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), list);
-      } catch {
-        continue;
-      }
-      // None of ours there (a mailbox emptied, an account closed): nothing is concluded.
-      if (!list.some((r) => listed.has(r.event_key))) continue;
+    let listed: Map<string, RemoteEvent>;
+    try {
+      listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), list);
+    } catch {
+      continue;
     }
+    // None of ours there (a leaver's mailbox emptied or reset, an account closed) is no employee
+    // deleting each of them: nothing is concluded, and the successor gets them all.
+    if (!list.some((r) => listed.has(r.event_key))) continue;
     await compareListed(gateway, changes, result, list, listed, owner, provider, () => undefined, nowIso);
   }
   return result;
 }
-
-/** Up to how many handed-over events of one calendar are read one by one rather than listed. */
-const READ_ONE_BY_ONE = 10;

@@ -573,6 +573,22 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a leaver\'s calendar emptied before the handover (none of our events listed) concludes nothing: no call is skipped, the successor gets them all (review)', async () => {
+    const { sync, db: opened } = withNewAddress({ readCalendars: false });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    expect(calls.length).toBeGreaterThan(1);
+    for (const e of fake.events(A)) fake.deleteAsUser(A, e.id);
+    fake.purgeDeleted(A);
+    const handed = sections();
+    await sync(configOf({ ...handed, clients: handed.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) }), 5);
+    expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
+    const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
+    for (const call of calls) expect(atBoris.some((e) => e.id.startsWith(call.id.slice(0, 32))), call.id).toBe(true);
+    await db.destroy();
+  });
+
   it('a calendar being left whose listing has none of our events (a mailbox emptied by a migration) concludes nothing: no touch is skipped', async () => {
     const { NEW, sync, db: opened } = withNewAddress({ readCalendars: false });
     await sync(configOf(sections()), 0);
