@@ -388,9 +388,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       return;
     }
     // Excel's "ID", "Name": the columns every file needs, whatever their case (as mappings are),
-    // and a contact's "Email", "Phone". Other columns keep their name: "Country" written so has
-    // been an attribute (with a "did you mean" warning), and read as the field now, its "Россия"
-    // would be an error.
+    // and a contact's "Email", "Phone"; every field's name in any case is that field (targetOf).
     const written = mapped?.[1] ?? requiredCase(name, ANY_CASE[job.as]);
     if (name === '' && !mapped) {
       targets.push(undefined);
@@ -402,7 +400,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
       return;
     }
     // A mapping names a field; a column of the CRM's own that is not one is kept as an attribute.
-    const target = mapped && !written.startsWith('attributes.') && !written.startsWith('team.') && !fields.includes(written) ? undefined : targetOf(written, job.as);
+    const target = mapped && !/^(attributes|team)\./i.test(written) && !fields.includes(written.toLowerCase()) ? undefined : targetOf(written, job.as);
     if (!target) {
       if (mapped) {
         lost.add(written);

@@ -58,10 +58,12 @@ export class UnreadableEntryError extends Error {
 
 /**
  * The configuration's files: every file under the folder, following links only to files and
- * folders inside it. A link out of it is refused, its target not read: whoever may write the
- * configuration folder (a shared folder, a git repository) could otherwise have the service read
- * any file its user may — its environment file with the database password, /etc/shadow — and show
- * it in the configuration's errors, on the dashboard and in the log (QA).
+ * folders inside it. A link out of it under a configuration file's name, or to a folder, is
+ * refused, its target not read: whoever may write the configuration folder (a shared folder, a
+ * git repository) could otherwise have the service read any file its user may — its environment
+ * file with the database password, /etc/shadow — and show it in the configuration's errors, on
+ * the dashboard and in the log (QA). Other links out (a README.md, notes) are passed by, as
+ * everything that is not a configuration file is.
  */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -80,6 +82,7 @@ export function listFiles(dir: string): string[] {
       let stat;
       try {
         const outside = lstatSync(path).isSymbolicLink() ? inside(path) : undefined;
+        if (outside !== undefined && !isConfigFile(path) && !statSync(path).isDirectory()) continue;
         if (outside !== undefined) {
           throw new UnreadableEntryError(path, `a link to ${outside}, outside the configuration folder: copy it into the folder (links are followed only within it, so that nobody who may write the folder can have the service read its other files)`);
         }

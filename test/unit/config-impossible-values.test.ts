@@ -361,6 +361,10 @@ rules:
     const folder = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}` });
     symlinkSync(dirname(secret), join(folder, 'exports'));
     expect(checkConfig(folder).issues.map((i) => i.found)).toEqual([`a link to ${realpathSync(dirname(secret))}, ${OUTSIDE}`]);
+    // A link out that is no configuration file (a README kept elsewhere) is passed by, as such files are.
+    const readme = writeConfig({ 'a.yaml': `${SETTINGS}${TEAM}` });
+    symlinkSync(secret, join(readme, 'README.md'));
+    expect(checkConfig(readme).issues).toEqual([]);
     const within = writeConfig({ 'a.yaml': SETTINGS, '.people/team.yaml': TEAM });
     symlinkSync(join(within, '.people', 'team.yaml'), join(within, 'team.yaml'));
     const linked = checkConfig(within);
