@@ -13,7 +13,9 @@ export async function removalsOf(db: DB, guarded: GuardedClients): Promise<Remov
   const lost = guarded.contactless.length > 0 ? await clientsWithContactTouches(db, guarded.contactless) : [];
   const kept = await removalRecords(db);
   const programme = { before: await programmeBefore(db, kept.programme, guarded.programme), configured: guarded.programme };
-  const contacts = contactsFell(kept.contacts, guarded.contacts.length) ? await contactsGone(db, guarded) : undefined;
+  // Looked at when the contacts fell by a tenth, or once on a database that kept no number yet
+  // (the first plan of this version, one just imported): a cut-short export then is held too.
+  const contacts = kept.contacts === undefined || contactsFell(kept.contacts, guarded.contacts.length) ? await contactsGone(db, guarded) : undefined;
   return removalVerdict(withTouches, guarded.clientIds, kept.accepted, lost, programme, contacts);
 }
 

@@ -9,8 +9,9 @@ import { BadInputError } from './cli-error.ts';
  */
 export function employeeOption(config: Config, value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (config.employees.some((e) => e.id === value)) return value;
   const key = value.trim().toLocaleLowerCase();
+  // Ids are lower case: "IVANOVA" is ivanova.
+  if (config.employees.some((e) => e.id === key)) return key;
   const named = config.employees.filter((e) => e.email?.toLocaleLowerCase() === key || e.name.toLocaleLowerCase() === key);
   if (named.length === 1) return named[0]!.id;
   const near = closest(value, config.employees.map((e) => e.id));

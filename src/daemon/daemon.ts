@@ -902,7 +902,12 @@ export class Daemon extends EventEmitter<DaemonEvents> {
    * another machine on a shared database); stops looking when no configuration is rejected.
    */
   async #awaitAcceptance(): Promise<void> {
-    const key = async (db: DB) => [...(await removalRecords(db)).accepted].join('\n');
+    // The contacts' number too: a plan run from a shell right after `accept-removals` records it,
+    // and forgets the contacts accepted (review: the list alone was then as before, and no reload came).
+    const key = async (db: DB) => {
+      const kept = await removalRecords(db);
+      return `${[...kept.accepted].join('\n')}\u0000${kept.contacts ?? ''}`;
+    };
     let seen = await key(this.#db!);
     if (this.#acceptanceWatch) return;
     this.#acceptanceWatch = setInterval(() => void (async () => {

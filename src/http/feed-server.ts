@@ -40,7 +40,8 @@ export function feedApp(feedDir: string): Hono {
       return c.body(null, 304, { 'cache-control': headers['cache-control'], 'last-modified': headers['last-modified'] });
     }
     // Its length, which HEAD carries too (a subscriber's check before fetching); compress() drops it when it gzips.
-    return c.body(body, 200, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+    // Vary as a GET that compress() answers says it (HEAD is not compressed: its length is the plain feed's).
+    return c.body(body, 200, { ...headers, 'content-length': String(Buffer.byteLength(body)), ...(c.req.method === 'HEAD' ? { vary: 'Accept-Encoding' } : {}) });
   });
   app.get('/healthz', (c) => c.text('ok\n'));
   return app;

@@ -52,6 +52,7 @@ describe('touchbase dashboard-link', () => {
     expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('--employee: no employee has the id "nobody"')]);
     // A typo is told the id it meant; an e-mail (any case) or full name signs that employee in.
     expect((await cli('dashboard-link', '--employee', 'pavle', '--config', dir, '--db', file)).err).toContain('--employee: no employee has the id "pavle"; did you mean "pavel"?');
+    expect((await cli('dashboard-link', '--employee', 'PAVEL', '--config', dir, '--db', file)).err).toContain('signs in pavel once');
     const byMail = await cli('dashboard-link', '--employee', 'anna.ivanova@CORP.example', '--config', dir, '--db', file);
     expect([byMail.code, byMail.err]).toEqual([0, expect.stringContaining('signs in anna once')]);
     expect((await cli('dashboard-link', '--minutes', '0', '--config', dir, '--db', file)).code).toBe(2);

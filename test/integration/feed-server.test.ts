@@ -63,6 +63,7 @@ describe('feed server: what calendar apps poll with', () => {
     // HEAD says the feed's length, as a GET not gzipped does.
     const head = await app.request(`/feeds/${token}.ics`, { method: 'HEAD' });
     expect(head.status).toBe(200);
+    expect(head.headers.get('vary')).toContain('Accept-Encoding');
     expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(await (await app.request(`/feeds/${token}.ics`)).text())));
 
     // The feed rewritten (a touch moved), its file dated later: both validators now miss.

@@ -21,7 +21,7 @@ export function acceptRemovalsCommand(program: Command, io: CliIO): void {
       await withDatabase(o, async (db) => {
         const verdict = await removalsOf(db, guarded);
         if (verdict.unaccepted.length === 0) {
-          io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client, rule and campaign with planned touches in ${describeDatabase(o)}`
+          io.out(`nothing to accept: the configuration in ${configDir(o)} keeps every client, contact, rule and campaign with planned touches in ${describeDatabase(o)}`
             + `${verdict.gone.length ? ` (the ${verdict.gone.length} it drops were accepted before)` : ''}\n`);
           return;
         }

@@ -21,7 +21,7 @@ export function dashboardLinkCommand(program: Command, io: CliIO): void {
   program
     .command('dashboard-link')
     .description(describe('dashboard-link'))
-    .option('--employee <id>', 'the employee the link signs in (default: the first director)')
+    .option('--employee <employee>', 'the employee the link signs in: an id, e-mail or full name (default: the first director)')
     .option('--minutes <n>', `how long the link works (default ${SIGN_IN_LINK_MINUTES})`)
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (_o, cmd: Command) => {

@@ -30,7 +30,7 @@ export function doneCommand(program: Command, io: CliIO): void {
     .description('record a touch as done')
     .option('--at <instant>', 'when it was done, ISO date or instant (default: now)')
     .option('--note <text>', 'how it went')
-    .option('--by <employee>', 'who did it (default: the touch\'s employee)')
+    .option('--by <employee>', 'who did it: an id, e-mail or full name (default: the touch\'s employee)')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .action(async (id: string, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals<OutcomeOptions>();

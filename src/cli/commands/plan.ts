@@ -63,7 +63,7 @@ export function planCommand(program: Command, io: CliIO): void {
     .option('--from <date>', 'first day, YYYY-MM-DD (default: today in the company zone)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: --from plus settings.horizon)')
     .option('--client <id>', 'only this client')
-    .option('--employee <id>', 'only this employee')
+    .option('--employee <employee>', 'only this employee (an id, e-mail or full name)')
     .addOption(new Option('--format <format>', 'output format').choices(TOUCH_FORMATS as string[]).default('table'))
     .option('--now <instant>', 'what "now" is, as an ISO instant, to reproduce a plan')
     .option('--no-save', 'do not record the plan in the database')

@@ -63,7 +63,7 @@ export function syncCommand(program: Command, io: CliIO): void {
     .command('sync'))
     .description(describe('sync'))
     .option('--dry-run', 'print the operations without writing anything', false)
-    .option('--employee <id>', 'only this employee')
+    .option('--employee <employee>', 'only this employee (an id, e-mail or full name)')
     .option('--now <instant>', 'what "now" is, as an ISO instant')
     .option('--no-read-calendars', 'do not read the calendars for events employees deleted or moved (faster)')
     .option('--full', 're-plan and rewrite every calendar, not only what changed since the last sync', false)
