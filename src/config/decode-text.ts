@@ -202,6 +202,9 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
     if (capitalisedWords(iconv.decode(buffer, 'koi8-r')) > capitalisedWords(cyrillic)) return refuse(1, 1, 'KOI8-R, which touchbase does not read (save as UTF-8 or windows-1251)');
     return checked({ text: cyrillic }, 'windows-1251');
   }
+  // A Russian file whose only non-ASCII sign is "№" (0xB9: "№1 Trade", "дог. № 5"), before a digit
+  // or a space: "ą1 Trade" in windows-1250, which no Polish word is (QA).
+  if (onlyNumeroSigns(bytes)) return checked({ text: iconv.decode(buffer, 'windows-1251') }, 'windows-1251');
   const central = iconv.decode(buffer, 'windows-1250');
   const western = iconv.decode(buffer, 'windows-1252');
   const rank = (name: string) => {
@@ -216,6 +219,19 @@ function decodeLegacy(bytes: Uint8Array): Decoded {
   // The same bytes as letters of either (ă or ã, ń or ñ), the other's half as good or better: a guess.
   const [won, lost] = useCentral ? [a, b] : [b, a];
   return read.ok && lost > 0 && lost * 2 >= won && central !== western ? { ...read, uncertain: true } : read;
+}
+
+/** Whether every byte above ASCII is windows-1251's "№" (0xB9) followed by a digit or a space (and there is one). */
+function onlyNumeroSigns(bytes: Uint8Array): boolean {
+  let seen = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    const next = bytes[i + 1];
+    if (b !== 0xb9 || next === undefined || !(next === 0x20 || (next >= 0x30 && next <= 0x39))) return false;
+    seen = true;
+  }
+  return seen;
 }
 
 /**
