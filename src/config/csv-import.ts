@@ -7,6 +7,7 @@ import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, 
 import { quote, UNSAFE_CHARACTERS, type ConfigIssue } from './config-issue.ts';
 import { decodeText, type EncodingName } from './decode-text.ts';
 import { latinGuessWarning } from './latin-guess.ts';
+import { encodedTwice, encodedTwiceInBytes } from './double-encoding.ts';
 import { describe, forEachCsvRecord, plainUtf8Csv, type CsvHeader, type Delimiter, type Utf8Source } from './csv-records.ts';
 import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.ts';
 import { closest, didYouMean, didYouMeanName, mixedScript } from './suggest.ts';
@@ -137,6 +138,8 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
     const first = readAs(sources, job.shown, plain.encoding);
     const replaced = first && job.bytes.includes(QUESTION_MARK) && isAscii(job.bytes) ? lettersReplaced(Buffer.from(job.bytes).toString('latin1')) : undefined;
     if (replaced) warnReplaced(job, replaced, 'its code page', sources);
+    const twice = first ? encodedTwiceInBytes(job.bytes, plain.start) : undefined;
+    if (twice) warnTwice(job, twice, sources);
     readRecords(job, undefined, plain, sources, contactRows, options);
     return;
   }
@@ -158,6 +161,8 @@ export function readCsvFile(job: CsvJob, sources: RawSources, contactRows: Conta
   if (first && decoded.uncertain) {
     sources.warnings.push(latinGuessWarning(job.bytes, decoded.text, decoded.encoding, job.shown, 'save the file as UTF-8, or declare its encoding under imports:'));
   }
+  const twice = first && decoded.encoding.startsWith('utf-8') ? encodedTwice(decoded.text) : undefined;
+  if (twice) warnTwice(job, twice, sources);
   const replaced = first && /^windows-125/.test(decoded.encoding) ? lettersReplaced(decoded.text) : undefined;
   if (replaced) warnReplaced(job, replaced, `the file's code page (${decoded.encoding})`, sources);
   // UTF-8 is split from its bytes, line by line: see forEachPlainRecordOfBytes.
@@ -176,6 +181,11 @@ function readAs(sources: RawSources, file: string, encoding: string): boolean {
   if (sources.encodings.some((e) => e.file === file)) return false;
   sources.encodings.push({ file, encoding });
   return true;
+}
+
+function warnTwice(job: CsvJob, twice: NonNullable<ReturnType<typeof encodedTwice>>, sources: RawSources): void {
+  sources.warnings.push({ file: job.shown, line: twice.line, column: twice.column, field: '', ofText: true,
+    message: `${quote(twice.word.slice(0, 60))} is UTF-8 read as ${twice.page} and saved again (it says ${quote(twice.meant.slice(0, 60))}): such names reach calendars as written; export the file from the CRM again, and open it in Excel through Data › From Text/CSV with UTF-8, not by a double click` });
 }
 
 function warnReplaced(job: CsvJob, replaced: { word: string; line: number; column: number }, page: string, sources: RawSources): void {
