@@ -207,7 +207,22 @@ function readYamlText(text: string, file: string, sources: RawSources): void {
  */
 function numberedAttributes(node: unknown, path: (string | number)[], root: YamlOrigin, text: string, issues: ConfigIssue[]): void {
   if (isMap(node)) {
-    for (const pair of node.items) if (isScalar(pair.key)) numberedAttributes(pair.value, [...path, String(pair.key.value)], root, text, issues);
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      // A CRM's word mapped under `values:` written as a number (`01: B`): its key is "1", which
+      // no cell "01" is, and every client kept the CRM's "01", silently (QA).
+      const key = pair.key;
+      if (path.at(-2) === 'values' && typeof key.value === 'number' && key.type === 'PLAIN' && key.range) {
+        const written = text.slice(key.range[0], key.range[1]);
+        if (written !== String(key.value)) {
+          issues.push({
+            ...placeOf(root, [...path, String(key.value)], true), rank: 1, expected: 'a CRM\'s word as text, as its cells write it',
+            found: `${written}, a number to YAML that reads as ${String(key.value)}: write it in quotes, as "${written}"`,
+          });
+        }
+      }
+      numberedAttributes(pair.value, [...path, String(key.value)], root, text, issues);
+    }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => numberedAttributes(item, [...path, i], root, text, issues));
   } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && node.range && (path.includes('attributes') || path.includes('tier'))) {

@@ -126,6 +126,13 @@ describe('CRM exports as they are', () => {
     expect(touches.touches.filter((t) => t.source === 'rule:south').map((t) => t.client)).toEqual(['102']);
   });
 
+  it('a CRM\'s word under values: written as a number (01: B) is an error at the word, with the quotes to write (QA: read as 1, silently)', () => {
+    const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n'
+      + 'imports:\n  - file: crm.csv\n    as: clients\n    values:\n      tier: { 01: B, "02": C, 3: A }\n';
+    const { issues } = check(writeConfig({ 'a.yaml': yaml, 'crm.csv': 'id;name;tier\nc1;One;01\nc2;Two;02\n' }));
+    expect(issues.map((i) => [i.line, i.found])).toEqual([[8, '01, a number to YAML that reads as 1: write it in quotes, as "01"']]);
+  });
+
   it('a quote opened and never closed is one error where it opens (not at the file\'s end), in plain words', () => {
     const { issues } = check(writeConfig({ 'a.yaml': RUSSIAN_COMPANY, 'clients.csv': 'id;name;since\nc1;"ООО Ромашка;2021-03-01\nc2;ООО Лютик;2021-03-01\n' }));
     expect(issues.map((i) => [i.file, i.line, i.column, i.field])).toEqual([['clients.csv', 2, 2, 'name']]);
