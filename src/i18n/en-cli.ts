@@ -118,7 +118,7 @@ export const enCli = {
   'cli.status.services': 'calendar services at the daemon\'s last sync (a sync from the command line says its own):',
   'cli.status.serviceOk': 'ok',
   'cli.status.serviceErrors': 'ERRORS (the lines above, and the daemon\'s log, say which)',
-  'cli.status.lastOk': ' (last worked {at})',
+  'cli.status.lastOk': ' (last run without an error {at})',
 
   // once, after its table, and sync: what the pass recorded and wrote into the calendars.
   'cli.once.recorded': 'recorded: {new} new, {moved} moved, {reassigned} reassigned, {cancelled} cancelled{restored}, {unchanged} unchanged',

@@ -112,7 +112,7 @@ export const roCli: CliCatalogue = {
   'cli.status.services': 'serviciile de calendar la ultima sincronizare a daemonului (una din linia de comandă își spune singură rezultatul):',
   'cli.status.serviceOk': 'în regulă',
   'cli.status.serviceErrors': 'ERORI (care anume — în rândurile de mai sus și în jurnalul demonului)',
-  'cli.status.lastOk': ' (ultima dată a funcționat {at})',
+  'cli.status.lastOk': ' (ultima dată fără erori {at})',
 
   'cli.once.recorded': 'înregistrate — noi: {new}, mutate: {moved}, reatribuite: {reassigned}, anulate: {cancelled}{restored}, neschimbate: {unchanged}',
   'cli.once.restored': ', restabilite: {n}',

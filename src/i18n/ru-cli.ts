@@ -115,7 +115,7 @@ export const ruCli: CliCatalogue = {
   'cli.status.services': 'календарные службы при последней синхронизации демона (синхронизация из командной строки сообщает о себе сама):',
   'cli.status.serviceOk': 'в порядке',
   'cli.status.serviceErrors': 'ОШИБКИ (какие — в строках выше и в журнале демона)',
-  'cli.status.lastOk': ' (последний раз работала {at})',
+  'cli.status.lastOk': ' (последний раз без ошибок {at})',
 
   'cli.once.recorded': 'записано: новых — {new}, перенесено — {moved}, передано другим сотрудникам — {reassigned}, отменено — {cancelled}{restored}, без изменений — {unchanged}',
   'cli.once.restored': ', восстановлено — {n}',
