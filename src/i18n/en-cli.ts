@@ -67,7 +67,7 @@ export const enCli = {
   'cli.checks.silentClients': { one: '{n} silent client', other: '{n} silent clients' },
   'cli.checks.newAlerts': { one: '{n} new alert', other: '{n} new alerts' },
   'cli.checks.alerts': { one: '{n} alert', other: '{n} alerts' },
-  'cli.checks.cancelled': { one: 'cancelled: {n} open touch no longer in the plan (its rule, campaign or handover no longer applies, or its client is gone)', other: 'cancelled: {n} open touches no longer in the plan (their rule, campaign or handover no longer applies, or their client is gone)' },
+  'cli.checks.cancelled': { one: 'cancelled: {n} open touch no longer in the plan (its rule, campaign or handover no longer applies, or its client, or every contact of it, is gone)', other: 'cancelled: {n} open touches no longer in the plan (their rule, campaign or handover no longer applies, or their client, or every contact of theirs, is gone)' },
   'cli.checks.digest': 'digest: {n} new',
   'cli.checks.next': '"touchbase sync" (or the daemon) puts them into the calendars.',
 

@@ -62,7 +62,7 @@ export const roCli: CliCatalogue = {
   'cli.checks.silentClients': { one: '{n} client', few: '{n} clienți', other: '{n} de clienți' },
   'cli.checks.newAlerts': { one: '{n} alertă nouă', few: '{n} alerte noi', other: '{n} de alerte noi' },
   'cli.checks.alerts': { one: '{n} alertă', few: '{n} alerte', other: '{n} de alerte' },
-  'cli.checks.cancelled': { one: 'anulate: {n} interacțiune deschisă care nu mai e în plan (regula, campania sau predarea nu se mai aplică, sau clientul nu mai există)', few: 'anulate: {n} interacțiuni deschise care nu mai sunt în plan (regula, campania sau predarea nu se mai aplică, sau clientul nu mai există)', other: 'anulate: {n} de interacțiuni deschise care nu mai sunt în plan (regula, campania sau predarea nu se mai aplică, sau clientul nu mai există)' },
+  'cli.checks.cancelled': { one: 'anulate: {n} interacțiune deschisă care nu mai e în plan (regula, campania sau predarea nu se mai aplică, sau clientul ori toate contactele lor nu mai există)', few: 'anulate: {n} interacțiuni deschise care nu mai sunt în plan (regula, campania sau predarea nu se mai aplică, sau clientul ori toate contactele lor nu mai există)', other: 'anulate: {n} de interacțiuni deschise care nu mai sunt în plan (regula, campania sau predarea nu se mai aplică, sau clientul ori toate contactele lor nu mai există)' },
   'cli.checks.digest': 'rezumat: noi — {n}',
   'cli.checks.next': '„touchbase sync” (sau daemonul) le pune în calendare.',
 

@@ -98,7 +98,7 @@ describe('open touches whose rule no longer applies', () => {
     expect(checks.out).toMatch(/^просроченные: перенесено вперёд — 0 /); // the company is Russian
     expect((await touchesOf(db)).rows.filter((t) => t.source.startsWith('rule:winback')).map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
     // Said (QA: nothing the user saw reported them, and the pass after said "cancelled: 0").
-    expect(checks.out).toContain('отменено открытых касаний, которых больше нет в плане (их правило, кампания или передача больше не относятся к клиенту, или клиента нет): 2\n');
+    expect(checks.out).toContain('отменено открытых касаний, которых больше нет в плане (их правило, кампания или передача больше не относятся к клиенту, или нет клиента либо всех их контактов): 2\n');
     expect((await run('2027-03-23T06:35:00+03:00', 'checks')).out).not.toContain('отменено');
   });
 
