@@ -34,9 +34,12 @@ export function isStale() {
 /**
  * Libraries stay in node_modules, loaded from there at run time — except kysely, whose ES module
  * build is some 260 small files: resolved and loaded one by one, they were half the start of a
- * command like `status` (~0.15 s). Bundled, it is one chunk.
+ * command like `status` (~0.15 s). Bundled, it is one chunk. And fastest-levenshtein, a CommonJS
+ * module imported by name: as an external, the chunk that imports it found its namespace empty on
+ * some commands' paths ("distance is not a function": `once` and `sync` failed on every
+ * configuration, QA) — bundled, esbuild wraps its exports itself.
  */
-const BUNDLED = new Set(['kysely']);
+const BUNDLED = new Set(['kysely', 'fastest-levenshtein']);
 const librariesOutside = {
   name: 'libraries-outside',
   setup(build) {
