@@ -322,6 +322,14 @@ export async function handedOverRows(db: DB, window: { from: string; to: string 
   return query.execute();
 }
 
+/** The events of a calendar its employee deleted (as a read showed), with nothing in flight: one live again was restored from the trash. */
+export async function deletedByUserRows(db: DB, employeeId: string, provider: string, window: { from: string; to: string }): Promise<CalendarSyncRow[]> {
+  return db.selectFrom('calendar_sync').selectAll()
+    .where('employee_id', '=', employeeId).where('provider', '=', provider)
+    .where('remote', '=', 'deleted_by_user').where('inflight_op', 'is', null)
+    .where('entry_date', '>=', window.from).where('entry_date', '<=', window.to).execute();
+}
+
 // Pauses: an employee's calendar that refused us.
 
 export async function pausesOf(db: DB): Promise<Map<string, CalendarPauseRow>> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DB } from './database.ts';
 import type { TouchRow } from './schema.ts';
 import { appendHistory } from './touch-history.ts';
-import { inTransaction } from './touch-outcomes.ts';
+import { DELETED_IN_CALENDAR, inTransaction } from './touch-outcomes.ts';
 import { workflowTouchRows } from './touch-repository.ts';
 import { PLANNER_SOURCE } from './plan-save-rules.ts';
 
@@ -80,6 +80,17 @@ export async function reopenTouch(db: DB, touchId: string, was: 'done' | 'skippe
     if (was === 'done') await reopenClosedBy(trx, touchId, nowIso);
     return true;
   });
+}
+
+/**
+ * The employee restored an event they had deleted (from Google's trash, Outlook's Deleted Items;
+ * a successful read shows it live again): the skip that deletion made is undone, the touch
+ * planned again. A touch skipped otherwise, or since done or cancelled, keeps its outcome.
+ */
+export async function reopenRestoredInCalendar(db: DB, touchId: string, employeeId: string, nowIso: string): Promise<boolean> {
+  const row = await db.selectFrom('touches').select(['status', 'note', 'resolved_by']).where('id', '=', touchId).executeTakeFirst();
+  if (row?.status !== 'skipped' || row.note !== DELETED_IN_CALENDAR || row.resolved_by !== employeeId) return false;
+  return reopenTouch(db, touchId, 'skipped', nowIso, 'restored in the calendar by the employee');
 }
 
 /**

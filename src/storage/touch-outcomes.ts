@@ -172,6 +172,8 @@ async function resolveByPerson(db: DB, idOrPrefix: string, status: 'done' | 'ski
  * skipped, cancelled) keeps its outcome. Returns whether the touch was skipped now.
  */
 export async function skipDeletedInCalendar(db: DB, touchId: string, employeeId: string, nowIso: string): Promise<boolean> {
-  const note = 'deleted from the calendar by the employee';
-  return (await recordOutcome(db, touchId, { status: 'skipped', at: nowIso, by: employeeId, note, cause: 'employee' })).recorded;
+  return (await recordOutcome(db, touchId, { status: 'skipped', at: nowIso, by: employeeId, note: DELETED_IN_CALENDAR, cause: 'employee' })).recorded;
 }
+
+/** The note of a touch skipped because its employee deleted its event in their calendar. */
+export const DELETED_IN_CALENDAR = 'deleted from the calendar by the employee';

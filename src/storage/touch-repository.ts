@@ -215,7 +215,7 @@ export async function loadHistory(db: DB, scope?: HistoryScope): Promise<Planner
 
 export { TouchNotFoundError, TouchStateError } from '../cli/known-errors.ts';
 export { findTouch, inTransaction, markDone, markSkipped, recordOutcome, recordOutcomes, skipDeletedInCalendar, type Outcome } from './touch-outcomes.ts';
-export { moveOverdue, reopenTouch, rescheduleByUser } from './touch-moves.ts';
+export { moveOverdue, reopenRestoredInCalendar, reopenTouch, rescheduleByUser } from './touch-moves.ts';
 
 export interface HistoryLine {
   seq: number;

@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, handedOverRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -8,6 +8,7 @@ import type { CalendarSyncRow } from '../storage/schema.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import type { RemoteChanges } from './remote-changes.ts';
 import { forEachConcurrently } from './concurrently.ts';
+import { eventKeyOf, generationOf } from '../domain/sync-state.ts';
 
 export interface ObserveResult {
   deleted: number;
@@ -73,6 +74,7 @@ export async function observeCalendars(
       const readBack = await keysToReadBack(db, employeeId, e.calendar);
       for (const r of listed.values()) if (r.status !== 'cancelled' && readBack.has(r.key)) result.listedLive.add(listedKey(e.calendar, employeeId, r.key));
       await compareListed(gateway, changes, result, rows, listed, owner, e.calendar, failed, nowIso);
+      await adoptRestored(db, changes, listed, employeeId, e.calendar, window, nowIso);
     }
     if (failure) {
       await recordReadFailure(db, employeeId, e.calendar, failure.code, failure.message, nowIso);
@@ -88,6 +90,26 @@ export async function observeCalendars(
     } else await clearReadFailure(db, employeeId, e.calendar);
   });
   return result;
+}
+
+/**
+ * Events the employee deleted that a listing shows live again (restored from Google's trash or
+ * Outlook's Deleted Items): by the id we knew it by, or by its key before the deletion moved the
+ * row on to the next one (Outlook gives a restored event a new id).
+ */
+async function adoptRestored(
+  db: DB, changes: RemoteChanges, listed: ReadonlyMap<string, RemoteEvent>, employeeId: string, provider: string, window: { from: string; to: string }, nowIso: string,
+): Promise<void> {
+  const deleted = await deletedByUserRows(db, employeeId, provider, window);
+  if (deleted.length === 0) return;
+  const byId = new Map<string, RemoteEvent>();
+  for (const r of listed.values()) if (r.status !== 'cancelled') byId.set(r.providerId, r);
+  for (const row of deleted) {
+    const generation = generationOf(row.event_key);
+    const before = generation > 0 ? listed.get(eventKeyOf(row.entry_id, generation - 1)) : undefined;
+    const live = (row.remote_id ? byId.get(row.remote_id) : undefined) ?? (before?.status !== 'cancelled' ? before : undefined);
+    if (live) await changes.restored(row, live, nowIso);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import type { CalendarSyncRow } from '../storage/schema.ts';
 import { currentSyncRow, membersOf, recordAbsent, recordPresent, recordSeenMove } from '../storage/calendar-sync-repository.ts';
-import { inTransaction, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
+import { inTransaction, reopenRestoredInCalendar, rescheduleByUser, skipDeletedInCalendar } from '../storage/touch-repository.ts';
 import { touchesByIds } from '../storage/sync-queries.ts';
 import { afterRead } from '../domain/sync-state.ts';
 import type { DesiredEvent, RemoteEvent } from '../calendar/port.ts';
@@ -60,6 +60,24 @@ export class RemoteChanges {
         return { change: 'none' as const, row: next, skipped: false };
       }
       return this.#recordMove(trx, row, live, to, nowIso);
+    });
+  }
+
+  /**
+   * An event the employee deleted, live again in their calendar (restored from the trash): the
+   * skips that deletion made are undone, and the event is ours again — kept up to date by the
+   * next write (its text as it was when deleted), deleted if its touch is gone meanwhile. Left
+   * alone, it stayed in the calendar for good beside a skipped touch, its links dead (QA).
+   */
+  async restored(row: CalendarSyncRow, live: RemoteEvent, nowIso: string): Promise<boolean> {
+    return inTransaction(this.#db, async (trx) => {
+      const current = await currentSyncRow(trx, row);
+      if (!current || current.updated_at !== row.updated_at || current.remote !== 'deleted_by_user') return false;
+      for (const id of membersOf(row)) await reopenRestoredInCalendar(trx, id, row.employee_id, nowIso);
+      // Under its own key again (the deletion had moved the row on to the next one); its text is not
+      // known to be ours (no hash): the next write brings it up to date.
+      await recordPresent(trx, { ...current, event_key: live.key }, { id: live.providerId, etag: live.etag ?? null, hash: null, start: live.start, end: live.end || null }, nowIso);
+      return true;
     });
   }
 

@@ -131,6 +131,12 @@ export class GoogleCalendarFake {
     if (e) Object.assign(e, { status: 'cancelled', etag: this.#etag(), updated: new Date().toISOString() });
   }
 
+  /** The user restores an event from the trash (before Google purged it): live again, under its id. */
+  restoreAsUser(user: string, id: string): void {
+    const e = this.calendars.get(user)?.get(id);
+    if (e?.status === 'cancelled') Object.assign(e, { status: 'confirmed', etag: this.#etag(), updated: new Date().toISOString() });
+  }
+
   /** Google's own clean-up, some time after deletions: cancelled events are gone (404), their ids stay taken (409). */
   purgeDeleted(user: string): void {
     const store = this.calendars.get(user);

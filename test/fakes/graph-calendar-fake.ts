@@ -139,8 +139,23 @@ export class GraphCalendarFake {
   }
 
   deleteAsUser(mailbox: string, id: string): void {
-    this.mailboxes.get(mailbox.toLowerCase())?.delete(id);
+    const store = this.mailboxes.get(mailbox.toLowerCase());
+    const e = store?.get(id);
+    if (e) this.#trash.set(`${mailbox.toLowerCase()}\u0000${id}`, e);
+    store?.delete(id);
   }
+
+  /** The owner moves a deleted event back from Deleted Items: Outlook gives it a new id (a regular id changes with the folder). */
+  restoreAsUser(mailbox: string, id: string, newId: string): void {
+    const key = `${mailbox.toLowerCase()}\u0000${id}`;
+    const e = this.#trash.get(key);
+    if (!e) return;
+    this.#trash.delete(key);
+    Object.assign(e, { id: newId, changeKey: `ck${++this.#seq}`, '@odata.etag': `W/"ck${this.#seq}"` });
+    this.mailboxes.get(mailbox.toLowerCase())?.set(newId, e);
+  }
+
+  readonly #trash = new Map<string, GraphEvent>();
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, 'http://fake');

@@ -647,6 +647,17 @@ describe('Google Calendar sync through the real client', () => {
     const posts = fake.log.filter((r) => r.method === 'POST' && (r.body as { id?: string })?.id === victim.id).length;
     await sync(configOf(sections({ title: 'Another title {contacts}' })));
     expect(fake.log.filter((r) => r.method === 'POST' && (r.body as { id?: string })?.id === victim.id).length).toBe(posts);
+    // Restored from the trash: the skip is undone and the event is ours again, brought up to date, not a second one (QA).
+    fake.restoreAsUser(A, victim.id);
+    await sync(configOf(sections({ title: 'Another title {contacts}' })));
+    const back = await db.selectFrom('touches').select(['status', 'title']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(back.status).toBe('planned');
+    const live = fake.events(A).filter((e) => e.status === 'confirmed' && e.id.startsWith(victim.id.slice(0, 32)));
+    expect(live.map((e) => e.id)).toEqual([victim.id]);
+    expect(live[0]!.summary).toBe(back.title);
+    const history = await db.selectFrom('touch_events').select(['type', 'detail']).where('touch_id', '=', touchId).orderBy('seq').execute();
+    expect(history.at(-1)).toEqual({ type: 'restored', detail: 'restored in the calendar by the employee' });
+    await expectCalendarsEqualPlan(db);
     await db.destroy();
   });
 

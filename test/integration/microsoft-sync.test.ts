@@ -153,6 +153,15 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     const posts = fake.log.filter((r) => r.method === 'POST').length;
     await sync(configOf(sections({ title: 'Again {contacts}' })));
     expect(fake.log.filter((r) => r.method === 'POST').length).toBe(posts);
+    // Moved back from Deleted Items (under a new id): the skip is undone, that event is ours again and brought up to date, none made beside it (QA).
+    fake.restoreAsUser(A, victim.id, 'restored-1');
+    await sync(configOf(sections({ title: 'Again {contacts}' })));
+    expect(fake.log.filter((r) => r.method === 'POST').length).toBe(posts);
+    const touchId = (await db.selectFrom('calendar_sync').select('entry_id').where('remote_id', '=', 'restored-1').executeTakeFirstOrThrow()).entry_id;
+    const back = await db.selectFrom('touches').select(['status', 'title']).where('id', '=', touchId).executeTakeFirstOrThrow();
+    expect(back.status).toBe('planned');
+    expect(fake.events(A).find((e) => e.id === 'restored-1')!.subject).toBe(back.title);
+    await expectCalendarsEqualPlan(db);
     await db.destroy();
   });
 
