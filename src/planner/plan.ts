@@ -426,21 +426,23 @@ class PlanRun {
    */
   #belatedGreeting(d: Demand, r: PlacementRequest): PlacementRequest | 'none' | undefined {
     const today = r.notBefore;
-    if (!d.source.startsWith('campaign:') || today === undefined) return undefined;
+    // Nothing of its days taken by time yet: placed as any touch (the everyday case, asked nothing more).
+    if (!d.source.startsWith('campaign:') || today === undefined || today <= d.window.from) return undefined;
     const { country: ours } = r.employee;
     const { country: theirs } = r.client;
     // A window with no working day at all (a client ours from the Saturday before a Monday holiday)
     // is never greeted, whatever day it is planned on: no working day of ours came before it.
     if (this.#calendar.workdaysBetween(d.window.from, d.window.to, ours, theirs).length === 0) return undefined;
-    if (d.window.to >= today) {
-      // Only days taken by time.
-      if (this.#calendar.workdaysBetween(today < d.window.from ? d.window.from : today, d.window.to, ours, theirs).length > 0) return undefined;
-    } else if (d.window.to >= this.window.from) {
-      // A holiday of the plan's own past days (`plan --from` earlier): shown where it falls, as before.
-      return undefined;
-    }
+    // Only days taken by time.
+    if (d.window.to >= today && this.#calendar.workdaysBetween(today < d.window.from ? d.window.from : today, d.window.to, ours, theirs).length > 0) return undefined;
     const day = this.#calendar.shiftWorkdays(d.window.to, 1, ours, theirs);
-    return day < today ? 'none' : { ...r, from: day, to: day, overflow: false };
+    // Recorded there, it is shown there by a plan of days before it too (QA: `plan --from` the 1st
+    // showed it on the 5th, overdue, and on its day the save cancelled it).
+    const pin = this.history.pins.get(d.id);
+    if (day >= today || (pin !== undefined && !pin.cancelled && pin.date === day)) return { ...r, from: day, to: day, overflow: false };
+    // Its belated day past too: a greeting of the plan's own past days (`plan --from` earlier) is
+    // shown where it falls, as before; none otherwise.
+    return d.window.to >= this.window.from ? undefined : 'none';
   }
 
   /** An end before now (noting whether the answer could change within the day, see PlanResult.hourOfNow). */

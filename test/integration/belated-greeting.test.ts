@@ -23,5 +23,13 @@ describe('a greeting campaign added when no working day is left before its holid
     const tuesday = await plan('2027-03-09');
     expect(tuesday.greetings.map((t) => t.id).sort()).toEqual(saturday.greetings.map((t) => t.id).sort());
     expect(tuesday.greetings.every((t) => t.status === 'planned' && t.date === '2027-03-09')).toBe(true);
+    // A plan of the month so far, on that day and the next, shows them where they are and cancels
+    // none (QA: shown on the 5th, overdue, and cancelled by the save).
+    for (const day of ['2027-03-09', '2027-03-10']) {
+      const run = await cli('plan', '--config', dir, '--db', db, '--from', '2027-03-01', '--to', '2027-03-31', '--format', 'json', '--now', `${day}T10:00:00+03:00`);
+      expect(run.code, run.err).toBe(0);
+      const shown = (JSON.parse(run.out) as PlanTouch[]).filter((t) => t.source === 'campaign:womens-day');
+      expect(shown.map((t) => `${t.id} ${t.date} ${t.status}`).sort(), day).toEqual(saturday.greetings.map((t) => `${t.id} 2027-03-09 planned`).sort());
+    }
   });
 });
