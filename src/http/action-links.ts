@@ -91,11 +91,25 @@ async function usable(db: DB, claim: NonNullable<ReturnType<typeof verifyLink>>,
  * What opening a link (a GET, which records nothing) shows: why it cannot be used, at once,
  * rather than a button that only then says so; else its action and touch, for the button.
  */
-export async function peekLink(db: DB, secret: string, token: string): Promise<{ refused: Exclude<LinkOutcome, { result: 'recorded' }> } | { action: LinkAction; touch: TouchRow }> {
+export async function peekLink(
+  db: DB, secret: string, token: string, zoneOf?: (employee: string) => string, workdays?: () => Promise<IsWorkday>,
+): Promise<{ refused: Exclude<LinkOutcome, { result: 'recorded' }> } | { action: LinkAction; touch: TouchRow }> {
   const claim = verifyLink(secret, token);
   if (!claim) return { refused: { result: 'forged' } };
   const found = await usable(db, claim, token);
-  return 'refused' in found ? found : { action: claim.action, touch: found.touch };
+  if ('refused' in found) return found;
+  // A greeting that cannot be put off is said so at once, not after a button (as the other refusals are).
+  if (claim.action === 'snooze' && isGreeting(found.touch)) {
+    const isWorkday = workdays ? await workdays() : undefined;
+    const workday = isWorkday && ((date: string) => isWorkday(found.touch.employee_id, date));
+    if (!greetingBound(found.touch, snoozedAWeek(found.touch, zoneOf?.(found.touch.employee_id) ?? 'UTC', workday), workday)) return { refused: { result: 'holiday', touch: found.touch } };
+  }
+  return { action: claim.action, touch: found.touch };
+}
+
+/** A campaign's greeting: held to its holiday (a campaign's letter or news goes a week on, as any touch). */
+function isGreeting(touch: Pick<TouchRow, 'source' | 'kind'>): boolean {
+  return touch.source.startsWith('campaign:') && touch.kind === 'greeting';
 }
 
 /** The same for an undo link: forged, expired or used, or undefined when it can be used. */
@@ -229,7 +243,7 @@ function snoozedAWeek(
  * one is still ahead; undefined when none is (it is due on the last one already).
  */
 function greetingBound(touch: TouchRow, to: { date: string; start: string; end: string }, isWorkday?: (date: string) => boolean): { date: string; start: string; end: string } | undefined {
-  if (!touch.source.startsWith('campaign:') || to.date <= touch.window_to) return to;
+  if (!isGreeting(touch) || to.date <= touch.window_to) return to;
   for (let day = DateTime.fromISO(touch.window_to); day.toISODate()! > touch.date; day = day.minus({ days: 1 })) {
     const date = day.toISODate()!;
     if (isWorkday && !isWorkday(date)) continue;

@@ -142,7 +142,7 @@ export function daemonApp(deps: DaemonAppDeps): Hono<Env> {
   app.get('/a/:token', async (c) => {
     const tr = trOf();
     // Forged, used already, or its touch gone or no longer open: said at once, not after a press.
-    const opened = await peekLink(deps.db, await deps.linkSecret(), c.req.param('token'));
+    const opened = await peekLink(deps.db, await deps.linkSecret(), c.req.param('token'), deps.zoneOf, deps.workdays);
     if ('refused' in opened) {
       const { status, html } = linkPage(opened.refused, nonceOf(c), tr);
       return c.html(html, status);

@@ -128,7 +128,7 @@ export const en = {
   'link.closedTitle': 'Already closed',
   'link.closedBody': '{title} is already {status}.',
   'link.holidayTitle': 'Not put off',
-  'link.holidayBody': '{title} greets for a day that comes before a week is out ({date}): a greeting is not put off past it. Send it by then, or skip it.',
+  'link.holidayBody': '{title} greets for {date}: a week later is past that day, and a greeting is not put off past its day. Send it by then, or skip it.',
   'link.notFoundTitle': 'Touch not found',
   'link.notFoundBody': 'This touch is no longer in the plan.',
   'link.invalidTitle': 'Link not valid',

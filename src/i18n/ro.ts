@@ -125,7 +125,7 @@ export const ro: Catalogue = {
   'link.closedTitle': 'Deja închisă',
   'link.closedBody': '„{title}” este deja {status}.',
   'link.holidayTitle': 'Neamânată',
-  'link.holidayBody': '„{title}” este o felicitare pentru o zi care vine înainte de o săptămână ({date}): o felicitare nu se amână după ea. Trimiteți-o până atunci sau renunțați la ea.',
+  'link.holidayBody': '„{title}” este o felicitare pentru {date}: peste o săptămână ziua aceasta va fi trecut, iar o felicitare nu se amână după ziua ei. Trimiteți-o până atunci sau renunțați la ea.',
   'link.notFoundTitle': 'Interacțiune negăsită',
   'link.notFoundBody': 'Această interacțiune nu mai este în plan.',
   'link.invalidTitle': 'Link nevalid',

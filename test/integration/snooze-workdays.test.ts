@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { tempDatabase } from '../helpers/temp-database.ts';
-import { signLink, useLink, type IsWorkday } from '../../src/http/action-links.ts';
+import { peekLink, signLink, useLink, type IsWorkday } from '../../src/http/action-links.ts';
 import { WorkCalendar } from '../../src/planner/work-calendar.ts';
 
 const SECRET = 'a-link-secret-of-at-least-32-characters!';
@@ -69,12 +69,21 @@ describe('"Snooze a week" on a greeting', () => {
     // Due on Tuesday 2 March; a week on (9 March) is past the holiday (Monday 8 March, a day off): Friday 5 March.
     await db.insertInto('touches').values(greeting('2027-03-02')).execute();
     expect(await snooze(db, 0)).toMatchObject({ result: 'recorded', movedTo: '2027-03-05' });
-    // On the last working day already: not moved, and the link is not used up.
+    // On the last working day already: the link's page says so at once, before any button…
+    expect(await peekLink(db, SECRET, signLink(SECRET, ID, 'snooze', 1), () => 'Europe/Moscow', workdays)).toMatchObject({ refused: { result: 'holiday' } });
+    // …and pressed all the same, it is not moved, and the link is not used up.
     const refused = await snooze(db, 1);
     expect(refused).toMatchObject({ result: 'holiday' });
     const row = await db.selectFrom('touches').selectAll().where('id', '=', ID).executeTakeFirstOrThrow();
     expect([row.date, row.status]).toEqual(['2027-03-05', 'planned']);
     expect(await db.selectFrom('used_links').selectAll().where('action', '=', 'snooze').execute()).toHaveLength(1);
+  });
+
+  it('a campaign\'s letter (not a greeting) goes a week on, past its date, as any touch (QA retest: refused as a greeting)', async () => {
+    const db = await tempDatabase();
+    await db.insertInto('touches').values({ ...greeting('2027-03-05'), kind: 'letter' }).execute();
+    expect(await peekLink(db, SECRET, signLink(SECRET, ID, 'snooze', 0), () => 'Europe/Moscow', workdays)).toMatchObject({ action: 'snooze' });
+    expect(await snooze(db, 0)).toMatchObject({ result: 'recorded', movedTo: '2027-03-12' });
   });
 
   it('a greeting whose holiday is more than a week off goes a week on, as any touch', async () => {
