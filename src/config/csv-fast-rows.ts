@@ -1,7 +1,7 @@
 import { nameKey } from './name-key.ts';
 import type { z } from 'zod';
 import { UNSAFE_CHARACTERS } from './config-issue.ts';
-import { attributeName, clientSchema, contactSchema, type RawClient, type RawContact } from './schema.ts';
+import { attributeName, clientSchema, contactSchema, STAGES, type RawClient, type RawContact } from './schema.ts';
 
 /**
  * CSV records read without a zod parse per record. A CRM export of 50,000 contacts is almost
@@ -100,6 +100,20 @@ export function compileRows(as: 'clients' | 'contacts', plan: ColumnPlan): FastR
 }
 
 /**
+ * A CRM's cell of a field with fixed values in another case, as the field writes it: Excel's
+ * `Active` is the stage `active`, `ro` the country `RO` (QA: one capitalised cell refused the
+ * whole configuration, the value meant being plain). Undefined when the cell is not such a value.
+ */
+export function fieldCase(field: string, cell: string): string | undefined {
+  if (field === 'stage') {
+    const lower = cell.toLowerCase();
+    return lower !== cell && (STAGES as readonly string[]).includes(lower) ? lower : undefined;
+  }
+  if (field === 'country') return /^[a-z]{2}$|^[A-Z][a-z]$|^[a-z][A-Z]$/.test(cell) ? cell.toUpperCase() : undefined;
+  return undefined;
+}
+
+/**
  * The record as zod would output it, or undefined when zod must read it (a cell the checks
  * give up on, a required field missing). `toIso` brings a date cell to ISO as the zod path does.
  */
@@ -116,7 +130,7 @@ function fastRecord(rows: FastRows, cells: readonly string[], toIso: (cell: stri
     const empty = cell === '' ? column.valueMap?.get('') : undefined;
     if (cell === '' && empty === undefined) continue;
     if (column.check === undefined) return undefined;
-    const written = empty ?? (column.valueMap && column.valueMap.get(nameKey(cell))) ?? (column.date ? toIso(cell) : cell);
+    const written = empty ?? (column.valueMap && column.valueMap.get(nameKey(cell))) ?? (column.date ? toIso(cell) : (column.key === undefined && fieldCase(column.field, cell)) || cell);
     // Several name columns (first and last name) make one name, checked whole below.
     if (column.field === 'name' && column.key === undefined) {
       name = name === undefined ? written : `${name} ${written}`;

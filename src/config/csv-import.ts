@@ -13,7 +13,7 @@ import { child, CsvOrigin, placeOf, withSubject, type CsvTable } from './origin.
 import { closest, didYouMean, didYouMeanName, mixedScript } from './suggest.ts';
 import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
-import { compileRows, fastClient, fastContact, type FastRows } from './csv-fast-rows.ts';
+import { compileRows, fastClient, fastContact, fieldCase, type FastRows } from './csv-fast-rows.ts';
 import { crmIdOf, isId } from './crm-id.ts';
 
 /**
@@ -646,7 +646,7 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     if (plan.dates[i]) dateKeys.add(key);
     const mapped = map && map.get(nameKey(cell));
     if (map && mapped === undefined) unmapped.set(key, cell);
-    const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : cell);
+    const value = mapped ?? (plan.dates[i] ? plan.toIso(cell) : (target.length === 1 && fieldCase(key, cell)) || cell);
     if (mapped === undefined && value !== cell) rewritten.set(key, { cell, value });
     if (target.length === 1) row[key] = key === 'name' && typeof row.name === 'string' ? `${row.name} ${value}` : value;
     else ((row[target[0]] ??= dict<string>()) as Record<string, string>)[target[1]] = value;

@@ -126,6 +126,13 @@ describe('CRM exports as they are', () => {
     expect(touches.touches.filter((t) => t.source === 'rule:south').map((t) => t.client)).toEqual(['102']);
   });
 
+  it('a cell of a field with fixed values in Excel\'s case is that value: Active is active, ro is RO (QA retest: one cell refused the whole configuration)', () => {
+    const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n';
+    const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'id;name;Stage;Country;since\nc1;One;Active;ro;2021-01-01\nc2;Two;LAPSED;Md;2021-01-01\n' }));
+    expect(issues).toEqual([]);
+    expect(config!.clients.map((c) => [c.id, c.stage, c.country])).toEqual([['c1', 'active', 'RO'], ['c2', 'lapsed', 'MD']]);
+  });
+
   it('a CRM\'s word under values: written as a number (01: B) is an error at the word, with the quotes to write (QA: read as 1, silently)', () => {
     const yaml = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n'
       + 'imports:\n  - file: crm.csv\n    as: clients\n    values:\n      tier: { 01: B, "02": C, 3: A }\n';
