@@ -23,7 +23,7 @@ export function pushZodIssues(sink: { issues: ConfigIssue[] }, origin: Origin, i
   const translated = weekdaysInAnotherLanguage(issues);
   for (const [, { path, found }] of translated.lists) {
     sink.issues.push({ ...placeOf(origin, path), rank: 1, expected: 'weekdays as mon, tue, wed, thu, fri, sat, sun',
-      found: `${found.map((f) => quote(f.word)).join(', ')}: weekdays in another language; write ${found.map((f) => f.day).join(', ')}` });
+      found: `${found.map((f) => quote(f.word)).join(', ')}: weekdays written otherwise; write ${found.map((f) => `${f.day} for ${quote(f.word)}`).join(', ')}` });
   }
   for (const issue of issues) {
     if (translated.issues.has(issue)) continue;
