@@ -67,7 +67,10 @@ export function eventTouches(
     if (!at.isValid || !/T\d\d:\d\d/.test(event.at)) throw new EventRejectedError(`at: expected an ISO instant like 2027-03-02T14:30:00+03:00, found ${JSON.stringify(event.at)}`);
     // Without an offset the time would be read in this machine's zone, which is nobody's.
     if (!hasOffset(event.at)) {
-      throw new EventRejectedError(`at: expected the time with its offset from UTC, like ${event.at.trim()}+03:00 or ${event.at.trim()}Z, found ${JSON.stringify(event.at)}`);
+      // The company's own offset at that time (Chisinau's +02:00 in winter, not Moscow's +03:00: QA).
+      const local = DateTime.fromISO(event.at.trim(), { zone: config.settings.timezone });
+      const offset = local.isValid ? local.toFormat('ZZ') : '+00:00';
+      throw new EventRejectedError(`at: expected the time with its offset from UTC, like ${event.at.trim()}${offset} (${config.settings.timezone}) or ${event.at.trim()}Z, found ${JSON.stringify(event.at)}`);
     }
     const problem = instantOutOfRange(at);
     if (problem) throw new EventRejectedError(`at: ${problem} (in ${JSON.stringify(event.at)})`);

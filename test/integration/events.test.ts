@@ -163,7 +163,11 @@ describe('business events become touches', () => {
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: 'yesterday' }, at('2027-03-02T10:00:00+03:00'))).rejects.toThrow('at: expected an ISO instant');
     // A time without its offset would be read in the server's zone; a time after now has not happened.
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T09:00' }, at('2027-03-02T10:00:00+03:00')))
-      .rejects.toThrow('at: expected the time with its offset from UTC, like 2027-03-02T09:00+03:00 or 2027-03-02T09:00Z, found "2027-03-02T09:00"');
+      .rejects.toThrow('at: expected the time with its offset from UTC, like 2027-03-02T09:00+03:00 (Europe/Moscow) or 2027-03-02T09:00Z, found "2027-03-02T09:00"');
+    // The company's own offset then, not Moscow's (QA: a Chisinau company copied +03:00, an hour off).
+    const chisinau = { ...config, settings: { ...config.settings, timezone: 'Europe/Chisinau' } };
+    await expect(receiveEvent(d, chisinau, { name: 'order.shipped', client: 'alpha', at: '2027-03-02T09:00' }, at('2027-03-02T10:00:00+03:00')))
+      .rejects.toThrow('like 2027-03-02T09:00+02:00 (Europe/Chisinau) or');
     await expect(receiveEvent(d, config, { name: 'order.shipped', client: 'alpha', at: '2027-03-23T09:00:00+03:00' }, at('2027-03-02T10:00:00+03:00')))
       .rejects.toThrow('at: an event is sent once it has happened; "2027-03-23T09:00:00+03:00" is after now (2027-03-02T07:00:00Z)');
     // Nor one of long ago: a year mistyped (QA: 1900 made a touch for tomorrow).
