@@ -815,7 +815,9 @@ function warnNearMapped(plan: Plan, cells: readonly string[], line: number, sour
     const cell = cells[i]?.trim();
     if (!map || !cell || map.has(nameKey(cell))) continue;
     const key = plan.keys[i]!;
-    if ([...map.values()].includes(cell)) continue;
+    // A team cell is an employee's name or id, checked as such later (with its own "did you mean"):
+    // one written right is not near a misspelling mapped (QA: "Ştefan Popescu" was told "?tefan Popescu").
+    if (key.startsWith('team.') || [...map.values()].includes(cell)) continue;
     const near = closest(cell, plan.valueWords.get(key) ?? []);
     if (near === undefined) continue;
     sources.warnings.push({

@@ -126,6 +126,15 @@ describe('CRM exports as they are', () => {
     expect(touches.touches.filter((t) => t.source === 'rule:south').map((t) => t.client)).toEqual(['102']);
   });
 
+  it('a team cell written right beside a misspelling mapped under values: gets no warning pointing at the misspelling (QA)', () => {
+    const team = 'settings: { company: T, country: MD, timezone: Europe/Chisinau }\nemployees:\n  - { id: popescu, name: Ştefan Popescu, role: account_manager }\n'
+      + 'imports:\n  - file: firme.csv\n    as: clients\n    values:\n      team.account_manager: { "?tefan Popescu": popescu }\n';
+    const { config, issues, warnings } = check(writeConfig({ 'a.yaml': team, 'firme.csv': 'id;name;team.account_manager\nc1;Unu;?tefan Popescu\nc2;Doi;Ştefan Popescu\n' }));
+    expect(issues).toEqual([]);
+    expect(warnings.filter((w) => w.message.includes('none of the CRM'))).toEqual([]);
+    expect(config!.clients.map((c) => c.team.account_manager)).toEqual(['popescu', 'popescu']);
+  });
+
   it('a cell of a field with fixed values in Excel\'s case is that value: Active is active, ro is RO (QA retest: one cell refused the whole configuration)', () => {
     const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees:\n  - { id: ivanova, name: Анна Иванова, role: account_manager }\n';
     const { config, issues } = check(writeConfig({ 'a.yaml': team, 'clients.csv': 'id;name;Stage;Country;since\nc1;One;Active;ro;2021-01-01\nc2;Two;LAPSED;Md;2021-01-01\n' }));
