@@ -259,8 +259,8 @@ function buildCampaigns(ctx: BuildContext, attributes: AttributeNames): Campaign
         for (const country of countries) for (const year of HOLIDAY_YEARS) for (const slug of publicHolidaySlugs(country, year)) known.add(slug);
         const candidates = [...written, ...known];
         // Named in Romanian or in the country's language ("limba-noastra"): the id it has.
-        const local = [...countries].flatMap((country) => HOLIDAY_YEARS.map((year) => holidayIdByLocalName(country, year, c.holiday!))).find((found) => found !== undefined);
-        const hint = local ? `; did you mean ${quote(local.id)} (${local.name})?` : didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates);
+        const local = [...countries].flatMap((country) => HOLIDAY_YEARS.map((year) => holidayIdByLocalName(country, year, c.holiday!))).find((found) => found.length > 0);
+        const hint = local ? `; did you mean ${local.map((l) => `${quote(l.id)} (${l.name})`).join(' or ')}?` : didYouMean(c.holiday, candidates) || didYouMeanWords(c.holiday, candidates);
         ctx.report(origin, ['holiday'], 2, `the id of a holiday under holidays, or a public holiday of the clients' countries (${candidates.slice(0, 12).join(', ')}, …)`, `${quote(c.holiday)}${hint}`);
       } else if (known(countries)) {
         warnCountriesWithout(ctx, c.id, c.holiday, origin, [...countries].filter((country) => !known([country])), [...countries].filter((country) => known([country])).sort(), selector);

@@ -2,6 +2,7 @@ import Holidays from 'date-holidays';
 import type { Config, Language } from '../domain/types.ts';
 import { COMMON_HOLIDAY_NAMES, HOLIDAY_NAMES } from '../planner/holiday-corrections.ts';
 import { publicHolidays, slugify } from '../planner/public-holidays.ts';
+import { closest } from '../config/suggest.ts';
 
 const names = new Map<string, ReadonlyMap<string, string>>();
 
@@ -60,21 +61,36 @@ const SUBSTITUTE_DAY: Readonly<Record<Exclude<Language, 'en'>, string>> = { ru: 
  * Romanian name or the country's own, as an id would be written: "limba-noastra" for
  * national-language-day, "ziua-independentei", "boze-narodzenie" — or the first two words or
  * more of one such name, when they begin no other ("ziua-nationala" for Romania's "Ziua
- * națională, Ziua Marii Uniri", QA). Undefined when none does.
+ * națională, Ziua Marii Uniri", QA). Failing those, the names whose words begin with each of its
+ * words ("craciun" for both of Moldova's "Crăciunul pe stil nou/vechi", "ziua-copilului" for
+ * "Ziua Ocrotirii Copilului"), or the one a letter or two away ("craciun-pe-stil-vechi"): up to
+ * three, each said (QA: no "did you mean" for what a Romanian director types). Empty when none.
  */
-export function holidayIdByLocalName(country: string, year: number, written: string): { id: string; name: string } | undefined {
+export function holidayIdByLocalName(country: string, year: number, written: string): { id: string; name: string }[] {
   const wanted = slugify(written);
   const own = namesByDate(country, year, ownLanguageOf(country) ?? 'en');
   const begun = new Map<string, { id: string; name: string }>();
+  const named: { id: string; name: string; slug: string }[] = [];
   for (const h of publicHolidays(country, year)) {
     for (const name of [publicHolidayName(country, h.date, 'ro', h.name), own.get(h.date)]) {
       if (!name || h.slug === wanted) continue;
       const slug = slugify(name);
-      if (slug === wanted) return { id: h.slug, name };
+      if (slug === wanted) return [{ id: h.slug, name }];
       if (wanted.includes('-') && slug.startsWith(`${wanted}-`)) begun.set(h.slug, { id: h.slug, name });
+      named.push({ id: h.slug, name, slug });
     }
   }
-  return begun.size === 1 ? [...begun.values()][0] : undefined;
+  if (begun.size === 1) return [...begun.values()];
+  const words = wanted.split('-').filter((w) => w.length >= 3);
+  const byWords = new Map<string, { id: string; name: string }>();
+  for (const n of named) {
+    const theirs = n.slug.split('-');
+    if (words.length > 0 && words.every((w) => theirs.some((t) => t.startsWith(w)))) byWords.set(n.id, { id: n.id, name: n.name });
+  }
+  if (byWords.size > 0 && byWords.size <= 3) return [...byWords.values()];
+  const near = closest(wanted, named.map((n) => n.slug));
+  const found = near === undefined ? undefined : named.find((n) => n.slug === near);
+  return found ? [{ id: found.id, name: found.name }] : [];
 }
 
 /** The data's public holidays of a year by their first day, named in a language (memoised; any of the data's languages). */
