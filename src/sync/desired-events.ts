@@ -139,7 +139,9 @@ function touchEvent(touch: SyncedTouch, entryId: string, config: Config, links: 
   }
   const lines = [...head, ...(listed.length ? [t('event.contacts'), ...listed, ''] : []), ...tail];
   const done = touch.status === 'done';
-  const title = done ? `✓ ${touch.title}` : late ? t('event.overdueTitle', { title: touch.title }) : touch.title;
+  // An escalation of an overdue touch says so in its own title ("…: overdue since 23.12 — …"):
+  // "Overdue:" before it read twice (QA).
+  const title = done ? `✓ ${touch.title}` : late && !touch.source.startsWith('escalation:overdue') ? t('event.overdueTitle', { title: touch.title }) : touch.title;
   return finish({
     key: entryId.replace(/-/g, ''),
     touchId: entryId,

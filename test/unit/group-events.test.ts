@@ -150,6 +150,11 @@ describe('greetings not sent by their holiday (belated)', () => {
     expect(single.title).toMatch(/^Overdue: /);
     expect(single.description).toContain('it stays on this day until it is done or skipped');
     expect(single.description).not.toContain('moved to the next working day');
+    // An escalation of an overdue touch, itself overdue: its title says "overdue" once (QA: "Overdue: …: overdue since …").
+    const escalation = { ...rows[0]!, id: '11111111-2222-5333-8444-555555555555', source: 'escalation:overdue:x', series: 'escalation:overdue:x', kind: 'call', all_day: 0,
+      title: 'Alfa: overdue since 05.03.2027 — call', start_at: '2027-03-09T10:00:00.000+03:00', end_at: '2027-03-09T10:15:00.000+03:00' };
+    const [escalated] = entriesOf([escalation]);
+    expect(entryEvent(escalated!, config, links, '2027-03-10').title).toBe('Alfa: overdue since 05.03.2027 — call');
   });
 
   it('moved onto a day with the same rule\'s touches due that day: an event of its own, "Overdue" in its title, the same event from one morning to the next', () => {
