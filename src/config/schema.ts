@@ -79,9 +79,10 @@ export function caseless(source: string): string {
  */
 export const HOURS_DASH = /\s*[-\u2012-\u2015\u2212]\s*/;
 
+/** An hour with or without its leading zero ("9:00-18:00", as people and Outlook write it, is 09:00-18:00). */
 export const hours = z
   .string()
-  .regex(new RegExp(`^([01]\\d|2[0-3]):[0-5]\\d${HOURS_DASH.source}([01]\\d|2[0-4]):[0-5]\\d$`), { message: 'working hours like "09:00-18:00"', abort: true })
+  .regex(new RegExp(`^([01]?\\d|2[0-3]):[0-5]\\d${HOURS_DASH.source}([01]?\\d|2[0-4]):[0-5]\\d$`), { message: 'working hours like "09:00-18:00"', abort: true })
   .refine((v) => {
     const [a, b] = v.split(HOURS_DASH) as [string, string];
     return toMinutes(a) < toMinutes(b) && toMinutes(b) <= 1440;
