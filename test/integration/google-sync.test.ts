@@ -68,6 +68,19 @@ function withNewAddress(o: { feedDir?: string; readCalendars?: boolean } = {}) {
   return { NEW, sync, db: () => dbReady };
 }
 
+/**
+ * The company planned and synced as the daemon's frequent sync does (no calendar read), Anna's
+ * calls as written to her calendar, and the company with all of Anna's clients given to Boris.
+ */
+async function handedToBoris() {
+  const { sync, db: opened } = withNewAddress({ readCalendars: false });
+  await sync(configOf(sections()), 0);
+  const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+  const handed = sections();
+  const toBoris = { ...handed, clients: handed.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) };
+  return { sync, db: await opened(), calls, toBoris };
+}
+
 /** An ISO instant as milliseconds: the same instant whatever offset it is written with. */
 const ms = (iso: string | undefined) => DateTime.fromISO(iso!).toMillis();
 
@@ -550,17 +563,12 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('what the employee did to events of touches handed to another is taken in first, by the daemon\'s frequent sync too: a moved call goes to the successor at the moved time, a deleted one stays skipped (QA)', async () => {
-    const { sync, db: opened } = withNewAddress({ readCalendars: false });
-    await sync(configOf(sections()), 0);
-    const db = await opened();
-    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    const { sync, db, calls, toBoris } = await handedToBoris();
     expect(calls.length).toBeGreaterThan(2);
     const [moved, deleted] = calls;
     fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
     fake.deleteAsUser(A, deleted!.id);
     // Then, before any read of her calendar, all of Anna's clients are given to Boris.
-    const handed = sections();
-    const toBoris = { ...handed, clients: handed.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) };
     await sync(configOf(toBoris), 5);
     const touch = (id: string) => db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
     expect(await touch(moved!.id)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
@@ -574,15 +582,11 @@ describe('Google Calendar sync through the real client', () => {
   });
 
   it('a leaver\'s calendar emptied before the handover (none of our events listed) concludes nothing: no call is skipped, the successor gets them all (review)', async () => {
-    const { sync, db: opened } = withNewAddress({ readCalendars: false });
-    await sync(configOf(sections()), 0);
-    const db = await opened();
-    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    const { sync, db, calls, toBoris } = await handedToBoris();
     expect(calls.length).toBeGreaterThan(1);
     for (const e of fake.events(A)) fake.deleteAsUser(A, e.id);
     fake.purgeDeleted(A);
-    const handed = sections();
-    await sync(configOf({ ...handed, clients: handed.clients.map((c) => ({ ...c, team: { account_manager: 'boris' } })) }), 5);
+    await sync(configOf(toBoris), 5);
     expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);
     const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
     for (const call of calls) expect(atBoris.some((e) => e.id.startsWith(call.id.slice(0, 32))), call.id).toBe(true);

@@ -17,6 +17,29 @@ afterEach(stopAll);
 const AT = NOW.toUTC().toISO()!;
 const company = (clients: number) => ({ 'touchbase.yaml': syncCompany('ics', { clients }) });
 
+/**
+ * The shipped example company in a folder of its own, planned once by `once`: the command runner
+ * and how many touches are open (of sources `like`, all without). Feeds go to a folder of its own.
+ */
+async function exampleOnceRun(): Promise<{ dir: string; dbFile: string; run: (...args: string[]) => ReturnType<typeof cli>; planned: (like?: string) => Promise<number> }> {
+  const dir = join(tempDir(), 'config');
+  cpSync(resolve('config'), dir, { recursive: true });
+  const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
+  process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+  const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
+  expect((await run('once')).code).toBe(0);
+  const planned = async (like?: string) => {
+    const db = await openMigrated(dbFile);
+    try {
+      const open = db.selectFrom('touches').select('id').where('status', '=', 'planned');
+      return (await (like ? open.where('source', 'like', like) : open).execute()).length;
+    } finally {
+      await db.destroy();
+    }
+  };
+  return { dir, dbFile, run, planned };
+}
+
 /** How many planned and cancelled touches each client has (c0…c9). */
 async function touchesByClient(dbFile: string): Promise<Map<string, { planned: number; cancelled: number }>> {
   const db: DB = await openMigrated(dbFile);
@@ -82,21 +105,9 @@ describe('a configuration that drops many rules and campaigns at once waits for 
   });
 
   it('plan and once refuse the example company with its rules file moved aside, and change nothing; accept-removals lets them go', async () => {
-    const dir = join(tempDir(), 'config');
-    cpSync(resolve('config'), dir, { recursive: true });
-    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
-    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    const { dir, dbFile, run, planned: open } = await exampleOnceRun();
+    const planned = () => open('rule:%');
     try {
-      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
-      expect((await run('once')).code).toBe(0);
-      const planned = async () => {
-        const db = await openMigrated(dbFile);
-        try {
-          return (await db.selectFrom('touches').select('id').where('status', '=', 'planned').where('source', 'like', 'rule:%').execute()).length;
-        } finally {
-          await db.destroy();
-        }
-      };
       const before = await planned();
       expect(before).toBeGreaterThan(0);
       renameSync(join(dir, 'rules.yaml'), join(dir, 'rules.yaml.bak'));
@@ -194,21 +205,8 @@ describe('a configuration that drops many clients at once waits for a person (an
   });
 
   it('a contacts export cut short (every client kept, half their contacts gone) is held; accept-removals lets them go; a few contacts gone go through (QA: 92 events deleted)', async () => {
-    const dir = join(tempDir(), 'config');
-    cpSync(resolve('config'), dir, { recursive: true });
-    const dbFile = await tempDatabaseLocation({ file: join(tempDir(), 'touchbase.sqlite') });
-    process.env.TOUCHBASE_FEEDS_DIR = join(tempDir(), 'feeds');
+    const { dir, dbFile, run, planned } = await exampleOnceRun();
     try {
-      const run = (...args: string[]) => cli(...args, '--config', dir, '--db', dbFile, '--now', AT);
-      expect((await run('once')).code).toBe(0);
-      const planned = async () => {
-        const db = await openMigrated(dbFile);
-        try {
-          return (await db.selectFrom('touches').select('id').where('status', '=', 'planned').execute()).length;
-        } finally {
-          await db.destroy();
-        }
-      };
       const before = await planned();
       const file = join(dir, 'crm', 'contacts.csv');
       const [header, ...rows] = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
