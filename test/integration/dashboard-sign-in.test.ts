@@ -49,10 +49,12 @@ describe('touchbase dashboard-link', () => {
       await db.destroy();
     }
     const unknown = await cli('dashboard-link', '--employee', 'nobody', '--config', dir, '--db', file);
-    expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('--employee: no employee has the id "nobody"')]);
+    expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('--employee: no employee has the id, e-mail or name "nobody"')]);
     // A typo is told the id it meant; an e-mail (any case) or full name signs that employee in.
-    expect((await cli('dashboard-link', '--employee', 'pavle', '--config', dir, '--db', file)).err).toContain('--employee: no employee has the id "pavle"; did you mean "pavel"?');
+    expect((await cli('dashboard-link', '--employee', 'pavle', '--config', dir, '--db', file)).err).toContain('--employee: no employee has the id, e-mail or name "pavle"; did you mean "pavel"?');
     expect((await cli('dashboard-link', '--employee', 'PAVEL', '--config', dir, '--db', file)).err).toContain('signs in pavel once');
+    // A name as people write it: surname first, two spaces (QA retest).
+    expect((await cli('dashboard-link', '--employee', 'Petrov  Pavel', '--config', dir, '--db', file)).err).toContain('signs in pavel once');
     const byMail = await cli('dashboard-link', '--employee', 'anna.ivanova@CORP.example', '--config', dir, '--db', file);
     expect([byMail.code, byMail.err]).toEqual([0, expect.stringContaining('signs in anna once')]);
     expect((await cli('dashboard-link', '--minutes', '0', '--config', dir, '--db', file)).code).toBe(2);
