@@ -19,10 +19,22 @@ export function selects(selector: Selector, client: Client, today?: string): boo
   if (selector.attributes) {
     // Attribute names are the user's: only the client's own attributes count, never a built-in member.
     for (const name of Object.keys(selector.attributes)) {
-      if (!includesValue(selector.attributes[name]!, own(client.attributes, name))) return false;
+      if (!includesValue(selector.attributes[name]!, attributeOf(client.attributes, name))) return false;
     }
   }
   return true;
+}
+
+/**
+ * A client's attribute by name, or else by the name in another case (a selector's `регион` for a
+ * CRM's column `Регион`: QA, "matches no client"). Only the client's own attributes, never a built-in member.
+ */
+function attributeOf(attributes: Client['attributes'], name: string): string | undefined {
+  const exact = own(attributes, name);
+  if (exact !== undefined || !attributes) return exact;
+  const key = name.toLocaleLowerCase();
+  for (const written of Object.keys(attributes)) if (written.toLocaleLowerCase() === key) return own(attributes, written);
+  return undefined;
 }
 
 /**

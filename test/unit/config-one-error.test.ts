@@ -635,6 +635,9 @@ campaigns:
     // Another case is the same value (a CRM's "a" for the "A" written): selected, nothing to warn of (QA: left out silently).
     expect(config!.clients.filter((c) => selects(config!.campaigns[0]!.for, c)).map((c) => c.id)).toEqual(['c1']);
     expect(selects({ attributes: { region: ['Юг'] } }, { ...config!.clients[0]!, attributes: { region: ' ЮГ' } })).toBe(true);
+    // And an attribute's name in another case (the CRM's column "Регион" for a selector's "регион"; QA retest).
+    expect(selects({ attributes: { регион: ['юг'] } }, { ...config!.clients[0]!, attributes: { Регион: 'Юг' } })).toBe(true);
+    expect(selects({ attributes: { регион: ['юг'] } }, { ...config!.clients[0]!, attributes: { Город: 'Юг' } })).toBe(false);
     expect(selects({ industry: ['construction'] }, { ...config!.clients[0]!, industry: 'Construction' })).toBe(true);
     expect(selects({ industry: ['construction'] }, { ...config!.clients[0]!, industry: 'energy' })).toBe(false);
   });
