@@ -190,39 +190,35 @@ export function removalVerdict(
 export function removalIssue(configDir: string, verdict: RemovalVerdict, how: string): ConfigIssue {
   if (verdict.programmeHeld) {
     const gone = verdict.unaccepted.filter(isProgrammeKey);
-    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.programmeBefore ?? 0) * REMOVAL_GUARD.share));
-    return {
-      file: configDir, line: 0, column: 0, field: 'rules',
-      expected: `at most ${most} of the ${verdict.programmeBefore} rules and campaigns planned on until now to go at once`,
-      found: `${gone.length} gone (${gone.slice(0, 5).map(describeRemoval).join(', ')}${gone.length > 5 ? ', …' : ''}): a file of rules or campaigns moved, renamed or emptied? `
-        + `Their touches are kept until it is back; if they are meant to go, ${how}`,
-      rank: 3,
-    };
+    return heldIssue(configDir, 'rules', `at most ${mostAtOnce(verdict.programmeBefore ?? 0)} of the ${verdict.programmeBefore} rules and campaigns planned on until now to go at once`,
+      `${gone.length} gone (${firstNamed(gone)}): a file of rules or campaigns moved, renamed or emptied? Their touches are kept until it is back; if they are meant to go, ${how}`);
   }
   if (verdict.contactsHeld) {
     const gone = verdict.unaccepted.filter(isContactKey);
-    const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor((verdict.contactsWithTouches ?? 0) * REMOVAL_GUARD.share));
-    return {
-      file: configDir, line: 0, column: 0, field: 'contacts',
-      expected: `at most ${most} of the ${verdict.contactsWithTouches} contacts with planned touches to go at once from the clients kept`,
-      found: `${gone.length} gone (${gone.slice(0, 5).map(describeRemoval).join(', ')}${gone.length > 5 ? ', …' : ''}): a contacts export that came out cut short? `
-        + `Their touches are kept until the file is whole again; if they are meant to go, ${how}`,
-      rank: 3,
-    };
+    return heldIssue(configDir, 'contacts', `at most ${mostAtOnce(verdict.contactsWithTouches ?? 0)} of the ${verdict.contactsWithTouches} contacts with planned touches to go at once from the clients kept`,
+      `${gone.length} gone (${firstNamed(gone)}): a contacts export that came out cut short? Their touches are kept until the file is whole again; if they are meant to go, ${how}`);
   }
   // The clients' words: rules and contacts gone at the same time are not clients.
   const unaccepted = verdict.unaccepted.filter((key) => !isProgrammeKey(key) && !isContactKey(key));
-  const names = unaccepted.slice(0, 5).map(describeRemoval).join(', ') + (unaccepted.length > 5 ? ', …' : '');
-  const most = Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(verdict.withTouches * REMOVAL_GUARD.share));
   const contacts = losesContacts(unaccepted);
-  return {
-    // The configuration as a whole (which file lost them is not known): the folder, without a line.
-    file: configDir, line: 0, column: 0, field: 'clients',
-    expected: `at most ${most} of the ${verdict.withTouches} clients with planned touches to leave${contacts ? ', or to lose every contact,' : ''} at once`,
-    found: `${unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${names}): ${rekeyed(verdict, unaccepted.length) ?? 'an export that came out empty or cut short?'} Their touches are kept until `
-      + `the file is whole again; if they are meant to go, ${how}`,
-    rank: 3,
-  };
+  return heldIssue(configDir, 'clients', `at most ${mostAtOnce(verdict.withTouches)} of the ${verdict.withTouches} clients with planned touches to leave${contacts ? ', or to lose every contact,' : ''} at once`,
+    `${unaccepted.length} ${contacts ? 'gone or left with no contact' : 'gone'} (${firstNamed(unaccepted)}): ${rekeyed(verdict, unaccepted.length) ?? 'an export that came out empty or cut short?'} Their touches are kept until `
+      + `the file is whole again; if they are meant to go, ${how}`);
+}
+
+/** A held configuration's error: at the configuration as a whole (which file lost them is not known), the folder, without a line. */
+function heldIssue(configDir: string, field: string, expected: string, found: string): ConfigIssue {
+  return { file: configDir, line: 0, column: 0, field, expected, found, rank: 3 };
+}
+
+/** The most of `of` that may go at once without being held (REMOVAL_GUARD). */
+function mostAtOnce(of: number): number {
+  return Math.max(REMOVAL_GUARD.atLeast - 1, Math.floor(of * REMOVAL_GUARD.share));
+}
+
+/** The first five of these as a reader says them, and "…" for more. */
+function firstNamed(keys: readonly string[]): string {
+  return keys.slice(0, 5).map(describeRemoval).join(', ') + (keys.length > 5 ? ', …' : '');
 }
 
 /**
