@@ -196,20 +196,30 @@ export async function observeFormerCalendars(
     // waiting, or done), what the employee does there — clearing it — is not theirs to decide.
     const rows = (await confirmedRows(db, e.id, calendar.provider, window)).filter((r) => r.desired === 'present');
     if (rows.length === 0) continue;
-    const owner: CalendarOwner = { employeeId: e.id, email: calendar.address, timezone: e.timezone };
-    let listed: Map<string, RemoteEvent>;
-    try {
-      listed = listingByKey(await gateway.read(calendar.provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
-    } catch {
-      continue;
-    }
-    // A listing with none of ours (a mailbox emptied by a migration, an account replaced) is no
-    // employee deleting each of them one by one: nothing is concluded.
-    if (!rows.some((r) => listed.has(r.event_key))) continue;
-    // An event whose read fails is left as it was: nothing is concluded of it.
-    await compareListed(gateway, changes, result, rows, listed, owner, calendar.provider, () => undefined, nowIso);
+    await readBeforeLeaving(gateway, changes, result, rows, { employeeId: e.id, email: calendar.address, timezone: e.timezone }, calendar.provider, window, nowIso);
   }
   return result;
+}
+
+/**
+ * A calendar's events read once more before they leave it (observeFormerCalendars,
+ * observeHandedOver): listed, and each compared (RemoteChanges). A calendar that cannot be
+ * listed concludes nothing, and is not reported: it is being left. A listing with none of them
+ * (a mailbox emptied by a migration, an account replaced or closed) is no employee deleting each
+ * of them one by one: nothing is concluded. An event whose read fails is left as it was.
+ */
+async function readBeforeLeaving(
+  gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
+  owner: CalendarOwner, provider: string, window: { from: string; to: string }, nowIso: string,
+): Promise<void> {
+  let listed: Map<string, RemoteEvent>;
+  try {
+    listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
+  } catch {
+    return;
+  }
+  if (!rows.some((r) => listed.has(r.event_key))) return;
+  await compareListed(gateway, changes, result, rows, listed, owner, provider, () => undefined, nowIso);
 }
 
 /**
@@ -243,18 +253,10 @@ export async function observeHandedOver(
     const address = addresses.get(key);
     const pause = pauses.get(key);
     if (address === undefined || !gateway.port(provider as 'google' | 'microsoft') || (pause?.until && pause.until > nowIso)) continue;
-    // A leaver gone from the configuration is read in the company's zone (their own is not known any more).
+    // A leaver gone from the configuration is read in the company's zone (their own is not known any
+    // more). A leaver's mailbox emptied or reset concludes nothing: the successor gets them all.
     const owner: CalendarOwner = { employeeId, email: address, timezone: byId.get(employeeId)?.timezone ?? config.settings.timezone };
-    let listed: Map<string, RemoteEvent>;
-    try {
-      listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), list);
-    } catch {
-      continue;
-    }
-    // None of ours there (a leaver's mailbox emptied or reset, an account closed) is no employee
-    // deleting each of them: nothing is concluded, and the successor gets them all.
-    if (!list.some((r) => listed.has(r.event_key))) continue;
-    await compareListed(gateway, changes, result, list, listed, owner, provider, () => undefined, nowIso);
+    await readBeforeLeaving(gateway, changes, result, list, owner, provider, window, nowIso);
   }
   return result;
 }
