@@ -1,6 +1,7 @@
 import type { Config, Selector } from './types.ts';
 import { clientById } from './config-index.ts';
 import { selects } from './selector.ts';
+import { contactIdsIn } from './contact-ids.ts';
 
 /**
  * Whether a planner source still applies to a client on `today`: a rule (`rule:ID`) or a
@@ -21,20 +22,14 @@ export function sourceApplies(
     if (client === undefined) return false;
     // Nor to contacts every one of whom has left the client (gone from the CRM's export): a late
     // call to someone no longer there was moved forward as overdue every morning, for good (QA).
-    if (contactIds !== undefined && contactIds !== '[]' && !withSomeContact(client.contacts, contactIds)) return false;
+    if (contactIds !== undefined && !withSomeContact(client.contacts, contactIdsIn(contactIds))) return false;
     if (!planner) return handovers.has(source);
     const selector = selectors.get(source);
     return selector !== undefined && selects(selector, client, today);
   };
 }
 
-/** Whether any of a touch's contacts (its JSON list of ids) is still one of the client's; an unreadable list is taken as yes. */
-function withSomeContact(contacts: readonly { readonly id: string }[], contactIds: string): boolean {
-  let ids: unknown;
-  try {
-    ids = JSON.parse(contactIds);
-  } catch {
-    return true;
-  }
-  return !Array.isArray(ids) || ids.length === 0 || contacts.some((c) => ids.includes(c.id));
+/** Whether any of a touch's contacts is still one of the client's (a touch with none, or an unreadable list, is not asked). */
+function withSomeContact(contacts: readonly { readonly id: string }[], ids: readonly string[]): boolean {
+  return ids.length === 0 || contacts.some((c) => ids.includes(c.id));
 }

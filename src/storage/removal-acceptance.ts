@@ -1,5 +1,6 @@
 import type { DB } from './database.ts';
 import { getInfo, setInfo } from './job-repository.ts';
+import { contactIdsIn } from '../domain/contact-ids.ts';
 
 const ACCEPTED = 'accepted_removals';
 const PROGRAMME = 'planned_programme';
@@ -108,14 +109,6 @@ export async function contactsWithPlannedTouches(db: DB): Promise<Set<string>> {
   const rows = await db.selectFrom('touches').select(['client_id', 'contact_ids']).distinct()
     .where('status', '=', 'planned').where('contact_ids', '<>', '[]').execute();
   const found = new Set<string>();
-  for (const r of rows) {
-    let ids: unknown;
-    try {
-      ids = JSON.parse(r.contact_ids);
-    } catch {
-      continue;
-    }
-    if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') found.add(`${r.client_id}/${id}`);
-  }
+  for (const r of rows) for (const id of contactIdsIn(r.contact_ids)) found.add(`${r.client_id}/${id}`);
   return found;
 }

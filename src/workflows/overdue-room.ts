@@ -5,6 +5,7 @@ import { localToMs } from '../planner/zoned-time.ts';
 import { sharedHours, workingInterval } from '../planner/working-hours.ts';
 import { nextWorkday, workCalendarOf } from './workflow-touch.ts';
 import { ContactDays } from '../planner/contact-days.ts';
+import { contactIdsIn } from '../domain/contact-ids.ts';
 
 /**
  * How many of the employee's working days a late timed touch may be spread over, from the next
@@ -45,12 +46,7 @@ export interface TouchOfContacts {
 const takesContactsDay = (of: TouchOfContacts | undefined): of is TouchOfContacts => of !== undefined && (TIMED_KINDS as ReadonlySet<string>).has(of.kind);
 
 function contactsOf(of: TouchOfContacts): readonly string[] {
-  try {
-    const ids: unknown = JSON.parse(of.contact_ids);
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
+  return contactIdsIn(of.contact_ids);
 }
 
 interface DayAgenda {
