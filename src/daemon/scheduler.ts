@@ -6,7 +6,7 @@ import type { DB } from '../storage/database.ts';
 import { backoffDelay } from '../sync/retry-policy.ts';
 import type { CronSchedule } from './cron-schedule.ts';
 import { SupersededError } from './time-limits.ts';
-import { claimRun, jobState, recordFailure, recordSuccess } from '../storage/job-repository.ts';
+import { claimRun, jobState, markFirstStartWait, recordFailure, recordSuccess } from '../storage/job-repository.ts';
 
 export type RunReason = 'first run' | 'schedule' | 'catch-up' | 'retry' | 'requested';
 
@@ -153,9 +153,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
     if (!watermark) {
       if (job.firstStart !== 'wait') return { why: 'first run', due: now, watermark };
-      if (await claimRun(this.#deps.db, job.name, now.toUTC().toISO()!, false, { watermark })) {
-        await recordSuccess(this.#deps.db, job.name, now.toUTC().toISO()!, 0, 'first start: waits for its first tick');
-      }
+      await markFirstStartWait(this.#deps.db, job.name, now.toUTC().toISO()!);
       return undefined;
     }
     const mark = DateTime.fromISO(watermark);

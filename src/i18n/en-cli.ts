@@ -106,6 +106,7 @@ export const enCli = {
   'cli.result.failedTimes': 'FAILED ×{n}',
   'cli.result.stuck': 'STUCK {seconds} s (limit {limit} s)',
   'cli.result.runningFor': 'running {seconds} s',
+  'cli.result.notYet': 'not run yet',
   'cli.status.writes': 'calendar writes: {pending} waiting ({dueNow} due now), {failed} refused by the calendar (written again when their touch changes)',
   'cli.status.waits': '  {employee}: waits until {until} — {error}',
   'cli.status.nextSync': 'the next sync (tried again at every sync)',

@@ -100,6 +100,7 @@ export const roCli: CliCatalogue = {
   'cli.result.failedTimes': 'EȘUATĂ ×{n}',
   'cli.result.stuck': 'BLOCATĂ {seconds} s (limită {limit} s)',
   'cli.result.runningFor': 'în curs de {seconds} s',
+  'cli.result.notYet': 'nu a rulat încă',
   'cli.status.writes': 'scrieri în calendare: {pending} în așteptare ({dueNow} scadente acum), {failed} refuzate de calendar (scrise din nou când se schimbă interacțiunea lor)',
   'cli.status.waits': '  {employee}: așteaptă până la {until} — {error}',
   'cli.status.nextSync': 'următoarea sincronizare (se încearcă din nou la fiecare)',

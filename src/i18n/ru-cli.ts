@@ -103,6 +103,7 @@ export const ruCli: CliCatalogue = {
   'cli.result.failedTimes': 'ОШИБКА ×{n}',
   'cli.result.stuck': 'ЗАВИСЛО {seconds} с (предел {limit} с)',
   'cli.result.runningFor': 'выполняется {seconds} с',
+  'cli.result.notYet': 'ещё не запускалась',
   'cli.status.writes': 'записи в календари: ожидают — {pending} (пора записать — {dueNow}), отклонены календарём — {failed} (будут записаны снова, когда изменится их касание)',
   'cli.status.waits': '  {employee}: ждёт до {until} — {error}',
   'cli.status.nextSync': 'следующей синхронизации (пробуем снова при каждой)',

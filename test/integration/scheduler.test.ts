@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { CronSchedule } from '../../src/daemon/cron-schedule.ts';
 import { Scheduler, type Job, type JobRun } from '../../src/daemon/scheduler.ts';
-import { jobState } from '../../src/storage/job-repository.ts';
+import { FIRST_SUCCESS, getInfo, jobState } from '../../src/storage/job-repository.ts';
+import { daemonStatus } from '../../src/daemon/status.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
@@ -87,6 +88,26 @@ describe('the run loop never trusts its timer', () => {
     expect(await second.scheduler.runDue()).toEqual([]);
     second.clock.set('2027-01-15T10:05:00+03:00');
     expect(await second.scheduler.runDue()).toEqual(['sync']);
+  });
+
+  it('a job that waits for its first tick has not run at the first start: no result, no start, no first success (status showed it "ok")', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const clock = new ManualClock('2027-01-15T10:02:00+03:00');
+    const schedule = new CronSchedule('0 8 * * mon', 'Europe/Moscow');
+    open.push({ db, schedules: [schedule] });
+    const runs: JobRun[] = [];
+    const scheduler = new Scheduler({ db, clock, jobs: [{ name: 'digest', schedule, firstStart: 'wait', run: async (run) => { runs.push(run); return 'sent'; } }], random: () => 0.5 });
+    expect(await scheduler.runDue()).toEqual([]);
+    const state = await jobState(db, 'digest');
+    expect(state).toMatchObject({ watermark: '2027-01-15T07:02:00.000Z', last_result: null, last_started_at: null, last_finished_at: null, last_summary: null });
+    expect(Object.keys(await getInfo(db))).not.toContain(`${FIRST_SUCCESS}digest`);
+    const status = await daemonStatus(db, clock.now());
+    expect(status.jobs.find((j) => j.name === 'digest')).toMatchObject({ lastResult: null, lastStarted: null });
+    // Its first run is its first tick (Monday 08:00), not the start's moment.
+    clock.set('2027-01-18T08:00:00+03:00');
+    expect(await scheduler.runDue()).toEqual(['digest']);
+    expect(runs.map((r) => r.reason)).toEqual(['schedule']);
+    expect(await jobState(db, 'digest')).toMatchObject({ last_result: 'ok', last_summary: 'sent' });
   });
 
   it('after a failure it backs off with jitter, growing, and a success resets it', async () => {

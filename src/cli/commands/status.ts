@@ -151,6 +151,8 @@ function result(j: JobStatus, daemonRunning: boolean, tr: Translator): string {
   if (j.lastResult === 'running' && daemonRunning && j.runningSeconds !== undefined) {
     return j.overLimit ? tr.t('cli.result.stuck', { seconds: String(j.runningSeconds), limit: String(j.limitSeconds) }) : tr.t('cli.result.runningFor', { seconds: String(j.runningSeconds) });
   }
+  // A job that waits for its first tick (the digest, at a first start) has no result yet: blank read as nothing wrong, and "ok" as a run.
+  if (j.lastResult === null) return tr.t('cli.result.notYet');
   const key = RESULTS[j.lastResult ?? ''];
   return key ? tr.t(key) : (j.lastResult ?? '');
 }
