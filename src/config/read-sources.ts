@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { currentUser } from '../current-user.ts';
-import { relative, basename, resolve, sep } from 'node:path';
+import { relative, basename, isAbsolute, resolve, sep } from 'node:path';
 import { quote } from './config-issue.ts';
 import { configFolderIssue } from './config-folder-issue.ts';
 import { decodeText } from './decode-text.ts';
@@ -28,12 +28,22 @@ export type { Located, LocatedClient, RawSources } from './sources.ts';
 export const MAX_YAML_BYTES = 8 * 2 ** 20;
 
 /**
+ * A file's name as errors and summaries show it: inside the working folder, relative
+ * (`config/rules.yaml`); outside it, whole — a service's "../../etc/touchbase/rules.yaml" named
+ * the file by where the daemon happened to run.
+ */
+export function shownPath(path: string, root = process.cwd()): string {
+  const near = relative(root, path);
+  return near && near !== '..' && !near.startsWith(`..${sep}`) && !isAbsolute(near) ? near : resolve(path);
+}
+
+/**
  * Reads every *.yaml and *.yml file below `dir` (or of a snapshot of it) in path order, then
  * the CSV files: clients.csv and contacts.csv anywhere, and the exports `imports:` declares.
  */
 export function readSources(dir: string, displayRoot = process.cwd(), snapshot?: ConfigSnapshot): RawSources {
   const sources = emptySources(dir);
-  const shown = (path: string) => relative(displayRoot, path) || path;
+  const shown = (path: string) => shownPath(path, displayRoot);
   let files: string[];
   try {
     files = snapshot ? [...snapshot.files.keys()].sort() : listFiles(dir).filter(isConfigFile);

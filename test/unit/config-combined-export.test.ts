@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import { checkConfig } from '../../src/config/load-config.ts';
@@ -11,7 +11,7 @@ import { cli } from '../helpers/run-cli.ts';
 
 function check(dir: string) {
   const result = checkConfig(dir);
-  return { ...result, errors: result.issues.map((i) => formatIssue({ ...i, file: relative(dir, join(process.cwd(), i.file)) })) };
+  return { ...result, errors: result.issues.map((i) => formatIssue({ ...i, file: relative(dir, resolve(process.cwd(), i.file)) })) };
 }
 
 const COMPANY = `settings:

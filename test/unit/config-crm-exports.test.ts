@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
 import { readSnapshot } from '../../src/config/snapshot.ts';
@@ -14,7 +14,7 @@ import { cli } from '../helpers/run-cli.ts';
 
 function check(dir: string) {
   const result = checkConfig(dir);
-  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, join(process.cwd(), x.file)) });
+  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, resolve(process.cwd(), x.file)) });
   return { ...result, issues: result.issues.map(rel), warnings: result.warnings.map(rel) };
 }
 

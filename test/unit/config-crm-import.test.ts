@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { DateTime } from 'luxon';
 import { checkConfig, checkSnapshot } from '../../src/config/load-config.ts';
@@ -14,7 +14,7 @@ import { cli } from '../helpers/run-cli.ts';
 
 function check(dir: string) {
   const result = checkConfig(dir);
-  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, join(process.cwd(), x.file)) });
+  const rel = <T extends { file: string }>(x: T) => ({ ...x, file: relative(dir, resolve(process.cwd(), x.file)) });
   return { ...result, issues: result.issues.map(rel), warnings: result.warnings.map(rel), encodings: result.encodings.map(rel) };
 }
 

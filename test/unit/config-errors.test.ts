@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue, type ConfigIssue } from '../../src/config/config-issue.ts';
+import { shownPath } from '../../src/config/read-sources.ts';
 import { writeConfig } from '../helpers/config-folder.ts';
 
 const SETTINGS = `settings:
@@ -20,11 +21,20 @@ function issuesOf(files: Record<string, string>): { issues: readonly ConfigIssue
   const dir = writeConfig(files);
   const { config, issues } = checkConfig(dir);
   expect(config).toBeUndefined();
-  const shown = issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
+  const shown = issues.map((i) => ({ ...i, file: relative(dir, resolve(process.cwd(), i.file)) }));
   return { issues: shown, dir, text: shown.map(formatIssue).join('\n') };
 }
 
 describe('configuration errors name the file, line, column, field, expected and found', () => {
+  it('a file outside the working folder is named whole, one inside it from there (a service ran elsewhere: "../../etc/touchbase/rules.yaml")', () => {
+    const dir = writeConfig({ 'a.yaml': SETTINGS + TEAM + 'rules: 7\n' });
+    expect(relative(process.cwd(), dir).startsWith('..')).toBe(true);
+    expect(checkConfig(dir).issues.map((i) => i.file)).toEqual([join(dir, 'a.yaml')]);
+    expect(shownPath(join(process.cwd(), 'config', 'rules.yaml'))).toBe(join('config', 'rules.yaml'));
+    expect(shownPath('/etc/touchbase/rules.yaml', '/var/lib/touchbase')).toBe('/etc/touchbase/rules.yaml');
+    expect(shownPath('/srv/..config/rules.yaml', '/srv')).toBe(join('..config', 'rules.yaml'));
+  });
+
   it('a team member who does not exist', () => {
     const { issues } = issuesOf({
       'a.yaml': SETTINGS + TEAM,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
@@ -25,8 +25,8 @@ const TEAM = `employees:
 function check(files: Record<string, string>) {
   const dir = writeConfig(files);
   const result = checkConfig(dir);
-  const issues = result.issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
-  const warnings = result.warnings.map((w) => ({ ...w, file: relative(dir, join(process.cwd(), w.file)) }));
+  const issues = result.issues.map((i) => ({ ...i, file: relative(dir, resolve(process.cwd(), i.file)) }));
+  const warnings = result.warnings.map((w) => ({ ...w, file: relative(dir, resolve(process.cwd(), w.file)) }));
   return { ...result, issues, warnings, dir, text: issues.map(formatIssue).join('\n') };
 }
 
@@ -336,7 +336,7 @@ rules:
       const dir = writeConfig(base);
       make(join(dir, name));
       const result = checkConfig(dir);
-      return result.issues.map((i) => `${relative(dir, join(process.cwd(), i.file))}: ${formatIssue({ ...i, file: '' }).replace(/^:1:1: /, '')}`);
+      return result.issues.map((i) => `${relative(dir, resolve(process.cwd(), i.file))}: ${formatIssue({ ...i, file: '' }).replace(/^:1:1: /, '')}`);
     };
     expect(withEntry('pipe.yaml', (p) => execFileSync('mkfifo', [p]))).toEqual(['pipe.yaml: expected a file of the configuration (or nothing under that name), found a device, a pipe or a socket, not a file']);
     expect(withEntry('null.csv', (p) => symlinkSync('/dev/null', p))).toEqual([`null.csv: expected a file of the configuration (or nothing under that name), found a link to /dev/null, ${OUTSIDE}`]);

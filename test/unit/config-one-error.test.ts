@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selects } from '../../src/domain/selector.ts';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { checkConfig } from '../../src/config/load-config.ts';
 import { formatIssue, formatWarning } from '../../src/config/config-issue.ts';
 import { tempDir, writeConfig } from '../helpers/config-folder.ts';
@@ -28,8 +28,8 @@ function replaceIn(dir: string, file: string, from: string | RegExp, to: string)
 
 function issuesOf(dir: string) {
   const { config, issues, warnings } = checkConfig(dir);
-  const shown = issues.map((i) => ({ ...i, file: relative(dir, join(process.cwd(), i.file)) }));
-  return { config, issues: shown, warnings: warnings.map((w) => ({ ...w, file: relative(dir, join(process.cwd(), w.file)) })), text: shown.map(formatIssue) };
+  const shown = issues.map((i) => ({ ...i, file: relative(dir, resolve(process.cwd(), i.file)) }));
+  return { config, issues: shown, warnings: warnings.map((w) => ({ ...w, file: relative(dir, resolve(process.cwd(), w.file)) })), text: shown.map(formatIssue) };
 }
 
 /** Drops the last `n` cells of a CSV line (1-based), as a lost separator does. */
@@ -268,7 +268,7 @@ describe('one mistake, one error, first', () => {
       const path = join(d, 'crm/clients.csv');
       writeFileSync(path, `${readFileSync(path, 'utf8').split('\n')[0]}\n`);
     });
-    const shown = relative(process.cwd(), join(dir, 'crm/clients.csv'));
+    const shown = resolve(dir, 'crm/clients.csv');
     expect(issuesOf(dir).text).toEqual([
       `crm/contacts.csv:2:1: client (contact yugenergo-ceo): expected the id (or the exact name) of a client defined in YAML or a clients CSV, found "yugenergo" (and the clients of 128 more contacts), which no client has: ${shown} has its header and no rows (an export that came out empty?)`,
     ]);
@@ -284,12 +284,12 @@ describe('one mistake, one error, first', () => {
       '      - { id: stroymash-buyer, name: Oksana Smirnova, role: buyer }',
       '',
     ].join('\n')));
-    expect(issuesOf(dir).text).toEqual([`more.yaml:2:9: clients[0].id (client stroymash): expected a client id used once (first at ${relative(process.cwd(), join(dir, 'clients.yaml'))}:4), found "stroymash"`]);
+    expect(issuesOf(dir).text).toEqual([`more.yaml:2:9: clients[0].id (client stroymash): expected a client id used once (first at ${resolve(dir, 'clients.yaml')}:4), found "stroymash"`]);
   });
 
   it('a CSV client id changed into another client\'s is one error: the contacts of the client whose id it was are not errors too', () => {
     const dir = example((d) => replaceIn(d, 'crm/clients.csv', 'tulaarms;Tula', 'yugenergo;Tula'));
-    const first = relative(process.cwd(), join(dir, 'crm/clients.csv'));
+    const first = resolve(dir, 'crm/clients.csv');
     expect(issuesOf(dir).text).toEqual([`crm/clients.csv:3:1: id (client yugenergo): expected a client id used once (first at ${first}:2), found "yugenergo"`]);
   });
 

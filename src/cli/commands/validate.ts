@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { shownPath } from '../../config/read-sources.ts';
 import type { Command } from 'commander';
 import { checkConfig } from '../../config/load-config.ts';
 import { ConfigInvalidError, formatWarning } from '../../config/config-issue.ts';
@@ -18,7 +18,7 @@ export function validateCommand(program: Command, io: CliIO): void {
       // The summary in the company's language; each warning (a diagnostic, quoted to support) stays English.
       const tr = cliTranslator(config);
       io.out(`${tr.t('cli.validate.valid', {
-        dir: relative(process.cwd(), dir) || dir, employees: tr.t('cli.validate.employees', counts(config.employees.length)),
+        dir: shownPath(dir), employees: tr.t('cli.validate.employees', counts(config.employees.length)),
         clients: tr.t('cli.validate.clients', counts(config.clients.length)), contacts: tr.t('cli.validate.contacts', counts(contacts)),
         rules: tr.t('cli.validate.rules', counts(config.rules.length)), campaigns: tr.t('cli.validate.campaigns', counts(config.campaigns.length)),
         holidays: tr.t('cli.validate.holidays', counts(config.holidays.length)), handovers: tr.t('cli.validate.handovers', counts(config.handovers.length)),
