@@ -202,16 +202,18 @@ export const employeeSchema = z.strictObject({
 });
 
 /**
- * A contact's address: what z.email() takes, or one at a domain all in Cyrillic (ion@почта.рф,
- * почта@сайт.рф), real in Russia and refused before as "Cyrillic among Latin letters" (QA). A
- * domain that mixes the two scripts (pоchta.ru, its о Cyrillic) is still a typo refused. One
- * pattern, which the CSV reader's fast checks take from here (csv-fast-rows.ts).
+ * A contact's address: what z.email() takes, or one at an internationalised domain written in
+ * one script — all Cyrillic (ion@почта.рф, почта@сайт.рф, real in Russia) or all Latin with its
+ * marks (ion@bălți.md, a@ștefan.md, Romanian and Moldovan; QA: refused while ion@почта.рф was
+ * taken). A domain that mixes the two scripts (pоchta.ru, its о Cyrillic) is still a typo
+ * refused. One pattern, which the CSV reader's fast checks take from here (csv-fast-rows.ts).
  */
-const CYRILLIC_LABEL = String.raw`[\p{Script=Cyrillic}0-9](?:[\p{Script=Cyrillic}0-9\-]*[\p{Script=Cyrillic}0-9])?`;
+const scriptLabel = (script: string) => String.raw`[\p{Script=${script}}0-9](?:[\p{Script=${script}}0-9\-]*[\p{Script=${script}}0-9])?`;
+const domainIn = (script: string) => String.raw`(?:${scriptLabel(script)}\.)+\p{Script=${script}}{2,}`;
 const CONTACT_EMAIL = new RegExp(
   `(?:${z.regexes.email.source})`
-  + String.raw`|^(?:(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]|(?:[\p{Script=Cyrillic}0-9_\-]+\.)*[\p{Script=Cyrillic}0-9_\-]+)`
-  + String.raw`@(?:${CYRILLIC_LABEL}\.)+\p{Script=Cyrillic}{2,}$`,
+  + String.raw`|^(?:(?:[\p{Script=Latin}0-9_'+\-]+\.)*[\p{Script=Latin}0-9_'+\-]*[\p{Script=Latin}0-9_+-]|(?:[\p{Script=Cyrillic}0-9_\-]+\.)*[\p{Script=Cyrillic}0-9_\-]+)`
+  + `@(?:${domainIn('Cyrillic')}|${domainIn('Latin')})$`,
   'u',
 );
 

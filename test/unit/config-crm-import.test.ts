@@ -448,18 +448,20 @@ rules:
     expect(mapped.config!.clients[0]!.contacts.map((c) => c.phone)).toEqual(['+7 495 123-45-67, +7 916 000-00-01']);
   });
 
-  it('a contact\'s address at a Cyrillic domain (ion@почта.рф) is one; a domain mixing Latin and Cyrillic letters is a typo refused, in CSV and in YAML alike (QA)', () => {
+  it('a contact\'s address at a Cyrillic domain (ion@почта.рф) or a Latin one with marks (ion@bălți.md) is one; a domain mixing Latin and Cyrillic letters is a typo refused, in CSV and in YAML alike (QA)', () => {
     const team = 'settings: { company: T, country: RU, timezone: Europe/Moscow }\nemployees: [{ id: am, name: A M, role: account_manager }]\n';
     const read = (emails: string[]) => check(writeConfig({
       'a.yaml': team, 'clients.csv': 'id,name\nc1,C One\n',
       'contacts.csv': `client;id;name;role;email\n${emails.map((e, i) => `c1;k${i};K ${i};buyer;${e}`).join('\n')}\n`,
     }));
-    const ok = read(['ion@почта.рф', 'почта@сайт-компании.рф', 'a@x.example']);
+    // A Latin domain with its marks (Romanian, Moldovan) is one as well (QA: refused while the Cyrillic one was taken).
+    const good = ['ion@почта.рф', 'почта@сайт-компании.рф', 'a@x.example', 'ion@bălți.md', 'ștefan@ștefan-cel-mare.ro', 'a@café.fr'];
+    const ok = read(good);
     expect(ok.issues.map(formatIssue)).toEqual([]);
-    expect(ok.config!.clients[0]!.contacts.map((c) => c.email)).toEqual(['ion@почта.рф', 'почта@сайт-компании.рф', 'a@x.example']);
-    const typo = read(['ion@p\u043echta.ru', 'ion@почта.ru', 'ion@почта']);
-    expect(typo.issues.map((i) => [i.line, i.field])).toEqual([[2, 'email'], [3, 'email'], [4, 'email']]);
-    const yaml = check(writeConfig({ 'a.yaml': `${team}clients:\n  - { id: c1, name: C One, contacts: [{ id: k1, name: K One, role: buyer, email: ion@почта.рф }] }\n` }));
+    expect(ok.config!.clients[0]!.contacts.map((c) => c.email)).toEqual(good);
+    const typo = read(['ion@p\u043echta.ru', 'ion@почта.ru', 'ion@почта', 'ion@bălți.\u043cd', 'ion@bălți']);
+    expect(typo.issues.map((i) => [i.line, i.field])).toEqual([[2, 'email'], [3, 'email'], [4, 'email'], [5, 'email'], [6, 'email']]);
+    const yaml = check(writeConfig({ 'a.yaml': `${team}clients:\n  - { id: c1, name: C One, contacts: [{ id: k1, name: K One, role: buyer, email: ion@почта.рф }, { id: k2, name: K Two, role: buyer, email: ion@bălți.md }] }\n` }));
     expect(yaml.issues.map(formatIssue)).toEqual([]);
   });
 
