@@ -178,18 +178,16 @@ function employeeRows(ctx: ReportContext, overdue: ReadonlyMap<string, number>):
 }
 
 /**
- * Whose clients are whose: everyone the client's team names (and who took over from them by
- * today), and everyone with an open touch there. A touch done, skipped or cancelled gives no
- * access: a salesperson the client was taken from kept seeing its contacts, its history and the
- * successor's plan for ever through one call they had made.
+ * Whose clients are whose: whoever holds a role of the client's team today (its successor from a
+ * handover's day on, not the leaver the team still names: QA, a leaver signed in the day they left
+ * kept the contacts and the successor's plan), and everyone with an open touch there. A touch
+ * done, skipped or cancelled gives no access: a salesperson the client was taken from kept seeing
+ * its contacts, its history and the successor's plan for ever through one call they had made.
  */
 function clientPeople(ctx: ReportContext): [string, string][] {
   const pairs = new Set<string>();
   for (const c of ctx.config.clients) {
-    for (const e of Object.values(c.team)) {
-      pairs.add(`${e}\u0000${c.id}`);
-      pairs.add(`${holderOn(ctx.config.handovers, e, ctx.today)}\u0000${c.id}`);
-    }
+    for (const e of Object.values(c.team)) pairs.add(`${holderOn(ctx.config.handovers, e, ctx.today)}\u0000${c.id}`);
   }
   for (const t of ctx.data.touches) {
     if (t.client_id === '*' || t.status !== 'planned') continue;

@@ -60,6 +60,22 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     await db.destroy();
   });
 
+  it('a leaver sees the clients handed over no more from the handover\'s day; before it they are still theirs (QA: a leaver signed in kept contacts and plans)', async () => {
+    const db = await plannedHistory();
+    const company = dashboardCompany('en');
+    const handedOver = (on: string) => configOf({ ...company, handovers: [{ from: 'anna', to: 'oleg', on }] });
+    const ahead = handedOver('2027-07-01');
+    await planWithHistory(db, ahead, horizonWindow(ahead, now), now, true);
+    await refreshDashboard(db, ahead, now);
+    // (Oleg sees it already: its touches from July are his, open touches.)
+    expect(await isClientOf(db, 'anna', 'gamma')).toBe(true);
+    const today = handedOver(TODAY);
+    await planWithHistory(db, today, horizonWindow(today, now), now, true);
+    await refreshDashboard(db, today, now.plus({ minutes: 5 }));
+    expect([await isClientOf(db, 'anna', 'gamma'), await isClientOf(db, 'oleg', 'gamma')]).toEqual([false, true]);
+    await db.destroy();
+  });
+
   it('the clients\' search ignores case and accents (ș ş s, ё е) and finds a client by a contact\'s name', async () => {
     const romanian = { ...client('ro1', { country: 'MD', timezone: 'Europe/Chisinau', team: { account_manager: 'anna' } }), name: 'Întreprinderea Științifică SRL' };
     const russian = { ...client('ru1', { team: { account_manager: 'anna' } }), name: 'ООО «Ёлка-Строй»' };
