@@ -4,15 +4,20 @@ import { translator } from '../i18n/translator.ts';
 import type { WorkCalendar } from './work-calendar.ts';
 import { own } from '../domain/safe-keys.ts';
 import { holderOn } from '../domain/team.ts';
-import { addDays, assertIsoDate } from './dates.ts';
+import { addDays, assertIsoDate, daysBetween } from './dates.ts';
+import { MISSED_STEP_DAYS } from './rule-demands.ts';
 
 /**
  * The letters of a handover, per contact of every client where the leaving employee holds a
  * role on the eve of the handover (theirs, or taken over by an earlier handover): "your manager
  * changes" 1–2 working days before `on`, from management or the leaver; an introduction from
- * the successor 1–2 working days after.
+ * the successor 1–2 working days after. Besides the letters whose days overlap [from, to], the
+ * ones whose days ended in the MISSED_STEP_DAYS before today, as a sequence's steps: a handover
+ * written in on its day or after has letters never planned, which plan.ts #lateLetter places
+ * late or names in a warning (QA: they were dropped without a word).
  */
-export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, emit: (d: Demand) => void): void {
+export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, today: string, emit: (d: Demand) => void): void {
+  const wanted = (days: readonly [string, string]) => (days[1] >= from && days[0] <= to) || (days[1] < from && days[1] < today && daysBetween(days[1], today) <= MISSED_STEP_DAYS);
   const employees = new Map(config.employees.map((e) => [e.id, e]));
   const { t } = translator(config.settings.language);
   const noticeTitle = t('title.handoverNotice');
@@ -37,12 +42,12 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
           source, kind: 'letter' as const, client, contacts: [contact], contactIds: [contact.id], role: '',
           mode: 'spread' as const, overflow: true, durationMinutes: 0, remind: [1440], titleExtra,
         };
-        if (noticeDays[1] >= from && noticeDays[0] <= to) {
+        if (wanted(noticeDays)) {
           const series = `${source}|${client.id}|${contact.id}|notice`;
           const unit: DemandUnit = { ...base, series, employee: notifier.id, title: noticeTitle };
           emit(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
         }
-        if (introDays[1] >= from && introDays[0] <= to) {
+        if (wanted(introDays)) {
           const series = `${source}|${client.id}|${contact.id}|intro`;
           const unit: DemandUnit = { ...base, series, employee: successor.id, title: introTitle };
           emit(demand(unit, series, { from: introDays[0], to: introDays[1] }));

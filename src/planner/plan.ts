@@ -199,6 +199,7 @@ class PlanRun {
     const later: Demand[] = [];
     const take = (d: Demand) => {
       if (this.#doneUnderAnotherCadence(d)) return;
+      if (this.#lateNotice(d)) return;
       if (this.#lateStep(d, later)) return;
       // A cancelled touch coming back (its client back in the export) takes its day only after
       // every touch still in a calendar is kept, the chains' too: re-planned with its client alone,
@@ -208,7 +209,7 @@ class PlanRun {
     };
     calendarRuleDemands(this.config, from, to, this.#todayOf(undefined), take);
     campaignDemands(this.config, from, to, this.#todayOf(undefined), take);
-    handoverDemands(this.config, this.#calendar, from, to, take);
+    handoverDemands(this.config, this.#calendar, from, to, this.#todayOf(undefined), take);
     const chains = this.#keepChains();
     const fresh: Demand[] = [];
     for (const d of later) {
@@ -283,7 +284,9 @@ class PlanRun {
    * recorded touch, and restored like one once cancelled. Returns whether it was dealt with here; otherwise it goes on as any demand.
    */
   #lateStep(d: Demand, later: Demand[]): boolean {
-    if (!this.#steps.has(d.source)) return false;
+    // A handover's introduction is one too: the successor's letter, a few days late, still introduces them.
+    const intro = isHandoverLetter(d, 'intro');
+    if (!intro && !this.#steps.has(d.source)) return false;
     const today = this.#todayOf(this.#ownerId(d, d.window.to));
     if (d.window.to >= today) return false;
     // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
@@ -307,9 +310,31 @@ class PlanRun {
     }
     const employee = this.#request(d, d.window.to).employee.id;
     this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee, window: d.window, missedStep: true,
-      message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (the client, or the rule, came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
+      message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (${intro ? 'the handover' : 'the client, or the rule,'} came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
     return !inWindow;
   }
+
+  /**
+   * A handover's "your manager changes" letter whose days passed before it was ever planned (the
+   * handover written in on its day or after): not sent after the change, which it announces, nor
+   * dropped without a word — one warning a client names it (QA: a handover written late lost
+   * every notice unsaid, and its report said 0 as if there were none to send). Stored, it is
+   * history. Returns whether it was dealt with here (dropped: before the plan's window).
+   */
+  #lateNotice(d: Demand): boolean {
+    // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
+    if (!isHandoverLetter(d, 'notice') || d.window.to >= this.#todayOf(d.employee) || d.window.to >= this.window.from) return false;
+    if (this.history.pins.has(d.id)) return true;
+    const key = `${d.source}|${d.client.id}`;
+    if (!this.#noticesMissed.has(key)) {
+      this.#noticesMissed.add(key);
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: d.employee!, window: d.window, missedStep: true,
+        message: `missed: the "your manager changes" letters to its contacts were due ${d.window.from} to ${d.window.to}, before the handover was first planned (it came into the configuration after those days); they are in no calendar and are not sent after the change — tell them by hand if it still matters (the successor's introductions go as planned)` });
+    }
+    return true;
+  }
+
+  readonly #noticesMissed = new Set<string>();
 
   /**
    * A rule's period already covered by a touch done under the rule's earlier cadence: monthly
@@ -838,3 +863,7 @@ class PlanRun {
   }
 }
 
+/** Whether a demand is a handover's letter of that kind (handover-demands.ts names its series so). */
+function isHandoverLetter(d: Demand, kind: 'notice' | 'intro'): boolean {
+  return d.source.startsWith('handover:') && d.series.endsWith(`|${kind}`);
+}

@@ -12,6 +12,7 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
   // none yet, and its counts are left empty rather than 0 ("nothing is planned").
   const horizonEnd = addDuration(today, config.settings.horizon);
   let later = 0;
+  let missed = 0;
   const rows: Record<string, Cell>[] = config.handovers.map((h) => {
     const source = `handover:${h.from}:${h.to}`;
     // The leaver's clients on their last day: their own, and those they took over by an earlier
@@ -31,6 +32,8 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const noticesLater = notices.length === 0 && clients.size > 0 && addDays(h.on, -1) > horizonEnd;
     const introsLater = intros.length === 0 && clients.size > 0 && addDays(h.on, 1) > horizonEnd;
     if (noticesLater || introsLater) later++;
+    // None recorded and their days past: the handover came after them (plan.ts #lateNotice warns of it), not "none to send".
+    if (notices.length === 0 && clients.size > 0 && addDays(h.on, -1) < today) missed++;
     return {
       from: h.from, to: h.to, on: h.on, clients: clients.size,
       notices: noticesLater ? null : notices.length, notices_done: noticesLater ? null : notices.filter((t) => t.status === 'done').length,
@@ -48,6 +51,7 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     rows, summary: [
       { key: 'handovers', label: 'sum.handovers', value: rows.length, type: 'number' },
       ...later > 0 ? [{ key: 'letters_later', label: 'sum.handoverLettersLater' as const, value: later, type: 'number' as const }] : [],
+      ...missed > 0 ? [{ key: 'notices_missed', label: 'sum.handoverNoticesMissed' as const, value: missed, type: 'number' as const }] : [],
     ],
   };
 }

@@ -494,6 +494,14 @@ describe('director reports on a fixed history', () => {
     const within = handoversReport(await loadReportContext(await history(), configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: near }] }), TODAY));
     expect(within.rows.map((x) => [x.on, x.notices, x.notices_done, x.intros, x.intros_done])).toEqual([[near, 0, 0, 0, 0]]);
     expect(summary(within)).not.toHaveProperty('letters_later');
+    expect(summary(within)).not.toHaveProperty('notices_missed');
+  });
+
+  it('a handover whose notices\' days passed with none recorded (written in late) is counted as such, not as one with none to send (QA)', async () => {
+    const past = addDays(TODAY, -1);
+    const r = handoversReport(await loadReportContext(await history(), configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: past }] }), TODAY));
+    expect(r.rows.map((x) => [x.on, x.clients, x.notices])).toEqual([[past, 1, 0]]);
+    expect(summary(r)).toMatchObject({ handovers: 1, notices_missed: 1 });
   });
 
   it('a chained handover counts, at its second change, the clients the leaver had taken over at the first', async () => {

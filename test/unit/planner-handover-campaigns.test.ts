@@ -154,6 +154,31 @@ describe('handovers', () => {
     for (const [id, t] of plainLate) expect([handedLate.get(id)?.date, handedLate.get(id)?.employee], id).toEqual([t.date, 'sidorov']);
   });
 
+  it('a handover written in on its day or after: its notices, never planned, are named in a warning a client; a late introduction goes from today (QA: all dropped without a word)', () => {
+    const config = configOf(sections('management'));
+    const notice = (t: Touch) => t.title.includes('hands over');
+    const intro = (t: Touch) => t.title.includes('introduce');
+    // Written in on `on` (Monday 15 March): the notices' days (11–12 March) are past, the introductions' ahead.
+    const onTheDay = planTouches(config, NO_HISTORY, { from: '2027-03-15', to: '2027-03-31' }, DateTime.fromISO('2027-03-15T06:00:00Z'));
+    expect(onTheDay.touches.filter(notice)).toEqual([]);
+    expect(onTheDay.touches.filter(intro).map((t) => t.date).sort()).toEqual([expect.stringMatching(/^2027-03-1[67]$/), expect.stringMatching(/^2027-03-1[67]$/)]);
+    const missed = onTheDay.warnings.filter((w) => w.source === 'handover:ivanova:sidorov');
+    expect(missed.map((w) => [w.client, w.employee, w.window])).toEqual([['stroymash', 'petrov', { from: '2027-03-11', to: '2027-03-12' }]]);
+    expect(missed[0]!.message).toMatch(/^missed: the "your manager changes" letters .* before the handover was first planned/);
+    // Written in a week after: the introductions (due 16–17 March) go from today, their window saying when they were due.
+    const weekLate = planTouches(config, NO_HISTORY, { from: '2027-03-22', to: '2027-03-31' }, DateTime.fromISO('2027-03-22T06:00:00Z'));
+    const intros = weekLate.touches.filter(intro);
+    expect(intros.map((t) => [t.employee, t.date >= '2027-03-22', t.window])).toEqual(Array(2).fill(['sidorov', true, { from: '2027-03-16', to: '2027-03-17' }]));
+    expect(weekLate.warnings.filter((w) => w.source === 'handover:ivanova:sidorov').map((w) => w.client)).toEqual(['stroymash']);
+    // Planned in time, the notices are history: no warning once their days are past, whether done or not.
+    const inTime = planTouches(config, NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches;
+    const after = planTouches(config, makeHistory([], pinsOf(inTime)), { from: '2027-03-15', to: '2027-03-31' }, DateTime.fromISO('2027-03-15T06:00:00Z'));
+    expect(after.warnings).toEqual([]);
+    expect(after.touches.filter(notice)).toEqual([]);
+    // More than a month later, it is history too: no warning.
+    expect(planTouches(config, NO_HISTORY, { from: '2027-05-03', to: '2027-05-31' }, DateTime.fromISO('2027-05-03T06:00:00Z')).warnings).toEqual([]);
+  });
+
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
     const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
     const plain = sections('management');
