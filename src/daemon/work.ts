@@ -32,6 +32,12 @@ export interface WorkReport {
   readonly paused: readonly (readonly [string, string])[];
   /** Employees whose calendar could not be read for their moves and deletions, and why. */
   readonly unread?: readonly (readonly [string, string])[];
+  /**
+   * The plan's touches missed before they were ever planned (a sequence's step, a handover's
+   * notice: plan.ts missedStep), as "source at client: what", the first MISSED_LOGGED of them, and
+   * how many: the daemon logs them, as `once` prints them (QA: a late handover's were nowhere).
+   */
+  readonly missed?: { readonly first: readonly string[]; readonly count: number };
   /** The providers this run wrote to, and whether all went well there. */
   readonly providers: readonly { readonly provider: string; readonly ok: boolean }[];
   readonly feeds: number;
@@ -76,6 +82,9 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
   return { ...passed, summary: `${passed.summary}${dashboard}`, stopped: deps.signal.aborted };
 }
 
+/** How many missed touches a pass's report names (the rest are counted): a new rule's first plan can miss many. */
+const MISSED_LOGGED = 20;
+
 /** The plan-and-sync pass and what it did, as plain figures. */
 async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Promise<WorkReport> {
   const { db, config, clock } = deps;
@@ -106,9 +115,11 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
     ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees${unread.length ? `, ${counted(unread.length, 'calendar')} not read` : ''}` : '';
   const summary = `${checks}plan: ${saveCounts(saved ?? emptySummary())}; `
     + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
+  const missed = (pass.planned?.result.warnings ?? []).filter((w) => w.missedStep);
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...errors], paused: [...d.paused], unread, feeds: synced.feeds.length,
+    ...(missed.length ? { missed: { first: missed.slice(0, MISSED_LOGGED).map((w) => `${w.source} at ${w.client}: ${w.message}`), count: missed.length } } : {}),
     providers: [...used].map((provider) => ({ provider, ok: !troubled.has(provider) })),
   };
 }

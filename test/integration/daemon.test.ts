@@ -189,6 +189,20 @@ describe('touchbase daemon', () => {
     expect(lines.some((l) => /"reason":"SIGHUP".*"msg":"configuration unchanged: nothing to apply"/.test(l))).toBe(true);
   });
 
+  it('logs the touches its plan missed before they were first planned: a handover written in on its day (QA: its notices were nowhere)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': { ...syncCompany('ics'), handovers: [{ from: 'anna', to: 'boris', on: '2027-03-01', notice_from: 'leaving' }] } });
+    const clock = new ManualClock(NOW);
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    const { daemon } = await daemonUnderTest({ configDir, clock, logger: await createLogger({ level: 'info', destination }) });
+    await startedAndSynced(daemon);
+    const missed = lines.map((l) => JSON.parse(l) as { msg: string; missed?: string[]; count?: number }).filter((l) => l.missed);
+    expect(missed).toHaveLength(1);
+    expect(missed[0]!.msg).toMatch(/^the plan missed \d+ touch/);
+    expect(missed[0]!.missed!.every((m) => /^handover:anna:boris at \S+: missed: the "your manager changes" letters/.test(m))).toBe(true);
+    expect(missed[0]!.count).toBe(missed[0]!.missed!.length);
+  });
+
   it('a client that hangs up mid-request is logged as such, not as the daemon\'s error (QA: anyone could fill the error log)', async () => {
     const configDir = companyFolder();
     const clock = new ManualClock(NOW);
