@@ -324,8 +324,7 @@ class PlanRun {
   #lateNotice(d: Demand): boolean {
     // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
     if (!isHandoverLetter(d, 'notice') || d.window.to >= this.#todayOf(d.employee) || d.window.to >= this.window.from) return false;
-    // Recorded, or recorded under the id a notice had before its id named the day (an earlier version's plan).
-    if (this.history.pins.has(d.id) || this.history.pins.has(touchKey(d.series).id)) return true;
+    if (this.history.pins.has(d.id)) return true;
     const key = `${d.source}|${d.client.id}`;
     if (!this.#noticesMissed.has(key)) {
       this.#noticesMissed.add(key);

@@ -3,7 +3,6 @@ import { DateTime } from 'luxon';
 import { planTouches } from '../../src/planner/plan.ts';
 import { makeHistory, NO_HISTORY, pinsOf } from '../../src/planner/history.ts';
 import { pinOf } from '../../src/storage/plan-save-rules.ts';
-import { touchKey } from '../../src/domain/touch-id.ts';
 import { SETTINGS, client, configOf, employee, writeConfig } from '../helpers/config-folder.ts';
 import { checkConfig } from '../../src/config/load-config.ts';
 import type { Touch } from '../../src/domain/types.ts';
@@ -176,9 +175,6 @@ describe('handovers', () => {
     const after = planTouches(config, makeHistory([], pinsOf(inTime)), { from: '2027-03-15', to: '2027-03-31' }, DateTime.fromISO('2027-03-15T06:00:00Z'));
     expect(after.warnings).toEqual([]);
     expect(after.touches.filter(notice)).toEqual([]);
-    // So too when an earlier version recorded them, under ids that did not name the day.
-    const legacy = new Map(inTime.filter(notice).map((t) => [touchKey(`handover:ivanova:sidorov|stroymash|${t.contacts[0]}|notice`).id, pinOf(t.date, t.start, t.end, true, t.employee, t.client, 'planned', false, null, false)]));
-    expect(planTouches(config, makeHistory([], legacy), { from: '2027-03-15', to: '2027-03-31' }, DateTime.fromISO('2027-03-15T06:00:00Z')).warnings).toEqual([]);
     // More than a month later, it is history too: no warning.
     expect(planTouches(config, NO_HISTORY, { from: '2027-05-03', to: '2027-05-31' }, DateTime.fromISO('2027-05-03T06:00:00Z')).warnings).toEqual([]);
   });
