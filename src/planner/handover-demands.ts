@@ -45,10 +45,7 @@ export function handoverDemands(config: Config, calendar: WorkCalendar, from: st
         if (wanted(noticeDays)) {
           const series = `${source}|${client.id}|${contact.id}|notice`;
           const unit: DemandUnit = { ...base, series, employee: notifier.id, title: noticeTitle };
-          // Its id names the day it announces: a handover put off (or brought forward) is told
-          // again, to a contact told the old day too (QA: one notice done for the first date
-          // counted for the new one, and that contact alone was never told).
-          emit(demand(unit, `${series}|${h.on}`, { from: noticeDays[0], to: noticeDays[1] }));
+          emit(demand(unit, series, { from: noticeDays[0], to: noticeDays[1] }));
         }
         if (wanted(introDays)) {
           const series = `${source}|${client.id}|${contact.id}|intro`;

@@ -7,9 +7,6 @@ import type { ReportContext } from './report-data.ts';
  * Each handover of the configuration: how many clients, the "your manager changes" notices and
  * the successor's introductions (how many are done), and the touches the successor took over.
  */
-/** How far before `on` a notice's days may end: two working days, a long holiday between (New Year's). */
-const NOTICE_DAYS_BEFORE = 21;
-
 export function handoversReport({ config, data, today }: ReportContext): Report {
   // The letters are planned once their days come within the horizon: before that, a handover has
   // none yet, and its counts are left empty rather than 0 ("nothing is planned").
@@ -23,8 +20,7 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const lastDay = addDays(h.on, -1);
     const clients = new Set(config.clients.filter((c) => Object.values(c.team).some((m) => holderOn(config.handovers, m, lastDay) === h.from)).map((c) => c.id));
     const letters = data.touches.filter((t) => t.source === source);
-    // The notices of this `on`: one done for a day since put off announced another change.
-    const notices = letters.filter((t) => t.series.endsWith('|notice') && t.window_to < h.on && t.window_to >= addDays(h.on, -NOTICE_DAYS_BEFORE));
+    const notices = letters.filter((t) => t.series.endsWith('|notice'));
     const intros = letters.filter((t) => t.series.endsWith('|intro'));
     // For a horizon from the change (or from today, once it is past): a plan recorded further ahead
     // (`plan --to` a year on) does not change the count.

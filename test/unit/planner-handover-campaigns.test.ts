@@ -179,22 +179,6 @@ describe('handovers', () => {
     expect(planTouches(config, NO_HISTORY, { from: '2027-05-03', to: '2027-05-31' }, DateTime.fromISO('2027-05-03T06:00:00Z')).warnings).toEqual([]);
   });
 
-  it('a handover put off is announced again: its notices are new touches, a notice done for the old day counts for it alone (QA: that contact was never told the new day)', () => {
-    const config = sections('management');
-    const letters = (on: string, from: string, to: string) => {
-      const touches = planTouches(configOf({ ...config, handovers: [{ ...config.handovers[0]!, on }] }), NO_HISTORY, { from, to }, NOW).touches.filter((t) => t.source === 'handover:ivanova:sidorov');
-      return { notices: touches.filter((t) => t.title.includes('hands over')), intros: touches.filter((t) => t.title.includes('introduce')) };
-    };
-    const first = letters('2027-03-15', '2027-03-01', '2027-03-31');
-    const putOff = letters('2027-04-15', '2027-04-01', '2027-04-30');
-    expect(first.notices).toHaveLength(2);
-    expect(putOff.notices).toHaveLength(2);
-    const firstIds = new Set(first.notices.map((t) => t.id));
-    expect(putOff.notices.filter((t) => firstIds.has(t.id))).toEqual([]);
-    // An introduction is the same touch on its new days (it had not happened: the successor had not taken over).
-    expect(putOff.intros.map((t) => t.id).sort()).toEqual(first.intros.map((t) => t.id).sort());
-  });
-
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
     const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
     const plain = sections('management');
