@@ -5,7 +5,7 @@ import { fileSchema } from './schema.ts';
 export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(fileSchema, {
     io: 'input', target: 'draft-2020-12',
-    // A contact's address may be at a Cyrillic domain (ion@почта.рф, schema.ts): "email" is ASCII
+    // A contact's address may be at a Cyrillic or accented domain (ion@почта.рф, ion@bălți.md, schema.ts): "email" is ASCII
     // only to an editor's validator, which flagged what touchbase takes.
     override: (ctx) => {
       const json = ctx.jsonSchema as { format?: string; pattern?: string };

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { currentUser } from '../current-user.ts';
-import { relative, basename, isAbsolute, resolve, sep } from 'node:path';
+import { relative, basename, isAbsolute, parse, resolve, sep } from 'node:path';
 import { quote } from './config-issue.ts';
 import { configFolderIssue } from './config-folder-issue.ts';
 import { decodeText } from './decode-text.ts';
@@ -33,6 +33,8 @@ export const MAX_YAML_BYTES = 8 * 2 ** 20;
  * the file by where the daemon happened to run.
  */
 export function shownPath(path: string, root = process.cwd()): string {
+  // Run from the file system's root (a container's `/`), every file is "inside": named whole, with its slash.
+  if (resolve(root) === parse(resolve(root)).root) return resolve(path);
   const near = relative(root, path);
   return near && near !== '..' && !near.startsWith(`..${sep}`) && !isAbsolute(near) ? near : resolve(path);
 }

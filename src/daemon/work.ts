@@ -12,6 +12,10 @@ import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { refreshDashboardSafely } from '../dashboard/refresh.ts';
 import { dispatchDue, type SharedRun } from './dispatch-pass.ts';
 import { employeeById } from '../domain/config-index.ts';
+import { localValue, setLocalValue } from '../storage/local-secrets.ts';
+import { daysBetween } from '../planner/dates.ts';
+import { MISSED_STEP_DAYS } from '../planner/rule-demands.ts';
+import type { PlanWarning } from '../planner/plan.ts';
 
 /**
  * What the daemon's jobs do; each runs in a child process (or in-process in tests). `dispatch`
@@ -85,6 +89,33 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
 /** How many missed touches a pass's report names (the rest are counted): a new rule's first plan can miss many. */
 const MISSED_LOGGED = 20;
 
+/** The missed touches already logged (their ids, each with its window's end): local_secrets' value. */
+const LOGGED_MISSED = 'plan.missed_logged';
+/** At most this many kept: past it, the oldest are forgotten (and logged again, if a plan still misses them). */
+const LOGGED_MISSED_KEPT = 5_000;
+
+/**
+ * Of a plan's missed touches, those no pass logged yet: each is missed at every plan for a month
+ * (a day's first pass, an edit of its client, every daemon sharing the database), and was logged
+ * as often (review). The ones logged are kept until their days are a month past.
+ */
+async function notLoggedYet(db: DB, missed: readonly PlanWarning[], today: string): Promise<PlanWarning[]> {
+  if (missed.length === 0) return [];
+  let logged: Record<string, string> = {};
+  try {
+    logged = JSON.parse(await localValue(db, LOGGED_MISSED) ?? '{}') as Record<string, string>;
+  } catch {
+    // Unreadable (cut short by hand): logged again, as a first time.
+  }
+  const known = new Map(Object.entries(logged).filter(([, to]) => typeof to === 'string' && daysBetween(to, today) <= MISSED_STEP_DAYS + 1));
+  const fresh = missed.filter((w) => !known.has(w.touch));
+  if (fresh.length === 0) return [];
+  for (const w of fresh) known.set(w.touch, w.window.to);
+  const kept = [...known].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, LOGGED_MISSED_KEPT);
+  await setLocalValue(db, LOGGED_MISSED, JSON.stringify(Object.fromEntries(kept)));
+  return fresh;
+}
+
 /** The plan-and-sync pass and what it did, as plain figures. */
 async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Promise<WorkReport> {
   const { db, config, clock } = deps;
@@ -115,7 +146,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
     ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees${unread.length ? `, ${counted(unread.length, 'calendar')} not read` : ''}` : '';
   const summary = `${checks}plan: ${saveCounts(saved ?? emptySummary())}; `
     + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
-  const missed = (pass.planned?.result.warnings ?? []).filter((w) => w.missedStep);
+  const missed = await notLoggedYet(db, (pass.planned?.result.warnings ?? []).filter((w) => w.missedStep), clock.now().setZone(config.settings.timezone).toISODate()!);
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
     errors: [...errors], paused: [...d.paused], unread, feeds: synced.feeds.length,

@@ -285,7 +285,7 @@ export const en = {
   'sum.done': 'done',
   'sum.handovers': 'handovers',
   'sum.handoverLettersLater': 'handovers whose letters are not planned yet (their days are beyond the horizon; empty counts)',
-  'sum.handoverNoticesMissed': 'handovers whose notices were never planned (the handover came into the configuration after their days; the plan\'s warnings name the clients)',
+  'sum.handoverNoticesMissed': 'handovers whose notices were never planned (the handover came into the configuration after their days)',
   'sum.days': 'days',
   'sum.overLimit': 'days over the limit',
 } as const;

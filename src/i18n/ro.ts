@@ -284,7 +284,7 @@ export const ro: Catalogue = {
   'sum.done': 'realizate',
   'sum.handovers': 'predări',
   'sum.handoverLettersLater': 'predări ale căror scrisori nu sunt încă planificate (zilele lor sunt dincolo de orizont; contoare goale)',
-  'sum.handoverNoticesMissed': 'predări ale căror notificări nu au fost planificate niciodată (predarea a intrat în configurație după zilele lor; avertismentele planului numesc clienții)',
+  'sum.handoverNoticesMissed': 'predări ale căror notificări nu au fost planificate niciodată (predarea a intrat în configurație după zilele lor)',
   'sum.days': 'zile',
   'sum.overLimit': 'zile peste limită',
 };

@@ -12,9 +12,10 @@ import { MISSED_STEP_DAYS } from './rule-demands.ts';
  * role on the eve of the handover (theirs, or taken over by an earlier handover): "your manager
  * changes" 1–2 working days before `on`, from management or the leaver; an introduction from
  * the successor 1–2 working days after. Besides the letters whose days overlap [from, to], the
- * ones whose days ended in the MISSED_STEP_DAYS before today, as a sequence's steps: a handover
- * written in on its day or after has letters never planned, which plan.ts #lateLetter places
- * late or names in a warning (QA: they were dropped without a word).
+ * ones whose days ended in the MISSED_STEP_DAYS before today (the company's), as a sequence's
+ * steps: a handover written in after its letters' days has them never planned, which plan.ts
+ * names in a warning (#lateNotice) or, an introduction, places late (#lateStep) — QA: they were
+ * dropped without a word.
  */
 export function handoverDemands(config: Config, calendar: WorkCalendar, from: string, to: string, today: string, emit: (d: Demand) => void): void {
   const wanted = (days: readonly [string, string]) => (days[1] >= from && days[0] <= to) || (days[1] < from && days[1] < today && daysBetween(days[1], today) <= MISSED_STEP_DAYS);

@@ -287,7 +287,9 @@ class PlanRun {
     // A handover's introduction is one too: the successor's letter, a few days late, still introduces them.
     const intro = isHandoverLetter(d, 'intro');
     if (!intro && !this.#steps.has(d.source)) return false;
-    const today = this.#todayOf(this.#ownerId(d, d.window.to));
+    // Its holder's today, or the company's where that is later (a holder west of it, before their
+    // midnight): a step whose days ended before the plan's window went nowhere (review).
+    const today = maxDate(this.#todayOf(this.#ownerId(d, d.window.to)), this.#todayOf(undefined));
     if (d.window.to >= today) return false;
     // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
     const inWindow = d.window.to >= this.window.from;
@@ -304,37 +306,52 @@ class PlanRun {
       if (!this.#keepPinned(d, true, true) && !this.#keepLate(late, true)) later.push(late);
       return true;
     }
-    if (daysBetween(d.window.to, today) <= STEP_DAYS) {
+    // An introduction by a successor who has left too by now (a chain written in late) is theirs no more to send.
+    const successorLeft = intro && (this.#handoverFrom.get(d.employee!)?.on ?? '9999') <= today;
+    if (!successorLeft && daysBetween(d.window.to, today) <= STEP_DAYS) {
       later.push(late);
       return true;
     }
-    const employee = this.#request(d, d.window.to).employee.id;
-    this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee, window: d.window, missedStep: true,
-      message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (${intro ? 'the handover' : 'the client, or the rule,'} came into the configuration after those days); it is in no calendar, and more than ${STEP_DAYS} days late it is not placed from today — do it by hand if it still matters` });
+    // One warning a client for a handover's introductions, as for its notices (not one a contact).
+    if (!intro || this.#firstMissed(d, 'intro')) {
+      const employee = this.#request(d, d.window.to).employee.id;
+      const why = successorLeft ? `and ${d.employee} has handed their clients over too since` : `and more than ${STEP_DAYS} days late it is not placed from today`;
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee, window: d.window, missedStep: true,
+        message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (${intro ? 'the handover, its date, the client or its contacts' : 'the client, or the rule,'} came into the configuration after those days); it is in no calendar, ${why} — do it by hand if it still matters` });
+    }
     return !inWindow;
   }
 
-  /**
-   * A handover's "your manager changes" letter whose days passed before it was ever planned (the
-   * handover written in on its day or after): not sent after the change, which it announces, nor
-   * dropped without a word — one warning a client names it (QA: a handover written late lost
-   * every notice unsaid, and its report said 0 as if there were none to send). Stored, it is
-   * history. Returns whether it was dealt with here (dropped: before the plan's window).
-   */
-  #lateNotice(d: Demand): boolean {
-    // Of a period the plan's window reaches (a plan of past days): what any touch of it would be.
-    if (!isHandoverLetter(d, 'notice') || d.window.to >= this.#todayOf(d.employee) || d.window.to >= this.window.from) return false;
-    if (this.history.pins.has(d.id)) return true;
-    const key = `${d.source}|${d.client.id}`;
-    if (!this.#noticesMissed.has(key)) {
-      this.#noticesMissed.add(key);
-      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: d.employee!, window: d.window, missedStep: true,
-        message: `missed: the "your manager changes" letters to its contacts were due ${d.window.from} to ${d.window.to}, before the handover was first planned (it came into the configuration after those days); they are in no calendar and are not sent after the change — tell them by hand if it still matters (the successor's introductions go as planned)` });
-    }
+  /** Whether this is the first missed letter of its kind of a handover at its client (one warning a client). */
+  #firstMissed(d: Demand, kind: 'notice' | 'intro'): boolean {
+    const key = `${d.source}|${d.client.id}|${kind}`;
+    if (this.#lettersMissed.has(key)) return false;
+    this.#lettersMissed.add(key);
     return true;
   }
 
-  readonly #noticesMissed = new Set<string>();
+  readonly #lettersMissed = new Set<string>();
+
+  /**
+   * A handover's "your manager changes" letter whose days passed before it was ever planned (the
+   * handover written in after them, a day or two before `on` or later): not sent after the change,
+   * which it announces, nor dropped without a word — one warning a client names it (QA: a
+   * handover written late lost every notice unsaid, and its report said 0 as if there were none
+   * to send). Not planned on its past days either, in a plan of past days: saved, it would be
+   * moved on as overdue and sent after all (review). Recorded, it is history. Returns whether it
+   * was dealt with here.
+   */
+  #lateNotice(d: Demand): boolean {
+    // By the company's today, as handoverDemands chose the late ones.
+    if (!isHandoverLetter(d, 'notice') || d.window.to >= this.#todayOf(undefined)) return false;
+    // Recorded: as it stands in a plan of past days, history before the window.
+    if (this.history.pins.has(d.id)) return d.window.to < this.window.from;
+    if (this.#firstMissed(d, 'notice')) {
+      this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: d.employee!, window: d.window, missedStep: true,
+        message: `missed: the "your manager changes" letters to its contacts were due ${d.window.from} to ${d.window.to}, before they were first planned (the handover, its date, the client or its contacts came into the configuration after those days); they are in no calendar and are not sent after the change — tell them by hand if it still matters (the successor's introductions go as planned)` });
+    }
+    return true;
+  }
 
   /**
    * A rule's period already covered by a touch done under the rule's earlier cadence: monthly

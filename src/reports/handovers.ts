@@ -1,6 +1,7 @@
 import type { Cell, Report } from './report.ts';
 import { holderOn } from '../domain/team.ts';
-import { addDays, addDuration } from '../planner/dates.ts';
+import { addDays, addDuration, daysBetween } from '../planner/dates.ts';
+import { MISSED_STEP_DAYS } from '../planner/rule-demands.ts';
 import type { ReportContext } from './report-data.ts';
 
 /**
@@ -33,7 +34,8 @@ export function handoversReport({ config, data, today }: ReportContext): Report 
     const introsLater = intros.length === 0 && clients.size > 0 && addDays(h.on, 1) > horizonEnd;
     if (noticesLater || introsLater) later++;
     // None recorded and their days past: the handover came after them (plan.ts #lateNotice warns of it), not "none to send".
-    if (notices.length === 0 && clients.size > 0 && addDays(h.on, -1) < today) missed++;
+    // Up to a month after (as the plan warns): an older handover's notices are history, or before touchbase.
+    if (notices.length === 0 && clients.size > 0 && addDays(h.on, -1) < today && daysBetween(h.on, today) <= MISSED_STEP_DAYS) missed++;
     return {
       from: h.from, to: h.to, on: h.on, clients: clients.size,
       notices: noticesLater ? null : notices.length, notices_done: noticesLater ? null : notices.filter((t) => t.status === 'done').length,

@@ -43,12 +43,11 @@ export async function claimRun(db: DB, name: string, atIso: string, requested = 
  * A job that waits for its first tick at a first start (the digest, the calendars' read): its
  * watermark set to now, if nobody set one, and nothing else — it has not run, so it has no
  * result, no start and no first success (status showed such a job "ok", last run at the start).
- * Returns whether this call set it (of several daemons starting at once, one does).
+ * Of several daemons starting at once, the first sets it; the others find it set.
  */
-export async function markFirstStartWait(db: DB, name: string, atIso: string): Promise<boolean> {
+export async function markFirstStartWait(db: DB, name: string, atIso: string): Promise<void> {
   await db.insertInto('daemon_jobs').values({ name, failures: 0 }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const result = await db.updateTable('daemon_jobs').set({ watermark: atIso }).where('name', '=', name).where('watermark', 'is', null).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  await db.updateTable('daemon_jobs').set({ watermark: atIso }).where('name', '=', name).where('watermark', 'is', null).execute();
 }
 
 /** The later of two ISO instants as text (SQLite's two-argument max is PostgreSQL's greatest; both compare bytes: the column is collated "C" there). */

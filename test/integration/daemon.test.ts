@@ -201,6 +201,13 @@ describe('touchbase daemon', () => {
     expect(missed[0]!.msg).toMatch(/^the plan missed \d+ touch/);
     expect(missed[0]!.missed!.every((m) => /^handover:anna:boris at \S+: missed: the "your manager changes" letters/.test(m))).toBe(true);
     expect(missed[0]!.count).toBe(missed[0]!.missed!.length);
+    // The next day's first pass plans all again and misses the same: logged once, not at every plan for a month.
+    await loopAsleep(daemon);
+    lines.length = 0;
+    clock.set(NOW.plus({ days: 1, minutes: 5 }).toISO()!);
+    expect(await daemon.scheduler.runDue()).toContain('sync');
+    expect(lines.some((l) => /"msg":"sync: plan: /.test(l) || /"job":"sync"/.test(l))).toBe(true);
+    expect(lines.filter((l) => l.includes('"missed"'))).toEqual([]);
   });
 
   it('a client that hangs up mid-request is logged as such, not as the daemon\'s error (QA: anyone could fill the error log)', async () => {

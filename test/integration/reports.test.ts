@@ -502,6 +502,9 @@ describe('director reports on a fixed history', () => {
     const r = handoversReport(await loadReportContext(await history(), configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: past }] }), TODAY));
     expect(r.rows.map((x) => [x.on, x.clients, x.notices])).toEqual([[past, 1, 0]]);
     expect(summary(r)).toMatchObject({ handovers: 1, notices_missed: 1 });
+    // More than a month ago (before touchbase, say): history, not counted.
+    const old = handoversReport(await loadReportContext(await history(), configOf({ ...workflowCompany(), handovers: [{ from: 'oleg', to: 'anna', on: addDays(TODAY, -40) }] }), TODAY));
+    expect(summary(old)).not.toHaveProperty('notices_missed');
   });
 
   it('a chained handover counts, at its second change, the clients the leaver had taken over at the first', async () => {

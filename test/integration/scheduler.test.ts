@@ -10,6 +10,7 @@ import { daemonStatus } from '../../src/daemon/status.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { tempDatabaseLocation } from '../helpers/test-backend.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 const open: { db: DB; schedules: CronSchedule[] }[] = [];
 afterEach(async () => {
@@ -91,13 +92,20 @@ describe('the run loop never trusts its timer', () => {
   });
 
   it('a job that waits for its first tick has not run at the first start: no result, no start, no first success (status showed it "ok")', async () => {
-    const db = await openMigrated(await tempDatabaseLocation());
+    const location = await tempDatabaseLocation();
+    const db = await openMigrated(location);
     const clock = new ManualClock('2027-01-15T10:02:00+03:00');
     const schedule = new CronSchedule('0 8 * * mon', 'Europe/Moscow');
     open.push({ db, schedules: [schedule] });
     const runs: JobRun[] = [];
     const scheduler = new Scheduler({ db, clock, jobs: [{ name: 'digest', schedule, firstStart: 'wait', run: async (run) => { runs.push(run); return 'sent'; } }], random: () => 0.5 });
     expect(await scheduler.runDue()).toEqual([]);
+    // A second daemon starting on the same database a moment later finds the mark set: it neither runs the job nor moves the mark.
+    const second = new Scheduler({ db, clock: new ManualClock('2027-01-15T10:02:30+03:00'), jobs: [{ name: 'digest', schedule, firstStart: 'wait', run: async (run) => { runs.push(run); return 'sent'; } }], random: () => 0.5 });
+    expect(await second.runDue()).toEqual([]);
+    expect(runs).toEqual([]);
+    const shown = await cli('status', '--db', location);
+    expect(shown.out).toMatch(/^digest +not run yet\s*$/m);
     const state = await jobState(db, 'digest');
     expect(state).toMatchObject({ watermark: '2027-01-15T07:02:00.000Z', last_result: null, last_started_at: null, last_finished_at: null, last_summary: null });
     expect(Object.keys(await getInfo(db))).not.toContain(`${FIRST_SUCCESS}digest`);

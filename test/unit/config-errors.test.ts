@@ -33,6 +33,7 @@ describe('configuration errors name the file, line, column, field, expected and 
     expect(shownPath(join(process.cwd(), 'config', 'rules.yaml'))).toBe(join('config', 'rules.yaml'));
     expect(shownPath('/etc/touchbase/rules.yaml', '/var/lib/touchbase')).toBe('/etc/touchbase/rules.yaml');
     expect(shownPath('/srv/..config/rules.yaml', '/srv')).toBe(join('..config', 'rules.yaml'));
+    expect(shownPath('/etc/touchbase/rules.yaml', '/')).toBe('/etc/touchbase/rules.yaml');
   });
 
   it('a team member who does not exist', () => {

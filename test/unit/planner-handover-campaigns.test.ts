@@ -125,7 +125,8 @@ describe('handovers', () => {
     // Earlier months are past periods: they stay with the leaver, where they were due.
     const january = touches.filter((t) => t.client === 'stroymash' && t.kind === 'call' && t.window.from === '2027-01-01');
     for (const c of january) expect(c.employee).toBe('ivanova');
-    expect(warnings).toEqual([]);
+    // Only that the notices (11–12 March), never planned, were missed.
+    expect(warnings.map((w) => [w.source, w.window.to])).toEqual([['handover:ivanova:sidorov', '2027-03-12']]);
   });
 
   it('a handover moves no touch off its day: before `on` the leaver keeps each on the day it had, from `on` the successor (no plan recorded yet)', () => {
@@ -164,7 +165,7 @@ describe('handovers', () => {
     expect(onTheDay.touches.filter(intro).map((t) => t.date).sort()).toEqual([expect.stringMatching(/^2027-03-1[67]$/), expect.stringMatching(/^2027-03-1[67]$/)]);
     const missed = onTheDay.warnings.filter((w) => w.source === 'handover:ivanova:sidorov');
     expect(missed.map((w) => [w.client, w.employee, w.window])).toEqual([['stroymash', 'petrov', { from: '2027-03-11', to: '2027-03-12' }]]);
-    expect(missed[0]!.message).toMatch(/^missed: the "your manager changes" letters .* before the handover was first planned/);
+    expect(missed[0]!.message).toMatch(/^missed: the "your manager changes" letters .* before they were first planned \(the handover/);
     // Written in a week after: the introductions (due 16–17 March) go from today, their window saying when they were due.
     const weekLate = planTouches(config, NO_HISTORY, { from: '2027-03-22', to: '2027-03-31' }, DateTime.fromISO('2027-03-22T06:00:00Z'));
     const intros = weekLate.touches.filter(intro);
@@ -177,6 +178,31 @@ describe('handovers', () => {
     expect(after.touches.filter(notice)).toEqual([]);
     // More than a month later, it is history too: no warning.
     expect(planTouches(config, NO_HISTORY, { from: '2027-05-03', to: '2027-05-31' }, DateTime.fromISO('2027-05-03T06:00:00Z')).warnings).toEqual([]);
+  });
+
+  it('late handover letters: more than a week late an introduction is named once a client; none for a successor who has left since; none lost where the owner is west of the company; none on past days of a saved plan (review)', () => {
+    const config = sections('management');
+    const intro = (t: Touch) => t.title.includes('introduce');
+    const notice = (t: Touch) => t.title.includes('hands over');
+    const ours = (warnings: readonly { source: string; client: string; message: string }[]) => warnings.filter((w) => w.source === 'handover:ivanova:sidorov');
+    // Written in on 29 March, the introductions (16–17 March) 12 days late: not placed, one warning for the client.
+    const late = planTouches(configOf(config), NO_HISTORY, { from: '2027-03-29', to: '2027-04-30' }, DateTime.fromISO('2027-03-29T06:00:00Z'));
+    expect(late.touches.filter(intro)).toEqual([]);
+    expect(ours(late.warnings).map((w) => [w.client, /^missed: due 2027-03-16 to 2027-03-17, .*more than 7 days late/.test(w.message)])).toEqual([['stroymash', false], ['stroymash', true]]);
+    // A chain written in late: Sidorov hands over to Petrova on 18 March; Ivanova's introductions are his no more to send.
+    const chain = { ...config, employees: [...config.employees, employee('petrova', 'account_manager')], handovers: [...config.handovers, { from: 'sidorov', to: 'petrova', on: '2027-03-18' }] };
+    const chained = planTouches(configOf(chain), NO_HISTORY, { from: '2027-03-22', to: '2027-04-30' }, DateTime.fromISO('2027-03-22T06:00:00Z'));
+    expect(chained.touches.filter((t) => intro(t) && t.source === 'handover:ivanova:sidorov')).toEqual([]);
+    expect(ours(chained.warnings).some((w) => /sidorov has handed their clients over too since/.test(w.message))).toBe(true);
+    // The director sends the notices from New York: at 05:00 in Moscow on 13 March it is still the 12th there — named, not lost.
+    const west = { ...config, employees: config.employees.map((e) => (e.id === 'petrov' ? { ...e, timezone: 'America/New_York' } : e)) };
+    const early = planTouches(configOf(west), NO_HISTORY, { from: '2027-03-13', to: '2027-03-31' }, DateTime.fromISO('2027-03-13T02:00:00Z'));
+    expect(early.touches.filter(notice)).toEqual([]);
+    expect(ours(early.warnings).map((w) => w.client)).toEqual(['stroymash']);
+    // A plan of past days (saved, as `plan` does) does not put the never-planned notices on their past days.
+    const past = planTouches(configOf(config), NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, DateTime.fromISO('2027-03-22T06:00:00Z'));
+    expect(past.touches.filter(notice)).toEqual([]);
+    expect(ours(past.warnings).map((w) => w.client)).toEqual(['stroymash']);
   });
 
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
