@@ -111,8 +111,15 @@ export class CalendarError extends Error {
   readonly outcomeUnknown: boolean;
   /** From Retry-After, when the provider said how long to wait. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The calendar's failure as a whole, not this event's: its credentials could not be had (the
+   * token endpoint failed or did not answer), so every other call to it fails the same way —
+   * the sync leaves its other rows for later rather than asking the token endpoint for each
+   * (QA: 804 token requests and 8 minutes for one sync while it answered 503).
+   */
+  readonly wholeCalendar: boolean;
 
-  constructor(code: CalendarErrorCode, message: string, retryAfterMs?: number) {
+  constructor(code: CalendarErrorCode, message: string, retryAfterMs?: number, wholeCalendar = false) {
     // What a server answered is quoted: never a secret it echoed, nor an address's password.
     super(withoutSecrets(message));
     this.name = 'CalendarError';
@@ -120,6 +127,7 @@ export class CalendarError extends Error {
     this.retryable = RETRYABLE.has(code);
     this.outcomeUnknown = OUTCOME_UNKNOWN.has(code);
     this.retryAfterMs = retryAfterMs;
+    this.wholeCalendar = wholeCalendar;
   }
 }
 

@@ -89,7 +89,8 @@ const MAX_STEPS = 5;
 /** Calls in a row without an answer after which a calendar's other writes wait for the next run. */
 export const NO_ANSWER_STOP = 3;
 
-type Verdict = 'next-row' | 'stop-calendar';
+/** 'calendar-down': its credentials could not be had (CalendarError.wholeCalendar): its other rows wait for a later run. */
+type Verdict = 'next-row' | 'stop-calendar' | 'calendar-down';
 
 /**
  * Brings each calendar to the desired state, one (touch, calendar) row at a time: the next
@@ -167,6 +168,11 @@ export class Reconciler {
       const before = result.errors.get(key) ?? 0;
       const verdict = await this.#work(due, result, lease);
       unanswered = (result.errors.get(key) ?? 0) > before ? unanswered + 1 : 0;
+      if (verdict === 'calendar-down') {
+        // Every other call to it would ask the token endpoint again and fail the same way.
+        result.unanswered += rows.length - i - 1;
+        return;
+      }
       if (verdict !== 'stop-calendar' && unanswered >= NO_ANSWER_STOP && i < rows.length - 1) {
         // A calendar that stopped answering costs the whole timeout per call: its other writes
         // wait for the next run rather than each waiting out its own (hundreds of them held a
@@ -370,6 +376,15 @@ export class Reconciler {
       outcomeUnknown: keepInflight, error, nextAttemptAt: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!, countAttempt: true,
     }, nowIso);
     result.retried++;
+    if (e.wholeCalendar) {
+      // Its credentials could not be had: the calendar waits as long as this row does, its reads
+      // too (observe-calendars.ts), rather than each call asking the token endpoint again.
+      await setPause(this.#d.db, {
+        employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
+        until: now.plus({ milliseconds: Math.max(e.retryAfterMs ?? delay, 1) }).toUTC().toISO()!,
+      });
+      return 'calendar-down';
+    }
     if (e.code !== 'rate_limited' && (e.retryAfterMs === undefined || !e.retryable)) return 'next-row';
     // The calendar asked us to slow down (Google and Graph limit per user), or said when it is
     // back (a 503 with Retry-After): all its writes wait as long as it said, not only this one.

@@ -70,6 +70,8 @@ export class GoogleCalendarFake {
   latencyMs = 0;
   /** How long the token endpoint waits before it answers. */
   tokenStallMs = 0;
+  /** The token endpoint is down: 503 with OAuth's "temporarily_unavailable" (RFC 6749 §5.2), as Google answers then. */
+  tokenUnavailable = false;
   /** The fake's clock for its rate window (tests share one with the dispatcher). */
   now: () => number = () => Date.now();
   #tokens = new Map<string, { user: string; expires: number }>();
@@ -284,6 +286,11 @@ export class GoogleCalendarFake {
   #token(raw: string, res: ServerResponse): void {
     const form = new URLSearchParams(raw);
     this.log.push({ method: 'POST', path: '/token', query: {}, user: undefined, body: Object.fromEntries(form), at: this.now() });
+    if (this.tokenUnavailable) {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable' }));
+      return;
+    }
     let user: string | undefined;
     // An OAuth client whose secret is not the one Google knows: refused whatever the token.
     if (this.clientSecret !== undefined && form.has('client_secret') && form.get('client_secret') !== this.clientSecret) {

@@ -343,6 +343,30 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a token endpoint that is down costs one try a calendar, not one per write and read: its writes and reads wait a while, then all land once (QA: 804 token requests, 8 minutes)', async () => {
+    const db = await openMigrated(await tempDatabaseLocation());
+    const config = configOf(sections());
+    await planWithHistory(db, config, HORIZON, NOW, true);
+    fake.tokenUnavailable = true;
+    const tokens = () => fake.log.filter((r) => r.path.endsWith('/token')).length;
+    const first = await syncCalendars(db, config, fixedClock(NOW), { feedDir: tempDir(), ports: { google: google() } });
+    // Anna's and Boris's calendars: one write each asked for a token (the auth library tries a refresh up to four times), the rest wait.
+    expect(tokens()).toBeLessThanOrEqual(8);
+    expect(first.dispatched!.retried).toBe(2);
+    expect(first.dispatched!.unanswered).toBeGreaterThan(6);
+    expect(fake.writes()).toEqual([]);
+    const status = await daemonStatus(db, NOW);
+    expect(status.waitingEmployees.map((w) => [w.employee, /^temporary: Google's token endpoint \(GOOGLE_TOKEN_URL\) 503: /.test(w.error)]).sort()).toEqual([['anna', true], ['boris', true]]);
+    // A sync within the wait asks nothing of the token endpoint.
+    const before = tokens();
+    await syncCalendars(db, config, fixedClock(NOW.plus({ seconds: 30 })), { feedDir: tempDir(), ports: { google: google() } });
+    expect(tokens()).toBe(before);
+    fake.tokenUnavailable = false;
+    for (const minutes of [5, 10]) await syncCalendars(db, config, fixedClock(NOW.plus({ minutes })), { feedDir: tempDir(), ports: { google: google() } });
+    await expectCalendarsEqualPlan(db);
+    await db.destroy();
+  });
+
   it('a dropped connection is retried and nothing is lost', async () => {
     const { db, sync } = await setup();
     fake.script({ kind: 'drop' }, { method: 'POST', times: 1 });

@@ -39,19 +39,32 @@ describe('Google Calendar without an answer, in plain words', () => {
     expect([e.code, e.retryable, e.outcomeUnknown]).toEqual(['no_answer', true, true]);
   });
 
-  it('a token endpoint that does not answer in time: the same words and kind', async () => {
+  it('a token endpoint that does not answer in time: the same words and kind, said of the token endpoint, the calendar\'s as a whole', async () => {
     const { fake, url } = await google();
     fake.tokenStallMs = 2_000;
     const e = await calendarFailure(googleClient(url, { timeoutMs: 300 }).listTagged(owner, FROM, TO));
-    expect(e.message).toBe(`Google Calendar: no answer from ${new URL(url).host} within 0.3 s (GOOGLE_TIMEOUT_MS)`);
-    expect([e.code, e.retryable, e.outcomeUnknown]).toEqual(['no_answer', true, true]);
+    expect(e.message).toBe(`Google's token endpoint (GOOGLE_TOKEN_URL): no answer from ${new URL(url).host} within 0.3 s (GOOGLE_TIMEOUT_MS)`);
+    expect([e.code, e.retryable, e.outcomeUnknown, e.wholeCalendar]).toEqual(['no_answer', true, true, true]);
+  });
+
+  it('a token endpoint that answers 503 (Google\'s own "temporarily_unavailable"): retried later, the calendar\'s as a whole; a Calendar API failure is the event\'s', async () => {
+    const { fake, url } = await google();
+    fake.tokenUnavailable = true;
+    const e = await calendarFailure(googleClient(url).listTagged(owner, FROM, TO));
+    expect([e.code, e.retryable, e.wholeCalendar]).toEqual(['temporary', true, true]);
+    expect(e.message).toMatch(/^Google's token endpoint \(GOOGLE_TOKEN_URL\) 503: /);
+    fake.tokenUnavailable = false;
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { method: 'GET' });
+    const api = await calendarFailure(googleClient(url).listTagged(owner, FROM, TO));
+    expect([api.code, api.wholeCalendar]).toEqual(['temporary', false]);
   });
 
   it('a refused connection names the host and port, not the request\'s whole address', async () => {
     await google();
     const port = await closedPort();
     const e = await calendarFailure(googleClient(`http://127.0.0.1:${port}`).listTagged(owner, FROM, TO));
-    expect(e.message).toBe(`Google Calendar: connection refused by 127.0.0.1:${port}`);
+    // (The token is asked for first, there too.)
+    expect(e.message).toBe(`Google's token endpoint (GOOGLE_TOKEN_URL): connection refused by 127.0.0.1:${port}`);
     expect(e.code).toBe('no_answer');
   });
 
@@ -110,6 +123,7 @@ describe('Microsoft Graph without an answer, or with a broken one, in plain word
     const port = await closedPort();
     const e = await calendarFailure(outlookClient(url, { authorityHost: `http://127.0.0.1:${port}`, timeoutMs: 500 }).listTagged(owner, FROM, TO));
     expect(e.message).toBe(`Microsoft identity platform unreachable: connection refused by 127.0.0.1:${port}`);
-    expect(e.code).toBe('temporary');
+    // The token's failure is every mailbox's: the sync leaves the calendar's other writes for later (reconciler.ts).
+    expect([e.code, e.wholeCalendar]).toEqual(['temporary', true]);
   });
 });

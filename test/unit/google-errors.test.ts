@@ -79,6 +79,6 @@ describe('what a Google error says', () => {
     expect(echoed.message).toContain('client_secret=***');
     expect(echoed.message).toMatch(/^Google's token endpoint \(GOOGLE_TOKEN_URL\) 500/);
     const page = toCalendarError({ message: 'Could not refresh access token: <html><head><title>404 Not Found</title><style>b{}</style></head><body><h1>Not Found</h1></body></html>', response: { status: 404, data: '<html>' } });
-    expect(page.message).toBe("Google's token endpoint (GOOGLE_TOKEN_URL) 404 : Could not refresh access token: 404 Not Found Not Found");
+    expect(page.message).toBe("Google's token endpoint (GOOGLE_TOKEN_URL) 404: Could not refresh access token: 404 Not Found Not Found");
   });
 });

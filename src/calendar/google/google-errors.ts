@@ -50,12 +50,25 @@ export function toCalendarError(error: unknown, context: CallContext = {}): Cale
   // No answer at all: said in plain words, and of the kind 'no_answer' as Graph's. gaxios's own
   // timeout is a GaxiosError named "Error" without a code: only what it wraps (an AbortError)
   // says the call was abandoned, and codeOf, which reads the outer error, took it for 'unknown'.
+  // The token endpoint's own failure (down, its address wrong, a proxy's page) is not the Calendar
+  // API's, nor this event's: the calendar's as a whole (wholeCalendar).
+  const ofToken = typeof data?.error === 'string' || /^Could not refresh access token/.test(e.message ?? '') || isTokenAddress(e.config?.url);
   const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
-  if (words) return new CalendarError('no_answer', `Google Calendar: ${words}`, retryAfter);
+  if (words) return new CalendarError('no_answer', `${ofToken ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar'}: ${words}`, retryAfter, ofToken);
   const code = codeOf(status, reason, e, typeof data?.error === 'object');
-  // The token endpoint's own failure (its address wrong, a proxy's page) is not the Calendar API's.
-  const who = /^Could not refresh access token/.test(e.message ?? '') ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar';
-  return new CalendarError(code, `${who} ${status ?? e.code ?? ''} ${reason ?? ''}: ${plainWords(message)}`.replace(/\s+/g, ' ').trim(), retryAfter);
+  const who = ofToken ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar';
+  return new CalendarError(code, `${who} ${status ?? e.code ?? ''}${reason ? ` ${reason}` : ''}: ${plainWords(message)}`.replace(/\s+/g, ' ').trim(), retryAfter, ofToken);
+}
+
+/** Whether a request went to a token endpoint: Google's own, or GOOGLE_TOKEN_URL (a path ending in /token). */
+function isTokenAddress(url: string | URL | undefined): boolean {
+  if (url === undefined) return false;
+  try {
+    const u = new URL(String(url));
+    return u.hostname === 'oauth2.googleapis.com' || /\/(?:oauth2\/v\d+\/)?token$/.test(u.pathname);
+  } catch {
+    return false;
+  }
 }
 
 /** An HTML page quoted as a reason ("<html><head><title>400 Bad Request…"), as its text, cut short. */

@@ -1,4 +1,5 @@
 import { CalendarError } from '../port.ts';
+// Each failure here is the token's, so the calendar's as a whole (CalendarError.wholeCalendar): its fourth argument.
 import { rememberSecret } from '../secret-words.ts';
 import { noAnswerWords } from '../network-failure.ts';
 
@@ -61,20 +62,20 @@ export class ClientCredentialsToken {
         return {};
       })) as typeof data;
     } catch (error) {
-      if (signal.aborted) throw new CalendarError('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`);
+      if (signal.aborted) throw new CalendarError('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`, undefined, true);
       // "fetch failed" says nothing: its cause (refused, not found, reset) does.
-      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${noAnswerWords(error, { url }) ?? (error as Error).message}`);
+      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${noAnswerWords(error, { url }) ?? (error as Error).message}`, undefined, true);
     }
     if (res.status === 429) {
       // Throttled: not a refusal of our credentials (which would pause the employees).
       const after = Number(res.headers.get('retry-after'));
-      throw new CalendarError('rate_limited', 'Microsoft identity platform: too many token requests', Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') ? after * 1000 : undefined);
+      throw new CalendarError('rate_limited', 'Microsoft identity platform: too many token requests', Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') ? after * 1000 : undefined, true);
     }
     if (!res.ok || !data.access_token) {
       const code = res.status >= 500 || res.status === 408 ? 'temporary' : 'auth';
       // No OAuth error in the answer: not Microsoft refusing us, but something else at that address.
-      if (!data.error) throw new CalendarError(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`);
-      throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
+      if (!data.error) throw new CalendarError(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`, undefined, true);
+      throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim(), undefined, true);
     }
     rememberSecret(data.access_token);
     this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };
