@@ -525,6 +525,11 @@ export class Daemon extends EventEmitter<DaemonEvents> {
     await setInfo(this.#db!, info);
     for (const [employee, why] of report.paused) this.#log.warn({ employee, reason: why }, 'calendar paused for this employee');
     for (const [employee, why] of report.unread ?? []) this.#log.warn({ employee, reason: why }, 'calendar not read for this employee: the moves and deletions made there wait for a read that works');
+    // What made a provider "errors" in status (a 503, a timeout, a 429): said here, as status points here for it (QA: only counts were).
+    if (report.errors.length > 0) {
+      const said = report.errors.map(([kind, n]) => `${kind} ×${n}`).join(', ');
+      this.#log.warn({ errors: Object.fromEntries(report.errors) }, `calendar calls failed: ${said} (each retried later; touchbase status lists the writes waiting)`);
+    }
     if (report.missed) {
       const more = report.missed.count > report.missed.first.length ? ` (the first ${report.missed.first.length}; touchbase plan lists them all)` : '';
       this.#log.warn({ missed: report.missed.first, count: report.missed.count }, `the plan missed ${report.missed.count} touch${report.missed.count === 1 ? '' : 'es'} due before ${report.missed.count === 1 ? 'it was' : 'they were'} first planned${more}`);

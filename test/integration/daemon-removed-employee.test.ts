@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/daemon/logger.ts';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { GoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
@@ -71,3 +73,18 @@ describe('the daemon and an employee removed while their calendar does not answe
     expect((await daemon.status()).leftovers).toEqual({ count: 0, lastError: undefined });
   });
 });
+
+describe('the daemon\'s log of calendar failures', () => {
+  it('says which calls failed, as status (a provider "ERRORS") points to the log for it (QA: only counts were)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': company(true) });
+    const clock = new ManualClock(NOW);
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { method: 'POST', user: A, times: 2 });
+    const { daemon } = await daemonUnderTest({ configDir, clock, ports: { google: googleClient(url) }, logger: await createLogger({ level: 'info', destination }) });
+    await startedAndSynced(daemon);
+    const failed = lines.map((l) => JSON.parse(l) as { msg: string; errors?: Record<string, number> }).filter((l) => l.errors);
+    expect(failed.map((l) => [l.msg, l.errors])).toEqual([['calendar calls failed: google:temporary ×2 (each retried later; touchbase status lists the writes waiting)', { 'google:temporary': 2 }]]);
+  });
+});
+
