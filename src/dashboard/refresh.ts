@@ -180,7 +180,8 @@ function employeeRows(ctx: ReportContext, overdue: ReadonlyMap<string, number>):
 /**
  * Whose clients are whose: whoever holds a role of the client's team today (its successor from a
  * handover's day on, not the leaver the team still names: QA, a leaver signed in the day they left
- * kept the contacts and the successor's plan), and everyone with an open touch there. A touch
+ * kept the contacts and the successor's plan), and everyone with an open touch there (not a leaver,
+ * from that day: their overdue touches there change hands at the next morning's check). A touch
  * done, skipped or cancelled gives no access: a salesperson the client was taken from kept seeing
  * its contacts, its history and the successor's plan for ever through one call they had made.
  */
@@ -189,8 +190,10 @@ function clientPeople(ctx: ReportContext): [string, string][] {
   for (const c of ctx.config.clients) {
     for (const e of Object.values(c.team)) pairs.add(`${holderOn(ctx.config.handovers, e, ctx.today)}\u0000${c.id}`);
   }
+  // Not a leaver's, from the handover's day: their late touches there are the successor's by the next morning's check (review).
+  const left = new Set(ctx.config.handovers.filter((h) => h.on <= ctx.today).map((h) => h.from));
   for (const t of ctx.data.touches) {
-    if (t.client_id === '*' || t.status !== 'planned') continue;
+    if (t.client_id === '*' || t.status !== 'planned' || left.has(t.employee_id)) continue;
     pairs.add(`${t.employee_id}\u0000${t.client_id}`);
   }
   return [...pairs].map((p) => p.split('\u0000') as [string, string]);

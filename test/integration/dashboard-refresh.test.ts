@@ -73,6 +73,10 @@ describe('the dashboard\'s snapshot, made by the job process', () => {
     await planWithHistory(db, today, horizonWindow(today, now), now, true);
     await refreshDashboard(db, today, now.plus({ minutes: 5 }));
     expect([await isClientOf(db, 'anna', 'gamma'), await isClientOf(db, 'oleg', 'gamma')]).toEqual([false, true]);
+    // Nor does a late touch of hers there, until the morning's check hands it over.
+    await db.insertInto('touches').values({ ...HISTORY[4]!, id: '00000000-0000-4000-8000-0000000000c2', client_id: 'gamma', employee_id: 'anna', status: 'planned', resolved_at: null, resolved_date: null, resolved_by: null, date: '2027-06-14', window_to: '2027-06-14' }).execute();
+    await refreshDashboard(db, today, now.plus({ minutes: 10 }));
+    expect(await isClientOf(db, 'anna', 'gamma')).toBe(false);
     await db.destroy();
   });
 
