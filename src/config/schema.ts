@@ -212,7 +212,8 @@ const scriptLabel = (script: string) => String.raw`[\p{Script=${script}}0-9](?:[
 const domainIn = (script: string) => String.raw`(?:${scriptLabel(script)}\.)+\p{Script=${script}}{2,}`;
 const CONTACT_EMAIL = new RegExp(
   `(?:${z.regexes.email.source})`
-  + String.raw`|^(?:(?:[\p{Script=Latin}0-9_'+\-]+\.)*[\p{Script=Latin}0-9_'+\-]*[\p{Script=Latin}0-9_+-]|(?:[\p{Script=Cyrillic}0-9_\-]+\.)*[\p{Script=Cyrillic}0-9_\-]+)`
+  // Not letters that only look Latin (ɑ of IPA, ⅿ of Roman numerals, ｇ fullwidth): a look-alike is a spoof or a typo (review).
+  + String.raw`|^(?!.*[\u0250-\u02AF\u2100-\u218F\uFF00-\uFFEF])(?:(?:[\p{Script=Latin}0-9_'+\-]+\.)*[\p{Script=Latin}0-9_'+\-]*[\p{Script=Latin}0-9_+-]|(?:[\p{Script=Cyrillic}0-9_\-]+\.)*[\p{Script=Cyrillic}0-9_\-]+)`
   + `@(?:${domainIn('Cyrillic')}|${domainIn('Latin')})$`,
   'u',
 );
