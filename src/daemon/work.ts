@@ -145,7 +145,7 @@ async function passAndReport(kind: WorkKind, deps: WorkDeps, checks: string): Pr
   const moved = synced.reconciled
     ? `; calendars read: ${synced.reconciled.moved} moved, ${synced.reconciled.deleted} deleted by employees${unread.length ? `, ${counted(unread.length, 'calendar')} not read` : ''}` : '';
   const summary = `${checks}plan: ${saveCounts(saved ?? emptySummary())}; `
-    + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${moved}${sharing(d)}`;
+    + `calendars: ${synced.changes} changes, ${d.done} written, ${d.retried} to retry, ${d.failed} failed, ${d.paused.size} paused${waiting(d)}${moved}${sharing(d)}`;
   const missed = await notLoggedYet(db, (pass.planned?.result.warnings ?? []).filter((w) => w.missedStep), clock.now().setZone(config.settings.timezone).toISODate()!);
   return {
     summary, planned: saved?.inserted ?? 0, written: d.done, retried: d.retried, failed: d.failed,
@@ -166,6 +166,15 @@ async function dispatchAndReport(deps: WorkDeps): Promise<WorkReport> {
     planned: 0, written: d.done, retried: d.retried, failed: d.failed, errors: [...d.errors], paused: [...d.paused], feeds: 0,
     providers: calendars > 0 ? providers.map((provider) => ({ provider, ok: !troubled.has(provider) })) : [], stopped: deps.signal.aborted,
   };
+}
+
+/**
+ * The writes this run did not try, their calendar having stopped answering, asked to wait or
+ * refused us: they wait for a later run (QA: "278 written, 11 to retry" beside 70 waiting in status).
+ */
+function waiting(d: { unanswered: number; slowed: number; held: number }): string {
+  const n = d.unanswered + d.slowed + d.held;
+  return n > 0 ? `, ${n} left for a later run` : '';
 }
 
 function sharing(d: { elsewhere: number; fenced: number }): string {

@@ -86,5 +86,17 @@ describe('the daemon\'s log of calendar failures', () => {
     const failed = lines.map((l) => JSON.parse(l) as { msg: string; errors?: Record<string, number> }).filter((l) => l.errors);
     expect(failed.map((l) => [l.msg, l.errors])).toEqual([['calendar calls failed: google:temporary ×2 (each retried later; touchbase status lists the writes waiting)', { 'google:temporary': 2 }]]);
   });
+
+  it('a sync\'s line counts the writes left for a later run, as status counts them waiting (QA: 278 written, 11 to retry, 70 waiting)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': company(true) });
+    const clock = new ManualClock(NOW);
+    fake.tokenUnavailable = true;
+    const { daemon } = await daemonUnderTest({ configDir, clock, ports: { google: googleClient(url) } });
+    const summary = nextFinished(daemon, 'sync');
+    await daemon.start();
+    const left = Number(/, (\d+) left for a later run/.exec(await summary)?.[1]);
+    expect(left).toBeGreaterThan(3);
+    expect((await daemon.status()).outbox.pending).toBe(left + 2);
+  });
 });
 
