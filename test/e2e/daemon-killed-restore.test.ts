@@ -19,7 +19,9 @@ function expectTheBackup(file: string): void {
 describe('a backup restored by mv under a daemon that is then killed', () => {
   it('the next daemon sets the old file\'s write-ahead log aside before opening the file, which stays the backup, whole (QA: kill -9 after the mv replayed the old log onto it: SQLITE_CORRUPT)', async () => {
     const d = startRealDaemon();
-    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    // After the first start's sync and daily checks: a command beside the job that writes the database waits for its
+    // lock (up to 5 s, then "try again"), which on a loaded machine made this test fail now and then.
+    await d.out.waitFor(/"job":"daily"[^\n]*"msg":"checks: /, 90_000);
     const backup = `${d.db}.backup`;
     const live = new Database(d.db);
     await live.backup(backup);
@@ -48,7 +50,9 @@ describe('a backup restored by mv under a daemon that is then killed', () => {
 
   it('a daemon killed with its own file in place: the next one sets nothing aside, and what it wrote is there', async () => {
     const d = startRealDaemon();
-    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    // After the first start's sync and daily checks: a command beside the job that writes the database waits for its
+    // lock (up to 5 s, then "try again"), which on a loaded machine made this test fail now and then.
+    await d.out.waitFor(/"job":"daily"[^\n]*"msg":"checks: /, 90_000);
     const live = new Database(d.db, { readonly: true });
     const { id } = live.prepare(`select id from touches where status = 'planned' order by date, id limit 1`).get() as { id: string };
     live.close();
@@ -74,7 +78,9 @@ describe('a backup restored by mv under a daemon that is then killed', () => {
 describe('a backup restored by mv under a daemon that still runs', () => {
   it('commands, reading or writing, are refused until the daemon restarts, saying so: they read and wrote the old file\'s log, and a "done" they confirmed was lost (QA)', async () => {
     const d = startRealDaemon();
-    await d.out.waitFor(/"job":"sync"[^\n]*"msg":"plan: \d+ new/, 90_000);
+    // After the first start's sync and daily checks: a command beside the job that writes the database waits for its
+    // lock (up to 5 s, then "try again"), which on a loaded machine made this test fail now and then.
+    await d.out.waitFor(/"job":"daily"[^\n]*"msg":"checks: /, 90_000);
     const backup = `${d.db}.backup`;
     const live = new Database(d.db);
     await live.backup(backup);
