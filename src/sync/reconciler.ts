@@ -376,25 +376,18 @@ export class Reconciler {
       outcomeUnknown: keepInflight, error, nextAttemptAt: now.plus({ milliseconds: Math.max(delay, 1) }).toUTC().toISO()!, countAttempt: true,
     }, nowIso);
     result.retried++;
-    if (e.wholeCalendar) {
-      // Its credentials could not be had: the calendar waits as long as this row does, its reads
-      // too (observe-calendars.ts), rather than each call asking the token endpoint again.
-      await setPause(this.#d.db, {
-        employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
-        until: now.plus({ milliseconds: Math.max(e.retryAfterMs ?? delay, 1) }).toUTC().toISO()!,
-      });
-      return 'calendar-down';
-    }
-    if (e.code !== 'rate_limited' && (e.retryAfterMs === undefined || !e.retryable)) return 'next-row';
+    if (!e.wholeCalendar && e.code !== 'rate_limited' && (e.retryAfterMs === undefined || !e.retryable)) return 'next-row';
     // The calendar asked us to slow down (Google and Graph limit per user), or said when it is
     // back (a 503 with Retry-After): all its writes wait as long as it said, not only this one.
     // (A 503's write may have gone through: the row itself waits to be read back, its calendar only as it said.)
-    const hold = e.code === 'rate_limited' ? delay : e.retryAfterMs!;
+    // Its credentials could not be had (wholeCalendar): it waits as long as this row does, its
+    // reads too (observe-calendars.ts), rather than each call asking the token endpoint again.
+    const hold = e.code === 'rate_limited' ? delay : e.retryAfterMs ?? delay;
     await setPause(this.#d.db, {
       employee_id: row.employee_id, provider: row.provider, code: e.code, reason: e.message, since: nowIso,
       until: now.plus({ milliseconds: Math.max(hold, 1) }).toUTC().toISO()!,
     });
-    return 'stop-calendar';
+    return e.wholeCalendar ? 'calendar-down' : 'stop-calendar';
   }
 
   #nowIso(): string {
