@@ -53,10 +53,10 @@ export function toCalendarError(error: unknown, context: CallContext = {}): Cale
   // The token endpoint's own failure (down, its address wrong, a proxy's page) is not the Calendar
   // API's, nor this event's: the calendar's as a whole (wholeCalendar).
   const ofToken = typeof data?.error === 'string' || /^Could not refresh access token/.test(e.message ?? '') || isTokenAddress(e.config?.url);
-  const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
-  if (words) return new CalendarError('no_answer', `${ofToken ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar'}: ${words}`, retryAfter, ofToken);
-  const code = codeOf(status, reason, e, typeof data?.error === 'object');
   const who = ofToken ? 'Google\'s token endpoint (GOOGLE_TOKEN_URL)' : 'Google Calendar';
+  const words = status === undefined ? noAnswerWords(error, { ...context, url: e.config?.url ?? context.url }) : undefined;
+  if (words) return new CalendarError('no_answer', `${who}: ${words}`, retryAfter, ofToken);
+  const code = codeOf(status, reason, e, typeof data?.error === 'object');
   return new CalendarError(code, `${who} ${status ?? e.code ?? ''}${reason ? ` ${reason}` : ''}: ${plainWords(message)}`.replace(/\s+/g, ' ').trim(), retryAfter, ofToken);
 }
 

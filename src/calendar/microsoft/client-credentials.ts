@@ -1,5 +1,4 @@
-import { CalendarError } from '../port.ts';
-// Each failure here is the token's, so the calendar's as a whole (CalendarError.wholeCalendar): its fourth argument.
+import { CalendarError, type CalendarErrorCode } from '../port.ts';
 import { rememberSecret } from '../secret-words.ts';
 import { noAnswerWords } from '../network-failure.ts';
 
@@ -62,23 +61,31 @@ export class ClientCredentialsToken {
         return {};
       })) as typeof data;
     } catch (error) {
-      if (signal.aborted) throw new CalendarError('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`, undefined, true);
+      if (signal.aborted) throw tokenFailure('no_answer', `Microsoft identity platform did not answer within ${timeoutMs / 1000} s`);
       // "fetch failed" says nothing: its cause (refused, not found, reset) does.
-      throw new CalendarError('temporary', `Microsoft identity platform unreachable: ${noAnswerWords(error, { url }) ?? (error as Error).message}`, undefined, true);
+      throw tokenFailure('temporary', `Microsoft identity platform unreachable: ${noAnswerWords(error, { url }) ?? (error as Error).message}`);
     }
     if (res.status === 429) {
       // Throttled: not a refusal of our credentials (which would pause the employees).
       const after = Number(res.headers.get('retry-after'));
-      throw new CalendarError('rate_limited', 'Microsoft identity platform: too many token requests', Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') ? after * 1000 : undefined, true);
+      throw tokenFailure('rate_limited', 'Microsoft identity platform: too many token requests', Number.isFinite(after) && after >= 0 && res.headers.get('retry-after') ? after * 1000 : undefined);
     }
     if (!res.ok || !data.access_token) {
       const code = res.status >= 500 || res.status === 408 ? 'temporary' : 'auth';
       // No OAuth error in the answer: not Microsoft refusing us, but something else at that address.
-      if (!data.error) throw new CalendarError(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`, undefined, true);
-      throw new CalendarError(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim(), undefined, true);
+      if (!data.error) throw tokenFailure(code, `Microsoft identity platform: ${new URL(url).host} answered ${res.status} without a token or an OAuth error (check MS_AUTHORITY_HOST, or the proxy in front)`);
+      throw tokenFailure(code, `Microsoft refused the app credentials: ${data.error ?? res.status} ${(data.error_description ?? '').split('\n')[0]} (check MS_TENANT_ID, MS_CLIENT_ID and the client secret)`.trim());
     }
     rememberSecret(data.access_token);
     this.#token = { value: data.access_token, expiresAt: now + (data.expires_in ?? 3600) * 1000 };
     return data.access_token;
   }
+}
+
+/**
+ * A failure to get the token: every mailbox's calls fail the same way, so it is the calendar's as a
+ * whole (CalendarError.wholeCalendar), whose other writes wait rather than each asking again.
+ */
+function tokenFailure(code: CalendarErrorCode, message: string, retryAfterMs?: number): CalendarError {
+  return new CalendarError(code, message, retryAfterMs, true);
 }
