@@ -153,8 +153,8 @@ function result(j: JobStatus, daemonRunning: boolean, tr: Translator): string {
   }
   // A job that waits for its first tick (the digest, at a first start) has no result yet: blank read as nothing wrong, and "ok" as a run.
   if (j.lastResult === null) return tr.t('cli.result.notYet');
-  const key = RESULTS[j.lastResult ?? ''];
-  return key ? tr.t(key) : (j.lastResult ?? '');
+  const key = RESULTS[j.lastResult];
+  return key ? tr.t(key) : j.lastResult;
 }
 
 /** The results a job's run records, as words. */
