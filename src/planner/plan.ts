@@ -197,7 +197,8 @@ class PlanRun {
     // then whatever is new, around all that. Nobody's planned call is displaced by another's
     // change — and re-planning some clients gives what re-planning all of them would.
     const later: Demand[] = [];
-    const take = (d: Demand) => {
+    const take = (demanded: Demand) => {
+      const d = this.#announcing(demanded);
       if (this.#doneUnderAnotherCadence(d)) return;
       if (this.#lateNotice(d)) return;
       if (this.#lateStep(d, later)) return;
@@ -320,6 +321,27 @@ class PlanRun {
         message: `missed: due ${d.window.from} to ${d.window.to}, before it was first planned (${intro ? 'the handover, its date, the client or its contacts' : 'the client, or the rule,'} came into the configuration after those days); it is in no calendar, ${why} — do it by hand if it still matters` });
     }
     return !inWindow;
+  }
+
+  /**
+   * A handover's "your manager changes" letter for the day it announces now. One done for other
+   * days (the handover put off or brought forward since: its period is another) told the contact
+   * a day no longer true, so the contact is told again by a new touch, numbered after it in its
+   * series; the one done stays in the history as it was. One not done yet keeps its id and moves
+   * with its days, as any touch (QA: a handover put off was never announced again where its
+   * notice had gone; review: a notice given a new id with each date left the undone old one
+   * behind, to go overdue and be sent for a day no longer true).
+   */
+  #announcing(d: Demand): Demand {
+    if (!isHandoverLetter(d, 'notice')) return d;
+    let current = d;
+    for (let k = 1; ; k++) {
+      const done = this.history.resolutions.get(current.id);
+      if (done?.status !== 'done' || !done.window || (done.window.from === d.window.from && done.window.to === d.window.to)) return current;
+      // The one done, as the history has it (a plan of its days lists it).
+      this.#keepPinned({ ...current, window: done.window });
+      current = { ...d, ...touchKey(`${d.series}|${k}`) };
+    }
   }
 
   /** Whether this is the first missed letter of its kind of a handover at its client (one warning a client). */

@@ -470,6 +470,12 @@ describe('director reports on a fixed history', () => {
     const ctx = await loadReportContext(db, cfg, TODAY);
     expect(greetingsReport(ctx).rows.map((x) => [x.campaign, x.date, x.country, x.contacts, x.done, x.skipped, x.open, x.done_share])).toEqual([['new-year', '2026-12-28', 'RU', 3, 2, 1, 0, 2 / 3]]);
     expect(handoversReport(ctx).rows).toEqual([{ from: 'oleg', to: 'anna', on: '2027-07-01', clients: 1, notices: 1, notices_done: 1, intros: 1, intros_done: 0, taken_over: 0 }]);
+    // Put off after the notice was done, the contact is told again (plan.ts #announcing): one contact, one notice, not done until the second is.
+    await db.insertInto('touches').values({ ...letter('h3', 'notice'), id: 'h3' }).execute();
+    const counted = async () => handoversReport(await loadReportContext(db, cfg, TODAY)).rows.map((r) => [r.notices, r.notices_done]);
+    expect(await counted()).toEqual([[1, 0]]);
+    await db.updateTable('touches').set({ status: 'done', resolved_date: '2027-06-14' }).where('id', '=', 'h3').execute();
+    expect(await counted()).toEqual([[1, 1]]);
   });
 
   it('a handover\'s touches taken over are counted for a horizon from the change, however far a plan was recorded (QA: 7, then 19 after a plan of the year)', async () => {

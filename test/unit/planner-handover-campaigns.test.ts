@@ -205,6 +205,37 @@ describe('handovers', () => {
     expect(ours(past.warnings).map((w) => w.client)).toEqual(['stroymash']);
   });
 
+  it('a handover put off after a notice was done tells that contact again, by a new touch; a notice not done yet moves with its days, the same touch (QA: never told the new day)', () => {
+    const config = sections('management');
+    const notice = (t: Touch) => t.title.includes('hands over');
+    const on = (day: string) => configOf({ ...config, handovers: [{ ...config.handovers[0]!, on: day }] });
+    // Planned for 15 March: the buyer's notice done on its day, the CEO's not yet.
+    const march = planTouches(on('2027-03-15'), NO_HISTORY, { from: '2027-03-01', to: '2027-03-31' }, NOW).touches;
+    const buyer = march.find((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1')!;
+    const ceo = march.find((t) => notice(t) && t.contacts[0] === 'stroymash-ceo0')!;
+    const doneBuyer = { touchId: buyer.id, series: buyer.series, status: 'done' as const, date: buyer.date, window: buyer.window };
+    const history = makeHistory([doneBuyer], pinsOf(march));
+    const today = DateTime.fromISO(`${buyer.date}T15:00:00Z`);
+    // Put off to 15 April: the buyer is told again (a new touch, its own id), the CEO's notice moves (the same touch).
+    const putOff = planTouches(on('2027-04-15'), history, { from: '2027-03-01', to: '2027-04-30' }, today).touches.filter(notice);
+    const april = (t: Touch) => t.date >= '2027-04-12' && t.date <= '2027-04-14';
+    expect(putOff.filter((t) => t.contacts[0] === 'stroymash-ceo0').map((t) => [t.id, t.status, april(t)])).toEqual([[ceo.id, 'planned', true]]);
+    const toBuyer = putOff.filter((t) => t.contacts[0] === 'stroymash-buyer1');
+    expect(toBuyer.map((t) => [t.id === buyer.id, t.status, t.date === buyer.date || april(t)])).toEqual([[true, 'done', true], [false, 'planned', true]]);
+    const retold = toBuyer[1]!;
+    expect(retold.series).toBe(buyer.series);
+    // The same date again: no second notice, the one done stands.
+    const same = planTouches(on('2027-03-15'), history, { from: '2027-03-01', to: '2027-04-30' }, today).touches.filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1');
+    expect(same.map((t) => [t.id, t.status])).toEqual([[buyer.id, 'done']]);
+    // Told again and done, then put off once more (to 17 May): a third touch; the two done stay.
+    const twice = makeHistory([doneBuyer, { touchId: retold.id, series: retold.series, status: 'done', date: retold.date, window: retold.window }], pinsOf([...march, retold]));
+    const may = planTouches(on('2027-05-17'), twice, { from: '2027-03-01', to: '2027-05-31' }, DateTime.fromISO(`${retold.date}T15:00:00Z`)).touches
+      .filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1');
+    expect(may.map((t) => t.status)).toEqual(['done', 'done', 'planned']);
+    expect(new Set(may.map((t) => t.id)).size).toBe(3);
+    expect(may[2]!.date >= '2027-05-13' && may[2]!.date <= '2027-05-14').toBe(true);
+  });
+
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
     const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
     const plain = sections('management');
