@@ -42,6 +42,14 @@ export interface PlacementRequest {
   readonly hardFrom?: string;
   readonly hardTo?: string;
   /**
+   * With hardFrom or hardTo, the country whose working days count the whole period: the role's
+   * holder's without the handover, so that each side keeps the days the touch would have had
+   * without it where a leaver and a successor work in countries with other holidays (QA: a
+   * Bucharest manager's call of 25 March moved to the 29th when handed to Chișinău, where 8 March
+   * is a holiday and the period had a day less).
+   */
+  readonly periodCountry?: string;
+  /**
    * The day it was on before, when only its time no longer holds (hours or a duration changed):
    * tried first, so that a re-plan moves it within its day rather than to another one.
    */
@@ -266,7 +274,8 @@ export class Placer {
       // A handover's side of the period, placed as a part of the whole: a touch whose own day of
       // the period is on this side keeps it (QA: a leaver's touches before `on` took other days
       // of theirs once a handover was configured). A copy: the side's list may be memoised.
-      const whole = this.#candidates({ ...r, hardFrom: undefined, hardTo: undefined });
+      const counted = r.periodCountry === undefined || r.periodCountry === r.employee.country ? r.employee : { ...r.employee, country: r.periodCountry };
+      const whole = this.#candidates({ ...r, employee: counted, hardFrom: undefined, hardTo: undefined });
       // (The same days as the whole, both cut at today, still count from the whole period's start.)
       const at = side.length > 0 && side.length <= whole.length ? whole.indexOf(side[0]!) : -1;
       if (at < 0 || whole[at + side.length - 1] !== side[side.length - 1]) return side;

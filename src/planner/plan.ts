@@ -751,6 +751,7 @@ class PlanRun {
   /** The request for whoever holds the role on `date` (following handovers), bound to their days. */
   #withOwnerOn<R extends PlacementRequest>(request: R, holder: string, date: string): R {
     let employee = this.#employees.get(holder)!;
+    const periodCountry = employee.country;
     let hardFrom: string | undefined;
     let hardTo: string | undefined;
     for (let hops = 0; hops < 10; hops++) {
@@ -763,7 +764,7 @@ class PlanRun {
       hardFrom = h.on;
       employee = this.#employees.get(h.to)!;
     }
-    return { ...request, employee, hardFrom, hardTo, notBefore: this.#todayOf(employee.id) };
+    return { ...request, employee, hardFrom, hardTo, periodCountry, notBefore: this.#todayOf(employee.id) };
   }
 
   #ownerId(d: Demand, date: string): string {

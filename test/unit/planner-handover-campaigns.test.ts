@@ -236,6 +236,30 @@ describe('handovers', () => {
     expect(may[2]!.date >= '2027-05-13' && may[2]!.date <= '2027-05-14').toBe(true);
   });
 
+  it('a touch handed over keeps the day it would have without the handover where leaver and successor have other holidays (QA: Bucharest → Chișinău, 25 March moved to the 29th)', () => {
+    const sections = {
+      settings: { company: 'Agro', timezone: 'Europe/Chisinau', country: 'MD', hours: '09:00-18:00', horizon: '90 days' },
+      employees: [
+        employee('lungu', 'account_manager', { country: 'RO', timezone: 'Europe/Bucharest' }),
+        employee('turcanu', 'account_manager', { country: 'MD', timezone: 'Europe/Chisinau' }),
+        employee('ciobanu', 'sales_director', { country: 'MD', timezone: 'Europe/Chisinau' }),
+      ],
+      clients: Array.from({ length: 12 }, (_, i) => client(`somes${i}`, { country: 'RO', timezone: 'Europe/Bucharest', since: '2020-01-01', team: { account_manager: 'lungu' }, roles: ['buyer'] })),
+      rules: [{ id: 'calls', ours: 'account_manager', theirs: 'buyer', kind: 'call', every: '1 month', duration: '30 minutes' }],
+    };
+    const march = { from: '2027-03-01', to: '2027-03-31' };
+    const days = (config: typeof sections & { handovers?: unknown[] }) => new Map(planTouches(configOf(config), NO_HISTORY, march, NOW).touches.filter((t) => t.source === 'rule:calls').map((t) => [t.id, [t.date, t.employee]]));
+    const without = days(sections);
+    const handedOver = days({ ...sections, handovers: [{ from: 'lungu', to: 'turcanu', on: '2027-03-15' }] });
+    // Every call keeps its day (8 March, Moldova's holiday, is on the leaver's side): before the 15th Lungu's, from it Țurcanu's.
+    expect([...handedOver.keys()].sort()).toEqual([...without.keys()].sort());
+    for (const [id, [date, holder]] of handedOver) {
+      expect(date).toBe(without.get(id)![0]);
+      expect(holder).toBe(date! < '2027-03-15' ? 'lungu' : 'turcanu');
+    }
+    expect([...handedOver.values()].filter(([, holder]) => holder === 'turcanu').length).toBeGreaterThan(3);
+  });
+
   it('a handover keeps the touch ids: the same touch changes hands, it is not a new one', () => {
     const withHandover = planTouches(configOf(sections('management')), NO_HISTORY, { from: '2027-04-01', to: '2027-06-30' }, NOW).touches;
     const plain = sections('management');
