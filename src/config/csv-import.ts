@@ -1,6 +1,5 @@
 import { isAscii } from 'node:buffer';
 import { nameKey } from './name-key.ts';
-import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { RESERVED_KEYS, dict } from '../domain/safe-keys.ts';
 import { clientSchema, contactSchema, roleKey, type RawClient, type RawContact, type RawImport } from './schema.ts';
@@ -15,6 +14,7 @@ import { pushZodIssues, salvage, validate } from './zod-issues.ts';
 import type { ContactRow, Located, RawSources } from './sources.ts';
 import { compileRows, fastClient, fastContact, fieldCase, type FastRows } from './csv-fast-rows.ts';
 import { crmIdOf, isId } from './crm-id.ts';
+import { dateColumnIssue, dateShape, isoDateOf, tallyDateCell, type DateColumnTally } from './csv-dates.ts';
 
 /**
  * CRM exports as they are: `clients.csv` and `contacts.csv` with touchbase's own column
@@ -93,7 +93,9 @@ interface Plan {
    * Per column, the free-text cells left out, the cells Excel turned into a number like
    * 3.7369E+10, and the e-mail cells with several addresses (warned once a file).
    */
-  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally>; readonly codes: Map<number, Tally> };
+  readonly tally: { readonly dropped: Map<number, Tally>; readonly mangled: Map<number, Tally>; readonly emails: Map<number, Tally>; readonly codes: Map<number, Tally>;
+    /** Per column and shape (csv-dates.ts dateShape), the date cells no format read: one error each, at the file's end. */
+    readonly dates: Map<string, DateColumnTally> };
   /** Id cells with a word of Latin and other letters ("arctiсfish", its с Cyrillic): each its own warning, at its row. */
   readonly lookalikes: { line: number; cell: string; word: string }[];
   /**
@@ -331,6 +333,7 @@ function readRecords(job: CsvJob, text: string | undefined, utf8: Utf8Source | u
     sources.warnings.push(...titled.warnings);
   }
   if (plan) reportRowLengths(plan, rows, sources);
+  if (plan) dateColumns(job, plan, sources);
   if (plan) warnTallies(job, plan, sources);
   if (!complete || !plan) sources.opaque = true;
   // An export that came out as its header alone: valid, but every client (or contact) it used to
@@ -505,7 +508,7 @@ function planColumns(job: CsvJob, header: CsvHeader, sources: RawSources, option
     dateFormat,
     free, repeated, blanked,
     lostRoles: [...lost].filter((f) => f.startsWith('team.') && !columnOf.has(f)).map((f) => f.slice('team.'.length)),
-    tally: { dropped: new Map(), mangled: new Map(), emails: new Map(), codes: new Map() }, lookalikes: [],
+    tally: { dropped: new Map(), mangled: new Map(), emails: new Map(), codes: new Map(), dates: new Map() }, lookalikes: [],
     rows: { count: 0, misfits: [], misfitLengths: new Set() },
   };
 }
@@ -657,21 +660,23 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
   // Each of the record's errors about such a cell, told in the file's own words.
   if (unmapped.size === 0 && rewritten.size === 0 && empty.size === 0 && dateKeys.size === 0) return;
   const about = (k: string, field: string) => field === k || field.startsWith(`${k} `);
+  // Date cells in a format not read: tallied per column and shape, one error at the file's end (dateColumns).
+  const tallied: number[] = [];
   for (let i = before; i < sources.issues.length; i++) {
     let issue = sources.issues[i]!;
     const dateKey = [...dateKeys].find((k) => about(k, issue.field));
     if (issue.expected === DATE_EXPECTED && dateKey !== undefined) {
-      const like = formatLike(cells[plan.keys.indexOf(dateKey)]?.trim() ?? '');
+      const column = plan.keys.indexOf(dateKey);
+      const cell = cells[column]?.trim() ?? '';
+      const shape = dateShape(cell);
+      if (shape !== undefined) {
+        tallyDateCell(plan.tally.dates, `${column}|${shape}`, issue, cell, line);
+        tallied.push(i);
+        continue;
+      }
       issue = plan.dateFormat !== undefined
-        ? {
-          ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027`,
-          // "MM/dd/yyyy" refuses US Excel's 12/1/2026: the format that reads it, when one does.
-          found: like && like !== plan.dateFormat ? `${issue.found}, which date_format ${like} reads` : issue.found,
-        }
-        : {
-          ...issue, expected: 'a date like 2027-03-15 or 15.03.2027',
-          found: `${issue.found}: another format is read once ${job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format'} (${like ? `date_format: ${like} reads this one` : 'like dd.MM.yy or M/d/yyyy'})`,
-        };
+        ? { ...issue, expected: `a date as date_format says (${plan.dateFormat}), or like 2027-03-15 or 15.03.2027` }
+        : { ...issue, expected: 'a date like 2027-03-15 or 15.03.2027', found: `${issue.found}: another format is read once ${howToDeclare(job)} (like dd.MM.yy or M/d/yyyy)` };
     }
     const blank = [...empty].find((k) => about(k, issue.field));
     if (blank !== undefined && issue.found === MISSING) {
@@ -694,6 +699,16 @@ function readRow(job: CsvJob, plan: Plan, cells: string[], line: number, sources
     }
     sources.issues[i] = issue;
   }
+  for (const i of tallied.reverse()) sources.issues.splice(i, 1);
+}
+
+function howToDeclare(job: CsvJob): string {
+  return job.layout ? 'declared under imports: date_format' : 'the file is declared under imports: with its date_format';
+}
+
+/** One error for each column's dates of one shape in a format not read (csv-dates.ts). */
+function dateColumns(job: CsvJob, plan: Plan, sources: RawSources): void {
+  for (const t of plan.tally.dates.values()) sources.issues.push(dateColumnIssue(t, plan.dateFormat, howToDeclare(job)));
 }
 
 /**
@@ -927,48 +942,6 @@ function rowLengthIssue(cells: string[], header: CsvHeader, origin: CsvOrigin): 
   // Only empty ones (a separator typed in a value, the row's last cell empty): said so, not "fields:  after".
   const shown = extra.length > 0 ? extra.slice(0, 3).map((c) => quote(c, 30)).join(', ') : beyond.length === 1 ? 'an empty field' : `${beyond.length} empty fields`;
   return { ...place, column: header.names.length + 1, field: '', expected, found: `${cells.length} fields: ${shown} after the last column` };
-}
-
-/**
- * The date_format that reads a cell of day, month and year in figures ("12/1/2026 9:05 AM",
- * "5-1-21"): `M` and `d` read one figure or two, which `MM` and `dd` do not (US Excel writes
- * 12/1/2026). Month first with "/" unless the first figure cannot be a month, day first
- * otherwise, as those who write so do. Undefined for a cell of another shape.
- */
-function formatLike(cell: string): string | undefined {
-  const time = TIME_AFTER.exec(cell);
-  const m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/.exec(time ? cell.slice(0, time.index) : cell);
-  if (!m) return undefined;
-  const [first, second, sep, year] = [Number(m[1]), Number(m[3]), m[2]!, m[4]!.length === 4 ? 'yyyy' : 'yy'];
-  if (first > 31 || second > 31 || (first > 12 && second > 12)) return undefined;
-  const monthFirst = first <= 12 && (second > 12 || (sep === '/' && first <= 12));
-  const format = monthFirst ? `M${sep}d${sep}${year}` : `d${sep}M${sep}${year}`;
-  return isoDateOf(cell, format) !== cell ? format : undefined;
-}
-
-/** A time after a date: " 9:05", " 10:22:31", " 9:05 AM". */
-const TIME_AFTER = /\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?$/;
-
-/**
- * Dates as CRMs write them: ISO with or without a time, or dd.MM.yyyy (Russian and Romanian
- * Excel), or the import's `date_format`. Anything else is left for validation to refuse.
- */
-function isoDateOf(cell: string, format: string | undefined): string {
-  if (format) {
-    const d = DateTime.fromFormat(cell, format, { zone: 'utc' });
-    if (d.isValid) return d.toISODate()!;
-    // A date and its time ("12/1/2026 9:05 AM", US Excel) under a format of the date alone: the date.
-    const time = TIME_AFTER.exec(cell);
-    if (time) {
-      const day = DateTime.fromFormat(cell.slice(0, time.index), format, { zone: 'utc' });
-      if (day.isValid) return day.toISODate()!;
-    }
-  }
-  const iso = /^(\d{4}-\d{2}-\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(cell);
-  if (iso) return iso[1]!;
-  const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/.exec(cell);
-  if (dotted) return `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
-  return cell;
 }
 
 /** The team roles a client of this file lacks because of a mapping's mistake (see Plan.lostRoles). */

@@ -357,10 +357,20 @@ describe('small things of real exports', () => {
     expect(plain.issues.map(formatIssue)).toEqual([
       'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "15.01.21": another format is read once the file is declared under imports: with its date_format (date_format: d.M.yy reads this one)',
     ]);
-    // US Excel's 1/5/2021: month first, one figure or two (QA: the hint said MM/dd/yyyy, which refuses it).
+    // 1/5/2021: day first or month first (US Excel), one figure or two (QA: the hint said MM/dd/yyyy, which refuses it).
     expect(check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;Альфа;1/5/2021\na2;Бета;nonsense\n' })).issues.map(formatIssue)).toEqual([
-      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "1/5/2021": another format is read once the file is declared under imports: with its date_format (date_format: M/d/yyyy reads this one)',
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "1/5/2021": another format is read once the file is declared under imports: with its date_format (date_format: d/M/yyyy (day first) or M/d/yyyy (month first, as US Excel writes) reads it: no day is past 12, so check one whose date you know)',
       'clients.csv:3:3: since (client a2): expected a date like 2027-03-15 or 15.03.2027, found "nonsense": another format is read once the file is declared under imports: with its date_format (like dd.MM.yy or M/d/yyyy)',
+    ]);
+    // A column of them is one mistake: one error, with the format that reads every cell (QA: one a row, the first hint month first for a column holding 25/03/2021).
+    const column = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;A;12/07/2020\na2;B;25/03/2021\na3;C;03/04/2019\na4;D;01/02/2022\na5;E;10/10/2018\n' }));
+    expect(column.issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "12/07/2020" and 4 more like it (lines 3, 4, 5, 6): another format is read once the file is declared under imports: with its date_format (date_format: d/M/yyyy reads every one of them)',
+    ]);
+    // No day past 12 in any: both orders named, neither chosen.
+    const unsure = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;A;12/07/2020\na2;B;03/04/2019\n' }));
+    expect(unsure.issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "12/07/2020" and 1 more like it (line 3): another format is read once the file is declared under imports: with its date_format (date_format: d/M/yyyy (day first) or M/d/yyyy (month first, as US Excel writes) reads every one: no day in them is past 12, so check one whose date you know)',
     ]);
     const declared = (format: string, cell: string) => check(writeConfig({
       'company.yaml': company,
