@@ -1,12 +1,13 @@
-import type { Config } from '../domain/types.ts';
-import { closest } from '../config/suggest.ts';
-import { nameKey, nameWords } from '../config/name-key.ts';
+import type { Config, Employee } from '../domain/types.ts';
+import { closest, closestName } from '../config/suggest.ts';
+import { foldedWords, nameKey, nameWords } from '../config/name-key.ts';
 import { BadInputError } from './cli-error.ts';
 
 /**
  * The employee an option names (`--employee`, `--by`): their id, or their e-mail or full name as
- * the team file and a CRM write them (any case). One that names nobody is an error with the id
- * it most likely meant; undefined stays undefined (the option was not given).
+ * the team file and a CRM write them (any case), or typed without its letters' marks ("Stefan
+ * Turcanu" for Ștefan Țurcanu) where that names one employee alone. One that names nobody is an
+ * error with the employee it most likely meant; undefined stays undefined (the option was not given).
  */
 export function employeeOption(config: Config, value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
@@ -17,7 +18,21 @@ export function employeeOption(config: Config, value: string | undefined, flag: 
   const words = nameWords(value).sort().join(' ');
   const named = config.employees.filter((e) => e.email?.toLocaleLowerCase() === key || nameKey(e.name) === nameKey(value) || nameWords(e.name).sort().join(' ') === words);
   if (named.length === 1) return named[0]!.id;
-  const near = closest(value, config.employees.map((e) => e.id));
+  const folded = foldedWords(value).sort().join(' ');
+  const typed = named.length === 0 && folded !== '' ? config.employees.filter((e) => foldedWords(e.name).sort().join(' ') === folded) : [];
+  if (typed.length === 1) return typed[0]!.id;
+  const same = named.length > 1 ? named : typed;
+  const near = same.length > 1 ? undefined : nearest(config.employees, value);
   throw new BadInputError(`${flag}: no employee has the id, e-mail or name ${JSON.stringify(value)}`
-    + (named.length > 1 ? ` (${named.length} employees have that name: give the id, one of ${named.map((e) => e.id).join(', ')})` : near ? `; did you mean ${JSON.stringify(near)}?` : ''));
+    + (same.length > 1 ? ` (${same.length} employees have that name: give the id, one of ${same.map((e) => e.id).join(', ')})` : near ? `; did you mean ${near}?` : ''));
+}
+
+/** The employee a mistyped id or name most likely meant, as the error names them: their id, with their name where the name was the near one. */
+function nearest(employees: readonly Employee[], value: string): string | undefined {
+  const id = closest(value, employees.map((e) => e.id));
+  if (id !== undefined) return JSON.stringify(id);
+  const names = employees.map((e) => foldedWords(e.name).join(' '));
+  const name = closestName(foldedWords(value).join(' '), names);
+  const employee = name === undefined ? undefined : employees[names.indexOf(name)];
+  return employee && `${JSON.stringify(employee.id)} (${employee.name})`;
 }

@@ -1,3 +1,5 @@
+import { searchFold } from '../domain/search-fold.ts';
+
 /**
  * How a name written in one place is found as written in another (a team's manager in a CRM
  * export, a contact's client by its name): without case or extra spaces, in one Unicode form,
@@ -25,4 +27,12 @@ const QUOTES = /["'«»“”„‟‘’‚‛‹›]/g;
 /** The words of a name, as names compare (nameKey), without quotes and punctuation. */
 export function nameWords(name: string): string[] {
   return nameKey(name).match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * The words of a name as typed on a keyboard without its letters' marks: "Stefan Turcanu" for
+ * "Ștefan Țurcanu", "Елкин" for "Ёлкин" (nameWords, then without accents: domain/search-fold.ts).
+ */
+export function foldedWords(name: string): string[] {
+  return nameWords(name).map(searchFold);
 }

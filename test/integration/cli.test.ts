@@ -135,7 +135,7 @@ describe('touchbase CLI', () => {
     const byName = await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-01-01', '--to', '2027-03-31', '--client', 'Stroymash LLC', '--format', 'json', '--now', NOW);
     expect(byName.out).toBe(r.out);
     const misspelt = await cli('plan', '--config', EXAMPLE, '--db', db, '--client', 'stroymsh', '--now', NOW);
-    expect([misspelt.code, misspelt.err]).toEqual([2, expect.stringContaining('--client: no client has the id "stroymsh"; did you mean "stroymash"?')]);
+    expect([misspelt.code, misspelt.err]).toEqual([2, expect.stringContaining('--client: no client has the id, CRM code or name "stroymsh"; did you mean "stroymash"?')]);
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--from', '2027-13-01')).code).toBe(2);
     expect((await cli('plan', '--config', EXAMPLE, '--db', db, '--format', 'xml')).code).toBe(2);
   });
