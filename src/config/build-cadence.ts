@@ -97,7 +97,7 @@ function buildRules(ctx: BuildContext, attributes: AttributeNames): Rule[] {
     const selector = toSelector(r.for);
     if (selectorOk) ctx.needRole(r.ours, selector, origin, 'ours', `rule ${r.id}`);
     // Its clients unknown (a broken selector), a role nobody holds anywhere is still a mistake of its own.
-    else if (broken?.has('for')) roleHeldSomewhere(ctx, r.ours, origin, ['ours']);
+    else if (broken?.has('for')) roleHeldSomewhere(ctx, r.ours, origin, ['ours'], `rule ${r.id}`);
     const rule: Rule = {
       id: r.id, name: r.name, ours: r.ours, theirs: toTheirs(r.theirs), kind: r.kind as Kind, every, after, for: selector,
       per: r.per ?? (r.kind === 'meeting' ? 'client' : 'contact'), anchor: r.anchor, durationMinutes, remind, title: r.title,
@@ -409,23 +409,21 @@ function buildWorkflows(ctx: BuildContext): Pick<Cadence, 'silence' | 'overdue' 
     overdue = { afterDays: grace.unit === 'weeks' ? grace.n * 7 : grace.n, escalateTo: v.escalate_to, escalateFor: v.escalate_for, escalateKinds: v.escalate_kinds as Kind[] };
   }
   const digest: Digest = { to: sources.digest?.value.to ?? [] };
-  if (!sources.digest?.broken?.has('to')) for (const [i, role] of digest.to.entries()) roleHeldSomewhere(ctx, role, sources.digest!.origin, ['to', i]);
+  if (!sources.digest?.broken?.has('to')) for (const [i, role] of digest.to.entries()) roleHeldSomewhere(ctx, role, sources.digest!.origin, ['to', i], 'digest.to');
   // The dashboard: a director role nobody holds is a typo that would lock the directors out.
   const dashboard: DashboardSettings = { directors: sources.dashboard?.value.directors ?? ['ceo', 'sales_director'] };
   if (sources.dashboard && ctx.checksReferences && !sources.brokenRoles.size && !sources.dashboard.broken?.has('directors')) {
     for (const [i, role] of dashboard.directors.entries()) {
-      if (!ctx.holders.has(role)) ctx.report(sources.dashboard.origin, ['directors', i], 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
+      if (!ctx.holders.has(role)) ctx.reportUnheld(role, sources.dashboard.origin, ['directors', i], 'dashboard.directors');
     }
   }
   return { silence, overdue, digest, dashboard };
 }
 
 /** Reports a role that no employee holds and no client's team names (when references are checked at all). */
-function roleHeldSomewhere(ctx: BuildContext, role: string, origin: Origin, path: (string | number)[]): void {
+function roleHeldSomewhere(ctx: BuildContext, role: string, origin: Origin, path: (string | number)[], what: string): void {
   if (!ctx.checksReferences || ctx.sources.brokenRoles.size > 0) return;
-  if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) {
-    ctx.report(origin, path, 3, 'a role some employee holds', `${quote(role)}${didYouMean(role, ctx.knownRoles())}`);
-  }
+  if (!ctx.holders.has(role) && !ctx.drafts.some((d) => own(d.client.team, role))) ctx.reportUnheld(role, origin, path, what);
 }
 
 /** Checks a selector's references; false when one of them is wrong (then nothing is checked against its clients). */

@@ -51,6 +51,21 @@ export class BuildContext {
     this.issues.push({ ...placeOf(origin, path, keyOf), rank, expected, found });
   }
 
+  /**
+   * A role no employee holds, needed at a place (`what` needs it): one mistake (its last holder
+   * removed) however many places need the role — said once, at the first, with the others
+   * named (QA: five errors for one employee who left); a misspelt role is an error at each place.
+   */
+  reportUnheld(role: string, origin: Origin, path: readonly PropertyKey[], what: string): void {
+    const meant = didYouMean(role, this.knownRoles());
+    this.issues.push({
+      ...placeOf(origin, path), rank: 3,
+      // A misspelling is one at each place it is written (each is mended there), not one mistake.
+      ...meant ? {} : { mistake: `a role nobody holds: ${role}` },
+      expected: `a role some employee holds (${[...this.holders.keys()].join(', ')})`, found: `${quote(role)}, held by nobody (${what})${meant}`,
+    });
+  }
+
   warn(origin: Origin, path: readonly PropertyKey[], message: string): void {
     this.warnings.push({ ...placeOf(origin, path), message });
   }
@@ -169,9 +184,8 @@ export class BuildContext {
     // One holder: every client has someone, its team's or that one (see resolveRole).
     if (holders === 1) return;
     if (holders === 0 && !this.drafts.some((d) => own(d.client.team, role) && selects(selector, d.client))) {
-      const held = [...this.holders.keys()];
       if (nobody) this.report(origin, [field], 3, nobody.expected, nobody.found);
-      else this.report(origin, [field], 3, `a role some employee holds (${held.join(', ')})`, `${quote(role)}, held by nobody (${what})${didYouMean(role, this.knownRoles())}`);
+      else this.reportUnheld(role, origin, [field], what);
       return;
     }
     // A CSV file whose header has no column for the role (renamed, deleted): one error at its header.

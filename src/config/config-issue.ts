@@ -19,6 +19,11 @@ export interface ConfigIssue {
    * A mistake's own error comes before anything that follows from it.
    */
   readonly rank?: number;
+  /**
+   * One mistake that several places show (a role nobody holds any more, needed by rules and
+   * settings alike): its errors are said once, at the first, naming the others (repeated-issues.ts).
+   */
+  readonly mistake?: string;
 }
 
 /** Something valid but probably not meant (a selector matching no client, 02-29 yearly). */

@@ -1,4 +1,4 @@
-import type { ConfigIssue, ConfigWarning } from './config-issue.ts';
+import { placeText, type ConfigIssue, type ConfigWarning } from './config-issue.ts';
 
 /** Places listed after a repeated mistake's first; the rest are counted. */
 const LISTED = 8;
@@ -37,6 +37,7 @@ const YAML = /\.ya?ml$/i;
 
 /** What makes two issues one mistake; undefined for one that is always its own (no line: the folder). */
 function groupKey(issue: ConfigIssue): string | undefined {
+  if (issue.mistake !== undefined) return `\0mistake\0${issue.mistake}`;
   if (issue.line <= 0) return undefined;
   const what = `${issue.file}\0${issue.rank ?? 1}\0${issue.expected}\0${issue.found}`;
   // YAML: the same place (an anchor's value, through its aliases) and the same field of each entry
@@ -52,6 +53,7 @@ function yamlPlace(item: { line: number; column: number; field: string }): strin
 function merged(group: readonly ConfigIssue[]): ConfigIssue {
   const [first] = group as [ConfigIssue, ...ConfigIssue[]];
   const rest = group.slice(1);
+  if (first.mistake !== undefined) return { ...first, found: `${first.found}; also needed at ${listed(rest.map((i) => `${placeText(i)} ${i.field}`))}` };
   if (YAML.test(first.file)) {
     const users = aliasUsers(group);
     return users ? { ...first, found: `${first.found} ${users}` } : first;
