@@ -12,6 +12,8 @@ describe('Google errors map to codes that say what to do', () => {
     ['403 rateLimitExceeded: slow down and retry', google(403, 'rateLimitExceeded'), 'rate_limited', true],
     ['403 userRateLimitExceeded: slow down and retry', google(403, 'userRateLimitExceeded'), 'rate_limited', true],
     ['403 quotaExceeded: pause this user for a while', google(403, 'quotaExceeded'), 'quota_exhausted', false],
+    ['403 dailyLimitExceeded (the project\'s daily quota): paused as a quota, not refused credentials', google(403, 'dailyLimitExceeded'), 'quota_exhausted', false],
+    ['403 variableTermLimitExceeded: paused as a quota', google(403, 'variableTermLimitExceeded'), 'quota_exhausted', false],
     ['403 forbidden: no permission on this calendar', google(403, 'forbidden'), 'auth', false],
     ['404 notFound: the event is not there', google(404, 'notFound'), 'not_found', false],
     ['410 deleted: the event was deleted', google(410, 'deleted'), 'not_found', false],

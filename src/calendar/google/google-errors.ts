@@ -86,7 +86,9 @@ function codeOf(status: number | undefined, reason: string | undefined, e: Gaxio
   if (status === 401) return 'auth';
   if (status === 403) {
     if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded') return 'rate_limited';
-    if (reason === 'quotaExceeded') return 'quota_exhausted';
+    // The project's quotas (Calendar usage limits, a daily limit, a limit over a term): paused
+    // as a quota, not taken for refused credentials (QA: dailyLimitExceeded told the admin to reconnect employees).
+    if (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded' || reason === 'variableTermLimitExceeded' || reason === 'variableTermExpiredDailyExceeded') return 'quota_exhausted';
     return 'auth';
   }
   // Google's own "not there" only (404 notFound, 410 deleted, in its JSON error): a 404 or 410
