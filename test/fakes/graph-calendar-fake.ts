@@ -37,7 +37,7 @@ export type GraphFault =
 
 export class GraphCalendarFake {
   readonly mailboxes = new Map<string, Map<string, GraphEvent>>();
-  readonly log: { method: string; path: string; query: Record<string, string>; mailbox?: string; body: unknown }[] = [];
+  readonly log: { method: string; path: string; query: Record<string, string>; mailbox?: string; body: unknown; prefer?: string }[] = [];
   readonly clients = new Map<string, string>([['client-id', 'client-secret']]);
   /** What an exact retry of a create with the same transactionId answers: undocumented, so both. */
   exactTransactionRetry: 'return-existing' | 'duplicate-error' = 'return-existing';
@@ -170,7 +170,7 @@ export class GraphCalendarFake {
     }
     const m = /^\/v1\.0\/users\/([^/]+)\/(events|calendarView)(?:\/([^/]+))?$/.exec(url.pathname);
     const mailbox = m ? decodeURIComponent(m[1]!).toLowerCase() : undefined;
-    this.log.push({ method: req.method!, path: url.pathname, query, mailbox, body });
+    this.log.push({ method: req.method!, path: url.pathname, query, mailbox, body, prefer: String(req.headers.prefer) });
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (!this.#tokens.has(token)) return fail(res, 401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
     if (!m || !mailbox) return fail(res, 404, 'ResourceNotFound', 'Resource not found.');

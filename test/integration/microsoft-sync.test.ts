@@ -194,6 +194,11 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
       e.start = { ...e.start, timeZone: 'Russian Standard Time' };
       e.end = { ...e.end, timeZone: 'Russian Standard Time' };
     }
+    // One of Anna's written from Bishkek (a Windows name beyond Russia's and Romania's): the same instant, read as such.
+    const central = fake.events(A).find((e) => !e.isAllDay)!;
+    const wall = (at: string, from: string, to: string) => DateTime.fromISO(at, { zone: from }).setZone(to).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
+    central.start = { dateTime: wall(central.start.dateTime, 'Europe/Moscow', 'Asia/Bishkek'), timeZone: 'Central Asia Standard Time' };
+    central.end = { dateTime: wall(central.end.dateTime, 'Europe/Moscow', 'Asia/Bishkek'), timeZone: 'Central Asia Standard Time' };
     // One of Boris's in a zone of its own.
     const odd = fake.events(B)[0]!;
     odd.start = { ...odd.start, timeZone: 'tzone://Microsoft/Custom' };
@@ -201,6 +206,8 @@ describe('Outlook sync through the real Microsoft Graph client', () => {
     const after = await sync(configOf(sections({ title: 'Ring {contacts}' })), later);
     expect(after.reconciled).toMatchObject({ moved: 0, deleted: 0 });
     expect([...after.reconciled!.unreadable.keys()]).toEqual(['boris']);
+    // Asked in UTC, as Graph then answers whatever zone an event was written in.
+    expect(fake.log.filter((r) => r.path.endsWith('/calendarView')).map((r) => r.prefer).filter((p) => p !== 'outlook.timezone="UTC"')).toEqual([]);
     expect(after.reconciled!.unreadable.get('boris')).toContain('tzone://Microsoft/Custom');
     expect(fake.events(A).filter((e) => !e.isAllDay).every((e) => e.subject!.startsWith('Ring '))).toBe(true);
     expect(await db.selectFrom('touches').select('id').where('status', '=', 'skipped').execute()).toEqual([]);

@@ -7,6 +7,7 @@ import { graphNoAnswer, toCalendarError } from './graph-errors.ts';
 import type { CallContext } from '../network-failure.ts';
 import { touchKey } from '../../domain/touch-id.ts';
 import { describeBody, ListingPages } from '../listing-pages.ts';
+import { ianaZone } from './windows-zones.ts';
 
 /** Our single-value extended properties (a fixed property set GUID chosen for touchbase). */
 const PROPERTY_SET = '{3c5e7f2a-9b41-4d8e-a6f0-1b2c3d4e5f60}';
@@ -184,6 +185,9 @@ class BearerMiddleware implements Middleware {
     context.options = context.options ?? {};
     const headers = new Headers(context.options.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('Authorization', `Bearer ${await this.#token.get()}`);
+    // Times in UTC, whatever zone an event was written in (Outlook's clients write Windows names):
+    // all-day events stay midnight to midnight (Graph's own rule).
+    headers.set('Prefer', 'outlook.timezone="UTC"');
     context.options.headers = Object.fromEntries(headers.entries());
     // The SDK has no timeout of its own: a stalled call would hold the employee's sync forever.
     context.options.signal = AbortSignal.timeout(this.#timeoutMs);
@@ -256,26 +260,3 @@ function toRemote(g: GraphEvent, key: string, contentHash?: string): RemoteEvent
   };
 }
 
-/**
- * Outlook's names of the zones of touchbase's users (and a few more), as CLDR's windowsZones
- * maps them: Graph answers in the zone an event was written in, which Outlook's own clients give
- * by their Windows names ("Russian Standard Time"), not IANA's. A name in neither is returned as
- * it is, and the time read in it is invalid (toRemote).
- */
-const WINDOWS_ZONES: Readonly<Record<string, string>> = {
-  'UTC': 'UTC', 'tzone://Microsoft/Utc': 'UTC', 'Coordinated Universal Time': 'UTC', 'GMT Standard Time': 'Europe/London', 'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'Russian Standard Time': 'Europe/Moscow', 'Kaliningrad Standard Time': 'Europe/Kaliningrad', 'Volgograd Standard Time': 'Europe/Volgograd',
-  'Astrakhan Standard Time': 'Europe/Astrakhan', 'Saratov Standard Time': 'Europe/Saratov', 'Russia Time Zone 3': 'Europe/Samara',
-  'Ekaterinburg Standard Time': 'Asia/Yekaterinburg', 'Omsk Standard Time': 'Asia/Omsk', 'N. Central Asia Standard Time': 'Asia/Novosibirsk',
-  'Altai Standard Time': 'Asia/Barnaul', 'Tomsk Standard Time': 'Asia/Tomsk', 'North Asia Standard Time': 'Asia/Krasnoyarsk', 'North Asia East Standard Time': 'Asia/Irkutsk',
-  'Yakutsk Standard Time': 'Asia/Yakutsk', 'Vladivostok Standard Time': 'Asia/Vladivostok', 'Magadan Standard Time': 'Asia/Magadan', 'Sakhalin Standard Time': 'Asia/Sakhalin',
-  'Russia Time Zone 10': 'Asia/Srednekolymsk', 'Russia Time Zone 11': 'Asia/Kamchatka',
-  'GTB Standard Time': 'Europe/Bucharest', 'E. Europe Standard Time': 'Europe/Chisinau', 'FLE Standard Time': 'Europe/Kiev', 'Belarus Standard Time': 'Europe/Minsk',
-  'Turkey Standard Time': 'Europe/Istanbul', 'W. Europe Standard Time': 'Europe/Berlin', 'Central Europe Standard Time': 'Europe/Budapest',
-  'Central European Standard Time': 'Europe/Warsaw', 'Romance Standard Time': 'Europe/Paris',
-  'Eastern Standard Time': 'America/New_York', 'Central Standard Time': 'America/Chicago', 'Mountain Standard Time': 'America/Denver', 'Pacific Standard Time': 'America/Los_Angeles',
-};
-
-function ianaZone(name: string): string {
-  return Object.hasOwn(WINDOWS_ZONES, name) ? WINDOWS_ZONES[name]! : name;
-}
