@@ -136,6 +136,10 @@ describe('a configuration folder that holds a broken edit', () => {
     expect(history.code).toBe(0);
     expect(history.out).toContain(touches[0]!.id.slice(0, 8));
     expect((await cli('report', 'coverage', '--config', configDir, '--db', db, '--now', '2027-03-02T18:00:00+03:00')).code).toBe(0);
+    // Nor an employee's feed address (QA: refused, exit 2).
+    const feeds = await cli('feeds', '--config', configDir, '--db', db, '--base-url', 'https://touchbase.example');
+    expect([feeds.code, feeds.out]).toEqual([0, expect.stringContaining('https://touchbase.example/feeds/')]);
+    expect(feeds.err).toContain('going on with the configuration the daemon last applied');
     // What plans still refuses it.
     expect((await cli('plan', '--config', configDir, '--db', db, '--now', NOW.toISO()!)).code).toBe(2);
   });

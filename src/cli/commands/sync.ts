@@ -15,7 +15,7 @@ import { givenPublicUrl, linksBaseUrl } from '../../sync/event-links.ts';
 import { CalendarError } from '../../calendar/port.ts';
 import { feedSecret, feedToken } from '../../calendar/ics/feed-token.ts';
 import { BadInputError, CommandFailedError } from '../cli-error.ts';
-import { clockFrom, configDir, databaseMissing, dbFile, readConfig, withDatabase, type GlobalOptions } from '../context.ts';
+import { clockFrom, configDir, databaseMissing, dbFile, readConfig, readConfigOrLastApplied, withDatabase, type GlobalOptions } from '../context.ts';
 import { requireStrongSecret } from '../../storage/local-secrets.ts';
 import { publicUrl } from '../../http/public-url.ts';
 import type { Settings } from '../../domain/types.ts';
@@ -134,7 +134,8 @@ export function feedsCommand(program: Command, io: CliIO): void {
     .option('--port <port>', 'port to listen on with --serve', '8787')
     .action(async (_o, cmd: Command) => {
       const o = cmd.optsWithGlobals<GlobalOptions & { baseUrl?: string; serve: boolean; host: string; port: string }>();
-      const config = await readConfig(o);
+      // It only reads: a broken edit saved a minute ago does not keep an employee from their feed's address (QA).
+      const config = await readConfigOrLastApplied(o, (text) => io.err(text));
       // The feed secret is generated (written) on first use; a user who may not write reads the one there is.
       // (No feed at all needs no secret: nothing to read or make.)
       const noDatabase = databaseMissing(dbFile(o));
