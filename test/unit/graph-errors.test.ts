@@ -50,6 +50,11 @@ describe('Microsoft Graph errors map to codes that say what to do', () => {
     expect(e.message).not.toContain('anna');
   });
 
+  it('a bare answer (a gateway\'s 503 without a body) says so, without a stray " :"', () => {
+    expect(toCalendarError({ statusCode: 503, code: '', message: '' }).message).toBe('Microsoft Graph 503 (no reason given)');
+    expect(toCalendarError(graph(503, 'ServiceUnavailable')).message).toBe('Microsoft Graph 503 ServiceUnavailable: ServiceUnavailable');
+  });
+
   it('an answer cut short is told so, with the kind it had', () => {
     const e = toCalendarError({ statusCode: 200, code: 'SyntaxError', message: 'Expected \',\' or \'}\' after property value in JSON at position 20' }, { timeoutMs: 30_000 });
     expect([e.code, e.message]).toEqual(['unknown', 'Microsoft Graph 200: the answer was not valid JSON (cut short?)']);

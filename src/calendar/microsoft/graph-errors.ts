@@ -35,7 +35,9 @@ function messageOf(status: number | undefined, e: GraphErrorLike, context: CallC
     return `Microsoft Graph${status ? ` ${status}` : ''}: the answer did not come${context.timeoutMs !== undefined ? ` within ${context.timeoutMs / 1000} s` : ' in time'}`;
   }
   if (status === undefined && (e.code === 'TypeError' || e.code === 'Error')) return `Microsoft Graph: no answer (${e.message ?? 'the call failed'})`;
-  return `Microsoft Graph ${status ?? ''} ${e.code ?? ''}: ${e.message ?? 'error'}`.replace(/\s+/g, ' ').trim();
+  const said = `Microsoft Graph ${status ?? ''} ${e.code ?? ''}`.replace(/\s+/g, ' ').trim();
+  // A bare 503 of a gateway (no body): no stray " :" with nothing after it.
+  return e.message ? `${said}: ${e.message.replace(/\s+/g, ' ').trim()}` : `${said}${status ? ' (no reason given)' : ': error'}`;
 }
 
 /**
