@@ -40,7 +40,7 @@ function withDirty(row: CalendarSyncRow): CalendarSyncRow {
     desired: row.desired, desired_hash: row.desired_hash, remote: row.remote, remote_id: row.remote_id, remote_etag: row.remote_etag,
     remote_hash: row.remote_hash, remote_start: row.remote_start, remote_end: row.remote_end, inflight_op: row.inflight_op,
     inflight_at: row.inflight_at, inflight_hash: row.inflight_hash, inflight_start: row.inflight_start, inflight_end: row.inflight_end, attempts: row.attempts, next_attempt_at: row.next_attempt_at, last_error: row.last_error,
-    failed_hash: row.failed_hash, dirty: needsWork(stateOf(row)) ? 1 : 0, updated_at: row.updated_at,
+    failed_hash: row.failed_hash, dirty: needsWork(stateOf(row)) ? 1 : 0, updated_at: row.updated_at, leaving_unread: row.leaving_unread,
   };
 }
 
@@ -94,7 +94,7 @@ function newRow(w: Want, nowIso: string): CalendarSyncRow {
     desired: 'present', desired_hash: w.hash, remote: 'none', remote_id: null, remote_etag: null, remote_hash: null,
     remote_start: null, remote_end: null, inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null,
     attempts: 0, next_attempt_at: null,
-    last_error: null, failed_hash: null, dirty: 1, updated_at: nowIso,
+    last_error: null, failed_hash: null, dirty: 1, updated_at: nowIso, leaving_unread: 0,
   });
 }
 
@@ -168,11 +168,17 @@ export function membersOf(row: Pick<CalendarSyncRow, 'members'>): string[] {
   return JSON.parse(row.members) as string[];
 }
 
-/** Rows that need a call and whose wait (after a failure) is over, earliest entry first per calendar. */
+/**
+ * Rows that need a call and whose wait (after a failure) is over, earliest entry first per
+ * calendar. Not the deletion of an event leaving a calendar that could not be read before it
+ * left (leaving_unread): it waits for that read (observe-calendars.ts readBeforeLeaving), which
+ * a delete sent first would make unreadable — the employee's deletion then no different from ours.
+ */
 export async function dueSyncRows(db: DB, nowIso: string, employee?: string): Promise<CalendarSyncRow[]> {
   let q = db.selectFrom('calendar_sync').selectAll()
     .where('dirty', '=', 1)
     .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]))
+    .where((eb) => eb.not(eb.and([eb('leaving_unread', '=', 1), eb('desired', '=', 'absent'), eb('inflight_op', 'is', null)])))
     .orderBy('employee_id').orderBy('entry_date').orderBy('entry_id');
   if (employee) q = q.where('employee_id', '=', employee);
   return q.execute();
@@ -320,6 +326,27 @@ export async function handedOverRows(db: DB, window: { from: string; to: string 
     query = query.where('calendar_sync.entry_id', 'in', (eb) => eb.selectFrom('touch_events').select('touch_id').where('seq', '>', since).where('type', '=', 'reassigned'));
   }
   return query.execute();
+}
+
+/**
+ * Events handed to another employee whose calendar could not be read before they left it
+ * (leaving_unread): still planned and still in that calendar, their deletion waiting or not —
+ * what the employee did to them there is read at the first sync that can (observeHandedOver).
+ */
+export async function leavingUnreadRows(db: DB, window: { from: string; to: string }): Promise<CalendarSyncRow[]> {
+  return db.selectFrom('calendar_sync').innerJoin('touches', 'touches.id', 'calendar_sync.entry_id').selectAll('calendar_sync')
+    .where('calendar_sync.leaving_unread', '=', 1).where('calendar_sync.remote', '=', 'present').where('calendar_sync.inflight_op', 'is', null)
+    .where('calendar_sync.provider', 'in', ['google', 'microsoft'])
+    .where('calendar_sync.entry_date', '>=', window.from).where('calendar_sync.entry_date', '<=', window.to)
+    .where('touches.status', '=', 'planned').whereRef('touches.employee_id', '<>', 'calendar_sync.employee_id').execute();
+}
+
+/** Marks rows whose calendar could not be read before they left it (1), or that has been read since (0). */
+export async function markLeavingUnread(db: DB, rows: readonly CalendarSyncRow[], unread: 0 | 1): Promise<void> {
+  for (const r of rows) {
+    await db.updateTable('calendar_sync').set({ leaving_unread: unread })
+      .where('entry_id', '=', r.entry_id).where('employee_id', '=', r.employee_id).where('provider', '=', r.provider).execute();
+  }
 }
 
 /** The events of a calendar its employee deleted (as a read showed), with nothing in flight: one live again was restored from the trash. */

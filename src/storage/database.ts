@@ -26,6 +26,7 @@ import * as m0018 from '../../db/migrations/0018_refused_writes_index.ts';
 import * as m0019 from '../../db/migrations/0019_feed_event_keys_index.ts';
 import * as m0020 from '../../db/migrations/0020_calendar_read_failures.ts';
 import * as m0021 from '../../db/migrations/0021_deleted_event_keys.ts';
+import * as m0022 from '../../db/migrations/0022_leaving_unread.ts';
 import type { Database } from './schema.ts';
 import { connectionClosed, connectionOpened, notADatabaseFile, privateFile, tightenDatabaseFiles } from './private-files.ts';
 import { enterBulkLoadJournal, leaveBulkLoadJournal } from './bulk-load-journal.ts';
@@ -62,6 +63,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0019_feed_event_keys_index': m0019,
   '0020_calendar_read_failures': m0020,
   '0021_deleted_event_keys': m0021,
+  '0022_leaving_unread': m0022,
 };
 
 export type DB = Kysely<Database>;

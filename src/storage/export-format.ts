@@ -93,7 +93,7 @@ export const EXPORTED_TABLES: readonly ExportTable[] = [
     entry_id: 'text', entry_date: 'text', members: 'text', employee_id: 'text', provider: 'text', event_key: 'text', desired: 'text',
     desired_hash: 'text?', remote: 'text', remote_id: 'text?', remote_etag: 'text?', remote_hash: 'text?', remote_start: 'text?', remote_end: 'text?',
     inflight_op: 'text?', inflight_at: 'text?', inflight_hash: 'text?', inflight_start: 'text?', inflight_end: 'text?', attempts: 'integer',
-    next_attempt_at: 'text?', last_error: 'text?', failed_hash: 'text?', dirty: 'boolean', updated_at: 'text',
+    next_attempt_at: 'text?', last_error: 'text?', failed_hash: 'text?', dirty: 'boolean', updated_at: 'text', leaving_unread: 'boolean',
   }),
   table('calendar_pauses', ['employee_id', 'provider'], {
     employee_id: 'text', provider: 'text', code: 'text', reason: 'text', since: 'text', until: 'text?',

@@ -101,6 +101,8 @@ export interface CalendarSyncRow {
   failed_hash: string | null;
   dirty: number;
   updated_at: string;
+  /** 1: the event leaves this calendar, which could not be read before it did; still to be read (db/migrations/0022_leaving_unread.ts). */
+  leaving_unread: number;
 }
 
 /** An event of ours in a calendar its employee no longer uses (their address changed): to be deleted there. */

@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, leavingUnreadRows, markLeavingUnread, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -151,7 +151,8 @@ function sameStart(a: string, b: string): boolean {
  */
 async function compareListed(
   gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
-  listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown) => void, nowIso: string,
+  listed: ReadonlyMap<string, RemoteEvent>, owner: CalendarOwner, provider: string, failed: (error: unknown, row: CalendarSyncRow) => void, nowIso: string,
+  leaving?: (row: CalendarSyncRow) => boolean,
 ): Promise<void> {
   for (const row of rows) {
     let found = listed.get(row.event_key);
@@ -160,11 +161,11 @@ async function compareListed(
       try {
         found = await gateway.read(provider, owner, (port, pace) => port.read(owner, row.event_key, row.remote_id ?? undefined, pace));
       } catch (error) {
-        failed(error);
+        failed(error, row);
         continue;
       }
     }
-    const seen = await changes.record(row, found, nowIso);
+    const seen = await changes.record(row, found, nowIso, leaving?.(row) ?? false);
     if (seen.skipped) result.deleted++;
     if (seen.change === 'moved') result.moved++;
   }
@@ -210,16 +211,21 @@ export async function observeFormerCalendars(
  */
 async function readBeforeLeaving(
   gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
-  owner: CalendarOwner, provider: string, window: { from: string; to: string }, nowIso: string,
+  owner: CalendarOwner, provider: string, window: { from: string; to: string }, nowIso: string, owed?: (rows: readonly CalendarSyncRow[], unread: 0 | 1) => Promise<void>,
 ): Promise<void> {
   let listed: Map<string, RemoteEvent>;
   try {
     listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
   } catch {
+    await owed?.(rows.filter((r) => r.leaving_unread !== 1), 1);
     return;
   }
-  if (!rows.some((r) => listed.has(r.event_key))) return;
-  await compareListed(gateway, changes, result, rows, listed, owner, provider, () => undefined, nowIso);
+  const unread: CalendarSyncRow[] = [];
+  if (rows.some((r) => listed.has(r.event_key))) {
+    await compareListed(gateway, changes, result, rows, listed, owner, provider, (_error, row) => unread.push(row), nowIso, (r) => r.desired === 'absent' && r.leaving_unread === 1);
+  }
+  await owed?.(rows.filter((r) => r.leaving_unread === 1 && !unread.includes(r)), 0);
+  await owed?.(unread.filter((r) => r.leaving_unread !== 1), 1);
 }
 
 /**
@@ -236,8 +242,16 @@ export async function observeHandedOver(
   db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, nowIso: string, since?: number,
 ): Promise<Pick<ObserveResult, 'deleted' | 'moved'>> {
   const result = { deleted: 0, moved: 0 };
-  const rows = await handedOverRows(db, window, since);
+  // With those a calendar that could not be read then still owes (leaving_unread: their deletion
+  // may be waiting): read at the first sync that can, before it goes out. Unread at the handover's
+  // sync, the leaver's move was deleted with the event and the successor got the call at its old
+  // time; the one they deleted came back — for good, once the calendar answered again (QA).
+  const fresh = await handedOverRows(db, window, since);
+  const rowKey = (r: CalendarSyncRow) => `${r.entry_id}\u0000${r.employee_id}\u0000${r.provider}`;
+  const seen = new Set(fresh.map(rowKey));
+  const rows = [...fresh, ...(await leavingUnreadRows(db, window)).filter((r) => !seen.has(rowKey(r)))];
   if (rows.length === 0) return result;
+  const owed = (list: readonly CalendarSyncRow[], unread: 0 | 1) => (list.length > 0 ? markLeavingUnread(db, list, unread) : Promise.resolve());
   const byId = new Map(config.employees.map((e) => [e.id, e]));
   const addresses = new Map((await recordedCalendars(db)).map((c) => [`${c.employeeId}\u0000${c.provider}`, c.address]));
   const pauses = await pausesOf(db);
@@ -252,11 +266,16 @@ export async function observeHandedOver(
     const { employee_id: employeeId, provider } = list[0]!;
     const address = addresses.get(key);
     const pause = pauses.get(key);
-    if (address === undefined || !gateway.port(provider as 'google' | 'microsoft') || (pause?.until && pause.until > nowIso)) continue;
+    if (address === undefined || !gateway.port(provider as 'google' | 'microsoft')) continue;
+    // Asked to wait (a rate limit, a quota): not read now, and so still owed.
+    if (pause?.until && pause.until > nowIso) {
+      await owed(list.filter((r) => r.leaving_unread !== 1), 1);
+      continue;
+    }
     // A leaver gone from the configuration is read in the company's zone (their own is not known any
     // more). A leaver's mailbox emptied or reset concludes nothing: the successor gets them all.
     const owner: CalendarOwner = { employeeId, email: address, timezone: byId.get(employeeId)?.timezone ?? config.settings.timezone };
-    await readBeforeLeaving(gateway, changes, result, list, owner, provider, window, nowIso);
+    await readBeforeLeaving(gateway, changes, result, list, owner, provider, window, nowIso, owed);
   }
   return result;
 }

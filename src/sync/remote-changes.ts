@@ -36,9 +36,13 @@ export class RemoteChanges {
    * Records what the read showed; returns the kind of change, the row as it is now, and after a
    * move the event the rescheduled touch now wants.
    */
-  async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
+  async record(row: CalendarSyncRow, found: RemoteEvent | undefined, nowIso: string, leaving = false): Promise<{ change: SeenChange; row: CalendarSyncRow; skipped: boolean; event?: DesiredEvent }> {
     const live = found && found.status !== 'cancelled' ? found : undefined;
-    const to = live && row.desired === 'present' ? movedTo(live, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
+    // `leaving`: an event handed over whose calendar could not be read before it left (its
+    // deletion waiting): what the employee did is read as if it were still wanted there, as the
+    // read it missed would have (observe-calendars.ts readBeforeLeaving).
+    const wanted = leaving ? 'present' : row.desired;
+    const to = live && wanted === 'present' ? movedTo(live, row, this.#zones.get(row.employee_id) ?? this.#config.settings.timezone) : undefined;
     // Most reads find every event as we left it: nothing to write, nothing to check.
     if (live && !to && live.etag === (row.remote_etag ?? undefined) && live.providerId === row.remote_id) return { change: 'none', row, skipped: false };
     return inTransaction(this.#db, async (trx) => {
@@ -49,7 +53,7 @@ export class RemoteChanges {
       const current = await currentSyncRow(trx, row);
       if (!current || current.updated_at !== row.updated_at) return { change: 'none' as const, row: current ?? row, skipped: false };
       if (!live) {
-        const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, row.desired);
+        const settled = afterRead(null, { kind: found ? 'cancelled' : 'absent' }, wanted);
         const next = await recordAbsent(trx, row, settled.remote as 'gone' | 'deleted_by_user', nowIso);
         const skipped = settled.deletedByUser && (await skipMembers(trx, row, nowIso)) > 0;
         return { change: 'deleted' as const, row: next, skipped };

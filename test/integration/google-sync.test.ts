@@ -605,6 +605,33 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a leaver\'s calendar that cannot be read when their calls are handed over is read at the first sync that can, before its events leave: the move and the deletion are taken in then (QA: lost for good)', async () => {
+    const { sync, db, calls, toBoris } = await handedToBoris();
+    const [moved, deleted] = calls;
+    fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    fake.deleteAsUser(A, deleted!.id);
+    // Anna's calendar answers nothing at the sync that hands her calls to Boris.
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    await sync(configOf(toBoris), 5);
+    const touch = (id: string) => db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
+    // Not read: nothing concluded, nothing lost.
+    expect(await touch(deleted!.id)).toMatchObject({ employee_id: 'boris', status: 'planned' });
+    expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime).length).toBeGreaterThan(1);
+    // It answers again: what she did is read before her events go.
+    fake.clearFaults();
+    await sync(configOf(toBoris), 90);
+    expect(await touch(moved!.id)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
+    expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect((await touch(deleted!.id)).status).toBe('skipped');
+    const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
+    expect(ms(atBoris.find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect(atBoris.some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
+    expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime)).toEqual([]);
+    // Read once: nothing is owed any more, and a later sync reads her calendar no more.
+    expect(await db.selectFrom('calendar_sync').select('entry_id').where('leaving_unread', '=', 1).execute()).toEqual([]);
+    await db.destroy();
+  });
+
   it('a leaver\'s calendar emptied before the handover (none of our events listed) concludes nothing: no call is skipped, the successor gets them all (review)', async () => {
     const { sync, db, calls, toBoris } = await handedToBoris();
     expect(calls.length).toBeGreaterThan(1);
