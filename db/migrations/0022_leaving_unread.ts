@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { columnTypes } from '../../src/storage/dialect.ts';
 
 /**
  * An event that leaves an employee's calendar (its touch handed to another, or their address or
@@ -7,9 +8,10 @@ import { sql, type Kysely } from 'kysely';
  * sync that reads that calendar (sync/observe-calendars.ts readBeforeLeaving). 1 while owed.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table calendar_sync add column leaving_unread integer not null default 0`.execute(db);
+  const t = columnTypes(db);
+  await db.schema.alterTable('calendar_sync').addColumn('leaving_unread', t.flag, (c) => c.notNull().defaultTo(t.flagValue(false))).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table calendar_sync drop column leaving_unread`.execute(db);
+  await db.schema.alterTable('calendar_sync').dropColumn('leaving_unread').execute();
 }

@@ -177,6 +177,15 @@ describe('PostgreSQL', () => {
     ok(['done', done!.id, '--at', `${done!.date}T15:00:00+03:00`, '--now', `${done!.date}T18:00:00+03:00`, '--note', 'agreed a visit — в мае'], sqliteFile);
     ok(['skip', skipped!.id, '--at', `${skipped!.date}T10:00:00+03:00`, '--now', `${skipped!.date}T18:00:00+03:00`, '--reason', 'closed this week'], sqliteFile);
     ok(['checks', '--now', LATER], sqliteFile);
+    // An Outlook event leaving a calendar not read yet (its flags, 0/1 in SQLite, booleans in PostgreSQL).
+    const side = await openMigrated(sqliteFile);
+    await side.insertInto('calendar_sync').values({
+      entry_id: done!.id, entry_date: done!.date, members: JSON.stringify([done!.id]), employee_id: 'anna', provider: 'microsoft', event_key: done!.id.replace(/-/g, ''),
+      desired: 'absent', desired_hash: null, remote: 'present', remote_id: 'AAMk1', remote_etag: 'W/"1"', remote_hash: 'h', remote_start: `${done!.date}T09:00:00.000+03:00`,
+      remote_end: `${done!.date}T09:30:00.000+03:00`, inflight_op: null, inflight_at: null, inflight_hash: null, inflight_start: null, inflight_end: null, attempts: 0,
+      next_attempt_at: null, last_error: null, failed_hash: null, dirty: 1, updated_at: LATER, leaving_unread: 1,
+    }).execute();
+    await side.destroy();
     const exportFile = join(dir, 'backup.ndjson');
     ok(['export', '--out', exportFile, '--include-secrets', '--now', EXPORTED_AT], sqliteFile);
     const text = readFileSync(exportFile, 'utf8');
@@ -189,6 +198,7 @@ describe('PostgreSQL', () => {
     const again = touchbase(['export', '--include-secrets', '--now', EXPORTED_AT], { ...env, TOUCHBASE_DATABASE_URL: url });
     expect(again.code, again.err).toBe(0);
     expect(again.out).toBe(text);
+    expect(text).toContain('"leaving_unread":true');
 
     // Both databases answer alike.
     for (const args of [['history', '--format', 'json'], ['plan', '--no-save', '--now', LATER, '--from', '2027-03-01', '--to', '2027-05-30', '--format', 'json'],
