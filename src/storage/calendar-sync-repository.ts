@@ -341,6 +341,26 @@ export async function leavingUnreadRows(db: DB, window: { from: string; to: stri
     .where('touches.status', '=', 'planned').whereRef('touches.employee_id', '<>', 'calendar_sync.employee_id').execute();
 }
 
+/**
+ * Lets go of what no read is owed for any more: events no longer in that calendar, dated outside
+ * the window (a day gone by), or whose touch is no longer planned and another's (done, skipped,
+ * cancelled, handed back): their deletion, if any, is held no longer (review: held for good).
+ */
+export async function releaseLeavingUnread(db: DB, window: { from: string; to: string }): Promise<void> {
+  await db.updateTable('calendar_sync').set({ leaving_unread: 0 }).where('leaving_unread', '=', 1)
+    .where((eb) => eb.or([
+      eb('remote', '!=', 'present'), eb('entry_date', '<', window.from), eb('entry_date', '>', window.to),
+      eb.not(eb.exists(eb.selectFrom('touches').select('touches.id').whereRef('touches.id', '=', 'calendar_sync.entry_id')
+        .where('touches.status', '=', 'planned').whereRef('touches.employee_id', '<>', 'calendar_sync.employee_id'))),
+    ])).execute();
+}
+
+/** Whether a calendar still owes a read of events leaving it (leaving_unread). */
+export async function owesLeavingRead(db: DB, employeeId: string, provider: string): Promise<boolean> {
+  return (await db.selectFrom('calendar_sync').select('entry_id').where('employee_id', '=', employeeId).where('provider', '=', provider)
+    .where('leaving_unread', '=', 1).limit(1).execute()).length > 0;
+}
+
 /** Marks rows whose calendar could not be read before they left it (1), or that has been read since (0). */
 export async function markLeavingUnread(db: DB, rows: readonly CalendarSyncRow[], unread: 0 | 1): Promise<void> {
   for (const r of rows) {

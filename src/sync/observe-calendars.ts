@@ -1,6 +1,6 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, leavingUnreadRows, markLeavingUnread, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, leavingUnreadRows, markLeavingUnread, releaseLeavingUnread, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -246,6 +246,7 @@ export async function observeHandedOver(
   // may be waiting): read at the first sync that can, before it goes out. Unread at the handover's
   // sync, the leaver's move was deleted with the event and the successor got the call at its old
   // time; the one they deleted came back — for good, once the calendar answered again (QA).
+  await releaseLeavingUnread(db, window);
   const fresh = await handedOverRows(db, window, since);
   const rowKey = (r: CalendarSyncRow) => `${r.entry_id}\u0000${r.employee_id}\u0000${r.provider}`;
   const seen = new Set(fresh.map(rowKey));
