@@ -95,10 +95,12 @@ export class Placer {
   readonly #fromToday = new Map<string, readonly string[]>();
   /**
    * Where a candidate list cut from its period lies in it (#candidates): how many of the period's
-   * working days come before its first (before today, before a handover's `on`), and how many the
-   * period has in all — so that a touch keeps its own day of the whole period when that day is left.
+   * working days come before its first (before today), and how many the period has in all — so
+   * that a touch keeps its own day of the whole period when that day is left.
    */
   readonly #cut = new WeakMap<readonly string[], { readonly before: number; readonly total: number }>();
+  /** A handover's side of a period (#candidates), and the whole period's days it is a part of. */
+  readonly #sides = new WeakMap<readonly string[], readonly string[]>();
   /** employee id → date → load. */
   readonly #load = new Map<string, Map<string, DayLoad>>();
   /** employee × client pair → date → shared working hours (null: none that day). */
@@ -259,10 +261,23 @@ export class Placer {
   }
 
   #ownDay(r: PlacementRequest, days: readonly string[]): number {
+    // A handover's side: the touch's own day of the whole period, where this side has it.
+    const whole = this.#sides.get(days);
+    if (whole) {
+      const own = whole.length > 0 ? this.#ownIndex(r, whole) : -1;
+      const at = own < 0 ? -1 : days.indexOf(whole[own]!);
+      return at >= 0 ? at : r.seed % days.length;
+    }
+    const own = this.#ownIndex(r, days);
+    return own >= 0 ? own : r.seed % days.length;
+  }
+
+  /** The index of the touch's own day in a list of days (-1: cut off, before today). */
+  #ownIndex(r: PlacementRequest, days: readonly string[]): number {
     const cut = this.#cut.get(days);
     if (!cut) return r.seed % days.length;
     const own = r.seed % cut.total - cut.before;
-    return own >= 0 && own < days.length ? own : r.seed % days.length;
+    return own >= 0 && own < days.length ? own : -1;
   }
 
   #candidates(r: PlacementRequest): readonly string[] {
@@ -273,15 +288,12 @@ export class Placer {
       const side = this.#candidates({ ...r, from, to, hardFrom: undefined, hardTo: undefined });
       // A handover's side of the period, placed as a part of the whole: a touch whose own day of
       // the period is on this side keeps it (QA: a leaver's touches before `on` took other days
-      // of theirs once a handover was configured). A copy: the side's list may be memoised.
+      // of theirs once a handover was configured) — found by its date, the whole counted in the
+      // role holder's country (periodCountry) and each side in its holder's, so that a holiday of
+      // one side's country moves none of the other's (review). A copy: the side's list may be memoised.
       const counted = r.periodCountry === undefined || r.periodCountry === r.employee.country ? r.employee : { ...r.employee, country: r.periodCountry };
-      const whole = this.#candidates({ ...r, employee: counted, hardFrom: undefined, hardTo: undefined });
-      // (The same days as the whole, both cut at today, still count from the whole period's start.)
-      const at = side.length > 0 && side.length <= whole.length ? whole.indexOf(side[0]!) : -1;
-      if (at < 0 || whole[at + side.length - 1] !== side[side.length - 1]) return side;
-      const cut = this.#cut.get(whole);
       const part = [...side];
-      this.#cut.set(part, { before: (cut?.before ?? 0) + at, total: cut?.total ?? whole.length });
+      this.#sides.set(part, this.#candidates({ ...r, employee: counted, hardFrom: undefined, hardTo: undefined }));
       return part;
     }
     const all = this.#calendar.workdaysBetween(r.from, r.to, r.employee.country, r.client.country);
