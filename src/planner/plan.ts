@@ -6,7 +6,7 @@ import { approximateDays } from '../domain/duration.ts';
 import { own } from '../domain/safe-keys.ts';
 import { addDays, addDuration, assertIsoDate, daysBetween, lastStepBefore, localDate, maxDate, minDate } from './dates.ts';
 import { campaignDemands } from './campaign-demands.ts';
-import { demand, titleValue, type Demand, type UnitOwn } from './demand.ts';
+import { demand, titleValue, type Demand, type UnitOwn, type Window } from './demand.ts';
 import { handoverDemands } from './handover-demands.ts';
 import { resolutionOrder, type Pin, type PlannerHistory, type Resolution } from './history.ts';
 import { chainIdentity, chainSources, chainStart } from './chain-start.ts';
@@ -324,24 +324,44 @@ class PlanRun {
   }
 
   /**
-   * A handover's "your manager changes" letter for the day it announces now. One done for other
-   * days (the handover put off or brought forward since: its period is another) told the contact
-   * a day no longer true, so the contact is told again by a new touch, numbered after it in its
-   * series; the one done stays in the history as it was. One not done yet keeps its id and moves
-   * with its days, as any touch (QA: a handover put off was never announced again where its
-   * notice had gone; review: a notice given a new id with each date left the undone old one
-   * behind, to go overdue and be sent for a day no longer true).
+   * A handover's "your manager changes" letter for the day it announces now. The contact's
+   * notices are a chain — its own id, then one numbered after it in its series for each time it
+   * was told again — and the last one done says what the contact was told: when that is another
+   * day than `on` now (the handover put off or brought forward since), the contact is told again
+   * by the next touch of the chain, and the ones done stay in the history as they were. One not
+   * done yet keeps its id and moves with its days, as any touch (QA: a handover put off was never
+   * announced again where its notice had gone; review: a notice given a new id with each date
+   * left the undone old one behind, to go overdue and be sent for a day no longer true).
    */
   #announcing(d: Demand): Demand {
     if (!isHandoverLetter(d, 'notice')) return d;
+    const done: { demand: Demand; told: Window }[] = [];
     let current = d;
     for (let k = 1; ; k++) {
-      const done = this.history.resolutions.get(current.id);
-      if (done?.status !== 'done' || !done.window || (done.window.from === d.window.from && done.window.to === d.window.to)) return current;
-      // The one done, as the history has it (a plan of its days lists it).
-      this.#keepPinned({ ...current, window: done.window });
+      const resolution = this.history.resolutions.get(current.id);
+      if (resolution?.status !== 'done' || !resolution.window) break;
+      done.push({ demand: current, told: resolution.window });
       current = { ...d, ...touchKey(`${d.series}|${k}`) };
     }
+    const last = done.at(-1);
+    const kept = last && this.#toldThisDay(d, last.told) ? last.demand : current;
+    // The ones done before, as the history has them (a plan of their days lists them).
+    for (const { demand, told } of done) if (demand !== kept) this.#keepPinned({ ...demand, window: told });
+    return kept;
+  }
+
+  /**
+   * Whether a notice done in the period `told` announced the handover's `on` as it is now: it
+   * ended before `on` with no working day between (of the notifier and the contact, as its days
+   * were counted) — not a period that merely moved with a day off added since, or a director in
+   * another country, while `on` stayed (review).
+   */
+  #toldThisDay(d: Demand, told: Window): boolean {
+    const on = this.#handoverFrom.get(d.source.split(':')[1] ?? '')?.on;
+    if (on === undefined) return true;
+    if (told.to >= on || daysBetween(told.to, on) > 31) return false;
+    const notifier = this.#employees.get(d.employee ?? '')?.country ?? this.config.settings.country;
+    return this.#calendar.workdaysBetween(addDays(told.to, 1), addDays(on, -1), notifier, d.client.country).length === 0;
   }
 
   /** Whether this is the first missed letter of its kind of a handover at its client (one warning a client). */

@@ -234,6 +234,14 @@ describe('handovers', () => {
     expect(may.map((t) => t.status)).toEqual(['done', 'done', 'planned']);
     expect(new Set(may.map((t) => t.id)).size).toBe(3);
     expect(may[2]!.date >= '2027-05-13' && may[2]!.date <= '2027-05-14').toBe(true);
+    // Back to 15 March after being told 15 April: told again (what they were told last counts, review).
+    const back = planTouches(on('2027-03-15'), twice, { from: '2027-03-01', to: '2027-04-30' }, DateTime.fromISO(`${buyer.date}T15:00:00Z`).minus({ days: 3 })).touches
+      .filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1');
+    expect(back.map((t) => t.status)).toEqual(['done', 'planned', 'done']);
+    // The same 15 March, its notice days moved by a day off decreed since (12 March): no second letter (review).
+    const decreed = configOf({ ...config, settings: { ...config.settings, calendar_changes: { RU: { off: ['2027-03-12'] } } } });
+    const moved = planTouches(decreed, history, { from: '2027-03-01', to: '2027-04-30' }, today);
+    expect(moved.touches.filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1').map((t) => [t.id, t.status])).toEqual([[buyer.id, 'done']]);
   });
 
   it('a touch handed over keeps the day it would have without the handover where leaver and successor have other holidays (QA: Bucharest → Chișinău, 25 March moved to the 29th)', () => {
