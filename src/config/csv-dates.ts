@@ -50,10 +50,15 @@ export function dateShape(cell: string): string | undefined {
  * 12/1/2026). Both when no cell's day is past 12.
  */
 export function formatsReading(cells: readonly string[]): string[] {
+  return formatsByCells(cells).filter((f) => f.reads === cells.length).map((f) => f.format);
+}
+
+/** Day first and month first (of the cells' shape) with how many of the cells each reads. */
+function formatsByCells(cells: readonly string[]): { format: string; reads: number }[] {
   const m = FIGURES.exec(dateAlone(cells[0] ?? ''));
   if (!m) return [];
   const [sep, year] = [m[2]!, m[4]!.length === 4 ? 'yyyy' : 'yy'];
-  return [`d${sep}M${sep}${year}`, `M${sep}d${sep}${year}`].filter((format) => cells.every((cell) => isoDateOf(cell, format) !== cell));
+  return [`d${sep}M${sep}${year}`, `M${sep}d${sep}${year}`].map((format) => ({ format, reads: cells.filter((cell) => isoDateOf(cell, format) !== cell).length }));
 }
 
 function dateAlone(cell: string): string {
@@ -69,8 +74,8 @@ export interface DateColumnTally {
   count: number;
 }
 
-/** How many cells of a tally are kept to find the format that reads them all (an export's rows are alike). */
-const CELLS_KEPT = 1000;
+/** How many cells of a tally are kept to find the format that reads them all (a bound on memory only: a CRM's export has fewer). */
+const CELLS_KEPT = 100_000;
 const LINES_NAMED = 5;
 
 export function tallyDateCell(tallies: Map<string, DateColumnTally>, key: string, issue: ConfigIssue, cell: string, line: number): void {
@@ -92,13 +97,19 @@ export function tallyDateCell(tallies: Map<string, DateColumnTally>, key: string
  */
 export function dateColumnIssue(t: DateColumnTally, declared: string | undefined, how: string): ConfigIssue {
   const [first] = t.cells;
-  const others = t.lines.slice(1, LINES_NAMED + 1);
-  const more = t.count > 1
-    ? ` and ${t.count - 1} more like it (line${t.count > 2 ? 's' : ''} ${others.join(', ')}${t.count - 1 > others.length ? ', …' : ''})`
-    : '';
+  const more = moreLike(t);
   let formats = formatsReading(t.cells).filter((f) => f !== declared);
   // Both read: the declared format says which comes first ("MM/dd/yyyy" refuses US Excel's 12/1/2026, which M/d/yyyy reads).
   if (declared !== undefined && formats.length === 2) formats = formats.filter((f) => monthFirst(f) === monthFirst(declared));
+  // Neither reads every one (a 30 February among them): the one that reads most, said so (review: no hint at all).
+  const most = formats.length === 0 ? formatsByCells(t.cells).filter((f) => f.format !== declared && f.reads > 0).sort((a, b) => b.reads - a.reads) : [];
+  if (most.length > 0 && (most.length === 1 || most[0]!.reads > most[1]!.reads)) {
+    const { format, reads } = most[0]!;
+    const which = `date_format ${format} reads ${reads} of them; the others are no dates, to mend in the CRM`;
+    return declared !== undefined
+      ? { ...t.issue, expected: `a date as date_format says (${declared}), or like 2027-03-15 or 15.03.2027`, found: `${quote(t.cells[0]!)}${moreLike(t)}, which ${which}` }
+      : { ...t.issue, expected: 'a date like 2027-03-15 or 15.03.2027', found: `${quote(t.cells[0]!)}${moreLike(t)}: another format is read once ${how} (${which.replace(/^date_format /, 'date_format: ')})` };
+  }
   const many = t.count > 1;
   const both = formats.length === 2
     ? `${formats[0]} (day first) or ${formats[1]} (month first, as US Excel writes) reads ${many ? 'every one' : 'it'}: no day ${many ? 'in them ' : ''}is past 12, so check one whose date you know`
@@ -114,4 +125,10 @@ export function dateColumnIssue(t: DateColumnTally, declared: string | undefined
 /** Whether a date_format puts the month before the day. */
 function monthFirst(format: string): boolean {
   return format.indexOf('M') < format.indexOf('d');
+}
+
+/** " and 4 more like it (lines 3, 4, 5, 6)" after a tally's first cell; nothing for one alone. */
+function moreLike(t: DateColumnTally): string {
+  const others = t.lines.slice(1, LINES_NAMED + 1);
+  return t.count > 1 ? ` and ${t.count - 1} more like it (line${t.count > 2 ? 's' : ''} ${others.join(', ')}${t.count - 1 > others.length ? ', …' : ''})` : '';
 }

@@ -367,6 +367,11 @@ describe('small things of real exports', () => {
     expect(column.issues.map(formatIssue)).toEqual([
       'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "12/07/2020" and 4 more like it (lines 3, 4, 5, 6): another format is read once the file is declared under imports: with its date_format (date_format: d/M/yyyy reads every one of them)',
     ]);
+    // One of them no date at all (30 February): the format that reads the others, said so (review: no hint).
+    const impossible = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;A;12/25/2020\na2;B;2/30/2021\na3;C;3/14/2019\n' }));
+    expect(impossible.issues.map(formatIssue)).toEqual([
+      'clients.csv:2:3: since (client a1): expected a date like 2027-03-15 or 15.03.2027, found "12/25/2020" and 2 more like it (lines 3, 4): another format is read once the file is declared under imports: with its date_format (date_format: M/d/yyyy reads 2 of them; the others are no dates, to mend in the CRM)',
+    ]);
     // No day past 12 in any: both orders named, neither chosen.
     const unsure = check(writeConfig({ 'company.yaml': company, 'clients.csv': 'id;name;since\na1;A;12/07/2020\na2;B;03/04/2019\n' }));
     expect(unsure.issues.map(formatIssue)).toEqual([
