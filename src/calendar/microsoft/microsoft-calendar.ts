@@ -187,7 +187,7 @@ class BearerMiddleware implements Middleware {
     headers.set('Authorization', `Bearer ${await this.#token.get()}`);
     // Times in UTC, whatever zone an event was written in (Outlook's clients write Windows names):
     // all-day events stay midnight to midnight (Graph's own rule).
-    headers.set('Prefer', 'outlook.timezone="UTC"');
+    if (!headers.get('Prefer')?.includes('outlook.timezone')) headers.append('Prefer', 'outlook.timezone="UTC"');
     context.options.headers = Object.fromEntries(headers.entries());
     // The SDK has no timeout of its own: a stalled call would hold the employee's sync forever.
     context.options.signal = AbortSignal.timeout(this.#timeoutMs);
