@@ -345,10 +345,14 @@ class PlanRun {
     }
     const last = done.at(-1);
     const kept = last && this.#toldThisDay(d, last.told) ? last.demand : current;
+    if (last && kept === current) this.#retold.add(current.id);
     // The ones done before, as the history has them (a plan of their days lists them).
     for (const { demand, told } of done) if (demand !== kept) this.#keepPinned({ ...demand, window: told });
     return kept;
   }
+
+  /** Notices that tell a contact again (#announcing): a late one was told another day, not never told. */
+  readonly #retold = new Set<string>();
 
   /**
    * Whether a notice done in the period `told` announced the handover's `on` as it is now: it
@@ -389,8 +393,11 @@ class PlanRun {
     // Recorded: as it stands in a plan of past days, history before the window.
     if (this.history.pins.has(d.id)) return d.window.to < this.window.from;
     if (this.#firstMissed(d, 'notice')) {
+      const why = this.#retold.has(d.id)
+        ? 'after its contacts were told another day, the handover\'s date was brought forward to before them'
+        : 'before they were first planned (the handover, its date, the client or its contacts came into the configuration after those days)';
       this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: d.employee!, window: d.window, missedStep: true,
-        message: `missed: the "your manager changes" letters to its contacts were due ${d.window.from} to ${d.window.to}, before they were first planned (the handover, its date, the client or its contacts came into the configuration after those days); they are in no calendar and are not sent after the change — tell them by hand if it still matters (the successor's introductions go as planned)` });
+        message: `missed: the "your manager changes" letters to its contacts were due ${d.window.from} to ${d.window.to}, ${why}; they are in no calendar and are not sent after the change — tell them by hand if it still matters (the successor's introductions go as planned)` });
     }
     return true;
   }

@@ -238,6 +238,12 @@ describe('handovers', () => {
     const back = planTouches(on('2027-03-15'), twice, { from: '2027-03-01', to: '2027-04-30' }, DateTime.fromISO(`${buyer.date}T15:00:00Z`).minus({ days: 3 })).touches
       .filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1');
     expect(back.map((t) => t.status)).toEqual(['done', 'planned', 'done']);
+    // Brought forward to 11 March once the buyer was told 15 March, the new letters' days past: a warning says so, no letter after the change (review: "came into the configuration after").
+    const forward = planTouches(on('2027-03-11'), history, { from: '2027-03-11', to: '2027-04-30' }, DateTime.fromISO('2027-03-11T15:00:00Z'));
+    expect(forward.touches.filter((t) => notice(t) && t.contacts[0] === 'stroymash-buyer1' && t.status === 'planned')).toEqual([]);
+    expect(forward.warnings.filter((w) => w.source === 'handover:ivanova:sidorov').map((w) => w.message)).toEqual([
+      expect.stringMatching(/^missed: the "your manager changes" letters to its contacts were due 2027-03-09 to 2027-03-10, after its contacts were told another day, the handover's date was brought forward to before them;/),
+    ]);
     // The same 15 March, its notice days moved by a day off decreed since (12 March): no second letter (review).
     const decreed = configOf({ ...config, settings: { ...config.settings, calendar_changes: { RU: { off: ['2027-03-12'] } } } });
     const moved = planTouches(decreed, history, { from: '2027-03-01', to: '2027-04-30' }, today);
