@@ -12,7 +12,7 @@ import { writeQueueSummary } from '../storage/calendar-sync-repository.ts';
 import { refreshDashboardSafely } from '../dashboard/refresh.ts';
 import { dispatchDue, type SharedRun } from './dispatch-pass.ts';
 import { employeeById } from '../domain/config-index.ts';
-import { localValue, setLocalValue } from '../storage/local-secrets.ts';
+import { localValue, MISSED_LOGGED_VALUE, setLocalValue } from '../storage/local-secrets.ts';
 import { daysBetween } from '../planner/dates.ts';
 import { MISSED_STEP_DAYS } from '../planner/rule-demands.ts';
 import type { PlanWarning } from '../planner/plan.ts';
@@ -90,7 +90,7 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
 const MISSED_LOGGED = 20;
 
 /** The missed touches already logged (their ids, each with its window's end): local_secrets' value. */
-const LOGGED_MISSED = 'plan.missed_logged';
+const LOGGED_MISSED = MISSED_LOGGED_VALUE;
 /** At most this many kept: past it, the oldest are forgotten (and logged again, if a plan still misses them). */
 const LOGGED_MISSED_KEPT = 5_000;
 

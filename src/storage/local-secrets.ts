@@ -78,6 +78,8 @@ export async function localSecret(db: DB, name: string, fromEnv: string | undefi
 
 /** This database's id, named in the feed folder it writes (sync/feed-files.ts, claimFeedsFolder). */
 export const FEEDS_OWNER_VALUE = 'feeds.owner';
+/** The missed touches the daemon's log has named (daemon/work.ts): bookkeeping, exported as data. */
+export const MISSED_LOGGED_VALUE = 'plan.missed_logged';
 
 /** A local fact of this installation kept beside the secrets (not itself secret), or undefined. */
 export async function localValue(db: DB, name: string): Promise<string | undefined> {

@@ -70,6 +70,8 @@ describe('the export format', () => {
     ['dashboard-sessions', 'never'],
     ['sync.basis', 'never'],
     ['links.base_url', 'data'],
+    // Bookkeeping of the daemon's log, no secret (QA: --include-secrets then claimed the link and feed secrets).
+    ['plan.missed_logged', 'data'],
   ])('local value %s is %s', (name, policy) => {
     expect(localValuePolicy(name)).toBe(policy);
   });
