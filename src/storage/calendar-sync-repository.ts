@@ -355,12 +355,6 @@ export async function releaseLeavingUnread(db: DB, window: { from: string; to: s
     ])).execute();
 }
 
-/** Whether a calendar still owes a read of events leaving it (leaving_unread). */
-export async function owesLeavingRead(db: DB, employeeId: string, provider: string): Promise<boolean> {
-  return (await db.selectFrom('calendar_sync').select('entry_id').where('employee_id', '=', employeeId).where('provider', '=', provider)
-    .where('leaving_unread', '=', 1).limit(1).execute()).length > 0;
-}
-
 /** Marks rows whose calendar could not be read before they left it (1), or that has been read since (0). */
 export async function markLeavingUnread(db: DB, rows: readonly CalendarSyncRow[], unread: 0 | 1): Promise<void> {
   for (const r of rows) {

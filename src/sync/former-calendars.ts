@@ -6,7 +6,6 @@ import {
   recordLeftoverFailure, recordMailboxUnreachable,
 } from '../storage/calendar-addresses.ts';
 import { applyFeedEvents, employeesInFeeds } from '../storage/feed-repository.ts';
-import { owesLeavingRead } from '../storage/calendar-sync-repository.ts';
 import type { CalendarGateway } from './calendar-gateway.ts';
 import type { CalendarLeftoverRow } from '../storage/schema.ts';
 
@@ -74,9 +73,6 @@ export async function forgetRemovedEmployees(
   const events: RemovedEvent[] = [];
   for (const calendar of await recordedCalendars(db)) {
     if (present.has(calendar.employeeId)) continue;
-    // Its events' read before they leave still owed (the calendar did not answer at the handover):
-    // kept until a sync reads it, or the moves and deletions of the leaver are lost with it (review).
-    if (!dryRun && await owesLeavingRead(db, calendar.employeeId, calendar.provider)) continue;
     gone.add(calendar.employeeId);
     const rows = dryRun ? await eventsInCalendarFrom(db, calendar, from) : await forgetRemovedCalendar(db, calendar, from, nowIso);
     for (const row of rows) events.push({ employeeId: row.employee_id, provider: row.provider, key: row.event_key, address: calendar.address });
