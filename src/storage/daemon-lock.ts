@@ -102,6 +102,8 @@ export class DaemonLock {
     const lockFile = `${real}${LOCK_SUFFIX}`;
     const infoFile = `${real}.daemon-pid`;
     let db: SQLite.Database;
+    // Made by this start (not one a daemon left): taken away again if this start is refused.
+    const made = !existsSync(lockFile);
     try {
       // Created (or tightened) owner-only before SQLite opens it: it sits beside a private database.
       privateFile(lockFile);
@@ -132,6 +134,8 @@ export class DaemonLock {
       if (other !== undefined) {
         db.exec('ROLLBACK');
         db.close();
+        // Left beside the hard link, it made a check there take a daemon for running (QA).
+        if (made) rmSync(lockFile, { force: true });
         throw new DaemonAlreadyRunningError(`another touchbase daemon (pid ${other.pid}) is running on ${dbFile} through another path to the same file `
           + `(${other.path}: a hard link?); stop it first, or give this one another database with --db`);
       }

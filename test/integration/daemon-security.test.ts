@@ -238,6 +238,8 @@ describe('one daemon per database file, whatever the path to it', () => {
       expect(second.status).not.toBe(0);
       expect(second.stderr).toContain(`another touchbase daemon (pid ${first.pid}) is running on ${join(dir, 'other', 'same.sqlite')} through another path to the same file (${db}: a hard link?)`);
       expect(existsSync(join(dir, 'other', 'same.sqlite-wal'))).toBe(false);
+      // Nor the lock file it made there (QA: left behind).
+      expect(existsSync(join(dir, 'other', 'same.sqlite.daemon-lock'))).toBe(false);
       // A command through the link is refused too, naming the daemon's path: it saw no daemon and wrote a log of its own (QA).
       const command = spawnSync(process.execPath, [resolve('src/touchbase.js'), 'history', '--config', resolve('config'), '--db', join(dir, 'other', 'same.sqlite')], { env, encoding: 'utf8', timeout: 60_000 });
       expect(command.status).toBe(2);
