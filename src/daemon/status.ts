@@ -83,6 +83,15 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
       lastSummary: j.last_summary, lastError: j.last_error, failuresInARow: j.failures, nextRun,
     };
   });
+  // A job no daemon has looked at yet (one killed in its first seconds): not run yet, as one that
+  // waits for its first tick (QA: the calendars' read and the digest were missing from status).
+  for (const [name, expression] of Object.entries(schedules)) {
+    if (jobs.some((j) => j.name === name)) continue;
+    const schedule = new CronSchedule(expression, zone);
+    jobs.push({ name, schedule: expression, lastStarted: null, lastFinished: null, lastResult: null, lastSummary: null, lastError: null, failuresInARow: 0, nextRun: schedule.nextAfter(now).setZone(zone).toISO()! });
+    schedule.dispose();
+  }
+  jobs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const nowIso = now.toUTC().toISO()!;
   const queue = await writeQueueSummary(db, nowIso);
   const leftovers = await leftoverSummary(db);

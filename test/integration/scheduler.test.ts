@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { openMigrated, type DB } from '../../src/storage/database.ts';
 import { CronSchedule } from '../../src/daemon/cron-schedule.ts';
 import { Scheduler, type Job, type JobRun } from '../../src/daemon/scheduler.ts';
-import { FIRST_SUCCESS, getInfo, jobState } from '../../src/storage/job-repository.ts';
+import { FIRST_SUCCESS, getInfo, jobState, setInfo } from '../../src/storage/job-repository.ts';
+import { DateTime } from 'luxon';
 import { daemonStatus } from '../../src/daemon/status.ts';
 import { tempDir } from '../helpers/config-folder.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
@@ -116,6 +117,21 @@ describe('the run loop never trusts its timer', () => {
     expect(await scheduler.runDue()).toEqual(['digest']);
     expect(runs.map((r) => r.reason)).toEqual(['schedule']);
     expect(await jobState(db, 'digest')).toMatchObject({ last_result: 'ok', last_summary: 'sent' });
+  });
+
+  it('a job no daemon looked at yet (one killed in its first seconds) is in status as not run yet (QA: missing)', async () => {
+    const location = await tempDatabaseLocation();
+    const db = await openMigrated(location);
+    open.push({ db, schedules: [] });
+    // The daemon recorded its jobs' schedules at its start, then ran only the sync before it was killed.
+    await setInfo(db, { schedules: JSON.stringify({ sync: '*/5 * * * *', daily: '30 6 * * *', calendars: '0 * * * *', digest: '0 8 * * mon' }), timezone: 'Europe/Moscow', pid: '999999', started_at: '2027-01-15T07:00:00.000Z' });
+    await db.insertInto('daemon_jobs').values({ name: 'sync', failures: 0, watermark: '2027-01-15T07:00:00.000Z', last_started_at: '2027-01-15T07:00:00.000Z', last_result: 'running' }).execute();
+    const status = await daemonStatus(db, DateTime.fromISO('2027-01-15T10:00:02+03:00'));
+    expect(status.jobs.map((j) => [j.name, j.lastResult])).toEqual([['calendars', null], ['daily', null], ['digest', null], ['sync', 'running']]);
+    expect(status.jobs.find((j) => j.name === 'digest')!.nextRun).toBe('2027-01-18T08:00:00.000+03:00');
+    const shown = await cli('status', '--db', location);
+    expect(shown.out).toMatch(/^calendars +0 \* \* \* \* +not run yet\b/m);
+    expect(shown.out).toMatch(/^digest +0 8 \* \* mon +not run yet\b/m);
   });
 
   it('after a failure it backs off with jitter, growing, and a success resets it', async () => {
