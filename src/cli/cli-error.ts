@@ -49,8 +49,14 @@ export function reportError(error: unknown, stream: NodeJS.WritableStream = proc
     stderr.write(`touchbase: ${error.message}\n`);
     return error.status;
   }
-  // Trouble with the database file or a second daemon: the message says what to do; no stack.
-  if (error instanceof DatabaseProblemError || error instanceof DaemonAlreadyRunningError) {
+  // A second daemon on a database one serves: the --db given is the mistake, for someone to
+  // mend (a unit copied for another company, a second start), not one to restart every 10 s (QA).
+  if (error instanceof DaemonAlreadyRunningError) {
+    stderr.write(`touchbase: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  // Trouble with the database file: the message says what to do; no stack.
+  if (error instanceof DatabaseProblemError) {
     stderr.write(`touchbase: ${error.message}\n`);
     return EXIT_FAILURE;
   }

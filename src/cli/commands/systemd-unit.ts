@@ -33,8 +33,8 @@ ExecReload=/bin/kill -HUP $MAINPID
 EnvironmentFile=-/etc/touchbase/touchbase.env
 Restart=on-failure
 RestartSec=10
-# Exit status 2 is bad input (an environment variable, a configuration never valid): someone must
-# fix it first; restarted every 10 s for good, it only filled the journal.
+# Exit status 2 is bad input (an environment variable, a configuration never valid, a database
+# another daemon serves): someone must fix it first; restarted every 10 s for good, it only filled the journal.
 RestartPreventExitStatus=2
 KillMode=mixed
 TimeoutStopSec=60
