@@ -84,6 +84,22 @@ async function handedToBoris() {
 /** An ISO instant as milliseconds: the same instant whatever offset it is written with. */
 const ms = (iso: string | undefined) => DateTime.fromISO(iso!).toMillis();
 
+/**
+ * What Anna did before her calls were handed to Boris, taken in: the call she moved to 10 March
+ * 11:00 is Boris's at that time, the one she deleted is skipped and in no calendar, and none of her
+ * calls is left in hers.
+ */
+async function expectTakenIn(db: DB, moved: string, deleted: string) {
+  const touch = (id: string) => db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
+  expect(await touch(moved)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
+  expect(ms((await touch(moved)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
+  expect((await touch(deleted)).status).toBe('skipped');
+  const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
+  expect(ms(atBoris.find((e) => e.id.startsWith(moved.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
+  expect(atBoris.some((e) => e.id.startsWith(deleted.slice(0, 32)))).toBe(false);
+  expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime)).toEqual([]);
+}
+
 async function expectCalendarsEqualPlan(db: DB) {
   const planned = await db.selectFrom('touches').selectAll().where('status', '=', 'planned').where('date', '>=', HORIZON.from).where('date', '<=', HORIZON.to).execute();
   const emailOf: Record<string, string> = { anna: A, boris: B };
@@ -594,14 +610,7 @@ describe('Google Calendar sync through the real client', () => {
     fake.deleteAsUser(A, deleted!.id);
     // Then, before any read of her calendar, all of Anna's clients are given to Boris.
     await sync(configOf(toBoris), 5);
-    const touch = (id: string) => db.selectFrom('touches').select(['employee_id', 'date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
-    expect(await touch(moved!.id)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
-    expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
-    expect((await touch(deleted!.id)).status).toBe('skipped');
-    const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
-    expect(ms(atBoris.find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
-    expect(atBoris.some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
-    expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime)).toEqual([]);
+    await expectTakenIn(db, moved!.id, deleted!.id);
     await db.destroy();
   });
 
@@ -620,13 +629,7 @@ describe('Google Calendar sync through the real client', () => {
     // It answers again: what she did is read before her events go.
     fake.clearFaults();
     await sync(configOf(toBoris), 90);
-    expect(await touch(moved!.id)).toMatchObject({ employee_id: 'boris', date: '2027-03-10', status: 'planned', moved_by_user: 1 });
-    expect(ms((await touch(moved!.id)).start_at)).toBe(ms('2027-03-10T11:00:00+03:00'));
-    expect((await touch(deleted!.id)).status).toBe('skipped');
-    const atBoris = fake.events(B).filter((e) => e.status === 'confirmed');
-    expect(ms(atBoris.find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
-    expect(atBoris.some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
-    expect(fake.events(A).filter((e) => e.status === 'confirmed' && e.start.dateTime)).toEqual([]);
+    await expectTakenIn(db, moved!.id, deleted!.id);
     // Read once: nothing is owed any more, and a later sync reads her calendar no more.
     expect(await db.selectFrom('calendar_sync').select('entry_id').where('leaving_unread', '=', 1).execute()).toEqual([]);
     await db.destroy();
