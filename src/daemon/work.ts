@@ -89,8 +89,6 @@ export async function doWork(kind: WorkKind, deps: WorkDeps): Promise<WorkReport
 /** How many missed touches a pass's report names (the rest are counted): a new rule's first plan can miss many. */
 const MISSED_LOGGED = 20;
 
-/** The missed touches already logged (their ids, each with its window's end): local_secrets' value. */
-const LOGGED_MISSED = MISSED_LOGGED_VALUE;
 /** At most this many kept: past it, the oldest are forgotten (and logged again, if a plan still misses them). */
 const LOGGED_MISSED_KEPT = 5_000;
 
@@ -103,7 +101,7 @@ async function notLoggedYet(db: DB, missed: readonly PlanWarning[], today: strin
   if (missed.length === 0) return [];
   let logged: Record<string, string> = {};
   try {
-    logged = JSON.parse(await localValue(db, LOGGED_MISSED) ?? '{}') as Record<string, string>;
+    logged = JSON.parse(await localValue(db, MISSED_LOGGED_VALUE) ?? '{}') as Record<string, string>;
   } catch {
     // Unreadable (cut short by hand): logged again, as a first time.
   }
@@ -112,7 +110,7 @@ async function notLoggedYet(db: DB, missed: readonly PlanWarning[], today: strin
   if (fresh.length === 0) return [];
   for (const w of fresh) known.set(w.touch, w.window.to);
   const kept = [...known].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, LOGGED_MISSED_KEPT);
-  await setLocalValue(db, LOGGED_MISSED, JSON.stringify(Object.fromEntries(kept)));
+  await setLocalValue(db, MISSED_LOGGED_VALUE, JSON.stringify(Object.fromEntries(kept)));
   return fresh;
 }
 
