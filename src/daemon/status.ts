@@ -100,8 +100,15 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
   for (const w of queue.waiting) {
     if (!waiting.has(w.employee) && w.lastError && w.nextAttemptAt && w.nextAttemptAt > nowIso) waiting.set(w.employee, { employee: w.employee, error: w.lastError, until: w.nextAttemptAt });
   }
+  const instances = (await sharedWorkView(db, now)).instances;
+  // Daemons sharing the work keep one record of the last to start: when that one has died since,
+  // a live one of them is named instead (QA: a killed daemon's pid and address shown as running).
+  const recorded = { pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, url: info.url || undefined };
+  const alive = instances.filter((i) => i.live);
+  const named = alive.length === 0 || alive.some((i) => i.pid === recorded.pid && (i.url || undefined) === recorded.url) ? recorded
+    : { pid: alive[0]!.pid, startedAt: alive[0]!.startedAt, url: alive[0]!.url || undefined };
   return {
-    pid: info.pid ? Number(info.pid) : undefined, startedAt: info.started_at || undefined, stoppedAt: info.stopped_at || undefined, url: info.url || undefined,
+    pid: named.pid, startedAt: named.startedAt, stoppedAt: info.stopped_at || undefined, url: named.url,
     ...configErrorsOf(info.config_errors),
     configDir: info.config_dir || undefined, configHash: info.config_hash || undefined,
     jobs,
@@ -111,7 +118,7 @@ export async function daemonStatus(db: DB, now: DateTime): Promise<DaemonStatus>
     unreadCalendars: (await readFailures(db)).map((r) => ({ employee: r.employee_id, provider: r.provider, since: r.since, failedAt: r.failed_at, error: `${r.code}: ${r.reason}` })),
     leftovers: { count: leftovers.count, lastError: leftovers.lastError },
     timezone: zone,
-    instances: (await sharedWorkView(db, now)).instances,
+    instances,
     providers: Object.fromEntries(Object.entries(info).filter(([k]) => k.startsWith('provider.')).map(([k, v]) => [k.slice('provider.'.length), v])),
   };
 }

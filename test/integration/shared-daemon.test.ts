@@ -143,6 +143,20 @@ async function liveSharingDaemon() {
   return { clock, live, db };
 }
 
+describe('status of daemons sharing the work', () => {
+  it('names a live one, not the last to start when it has died since (QA: its pid and address shown as running)', async () => {
+    const { clock, live, db } = await liveSharingDaemon();
+    // Another daemon started after this one (its facts are the record's), then was killed: no heartbeat for 2 minutes.
+    const started = clock.now().minus({ minutes: 2 }).toUTC().toISO()!;
+    await registerInstance(db, { id: 'killed', host: 'other-host', pid: 4242, version: 'x', url: 'http://other-host:8787', started_at: started, lease_ms: 30_000 }, started);
+    await setInfo(db, { pid: '4242', url: 'http://other-host:8787', started_at: started });
+    const { daemonStatus } = await import('../../src/daemon/status.ts');
+    const status = await daemonStatus(db, clock.now());
+    expect([status.pid, status.url]).toEqual([process.pid, live.daemon.url]);
+    expect(status.instances.map((i) => [i.pid, i.live])).toEqual([[process.pid, true], [4242, false]]);
+  });
+});
+
 describe('a daemon that dies while it runs a job', () => {
   it('its run is taken for interrupted by a live daemon sharing the database, and run again at once (not left running, or STUCK, until the next tick)', async () => {
     const { clock, live, db } = await liveSharingDaemon();
