@@ -39,6 +39,12 @@ export interface Pin {
   readonly cancelled?: boolean;
   /** Made by a workflow (a business event's call, a digest), not by the plan: the plan places around its time. */
   readonly workflow?: boolean;
+  /**
+   * A workflow's timed touch that is no meeting or call (a business event's letter at its hour):
+   * its time is held, but it takes no place under meetings_per_day (QA: five order letters moved
+   * an agreed call to the next day).
+   */
+  readonly uncapped?: boolean;
 }
 
 /** A timed pin that holds its employee's time: planned (not cancelled) or done — a skipped one frees it. */

@@ -181,9 +181,10 @@ export class Placer {
    * Marks time as taken (a meeting of another client kept as it is) without placing anything;
    * `late`: a late touch the morning check moved there, which no kept touch gives way to (tryKeep).
    */
-  reserve(employee: string, date: string, start: number, end: number, late = false): void {
+  /** `uncapped`: time held by what is no meeting or call (a business event's letter at its hour), not counted under meetings_per_day. */
+  reserve(employee: string, date: string, start: number, end: number, late = false, uncapped = false): void {
     const load = this.#loadOf(this.#loadsOf(employee), date);
-    this.#book(load, start, end);
+    this.#book(load, start, end, !uncapped);
     if (late) load.late++;
   }
 
@@ -410,8 +411,8 @@ export class Placer {
     return !overlaps(load, start, end);
   }
 
-  #book(load: DayLoad, start: number, end: number): void {
-    load.timed++;
+  #book(load: DayLoad, start: number, end: number, counted = true): void {
+    if (counted) load.timed++;
     load.busy.push(start, end);
   }
 }

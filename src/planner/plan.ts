@@ -264,7 +264,7 @@ class PlanRun {
       for (const pin of pins) {
         if (pin.date < this.window.from) continue;
         // A late one the check put there (not one its holder chose: that is theirs, as planned) is what flexes (Placer.tryKeep).
-        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!, pin.overdueFrom !== undefined && !pin.movedByUser);
+        if (pin.done || pin.workflow || pin.fixed || (only && !only.has(pin.client!))) this.#placer.reserve(pin.employee, pin.date, pin.startMs!, pin.endMs!, pin.overdueFrom !== undefined && !pin.movedByUser, pin.uncapped);
       }
     }
   }

@@ -11,8 +11,12 @@ import type { EventCause } from './schema.ts';
 export const PLANNER_SOURCE = /^(rule|campaign|handover):/;
 /** Whether a row's source is the planner's (PLANNER_SOURCE), as the SQL of both databases says it. */
 export const PLANNER_SOURCE_SQL = "(source like 'rule:%' or source like 'campaign:%' or source like 'handover:%')";
-/** 1 where a row's source is a workflow's, 0 where it is the planner's (PLANNER_SOURCE_SQL). */
-export const WORKFLOW_SOURCE_SQL = `case when ${PLANNER_SOURCE_SQL} then 0 else 1 end`;
+/**
+ * 0 where a row's source is the planner's (PLANNER_SOURCE_SQL); a workflow's: 1 a meeting or call,
+ * 2 another kind (a business event's letter at its hour: its time held, no place under
+ * meetings_per_day; Pin.uncapped).
+ */
+export const WORKFLOW_SOURCE_SQL = `case when ${PLANNER_SOURCE_SQL} then 0 when kind in ('meeting', 'call') then 1 else 2 end`;
 
 /** What a plan's counts say it did. */
 export interface SaveSummary {
@@ -186,14 +190,17 @@ export function cadenceChanged(
  * keep it). Positional: called once per stored touch (hundreds of thousands) by loadHistory.
  */
 export function pinOf(date: string, start: string, end: string, allDay: boolean, employee: string, client: string,
-  status: string, movedByUser: boolean, overdueFrom: string | null, workflow: boolean, overflowOf: string | null = null): Pin {
+  status: string, movedByUser: boolean, overdueFrom: string | null, workflow: boolean | number, overflowOf: string | null = null): Pin {
   // Moved by the employee, or moved forward as overdue: the plan keeps that day.
   const fixed = movedByUser || overdueFrom !== null;
   const cancelled = status === 'cancelled';
   const past = overflowOf === null ? {} : { overflowOf };
   return allDay
     ? { date, start: undefined, employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...past }
-    : { date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...past, ...(workflow ? { workflow } : {}), ...(movedByUser ? { movedByUser } : {}) };
+    : {
+      date, start, startMs: Date.parse(start), endMs: Date.parse(end), employee, client, fixed, overdueFrom: overdueFrom ?? undefined, cancelled, ...past,
+      ...(workflow ? { workflow: true } : {}), ...(Number(workflow) === 2 ? { uncapped: true } : {}), ...(movedByUser ? { movedByUser } : {}),
+    };
 }
 
 /**

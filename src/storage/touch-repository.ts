@@ -206,7 +206,7 @@ export async function loadHistory(db: DB, scope?: HistoryScope): Promise<Planner
       : sqlite.prepare(`select ${columns} from touches`).raw().iterate();
     for (const r of rows as Iterable<[string, string, string, string, string, string, number, string, string, string | null, number, string | null, number, string | null, string | null]>) {
       const [id, series, status, date, startAt, endAt, allDay, employee, client, resolvedDate, movedByUser, overdueFrom, workflow, windowFrom, windowTo] = r;
-      pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom, workflow === 1, overflowOf(status, windowFrom, windowTo)));
+      pins.set(id, pinOf(date, startAt, endAt, allDay === 1, employee, client, status, movedByUser === 1, overdueFrom, workflow, overflowOf(status, windowFrom, windowTo)));
       if (status === 'done' || status === 'skipped') resolutions.push(resolutionOf(id, series, status, resolvedDate ?? date, windowFrom, windowTo));
     }
   });

@@ -36,6 +36,23 @@ describe('business events become touches', () => {
     expect(JSON.parse(touch.contact_ids)).toEqual(['alpha-buyer2']);
   });
 
+  it('an event\'s letter holds its time but no place under meetings_per_day: a call already planned that day stays (QA: five order letters moved it a day)', async () => {
+    const sections = workflowCompany();
+    const capped = configOf({ ...sections, employees: sections.employees.map((e) => (e.id === 'anna' ? { ...e, meetings_per_day: 1 } : e)) });
+    const d = await db();
+    const march = { from: '2027-03-01', to: '2027-03-31' };
+    const now = at('2027-03-01T07:00:00+03:00');
+    const calls = async () => (await planWithHistory(d, capped, march, now, true)).result.touches.filter((t) => t.employee === 'anna' && t.kind === 'call').map((t) => [t.id, t.date, t.start]);
+    const before = await calls();
+    expect(before).toHaveLength(1);
+    const day = before[0]![1]!;
+    for (const ref of ['SO-1', 'SO-2', 'SO-3']) {
+      const r = await receiveEvent(d, capped, { name: 'order.shipped', client: 'alpha', ref, at: `${day}T08:00:00+03:00` }, at(`${day}T08:00:00+03:00`));
+      expect(r.created).toBe(true);
+    }
+    expect(await calls()).toEqual(before);
+  });
+
   it('an event without a ref is titled with its time as its holder reads it, in the company\'s language; sent again, it is the same event (QA camp F4)', async () => {
     const ru = configOf({ ...workflowCompany(), settings: { ...workflowCompany().settings, language: 'ru' },
       triggers: [{ id: 'invoice', event: 'invoice.sent', ours: 'account_manager', theirs: 'buyer', kind: 'letter', within: '1 day' }] });

@@ -182,7 +182,7 @@ export async function loadHistoryPostgres(db: DB, scope?: HistoryScope): Promise
     : all;
   await forEachPage(db, query, 20_000, (rows: Row[]) => {
     for (const r of rows) {
-      pins.set(r.id, pinOf(r.date, r.start_at, r.end_at, r.all_day === 1, r.employee_id, r.client_id, r.status, r.moved_by_user === 1, r.overdue_from, Number(r.workflow) === 1, overflowOf(r.status, r.window_from, r.window_to)));
+      pins.set(r.id, pinOf(r.date, r.start_at, r.end_at, r.all_day === 1, r.employee_id, r.client_id, r.status, r.moved_by_user === 1, r.overdue_from, Number(r.workflow), overflowOf(r.status, r.window_from, r.window_to)));
       if (r.status === 'done' || r.status === 'skipped') resolutions.push(resolutionOf(r.id, r.series, r.status, r.resolved_date ?? r.date, r.window_from, r.window_to));
     }
   });
