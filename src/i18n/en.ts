@@ -257,6 +257,8 @@ export const en = {
   'value.oneOfOurs': 'one of ours',
   'value.oneOfTheirs': 'one of theirs',
   'value.oneOfBoth': 'one of ours, one of theirs',
+  'value.noneOfTheirs': 'nobody of theirs',
+  'value.oneOfOursNoneOfTheirs': 'one of ours, nobody of theirs',
   'value.noneYet': 'none yet',
   'value.yes': 'yes',
   'value.all': 'all',

@@ -256,6 +256,8 @@ export const ro: Catalogue = {
   'value.oneOfOurs': 'o singură persoană din echipa noastră',
   'value.oneOfTheirs': 'o singură persoană din partea lor',
   'value.oneOfBoth': 'câte o singură persoană de fiecare parte',
+  'value.noneOfTheirs': 'nimeni din partea lor',
+  'value.oneOfOursNoneOfTheirs': 'o singură persoană din echipa noastră, nimeni din partea lor',
   'value.noneYet': 'încă niciuna',
   'value.yes': 'da',
   'value.all': 'toți',

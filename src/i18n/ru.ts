@@ -258,6 +258,8 @@ export const ru: Catalogue = {
   'value.oneOfOurs': 'один человек с нашей стороны',
   'value.oneOfTheirs': 'один человек со стороны клиента',
   'value.oneOfBoth': 'по одному человеку с каждой стороны',
+  'value.noneOfTheirs': 'никого со стороны клиента',
+  'value.oneOfOursNoneOfTheirs': 'один человек с нашей стороны, никого со стороны клиента',
   'value.noneYet': 'ещё не было',
   'value.yes': 'да',
   'value.all': 'все',

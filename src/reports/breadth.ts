@@ -54,8 +54,10 @@ export const servedByOne = (b: Breadth) => dependsOnOne(b) && !untouched(b);
 /** The risk code of a breadth: which side depends on one person. */
 export function breadthRisk(b: Breadth): string {
   if (untouched(b)) return 'no touch in 12 months';
-  if (b.ours.length <= 1 && b.theirs.length <= 1) return 'one of ours, one of theirs';
-  return b.ours.length <= 1 ? 'one of ours' : b.theirs.length <= 1 ? 'one of theirs' : '';
+  // Nobody of theirs is no one person of theirs (done touches that named no contact: a silence alert; QA).
+  const theirs = b.theirs.length === 0 ? 'none of theirs' : b.theirs.length === 1 ? 'one of theirs' : '';
+  if (b.ours.length <= 1 && theirs) return `one of ours, ${theirs}`;
+  return b.ours.length <= 1 ? 'one of ours' : theirs;
 }
 
 /**

@@ -56,6 +56,8 @@ export const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
   'one of ours': 'value.oneOfOurs',
   'one of theirs': 'value.oneOfTheirs',
   'one of ours, one of theirs': 'value.oneOfBoth',
+  'none of theirs': 'value.noneOfTheirs',
+  'one of ours, none of theirs': 'value.oneOfOursNoneOfTheirs',
   'none yet': 'value.noneYet',
   yes: 'value.yes',
   all: 'value.all',

@@ -96,6 +96,16 @@ describe('director reports on a fixed history', () => {
     ]);
   });
 
+  it('breadth: a client whose only done touch named nobody of theirs (a silence alert) is "nobody of theirs", not one person on each side (QA)', async () => {
+    const base = workflowCompany();
+    const withGamma = configOf({ ...base, clients: [...base.clients, client('gamma', { roles: ['ceo'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
+    const db = await history();
+    await db.insertInto('touches').values(touch('g1', { client: 'gamma', employee: 'oleg', source: 'silence:gamma', contacts: ['gamma-ceo0'], date: '2027-06-01', status: 'done' })).execute();
+    const r = breadthReport(await loadReportContext(db, withGamma, TODAY));
+    expect(r.rows.filter((x) => x.client === 'gamma').map((x) => [x.our_people, x.their_people, x.risk])).toEqual([[1, 0, 'one of ours, none of theirs']]);
+    expect(renderReport(r, 'table', translator('ru'))).toContain('один человек с нашей стороны, никого со стороны клиента');
+  });
+
   it('breadth: a client nobody touched is counted as such, not as depending on one person', async () => {
     const base = workflowCompany();
     const withGamma = configOf({ ...base, clients: [...base.clients, client('gamma', { roles: ['ceo'], team: { account_manager: 'oleg' }, since: '2020-01-10' })] });
