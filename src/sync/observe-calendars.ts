@@ -205,9 +205,11 @@ export async function observeFormerCalendars(
 /**
  * A calendar's events read once more before they leave it (observeFormerCalendars,
  * observeHandedOver): listed, and each compared (RemoteChanges). A calendar that cannot be
- * listed concludes nothing, and is not reported: it is being left. A listing with none of them
- * (a mailbox emptied by a migration, an account replaced or closed) is no employee deleting each
- * of them one by one: nothing is concluded. An event whose read fails is left as it was.
+ * listed concludes nothing, and is not reported: it is being left; with `owed` (a handover's),
+ * its events are marked as still to be read (leaving_unread), their deletions waiting for it. A
+ * listing with none of them (a mailbox emptied by a migration, an account replaced or closed) is
+ * no employee deleting each of them one by one: nothing is concluded. An event whose read fails
+ * is left as it was (and, with `owed`, still to be read).
  */
 async function readBeforeLeaving(
   gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
@@ -235,8 +237,9 @@ async function readBeforeLeaving(
  * they moved it to, one they deleted stays skipped. Unread (the daemon's frequent sync reads no
  * calendar), the moved event was deleted and the successor got the call at its old time; the
  * deleted one came back in the successor's calendar (QA). A calendar that cannot be read then
- * (paused, failing), or whose listing has none of them, concludes nothing: they leave as they
- * did before. (A day's entry of letters and greetings is not read: not a call to move.)
+ * (asked to wait, failing) concludes nothing yet: its events wait to be read, and their deletions
+ * with them (leaving_unread); one whose listing has none of them concludes nothing, and they
+ * leave. (A day's entry of letters and greetings is not read: not a call to move.)
  */
 export async function observeHandedOver(
   db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, nowIso: string, since?: number,
