@@ -45,15 +45,10 @@ export function dateShape(cell: string): string | undefined {
 }
 
 /**
- * The date_formats that read every one of these cells (all of one dateShape), day first before
- * month first: `d` and `M` read one figure or two, which `dd` and `MM` do not (US Excel writes
- * 12/1/2026). Both when no cell's day is past 12.
+ * Day first and month first (of the cells' shape, all one dateShape) with how many of the cells
+ * each reads: `d` and `M` read one figure or two, which `dd` and `MM` do not (US Excel writes
+ * 12/1/2026). Both read every cell when no cell's day is past 12.
  */
-export function formatsReading(cells: readonly string[]): string[] {
-  return formatsByCells(cells).filter((f) => f.reads === cells.length).map((f) => f.format);
-}
-
-/** Day first and month first (of the cells' shape) with how many of the cells each reads. */
 function formatsByCells(cells: readonly string[]): { format: string; reads: number }[] {
   const m = FIGURES.exec(dateAlone(cells[0] ?? ''));
   if (!m) return [];
@@ -96,30 +91,27 @@ export function tallyDateCell(tallies: Map<string, DateColumnTally>, key: string
  * those dates can say.
  */
 export function dateColumnIssue(t: DateColumnTally, declared: string | undefined, how: string): ConfigIssue {
-  const [first] = t.cells;
-  const more = moreLike(t);
-  let formats = formatsReading(t.cells).filter((f) => f !== declared);
+  const readings = formatsByCells(t.cells).filter((f) => f.format !== declared);
+  let formats = readings.filter((f) => f.reads === t.cells.length).map((f) => f.format);
   // Both read: the declared format says which comes first ("MM/dd/yyyy" refuses US Excel's 12/1/2026, which M/d/yyyy reads).
   if (declared !== undefined && formats.length === 2) formats = formats.filter((f) => monthFirst(f) === monthFirst(declared));
-  // Neither reads every one (a 30 February among them): the one that reads most, said so (review: no hint at all).
-  const most = formats.length === 0 ? formatsByCells(t.cells).filter((f) => f.format !== declared && f.reads > 0).sort((a, b) => b.reads - a.reads) : [];
-  if (most.length > 0 && (most.length === 1 || most[0]!.reads > most[1]!.reads)) {
-    const { format, reads } = most[0]!;
-    const which = `date_format ${format} reads ${reads} of them; the others are no dates, to mend in the CRM`;
-    return declared !== undefined
-      ? { ...t.issue, expected: `a date as date_format says (${declared}), or like 2027-03-15 or 15.03.2027`, found: `${quote(t.cells[0]!)}${moreLike(t)}, which ${which}` }
-      : { ...t.issue, expected: 'a date like 2027-03-15 or 15.03.2027', found: `${quote(t.cells[0]!)}${moreLike(t)}: another format is read once ${how} (${which.replace(/^date_format /, 'date_format: ')})` };
-  }
   const many = t.count > 1;
-  const both = formats.length === 2
+  // What the date_format named reads ("d/M/yyyy reads every one of them"), or undefined for none.
+  const said = formats.length === 2
     ? `${formats[0]} (day first) or ${formats[1]} (month first, as US Excel writes) reads ${many ? 'every one' : 'it'}: no day ${many ? 'in them ' : ''}is past 12, so check one whose date you know`
-    : undefined;
-  if (declared !== undefined) {
-    const which = both ? `, which date_format ${both}` : formats.length === 1 ? `, which date_format ${formats[0]} reads${many ? ', every one' : ''}` : '';
-    return { ...t.issue, expected: `a date as date_format says (${declared}), or like 2027-03-15 or 15.03.2027`, found: `${quote(first!)}${more}${which}` };
-  }
-  const hint = both ? `date_format: ${both}` : formats.length === 1 ? `date_format: ${formats[0]} reads ${many ? 'every one of them' : 'this one'}` : 'like dd.MM.yy or M/d/yyyy';
-  return { ...t.issue, expected: 'a date like 2027-03-15 or 15.03.2027', found: `${quote(first!)}${more}: another format is read once ${how} (${hint})` };
+    : formats.length === 1 ? `${formats[0]} reads${declared !== undefined ? (many ? ', every one' : '') : ` ${many ? 'every one of them' : 'this one'}`}`
+      : readingMost(readings);
+  const found = `${quote(t.cells[0]!)}${moreLike(t)}`;
+  return declared !== undefined
+    ? { ...t.issue, expected: `a date as date_format says (${declared}), or like 2027-03-15 or 15.03.2027`, found: `${found}${said ? `, which date_format ${said}` : ''}` }
+    : { ...t.issue, expected: 'a date like 2027-03-15 or 15.03.2027', found: `${found}: another format is read once ${how} (${said ? `date_format: ${said}` : 'like dd.MM.yy or M/d/yyyy'})` };
+}
+
+/** Where neither order reads every cell (a 30 February among them): the one that reads most, said so (review: no hint at all). */
+function readingMost(readings: readonly { format: string; reads: number }[]): string | undefined {
+  const most = readings.filter((f) => f.reads > 0).sort((a, b) => b.reads - a.reads);
+  if (most.length === 0 || (most.length > 1 && most[0]!.reads === most[1]!.reads)) return undefined;
+  return `${most[0]!.format} reads ${most[0]!.reads} of them; the others are no dates, to mend in the CRM`;
 }
 
 /** Whether a date_format puts the month before the day. */
