@@ -1,5 +1,5 @@
-import type { Config, Employee } from '../domain/types.ts';
-import { closest, closestName } from '../config/suggest.ts';
+import type { Config } from '../domain/types.ts';
+import { meantByIdOrName } from '../config/suggest.ts';
 import { foldedWords, nameKey, nameWords } from '../config/name-key.ts';
 import { BadInputError } from './cli-error.ts';
 
@@ -22,17 +22,8 @@ export function employeeOption(config: Config, value: string | undefined, flag: 
   const typed = named.length === 0 && folded !== '' ? config.employees.filter((e) => foldedWords(e.name).sort().join(' ') === folded) : [];
   if (typed.length === 1) return typed[0]!.id;
   const same = named.length > 1 ? named : typed;
-  const near = same.length > 1 ? undefined : nearest(config.employees, value);
+  const near = same.length > 1 ? undefined : meantByIdOrName(config.employees, value);
   throw new BadInputError(`${flag}: no employee has the id, e-mail or name ${JSON.stringify(value)}`
     + (same.length > 1 ? ` (${same.length} employees have that name: give the id, one of ${same.map((e) => e.id).join(', ')})` : near ? `; did you mean ${near}?` : ''));
 }
 
-/** The employee a mistyped id or name most likely meant, as the error names them: their id, with their name where the name was the near one. */
-function nearest(employees: readonly Employee[], value: string): string | undefined {
-  const id = closest(value, employees.map((e) => e.id));
-  if (id !== undefined) return JSON.stringify(id);
-  const names = employees.map((e) => foldedWords(e.name).join(' '));
-  const name = closestName(foldedWords(value).join(' '), names);
-  const employee = name === undefined ? undefined : employees[names.indexOf(name)];
-  return employee && `${JSON.stringify(employee.id)} (${employee.name})`;
-}

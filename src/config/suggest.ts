@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { quote } from './config-issue.ts';
-import { nameWords } from './name-key.ts';
+import { foldedWords, nameWords } from './name-key.ts';
 
 /**
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
@@ -191,4 +191,18 @@ export function didYouMeanName(word: string, candidates: Iterable<string> | Name
 /** A one-letter word of a name: an initial ("А." of "Иванова А. С."), not a digit ("Телефон 2"). */
 function initial(word: string): boolean {
   return word.length === 1 && /\p{L}/u.test(word);
+}
+
+/**
+ * The one of these (employees, clients) a mistyped id or name most likely meant, as an error
+ * names it: its id, with its name where the name was the near one ("turcanu" (Ștefan Țurcanu));
+ * names compared without their letters' marks. Undefined when none is near.
+ */
+export function meantByIdOrName(items: readonly { readonly id: string; readonly name: string }[], value: string): string | undefined {
+  const id = closest(value, items.map((i) => i.id));
+  if (id !== undefined) return JSON.stringify(id);
+  const names = items.map((i) => foldedWords(i.name).join(' '));
+  const name = closestName(foldedWords(value).join(' '), names);
+  const item = name === undefined ? undefined : items[names.indexOf(name)];
+  return item && `${JSON.stringify(item.id)} (${item.name})`;
 }
