@@ -389,10 +389,11 @@ export async function clearPause(db: DB, employeeId: string, provider: string): 
 
 // Reads that failed: an employee's calendar whose moves and deletions could not be read (only reported).
 
-/** A calendar's read failed: recorded (the first failure of a run kept as `since`) until a read succeeds. */
-export async function recordReadFailure(db: DB, employeeId: string, provider: string, code: string, reason: string, nowIso: string): Promise<void> {
-  await db.insertInto('calendar_read_failures').values({ employee_id: employeeId, provider, since: nowIso, failed_at: nowIso, code, reason })
-    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ failed_at: nowIso, code, reason })).execute();
+/** A calendar's read failed: recorded (the first failure of a run kept as `since`, and returned) until a read succeeds. */
+export async function recordReadFailure(db: DB, employeeId: string, provider: string, code: string, reason: string, nowIso: string): Promise<string> {
+  const row = await db.insertInto('calendar_read_failures').values({ employee_id: employeeId, provider, since: nowIso, failed_at: nowIso, code, reason })
+    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ failed_at: nowIso, code, reason })).returning('since').executeTakeFirstOrThrow();
+  return row.since;
 }
 
 /** A calendar was read (or had nothing of ours to read): any failure recorded before is over. */

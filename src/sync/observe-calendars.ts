@@ -176,13 +176,16 @@ async function compareListed(
  * Google or Outlook to another — it is read once more at the address its events are at, so that
  * what the employee did there since the last read (a call moved, one deleted) is taken in before
  * the events are written again elsewhere and deleted there. Left unread, the moved event was
- * deleted and written again at the new place at its old time (QA). A calendar that cannot be
- * read (the old account closed) concludes nothing, and is not reported: it is being left.
+ * deleted and written again at the new place at its old time (QA). A calendar that refuses us for
+ * good (the old account closed, its token gone) concludes nothing, and is left. One that fails for
+ * a while (no answer, a 5xx, asked to wait) holds the move: the employee's calendars are left
+ * alone by this sync (`waiting`, the failure recorded as their read's) and tried again at the
+ * next, for a day at most (LEAVING_WAIT_MS) — a failure is no employee having done nothing there.
  */
 export async function observeFormerCalendars(
   db: DB, config: Config, gateway: CalendarGateway, changes: RemoteChanges, window: { from: string; to: string }, employees: readonly string[], nowIso: string,
-): Promise<Pick<ObserveResult, 'deleted' | 'moved'>> {
-  const result = { deleted: 0, moved: 0 };
+): Promise<Pick<ObserveResult, 'deleted' | 'moved'> & { waiting: Map<string, string> }> {
+  const result = { deleted: 0, moved: 0, waiting: new Map<string, string>() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
   const pauses = await pausesOf(db);
   for (const calendar of await recordedCalendars(db)) {
@@ -191,16 +194,30 @@ export async function observeFormerCalendars(
     if (!e || e.calendar === 'none' || !employees.includes(e.id) || (calendar.provider !== 'google' && calendar.provider !== 'microsoft') || !gateway.port(calendar.provider)) continue;
     // The calendar it still is: read as every sync reads it (observeCalendars).
     if (e.calendar === calendar.provider && e.email !== undefined && addressKey(e.email) === calendar.address) continue;
-    const pause = pauses.get(`${e.id}\u0000${calendar.provider}`);
-    if (pause?.until && pause.until > nowIso) continue;
     // Only the sync that leaves it: its events still wanted there. Once left (their deletion
     // waiting, or done), what the employee does there — clearing it — is not theirs to decide.
     const rows = (await confirmedRows(db, e.id, calendar.provider, window)).filter((r) => r.desired === 'present');
     if (rows.length === 0) continue;
-    await readBeforeLeaving(gateway, changes, result, rows, { employeeId: e.id, email: calendar.address, timezone: e.timezone }, calendar.provider, window, nowIso);
+    const pause = pauses.get(`${e.id}\u0000${calendar.provider}`);
+    if (pause?.until && pause.until > nowIso) {
+      result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which asked to wait until ${pause.until}`);
+      continue;
+    }
+    const failure = await readBeforeLeaving(gateway, changes, result, rows, { employeeId: e.id, email: calendar.address, timezone: e.timezone }, calendar.provider, window, nowIso);
+    if (!failure || !WAITED_FOR.has(failure.code)) continue;
+    const since = await recordReadFailure(db, e.id, calendar.provider, failure.code, `the calendar at ${calendar.address}, being left, could not be read: ${failure.message}`, nowIso);
+    if (Date.parse(nowIso) - Date.parse(since) < LEAVING_WAIT_MS) {
+      result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which failed (${failure.code}: ${failure.message}): tried again at the next sync`);
+    }
   }
   return result;
 }
+
+/** Failures of a calendar being left that pass (observeFormerCalendars): not a closed account. */
+const WAITED_FOR: ReadonlySet<CalendarError['code']> = new Set(['rate_limited', 'quota_exhausted', 'temporary', 'no_answer', 'unknown']);
+
+/** How long a calendar being left is waited for while its reads fail (then its events leave unread, as from a closed account). */
+export const LEAVING_WAIT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * A calendar's events read once more before they leave it (observeFormerCalendars,
@@ -214,13 +231,13 @@ export async function observeFormerCalendars(
 async function readBeforeLeaving(
   gateway: CalendarGateway, changes: RemoteChanges, result: Pick<ObserveResult, 'deleted' | 'moved'>, rows: readonly CalendarSyncRow[],
   owner: CalendarOwner, provider: string, window: { from: string; to: string }, nowIso: string, owed?: (rows: readonly CalendarSyncRow[], unread: 0 | 1) => Promise<void>,
-): Promise<void> {
+): Promise<CalendarError | undefined> {
   let listed: Map<string, RemoteEvent>;
   try {
     listed = listingByKey(await gateway.read(provider, owner, (port, pace) => port.listTagged(owner, window.from, window.to, pace)), rows);
-  } catch {
+  } catch (error) {
     await owed?.(rows.filter((r) => r.leaving_unread !== 1), 1);
-    return;
+    return asCalendarError(error);
   }
   const unread: CalendarSyncRow[] = [];
   if (rows.some((r) => listed.has(r.event_key))) {
@@ -228,6 +245,7 @@ async function readBeforeLeaving(
   }
   await owed?.(rows.filter((r) => r.leaving_unread === 1 && !unread.includes(r)), 0);
   await owed?.(unread.filter((r) => r.leaving_unread !== 1), 1);
+  return undefined;
 }
 
 /**

@@ -124,6 +124,8 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   // follows a changed address all the same), and only for those whose new calendar is worked on.
   const former = options.dryRun ? undefined
     : await observeFormerCalendars(db, config, gateway, remoteChanges, window, [...all.keys()].filter((id) => !skipped.has(id)), nowIso);
+  // One that could not be read for now: its employee's calendars wait (nothing read, moved or written) for the next sync.
+  for (const [id, reason] of former?.waiting ?? []) skipped.set(id, reason);
   // And touches handed to another employee: their events, before they leave the calendar they are in.
   const handedOver = options.dryRun || options.employee ? undefined
     : await observeHandedOver(db, config, gateway, remoteChanges, window, nowIso, options.scope?.since);
@@ -152,7 +154,9 @@ export async function syncCalendars(db: DB, config: Config, clock: Clock, option
   }
 
   // Whose calendars to work out: everyone's, or the pass's scope and whoever has calls waiting or touches changed since.
-  let chosen = [...all.values()];
+  // Not those whose calendar being left could not be read: what they want moves nowhere yet (a
+  // feed's switch unapplied too, or its Google events' deletion would come before that read).
+  let chosen = [...all.values()].filter((e) => !former?.waiting.has(e.id));
   if (options.scope) {
     const reach = new Set([...options.scope.employees, ...await employeesWithPendingWrites(db), ...(await touchesChangedSince(db, options.scope.since)).employees]);
     chosen = chosen.filter((e) => reach.has(e.id));

@@ -602,6 +602,93 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a calendar being left that cannot be read for now holds the move: nothing of the employee moves until it is read, then their move and deletion are taken in (QA: lost)', async () => {
+    const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const calls = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    const [moved, deleted] = calls;
+    fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-10T11:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-10T11:15:00+03:00', timeZone: 'Europe/Moscow' });
+    fake.deleteAsUser(A, deleted!.id);
+    const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed');
+    const hers = live(A).length;
+    // Her old calendar answers nothing at the sync that would move her events, then at the next.
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    for (const minutes of [5, 10]) {
+      const report = await sync(configOf(sections({ anna: { email: NEW } })), minutes, false);
+      expect(report.skipped.get('anna')).toMatch(/anna@corp\.example .*failed \(temporary/);
+    }
+    const touch = (id: string) => db.selectFrom('touches').select(['date', 'start_at', 'status', 'moved_by_user']).where('id', '=', touchIdOf(id)).executeTakeFirstOrThrow();
+    expect(await touch(deleted!.id)).toMatchObject({ status: 'planned' });
+    expect(live(NEW)).toEqual([]);
+    expect(fake.events(A).length).toBeGreaterThanOrEqual(hers);
+    expect(await db.selectFrom('calendar_leftovers').select('event_key').execute()).toEqual([]);
+    // It answers again: read first, then everything moves.
+    fake.clearFaults();
+    const report = await sync(configOf(sections({ anna: { email: NEW } })), 15, false);
+    expect(report.skipped.has('anna')).toBe(false);
+    expect(await touch(moved!.id)).toMatchObject({ date: '2027-03-10', status: 'planned', moved_by_user: 1 });
+    expect((await touch(deleted!.id)).status).toBe('skipped');
+    expect(ms(live(NEW).find((e) => e.id.startsWith(moved!.id.slice(0, 32)))!.start.dateTime)).toBe(ms('2027-03-10T11:00:00+03:00'));
+    expect(live(NEW).some((e) => e.id.startsWith(deleted!.id.slice(0, 32)))).toBe(false);
+    expect(live(A)).toEqual([]);
+    await db.destroy();
+  });
+
+  it('a move to the feed whose Google calendar cannot be read for now waits too: the feed gets the call at the time she moved it to, once read', async () => {
+    const feedDir = tempDir();
+    const { sync, db: opened } = withNewAddress({ feedDir });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const [moved] = fake.events(A).filter((e) => e.start.dateTime && e.status === 'confirmed');
+    fake.moveAsUser(A, moved!.id, { dateTime: '2027-03-11T15:00:00+03:00', timeZone: 'Europe/Moscow' }, { dateTime: '2027-03-11T15:30:00+03:00', timeZone: 'Europe/Moscow' });
+    const hers = fake.events(A).filter((e) => e.status === 'confirmed').length;
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    const toFeed = configOf(sections({ anna: { calendar: 'ics' } }));
+    const waiting = await sync(toFeed, 5, false);
+    expect(waiting.skipped.has('anna')).toBe(true);
+    // Her feed has none of them yet (its file may be there, empty): nothing in two places, nothing lost.
+    const feed = waiting.feeds.find((f) => f.employee === 'anna');
+    expect(feed ? readFileSync(feed.file, 'utf8') : '').not.toContain('BEGIN:VEVENT');
+    fake.clearFaults();
+    expect(fake.events(A).filter((e) => e.status === 'confirmed').length).toBe(hers);
+    const read = await sync(toFeed, 10, false);
+    expect(read.skipped.has('anna')).toBe(false);
+    expect(readFileSync(read.feeds.find((f) => f.employee === 'anna')!.file, 'utf8')).toContain('DTSTART;TZID=Europe/Moscow:20270311T150000');
+    expect(fake.events(A).filter((e) => e.status === 'confirmed')).toEqual([]);
+    await db.destroy();
+  });
+
+  it('a calendar being left is waited for a day at most: then the events leave it unread, as from a closed account', async () => {
+    const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed');
+    const hers = live(A).length;
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    expect((await sync(configOf(sections({ anna: { email: NEW } })), 5, false)).skipped.has('anna')).toBe(true);
+    expect((await sync(configOf(sections({ anna: { email: NEW } })), 5 + 23 * 60, false)).skipped.has('anna')).toBe(true);
+    // A day after its first failure: moved all the same (the old events kept to delete there).
+    const late = await sync(configOf(sections({ anna: { email: NEW } })), 5 + 24 * 60, false);
+    expect(late.skipped.has('anna')).toBe(false);
+    expect(live(NEW).length).toBe(hers);
+    expect(late.formerCalendars).toMatchObject({ waiting: hers });
+    await db.destroy();
+  });
+
+  it('a calendar being left that refuses us for good (its access gone) is not waited for: the events leave it unread', async () => {
+    const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    const live = (user: string) => fake.events(user).filter((e) => e.status === 'confirmed');
+    const hers = live(A).length;
+    fake.script({ kind: 'fail', status: 401, reason: 'authError' }, { user: A, times: 100_000 });
+    const report = await sync(configOf(sections({ anna: { email: NEW } })), 5, false);
+    expect(report.skipped.has('anna')).toBe(false);
+    expect(live(NEW).length).toBe(hers);
+    await db.destroy();
+  });
+
   it('what the employee did to events of touches handed to another is taken in first, by the daemon\'s frequent sync too: a moved call goes to the successor at the moved time, a deleted one stays skipped (QA)', async () => {
     const { sync, db, calls, toBoris } = await handedToBoris();
     expect(calls.length).toBeGreaterThan(2);
