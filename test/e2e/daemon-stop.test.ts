@@ -170,7 +170,9 @@ describe('npm start (the README\'s command) stopped by its supervisor', () => {
       expect(daemon).not.toBe(npm.pid);
       npm.kill('SIGTERM');
       await eventually(() => !isAlive(daemon), `the daemon (pid ${daemon}) stopped after npm's SIGTERM`, 10_000);
-      expect(processesWithMarker(marker)).toEqual([]);
+      // npm itself exits after the daemon it waits for (a few ms, more on a loaded machine: once a
+      // failure in CI); what must not stay is anything of it.
+      await eventually(() => processesWithMarker(marker).length === 0, `nothing of npm start left (${processesWithMarker(marker).join(', ')})`, 10_000);
     } finally {
       try {
         process.kill(-npm.pid!, 'SIGKILL');
