@@ -551,6 +551,16 @@ class PlanRun {
     const before = this.history.pins.get(d.id)?.date;
     if (before !== undefined) request = { ...request, preferDate: before };
     let placed = this.#placer.place(request);
+    if (!placed) {
+      // Already in a calendar, in this period: kept on its day over the cap rather than cancelled
+      // (#keptOverCap) — before the other side of a handover is tried, which would move it off
+      // the day it may have been agreed for.
+      const kept = this.#keptOverCap(d, request);
+      if (kept) {
+        this.#emit(d, kept.employee, kept.placed, keepsOverdue);
+        return kept.placed;
+      }
+    }
     if (!placed && (request.hardFrom !== undefined || request.hardTo !== undefined)) {
       // A handover splits the period and this side is full: the other side of `on` may have room
       // (then the touch belongs to whoever is responsible on the day it lands) — unless that side
@@ -565,22 +575,6 @@ class PlanRun {
       }
     }
     if (!placed) {
-      // Already in its holder's calendar, in this period: kept there over the day's cap rather
-      // than cancelled — late touches the daily check moved forward fill days, and an on-time
-      // touch pushed from them to the period's end would otherwise vanish from the calendar.
-      // Not a cancelled one: it is in no calendar, and kept on its day, now past, it was shown
-      // as overdue by every plan and recorded by none (QA: a cadence changed and changed back
-      // lost February's call with no warning).
-      const pin = this.history.pins.get(d.id);
-      if (pin && !pin.cancelled && pin.employee === request.employee.id && !this.history.resolutions.has(d.id)) {
-        const kept = this.#placer.keepOverCap(request, pin.date, startOf(pin));
-        if (kept) {
-          this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: request.employee.id, window: d.window,
-            message: `kept on ${pin.date} over ${request.employee.id}'s meetings_per_day: no other day of its period has a free slot (late touches moved forward take the room)` });
-          this.#emit(d, request.employee, kept, keepsOverdue);
-          return kept;
-        }
-      }
       // A period with no working day at all (the New Year week in Russia, a Saturday of a daily
       // rule) has nothing to place: the calendar's, not a mistake anyone can fix, and warned for
       // every client at every plan it drowned the warnings that are.
@@ -594,6 +588,34 @@ class PlanRun {
     }
     this.#emit(d, request.employee, placed, keepsOverdue);
     return placed;
+  }
+
+  /**
+   * A touch already in a calendar, in this period, that its period has no free slot for: kept on
+   * its day over the day's cap rather than cancelled — late touches the daily check moved forward
+   * fill days, and an on-time touch pushed from them to the period's end would otherwise vanish
+   * from the calendar. So too one changing hands (a new owner, a handover) whose new holder's
+   * days are full: on its day, at their first free time, with them (QA: a sales director's
+   * quarter-end meetings given to a director at the cap were cancelled, with no warning). Not a
+   * cancelled one: it is in no calendar, and kept on its day, now past, it was shown as overdue by
+   * every plan and recorded by none (QA: a cadence changed and changed back lost February's call
+   * with no warning). A late one (its day past, still open) stays there too, as one with room does:
+   * the morning check moves it forward.
+   */
+  #keptOverCap(d: Demand, request: PlacementRequest): { employee: Employee; placed: Placement } | undefined {
+    const pin = this.history.pins.get(d.id);
+    if (!pin || pin.cancelled || this.history.resolutions.has(d.id)) return undefined;
+    // Whoever holds it on its day (a handover's side), bound to that side's days.
+    const onItsDay = pin.employee === request.employee.id ? request : this.#request(d, pin.date);
+    const changing = pin.employee !== onItsDay.employee.id;
+    const placed = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
+    if (!placed) return undefined;
+    const id = onItsDay.employee.id;
+    this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: id, window: d.window,
+      message: changing
+        ? `kept on ${pin.date} over ${id}'s meetings_per_day: it was in ${pin.employee}'s calendar, and no other day of its period has a free slot for ${id}`
+        : `kept on ${pin.date} over ${id}'s meetings_per_day: it is in their calendar, and no other day of its period has a free slot` });
+    return { employee: onItsDay.employee, placed };
   }
 
   /**
