@@ -606,8 +606,11 @@ class PlanRun {
     const pin = this.history.pins.get(d.id);
     if (!pin || pin.cancelled || this.history.resolutions.has(d.id)) return undefined;
     // Whoever holds it on its day (a handover's side), bound to that side's days.
-    const onItsDay = pin.employee === request.employee.id ? request : this.#request(d, pin.date);
+    let onItsDay = pin.employee === request.employee.id ? request : this.#request(d, pin.date);
     const changing = pin.employee !== onItsDay.employee.id;
+    // A touch that may go past its window (a chain's check-in, from today when late) is kept on a
+    // day of the span it may go to (QA: a handover's successor at the cap lost its check-ins).
+    if (d.overflow && pin.date > onItsDay.to && pin.date <= overflowSpan(onItsDay.from, onItsDay.to, d.mode).to) onItsDay = { ...onItsDay, to: pin.date };
     const placed = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
     if (!placed) return undefined;
     const id = onItsDay.employee.id;

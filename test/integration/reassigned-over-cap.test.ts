@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { tempDatabase } from '../helpers/temp-database.ts';
 import { planWithHistory } from '../../src/plan-service.ts';
-import { SETTINGS, client, configOf, employee } from '../helpers/config-folder.ts';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SETTINGS, client, configOf, employee, tempDir } from '../helpers/config-folder.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 // Anna (two calls a day) calls four clients every week; Boris (one a day) his own five, one a
 // day: his week is full. On Thursday Anna's clients become his — by a new owner in the export,
@@ -51,4 +54,26 @@ describe('calls already in a calendar, given to someone whose days are full (QA:
       await db.destroy();
     });
   }
+});
+
+describe('a handover dated in the past onto a successor at the cap (QA: 44 touches cancelled, check-ins of 14 clients among them, with no warning)', () => {
+  it('cancels none of the leaver\'s touches: those in calendars stay on their days with the successor, check-ins (`anchor: last`) put past their weeks too', { timeout: 120_000 }, async () => {
+    const work = tempDir();
+    const dir = join(work, 'config');
+    expect((await cli('demo-data', '--clients', '500', '--out', dir)).code).toBe(0);
+    process.env.TOUCHBASE_FEEDS_DIR = join(work, 'feeds');
+    try {
+      const pass = async (now: string) => {
+        const r = await cli('once', '--config', dir, '--db', join(work, 'db.sqlite'), '--now', now);
+        expect(r.code, r.err).toBe(0);
+        return r.out;
+      };
+      await pass('2026-12-08T09:00:00Z');
+      appendFileSync(join(dir, 'handovers.yaml'), '  - { from: am-ru-3, to: am-ru-5, on: 2026-12-01 }\n');
+      const handed = await pass('2026-12-08T10:00:00Z');
+      expect(handed).toMatch(/recorded: \d+ new, \d+ moved, [1-9]\d* reassigned, 0 cancelled/);
+    } finally {
+      delete process.env.TOUCHBASE_FEEDS_DIR;
+    }
+  });
 });
