@@ -66,12 +66,14 @@ describe('a handover dated in the past onto a successor at the cap (QA: 44 touch
       const pass = async (now: string) => {
         const r = await cli('once', '--config', dir, '--db', join(work, 'db.sqlite'), '--now', now);
         expect(r.code, r.err).toBe(0);
-        return r.out;
+        return r;
       };
       await pass('2026-12-08T09:00:00Z');
       appendFileSync(join(dir, 'handovers.yaml'), '  - { from: am-ru-3, to: am-ru-5, on: 2026-12-01 }\n');
       const handed = await pass('2026-12-08T10:00:00Z');
-      expect(handed).toMatch(/recorded: \d+ new, \d+ moved, [1-9]\d* reassigned, 0 cancelled/);
+      expect(handed.out).toMatch(/recorded: \d+ new, \d+ moved, [1-9]\d* reassigned, 0 cancelled/);
+      // Said, not listed: the touches kept over the successor's cap.
+      expect(handed.err).toMatch(/^note: the plan has [1-9]\d* more warnings \(touches with no free slot, or kept on their day over a cap\): "touchbase plan --no-save" lists them$/m);
     } finally {
       delete process.env.TOUCHBASE_FEEDS_DIR;
     }

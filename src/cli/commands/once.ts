@@ -70,6 +70,10 @@ export function onceCommand(program: Command, io: CliIO): void {
       // A sequence step its client's late arrival in the CRM made too late to place: said, not lost
       // (the plan's other warnings are `touchbase plan`'s; this pass names only the clients it planned).
       for (const w of warnings) if (w.missedStep) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
+      // The others (a touch with no free slot in its period, one kept on its day over a cap) counted,
+      // not listed: a pass printed nothing of them, and a cap a handover overfilled went unseen (QA).
+      const unlisted = warnings.filter((w) => !w.missedStep).length;
+      if (unlisted > 0) io.err(`note: the plan has ${unlisted} more warning${unlisted === 1 ? '' : 's'} (touches with no free slot, or kept on their day over a cap): "touchbase plan --no-save" lists them\n`);
       const undecreed = undecreedNote(config, horizon.from, horizon.to);
       if (undecreed) io.err(`note: ${undecreed}\n`);
       const d = report.dispatched!;
