@@ -167,6 +167,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.deletedByEmployee': 'ștearsă din calendar de angajat',
   'ui.detail.overdueMoved': 'restantă din {date}: mutată în următoarea zi lucrătoare',
   'ui.detail.silenceOver': 'clientul a fost contactat: perioada fără contact s-a încheiat',
+  'ui.detail.silenceNotWatched': 'clientul nu mai este urmărit pentru perioade fără contact (silence.for, sau a ieșit din configurație)',
   'ui.detail.supersededByDone': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu aceleași persoane ({touch}), a fost realizată pe {date}',
   'ui.detail.supersededByOverdue': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu aceleași persoane ({touch}), este și ea restantă',
   'ui.detail.introDone': 'închisă ca ratată: noul responsabil s-a prezentat deja acestui contact ({touch}) pe {date}',

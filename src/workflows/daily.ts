@@ -17,7 +17,7 @@ import { chainSources } from '../planner/chain-start.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
-import { silenceAlert, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, type SilentClient } from './silence.ts';
+import { silenceAlert, silenceClientOf, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, SILENCE_NOT_WATCHED, watchedForSilence, type SilentClient } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -142,7 +142,7 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     // Escalations made on an earlier morning say what is true today: whose touch it is now (a handover gave it on).
     await refreshOpenTexts(trx, [...escalations, ...upward].map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
-    const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, nowIso);
+    const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, watchedForSilence(config, today), nowIso);
     const cleared = withdrawn.overdue + withdrawn.silence;
     return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared, cancelled };
   });
@@ -152,7 +152,9 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
  * Alerts whose reason is gone are cancelled: the client was touched since (the silence is
  * over), or the overdue touch an escalation is about was closed. `silent`: the silences that go on.
  */
-async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], nowIso: string): Promise<Withdrawn> {
+async function clearSettled(
+  db: DB, alerts: Awaited<ReturnType<typeof openAlerts>>, silent: readonly SilentClient[], watched: ReadonlySet<string>, nowIso: string,
+): Promise<Withdrawn> {
   // By episode: the alerts of a silence that goes on stay, whichever round they are of.
   const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
   const cleared = { overdue: 0, silence: 0 };
@@ -163,7 +165,8 @@ async function clearSettled(db: DB, alerts: Awaited<ReturnType<typeof openAlerts
       const row = await touchById(db, subject);
       if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
     } else if (!current.has(silenceEpisodeOf(a.series))) {
-      reason = 'the client was touched: the silence is over';
+      // Not "touched" when nobody was: a client lapsed, or no longer of silence.for, or gone (QA: the history said it was touched).
+      reason = watched.has(silenceClientOf(a.series)) ? 'the client was touched: the silence is over' : SILENCE_NOT_WATCHED;
     } else if (a.series.startsWith('escalation:')) {
       // Its alert skipped ("not now"): the silence goes on, and the next round's alert and its own
       // escalation come when it has lasted again; this one would stand beside them.
@@ -224,6 +227,6 @@ export async function withdrawSettledAlerts(db: DB, config: Config, now: DateTim
     const silent = client
       ? silentClients({ ...config, clients: [client] }, await lastDoneByClient(trx, clientId), await trackedSinceByClient(trx, config.settings.timezone, clientId), today)
       : [];
-    return { ...await clearSettled(trx, alerts, silent, now.toUTC().toISO()!), closed, closedOthers };
+    return { ...await clearSettled(trx, alerts, silent, watchedForSilence({ ...config, clients: client ? [client] : [] }, today), now.toUTC().toISO()!), closed, closedOthers };
   });
 }

@@ -46,6 +46,20 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
   return out.sort((a, b) => b.days - a.days || a.client.id.localeCompare(b.client.id));
 }
 
+/** The history's word for a silence alert withdrawn because its client is no longer watched (not "touched": nobody was). */
+export const SILENCE_NOT_WATCHED = 'the client is no longer watched for silence (silence.for, or gone from the configuration)';
+
+/** The clients `silence.for` watches today (all of them in the configuration when it says nothing). */
+export function watchedForSilence(config: Config, today: string): Set<string> {
+  const silence = config.silence;
+  return new Set(silence ? config.clients.filter((c) => selects(silence.for, c, today)).map((c) => c.id) : []);
+}
+
+/** The client a silence alert, or its escalation, is about (its series: silence:<client>|<since>…). */
+export function silenceClientOf(series: string): string {
+  return silenceEpisodeOf(series).slice('silence:'.length).replace(/\|.*$/, '');
+}
+
 /**
  * The day a client's silence counts from: its last done touch or the CRM's last contact,
  * whichever is later; without either, the later of `since` and the first plan for it — for a

@@ -188,6 +188,27 @@ describe('alerts withdrawn as soon as their reason ends', () => {
     expect(await runDailyWorkflows(d, config, morning('2027-05-12'))).toMatchObject({ silent: 0, cleared: 0 });
   });
 
+  it('an alert withdrawn because its client lapsed (no longer of silence.for) says so, not that the client was touched (QA)', async () => {
+    const d = await db();
+    await d.insertInto('touches').values([
+      { ...row('t-alpha', 'alpha', 'anna', '2027-03-01'), status: 'done', resolved_date: '2027-03-01', resolved_by: 'anna', resolved_at: '2027-03-01T10:00:00Z' },
+      { ...row('t-beta', 'beta', 'oleg', '2027-04-20'), status: 'done', resolved_date: '2027-04-20', resolved_by: 'oleg', resolved_at: '2027-04-20T10:00:00Z' },
+    ]).execute();
+    await runDailyWorkflows(d, config, morning('2027-05-04'));
+    await runDailyWorkflows(d, config, morning('2027-05-11'));
+    expect((await openTouches(d, 'silence:')).length + (await openTouches(d, 'escalation:silence:')).length).toBe(2);
+    const lapsed = configOf(workflowCompany({ rules: [], clients: [
+      client('alpha', { roles: ['ceo', 'director', 'buyer'], team: { account_manager: 'anna' }, since: '2020-01-10', stage: 'lapsed' }),
+      client('beta', { roles: ['ceo', 'buyer', 'buyer'], team: { account_manager: 'oleg' }, since: '2020-01-10' }),
+    ] }));
+    expect(await runDailyWorkflows(d, lapsed, morning('2027-05-12'))).toMatchObject({ cleared: 2 });
+    const lines = await d.selectFrom('touch_events').select(['type', 'detail']).where('type', '=', 'cancelled').execute();
+    expect(lines).toEqual([
+      { type: 'cancelled', detail: 'the client is no longer watched for silence (silence.for, or gone from the configuration)' },
+      { type: 'cancelled', detail: 'the client is no longer watched for silence (silence.for, or gone from the configuration)' },
+    ]);
+  });
+
   it('the daemon\'s next pass withdraws them after a touch is done by a calendar link (no command ran to do it)', async () => {
     const d = await db();
     await d.insertInto('touches').values([
