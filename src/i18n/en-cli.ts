@@ -46,6 +46,10 @@ export const enCli = {
     one: 'withdrawn: {n} alert of the client\'s silence, which this ended',
     other: 'withdrawn: {n} alerts of the client\'s silence, which this ended',
   },
+  'cli.withdrawn.silenceSkipped': {
+    one: 'withdrawn: {n} escalation of the silence alert skipped (the silence goes on: a new alert comes when it has lasted again)',
+    other: 'withdrawn: {n} escalations of the silence alerts skipped (the silence goes on: a new alert comes when it has lasted again)',
+  },
 
   // event: a business event and its touches.
   'cli.event.recorded': 'event {name} for {client} (ref {ref}) recorded:',

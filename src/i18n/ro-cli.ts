@@ -42,6 +42,11 @@ export const roCli: CliCatalogue = {
     few: 'retrase: {n} alerte că nu există contact cu clientul: contactul a avut loc',
     other: 'retrase: {n} de alerte că nu există contact cu clientul: contactul a avut loc',
   },
+  'cli.withdrawn.silenceSkipped': {
+    one: 'retrasă: {n} escaladare a alertei de lipsă de contact amânate (lipsa de contact continuă: o nouă alertă vine când durează din nou)',
+    few: 'retrase: {n} escaladări ale alertelor de lipsă de contact amânate (lipsa de contact continuă: o nouă alertă vine când durează din nou)',
+    other: 'retrase: {n} de escaladări ale alertelor de lipsă de contact amânate (lipsa de contact continuă: o nouă alertă vine când durează din nou)',
+  },
 
   'cli.event.recorded': 'evenimentul {name} pentru {client} (referința {ref}) a fost înregistrat:',
   'cli.event.already': 'evenimentul {name} pentru {client} (referința {ref}) era deja înregistrat; nimic nou:',

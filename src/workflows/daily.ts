@@ -143,10 +143,12 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     await refreshOpenTexts(trx, [...escalations, ...upward].map((e) => ({ id: workflowTouchId(e.identity), title: e.title, body: e.body ?? null })), nowIso);
 
     const withdrawn = await clearSettled(trx, await openAlerts(trx), silent, watchedForSilence(config, today), nowIso);
-    const cleared = withdrawn.overdue + withdrawn.silence;
+    const cleared = withdrawn.overdue + withdrawn.silence + (withdrawn.silenceSkipped ?? 0);
     return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared, cancelled };
   });
 }
+
+const ALERT_SKIPPED = 'its alert was skipped: a silence that goes on is alerted again later';
 
 /**
  * Alerts whose reason is gone are cancelled: the client was touched since (the silence is
@@ -157,7 +159,7 @@ async function clearSettled(
 ): Promise<Withdrawn> {
   // By episode: the alerts of a silence that goes on stay, whichever round they are of.
   const current = new Set(silent.map((s) => silenceIdentity(s.client.id, s.since)));
-  const cleared = { overdue: 0, silence: 0 };
+  const cleared = { overdue: 0, silence: 0, silenceSkipped: 0 };
   for (const a of alerts) {
     let reason: string | undefined;
     const subject = escalatedTouchOf(a.series);
@@ -171,10 +173,10 @@ async function clearSettled(
       // Its alert skipped ("not now"): the silence goes on, and the next round's alert and its own
       // escalation come when it has lasted again; this one would stand beside them.
       const alert = await touchById(db, workflowTouchId(a.series.slice('escalation:'.length)));
-      if (alert?.status === 'skipped') reason = 'its alert was skipped: a silence that goes on is alerted again later';
+      if (alert?.status === 'skipped') reason = ALERT_SKIPPED;
     }
     if (!reason) continue;
-    if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared[subject ? 'overdue' : 'silence']++;
+    if ((await recordOutcome(db, a.id, { status: 'cancelled', at: nowIso, detail: reason, cause: 'workflow' })).recorded) cleared[subject ? 'overdue' : reason === ALERT_SKIPPED ? 'silenceSkipped' : 'silence']++;
   }
   return cleared;
 }
@@ -196,6 +198,8 @@ function lastSkips(rows: readonly { series: string; resolved_at: string | null }
 export interface Withdrawn {
   readonly overdue: number;
   readonly silence: number;
+  /** Escalations of silence alerts that were skipped ("not now": the silence goes on). */
+  readonly silenceSkipped?: number;
   /** Earlier overdue touches closed as missed, the touch just done being a later one of their series (withdrawSettledAlerts only). */
   readonly closed?: number;
   /**

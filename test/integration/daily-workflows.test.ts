@@ -179,7 +179,7 @@ describe('alerts withdrawn as soon as their reason ends', () => {
     expect(await withdrawSettledAlerts(d, config, noon, 'beta')).toEqual({ overdue: 0, silence: 0, closed: 0, closedOthers: 0 });
     // Anna calls alpha a day early (its next call, not the alert): both alerts go now.
     await markDone(d, 'next-alpha', { at: noon.toUTC().toISO()!, date: '2027-05-11', by: 'anna', note: undefined });
-    expect(await withdrawSettledAlerts(d, config, noon, 'alpha')).toEqual({ overdue: 0, silence: 2, closed: 0, closedOthers: 0 });
+    expect(await withdrawSettledAlerts(d, config, noon, 'alpha')).toEqual({ overdue: 0, silence: 2, silenceSkipped: 0, closed: 0, closedOthers: 0 });
     expect(await openTouches(d, 'silence:')).toEqual([]);
     expect(await openTouches(d, 'escalation:')).toEqual([]);
     const lines = await d.selectFrom('touch_events').select(['type', 'detail']).where('type', '=', 'cancelled').execute();
@@ -394,7 +394,7 @@ describe('overdue touches', () => {
     expect(escalation!.title).toContain(`overdue since ${meeting.date} — Emp anna`);
     await markDone(d, meeting.id, { at: '2027-04-01T09:00:00Z', date: '2027-04-01', by: 'anna', note: undefined });
     // Withdrawn as what it is: an escalation of the touch (not "the client's silence" too, QA).
-    expect(await withdrawSettledAlerts(d, config2, DateTime.fromISO('2027-04-01T12:00:00+03:00'), 'alpha')).toEqual({ overdue: 1, silence: 0, closed: 0, closedOthers: 0 });
+    expect(await withdrawSettledAlerts(d, config2, DateTime.fromISO('2027-04-01T12:00:00+03:00'), 'alpha')).toEqual({ overdue: 1, silence: 0, silenceSkipped: 0, closed: 0, closedOthers: 0 });
     const after = await d.selectFrom('touches').select('status').where('id', '=', escalation!.id).executeTakeFirstOrThrow();
     expect(after.status).toBe('cancelled');
   });

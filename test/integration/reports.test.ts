@@ -293,6 +293,23 @@ describe('director reports on a fixed history', () => {
     expect(afterDone.anna).toEqual({ late: Number(beforeDone.anna!.late) + 1, missed: Number(beforeDone.anna!.missed) - 1 });
   });
 
+  it('skipping a silence alert says its escalation is withdrawn for now, the silence going on — not that the skip ended it (QA)', async () => {
+    const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
+    const file = await tempDatabaseLocation();
+    const at = cliOn(dir, file);
+    const run = (day: string, ...args: string[]) => at(`${day}T09:00:00+03:00`, ...args);
+    await run('2027-03-01', 'once');
+    // Silent from the first plan: an alert after 60 days, its escalation a week after its day.
+    expect(await run('2027-05-04', 'checks')).toMatch(/^silence: 2 silent clients, 2 new alerts, 0 escalated/m);
+    expect(await run('2027-05-17', 'checks')).toMatch(/^silence: 2 silent clients, 0 new alerts, 2 escalated/m);
+    const db = await openMigrated(file);
+    const alert = await db.selectFrom('touches').select('id').where('source', 'like', 'silence:%').where('client_id', '=', 'alpha').executeTakeFirstOrThrow();
+    await db.destroy();
+    const said = await run('2027-05-17', 'skip', alert.id.slice(0, 8), '--reason', 'their CEO is on holiday');
+    expect(said).toMatch(/^withdrawn: 1 escalation of the silence alert skipped \(the silence goes on: a new alert comes when it has lasted again\)$/m);
+    expect(said).not.toMatch(/which this ended/);
+  });
+
   it('an overdue touch skipped is neither overdue nor missed from that day on, though a skip keeps the touch\'s own day (QA: it stayed listed, its day being the one the morning check had moved it to)', async () => {
     const dir = writeConfig({ 'touchbase.yaml': workflowCompany() });
     const file = await tempDatabaseLocation();

@@ -81,7 +81,8 @@ function withdrawnLine(withdrawn: Withdrawn, tr: Translator): string {
   return (withdrawn.closed ? `${tr.t('cli.closedMissed', counts(withdrawn.closed))}\n` : '')
     + (withdrawn.closedOthers ? `${tr.t('cli.closedMissedOthers', counts(withdrawn.closedOthers))}\n` : '')
     + (withdrawn.overdue ? `${tr.t('cli.withdrawn.overdue', counts(withdrawn.overdue))}\n` : '')
-    + (withdrawn.silence ? `${tr.t('cli.withdrawn.silence', counts(withdrawn.silence))}\n` : '');
+    + (withdrawn.silence ? `${tr.t('cli.withdrawn.silence', counts(withdrawn.silence))}\n` : '')
+    + (withdrawn.silenceSkipped ? `${tr.t('cli.withdrawn.silenceSkipped', counts(withdrawn.silenceSkipped))}\n` : '');
 }
 
 /** How long before its window a touch may have been done (a call made a few weeks early still counts). */
