@@ -28,8 +28,8 @@ function rowsAfter(page: string, start: string): Cell[][] {
   return [...body[1]!.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => cell(c[1]!)));
 }
 
-async function company() {
-  const { daemon } = await dashboardDaemon({ config: dashboardCompany('en'), clock: new ManualClock(NOW) });
+async function company(config = dashboardCompany('en')) {
+  const { daemon } = await dashboardDaemon({ config, clock: new ManualClock(NOW) });
   const director = await signIn(await printedLink(daemon));
   const anna = await signIn((await daemon.dashboard!.signInLink('anna')).url);
   const get = async (session: string, path: string) => {
@@ -87,6 +87,14 @@ describe('the dashboard names people and clients as the configuration does', () 
     expect(csv.map((r) => [r.owner, r.client])).toEqual([['anna', 'alfa'], ['oleg', 'beta']]);
     const breadthCsv = parseCsv(await get(director, '/reports/breadth.csv'), { columns: true }) as Record<string, string>[];
     expect(breadthCsv.find((r) => r.client === 'alfa')!['our people']).toBe('anna pavel');
+  });
+
+  it('an agenda in another zone than the company\'s says so in its times\' heading (every page\'s footer says its times are the company\'s; QA: read an hour off)', { timeout: 120_000 }, async () => {
+    const base = dashboardCompany('en');
+    const { director, get } = await company({ ...base, employees: base.employees.map((e) => (e.id === 'anna' ? { ...e, timezone: 'Europe/Bucharest', country: 'RO' } : e)) });
+    const heading = (page: string) => text(/id="agenda"[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(page)![1]!);
+    expect(heading(await get(director, '/employees/anna'))).toMatch(/^date when \(Europe\/Bucharest\) kind /);
+    expect(heading(await get(director, '/employees/oleg'))).toMatch(/^date when kind /);
   });
 
   it('a filter of a value no client has (a tier since renamed) shows that value selected beside its "0 clients", not "any"', { timeout: 120_000 }, async () => {

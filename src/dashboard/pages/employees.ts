@@ -85,7 +85,7 @@ async function employeeFigures(ctx: PageContext, e: DashboardEmployeeRow): Promi
 <p class="muted">${e.meetings_per_day ? tr.t('ui.employee.loadIntro', { limit: e.meetings_per_day }) : tr.t('ui.employee.loadNoLimit')}</p>
 ${loadChart(ctx, load, e.meetings_per_day)}
 <p class="actions">${csvLink(ctx, `/employees/${encodeURIComponent(id)}/load.csv`)}</p></section>
-<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, id, agenda)}</section>
+<section class="panel" id="agenda"><h2>${tr.t('ui.employee.agenda')}</h2>${agendaTable(ctx, e, agenda)}</section>
 ${punctuality ? html`<section class="panel" id="punctuality"><h2>${tr.t('ui.employee.punctuality')}</h2>${reportTable(ctx, punctuality, own)}</section>` : ''}
 ${overdueSpec ? html`<section class="panel" id="overdue"><h2>${tr.t('ui.employee.overdue')} <span class="muted">(${tr.number(overdue.total)})</span></h2>
 ${reportTable(ctx, { columns: overdueSpec.columns.filter((c) => c.key !== 'id' && c.key !== 'owner') }, overdue.rows, { clientColumns: ['client'] })}
@@ -110,13 +110,17 @@ function loadChart(ctx: PageContext, load: readonly DayLoad[], limit: number | n
   return html`<div class="table-wrap">${raw(`<svg class="bars" viewBox="0 -4 ${load.length * w} ${h + 32}" width="${load.length * w}" height="${h + 32}" role="img" aria-label="${escapeHtml(tr.t('ui.employee.load'))}">${bars}${line}</svg>`)}</div>`;
 }
 
-function agendaTable(ctx: PageContext, employee: string, all: readonly TouchRow[]): Html {
+function agendaTable(ctx: PageContext, e: DashboardEmployeeRow, all: readonly TouchRow[]): Html {
   const { tr } = ctx;
+  const employee = e.id;
   if (all.length === 0) return html`<p class="muted">${tr.t('ui.employee.noAgenda')}</p>`;
   const agenda = all.slice(0, AGENDA_SHOWN);
-  // A timed touch's start carries the employee's own offset: its clock time is the local one.
+  // A timed touch's start carries the employee's own offset: its clock time is the local one —
+  // said in the column's heading where that is not the company's zone, which every page's footer
+  // says its times are in (QA: a Bucharest agenda read an hour off in Moscow).
   const time = (t: TouchRow) => /[+-]\d\d:\d\d$|Z$/.test(t.start_at) ? t.start_at.slice(11, 16) : '';
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${tr.t('col.when')}</th><th scope="col">${tr.t('col.kind')}</th>
+  const when = e.timezone && e.timezone !== ctx.meta.timezone ? `${tr.t('col.when')} (${e.timezone})` : tr.t('col.when');
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr.t('col.date')}</th><th scope="col">${when}</th><th scope="col">${tr.t('col.kind')}</th>
 <th scope="col">${tr.t('col.client')}</th><th scope="col">${tr.t('col.title')}</th><th scope="col">${tr.t('col.status')}</th></tr></thead><tbody>
 ${agenda.map((t) => html`<tr${t.overdue_from && t.status === 'planned' ? raw(' class="over"') : ''}><td>${tr.weekday(t.date)}</td><td>${t.all_day ? tr.t('ui.employee.allDay') : time(t)}</td>
 <td>${tr.t(`kind.${t.kind}` as never)}</td><td>${t.client_id === '*' ? '' : clientName(ctx, t.client_id)}</td>
