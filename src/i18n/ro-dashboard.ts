@@ -68,6 +68,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.card.greetings': { one: 'felicitare săptămâna aceasta', few: 'felicitări săptămâna aceasta', other: 'de felicitări săptămâna aceasta' },
   'ui.heat.title': 'Acoperire pe reguli, lună de lună',
   'ui.heat.intro': 'Fiecare celulă: interacțiunile scadente în acea lună și ce s-a întâmplat cu ele. Culoarea arată ponderea celor realizate la timp.',
+  'ui.heat.introOwn': 'Doar interacțiunile dvs. (cifrele de mai sus le numără și pe ale colegilor la clienții dvs.). Fiecare celulă: interacțiunile scadente în acea lună și ce s-a întâmplat cu ele. Culoarea arată ponderea celor realizate la timp.',
   'ui.heat.cell': 'scadente: {due}; la timp: {onTime}, cu întârziere: {late}, ratate: {missed}, omise: {skipped}, deschise: {open}',
   'ui.heat.legend': 'Ponderea realizată la timp:',
   'ui.heat.empty': 'Încă nu există interacțiuni ale unei reguli planificate sau făcute: tabelul (pe reguli; campaniile de felicitare sunt la Campanii și predări) se completează când un plan are astfel de interacțiuni (daemonul planifică la pornire), pentru care sunt necesari clienți cu contacte și reguli pentru ei.',

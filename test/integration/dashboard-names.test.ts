@@ -97,6 +97,13 @@ describe('the dashboard names people and clients as the configuration does', () 
     expect(heading(await get(director, '/employees/oleg'))).toMatch(/^date when kind /);
   });
 
+  it('an employee\'s overview says its heat map is of their own touches, where the figures above it count their colleagues\' at their clients too (QA: the page read as contradicting itself)', { timeout: 120_000 }, async () => {
+    const { director, anna: annaSession, get } = await company();
+    const intro = (page: string) => text(/id="coverage"><h2>[^<]*<\/h2><p class="muted">([^<]*)<\/p>/.exec(page)![1]!);
+    expect(intro(await get(annaSession, '/'))).toMatch(/^Your own touches only \(the figures above count your colleagues' at your clients too\)\. Each cell/);
+    expect(intro(await get(director, '/'))).toMatch(/^Each cell/);
+  });
+
   it('a filter of a value no client has (a tier since renamed) shows that value selected beside its "0 clients", not "any"', { timeout: 120_000 }, async () => {
     const { director, get } = await company();
     const page = await get(director, '/clients?tier=Z&country=MD');

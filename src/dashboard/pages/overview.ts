@@ -46,7 +46,7 @@ ${card('silent', tr.number(silent.total), tr.t('ui.card.silent', { count: silent
 ${card('single', tr.number(single.total), tr.t('ui.card.single', { count: single.total }), `${PREFIX}/reports/breadth`)}
 ${greetings ? card('greetings', tr.number(greetings.total), tr.t('ui.card.greetings', { count: greetings.total }), `${PREFIX}/campaigns`) : ''}
 </section>
-<section class="panel" id="coverage"><h2>${tr.t('ui.heat.title')}</h2><p class="muted">${tr.t('ui.heat.intro')}</p>
+<section class="panel" id="coverage"><h2>${tr.t('ui.heat.title')}</h2><p class="muted">${tr.t(scope.all ? 'ui.heat.intro' : 'ui.heat.introOwn')}</p>
 ${heatMap(ctx, await coverageMonthRowsFor(ctx))}
 <p class="actions">${csvLink(ctx, '/reports/coverage-months.csv')}</p></section>
 ${list(ctx, 'overdue', tr.t('ui.overdue.title'), overdue.rows, overdue.total, { clientColumns: ['client'], employeeColumns: ['owner'] })}
