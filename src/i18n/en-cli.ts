@@ -94,6 +94,8 @@ export const enCli = {
   'cli.status.notRunning': 'daemon: not running{stopped}',
   'cli.status.stopped': ' (stopped {at})',
   'cli.status.configRejected': 'configuration: the last change was REJECTED; running on the last valid one:',
+  'cli.status.configRejectedStopped': 'configuration: the last change was REJECTED; the daemon starts on the last valid one:',
+  'cli.status.atNextStart': 'at the next start',
   'cli.status.configPending': 'configuration: the files in {dir} changed since the daemon last applied or rejected them, and it has not taken them in (its log says why: a full disk?); once that is put right, `kill -HUP` the daemon to read them again',
   'cli.status.configOk': 'configuration: the daemon applied the last change it read ("touchbase validate" checks the files as they are now)',
   'cli.status.configNoDaemon': 'configuration: no daemon has run on this database yet ("touchbase validate" checks the files)',

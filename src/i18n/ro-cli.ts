@@ -89,6 +89,8 @@ export const roCli: CliCatalogue = {
   'cli.status.notRunning': 'daemon: nu rulează{stopped}',
   'cli.status.stopped': ' (oprit la {at})',
   'cli.status.configRejected': 'configurație: ultima modificare a fost RESPINSĂ; se rulează cu ultima configurație validă:',
+  'cli.status.configRejectedStopped': 'configurație: ultima modificare a fost RESPINSĂ; daemonul pornește cu ultima configurație validă:',
+  'cli.status.atNextStart': 'la următoarea pornire',
   'cli.status.configPending': 'configurație: fișierele din {dir} s-au schimbat după ce daemonul le-a aplicat sau respins ultima dată, iar el nu le-a preluat (de ce — în jurnalul lui: disc plin?); după remediere, `kill -HUP` daemonului ca să le citească din nou',
   'cli.status.configOk': 'configurație: daemonul a aplicat ultima modificare citită (fișierele așa cum sunt acum le verifică „touchbase validate”)',
   'cli.status.configNoDaemon': 'configurație: niciun daemon nu a rulat încă pe această bază de date (fișierele le verifică „touchbase validate”)',

@@ -13,7 +13,7 @@ import { daemonUnderTest, startedAndSynced, stopAll } from '../helpers/daemon-un
 import { tempDatabaseLocation, testBackend } from '../helpers/temp-database.ts';
 import { databaseFileIdentity } from '../../src/storage/database-file.ts';
 import { openMigrated } from '../../src/storage/database.ts';
-import { claimRun, recordCutShort, recordFailure, recordSuccess } from '../../src/storage/job-repository.ts';
+import { claimRun, recordCutShort, recordFailure, recordSuccess, setInfo } from '../../src/storage/job-repository.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -111,7 +111,7 @@ describe('the daemon follows saves by rename, and a fixed file ends the rejectio
     const rejected = once(daemon, 'config:rejected');
     execFileSync('sed', ['-i', 's/ours: account_manager/ours: nobody_has_this_role/', file]);
     await rejected;
-    expect((await cli('status', '--db', dbFile)).out).toContain('the last change was REJECTED');
+    expect((await cli('status', '--db', dbFile)).out).toContain('the last change was REJECTED; running on the last valid one');
     expect(await configValidGauge(daemon.url)).toBe('0');
     expect(((await (await fetch(`${daemon.url}/readyz`)).json()) as { config: string }).config).toMatch(/rejected/);
 
@@ -243,8 +243,24 @@ describe('touchbase status after a daemon was killed (kill -9) in the middle of 
     const status = await cli('status', '--config', configDir, '--db', dbFile);
     expect(status.out).toMatch(/sync +.*interrupted/);
     expect(status.out).not.toMatch(/sync +.*running/);
+    // It runs first at the next start, not at its schedule's next time (QA).
+    expect(status.out).toMatch(/sync +.*interrupted +at the next start/);
     // The run before's words are not said of this one (QA: "nothing changed" beside a sync killed after 49 writes).
     expect(status.out).not.toContain('nothing changed');
+  });
+
+  it('says a configuration change it rejected is what the next start runs on the last valid one, not "running on" under "not running" (QA)', async () => {
+    const configDir = writeConfig({ 'touchbase.yaml': syncCompany('ics') });
+    const dbFile = await tempDatabaseLocation();
+    const db = await openMigrated(dbFile);
+    try {
+      await setInfo(db, { config_errors: JSON.stringify(['touchbase.yaml:3:7: rules[0].ours: expected a role someone holds']) });
+    } finally {
+      await db.destroy();
+    }
+    const status = (await cli('status', '--config', configDir, '--db', dbFile)).out;
+    expect(status).toContain('configuration: the last change was REJECTED; the daemon starts on the last valid one:');
+    expect(status).not.toContain('running on the last valid one');
   });
 });
 

@@ -71,7 +71,8 @@ export function statusCommand(program: Command, io: CliIO): void {
           : tr.t('cli.status.notRunning', { stopped: status.stoppedAt ? tr.t('cli.status.stopped', { at: at(status.stoppedAt) }) : '' })}\n`);
       }
       if (status.configErrors.length > 0) {
-        io.out(`${tr.t('cli.status.configRejected')}\n`);
+        // With no daemon running, nothing runs on anything: the next start does, on the last valid one (QA: "not running" over "running on").
+        io.out(`${tr.t(running ? 'cli.status.configRejected' : 'cli.status.configRejectedStopped')}\n`);
         for (const e of status.configErrors) io.out(`  ${e}\n`);
         const more = moreErrorsLine(status.configErrors.length, status.configErrorCount);
         if (more) io.out(`  ${more}\n`);
@@ -80,7 +81,8 @@ export function statusCommand(program: Command, io: CliIO): void {
       io.out('\n');
       // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
       io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
-        j.name, j.schedule ?? '', at(j.lastStarted), result(j, running, tr), at(j.nextRun),
+        // Cut short, with no daemon running: it runs first at the next start, whatever its schedule says (QA: "tomorrow 06:30").
+        j.name, j.schedule ?? '', at(j.lastStarted), result(j, running, tr), !running && result(j, running, tr) === tr.t('cli.result.interrupted') ? tr.t('cli.status.atNextStart') : at(j.nextRun),
         // A run still marked running (or cut short by a kill) has done nothing it can say yet: the
         // summary beside it was the run before's ("nothing changed" beside a sync killed after 49 writes, QA).
         j.lastResult === 'failed' ? (j.lastError ?? '') : j.lastResult === 'running' ? '' : (j.lastSummary ?? ''),
