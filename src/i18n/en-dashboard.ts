@@ -66,7 +66,7 @@ export const enDashboard = {
   'ui.card.greetings': { one: 'greeting this week', other: 'greetings this week' },
   'ui.heat.title': 'Coverage by rule, month by month',
   'ui.heat.intro': 'Each cell: the touches due that month and what became of them. The colour is the share done on time.',
-  'ui.heat.introOwn': 'Your own touches only (the figures above count your colleagues\' at your clients too). Each cell: the touches due that month and what became of them. The colour is the share done on time.',
+  'ui.heat.introOwn': 'Your own touches only (the figures above include your colleagues\' at your clients too). Each cell: the touches due that month and what became of them. The colour is the share done on time.',
   'ui.heat.cell': '{due} due: {onTime} on time, {late} late, {missed} missed, {skipped} skipped, {open} open',
   'ui.heat.legend': 'Share done on time:',
   'ui.heat.empty': 'No touch of a rule planned or done yet: the grid (by rule; greeting campaigns are under Campaigns and handovers) fills in once a plan has such touches (the daemon plans at its start), which takes clients with contacts and rules for them.',

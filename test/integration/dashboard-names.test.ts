@@ -100,7 +100,7 @@ describe('the dashboard names people and clients as the configuration does', () 
   it('an employee\'s overview says its heat map is of their own touches, where the figures above it count their colleagues\' at their clients too (QA: the page read as contradicting itself)', { timeout: 120_000 }, async () => {
     const { director, anna: annaSession, get } = await company();
     const intro = (page: string) => text(/id="coverage"><h2>[^<]*<\/h2><p class="muted">([^<]*)<\/p>/.exec(page)![1]!);
-    expect(intro(await get(annaSession, '/'))).toMatch(/^Your own touches only \(the figures above count your colleagues' at your clients too\)\. Each cell/);
+    expect(intro(await get(annaSession, '/'))).toMatch(/^Your own touches only \(the figures above include your colleagues' at your clients too\)\. Each cell/);
     expect(intro(await get(director, '/'))).toMatch(/^Each cell/);
   });
 
