@@ -6,7 +6,8 @@ import { foldedWords, nameWords } from './name-key.ts';
  * The candidate a misspelling most likely meant, or undefined when none is close: at most
  * one edit for short words, two for longer ones, three from twelve letters on, compared
  * without case ("europe/moskow" → "Europe/Moscow", "acount_manager" → "account_manager"); two
- * neighbouring letters typed the wrong way round are one edit ("kidn" → "kind").
+ * neighbouring letters typed the wrong way round are one edit ("kidn" → "kind"). Never another
+ * number of a numbered id (otherNumber).
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
@@ -16,7 +17,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const c = candidate.toLowerCase();
-    if (Math.abs(c.length - w.length) > allowed) continue;
+    if (Math.abs(c.length - w.length) > allowed || otherNumber(w, c)) continue;
     const d = c === w ? 0 : swapped(w, c) ? 1 : distance(w, c);
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
@@ -46,6 +47,15 @@ export function closestByWords(word: string, candidates: Iterable<string>): stri
     }
   }
   return best;
+}
+
+/**
+ * Whether two words differ only in their numbers ("client-5" and "client-1", "am-ru-3" and
+ * "am-ru-5"): numbered ids, where another number is another client or person, not a typo — a
+ * client merged away, its contacts offered an unrelated one (QA).
+ */
+function otherNumber(a: string, b: string): boolean {
+  return /\d/.test(a) && /\d/.test(b) && a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#');
 }
 
 /** Whether b is a with two neighbouring letters swapped. */

@@ -418,6 +418,15 @@ describe('one mistake, one error, first', () => {
     expect(didYouMean('ionescu-ștefan', ['ionescu-stefan'])).toBe('; did you mean "ionescu-stefan"?');
   });
 
+  it('a numbered id is never taken for another number of it: a merged client\'s contacts are not offered an unrelated client (QA)', () => {
+    expect(didYouMean('client-5', ['client-1', 'client-50'])).toBe('');
+    expect(didYouMean('am-ru-3', ['am-ru-5'])).toBe('');
+    expect(didYouMean('Cojocaru Partners 5', ['Cojocaru Partners 139'])).toBe('');
+    // A letter mistyped beside a number is still a misspelling.
+    expect(didYouMean('clinet-5', ['client-5', 'client-1'])).toBe('; did you mean "client-5"?');
+    expect(didYouMean('6 wekks', ['6 weeks'])).toBe('; did you mean "6 weeks"?');
+  });
+
   it('the other mistakes of an entry with a broken field are found in the same round, without follow-on errors', () => {
     const { issues } = issuesOf(writeConfig({
       'a.yaml': `${SETTINGS}employees:
