@@ -165,6 +165,7 @@ export const enDashboard = {
   'ui.detail.reopenedUndone': 'reopened: the later touch that closed it as missed was undone',
   'ui.detail.overdueClosed': 'the overdue touch was closed',
   'ui.detail.from': 'before: {employee}',
+  'ui.detail.fromGone': 'before: {employee}, no longer in the configuration',
 
   'ui.employees.title': 'Employees',
   'ui.employee.agenda': 'Agenda for the next two weeks',

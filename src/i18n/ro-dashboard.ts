@@ -178,6 +178,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.reopenedUndone': 'redeschisă: interacțiunea ulterioară care o închisese a fost anulată',
   'ui.detail.overdueClosed': 'interacțiunea restantă a fost închisă',
   'ui.detail.from': 'înainte: {employee}',
+  'ui.detail.fromGone': 'înainte: {employee}, care nu mai este în configurație',
 
   'ui.employees.title': 'Angajați',
   'ui.employee.agenda': 'Agenda pentru următoarele două săptămâni',

@@ -186,6 +186,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.reopenedUndone': 'снова открыто: более позднее касание, из-за которого оно было закрыто, отменено',
   'ui.detail.overdueClosed': 'просроченное касание закрыто',
   'ui.detail.from': 'раньше: {employee}',
+  'ui.detail.fromGone': 'раньше: {employee}, которого больше нет в конфигурации',
 
   'ui.employees.title': 'Сотрудники',
   'ui.employee.agenda': 'План на две недели',

@@ -79,6 +79,9 @@ export function describeDetail(detail: string | null, tr: Translator): string {
   }
   const from = /^from ([a-z0-9][a-z0-9_-]*)$/.exec(detail);
   if (from) return tr.t('ui.detail.from', { employee: from[1]! });
+  // A leaver removed from the configuration (workflows/leavers-touches.ts): English in a Russian history otherwise (QA).
+  const fromGone = /^from ([a-z0-9][a-z0-9_-]*), no longer in the configuration$/.exec(detail);
+  if (fromGone) return tr.t('ui.detail.fromGone', { employee: fromGone[1]! });
   return detail;
 }
 

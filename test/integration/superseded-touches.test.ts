@@ -168,6 +168,10 @@ describe('the history line of a touch closed as missed', () => {
       .toBe('закрыто как упущенное: новый менеджер уже представился этому контакту (f9bc09bb) 19.04.2027');
     // An undone link's line too (QA: it stayed English in a Russian history).
     expect(describeDetail('undone from the calendar link (it had been marked done)', translator('ru'))).toBe('отменено по ссылке из календаря (касание было отмечено выполненным)');
+    // A touch given on from a leaver removed from the configuration, and one silence alert of a client no longer watched (QA: English in a Russian history).
+    expect(describeDetail('from ionescu, no longer in the configuration', translator('ru'))).toBe('раньше: ionescu, которого больше нет в конфигурации');
+    expect(describeDetail('the client is no longer watched for silence (silence.for, or gone from the configuration)', translator('ro')))
+      .toBe('clientul nu mai este urmărit pentru perioade fără contact (silence.for, sau a ieșit din configurație)');
   });
 });
 
