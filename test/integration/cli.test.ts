@@ -467,6 +467,20 @@ describe('touchbase CLI', () => {
     expect(JSON.parse((await cli('status', '--db', db, '--format', 'json')).out)).toMatchObject({ running: false, timezone: 'Europe/Moscow' });
   });
 
+  it('once says what leaves the calendars of an employee gone from the configuration, as sync does (QA: it said nothing)', async () => {
+    const config = exampleCopy();
+    const db = join(tempDir(), 't.sqlite');
+    expect((await cli('once', '--config', config, '--db', db, '--now', NOW)).code).toBe(0);
+    // Ionescu leaves: his clients go to Petrov, and he is taken out of the team.
+    const clients = join(config, 'crm', 'clients.csv');
+    writeFileSync(clients, readFileSync(clients, 'utf8').replaceAll(';ionescu;', ';petrov;'));
+    const team = join(config, 'team.yaml');
+    writeFileSync(team, readFileSync(team, 'utf8').replace(/  - id: ionescu\n(    [^\n]*\n)+\n/, ''));
+    const after = await cli('once', '--config', config, '--db', db, '--now', NOW);
+    expect(after.code, after.err).toBe(0);
+    expect(after.out).toMatch(/^ {2}больше нет в конфигурации: ionescu — их события \([1-9]\d*\) убираются/m);
+  });
+
   it('a contacts export whose rows only changed order changes no touch and writes no calendar event (QA CRM F9)', async () => {
     const config = exampleCopy();
     const db = join(tempDir(), 't.sqlite');

@@ -81,6 +81,10 @@ export function onceCommand(program: Command, io: CliIO): void {
         written: tr.t('cli.once.written', counts(d.done)), retried: d.retried ? tr.t('cli.once.retried', { n: String(d.retried) }) : '',
         waiting: waitingWrites(d, tr), feeds: tr.t('cli.once.feeds', counts(report.feeds.length)), dir: feedDir(o),
       })}\n`);
+      // What leaves calendars with an employee gone from the configuration, and a new address followed: as `sync` says it (QA: `once` said nothing).
+      const former = report.formerCalendars;
+      for (const [employee, m] of former?.moved ?? []) io.out(`${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`);
+      if (former?.removed?.events.length) io.out(`${tr.t('cli.sync.gone', { employees: former.removed.employees.join(', '), n: String(former.removed.events.length) })}\n`);
       reportCalendarTrouble(report, io);
     });
 }
