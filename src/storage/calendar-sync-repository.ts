@@ -389,11 +389,31 @@ export async function clearPause(db: DB, employeeId: string, provider: string): 
 
 // Reads that failed: an employee's calendar whose moves and deletions could not be read (only reported).
 
-/** A calendar's read failed: recorded (the first failure of a run kept as `since`, and returned) until a read succeeds. */
-export async function recordReadFailure(db: DB, employeeId: string, provider: string, code: string, reason: string, nowIso: string): Promise<string> {
-  const row = await db.insertInto('calendar_read_failures').values({ employee_id: employeeId, provider, since: nowIso, failed_at: nowIso, code, reason })
-    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ failed_at: nowIso, code, reason })).returning('since').executeTakeFirstOrThrow();
-  return row.since;
+/** A calendar's read failed: recorded (the first failure of a run kept as `since`) until a read succeeds. */
+export async function recordReadFailure(db: DB, employeeId: string, provider: string, code: string, reason: string, nowIso: string): Promise<void> {
+  await db.insertInto('calendar_read_failures').values({ employee_id: employeeId, provider, since: nowIso, failed_at: nowIso, code, reason })
+    .onConflict((oc) => oc.columns(['employee_id', 'provider']).doUpdateSet({ failed_at: nowIso, code, reason })).execute();
+}
+
+/**
+ * Since when the last read of a calendar being left (an address changed, a move to another
+ * calendar) has failed: its first failure, kept until forgetLeavingFailure. Apart from the
+ * calendar's read failures (recordReadFailure), whose row an ordinary read's failure long before
+ * may hold, and which are forgotten once the employee's calendar is another (review).
+ */
+export async function leavingFailedSince(db: DB, calendar: { employeeId: string; provider: string; address: string }, nowIso: string): Promise<string> {
+  const key = leavingKey(calendar);
+  await db.insertInto('daemon_info').values({ key, value: nowIso }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await db.selectFrom('daemon_info').select('value').where('key', '=', key).executeTakeFirstOrThrow()).value;
+}
+
+/** A calendar being left was read, refused us for good, or was waited for long enough: its failures' start is forgotten. */
+export async function forgetLeavingFailure(db: DB, calendar: { employeeId: string; provider: string; address: string }): Promise<void> {
+  await db.deleteFrom('daemon_info').where('key', '=', leavingKey(calendar)).execute();
+}
+
+function leavingKey(c: { employeeId: string; provider: string; address: string }): string {
+  return `leaving.read_failed ${c.employeeId} ${c.provider} ${c.address}`;
 }
 
 /** A calendar was read (or had nothing of ours to read): any failure recorded before is over. */

@@ -1,6 +1,9 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
-import { clearReadFailure, confirmedRows, deletedByUserRows, handedOverRows, keysToReadBack, leavingUnreadRows, markLeavingUnread, releaseLeavingUnread, pausesOf, recordReadFailure, setPause } from '../storage/calendar-sync-repository.ts';
+import {
+  clearReadFailure, confirmedRows, deletedByUserRows, forgetLeavingFailure, handedOverRows, keysToReadBack, leavingFailedSince, leavingUnreadRows, markLeavingUnread, releaseLeavingUnread, pausesOf,
+  recordReadFailure, setPause,
+} from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
 import { DateTime } from 'luxon';
 import { asCalendarError, type CalendarError, type CalendarOwner, type RemoteEvent } from '../calendar/port.ts';
@@ -204,11 +207,15 @@ export async function observeFormerCalendars(
       continue;
     }
     const failure = await readBeforeLeaving(gateway, changes, result, rows, { employeeId: e.id, email: calendar.address, timezone: e.timezone }, calendar.provider, window, nowIso);
-    if (!failure || !WAITED_FOR.has(failure.code)) continue;
-    const since = await recordReadFailure(db, e.id, calendar.provider, failure.code, `the calendar at ${calendar.address}, being left, could not be read: ${failure.message}`, nowIso);
-    if (Date.parse(nowIso) - Date.parse(since) < LEAVING_WAIT_MS) {
-      result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which failed (${failure.code}: ${failure.message}): tried again at the next sync`);
+    if (!failure || !WAITED_FOR.has(failure.code)) {
+      await forgetLeavingFailure(db, calendar);
+      continue;
     }
+    // Shown by `status` as the employee's failed read, while it lasts.
+    await recordReadFailure(db, e.id, calendar.provider, failure.code, `the calendar at ${calendar.address}, being left, could not be read: ${failure.message}`, nowIso);
+    if (Date.parse(nowIso) - Date.parse(await leavingFailedSince(db, calendar, nowIso)) < LEAVING_WAIT_MS) {
+      result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which failed (${failure.code}: ${failure.message}): tried again at the next sync`);
+    } else await forgetLeavingFailure(db, calendar);
   }
   return result;
 }

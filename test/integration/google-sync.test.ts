@@ -676,6 +676,21 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a move to the feed is waited for a day at most too, and an older failed read of that calendar does not shorten the wait (review)', async () => {
+    const { sync, db: opened } = withNewAddress({ feedDir: tempDir() });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    // An ordinary read of her calendar failed two days before, and its failure is still recorded.
+    await db.insertInto('calendar_read_failures').values({ employee_id: 'anna', provider: 'google', since: NOW.minus({ days: 2 }).toUTC().toISO()!, failed_at: NOW.minus({ days: 2 }).toUTC().toISO()!, code: 'temporary', reason: 'old' }).execute();
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    const toFeed = configOf(sections({ anna: { calendar: 'ics' } }));
+    for (const minutes of [5, 10, 5 + 23 * 60]) expect((await sync(toFeed, minutes, false)).skipped.has('anna'), `at +${minutes} min`).toBe(true);
+    const late = await sync(toFeed, 5 + 24 * 60, false);
+    expect(late.skipped.has('anna')).toBe(false);
+    expect(readFileSync(late.feeds.find((f) => f.employee === 'anna')!.file, 'utf8')).toContain('BEGIN:VEVENT');
+    await db.destroy();
+  });
+
   it('a calendar being left that refuses us for good (its access gone) is not waited for: the events leave it unread', async () => {
     const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
     await sync(configOf(sections()), 0);
