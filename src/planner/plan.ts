@@ -552,15 +552,16 @@ class PlanRun {
     if (before !== undefined) request = { ...request, preferDate: before };
     let placed = this.#placer.place(request);
     if (!placed) {
-      // Already in a calendar, in this period: kept on its day over the cap rather than cancelled
+      // Already in a calendar, on a day of this side: kept there over the cap rather than cancelled
       // (#keptOverCap) — before the other side of a handover is tried, which would move it off
       // the day it may have been agreed for.
-      const kept = this.#keptOverCap(d, request);
+      const kept = this.#keptOverCap(d, request, true);
       if (kept) {
         this.#emit(d, kept.employee, kept.placed, keepsOverdue);
         return kept.placed;
       }
     }
+    const ownSide = request;
     if (!placed && (request.hardFrom !== undefined || request.hardTo !== undefined)) {
       // A handover splits the period and this side is full: the other side of `on` may have room
       // (then the touch belongs to whoever is responsible on the day it lands) — unless that side
@@ -572,6 +573,14 @@ class PlanRun {
       if (other >= d.window.from && other <= d.window.to && !this.#leaversSideIsOver(otherSide)) {
         request = otherSide;
         placed = this.#placer.place(request);
+      }
+    }
+    if (!placed) {
+      // On a day of the other side, that side full too: kept there all the same.
+      const kept = this.#keptOverCap(d, ownSide, false);
+      if (kept) {
+        this.#emit(d, kept.employee, kept.placed, keepsOverdue);
+        return kept.placed;
       }
     }
     if (!placed) {
@@ -602,11 +611,14 @@ class PlanRun {
    * with no warning). A late one (its day past, still open) stays there too, as one with room does:
    * the morning check moves it forward.
    */
-  #keptOverCap(d: Demand, request: PlacementRequest): { employee: Employee; placed: Placement } | undefined {
+  #keptOverCap(d: Demand, request: PlacementRequest, thisSide: boolean): { employee: Employee; placed: Placement } | undefined {
     const pin = this.history.pins.get(d.id);
     if (!pin || pin.cancelled || this.history.resolutions.has(d.id)) return undefined;
-    // Whoever holds it on its day (a handover's side), bound to that side's days.
+    // Whoever holds it on its day (a handover's side), bound to that side's days. Its day on the
+    // other side is kept only once that side was tried too, and had no room (review: kept over
+    // the leaver's cap while the leaver had free days before leaving).
     let onItsDay = pin.employee === request.employee.id ? request : this.#request(d, pin.date);
+    if (thisSide !== (onItsDay.employee.id === request.employee.id)) return undefined;
     const changing = pin.employee !== onItsDay.employee.id;
     // A touch that may go past its window (a chain's check-in, from today when late) is kept on a
     // day of the span it may go to (QA: a handover's successor at the cap lost its check-ins).
