@@ -156,6 +156,7 @@ export const enDashboard = {
   'ui.detail.overdueMoved': 'overdue since {date}: moved to the next working day',
   'ui.detail.silenceOver': 'the client was touched: the silence is over',
   'ui.detail.silenceNotWatched': 'the client is no longer watched for silence (silence.for, or gone from the configuration)',
+  'ui.detail.alertSkipped': 'its alert was skipped: a silence that goes on is alerted again later',
   'ui.detail.supersededByDone': 'closed as missed: a later touch of the same rule with the same people ({touch}) was done on {date}',
   'ui.detail.supersededByOverdue': 'closed as missed: a later touch of the same rule with the same people ({touch}) is overdue too',
   'ui.detail.introDone': 'closed as missed: the successor\'s introduction to the same contact ({touch}) was done on {date}',

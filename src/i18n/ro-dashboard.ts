@@ -169,6 +169,7 @@ export const roDashboard: DashboardCatalogue = {
   'ui.detail.overdueMoved': 'restantă din {date}: mutată în următoarea zi lucrătoare',
   'ui.detail.silenceOver': 'clientul a fost contactat: perioada fără contact s-a încheiat',
   'ui.detail.silenceNotWatched': 'clientul nu mai este urmărit pentru perioade fără contact (silence.for, sau a ieșit din configurație)',
+  'ui.detail.alertSkipped': 'alerta sa a fost amânată: o perioadă fără contact care continuă este semnalată din nou mai târziu',
   'ui.detail.supersededByDone': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu aceleași persoane ({touch}), a fost realizată pe {date}',
   'ui.detail.supersededByOverdue': 'închisă ca ratată: o interacțiune ulterioară după aceeași regulă, cu aceleași persoane ({touch}), este și ea restantă',
   'ui.detail.introDone': 'închisă ca ratată: noul responsabil s-a prezentat deja acestui contact ({touch}) pe {date}',

@@ -177,6 +177,7 @@ export const ruDashboard: DashboardCatalogue = {
   'ui.detail.overdueMoved': 'просрочено с {date}: перенесено на следующий рабочий день',
   'ui.detail.silenceOver': 'с клиентом связались: тишина закончилась',
   'ui.detail.silenceNotWatched': 'клиент больше не отслеживается на тишину (silence.for или его нет в конфигурации)',
+  'ui.detail.alertSkipped': 'напоминание отложено: если тишина продолжится, о ней напомнят снова позже',
   'ui.detail.supersededByDone': 'закрыто как упущенное: более позднее касание по тому же правилу с теми же людьми ({touch}) выполнено {date}',
   'ui.detail.supersededByOverdue': 'закрыто как упущенное: более позднее касание по тому же правилу с теми же людьми ({touch}) тоже просрочено',
   'ui.detail.introDone': 'закрыто как упущенное: новый менеджер уже представился этому контакту ({touch}) {date}',

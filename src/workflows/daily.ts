@@ -17,7 +17,7 @@ import { chainSources } from '../planner/chain-start.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
-import { silenceAlert, silenceClientOf, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, SILENCE_NOT_WATCHED, watchedForSilence, type SilentClient } from './silence.ts';
+import { silenceAlert, silenceClientOf, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, ALERT_SKIPPED, SILENCE_NOT_WATCHED, watchedForSilence, type SilentClient } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -147,8 +147,6 @@ export async function runDailyWorkflows(db: DB, config: Config, now: DateTime): 
     return { overdueMoved, overdueEscalated, silent: silent.length, silenceAlerts, silenceEscalated, cleared, cancelled };
   });
 }
-
-const ALERT_SKIPPED = 'its alert was skipped: a silence that goes on is alerted again later';
 
 /**
  * Alerts whose reason is gone are cancelled: the client was touched since (the silence is

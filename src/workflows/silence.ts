@@ -49,6 +49,9 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
 /** The history's word for a silence alert withdrawn because its client is no longer watched (not "touched": nobody was). */
 export const SILENCE_NOT_WATCHED = 'the client is no longer watched for silence (silence.for, or gone from the configuration)';
 
+/** The history's word for a silence alert's escalation withdrawn because the alert was skipped ("not now"). */
+export const ALERT_SKIPPED = 'its alert was skipped: a silence that goes on is alerted again later';
+
 /** The clients `silence.for` watches today (all of them in the configuration when it says nothing). */
 export function watchedForSilence(config: Config, today: string): Set<string> {
   const silence = config.silence;

@@ -172,6 +172,7 @@ describe('the history line of a touch closed as missed', () => {
     expect(describeDetail('from ionescu, no longer in the configuration', translator('ru'))).toBe('раньше: ionescu, которого больше нет в конфигурации');
     expect(describeDetail('the client is no longer watched for silence (silence.for, or gone from the configuration)', translator('ro')))
       .toBe('clientul nu mai este urmărit pentru perioade fără contact (silence.for, sau a ieșit din configurație)');
+    expect(describeDetail('its alert was skipped: a silence that goes on is alerted again later', translator('ru'))).toBe('напоминание отложено: если тишина продолжится, о ней напомнят снова позже');
   });
 });
 
