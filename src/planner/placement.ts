@@ -171,7 +171,13 @@ export class Placer {
     const duration = r.durationMinutes * 60_000;
     const free = (s: number) => s >= shared[0] && s + duration <= shared[1] && !overlaps(load, s, s + duration);
     let at = start !== undefined && free(start) ? start : undefined;
-    for (let s = Math.ceil(shared[0] / SLOT_MS) * SLOT_MS; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s)) at = s;
+    // Another time than its own: not one already past today, where the day has a later one (review: a
+    // touch handed over at 11:00 went to 09:00, late as it was written).
+    const today = r.notBeforeMs !== undefined && date >= (r.notBefore ?? '');
+    if (at === undefined && today) this.#nearNow = true;
+    const first = Math.ceil(shared[0] / SLOT_MS) * SLOT_MS;
+    for (let s = first; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s) && (!today || s >= r.notBeforeMs!)) at = s;
+    for (let s = first; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s)) at = s;
     if (at === undefined) return undefined;
     this.#book(load, at, at + duration);
     return { date, start: at, end: at + duration };

@@ -23,6 +23,18 @@ describe('a recorded touch kept over meetings_per_day', () => {
     expect(placer.keepOverCap(request(), '2027-03-02', at('10:00'))).toEqual({ date: '2027-03-02', start: at('09:30'), end: at('10:00') });
   });
 
+  it('its time taken on today\'s date: the first free time after now, not one already past; none left, the first free one (review)', () => {
+    const placer = new Placer(new WorkCalendar(config.settings.workdays));
+    placer.reserve('am', '2027-03-02', at('16:00'), at('16:30'));
+    const now = request({ notBefore: '2027-03-02', notBeforeMs: at('11:05') });
+    expect(placer.keepOverCap(now, '2027-03-02', at('16:00'))).toEqual({ date: '2027-03-02', start: at('11:30'), end: at('12:00') });
+    // Its own time stays its own, past or not.
+    expect(placer.keepOverCap(now, '2027-03-02', at('10:00'))).toEqual({ date: '2027-03-02', start: at('10:00'), end: at('10:30') });
+    // A day whose times after now are all taken: the first free one all the same, rather than no day.
+    const late = request({ notBefore: '2027-03-02', notBeforeMs: at('17:50') });
+    expect(placer.keepOverCap(late, '2027-03-02', at('16:00'))).toEqual({ date: '2027-03-02', start: at('09:00'), end: at('09:30') });
+  });
+
   it('never outside its period, nor on the other side of a handover, nor on a day off', () => {
     const placer = new Placer(new WorkCalendar(config.settings.workdays));
     expect(placer.keepOverCap(request({ to: '2027-03-01' }), '2027-03-02', at('10:00'))).toBeUndefined();
