@@ -161,7 +161,7 @@ export class Placer {
    * though the day is full — at its time, or the first free one of that day: never on top of
    * another touch.
    */
-  keepOverCap(r: PlacementRequest, date: string, start: number | undefined): Placement | undefined {
+  keepOverCap(r: PlacementRequest, date: string, start: number | undefined): (Placement & { overCap?: boolean }) | undefined {
     if (date < r.from || date > r.to || (r.hardFrom !== undefined && date < r.hardFrom) || (r.hardTo !== undefined && date > r.hardTo)) return undefined;
     if (!this.#calendar.isWorkday(date, r.employee.country, r.client.country)) return undefined;
     if (r.durationMinutes === 0) return { date, start: undefined, end: undefined };
@@ -179,8 +179,11 @@ export class Placer {
     for (let s = first; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s) && (!today || s >= r.notBeforeMs!)) at = s;
     for (let s = first; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s)) at = s;
     if (at === undefined) return undefined;
+    // Whether the day was at its cap already (else its hours, or the time of day, left it no slot: said apart).
+    const cap = r.employee.meetingsPerDay;
+    const overCap = cap !== undefined && load.timed >= cap;
     this.#book(load, at, at + duration);
-    return { date, start: at, end: at + duration };
+    return { date, start: at, end: at + duration, overCap };
   }
 
   /**

@@ -623,13 +623,15 @@ class PlanRun {
     // A touch that may go past its window (a chain's check-in, from today when late) is kept on a
     // day of the span it may go to (QA: a handover's successor at the cap lost its check-ins).
     if (d.overflow && pin.date > onItsDay.to && pin.date <= overflowSpan(onItsDay.from, onItsDay.to, d.mode).to) onItsDay = { ...onItsDay, to: pin.date };
-    const placed = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
-    if (!placed) return undefined;
+    const kept = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
+    if (!kept) return undefined;
+    const { overCap, ...placed } = kept;
     const id = onItsDay.employee.id;
+    const how = overCap ? `over ${id}'s meetings_per_day` : `at ${id}'s first free time`;
     this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: id, window: d.window,
       message: changing
-        ? `kept on ${pin.date} over ${id}'s meetings_per_day: it was in ${pin.employee}'s calendar, and no other day of its period has a free slot for ${id}`
-        : `kept on ${pin.date} over ${id}'s meetings_per_day: it is in their calendar, and no other day of its period has a free slot` });
+        ? `kept on ${pin.date} ${how}: it was in ${pin.employee}'s calendar, and no other day of its period has a free slot for ${id}`
+        : `kept on ${pin.date} ${how}: it is in their calendar, and no other day of its period has a free slot` });
     return { employee: onItsDay.employee, placed };
   }
 
