@@ -547,8 +547,16 @@ class PlanRun {
     const belated = this.#belatedGreeting(d, request);
     if (belated === 'none') return undefined;
     if (belated) request = belated;
-    // Placed before, where its time no longer holds: its day first ("keeps every recorded day and time that is still valid").
-    const before = this.history.pins.get(d.id)?.date;
+    // Placed before, where its time no longer holds: its day first ("keeps every recorded day and time that is still valid")
+    // — on its day's side of a handover, not the side its hash would pick: the leaver's days with room took a
+    // touch recorded on the successor's, off its day and back to the leaver (QA).
+    const pin = this.history.pins.get(d.id);
+    const before = pin?.date;
+    if (before !== undefined && !belated && !pin!.cancelled
+      && ((request.hardTo !== undefined && before > request.hardTo) || (request.hardFrom !== undefined && before < request.hardFrom))) {
+      const side = this.#request(d, before);
+      if (!this.#leaversSideIsOver(side)) request = side;
+    }
     if (before !== undefined) request = { ...request, preferDate: before };
     let placed = this.#placer.place(request);
     if (!placed) {
@@ -617,21 +625,38 @@ class PlanRun {
     // Whoever holds it on its day (a handover's side), bound to that side's days. Its day on the
     // other side is kept only once that side was tried too, and had no room (review: kept over
     // the leaver's cap while the leaver had free days before leaving).
-    let onItsDay = pin.employee === request.employee.id ? request : this.#request(d, pin.date);
-    if (thisSide !== (onItsDay.employee.id === request.employee.id)) return undefined;
+    // (By its date: a touch the leaver held before the handover was written may lie on the successor's side — QA.)
+    const otherSide = (request.hardTo !== undefined && pin.date > request.hardTo) || (request.hardFrom !== undefined && pin.date < request.hardFrom);
+    if (thisSide === otherSide) return undefined;
+    let onItsDay = otherSide ? this.#request(d, pin.date) : request;
     const changing = pin.employee !== onItsDay.employee.id;
     // A touch that may go past its window (a chain's check-in, from today when late) is kept on a
     // day of the span it may go to (QA: a handover's successor at the cap lost its check-ins).
     if (d.overflow && pin.date > onItsDay.to && pin.date <= overflowSpan(onItsDay.from, onItsDay.to, d.mode).to) onItsDay = { ...onItsDay, to: pin.date };
-    const kept = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
+    let kept = this.#placer.keepOverCap(onItsDay, pin.date, startOf(pin));
+    let day = pin.date;
+    if (!kept && changing) {
+      // Its day is none of the new holder's (a holiday of their country, no hours shared with the
+      // client that day): the nearest that is, in its period and on their side, over the cap all
+      // the same — rather than lost (QA: a client given to a Romanian owner lost its 25 December call).
+      const lo = [onItsDay.from, onItsDay.hardFrom, onItsDay.notBefore].reduce<string>((a, b) => (b !== undefined && b > a ? b : a), onItsDay.from);
+      const hi = onItsDay.hardTo !== undefined && onItsDay.hardTo < onItsDay.to ? onItsDay.hardTo : onItsDay.to;
+      for (let k = 1; !kept && (addDays(pin.date, k) <= hi || addDays(pin.date, -k) >= lo); k++) {
+        for (const c of [addDays(pin.date, k), addDays(pin.date, -k)]) {
+          if (kept || c < lo || c > hi) continue;
+          kept = this.#placer.keepOverCap(onItsDay, c, undefined);
+          if (kept) day = c;
+        }
+      }
+    }
     if (!kept) return undefined;
     const { overCap, ...placed } = kept;
     const id = onItsDay.employee.id;
-    const how = overCap ? `over ${id}'s meetings_per_day` : `at ${id}'s first free time`;
+    const how = `${day === pin.date ? 'kept on' : `moved from ${pin.date} to`} ${day} ${overCap ? `over ${id}'s meetings_per_day` : `at ${id}'s first free time`}`;
     this.#warnings.push({ touch: d.id, source: d.source, client: d.client.id, employee: id, window: d.window,
       message: changing
-        ? `kept on ${pin.date} ${how}: it was in ${pin.employee}'s calendar, and no other day of its period has a free slot for ${id}`
-        : `kept on ${pin.date} ${how}: it is in their calendar, and no other day of its period has a free slot` });
+        ? `${how}: it was in ${pin.employee}'s calendar, and no other day of its period has a free slot for ${id}`
+        : `${how}: it is in their calendar, and no other day of its period has a free slot` });
     return { employee: onItsDay.employee, placed };
   }
 
