@@ -106,6 +106,14 @@ describe('a handover dated in the past onto a successor at the cap (QA: 44 touch
       expect(handed.out).toMatch(/recorded: \d+ new, \d+ moved, [1-9]\d* reassigned, 0 cancelled/);
       // Said, not listed: the touches kept over the successor's cap.
       expect(handed.err).toMatch(/^note: the plan has [1-9]\d* more warnings \(touches with no free slot, or kept on their day over a cap\): "touchbase plan --no-save" lists them$/m);
+      // A pass of the clients a change reached says whose warnings it counts (QA: "20 more" beside the plan's 155).
+      const clients = join(dir, 'crm', 'clients.csv');
+      const kept = [...handed.err.matchAll(/kept on \S+ over am-ru-5's/g)].length;
+      writeFileSync(clients, readFileSync(clients, 'utf8').replace(/^(client-18,)[^,]*/m, '$1Renamed Client 18'));
+      const renamed = await pass('2026-12-08T11:00:00Z');
+      expect(kept).toBe(0);
+      expect(renamed.err).not.toMatch(/^note: the plan has/m);
+      expect(renamed.err).toMatch(/^note: the clients this pass planned have [1-9]\d* more warnings? /m);
     } finally {
       delete process.env.TOUCHBASE_FEEDS_DIR;
     }

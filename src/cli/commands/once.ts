@@ -37,7 +37,7 @@ export function onceCommand(program: Command, io: CliIO): void {
       const window = { from: horizon.from, to: addDays(horizon.from, 29) };
       // Printed first: a reader that stops early (`touchbase once | head`) still gets the pass's
       // sync, and its failure (main.ts).
-      const { saved, report, warnings } = await finishBeforeExit(withDatabase(o, async (db) => {
+      const { saved, report, warnings, full } = await finishBeforeExit(withDatabase(o, async (db) => {
         await guardRemovals(db, config, { configDir: configDir(o), allow: o.allowRemovals }, io);
         // The workflows' touches of the 30 days (a business event's call, a silence alert), which
         // the planner does not make: read before the pass, as what is printed beside a plan being
@@ -64,7 +64,7 @@ export function onceCommand(program: Command, io: CliIO): void {
             await writeTouches(touches, 'table', now, io, { config });
           },
         });
-        return { saved: pass.planned?.saved, report: pass.synced, warnings: pass.planned?.result.warnings ?? [] };
+        return { saved: pass.planned?.saved, report: pass.synced, warnings: pass.planned?.result.warnings ?? [], full: pass.scope.full };
       }));
       if (saved) io.out(`\n${recorded(saved, tr)}\n`);
       // A sequence step its client's late arrival in the CRM made too late to place: said, not lost
@@ -72,8 +72,10 @@ export function onceCommand(program: Command, io: CliIO): void {
       for (const w of warnings) if (w.missedStep) io.err(`warning: ${w.source} at ${w.client}: ${w.message}\n`);
       // The others (a touch with no free slot in its period, one kept on its day over a cap) counted,
       // not listed: a pass printed nothing of them, and a cap a handover overfilled went unseen (QA).
+      // A pass that planned some clients (what changed) has theirs only: said so (QA: "20 more" beside plan's 155).
       const unlisted = warnings.filter((w) => !w.missedStep).length;
-      if (unlisted > 0) io.err(`note: the plan has ${unlisted} more warning${unlisted === 1 ? '' : 's'} (touches with no free slot, or kept on their day over a cap): "touchbase plan --no-save" lists them\n`);
+      const whose = full ? 'the plan has' : 'the clients this pass planned have';
+      if (unlisted > 0) io.err(`note: ${whose} ${unlisted} more warning${unlisted === 1 ? '' : 's'} (touches with no free slot, or kept on their day over a cap): "touchbase plan --no-save" lists them\n`);
       const undecreed = undecreedNote(config, horizon.from, horizon.to);
       if (undecreed) io.err(`note: ${undecreed}\n`);
       const d = report.dispatched!;
