@@ -173,7 +173,7 @@ export class Placer {
     let at = start !== undefined && free(start) ? start : undefined;
     // Another time than its own: not one already past today, where the day has a later one (review: a
     // touch handed over at 11:00 went to 09:00, late as it was written).
-    const today = r.notBeforeMs !== undefined && date >= (r.notBefore ?? '');
+    const today = r.notBeforeMs !== undefined && date === r.notBefore;
     if (at === undefined && today) this.#nearNow = true;
     const first = Math.ceil(shared[0] / SLOT_MS) * SLOT_MS;
     for (let s = first; at === undefined && s + duration <= shared[1]; s += SLOT_MS) if (free(s) && (!today || s >= r.notBeforeMs!)) at = s;

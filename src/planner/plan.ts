@@ -552,7 +552,9 @@ class PlanRun {
     // touch recorded on the successor's, off its day and back to the leaver (QA).
     const pin = this.history.pins.get(d.id);
     const before = pin?.date;
-    if (before !== undefined && !belated && !pin!.cancelled
+    // (Only a day this period may still be placed on: a chain's window moved since is placed anew — review.)
+    const reach = d.overflow ? overflowSpan(request.from, request.to, d.mode).to : request.to;
+    if (before !== undefined && !belated && !pin!.cancelled && before >= request.from && before <= reach
       && ((request.hardTo !== undefined && before > request.hardTo) || (request.hardFrom !== undefined && before < request.hardFrom))) {
       const side = this.#request(d, before);
       if (!this.#leaversSideIsOver(side)) request = side;
