@@ -412,8 +412,22 @@ export async function forgetLeavingFailure(db: DB, calendar: { employeeId: strin
   await db.deleteFrom('daemon_info').where('key', '=', leavingKey(calendar)).execute();
 }
 
+/**
+ * Forgets the failures' start of every calendar not being waited for now (`waited`: theirs as
+ * leavingKey makes them): one left behind — a change of address undone, an employee removed — came
+ * back months later as a wait already over (review).
+ */
+export async function forgetOtherLeavingFailures(db: DB, waited: readonly { employeeId: string; provider: string; address: string }[]): Promise<void> {
+  const keep = waited.map(leavingKey);
+  let q = db.deleteFrom('daemon_info').where('key', 'like', `${LEAVING_PREFIX}%`);
+  if (keep.length > 0) q = q.where('key', 'not in', keep);
+  await q.execute();
+}
+
+const LEAVING_PREFIX = 'leaving.read_failed ';
+
 function leavingKey(c: { employeeId: string; provider: string; address: string }): string {
-  return `leaving.read_failed ${c.employeeId} ${c.provider} ${c.address}`;
+  return `${LEAVING_PREFIX}${c.employeeId} ${c.provider} ${c.address}`;
 }
 
 /** A calendar was read (or had nothing of ours to read): any failure recorded before is over. */

@@ -1,7 +1,7 @@
 import type { Config } from '../domain/types.ts';
 import type { DB } from '../storage/database.ts';
 import {
-  clearReadFailure, confirmedRows, deletedByUserRows, forgetLeavingFailure, handedOverRows, keysToReadBack, leavingFailedSince, leavingUnreadRows, markLeavingUnread, releaseLeavingUnread, pausesOf,
+  clearReadFailure, confirmedRows, deletedByUserRows, forgetLeavingFailure, forgetOtherLeavingFailures, handedOverRows, keysToReadBack, leavingFailedSince, leavingUnreadRows, markLeavingUnread, releaseLeavingUnread, pausesOf,
   recordReadFailure, setPause,
 } from '../storage/calendar-sync-repository.ts';
 import { addressKey, recordedCalendars } from '../storage/calendar-addresses.ts';
@@ -191,6 +191,8 @@ export async function observeFormerCalendars(
   const result = { deleted: 0, moved: 0, waiting: new Map<string, string>() };
   const byId = new Map(config.employees.map((e) => [e.id, e]));
   const pauses = await pausesOf(db);
+  // The calendars waited for at this sync: every other's record of failed reads is let go at its end.
+  const waited: { employeeId: string; provider: string; address: string }[] = [];
   for (const calendar of await recordedCalendars(db)) {
     const e = byId.get(calendar.employeeId);
     // `calendar: none` leaves the events where they are (nothing is written or deleted for it).
@@ -204,6 +206,7 @@ export async function observeFormerCalendars(
     const pause = pauses.get(`${e.id}\u0000${calendar.provider}`);
     if (pause?.until && pause.until > nowIso) {
       result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which asked to wait until ${pause.until}`);
+      waited.push(calendar);
       continue;
     }
     const failure = await readBeforeLeaving(gateway, changes, result, rows, { employeeId: e.id, email: calendar.address, timezone: e.timezone }, calendar.provider, window, nowIso);
@@ -215,8 +218,10 @@ export async function observeFormerCalendars(
     await recordReadFailure(db, e.id, calendar.provider, failure.code, `the calendar at ${calendar.address}, being left, could not be read: ${failure.message}`, nowIso);
     if (Date.parse(nowIso) - Date.parse(await leavingFailedSince(db, calendar, nowIso)) < LEAVING_WAIT_MS) {
       result.waiting.set(e.id, `their events at ${calendar.address} are read before they leave it, which failed (${failure.code}: ${failure.message}): tried again at the next sync`);
+      waited.push(calendar);
     } else await forgetLeavingFailure(db, calendar);
   }
+  await forgetOtherLeavingFailures(db, waited);
   return result;
 }
 

@@ -691,6 +691,20 @@ describe('Google Calendar sync through the real client', () => {
     await db.destroy();
   });
 
+  it('a wait left behind (an address change undone during it) is forgotten: a later change waits its own day (review)', async () => {
+    const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
+    await sync(configOf(sections()), 0);
+    const db = await opened();
+    // Her address changed two days ago, her old calendar failed, and the change was undone.
+    await db.insertInto('daemon_info').values({ key: `leaving.read_failed anna google ${A}`, value: NOW.minus({ days: 2 }).toUTC().toISO()! }).execute();
+    await sync(configOf(sections()), 5, false);
+    expect(await db.selectFrom('daemon_info').select('key').where('key', 'like', 'leaving.%').execute()).toEqual([]);
+    // Now it changes for good while her old calendar fails for a moment: waited for.
+    fake.script({ kind: 'fail', status: 503, reason: 'backendError' }, { user: A, times: 100_000 });
+    expect((await sync(configOf(sections({ anna: { email: NEW } })), 10, false)).skipped.has('anna')).toBe(true);
+    await db.destroy();
+  });
+
   it('a calendar being left that refuses us for good (its access gone) is not waited for: the events leave it unread', async () => {
     const { NEW, sync, db: opened } = withNewAddress({ feedDir: tempDir() });
     await sync(configOf(sections()), 0);
