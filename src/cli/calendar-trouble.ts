@@ -16,6 +16,15 @@ export function waitingWrites(d: NonNullable<SyncReport['dispatched']>, tr: Tran
   return `${d.held ? tr.t('cli.writes.held', { n: String(d.held) }) : ''}${d.slowed ? tr.t('cli.writes.slowed', { n: String(d.slowed) }) : ''}${d.unanswered ? tr.t('cli.writes.unanswered', { n: String(d.unanswered) }) : ''}`;
 }
 
+/** What left calendars no longer used at a pass — an address followed, employees gone from the configuration — said the same after `sync` and `once`. */
+export function formerCalendarLines(report: SyncReport, tr: Translator): string {
+  const former = report.formerCalendars;
+  let out = '';
+  for (const [employee, m] of former?.moved ?? []) out += `${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`;
+  if (former?.removed?.events.length) out += `${tr.t('cli.sync.gone', { employees: former.removed.employees.join(', '), n: String(former.removed.events.length) })}\n`;
+  return out;
+}
+
 export function reportCalendarTrouble(report: SyncReport, io: CliIO): void {
   const d = report.dispatched;
   for (const [employee, why] of d?.paused ?? []) io.err(`  ${employee}: paused — ${why}\n`);

@@ -13,7 +13,7 @@ import { writeTouches } from '../format-touches.ts';
 import type { CliIO } from '../io.ts';
 import { finishBeforeExit } from '../../unfinished-writes.ts';
 import { allowRemovalsOption, guardRemovals } from '../removals.ts';
-import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
+import { formerCalendarLines, reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import type { Translator } from '../../i18n/translator.ts';
 
@@ -84,9 +84,7 @@ export function onceCommand(program: Command, io: CliIO): void {
         waiting: waitingWrites(d, tr), feeds: tr.t('cli.once.feeds', counts(report.feeds.length)), dir: feedDir(o),
       })}\n`);
       // What leaves calendars with an employee gone from the configuration, and a new address followed: as `sync` says it (QA: `once` said nothing).
-      const former = report.formerCalendars;
-      for (const [employee, m] of former?.moved ?? []) io.out(`${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`);
-      if (former?.removed?.events.length) io.out(`${tr.t('cli.sync.gone', { employees: former.removed.employees.join(', '), n: String(former.removed.events.length) })}\n`);
+      io.out(formerCalendarLines(report, tr));
       reportCalendarTrouble(report, io);
     });
 }

@@ -24,7 +24,7 @@ import { mayWrite } from '../../storage/database.ts';
 import { renderTable } from '../text-table.ts';
 import { outliveOutput, type CliIO } from '../io.ts';
 import { describe } from '../command-table.ts';
-import { reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
+import { formerCalendarLines, reportCalendarTrouble, waitingWrites } from '../calendar-trouble.ts';
 import { cliTranslator, counts } from '../cli-language.ts';
 import type { MessageKey, Translator } from '../../i18n/translator.ts';
 import { employeeOption } from '../employee-option.ts';
@@ -113,11 +113,7 @@ export function syncCommand(program: Command, io: CliIO): void {
         const moved = (report.reconciled?.moved ?? 0) + d.movedByUser;
         const deleted = (report.reconciled?.deleted ?? 0) + d.deletedByUser;
         if (moved || deleted) io.out(`${tr.t('cli.sync.reconciled', { moved: String(moved), deleted: String(deleted) })}\n`);
-        const former = report.formerCalendars;
-        for (const [employee, m] of former?.moved ?? []) io.out(`${tr.t('cli.sync.addressChanged', { employee, from: m.from, n: String(m.events) })}\n`);
-        if (former?.removed?.events.length) {
-          io.out(`${tr.t('cli.sync.gone', { employees: former.removed.employees.join(', '), n: String(former.removed.events.length) })}\n`);
-        }
+        io.out(formerCalendarLines(report, tr));
       }
       reportCalendarTrouble(report, io);
     });
