@@ -81,8 +81,7 @@ export function statusCommand(program: Command, io: CliIO): void {
       io.out('\n');
       // Job names, schedules and what each job did (its own summary, an error's words) are shown as the daemon recorded them.
       io.out(renderTable((['cli.col.job', 'cli.col.schedule', 'cli.col.lastRun', 'cli.col.result', 'cli.col.nextRun', 'cli.col.whatItDid'] as const).map((k) => tr.t(k)), status.jobs.map((j) => [
-        // Cut short, with no daemon running: it runs first at the next start, whatever its schedule says (QA: "tomorrow 06:30").
-        j.name, j.schedule ?? '', at(j.lastStarted), result(j, running, tr), !running && result(j, running, tr) === tr.t('cli.result.interrupted') ? tr.t('cli.status.atNextStart') : at(j.nextRun),
+        j.name, j.schedule ?? '', at(j.lastStarted), ...resultAndNext(j, running, tr, at),
         // A run still marked running (or cut short by a kill) has done nothing it can say yet: the
         // summary beside it was the run before's ("nothing changed" beside a sync killed after 49 writes, QA).
         j.lastResult === 'failed' ? (j.lastError ?? '') : j.lastResult === 'running' ? '' : (j.lastSummary ?? ''),
@@ -139,6 +138,12 @@ export function statusTime(iso: string | null, zone: string, roundUp = false): s
   if (roundUp && t.isValid && (t.second > 0 || t.millisecond > 0)) t = t.startOf('minute').plus({ minutes: 1 });
   // Its offset as the plan's table writes one (10:00 +03), not a name of the machine's locale ("GMT+3").
   return t.isValid ? t.toFormat('yyyy-MM-dd HH:mm ZZ').replace(/:00$/, '') : iso;
+}
+
+/** A job's result and next run for the table: cut short with no daemon running, it runs first at the next start, whatever its schedule says (QA: "tomorrow 06:30"). */
+function resultAndNext(j: JobStatus, daemonRunning: boolean, tr: Translator, at: (iso: string | undefined) => string): [string, string] {
+  const shown = result(j, daemonRunning, tr);
+  return [shown, !daemonRunning && shown === tr.t('cli.result.interrupted') ? tr.t('cli.status.atNextStart') : at(j.nextRun)];
 }
 
 /** A job's result for the table; a run past its time limit while the daemon runs shows as STUCK. */
