@@ -3,7 +3,7 @@ import type { EventCause, TouchEvent, TouchEventRow, TouchRow } from '../storage
 import type { Cell, Report } from './report.ts';
 import { byIntroduction, SUPERSEDED } from '../workflows/superseded-touches.ts';
 import { REOPENED_UNDONE } from '../storage/touch-moves.ts';
-import { ALERT_SKIPPED, SILENCE_NOT_WATCHED } from '../workflows/silence.ts';
+import { ALERT_SKIPPED, SILENCE_NOT_WATCHED, SILENCE_OVER } from '../workflows/silence.ts';
 
 /** One line of a client's history: something that happened to one of its touches. */
 export interface TimelineEntry {
@@ -52,7 +52,7 @@ const KNOWN_DETAILS: ReadonlyMap<string, MessageKey> = new Map([
   ['marked done from the calendar link', 'ui.detail.doneByLink'],
   ['skipped from the calendar link', 'ui.detail.skippedByLink'],
   ['deleted from the calendar by the employee', 'ui.detail.deletedByEmployee'],
-  ['the client was touched: the silence is over', 'ui.detail.silenceOver'],
+  [SILENCE_OVER, 'ui.detail.silenceOver'],
   [SILENCE_NOT_WATCHED, 'ui.detail.silenceNotWatched'],
   [ALERT_SKIPPED, 'ui.detail.alertSkipped'],
   ['undone from the calendar link (it had been marked done)', 'ui.detail.undoneDone'],

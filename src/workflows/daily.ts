@@ -17,7 +17,7 @@ import { chainSources } from '../planner/chain-start.ts';
 import { AGENDA_READ_DAYS, OverdueRoom } from './overdue-room.ts';
 import { lastDoneByClient, trackedSinceByClient } from './facts.ts';
 import { escalatedTouchOf, isOverdue, overdueEscalation, overdueMove } from './overdue.ts';
-import { silenceAlert, silenceClientOf, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, ALERT_SKIPPED, SILENCE_NOT_WATCHED, watchedForSilence, type SilentClient } from './silence.ts';
+import { silenceAlert, silenceClientOf, silenceEpisodeOf, silenceEscalation, silenceIdentity, silenceRound, silentClients, ALERT_SKIPPED, SILENCE_NOT_WATCHED, SILENCE_OVER, watchedForSilence, type SilentClient } from './silence.ts';
 import { insertWorkflowTouches, workflowTouchId, type WorkflowTouch } from './workflow-touch.ts';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -166,7 +166,7 @@ async function clearSettled(
       if (row && row.status !== 'planned') reason = `the overdue touch was ${row.status}`;
     } else if (!current.has(silenceEpisodeOf(a.series))) {
       // Not "touched" when nobody was: a client lapsed, or no longer of silence.for, or gone (QA: the history said it was touched).
-      reason = watched.has(silenceClientOf(a.series)) ? 'the client was touched: the silence is over' : SILENCE_NOT_WATCHED;
+      reason = watched.has(silenceClientOf(a.series)) ? SILENCE_OVER : SILENCE_NOT_WATCHED;
     } else if (a.series.startsWith('escalation:')) {
       // Its alert skipped ("not now"): the silence goes on, and the next round's alert and its own
       // escalation come when it has lasted again; this one would stand beside them.

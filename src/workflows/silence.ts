@@ -46,6 +46,9 @@ export function silentClients(config: Config, lastDone: ReadonlyMap<string, Last
   return out.sort((a, b) => b.days - a.days || a.client.id.localeCompare(b.client.id));
 }
 
+/** The history's word for a silence alert withdrawn because its client was touched since. */
+export const SILENCE_OVER = 'the client was touched: the silence is over';
+
 /** The history's word for a silence alert withdrawn because its client is no longer watched (not "touched": nobody was). */
 export const SILENCE_NOT_WATCHED = 'the client is no longer watched for silence (silence.for, or gone from the configuration)';
 
