@@ -641,8 +641,8 @@ class PlanRun {
       // Its day is none of the new holder's (a holiday of their country, no hours shared with the
       // client that day): the nearest that is, in its period and on their side, over the cap all
       // the same — rather than lost (QA: a client given to a Romanian owner lost its 25 December call).
-      const lo = [onItsDay.from, onItsDay.hardFrom, onItsDay.notBefore].reduce<string>((a, b) => (b !== undefined && b > a ? b : a), onItsDay.from);
-      const hi = onItsDay.hardTo !== undefined && onItsDay.hardTo < onItsDay.to ? onItsDay.hardTo : onItsDay.to;
+      const lo = maxDate(maxDate(onItsDay.from, onItsDay.hardFrom ?? onItsDay.from), onItsDay.notBefore ?? onItsDay.from);
+      const hi = minDate(onItsDay.to, onItsDay.hardTo ?? onItsDay.to);
       for (let k = 1; !kept && (addDays(pin.date, k) <= hi || addDays(pin.date, -k) >= lo); k++) {
         for (const c of [addDays(pin.date, k), addDays(pin.date, -k)]) {
           if (kept || c < lo || c > hi) continue;
